@@ -1,0 +1,26 @@
+/**
+ * `${NAME}` and `${NAME:-default}` substitution in every string of a parsed YAML tree, so secrets
+ * stay out of config files. `$${` writes a literal `${`. A missing variable without default is
+ * reported with the config path where it was used.
+ */
+const PATTERN = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+export function substituteEnv(tree: unknown, env: NodeJS.ProcessEnv, issues: string[], path = ''): unknown {
+  if (typeof tree === 'string') {
+    return tree.replace(PATTERN, (match, varName: string | undefined, fallback: string | undefined) => {
+      if (match === '$${') return '${';
+      const value = env[varName!];
+      if (value !== undefined) return value;
+      if (fallback !== undefined) return fallback;
+      issues.push(`${path || '(root)'}: environment variable ${varName} is not set`);
+      return '';
+    });
+  }
+  if (Array.isArray(tree)) return tree.map((item, i) => substituteEnv(item, env, issues, `${path}[${i}]`));
+  if (tree !== null && typeof tree === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(tree)) out[key] = substituteEnv(value, env, issues, path ? `${path}.${key}` : key);
+    return out;
+  }
+  return tree;
+}

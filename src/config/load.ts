@@ -1,0 +1,122 @@
+/**
+ * Loading a configuration: read the YAML file, substitute `${ENV}`, check it against the strict
+ * schema, then check what the schema cannot (unique names, models that exist and fit the
+ * channels the sources provide). Opens no connection. Every problem is reported at once, each
+ * with its path, so a user fixes a config in one pass.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { ConfigError, LinewatchError, ModelError } from '../core/errors.js';
+import { loadManifest, type LoadedManifest } from '../inference/manifest.js';
+import { registerCount } from '../sources/modbus/encoding.js';
+import { substituteEnv } from './env-substitution.js';
+import { formatIssues } from './format-issues.js';
+import { configSchema, type Config } from './schema.js';
+
+export interface LoadedConfig {
+  readonly file: string;
+  readonly config: Config;
+  /** Models by asset name, already verified (manifest, sha256, channels). */
+  readonly models: ReadonlyMap<string, LoadedManifest>;
+}
+
+export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new LinewatchError('CONFIG_FILE', `cannot read configuration ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseConfig(text, path, env);
+}
+
+export async function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+  let tree: unknown;
+  try {
+    tree = parseYaml(text, { prettyErrors: true });
+  } catch (err) {
+    if (err instanceof YAMLParseError) {
+      const pos = err.linePos?.[0];
+      throw new ConfigError(path, [`${pos ? `line ${pos.line}, column ${pos.col}` : 'YAML'}: ${err.message.split('\n')[0]}`]);
+    }
+    throw err;
+  }
+  const envIssues: string[] = [];
+  tree = substituteEnv(tree, env, envIssues);
+  if (envIssues.length > 0) throw new ConfigError(path, envIssues);
+
+  const parsed = configSchema.safeParse(tree ?? {});
+  if (!parsed.success) throw new ConfigError(path, formatIssues(parsed.error.issues));
+  const config = parsed.data;
+  const baseDir = dirname(path);
+  resolvePaths(config, baseDir);
+
+  const issues = checkNames(config);
+  const models = new Map<string, LoadedManifest>();
+  const provided = providedChannels(config);
+  for (const [i, asset] of config.assets.entries()) {
+    const where = `assets[${i}].model`;
+    let loaded: LoadedManifest;
+    try {
+      loaded = await loadManifest(asset.model);
+    } catch (err) {
+      if (err instanceof ModelError) {
+        issues.push(`${where}: ${err.message}`);
+        continue;
+      }
+      throw err;
+    }
+    const have = provided.get(asset.name) ?? new Set<string>();
+    const missing = loaded.manifest.input.channels.map((c) => c.name).filter((c) => !have.has(c));
+    if (missing.length > 0) {
+      issues.push(`${where}: model ${loaded.manifest.name} needs channel(s) ${missing.join(', ')} of asset ${asset.name}, which no source provides (provided: ${[...have].join(', ') || 'none'})`);
+    }
+    models.set(asset.name, loaded);
+  }
+  if (issues.length > 0) throw new ConfigError(path, issues);
+  return { file: path, config, models };
+}
+
+function resolvePaths(config: Config, baseDir: string): void {
+  for (const asset of config.assets) asset.model = resolve(baseDir, asset.model);
+  if (config.storage.local) config.storage.local.path = resolve(baseDir, config.storage.local.path);
+}
+
+function duplicates(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const n of names) (seen.has(n) ? dup : seen).add(n);
+  return [...dup];
+}
+
+function checkNames(config: Config): string[] {
+  const issues: string[] = [];
+  for (const d of duplicates(config.sources.map((s) => s.name))) issues.push(`sources: duplicate source name "${d}"`);
+  for (const d of duplicates(config.assets.map((a) => a.name))) issues.push(`assets: duplicate asset name "${d}"`);
+  const owner = new Map<string, string>();
+  for (const [si, source] of config.sources.entries()) {
+    for (const [ri, reg] of source.registers.entries()) {
+      const where = `sources[${si}].registers[${ri}]`;
+      const key = `${source.asset}/${reg.channel}`;
+      const prior = owner.get(key);
+      if (prior) issues.push(`${where}.channel: channel "${reg.channel}" of asset "${source.asset}" is already read by ${prior}`);
+      else owner.set(key, where);
+      if (reg.type === 'bit' && reg.bit === undefined) issues.push(`${where}.bit: required when type is "bit"`);
+      if (reg.type !== 'bit' && reg.bit !== undefined) issues.push(`${where}.bit: only allowed when type is "bit"`);
+      if (reg.address + registerCount(reg.type) > 65536) issues.push(`${where}.address: ${reg.type} at ${reg.address} runs past register 65535`);
+    }
+  }
+  return issues;
+}
+
+function providedChannels(config: Config): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const s of config.sources) {
+    const set = out.get(s.asset) ?? new Set<string>();
+    for (const r of s.registers) set.add(r.channel);
+    out.set(s.asset, set);
+  }
+  return out;
+}

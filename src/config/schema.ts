@@ -1,0 +1,99 @@
+/**
+ * The configuration schema. Every object is strict: an unknown key is an error, so a typo never
+ * silently falls back to a default. Units are part of option names (`poll_interval_ms`).
+ */
+import { z } from 'zod';
+import { BYTE_ORDERS, REGISTER_TYPES } from '../sources/modbus/encoding.js';
+
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, "_", "." or "-"');
+const port = z.number().int().min(1).max(65535);
+
+export const registerSchema = z.strictObject({
+  channel: name,
+  table: z.enum(['holding', 'input']).default('holding'),
+  address: z.number().int().min(0).max(65535),
+  type: z.enum(REGISTER_TYPES),
+  byte_order: z.enum(BYTE_ORDERS).default('ABCD'),
+  bit: z.number().int().min(0).max(15).optional(),
+  scale: z.number().refine((v) => v !== 0, 'scale must not be 0').default(1),
+  offset: z.number().default(0),
+  unit: z.string().optional(),
+});
+
+export const modbusTcpSourceSchema = z.strictObject({
+  name,
+  type: z.literal('modbus_tcp'),
+  host: z.string().min(1),
+  port: port.default(502),
+  unit_id: z.number().int().min(0).max(255).default(1),
+  asset: name,
+  poll_interval_ms: z.number().int().min(10).default(1000),
+  timeout_ms: z.number().int().min(10).default(1000),
+  max_gap_registers: z.number().int().min(0).max(124).default(0),
+  registers: z.array(registerSchema).min(1),
+});
+
+export const sourceSchema = z.discriminatedUnion('type', [modbusTcpSourceSchema]);
+
+export const assetSchema = z.strictObject({
+  name,
+  /** Model directory (holding manifest.json) or manifest file, relative to the config file. */
+  model: z.string().min(1),
+  window: z
+    .strictObject({
+      hop_samples: z.number().int().min(1).default(1),
+      max_sample_age_ms: z.number().int().min(1).default(5000),
+    })
+    .default({ hop_samples: 1, max_sample_age_ms: 5000 }),
+  alarm: z
+    .strictObject({
+      on_delay_windows: z.number().int().min(1).default(2),
+      off_delay_windows: z.number().int().min(1).default(5),
+      clear_ratio: z.number().gt(0).max(1).default(0.8),
+      threshold: z.number().positive().optional(),
+    })
+    .default({ on_delay_windows: 2, off_delay_windows: 5, clear_ratio: 0.8 }),
+});
+
+export const influxSchema = z.strictObject({
+  url: z.url(),
+  database: z.string().min(1),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  batch_size: z.number().int().min(1).default(5000),
+  flush_interval_ms: z.number().int().min(10).default(1000),
+  max_buffer_points: z.number().int().min(100).default(1_000_000),
+  timeout_ms: z.number().int().min(100).default(5000),
+  write_raw_samples: z.boolean().default(true),
+});
+
+export const localStoreSchema = z.strictObject({
+  path: z.string().min(1),
+  retention_hours: z.number().positive().default(168),
+  write_raw_samples: z.boolean().default(true),
+});
+
+export const configSchema = z.strictObject({
+  gateway: z
+    .strictObject({ name: name.default('linewatch'), site: name.default('site'), line: name.default('line') })
+    .default({ name: 'linewatch', site: 'site', line: 'line' }),
+  log: z
+    .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') })
+    .default({ level: 'info' }),
+  http: z
+    .strictObject({ enabled: z.boolean().default(true), host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) })
+    .default({ enabled: true, host: '127.0.0.1', port: 8080 }),
+  sources: z.array(sourceSchema).min(1),
+  assets: z.array(assetSchema).default([]),
+  storage: z
+    .strictObject({ local: localStoreSchema.optional(), influxdb: influxSchema.optional() })
+    .default({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type SourceConfig = z.infer<typeof sourceSchema>;
+export type ModbusTcpSourceConfig = z.infer<typeof modbusTcpSourceSchema>;
+export type RegisterConfig = z.infer<typeof registerSchema>;
+export type AssetConfig = z.infer<typeof assetSchema>;
+export type InfluxConfig = z.infer<typeof influxSchema>;
+export type LocalStoreConfig = z.infer<typeof localStoreSchema>;

@@ -1,0 +1,68 @@
+/**
+ * Component interfaces of the pipeline, each method with its lifecycle contract.
+ * The runtime starts components in pipeline order (sinks, models, sources) and stops them
+ * in reverse (sources first, sinks last) so that nothing accepted is lost on shutdown.
+ */
+import type { AlarmEvent, Sample, ScoreResult, Window } from './types.js';
+
+/** Receives batches of samples from a source. Must not throw; must not block for long. */
+export type SampleHandler = (batch: readonly Sample[]) => void;
+
+export interface Source {
+  readonly name: string;
+  /**
+   * Opens connections and starts delivering batches to `onBatch`. Resolves once polling has been
+   * scheduled; a device that is down is not an error here (the source reconnects by itself),
+   * only a bad configuration is. Called once.
+   */
+  start(onBatch: SampleHandler): Promise<void>;
+  /** Reads every tag once and resolves with the decoded samples. May be called without start(). */
+  readOnce(): Promise<Sample[]>;
+  /**
+   * Stops polling and closes connections. No batch is delivered after it resolves.
+   * Idempotent; safe to call when start() never ran or failed.
+   */
+  stop(): Promise<void>;
+}
+
+/** A scoring model bound to one asset's channel layout. */
+export interface Model {
+  readonly name: string;
+  readonly version: string;
+  readonly channels: readonly string[];
+  readonly windowLength: number;
+  readonly threshold: number;
+  /**
+   * Scores windows whose `channels` equal `this.channels` and whose length equals
+   * `windowLength`; resolves with one result per window, in order. Rejects only on an
+   * inference failure; the caller marks the asset degraded and keeps running.
+   */
+  score(windows: readonly Window[]): Promise<ScoreResult[]>;
+  /** Releases the inference session. Idempotent. No score() call is in flight when it runs. */
+  close(): Promise<void>;
+}
+
+/** Everything a sink may be asked to persist. */
+export interface SinkRecords {
+  readonly samples: readonly Sample[];
+  readonly scores: readonly ScoreResult[];
+  readonly alarms: readonly AlarmEvent[];
+}
+
+export interface Sink {
+  readonly name: string;
+  /** Prepares storage (creates files, databases). Called once before any write(). */
+  start(): Promise<void>;
+  /**
+   * Accepts records for storage. Never throws and never blocks the pipeline: a sink buffers,
+   * and reports failures through its own logs and metrics.
+   */
+  write(records: SinkRecords): void;
+  /** Writes out whatever is buffered. Resolves when it is stored or definitely failed. */
+  flush(): Promise<void>;
+  /**
+   * Flushes and releases resources. Called after every source has stopped, so no write()
+   * follows it. Idempotent.
+   */
+  close(): Promise<void>;
+}

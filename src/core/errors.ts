@@ -1,0 +1,45 @@
+/** Typed errors that carry where the problem is and whether retrying can help. */
+
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'CONFIG_FILE'
+  | 'MODEL_INVALID'
+  | 'MODEL_MISMATCH'
+  | 'DEVICE_UNREACHABLE'
+  | 'DEVICE_EXCEPTION'
+  | 'DEVICE_TIMEOUT'
+  | 'DECODE'
+  | 'SINK_WRITE'
+  | 'INFERENCE';
+
+export class LinewatchError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'LinewatchError';
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** A configuration problem; `issues` lists every problem found, each as "path: message". */
+export class ConfigError extends LinewatchError {
+  readonly issues: readonly string[];
+  constructor(file: string, issues: readonly string[]) {
+    super('CONFIG_INVALID', `invalid configuration ${file}:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+export class ModelError extends LinewatchError {
+  constructor(code: 'MODEL_INVALID' | 'MODEL_MISMATCH', message: string, cause?: unknown) {
+    super(code, message, { cause });
+    this.name = 'ModelError';
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

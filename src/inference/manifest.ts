@@ -1,0 +1,100 @@
+/**
+ * The model manifest: what a model expects (channels, window, normalisation), how it scores
+ * (function, threshold and how it was calibrated), how it was made, and the sha256 of its file.
+ * Loading checks the manifest strictly and the model file against its hash.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { ModelError } from '../core/errors.js';
+import { formatIssues } from '../config/format-issues.js';
+
+export const manifestSchema = z.strictObject({
+  schema_version: z.literal(1),
+  name: z.string().min(1),
+  version: z.string().min(1),
+  description: z.string().optional(),
+  file: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits'),
+  fp32_file: z.string().optional(),
+  fp32_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  input: z.strictObject({
+    name: z.string().min(1),
+    layout: z.literal('batch,time*channel'),
+    channels: z.array(z.strictObject({ name: z.string().min(1), unit: z.string() })).min(1),
+    window_length: z.number().int().min(1),
+    sample_period_ms: z.number().int().min(1),
+  }),
+  output: z.strictObject({ name: z.string().min(1), meaning: z.literal('reconstruction') }),
+  normalisation: z.strictObject({
+    method: z.literal('zscore'),
+    mean: z.array(z.number()),
+    std: z.array(z.number().positive()),
+  }),
+  score: z.strictObject({
+    function: z.literal('mse'),
+    threshold: z.number().positive(),
+    calibration: z.string().min(1),
+  }),
+  quantization: z.record(z.string(), z.unknown()),
+  training: z.record(z.string(), z.unknown()),
+  metrics: z.record(z.string(), z.unknown()).default({}),
+  golden: z.strictObject({ input: z.array(z.number()), score: z.number().nonnegative(), tolerance: z.number().positive() }),
+});
+
+export type ModelManifest = z.infer<typeof manifestSchema>;
+
+export interface LoadedManifest {
+  readonly manifest: ModelManifest;
+  readonly manifestPath: string;
+  readonly modelPath: string;
+  readonly modelBytes: Uint8Array;
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Resolves a model reference (a directory holding manifest.json, or a manifest file). */
+export async function resolveManifestPath(ref: string): Promise<string> {
+  const info = await stat(ref).catch((err: NodeJS.ErrnoException) => {
+    throw new ModelError('MODEL_INVALID', `model ${ref}: ${err.code === 'ENOENT' ? 'no such file or directory' : err.message}`);
+  });
+  return info.isDirectory() ? join(ref, 'manifest.json') : ref;
+}
+
+/** Reads and checks a manifest and its model file. Every failure names the file. */
+export async function loadManifest(ref: string): Promise<LoadedManifest> {
+  const manifestPath = resolve(await resolveManifestPath(ref));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(manifestPath, 'utf8'));
+  } catch (err) {
+    throw new ModelError('MODEL_INVALID', `model manifest ${manifestPath}: ${(err as Error).message}`, err);
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ModelError('MODEL_INVALID', `model manifest ${manifestPath}: ${formatIssues(parsed.error.issues).join('; ')}`);
+  }
+  const manifest = parsed.data;
+  const c = manifest.input.channels.length;
+  const problems: string[] = [];
+  if (manifest.normalisation.mean.length !== c) problems.push(`normalisation.mean has ${manifest.normalisation.mean.length} values for ${c} channels`);
+  if (manifest.normalisation.std.length !== c) problems.push(`normalisation.std has ${manifest.normalisation.std.length} values for ${c} channels`);
+  if (manifest.golden.input.length !== c * manifest.input.window_length) problems.push(`golden.input has ${manifest.golden.input.length} values, expected ${c * manifest.input.window_length}`);
+  if (problems.length > 0) throw new ModelError('MODEL_INVALID', `model manifest ${manifestPath}: ${problems.join('; ')}`);
+
+  const modelPath = resolve(dirname(manifestPath), manifest.file);
+  let modelBytes: Uint8Array;
+  try {
+    modelBytes = await readFile(modelPath);
+  } catch (err) {
+    throw new ModelError('MODEL_INVALID', `model file ${modelPath} (from ${manifestPath}): ${(err as Error).message}`, err);
+  }
+  const actual = sha256Hex(modelBytes);
+  if (actual !== manifest.sha256) {
+    throw new ModelError('MODEL_INVALID', `model file ${modelPath}: sha256 ${actual} does not match the manifest's ${manifest.sha256}`);
+  }
+  return { manifest, manifestPath, modelPath, modelBytes };
+}

@@ -1,0 +1,95 @@
+/**
+ * Serves the simulated plant over OPC UA (node-opcua): Objects/Plant/{Pump1,Press1}/<signal>,
+ * string node ids `ns=1;s=Pump1.<channel>`, values pushed on every simulator tick with source
+ * timestamps, so subscriptions see real changes. Security None plus Sign and SignAndEncrypt;
+ * its PKI lives in a folder the caller chooses.
+ */
+import {
+  DataType,
+  OPCUACertificateManager,
+  OPCUAServer,
+  MessageSecurityMode,
+  SecurityPolicy,
+  StatusCodes,
+  Variant,
+  type UAVariable,
+} from 'node-opcua';
+import { freePort } from '../runtime/free-port.js';
+import type { LineSimulator } from './line-simulator.js';
+import { PUMP_CHANNELS, PUMP_UNITS } from './plant.js';
+import type { PlantSnapshot } from './register-map.js';
+
+export interface SimOpcuaServer {
+  readonly endpointUrl: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface SimOpcuaOptions {
+  readonly port?: number;
+  readonly pkiDir: string;
+}
+
+export const SIM_OPCUA_NAMESPACE = 'urn:linewatch:sim';
+
+export async function startSimOpcuaServer(sim: LineSimulator, options: SimOpcuaOptions): Promise<SimOpcuaServer> {
+  const port = options.port && options.port > 0 ? options.port : await freePort();
+  const certificateManager = new OPCUACertificateManager({ rootFolder: options.pkiDir, automaticallyAcceptUnknownCertificate: true });
+  const server = new OPCUAServer({
+    port,
+    hostname: '127.0.0.1',
+    alternateHostname: ['127.0.0.1'],
+    resourcePath: '/UA/linewatch-sim',
+    serverCertificateManager: certificateManager,
+    securityModes: [MessageSecurityMode.None, MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt],
+    securityPolicies: [SecurityPolicy.None, SecurityPolicy.Basic256Sha256, SecurityPolicy.Aes128_Sha256_RsaOaep, SecurityPolicy.Aes256_Sha256_RsaPss],
+    buildInfo: { productName: 'linewatch line simulator', manufacturerName: 'linewatch' },
+  });
+  await server.initialize();
+  const addressSpace = server.engine.addressSpace!;
+  const ns = addressSpace.registerNamespace(SIM_OPCUA_NAMESPACE);
+  const plant = ns.addFolder(addressSpace.rootFolder.objects, { browseName: 'Plant' });
+  const pump = ns.addObject({ organizedBy: plant, browseName: 'Pump1' });
+  const press = ns.addObject({ organizedBy: plant, browseName: 'Press1' });
+
+  const variables: Array<{ node: UAVariable; dataType: DataType; read: (s: PlantSnapshot) => number | boolean }> = [];
+  const add = (parent: typeof pump, id: string, browseName: string, dataType: DataType, unit: string, read: (s: PlantSnapshot) => number | boolean) => {
+    const node = ns.addVariable({
+      componentOf: parent,
+      browseName,
+      nodeId: `s=${id}`,
+      dataType: DataType[dataType],
+      description: unit ? `unit: ${unit}` : undefined,
+    });
+    variables.push({ node, dataType, read });
+  };
+  for (const ch of PUMP_CHANNELS) add(pump, `Pump1.${ch}`, ch, DataType.Double, PUMP_UNITS[ch], (s) => s.pump[ch]);
+  add(press, 'Press1.force', 'force', DataType.Double, 'kN', (s) => s.press.force_kn);
+  add(press, 'Press1.position', 'position', DataType.Double, 'mm', (s) => s.press.position_mm);
+  add(press, 'Press1.part_counter', 'part_counter', DataType.UInt32, '', (s) => s.press.part_counter);
+  add(press, 'Press1.cycle_active', 'cycle_active', DataType.Boolean, '', (s) => s.press.cycle_active);
+
+  const publish = (s: PlantSnapshot) => {
+    const now = new Date();
+    for (const v of variables) {
+      v.node.setValueFromSource(new Variant({ dataType: v.dataType, value: v.read(s) }), StatusCodes.Good, now);
+    }
+  };
+  publish(sim.snapshot);
+  sim.on('tick', publish);
+  await server.start();
+  const endpointUrl = `opc.tcp://127.0.0.1:${port}/UA/linewatch-sim`;
+  let closed = false;
+  return {
+    endpointUrl,
+    port,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      sim.off('tick', publish);
+      await server.shutdown(0);
+      await certificateManager.dispose();
+    },
+  };
+}
+

@@ -1,0 +1,137 @@
+/**
+ * Pure encoding and decoding of Modbus register values. Byte orders name the position of
+ * the bytes of a big-endian value: ABCD is big-endian, CDAB swaps the 16-bit words
+ * ("word swap", common on PLCs), BADC swaps the bytes inside each word, DCBA is little-endian.
+ * For 64-bit values the same rule applies to all four words.
+ */
+
+export const REGISTER_TYPES = ['int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'float32', 'float64', 'bit'] as const;
+export type RegisterType = (typeof REGISTER_TYPES)[number];
+
+export const BYTE_ORDERS = ['ABCD', 'CDAB', 'BADC', 'DCBA'] as const;
+export type ByteOrder = (typeof BYTE_ORDERS)[number];
+
+/** How many 16-bit registers a value of this type occupies. */
+export function registerCount(type: RegisterType): number {
+  switch (type) {
+    case 'int16':
+    case 'uint16':
+    case 'bit':
+      return 1;
+    case 'int32':
+    case 'uint32':
+    case 'float32':
+      return 2;
+    case 'int64':
+    case 'uint64':
+    case 'float64':
+      return 4;
+  }
+}
+
+/** Reorders register words into big-endian bytes (or back: the mapping is its own inverse). */
+function wordsToBigEndianBytes(words: readonly number[], order: ByteOrder): Uint8Array {
+  const n = words.length;
+  const out = new Uint8Array(n * 2);
+  const swapWords = order === 'CDAB' || order === 'DCBA';
+  const swapBytes = order === 'BADC' || order === 'DCBA';
+  for (let i = 0; i < n; i++) {
+    const w = words[swapWords ? n - 1 - i : i] & 0xffff;
+    const hi = w >> 8;
+    const lo = w & 0xff;
+    out[2 * i] = swapBytes ? lo : hi;
+    out[2 * i + 1] = swapBytes ? hi : lo;
+  }
+  return out;
+}
+
+function bigEndianBytesToWords(bytes: Uint8Array, order: ByteOrder): number[] {
+  const n = bytes.length / 2;
+  const swapWords = order === 'CDAB' || order === 'DCBA';
+  const swapBytes = order === 'BADC' || order === 'DCBA';
+  const words = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const hi = bytes[2 * i];
+    const lo = bytes[2 * i + 1];
+    const w = swapBytes ? (lo << 8) | hi : (hi << 8) | lo;
+    words[swapWords ? n - 1 - i : i] = w;
+  }
+  return words;
+}
+
+/**
+ * Decodes the raw value of `type` from `words` (exactly registerCount(type) registers).
+ * `bit` selects a bit (0 = least significant) of a single register and yields 0 or 1.
+ */
+export function decodeRegisters(words: readonly number[], type: RegisterType, order: ByteOrder, bit = 0): number {
+  const expected = registerCount(type);
+  if (words.length !== expected) {
+    throw new RangeError(`${type} needs ${expected} register(s), got ${words.length}`);
+  }
+  if (type === 'bit') return (words[0] >> bit) & 1;
+  const bytes = wordsToBigEndianBytes(words, order);
+  const view = new DataView(bytes.buffer);
+  switch (type) {
+    case 'int16':
+      return view.getInt16(0);
+    case 'uint16':
+      return view.getUint16(0);
+    case 'int32':
+      return view.getInt32(0);
+    case 'uint32':
+      return view.getUint32(0);
+    case 'int64':
+      return Number(view.getBigInt64(0));
+    case 'uint64':
+      return Number(view.getBigUint64(0));
+    case 'float32':
+      return view.getFloat32(0);
+    case 'float64':
+      return view.getFloat64(0);
+  }
+}
+
+/** Encodes a raw value into registers, the inverse of decodeRegisters (integers are rounded). */
+export function encodeRegisters(value: number, type: RegisterType, order: ByteOrder): number[] {
+  if (type === 'bit') throw new RangeError('a bit is written as part of its register, not encoded alone');
+  const bytes = new Uint8Array(registerCount(type) * 2);
+  const view = new DataView(bytes.buffer);
+  const int = Math.round(value);
+  switch (type) {
+    case 'int16':
+      view.setInt16(0, int);
+      break;
+    case 'uint16':
+      view.setUint16(0, int);
+      break;
+    case 'int32':
+      view.setInt32(0, int);
+      break;
+    case 'uint32':
+      view.setUint32(0, int);
+      break;
+    case 'int64':
+      view.setBigInt64(0, BigInt(int));
+      break;
+    case 'uint64':
+      view.setBigUint64(0, BigInt(int));
+      break;
+    case 'float32':
+      view.setFloat32(0, value);
+      break;
+    case 'float64':
+      view.setFloat64(0, value);
+      break;
+  }
+  return bigEndianBytesToWords(bytes, order);
+}
+
+/** Engineering value from a raw register value: raw * scale + offset. */
+export function toEngineering(raw: number, scale: number, offset: number): number {
+  return raw * scale + offset;
+}
+
+/** Raw register value from an engineering value, the inverse of toEngineering. */
+export function fromEngineering(value: number, scale: number, offset: number): number {
+  return (value - offset) / scale;
+}

@@ -1,0 +1,175 @@
+/**
+ * A Modbus TCP source: polls one device (host, port, unit id) on a fixed interval with the
+ * fewest read requests, decodes the register map and delivers one batch of samples per poll.
+ * Polls never overlap. A failed poll delivers the affected tags as `bad` samples (so windows see
+ * the gap) and the connection is re-opened with exponential backoff and jitter.
+ */
+import ModbusSerial from 'modbus-serial';
+import type { SampleHandler, Source } from '../../core/components.js';
+import type { Sample } from '../../core/types.js';
+import type { ModbusTcpSourceConfig, RegisterConfig } from '../../config/schema.js';
+import type { Logger } from '../../telemetry/logger.js';
+import type { GatewayMetrics } from '../../telemetry/metrics.js';
+import { decodeRegisters, registerCount, toEngineering } from './encoding.js';
+import { describeModbusError } from './errors.js';
+import { planReads, type ReadRequest } from './request-plan.js';
+
+type Tag = RegisterConfig;
+/** modbus-serial is CommonJS; its `default` export is the client class itself. */
+const ModbusClient = ModbusSerial.default;
+type ModbusClient = InstanceType<typeof ModbusClient>;
+
+export interface ModbusSourceDeps {
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+const BACKOFF_MIN_MS = 500;
+const BACKOFF_MAX_MS = 30_000;
+
+export class ModbusTcpSource implements Source {
+  readonly name: string;
+  private readonly plan: ReadRequest<Tag>[];
+  private readonly device: string;
+  private client: ModbusClient | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private failures = 0;
+  private nextConnectAt = 0;
+  private lastError: string | undefined;
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly config: ModbusTcpSourceConfig,
+    private readonly deps: ModbusSourceDeps,
+  ) {
+    this.name = config.name;
+    this.plan = planReads(config.registers, config.max_gap_registers);
+    this.device = `device ${config.name} (${config.host}:${config.port}, unit ${config.unit_id})`;
+    this.now = deps.now ?? Date.now;
+    this.random = deps.random ?? Math.random;
+  }
+
+  /** Read requests per poll, after planning. */
+  get requestCount(): number {
+    return this.plan.length;
+  }
+
+  get connected(): boolean {
+    return this.client?.isOpen ?? false;
+  }
+
+  async start(onBatch: SampleHandler): Promise<void> {
+    this.running = true;
+    const loop = async () => {
+      if (!this.running) return;
+      const started = this.now();
+      const batch = await this.poll();
+      if (!this.running) return;
+      if (batch.length > 0) onBatch(batch);
+      const delay = Math.max(0, this.config.poll_interval_ms - (this.now() - started));
+      this.timer = setTimeout(loop, delay);
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  async readOnce(): Promise<Sample[]> {
+    try {
+      await this.connect();
+      return await this.readAll(this.now(), true);
+    } finally {
+      await this.close();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.close();
+  }
+
+  private async poll(): Promise<Sample[]> {
+    const ts = this.now();
+    if (!this.connected) {
+      if (ts < this.nextConnectAt) return this.badSamples(this.config.registers, ts);
+      try {
+        await this.connect();
+      } catch (err) {
+        this.onFailure(describeModbusError(this.device, 'connect', err).message, 'connect');
+        return this.badSamples(this.config.registers, ts);
+      }
+    }
+    const samples = await this.readAll(ts, false);
+    this.deps.metrics.sourcePolls.inc({ source: this.name });
+    return samples;
+  }
+
+  private async connect(): Promise<void> {
+    await this.close();
+    const client = new ModbusClient();
+    this.deps.metrics.sourceReconnects.inc({ source: this.name });
+    await client.connectTCP(this.config.host, { port: this.config.port });
+    client.setID(this.config.unit_id);
+    client.setTimeout(this.config.timeout_ms);
+    this.client = client;
+    this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
+    if (this.failures > 0) this.deps.logger.info({ source: this.name, after_failures: this.failures }, `${this.device}: connected again`);
+    this.failures = 0;
+    this.lastError = undefined;
+  }
+
+  private async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.deps.metrics.sourceConnected.set({ source: this.name }, 0);
+    if (client?.isOpen) await new Promise<void>((resolve) => client.close(() => resolve()));
+  }
+
+  private async readAll(ts: number, throwOnError: boolean): Promise<Sample[]> {
+    const out: Sample[] = [];
+    for (const req of this.plan) {
+      const what = `read ${req.table} registers ${req.address}..${req.address + req.count - 1}`;
+      try {
+        const client = this.client!;
+        const res = req.table === 'holding' ? await client.readHoldingRegisters(req.address, req.count) : await client.readInputRegisters(req.address, req.count);
+        for (const { tag, offset } of req.tags) out.push(this.decode(tag, res.data, offset, ts));
+      } catch (err) {
+        const error = describeModbusError(this.device, what, err);
+        if (throwOnError) throw error;
+        this.onFailure(error.message, error.code);
+        out.push(...this.badSamples(req.tags.map((t) => t.tag), ts));
+        if (error.code !== 'DEVICE_EXCEPTION') {
+          await this.close();
+          break;
+        }
+      }
+    }
+    for (const s of out) this.deps.metrics.samples.inc({ source: this.name, quality: s.quality });
+    return out;
+  }
+
+  private decode(tag: Tag, words: readonly number[], offset: number, ts: number): Sample {
+    const count = registerCount(tag.type);
+    const raw = decodeRegisters(words.slice(offset, offset + count), tag.type, tag.byte_order, tag.bit);
+    const value = toEngineering(raw, tag.scale, tag.offset);
+    return { source: this.name, asset: this.config.asset, channel: tag.channel, ts, value, quality: Number.isFinite(value) ? 'good' : 'bad', unit: tag.unit };
+  }
+
+  private badSamples(tags: readonly Tag[], ts: number): Sample[] {
+    return tags.map((t) => ({ source: this.name, asset: this.config.asset, channel: t.channel, ts, value: Number.NaN, quality: 'bad' as const, unit: t.unit }));
+  }
+
+  /** Logs a failure once per distinct message, counts every one, and schedules the reconnect. */
+  private onFailure(message: string, kind: string): void {
+    this.failures++;
+    this.deps.metrics.sourceErrors.inc({ source: this.name, kind });
+    if (message !== this.lastError) this.deps.logger.warn({ source: this.name, failures: this.failures }, message);
+    this.lastError = message;
+    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(this.failures - 1, 10));
+    this.nextConnectAt = this.now() + base * (0.5 + this.random() * 0.5);
+  }
+}
