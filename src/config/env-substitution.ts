@@ -1,12 +1,20 @@
 /**
  * `${NAME}` and `${NAME:-default}` substitution in every string of a parsed YAML tree, so secrets
  * stay out of config files. `$${` writes a literal `${`. A missing variable without default is
- * reported with the config path where it was used.
+ * reported with the config path where it was used. A value that is exactly one placeholder takes
+ * the YAML type of what it expands to, so `port: ${PORT:-502}` is a number.
  */
+import { parse as parseYaml } from 'yaml';
+
+const WHOLE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}$/;
 const PATTERN = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 export function substituteEnv(tree: unknown, env: NodeJS.ProcessEnv, issues: string[], path = ''): unknown {
   if (typeof tree === 'string') {
+    if (WHOLE.test(tree)) {
+      const expanded = tree.replace(PATTERN, (match, varName: string, fallback: string | undefined) => env[varName] ?? fallback ?? (issues.push(`${path || '(root)'}: environment variable ${varName} is not set`), ''));
+      return scalar(expanded);
+    }
     return tree.replace(PATTERN, (match, varName: string | undefined, fallback: string | undefined) => {
       if (match === '$${') return '${';
       const value = env[varName!];
@@ -23,4 +31,13 @@ export function substituteEnv(tree: unknown, env: NodeJS.ProcessEnv, issues: str
     return out;
   }
   return tree;
+}
+
+function scalar(text: string): unknown {
+  try {
+    const value: unknown = parseYaml(text);
+    return typeof value === 'number' || typeof value === 'boolean' ? value : text;
+  } catch {
+    return text;
+  }
 }

@@ -1,0 +1,78 @@
+/** The `linewatch` command line. Each command returns an exit code; errors print one clear message. */
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError, LinewatchError } from '../core/errors.js';
+import { demoCommand } from './demo.js';
+import { runCommand, validateCommand } from './run.js';
+import { simulateCommand } from './simulate.js';
+import { trainCommand } from './train.js';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let code = 0;
+  const program = new Command('linewatch')
+    .description('Industrial IoT edge gateway: Modbus ingestion, int8 ONNX anomaly detection, local alarms, storage')
+    .exitOverride()
+    .showHelpAfterError();
+  const wrap =
+    <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
+    async (...args: A) => {
+      code = await fn(...args);
+    };
+
+  program
+    .command('run')
+    .description('run the gateway daemon')
+    .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+    .option('--once', 'read every source once, print the decoded samples as JSON lines and exit')
+    .action(wrap((opts: { config: string; once?: boolean }) => runCommand(opts)));
+  program
+    .command('validate')
+    .description('check a configuration (and the models it names) without opening any connection')
+    .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+    .action(wrap((opts: { config: string }) => validateCommand(opts)));
+  program
+    .command('simulate')
+    .description('run the line simulator: Modbus TCP, OPC UA and an HTTP fault-injection API')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--modbus-port <port>', 'Modbus TCP port', '5020')
+    .option('--opcua-port <port>', 'OPC UA port', '4840')
+    .option('--no-opcua', 'do not start the OPC UA server')
+    .option('--http-port <port>', 'fault-injection HTTP API port', '8091')
+    .option('--pki-dir <dir>', 'OPC UA server PKI folder', 'data/sim-pki')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--speed <x>', 'simulated seconds per real second', '1')
+    .option('--fault <spec...>', 'schedule a fault: TYPE@START_S[+DURATION_S] (e.g. cavitation@60+30)')
+    .option('--replay <csv>', 'replay a SKAB-format CSV as the pump signals')
+    .action(wrap((opts) => simulateCommand(opts)));
+  program
+    .command('demo')
+    .description('simulator and gateway in one process; a fault is injected and detected')
+    .option('--duration-s <n>', 'exit after N seconds and print a JSON summary', '0')
+    .addOption(new Option('--http-port <port>', 'gateway HTTP port').default('8080'))
+    .option('--fault <type>', 'fault injected by the demo', 'cavitation')
+    .option('--fault-at-s <n>', 'seconds after start when the fault begins', '20')
+    .action(wrap((opts) => demoCommand(opts)));
+  program
+    .command('train')
+    .description('train the pump autoencoder on simulator data and export fp32 and int8 ONNX with a manifest')
+    .option('--from-sim', 'record normal operation from the line simulator (the only data source so far)', true)
+    .option('--seed <n>', 'random seed (data and training)', '7')
+    .option('--train-s <n>', 'seconds of normal operation to train on', '1800')
+    .option('--epochs <n>', 'maximum epochs (early stopping may end sooner)', '60')
+    .requiredOption('--out <dir>', 'output folder for manifest.json and the ONNX files')
+    .action(wrap((opts) => trainCommand(opts, argv)));
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    return reportError(err);
+  }
+  return code;
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof ConfigError) process.stderr.write(`linewatch: ${err.message}\n`);
+  else if (err instanceof LinewatchError) process.stderr.write(`linewatch: ${err.message}\n`);
+  else process.stderr.write(`linewatch: ${(err as Error)?.stack ?? String(err)}\n`);
+  return err instanceof LinewatchError ? 2 : 1;
+}

@@ -1,0 +1,50 @@
+/** `linewatch run` (the daemon, or --once) and `linewatch validate`. */
+import { loadConfigFile } from '../config/load.js';
+import { createSources } from '../runtime/gateway.js';
+import { runUntilSignal, startDaemon } from '../runtime/daemon.js';
+import { createLogger } from '../telemetry/logger.js';
+import { GatewayMetrics } from '../telemetry/metrics.js';
+import { reportError } from './main.js';
+
+export async function validateCommand(opts: { config: string }): Promise<number> {
+  try {
+    const loaded = await loadConfigFile(opts.config);
+    const { config } = loaded;
+    const registers = config.sources.reduce((n, s) => n + s.registers.length, 0);
+    process.stdout.write(`${loaded.file}: OK (${config.sources.length} source(s), ${registers} register(s), ${config.assets.length} asset(s) with models: ${[...loaded.models.entries()].map(([a, m]) => `${a}=${m.manifest.name}@${m.manifest.version}`).join(', ') || 'none'})\n`);
+    return 0;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+export async function runCommand(opts: { config: string; once?: boolean }): Promise<number> {
+  let loaded;
+  try {
+    loaded = await loadConfigFile(opts.config);
+  } catch (err) {
+    return reportError(err);
+  }
+  const logger = createLogger(loaded.config.log.level, opts.once ? process.stderr : process.stdout);
+  if (opts.once) {
+    // Like `telegraf --test`: every source once, samples as JSON lines, failures per source.
+    const sources = createSources(loaded, { logger, metrics: new GatewayMetrics() });
+    let failed = 0;
+    for (const source of sources) {
+      try {
+        for (const s of await source.readOnce()) process.stdout.write(`${JSON.stringify(s)}\n`);
+      } catch (err) {
+        failed++;
+        process.stderr.write(`linewatch: source ${source.name}: ${(err as Error).message}\n`);
+      }
+    }
+    return failed > 0 ? 3 : 0;
+  }
+  try {
+    const daemon = await startDaemon(loaded, logger);
+    await runUntilSignal(daemon, logger);
+    return 0;
+  } catch (err) {
+    return reportError(err);
+  }
+}

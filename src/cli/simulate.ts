@@ -1,0 +1,62 @@
+/** `linewatch simulate`: the line simulator alone, for pointing any Modbus or OPC UA client at it. */
+import { resolve } from 'node:path';
+import { FAULT_TYPES, type FaultSpec, type FaultType } from '../sim/faults.js';
+import { runSimulator } from '../sim/run-simulator.js';
+import { reportError } from './main.js';
+
+export interface SimulateOptions {
+  host: string;
+  modbusPort: string;
+  opcuaPort: string;
+  opcua: boolean;
+  httpPort: string;
+  pkiDir: string;
+  seed: string;
+  speed: string;
+  fault?: string[];
+  replay?: string;
+}
+
+/** Parses TYPE@START_S[+DURATION_S]. */
+export function parseFaultArg(arg: string): FaultSpec {
+  const m = /^([a-z_]+)(?:@(\d+(?:\.\d+)?))?(?:\+(\d+(?:\.\d+)?))?$/.exec(arg);
+  if (!m || !FAULT_TYPES.includes(m[1] as FaultType)) {
+    throw new Error(`--fault ${arg}: expected TYPE@START_S[+DURATION_S] with TYPE one of ${FAULT_TYPES.join(', ')}`);
+  }
+  return { type: m[1] as FaultType, start_s: Number(m[2] ?? 0), duration_s: m[3] ? Number(m[3]) : undefined, severity: 0.8, ramp_s: 5 };
+}
+
+function intOption(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${name} ${value}: expected a port number`);
+  return n;
+}
+
+export async function simulateCommand(opts: SimulateOptions): Promise<number> {
+  try {
+    const running = await runSimulator({
+      host: opts.host,
+      modbusPort: intOption('modbus-port', opts.modbusPort),
+      opcua: opts.opcua ? { port: intOption('opcua-port', opts.opcuaPort), pkiDir: resolve(opts.pkiDir) } : undefined,
+      httpPort: intOption('http-port', opts.httpPort),
+      seed: Number(opts.seed),
+      speed: Number(opts.speed),
+      schedule: (opts.fault ?? []).map(parseFaultArg),
+      replayCsv: opts.replay,
+    });
+    process.stdout.write(
+      `line simulator running (seed ${opts.seed}, speed ${opts.speed}×${opts.replay ? `, replaying ${opts.replay}` : ''})\n` +
+        `  Modbus TCP  ${opts.host}:${running.modbusPort}  (unit 1 pump, unit 2 press; register map in README)\n` +
+        (running.opcuaEndpoint ? `  OPC UA      ${running.opcuaEndpoint}  (ns=urn:linewatch:sim, s=Pump1.<channel>)\n` : '') +
+        `  faults API  http://${opts.host}:${running.httpPort}/faults\n`,
+    );
+    await new Promise<void>((resolveSignal) => {
+      process.once('SIGINT', resolveSignal);
+      process.once('SIGTERM', resolveSignal);
+    });
+    await running.close();
+    return 0;
+  } catch (err) {
+    return reportError(err);
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The gateway runtime: wires sources → asset pipelines (windows, model, alarm) → sinks from a
+ * validated configuration. Start order: sinks, models, pipelines, sources. Stop order is the
+ * reverse: sources stop (no new samples), queued windows are scored, models close, sinks flush
+ * and close. Emits 'scores' and 'alarm' for consoles and integrations.
+ */
+import { EventEmitter } from 'node:events';
+import type { Sink, Source } from '../core/components.js';
+import type { AlarmEvent, Sample, ScoreResult } from '../core/types.js';
+import type { LoadedConfig } from '../config/load.js';
+import { AutoencoderModel } from '../inference/autoencoder-model.js';
+import { InfluxSink } from '../sinks/influx/influx-sink.js';
+import { SqliteStore } from '../sinks/local/sqlite-store.js';
+import { ModbusTcpSource } from '../sources/modbus/tcp-source.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { GatewayMetrics } from '../telemetry/metrics.js';
+import { AssetPipeline, type AssetStatus } from './asset-pipeline.js';
+
+export interface GatewayEvents {
+  scores: [readonly ScoreResult[]];
+  alarm: [AlarmEvent];
+  samples: [readonly Sample[]];
+}
+
+export interface GatewayStatus {
+  readonly gateway: string;
+  readonly site: string;
+  readonly line: string;
+  readonly state: 'starting' | 'running' | 'stopping' | 'stopped';
+  readonly uptime_s: number;
+  readonly sources: { name: string; connected: boolean }[];
+  readonly assets: AssetStatus[];
+  readonly active_alarms: AlarmEvent[];
+}
+
+export function createSources(loaded: LoadedConfig, deps: { logger: Logger; metrics: GatewayMetrics }): Source[] {
+  return loaded.config.sources.map((s) => {
+    switch (s.type) {
+      case 'modbus_tcp':
+        return new ModbusTcpSource(s, deps);
+    }
+  });
+}
+
+export class Gateway extends EventEmitter<GatewayEvents> {
+  private readonly sources: Source[];
+  private readonly sinks: Sink[] = [];
+  private readonly pipelines: AssetPipeline[] = [];
+  private readonly activeAlarms = new Map<string, AlarmEvent>();
+  private state: GatewayStatus['state'] = 'stopped';
+  private startedAt = 0;
+
+  constructor(
+    private readonly loaded: LoadedConfig,
+    private readonly deps: { logger: Logger; metrics: GatewayMetrics },
+  ) {
+    super();
+    this.sources = createSources(loaded, deps);
+    const { config } = loaded;
+    const tags = { site: config.gateway.site, line: config.gateway.line, gateway: config.gateway.name };
+    if (config.storage.local) this.sinks.push(new SqliteStore(config.storage.local, deps));
+    if (config.storage.influxdb) this.sinks.push(new InfluxSink(config.storage.influxdb, tags, deps));
+  }
+
+  async start(): Promise<void> {
+    this.state = 'starting';
+    this.startedAt = Date.now();
+    const { logger } = this.deps;
+    try {
+      for (const sink of this.sinks) await sink.start();
+      for (const asset of this.loaded.config.assets) {
+        const model = await AutoencoderModel.load(this.loaded.models.get(asset.name)!, { asset: asset.name, logger, threshold: asset.alarm.threshold });
+        logger.info({ asset: asset.name, model: model.name, version: model.version, provider: model.provider, threshold: model.threshold }, `asset ${asset.name}: model ${model.name} ${model.version} loaded on ${model.provider}`);
+        this.pipelines.push(
+          new AssetPipeline(asset, model, { onScores: (s) => this.onScores(s), onAlarm: (a) => this.onAlarm(a) }, this.deps),
+        );
+      }
+      for (const source of this.sources) await source.start((batch) => this.onSamples(batch));
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+    this.state = 'running';
+    logger.info({ sources: this.sources.length, assets: this.pipelines.length, sinks: this.sinks.map((s) => s.name) }, 'gateway running');
+  }
+
+  private onSamples(batch: readonly Sample[]): void {
+    for (const p of this.pipelines) p.push(batch);
+    for (const sink of this.sinks) sink.write({ samples: batch, scores: [], alarms: [] });
+    this.emit('samples', batch);
+  }
+
+  private onScores(scores: readonly ScoreResult[]): void {
+    for (const sink of this.sinks) sink.write({ samples: [], scores, alarms: [] });
+    this.emit('scores', scores);
+  }
+
+  private onAlarm(event: AlarmEvent): void {
+    if (event.state === 'active') this.activeAlarms.set(`${event.asset}/${event.alarm}`, event);
+    else this.activeAlarms.delete(`${event.asset}/${event.alarm}`);
+    (event.state === 'active' ? this.deps.logger.warn : this.deps.logger.info).call(this.deps.logger, { asset: event.asset, alarm: event.alarm, state: event.state, score: event.score, top: event.topChannels }, event.message);
+    for (const sink of this.sinks) sink.write({ samples: [], scores: [], alarms: [event] });
+    this.emit('alarm', event);
+  }
+
+  /** Stops in reverse order, flushing everything accepted. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' && this.pipelines.length === 0) return;
+    this.state = 'stopping';
+    for (const source of [...this.sources].reverse()) await source.stop().catch((err) => this.deps.logger.error({ source: source.name }, `stopping ${source.name}: ${(err as Error).message}`));
+    for (const p of this.pipelines) await p.idle();
+    for (const p of this.pipelines) await p.model.close();
+    this.pipelines.length = 0;
+    for (const sink of [...this.sinks].reverse()) await sink.close().catch((err) => this.deps.logger.error({ sink: sink.name }, `closing ${sink.name}: ${(err as Error).message}`));
+    this.state = 'stopped';
+    this.deps.logger.info('gateway stopped');
+  }
+
+  status(): GatewayStatus {
+    const { gateway } = this.loaded.config;
+    return {
+      gateway: gateway.name,
+      site: gateway.site,
+      line: gateway.line,
+      state: this.state,
+      uptime_s: this.startedAt ? (Date.now() - this.startedAt) / 1000 : 0,
+      sources: this.sources.map((s) => ({ name: s.name, connected: s instanceof ModbusTcpSource ? s.connected : false })),
+      assets: this.pipelines.map((p) => p.status()),
+      active_alarms: [...this.activeAlarms.values()],
+    };
+  }
+}

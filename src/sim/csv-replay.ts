@@ -1,0 +1,64 @@
+/**
+ * Replays a CSV in the SKAB format (`;`-separated, `datetime` first, one row per reading) as the
+ * pump's signals, looping at the end. Time follows the file's own timestamps, so the
+ * simulator's `speed` replays it at real or accelerated pace.
+ */
+import { readFileSync } from 'node:fs';
+import { PUMP_CHANNELS, type PumpSignals, type PumpSignalSource } from './plant.js';
+
+/** SKAB column → pump channel. Thermocouple has no pump register and is ignored. */
+export const SKAB_COLUMNS: Record<string, keyof PumpSignals> = {
+  Accelerometer1RMS: 'vibration_1',
+  Accelerometer2RMS: 'vibration_2',
+  Current: 'motor_current',
+  Voltage: 'voltage',
+  Pressure: 'pressure',
+  Temperature: 'temperature',
+  'Volume Flow RateRMS': 'flow',
+};
+
+export interface SkabTable {
+  readonly header: readonly string[];
+  readonly times: Float64Array;
+  readonly columns: ReadonlyMap<string, Float64Array>;
+}
+
+export function parseSkabCsv(text: string, file = 'CSV'): SkabTable {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length < 2) throw new Error(`${file}: no data rows`);
+  const header = lines[0].split(';').map((h) => h.trim());
+  if (header[0] !== 'datetime') throw new Error(`${file}: first column must be "datetime", found "${header[0]}"`);
+  const times = new Float64Array(lines.length - 1);
+  const columns = new Map(header.slice(1).map((h) => [h, new Float64Array(lines.length - 1)]));
+  for (let i = 1; i < lines.length; i++) {
+    const cells = lines[i].split(';');
+    if (cells.length !== header.length) throw new Error(`${file}:${i + 1}: expected ${header.length} fields, found ${cells.length}`);
+    const t = Date.parse(cells[0].replace(' ', 'T') + 'Z');
+    if (Number.isNaN(t)) throw new Error(`${file}:${i + 1}: bad datetime "${cells[0]}"`);
+    times[i - 1] = t;
+    header.slice(1).forEach((h, k) => {
+      const v = Number(cells[k + 1]);
+      if (!Number.isFinite(v)) throw new Error(`${file}:${i + 1}: column ${h}: not a number: "${cells[k + 1]}"`);
+      columns.get(h)![i - 1] = v;
+    });
+  }
+  return { header, times, columns };
+}
+
+export function csvReplaySource(file: string): PumpSignalSource {
+  const table = parseSkabCsv(readFileSync(file, 'utf8'), file);
+  const missing = Object.keys(SKAB_COLUMNS).filter((c) => !table.columns.has(c));
+  if (missing.length > 0) throw new Error(`${file}: missing column(s) ${missing.join(', ')}`);
+  const t0 = table.times[0];
+  const span = (table.times[table.times.length - 1] - t0) / 1000 + 1;
+  let index = 0;
+  return (t_s: number) => {
+    const t = t0 + (t_s % span) * 1000;
+    if (t < table.times[index]) index = 0;
+    while (index + 1 < table.times.length && table.times[index + 1] <= t) index++;
+    const out = {} as PumpSignals;
+    for (const [col, ch] of Object.entries(SKAB_COLUMNS)) out[ch] = table.columns.get(col)![index];
+    for (const ch of PUMP_CHANNELS) if (out[ch] === undefined) out[ch] = 0;
+    return out;
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * InfluxDB line protocol for the gateway's records (pure). Tags are bounded in cardinality:
+ * site, line, gateway, asset, channel, source, model, alarm, state. Timestamps in ms precision.
+ *
+ * Measurements:
+ *   linewatch_sample   tags site,line,gateway,asset,channel,source,quality  field value
+ *   linewatch_score    tags site,line,gateway,asset,model                    fields score,threshold,anomalous,top_channel,model_version, c_<channel> (share)
+ *   linewatch_alarm    tags site,line,gateway,asset,alarm,state              fields score,threshold,top_channels,message
+ */
+import type { AlarmEvent, Sample, ScoreResult } from '../../core/types.js';
+
+export interface SeriesTags {
+  readonly site: string;
+  readonly line: string;
+  readonly gateway: string;
+}
+
+const escapeKey = (s: string) => s.replace(/[,= \\]/g, (c) => `\\${c}`);
+const escapeMeasurement = (s: string) => s.replace(/[, \\]/g, (c) => `\\${c}`);
+const escapeString = (s: string) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+
+function tagSet(tags: Record<string, string>): string {
+  return Object.keys(tags)
+    .sort()
+    .filter((k) => tags[k] !== '')
+    .map((k) => `${escapeKey(k)}=${escapeKey(tags[k])}`)
+    .join(',');
+}
+
+function float(v: number): string {
+  return Number.isFinite(v) ? String(v) : '';
+}
+
+function line(measurement: string, tags: Record<string, string>, fields: Record<string, string>, ts: number): string | undefined {
+  const f = Object.entries(fields)
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `${escapeKey(k)}=${v}`)
+    .join(',');
+  if (!f) return undefined;
+  return `${escapeMeasurement(measurement)},${tagSet(tags)} ${f} ${Math.round(ts)}`;
+}
+
+export function sampleLine(s: Sample, t: SeriesTags): string | undefined {
+  return line('linewatch_sample', { ...t, asset: s.asset, channel: s.channel, source: s.source, quality: s.quality }, { value: float(s.value) }, s.ts);
+}
+
+export function scoreLine(r: ScoreResult, t: SeriesTags): string | undefined {
+  const fields: Record<string, string> = {
+    score: float(r.score),
+    threshold: float(r.threshold),
+    anomalous: r.anomalous ? 'true' : 'false',
+    top_channel: escapeString(r.contributions[0]?.channel ?? ''),
+    model_version: escapeString(r.modelVersion),
+  };
+  for (const c of r.contributions) fields[`c_${c.channel}`] = float(c.share);
+  if (r.partId !== undefined) fields.part_id = escapeString(r.partId);
+  return line('linewatch_score', { ...t, asset: r.asset, model: r.model }, fields, r.ts);
+}
+
+export function alarmLine(a: AlarmEvent, t: SeriesTags): string | undefined {
+  return line(
+    'linewatch_alarm',
+    { ...t, asset: a.asset, alarm: a.alarm, state: a.state },
+    { score: float(a.score), threshold: float(a.threshold), top_channels: escapeString(a.topChannels.join(',')), message: escapeString(a.message), active: a.state === 'active' ? '1i' : '0i' },
+    a.ts,
+  );
+}

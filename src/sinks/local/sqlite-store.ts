@@ -1,0 +1,94 @@
+/**
+ * The embedded local store (SQLite through better-sqlite3): scores, alarm events and optionally
+ * raw samples, so a gateway without InfluxDB still keeps its history and the demo needs no
+ * external service. Writes are batched into one transaction per flush; rows older than the
+ * retention are deleted as time goes on. WAL mode, so readers never block the writer.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Sink, SinkRecords } from '../../core/components.js';
+import type { AlarmEvent, Sample, ScoreResult } from '../../core/types.js';
+import type { LocalStoreConfig } from '../../config/schema.js';
+import type { Logger } from '../../telemetry/logger.js';
+import type { GatewayMetrics } from '../../telemetry/metrics.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS samples (ts INTEGER NOT NULL, source TEXT NOT NULL, asset TEXT NOT NULL, channel TEXT NOT NULL, value REAL, quality TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS samples_asset_ts ON samples (asset, ts);
+CREATE TABLE IF NOT EXISTS scores (ts INTEGER NOT NULL, asset TEXT NOT NULL, model TEXT NOT NULL, model_version TEXT NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, anomalous INTEGER NOT NULL, contributions TEXT NOT NULL, part_id TEXT);
+CREATE INDEX IF NOT EXISTS scores_asset_ts ON scores (asset, ts);
+CREATE TABLE IF NOT EXISTS alarms (ts INTEGER NOT NULL, asset TEXT NOT NULL, alarm TEXT NOT NULL, state TEXT NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, top_channels TEXT NOT NULL, message TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS alarms_asset_ts ON alarms (asset, ts);
+`;
+
+export class SqliteStore implements Sink {
+  readonly name = 'local';
+  private db: Database.Database | undefined;
+  private pending: { samples: Sample[]; scores: ScoreResult[]; alarms: AlarmEvent[] } = { samples: [], scores: [], alarms: [] };
+  private timer: NodeJS.Timeout | undefined;
+  private lastPrune = 0;
+
+  constructor(
+    private readonly config: LocalStoreConfig,
+    private readonly deps: { logger: Logger; metrics: GatewayMetrics; flushIntervalMs?: number; now?: () => number },
+  ) {}
+
+  async start(): Promise<void> {
+    mkdirSync(dirname(this.config.path), { recursive: true });
+    const db = new Database(this.config.path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(SCHEMA);
+    this.db = db;
+    this.timer = setInterval(() => void this.flush(), this.deps.flushIntervalMs ?? 1000);
+    this.timer.unref();
+  }
+
+  write(records: SinkRecords): void {
+    if (!this.db) return;
+    if (this.config.write_raw_samples) this.pending.samples.push(...records.samples);
+    this.pending.scores.push(...records.scores);
+    this.pending.alarms.push(...records.alarms);
+  }
+
+  async flush(): Promise<void> {
+    const db = this.db;
+    if (!db) return;
+    const { samples, scores, alarms } = this.pending;
+    this.pending = { samples: [], scores: [], alarms: [] };
+    if (samples.length + scores.length + alarms.length > 0) {
+      const insertSample = db.prepare('INSERT INTO samples VALUES (?, ?, ?, ?, ?, ?)');
+      const insertScore = db.prepare('INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      const insertAlarm = db.prepare('INSERT INTO alarms VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      try {
+        db.transaction(() => {
+          for (const s of samples) insertSample.run(s.ts, s.source, s.asset, s.channel, Number.isFinite(s.value) ? s.value : null, s.quality);
+          for (const r of scores) insertScore.run(r.ts, r.asset, r.model, r.modelVersion, r.score, r.threshold, r.anomalous ? 1 : 0, JSON.stringify(r.contributions), r.partId ?? null);
+          for (const a of alarms) insertAlarm.run(a.ts, a.asset, a.alarm, a.state, a.score, a.threshold, a.topChannels.join(','), a.message);
+        })();
+        this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, samples.length + scores.length + alarms.length);
+      } catch (err) {
+        this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'sqlite' });
+        this.deps.logger.error({ sink: this.name, path: this.config.path }, `local store ${this.config.path}: write failed: ${(err as Error).message}`);
+      }
+    }
+    this.prune();
+  }
+
+  private prune(): void {
+    const now = (this.deps.now ?? Date.now)();
+    if (now - this.lastPrune < 60_000) return;
+    this.lastPrune = now;
+    const cutoff = now - this.config.retention_hours * 3_600_000;
+    for (const table of ['samples', 'scores', 'alarms']) this.db!.prepare(`DELETE FROM ${table} WHERE ts < ?`).run(cutoff);
+  }
+
+  async close(): Promise<void> {
+    if (!this.db) return;
+    if (this.timer) clearInterval(this.timer);
+    await this.flush();
+    this.db.close();
+    this.db = undefined;
+  }
+}
