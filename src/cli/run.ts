@@ -1,5 +1,6 @@
 /** `linewatch run` (the daemon, or --once) and `linewatch validate`. */
 import { loadConfigFile } from '../config/load.js';
+import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { createSources } from '../runtime/gateway.js';
 import { runUntilSignal, startDaemon } from '../runtime/daemon.js';
 import { createLogger } from '../telemetry/logger.js';
@@ -10,6 +11,8 @@ export async function validateCommand(opts: { config: string }): Promise<number>
   try {
     const loaded = await loadConfigFile(opts.config);
     const { config } = loaded;
+    // Load each model into onnxruntime and run its golden window: catches corrupt or lying files.
+    for (const [asset, manifest] of loaded.models) await (await AutoencoderModel.load(manifest, { asset })).close();
     const registers = config.sources.reduce((n, s) => n + s.registers.length, 0);
     process.stdout.write(`${loaded.file}: OK (${config.sources.length} source(s), ${registers} register(s), ${config.assets.length} asset(s) with models: ${[...loaded.models.entries()].map(([a, m]) => `${a}=${m.manifest.name}@${m.manifest.version}`).join(', ') || 'none'})\n`);
     return 0;

@@ -73,6 +73,12 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
     if (missing.length > 0) {
       issues.push(`${where}: model ${loaded.manifest.name} needs channel(s) ${missing.join(', ')} of asset ${asset.name}, which no source provides (provided: ${[...have].join(', ') || 'none'})`);
     }
+    const period = loaded.manifest.input.sample_period_ms;
+    config.sources.forEach((source, si) => {
+      if (source.asset !== asset.name || source.poll_interval_ms === period) return;
+      if (!source.registers.some((r) => loaded.manifest.input.channels.some((c) => c.name === r.channel))) return;
+      issues.push(`sources[${si}].poll_interval_ms: ${source.poll_interval_ms} ms, but model ${loaded.manifest.name} of asset ${asset.name} expects samples every ${period} ms`);
+    });
     models.set(asset.name, loaded);
   }
   if (issues.length > 0) throw new ConfigError(path, issues);

@@ -78,7 +78,9 @@ export class ModbusTcpSource implements Source {
 
   async readOnce(): Promise<Sample[]> {
     try {
-      await this.connect();
+      await this.connect().catch((err: unknown) => {
+        throw describeModbusError(this.device, 'connect', err);
+      });
       return await this.readAll(this.now(), true);
     } finally {
       await this.close();

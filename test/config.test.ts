@@ -1,0 +1,141 @@
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfigFile, parseConfig } from '../src/config/load.js';
+import { ConfigError } from '../src/core/errors.js';
+import { ROOT, runCli } from './helpers/cli.js';
+
+const MODEL = join(ROOT, 'models/pump-ae');
+const CHANNELS = ['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow'];
+
+function config(overrides: { registers?: string; extraSource?: string; assets?: string; top?: string } = {}): string {
+  const registers = overrides.registers ?? CHANNELS.map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`).join('\n');
+  return `${overrides.top ?? ''}
+sources:
+  - name: plc
+    type: modbus_tcp
+    host: 127.0.0.1
+    port: 5020
+    asset: pump-1
+    poll_interval_ms: 200
+    registers:
+${registers}
+${overrides.extraSource ?? ''}
+assets:
+${overrides.assets ?? `  - name: pump-1\n    model: ${MODEL}`}
+`;
+}
+
+async function issuesOf(text: string, env: NodeJS.ProcessEnv = {}): Promise<readonly string[]> {
+  try {
+    await parseConfig(text, '/etc/linewatch/test.yaml', env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues;
+    throw err;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('configuration', () => {
+  it('accepts a valid config, applying defaults and loading the model', async () => {
+    const loaded = await parseConfig(config(), '/etc/linewatch/test.yaml', {});
+    expect(loaded.config.sources[0].registers[0].byte_order).toBe('ABCD');
+    expect(loaded.config.http.port).toBe(8080);
+    expect(loaded.models.get('pump-1')?.manifest.name).toBe('pump-ae');
+  });
+
+  it('names the path of a wrong enum value and lists the choices', async () => {
+    const issues = await issuesOf(config({ registers: '      - { channel: flow, address: 0, type: float33 }' }));
+    expect(issues).toContain('sources[0].registers[0].type: expected one of "int16", "uint16", "int32", "uint32", "int64", "uint64", "float32", "float64", "bit"');
+  });
+
+  it('rejects unknown keys with their full path', async () => {
+    const issues = await issuesOf(config({ registers: '      - { channel: flow, address: 0, type: float32, scael: 2 }' }));
+    expect(issues).toContain('sources[0].registers[0].scael: unknown key');
+  });
+
+  it('rejects a wrong type', async () => {
+    const issues = await issuesOf(config({ registers: '      - { channel: flow, address: "forty", type: float32 }' }));
+    expect(issues.some((i) => i.startsWith('sources[0].registers[0].address: '))).toBe(true);
+  });
+
+  it('rejects an unknown source type', async () => {
+    const issues = await issuesOf(config().replace('type: modbus_tcp', 'type: modbus_tpc'));
+    expect(issues.join('\n')).toMatch(/sources\[0\]\.type/);
+  });
+
+  it('rejects duplicate source names and duplicate channels of one asset', async () => {
+    const extra = `  - name: plc\n    type: modbus_tcp\n    host: 127.0.0.2\n    asset: pump-1\n    registers:\n      - { channel: flow, address: 0, type: float32 }`;
+    const issues = await issuesOf(config({ extraSource: extra }));
+    expect(issues).toContain('sources: duplicate source name "plc"');
+    expect(issues).toContain('sources[1].registers[0].channel: channel "flow" of asset "pump-1" is already read by sources[0].registers[6]');
+  });
+
+  it('rejects a model path that does not exist, naming it', async () => {
+    const issues = await issuesOf(config({ assets: '  - name: pump-1\n    model: /nonexistent/model' }));
+    expect(issues).toEqual(['assets[0].model: model /nonexistent/model: no such file or directory']);
+  });
+
+  it('rejects a model whose channels the sources do not provide', async () => {
+    const registers = CHANNELS.filter((c) => c !== 'flow').map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`).join('\n');
+    const issues = await issuesOf(config({ registers }));
+    expect(issues[0]).toMatch(/^assets\[0\]\.model: model pump-ae needs channel\(s\) flow of asset pump-1, which no source provides/);
+  });
+
+  it('rejects a source polling at another rate than the model was trained on', async () => {
+    const issues = await issuesOf(config().replace('poll_interval_ms: 200', 'poll_interval_ms: 1000'));
+    expect(issues[0]).toMatch(/^sources\[0\]\.poll_interval_ms: 1000 ms, but model pump-ae of asset pump-1 expects samples every 200 ms/);
+  });
+
+  it('substitutes ${ENV} with types, and reports a missing variable by path', async () => {
+    const text = config({ top: 'http:\n  port: ${HTTP_PORT}\ngateway:\n  name: ${GW_NAME:-edge-1}' });
+    const loaded = await parseConfig(text, 'x.yaml', { HTTP_PORT: '9100' });
+    expect(loaded.config.http.port).toBe(9100);
+    expect(loaded.config.gateway.name).toBe('edge-1');
+    expect(await issuesOf(text, {})).toEqual(['http.port: environment variable HTTP_PORT is not set']);
+  });
+
+  it('reports YAML syntax errors with line and column', async () => {
+    const issues = await issuesOf('sources:\n  - name: [unclosed\n');
+    expect(issues[0]).toMatch(/^line \d+, column \d+: /);
+  });
+
+  it('names an unreadable config file', async () => {
+    await expect(loadConfigFile('/nonexistent/linewatch.yaml')).rejects.toThrow('cannot read configuration /nonexistent/linewatch.yaml: ENOENT');
+  });
+
+  it('resolves the model path relative to the config file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-config-'));
+    await cp(MODEL, join(dir, 'models/pump'), { recursive: true });
+    await writeFile(join(dir, 'gw.yaml'), config({ assets: '  - name: pump-1\n    model: models/pump' }));
+    const loaded = await loadConfigFile(join(dir, 'gw.yaml'));
+    expect(loaded.models.get('pump-1')?.modelPath).toBe(join(dir, 'models/pump/model.int8.onnx'));
+  });
+
+  it('every example config in config/ validates', async () => {
+    for (const file of ['demo.yaml', 'example-gateway.yaml']) {
+      await expect(loadConfigFile(join(ROOT, 'config', file), { INFLUX_PASSWORD: 'x' })).resolves.toBeDefined();
+    }
+  });
+});
+
+describe('linewatch validate', () => {
+  it('exits 0 and summarises a good config', async () => {
+    const res = await runCli(['validate', '--config', 'config/demo.yaml']);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/demo\.yaml: OK \(1 source\(s\), 8 register\(s\), 1 asset\(s\) with models: pump-1=pump-ae@/);
+  });
+
+  it('exits non-zero and prints every problem with its path', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-validate-'));
+    const bad = (await readFile(join(ROOT, 'config/demo.yaml'), 'utf8')).replace('type: uint16', 'type: uint17').replace('unit_id: 1', 'unit_id: 1\n    unit_idd: 2');
+    await writeFile(join(dir, 'bad.yaml'), bad);
+    const res = await runCli(['validate', '--config', join(dir, 'bad.yaml')]);
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toContain('sources[0].registers[0].type: expected one of');
+    expect(res.stderr).toContain('sources[0].unit_idd: unknown key');
+  });
+});

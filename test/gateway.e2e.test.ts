@@ -1,0 +1,121 @@
+/**
+ * The gateway end to end over real sockets: the line simulator's Modbus TCP server, the gateway
+ * polling it, the shipped int8 model scoring, an alarm raised by a fault injected through the
+ * simulator's HTTP API, the HTTP endpoint, and the local SQLite store.
+ */
+import Database from 'better-sqlite3';
+import { once } from 'node:events';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../src/config/load.js';
+import type { AlarmEvent, ScoreResult } from '../src/core/types.js';
+import { startDaemon, type Daemon } from '../src/runtime/daemon.js';
+import { runSimulator, type RunningSimulator } from '../src/sim/run-simulator.js';
+import { silentLogger } from '../src/telemetry/logger.js';
+import { ROOT, runCli } from './helpers/cli.js';
+
+let sim: RunningSimulator;
+let daemon: Daemon;
+let dbPath: string;
+
+beforeAll(async () => {
+  sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 3 });
+  const dir = await mkdtemp(join(tmpdir(), 'lw-gw-'));
+  dbPath = join(dir, 'store.db');
+  const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), { LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort), LINEWATCH_HTTP_PORT: '0' });
+  loaded.config.storage.local!.path = dbPath;
+  daemon = await startDaemon(loaded, silentLogger());
+});
+
+afterAll(async () => {
+  await daemon?.stop();
+  await sim?.close();
+});
+
+describe('gateway against the line simulator', () => {
+  it('scores normal operation below the threshold', async () => {
+    const scores: ScoreResult[] = [];
+    while (scores.length < 3) {
+      const [batch] = (await once(daemon.gateway, 'scores')) as [ScoreResult[]];
+      scores.push(...batch);
+    }
+    for (const s of scores) {
+      expect(s.asset).toBe('pump-1');
+      expect(s.anomalous).toBe(false);
+      expect(s.contributions).toHaveLength(7);
+    }
+  });
+
+  it('serves /healthz, /api/status and /metrics', async () => {
+    const base = `http://127.0.0.1:${daemon.http!.port}`;
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    const status = (await (await fetch(`${base}/api/status`)).json()) as { state: string; assets: { name: string; windowsScored: number; latest: ScoreResult }[]; sources: { connected: boolean }[] };
+    expect(status.state).toBe('running');
+    expect(status.sources[0].connected).toBe(true);
+    expect(status.assets[0].name).toBe('pump-1');
+    expect(status.assets[0].windowsScored).toBeGreaterThan(0);
+    expect(status.assets[0].latest.threshold).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/linewatch_windows_scored_total\{asset="pump-1"\} [1-9]/);
+    expect(metrics).toMatch(/linewatch_source_connected\{source="pump-plc"\} 1/);
+  });
+
+  it('raises an alarm naming vibration when a rotor imbalance is injected over HTTP', async () => {
+    const res = await fetch(`http://127.0.0.1:${sim.httpPort}/faults`, { method: 'POST', body: JSON.stringify({ type: 'rotor_imbalance', severity: 0.8, ramp_s: 1 }) });
+    expect(res.status).toBe(201);
+    const [alarm] = (await once(daemon.gateway, 'alarm')) as [AlarmEvent];
+    expect(alarm.state).toBe('active');
+    expect(alarm.score).toBeGreaterThan(alarm.threshold);
+    expect(alarm.topChannels.slice(0, 2).sort()).toEqual(['vibration_1', 'vibration_2']);
+    const status = (await (await fetch(`http://127.0.0.1:${daemon.http!.port}/api/status`)).json()) as { active_alarms: AlarmEvent[] };
+    expect(status.active_alarms.map((a) => a.asset)).toEqual(['pump-1']);
+  });
+
+  it('clears the alarm after the fault is removed', async () => {
+    await fetch(`http://127.0.0.1:${sim.httpPort}/faults`, { method: 'DELETE' });
+    const [alarm] = (await once(daemon.gateway, 'alarm')) as [AlarmEvent];
+    expect(alarm.state).toBe('cleared');
+  });
+
+  it('has stored scores, the alarm events and raw samples in the local store after stop', async () => {
+    await daemon.stop();
+    const db = new Database(dbPath, { readonly: true });
+    const scores = db.prepare('SELECT COUNT(*) AS n, MAX(anomalous) AS any FROM scores').get() as { n: number; any: number };
+    const alarms = db.prepare('SELECT state FROM alarms ORDER BY ts').all() as { state: string }[];
+    const samples = db.prepare("SELECT COUNT(DISTINCT channel) AS n FROM samples WHERE quality = 'good'").get() as { n: number };
+    db.close();
+    expect(scores.n).toBeGreaterThan(3);
+    expect(scores.any).toBe(1);
+    expect(alarms.map((a) => a.state)).toEqual(['active', 'cleared']);
+    expect(samples.n).toBe(8);
+  });
+});
+
+describe('linewatch run --once', () => {
+  it('prints every register of the demo map decoded, matching the simulator', async () => {
+    const res = await runCli(['run', '--config', 'config/demo.yaml', '--once'], { LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort) });
+    expect(res.code).toBe(0);
+    const samples = res.stdout.trim().split('\n').map((l) => JSON.parse(l) as { channel: string; value: number; quality: string });
+    expect(samples.map((s) => s.channel)).toEqual(['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow', 'run_hours']);
+    const snap = sim.sim.snapshot;
+    const value = (c: string) => samples.find((s) => s.channel === c)!.value;
+    // Within one simulator tick of drift; decoding errors (wrong word order) would be off by orders of magnitude.
+    expect(value('voltage')).toBeGreaterThan(220);
+    expect(value('voltage')).toBeLessThan(240);
+    expect(value('flow')).toBeGreaterThan(20);
+    expect(value('flow')).toBeLessThan(45);
+    expect(value('pressure')).toBeGreaterThan(1);
+    expect(value('pressure')).toBeLessThan(4);
+    expect(value('run_hours')).toBeCloseTo(snap.pumpRunHours, 2);
+    expect(samples.every((s) => s.quality === 'good')).toBe(true);
+  });
+
+  it('exits non-zero naming the device when nothing answers', async () => {
+    const res = await runCli(['run', '--config', 'config/demo.yaml', '--once'], { LINEWATCH_DEMO_MODBUS_PORT: '1' });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toMatch(/source pump-plc: device pump-plc \(127\.0\.0\.1:1, unit 1\): connect: ECONNREFUSED/);
+  });
+});

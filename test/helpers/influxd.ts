@@ -1,0 +1,83 @@
+/**
+ * Starts Debian's influxd (InfluxDB 1.x) on 127.0.0.1 on free ports with its data in a temp
+ * folder. Fails loudly when influxd is not installed: run scripts/install-test-deps.sh.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../src/runtime/free-port.js';
+
+export interface Influxd {
+  readonly url: string;
+  query(db: string, q: string): Promise<InfluxSeries[]>;
+  stop(): Promise<void>;
+}
+
+export interface InfluxSeries {
+  name: string;
+  tags?: Record<string, string>;
+  columns: string[];
+  values: unknown[][];
+}
+
+const BINARY = process.env.INFLUXD_BIN ?? '/usr/bin/influxd';
+
+export async function startInfluxd(): Promise<Influxd> {
+  if (!existsSync(BINARY)) {
+    throw new Error(`${BINARY} not found: the InfluxDB tests need Debian's influxdb package (bash scripts/install-test-deps.sh)`);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'linewatch-influxd-'));
+  const httpPort = await freePort();
+  const rpcPort = await freePort();
+  const conf = `reporting-disabled = true
+bind-address = "127.0.0.1:${rpcPort}"
+[meta]
+  dir = "${dir}/meta"
+[data]
+  dir = "${dir}/data"
+  wal-dir = "${dir}/wal"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[http]
+  bind-address = "127.0.0.1:${httpPort}"
+  log-enabled = false
+[continuous_queries]
+  enabled = false
+`;
+  await writeFile(join(dir, 'influxdb.conf'), conf);
+  const child: ChildProcess = spawn(BINARY, ['-config', join(dir, 'influxdb.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+  const url = `http://127.0.0.1:${httpPort}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`influxd exited with ${child.exitCode}: ${stderr}`);
+    const ok = await fetch(`${url}/ping`).then((r) => r.status === 204, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`influxd did not answer /ping within 30 s: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    async query(db, q) {
+      const res = await fetch(`${url}/query?${new URLSearchParams({ db, q, epoch: 'ms' })}`);
+      const body = (await res.json()) as { results: { series?: InfluxSeries[]; error?: string }[] };
+      if (body.results[0]?.error) throw new Error(body.results[0].error);
+      return body.results[0]?.series ?? [];
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
