@@ -91,6 +91,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
 
   private onScores(scores: readonly ScoreResult[]): void {
+    const last = scores[scores.length - 1];
+    this.deps.logger.debug({ asset: last.asset, windows: scores.length, score: last.score, threshold: last.threshold }, 'windows scored');
     for (const sink of this.sinks) sink.write({ samples: [], scores, alarms: [] });
     this.emit('scores', scores);
   }

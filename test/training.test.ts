@@ -1,0 +1,94 @@
+/**
+ * The training path: the numeric core learns, the exported ONNX graphs compute what the JS model
+ * computes (fp32 exactly, int8 within quantisation error), and the shipped model is reproduced
+ * byte for byte by its committed command.
+ */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-node';
+import { sha256Hex } from '../src/inference/manifest.js';
+import { SeededRandom } from '../src/sim/random.js';
+import { DenseAutoencoder } from '../src/training/dense-autoencoder.js';
+import { calibrateRanges, denseToOnnxGraph } from '../src/training/export-dense.js';
+import { encodeOnnxModel } from '../src/training/onnx-writer.js';
+import { ROOT, runCli } from './helpers/cli.js';
+
+function data(rows: number, d: number, seed: number): Float64Array {
+  // Low-rank data: 2 latent factors mixed into d features, plus a little noise.
+  const fixed = new SeededRandom(99); // the same mixing for every sample set
+  const mix = Array.from({ length: 2 * d }, () => fixed.normal());
+  const rng = new SeededRandom(seed);
+  const x = new Float64Array(rows * d);
+  for (let r = 0; r < rows; r++) {
+    const a = rng.normal();
+    const b = rng.normal();
+    for (let k = 0; k < d; k++) x[r * d + k] = a * mix[k] + b * mix[d + k] + 0.05 * rng.normal();
+  }
+  return x;
+}
+
+async function run(bytes: Uint8Array, x: Float64Array, rows: number, d: number): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(bytes);
+  const out = await session.run({ window: new ort.Tensor('float32', Float32Array.from(x), [rows, d]) });
+  await session.release();
+  return out.reconstruction.data as Float32Array;
+}
+
+describe('dense autoencoder', () => {
+  it('learns low-rank data: validation loss falls well below the data variance', () => {
+    const d = 12;
+    const ae = new DenseAutoencoder([d, 16, 2, 16, d], [true, false, true, false], 1);
+    const train = data(600, d, 2);
+    const val = data(200, d, 3);
+    let variance = 0;
+    for (const v of val) variance += v * v;
+    variance /= val.length;
+    const fit = ae.fit(train, val, { epochs: 60, batchSize: 32, learningRate: 5e-3, patience: 10, seed: 1 });
+    expect(fit.validationLoss).toBeLessThan(variance * 0.05);
+    expect(ae.loss(val, 200)).toBeCloseTo(fit.validationLoss, 10);
+  });
+
+  it('exports fp32 ONNX that onnxruntime evaluates to the same reconstruction', async () => {
+    const d = 10;
+    const ae = new DenseAutoencoder([d, 6, 3, 6, d], [true, false, true, false], 4);
+    const x = data(16, d, 5);
+    const bytes = encodeOnnxModel(denseToOnnxGraph(ae, 't'), { producerName: 'test', producerVersion: '0', opset: 13 });
+    const y = await run(bytes, x, 16, d);
+    const expected = ae.reconstruct(x, 16);
+    for (let k = 0; k < y.length; k++) expect(y[k]).toBeCloseTo(expected[k], 4);
+  });
+
+  it('exports an int8 QDQ graph whose output stays within quantisation error of fp32', async () => {
+    const d = 40;
+    const ae = new DenseAutoencoder([d, 16, 3, 16, d], [true, false, true, false], 4);
+    const x = data(64, d, 6);
+    const ranges = calibrateRanges(ae, x, 64);
+    const int8 = encodeOnnxModel(denseToOnnxGraph(ae, 'q', ranges), { producerName: 'test', producerVersion: '0', opset: 13 });
+    const fp32 = encodeOnnxModel(denseToOnnxGraph(ae, 'f'), { producerName: 'test', producerVersion: '0', opset: 13 });
+    expect(int8.length).toBeLessThan(fp32.length);
+    const yq = await run(int8, x, 64, d);
+    const yf = await run(fp32, x, 64, d);
+    let err = 0;
+    let norm = 0;
+    for (let k = 0; k < yf.length; k++) {
+      err += (yq[k] - yf[k]) ** 2;
+      norm += yf[k] ** 2;
+    }
+    expect(Math.sqrt(err / norm)).toBeLessThan(0.05);
+    expect(Math.sqrt(err / norm)).toBeGreaterThan(0); // it really is quantised
+  });
+});
+
+describe('the shipped model is reproducible', () => {
+  it('`linewatch train --seed 7` rebuilds models/pump-ae byte for byte', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'lw-train-'));
+    const res = await runCli(['train', '--seed', '7', '--out', out], {}, 180_000);
+    expect(res.code).toBe(0);
+    const shipped = JSON.parse(await readFile(join(ROOT, 'models/pump-ae/manifest.json'), 'utf8'));
+    expect(sha256Hex(await readFile(join(out, 'model.int8.onnx')))).toBe(shipped.sha256);
+    expect(sha256Hex(await readFile(join(out, 'model.fp32.onnx')))).toBe(shipped.fp32_sha256);
+    expect(res.stderr).toMatch(/epoch +1\/60/);
+  }, 180_000);
+});
