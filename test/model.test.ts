@@ -74,7 +74,7 @@ describe('bad models are refused with a clear error naming the file', () => {
   it('a manifest with a wrong input name', async () => {
     const dir = await copyModel();
     await editManifest(dir, (m) => (m.input.name = 'x'));
-    await expect(AutoencoderModel.load(await loadManifest(dir), { asset: 'a' })).rejects.toThrow(/expected input "x" and output "reconstruction", the graph has inputs \[window\]/);
+    await expect(AutoencoderModel.load(await loadManifest(dir), { asset: 'a' })).rejects.toThrow(/expected input "x" and outputs "score", "channel_error", the graph has inputs \[window\]/);
   });
 
   it('a manifest with a missing field', async () => {
@@ -94,7 +94,9 @@ describe('bad models are refused with a clear error naming the file', () => {
     const model = await AutoencoderModel.load(loaded, { asset: 'a' });
     const input = [...loaded.manifest.golden.input];
     input[3] = Number.NaN;
-    await expect(model.scoreRaw([input])).rejects.toThrow(/NaN or Inf/);
+    await expect(model.scoreRaw([loaded.manifest.golden.input, input])).rejects.toThrow(/input window 1 contains NaN or Inf/);
+    input[3] = Number.POSITIVE_INFINITY;
+    await expect(model.scoreRaw([input])).rejects.toThrow(/input window 0 contains NaN or Inf/);
     await model.close();
   });
 });

@@ -29,11 +29,29 @@ function data(rows: number, d: number, seed: number): Float64Array {
   return x;
 }
 
-async function run(bytes: Uint8Array, x: Float64Array, rows: number, d: number): Promise<Float32Array> {
+/** Runs a scoring graph; returns [score per row, channel error per row and channel]. */
+async function run(bytes: Uint8Array, x: Float64Array, rows: number, d: number): Promise<[Float32Array, Float32Array]> {
   const session = await ort.InferenceSession.create(bytes);
   const out = await session.run({ window: new ort.Tensor('float32', Float32Array.from(x), [rows, d]) });
   await session.release();
-  return out.reconstruction.data as Float32Array;
+  return [out.score.data as Float32Array, out.channel_error.data as Float32Array];
+}
+
+/** What the graph computes, in plain JS: normalise, reconstruct, mean squared error per channel. */
+function expectedScores(ae: DenseAutoencoder, raw: Float64Array, rows: number, layout: { windowLength: number; mean: number[]; std: number[] }) {
+  const d = ae.inputSize;
+  const c = layout.mean.length;
+  const x = raw.map((v, k) => (v - layout.mean[k % c]) / layout.std[k % c]);
+  const y = ae.reconstruct(x, rows);
+  const scores: number[] = [];
+  const channels: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const per = new Array<number>(c).fill(0);
+    for (let k = 0; k < d; k++) per[k % c] += (y[r * d + k] - x[r * d + k]) ** 2 / layout.windowLength;
+    channels.push(...per);
+    scores.push(per.reduce((a, b) => a + b, 0) / c);
+  }
+  return { scores, channels };
 }
 
 describe('dense autoencoder', () => {
@@ -50,33 +68,38 @@ describe('dense autoencoder', () => {
     expect(ae.loss(val, 200)).toBeCloseTo(fit.validationLoss, 10);
   });
 
-  it('exports fp32 ONNX that onnxruntime evaluates to the same reconstruction', async () => {
+  it('exports an fp32 scoring graph that onnxruntime evaluates to what the JS model computes', async () => {
     const d = 10;
+    const layout = { windowLength: 5, mean: [1, -2], std: [0.5, 3] };
     const ae = new DenseAutoencoder([d, 6, 3, 6, d], [true, false, true, false], 4);
     const x = data(16, d, 5);
-    const bytes = encodeOnnxModel(denseToOnnxGraph(ae, 't'), { producerName: 'test', producerVersion: '0', opset: 13 });
-    const y = await run(bytes, x, 16, d);
-    const expected = ae.reconstruct(x, 16);
-    for (let k = 0; k < y.length; k++) expect(y[k]).toBeCloseTo(expected[k], 4);
+    const bytes = encodeOnnxModel(denseToOnnxGraph(ae, 't', layout), { producerName: 'test', producerVersion: '0', opset: 13 });
+    const [scores, channels] = await run(bytes, x, 16, d);
+    const expected = expectedScores(ae, x, 16, layout);
+    expect(scores).toHaveLength(16);
+    expect(channels).toHaveLength(32);
+    scores.forEach((s, i) => expect(s).toBeCloseTo(expected.scores[i], 4));
+    channels.forEach((v, i) => expect(v).toBeCloseTo(expected.channels[i], 4));
   });
 
   it('exports an int8 QDQ graph whose output stays within quantisation error of fp32', async () => {
     const d = 40;
+    const layout = { windowLength: 10, mean: [0, 0, 0, 0], std: [1, 1, 1, 1] };
     const ae = new DenseAutoencoder([d, 16, 3, 16, d], [true, false, true, false], 4);
     const x = data(64, d, 6);
     const ranges = calibrateRanges(ae, x, 64);
-    const int8 = encodeOnnxModel(denseToOnnxGraph(ae, 'q', ranges), { producerName: 'test', producerVersion: '0', opset: 13 });
-    const fp32 = encodeOnnxModel(denseToOnnxGraph(ae, 'f'), { producerName: 'test', producerVersion: '0', opset: 13 });
+    const int8 = encodeOnnxModel(denseToOnnxGraph(ae, 'q', layout, ranges), { producerName: 'test', producerVersion: '0', opset: 13 });
+    const fp32 = encodeOnnxModel(denseToOnnxGraph(ae, 'f', layout), { producerName: 'test', producerVersion: '0', opset: 13 });
     expect(int8.length).toBeLessThan(fp32.length);
-    const yq = await run(int8, x, 64, d);
-    const yf = await run(fp32, x, 64, d);
+    const [yq] = await run(int8, x, 64, d);
+    const [yf] = await run(fp32, x, 64, d);
     let err = 0;
     let norm = 0;
     for (let k = 0; k < yf.length; k++) {
       err += (yq[k] - yf[k]) ** 2;
       norm += yf[k] ** 2;
     }
-    expect(Math.sqrt(err / norm)).toBeLessThan(0.05);
+    expect(Math.sqrt(err / norm)).toBeLessThan(0.1);
     expect(Math.sqrt(err / norm)).toBeGreaterThan(0); // it really is quantised
   });
 });

@@ -1,7 +1,9 @@
 /**
- * A reconstruction autoencoder from an ONNX file and its manifest, scoring windows in batches:
- * normalise, run, score = mean squared reconstruction error, contributions per channel. Loading
- * runs the manifest's golden window and refuses a model whose output does not match.
+ * A reconstruction autoencoder from an ONNX file and its manifest, scoring windows in batches.
+ * The graph normalises the raw window and outputs the score (mean squared reconstruction error)
+ * and each channel's error; this class packs windows, runs, and turns channel errors into
+ * ranked contributions. Loading runs the manifest's golden window and refuses a model whose
+ * output does not match.
  */
 import type { Model } from '../core/components.js';
 import { ModelError } from '../core/errors.js';
@@ -9,7 +11,7 @@ import type { ScoreResult, Window } from '../core/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { LoadedManifest, ModelManifest } from './manifest.js';
 import { createSession, ort, type ExecutionProvider } from './onnx-session.js';
-import { contributions, normaliseInto, reconstructionScore } from './reconstruction-score.js';
+import { contributions } from './contributions.js';
 
 export interface AutoencoderOptions {
   readonly providers?: readonly ExecutionProvider[];
@@ -54,9 +56,10 @@ export class AutoencoderModel implements Model {
     }
     const { session, provider } = created;
     const { manifest } = loaded;
-    if (!session.inputNames.includes(manifest.input.name) || !session.outputNames.includes(manifest.output.name)) {
+    const outputs = [manifest.output.score, manifest.output.channel_error];
+    if (!session.inputNames.includes(manifest.input.name) || outputs.some((o) => !session.outputNames.includes(o))) {
       await session.release();
-      throw new ModelError('MODEL_MISMATCH', `model file ${loaded.modelPath}: expected input "${manifest.input.name}" and output "${manifest.output.name}", the graph has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]`);
+      throw new ModelError('MODEL_MISMATCH', `model file ${loaded.modelPath}: expected input "${manifest.input.name}" and outputs "${outputs.join('", "')}", the graph has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]`);
     }
     const model = new AutoencoderModel(manifest, session, provider, options.asset, options.threshold);
     try {
@@ -75,34 +78,53 @@ export class AutoencoderModel implements Model {
 
   async score(windows: readonly Window[]): Promise<ScoreResult[]> {
     for (const w of windows) {
+      if (w.channels === this.channels && w.length === this.windowLength) continue;
       if (w.length !== this.windowLength || w.channels.length !== this.channels.length || w.channels.some((c, i) => c !== this.channels[i])) {
         throw new ModelError('MODEL_MISMATCH', `model ${this.name}: window of asset ${w.asset} has ${w.length}×[${w.channels.join(',')}], expected ${this.windowLength}×[${this.channels.join(',')}]`);
       }
     }
     const raw = await this.scoreRaw(windows.map((w) => w.data));
-    return raw.map((r, i) => ({
-      asset: this.asset,
-      model: this.name,
-      modelVersion: this.version,
-      ts: windows[i].end,
-      score: r.score,
-      threshold: this.threshold,
-      anomalous: r.score > this.threshold,
-      contributions: contributions(r.perChannel, this.channels),
-      ...(windows[i].partId !== undefined ? { partId: windows[i].partId } : {}),
-    }));
+    const results = new Array<ScoreResult>(raw.length);
+    for (let i = 0; i < raw.length; i++) {
+      const { score, channelError } = raw[i];
+      const result: ScoreResult = {
+        asset: this.asset,
+        model: this.name,
+        modelVersion: this.version,
+        ts: windows[i].end,
+        score,
+        threshold: this.threshold,
+        anomalous: score > this.threshold,
+        contributions: contributions(channelError, this.channels),
+        partId: windows[i].partId,
+      };
+      results[i] = result;
+    }
+    return results;
   }
 
-  /** Scores raw (un-normalised) windows given as time-major arrays. */
-  async scoreRaw(windows: readonly ArrayLike<number>[]) {
+  /** Scores raw windows given as time-major arrays: the score and each channel's error. */
+  async scoreRaw(windows: readonly ArrayLike<number>[]): Promise<{ score: number; channelError: Float32Array }[]> {
     const n = windows.length;
-    const x = new Float32Array(n * this.features);
-    windows.forEach((w, i) => normaliseInto(w, this.manifest.normalisation, x, i * this.features));
-    for (const v of x) if (!Number.isFinite(v)) throw new ModelError('MODEL_MISMATCH', `model ${this.name}: input contains NaN or Inf`);
-    const feeds = { [this.manifest.input.name]: new ort.Tensor('float32', x, [n, this.features]) };
-    const out = await this.session.run(feeds);
-    const y = out[this.manifest.output.name].data as Float32Array;
-    return windows.map((_, i) => reconstructionScore(x, y, i * this.features, this.features, this.channels.length));
+    const d = this.features;
+    const x = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const w = windows[i];
+      if (w instanceof Float32Array) x.set(w, i * d);
+      else for (let k = 0; k < d; k++) x[i * d + k] = w[k];
+    }
+    const { input, output } = this.manifest;
+    const out = await this.session.run({ [input.name]: new ort.Tensor('float32', x, [n, d]) });
+    const scores = out[output.score].data as Float32Array;
+    const perChannel = out[output.channel_error].data as Float32Array;
+    const c = this.channels.length;
+    const results = new Array<{ score: number; channelError: Float32Array }>(n);
+    for (let i = 0; i < n; i++) {
+      // NaN or Inf anywhere in a window propagates into its score.
+      if (!Number.isFinite(scores[i])) throw new ModelError('MODEL_MISMATCH', `model ${this.name}: input window ${i} contains NaN or Inf`);
+      results[i] = { score: scores[i], channelError: perChannel.subarray(i * c, i * c + c) };
+    }
+    return results;
   }
 
   async close(): Promise<void> {

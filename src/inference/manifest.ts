@@ -26,9 +26,12 @@ export const manifestSchema = z.strictObject({
     window_length: z.number().int().min(1),
     sample_period_ms: z.number().int().min(1),
   }),
-  output: z.strictObject({ name: z.string().min(1), meaning: z.literal('reconstruction') }),
+  /** The graph scores windows itself: a score per window and a mean squared error per channel. */
+  output: z.strictObject({ score: z.string().min(1), channel_error: z.string().min(1) }),
+  /** Applied inside the graph (documented here so tools and people can see it). */
   normalisation: z.strictObject({
     method: z.literal('zscore'),
+    applied: z.literal('in-graph'),
     mean: z.array(z.number()),
     std: z.array(z.number().positive()),
   }),

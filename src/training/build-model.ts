@@ -8,10 +8,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
-import { normaliseInto } from '../inference/reconstruction-score.js';
+import { normaliseInto } from './normalise.js';
 import { PUMP_UNITS, type PumpChannel } from '../sim/plant.js';
 import { DenseAutoencoder } from './dense-autoencoder.js';
-import { calibrateRanges, denseToOnnxGraph, INPUT_NAME, OUTPUT_NAME } from './export-dense.js';
+import { calibrateRanges, CHANNEL_OUTPUT, denseToOnnxGraph, INPUT_NAME, SCORE_OUTPUT } from './export-dense.js';
 import { encodeOnnxModel } from './onnx-writer.js';
 import { channelStats, recordPumpFromSimulator, slidingWindows } from './sim-recording.js';
 
@@ -81,22 +81,23 @@ export async function buildPumpModel(options: BuildOptions): Promise<ModelManife
   log(`best epoch ${fit.bestEpoch}: validation loss ${fit.validationLoss.toFixed(4)}`);
 
   const ranges = calibrateRanges(ae, xTrain, trainWindows.length);
-  const fp32 = encodeOnnxModel(denseToOnnxGraph(ae, 'pump_ae_fp32'), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
-  const int8 = encodeOnnxModel(denseToOnnxGraph(ae, 'pump_ae_int8', ranges), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
+  const layout = { windowLength: options.windowLength, mean, std };
+  const fp32 = encodeOnnxModel(denseToOnnxGraph(ae, 'pump_ae_fp32', layout), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
+  const int8 = encodeOnnxModel(denseToOnnxGraph(ae, 'pump_ae_int8', layout, ranges), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
 
   const channels = train.channels.map((name) => ({ name, unit: PUMP_UNITS[name as PumpChannel] }));
   const base: ModelManifest = {
     schema_version: 1,
     name: 'pump-ae',
     version: `1.0.0+seed${options.seed}`,
-    description: 'Dense autoencoder over 4 s windows of the pump station (7 channels at 5 Hz), int8 QDQ.',
+    description: 'Dense autoencoder over 4 s windows of the pump station (7 channels at 5 Hz), int8 QDQ; the graph normalises raw windows and outputs the score and per-channel errors.',
     file: 'model.int8.onnx',
     sha256: sha256Hex(int8),
     fp32_file: 'model.fp32.onnx',
     fp32_sha256: sha256Hex(fp32),
     input: { name: INPUT_NAME, layout: 'batch,time*channel', channels, window_length: options.windowLength, sample_period_ms: options.periodMs },
-    output: { name: OUTPUT_NAME, meaning: 'reconstruction' },
-    normalisation: { method: 'zscore', mean, std },
+    output: { score: SCORE_OUTPUT, channel_error: CHANNEL_OUTPUT },
+    normalisation: { method: 'zscore', applied: 'in-graph', mean, std },
     score: { function: 'mse', threshold: 1, calibration: 'pending' },
     quantization: {},
     training: {},

@@ -1,14 +1,25 @@
 /**
- * Exports a dense autoencoder as an ONNX graph, in fp32 or as a static int8 QDQ graph:
- * weights int8, symmetric, per output channel (DequantizeLinear axis=1); activations uint8,
- * asymmetric, per tensor, with ranges calibrated on normal windows. ORT fuses the QDQ pairs
- * around MatMul into integer kernels when it optimises the graph.
+ * Exports a dense autoencoder as one ONNX scoring graph: raw window in, z-score normalisation,
+ * the autoencoder, and the squared reconstruction error reduced to a per-channel error and a
+ * window score out, so the whole per-window arithmetic runs vectorised inside onnxruntime.
+ * In fp32, or as a static int8 QDQ graph: weights int8, symmetric, per output channel
+ * (DequantizeLinear axis=1); activations uint8, asymmetric, per tensor, with ranges calibrated on
+ * normal windows. ORT fuses the QDQ pairs around MatMul into integer kernels when it optimises.
+ *
+ *   window [batch, T*C] raw  →  score [batch], channel_error [batch, C] (mean squared error, normalised units)
  */
 import type { DenseAutoencoder } from './dense-autoencoder.js';
 import { TensorType, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx-writer.js';
 
 export const INPUT_NAME = 'window';
-export const OUTPUT_NAME = 'reconstruction';
+export const SCORE_OUTPUT = 'score';
+export const CHANNEL_OUTPUT = 'channel_error';
+
+export interface WindowLayout {
+  readonly windowLength: number;
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+}
 
 export interface ActivationRange {
   readonly min: number;
@@ -57,10 +68,22 @@ export function calibrateRanges(model: DenseAutoencoder, x: Float64Array, rows: 
   });
 }
 
-export function denseToOnnxGraph(model: DenseAutoencoder, name: string, quantization?: readonly ActivationRange[]): OnnxGraph {
+export function denseToOnnxGraph(model: DenseAutoencoder, name: string, layout: WindowLayout, quantization?: readonly ActivationRange[]): OnnxGraph {
+  const d = model.inputSize;
+  const c = layout.mean.length;
+  if (c * layout.windowLength !== d) throw new RangeError(`${layout.windowLength} rows × ${c} channels do not match the model's ${d} inputs`);
+  const tiled = (values: readonly number[], f: (v: number) => number) => Float32Array.from({ length: d }, (_, k) => f(values[k % c]));
   const nodes: OnnxNode[] = [];
-  const initializers: OnnxTensor[] = [];
-  let current = INPUT_NAME;
+  const initializers: OnnxTensor[] = [
+    { name: 'norm_mean', type: TensorType.FLOAT, dims: [d], data: tiled(layout.mean, (v) => v) },
+    { name: 'norm_inv_std', type: TensorType.FLOAT, dims: [d], data: tiled(layout.std, (v) => 1 / v) },
+    { name: 'error_shape', type: TensorType.INT64, dims: [3], data: BigInt64Array.of(-1n, BigInt(layout.windowLength), BigInt(c)) },
+  ];
+  nodes.push(
+    { op: 'Sub', name: 'centre', inputs: [INPUT_NAME, 'norm_mean'], outputs: ['centred'] },
+    { op: 'Mul', name: 'scale', inputs: ['centred', 'norm_inv_std'], outputs: ['normalised'] },
+  );
+  let current = 'normalised';
   model.layers.forEach((layer, i) => {
     const last = i === model.layers.length - 1;
     let weight = `W${i}`;
@@ -88,7 +111,7 @@ export function denseToOnnxGraph(model: DenseAutoencoder, name: string, quantiza
     }
     initializers.push({ name: `b${i}`, type: TensorType.FLOAT, dims: [layer.outputs], data: Float32Array.from(layer.bias) });
     nodes.push({ op: 'MatMul', name: `matmul${i}`, inputs: [current, weight], outputs: [`mm${i}`] });
-    const sum = last ? OUTPUT_NAME : `z${i}`;
+    const sum = last ? 'reconstruction' : `z${i}`;
     nodes.push({ op: 'Add', name: `add${i}`, inputs: [`mm${i}`, `b${i}`], outputs: [sum] });
     current = sum;
     if (layer.relu && !last) {
@@ -96,12 +119,21 @@ export function denseToOnnxGraph(model: DenseAutoencoder, name: string, quantiza
       current = `a${i}`;
     }
   });
-  const d = model.inputSize;
+  nodes.push(
+    { op: 'Sub', name: 'error', inputs: ['reconstruction', 'normalised'], outputs: ['error'] },
+    { op: 'Mul', name: 'square', inputs: ['error', 'error'], outputs: ['squared_error'] },
+    { op: 'Reshape', name: 'by_time_and_channel', inputs: ['squared_error', 'error_shape'], outputs: ['squared_error_tc'] },
+    { op: 'ReduceMean', name: 'mean_over_time', inputs: ['squared_error_tc'], outputs: [CHANNEL_OUTPUT], intsAttributes: { axes: [1] }, intAttributes: { keepdims: 0 } },
+    { op: 'ReduceMean', name: 'mean_over_channels', inputs: [CHANNEL_OUTPUT], outputs: [SCORE_OUTPUT], intsAttributes: { axes: [1] }, intAttributes: { keepdims: 0 } },
+  );
   return {
     name,
     nodes,
     initializers,
     inputs: [{ name: INPUT_NAME, type: TensorType.FLOAT, shape: ['batch', d] }],
-    outputs: [{ name: OUTPUT_NAME, type: TensorType.FLOAT, shape: ['batch', d] }],
+    outputs: [
+      { name: SCORE_OUTPUT, type: TensorType.FLOAT, shape: ['batch'] },
+      { name: CHANNEL_OUTPUT, type: TensorType.FLOAT, shape: ['batch', c] },
+    ],
   };
 }

@@ -15,7 +15,7 @@ export interface OnnxTensor {
   readonly name: string;
   readonly type: TensorTypeCode;
   readonly dims: readonly number[];
-  readonly data: Float32Array | Uint8Array | Int8Array;
+  readonly data: Float32Array | Uint8Array | Int8Array | BigInt64Array;
 }
 
 export interface OnnxNode {
@@ -24,6 +24,7 @@ export interface OnnxNode {
   readonly outputs: readonly string[];
   readonly name: string;
   readonly intAttributes?: Readonly<Record<string, number>>;
+  readonly intsAttributes?: Readonly<Record<string, readonly number[]>>;
 }
 
 export interface OnnxValueInfo {
@@ -79,6 +80,13 @@ function node(w: W, n: OnnxNode): void {
       tag(a, 1, LEN).string(name);
       tag(a, 3, VARINT).int64(value);
       tag(a, 20, VARINT).int32(2); // AttributeType.INT
+    });
+  }
+  for (const [name, values] of Object.entries(n.intsAttributes ?? {})) {
+    message(w, 5, (a) => {
+      tag(a, 1, LEN).string(name);
+      for (const v of values) tag(a, 8, VARINT).int64(v);
+      tag(a, 20, VARINT).int32(7); // AttributeType.INTS
     });
   }
 }

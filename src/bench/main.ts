@@ -1,0 +1,24 @@
+/** `npm run bench [-- NAME…] [--json]`: runs the named benchmarks (all by default). */
+import { formatTable, toJson, type Benchmark } from './harness.js';
+import { int8VsFp32, scoringPipeline } from './scoring-benchmarks.js';
+
+export const BENCHMARKS: readonly Benchmark[] = [scoringPipeline, int8VsFp32];
+
+export async function benchMain(argv: readonly string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const names = argv.filter((a) => !a.startsWith('--'));
+  const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.name === n));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; available: ${BENCHMARKS.map((b) => `${b.name} (${b.description})`).join('; ')}\n`);
+    return 2;
+  }
+  const selected = names.length > 0 ? BENCHMARKS.filter((b) => names.includes(b.name)) : BENCHMARKS;
+  for (const bench of selected) {
+    const result = await bench.run();
+    process.stdout.write(json ? `${toJson(result)}\n` : `${formatTable(result)}\n\n`);
+  }
+  return 0;
+}
+
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+process.exitCode = await benchMain(process.argv.slice(2));
