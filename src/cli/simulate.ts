@@ -1,7 +1,8 @@
 /** `linewatch simulate`: the line simulator alone, for pointing any Modbus or OPC UA client at it. */
 import { resolve } from 'node:path';
 import { FAULT_TYPES, type FaultSpec, type FaultType } from '../sim/faults.js';
-import { runSimulator } from '../sim/run-simulator.js';
+import { runSimulator, type RunSimulatorOptions } from '../sim/run-simulator.js';
+import { loadSimConfig } from '../sim/sim-config.js';
 import { reportError } from './main.js';
 
 export interface SimulateOptions {
@@ -15,6 +16,7 @@ export interface SimulateOptions {
   speed: string;
   fault?: string[];
   replay?: string;
+  config?: string;
 }
 
 /** Parses TYPE@START_S[+DURATION_S]. */
@@ -34,21 +36,27 @@ function intOption(name: string, value: string): number {
 
 export async function simulateCommand(opts: SimulateOptions): Promise<number> {
   try {
-    const running = await runSimulator({
-      host: opts.host,
-      modbusPort: intOption('modbus-port', opts.modbusPort),
-      opcua: opts.opcua ? { port: intOption('opcua-port', opts.opcuaPort), pkiDir: resolve(opts.pkiDir) } : undefined,
-      httpPort: intOption('http-port', opts.httpPort),
-      seed: Number(opts.seed),
-      speed: Number(opts.speed),
-      schedule: (opts.fault ?? []).map(parseFaultArg),
-      replayCsv: opts.replay,
-    });
+    const extraFaults = (opts.fault ?? []).map(parseFaultArg);
+    const options: RunSimulatorOptions = opts.config
+      ? await loadSimConfig(opts.config)
+      : {
+          host: opts.host,
+          modbusPort: intOption('modbus-port', opts.modbusPort),
+          opcua: opts.opcua ? { port: intOption('opcua-port', opts.opcuaPort), pkiDir: resolve(opts.pkiDir) } : undefined,
+          httpPort: intOption('http-port', opts.httpPort),
+          seed: Number(opts.seed),
+          speed: Number(opts.speed),
+          replayCsv: opts.replay,
+        };
+    const host = options.host ?? '127.0.0.1';
+    const running = await runSimulator({ ...options, schedule: [...(options.schedule ?? []), ...extraFaults] });
+    const faults = running.sim.listFaults();
     process.stdout.write(
-      `line simulator running (seed ${opts.seed}, speed ${opts.speed}×${opts.replay ? `, replaying ${opts.replay}` : ''})\n` +
-        `  Modbus TCP  ${opts.host}:${running.modbusPort}  (unit 1 pump, unit 2 press; register map in README)\n` +
+      `line simulator running (seed ${options.seed ?? 1}, speed ${options.speed ?? 1}×${options.replayCsv ? `, replaying ${options.replayCsv}` : ''})\n` +
+        `  Modbus TCP  ${host}:${running.modbusPort}  (unit 1 pump, unit 2 press; register map in README)\n` +
         (running.opcuaEndpoint ? `  OPC UA      ${running.opcuaEndpoint}  (ns=urn:linewatch:sim, s=Pump1.<channel>)\n` : '') +
-        `  faults API  http://${opts.host}:${running.httpPort}/faults\n`,
+        `  faults API  http://${host}:${running.httpPort}/faults\n` +
+        faults.map((f) => `  fault ${f.id}: ${f.type} at ${f.at_s} s${f.duration_s ? ` for ${f.duration_s} s` : ''}, severity ${f.severity}\n`).join(''),
     );
     await new Promise<void>((resolveSignal) => {
       process.once('SIGINT', resolveSignal);

@@ -4,15 +4,12 @@
  * channels the sources provide). Opens no connection. Every problem is reported at once, each
  * with its path, so a user fixes a config in one pass.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { ConfigError, LinewatchError, ModelError } from '../core/errors.js';
+import { ConfigError, ModelError } from '../core/errors.js';
 import { loadManifest, type LoadedManifest } from '../inference/manifest.js';
 import { registerCount } from '../sources/modbus/encoding.js';
-import { substituteEnv } from './env-substitution.js';
-import { formatIssues } from './format-issues.js';
 import { configSchema, type Config } from './schema.js';
+import { parseYamlDocument, readTextFile } from './yaml-document.js';
 
 export interface LoadedConfig {
   readonly file: string;
@@ -22,34 +19,12 @@ export interface LoadedConfig {
 }
 
 export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
-  const path = resolve(file);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new LinewatchError('CONFIG_FILE', `cannot read configuration ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
+  const { path, text } = await readTextFile(file, 'configuration');
   return parseConfig(text, path, env);
 }
 
 export async function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
-  let tree: unknown;
-  try {
-    tree = parseYaml(text, { prettyErrors: true });
-  } catch (err) {
-    if (err instanceof YAMLParseError) {
-      const pos = err.linePos?.[0];
-      throw new ConfigError(path, [`${pos ? `line ${pos.line}, column ${pos.col}` : 'YAML'}: ${err.message.split('\n')[0]}`]);
-    }
-    throw err;
-  }
-  const envIssues: string[] = [];
-  tree = substituteEnv(tree, env, envIssues);
-  if (envIssues.length > 0) throw new ConfigError(path, envIssues);
-
-  const parsed = configSchema.safeParse(tree ?? {});
-  if (!parsed.success) throw new ConfigError(path, formatIssues(parsed.error.issues));
-  const config = parsed.data;
+  const config = parseYamlDocument(configSchema, text, path, env);
   const baseDir = dirname(path);
   resolvePaths(config, baseDir);
 
