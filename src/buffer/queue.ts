@@ -1,0 +1,66 @@
+/**
+ * The store-and-forward queue in front of every sink that leaves the box. Transactional, like
+ * Telegraf's output buffer: a batch is taken, then accepted (gone) or rejected (back at the
+ * head, in order); what is neither stays queued, across restarts for the disk queue.
+ *
+ * Bounded in bytes. When a push goes over the bound, the oldest items of the least valuable
+ * class are evicted first: raw samples, then scores, then part results, then alarms; each
+ * eviction is counted per class. Items in the batch being sent are never evicted.
+ */
+
+/** Eviction classes, least valuable first. */
+export const PRIORITIES = ['raw', 'score', 'part', 'alarm'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export interface QueueInput {
+  readonly priority: Priority;
+  /** Opaque payload, e.g. one line of line protocol. */
+  readonly payload: string;
+}
+
+export interface QueueItem extends QueueInput {
+  /** Position in the queue: strictly increasing in push order. */
+  readonly seq: number;
+  readonly enqueuedAt: number;
+}
+
+export interface QueueBatch {
+  readonly items: readonly QueueItem[];
+  readonly bytes: number;
+}
+
+export interface QueueStats {
+  readonly items: number;
+  readonly bytes: number;
+  /** Age of the oldest queued item in ms (0 when empty). */
+  readonly oldestAgeMs: number;
+  /** Items evicted by the byte bound since the queue was opened, per class. */
+  readonly evicted: Readonly<Record<Priority, number>>;
+}
+
+export interface DurableQueue {
+  /** Appends items in order. Durable when it returns (for the disk queue). May evict (see above). */
+  push(items: readonly QueueInput[]): void;
+  /**
+   * Takes the oldest items, up to `maxItems` and `maxBytes` (at least one item if any), as the
+   * one batch in flight. Returns undefined when empty or while a batch is in flight.
+   */
+  take(maxItems: number, maxBytes?: number): QueueBatch | undefined;
+  /** The batch was delivered: its items leave the queue. */
+  accept(batch: QueueBatch): void;
+  /** The batch was not delivered: its items stay at the head, in order, for the next take. */
+  reject(batch: QueueBatch): void;
+  stats(): QueueStats;
+  /** Closes the store; items not accepted remain (disk) or are lost (memory). Idempotent. */
+  close(): void;
+}
+
+export function payloadBytes(payload: string): number {
+  return Buffer.byteLength(payload, 'utf8');
+}
+
+export function emptyEvictions(): Record<Priority, number> {
+  return { raw: 0, score: 0, part: 0, alarm: 0 };
+}
+
+export class QueueStateError extends Error {}

@@ -1,0 +1,156 @@
+/**
+ * The disk queue: SQLite through better-sqlite3, one table ordered by an autoincrement key.
+ * Every push is one transaction, committed before push() returns; WAL mode, so a process killed
+ * with SIGKILL loses nothing pushed (`sync: 'full'` also survives power loss). Taking a batch
+ * only marks it in memory; accept deletes it in one statement; reject just forgets the mark,
+ * so after a crash an unacknowledged batch is simply sent again.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { emptyEvictions, payloadBytes, PRIORITIES, QueueStateError, type DurableQueue, type Priority, type QueueBatch, type QueueInput, type QueueItem, type QueueStats } from './queue.js';
+
+export interface SqliteQueueOptions {
+  readonly path: string;
+  readonly maxBytes: number;
+  readonly sync?: 'normal' | 'full';
+  readonly now?: () => number;
+}
+
+interface Row {
+  seq: number;
+  priority: number;
+  payload: string;
+  bytes: number;
+  enqueued_at: number;
+}
+
+export class SqliteQueue implements DurableQueue {
+  private readonly db: Database.Database;
+  private readonly now: () => number;
+  private bytes: number;
+  private count: number;
+  private inFlight: (QueueBatch & { lastSeq: number }) | undefined;
+  private readonly evicted = emptyEvictions();
+  private closed = false;
+  private readonly statements: {
+    insert: Database.Statement;
+    head: Database.Statement;
+    deleteUpTo: Database.Statement;
+    oldest: Database.Statement;
+    evictCandidates: Database.Statement;
+    deleteRange: Database.Statement;
+  };
+
+  constructor(private readonly options: SqliteQueueOptions) {
+    mkdirSync(dirname(options.path), { recursive: true });
+    this.now = options.now ?? Date.now;
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.sync === 'full' ? 'FULL' : 'NORMAL'}`);
+    this.db.exec(`CREATE TABLE IF NOT EXISTS queue (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      priority INTEGER NOT NULL,
+      payload TEXT NOT NULL,
+      bytes INTEGER NOT NULL,
+      enqueued_at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS queue_priority_seq ON queue (priority, seq);`);
+    this.statements = {
+      insert: this.db.prepare('INSERT INTO queue (priority, payload, bytes, enqueued_at) VALUES (?, ?, ?, ?)'),
+      head: this.db.prepare('SELECT seq, priority, payload, bytes, enqueued_at FROM queue ORDER BY seq LIMIT ?'),
+      deleteUpTo: this.db.prepare('DELETE FROM queue WHERE seq <= ?'),
+      oldest: this.db.prepare('SELECT enqueued_at FROM queue ORDER BY seq LIMIT 1'),
+      evictCandidates: this.db.prepare('SELECT seq, bytes FROM queue WHERE priority = ? AND seq > ? ORDER BY seq LIMIT 1000'),
+      deleteRange: this.db.prepare('DELETE FROM queue WHERE priority = ? AND seq > ? AND seq <= ?'),
+    };
+    const totals = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM queue').get() as { n: number; b: number };
+    this.count = totals.n;
+    this.bytes = totals.b;
+  }
+
+  push(inputs: readonly QueueInput[]): void {
+    if (inputs.length === 0) return;
+    const at = this.now();
+    let added = 0;
+    this.db.transaction(() => {
+      for (const input of inputs) {
+        const bytes = payloadBytes(input.payload);
+        this.statements.insert.run(PRIORITIES.indexOf(input.priority), input.payload, bytes, at);
+        added += bytes;
+      }
+    })();
+    this.count += inputs.length;
+    this.bytes += added;
+    if (this.bytes > this.options.maxBytes) this.evict();
+  }
+
+  private evict(): void {
+    const floor = this.inFlight?.lastSeq ?? 0;
+    for (const [index, priority] of PRIORITIES.entries()) {
+      while (this.bytes > this.options.maxBytes) {
+        const rows = this.statements.evictCandidates.all(index, floor) as { seq: number; bytes: number }[];
+        if (rows.length === 0) break;
+        let freed = 0;
+        let upTo = floor;
+        let n = 0;
+        for (const row of rows) {
+          freed += row.bytes;
+          upTo = row.seq;
+          n++;
+          if (this.bytes - freed <= this.options.maxBytes) break;
+        }
+        this.statements.deleteRange.run(index, floor, upTo);
+        this.bytes -= freed;
+        this.count -= n;
+        this.evicted[priority as Priority] += n;
+      }
+    }
+  }
+
+  take(maxItems: number, maxBytes = Number.POSITIVE_INFINITY): QueueBatch | undefined {
+    if (this.inFlight || this.count === 0) return undefined;
+    const rows = this.statements.head.all(maxItems) as Row[];
+    const items: QueueItem[] = [];
+    let bytes = 0;
+    let lastSeq = 0;
+    for (const row of rows) {
+      if (items.length > 0 && bytes + row.bytes > maxBytes) break;
+      items.push({ seq: row.seq, priority: PRIORITIES[row.priority], payload: row.payload, enqueuedAt: row.enqueued_at });
+      bytes += row.bytes;
+      lastSeq = row.seq;
+    }
+    if (items.length === 0) return undefined;
+    this.inFlight = { items, bytes, lastSeq };
+    return this.inFlight;
+  }
+
+  accept(batch: QueueBatch): void {
+    const inFlight = this.settle(batch);
+    this.statements.deleteUpTo.run(inFlight.lastSeq);
+    this.count -= batch.items.length;
+    this.bytes -= batch.bytes;
+  }
+
+  reject(batch: QueueBatch): void {
+    this.settle(batch);
+  }
+
+  private settle(batch: QueueBatch): QueueBatch & { lastSeq: number } {
+    if (!this.inFlight || batch !== this.inFlight) throw new QueueStateError('batch is not the one in flight');
+    const b = this.inFlight;
+    this.inFlight = undefined;
+    return b;
+  }
+
+  stats(): QueueStats {
+    const oldest = this.count > 0 ? (this.statements.oldest.get() as { enqueued_at: number } | undefined) : undefined;
+    return { items: this.count, bytes: this.bytes, oldestAgeMs: oldest ? Math.max(0, this.now() - oldest.enqueued_at) : 0, evicted: { ...this.evicted } };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.inFlight = undefined;
+    this.db.close();
+  }
+}
