@@ -4,6 +4,7 @@
  * points buffered and delivers them once it is reachable.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryQueue } from '../src/buffer/memory-queue.js';
 import { InfluxSink } from '../src/sinks/influx/influx-sink.js';
 import { silentLogger } from '../src/telemetry/logger.js';
 import { GatewayMetrics } from '../src/telemetry/metrics.js';
@@ -20,14 +21,15 @@ afterAll(async () => {
 });
 
 const tags = { site: 's', line: 'l', gateway: 'g' };
-const config = (url: string, database: string) => ({ url, database, batch_size: 500, flush_interval_ms: 50, max_buffer_points: 100_000, timeout_ms: 2000, write_raw_samples: true });
+const config = (url: string, database: string) => ({ url, database, batch_size: 500, flush_interval_ms: 50, timeout_ms: 2000, write_raw_samples: true, buffer: { type: 'memory' as const, max_bytes: 1 << 26, sync: 'normal' as const } });
+const memoryQueue = () => new MemoryQueue(1 << 26);
 const samples = (n: number, t0: number): Sample[] => Array.from({ length: n }, (_, i) => ({ source: 'plc', asset: 'pump-1', channel: 'flow', ts: t0 + i, value: i, quality: 'good' as const }));
 const score: ScoreResult = { asset: 'pump-1', model: 'pump-ae', modelVersion: '1', ts: Date.now(), score: 2, threshold: 1, anomalous: true, contributions: [{ channel: 'flow', share: 1 }] };
 
 describe('InfluxDB sink against a real influxd', () => {
   it('creates the database and stores samples, scores and alarm events', async () => {
     const metrics = new GatewayMetrics();
-    const sink = new InfluxSink(config(influx.url, 'lw_basic'), tags, { logger: silentLogger(), metrics });
+    const sink = new InfluxSink(config(influx.url, 'lw_basic'), tags, { logger: silentLogger(), metrics, queue: memoryQueue() });
     await sink.start();
     const t0 = Date.now() - 60_000;
     sink.write({ samples: samples(1200, t0), scores: [score], alarms: [{ asset: 'pump-1', alarm: 'anomaly', state: 'active', ts: score.ts, score: 2, threshold: 1, topChannels: ['flow'], message: 'x "quoted"' }] });
@@ -46,7 +48,7 @@ describe('InfluxDB sink against a real influxd', () => {
     const proxy = await startTcpProxy(Number(new URL(influx.url).port));
     proxy.setUp(false);
     let now = Date.now();
-    const sink = new InfluxSink(config(`http://127.0.0.1:${proxy.port}`, 'lw_outage'), tags, { logger: silentLogger(), metrics, now: () => now });
+    const sink = new InfluxSink(config(`http://127.0.0.1:${proxy.port}`, 'lw_outage'), tags, { logger: silentLogger(), metrics, now: () => now, queue: memoryQueue() });
     await sink.start();
     sink.write({ samples: samples(700, Date.now() - 30_000), scores: [], alarms: [] });
     await sink.flush();
@@ -70,7 +72,7 @@ describe('InfluxDB sink against a real influxd', () => {
     await fetch(`${influx.url}/query?q=${encodeURIComponent('CREATE DATABASE lw_reject')}`, { method: 'POST' });
     const seeded = await fetch(`${influx.url}/write?db=lw_reject&precision=ms`, { method: 'POST', body: `linewatch_sample,asset=x value="text" ${Date.now()}` });
     expect(seeded.status).toBe(204);
-    const sink = new InfluxSink(config(influx.url, 'lw_reject'), tags, { logger: silentLogger(), metrics });
+    const sink = new InfluxSink(config(influx.url, 'lw_reject'), tags, { logger: silentLogger(), metrics, queue: memoryQueue() });
     await sink.start();
     sink.write({ samples: samples(3, Date.now()), scores: [], alarms: [] });
     await sink.flush();
@@ -92,7 +94,7 @@ describe('gateway with InfluxDB configured', () => {
     const sim = await runSimulator({ modbusPort: 0, seed: 5 });
     const loaded = await loadConfigFile(`${ROOT}/config/demo.yaml`, { LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort) });
     loaded.config.storage.local = undefined;
-    loaded.config.storage.influxdb = { ...config(influx.url, 'lw_gateway'), write_raw_samples: true };
+    loaded.config.storage.influxdb = config(influx.url, 'lw_gateway');
     const gateway = new Gateway(loaded, { logger: silentLogger(), metrics: new GatewayMetrics() });
     await gateway.start();
     await once(gateway, 'scores');

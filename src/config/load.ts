@@ -61,8 +61,11 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
 }
 
 function resolvePaths(config: Config, baseDir: string): void {
+  config.data_dir = resolve(baseDir, config.data_dir);
   for (const asset of config.assets) asset.model = resolve(baseDir, asset.model);
-  if (config.storage.local) config.storage.local.path = resolve(baseDir, config.storage.local.path);
+  const { local, influxdb } = config.storage;
+  if (local) local.path = resolve(baseDir, local.path ?? resolve(config.data_dir, 'linewatch.db'));
+  if (influxdb) influxdb.buffer.path = resolve(baseDir, influxdb.buffer.path ?? resolve(config.data_dir, 'influxdb.queue.db'));
 }
 
 function duplicates(names: readonly string[]): string[] {

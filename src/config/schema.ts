@@ -55,6 +55,16 @@ export const assetSchema = z.strictObject({
     .default({ on_delay_windows: 2, off_delay_windows: 5, clear_ratio: 0.8 }),
 });
 
+export const bufferSchema = z.strictObject({
+  /** disk: SQLite file, survives restarts and crashes; memory: lost on restart. */
+  type: z.enum(['disk', 'memory']).default('disk'),
+  /** Queue file; default `<data_dir>/<sink>.queue.db`. */
+  path: z.string().optional(),
+  max_bytes: z.number().int().min(1024).default(256 * 1024 * 1024),
+  /** normal: survives a process crash; full: also a power loss (slower). */
+  sync: z.enum(['normal', 'full']).default('normal'),
+});
+
 export const influxSchema = z.strictObject({
   url: z.url(),
   database: z.string().min(1),
@@ -62,13 +72,14 @@ export const influxSchema = z.strictObject({
   password: z.string().optional(),
   batch_size: z.number().int().min(1).default(5000),
   flush_interval_ms: z.number().int().min(10).default(1000),
-  max_buffer_points: z.number().int().min(100).default(1_000_000),
   timeout_ms: z.number().int().min(100).default(5000),
   write_raw_samples: z.boolean().default(true),
+  buffer: bufferSchema.default({ type: 'disk', max_bytes: 256 * 1024 * 1024, sync: 'normal' }),
 });
 
 export const localStoreSchema = z.strictObject({
-  path: z.string().min(1),
+  /** SQLite file; default `<data_dir>/linewatch.db`. */
+  path: z.string().min(1).optional(),
   retention_hours: z.number().positive().default(168),
   write_raw_samples: z.boolean().default(true),
 });
@@ -83,6 +94,8 @@ export const configSchema = z.strictObject({
   http: z
     .strictObject({ enabled: z.boolean().default(true), host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) })
     .default({ enabled: true, host: '127.0.0.1', port: 8080 }),
+  /** Where queues and the local store live by default; relative to the config file. */
+  data_dir: z.string().min(1).default('data'),
   sources: z.array(sourceSchema).min(1),
   assets: z.array(assetSchema).default([]),
   storage: z
@@ -96,4 +109,5 @@ export type ModbusTcpSourceConfig = z.infer<typeof modbusTcpSourceSchema>;
 export type RegisterConfig = z.infer<typeof registerSchema>;
 export type AssetConfig = z.infer<typeof assetSchema>;
 export type InfluxConfig = z.infer<typeof influxSchema>;
+export type BufferConfig = z.infer<typeof bufferSchema>;
 export type LocalStoreConfig = z.infer<typeof localStoreSchema>;

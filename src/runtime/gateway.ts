@@ -9,6 +9,7 @@ import type { Sink, Source } from '../core/components.js';
 import type { AlarmEvent, Sample, ScoreResult } from '../core/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
+import { openQueue } from '../buffer/open-queue.js';
 import { InfluxSink } from '../sinks/influx/influx-sink.js';
 import { SqliteStore } from '../sinks/local/sqlite-store.js';
 import { ModbusTcpSource } from '../sources/modbus/tcp-source.js';
@@ -56,10 +57,14 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   ) {
     super();
     this.sources = createSources(loaded, deps);
-    const { config } = loaded;
+  }
+
+  /** Sinks are created at start: the disk queues open their files then. */
+  private createSinks(): void {
+    const { config } = this.loaded;
     const tags = { site: config.gateway.site, line: config.gateway.line, gateway: config.gateway.name };
-    if (config.storage.local) this.sinks.push(new SqliteStore(config.storage.local, deps));
-    if (config.storage.influxdb) this.sinks.push(new InfluxSink(config.storage.influxdb, tags, deps));
+    if (config.storage.local) this.sinks.push(new SqliteStore(config.storage.local, this.deps));
+    if (config.storage.influxdb) this.sinks.push(new InfluxSink(config.storage.influxdb, tags, { ...this.deps, queue: openQueue(config.storage.influxdb.buffer) }));
   }
 
   async start(): Promise<void> {
@@ -67,6 +72,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.startedAt = Date.now();
     const { logger } = this.deps;
     try {
+      this.createSinks();
       for (const sink of this.sinks) await sink.start();
       for (const asset of this.loaded.config.assets) {
         const model = await AutoencoderModel.load(this.loaded.models.get(asset.name)!, { asset: asset.name, logger, threshold: asset.alarm.threshold });
@@ -114,6 +120,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     for (const p of this.pipelines) await p.model.close();
     this.pipelines.length = 0;
     for (const sink of [...this.sinks].reverse()) await sink.close().catch((err) => this.deps.logger.error({ sink: sink.name }, `closing ${sink.name}: ${(err as Error).message}`));
+    this.sinks.length = 0;
     this.state = 'stopped';
     this.deps.logger.info('gateway stopped');
   }

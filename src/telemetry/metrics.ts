@@ -21,7 +21,10 @@ export class GatewayMetrics {
   readonly sinkPointsWritten = new Counter({ name: 'linewatch_sink_points_written_total', help: 'Points stored per sink', labelNames: ['sink'], registers: [this.registry] });
   readonly sinkWriteErrors = new Counter({ name: 'linewatch_sink_write_errors_total', help: 'Failed writes per sink', labelNames: ['sink', 'kind'], registers: [this.registry] });
   readonly sinkDroppedPoints = new Counter({ name: 'linewatch_sink_dropped_points_total', help: 'Points dropped per sink and reason', labelNames: ['sink', 'reason'], registers: [this.registry] });
-  readonly sinkBufferedPoints = new Gauge({ name: 'linewatch_sink_buffered_points', help: 'Points waiting in a sink buffer', labelNames: ['sink'], registers: [this.registry] });
+  readonly sinkBufferedPoints = new Gauge({ name: 'linewatch_sink_buffered_points', help: 'Points waiting in a sink queue', labelNames: ['sink'], registers: [this.registry] });
+  readonly queueBytes = new Gauge({ name: 'linewatch_queue_bytes', help: 'Bytes waiting in a sink queue', labelNames: ['sink'], registers: [this.registry] });
+  readonly queueOldestAge = new Gauge({ name: 'linewatch_queue_oldest_age_seconds', help: 'Age of the oldest item in a sink queue', labelNames: ['sink'], registers: [this.registry] });
+  readonly queueEvicted = new Gauge({ name: 'linewatch_queue_evicted_total', help: 'Items evicted by the byte bound since start, per class', labelNames: ['sink', 'class'], registers: [this.registry] });
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'linewatch_process_' });

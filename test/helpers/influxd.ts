@@ -12,6 +12,10 @@ import { freePort } from '../../src/runtime/free-port.js';
 export interface Influxd {
   readonly url: string;
   query(db: string, q: string): Promise<InfluxSeries[]>;
+  /** Stops the server process, keeping its data (for outage tests). */
+  pause(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,21 +52,32 @@ bind-address = "127.0.0.1:${rpcPort}"
   enabled = false
 `;
   await writeFile(join(dir, 'influxdb.conf'), conf);
-  const child: ChildProcess = spawn(BINARY, ['-config', join(dir, 'influxdb.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
   const url = `http://127.0.0.1:${httpPort}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`influxd exited with ${child.exitCode}: ${stderr}`);
-    const ok = await fetch(`${url}/ping`).then((r) => r.status === 204, () => false);
-    if (ok) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`influxd did not answer /ping within 30 s: ${stderr}`);
+  let child: ChildProcess;
+  const launch = async () => {
+    child = spawn(BINARY, ['-config', join(dir, 'influxdb.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+    const deadline = Date.now() + 30_000;
+    // Waiting for a child process to come up: poll its /ping (there is no event to await).
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`influxd exited with ${child.exitCode}: ${stderr}`);
+      const ok = await fetch(`${url}/ping`).then((r) => r.status === 204, () => false);
+      if (ok) return;
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`influxd did not answer /ping within 30 s: ${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  };
+  const halt = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  await launch();
   return {
     url,
     async query(db, q) {
@@ -71,12 +86,10 @@ bind-address = "127.0.0.1:${rpcPort}"
       if (body.results[0]?.error) throw new Error(body.results[0].error);
       return body.results[0]?.series ?? [];
     },
+    pause: halt,
+    resume: launch,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await halt();
       await rm(dir, { recursive: true, force: true });
     },
   };

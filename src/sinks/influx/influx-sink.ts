@@ -1,26 +1,34 @@
 /**
- * InfluxDB 1.x sink (line protocol over HTTP /write; also served by 1.8+/2.x's v1 API). Points
- * are buffered in memory up to `max_buffer_points` and written in batches of `batch_size` every
- * `flush_interval_ms`. A 4xx answer drops only that batch (logged, counted: retrying cannot
- * help); a 5xx or network error keeps it at the head and retries with backoff. When the buffer
- * is full, the oldest raw samples are dropped first, then the oldest of anything (counted).
- * The durable disk queue of the storage issue replaces the memory buffer.
+ * InfluxDB 1.x sink (line protocol over HTTP /write; also served by 1.8+/2.x's v1 API), behind
+ * the durable store-and-forward queue. write() puts lines in the queue (raw samples, scores and
+ * alarm events in their eviction classes); a flush loop takes batches of `batch_size` lines and
+ * settles each one:
+ *   2xx                      accepted
+ *   4xx (bad points)         accepted and counted as dropped: retrying cannot help. InfluxDB
+ *                            writes the good points of a partial write itself.
+ *   5xx, network, timeout    rejected: the batch stays at the head; retried with backoff.
+ * Points are idempotent in InfluxDB (same series and timestamp overwrite), so a batch sent
+ * again after a lost answer does not count twice.
  */
 import { gzipSync } from 'node:zlib';
+import type { DurableQueue, QueueInput } from '../../buffer/queue.js';
 import type { Sink, SinkRecords } from '../../core/components.js';
 import type { InfluxConfig } from '../../config/schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { alarmLine, sampleLine, scoreLine, type SeriesTags } from './line-protocol.js';
 
-interface Point {
-  readonly line: string;
-  readonly raw: boolean;
+type Outcome = { kind: 'ok' } | { kind: 'rejected'; dropped: number } | { kind: 'retry' };
+
+export interface InfluxSinkDeps {
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly queue: DurableQueue;
+  readonly now?: () => number;
 }
 
 export class InfluxSink implements Sink {
   readonly name = 'influxdb';
-  private buffer: Point[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private databaseReady = false;
@@ -28,68 +36,93 @@ export class InfluxSink implements Sink {
   private retryAt = 0;
   private lastError: string | undefined;
   private closed = false;
+  private reportedEvictions = 0;
 
   constructor(
     private readonly config: InfluxConfig,
     private readonly tags: SeriesTags,
-    private readonly deps: { logger: Logger; metrics: GatewayMetrics; now?: () => number },
+    private readonly deps: InfluxSinkDeps,
   ) {}
 
   get buffered(): number {
-    return this.buffer.length;
+    return this.deps.queue.stats().items;
   }
 
   async start(): Promise<void> {
-    this.timer = setInterval(() => void this.flush().catch(() => undefined), this.config.flush_interval_ms);
+    this.timer = setInterval(() => void this.flush(), this.config.flush_interval_ms);
     this.timer.unref();
+    this.updateGauges();
   }
 
   write(records: SinkRecords): void {
     if (this.closed) return;
-    if (this.config.write_raw_samples) for (const s of records.samples) this.push(sampleLine(s, this.tags), true);
-    for (const r of records.scores) this.push(scoreLine(r, this.tags), false);
-    for (const a of records.alarms) this.push(alarmLine(a, this.tags), false);
-    this.enforceBound();
-    this.deps.metrics.sinkBufferedPoints.set({ sink: this.name }, this.buffer.length);
-    if (this.buffer.length >= this.config.batch_size) void this.flush().catch(() => undefined);
-  }
-
-  private push(line: string | undefined, raw: boolean): void {
-    if (line) this.buffer.push({ line, raw });
-  }
-
-  private enforceBound(): void {
-    const excess = this.buffer.length - this.config.max_buffer_points;
-    if (excess <= 0) return;
-    let toDrop = excess;
-    const kept: Point[] = [];
-    for (const p of this.buffer) {
-      if (toDrop > 0 && p.raw) toDrop--;
-      else kept.push(p);
+    const items: QueueInput[] = [];
+    const add = (payload: string | undefined, priority: QueueInput['priority']) => {
+      if (payload) items.push({ payload, priority });
+    };
+    if (this.config.write_raw_samples) for (const s of records.samples) add(sampleLine(s, this.tags), 'raw');
+    for (const r of records.scores) add(scoreLine(r, this.tags), 'score');
+    for (const a of records.alarms) add(alarmLine(a, this.tags), 'alarm');
+    if (items.length === 0) return;
+    try {
+      this.deps.queue.push(items);
+    } catch (err) {
+      // Disk full or the queue file unwritable: count and log, keep detecting.
+      this.deps.metrics.sinkDroppedPoints.inc({ sink: this.name, reason: 'queue_write_failed' }, items.length);
+      this.deps.logger.error({ sink: this.name, lost: items.length }, `influxdb queue: cannot store ${items.length} points: ${(err as Error).message}`);
+      return;
     }
-    if (toDrop > 0) kept.splice(0, toDrop);
-    this.buffer = kept;
-    this.deps.metrics.sinkDroppedPoints.inc({ sink: this.name, reason: 'buffer_full' }, excess);
-    this.deps.logger.warn({ sink: this.name, dropped: excess }, `influxdb buffer full (${this.config.max_buffer_points} points): dropped the ${excess} oldest points, raw samples first`);
+    this.noteEvictions();
+    if (this.deps.queue.stats().items >= this.config.batch_size) void this.flush();
   }
 
-  /** Writes everything buffered, batch by batch; stops at the first retryable failure. */
+  private noteEvictions(): void {
+    const evicted = this.deps.queue.stats().evicted;
+    const total = evicted.raw + evicted.score + evicted.part + evicted.alarm;
+    if (total === this.reportedEvictions) return;
+    for (const [priority, n] of Object.entries(evicted)) this.deps.metrics.queueEvicted.set({ sink: this.name, class: priority }, n);
+    if (this.reportedEvictions === 0) {
+      this.deps.logger.warn({ sink: this.name, evicted }, `influxdb queue reached its byte bound (${this.config.buffer.max_bytes} B): evicting the oldest raw samples first, then scores, part results, alarms`);
+    }
+    this.reportedEvictions = total;
+  }
+
+  private updateGauges(): void {
+    const s = this.deps.queue.stats();
+    this.deps.metrics.sinkBufferedPoints.set({ sink: this.name }, s.items);
+    this.deps.metrics.queueBytes.set({ sink: this.name }, s.bytes);
+    this.deps.metrics.queueOldestAge.set({ sink: this.name }, s.oldestAgeMs / 1000);
+  }
+
+  /** Sends queued batches until the queue is empty or a batch must wait for a retry. */
   flush(): Promise<void> {
-    if (!this.flushing) this.flushing = this.drain().finally(() => (this.flushing = undefined));
+    if (!this.flushing) {
+      this.flushing = this.drain()
+        .catch((err: unknown) => this.deps.logger.error({ sink: this.name }, `influxdb flush failed: ${(err as Error).message}`))
+        .finally(() => {
+          this.flushing = undefined;
+          this.updateGauges();
+        });
+    }
     return this.flushing;
   }
 
   private async drain(): Promise<void> {
     const now = (this.deps.now ?? Date.now)();
     if (now < this.retryAt) return;
-    while (this.buffer.length > 0) {
-      const batch = this.buffer.slice(0, this.config.batch_size);
-      const outcome = await this.send(batch.map((p) => p.line).join('\n'));
-      if (outcome === 'retry') return;
-      this.buffer.splice(0, batch.length);
-      this.deps.metrics.sinkBufferedPoints.set({ sink: this.name }, this.buffer.length);
-      if (outcome === 'ok') this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batch.length);
-      else this.deps.metrics.sinkDroppedPoints.inc({ sink: this.name, reason: 'rejected' }, batch.length);
+    const queue = this.deps.queue;
+    for (let batch = queue.take(this.config.batch_size); batch; batch = queue.take(this.config.batch_size)) {
+      const outcome = await this.send(batch.items.map((i) => i.payload).join('\n'));
+      if (outcome.kind === 'retry') {
+        queue.reject(batch);
+        return;
+      }
+      queue.accept(batch);
+      if (outcome.kind === 'ok') this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batch.items.length);
+      else {
+        this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batch.items.length - outcome.dropped);
+        this.deps.metrics.sinkDroppedPoints.inc({ sink: this.name, reason: 'rejected' }, outcome.dropped);
+      }
     }
   }
 
@@ -115,7 +148,8 @@ export class InfluxSink implements Sink {
     this.databaseReady = true;
   }
 
-  private async send(body: string): Promise<'ok' | 'rejected' | 'retry'> {
+  private async send(body: string): Promise<Outcome> {
+    const lines = body.split('\n').length;
     try {
       await this.ensureDatabase();
       const res = await fetch(this.url('write', { db: this.config.database, precision: 'ms' }), {
@@ -128,35 +162,41 @@ export class InfluxSink implements Sink {
         if (this.failures > 0) this.deps.logger.info({ sink: this.name, after_failures: this.failures }, 'influxdb reachable again');
         this.failures = 0;
         this.lastError = undefined;
-        return 'ok';
+        return { kind: 'ok' };
       }
       const text = (await res.text()).slice(0, 300);
       if (res.status >= 400 && res.status < 500) {
+        // "partial write: ... dropped=N": InfluxDB kept the other points of the batch.
+        const dropped = Math.min(lines, Number(/dropped=(\d+)/.exec(text)?.[1] ?? lines));
         this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: `http_${res.status}` });
-        this.deps.logger.error({ sink: this.name, status: res.status }, `influxdb rejected a batch (dropped, retrying cannot help): ${text}`);
-        return 'rejected';
+        this.deps.logger.error({ sink: this.name, status: res.status, dropped }, `influxdb refused ${dropped} of ${lines} points (not retried): ${text}`);
+        return { kind: 'rejected', dropped };
       }
       return this.retryLater(`influxdb answered ${res.status}: ${text}`, `http_${res.status}`);
     } catch (err) {
-      return this.retryLater(`influxdb ${this.config.url} unreachable: ${(err as Error).cause ? String(((err as Error).cause as Error).message ?? (err as Error).cause) : (err as Error).message}`, 'network');
+      const cause = (err as Error).cause as Error | undefined;
+      return this.retryLater(`influxdb ${this.config.url} unreachable: ${cause?.message ?? (err as Error).message}`, 'network');
     }
   }
 
-  private retryLater(message: string, kind: string): 'retry' {
+  private retryLater(message: string, kind: string): Outcome {
     this.failures++;
     this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind });
-    if (message !== this.lastError) this.deps.logger.warn({ sink: this.name, buffered: this.buffer.length }, `${message}; keeping points and retrying`);
+    if (message !== this.lastError) this.deps.logger.warn({ sink: this.name, queued: this.buffered }, `${message}; points stay queued, retrying`);
     this.lastError = message;
     this.retryAt = (this.deps.now ?? Date.now)() + Math.min(30_000, 250 * 2 ** Math.min(this.failures, 7));
-    return 'retry';
+    return { kind: 'retry' };
   }
 
+  /** Tries once more to deliver, then closes the queue (a disk queue keeps the rest). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.retryAt = 0;
     await this.flush();
-    if (this.buffer.length > 0) this.deps.logger.error({ sink: this.name, lost: this.buffer.length }, `influxdb unreachable at shutdown: ${this.buffer.length} points were not written`);
+    const left = this.buffered;
+    if (left > 0) this.deps.logger.warn({ sink: this.name, queued: left }, `influxdb unreachable at shutdown: ${left} points stay queued for the next start`);
+    this.deps.queue.close();
   }
 }

@@ -35,8 +35,9 @@ export class SqliteStore implements Sink {
   ) {}
 
   async start(): Promise<void> {
-    mkdirSync(dirname(this.config.path), { recursive: true });
-    const db = new Database(this.config.path);
+    const path = this.config.path!; // the config loader always sets it
+    mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.exec(SCHEMA);

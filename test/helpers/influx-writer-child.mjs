@@ -1,0 +1,24 @@
+// A gateway-like writer for the crash test: pushes numbered points through the InfluxDB sink and
+// its disk queue, printing how many are durably queued, until it is killed.
+// usage: node influx-writer-child.mjs QUEUE_PATH INFLUX_URL DATABASE
+import { SqliteQueue } from '../../dist/buffer/sqlite-queue.js';
+import { InfluxSink } from '../../dist/sinks/influx/influx-sink.js';
+import { GatewayMetrics } from '../../dist/telemetry/metrics.js';
+import { silentLogger } from '../../dist/telemetry/logger.js';
+
+const [path, url, database] = process.argv.slice(2);
+const queue = new SqliteQueue({ path, maxBytes: 1 << 30 });
+const sink = new InfluxSink(
+  { url, database, batch_size: 500, flush_interval_ms: 20, timeout_ms: 2000, write_raw_samples: true, buffer: { type: 'disk', path, max_bytes: 1 << 30, sync: 'normal' } },
+  { site: 's', line: 'l', gateway: 'crash' },
+  { logger: silentLogger(), metrics: new GatewayMetrics(), queue },
+);
+await sink.start();
+const t0 = Date.now() - 3_600_000;
+let next = 0;
+setInterval(() => {
+  const samples = [];
+  for (let k = 0; k < 50; k++, next++) samples.push({ source: 'plc', asset: 'a', channel: 'seq', ts: t0 + next, value: next, quality: 'good' });
+  sink.write({ samples, scores: [], alarms: [] });
+  process.stdout.write(`queued ${next}\n`);
+}, 5);
