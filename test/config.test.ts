@@ -115,7 +115,7 @@ describe('configuration', () => {
 
   it('every example config in config/ validates', async () => {
     for (const file of ['demo.yaml', 'example-gateway.yaml']) {
-      await expect(loadConfigFile(join(ROOT, 'config', file), { INFLUX_PASSWORD: 'x' })).resolves.toBeDefined();
+      await expect(loadConfigFile(join(ROOT, 'config', file), { INFLUX_PASSWORD: 'x', LINEWATCH_API_TOKEN: 'token-of-sixteen-chars' })).resolves.toBeDefined();
     }
   });
 });

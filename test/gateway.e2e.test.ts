@@ -19,12 +19,13 @@ import { ROOT, runCli } from './helpers/cli.js';
 let sim: RunningSimulator;
 let daemon: Daemon;
 let dbPath: string;
+const TOKEN = 'test-token-0123456789';
 
 beforeAll(async () => {
   sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 3 });
   const dir = await mkdtemp(join(tmpdir(), 'lw-gw-'));
   dbPath = join(dir, 'store.db');
-  const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), { LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort), LINEWATCH_HTTP_PORT: '0' });
+  const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), { LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort), LINEWATCH_HTTP_PORT: '0', LINEWATCH_API_TOKEN: TOKEN });
   loaded.config.storage.local!.path = dbPath;
   daemon = await startDaemon(loaded, silentLogger());
 });
@@ -67,29 +68,47 @@ describe('gateway against the line simulator', () => {
     const res = await fetch(`http://127.0.0.1:${sim.httpPort}/faults`, { method: 'POST', body: JSON.stringify({ type: 'rotor_imbalance', severity: 0.8, ramp_s: 1 }) });
     expect(res.status).toBe(201);
     const [alarm] = (await once(daemon.gateway, 'alarm')) as [AlarmEvent];
-    expect(alarm.state).toBe('active');
+    expect([alarm.previous, alarm.state, alarm.cause, alarm.priority]).toEqual(['normal', 'unack_active', 'condition', 'high']);
     expect(alarm.score).toBeGreaterThan(alarm.threshold);
     expect(alarm.topChannels.slice(0, 2).sort()).toEqual(['vibration_1', 'vibration_2']);
-    const status = (await (await fetch(`http://127.0.0.1:${daemon.http!.port}/api/status`)).json()) as { active_alarms: AlarmEvent[] };
-    expect(status.active_alarms.map((a) => a.asset)).toEqual(['pump-1']);
+    const status = (await (await fetch(`http://127.0.0.1:${daemon.http!.port}/api/status`)).json()) as { alarms: { asset: string; state: string }[] };
+    expect(status.alarms.map((a) => [a.asset, a.state])).toEqual([['pump-1', 'unack_active']]);
   });
 
-  it('clears the alarm after the fault is removed', async () => {
+  it('acknowledges over the token-protected API, journaling who did it', async () => {
+    const url = `http://127.0.0.1:${daemon.http!.port}/api/alarms/pump-1/anomaly/ack`;
+    const post = (body: unknown, token?: string) => fetch(url, { method: 'POST', body: JSON.stringify(body), headers: token ? { authorization: `Bearer ${token}` } : {} });
+    expect((await post({ by: 'tester' })).status).toBe(401);
+    expect((await post({ by: 'tester' }, 'wrong-token-wrong-token')).status).toBe(401);
+    const noBy = await post({}, TOKEN);
+    expect(noBy.status).toBe(400);
+    expect(((await noBy.json()) as { error: string }).error).toMatch(/^by: required/);
+    const ok = await post({ by: 'tester', comment: 'maintenance called' }, TOKEN);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ previous: 'unack_active', state: 'ack_active', cause: 'operator', by: 'tester', comment: 'maintenance called' });
+    const again = await post({ by: 'tester' }, TOKEN);
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: string }).error).toBe('pump-1/anomaly: ack refused: nothing to acknowledge: the alarm is ack_active');
+    const unknownAsset = await fetch(`http://127.0.0.1:${daemon.http!.port}/api/alarms/pump-9/anomaly/ack`, { method: 'POST', body: '{"by":"x"}', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(unknownAsset.status).toBe(404);
+  });
+
+  it('returns to normal once the fault is removed (acknowledged alarms need no second ack)', async () => {
     await fetch(`http://127.0.0.1:${sim.httpPort}/faults`, { method: 'DELETE' });
     const [alarm] = (await once(daemon.gateway, 'alarm')) as [AlarmEvent];
-    expect(alarm.state).toBe('cleared');
+    expect([alarm.previous, alarm.state, alarm.cause]).toEqual(['ack_active', 'normal', 'condition']);
   });
 
   it('has stored scores, the alarm events and raw samples in the local store after stop', async () => {
     await daemon.stop();
     const db = new Database(dbPath, { readonly: true });
     const scores = db.prepare('SELECT COUNT(*) AS n, MAX(anomalous) AS any FROM scores').get() as { n: number; any: number };
-    const alarms = db.prepare('SELECT state FROM alarms ORDER BY ts').all() as { state: string }[];
+    const alarms = db.prepare('SELECT state, by FROM alarm_journal ORDER BY ts').all() as { state: string; by: string | null }[];
     const samples = db.prepare("SELECT COUNT(DISTINCT channel) AS n FROM samples WHERE quality = 'good'").get() as { n: number };
     db.close();
     expect(scores.n).toBeGreaterThan(3);
     expect(scores.any).toBe(1);
-    expect(alarms.map((a) => a.state)).toEqual(['active', 'cleared']);
+    expect(alarms.map((a) => [a.state, a.by])).toEqual([['unack_active', null], ['ack_active', 'tester'], ['normal', null]]);
     expect(samples.n).toBe(8);
   });
 });

@@ -102,7 +102,7 @@ describe('queue byte bound and disk failures', () => {
     const t0 = Date.now() - 3_600_000;
     for (let i = 0; i < 100; i++) {
       const samples: Sample[] = Array.from({ length: 50 }, (_, k) => ({ source: 'plc', asset: 'pump', channel: 'flow', ts: t0 + i * 50 + k, value: k, quality: 'good' as const }));
-      sink.write({ samples, scores: [], alarms: [{ asset: 'pump', alarm: 'anomaly', state: i % 2 ? 'cleared' : 'active', ts: t0 + i, score: 2, threshold: 1, topChannels: ['flow'], message: `event ${i}` }] });
+      sink.write({ samples, scores: [], alarms: [{ asset: 'pump', alarm: 'anomaly', priority: 'high', state: i % 2 ? 'rtn_unack' : 'unack_active', previous: i % 2 ? 'unack_active' : 'rtn_unack', cause: 'condition', conditionActive: i % 2 === 0, ts: t0 + i, score: 2, threshold: 1, topChannels: ['flow'], message: `event ${i}` }] });
     }
     await influx.resume();
     await sink.close();

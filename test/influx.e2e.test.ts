@@ -32,13 +32,13 @@ describe('InfluxDB sink against a real influxd', () => {
     const sink = new InfluxSink(config(influx.url, 'lw_basic'), tags, { logger: silentLogger(), metrics, queue: memoryQueue() });
     await sink.start();
     const t0 = Date.now() - 60_000;
-    sink.write({ samples: samples(1200, t0), scores: [score], alarms: [{ asset: 'pump-1', alarm: 'anomaly', state: 'active', ts: score.ts, score: 2, threshold: 1, topChannels: ['flow'], message: 'x "quoted"' }] });
+    sink.write({ samples: samples(1200, t0), scores: [score], alarms: [{ asset: 'pump-1', alarm: 'anomaly', priority: 'high', state: 'unack_active', previous: 'normal', cause: 'condition', conditionActive: true, ts: score.ts, score: 2, threshold: 1, topChannels: ['flow'], message: 'x "quoted"' }] });
     await sink.close();
     const [count] = await influx.query('lw_basic', 'SELECT COUNT(value) FROM linewatch_sample');
     expect(count.values[0][1]).toBe(1200);
     const [scores] = await influx.query('lw_basic', 'SELECT score, c_flow, top_channel FROM linewatch_score');
     expect(scores.values[0].slice(1)).toEqual([2, 1, 'flow']);
-    const [alarms] = await influx.query('lw_basic', 'SELECT message FROM linewatch_alarm WHERE "state" = \'active\'');
+    const [alarms] = await influx.query('lw_basic', 'SELECT message FROM linewatch_alarm WHERE "state" = \'unack_active\'');
     expect(alarms.values[0][1]).toBe('x "quoted"');
     expect((await metrics.registry.getSingleMetricAsString('linewatch_sink_points_written_total'))).toMatch(/sink="influxdb"\} 1202/);
   });
@@ -102,7 +102,7 @@ describe('gateway with InfluxDB configured', () => {
     await once(gateway, 'alarm');
     await gateway.stop();
     await sim.close();
-    const [alarms] = await influx.query('lw_gateway', 'SELECT "active", top_channels FROM linewatch_alarm');
+    const [alarms] = await influx.query('lw_gateway', 'SELECT annunciated, top_channels FROM linewatch_alarm');
     expect(alarms.values).toHaveLength(1);
     expect(alarms.values[0][1]).toBe(1);
     const [scores] = await influx.query('lw_gateway', 'SELECT COUNT(score) FROM linewatch_score');

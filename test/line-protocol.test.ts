@@ -19,8 +19,9 @@ describe('InfluxDB line protocol', () => {
   });
 
   it('quotes and escapes alarm messages', () => {
-    const line = alarmLine({ asset: 'a', alarm: 'anomaly', state: 'active', ts: 9, score: 3, threshold: 1, topChannels: ['x'], message: 'say "hi" \\ there' }, tags)!;
+    const line = alarmLine({ asset: 'a', alarm: 'anomaly', priority: 'high', state: 'ack_active', previous: 'unack_active', cause: 'operator', command: 'ack', by: 'j. doe', ts: 9, conditionActive: true, score: 3, threshold: 1, topChannels: ['x'], message: 'say "hi" \\ there' }, tags)!;
     expect(line).toContain('message="say \\"hi\\" \\\\ there"');
-    expect(line).toContain('state=active');
+    expect(line).toContain(',priority=high,site=plant\\ 1,state=ack_active ');
+    expect(line).toContain('previous="unack_active",cause="operator",by="j. doe",comment="",condition_active=true,annunciated=1i');
   });
 });

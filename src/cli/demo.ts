@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../config/load.js';
-import type { AlarmEvent, ScoreResult } from '../core/types.js';
+import { isRaise, type AlarmEvent, type ScoreResult } from '../core/types.js';
 import { runUntilSignal, startDaemon } from '../runtime/daemon.js';
 import { freePort } from '../runtime/free-port.js';
 import { FAULT_TYPES, type FaultType } from '../sim/faults.js';
@@ -65,12 +65,12 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     });
     daemon.gateway.on('alarm', (a: AlarmEvent) => {
       const t = (Date.now() - started) / 1000;
-      if (a.state === 'active') {
+      if (isRaise(a)) {
         summary.alarms_raised++;
         summary.first_alarm_s ??= Math.round(t * 10) / 10;
         if (summary.top_channels.length === 0) summary.top_channels = [...a.topChannels];
-        out(`${t.toFixed(1).padStart(6)}s ALARM RAISED  ${a.message}`);
-      } else out(`${t.toFixed(1).padStart(6)}s alarm cleared ${a.message}`);
+        out(`${t.toFixed(1).padStart(6)}s ALARM RAISED (${a.priority})  ${a.message}`);
+      } else out(`${t.toFixed(1).padStart(6)}s alarm ${a.previous} → ${a.state}: ${a.message}`);
     });
     const timer = durationS > 0 ? new Promise<void>((resolve) => setTimeout(resolve, durationS * 1000)) : undefined;
     await runUntilSignal(daemon, logger, timer);

@@ -3,6 +3,7 @@
  * silently falls back to a default. Units are part of option names (`poll_interval_ms`).
  */
 import { z } from 'zod';
+import { ALARM_PRIORITIES } from '../core/types.js';
 import { BYTE_ORDERS, REGISTER_TYPES } from '../sources/modbus/encoding.js';
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, "_", "." or "-"');
@@ -47,12 +48,20 @@ export const assetSchema = z.strictObject({
     .default({ hop_samples: 1, max_sample_age_ms: 5000 }),
   alarm: z
     .strictObject({
-      on_delay_windows: z.number().int().min(1).default(2),
-      off_delay_windows: z.number().int().min(1).default(5),
+      /** ISA-18.2 priority, carried on every event. */
+      priority: z.enum(ALARM_PRIORITIES).default('high'),
+      /** The score must stay above the threshold this long before the alarm is raised. */
+      on_delay_ms: z.number().int().min(0).default(1000),
+      /** ...and below clear_ratio × threshold this long before it returns to normal. */
+      off_delay_ms: z.number().int().min(0).default(5000),
       clear_ratio: z.number().gt(0).max(1).default(0.8),
+      /** Stays active after the condition clears until acknowledged and reset. */
+      latching: z.boolean().default(false),
+      max_shelve_s: z.number().positive().default(8 * 3600),
+      /** Overrides the model's calibrated threshold. */
       threshold: z.number().positive().optional(),
     })
-    .default({ on_delay_windows: 2, off_delay_windows: 5, clear_ratio: 0.8 }),
+    .default({ priority: 'high', on_delay_ms: 1000, off_delay_ms: 5000, clear_ratio: 0.8, latching: false, max_shelve_s: 8 * 3600 }),
 });
 
 export const bufferSchema = z.strictObject({
@@ -92,7 +101,13 @@ export const configSchema = z.strictObject({
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') })
     .default({ level: 'info' }),
   http: z
-    .strictObject({ enabled: z.boolean().default(true), host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) })
+    .strictObject({
+      enabled: z.boolean().default(true),
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8080),
+      /** Bearer token for the write API (acknowledge, shelve...); without it those calls are refused. */
+      api_token: z.string().min(16, 'use a token of at least 16 characters').optional(),
+    })
     .default({ enabled: true, host: '127.0.0.1', port: 8080 }),
   /** Where queues and the local store live by default; relative to the config file. */
   data_dir: z.string().min(1).default('data'),

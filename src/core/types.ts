@@ -46,16 +46,37 @@ export interface ScoreResult {
   readonly partId?: string;
 }
 
-export type AlarmState = 'active' | 'cleared';
+/** Alarm states in the spirit of ISA-18.2 (see src/alarms/alarm-state.ts). */
+export const ALARM_STATES = ['normal', 'unack_active', 'ack_active', 'rtn_unack', 'shelved', 'out_of_service'] as const;
+export type AlarmStateName = (typeof ALARM_STATES)[number];
+export const ALARM_PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type AlarmPriority = (typeof ALARM_PRIORITIES)[number];
+export const OPERATOR_COMMANDS = ['ack', 'shelve', 'unshelve', 'remove_from_service', 'return_to_service', 'reset'] as const;
+export type OperatorCommand = (typeof OPERATOR_COMMANDS)[number];
+export type TransitionCause = 'condition' | 'operator' | 'expiry';
 
-/** A transition of an asset's anomaly alarm. */
+/** One transition of an alarm, journaled with what or who caused it. */
 export interface AlarmEvent {
   readonly asset: string;
   readonly alarm: string;
-  readonly state: AlarmState;
+  readonly priority: AlarmPriority;
+  readonly state: AlarmStateName;
+  readonly previous: AlarmStateName;
   readonly ts: number;
+  readonly cause: TransitionCause;
+  readonly command?: OperatorCommand;
+  readonly by?: string;
+  readonly comment?: string;
+  /** Whether the debounced condition (score above threshold) is active. */
+  readonly conditionActive: boolean;
+  /** The latest score when the transition happened. */
   readonly score: number;
   readonly threshold: number;
   readonly topChannels: readonly string[];
   readonly message: string;
+}
+
+/** A transition that annunciates a new alarm to operators. */
+export function isRaise(e: AlarmEvent): boolean {
+  return e.state === 'unack_active' && e.previous !== 'unack_active';
 }

@@ -5,18 +5,30 @@
  * than `maxQueuedWindows`, the oldest windows are dropped and counted. A failing model marks the
  * asset degraded; the rest of the gateway keeps running.
  */
-import { AnomalyAlarm } from '../alarms/anomaly-alarm.js';
+import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../alarms/alarm-state.js';
 import type { Model } from '../core/components.js';
-import type { AlarmEvent, Sample, ScoreResult, Window } from '../core/types.js';
+import type { AlarmEvent, AlarmStateName, OperatorCommand, Sample, ScoreResult, Window } from '../core/types.js';
 import type { AssetConfig } from '../config/schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { RowAssembler } from '../windows/row-assembler.js';
 import { SlidingWindow } from '../windows/sliding-window.js';
 
+export const ANOMALY_ALARM = 'anomaly';
+
 export interface AssetPipelineOutput {
   onScores(scores: readonly ScoreResult[]): void;
   onAlarm(event: AlarmEvent): void;
+}
+
+export interface AlarmStatus {
+  readonly asset: string;
+  readonly alarm: string;
+  readonly priority: string;
+  readonly state: AlarmStateName;
+  readonly conditionActive: boolean;
+  readonly shelvedUntil?: number;
+  readonly since?: number;
 }
 
 export interface AssetStatus {
@@ -28,15 +40,23 @@ export interface AssetStatus {
   readonly windowsIncomplete: number;
   readonly windowsDropped: number;
   readonly degraded: string | undefined;
-  readonly alarmActive: boolean;
+  readonly alarm: AlarmStatus;
   readonly latest: ScoreResult | undefined;
   readonly maxScore: number;
+}
+
+export interface CommandRequest {
+  readonly command: OperatorCommand;
+  readonly by: string;
+  readonly comment?: string;
+  readonly durationMs?: number;
+  readonly ts: number;
 }
 
 export class AssetPipeline {
   private readonly rows: RowAssembler;
   private readonly windows: SlidingWindow;
-  private readonly alarm: AnomalyAlarm;
+  private readonly alarm: AlarmStateMachine;
   private queue: Window[] = [];
   private running: Promise<void> | undefined;
   private windowsScored = 0;
@@ -45,6 +65,7 @@ export class AssetPipeline {
   private degraded: string | undefined;
   private latest: ScoreResult | undefined;
   private maxScore = 0;
+  private alarmSince: number | undefined;
 
   constructor(
     readonly config: AssetConfig,
@@ -54,11 +75,8 @@ export class AssetPipeline {
   ) {
     this.rows = new RowAssembler(config.name, model.channels, config.window.max_sample_age_ms);
     this.windows = new SlidingWindow(config.name, model.channels, model.windowLength, config.window.hop_samples);
-    this.alarm = new AnomalyAlarm(config.name, {
-      onDelay: config.alarm.on_delay_windows,
-      offDelay: config.alarm.off_delay_windows,
-      clearRatio: config.alarm.clear_ratio,
-    });
+    const a = config.alarm;
+    this.alarm = new AlarmStateMachine({ onDelayMs: a.on_delay_ms, offDelayMs: a.off_delay_ms, clearRatio: a.clear_ratio, latching: a.latching, maxShelveMs: a.max_shelve_s * 1000 });
   }
 
   /** Feeds a batch of samples (any assets; others are ignored). */
@@ -88,6 +106,19 @@ export class AssetPipeline {
     while (this.running) await this.running;
   }
 
+  /** An operator command on the asset's alarm; resolves with the event, or rejects with why not. */
+  command(request: CommandRequest): AlarmEvent {
+    const result = this.alarm.handle({ kind: request.command, ts: request.ts, by: request.by, comment: request.comment, durationMs: request.durationMs } as AlarmInput);
+    if (result.refused) throw new Error(`${this.config.name}/${ANOMALY_ALARM}: ${request.command} refused: ${result.refused}`);
+    return this.emitAlarm(result.transition!);
+  }
+
+  /** Time passes (shelve expiry). */
+  tick(ts: number): void {
+    const { transition } = this.alarm.handle({ kind: 'tick', ts });
+    if (transition) this.emitAlarm(transition);
+  }
+
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue;
@@ -110,18 +141,58 @@ export class AssetPipeline {
       const scored = threshold === undefined ? results : results.map((r) => ({ ...r, threshold, anomalous: r.score > threshold }));
       this.windowsScored += scored.length;
       this.deps.metrics.windowsScored.inc({ asset: this.config.name }, scored.length);
-      this.latest = scored[scored.length - 1];
-      this.deps.metrics.anomalyScore.set({ asset: this.config.name }, this.latest.score);
       for (const r of scored) this.maxScore = Math.max(this.maxScore, r.score);
       this.output.onScores(scored);
       for (const r of scored) {
-        const event = this.alarm.update(r);
-        if (!event) continue;
-        this.deps.metrics.alarmActive.set({ asset: this.config.name }, event.state === 'active' ? 1 : 0);
-        if (event.state === 'active') this.deps.metrics.alarmsRaised.inc({ asset: this.config.name });
-        this.output.onAlarm(event);
+        this.latest = r;
+        this.deps.metrics.anomalyScore.set({ asset: this.config.name }, r.score);
+        const { transition } = this.alarm.handle({ kind: 'score', ts: r.ts, score: r.score, threshold: r.threshold });
+        if (transition) this.emitAlarm(transition);
       }
     }
+  }
+
+  private emitAlarm(t: AlarmTransition): AlarmEvent {
+    const name = this.config.name;
+    const r = this.latest;
+    const top = r ? r.contributions.slice(0, 3) : [];
+    const shares = top.map((c) => `${c.channel} ${(c.share * 100).toFixed(0)}%`).join(', ');
+    const score = r?.score ?? 0;
+    const threshold = r?.threshold ?? this.model.threshold;
+    let message: string;
+    if (t.cause === 'condition' && t.to === 'unack_active') {
+      message = `${name}: anomaly score ${score.toFixed(3)} above threshold ${threshold.toFixed(3)} for ${this.config.alarm.on_delay_ms} ms; top contributors: ${shares}`;
+    } else if (t.cause === 'condition') {
+      message = `${name}: anomaly score back below ${(threshold * this.config.alarm.clear_ratio).toFixed(3)} for ${this.config.alarm.off_delay_ms} ms (${t.from} → ${t.to})`;
+    } else if (t.cause === 'expiry') {
+      message = `${name}: shelve expired (${t.from} → ${t.to})`;
+    } else {
+      message = `${name}: ${t.command} by ${t.by}${t.comment ? ` (${t.comment})` : ''} (${t.from} → ${t.to})`;
+    }
+    if (t.to === 'unack_active' || t.to === 'ack_active') this.alarmSince ??= t.ts;
+    if (t.to === 'normal') this.alarmSince = undefined;
+    const event: AlarmEvent = {
+      asset: name,
+      alarm: ANOMALY_ALARM,
+      priority: this.config.alarm.priority,
+      state: t.to,
+      previous: t.from,
+      ts: t.ts,
+      cause: t.cause,
+      ...(t.command ? { command: t.command } : {}),
+      ...(t.by ? { by: t.by } : {}),
+      ...(t.comment ? { comment: t.comment } : {}),
+      conditionActive: t.conditionActive,
+      score,
+      threshold,
+      topChannels: top.map((c) => c.channel),
+      message,
+    };
+    const annunciated = t.to === 'unack_active' || t.to === 'ack_active' || t.to === 'rtn_unack';
+    this.deps.metrics.alarmActive.set({ asset: name }, annunciated ? 1 : 0);
+    if (t.to === 'unack_active' && t.from !== 'unack_active') this.deps.metrics.alarmsRaised.inc({ asset: name });
+    this.output.onAlarm(event);
+    return event;
   }
 
   status(): AssetStatus {
@@ -134,7 +205,15 @@ export class AssetPipeline {
       windowsIncomplete: this.windowsIncomplete,
       windowsDropped: this.windowsDropped,
       degraded: this.degraded,
-      alarmActive: this.alarm.isActive,
+      alarm: {
+        asset: this.config.name,
+        alarm: ANOMALY_ALARM,
+        priority: this.config.alarm.priority,
+        state: this.alarm.state,
+        conditionActive: this.alarm.conditionActive,
+        ...(this.alarm.shelvedUntilTs !== undefined ? { shelvedUntil: this.alarm.shelvedUntilTs } : {}),
+        ...(this.alarmSince !== undefined ? { since: this.alarmSince } : {}),
+      },
       latest: this.latest,
       maxScore: this.maxScore,
     };

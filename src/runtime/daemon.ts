@@ -22,7 +22,7 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger): Promise
   const { http: httpConfig } = loaded.config;
   let http: HttpEndpoint | undefined;
   try {
-    http = httpConfig.enabled ? await startHttpEndpoint(httpConfig.host, httpConfig.port, () => gateway.status(), metrics) : undefined;
+    http = httpConfig.enabled ? await startHttpEndpoint({ host: httpConfig.host, port: httpConfig.port, apiToken: httpConfig.api_token }, gateway, metrics) : undefined;
   } catch (err) {
     await gateway.stop();
     throw new Error(`http.port: cannot listen on ${httpConfig.host}:${httpConfig.port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);

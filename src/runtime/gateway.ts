@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Sink, Source } from '../core/components.js';
-import type { AlarmEvent, Sample, ScoreResult } from '../core/types.js';
+import { isRaise, type AlarmEvent, type Sample, type ScoreResult } from '../core/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { openQueue } from '../buffer/open-queue.js';
@@ -15,7 +15,7 @@ import { SqliteStore } from '../sinks/local/sqlite-store.js';
 import { ModbusTcpSource } from '../sources/modbus/tcp-source.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
-import { AssetPipeline, type AssetStatus } from './asset-pipeline.js';
+import { ANOMALY_ALARM, AssetPipeline, type AlarmStatus, type AssetStatus, type CommandRequest } from './asset-pipeline.js';
 
 export interface GatewayEvents {
   scores: [readonly ScoreResult[]];
@@ -31,7 +31,8 @@ export interface GatewayStatus {
   readonly uptime_s: number;
   readonly sources: { name: string; connected: boolean }[];
   readonly assets: AssetStatus[];
-  readonly active_alarms: AlarmEvent[];
+  /** Alarms that are not normal (annunciated, shelved or out of service). */
+  readonly alarms: AlarmStatus[];
 }
 
 export function createSources(loaded: LoadedConfig, deps: { logger: Logger; metrics: GatewayMetrics }): Source[] {
@@ -47,7 +48,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly sources: Source[];
   private readonly sinks: Sink[] = [];
   private readonly pipelines: AssetPipeline[] = [];
-  private readonly activeAlarms = new Map<string, AlarmEvent>();
+  private tickTimer: NodeJS.Timeout | undefined;
   private state: GatewayStatus['state'] = 'stopped';
   private startedAt = 0;
 
@@ -82,6 +83,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         );
       }
       for (const source of this.sources) await source.start((batch) => this.onSamples(batch));
+      this.tickTimer = setInterval(() => {
+        const now = Date.now();
+        for (const p of this.pipelines) p.tick(now);
+      }, 1000);
+      this.tickTimer.unref();
     } catch (err) {
       await this.stop();
       throw err;
@@ -104,17 +110,32 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
 
   private onAlarm(event: AlarmEvent): void {
-    if (event.state === 'active') this.activeAlarms.set(`${event.asset}/${event.alarm}`, event);
-    else this.activeAlarms.delete(`${event.asset}/${event.alarm}`);
-    (event.state === 'active' ? this.deps.logger.warn : this.deps.logger.info).call(this.deps.logger, { asset: event.asset, alarm: event.alarm, state: event.state, score: event.score, top: event.topChannels }, event.message);
+    const log = isRaise(event) ? this.deps.logger.warn : this.deps.logger.info;
+    log.call(this.deps.logger, { asset: event.asset, alarm: event.alarm, priority: event.priority, state: event.state, previous: event.previous, cause: event.cause, by: event.by, score: event.score, top: event.topChannels }, event.message);
     for (const sink of this.sinks) sink.write({ samples: [], scores: [], alarms: [event] });
     this.emit('alarm', event);
+  }
+
+  /**
+   * An operator command on an alarm (acknowledge, shelve, ...). Resolves with the transition's
+   * event, which is journaled like every other; throws with the reason when refused.
+   */
+  command(asset: string, alarm: string, request: Omit<CommandRequest, 'ts'>): AlarmEvent {
+    const pipeline = this.pipelines.find((p) => p.config.name === asset);
+    if (!pipeline) throw new CommandError(404, `no asset "${asset}" (assets: ${this.pipelines.map((p) => p.config.name).join(', ') || 'none'})`);
+    if (alarm !== ANOMALY_ALARM) throw new CommandError(404, `asset ${asset} has no alarm "${alarm}" (alarms: ${ANOMALY_ALARM})`);
+    try {
+      return pipeline.command({ ...request, ts: Date.now() });
+    } catch (err) {
+      throw new CommandError(409, (err as Error).message);
+    }
   }
 
   /** Stops in reverse order, flushing everything accepted. Idempotent. */
   async stop(): Promise<void> {
     if (this.state === 'stopped' && this.pipelines.length === 0) return;
     this.state = 'stopping';
+    if (this.tickTimer) clearInterval(this.tickTimer);
     for (const source of [...this.sources].reverse()) await source.stop().catch((err) => this.deps.logger.error({ source: source.name }, `stopping ${source.name}: ${(err as Error).message}`));
     for (const p of this.pipelines) await p.idle();
     for (const p of this.pipelines) await p.model.close();
@@ -135,7 +156,17 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       uptime_s: this.startedAt ? (Date.now() - this.startedAt) / 1000 : 0,
       sources: this.sources.map((s) => ({ name: s.name, connected: s instanceof ModbusTcpSource ? s.connected : false })),
       assets: this.pipelines.map((p) => p.status()),
-      active_alarms: [...this.activeAlarms.values()],
+      alarms: this.pipelines.map((p) => p.status().alarm).filter((a) => a.state !== 'normal'),
     };
+  }
+}
+
+/** A refused operator command, with the HTTP status that describes it. */
+export class CommandError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
   }
 }

@@ -1,9 +1,19 @@
 /**
- * The gateway's HTTP endpoint: GET /healthz (200 while running, 503 otherwise), GET /metrics
- * (Prometheus text format), GET /api/status (assets, latest scores, active alarms as JSON).
+ * The gateway's HTTP endpoint.
+ *   GET  /healthz                                  200 while running, 503 otherwise
+ *   GET  /metrics                                  Prometheus text format
+ *   GET  /api/status                               assets, latest scores, alarms
+ *   GET  /api/alarms                               every alarm with its state
+ *   POST /api/alarms/{asset}/{alarm}/{command}     ack | shelve | unshelve | remove_from_service |
+ *                                                  return_to_service | reset
+ *        body {"by": "who", "comment": "...", "duration_s": 3600 (shelve)}
+ *        needs "Authorization: Bearer <http.api_token>"; refused when no token is configured.
  */
-import { createServer, type Server } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { OPERATOR_COMMANDS, type AlarmEvent, type OperatorCommand } from '../core/types.js';
+import type { AlarmStatus, CommandRequest } from '../runtime/asset-pipeline.js';
 import type { GatewayStatus } from '../runtime/gateway.js';
 import type { GatewayMetrics } from './metrics.js';
 
@@ -12,32 +22,101 @@ export interface HttpEndpoint {
   close(): Promise<void>;
 }
 
-export async function startHttpEndpoint(host: string, port: number, status: () => GatewayStatus, metrics: GatewayMetrics): Promise<HttpEndpoint> {
-  const server: Server = createServer((req, res) => {
+export interface GatewayApi {
+  status(): GatewayStatus;
+  command(asset: string, alarm: string, request: Omit<CommandRequest, 'ts'>): AlarmEvent;
+}
+
+export interface HttpOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly apiToken?: string;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+function send(res: ServerResponse, code: number, body: unknown, type = 'application/json'): void {
+  res.writeHead(code, { 'content-type': type });
+  res.end(type === 'application/json' ? `${JSON.stringify(body)}\n` : String(body));
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '');
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error(`body larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) return {};
+  const value: unknown = JSON.parse(text);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+/** Checks a command body; returns the request or the problem. */
+export function parseCommandBody(command: OperatorCommand, body: Record<string, unknown>): Omit<CommandRequest, 'ts'> | string {
+  const unknown = Object.keys(body).filter((k) => !['by', 'comment', 'duration_s'].includes(k));
+  if (unknown.length > 0) return `unknown field(s): ${unknown.join(', ')}`;
+  if (typeof body.by !== 'string' || body.by.trim() === '') return 'by: required, who is doing this (a name or badge)';
+  if (body.comment !== undefined && typeof body.comment !== 'string') return 'comment: expected a string';
+  if (command === 'shelve' && (typeof body.duration_s !== 'number' || !(body.duration_s > 0))) return 'duration_s: required for shelve, a positive number of seconds';
+  return {
+    command,
+    by: body.by.trim(),
+    ...(typeof body.comment === 'string' ? { comment: body.comment } : {}),
+    ...(typeof body.duration_s === 'number' ? { durationMs: body.duration_s * 1000 } : {}),
+  };
+}
+
+export async function startHttpEndpoint(options: HttpOptions, api: GatewayApi, metrics: GatewayMetrics): Promise<HttpEndpoint> {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
-    const send = (code: number, type: string, body: string) => {
-      res.writeHead(code, { 'content-type': type });
-      res.end(body);
-    };
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain', 'method not allowed\n');
+    if (req.method === 'POST') {
+      const m = /^\/api\/alarms\/([^/]+)\/([^/]+)\/([a-z_]+)$/.exec(path);
+      if (!m) return send(res, 404, { error: 'not found: POST /api/alarms/{asset}/{alarm}/{command}' });
+      const [, asset, alarm, command] = m.map(decodeURIComponent);
+      if (!OPERATOR_COMMANDS.includes(command as OperatorCommand)) return send(res, 404, { error: `unknown command "${command}": one of ${OPERATOR_COMMANDS.join(', ')}` });
+      if (!options.apiToken) return send(res, 403, { error: 'the write API is disabled: set http.api_token in the configuration' });
+      if (!tokenMatches(req.headers.authorization, options.apiToken)) return send(res, 401, { error: 'missing or wrong bearer token' });
+      let body: Record<string, unknown>;
+      try {
+        body = await readJson(req);
+      } catch (err) {
+        return send(res, 400, { error: `bad body: ${(err as Error).message}` });
+      }
+      const request = parseCommandBody(command as OperatorCommand, body);
+      if (typeof request === 'string') return send(res, 400, { error: request });
+      try {
+        return send(res, 200, api.command(asset, alarm, request));
+      } catch (err) {
+        return send(res, (err as { status?: number }).status ?? 500, { error: (err as Error).message });
+      }
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' });
     if (path === '/healthz') {
-      const s = status();
+      const s = api.status();
       const ok = s.state === 'running';
-      return send(ok ? 200 : 503, 'application/json', `${JSON.stringify({ status: ok ? 'ok' : s.state, sources: s.sources, degraded_assets: s.assets.filter((a) => a.degraded).map((a) => a.name) })}\n`);
+      return send(res, ok ? 200 : 503, { status: ok ? 'ok' : s.state, sources: s.sources, degraded_assets: s.assets.filter((a) => a.degraded).map((a) => a.name) });
     }
-    if (path === '/metrics') {
-      metrics.registry
-        .metrics()
-        .then((text) => send(200, metrics.registry.contentType, text))
-        .catch((err: Error) => send(500, 'text/plain', `${err.message}\n`));
-      return;
-    }
-    if (path === '/api/status') return send(200, 'application/json', `${JSON.stringify(status())}\n`);
-    send(404, 'text/plain', 'not found: try /healthz, /metrics or /api/status\n');
+    if (path === '/metrics') return send(res, 200, await metrics.registry.metrics(), metrics.registry.contentType);
+    if (path === '/api/status') return send(res, 200, api.status());
+    if (path === '/api/alarms') return send(res, 200, api.status().assets.map((a) => a.alarm) satisfies AlarmStatus[]);
+    send(res, 404, { error: 'not found: try /healthz, /metrics, /api/status or /api/alarms' });
+  };
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((err: Error) => send(res, 500, { error: err.message }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    server.listen(options.port, options.host, () => resolve());
   });
   return {
     port: (server.address() as AddressInfo).port,

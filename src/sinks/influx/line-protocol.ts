@@ -5,7 +5,7 @@
  * Measurements:
  *   linewatch_sample   tags site,line,gateway,asset,channel,source,quality  field value
  *   linewatch_score    tags site,line,gateway,asset,model                    fields score,threshold,anomalous,top_channel,model_version, c_<channel> (share)
- *   linewatch_alarm    tags site,line,gateway,asset,alarm,state              fields score,threshold,top_channels,message
+ *   linewatch_alarm    tags site,line,gateway,asset,alarm,state,priority     fields previous,cause,by,comment,condition_active,annunciated,score,threshold,top_channels,message
  */
 import type { AlarmEvent, Sample, ScoreResult } from '../../core/types.js';
 
@@ -57,11 +57,27 @@ export function scoreLine(r: ScoreResult, t: SeriesTags): string | undefined {
   return line('linewatch_score', { ...t, asset: r.asset, model: r.model }, fields, r.ts);
 }
 
+/** Annunciated: the operator must see it (active or returned unacknowledged). */
+export function isAnnunciated(state: AlarmEvent['state']): boolean {
+  return state === 'unack_active' || state === 'ack_active' || state === 'rtn_unack';
+}
+
 export function alarmLine(a: AlarmEvent, t: SeriesTags): string | undefined {
   return line(
     'linewatch_alarm',
-    { ...t, asset: a.asset, alarm: a.alarm, state: a.state },
-    { score: float(a.score), threshold: float(a.threshold), top_channels: escapeString(a.topChannels.join(',')), message: escapeString(a.message), active: a.state === 'active' ? '1i' : '0i' },
+    { ...t, asset: a.asset, alarm: a.alarm, state: a.state, priority: a.priority },
+    {
+      previous: escapeString(a.previous),
+      cause: escapeString(a.cause),
+      by: escapeString(a.by ?? ''),
+      comment: escapeString(a.comment ?? ''),
+      condition_active: a.conditionActive ? 'true' : 'false',
+      annunciated: isAnnunciated(a.state) ? '1i' : '0i',
+      score: float(a.score),
+      threshold: float(a.threshold),
+      top_channels: escapeString(a.topChannels.join(',')),
+      message: escapeString(a.message),
+    },
     a.ts,
   );
 }

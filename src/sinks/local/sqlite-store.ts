@@ -1,5 +1,6 @@
 /**
- * The embedded local store (SQLite through better-sqlite3): scores, alarm events and optionally
+ * The embedded local store (SQLite through better-sqlite3): scores, the alarm journal (every
+ * transition with who or what caused it) and optionally
  * raw samples, so a gateway without InfluxDB still keeps its history and the demo needs no
  * external service. Writes are batched into one transaction per flush; rows older than the
  * retention are deleted as time goes on. WAL mode, so readers never block the writer.
@@ -18,8 +19,8 @@ CREATE TABLE IF NOT EXISTS samples (ts INTEGER NOT NULL, source TEXT NOT NULL, a
 CREATE INDEX IF NOT EXISTS samples_asset_ts ON samples (asset, ts);
 CREATE TABLE IF NOT EXISTS scores (ts INTEGER NOT NULL, asset TEXT NOT NULL, model TEXT NOT NULL, model_version TEXT NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, anomalous INTEGER NOT NULL, contributions TEXT NOT NULL, part_id TEXT);
 CREATE INDEX IF NOT EXISTS scores_asset_ts ON scores (asset, ts);
-CREATE TABLE IF NOT EXISTS alarms (ts INTEGER NOT NULL, asset TEXT NOT NULL, alarm TEXT NOT NULL, state TEXT NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, top_channels TEXT NOT NULL, message TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS alarms_asset_ts ON alarms (asset, ts);
+CREATE TABLE IF NOT EXISTS alarm_journal (ts INTEGER NOT NULL, asset TEXT NOT NULL, alarm TEXT NOT NULL, priority TEXT NOT NULL, state TEXT NOT NULL, previous TEXT NOT NULL, cause TEXT NOT NULL, command TEXT, by TEXT, comment TEXT, condition_active INTEGER NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, top_channels TEXT NOT NULL, message TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS alarm_journal_asset_ts ON alarm_journal (asset, ts);
 `;
 
 export class SqliteStore implements Sink {
@@ -61,12 +62,12 @@ export class SqliteStore implements Sink {
     if (samples.length + scores.length + alarms.length > 0) {
       const insertSample = db.prepare('INSERT INTO samples VALUES (?, ?, ?, ?, ?, ?)');
       const insertScore = db.prepare('INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-      const insertAlarm = db.prepare('INSERT INTO alarms VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      const insertAlarm = db.prepare('INSERT INTO alarm_journal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
       try {
         db.transaction(() => {
           for (const s of samples) insertSample.run(s.ts, s.source, s.asset, s.channel, Number.isFinite(s.value) ? s.value : null, s.quality);
           for (const r of scores) insertScore.run(r.ts, r.asset, r.model, r.modelVersion, r.score, r.threshold, r.anomalous ? 1 : 0, JSON.stringify(r.contributions), r.partId ?? null);
-          for (const a of alarms) insertAlarm.run(a.ts, a.asset, a.alarm, a.state, a.score, a.threshold, a.topChannels.join(','), a.message);
+          for (const a of alarms) insertAlarm.run(a.ts, a.asset, a.alarm, a.priority, a.state, a.previous, a.cause, a.command ?? null, a.by ?? null, a.comment ?? null, a.conditionActive ? 1 : 0, a.score, a.threshold, a.topChannels.join(','), a.message);
         })();
         this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, samples.length + scores.length + alarms.length);
       } catch (err) {
@@ -82,7 +83,7 @@ export class SqliteStore implements Sink {
     if (now - this.lastPrune < 60_000) return;
     this.lastPrune = now;
     const cutoff = now - this.config.retention_hours * 3_600_000;
-    for (const table of ['samples', 'scores', 'alarms']) this.db!.prepare(`DELETE FROM ${table} WHERE ts < ?`).run(cutoff);
+    for (const table of ['samples', 'scores', 'alarm_journal']) this.db!.prepare(`DELETE FROM ${table} WHERE ts < ?`).run(cutoff);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,153 @@
+/**
+ * An alarm in the spirit of ISA-18.2, as a pure state machine (no clock, no I/O: time comes in
+ * with each input). States:
+ *
+ *   normal          condition clear, nothing to acknowledge
+ *   unack_active    condition active, not acknowledged (annunciated)
+ *   ack_active      condition active, acknowledged
+ *   rtn_unack       returned to normal, not yet acknowledged
+ *   shelved         suppressed by an operator until unshelved or the shelve expires
+ *   out_of_service  removed from service (maintenance); nothing annunciated
+ *
+ * The condition is the score against the threshold, debounced: it becomes active after the score
+ * has stayed above the threshold for `onDelayMs`, and clear after it has stayed below
+ * `clearRatio × threshold` (hysteresis) for `offDelayMs`. A latching alarm stays active after
+ * the condition clears until an operator acknowledges and resets it. Every input yields at most
+ * one transition, so one condition never produces duplicate events.
+ */
+
+import type { AlarmStateName, OperatorCommand, TransitionCause } from '../core/types.js';
+
+export type { AlarmStateName, OperatorCommand, TransitionCause };
+
+export interface AlarmDefinition {
+  readonly onDelayMs: number;
+  readonly offDelayMs: number;
+  readonly clearRatio: number;
+  readonly latching: boolean;
+  readonly maxShelveMs: number;
+}
+
+export type AlarmInput =
+  | { readonly kind: 'score'; readonly ts: number; readonly score: number; readonly threshold: number }
+  | { readonly kind: 'tick'; readonly ts: number }
+  | { readonly kind: OperatorCommand; readonly ts: number; readonly by: string; readonly comment?: string; readonly durationMs?: number };
+
+export interface AlarmTransition {
+  readonly from: AlarmStateName;
+  readonly to: AlarmStateName;
+  readonly ts: number;
+  readonly cause: TransitionCause;
+  readonly command?: OperatorCommand;
+  readonly by?: string;
+  readonly comment?: string;
+  readonly conditionActive: boolean;
+}
+
+export type AlarmResult = { readonly transition?: AlarmTransition; readonly refused?: string };
+
+export class AlarmStateMachine {
+  private current: AlarmStateName = 'normal';
+  private condition = false;
+  private aboveSince: number | undefined;
+  private belowSince: number | undefined;
+  private shelvedUntil: number | undefined;
+
+  constructor(private readonly def: AlarmDefinition) {}
+
+  get state(): AlarmStateName {
+    return this.current;
+  }
+
+  get conditionActive(): boolean {
+    return this.condition;
+  }
+
+  get shelvedUntilTs(): number | undefined {
+    return this.current === 'shelved' ? this.shelvedUntil : undefined;
+  }
+
+  handle(input: AlarmInput): AlarmResult {
+    switch (input.kind) {
+      case 'score':
+        return this.onScore(input.ts, input.score, input.threshold);
+      case 'tick':
+        if (this.current === 'shelved' && this.shelvedUntil !== undefined && input.ts >= this.shelvedUntil) return this.go(this.reevaluated(), input.ts, 'expiry');
+        return {};
+      default:
+        return this.onCommand(input);
+    }
+  }
+
+  private onScore(ts: number, score: number, threshold: number): AlarmResult {
+    if (score > threshold) this.aboveSince ??= ts;
+    else this.aboveSince = undefined;
+    if (score < threshold * this.def.clearRatio) this.belowSince ??= ts;
+    else this.belowSince = undefined;
+    if (!this.condition && this.aboveSince !== undefined && ts - this.aboveSince >= this.def.onDelayMs) {
+      this.condition = true;
+      if (this.current === 'normal' || this.current === 'rtn_unack') return this.go('unack_active', ts, 'condition');
+      return {};
+    }
+    if (this.condition && this.belowSince !== undefined && ts - this.belowSince >= this.def.offDelayMs) {
+      this.condition = false;
+      if (this.def.latching) return {};
+      if (this.current === 'unack_active') return this.go('rtn_unack', ts, 'condition');
+      if (this.current === 'ack_active') return this.go('normal', ts, 'condition');
+    }
+    return {};
+  }
+
+  private onCommand(input: Extract<AlarmInput, { by: string }>): AlarmResult {
+    const { kind, ts } = input;
+    const op = (to: AlarmStateName) => this.go(to, ts, 'operator', input);
+    switch (kind) {
+      case 'ack':
+        if (this.current === 'unack_active') return op('ack_active');
+        if (this.current === 'rtn_unack') return op('normal');
+        return { refused: `nothing to acknowledge: the alarm is ${this.current}` };
+      case 'reset':
+        if (!this.def.latching) return { refused: 'only a latching alarm is reset' };
+        if (this.current !== 'ack_active') return { refused: `reset needs an acknowledged alarm, it is ${this.current}` };
+        if (this.condition) return { refused: 'the condition is still active' };
+        return op('normal');
+      case 'shelve': {
+        if (this.current === 'out_of_service') return { refused: 'the alarm is out of service' };
+        const duration = input.durationMs ?? 0;
+        if (!(duration > 0) || duration > this.def.maxShelveMs) return { refused: `shelve duration must be between 0 and ${this.def.maxShelveMs / 1000} s` };
+        this.shelvedUntil = ts + duration;
+        return op('shelved');
+      }
+      case 'unshelve':
+        if (this.current !== 'shelved') return { refused: `the alarm is ${this.current}, not shelved` };
+        return op(this.reevaluated());
+      case 'remove_from_service':
+        if (this.current === 'out_of_service') return { refused: 'the alarm is already out of service' };
+        return op('out_of_service');
+      case 'return_to_service':
+        if (this.current !== 'out_of_service') return { refused: `the alarm is ${this.current}, not out of service` };
+        return op(this.reevaluated());
+    }
+  }
+
+  /** The state an alarm comes back to after shelving or maintenance: annunciate what is active. */
+  private reevaluated(): AlarmStateName {
+    return this.condition ? 'unack_active' : 'normal';
+  }
+
+  private go(to: AlarmStateName, ts: number, cause: TransitionCause, op?: { kind: string; by: string; comment?: string }): AlarmResult {
+    const from = this.current;
+    this.current = to;
+    if (to !== 'shelved') this.shelvedUntil = undefined;
+    return {
+      transition: {
+        from,
+        to,
+        ts,
+        cause,
+        conditionActive: this.condition,
+        ...(op ? { command: op.kind as OperatorCommand, by: op.by, ...(op.comment ? { comment: op.comment } : {}) } : {}),
+      },
+    };
+  }
+}
