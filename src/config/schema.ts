@@ -83,6 +83,8 @@ export const influxSchema = z.strictObject({
   flush_interval_ms: z.number().int().min(10).default(1000),
   timeout_ms: z.number().int().min(100).default(5000),
   write_raw_samples: z.boolean().default(true),
+  /** How often the gateway's own health point is written (0: never). */
+  health_interval_ms: z.number().int().min(0).default(10_000),
   buffer: bufferSchema.default({ type: 'disk', max_bytes: 256 * 1024 * 1024, sync: 'normal' }),
 });
 

@@ -3,7 +3,7 @@
  * The runtime starts components in pipeline order (sinks, models, sources) and stops them
  * in reverse (sources first, sinks last) so that nothing accepted is lost on shutdown.
  */
-import type { AlarmEvent, Sample, ScoreResult, Window } from './types.js';
+import type { AlarmEvent, HealthPoint, Sample, ScoreResult, Window } from './types.js';
 
 /** Receives batches of samples from a source. Must not throw; must not block for long. */
 export type SampleHandler = (batch: readonly Sample[]) => void;
@@ -47,6 +47,7 @@ export interface SinkRecords {
   readonly samples: readonly Sample[];
   readonly scores: readonly ScoreResult[];
   readonly alarms: readonly AlarmEvent[];
+  readonly health?: readonly HealthPoint[];
 }
 
 export interface Sink {

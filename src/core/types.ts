@@ -80,3 +80,11 @@ export interface AlarmEvent {
 export function isRaise(e: AlarmEvent): boolean {
   return e.state === 'unack_active' && e.previous !== 'unack_active';
 }
+
+/** A periodic snapshot of the gateway's own health (counters are totals since start). */
+export interface HealthPoint {
+  readonly ts: number;
+  /** Set for a per-source point; absent for the gateway-wide point. */
+  readonly source?: string;
+  readonly fields: Readonly<Record<string, number>>;
+}

@@ -13,6 +13,7 @@ import { openQueue } from '../buffer/open-queue.js';
 import { InfluxSink } from '../sinks/influx/influx-sink.js';
 import { SqliteStore } from '../sinks/local/sqlite-store.js';
 import { ModbusTcpSource } from '../sources/modbus/tcp-source.js';
+import { collectHealth } from '../telemetry/health-reporter.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { ANOMALY_ALARM, AssetPipeline, type AlarmStatus, type AssetStatus, type CommandRequest } from './asset-pipeline.js';
@@ -49,6 +50,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly sinks: Sink[] = [];
   private readonly pipelines: AssetPipeline[] = [];
   private tickTimer: NodeJS.Timeout | undefined;
+  private healthTimer: NodeJS.Timeout | undefined;
   private state: GatewayStatus['state'] = 'stopped';
   private startedAt = 0;
 
@@ -88,6 +90,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         for (const p of this.pipelines) p.tick(now);
       }, 1000);
       this.tickTimer.unref();
+      const healthMs = this.loaded.config.storage.influxdb?.health_interval_ms ?? 0;
+      if (healthMs > 0) {
+        this.healthTimer = setInterval(() => void this.reportHealth(), healthMs);
+        this.healthTimer.unref();
+      }
     } catch (err) {
       await this.stop();
       throw err;
@@ -100,6 +107,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     for (const p of this.pipelines) p.push(batch);
     for (const sink of this.sinks) sink.write({ samples: batch, scores: [], alarms: [] });
     this.emit('samples', batch);
+  }
+
+  private async reportHealth(): Promise<void> {
+    const health = await collectHealth(this.deps.metrics, this.sources.map((s) => s.name), Date.now());
+    for (const sink of this.sinks) sink.write({ samples: [], scores: [], alarms: [], health });
   }
 
   private onScores(scores: readonly ScoreResult[]): void {
@@ -136,6 +148,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (this.state === 'stopped' && this.pipelines.length === 0) return;
     this.state = 'stopping';
     if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    if (this.healthTimer && this.sinks.length > 0) await this.reportHealth();
     for (const source of [...this.sources].reverse()) await source.stop().catch((err) => this.deps.logger.error({ source: source.name }, `stopping ${source.name}: ${(err as Error).message}`));
     for (const p of this.pipelines) await p.idle();
     for (const p of this.pipelines) await p.model.close();

@@ -16,7 +16,7 @@ import type { Sink, SinkRecords } from '../../core/components.js';
 import type { InfluxConfig } from '../../config/schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
-import { alarmLine, sampleLine, scoreLine, type SeriesTags } from './line-protocol.js';
+import { alarmLine, healthLine, sampleLine, scoreLine, type SeriesTags } from './line-protocol.js';
 
 type Outcome = { kind: 'ok' } | { kind: 'rejected'; dropped: number } | { kind: 'retry' };
 
@@ -63,6 +63,7 @@ export class InfluxSink implements Sink {
     if (this.config.write_raw_samples) for (const s of records.samples) add(sampleLine(s, this.tags), 'raw');
     for (const r of records.scores) add(scoreLine(r, this.tags), 'score');
     for (const a of records.alarms) add(alarmLine(a, this.tags), 'alarm');
+    for (const h of records.health ?? []) add(healthLine(h, this.tags), 'raw');
     if (items.length === 0) return;
     try {
       this.deps.queue.push(items);

@@ -5,9 +5,10 @@
  * Measurements:
  *   linewatch_sample   tags site,line,gateway,asset,channel,source,quality  field value
  *   linewatch_score    tags site,line,gateway,asset,model                    fields score,threshold,anomalous,top_channel,model_version, c_<channel> (share)
+ *   linewatch_health   tags site,line,gateway[,source]                      fields counters (…_total), gauges (queue_items, connected, …)
  *   linewatch_alarm    tags site,line,gateway,asset,alarm,state,priority     fields previous,cause,by,comment,condition_active,annunciated,score,threshold,top_channels,message
  */
-import type { AlarmEvent, Sample, ScoreResult } from '../../core/types.js';
+import type { AlarmEvent, HealthPoint, Sample, ScoreResult } from '../../core/types.js';
 
 export interface SeriesTags {
   readonly site: string;
@@ -80,4 +81,10 @@ export function alarmLine(a: AlarmEvent, t: SeriesTags): string | undefined {
     },
     a.ts,
   );
+}
+
+export function healthLine(h: HealthPoint, t: SeriesTags): string | undefined {
+  const fields: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h.fields)) fields[k] = float(v);
+  return line('linewatch_health', h.source ? { ...t, source: h.source } : { ...t }, fields, h.ts);
 }
