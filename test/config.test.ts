@@ -88,6 +88,14 @@ describe('configuration', () => {
     expect(issues[0]).toMatch(/^sources\[0\]\.poll_interval_ms: 1000 ms, but model pump-ae of asset pump-1 expects samples every 200 ms/);
   });
 
+  it('rejects an alarm action that names no Modbus source, and a bad webhook URL', async () => {
+    const assets = `  - name: pump-1\n    model: ${MODEL}\n    alarm:\n      actions:\n        - { type: modbus_write, source: plcc, table: coil, address: 0 }\n        - { type: webhook, url: "not a url" }`;
+    const issues = await issuesOf(config({ assets }));
+    expect(issues).toContain('assets[0].alarm.actions[1].url: Invalid URL');
+    const issues2 = await issuesOf(config({ assets: assets.replace(/\n        - \{ type: webhook.*$/, '') }));
+    expect(issues2).toEqual(['assets[0].alarm.actions[0].source: no modbus_tcp source named "plcc" (sources: plc)']);
+  });
+
   it('substitutes ${ENV} with types, and reports a missing variable by path', async () => {
     const text = config({ top: 'http:\n  port: ${HTTP_PORT}\ngateway:\n  name: ${GW_NAME:-edge-1}' });
     const loaded = await parseConfig(text, 'x.yaml', { HTTP_PORT: '9100' });

@@ -5,6 +5,9 @@
  */
 import Database from 'better-sqlite3';
 import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { alarmActionSchema } from '../src/config/schema.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,18 +24,37 @@ let daemon: Daemon;
 let dbPath: string;
 const TOKEN = 'test-token-0123456789';
 
+// A real webhook receiver that fails its first call (fault injection), then accepts.
+const webhookCalls: { status: number; body: { state: string; asset: string } }[] = [];
+let webhook: Server;
+
 beforeAll(async () => {
+  webhook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const status = webhookCalls.length === 0 ? 503 : 204;
+      webhookCalls.push({ status, body: JSON.parse(body) });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((r) => webhook.listen(0, '127.0.0.1', r));
   sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 3 });
   const dir = await mkdtemp(join(tmpdir(), 'lw-gw-'));
   dbPath = join(dir, 'store.db');
   const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), { LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort), LINEWATCH_HTTP_PORT: '0', LINEWATCH_API_TOKEN: TOKEN });
   loaded.config.storage.local!.path = dbPath;
+  loaded.config.assets[0].alarm.actions = alarmActionSchema.array().parse([
+    { type: 'modbus_write', name: 'stack-light', source: 'pump-plc', table: 'coil', address: 0 },
+    { type: 'webhook', name: 'notify', url: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/alarm`, retry_initial_ms: 20 },
+  ]);
   daemon = await startDaemon(loaded, silentLogger());
 });
 
 afterAll(async () => {
   await daemon?.stop();
   await sim?.close();
+  webhook?.close();
 });
 
 describe('gateway against the line simulator', () => {
@@ -75,6 +97,14 @@ describe('gateway against the line simulator', () => {
     expect(status.alarms.map((a) => [a.asset, a.state])).toEqual([['pump-1', 'unack_active']]);
   });
 
+  it('switches the stack light coil on the PLC and calls the webhook, retrying its failure', async () => {
+    const status = async () => ((await (await fetch(`http://127.0.0.1:${daemon.http!.port}/api/status`)).json()) as { actions: { name: string; succeeded: number }[] }).actions;
+    // The actions run on their own; wait for their effects (each poll is a real round trip).
+    while ((await status()).some((a) => a.succeeded < 1)) await once(daemon.gateway, 'scores');
+    expect(sim.sim.coils.get(1)![0]).toBe(true);
+    expect(webhookCalls.map((c) => [c.status, c.body.state, c.body.asset])).toEqual([[503, 'unack_active', 'pump-1'], [204, 'unack_active', 'pump-1']]);
+  });
+
   it('acknowledges over the token-protected API, journaling who did it', async () => {
     const url = `http://127.0.0.1:${daemon.http!.port}/api/alarms/pump-1/anomaly/ack`;
     const post = (body: unknown, token?: string) => fetch(url, { method: 'POST', body: JSON.stringify(body), headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -97,6 +127,8 @@ describe('gateway against the line simulator', () => {
     await fetch(`http://127.0.0.1:${sim.httpPort}/faults`, { method: 'DELETE' });
     const [alarm] = (await once(daemon.gateway, 'alarm')) as [AlarmEvent];
     expect([alarm.previous, alarm.state, alarm.cause]).toEqual(['ack_active', 'normal', 'condition']);
+    while (sim.sim.coils.get(1)![0]) await once(daemon.gateway, 'scores');
+    expect(sim.sim.coils.get(1)![0]).toBe(false);
   });
 
   it('has stored scores, the alarm events and raw samples in the local store after stop', async () => {

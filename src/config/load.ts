@@ -92,6 +92,13 @@ function checkNames(config: Config): string[] {
       if (reg.address + registerCount(reg.type) > 65536) issues.push(`${where}.address: ${reg.type} at ${reg.address} runs past register 65535`);
     }
   }
+  for (const [ai, asset] of config.assets.entries()) {
+    for (const [ki, action] of asset.alarm.actions.entries()) {
+      if (action.type === 'modbus_write' && !config.sources.some((s) => s.name === action.source && s.type === 'modbus_tcp')) {
+        issues.push(`assets[${ai}].alarm.actions[${ki}].source: no modbus_tcp source named "${action.source}" (sources: ${config.sources.map((s) => s.name).join(', ')})`);
+      }
+    }
+  }
   return issues;
 }
 

@@ -3,7 +3,7 @@
  * silently falls back to a default. Units are part of option names (`poll_interval_ms`).
  */
 import { z } from 'zod';
-import { ALARM_PRIORITIES } from '../core/types.js';
+import { ALARM_PRIORITIES, ALARM_STATES } from '../core/types.js';
 import { BYTE_ORDERS, REGISTER_TYPES } from '../sources/modbus/encoding.js';
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, "_", "." or "-"');
@@ -36,6 +36,46 @@ export const modbusTcpSourceSchema = z.strictObject({
 
 export const sourceSchema = z.discriminatedUnion('type', [modbusTcpSourceSchema]);
 
+const ANNUNCIATED = ['unack_active', 'ack_active', 'rtn_unack'] as const;
+const actionRetry = {
+  /** Attempts before the action is reported failed. */
+  max_attempts: z.number().int().min(1).default(5),
+  /** First retry delay; doubles up to 30 s, with jitter. */
+  retry_initial_ms: z.number().int().min(1).default(500),
+};
+
+/** Drives a PLC output from the alarm: `value_active` while the alarm is in `active_states`, else `value_inactive`. */
+export const modbusWriteActionSchema = z.strictObject({
+  type: z.literal('modbus_write'),
+  name: name.optional(),
+  /** A modbus_tcp source: its connection (host, port, unit id) carries the write. */
+  source: name,
+  table: z.enum(['coil', 'holding']),
+  address: z.number().int().min(0).max(65535),
+  data_type: z.enum(REGISTER_TYPES.filter((t) => t !== 'bit') as [Exclude<(typeof REGISTER_TYPES)[number], 'bit'>, ...Exclude<(typeof REGISTER_TYPES)[number], 'bit'>[]]).default('uint16'),
+  byte_order: z.enum(BYTE_ORDERS).default('ABCD'),
+  scale: z.number().refine((v) => v !== 0, 'scale must not be 0').default(1),
+  offset: z.number().default(0),
+  value_active: z.number().default(1),
+  value_inactive: z.number().default(0),
+  active_states: z.array(z.enum(ALARM_STATES)).min(1).default([...ANNUNCIATED]),
+  ...actionRetry,
+});
+
+/** POSTs the alarm event as JSON on the listed transitions. */
+export const webhookActionSchema = z.strictObject({
+  type: z.literal('webhook'),
+  name: name.optional(),
+  url: z.url(),
+  /** Target states that trigger the call. */
+  on: z.array(z.enum(ALARM_STATES)).min(1).default(['unack_active']),
+  headers: z.record(z.string(), z.string()).default({}),
+  timeout_ms: z.number().int().min(100).default(5000),
+  ...actionRetry,
+});
+
+export const alarmActionSchema = z.discriminatedUnion('type', [modbusWriteActionSchema, webhookActionSchema]);
+
 export const assetSchema = z.strictObject({
   name,
   /** Model directory (holding manifest.json) or manifest file, relative to the config file. */
@@ -60,8 +100,10 @@ export const assetSchema = z.strictObject({
       max_shelve_s: z.number().positive().default(8 * 3600),
       /** Overrides the model's calibrated threshold. */
       threshold: z.number().positive().optional(),
+      /** Run on transitions, retried with backoff; they never block detection. */
+      actions: z.array(alarmActionSchema).default([]),
     })
-    .default({ priority: 'high', on_delay_ms: 1000, off_delay_ms: 5000, clear_ratio: 0.8, latching: false, max_shelve_s: 8 * 3600 }),
+    .default({ priority: 'high', on_delay_ms: 1000, off_delay_ms: 5000, clear_ratio: 0.8, latching: false, max_shelve_s: 8 * 3600, actions: [] }),
 });
 
 export const bufferSchema = z.strictObject({
@@ -127,4 +169,7 @@ export type RegisterConfig = z.infer<typeof registerSchema>;
 export type AssetConfig = z.infer<typeof assetSchema>;
 export type InfluxConfig = z.infer<typeof influxSchema>;
 export type BufferConfig = z.infer<typeof bufferSchema>;
+export type AlarmActionConfig = z.infer<typeof alarmActionSchema>;
+export type ModbusWriteActionConfig = z.infer<typeof modbusWriteActionSchema>;
+export type WebhookActionConfig = z.infer<typeof webhookActionSchema>;
 export type LocalStoreConfig = z.infer<typeof localStoreSchema>;

@@ -9,6 +9,7 @@ import type { Sink, Source } from '../core/components.js';
 import { isRaise, type AlarmEvent, type Sample, type ScoreResult } from '../core/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
+import { AlarmAction, type ActionStatus } from '../alarms/actions.js';
 import { openQueue } from '../buffer/open-queue.js';
 import { InfluxSink } from '../sinks/influx/influx-sink.js';
 import { SqliteStore } from '../sinks/local/sqlite-store.js';
@@ -34,6 +35,7 @@ export interface GatewayStatus {
   readonly assets: AssetStatus[];
   /** Alarms that are not normal (annunciated, shelved or out of service). */
   readonly alarms: AlarmStatus[];
+  readonly actions: ActionStatus[];
 }
 
 export function createSources(loaded: LoadedConfig, deps: { logger: Logger; metrics: GatewayMetrics }): Source[] {
@@ -50,6 +52,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly sinks: Sink[] = [];
   private readonly pipelines: AssetPipeline[] = [];
   private tickTimer: NodeJS.Timeout | undefined;
+  private readonly actions: AlarmAction[] = [];
   private healthTimer: NodeJS.Timeout | undefined;
   private state: GatewayStatus['state'] = 'stopped';
   private startedAt = 0;
@@ -83,6 +86,10 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         this.pipelines.push(
           new AssetPipeline(asset, model, { onScores: (s) => this.onScores(s), onAlarm: (a) => this.onAlarm(a) }, this.deps),
         );
+      }
+      const writers = new Map(this.sources.filter((s) => s instanceof ModbusTcpSource).map((s) => [s.name, s as ModbusTcpSource]));
+      for (const asset of this.loaded.config.assets) {
+        asset.alarm.actions.forEach((a, i) => this.actions.push(new AlarmAction(asset.name, a, i, { ...this.deps, writers })));
       }
       for (const source of this.sources) await source.start((batch) => this.onSamples(batch));
       this.tickTimer = setInterval(() => {
@@ -125,6 +132,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const log = isRaise(event) ? this.deps.logger.warn : this.deps.logger.info;
     log.call(this.deps.logger, { asset: event.asset, alarm: event.alarm, priority: event.priority, state: event.state, previous: event.previous, cause: event.cause, by: event.by, score: event.score, top: event.topChannels }, event.message);
     for (const sink of this.sinks) sink.write({ samples: [], scores: [], alarms: [event] });
+    for (const action of this.actions) if (action.asset === event.asset) action.dispatch(event);
     this.emit('alarm', event);
   }
 
@@ -150,6 +158,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.healthTimer) clearInterval(this.healthTimer);
     if (this.healthTimer && this.sinks.length > 0) await this.reportHealth();
+    // Actions in flight get a moment to land on the PLC before the connections close.
+    for (const action of this.actions) action.close();
+    await Promise.race([Promise.all(this.actions.map((a) => a.idle())), new Promise((r) => setTimeout(r, 2000).unref())]);
     for (const source of [...this.sources].reverse()) await source.stop().catch((err) => this.deps.logger.error({ source: source.name }, `stopping ${source.name}: ${(err as Error).message}`));
     for (const p of this.pipelines) await p.idle();
     for (const p of this.pipelines) await p.model.close();
@@ -171,6 +182,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       sources: this.sources.map((s) => ({ name: s.name, connected: s instanceof ModbusTcpSource ? s.connected : false })),
       assets: this.pipelines.map((p) => p.status()),
       alarms: this.pipelines.map((p) => p.status().alarm).filter((a) => a.state !== 'normal'),
+      actions: this.actions.map((a) => a.status()),
     };
   }
 }

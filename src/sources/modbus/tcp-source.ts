@@ -3,6 +3,9 @@
  * fewest read requests, decodes the register map and delivers one batch of samples per poll.
  * Polls never overlap. A failed poll delivers the affected tags as `bad` samples (so windows see
  * the gap) and the connection is re-opened with exponential backoff and jitter.
+ *
+ * Writes (alarm actions: stack lights, reject gates) use the same connection. Polls and writes
+ * run one at a time through one lock, so a write waits at most for the poll in progress.
  */
 import ModbusSerial from 'modbus-serial';
 import type { SampleHandler, Source } from '../../core/components.js';
@@ -10,7 +13,7 @@ import type { Sample } from '../../core/types.js';
 import type { ModbusTcpSourceConfig, RegisterConfig } from '../../config/schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
-import { decodeRegisters, registerCount, toEngineering } from './encoding.js';
+import { decodeRegisters, encodeRegisters, fromEngineering, registerCount, toEngineering, type ByteOrder, type RegisterType } from './encoding.js';
 import { describeModbusError } from './errors.js';
 import { planReads, type ReadRequest } from './request-plan.js';
 
@@ -25,6 +28,11 @@ export interface ModbusSourceDeps {
   readonly now?: () => number;
   readonly random?: () => number;
 }
+
+/** A value to write: a coil, or a holding register value encoded like a read. */
+export type ModbusWrite =
+  | { readonly table: 'coil'; readonly address: number; readonly value: boolean }
+  | { readonly table: 'holding'; readonly address: number; readonly value: number; readonly type: Exclude<RegisterType, 'bit'>; readonly byteOrder: ByteOrder; readonly scale: number; readonly offset: number };
 
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
@@ -41,6 +49,7 @@ export class ModbusTcpSource implements Source {
   private lastError: string | undefined;
   private readonly now: () => number;
   private readonly random: () => number;
+  private lock: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly config: ModbusTcpSourceConfig,
@@ -67,7 +76,7 @@ export class ModbusTcpSource implements Source {
     const loop = async () => {
       if (!this.running) return;
       const started = this.now();
-      const batch = await this.poll();
+      const batch = await this.exclusive(() => this.poll());
       if (!this.running) return;
       if (batch.length > 0) onBatch(batch);
       const delay = Math.max(0, this.config.poll_interval_ms - (this.now() - started));
@@ -92,6 +101,37 @@ export class ModbusTcpSource implements Source {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.close();
+  }
+
+  /** Runs `fn` when no other poll or write is in progress. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Writes a coil or holding register (function 5, 6 or 16), connecting first if needed.
+   * Rejects with an error naming the device and address; the caller retries.
+   */
+  write(target: ModbusWrite): Promise<void> {
+    return this.exclusive(async () => {
+      const what = target.table === 'coil' ? `write coil ${target.address}` : `write holding register ${target.address}`;
+      try {
+        if (!this.connected) await this.connect();
+        const client = this.client!;
+        if (target.table === 'coil') await client.writeCoil(target.address, target.value);
+        else {
+          const words = encodeRegisters(fromEngineering(target.value, target.scale, target.offset), target.type, target.byteOrder);
+          if (words.length === 1) await client.writeRegister(target.address, words[0]);
+          else await client.writeRegisters(target.address, words);
+        }
+      } catch (err) {
+        const error = describeModbusError(this.device, what, err);
+        if (error.code !== 'DEVICE_EXCEPTION') await this.close();
+        throw error;
+      }
+    });
   }
 
   private async poll(): Promise<Sample[]> {

@@ -1,0 +1,153 @@
+/**
+ * Alarm actions: what an alarm transition does outside the gateway (a stack light or reject
+ * gate written on the PLC, a webhook). Each action has its own serial queue, so a slow or dead
+ * target delays only itself; dispatch() never blocks and never throws. Failed attempts are
+ * retried with exponential backoff and jitter; an action that fails `max_attempts` times is
+ * reported (log line, counter, status) and dropped. A PLC output follows the alarm state: only
+ * the newest desired value is written, and only when it changes.
+ */
+import type { AlarmEvent } from '../core/types.js';
+import type { AlarmActionConfig, ModbusWriteActionConfig, WebhookActionConfig } from '../config/schema.js';
+import type { ModbusWrite } from '../sources/modbus/tcp-source.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { GatewayMetrics } from '../telemetry/metrics.js';
+
+/** What a modbus_write action needs of a source. */
+export interface ModbusWriter {
+  write(target: ModbusWrite): Promise<void>;
+}
+
+export interface ActionDeps {
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly writers: ReadonlyMap<string, ModbusWriter>;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  readonly now?: () => number;
+}
+
+export interface ActionStatus {
+  readonly name: string;
+  readonly type: string;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly pending: number;
+  readonly lastError?: string;
+}
+
+interface Job {
+  readonly event: AlarmEvent;
+  readonly run: () => Promise<void>;
+  readonly describe: string;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+export class AlarmAction {
+  readonly name: string;
+  private jobs: Job[] = [];
+  private running: Promise<void> | undefined;
+  private succeeded = 0;
+  private failed = 0;
+  private lastError: string | undefined;
+  private lastWritten: number | undefined;
+  private closed = false;
+
+  constructor(
+    readonly asset: string,
+    private readonly config: AlarmActionConfig,
+    index: number,
+    private readonly deps: ActionDeps,
+  ) {
+    this.name = config.name ?? `${asset}-${config.type}-${index}`;
+  }
+
+  /** Queues what the event asks of this action, if anything. Never blocks, never throws. */
+  dispatch(event: AlarmEvent): void {
+    if (this.closed) return;
+    const job = this.config.type === 'modbus_write' ? this.modbusJob(this.config, event) : this.webhookJob(this.config, event);
+    if (!job) return;
+    if (this.config.type === 'modbus_write') this.jobs = [job]; // only the newest output value matters
+    else this.jobs.push(job);
+    if (!this.running) this.running = this.drain().finally(() => (this.running = undefined));
+  }
+
+  private modbusJob(c: ModbusWriteActionConfig, event: AlarmEvent): Job | undefined {
+    const value = c.active_states.includes(event.state) ? c.value_active : c.value_inactive;
+    const writer = this.deps.writers.get(c.source);
+    if (!writer) return undefined;
+    const target: ModbusWrite = c.table === 'coil' ? { table: 'coil', address: c.address, value: value !== 0 } : { table: 'holding', address: c.address, value, type: c.data_type, byteOrder: c.byte_order, scale: c.scale, offset: c.offset };
+    return {
+      event,
+      describe: `${c.table} ${c.address} := ${value} on ${c.source}`,
+      run: async () => {
+        if (this.lastWritten === value) return;
+        await writer.write(target);
+        this.lastWritten = value;
+      },
+    };
+  }
+
+  private webhookJob(c: WebhookActionConfig, event: AlarmEvent): Job | undefined {
+    if (!c.on.includes(event.state)) return undefined;
+    return {
+      event,
+      describe: `POST ${c.url}`,
+      run: async () => {
+        const res = await fetch(c.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...c.headers },
+          body: JSON.stringify(event),
+          signal: AbortSignal.timeout(c.timeout_ms),
+        });
+        if (!res.ok) throw new Error(`answered ${res.status} ${(await res.text()).slice(0, 200)}`);
+      },
+    };
+  }
+
+  private async drain(): Promise<void> {
+    const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
+    const random = this.deps.random ?? Math.random;
+    while (this.jobs.length > 0) {
+      const job = this.jobs.shift()!;
+      for (let attempt = 1; ; attempt++) {
+        const stop = this.deps.metrics.actionSeconds.startTimer({ action: this.name });
+        try {
+          await job.run();
+          stop();
+          this.succeeded++;
+          this.deps.metrics.actions.inc({ action: this.name, outcome: 'ok' });
+          if (attempt > 1) this.deps.logger.info({ action: this.name, attempt }, `action ${this.name}: ${job.describe} succeeded on attempt ${attempt}`);
+          break;
+        } catch (err) {
+          const message = `action ${this.name}: ${job.describe} for ${job.event.asset}/${job.event.alarm} → ${job.event.state}: ${(err as Error).message}`;
+          this.lastError = message;
+          this.deps.metrics.actions.inc({ action: this.name, outcome: 'retry' });
+          if (attempt >= this.config.max_attempts || this.closed) {
+            this.failed++;
+            this.deps.metrics.actions.inc({ action: this.name, outcome: 'failed' });
+            this.deps.logger.error({ action: this.name, attempts: attempt }, `${message}; gave up after ${attempt} attempts`);
+            break;
+          }
+          if (attempt === 1) this.deps.logger.warn({ action: this.name }, `${message}; retrying`);
+          const delay = Math.min(MAX_BACKOFF_MS, this.config.retry_initial_ms * 2 ** (attempt - 1));
+          await sleep(delay * (0.5 + random() * 0.5));
+          if (this.jobs.length > 0 && this.config.type === 'modbus_write') break; // a newer value supersedes this one
+        }
+      }
+    }
+  }
+
+  /** Resolves when every queued job has finished (succeeded or given up). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  status(): ActionStatus {
+    return { name: this.name, type: this.config.type, succeeded: this.succeeded, failed: this.failed, pending: this.jobs.length, ...(this.lastError ? { lastError: this.lastError } : {}) };
+  }
+}
