@@ -9,13 +9,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../src/config/load.js';
+import { influxSchema } from '../src/config/schema.js';
 import type { AlarmEvent } from '../src/core/types.js';
 import { Gateway } from '../src/runtime/gateway.js';
 import { runSimulator } from '../src/sim/run-simulator.js';
 import { silentLogger } from '../src/telemetry/logger.js';
 import { GatewayMetrics } from '../src/telemetry/metrics.js';
 import { ROOT } from './helpers/cli.js';
-import { startInfluxd, type Influxd, type InfluxSeries } from './helpers/influxd.js';
+import { startInfluxd, type Influxd, type InfluxSeries } from '../src/bench/influxd.js';
 
 const DB = 'lw_grafana';
 let influx: Influxd;
@@ -40,7 +41,7 @@ beforeAll(async () => {
   const sim = await runSimulator({ modbusPort: 0, seed: 21 });
   const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), { LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort) });
   loaded.config.storage.local = undefined;
-  loaded.config.storage.influxdb = { url: influx.url, database: DB, batch_size: 1000, flush_interval_ms: 100, timeout_ms: 2000, write_raw_samples: true, health_interval_ms: 300, buffer: { type: 'memory', max_bytes: 1 << 26, sync: 'normal' } };
+  loaded.config.storage.influxdb = influxSchema.parse({ url: influx.url, database: DB, batch_size: 1000, flush_interval_ms: 100, timeout_ms: 2000, health_interval_ms: 300, buffer: { type: 'memory', max_bytes: 1 << 26 } });
   const gateway = new Gateway(loaded, { logger: silentLogger(), metrics: new GatewayMetrics() });
   await gateway.start();
   await once(gateway, 'scores');

@@ -11,10 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryQueue } from '../src/buffer/memory-queue.js';
 import { SqliteQueue } from '../src/buffer/sqlite-queue.js';
 import type { Sample } from '../src/core/types.js';
+import { influxSchema } from '../src/config/schema.js';
 import { InfluxSink } from '../src/sinks/influx/influx-sink.js';
 import { createLogger, silentLogger } from '../src/telemetry/logger.js';
 import { GatewayMetrics } from '../src/telemetry/metrics.js';
-import { startInfluxd, type Influxd } from './helpers/influxd.js';
+import { startInfluxd, type Influxd } from '../src/bench/influxd.js';
 
 const OUTAGE_S = Number(process.env.LINEWATCH_OUTAGE_S ?? 60);
 let influx: Influxd;
@@ -26,10 +27,7 @@ afterAll(async () => {
 });
 
 const tags = { site: 's', line: 'l', gateway: 'g' };
-const sinkConfig = (database: string, maxBytes = 1 << 30) => ({
-  url: influx.url, database, batch_size: 5000, flush_interval_ms: 100, timeout_ms: 2000, write_raw_samples: true,
-  buffer: { type: 'disk' as const, max_bytes: maxBytes, sync: 'normal' as const },
-});
+const sinkConfig = (database: string, maxBytes = 1 << 30) => influxSchema.parse({ url: influx.url, database, batch_size: 5000, flush_interval_ms: 100, timeout_ms: 2000, buffer: { max_bytes: maxBytes } });
 const tempQueue = (maxBytes = 1 << 30) => new SqliteQueue({ path: join(mkdtempSync(join(tmpdir(), 'lw-q-')), 'q.db'), maxBytes });
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const count = async (db: string, q = 'SELECT COUNT(value) FROM linewatch_sample') => Number((await influx.query(db, q))[0]?.values[0][1] ?? 0);

@@ -5,11 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryQueue } from '../src/buffer/memory-queue.js';
+import { influxSchema } from '../src/config/schema.js';
 import { InfluxSink } from '../src/sinks/influx/influx-sink.js';
 import { silentLogger } from '../src/telemetry/logger.js';
 import { GatewayMetrics } from '../src/telemetry/metrics.js';
 import type { Sample, ScoreResult } from '../src/core/types.js';
-import { startInfluxd, type Influxd } from './helpers/influxd.js';
+import { startInfluxd, type Influxd } from '../src/bench/influxd.js';
 import { startTcpProxy } from './helpers/tcp-proxy.js';
 
 let influx: Influxd;
@@ -21,7 +22,7 @@ afterAll(async () => {
 });
 
 const tags = { site: 's', line: 'l', gateway: 'g' };
-const config = (url: string, database: string) => ({ url, database, batch_size: 500, flush_interval_ms: 50, timeout_ms: 2000, write_raw_samples: true, buffer: { type: 'memory' as const, max_bytes: 1 << 26, sync: 'normal' as const } });
+const config = (url: string, database: string) => influxSchema.parse({ url, database, batch_size: 500, flush_interval_ms: 50, timeout_ms: 2000, buffer: { type: 'memory', max_bytes: 1 << 26 } });
 const memoryQueue = () => new MemoryQueue(1 << 26);
 const samples = (n: number, t0: number): Sample[] => Array.from({ length: n }, (_, i) => ({ source: 'plc', asset: 'pump-1', channel: 'flow', ts: t0 + i, value: i, quality: 'good' as const }));
 const score: ScoreResult = { asset: 'pump-1', model: 'pump-ae', modelVersion: '1', ts: Date.now(), score: 2, threshold: 1, anomalous: true, contributions: [{ channel: 'flow', share: 1 }] };

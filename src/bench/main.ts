@@ -1,8 +1,9 @@
 /** `npm run bench [-- NAME…] [--json]`: runs the named benchmarks (all by default). */
 import { formatTable, toJson, type Benchmark } from './harness.js';
 import { int8VsFp32, scoringPipeline } from './scoring-benchmarks.js';
+import { alarmWritebackBenchmark, influxSinkBenchmark } from './storage-benchmarks.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [scoringPipeline, int8VsFp32];
+export const BENCHMARKS: readonly Benchmark[] = [scoringPipeline, int8VsFp32, influxSinkBenchmark, alarmWritebackBenchmark];
 
 export async function benchMain(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');

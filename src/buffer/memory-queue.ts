@@ -1,13 +1,15 @@
 /** The in-memory queue: the same contract as the disk queue, without surviving a restart. */
-import { emptyEvictions, payloadBytes, PRIORITIES, QueueStateError, type DurableQueue, type QueueBatch, type QueueInput, type QueueItem, type QueueStats } from './queue.js';
+import { countOf, emptyEvictions, payloadBytes, PRIORITIES, QueueStateError, type DurableQueue, type QueueBatch, type QueueInput, type QueueItem, type QueueStats } from './queue.js';
 
 interface Stored extends QueueItem {
   readonly bytes: number;
+  readonly records: number;
 }
 
 export class MemoryQueue implements DurableQueue {
   private items: Stored[] = [];
   private bytes = 0;
+  private records = 0;
   private seq = 0;
   private inFlight: QueueBatch | undefined;
   private readonly evicted = emptyEvictions();
@@ -21,8 +23,10 @@ export class MemoryQueue implements DurableQueue {
     const at = this.now();
     for (const input of inputs) {
       const bytes = payloadBytes(input.payload);
-      this.items.push({ ...input, seq: ++this.seq, enqueuedAt: at, bytes });
+      const records = countOf(input);
+      this.items.push({ ...input, seq: ++this.seq, enqueuedAt: at, bytes, records });
       this.bytes += bytes;
+      this.records += records;
     }
     this.evict();
   }
@@ -36,23 +40,26 @@ export class MemoryQueue implements DurableQueue {
       for (const item of this.items.slice(protectedCount)) {
         if (this.bytes > this.maxBytes && item.priority === priority) {
           this.bytes -= item.bytes;
-          this.evicted[priority]++;
+          this.records -= item.records;
+          this.evicted[priority] += item.records;
         } else kept.push(item);
       }
       this.items = kept;
     }
   }
 
-  take(maxItems: number, maxBytes = Number.POSITIVE_INFINITY): QueueBatch | undefined {
+  take(maxRecords: number, maxBytes = Number.POSITIVE_INFINITY): QueueBatch | undefined {
     if (this.inFlight || this.items.length === 0) return undefined;
     const items: Stored[] = [];
     let bytes = 0;
+    let count = 0;
     for (const item of this.items) {
-      if (items.length >= maxItems || (items.length > 0 && bytes + item.bytes > maxBytes)) break;
+      if (items.length > 0 && (count + item.records > maxRecords || bytes + item.bytes > maxBytes)) break;
       items.push(item);
       bytes += item.bytes;
+      count += item.records;
     }
-    this.inFlight = { items, bytes };
+    this.inFlight = { items, bytes, count };
     return this.inFlight;
   }
 
@@ -60,6 +67,7 @@ export class MemoryQueue implements DurableQueue {
     this.settle(batch);
     this.items.splice(0, batch.items.length);
     this.bytes -= batch.bytes;
+    this.records -= batch.count;
   }
 
   reject(batch: QueueBatch): void {
@@ -73,12 +81,13 @@ export class MemoryQueue implements DurableQueue {
 
   stats(): QueueStats {
     const oldest = this.items[0];
-    return { items: this.items.length, bytes: this.bytes, oldestAgeMs: oldest ? Math.max(0, this.now() - oldest.enqueuedAt) : 0, evicted: { ...this.evicted } };
+    return { records: this.records, items: this.items.length, bytes: this.bytes, oldestAgeMs: oldest ? Math.max(0, this.now() - oldest.enqueuedAt) : 0, evicted: { ...this.evicted } };
   }
 
   close(): void {
     this.items = [];
     this.bytes = 0;
+    this.records = 0;
     this.inFlight = undefined;
   }
 }

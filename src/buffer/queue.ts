@@ -14,8 +14,10 @@ export type Priority = (typeof PRIORITIES)[number];
 
 export interface QueueInput {
   readonly priority: Priority;
-  /** Opaque payload, e.g. one line of line protocol. */
+  /** Opaque payload, e.g. lines of line protocol. */
   readonly payload: string;
+  /** How many records the payload holds (e.g. lines); 1 when omitted. Batches are sized by it. */
+  readonly count?: number;
 }
 
 export interface QueueItem extends QueueInput {
@@ -27,14 +29,19 @@ export interface QueueItem extends QueueInput {
 export interface QueueBatch {
   readonly items: readonly QueueItem[];
   readonly bytes: number;
+  /** Records in the batch (sum of the items' counts). */
+  readonly count: number;
 }
 
 export interface QueueStats {
+  /** Records queued (sum of counts). */
+  readonly records: number;
+  /** Queue entries (one per pushed item). */
   readonly items: number;
   readonly bytes: number;
   /** Age of the oldest queued item in ms (0 when empty). */
   readonly oldestAgeMs: number;
-  /** Items evicted by the byte bound since the queue was opened, per class. */
+  /** Records evicted by the byte bound since the queue was opened, per class. */
   readonly evicted: Readonly<Record<Priority, number>>;
 }
 
@@ -42,10 +49,10 @@ export interface DurableQueue {
   /** Appends items in order. Durable when it returns (for the disk queue). May evict (see above). */
   push(items: readonly QueueInput[]): void;
   /**
-   * Takes the oldest items, up to `maxItems` and `maxBytes` (at least one item if any), as the
-   * one batch in flight. Returns undefined when empty or while a batch is in flight.
+   * Takes the oldest items, up to `maxRecords` records and `maxBytes` (at least one item if any),
+   * as the one batch in flight. Returns undefined when empty or while a batch is in flight.
    */
-  take(maxItems: number, maxBytes?: number): QueueBatch | undefined;
+  take(maxRecords: number, maxBytes?: number): QueueBatch | undefined;
   /** The batch was delivered: its items leave the queue. */
   accept(batch: QueueBatch): void;
   /** The batch was not delivered: its items stay at the head, in order, for the next take. */
@@ -57,6 +64,10 @@ export interface DurableQueue {
 
 export function payloadBytes(payload: string): number {
   return Buffer.byteLength(payload, 'utf8');
+}
+
+export function countOf(input: QueueInput): number {
+  return input.count ?? 1;
 }
 
 export function emptyEvictions(): Record<Priority, number> {

@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { emptyEvictions, payloadBytes, PRIORITIES, QueueStateError, type DurableQueue, type Priority, type QueueBatch, type QueueInput, type QueueItem, type QueueStats } from './queue.js';
+import { countOf, emptyEvictions, payloadBytes, PRIORITIES, QueueStateError, type DurableQueue, type Priority, type QueueBatch, type QueueInput, type QueueItem, type QueueStats } from './queue.js';
 
 export interface SqliteQueueOptions {
   readonly path: string;
@@ -22,6 +22,7 @@ interface Row {
   priority: number;
   payload: string;
   bytes: number;
+  records: number;
   enqueued_at: number;
 }
 
@@ -30,6 +31,7 @@ export class SqliteQueue implements DurableQueue {
   private readonly now: () => number;
   private bytes: number;
   private count: number;
+  private records: number;
   private inFlight: (QueueBatch & { lastSeq: number }) | undefined;
   private readonly evicted = emptyEvictions();
   private closed = false;
@@ -53,34 +55,40 @@ export class SqliteQueue implements DurableQueue {
       priority INTEGER NOT NULL,
       payload TEXT NOT NULL,
       bytes INTEGER NOT NULL,
+      records INTEGER NOT NULL,
       enqueued_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS queue_priority_seq ON queue (priority, seq);`);
     this.statements = {
-      insert: this.db.prepare('INSERT INTO queue (priority, payload, bytes, enqueued_at) VALUES (?, ?, ?, ?)'),
-      head: this.db.prepare('SELECT seq, priority, payload, bytes, enqueued_at FROM queue ORDER BY seq LIMIT ?'),
+      insert: this.db.prepare('INSERT INTO queue (priority, payload, bytes, records, enqueued_at) VALUES (?, ?, ?, ?, ?)'),
+      head: this.db.prepare('SELECT seq, priority, payload, bytes, records, enqueued_at FROM queue ORDER BY seq LIMIT ?'),
       deleteUpTo: this.db.prepare('DELETE FROM queue WHERE seq <= ?'),
       oldest: this.db.prepare('SELECT enqueued_at FROM queue ORDER BY seq LIMIT 1'),
-      evictCandidates: this.db.prepare('SELECT seq, bytes FROM queue WHERE priority = ? AND seq > ? ORDER BY seq LIMIT 1000'),
+      evictCandidates: this.db.prepare('SELECT seq, bytes, records FROM queue WHERE priority = ? AND seq > ? ORDER BY seq LIMIT 1000'),
       deleteRange: this.db.prepare('DELETE FROM queue WHERE priority = ? AND seq > ? AND seq <= ?'),
     };
-    const totals = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM queue').get() as { n: number; b: number };
+    const totals = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b, COALESCE(SUM(records), 0) AS r FROM queue').get() as { n: number; b: number; r: number };
     this.count = totals.n;
     this.bytes = totals.b;
+    this.records = totals.r;
   }
 
   push(inputs: readonly QueueInput[]): void {
     if (inputs.length === 0) return;
     const at = this.now();
     let added = 0;
+    let records = 0;
     this.db.transaction(() => {
       for (const input of inputs) {
         const bytes = payloadBytes(input.payload);
-        this.statements.insert.run(PRIORITIES.indexOf(input.priority), input.payload, bytes, at);
+        const n = countOf(input);
+        this.statements.insert.run(PRIORITIES.indexOf(input.priority), input.payload, bytes, n, at);
         added += bytes;
+        records += n;
       }
     })();
     this.count += inputs.length;
     this.bytes += added;
+    this.records += records;
     if (this.bytes > this.options.maxBytes) this.evict();
   }
 
@@ -88,39 +96,45 @@ export class SqliteQueue implements DurableQueue {
     const floor = this.inFlight?.lastSeq ?? 0;
     for (const [index, priority] of PRIORITIES.entries()) {
       while (this.bytes > this.options.maxBytes) {
-        const rows = this.statements.evictCandidates.all(index, floor) as { seq: number; bytes: number }[];
+        const rows = this.statements.evictCandidates.all(index, floor) as { seq: number; bytes: number; records: number }[];
         if (rows.length === 0) break;
         let freed = 0;
         let upTo = floor;
         let n = 0;
+        let records = 0;
         for (const row of rows) {
           freed += row.bytes;
           upTo = row.seq;
           n++;
+          records += row.records;
           if (this.bytes - freed <= this.options.maxBytes) break;
         }
         this.statements.deleteRange.run(index, floor, upTo);
         this.bytes -= freed;
         this.count -= n;
-        this.evicted[priority as Priority] += n;
+        this.records -= records;
+        this.evicted[priority as Priority] += records;
       }
     }
   }
 
-  take(maxItems: number, maxBytes = Number.POSITIVE_INFINITY): QueueBatch | undefined {
+  take(maxRecords: number, maxBytes = Number.POSITIVE_INFINITY): QueueBatch | undefined {
     if (this.inFlight || this.count === 0) return undefined;
-    const rows = this.statements.head.all(maxItems) as Row[];
+    // Each entry holds at least one record, so maxRecords entries always suffice.
+    const rows = this.statements.head.iterate(Math.max(1, maxRecords)) as IterableIterator<Row>;
     const items: QueueItem[] = [];
     let bytes = 0;
+    let count = 0;
     let lastSeq = 0;
     for (const row of rows) {
-      if (items.length > 0 && bytes + row.bytes > maxBytes) break;
-      items.push({ seq: row.seq, priority: PRIORITIES[row.priority], payload: row.payload, enqueuedAt: row.enqueued_at });
+      if (items.length > 0 && (count + row.records > maxRecords || bytes + row.bytes > maxBytes)) break;
+      items.push({ seq: row.seq, priority: PRIORITIES[row.priority], payload: row.payload, count: row.records, enqueuedAt: row.enqueued_at });
       bytes += row.bytes;
+      count += row.records;
       lastSeq = row.seq;
     }
     if (items.length === 0) return undefined;
-    this.inFlight = { items, bytes, lastSeq };
+    this.inFlight = { items, bytes, count, lastSeq };
     return this.inFlight;
   }
 
@@ -129,6 +143,7 @@ export class SqliteQueue implements DurableQueue {
     this.statements.deleteUpTo.run(inFlight.lastSeq);
     this.count -= batch.items.length;
     this.bytes -= batch.bytes;
+    this.records -= batch.count;
   }
 
   reject(batch: QueueBatch): void {
@@ -144,7 +159,7 @@ export class SqliteQueue implements DurableQueue {
 
   stats(): QueueStats {
     const oldest = this.count > 0 ? (this.statements.oldest.get() as { enqueued_at: number } | undefined) : undefined;
-    return { items: this.count, bytes: this.bytes, oldestAgeMs: oldest ? Math.max(0, this.now() - oldest.enqueued_at) : 0, evicted: { ...this.evicted } };
+    return { records: this.records, items: this.count, bytes: this.bytes, oldestAgeMs: oldest ? Math.max(0, this.now() - oldest.enqueued_at) : 0, evicted: { ...this.evicted } };
   }
 
   close(): void {

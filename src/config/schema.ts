@@ -124,6 +124,8 @@ export const influxSchema = z.strictObject({
   batch_size: z.number().int().min(1).default(5000),
   flush_interval_ms: z.number().int().min(10).default(1000),
   timeout_ms: z.number().int().min(100).default(5000),
+  /** Compress request bodies (less bandwidth on plant networks, more CPU). */
+  gzip: z.boolean().default(true),
   write_raw_samples: z.boolean().default(true),
   /** How often the gateway's own health point is written (0: never). */
   health_interval_ms: z.number().int().min(0).default(10_000),

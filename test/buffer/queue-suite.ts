@@ -85,7 +85,7 @@ export function queueSuite(name: string, make: QueueFactory): void {
       now = 1500;
       q.push([item('x')]);
       now = 4000;
-      expect(q.stats()).toMatchObject({ items: 2, bytes: 3, oldestAgeMs: 3000 });
+      expect(q.stats()).toMatchObject({ records: 2, items: 2, bytes: 3, oldestAgeMs: 3000 });
       q.close();
     });
 
@@ -109,6 +109,29 @@ export function queueSuite(name: string, make: QueueFactory): void {
       q.accept(batch);
       expect(payloads(q)).toEqual(['r3']);
       expect(q.stats().evicted.raw).toBe(1);
+      q.close();
+    });
+
+    it('sizes batches by records when an item holds several, always at least one item', () => {
+      const q = make(big);
+      q.push([{ payload: 'a\nb\nc', count: 3, priority: 'raw' }, { payload: 'd\ne', count: 2, priority: 'raw' }, { payload: 'f', priority: 'alarm' }]);
+      expect(q.stats()).toMatchObject({ records: 6, items: 3 });
+      const b = q.take(4)!;
+      expect([b.items.length, b.count]).toEqual([1, 3]);
+      q.accept(b);
+      const big2 = q.take(1)!;
+      expect([big2.items.length, big2.count]).toEqual([1, 2]);
+      q.accept(big2);
+      expect(q.stats()).toMatchObject({ records: 1, items: 1 });
+      q.close();
+    });
+
+    it('counts evicted records, not entries', () => {
+      const q = make({ maxBytes: 6, now: () => 0 });
+      q.push([{ payload: 'r1\nr2', count: 2, priority: 'raw' }, { payload: 'A', priority: 'alarm' }]);
+      q.push([{ payload: 'r3', priority: 'raw' }]);
+      expect(q.stats().evicted.raw).toBe(2);
+      expect(q.stats().records).toBe(2);
       q.close();
     });
 

@@ -20,7 +20,7 @@ describe('SqliteQueue across restarts', () => {
     q.take(1); // in flight when the process "dies"
     q.close();
     const reopened = new SqliteQueue({ path, maxBytes: 1 << 20 });
-    expect(reopened.stats()).toMatchObject({ items: 2, bytes: 2 });
+    expect(reopened.stats()).toMatchObject({ records: 2, items: 2, bytes: 2 });
     const batch = reopened.take(10)!;
     expect(batch.items.map((i) => [i.payload, i.priority])).toEqual([['b', 'alarm'], ['c', 'score']]);
     reopened.close();

@@ -2,6 +2,7 @@
 // its disk queue, printing how many are durably queued, until it is killed.
 // usage: node influx-writer-child.mjs QUEUE_PATH INFLUX_URL DATABASE
 import { SqliteQueue } from '../../dist/buffer/sqlite-queue.js';
+import { influxSchema } from '../../dist/config/schema.js';
 import { InfluxSink } from '../../dist/sinks/influx/influx-sink.js';
 import { GatewayMetrics } from '../../dist/telemetry/metrics.js';
 import { silentLogger } from '../../dist/telemetry/logger.js';
@@ -9,7 +10,7 @@ import { silentLogger } from '../../dist/telemetry/logger.js';
 const [path, url, database] = process.argv.slice(2);
 const queue = new SqliteQueue({ path, maxBytes: 1 << 30 });
 const sink = new InfluxSink(
-  { url, database, batch_size: 500, flush_interval_ms: 20, timeout_ms: 2000, write_raw_samples: true, buffer: { type: 'disk', path, max_bytes: 1 << 30, sync: 'normal' } },
+  influxSchema.parse({ url, database, batch_size: 500, flush_interval_ms: 20, timeout_ms: 2000, buffer: { path, max_bytes: 1 << 30 } }),
   { site: 's', line: 'l', gateway: 'crash' },
   { logger: silentLogger(), metrics: new GatewayMetrics(), queue },
 );

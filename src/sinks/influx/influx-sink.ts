@@ -44,8 +44,9 @@ export class InfluxSink implements Sink {
     private readonly deps: InfluxSinkDeps,
   ) {}
 
+  /** Points waiting in the queue. */
   get buffered(): number {
-    return this.deps.queue.stats().items;
+    return this.deps.queue.stats().records;
   }
 
   async start(): Promise<void> {
@@ -54,27 +55,34 @@ export class InfluxSink implements Sink {
     this.updateGauges();
   }
 
+  /** Queues the records' lines: one queue entry per class and call, durable when it returns. */
   write(records: SinkRecords): void {
     if (this.closed) return;
     const items: QueueInput[] = [];
-    const add = (payload: string | undefined, priority: QueueInput['priority']) => {
-      if (payload) items.push({ payload, priority });
+    const group = <T>(list: readonly T[] | undefined, toLine: (r: T) => string | undefined, priority: QueueInput['priority']) => {
+      const lines: string[] = [];
+      for (const r of list ?? []) {
+        const l = toLine(r);
+        if (l) lines.push(l);
+      }
+      if (lines.length > 0) items.push({ payload: lines.join('\n'), count: lines.length, priority });
     };
-    if (this.config.write_raw_samples) for (const s of records.samples) add(sampleLine(s, this.tags), 'raw');
-    for (const r of records.scores) add(scoreLine(r, this.tags), 'score');
-    for (const a of records.alarms) add(alarmLine(a, this.tags), 'alarm');
-    for (const h of records.health ?? []) add(healthLine(h, this.tags), 'raw');
+    if (this.config.write_raw_samples) group(records.samples, (s) => sampleLine(s, this.tags), 'raw');
+    group(records.health, (h) => healthLine(h, this.tags), 'raw');
+    group(records.scores, (r) => scoreLine(r, this.tags), 'score');
+    for (const a of records.alarms) group([a], (e) => alarmLine(e, this.tags), 'alarm');
     if (items.length === 0) return;
     try {
       this.deps.queue.push(items);
     } catch (err) {
       // Disk full or the queue file unwritable: count and log, keep detecting.
-      this.deps.metrics.sinkDroppedPoints.inc({ sink: this.name, reason: 'queue_write_failed' }, items.length);
-      this.deps.logger.error({ sink: this.name, lost: items.length }, `influxdb queue: cannot store ${items.length} points: ${(err as Error).message}`);
+      const lost = items.reduce((n, i) => n + (i.count ?? 1), 0);
+      this.deps.metrics.sinkDroppedPoints.inc({ sink: this.name, reason: 'queue_write_failed' }, lost);
+      this.deps.logger.error({ sink: this.name, lost }, `influxdb queue: cannot store ${lost} points: ${(err as Error).message}`);
       return;
     }
     this.noteEvictions();
-    if (this.deps.queue.stats().items >= this.config.batch_size) void this.flush();
+    if (this.buffered >= this.config.batch_size) void this.flush();
   }
 
   private noteEvictions(): void {
@@ -90,7 +98,7 @@ export class InfluxSink implements Sink {
 
   private updateGauges(): void {
     const s = this.deps.queue.stats();
-    this.deps.metrics.sinkBufferedPoints.set({ sink: this.name }, s.items);
+    this.deps.metrics.sinkBufferedPoints.set({ sink: this.name }, s.records);
     this.deps.metrics.queueBytes.set({ sink: this.name }, s.bytes);
     this.deps.metrics.queueOldestAge.set({ sink: this.name }, s.oldestAgeMs / 1000);
   }
@@ -113,15 +121,15 @@ export class InfluxSink implements Sink {
     if (now < this.retryAt) return;
     const queue = this.deps.queue;
     for (let batch = queue.take(this.config.batch_size); batch; batch = queue.take(this.config.batch_size)) {
-      const outcome = await this.send(batch.items.map((i) => i.payload).join('\n'));
+      const outcome = await this.send(batch.items.map((i) => i.payload).join('\n'), batch.count);
       if (outcome.kind === 'retry') {
         queue.reject(batch);
         return;
       }
       queue.accept(batch);
-      if (outcome.kind === 'ok') this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batch.items.length);
+      if (outcome.kind === 'ok') this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batch.count);
       else {
-        this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batch.items.length - outcome.dropped);
+        this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batch.count - outcome.dropped);
         this.deps.metrics.sinkDroppedPoints.inc({ sink: this.name, reason: 'rejected' }, outcome.dropped);
       }
     }
@@ -149,14 +157,13 @@ export class InfluxSink implements Sink {
     this.databaseReady = true;
   }
 
-  private async send(body: string): Promise<Outcome> {
-    const lines = body.split('\n').length;
+  private async send(body: string, lines: number): Promise<Outcome> {
     try {
       await this.ensureDatabase();
       const res = await fetch(this.url('write', { db: this.config.database, precision: 'ms' }), {
         method: 'POST',
-        headers: { ...this.headers(), 'content-type': 'text/plain; charset=utf-8', 'content-encoding': 'gzip' },
-        body: gzipSync(body),
+        headers: { ...this.headers(), 'content-type': 'text/plain; charset=utf-8', ...(this.config.gzip ? { 'content-encoding': 'gzip' } : {}) },
+        body: this.config.gzip ? gzipSync(body) : body,
         signal: AbortSignal.timeout(this.config.timeout_ms),
       });
       if (res.ok) {

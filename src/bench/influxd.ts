@@ -1,4 +1,5 @@
 /**
+ * (Used by the test suite and the benchmarks.)
  * Starts Debian's influxd (InfluxDB 1.x) on 127.0.0.1 on free ports with its data in a temp
  * folder. Fails loudly when influxd is not installed: run scripts/install-test-deps.sh.
  */
@@ -7,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/runtime/free-port.js';
+import { freePort } from '../runtime/free-port.js';
 
 export interface Influxd {
   readonly url: string;
