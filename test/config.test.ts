@@ -96,6 +96,16 @@ describe('configuration', () => {
     expect(issues2).toEqual(['assets[0].alarm.actions[0].source: no modbus_tcp source named "plcc" (sources: plc)']);
   });
 
+  it('checks cycle windows: a trigger is required and must be a channel some source reads', async () => {
+    const press = join(ROOT, 'models/press-ae');
+    const registers = ['force', 'position', 'cycle_active'].map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`).join('\n');
+    const text = (windowYaml: string) => config({ registers, assets: `  - name: pump-1\n    model: ${press}\n    window: ${windowYaml}` });
+    expect(await issuesOf(text('{ type: cycle }'))).toEqual(['assets[0].window.trigger_channel: required when type is "cycle"']);
+    expect(await issuesOf(text('{ type: cycle, trigger_channel: cycle_activ }'))).toEqual(['assets[0].window.trigger_channel: no source provides channel "cycle_activ" of asset pump-1']);
+    expect(await issuesOf(text('{ trigger_channel: cycle_active }'))).toEqual(['assets[0].window: trigger_channel and part_id_channel only apply to type "cycle"']);
+    await expect(parseConfig(text('{ type: cycle, trigger_channel: cycle_active }'), 'x.yaml', {})).resolves.toBeDefined();
+  });
+
   it('substitutes ${ENV} with types, and reports a missing variable by path', async () => {
     const text = config({ top: 'http:\n  port: ${HTTP_PORT}\ngateway:\n  name: ${GW_NAME:-edge-1}' });
     const loaded = await parseConfig(text, 'x.yaml', { HTTP_PORT: '9100' });
@@ -133,7 +143,7 @@ describe('linewatch validate', () => {
     const res = await runCli(['validate', '--config', 'config/demo.yaml']);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/demo\.yaml: OK \(1 source\(s\), 8 register\(s\), 1 asset\(s\) with models: pump-1=pump-ae@/);
+    expect(res.stdout).toMatch(/demo\.yaml: OK \(2 source\(s\), 12 register\(s\), 2 asset\(s\) with models: pump-1=pump-ae@.*, press-1=press-ae@/);
   });
 
   it('exits non-zero and prints every problem with its path', async () => {

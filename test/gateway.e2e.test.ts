@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../src/config/load.js';
-import type { AlarmEvent, ScoreResult } from '../src/core/types.js';
+import type { AlarmEvent, PartResult, ScoreResult } from '../src/core/types.js';
 import { startDaemon, type Daemon } from '../src/runtime/daemon.js';
 import { runSimulator, type RunningSimulator } from '../src/sim/run-simulator.js';
 import { silentLogger } from '../src/telemetry/logger.js';
@@ -131,17 +131,34 @@ describe('gateway against the line simulator', () => {
     expect(sim.sim.coils.get(1)![0]).toBe(false);
   });
 
+  it('judges every pressed part: pass while normal, fail with a bad press-fit, with the part id', async () => {
+    const verdicts: PartResult[] = [];
+    while (!verdicts.some((p) => p.verdict === 'pass')) verdicts.push(...((await once(daemon.gateway, 'parts')) as [PartResult[]])[0]);
+    const lastGood = verdicts.filter((p) => p.verdict === 'pass').pop()!;
+    expect(lastGood.score).toBeLessThan(lastGood.threshold!);
+    expect(Number(lastGood.partId)).toBe(sim.sim.snapshot.press.part_counter - (sim.sim.snapshot.press.cycle_active ? 1 : 0));
+    expect(lastGood.cycleMs).toBeGreaterThan(3000);
+    sim.sim.injectFault({ type: 'bad_press_fit', severity: 0.9, ramp_s: 0 });
+    let failed: PartResult | undefined;
+    while (!failed) failed = ((await once(daemon.gateway, 'parts')) as [PartResult[]])[0].find((p) => p.verdict === 'fail' && Number(p.partId) > Number(lastGood.partId) + 1);
+    expect(failed.topChannels).toContain('force');
+    sim.sim.clearFaults();
+  });
+
   it('has stored scores, the alarm events and raw samples in the local store after stop', async () => {
     await daemon.stop();
     const db = new Database(dbPath, { readonly: true });
     const scores = db.prepare('SELECT COUNT(*) AS n, MAX(anomalous) AS any FROM scores').get() as { n: number; any: number };
-    const alarms = db.prepare('SELECT state, by FROM alarm_journal ORDER BY ts').all() as { state: string; by: string | null }[];
+    const alarms = db.prepare("SELECT state, by FROM alarm_journal WHERE asset = 'pump-1' ORDER BY ts").all() as { state: string; by: string | null }[];
     const samples = db.prepare("SELECT COUNT(DISTINCT channel) AS n FROM samples WHERE quality = 'good'").get() as { n: number };
+    const parts = db.prepare('SELECT verdict, COUNT(*) AS n FROM parts GROUP BY verdict ORDER BY verdict').all() as { verdict: string; n: number }[];
     db.close();
     expect(scores.n).toBeGreaterThan(3);
     expect(scores.any).toBe(1);
     expect(alarms.map((a) => [a.state, a.by])).toEqual([['unack_active', null], ['ack_active', 'tester'], ['normal', null]]);
-    expect(samples.n).toBe(8);
+    expect(parts.map((p) => p.verdict)).toContain('fail');
+    expect(parts.map((p) => p.verdict)).toContain('pass');
+    expect(samples.n).toBe(12); // 8 pump and 4 press channels
   });
 });
 
@@ -150,7 +167,7 @@ describe('linewatch run --once', () => {
     const res = await runCli(['run', '--config', 'config/demo.yaml', '--once'], { LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort) });
     expect(res.code).toBe(0);
     const samples = res.stdout.trim().split('\n').map((l) => JSON.parse(l) as { channel: string; value: number; quality: string });
-    expect(samples.map((s) => s.channel)).toEqual(['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow', 'run_hours']);
+    expect(samples.map((s) => s.channel)).toEqual(['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow', 'run_hours', 'cycle_active', 'part_counter', 'force', 'position']);
     const snap = sim.sim.snapshot;
     const value = (c: string) => samples.find((s) => s.channel === c)!.value;
     // Within one simulator tick of drift; decoding errors (wrong word order) would be off by orders of magnitude.

@@ -104,12 +104,12 @@ describe('dense autoencoder', () => {
   });
 });
 
-describe('the shipped model is reproducible', () => {
-  it('`linewatch train --seed 7` rebuilds models/pump-ae byte for byte', async () => {
+describe('the shipped models are reproducible', () => {
+  it.each(['pump', 'press'])('`linewatch train --model %s --seed 7` rebuilds models/%s-ae byte for byte', async (kind) => {
     const out = await mkdtemp(join(tmpdir(), 'lw-train-'));
-    const res = await runCli(['train', '--seed', '7', '--out', out], {}, 180_000);
+    const res = await runCli(['train', '--model', kind, '--seed', '7', '--out', out], {}, 180_000);
     expect(res.code).toBe(0);
-    const shipped = JSON.parse(await readFile(join(ROOT, 'models/pump-ae/manifest.json'), 'utf8'));
+    const shipped = JSON.parse(await readFile(join(ROOT, `models/${kind}-ae/manifest.json`), 'utf8'));
     expect(sha256Hex(await readFile(join(out, 'model.int8.onnx')))).toBe(shipped.sha256);
     expect(sha256Hex(await readFile(join(out, 'model.fp32.onnx')))).toBe(shipped.fp32_sha256);
     expect(res.stderr).toMatch(/epoch +1\/60/);

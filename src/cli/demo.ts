@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../config/load.js';
-import { isRaise, type AlarmEvent, type ScoreResult } from '../core/types.js';
+import { isRaise, type AlarmEvent, type PartResult, type ScoreResult } from '../core/types.js';
 import { runUntilSignal, startDaemon } from '../runtime/daemon.js';
 import { freePort } from '../runtime/free-port.js';
 import { FAULT_TYPES, type FaultType } from '../sim/faults.js';
@@ -47,14 +47,22 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   const logger = createLogger(process.env.LINEWATCH_LOG_LEVEL ?? 'warn', process.stderr);
   const started = Date.now();
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  const summary = { windows_scored: 0, alarms_raised: 0, max_score: {} as Record<string, number>, threshold: {} as Record<string, number>, fault: { type: opts.fault, at_s: faultAt }, first_alarm_s: null as number | null, top_channels: [] as string[] };
+  const summary = { windows_scored: 0, alarms_raised: 0, max_score: {} as Record<string, number>, threshold: {} as Record<string, number>, parts: { pass: 0, fail: 0, unknown: 0 }, fault: { type: opts.fault, at_s: faultAt }, first_alarm_s: null as number | null, top_channels: [] as string[] };
   try {
     const loaded = await loadConfigFile(DEMO_CONFIG, env);
     const daemon = await startDaemon(loaded, logger);
     out(`linewatch demo: simulator on 127.0.0.1:${sim.modbusPort} (Modbus TCP), fault "${opts.fault}" scheduled at ${faultAt} s; faults API http://127.0.0.1:${sim.httpPort}/faults`);
     if (daemon.http) out(`gateway status: http://127.0.0.1:${daemon.http.port}/api/status   metrics: http://127.0.0.1:${daemon.http.port}/metrics`);
+    daemon.gateway.on('parts', (parts: readonly PartResult[]) => {
+      for (const p of parts) {
+        summary.parts[p.verdict]++;
+        const t = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
+        out(`${t}s ${p.asset} part ${p.partId.padStart(5)} ${p.verdict.toUpperCase().padEnd(7)}${p.score !== undefined ? ` score ${p.score.toFixed(4)} / ${p.threshold!.toFixed(4)}` : ''}${p.verdict === 'fail' ? ` top: ${p.topChannels.join(', ')}` : ''}${p.reason ? ` (${p.reason})` : ''}`);
+      }
+    });
     daemon.gateway.on('scores', (scores: readonly ScoreResult[]) => {
       for (const r of scores) {
+        if (r.partId !== undefined) continue; // parts are printed as verdicts
         summary.windows_scored++;
         summary.max_score[r.asset] = Math.max(summary.max_score[r.asset] ?? 0, r.score);
         summary.threshold[r.asset] = r.threshold;

@@ -54,10 +54,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(wrap((opts) => demoCommand(opts)));
   program
     .command('train')
-    .description('train the pump autoencoder on simulator data and export fp32 and int8 ONNX with a manifest')
+    .description('train an autoencoder on simulator data and export fp32 and int8 ONNX with a manifest')
     .option('--from-sim', 'record normal operation from the line simulator (the only data source so far)', true)
+    .option('--model <kind>', 'pump (sliding windows) or press (one window per part)', 'pump')
     .option('--seed <n>', 'random seed (data and training)', '7')
-    .option('--train-s <n>', 'seconds of normal operation to train on', '1800')
+    .option('--train-s <n>', 'seconds of normal operation to train on (pump 1800, press 14400)')
     .option('--epochs <n>', 'maximum epochs (early stopping may end sooner)', '60')
     .requiredOption('--out <dir>', 'output folder for manifest.json and the ONNX files')
     .action(wrap((opts) => trainCommand(opts, argv)));

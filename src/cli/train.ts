@@ -1,20 +1,22 @@
-/** `linewatch train`: builds the pump autoencoder from simulator data (seeded, reproducible). */
+/** `linewatch train`: builds a shipped model from simulator data (seeded, reproducible). */
 import { resolve } from 'node:path';
-import { buildPumpModel, DEFAULT_BUILD } from '../training/build-model.js';
+import { buildModel } from '../training/build-model.js';
+import { MODEL_KINDS, trainingSet, type ModelKind } from '../training/datasets.js';
 import { reportError } from './main.js';
 
-export async function trainCommand(opts: { seed: string; trainS: string; epochs: string; out: string }, argv: readonly string[]): Promise<number> {
+export async function trainCommand(opts: { model: string; seed: string; trainS?: string; epochs: string; out: string }, argv: readonly string[]): Promise<number> {
   try {
-    await buildPumpModel({
-      ...DEFAULT_BUILD,
-      seed: Number(opts.seed),
-      trainSeconds: Number(opts.trainS),
+    if (!MODEL_KINDS.includes(opts.model as ModelKind)) throw new Error(`--model ${opts.model}: expected one of ${MODEL_KINDS.join(', ')}`);
+    const seed = Number(opts.seed);
+    const set = trainingSet(opts.model as ModelKind, seed, opts.trainS ? Number(opts.trainS) : undefined);
+    await buildModel(set, {
+      seed,
       epochs: Number(opts.epochs),
       outDir: resolve(opts.out),
       command: `linewatch ${argv.join(' ')}`,
-      log: (line) => process.stderr.write(`${line}\n`),
+      log: (line: string) => process.stderr.write(`${line}\n`),
     });
-    process.stdout.write(`model written to ${resolve(opts.out)}\n`);
+    process.stdout.write(`model ${set.name} written to ${resolve(opts.out)}\n`);
     return 0;
   } catch (err) {
     return reportError(err);

@@ -44,6 +44,13 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
       throw err;
     }
     const have = provided.get(asset.name) ?? new Set<string>();
+    const w = asset.window;
+    if (w.type === 'cycle' && !w.trigger_channel) issues.push(`assets[${i}].window.trigger_channel: required when type is "cycle"`);
+    if (w.type === 'sliding' && (w.trigger_channel || w.part_id_channel)) issues.push(`assets[${i}].window: trigger_channel and part_id_channel only apply to type "cycle"`);
+    for (const key of ['trigger_channel', 'part_id_channel'] as const) {
+      const ch = w[key];
+      if (ch && !have.has(ch)) issues.push(`assets[${i}].window.${key}: no source provides channel "${ch}" of asset ${asset.name}`);
+    }
     const missing = loaded.manifest.input.channels.map((c) => c.name).filter((c) => !have.has(c));
     if (missing.length > 0) {
       issues.push(`${where}: model ${loaded.manifest.name} needs channel(s) ${missing.join(', ')} of asset ${asset.name}, which no source provides (provided: ${[...have].join(', ') || 'none'})`);

@@ -82,10 +82,22 @@ export const assetSchema = z.strictObject({
   model: z.string().min(1),
   window: z
     .strictObject({
+      /** sliding: continuous monitoring; cycle: one window per produced part. */
+      type: z.enum(['sliding', 'cycle']).default('sliding'),
+      /** sliding: score every N samples. */
       hop_samples: z.number().int().min(1).default(1),
+      /** A channel whose newest value is older than this makes the row incomplete. */
       max_sample_age_ms: z.number().int().min(1).default(5000),
+      /** cycle: the channel that marks the cycle (a cycle-active flag or a part counter). */
+      trigger_channel: name.optional(),
+      /** cycle: flag = the part runs while the trigger is non-zero; counter = each change starts the next part. */
+      trigger: z.enum(['flag', 'counter']).default('flag'),
+      /** cycle: a channel holding the part id (e.g. the part counter); default: parts numbered from 1. */
+      part_id_channel: name.optional(),
+      min_samples: z.number().int().min(1).default(5),
+      max_samples: z.number().int().min(2).default(10_000),
     })
-    .default({ hop_samples: 1, max_sample_age_ms: 5000 }),
+    .default({ type: 'sliding', hop_samples: 1, max_sample_age_ms: 5000, trigger: 'flag', min_samples: 5, max_samples: 10_000 }),
   alarm: z
     .strictObject({
       /** ISA-18.2 priority, carried on every event. */

@@ -3,7 +3,7 @@
  * The runtime starts components in pipeline order (sinks, models, sources) and stops them
  * in reverse (sources first, sinks last) so that nothing accepted is lost on shutdown.
  */
-import type { AlarmEvent, HealthPoint, Sample, ScoreResult, Window } from './types.js';
+import type { AlarmEvent, HealthPoint, PartResult, Sample, ScoreResult, Window } from './types.js';
 
 /** Receives batches of samples from a source. Must not throw; must not block for long. */
 export type SampleHandler = (batch: readonly Sample[]) => void;
@@ -48,6 +48,7 @@ export interface SinkRecords {
   readonly scores: readonly ScoreResult[];
   readonly alarms: readonly AlarmEvent[];
   readonly health?: readonly HealthPoint[];
+  readonly parts?: readonly PartResult[];
 }
 
 export interface Sink {

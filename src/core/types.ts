@@ -88,3 +88,19 @@ export interface HealthPoint {
   readonly source?: string;
   readonly fields: Readonly<Record<string, number>>;
 }
+
+/** The quality verdict on one produced part (from a cycle-triggered window). */
+export interface PartResult {
+  readonly asset: string;
+  readonly partId: string;
+  /** End of the part's cycle. */
+  readonly ts: number;
+  /** unknown: the cycle could not be judged (missing samples, too short or too long). */
+  readonly verdict: 'pass' | 'fail' | 'unknown';
+  readonly score?: number;
+  readonly threshold?: number;
+  readonly topChannels: readonly string[];
+  readonly cycleMs?: number;
+  readonly reason?: string;
+  readonly model: string;
+}

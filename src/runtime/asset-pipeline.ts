@@ -1,5 +1,6 @@
 /**
- * One asset's path through the gateway: samples → rows → sliding windows → model → alarm.
+ * One asset's path through the gateway: samples → rows → windows (sliding, or one per part) →
+ * model → alarm, and for parts a pass/fail verdict with the part id.
  * Windows are scored in order, in micro-batches (all windows that queued while the previous
  * run was in flight go in one session.run). The queue is bounded: if scoring falls behind by more
  * than `maxQueuedWindows`, the oldest windows are dropped and counted. A failing model marks the
@@ -7,18 +8,20 @@
  */
 import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../alarms/alarm-state.js';
 import type { Model } from '../core/components.js';
-import type { AlarmEvent, AlarmStateName, OperatorCommand, Sample, ScoreResult, Window } from '../core/types.js';
+import type { AlarmEvent, AlarmStateName, OperatorCommand, PartResult, Sample, ScoreResult, Window } from '../core/types.js';
 import type { AssetConfig } from '../config/schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { RowAssembler } from '../windows/row-assembler.js';
-import { SlidingWindow } from '../windows/sliding-window.js';
+import { CycleWindow, type CycleOutcome } from '../windows/cycle-window.js';
+import { SlidingWindow, type WindowOutcome } from '../windows/sliding-window.js';
 
 export const ANOMALY_ALARM = 'anomaly';
 
 export interface AssetPipelineOutput {
   onScores(scores: readonly ScoreResult[]): void;
   onAlarm(event: AlarmEvent): void;
+  onParts(parts: readonly PartResult[]): void;
 }
 
 export interface AlarmStatus {
@@ -39,6 +42,7 @@ export interface AssetStatus {
   readonly windowsScored: number;
   readonly windowsIncomplete: number;
   readonly windowsDropped: number;
+  readonly parts?: { readonly pass: number; readonly fail: number; readonly unknown: number };
   readonly degraded: string | undefined;
   readonly alarm: AlarmStatus;
   readonly latest: ScoreResult | undefined;
@@ -55,7 +59,9 @@ export interface CommandRequest {
 
 export class AssetPipeline {
   private readonly rows: RowAssembler;
-  private readonly windows: SlidingWindow;
+  private readonly windows: SlidingWindow | CycleWindow;
+  private readonly cycleMs = new Map<string, number>();
+  private readonly partCounts = { pass: 0, fail: 0, unknown: 0 };
   private readonly alarm: AlarmStateMachine;
   private queue: Window[] = [];
   private running: Promise<void> | undefined;
@@ -73,8 +79,25 @@ export class AssetPipeline {
     private readonly output: AssetPipelineOutput,
     private readonly deps: { logger: Logger; metrics: GatewayMetrics; maxQueuedWindows?: number },
   ) {
-    this.rows = new RowAssembler(config.name, model.channels, config.window.max_sample_age_ms);
-    this.windows = new SlidingWindow(config.name, model.channels, model.windowLength, config.window.hop_samples);
+    const w = config.window;
+    if (w.type === 'cycle') {
+      // Rows carry the model's channels, then the trigger, then the part id channel.
+      const extra = [w.trigger_channel!, ...(w.part_id_channel ? [w.part_id_channel] : [])];
+      this.rows = new RowAssembler(config.name, [...model.channels, ...extra], w.max_sample_age_ms);
+      this.windows = new CycleWindow({
+        asset: config.name,
+        channels: model.channels,
+        triggerIndex: model.channels.length,
+        trigger: w.trigger,
+        partIdIndex: w.part_id_channel ? model.channels.length + 1 : undefined,
+        length: model.windowLength,
+        minRows: w.min_samples,
+        maxRows: w.max_samples,
+      });
+    } else {
+      this.rows = new RowAssembler(config.name, model.channels, w.max_sample_age_ms);
+      this.windows = new SlidingWindow(config.name, model.channels, model.windowLength, w.hop_samples);
+    }
     const a = config.alarm;
     this.alarm = new AlarmStateMachine({ onDelayMs: a.on_delay_ms, offDelayMs: a.off_delay_ms, clearRatio: a.clear_ratio, latching: a.latching, maxShelveMs: a.max_shelve_s * 1000 });
   }
@@ -83,12 +106,21 @@ export class AssetPipeline {
   push(batch: readonly Sample[]): void {
     const row = this.rows.push(batch);
     if (!row) return;
-    const outcome = this.windows.push(row);
+    const outcome: WindowOutcome | CycleOutcome | undefined = this.windows.push(row);
     if (!outcome) return;
     if (outcome.kind === 'incomplete') {
       this.windowsIncomplete++;
       this.deps.metrics.windowsIncomplete.inc({ asset: this.config.name });
+      if (this.windows instanceof CycleWindow) {
+        const part = outcome as Extract<CycleOutcome, { kind: 'incomplete' }>;
+        this.partCounts.unknown++;
+        this.output.onParts([{ asset: this.config.name, partId: part.partId, ts: part.ts, verdict: 'unknown', reason: part.reason, topChannels: [], model: this.model.name }]);
+      }
       return;
+    }
+    if (this.windows instanceof CycleWindow) {
+      const part = outcome as Extract<CycleOutcome, { kind: 'window' }>;
+      this.cycleMs.set(part.window.partId!, part.durationMs);
     }
     this.queue.push(outcome.window);
     const max = this.deps.maxQueuedWindows ?? 256;
@@ -143,6 +175,16 @@ export class AssetPipeline {
       this.deps.metrics.windowsScored.inc({ asset: this.config.name }, scored.length);
       for (const r of scored) this.maxScore = Math.max(this.maxScore, r.score);
       this.output.onScores(scored);
+      const parts: PartResult[] = [];
+      for (const r of scored) {
+        if (r.partId === undefined) continue;
+        const verdict = r.anomalous ? 'fail' : 'pass';
+        this.partCounts[verdict]++;
+        const cycleMs = this.cycleMs.get(r.partId);
+        this.cycleMs.delete(r.partId);
+        parts.push({ asset: this.config.name, partId: r.partId, ts: r.ts, verdict, score: r.score, threshold: r.threshold, topChannels: r.contributions.slice(0, 3).map((c) => c.channel), ...(cycleMs !== undefined ? { cycleMs } : {}), model: r.model });
+      }
+      if (parts.length > 0) this.output.onParts(parts);
       for (const r of scored) {
         this.latest = r;
         this.deps.metrics.anomalyScore.set({ asset: this.config.name }, r.score);
@@ -204,6 +246,7 @@ export class AssetPipeline {
       windowsScored: this.windowsScored,
       windowsIncomplete: this.windowsIncomplete,
       windowsDropped: this.windowsDropped,
+      ...(this.config.window.type === 'cycle' ? { parts: { ...this.partCounts } } : {}),
       degraded: this.degraded,
       alarm: {
         asset: this.config.name,

@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Sink, Source } from '../core/components.js';
-import { isRaise, type AlarmEvent, type Sample, type ScoreResult } from '../core/types.js';
+import { isRaise, type AlarmEvent, type PartResult, type Sample, type ScoreResult } from '../core/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { AlarmAction, type ActionStatus } from '../alarms/actions.js';
@@ -21,6 +21,7 @@ import { ANOMALY_ALARM, AssetPipeline, type AlarmStatus, type AssetStatus, type 
 
 export interface GatewayEvents {
   scores: [readonly ScoreResult[]];
+  parts: [readonly PartResult[]];
   alarm: [AlarmEvent];
   samples: [readonly Sample[]];
 }
@@ -84,7 +85,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         const model = await AutoencoderModel.load(this.loaded.models.get(asset.name)!, { asset: asset.name, logger, threshold: asset.alarm.threshold });
         logger.info({ asset: asset.name, model: model.name, version: model.version, provider: model.provider, threshold: model.threshold }, `asset ${asset.name}: model ${model.name} ${model.version} loaded on ${model.provider}`);
         this.pipelines.push(
-          new AssetPipeline(asset, model, { onScores: (s) => this.onScores(s), onAlarm: (a) => this.onAlarm(a) }, this.deps),
+          new AssetPipeline(asset, model, { onScores: (s) => this.onScores(s), onAlarm: (a) => this.onAlarm(a), onParts: (p) => this.onParts(p) }, this.deps),
         );
       }
       const writers = new Map(this.sources.filter((s) => s instanceof ModbusTcpSource).map((s) => [s.name, s as ModbusTcpSource]));
@@ -126,6 +127,12 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.deps.logger.debug({ asset: last.asset, windows: scores.length, score: last.score, threshold: last.threshold }, 'windows scored');
     for (const sink of this.sinks) sink.write({ samples: [], scores, alarms: [] });
     this.emit('scores', scores);
+  }
+
+  private onParts(parts: readonly PartResult[]): void {
+    for (const p of parts) if (p.verdict !== 'pass') this.deps.logger.info({ asset: p.asset, part: p.partId, verdict: p.verdict, score: p.score, top: p.topChannels, reason: p.reason }, `${p.asset}: part ${p.partId} ${p.verdict}${p.reason ? `: ${p.reason}` : ''}`);
+    for (const sink of this.sinks) sink.write({ samples: [], scores: [], alarms: [], parts });
+    this.emit('parts', parts);
   }
 
   private onAlarm(event: AlarmEvent): void {

@@ -9,34 +9,34 @@ import { join } from 'node:path';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
 import { normaliseInto } from './normalise.js';
-import { PUMP_UNITS, type PumpChannel } from '../sim/plant.js';
 import { DenseAutoencoder } from './dense-autoencoder.js';
 import { calibrateRanges, CHANNEL_OUTPUT, denseToOnnxGraph, INPUT_NAME, SCORE_OUTPUT } from './export-dense.js';
 import { encodeOnnxModel } from './onnx-writer.js';
-import { channelStats, recordPumpFromSimulator, slidingWindows } from './sim-recording.js';
 
 export interface BuildOptions {
   readonly outDir: string;
   readonly seed: number;
-  readonly trainSeconds: number;
-  readonly validationSeconds: number;
-  readonly windowLength: number;
-  readonly periodMs: number;
   readonly epochs: number;
-  readonly hidden: readonly number[];
   readonly command: string;
   readonly log: (line: string) => void;
 }
 
-export const DEFAULT_BUILD: Omit<BuildOptions, 'outDir' | 'command' | 'log'> = {
-  seed: 7,
-  trainSeconds: 1800,
-  validationSeconds: 600,
-  windowLength: 20,
-  periodMs: 200,
-  epochs: 60,
-  hidden: [32, 6, 32],
-};
+/** What a model is trained on: raw windows (time-major) of normal operation, and what they are. */
+export interface TrainingSet {
+  readonly name: string;
+  readonly description: string;
+  /** How the data was made, for the manifest. */
+  readonly data: string;
+  readonly channels: readonly { readonly name: string; readonly unit: string }[];
+  readonly windowLength: number;
+  readonly periodMs: number;
+  readonly hidden: readonly number[];
+  readonly train: readonly Float64Array[];
+  readonly validation: readonly Float64Array[];
+  readonly validationNote: string;
+  readonly mean: number[];
+  readonly std: number[];
+}
 
 function quantile(values: readonly number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
@@ -54,20 +54,18 @@ function flattenNormalised(windows: readonly Float64Array[], mean: number[], std
   return out;
 }
 
-export async function buildPumpModel(options: BuildOptions): Promise<ModelManifest> {
+export async function buildModel(set: TrainingSet, options: BuildOptions): Promise<ModelManifest> {
   const { log } = options;
-  const train = recordPumpFromSimulator(options.seed, options.trainSeconds, options.periodMs);
-  const validation = recordPumpFromSimulator(options.seed + 1000, options.validationSeconds, options.periodMs);
-  const { mean, std } = channelStats(train);
-  const c = train.channels.length;
-  const d = c * options.windowLength;
-  const trainWindows = slidingWindows(train, options.windowLength, 2);
-  const valWindows = slidingWindows(validation, options.windowLength, 1);
-  log(`recorded ${train.rowCount} training rows (seed ${options.seed}) and ${validation.rowCount} validation rows (seed ${options.seed + 1000}); ${trainWindows.length} training windows of ${options.windowLength}×${c}`);
+  const { mean, std, channels } = set;
+  const c = channels.length;
+  const d = c * set.windowLength;
+  const trainWindows = set.train;
+  const valWindows = set.validation;
+  log(`${set.name}: ${trainWindows.length} training and ${valWindows.length} validation windows of ${set.windowLength}×${c}`);
 
   const xTrain = flattenNormalised(trainWindows, mean, std);
   const xVal = flattenNormalised(valWindows, mean, std);
-  const sizes = [d, ...options.hidden, d];
+  const sizes = [d, ...set.hidden, d];
   const relu = sizes.slice(1).map((_, i) => i < sizes.length - 2 && i !== Math.floor((sizes.length - 2) / 2));
   const ae = new DenseAutoencoder(sizes, relu, options.seed);
   const fit = ae.fit(xTrain, xVal, {
@@ -81,21 +79,21 @@ export async function buildPumpModel(options: BuildOptions): Promise<ModelManife
   log(`best epoch ${fit.bestEpoch}: validation loss ${fit.validationLoss.toFixed(4)}`);
 
   const ranges = calibrateRanges(ae, xTrain, trainWindows.length);
-  const layout = { windowLength: options.windowLength, mean, std };
-  const fp32 = encodeOnnxModel(denseToOnnxGraph(ae, 'pump_ae_fp32', layout), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
-  const int8 = encodeOnnxModel(denseToOnnxGraph(ae, 'pump_ae_int8', layout, ranges), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
+  const layout = { windowLength: set.windowLength, mean, std };
+  const graphName = set.name.replace(/-/g, '_');
+  const fp32 = encodeOnnxModel(denseToOnnxGraph(ae, `${graphName}_fp32`, layout), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
+  const int8 = encodeOnnxModel(denseToOnnxGraph(ae, `${graphName}_int8`, layout, ranges), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
 
-  const channels = train.channels.map((name) => ({ name, unit: PUMP_UNITS[name as PumpChannel] }));
   const base: ModelManifest = {
     schema_version: 1,
-    name: 'pump-ae',
+    name: set.name,
     version: `1.0.0+seed${options.seed}`,
-    description: 'Dense autoencoder over 4 s windows of the pump station (7 channels at 5 Hz), int8 QDQ; the graph normalises raw windows and outputs the score and per-channel errors.',
+    description: set.description,
     file: 'model.int8.onnx',
     sha256: sha256Hex(int8),
     fp32_file: 'model.fp32.onnx',
     fp32_sha256: sha256Hex(fp32),
-    input: { name: INPUT_NAME, layout: 'batch,time*channel', channels, window_length: options.windowLength, sample_period_ms: options.periodMs },
+    input: { name: INPUT_NAME, layout: 'batch,time*channel', channels: [...channels], window_length: set.windowLength, sample_period_ms: set.periodMs },
     output: { score: SCORE_OUTPUT, channel_error: CHANNEL_OUTPUT },
     normalisation: { method: 'zscore', applied: 'in-graph', mean, std },
     score: { function: 'mse', threshold: 1, calibration: 'pending' },
@@ -126,7 +124,7 @@ export async function buildPumpModel(options: BuildOptions): Promise<ModelManife
 
   const manifest: ModelManifest = {
     ...base,
-    score: { function: 'mse', threshold, calibration: `2 × the 99.9th percentile (${p999.toFixed(4)}) of int8 scores on ${valWindows.length} held-out normal windows (simulator seed ${options.seed + 1000})` },
+    score: { function: 'mse', threshold, calibration: `2 × the 99.9th percentile (${p999.toFixed(4)}) of int8 scores on ${valWindows.length} held-out normal windows (${set.validationNote})` },
     quantization: {
       scheme: 'static QDQ, opset 13',
       weights: 'int8 symmetric, per output channel (DequantizeLinear axis=1)',
@@ -137,7 +135,7 @@ export async function buildPumpModel(options: BuildOptions): Promise<ModelManife
     },
     training: {
       command: options.command,
-      data: `line simulator pump station, ${options.trainSeconds} s of normal operation at ${options.periodMs} ms, seed ${options.seed}, decoded through the Modbus register map`,
+      data: set.data,
       architecture: `dense ${sizes.join('-')}`,
       epochs_run: fit.epochs,
       best_epoch: fit.bestEpoch,

@@ -5,7 +5,9 @@
  */
 import { LineSimulator } from '../sim/line-simulator.js';
 import { PUMP_CHANNELS } from '../sim/plant.js';
-import { PUMP_UNIT_ID, SIM_REGISTERS } from '../sim/register-map.js';
+import { PRESS_UNIT_ID, PUMP_UNIT_ID, SIM_REGISTERS } from '../sim/register-map.js';
+import { CycleWindow } from '../windows/cycle-window.js';
+import { SeededRandom } from '../sim/random.js';
 import { decodeRegisters, registerCount } from '../sources/modbus/encoding.js';
 
 export interface Recording {
@@ -52,4 +54,51 @@ export function slidingWindows(rec: Recording, length: number, hop: number): Flo
   const out: Float64Array[] = [];
   for (let start = 0; start + length <= rec.rowCount; start += hop) out.push(rec.rows.slice(start * c, (start + length) * c));
   return out;
+}
+
+/** Decodes one simulator register into its engineering value, or one bit of it. */
+function decodeSim(image: Uint16Array, r: (typeof SIM_REGISTERS)[number], bit?: number): number {
+  const words = Array.from(image.subarray(r.address, r.address + registerCount(r.type)));
+  return bit === undefined ? decodeRegisters(words, r.type, r.order) * r.scale : decodeRegisters(words, 'bit', 'ABCD', bit);
+}
+
+export const PRESS_CHANNELS = ['force', 'position'] as const;
+
+/**
+ * Records the press's cycles from the simulator as the gateway would see them: status bit 0
+ * (cycle active) as the trigger, the part counter as the part id, force and position as the
+ * part's curves, each cycle resampled to `length` points by the gateway's own cycle window.
+ */
+export function recordPressCycles(seed: number, seconds: number, periodMs: number, length: number): Float64Array[] {
+  let now = 0;
+  const sim = new LineSimulator({ seed, now: () => now });
+  const reg = (name: string) => SIM_REGISTERS.find((r) => r.unit === PRESS_UNIT_ID && r.name === name)!;
+  const [status, counter, force, position] = ['status_word', 'part_counter', 'force', 'position'].map(reg);
+  const cycles = new CycleWindow({ asset: 'press', channels: PRESS_CHANNELS, triggerIndex: 2, trigger: 'flag', partIdIndex: 3, length, minRows: 5, maxRows: 200 });
+  const out: Float64Array[] = [];
+  const rows = Math.floor((seconds * 1000) / periodMs);
+  const jitter = new SeededRandom(seed ^ 0x5eed);
+  for (let t = 0; t < rows; t++) {
+    // As in the field: polls land at any phase of the cycle (a slowly sliding offset plus a
+    // little jitter), and the simulator's registers hold the value of its last 100 ms tick.
+    const pollAt = t * periodMs + ((t * 0.0137) % 1) * periodMs + jitter.next() * 20;
+    now = Math.floor(pollAt / 100) * 100;
+    sim.tick();
+    const image = sim.registers.get(PRESS_UNIT_ID)!;
+    const values = Float64Array.of(decodeSim(image, force), decodeSim(image, position), decodeSim(image, status, 0), decodeSim(image, counter));
+    const outcome = cycles.push({ ts: pollAt, values, complete: true });
+    if (outcome?.kind === 'window') out.push(Float64Array.from(outcome.window.data));
+  }
+  return out;
+}
+
+/** Per-channel mean and standard deviation over windows (time-major, `channels` per row). */
+export function windowStats(windows: readonly Float64Array[], channels: number): { mean: number[]; std: number[] } {
+  const mean = new Array<number>(channels).fill(0);
+  const sq = new Array<number>(channels).fill(0);
+  let n = 0;
+  for (const w of windows) for (let k = 0; k < w.length; k++) (mean[k % channels] += w[k]), k % channels === 0 && n++;
+  for (let c = 0; c < channels; c++) mean[c] /= n;
+  for (const w of windows) for (let k = 0; k < w.length; k++) sq[k % channels] += (w[k] - mean[k % channels]) ** 2;
+  return { mean, std: sq.map((s) => Math.max(Math.sqrt(s / Math.max(1, n - 1)), 1e-6)) };
 }

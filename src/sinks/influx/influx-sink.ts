@@ -16,7 +16,7 @@ import type { Sink, SinkRecords } from '../../core/components.js';
 import type { InfluxConfig } from '../../config/schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
-import { alarmLine, healthLine, sampleLine, scoreLine, type SeriesTags } from './line-protocol.js';
+import { alarmLine, healthLine, partLine, sampleLine, scoreLine, type SeriesTags } from './line-protocol.js';
 
 type Outcome = { kind: 'ok' } | { kind: 'rejected'; dropped: number } | { kind: 'retry' };
 
@@ -70,6 +70,7 @@ export class InfluxSink implements Sink {
     if (this.config.write_raw_samples) group(records.samples, (s) => sampleLine(s, this.tags), 'raw');
     group(records.health, (h) => healthLine(h, this.tags), 'raw');
     group(records.scores, (r) => scoreLine(r, this.tags), 'score');
+    group(records.parts, (p) => partLine(p, this.tags), 'part');
     for (const a of records.alarms) group([a], (e) => alarmLine(e, this.tags), 'alarm');
     if (items.length === 0) return;
     try {

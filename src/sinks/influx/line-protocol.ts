@@ -5,10 +5,11 @@
  * Measurements:
  *   linewatch_sample   tags site,line,gateway,asset,channel,source,quality  field value
  *   linewatch_score    tags site,line,gateway,asset,model                    fields score,threshold,anomalous,top_channel,model_version, c_<channel> (share)
+ *   linewatch_part     tags site,line,gateway,asset,model,verdict           fields part_id,pass,score,threshold,top_channel,cycle_ms,reason
  *   linewatch_health   tags site,line,gateway[,source]                      fields counters (…_total), gauges (queue_items, connected, …)
  *   linewatch_alarm    tags site,line,gateway,asset,alarm,state,priority     fields previous,cause,by,comment,condition_active,annunciated,score,threshold,top_channels,message
  */
-import type { AlarmEvent, HealthPoint, Sample, ScoreResult } from '../../core/types.js';
+import type { AlarmEvent, HealthPoint, PartResult, Sample, ScoreResult } from '../../core/types.js';
 
 export interface SeriesTags {
   readonly site: string;
@@ -87,4 +88,21 @@ export function healthLine(h: HealthPoint, t: SeriesTags): string | undefined {
   const fields: Record<string, string> = {};
   for (const [k, v] of Object.entries(h.fields)) fields[k] = float(v);
   return line('linewatch_health', h.source ? { ...t, source: h.source } : { ...t }, fields, h.ts);
+}
+
+export function partLine(p: PartResult, t: SeriesTags): string | undefined {
+  return line(
+    'linewatch_part',
+    { ...t, asset: p.asset, model: p.model, verdict: p.verdict },
+    {
+      part_id: escapeString(p.partId),
+      pass: p.verdict === 'pass' ? '1i' : p.verdict === 'fail' ? '0i' : '',
+      score: p.score !== undefined ? float(p.score) : '',
+      threshold: p.threshold !== undefined ? float(p.threshold) : '',
+      top_channel: escapeString(p.topChannels[0] ?? ''),
+      cycle_ms: p.cycleMs !== undefined ? float(p.cycleMs) : '',
+      reason: escapeString(p.reason ?? ''),
+    },
+    p.ts,
+  );
 }

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Sink, SinkRecords } from '../../core/components.js';
-import type { AlarmEvent, Sample, ScoreResult } from '../../core/types.js';
+import type { AlarmEvent, PartResult, Sample, ScoreResult } from '../../core/types.js';
 import type { LocalStoreConfig } from '../../config/schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
@@ -21,12 +21,14 @@ CREATE TABLE IF NOT EXISTS scores (ts INTEGER NOT NULL, asset TEXT NOT NULL, mod
 CREATE INDEX IF NOT EXISTS scores_asset_ts ON scores (asset, ts);
 CREATE TABLE IF NOT EXISTS alarm_journal (ts INTEGER NOT NULL, asset TEXT NOT NULL, alarm TEXT NOT NULL, priority TEXT NOT NULL, state TEXT NOT NULL, previous TEXT NOT NULL, cause TEXT NOT NULL, command TEXT, by TEXT, comment TEXT, condition_active INTEGER NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, top_channels TEXT NOT NULL, message TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS alarm_journal_asset_ts ON alarm_journal (asset, ts);
+CREATE TABLE IF NOT EXISTS parts (ts INTEGER NOT NULL, asset TEXT NOT NULL, part_id TEXT NOT NULL, verdict TEXT NOT NULL, score REAL, threshold REAL, top_channels TEXT NOT NULL, cycle_ms REAL, reason TEXT, model TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS parts_asset_ts ON parts (asset, ts);
 `;
 
 export class SqliteStore implements Sink {
   readonly name = 'local';
   private db: Database.Database | undefined;
-  private pending: { samples: Sample[]; scores: ScoreResult[]; alarms: AlarmEvent[] } = { samples: [], scores: [], alarms: [] };
+  private pending: { samples: Sample[]; scores: ScoreResult[]; alarms: AlarmEvent[]; parts: PartResult[] } = { samples: [], scores: [], alarms: [], parts: [] };
   private timer: NodeJS.Timeout | undefined;
   private lastPrune = 0;
 
@@ -52,14 +54,16 @@ export class SqliteStore implements Sink {
     if (this.config.write_raw_samples) this.pending.samples.push(...records.samples);
     this.pending.scores.push(...records.scores);
     this.pending.alarms.push(...records.alarms);
+    this.pending.parts.push(...(records.parts ?? []));
   }
 
   async flush(): Promise<void> {
     const db = this.db;
     if (!db) return;
-    const { samples, scores, alarms } = this.pending;
-    this.pending = { samples: [], scores: [], alarms: [] };
-    if (samples.length + scores.length + alarms.length > 0) {
+    const { samples, scores, alarms, parts } = this.pending;
+    this.pending = { samples: [], scores: [], alarms: [], parts: [] };
+    if (samples.length + scores.length + alarms.length + parts.length > 0) {
+      const insertPart = db.prepare('INSERT INTO parts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
       const insertSample = db.prepare('INSERT INTO samples VALUES (?, ?, ?, ?, ?, ?)');
       const insertScore = db.prepare('INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
       const insertAlarm = db.prepare('INSERT INTO alarm_journal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
@@ -67,9 +71,10 @@ export class SqliteStore implements Sink {
         db.transaction(() => {
           for (const s of samples) insertSample.run(s.ts, s.source, s.asset, s.channel, Number.isFinite(s.value) ? s.value : null, s.quality);
           for (const r of scores) insertScore.run(r.ts, r.asset, r.model, r.modelVersion, r.score, r.threshold, r.anomalous ? 1 : 0, JSON.stringify(r.contributions), r.partId ?? null);
+          for (const p of parts) insertPart.run(p.ts, p.asset, p.partId, p.verdict, p.score ?? null, p.threshold ?? null, p.topChannels.join(','), p.cycleMs ?? null, p.reason ?? null, p.model);
           for (const a of alarms) insertAlarm.run(a.ts, a.asset, a.alarm, a.priority, a.state, a.previous, a.cause, a.command ?? null, a.by ?? null, a.comment ?? null, a.conditionActive ? 1 : 0, a.score, a.threshold, a.topChannels.join(','), a.message);
         })();
-        this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, samples.length + scores.length + alarms.length);
+        this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, samples.length + scores.length + alarms.length + parts.length);
       } catch (err) {
         this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'sqlite' });
         this.deps.logger.error({ sink: this.name, path: this.config.path }, `local store ${this.config.path}: write failed: ${(err as Error).message}`);
@@ -83,7 +88,7 @@ export class SqliteStore implements Sink {
     if (now - this.lastPrune < 60_000) return;
     this.lastPrune = now;
     const cutoff = now - this.config.retention_hours * 3_600_000;
-    for (const table of ['samples', 'scores', 'alarm_journal']) this.db!.prepare(`DELETE FROM ${table} WHERE ts < ?`).run(cutoff);
+    for (const table of ['samples', 'scores', 'alarm_journal', 'parts']) this.db!.prepare(`DELETE FROM ${table} WHERE ts < ?`).run(cutoff);
   }
 
   async close(): Promise<void> {

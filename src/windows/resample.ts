@@ -1,0 +1,35 @@
+/**
+ * Resamples a variable-length cycle (rows with timestamps) onto a fixed number of points evenly
+ * spaced in time, by linear interpolation per channel (pure). Quality inspection models see
+ * every part at the same length whatever its cycle time.
+ */
+
+export interface TimedRows {
+  readonly ts: readonly number[];
+  /** Row-major: rows × channels. */
+  readonly values: ArrayLike<number>;
+  readonly channels: number;
+}
+
+export function resampleRows(rows: TimedRows, length: number): Float32Array {
+  const n = rows.ts.length;
+  const c = rows.channels;
+  if (n === 0) throw new RangeError('cannot resample an empty cycle');
+  const out = new Float32Array(length * c);
+  const t0 = rows.ts[0];
+  const span = rows.ts[n - 1] - t0;
+  let j = 0;
+  for (let i = 0; i < length; i++) {
+    const t = length === 1 || span === 0 ? t0 : t0 + (span * i) / (length - 1);
+    while (j + 1 < n - 1 && rows.ts[j + 1] <= t) j++;
+    const next = Math.min(j + 1, n - 1);
+    const dt = rows.ts[next] - rows.ts[j];
+    const w = dt > 0 ? Math.min(1, Math.max(0, (t - rows.ts[j]) / dt)) : 0;
+    for (let ch = 0; ch < c; ch++) {
+      const a = rows.values[j * c + ch];
+      const b = rows.values[next * c + ch];
+      out[i * c + ch] = a + (b - a) * w;
+    }
+  }
+  return out;
+}
