@@ -34,7 +34,7 @@ describe('linewatch run', () => {
     const sim = await runSimulator({ modbusPort: 0, seed: 11 });
     const dir = await mkdtemp(join(tmpdir(), 'lw-run-'));
     const text = (await readFile(join(ROOT, 'config/demo.yaml'), 'utf8'))
-      .replace('model: ../models/pump-ae', `model: ${join(ROOT, 'models/pump-ae')}`)
+      .replaceAll('model: ../models/', `model: ${join(ROOT, 'models')}/`)
       .replace('path: ../data/demo.db', 'path: store.db')
       .replace('level: info', 'level: debug');
     await writeFile(join(dir, 'gw.yaml'), text);

@@ -105,7 +105,7 @@ describe('dense autoencoder', () => {
 });
 
 describe('the shipped models are reproducible', () => {
-  it.each(['pump', 'press'])('`linewatch train --model %s --seed 7` rebuilds models/%s-ae byte for byte', async (kind) => {
+  it.each(['pump', 'press'])('`linewatch train --model %s --seed 7` rebuilds the shipped model byte for byte', async (kind) => {
     const out = await mkdtemp(join(tmpdir(), 'lw-train-'));
     const res = await runCli(['train', '--model', kind, '--seed', '7', '--out', out], {}, 180_000);
     expect(res.code).toBe(0);
