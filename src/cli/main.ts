@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, LinewatchError } from '../core/errors.js';
 import { demoCommand } from './demo.js';
+import { evalCommand } from './eval.js';
 import { runCommand, validateCommand } from './run.js';
 import { simulateCommand } from './simulate.js';
 import { trainCommand } from './train.js';
@@ -52,6 +53,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--fault <type>', 'fault injected by the demo', 'cavitation')
     .option('--fault-at-s <n>', 'seconds after start when the fault begins', '20')
     .action(wrap((opts) => demoCommand(opts)));
+  program
+    .command('eval')
+    .description('fit the detector on the first N rows of each labelled CSV (SKAB format), stream the rest through the gateway\'s scoring path, report F1, FAR, MAR and NAB scores')
+    .requiredOption('--data <dir>', 'folder with labelled CSV files (searched recursively)')
+    .option('--train-rows <n>', 'rows at the start of each file to fit on', '400')
+    .option('--precision <p>', 'int8, fp32 or both', 'int8')
+    .option('--json', 'print one JSON object')
+    .action(wrap((opts) => evalCommand(opts)));
   program
     .command('train')
     .description('train an autoencoder on simulator data and export fp32 and int8 ONNX with a manifest')

@@ -36,7 +36,8 @@ export const manifestSchema = z.strictObject({
     std: z.array(z.number().positive()),
   }),
   score: z.strictObject({
-    function: z.literal('mse'),
+    /** mse: mean squared reconstruction error; max_abs_z: largest per-channel |z| of a statistical detector. */
+    function: z.enum(['mse', 'max_abs_z']),
     threshold: z.number().positive(),
     calibration: z.string().min(1),
   }),

@@ -1,0 +1,37 @@
+/** `linewatch eval`: the detector on labelled data (SKAB format), with the benchmark's metrics. */
+import { evaluateDir, DEFAULT_DETECTOR, type EvalReport, type Precision } from '../eval/skab-eval.js';
+import { reportError } from './main.js';
+
+export interface EvalOptions {
+  data: string;
+  trainRows: string;
+  precision: string;
+  json?: boolean;
+}
+
+function line(r: EvalReport): string {
+  return `${r.precision.padEnd(5)} ${r.files} files  F1 ${r.f1.toFixed(3)}  FAR ${r.far.toFixed(2)} %  MAR ${r.mar.toFixed(2)} %  NAB standard ${r.nab.standard.toFixed(1)}  low FP ${r.nab.low_fp.toFixed(1)}  low FN ${r.nab.low_fn.toFixed(1)}  (TP ${r.confusion.tp} FP ${r.confusion.fp} TN ${r.confusion.tn} FN ${r.confusion.fn})`;
+}
+
+export async function evalCommand(opts: EvalOptions): Promise<number> {
+  try {
+    const trainRows = Number(opts.trainRows);
+    if (!Number.isInteger(trainRows) || trainRows < 1) throw new Error(`--train-rows ${opts.trainRows}: expected a positive integer`);
+    if (!['int8', 'fp32', 'both'].includes(opts.precision)) throw new Error(`--precision ${opts.precision}: expected int8, fp32 or both`);
+    const precisions: Precision[] = opts.precision === 'both' ? ['int8', 'fp32'] : [opts.precision as Precision];
+    const reports: EvalReport[] = [];
+    for (const p of precisions) {
+      const report = await evaluateDir(opts.data, trainRows, p, DEFAULT_DETECTOR);
+      reports.push(report);
+      if (!opts.json) process.stdout.write(`${line(report)}\n`);
+    }
+    if (opts.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : { reports, f1_difference: Math.abs(reports[0].f1 - reports[1].f1) })}\n`);
+    else {
+      const d = DEFAULT_DETECTOR;
+      process.stdout.write(`detector (one configuration for every file): rolling mean of ${d.k} rows, z on at ${d.onZ}, off below ${d.offZ}; slow channels ${d.slowChannels.join(', ')} scored on their change over ${d.lag} rows (weight ${d.slowWeight}); trained on the first ${trainRows} rows of each file; causal\n`);
+    }
+    return 0;
+  } catch (err) {
+    return reportError(err);
+  }
+}
