@@ -132,7 +132,7 @@ describe('configuration', () => {
   });
 
   it('every example config in config/ validates', async () => {
-    for (const file of ['demo.yaml', 'example-gateway.yaml']) {
+    for (const file of ['demo.yaml', 'example-gateway.yaml', 'example-opcua.yaml']) {
       await expect(loadConfigFile(join(ROOT, 'config', file), { INFLUX_PASSWORD: 'x', LINEWATCH_API_TOKEN: 'token-of-sixteen-chars' })).resolves.toBeDefined();
     }
   });
@@ -143,7 +143,7 @@ describe('linewatch validate', () => {
     const res = await runCli(['validate', '--config', 'config/demo.yaml']);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/demo\.yaml: OK \(2 source\(s\), 12 register\(s\), 2 asset\(s\) with models: pump-1=pump-ae@.*, press-1=press-ae@/);
+    expect(res.stdout).toMatch(/demo\.yaml: OK \(2 source\(s\), 12 tag\(s\), 2 asset\(s\) with models: pump-1=pump-ae@.*, press-1=press-ae@/);
   });
 
   it('exits non-zero and prints every problem with its path', async () => {

@@ -57,9 +57,10 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
     }
     const period = loaded.manifest.input.sample_period_ms;
     config.sources.forEach((source, si) => {
-      if (source.asset !== asset.name || source.poll_interval_ms === period) return;
-      if (!source.registers.some((r) => loaded.manifest.input.channels.some((c) => c.name === r.channel))) return;
-      issues.push(`sources[${si}].poll_interval_ms: ${source.poll_interval_ms} ms, but model ${loaded.manifest.name} of asset ${asset.name} expects samples every ${period} ms`);
+      if (source.asset !== asset.name || sourcePeriodMs(source) === period) return;
+      if (!sourceChannels(source).some((ch) => loaded.manifest.input.channels.some((c) => c.name === ch))) return;
+      const key = source.type === 'opcua' ? 'publishing_interval_ms' : 'poll_interval_ms';
+      issues.push(`sources[${si}].${key}: ${sourcePeriodMs(source)} ms, but model ${loaded.manifest.name} of asset ${asset.name} expects samples every ${period} ms`);
     });
     models.set(asset.name, loaded);
   }
@@ -70,6 +71,7 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
 function resolvePaths(config: Config, baseDir: string): void {
   config.data_dir = resolve(baseDir, config.data_dir);
   for (const asset of config.assets) asset.model = resolve(baseDir, asset.model);
+  for (const source of config.sources) if (source.type === 'opcua') source.pki_dir = resolve(baseDir, source.pki_dir ?? resolve(config.data_dir, 'opcua-pki'));
   const { local, influxdb } = config.storage;
   if (local) local.path = resolve(baseDir, local.path ?? resolve(config.data_dir, 'linewatch.db'));
   if (influxdb) influxdb.buffer.path = resolve(baseDir, influxdb.buffer.path ?? resolve(config.data_dir, 'influxdb.queue.db'));
@@ -88,6 +90,16 @@ function checkNames(config: Config): string[] {
   for (const d of duplicates(config.assets.map((a) => a.name))) issues.push(`assets: duplicate asset name "${d}"`);
   const owner = new Map<string, string>();
   for (const [si, source] of config.sources.entries()) {
+    if (source.type === 'opcua') {
+      for (const [ni, node] of source.nodes.entries()) {
+        const key = `${source.asset}/${node.channel}`;
+        const prior = owner.get(key);
+        if (prior) issues.push(`sources[${si}].nodes[${ni}].channel: channel "${node.channel}" of asset "${source.asset}" is already read by ${prior}`);
+        else owner.set(key, `sources[${si}].nodes[${ni}]`);
+      }
+      if (source.security_mode !== 'None' && source.security_policy === 'None') issues.push(`sources[${si}].security_policy: "None" cannot be used with security_mode ${source.security_mode}`);
+      continue;
+    }
     for (const [ri, reg] of source.registers.entries()) {
       const where = `sources[${si}].registers[${ri}]`;
       const key = `${source.asset}/${reg.channel}`;
@@ -109,11 +121,21 @@ function checkNames(config: Config): string[] {
   return issues;
 }
 
+/** The channels a source reads. */
+export function sourceChannels(source: Config['sources'][number]): string[] {
+  return source.type === 'opcua' ? source.nodes.map((n) => n.channel) : source.registers.map((r) => r.channel);
+}
+
+/** How often a source delivers a batch. */
+export function sourcePeriodMs(source: Config['sources'][number]): number {
+  return source.type === 'opcua' ? source.publishing_interval_ms : source.poll_interval_ms;
+}
+
 function providedChannels(config: Config): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const s of config.sources) {
     const set = out.get(s.asset) ?? new Set<string>();
-    for (const r of s.registers) set.add(r.channel);
+    for (const c of sourceChannels(s)) set.add(c);
     out.set(s.asset, set);
   }
   return out;

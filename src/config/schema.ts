@@ -34,7 +34,35 @@ export const modbusTcpSourceSchema = z.strictObject({
   registers: z.array(registerSchema).min(1),
 });
 
-export const sourceSchema = z.discriminatedUnion('type', [modbusTcpSourceSchema]);
+export const opcuaNodeSchema = z.strictObject({
+  channel: name,
+  /** `ns=2;s=Pump1.flow`, or `nsu=<namespace URI>;s=...` (the index is resolved at every connect). */
+  node_id: z.string().regex(/^(ns=\d+;|nsu=[^;]+;)?[isgb]=.+$/, 'expected a node id such as "ns=2;s=Pump1.flow" or "nsu=urn:plant;i=1001"'),
+  sampling_interval_ms: z.number().int().min(0).optional(),
+  queue_size: z.number().int().min(1).default(1),
+  deadband: z.strictObject({ type: z.enum(['absolute', 'percent']), value: z.number().min(0) }).optional(),
+  unit: z.string().optional(),
+});
+
+export const opcuaSourceSchema = z.strictObject({
+  name,
+  type: z.literal('opcua'),
+  endpoint: z.string().regex(/^opc\.tcp:\/\/.+/, 'expected an endpoint URL such as opc.tcp://plc:4840'),
+  asset: name,
+  security_mode: z.enum(['None', 'Sign', 'SignAndEncrypt']).default('None'),
+  security_policy: z.enum(['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss']).optional(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  /** Client certificate and trust lists; default `<data_dir>/opcua-pki`. */
+  pki_dir: z.string().optional(),
+  publishing_interval_ms: z.number().int().min(10).default(1000),
+  /** No notification nor keep-alive for this long: the subscription is rebuilt. */
+  stale_after_ms: z.number().int().min(100).default(10_000),
+  timeout_ms: z.number().int().min(100).default(5000),
+  nodes: z.array(opcuaNodeSchema).min(1),
+});
+
+export const sourceSchema = z.discriminatedUnion('type', [modbusTcpSourceSchema, opcuaSourceSchema]);
 
 const ANNUNCIATED = ['unack_active', 'ack_active', 'rtn_unack'] as const;
 const actionRetry = {
@@ -179,6 +207,7 @@ export const configSchema = z.strictObject({
 export type Config = z.infer<typeof configSchema>;
 export type SourceConfig = z.infer<typeof sourceSchema>;
 export type ModbusTcpSourceConfig = z.infer<typeof modbusTcpSourceSchema>;
+export type OpcuaSourceConfig = z.infer<typeof opcuaSourceSchema>;
 export type RegisterConfig = z.infer<typeof registerSchema>;
 export type AssetConfig = z.infer<typeof assetSchema>;
 export type InfluxConfig = z.infer<typeof influxSchema>;

@@ -14,6 +14,7 @@ import { openQueue } from '../buffer/open-queue.js';
 import { InfluxSink } from '../sinks/influx/influx-sink.js';
 import { SqliteStore } from '../sinks/local/sqlite-store.js';
 import { ModbusTcpSource } from '../sources/modbus/tcp-source.js';
+import { OpcuaSource } from '../sources/opcua/opcua-source.js';
 import { collectHealth } from '../telemetry/health-reporter.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
@@ -40,10 +41,12 @@ export interface GatewayStatus {
 }
 
 export function createSources(loaded: LoadedConfig, deps: { logger: Logger; metrics: GatewayMetrics }): Source[] {
-  return loaded.config.sources.map((s) => {
+  return loaded.config.sources.map((s): Source => {
     switch (s.type) {
       case 'modbus_tcp':
         return new ModbusTcpSource(s, deps);
+      case 'opcua':
+        return new OpcuaSource(s, deps);
     }
   });
 }
@@ -186,7 +189,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       line: gateway.line,
       state: this.state,
       uptime_s: this.startedAt ? (Date.now() - this.startedAt) / 1000 : 0,
-      sources: this.sources.map((s) => ({ name: s.name, connected: s instanceof ModbusTcpSource ? s.connected : false })),
+      sources: this.sources.map((s) => ({ name: s.name, connected: s instanceof ModbusTcpSource || s instanceof OpcuaSource ? s.connected : false })),
       assets: this.pipelines.map((p) => p.status()),
       alarms: this.pipelines.map((p) => p.status().alarm).filter((a) => a.state !== 'normal'),
       actions: this.actions.map((a) => a.status()),

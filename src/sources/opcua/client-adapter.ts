@@ -1,0 +1,188 @@
+/**
+ * The only file that talks to node-opcua on the client side: a connection with a session, one
+ * subscription with monitored items, reads and writes. Its types stay here; the source sees
+ * plain values, qualities and timestamps.
+ */
+import {
+  AttributeIds,
+  ClientMonitoredItemGroup,
+  DataChangeFilter,
+  DataChangeTrigger,
+  DataType,
+  DeadbandType,
+  MessageSecurityMode,
+  OPCUACertificateManager,
+  OPCUAClient,
+  SecurityPolicy,
+  TimestampsToReturn,
+  UserTokenType,
+  type ClientSession,
+  type ClientSubscription,
+  type DataValue,
+  type UserIdentityInfo,
+} from 'node-opcua';
+import type { Quality } from '../../core/types.js';
+
+export interface OpcuaConnectOptions {
+  readonly endpoint: string;
+  readonly securityMode: 'None' | 'Sign' | 'SignAndEncrypt';
+  readonly securityPolicy: 'None' | 'Basic256Sha256' | 'Aes128_Sha256_RsaOaep' | 'Aes256_Sha256_RsaPss';
+  readonly username?: string;
+  readonly password?: string;
+  readonly pkiDir: string;
+  readonly timeoutMs: number;
+}
+
+export interface MonitoredNode {
+  readonly nodeId: string;
+  readonly samplingIntervalMs: number;
+  readonly queueSize: number;
+  readonly deadband?: { readonly type: 'absolute' | 'percent'; readonly value: number };
+}
+
+export interface Reading {
+  readonly value: number;
+  readonly quality: Quality;
+  readonly status: string;
+  readonly sourceTs?: number;
+  readonly serverTs?: number;
+  /** Set when the value is not a number or boolean: the type that arrived instead. */
+  readonly wrongType?: string;
+}
+
+export interface SubscriptionHandlers {
+  onChange(index: number, reading: Reading): void;
+  onKeepAlive(): void;
+  onTerminated(reason: string): void;
+}
+
+export interface OpcuaConnection {
+  readNamespaceArray(): Promise<string[]>;
+  /** Starts one subscription; resolves with an error message per node (undefined when fine). */
+  subscribe(nodes: readonly MonitoredNode[], publishingIntervalMs: number, handlers: SubscriptionHandlers): Promise<(string | undefined)[]>;
+  read(nodeIds: readonly string[]): Promise<Reading[]>;
+  write(nodeId: string, value: number | boolean): Promise<void>;
+  onLost(callback: (reason: string) => void): void;
+  close(): Promise<void>;
+}
+
+/** StatusCode severity bits: 00 good, 01 uncertain, 10/11 bad. */
+export function qualityOf(statusValue: number): Quality {
+  const severity = statusValue >>> 30;
+  return severity === 0 ? 'good' : severity === 1 ? 'uncertain' : 'bad';
+}
+
+function toReading(dv: DataValue): Reading {
+  const status = dv.statusCode;
+  const raw: unknown = dv.value?.value;
+  const base = { status: status.name, sourceTs: dv.sourceTimestamp?.getTime(), serverTs: dv.serverTimestamp?.getTime() };
+  if (typeof raw === 'number') return { ...base, value: raw, quality: qualityOf(status.value) };
+  if (typeof raw === 'boolean') return { ...base, value: raw ? 1 : 0, quality: qualityOf(status.value) };
+  if (typeof raw === 'bigint') return { ...base, value: Number(raw), quality: qualityOf(status.value) };
+  const wrongType = raw === null || raw === undefined ? 'no value' : `${DataType[dv.value.dataType] ?? typeof raw}`;
+  return { ...base, value: Number.NaN, quality: 'bad', ...(qualityOf(status.value) === 'good' ? { wrongType } : {}) };
+}
+
+export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnection> {
+  const certificateManager = new OPCUACertificateManager({ rootFolder: o.pkiDir, automaticallyAcceptUnknownCertificate: false });
+  await certificateManager.initialize();
+  const client = OPCUAClient.create({
+    applicationName: 'linewatch',
+    endpointMustExist: false,
+    securityMode: MessageSecurityMode[o.securityMode],
+    securityPolicy: SecurityPolicy[o.securityPolicy],
+    clientCertificateManager: certificateManager,
+    // linewatch rebuilds connections itself (see OpcuaSource); node-opcua must not retry forever.
+    connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 500 },
+    requestedSessionTimeout: 60_000,
+    keepSessionAlive: true,
+    transportTimeout: o.timeoutMs,
+  });
+  const lostCallbacks: ((reason: string) => void)[] = [];
+  const lost = (reason: string) => lostCallbacks.forEach((cb) => cb(reason));
+  client.on('connection_lost', () => lost('connection lost'));
+  client.on('close', (err) => lost(`connection closed${err ? `: ${err.message}` : ''}`));
+  let session: ClientSession | undefined;
+  let subscription: ClientSubscription | undefined;
+  try {
+    await client.connect(o.endpoint);
+    const identity: UserIdentityInfo = o.username ? { type: UserTokenType.UserName, userName: o.username, password: o.password ?? '' } : { type: UserTokenType.Anonymous };
+    session = await client.createSession(identity);
+  } catch (err) {
+    await client.disconnect().catch(() => undefined);
+    await certificateManager.dispose();
+    throw err;
+  }
+  const s = session;
+  return {
+    readNamespaceArray: () => s.readNamespaceArray(),
+    async subscribe(nodes, publishingIntervalMs, handlers) {
+      subscription = await s.createSubscription2({
+        requestedPublishingInterval: publishingIntervalMs,
+        requestedLifetimeCount: 600,
+        requestedMaxKeepAliveCount: 10,
+        maxNotificationsPerPublish: 0,
+        publishingEnabled: true,
+        priority: 10,
+      });
+      subscription.on('keepalive', () => handlers.onKeepAlive());
+      subscription.on('terminated', () => handlers.onTerminated('subscription terminated'));
+      const errors: (string | undefined)[] = [];
+      const defaults = { samplingInterval: nodes[0]?.samplingIntervalMs ?? publishingIntervalMs, queueSize: nodes[0]?.queueSize ?? 1 };
+      const group = ClientMonitoredItemGroup.create(
+        subscription,
+        nodes.map((n) => ({ nodeId: n.nodeId, attributeId: AttributeIds.Value })),
+        { ...defaults, discardOldest: true },
+        TimestampsToReturn.Both,
+      );
+      group.on('changed', (_item, dataValue, index) => handlers.onChange(index, toReading(dataValue)));
+      await new Promise<void>((resolve) => group.once('initialized', () => resolve()));
+      // Per-item parameters and the creation result of each item.
+      await Promise.all(
+        group.monitoredItems.map(async (item, i) => {
+          const n = nodes[i];
+          const status = item.statusCode;
+          if (status && status.value !== 0) {
+            errors[i] = status.name;
+            return;
+          }
+          if (n.deadband || n.samplingIntervalMs !== defaults.samplingInterval || n.queueSize !== defaults.queueSize) {
+            const filter = n.deadband
+              ? new DataChangeFilter({ trigger: DataChangeTrigger.StatusValue, deadbandType: n.deadband.type === 'absolute' ? DeadbandType.Absolute : DeadbandType.Percent, deadbandValue: n.deadband.value })
+              : null;
+            try {
+              await item.modify({ samplingInterval: n.samplingIntervalMs, queueSize: n.queueSize, discardOldest: true, filter });
+            } catch (err) {
+              errors[i] = `monitoring parameters refused: ${(err as Error).message}`;
+            }
+          }
+        }),
+      );
+      return nodes.map((_, i) => errors[i]);
+    },
+    async read(nodeIds) {
+      const values = await s.read(nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeIds.Value })));
+      return values.map(toReading);
+    },
+    async write(nodeId, value) {
+      const [dv] = await s.read([{ nodeId, attributeId: AttributeIds.DataType }]);
+      const typeId = dv.value?.value as { value?: number } | undefined;
+      const dataType = typeof value === 'boolean' ? DataType.Boolean : ((typeId?.value as DataType | undefined) ?? DataType.Double);
+      const status = await s.write({ nodeId, attributeId: AttributeIds.Value, value: { value: { dataType, value } } });
+      if (status.value !== 0) throw new Error(`write ${nodeId}: ${status.name}`);
+    },
+    onLost(callback) {
+      lostCallbacks.push(callback);
+    },
+    async close() {
+      lostCallbacks.length = 0;
+      try {
+        await subscription?.terminate().catch(() => undefined);
+        await s.close().catch(() => undefined);
+        await client.disconnect();
+      } finally {
+        await certificateManager.dispose();
+      }
+    },
+  };
+}

@@ -1,0 +1,237 @@
+/**
+ * An OPC UA source: one subscription with a monitored item per node; notifications arriving
+ * together (one publish response) become one batch of samples with source and server timestamps
+ * and a quality from the status code (bad and uncertain samples are marked, never fed to a model
+ * as good).
+ *
+ * Recovery does not rely on node-opcua's own reconnection: when the connection is lost, the
+ * subscription is terminated, or nothing (no notification, no keep-alive) arrives for
+ * `stale_after_ms`, the whole client is rebuilt: new connection and session, namespace indexes
+ * resolved again (node ids may name their namespace by URI), monitored items created again.
+ * Rebuilds back off exponentially with jitter; each failure is logged once per distinct message.
+ */
+import type { SampleHandler, Source } from '../../core/components.js';
+import type { Sample } from '../../core/types.js';
+import type { OpcuaSourceConfig } from '../../config/schema.js';
+import type { Logger } from '../../telemetry/logger.js';
+import type { GatewayMetrics } from '../../telemetry/metrics.js';
+import { connectOpcua, type OpcuaConnection, type Reading } from './client-adapter.js';
+
+const BACKOFF_MIN_MS = 250;
+const BACKOFF_MAX_MS = 15_000;
+
+/** Turns `nsu=<uri>;...` into `ns=<index>;...` with the server's namespace array. */
+export function resolveNodeId(nodeId: string, namespaces: readonly string[]): string {
+  const m = /^nsu=([^;]+);(.*)$/.exec(nodeId);
+  if (!m) return nodeId;
+  const index = namespaces.indexOf(m[1]);
+  if (index < 0) throw new Error(`namespace "${m[1]}" of node ${nodeId} is not on the server (it has: ${namespaces.join(', ')})`);
+  return `ns=${index};${m[2]}`;
+}
+
+export class OpcuaSource implements Source {
+  readonly name: string;
+  private running = false;
+  private connection: OpcuaConnection | undefined;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private lastActivity = 0;
+  private watchdog: NodeJS.Timeout | undefined;
+  private failures = 0;
+  private lastError: string | undefined;
+  private pending: Sample[] = [];
+  private flushScheduled = false;
+  private readonly tagErrors = new Set<string>();
+  private isConnected = false;
+
+  constructor(
+    private readonly config: OpcuaSourceConfig,
+    private readonly deps: { logger: Logger; metrics: GatewayMetrics; now?: () => number; random?: () => number },
+  ) {
+    this.name = config.name;
+  }
+
+  get connected(): boolean {
+    return this.isConnected;
+  }
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  private connectOptions() {
+    const c = this.config;
+    return {
+      endpoint: c.endpoint,
+      securityMode: c.security_mode,
+      securityPolicy: c.security_policy ?? (c.security_mode === 'None' ? 'None' : 'Basic256Sha256'),
+      username: c.username,
+      password: c.password,
+      pkiDir: c.pki_dir!,
+      timeoutMs: c.timeout_ms,
+    } as const;
+  }
+
+  private describe(err: unknown): string {
+    const message = (err as Error)?.message ?? String(err);
+    const where = `device ${this.name} (${this.config.endpoint})`;
+    if (/certificate/i.test(message) && /untrusted|not trusted|rejected|BadCertificate|BadSecurityChecksFailed/i.test(message)) {
+      return `${where}: certificate not trusted (${message.split('\n')[0]}). The server's certificate, if the client refused it, is in ${this.config.pki_dir}/rejected: move it to ${this.config.pki_dir}/trusted/certs to trust it. If the server refused ours (${this.config.pki_dir}/own/certs/), trust it on the server.`;
+    }
+    return `${where}: ${message.split('\n')[0]}`;
+  }
+
+  async start(onBatch: SampleHandler): Promise<void> {
+    this.running = true;
+    this.watchdog = setInterval(() => {
+      if (this.isConnected && this.now() - this.lastActivity > this.config.stale_after_ms) this.rebuild(`no notification or keep-alive for ${this.config.stale_after_ms} ms`);
+    }, Math.min(1000, this.config.stale_after_ms / 2));
+    this.watchdog.unref();
+    this.loop = this.run(onBatch);
+  }
+
+  /** Connect, subscribe, wait until the subscription is lost, clean up, back off, again. */
+  private async run(onBatch: SampleHandler): Promise<void> {
+    while (this.running) {
+      let lostReason: string | undefined;
+      const lost = new Promise<void>((resolve) => (this.wake = resolve));
+      try {
+        const connection = await connectOpcua(this.connectOptions());
+        this.connection = connection;
+        connection.onLost((reason) => this.rebuild(reason));
+        if (!this.running) break;
+        const namespaces = await connection.readNamespaceArray();
+        const nodes = this.config.nodes.map((n) => ({
+          nodeId: resolveNodeId(n.node_id, namespaces),
+          samplingIntervalMs: n.sampling_interval_ms ?? this.config.publishing_interval_ms,
+          queueSize: n.queue_size,
+          deadband: n.deadband,
+        }));
+        const errors = await connection.subscribe(nodes, this.config.publishing_interval_ms, {
+          onChange: (index, reading) => this.onReading(index, reading, onBatch),
+          onKeepAlive: () => (this.lastActivity = this.now()),
+          onTerminated: (reason) => this.rebuild(reason),
+        });
+        errors.forEach((e, i) => {
+          if (e) this.tagError(i, `node ${this.config.nodes[i].node_id}: ${e}`);
+        });
+        this.lastActivity = this.now();
+        this.isConnected = true;
+        this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
+        if (this.failures > 0) this.deps.logger.info({ source: this.name, after_failures: this.failures }, `device ${this.name} (${this.config.endpoint}): subscription rebuilt`);
+        this.failures = 0;
+        this.lastError = undefined;
+        await lost;
+        lostReason = this.lostReason;
+      } catch (err) {
+        lostReason = this.describe(err);
+      }
+      this.isConnected = false;
+      this.deps.metrics.sourceConnected.set({ source: this.name }, 0);
+      const connection = this.connection;
+      this.connection = undefined;
+      await connection?.close().catch(() => undefined);
+      if (!this.running) break;
+      this.onFailure(lostReason ?? 'connection lost');
+      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(this.failures - 1, 8));
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, delay * (0.5 + (this.deps.random ?? Math.random)() * 0.5));
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private lostReason: string | undefined;
+
+  /** Ends the current subscription so the loop builds a new one. */
+  private rebuild(reason: string): void {
+    if (!this.isConnected) return;
+    this.lostReason = `device ${this.name} (${this.config.endpoint}): ${reason}`;
+    this.isConnected = false;
+    this.wake?.();
+  }
+
+  private onFailure(message: string): void {
+    this.failures++;
+    this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'connection' });
+    this.deps.metrics.sourceReconnects.inc({ source: this.name });
+    if (message !== this.lastError) this.deps.logger.warn({ source: this.name, failures: this.failures }, `${message}; rebuilding the connection`);
+    this.lastError = message;
+  }
+
+  private tagError(index: number, message: string): void {
+    const key = `${index}:${message}`;
+    if (this.tagErrors.has(key)) return;
+    this.tagErrors.add(key);
+    this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'tag' });
+    this.deps.logger.warn({ source: this.name, channel: this.config.nodes[index].channel }, `device ${this.name}: ${message}`);
+  }
+
+  private onReading(index: number, r: Reading, onBatch: SampleHandler): void {
+    this.lastActivity = this.now();
+    const node = this.config.nodes[index];
+    if (!node) return;
+    if (r.wrongType) this.tagError(index, `node ${node.node_id}: expected a number or boolean, got ${r.wrongType}`);
+    const sample: Sample = {
+      source: this.name,
+      asset: this.config.asset,
+      channel: node.channel,
+      ts: r.sourceTs ?? r.serverTs ?? this.now(),
+      value: r.value,
+      quality: r.quality,
+      ...(node.unit ? { unit: node.unit } : {}),
+    };
+    this.pending.push(sample);
+    this.deps.metrics.samples.inc({ source: this.name, quality: sample.quality });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // Notifications of one publish response arrive in one turn: deliver them as one batch.
+      setImmediate(() => {
+        this.flushScheduled = false;
+        const batch = this.pending;
+        this.pending = [];
+        if (batch.length > 0 && this.running) {
+          this.deps.metrics.sourcePolls.inc({ source: this.name });
+          onBatch(batch);
+        }
+      });
+    }
+  }
+
+  async readOnce(): Promise<Sample[]> {
+    let connection: OpcuaConnection | undefined;
+    try {
+      connection = await connectOpcua(this.connectOptions());
+      const namespaces = await connection.readNamespaceArray();
+      const readings = await connection.read(this.config.nodes.map((n) => resolveNodeId(n.node_id, namespaces)));
+      const ts = this.now();
+      return readings.map((r, i) => {
+        const node = this.config.nodes[i];
+        if (r.wrongType) throw new Error(`node ${node.node_id}: expected a number or boolean, got ${r.wrongType}`);
+        return { source: this.name, asset: this.config.asset, channel: node.channel, ts: r.sourceTs ?? r.serverTs ?? ts, value: r.value, quality: r.quality, ...(node.unit ? { unit: node.unit } : {}) };
+      });
+    } catch (err) {
+      throw new Error(this.describe(err));
+    } finally {
+      await connection?.close().catch(() => undefined);
+    }
+  }
+
+  /** Writes a node (alarm actions). */
+  async write(nodeId: string, value: number | boolean): Promise<void> {
+    const connection = this.connection;
+    if (!connection || !this.isConnected) throw new Error(`device ${this.name} (${this.config.endpoint}): not connected`);
+    await connection.write(resolveNodeId(nodeId, await connection.readNamespaceArray()), value);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.wake?.();
+    await this.loop;
+    this.isConnected = false;
+  }
+}
