@@ -15,7 +15,12 @@ import type { Sample } from '../../core/types.js';
 import type { OpcuaSourceConfig } from '../../config/schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
-import { connectOpcua, type OpcuaConnection, type Reading } from './client-adapter.js';
+import type { OpcuaConnection, Reading } from './client-adapter.js';
+
+/** node-opcua is large and prints to stdout when loaded: load it only when an OPC UA source runs. */
+async function connectOpcua(...args: Parameters<typeof import('./client-adapter.js').connectOpcua>): Promise<OpcuaConnection> {
+  return (await import('./client-adapter.js')).connectOpcua(...args);
+}
 
 const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 15_000;
