@@ -131,6 +131,10 @@ describe('configuration', () => {
     expect(loaded.models.get('pump-1')?.modelPath).toBe(join(dir, 'models/pump/model.int8.onnx'));
   });
 
+  it('the docker-compose gateway config validates (models from the image, here from the repository)', async () => {
+    await expect(loadConfigFile(join(ROOT, 'deploy/compose/linewatch.yaml'), { LINEWATCH_MODELS: join(ROOT, 'models'), LINEWATCH_API_TOKEN: 'token-of-sixteen-chars' })).resolves.toBeDefined();
+  });
+
   it('every example config in config/ validates', async () => {
     for (const file of ['demo.yaml', 'example-gateway.yaml', 'example-opcua.yaml']) {
       await expect(loadConfigFile(join(ROOT, 'config', file), { INFLUX_PASSWORD: 'x', LINEWATCH_API_TOKEN: 'token-of-sixteen-chars' })).resolves.toBeDefined();
