@@ -164,11 +164,16 @@ export class ModbusTcpSource implements Source {
     this.lastError = undefined;
   }
 
+  /**
+   * Drops the connection. destroy(), not close(): a close waits for the device to end its side,
+   * and a device that has stopped answering never does (regression: a silent PLC hung the poll
+   * loop for good).
+   */
   private async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
     this.deps.metrics.sourceConnected.set({ source: this.name }, 0);
-    if (client?.isOpen) await new Promise<void>((resolve) => client.close(() => resolve()));
+    if (client?.isOpen) await new Promise<void>((resolve) => client.destroy(() => resolve()));
   }
 
   private async readAll(ts: number, throwOnError: boolean): Promise<Sample[]> {
