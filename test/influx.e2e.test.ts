@@ -85,6 +85,29 @@ describe('InfluxDB sink against a real influxd', () => {
   });
 });
 
+describe('database setup and downsampling', () => {
+  it('creates the retention policy as the default and keeps one raw point per channel per raw_interval_ms', async () => {
+    const sink = new InfluxSink(influxSchema.parse({ ...config(influx.url, 'lw_retention'), retention: '30d', raw_interval_ms: 100 }), tags, { logger: silentLogger(), metrics: new GatewayMetrics(), queue: memoryQueue() });
+    await sink.start();
+    const t0 = Date.now() - 10_000;
+    sink.write({ samples: [...samples(1000, t0), ...samples(1000, t0).map((s) => ({ ...s, channel: 'pressure' }))], scores: [], alarms: [] });
+    await sink.close();
+    const [policies] = await influx.query('lw_retention', 'SHOW RETENTION POLICIES');
+    const linewatch = policies.values.find((v) => v[0] === 'linewatch')!;
+    expect(linewatch[1]).toBe('720h0m0s');
+    expect(linewatch[linewatch.length - 1]).toBe(true); // default
+    const [count] = await influx.query('lw_retention', 'SELECT COUNT(value) FROM linewatch_sample GROUP BY channel');
+    expect(count.values[0][1]).toBe(10);
+    // Running setup again with another duration alters the policy instead of failing.
+    const again = new InfluxSink(influxSchema.parse({ ...config(influx.url, 'lw_retention'), retention: '52w' }), tags, { logger: silentLogger(), metrics: new GatewayMetrics(), queue: memoryQueue() });
+    await again.start();
+    again.write({ samples: samples(1, Date.now()), scores: [], alarms: [] });
+    await again.close();
+    const [after] = await influx.query('lw_retention', 'SHOW RETENTION POLICIES');
+    expect(after.values.find((v) => v[0] === 'linewatch')![1]).toBe('8736h0m0s');
+  });
+});
+
 describe('gateway with InfluxDB configured', () => {
   it('writes the scores and the alarm of a simulated fault to InfluxDB', async () => {
     const { runSimulator } = await import('../src/sim/run-simulator.js');

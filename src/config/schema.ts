@@ -167,6 +167,10 @@ export const influxSchema = z.strictObject({
   /** Compress request bodies (less bandwidth on plant networks, more CPU). */
   gzip: z.boolean().default(true),
   write_raw_samples: z.boolean().default(true),
+  /** Downsampling of raw samples: at most one point per channel per this many ms (0: every sample). */
+  raw_interval_ms: z.number().int().min(0).default(0),
+  /** Retention of the database, e.g. "30d" or "52w" (InfluxQL duration); created or updated at start. */
+  retention: z.string().regex(/^(\d+[smhdw])+$|^INF$/, 'expected an InfluxQL duration such as "30d" or "INF"').optional(),
   /** How often the gateway's own health point is written (0: never). */
   health_interval_ms: z.number().int().min(0).default(10_000),
   buffer: bufferSchema.default({ type: 'disk', max_bytes: 256 * 1024 * 1024, sync: 'normal' }),

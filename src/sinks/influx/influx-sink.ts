@@ -16,6 +16,7 @@ import type { Sink, SinkRecords } from '../../core/components.js';
 import type { InfluxConfig } from '../../config/schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
+import { ensureDatabase } from './database-setup.js';
 import { alarmLine, healthLine, partLine, sampleLine, scoreLine, type SeriesTags } from './line-protocol.js';
 
 type Outcome = { kind: 'ok' } | { kind: 'rejected'; dropped: number } | { kind: 'retry' };
@@ -37,6 +38,8 @@ export class InfluxSink implements Sink {
   private lastError: string | undefined;
   private closed = false;
   private reportedEvictions = 0;
+  /** Last raw sample time written per series, for downsampling. */
+  private readonly lastRaw = new Map<string, number>();
 
   constructor(
     private readonly config: InfluxConfig,
@@ -67,7 +70,7 @@ export class InfluxSink implements Sink {
       }
       if (lines.length > 0) items.push({ payload: lines.join('\n'), count: lines.length, priority });
     };
-    if (this.config.write_raw_samples) group(records.samples, (s) => sampleLine(s, this.tags), 'raw');
+    if (this.config.write_raw_samples) group(this.downsample(records.samples), (s) => sampleLine(s, this.tags), 'raw');
     group(records.health, (h) => healthLine(h, this.tags), 'raw');
     group(records.scores, (r) => scoreLine(r, this.tags), 'score');
     group(records.parts, (p) => partLine(p, this.tags), 'part');
@@ -84,6 +87,19 @@ export class InfluxSink implements Sink {
     }
     this.noteEvictions();
     if (this.buffered >= this.config.batch_size) void this.flush();
+  }
+
+  /** Keeps at most one sample per channel per `raw_interval_ms` (decimation: the first in each interval). */
+  private downsample(samples: SinkRecords['samples']): SinkRecords['samples'] {
+    const interval = this.config.raw_interval_ms;
+    if (interval <= 0) return samples;
+    return samples.filter((s) => {
+      const key = `${s.asset}\u0000${s.channel}`;
+      const last = this.lastRaw.get(key);
+      if (last !== undefined && s.ts - last < interval) return false;
+      this.lastRaw.set(key, s.ts);
+      return true;
+    });
   }
 
   private noteEvictions(): void {
@@ -149,12 +165,7 @@ export class InfluxSink implements Sink {
 
   private async ensureDatabase(): Promise<void> {
     if (this.databaseReady) return;
-    const res = await fetch(this.url('query', { q: `CREATE DATABASE "${this.config.database.replace(/"/g, '\\"')}"` }), {
-      method: 'POST',
-      headers: this.headers(),
-      signal: AbortSignal.timeout(this.config.timeout_ms),
-    });
-    if (!res.ok) throw new Error(`CREATE DATABASE answered ${res.status} ${(await res.text()).slice(0, 200)}`);
+    await ensureDatabase(this.config);
     this.databaseReady = true;
   }
 
