@@ -1,13 +1,15 @@
 /**
  * Alarm actions: what an alarm transition does outside the gateway (a stack light or reject
- * gate written on the PLC, a webhook). Each action has its own serial queue, so a slow or dead
+ * gate written on the PLC over Modbus or OPC UA, a webhook, an MQTT message). Each action has
+ * its own serial queue, so a slow or dead
  * target delays only itself; dispatch() never blocks and never throws. Failed attempts are
  * retried with exponential backoff and jitter; an action that fails `max_attempts` times is
  * reported (log line, counter, status) and dropped. A PLC output follows the alarm state: only
  * the newest desired value is written, and only when it changes.
  */
 import type { AlarmEvent } from '../core/types.js';
-import type { AlarmActionConfig, ModbusWriteActionConfig, WebhookActionConfig } from '../config/schema.js';
+import mqtt from 'mqtt';
+import type { AlarmActionConfig, ModbusWriteActionConfig, MqttPublishActionConfig, OpcuaWriteActionConfig, WebhookActionConfig } from '../config/schema.js';
 import type { ModbusWrite } from '../sources/modbus/tcp-source.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
@@ -17,10 +19,16 @@ export interface ModbusWriter {
   write(target: ModbusWrite): Promise<void>;
 }
 
+/** What an opcua_write action needs of a source. */
+export interface OpcuaWriter {
+  write(nodeId: string, value: number | boolean): Promise<void>;
+}
+
 export interface ActionDeps {
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
   readonly writers: ReadonlyMap<string, ModbusWriter>;
+  readonly opcuaWriters?: ReadonlyMap<string, OpcuaWriter>;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
   readonly now?: () => number;
@@ -50,7 +58,7 @@ export class AlarmAction {
   private succeeded = 0;
   private failed = 0;
   private lastError: string | undefined;
-  private lastWritten: number | undefined;
+  private lastWritten: number | boolean | undefined;
   private closed = false;
 
   constructor(
@@ -65,11 +73,66 @@ export class AlarmAction {
   /** Queues what the event asks of this action, if anything. Never blocks, never throws. */
   dispatch(event: AlarmEvent): void {
     if (this.closed) return;
-    const job = this.config.type === 'modbus_write' ? this.modbusJob(this.config, event) : this.webhookJob(this.config, event);
+    const job = this.jobFor(event);
     if (!job) return;
-    if (this.config.type === 'modbus_write') this.jobs = [job]; // only the newest output value matters
+    if (this.follows) this.jobs = [job]; // only the newest output value matters
     else this.jobs.push(job);
     if (!this.running) this.running = this.drain().finally(() => (this.running = undefined));
+  }
+
+  /** Output actions follow the alarm state; event actions report transitions. */
+  private get follows(): boolean {
+    return this.config.type === 'modbus_write' || this.config.type === 'opcua_write';
+  }
+
+  private jobFor(event: AlarmEvent): Job | undefined {
+    const c = this.config;
+    switch (c.type) {
+      case 'modbus_write':
+        return this.modbusJob(c, event);
+      case 'opcua_write':
+        return this.opcuaJob(c, event);
+      case 'webhook':
+        return this.webhookJob(c, event);
+      case 'mqtt_publish':
+        return this.mqttJob(c, event);
+    }
+  }
+
+  private opcuaJob(c: OpcuaWriteActionConfig, event: AlarmEvent): Job | undefined {
+    const value = c.active_states.includes(event.state) ? c.value_active : c.value_inactive;
+    const writer = this.deps.opcuaWriters?.get(c.source);
+    if (!writer) return undefined;
+    return {
+      event,
+      describe: `${c.node_id} := ${value} on ${c.source}`,
+      run: async () => {
+        if (this.lastWritten === value) return;
+        await writer.write(c.node_id, value);
+        this.lastWritten = value;
+      },
+    };
+  }
+
+  private mqttJob(c: MqttPublishActionConfig, event: AlarmEvent): Job | undefined {
+    if (!c.on.includes(event.state)) return undefined;
+    const topic = c.topic.replaceAll('{asset}', event.asset).replaceAll('{alarm}', event.alarm).replaceAll('{state}', event.state);
+    return {
+      event,
+      describe: `publish ${topic} on ${c.url}`,
+      run: async () => {
+        // One connection per attempt: no hidden client-side queue that could resend later.
+        const client = await mqtt.connectAsync(c.url, { username: c.username, password: c.password, connectTimeout: c.timeout_ms, reconnectPeriod: 0, clientId: `linewatch-action-${this.name}-${process.pid}` });
+        try {
+          await Promise.race([
+            client.publishAsync(topic, JSON.stringify(event), { qos: c.qos, retain: c.retain }),
+            new Promise((_, reject) => setTimeout(() => reject(new Error(`no PUBACK within ${c.timeout_ms} ms`)), c.timeout_ms).unref()),
+          ]);
+        } finally {
+          await client.endAsync(true).catch(() => undefined);
+        }
+      },
+    };
   }
 
   private modbusJob(c: ModbusWriteActionConfig, event: AlarmEvent): Job | undefined {
@@ -132,7 +195,7 @@ export class AlarmAction {
           if (attempt === 1) this.deps.logger.warn({ action: this.name }, `${message}; retrying`);
           const delay = Math.min(MAX_BACKOFF_MS, this.config.retry_initial_ms * 2 ** (attempt - 1));
           await sleep(delay * (0.5 + random() * 0.5));
-          if (this.jobs.length > 0 && this.config.type === 'modbus_write') break; // a newer value supersedes this one
+          if (this.jobs.length > 0 && this.follows) break; // a newer value supersedes this one
         }
       }
     }

@@ -113,8 +113,9 @@ function checkNames(config: Config): string[] {
   }
   for (const [ai, asset] of config.assets.entries()) {
     for (const [ki, action] of asset.alarm.actions.entries()) {
-      if (action.type === 'modbus_write' && !config.sources.some((s) => s.name === action.source && s.type === 'modbus_tcp')) {
-        issues.push(`assets[${ai}].alarm.actions[${ki}].source: no modbus_tcp source named "${action.source}" (sources: ${config.sources.map((s) => s.name).join(', ')})`);
+      const needs = action.type === 'modbus_write' ? 'modbus_tcp' : action.type === 'opcua_write' ? 'opcua' : undefined;
+      if (needs && !config.sources.some((s) => s.name === (action as { source: string }).source && s.type === needs)) {
+        issues.push(`assets[${ai}].alarm.actions[${ki}].source: no ${needs} source named "${(action as { source: string }).source}" (sources: ${config.sources.map((s) => s.name).join(', ')})`);
       }
     }
   }

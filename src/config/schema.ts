@@ -102,7 +102,37 @@ export const webhookActionSchema = z.strictObject({
   ...actionRetry,
 });
 
-export const alarmActionSchema = z.discriminatedUnion('type', [modbusWriteActionSchema, webhookActionSchema]);
+/** Drives an OPC UA node from the alarm, like modbus_write. */
+export const opcuaWriteActionSchema = z.strictObject({
+  type: z.literal('opcua_write'),
+  name: name.optional(),
+  /** An opcua source: its session carries the write. */
+  source: name,
+  node_id: z.string().min(1),
+  value_active: z.union([z.number(), z.boolean()]).default(true),
+  value_inactive: z.union([z.number(), z.boolean()]).default(false),
+  active_states: z.array(z.enum(ALARM_STATES)).min(1).default([...ANNUNCIATED]),
+  ...actionRetry,
+});
+
+/** Publishes the alarm event as JSON to an MQTT broker on the listed transitions. */
+export const mqttPublishActionSchema = z.strictObject({
+  type: z.literal('mqtt_publish'),
+  name: name.optional(),
+  /** mqtt://host:1883 or mqtts://host:8883 */
+  url: z.string().regex(/^mqtts?:\/\/.+/, 'expected mqtt://host:port or mqtts://host:port'),
+  /** `{asset}`, `{alarm}` and `{state}` are replaced. */
+  topic: z.string().min(1).default('linewatch/alarms/{asset}/{alarm}'),
+  qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+  retain: z.boolean().default(false),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  on: z.array(z.enum(ALARM_STATES)).min(1).default(['unack_active', 'ack_active', 'rtn_unack', 'normal']),
+  timeout_ms: z.number().int().min(100).default(5000),
+  ...actionRetry,
+});
+
+export const alarmActionSchema = z.discriminatedUnion('type', [modbusWriteActionSchema, webhookActionSchema, opcuaWriteActionSchema, mqttPublishActionSchema]);
 
 export const assetSchema = z.strictObject({
   name,
@@ -219,4 +249,6 @@ export type BufferConfig = z.infer<typeof bufferSchema>;
 export type AlarmActionConfig = z.infer<typeof alarmActionSchema>;
 export type ModbusWriteActionConfig = z.infer<typeof modbusWriteActionSchema>;
 export type WebhookActionConfig = z.infer<typeof webhookActionSchema>;
+export type OpcuaWriteActionConfig = z.infer<typeof opcuaWriteActionSchema>;
+export type MqttPublishActionConfig = z.infer<typeof mqttPublishActionSchema>;
 export type LocalStoreConfig = z.infer<typeof localStoreSchema>;

@@ -93,7 +93,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       }
       const writers = new Map(this.sources.filter((s) => s instanceof ModbusTcpSource).map((s) => [s.name, s as ModbusTcpSource]));
       for (const asset of this.loaded.config.assets) {
-        asset.alarm.actions.forEach((a, i) => this.actions.push(new AlarmAction(asset.name, a, i, { ...this.deps, writers })));
+        const opcuaWriters = new Map(this.sources.filter((s) => s instanceof OpcuaSource).map((s) => [s.name, s as OpcuaSource]));
+        asset.alarm.actions.forEach((a, i) => this.actions.push(new AlarmAction(asset.name, a, i, { ...this.deps, writers, opcuaWriters })));
       }
       for (const source of this.sources) await source.start((batch) => this.onSamples(batch));
       this.tickTimer = setInterval(() => {

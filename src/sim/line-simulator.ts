@@ -28,6 +28,8 @@ export interface LineSimulatorEvents {
 export class LineSimulator extends EventEmitter<LineSimulatorEvents> {
   readonly registers = new Map<number, Uint16Array>();
   readonly coils = new Map<number, boolean[]>();
+  /** Outputs a client may write over OPC UA (e.g. `alarm_lamp`), as the plant's PLC would hold them. */
+  readonly outputs = new Map<string, boolean>([['alarm_lamp', false], ['reject_gate', false]]);
   private readonly pump: PumpModel;
   private readonly press: PressModel;
   private readonly now: () => number;

@@ -69,6 +69,26 @@ export async function startSimOpcuaServer(sim: LineSimulator, options: SimOpcuaO
   add(press, 'Press1.part_counter', 'part_counter', DataType.UInt32, '', (s) => s.press.part_counter);
   add(press, 'Press1.cycle_active', 'cycle_active', DataType.Boolean, '', (s) => s.press.cycle_active);
 
+  // Writable outputs (alarm lamp, reject gate): what an alarm action writes.
+  for (const [output, owner] of [['alarm_lamp', pump], ['reject_gate', press]] as const) {
+    const id = `${owner === pump ? 'Pump1' : 'Press1'}.${output}`;
+    ns.addVariable({
+      componentOf: owner,
+      browseName: output,
+      nodeId: `s=${id}`,
+      dataType: 'Boolean',
+      accessLevel: 'CurrentRead | CurrentWrite',
+      userAccessLevel: 'CurrentRead | CurrentWrite',
+      value: {
+        get: () => new Variant({ dataType: DataType.Boolean, value: sim.outputs.get(output) ?? false }),
+        set: (variant: Variant) => {
+          sim.outputs.set(output, Boolean(variant.value));
+          return StatusCodes.Good;
+        },
+      },
+    });
+  }
+
   const publish = (s: PlantSnapshot) => {
     const now = new Date();
     for (const v of variables) {
