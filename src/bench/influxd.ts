@@ -3,12 +3,12 @@
  * Starts Debian's influxd (InfluxDB 1.x) on 127.0.0.1 on free ports with its data in a temp
  * folder. Fails loudly when influxd is not installed: run scripts/install-test-deps.sh.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../runtime/free-port.js';
+import { serverProcess } from './server-process.js';
 
 export interface Influxd {
   readonly url: string;
@@ -54,30 +54,9 @@ bind-address = "127.0.0.1:${rpcPort}"
 `;
   await writeFile(join(dir, 'influxdb.conf'), conf);
   const url = `http://127.0.0.1:${httpPort}`;
-  let child: ChildProcess;
-  const launch = async () => {
-    child = spawn(BINARY, ['-config', join(dir, 'influxdb.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-    const deadline = Date.now() + 30_000;
-    // Waiting for a child process to come up: poll its /ping (there is no event to await).
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`influxd exited with ${child.exitCode}: ${stderr}`);
-      const ok = await fetch(`${url}/ping`).then((r) => r.status === 204, () => false);
-      if (ok) return;
-      if (Date.now() > deadline) {
-        child.kill('SIGKILL');
-        throw new Error(`influxd did not answer /ping within 30 s: ${stderr}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  const halt = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  };
+  const server = serverProcess('influxd', BINARY, ['-config', join(dir, 'influxdb.conf')], () => fetch(`${url}/ping`).then((r) => r.status === 204, () => false), 30_000);
+  const launch = () => server.start();
+  const halt = () => server.stop();
   await launch();
   return {
     url,

@@ -3,13 +3,13 @@
  * port, anonymous, no persistence. Fails loudly when it is not installed: run
  * scripts/install-test-deps.sh. `pause`/`resume` stop and restart it on the same port.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../runtime/free-port.js';
+import { serverProcess } from './server-process.js';
 
 const BINARY = process.env.MOSQUITTO_BIN ?? ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => existsSync(p)) ?? '/usr/sbin/mosquitto';
 
@@ -34,25 +34,9 @@ export async function startMosquitto(): Promise<Mosquitto> {
   const dir = await mkdtemp(join(tmpdir(), 'linewatch-mosquitto-'));
   const port = await freePort();
   await writeFile(join(dir, 'mosquitto.conf'), `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\nlog_type error\n`);
-  let child: ChildProcess;
-  const launch = async () => {
-    child = spawn(BINARY, ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
-    const deadline = Date.now() + 10_000;
-    // Waiting for a child process to listen: poll its port (there is no event to await).
-    while (!(await listening(port))) {
-      if (child.exitCode !== null) throw new Error(`mosquitto exited with ${child.exitCode}: ${stderr}`);
-      if (Date.now() > deadline) throw new Error(`mosquitto did not listen within 10 s: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  const halt = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  };
+  const server = serverProcess('mosquitto', BINARY, ['-c', join(dir, 'mosquitto.conf')], () => listening(port), 10_000);
+  const launch = () => server.start();
+  const halt = () => server.stop();
   await launch();
   return {
     url: `mqtt://127.0.0.1:${port}`,
