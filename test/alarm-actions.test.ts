@@ -1,7 +1,7 @@
 /** Alarm actions: retries with backoff, giving up and reporting, coalescing PLC outputs. */
 import { describe, expect, it } from 'vitest';
 import { AlarmAction, type ModbusWriter } from '../src/alarms/actions.js';
-import { alarmActionSchema } from '../src/config/schema.js';
+import { alarmActionSchema, partActionSchema } from '../src/config/schema.js';
 import type { AlarmEvent, AlarmStateName } from '../src/core/types.js';
 import type { ModbusWrite } from '../src/sources/modbus/tcp-source.js';
 import { createLogger } from '../src/telemetry/logger.js';
@@ -25,7 +25,8 @@ function setup(plc: ModbusWriter, config: Record<string, unknown>) {
   const logs: string[] = [];
   const metrics = new GatewayMetrics();
   const sleeps: number[] = [];
-  const action = new AlarmAction('pump-1', alarmActionSchema.parse(config), 0, {
+  const schema = 'verdicts' in config ? partActionSchema : alarmActionSchema;
+  const action = new AlarmAction('pump-1', schema.parse(config), 0, {
     logger: createLogger('info', { write: (l: string) => logs.push(l) } as unknown as NodeJS.WritableStream),
     metrics,
     writers: new Map([['plc', plc]]),
@@ -80,6 +81,17 @@ describe('alarm actions', () => {
     action.dispatch(event('unack_active'));
     await action.idle();
     expect(plc.written).toEqual([{ table: 'holding', address: 100, value: 42.5, type: 'float32', byteOrder: 'CDAB', scale: 0.1, offset: 0 }]);
+  });
+
+  it('as a part action, drive the reject gate from each part\'s verdict', async () => {
+    const plc = new FlakyPlc(0);
+    const { action } = setup(plc, { ...stackLight, verdicts: ['fail', 'unknown'] });
+    const part = (verdict: 'pass' | 'fail' | 'unknown', partId: string) => ({ asset: 'press-1', partId, ts: 0, verdict, topChannels: [], model: 'press-ae' });
+    for (const [v, id] of [['pass', '1'], ['fail', '2'], ['unknown', '3'], ['pass', '4']] as const) {
+      action.dispatchPart(part(v, id));
+      await action.idle();
+    }
+    expect(plc.written.map((w) => w.value)).toEqual([false, true, false]);
   });
 
   it('dispatch returns at once even while the target hangs', async () => {

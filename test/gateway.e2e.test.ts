@@ -142,6 +142,10 @@ describe('gateway against the line simulator', () => {
     let failed: PartResult | undefined;
     while (!failed) failed = ((await once(daemon.gateway, 'parts')) as [PartResult[]])[0].find((p) => p.verdict === 'fail' && Number(p.partId) > Number(lastGood.partId) + 1);
     expect(failed.topChannels).toContain('force');
+    // The reject gate part action opens coil 0 of the press PLC for the failed part.
+    const gate = () => sim.sim.coils.get(2)![0];
+    while (!gate()) await once(daemon.gateway, 'scores');
+    expect(gate()).toBe(true);
     sim.sim.clearFaults();
   });
 

@@ -7,7 +7,7 @@
  * reported (log line, counter, status) and dropped. A PLC output follows the alarm state: only
  * the newest desired value is written, and only when it changes.
  */
-import type { AlarmEvent } from '../core/types.js';
+import type { AlarmEvent, AlarmStateName, PartResult } from '../core/types.js';
 import mqtt from 'mqtt';
 import type { AlarmActionConfig, ModbusWriteActionConfig, MqttPublishActionConfig, OpcuaWriteActionConfig, WebhookActionConfig } from '../config/schema.js';
 import type { ModbusWrite } from '../sources/modbus/tcp-source.js';
@@ -43,8 +43,11 @@ export interface ActionStatus {
   readonly lastError?: string;
 }
 
+/** What an action reacts to: an alarm transition, or a part's quality verdict (part_actions). */
+export type ActionTrigger = { readonly kind: 'alarm'; readonly event: AlarmEvent } | { readonly kind: 'part'; readonly part: PartResult };
+
 interface Job {
-  readonly event: AlarmEvent;
+  readonly what: string;
   readonly run: () => Promise<void>;
   readonly describe: string;
 }
@@ -70,10 +73,19 @@ export class AlarmAction {
     this.name = config.name ?? `${asset}-${config.type}-${index}`;
   }
 
-  /** Queues what the event asks of this action, if anything. Never blocks, never throws. */
+  /** Queues what the alarm event asks of this action, if anything. Never blocks, never throws. */
   dispatch(event: AlarmEvent): void {
+    this.trigger({ kind: 'alarm', event });
+  }
+
+  /** Queues what a part verdict asks of this (part) action. Never blocks, never throws. */
+  dispatchPart(part: PartResult): void {
+    this.trigger({ kind: 'part', part });
+  }
+
+  private trigger(t: ActionTrigger): void {
     if (this.closed) return;
-    const job = this.jobFor(event);
+    const job = this.jobFor(t);
     if (!job) return;
     if (this.follows) this.jobs = [job]; // only the newest output value matters
     else this.jobs.push(job);
@@ -85,26 +97,49 @@ export class AlarmAction {
     return this.config.type === 'modbus_write' || this.config.type === 'opcua_write';
   }
 
-  private jobFor(event: AlarmEvent): Job | undefined {
+  private jobFor(t: ActionTrigger): Job | undefined {
     const c = this.config;
     switch (c.type) {
       case 'modbus_write':
-        return this.modbusJob(c, event);
+        return this.modbusJob(c, t);
       case 'opcua_write':
-        return this.opcuaJob(c, event);
+        return this.opcuaJob(c, t);
       case 'webhook':
-        return this.webhookJob(c, event);
+        return this.webhookJob(c, t);
       case 'mqtt_publish':
-        return this.mqttJob(c, event);
+        return this.mqttJob(c, t);
     }
   }
 
-  private opcuaJob(c: OpcuaWriteActionConfig, event: AlarmEvent): Job | undefined {
-    const value = c.active_states.includes(event.state) ? c.value_active : c.value_inactive;
+  /** Verdicts a part action reacts to (only part_actions carry them). */
+  private get verdicts(): readonly string[] {
+    return (this.config as { verdicts?: readonly string[] }).verdicts ?? ['fail'];
+  }
+
+  /** For outputs: should the output be in its active state after this trigger? */
+  private isActive(t: ActionTrigger, activeStates: readonly AlarmStateName[]): boolean {
+    return t.kind === 'alarm' ? activeStates.includes(t.event.state) : this.verdicts.includes(t.part.verdict);
+  }
+
+  /** For event actions: does this trigger call for a message? */
+  private isSelected(t: ActionTrigger, on: readonly AlarmStateName[]): boolean {
+    return t.kind === 'alarm' ? on.includes(t.event.state) : this.verdicts.includes(t.part.verdict);
+  }
+
+  private static what(t: ActionTrigger): string {
+    return t.kind === 'alarm' ? `${t.event.asset}/${t.event.alarm} → ${t.event.state}` : `${t.part.asset} part ${t.part.partId} ${t.part.verdict}`;
+  }
+
+  private static payload(t: ActionTrigger): string {
+    return JSON.stringify(t.kind === 'alarm' ? t.event : t.part);
+  }
+
+  private opcuaJob(c: OpcuaWriteActionConfig, t: ActionTrigger): Job | undefined {
+    const value = this.isActive(t, c.active_states) ? c.value_active : c.value_inactive;
     const writer = this.deps.opcuaWriters?.get(c.source);
     if (!writer) return undefined;
     return {
-      event,
+      what: AlarmAction.what(t),
       describe: `${c.node_id} := ${value} on ${c.source}`,
       run: async () => {
         if (this.lastWritten === value) return;
@@ -114,18 +149,21 @@ export class AlarmAction {
     };
   }
 
-  private mqttJob(c: MqttPublishActionConfig, event: AlarmEvent): Job | undefined {
-    if (!c.on.includes(event.state)) return undefined;
-    const topic = c.topic.replaceAll('{asset}', event.asset).replaceAll('{alarm}', event.alarm).replaceAll('{state}', event.state);
+  private mqttJob(c: MqttPublishActionConfig, t: ActionTrigger): Job | undefined {
+    if (!this.isSelected(t, c.on)) return undefined;
+    const vars: Record<string, string> =
+      t.kind === 'alarm' ? { asset: t.event.asset, alarm: t.event.alarm, state: t.event.state } : { asset: t.part.asset, part: t.part.partId, verdict: t.part.verdict, alarm: 'part', state: t.part.verdict };
+    const topic = c.topic.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
+    const body = AlarmAction.payload(t);
     return {
-      event,
+      what: AlarmAction.what(t),
       describe: `publish ${topic} on ${c.url}`,
       run: async () => {
         // One connection per attempt: no hidden client-side queue that could resend later.
         const client = await mqtt.connectAsync(c.url, { username: c.username, password: c.password, connectTimeout: c.timeout_ms, reconnectPeriod: 0, clientId: `linewatch-action-${this.name}-${process.pid}` });
         try {
           await Promise.race([
-            client.publishAsync(topic, JSON.stringify(event), { qos: c.qos, retain: c.retain }),
+            client.publishAsync(topic, body, { qos: c.qos, retain: c.retain }),
             new Promise((_, reject) => setTimeout(() => reject(new Error(`no PUBACK within ${c.timeout_ms} ms`)), c.timeout_ms).unref()),
           ]);
         } finally {
@@ -135,13 +173,13 @@ export class AlarmAction {
     };
   }
 
-  private modbusJob(c: ModbusWriteActionConfig, event: AlarmEvent): Job | undefined {
-    const value = c.active_states.includes(event.state) ? c.value_active : c.value_inactive;
+  private modbusJob(c: ModbusWriteActionConfig, t: ActionTrigger): Job | undefined {
+    const value = this.isActive(t, c.active_states) ? c.value_active : c.value_inactive;
     const writer = this.deps.writers.get(c.source);
     if (!writer) return undefined;
     const target: ModbusWrite = c.table === 'coil' ? { table: 'coil', address: c.address, value: value !== 0 } : { table: 'holding', address: c.address, value, type: c.data_type, byteOrder: c.byte_order, scale: c.scale, offset: c.offset };
     return {
-      event,
+      what: AlarmAction.what(t),
       describe: `${c.table} ${c.address} := ${value} on ${c.source}`,
       run: async () => {
         if (this.lastWritten === value) return;
@@ -151,16 +189,17 @@ export class AlarmAction {
     };
   }
 
-  private webhookJob(c: WebhookActionConfig, event: AlarmEvent): Job | undefined {
-    if (!c.on.includes(event.state)) return undefined;
+  private webhookJob(c: WebhookActionConfig, t: ActionTrigger): Job | undefined {
+    if (!this.isSelected(t, c.on)) return undefined;
+    const body = AlarmAction.payload(t);
     return {
-      event,
+      what: AlarmAction.what(t),
       describe: `POST ${c.url}`,
       run: async () => {
         const res = await fetch(c.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...c.headers },
-          body: JSON.stringify(event),
+          body,
           signal: AbortSignal.timeout(c.timeout_ms),
         });
         if (!res.ok) throw new Error(`answered ${res.status} ${(await res.text()).slice(0, 200)}`);
@@ -183,7 +222,7 @@ export class AlarmAction {
           if (attempt > 1) this.deps.logger.info({ action: this.name, attempt }, `action ${this.name}: ${job.describe} succeeded on attempt ${attempt}`);
           break;
         } catch (err) {
-          const message = `action ${this.name}: ${job.describe} for ${job.event.asset}/${job.event.alarm} → ${job.event.state}: ${(err as Error).message}`;
+          const message = `action ${this.name}: ${job.describe} for ${job.what}: ${(err as Error).message}`;
           this.lastError = message;
           this.deps.metrics.actions.inc({ action: this.name, outcome: 'retry' });
           if (attempt >= this.config.max_attempts || this.closed) {

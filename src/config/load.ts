@@ -112,10 +112,13 @@ function checkNames(config: Config): string[] {
     }
   }
   for (const [ai, asset] of config.assets.entries()) {
-    for (const [ki, action] of asset.alarm.actions.entries()) {
+    if (asset.part_actions.length > 0 && asset.window.type !== 'cycle') issues.push(`assets[${ai}].part_actions: parts exist only with window.type "cycle"`);
+    const all = [...asset.alarm.actions.map((a, i) => [`alarm.actions[${i}]`, a] as const), ...asset.part_actions.map((a, i) => [`part_actions[${i}]`, a] as const)];
+    for (const [where, action] of all) {
+      const ki = where;
       const needs = action.type === 'modbus_write' ? 'modbus_tcp' : action.type === 'opcua_write' ? 'opcua' : undefined;
       if (needs && !config.sources.some((s) => s.name === (action as { source: string }).source && s.type === needs)) {
-        issues.push(`assets[${ai}].alarm.actions[${ki}].source: no ${needs} source named "${(action as { source: string }).source}" (sources: ${config.sources.map((s) => s.name).join(', ')})`);
+        issues.push(`assets[${ai}].${ki}.source: no ${needs} source named "${(action as { source: string }).source}" (sources: ${config.sources.map((s) => s.name).join(', ')})`);
       }
     }
   }

@@ -134,6 +134,15 @@ export const mqttPublishActionSchema = z.strictObject({
 
 export const alarmActionSchema = z.discriminatedUnion('type', [modbusWriteActionSchema, webhookActionSchema, opcuaWriteActionSchema, mqttPublishActionSchema]);
 
+/** Part actions: the same actions, driven by each part's verdict (e.g. a reject gate on a failed part). */
+const verdicts = { verdicts: z.array(z.enum(['pass', 'fail', 'unknown'])).min(1).default(['fail']) };
+export const partActionSchema = z.discriminatedUnion('type', [
+  modbusWriteActionSchema.extend(verdicts),
+  webhookActionSchema.extend(verdicts),
+  opcuaWriteActionSchema.extend(verdicts),
+  mqttPublishActionSchema.extend(verdicts),
+]);
+
 export const assetSchema = z.strictObject({
   name,
   /** Model directory (holding manifest.json) or manifest file, relative to the config file. */
@@ -174,6 +183,8 @@ export const assetSchema = z.strictObject({
       actions: z.array(alarmActionSchema).default([]),
     })
     .default({ priority: 'high', on_delay_ms: 1000, off_delay_ms: 5000, clear_ratio: 0.8, latching: false, max_shelve_s: 8 * 3600, actions: [] }),
+  /** Cycle windows: actions on each part's verdict (`verdicts`, default fail), e.g. a reject gate. */
+  part_actions: z.array(partActionSchema).default([]),
 });
 
 export const bufferSchema = z.strictObject({

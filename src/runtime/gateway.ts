@@ -57,6 +57,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly pipelines: AssetPipeline[] = [];
   private tickTimer: NodeJS.Timeout | undefined;
   private readonly actions: AlarmAction[] = [];
+  private readonly partActions: AlarmAction[] = [];
   private healthTimer: NodeJS.Timeout | undefined;
   private state: GatewayStatus['state'] = 'stopped';
   private startedAt = 0;
@@ -95,6 +96,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       for (const asset of this.loaded.config.assets) {
         const opcuaWriters = new Map(this.sources.filter((s) => s instanceof OpcuaSource).map((s) => [s.name, s as OpcuaSource]));
         asset.alarm.actions.forEach((a, i) => this.actions.push(new AlarmAction(asset.name, a, i, { ...this.deps, writers, opcuaWriters })));
+        asset.part_actions.forEach((a, i) => this.partActions.push(new AlarmAction(asset.name, { ...a, name: a.name ?? `${asset.name}-part-${a.type}-${i}` }, i, { ...this.deps, writers, opcuaWriters })));
       }
       for (const source of this.sources) await source.start((batch) => this.onSamples(batch));
       this.tickTimer = setInterval(() => {
@@ -136,6 +138,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private onParts(parts: readonly PartResult[]): void {
     for (const p of parts) if (p.verdict !== 'pass') this.deps.logger.info({ asset: p.asset, part: p.partId, verdict: p.verdict, score: p.score, top: p.topChannels, reason: p.reason }, `${p.asset}: part ${p.partId} ${p.verdict}${p.reason ? `: ${p.reason}` : ''}`);
     for (const sink of this.sinks) sink.write({ samples: [], scores: [], alarms: [], parts });
+    for (const p of parts) for (const action of this.partActions) if (action.asset === p.asset) action.dispatchPart(p);
     this.emit('parts', parts);
   }
 
@@ -170,8 +173,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (this.healthTimer) clearInterval(this.healthTimer);
     if (this.healthTimer && this.sinks.length > 0) await this.reportHealth();
     // Actions in flight get a moment to land on the PLC before the connections close.
-    for (const action of this.actions) action.close();
-    await Promise.race([Promise.all(this.actions.map((a) => a.idle())), new Promise((r) => setTimeout(r, 2000).unref())]);
+    const allActions = [...this.actions, ...this.partActions];
+    for (const action of allActions) action.close();
+    await Promise.race([Promise.all(allActions.map((a) => a.idle())), new Promise((r) => setTimeout(r, 2000).unref())]);
     for (const source of [...this.sources].reverse()) await source.stop().catch((err) => this.deps.logger.error({ source: source.name }, `stopping ${source.name}: ${(err as Error).message}`));
     for (const p of this.pipelines) await p.idle();
     for (const p of this.pipelines) await p.model.close();
@@ -193,7 +197,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       sources: this.sources.map((s) => ({ name: s.name, connected: s instanceof ModbusTcpSource || s instanceof OpcuaSource ? s.connected : false })),
       assets: this.pipelines.map((p) => p.status()),
       alarms: this.pipelines.map((p) => p.status().alarm).filter((a) => a.state !== 'normal'),
-      actions: this.actions.map((a) => a.status()),
+      actions: [...this.actions, ...this.partActions].map((a) => a.status()),
     };
   }
 }
