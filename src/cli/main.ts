@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, LinewatchError } from '../core/errors.js';
 import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
+import { keygenCommand, signCommand, verifyCommand } from './model.js';
 import { runCommand, validateCommand } from './run.js';
 import { simulateCommand } from './simulate.js';
 import { trainCommand } from './train.js';
@@ -53,6 +54,24 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--fault <type>', 'fault injected by the demo', 'cavitation')
     .option('--fault-at-s <n>', 'seconds after start when the fault begins', '20')
     .action(wrap((opts) => demoCommand(opts)));
+  const model = program.command('model').description('signed model releases: keys, signing, verification');
+  model
+    .command('keygen')
+    .description('create an ed25519 key pair for signing releases')
+    .requiredOption('--out <dir>', 'folder for the two PEM files')
+    .action(wrap((opts: { out: string }) => keygenCommand(opts)));
+  model
+    .command('sign')
+    .description('sign a model folder (writes manifest.sig next to manifest.json)')
+    .requiredOption('--model <dir>', 'model folder')
+    .requiredOption('--key <file>', 'ed25519 private key (PEM)')
+    .action(wrap((opts: { model: string; key: string }) => signCommand(opts)));
+  model
+    .command('verify')
+    .description('check a release as a gateway would: signature, hash, loads, golden window')
+    .requiredOption('--model <dir>', 'model folder')
+    .requiredOption('--public-key <file>', 'ed25519 public key (PEM)')
+    .action(wrap((opts: { model: string; publicKey: string }) => verifyCommand(opts)));
   program
     .command('eval')
     .description('fit the detector on the first N rows of each labelled CSV (SKAB format), stream the rest through the gateway\'s scoring path, report F1, FAR, MAR and NAB scores')

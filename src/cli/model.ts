@@ -1,0 +1,36 @@
+/** `linewatch model keygen | sign | verify`: the publishing side of signed model releases. */
+import { resolve } from 'node:path';
+import { generateKeys, readPublicKey, readReleaseDir, signRelease, verifyRelease } from '../sync/release.js';
+import { reportError } from './main.js';
+
+export async function keygenCommand(opts: { out: string }): Promise<number> {
+  try {
+    const { privatePath, publicPath } = await generateKeys(resolve(opts.out));
+    process.stdout.write(`ed25519 keys written:\n  private (keep on the publishing machine): ${privatePath}\n  public (configure on the gateways): ${publicPath}\n`);
+    return 0;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+export async function signCommand(opts: { model: string; key: string }): Promise<number> {
+  try {
+    const path = await signRelease(resolve(opts.model), resolve(opts.key));
+    process.stdout.write(`signed: ${path}\n`);
+    return 0;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+export async function verifyCommand(opts: { model: string; publicKey: string }): Promise<number> {
+  try {
+    const { loaded, model } = await verifyRelease(await readReleaseDir(resolve(opts.model)), await readPublicKey(resolve(opts.publicKey)), undefined, 'verify');
+    await model.close();
+    process.stdout.write(`verified: ${loaded.manifest.name} ${loaded.manifest.version} (signature, sha256 ${loaded.manifest.sha256.slice(0, 12)}…, loads, golden window reproduced)\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`linewatch: ${(err as Error).message}\n`);
+    return 2;
+  }
+}
