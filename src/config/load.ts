@@ -75,6 +75,11 @@ function resolvePaths(config: Config, baseDir: string): void {
   const { local, influxdb } = config.storage;
   if (local) local.path = resolve(baseDir, local.path ?? resolve(config.data_dir, 'linewatch.db'));
   if (influxdb) influxdb.buffer.path = resolve(baseDir, influxdb.buffer.path ?? resolve(config.data_dir, 'influxdb.queue.db'));
+  const mqtt = config.cloud.mqtt;
+  if (mqtt) {
+    mqtt.buffer.path = resolve(baseDir, mqtt.buffer.path ?? resolve(config.data_dir, 'cloud.queue.db'));
+    for (const key of ['ca_file', 'cert_file', 'key_file'] as const) if (mqtt[key]) mqtt[key] = resolve(baseDir, mqtt[key]!);
+  }
 }
 
 function duplicates(names: readonly string[]): string[] {

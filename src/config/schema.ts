@@ -224,6 +224,25 @@ export const localStoreSchema = z.strictObject({
   write_raw_samples: z.boolean().default(true),
 });
 
+export const mqttSyncSchema = z.strictObject({
+  /** mqtt://host:1883 or mqtts://host:8883 */
+  url: z.string().regex(/^mqtts?:\/\/.+/, 'expected mqtt://host:port or mqtts://host:port'),
+  topic_prefix: z.string().min(1).default('linewatch'),
+  client_id: z.string().optional(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  /** TLS: CA bundle to trust, and a client certificate and key (PEM files). */
+  ca_file: z.string().optional(),
+  cert_file: z.string().optional(),
+  key_file: z.string().optional(),
+  publish_alarms: z.boolean().default(true),
+  publish_parts: z.boolean().default(true),
+  publish_health: z.boolean().default(true),
+  batch_size: z.number().int().min(1).default(200),
+  publish_timeout_ms: z.number().int().min(100).default(10_000),
+  buffer: bufferSchema.default({ type: 'disk', max_bytes: 256 * 1024 * 1024, sync: 'normal' }),
+});
+
 export const configSchema = z.strictObject({
   gateway: z
     .strictObject({ name: name.default('linewatch'), site: name.default('site'), line: name.default('line') })
@@ -247,6 +266,8 @@ export const configSchema = z.strictObject({
   storage: z
     .strictObject({ local: localStoreSchema.optional(), influxdb: influxSchema.optional() })
     .default({}),
+  /** Edge–cloud sync: summaries, alarm events, part results and health over MQTT. */
+  cloud: z.strictObject({ mqtt: mqttSyncSchema.optional() }).default({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -257,6 +278,7 @@ export type RegisterConfig = z.infer<typeof registerSchema>;
 export type AssetConfig = z.infer<typeof assetSchema>;
 export type InfluxConfig = z.infer<typeof influxSchema>;
 export type BufferConfig = z.infer<typeof bufferSchema>;
+export type MqttSyncConfig = z.infer<typeof mqttSyncSchema>;
 export type AlarmActionConfig = z.infer<typeof alarmActionSchema>;
 export type ModbusWriteActionConfig = z.infer<typeof modbusWriteActionSchema>;
 export type WebhookActionConfig = z.infer<typeof webhookActionSchema>;

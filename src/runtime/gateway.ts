@@ -11,6 +11,8 @@ import type { LoadedConfig } from '../config/load.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { AlarmAction, type ActionStatus } from '../alarms/actions.js';
 import { openQueue } from '../buffer/open-queue.js';
+import { LINEWATCH_VERSION } from '../core/version.js';
+import { MqttSync } from '../sync/mqtt-sync.js';
 import { InfluxSink } from '../sinks/influx/influx-sink.js';
 import { SqliteStore } from '../sinks/local/sqlite-store.js';
 import { ModbusTcpSource } from '../sources/modbus/tcp-source.js';
@@ -76,6 +78,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const tags = { site: config.gateway.site, line: config.gateway.line, gateway: config.gateway.name };
     if (config.storage.local) this.sinks.push(new SqliteStore(config.storage.local, this.deps));
     if (config.storage.influxdb) this.sinks.push(new InfluxSink(config.storage.influxdb, tags, { ...this.deps, queue: openQueue(config.storage.influxdb.buffer) }));
+    if (config.cloud.mqtt) {
+      const models = [...this.loaded.models].map(([asset, m]) => ({ asset, model: m.manifest.name, version: m.manifest.version }));
+      const identity = { gateway: config.gateway.name, site: config.gateway.site, line: config.gateway.line, version: LINEWATCH_VERSION, models };
+      this.sinks.push(new MqttSync(config.cloud.mqtt, identity, { ...this.deps, queue: openQueue(config.cloud.mqtt.buffer) }));
+    }
   }
 
   async start(): Promise<void> {

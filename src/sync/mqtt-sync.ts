@@ -1,0 +1,186 @@
+/**
+ * Edge–cloud sync over MQTT, as a sink behind the durable queue. What goes out (QoS 1, each
+ * message with a schema and a stable id so consumers drop duplicates):
+ *
+ *   <prefix>/<gateway>/status          retained birth {state: online, versions, models}; last will {state: offline}
+ *   <prefix>/<gateway>/summary/<asset> per asset and minute: score min/mean/max/p95, alarm counts and transitions, parts and pass rate
+ *   <prefix>/<gateway>/alarm/<asset>   every alarm transition
+ *   <prefix>/<gateway>/part/<asset>    every part result
+ *   <prefix>/<gateway>/health          the gateway's health points
+ *
+ * Messages are queued durably first; a pump publishes them in queue order (so in order per
+ * asset), one batch at a time, accepting the batch when every message is acknowledged and
+ * rejecting it (to be sent again) otherwise. While the broker is unreachable, everything waits in
+ * the queue, within its byte bound.
+ */
+import { readFileSync } from 'node:fs';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { DurableQueue, QueueInput } from '../buffer/queue.js';
+import type { Sink, SinkRecords } from '../core/components.js';
+import type { MqttSyncConfig } from '../config/schema.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { GatewayMetrics } from '../telemetry/metrics.js';
+import { MinuteSummarizer } from './summaries.js';
+
+export interface GatewayIdentity {
+  readonly gateway: string;
+  readonly site: string;
+  readonly line: string;
+  readonly version: string;
+  readonly models: readonly { asset: string; model: string; version: string }[];
+}
+
+interface Envelope {
+  readonly topic: string;
+  readonly message: Record<string, unknown>;
+}
+
+export class MqttSync implements Sink {
+  readonly name = 'cloud-mqtt';
+  private client: MqttClient | undefined;
+  private readonly summaries: MinuteSummarizer;
+  private timer: NodeJS.Timeout | undefined;
+  private pumping: Promise<void> | undefined;
+  private closed = false;
+  private lastError: string | undefined;
+  private readonly prefix: string;
+
+  constructor(
+    private readonly config: MqttSyncConfig,
+    private readonly identity: GatewayIdentity,
+    private readonly deps: { logger: Logger; metrics: GatewayMetrics; queue: DurableQueue; now?: () => number },
+  ) {
+    this.summaries = new MinuteSummarizer(identity.gateway);
+    this.prefix = `${config.topic_prefix}/${identity.gateway}`;
+  }
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  private status(state: 'online' | 'offline'): string {
+    const { gateway, site, line, version, models } = this.identity;
+    return JSON.stringify({ schema: 'linewatch.status/1', state, gateway, site, line, version, models, ts: new Date(this.now()).toISOString() });
+  }
+
+  async start(): Promise<void> {
+    const c = this.config;
+    const read = (f: string | undefined) => (f ? readFileSync(f) : undefined);
+    const client = mqtt.connect(c.url, {
+      clientId: c.client_id ?? `linewatch-${this.identity.gateway}`,
+      username: c.username,
+      password: c.password,
+      ca: read(c.ca_file),
+      cert: read(c.cert_file),
+      key: read(c.key_file),
+      clean: true,
+      reconnectPeriod: 1000,
+      connectTimeout: 10_000,
+      will: { topic: `${this.prefix}/status`, payload: Buffer.from(this.status('offline')), qos: 1, retain: true },
+    });
+    this.client = client;
+    client.on('connect', () => {
+      if (this.lastError) this.deps.logger.info({ sink: this.name }, `cloud broker ${c.url} reachable again`);
+      this.lastError = undefined;
+      client.publish(`${this.prefix}/status`, this.status('online'), { qos: 1, retain: true });
+      void this.pump();
+    });
+    client.on('error', (err) => this.failure(`cloud broker ${c.url}: ${err.message}`));
+    client.on('offline', () => this.failure(`cloud broker ${c.url} unreachable`));
+    this.timer = setInterval(() => {
+      this.enqueueSummaries(false);
+      void this.pump();
+    }, 5000);
+    this.timer.unref();
+  }
+
+  private failure(message: string): void {
+    this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'network' });
+    if (message !== this.lastError) this.deps.logger.warn({ sink: this.name, queued: this.deps.queue.stats().records }, `${message}; messages stay queued`);
+    this.lastError = message;
+  }
+
+  write(records: SinkRecords): void {
+    if (this.closed) return;
+    const gw = this.identity.gateway;
+    const items: QueueInput[] = [];
+    const add = (priority: QueueInput['priority'], e: Envelope) => items.push({ priority, payload: JSON.stringify(e) });
+    this.summaries.addScores(records.scores);
+    this.summaries.addParts(records.parts ?? []);
+    for (const a of records.alarms) {
+      this.summaries.addAlarm(a);
+      if (this.config.publish_alarms) add('alarm', { topic: `${this.prefix}/alarm/${a.asset}`, message: { schema: 'linewatch.alarm/1', id: `${gw}/${a.asset}/${a.alarm}/${a.ts}/${a.state}`, gateway: gw, ...a } });
+    }
+    if (this.config.publish_parts) for (const p of records.parts ?? []) add('part', { topic: `${this.prefix}/part/${p.asset}`, message: { schema: 'linewatch.part/1', id: `${gw}/${p.asset}/${p.partId}/${p.ts}`, gateway: gw, ...p } });
+    if (this.config.publish_health) for (const h of records.health ?? []) add('raw', { topic: `${this.prefix}/health`, message: { schema: 'linewatch.health/1', id: `${gw}/${h.source ?? 'gateway'}/${h.ts}`, gateway: gw, ...h } });
+    this.push(items);
+  }
+
+  private enqueueSummaries(all: boolean): void {
+    this.push(this.summaries.take(this.now(), all).map((s) => ({ priority: 'score' as const, payload: JSON.stringify({ topic: `${this.prefix}/summary/${s.asset}`, message: s }) })));
+  }
+
+  private push(items: QueueInput[]): void {
+    if (items.length === 0) return;
+    try {
+      this.deps.queue.push(items);
+    } catch (err) {
+      this.deps.metrics.sinkDroppedPoints.inc({ sink: this.name, reason: 'queue_write_failed' }, items.length);
+      this.deps.logger.error({ sink: this.name, lost: items.length }, `cloud queue: cannot store ${items.length} messages: ${(err as Error).message}`);
+      return;
+    }
+    void this.pump();
+  }
+
+  /** Publishes queued messages in order while the broker is connected. */
+  pump(): Promise<void> {
+    if (!this.pumping) this.pumping = this.drain().finally(() => (this.pumping = undefined));
+    return this.pumping;
+  }
+
+  private async drain(): Promise<void> {
+    const client = this.client;
+    const queue = this.deps.queue;
+    while (client?.connected) {
+      const batch = queue.take(this.config.batch_size);
+      if (!batch) break;
+      try {
+        for (const item of batch.items) {
+          const { topic, message } = JSON.parse(item.payload) as Envelope;
+          await Promise.race([
+            client.publishAsync(topic, JSON.stringify(message), { qos: 1 }),
+            new Promise((_, reject) => setTimeout(() => reject(new Error(`no PUBACK within ${this.config.publish_timeout_ms} ms`)), this.config.publish_timeout_ms).unref()),
+          ]);
+        }
+        queue.accept(batch);
+        this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batch.count);
+      } catch (err) {
+        queue.reject(batch);
+        this.failure(`cloud publish failed: ${(err as Error).message}`);
+        break;
+      }
+    }
+    const s = queue.stats();
+    this.deps.metrics.sinkBufferedPoints.set({ sink: this.name }, s.records);
+    this.deps.metrics.queueOldestAge.set({ sink: this.name }, s.oldestAgeMs / 1000);
+  }
+
+  async flush(): Promise<void> {
+    await this.pump();
+  }
+
+  /** Queues the current minute's summaries, publishes what it can, says goodbye, closes the queue. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.enqueueSummaries(true);
+    await this.pump();
+    const client = this.client;
+    if (client?.connected) await client.publishAsync(`${this.prefix}/status`, this.status('offline'), { qos: 1, retain: true }).catch(() => undefined);
+    await client?.endAsync().catch(() => undefined);
+    const left = this.deps.queue.stats().records;
+    if (left > 0) this.deps.logger.warn({ sink: this.name, queued: left }, `cloud broker unreachable at shutdown: ${left} messages stay queued for the next start`);
+    this.deps.queue.close();
+  }
+}

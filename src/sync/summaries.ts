@@ -1,0 +1,102 @@
+/**
+ * Per-asset, per-minute summaries for the cloud (pure): score statistics (min, mean, max, p95),
+ * alarm raises and transitions, part counts and pass rate. A minute is emitted once it is over
+ * (plus a grace period for late records), with a stable id so consumers can drop duplicates.
+ */
+import { isRaise, type AlarmEvent, type PartResult, type ScoreResult } from '../core/types.js';
+
+export const SUMMARY_SCHEMA = 'linewatch.summary/1';
+
+export interface MinuteSummary {
+  readonly schema: typeof SUMMARY_SCHEMA;
+  readonly id: string;
+  readonly gateway: string;
+  readonly asset: string;
+  readonly minute: string;
+  readonly windows: number;
+  readonly score: { readonly min: number; readonly mean: number; readonly max: number; readonly p95: number } | null;
+  readonly threshold: number | null;
+  readonly alarms: { readonly raised: number; readonly transitions: Readonly<Record<string, number>> };
+  readonly parts: { readonly count: number; readonly pass: number; readonly fail: number; readonly unknown: number; readonly pass_rate: number | null };
+}
+
+interface Bucket {
+  scores: number[];
+  threshold: number | null;
+  raised: number;
+  transitions: Record<string, number>;
+  parts: { pass: number; fail: number; unknown: number };
+}
+
+const MINUTE = 60_000;
+
+export class MinuteSummarizer {
+  private readonly buckets = new Map<string, Map<number, Bucket>>();
+
+  constructor(
+    private readonly gateway: string,
+    private readonly graceMs = 5_000,
+  ) {}
+
+  private bucket(asset: string, ts: number): Bucket {
+    const minute = Math.floor(ts / MINUTE) * MINUTE;
+    let perAsset = this.buckets.get(asset);
+    if (!perAsset) this.buckets.set(asset, (perAsset = new Map()));
+    let b = perAsset.get(minute);
+    if (!b) perAsset.set(minute, (b = { scores: [], threshold: null, raised: 0, transitions: {}, parts: { pass: 0, fail: 0, unknown: 0 } }));
+    return b;
+  }
+
+  addScores(scores: readonly ScoreResult[]): void {
+    for (const s of scores) {
+      if (s.partId !== undefined) continue; // parts are counted as parts
+      const b = this.bucket(s.asset, s.ts);
+      b.scores.push(s.score);
+      b.threshold = s.threshold;
+    }
+  }
+
+  addAlarm(e: AlarmEvent): void {
+    const b = this.bucket(e.asset, e.ts);
+    b.transitions[e.state] = (b.transitions[e.state] ?? 0) + 1;
+    if (isRaise(e)) b.raised++;
+  }
+
+  addParts(parts: readonly PartResult[]): void {
+    for (const p of parts) this.bucket(p.asset, p.ts).parts[p.verdict]++;
+  }
+
+  /** Summaries of every minute that ended before `now − grace`, oldest first per asset. */
+  take(now: number, all = false): MinuteSummary[] {
+    const out: MinuteSummary[] = [];
+    for (const [asset, perAsset] of this.buckets) {
+      for (const minute of [...perAsset.keys()].sort((a, b) => a - b)) {
+        if (!all && minute + MINUTE + this.graceMs > now) continue;
+        const b = perAsset.get(minute)!;
+        perAsset.delete(minute);
+        out.push(this.summary(asset, minute, b));
+      }
+    }
+    return out;
+  }
+
+  private summary(asset: string, minute: number, b: Bucket): MinuteSummary {
+    const sorted = [...b.scores].sort((x, y) => x - y);
+    const n = sorted.length;
+    const count = b.parts.pass + b.parts.fail + b.parts.unknown;
+    const judged = b.parts.pass + b.parts.fail;
+    const iso = new Date(minute).toISOString();
+    return {
+      schema: SUMMARY_SCHEMA,
+      id: `${this.gateway}/${asset}/${iso}`,
+      gateway: this.gateway,
+      asset,
+      minute: iso,
+      windows: n,
+      score: n > 0 ? { min: sorted[0], mean: sorted.reduce((s, v) => s + v, 0) / n, max: sorted[n - 1], p95: sorted[Math.min(n - 1, Math.ceil(0.95 * n) - 1)] } : null,
+      threshold: b.threshold,
+      alarms: { raised: b.raised, transitions: b.transitions },
+      parts: { count, ...b.parts, pass_rate: judged > 0 ? b.parts.pass / judged : null },
+    };
+  }
+}
