@@ -75,6 +75,11 @@ function resolvePaths(config: Config, baseDir: string): void {
   const { local, influxdb } = config.storage;
   if (local) local.path = resolve(baseDir, local.path ?? resolve(config.data_dir, 'linewatch.db'));
   if (influxdb) influxdb.buffer.path = resolve(baseDir, influxdb.buffer.path ?? resolve(config.data_dir, 'influxdb.queue.db'));
+  const updates = config.cloud.model_updates;
+  if (updates) {
+    updates.public_key_file = resolve(baseDir, updates.public_key_file);
+    updates.store_dir = resolve(baseDir, updates.store_dir ?? resolve(config.data_dir, 'models'));
+  }
   const mqtt = config.cloud.mqtt;
   if (mqtt) {
     mqtt.buffer.path = resolve(baseDir, mqtt.buffer.path ?? resolve(config.data_dir, 'cloud.queue.db'));

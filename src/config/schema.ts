@@ -243,6 +243,28 @@ export const mqttSyncSchema = z.strictObject({
   buffer: bufferSchema.default({ type: 'disk', max_bytes: 256 * 1024 * 1024, sync: 'normal' }),
 });
 
+export const modelUpdatesSchema = z.strictObject({
+  /** ed25519 public key (PEM) that releases must be signed with. */
+  public_key_file: z.string().min(1),
+  /**
+   * Release notices: a retained MQTT message on `<topic_prefix>/releases/<model name>` (uses
+   * cloud.mqtt's broker), and/or an HTTPS URL polled for the same JSON notice.
+   */
+  mqtt: z.boolean().default(true),
+  poll_url: z.url().optional(),
+  poll_interval_s: z.number().positive().default(300),
+  /** Where releases are downloaded and kept; default `<data_dir>/models`. */
+  store_dir: z.string().optional(),
+  /** After a swap, the new model is watched this long and rolled back if it misbehaves. */
+  probation_s: z.number().min(0).default(600),
+  /** Misbehaving: more than this share of scoring runs failed... */
+  max_error_rate: z.number().min(0).max(1).default(0.01),
+  /** ...or more than this share of its windows judged anomalous (a healthy line is mostly normal). */
+  max_anomalous_fraction: z.number().min(0).max(1).default(0.5),
+  /** Windows scored before the anomalous share is judged. */
+  min_windows: z.number().int().min(1).default(30),
+});
+
 export const configSchema = z.strictObject({
   gateway: z
     .strictObject({ name: name.default('linewatch'), site: name.default('site'), line: name.default('line') })
@@ -266,8 +288,8 @@ export const configSchema = z.strictObject({
   storage: z
     .strictObject({ local: localStoreSchema.optional(), influxdb: influxSchema.optional() })
     .default({}),
-  /** Edge–cloud sync: summaries, alarm events, part results and health over MQTT. */
-  cloud: z.strictObject({ mqtt: mqttSyncSchema.optional() }).default({}),
+  /** Edge–cloud sync: summaries, alarm events, part results and health over MQTT; signed model updates. */
+  cloud: z.strictObject({ mqtt: mqttSyncSchema.optional(), model_updates: modelUpdatesSchema.optional() }).default({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -279,6 +301,7 @@ export type AssetConfig = z.infer<typeof assetSchema>;
 export type InfluxConfig = z.infer<typeof influxSchema>;
 export type BufferConfig = z.infer<typeof bufferSchema>;
 export type MqttSyncConfig = z.infer<typeof mqttSyncSchema>;
+export type ModelUpdatesConfig = z.infer<typeof modelUpdatesSchema>;
 export type AlarmActionConfig = z.infer<typeof alarmActionSchema>;
 export type ModbusWriteActionConfig = z.infer<typeof modbusWriteActionSchema>;
 export type WebhookActionConfig = z.infer<typeof webhookActionSchema>;

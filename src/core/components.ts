@@ -49,6 +49,8 @@ export interface SinkRecords {
   readonly alarms: readonly AlarmEvent[];
   readonly health?: readonly HealthPoint[];
   readonly parts?: readonly PartResult[];
+  /** Model update outcomes (applied, rejected, rolled back, confirmed), for the cloud. */
+  readonly modelUpdates?: readonly Record<string, unknown>[];
 }
 
 export interface Sink {

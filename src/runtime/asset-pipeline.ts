@@ -75,10 +75,11 @@ export class AssetPipeline {
 
   constructor(
     readonly config: AssetConfig,
-    readonly model: Model,
+    private current: Model,
     private readonly output: AssetPipelineOutput,
     private readonly deps: { logger: Logger; metrics: GatewayMetrics; maxQueuedWindows?: number },
   ) {
+    const model = current;
     const w = config.window;
     if (w.type === 'cycle') {
       // Rows carry the model's channels, then the trigger, then the part id channel.
@@ -100,6 +101,24 @@ export class AssetPipeline {
     }
     const a = config.alarm;
     this.alarm = new AlarmStateMachine({ onDelayMs: a.on_delay_ms, offDelayMs: a.off_delay_ms, clearRatio: a.clear_ratio, latching: a.latching, maxShelveMs: a.max_shelve_s * 1000 });
+  }
+
+  get model(): Model {
+    return this.current;
+  }
+
+  /**
+   * Replaces the model between two scoring runs (atomic: the queue is untouched, so no window is
+   * lost or scored twice). The new model must take the same channels and window length.
+   * Returns the previous model, which the caller keeps for a rollback or closes.
+   */
+  swapModel(next: Model): Model {
+    if (next.windowLength !== this.current.windowLength || next.channels.join() !== this.current.channels.join()) {
+      throw new Error(`asset ${this.config.name}: model ${next.name} ${next.version} takes ${next.windowLength}×[${next.channels.join(',')}], the asset feeds ${this.current.windowLength}×[${this.current.channels.join(',')}]`);
+    }
+    const previous = this.current;
+    this.current = next;
+    return previous;
   }
 
   /** Feeds a batch of samples (any assets; others are ignored). */

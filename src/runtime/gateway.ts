@@ -13,6 +13,7 @@ import { AlarmAction, type ActionStatus } from '../alarms/actions.js';
 import { openQueue } from '../buffer/open-queue.js';
 import { LINEWATCH_VERSION } from '../core/version.js';
 import { MqttSync } from '../sync/mqtt-sync.js';
+import { ModelUpdater, type ModelUpdateEvent, type ModelUpdaterStatus, type UpdateHost } from '../sync/model-updater.js';
 import { InfluxSink } from '../sinks/influx/influx-sink.js';
 import { SqliteStore } from '../sinks/local/sqlite-store.js';
 import { ModbusTcpSource } from '../sources/modbus/tcp-source.js';
@@ -23,6 +24,7 @@ import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { ANOMALY_ALARM, AssetPipeline, type AlarmStatus, type AssetStatus, type CommandRequest } from './asset-pipeline.js';
 
 export interface GatewayEvents {
+  model: [ModelUpdateEvent];
   scores: [readonly ScoreResult[]];
   parts: [readonly PartResult[]];
   alarm: [AlarmEvent];
@@ -40,6 +42,7 @@ export interface GatewayStatus {
   /** Alarms that are not normal (annunciated, shelved or out of service). */
   readonly alarms: AlarmStatus[];
   readonly actions: ActionStatus[];
+  readonly models?: ModelUpdaterStatus[];
 }
 
 export function createSources(loaded: LoadedConfig, deps: { logger: Logger; metrics: GatewayMetrics }): Source[] {
@@ -60,6 +63,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private tickTimer: NodeJS.Timeout | undefined;
   private readonly actions: AlarmAction[] = [];
   private readonly partActions: AlarmAction[] = [];
+  private updater: ModelUpdater | undefined;
   private healthTimer: NodeJS.Timeout | undefined;
   private state: GatewayStatus['state'] = 'stopped';
   private startedAt = 0;
@@ -105,6 +109,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         asset.alarm.actions.forEach((a, i) => this.actions.push(new AlarmAction(asset.name, a, i, { ...this.deps, writers, opcuaWriters })));
         asset.part_actions.forEach((a, i) => this.partActions.push(new AlarmAction(asset.name, { ...a, name: a.name ?? `${asset.name}-part-${a.type}-${i}` }, i, { ...this.deps, writers, opcuaWriters })));
       }
+      const updates = this.loaded.config.cloud.model_updates;
+      if (updates) {
+        this.updater = new ModelUpdater(updates, this.loaded.config.cloud.mqtt, this.updateHost(), this.deps);
+        await this.updater.start();
+      }
       for (const source of this.sources) await source.start((batch) => this.onSamples(batch));
       this.tickTimer = setInterval(() => {
         const now = Date.now();
@@ -128,6 +137,30 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     for (const p of this.pipelines) p.push(batch);
     for (const sink of this.sinks) sink.write({ samples: batch, scores: [], alarms: [] });
     this.emit('samples', batch);
+  }
+
+  private updateHost(): UpdateHost {
+    const find = (asset: string) => this.pipelines.find((p) => p.config.name === asset);
+    return {
+      assetsRunning: (modelName) =>
+        this.pipelines.filter((p) => p.model.name === modelName).map((p) => ({ asset: p.config.name, model: p.model, samplePeriodMs: this.loaded.models.get(p.config.name)!.manifest.input.sample_period_ms })),
+      currentModel: (asset) => find(asset)?.model,
+      swapModel: (asset, model) => find(asset)!.swapModel(model),
+      report: (event) => {
+        for (const sink of this.sinks) sink.write({ samples: [], scores: [], alarms: [], modelUpdates: [{ ...event }] });
+        this.emit('model', event);
+      },
+    };
+  }
+
+  /** Manual rollback of a model update on probation (HTTP API). */
+  async rollbackModel(asset: string, by: string, comment?: string): Promise<ModelUpdateEvent> {
+    if (!this.updater) throw new CommandError(409, 'model updates are not configured (cloud.model_updates)');
+    try {
+      return await this.updater.rollback(asset, `requested by ${by}${comment ? `: ${comment}` : ''}`, by);
+    } catch (err) {
+      throw new CommandError(409, (err as Error).message);
+    }
   }
 
   private async reportHealth(): Promise<void> {
@@ -183,6 +216,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const allActions = [...this.actions, ...this.partActions];
     for (const action of allActions) action.close();
     await Promise.race([Promise.all(allActions.map((a) => a.idle())), new Promise((r) => setTimeout(r, 2000).unref())]);
+    await this.updater?.stop();
     for (const source of [...this.sources].reverse()) await source.stop().catch((err) => this.deps.logger.error({ source: source.name }, `stopping ${source.name}: ${(err as Error).message}`));
     for (const p of this.pipelines) await p.idle();
     for (const p of this.pipelines) await p.model.close();
@@ -205,6 +239,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       assets: this.pipelines.map((p) => p.status()),
       alarms: this.pipelines.map((p) => p.status().alarm).filter((a) => a.state !== 'normal'),
       actions: [...this.actions, ...this.partActions].map((a) => a.status()),
+      ...(this.updater ? { models: this.updater.status(this.pipelines.map((p) => p.config.name)) } : {}),
     };
   }
 }

@@ -7,6 +7,7 @@
  *   <prefix>/<gateway>/alarm/<asset>   every alarm transition
  *   <prefix>/<gateway>/part/<asset>    every part result
  *   <prefix>/<gateway>/health          the gateway's health points
+ *   <prefix>/<gateway>/model/<asset>   model update outcomes (applied, rejected, rolled_back, confirmed)
  *
  * Messages are queued durably first; a pump publishes them in queue order (so in order per
  * asset), one batch at a time, accepting the batch when every message is acknowledged and
@@ -112,6 +113,7 @@ export class MqttSync implements Sink {
       if (this.config.publish_alarms) add('alarm', { topic: `${this.prefix}/alarm/${a.asset}`, message: { schema: 'linewatch.alarm/1', id: `${gw}/${a.asset}/${a.alarm}/${a.ts}/${a.state}`, gateway: gw, ...a } });
     }
     if (this.config.publish_parts) for (const p of records.parts ?? []) add('part', { topic: `${this.prefix}/part/${p.asset}`, message: { schema: 'linewatch.part/1', id: `${gw}/${p.asset}/${p.partId}/${p.ts}`, gateway: gw, ...p } });
+    for (const m of records.modelUpdates ?? []) add('alarm', { topic: `${this.prefix}/model/${String(m.asset)}`, message: { schema: 'linewatch.model_update/1', id: `${gw}/${String(m.asset)}/model/${String(m.ts)}/${String(m.outcome)}`, gateway: gw, ...m } });
     if (this.config.publish_health) for (const h of records.health ?? []) add('raw', { topic: `${this.prefix}/health`, message: { schema: 'linewatch.health/1', id: `${gw}/${h.source ?? 'gateway'}/${h.ts}`, gateway: gw, ...h } });
     this.push(items);
   }

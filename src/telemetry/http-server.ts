@@ -8,6 +8,8 @@
  *                                                  return_to_service | reset
  *        body {"by": "who", "comment": "...", "duration_s": 3600 (shelve)}
  *        needs "Authorization: Bearer <http.api_token>"; refused when no token is configured.
+ *   POST /api/models/{asset}/rollback              puts back the model a probation update replaced
+ *        body {"by": "who", "comment": "..."}, same token
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -25,6 +27,7 @@ export interface HttpEndpoint {
 export interface GatewayApi {
   status(): GatewayStatus;
   command(asset: string, alarm: string, request: Omit<CommandRequest, 'ts'>): AlarmEvent;
+  rollbackModel(asset: string, by: string, comment?: string): Promise<unknown>;
 }
 
 export interface HttpOptions {
@@ -79,6 +82,23 @@ export function parseCommandBody(command: OperatorCommand, body: Record<string, 
 export async function startHttpEndpoint(options: HttpOptions, api: GatewayApi, metrics: GatewayMetrics): Promise<HttpEndpoint> {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'POST' && /^\/api\/models\/[^/]+\/rollback$/.test(path)) {
+      const asset = decodeURIComponent(path.split('/')[3]);
+      if (!options.apiToken) return send(res, 403, { error: 'the write API is disabled: set http.api_token in the configuration' });
+      if (!tokenMatches(req.headers.authorization, options.apiToken)) return send(res, 401, { error: 'missing or wrong bearer token' });
+      let body: Record<string, unknown>;
+      try {
+        body = await readJson(req);
+      } catch (err) {
+        return send(res, 400, { error: `bad body: ${(err as Error).message}` });
+      }
+      if (typeof body.by !== 'string' || !body.by.trim()) return send(res, 400, { error: 'by: required, who is doing this' });
+      try {
+        return send(res, 200, await api.rollbackModel(asset, body.by.trim(), typeof body.comment === 'string' ? body.comment : undefined));
+      } catch (err) {
+        return send(res, (err as { status?: number }).status ?? 500, { error: (err as Error).message });
+      }
+    }
     if (req.method === 'POST') {
       const m = /^\/api\/alarms\/([^/]+)\/([^/]+)\/([a-z_]+)$/.exec(path);
       if (!m) return send(res, 404, { error: 'not found: POST /api/alarms/{asset}/{alarm}/{command}' });

@@ -20,6 +20,7 @@ export class GatewayMetrics {
   readonly alarmsRaised = new Counter({ name: 'linewatch_alarms_raised_total', help: 'Alarms raised per asset', labelNames: ['asset'], registers: [this.registry] });
   readonly actions = new Counter({ name: 'linewatch_alarm_actions_total', help: 'Alarm action attempts per action and outcome (ok, retry, failed)', labelNames: ['action', 'outcome'], registers: [this.registry] });
   readonly actionSeconds = new Histogram({ name: 'linewatch_alarm_action_seconds', help: 'Time per alarm action attempt', labelNames: ['action'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5], registers: [this.registry] });
+  readonly modelUpdates = new Counter({ name: 'linewatch_model_updates_total', help: 'Model update outcomes per asset (applied, rejected, rolled_back, confirmed)', labelNames: ['asset', 'outcome'], registers: [this.registry] });
   readonly sinkPointsWritten = new Counter({ name: 'linewatch_sink_points_written_total', help: 'Points stored per sink', labelNames: ['sink'], registers: [this.registry] });
   readonly sinkWriteErrors = new Counter({ name: 'linewatch_sink_write_errors_total', help: 'Failed writes per sink', labelNames: ['sink', 'kind'], registers: [this.registry] });
   readonly sinkDroppedPoints = new Counter({ name: 'linewatch_sink_dropped_points_total', help: 'Points dropped per sink and reason', labelNames: ['sink', 'reason'], registers: [this.registry] });

@@ -1,0 +1,231 @@
+/**
+ * Signed model updates on the gateway. A release notice — a retained MQTT message on
+ * `<prefix>/releases/<model name>` or a JSON document polled over HTTPS — names a model version
+ * and the URL of its folder. For every asset running that model the updater downloads the
+ * release, verifies it (signature, hash, inputs against the asset, loads, golden window: see
+ * release.ts), swaps it in between two scoring runs, keeps the previous model, and watches the
+ * new one on probation; it rolls back by itself if the new model fails runs or flags too much of
+ * a healthy line, and on request (HTTP API). Every outcome is reported (event, log, metric, and
+ * through the cloud sink).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import { z } from 'zod';
+import type { Model } from '../core/components.js';
+import type { ModelUpdatesConfig, MqttSyncConfig } from '../config/schema.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { GatewayMetrics } from '../telemetry/metrics.js';
+import { ProbationModel } from './probation.js';
+import { readPublicKey, ReleaseRejected, SIGNATURE_FILE, verifyRelease } from './release.js';
+
+export const releaseNoticeSchema = z.object({
+  model: z.string().min(1),
+  version: z.string().min(1),
+  /** Folder URL holding manifest.json, manifest.sig and the model file. */
+  url: z.url(),
+});
+export type ReleaseNotice = z.infer<typeof releaseNoticeSchema>;
+
+export type UpdateOutcome = 'applied' | 'rejected' | 'rolled_back' | 'confirmed';
+
+export interface ModelUpdateEvent {
+  readonly asset: string;
+  readonly model: string;
+  readonly version: string;
+  readonly previousVersion: string;
+  readonly outcome: UpdateOutcome;
+  readonly reason?: string;
+  readonly by?: string;
+  readonly ts: number;
+}
+
+/** What the updater needs of the gateway. */
+export interface UpdateHost {
+  /** Assets whose current model has this name, with that model. */
+  assetsRunning(modelName: string): { asset: string; model: Model; samplePeriodMs: number }[];
+  currentModel(asset: string): Model | undefined;
+  swapModel(asset: string, model: Model): Model;
+  report(event: ModelUpdateEvent): void;
+}
+
+interface Probation {
+  readonly model: ProbationModel;
+  readonly previous: Model;
+  readonly until: number;
+}
+
+export interface ModelUpdaterStatus {
+  readonly asset: string;
+  readonly version: string;
+  readonly probationUntil?: number;
+  readonly previousVersion?: string;
+  readonly last?: ModelUpdateEvent;
+}
+
+export class ModelUpdater {
+  private key: KeyObject | undefined;
+  private client: MqttClient | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  private readonly probations = new Map<string, Probation>();
+  private readonly last = new Map<string, ModelUpdateEvent>();
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly config: ModelUpdatesConfig,
+    private readonly mqttConfig: MqttSyncConfig | undefined,
+    private readonly host: UpdateHost,
+    private readonly deps: { logger: Logger; metrics: GatewayMetrics; now?: () => number },
+  ) {}
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  async start(): Promise<void> {
+    this.key = await readPublicKey(this.config.public_key_file);
+    if (this.config.mqtt && this.mqttConfig) {
+      const topic = `${this.mqttConfig.topic_prefix}/releases/+`;
+      const client = mqtt.connect(this.mqttConfig.url, { username: this.mqttConfig.username, password: this.mqttConfig.password, reconnectPeriod: 1000, clean: true });
+      client.on('connect', () => client.subscribe(topic, { qos: 1 }));
+      client.on('message', (_topic, payload) => this.onNoticeText(payload.toString('utf8'), `mqtt ${_topic}`));
+      client.on('error', (err) => this.deps.logger.warn({ component: 'model-updates' }, `release notices: broker ${this.mqttConfig!.url}: ${err.message}`));
+      this.client = client;
+    }
+    if (this.config.poll_url) {
+      const poll = () => void this.poll();
+      poll();
+      this.timers.push(setInterval(poll, this.config.poll_interval_s * 1000));
+    }
+    this.timers.push(setInterval(() => this.checkProbations(), 1000));
+    for (const t of this.timers) t.unref();
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      const res = await fetch(this.config.poll_url!, { signal: AbortSignal.timeout(10_000) });
+      if (!res.ok) throw new Error(`answered ${res.status}`);
+      const body: unknown = await res.json();
+      for (const notice of Array.isArray(body) ? body : [body]) this.onNoticeText(JSON.stringify(notice), this.config.poll_url!);
+    } catch (err) {
+      this.deps.logger.warn({ component: 'model-updates' }, `release notices: ${this.config.poll_url}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Parses a notice and queues it (updates run one at a time). */
+  onNoticeText(text: string, origin: string): void {
+    let notice: ReleaseNotice;
+    try {
+      notice = releaseNoticeSchema.parse(JSON.parse(text));
+    } catch (err) {
+      this.deps.logger.warn({ component: 'model-updates' }, `release notice from ${origin} ignored: not a notice: ${(err as Error).message.split('\n')[0]}`);
+      return;
+    }
+    const key = `${notice.model}@${notice.version}@${notice.url}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.chain = this.chain.then(() => this.apply(notice)).catch((err: Error) => this.deps.logger.error({ component: 'model-updates' }, `model update failed: ${err.message}`));
+  }
+
+  /** Resolves when queued updates have been handled (for tests and orderly shutdown). */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  private async download(notice: ReleaseNotice, asset: string) {
+    const base = notice.url.endsWith('/') ? notice.url : `${notice.url}/`;
+    const get = async (name: string) => {
+      const res = await fetch(new URL(name, base), { signal: AbortSignal.timeout(60_000) });
+      if (!res.ok) throw new Error(`GET ${new URL(name, base)} answered ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
+    };
+    const manifest = await get('manifest.json');
+    const signature = await get(SIGNATURE_FILE).catch(() => new Uint8Array());
+    let file = 'model.int8.onnx';
+    try {
+      file = (JSON.parse(Buffer.from(manifest).toString('utf8')) as { file?: string }).file ?? file;
+    } catch {
+      // verification reports the bad manifest
+    }
+    const model = await get(file).catch(() => new Uint8Array());
+    const dir = join(this.config.store_dir!, asset, notice.version.replace(/[^A-Za-z0-9._+-]/g, '_'));
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'manifest.json'), manifest);
+    await writeFile(join(dir, SIGNATURE_FILE), signature);
+    await writeFile(join(dir, file.replace(/[/\\]/g, '_')), model);
+    return { manifest, signature, model, origin: base };
+  }
+
+  private async apply(notice: ReleaseNotice): Promise<void> {
+    for (const { asset, model: current, samplePeriodMs } of this.host.assetsRunning(notice.model)) {
+      if (current.version === notice.version) continue;
+      const base = { asset, model: notice.model, version: notice.version, previousVersion: current.version, ts: this.now() };
+      let verified;
+      try {
+        const files = await this.download(notice, asset);
+        verified = await verifyRelease(files, this.key!, { channels: current.channels, windowLength: current.windowLength, samplePeriodMs }, asset);
+      } catch (err) {
+        const reason = err instanceof ReleaseRejected ? `${err.code}: ${err.message}` : `download: ${(err as Error).message}`;
+        this.outcome({ ...base, outcome: 'rejected', reason });
+        continue;
+      }
+      const probation = new ProbationModel(verified.model, { maxErrorRate: this.config.max_error_rate, maxAnomalousFraction: this.config.max_anomalous_fraction, minWindows: this.config.min_windows });
+      const previous = this.host.swapModel(asset, probation);
+      const old = this.probations.get(asset);
+      if (old) await old.model.inner.close().catch(() => undefined); // a newer release during probation replaces it
+      this.probations.set(asset, { model: probation, previous: old?.previous ?? previous, until: this.now() + this.config.probation_s * 1000 });
+      this.outcome({ ...base, outcome: 'applied' });
+    }
+  }
+
+  private checkProbations(): void {
+    for (const [asset, p] of this.probations) {
+      const reason = p.model.verdict();
+      if (reason) void this.rollback(asset, `misbehaved on probation: ${reason}`);
+      else if (this.now() >= p.until) {
+        this.probations.delete(asset);
+        void p.previous.close().catch(() => undefined);
+        this.outcome({ asset, model: p.model.name, version: p.model.version, previousVersion: p.previous.version, outcome: 'confirmed', ts: this.now() });
+      }
+    }
+  }
+
+  /** Puts the previous model back (automatic on misbehaviour, or requested by an operator). */
+  async rollback(asset: string, reason: string, by?: string): Promise<ModelUpdateEvent> {
+    const p = this.probations.get(asset);
+    if (!p) throw new Error(`asset ${asset}: no model update to roll back (rollback is possible while an update is on probation)`);
+    this.probations.delete(asset);
+    this.host.swapModel(asset, p.previous);
+    await p.model.inner.close().catch(() => undefined);
+    return this.outcome({ asset, model: p.model.name, version: p.previous.version, previousVersion: p.model.version, outcome: 'rolled_back', reason, ...(by ? { by } : {}), ts: this.now() });
+  }
+
+  private outcome(event: ModelUpdateEvent): ModelUpdateEvent {
+    this.last.set(event.asset, event);
+    this.deps.metrics.modelUpdates.inc({ asset: event.asset, outcome: event.outcome });
+    const text = `asset ${event.asset}: model ${event.model} ${event.outcome === 'rolled_back' ? `rolled back to ${event.version} from ${event.previousVersion}` : `${event.version} ${event.outcome}`}${event.reason ? `: ${event.reason}` : ''}`;
+    if (event.outcome === 'rejected' || event.outcome === 'rolled_back') this.deps.logger.warn({ component: 'model-updates', ...event }, text);
+    else this.deps.logger.info({ component: 'model-updates', ...event }, text);
+    this.host.report(event);
+    return event;
+  }
+
+  status(assets: readonly string[]): ModelUpdaterStatus[] {
+    return assets.map((asset) => {
+      const p = this.probations.get(asset);
+      const last = this.last.get(asset);
+      return { asset, version: this.host.currentModel(asset)?.version ?? '', ...(p ? { probationUntil: p.until, previousVersion: p.previous.version } : {}), ...(last ? { last } : {}) };
+    });
+  }
+
+  /** Stops listening; models on probation stay in place, their predecessors are closed. */
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await this.client?.endAsync().catch(() => undefined);
+    await this.chain;
+    for (const p of this.probations.values()) await p.previous.close().catch(() => undefined);
+    this.probations.clear();
+  }
+}
