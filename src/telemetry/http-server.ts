@@ -80,45 +80,41 @@ export function parseCommandBody(command: OperatorCommand, body: Record<string, 
 }
 
 export async function startHttpEndpoint(options: HttpOptions, api: GatewayApi, metrics: GatewayMetrics): Promise<HttpEndpoint> {
+  /** A write call: token checked, JSON body parsed, `act` run; every failure answered with its status. */
+  const write = async (req: IncomingMessage, res: ServerResponse, act: (body: Record<string, unknown>) => Promise<unknown> | unknown) => {
+    if (!options.apiToken) return send(res, 403, { error: 'the write API is disabled: set http.api_token in the configuration' });
+    if (!tokenMatches(req.headers.authorization, options.apiToken)) return send(res, 401, { error: 'missing or wrong bearer token' });
+    let body: Record<string, unknown>;
+    try {
+      body = await readJson(req);
+    } catch (err) {
+      return send(res, 400, { error: `bad body: ${(err as Error).message}` });
+    }
+    try {
+      const result = await act(body);
+      if (typeof result === 'string') return send(res, 400, { error: result });
+      return send(res, 200, result);
+    } catch (err) {
+      return send(res, (err as { status?: number }).status ?? 500, { error: (err as Error).message });
+    }
+  };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'POST' && /^\/api\/models\/[^/]+\/rollback$/.test(path)) {
       const asset = decodeURIComponent(path.split('/')[3]);
-      if (!options.apiToken) return send(res, 403, { error: 'the write API is disabled: set http.api_token in the configuration' });
-      if (!tokenMatches(req.headers.authorization, options.apiToken)) return send(res, 401, { error: 'missing or wrong bearer token' });
-      let body: Record<string, unknown>;
-      try {
-        body = await readJson(req);
-      } catch (err) {
-        return send(res, 400, { error: `bad body: ${(err as Error).message}` });
-      }
-      if (typeof body.by !== 'string' || !body.by.trim()) return send(res, 400, { error: 'by: required, who is doing this' });
-      try {
-        return send(res, 200, await api.rollbackModel(asset, body.by.trim(), typeof body.comment === 'string' ? body.comment : undefined));
-      } catch (err) {
-        return send(res, (err as { status?: number }).status ?? 500, { error: (err as Error).message });
-      }
+      return write(req, res, (body) =>
+        typeof body.by !== 'string' || !body.by.trim() ? 'by: required, who is doing this' : api.rollbackModel(asset, body.by.trim(), typeof body.comment === 'string' ? body.comment : undefined),
+      );
     }
     if (req.method === 'POST') {
       const m = /^\/api\/alarms\/([^/]+)\/([^/]+)\/([a-z_]+)$/.exec(path);
-      if (!m) return send(res, 404, { error: 'not found: POST /api/alarms/{asset}/{alarm}/{command}' });
+      if (!m) return send(res, 404, { error: 'not found: POST /api/alarms/{asset}/{alarm}/{command} or /api/models/{asset}/rollback' });
       const [, asset, alarm, command] = m.map(decodeURIComponent);
       if (!OPERATOR_COMMANDS.includes(command as OperatorCommand)) return send(res, 404, { error: `unknown command "${command}": one of ${OPERATOR_COMMANDS.join(', ')}` });
-      if (!options.apiToken) return send(res, 403, { error: 'the write API is disabled: set http.api_token in the configuration' });
-      if (!tokenMatches(req.headers.authorization, options.apiToken)) return send(res, 401, { error: 'missing or wrong bearer token' });
-      let body: Record<string, unknown>;
-      try {
-        body = await readJson(req);
-      } catch (err) {
-        return send(res, 400, { error: `bad body: ${(err as Error).message}` });
-      }
-      const request = parseCommandBody(command as OperatorCommand, body);
-      if (typeof request === 'string') return send(res, 400, { error: request });
-      try {
-        return send(res, 200, api.command(asset, alarm, request));
-      } catch (err) {
-        return send(res, (err as { status?: number }).status ?? 500, { error: (err as Error).message });
-      }
+      return write(req, res, (body) => {
+        const request = parseCommandBody(command as OperatorCommand, body);
+        return typeof request === 'string' ? request : api.command(asset, alarm, request);
+      });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' });
     if (path === '/healthz') {
