@@ -84,9 +84,11 @@ describe('cloud sync over MQTT', () => {
     clearInterval(load);
     await sync.close();
     const deadline = Date.now() + 30_000;
-    while (new Set(received).size < ids.length && Date.now() < deadline) await new Promise((r) => consumer.once('message', r));
+    while (new Set(received).size < ids.length && Date.now() < deadline) await Promise.race([new Promise((r) => consumer.once('message', r)), new Promise((r) => setTimeout(r, 1000))]);
     await consumer.endAsync();
     const unique = [...new Set(received)];
+    const missing = ids.map((id, i) => [id, i] as const).filter(([id]) => !received.includes(id));
+    if (missing.length > 0) process.stdout.write(`mqtt outage: missing ${missing.map(([id, i]) => `${id} (#${i}; stop at #${atStop})`).join(', ')}\n`);
     process.stdout.write(`mqtt outage: ${ids.length} alarm messages, ${ids.length - atStop} during and after the ${OUTAGE_S} s broker stop; ${unique.length} arrived, ${received.length - unique.length} duplicates (dropped by id)\n`);
     expect(new Set(received)).toEqual(new Set(ids));
     for (const asset of ['pump-1', 'pump-2']) {

@@ -2,8 +2,9 @@
 import { formatTable, toJson, type Benchmark } from './harness.js';
 import { int8VsFp32, scoringPipeline } from './scoring-benchmarks.js';
 import { alarmWritebackBenchmark, influxSinkBenchmark } from './storage-benchmarks.js';
+import { modelReloadBenchmark } from './reload-benchmark.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [scoringPipeline, int8VsFp32, influxSinkBenchmark, alarmWritebackBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [scoringPipeline, int8VsFp32, influxSinkBenchmark, alarmWritebackBenchmark, modelReloadBenchmark];
 
 export async function benchMain(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');
