@@ -33,6 +33,7 @@ let filesUrl: string;
 let keys: { privatePath: string; publicPath: string };
 const cloud: { topic: string; msg: Record<string, unknown> }[] = [];
 let consumer: mqtt.MqttClient;
+let loadedConfig: Awaited<ReturnType<typeof loadConfigFile>>;
 
 async function makeRelease(version: string, edit?: (m: Record<string, any>) => void, after?: (dir: string) => Promise<void>): Promise<string> {
   const dir = join(releases, version);
@@ -85,6 +86,7 @@ beforeAll(async () => {
   const store = await mkdtemp(join(tmpdir(), 'lw-model-store-'));
   loaded.config.cloud.mqtt = mqttSyncSchema.parse({ url: broker.url, buffer: { type: 'memory' } });
   loaded.config.cloud.model_updates = modelUpdatesSchema.parse({ public_key_file: keys.publicPath, store_dir: store, probation_s: 4, min_windows: 4, max_anomalous_fraction: 0.5 });
+  loadedConfig = loaded;
   daemon = await startDaemon(loaded, silentLogger());
 });
 
@@ -144,5 +146,11 @@ describe('model updates', () => {
     expect(again.status).toBe(409);
     while (cloud.filter((c) => c.topic === 'linewatch/demo-gateway/model/pump-1').length < 7) await new Promise((r) => consumer.once('message', r));
     expect(cloud.map((c) => c.msg.outcome)).toEqual(['rejected', 'applied', 'confirmed', 'applied', 'rolled_back', 'applied', 'rolled_back']);
+  });
+
+  it('runs the last confirmed update again after a restart (not one that was rolled back)', async () => {
+    await daemon.stop();
+    daemon = await startDaemon(loadedConfig, silentLogger());
+    await scoredBy('1.1.0');
   });
 });

@@ -238,6 +238,8 @@ export const mqttSyncSchema = z.strictObject({
   publish_alarms: z.boolean().default(true),
   publish_parts: z.boolean().default(true),
   publish_health: z.boolean().default(true),
+  /** How often the gateway's health point is published (0: never). */
+  health_interval_ms: z.number().int().min(0).default(60_000),
   batch_size: z.number().int().min(1).default(200),
   publish_timeout_ms: z.number().int().min(100).default(10_000),
   buffer: bufferSchema.default({ type: 'disk', max_bytes: 256 * 1024 * 1024, sync: 'normal' }),

@@ -13,7 +13,8 @@ import { AlarmAction, type ActionStatus } from '../alarms/actions.js';
 import { openQueue } from '../buffer/open-queue.js';
 import { LINEWATCH_VERSION } from '../core/version.js';
 import { MqttSync } from '../sync/mqtt-sync.js';
-import { ModelUpdater, type ModelUpdateEvent, type ModelUpdaterStatus, type UpdateHost } from '../sync/model-updater.js';
+import { activeReleaseDir, ModelUpdater, type ModelUpdateEvent, type ModelUpdaterStatus, type UpdateHost } from '../sync/model-updater.js';
+import { readPublicKey, readReleaseDir, verifyRelease } from '../sync/release.js';
 import { InfluxSink } from '../sinks/influx/influx-sink.js';
 import { SqliteStore } from '../sinks/local/sqlite-store.js';
 import { ModbusTcpSource } from '../sources/modbus/tcp-source.js';
@@ -97,7 +98,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       this.createSinks();
       for (const sink of this.sinks) await sink.start();
       for (const asset of this.loaded.config.assets) {
-        const model = await AutoencoderModel.load(this.loaded.models.get(asset.name)!, { asset: asset.name, logger, threshold: asset.alarm.threshold });
+        const model = (await this.confirmedUpdate(asset.name)) ?? (await AutoencoderModel.load(this.loaded.models.get(asset.name)!, { asset: asset.name, logger, threshold: asset.alarm.threshold }));
         logger.info({ asset: asset.name, model: model.name, version: model.version, provider: model.provider, threshold: model.threshold }, `asset ${asset.name}: model ${model.name} ${model.version} loaded on ${model.provider}`);
         this.pipelines.push(
           new AssetPipeline(asset, model, { onScores: (s) => this.onScores(s), onAlarm: (a) => this.onAlarm(a), onParts: (p) => this.onParts(p) }, this.deps),
@@ -120,7 +121,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         for (const p of this.pipelines) p.tick(now);
       }, 1000);
       this.tickTimer.unref();
-      const healthMs = this.loaded.config.storage.influxdb?.health_interval_ms ?? 0;
+      const intervals = [this.loaded.config.storage.influxdb?.health_interval_ms ?? 0, this.loaded.config.cloud.mqtt?.health_interval_ms ?? 0].filter((v) => v > 0);
+      const healthMs = intervals.length > 0 ? Math.min(...intervals) : 0;
       if (healthMs > 0) {
         this.healthTimer = setInterval(() => void this.reportHealth(), healthMs);
         this.healthTimer.unref();
@@ -137,6 +139,27 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     for (const p of this.pipelines) p.push(batch);
     for (const sink of this.sinks) sink.write({ samples: batch, scores: [], alarms: [] });
     this.emit('samples', batch);
+  }
+
+  /** A model update confirmed before a restart, verified again; undefined to use the configured model. */
+  private async confirmedUpdate(asset: string): Promise<AutoencoderModel | undefined> {
+    const updates = this.loaded.config.cloud.model_updates;
+    if (!updates) return undefined;
+    const dir = await activeReleaseDir(updates.store_dir!, asset);
+    if (!dir) return undefined;
+    const configured = this.loaded.models.get(asset)!.manifest;
+    try {
+      const { model } = await verifyRelease(await readReleaseDir(dir), await readPublicKey(updates.public_key_file), { channels: configured.input.channels.map((c) => c.name), windowLength: configured.input.window_length, samplePeriodMs: configured.input.sample_period_ms }, asset);
+      if (model.name !== configured.name) {
+        await model.close();
+        return undefined;
+      }
+      this.deps.logger.info({ asset, version: model.version }, `asset ${asset}: running the confirmed model update ${model.name} ${model.version} from ${dir}`);
+      return model;
+    } catch (err) {
+      this.deps.logger.warn({ asset }, `asset ${asset}: the confirmed model update in ${dir} does not verify any more (${(err as Error).message}); running the configured model`);
+      return undefined;
+    }
   }
 
   private updateHost(): UpdateHost {

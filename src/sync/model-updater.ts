@@ -8,7 +8,7 @@
  * a healthy line, and on request (HTTP API). Every outcome is reported (event, log, metric, and
  * through the cloud sink).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -54,6 +54,23 @@ interface Probation {
   readonly model: ProbationModel;
   readonly previous: Model;
   readonly until: number;
+  /** Where the release was stored, recorded as the asset's active release once confirmed. */
+  readonly dir: string;
+}
+
+/** `<store>/<asset>/active.json`: the confirmed release a restart loads instead of the configured model. */
+export function activeReleaseFile(storeDir: string, asset: string): string {
+  return join(storeDir, asset, 'active.json');
+}
+
+/** The confirmed release folder of an asset, if any. */
+export async function activeReleaseDir(storeDir: string, asset: string): Promise<string | undefined> {
+  try {
+    const { dir } = JSON.parse(await readFile(activeReleaseFile(storeDir, asset), 'utf8')) as { dir?: string };
+    return typeof dir === 'string' ? dir : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface ModelUpdaterStatus {
@@ -155,17 +172,36 @@ export class ModelUpdater {
     await writeFile(join(dir, 'manifest.json'), manifest);
     await writeFile(join(dir, SIGNATURE_FILE), signature);
     await writeFile(join(dir, file.replace(/[/\\]/g, '_')), model);
-    return { manifest, signature, model, origin: base };
+    return { files: { manifest, signature, model, origin: base }, dir };
+  }
+
+  private refusedFile(asset: string): string {
+    return join(this.config.store_dir!, asset, 'rolled-back.json');
+  }
+
+  /** Versions rolled back on an asset: a notice for one of them is not applied again. */
+  private async refused(asset: string): Promise<string[]> {
+    try {
+      return JSON.parse(await readFile(this.refusedFile(asset), 'utf8')) as string[];
+    } catch {
+      return [];
+    }
   }
 
   private async apply(notice: ReleaseNotice): Promise<void> {
     for (const { asset, model: current, samplePeriodMs } of this.host.assetsRunning(notice.model)) {
       if (current.version === notice.version) continue;
+      if ((await this.refused(asset)).includes(notice.version)) {
+        this.deps.logger.info({ component: 'model-updates', asset }, `asset ${asset}: ${notice.model} ${notice.version} was rolled back here before; not applied again (publish a new version)`);
+        continue;
+      }
       const base = { asset, model: notice.model, version: notice.version, previousVersion: current.version, ts: this.now() };
       let verified;
+      let dir: string;
       try {
-        const files = await this.download(notice, asset);
-        verified = await verifyRelease(files, this.key!, { channels: current.channels, windowLength: current.windowLength, samplePeriodMs }, asset);
+        const downloaded = await this.download(notice, asset);
+        dir = downloaded.dir;
+        verified = await verifyRelease(downloaded.files, this.key!, { channels: current.channels, windowLength: current.windowLength, samplePeriodMs }, asset);
       } catch (err) {
         const reason = err instanceof ReleaseRejected ? `${err.code}: ${err.message}` : `download: ${(err as Error).message}`;
         this.outcome({ ...base, outcome: 'rejected', reason });
@@ -175,7 +211,7 @@ export class ModelUpdater {
       const previous = this.host.swapModel(asset, probation);
       const old = this.probations.get(asset);
       if (old) await old.model.inner.close().catch(() => undefined); // a newer release during probation replaces it
-      this.probations.set(asset, { model: probation, previous: old?.previous ?? previous, until: this.now() + this.config.probation_s * 1000 });
+      this.probations.set(asset, { model: probation, previous: old?.previous ?? previous, until: this.now() + this.config.probation_s * 1000, dir });
       this.outcome({ ...base, outcome: 'applied' });
     }
   }
@@ -187,8 +223,20 @@ export class ModelUpdater {
       else if (this.now() >= p.until) {
         this.probations.delete(asset);
         void p.previous.close().catch(() => undefined);
+        void this.recordActive(asset, p.dir, p.model.version);
         this.outcome({ asset, model: p.model.name, version: p.model.version, previousVersion: p.previous.version, outcome: 'confirmed', ts: this.now() });
       }
+    }
+  }
+
+  /** Atomically records the confirmed release, so a restart runs it (write, then rename). */
+  private async recordActive(asset: string, dir: string, version: string): Promise<void> {
+    const file = activeReleaseFile(this.config.store_dir!, asset);
+    try {
+      await writeFile(`${file}.tmp`, JSON.stringify({ version, dir, confirmed_at: new Date(this.now()).toISOString() }));
+      await rename(`${file}.tmp`, file);
+    } catch (err) {
+      this.deps.logger.error({ component: 'model-updates', asset }, `cannot record the confirmed release of ${asset} in ${file}: ${(err as Error).message}; a restart will load the configured model`);
     }
   }
 
@@ -199,6 +247,13 @@ export class ModelUpdater {
     this.probations.delete(asset);
     this.host.swapModel(asset, p.previous);
     await p.model.inner.close().catch(() => undefined);
+    try {
+      const refused = await this.refused(asset);
+      await mkdir(join(this.config.store_dir!, asset), { recursive: true });
+      await writeFile(this.refusedFile(asset), JSON.stringify([...new Set([...refused, p.model.version])]));
+    } catch (err) {
+      this.deps.logger.error({ component: 'model-updates', asset }, `cannot record the rollback of ${p.model.version}: ${(err as Error).message}`);
+    }
     return this.outcome({ asset, model: p.model.name, version: p.previous.version, previousVersion: p.model.version, outcome: 'rolled_back', reason, ...(by ? { by } : {}), ts: this.now() });
   }
 
