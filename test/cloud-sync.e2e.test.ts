@@ -3,7 +3,7 @@
  * messages with stable ids; and a broker stopped for a while under load, then started: every
  * message arrives, in order per asset, duplicates only where QoS 1 allows (dropped by id).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -96,4 +96,26 @@ describe('cloud sync over MQTT', () => {
       expect(mine(unique)).toEqual(mine(ids));
     }
   }, (OUTAGE_S + 90) * 1000);
+});
+
+describe('cloud sync over TLS with a client certificate', () => {
+  it('publishes to a broker that requires TLS and a client certificate (certificates made here with openssl)', async () => {
+    const tlsBroker = await startMosquitto({ tls: true });
+    try {
+      const t = tlsBroker.tls!;
+      const consumer = await mqtt.connectAsync(t.url, { ca: readFileSync(t.caFile), cert: readFileSync(t.clientCert), key: readFileSync(t.clientKey) });
+      await consumer.subscribeAsync('linewatch/gw-7/alarm/#', { qos: 1 });
+      const got = new Promise<string>((resolve) => consumer.once('message', (topic) => resolve(topic)));
+      const sync = new MqttSync(mqttSyncSchema.parse({ url: t.url, ca_file: t.caFile, cert_file: t.clientCert, key_file: t.clientKey }), identity, { logger: silentLogger(), metrics: new GatewayMetrics(), queue: new MemoryQueue(1 << 20) });
+      await sync.start();
+      sync.write({ samples: [], scores: [], alarms: [alarm('pump-1', 0, Date.now())] });
+      expect(await got).toBe('linewatch/gw-7/alarm/pump-1');
+      await sync.close();
+      await consumer.endAsync();
+      // Without a client certificate the broker refuses the connection.
+      await expect(mqtt.connectAsync(t.url, { ca: readFileSync(t.caFile), reconnectPeriod: 0, connectTimeout: 3000 })).rejects.toThrow();
+    } finally {
+      await tlsBroker.stop();
+    }
+  });
 });
