@@ -3,8 +3,9 @@ import { formatTable, toJson, type Benchmark } from './harness.js';
 import { int8VsFp32, scoringPipeline } from './scoring-benchmarks.js';
 import { alarmWritebackBenchmark, influxSinkBenchmark } from './storage-benchmarks.js';
 import { modelReloadBenchmark } from './reload-benchmark.js';
+import { fleetBenchmark } from './fleet-benchmark.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [scoringPipeline, int8VsFp32, influxSinkBenchmark, alarmWritebackBenchmark, modelReloadBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [scoringPipeline, int8VsFp32, influxSinkBenchmark, alarmWritebackBenchmark, modelReloadBenchmark, fleetBenchmark];
 
 export async function benchMain(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');

@@ -19,6 +19,8 @@ const BINARY = process.env.MOSQUITTO_BIN ?? ['/usr/sbin/mosquitto', '/usr/bin/mo
 export interface Mosquitto {
   readonly url: string;
   readonly port: number;
+  /** The broker's process id (for CPU measurements). */
+  readonly pid: number | undefined;
   /** With `tls`: mqtts:// URL of the TLS listener (client certificate required) and the PEM files. */
   readonly tls?: { readonly url: string; readonly caFile: string; readonly clientCert: string; readonly clientKey: string };
   pause(): Promise<void>;
@@ -69,6 +71,9 @@ export async function startMosquitto(options: { tls?: boolean } = {}): Promise<M
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
+    get pid() {
+      return server.pid;
+    },
     ...(tls ? { tls } : {}),
     pause: halt,
     resume: launch,

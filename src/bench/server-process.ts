@@ -8,11 +8,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 export interface ServerProcess {
   start(): Promise<void>;
   stop(): Promise<void>;
+  readonly pid: number | undefined;
 }
 
 export function serverProcess(name: string, binary: string, args: readonly string[], ready: () => Promise<boolean>, timeoutMs: number): ServerProcess {
   let child: ChildProcess | undefined;
   return {
+    get pid() {
+      return child?.pid;
+    },
     async start() {
       const c = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
       child = c;
