@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AlarmAction, type ModbusWriter } from '../src/alarms/actions.js';
 import { alarmActionSchema, partActionSchema } from '../src/config/schema.js';
 import type { AlarmEvent, AlarmStateName } from '../src/core/types.js';
-import type { ModbusWrite } from '../src/sources/modbus/tcp-source.js';
+import type { ModbusWrite } from '../src/sources/modbus/modbus-source.js';
 import { createLogger } from '../src/telemetry/logger.js';
 import { GatewayMetrics } from '../src/telemetry/metrics.js';
 

@@ -93,7 +93,7 @@ describe('configuration', () => {
     const issues = await issuesOf(config({ assets }));
     expect(issues).toContain('assets[0].alarm.actions[1].url: Invalid URL');
     const issues2 = await issuesOf(config({ assets: assets.replace(/\n        - \{ type: webhook.*$/, '') }));
-    expect(issues2).toEqual(['assets[0].alarm.actions[0].source: no modbus_tcp source named "plcc" (sources: plc)']);
+    expect(issues2).toEqual(['assets[0].alarm.actions[0].source: no modbus source named "plcc" (sources: plc)']);
   });
 
   it('checks cycle windows: a trigger is required and must be a channel some source reads', async () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { modbusTcpSourceSchema } from '../src/config/schema.js';
 import type { Sample } from '../src/core/types.js';
 import { runSimulator } from '../src/sim/run-simulator.js';
-import { ModbusTcpSource } from '../src/sources/modbus/tcp-source.js';
+import { ModbusSource } from '../src/sources/modbus/modbus-source.js';
 import { createLogger } from '../src/telemetry/logger.js';
 import { GatewayMetrics } from '../src/telemetry/metrics.js';
 
@@ -23,7 +23,7 @@ describe('Modbus device isolation', () => {
     const logs: string[] = [];
     const logger = createLogger('warn', { write: (l: string) => logs.push(l) } as unknown as NodeJS.WritableStream);
     const source = (name: string, port: number) =>
-      new ModbusTcpSource(modbusTcpSourceSchema.parse({ name, type: 'modbus_tcp', host: '127.0.0.1', port, unit_id: 1, asset: name, poll_interval_ms: 100, timeout_ms: 800, registers: [{ channel: 'v', address: 2, type: 'float32' }] }), { logger, metrics });
+      new ModbusSource(modbusTcpSourceSchema.parse({ name, type: 'modbus_tcp', host: '127.0.0.1', port, unit_id: 1, asset: name, poll_interval_ms: 100, timeout_ms: 800, registers: [{ channel: 'v', address: 2, type: 'float32' }] }), { logger, metrics });
     const healthy = source('healthy', sim.modbusPort);
     const silent = source('silent', (blackHole.address() as AddressInfo).port);
     const silentBatches: Sample[][] = [];

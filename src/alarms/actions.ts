@@ -10,7 +10,7 @@
 import type { AlarmEvent, AlarmStateName, PartResult } from '../core/types.js';
 import mqtt from 'mqtt';
 import type { AlarmActionConfig, ModbusWriteActionConfig, MqttPublishActionConfig, OpcuaWriteActionConfig, WebhookActionConfig } from '../config/schema.js';
-import type { ModbusWrite } from '../sources/modbus/tcp-source.js';
+import type { ModbusWrite } from '../sources/modbus/modbus-source.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 

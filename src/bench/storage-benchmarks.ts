@@ -19,7 +19,7 @@ import type { AlarmEvent, AlarmStateName, Sample } from '../core/types.js';
 import { runSimulator } from '../sim/run-simulator.js';
 import { InfluxSink } from '../sinks/influx/influx-sink.js';
 import { sampleLine } from '../sinks/influx/line-protocol.js';
-import { ModbusTcpSource } from '../sources/modbus/tcp-source.js';
+import { ModbusSource } from '../sources/modbus/modbus-source.js';
 import { silentLogger } from '../telemetry/logger.js';
 import { GatewayMetrics } from '../telemetry/metrics.js';
 import type { Benchmark, BenchRow } from './harness.js';
@@ -136,7 +136,7 @@ export const alarmWritebackBenchmark: Benchmark = {
       await new Promise<void>((r) => client.close(() => r()));
 
       const metrics = new GatewayMetrics();
-      const source = new ModbusTcpSource(
+      const source = new ModbusSource(
         modbusTcpSourceSchema.parse({ name: 'pump-plc', type: 'modbus_tcp', host: '127.0.0.1', port: sim.modbusPort, unit_id: 1, asset: 'pump-1', poll_interval_ms: 200, registers: Array.from({ length: 8 }, (_, i) => ({ channel: `c${i}`, address: i * 2, type: 'float32' })) }),
         { logger: silentLogger(), metrics },
       );

@@ -44,6 +44,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--speed <x>', 'simulated seconds per real second', '1')
     .option('--fault <spec...>', 'schedule a fault: TYPE@START_S[+DURATION_S] (e.g. cavitation@60+30)')
     .option('--replay <csv>', 'replay a SKAB-format CSV as the pump signals')
+    .option('--rtu-path <device>', 'also serve Modbus RTU on this serial device (e.g. a socat pty)')
+    .option('--rtu-baud <n>', 'RTU baud rate', '9600')
     .option('-c, --config <file>', 'simulator config file (ports, seed, speed, replay, fault schedule); replaces the other options except --fault')
     .action(wrap((opts) => simulateCommand(opts)));
   program

@@ -17,6 +17,8 @@ export interface SimulateOptions {
   fault?: string[];
   replay?: string;
   config?: string;
+  rtuPath?: string;
+  rtuBaud: string;
 }
 
 /** Parses TYPE@START_S[+DURATION_S]. */
@@ -49,12 +51,14 @@ export async function simulateCommand(opts: SimulateOptions): Promise<number> {
           replayCsv: opts.replay,
         };
     const host = options.host ?? '127.0.0.1';
-    const running = await runSimulator({ ...options, schedule: [...(options.schedule ?? []), ...extraFaults] });
+    const rtu = opts.rtuPath ? { path: opts.rtuPath, baudRate: Number(opts.rtuBaud) } : undefined;
+    const running = await runSimulator({ ...options, ...(rtu ? { rtu } : {}), schedule: [...(options.schedule ?? []), ...extraFaults] });
     const faults = running.sim.listFaults();
     process.stdout.write(
       `line simulator running (seed ${options.seed ?? 1}, speed ${options.speed ?? 1}×${options.replayCsv ? `, replaying ${options.replayCsv}` : ''})\n` +
         `  Modbus TCP  ${host}:${running.modbusPort}  (unit 1 pump, unit 2 press; register map in README)\n` +
         (running.opcuaEndpoint ? `  OPC UA      ${running.opcuaEndpoint}  (ns=urn:linewatch:sim, s=Pump1.<channel>)\n` : '') +
+        (rtu ? `  Modbus RTU  ${rtu.path} ${rtu.baudRate} 8N1\n` : '') +
         `  faults API  http://${host}:${running.httpPort}/faults\n` +
         faults.map((f) => `  fault ${f.id}: ${f.type} at ${f.at_s} s${f.duration_s ? ` for ${f.duration_s} s` : ''}, severity ${f.severity}\n`).join(''),
     );

@@ -126,8 +126,8 @@ function checkNames(config: Config): string[] {
     const all = [...asset.alarm.actions.map((a, i) => [`alarm.actions[${i}]`, a] as const), ...asset.part_actions.map((a, i) => [`part_actions[${i}]`, a] as const)];
     for (const [where, action] of all) {
       const ki = where;
-      const needs = action.type === 'modbus_write' ? 'modbus_tcp' : action.type === 'opcua_write' ? 'opcua' : undefined;
-      if (needs && !config.sources.some((s) => s.name === (action as { source: string }).source && s.type === needs)) {
+      const needs = action.type === 'modbus_write' ? 'modbus' : action.type === 'opcua_write' ? 'opcua' : undefined;
+      if (needs && !config.sources.some((s) => s.name === (action as { source: string }).source && s.type.startsWith(needs))) {
         issues.push(`assets[${ai}].${ki}.source: no ${needs} source named "${(action as { source: string }).source}" (sources: ${config.sources.map((s) => s.name).join(', ')})`);
       }
     }

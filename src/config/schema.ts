@@ -21,17 +21,42 @@ export const registerSchema = z.strictObject({
   unit: z.string().optional(),
 });
 
-export const modbusTcpSourceSchema = z.strictObject({
+/** Polling, device and register map: the same for every Modbus transport. */
+const modbusCommon = {
   name,
-  type: z.literal('modbus_tcp'),
-  host: z.string().min(1),
-  port: port.default(502),
   unit_id: z.number().int().min(0).max(255).default(1),
   asset: name,
   poll_interval_ms: z.number().int().min(10).default(1000),
   timeout_ms: z.number().int().min(10).default(1000),
   max_gap_registers: z.number().int().min(0).max(124).default(0),
   registers: z.array(registerSchema).min(1),
+};
+
+export const modbusTcpSourceSchema = z.strictObject({
+  ...modbusCommon,
+  type: z.literal('modbus_tcp'),
+  host: z.string().min(1),
+  port: port.default(502),
+});
+
+/** Modbus RTU over a serial line (RS-485/RS-232 adapter). */
+export const modbusRtuSourceSchema = z.strictObject({
+  ...modbusCommon,
+  type: z.literal('modbus_rtu'),
+  /** Serial device, e.g. /dev/ttyUSB0 or /dev/serial/by-id/... */
+  path: z.string().min(1),
+  baud_rate: z.number().int().positive().default(9600),
+  parity: z.enum(['none', 'even', 'odd']).default('none'),
+  data_bits: z.union([z.literal(7), z.literal(8)]).default(8),
+  stop_bits: z.union([z.literal(1), z.literal(2)]).default(1),
+});
+
+/** Modbus RTU frames over TCP (serial device servers / gateways in transparent mode). */
+export const modbusRtuOverTcpSourceSchema = z.strictObject({
+  ...modbusCommon,
+  type: z.literal('modbus_rtu_tcp'),
+  host: z.string().min(1),
+  port: port.default(4001),
 });
 
 export const opcuaNodeSchema = z.strictObject({
@@ -62,7 +87,7 @@ export const opcuaSourceSchema = z.strictObject({
   nodes: z.array(opcuaNodeSchema).min(1),
 });
 
-export const sourceSchema = z.discriminatedUnion('type', [modbusTcpSourceSchema, opcuaSourceSchema]);
+export const sourceSchema = z.discriminatedUnion('type', [modbusTcpSourceSchema, modbusRtuSourceSchema, modbusRtuOverTcpSourceSchema, opcuaSourceSchema]);
 
 const ANNUNCIATED = ['unack_active', 'ack_active', 'rtn_unack'] as const;
 const actionRetry = {
@@ -297,6 +322,7 @@ export const configSchema = z.strictObject({
 export type Config = z.infer<typeof configSchema>;
 export type SourceConfig = z.infer<typeof sourceSchema>;
 export type ModbusTcpSourceConfig = z.infer<typeof modbusTcpSourceSchema>;
+export type ModbusSourceConfig = z.infer<typeof modbusTcpSourceSchema> | z.infer<typeof modbusRtuSourceSchema> | z.infer<typeof modbusRtuOverTcpSourceSchema>;
 export type OpcuaSourceConfig = z.infer<typeof opcuaSourceSchema>;
 export type RegisterConfig = z.infer<typeof registerSchema>;
 export type AssetConfig = z.infer<typeof assetSchema>;

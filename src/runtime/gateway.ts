@@ -17,7 +17,7 @@ import { activeReleaseDir, ModelUpdater, type ModelUpdateEvent, type ModelUpdate
 import { readPublicKey, readReleaseDir, verifyRelease } from '../sync/release.js';
 import { InfluxSink } from '../sinks/influx/influx-sink.js';
 import { SqliteStore } from '../sinks/local/sqlite-store.js';
-import { ModbusTcpSource } from '../sources/modbus/tcp-source.js';
+import { ModbusSource } from '../sources/modbus/modbus-source.js';
 import { OpcuaSource } from '../sources/opcua/opcua-source.js';
 import { collectHealth } from '../telemetry/health-reporter.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -50,7 +50,9 @@ export function createSources(loaded: LoadedConfig, deps: { logger: Logger; metr
   return loaded.config.sources.map((s): Source => {
     switch (s.type) {
       case 'modbus_tcp':
-        return new ModbusTcpSource(s, deps);
+      case 'modbus_rtu':
+      case 'modbus_rtu_tcp':
+        return new ModbusSource(s, deps);
       case 'opcua':
         return new OpcuaSource(s, deps);
     }
@@ -104,7 +106,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
           new AssetPipeline(asset, model, { onScores: (s) => this.onScores(s), onAlarm: (a) => this.onAlarm(a), onParts: (p) => this.onParts(p) }, this.deps),
         );
       }
-      const writers = new Map(this.sources.filter((s) => s instanceof ModbusTcpSource).map((s) => [s.name, s as ModbusTcpSource]));
+      const writers = new Map(this.sources.filter((s) => s instanceof ModbusSource).map((s) => [s.name, s as ModbusSource]));
       for (const asset of this.loaded.config.assets) {
         const opcuaWriters = new Map(this.sources.filter((s) => s instanceof OpcuaSource).map((s) => [s.name, s as OpcuaSource]));
         asset.alarm.actions.forEach((a, i) => this.actions.push(new AlarmAction(asset.name, a, i, { ...this.deps, writers, opcuaWriters })));
@@ -258,7 +260,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       line: gateway.line,
       state: this.state,
       uptime_s: this.startedAt ? (Date.now() - this.startedAt) / 1000 : 0,
-      sources: this.sources.map((s) => ({ name: s.name, connected: s instanceof ModbusTcpSource || s instanceof OpcuaSource ? s.connected : false })),
+      sources: this.sources.map((s) => ({ name: s.name, connected: s instanceof ModbusSource || s instanceof OpcuaSource ? s.connected : false })),
       assets: this.pipelines.map((p) => p.status()),
       alarms: this.pipelines.map((p) => p.status().alarm).filter((a) => a.state !== 'normal'),
       actions: [...this.actions, ...this.partActions].map((a) => a.status()),

@@ -14,9 +14,8 @@ function illegalAddress(): Error & { modbusErrorCode: number } {
   return Object.assign(new Error('illegal data address'), { modbusErrorCode: 0x02 });
 }
 
-/** Starts the server; port 0 picks a free port (modbus-serial itself treats 0 as 502). */
-export async function startSimModbusServer(sim: LineSimulator, host = '127.0.0.1', port = 5020): Promise<SimModbusServer> {
-  if (port === 0) port = await freePort(host);
+/** The modbus-serial service vector over the simulator's register images and coils. */
+export function simModbusVector(sim: LineSimulator) {
   const image = (unit: number) => {
     const regs = sim.registers.get(unit);
     if (!regs) throw Object.assign(new Error(`no unit ${unit}`), { modbusErrorCode: 0x0b });
@@ -48,7 +47,13 @@ export async function startSimModbusServer(sim: LineSimulator, host = '127.0.0.1
       regs[addr] = value;
     },
   };
-  const server = new ModbusRTU.ServerTCP(vector, { host, port, unitID: 255 });
+  return vector;
+}
+
+/** Starts the server; port 0 picks a free port (modbus-serial itself treats 0 as 502). */
+export async function startSimModbusServer(sim: LineSimulator, host = '127.0.0.1', port = 5020): Promise<SimModbusServer> {
+  if (port === 0) port = await freePort(host);
+  const server = new ModbusRTU.ServerTCP(simModbusVector(sim), { host, port, unitID: 255 });
   const net = (server as unknown as { _server: Server })._server;
   await new Promise<void>((resolve, reject) => {
     server.on('initialized', () => resolve());
@@ -63,4 +68,14 @@ export async function startSimModbusServer(sim: LineSimulator, host = '127.0.0.1
         server.close(() => resolve());
       }),
   };
+}
+
+/** Serves the register images as Modbus RTU on a serial device (or one end of a pty pair). */
+export async function startSimModbusRtuServer(sim: LineSimulator, path: string, baudRate = 9600): Promise<{ close(): Promise<void> }> {
+  const server = new ModbusRTU.ServerSerial(simModbusVector(sim), { path, baudRate, unitID: 255 } as ConstructorParameters<typeof ModbusRTU.ServerSerial>[1]);
+  await new Promise<void>((resolve, reject) => {
+    server.on('initialized', () => resolve());
+    server.on('error', (err: Error | null) => reject(err ?? new Error(`cannot open ${path}`)));
+  });
+  return { close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

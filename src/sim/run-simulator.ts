@@ -2,7 +2,7 @@
 import { csvReplaySource } from './csv-replay.js';
 import type { FaultSpec } from './faults.js';
 import { LineSimulator } from './line-simulator.js';
-import { startSimModbusServer } from './modbus-server.js';
+import { startSimModbusRtuServer, startSimModbusServer } from './modbus-server.js';
 import { startSimHttpApi } from './http-api.js';
 
 export interface RunSimulatorOptions {
@@ -16,6 +16,8 @@ export interface RunSimulatorOptions {
   readonly speed?: number;
   readonly schedule?: readonly FaultSpec[];
   readonly replayCsv?: string;
+  /** Also serve Modbus RTU on this serial device (e.g. one end of a socat pty pair). */
+  readonly rtu?: { readonly path: string; readonly baudRate: number };
 }
 
 export interface RunningSimulator {
@@ -45,6 +47,10 @@ export async function runSimulator(options: RunSimulatorOptions): Promise<Runnin
     // node-opcua is large and chatty at import: load it only when an OPC UA server is wanted.
     const opcua = options.opcua ? await (await import('./opcua-server.js')).startSimOpcuaServer(sim, options.opcua) : undefined;
     if (opcua) closers.push(() => opcua.close());
+    if (options.rtu) {
+      const rtu = await startSimModbusRtuServer(sim, options.rtu.path, options.rtu.baudRate);
+      closers.push(() => rtu.close());
+    }
     const http = options.httpPort !== undefined ? await startSimHttpApi(sim, host, options.httpPort) : undefined;
     if (http) closers.push(() => http.close());
     return { sim, modbusPort: modbus.port, opcuaEndpoint: opcua?.endpointUrl, httpPort: http?.port, close };

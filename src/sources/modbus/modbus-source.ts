@@ -1,5 +1,5 @@
 /**
- * A Modbus TCP source: polls one device (host, port, unit id) on a fixed interval with the
+ * A Modbus source (TCP, RTU over a serial line, or RTU over TCP): polls one device on a fixed interval with the
  * fewest read requests, decodes the register map and delivers one batch of samples per poll.
  * Polls never overlap. A failed poll delivers the affected tags as `bad` samples (so windows see
  * the gap) and the connection is re-opened with exponential backoff and jitter.
@@ -10,7 +10,7 @@
 import ModbusSerial from 'modbus-serial';
 import type { SampleHandler, Source } from '../../core/components.js';
 import type { Sample } from '../../core/types.js';
-import type { ModbusTcpSourceConfig, RegisterConfig } from '../../config/schema.js';
+import type { ModbusSourceConfig, RegisterConfig } from '../../config/schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { decodeRegisters, encodeRegisters, fromEngineering, registerCount, toEngineering, type ByteOrder, type RegisterType } from './encoding.js';
@@ -37,7 +37,7 @@ export type ModbusWrite =
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 
-export class ModbusTcpSource implements Source {
+export class ModbusSource implements Source {
   readonly name: string;
   private readonly plan: ReadRequest<Tag>[];
   private readonly device: string;
@@ -52,12 +52,13 @@ export class ModbusTcpSource implements Source {
   private lock: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly config: ModbusTcpSourceConfig,
+    private readonly config: ModbusSourceConfig,
     private readonly deps: ModbusSourceDeps,
   ) {
     this.name = config.name;
     this.plan = planReads(config.registers, config.max_gap_registers);
-    this.device = `device ${config.name} (${config.host}:${config.port}, unit ${config.unit_id})`;
+    const where = config.type === 'modbus_rtu' ? `${config.path} ${config.baud_rate} ${config.data_bits}${config.parity[0].toUpperCase()}${config.stop_bits}` : `${config.host}:${config.port}${config.type === 'modbus_rtu_tcp' ? ' RTU' : ''}`;
+    this.device = `device ${config.name} (${where}, unit ${config.unit_id})`;
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
   }
@@ -154,7 +155,10 @@ export class ModbusTcpSource implements Source {
     await this.close();
     const client = new ModbusClient();
     this.deps.metrics.sourceReconnects.inc({ source: this.name });
-    await client.connectTCP(this.config.host, { port: this.config.port });
+    const c = this.config;
+    if (c.type === 'modbus_tcp') await client.connectTCP(c.host, { port: c.port });
+    else if (c.type === 'modbus_rtu_tcp') await client.connectTcpRTUBuffered(c.host, { port: c.port });
+    else await client.connectRTUBuffered(c.path, { baudRate: c.baud_rate, parity: c.parity, dataBits: c.data_bits, stopBits: c.stop_bits });
     client.setID(this.config.unit_id);
     client.setTimeout(this.config.timeout_ms);
     this.client = client;
@@ -173,7 +177,10 @@ export class ModbusTcpSource implements Source {
     const client = this.client;
     this.client = undefined;
     this.deps.metrics.sourceConnected.set({ source: this.name }, 0);
-    if (client?.isOpen) await new Promise<void>((resolve) => client.destroy(() => resolve()));
+    if (!client?.isOpen) return;
+    // A serial port is closed (which releases its lock); a socket is destroyed.
+    if (this.config.type === 'modbus_rtu') await new Promise<void>((resolve) => client.close(() => resolve()));
+    else await new Promise<void>((resolve) => client.destroy(() => resolve()));
   }
 
   private async readAll(ts: number, throwOnError: boolean): Promise<Sample[]> {
