@@ -170,7 +170,8 @@ describe('linewatch run --once', () => {
   it('prints every register of the demo map decoded, matching the simulator', async () => {
     const res = await runCli(['run', '--config', 'config/demo.yaml', '--once'], { LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort) });
     expect(res.code).toBe(0);
-    const samples = res.stdout.trim().split('\n').map((l) => JSON.parse(l) as { channel: string; value: number; quality: string });
+    const samples = res.stdout.trim().split('\n').map((l) => JSON.parse(l) as { channel: string; value: number; quality: string; ts: number; received: number });
+    for (const s of samples) expect(s.received).toBeGreaterThanOrEqual(s.ts);
     expect(samples.map((s) => s.channel)).toEqual(['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow', 'run_hours', 'cycle_active', 'part_counter', 'force', 'position']);
     const snap = sim.sim.snapshot;
     const value = (c: string) => samples.find((s) => s.channel === c)!.value;

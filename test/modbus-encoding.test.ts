@@ -51,3 +51,37 @@ describe('Modbus register decoding', () => {
     expect([registerCount('int16'), registerCount('float32'), registerCount('uint64')]).toEqual([1, 2, 4]);
   });
 });
+
+describe('Modbus decoding, fuzzed', () => {
+  // A seeded stream of random words: any response bytes must decode to a number or NaN, never throw.
+  let state = 12345;
+  const rnd = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296);
+  const types: RegisterType[] = ['int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'float32', 'float64', 'bit'];
+
+  it('decodes 20,000 random register contents of every type and order without throwing', () => {
+    for (let i = 0; i < 20_000; i++) {
+      const type = types[i % types.length];
+      const order = BYTE_ORDERS[(i >> 4) % 4];
+      const words = Array.from({ length: registerCount(type) }, () => Math.floor(rnd() * 65536));
+      const v = decodeRegisters(words, type, order, i % 16);
+      expect(typeof v).toBe('number');
+    }
+  });
+
+  it('round-trips random values through every encoding and order', () => {
+    for (let i = 0; i < 5000; i++) {
+      const order = BYTE_ORDERS[i % 4];
+      const u32 = Math.floor(rnd() * 4294967296);
+      expect(decodeRegisters(encodeRegisters(u32, 'uint32', order), 'uint32', order)).toBe(u32);
+      const i16 = Math.floor(rnd() * 65536) - 32768;
+      expect(decodeRegisters(encodeRegisters(i16, 'int16', order), 'int16', order)).toBe(i16);
+      const f = (rnd() - 0.5) * 1e6;
+      expect(decodeRegisters(encodeRegisters(f, 'float64', order), 'float64', order)).toBe(f);
+      expect(decodeRegisters(encodeRegisters(f, 'float32', order), 'float32', order)).toBeCloseTo(Math.fround(f), 3);
+    }
+  });
+
+  it.each([0, 3, 5])('refuses a response of %i words for a float64 instead of misreading it', (n) => {
+    expect(() => decodeRegisters(new Array(n).fill(0), 'float64', 'ABCD')).toThrow(/float64 needs 4 register\(s\)/);
+  });
+});

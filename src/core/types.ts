@@ -3,12 +3,17 @@
 /** Quality of one reading, mapped from the protocol's status (OPC UA status codes, Modbus errors). */
 export type Quality = 'good' | 'uncertain' | 'bad';
 
-/** One decoded reading of one tag. `ts` is milliseconds since the Unix epoch. */
+/**
+ * One decoded reading of one tag. `ts` is the source timestamp in milliseconds since the Unix
+ * epoch (the device's own where the protocol has one, as in OPC UA; the poll time for Modbus);
+ * `received` is when the gateway got it.
+ */
 export interface Sample {
   readonly source: string;
   readonly asset: string;
   readonly channel: string;
   readonly ts: number;
+  readonly received?: number;
   readonly value: number;
   readonly quality: Quality;
   readonly unit?: string;

@@ -190,7 +190,8 @@ export class ModbusSource implements Source {
       try {
         const client = this.client!;
         const res = req.table === 'holding' ? await client.readHoldingRegisters(req.address, req.count) : await client.readInputRegisters(req.address, req.count);
-        for (const { tag, offset } of req.tags) out.push(this.decode(tag, res.data, offset, ts));
+        const received = this.now();
+        for (const { tag, offset } of req.tags) out.push({ ...this.decode(tag, res.data, offset, ts), received });
       } catch (err) {
         const error = describeModbusError(this.device, what, err);
         if (throwOnError) throw error;

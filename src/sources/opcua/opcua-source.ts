@@ -185,6 +185,7 @@ export class OpcuaSource implements Source {
       asset: this.config.asset,
       channel: node.channel,
       ts: r.sourceTs ?? r.serverTs ?? this.now(),
+      received: this.now(),
       value: r.value,
       quality: r.quality,
       ...(node.unit ? { unit: node.unit } : {}),
@@ -216,7 +217,7 @@ export class OpcuaSource implements Source {
       return readings.map((r, i) => {
         const node = this.config.nodes[i];
         if (r.wrongType) throw new Error(`node ${node.node_id}: expected a number or boolean, got ${r.wrongType}`);
-        return { source: this.name, asset: this.config.asset, channel: node.channel, ts: r.sourceTs ?? r.serverTs ?? ts, value: r.value, quality: r.quality, ...(node.unit ? { unit: node.unit } : {}) };
+        return { source: this.name, asset: this.config.asset, channel: node.channel, ts: r.sourceTs ?? r.serverTs ?? ts, received: ts, value: r.value, quality: r.quality, ...(node.unit ? { unit: node.unit } : {}) };
       });
     } catch (err) {
       throw new Error(this.describe(err));
