@@ -43,12 +43,11 @@ describe('mqtt_publish action', () => {
     await again.subscribeAsync('plant/alarms/#', { qos: 1 });
     again.on('message', (topic, payload) => received.push({ topic, state: (JSON.parse(payload.toString()) as AlarmEvent).state }));
     await action.idle();
-    while (received.length < 2) await new Promise((r) => again.once('message', r));
+    while (!received.some((r) => r.state === 'ack_active')) await new Promise((r) => again.once('message', r));
     await again.endAsync();
-    expect(received).toEqual([
-      { topic: 'plant/alarms/pump-1/unack_active', state: 'unack_active' },
-      { topic: 'plant/alarms/pump-1/ack_active', state: 'ack_active' },
-    ]);
+    // Retained messages survive the broker's restart, so the new subscriber may see the first again.
+    expect(new Set(received.map((r) => `${r.topic} ${r.state}`))).toEqual(new Set(['plant/alarms/pump-1/unack_active unack_active', 'plant/alarms/pump-1/ack_active ack_active']));
+    expect(received[0]).toEqual({ topic: 'plant/alarms/pump-1/unack_active', state: 'unack_active' });
     expect(action.status()).toMatchObject({ succeeded: 2, failed: 0 });
   });
 });
