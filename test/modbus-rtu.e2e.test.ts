@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { modbusRtuSourceSchema } from '../src/config/schema.js';
 import type { Sample } from '../src/core/types.js';
 import { LineSimulator } from '../src/sim/line-simulator.js';
@@ -15,31 +15,35 @@ import { ModbusSource } from '../src/sources/modbus/modbus-source.js';
 import { createLogger } from '../src/telemetry/logger.js';
 import { GatewayMetrics } from '../src/telemetry/metrics.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'lw-pty-'));
-let socat: ChildProcess;
-let server: { close(): Promise<void> };
 const sim = new LineSimulator({ seed: 12 });
+const cleanups: (() => Promise<void>)[] = [];
 
-beforeAll(async () => {
+/** A fresh socat pty pair with the simulator's RTU server on one end; returns the other end. */
+async function ptyLine(): Promise<string> {
   if (!existsSync('/usr/bin/socat')) throw new Error('/usr/bin/socat not found: the RTU test needs Debian\'s socat package (bash scripts/install-test-deps.sh)');
-  socat = spawn('/usr/bin/socat', [`pty,raw,echo=0,link=${dir}/sim`, `pty,raw,echo=0,link=${dir}/gw`]);
+  const dir = mkdtempSync(join(tmpdir(), 'lw-pty-'));
+  const socat: ChildProcess = spawn('/usr/bin/socat', [`pty,raw,echo=0,link=${dir}/sim`, `pty,raw,echo=0,link=${dir}/gw`]);
   // socat creates both links once it runs: wait for them (there is no event to await).
   while (!existsSync(join(dir, 'sim')) || !existsSync(join(dir, 'gw'))) await new Promise((r) => setTimeout(r, 20));
-  server = await startSimModbusRtuServer(sim, join(dir, 'sim'), 19200);
-});
+  const server = await startSimModbusRtuServer(sim, join(dir, 'sim'), 19200);
+  cleanups.push(async () => {
+    await server.close();
+    socat.kill();
+  });
+  return join(dir, 'gw');
+}
 
 afterAll(async () => {
-  await server?.close();
-  socat?.kill();
+  for (const c of cleanups) await c();
 });
 
-const config = (registers: unknown[]) =>
-  modbusRtuSourceSchema.parse({ name: 'pump-rtu', type: 'modbus_rtu', path: join(dir, 'gw'), baud_rate: 19200, unit_id: 1, asset: 'pump-1', poll_interval_ms: 100, timeout_ms: 500, registers });
+const config = (path: string, registers: unknown[]) =>
+  modbusRtuSourceSchema.parse({ name: 'pump-rtu', type: 'modbus_rtu', path, baud_rate: 19200, unit_id: 1, asset: 'pump-1', poll_interval_ms: 100, timeout_ms: 2000, registers });
 
 describe('Modbus RTU over a serial line (socat pty pair)', () => {
   it('reads and decodes the pump registers, as over TCP', async () => {
     const source = new ModbusSource(
-      config([
+      config(await ptyLine(), [
         { channel: 'voltage', address: 4, type: 'float32', byte_order: 'CDAB' },
         { channel: 'flow', address: 10, type: 'uint32', byte_order: 'CDAB', scale: 0.001 },
         { channel: 'run_hours', address: 12, type: 'float64', byte_order: 'DCBA' },
@@ -60,7 +64,8 @@ describe('Modbus RTU over a serial line (socat pty pair)', () => {
   });
 
   it('names an exception answered over RTU with device, path and register', async () => {
-    const source = new ModbusSource(config([{ channel: 'nothing', address: 40, type: 'uint16' }]), { logger: createLogger('silent'), metrics: new GatewayMetrics() });
-    await expect(source.readOnce()).rejects.toThrow(`device pump-rtu (${join(dir, 'gw')} 19200 8N1, unit 1): read holding registers 40..40: illegal data address (Modbus exception 2)`);
+    const path = await ptyLine();
+    const source = new ModbusSource(config(path, [{ channel: 'nothing', address: 40, type: 'uint16' }]), { logger: createLogger('silent'), metrics: new GatewayMetrics() });
+    await expect(source.readOnce()).rejects.toThrow(`device pump-rtu (${path} 19200 8N1, unit 1): read holding registers 40..40: illegal data address (Modbus exception 2)`);
   });
 });
