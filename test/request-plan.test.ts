@@ -26,3 +26,45 @@ describe('Modbus request planning', () => {
     expect(planReads(tags, 4)).toHaveLength(1);
   });
 });
+
+describe('request planning is minimal', () => {
+  /** The fewest reads covering `tags` (sorted), by dynamic programming over every split. */
+  function minimumReads(tags: PlannedTag[], maxGap: number, maxCount: number): number {
+    const sorted = [...tags].sort((a, b) => a.address - b.address);
+    const end = (t: PlannedTag) => t.address + (t.type === 'float32' || t.type === 'uint32' ? 2 : t.type === 'float64' ? 4 : 1);
+    const best = new Array<number>(sorted.length + 1).fill(Number.POSITIVE_INFINITY);
+    best[0] = 0;
+    for (let j = 1; j <= sorted.length; j++) {
+      // The last read covers sorted[i..j-1]: allowed if its span fits and no hole exceeds maxGap.
+      for (let i = j - 1; i >= 0; i--) {
+        let ok = true;
+        let reach = end(sorted[i]);
+        for (let k = i + 1; k < j && ok; k++) {
+          if (sorted[k].address - reach > maxGap) ok = false;
+          reach = Math.max(reach, end(sorted[k]));
+        }
+        if (ok && reach - sorted[i].address <= maxCount) best[j] = Math.min(best[j], best[i] + 1);
+      }
+    }
+    return best[sorted.length];
+  }
+
+  it('uses exactly the minimum number of reads on 500 random register maps', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const types: PlannedTag['type'][] = ['uint16', 'int16', 'float32', 'uint32', 'float64'];
+    for (let round = 0; round < 500; round++) {
+      const maxGap = Math.floor(rnd() * 6);
+      const maxCount = 4 + Math.floor(rnd() * 20);
+      const tags: PlannedTag[] = [];
+      let address = 0;
+      for (let n = 0; n < 1 + Math.floor(rnd() * 12); n++) {
+        address += Math.floor(rnd() * 8);
+        const t = types[Math.floor(rnd() * types.length)];
+        tags.push(tag(address, t));
+        address += t === 'float64' ? 4 : t === 'float32' || t === 'uint32' ? 2 : 1;
+      }
+      expect(planReads(tags, maxGap, maxCount)).toHaveLength(minimumReads(tags, maxGap, maxCount));
+    }
+  });
+});
