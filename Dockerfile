@@ -14,7 +14,8 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci
 COPY tsconfig.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+COPY scripts/prune-runtime.sh ./scripts/
+RUN npm run build && npm prune --omit=dev && sh scripts/prune-runtime.sh .
 
 FROM node:${NODE_VERSION}-bookworm-slim
 ENV NODE_ENV=production \
