@@ -7,6 +7,7 @@
  * reported (log line, counter, status) and dropped. A PLC output follows the alarm state: only
  * the newest desired value is written, and only when it changes.
  */
+import { backoffMs, jittered } from '../core/backoff.js';
 import type { AlarmEvent, AlarmStateName, PartResult } from '../core/types.js';
 import mqtt from 'mqtt';
 import type { AlarmActionConfig, ModbusWriteActionConfig, MqttPublishActionConfig, OpcuaWriteActionConfig, WebhookActionConfig } from '../config/schema.js';
@@ -232,8 +233,7 @@ export class AlarmAction {
             break;
           }
           if (attempt === 1) this.deps.logger.warn({ action: this.name }, `${message}; retrying`);
-          const delay = Math.min(MAX_BACKOFF_MS, this.config.retry_initial_ms * 2 ** (attempt - 1));
-          await sleep(delay * (0.5 + random() * 0.5));
+          await sleep(jittered(backoffMs(attempt, this.config.retry_initial_ms, MAX_BACKOFF_MS), random));
           if (this.jobs.length > 0 && this.follows) break; // a newer value supersedes this one
         }
       }

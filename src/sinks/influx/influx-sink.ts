@@ -10,6 +10,7 @@
  * Points are idempotent in InfluxDB (same series and timestamp overwrite), so a batch sent
  * again after a lost answer does not count twice.
  */
+import { backoffMs } from '../../core/backoff.js';
 import { gzipSync } from 'node:zlib';
 import type { DurableQueue, QueueInput } from '../../buffer/queue.js';
 import type { Sink, SinkRecords } from '../../core/components.js';
@@ -204,7 +205,8 @@ export class InfluxSink implements Sink {
     this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind });
     if (message !== this.lastError) this.deps.logger.warn({ sink: this.name, queued: this.buffered }, `${message}; points stay queued, retrying`);
     this.lastError = message;
-    this.retryAt = (this.deps.now ?? Date.now)() + Math.min(30_000, 250 * 2 ** Math.min(this.failures, 7));
+    // 500 ms after the first failure, doubling up to 30 s.
+    this.retryAt = (this.deps.now ?? Date.now)() + backoffMs(this.failures + 1, 250, 30_000);
     return { kind: 'retry' };
   }
 

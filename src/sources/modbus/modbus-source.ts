@@ -7,6 +7,7 @@
  * Writes (alarm actions: stack lights, reject gates) use the same connection. Polls and writes
  * run one at a time through one lock, so a write waits at most for the poll in progress.
  */
+import { backoffMs, jittered } from '../../core/backoff.js';
 import ModbusSerial from 'modbus-serial';
 import type { SampleHandler, Source } from '../../core/components.js';
 import type { Sample } from '../../core/types.js';
@@ -224,7 +225,6 @@ export class ModbusSource implements Source {
     this.deps.metrics.sourceErrors.inc({ source: this.name, kind });
     if (message !== this.lastError) this.deps.logger.warn({ source: this.name, failures: this.failures }, message);
     this.lastError = message;
-    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(this.failures - 1, 10));
-    this.nextConnectAt = this.now() + base * (0.5 + this.random() * 0.5);
+    this.nextConnectAt = this.now() + jittered(backoffMs(this.failures, BACKOFF_MIN_MS, BACKOFF_MAX_MS), this.random);
   }
 }

@@ -10,6 +10,7 @@
  * resolved again (node ids may name their namespace by URI), monitored items created again.
  * Rebuilds back off exponentially with jitter; each failure is logged once per distinct message.
  */
+import { backoffMs, jittered } from '../../core/backoff.js';
 import type { SampleHandler, Source } from '../../core/components.js';
 import type { Sample } from '../../core/types.js';
 import type { OpcuaSourceConfig } from '../../config/schema.js';
@@ -138,9 +139,9 @@ export class OpcuaSource implements Source {
       await connection?.close().catch(() => undefined);
       if (!this.running) break;
       this.onFailure(lostReason ?? 'connection lost');
-      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(this.failures - 1, 8));
+      const delay = jittered(backoffMs(this.failures, BACKOFF_MIN_MS, BACKOFF_MAX_MS), this.deps.random);
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, delay * (0.5 + (this.deps.random ?? Math.random)() * 0.5));
+        const t = setTimeout(resolve, delay);
         this.wake = () => {
           clearTimeout(t);
           resolve();
