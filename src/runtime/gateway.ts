@@ -254,6 +254,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
 
   status(): GatewayStatus {
     const { gateway } = this.loaded.config;
+    const assets = this.pipelines.map((p) => p.status());
     return {
       gateway: gateway.name,
       site: gateway.site,
@@ -261,8 +262,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       state: this.state,
       uptime_s: this.startedAt ? (Date.now() - this.startedAt) / 1000 : 0,
       sources: this.sources.map((s) => ({ name: s.name, connected: s instanceof ModbusSource || s instanceof OpcuaSource ? s.connected : false })),
-      assets: this.pipelines.map((p) => p.status()),
-      alarms: this.pipelines.map((p) => p.status().alarm).filter((a) => a.state !== 'normal'),
+      assets,
+      alarms: assets.map((a) => a.alarm).filter((a) => a.state !== 'normal'),
       actions: [...this.actions, ...this.partActions].map((a) => a.status()),
       ...(this.updater ? { models: this.updater.status(this.pipelines.map((p) => p.config.name)) } : {}),
     };

@@ -36,6 +36,20 @@ interface Envelope {
   readonly message: Record<string, unknown>;
 }
 
+/**
+ * A queued message is stored as `<topic>\n<JSON payload>`, ready to publish: the payload is
+ * serialised once, when it is queued. JSON.stringify never emits a raw newline, so the last one
+ * separates the two.
+ */
+function queued(priority: QueueInput['priority'], e: Envelope): QueueInput {
+  return { priority, payload: `${e.topic}\n${JSON.stringify(e.message)}` };
+}
+
+function unqueued(payload: string): { topic: string; body: string } {
+  const cut = payload.lastIndexOf('\n');
+  return { topic: payload.slice(0, cut), body: payload.slice(cut + 1) };
+}
+
 export class MqttSync implements Sink {
   readonly name = 'cloud-mqtt';
   private client: MqttClient | undefined;
@@ -105,7 +119,7 @@ export class MqttSync implements Sink {
     if (this.closed) return;
     const gw = this.identity.gateway;
     const items: QueueInput[] = [];
-    const add = (priority: QueueInput['priority'], e: Envelope) => items.push({ priority, payload: JSON.stringify(e) });
+    const add = (priority: QueueInput['priority'], e: Envelope) => items.push(queued(priority, e));
     this.summaries.addScores(records.scores);
     this.summaries.addParts(records.parts ?? []);
     for (const a of records.alarms) {
@@ -119,7 +133,7 @@ export class MqttSync implements Sink {
   }
 
   private enqueueSummaries(all: boolean): void {
-    this.push(this.summaries.take(this.now(), all).map((s) => ({ priority: 'score' as const, payload: JSON.stringify({ topic: `${this.prefix}/summary/${s.asset}`, message: s }) })));
+    this.push(this.summaries.take(this.now(), all).map((s) => queued('score', { topic: `${this.prefix}/summary/${s.asset}`, message: { ...s } })));
   }
 
   private push(items: QueueInput[]): void {
@@ -148,9 +162,9 @@ export class MqttSync implements Sink {
       if (!batch) break;
       try {
         for (const item of batch.items) {
-          const { topic, message } = JSON.parse(item.payload) as Envelope;
+          const { topic, body } = unqueued(item.payload);
           await Promise.race([
-            client.publishAsync(topic, JSON.stringify(message), { qos: 1 }),
+            client.publishAsync(topic, body, { qos: 1 }),
             new Promise((_, reject) => setTimeout(() => reject(new Error(`no PUBACK within ${this.config.publish_timeout_ms} ms`)), this.config.publish_timeout_ms).unref()),
           ]);
         }

@@ -12,7 +12,7 @@
  */
 import { backoffMs } from '../../core/backoff.js';
 import { gzipSync } from 'node:zlib';
-import type { DurableQueue, QueueInput } from '../../buffer/queue.js';
+import type { DurableQueue, QueueInput, QueueStats } from '../../buffer/queue.js';
 import type { Sink, SinkRecords } from '../../core/components.js';
 import type { InfluxConfig } from '../../config/schema.js';
 import type { Logger } from '../../telemetry/logger.js';
@@ -86,8 +86,10 @@ export class InfluxSink implements Sink {
       this.deps.logger.error({ sink: this.name, lost }, `influxdb queue: cannot store ${lost} points: ${(err as Error).message}`);
       return;
     }
-    this.noteEvictions();
-    if (this.buffered >= this.config.batch_size) void this.flush();
+    // One look at the queue per write (the disk queue answers with a query).
+    const stats = this.deps.queue.stats();
+    this.noteEvictions(stats.evicted);
+    if (stats.records >= this.config.batch_size) void this.flush();
   }
 
   /** Keeps at most one sample per channel per `raw_interval_ms` (decimation: the first in each interval). */
@@ -103,8 +105,7 @@ export class InfluxSink implements Sink {
     });
   }
 
-  private noteEvictions(): void {
-    const evicted = this.deps.queue.stats().evicted;
+  private noteEvictions(evicted: QueueStats['evicted']): void {
     const total = evicted.raw + evicted.score + evicted.part + evicted.alarm;
     if (total === this.reportedEvictions) return;
     for (const [priority, n] of Object.entries(evicted)) this.deps.metrics.queueEvicted.set({ sink: this.name, class: priority }, n);

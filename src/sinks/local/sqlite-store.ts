@@ -25,9 +25,23 @@ CREATE TABLE IF NOT EXISTS parts (ts INTEGER NOT NULL, asset TEXT NOT NULL, part
 CREATE INDEX IF NOT EXISTS parts_asset_ts ON parts (asset, ts);
 `;
 
+const TABLES = ['samples', 'scores', 'alarm_journal', 'parts'] as const;
+
+/** The store's statements, prepared once when it opens. */
+function prepareStatements(db: Database.Database) {
+  return {
+    insertSample: db.prepare('INSERT INTO samples VALUES (?, ?, ?, ?, ?, ?)'),
+    insertScore: db.prepare('INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertPart: db.prepare('INSERT INTO parts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertAlarm: db.prepare('INSERT INTO alarm_journal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    prune: TABLES.map((table) => db.prepare(`DELETE FROM ${table} WHERE ts < ?`)),
+  };
+}
+
 export class SqliteStore implements Sink {
   readonly name = 'local';
   private db: Database.Database | undefined;
+  private statements: ReturnType<typeof prepareStatements> | undefined;
   private pending: { samples: Sample[]; scores: ScoreResult[]; alarms: AlarmEvent[]; parts: PartResult[] } = { samples: [], scores: [], alarms: [], parts: [] };
   private timer: NodeJS.Timeout | undefined;
   private lastPrune = 0;
@@ -45,6 +59,7 @@ export class SqliteStore implements Sink {
     db.pragma('synchronous = NORMAL');
     db.exec(SCHEMA);
     this.db = db;
+    this.statements = prepareStatements(db);
     this.timer = setInterval(() => void this.flush(), this.deps.flushIntervalMs ?? 1000);
     this.timer.unref();
   }
@@ -59,14 +74,11 @@ export class SqliteStore implements Sink {
 
   async flush(): Promise<void> {
     const db = this.db;
-    if (!db) return;
+    if (!db || !this.statements) return;
     const { samples, scores, alarms, parts } = this.pending;
     this.pending = { samples: [], scores: [], alarms: [], parts: [] };
     if (samples.length + scores.length + alarms.length + parts.length > 0) {
-      const insertPart = db.prepare('INSERT INTO parts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-      const insertSample = db.prepare('INSERT INTO samples VALUES (?, ?, ?, ?, ?, ?)');
-      const insertScore = db.prepare('INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-      const insertAlarm = db.prepare('INSERT INTO alarm_journal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      const { insertSample, insertScore, insertPart, insertAlarm } = this.statements;
       try {
         db.transaction(() => {
           for (const s of samples) insertSample.run(s.ts, s.source, s.asset, s.channel, Number.isFinite(s.value) ? s.value : null, s.quality);
@@ -88,7 +100,7 @@ export class SqliteStore implements Sink {
     if (now - this.lastPrune < 60_000) return;
     this.lastPrune = now;
     const cutoff = now - this.config.retention_hours * 3_600_000;
-    for (const table of ['samples', 'scores', 'alarm_journal', 'parts']) this.db!.prepare(`DELETE FROM ${table} WHERE ts < ?`).run(cutoff);
+    for (const statement of this.statements!.prune) statement.run(cutoff);
   }
 
   async close(): Promise<void> {
@@ -97,5 +109,6 @@ export class SqliteStore implements Sink {
     await this.flush();
     this.db.close();
     this.db = undefined;
+    this.statements = undefined;
   }
 }
