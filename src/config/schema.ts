@@ -32,11 +32,13 @@ const modbusCommon = {
   registers: z.array(registerSchema).min(1),
 };
 
+/** Where a TCP device listens. */
+const tcpEndpoint = (defaultPort: number) => ({ host: z.string().min(1), port: port.default(defaultPort) });
+
 export const modbusTcpSourceSchema = z.strictObject({
   ...modbusCommon,
   type: z.literal('modbus_tcp'),
-  host: z.string().min(1),
-  port: port.default(502),
+  ...tcpEndpoint(502),
 });
 
 /** Modbus RTU over a serial line (RS-485/RS-232 adapter). */
@@ -55,8 +57,7 @@ export const modbusRtuSourceSchema = z.strictObject({
 export const modbusRtuOverTcpSourceSchema = z.strictObject({
   ...modbusCommon,
   type: z.literal('modbus_rtu_tcp'),
-  host: z.string().min(1),
-  port: port.default(4001),
+  ...tcpEndpoint(4001),
 });
 
 export const opcuaNodeSchema = z.strictObject({

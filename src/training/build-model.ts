@@ -6,6 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { quantile } from '../core/quantile.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
 import { normaliseInto } from './normalise.js';
@@ -36,11 +37,6 @@ export interface TrainingSet {
   readonly validationNote: string;
   readonly mean: number[];
   readonly std: number[];
-}
-
-function quantile(values: readonly number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1)))];
 }
 
 function flattenNormalised(windows: readonly Float64Array[], mean: number[], std: number[]): Float64Array {
