@@ -3,9 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { suiteServer } from './helpers/suite-server.js';
 import { AlarmAction } from '../src/alarms/actions.js';
-import { startMosquitto, type Mosquitto } from '../src/bench/mosquitto.js';
+import { startMosquitto } from '../src/bench/mosquitto.js';
 import { alarmActionSchema, opcuaSourceSchema } from '../src/config/schema.js';
 import type { AlarmEvent, AlarmStateName } from '../src/core/types.js';
 import { LineSimulator } from '../src/sim/line-simulator.js';
@@ -16,30 +17,24 @@ import { GatewayMetrics } from '../src/telemetry/metrics.js';
 
 const event = (state: AlarmStateName): AlarmEvent => ({ asset: 'pump-1', alarm: 'anomaly', priority: 'high', state, previous: 'normal', ts: Date.now(), cause: 'condition', conditionActive: true, score: 2, threshold: 1, topChannels: ['flow'], message: `now ${state}` });
 
-let broker: Mosquitto;
-beforeAll(async () => {
-  broker = await startMosquitto();
-});
-afterAll(async () => {
-  await broker?.stop();
-});
+const broker = suiteServer(startMosquitto);
 
 describe('mqtt_publish action', () => {
   it('publishes each transition as JSON on its topic, and delivers after the broker comes back', async () => {
-    const subscriber = await mqtt.connectAsync(broker.url);
+    const subscriber = await mqtt.connectAsync(broker().url);
     await subscriber.subscribeAsync('plant/alarms/#', { qos: 1 });
     const received: { topic: string; state: string }[] = [];
     subscriber.on('message', (topic, payload) => received.push({ topic, state: (JSON.parse(payload.toString()) as AlarmEvent).state }));
-    const action = new AlarmAction('pump-1', alarmActionSchema.parse({ type: 'mqtt_publish', url: broker.url, topic: 'plant/alarms/{asset}/{state}', retain: true, retry_initial_ms: 200, max_attempts: 20, timeout_ms: 1000 }), 0, { logger: silentLogger(), metrics: new GatewayMetrics(), writers: new Map() });
+    const action = new AlarmAction('pump-1', alarmActionSchema.parse({ type: 'mqtt_publish', url: broker().url, topic: 'plant/alarms/{asset}/{state}', retain: true, retry_initial_ms: 200, max_attempts: 20, timeout_ms: 1000 }), 0, { logger: silentLogger(), metrics: new GatewayMetrics(), writers: new Map() });
     action.dispatch(event('unack_active'));
     await action.idle();
     // Broker down: the next transition is retried until it is back (retained, so the new subscriber
     // gets it whether it subscribes before or after the retry lands).
     await subscriber.endAsync();
-    await broker.pause();
+    await broker().pause();
     action.dispatch(event('ack_active'));
-    await broker.resume();
-    const again = await mqtt.connectAsync(broker.url);
+    await broker().resume();
+    const again = await mqtt.connectAsync(broker().url);
     await again.subscribeAsync('plant/alarms/#', { qos: 1 });
     again.on('message', (topic, payload) => received.push({ topic, state: (JSON.parse(payload.toString()) as AlarmEvent).state }));
     await action.idle();

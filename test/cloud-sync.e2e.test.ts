@@ -7,8 +7,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type Mosquitto } from '../src/bench/mosquitto.js';
+import { describe, expect, it } from 'vitest';
+import { suiteServer } from './helpers/suite-server.js';
+import { startMosquitto } from '../src/bench/mosquitto.js';
 import { MemoryQueue } from '../src/buffer/memory-queue.js';
 import { SqliteQueue } from '../src/buffer/sqlite-queue.js';
 import { mqttSyncSchema } from '../src/config/schema.js';
@@ -19,24 +20,18 @@ import { silentLogger } from '../src/telemetry/logger.js';
 import { GatewayMetrics } from '../src/telemetry/metrics.js';
 
 const OUTAGE_S = Number(process.env.LINEWATCH_OUTAGE_S ?? 60);
-let broker: Mosquitto;
-beforeAll(async () => {
-  broker = await startMosquitto();
-});
-afterAll(async () => {
-  await broker?.stop();
-});
+const broker = suiteServer(startMosquitto);
 
 const identity = { gateway: 'gw-7', site: 's', line: 'l', version: '0.1.0', models: [{ asset: 'pump-1', model: 'pump-ae', version: '1' }] };
 const alarm = (asset: string, n: number, ts: number): AlarmEvent => ({ asset, alarm: 'anomaly', priority: 'high', state: n % 2 ? 'normal' : 'unack_active', previous: n % 2 ? 'unack_active' : 'normal', ts, cause: 'condition', conditionActive: n % 2 === 0, score: n, threshold: 1, topChannels: [], message: `event ${n}` });
 
 describe('cloud sync over MQTT', () => {
   it('publishes birth, summaries, alarms and parts with stable ids, and says goodbye', async () => {
-    const consumer = await mqtt.connectAsync(broker.url, { clientId: 'consumer-basic' });
+    const consumer = await mqtt.connectAsync(broker().url, { clientId: 'consumer-basic' });
     await consumer.subscribeAsync('linewatch/gw-7/#', { qos: 1 });
     const got: { topic: string; msg: Record<string, unknown> }[] = [];
     consumer.on('message', (topic, payload) => got.push({ topic, msg: JSON.parse(payload.toString()) }));
-    const sync = new MqttSync(mqttSyncSchema.parse({ url: broker.url }), identity, { logger: silentLogger(), metrics: new GatewayMetrics(), queue: new MemoryQueue(1 << 20) });
+    const sync = new MqttSync(mqttSyncSchema.parse({ url: broker().url }), identity, { logger: silentLogger(), metrics: new GatewayMetrics(), queue: new MemoryQueue(1 << 20) });
     await sync.start();
     while (!got.some((g) => g.topic === 'linewatch/gw-7/status')) await new Promise((r) => consumer.once('message', r));
     const t0 = Date.now() - 180_000;
@@ -87,8 +82,8 @@ describe('cloud sync over MQTT', () => {
 
   it(`broker unreachable for ${OUTAGE_S} s under load: every message arrives, in order per asset`, async () => {
     // Fault injection: the network between gateway and broker goes down; the broker stays up.
-    const proxy = await startTcpProxy(broker.port);
-    const consumer = await mqtt.connectAsync(broker.url, { clientId: 'consumer-outage' });
+    const proxy = await startTcpProxy(broker().port);
+    const consumer = await mqtt.connectAsync(broker().url, { clientId: 'consumer-outage' });
     await consumer.subscribeAsync('linewatch/gw-7/alarm/#', { qos: 1 });
     const received: string[] = [];
     consumer.on('message', (_t, payload) => received.push(String((JSON.parse(payload.toString()) as { id: string }).id)));
@@ -115,19 +110,19 @@ describe('cloud sync over MQTT', () => {
   }, (OUTAGE_S + 90) * 1000);
 
   it(`broker stopped for ${OUTAGE_S} s and started again: everything it had not acknowledged is sent again and arrives`, async () => {
-    const consumer = await mqtt.connectAsync(broker.url, { clientId: 'consumer-restart', clean: false, reconnectPeriod: 300 });
+    const consumer = await mqtt.connectAsync(broker().url, { clientId: 'consumer-restart', clean: false, reconnectPeriod: 300 });
     await consumer.subscribeAsync('linewatch/gw-7/alarm/#', { qos: 1 });
     const received: string[] = [];
     consumer.on('message', (_t, payload) => received.push(String((JSON.parse(payload.toString()) as { id: string }).id)));
     const queue = new SqliteQueue({ path: join(mkdtempSync(join(tmpdir(), 'lw-cloud-q-')), 'cloud.queue.db'), maxBytes: 1 << 30 });
-    const sync = new MqttSync(mqttSyncSchema.parse({ url: broker.url, publish_timeout_ms: 2000 }), identity, { logger: silentLogger(), metrics: new GatewayMetrics(), queue });
+    const sync = new MqttSync(mqttSyncSchema.parse({ url: broker().url, publish_timeout_ms: 2000 }), identity, { logger: silentLogger(), metrics: new GatewayMetrics(), queue });
     await sync.start();
     const producer = load(sync);
     await new Promise((r) => setTimeout(r, 1000));
-    await broker.pause();
+    await broker().pause();
     const atStop = producer.ids.length;
     await new Promise((r) => setTimeout(r, OUTAGE_S * 1000));
-    await broker.resume();
+    await broker().resume();
     await new Promise((r) => setTimeout(r, 2000));
     producer.stop();
     await sync.close();

@@ -7,7 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { suiteServer } from './helpers/suite-server.js';
 import { MemoryQueue } from '../src/buffer/memory-queue.js';
 import { SqliteQueue } from '../src/buffer/sqlite-queue.js';
 import type { Sample } from '../src/core/types.js';
@@ -15,22 +16,16 @@ import { influxSchema } from '../src/config/schema.js';
 import { InfluxSink } from '../src/sinks/influx/influx-sink.js';
 import { createLogger, silentLogger } from '../src/telemetry/logger.js';
 import { GatewayMetrics } from '../src/telemetry/metrics.js';
-import { startInfluxd, type Influxd } from '../src/bench/influxd.js';
+import { startInfluxd } from '../src/bench/influxd.js';
 
 const OUTAGE_S = Number(process.env.LINEWATCH_OUTAGE_S ?? 60);
-let influx: Influxd;
-beforeAll(async () => {
-  influx = await startInfluxd();
-});
-afterAll(async () => {
-  await influx?.stop();
-});
+const influx = suiteServer(startInfluxd);
 
 const tags = { site: 's', line: 'l', gateway: 'g' };
-const sinkConfig = (database: string, maxBytes = 1 << 30) => influxSchema.parse({ url: influx.url, database, batch_size: 5000, flush_interval_ms: 100, timeout_ms: 2000, buffer: { max_bytes: maxBytes } });
+const sinkConfig = (database: string, maxBytes = 1 << 30) => influxSchema.parse({ url: influx().url, database, batch_size: 5000, flush_interval_ms: 100, timeout_ms: 2000, buffer: { max_bytes: maxBytes } });
 const tempQueue = (maxBytes = 1 << 30) => new SqliteQueue({ path: join(mkdtempSync(join(tmpdir(), 'lw-q-')), 'q.db'), maxBytes });
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const count = async (db: string, q = 'SELECT COUNT(value) FROM linewatch_sample') => Number((await influx.query(db, q))[0]?.values[0][1] ?? 0);
+const count = async (db: string, q = 'SELECT COUNT(value) FROM linewatch_sample') => Number((await influx().query(db, q))[0]?.values[0][1] ?? 0);
 
 describe('InfluxDB outage', () => {
   it(`stopped for ${OUTAGE_S} s under load, then started again: every point arrives, exactly once`, async () => {
@@ -46,11 +41,11 @@ describe('InfluxDB outage', () => {
       sink.write({ samples, scores: [], alarms: [] });
     }, 20);
     await wait(3000);
-    await influx.pause();
+    await influx().pause();
     const atStop = produced;
     await wait(OUTAGE_S * 1000);
     const queuedDuringOutage = sink.buffered;
-    await influx.resume();
+    await influx().resume();
     await wait(3000);
     clearInterval(load);
     await sink.close();
@@ -59,7 +54,7 @@ describe('InfluxDB outage', () => {
     process.stdout.write(`outage test: ${produced} points produced, ${produced - atStop} during and after the ${OUTAGE_S} s outage, ${queuedDuringOutage} queued at its end, ${arrived} arrived; ${written.split('\n').pop()}\n`);
     expect(queuedDuringOutage).toBeGreaterThan(OUTAGE_S * 1000);
     expect(arrived).toBe(produced);
-    const [distinct] = await influx.query('lw_outage60', 'SELECT COUNT(DISTINCT(value)) FROM linewatch_sample');
+    const [distinct] = await influx().query('lw_outage60', 'SELECT COUNT(DISTINCT(value)) FROM linewatch_sample');
     expect(distinct.values[0][1]).toBe(produced);
   }, (OUTAGE_S + 60) * 1000);
 });
@@ -67,7 +62,7 @@ describe('InfluxDB outage', () => {
 describe('writer killed with SIGKILL mid-write', () => {
   it('loses nothing it had queued: after a restart every point arrives, with no gap', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'lw-crash-')), 'influxdb.queue.db');
-    const child = spawn(process.execPath, [join(__dirname, 'helpers/influx-writer-child.mjs'), path, influx.url, 'lw_crash']);
+    const child = spawn(process.execPath, [join(__dirname, 'helpers/influx-writer-child.mjs'), path, influx().url, 'lw_crash']);
     const exited = new Promise((r) => child.on('exit', r));
     let lastQueued = 0;
     for await (const line of createInterface({ input: child.stdout })) {
@@ -81,7 +76,7 @@ describe('writer killed with SIGKILL mid-write', () => {
     const sink = new InfluxSink({ ...sinkConfig('lw_crash'), batch_size: 500 }, { site: 's', line: 'l', gateway: 'crash' }, { logger: silentLogger(), metrics: new GatewayMetrics(), queue: new SqliteQueue({ path, maxBytes: 1 << 30 }) });
     await sink.start();
     await sink.close();
-    const [stats] = await influx.query('lw_crash', 'SELECT COUNT(value), MAX(value) FROM linewatch_sample');
+    const [stats] = await influx().query('lw_crash', 'SELECT COUNT(value), MAX(value) FROM linewatch_sample');
     const [, n, max] = stats.values[0] as [number, number, number];
     process.stdout.write(`crash test: killed after ${lastQueued} points queued; ${before} had arrived before the kill, ${n} after the restart (max value ${max})\n`);
     expect(n).toBeGreaterThanOrEqual(lastQueued);
@@ -94,7 +89,7 @@ describe('queue byte bound and disk failures', () => {
     const metrics = new GatewayMetrics();
     const logs: string[] = [];
     const logger = createLogger('warn', { write: (l: string) => logs.push(l) } as unknown as NodeJS.WritableStream);
-    await influx.pause();
+    await influx().pause();
     const sink = new InfluxSink(sinkConfig('lw_bound', 200_000), tags, { logger, metrics, queue: tempQueue(200_000) });
     await sink.start();
     const t0 = Date.now() - 3_600_000;
@@ -102,7 +97,7 @@ describe('queue byte bound and disk failures', () => {
       const samples: Sample[] = Array.from({ length: 50 }, (_, k) => ({ source: 'plc', asset: 'pump', channel: 'flow', ts: t0 + i * 50 + k, value: k, quality: 'good' as const }));
       sink.write({ samples, scores: [], alarms: [{ asset: 'pump', alarm: 'anomaly', priority: 'high', state: i % 2 ? 'rtn_unack' : 'unack_active', previous: i % 2 ? 'unack_active' : 'rtn_unack', cause: 'condition', conditionActive: i % 2 === 0, ts: t0 + i, score: 2, threshold: 1, topChannels: ['flow'], message: `event ${i}` }] });
     }
-    await influx.resume();
+    await influx().resume();
     await sink.close();
     expect(await count('lw_bound', 'SELECT COUNT(score) FROM linewatch_alarm')).toBe(100);
     const raw = await count('lw_bound');
