@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Installs the system packages the test suite starts as real servers (Debian/Ubuntu):
+# Installs the system packages the test suite needs (Debian/Ubuntu):
 #   influxdb   InfluxDB 1.x (influxd), started by the tests on 127.0.0.1 on free ports
-#   mosquitto  MQTT broker (cloud-sync tests)
+#   mosquitto  MQTT broker (cloud sync, MQTT alarm actions, model-update notices)
 #   socat      pseudo-terminal pairs for Modbus RTU over a serial line
+#   openssl    test CA and certificates for the TLS broker test
 # The packages' own services are not used; tests start their own instances with temp data dirs.
 set -euo pipefail
+has() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
 need=()
-command -v influxd >/dev/null 2>&1 || need+=(influxdb)
-command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
-command -v socat >/dev/null 2>&1 || need+=(socat)
+has influxd || need+=(influxdb)
+has mosquitto || need+=(mosquitto)
+has socat || need+=(socat)
+has openssl || need+=(openssl)
 if [ ${#need[@]} -eq 0 ]; then
-  echo "test dependencies present: influxd, mosquitto, socat"
+  echo "test dependencies present: influxd, mosquitto, socat, openssl"
   exit 0
 fi
 SUDO=""
@@ -18,6 +21,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 echo "installing ${need[*]} with apt-get"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-# policy-rc.d keeps Debian from starting the packages' system services during install.
 $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
-command -v influxd >/dev/null
+for tool in influxd mosquitto socat openssl; do
+  has "$tool" || { echo "install-test-deps: $tool still missing after apt-get" >&2; exit 1; }
+done
