@@ -169,46 +169,53 @@ export const partActionSchema = z.discriminatedUnion('type', [
   mqttPublishActionSchema.extend(verdicts),
 ]);
 
+/** An asset's anomaly alarm (also the Node-RED alarm node's settings, without actions). */
+export const alarmSchema = z
+  .strictObject({
+    /** ISA-18.2 priority, carried on every event. */
+    priority: z.enum(ALARM_PRIORITIES).default('high'),
+    /** The score must stay above the threshold this long before the alarm is raised. */
+    on_delay_ms: z.number().int().min(0).default(1000),
+    /** ...and below clear_ratio × threshold this long before it returns to normal. */
+    off_delay_ms: z.number().int().min(0).default(5000),
+    clear_ratio: z.number().gt(0).max(1).default(0.8),
+    /** Stays active after the condition clears until acknowledged and reset. */
+    latching: z.boolean().default(false),
+    max_shelve_s: z.number().positive().default(8 * 3600),
+    /** Overrides the model's calibrated threshold. */
+    threshold: z.number().positive().optional(),
+    /** Run on transitions, retried with backoff; they never block detection. */
+    actions: z.array(alarmActionSchema).default([]),
+  });
+
+/** How an asset's samples become windows (also the Node-RED window node's settings). */
+export const windowSchema = z
+  .strictObject({
+    /** sliding: continuous monitoring; cycle: one window per produced part. */
+    type: z.enum(['sliding', 'cycle']).default('sliding'),
+    /** sliding: score every N samples. */
+    hop_samples: z.number().int().min(1).default(1),
+    /** A channel whose newest value is older than this makes the row incomplete. */
+    max_sample_age_ms: z.number().int().min(1).default(5000),
+    /** cycle: the channel that marks the cycle (a cycle-active flag or a part counter). */
+    trigger_channel: name.optional(),
+    /** cycle: flag = the part runs while the trigger is non-zero; counter = each change starts the next part. */
+    trigger: z.enum(['flag', 'counter']).default('flag'),
+    /** cycle: a channel holding the part id (e.g. the part counter); default: parts numbered from 1. */
+    part_id_channel: name.optional(),
+    min_samples: z.number().int().min(1).default(5),
+    max_samples: z.number().int().min(2).default(10_000),
+  });
+
+export type WindowSettings = z.infer<typeof windowSchema>;
+export type AlarmSettings = z.infer<typeof alarmSchema>;
+
 export const assetSchema = z.strictObject({
   name,
   /** Model directory (holding manifest.json) or manifest file, relative to the config file. */
   model: z.string().min(1),
-  window: z
-    .strictObject({
-      /** sliding: continuous monitoring; cycle: one window per produced part. */
-      type: z.enum(['sliding', 'cycle']).default('sliding'),
-      /** sliding: score every N samples. */
-      hop_samples: z.number().int().min(1).default(1),
-      /** A channel whose newest value is older than this makes the row incomplete. */
-      max_sample_age_ms: z.number().int().min(1).default(5000),
-      /** cycle: the channel that marks the cycle (a cycle-active flag or a part counter). */
-      trigger_channel: name.optional(),
-      /** cycle: flag = the part runs while the trigger is non-zero; counter = each change starts the next part. */
-      trigger: z.enum(['flag', 'counter']).default('flag'),
-      /** cycle: a channel holding the part id (e.g. the part counter); default: parts numbered from 1. */
-      part_id_channel: name.optional(),
-      min_samples: z.number().int().min(1).default(5),
-      max_samples: z.number().int().min(2).default(10_000),
-    })
-    .default({ type: 'sliding', hop_samples: 1, max_sample_age_ms: 5000, trigger: 'flag', min_samples: 5, max_samples: 10_000 }),
-  alarm: z
-    .strictObject({
-      /** ISA-18.2 priority, carried on every event. */
-      priority: z.enum(ALARM_PRIORITIES).default('high'),
-      /** The score must stay above the threshold this long before the alarm is raised. */
-      on_delay_ms: z.number().int().min(0).default(1000),
-      /** ...and below clear_ratio × threshold this long before it returns to normal. */
-      off_delay_ms: z.number().int().min(0).default(5000),
-      clear_ratio: z.number().gt(0).max(1).default(0.8),
-      /** Stays active after the condition clears until acknowledged and reset. */
-      latching: z.boolean().default(false),
-      max_shelve_s: z.number().positive().default(8 * 3600),
-      /** Overrides the model's calibrated threshold. */
-      threshold: z.number().positive().optional(),
-      /** Run on transitions, retried with backoff; they never block detection. */
-      actions: z.array(alarmActionSchema).default([]),
-    })
-    .default({ priority: 'high', on_delay_ms: 1000, off_delay_ms: 5000, clear_ratio: 0.8, latching: false, max_shelve_s: 8 * 3600, actions: [] }),
+  window: windowSchema.default({ type: 'sliding', hop_samples: 1, max_sample_age_ms: 5000, trigger: 'flag', min_samples: 5, max_samples: 10_000 }),
+  alarm: alarmSchema.default({ priority: 'high', on_delay_ms: 1000, off_delay_ms: 5000, clear_ratio: 0.8, latching: false, max_shelve_s: 8 * 3600, actions: [] }),
   /** Cycle windows: actions on each part's verdict (`verdicts`, default fail), e.g. a reject gate. */
   part_actions: z.array(partActionSchema).default([]),
 });

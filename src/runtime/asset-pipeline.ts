@@ -6,15 +6,14 @@
  * than `maxQueuedWindows`, the oldest windows are dropped and counted. A failing model marks the
  * asset degraded; the rest of the gateway keeps running.
  */
+import { alarmEvent, isAnnunciated } from '../alarms/alarm-event.js';
 import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../alarms/alarm-state.js';
 import type { Model } from '../core/components.js';
 import type { AlarmEvent, AlarmStateName, OperatorCommand, PartResult, Sample, ScoreResult, Window } from '../core/types.js';
 import type { AssetConfig } from '../config/schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
-import { RowAssembler } from '../windows/row-assembler.js';
-import { CycleWindow, type CycleOutcome } from '../windows/cycle-window.js';
-import { SlidingWindow, type WindowOutcome } from '../windows/sliding-window.js';
+import { AssetWindows } from '../windows/asset-windows.js';
 
 export const ANOMALY_ALARM = 'anomaly';
 
@@ -58,8 +57,7 @@ export interface CommandRequest {
 }
 
 export class AssetPipeline {
-  private readonly rows: RowAssembler;
-  private readonly windows: SlidingWindow | CycleWindow;
+  private readonly windows: AssetWindows;
   private readonly cycleMs = new Map<string, number>();
   private readonly partCounts = { pass: 0, fail: 0, unknown: 0 };
   private readonly alarm: AlarmStateMachine;
@@ -79,26 +77,7 @@ export class AssetPipeline {
     private readonly output: AssetPipelineOutput,
     private readonly deps: { logger: Logger; metrics: GatewayMetrics; maxQueuedWindows?: number },
   ) {
-    const model = current;
-    const w = config.window;
-    if (w.type === 'cycle') {
-      // Rows carry the model's channels, then the trigger, then the part id channel.
-      const extra = [w.trigger_channel!, ...(w.part_id_channel ? [w.part_id_channel] : [])];
-      this.rows = new RowAssembler(config.name, [...model.channels, ...extra], w.max_sample_age_ms);
-      this.windows = new CycleWindow({
-        asset: config.name,
-        channels: model.channels,
-        triggerIndex: model.channels.length,
-        trigger: w.trigger,
-        partIdIndex: w.part_id_channel ? model.channels.length + 1 : undefined,
-        length: model.windowLength,
-        minRows: w.min_samples,
-        maxRows: w.max_samples,
-      });
-    } else {
-      this.rows = new RowAssembler(config.name, model.channels, w.max_sample_age_ms);
-      this.windows = new SlidingWindow(config.name, model.channels, model.windowLength, w.hop_samples);
-    }
+    this.windows = new AssetWindows(config.name, current.channels, current.windowLength, config.window);
     const a = config.alarm;
     this.alarm = new AlarmStateMachine({ onDelayMs: a.on_delay_ms, offDelayMs: a.off_delay_ms, clearRatio: a.clear_ratio, latching: a.latching, maxShelveMs: a.max_shelve_s * 1000 });
   }
@@ -123,24 +102,18 @@ export class AssetPipeline {
 
   /** Feeds a batch of samples (any assets; others are ignored). */
   push(batch: readonly Sample[]): void {
-    const row = this.rows.push(batch);
-    if (!row) return;
-    const outcome: WindowOutcome | CycleOutcome | undefined = this.windows.push(row);
+    const outcome = this.windows.push(batch);
     if (!outcome) return;
     if (outcome.kind === 'incomplete') {
       this.windowsIncomplete++;
       this.deps.metrics.windowsIncomplete.inc({ asset: this.config.name });
-      if (this.windows instanceof CycleWindow) {
-        const part = outcome as Extract<CycleOutcome, { kind: 'incomplete' }>;
+      if (outcome.partId !== undefined) {
         this.partCounts.unknown++;
-        this.output.onParts([{ asset: this.config.name, partId: part.partId, ts: part.ts, verdict: 'unknown', reason: part.reason, topChannels: [], model: this.model.name }]);
+        this.output.onParts([{ asset: this.config.name, partId: outcome.partId, ts: outcome.ts, verdict: 'unknown', reason: outcome.reason, topChannels: [], model: this.model.name }]);
       }
       return;
     }
-    if (this.windows instanceof CycleWindow) {
-      const part = outcome as Extract<CycleOutcome, { kind: 'window' }>;
-      this.cycleMs.set(part.window.partId!, part.durationMs);
-    }
+    if (outcome.window.partId !== undefined && outcome.durationMs !== undefined) this.cycleMs.set(outcome.window.partId, outcome.durationMs);
     this.queue.push(outcome.window);
     const max = this.deps.maxQueuedWindows ?? 256;
     if (this.queue.length > max) {
@@ -214,44 +187,21 @@ export class AssetPipeline {
   }
 
   private emitAlarm(t: AlarmTransition): AlarmEvent {
-    const name = this.config.name;
-    const r = this.latest;
-    const top = r ? r.contributions.slice(0, 3) : [];
-    const shares = top.map((c) => `${c.channel} ${(c.share * 100).toFixed(0)}%`).join(', ');
-    const score = r?.score ?? 0;
-    const threshold = r?.threshold ?? this.model.threshold;
-    let message: string;
-    if (t.cause === 'condition' && t.to === 'unack_active') {
-      message = `${name}: anomaly score ${score.toFixed(3)} above threshold ${threshold.toFixed(3)} for ${this.config.alarm.on_delay_ms} ms; top contributors: ${shares}`;
-    } else if (t.cause === 'condition') {
-      message = `${name}: anomaly score back below ${(threshold * this.config.alarm.clear_ratio).toFixed(3)} for ${this.config.alarm.off_delay_ms} ms (${t.from} → ${t.to})`;
-    } else if (t.cause === 'expiry') {
-      message = `${name}: shelve expired (${t.from} → ${t.to})`;
-    } else {
-      message = `${name}: ${t.command} by ${t.by}${t.comment ? ` (${t.comment})` : ''} (${t.from} → ${t.to})`;
-    }
+    const a = this.config.alarm;
+    const event = alarmEvent(t, {
+      asset: this.config.name,
+      alarm: ANOMALY_ALARM,
+      priority: a.priority,
+      onDelayMs: a.on_delay_ms,
+      offDelayMs: a.off_delay_ms,
+      clearRatio: a.clear_ratio,
+      latest: this.latest,
+      threshold: this.model.threshold,
+    });
     if (t.to === 'unack_active' || t.to === 'ack_active') this.alarmSince ??= t.ts;
     if (t.to === 'normal') this.alarmSince = undefined;
-    const event: AlarmEvent = {
-      asset: name,
-      alarm: ANOMALY_ALARM,
-      priority: this.config.alarm.priority,
-      state: t.to,
-      previous: t.from,
-      ts: t.ts,
-      cause: t.cause,
-      ...(t.command ? { command: t.command } : {}),
-      ...(t.by ? { by: t.by } : {}),
-      ...(t.comment ? { comment: t.comment } : {}),
-      conditionActive: t.conditionActive,
-      score,
-      threshold,
-      topChannels: top.map((c) => c.channel),
-      message,
-    };
-    const annunciated = t.to === 'unack_active' || t.to === 'ack_active' || t.to === 'rtn_unack';
-    this.deps.metrics.alarmActive.set({ asset: name }, annunciated ? 1 : 0);
-    if (t.to === 'unack_active' && t.from !== 'unack_active') this.deps.metrics.alarmsRaised.inc({ asset: name });
+    this.deps.metrics.alarmActive.set({ asset: event.asset }, isAnnunciated(t.to) ? 1 : 0);
+    if (t.to === 'unack_active' && t.from !== 'unack_active') this.deps.metrics.alarmsRaised.inc({ asset: event.asset });
     this.output.onAlarm(event);
     return event;
   }

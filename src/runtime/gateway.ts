@@ -22,6 +22,7 @@ import { OpcuaSource } from '../sources/opcua/opcua-source.js';
 import { collectHealth } from '../telemetry/health-reporter.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
+import type { DaemonEvent } from '../telemetry/event-stream.js';
 import { ANOMALY_ALARM, AssetPipeline, type AlarmStatus, type AssetStatus, type CommandRequest } from './asset-pipeline.js';
 
 export interface GatewayEvents {
@@ -76,6 +77,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     private readonly deps: { logger: Logger; metrics: GatewayMetrics },
   ) {
     super();
+    // Each /api/events client adds one listener per event type.
+    this.setMaxListeners(200);
     this.sources = createSources(loaded, deps);
   }
 
@@ -250,6 +253,18 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.sinks.length = 0;
     this.state = 'stopped';
     this.deps.logger.info('gateway stopped');
+  }
+
+  /** Every score, alarm transition, part verdict and model update, one event each (HTTP /api/events). */
+  subscribe(listener: (event: DaemonEvent) => void): () => void {
+    const onScores = (scores: readonly ScoreResult[]) => scores.forEach((data) => listener({ type: 'score', data }));
+    const onAlarm = (data: AlarmEvent) => listener({ type: 'alarm', data });
+    const onParts = (parts: readonly PartResult[]) => parts.forEach((data) => listener({ type: 'part', data }));
+    const onModel = (data: ModelUpdateEvent) => listener({ type: 'model', data: { ...data } });
+    this.on('scores', onScores).on('alarm', onAlarm).on('parts', onParts).on('model', onModel);
+    return () => {
+      this.off('scores', onScores).off('alarm', onAlarm).off('parts', onParts).off('model', onModel);
+    };
   }
 
   status(): GatewayStatus {

@@ -4,6 +4,7 @@
  *   GET  /metrics                                  Prometheus text format
  *   GET  /api/status                               assets, latest scores, alarms
  *   GET  /api/alarms                               every alarm with its state
+ *   GET  /api/events[?types=score,alarm,part,model] live events as Server-Sent Events
  *   POST /api/alarms/{asset}/{alarm}/{command}     ack | shelve | unshelve | remove_from_service |
  *                                                  return_to_service | reset
  *        body {"by": "who", "comment": "...", "duration_s": 3600 (shelve)}
@@ -18,6 +19,7 @@ import { OPERATOR_COMMANDS, type AlarmEvent, type OperatorCommand } from '../cor
 import type { AlarmStatus, CommandRequest } from '../runtime/asset-pipeline.js';
 import type { GatewayStatus } from '../runtime/gateway.js';
 import type { GatewayMetrics } from './metrics.js';
+import { formatSse, parseEventTypes, type DaemonEvent } from './event-stream.js';
 
 export interface HttpEndpoint {
   readonly port: number;
@@ -26,6 +28,8 @@ export interface HttpEndpoint {
 
 export interface GatewayApi {
   status(): GatewayStatus;
+  /** Calls `listener` with every live event until the returned function is called. */
+  subscribe(listener: (event: DaemonEvent) => void): () => void;
   command(asset: string, alarm: string, request: Omit<CommandRequest, 'ts'>): AlarmEvent;
   rollbackModel(asset: string, by: string, comment?: string): Promise<unknown>;
 }
@@ -37,6 +41,24 @@ export interface HttpOptions {
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
+const KEEPALIVE_MS = 15_000;
+
+/** Streams live events to one client until it disconnects or the endpoint closes. */
+function streamEvents(req: IncomingMessage, res: ServerResponse, api: GatewayApi): void {
+  const types = parseEventTypes(new URL(req.url ?? '/', 'http://x').searchParams.get('types'));
+  if (typeof types === 'string') return send(res, 400, { error: `types: ${types}` });
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.write('retry: 2000\n\n');
+  const unsubscribe = api.subscribe((event) => {
+    if (types.has(event.type)) res.write(formatSse(event));
+  });
+  const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
+  keepalive.unref();
+  res.on('close', () => {
+    clearInterval(keepalive);
+    unsubscribe();
+  });
+}
 
 function send(res: ServerResponse, code: number, body: unknown, type = 'application/json'): void {
   res.writeHead(code, { 'content-type': type });
@@ -125,7 +147,8 @@ export async function startHttpEndpoint(options: HttpOptions, api: GatewayApi, m
     if (path === '/metrics') return send(res, 200, await metrics.registry.metrics(), metrics.registry.contentType);
     if (path === '/api/status') return send(res, 200, api.status());
     if (path === '/api/alarms') return send(res, 200, api.status().assets.map((a) => a.alarm) satisfies AlarmStatus[]);
-    send(res, 404, { error: 'not found: try /healthz, /metrics, /api/status or /api/alarms' });
+    if (path === '/api/events') return streamEvents(req, res, api);
+    send(res, 404, { error: 'not found: try /healthz, /metrics, /api/status, /api/alarms or /api/events' });
   };
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err: Error) => send(res, 500, { error: err.message }));

@@ -1,0 +1,61 @@
+/**
+ * Turns an alarm transition into the event that is journaled, annunciated and sent to actions
+ * (pure): who or what caused it, the latest score and the channels that contributed most, and
+ * a message an operator can read. Shared by the daemon's asset pipeline and the Node-RED alarm
+ * node, so both say the same thing about the same transition.
+ */
+import type { AlarmEvent, AlarmPriority, ChannelContribution } from '../core/types.js';
+import type { AlarmTransition } from './alarm-state.js';
+
+export interface AlarmEventContext {
+  readonly asset: string;
+  readonly alarm: string;
+  readonly priority: AlarmPriority;
+  readonly onDelayMs: number;
+  readonly offDelayMs: number;
+  readonly clearRatio: number;
+  /** The latest score seen, if any, and its contributions (largest first). */
+  readonly latest?: { readonly score: number; readonly threshold: number; readonly contributions: readonly ChannelContribution[] };
+  /** Threshold reported while no score has been seen yet. */
+  readonly threshold: number;
+}
+
+export function alarmEvent(t: AlarmTransition, ctx: AlarmEventContext): AlarmEvent {
+  const top = ctx.latest ? ctx.latest.contributions.slice(0, 3) : [];
+  const shares = top.map((c) => `${c.channel} ${(c.share * 100).toFixed(0)}%`).join(', ');
+  const score = ctx.latest?.score ?? 0;
+  const threshold = ctx.latest?.threshold ?? ctx.threshold;
+  const name = ctx.asset;
+  let message: string;
+  if (t.cause === 'condition' && t.to === 'unack_active') {
+    message = `${name}: anomaly score ${score.toFixed(3)} above threshold ${threshold.toFixed(3)} for ${ctx.onDelayMs} ms; top contributors: ${shares}`;
+  } else if (t.cause === 'condition') {
+    message = `${name}: anomaly score back below ${(threshold * ctx.clearRatio).toFixed(3)} for ${ctx.offDelayMs} ms (${t.from} → ${t.to})`;
+  } else if (t.cause === 'expiry') {
+    message = `${name}: shelve expired (${t.from} → ${t.to})`;
+  } else {
+    message = `${name}: ${t.command} by ${t.by}${t.comment ? ` (${t.comment})` : ''} (${t.from} → ${t.to})`;
+  }
+  return {
+    asset: name,
+    alarm: ctx.alarm,
+    priority: ctx.priority,
+    state: t.to,
+    previous: t.from,
+    ts: t.ts,
+    cause: t.cause,
+    ...(t.command ? { command: t.command } : {}),
+    ...(t.by ? { by: t.by } : {}),
+    ...(t.comment ? { comment: t.comment } : {}),
+    conditionActive: t.conditionActive,
+    score,
+    threshold,
+    topChannels: top.map((c) => c.channel),
+    message,
+  };
+}
+
+/** Whether operators see the alarm (a stack light is on): active or returned but unacknowledged. */
+export function isAnnunciated(state: AlarmEvent['state']): boolean {
+  return state === 'unack_active' || state === 'ack_active' || state === 'rtn_unack';
+}

@@ -1,0 +1,129 @@
+/**
+ * linewatch-alarm: scores in → alarm transitions out, through the same ISA-18.2-style state
+ * machine and event text as the daemon (on/off delay, hysteresis, latching, shelving).
+ * Operators' commands come in as messages: msg.command = ack | shelve | unshelve |
+ * remove_from_service | return_to_service | reset, with msg.by (who), msg.comment and, for
+ * shelve, msg.duration_s. A refused command goes to done(err), so a Catch node sees why.
+ * Output 1: every transition (an AlarmEvent). Output 2: msg.payload true/false when the alarm
+ * starts or stops being annunciated: wire it to a stack light (e.g. a Modbus coil write).
+ */
+import { alarmEvent, isAnnunciated } from '../alarms/alarm-event.js';
+import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../alarms/alarm-state.js';
+import { alarmSchema } from '../config/schema.js';
+import { formatIssues } from '../config/format-issues.js';
+import { OPERATOR_COMMANDS, type AlarmEvent, type OperatorCommand } from '../core/types.js';
+import { num, text, type NodeDefinition, type NodeInstance, type NodeMessage, type RedApi } from './red-api.js';
+
+export function alarmSettings(config: NodeDefinition) {
+  const raw = {
+    priority: text(config, 'priority', 'high'),
+    on_delay_ms: num(config, 'onDelayMs'),
+    off_delay_ms: num(config, 'offDelayMs'),
+    clear_ratio: num(config, 'clearRatio'),
+    latching: config.latching === true || config.latching === 'true',
+    max_shelve_s: num(config, 'maxShelveS'),
+    threshold: num(config, 'threshold'),
+  };
+  const parsed = alarmSchema.omit({ actions: true }).safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
+  if (!parsed.success) throw new Error(`alarm settings: ${formatIssues(parsed.error.issues).join('; ')}`);
+  return parsed.data;
+}
+
+type Command = Extract<AlarmInput, { by: string }>;
+
+/** An operator command from a message, or undefined when the message is not a command. */
+export function commandFromMessage(msg: NodeMessage, now: number): Command | undefined {
+  const p = (msg.payload !== null && typeof msg.payload === 'object' ? msg.payload : {}) as Record<string, unknown>;
+  const command = msg.command ?? p.command;
+  if (command === undefined) return undefined;
+  if (!OPERATOR_COMMANDS.includes(command as OperatorCommand)) throw new Error(`msg.command: "${String(command)}" is not one of ${OPERATOR_COMMANDS.join(', ')}`);
+  const by = msg.by ?? p.by;
+  if (typeof by !== 'string' || by.trim() === '') throw new Error(`msg.by: who is doing "${String(command)}" (a name or badge) is required`);
+  const comment = msg.comment ?? p.comment;
+  const duration = msg.duration_s ?? p.duration_s;
+  if (command === 'shelve' && (typeof duration !== 'number' || !(duration > 0))) throw new Error('msg.duration_s: shelve needs a positive number of seconds');
+  return { kind: command as OperatorCommand, ts: now, by: by.trim(), ...(typeof comment === 'string' ? { comment } : {}), ...(typeof duration === 'number' ? { durationMs: duration * 1000 } : {}) };
+}
+
+interface ScoreInput {
+  asset?: string;
+  ts: number;
+  score: number;
+  threshold: number;
+  contributions: { channel: string; share: number }[];
+}
+
+function scoreFromMessage(msg: NodeMessage, thresholdOverride: number | undefined, now: number): ScoreInput {
+  const p = msg.payload as Record<string, unknown> | null;
+  if (p === null || typeof p !== 'object' || typeof p.score !== 'number' || !Number.isFinite(p.score)) throw new Error('msg.payload.score: expected a number (wire a linewatch-score node in, or send msg.command)');
+  const threshold = thresholdOverride ?? p.threshold;
+  if (typeof threshold !== 'number' || !(threshold > 0)) throw new Error('msg.payload.threshold: expected a positive number (or set a threshold on the alarm node)');
+  const top = Array.isArray(p.top) ? p.top : Array.isArray(p.contributions) ? p.contributions : [];
+  return { asset: typeof p.asset === 'string' ? p.asset : undefined, ts: typeof p.ts === 'number' ? p.ts : now, score: p.score, threshold, contributions: top as ScoreInput['contributions'] };
+}
+
+export function registerAlarmNode(RED: RedApi): void {
+  RED.nodes.registerType('linewatch-alarm', function (this: NodeInstance, config: NodeDefinition) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    let settings: ReturnType<typeof alarmSettings>;
+    try {
+      settings = alarmSettings(config);
+    } catch (err) {
+      node.status({ fill: 'red', shape: 'ring', text: (err as Error).message.slice(0, 60) });
+      node.error((err as Error).message);
+      node.on('input', (_msg, _send, done) => done(err as Error));
+      return;
+    }
+    const alarmName = text(config, 'alarm', 'anomaly');
+    let asset = text(config, 'asset');
+    let latest: ScoreInput | undefined;
+    let lamp = false;
+    const machine = new AlarmStateMachine({ onDelayMs: settings.on_delay_ms, offDelayMs: settings.off_delay_ms, clearRatio: settings.clear_ratio, latching: settings.latching, maxShelveMs: settings.max_shelve_s * 1000 });
+    const showState = () => {
+      const s = machine.state;
+      const fill = s === 'unack_active' ? 'red' : s === 'ack_active' || s === 'rtn_unack' ? 'yellow' : s === 'normal' ? 'green' : 'grey';
+      node.status({ fill, shape: s === 'normal' ? 'ring' : 'dot', text: s });
+    };
+    const emit = (t: AlarmTransition, send: (m: (NodeMessage | null)[]) => void): AlarmEvent => {
+      const event = alarmEvent(t, { asset: asset || 'asset', alarm: alarmName, priority: settings.priority, onDelayMs: settings.on_delay_ms, offDelayMs: settings.off_delay_ms, clearRatio: settings.clear_ratio, latest, threshold: latest?.threshold ?? settings.threshold ?? 0 });
+      const annunciated = isAnnunciated(t.to);
+      const lampMsg = annunciated !== lamp ? { topic: `${event.asset}/${alarmName}/lamp`, payload: annunciated } : null;
+      lamp = annunciated;
+      send([{ topic: `${event.asset}/${alarmName}`, payload: event }, lampMsg]);
+      showState();
+      return event;
+    };
+    showState();
+    // Shelve expiry needs time to pass even when no score arrives.
+    const ticker = setInterval(() => {
+      const { transition } = machine.handle({ kind: 'tick', ts: Date.now() });
+      if (transition) emit(transition, (m) => node.send(m));
+    }, 1000);
+    ticker.unref();
+
+    node.on('input', (msg, send, done) => {
+      try {
+        const command = commandFromMessage(msg, Date.now());
+        if (command) {
+          const result = machine.handle(command);
+          if (result.refused) return done(new Error(`${asset || 'asset'}/${alarmName}: ${command.kind} refused: ${result.refused}`));
+          emit(result.transition!, send);
+          return done();
+        }
+        latest = scoreFromMessage(msg, settings.threshold, Date.now());
+        if (!asset && latest.asset) asset = latest.asset;
+        const { transition } = machine.handle({ kind: 'score', ts: latest.ts, score: latest.score, threshold: latest.threshold });
+        if (transition) emit(transition, send);
+        done();
+      } catch (err) {
+        done(err as Error);
+      }
+    });
+    node.on('close', (_removed, done) => {
+      clearInterval(ticker);
+      node.status({});
+      done();
+    });
+  });
+}

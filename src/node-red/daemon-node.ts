@@ -1,0 +1,130 @@
+/**
+ * linewatch-daemon: connects to a running linewatch daemon (its HTTP endpoint) and brings its
+ * scores, alarm transitions, part verdicts and model updates into the flow as they happen
+ * (GET /api/events, Server-Sent Events), reconnecting with backoff when the daemon restarts.
+ * Messages sent to it are operator commands passed on to the daemon (POST /api/alarms/...):
+ * msg.command, msg.by, msg.comment, msg.duration_s, and msg.asset (or msg.payload.asset) and
+ * msg.alarm (default "anomaly"); they need the daemon's http.api_token, kept as a credential.
+ */
+import { backoffMs, jittered } from '../core/backoff.js';
+import { OPERATOR_COMMANDS, type OperatorCommand } from '../core/types.js';
+import { SseParser, parseEventTypes } from '../telemetry/event-stream.js';
+import { list, text, type NodeDefinition, type NodeInstance, type NodeMessage, type RedApi } from './red-api.js';
+
+/** The daemon's base URL from the editor, checked. */
+export function daemonUrl(config: NodeDefinition): URL {
+  const raw = text(config, 'url', 'http://127.0.0.1:8080');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`daemon URL "${raw}" is not a URL (e.g. http://127.0.0.1:8080)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`daemon URL "${raw}": use http:// or https://`);
+  return url;
+}
+
+/** The daemon request for an operator command message; throws naming what is missing. */
+export function commandRequest(msg: NodeMessage): { asset: string; alarm: string; command: OperatorCommand; body: Record<string, unknown> } {
+  const p = (msg.payload !== null && typeof msg.payload === 'object' ? msg.payload : {}) as Record<string, unknown>;
+  const command = msg.command ?? p.command;
+  if (!OPERATOR_COMMANDS.includes(command as OperatorCommand)) throw new Error(`msg.command: "${String(command)}" is not one of ${OPERATOR_COMMANDS.join(', ')}`);
+  const asset = msg.asset ?? p.asset;
+  if (typeof asset !== 'string' || asset === '') throw new Error('msg.asset: which asset\'s alarm (e.g. pump-1)');
+  const alarm = typeof (msg.alarm ?? p.alarm) === 'string' ? String(msg.alarm ?? p.alarm) : 'anomaly';
+  const body: Record<string, unknown> = { by: msg.by ?? p.by };
+  const comment = msg.comment ?? p.comment;
+  if (comment !== undefined) body.comment = comment;
+  const duration = msg.duration_s ?? p.duration_s;
+  if (duration !== undefined) body.duration_s = duration;
+  return { asset, alarm, command: command as OperatorCommand, body };
+}
+
+export function registerDaemonNode(RED: RedApi): void {
+  RED.nodes.registerType(
+    'linewatch-daemon',
+    function (this: NodeInstance, config: NodeDefinition) {
+      RED.nodes.createNode(this, config);
+      const node = this;
+      let base: URL;
+      const types = parseEventTypes(list(config, 'events').join(','));
+      try {
+        base = daemonUrl(config);
+        if (typeof types === 'string') throw new Error(`events: ${types}`);
+      } catch (err) {
+        node.status({ fill: 'red', shape: 'ring', text: (err as Error).message.slice(0, 60) });
+        node.error((err as Error).message);
+        node.on('input', (_m, _s, done) => done(err as Error));
+        return;
+      }
+      const stream = new URL('/api/events', base);
+      stream.searchParams.set('types', [...(types as Set<string>)].join(','));
+      let closed = false;
+      let abort: AbortController | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      let attempt = 0;
+      let received = 0;
+
+      const connect = async () => {
+        abort = new AbortController();
+        node.status({ fill: 'yellow', shape: 'ring', text: `connecting to ${base.host}` });
+        try {
+          const res = await fetch(stream, { signal: abort.signal, headers: { accept: 'text/event-stream' } });
+          if (!res.ok || !res.body) throw new Error(`${stream.href} answered ${res.status}`);
+          attempt = 0;
+          node.status({ fill: 'green', shape: 'dot', text: `connected to ${base.host}` });
+          const parser = new SseParser();
+          const decoder = new TextDecoder();
+          for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+            for (const m of parser.push(decoder.decode(chunk, { stream: true }))) {
+              let data: Record<string, unknown>;
+              try {
+                data = JSON.parse(m.data) as Record<string, unknown>;
+              } catch {
+                node.warn(`daemon sent an event that is not JSON: ${m.data.slice(0, 80)}`);
+                continue;
+              }
+              received++;
+              node.send({ topic: `${String(data.asset ?? 'gateway')}/${m.event}`, event: m.event, payload: data });
+            }
+          }
+          throw new Error('the daemon closed the event stream');
+        } catch (err) {
+          if (closed) return;
+          const delay = jittered(backoffMs(attempt++, 500, 30_000));
+          node.status({ fill: 'red', shape: 'ring', text: `disconnected, retry in ${(delay / 1000).toFixed(1)} s` });
+          if (attempt === 1) node.warn(`linewatch daemon ${base.href}: ${(err as Error).message}; reconnecting (received ${received} events so far)`);
+          timer = setTimeout(() => void connect(), delay);
+        }
+      };
+      void connect();
+
+      node.on('input', (msg, send, done) => {
+        let request: ReturnType<typeof commandRequest>;
+        try {
+          request = commandRequest(msg);
+        } catch (err) {
+          return done(err as Error);
+        }
+        const token = node.credentials?.token;
+        const url = new URL(`/api/alarms/${encodeURIComponent(request.asset)}/${encodeURIComponent(request.alarm)}/${request.command}`, base);
+        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(request.body) })
+          .then(async (res) => {
+            const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+            if (!res.ok) throw new Error(`daemon refused ${request.command} on ${request.asset}/${request.alarm} (${res.status}): ${String(body.error ?? res.statusText)}`);
+            send({ ...msg, topic: `${request.asset}/${request.alarm}`, payload: body });
+            done();
+          })
+          .catch((err: Error) => done(err));
+      });
+      node.on('close', (_removed, done) => {
+        closed = true;
+        if (timer) clearTimeout(timer);
+        abort?.abort();
+        node.status({});
+        done();
+      });
+    },
+    { credentials: { token: { type: 'password' } } },
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * The small part of Node-RED's runtime API our nodes use, typed here so the nodes need no
+ * Node-RED types package. Matches Node-RED 3.1–4.x.
+ */
+export interface NodeMessage {
+  [key: string]: unknown;
+  payload?: unknown;
+  topic?: string;
+  _msgid?: string;
+}
+
+export interface NodeStatus {
+  fill?: 'red' | 'green' | 'yellow' | 'blue' | 'grey';
+  shape?: 'ring' | 'dot';
+  text?: string;
+}
+
+export type Send = (msg: NodeMessage | (NodeMessage | null)[] | null) => void;
+export type Done = (err?: Error) => void;
+
+export interface NodeInstance {
+  readonly id: string;
+  readonly name?: string;
+  credentials?: Record<string, string | undefined>;
+  on(event: 'input', listener: (msg: NodeMessage, send: Send, done: Done) => void): void;
+  on(event: 'close', listener: (removed: boolean, done: () => void) => void): void;
+  send: Send;
+  status(status: NodeStatus | Record<string, never>): void;
+  error(err: unknown, msg?: NodeMessage): void;
+  warn(message: unknown): void;
+  log(message: unknown): void;
+}
+
+export interface NodeDefinition {
+  readonly id: string;
+  readonly type: string;
+  readonly name?: string;
+  readonly [key: string]: unknown;
+}
+
+export interface RedApi {
+  nodes: {
+    createNode(node: NodeInstance, config: NodeDefinition): void;
+    registerType(type: string, constructor: (this: NodeInstance, config: NodeDefinition) => void, options?: { credentials?: Record<string, { type: 'text' | 'password' }> }): void;
+    getNode(id: string): unknown;
+  };
+  settings: { userDir?: string; [key: string]: unknown };
+  util: { cloneMessage<T>(msg: T): T };
+}
+
+/** A string setting from the editor, trimmed; `fallback` when empty. */
+export function text(config: NodeDefinition, key: string, fallback = ''): string {
+  const v = config[key];
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : fallback;
+}
+
+/** A numeric setting from the editor (the editor stores numbers as strings); undefined when empty. */
+export function num(config: NodeDefinition, key: string): number | undefined {
+  const v = config[key];
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isFinite(n)) throw new Error(`${key}: "${String(v)}" is not a number`);
+  return n;
+}
+
+/** A comma- or newline-separated list setting. */
+export function list(config: NodeDefinition, key: string): string[] {
+  return text(config, key).split(/[\s,]+/).filter(Boolean);
+}

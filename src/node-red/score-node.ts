@@ -1,0 +1,124 @@
+/**
+ * linewatch-score: a window (from linewatch-window, or any message shaped like one) → the
+ * anomaly score, the threshold verdict, the channels that contributed most and, for a part, its
+ * pass/fail verdict with the part id. The model's session is owned by the linewatch-model config
+ * node; windows that arrive together are scored in one run.
+ */
+import type { ScoreResult, Window } from '../core/types.js';
+import type { WindowPayload } from './window-node.js';
+import { num, text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
+import type { ModelConfigNode } from './model-config-node.js';
+
+export interface ScorePayload {
+  readonly asset: string;
+  readonly ts: number;
+  readonly score: number;
+  readonly threshold: number;
+  readonly anomalous: boolean;
+  /** normal | anomalous for sliding windows; pass | fail for a part. */
+  readonly verdict: 'normal' | 'anomalous' | 'pass' | 'fail';
+  readonly partId?: string;
+  readonly top: readonly { channel: string; share: number }[];
+  readonly model: string;
+  readonly modelVersion: string;
+}
+
+/** Checks a message payload is a window the model can take; throws naming what is wrong. */
+export function windowFromPayload(payload: unknown, channels: readonly string[], length: number): Window {
+  if (payload === null || typeof payload !== 'object') throw new Error('msg.payload: expected a window {asset, channels, length, start, end, data} from linewatch-window');
+  const p = payload as Partial<WindowPayload>;
+  if (typeof p.asset !== 'string' || p.asset === '') throw new Error('msg.payload.asset: expected the asset name');
+  if (!Array.isArray(p.channels) || p.channels.join() !== channels.join()) throw new Error(`msg.payload.channels: the model takes [${channels.join(', ')}], the window has [${Array.isArray(p.channels) ? p.channels.join(', ') : 'none'}]`);
+  if (p.length !== length) throw new Error(`msg.payload.length: the model takes windows of ${length} samples, this one has ${String(p.length)}`);
+  const data = p.data as unknown;
+  if (!Array.isArray(data) && !(data instanceof Float32Array)) throw new Error('msg.payload.data: expected an array of numbers');
+  if (data.length !== length * channels.length) throw new Error(`msg.payload.data: expected ${length * channels.length} values (${length} × ${channels.length}), got ${data.length}`);
+  const values = Float32Array.from(data as ArrayLike<number>);
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`msg.payload.data[${bad}] (${channels[bad % channels.length]} at sample ${Math.floor(bad / channels.length)}): not a finite number`);
+  const end = typeof p.end === 'number' ? p.end : Date.now();
+  return { asset: p.asset, channels, length, start: typeof p.start === 'number' ? p.start : end, end, data: values, ...(p.partId !== undefined ? { partId: String(p.partId) } : {}) };
+}
+
+export function scorePayload(r: ScoreResult, asset: string, threshold: number, topK: number): ScorePayload {
+  const anomalous = r.score > threshold;
+  const part = r.partId !== undefined;
+  return {
+    asset,
+    ts: r.ts,
+    score: r.score,
+    threshold,
+    anomalous,
+    verdict: part ? (anomalous ? 'fail' : 'pass') : anomalous ? 'anomalous' : 'normal',
+    ...(part ? { partId: r.partId } : {}),
+    top: r.contributions.slice(0, topK).map((c) => ({ channel: c.channel, share: c.share })),
+    model: r.model,
+    modelVersion: r.modelVersion,
+  };
+}
+
+export function registerScoreNode(RED: RedApi): void {
+  RED.nodes.registerType('linewatch-score', function (this: NodeInstance, config: NodeDefinition) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const modelNode = RED.nodes.getNode(text(config, 'model')) as ModelConfigNode | undefined;
+    let thresholdOverride: number | undefined;
+    let topK = 3;
+    let problem: Error | undefined;
+    try {
+      thresholdOverride = num(config, 'threshold');
+      if (thresholdOverride !== undefined && !(thresholdOverride > 0)) throw new Error('threshold: must be a positive number (empty: the model\'s calibrated threshold)');
+      topK = num(config, 'topK') ?? 3;
+      if (!Number.isInteger(topK) || topK < 1) throw new Error('top channels: must be a whole number from 1');
+      if (!modelNode) throw new Error('no model: add a linewatch-model configuration');
+    } catch (err) {
+      problem = err as Error;
+    }
+    const ready = problem
+      ? Promise.resolve(undefined)
+      : modelNode!.model().then(
+          (m) => {
+            node.status({ fill: 'grey', shape: 'ring', text: `${m.name} ${m.version} on ${m.provider}` });
+            return m;
+          },
+          (err: Error) => {
+            problem = err;
+            return undefined;
+          },
+        );
+    void ready.then(() => {
+      if (problem) {
+        node.status({ fill: 'red', shape: 'ring', text: problem.message.slice(0, 60) });
+        node.error(problem.message);
+      }
+    });
+    let scored = 0;
+    node.on('input', (msg, send, done) => {
+      ready.then(async (model) => {
+        if (!model) return done(new Error(`score: ${problem?.message ?? 'no model'}`));
+        let window: Window;
+        try {
+          window = windowFromPayload(msg.payload, model.channels, model.windowLength);
+        } catch (err) {
+          return done(err as Error);
+        }
+        try {
+          const result = await modelNode!.score(window);
+          const threshold = thresholdOverride ?? model.threshold;
+          const payload = scorePayload(result, window.asset, threshold, topK);
+          scored++;
+          node.status({ fill: payload.anomalous ? 'red' : 'green', shape: 'dot', text: `${payload.verdict} ${payload.score.toFixed(3)} / ${threshold.toFixed(3)} (${scored})` });
+          send({ ...msg, topic: window.asset, payload });
+          done();
+        } catch (err) {
+          node.status({ fill: 'red', shape: 'dot', text: (err as Error).message.slice(0, 60) });
+          done(err as Error);
+        }
+      }, done);
+    });
+    node.on('close', (_removed, done) => {
+      node.status({});
+      done();
+    });
+  });
+}

@@ -1,0 +1,116 @@
+/**
+ * linewatch-window: samples in (from node-red-contrib-modbus, node-red-contrib-opcua or any
+ * timestamped payload, see message-samples.ts) → windows out, sliding or one per produced part,
+ * cut exactly as the daemon cuts them (src/windows/asset-windows.ts).
+ * Output 1: complete windows. Output 2: windows or parts that cannot be judged (a missing,
+ * stale or bad sample; a cycle too short or too long), with the reason.
+ */
+import type { Window } from '../core/types.js';
+import { windowSchema } from '../config/schema.js';
+import { formatIssues } from '../config/format-issues.js';
+import { AssetWindows } from '../windows/asset-windows.js';
+import { parseRegisterFields, parseTopicMap, samplesFromMessage, INPUT_FORMATS, type InputFormat, type MessageFormat } from './message-samples.js';
+import { list, num, text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
+import type { ModelConfigNode } from './model-config-node.js';
+
+/** A window as it travels in a message: plain arrays, JSON-safe. */
+export interface WindowPayload {
+  readonly asset: string;
+  readonly channels: readonly string[];
+  readonly length: number;
+  readonly start: number;
+  readonly end: number;
+  readonly data: number[];
+  readonly partId?: string;
+  readonly durationMs?: number;
+}
+
+export function windowPayload(w: Window, durationMs?: number): WindowPayload {
+  return { asset: w.asset, channels: w.channels, length: w.length, start: w.start, end: w.end, data: Array.from(w.data), ...(w.partId !== undefined ? { partId: w.partId } : {}), ...(durationMs !== undefined ? { durationMs } : {}) };
+}
+
+/** The editor's settings turned into windowing options; throws naming the setting. */
+export function windowSettings(config: NodeDefinition) {
+  const raw = {
+    type: text(config, 'mode', 'sliding'),
+    hop_samples: num(config, 'hop'),
+    max_sample_age_ms: num(config, 'maxAgeMs'),
+    ...(text(config, 'triggerChannel') ? { trigger_channel: text(config, 'triggerChannel') } : {}),
+    trigger: text(config, 'trigger', 'flag'),
+    ...(text(config, 'partIdChannel') ? { part_id_channel: text(config, 'partIdChannel') } : {}),
+    min_samples: num(config, 'minSamples'),
+    max_samples: num(config, 'maxSamples'),
+  };
+  const parsed = windowSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
+  if (!parsed.success) throw new Error(`window settings: ${formatIssues(parsed.error.issues).join('; ')}`);
+  if (parsed.data.type === 'cycle' && !parsed.data.trigger_channel) throw new Error('window settings: cycle windows need a trigger channel (a cycle-active flag or a part counter)');
+  const format = text(config, 'format', 'object') as InputFormat;
+  if (!INPUT_FORMATS.includes(format)) throw new Error(`window settings: input format "${format}" is not one of ${INPUT_FORMATS.join(', ')}`);
+  return { window: parsed.data, format };
+}
+
+export function registerWindowNode(RED: RedApi): void {
+  RED.nodes.registerType('linewatch-window', function (this: NodeInstance, config: NodeDefinition) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const asset = text(config, 'asset', text(config, 'name', 'asset'));
+    let windows: AssetWindows | undefined;
+    let format: MessageFormat | undefined;
+    let problem: Error | undefined;
+    let emitted = 0;
+    let incomplete = 0;
+    const modelNode = RED.nodes.getNode(text(config, 'model')) as ModelConfigNode | undefined;
+
+    const setup = async () => {
+      const { window, format: f } = windowSettings(config);
+      format = {
+        format: f,
+        asset,
+        ...(f === 'registers' ? { registers: parseRegisterFields(text(config, 'registers')) } : {}),
+        ...(f === 'topic' ? { topics: parseTopicMap(text(config, 'topics')) } : {}),
+      };
+      let channels = list(config, 'channels');
+      let length = num(config, 'length');
+      if (modelNode) {
+        const model = await modelNode.model();
+        channels = [...model.channels];
+        length = model.windowLength;
+      }
+      if (channels.length === 0) throw new Error('window settings: no channels (choose a model, or list the channels)');
+      if (length === undefined || !Number.isInteger(length) || length < 1) throw new Error('window settings: window length must be a whole number of samples (or choose a model)');
+      windows = new AssetWindows(asset, channels, length, window);
+      node.status({ fill: 'grey', shape: 'ring', text: `${channels.length} channels × ${length}, waiting` });
+    };
+    const ready = setup().catch((err: Error) => {
+      problem = err;
+      node.status({ fill: 'red', shape: 'ring', text: err.message.slice(0, 60) });
+      node.error(err.message);
+    });
+
+    node.on('input', (msg, send, done) => {
+      ready.then(() => {
+        if (problem || !windows || !format) return done(new Error(`window ${asset} is not set up: ${problem?.message ?? 'still loading'}`));
+        let outcome;
+        try {
+          outcome = windows.push(samplesFromMessage(msg, format, Date.now()));
+        } catch (err) {
+          node.status({ fill: 'red', shape: 'dot', text: (err as Error).message.slice(0, 60) });
+          return done(err as Error);
+        }
+        if (outcome?.kind === 'window') {
+          emitted++;
+          send([{ ...msg, topic: asset, payload: windowPayload(outcome.window, outcome.durationMs) }, null]);
+        } else if (outcome?.kind === 'incomplete') {
+          incomplete++;
+          send([null, { ...msg, topic: asset, payload: { asset, ts: outcome.ts, reason: outcome.reason, ...(outcome.partId !== undefined ? { partId: outcome.partId } : {}) } }]);
+        }
+        if (outcome) node.status({ fill: incomplete > 0 && outcome.kind === 'incomplete' ? 'yellow' : 'green', shape: 'dot', text: `${emitted} windows, ${incomplete} incomplete` });
+        done();
+      }, done);
+    });
+    node.on('close', (_removed, done) => {
+      node.status({});
+      done();
+    });
+  });
+}

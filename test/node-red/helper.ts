@@ -1,0 +1,48 @@
+/** node-red-node-test-helper set up for vitest: our CommonJS shims, as Node-RED itself loads them. */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+export interface TestHelper {
+  init(runtimePath: string, settings?: Record<string, unknown>): void;
+  load(nodes: unknown[], flow: unknown[], credentials?: Record<string, unknown>): Promise<void>;
+  unload(): Promise<void>;
+  startServer(): Promise<void>;
+  stopServer(): Promise<void>;
+  getNode(id: string): NodeUnderTest | null;
+}
+
+export interface NodeUnderTest {
+  receive(msg: Record<string, unknown>): void;
+  on(event: string, listener: (...args: any[]) => void): void;
+  once(event: string, listener: (...args: any[]) => void): void;
+  status: unknown;
+}
+
+export const helper = require('node-red-node-test-helper') as TestHelper;
+helper.init(require.resolve('node-red'));
+
+export const nodes = {
+  model: require('../../node-red/linewatch-model.js'),
+  window: require('../../node-red/linewatch-window.js'),
+  score: require('../../node-red/linewatch-score.js'),
+  alarm: require('../../node-red/linewatch-alarm.js'),
+  daemon: require('../../node-red/linewatch-daemon.js'),
+};
+
+/** Resolves with the next message a helper node receives. */
+export function nextMessage(node: NodeUnderTest): Promise<Record<string, any>> {
+  return new Promise((resolve) => node.once('input', (msg: Record<string, any>) => resolve(msg)));
+}
+
+/** Resolves with the error a node reports through done(err) / node.error. */
+export function nextError(node: NodeUnderTest): Promise<string> {
+  return new Promise((resolve) => node.once('call:error', (call: { args: unknown[] }) => resolve(String((call.args[0] as Error)?.message ?? call.args[0]))));
+}
+
+/** Collects every message a helper node receives. */
+export function collect(node: NodeUnderTest): Record<string, any>[] {
+  const out: Record<string, any>[] = [];
+  node.on('input', (msg: Record<string, any>) => out.push(msg));
+  return out;
+}

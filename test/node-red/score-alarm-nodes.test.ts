@@ -1,0 +1,159 @@
+/** linewatch-model, linewatch-score and linewatch-alarm in a Node-RED runtime, with the shipped int8 model. */
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/cli.js';
+import { collect, helper, nextError, nextMessage, nodes } from './helper.js';
+
+const manifest = JSON.parse(readFileSync(`${ROOT}/models/pump-ae/manifest.json`, 'utf8'));
+const channels: string[] = manifest.input.channels.map((c: { name: string }) => c.name);
+const length: number = manifest.input.window_length;
+const golden = { asset: 'pump-1', channels, length, start: 0, end: 1000, data: manifest.golden.input };
+
+afterEach(() => helper.unload());
+
+const scoreFlow = (scoreProps: Record<string, unknown> = {}, modelProps: Record<string, unknown> = {}) => [
+  { id: 'm', type: 'linewatch-model', path: `${ROOT}/models/pump-ae`, providers: 'cpu', ...modelProps },
+  { id: 's', type: 'linewatch-score', model: 'm', ...scoreProps, wires: [['out']] },
+  { id: 'out', type: 'helper' },
+];
+
+describe('linewatch-score', () => {
+  it('scores a window like the daemon does: the golden window gives the manifest score, with top channels', async () => {
+    await helper.load([nodes.model, nodes.score], scoreFlow());
+    const received = nextMessage(helper.getNode('out')!);
+    helper.getNode('s')!.receive({ payload: golden });
+    const { payload, topic } = await received;
+    expect(topic).toBe('pump-1');
+    expect(Math.abs(payload.score - manifest.golden.score)).toBeLessThanOrEqual(manifest.golden.tolerance);
+    expect(payload).toMatchObject({ asset: 'pump-1', threshold: manifest.score.threshold, anomalous: false, verdict: 'normal', model: manifest.name });
+    expect(payload.top).toHaveLength(3);
+    expect(channels).toContain(payload.top[0].channel);
+  });
+
+  it('falls back to the next execution provider when one is missing, and says so', async () => {
+    await helper.load([nodes.model, nodes.score], scoreFlow({}, { providers: 'tensorrt, cpu' }));
+    const warned = new Promise<string>((resolve) => helper.getNode('m')!.once('call:warn', (call: { args: unknown[] }) => resolve(String(call.args[0]))));
+    const received = nextMessage(helper.getNode('out')!);
+    helper.getNode('s')!.receive({ payload: golden });
+    expect(await warned).toMatch(/execution provider tensorrt unavailable, trying the next/);
+    expect((await received).payload.verdict).toBe('normal');
+  });
+
+  it('gives a part its pass/fail verdict with the part id, against an overridden threshold', async () => {
+    await helper.load([nodes.model, nodes.score], scoreFlow({ threshold: '1e-9', topK: '1' }));
+    const received = nextMessage(helper.getNode('out')!);
+    helper.getNode('s')!.receive({ payload: { ...golden, partId: 'P-17' } });
+    const { payload } = await received;
+    expect(payload).toMatchObject({ partId: 'P-17', verdict: 'fail', anomalous: true, threshold: 1e-9 });
+    expect(payload.top).toHaveLength(1);
+  });
+
+  it('scores a burst of windows, each answered in order', async () => {
+    await helper.load([nodes.model, nodes.score], scoreFlow());
+    const out = collect(helper.getNode('out')!);
+    const s = helper.getNode('s')!;
+    for (let i = 0; i < 20; i++) s.receive({ payload: { ...golden, end: i } });
+    await expect.poll(() => out.length).toBe(20);
+    expect(out.map((m) => m.payload.ts)).toEqual([...Array(20).keys()]);
+  });
+
+  it('refuses a window the model cannot take, naming what is wrong, and keeps scoring', async () => {
+    await helper.load([nodes.model, nodes.score], scoreFlow());
+    const s = helper.getNode('s')!;
+    let error = nextError(s);
+    s.receive({ payload: { ...golden, channels: ['flow'] } });
+    expect(await error).toMatch(/the model takes \[vibration_1, .*\], the window has \[flow\]/);
+    error = nextError(s);
+    const data = [...golden.data];
+    data[3] = Number.NaN;
+    s.receive({ payload: { ...golden, data } });
+    expect(await error).toMatch(/msg\.payload\.data\[3\] \(.+ at sample 0\): not a finite number/);
+    const received = nextMessage(helper.getNode('out')!);
+    s.receive({ payload: golden });
+    expect((await received).payload.verdict).toBe('normal');
+  });
+
+  it('says which model file is wrong when the model cannot load', async () => {
+    await helper.load([nodes.model, nodes.score], scoreFlow({}, { path: `${ROOT}/models/does-not-exist` }));
+    const s = helper.getNode('s')!;
+    const error = nextError(s);
+    s.receive({ payload: golden });
+    expect(await error).toMatch(/models\/does-not-exist: no such file or directory/);
+  });
+
+  it('refuses an unknown execution provider in the model settings', async () => {
+    await helper.load([nodes.model, nodes.score], scoreFlow({}, { providers: 'tpu' }));
+    const s = helper.getNode('s')!;
+    const error = nextError(s);
+    s.receive({ payload: golden });
+    expect(await error).toMatch(/unknown execution provider\(s\) tpu; use tensorrt, cuda, cpu/);
+  });
+});
+
+const alarmFlow = (props: Record<string, unknown> = {}) => [
+  { id: 'a', type: 'linewatch-alarm', asset: 'pump-1', onDelayMs: '0', offDelayMs: '0', clearRatio: '0.8', ...props, wires: [['events'], ['lamp']] },
+  { id: 'events', type: 'helper' },
+  { id: 'lamp', type: 'helper' },
+];
+const score = (value: number, ts: number) => ({ payload: { asset: 'pump-1', ts, score: value, threshold: 1, top: [{ channel: 'flow', share: 0.7 }] } });
+
+describe('linewatch-alarm', () => {
+  it('raises, is acknowledged by message, and returns: transitions and the lamp', async () => {
+    await helper.load([nodes.alarm], alarmFlow());
+    const events = collect(helper.getNode('events')!);
+    const lamp = collect(helper.getNode('lamp')!);
+    const a = helper.getNode('a')!;
+    a.receive(score(0.2, 1000));
+    a.receive(score(1.5, 1100));
+    await expect.poll(() => events.length).toBe(1);
+    expect(events[0].payload).toMatchObject({ asset: 'pump-1', alarm: 'anomaly', state: 'unack_active', previous: 'normal', cause: 'condition', topChannels: ['flow'] });
+    expect(events[0].payload.message).toMatch(/anomaly score 1\.500 above threshold 1\.000.*flow 70%/);
+    a.receive({ command: 'ack', by: 'operator-7', comment: 'checking the valve' });
+    await expect.poll(() => events.length).toBe(2);
+    expect(events[1].payload).toMatchObject({ state: 'ack_active', cause: 'operator', by: 'operator-7', comment: 'checking the valve' });
+    a.receive(score(0.1, 1300));
+    await expect.poll(() => events.length).toBe(3);
+    expect(events[2].payload.state).toBe('normal');
+    expect(lamp.map((m) => m.payload)).toEqual([true, false]);
+  });
+
+  it('waits for the on delay and holds through hysteresis (no chatter)', async () => {
+    await helper.load([nodes.alarm], alarmFlow({ onDelayMs: '500', offDelayMs: '0' }));
+    const events = collect(helper.getNode('events')!);
+    const a = helper.getNode('a')!;
+    // Above for 200 ms, a dip below the threshold resets the on delay; then above for 600 ms.
+    [[1.5, 1000], [1.5, 1200], [0.9, 1400], [1.2, 1600], [1.3, 2000], [1.4, 2200]].forEach(([v, t]) => a.receive(score(v, t)));
+    await expect.poll(() => events.length).toBe(1);
+    expect(events[0].payload.ts).toBe(2200);
+    // Between clear_ratio × threshold and the threshold the alarm holds; below it, it returns.
+    [[0.9, 2400], [1.1, 2600], [0.85, 2800], [0.5, 3000]].forEach(([v, t]) => a.receive(score(v, t)));
+    await expect.poll(() => events.length).toBe(2);
+    expect(events[1].payload.ts).toBe(3000);
+    expect(events.map((e) => e.payload.state)).toEqual(['unack_active', 'rtn_unack']);
+  });
+
+  it('refuses commands it cannot carry out, through done(err)', async () => {
+    await helper.load([nodes.alarm], alarmFlow());
+    const a = helper.getNode('a')!;
+    let error = nextError(a);
+    a.receive({ command: 'ack', by: 'op' });
+    expect(await error).toMatch(/pump-1\/anomaly: ack refused/);
+    error = nextError(a);
+    a.receive({ command: 'shelve', by: 'op' });
+    expect(await error).toMatch(/msg.duration_s: shelve needs a positive number of seconds/);
+    error = nextError(a);
+    a.receive({ command: 'silence', by: 'op' });
+    expect(await error).toMatch(/"silence" is not one of ack, shelve/);
+    error = nextError(a);
+    a.receive({ payload: { value: 3 } });
+    expect(await error).toMatch(/msg.payload.score: expected a number/);
+  });
+
+  it('refuses bad settings with the setting named', async () => {
+    await helper.load([nodes.alarm], alarmFlow({ clearRatio: '1.5' }));
+    const a = helper.getNode('a')!;
+    const error = nextError(a);
+    a.receive(score(2, 1));
+    expect(await error).toMatch(/alarm settings: clear_ratio/);
+  });
+});
