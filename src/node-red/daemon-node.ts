@@ -4,7 +4,8 @@
  * (GET /api/events, Server-Sent Events), reconnecting with backoff when the daemon restarts.
  * Messages sent to it are operator commands passed on to the daemon (POST /api/alarms/...):
  * msg.command, msg.by, msg.comment, msg.duration_s, and msg.asset (or msg.payload.asset) and
- * msg.alarm (default "anomaly"); they need the daemon's http.api_token, kept as a credential.
+ * msg.alarm (default "anomaly"); they need the daemon's http.api_token, kept as a credential
+ * (or, for containers, the LINEWATCH_API_TOKEN environment variable of the Node-RED process).
  */
 import { backoffMs, jittered } from '../core/backoff.js';
 import { OPERATOR_COMMANDS, type OperatorCommand } from '../core/types.js';
@@ -106,7 +107,7 @@ export function registerDaemonNode(RED: RedApi): void {
         } catch (err) {
           return done(err as Error);
         }
-        const token = node.credentials?.token;
+        const token = node.credentials?.token || process.env.LINEWATCH_API_TOKEN;
         const url = new URL(`/api/alarms/${encodeURIComponent(request.asset)}/${encodeURIComponent(request.alarm)}/${request.command}`, base);
         fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(request.body) })
           .then(async (res) => {

@@ -30,6 +30,8 @@ export class LineSimulator extends EventEmitter<LineSimulatorEvents> {
   readonly coils = new Map<number, boolean[]>();
   /** Outputs a client may write over OPC UA (e.g. `alarm_lamp`), as the plant's PLC would hold them. */
   readonly outputs = new Map<string, boolean>([['alarm_lamp', false], ['reject_gate', false]]);
+  /** Requests served over Modbus (reads of registers, writes of coils or registers), for tests and `simulate` status. */
+  readonly modbusRequests = { reads: 0, writes: 0 };
   private readonly pump: PumpModel;
   private readonly press: PressModel;
   private readonly now: () => number;

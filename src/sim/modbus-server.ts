@@ -24,6 +24,7 @@ export function simModbusVector(sim: LineSimulator) {
   const read = (addr: number, length: number, unit: number): number[] => {
     const regs = image(unit);
     if (addr + length > regs.length) throw illegalAddress();
+    sim.modbusRequests.reads++;
     return Array.from(regs.subarray(addr, addr + length));
   };
   const vector = {
@@ -40,11 +41,13 @@ export function simModbusVector(sim: LineSimulator) {
       const coils = sim.coils.get(unit);
       if (!coils || addr >= coils.length) throw illegalAddress();
       coils[addr] = value;
+      sim.modbusRequests.writes++;
     },
     setRegister: (addr: number, value: number, unit: number) => {
       const regs = image(unit);
       if (addr >= regs.length) throw illegalAddress();
       regs[addr] = value;
+      sim.modbusRequests.writes++;
     },
   };
   return vector;
