@@ -4,7 +4,8 @@
  * it, against the line simulator over real sockets: a fault is injected and the alarm must come
  * out where the flow sends it (the stack light coil on the simulator; a webhook notification).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { startDaemon, type Daemon } from '../src/runtime/daemon.js';
 import { freePort } from '../src/runtime/free-port.js';
 import { runSimulator, type RunningSimulator } from '../src/sim/run-simulator.js';
 import { silentLogger } from '../src/telemetry/logger.js';
+import { startInfluxd, type Influxd } from '../src/bench/influxd.js';
 import { ROOT } from './helpers/cli.js';
 import { startNodeRed, type NodeRedRuntime } from './helpers/node-red-runtime.js';
 
@@ -26,9 +28,12 @@ let daemon: Daemon | undefined;
 let webhook: Server;
 const notifications: { text: string; asset: string; state?: string }[] = [];
 let daemonPort: number;
+let influx: Influxd;
 
 beforeAll(async () => {
-  sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 11 });
+  influx = await startInfluxd();
+  await fetch(`${influx.url}/query?q=CREATE+DATABASE+nodered`, { method: 'POST' });
+  sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 11, opcua: { port: 0, pkiDir: mkdtempSync(join(tmpdir(), 'lw-nr-opcua-pki-')) } });
   webhook = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -46,8 +51,12 @@ beforeAll(async () => {
       LINEWATCH_DAEMON_URL: `http://127.0.0.1:${daemonPort}`,
       LINEWATCH_NOTIFY_URL: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/notify`,
       LINEWATCH_API_TOKEN: TOKEN,
+      LINEWATCH_OPCUA_ENDPOINT: sim.opcuaEndpoint!,
+      LINEWATCH_INFLUX_HOST: new URL(influx.url).hostname,
+      LINEWATCH_INFLUX_PORT: new URL(influx.url).port,
+      LINEWATCH_INFLUX_DB: 'nodered',
     },
-    ['node-red-contrib-modbus'],
+    ['node-red-contrib-modbus', 'node-red-contrib-opcua', 'node-red-contrib-influxdb'],
   );
 }, 90_000);
 
@@ -56,6 +65,7 @@ afterAll(async () => {
   await daemon?.stop();
   await sim?.close();
   webhook?.close();
+  await influx?.stop();
 });
 
 describe('example flows on a real Node-RED runtime', () => {
@@ -93,4 +103,18 @@ describe('example flows on a real Node-RED runtime', () => {
     await expect.poll(() => daemon!.gateway.status().assets[0].alarm.state, { timeout: 10_000 }).toBe('ack_active');
     sim.sim.clearFaults();
   }, 90_000);
+
+  it('opcua-influxdb: contrib-opcua subscription → window → score → alarm lands in InfluxDB with the scores', async () => {
+    await red.deploy(flow('opcua-influxdb.json'));
+    const count = async (q: string) => Number((await influx.query('nodered', q))[0]?.values[0][1] ?? 0);
+    await expect.poll(() => count('SELECT COUNT(score) FROM linewatch_score'), { timeout: 40_000, interval: 500, message: `no scores in InfluxDB; Node-RED log:\n${red.log()}` }).toBeGreaterThan(10);
+    expect(await count(`SELECT COUNT(score) FROM linewatch_alarm WHERE "state" = 'unack_active'`)).toBe(0);
+    sim.sim.injectFault({ type: 'rotor_imbalance', severity: 0.8, ramp_s: 1 });
+    await expect.poll(() => count(`SELECT COUNT(score) FROM linewatch_alarm WHERE "state" = 'unack_active'`), { timeout: 30_000, interval: 500, message: `no alarm in InfluxDB; Node-RED log:\n${red.log()}` }).toBe(1);
+    const [alarm] = await influx.query('nodered', `SELECT * FROM linewatch_alarm WHERE "state" = 'unack_active'`);
+    const row = Object.fromEntries(alarm.columns.map((c, i) => [c, alarm.values[0][i]]));
+    expect(row).toMatchObject({ asset: 'pump-1', alarm: 'anomaly', priority: 'high', previous: 'normal', cause: 'condition', annunciated: true });
+    expect(String(row.top_channels)).toMatch(/vibration/);
+    sim.sim.clearFaults();
+  }, 120_000);
 });

@@ -7,6 +7,8 @@
  *   registers  msg.payload = [uint16, ...] (node-red-contrib-modbus read/getter), decoded by a
  *              register list: one line per channel "channel offset type [byte_order] [scale]"
  *
+ *              (a whole OPC UA DataValue as the payload, as contrib-opcua's "multiple" subscription
+ *              sends it, is unwrapped: value, statusCode and sourceTimestamp)
  * Time: msg.timestamp (ms or ISO text), else msg.sourceTimestamp, msg.serverTimestamp, else now.
  * Quality: msg.quality (good|uncertain|bad), else from an OPC UA msg.statusCode, else good.
  */
@@ -104,8 +106,16 @@ export interface MessageFormat {
   readonly topics?: ReadonlyMap<string, string>;
 }
 
+/** A payload that is an OPC UA DataValue ({value: {dataType, value}, statusCode, sourceTimestamp}) → a plain message. */
+function unwrapDataValue(msg: NodeMessage): NodeMessage {
+  const p = msg.payload as { value?: { value?: unknown }; statusCode?: unknown; sourceTimestamp?: unknown; serverTimestamp?: unknown } | null;
+  if (p === null || typeof p !== 'object' || Array.isArray(p) || p.value === null || typeof p.value !== 'object' || !('value' in p.value)) return msg;
+  return { ...msg, payload: p.value.value, statusCode: msg.statusCode ?? p.statusCode, sourceTimestamp: msg.sourceTimestamp ?? p.sourceTimestamp, serverTimestamp: msg.serverTimestamp ?? p.serverTimestamp };
+}
+
 /** The samples in one message; throws with what is wrong about it. */
 export function samplesFromMessage(msg: NodeMessage, f: MessageFormat, now: number): Sample[] {
+  if (f.format === 'topic') msg = unwrapDataValue(msg);
   const ts = timeOf(msg.timestamp) ?? timeOf(msg.sourceTimestamp) ?? timeOf(msg.serverTimestamp) ?? now;
   const quality = qualityOf(msg);
   const sample = (channel: string, value: number): Sample => ({ source: 'node-red', asset: f.asset, channel, ts, received: now, value, quality });

@@ -8,7 +8,8 @@
 import type { Window } from '../core/types.js';
 import { windowSchema } from '../config/schema.js';
 import { formatIssues } from '../config/format-issues.js';
-import { AssetWindows } from '../windows/asset-windows.js';
+import { AssetWindows, type AssetWindowOutcome } from '../windows/asset-windows.js';
+import { TimestampBatches } from '../windows/timestamp-batches.js';
 import { parseRegisterFields, parseTopicMap, samplesFromMessage, INPUT_FORMATS, type InputFormat, type MessageFormat } from './message-samples.js';
 import { list, num, text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 import type { ModelConfigNode } from './model-config-node.js';
@@ -55,6 +56,8 @@ export function registerWindowNode(RED: RedApi): void {
     const node = this;
     const asset = text(config, 'asset', text(config, 'name', 'asset'));
     let windows: AssetWindows | undefined;
+    // One message per tag (topic input): samples with one source timestamp make one row.
+    const batches = new TimestampBatches();
     let format: MessageFormat | undefined;
     let problem: Error | undefined;
     let emitted = 0;
@@ -90,21 +93,27 @@ export function registerWindowNode(RED: RedApi): void {
     node.on('input', (msg, send, done) => {
       ready.then(() => {
         if (problem || !windows || !format) return done(new Error(`window ${asset} is not set up: ${problem?.message ?? 'still loading'}`));
-        let outcome;
+        const outcomes: AssetWindowOutcome[] = [];
         try {
-          outcome = windows.push(samplesFromMessage(msg, format, Date.now()));
+          const samples = samplesFromMessage(msg, format, Date.now());
+          for (const batch of format.format === 'topic' ? batches.push(samples) : [samples]) {
+            const outcome = windows.push(batch);
+            if (outcome) outcomes.push(outcome);
+          }
         } catch (err) {
           node.status({ fill: 'red', shape: 'dot', text: (err as Error).message.slice(0, 60) });
           return done(err as Error);
         }
-        if (outcome?.kind === 'window') {
-          emitted++;
-          send([{ ...msg, topic: asset, payload: windowPayload(outcome.window, outcome.durationMs) }, null]);
-        } else if (outcome?.kind === 'incomplete') {
-          incomplete++;
-          send([null, { ...msg, topic: asset, payload: { asset, ts: outcome.ts, reason: outcome.reason, ...(outcome.partId !== undefined ? { partId: outcome.partId } : {}) } }]);
+        for (const outcome of outcomes) {
+          if (outcome.kind === 'window') {
+            emitted++;
+            send([{ ...msg, topic: asset, payload: windowPayload(outcome.window, outcome.durationMs) }, null]);
+          } else {
+            incomplete++;
+            send([null, { ...msg, topic: asset, payload: { asset, ts: outcome.ts, reason: outcome.reason, ...(outcome.partId !== undefined ? { partId: outcome.partId } : {}) } }]);
+          }
+          node.status({ fill: outcome.kind === 'incomplete' ? 'yellow' : 'green', shape: 'dot', text: `${emitted} windows, ${incomplete} incomplete` });
         }
-        if (outcome) node.status({ fill: incomplete > 0 && outcome.kind === 'incomplete' ? 'yellow' : 'green', shape: 'dot', text: `${emitted} windows, ${incomplete} incomplete` });
         done();
       }, done);
     });

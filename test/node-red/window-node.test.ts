@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeRegisters } from '../../src/sources/modbus/encoding.js';
 import { parseRegisterFields, samplesFromMessage } from '../../src/node-red/message-samples.js';
+import { TimestampBatches } from '../../src/windows/timestamp-batches.js';
 import { collect, helper, nextError, nodes } from './helper.js';
 
 afterEach(() => helper.unload());
@@ -23,7 +24,7 @@ describe('linewatch-window', () => {
     expect(out[1].payload.data).toEqual([1, 10, 2, 20, 3, 30]);
   });
 
-  it('sends a window with a bad-quality sample to the incomplete output, never to scoring', async () => {
+  it('makes one row per source timestamp from one-tag-per-message input; a bad-quality sample makes its window incomplete', async () => {
     await helper.load([nodes.window], flow({ format: 'topic', length: '1' }));
     const out = collect(helper.getNode('out')!);
     const bad = collect(helper.getNode('bad')!);
@@ -31,11 +32,11 @@ describe('linewatch-window', () => {
     w.receive({ topic: 'a', payload: 1, timestamp: 1000 });
     w.receive({ topic: 'b', payload: 2, timestamp: 1000 });
     w.receive({ topic: 'a', payload: null, statusCode: { name: 'BadSensorFailure', value: 0x808b0000 }, timestamp: 1100 });
-    // Row 1 lacks b (incomplete), row 2 is complete, row 3 has a bad a.
-    await expect.poll(() => bad.length).toBe(2);
+    w.receive({ topic: 'b', payload: 3, timestamp: 1200 });
+    await expect.poll(() => bad.length).toBe(1);
     expect(out).toHaveLength(1);
-    expect(out[0].payload.data).toEqual([1, 2]);
-    expect(bad[1].payload).toMatchObject({ asset: 'pump-1', ts: 1100, reason: expect.stringMatching(/missing, stale or bad/) });
+    expect(out[0].payload).toMatchObject({ start: 1000, end: 1000, data: [1, 2] });
+    expect(bad[0].payload).toMatchObject({ asset: 'pump-1', ts: 1100, reason: expect.stringMatching(/missing, stale or bad/) });
   });
 
   it('decodes node-red-contrib-modbus register arrays with the register list (word orders, scale)', async () => {
@@ -79,6 +80,21 @@ describe('linewatch-window', () => {
 });
 
 describe('message → samples (pure)', () => {
+  it('unwraps the DataValue payloads of contrib-opcua "multiple" subscriptions', () => {
+    const ts = new Date('2026-01-01T00:00:01Z');
+    const [s] = samplesFromMessage({ topic: 'ns=1;s=Pump1.flow', payload: { value: { dataType: 'Double', value: 7.5 }, statusCode: { value: 0 }, sourceTimestamp: ts } }, { format: 'topic', asset: 'p', topics: new Map([['ns=1;s=Pump1.flow', 'flow']]) }, 5);
+    expect(s).toMatchObject({ channel: 'flow', value: 7.5, ts: ts.getTime(), quality: 'good' });
+  });
+
+  it('groups one-tag messages into rows by source timestamp', () => {
+    const b = new TimestampBatches();
+    const s = (channel: string, ts: number) => ({ source: 'x', asset: 'a', channel, ts, value: 1, quality: 'good' as const });
+    expect(b.push([s('a', 1), s('b', 1)])).toEqual([]);
+    expect(b.push([s('a', 2)])).toEqual([[s('a', 1), s('b', 1)]]);
+    // A late sample of an older tick joins the open row rather than going back in time.
+    expect(b.push([s('b', 1), s('b', 3)])).toEqual([[s('a', 2), s('b', 1)]]);
+  });
+
   it('names the register list line that is wrong', () => {
     expect(() => parseRegisterFields('flow 0 uint32\npressure x float32')).toThrow(/line 2 \("pressure x float32"\): offset "x"/);
     expect(() => parseRegisterFields('flow 0 real32')).toThrow(/type "real32" is not one of/);
