@@ -50,6 +50,14 @@ describe('configuration', () => {
     expect(issues).toContain('sources[0].registers[0].type: expected one of "int16", "uint16", "int32", "uint32", "int64", "uint64", "float32", "float64", "bit"');
   });
 
+  it('takes an execution provider preference and names a provider it does not know', async () => {
+    const loaded = await parseConfig(config({ top: 'inference: { providers: [tensorrt, cuda, cpu] }' }), 'x.yaml', {});
+    expect(loaded.config.inference.providers).toEqual(['tensorrt', 'cuda', 'cpu']);
+    expect((await parseConfig(config(), 'x.yaml', {})).config.inference.providers).toEqual(['cpu']);
+    const issues = await issuesOf(config({ top: 'inference: { providers: [tpu, cpu] }' }));
+    expect(issues).toContain('inference.providers[0]: expected one of "tensorrt", "cuda", "cpu"');
+  });
+
   it('rejects unknown keys with their full path', async () => {
     const issues = await issuesOf(config({ registers: '      - { channel: flow, address: 0, type: float32, scael: 2 }' }));
     expect(issues).toContain('sources[0].registers[0].scael: unknown key');

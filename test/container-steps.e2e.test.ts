@@ -2,7 +2,8 @@
  * The Dockerfile's install and start steps replayed in a clean folder (no Docker engine here):
  * `npm ci --omit=dev` from the lock file, the built dist/ and the assets copied as the image does,
  * then the container's start command must reach /healthz against the simulator. Proves the
- * runtime needs no development dependency.
+ * runtime needs no development dependency. The Node-RED image's layout is checked the same way:
+ * a real Node-RED runtime loads the linewatch nodes from that production install.
  */
 import { execFile, spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../src/runtime/free-port.js';
 import { runSimulator } from '../src/sim/run-simulator.js';
 import { ROOT } from './helpers/cli.js';
+import { startNodeRed } from './helpers/node-red-runtime.js';
 
 const run = promisify(execFile);
 
@@ -52,6 +54,18 @@ describe('container steps', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       await sim.close();
+    }
+
+    // The Node-RED image's step: the same production install, with the node files, loaded by a
+    // real Node-RED runtime: the nodes need no development dependency either.
+    await cp(join(ROOT, 'node-red'), join(app, 'node-red'), { recursive: true });
+    const red = await startNodeRed({}, [], app);
+    try {
+      const sets = await red.nodeSets('linewatch');
+      expect(sets.map((s) => ({ types: s.types, enabled: s.enabled, err: s.err }))).toEqual(sets.map((s) => ({ types: s.types, enabled: true, err: undefined })));
+      expect(sets).toHaveLength(5);
+    } finally {
+      await red.stop();
     }
   }, 300_000);
 });

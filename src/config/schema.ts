@@ -318,6 +318,12 @@ export const configSchema = z.strictObject({
     .default({ enabled: true, host: '127.0.0.1', port: 8080 }),
   /** Where queues and the local store live by default; relative to the config file. */
   data_dir: z.string().min(1).default('data'),
+  /** onnxruntime: execution providers tried in order (a missing one is logged, the next tried; cpu always works). */
+  inference: z
+    .strictObject({
+      providers: z.array(z.enum(['tensorrt', 'cuda', 'cpu'])).min(1).default(['cpu']),
+    })
+    .default({ providers: ['cpu'] }),
   sources: z.array(sourceSchema).min(1),
   assets: z.array(assetSchema).default([]),
   storage: z

@@ -3,7 +3,9 @@
  * file) and the execution providers to try in order. It owns the onnxruntime session: loaded
  * once on first use, shared by every score node that names it, released when the flow stops.
  */
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { loadManifest } from '../inference/manifest.js';
 import type { ExecutionProvider } from '../inference/onnx-session.js';
@@ -12,6 +14,20 @@ import type { ScoreResult, Window } from '../core/types.js';
 import { list, text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 
 const PROVIDERS: readonly ExecutionProvider[] = ['tensorrt', 'cuda', 'cpu'];
+/** The installed linewatch package (dist/node-red/ → ../..), whose models/ ships the example models. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * A relative model path is looked up in the Node-RED user directory first (your own models),
+ * then in the linewatch package (the shipped models: "models/pump-ae").
+ */
+export function resolveModelPath(ref: string, userDir: string | undefined): string {
+  if (isAbsolute(ref)) return ref;
+  const own = resolve(userDir ?? process.cwd(), ref);
+  if (existsSync(own)) return own;
+  const shipped = resolve(PACKAGE_ROOT, ref);
+  return existsSync(shipped) ? shipped : own;
+}
 
 export interface ModelConfigNode extends NodeInstance {
   /** Resolves with the loaded model (or rejects with why it cannot load). */
@@ -28,7 +44,7 @@ export function modelSettings(config: NodeDefinition, userDir: string | undefine
   const providers = list(config, 'providers').map((p) => p.toLowerCase());
   const unknown = providers.filter((p) => !PROVIDERS.includes(p as ExecutionProvider));
   if (unknown.length > 0) throw new Error(`model ${ref}: unknown execution provider(s) ${unknown.join(', ')}; use ${PROVIDERS.join(', ')}`);
-  const path = isAbsolute(ref) ? ref : resolve(userDir ?? process.cwd(), ref);
+  const path = resolveModelPath(ref, userDir);
   return { path, providers: providers.length > 0 ? (providers as ExecutionProvider[]) : ['cpu'] };
 }
 

@@ -103,7 +103,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       this.createSinks();
       for (const sink of this.sinks) await sink.start();
       for (const asset of this.loaded.config.assets) {
-        const model = (await this.confirmedUpdate(asset.name)) ?? (await AutoencoderModel.load(this.loaded.models.get(asset.name)!, { asset: asset.name, logger, threshold: asset.alarm.threshold }));
+        const model = (await this.confirmedUpdate(asset.name)) ?? (await AutoencoderModel.load(this.loaded.models.get(asset.name)!, { asset: asset.name, logger, threshold: asset.alarm.threshold, providers: this.loaded.config.inference.providers }));
         logger.info({ asset: asset.name, model: model.name, version: model.version, provider: model.provider, threshold: model.threshold }, `asset ${asset.name}: model ${model.name} ${model.version} loaded on ${model.provider}`);
         this.pipelines.push(
           new AssetPipeline(asset, model, { onScores: (s) => this.onScores(s), onAlarm: (a) => this.onAlarm(a), onParts: (p) => this.onParts(p) }, this.deps),
@@ -117,7 +117,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       }
       const updates = this.loaded.config.cloud.model_updates;
       if (updates) {
-        this.updater = new ModelUpdater(updates, this.loaded.config.cloud.mqtt, this.updateHost(), this.deps);
+        this.updater = new ModelUpdater(updates, this.loaded.config.cloud.mqtt, this.updateHost(), { ...this.deps, providers: this.loaded.config.inference.providers });
         await this.updater.start();
       }
       for (const source of this.sources) await source.start((batch) => this.onSamples(batch));
@@ -154,7 +154,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (!dir) return undefined;
     const configured = this.loaded.models.get(asset)!.manifest;
     try {
-      const { model } = await verifyRelease(await readReleaseDir(dir), await readPublicKey(updates.public_key_file), { channels: configured.input.channels.map((c) => c.name), windowLength: configured.input.window_length, samplePeriodMs: configured.input.sample_period_ms }, asset);
+      const { model } = await verifyRelease(await readReleaseDir(dir), await readPublicKey(updates.public_key_file), { channels: configured.input.channels.map((c) => c.name), windowLength: configured.input.window_length, samplePeriodMs: configured.input.sample_period_ms }, asset, this.loaded.config.inference.providers);
       if (model.name !== configured.name) {
         await model.close();
         return undefined;

@@ -18,6 +18,7 @@ import type { ModelUpdatesConfig, MqttSyncConfig } from '../config/schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { ProbationModel } from './probation.js';
+import type { ExecutionProvider } from '../inference/onnx-session.js';
 import { readPublicKey, ReleaseRejected, SIGNATURE_FILE, verifyRelease } from './release.js';
 
 export const releaseNoticeSchema = z.object({
@@ -94,7 +95,7 @@ export class ModelUpdater {
     private readonly config: ModelUpdatesConfig,
     private readonly mqttConfig: MqttSyncConfig | undefined,
     private readonly host: UpdateHost,
-    private readonly deps: { logger: Logger; metrics: GatewayMetrics; now?: () => number },
+    private readonly deps: { logger: Logger; metrics: GatewayMetrics; now?: () => number; providers?: readonly ExecutionProvider[] },
   ) {}
 
   private now(): number {
@@ -201,7 +202,7 @@ export class ModelUpdater {
       try {
         const downloaded = await this.download(notice, asset);
         dir = downloaded.dir;
-        verified = await verifyRelease(downloaded.files, this.key!, { channels: current.channels, windowLength: current.windowLength, samplePeriodMs }, asset);
+        verified = await verifyRelease(downloaded.files, this.key!, { channels: current.channels, windowLength: current.windowLength, samplePeriodMs }, asset, this.deps.providers);
       } catch (err) {
         const reason = err instanceof ReleaseRejected ? `${err.code}: ${err.message}` : `download: ${(err as Error).message}`;
         this.outcome({ ...base, outcome: 'rejected', reason });

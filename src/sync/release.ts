@@ -9,6 +9,7 @@
 import { generateKeyPairSync, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { ExecutionProvider } from '../inference/onnx-session.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { manifestSchema, sha256Hex, type LoadedManifest } from '../inference/manifest.js';
 import { ModelError } from '../core/errors.js';
@@ -83,7 +84,13 @@ export interface ExpectedInputs {
 }
 
 /** Checks a release completely; resolves with the loaded, warmed model or rejects with a ReleaseRejected. */
-export async function verifyRelease(files: ReleaseFiles, publicKey: KeyObject, expected: ExpectedInputs | undefined, asset: string): Promise<{ loaded: LoadedManifest; model: AutoencoderModel }> {
+export async function verifyRelease(
+  files: ReleaseFiles,
+  publicKey: KeyObject,
+  expected: ExpectedInputs | undefined,
+  asset: string,
+  providers?: readonly ExecutionProvider[],
+): Promise<{ loaded: LoadedManifest; model: AutoencoderModel }> {
   const where = `release ${files.origin}`;
   const sig = Buffer.from(Buffer.from(files.signature).toString('utf8').trim(), 'base64');
   if (sig.length !== 64 || !verify(null, files.manifest, publicKey, sig)) throw new ReleaseRejected('bad_signature', `${where}: the signature does not verify against the configured public key`);
@@ -108,7 +115,7 @@ export async function verifyRelease(files: ReleaseFiles, publicKey: KeyObject, e
   }
   const loaded: LoadedManifest = { manifest, manifestPath: join(files.origin, 'manifest.json'), modelPath: join(files.origin, manifest.file), modelBytes: files.model };
   try {
-    const model = await AutoencoderModel.load(loaded, { asset });
+    const model = await AutoencoderModel.load(loaded, { asset, providers });
     return { loaded, model };
   } catch (err) {
     const message = (err as Error).message;

@@ -25,10 +25,11 @@ export interface NodeRedRuntime {
   stop(): Promise<void>;
 }
 
-export async function startNodeRed(env: Record<string, string>, modules: readonly string[] = []): Promise<NodeRedRuntime> {
+/** `linewatchDir`: the linewatch package to install (this repository, or a production copy of it). */
+export async function startNodeRed(env: Record<string, string>, modules: readonly string[] = [], linewatchDir = ROOT): Promise<NodeRedRuntime> {
   const userDir = await mkdtemp(join(tmpdir(), 'lw-nodered-'));
   await mkdir(join(userDir, 'node_modules'));
-  await symlink(ROOT, join(userDir, 'node_modules', 'linewatch'), 'dir');
+  await symlink(linewatchDir, join(userDir, 'node_modules', 'linewatch'), 'dir');
   for (const m of modules) await symlink(dirname(require.resolve(`${m}/package.json`)), join(userDir, 'node_modules', m), 'dir');
   await writeFile(
     join(userDir, 'settings.js'),

@@ -1,5 +1,8 @@
 /** linewatch-model, linewatch-score and linewatch-alarm in a Node-RED runtime, with the shipped int8 model. */
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveModelPath } from '../../src/node-red/model-config-node.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 import { collect, helper, nextError, nextMessage, nodes } from './helper.js';
@@ -71,6 +74,11 @@ describe('linewatch-score', () => {
     const received = nextMessage(helper.getNode('out')!);
     s.receive({ payload: golden });
     expect((await received).payload.verdict).toBe('normal');
+  });
+
+  it('finds a shipped model by its relative name when the user directory has none', async () => {
+    expect(resolveModelPath('models/pump-ae', tmpdir())).toBe(join(ROOT, 'models/pump-ae'));
+    expect(resolveModelPath('models/mine', tmpdir())).toBe(join(tmpdir(), 'models/mine'));
   });
 
   it('says which model file is wrong when the model cannot load', async () => {
