@@ -1,8 +1,16 @@
-# linewatch gateway container: multi-stage, Debian slim (glibc: onnxruntime-node has no musl
-# build), production dependencies only, non-root, health-checked, graceful stop on SIGTERM.
-#   docker build -t linewatch .
+# linewatch images, one build stage shared by three targets:
+#   gateway (default)  the gateway daemon:  docker build -t linewatch .
+#   node-red           Node-RED 4.1 with the linewatch nodes and the contrib nodes of the example
+#                      flows:               docker build --target node-red -t linewatch-node-red .
+#   jetson             the gateway on JetPack 6 with onnxruntime's TensorRT/CUDA providers; needs
+#                      deploy/jetson/onnxruntime-node-jetson-arm64.tgz (deploy/ARM64-JETSON.md):
+#                                           docker build --target jetson -t linewatch:jetson .
+# Debian slim everywhere (glibc: onnxruntime-node has no musl build, so not Node-RED's Alpine
+# images); production dependencies only; non-root; health-checked; SIGTERM stops gracefully.
 #   docker run --rm -p 8080:8080 -v $PWD/config:/config -v linewatch-data:/data linewatch
+# Multi-arch: docker buildx build --platform linux/amd64,linux/arm64 ... (see deploy/ARM64-JETSON.md)
 ARG NODE_VERSION=22
+ARG L4T_BASE=nvcr.io/nvidia/l4t-tensorrt:r10.3.0-runtime
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
@@ -17,7 +25,65 @@ COPY src ./src
 COPY scripts/prune-runtime.sh ./scripts/
 RUN npm run build && npm prune --omit=dev && sh scripts/prune-runtime.sh .
 
-FROM node:${NODE_VERSION}-bookworm-slim
+FROM build AS node-red-build
+WORKDIR /usr/src/node-red
+RUN npm init -y > /dev/null \
+ && npm install --omit=dev --no-audit --no-fund --save-exact \
+      node-red@4.1.1 node-red-contrib-modbus@5.23.3 node-red-contrib-opcua@0.2.354 node-red-contrib-influxdb@0.7.0
+
+FROM build AS jetson-build
+# The GPU build of the binding replaces the CPU-only arm64 one shipped on npm.
+COPY deploy/jetson/onnxruntime-node-jetson-arm64.tgz /tmp/
+RUN rm -rf node_modules/onnxruntime-node/bin/napi-v6/linux/arm64 \
+ && mkdir -p node_modules/onnxruntime-node/bin/napi-v6/linux/arm64 \
+ && tar -C node_modules/onnxruntime-node/bin/napi-v6/linux/arm64 -xzf /tmp/onnxruntime-node-jetson-arm64.tgz
+
+FROM ${L4T_BASE} AS jetson
+COPY --from=jetson-build /usr/local/bin/node /usr/local/bin/node
+ENV NODE_ENV=production \
+    ORT_DISABLE_TELEMETRY=1 \
+    LD_LIBRARY_PATH=/app/node_modules/onnxruntime-node/bin/napi-v6/linux/arm64:/usr/lib/aarch64-linux-gnu:/usr/local/cuda/lib64
+WORKDIR /app
+COPY --from=jetson-build /app/node_modules ./node_modules
+COPY --from=jetson-build /app/dist ./dist
+COPY package.json ./
+COPY bin ./bin
+COPY models ./models
+COPY config ./config
+RUN groupadd --system linewatch && useradd --system --gid linewatch --home /app linewatch \
+ && mkdir -p /data /config && chown linewatch:linewatch /data
+USER linewatch
+VOLUME ["/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.LINEWATCH_HTTP_PORT || 8080) + '/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["node", "bin/linewatch.js"]
+CMD ["run", "--config", "/config/linewatch.yaml"]
+
+FROM node:${NODE_VERSION}-bookworm-slim AS node-red
+ENV NODE_ENV=production \
+    ORT_DISABLE_TELEMETRY=1
+COPY --from=node-red-build /usr/src/node-red /usr/src/node-red
+# Node-RED also loads node packages from the node_modules folder it is installed in.
+COPY --from=build /app/node_modules /usr/src/node-red/node_modules/linewatch/node_modules
+COPY --from=build /app/dist /usr/src/node-red/node_modules/linewatch/dist
+COPY package.json /usr/src/node-red/node_modules/linewatch/
+COPY node-red /usr/src/node-red/node_modules/linewatch/node-red
+COPY models /usr/src/node-red/node_modules/linewatch/models
+COPY flows /usr/src/node-red/node_modules/linewatch/flows
+# Import → Examples → linewatch in the editor lists a package's examples/ folder.
+COPY flows /usr/src/node-red/node_modules/linewatch/examples
+RUN mkdir -p /data && chown node:node /data
+USER node
+WORKDIR /usr/src/node-red
+VOLUME ["/data"]
+EXPOSE 1880
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:1880/settings').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Node-RED handles SIGTERM itself: flows close (model sessions are released), then it exits.
+ENTRYPOINT ["node", "node_modules/node-red/red.js", "--userDir", "/data"]
+
+FROM node:${NODE_VERSION}-bookworm-slim AS gateway
 ENV NODE_ENV=production \
     ORT_DISABLE_TELEMETRY=1
 WORKDIR /app
