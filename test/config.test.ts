@@ -58,6 +58,26 @@ describe('configuration', () => {
     expect(issues).toContain('inference.providers[0]: expected one of "tensorrt", "cuda", "cpu"');
   });
 
+  it('checks the devices of a Modbus connection: unit ids, assets, tag intervals, the model period per device', async () => {
+    const dev = (unit: number, extra = '') => `      - { unit_id: ${unit}, asset: press-${unit}, registers: [{ channel: force, address: 0, type: float32${extra} }] }`;
+    const text = (devices: string, top = '') =>
+      `sources:\n  - name: gw\n    type: modbus_rtu\n    path: /dev/ttyUSB0\n    poll_interval_ms: 200\n${top}    devices:\n${devices}\nassets: []\n`;
+    await expect(parseConfig(text([dev(1), dev(2)].join('\n')), 'x.yaml', {})).resolves.toBeDefined();
+    expect(await issuesOf(text([dev(1), dev(1)].join('\n')))).toContain('sources[0].devices: unit id 1 is configured twice on this connection');
+    expect(await issuesOf(text(dev(2, ', poll_interval_ms: 100')))).toContain("sources[0].devices[0].registers[0].poll_interval_ms: 100 ms is faster than its device's 200 ms; a tag can only be polled as often as its device or less");
+    expect(await issuesOf(text(dev(2), '    registers: [{ channel: x, address: 0, type: uint16 }]\n'))).toContain("sources[0].asset: required with registers (the asset the first device's channels belong to)");
+    const none = await issuesOf(`sources:\n  - { name: gw, type: modbus_tcp, host: h }\nassets: []\n`);
+    expect(none).toContain('sources[0]: no registers: list registers (with unit_id and asset), or devices');
+    const six = CHANNELS.filter((c) => c !== 'flow').map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`).join('\n');
+    const period = await issuesOf(config({ registers: `${six}\n    devices: [{ unit_id: 7, asset: pump-1, poll_interval_ms: 500, registers: [{ channel: flow, address: 0, type: float32 }] }]` }));
+    expect(period).toContain('sources[0].devices[0].poll_interval_ms: 500 ms, but model pump-ae of asset pump-1 expects samples every 200 ms');
+  });
+
+  it('rejects a Modbus write action naming a unit its source does not have', async () => {
+    const issues = await issuesOf(config({ assets: `  - name: pump-1\n    model: ${MODEL}\n    alarm: { actions: [{ type: modbus_write, source: plc, unit_id: 9, table: coil, address: 0 }] }` }));
+    expect(issues).toContain('assets[0].alarm.actions[0].unit_id: source plc has no unit 9 (units: 1)');
+  });
+
   it('rejects unknown keys with their full path', async () => {
     const issues = await issuesOf(config({ registers: '      - { channel: flow, address: 0, type: float32, scael: 2 }' }));
     expect(issues).toContain('sources[0].registers[0].scael: unknown key');

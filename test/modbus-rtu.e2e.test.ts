@@ -68,4 +68,30 @@ describe('Modbus RTU over a serial line (socat pty pair)', () => {
     const source = new ModbusSource(config(path, [{ channel: 'nothing', address: 40, type: 'uint16' }]), { logger: createLogger('silent'), metrics: new GatewayMetrics() });
     await expect(source.readOnce()).rejects.toThrow(`device pump-rtu (${path} 19200 8N1, unit 1): read holding registers 40..40: illegal data address (Modbus exception 2)`);
   });
+
+  it('polls two units on one serial line, one request on the line at a time', async () => {
+    const path = await ptyLine();
+    const source = new ModbusSource(
+      modbusRtuSourceSchema.parse({
+        name: 'line-1-rs485',
+        type: 'modbus_rtu',
+        path,
+        baud_rate: 19200,
+        poll_interval_ms: 100,
+        timeout_ms: 2000,
+        devices: [
+          { unit_id: 1, asset: 'pump-1', registers: [{ channel: 'voltage', address: 4, type: 'float32', byte_order: 'CDAB' }] },
+          { unit_id: 2, asset: 'press-1', registers: [{ channel: 'part_counter', address: 1, type: 'uint32' }] },
+        ],
+      }),
+      { logger: createLogger('silent'), metrics: new GatewayMetrics() },
+    );
+    const batches: Sample[][] = [];
+    await source.start((b) => batches.push([...b]));
+    while (batches.filter((b) => b[0].asset === 'press-1').length < 3 || batches.filter((b) => b[0].asset === 'pump-1').length < 3) await new Promise((r) => setTimeout(r, 50));
+    await source.stop();
+    expect(batches.flat().every((s) => s.quality === 'good')).toBe(true);
+    expect(batches.find((b) => b[0].asset === 'pump-1')![0].value).toBeGreaterThan(220);
+    expect(batches.find((b) => b[0].asset === 'press-1')![0].value).toBeGreaterThanOrEqual(0);
+  });
 });

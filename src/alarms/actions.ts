@@ -17,7 +17,7 @@ import type { GatewayMetrics } from '../telemetry/metrics.js';
 
 /** What a modbus_write action needs of a source. */
 export interface ModbusWriter {
-  write(target: ModbusWrite): Promise<void>;
+  write(target: ModbusWrite, unitId?: number): Promise<void>;
 }
 
 /** What an opcua_write action needs of a source. */
@@ -181,10 +181,10 @@ export class AlarmAction {
     const target: ModbusWrite = c.table === 'coil' ? { table: 'coil', address: c.address, value: value !== 0 } : { table: 'holding', address: c.address, value, type: c.data_type, byteOrder: c.byte_order, scale: c.scale, offset: c.offset };
     return {
       what: AlarmAction.what(t),
-      describe: `${c.table} ${c.address} := ${value} on ${c.source}`,
+      describe: `${c.table} ${c.address} := ${value} on ${c.source}${c.unit_id !== undefined ? ` unit ${c.unit_id}` : ''}`,
       run: async () => {
         if (this.lastWritten === value) return;
-        await writer.write(target);
+        await writer.write(target, c.unit_id);
         this.lastWritten = value;
       },
     };

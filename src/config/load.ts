@@ -4,6 +4,7 @@
  * channels the sources provide). Opens no connection. Every problem is reported at once, each
  * with its path, so a user fixes a config in one pass.
  */
+import { modbusDevices, sourceFeeds } from './source-feeds.js';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, ModelError } from '../core/errors.js';
 import { loadManifest, type LoadedManifest } from '../inference/manifest.js';
@@ -57,10 +58,11 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
     }
     const period = loaded.manifest.input.sample_period_ms;
     config.sources.forEach((source, si) => {
-      if (source.asset !== asset.name || sourcePeriodMs(source) === period) return;
-      if (!sourceChannels(source).some((ch) => loaded.manifest.input.channels.some((c) => c.name === ch))) return;
-      const key = source.type === 'opcua' ? 'publishing_interval_ms' : 'poll_interval_ms';
-      issues.push(`sources[${si}].${key}: ${sourcePeriodMs(source)} ms, but model ${loaded.manifest.name} of asset ${asset.name} expects samples every ${period} ms`);
+      for (const feed of sourceFeeds(source)) {
+        if (feed.asset !== asset.name || feed.periodMs === period) continue;
+        if (!feed.channels.some((ch) => loaded.manifest.input.channels.some((c) => c.name === ch))) continue;
+        issues.push(`sources[${si}]${feed.periodKey}: ${feed.periodMs} ms, but model ${loaded.manifest.name} of asset ${asset.name} expects samples every ${period} ms`);
+      }
     });
     models.set(asset.name, loaded);
   }
@@ -110,15 +112,22 @@ function checkNames(config: Config): string[] {
       if (source.security_mode !== 'None' && source.security_policy === 'None') issues.push(`sources[${si}].security_policy: "None" cannot be used with security_mode ${source.security_mode}`);
       continue;
     }
-    for (const [ri, reg] of source.registers.entries()) {
-      const where = `sources[${si}].registers[${ri}]`;
-      const key = `${source.asset}/${reg.channel}`;
-      const prior = owner.get(key);
-      if (prior) issues.push(`${where}.channel: channel "${reg.channel}" of asset "${source.asset}" is already read by ${prior}`);
-      else owner.set(key, where);
-      if (reg.type === 'bit' && reg.bit === undefined) issues.push(`${where}.bit: required when type is "bit"`);
-      if (reg.type !== 'bit' && reg.bit !== undefined) issues.push(`${where}.bit: only allowed when type is "bit"`);
-      if (reg.address + registerCount(reg.type) > 65536) issues.push(`${where}.address: ${reg.type} at ${reg.address} runs past register 65535`);
+    if (source.registers.length > 0 && !source.asset) issues.push(`sources[${si}].asset: required with registers (the asset the first device's channels belong to)`);
+    const devices = modbusDevices(source);
+    if (devices.length === 0) issues.push(`sources[${si}]: no registers: list registers (with unit_id and asset), or devices`);
+    for (const d of duplicates(devices.map((d) => String(d.unitId)))) issues.push(`sources[${si}].devices: unit id ${d} is configured twice on this connection`);
+    for (const device of devices) {
+      for (const [ri, reg] of device.registers.entries()) {
+        const where = `sources[${si}]${device.where}.registers[${ri}]`;
+        const key = `${device.asset}/${reg.channel}`;
+        const prior = owner.get(key);
+        if (prior) issues.push(`${where}.channel: channel "${reg.channel}" of asset "${device.asset}" is already read by ${prior}`);
+        else owner.set(key, where);
+        if (reg.type === 'bit' && reg.bit === undefined) issues.push(`${where}.bit: required when type is "bit"`);
+        if (reg.type !== 'bit' && reg.bit !== undefined) issues.push(`${where}.bit: only allowed when type is "bit"`);
+        if (reg.address + registerCount(reg.type) > 65536) issues.push(`${where}.address: ${reg.type} at ${reg.address} runs past register 65535`);
+        if (reg.poll_interval_ms !== undefined && reg.poll_interval_ms < device.pollIntervalMs) issues.push(`${where}.poll_interval_ms: ${reg.poll_interval_ms} ms is faster than its device's ${device.pollIntervalMs} ms; a tag can only be polled as often as its device or less`);
+      }
     }
   }
   for (const [ai, asset] of config.assets.entries()) {
@@ -130,27 +139,25 @@ function checkNames(config: Config): string[] {
       if (needs && !config.sources.some((s) => s.name === (action as { source: string }).source && s.type.startsWith(needs))) {
         issues.push(`assets[${ai}].${ki}.source: no ${needs} source named "${(action as { source: string }).source}" (sources: ${config.sources.map((s) => s.name).join(', ')})`);
       }
+      if (action.type === 'modbus_write' && action.unit_id !== undefined) {
+        const source = config.sources.find((s) => s.name === action.source);
+        if (source && source.type !== 'opcua' && !modbusDevices(source).some((d) => d.unitId === action.unit_id)) {
+          issues.push(`assets[${ai}].${ki}.unit_id: source ${action.source} has no unit ${action.unit_id} (units: ${modbusDevices(source).map((d) => d.unitId).join(', ')})`);
+        }
+      }
     }
   }
   return issues;
 }
 
-/** The channels a source reads. */
-export function sourceChannels(source: Config['sources'][number]): string[] {
-  return source.type === 'opcua' ? source.nodes.map((n) => n.channel) : source.registers.map((r) => r.channel);
-}
-
-/** How often a source delivers a batch. */
-export function sourcePeriodMs(source: Config['sources'][number]): number {
-  return source.type === 'opcua' ? source.publishing_interval_ms : source.poll_interval_ms;
-}
-
 function providedChannels(config: Config): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const s of config.sources) {
-    const set = out.get(s.asset) ?? new Set<string>();
-    for (const c of sourceChannels(s)) set.add(c);
-    out.set(s.asset, set);
+    for (const feed of sourceFeeds(s)) {
+      const set = out.get(feed.asset) ?? new Set<string>();
+      for (const c of feed.channels) set.add(c);
+      out.set(feed.asset, set);
+    }
   }
   return out;
 }

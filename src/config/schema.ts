@@ -19,17 +19,37 @@ export const registerSchema = z.strictObject({
   scale: z.number().refine((v) => v !== 0, 'scale must not be 0').default(1),
   offset: z.number().default(0),
   unit: z.string().optional(),
+  /** Poll this tag less often than its device (a multiple is best: it is read with the device's next poll when due). */
+  poll_interval_ms: z.number().int().min(10).optional(),
+});
+
+const unitId = z.number().int().min(0).max(255);
+
+/** A further device (unit id) behind the same connection: a serial line, or a TCP gateway. */
+export const modbusDeviceSchema = z.strictObject({
+  unit_id: unitId,
+  asset: name,
+  /** Default: the source's. */
+  poll_interval_ms: z.number().int().min(10).optional(),
+  timeout_ms: z.number().int().min(10).optional(),
+  max_gap_registers: z.number().int().min(0).max(124).optional(),
+  registers: z.array(registerSchema).min(1),
 });
 
 /** Polling, device and register map: the same for every Modbus transport. */
 const modbusCommon = {
   name,
-  unit_id: z.number().int().min(0).max(255).default(1),
-  asset: name,
+  /** The first device: `unit_id`, `asset`, `registers` (omit them when every device is under `devices`). */
+  unit_id: unitId.default(1),
+  asset: name.optional(),
   poll_interval_ms: z.number().int().min(10).default(1000),
   timeout_ms: z.number().int().min(10).default(1000),
   max_gap_registers: z.number().int().min(0).max(124).default(0),
-  registers: z.array(registerSchema).min(1),
+  registers: z.array(registerSchema).default([]),
+  /** More unit ids on this connection, each with its own asset, map, interval, queue and health. */
+  devices: z.array(modbusDeviceSchema).default([]),
+  /** Writes (alarm actions) waiting per device; beyond this a write is refused and counted (it is retried by its action). */
+  max_queued_writes: z.number().int().min(1).default(16),
 };
 
 /** Where a TCP device listens. */
@@ -102,8 +122,10 @@ const actionRetry = {
 export const modbusWriteActionSchema = z.strictObject({
   type: z.literal('modbus_write'),
   name: name.optional(),
-  /** A modbus_tcp source: its connection (host, port, unit id) carries the write. */
+  /** A Modbus source: its connection carries the write. */
   source: name,
+  /** Which device on that connection; default the source's first device. */
+  unit_id: unitId.optional(),
   table: z.enum(['coil', 'holding']),
   address: z.number().int().min(0).max(65535),
   data_type: z.enum(REGISTER_TYPES.filter((t) => t !== 'bit') as [Exclude<(typeof REGISTER_TYPES)[number], 'bit'>, ...Exclude<(typeof REGISTER_TYPES)[number], 'bit'>[]]).default('uint16'),

@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'DEVICE_TIMEOUT'
   | 'DECODE'
   | 'SINK_WRITE'
-  | 'INFERENCE';
+  | 'INFERENCE'
+  | 'QUEUE_FULL';
 
 export class LinewatchError extends Error {
   readonly code: ErrorCode;

@@ -9,6 +9,8 @@ export class GatewayMetrics {
   readonly sourcePolls = new Counter({ name: 'linewatch_source_polls_total', help: 'Completed polls per source', labelNames: ['source'], registers: [this.registry] });
   readonly sourceErrors = new Counter({ name: 'linewatch_source_errors_total', help: 'Failed reads or connects per source', labelNames: ['source', 'kind'], registers: [this.registry] });
   readonly sourceConnected = new Gauge({ name: 'linewatch_source_connected', help: '1 while the source is connected', labelNames: ['source'], registers: [this.registry] });
+  readonly deviceUp = new Gauge({ name: 'linewatch_device_up', help: '1 while a Modbus device (unit) answers, 0 while it is failing', labelNames: ['source', 'unit'], registers: [this.registry] });
+  readonly sourceDropped = new Counter({ name: 'linewatch_source_dropped_total', help: 'Polls skipped because the previous one of the same group was still running (kind poll), and writes refused because the device queue was full (kind write)', labelNames: ['source', 'unit', 'kind'], registers: [this.registry] });
   readonly sourceReconnects = new Counter({ name: 'linewatch_source_reconnects_total', help: 'Reconnect attempts per source', labelNames: ['source'], registers: [this.registry] });
   readonly samples = new Counter({ name: 'linewatch_samples_total', help: 'Samples ingested', labelNames: ['source', 'quality'], registers: [this.registry] });
   readonly windowsScored = new Counter({ name: 'linewatch_windows_scored_total', help: 'Windows scored per asset', labelNames: ['asset'], registers: [this.registry] });

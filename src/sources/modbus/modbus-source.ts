@@ -1,17 +1,29 @@
 /**
- * A Modbus source (TCP, RTU over a serial line, or RTU over TCP): polls one device on a fixed interval with the
- * fewest read requests, decodes the register map and delivers one batch of samples per poll.
- * Polls never overlap. A failed poll delivers the affected tags as `bad` samples (so windows see
- * the gap) and the connection is re-opened with exponential backoff and jitter.
+ * A Modbus source: one connection (TCP, RTU over a serial line, or RTU over TCP) carrying one or
+ * more devices (unit ids), each with its own asset, register map, poll interval, timeout, queue,
+ * health and backoff. Each device's tags are grouped by poll interval (per-tag intervals) and
+ * each group is read with the fewest requests the planner finds; every completed group poll is
+ * delivered as one batch.
  *
- * Writes (alarm actions: stack lights, reject gates) use the same connection. Polls and writes
- * run one at a time through one lock, so a write waits at most for the poll in progress.
+ * Isolation: a device's polls and writes run one at a time in its own queue; a device that stops
+ * answering goes into its own backoff (its tags are delivered as `bad` samples without waiting
+ * on the line) while the others keep their rate. Over TCP the devices' requests run concurrently
+ * on the shared socket (each request names its unit); on a serial line, or RTU over TCP to a
+ * serial gateway, one request is on the line at a time.
+ *
+ * Bounded queues, explicit drop policy: a group poll that comes due while the previous one is
+ * still running is not queued: it is dropped and counted (`linewatch_source_dropped_total`,
+ * kind poll), and the next poll starts when the running one ends. Writes wait in the device's
+ * queue up to `max_queued_writes`; beyond that a write is refused at once and counted (kind
+ * write); the alarm action that asked retries it with backoff.
  */
 import { backoffMs, jittered } from '../../core/backoff.js';
 import ModbusSerial from 'modbus-serial';
 import type { SampleHandler, Source } from '../../core/components.js';
+import { LinewatchError } from '../../core/errors.js';
 import type { Sample } from '../../core/types.js';
 import type { ModbusSourceConfig, RegisterConfig } from '../../config/schema.js';
+import { modbusDevices, type ModbusDeviceConfig } from '../../config/source-feeds.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { decodeRegisters, encodeRegisters, fromEngineering, registerCount, toEngineering, type ByteOrder, type RegisterType } from './encoding.js';
@@ -38,35 +50,79 @@ export type ModbusWrite =
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 
+interface PollGroup {
+  readonly intervalMs: number;
+  readonly tags: readonly Tag[];
+  readonly requests: readonly ReadRequest<Tag>[];
+}
+
+/** One unit id on the connection, with its own queue and health. */
+class Device {
+  readonly groups: PollGroup[];
+  readonly label: string;
+  failures = 0;
+  nextAttemptAt = 0;
+  lastError: string | undefined;
+  queuedWrites = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly config: ModbusDeviceConfig,
+    source: string,
+    where: string,
+  ) {
+    this.label = `device ${source} (${where}, unit ${config.unitId})`;
+    const byInterval = new Map<number, Tag[]>();
+    for (const tag of config.registers) {
+      const interval = tag.poll_interval_ms ?? config.pollIntervalMs;
+      byInterval.set(interval, [...(byInterval.get(interval) ?? []), tag]);
+    }
+    this.groups = [...byInterval].sort(([a], [b]) => a - b).map(([intervalMs, tags]) => ({ intervalMs, tags, requests: planReads(tags, config.maxGapRegisters) }));
+  }
+
+  /** Runs `fn` after every poll or write queued before it on this device. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
 export class ModbusSource implements Source {
   readonly name: string;
-  private readonly plan: ReadRequest<Tag>[];
-  private readonly device: string;
+  private readonly devices: Device[];
+  private readonly where: string;
+  /** The connection in messages: "device plc (10.0.0.5:502, unit 1)" or "(..., units 1, 2)". */
+  private readonly label: string;
+  private readonly oneAtATime: boolean;
   private client: ModbusClient | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private connecting: Promise<void> | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
   private running = false;
-  private failures = 0;
+  private connectFailures = 0;
   private nextConnectAt = 0;
-  private lastError: string | undefined;
+  private lastConnectError: string | undefined;
+  private line: Promise<unknown> = Promise.resolve();
   private readonly now: () => number;
   private readonly random: () => number;
-  private lock: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly config: ModbusSourceConfig,
     private readonly deps: ModbusSourceDeps,
   ) {
     this.name = config.name;
-    this.plan = planReads(config.registers, config.max_gap_registers);
-    const where = config.type === 'modbus_rtu' ? `${config.path} ${config.baud_rate} ${config.data_bits}${config.parity[0].toUpperCase()}${config.stop_bits}` : `${config.host}:${config.port}${config.type === 'modbus_rtu_tcp' ? ' RTU' : ''}`;
-    this.device = `device ${config.name} (${where}, unit ${config.unit_id})`;
+    this.where = config.type === 'modbus_rtu' ? `${config.path} ${config.baud_rate} ${config.data_bits}${config.parity[0].toUpperCase()}${config.stop_bits}` : `${config.host}:${config.port}${config.type === 'modbus_rtu_tcp' ? ' RTU' : ''}`;
+    this.devices = modbusDevices(config).map((d) => new Device(d, config.name, this.where));
+    const units = this.devices.map((d) => d.config.unitId);
+    this.label = `device ${config.name} (${this.where}, unit${units.length > 1 ? 's' : ''} ${units.join(', ')})`;
+    this.oneAtATime = config.type !== 'modbus_tcp';
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
   }
 
-  /** Read requests per poll, after planning. */
+  /** Read requests per poll of every group, after planning. */
   get requestCount(): number {
-    return this.plan.length;
+    return this.devices.reduce((n, d) => n + d.groups.reduce((m, g) => m + g.requests.length, 0), 0);
   }
 
   get connected(): boolean {
@@ -75,24 +131,40 @@ export class ModbusSource implements Source {
 
   async start(onBatch: SampleHandler): Promise<void> {
     this.running = true;
-    const loop = async () => {
-      if (!this.running) return;
-      const started = this.now();
-      const batch = await this.exclusive(() => this.poll());
-      if (!this.running) return;
-      if (batch.length > 0) onBatch(batch);
-      const delay = Math.max(0, this.config.poll_interval_ms - (this.now() - started));
-      this.timer = setTimeout(loop, delay);
-    };
-    this.timer = setTimeout(loop, 0);
+    for (const device of this.devices) {
+      for (const group of device.groups) {
+        const loop = async () => {
+          if (!this.running) return;
+          const started = this.now();
+          const batch = await device.exclusive(() => this.pollGroup(device, group));
+          if (!this.running) return;
+          if (batch.length > 0) onBatch(batch);
+          const took = this.now() - started;
+          const skipped = took > group.intervalMs ? Math.ceil(took / group.intervalMs) - 1 : 0;
+          if (skipped > 0) this.deps.metrics.sourceDropped.inc({ source: this.name, unit: String(device.config.unitId), kind: 'poll' }, skipped);
+          this.schedule(loop, Math.max(0, group.intervalMs - took));
+        };
+        this.schedule(loop, 0);
+      }
+    }
+  }
+
+  private schedule(fn: () => Promise<void>, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void fn();
+    }, delayMs);
+    this.timers.add(timer);
   }
 
   async readOnce(): Promise<Sample[]> {
     try {
       await this.connect().catch((err: unknown) => {
-        throw describeModbusError(this.device, 'connect', err);
+        throw describeModbusError(this.label, 'connect', err);
       });
-      return await this.readAll(this.now(), true);
+      const out: Sample[] = [];
+      for (const device of this.devices) for (const group of device.groups) out.push(...(await this.readGroup(device, group, this.now(), true)));
+      return out;
     } finally {
       await this.close();
     }
@@ -100,54 +172,75 @@ export class ModbusSource implements Source {
 
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     await this.close();
   }
 
-  /** Runs `fn` when no other poll or write is in progress. */
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.lock.then(fn, fn);
-    this.lock = run.catch(() => undefined);
-    return run;
-  }
-
   /**
-   * Writes a coil or holding register (function 5, 6 or 16), connecting first if needed.
-   * Rejects with an error naming the device and address; the caller retries.
+   * Writes a coil or holding register (function 5, 6 or 16) on a device of this connection
+   * (default the first), connecting first if needed. Rejects with an error naming the device and
+   * address; the caller retries.
    */
-  write(target: ModbusWrite): Promise<void> {
-    return this.exclusive(async () => {
-      const what = target.table === 'coil' ? `write coil ${target.address}` : `write holding register ${target.address}`;
-      try {
-        if (!this.connected) await this.connect();
-        const client = this.client!;
-        if (target.table === 'coil') await client.writeCoil(target.address, target.value);
-        else {
-          const words = encodeRegisters(fromEngineering(target.value, target.scale, target.offset), target.type, target.byteOrder);
-          if (words.length === 1) await client.writeRegister(target.address, words[0]);
-          else await client.writeRegisters(target.address, words);
+  write(target: ModbusWrite, unitId?: number): Promise<void> {
+    const device = unitId === undefined ? this.devices[0] : this.devices.find((d) => d.config.unitId === unitId);
+    if (!device) return Promise.reject(new LinewatchError('CONFIG_INVALID', `${this.label}: no unit ${unitId} on this connection (units: ${this.devices.map((d) => d.config.unitId).join(', ')})`));
+    if (device.queuedWrites >= this.config.max_queued_writes) {
+      this.deps.metrics.sourceDropped.inc({ source: this.name, unit: String(device.config.unitId), kind: 'write' });
+      return Promise.reject(new LinewatchError('QUEUE_FULL', `${device.label}: ${device.queuedWrites} writes already waiting (max_queued_writes); this one is refused`, { retryable: true }));
+    }
+    device.queuedWrites++;
+    return device
+      .exclusive(async () => {
+        const what = target.table === 'coil' ? `write coil ${target.address}` : `write holding register ${target.address}`;
+        try {
+          if (!this.connected) await this.connect();
+          const unit = device.config.unitId;
+          if (target.table === 'coil') await this.request(device, (c, cb) => c.writeFC5(unit, target.address, target.value, cb));
+          else {
+            const words = encodeRegisters(fromEngineering(target.value, target.scale, target.offset), target.type, target.byteOrder);
+            if (words.length === 1) await this.request(device, (c, cb) => c.writeFC6(unit, target.address, words[0], cb));
+            else await this.request(device, (c, cb) => c.writeFC16(unit, target.address, words, cb));
+          }
+        } catch (err) {
+          const error = describeModbusError(device.label, what, err);
+          if (error.code === 'DEVICE_UNREACHABLE') await this.close();
+          throw error;
         }
-      } catch (err) {
-        const error = describeModbusError(this.device, what, err);
-        if (error.code !== 'DEVICE_EXCEPTION') await this.close();
-        throw error;
-      }
-    });
+      })
+      .finally(() => device.queuedWrites--);
   }
 
-  private async poll(): Promise<Sample[]> {
+  /** One request on the line (one at a time on serial lines), with this device's timeout. */
+  private request<T>(device: Device, send: (client: ModbusClient, cb: (err: unknown, res: T) => void) => void): Promise<T> {
+    const run = () =>
+      new Promise<T>((resolve, reject) => {
+        const client = this.client;
+        if (!client?.isOpen) return reject(Object.assign(new Error('Port Not Open'), { code: 'ECONNRESET' }));
+        // The timeout is read when the request is sent (synchronously), so per-device values do not race.
+        client.setTimeout(device.config.timeoutMs);
+        send(client, (err, res) => (err ? reject(err) : resolve(res)));
+      });
+    if (!this.oneAtATime) return run();
+    const done = this.line.then(run, run);
+    this.line = done.catch(() => undefined);
+    return done;
+  }
+
+  private async pollGroup(device: Device, group: PollGroup): Promise<Sample[]> {
     const ts = this.now();
+    // A device in backoff costs the line nothing; its tags show the gap.
+    if (ts < device.nextAttemptAt) return this.badSamples(device, group.tags, ts);
     if (!this.connected) {
-      if (ts < this.nextConnectAt) return this.badSamples(this.config.registers, ts);
+      if (ts < this.nextConnectAt) return this.badSamples(device, group.tags, ts);
       try {
-        await this.connect();
+        await (this.connecting ??= this.connect().finally(() => (this.connecting = undefined)));
       } catch (err) {
-        this.onFailure(describeModbusError(this.device, 'connect', err).message, 'connect');
-        return this.badSamples(this.config.registers, ts);
+        this.onConnectFailure(describeModbusError(this.label, 'connect', err).message);
+        return this.badSamples(device, group.tags, ts);
       }
     }
-    const samples = await this.readAll(ts, false);
+    const samples = await this.readGroup(device, group, ts, false);
     this.deps.metrics.sourcePolls.inc({ source: this.name });
     return samples;
   }
@@ -160,13 +253,12 @@ export class ModbusSource implements Source {
     if (c.type === 'modbus_tcp') await client.connectTCP(c.host, { port: c.port });
     else if (c.type === 'modbus_rtu_tcp') await client.connectTcpRTUBuffered(c.host, { port: c.port });
     else await client.connectRTUBuffered(c.path, { baudRate: c.baud_rate, parity: c.parity, dataBits: c.data_bits, stopBits: c.stop_bits });
-    client.setID(this.config.unit_id);
-    client.setTimeout(this.config.timeout_ms);
+    client.setID(this.devices[0].config.unitId);
     this.client = client;
     this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
-    if (this.failures > 0) this.deps.logger.info({ source: this.name, after_failures: this.failures }, `${this.device}: connected again`);
-    this.failures = 0;
-    this.lastError = undefined;
+    if (this.connectFailures > 0) this.deps.logger.info({ source: this.name, after_failures: this.connectFailures }, `${this.label}: connected again`);
+    this.connectFailures = 0;
+    this.lastConnectError = undefined;
   }
 
   /**
@@ -184,47 +276,75 @@ export class ModbusSource implements Source {
     else await new Promise<void>((resolve) => client.destroy(() => resolve()));
   }
 
-  private async readAll(ts: number, throwOnError: boolean): Promise<Sample[]> {
+  private async readGroup(device: Device, group: PollGroup, ts: number, throwOnError: boolean): Promise<Sample[]> {
     const out: Sample[] = [];
-    for (const req of this.plan) {
+    const unit = device.config.unitId;
+    let good = 0;
+    for (const req of group.requests) {
       const what = `read ${req.table} registers ${req.address}..${req.address + req.count - 1}`;
       try {
-        const client = this.client!;
-        const res = req.table === 'holding' ? await client.readHoldingRegisters(req.address, req.count) : await client.readInputRegisters(req.address, req.count);
+        const res = await this.request<{ data: number[] }>(device, (c, cb) => (req.table === 'holding' ? c.writeFC3(unit, req.address, req.count, cb) : c.writeFC4(unit, req.address, req.count, cb)));
         const received = this.now();
-        for (const { tag, offset } of req.tags) out.push({ ...this.decode(tag, res.data, offset, ts), received });
+        for (const { tag, offset } of req.tags) {
+          const s = this.decode(device, tag, res.data, offset, ts, received);
+          if (s.quality === 'good') good++;
+          out.push(s);
+        }
+        if (device.failures > 0) this.onDeviceRecovered(device);
       } catch (err) {
-        const error = describeModbusError(this.device, what, err);
+        const error = describeModbusError(device.label, what, err);
         if (throwOnError) throw error;
-        this.onFailure(error.message, error.code);
-        out.push(...this.badSamples(req.tags.map((t) => t.tag), ts));
+        this.onDeviceFailure(device, error.message, error.code);
+        for (const s of this.badSamples(device, req.tags.map((t) => t.tag), ts)) out.push(s);
+        // A dropped connection is the connection's problem; anything else stays with this device,
+        // unless no device on the connection answers any more (a half-open socket): then reconnect.
+        if (error.code === 'DEVICE_UNREACHABLE' || (error.code === 'DEVICE_TIMEOUT' && this.devices.every((d) => d.failures > 0))) await this.close();
         if (error.code !== 'DEVICE_EXCEPTION') {
-          await this.close();
+          const done = new Set(out.map((s) => s.channel));
+          for (const s of this.badSamples(device, group.tags.filter((t) => !done.has(t.channel)), ts)) out.push(s);
           break;
         }
       }
     }
-    for (const s of out) this.deps.metrics.samples.inc({ source: this.name, quality: s.quality });
+    if (good > 0) this.deps.metrics.samples.inc({ source: this.name, quality: 'good' }, good);
+    if (out.length > good) this.deps.metrics.samples.inc({ source: this.name, quality: 'bad' }, out.length - good);
     return out;
   }
 
-  private decode(tag: Tag, words: readonly number[], offset: number, ts: number): Sample {
+  private decode(device: Device, tag: Tag, words: readonly number[], offset: number, ts: number, received: number): Sample {
     const count = registerCount(tag.type);
-    const raw = decodeRegisters(words.slice(offset, offset + count), tag.type, tag.byte_order, tag.bit);
+    const raw = decodeRegisters(count === 1 ? [words[offset]] : words.slice(offset, offset + count), tag.type, tag.byte_order, tag.bit);
     const value = toEngineering(raw, tag.scale, tag.offset);
-    return { source: this.name, asset: this.config.asset, channel: tag.channel, ts, value, quality: Number.isFinite(value) ? 'good' : 'bad', unit: tag.unit };
+    return { source: this.name, asset: device.config.asset, channel: tag.channel, ts, received, value, quality: Number.isFinite(value) ? 'good' : 'bad', unit: tag.unit };
   }
 
-  private badSamples(tags: readonly Tag[], ts: number): Sample[] {
-    return tags.map((t) => ({ source: this.name, asset: this.config.asset, channel: t.channel, ts, value: Number.NaN, quality: 'bad' as const, unit: t.unit }));
+  private badSamples(device: Device, tags: readonly Tag[], ts: number): Sample[] {
+    return tags.map((t) => ({ source: this.name, asset: device.config.asset, channel: t.channel, ts, value: Number.NaN, quality: 'bad' as const, unit: t.unit }));
   }
 
-  /** Logs a failure once per distinct message, counts every one, and schedules the reconnect. */
-  private onFailure(message: string, kind: string): void {
-    this.failures++;
+  /** Logs a device failure once per distinct message, counts every one, and backs the device off. */
+  private onDeviceFailure(device: Device, message: string, kind: string): void {
+    device.failures++;
     this.deps.metrics.sourceErrors.inc({ source: this.name, kind });
-    if (message !== this.lastError) this.deps.logger.warn({ source: this.name, failures: this.failures }, message);
-    this.lastError = message;
-    this.nextConnectAt = this.now() + jittered(backoffMs(this.failures, BACKOFF_MIN_MS, BACKOFF_MAX_MS), this.random);
+    this.deps.metrics.deviceUp.set({ source: this.name, unit: String(device.config.unitId) }, 0);
+    if (message !== device.lastError) this.deps.logger.warn({ source: this.name, unit: device.config.unitId, failures: device.failures }, message);
+    device.lastError = message;
+    if (kind !== 'DEVICE_EXCEPTION') device.nextAttemptAt = this.now() + jittered(backoffMs(device.failures, BACKOFF_MIN_MS, BACKOFF_MAX_MS), this.random);
+  }
+
+  private onDeviceRecovered(device: Device): void {
+    this.deps.logger.info({ source: this.name, unit: device.config.unitId, after_failures: device.failures }, `${device.label}: answers again`);
+    device.failures = 0;
+    device.lastError = undefined;
+    device.nextAttemptAt = 0;
+    this.deps.metrics.deviceUp.set({ source: this.name, unit: String(device.config.unitId) }, 1);
+  }
+
+  private onConnectFailure(message: string): void {
+    this.connectFailures++;
+    this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'connect' });
+    if (message !== this.lastConnectError) this.deps.logger.warn({ source: this.name, failures: this.connectFailures }, message);
+    this.lastConnectError = message;
+    this.nextConnectAt = this.now() + jittered(backoffMs(this.connectFailures, BACKOFF_MIN_MS, BACKOFF_MAX_MS), this.random);
   }
 }
