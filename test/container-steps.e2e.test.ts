@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../src/runtime/free-port.js';
 import { runSimulator } from '../src/sim/run-simulator.js';
 import { ROOT } from './helpers/cli.js';
-import { startNodeRed } from './helpers/node-red-runtime.js';
+import { startNodeRed } from '../src/bench/node-red-process.js';
 
 const run = promisify(execFile);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BYTE_ORDERS, decodeRegisters, encodeRegisters, registerCount, type ByteOrder, type RegisterType } from '../src/sources/modbus/encoding.js';
+import { BYTE_ORDERS, REGISTER_TYPES, compileDecoder, decodeRegisters, encodeRegisters, registerCount, type ByteOrder, type RegisterType } from '../src/sources/modbus/encoding.js';
 
 // 123.456 as float32 is 0x42F6E979: bytes A=42 B=F6 C=E9 D=79.
 const FLOAT_CASES: [ByteOrder, number[]][] = [
@@ -83,5 +83,23 @@ describe('Modbus decoding, fuzzed', () => {
 
   it.each([0, 3, 5])('refuses a response of %i words for a float64 instead of misreading it', (n) => {
     expect(() => decodeRegisters(new Array(n).fill(0), 'float64', 'ABCD')).toThrow(/float64 needs 4 register\(s\)/);
+  });
+});
+
+describe('compiled tag decoders (the polling hot path)', () => {
+  it('decode exactly as decodeRegisters for every type, byte order and bit, on random registers', () => {
+    let seed = 12345;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 0xffff;
+    for (const type of REGISTER_TYPES) {
+      for (const order of BYTE_ORDERS) {
+        for (let trial = 0; trial < 200; trial++) {
+          const words = Array.from({ length: 8 }, rnd);
+          const offset = trial % 4;
+          const bit = trial % 16;
+          const expected = decodeRegisters(words.slice(offset, offset + registerCount(type)), type, order, bit);
+          expect(Object.is(compileDecoder(type, order, bit)(words, offset), expected) || (Number.isNaN(expected) && Number.isNaN(compileDecoder(type, order, bit)(words, offset))), `${type} ${order} ${words} @${offset}`).toBe(true);
+        }
+      }
+    }
   });
 });

@@ -17,7 +17,7 @@ import { runSimulator, type RunningSimulator } from '../src/sim/run-simulator.js
 import { silentLogger } from '../src/telemetry/logger.js';
 import { startInfluxd, type Influxd } from '../src/bench/influxd.js';
 import { ROOT } from './helpers/cli.js';
-import { startNodeRed, type NodeRedRuntime } from './helpers/node-red-runtime.js';
+import { startNodeRed, type NodeRedRuntime } from '../src/bench/node-red-process.js';
 
 const flow = (name: string) => JSON.parse(readFileSync(join(ROOT, 'flows', name), 'utf8')) as { id: string; type: string; name?: string }[];
 const TOKEN = 'flows-test-token-0042';

@@ -5,7 +5,6 @@
  * CPU. LINEWATCH_BENCH_GATEWAYS sets N (default 20), LINEWATCH_BENCH_FLEET_S the measured seconds.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,20 +13,9 @@ import mqtt from 'mqtt';
 import { runSimulator } from '../sim/run-simulator.js';
 import type { Benchmark, BenchRow } from './harness.js';
 import { startMosquitto } from './mosquitto.js';
+import { cpuSeconds } from './proc-cpu.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TICKS_PER_S = 100;
-
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
-  } catch {
-    return 0;
-  }
-}
 
 async function gatewayConfig(dir: string, i: number, modbusPort: number, brokerUrl: string): Promise<string> {
   const demo = await readFile(join(ROOT, 'config/demo.yaml'), 'utf8');

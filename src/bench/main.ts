@@ -4,8 +4,9 @@ import { int8VsFp32, scoringPipeline } from './scoring-benchmarks.js';
 import { alarmWritebackBenchmark, influxSinkBenchmark } from './storage-benchmarks.js';
 import { modelReloadBenchmark } from './reload-benchmark.js';
 import { fleetBenchmark } from './fleet-benchmark.js';
+import { modbusIngestBenchmark } from './modbus-ingest-benchmark.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [scoringPipeline, int8VsFp32, influxSinkBenchmark, alarmWritebackBenchmark, modelReloadBenchmark, fleetBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [scoringPipeline, int8VsFp32, influxSinkBenchmark, alarmWritebackBenchmark, modelReloadBenchmark, fleetBenchmark, modbusIngestBenchmark];
 
 export async function benchMain(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');

@@ -20,7 +20,7 @@ export const registerSchema = z.strictObject({
   offset: z.number().default(0),
   unit: z.string().optional(),
   /** Poll this tag less often than its device (a multiple is best: it is read with the device's next poll when due). */
-  poll_interval_ms: z.number().int().min(10).optional(),
+  poll_interval_ms: z.number().int().min(1).optional(),
 });
 
 const unitId = z.number().int().min(0).max(255);
@@ -30,7 +30,7 @@ export const modbusDeviceSchema = z.strictObject({
   unit_id: unitId,
   asset: name,
   /** Default: the source's. */
-  poll_interval_ms: z.number().int().min(10).optional(),
+  poll_interval_ms: z.number().int().min(1).optional(),
   timeout_ms: z.number().int().min(10).optional(),
   max_gap_registers: z.number().int().min(0).max(124).optional(),
   registers: z.array(registerSchema).min(1),
@@ -42,7 +42,7 @@ const modbusCommon = {
   /** The first device: `unit_id`, `asset`, `registers` (omit them when every device is under `devices`). */
   unit_id: unitId.default(1),
   asset: name.optional(),
-  poll_interval_ms: z.number().int().min(10).default(1000),
+  poll_interval_ms: z.number().int().min(1).default(1000),
   timeout_ms: z.number().int().min(10).default(1000),
   max_gap_registers: z.number().int().min(0).max(124).default(0),
   registers: z.array(registerSchema).default([]),

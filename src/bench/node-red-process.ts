@@ -1,5 +1,5 @@
 /**
- * A real Node-RED runtime as a child process for integration tests: a temporary user directory
+ * (Used by the test suite and the benchmarks.) A real Node-RED runtime as a child process: a temporary user directory
  * with this package (and node-red-contrib-modbus) installed in its node_modules the way
  * `npm install <folder>` does it (a link), bound to 127.0.0.1 on a free port. Flows are deployed
  * through the admin API like a user's editor deploys them.
@@ -9,14 +9,17 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { freePort } from '../../src/runtime/free-port.js';
-import { ROOT } from './cli.js';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../runtime/free-port.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const require = createRequire(import.meta.url);
 
 export interface NodeRedRuntime {
   readonly url: string;
   readonly userDir: string;
+  readonly pid: number | undefined;
   log(): string;
   deploy(flows: unknown[]): Promise<void>;
   inject(nodeId: string): Promise<void>;
@@ -73,6 +76,7 @@ export async function startNodeRed(env: Record<string, string>, modules: readonl
   return {
     url,
     userDir,
+    pid: child.pid,
     log: () => output,
     async deploy(flows) {
       await admin('/flows', { method: 'POST', headers: { 'content-type': 'application/json', 'Node-RED-Deployment-Type': 'full', 'Node-RED-API-Version': 'v1' }, body: JSON.stringify(flows) });
