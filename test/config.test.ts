@@ -78,6 +78,13 @@ describe('configuration', () => {
     expect(issues).toContain('assets[0].alarm.actions[0].unit_id: source plc has no unit 9 (units: 1)');
   });
 
+  it('takes an OPC UA node by id or by browse path, not both', async () => {
+    const source = (node: string) => `sources:\n  - { name: ua, type: opcua, endpoint: "opc.tcp://plc:4840", asset: a, nodes: [${node}] }\nassets: []\n`;
+    await expect(parseConfig(source('{ channel: flow, browse_path: /Objects/Plant/Pump1/flow, browse_namespace: "urn:plant" }'), 'x.yaml', {})).resolves.toBeDefined();
+    expect(await issuesOf(source('{ channel: flow, node_id: "ns=2;s=x", browse_path: /Objects/x }'))).toContain('sources[0].nodes[0]: give either node_id or browse_path');
+    expect(await issuesOf(source('{ channel: flow, browse_path: Objects/x }'))).toContain('sources[0].nodes[0].browse_path: expected a browse path such as "/Objects/Plant/Pump1/flow"');
+  });
+
   it('rejects unknown keys with their full path', async () => {
     const issues = await issuesOf(config({ registers: '      - { channel: flow, address: 0, type: float32, scael: 2 }' }));
     expect(issues).toContain('sources[0].registers[0].scael: unknown key');

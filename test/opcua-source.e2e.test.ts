@@ -65,6 +65,8 @@ describe('OPC UA source', () => {
         { channel: 'flow', node_id: 'nsu=urn:linewatch:sim;s=Pump1.flow', unit: 'l/min' },
         { channel: 'force', node_id: 'nsu=urn:linewatch:sim;s=Press1.force', deadband: { type: 'absolute', value: 0.5 } },
         { channel: 'missing', node_id: 'nsu=urn:linewatch:sim;s=Pump1.nope' },
+        { channel: 'pressure', browse_path: '/Objects/Plant/Pump1/pressure', browse_namespace: 'urn:linewatch:sim' },
+        { channel: 'lost', browse_path: '/Objects/Plant/Pump9/pressure', browse_namespace: 'urn:linewatch:sim' },
       ],
     });
     const metrics = new GatewayMetrics();
@@ -77,6 +79,10 @@ describe('OPC UA source', () => {
     expect(flow.value).toBeGreaterThan(20);
     expect(Math.abs(flow.ts - Date.now())).toBeLessThan(5000);
     expect(logs.join('')).toMatch(/device pump-ua: node nsu=urn:linewatch:sim;s=Pump1.nope: BadNodeIdUnknown/);
+    // A browse path resolves on the server (namespace by URI); a wrong one is named, the rest runs.
+    const pressure = (await nextBatch(batches, batches.length)) && batches.flat().find((s) => s.channel === 'pressure');
+    expect(pressure?.quality).toBe('good');
+    expect(logs.join('')).toMatch(/browse path \/Objects\/Plant\/Pump9\/pressure \(\/Objects\/\d:Plant\/\d:Pump9\/\d:pressure\): BadNoMatch: no such node/);
 
     await kill(server);
     server = await startServer(port);

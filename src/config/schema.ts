@@ -80,15 +80,25 @@ export const modbusRtuOverTcpSourceSchema = z.strictObject({
   ...tcpEndpoint(4001),
 });
 
-export const opcuaNodeSchema = z.strictObject({
-  channel: name,
-  /** `ns=2;s=Pump1.flow`, or `nsu=<namespace URI>;s=...` (the index is resolved at every connect). */
-  node_id: z.string().regex(/^(ns=\d+;|nsu=[^;]+;)?[isgb]=.+$/, 'expected a node id such as "ns=2;s=Pump1.flow" or "nsu=urn:plant;i=1001"'),
-  sampling_interval_ms: z.number().int().min(0).optional(),
-  queue_size: z.number().int().min(1).default(1),
-  deadband: z.strictObject({ type: z.enum(['absolute', 'percent']), value: z.number().min(0) }).optional(),
-  unit: z.string().optional(),
-});
+export const opcuaNodeSchema = z
+  .strictObject({
+    channel: name,
+    /** `ns=2;s=Pump1.flow`, or `nsu=<namespace URI>;s=...` (the index is resolved at every connect). */
+    node_id: z.string().regex(/^(ns=\d+;|nsu=[^;]+;)?[isgb]=.+$/, 'expected a node id such as "ns=2;s=Pump1.flow" or "nsu=urn:plant;i=1001"').optional(),
+    /**
+     * ...or a browse path from the root, resolved on the server at every connect:
+     * `/Objects/Plant/Pump1/flow`; an element may name its namespace index (`2:Pump1`), else
+     * `browse_namespace` gives it (Objects, Server and Types are the standard namespace).
+     */
+    browse_path: z.string().regex(/^(\/[^/]+)+$/, 'expected a browse path such as "/Objects/Plant/Pump1/flow"').optional(),
+    /** Namespace URI of the browse path's elements that name no index. */
+    browse_namespace: z.string().min(1).optional(),
+    sampling_interval_ms: z.number().int().min(0).optional(),
+    queue_size: z.number().int().min(1).default(1),
+    deadband: z.strictObject({ type: z.enum(['absolute', 'percent']), value: z.number().min(0) }).optional(),
+    unit: z.string().optional(),
+  })
+  .refine((n) => (n.node_id === undefined) !== (n.browse_path === undefined), { message: 'give either node_id or browse_path' });
 
 export const opcuaSourceSchema = z.strictObject({
   name,

@@ -21,6 +21,7 @@ import {
   type DataValue,
   type UserIdentityInfo,
 } from 'node-opcua';
+import { makeBrowsePath } from 'node-opcua';
 import type { Quality } from '../../core/types.js';
 
 export interface OpcuaConnectOptions {
@@ -61,6 +62,8 @@ export interface OpcuaConnection {
   /** Starts one subscription; resolves with an error message per node (undefined when fine). */
   subscribe(nodes: readonly MonitoredNode[], publishingIntervalMs: number, handlers: SubscriptionHandlers): Promise<(string | undefined)[]>;
   read(nodeIds: readonly string[]): Promise<Reading[]>;
+  /** Resolves browse paths ("/Objects/2:Plant/2:Pump1") to node ids, or says why not. */
+  translate(browsePaths: readonly string[]): Promise<({ nodeId: string } | { error: string })[]>;
   write(nodeId: string, value: number | boolean): Promise<void>;
   onLost(callback: (reason: string) => void): void;
   close(): Promise<void>;
@@ -159,6 +162,11 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
         }),
       );
       return nodes.map((_, i) => errors[i]);
+    },
+    async translate(browsePaths) {
+      if (browsePaths.length === 0) return [];
+      const results = await s.translateBrowsePath(browsePaths.map((p) => makeBrowsePath('RootFolder', p)));
+      return results.map((r) => (r.statusCode.value === 0 && r.targets && r.targets.length > 0 ? { nodeId: r.targets[0].targetId.toString() } : { error: r.statusCode.name }));
     },
     async read(nodeIds) {
       const values = await s.read(nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeIds.Value })));

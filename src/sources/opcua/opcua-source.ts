@@ -26,7 +26,32 @@ async function connectOpcua(...args: Parameters<typeof import('./client-adapter.
 const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 15_000;
 
+const STANDARD_ELEMENTS = new Set(['Objects', 'Types', 'Views', 'Server']);
+
+/**
+ * A browse path in the text form node-opcua resolves ("/Objects/2:Plant/2:Pump1/2:flow"):
+ * elements that name no namespace index take `namespaceUri`'s index on this server (the standard
+ * folders stay in namespace 0).
+ */
+export function browsePathText(path: string, namespaceUri: string | undefined, namespaces: readonly string[]): string {
+  let index: number | undefined;
+  if (namespaceUri !== undefined) {
+    index = namespaces.indexOf(namespaceUri);
+    if (index < 0) throw new Error(`namespace "${namespaceUri}" of browse path ${path} is not on the server (it has: ${namespaces.join(', ')})`);
+  }
+  return path
+    .split('/')
+    .slice(1)
+    .map((element) => (/^\d+:/.test(element) || index === undefined || STANDARD_ELEMENTS.has(element) ? `/${element}` : `/${index}:${element}`))
+    .join('');
+}
+
 /** Turns `nsu=<uri>;...` into `ns=<index>;...` with the server's namespace array. */
+/** How a configured node is named in messages. */
+function nodeLabel(n: { node_id?: string; browse_path?: string }): string {
+  return n.node_id ?? n.browse_path ?? '?';
+}
+
 export function resolveNodeId(nodeId: string, namespaces: readonly string[]): string {
   const m = /^nsu=([^;]+);(.*)$/.exec(nodeId);
   if (!m) return nodeId;
@@ -106,9 +131,9 @@ export class OpcuaSource implements Source {
         this.connection = connection;
         connection.onLost((reason) => this.rebuild(reason));
         if (!this.running) break;
-        const namespaces = await connection.readNamespaceArray();
-        const nodes = this.config.nodes.map((n) => ({
-          nodeId: resolveNodeId(n.node_id, namespaces),
+        const resolved = await this.resolveNodes(connection);
+        const nodes = this.config.nodes.map((n, i) => ({
+          nodeId: resolved[i].nodeId ?? 'i=0',
           samplingIntervalMs: n.sampling_interval_ms ?? this.config.publishing_interval_ms,
           queueSize: n.queue_size,
           deadband: n.deadband,
@@ -118,8 +143,9 @@ export class OpcuaSource implements Source {
           onKeepAlive: () => (this.lastActivity = this.now()),
           onTerminated: (reason) => this.rebuild(reason),
         });
-        errors.forEach((e, i) => {
-          if (e) this.tagError(i, `node ${this.config.nodes[i].node_id}: ${e}`);
+        resolved.forEach((r, i) => {
+          if (r.error) this.tagError(i, r.error);
+          else if (errors[i]) this.tagError(i, `node ${nodeLabel(this.config.nodes[i])}: ${errors[i]}`);
         });
         this.lastActivity = this.now();
         this.isConnected = true;
@@ -180,7 +206,7 @@ export class OpcuaSource implements Source {
     this.lastActivity = this.now();
     const node = this.config.nodes[index];
     if (!node) return;
-    if (r.wrongType) this.tagError(index, `node ${node.node_id}: expected a number or boolean, got ${r.wrongType}`);
+    if (r.wrongType) this.tagError(index, `node ${nodeLabel(node)}: expected a number or boolean, got ${r.wrongType}`);
     const sample: Sample = {
       source: this.name,
       asset: this.config.asset,
@@ -212,12 +238,14 @@ export class OpcuaSource implements Source {
     let connection: OpcuaConnection | undefined;
     try {
       connection = await connectOpcua(this.connectOptions());
-      const namespaces = await connection.readNamespaceArray();
-      const readings = await connection.read(this.config.nodes.map((n) => resolveNodeId(n.node_id, namespaces)));
+      const resolved = await this.resolveNodes(connection);
+      const unresolved = resolved.find((r) => r.error);
+      if (unresolved) throw new Error(unresolved.error);
+      const readings = await connection.read(resolved.map((r) => r.nodeId!));
       const ts = this.now();
       return readings.map((r, i) => {
         const node = this.config.nodes[i];
-        if (r.wrongType) throw new Error(`node ${node.node_id}: expected a number or boolean, got ${r.wrongType}`);
+        if (r.wrongType) throw new Error(`node ${nodeLabel(node)}: expected a number or boolean, got ${r.wrongType}`);
         return { source: this.name, asset: this.config.asset, channel: node.channel, ts: r.sourceTs ?? r.serverTs ?? ts, received: ts, value: r.value, quality: r.quality, ...(node.unit ? { unit: node.unit } : {}) };
       });
     } catch (err) {
@@ -225,6 +253,28 @@ export class OpcuaSource implements Source {
     } finally {
       await connection?.close().catch(() => undefined);
     }
+  }
+
+  /** Node ids for the configured nodes on this connection (namespace URIs and browse paths resolved), or why not. */
+  private async resolveNodes(connection: OpcuaConnection): Promise<{ nodeId?: string; error?: string }[]> {
+    const namespaces = await connection.readNamespaceArray();
+    const nodes = this.config.nodes;
+    const out: { nodeId?: string; error?: string }[] = nodes.map(() => ({}));
+    const paths: { index: number; text: string }[] = [];
+    nodes.forEach((n, i) => {
+      try {
+        if (n.node_id !== undefined) out[i] = { nodeId: resolveNodeId(n.node_id, namespaces) };
+        else paths.push({ index: i, text: browsePathText(n.browse_path!, n.browse_namespace, namespaces) });
+      } catch (err) {
+        out[i] = { error: `node ${nodeLabel(n)}: ${(err as Error).message}` };
+      }
+    });
+    const translated = await connection.translate(paths.map((p) => p.text));
+    translated.forEach((t, k) => {
+      const { index, text } = paths[k];
+      out[index] = 'nodeId' in t ? { nodeId: t.nodeId } : { error: `browse path ${nodes[index].browse_path} (${text}): ${t.error}${t.error === 'BadNoMatch' ? ': no such node; check the element names and browse_namespace' : ''}` };
+    });
+    return out;
   }
 
   /** Writes a node (alarm actions). */
