@@ -78,6 +78,12 @@ describe('configuration', () => {
     expect(issues).toContain('assets[0].alarm.actions[0].unit_id: source plc has no unit 9 (units: 1)');
   });
 
+  it('checks OPC UA X.509 user authentication settings come as a pair, and not with a password', async () => {
+    const source = (extra: string) => `sources:\n  - { name: ua, type: opcua, endpoint: "opc.tcp://plc:4840", asset: a, ${extra}nodes: [{ channel: flow, node_id: "ns=2;s=x" }] }\nassets: []\n`;
+    expect(await issuesOf(source('user_certificate_file: u.pem, '))).toContain('sources[0]: X.509 user authentication needs both user_certificate_file and user_private_key_file');
+    expect(await issuesOf(source('user_certificate_file: u.pem, user_private_key_file: k.pem, username: op, '))).toContain('sources[0]: use either username/password or a user certificate, not both');
+  });
+
   it('takes an OPC UA node by id or by browse path, not both', async () => {
     const source = (node: string) => `sources:\n  - { name: ua, type: opcua, endpoint: "opc.tcp://plc:4840", asset: a, nodes: [${node}] }\nassets: []\n`;
     await expect(parseConfig(source('{ channel: flow, browse_path: /Objects/Plant/Pump1/flow, browse_namespace: "urn:plant" }'), 'x.yaml', {})).resolves.toBeDefined();

@@ -73,7 +73,11 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
 function resolvePaths(config: Config, baseDir: string): void {
   config.data_dir = resolve(baseDir, config.data_dir);
   for (const asset of config.assets) asset.model = resolve(baseDir, asset.model);
-  for (const source of config.sources) if (source.type === 'opcua') source.pki_dir = resolve(baseDir, source.pki_dir ?? resolve(config.data_dir, 'opcua-pki'));
+  for (const source of config.sources) {
+    if (source.type !== 'opcua') continue;
+    source.pki_dir = resolve(baseDir, source.pki_dir ?? resolve(config.data_dir, 'opcua-pki'));
+    for (const key of ['user_certificate_file', 'user_private_key_file'] as const) if (source[key]) source[key] = resolve(baseDir, source[key]!);
+  }
   const { local, influxdb } = config.storage;
   if (local) local.path = resolve(baseDir, local.path ?? resolve(config.data_dir, 'linewatch.db'));
   if (influxdb) influxdb.buffer.path = resolve(baseDir, influxdb.buffer.path ?? resolve(config.data_dir, 'influxdb.queue.db'));
@@ -109,6 +113,8 @@ function checkNames(config: Config): string[] {
         if (prior) issues.push(`sources[${si}].nodes[${ni}].channel: channel "${node.channel}" of asset "${source.asset}" is already read by ${prior}`);
         else owner.set(key, `sources[${si}].nodes[${ni}]`);
       }
+      if ((source.user_certificate_file === undefined) !== (source.user_private_key_file === undefined)) issues.push(`sources[${si}]: X.509 user authentication needs both user_certificate_file and user_private_key_file`);
+      if (source.user_certificate_file && source.username) issues.push(`sources[${si}]: use either username/password or a user certificate, not both`);
       if (source.security_mode !== 'None' && source.security_policy === 'None') issues.push(`sources[${si}].security_policy: "None" cannot be used with security_mode ${source.security_mode}`);
       continue;
     }

@@ -109,6 +109,9 @@ export const opcuaSourceSchema = z.strictObject({
   security_policy: z.enum(['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss']).optional(),
   username: z.string().optional(),
   password: z.string().optional(),
+  /** X.509 user authentication: the user's certificate (PEM) and private key (PEM). */
+  user_certificate_file: z.string().optional(),
+  user_private_key_file: z.string().optional(),
   /** Client certificate and trust lists; default `<data_dir>/opcua-pki`. */
   pki_dir: z.string().optional(),
   publishing_interval_ms: z.number().int().min(10).default(1000),

@@ -28,6 +28,10 @@ export interface SimOpcuaServer {
 export interface SimOpcuaOptions {
   readonly port?: number;
   readonly pkiDir: string;
+  /** When set, only these users may open sessions (username → password), and anonymous ones are refused. */
+  readonly users?: Readonly<Record<string, string>>;
+  /** PKI folder for X.509 user certificates: users whose certificate is in its trusted/certs may open sessions. */
+  readonly userPkiDir?: string;
 }
 
 export const SIM_OPCUA_NAMESPACE = 'urn:linewatch:sim';
@@ -35,7 +39,12 @@ export const SIM_OPCUA_NAMESPACE = 'urn:linewatch:sim';
 export async function startSimOpcuaServer(sim: LineSimulator, options: SimOpcuaOptions): Promise<SimOpcuaServer> {
   const port = options.port && options.port > 0 ? options.port : await freePort();
   const certificateManager = new OPCUACertificateManager({ rootFolder: options.pkiDir, automaticallyAcceptUnknownCertificate: true });
+  const userCertificateManager = options.userPkiDir ? new OPCUACertificateManager({ rootFolder: options.userPkiDir, automaticallyAcceptUnknownCertificate: false }) : undefined;
+  await userCertificateManager?.initialize();
+  const users = options.users;
   const server = new OPCUAServer({
+    ...(users ? { allowAnonymous: false, userManager: { isValidUser: (name: string, password: string) => users[name] !== undefined && users[name] === password } } : {}),
+    ...(userCertificateManager ? { userCertificateManager } : {}),
     port,
     hostname: '127.0.0.1',
     alternateHostname: ['127.0.0.1'],
@@ -109,6 +118,7 @@ export async function startSimOpcuaServer(sim: LineSimulator, options: SimOpcuaO
       sim.off('tick', publish);
       await server.shutdown(0);
       await certificateManager.dispose();
+      await userCertificateManager?.dispose();
     },
   };
 }

@@ -21,6 +21,7 @@ import {
   type DataValue,
   type UserIdentityInfo,
 } from 'node-opcua';
+import { X509Certificate } from 'node:crypto';
 import { makeBrowsePath } from 'node-opcua';
 import type { Quality } from '../../core/types.js';
 
@@ -30,6 +31,8 @@ export interface OpcuaConnectOptions {
   readonly securityPolicy: 'None' | 'Basic256Sha256' | 'Aes128_Sha256_RsaOaep' | 'Aes256_Sha256_RsaPss';
   readonly username?: string;
   readonly password?: string;
+  /** X.509 user identity: the certificate and private key, PEM text. */
+  readonly userCertificate?: { readonly certificatePem: string; readonly privateKeyPem: string };
   readonly pkiDir: string;
   readonly timeoutMs: number;
 }
@@ -109,7 +112,11 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
   let subscription: ClientSubscription | undefined;
   try {
     await client.connect(o.endpoint);
-    const identity: UserIdentityInfo = o.username ? { type: UserTokenType.UserName, userName: o.username, password: o.password ?? '' } : { type: UserTokenType.Anonymous };
+    const identity: UserIdentityInfo = o.userCertificate
+      ? { type: UserTokenType.Certificate, certificateData: new X509Certificate(o.userCertificate.certificatePem).raw, privateKey: o.userCertificate.privateKeyPem as never }
+      : o.username
+        ? { type: UserTokenType.UserName, userName: o.username, password: o.password ?? '' }
+        : { type: UserTokenType.Anonymous };
     session = await client.createSession(identity);
   } catch (err) {
     await client.disconnect().catch(() => undefined);

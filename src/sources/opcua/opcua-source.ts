@@ -10,6 +10,8 @@
  * resolved again (node ids may name their namespace by URI), monitored items created again.
  * Rebuilds back off exponentially with jitter; each failure is logged once per distinct message.
  */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { backoffMs, jittered } from '../../core/backoff.js';
 import type { SampleHandler, Source } from '../../core/components.js';
 import type { Sample } from '../../core/types.js';
@@ -47,6 +49,37 @@ export function browsePathText(path: string, namespaceUri: string | undefined, n
 }
 
 /** Turns `nsu=<uri>;...` into `ns=<index>;...` with the server's namespace array. */
+/** A PEM file's text; a missing or unreadable file is named with its setting. */
+function readPem(file: string, setting: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`${setting} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/**
+ * What to do about a certificate that was not trusted: which certificate, where node-opcua put
+ * it, and the command that trusts it.
+ */
+export function untrustedAdvice(pkiDir: string, detail: string): string {
+  const rejectedDir = join(pkiDir, 'rejected');
+  let newest: string | undefined;
+  try {
+    newest = readdirSync(rejectedDir)
+      .filter((f) => /\.(pem|der)$/.test(f))
+      .map((f) => ({ f, t: statSync(join(rejectedDir, f)).mtimeMs }))
+      .sort((a, b) => b.t - a.t)[0]?.f;
+  } catch {
+    newest = undefined;
+  }
+  if (newest) {
+    const file = join(rejectedDir, newest);
+    return `the server's certificate ${newest.replace(/\.(pem|der)$/, '')} is not trusted (${detail}); it was put in ${file}. To trust it: mv "${file}" "${join(pkiDir, 'trusted', 'certs')}/" and the next connect uses it.`;
+  }
+  return `certificate refused (${detail}): the server does not trust ours, ${join(pkiDir, 'own', 'certs', 'client_certificate.pem')}; add it to the server's trusted certificates.`;
+}
+
 /** How a configured node is named in messages. */
 function nodeLabel(n: { node_id?: string; browse_path?: string }): string {
   return n.node_id ?? n.browse_path ?? '?';
@@ -98,6 +131,7 @@ export class OpcuaSource implements Source {
       securityPolicy: c.security_policy ?? (c.security_mode === 'None' ? 'None' : 'Basic256Sha256'),
       username: c.username,
       password: c.password,
+      ...(c.user_certificate_file && c.user_private_key_file ? { userCertificate: { certificatePem: readPem(c.user_certificate_file, 'user_certificate_file'), privateKeyPem: readPem(c.user_private_key_file, 'user_private_key_file') } } : {}),
       pkiDir: c.pki_dir!,
       timeoutMs: c.timeout_ms,
     } as const;
@@ -106,10 +140,13 @@ export class OpcuaSource implements Source {
   private describe(err: unknown): string {
     const message = (err as Error)?.message ?? String(err);
     const where = `device ${this.name} (${this.config.endpoint})`;
-    if (/certificate/i.test(message) && /untrusted|not trusted|rejected|BadCertificate|BadSecurityChecksFailed/i.test(message)) {
-      return `${where}: certificate not trusted (${message.split('\n')[0]}). The server's certificate, if the client refused it, is in ${this.config.pki_dir}/rejected: move it to ${this.config.pki_dir}/trusted/certs to trust it. If the server refused ours (${this.config.pki_dir}/own/certs/), trust it on the server.`;
+    const first = message.split('\n')[0];
+    if (/certificate/i.test(message) && /untrusted|not trusted|rejected|BadCertificate|BadSecurityChecksFailed/i.test(message)) return `${where}: ${untrustedAdvice(this.config.pki_dir!, first)}`;
+    if (/BadUserAccessDenied|BadIdentityToken|user token policy/i.test(message)) {
+      const user = this.config.user_certificate_file ? `the user certificate ${this.config.user_certificate_file}` : this.config.username ? `user "${this.config.username}"` : 'anonymous access';
+      return `${where}: the server refused ${user} (${first}): check username and password, or that the server trusts the user certificate`;
     }
-    return `${where}: ${message.split('\n')[0]}`;
+    return `${where}: ${first}`;
   }
 
   async start(onBatch: SampleHandler): Promise<void> {
