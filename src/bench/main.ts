@@ -5,8 +5,9 @@ import { alarmWritebackBenchmark, influxSinkBenchmark } from './storage-benchmar
 import { modelReloadBenchmark } from './reload-benchmark.js';
 import { fleetBenchmark } from './fleet-benchmark.js';
 import { modbusIngestBenchmark } from './modbus-ingest-benchmark.js';
+import { opcuaIngestBenchmark } from './opcua-ingest-benchmark.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [scoringPipeline, int8VsFp32, influxSinkBenchmark, alarmWritebackBenchmark, modelReloadBenchmark, fleetBenchmark, modbusIngestBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [scoringPipeline, int8VsFp32, influxSinkBenchmark, alarmWritebackBenchmark, modelReloadBenchmark, fleetBenchmark, modbusIngestBenchmark, opcuaIngestBenchmark];
 
 export async function benchMain(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');

@@ -47,7 +47,6 @@ export interface MonitoredNode {
 export interface Reading {
   readonly value: number;
   readonly quality: Quality;
-  readonly status: string;
   readonly sourceTs?: number;
   readonly serverTs?: number;
   /** Set when the value is not a number or boolean: the type that arrived instead. */
@@ -55,6 +54,7 @@ export interface Reading {
 }
 
 export interface SubscriptionHandlers {
+  /** `reading` is reused for the next notification: copy what you keep, do not hold on to it. */
   onChange(index: number, reading: Reading): void;
   onKeepAlive(): void;
   onTerminated(reason: string): void;
@@ -81,12 +81,14 @@ export function qualityOf(statusValue: number): Quality {
 function toReading(dv: DataValue): Reading {
   const status = dv.statusCode;
   const raw: unknown = dv.value?.value;
-  const base = { status: status.name, sourceTs: dv.sourceTimestamp?.getTime(), serverTs: dv.serverTimestamp?.getTime() };
-  if (typeof raw === 'number') return { ...base, value: raw, quality: qualityOf(status.value) };
-  if (typeof raw === 'boolean') return { ...base, value: raw ? 1 : 0, quality: qualityOf(status.value) };
-  if (typeof raw === 'bigint') return { ...base, value: Number(raw), quality: qualityOf(status.value) };
+  const sourceTs = dv.sourceTimestamp?.getTime();
+  const serverTs = dv.serverTimestamp?.getTime();
+  // The common case first, as one object (this runs for every notification).
+  if (typeof raw === 'number') return { sourceTs, serverTs, value: raw, quality: qualityOf(status.value) };
+  if (typeof raw === 'boolean') return { sourceTs, serverTs, value: raw ? 1 : 0, quality: qualityOf(status.value) };
+  if (typeof raw === 'bigint') return { sourceTs, serverTs, value: Number(raw), quality: qualityOf(status.value) };
   const wrongType = raw === null || raw === undefined ? 'no value' : `${DataType[dv.value.dataType] ?? typeof raw}`;
-  return { ...base, value: Number.NaN, quality: 'bad', ...(qualityOf(status.value) === 'good' ? { wrongType } : {}) };
+  return { sourceTs, serverTs, value: Number.NaN, quality: 'bad', ...(qualityOf(status.value) === 'good' ? { wrongType } : {}) };
 }
 
 export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnection> {
@@ -145,7 +147,19 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
         { ...defaults, discardOldest: true },
         TimestampsToReturn.Both,
       );
-      group.on('changed', (_item, dataValue, index) => handlers.onChange(index, toReading(dataValue)));
+      // The hot path (every notification): one scratch reading, filled in place, no allocation.
+      const scratch: { -readonly [K in keyof Reading]: Reading[K] } = { value: 0, quality: 'good', sourceTs: undefined, serverTs: undefined, wrongType: undefined };
+      group.on('changed', (_item, dataValue, index) => {
+        const raw: unknown = dataValue.value?.value;
+        scratch.sourceTs = dataValue.sourceTimestamp?.getTime();
+        scratch.serverTs = dataValue.serverTimestamp?.getTime();
+        if (typeof raw === 'number') {
+          scratch.value = raw;
+          scratch.quality = qualityOf(dataValue.statusCode.value);
+          scratch.wrongType = undefined;
+          handlers.onChange(index, scratch);
+        } else handlers.onChange(index, toReading(dataValue));
+      });
       await new Promise<void>((resolve) => group.once('initialized', () => resolve()));
       // Per-item parameters and the creation result of each item.
       await Promise.all(
