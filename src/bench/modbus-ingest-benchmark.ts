@@ -7,8 +7,7 @@
  * loop), values arrive as arrays of raw registers. linewatch: every register decoded into a
  * typed sample. LINEWATCH_BENCH_MODBUS_S sets the measured seconds (default 10).
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { benchChild, reply } from './bench-child.js';
 import { freePort } from '../runtime/free-port.js';
 import type { Benchmark } from './harness.js';
 import { startNodeRed } from './node-red-process.js';
@@ -26,39 +25,22 @@ interface Measured {
   readonly cpuShare: number;
 }
 
-function child(script: string, args: readonly (string | number)[]): ChildProcess {
-  return fork(fileURLToPath(new URL(script, import.meta.url)), args.map(String), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-}
-
-function ask<T>(c: ChildProcess, key: string): Promise<T> {
-  return new Promise((resolve) => {
-    const onMessage = (m: Record<string, unknown>) => {
-      if (key in m) {
-        c.off('message', onMessage);
-        resolve(m as T);
-      }
-    };
-    c.on('message', onMessage);
-    if (key !== 'ready') c.send({ count: true });
-  });
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `client` against a fresh server; measures the served registers and the client's CPU. */
 async function measure(seconds: number, client: (port: number) => Promise<{ pid: number | undefined; stop(): Promise<void> }>): Promise<Measured> {
   const port = await freePort();
-  const server = child('./modbus-bench-server.js', [port, UNITS, REGISTERS]);
-  await ask(server, 'ready');
+  const server = benchChild('./modbus-bench-server.js', [port, UNITS, REGISTERS]);
+  await reply(server, 'ready');
   const c = await client(port);
   try {
     await sleep(WARMUP_MS);
-    const { registers: r0 } = await ask<{ registers: number }>(server, 'registers');
+    const { registers: r0 } = await reply<{ registers: number }>(server, 'registers', { count: true });
     const cpu0 = cpuSeconds(c.pid);
     const serverCpu0 = cpuSeconds(server.pid);
     const t0 = performance.now();
     await sleep(seconds * 1000);
-    const { registers: r1 } = await ask<{ registers: number }>(server, 'registers');
+    const { registers: r1 } = await reply<{ registers: number }>(server, 'registers', { count: true });
     const cpu = cpuSeconds(c.pid) - cpu0;
     const elapsed = (performance.now() - t0) / 1000;
     const served = r1 - r0;
@@ -101,12 +83,12 @@ export const modbusIngestBenchmark: Benchmark = {
     shares.push(serverShare);
     let decoded = { samples: 0, bad: 0 };
     const linewatch = await measure(seconds, async (port) => {
-      const c = child('./modbus-poll-child.js', [port, UNITS, REGISTERS]);
-      await ask(c, 'ready');
+      const c = benchChild('./modbus-poll-child.js', [port, UNITS, REGISTERS]);
+      await reply(c, 'ready');
       return {
         pid: c.pid,
         stop: async () => {
-          decoded = await ask<{ samples: number; bad: number }>(c, 'samples');
+          decoded = await reply<{ samples: number; bad: number }>(c, 'samples', { count: true });
           c.kill();
         },
       };

@@ -7,8 +7,7 @@
  * LINEWATCH_BENCH_OPCUA_S sets the measured seconds per round (default 6), LINEWATCH_BENCH_OPCUA_ROUNDS
  * the rounds (default 3), LINEWATCH_BENCH_OPCUA_ITEMS the items.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { benchChild, reply } from './bench-child.js';
 import { freePort } from '../runtime/free-port.js';
 import type { Benchmark } from './harness.js';
 import { cpuSeconds } from './proc-cpu.js';
@@ -28,32 +27,13 @@ interface Measured extends Counts {
   readonly serverShare: number;
 }
 
-function child(script: string, args: readonly (string | number)[]): ChildProcess {
-  return fork(fileURLToPath(new URL(script, import.meta.url)), args.map(String), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-}
-
-function reply<T>(c: ChildProcess, key: string, request?: object): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: Record<string, unknown>) => {
-      if (!(key in m)) return;
-      c.off('message', onMessage);
-      c.off('exit', onExit);
-      resolve(m as T);
-    };
-    const onExit = (code: number | null) => reject(new Error(`benchmark child exited with ${code} before answering`));
-    c.on('message', onMessage);
-    c.once('exit', onExit);
-    if (request) c.send(request);
-  });
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function measure(mode: 'bare' | 'linewatch', items: number, seconds: number): Promise<Measured> {
   const port = await freePort();
-  const server = child('./opcua-bench-server.js', [port, items, PERIOD_MS]);
+  const server = benchChild('./opcua-bench-server.js', [port, items, PERIOD_MS]);
   await reply(server, 'ready');
-  const client = child('./opcua-client-child.js', [mode, `opc.tcp://127.0.0.1:${port}/UA/bench`, items, PERIOD_MS]);
+  const client = benchChild('./opcua-client-child.js', [mode, `opc.tcp://127.0.0.1:${port}/UA/bench`, items, PERIOD_MS]);
   try {
     await reply(client, 'ready');
     await sleep(WARMUP_MS);
