@@ -73,6 +73,14 @@ describe('configuration', () => {
     expect(period).toContain('sources[0].devices[0].poll_interval_ms: 500 ms, but model pump-ae of asset pump-1 expects samples every 200 ms');
   });
 
+  it('takes coils and discrete inputs as single bits', async () => {
+    const extra = '      - { channel: running, table: coil, address: 3, type: bit }\n      - { channel: door, table: discrete, address: 9, type: bit }';
+    const registers = CHANNELS.map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`).join('\n');
+    await expect(parseConfig(config({ registers: `${registers}\n${extra}` }), 'x.yaml', {})).resolves.toBeDefined();
+    const issues = await issuesOf(config({ registers: `${registers}\n      - { channel: running, table: coil, address: 3, type: uint16 }` }));
+    expect(issues).toContain('sources[0].registers[7].type: a coil is one bit: use type "bit" without "bit"');
+  });
+
   it('rejects a Modbus write action naming a unit its source does not have', async () => {
     const issues = await issuesOf(config({ assets: `  - name: pump-1\n    model: ${MODEL}\n    alarm: { actions: [{ type: modbus_write, source: plc, unit_id: 9, table: coil, address: 0 }] }` }));
     expect(issues).toContain('assets[0].alarm.actions[0].unit_id: source plc has no unit 9 (units: 1)');

@@ -33,6 +33,8 @@ beforeAll(async () => {
       else answer();
     },
     getHoldingRegister: (addr: number, unit: number) => (unit * 1000 + addr) & 0xffff,
+    getCoil: (addr: number, unit: number) => coils.get(unit * 100 + addr) ?? false,
+    getDiscreteInput: (addr: number) => addr % 3 === 0,
     setCoil: (addr: number, value: boolean, unit: number, cb: (err: Error | null) => void) => {
       if (unit === SILENT_UNIT) return;
       coils.set(unit * 100 + addr, value);
@@ -121,5 +123,25 @@ describe('several devices on one Modbus connection', () => {
     await expect(src.write({ table: 'coil', address: 0, value: true }, 9)).rejects.toThrow(/no unit 9 on this connection \(units: 1, 3\)/);
     for (const w of waiting) await expect(w).rejects.toThrow(/no answer within the timeout/);
     await src.stop();
+  });
+
+  it('reads coils and discrete inputs (functions 1 and 2) next to registers', async () => {
+    coils.set(2 * 100 + 7, true);
+    const { src } = source([
+      device(2, {
+        registers: [
+          { channel: 'level', address: 10, type: 'uint32' },
+          { channel: 'running', table: 'coil', address: 7, type: 'bit' },
+          { channel: 'stopped', table: 'coil', address: 8, type: 'bit' },
+          { channel: 'door_closed', table: 'discrete', address: 30, type: 'bit' },
+          { channel: 'guard_open', table: 'discrete', address: 31, type: 'bit' },
+        ],
+      }),
+    ]);
+    const samples = await src.readOnce();
+    const value = (c: string) => samples.find((s) => s.channel === c)?.value;
+    expect({ running: value('running'), stopped: value('stopped'), door: value('door_closed'), guard: value('guard_open') }).toEqual({ running: 1, stopped: 0, door: 1, guard: 0 });
+    expect(value('level')).toBe(2010 * 65536 + 2011);
+    expect(src.requestCount).toBe(3);
   });
 });

@@ -12,6 +12,8 @@ describe('Modbus request planning', () => {
     { name: 'order of the map does not matter', tags: [tag(10, 'float64'), tag(0), tag(2, 'int32')], gap: 8, expected: [[0, 14]] },
     { name: 'the 125-register limit splits a long block', tags: [tag(0), tag(124), tag(125)], gap: 200, expected: [[0, 125], [125, 1]] },
     { name: 'holding and input tables never share a read', tags: [tag(0), tag(1, 'uint16', 'input')], gap: 10, expected: [[0, 1], [1, 1]] },
+    { name: 'coils read up to 2000 at a time', tags: [tag(0, 'bit', 'coil'), tag(1999, 'bit', 'coil'), tag(2000, 'bit', 'coil')], gap: 3000, expected: [[0, 2000], [2000, 1]] },
+    { name: 'coils and discrete inputs are separate reads, one bit each', tags: [tag(3, 'bit', 'discrete'), tag(4, 'bit', 'discrete'), tag(4, 'bit', 'coil')], gap: 0, expected: [[4, 1], [3, 2]] },
   ])('$name', ({ tags, gap, expected }) => {
     const plan = planReads(tags, gap);
     expect(plan.map((r) => [r.address, r.count])).toEqual(expected);

@@ -129,9 +129,11 @@ function checkNames(config: Config): string[] {
         const prior = owner.get(key);
         if (prior) issues.push(`${where}.channel: channel "${reg.channel}" of asset "${device.asset}" is already read by ${prior}`);
         else owner.set(key, where);
-        if (reg.type === 'bit' && reg.bit === undefined) issues.push(`${where}.bit: required when type is "bit"`);
+        const bitTable = reg.table === 'coil' || reg.table === 'discrete';
+        if (bitTable && (reg.type !== 'bit' || reg.bit !== undefined)) issues.push(`${where}.type: a ${reg.table} is one bit: use type "bit" without "bit"`);
+        if (reg.type === 'bit' && reg.bit === undefined && !bitTable) issues.push(`${where}.bit: required when type is "bit" (which bit of the register, 0-15)`);
         if (reg.type !== 'bit' && reg.bit !== undefined) issues.push(`${where}.bit: only allowed when type is "bit"`);
-        if (reg.address + registerCount(reg.type) > 65536) issues.push(`${where}.address: ${reg.type} at ${reg.address} runs past register 65535`);
+        if (!bitTable && reg.address + registerCount(reg.type) > 65536) issues.push(`${where}.address: ${reg.type} at ${reg.address} runs past register 65535`);
         if (reg.poll_interval_ms !== undefined && reg.poll_interval_ms < device.pollIntervalMs) issues.push(`${where}.poll_interval_ms: ${reg.poll_interval_ms} ms is faster than its device's ${device.pollIntervalMs} ms; a tag can only be polled as often as its device or less`);
       }
     }

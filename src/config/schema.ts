@@ -11,7 +11,8 @@ const port = z.number().int().min(1).max(65535);
 
 export const registerSchema = z.strictObject({
   channel: name,
-  table: z.enum(['holding', 'input']).default('holding'),
+  /** holding/input registers (functions 3/4), or coils/discrete inputs (functions 1/2, `type: bit`). */
+  table: z.enum(['holding', 'input', 'coil', 'discrete']).default('holding'),
   address: z.number().int().min(0).max(65535),
   type: z.enum(REGISTER_TYPES),
   byte_order: z.enum(BYTE_ORDERS).default('ABCD'),

@@ -76,7 +76,8 @@ class Device {
     this.label = `device ${source} (${where}, unit ${config.unitId})`;
     const byInterval = new Map<number, Tag[]>();
     for (const register of config.registers) {
-      const tag: Tag = { ...register, decode: compileDecoder(register.type, register.byte_order, register.bit) };
+      const bits = register.table === 'coil' || register.table === 'discrete';
+      const tag: Tag = { ...register, decode: bits ? (w, o) => (w[o] ? 1 : 0) : compileDecoder(register.type, register.byte_order, register.bit) };
       const interval = tag.poll_interval_ms ?? config.pollIntervalMs;
       byInterval.set(interval, [...(byInterval.get(interval) ?? []), tag]);
     }
@@ -289,11 +290,16 @@ export class ModbusSource implements Source {
     const unit = device.config.unitId;
     let good = 0;
     for (const req of group.requests) {
-      const what = `read ${req.table} registers ${req.address}..${req.address + req.count - 1}`;
+      const what = `read ${req.table === 'coil' ? 'coils' : req.table === 'discrete' ? 'discrete inputs' : `${req.table} registers`} ${req.address}..${req.address + req.count - 1}`;
       try {
-        const res = await this.request<{ data: number[] }>(device, (c, cb) => (req.table === 'holding' ? c.writeFC3(unit, req.address, req.count, cb) : c.writeFC4(unit, req.address, req.count, cb)));
+        const res = await this.request<{ data: readonly (number | boolean)[] }>(device, (c, cb) => {
+          if (req.table === 'holding') c.writeFC3(unit, req.address, req.count, cb);
+          else if (req.table === 'input') c.writeFC4(unit, req.address, req.count, cb);
+          else if (req.table === 'coil') c.writeFC1(unit, req.address, req.count, cb as never);
+          else c.writeFC2(unit, req.address, req.count, cb as never);
+        });
         const received = this.now();
-        const data = res.data;
+        const data = res.data as readonly number[];
         const tags = req.tags;
         // The hot path of polling: one typed sample per tag, no intermediate arrays.
         for (let i = 0; i < tags.length; i++) {
