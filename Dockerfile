@@ -53,7 +53,7 @@ COPY config ./config
 RUN groupadd --system linewatch && useradd --system --gid linewatch --home /app linewatch \
  && mkdir -p /data /config && chown linewatch:linewatch /data
 USER linewatch
-VOLUME ["/data"]
+VOLUME ["/config", "/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.LINEWATCH_HTTP_PORT || 8080) + '/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
@@ -95,7 +95,9 @@ COPY models ./models
 COPY config ./config
 RUN mkdir -p /data /config && chown node:node /data
 USER node
-VOLUME ["/data"]
+# /config: linewatch.yaml; /data: the disk queues, local store and OPC UA PKI (trust lists);
+# models ship in /app/models, a bind mount there replaces them.
+VOLUME ["/config", "/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.LINEWATCH_HTTP_PORT || 8080) + '/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
