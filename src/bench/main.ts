@@ -6,8 +6,9 @@ import { modelReloadBenchmark } from './reload-benchmark.js';
 import { fleetBenchmark } from './fleet-benchmark.js';
 import { modbusIngestBenchmark } from './modbus-ingest-benchmark.js';
 import { opcuaIngestBenchmark } from './opcua-ingest-benchmark.js';
+import { eventLoopBenchmark } from './event-loop-benchmark.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [scoringPipeline, int8VsFp32, influxSinkBenchmark, alarmWritebackBenchmark, modelReloadBenchmark, fleetBenchmark, modbusIngestBenchmark, opcuaIngestBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [scoringPipeline, int8VsFp32, influxSinkBenchmark, alarmWritebackBenchmark, modelReloadBenchmark, fleetBenchmark, modbusIngestBenchmark, opcuaIngestBenchmark, eventLoopBenchmark];
 
 export async function benchMain(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');
