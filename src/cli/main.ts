@@ -84,11 +84,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(wrap((opts) => evalCommand(opts)));
   program
     .command('train')
-    .description('train an autoencoder on simulator data and export fp32 and int8 ONNX with a manifest')
-    .option('--from-sim', 'record normal operation from the line simulator (the only data source so far)', true)
-    .option('--model <kind>', 'pump (sliding windows) or press (one window per part)', 'pump')
+    .description('train an autoencoder on normal data (the line simulator, or a CSV) and export fp32 and int8 ONNX with a manifest')
+    .option('--from-sim', 'record normal operation from the line simulator (the default without --csv)')
+    .option('--model <kind>', 'with the simulator: pump (sliding windows) or press (one window per part)', 'pump')
+    .option('--csv <file>', 'train on a CSV of normal operation: time first, one column per channel, ; or , separated')
+    .option('--channels <list>', 'with --csv: the columns to use, comma-separated (default: all but anomaly/changepoint/label)')
+    .option('--window <n>', 'with --csv: samples per window', '20')
+    .option('--hop <n>', 'with --csv: rows between training windows', '2')
+    .option('--period-ms <n>', 'with --csv: sample period (default: the median spacing of the time column)')
+    .option('--validation-fraction <f>', 'with --csv: share of the last rows held out for early stopping and the threshold', '0.25')
+    .option('--hidden <sizes>', 'with --csv: hidden layer sizes, comma-separated', '32,6,32')
+    .option('--name <name>', 'with --csv: the model name', 'csv-ae')
     .option('--seed <n>', 'random seed (data and training)', '7')
-    .option('--train-s <n>', 'seconds of normal operation to train on (pump 1800, press 14400)')
+    .option('--train-s <n>', 'with the simulator: seconds of normal operation to train on (pump 1800, press 14400)')
     .option('--epochs <n>', 'maximum epochs (early stopping may end sooner)', '60')
     .requiredOption('--out <dir>', 'output folder for manifest.json and the ONNX files')
     .action(wrap((opts) => trainCommand(opts, argv)));

@@ -1,14 +1,56 @@
-/** `linewatch train`: builds a shipped model from simulator data (seeded, reproducible). */
+/** `linewatch train`: builds a model from simulator data (the shipped ones: seeded, reproducible) or a CSV. */
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { buildModel } from '../training/build-model.js';
+import { buildModel, type TrainingSet } from '../training/build-model.js';
+import { csvTrainingSet } from '../training/csv-dataset.js';
 import { MODEL_KINDS, trainingSet, type ModelKind } from '../training/datasets.js';
 import { reportError } from './main.js';
 
-export async function trainCommand(opts: { model: string; seed: string; trainS?: string; epochs: string; out: string }, argv: readonly string[]): Promise<number> {
+export interface TrainOptions {
+  model: string;
+  seed: string;
+  trainS?: string;
+  epochs: string;
+  out: string;
+  csv?: string;
+  channels?: string;
+  window: string;
+  hop: string;
+  periodMs?: string;
+  validationFraction: string;
+  hidden: string;
+  name: string;
+}
+
+/** A whole number option, checked; the error names the flag. */
+function count(flag: string, value: string, min = 1): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${flag} ${value}: expected a whole number from ${min}`);
+  return n;
+}
+
+async function csvSet(opts: TrainOptions): Promise<TrainingSet> {
+  const fraction = Number(opts.validationFraction);
+  if (!(fraction > 0 && fraction < 1)) throw new Error(`--validation-fraction ${opts.validationFraction}: expected a number between 0 and 1`);
+  const text = await readFile(opts.csv!, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`--csv ${opts.csv}: ${err.code ?? err.message}`);
+  });
+  return csvTrainingSet(text, opts.csv!, {
+    name: opts.name,
+    channels: opts.channels?.split(',').map((c) => c.trim()).filter(Boolean),
+    windowLength: count('window', opts.window, 2),
+    hop: count('hop', opts.hop),
+    ...(opts.periodMs ? { periodMs: count('period-ms', opts.periodMs) } : {}),
+    validationFraction: fraction,
+    hidden: opts.hidden.split(',').map((h) => count('hidden', h.trim())),
+  });
+}
+
+export async function trainCommand(opts: TrainOptions, argv: readonly string[]): Promise<number> {
   try {
     if (!MODEL_KINDS.includes(opts.model as ModelKind)) throw new Error(`--model ${opts.model}: expected one of ${MODEL_KINDS.join(', ')}`);
     const seed = Number(opts.seed);
-    const set = trainingSet(opts.model as ModelKind, seed, opts.trainS ? Number(opts.trainS) : undefined);
+    const set = opts.csv ? await csvSet(opts) : trainingSet(opts.model as ModelKind, seed, opts.trainS ? Number(opts.trainS) : undefined);
     await buildModel(set, {
       seed,
       epochs: Number(opts.epochs),

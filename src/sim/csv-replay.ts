@@ -23,22 +23,29 @@ export interface SkabTable {
   readonly columns: ReadonlyMap<string, Float64Array>;
 }
 
+/**
+ * Parses a time-series CSV: a header row, the time in the first column (SKAB's `datetime`
+ * "2020-02-08 13:30:47", ISO 8601, or epoch milliseconds), numbers in the others; `;` or `,`
+ * separated (whichever the header uses). Every problem names the file, line and column.
+ */
 export function parseSkabCsv(text: string, file = 'CSV'): SkabTable {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length < 2) throw new Error(`${file}: no data rows`);
-  const header = lines[0].split(';').map((h) => h.trim());
-  if (header[0] !== 'datetime') throw new Error(`${file}: first column must be "datetime", found "${header[0]}"`);
+  const separator = lines[0].includes(';') ? ';' : ',';
+  const header = lines[0].split(separator).map((h) => h.trim());
+  if (!/^(datetime|time|timestamp|ts|date)$/i.test(header[0])) throw new Error(`${file}: first column must be the time (datetime, time or timestamp), found "${header[0]}"`);
   const times = new Float64Array(lines.length - 1);
   const columns = new Map(header.slice(1).map((h) => [h, new Float64Array(lines.length - 1)]));
   for (let i = 1; i < lines.length; i++) {
-    const cells = lines[i].split(';');
+    const cells = lines[i].split(separator);
     if (cells.length !== header.length) throw new Error(`${file}:${i + 1}: expected ${header.length} fields, found ${cells.length}`);
-    const t = Date.parse(cells[0].replace(' ', 'T') + 'Z');
-    if (Number.isNaN(t)) throw new Error(`${file}:${i + 1}: bad datetime "${cells[0]}"`);
+    const cell = cells[0].trim();
+    const t = /^\d+(\.\d+)?$/.test(cell) ? Number(cell) : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(cell) ? cell.replace(' ', 'T') : `${cell.replace(' ', 'T')}Z`);
+    if (Number.isNaN(t)) throw new Error(`${file}:${i + 1}: bad time "${cells[0]}"`);
     times[i - 1] = t;
     header.slice(1).forEach((h, k) => {
       const v = Number(cells[k + 1]);
-      if (!Number.isFinite(v)) throw new Error(`${file}:${i + 1}: column ${h}: not a number: "${cells[k + 1]}"`);
+      if (cells[k + 1].trim() === '' || !Number.isFinite(v)) throw new Error(`${file}:${i + 1}: column ${h}: not a number: "${cells[k + 1]}"`);
       columns.get(h)![i - 1] = v;
     });
   }

@@ -1,0 +1,60 @@
+/**
+ * A training set from a CSV of normal operation (a historian export, a recording, SKAB's
+ * anomaly-free.csv): chosen channels, sliding windows of `windowLength` rows every `hop`, the
+ * last `validationFraction` of the rows held out for early stopping and threshold calibration.
+ * Pure: text in, training set out; every problem names the file and what is wrong.
+ */
+import { parseSkabCsv } from '../sim/csv-replay.js';
+import type { TrainingSet } from './build-model.js';
+import { channelStats, slidingWindows, type Recording } from './sim-recording.js';
+
+/** Columns that label data rather than measure it; never model inputs unless asked for. */
+const LABEL_COLUMNS = new Set(['anomaly', 'changepoint', 'label']);
+
+export interface CsvTrainingOptions {
+  readonly name: string;
+  readonly channels?: readonly string[];
+  readonly windowLength: number;
+  readonly hop: number;
+  /** Default: the median spacing of the time column. */
+  readonly periodMs?: number;
+  readonly validationFraction: number;
+  readonly hidden: readonly number[];
+}
+
+export function csvTrainingSet(text: string, file: string, o: CsvTrainingOptions): TrainingSet {
+  const table = parseSkabCsv(text, file);
+  const available = table.header.slice(1);
+  const channels = o.channels && o.channels.length > 0 ? [...o.channels] : available.filter((h) => !LABEL_COLUMNS.has(h.toLowerCase()));
+  const missing = channels.filter((c) => !table.columns.has(c));
+  if (missing.length > 0) throw new Error(`${file}: no column ${missing.map((m) => `"${m}"`).join(', ')} (columns: ${available.join(', ')})`);
+  if (channels.length === 0) throw new Error(`${file}: no channel to train on`);
+  const n = table.times.length;
+  const spacing = Array.from({ length: n - 1 }, (_, i) => table.times[i + 1] - table.times[i]).sort((a, b) => a - b);
+  const periodMs = o.periodMs ?? spacing[Math.floor(spacing.length / 2)];
+  if (!(periodMs > 0)) throw new Error(`${file}: cannot tell the sample period from the time column; give --period-ms`);
+  const rows = new Float64Array(n * channels.length);
+  channels.forEach((c, k) => table.columns.get(c)!.forEach((v, t) => (rows[t * channels.length + k] = v)));
+  const split = Math.floor(n * (1 - o.validationFraction));
+  const part = (from: number, to: number): Recording => ({ channels, periodMs, rows: rows.subarray(from * channels.length, to * channels.length), rowCount: to - from });
+  const train = part(0, split);
+  const validation = part(split, n);
+  if (train.rowCount < o.windowLength || validation.rowCount < o.windowLength) {
+    throw new Error(`${file}: ${n} rows give ${train.rowCount} training and ${validation.rowCount} validation rows; each needs at least one window of ${o.windowLength}`);
+  }
+  const { mean, std } = channelStats(train);
+  return {
+    name: o.name,
+    description: `Dense autoencoder over ${o.windowLength}-sample windows of ${channels.length} channels from ${file}, int8 QDQ; the graph normalises raw windows and outputs the score and per-channel errors.`,
+    data: `${file}: ${train.rowCount} rows for training, the last ${validation.rowCount} for validation, sample period ${periodMs} ms`,
+    channels: channels.map((name) => ({ name, unit: '' })),
+    windowLength: o.windowLength,
+    periodMs,
+    hidden: o.hidden,
+    train: slidingWindows(train, o.windowLength, o.hop),
+    validation: slidingWindows(validation, o.windowLength, 1),
+    validationNote: `the last ${Math.round(o.validationFraction * 100)}% of ${file}`,
+    mean,
+    std,
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * `linewatch train --csv`: a model from a CSV of normal operation (SKAB's anomaly-free.csv, real
+ * pump rig data in ../shared), loaded and checked like any model; bad CSVs named by line and column.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AutoencoderModel } from '../src/inference/autoencoder-model.js';
+import { loadManifest } from '../src/inference/manifest.js';
+import { ROOT, runCli } from './helpers/cli.js';
+
+const CSV = join(ROOT, '../shared/data/skab/anomaly-free/anomaly-free.csv');
+
+describe('linewatch train --csv', () => {
+  it('trains on a CSV of normal operation; the model loads (golden window, sha256) and scores windows', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'lw-csv-model-'));
+    const res = await runCli(['train', '--csv', CSV, '--channels', 'Accelerometer1RMS,Accelerometer2RMS,Current,Pressure,Volume Flow RateRMS', '--window', '10', '--epochs', '3', '--name', 'skab-pump', '--out', out]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toMatch(/skab-pump: \d+ training and \d+ validation windows of 10×5/);
+    const loaded = await loadManifest(out);
+    expect(loaded.manifest.input.channels.map((c) => c.name)).toEqual(['Accelerometer1RMS', 'Accelerometer2RMS', 'Current', 'Pressure', 'Volume Flow RateRMS']);
+    expect(loaded.manifest.input.sample_period_ms).toBe(1000);
+    expect(loaded.manifest.score.threshold).toBeGreaterThan(0);
+    const model = await AutoencoderModel.load(loaded, { asset: 'rig' });
+    const [normal] = await model.score([{ asset: 'rig', channels: model.channels, length: 10, start: 0, end: 1, data: Float32Array.from(loaded.manifest.golden.input) }]);
+    expect(normal.score).toBeLessThan(normal.threshold);
+    await model.close();
+  }, 60_000);
+
+  it('names what is wrong with a CSV: unknown column, a bad cell by line and column, too few rows', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-csv-bad-'));
+    const text = (await readFile(CSV, 'utf8')).split('\n').slice(0, 200);
+    const out = join(dir, 'model');
+    let res = await runCli(['train', '--csv', CSV, '--channels', 'Flow', '--out', out]);
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toMatch(/anomaly-free\.csv: no column "Flow" \(columns: Accelerometer1RMS, .*\)/);
+    const bad = [...text];
+    bad[50] = bad[50].replace(/;[^;]+$/, ';n/a');
+    await writeFile(join(dir, 'bad.csv'), bad.join('\n'));
+    res = await runCli(['train', '--csv', join(dir, 'bad.csv'), '--out', out]);
+    expect(res.stderr).toMatch(/bad\.csv:51: column Volume Flow RateRMS: not a number: "n\/a"/);
+    await writeFile(join(dir, 'short.csv'), text.slice(0, 30).join('\n'));
+    res = await runCli(['train', '--csv', join(dir, 'short.csv'), '--window', '20', '--out', out]);
+    expect(res.stderr).toMatch(/short\.csv: 29 rows give 21 training and 8 validation rows; each needs at least one window of 20/);
+    res = await runCli(['train', '--csv', join(dir, 'missing.csv'), '--out', out]);
+    expect(res.stderr).toMatch(/--csv .*missing\.csv: ENOENT/);
+  }, 60_000);
+});
