@@ -83,11 +83,12 @@ export class AutoencoderModel implements Model {
         throw new ModelError('MODEL_MISMATCH', `model ${this.name}: window of asset ${w.asset} has ${w.length}×[${w.channels.join(',')}], expected ${this.windowLength}×[${this.channels.join(',')}]`);
       }
     }
-    const raw = await this.scoreRaw(windows.map((w) => w.data));
-    const results = new Array<ScoreResult>(raw.length);
-    for (let i = 0; i < raw.length; i++) {
-      const { score, channelError } = raw[i];
-      const result: ScoreResult = {
+    const { scores, perChannel } = await this.run(windows.map((w) => w.data));
+    const c = this.channels.length;
+    const results = new Array<ScoreResult>(scores.length);
+    for (let i = 0; i < scores.length; i++) {
+      const score = scores[i];
+      results[i] = {
         asset: this.asset,
         model: this.name,
         modelVersion: this.version,
@@ -95,16 +96,22 @@ export class AutoencoderModel implements Model {
         score,
         threshold: this.threshold,
         anomalous: score > this.threshold,
-        contributions: contributions(channelError, this.channels),
+        contributions: contributions(perChannel, this.channels, i * c),
         partId: windows[i].partId,
       };
-      results[i] = result;
     }
     return results;
   }
 
   /** Scores raw windows given as time-major arrays: the score and each channel's error. */
   async scoreRaw(windows: readonly ArrayLike<number>[]): Promise<{ score: number; channelError: Float32Array }[]> {
+    const { scores, perChannel } = await this.run(windows);
+    const c = this.channels.length;
+    return Array.from(scores, (score, i) => ({ score, channelError: perChannel.subarray(i * c, i * c + c) }));
+  }
+
+  /** One session.run over the windows; NaN or Inf anywhere in a window is an error naming it. */
+  private async run(windows: readonly ArrayLike<number>[]): Promise<{ scores: Float32Array; perChannel: Float32Array }> {
     const n = windows.length;
     const d = this.features;
     const x = new Float32Array(n * d);
@@ -116,15 +123,9 @@ export class AutoencoderModel implements Model {
     const { input, output } = this.manifest;
     const out = await this.session.run({ [input.name]: new ort.Tensor('float32', x, [n, d]) });
     const scores = out[output.score].data as Float32Array;
-    const perChannel = out[output.channel_error].data as Float32Array;
-    const c = this.channels.length;
-    const results = new Array<{ score: number; channelError: Float32Array }>(n);
-    for (let i = 0; i < n; i++) {
-      // NaN or Inf anywhere in a window propagates into its score.
-      if (!Number.isFinite(scores[i])) throw new ModelError('MODEL_MISMATCH', `model ${this.name}: input window ${i} contains NaN or Inf`);
-      results[i] = { score: scores[i], channelError: perChannel.subarray(i * c, i * c + c) };
-    }
-    return results;
+    // NaN or Inf anywhere in a window propagates into its score.
+    for (let i = 0; i < n; i++) if (!Number.isFinite(scores[i])) throw new ModelError('MODEL_MISMATCH', `model ${this.name}: input window ${i} contains NaN or Inf`);
+    return { scores, perChannel: out[output.channel_error].data as Float32Array };
   }
 
   async close(): Promise<void> {

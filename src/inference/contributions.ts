@@ -1,20 +1,36 @@
 /**
  * Each channel's share of a window's reconstruction error, from the per-channel errors the
- * model graph outputs. Runs for every window: no comparator sort, no intermediate arrays.
+ * model graph outputs. Runs for every window: no comparator sort, no splicing, one object per
+ * channel created in its final order.
  */
 import type { ChannelContribution } from '../core/types.js';
 
-/** Channel shares of the error, largest first. */
-export function contributions(perChannel: ArrayLike<number>, names: readonly string[]): ChannelContribution[] {
+/** Channel indices in order, reused between calls (grown when a model has more channels). */
+let order = new Int32Array(32);
+
+/**
+ * Channel shares of the error, largest first (ties keep channel order). `at`: where this window's
+ * errors start in `perChannel` (a batch's errors, window after window).
+ */
+export function contributions(perChannel: ArrayLike<number>, names: readonly string[], at = 0): ChannelContribution[] {
+  const n = names.length;
   let sum = 0;
-  for (let i = 0; i < perChannel.length; i++) sum += perChannel[i];
-  const out: ChannelContribution[] = [];
-  // Insertion sort, largest first: a handful of channels, no comparator calls.
-  for (let i = 0; i < names.length; i++) {
-    const item = { channel: names[i], share: sum > 0 ? perChannel[i] / sum : 0 };
-    let j = out.length;
-    while (j > 0 && out[j - 1].share < item.share) j--;
-    out.splice(j, 0, item);
+  for (let i = 0; i < n; i++) sum += perChannel[at + i];
+  // Insertion sort of channel indices by error, largest first: a handful of channels.
+  if (order.length < n) order = new Int32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    const e = perChannel[at + i];
+    let j = i;
+    while (j > 0 && perChannel[at + order[j - 1]] < e) {
+      order[j] = order[j - 1];
+      j--;
+    }
+    order[j] = i;
+  }
+  const out = new Array<ChannelContribution>(n);
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    out[k] = { channel: names[i], share: sum > 0 ? perChannel[at + i] / sum : 0 };
   }
   return out;
 }
