@@ -28,6 +28,24 @@ describe('linewatch train --csv', () => {
     await model.close();
   }, 60_000);
 
+  it('--prune removes hidden units and records size, speed and loss change in the manifest', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'lw-csv-pruned-'));
+    const res = await runCli(['train', '--csv', CSV, '--window', '10', '--epochs', '3', '--prune', '0.5', '--out', out]);
+    expect(res.code, res.stderr).toBe(0);
+    const loaded = await loadManifest(out);
+    const pruning = (loaded.manifest.training as { pruning: Record<string, any> }).pruning;
+    expect(pruning).toMatchObject({ fraction: 0.5, hidden_before: [32, 6, 32], hidden_after: [16, 3, 16] });
+    expect(pruning.parameters.after).toBeLessThan(pruning.parameters.before);
+    expect(pruning.int8_bytes.after).toBe(loaded.modelBytes.length);
+    expect(pruning.int8_bytes.after).toBeLessThan(pruning.int8_bytes.before);
+    expect(pruning.windows_per_s_batch_64.after).toBeGreaterThan(0);
+    expect(loaded.manifest.training.architecture).toBe('dense 80-16-3-16-80');
+    const model = await AutoencoderModel.load(loaded, { asset: 'rig' });
+    await model.close();
+    const refused = await runCli(['train', '--csv', CSV, '--prune', '1.5', '--out', out]);
+    expect(refused.stderr).toMatch(/--prune 1\.5: expected a fraction between 0 and 1/);
+  }, 60_000);
+
   it('names what is wrong with a CSV: unknown column, a bad cell by line and column, too few rows', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-csv-bad-'));
     const text = (await readFile(CSV, 'utf8')).split('\n').slice(0, 200);

@@ -98,6 +98,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--seed <n>', 'random seed (data and training)', '7')
     .option('--train-s <n>', 'with the simulator: seconds of normal operation to train on (pump 1800, press 14400)')
     .option('--epochs <n>', 'maximum epochs (early stopping may end sooner)', '60')
+    .option('--prune <fraction>', 'remove this fraction of hidden units (smallest L1 norm), fine-tune, and record size, speed and loss change in the manifest')
     .requiredOption('--out <dir>', 'output folder for manifest.json and the ONNX files')
     .action(wrap((opts) => trainCommand(opts, argv)));
 

@@ -20,6 +20,7 @@ export interface TrainOptions {
   validationFraction: string;
   hidden: string;
   name: string;
+  prune?: string;
 }
 
 /** A whole number option, checked; the error names the flag. */
@@ -51,7 +52,10 @@ export async function trainCommand(opts: TrainOptions, argv: readonly string[]):
     if (!MODEL_KINDS.includes(opts.model as ModelKind)) throw new Error(`--model ${opts.model}: expected one of ${MODEL_KINDS.join(', ')}`);
     const seed = Number(opts.seed);
     const set = opts.csv ? await csvSet(opts) : trainingSet(opts.model as ModelKind, seed, opts.trainS ? Number(opts.trainS) : undefined);
+    const prune = opts.prune === undefined ? undefined : Number(opts.prune);
+    if (prune !== undefined && !(prune > 0 && prune < 1)) throw new Error(`--prune ${opts.prune}: expected a fraction between 0 and 1 (e.g. 0.5)`);
     await buildModel(set, {
+      ...(prune !== undefined ? { prune } : {}),
       seed,
       epochs: Number(opts.epochs),
       outDir: resolve(opts.out),

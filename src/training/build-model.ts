@@ -11,10 +11,14 @@ import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
 import { normaliseInto } from './normalise.js';
 import { DenseAutoencoder } from './dense-autoencoder.js';
+import { pruneHiddenUnits } from './prune.js';
+import { createSession, ort } from '../inference/onnx-session.js';
 import { calibrateRanges, CHANNEL_OUTPUT, denseToOnnxGraph, INPUT_NAME, SCORE_OUTPUT } from './export-dense.js';
 import { encodeOnnxModel } from './onnx-writer.js';
 
 export interface BuildOptions {
+  /** Remove this fraction of hidden units (smallest L1 norm) after training, then fine-tune. */
+  readonly prune?: number;
   readonly outDir: string;
   readonly seed: number;
   readonly epochs: number;
@@ -37,6 +41,32 @@ export interface TrainingSet {
   readonly validationNote: string;
   readonly mean: number[];
   readonly std: number[];
+}
+
+/** Windows/s of two models at one batch, alternating short rounds (recorded in the manifest, not a test). */
+async function compareSpeed(before: Uint8Array, after: Uint8Array, windows: readonly Float64Array[]): Promise<{ before: number; after: number }> {
+  const d = windows[0].length;
+  const x = new Float32Array(windows.length * d);
+  windows.forEach((w, i) => x.set(w, i * d));
+  const sessions = await Promise.all([before, after].map(async (bytes) => (await createSession(bytes)).session));
+  const feeds = { [INPUT_NAME]: new ort.Tensor('float32', x, [windows.length, d]) };
+  const rate = async (s: ort.InferenceSession) => {
+    let n = 0;
+    const start = performance.now();
+    while (performance.now() - start < 200) {
+      await s.run(feeds);
+      n += windows.length;
+    }
+    return (n * 1000) / (performance.now() - start);
+  };
+  const rounds = { before: [] as number[], after: [] as number[] };
+  for (let r = 0; r < 3; r++) {
+    rounds.before.push(await rate(sessions[0]));
+    rounds.after.push(await rate(sessions[1]));
+  }
+  await Promise.all(sessions.map((s) => s.release()));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1];
+  return { before: median(rounds.before), after: median(rounds.after) };
 }
 
 function flattenNormalised(windows: readonly Float64Array[], mean: number[], std: number[]): Float64Array {
@@ -63,8 +93,8 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
   const xVal = flattenNormalised(valWindows, mean, std);
   const sizes = [d, ...set.hidden, d];
   const relu = sizes.slice(1).map((_, i) => i < sizes.length - 2 && i !== Math.floor((sizes.length - 2) / 2));
-  const ae = new DenseAutoencoder(sizes, relu, options.seed);
-  const fit = ae.fit(xTrain, xVal, {
+  const trained = new DenseAutoencoder(sizes, relu, options.seed);
+  const fit = trained.fit(xTrain, xVal, {
     epochs: options.epochs,
     batchSize: 64,
     learningRate: 2e-3,
@@ -74,11 +104,37 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
   });
   log(`best epoch ${fit.bestEpoch}: validation loss ${fit.validationLoss.toFixed(4)}`);
 
-  const ranges = calibrateRanges(ae, xTrain, trainWindows.length);
   const layout = { windowLength: set.windowLength, mean, std };
   const graphName = set.name.replace(/-/g, '_');
-  const fp32 = encodeOnnxModel(denseToOnnxGraph(ae, `${graphName}_fp32`, layout), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
-  const int8 = encodeOnnxModel(denseToOnnxGraph(ae, `${graphName}_int8`, layout, ranges), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
+  const encode = (net: DenseAutoencoder, tag: string, quantized: boolean) =>
+    encodeOnnxModel(denseToOnnxGraph(net, `${graphName}_${tag}`, layout, quantized ? calibrateRanges(net, xTrain, trainWindows.length) : undefined), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
+  let ae = trained;
+  let pruning: Record<string, unknown> | undefined;
+  if (options.prune) {
+    const { model, hiddenBefore, hiddenAfter } = pruneHiddenUnits(trained, options.prune);
+    log(`pruning ${options.prune}: hidden units ${hiddenBefore.join('-')} → ${hiddenAfter.join('-')}, fine-tuning`);
+    const tuneEpochs = Math.max(5, Math.ceil(options.epochs / 3));
+    const tuned = model.fit(xTrain, xVal, { epochs: tuneEpochs, batchSize: 64, learningRate: 1e-3, patience: 4, seed: options.seed + 1, onEpoch: (e, tl, vl) => log(`fine-tune ${String(e).padStart(3)}/${tuneEpochs}  train ${tl.toFixed(4)}  validation ${vl.toFixed(4)}`) });
+    const before = encode(trained, 'int8', true);
+    const after = encode(model, 'int8', true);
+    const speed = await compareSpeed(before, after, valWindows.slice(0, 64));
+    pruning = {
+      fraction: options.prune,
+      method: 'hidden units with the smallest L1 norm (incoming + outgoing weights) removed, then fine-tuned',
+      hidden_before: hiddenBefore,
+      hidden_after: hiddenAfter,
+      parameters: { before: trained.parameterCount, after: model.parameterCount },
+      int8_bytes: { before: before.length, after: after.length },
+      windows_per_s_batch_64: speed,
+      validation_loss: { before: fit.validationLoss, after: tuned.validationLoss },
+      fine_tune_epochs: tuned.epochs,
+    };
+    log(`pruned: ${trained.parameterCount} → ${model.parameterCount} parameters, int8 ${before.length} → ${after.length} B, ${Math.round(speed.before)} → ${Math.round(speed.after)} windows/s at batch 64, validation loss ${fit.validationLoss.toFixed(4)} → ${tuned.validationLoss.toFixed(4)}`);
+    ae = model;
+  }
+  const fp32 = encode(ae, 'fp32', false);
+  const int8 = encode(ae, 'int8', true);
+  const architecture = [ae.inputSize, ...ae.layers.map((l) => l.outputs)];
 
   const base: ModelManifest = {
     schema_version: 1,
@@ -132,7 +188,8 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
     training: {
       command: options.command,
       data: set.data,
-      architecture: `dense ${sizes.join('-')}`,
+      architecture: `dense ${architecture.join('-')}`,
+      ...(pruning ? { pruning } : {}),
       epochs_run: fit.epochs,
       best_epoch: fit.bestEpoch,
       optimiser: 'Adam lr 0.002, batch 64, early stopping patience 6',

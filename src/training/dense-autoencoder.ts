@@ -46,6 +46,19 @@ export class DenseAutoencoder {
     }
   }
 
+  /** An autoencoder with these layers (weights taken as they are, e.g. after pruning). */
+  static fromLayers(layers: readonly DenseLayer[]): DenseAutoencoder {
+    const ae = new DenseAutoencoder([layers[0].inputs, layers[0].outputs], [false], 0);
+    ae.layers.length = 0;
+    ae.layers.push(...layers);
+    return ae;
+  }
+
+  /** Weights and biases. */
+  get parameterCount(): number {
+    return this.layers.reduce((n, l) => n + l.weights.length + l.bias.length, 0);
+  }
+
   get inputSize(): number {
     return this.layers[0].inputs;
   }
