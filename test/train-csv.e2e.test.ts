@@ -46,6 +46,31 @@ describe('linewatch train --csv', () => {
     expect(refused.stderr).toMatch(/--prune 1\.5: expected a fraction between 0 and 1/);
   }, 60_000);
 
+  it('linewatch quantize: re-quantizes the fp32 export on other calibration data; the manifest records it and the model loads', async () => {
+    const trained = await mkdtemp(join(tmpdir(), 'lw-q-trained-'));
+    expect((await runCli(['train', '--csv', CSV, '--window', '10', '--epochs', '3', '--out', trained])).code).toBe(0);
+    const before = await loadManifest(trained);
+    const out = await mkdtemp(join(tmpdir(), 'lw-q-out-'));
+    const res = await runCli(['quantize', '--model', trained, '--csv', CSV, '--hop', '3', '--validation-fraction', '0.3', '--out', out]);
+    expect(res.code, res.stderr).toBe(0);
+    const after = await loadManifest(out);
+    const q = after.manifest.quantization as { calibration: string; fp32_agreement: { verdict_agreement: number; mean_relative_score_difference: number } };
+    expect(q.calibration).toMatch(/^anomaly-free\.csv: \d+ windows \(linewatch quantize\)$/);
+    expect(q.fp32_agreement.verdict_agreement).toBeGreaterThanOrEqual(0.99);
+    expect(q.fp32_agreement.mean_relative_score_difference).toBeLessThan(0.05);
+    expect(after.manifest.sha256).not.toBe(before.manifest.sha256);
+    expect(after.manifest.fp32_sha256).toBe(before.manifest.fp32_sha256);
+    expect(after.manifest.score.threshold).toBe(before.manifest.score.threshold);
+    const model = await AutoencoderModel.load(after, { asset: 'rig' }); // golden window re-scored
+    await model.close();
+
+    const noChannel = await runCli(['quantize', '--model', join(ROOT, 'models/pump-ae'), '--csv', CSV, '--out', out]);
+    expect(noChannel.stderr).toMatch(/anomaly-free\.csv: no column "vibration_1", "vibration_2"/);
+    await writeFile(join(trained, 'model.fp32.onnx'), await readFile(join(trained, 'model.int8.onnx')));
+    const tampered = await runCli(['quantize', '--model', trained, '--csv', CSV, '--out', out]);
+    expect(tampered.stderr).toMatch(/model\.fp32\.onnx: sha256 does not match the manifest's fp32_sha256/);
+  }, 60_000);
+
   it('names what is wrong with a CSV: unknown column, a bad cell by line and column, too few rows', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-csv-bad-'));
     const text = (await readFile(CSV, 'utf8')).split('\n').slice(0, 200);

@@ -6,6 +6,7 @@ import { evalCommand } from './eval.js';
 import { keygenCommand, signCommand, verifyCommand } from './model.js';
 import { runCommand, validateCommand } from './run.js';
 import { simulateCommand } from './simulate.js';
+import { quantizeCommand } from './quantize.js';
 import { trainCommand } from './train.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -101,6 +102,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--prune <fraction>', 'remove this fraction of hidden units (smallest L1 norm), fine-tune, and record size, speed and loss change in the manifest')
     .requiredOption('--out <dir>', 'output folder for manifest.json and the ONNX files')
     .action(wrap((opts) => trainCommand(opts, argv)));
+
+  program
+    .command('quantize')
+    .description("static int8 quantization (QDQ) of a model's fp32 export, calibrated on normal windows from a CSV; int8/fp32 agreement into the manifest")
+    .requiredOption('--model <dir>', 'the model folder (manifest.json with fp32_file)')
+    .requiredOption('--csv <file>', "a CSV of normal operation with the model's channels as columns, at its sample period")
+    .option('--hop <n>', 'rows between calibration windows', '1')
+    .option('--validation-fraction <f>', 'share of the last rows used to compare int8 with fp32', '0.25')
+    .requiredOption('--out <dir>', 'output folder (the model folder itself to replace its int8 file)')
+    .action(wrap((opts) => quantizeCommand(opts, argv)));
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -5,7 +5,7 @@
  * manifest with sha256, golden window and the command that made it.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { quantile } from '../core/quantile.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
@@ -43,6 +43,22 @@ export interface TrainingSet {
   readonly std: number[];
 }
 
+/**
+ * Scores raw windows with model bytes through the same code the gateway runs (the golden window
+ * is not checked: the manifest is still being written).
+ */
+export async function scoreWindows(manifest: ModelManifest, bytes: Uint8Array, modelPath: string, windows: readonly Float64Array[]): Promise<number[]> {
+  const loaded: LoadedManifest = { manifest: { ...manifest, golden: { ...manifest.golden, tolerance: Number.MAX_VALUE } }, manifestPath: join(dirname(modelPath), 'manifest.json'), modelPath, modelBytes: bytes };
+  const probe = await AutoencoderModel.load(loaded, { asset: 'build' });
+  const scores: number[] = [];
+  try {
+    for (let i = 0; i < windows.length; i += 256) for (const r of await probe.scoreRaw(windows.slice(i, i + 256))) scores.push(r.score);
+  } finally {
+    await probe.close();
+  }
+  return scores;
+}
+
 /** Windows/s of two models at one batch, alternating short rounds (recorded in the manifest, not a test). */
 async function compareSpeed(before: Uint8Array, after: Uint8Array, windows: readonly Float64Array[]): Promise<{ before: number; after: number }> {
   const d = windows[0].length;
@@ -69,7 +85,7 @@ async function compareSpeed(before: Uint8Array, after: Uint8Array, windows: read
   return { before: median(rounds.before), after: median(rounds.after) };
 }
 
-function flattenNormalised(windows: readonly Float64Array[], mean: number[], std: number[]): Float64Array {
+export function flattenNormalised(windows: readonly Float64Array[], mean: number[], std: number[]): Float64Array {
   const d = windows[0].length;
   const tmp = new Float32Array(d);
   const out = new Float64Array(windows.length * d);
@@ -154,18 +170,7 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
     metrics: {},
     golden: { input: Array.from(valWindows[0]), score: 0, tolerance: 1 },
   };
-  const asLoaded = (bytes: Uint8Array, file: string): LoadedManifest => ({ manifest: { ...base, sha256: sha256Hex(bytes) }, manifestPath: join(options.outDir, 'manifest.json'), modelPath: join(options.outDir, file), modelBytes: bytes });
-  // Score validation windows with both precisions through the same code the gateway runs.
-  const score = async (bytes: Uint8Array, file: string) => {
-    const probe = await AutoencoderModel.load({ ...asLoaded(bytes, file), manifest: { ...asLoaded(bytes, file).manifest, golden: { ...base.golden, tolerance: Number.MAX_VALUE } } }, { asset: 'build' });
-    const scores: number[] = [];
-    for (let i = 0; i < valWindows.length; i += 256) {
-      const res = await probe.scoreRaw(valWindows.slice(i, i + 256));
-      for (const r of res) scores.push(r.score);
-    }
-    await probe.close();
-    return scores;
-  };
+  const score = (bytes: Uint8Array, file: string) => scoreWindows({ ...base, sha256: sha256Hex(bytes) }, bytes, join(options.outDir, file), valWindows);
   const int8Scores = await score(int8, 'model.int8.onnx');
   const fp32Scores = await score(fp32, 'model.fp32.onnx');
   const p999 = quantile(int8Scores, 0.999);

@@ -1,0 +1,89 @@
+/**
+ * `linewatch quantize`: static int8 quantization of a model's fp32 export (QDQ: int8 symmetric
+ * weights per output channel, uint8 activations per tensor) calibrated on normal windows from a
+ * CSV, then a check that int8 and fp32 scores agree, written into the manifest. The model's
+ * normalisation and threshold stay as trained; the golden window is scored again.
+ */
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { loadManifest, sha256Hex, type ModelManifest } from '../inference/manifest.js';
+import { flattenNormalised, scoreWindows } from './build-model.js';
+import { csvTrainingSet } from './csv-dataset.js';
+import { DenseAutoencoder, type DenseLayer } from './dense-autoencoder.js';
+import { calibrateRanges, denseToOnnxGraph } from './export-dense.js';
+import { floats, readOnnxGraph } from './onnx-reader.js';
+import { encodeOnnxModel } from './onnx-writer.js';
+
+/** Rebuilds the dense autoencoder from its fp32 ONNX export (weights W<i>, biases b<i>, relu<i> nodes). */
+export function denseFromOnnx(bytes: Uint8Array, what: string): DenseAutoencoder {
+  const graph = readOnnxGraph(bytes, what);
+  if (!graph.initializers.has('W0')) {
+    throw new Error(`${what}: no fp32 weights W0${graph.initializers.has('W0_q') ? ' (this is an int8 model: quantize starts from the fp32 export, the manifest\'s fp32_file)' : ''}`);
+  }
+  const layers: DenseLayer[] = [];
+  for (let i = 0; graph.initializers.has(`W${i}`); i++) {
+    const w = graph.initializers.get(`W${i}`)!;
+    const b = graph.initializers.get(`b${i}`);
+    if (w.type !== 1 || w.dims.length !== 2 || !b) throw new Error(`${what}: layer ${i} is not a float MatMul + Add`);
+    layers.push({ inputs: w.dims[0], outputs: w.dims[1], relu: graph.nodes.some((n) => n.name === `relu${i}`), weights: floats(w), bias: floats(b) });
+  }
+  return DenseAutoencoder.fromLayers(layers);
+}
+
+export interface QuantizeOptions {
+  readonly modelDir: string;
+  readonly csv: string;
+  readonly outDir: string;
+  readonly validationFraction: number;
+  readonly hop: number;
+  readonly command: string;
+  readonly log: (line: string) => void;
+}
+
+export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> {
+  const loaded = await loadManifest(o.modelDir);
+  const m = loaded.manifest;
+  if (!m.fp32_file || !m.fp32_sha256) throw new Error(`model ${loaded.manifestPath}: no fp32_file in the manifest; quantize starts from the fp32 export`);
+  const fp32Path = join(o.modelDir, m.fp32_file);
+  const fp32 = await readFile(fp32Path).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`model file ${fp32Path}: ${err.code ?? err.message}`);
+  });
+  if (sha256Hex(fp32) !== m.fp32_sha256) throw new Error(`model file ${fp32Path}: sha256 does not match the manifest's fp32_sha256`);
+  const ae = denseFromOnnx(fp32, fp32Path);
+  const channels = m.input.channels.map((c) => c.name);
+  const set = csvTrainingSet(await readFile(o.csv, 'utf8'), o.csv, { name: m.name, channels, windowLength: m.input.window_length, hop: o.hop, periodMs: m.input.sample_period_ms, validationFraction: o.validationFraction, hidden: [] });
+  const { mean, std } = m.normalisation;
+  const calibration = flattenNormalised(set.train, mean, std);
+  const ranges = calibrateRanges(ae, calibration, set.train.length);
+  const int8 = encodeOnnxModel(denseToOnnxGraph(ae, `${m.name.replace(/-/g, '_')}_int8`, { windowLength: m.input.window_length, mean, std }, ranges), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
+  o.log(`${m.name}: calibrated on ${set.train.length} windows from ${o.csv}, checking against fp32 on ${set.validation.length}`);
+  const draft: ModelManifest = { ...m, sha256: sha256Hex(int8) };
+  const int8Path = join(o.outDir, m.file);
+  const int8Scores = await scoreWindows(draft, int8, int8Path, set.validation);
+  const fp32Scores = await scoreWindows({ ...m, file: m.fp32_file, sha256: m.fp32_sha256 }, fp32, fp32Path, set.validation);
+  const threshold = m.score.threshold;
+  const meanRel = int8Scores.reduce((a, s, i) => a + Math.abs(s - fp32Scores[i]) / Math.max(fp32Scores[i], 1e-9), 0) / int8Scores.length;
+  const agree = int8Scores.filter((s, i) => s > threshold === fp32Scores[i] > threshold).length / int8Scores.length;
+  const [golden] = await scoreWindows(draft, int8, int8Path, [Float64Array.from(m.golden.input)]);
+  const manifest: ModelManifest = {
+    ...draft,
+    quantization: {
+      scheme: 'static QDQ, opset 13',
+      weights: 'int8 symmetric, per output channel (DequantizeLinear axis=1)',
+      activations: 'uint8 asymmetric, per tensor, min/max calibrated',
+      calibration: `${basename(o.csv)}: ${set.train.length} windows (linewatch quantize)`,
+      calibration_windows: set.train.length,
+      command: o.command,
+      fp32_agreement: { windows: set.validation.length, mean_relative_score_difference: meanRel, verdict_agreement: agree, threshold },
+      size_bytes: { int8: int8.length, fp32: fp32.length },
+    },
+    golden: { input: m.golden.input, score: golden, tolerance: Math.max(1e-6, golden * 1e-4) },
+  };
+  await mkdir(o.outDir, { recursive: true });
+  await writeFile(int8Path, int8);
+  if (join(o.outDir, m.fp32_file) !== fp32Path) await copyFile(fp32Path, join(o.outDir, m.fp32_file));
+  await writeFile(join(o.outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  o.log(`int8 ${int8.length} B vs fp32 ${fp32.length} B; mean relative score difference ${(meanRel * 100).toFixed(2)} %, verdict agreement at threshold ${threshold.toFixed(4)}: ${(agree * 100).toFixed(2)} %`);
+  return manifest;
+}
