@@ -17,6 +17,13 @@ export class RowAssembler {
   private readonly values: Float64Array;
   private readonly times: Float64Array;
   private readonly good: Uint8Array;
+  /**
+   * Where each position of the last batch went: sources deliver their tags in the same order
+   * batch after batch, so the channel lookup is a string comparison at the same position instead
+   * of a hash lookup (the gateway offers every batch to every asset's assembler).
+   */
+  private slotChannels: string[] = [];
+  private slotIndex: number[] = [];
 
   constructor(
     readonly asset: string,
@@ -32,10 +39,17 @@ export class RowAssembler {
   /** Feeds one batch; returns a row if the batch touched this asset's channels. */
   push(batch: readonly Sample[]): Row | undefined {
     let ts = Number.NEGATIVE_INFINITY;
-    for (const s of batch) {
+    for (let k = 0; k < batch.length; k++) {
+      const s = batch[k];
       if (s.asset !== this.asset) continue;
-      const i = this.index.get(s.channel);
-      if (i === undefined) continue;
+      let i: number | undefined;
+      if (this.slotChannels[k] === s.channel) i = this.slotIndex[k];
+      else {
+        i = this.index.get(s.channel) ?? -1;
+        this.slotChannels[k] = s.channel;
+        this.slotIndex[k] = i;
+      }
+      if (i < 0) continue;
       this.values[i] = s.value;
       this.times[i] = s.ts;
       this.good[i] = s.quality === 'good' && Number.isFinite(s.value) ? 1 : 0;
