@@ -13,8 +13,8 @@ import { normaliseInto } from './normalise.js';
 import { DenseAutoencoder } from './dense-autoencoder.js';
 import { pruneHiddenUnits } from './prune.js';
 import { createSession, ort } from '../inference/onnx-session.js';
-import { calibrateRanges, CHANNEL_OUTPUT, denseToOnnxGraph, INPUT_NAME, SCORE_OUTPUT } from './export-dense.js';
-import { encodeOnnxModel } from './onnx-writer.js';
+import { calibrateRanges, CHANNEL_OUTPUT, exportDenseOnnx, INPUT_NAME, SCORE_OUTPUT } from './export-dense.js';
+import { sideBySide, throughput } from '../bench/harness.js';
 
 export interface BuildOptions {
   /** Remove this fraction of hidden units (smallest L1 norm) after training, then fine-tune. */
@@ -59,30 +59,26 @@ export async function scoreWindows(manifest: ModelManifest, bytes: Uint8Array, m
   return scores;
 }
 
+/** How closely int8 scores follow fp32 ones: mean relative difference, and verdicts at `threshold` that agree. */
+export function int8Agreement(int8Scores: readonly number[], fp32Scores: readonly number[], threshold: number): { meanRel: number; agree: number } {
+  const meanRel = int8Scores.reduce((a, s, i) => a + Math.abs(s - fp32Scores[i]) / Math.max(fp32Scores[i], 1e-9), 0) / int8Scores.length;
+  const agree = int8Scores.filter((s, i) => s > threshold === fp32Scores[i] > threshold).length / int8Scores.length;
+  return { meanRel, agree };
+}
+
 /** Windows/s of two models at one batch, alternating short rounds (recorded in the manifest, not a test). */
 async function compareSpeed(before: Uint8Array, after: Uint8Array, windows: readonly Float64Array[]): Promise<{ before: number; after: number }> {
   const d = windows[0].length;
   const x = new Float32Array(windows.length * d);
   windows.forEach((w, i) => x.set(w, i * d));
-  const sessions = await Promise.all([before, after].map(async (bytes) => (await createSession(bytes)).session));
+  const [a, b] = await Promise.all([before, after].map(async (bytes) => (await createSession(bytes)).session));
   const feeds = { [INPUT_NAME]: new ort.Tensor('float32', x, [windows.length, d]) };
-  const rate = async (s: ort.InferenceSession) => {
-    let n = 0;
-    const start = performance.now();
-    while (performance.now() - start < 200) {
-      await s.run(feeds);
-      n += windows.length;
-    }
-    return (n * 1000) / (performance.now() - start);
-  };
-  const rounds = { before: [] as number[], after: [] as number[] };
-  for (let r = 0; r < 3; r++) {
-    rounds.before.push(await rate(sessions[0]));
-    rounds.after.push(await rate(sessions[1]));
+  try {
+    const r = await sideBySide(() => throughput(() => a.run(feeds), 200, windows.length), () => throughput(() => b.run(feeds), 200, windows.length), 3);
+    return { before: r.baseline, after: r.candidate };
+  } finally {
+    await Promise.all([a.release(), b.release()]);
   }
-  await Promise.all(sessions.map((s) => s.release()));
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1];
-  return { before: median(rounds.before), after: median(rounds.after) };
 }
 
 export function flattenNormalised(windows: readonly Float64Array[], mean: number[], std: number[]): Float64Array {
@@ -122,10 +118,10 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
 
   const layout = { windowLength: set.windowLength, mean, std };
   const graphName = set.name.replace(/-/g, '_');
-  const encode = (net: DenseAutoencoder, tag: string, quantized: boolean) =>
-    encodeOnnxModel(denseToOnnxGraph(net, `${graphName}_${tag}`, layout, quantized ? calibrateRanges(net, xTrain, trainWindows.length) : undefined), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
+  const encode = (net: DenseAutoencoder, tag: string, quantized: boolean) => exportDenseOnnx(net, `${graphName}_${tag}`, layout, quantized ? calibrateRanges(net, xTrain, trainWindows.length) : undefined);
   let ae = trained;
   let pruning: Record<string, unknown> | undefined;
+  let prunedInt8: Uint8Array | undefined;
   if (options.prune) {
     const { model, hiddenBefore, hiddenAfter } = pruneHiddenUnits(trained, options.prune);
     log(`pruning ${options.prune}: hidden units ${hiddenBefore.join('-')} → ${hiddenAfter.join('-')}, fine-tuning`);
@@ -147,9 +143,10 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
     };
     log(`pruned: ${trained.parameterCount} → ${model.parameterCount} parameters, int8 ${before.length} → ${after.length} B, ${Math.round(speed.before)} → ${Math.round(speed.after)} windows/s at batch 64, validation loss ${fit.validationLoss.toFixed(4)} → ${tuned.validationLoss.toFixed(4)}`);
     ae = model;
+    prunedInt8 = after;
   }
   const fp32 = encode(ae, 'fp32', false);
-  const int8 = encode(ae, 'int8', true);
+  const int8 = prunedInt8 ?? encode(ae, 'int8', true);
   const architecture = [ae.inputSize, ...ae.layers.map((l) => l.outputs)];
 
   const base: ModelManifest = {
@@ -175,9 +172,7 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
   const fp32Scores = await score(fp32, 'model.fp32.onnx');
   const p999 = quantile(int8Scores, 0.999);
   const threshold = 2 * p999;
-  const relDiff = int8Scores.map((s, i) => Math.abs(s - fp32Scores[i]) / Math.max(fp32Scores[i], 1e-9));
-  const meanRel = relDiff.reduce((a, b) => a + b, 0) / relDiff.length;
-  const agree = int8Scores.filter((s, i) => s > threshold === fp32Scores[i] > threshold).length / int8Scores.length;
+  const { meanRel, agree } = int8Agreement(int8Scores, fp32Scores, threshold);
 
   const manifest: ModelManifest = {
     ...base,

@@ -9,7 +9,7 @@
  *   window [batch, T*C] raw  →  score [batch], channel_error [batch, C] (mean squared error, normalised units)
  */
 import type { DenseAutoencoder } from './dense-autoencoder.js';
-import { TensorType, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx-writer.js';
+import { encodeOnnxModel, TensorType, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx-writer.js';
 
 export const INPUT_NAME = 'window';
 export const SCORE_OUTPUT = 'score';
@@ -136,4 +136,9 @@ export function denseToOnnxGraph(model: DenseAutoencoder, name: string, layout: 
       { name: CHANNEL_OUTPUT, type: TensorType.FLOAT, shape: ['batch', c] },
     ],
   };
+}
+
+/** The ONNX file of a dense autoencoder: fp32, or int8 QDQ when activation ranges are given. */
+export function exportDenseOnnx(model: DenseAutoencoder, name: string, layout: WindowLayout, quantization?: readonly ActivationRange[]): Uint8Array {
+  return encodeOnnxModel(denseToOnnxGraph(model, name, layout, quantization), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
 }

@@ -4,16 +4,14 @@
  * CSV, then a check that int8 and fp32 scores agree, written into the manifest. The model's
  * normalisation and threshold stay as trained; the golden window is scored again.
  */
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { loadManifest, sha256Hex, type ModelManifest } from '../inference/manifest.js';
-import { flattenNormalised, scoreWindows } from './build-model.js';
+import { flattenNormalised, int8Agreement, scoreWindows } from './build-model.js';
 import { csvTrainingSet } from './csv-dataset.js';
 import { DenseAutoencoder, type DenseLayer } from './dense-autoencoder.js';
-import { calibrateRanges, denseToOnnxGraph } from './export-dense.js';
+import { calibrateRanges, exportDenseOnnx } from './export-dense.js';
 import { floats, readOnnxGraph } from './onnx-reader.js';
-import { encodeOnnxModel } from './onnx-writer.js';
 
 /** Rebuilds the dense autoencoder from its fp32 ONNX export (weights W<i>, biases b<i>, relu<i> nodes). */
 export function denseFromOnnx(bytes: Uint8Array, what: string): DenseAutoencoder {
@@ -56,15 +54,14 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
   const { mean, std } = m.normalisation;
   const calibration = flattenNormalised(set.train, mean, std);
   const ranges = calibrateRanges(ae, calibration, set.train.length);
-  const int8 = encodeOnnxModel(denseToOnnxGraph(ae, `${m.name.replace(/-/g, '_')}_int8`, { windowLength: m.input.window_length, mean, std }, ranges), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
+  const int8 = exportDenseOnnx(ae, `${m.name.replace(/-/g, '_')}_int8`, { windowLength: m.input.window_length, mean, std }, ranges);
   o.log(`${m.name}: calibrated on ${set.train.length} windows from ${o.csv}, checking against fp32 on ${set.validation.length}`);
   const draft: ModelManifest = { ...m, sha256: sha256Hex(int8) };
   const int8Path = join(o.outDir, m.file);
   const int8Scores = await scoreWindows(draft, int8, int8Path, set.validation);
   const fp32Scores = await scoreWindows({ ...m, file: m.fp32_file, sha256: m.fp32_sha256 }, fp32, fp32Path, set.validation);
   const threshold = m.score.threshold;
-  const meanRel = int8Scores.reduce((a, s, i) => a + Math.abs(s - fp32Scores[i]) / Math.max(fp32Scores[i], 1e-9), 0) / int8Scores.length;
-  const agree = int8Scores.filter((s, i) => s > threshold === fp32Scores[i] > threshold).length / int8Scores.length;
+  const { meanRel, agree } = int8Agreement(int8Scores, fp32Scores, threshold);
   const [golden] = await scoreWindows(draft, int8, int8Path, [Float64Array.from(m.golden.input)]);
   const manifest: ModelManifest = {
     ...draft,
