@@ -17,7 +17,7 @@
  * queue up to `max_queued_writes`; beyond that a write is refused at once and counted (kind
  * write); the alarm action that asked retries it with backoff.
  */
-import { backoffMs, jittered } from '../../core/backoff.js';
+import { FailureStreak } from '../../core/backoff.js';
 import ModbusSerial from 'modbus-serial';
 import type { SampleHandler, Source } from '../../core/components.js';
 import { LinewatchError } from '../../core/errors.js';
@@ -62,9 +62,8 @@ interface PollGroup {
 class Device {
   readonly groups: PollGroup[];
   readonly label: string;
-  failures = 0;
+  readonly failures: FailureStreak;
   nextAttemptAt = 0;
-  lastError: string | undefined;
   queuedWrites = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -72,8 +71,10 @@ class Device {
     readonly config: ModbusDeviceConfig,
     source: string,
     where: string,
+    random: () => number,
   ) {
     this.label = `device ${source} (${where}, unit ${config.unitId})`;
+    this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, random);
     const byInterval = new Map<number, Tag[]>();
     for (const register of config.registers) {
       const bits = register.table === 'coil' || register.table === 'discrete';
@@ -103,9 +104,8 @@ export class ModbusSource implements Source {
   private connecting: Promise<void> | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private running = false;
-  private connectFailures = 0;
+  private readonly connectFailures: FailureStreak;
   private nextConnectAt = 0;
-  private lastConnectError: string | undefined;
   private line: Promise<unknown> = Promise.resolve();
   private readonly now: () => number;
   private readonly random: () => number;
@@ -116,12 +116,13 @@ export class ModbusSource implements Source {
   ) {
     this.name = config.name;
     this.where = config.type === 'modbus_rtu' ? `${config.path} ${config.baud_rate} ${config.data_bits}${config.parity[0].toUpperCase()}${config.stop_bits}` : `${config.host}:${config.port}${config.type === 'modbus_rtu_tcp' ? ' RTU' : ''}`;
-    this.devices = modbusDevices(config).map((d) => new Device(d, config.name, this.where));
+    this.now = deps.now ?? Date.now;
+    this.random = deps.random ?? Math.random;
+    this.connectFailures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, this.random);
+    this.devices = modbusDevices(config).map((d) => new Device(d, config.name, this.where, this.random));
     const units = this.devices.map((d) => d.config.unitId);
     this.label = `device ${config.name} (${this.where}, unit${units.length > 1 ? 's' : ''} ${units.join(', ')})`;
     this.oneAtATime = config.type !== 'modbus_tcp';
-    this.now = deps.now ?? Date.now;
-    this.random = deps.random ?? Math.random;
   }
 
   /** Read requests per poll of every group, after planning. */
@@ -265,9 +266,8 @@ export class ModbusSource implements Source {
     client.setID(this.devices[0].config.unitId);
     this.client = client;
     this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
-    if (this.connectFailures > 0) this.deps.logger.info({ source: this.name, after_failures: this.connectFailures }, `${this.label}: connected again`);
-    this.connectFailures = 0;
-    this.lastConnectError = undefined;
+    const failures = this.connectFailures.end();
+    if (failures > 0) this.deps.logger.info({ source: this.name, after_failures: failures }, `${this.label}: connected again`);
   }
 
   /**
@@ -309,7 +309,7 @@ export class ModbusSource implements Source {
           if (ok) good++;
           out.push({ source: this.name, asset: device.config.asset, channel: tag.channel, ts, received, value, quality: ok ? 'good' : 'bad', unit: tag.unit });
         }
-        if (device.failures > 0) this.onDeviceRecovered(device);
+        if (device.failures.count > 0) this.onDeviceRecovered(device);
       } catch (err) {
         const error = describeModbusError(device.label, what, err);
         if (throwOnError) throw error;
@@ -317,7 +317,7 @@ export class ModbusSource implements Source {
         for (const s of this.badSamples(device, req.tags.map((t) => t.tag), ts)) out.push(s);
         // A dropped connection is the connection's problem; anything else stays with this device,
         // unless no device on the connection answers any more (a half-open socket): then reconnect.
-        if (error.code === 'DEVICE_UNREACHABLE' || (error.code === 'DEVICE_TIMEOUT' && this.devices.every((d) => d.failures > 0))) await this.close();
+        if (error.code === 'DEVICE_UNREACHABLE' || (error.code === 'DEVICE_TIMEOUT' && this.devices.every((d) => d.failures.count > 0))) await this.close();
         if (error.code !== 'DEVICE_EXCEPTION') {
           const done = new Set(out.map((s) => s.channel));
           for (const s of this.badSamples(device, group.tags.filter((t) => !done.has(t.channel)), ts)) out.push(s);
@@ -336,27 +336,23 @@ export class ModbusSource implements Source {
 
   /** Logs a device failure once per distinct message, counts every one, and backs the device off. */
   private onDeviceFailure(device: Device, message: string, kind: string): void {
-    device.failures++;
+    const fresh = device.failures.fail(message);
     this.deps.metrics.sourceErrors.inc({ source: this.name, kind });
     this.deps.metrics.deviceUp.set({ source: this.name, unit: String(device.config.unitId) }, 0);
-    if (message !== device.lastError) this.deps.logger.warn({ source: this.name, unit: device.config.unitId, failures: device.failures }, message);
-    device.lastError = message;
-    if (kind !== 'DEVICE_EXCEPTION') device.nextAttemptAt = this.now() + jittered(backoffMs(device.failures, BACKOFF_MIN_MS, BACKOFF_MAX_MS), this.random);
+    if (fresh) this.deps.logger.warn({ source: this.name, unit: device.config.unitId, failures: device.failures.count }, message);
+    if (kind !== 'DEVICE_EXCEPTION') device.nextAttemptAt = this.now() + device.failures.delayMs();
   }
 
   private onDeviceRecovered(device: Device): void {
-    this.deps.logger.info({ source: this.name, unit: device.config.unitId, after_failures: device.failures }, `${device.label}: answers again`);
-    device.failures = 0;
-    device.lastError = undefined;
+    this.deps.logger.info({ source: this.name, unit: device.config.unitId, after_failures: device.failures.end() }, `${device.label}: answers again`);
     device.nextAttemptAt = 0;
     this.deps.metrics.deviceUp.set({ source: this.name, unit: String(device.config.unitId) }, 1);
   }
 
   private onConnectFailure(message: string): void {
-    this.connectFailures++;
+    const fresh = this.connectFailures.fail(message);
     this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'connect' });
-    if (message !== this.lastConnectError) this.deps.logger.warn({ source: this.name, failures: this.connectFailures }, message);
-    this.lastConnectError = message;
-    this.nextConnectAt = this.now() + jittered(backoffMs(this.connectFailures, BACKOFF_MIN_MS, BACKOFF_MAX_MS), this.random);
+    if (fresh) this.deps.logger.warn({ source: this.name, failures: this.connectFailures.count }, message);
+    this.nextConnectAt = this.now() + this.connectFailures.delayMs();
   }
 }

@@ -12,7 +12,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { backoffMs, jittered } from '../../core/backoff.js';
+import { FailureStreak } from '../../core/backoff.js';
 import type { SampleHandler, Source } from '../../core/components.js';
 import type { Sample } from '../../core/types.js';
 import type { OpcuaSourceConfig } from '../../config/schema.js';
@@ -101,8 +101,7 @@ export class OpcuaSource implements Source {
   private wake: (() => void) | undefined;
   private lastActivity = 0;
   private watchdog: NodeJS.Timeout | undefined;
-  private failures = 0;
-  private lastError: string | undefined;
+  private readonly failures: FailureStreak;
   private pending: Sample[] = [];
   private flushScheduled = false;
   private readonly tagErrors = new Set<string>();
@@ -113,6 +112,7 @@ export class OpcuaSource implements Source {
     private readonly deps: { logger: Logger; metrics: GatewayMetrics; now?: () => number; random?: () => number },
   ) {
     this.name = config.name;
+    this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
   }
 
   get connected(): boolean {
@@ -187,9 +187,8 @@ export class OpcuaSource implements Source {
         this.lastActivity = this.now();
         this.isConnected = true;
         this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
-        if (this.failures > 0) this.deps.logger.info({ source: this.name, after_failures: this.failures }, `device ${this.name} (${this.config.endpoint}): subscription rebuilt`);
-        this.failures = 0;
-        this.lastError = undefined;
+        const failures = this.failures.end();
+        if (failures > 0) this.deps.logger.info({ source: this.name, after_failures: failures }, `device ${this.name} (${this.config.endpoint}): subscription rebuilt`);
         await lost;
         lostReason = this.lostReason;
       } catch (err) {
@@ -202,7 +201,7 @@ export class OpcuaSource implements Source {
       await connection?.close().catch(() => undefined);
       if (!this.running) break;
       this.onFailure(lostReason ?? 'connection lost');
-      const delay = jittered(backoffMs(this.failures, BACKOFF_MIN_MS, BACKOFF_MAX_MS), this.deps.random);
+      const delay = this.failures.delayMs();
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, delay);
         this.wake = () => {
@@ -224,11 +223,10 @@ export class OpcuaSource implements Source {
   }
 
   private onFailure(message: string): void {
-    this.failures++;
+    const fresh = this.failures.fail(message);
     this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'connection' });
     this.deps.metrics.sourceReconnects.inc({ source: this.name });
-    if (message !== this.lastError) this.deps.logger.warn({ source: this.name, failures: this.failures }, `${message}; rebuilding the connection`);
-    this.lastError = message;
+    if (fresh) this.deps.logger.warn({ source: this.name, failures: this.failures.count }, `${message}; rebuilding the connection`);
   }
 
   private tagError(index: number, message: string): void {
