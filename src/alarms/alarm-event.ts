@@ -4,16 +4,22 @@
  * a message an operator can read. Shared by the daemon's asset pipeline and the Node-RED alarm
  * node, so both say the same thing about the same transition.
  */
-import type { AlarmEvent, AlarmPriority, ChannelContribution } from '../core/types.js';
-import type { AlarmTransition } from './alarm-state.js';
+import type { AlarmSettings } from '../config/schema.js';
+import type { AlarmEvent, ChannelContribution } from '../core/types.js';
+import type { AlarmDefinition, AlarmTransition } from './alarm-state.js';
+
+/** An alarm's configured behaviour (config `assets[].alarm`, or the Node-RED alarm node's settings). */
+export type AlarmBehaviour = Pick<AlarmSettings, 'priority' | 'on_delay_ms' | 'off_delay_ms' | 'clear_ratio' | 'latching' | 'max_shelve_s'>;
+
+/** The state machine's definition from the configured behaviour. */
+export function alarmDefinition(a: AlarmBehaviour): AlarmDefinition {
+  return { onDelayMs: a.on_delay_ms, offDelayMs: a.off_delay_ms, clearRatio: a.clear_ratio, latching: a.latching, maxShelveMs: a.max_shelve_s * 1000 };
+}
 
 export interface AlarmEventContext {
   readonly asset: string;
   readonly alarm: string;
-  readonly priority: AlarmPriority;
-  readonly onDelayMs: number;
-  readonly offDelayMs: number;
-  readonly clearRatio: number;
+  readonly settings: AlarmBehaviour;
   /** The latest score seen, if any, and its contributions (largest first). */
   readonly latest?: { readonly score: number; readonly threshold: number; readonly contributions: readonly ChannelContribution[] };
   /** Threshold reported while no score has been seen yet. */
@@ -28,9 +34,9 @@ export function alarmEvent(t: AlarmTransition, ctx: AlarmEventContext): AlarmEve
   const name = ctx.asset;
   let message: string;
   if (t.cause === 'condition' && t.to === 'unack_active') {
-    message = `${name}: anomaly score ${score.toFixed(3)} above threshold ${threshold.toFixed(3)} for ${ctx.onDelayMs} ms; top contributors: ${shares}`;
+    message = `${name}: anomaly score ${score.toFixed(3)} above threshold ${threshold.toFixed(3)} for ${ctx.settings.on_delay_ms} ms; top contributors: ${shares}`;
   } else if (t.cause === 'condition') {
-    message = `${name}: anomaly score back below ${(threshold * ctx.clearRatio).toFixed(3)} for ${ctx.offDelayMs} ms (${t.from} → ${t.to})`;
+    message = `${name}: anomaly score back below ${(threshold * ctx.settings.clear_ratio).toFixed(3)} for ${ctx.settings.off_delay_ms} ms (${t.from} → ${t.to})`;
   } else if (t.cause === 'expiry') {
     message = `${name}: shelve expired (${t.from} → ${t.to})`;
   } else {
@@ -39,7 +45,7 @@ export function alarmEvent(t: AlarmTransition, ctx: AlarmEventContext): AlarmEve
   return {
     asset: name,
     alarm: ctx.alarm,
-    priority: ctx.priority,
+    priority: ctx.settings.priority,
     state: t.to,
     previous: t.from,
     ts: t.ts,

@@ -7,7 +7,7 @@
  * Output 1: every transition (an AlarmEvent). Output 2: msg.payload true/false when the alarm
  * starts or stops being annunciated: wire it to a stack light (e.g. a Modbus coil write).
  */
-import { alarmEvent, isAnnunciated } from '../alarms/alarm-event.js';
+import { alarmDefinition, alarmEvent, isAnnunciated } from '../alarms/alarm-event.js';
 import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../alarms/alarm-state.js';
 import { alarmSchema } from '../config/schema.js';
 import { formatIssues } from '../config/format-issues.js';
@@ -79,14 +79,14 @@ export function registerAlarmNode(RED: RedApi): void {
     let asset = text(config, 'asset');
     let latest: ScoreInput | undefined;
     let lamp = false;
-    const machine = new AlarmStateMachine({ onDelayMs: settings.on_delay_ms, offDelayMs: settings.off_delay_ms, clearRatio: settings.clear_ratio, latching: settings.latching, maxShelveMs: settings.max_shelve_s * 1000 });
+    const machine = new AlarmStateMachine(alarmDefinition(settings));
     const showState = () => {
       const s = machine.state;
       const fill = s === 'unack_active' ? 'red' : s === 'ack_active' || s === 'rtn_unack' ? 'yellow' : s === 'normal' ? 'green' : 'grey';
       node.status({ fill, shape: s === 'normal' ? 'ring' : 'dot', text: s });
     };
     const emit = (t: AlarmTransition, send: (m: (NodeMessage | null)[]) => void): AlarmEvent => {
-      const event = alarmEvent(t, { asset: asset || 'asset', alarm: alarmName, priority: settings.priority, onDelayMs: settings.on_delay_ms, offDelayMs: settings.off_delay_ms, clearRatio: settings.clear_ratio, latest, threshold: latest?.threshold ?? settings.threshold ?? 0 });
+      const event = alarmEvent(t, { asset: asset || 'asset', alarm: alarmName, settings, latest, threshold: latest?.threshold ?? settings.threshold ?? 0 });
       const annunciated = isAnnunciated(t.to);
       const lampMsg = annunciated !== lamp ? { topic: `${event.asset}/${alarmName}/lamp`, payload: annunciated } : null;
       lamp = annunciated;

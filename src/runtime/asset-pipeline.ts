@@ -6,7 +6,7 @@
  * than `maxQueuedWindows`, the oldest windows are dropped and counted. A failing model marks the
  * asset degraded; the rest of the gateway keeps running.
  */
-import { alarmEvent, isAnnunciated } from '../alarms/alarm-event.js';
+import { alarmDefinition, alarmEvent, isAnnunciated } from '../alarms/alarm-event.js';
 import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../alarms/alarm-state.js';
 import type { Model } from '../core/components.js';
 import type { AlarmEvent, AlarmStateName, OperatorCommand, PartResult, Sample, ScoreResult, Window } from '../core/types.js';
@@ -78,8 +78,7 @@ export class AssetPipeline {
     private readonly deps: { logger: Logger; metrics: GatewayMetrics; maxQueuedWindows?: number },
   ) {
     this.windows = new AssetWindows(config.name, current.channels, current.windowLength, config.window);
-    const a = config.alarm;
-    this.alarm = new AlarmStateMachine({ onDelayMs: a.on_delay_ms, offDelayMs: a.off_delay_ms, clearRatio: a.clear_ratio, latching: a.latching, maxShelveMs: a.max_shelve_s * 1000 });
+    this.alarm = new AlarmStateMachine(alarmDefinition(config.alarm));
   }
 
   get model(): Model {
@@ -187,14 +186,10 @@ export class AssetPipeline {
   }
 
   private emitAlarm(t: AlarmTransition): AlarmEvent {
-    const a = this.config.alarm;
     const event = alarmEvent(t, {
       asset: this.config.name,
       alarm: ANOMALY_ALARM,
-      priority: a.priority,
-      onDelayMs: a.on_delay_ms,
-      offDelayMs: a.off_delay_ms,
-      clearRatio: a.clear_ratio,
+      settings: this.config.alarm,
       latest: this.latest,
       threshold: this.model.threshold,
     });
