@@ -47,7 +47,7 @@ describe('configuration', () => {
 
   it('names the path of a wrong enum value and lists the choices', async () => {
     const issues = await issuesOf(config({ registers: '      - { channel: flow, address: 0, type: float33 }' }));
-    expect(issues).toContain('sources[0].registers[0].type: expected one of "int16", "uint16", "int32", "uint32", "int64", "uint64", "float32", "float64", "bit"');
+    expect(issues).toContain('sources[0].registers[0].type: expected one of "int16", "uint16", "int32", "uint32", "int64", "uint64", "float32", "float64", "bit", "string"');
   });
 
   it('takes an execution provider preference and names a provider it does not know', async () => {
@@ -79,6 +79,31 @@ describe('configuration', () => {
     await expect(parseConfig(config({ registers: `${registers}\n${extra}` }), 'x.yaml', {})).resolves.toBeDefined();
     const issues = await issuesOf(config({ registers: `${registers}\n      - { channel: running, table: coil, address: 3, type: uint16 }` }));
     expect(issues).toContain('sources[0].registers[7].type: a coil is one bit: use type "bit" without "bit"');
+  });
+
+  it('takes string tags over `length` registers as part ids, never as model inputs or triggers', async () => {
+    const registers = CHANNELS.map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`).join('\n');
+    const withTag = (tag: string) => config({ registers: `${registers}\n      - ${tag}` });
+    await expect(parseConfig(withTag('{ channel: serial, address: 20, type: string, length: 6 }'), 'x.yaml', {})).resolves.toBeDefined();
+    expect(await issuesOf(withTag('{ channel: serial, address: 20, type: string }'))).toEqual(['sources[0].registers[7].length: required when type is "string" (how many registers the text takes, two characters each)']);
+    expect(await issuesOf(withTag('{ channel: serial, address: 20, type: uint16, length: 6 }'))).toEqual(['sources[0].registers[7].length: only allowed when type is "string"']);
+    expect(await issuesOf(withTag('{ channel: serial, address: 65530, type: string, length: 8 }'))).toEqual(['sources[0].registers[7].address: string at 65530 runs past register 65535']);
+    // A model channel served by a string tag.
+    const asText = CHANNELS.map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: ${c === 'flow' ? 'string, length: 2' : 'float32'} }`).join('\n');
+    expect(await issuesOf(config({ registers: asText }))).toContainEqual(expect.stringMatching(/^assets\[0\]\.model: model pump-ae takes channel\(s\) flow of asset pump-1 as numbers, but they are string tags$/));
+    // A cycle trigger must be a number; the part id may be text.
+    const press = join(ROOT, 'models/press-ae');
+    const pressRegs = ['force', 'position', 'cycle_active'].map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`).join('\n');
+    const cycle = (windowYaml: string) => config({ registers: `${pressRegs}\n      - { channel: serial, address: 20, type: string, length: 6 }`, assets: `  - name: pump-1\n    model: ${press}\n    window: ${windowYaml}` });
+    await expect(parseConfig(cycle('{ type: cycle, trigger_channel: cycle_active, part_id_channel: serial }'), 'x.yaml', {})).resolves.toBeDefined();
+    expect(await issuesOf(cycle('{ type: cycle, trigger_channel: serial }'))).toEqual(['assets[0].window.trigger_channel: "serial" is a string tag; a trigger must be a number (a flag or a part counter)']);
+  });
+
+  it('writes a coil pattern to consecutive coils, but only to coils', async () => {
+    const action = (a: string) => config({ assets: `  - name: pump-1\n    model: ${MODEL}\n    alarm: { actions: [${a}] }` });
+    await expect(parseConfig(action('{ type: modbus_write, source: plc, table: coil, address: 0, value_active: [1, 0, 1], value_inactive: [0, 1, 0] }'), 'x.yaml', {})).resolves.toBeDefined();
+    expect(await issuesOf(action('{ type: modbus_write, source: plc, table: holding, address: 0, value_active: [1, 0] }'))).toEqual(['assets[0].alarm.actions[0].value_active: a list of values is written to consecutive coils; for a holding register give one number']);
+    expect(await issuesOf(action('{ type: modbus_write, source: plc, table: coil, address: 65535, value_active: [1, 1] }'))).toEqual(['assets[0].alarm.actions[0].value_active: 2 coils from 65535 run past coil 65535']);
   });
 
   it('rejects a Modbus write action naming a unit its source does not have', async () => {
@@ -196,7 +221,7 @@ describe('linewatch validate', () => {
     const res = await runCli(['validate', '--config', 'config/demo.yaml']);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/demo\.yaml: OK \(2 source\(s\), 12 tag\(s\), 2 asset\(s\) with models: pump-1=pump-ae@.*, press-1=press-ae@/);
+    expect(res.stdout).toMatch(/demo\.yaml: OK \(2 source\(s\), 13 tag\(s\), 2 asset\(s\) with models: pump-1=pump-ae@.*, press-1=press-ae@/);
   });
 
   it('exits non-zero and prints every problem with its path', async () => {

@@ -16,6 +16,7 @@ import { loadConfigFile } from '../src/config/load.js';
 import type { AlarmEvent, PartResult, ScoreResult } from '../src/core/types.js';
 import { startDaemon, type Daemon } from '../src/runtime/daemon.js';
 import { runSimulator, type RunningSimulator } from '../src/sim/run-simulator.js';
+import { pressSerial } from '../src/sim/register-map.js';
 import { silentLogger } from '../src/telemetry/logger.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
@@ -136,11 +137,12 @@ describe('gateway against the line simulator', () => {
     while (!verdicts.some((p) => p.verdict === 'pass')) verdicts.push(...((await once(daemon.gateway, 'parts')) as [PartResult[]])[0]);
     const lastGood = verdicts.filter((p) => p.verdict === 'pass').pop()!;
     expect(lastGood.score).toBeLessThan(lastGood.threshold!);
-    expect(Number(lastGood.partId)).toBe(sim.sim.snapshot.press.part_counter - (sim.sim.snapshot.press.cycle_active ? 1 : 0));
+    // Named by the PLC's serial number string register (demo.yaml: part_id_channel serial).
+    expect(lastGood.partId).toBe(pressSerial(sim.sim.snapshot.press.part_counter - (sim.sim.snapshot.press.cycle_active ? 1 : 0)));
     expect(lastGood.cycleMs).toBeGreaterThan(3000);
     sim.sim.injectFault({ type: 'bad_press_fit', severity: 0.9, ramp_s: 0 });
     let failed: PartResult | undefined;
-    while (!failed) failed = ((await once(daemon.gateway, 'parts')) as [PartResult[]])[0].find((p) => p.verdict === 'fail' && Number(p.partId) > Number(lastGood.partId) + 1);
+    while (!failed) failed = ((await once(daemon.gateway, 'parts')) as [PartResult[]])[0].find((p) => p.verdict === 'fail' && serialNumber(p.partId) > serialNumber(lastGood.partId) + 1);
     expect(failed.topChannels).toContain('force');
     // The reject gate part action opens coil 0 of the press PLC for the failed part.
     const gate = () => sim.sim.coils.get(2)![0];
@@ -162,9 +164,12 @@ describe('gateway against the line simulator', () => {
     expect(alarms.map((a) => [a.state, a.by])).toEqual([['unack_active', null], ['ack_active', 'tester'], ['normal', null]]);
     expect(parts.map((p) => p.verdict)).toContain('fail');
     expect(parts.map((p) => p.verdict)).toContain('pass');
-    expect(samples.n).toBe(12); // 8 pump and 4 press channels
+    expect(samples.n).toBe(13); // 8 pump and 5 press channels
   });
 });
+
+/** The counter inside a press serial number ("PRS-000123" → 123). */
+const serialNumber = (serial: string) => Number(/^PRS-(\d{6})$/.exec(serial)?.[1] ?? Number.NaN);
 
 describe('linewatch run --once', () => {
   it('prints every register of the demo map decoded, matching the simulator', async () => {
@@ -172,8 +177,12 @@ describe('linewatch run --once', () => {
     expect(res.code).toBe(0);
     const samples = res.stdout.trim().split('\n').map((l) => JSON.parse(l) as { channel: string; value: number; quality: string; ts: number; received: number });
     for (const s of samples) expect(s.received).toBeGreaterThanOrEqual(s.ts);
-    expect(samples.map((s) => s.channel)).toEqual(['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow', 'run_hours', 'cycle_active', 'part_counter', 'force', 'position']);
+    expect(samples.map((s) => s.channel)).toEqual(['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow', 'run_hours', 'cycle_active', 'part_counter', 'force', 'position', 'serial']);
     const snap = sim.sim.snapshot;
+    // The string tag: text, decoded from six registers.
+    const serial = samples.find((s) => s.channel === 'serial') as unknown as { text: string; quality: string };
+    expect(serial.quality).toBe('good');
+    expect(serialNumber(serial.text)).toBeGreaterThanOrEqual(snap.press.part_counter - 1);
     const value = (c: string) => samples.find((s) => s.channel === c)!.value;
     // Within one simulator tick of drift; decoding errors (wrong word order) would be off by orders of magnitude.
     expect(value('voltage')).toBeGreaterThan(220);

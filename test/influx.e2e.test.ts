@@ -127,6 +127,6 @@ describe('gateway with InfluxDB configured', () => {
     const [scores] = await influx().query('lw_gateway', 'SELECT COUNT(score) FROM linewatch_score');
     expect(scores.values[0][1]).toBeGreaterThanOrEqual(2);
     const channels = await influx().query('lw_gateway', 'SHOW TAG VALUES FROM linewatch_sample WITH KEY = "channel"');
-    expect(channels[0].values.map((v) => v[1]).sort()).toEqual(['cycle_active', 'flow', 'force', 'motor_current', 'part_counter', 'position', 'pressure', 'run_hours', 'temperature', 'vibration_1', 'vibration_2', 'voltage']);
+    expect(channels[0].values.map((v) => v[1]).sort()).toEqual(['cycle_active', 'flow', 'force', 'motor_current', 'part_counter', 'position', 'pressure', 'run_hours', 'serial', 'temperature', 'vibration_1', 'vibration_2', 'voltage']);
   });
 });

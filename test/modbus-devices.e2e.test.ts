@@ -117,6 +117,9 @@ describe('several devices on one Modbus connection', () => {
     const { src, metrics } = source([device(1), device(SILENT_UNIT)], { max_queued_writes: 2 });
     await src.write({ table: 'coil', address: 4, value: true }, 1);
     expect(coils.get(104)).toBe(true);
+    // Consecutive coils in one request (function 15): a stack light's three lamps.
+    await src.write({ table: 'coil', address: 10, value: [true, false, true] }, 1);
+    expect([110, 111, 112].map((a) => coils.get(a))).toEqual([true, false, true]);
     const waiting = [src.write({ table: 'coil', address: 1, value: true }, SILENT_UNIT), src.write({ table: 'coil', address: 2, value: true }, SILENT_UNIT)];
     await expect(src.write({ table: 'coil', address: 3, value: true }, SILENT_UNIT)).rejects.toThrow(/unit 3\): 2 writes already waiting \(max_queued_writes\); this one is refused/);
     expect(await metricValue(metrics, 'linewatch_source_dropped_total', { unit: String(SILENT_UNIT), kind: 'write' })).toBe(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BYTE_ORDERS, REGISTER_TYPES, compileDecoder, decodeRegisters, encodeRegisters, registerCount, type ByteOrder, type RegisterType } from '../src/sources/modbus/encoding.js';
+import { BYTE_ORDERS, REGISTER_TYPES, compileDecoder, decodeRegisters, decodeText, encodeRegisters, encodeText, registerCount, type ByteOrder, type RegisterType } from '../src/sources/modbus/encoding.js';
 
 // 123.456 as float32 is 0x42F6E979: bytes A=42 B=F6 C=E9 D=79.
 const FLOAT_CASES: [ByteOrder, number[]][] = [
@@ -100,6 +100,37 @@ describe('compiled tag decoders (the polling hot path)', () => {
           expect(Object.is(compileDecoder(type, order, bit)(words, offset), expected) || (Number.isNaN(expected) && Number.isNaN(compileDecoder(type, order, bit)(words, offset))), `${type} ${order} ${words} @${offset}`).toBe(true);
         }
       }
+    }
+  });
+});
+
+describe('string tags', () => {
+  it('reads text with the first character in the high byte (ABCD) or the low byte (BADC)', () => {
+    // "PRS-42" as a PLC holds it: 'P'=0x50 'R'=0x52 ...
+    expect(decodeText([0x5052, 0x532d, 0x3432, 0], 0, 4, 'ABCD')).toBe('PRS-42');
+    expect(decodeText([0x5250, 0x2d53, 0x3234, 0], 0, 4, 'BADC')).toBe('PRS-42');
+    // Read from the middle of a larger response, space padded.
+    expect(decodeText([7, 0x4142, 0x2020, 9], 1, 2, 'ABCD')).toBe('AB');
+  });
+
+  it('round-trips text in every order, NUL padded, and refuses text that does not fit', () => {
+    for (const order of BYTE_ORDERS) {
+      for (const text of ['', 'A', 'PRS-000123', 'Ünïcode', 'x'.repeat(12)]) {
+        const words = encodeText(text, 6, order);
+        expect(words).toHaveLength(6);
+        expect(decodeText(words, 0, 6, order)).toBe(text);
+      }
+    }
+    expect(() => encodeText('x'.repeat(13), 6, 'ABCD')).toThrow('"xxxxxxxxxxxxx" needs 13 bytes, 6 register(s) hold 12');
+  });
+
+  it('decodes 5,000 random register contents into a string without throwing', () => {
+    let state = 99;
+    const rnd = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296);
+    for (let i = 0; i < 5_000; i++) {
+      const n = 1 + (i % 20);
+      const words = Array.from({ length: n }, () => Math.floor(rnd() * 65536));
+      expect(typeof decodeText(words, 0, n, BYTE_ORDERS[i % 4])).toBe('string');
     }
   });
 });

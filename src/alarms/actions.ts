@@ -62,7 +62,8 @@ export class AlarmAction {
   private succeeded = 0;
   private failed = 0;
   private lastError: string | undefined;
-  private lastWritten: number | boolean | undefined;
+  /** The value (or coil pattern: the config's own list, so identity compares) last written. */
+  private lastWritten: number | boolean | readonly number[] | undefined;
   private closed = false;
 
   constructor(
@@ -178,10 +179,14 @@ export class AlarmAction {
     const value = this.isActive(t, c.active_states) ? c.value_active : c.value_inactive;
     const writer = this.deps.writers.get(c.source);
     if (!writer) return undefined;
-    const target: ModbusWrite = c.table === 'coil' ? { table: 'coil', address: c.address, value: value !== 0 } : { table: 'holding', address: c.address, value, type: c.data_type, byteOrder: c.byte_order, scale: c.scale, offset: c.offset };
+    // The config loader allows a coil pattern (list) only for coils.
+    const target: ModbusWrite =
+      c.table === 'coil'
+        ? { table: 'coil', address: c.address, value: typeof value === 'number' ? value !== 0 : value.map((v) => v === 1) }
+        : { table: 'holding', address: c.address, value: value as number, type: c.data_type, byteOrder: c.byte_order, scale: c.scale, offset: c.offset };
     return {
       what: AlarmAction.what(t),
-      describe: `${c.table} ${c.address} := ${value} on ${c.source}${c.unit_id !== undefined ? ` unit ${c.unit_id}` : ''}`,
+      describe: `${c.table} ${c.address}${typeof value === 'number' ? '' : `..${c.address + value.length - 1}`} := ${typeof value === 'number' ? value : `[${value.join(',')}]`} on ${c.source}${c.unit_id !== undefined ? ` unit ${c.unit_id}` : ''}`,
       run: async () => {
         if (this.lastWritten === value) return;
         await writer.write(target, c.unit_id);

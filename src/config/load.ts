@@ -8,7 +8,7 @@ import { modbusDevices, sourceFeeds } from './source-feeds.js';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, ModelError } from '../core/errors.js';
 import { loadManifest, type LoadedManifest } from '../inference/manifest.js';
-import { registerCount } from '../sources/modbus/encoding.js';
+import { tagRegisterCount } from '../sources/modbus/encoding.js';
 import { configSchema, type Config } from './schema.js';
 import { parseYamlDocument, readTextFile } from './yaml-document.js';
 
@@ -52,6 +52,11 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
       const ch = w[key];
       if (ch && !have.has(ch)) issues.push(`assets[${i}].window.${key}: no source provides channel "${ch}" of asset ${asset.name}`);
     }
+    // Text tags (Modbus `string`) can name a part, not feed a model or cut cycles.
+    const text = textChannels(config, asset.name);
+    if (w.trigger_channel && text.has(w.trigger_channel)) issues.push(`assets[${i}].window.trigger_channel: "${w.trigger_channel}" is a string tag; a trigger must be a number (a flag or a part counter)`);
+    const textInputs = loaded.manifest.input.channels.map((c) => c.name).filter((c) => text.has(c));
+    if (textInputs.length > 0) issues.push(`${where}: model ${loaded.manifest.name} takes channel(s) ${textInputs.join(', ')} of asset ${asset.name} as numbers, but they are string tags`);
     const missing = loaded.manifest.input.channels.map((c) => c.name).filter((c) => !have.has(c));
     if (missing.length > 0) {
       issues.push(`${where}: model ${loaded.manifest.name} needs channel(s) ${missing.join(', ')} of asset ${asset.name}, which no source provides (provided: ${[...have].join(', ') || 'none'})`);
@@ -133,7 +138,10 @@ function checkNames(config: Config): string[] {
         if (bitTable && (reg.type !== 'bit' || reg.bit !== undefined)) issues.push(`${where}.type: a ${reg.table} is one bit: use type "bit" without "bit"`);
         if (reg.type === 'bit' && reg.bit === undefined && !bitTable) issues.push(`${where}.bit: required when type is "bit" (which bit of the register, 0-15)`);
         if (reg.type !== 'bit' && reg.bit !== undefined) issues.push(`${where}.bit: only allowed when type is "bit"`);
-        if (!bitTable && reg.address + registerCount(reg.type) > 65536) issues.push(`${where}.address: ${reg.type} at ${reg.address} runs past register 65535`);
+        if (reg.type === 'string' && reg.length === undefined) issues.push(`${where}.length: required when type is "string" (how many registers the text takes, two characters each)`);
+        if (reg.type !== 'string' && reg.length !== undefined) issues.push(`${where}.length: only allowed when type is "string"`);
+        if (reg.type === 'string' && bitTable) issues.push(`${where}.type: text is read from holding or input registers, not from a ${reg.table}`);
+        if (!bitTable && reg.address + tagRegisterCount(reg.type, reg.length) > 65536) issues.push(`${where}.address: ${reg.type} at ${reg.address} runs past register 65535`);
         if (reg.poll_interval_ms !== undefined && reg.poll_interval_ms < device.pollIntervalMs) issues.push(`${where}.poll_interval_ms: ${reg.poll_interval_ms} ms is faster than its device's ${device.pollIntervalMs} ms; a tag can only be polled as often as its device or less`);
       }
     }
@@ -147,6 +155,14 @@ function checkNames(config: Config): string[] {
       if (needs && !config.sources.some((s) => s.name === (action as { source: string }).source && s.type.startsWith(needs))) {
         issues.push(`assets[${ai}].${ki}.source: no ${needs} source named "${(action as { source: string }).source}" (sources: ${config.sources.map((s) => s.name).join(', ')})`);
       }
+      if (action.type === 'modbus_write') {
+        for (const key of ['value_active', 'value_inactive'] as const) {
+          const v = action[key];
+          if (typeof v === 'number') continue;
+          if (action.table !== 'coil') issues.push(`assets[${ai}].${ki}.${key}: a list of values is written to consecutive coils; for a holding register give one number`);
+          else if (action.address + v.length > 65536) issues.push(`assets[${ai}].${ki}.${key}: ${v.length} coils from ${action.address} run past coil 65535`);
+        }
+      }
       if (action.type === 'modbus_write' && action.unit_id !== undefined) {
         const source = config.sources.find((s) => s.name === action.source);
         if (source && source.type !== 'opcua' && !modbusDevices(source).some((d) => d.unitId === action.unit_id)) {
@@ -156,6 +172,16 @@ function checkNames(config: Config): string[] {
     }
   }
   return issues;
+}
+
+/** The asset's channels that Modbus `string` tags provide. */
+function textChannels(config: Config, asset: string): Set<string> {
+  const out = new Set<string>();
+  for (const s of config.sources) {
+    if (s.type === 'opcua') continue;
+    for (const d of modbusDevices(s)) if (d.asset === asset) for (const r of d.registers) if (r.type === 'string') out.add(r.channel);
+  }
+  return out;
 }
 
 function providedChannels(config: Config): Map<string, Set<string>> {

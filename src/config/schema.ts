@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ALARM_PRIORITIES, ALARM_STATES } from '../core/types.js';
-import { BYTE_ORDERS, REGISTER_TYPES } from '../sources/modbus/encoding.js';
+import { BYTE_ORDERS, REGISTER_TYPES, TAG_TYPES } from '../sources/modbus/encoding.js';
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, "_", "." or "-"');
 const port = z.number().int().min(1).max(65535);
@@ -14,9 +14,12 @@ export const registerSchema = z.strictObject({
   /** holding/input registers (functions 3/4), or coils/discrete inputs (functions 1/2, `type: bit`). */
   table: z.enum(['holding', 'input', 'coil', 'discrete']).default('holding'),
   address: z.number().int().min(0).max(65535),
-  type: z.enum(REGISTER_TYPES),
+  /** A number type, or `string`: text over `length` registers (a part serial number, a recipe). */
+  type: z.enum(TAG_TYPES),
   byte_order: z.enum(BYTE_ORDERS).default('ABCD'),
   bit: z.number().int().min(0).max(15).optional(),
+  /** Registers of a `string` tag (two characters each). */
+  length: z.number().int().min(1).max(125).optional(),
   scale: z.number().refine((v) => v !== 0, 'scale must not be 0').default(1),
   offset: z.number().default(0),
   unit: z.string().optional(),
@@ -132,6 +135,9 @@ const actionRetry = {
   retry_initial_ms: z.number().int().min(1).default(500),
 };
 
+/** Consecutive coils, first at `address` (function 15 writes at most 1968). */
+const coilPattern = z.array(z.union([z.literal(0), z.literal(1)])).min(1).max(1968);
+
 /** Drives a PLC output from the alarm: `value_active` while the alarm is in `active_states`, else `value_inactive`. */
 export const modbusWriteActionSchema = z.strictObject({
   type: z.literal('modbus_write'),
@@ -146,8 +152,9 @@ export const modbusWriteActionSchema = z.strictObject({
   byte_order: z.enum(BYTE_ORDERS).default('ABCD'),
   scale: z.number().refine((v) => v !== 0, 'scale must not be 0').default(1),
   offset: z.number().default(0),
-  value_active: z.number().default(1),
-  value_inactive: z.number().default(0),
+  /** A number, or for `table: coil` a list of 0/1 written to consecutive coils from `address` in one request (function 15), e.g. a stack light's lamps. */
+  value_active: z.union([z.number(), coilPattern]).default(1),
+  value_inactive: z.union([z.number(), coilPattern]).default(0),
   active_states: z.array(z.enum(ALARM_STATES)).min(1).default([...ANNUNCIATED]),
   ...actionRetry,
 });

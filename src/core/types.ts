@@ -17,6 +17,8 @@ export interface Sample {
   readonly value: number;
   readonly quality: Quality;
   readonly unit?: string;
+  /** The text of a string tag (a serial number, a recipe name); `value` is then NaN. */
+  readonly text?: string;
 }
 
 /** A fixed-length block of aligned rows for one asset: `data[t * channels.length + c]`. */

@@ -5,10 +5,10 @@
  * than real time.
  */
 import { EventEmitter } from 'node:events';
-import { encodeRegisters, fromEngineering } from '../sources/modbus/encoding.js';
+import { encodeRegisters, encodeText, fromEngineering } from '../sources/modbus/encoding.js';
 import { faultLevel, faultSpecSchema, type ActiveFault, type FaultSpec } from './faults.js';
 import { PressModel, PumpModel, type PumpSignalSource } from './plant.js';
-import { REGISTERS_PER_UNIT, SIM_REGISTERS, type PlantSnapshot } from './register-map.js';
+import { REGISTERS_PER_UNIT, SIM_REGISTERS, SIM_TEXT_REGISTERS, type PlantSnapshot } from './register-map.js';
 
 export interface LineSimulatorOptions {
   readonly seed?: number;
@@ -81,6 +81,7 @@ export class LineSimulator extends EventEmitter<LineSimulatorEvents> {
       const words = encodeRegisters(clampRaw(raw, r.type), r.type, r.order);
       this.registers.get(r.unit)!.set(words, r.address);
     }
+    for (const r of SIM_TEXT_REGISTERS) this.registers.get(r.unit)!.set(encodeText(r.read(this.current), r.length, r.order), r.address);
     this.emit('tick', this.current);
     return this.current;
   }

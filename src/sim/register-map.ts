@@ -43,5 +43,20 @@ export const SIM_REGISTERS: readonly SimRegister[] = [
   { unit: PRESS_UNIT_ID, name: 'position', address: 5, type: 'float32', order: 'ABCD', scale: 1, unitOfMeasure: 'mm', read: (s) => s.press.position_mm },
 ];
 
+/** A text register: `length` registers, two characters each (a string tag for the gateway). */
+export interface SimTextRegister {
+  readonly unit: number;
+  readonly name: string;
+  readonly address: number;
+  readonly length: number;
+  readonly order: ByteOrder;
+  readonly read: (s: PlantSnapshot) => string;
+}
+
+/** The serial number of the part in the press (its counter, as the press prints it on the part). */
+export const pressSerial = (partCounter: number) => `PRS-${String(partCounter).padStart(6, '0')}`;
+
+export const SIM_TEXT_REGISTERS: readonly SimTextRegister[] = [{ unit: PRESS_UNIT_ID, name: 'serial', address: 8, length: 6, order: 'ABCD', read: (s) => pressSerial(s.press.part_counter) }];
+
 /** Number of holding registers each unit exposes. */
 export const REGISTERS_PER_UNIT = 32;

@@ -15,9 +15,40 @@ export type AssetWindowOutcome =
   /** A window (or a part, with its id) that cannot be judged: never scored as if normal. */
   | { readonly kind: 'incomplete'; readonly ts: number; readonly partId?: string; readonly reason: string };
 
+/**
+ * The newest part id of a cycle asset: a string tag's text (a serial number), or a number (a part
+ * counter) as text. Kept apart from the rows, so a text tag does not make rows incomplete; a
+ * bad or stale id falls back to the part's sequence number.
+ */
+class PartIdTracker {
+  private id: string | undefined;
+  private ts = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly asset: string,
+    private readonly channel: string,
+    private readonly maxAgeMs: number,
+  ) {}
+
+  push(batch: readonly Sample[]): void {
+    for (let k = 0; k < batch.length; k++) {
+      const s = batch[k];
+      if (s.channel !== this.channel || s.asset !== this.asset) continue;
+      const ok = s.quality === 'good' && (s.text !== undefined ? s.text.length > 0 : Number.isFinite(s.value));
+      this.id = ok ? (s.text ?? String(s.value)) : undefined;
+      this.ts = s.ts;
+    }
+  }
+
+  at(ts: number): string | undefined {
+    return ts - this.ts <= this.maxAgeMs ? this.id : undefined;
+  }
+}
+
 export class AssetWindows {
   private readonly rows: RowAssembler;
   private readonly windows: SlidingWindow | CycleWindow;
+  private readonly partIds: PartIdTracker | undefined;
 
   constructor(
     readonly asset: string,
@@ -28,21 +59,21 @@ export class AssetWindows {
     const w = settings;
     if (w.type === 'cycle') {
       if (!w.trigger_channel) throw new Error(`asset ${asset}: cycle windows need a trigger channel`);
-      // Rows carry the model's channels, then the trigger, then the part id channel.
-      const extra = [w.trigger_channel, ...(w.part_id_channel ? [w.part_id_channel] : [])];
-      this.rows = new RowAssembler(asset, [...channels, ...extra], w.max_sample_age_ms);
+      // Rows carry the model's channels, then the trigger; the part id is tracked apart.
+      this.rows = new RowAssembler(asset, [...channels, w.trigger_channel], w.max_sample_age_ms);
+      this.partIds = w.part_id_channel ? new PartIdTracker(asset, w.part_id_channel, w.max_sample_age_ms) : undefined;
       this.windows = new CycleWindow({
         asset,
         channels,
         triggerIndex: channels.length,
         trigger: w.trigger,
-        partIdIndex: w.part_id_channel ? channels.length + 1 : undefined,
         length,
         minRows: w.min_samples,
         maxRows: w.max_samples,
       });
     } else {
       this.rows = new RowAssembler(asset, channels, w.max_sample_age_ms);
+      this.partIds = undefined;
       this.windows = new SlidingWindow(asset, channels, length, w.hop_samples);
     }
   }
@@ -53,10 +84,11 @@ export class AssetWindows {
 
   /** Feeds a batch of samples (other assets' samples are ignored). */
   push(batch: readonly Sample[]): AssetWindowOutcome | undefined {
+    this.partIds?.push(batch);
     const row = this.rows.push(batch);
     if (!row) return undefined;
     if (this.windows instanceof CycleWindow) {
-      const part = this.windows.push(row);
+      const part = this.windows.push(row, this.partIds?.at(row.ts));
       if (!part || part.kind === 'incomplete') return part;
       return { kind: 'window', window: part.window, durationMs: part.durationMs };
     }

@@ -46,7 +46,8 @@ export class CycleWindow {
 
   constructor(private readonly o: CycleWindowOptions) {}
 
-  push(row: Row): CycleOutcome | undefined {
+  /** `partId`, when given, names a part that starts with this row (e.g. a serial number tag's text). */
+  push(row: Row, partId?: string): CycleOutcome | undefined {
     const trigger = row.values[this.o.triggerIndex];
     if (!Number.isFinite(trigger)) {
       // Without the trigger we cannot tell where the part starts or ends: the part is unknown.
@@ -57,7 +58,7 @@ export class CycleWindow {
     this.lastTrigger = trigger;
     if (this.o.trigger === 'flag') {
       const on = trigger !== 0;
-      if (on && !this.open && previous !== undefined && previous === 0) this.start(row);
+      if (on && !this.open && previous !== undefined && previous === 0) this.start(row, partId);
       else if (!on && this.open) return this.finish(row.ts);
       if (this.open && on) this.add(row);
       return undefined;
@@ -66,17 +67,17 @@ export class CycleWindow {
     let outcome: CycleOutcome | undefined;
     if (trigger !== previous) {
       if (this.open) outcome = this.finish(row.ts);
-      this.start(row);
+      this.start(row, partId);
     }
     if (this.open) this.add(row);
     return outcome;
   }
 
-  private start(row: Row): void {
+  private start(row: Row, partId: string | undefined): void {
     this.open = true;
     this.sequence++;
     const id = this.o.partIdIndex !== undefined ? row.values[this.o.partIdIndex] : Number.NaN;
-    this.partId = Number.isFinite(id) ? String(id) : String(this.sequence);
+    this.partId = partId ?? (Number.isFinite(id) ? String(id) : String(this.sequence));
     this.ts = [];
     this.values = [];
     this.complete = true;

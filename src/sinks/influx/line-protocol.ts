@@ -3,7 +3,7 @@
  * site, line, gateway, asset, channel, source, model, alarm, state. Timestamps in ms precision.
  *
  * Measurements:
- *   linewatch_sample   tags site,line,gateway,asset,channel,source,quality  field value
+ *   linewatch_sample   tags site,line,gateway,asset,channel,source,quality  field value (text for string tags)
  *   linewatch_score    tags site,line,gateway,asset,model                    fields score,threshold,anomalous,top_channel,model_version, c_<channel> (share)
  *   linewatch_part     tags site,line,gateway,asset,model,verdict           fields part_id,pass,score,threshold,top_channel,cycle_ms,reason
  *   linewatch_health   tags site,line,gateway[,source]                      fields counters (…_total), gauges (queue_items, connected, …)
@@ -43,7 +43,7 @@ function line(measurement: string, tags: Record<string, string>, fields: Record<
 }
 
 export function sampleLine(s: Sample, t: SeriesTags): string | undefined {
-  return line('linewatch_sample', { ...t, asset: s.asset, channel: s.channel, source: s.source, quality: s.quality }, { value: float(s.value) }, s.ts);
+  return line('linewatch_sample', { ...t, asset: s.asset, channel: s.channel, source: s.source, quality: s.quality }, s.text !== undefined ? { text: escapeString(s.text) } : { value: float(s.value) }, s.ts);
 }
 
 export function scoreLine(r: ScoreResult, t: SeriesTags): string | undefined {

@@ -15,7 +15,7 @@ import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS samples (ts INTEGER NOT NULL, source TEXT NOT NULL, asset TEXT NOT NULL, channel TEXT NOT NULL, value REAL, quality TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS samples (ts INTEGER NOT NULL, source TEXT NOT NULL, asset TEXT NOT NULL, channel TEXT NOT NULL, value REAL, quality TEXT NOT NULL, text TEXT);
 CREATE INDEX IF NOT EXISTS samples_asset_ts ON samples (asset, ts);
 CREATE TABLE IF NOT EXISTS scores (ts INTEGER NOT NULL, asset TEXT NOT NULL, model TEXT NOT NULL, model_version TEXT NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, anomalous INTEGER NOT NULL, contributions TEXT NOT NULL, part_id TEXT);
 CREATE INDEX IF NOT EXISTS scores_asset_ts ON scores (asset, ts);
@@ -30,7 +30,7 @@ const TABLES = ['samples', 'scores', 'alarm_journal', 'parts'] as const;
 /** The store's statements, prepared once when it opens. */
 function prepareStatements(db: Database.Database) {
   return {
-    insertSample: db.prepare('INSERT INTO samples VALUES (?, ?, ?, ?, ?, ?)'),
+    insertSample: db.prepare('INSERT INTO samples (ts, source, asset, channel, value, quality, text) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     insertScore: db.prepare('INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     insertPart: db.prepare('INSERT INTO parts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     insertAlarm: db.prepare('INSERT INTO alarm_journal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
@@ -58,6 +58,8 @@ export class SqliteStore implements Sink {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.exec(SCHEMA);
+    // Stores made before string tags existed lack the text column.
+    if (!(db.pragma('table_info(samples)') as { name: string }[]).some((c) => c.name === 'text')) db.exec('ALTER TABLE samples ADD COLUMN text TEXT');
     this.db = db;
     this.statements = prepareStatements(db);
     this.timer = setInterval(() => void this.flush(), this.deps.flushIntervalMs ?? 1000);
@@ -81,7 +83,7 @@ export class SqliteStore implements Sink {
       const { insertSample, insertScore, insertPart, insertAlarm } = this.statements;
       try {
         db.transaction(() => {
-          for (const s of samples) insertSample.run(s.ts, s.source, s.asset, s.channel, Number.isFinite(s.value) ? s.value : null, s.quality);
+          for (const s of samples) insertSample.run(s.ts, s.source, s.asset, s.channel, Number.isFinite(s.value) ? s.value : null, s.quality, s.text ?? null);
           for (const r of scores) insertScore.run(r.ts, r.asset, r.model, r.modelVersion, r.score, r.threshold, r.anomalous ? 1 : 0, JSON.stringify(r.contributions), r.partId ?? null);
           for (const p of parts) insertPart.run(p.ts, p.asset, p.partId, p.verdict, p.score ?? null, p.threshold ?? null, p.topChannels.join(','), p.cycleMs ?? null, p.reason ?? null, p.model);
           for (const a of alarms) insertAlarm.run(a.ts, a.asset, a.alarm, a.priority, a.state, a.previous, a.cause, a.command ?? null, a.by ?? null, a.comment ?? null, a.conditionActive ? 1 : 0, a.score, a.threshold, a.topChannels.join(','), a.message);

@@ -11,6 +11,15 @@ export type RegisterType = (typeof REGISTER_TYPES)[number];
 export const BYTE_ORDERS = ['ABCD', 'CDAB', 'BADC', 'DCBA'] as const;
 export type ByteOrder = (typeof BYTE_ORDERS)[number];
 
+/** A tag's type: a number (REGISTER_TYPES) or text over `length` registers (two characters each). */
+export type TagType = RegisterType | 'string';
+export const TAG_TYPES = [...REGISTER_TYPES, 'string'] as const;
+
+/** How many registers a tag occupies: `length` for text, else registerCount(type). */
+export function tagRegisterCount(type: TagType, length = 1): number {
+  return type === 'string' ? length : registerCount(type);
+}
+
 /** How many 16-bit registers a value of this type occupies. */
 export function registerCount(type: RegisterType): number {
   switch (type) {
@@ -123,6 +132,30 @@ export function encodeRegisters(value: number, type: RegisterType, order: ByteOr
       view.setFloat64(0, value);
       break;
   }
+  return bigEndianBytesToWords(bytes, order);
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * Text from `count` registers at `offset`, two bytes per register, the first character in the
+ * high byte for ABCD (BADC: in the low byte; CDAB and DCBA also reverse the register order, as
+ * for numbers). Ends at the first NUL; trailing blanks (space padding) are dropped.
+ */
+export function decodeText(words: readonly number[], offset: number, count: number, order: ByteOrder): string {
+  const bytes = wordsToBigEndianBytes(words.slice(offset, offset + count), order);
+  let end = bytes.indexOf(0);
+  if (end < 0) end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0x20) end--;
+  return utf8.decode(bytes.subarray(0, end));
+}
+
+/** Registers holding `text` (UTF-8, NUL-padded to `count` registers): the inverse of decodeText. */
+export function encodeText(text: string, count: number, order: ByteOrder): number[] {
+  const encoded = new TextEncoder().encode(text);
+  if (encoded.length > count * 2) throw new RangeError(`"${text}" needs ${encoded.length} bytes, ${count} register(s) hold ${count * 2}`);
+  const bytes = new Uint8Array(count * 2);
+  bytes.set(encoded);
   return bigEndianBytesToWords(bytes, order);
 }
 

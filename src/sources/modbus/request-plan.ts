@@ -4,7 +4,7 @@
  * within the limit (125 registers per read, 2000 coils or discrete inputs) and the hole between
  * neighbours is at most `maxGap`.
  */
-import { registerCount, type RegisterType } from './encoding.js';
+import { tagRegisterCount, type TagType } from './encoding.js';
 
 export type RegisterTable = 'holding' | 'input' | 'coil' | 'discrete';
 
@@ -19,7 +19,9 @@ export function isBitTable(table: RegisterTable): boolean {
 export interface PlannedTag {
   readonly table: RegisterTable;
   readonly address: number;
-  readonly type: RegisterType;
+  readonly type: TagType;
+  /** Registers of a `string` tag. */
+  readonly length?: number;
 }
 
 export interface ReadRequest<T extends PlannedTag> {
@@ -48,7 +50,7 @@ export function planReads<T extends PlannedTag>(tags: readonly T[], maxGap = 0, 
       current = undefined;
     };
     for (const tag of sorted) {
-      const end = tag.address + (isBitTable(table) ? 1 : registerCount(tag.type));
+      const end = tag.address + (isBitTable(table) ? 1 : tagRegisterCount(tag.type, tag.length));
       if (current && tag.address - current.end <= maxGap && Math.max(end, current.end) - current.address <= maxCount) {
         current.end = Math.max(current.end, end);
         current.tags.push(tag);
