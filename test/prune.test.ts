@@ -1,7 +1,8 @@
-/** Structured pruning of the dense autoencoder (pure). */
+/** Structured pruning of the dense and conv autoencoders (pure). */
 import { describe, expect, it } from 'vitest';
 import { DenseAutoencoder } from '../src/training/dense-autoencoder.js';
-import { pruneHiddenUnits } from '../src/training/prune.js';
+import { pruneConvChannels, pruneHiddenUnits } from '../src/training/prune.js';
+import { ConvAutoencoder, CONV_KERNEL, convWeightIndex } from '../src/training/conv-autoencoder.js';
 
 describe('pruning hidden units', () => {
   it('removes, in every hidden layer, the units with the smallest L1 norm', () => {
@@ -41,5 +42,30 @@ describe('pruning hidden units', () => {
     const a = ae.reconstruct(x, 2);
     const b = model.reconstruct(x, 2);
     for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 12);
+  });
+});
+
+describe('pruning conv channels', () => {
+  /** Makes channel j between layer h and h + 1 silent: no kernel into it, no bias, none out of it. */
+  function silence(ae: ConvAutoencoder, h: number, j: number): void {
+    const [into, from] = [ae.layers[h], ae.layers[h + 1]];
+    for (let i = 0; i < into.inputs; i++) for (let k = 0; k < CONV_KERNEL; k++) into.weights[convWeightIndex(into, i, j, k)] = 0;
+    into.bias[j] = 0;
+    for (let o = 0; o < from.outputs; o++) for (let k = 0; k < CONV_KERNEL; k++) from.weights[convWeightIndex(from, j, o, k)] = 0;
+  }
+
+  it('removes the channels with the smallest L1 norm from both layers: narrower, same reconstruction when they were silent', () => {
+    const ae = new ConvAutoencoder(3, 8, [6, 4], 9);
+    for (const [h, j] of [[0, 2], [0, 5], [1, 3], [2, 0], [2, 4]]) silence(ae, h, j);
+    const { model, hiddenBefore, hiddenAfter } = pruneConvChannels(ae, 1 / 3);
+    expect(hiddenBefore).toEqual([6, 4, 6]);
+    expect(hiddenAfter).toEqual([4, 3, 4]);
+    expect(model.parameterCount).toBeLessThan(ae.parameterCount);
+    const x = Float64Array.from({ length: 2 * 24 }, (_, i) => Math.sin(i));
+    const a = ae.reconstruct(x, 2);
+    const b = model.reconstruct(x, 2);
+    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 12);
+    // The kept kernels are the original ones: first layer, output channel 3 (was 4, after dropping 2).
+    for (let i = 0; i < 3; i++) for (let k = 0; k < CONV_KERNEL; k++) expect(model.layers[0].weights[convWeightIndex(model.layers[0], i, 3, k)]).toBe(ae.layers[0].weights[convWeightIndex(ae.layers[0], i, 4, k)]);
   });
 });

@@ -94,12 +94,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--hop <n>', 'with --csv: rows between training windows', '2')
     .option('--period-ms <n>', 'with --csv: sample period (default: the median spacing of the time column)')
     .option('--validation-fraction <f>', 'with --csv: share of the last rows held out for early stopping and the threshold', '0.25')
-    .option('--hidden <sizes>', 'with --csv: hidden layer sizes, comma-separated', '32,6,32')
+    .option('--arch <kind>', 'dense (fully connected) or conv1d (strided 1-D convolutions along time; window a multiple of 4)', 'dense')
+    .option('--hidden <sizes>', 'with --csv and --arch dense: hidden layer sizes, comma-separated', '32,6,32')
+    .option('--filters <f1,f2>', 'with --arch conv1d: channels after the first and the second convolution', '16,8')
     .option('--name <name>', 'with --csv: the model name', 'csv-ae')
     .option('--seed <n>', 'random seed (data and training)', '7')
     .option('--train-s <n>', 'with the simulator: seconds of normal operation to train on (pump 1800, press 14400)')
     .option('--epochs <n>', 'maximum epochs (early stopping may end sooner)', '60')
-    .option('--prune <fraction>', 'remove this fraction of hidden units (smallest L1 norm), fine-tune, and record size, speed and loss change in the manifest')
+    .option('--prune <fraction>', 'remove this fraction of hidden units or conv channels (smallest L1 norm), fine-tune, and record size, speed and loss change in the manifest')
     .requiredOption('--out <dir>', 'output folder for manifest.json and the ONNX files')
     .action(wrap((opts) => trainCommand(opts, argv)));
 

@@ -1,7 +1,7 @@
 /** `linewatch train`: builds a model from simulator data (the shipped ones: seeded, reproducible) or a CSV. */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { buildModel, type TrainingSet } from '../training/build-model.js';
+import { ARCHITECTURES, buildModel, type Architecture, type TrainingSet } from '../training/build-model.js';
 import { csvTrainingSet } from '../training/csv-dataset.js';
 import { MODEL_KINDS, trainingSet, type ModelKind } from '../training/datasets.js';
 import { reportError } from './main.js';
@@ -19,6 +19,8 @@ export interface TrainOptions {
   periodMs?: string;
   validationFraction: string;
   hidden: string;
+  arch: string;
+  filters: string;
   name: string;
   prune?: string;
 }
@@ -52,9 +54,15 @@ export async function trainCommand(opts: TrainOptions, argv: readonly string[]):
     if (!MODEL_KINDS.includes(opts.model as ModelKind)) throw new Error(`--model ${opts.model}: expected one of ${MODEL_KINDS.join(', ')}`);
     const seed = Number(opts.seed);
     const set = opts.csv ? await csvSet(opts) : trainingSet(opts.model as ModelKind, seed, opts.trainS ? Number(opts.trainS) : undefined);
+    if (!ARCHITECTURES.includes(opts.arch as Architecture)) throw new Error(`--arch ${opts.arch}: expected one of ${ARCHITECTURES.join(', ')}`);
+    const filters = opts.filters.split(',').map((f) => count('filters', f.trim()));
+    if (filters.length !== 2) throw new Error(`--filters ${opts.filters}: expected two channel counts, e.g. 16,8`);
+    if (opts.arch === 'conv1d' && set.windowLength % 4 !== 0) throw new Error(`--arch conv1d halves the window twice: the window length must be a multiple of 4 (${set.name}: ${set.windowLength}; set --window)`);
     const prune = opts.prune === undefined ? undefined : Number(opts.prune);
     if (prune !== undefined && !(prune > 0 && prune < 1)) throw new Error(`--prune ${opts.prune}: expected a fraction between 0 and 1 (e.g. 0.5)`);
     await buildModel(set, {
+      architecture: opts.arch as Architecture,
+      filters: [filters[0], filters[1]],
       ...(prune !== undefined ? { prune } : {}),
       seed,
       epochs: Number(opts.epochs),

@@ -11,13 +11,21 @@ import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
 import { normaliseInto } from './normalise.js';
 import { DenseAutoencoder } from './dense-autoencoder.js';
-import { pruneHiddenUnits } from './prune.js';
+import { pruneConvChannels, pruneHiddenUnits } from './prune.js';
+import { ConvAutoencoder, CONV_KERNEL, CONV_PAD, CONV_STRIDE } from './conv-autoencoder.js';
+import { exportConvOnnx } from './export-conv.js';
 import { createSession, ort } from '../inference/onnx-session.js';
-import { calibrateRanges, CHANNEL_OUTPUT, exportDenseOnnx, INPUT_NAME, SCORE_OUTPUT } from './export-dense.js';
+import { calibrateRanges, CHANNEL_OUTPUT, exportDenseOnnx, INPUT_NAME, SCORE_OUTPUT, type ActivationRange, type WindowLayout } from './export-dense.js';
 import { sideBySide, throughput } from '../bench/harness.js';
 
+export type Architecture = 'dense' | 'conv1d';
+export const ARCHITECTURES: readonly Architecture[] = ['dense', 'conv1d'];
+
 export interface BuildOptions {
-  /** Remove this fraction of hidden units (smallest L1 norm) after training, then fine-tune. */
+  /** dense (default): the set's hidden sizes; conv1d: `filters` channels after each strided convolution. */
+  readonly architecture?: Architecture;
+  readonly filters?: readonly [number, number];
+  /** Remove this fraction of hidden units / conv channels (smallest L1 norm) after training, then fine-tune. */
   readonly prune?: number;
   readonly outDir: string;
   readonly seed: number;
@@ -92,6 +100,26 @@ export function flattenNormalised(windows: readonly Float64Array[], mean: number
   return out;
 }
 
+/** Either autoencoder: both train, calibrate, prune and export the same way. */
+export type Autoencoder = DenseAutoencoder | ConvAutoencoder;
+
+/** A dense autoencoder d → hidden → d: ReLU on every hidden layer but the middle (bottleneck) one. */
+function denseFor(d: number, hidden: readonly number[], seed: number): DenseAutoencoder {
+  const sizes = [d, ...hidden, d];
+  const relu = sizes.slice(1).map((_, i) => i < sizes.length - 2 && i !== Math.floor((sizes.length - 2) / 2));
+  return new DenseAutoencoder(sizes, relu, seed);
+}
+
+export function exportAutoencoder(ae: Autoencoder, name: string, layout: WindowLayout, quantization?: readonly ActivationRange[]): Uint8Array {
+  return ae instanceof ConvAutoencoder ? exportConvOnnx(ae, name, layout, quantization) : exportDenseOnnx(ae, name, layout, quantization);
+}
+
+/** The manifest's architecture line, e.g. "dense 140-32-6-32-140" or "conv1d 8ch x 20: conv 16, conv 8, deconv 16, deconv 8 (kernel 4, stride 2, pad 1)". */
+export function describeArchitecture(ae: Autoencoder): string {
+  if (ae instanceof ConvAutoencoder) return `conv1d ${ae.channels}ch x ${ae.windowLength}: ${ae.layers.map((l) => `${l.kind} ${l.outputs}`).join(', ')} (kernel ${CONV_KERNEL}, stride ${CONV_STRIDE}, pad ${CONV_PAD})`;
+  return `dense ${[ae.inputSize, ...ae.layers.map((l) => l.outputs)].join('-')}`;
+}
+
 export async function buildModel(set: TrainingSet, options: BuildOptions): Promise<ModelManifest> {
   const { log } = options;
   const { mean, std, channels } = set;
@@ -103,9 +131,8 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
 
   const xTrain = flattenNormalised(trainWindows, mean, std);
   const xVal = flattenNormalised(valWindows, mean, std);
-  const sizes = [d, ...set.hidden, d];
-  const relu = sizes.slice(1).map((_, i) => i < sizes.length - 2 && i !== Math.floor((sizes.length - 2) / 2));
-  const trained = new DenseAutoencoder(sizes, relu, options.seed);
+  const conv = options.architecture === 'conv1d';
+  const trained = conv ? new ConvAutoencoder(c, set.windowLength, options.filters ?? [16, 8], options.seed) : denseFor(d, set.hidden, options.seed);
   const fit = trained.fit(xTrain, xVal, {
     epochs: options.epochs,
     batchSize: 64,
@@ -118,13 +145,13 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
 
   const layout = { windowLength: set.windowLength, mean, std };
   const graphName = set.name.replace(/-/g, '_');
-  const encode = (net: DenseAutoencoder, tag: string, quantized: boolean) => exportDenseOnnx(net, `${graphName}_${tag}`, layout, quantized ? calibrateRanges(net, xTrain, trainWindows.length) : undefined);
-  let ae = trained;
+  const encode = (net: Autoencoder, tag: string, quantized: boolean) => exportAutoencoder(net, `${graphName}_${tag}`, layout, quantized ? calibrateRanges(net, xTrain, trainWindows.length) : undefined);
+  let ae: Autoencoder = trained;
   let pruning: Record<string, unknown> | undefined;
   let prunedInt8: Uint8Array | undefined;
   if (options.prune) {
-    const { model, hiddenBefore, hiddenAfter } = pruneHiddenUnits(trained, options.prune);
-    log(`pruning ${options.prune}: hidden units ${hiddenBefore.join('-')} → ${hiddenAfter.join('-')}, fine-tuning`);
+    const { model, hiddenBefore, hiddenAfter } = trained instanceof ConvAutoencoder ? pruneConvChannels(trained, options.prune) : pruneHiddenUnits(trained, options.prune);
+    log(`pruning ${options.prune}: ${conv ? 'conv channels' : 'hidden units'} ${hiddenBefore.join('-')} → ${hiddenAfter.join('-')}, fine-tuning`);
     const tuneEpochs = Math.max(5, Math.ceil(options.epochs / 3));
     const tuned = model.fit(xTrain, xVal, { epochs: tuneEpochs, batchSize: 64, learningRate: 1e-3, patience: 4, seed: options.seed + 1, onEpoch: (e, tl, vl) => log(`fine-tune ${String(e).padStart(3)}/${tuneEpochs}  train ${tl.toFixed(4)}  validation ${vl.toFixed(4)}`) });
     const before = encode(trained, 'int8', true);
@@ -132,7 +159,7 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
     const speed = await compareSpeed(before, after, valWindows.slice(0, 64));
     pruning = {
       fraction: options.prune,
-      method: 'hidden units with the smallest L1 norm (incoming + outgoing weights) removed, then fine-tuned',
+      method: conv ? 'conv channels with the smallest L1 norm (kernels into + out of the channel) removed from both layers, then fine-tuned' : 'hidden units with the smallest L1 norm (incoming + outgoing weights) removed, then fine-tuned',
       hidden_before: hiddenBefore,
       hidden_after: hiddenAfter,
       parameters: { before: trained.parameterCount, after: model.parameterCount },
@@ -147,7 +174,6 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
   }
   const fp32 = encode(ae, 'fp32', false);
   const int8 = prunedInt8 ?? encode(ae, 'int8', true);
-  const architecture = [ae.inputSize, ...ae.layers.map((l) => l.outputs)];
 
   const base: ModelManifest = {
     schema_version: 1,
@@ -179,7 +205,7 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
     score: { function: 'mse', threshold, calibration: `2 × the 99.9th percentile (${p999.toFixed(4)}) of int8 scores on ${valWindows.length} held-out normal windows (${set.validationNote})` },
     quantization: {
       scheme: 'static QDQ, opset 13',
-      weights: 'int8 symmetric, per output channel (DequantizeLinear axis=1)',
+      weights: conv ? 'int8 symmetric, per output channel (DequantizeLinear axis=0 for Conv, axis=1 for ConvTranspose)' : 'int8 symmetric, per output channel (DequantizeLinear axis=1)',
       activations: 'uint8 asymmetric, per tensor, min/max calibrated on the training windows',
       calibration_windows: trainWindows.length,
       fp32_agreement: { windows: valWindows.length, mean_relative_score_difference: meanRel, verdict_agreement: agree },
@@ -188,7 +214,7 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
     training: {
       command: options.command,
       data: set.data,
-      architecture: `dense ${architecture.join('-')}`,
+      architecture: describeArchitecture(ae),
       ...(pruning ? { pruning } : {}),
       epochs_run: fit.epochs,
       best_epoch: fit.bestEpoch,

@@ -5,6 +5,9 @@
  * framework into the install. Weights are stored [in, out] row-major, as ONNX MatMul expects.
  */
 import { SeededRandom } from '../sim/random.js';
+import { fitAutoencoder, reconstructionError, type FitOptions, type FitResult, type Trainable } from './fit.js';
+
+export type { FitOptions, FitResult } from './fit.js';
 
 export interface DenseLayer {
   readonly inputs: number;
@@ -14,23 +17,7 @@ export interface DenseLayer {
   readonly bias: Float64Array;
 }
 
-export interface FitOptions {
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  readonly patience: number;
-  readonly seed: number;
-  readonly onEpoch?: (epoch: number, trainLoss: number, validationLoss: number) => void;
-}
-
-export interface FitResult {
-  readonly epochs: number;
-  readonly bestEpoch: number;
-  readonly trainLoss: number;
-  readonly validationLoss: number;
-}
-
-export class DenseAutoencoder {
+export class DenseAutoencoder implements Trainable {
   readonly layers: DenseLayer[];
 
   /** `sizes` from input to output, e.g. [140, 32, 6, 32, 140]; `relu[i]` for layer i's output. */
@@ -101,57 +88,17 @@ export class DenseAutoencoder {
 
   /** Adam with early stopping on the validation loss; keeps the best weights. */
   fit(train: Float64Array, validation: Float64Array, options: FitOptions): FitResult {
-    const d = this.inputSize;
-    const n = train.length / d;
-    const nVal = validation.length / d;
-    const rng = new SeededRandom(options.seed);
-    const m = this.layers.map((l) => ({ w: new Float64Array(l.weights.length), b: new Float64Array(l.bias.length) }));
-    const v = this.layers.map((l) => ({ w: new Float64Array(l.weights.length), b: new Float64Array(l.bias.length) }));
-    const beta1 = 0.9;
-    const beta2 = 0.999;
-    let step = 0;
-    let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, train: 0, snapshot: this.snapshot() };
-    const order = Array.from({ length: n }, (_, i) => i);
-    let epoch = 0;
-    for (epoch = 1; epoch <= options.epochs; epoch++) {
-      for (let i = n - 1; i > 0; i--) {
-        const j = Math.floor(rng.next() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
-      let trainSum = 0;
-      for (let start = 0; start < n; start += options.batchSize) {
-        const rows = Math.min(options.batchSize, n - start);
-        const x = new Float64Array(rows * d);
-        for (let r = 0; r < rows; r++) x.set(train.subarray(order[start + r] * d, order[start + r] * d + d), r * d);
-        const grads = this.gradients(x, rows);
-        trainSum += grads.loss * rows;
-        step++;
-        const lr = (options.learningRate * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
-        this.layers.forEach((layer, li) => {
-          adam(layer.weights, grads.layers[li].w, m[li].w, v[li].w, lr, beta1, beta2);
-          adam(layer.bias, grads.layers[li].b, m[li].b, v[li].b, lr, beta1, beta2);
-        });
-      }
-      const trainLoss = trainSum / n;
-      const validationLoss = this.loss(validation, nVal);
-      options.onEpoch?.(epoch, trainLoss, validationLoss);
-      if (validationLoss < best.loss - 1e-6) best = { loss: validationLoss, epoch, train: trainLoss, snapshot: this.snapshot() };
-      else if (epoch - best.epoch >= options.patience) break;
-    }
-    this.restore(best.snapshot);
-    return { epochs: Math.min(epoch, options.epochs), bestEpoch: best.epoch, trainLoss: best.train, validationLoss: best.loss };
+    return fitAutoencoder(this, train, validation, options);
   }
 
-  private gradients(x: Float64Array, rows: number): { loss: number; layers: { w: Float64Array; b: Float64Array }[] } {
+  parameters(): Float64Array[] {
+    return this.layers.flatMap((l) => [l.weights, l.bias]);
+  }
+
+  gradients(x: Float64Array, rows: number): { loss: number; grads: Float64Array[] } {
     const acts = this.forward(x, rows);
-    const y = acts[acts.length - 1];
-    let loss = 0;
-    let delta = new Float64Array(y.length);
-    for (let k = 0; k < y.length; k++) {
-      const e = y[k] - x[k];
-      loss += e * e;
-      delta[k] = (2 * e) / y.length;
-    }
+    const error = reconstructionError(acts[acts.length - 1], x);
+    let delta = error.delta;
     const out: { w: Float64Array; b: Float64Array }[] = new Array(this.layers.length);
     for (let li = this.layers.length - 1; li >= 0; li--) {
       const layer = this.layers[li];
@@ -180,25 +127,6 @@ export class DenseAutoencoder {
       out[li] = { w: gw, b: gb };
       delta = prev;
     }
-    return { loss: loss / y.length, layers: out };
-  }
-
-  private snapshot(): Float64Array[] {
-    return this.layers.flatMap((l) => [Float64Array.from(l.weights), Float64Array.from(l.bias)]);
-  }
-
-  private restore(s: Float64Array[]): void {
-    this.layers.forEach((l, i) => {
-      l.weights.set(s[2 * i]);
-      l.bias.set(s[2 * i + 1]);
-    });
-  }
-}
-
-function adam(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, lr: number, b1: number, b2: number): void {
-  for (let k = 0; k < p.length; k++) {
-    m[k] = b1 * m[k] + (1 - b1) * g[k];
-    v[k] = b2 * v[k] + (1 - b2) * g[k] * g[k];
-    p[k] -= (lr * m[k]) / (Math.sqrt(v[k]) + 1e-8);
+    return { loss: error.loss, grads: out.flatMap((g) => [g.w, g.b]) };
   }
 }
