@@ -46,6 +46,35 @@ describe('linewatch train --csv', () => {
     expect(refused.stderr).toMatch(/--prune 1\.5: expected a fraction between 0 and 1/);
   }, 60_000);
 
+  it('--arch conv1d: a pruned 1-D conv autoencoder trains, exports, re-quantizes, loads and tells a fault from normal', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'lw-csv-conv-'));
+    const res = await runCli(['train', '--csv', CSV, '--arch', 'conv1d', '--filters', '12,6', '--window', '12', '--hop', '4', '--epochs', '4', '--prune', '0.5', '--name', 'skab-conv', '--out', out]);
+    expect(res.code, res.stderr).toBe(0);
+    const loaded = await loadManifest(out);
+    expect(loaded.manifest.training.architecture).toBe('conv1d 8ch x 12: conv 6, conv 3, deconv 6, deconv 8 (kernel 4, stride 2, pad 1)');
+    const pruning = (loaded.manifest.training as { pruning: Record<string, any> }).pruning;
+    expect(pruning).toMatchObject({ hidden_before: [12, 6, 12], hidden_after: [6, 3, 6] });
+    expect(pruning.int8_bytes.after).toBeLessThan(pruning.int8_bytes.before);
+    expect((loaded.manifest.quantization as { weights: string }).weights).toMatch(/axis=0 for Conv, axis=1 for ConvTranspose/);
+    // quantize reads the conv graph back and calibrates it again.
+    const requantized = await mkdtemp(join(tmpdir(), 'lw-csv-conv-q-'));
+    const q = await runCli(['quantize', '--model', out, '--csv', CSV, '--hop', '5', '--out', requantized]);
+    expect(q.code, q.stderr).toBe(0);
+    const after = await loadManifest(requantized);
+    expect((after.manifest.quantization as { fp32_agreement: { verdict_agreement: number } }).fp32_agreement.verdict_agreement).toBeGreaterThanOrEqual(0.99);
+    const model = await AutoencoderModel.load(after, { asset: 'rig' }); // golden window re-scored
+    const golden = Float32Array.from(after.manifest.golden.input);
+    // The same window with every channel pushed 6 standard deviations off: a fault.
+    const { std } = after.manifest.normalisation;
+    const off = golden.map((v, k) => v + 6 * std[k % 8]);
+    const [normal, fault] = await model.score([golden, off].map((data) => ({ asset: 'rig', channels: model.channels, length: 12, start: 0, end: 1, data })));
+    expect(normal.anomalous).toBe(false);
+    expect(fault.anomalous).toBe(true);
+    await model.close();
+    const refused = await runCli(['train', '--csv', CSV, '--arch', 'conv1d', '--window', '10', '--out', out]);
+    expect(refused.stderr).toMatch(/--arch conv1d halves the window twice: the window length must be a multiple of 4 \(csv-ae: 10; set --window\)/);
+  }, 120_000);
+
   it('linewatch quantize: re-quantizes the fp32 export on other calibration data; the manifest records it and the model loads', async () => {
     const trained = await mkdtemp(join(tmpdir(), 'lw-q-trained-'));
     expect((await runCli(['train', '--csv', CSV, '--window', '10', '--epochs', '3', '--out', trained])).code).toBe(0);

@@ -120,6 +120,11 @@ export function describeArchitecture(ae: Autoencoder): string {
   return `dense ${[ae.inputSize, ...ae.layers.map((l) => l.outputs)].join('-')}`;
 }
 
+/** The manifest's description of the int8 weights. */
+export function weightScheme(ae: Autoencoder): string {
+  return ae instanceof ConvAutoencoder ? 'int8 symmetric, per output channel (DequantizeLinear axis=0 for Conv, axis=1 for ConvTranspose)' : 'int8 symmetric, per output channel (DequantizeLinear axis=1)';
+}
+
 export async function buildModel(set: TrainingSet, options: BuildOptions): Promise<ModelManifest> {
   const { log } = options;
   const { mean, std, channels } = set;
@@ -205,7 +210,7 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
     score: { function: 'mse', threshold, calibration: `2 × the 99.9th percentile (${p999.toFixed(4)}) of int8 scores on ${valWindows.length} held-out normal windows (${set.validationNote})` },
     quantization: {
       scheme: 'static QDQ, opset 13',
-      weights: conv ? 'int8 symmetric, per output channel (DequantizeLinear axis=0 for Conv, axis=1 for ConvTranspose)' : 'int8 symmetric, per output channel (DequantizeLinear axis=1)',
+      weights: weightScheme(ae),
       activations: 'uint8 asymmetric, per tensor, min/max calibrated on the training windows',
       calibration_windows: trainWindows.length,
       fp32_agreement: { windows: valWindows.length, mean_relative_score_difference: meanRel, verdict_agreement: agree },

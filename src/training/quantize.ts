@@ -7,26 +7,42 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { loadManifest, sha256Hex, type ModelManifest } from '../inference/manifest.js';
-import { flattenNormalised, int8Agreement, scoreWindows } from './build-model.js';
+import { exportAutoencoder, flattenNormalised, int8Agreement, scoreWindows, weightScheme, type Autoencoder } from './build-model.js';
+import { ConvAutoencoder, CONV_KERNEL, type ConvLayer } from './conv-autoencoder.js';
 import { csvTrainingSet } from './csv-dataset.js';
 import { DenseAutoencoder, type DenseLayer } from './dense-autoencoder.js';
-import { calibrateRanges, exportDenseOnnx } from './export-dense.js';
+import { calibrateRanges } from './export-dense.js';
 import { floats, readOnnxGraph } from './onnx-reader.js';
 
-/** Rebuilds the dense autoencoder from its fp32 ONNX export (weights W<i>, biases b<i>, relu<i> nodes). */
-export function denseFromOnnx(bytes: Uint8Array, what: string): DenseAutoencoder {
+/**
+ * Rebuilds the autoencoder from its fp32 ONNX export: dense (weights W<i> [in, out], biases b<i>,
+ * relu<i> nodes) or 1-D conv (conv<i> / deconv<i> nodes with kernel 4, stride 2, pad 1, as
+ * linewatch train writes them). `channels` and `windowLength` come from the manifest.
+ */
+export function autoencoderFromOnnx(bytes: Uint8Array, what: string, channels: number, windowLength: number): Autoencoder {
   const graph = readOnnxGraph(bytes, what);
   if (!graph.initializers.has('W0')) {
     throw new Error(`${what}: no fp32 weights W0${graph.initializers.has('W0_q') ? ' (this is an int8 model: quantize starts from the fp32 export, the manifest\'s fp32_file)' : ''}`);
   }
-  const layers: DenseLayer[] = [];
+  const conv = graph.nodes.some((n) => n.op === 'Conv');
+  const dense: DenseLayer[] = [];
+  const convLayers: ConvLayer[] = [];
   for (let i = 0; graph.initializers.has(`W${i}`); i++) {
     const w = graph.initializers.get(`W${i}`)!;
     const b = graph.initializers.get(`b${i}`);
-    if (w.type !== 1 || w.dims.length !== 2 || !b) throw new Error(`${what}: layer ${i} is not a float MatMul + Add`);
-    layers.push({ inputs: w.dims[0], outputs: w.dims[1], relu: graph.nodes.some((n) => n.name === `relu${i}`), weights: floats(w), bias: floats(b) });
+    const relu = graph.nodes.some((n) => n.name === `relu${i}`);
+    if (!conv) {
+      if (w.type !== 1 || w.dims.length !== 2 || !b) throw new Error(`${what}: layer ${i} is not a float MatMul + Add`);
+      dense.push({ inputs: w.dims[0], outputs: w.dims[1], relu, weights: floats(w), bias: floats(b) });
+      continue;
+    }
+    const node = graph.nodes.find((n) => n.name === `conv${i}` || n.name === `deconv${i}`);
+    if (!node || w.type !== 1 || w.dims.length !== 3 || w.dims[2] !== CONV_KERNEL || !b) throw new Error(`${what}: layer ${i} is not a float Conv / ConvTranspose with kernel ${CONV_KERNEL} as linewatch train writes it`);
+    const kind = node.op === 'Conv' ? 'conv' : 'deconv';
+    const [inputs, outputs] = kind === 'conv' ? [w.dims[1], w.dims[0]] : [w.dims[0], w.dims[1]];
+    convLayers.push({ kind, inputs, outputs, relu, weights: floats(w), bias: floats(b) });
   }
-  return DenseAutoencoder.fromLayers(layers);
+  return conv ? ConvAutoencoder.fromLayers(channels, windowLength, convLayers) : DenseAutoencoder.fromLayers(dense);
 }
 
 export interface QuantizeOptions {
@@ -48,13 +64,13 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
     throw new Error(`model file ${fp32Path}: ${err.code ?? err.message}`);
   });
   if (sha256Hex(fp32) !== m.fp32_sha256) throw new Error(`model file ${fp32Path}: sha256 does not match the manifest's fp32_sha256`);
-  const ae = denseFromOnnx(fp32, fp32Path);
   const channels = m.input.channels.map((c) => c.name);
+  const ae = autoencoderFromOnnx(fp32, fp32Path, channels.length, m.input.window_length);
   const set = csvTrainingSet(await readFile(o.csv, 'utf8'), o.csv, { name: m.name, channels, windowLength: m.input.window_length, hop: o.hop, periodMs: m.input.sample_period_ms, validationFraction: o.validationFraction, hidden: [] });
   const { mean, std } = m.normalisation;
   const calibration = flattenNormalised(set.train, mean, std);
   const ranges = calibrateRanges(ae, calibration, set.train.length);
-  const int8 = exportDenseOnnx(ae, `${m.name.replace(/-/g, '_')}_int8`, { windowLength: m.input.window_length, mean, std }, ranges);
+  const int8 = exportAutoencoder(ae, `${m.name.replace(/-/g, '_')}_int8`, { windowLength: m.input.window_length, mean, std }, ranges);
   o.log(`${m.name}: calibrated on ${set.train.length} windows from ${o.csv}, checking against fp32 on ${set.validation.length}`);
   const draft: ModelManifest = { ...m, sha256: sha256Hex(int8) };
   const int8Path = join(o.outDir, m.file);
@@ -67,7 +83,7 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
     ...draft,
     quantization: {
       scheme: 'static QDQ, opset 13',
-      weights: 'int8 symmetric, per output channel (DequantizeLinear axis=1)',
+      weights: weightScheme(ae),
       activations: 'uint8 asymmetric, per tensor, min/max calibrated',
       calibration: `${basename(o.csv)}: ${set.train.length} windows (linewatch quantize)`,
       calibration_windows: set.train.length,
