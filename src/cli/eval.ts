@@ -28,7 +28,7 @@ export async function evalCommand(opts: EvalOptions): Promise<number> {
     if (opts.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : { reports, f1_difference: Math.abs(reports[0].f1 - reports[1].f1) })}\n`);
     else {
       const d = DEFAULT_DETECTOR;
-      process.stdout.write(`detector (one configuration for every file): rolling mean of ${d.k} rows, z on at ${d.onZ}, off below ${d.offZ}; slow channels ${d.slowChannels.join(', ')} scored on their change over ${d.lag} rows (weight ${d.slowWeight}); trained on the first ${trainRows} rows of each file; causal\n`);
+      process.stdout.write(`detector (one configuration for every file): rolling mean of ${d.k} rows${d.kLong > 0 ? ` and of ${d.kLong} rows (its z weighted ${d.longWeight})` : ''}, z on at ${d.onZ}, off below ${d.offZ}${d.offDelayS > 0 ? ` for ${d.offDelayS} s` : ''}; slow channels ${d.slowChannels.join(', ')} scored on their change over ${d.lag} rows (weight ${d.slowWeight}); trained on the first ${trainRows} rows of each file; causal\n`);
     }
     return 0;
   } catch (err) {

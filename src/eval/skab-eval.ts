@@ -30,11 +30,17 @@ export interface DetectorConfig {
   readonly slowWeight: number;
   readonly onZ: number;
   readonly offZ: number;
+  /** The alarm's off-delay (ISA-18.2): the condition must stay below offZ this long before it clears. */
+  readonly offDelayS: number;
+  /** Rows of the long level of the level channels (0: none); see StatsDetectorLayout.long. */
+  readonly kLong: number;
+  /** The long level's z is multiplied by this before it is compared (a higher bar than the short level's). */
+  readonly longWeight: number;
   /** int8: quantize features over ±this z. */
   readonly int8Range: number;
 }
 
-export const DEFAULT_DETECTOR: DetectorConfig = { k: 5, lag: 30, slowChannels: ['Temperature', 'Thermocouple'], slowWeight: 0.5, onZ: 5.5, offZ: 4, int8Range: 32 };
+export const DEFAULT_DETECTOR: DetectorConfig = { k: 5, lag: 30, slowChannels: ['Temperature', 'Thermocouple'], slowWeight: 0.5, onZ: 5.5, offZ: 4, offDelayS: 0, kLong: 15, longWeight: 0.5, int8Range: 32 };
 
 const LABELS = ['anomaly', 'changepoint'];
 export type Precision = 'int8' | 'fp32';
@@ -64,7 +70,7 @@ export function labelledFiles(dir: string): string[] {
 
 function detectorModel(file: string, channels: readonly string[], rows: Float64Array, trainRows: number, cfg: DetectorConfig, precision: Precision): { loaded: LoadedManifest; windowLength: number } {
   const c = channels.length;
-  const W = cfg.k + cfg.lag;
+  const W = Math.max(cfg.k + cfg.lag, cfg.kLong);
   const slow = channels.map((ch) => cfg.slowChannels.includes(ch));
   if (trainRows < W + 10) throw new Error(`${file}: --train-rows ${trainRows} leaves too few training windows (need at least ${W + 10} rows)`);
   const feats: Float64Array[] = [];
@@ -72,7 +78,15 @@ function detectorModel(file: string, channels: readonly string[], rows: Float64A
   const centre = channels.map((_, ch) => feats.reduce((s, f) => s + f[ch], 0) / feats.length);
   const sd = channels.map((_, ch) => Math.max(Math.sqrt(feats.reduce((s, f) => s + (f[ch] - centre[ch]) ** 2, 0) / (feats.length - 1)), 1e-9));
   const weight = slow.map((s) => (s ? cfg.slowWeight : 1));
-  const bytes = encodeOnnxModel(statsDetectorGraph(`skab_${precision}`, { channels: c, windowLength: W, k: cfg.k, lag: cfg.lag, slow, centre, sd, weight, int8Range: precision === 'int8' ? cfg.int8Range : undefined }), {
+  let long: { k: number; centre: number[]; sd: number[]; weight: number } | undefined;
+  if (cfg.kLong > 0) {
+    const levels: Float64Array[] = [];
+    for (let end = W - 1; end < trainRows; end++) levels.push(statsFeatures(rows, end, c, cfg.kLong, 0, channels.map(() => false)));
+    const lc = channels.map((_, ch) => levels.reduce((s, f) => s + f[ch], 0) / levels.length);
+    const ls = channels.map((_, ch) => Math.max(Math.sqrt(levels.reduce((s, f) => s + (f[ch] - lc[ch]) ** 2, 0) / (levels.length - 1)), 1e-9));
+    long = { k: cfg.kLong, centre: lc, sd: ls, weight: cfg.longWeight };
+  }
+  const bytes = encodeOnnxModel(statsDetectorGraph(`skab_${precision}`, { channels: c, windowLength: W, k: cfg.k, lag: cfg.lag, slow, centre, sd, weight, int8Range: precision === 'int8' ? cfg.int8Range : undefined, ...(long ? { long } : {}) }), {
     producerName: 'linewatch',
     producerVersion: '0.1.0',
     opset: 13,
@@ -120,7 +134,7 @@ export async function evaluateFile(file: string, trainRows: number, precision: P
       rowOf.set(outcome.window.end, i);
     }
   }
-  const alarm = new AlarmStateMachine({ onDelayMs: 0, offDelayMs: 0, clearRatio: cfg.offZ / cfg.onZ, latching: false, maxShelveMs: 1 });
+  const alarm = new AlarmStateMachine({ onDelayMs: 0, offDelayMs: cfg.offDelayS * 1000, clearRatio: cfg.offZ / cfg.onZ, latching: false, maxShelveMs: 1 });
   const predictions = new Uint8Array(n);
   for (let b = 0; b < windows.length; b += 256) {
     for (const r of await model.score(windows.slice(b, b + 256))) {

@@ -9,7 +9,7 @@
  *                    not where they are)
  *   channel_error = weight × z, score = the largest channel_error.
  *
- * Centres and sds come from normal training rows. In int8 the per-channel features are quantized
+ * Centres and sds come from normal training rows. In int8 the per-channel z values are quantized
  * (uint8, per tensor, QDQ) before scoring.
  */
 import { TensorType, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx-writer.js';
@@ -28,11 +28,19 @@ export interface StatsDetectorLayout {
   readonly weight: readonly number[];
   /** Quantize the features to uint8 over this range of z (e.g. ±64). */
   readonly int8Range?: number;
+  /**
+   * A second, longer level for the level channels (rows averaged), with its own centre and sd:
+   * averaging more rows shrinks the noise, so a slow drift of the level (a valve closing) reaches
+   * the threshold sooner than in the short mean (as an EWMA chart beats a Shewhart chart on small
+   * shifts). The channel's z is the larger of the two.
+   */
+  readonly long?: { readonly k: number; readonly centre: readonly number[]; readonly sd: readonly number[]; readonly weight: number };
 }
 
 export function statsDetectorGraph(name: string, l: StatsDetectorLayout): OnnxGraph {
   const c = l.channels;
   if (l.windowLength < l.k + l.lag) throw new RangeError(`window of ${l.windowLength} rows is shorter than k + lag = ${l.k + l.lag}`);
+  if (l.long && l.windowLength < l.long.k) throw new RangeError(`window of ${l.windowLength} rows is shorter than the long level's ${l.long.k} rows`);
   const i64 = (name: string, values: number[]): OnnxTensor => ({ name, type: TensorType.INT64, dims: [values.length], data: BigInt64Array.from(values.map(BigInt)) });
   const f32 = (name: string, values: readonly number[]): OnnxTensor => ({ name, type: TensorType.FLOAT, dims: [values.length], data: Float32Array.from(values) });
   const W = l.windowLength;
@@ -69,9 +77,34 @@ export function statsDetectorGraph(name: string, l: StatsDetectorLayout): OnnxGr
     );
     z = 'z_dq';
   }
+  nodes.push({ op: 'Abs', name: 'z_short', inputs: [z], outputs: ['z_short'] });
+  let zAbs = 'z_short';
+  if (l.long) {
+    initializers.push(
+      i64('long_start', [W - l.long.k]),
+      f32('level_mask', l.slow.map((s) => (s ? 0 : l.long!.weight))),
+      f32('centre_long', l.long.centre),
+      f32('inv_sd_long', l.long.sd.map((s) => 1 / s)),
+    );
+    nodes.push(
+      { op: 'Slice', name: 'slice_long', inputs: ['rows', 'long_start', 'now_end', 'axis_time'], outputs: ['rows_long'] },
+      { op: 'ReduceMean', name: 'level_long', inputs: ['rows_long'], outputs: ['level_long'], intsAttributes: { axes: [1] }, intAttributes: { keepdims: 0 } },
+      { op: 'Sub', name: 'centred_long', inputs: ['level_long', 'centre_long'], outputs: ['centred_long'] },
+      { op: 'Mul', name: 'z_long_signed', inputs: ['centred_long', 'inv_sd_long'], outputs: ['z_long_signed'] },
+      ...(l.int8Range
+        ? [
+            { op: 'QuantizeLinear', name: 'quantize_z_long', inputs: ['z_long_signed', 'z_scale', 'z_zero_point'], outputs: ['z_long_q'] },
+            { op: 'DequantizeLinear', name: 'dequantize_z_long', inputs: ['z_long_q', 'z_scale', 'z_zero_point'], outputs: ['z_long_dq'] },
+          ]
+        : []),
+      { op: 'Abs', name: 'z_long_abs', inputs: [l.int8Range ? 'z_long_dq' : 'z_long_signed'], outputs: ['z_long_abs'] },
+      { op: 'Mul', name: 'z_long', inputs: ['z_long_abs', 'level_mask'], outputs: ['z_long'] },
+      { op: 'Max', name: 'z', inputs: ['z_short', 'z_long'], outputs: ['z'] },
+    );
+    zAbs = 'z';
+  }
   nodes.push(
-    { op: 'Abs', name: 'z', inputs: [z], outputs: ['z'] },
-    { op: 'Mul', name: 'weighted', inputs: ['z', 'weight'], outputs: [CHANNEL_OUTPUT] },
+    { op: 'Mul', name: 'weighted', inputs: [zAbs, 'weight'], outputs: [CHANNEL_OUTPUT] },
     { op: 'ReduceMax', name: 'largest', inputs: [CHANNEL_OUTPUT], outputs: [SCORE_OUTPUT], intsAttributes: { axes: [1] }, intAttributes: { keepdims: 0 } },
   );
   return {
