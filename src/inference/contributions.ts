@@ -14,12 +14,12 @@ let order = new Int32Array(32);
  */
 export function contributions(perChannel: ArrayLike<number>, names: readonly string[], at = 0): ChannelContribution[] {
   const n = names.length;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += perChannel[at + i];
-  // Insertion sort of channel indices by error, largest first: a handful of channels.
+  // One pass: the sum, and an insertion sort of channel indices by error, largest first.
   if (order.length < n) order = new Int32Array(n * 2);
+  let sum = 0;
   for (let i = 0; i < n; i++) {
     const e = perChannel[at + i];
+    sum += e;
     let j = i;
     while (j > 0 && perChannel[at + order[j - 1]] < e) {
       order[j] = order[j - 1];
@@ -27,10 +27,11 @@ export function contributions(perChannel: ArrayLike<number>, names: readonly str
     }
     order[j] = i;
   }
+  const inverse = sum > 0 ? 1 / sum : 0;
   const out = new Array<ChannelContribution>(n);
   for (let k = 0; k < n; k++) {
     const i = order[k];
-    out[k] = { channel: names[i], share: sum > 0 ? perChannel[at + i] / sum : 0 };
+    out[k] = { channel: names[i], share: perChannel[at + i] * inverse };
   }
   return out;
 }
