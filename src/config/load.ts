@@ -77,6 +77,7 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
 
 function resolvePaths(config: Config, baseDir: string): void {
   config.data_dir = resolve(baseDir, config.data_dir);
+  if (config.inference.cache_dir !== '') config.inference.cache_dir = resolve(baseDir, config.inference.cache_dir ?? resolve(config.data_dir, 'model-cache'));
   for (const asset of config.assets) asset.model = resolve(baseDir, asset.model);
   for (const source of config.sources) {
     if (source.type !== 'opcua') continue;

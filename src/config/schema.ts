@@ -365,6 +365,8 @@ export const configSchema = z.strictObject({
   inference: z
     .strictObject({
       providers: z.array(z.enum(['tensorrt', 'cuda', 'cpu'])).min(1).default(['cpu']),
+      /** onnxruntime's optimised graphs, kept so a restart skips the optimiser (default <data_dir>/model-cache; "" turns it off). */
+      cache_dir: z.string().optional(),
     })
     .default({ providers: ['cpu'] }),
   sources: z.array(sourceSchema).min(1),

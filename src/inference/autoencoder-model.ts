@@ -17,7 +17,9 @@ export interface AutoencoderOptions {
   readonly providers?: readonly ExecutionProvider[];
   readonly threshold?: number;
   readonly logger?: Logger;
-  /** Asset name put on results (a model instance serves one asset). */
+  /** Where onnxruntime's optimised graphs are cached (see createSession). */
+  readonly cacheDir?: string;
+  /** The asset it is loaded for; results carry each window's own asset (a SharedModel serves several). */
   readonly asset: string;
 }
 
@@ -28,6 +30,8 @@ export class AutoencoderModel implements Model {
   readonly windowLength: number;
   readonly threshold: number;
   readonly provider: ExecutionProvider;
+  /** Whether onnxruntime's optimised graph came from the model cache (no optimiser run at load). */
+  readonly optimisedFromCache: boolean;
   private readonly features: number;
   private closed = false;
   /**
@@ -42,7 +46,9 @@ export class AutoencoderModel implements Model {
     provider: ExecutionProvider,
     private readonly asset: string,
     threshold: number | undefined,
+    optimisedFromCache: boolean,
   ) {
+    this.optimisedFromCache = optimisedFromCache;
     this.name = manifest.name;
     this.version = manifest.version;
     this.channels = manifest.input.channels.map((c) => c.name);
@@ -55,18 +61,18 @@ export class AutoencoderModel implements Model {
   static async load(loaded: LoadedManifest, options: AutoencoderOptions): Promise<AutoencoderModel> {
     let created;
     try {
-      created = await createSession(loaded.modelBytes, { providers: options.providers, logger: options.logger, what: loaded.modelPath });
+      created = await createSession(loaded.modelBytes, { providers: options.providers, logger: options.logger, what: loaded.modelPath, cacheDir: options.cacheDir });
     } catch (err) {
       throw new ModelError('MODEL_INVALID', `model file ${loaded.modelPath}: onnxruntime cannot load it: ${(err as Error).message.split('\n')[0]}`, err);
     }
-    const { session, provider } = created;
+    const { session, provider, cached } = created;
     const { manifest } = loaded;
     const outputs = [manifest.output.score, manifest.output.channel_error];
     if (!session.inputNames.includes(manifest.input.name) || outputs.some((o) => !session.outputNames.includes(o))) {
       await session.release();
       throw new ModelError('MODEL_MISMATCH', `model file ${loaded.modelPath}: expected input "${manifest.input.name}" and outputs "${outputs.join('", "')}", the graph has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]`);
     }
-    const model = new AutoencoderModel(manifest, session, provider, options.asset, options.threshold);
+    const model = new AutoencoderModel(manifest, session, provider, options.asset, options.threshold, cached === true);
     try {
       const golden = await model.scoreRaw([Float32Array.from(manifest.golden.input)]);
       const diff = Math.abs(golden[0].score - manifest.golden.score);
@@ -94,7 +100,7 @@ export class AutoencoderModel implements Model {
     for (let i = 0; i < scores.length; i++) {
       const score = scores[i];
       results[i] = {
-        asset: this.asset,
+        asset: windows[i].asset,
         model: this.name,
         modelVersion: this.version,
         ts: windows[i].end,

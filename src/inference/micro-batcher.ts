@@ -1,7 +1,8 @@
 /**
  * Micro-batching for callers that score one window at a time (the Node-RED score node): windows
- * that arrive while a run is in flight go into the next run together, so a burst costs one
- * session.run instead of one per window, and a lone window waits for nothing. Results come back
+ * that arrive while a run is in flight (or in the same turn of the event loop) go into the next
+ * run together, so a burst costs one session.run instead of one per window, and a lone window
+ * waits for nothing but a microtask. Results come back
  * per window, in order; a failed run rejects the windows that were in it and nothing else.
  */
 export class MicroBatcher<I, O> {
@@ -16,7 +17,11 @@ export class MicroBatcher<I, O> {
   push(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      if (!this.running) void this.drain();
+      if (this.running) return;
+      // Start on the next microtask: items pushed in the same turn (a burst, one asset's queued
+      // windows, several assets at once) go into the first run together.
+      this.running = true;
+      queueMicrotask(() => void this.drain());
     });
   }
 
@@ -26,7 +31,6 @@ export class MicroBatcher<I, O> {
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.maxBatch);
       try {

@@ -2,7 +2,17 @@
  * Creating onnxruntime-node sessions: execution providers tried in the configured order with a
  * logged fallback to the next (CUDA/TensorRT are absent from the CPU build), full graph
  * optimisation so QDQ pairs fuse into integer kernels.
+ *
+ * Optimised-model cache (CPU): with `cacheDir`, the graph onnxruntime optimised is saved there
+ * on the first load and loaded with optimisation off on the next, so a restart skips the
+ * optimiser. ORT's optimised graphs are specific to the ORT version and the CPU that made them,
+ * so the file name carries the model's sha256, the ORT version, the architecture and the CPU
+ * model; a cached file that does not load is deleted, logged, and made again from the model.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { arch, cpus } from 'node:os';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { Logger } from '../telemetry/logger.js';
 
@@ -13,11 +23,50 @@ export interface SessionOptions {
   readonly intraOpThreads?: number;
   readonly logger?: Logger;
   readonly what?: string;
+  /** Where optimised graphs are cached (CPU provider); none: optimise at every load. */
+  readonly cacheDir?: string;
 }
 
 export interface CreatedSession {
   readonly session: ort.InferenceSession;
   readonly provider: ExecutionProvider;
+  /** cpu with a cache: whether the optimised graph came from the cache. */
+  readonly cached?: boolean;
+}
+
+const base = (provider: ExecutionProvider, options: SessionOptions): ort.InferenceSession.SessionOptions => ({
+  executionProviders: [provider],
+  graphOptimizationLevel: 'all',
+  intraOpNumThreads: options.intraOpThreads ?? 1,
+  enableMemPattern: true,
+  enableCpuMemArena: true,
+});
+
+/** The cache file of a model's optimised graph on this machine and ORT version. */
+export function optimisedModelPath(cacheDir: string, model: Uint8Array): string {
+  const machine = createHash('sha256').update(`${ort.env.versions.common}|${arch()}|${cpus()[0]?.model ?? 'cpu'}`).digest('hex').slice(0, 16);
+  return join(cacheDir, `${createHash('sha256').update(model).digest('hex')}.${machine}.ort.onnx`);
+}
+
+async function cpuSessionWithCache(model: Uint8Array, cacheDir: string, options: SessionOptions): Promise<CreatedSession> {
+  const path = optimisedModelPath(cacheDir, model);
+  if (existsSync(path)) {
+    try {
+      const session = await ort.InferenceSession.create(path, { ...base('cpu', options), graphOptimizationLevel: 'disabled' });
+      return { session, provider: 'cpu', cached: true };
+    } catch (err) {
+      options.logger?.warn({ model: options.what, cache: path }, `cached optimised model ${path} does not load, making it again: ${(err as Error).message.split('\n')[0]}`);
+      rmSync(path, { force: true });
+    }
+  }
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+  } catch (err) {
+    options.logger?.warn({ model: options.what, cache: cacheDir }, `model cache ${cacheDir} cannot be created (${(err as NodeJS.ErrnoException).code}): optimising at every load`);
+    return { session: await ort.InferenceSession.create(model, base('cpu', options)), provider: 'cpu', cached: false };
+  }
+  const session = await ort.InferenceSession.create(model, { ...base('cpu', options), optimizedModelFilePath: path });
+  return { session, provider: 'cpu', cached: false };
 }
 
 export async function createSession(model: Uint8Array, options: SessionOptions = {}): Promise<CreatedSession> {
@@ -25,14 +74,8 @@ export async function createSession(model: Uint8Array, options: SessionOptions =
   let lastError: unknown;
   for (const provider of providers) {
     try {
-      const session = await ort.InferenceSession.create(model, {
-        executionProviders: [provider],
-        graphOptimizationLevel: 'all',
-        intraOpNumThreads: options.intraOpThreads ?? 1,
-        enableMemPattern: true,
-        enableCpuMemArena: true,
-      });
-      return { session, provider };
+      if (provider === 'cpu' && options.cacheDir) return await cpuSessionWithCache(model, options.cacheDir, options);
+      return { session: await ort.InferenceSession.create(model, base(provider, options)), provider };
     } catch (err) {
       lastError = err;
       options.logger?.warn({ provider, model: options.what }, `execution provider ${provider} unavailable, trying the next: ${(err as Error).message.split('\n')[0]}`);

@@ -5,10 +5,11 @@
  * and close. Emits 'scores' and 'alarm' for consoles and integrations.
  */
 import { EventEmitter } from 'node:events';
-import type { Sink, Source } from '../core/components.js';
+import type { Model, Sink, Source } from '../core/components.js';
 import { isRaise, type AlarmEvent, type PartResult, type Sample, type ScoreResult } from '../core/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
+import { SharedModel } from '../inference/shared-model.js';
 import { AlarmAction, type ActionStatus } from '../alarms/actions.js';
 import { openQueue } from '../buffer/open-queue.js';
 import { LINEWATCH_VERSION } from '../core/version.js';
@@ -102,9 +103,28 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     try {
       this.createSinks();
       for (const sink of this.sinks) await sink.start();
+      // Assets that run the same model file share one session, and their windows its batches.
+      const shared = new Map<string, SharedModel>();
       for (const asset of this.loaded.config.assets) {
-        const model = (await this.confirmedUpdate(asset.name)) ?? (await AutoencoderModel.load(this.loaded.models.get(asset.name)!, { asset: asset.name, logger, threshold: asset.alarm.threshold, providers: this.loaded.config.inference.providers }));
-        logger.info({ asset: asset.name, model: model.name, version: model.version, provider: model.provider, threshold: model.threshold }, `asset ${asset.name}: model ${model.name} ${model.version} loaded on ${model.provider}`);
+        const updated = await this.confirmedUpdate(asset.name);
+        let model: Model;
+        if (updated) {
+          model = updated;
+          logger.info({ asset: asset.name, model: model.name, version: model.version, provider: updated.provider, threshold: model.threshold }, `asset ${asset.name}: model ${model.name} ${model.version} loaded on ${updated.provider}`);
+        } else {
+          const loaded = this.loaded.models.get(asset.name)!;
+          const key = `${loaded.modelPath}\0${loaded.manifest.sha256}`;
+          let group = shared.get(key);
+          if (!group) {
+            const users = this.loaded.config.assets.filter((a) => this.loaded.models.get(a.name)?.modelPath === loaded.modelPath).map((a) => a.name);
+            const { providers, cache_dir: cacheDir } = this.loaded.config.inference;
+            const inner = await AutoencoderModel.load(loaded, { asset: users.join(','), logger, providers, ...(cacheDir ? { cacheDir } : {}) });
+            group = new SharedModel(inner);
+            shared.set(key, group);
+            logger.info({ assets: users, model: inner.name, version: inner.version, provider: inner.provider, optimised_from_cache: inner.optimisedFromCache }, `model ${inner.name} ${inner.version} loaded on ${inner.provider}${inner.optimisedFromCache ? ' (optimised graph from the cache)' : ''} for ${users.length > 1 ? `assets ${users.join(', ')} (one session, shared batches)` : `asset ${users[0]}`}`);
+          }
+          model = group.view(asset.alarm.threshold);
+        }
         this.pipelines.push(
           new AssetPipeline(asset, model, { onScores: (s) => this.onScores(s), onAlarm: (a) => this.onAlarm(a), onParts: (p) => this.onParts(p) }, this.deps),
         );

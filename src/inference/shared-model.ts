@@ -1,0 +1,50 @@
+/**
+ * One inference session shared by every asset that runs the same model (ten identical pumps,
+ * one model file): each asset gets a view, and windows from all of them are scored together in
+ * micro-batches, so ten assets cost one session.run where they cost ten, and one session's
+ * memory instead of ten.
+ *
+ * Latency: batches form from the windows that arrived while the previous run was in flight
+ * (plus those pushed in the same turn of the event loop); nothing waits for a batch to fill.
+ * A window waits at most for the run in flight, then runs in the next (up to `maxBatch`
+ * windows; beyond that, one more run per `maxBatch`).
+ */
+import type { Model } from '../core/components.js';
+import type { ScoreResult, Window } from '../core/types.js';
+import { MicroBatcher } from './micro-batcher.js';
+
+export class SharedModel {
+  private readonly batcher: MicroBatcher<Window, ScoreResult>;
+  private views = 0;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly model: Model,
+    maxBatch = 64,
+  ) {
+    this.batcher = new MicroBatcher((windows) => model.score(windows), maxBatch);
+  }
+
+  /** A model for one asset: its windows go into the shared batches; results carry its threshold. */
+  view(threshold = this.model.threshold): Model {
+    this.views++;
+    let closed = false;
+    const { model, batcher } = this;
+    return {
+      name: model.name,
+      version: model.version,
+      channels: model.channels,
+      windowLength: model.windowLength,
+      threshold,
+      score: async (windows) => {
+        const results = await Promise.all(windows.map((w) => batcher.push(w)));
+        return threshold === model.threshold ? results : results.map((r) => ({ ...r, threshold, anomalous: r.score > threshold }));
+      },
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        if (--this.views === 0) await (this.closing ??= model.close());
+      },
+    };
+  }
+}
