@@ -21,9 +21,10 @@ async function editManifest(dir: string, edit: (m: Record<string, any>) => void)
   await writeFile(path, JSON.stringify(m));
 }
 
-describe('the shipped int8 pump model', () => {
+describe.each(['pump-ae', 'pump-conv-ae'])('the shipped int8 pump model %s', (name) => {
+  const dir = join(ROOT, 'models', name);
   it('loads, reproduces its golden window and scores normal data below its threshold', async () => {
-    const loaded = await loadManifest(MODEL);
+    const loaded = await loadManifest(dir);
     expect(loaded.manifest.quantization.weights).toMatch(/int8/);
     const model = await AutoencoderModel.load(loaded, { asset: 'pump-1' });
     const [golden] = await model.scoreRaw([loaded.manifest.golden.input]);
@@ -33,7 +34,7 @@ describe('the shipped int8 pump model', () => {
   });
 
   it('flags a window with a vibration step and names vibration as the top contributor', async () => {
-    const loaded = await loadManifest(MODEL);
+    const loaded = await loadManifest(dir);
     const model = await AutoencoderModel.load(loaded, { asset: 'pump-1' });
     const channels = model.channels;
     const faulty = [...loaded.manifest.golden.input];

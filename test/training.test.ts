@@ -114,4 +114,14 @@ describe('the shipped models are reproducible', () => {
     expect(sha256Hex(await readFile(join(out, 'model.fp32.onnx')))).toBe(shipped.fp32_sha256);
     expect(res.stderr).toMatch(/epoch +1\/60/);
   }, 180_000);
+
+  it('`linewatch train --model pump --arch conv1d --name pump-conv-ae --seed 7` rebuilds the shipped conv model byte for byte', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'lw-train-conv-'));
+    const res = await runCli(['train', '--model', 'pump', '--arch', 'conv1d', '--name', 'pump-conv-ae', '--seed', '7', '--out', out], {}, 300_000);
+    expect(res.code, res.stderr).toBe(0);
+    const shipped = JSON.parse(await readFile(join(ROOT, 'models/pump-conv-ae/manifest.json'), 'utf8'));
+    expect(sha256Hex(await readFile(join(out, 'model.int8.onnx')))).toBe(shipped.sha256);
+    expect(sha256Hex(await readFile(join(out, 'model.fp32.onnx')))).toBe(shipped.fp32_sha256);
+    expect(shipped.training.architecture).toMatch(/^conv1d 7ch x 20: conv 16, conv 8, deconv 16, deconv 7/);
+  }, 300_000);
 });

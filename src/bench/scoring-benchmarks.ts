@@ -17,6 +17,7 @@ import { SeededRandom } from '../sim/random.js';
 import { sideBySide, throughput, type Benchmark, type BenchRow } from './harness.js';
 
 const MODEL_DIR = fileURLToPath(new URL('../../models/pump-ae', import.meta.url));
+const CONV_MODEL_DIR = fileURLToPath(new URL('../../models/pump-conv-ae', import.meta.url));
 const BATCHES = [1, 16, 64];
 const ROUND_MS = 400;
 
@@ -74,31 +75,35 @@ export const scoringPipeline: Benchmark = {
 
 export const int8VsFp32: Benchmark = {
   name: 'int8-vs-fp32',
-  description: 'int8 QDQ model vs its fp32 twin: size and throughput',
+  description: 'int8 QDQ models vs their fp32 twins (dense and 1-D conv): size and throughput',
   async run() {
-    const loaded = await loadManifest(MODEL_DIR);
-    const fp32Bytes = await readFile(join(dirname(loaded.modelPath), loaded.manifest.fp32_file!));
-    const int8 = (await createSession(loaded.modelBytes)).session;
-    const fp32 = (await createSession(fp32Bytes)).session;
-    const rows: BenchRow[] = [{ label: 'model size (bytes, lower is better → ratio < 1 wins)', baseline: fp32Bytes.length, candidate: loaded.modelBytes.length }];
-    for (const batch of [1, 64]) {
-      const feeds = { [loaded.manifest.input.name]: tensorFor(loaded, windowsFrom(loaded, batch)) };
-      await throughput(() => int8.run(feeds), 100, batch);
-      await throughput(() => fp32.run(feeds), 100, batch);
-      const r = await sideBySide(() => throughput(() => fp32.run(feeds), ROUND_MS, batch), () => throughput(() => int8.run(feeds), ROUND_MS, batch));
-      rows.push({ label: `windows/s at batch ${batch}`, ...r });
+    const rows: BenchRow[] = [];
+    for (const dir of [MODEL_DIR, CONV_MODEL_DIR]) {
+      const loaded = await loadManifest(dir);
+      const tag = loaded.manifest.name;
+      const fp32Bytes = await readFile(join(dirname(loaded.modelPath), loaded.manifest.fp32_file!));
+      const int8 = (await createSession(loaded.modelBytes)).session;
+      const fp32 = (await createSession(fp32Bytes)).session;
+      rows.push({ label: `${tag}: model size (bytes, lower is better → ratio < 1 wins)`, baseline: fp32Bytes.length, candidate: loaded.modelBytes.length });
+      for (const batch of [1, 64]) {
+        const feeds = { [loaded.manifest.input.name]: tensorFor(loaded, windowsFrom(loaded, batch)) };
+        await throughput(() => int8.run(feeds), 100, batch);
+        await throughput(() => fp32.run(feeds), 100, batch);
+        const r = await sideBySide(() => throughput(() => fp32.run(feeds), ROUND_MS, batch), () => throughput(() => int8.run(feeds), ROUND_MS, batch));
+        rows.push({ label: `${tag}: windows/s at batch ${batch}`, ...r });
+      }
+      await int8.release();
+      await fp32.release();
     }
-    await int8.release();
-    await fp32.release();
     return {
       name: this.name,
-      title: 'pump-ae: fp32 (baseline) vs int8 QDQ (candidate), CPU, 1 thread',
+      title: 'pump-ae (dense) and pump-conv-ae (1-D conv): fp32 (baseline) vs int8 QDQ (candidate), CPU, 1 thread',
       unit: 'bytes or windows/s',
       baselineName: 'fp32',
       candidateName: 'int8',
       better: 'higher',
       rows,
-      notes: ['size row: a ratio below 1 means int8 is smaller; throughput rows: above 1 means int8 is faster', 'this CPU class (AVX2, no VNNI) gains little speed from int8 on a model this small; the per-call overhead dominates'],
+      notes: ['size rows: a ratio below 1 means int8 is smaller; throughput rows: above 1 means int8 is faster', 'this CPU class (AVX2, no VNNI) gains little speed from int8 on models this small; the per-call overhead dominates'],
     };
   },
 };

@@ -97,7 +97,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--arch <kind>', 'dense (fully connected) or conv1d (strided 1-D convolutions along time; window a multiple of 4)', 'dense')
     .option('--hidden <sizes>', 'with --csv and --arch dense: hidden layer sizes, comma-separated', '32,6,32')
     .option('--filters <f1,f2>', 'with --arch conv1d: channels after the first and the second convolution', '16,8')
-    .option('--name <name>', 'with --csv: the model name', 'csv-ae')
+    .option('--name <name>', 'the model name (default: csv-ae with --csv, else the simulator model\'s own, pump-ae or press-ae)')
     .option('--seed <n>', 'random seed (data and training)', '7')
     .option('--train-s <n>', 'with the simulator: seconds of normal operation to train on (pump 1800, press 14400)')
     .option('--epochs <n>', 'maximum epochs (early stopping may end sooner)', '60')

@@ -21,7 +21,7 @@ export interface TrainOptions {
   hidden: string;
   arch: string;
   filters: string;
-  name: string;
+  name?: string;
   prune?: string;
 }
 
@@ -39,7 +39,7 @@ async function csvSet(opts: TrainOptions): Promise<TrainingSet> {
     throw new Error(`--csv ${opts.csv}: ${err.code ?? err.message}`);
   });
   return csvTrainingSet(text, opts.csv!, {
-    name: opts.name,
+    name: opts.name ?? 'csv-ae',
     channels: opts.channels?.split(',').map((c) => c.trim()).filter(Boolean),
     windowLength: count('window', opts.window, 2),
     hop: count('hop', opts.hop),
@@ -53,7 +53,8 @@ export async function trainCommand(opts: TrainOptions, argv: readonly string[]):
   try {
     if (!MODEL_KINDS.includes(opts.model as ModelKind)) throw new Error(`--model ${opts.model}: expected one of ${MODEL_KINDS.join(', ')}`);
     const seed = Number(opts.seed);
-    const set = opts.csv ? await csvSet(opts) : trainingSet(opts.model as ModelKind, seed, opts.trainS ? Number(opts.trainS) : undefined);
+    const simSet = () => trainingSet(opts.model as ModelKind, seed, opts.trainS ? Number(opts.trainS) : undefined);
+    const set = opts.csv ? await csvSet(opts) : { ...simSet(), ...(opts.name ? { name: opts.name } : {}) };
     if (!ARCHITECTURES.includes(opts.arch as Architecture)) throw new Error(`--arch ${opts.arch}: expected one of ${ARCHITECTURES.join(', ')}`);
     const filters = opts.filters.split(',').map((f) => count('filters', f.trim()));
     if (filters.length !== 2) throw new Error(`--filters ${opts.filters}: expected two channel counts, e.g. 16,8`);
