@@ -1,5 +1,7 @@
 /** `linewatch eval`: the detector on labelled data (SKAB format), with the benchmark's metrics. */
-import { evaluateDir, DEFAULT_DETECTOR, type EvalReport, type Precision } from '../eval/skab-eval.js';
+import { relative } from 'node:path';
+import { evaluateDir, labelledFiles, DEFAULT_DETECTOR, type EvalReport, type Precision } from '../eval/skab-eval.js';
+import { terminalProgress } from './progress.js';
 import { reportError } from './main.js';
 
 export interface EvalOptions {
@@ -20,8 +22,12 @@ export async function evalCommand(opts: EvalOptions): Promise<number> {
     if (!['int8', 'fp32', 'both'].includes(opts.precision)) throw new Error(`--precision ${opts.precision}: expected int8, fp32 or both`);
     const precisions: Precision[] = opts.precision === 'both' ? ['int8', 'fp32'] : [opts.precision as Precision];
     const reports: EvalReport[] = [];
+    const bar = terminalProgress();
     for (const p of precisions) {
-      const report = await evaluateDir(opts.data, trainRows, p, DEFAULT_DETECTOR);
+      let done = 0;
+      const total = bar ? labelledFiles(opts.data).length : 0;
+      const report = await evaluateDir(opts.data, trainRows, p, DEFAULT_DETECTOR, (r) => bar?.update(`eval ${p}`, ++done, total, relative(opts.data, r.file)));
+      bar?.end();
       reports.push(report);
       if (!opts.json) process.stdout.write(`${line(report)}\n`);
     }

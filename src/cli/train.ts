@@ -5,6 +5,7 @@ import { ARCHITECTURES, buildModel, type Architecture, type TrainingSet } from '
 import { csvTrainingSet } from '../training/csv-dataset.js';
 import { MODEL_KINDS, trainingSet, type ModelKind } from '../training/datasets.js';
 import { reportError } from './main.js';
+import { terminalProgress } from './progress.js';
 
 export interface TrainOptions {
   model: string;
@@ -70,6 +71,7 @@ export async function trainCommand(opts: TrainOptions, argv: readonly string[]):
       outDir: resolve(opts.out),
       command: `linewatch ${argv.join(' ')}`,
       log: (line: string) => process.stderr.write(`${line}\n`),
+      progress: terminalProgress(),
     });
     process.stdout.write(`model ${set.name} written to ${resolve(opts.out)}\n`);
     return 0;

@@ -17,6 +17,7 @@ import { exportConvOnnx } from './export-conv.js';
 import { createSession, ort } from '../inference/onnx-session.js';
 import { calibrateRanges, CHANNEL_OUTPUT, exportDenseOnnx, INPUT_NAME, SCORE_OUTPUT, type ActivationRange, type WindowLayout } from './export-dense.js';
 import { sideBySide, throughput } from '../bench/harness.js';
+import type { Progress } from '../cli/progress.js';
 
 export type Architecture = 'dense' | 'conv1d';
 export const ARCHITECTURES: readonly Architecture[] = ['dense', 'conv1d'];
@@ -32,6 +33,8 @@ export interface BuildOptions {
   readonly epochs: number;
   readonly command: string;
   readonly log: (line: string) => void;
+  /** A progress bar for the epochs (a terminal); without it every epoch is a log line. */
+  readonly progress?: Progress;
 }
 
 /** What a model is trained on: raw windows (time-major) of normal operation, and what they are. */
@@ -100,6 +103,15 @@ export function flattenNormalised(windows: readonly Float64Array[], mean: number
   return out;
 }
 
+/** Reports each epoch: on the progress bar if there is one, else as a log line. */
+function epochReporter(phase: string, epochs: number, options: BuildOptions): (epoch: number, trainLoss: number, validationLoss: number) => void {
+  return (e, tl, vl) => {
+    const detail = `train ${tl.toFixed(4)}  validation ${vl.toFixed(4)}`;
+    if (options.progress) options.progress.update(phase, e, epochs, detail);
+    else options.log(`${phase} ${String(e).padStart(3)}/${epochs}  ${detail}`);
+  };
+}
+
 /** Either autoencoder: both train, calibrate, prune and export the same way. */
 export type Autoencoder = DenseAutoencoder | ConvAutoencoder;
 
@@ -144,8 +156,9 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
     learningRate: 2e-3,
     patience: 6,
     seed: options.seed,
-    onEpoch: (e, tl, vl) => log(`epoch ${String(e).padStart(3)}/${options.epochs}  train ${tl.toFixed(4)}  validation ${vl.toFixed(4)}`),
+    onEpoch: epochReporter('epoch', options.epochs, options),
   });
+  options.progress?.end();
   log(`best epoch ${fit.bestEpoch}: validation loss ${fit.validationLoss.toFixed(4)}`);
 
   const layout = { windowLength: set.windowLength, mean, std };
@@ -158,7 +171,8 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
     const { model, hiddenBefore, hiddenAfter } = trained instanceof ConvAutoencoder ? pruneConvChannels(trained, options.prune) : pruneHiddenUnits(trained, options.prune);
     log(`pruning ${options.prune}: ${conv ? 'conv channels' : 'hidden units'} ${hiddenBefore.join('-')} → ${hiddenAfter.join('-')}, fine-tuning`);
     const tuneEpochs = Math.max(5, Math.ceil(options.epochs / 3));
-    const tuned = model.fit(xTrain, xVal, { epochs: tuneEpochs, batchSize: 64, learningRate: 1e-3, patience: 4, seed: options.seed + 1, onEpoch: (e, tl, vl) => log(`fine-tune ${String(e).padStart(3)}/${tuneEpochs}  train ${tl.toFixed(4)}  validation ${vl.toFixed(4)}`) });
+    const tuned = model.fit(xTrain, xVal, { epochs: tuneEpochs, batchSize: 64, learningRate: 1e-3, patience: 4, seed: options.seed + 1, onEpoch: epochReporter('fine-tune', tuneEpochs, options) });
+    options.progress?.end();
     const before = encode(trained, 'int8', true);
     const after = encode(model, 'int8', true);
     const speed = await compareSpeed(before, after, valWindows.slice(0, 64));
