@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConvAutoencoder } from '../src/training/conv-autoencoder.js';
 import { SeededRandom } from '../src/sim/random.js';
 import { exportConvOnnx } from '../src/training/export-conv.js';
-import { calibrateRanges } from '../src/training/export-dense.js';
+import { calibrateRanges } from '../src/training/scoring-graph.js';
 import { createSession, ort } from '../src/inference/onnx-session.js';
 
 function randomWindows(rows: number, d: number, seed: number): Float64Array {

@@ -11,7 +11,8 @@ import * as ort from 'onnxruntime-node';
 import { sha256Hex } from '../src/inference/manifest.js';
 import { SeededRandom } from '../src/sim/random.js';
 import { DenseAutoencoder } from '../src/training/dense-autoencoder.js';
-import { calibrateRanges, denseToOnnxGraph } from '../src/training/export-dense.js';
+import { denseToOnnxGraph } from '../src/training/export-dense.js';
+import { calibrateRanges } from '../src/training/scoring-graph.js';
 import { encodeOnnxModel } from '../src/training/onnx-writer.js';
 import { ROOT, runCli } from './helpers/cli.js';
 

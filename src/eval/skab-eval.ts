@@ -12,7 +12,7 @@ import type { Sample, Window } from '../core/types.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
 import { parseSkabCsv } from '../sim/csv-replay.js';
-import { CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT } from '../training/export-dense.js';
+import { CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT } from '../training/scoring-graph.js';
 import { statsDetectorGraph, statsFeatures } from '../training/export-stats.js';
 import { encodeOnnxModel } from '../training/onnx-writer.js';
 import { RowAssembler } from '../windows/row-assembler.js';

@@ -15,7 +15,8 @@ import { pruneConvChannels, pruneHiddenUnits } from './prune.js';
 import { ConvAutoencoder, CONV_KERNEL, CONV_PAD, CONV_STRIDE } from './conv-autoencoder.js';
 import { exportConvOnnx } from './export-conv.js';
 import { createSession, ort } from '../inference/onnx-session.js';
-import { calibrateRanges, CHANNEL_OUTPUT, exportDenseOnnx, INPUT_NAME, SCORE_OUTPUT, type ActivationRange, type WindowLayout } from './export-dense.js';
+import { exportDenseOnnx } from './export-dense.js';
+import { calibrateRanges, CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT, type ActivationRange, type WindowLayout } from './scoring-graph.js';
 import { sideBySide, throughput } from '../bench/harness.js';
 import type { Progress } from '../cli/progress.js';
 

@@ -5,7 +5,7 @@
  * symmetric per output channel (Conv axis 0, ConvTranspose axis 1), activations uint8 per tensor.
  */
 import { CONV_KERNEL, CONV_PAD, CONV_STRIDE, type ConvAutoencoder } from './conv-autoencoder.js';
-import { ScoringGraphBuilder, type ActivationRange, type WindowLayout } from './export-dense.js';
+import { ScoringGraphBuilder, type ActivationRange, type WindowLayout } from './scoring-graph.js';
 import { encodeOnnxModel, TensorType, type OnnxGraph } from './onnx-writer.js';
 
 export function convToOnnxGraph(model: ConvAutoencoder, name: string, layout: WindowLayout, quantization?: readonly ActivationRange[]): OnnxGraph {

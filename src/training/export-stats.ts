@@ -13,7 +13,7 @@
  * (uint8, per tensor, QDQ) before scoring.
  */
 import { TensorType, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx-writer.js';
-import { CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT, uint8Params } from './export-dense.js';
+import { CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT, uint8Params } from './scoring-graph.js';
 
 export interface StatsDetectorLayout {
   readonly channels: number;

@@ -11,7 +11,7 @@ import { exportAutoencoder, flattenNormalised, int8Agreement, scoreWindows, weig
 import { ConvAutoencoder, CONV_KERNEL, type ConvLayer } from './conv-autoencoder.js';
 import { csvTrainingSet } from './csv-dataset.js';
 import { DenseAutoencoder, type DenseLayer } from './dense-autoencoder.js';
-import { calibrateRanges } from './export-dense.js';
+import { calibrateRanges } from './scoring-graph.js';
 import { floats, readOnnxGraph } from './onnx-reader.js';
 
 /**

@@ -1,0 +1,153 @@
+/**
+ * What every exported scoring graph shares (pure): the input and output names, normalisation in,
+ * QDQ quantization of activations (uint8 per tensor, calibrated ranges) and weights (int8
+ * symmetric per output channel), and the squared error per channel and score out.
+ *
+ *   window [batch, T*C] raw  →  score [batch], channel_error [batch, C] (mean squared error, normalised units)
+ */
+import { TensorType, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx-writer.js';
+
+export const INPUT_NAME = 'window';
+export const SCORE_OUTPUT = 'score';
+export const CHANNEL_OUTPUT = 'channel_error';
+
+export interface WindowLayout {
+  readonly windowLength: number;
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+}
+
+export interface ActivationRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface UInt8Quant {
+  readonly scale: number;
+  readonly zeroPoint: number;
+}
+
+/** uint8 asymmetric parameters covering [min, max] (always including 0, as ONNX requires). */
+export function uint8Params(range: ActivationRange): UInt8Quant {
+  const lo = Math.min(0, range.min);
+  const hi = Math.max(0, range.max);
+  const scale = hi > lo ? (hi - lo) / 255 : 1;
+  return { scale, zeroPoint: Math.min(255, Math.max(0, Math.round(-lo / scale))) };
+}
+
+/** Symmetric int8 per index along `axis` of a row-major tensor of shape `dims` (per output channel). */
+export function int8PerAxis(weights: Float64Array, dims: readonly number[], axis: number): { q: Int8Array; scales: Float32Array } {
+  const channels = dims[axis];
+  const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const channelOf = (k: number) => Math.floor(k / inner) % channels;
+  const maxAbs = new Float64Array(channels);
+  for (let k = 0; k < weights.length; k++) maxAbs[channelOf(k)] = Math.max(maxAbs[channelOf(k)], Math.abs(weights[k]));
+  const scales = Float32Array.from(maxAbs, (m) => (m > 0 ? m / 127 : 1));
+  const q = new Int8Array(weights.length);
+  for (let k = 0; k < weights.length; k++) q[k] = Math.max(-127, Math.min(127, Math.round(weights[k] / scales[channelOf(k)])));
+  return { q, scales };
+}
+
+/** Input range of every layer (the input of layer i is activation i), from calibration data. */
+export function calibrateRanges(model: { forward(x: Float64Array, rows: number): Float64Array[]; readonly layers: readonly unknown[] }, x: Float64Array, rows: number): ActivationRange[] {
+  const acts = model.forward(x, rows);
+  return model.layers.map((_, i) => {
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const v of acts[i]) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    return { min, max };
+  });
+}
+
+/**
+ * The parts every exported autoencoder graph shares: normalisation in, optional QDQ around
+ * activations and weights, squared error per channel and score out. Node and initializer order
+ * is the order of the calls (the shipped models rebuild byte for byte).
+ */
+export class ScoringGraphBuilder {
+  readonly nodes: OnnxNode[] = [];
+  readonly initializers: OnnxTensor[] = [];
+  readonly d: number;
+  readonly c: number;
+
+  constructor(
+    readonly layout: WindowLayout,
+    inputSize: number,
+  ) {
+    this.d = inputSize;
+    this.c = layout.mean.length;
+    const { d, c } = this;
+    if (c * layout.windowLength !== d) throw new RangeError(`${layout.windowLength} rows × ${c} channels do not match the model's ${d} inputs`);
+    const tiled = (values: readonly number[], f: (v: number) => number) => Float32Array.from({ length: d }, (_, k) => f(values[k % c]));
+    this.initializers.push(
+      { name: 'norm_mean', type: TensorType.FLOAT, dims: [d], data: tiled(layout.mean, (v) => v) },
+      { name: 'norm_inv_std', type: TensorType.FLOAT, dims: [d], data: tiled(layout.std, (v) => 1 / v) },
+      { name: 'error_shape', type: TensorType.INT64, dims: [3], data: BigInt64Array.of(-1n, BigInt(layout.windowLength), BigInt(c)) },
+    );
+    this.nodes.push(
+      { op: 'Sub', name: 'centre', inputs: [INPUT_NAME, 'norm_mean'], outputs: ['centred'] },
+      { op: 'Mul', name: 'scale', inputs: ['centred', 'norm_inv_std'], outputs: ['normalised'] },
+    );
+  }
+
+  /** Quantizes and dequantizes activation `current` (uint8, per tensor) as layer i's input. */
+  activationQdq(i: number, current: string, range: ActivationRange): string {
+    const q = uint8Params(range);
+    this.initializers.push(
+      { name: `x${i}_scale`, type: TensorType.FLOAT, dims: [], data: Float32Array.of(q.scale) },
+      { name: `x${i}_zero_point`, type: TensorType.UINT8, dims: [], data: Uint8Array.of(q.zeroPoint) },
+    );
+    this.nodes.push(
+      { op: 'QuantizeLinear', name: `quantize_x${i}`, inputs: [current, `x${i}_scale`, `x${i}_zero_point`], outputs: [`x${i}_q`] },
+      { op: 'DequantizeLinear', name: `dequantize_x${i}`, inputs: [`x${i}_q`, `x${i}_scale`, `x${i}_zero_point`], outputs: [`x${i}_dq`] },
+    );
+    return `x${i}_dq`;
+  }
+
+  /** Weight `name` (fp32, or int8 per index along `axis` with a DequantizeLinear); returns the tensor to use. */
+  weight(name: string, weights: Float64Array, dims: readonly number[], quantized: boolean, axis: number): string {
+    if (!quantized) {
+      this.initializers.push({ name, type: TensorType.FLOAT, dims, data: Float32Array.from(weights) });
+      return name;
+    }
+    const w = int8PerAxis(weights, dims, axis);
+    const channels = dims[axis];
+    this.initializers.push(
+      { name: `${name}_q`, type: TensorType.INT8, dims, data: w.q },
+      { name: `${name}_scale`, type: TensorType.FLOAT, dims: [channels], data: w.scales },
+      { name: `${name}_zero_point`, type: TensorType.INT8, dims: [channels], data: new Int8Array(channels) },
+    );
+    this.nodes.push({ op: 'DequantizeLinear', name: `dequantize_${name}`, inputs: [`${name}_q`, `${name}_scale`, `${name}_zero_point`], outputs: [`${name}_dq`], intAttributes: { axis } });
+    return `${name}_dq`;
+  }
+
+  bias(name: string, bias: Float64Array): string {
+    this.initializers.push({ name, type: TensorType.FLOAT, dims: [bias.length], data: Float32Array.from(bias) });
+    return name;
+  }
+
+  /** The error tail after `reconstruction` [batch, T*C], and the finished graph. */
+  finish(name: string): OnnxGraph {
+    const { d, c } = this;
+    this.nodes.push(
+      { op: 'Sub', name: 'error', inputs: ['reconstruction', 'normalised'], outputs: ['error'] },
+      { op: 'Mul', name: 'square', inputs: ['error', 'error'], outputs: ['squared_error'] },
+      { op: 'Reshape', name: 'by_time_and_channel', inputs: ['squared_error', 'error_shape'], outputs: ['squared_error_tc'] },
+      { op: 'ReduceMean', name: 'mean_over_time', inputs: ['squared_error_tc'], outputs: [CHANNEL_OUTPUT], intsAttributes: { axes: [1] }, intAttributes: { keepdims: 0 } },
+      { op: 'ReduceMean', name: 'mean_over_channels', inputs: [CHANNEL_OUTPUT], outputs: [SCORE_OUTPUT], intsAttributes: { axes: [1] }, intAttributes: { keepdims: 0 } },
+    );
+    return {
+      name,
+      nodes: this.nodes,
+      initializers: this.initializers,
+      inputs: [{ name: INPUT_NAME, type: TensorType.FLOAT, shape: ['batch', d] }],
+      outputs: [
+        { name: SCORE_OUTPUT, type: TensorType.FLOAT, shape: ['batch'] },
+        { name: CHANNEL_OUTPUT, type: TensorType.FLOAT, shape: ['batch', c] },
+      ],
+    };
+  }
+}
