@@ -65,7 +65,8 @@ async function cpuSessionWithCache(model: Uint8Array, cacheDir: string, options:
     options.logger?.warn({ model: options.what, cache: cacheDir }, `model cache ${cacheDir} cannot be created (${(err as NodeJS.ErrnoException).code}): optimising at every load`);
     return { session: await ort.InferenceSession.create(model, base('cpu', options)), provider: 'cpu', cached: false };
   }
-  const session = await ort.InferenceSession.create(model, { ...base('cpu', options), optimizedModelFilePath: path });
+  // ORT warns, at warning level, that a saved graph is specific to this machine: the cache key says so already.
+  const session = await ort.InferenceSession.create(model, { ...base('cpu', options), optimizedModelFilePath: path, logSeverityLevel: 3 });
   return { session, provider: 'cpu', cached: false };
 }
 
