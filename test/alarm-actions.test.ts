@@ -83,6 +83,20 @@ describe('alarm actions', () => {
     expect(plc.written).toEqual([{ table: 'holding', address: 100, value: 42.5, type: 'float32', byteOrder: 'CDAB', scale: 0.1, offset: 0 }]);
   });
 
+  it('write text to an HMI\'s string registers, filled from the event, and clear it on return to normal', async () => {
+    const plc = new FlakyPlc(0);
+    const { action } = setup(plc, { type: 'modbus_write', source: 'plc', table: 'holding', address: 200, data_type: 'string', length: 10, text_active: '{asset}: {top} ({state})' });
+    for (const s of ['unack_active', 'ack_active', 'normal'] as const) {
+      action.dispatch({ ...event(s), topChannels: ['vibration_2', 'flow'] });
+      await action.idle();
+    }
+    expect(plc.written).toEqual([
+      { table: 'holding', address: 200, text: 'pump-1: vibration_2 (unack_active)', length: 10, byteOrder: 'ABCD' },
+      { table: 'holding', address: 200, text: 'pump-1: vibration_2 (ack_active)', length: 10, byteOrder: 'ABCD' },
+      { table: 'holding', address: 200, text: '', length: 10, byteOrder: 'ABCD' },
+    ]);
+  });
+
   it('as a part action, drive the reject gate from each part\'s verdict', async () => {
     const plc = new FlakyPlc(0);
     const { action } = setup(plc, { ...stackLight, verdicts: ['fail', 'unknown'] });

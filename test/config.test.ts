@@ -106,6 +106,13 @@ describe('configuration', () => {
     expect(await issuesOf(action('{ type: modbus_write, source: plc, table: coil, address: 65535, value_active: [1, 1] }'))).toEqual(['assets[0].alarm.actions[0].value_active: 2 coils from 65535 run past coil 65535']);
   });
 
+  it('writes text only to holding registers, with a length', async () => {
+    const action = (a: string) => config({ assets: `  - name: pump-1\n    model: ${MODEL}\n    alarm: { actions: [${a}] }` });
+    await expect(parseConfig(action('{ type: modbus_write, source: plc, table: holding, address: 50, data_type: string, length: 8, text_active: "{asset} {top}" }'), 'x.yaml', {})).resolves.toBeDefined();
+    expect(await issuesOf(action('{ type: modbus_write, source: plc, table: holding, address: 50, data_type: string }'))).toEqual(['assets[0].alarm.actions[0].data_type: a string is written to holding registers and needs length (registers, two characters each)']);
+    expect(await issuesOf(action('{ type: modbus_write, source: plc, table: holding, address: 50, length: 8 }'))).toEqual(['assets[0].alarm.actions[0].length: only for data_type string']);
+  });
+
   it('rejects a Modbus write action naming a unit its source does not have', async () => {
     const issues = await issuesOf(config({ assets: `  - name: pump-1\n    model: ${MODEL}\n    alarm: { actions: [{ type: modbus_write, source: plc, unit_id: 9, table: coil, address: 0 }] }` }));
     expect(issues).toContain('assets[0].alarm.actions[0].unit_id: source plc has no unit 9 (units: 1)');

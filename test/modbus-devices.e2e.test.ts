@@ -8,6 +8,7 @@ import ModbusSerial from 'modbus-serial';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modbusTcpSourceSchema } from '../src/config/schema.js';
 import type { Sample } from '../src/core/types.js';
+import { decodeText } from '../src/sources/modbus/encoding.js';
 import { freePort } from '../src/runtime/free-port.js';
 import { ModbusSource } from '../src/sources/modbus/modbus-source.js';
 import { createLogger } from '../src/telemetry/logger.js';
@@ -21,6 +22,7 @@ let port: number;
 let connections = 0;
 const reads = new Map<string, number>();
 const coils = new Map<number, boolean>();
+const registers = new Map<number, number>();
 
 beforeAll(async () => {
   port = await freePort();
@@ -35,6 +37,10 @@ beforeAll(async () => {
     getHoldingRegister: (addr: number, unit: number) => (unit * 1000 + addr) & 0xffff,
     getCoil: (addr: number, unit: number) => coils.get(unit * 100 + addr) ?? false,
     getDiscreteInput: (addr: number) => addr % 3 === 0,
+    setRegister: (addr: number, value: number, unit: number, cb: (err: Error | null) => void) => {
+      registers.set(unit * 1000 + addr, value);
+      cb(null);
+    },
     setCoil: (addr: number, value: boolean, unit: number, cb: (err: Error | null) => void) => {
       if (unit === SILENT_UNIT) return;
       coils.set(unit * 100 + addr, value);
@@ -120,6 +126,9 @@ describe('several devices on one Modbus connection', () => {
     // Consecutive coils in one request (function 15): a stack light's three lamps.
     await src.write({ table: 'coil', address: 10, value: [true, false, true] }, 1);
     expect([110, 111, 112].map((a) => coils.get(a))).toEqual([true, false, true]);
+    // Text to string registers (function 16), cut at a character boundary to fit 4 registers.
+    await src.write({ table: 'holding', address: 20, text: 'PUMP-1 ALARM', length: 4, byteOrder: 'ABCD' }, 1);
+    expect(decodeText([20, 21, 22, 23].map((a) => registers.get(1000 + a)!), 0, 4, 'ABCD')).toBe('PUMP-1 A');
     const waiting = [src.write({ table: 'coil', address: 1, value: true }, SILENT_UNIT), src.write({ table: 'coil', address: 2, value: true }, SILENT_UNIT)];
     await expect(src.write({ table: 'coil', address: 3, value: true }, SILENT_UNIT)).rejects.toThrow(/unit 3\): 2 writes already waiting \(max_queued_writes\); this one is refused/);
     expect(await metricValue(metrics, 'linewatch_source_dropped_total', { unit: String(SILENT_UNIT), kind: 'write' })).toBe(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BYTE_ORDERS, REGISTER_TYPES, compileDecoder, decodeRegisters, decodeText, encodeRegisters, encodeText, registerCount, type ByteOrder, type RegisterType } from '../src/sources/modbus/encoding.js';
+import { BYTE_ORDERS, REGISTER_TYPES, compileDecoder, decodeRegisters, decodeText, encodeRegisters, encodeText, fitText, registerCount, type ByteOrder, type RegisterType } from '../src/sources/modbus/encoding.js';
 
 // 123.456 as float32 is 0x42F6E979: bytes A=42 B=F6 C=E9 D=79.
 const FLOAT_CASES: [ByteOrder, number[]][] = [
@@ -132,5 +132,14 @@ describe('string tags', () => {
       const words = Array.from({ length: n }, () => Math.floor(rnd() * 65536));
       expect(typeof decodeText(words, 0, n, BYTE_ORDERS[i % 4])).toBe('string');
     }
+  });
+});
+
+describe('text that must fit', () => {
+  it('is cut at a character boundary, never inside one', () => {
+    expect(fitText('PUMP-1 ALARM', 8)).toBe('PUMP-1 A');
+    expect(fitText('Ünï', 3)).toBe('Ün'); // Ü is 2 bytes, n 1, ï 2
+    expect(fitText('ÜÜ', 3)).toBe('Ü');
+    expect(fitText('', 4)).toBe('');
   });
 });

@@ -63,7 +63,7 @@ export class AlarmAction {
   private failed = 0;
   private lastError: string | undefined;
   /** The value (or coil pattern: the config's own list, so identity compares) last written. */
-  private lastWritten: number | boolean | readonly number[] | undefined;
+  private lastWritten: string | number | boolean | readonly number[] | undefined;
   private closed = false;
 
   constructor(
@@ -153,9 +153,7 @@ export class AlarmAction {
 
   private mqttJob(c: MqttPublishActionConfig, t: ActionTrigger): Job | undefined {
     if (!this.isSelected(t, c.on)) return undefined;
-    const vars: Record<string, string> =
-      t.kind === 'alarm' ? { asset: t.event.asset, alarm: t.event.alarm, state: t.event.state } : { asset: t.part.asset, part: t.part.partId, verdict: t.part.verdict, alarm: 'part', state: t.part.verdict };
-    const topic = c.topic.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
+    const topic = fillTemplate(c.topic, triggerVars(t));
     const body = AlarmAction.payload(t);
     return {
       what: AlarmAction.what(t),
@@ -176,17 +174,22 @@ export class AlarmAction {
   }
 
   private modbusJob(c: ModbusWriteActionConfig, t: ActionTrigger): Job | undefined {
-    const value = this.isActive(t, c.active_states) ? c.value_active : c.value_inactive;
+    const active = this.isActive(t, c.active_states);
     const writer = this.deps.writers.get(c.source);
     if (!writer) return undefined;
-    // The config loader allows a coil pattern (list) only for coils.
+    // The config loader allows a coil pattern (list) only for coils, text only for holding registers.
+    const value = c.data_type === 'string' ? fillTemplate(active ? c.text_active : c.text_inactive, triggerVars(t)) : active ? c.value_active : c.value_inactive;
     const target: ModbusWrite =
-      c.table === 'coil'
-        ? { table: 'coil', address: c.address, value: typeof value === 'number' ? value !== 0 : value.map((v) => v === 1) }
-        : { table: 'holding', address: c.address, value: value as number, type: c.data_type, byteOrder: c.byte_order, scale: c.scale, offset: c.offset };
+      typeof value === 'string'
+        ? { table: 'holding', address: c.address, text: value, length: c.length ?? 1, byteOrder: c.byte_order }
+        : c.table === 'coil'
+          ? { table: 'coil', address: c.address, value: typeof value === 'number' ? value !== 0 : value.map((v) => v === 1) }
+          : { table: 'holding', address: c.address, value: value as number, type: c.data_type as Exclude<typeof c.data_type, 'string'>, byteOrder: c.byte_order, scale: c.scale, offset: c.offset };
+    const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' ? String(value) : `[${value.join(',')}]`;
+    const span = typeof value === 'object' ? `..${c.address + value.length - 1}` : '';
     return {
       what: AlarmAction.what(t),
-      describe: `${c.table} ${c.address}${typeof value === 'number' ? '' : `..${c.address + value.length - 1}`} := ${typeof value === 'number' ? value : `[${value.join(',')}]`} on ${c.source}${c.unit_id !== undefined ? ` unit ${c.unit_id}` : ''}`,
+      describe: `${c.table} ${c.address}${span} := ${shown} on ${c.source}${c.unit_id !== undefined ? ` unit ${c.unit_id}` : ''}`,
       run: async () => {
         if (this.lastWritten === value) return;
         await writer.write(target, c.unit_id);
@@ -257,4 +260,19 @@ export class AlarmAction {
   status(): ActionStatus {
     return { name: this.name, type: this.config.type, succeeded: this.succeeded, failed: this.failed, pending: this.jobs.length, ...(this.lastError ? { lastError: this.lastError } : {}) };
   }
+}
+
+/** What a text template may name: {asset}, {alarm}, {state}, {priority}, {top}, {score}; for parts also {part}, {verdict}. */
+function triggerVars(t: ActionTrigger): Record<string, string> {
+  if (t.kind === 'alarm') {
+    const e = t.event;
+    return { asset: e.asset, alarm: e.alarm, state: e.state, priority: e.priority, top: e.topChannels[0] ?? '', score: Number.isFinite(e.score) ? e.score.toFixed(3) : '' };
+  }
+  const p = t.part;
+  return { asset: p.asset, part: p.partId, verdict: p.verdict, alarm: 'part', state: p.verdict, top: p.topChannels[0] ?? '', score: p.score !== undefined ? p.score.toFixed(3) : '' };
+}
+
+/** `{name}` replaced by its value; unknown names stay as written. */
+function fillTemplate(template: string, vars: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
 }

@@ -157,6 +157,8 @@ function checkNames(config: Config): string[] {
         issues.push(`assets[${ai}].${ki}.source: no ${needs} source named "${(action as { source: string }).source}" (sources: ${config.sources.map((s) => s.name).join(', ')})`);
       }
       if (action.type === 'modbus_write') {
+        if (action.data_type === 'string' && (action.table !== 'holding' || action.length === undefined)) issues.push(`assets[${ai}].${ki}.data_type: a string is written to holding registers and needs length (registers, two characters each)`);
+        if (action.data_type !== 'string' && action.length !== undefined) issues.push(`assets[${ai}].${ki}.length: only for data_type string`);
         for (const key of ['value_active', 'value_inactive'] as const) {
           const v = action[key];
           if (typeof v === 'number') continue;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ALARM_PRIORITIES, ALARM_STATES } from '../core/types.js';
-import { BYTE_ORDERS, REGISTER_TYPES, TAG_TYPES } from '../sources/modbus/encoding.js';
+import { BYTE_ORDERS, REGISTER_TYPES, TAG_TYPES, type RegisterType } from '../sources/modbus/encoding.js';
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, "_", "." or "-"');
 const port = z.number().int().min(1).max(65535);
@@ -135,6 +135,9 @@ const actionRetry = {
   retry_initial_ms: z.number().int().min(1).default(500),
 };
 
+/** What a modbus_write can write: every number type but a bit, or text. */
+const WRITABLE_TYPES = ['string', ...REGISTER_TYPES.filter((t): t is Exclude<RegisterType, 'bit'> => t !== 'bit')] as const;
+
 /** Consecutive coils, first at `address` (function 15 writes at most 1968). */
 const coilPattern = z.array(z.union([z.literal(0), z.literal(1)])).min(1).max(1968);
 
@@ -148,7 +151,16 @@ export const modbusWriteActionSchema = z.strictObject({
   unit_id: unitId.optional(),
   table: z.enum(['coil', 'holding']),
   address: z.number().int().min(0).max(65535),
-  data_type: z.enum(REGISTER_TYPES.filter((t) => t !== 'bit') as [Exclude<(typeof REGISTER_TYPES)[number], 'bit'>, ...Exclude<(typeof REGISTER_TYPES)[number], 'bit'>[]]).default('uint16'),
+  /** A number type, or `string`: text over `length` registers (function 16), e.g. a message on an HMI. */
+  data_type: z.enum(WRITABLE_TYPES).default('uint16'),
+  /** Registers of a `string` write (two bytes each; longer text is cut at a character boundary). */
+  length: z.number().int().min(1).max(123).optional(),
+  /**
+   * `string` writes: the text in the active and inactive state. {asset}, {alarm}, {state},
+   * {priority}, {top} (the top channel), {score}, and for parts {part}, {verdict} are filled in.
+   */
+  text_active: z.string().default('{asset} {alarm}: {state} ({top})'),
+  text_inactive: z.string().default(''),
   byte_order: z.enum(BYTE_ORDERS).default('ABCD'),
   scale: z.number().refine((v) => v !== 0, 'scale must not be 0').default(1),
   offset: z.number().default(0),

@@ -150,6 +150,19 @@ export function decodeText(words: readonly number[], offset: number, count: numb
   return utf8.decode(bytes.subarray(0, end));
 }
 
+/** `text` cut to at most `bytes` UTF-8 bytes, never inside a character. */
+export function fitText(text: string, bytes: number): string {
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const n = new TextEncoder().encode(ch).length;
+    if (used + n > bytes) break;
+    out += ch;
+    used += n;
+  }
+  return out;
+}
+
 /** Registers holding `text` (UTF-8, NUL-padded to `count` registers): the inverse of decodeText. */
 export function encodeText(text: string, count: number, order: ByteOrder): number[] {
   const encoded = new TextEncoder().encode(text);

@@ -26,7 +26,7 @@ import type { ModbusSourceConfig, RegisterConfig } from '../../config/schema.js'
 import { modbusDevices, type ModbusDeviceConfig } from '../../config/source-feeds.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
-import { compileDecoder, decodeText, encodeRegisters, fromEngineering, type ByteOrder, type RegisterDecoder, type RegisterType, type TagType } from './encoding.js';
+import { compileDecoder, decodeText, encodeRegisters, encodeText, fitText, fromEngineering, type ByteOrder, type RegisterDecoder, type RegisterType, type TagType } from './encoding.js';
 import { describeModbusError } from './errors.js';
 import { isBitTable, planReads, type ReadRequest } from './request-plan.js';
 
@@ -41,9 +41,10 @@ export interface ModbusSourceDeps {
   readonly random?: () => number;
 }
 
-/** A value to write: a coil (several consecutive coils: function 15), or a holding register value encoded like a read. */
+/** A value to write: a coil (several consecutive coils: function 15), a holding register value encoded like a read, or text over `length` registers. */
 export type ModbusWrite =
   | { readonly table: 'coil'; readonly address: number; readonly value: boolean | readonly boolean[] }
+  | { readonly table: 'holding'; readonly address: number; readonly text: string; readonly length: number; readonly byteOrder: ByteOrder }
   | { readonly table: 'holding'; readonly address: number; readonly value: number; readonly type: Exclude<RegisterType, 'bit'>; readonly byteOrder: ByteOrder; readonly scale: number; readonly offset: number };
 
 const BACKOFF_MIN_MS = 500;
@@ -246,7 +247,10 @@ export class ModbusSource implements Source {
           const unit = device.config.unitId;
           if (coils) await this.request(device, (c, cb) => c.writeFC15(unit, target.address, [...coils], cb));
           else if (target.table === 'coil') await this.request(device, (c, cb) => c.writeFC5(unit, target.address, target.value as boolean, cb));
-          else {
+          else if ('text' in target) {
+            const words = encodeText(fitText(target.text, target.length * 2), target.length, target.byteOrder);
+            await this.request(device, (c, cb) => c.writeFC16(unit, target.address, words, cb));
+          } else {
             const words = encodeRegisters(fromEngineering(target.value, target.scale, target.offset), target.type, target.byteOrder);
             if (words.length === 1) await this.request(device, (c, cb) => c.writeFC6(unit, target.address, words[0], cb));
             else await this.request(device, (c, cb) => c.writeFC16(unit, target.address, words, cb));
