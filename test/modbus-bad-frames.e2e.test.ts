@@ -81,10 +81,10 @@ describe('bad Modbus answers on the wire', () => {
     expect(batches[batches.length - 1][0].value).toBe(1000 * 65536 + 1001);
 
     const expected: Record<Exclude<Mode, 'good'>, RegExp> = {
-      truncated: /device flaky-plc \(127\.0\.0\.1:\d+, unit 1\): read holding registers 0\.\.1: no answer within the timeout/,
-      'wrong-count': /device flaky-plc \(127\.0\.0\.1:\d+, unit 1\): read holding registers 0\.\.1: /,
-      garbage: /device flaky-plc \(127\.0\.0\.1:\d+, unit 1\): read holding registers 0\.\.1: /,
-      exception: /device flaky-plc \(127\.0\.0\.1:\d+, unit 1\): read holding registers 0\.\.1: illegal data address \(Modbus exception 2\)/,
+      truncated: /device flaky-plc \(127\.0\.0\.1:\d+, unit 1\): read holding registers 0\.\.1 \(40001\.\.40002\): no answer within the timeout/,
+      'wrong-count': /device flaky-plc \(127\.0\.0\.1:\d+, unit 1\): read holding registers 0\.\.1 \(40001\.\.40002\): /,
+      garbage: /device flaky-plc \(127\.0\.0\.1:\d+, unit 1\): read holding registers 0\.\.1 \(40001\.\.40002\): /,
+      exception: /device flaky-plc \(127\.0\.0\.1:\d+, unit 1\): read holding registers 0\.\.1 \(40001\.\.40002\): illegal data address \(Modbus exception 2\)/,
     };
     for (const bad of ['truncated', 'wrong-count', 'garbage', 'exception'] as const) {
       const logged = logs.length;

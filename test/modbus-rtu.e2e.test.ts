@@ -66,7 +66,7 @@ describe('Modbus RTU over a serial line (socat pty pair)', () => {
   it('names an exception answered over RTU with device, path and register', async () => {
     const path = await ptyLine();
     const source = new ModbusSource(config(path, [{ channel: 'nothing', address: 40, type: 'uint16' }]), { logger: createLogger('silent'), metrics: new GatewayMetrics() });
-    await expect(source.readOnce()).rejects.toThrow(`device pump-rtu (${path} 19200 8N1, unit 1): read holding registers 40..40: illegal data address (Modbus exception 2)`);
+    await expect(source.readOnce()).rejects.toThrow(`device pump-rtu (${path} 19200 8N1, unit 1): read holding registers 40..40 (40041..40041): illegal data address (Modbus exception 2)`);
   });
 
   it('polls two units on one serial line, one request on the line at a time', async () => {

@@ -50,6 +50,14 @@ export type ModbusWrite =
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 
+/** The PLC-manual (Modicon) numbers of a read, counted from 1: 0xxxx coils, 1xxxx discrete inputs, 3xxxx input and 4xxxx holding registers (six digits past 9999). */
+export function modiconRange(table: RegisterConfig['table'], address: number, count: number): string {
+  const six = address + count > 9999;
+  const prefix = { coil: 0, discrete: 1, input: 3, holding: 4 }[table] * (six ? 100_000 : 10_000);
+  const n = (a: number) => String(prefix + a + 1).padStart(six ? 6 : 5, '0');
+  return `${n(address)}..${n(address + count - 1)}`;
+}
+
 /**
  * A tag with its decoder built once. A class, not `{ ...register, decode }`: V8 gives an object
  * literal holding a distinct closure its own hidden class, so 2,000 tags had 2,000 shapes and
@@ -333,7 +341,7 @@ export class ModbusSource implements Source {
     const unit = device.config.unitId;
     let good = 0;
     for (const req of group.requests) {
-      const what = `read ${req.table === 'coil' ? 'coils' : req.table === 'discrete' ? 'discrete inputs' : `${req.table} registers`} ${req.address}..${req.address + req.count - 1}`;
+      const what = `read ${req.table === 'coil' ? 'coils' : req.table === 'discrete' ? 'discrete inputs' : `${req.table} registers`} ${req.address}..${req.address + req.count - 1} (${modiconRange(req.table, req.address, req.count)})`;
       try {
         const res = await this.request<{ data: readonly (number | boolean)[] }>(device, (c, cb) => {
           if (req.table === 'holding') c.writeFC3(unit, req.address, req.count, cb);
