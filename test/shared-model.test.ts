@@ -98,3 +98,20 @@ describe('optimised-model cache', () => {
     expect((await readdir(cacheDir)).length).toBe(1);
   });
 });
+
+describe('SharedModel isolation', () => {
+  it('a bad window fails only its own asset, not the others in the same run', async () => {
+    const { inner, window } = await sharedPump();
+    const shared = new SharedModel(inner);
+    const [a, b] = [shared.view(), shared.view()];
+    const bad = window('pump-1', 1);
+    bad.data[3] = Number.NaN;
+    const [ra, rb] = await Promise.allSettled([a.score([bad]), b.score([window('pump-2', 1)])]);
+    expect(ra.status).toBe('rejected');
+    expect((ra as PromiseRejectedResult).reason.message).toMatch(/NaN or Inf/);
+    expect(rb.status).toBe('fulfilled');
+    expect((rb as PromiseFulfilledResult<{ asset: string }[]>).value[0].asset).toBe('pump-2');
+    await a.close();
+    await b.close();
+  });
+});

@@ -14,7 +14,7 @@ import type { ScoreResult, Window } from '../core/types.js';
 import { MicroBatcher } from './micro-batcher.js';
 
 export class SharedModel {
-  private readonly batcher: MicroBatcher<Window, ScoreResult>;
+  private readonly batcher: MicroBatcher<Window, ScoreResult | Error>;
   private views = 0;
   private closing: Promise<void> | undefined;
 
@@ -22,7 +22,21 @@ export class SharedModel {
     readonly model: Model,
     maxBatch = 64,
   ) {
-    this.batcher = new MicroBatcher((windows) => model.score(windows), maxBatch);
+    this.batcher = new MicroBatcher((windows) => SharedModel.isolated(model, windows), maxBatch);
+  }
+
+  /**
+   * Scores a shared batch. If the run fails (a window with NaN, a wrong shape) and it held more
+   * than one window, each window runs alone, so only the bad ones fail: one asset's bad window
+   * never fails another asset's.
+   */
+  private static async isolated(model: Model, windows: Window[]): Promise<(ScoreResult | Error)[]> {
+    try {
+      return await model.score(windows);
+    } catch (err) {
+      if (windows.length === 1) return [err as Error];
+      return Promise.all(windows.map((w) => model.score([w]).then((r) => r[0], (e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
+    }
   }
 
   /** A model for one asset: its windows go into the shared batches; results carry its threshold. */
@@ -37,7 +51,10 @@ export class SharedModel {
       windowLength: model.windowLength,
       threshold,
       score: async (windows) => {
-        const results = await Promise.all(windows.map((w) => batcher.push(w)));
+        const results = (await Promise.all(windows.map((w) => batcher.push(w)))).map((r) => {
+          if (r instanceof Error) throw r;
+          return r;
+        });
         return threshold === model.threshold ? results : results.map((r) => ({ ...r, threshold, anomalous: r.score > threshold }));
       },
       close: async () => {
