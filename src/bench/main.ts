@@ -1,6 +1,7 @@
 /** `npm run bench [-- NAME…] [--json]`: runs the named benchmarks (all by default). */
 import { formatTable, toJson, type Benchmark } from './harness.js';
 import { int8VsFp32, modelLoadBenchmark, scoringPipeline } from './scoring-benchmarks.js';
+import { sharedModelBenchmark } from './shared-model-benchmark.js';
 import { alarmWritebackBenchmark, influxSinkBenchmark } from './storage-benchmarks.js';
 import { modelReloadBenchmark } from './reload-benchmark.js';
 import { fleetBenchmark } from './fleet-benchmark.js';
@@ -8,7 +9,7 @@ import { modbusIngestBenchmark } from './modbus-ingest-benchmark.js';
 import { opcuaIngestBenchmark } from './opcua-ingest-benchmark.js';
 import { eventLoopBenchmark } from './event-loop-benchmark.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [scoringPipeline, int8VsFp32, modelLoadBenchmark, influxSinkBenchmark, alarmWritebackBenchmark, modelReloadBenchmark, fleetBenchmark, modbusIngestBenchmark, opcuaIngestBenchmark, eventLoopBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [scoringPipeline, int8VsFp32, modelLoadBenchmark, sharedModelBenchmark, influxSinkBenchmark, alarmWritebackBenchmark, modelReloadBenchmark, fleetBenchmark, modbusIngestBenchmark, opcuaIngestBenchmark, eventLoopBenchmark];
 
 export async function benchMain(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');
