@@ -169,6 +169,13 @@ describe('configuration', () => {
     expect(issues[0]).toMatch(/^sources\[0\]\.poll_interval_ms: 1000 ms, but model pump-ae of asset pump-1 expects samples every 200 ms/);
   });
 
+  it('takes sources at any rate when the window aligns them on the model\'s time grid; hop_ms a multiple of its period', async () => {
+    const slow = (windowYaml: string) => config({ assets: `  - name: pump-1\n    model: ${MODEL}\n    window: ${windowYaml}` }).replace('poll_interval_ms: 200', 'poll_interval_ms: 1000');
+    await expect(parseConfig(slow('{ align: linear, hop_ms: 1000 }'), 'x.yaml', {})).resolves.toBeDefined();
+    await expect(parseConfig(slow('{ align: hold }'), 'x.yaml', {})).resolves.toBeDefined();
+    expect(await issuesOf(slow('{ align: linear, hop_ms: 300 }'))).toEqual(["assets[0].window.hop_ms: 300 ms is not a multiple of model pump-ae's sample period (200 ms)"]);
+  });
+
   it('rejects an alarm action that names no Modbus source, and a bad webhook URL', async () => {
     const assets = `  - name: pump-1\n    model: ${MODEL}\n    alarm:\n      actions:\n        - { type: modbus_write, source: plcc, table: coil, address: 0 }\n        - { type: webhook, url: "not a url" }`;
     const issues = await issuesOf(config({ assets }));

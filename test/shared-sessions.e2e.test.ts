@@ -31,8 +31,9 @@ beforeAll(async () => {
   c.http.enabled = false;
   // A second pump: the same registers read as asset pump-2 (as a second, identical machine would be).
   const pumpSource = c.sources.find((s) => s.name === 'pump-plc')!;
-  c.sources.push({ ...structuredClone(pumpSource), name: 'pump-plc-2', asset: 'pump-2' } as typeof pumpSource);
-  c.assets.push({ ...structuredClone(c.assets[0]), name: 'pump-2', alarm: { ...structuredClone(c.assets[0].alarm), threshold: 1e-9, actions: [] } });
+  // It is polled at 150 ms, not the model's 200 ms: its window puts samples on the model's time grid.
+  c.sources.push({ ...structuredClone(pumpSource), name: 'pump-plc-2', asset: 'pump-2', poll_interval_ms: 150 } as typeof pumpSource);
+  c.assets.push({ ...structuredClone(c.assets[0]), name: 'pump-2', window: { ...c.assets[0].window, align: 'linear' }, alarm: { ...structuredClone(c.assets[0].alarm), threshold: 1e-9, actions: [] } });
   loaded.models.set('pump-2', loaded.models.get('pump-1')!);
   c.assets[0].alarm.actions = [];
   logger = createLogger('info', { write: (l: string) => logs.push(JSON.parse(l)) } as unknown as NodeJS.WritableStream);
@@ -45,7 +46,7 @@ afterAll(async () => {
 });
 
 describe('assets with the same model', () => {
-  it('share one session (one load, logged with both assets), and each gets its own results and threshold', async () => {
+  it('share one session (one load, logged with both assets), and each gets its own results, threshold and alignment', async () => {
     const loads = logs.filter((l) => /^model pump-ae .* loaded on cpu/.test(l.msg));
     expect(loads.map((l) => l.assets)).toEqual([['pump-1', 'pump-2']]);
     expect(loads[0].msg).toContain('(one session, shared batches)');
@@ -56,6 +57,8 @@ describe('assets with the same model', () => {
     expect(seen.get('pump-2')!.threshold).toBe(1e-9);
     expect(seen.get('pump-2')!.anomalous).toBe(true);
     expect(seen.get('pump-1')!.threshold).toBeGreaterThan(0.1);
+    // pump-2's windows end on the model's 200 ms grid although its source polls every 150 ms.
+    expect(seen.get('pump-2')!.ts % 200).toBe(0);
   });
 
   it('on the next start, loads the optimised graph from the cache', async () => {

@@ -61,7 +61,7 @@ if (mode === 'bare') {
   const source = new OpcuaSource(config, { logger: silentLogger(), metrics: new GatewayMetrics() });
   await source.start((batch: readonly Sample[]) => {
     for (const s of batch) seen(index.get(s.channel)!, s.value);
-    for (const p of pipelines) if (p.push(batch)?.kind === 'window') windows++;
+    for (const p of pipelines) for (const o of p.push(batch)) if (o.kind === 'window') windows++;
   });
   await new Promise<void>((resolve) => {
     const check = setInterval(() => {

@@ -62,7 +62,9 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
       issues.push(`${where}: model ${loaded.manifest.name} needs channel(s) ${missing.join(', ')} of asset ${asset.name}, which no source provides (provided: ${[...have].join(', ') || 'none'})`);
     }
     const period = loaded.manifest.input.sample_period_ms;
-    config.sources.forEach((source, si) => {
+    if (w.hop_ms !== undefined && (w.type !== 'sliding' || w.hop_ms % period !== 0)) issues.push(`assets[${i}].window.hop_ms: ${w.type !== 'sliding' ? 'only for sliding windows' : `${w.hop_ms} ms is not a multiple of model ${loaded.manifest.name}'s sample period (${period} ms)`}`);
+    // On the time grid any source rate works; one row per batch needs the model's rate.
+    if (w.align === 'batch') config.sources.forEach((source, si) => {
       for (const feed of sourceFeeds(source)) {
         if (feed.asset !== asset.name || feed.periodMs === period) continue;
         if (!feed.channels.some((ch) => loaded.manifest.input.channels.some((c) => c.name === ch))) continue;

@@ -250,6 +250,14 @@ export const windowSchema = z
     type: z.enum(['sliding', 'cycle']).default('sliding'),
     /** sliding: score every N samples. */
     hop_samples: z.number().int().min(1).default(1),
+    /** sliding: score every this many ms instead (a multiple of the model's sample period). */
+    hop_ms: z.number().int().min(1).optional(),
+    /**
+     * How rows are formed: batch = one row per source poll or publish (sources at the model's
+     * rate); hold / linear = channels at any rates put on the model's time grid, newest value or
+     * interpolated.
+     */
+    align: z.enum(['batch', 'hold', 'linear']).default('batch'),
     /** A channel whose newest value is older than this makes the row incomplete. */
     max_sample_age_ms: z.number().int().min(1).default(5000),
     /** cycle: the channel that marks the cycle (a cycle-active flag or a part counter). */
@@ -269,7 +277,7 @@ export const assetSchema = z.strictObject({
   name,
   /** Model directory (holding manifest.json) or manifest file, relative to the config file. */
   model: z.string().min(1),
-  window: windowSchema.default({ type: 'sliding', hop_samples: 1, max_sample_age_ms: 5000, trigger: 'flag', min_samples: 5, max_samples: 10_000 }),
+  window: windowSchema.default({ type: 'sliding', hop_samples: 1, align: 'batch', max_sample_age_ms: 5000, trigger: 'flag', min_samples: 5, max_samples: 10_000 }),
   alarm: alarmSchema.default({ priority: 'high', on_delay_ms: 1000, off_delay_ms: 5000, clear_ratio: 0.8, latching: false, max_shelve_s: 8 * 3600, actions: [] }),
   /** Cycle windows: actions on each part's verdict (`verdicts`, default fail), e.g. a reject gate. */
   part_actions: z.array(partActionSchema).default([]),

@@ -31,6 +31,8 @@ export interface Model {
   readonly version: string;
   readonly channels: readonly string[];
   readonly windowLength: number;
+  /** The time between the rows of a window the model expects. */
+  readonly samplePeriodMs: number;
   readonly threshold: number;
   /**
    * Scores windows whose `channels` equal `this.channels` and whose length equals

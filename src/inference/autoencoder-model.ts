@@ -28,6 +28,7 @@ export class AutoencoderModel implements Model {
   readonly version: string;
   readonly channels: readonly string[];
   readonly windowLength: number;
+  readonly samplePeriodMs: number;
   readonly threshold: number;
   readonly provider: ExecutionProvider;
   /** Whether onnxruntime's optimised graph came from the model cache (no optimiser run at load). */
@@ -53,6 +54,7 @@ export class AutoencoderModel implements Model {
     this.version = manifest.version;
     this.channels = manifest.input.channels.map((c) => c.name);
     this.windowLength = manifest.input.window_length;
+    this.samplePeriodMs = manifest.input.sample_period_ms;
     this.threshold = threshold ?? manifest.score.threshold;
     this.features = this.channels.length * this.windowLength;
     this.provider = provider;

@@ -49,6 +49,7 @@ export class SharedModel {
       version: model.version,
       channels: model.channels,
       windowLength: model.windowLength,
+      samplePeriodMs: model.samplePeriodMs,
       threshold,
       score: async (windows) => {
         const results = (await Promise.all(windows.map((w) => batcher.push(w)))).map((r) => {

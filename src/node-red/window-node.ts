@@ -36,6 +36,7 @@ export function windowSettings(config: NodeDefinition) {
     type: text(config, 'mode', 'sliding'),
     hop_samples: num(config, 'hop'),
     max_sample_age_ms: num(config, 'maxAgeMs'),
+    align: text(config, 'align', 'batch'),
     ...(text(config, 'triggerChannel') ? { trigger_channel: text(config, 'triggerChannel') } : {}),
     trigger: text(config, 'trigger', 'flag'),
     ...(text(config, 'partIdChannel') ? { part_id_channel: text(config, 'partIdChannel') } : {}),
@@ -74,14 +75,17 @@ export function registerWindowNode(RED: RedApi): void {
       };
       let channels = list(config, 'channels');
       let length = num(config, 'length');
+      let periodMs: number | undefined;
       if (modelNode) {
         const model = await modelNode.model();
         channels = [...model.channels];
         length = model.windowLength;
+        periodMs = model.samplePeriodMs;
       }
       if (channels.length === 0) throw new Error('window settings: no channels (choose a model, or list the channels)');
       if (length === undefined || !Number.isInteger(length) || length < 1) throw new Error('window settings: window length must be a whole number of samples (or choose a model)');
-      windows = new AssetWindows(asset, channels, length, window);
+      if (window.align !== 'batch' && periodMs === undefined) throw new Error(`window settings: align ${window.align} puts samples on the model's time grid: choose a model`);
+      windows = new AssetWindows(asset, channels, length, window, periodMs);
       node.status({ fill: 'grey', shape: 'ring', text: `${channels.length} channels × ${length}, waiting` });
     };
     const ready = setup().catch((err: Error) => {
@@ -97,8 +101,7 @@ export function registerWindowNode(RED: RedApi): void {
         try {
           const samples = samplesFromMessage(msg, format, Date.now());
           for (const batch of format.format === 'topic' ? batches.push(samples) : [samples]) {
-            const outcome = windows.push(batch);
-            if (outcome) outcomes.push(outcome);
+            outcomes.push(...windows.push(batch));
           }
         } catch (err) {
           node.status({ fill: 'red', shape: 'dot', text: (err as Error).message.slice(0, 60) });

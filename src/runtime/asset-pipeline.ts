@@ -77,7 +77,7 @@ export class AssetPipeline {
     private readonly output: AssetPipelineOutput,
     private readonly deps: { logger: Logger; metrics: GatewayMetrics; maxQueuedWindows?: number },
   ) {
-    this.windows = new AssetWindows(config.name, current.channels, current.windowLength, config.window);
+    this.windows = new AssetWindows(config.name, current.channels, current.windowLength, config.window, current.samplePeriodMs);
     this.alarm = new AlarmStateMachine(alarmDefinition(config.alarm));
   }
 
@@ -101,19 +101,21 @@ export class AssetPipeline {
 
   /** Feeds a batch of samples (any assets; others are ignored). */
   push(batch: readonly Sample[]): void {
-    const outcome = this.windows.push(batch);
-    if (!outcome) return;
-    if (outcome.kind === 'incomplete') {
-      this.windowsIncomplete++;
-      this.deps.metrics.windowsIncomplete.inc({ asset: this.config.name });
-      if (outcome.partId !== undefined) {
-        this.partCounts.unknown++;
-        this.output.onParts([{ asset: this.config.name, partId: outcome.partId, ts: outcome.ts, verdict: 'unknown', reason: outcome.reason, topChannels: [], model: this.model.name }]);
+    const outcomes = this.windows.push(batch);
+    if (outcomes.length === 0) return;
+    for (const outcome of outcomes) {
+      if (outcome.kind === 'incomplete') {
+        this.windowsIncomplete++;
+        this.deps.metrics.windowsIncomplete.inc({ asset: this.config.name });
+        if (outcome.partId !== undefined) {
+          this.partCounts.unknown++;
+          this.output.onParts([{ asset: this.config.name, partId: outcome.partId, ts: outcome.ts, verdict: 'unknown', reason: outcome.reason, topChannels: [], model: this.model.name }]);
+        }
+        continue;
       }
-      return;
+      if (outcome.window.partId !== undefined && outcome.durationMs !== undefined) this.cycleMs.set(outcome.window.partId, outcome.durationMs);
+      this.queue.push(outcome.window);
     }
-    if (outcome.window.partId !== undefined && outcome.durationMs !== undefined) this.cycleMs.set(outcome.window.partId, outcome.durationMs);
-    this.queue.push(outcome.window);
     const max = this.deps.maxQueuedWindows ?? 256;
     if (this.queue.length > max) {
       const dropped = this.queue.length - max;
@@ -121,6 +123,7 @@ export class AssetPipeline {
       this.windowsDropped += dropped;
       this.deps.logger.warn({ asset: this.config.name, dropped }, `asset ${this.config.name}: scoring fell behind, dropped ${dropped} oldest windows`);
     }
+    if (this.queue.length === 0) return;
     if (!this.running) this.running = this.drain().finally(() => (this.running = undefined));
   }
 

@@ -34,6 +34,9 @@ export class ProbationModel implements Model {
   get windowLength() {
     return this.inner.windowLength;
   }
+  get samplePeriodMs() {
+    return this.inner.samplePeriodMs;
+  }
   get threshold() {
     return this.inner.threshold;
   }

@@ -1,12 +1,14 @@
 /**
  * One asset's samples → windows (pure): rows assembled from the model's channels (plus the
- * trigger and part id channels for cycle windows), then sliding windows or one window per part.
+ * trigger channel for cycle windows), one per source batch or on the model's time grid
+ * (`align`), then sliding windows or one window per part.
  * Used by the daemon's asset pipeline and by the Node-RED window node, so both cut windows the
  * same way.
  */
 import type { Sample, Window } from '../core/types.js';
 import type { WindowSettings } from '../config/schema.js';
-import { RowAssembler } from './row-assembler.js';
+import { RowAssembler, type Row } from './row-assembler.js';
+import { TimeGrid } from './time-grid.js';
 import { CycleWindow } from './cycle-window.js';
 import { SlidingWindow } from './sliding-window.js';
 
@@ -45,8 +47,10 @@ class PartIdTracker {
   }
 }
 
+const NONE: readonly AssetWindowOutcome[] = Object.freeze([]);
+
 export class AssetWindows {
-  private readonly rows: RowAssembler;
+  private readonly rows: RowAssembler | TimeGrid;
   private readonly windows: SlidingWindow | CycleWindow;
   private readonly partIds: PartIdTracker | undefined;
 
@@ -55,12 +59,19 @@ export class AssetWindows {
     readonly channels: readonly string[],
     readonly length: number,
     readonly settings: WindowSettings,
+    /** The model's sample period: the time grid's step (align hold/linear) and the unit of hop_ms. */
+    readonly periodMs?: number,
   ) {
     const w = settings;
+    const rowsOf = (rowChannels: readonly string[]) => {
+      if (w.align === 'batch') return new RowAssembler(asset, rowChannels, w.max_sample_age_ms);
+      if (periodMs === undefined) throw new Error(`asset ${asset}: window.align ${w.align} needs the model's sample period`);
+      return new TimeGrid(asset, rowChannels, periodMs, w.align, w.max_sample_age_ms);
+    };
     if (w.type === 'cycle') {
       if (!w.trigger_channel) throw new Error(`asset ${asset}: cycle windows need a trigger channel`);
       // Rows carry the model's channels, then the trigger; the part id is tracked apart.
-      this.rows = new RowAssembler(asset, [...channels, w.trigger_channel], w.max_sample_age_ms);
+      this.rows = rowsOf([...channels, w.trigger_channel]);
       this.partIds = w.part_id_channel ? new PartIdTracker(asset, w.part_id_channel, w.max_sample_age_ms) : undefined;
       this.windows = new CycleWindow({
         asset,
@@ -72,9 +83,10 @@ export class AssetWindows {
         maxRows: w.max_samples,
       });
     } else {
-      this.rows = new RowAssembler(asset, channels, w.max_sample_age_ms);
+      this.rows = rowsOf(channels);
       this.partIds = undefined;
-      this.windows = new SlidingWindow(asset, channels, length, w.hop_samples);
+      const hop = w.hop_ms !== undefined ? Math.max(1, Math.round(w.hop_ms / (periodMs ?? w.hop_ms))) : w.hop_samples;
+      this.windows = new SlidingWindow(asset, channels, length, hop);
     }
   }
 
@@ -82,11 +94,26 @@ export class AssetWindows {
     return this.windows instanceof CycleWindow;
   }
 
-  /** Feeds a batch of samples (other assets' samples are ignored). */
-  push(batch: readonly Sample[]): AssetWindowOutcome | undefined {
+  /** Feeds a batch of samples (other assets' samples are ignored); returns what it completed, oldest first. */
+  push(batch: readonly Sample[]): readonly AssetWindowOutcome[] {
     this.partIds?.push(batch);
-    const row = this.rows.push(batch);
-    if (!row) return undefined;
+    if (this.rows instanceof RowAssembler) {
+      const row = this.rows.push(batch);
+      if (!row) return NONE;
+      const outcome = this.pushRow(row);
+      return outcome ? [outcome] : NONE;
+    }
+    const rows = this.rows.push(batch);
+    if (rows.length === 0) return NONE;
+    const out: AssetWindowOutcome[] = [];
+    for (const row of rows) {
+      const outcome = this.pushRow(row);
+      if (outcome) out.push(outcome);
+    }
+    return out;
+  }
+
+  private pushRow(row: Row): AssetWindowOutcome | undefined {
     if (this.windows instanceof CycleWindow) {
       const part = this.windows.push(row, this.partIds?.at(row.ts));
       if (!part || part.kind === 'incomplete') return part;

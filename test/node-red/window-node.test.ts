@@ -77,6 +77,14 @@ describe('linewatch-window', () => {
     w.receive({ payload: { a: 1, b: 1 } });
     expect(await error).toMatch(/cycle windows need a trigger channel/);
   });
+
+  it('a time grid needs a model (its sample period), and says so', async () => {
+    await helper.load([nodes.window], flow({ align: 'linear' }));
+    const w = helper.getNode('w')!;
+    const error = nextError(w);
+    w.receive({ payload: { a: 1, b: 1 } });
+    expect(await error).toMatch(/align linear puts samples on the model's time grid: choose a model/);
+  });
 });
 
 describe('message → samples (pure)', () => {

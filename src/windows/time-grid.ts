@@ -1,0 +1,126 @@
+/**
+ * Aligns channels that arrive at different rates (a Modbus device polled every 200 ms, an OPC UA
+ * subscription at 100 ms, a slow PLC at 1 s) onto one time grid of the model's sample period
+ * (pure). Each grid time t = k · period gets one row:
+ *
+ *   hold     each channel's newest value at or before t; final once any channel has reported
+ *            past t (later samples stamped before t are late and ignored).
+ *   linear   each channel interpolated between its samples around t; final once every channel
+ *            has reported at or past t (so a slow channel delays rows by up to its own period).
+ *
+ * A value older than `maxAgeMs` at t (for linear: either neighbour further than that from t),
+ * bad or non-finite makes the row incomplete: it is never scored as if normal. After a gap longer
+ * than `maxGapRows` grid steps the grid jumps ahead, emitting one incomplete row to mark it.
+ */
+import type { Sample } from '../core/types.js';
+import type { Row } from './row-assembler.js';
+
+export type Alignment = 'hold' | 'linear';
+
+interface Point {
+  readonly ts: number;
+  readonly value: number;
+  readonly good: boolean;
+}
+
+const NO_ROWS: readonly Row[] = Object.freeze([]);
+
+export class TimeGrid {
+  private readonly index = new Map<string, number>();
+  /** Recent samples per channel, oldest first. */
+  private readonly history: Point[][];
+  /** The next grid time to emit; NaN until the first sample. */
+  private next = Number.NaN;
+  private watermark = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    readonly asset: string,
+    readonly channels: readonly string[],
+    readonly periodMs: number,
+    readonly method: Alignment,
+    private readonly maxAgeMs: number,
+    private readonly maxGapRows = 1000,
+  ) {
+    if (!(periodMs > 0)) throw new RangeError(`time grid period ${periodMs} ms: expected > 0`);
+    channels.forEach((c, i) => this.index.set(c, i));
+    this.history = channels.map(() => []);
+  }
+
+  /** Feeds a batch; returns the grid rows that became final, oldest first. */
+  push(batch: readonly Sample[]): readonly Row[] {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const s of batch) {
+      if (s.asset !== this.asset) continue;
+      const i = this.index.get(s.channel);
+      if (i === undefined) continue;
+      const h = this.history[i];
+      if (h.length > 0 && s.ts <= h[h.length - 1].ts) continue; // late or repeated: the grid has moved on
+      h.push({ ts: s.ts, value: s.value, good: s.quality === 'good' && Number.isFinite(s.value) });
+      if (s.ts > this.watermark) this.watermark = s.ts;
+      if (s.ts < earliest) earliest = s.ts;
+    }
+    if (earliest === Number.POSITIVE_INFINITY) return NO_ROWS;
+    const gridAt = (ts: number) => Math.ceil(ts / this.periodMs) * this.periodMs;
+    if (Number.isNaN(this.next)) this.next = gridAt(earliest);
+    const rows: Row[] = [];
+    if ((this.watermark - this.next) / this.periodMs > this.maxGapRows) {
+      // A long gap: one incomplete row marks it, then the grid continues from this batch's samples.
+      rows.push({ ts: this.next, values: new Float64Array(this.channels.length).fill(Number.NaN), complete: false });
+      this.next = Math.max(this.next + this.periodMs, gridAt(earliest));
+    }
+    while (this.isFinal(this.next)) {
+      rows.push(this.rowAt(this.next));
+      this.next += this.periodMs;
+    }
+    this.trim();
+    return rows;
+  }
+
+  private isFinal(t: number): boolean {
+    if (this.method === 'hold') return this.watermark > t;
+    // linear: every channel has reported at or past t, or is too stale to ever help at t.
+    return this.history.every((h) => h.length > 0 && (h[h.length - 1].ts >= t || t - h[h.length - 1].ts > this.maxAgeMs)) && this.watermark >= t;
+  }
+
+  private rowAt(t: number): Row {
+    const values = new Float64Array(this.channels.length);
+    let complete = true;
+    this.history.forEach((h, c) => {
+      const v = this.method === 'hold' ? this.held(h, t) : this.interpolated(h, t);
+      values[c] = v;
+      if (!Number.isFinite(v)) complete = false;
+    });
+    return { ts: t, values, complete };
+  }
+
+  /** The newest good value at or before t, within maxAge; NaN otherwise. */
+  private held(h: readonly Point[], t: number): number {
+    for (let k = h.length - 1; k >= 0; k--) {
+      if (h[k].ts > t) continue;
+      return h[k].good && t - h[k].ts <= this.maxAgeMs ? h[k].value : Number.NaN;
+    }
+    return Number.NaN;
+  }
+
+  /** Linear between the samples around t (exact at a sample), both good and within maxAge of t. */
+  private interpolated(h: readonly Point[], t: number): number {
+    for (let k = 0; k < h.length; k++) {
+      const p = h[k];
+      if (p.ts < t) continue;
+      if (p.ts === t) return p.good ? p.value : Number.NaN;
+      const before = h[k - 1];
+      if (!before || !before.good || !p.good || t - before.ts > this.maxAgeMs || p.ts - t > this.maxAgeMs) return Number.NaN;
+      return before.value + ((p.value - before.value) * (t - before.ts)) / (p.ts - before.ts);
+    }
+    return Number.NaN;
+  }
+
+  /** Drops samples no grid time to come can use (keeps the newest before the next grid time). */
+  private trim(): void {
+    for (const h of this.history) {
+      let k = 0;
+      while (k + 1 < h.length && h[k + 1].ts <= this.next) k++;
+      if (k > 0) h.splice(0, k);
+    }
+  }
+}
