@@ -40,8 +40,12 @@ RUN rm -rf node_modules/onnxruntime-node/bin/napi-v6/linux/arm64 \
 
 FROM ${L4T_BASE} AS jetson
 COPY --from=jetson-build /usr/local/bin/node /usr/local/bin/node
+# TensorRT builds an engine per model at session creation (slow on Jetson): cache them on the
+# data volume (the TensorRT provider reads these when it is created without explicit options).
 ENV NODE_ENV=production \
     ORT_DISABLE_TELEMETRY=1 \
+    ORT_TENSORRT_ENGINE_CACHE_ENABLE=1 \
+    ORT_TENSORRT_CACHE_PATH=/data/tensorrt-cache \
     LD_LIBRARY_PATH=/app/node_modules/onnxruntime-node/bin/napi-v6/linux/arm64:/usr/lib/aarch64-linux-gnu:/usr/local/cuda/lib64
 WORKDIR /app
 COPY --from=jetson-build /app/node_modules ./node_modules
