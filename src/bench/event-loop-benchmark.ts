@@ -60,7 +60,7 @@ export const eventLoopBenchmark: Benchmark = {
       candidateName: 'scoring',
       better: 'lower',
       rows,
-      notes: [...notes, 'onnxruntime-node runs inference off the main thread; what remains is packing tensors and building results between runs', 'polling intervals are 100–1000 ms: a delay of a few ms does not move a poll'],
+      notes: [...notes, 'onnxruntime-node runs session.run synchronously on the main thread (deferred by setImmediate): each run blocks the loop for its own length, bounded by the batch cap of 64 windows', 'polling intervals are 100–1000 ms: a delay of a few ms does not move a poll'],
     };
   },
 };

@@ -3,6 +3,10 @@
  * logged fallback to the next (CUDA/TensorRT are absent from the CPU build), full graph
  * optimisation so QDQ pairs fuse into integer kernels.
  *
+ * Note: onnxruntime-node 1.30 runs `session.run` synchronously on the main thread (deferred with
+ * setImmediate, no worker), so a run blocks the event loop for its length. Callers keep batches
+ * bounded (64 windows) to keep that short; `npm run bench -- event-loop` measures it.
+ *
  * Optimised-model cache (CPU): with `cacheDir`, the graph onnxruntime optimised is saved there
  * on the first load and loaded with optimisation off on the next, so a restart skips the
  * optimiser. ORT's optimised graphs are specific to the ORT version and the CPU that made them,
