@@ -49,7 +49,10 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal)', () => {
     const tooMany = await runCli(['eval', '--data', join(SKAB, 'valve2'), '--train-rows', '5000']);
     expect(tooMany.stderr).toMatch(/valve2\/0\.csv: --train-rows 5000 leaves no rows to evaluate \(the file has \d+\)/);
     const badPrecision = await runCli(['eval', '--data', SKAB, '--precision', 'int4']);
-    expect(badPrecision.stderr).toContain('--precision int4: expected int8, fp32 or both');
+    expect(badPrecision.stderr).toBe('linewatch: --precision int4: expected int8, fp32 or both\n'); // a message, not a stack trace
+    const typo = await runCli(['eval', '--data', SKAB, '--slow-channels', 'Temperature,Thermocuple']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/^linewatch: --slow-channels: Thermocuple: no such column in the files under .*skab \(columns: datetime, Accelerometer1RMS/);
   });
 });
 

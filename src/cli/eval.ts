@@ -1,13 +1,18 @@
 /** `linewatch eval`: the detector on labelled data (SKAB format), with the benchmark's metrics. */
+import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { evaluateDir, labelledFiles, DEFAULT_DETECTOR, type EvalReport, type Precision } from '../eval/skab-eval.js';
 import { terminalProgress } from './progress.js';
+
+/** The CLI default: SKAB's two thermal channels. */
+const DEFAULT_SLOW = DEFAULT_DETECTOR.slowChannels.join(',');
 import { reportError } from './main.js';
 
 export interface EvalOptions {
   data: string;
   trainRows: string;
   precision: string;
+  slowChannels?: string;
   json?: boolean;
 }
 
@@ -21,20 +26,27 @@ export async function evalCommand(opts: EvalOptions): Promise<number> {
     if (!Number.isInteger(trainRows) || trainRows < 1) throw new Error(`--train-rows ${opts.trainRows}: expected a positive integer`);
     if (!['int8', 'fp32', 'both'].includes(opts.precision)) throw new Error(`--precision ${opts.precision}: expected int8, fp32 or both`);
     const precisions: Precision[] = opts.precision === 'both' ? ['int8', 'fp32'] : [opts.precision as Precision];
+    const detector = opts.slowChannels === undefined ? DEFAULT_DETECTOR : { ...DEFAULT_DETECTOR, slowChannels: opts.slowChannels.split(',').map((c) => c.trim()).filter(Boolean) };
+    if (opts.slowChannels !== undefined && opts.slowChannels !== DEFAULT_SLOW) {
+      // A name no file has is a typo, not a choice: say so instead of scoring it as a level.
+      const columns = new Set(labelledFiles(opts.data).flatMap((f) => readFileSync(f, 'utf8').split('\n', 1)[0].split(';')));
+      const unknown = detector.slowChannels.filter((c) => !columns.has(c));
+      if (unknown.length > 0) throw new Error(`--slow-channels: ${unknown.join(', ')}: no such column in the files under ${opts.data} (columns: ${[...columns].join(', ')})`);
+    }
     const reports: EvalReport[] = [];
     const bar = terminalProgress();
     for (const p of precisions) {
       let done = 0;
       const total = bar ? labelledFiles(opts.data).length : 0;
-      const report = await evaluateDir(opts.data, trainRows, p, DEFAULT_DETECTOR, (r) => bar?.update(`eval ${p}`, ++done, total, relative(opts.data, r.file)));
+      const report = await evaluateDir(opts.data, trainRows, p, detector, (r) => bar?.update(`eval ${p}`, ++done, total, relative(opts.data, r.file)));
       bar?.end();
       reports.push(report);
       if (!opts.json) process.stdout.write(`${line(report)}\n`);
     }
     if (opts.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : { reports, f1_difference: Math.abs(reports[0].f1 - reports[1].f1) })}\n`);
     else {
-      const d = DEFAULT_DETECTOR;
-      process.stdout.write(`detector (one configuration for every file): rolling mean of ${d.k} rows${d.kLong > 0 ? ` and of ${d.kLong} rows (its z weighted ${d.longWeight})` : ''}, z on at ${d.onZ}, off below ${d.offZ}${d.offDelayS > 0 ? ` for ${d.offDelayS} s` : ''}; slow channels ${d.slowChannels.join(', ')} scored on their change over ${d.lag} rows (weight ${d.slowWeight}); trained on the first ${trainRows} rows of each file; causal\n`);
+      const d = detector;
+      process.stdout.write(`detector (one configuration for every file): rolling mean of ${d.k} rows${d.kLong > 0 ? ` and of ${d.kLong} rows (its z weighted ${d.longWeight})` : ''}, z on at ${d.onZ}, off below ${d.offZ}${d.offDelayS > 0 ? ` for ${d.offDelayS} s` : ''}; slow channels ${d.slowChannels.join(', ') || 'none'} scored on their change over ${d.lag} rows (weight ${d.slowWeight}); trained on the first ${trainRows} rows of each file; causal\n`);
     }
     return 0;
   } catch (err) {

@@ -81,6 +81,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .requiredOption('--data <dir>', 'folder with labelled CSV files (searched recursively)')
     .option('--train-rows <n>', 'rows at the start of each file to fit on', '400')
     .option('--precision <p>', 'int8, fp32 or both', 'int8')
+    .option('--slow-channels <list>', 'channels with slow (thermal) physics, scored on their change instead of their level, comma-separated (default SKAB\'s: Temperature,Thermocouple)')
     .option('--json', 'print one JSON object')
     .action(wrap((opts) => evalCommand(opts)));
   program
@@ -125,8 +126,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 export function reportError(err: unknown): number {
-  if (err instanceof ConfigError) process.stderr.write(`linewatch: ${err.message}\n`);
-  else if (err instanceof LinewatchError) process.stderr.write(`linewatch: ${err.message}\n`);
+  // Our own errors (config, devices, models, and plain Errors naming a flag, file or line) are
+  // messages for the user; anything else (a TypeError...) is a bug: show where (LINEWATCH_DEBUG=1: always).
+  const told = err instanceof ConfigError || err instanceof LinewatchError || (err instanceof Error && err.constructor === Error);
+  if (told && !process.env.LINEWATCH_DEBUG) process.stderr.write(`linewatch: ${(err as Error).message}\n`);
   else process.stderr.write(`linewatch: ${(err as Error)?.stack ?? String(err)}\n`);
   return err instanceof LinewatchError ? 2 : 1;
 }
