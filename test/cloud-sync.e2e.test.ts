@@ -34,7 +34,10 @@ describe('cloud sync over MQTT', () => {
     const sync = new MqttSync(mqttSyncSchema.parse({ url: broker().url }), identity, { logger: silentLogger(), metrics: new GatewayMetrics(), queue: new MemoryQueue(1 << 20) });
     await sync.start();
     while (!got.some((g) => g.topic === 'linewatch/gw-7/status')) await new Promise((r) => consumer.once('message', r));
-    const t0 = Date.now() - 180_000;
+    // Three minutes back, at the start of a minute: summaries are per minute, so the scores and the
+    // alarm below fall into one summary whatever the clock says (a minute boundary between them
+    // split them over two summaries once in CI).
+    const t0 = Math.floor((Date.now() - 180_000) / 60_000) * 60_000 + 1000;
     const scores: ScoreResult[] = [1, 2, 3].map((s, i) => ({ asset: 'pump-1', model: 'm', modelVersion: '1', ts: t0 + i * 1000, score: s, threshold: 2, anomalous: s > 2, contributions: [] }));
     sync.write({ samples: [], scores, alarms: [alarm('pump-1', 0, t0 + 5000)], parts: [{ asset: 'press-1', partId: '42', ts: t0 + 6000, verdict: 'fail', topChannels: ['force'], model: 'press-ae' }] });
     await sync.close();
