@@ -24,7 +24,8 @@ async function gatewayConfig(dir: string, i: number, modbusPort: number, brokerU
     .replaceAll('model: ../models/', `model: ${join(ROOT, 'models')}/`)
     .replace('name: demo-gateway', `name: gw-${i}`)
     .replace(/http:\n  host: 127.0.0.1\n  port: \$\{LINEWATCH_HTTP_PORT:-8080\}\n  api_token: .*\n/, 'http:\n  enabled: false\n')
-    .replace(/storage:\n  local:\n    path: \.\.\/data\/demo\.db\n    retention_hours: 24\n/, `data_dir: ${join(dir, `gw-${i}`)}\ncloud:\n  mqtt:\n    url: ${brokerUrl}\n    health_interval_ms: 1000\n`);
+    .replace(/^data_dir: .*$/m, `data_dir: ${join(dir, `gw-${i}`)}`)
+    .replace(/storage:\n  local:\n    path: \.\.\/data\/demo\.db\n    retention_hours: 24\n/, `cloud:\n  mqtt:\n    url: ${brokerUrl}\n    health_interval_ms: 1000\n`);
   const path = join(dir, `gw-${i}.yaml`);
   await writeFile(path, text.replace('level: info', 'level: warn'));
   return path;
@@ -45,12 +46,16 @@ async function measure(n: number, seconds: number): Promise<{ messagesPerS: numb
     let count = 0;
     consumer.on('message', () => count++);
     await new Promise((r) => setTimeout(r, 8000)); // all gateways up and publishing
+    // A gateway that could not start (a config the demo no longer matches) must fail the benchmark, not measure zero.
+    const exited = children.findIndex((c) => c.exitCode !== null);
+    if (exited >= 0) throw new Error(`fleet: gateway ${exited} exited with code ${children[exited].exitCode} before the measurement (its stderr is above)`);
     const c0 = count;
     const b0 = cpuSeconds(broker.pid);
     const g0 = children.reduce((s, c) => s + cpuSeconds(c.pid), 0);
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const wall = (performance.now() - t0) / 1000;
+    if (count === c0) throw new Error(`fleet: no message reached the cloud consumer in ${seconds} s from ${n} gateway(s)`);
     const result = {
       messagesPerS: (count - c0) / wall,
       brokerCpuPct: (100 * (cpuSeconds(broker.pid) - b0)) / wall,
