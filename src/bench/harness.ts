@@ -41,6 +41,11 @@ export async function throughput(fn: () => Promise<unknown>, ms: number, opsPerC
   return (calls * opsPerCall * 1000) / elapsed;
 }
 
+/** The middle value (the upper middle of an even count). */
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+}
+
 /** Alternates baseline and candidate for `rounds` rounds; returns the median of each. */
 export async function sideBySide(baseline: () => Promise<number>, candidate: () => Promise<number>, rounds = 5): Promise<{ baseline: number; candidate: number }> {
   const a: number[] = [];
@@ -49,7 +54,6 @@ export async function sideBySide(baseline: () => Promise<number>, candidate: () 
     a.push(await baseline());
     b.push(await candidate());
   }
-  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
   return { baseline: median(a), candidate: median(b) };
 }
 

@@ -14,7 +14,7 @@ import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { loadManifest, type LoadedManifest } from '../inference/manifest.js';
 import { createSession, ort } from '../inference/onnx-session.js';
 import { SeededRandom } from '../sim/random.js';
-import { sideBySide, throughput, type Benchmark, type BenchRow } from './harness.js';
+import { median, sideBySide, throughput, type Benchmark, type BenchRow } from './harness.js';
 
 const MODEL_DIR = fileURLToPath(new URL('../../models/pump-ae', import.meta.url));
 const CONV_MODEL_DIR = fileURLToPath(new URL('../../models/pump-conv-ae', import.meta.url));
@@ -128,7 +128,6 @@ export const modelLoadBenchmark: Benchmark = {
       times.cached.push(await load(true));
     }
     await rm(cacheDir, { recursive: true, force: true });
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
     return {
       name: this.name,
       title: 'pump-ae int8: AutoencoderModel.load, median of 40 alternating loads (ms, lower is better)',

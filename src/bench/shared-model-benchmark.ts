@@ -12,7 +12,7 @@ import type { Window } from '../core/types.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { loadManifest, type LoadedManifest } from '../inference/manifest.js';
 import { SharedModel } from '../inference/shared-model.js';
-import type { Benchmark } from './harness.js';
+import { median, type Benchmark } from './harness.js';
 
 const MODEL_DIR = fileURLToPath(new URL('../../models/pump-ae', import.meta.url));
 const ASSETS = 20;
@@ -74,7 +74,6 @@ export const sharedModelBenchmark: Benchmark = {
       b.push(await closedLoops(views, windows, ms));
     }
     for (const m of [...separate, ...views]) await m.close();
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
     const rate = (rs: Round[]) => median(rs.map((r) => r.windowsPerS));
     const lat = (rs: Round[], q: number) => median(rs.map((r) => quantile(r.latenciesMs, q)));
     return {

@@ -23,7 +23,7 @@ import { sampleLine } from '../sinks/influx/line-protocol.js';
 import { ModbusSource } from '../sources/modbus/modbus-source.js';
 import { silentLogger } from '../telemetry/logger.js';
 import { GatewayMetrics } from '../telemetry/metrics.js';
-import type { Benchmark, BenchRow } from './harness.js';
+import { median, type Benchmark, type BenchRow } from './harness.js';
 import { startInfluxd } from './influxd.js';
 
 const POINTS = Number(process.env.LINEWATCH_BENCH_POINTS ?? 500_000);
@@ -70,7 +70,6 @@ export const influxSinkBenchmark: Benchmark = {
       const rows: BenchRow[] = [];
       const memory = () => new MemoryQueue(1 << 30);
       const disk = () => new SqliteQueue({ path: join(mkdtempSync(join(tmpdir(), 'lw-bench-q-')), 'q.db'), maxBytes: 1 << 30 });
-      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
       for (const [label, candidate] of [
         ['memory queue, no gzip', sink(memory, false)],
         ['disk queue (default), no gzip', sink(disk, false)],
