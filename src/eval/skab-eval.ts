@@ -14,6 +14,7 @@ import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference
 import { parseSkabCsv } from '../sim/csv-replay.js';
 import { CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT } from '../training/scoring-graph.js';
 import { statsDetectorGraph, statsFeatures } from '../training/export-stats.js';
+import { windowStats } from '../training/sim-recording.js';
 import { encodeOnnxModel } from '../training/onnx-writer.js';
 import { RowAssembler } from '../windows/row-assembler.js';
 import { SlidingWindow } from '../windows/sliding-window.js';
@@ -73,19 +74,16 @@ function detectorModel(file: string, channels: readonly string[], rows: Float64A
   const W = Math.max(cfg.k + cfg.lag, cfg.kLong);
   const slow = channels.map((ch) => cfg.slowChannels.includes(ch));
   if (trainRows < W + 10) throw new Error(`${file}: --train-rows ${trainRows} leaves too few training windows (need at least ${W + 10} rows)`);
-  const feats: Float64Array[] = [];
-  for (let end = W - 1; end < trainRows; end++) feats.push(statsFeatures(rows, end, c, cfg.k, cfg.lag, slow));
-  const centre = channels.map((_, ch) => feats.reduce((s, f) => s + f[ch], 0) / feats.length);
-  const sd = channels.map((_, ch) => Math.max(Math.sqrt(feats.reduce((s, f) => s + (f[ch] - centre[ch]) ** 2, 0) / (feats.length - 1)), 1e-9));
+  // Centre and sd of a feature over every training window (one row of `c` values each).
+  const fitted = (k: number, lag: number, slowMask: readonly boolean[]) => {
+    const feats: Float64Array[] = [];
+    for (let end = W - 1; end < trainRows; end++) feats.push(statsFeatures(rows, end, c, k, lag, slowMask));
+    const { mean, std } = windowStats(feats, c, 1e-9);
+    return { centre: mean, sd: std };
+  };
+  const { centre, sd } = fitted(cfg.k, cfg.lag, slow);
   const weight = slow.map((s) => (s ? cfg.slowWeight : 1));
-  let long: { k: number; centre: number[]; sd: number[]; weight: number } | undefined;
-  if (cfg.kLong > 0) {
-    const levels: Float64Array[] = [];
-    for (let end = W - 1; end < trainRows; end++) levels.push(statsFeatures(rows, end, c, cfg.kLong, 0, channels.map(() => false)));
-    const lc = channels.map((_, ch) => levels.reduce((s, f) => s + f[ch], 0) / levels.length);
-    const ls = channels.map((_, ch) => Math.max(Math.sqrt(levels.reduce((s, f) => s + (f[ch] - lc[ch]) ** 2, 0) / (levels.length - 1)), 1e-9));
-    long = { k: cfg.kLong, centre: lc, sd: ls, weight: cfg.longWeight };
-  }
+  const long = cfg.kLong > 0 ? { k: cfg.kLong, ...fitted(cfg.kLong, 0, channels.map(() => false)), weight: cfg.longWeight } : undefined;
   const bytes = encodeOnnxModel(statsDetectorGraph(`skab_${precision}`, { channels: c, windowLength: W, k: cfg.k, lag: cfg.lag, slow, centre, sd, weight, int8Range: precision === 'int8' ? cfg.int8Range : undefined, ...(long ? { long } : {}) }), {
     producerName: 'linewatch',
     producerVersion: '0.1.0',

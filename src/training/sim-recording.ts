@@ -92,13 +92,13 @@ export function recordPressCycles(seed: number, seconds: number, periodMs: numbe
   return out;
 }
 
-/** Per-channel mean and standard deviation over windows (time-major, `channels` per row). */
-export function windowStats(windows: readonly Float64Array[], channels: number): { mean: number[]; std: number[] } {
+/** Per-channel mean and standard deviation over windows (time-major, `channels` per row); std at least `minStd`. */
+export function windowStats(windows: readonly Float64Array[], channels: number, minStd = 1e-6): { mean: number[]; std: number[] } {
   const mean = new Array<number>(channels).fill(0);
   const sq = new Array<number>(channels).fill(0);
   let n = 0;
   for (const w of windows) for (let k = 0; k < w.length; k++) (mean[k % channels] += w[k]), k % channels === 0 && n++;
   for (let c = 0; c < channels; c++) mean[c] /= n;
   for (const w of windows) for (let k = 0; k < w.length; k++) sq[k % channels] += (w[k] - mean[k % channels]) ** 2;
-  return { mean, std: sq.map((s) => Math.max(Math.sqrt(s / Math.max(1, n - 1)), 1e-6)) };
+  return { mean, std: sq.map((s) => Math.max(Math.sqrt(s / Math.max(1, n - 1)), minStd)) };
 }

@@ -136,6 +136,7 @@ export function encodeRegisters(value: number, type: RegisterType, order: ByteOr
 }
 
 const utf8 = new TextDecoder('utf-8');
+const toUtf8 = new TextEncoder();
 
 /**
  * Text from `count` registers at `offset`, two bytes per register, the first character in the
@@ -155,7 +156,7 @@ export function fitText(text: string, bytes: number): string {
   let out = '';
   let used = 0;
   for (const ch of text) {
-    const n = new TextEncoder().encode(ch).length;
+    const n = toUtf8.encode(ch).length;
     if (used + n > bytes) break;
     out += ch;
     used += n;
@@ -165,7 +166,7 @@ export function fitText(text: string, bytes: number): string {
 
 /** Registers holding `text` (UTF-8, NUL-padded to `count` registers): the inverse of decodeText. */
 export function encodeText(text: string, count: number, order: ByteOrder): number[] {
-  const encoded = new TextEncoder().encode(text);
+  const encoded = toUtf8.encode(text);
   if (encoded.length > count * 2) throw new RangeError(`"${text}" needs ${encoded.length} bytes, ${count} register(s) hold ${count * 2}`);
   const bytes = new Uint8Array(count * 2);
   bytes.set(encoded);
