@@ -4,6 +4,8 @@
  * micro-batches, so ten assets cost one session.run where they cost ten, and one session's
  * memory instead of ten.
  *
+ * Each asset's own threshold (alarm.threshold) is applied by its pipeline, as for any model.
+ *
  * Latency: batches form from the windows that arrived while the previous run was in flight
  * (plus those pushed in the same turn of the event loop); nothing waits for a batch to fill.
  * A window waits at most for the run in flight, then runs in the next (up to `maxBatch`
@@ -39,8 +41,8 @@ export class SharedModel {
     }
   }
 
-  /** A model for one asset: its windows go into the shared batches; results carry its threshold. */
-  view(threshold = this.model.threshold): Model {
+  /** A model for one asset: its windows go into the shared batches (its own threshold is the pipeline's to apply). */
+  view(): Model {
     this.views++;
     let closed = false;
     const { model, batcher } = this;
@@ -50,14 +52,12 @@ export class SharedModel {
       channels: model.channels,
       windowLength: model.windowLength,
       samplePeriodMs: model.samplePeriodMs,
-      threshold,
-      score: async (windows) => {
-        const results = (await Promise.all(windows.map((w) => batcher.push(w)))).map((r) => {
+      threshold: model.threshold,
+      score: async (windows) =>
+        (await Promise.all(windows.map((w) => batcher.push(w)))).map((r) => {
           if (r instanceof Error) throw r;
           return r;
-        });
-        return threshold === model.threshold ? results : results.map((r) => ({ ...r, threshold, anomalous: r.score > threshold }));
-      },
+        }),
       close: async () => {
         if (closed) return;
         closed = true;

@@ -163,6 +163,7 @@ export class AssetPipeline {
         stop();
       }
       this.degraded = undefined;
+      // The asset's own threshold, if set, applies to whichever model runs (an update included).
       const threshold = this.config.alarm.threshold;
       const scored = threshold === undefined ? results : results.map((r) => ({ ...r, threshold, anomalous: r.score > threshold }));
       this.windowsScored += scored.length;
@@ -194,7 +195,7 @@ export class AssetPipeline {
       alarm: ANOMALY_ALARM,
       settings: this.config.alarm,
       latest: this.latest,
-      threshold: this.model.threshold,
+      threshold: this.config.alarm.threshold ?? this.model.threshold,
     });
     if (t.to === 'unack_active' || t.to === 'ack_active') this.alarmSince ??= t.ts;
     if (t.to === 'normal') this.alarmSince = undefined;

@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { Model, Sink, Source } from '../core/components.js';
 import { isRaise, type AlarmEvent, type PartResult, type Sample, type ScoreResult } from '../core/types.js';
 import type { LoadedConfig } from '../config/load.js';
+import type { LoadedManifest } from '../inference/manifest.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { SharedModel } from '../inference/shared-model.js';
 import { AlarmAction, type ActionStatus } from '../alarms/actions.js';
@@ -103,31 +104,32 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     try {
       this.createSinks();
       for (const sink of this.sinks) await sink.start();
-      // Assets that run the same model file share one session, and their windows its batches.
-      const shared = new Map<string, SharedModel>();
+      // Assets that run the same model file share one session, and their windows its batches;
+      // an asset running a confirmed update has its own.
+      const models = new Map<string, Model>();
+      const groups = new Map<string, { loaded: LoadedManifest; assets: string[] }>();
       for (const asset of this.loaded.config.assets) {
         const updated = await this.confirmedUpdate(asset.name);
-        let model: Model;
         if (updated) {
-          model = updated;
-          logger.info({ asset: asset.name, model: model.name, version: model.version, provider: updated.provider, threshold: model.threshold }, `asset ${asset.name}: model ${model.name} ${model.version} loaded on ${updated.provider}`);
-        } else {
-          const loaded = this.loaded.models.get(asset.name)!;
-          const key = `${loaded.modelPath}\0${loaded.manifest.sha256}`;
-          let group = shared.get(key);
-          if (!group) {
-            const users = this.loaded.config.assets.filter((a) => this.loaded.models.get(a.name)?.modelPath === loaded.modelPath).map((a) => a.name);
-            const { providers, cache_dir: cacheDir } = this.loaded.config.inference;
-            const inner = await AutoencoderModel.load(loaded, { asset: users.join(','), logger, providers, ...(cacheDir ? { cacheDir } : {}) });
-            group = new SharedModel(inner);
-            shared.set(key, group);
-            logger.info({ assets: users, model: inner.name, version: inner.version, provider: inner.provider, optimised_from_cache: inner.optimisedFromCache }, `model ${inner.name} ${inner.version} loaded on ${inner.provider}${inner.optimisedFromCache ? ' (optimised graph from the cache)' : ''} for ${users.length > 1 ? `assets ${users.join(', ')} (one session, shared batches)` : `asset ${users[0]}`}`);
-          }
-          model = group.view(asset.alarm.threshold);
+          models.set(asset.name, updated);
+          logger.info({ asset: asset.name, model: updated.name, version: updated.version, provider: updated.provider, threshold: updated.threshold }, `asset ${asset.name}: model ${updated.name} ${updated.version} loaded on ${updated.provider}`);
+          continue;
         }
-        this.pipelines.push(
-          new AssetPipeline(asset, model, { onScores: (s) => this.onScores(s), onAlarm: (a) => this.onAlarm(a), onParts: (p) => this.onParts(p) }, this.deps),
-        );
+        const loaded = this.loaded.models.get(asset.name)!;
+        const key = `${loaded.modelPath}\0${loaded.manifest.sha256}`;
+        const group = groups.get(key) ?? { loaded, assets: [] };
+        group.assets.push(asset.name);
+        groups.set(key, group);
+      }
+      const { providers, cache_dir: cacheDir } = this.loaded.config.inference;
+      for (const { loaded, assets } of groups.values()) {
+        const inner = await AutoencoderModel.load(loaded, { asset: assets.join(','), logger, providers, ...(cacheDir ? { cacheDir } : {}) });
+        logger.info({ assets, model: inner.name, version: inner.version, provider: inner.provider, optimised_from_cache: inner.optimisedFromCache }, `model ${inner.name} ${inner.version} loaded on ${inner.provider}${inner.optimisedFromCache ? ' (optimised graph from the cache)' : ''} for ${assets.length > 1 ? `assets ${assets.join(', ')} (one session, shared batches)` : `asset ${assets[0]}`}`);
+        const shared = new SharedModel(inner);
+        for (const asset of assets) models.set(asset, shared.view());
+      }
+      for (const asset of this.loaded.config.assets) {
+        this.pipelines.push(new AssetPipeline(asset, models.get(asset.name)!, { onScores: (s) => this.onScores(s), onAlarm: (a) => this.onAlarm(a), onParts: (p) => this.onParts(p) }, this.deps));
       }
       const writers = new Map(this.sources.filter((s) => s instanceof ModbusSource).map((s) => [s.name, s as ModbusSource]));
       for (const asset of this.loaded.config.assets) {
