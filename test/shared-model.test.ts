@@ -84,7 +84,7 @@ describe('optimised-model cache', () => {
     const first = await AutoencoderModel.load(loaded, { asset: 'a', cacheDir, logger });
     expect(first.optimisedFromCache).toBe(false);
     await first.close();
-    const file = optimisedModelPath(cacheDir, loaded.modelBytes);
+    const file = optimisedModelPath(cacheDir, loaded.manifest.sha256);
     expect((await stat(file)).size).toBeGreaterThan(0);
     // The second load skips the optimiser; the golden window (checked at load) still scores right.
     const second = await AutoencoderModel.load(loaded, { asset: 'a', cacheDir, logger });

@@ -63,7 +63,7 @@ export class AutoencoderModel implements Model {
   static async load(loaded: LoadedManifest, options: AutoencoderOptions): Promise<AutoencoderModel> {
     let created;
     try {
-      created = await createSession(loaded.modelBytes, { providers: options.providers, logger: options.logger, what: loaded.modelPath, cacheDir: options.cacheDir });
+      created = await createSession(loaded.modelBytes, { providers: options.providers, logger: options.logger, what: loaded.modelPath, ...(options.cacheDir ? { cache: { dir: options.cacheDir, sha256: loaded.manifest.sha256 } } : {}) });
     } catch (err) {
       throw new ModelError('MODEL_INVALID', `model file ${loaded.modelPath}: onnxruntime cannot load it: ${(err as Error).message.split('\n')[0]}`, err);
     }

@@ -10,8 +10,8 @@
  * Optimised-model cache (CPU): with `cacheDir`, the graph onnxruntime optimised is saved there
  * on the first load and loaded with optimisation off on the next, so a restart skips the
  * optimiser. ORT's optimised graphs are specific to the ORT version and the CPU that made them,
- * so the file name carries the model's sha256, the ORT version, the architecture and the CPU
- * model; a cached file that does not load is deleted, logged, and made again from the model.
+ * so the file name carries the model's sha256 (from its verified manifest: not hashed again),
+ * the ORT version, the architecture and the CPU model; a cached file that does not load is deleted, logged, and made again from the model.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -27,8 +27,8 @@ export interface SessionOptions {
   readonly intraOpThreads?: number;
   readonly logger?: Logger;
   readonly what?: string;
-  /** Where optimised graphs are cached (CPU provider); none: optimise at every load. */
-  readonly cacheDir?: string;
+  /** Where optimised graphs are cached (CPU provider), and the model's sha256 (already verified) that names its file; none: optimise at every load. */
+  readonly cache?: { readonly dir: string; readonly sha256: string };
 }
 
 export interface CreatedSession {
@@ -47,13 +47,14 @@ const base = (provider: ExecutionProvider, options: SessionOptions): ort.Inferen
 });
 
 /** The cache file of a model's optimised graph on this machine and ORT version. */
-export function optimisedModelPath(cacheDir: string, model: Uint8Array): string {
+export function optimisedModelPath(cacheDir: string, modelSha256: string): string {
   const machine = createHash('sha256').update(`${ort.env.versions.common}|${arch()}|${cpus()[0]?.model ?? 'cpu'}`).digest('hex').slice(0, 16);
-  return join(cacheDir, `${createHash('sha256').update(model).digest('hex')}.${machine}.ort.onnx`);
+  return join(cacheDir, `${modelSha256}.${machine}.ort.onnx`);
 }
 
-async function cpuSessionWithCache(model: Uint8Array, cacheDir: string, options: SessionOptions): Promise<CreatedSession> {
-  const path = optimisedModelPath(cacheDir, model);
+async function cpuSessionWithCache(model: Uint8Array, cache: NonNullable<SessionOptions['cache']>, options: SessionOptions): Promise<CreatedSession> {
+  const cacheDir = cache.dir;
+  const path = optimisedModelPath(cacheDir, cache.sha256);
   if (existsSync(path)) {
     try {
       const session = await ort.InferenceSession.create(path, { ...base('cpu', options), graphOptimizationLevel: 'disabled' });
@@ -79,7 +80,7 @@ export async function createSession(model: Uint8Array, options: SessionOptions =
   let lastError: unknown;
   for (const provider of providers) {
     try {
-      if (provider === 'cpu' && options.cacheDir) return await cpuSessionWithCache(model, options.cacheDir, options);
+      if (provider === 'cpu' && options.cache) return await cpuSessionWithCache(model, options.cache, options);
       return { session: await ort.InferenceSession.create(model, base(provider, options)), provider };
     } catch (err) {
       lastError = err;
