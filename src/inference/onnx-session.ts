@@ -7,7 +7,7 @@
  * setImmediate, no worker), so a run blocks the event loop for its length. Callers keep batches
  * bounded (64 windows) to keep that short; `npm run bench -- event-loop` measures it.
  *
- * Optimised-model cache (CPU): with `cacheDir`, the graph onnxruntime optimised is saved there
+ * Optimised-model cache (CPU): with `cache`, the graph onnxruntime optimised is saved there
  * on the first load and loaded with optimisation off on the next, so a restart skips the
  * optimiser. ORT's optimised graphs are specific to the ORT version and the CPU that made them,
  * so the file name carries the model's sha256 (from its verified manifest: not hashed again),
