@@ -9,7 +9,7 @@ import { statsDetectorGraph, statsFeatures } from '../src/training/export-stats.
 import { encodeOnnxModel } from '../src/training/onnx-writer.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
-const SKAB = join(ROOT, '../shared/data/skab');
+const SKAB = join(ROOT, 'data/skab');
 
 describe('linewatch eval on SKAB (34 labelled files, N = 400, causal)', () => {
   it('reproduces its figures: F1 ≥ 0.82 at FAR ≤ 10 %, NAB standard ≥ 35, int8 and fp32 within 0.01 F1', async () => {

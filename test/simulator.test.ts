@@ -8,7 +8,7 @@ import { LineSimulator } from '../src/sim/line-simulator.js';
 import type { FaultType } from '../src/sim/faults.js';
 import { parseFaultArg } from '../src/cli/simulate.js';
 
-const SKAB = join(__dirname, '../../shared/data/skab/valve1/0.csv');
+const SKAB = join(__dirname, '../data/skab/valve1/0.csv');
 
 function simAt(seconds: number, faults: { type: FaultType; channel?: string }[] = [], seed = 1) {
   let now = 0;

@@ -1,6 +1,6 @@
 /**
  * `linewatch train --csv`: a model from a CSV of normal operation (SKAB's anomaly-free.csv, real
- * pump rig data in ../shared), loaded and checked like any model; bad CSVs named by line and column.
+ * pump rig data in data/skab), loaded and checked like any model; bad CSVs named by line and column.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { AutoencoderModel } from '../src/inference/autoencoder-model.js';
 import { loadManifest } from '../src/inference/manifest.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
-const CSV = join(ROOT, '../shared/data/skab/anomaly-free/anomaly-free.csv');
+const CSV = join(ROOT, 'data/skab/anomaly-free/anomaly-free.csv');
 
 describe('linewatch train --csv', () => {
   it('trains on a CSV of normal operation; the model loads (golden window, sha256) and scores windows', async () => {
