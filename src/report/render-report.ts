@@ -1,0 +1,188 @@
+/**
+ * The HTML report of `linewatch eval --report DIR` and `linewatch train --report DIR`: one self-contained
+ * page (inline SVG and CSS, no script, nothing fetched). renderReport builds it (pure); writeReport
+ * writes it to DIR/index.html.
+ *
+ * Layout: title, colour legend, summary table, then per trained model its loss curve and where its
+ * thresholds sit among the scores of held-out normal windows, then per file its channels (one strip
+ * each), its score against the thresholds, labelled spans, alarms and training rows, and its metrics.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { formatDateTime, formatNumber, spansDecades } from './chart-scale.js';
+import type { FileReport, ReportPage, TrainingReport } from './report-data.js';
+import { flaggedSpans } from './series-points.js';
+import { histogramChart, lossChart, stripsChart, timeSeriesChart, type SpanLayer, type ThresholdSpec } from './svg-chart.js';
+import { COLOURS, el, escapeHtml, legendMark, type LegendItem, type XKind } from './svg-parts.js';
+
+/** Width of every chart; the left margin is shared so that a file's strips and score line up in time. */
+const CHART_WIDTH = 960;
+const CHART_LEFT = 130;
+
+const STYLE = `
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; background: #fafafa; margin: 0; }
+main { max-width: 1000px; margin: 0 auto; padding: 16px 20px 48px; }
+h1 { font-size: 22px; margin: 8px 0 12px; }
+h2 { font-size: 17px; margin: 0 0 4px; word-break: break-all; }
+section { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px 14px; margin: 16px 0; }
+.meta, .calibration { color: #555; margin: 0 0 8px; }
+.calibration { white-space: pre-wrap; }
+table { border-collapse: collapse; margin: 6px 0 10px; font-size: 13px; }
+th, td { border: 1px solid #e2e2e2; padding: 2px 8px; text-align: left; }
+th { background: #f4f4f4; font-weight: 600; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.legend-key { display: flex; flex-wrap: wrap; gap: 6px 18px; margin: 0 0 8px; font-size: 13px; }
+.legend-key span { display: inline-flex; align-items: center; gap: 6px; }
+.charts { overflow-x: auto; }
+svg.chart { display: block; margin: 4px 0; }
+nav ul { display: flex; flex-wrap: wrap; gap: 4px 14px; list-style: none; padding: 0; margin: 4px 0; font-size: 13px; }
+.empty { color: #a33; }
+`;
+
+/** A number for a table: whole numbers as they are, others to four significant digits. */
+function formatValue(v: number | string): string {
+  if (typeof v === 'string') return v;
+  return Number.isInteger(v) ? String(v) : formatNumber(v, 4);
+}
+
+const valueCell = (v: number | string): string => `<td${typeof v === 'number' ? ' class="num"' : ''}>${escapeHtml(formatValue(v))}</td>`;
+
+/** Key → value, one row each (the page summary). */
+function keyValueTable(cls: string, rows: Readonly<Record<string, number | string>>): string {
+  const body = Object.entries(rows)
+    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th>${valueCell(v)}</tr>`)
+    .join('');
+  return body ? `<table class="${cls}">${body}</table>` : '';
+}
+
+/** Keys as a header row over their values (a file's metrics: one glance, little height). */
+function metricsRow(metrics: Readonly<Record<string, number | string>> | undefined): string {
+  const entries = Object.entries(metrics ?? {});
+  if (entries.length === 0) return '';
+  const head = entries.map(([k]) => `<th>${escapeHtml(k)}</th>`).join('');
+  return `<table class="metrics"><tr>${head}</tr><tr>${entries.map(([, v]) => valueCell(v)).join('')}</tr></table>`;
+}
+
+function swatch(colour: string, mark: LegendItem['mark']): string {
+  return el('svg', { class: 'swatch', width: 18, height: 12, viewBox: '0 0 18 12', 'aria-hidden': 'true' }, legendMark(mark, colour, 0, 6));
+}
+
+/** Which colour is what, once for the whole page. */
+function colourKey(): string {
+  const items: [string, LegendItem['mark'], string][] = [
+    [COLOURS.line, 'line', 'anomaly score'],
+    [COLOURS.threshold, 'line', 'alarm on threshold'],
+    [COLOURS.threshold, 'dash', 'alarm off threshold'],
+    [COLOURS.label, 'shade', 'labelled anomaly'],
+    [COLOURS.alarm, 'band', 'alarm raised'],
+    [COLOURS.train, 'shade', 'training rows (fitted on)'],
+    [COLOURS.validation, 'line', 'validation loss'],
+  ];
+  return `<div class="legend-key">${items.map(([c, m, text]) => `<span>${swatch(c, m)}${text}</span>`).join('')}</div>`;
+}
+
+function thresholdLines(on: number, off: number | undefined): ThresholdSpec[] {
+  const lines: ThresholdSpec[] = [{ value: on, label: `on ${formatNumber(on, 3)}`, cls: 'threshold-on' }];
+  if (off !== undefined && Number.isFinite(off)) lines.push({ value: off, label: `off ${formatNumber(off, 3)}`, cls: 'threshold-off', dashed: true });
+  return lines;
+}
+
+function trainingSection(t: TrainingReport, index: number): string {
+  const parts = [`<section class="training" id="training-${index + 1}"><h2>${escapeHtml(t.title)}</h2>`];
+  parts.push(`<p class="calibration">${escapeHtml(t.calibration)}</p>`);
+  const scores = t.scores.filter(Number.isFinite);
+  const above = scores.filter((s) => s > t.threshold).length;
+  const share = scores.length > 0 ? ` (${formatNumber((100 * above) / scores.length, 3)} %)` : '';
+  parts.push(`<p class="meta">${scores.length} held-out normal windows; ${above} of them score above the on threshold${share}.</p><div class="charts">`);
+  if (t.loss && (t.loss.train.length > 0 || t.loss.validation.length > 0)) parts.push(lossChart(t.loss, CHART_WIDTH, 240, `${t.title}: loss per epoch`));
+  parts.push(
+    histogramChart({
+      cls: 'score-histogram',
+      label: `${t.title}: scores of held-out normal windows`,
+      width: CHART_WIDTH,
+      height: 240,
+      values: scores,
+      thresholds: thresholdLines(t.threshold, t.offThreshold),
+      logCount: 'auto',
+      xCaption: 'score',
+      legend: 'held-out normal windows',
+    }),
+  );
+  parts.push('</div></section>');
+  return parts.join('');
+}
+
+const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** The rows' x: their times when they are usable (finite, in order, not all equal), else the row number. */
+function rowAxis(f: FileReport, rows: number): { x: ArrayLike<number>; kind: XKind; caption: string } {
+  const t = f.times;
+  let ok = t.length === rows && rows > 0 && t[rows - 1] > t[0];
+  for (let i = 0; ok && i < rows; i++) ok = Number.isFinite(t[i]) && (i === 0 || t[i] >= t[i - 1]);
+  if (ok) return { x: t, kind: 'time', caption: '' };
+  return { x: Float64Array.from({ length: rows }, (_, i) => i), kind: 'integer', caption: 'row' };
+}
+
+function fileSection(f: FileReport, index: number): string {
+  const rows = f.times.length > 0 ? f.times.length : Math.max(f.score.length, ...f.channels.map((c) => c.values.length));
+  const title = `<h2>${escapeHtml(f.file)}</h2>`;
+  const open = `<section class="file" id="file-${index + 1}" data-file="${escapeHtml(f.file)}">`;
+  if (rows === 0) return `${open}${title}<p class="empty">no rows</p>${metricsRow(f.metrics)}</section>`;
+  const { x, kind, caption } = rowAxis(f, rows);
+  const trainRows = Math.min(rows, Math.max(0, Math.floor(f.trainRows)));
+  const labelled = flaggedSpans(f.labels, rows);
+  const alarms = flaggedSpans(f.alarms, rows);
+  const spans: SpanLayer[] = [
+    { spans: trainRows > 0 ? [{ from: 0, to: trainRows }] : [], cls: 'span-train', colour: COLOURS.train, mode: 'shade', legend: 'training rows' },
+    { spans: labelled, cls: 'span-label', colour: COLOURS.label, mode: 'shade', legend: 'labelled anomaly' },
+    { spans: alarms, cls: 'span-alarm', colour: COLOURS.alarm, mode: 'band', legend: 'alarm' },
+  ];
+  const when = kind === 'time' ? `${formatDateTime(f.times[0])} → ${formatDateTime(f.times[rows - 1])} · ` : '';
+  const meta = `${when}${rows} rows · fitted on the first ${trainRows} · ${count(labelled.length, 'labelled span')} · ${count(alarms.length, 'alarm')}`;
+  const common = { width: CHART_WIDTH, left: CHART_LEFT, x, xKind: kind, xCaption: caption, spans };
+  const label = `${f.file}: channels, each scaled to its own range`;
+  const signals = f.channels.length > 0 ? stripsChart({ ...common, cls: 'channels-chart', label, strips: f.channels }) : '';
+  const logScore = spansDecades(f.score, [f.threshold, f.offThreshold ?? NaN]);
+  const score = timeSeriesChart({
+    ...common,
+    cls: 'score-chart',
+    label: `${f.file}: anomaly score and thresholds`,
+    height: 230,
+    series: [{ name: 'score', values: f.score, colour: COLOURS.line, cls: 'score' }],
+    yKind: logScore ? 'log' : 'linear',
+    yCaption: logScore ? 'score (log)' : 'score',
+    thresholds: thresholdLines(f.threshold, f.offThreshold),
+  });
+  return `${open}${title}<p class="meta">${escapeHtml(meta)}</p>${metricsRow(f.metrics)}<div class="charts">${signals}${score}</div></section>`;
+}
+
+function fileIndex(files: readonly FileReport[]): string {
+  const items = files.map((f, i) => `<li><a href="#file-${i + 1}">${escapeHtml(f.file)}</a></li>`);
+  return items.length > 1 ? `<nav><ul>${items.join('')}</ul></nav>` : '';
+}
+
+/** The whole HTML document for the page. */
+export function renderReport(page: ReportPage): string {
+  const files = page.files ?? [];
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(page.title)}</title><style>${STYLE}</style></head>`,
+    `<body><main><h1>${escapeHtml(page.title)}</h1>`,
+    colourKey(),
+    keyValueTable('summary', page.summary ?? {}),
+    fileIndex(files),
+    (page.training ?? []).map(trainingSection).join('\n'),
+    files.map(fileSection).join('\n'),
+    '</main></body></html>\n',
+  ].join('\n');
+}
+
+/** Writes the page to `dir/index.html` (creating dir) and returns that path. */
+export async function writeReport(dir: string, page: ReportPage): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, 'index.html');
+  await writeFile(path, renderReport(page), 'utf8');
+  return path;
+}

@@ -1,0 +1,53 @@
+/**
+ * What the HTML report of `linewatch eval --report` and `linewatch train --report` shows: plain data,
+ * filled by the commands and turned into one self-contained page by render-report.ts.
+ */
+
+/** One named series, one value per row. */
+export interface ReportSeries {
+  readonly name: string;
+  readonly values: ArrayLike<number>;
+}
+
+/** One evaluated file: its channels, the detector's score and alarms, and its labels. */
+export interface FileReport {
+  /** Shown as the section title. */
+  readonly file: string;
+  /** Ms since epoch, one per row. */
+  readonly times: ArrayLike<number>;
+  /** Raw values per row. */
+  readonly channels: readonly ReportSeries[];
+  /** Per row; NaN before the first full window. */
+  readonly score: ArrayLike<number>;
+  /** Alarm on above this. */
+  readonly threshold: number;
+  /** Alarm clears below this. */
+  readonly offThreshold?: number;
+  /** The first rows used for fitting (shaded). */
+  readonly trainRows: number;
+  /** 1 = labelled anomaly, per row. */
+  readonly labels?: ArrayLike<number>;
+  /** 1 = alarm active, per row. */
+  readonly alarms: ArrayLike<number>;
+  readonly metrics?: Readonly<Record<string, number | string>>;
+}
+
+/** One trained model: how it learned and where its threshold sits among normal scores. */
+export interface TrainingReport {
+  /** E.g. "hybrid model skab-hybrid". */
+  readonly title: string;
+  readonly loss?: { readonly train: readonly number[]; readonly validation: readonly number[] };
+  /** Scores of held-out normal windows. */
+  readonly scores: readonly number[];
+  readonly threshold: number;
+  readonly offThreshold?: number;
+  /** How the threshold was found, shown as text. */
+  readonly calibration: string;
+}
+
+export interface ReportPage {
+  readonly title: string;
+  readonly summary?: Readonly<Record<string, number | string>>;
+  readonly training?: readonly TrainingReport[];
+  readonly files?: readonly FileReport[];
+}
