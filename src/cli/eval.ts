@@ -1,52 +1,120 @@
-/** `linewatch eval`: the detector on labelled data (SKAB format), with the benchmark's metrics. */
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
-import { evaluateDir, labelledFiles, DEFAULT_DETECTOR, type EvalReport, type Precision } from '../eval/skab-eval.js';
+/**
+ * `linewatch eval`: a detector on labelled data (SKAB format), with the benchmark's and the
+ * operator's metrics. `--arch` fits each file's model on its first rows through the code
+ * `linewatch train` runs; `--model` scores an existing model folder without training.
+ */
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { loadManifest, sha256Hex, type LoadedManifest } from '../inference/manifest.js';
+import { fitOnSeries, inMemoryModel, labelledFiles, streamSeries, summarise, type EvalReport, type FileResult, type Precision } from '../eval/evaluate.js';
+import { readLabelledCsv } from '../eval/labelled-csv.js';
+import type { FileReport, TrainingReport } from '../report/report-data.js';
+import { writeReport } from '../report/render-report.js';
+import { detectorFlags, type DetectorFlags } from './detector-flags.js';
+import { reportError } from './main.js';
 import { terminalProgress } from './progress.js';
 
-/** The CLI default: SKAB's two thermal channels. */
-const DEFAULT_SLOW = DEFAULT_DETECTOR.slowChannels.join(',');
-import { reportError } from './main.js';
-
-export interface EvalOptions {
+export interface EvalOptions extends DetectorFlags {
   data: string;
-  trainRows: string;
+  trainRows?: string;
   precision: string;
-  slowChannels?: string;
+  model?: string;
   json?: boolean;
+  report?: string;
 }
 
 function line(r: EvalReport): string {
-  return `${r.precision.padEnd(5)} ${r.files} files  F1 ${r.f1.toFixed(3)}  FAR ${r.far.toFixed(2)} %  MAR ${r.mar.toFixed(2)} %  NAB standard ${r.nab.standard.toFixed(1)}  low FP ${r.nab.low_fp.toFixed(1)}  low FN ${r.nab.low_fn.toFixed(1)}  (TP ${r.confusion.tp} FP ${r.confusion.fp} TN ${r.confusion.tn} FN ${r.confusion.fn})`;
+  const delay = r.delay_s === null ? 'n/a' : `${r.delay_s.toFixed(1)} s`;
+  const perDay = r.false_alarms_per_day === null ? 'n/a' : r.false_alarms_per_day.toFixed(1);
+  return (
+    `${r.precision.padEnd(5)} ${r.files} files  F1 ${r.f1.toFixed(3)}  FAR ${r.far.toFixed(2)} %  MAR ${r.mar.toFixed(2)} %  NAB standard ${r.nab.standard.toFixed(1)}  ` +
+    `low FP ${r.nab.low_fp.toFixed(1)}  low FN ${r.nab.low_fn.toFixed(1)}  delay ${delay}  spans ${r.detected_spans}  false alarms/day ${perDay}  ` +
+    `(TP ${r.confusion.tp} FP ${r.confusion.fp} TN ${r.confusion.tn} FN ${r.confusion.fn})`
+  );
+}
+
+/** A model folder's graph of the given precision (fp32: its fp32_file, checked against fp32_sha256). */
+async function folderModel(dir: string, precision: Precision): Promise<LoadedManifest> {
+  const loaded = await loadManifest(dir);
+  if (precision === 'int8') return loaded;
+  const m = loaded.manifest;
+  if (!m.fp32_file || !m.fp32_sha256) throw new Error(`--precision fp32: the model ${loaded.manifestPath} names no fp32_file with its fp32_sha256`);
+  const modelPath = resolve(loaded.modelPath, '..', m.fp32_file);
+  const bytes = await readFile(modelPath);
+  if (sha256Hex(bytes) !== m.fp32_sha256) throw new Error(`model file ${modelPath}: sha256 does not match the manifest's fp32_sha256`);
+  return { ...loaded, modelPath, modelBytes: bytes, manifest: { ...m, file: m.fp32_file, sha256: m.fp32_sha256, golden: { ...m.golden, tolerance: Number.MAX_VALUE } } };
+}
+
+function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
+  const s = r.series;
+  const c = s.channels.length;
+  return {
+    file: relative(dir, r.file) || r.file,
+    times: s.times,
+    channels: s.channels.map((name, j) => ({ name, values: Float64Array.from({ length: s.rowCount }, (_, i) => s.rows[i * c + j]) })),
+    score: r.scores,
+    threshold: r.threshold,
+    offThreshold: r.offThreshold,
+    trainRows: skipRows,
+    labels: s.anomaly,
+    alarms: r.predictions,
+    metrics: { F1: r.f1.toFixed(3), 'FAR %': r.far.toFixed(2), 'spans detected': `${r.operator.detected}/${r.operator.spans}`, 'false alarms': r.operator.falseAlarms },
+  };
 }
 
 export async function evalCommand(opts: EvalOptions): Promise<number> {
   try {
-    const trainRows = Number(opts.trainRows);
-    if (!Number.isInteger(trainRows) || trainRows < 1) throw new Error(`--train-rows ${opts.trainRows}: expected a positive integer`);
     if (!['int8', 'fp32', 'both'].includes(opts.precision)) throw new Error(`--precision ${opts.precision}: expected int8, fp32 or both`);
+    const trainRows = Number(opts.trainRows ?? (opts.model ? '0' : '400'));
+    if (!Number.isInteger(trainRows) || trainRows < (opts.model ? 0 : 1)) throw new Error(`--train-rows ${opts.trainRows}: expected a ${opts.model ? 'whole' : 'positive whole'} number`);
     const precisions: Precision[] = opts.precision === 'both' ? ['int8', 'fp32'] : [opts.precision as Precision];
-    const detector = opts.slowChannels === undefined ? DEFAULT_DETECTOR : { ...DEFAULT_DETECTOR, slowChannels: opts.slowChannels.split(',').map((c) => c.trim()).filter(Boolean) };
-    if (opts.slowChannels !== undefined && opts.slowChannels !== DEFAULT_SLOW) {
+    const files = labelledFiles(opts.data);
+    if (files.length === 0) throw new Error(`${opts.data}: no labelled CSV files (SKAB format with an "anomaly" column)`);
+    const detector = opts.model ? undefined : detectorFlags(opts, ['eval', ...process.argv.slice(3)].join(' '));
+    if (detector?.slowChannels) {
       // A name no file has is a typo, not a choice: say so instead of scoring it as a level.
-      const columns = new Set(labelledFiles(opts.data).flatMap((f) => readFileSync(f, 'utf8').split('\n', 1)[0].split(';')));
+      const columns = new Set(files.flatMap((f) => readLabelledCsv(f).channels));
       const unknown = detector.slowChannels.filter((c) => !columns.has(c));
       if (unknown.length > 0) throw new Error(`--slow-channels: ${unknown.join(', ')}: no such column in the files under ${opts.data} (columns: ${[...columns].join(', ')})`);
     }
-    const reports: EvalReport[] = [];
+    const results = new Map<Precision, FileResult[]>(precisions.map((p) => [p, []]));
+    const training: TrainingReport[] = [];
     const bar = terminalProgress();
-    for (const p of precisions) {
-      let done = 0;
-      const total = bar ? labelledFiles(opts.data).length : 0;
-      const report = await evaluateDir(opts.data, trainRows, p, detector, (r) => bar?.update(`eval ${p}`, ++done, total, relative(opts.data, r.file)));
-      bar?.end();
-      reports.push(report);
-      if (!opts.json) process.stdout.write(`${line(report)}\n`);
+    const folder = opts.model ? await Promise.all(precisions.map((p) => folderModel(opts.model!, p))) : undefined;
+    for (const [done, file] of files.entries()) {
+      const series = readLabelledCsv(file);
+      const fitted = detector ? await fitOnSeries(series, trainRows, { ...detector, log: () => {} }) : undefined;
+      if (fitted && opts.report) {
+        const s = fitted.manifest.score;
+        training.push({ title: `${relative(opts.data, file) || file}: ${detector!.arch}`, ...(fitted.loss ? { loss: fitted.loss } : {}), scores: [...fitted.heldOutScores], threshold: s.threshold, ...(s.off_threshold ? { offThreshold: s.off_threshold } : {}), calibration: s.calibration });
+      }
+      for (const [i, p] of precisions.entries()) {
+        const loaded = fitted ? inMemoryModel(fitted, p, file) : folder![i];
+        results.get(p)!.push(await streamSeries(series, loaded, trainRows));
+      }
+      bar?.update('eval', done + 1, files.length, relative(opts.data, file));
     }
+    bar?.end();
+    const described = detector ? { arch: detector.arch, target: detector.target, seed: detector.seed, epochs: detector.epochs, validation_fraction: detector.validationFraction, slow_channels: detector.slowChannels ?? 'found from each file\'s training rows' } : { model: opts.model };
+    const reports = precisions.map((p) => summarise(opts.data, p, trainRows, described, results.get(p)!));
     if (opts.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : { reports, f1_difference: Math.abs(reports[0].f1 - reports[1].f1) })}\n`);
     else {
-      const d = detector;
-      process.stdout.write(`detector (one configuration for every file): rolling mean of ${d.k} rows${d.kLong > 0 ? ` and of ${d.kLong} rows (its z weighted ${d.longWeight})` : ''}, z on at ${d.onZ}, off below ${d.offZ}${d.offDelayS > 0 ? ` for ${d.offDelayS} s` : ''}; slow channels ${d.slowChannels.join(', ') || 'none'} scored on their change over ${d.lag} rows (weight ${d.slowWeight}); trained on the first ${trainRows} rows of each file; causal\n`);
+      for (const r of reports) process.stdout.write(`${line(r)}\n`);
+      process.stdout.write(
+        opts.model
+          ? `model ${opts.model}, scored on every row; metrics on the rows after the first ${trainRows}; causal\n`
+          : `detector: ${detector!.arch}, fitted on the first ${trainRows} rows of each file (the last ${Math.round(detector!.validationFraction * 100)} % held out for calibration), alarm calibrated for ${JSON.stringify(detector!.target)}; one configuration for every file; causal\n`,
+      );
+    }
+    if (opts.report) {
+      const first = reports[0];
+      const page = `${await writeReport(opts.report, {
+        title: `linewatch eval: ${opts.model ? `model ${opts.model}` : detector!.arch} on ${opts.data}`,
+        summary: { precision: first.precision, files: first.files, F1: first.f1.toFixed(3), 'FAR %': first.far.toFixed(2), 'MAR %': first.mar.toFixed(2), 'NAB standard': first.nab.standard.toFixed(1), 'false alarms/day': first.false_alarms_per_day?.toFixed(1) ?? 'n/a' },
+        training,
+        files: results.get(precisions[0])!.map((r) => fileReport(r, opts.data, trainRows)),
+      })}`;
+      process.stderr.write(`report written to ${page}\n`);
     }
     return 0;
   } catch (err) {

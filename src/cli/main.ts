@@ -75,36 +75,48 @@ export async function main(argv: readonly string[]): Promise<number> {
     .requiredOption('--model <dir>', 'model folder')
     .requiredOption('--public-key <file>', 'ed25519 public key (PEM)')
     .action(wrap((opts: { model: string; publicKey: string }) => verifyCommand(opts)));
-  program
-    .command('eval')
-    .description('fit the detector on the first N rows of each labelled CSV (SKAB format), stream the rest through the gateway\'s scoring path, report F1, FAR, MAR and NAB scores')
-    .requiredOption('--data <dir>', 'folder with labelled CSV files (searched recursively)')
-    .option('--train-rows <n>', 'rows at the start of each file to fit on', '400')
-    .option('--precision <p>', 'int8, fp32 or both', 'int8')
-    .option('--slow-channels <list>', 'channels with slow (thermal) physics, scored on their change instead of their level, comma-separated (default SKAB\'s: Temperature,Thermocouple)')
-    .option('--json', 'print one JSON object')
-    .action(wrap((opts) => evalCommand(opts)));
-  program
-    .command('train')
-    .description('train an autoencoder on normal data (the line simulator, or a CSV) and export fp32 and int8 ONNX with a manifest')
-    .option('--from-sim', 'record normal operation from the line simulator (the default without --csv)')
-    .option('--model <kind>', 'with the simulator: pump (sliding windows) or press (one window per part)', 'pump')
-    .option('--csv <file>', 'train on a CSV of normal operation: time first, one column per channel, ; or , separated')
-    .option('--channels <list>', 'with --csv: the columns to use, comma-separated (default: all but anomaly/changepoint/label)')
-    .option('--window <n>', 'with --csv: samples per window', '20')
-    .option('--hop <n>', 'with --csv: rows between training windows', '2')
-    .option('--period-ms <n>', 'with --csv: sample period (default: the median spacing of the time column)')
-    .option('--validation-fraction <f>', 'with --csv: share of the last rows held out for early stopping and the threshold', '0.25')
-    .option('--arch <kind>', 'dense (fully connected) or conv1d (strided 1-D convolutions along time; window a multiple of 4)', 'dense')
-    .option('--hidden <sizes>', 'with --csv and --arch dense: hidden layer sizes, comma-separated', '32,6,32')
-    .option('--filters <f1,f2>', 'with --arch conv1d: channels after the first and the second convolution', '16,8')
-    .option('--name <name>', 'the model name (default: csv-ae with --csv, else the simulator model\'s own, pump-ae or press-ae)')
-    .option('--seed <n>', 'random seed (data and training)', '7')
-    .option('--train-s <n>', 'with the simulator: seconds of normal operation to train on (pump 1800, press 14400)')
-    .option('--epochs <n>', 'maximum epochs (early stopping may end sooner)', '60')
-    .option('--prune <fraction>', 'remove this fraction of hidden units or conv channels (smallest L1 norm), fine-tune, and record size, speed and loss change in the manifest')
-    .requiredOption('--out <dir>', 'output folder for manifest.json and the ONNX files')
-    .action(wrap((opts) => trainCommand(opts, argv)));
+  const detectorOptions = (cmd: Command, validationHelp: string) =>
+    cmd
+      .option('--false-alarms-per-day <n>', 'alarm budget: calibrate the threshold and hysteresis for this many false alarms per day of normal operation (default 1)')
+      .option('--quantile <q>', 'or: calibrate the threshold at this quantile of the held-out normal window scores (e.g. 0.999)')
+      .option('--slow-channels <list>', 'channels that drift in normal operation (scored on their change, not their level), comma-separated; default: found from the training rows')
+      .option('--validation-fraction <f>', validationHelp, '0.25')
+      .option('--seed <n>', 'random seed (data and training)', '7')
+      .option('--epochs <n>', 'maximum epochs of an autoencoder (early stopping may end sooner)', '60')
+      .option('--report <dir>', 'also write a self-contained HTML report (index.html) into this folder');
+  detectorOptions(
+    program
+      .command('eval')
+      .description("measure a detector on labelled CSVs (SKAB format): fit it on each file's first rows (--arch, as train does) or take a model folder (--model), stream the rest through the gateway's scoring path, report F1, FAR, MAR, NAB, detection delay and false alarms per day")
+      .requiredOption('--data <path>', 'a labelled CSV file, or a folder of them (searched recursively)')
+      .option('--arch <kind>', 'hybrid (default), stats, dense or conv1d')
+      .option('--model <dir>', 'score this model folder on the data instead of fitting one per file')
+      .option('--train-rows <n>', 'rows at the start of each file to fit on (default 400); with --model, rows left out of the metrics (default 0)')
+      .option('--precision <p>', 'int8, fp32 or both', 'int8')
+      .option('--json', 'print one JSON object'),
+    'share of the training rows held out for early stopping and the alarm calibration',
+  ).action(wrap((opts) => evalCommand(opts)));
+  detectorOptions(
+    program
+      .command('train')
+      .description('train a detector on normal data (a CSV, or the line simulator) and write a model folder: fp32 and int8 ONNX, manifest with the calibrated alarm and golden window')
+      .option('--from-sim', 'record normal operation from the line simulator (the default without --csv)')
+      .option('--model <kind>', 'with the simulator: pump (sliding windows) or press (one window per part)', 'pump')
+      .option('--csv <file>', 'train on a CSV of normal operation: time first, one column per channel, ; or , separated')
+      .option('--channels <list>', 'with --csv: the columns to use, comma-separated (default: all but anomaly/changepoint/label)')
+      .option('--train-rows <n>', 'with --csv: use only the first N rows (as eval --train-rows does)')
+      .option('--window <n>', 'with --csv and --arch dense or conv1d: rows per window (default 32)')
+      .option('--hop <n>', 'with --csv and --arch dense or conv1d: rows between training windows', '1')
+      .option('--period-ms <n>', 'with --csv: sample period (default: the median spacing of the time column)')
+      .option('--arch <kind>', 'hybrid (autoencoder residual + level + variability, the default with --csv), stats, dense (the default with the simulator) or conv1d (window a multiple of 4)')
+      .option('--hidden <sizes>', 'with --arch dense: hidden layer sizes, comma-separated', '32,6,32')
+      .option('--filters <f1,f2>', 'with --arch conv1d: channels after the first and the second convolution', '16,8')
+      .option('--name <name>', 'the model name (default: csv-<arch> with --csv, else the simulator model\'s own, pump-ae or press-ae)')
+      .option('--train-s <n>', 'with the simulator: seconds of normal operation to train on (pump 1800, press 14400)')
+      .option('--prune <fraction>', 'remove this fraction of hidden units or conv channels (smallest L1 norm), fine-tune, and record size, speed and loss change in the manifest')
+      .requiredOption('--out <dir>', 'output folder for manifest.json and the ONNX files'),
+    'with --csv: share of the last rows held out for early stopping and the alarm calibration',
+  ).action(wrap((opts) => trainCommand(opts, argv)));
 
   program
     .command('quantize')

@@ -1,79 +1,115 @@
-/** `linewatch train`: builds a model from simulator data (the shipped ones: seeded, reproducible) or a CSV. */
+/**
+ * `linewatch train`: a model folder from a CSV of normal operation (any architecture, through the
+ * code `linewatch eval --arch` measures) or from the line simulator (the shipped, seeded models).
+ */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ARCHITECTURES, buildModel, type Architecture, type TrainingSet } from '../training/build-model.js';
-import { csvTrainingSet } from '../training/csv-dataset.js';
+import { ARCHITECTURES, buildModel, writeModelFolder, type Architecture } from '../training/build-model.js';
+import { csvNormalData } from '../training/csv-dataset.js';
 import { MODEL_KINDS, trainingSet, type ModelKind } from '../training/datasets.js';
+import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
+import { fitDetector } from '../training/fit-detector.js';
+import { writeReport } from '../report/render-report.js';
+import { detectorFlags, wholeNumber, type DetectorFlags } from './detector-flags.js';
 import { reportError } from './main.js';
 import { terminalProgress } from './progress.js';
 
-export interface TrainOptions {
+export interface TrainOptions extends DetectorFlags {
   model: string;
-  seed: string;
   trainS?: string;
-  epochs: string;
   out: string;
   csv?: string;
   channels?: string;
-  window: string;
+  trainRows?: string;
+  window?: string;
   hop: string;
   periodMs?: string;
-  validationFraction: string;
   hidden: string;
-  arch: string;
   filters: string;
   name?: string;
   prune?: string;
+  report?: string;
 }
 
-/** A whole number option, checked; the error names the flag. */
-function count(flag: string, value: string, min = 1): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${flag} ${value}: expected a whole number from ${min}`);
-  return n;
+function filtersOf(opts: TrainOptions): [number, number] {
+  const filters = opts.filters.split(',').map((f) => wholeNumber('filters', f.trim()));
+  if (filters.length !== 2) throw new Error(`--filters ${opts.filters}: expected two channel counts, e.g. 16,8`);
+  return [filters[0], filters[1]];
 }
 
-async function csvSet(opts: TrainOptions): Promise<TrainingSet> {
-  const fraction = Number(opts.validationFraction);
-  if (!(fraction > 0 && fraction < 1)) throw new Error(`--validation-fraction ${opts.validationFraction}: expected a number between 0 and 1`);
+function pruneOf(opts: TrainOptions): number | undefined {
+  const prune = opts.prune === undefined ? undefined : Number(opts.prune);
+  if (prune !== undefined && !(prune > 0 && prune < 1)) throw new Error(`--prune ${opts.prune}: expected a fraction between 0 and 1 (e.g. 0.5)`);
+  return prune;
+}
+
+async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<void> {
+  const detector = detectorFlags(opts, argv.join(' '));
+  const autoencoder = detector.arch === 'dense' || detector.arch === 'conv1d';
+  if (!autoencoder && opts.window !== undefined) throw new Error(`--window: the ${detector.arch} detector's window geometry is fixed (${DEFAULT_GEOMETRY.windowLength} rows); --window is for dense and conv1d`);
+  const windowLength = opts.window !== undefined ? wholeNumber('window', opts.window, 2) : DEFAULT_GEOMETRY.windowLength;
+  if (detector.arch === 'conv1d' && windowLength % 4 !== 0) throw new Error(`--arch conv1d halves the window twice: the window length must be a multiple of 4 (${windowLength}; set --window)`);
   const text = await readFile(opts.csv!, 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new Error(`--csv ${opts.csv}: ${err.code ?? err.message}`);
   });
-  return csvTrainingSet(text, opts.csv!, {
-    name: opts.name ?? 'csv-ae',
+  const data = csvNormalData(text, opts.csv!, {
+    name: opts.name ?? `csv-${detector.arch}`,
     channels: opts.channels?.split(',').map((c) => c.trim()).filter(Boolean),
-    windowLength: count('window', opts.window, 2),
-    hop: count('hop', opts.hop),
-    ...(opts.periodMs ? { periodMs: count('period-ms', opts.periodMs) } : {}),
-    validationFraction: fraction,
-    hidden: opts.hidden.split(',').map((h) => count('hidden', h.trim())),
+    ...(opts.periodMs ? { periodMs: wholeNumber('period-ms', opts.periodMs) } : {}),
+    ...(opts.trainRows !== undefined ? { rows: wholeNumber('train-rows', opts.trainRows) } : {}),
   });
+  const prune = pruneOf(opts);
+  const bar = terminalProgress();
+  const fitted = await fitDetector(data, {
+    ...detector,
+    geometry: { ...DEFAULT_GEOMETRY, windowLength },
+    hop: wholeNumber('hop', opts.hop),
+    hidden: opts.hidden.split(',').map((h) => wholeNumber('hidden', h.trim())),
+    filters: filtersOf(opts),
+    ...(prune !== undefined ? { prune } : {}),
+    log: (line: string) => process.stderr.write(`${line}\n`),
+    ...(bar ? { progress: bar } : {}),
+  });
+  await writeModelFolder(resolve(opts.out), fitted);
+  if (opts.report) {
+    const s = fitted.manifest.score;
+    const page = await writeReport(opts.report, {
+      title: `linewatch train: ${data.name} (${detector.arch}) on ${opts.csv}`,
+      summary: { architecture: String(fitted.manifest.training.architecture), threshold: s.threshold.toFixed(3), 'off threshold': s.off_threshold?.toFixed(3) ?? 'n/a', target: JSON.stringify(s.target ?? {}) },
+      training: [{ title: `${data.name}: held-out normal windows`, ...(fitted.loss ? { loss: fitted.loss } : {}), scores: [...fitted.heldOutScores], threshold: s.threshold, ...(s.off_threshold ? { offThreshold: s.off_threshold } : {}), calibration: s.calibration }],
+    });
+    process.stderr.write(`report written to ${page}\n`);
+  }
+  process.stdout.write(`model ${data.name} written to ${resolve(opts.out)}\n`);
+}
+
+async function trainSim(opts: TrainOptions, argv: readonly string[]): Promise<void> {
+  if (!MODEL_KINDS.includes(opts.model as ModelKind)) throw new Error(`--model ${opts.model}: expected one of ${MODEL_KINDS.join(', ')}`);
+  const arch = opts.arch ?? 'dense';
+  if (!ARCHITECTURES.includes(arch as Architecture)) throw new Error(`--arch ${arch}: the simulator's models are autoencoders: expected one of ${ARCHITECTURES.join(', ')} (hybrid and stats train on --csv)`);
+  const seed = wholeNumber('seed', opts.seed, 0);
+  const set = { ...trainingSet(opts.model as ModelKind, seed, opts.trainS ? Number(opts.trainS) : undefined), ...(opts.name ? { name: opts.name } : {}) };
+  if (arch === 'conv1d' && set.windowLength % 4 !== 0) throw new Error(`--arch conv1d halves the window twice: the window length must be a multiple of 4 (${set.name}: ${set.windowLength})`);
+  const prune = pruneOf(opts);
+  const bar = terminalProgress();
+  await buildModel(set, {
+    architecture: arch as Architecture,
+    filters: filtersOf(opts),
+    ...(prune !== undefined ? { prune } : {}),
+    seed,
+    epochs: wholeNumber('epochs', opts.epochs),
+    outDir: resolve(opts.out),
+    command: `linewatch ${argv.join(' ')}`,
+    log: (line: string) => process.stderr.write(`${line}\n`),
+    ...(bar ? { progress: bar } : {}),
+  });
+  process.stdout.write(`model ${set.name} written to ${resolve(opts.out)}\n`);
 }
 
 export async function trainCommand(opts: TrainOptions, argv: readonly string[]): Promise<number> {
   try {
-    if (!MODEL_KINDS.includes(opts.model as ModelKind)) throw new Error(`--model ${opts.model}: expected one of ${MODEL_KINDS.join(', ')}`);
-    const seed = Number(opts.seed);
-    const simSet = () => trainingSet(opts.model as ModelKind, seed, opts.trainS ? Number(opts.trainS) : undefined);
-    const set = opts.csv ? await csvSet(opts) : { ...simSet(), ...(opts.name ? { name: opts.name } : {}) };
-    if (!ARCHITECTURES.includes(opts.arch as Architecture)) throw new Error(`--arch ${opts.arch}: expected one of ${ARCHITECTURES.join(', ')}`);
-    const filters = opts.filters.split(',').map((f) => count('filters', f.trim()));
-    if (filters.length !== 2) throw new Error(`--filters ${opts.filters}: expected two channel counts, e.g. 16,8`);
-    if (opts.arch === 'conv1d' && set.windowLength % 4 !== 0) throw new Error(`--arch conv1d halves the window twice: the window length must be a multiple of 4 (${set.name}: ${set.windowLength}; set --window)`);
-    const prune = opts.prune === undefined ? undefined : Number(opts.prune);
-    if (prune !== undefined && !(prune > 0 && prune < 1)) throw new Error(`--prune ${opts.prune}: expected a fraction between 0 and 1 (e.g. 0.5)`);
-    await buildModel(set, {
-      architecture: opts.arch as Architecture,
-      filters: [filters[0], filters[1]],
-      ...(prune !== undefined ? { prune } : {}),
-      seed,
-      epochs: Number(opts.epochs),
-      outDir: resolve(opts.out),
-      command: `linewatch ${argv.join(' ')}`,
-      log: (line: string) => process.stderr.write(`${line}\n`),
-      progress: terminalProgress(),
-    });
-    process.stdout.write(`model ${set.name} written to ${resolve(opts.out)}\n`);
+    if (opts.csv) await trainCsv(opts, argv);
+    else await trainSim(opts, argv);
     return 0;
   } catch (err) {
     return reportError(err);

@@ -32,10 +32,16 @@ export interface Window {
   readonly partId?: string;
 }
 
+/** The kinds of standardised term a stats or hybrid model scores (see src/training/detector-graph.ts). */
+export const TERM_KINDS = ['residual', 'level', 'variability'] as const;
+export type TermKind = (typeof TERM_KINDS)[number];
+
 export interface ChannelContribution {
   readonly channel: string;
   /** Share of the window's reconstruction error caused by this channel, 0..1. */
   readonly share: number;
+  /** Stats and hybrid models: the kind of term that is largest for this channel. */
+  readonly kind?: TermKind;
 }
 
 /** The verdict of a model on one window. */

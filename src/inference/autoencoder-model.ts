@@ -7,7 +7,7 @@
  */
 import type { Model } from '../core/components.js';
 import { ModelError } from '../core/errors.js';
-import type { ScoreResult, Window } from '../core/types.js';
+import type { ChannelContribution, ScoreResult, Window } from '../core/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { LoadedManifest, ModelManifest } from './manifest.js';
 import { createSession, ort, type ExecutionProvider } from './onnx-session.js';
@@ -34,6 +34,9 @@ export class AutoencoderModel implements Model {
   /** Whether onnxruntime's optimised graph came from the model cache (no optimiser run at load). */
   readonly optimisedFromCache: boolean;
   private readonly features: number;
+  private readonly channelIndex: ReadonlyMap<string, number>;
+  /** Where the alarm clears, from the manifest's calibration (hysteresis); undefined: the alarm's own clear_ratio. */
+  readonly offThreshold: number | undefined;
   private closed = false;
   /**
    * The input buffer of the last run, reused when no run is using it: allocating (and zeroing) a
@@ -57,6 +60,10 @@ export class AutoencoderModel implements Model {
     this.samplePeriodMs = manifest.input.sample_period_ms;
     this.threshold = threshold ?? manifest.score.threshold;
     this.features = this.channels.length * this.windowLength;
+    this.channelIndex = new Map(this.channels.map((c, i) => [c, i]));
+    // An asset's own threshold (config) keeps the manifest's on/off ratio.
+    const off = manifest.score.off_threshold;
+    this.offThreshold = off === undefined ? undefined : (off / manifest.score.threshold) * this.threshold;
     this.provider = provider;
   }
 
@@ -69,7 +76,7 @@ export class AutoencoderModel implements Model {
     }
     const { session, provider, cached } = created;
     const { manifest } = loaded;
-    const outputs = [manifest.output.score, manifest.output.channel_error];
+    const outputs = [manifest.output.score, manifest.output.channel_error, ...(manifest.output.terms ? [manifest.output.terms.name] : [])];
     if (!session.inputNames.includes(manifest.input.name) || outputs.some((o) => !session.outputNames.includes(o))) {
       await session.release();
       throw new ModelError('MODEL_MISMATCH', `model file ${loaded.modelPath}: expected input "${manifest.input.name}" and outputs "${outputs.join('", "')}", the graph has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]`);
@@ -96,11 +103,12 @@ export class AutoencoderModel implements Model {
         throw new ModelError('MODEL_MISMATCH', `model ${this.name}: window of asset ${w.asset} has ${w.length}×[${w.channels.join(',')}], expected ${this.windowLength}×[${this.channels.join(',')}]`);
       }
     }
-    const { scores, perChannel } = await this.run(windows.map((w) => w.data));
+    const { scores, perChannel, terms } = await this.run(windows.map((w) => w.data));
     const c = this.channels.length;
     const results = new Array<ScoreResult>(scores.length);
     for (let i = 0; i < scores.length; i++) {
       const score = scores[i];
+      const ranked = contributions(perChannel, this.channels, i * c);
       results[i] = {
         asset: windows[i].asset,
         model: this.name,
@@ -109,11 +117,24 @@ export class AutoencoderModel implements Model {
         score,
         threshold: this.threshold,
         anomalous: score > this.threshold,
-        contributions: contributions(perChannel, this.channels, i * c),
+        contributions: terms ? this.withKinds(ranked, terms, i) : ranked,
         partId: windows[i].partId,
       };
     }
     return results;
+  }
+
+  /** Each contribution with the kind of its channel's largest term (terms: [batch, kinds × channels]). */
+  private withKinds(ranked: ChannelContribution[], terms: Float32Array, i: number): ChannelContribution[] {
+    const kinds = this.manifest.output.terms!.kinds;
+    const c = this.channels.length;
+    const at = i * kinds.length * c;
+    return ranked.map((r) => {
+      const ch = this.channelIndex.get(r.channel)!;
+      let best = 0;
+      for (let k = 1; k < kinds.length; k++) if (terms[at + k * c + ch] > terms[at + best * c + ch]) best = k;
+      return { ...r, kind: kinds[best] };
+    });
   }
 
   /** Scores raw windows given as time-major arrays: the score and each channel's error. */
@@ -124,7 +145,7 @@ export class AutoencoderModel implements Model {
   }
 
   /** One session.run over the windows; NaN or Inf anywhere in a window is an error naming it. */
-  private async run(windows: readonly ArrayLike<number>[]): Promise<{ scores: Float32Array; perChannel: Float32Array }> {
+  private async run(windows: readonly ArrayLike<number>[]): Promise<{ scores: Float32Array; perChannel: Float32Array; terms?: Float32Array }> {
     const n = windows.length;
     const d = this.features;
     const x = this.spare !== undefined && this.spare.length === n * d ? this.spare : new Float32Array(n * d);
@@ -144,7 +165,8 @@ export class AutoencoderModel implements Model {
     const scores = out[output.score].data as Float32Array;
     // NaN or Inf anywhere in a window propagates into its score.
     for (let i = 0; i < n; i++) if (!Number.isFinite(scores[i])) throw new ModelError('MODEL_MISMATCH', `model ${this.name}: input window ${i} contains NaN or Inf`);
-    return { scores, perChannel: out[output.channel_error].data as Float32Array };
+    const terms = output.terms ? (out[output.terms.name].data as Float32Array) : undefined;
+    return { scores, perChannel: out[output.channel_error].data as Float32Array, ...(terms ? { terms } : {}) };
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ModelError } from '../core/errors.js';
 import { formatIssues } from '../config/format-issues.js';
+import { TERM_KINDS } from '../core/types.js';
 
 export const manifestSchema = z.strictObject({
   schema_version: z.literal(1),
@@ -27,7 +28,12 @@ export const manifestSchema = z.strictObject({
     sample_period_ms: z.number().int().min(1),
   }),
   /** The graph scores windows itself: a score per window and a mean squared error per channel. */
-  output: z.strictObject({ score: z.string().min(1), channel_error: z.string().min(1) }),
+  output: z.strictObject({
+    score: z.string().min(1),
+    channel_error: z.string().min(1),
+    /** Stats and hybrid models: every standardised term, kind after kind ([batch, kinds × channels]). */
+    terms: z.strictObject({ name: z.string().min(1), kinds: z.array(z.enum(TERM_KINDS)).min(1) }).optional(),
+  }),
   /** Applied inside the graph (documented here so tools and people can see it). */
   normalisation: z.strictObject({
     method: z.literal('zscore'),
@@ -36,10 +42,18 @@ export const manifestSchema = z.strictObject({
     std: z.array(z.number().positive()),
   }),
   score: z.strictObject({
-    /** mse: mean squared reconstruction error; max_abs_z: largest per-channel |z| of a statistical detector. */
-    function: z.enum(['mse', 'max_abs_z']),
+    /**
+     * mse: mean squared reconstruction error; max_abs_z: largest per-channel |z| of a statistical
+     * detector; max_term_z: largest standardised term (residual, level, variability) of a stats or hybrid model.
+     */
+    function: z.enum(['mse', 'max_abs_z', 'max_term_z']),
     threshold: z.number().positive(),
+    /** Where the alarm clears (hysteresis), calibrated with the threshold; below it. */
+    off_threshold: z.number().positive().optional(),
     calibration: z.string().min(1),
+    /** What the calibration aimed at, e.g. { false_alarms_per_day: 1 }, and what it found. */
+    target: z.record(z.string(), z.number()).optional(),
+    details: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
   }),
   quantization: z.record(z.string(), z.unknown()),
   training: z.record(z.string(), z.unknown()),
@@ -87,6 +101,9 @@ export async function loadManifest(ref: string): Promise<LoadedManifest> {
   if (manifest.normalisation.mean.length !== c) problems.push(`normalisation.mean has ${manifest.normalisation.mean.length} values for ${c} channels`);
   if (manifest.normalisation.std.length !== c) problems.push(`normalisation.std has ${manifest.normalisation.std.length} values for ${c} channels`);
   if (manifest.golden.input.length !== c * manifest.input.window_length) problems.push(`golden.input has ${manifest.golden.input.length} values, expected ${c * manifest.input.window_length}`);
+  if (manifest.score.off_threshold !== undefined && !(manifest.score.off_threshold < manifest.score.threshold)) {
+    problems.push(`score.off_threshold ${manifest.score.off_threshold} is not below score.threshold ${manifest.score.threshold}`);
+  }
   if (problems.length > 0) throw new ModelError('MODEL_INVALID', `model manifest ${manifestPath}: ${problems.join('; ')}`);
 
   const modelPath = resolve(dirname(manifestPath), manifest.file);

@@ -19,6 +19,7 @@ import { exportDenseOnnx } from './export-dense.js';
 import { calibrateRanges, CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT, type ActivationRange, type WindowLayout } from './scoring-graph.js';
 import { sideBySide, throughput } from '../bench/harness.js';
 import type { Progress } from '../cli/progress.js';
+import { calibrateAlarm, type AlarmCalibration, type CalibrationTarget } from './alarm-calibration.js';
 
 export type Architecture = 'dense' | 'conv1d';
 export const ARCHITECTURES: readonly Architecture[] = ['dense', 'conv1d'];
@@ -36,6 +37,29 @@ export interface BuildOptions {
   readonly log: (line: string) => void;
   /** A progress bar for the epochs (a terminal); without it every epoch is a log line. */
   readonly progress?: Progress;
+  /**
+   * Calibrate the alarm for a false-alarm budget on the held-out windows (alarm-calibration.ts);
+   * without it (the simulator's shipped models) the threshold is 2 × the 99.9th percentile.
+   */
+  readonly calibration?: { readonly rowsPerDay: number; readonly target: CalibrationTarget };
+}
+
+/** A fitted model before it is written: its manifest, both graphs, the loss curve and the held-out scores. */
+export interface FittedModel {
+  readonly manifest: ModelManifest;
+  readonly int8: Uint8Array;
+  readonly fp32: Uint8Array;
+  readonly loss?: { readonly train: readonly number[]; readonly validation: readonly number[] };
+  /** int8 scores of the held-out normal windows, in time order (what the threshold was calibrated on). */
+  readonly heldOutScores: readonly number[];
+}
+
+/** Writes a fitted model's folder: manifest.json, model.int8.onnx, model.fp32.onnx. */
+export async function writeModelFolder(outDir: string, f: FittedModel): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, f.manifest.file), f.int8);
+  if (f.manifest.fp32_file) await writeFile(join(outDir, f.manifest.fp32_file), f.fp32);
+  await writeFile(join(outDir, 'manifest.json'), `${JSON.stringify(f.manifest, null, 2)}\n`);
 }
 
 /** What a model is trained on: raw windows (time-major) of normal operation, and what they are. */
@@ -104,9 +128,16 @@ export function flattenNormalised(windows: readonly Float64Array[], mean: number
   return out;
 }
 
-/** Reports each epoch: on the progress bar if there is one, else as a log line. */
-function epochReporter(phase: string, epochs: number, options: BuildOptions): (epoch: number, trainLoss: number, validationLoss: number) => void {
+/** Reports each epoch: on the progress bar if there is one, else as a log line; records the curve if asked. */
+export function epochReporter(
+  phase: string,
+  epochs: number,
+  options: Pick<BuildOptions, 'progress' | 'log'>,
+  curve?: { train: number[]; validation: number[] },
+): (epoch: number, trainLoss: number, validationLoss: number) => void {
   return (e, tl, vl) => {
+    curve?.train.push(tl);
+    curve?.validation.push(vl);
     const detail = `train ${tl.toFixed(4)}  validation ${vl.toFixed(4)}`;
     if (options.progress) options.progress.update(phase, e, epochs, detail);
     else options.log(`${phase} ${String(e).padStart(3)}/${epochs}  ${detail}`);
@@ -139,7 +170,15 @@ export function weightScheme(ae: Autoencoder): string {
 }
 
 export async function buildModel(set: TrainingSet, options: BuildOptions): Promise<ModelManifest> {
+  const fitted = await fitAutoencoderModel(set, options);
+  await writeModelFolder(options.outDir, fitted);
+  return fitted.manifest;
+}
+
+/** Trains, exports, quantizes and calibrates an autoencoder; writes nothing. */
+export async function fitAutoencoderModel(set: TrainingSet, options: BuildOptions): Promise<FittedModel> {
   const { log } = options;
+  const curve = { train: [] as number[], validation: [] as number[] };
   const { mean, std, channels } = set;
   const c = channels.length;
   const d = c * set.windowLength;
@@ -157,7 +196,7 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
     learningRate: 2e-3,
     patience: 6,
     seed: options.seed,
-    onEpoch: epochReporter('epoch', options.epochs, options),
+    onEpoch: epochReporter('epoch', options.epochs, options, curve),
   });
   options.progress?.end();
   log(`best epoch ${fit.bestEpoch}: validation loss ${fit.validationLoss.toFixed(4)}`);
@@ -217,12 +256,16 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
   const int8Scores = await score(int8, 'model.int8.onnx');
   const fp32Scores = await score(fp32, 'model.fp32.onnx');
   const p999 = quantile(int8Scores, 0.999);
-  const threshold = 2 * p999;
+  const alarm = options.calibration ? calibrateScores([Float64Array.from(int8Scores)], options.calibration.rowsPerDay, options.calibration.target) : undefined;
+  const threshold = alarm ? alarm.on : 2 * p999;
   const { meanRel, agree } = int8Agreement(int8Scores, fp32Scores, threshold);
+  const calibration = alarm
+    ? { threshold, off_threshold: alarm.off, calibration: alarm.method, target: targetRecord(options.calibration!.target), details: alarm.details }
+    : { threshold, calibration: `2 × the 99.9th percentile (${p999.toFixed(4)}) of int8 scores on ${valWindows.length} held-out normal windows (${set.validationNote})` };
 
   const manifest: ModelManifest = {
     ...base,
-    score: { function: 'mse', threshold, calibration: `2 × the 99.9th percentile (${p999.toFixed(4)}) of int8 scores on ${valWindows.length} held-out normal windows (${set.validationNote})` },
+    score: { function: 'mse', ...calibration },
     quantization: {
       scheme: 'static QDQ, opset 13',
       weights: weightScheme(ae),
@@ -243,10 +286,17 @@ export async function buildModel(set: TrainingSet, options: BuildOptions): Promi
     metrics: { train_loss: fit.trainLoss, validation_loss: fit.validationLoss, validation_score_p50: quantile(int8Scores, 0.5), validation_score_p999: p999 },
     golden: { input: Array.from(valWindows[0]), score: int8Scores[0], tolerance: Math.max(1e-6, int8Scores[0] * 1e-4) },
   };
-  await mkdir(options.outDir, { recursive: true });
-  await writeFile(join(options.outDir, 'model.int8.onnx'), int8);
-  await writeFile(join(options.outDir, 'model.fp32.onnx'), fp32);
-  await writeFile(join(options.outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   log(`threshold ${threshold.toFixed(4)}; int8 ${int8.length} B vs fp32 ${fp32.length} B; int8/fp32 mean relative score difference ${(meanRel * 100).toFixed(2)} %, verdict agreement ${(agree * 100).toFixed(2)} %`);
-  return manifest;
+  return { manifest, int8, fp32, loss: curve, heldOutScores: int8Scores };
+}
+
+/** The alarm's on/off thresholds for a target, from held-out normal scores in time order. */
+export function calibrateScores(segments: readonly Float64Array[], rowsPerDay: number, target: CalibrationTarget): AlarmCalibration {
+  // TEMPORARY: the prototype's options until alarm-calibration.ts settles its API.
+  return (calibrateAlarm as unknown as (...a: unknown[]) => AlarmCalibration)(segments, rowsPerDay, target, { kRule: 'sqrt', guard: 'ucb', cutoff: 1.92, approach: 'marginal', weightByTheta: true });
+}
+
+/** The manifest's record of a calibration target. */
+export function targetRecord(t: CalibrationTarget): Record<string, number> {
+  return t.falseAlarmsPerDay !== undefined ? { false_alarms_per_day: t.falseAlarmsPerDay } : { quantile: t.quantile! };
 }

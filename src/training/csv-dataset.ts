@@ -6,6 +6,7 @@
  */
 import { parseSkabCsv } from '../sim/csv-replay.js';
 import type { TrainingSet } from './build-model.js';
+import type { NormalData } from './fit-detector.js';
 import { channelStats, slidingWindows, type Recording } from './sim-recording.js';
 
 /** Columns that label data rather than measure it; never model inputs unless asked for. */
@@ -22,19 +23,27 @@ export interface CsvTrainingOptions {
   readonly hidden: readonly number[];
 }
 
-export function csvTrainingSet(text: string, file: string, o: CsvTrainingOptions): TrainingSet {
+/** Rows of normal operation from a CSV: the chosen channels (default all but labels), the first `rows` rows if given. */
+export function csvNormalData(text: string, file: string, o: { readonly name: string; readonly channels?: readonly string[]; readonly periodMs?: number; readonly rows?: number }): NormalData {
   const table = parseSkabCsv(text, file);
   const available = table.header.slice(1);
   const channels = o.channels && o.channels.length > 0 ? [...o.channels] : available.filter((h) => !LABEL_COLUMNS.has(h.toLowerCase()));
   const missing = channels.filter((c) => !table.columns.has(c));
   if (missing.length > 0) throw new Error(`${file}: no column ${missing.map((m) => `"${m}"`).join(', ')} (columns: ${available.join(', ')})`);
   if (channels.length === 0) throw new Error(`${file}: no channel to train on`);
-  const n = table.times.length;
+  const all = table.times.length;
+  if (o.rows !== undefined && o.rows > all) throw new Error(`${file}: --train-rows ${o.rows}: the file has ${all} rows`);
+  const n = o.rows ?? all;
   const spacing = Array.from({ length: n - 1 }, (_, i) => table.times[i + 1] - table.times[i]).sort((a, b) => a - b);
   const periodMs = o.periodMs ?? spacing[Math.floor(spacing.length / 2)];
   if (!(periodMs > 0)) throw new Error(`${file}: cannot tell the sample period from the time column; give --period-ms`);
   const rows = new Float64Array(n * channels.length);
-  channels.forEach((c, k) => table.columns.get(c)!.forEach((v, t) => (rows[t * channels.length + k] = v)));
+  channels.forEach((c, k) => table.columns.get(c)!.subarray(0, n).forEach((v, t) => (rows[t * channels.length + k] = v)));
+  return { name: o.name, source: o.rows !== undefined ? `${file}: first ${n} rows` : file, channels, periodMs, rows, rowCount: n };
+}
+
+export function csvTrainingSet(text: string, file: string, o: CsvTrainingOptions): TrainingSet {
+  const { channels, periodMs, rows, rowCount: n } = csvNormalData(text, file, o);
   const split = Math.floor(n * (1 - o.validationFraction));
   const part = (from: number, to: number): Recording => ({ channels, periodMs, rows: rows.subarray(from * channels.length, to * channels.length), rowCount: to - from });
   const train = part(0, split);

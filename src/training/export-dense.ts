@@ -11,7 +11,13 @@ import { ScoringGraphBuilder, type ActivationRange, type WindowLayout } from './
 
 export function denseToOnnxGraph(model: DenseAutoencoder, name: string, layout: WindowLayout, quantization?: readonly ActivationRange[]): OnnxGraph {
   const g = new ScoringGraphBuilder(layout, model.inputSize);
-  let current = 'normalised';
+  denseLayers(g, model, 'normalised', quantization);
+  return g.finish(name);
+}
+
+/** The autoencoder's layers from tensor `input` to `reconstruction` (node names from the layer index). */
+export function denseLayers(g: ScoringGraphBuilder, model: DenseAutoencoder, input: string, quantization?: readonly ActivationRange[]): void {
+  let current = input;
   model.layers.forEach((layer, i) => {
     const last = i === model.layers.length - 1;
     if (quantization) current = g.activationQdq(i, current, quantization[i]);
@@ -26,7 +32,6 @@ export function denseToOnnxGraph(model: DenseAutoencoder, name: string, layout: 
       current = `a${i}`;
     }
   });
-  return g.finish(name);
 }
 
 /** The ONNX file of a dense autoencoder: fp32, or int8 QDQ when activation ranges are given. */

@@ -1,0 +1,149 @@
+/**
+ * `linewatch eval`: detection measured the way it ships. For each labelled CSV (SKAB format) either
+ * fit a model on its first N rows with `fitDetector` (the code `linewatch train` runs) or take a
+ * model folder as it is, then stream every row through the gateway's own code: RowAssembler and
+ * SlidingWindow (hop 1), the ONNX graph run by AutoencoderModel in micro-batches, and the alarm
+ * state machine with the model's calibrated on/off thresholds as the causal prediction for each row.
+ * Metrics cover the rows after the first N, summed over all files.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { AlarmStateMachine } from '../alarms/alarm-state.js';
+import type { Sample, Window } from '../core/types.js';
+import { AutoencoderModel } from '../inference/autoencoder-model.js';
+import { sha256Hex, type LoadedManifest } from '../inference/manifest.js';
+import type { FittedModel } from '../training/build-model.js';
+import { fitDetector, type DetectorOptions } from '../training/fit-detector.js';
+import { RowAssembler } from '../windows/row-assembler.js';
+import { SlidingWindow } from '../windows/sliding-window.js';
+import { addOperatorMetrics, operatorFigures, operatorMetrics, readLabelledCsv, type LabelledSeries, type OperatorMetrics } from './labelled-csv.js';
+import { addConfusion, addNab, confusion, nabNormalised, nabTally, pointwise, type Confusion, type NabTally } from './metrics.js';
+
+export type Precision = 'int8' | 'fp32';
+
+export interface FileResult {
+  readonly file: string;
+  readonly testRows: number;
+  readonly confusion: Confusion;
+  readonly f1: number;
+  readonly far: number;
+  readonly nab: NabTally;
+  readonly operator: OperatorMetrics;
+  /** Per row: the alarm condition (1 active), and the score (NaN before the first window). */
+  readonly predictions: Uint8Array;
+  readonly scores: Float64Array;
+  readonly threshold: number;
+  readonly offThreshold: number;
+  readonly series: LabelledSeries;
+}
+
+/** Every CSV under `dir` (or `dir` itself, a file) that has anomaly labels, sorted. */
+export function labelledFiles(dir: string): string[] {
+  const info = statSync(dir, { throwIfNoEntry: false });
+  if (!info) throw new Error(`--data ${dir}: no such file or folder`);
+  const hasLabels = (p: string) => readFileSync(p, 'utf8').split('\n', 1)[0].split(/[;,]/).map((h) => h.trim()).includes('anomaly');
+  if (info.isFile()) return hasLabels(dir) ? [dir] : [];
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.csv') && hasLabels(p)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** A fitted model's graph of the given precision, as the gateway would load it. */
+export function inMemoryModel(f: FittedModel, precision: Precision, where: string): LoadedManifest {
+  const bytes = precision === 'int8' ? f.int8 : f.fp32;
+  const manifest = precision === 'int8' ? f.manifest : { ...f.manifest, file: f.manifest.fp32_file!, sha256: sha256Hex(bytes), golden: { ...f.manifest.golden, tolerance: Number.MAX_VALUE } };
+  return { manifest, manifestPath: `${where} (in memory)`, modelPath: `${where} (in memory)`, modelBytes: bytes };
+}
+
+/** Fits on the first `trainRows` rows of a series with the options `linewatch train` uses. */
+export async function fitOnSeries(series: LabelledSeries, trainRows: number, options: DetectorOptions): Promise<FittedModel> {
+  if (trainRows >= series.rowCount) throw new Error(`${series.file}: --train-rows ${trainRows} leaves no rows to evaluate (the file has ${series.rowCount})`);
+  const c = series.channels.length;
+  return fitDetector(
+    { name: 'eval', source: `${series.file}: first ${trainRows} rows`, channels: series.channels, periodMs: series.periodMs, rows: series.rows.subarray(0, trainRows * c), rowCount: trainRows },
+    options,
+  );
+}
+
+/** Streams every row of a series through a model and the alarm; metrics on the rows after `skipRows`. */
+export async function streamSeries(series: LabelledSeries, loaded: LoadedManifest, skipRows: number): Promise<FileResult> {
+  const { file, channels, rowCount: n, times } = series;
+  const c = channels.length;
+  const model = await AutoencoderModel.load(loaded, { asset: 'eval' });
+  const missing = model.channels.filter((ch) => !channels.includes(ch));
+  if (missing.length > 0) {
+    await model.close();
+    throw new Error(`${file}: the model ${loaded.manifest.name} needs channel(s) ${missing.join(', ')}, the file has ${channels.join(', ')}`);
+  }
+  const index = model.channels.map((ch) => channels.indexOf(ch));
+  const assembler = new RowAssembler('eval', model.channels, 10_000);
+  const slider = new SlidingWindow('eval', model.channels, model.windowLength, 1);
+  const windows: Window[] = [];
+  const rowOf = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const batch: Sample[] = model.channels.map((channel, j) => ({ source: 'csv', asset: 'eval', channel, ts: times[i], value: series.rows[i * c + index[j]], quality: 'good' }));
+    const outcome = slider.push(assembler.push(batch)!);
+    if (outcome?.kind === 'window') {
+      windows.push(outcome.window);
+      rowOf.set(outcome.window.end, i);
+    }
+  }
+  const off = model.offThreshold ?? model.threshold;
+  const alarm = new AlarmStateMachine({ onDelayMs: 0, offDelayMs: 0, clearRatio: off / model.threshold, latching: false, maxShelveMs: 1 });
+  const predictions = new Uint8Array(n);
+  const scores = new Float64Array(n).fill(Number.NaN);
+  try {
+    for (let b = 0; b < windows.length; b += 256) {
+      for (const r of await model.score(windows.slice(b, b + 256))) {
+        alarm.handle({ kind: 'score', ts: r.ts, score: r.score, threshold: r.threshold });
+        const row = rowOf.get(r.ts)!;
+        predictions[row] = alarm.conditionActive ? 1 : 0;
+        scores[row] = r.score;
+      }
+    }
+  } finally {
+    await model.close();
+  }
+  const labels = series.anomaly.subarray(skipRows);
+  const pred = predictions.subarray(skipRows);
+  const conf = confusion(labels, pred);
+  const nab = nabTally(Array.from(times.subarray(skipRows), (t) => t / 1000), series.changepoint.subarray(skipRows), pred, 60);
+  const operator = operatorMetrics(times.subarray(skipRows), labels, pred, series.periodMs);
+  const m = pointwise(conf);
+  return { file, testRows: n - skipRows, confusion: conf, f1: m.f1, far: m.far, nab, operator, predictions, scores, threshold: model.threshold, offThreshold: off, series };
+}
+
+export interface EvalReport {
+  readonly precision: Precision;
+  readonly files: number;
+  readonly trainRows: number;
+  readonly detector: Record<string, unknown>;
+  readonly confusion: Confusion;
+  readonly f1: number;
+  readonly far: number;
+  readonly mar: number;
+  readonly nab: { standard: number; low_fp: number; low_fn: number };
+  readonly delay_s: number | null;
+  readonly detected_spans: string;
+  readonly false_alarms: number;
+  readonly false_alarms_per_day: number | null;
+  readonly perFile: { file: string; f1: number; far: number; delay_s: number | null; detected_spans: string; false_alarms: number; false_alarms_per_day: number | null }[];
+}
+
+/** Sums file results into one report. */
+export function summarise(dir: string, precision: Precision, trainRows: number, detector: Record<string, unknown>, results: readonly FileResult[]): EvalReport {
+  let total: Confusion = { tp: 0, fp: 0, tn: 0, fn: 0 };
+  let nab: NabTally = { windows: 0, score: { standard: 0, low_fp: 0, low_fn: 0 } };
+  let op: OperatorMetrics = { spans: 0, detected: 0, delaysS: [], falseAlarms: 0, normalHours: 0 };
+  for (const r of results) ((total = addConfusion(total, r.confusion)), (nab = addNab(nab, r.nab)), (op = addOperatorMetrics(op, r.operator)));
+  const m = pointwise(total);
+  const perFile = results.map((r) => ({ file: relative(dir, r.file) || r.file, f1: r.f1, far: r.far, ...operatorFigures(r.operator) }));
+  return { precision, files: results.length, trainRows, detector, confusion: total, f1: m.f1, far: m.far, mar: m.mar, nab: nabNormalised(nab), ...operatorFigures(op), perFile };
+}

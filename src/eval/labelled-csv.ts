@@ -1,0 +1,87 @@
+/**
+ * A labelled CSV (SKAB format: time first, one column per channel, `anomaly` and `changepoint`
+ * labels) read into rows for fitting and streaming, and the operator's metrics of a prediction
+ * against its labels: detection delay per labelled span, false alarms per 24 h of normal operation.
+ */
+import { readFileSync } from 'node:fs';
+import { parseSkabCsv } from '../sim/csv-replay.js';
+
+export const LABEL_COLUMNS = ['anomaly', 'changepoint'];
+
+export interface LabelledSeries {
+  readonly file: string;
+  readonly channels: readonly string[];
+  /** ms since epoch, one per row. */
+  readonly times: Float64Array;
+  /** Time-major rows × channels. */
+  readonly rows: Float64Array;
+  readonly rowCount: number;
+  /** The median spacing of the time column. */
+  readonly periodMs: number;
+  readonly anomaly: Float64Array;
+  readonly changepoint: Float64Array;
+}
+
+export function readLabelledCsv(file: string, text = readFileSync(file, 'utf8')): LabelledSeries {
+  const table = parseSkabCsv(text, file);
+  for (const l of LABEL_COLUMNS) if (!table.columns.has(l)) throw new Error(`${file}: no "${l}" column`);
+  const channels = table.header.slice(1).filter((h) => !LABEL_COLUMNS.includes(h));
+  const n = table.times.length;
+  const c = channels.length;
+  const rows = new Float64Array(n * c);
+  channels.forEach((ch, j) => table.columns.get(ch)!.forEach((v, i) => (rows[i * c + j] = v)));
+  const spacing = Array.from({ length: n - 1 }, (_, i) => table.times[i + 1] - table.times[i]).sort((a, b) => a - b);
+  const periodMs = spacing[Math.floor(spacing.length / 2)];
+  if (!(periodMs > 0)) throw new Error(`${file}: cannot tell the sample period from the time column (median spacing ${periodMs} ms)`);
+  return { file, channels, times: table.times, rows, rowCount: n, periodMs, anomaly: table.columns.get('anomaly')!, changepoint: table.columns.get('changepoint')! };
+}
+
+export interface OperatorMetrics {
+  /** Labelled anomaly spans, and those with an alarm inside them. */
+  readonly spans: number;
+  readonly detected: number;
+  /** Seconds from each detected span's start to its first alarm row. */
+  readonly delaysS: readonly number[];
+  /** Alarms raised on a row labelled normal, and the hours of normal rows. */
+  readonly falseAlarms: number;
+  readonly normalHours: number;
+}
+
+/** Spans, delays and false alarms of `predicted` against `labels` (same rows); `periodMs` per row. */
+export function operatorMetrics(times: ArrayLike<number>, labels: ArrayLike<number>, predicted: ArrayLike<number>, periodMs: number): OperatorMetrics {
+  let spans = 0;
+  let detected = 0;
+  const delaysS: number[] = [];
+  let falseAlarms = 0;
+  let normalRows = 0;
+  let spanStart = -1;
+  let spanHit = false;
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i] > 0;
+    const p = predicted[i] > 0;
+    const rising = p && (i === 0 || !(predicted[i - 1] > 0));
+    if (l) {
+      if (spanStart < 0) ((spanStart = i), (spanHit = false), spans++);
+      if (p && !spanHit) {
+        spanHit = true;
+        detected++;
+        delaysS.push((times[i] - times[spanStart]) / 1000);
+      }
+    } else {
+      spanStart = -1;
+      normalRows++;
+      if (rising) falseAlarms++;
+    }
+  }
+  return { spans, detected, delaysS, falseAlarms, normalHours: (normalRows * periodMs) / 3_600_000 };
+}
+
+export function addOperatorMetrics(a: OperatorMetrics, b: OperatorMetrics): OperatorMetrics {
+  return { spans: a.spans + b.spans, detected: a.detected + b.detected, delaysS: [...a.delaysS, ...b.delaysS], falseAlarms: a.falseAlarms + b.falseAlarms, normalHours: a.normalHours + b.normalHours };
+}
+
+/** The figures operators count: mean detection delay (s, null if nothing was detected) and false alarms per 24 h of normal operation. */
+export function operatorFigures(m: OperatorMetrics): { delay_s: number | null; detected_spans: string; false_alarms: number; false_alarms_per_day: number | null } {
+  const delay = m.delaysS.length > 0 ? m.delaysS.reduce((a, b) => a + b, 0) / m.delaysS.length : null;
+  return { delay_s: delay, detected_spans: `${m.detected}/${m.spans}`, false_alarms: m.falseAlarms, false_alarms_per_day: m.normalHours > 0 ? (m.falseAlarms * 24) / m.normalHours : null };
+}

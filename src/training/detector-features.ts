@@ -1,0 +1,161 @@
+/**
+ * The statistical terms of the stats and hybrid detectors, in plain JS (pure): what the ONNX graph
+ * (detector-graph.ts) computes, used to fit each term's centre and spread on training windows and
+ * to test the graph against. Every value is in normalised units (channel z-scores of the
+ * training rows), so no setting depends on a plant's units.
+ *
+ *   level        mean of the window's last `k` rows; for a slow (drifting) channel, that mean
+ *                minus the mean of the `k` rows `lag` rows earlier (how fast it moves, not where)
+ *   variability  log(mean |row-to-row difference| over the last `k` rows + floor): a stuck
+ *                sensor (variability → 0) and an oscillating one (variability up) both leave the
+ *                normal range of the log
+ *   residual     RMS of the autoencoder's reconstruction error per channel over its rows
+ *                (computed by the caller, who owns the autoencoder)
+ *
+ * Slow channels are found from the training rows, not by name (see slowChannels).
+ */
+
+/** Window geometry in rows, the same for every plant: see DEFAULT_GEOMETRY. */
+export interface DetectorGeometry {
+  /** Rows in a window. */
+  readonly windowLength: number;
+  /** Rows averaged for the level, and row-to-row differences averaged for the variability. */
+  readonly k: number;
+  /** Rows back for a slow channel's earlier level. */
+  readonly lag: number;
+  /** Rows the autoencoder of the hybrid sees (the last ones of the window). */
+  readonly aeRows: number;
+}
+
+/**
+ * Powers of two fixed before any measurement, not fitted on any data set: a window of 32 rows, the
+ * level and variability over its last 8 rows, a slow channel's change against the 8 rows 24 rows
+ * earlier (the rest of the window), the autoencoder over the last 8 rows.
+ */
+export const DEFAULT_GEOMETRY: DetectorGeometry = { windowLength: 32, k: 8, lag: 24, aeRows: 8 };
+
+/** Normalised copy of `rows` (time-major, `mean.length` channels). */
+export function normaliseRows(rows: ArrayLike<number>, mean: readonly number[], std: readonly number[]): Float64Array {
+  const c = mean.length;
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = (rows[i] - mean[i % c]) / std[i % c];
+  return out;
+}
+
+/** Level feature of every channel for the window ending at row `end` (normalised rows). */
+export function levelFeature(x: Float64Array, end: number, c: number, g: DetectorGeometry, slow: readonly boolean[]): Float64Array {
+  const out = new Float64Array(c);
+  for (let ch = 0; ch < c; ch++) {
+    let now = 0;
+    let past = 0;
+    for (let r = end - g.k + 1; r <= end; r++) now += x[r * c + ch];
+    if (slow[ch]) for (let r = end - g.lag - g.k + 1; r <= end - g.lag; r++) past += x[r * c + ch];
+    out[ch] = (now - past) / g.k;
+  }
+  return out;
+}
+
+/** Mean |row-to-row difference| of every channel over the last k rows of the window ending at `end`. */
+export function meanAbsDifference(x: Float64Array, end: number, c: number, k: number): Float64Array {
+  const out = new Float64Array(c);
+  for (let ch = 0; ch < c; ch++) {
+    let s = 0;
+    for (let r = end - k + 1; r <= end; r++) s += Math.abs(x[r * c + ch] - x[(r - 1) * c + ch]);
+    out[ch] = s / k;
+  }
+  return out;
+}
+
+/** Median of a copy. */
+function median(values: ArrayLike<number>): number {
+  const s = Float64Array.from(values).sort();
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/**
+ * The variability floor of every channel: a tenth of its median mean-|difference| over the
+ * training windows (so the log is defined for a sensor that does not move, and a channel that
+ * normally moves in coarse steps, sometimes not at all, is not called stuck by the log of ~0).
+ */
+export function variabilityFloor(x: Float64Array, rowCount: number, c: number, g: DetectorGeometry): number[] {
+  const per: number[][] = Array.from({ length: c }, () => []);
+  for (let end = g.windowLength - 1; end < rowCount; end++) meanAbsDifference(x, end, c, g.k).forEach((v, ch) => per[ch].push(v));
+  return per.map((v) => Math.max(median(v) / 10, 1e-6));
+}
+
+export function variabilityFeature(x: Float64Array, end: number, c: number, k: number, floor: readonly number[]): Float64Array {
+  return meanAbsDifference(x, end, c, k).map((v, ch) => Math.log(v + floor[ch]));
+}
+
+/**
+ * Which channels drift in normal operation: the level (mean of k rows) spreads more across the
+ * training span than the channel spreads within a window (median over windows of the within-window
+ * sd). A channel of noise around a steady level has the reverse (its k-row mean spreads about
+ * 1/√k of its within-window sd); one that warms up or wanders slowly moves further between windows
+ * than inside them, so tomorrow's level will leave today's range without a fault. `r2` also reports
+ * the R² of a straight line through the level, for the manifest.
+ */
+export function slowChannels(x: Float64Array, rowCount: number, c: number, k: number, windowLength: number): { slow: boolean[]; ratio: number[]; r2: number[] } {
+  const r2: number[] = [];
+  const ratio: number[] = [];
+  for (let ch = 0; ch < c; ch++) {
+    const ys: number[] = [];
+    for (let end = k - 1; end < rowCount; end++) {
+      let s = 0;
+      for (let r = end - k + 1; r <= end; r++) s += x[r * c + ch];
+      ys.push(s / k);
+    }
+    const within: number[] = [];
+    for (let end = windowLength - 1; end < rowCount; end += 1) {
+      let m = 0;
+      let q = 0;
+      for (let r = end - windowLength + 1; r <= end; r++) m += x[r * c + ch] / windowLength;
+      for (let r = end - windowLength + 1; r <= end; r++) q += (x[r * c + ch] - m) ** 2;
+      within.push(Math.sqrt(q / (windowLength - 1)));
+    }
+    const n = ys.length;
+    const tMean = (n - 1) / 2;
+    const yMean = ys.reduce((a, b) => a + b, 0) / n;
+    let sty = 0;
+    let stt = 0;
+    let syy = 0;
+    ys.forEach((y, t) => ((sty += (t - tMean) * (y - yMean)), (stt += (t - tMean) ** 2), (syy += (y - yMean) ** 2)));
+    r2.push(syy > 0 && stt > 0 ? (sty * sty) / (stt * syy) : 0);
+    const across = Math.sqrt(syy / Math.max(1, n - 1));
+    ratio.push(across / Math.max(median(within), 1e-12));
+  }
+  return { slow: ratio.map((v) => v > 1), ratio, r2 };
+}
+
+/** Centre (mean) and spread (sd, at least `minSd`) of each column of feature rows. */
+export function centreAndSpread(features: readonly Float64Array[], minSd = 1e-6): { centre: number[]; sd: number[] } {
+  const c = features[0].length;
+  const centre = new Array<number>(c).fill(0);
+  const sq = new Array<number>(c).fill(0);
+  for (const f of features) for (let ch = 0; ch < c; ch++) centre[ch] += f[ch] / features.length;
+  for (const f of features) for (let ch = 0; ch < c; ch++) sq[ch] += (f[ch] - centre[ch]) ** 2;
+  return { centre, sd: sq.map((s) => Math.max(Math.sqrt(s / Math.max(1, features.length - 1)), minSd)) };
+}
+
+/**
+ * The autoencoder's input for the window ending at `end`: its last `aeRows` normalised rows, slow
+ * channels centred on their own mean over those rows (their shape counts, not their level).
+ */
+export function autoencoderInput(x: Float64Array, end: number, c: number, aeRows: number, slow: readonly boolean[], out: Float64Array, offset: number): void {
+  const first = end - aeRows + 1;
+  for (let ch = 0; ch < c; ch++) {
+    let m = 0;
+    if (slow[ch]) {
+      for (let r = first; r <= end; r++) m += x[r * c + ch];
+      m /= aeRows;
+    }
+    for (let r = first; r <= end; r++) out[offset + (r - first) * c + ch] = x[r * c + ch] - m;
+  }
+}
+
+/** RMS reconstruction error of every channel of one autoencoder sample (aeRows × c, time-major). */
+export function residualRms(input: Float64Array, reconstruction: Float64Array, offset: number, aeRows: number, c: number): Float64Array {
+  const out = new Float64Array(c);
+  for (let r = 0; r < aeRows; r++) for (let ch = 0; ch < c; ch++) out[ch] += (reconstruction[offset + r * c + ch] - input[offset + r * c + ch]) ** 2;
+  return out.map((s) => Math.sqrt(s / aeRows));
+}

@@ -1,0 +1,141 @@
+/**
+ * The stats and hybrid detectors as one ONNX scoring graph each (same contract as the autoencoder
+ * graphs: raw window in; `score` and `channel_error` out), plus `term_error`: every standardised
+ * term, kind after kind ([batch, kinds × channels]), so a verdict can say which channel and which
+ * kind of term (residual, level, variability) raised it. See detector-features.ts for the terms.
+ *
+ *   normalised  = (window − mean) / std                         (training rows' channel z-scores)
+ *   residual z  = max(0, (RMS reconstruction error over the autoencoder's rows − centre) / sd)   hybrid only
+ *   level z     = |level − centre| / sd
+ *   variability = |log(mean |difference| + floor) − centre| / sd
+ *   channel_error = the largest term of the channel, score = the largest channel_error
+ *
+ * Centres and sds come from the training windows. In int8 the autoencoder runs as a static QDQ
+ * graph (int8 weights, uint8 activations) and the terms are quantized (uint8 over [0, range]).
+ */
+import type { TermKind } from '../core/types.js';
+import type { DenseAutoencoder } from './dense-autoencoder.js';
+import type { DetectorGeometry } from './detector-features.js';
+import { denseLayers } from './export-dense.js';
+import { TensorType, type OnnxGraph, type OnnxNode } from './onnx-writer.js';
+import { CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT, ScoringGraphBuilder, uint8Params, type ActivationRange } from './scoring-graph.js';
+
+export const TERM_OUTPUT = 'term_error';
+
+export interface Standardisation {
+  readonly centre: readonly number[];
+  readonly sd: readonly number[];
+}
+
+export interface DetectorLayout {
+  readonly geometry: DetectorGeometry;
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+  readonly slow: readonly boolean[];
+  readonly level: Standardisation;
+  readonly variability: Standardisation & { readonly floor: readonly number[] };
+  /** The hybrid's autoencoder (input: its rows × channels, normalised, slow channels centred) and its residual's standardisation. */
+  readonly residual?: Standardisation & { readonly autoencoder: DenseAutoencoder; readonly quantization?: readonly ActivationRange[] };
+  /** int8: quantize the terms (uint8) over [0, termRange]. */
+  readonly termRange?: number;
+}
+
+/** The kinds of term a layout computes, in the order of `term_error`. */
+export function termKinds(layout: Pick<DetectorLayout, 'residual'>): TermKind[] {
+  return layout.residual ? ['residual', 'level', 'variability'] : ['level', 'variability'];
+}
+
+export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
+  const c = l.mean.length;
+  const { windowLength: W, k, lag, aeRows } = l.geometry;
+  if (W < k + lag || W < k + 1 || W < aeRows) throw new RangeError(`window of ${W} rows is shorter than the level (${k} + ${lag}), the variability (${k + 1}) or the autoencoder (${aeRows}) need`);
+  const g = new ScoringGraphBuilder({ windowLength: W, mean: l.mean, std: l.std }, W * c);
+  const f32 = (name: string, values: readonly number[]) => g.initializers.push({ name, type: TensorType.FLOAT, dims: [values.length], data: Float32Array.from(values) });
+  const i64 = (name: string, values: number[]) => g.initializers.push({ name, type: TensorType.INT64, dims: [values.length], data: BigInt64Array.from(values.map(BigInt)) });
+  const node = (op: string, name: string, inputs: string[], extra: Partial<OnnxNode> = {}) => g.nodes.push({ op, name, inputs, outputs: [name], ...extra });
+  const mean1 = { intsAttributes: { axes: [1] }, intAttributes: { keepdims: 0 } };
+  const slice = (name: string, from: number, to: number, input = 'rows') => {
+    i64(`${name}_from`, [from]);
+    i64(`${name}_to`, [to]);
+    node('Slice', name, [input, `${name}_from`, `${name}_to`, 'axis_time']);
+  };
+  i64('shape_rows', [-1, W, c]);
+  i64('axis_time', [1]);
+  node('Reshape', 'rows', ['normalised', 'shape_rows']);
+
+  // Level: mean of the last k rows, minus the earlier mean for slow channels.
+  f32('slow_mask', l.slow.map((s) => (s ? 1 : 0)));
+  slice('rows_now', W - k, W);
+  node('ReduceMean', 'level_now', ['rows_now'], mean1);
+  slice('rows_past', W - k - lag, W - lag);
+  node('ReduceMean', 'level_past', ['rows_past'], mean1);
+  node('Mul', 'past_of_slow', ['level_past', 'slow_mask']);
+  node('Sub', 'level', ['level_now', 'past_of_slow']);
+  const standardised = (term: string, s: Standardisation) => {
+    f32(`${term}_centre`, s.centre);
+    f32(`${term}_inv_sd`, s.sd.map((v) => 1 / v));
+    node('Sub', `${term}_centred`, [term, `${term}_centre`]);
+    node('Mul', `${term}_z_signed`, [`${term}_centred`, `${term}_inv_sd`]);
+  };
+  standardised('level', l.level);
+  node('Abs', 'level_z', ['level_z_signed']);
+
+  // Variability: log of the mean |row-to-row difference| over the last k rows.
+  slice('rows_diff_now', W - k, W);
+  slice('rows_diff_before', W - k - 1, W - 1);
+  node('Sub', 'differences', ['rows_diff_now', 'rows_diff_before']);
+  node('Abs', 'abs_differences', ['differences']);
+  node('ReduceMean', 'mean_abs_difference', ['abs_differences'], mean1);
+  f32('variability_floor', l.variability.floor);
+  node('Add', 'variability_floored', ['mean_abs_difference', 'variability_floor']);
+  node('Log', 'variability', ['variability_floored']);
+  standardised('variability', l.variability);
+  node('Abs', 'variability_z', ['variability_z_signed']);
+
+  const terms = ['level_z', 'variability_z'];
+  if (l.residual) {
+    const ae = l.residual.autoencoder;
+    if (ae.inputSize !== aeRows * c) throw new RangeError(`autoencoder takes ${ae.inputSize} values, the layout ${aeRows} rows × ${c} channels`);
+    slice('ae_rows', W - aeRows, W);
+    g.nodes.push({ op: 'ReduceMean', name: 'ae_rows_mean', inputs: ['ae_rows'], outputs: ['ae_rows_mean'], intsAttributes: { axes: [1] }, intAttributes: { keepdims: 1 } });
+    node('Mul', 'ae_rows_offset', ['ae_rows_mean', 'slow_mask']);
+    node('Sub', 'ae_rows_centred', ['ae_rows', 'ae_rows_offset']);
+    i64('shape_ae', [-1, aeRows * c]);
+    node('Reshape', 'ae_input', ['ae_rows_centred', 'shape_ae']);
+    denseLayers(g, ae, 'ae_input', l.residual.quantization);
+    node('Sub', 'ae_error', ['reconstruction', 'ae_input']);
+    node('Mul', 'ae_squared_error', ['ae_error', 'ae_error']);
+    i64('shape_ae_rows', [-1, aeRows, c]);
+    node('Reshape', 'ae_squared_error_rows', ['ae_squared_error', 'shape_ae_rows']);
+    node('ReduceMean', 'ae_mean_squared_error', ['ae_squared_error_rows'], mean1);
+    node('Sqrt', 'residual', ['ae_mean_squared_error']);
+    standardised('residual', l.residual);
+    node('Relu', 'residual_z', ['residual_z_signed']);
+    terms.unshift('residual_z');
+  }
+  g.nodes.push({ op: 'Concat', name: 'terms', inputs: terms, outputs: ['terms'], intAttributes: { axis: 1 } });
+  let termsOut = 'terms';
+  if (l.termRange) {
+    const q = uint8Params({ min: 0, max: l.termRange });
+    g.initializers.push({ name: 'term_scale', type: TensorType.FLOAT, dims: [], data: Float32Array.of(q.scale) }, { name: 'term_zero_point', type: TensorType.UINT8, dims: [], data: Uint8Array.of(q.zeroPoint) });
+    node('QuantizeLinear', 'terms_q', ['terms', 'term_scale', 'term_zero_point']);
+    node('DequantizeLinear', 'terms_dq', ['terms_q', 'term_scale', 'term_zero_point']);
+    termsOut = 'terms_dq';
+  }
+  g.nodes.push({ op: 'Identity', name: 'term_output', inputs: [termsOut], outputs: [TERM_OUTPUT] });
+  i64('shape_kinds', [-1, terms.length, c]);
+  node('Reshape', 'terms_by_kind', [termsOut, 'shape_kinds']);
+  g.nodes.push({ op: 'ReduceMax', name: 'largest_term', inputs: ['terms_by_kind'], outputs: [CHANNEL_OUTPUT], ...mean1 });
+  g.nodes.push({ op: 'ReduceMax', name: 'largest_channel', inputs: [CHANNEL_OUTPUT], outputs: [SCORE_OUTPUT], ...mean1 });
+  return {
+    name,
+    nodes: g.nodes,
+    initializers: g.initializers.filter((t) => t.name !== 'error_shape'),
+    inputs: [{ name: INPUT_NAME, type: TensorType.FLOAT, shape: ['batch', W * c] }],
+    outputs: [
+      { name: SCORE_OUTPUT, type: TensorType.FLOAT, shape: ['batch'] },
+      { name: CHANNEL_OUTPUT, type: TensorType.FLOAT, shape: ['batch', c] },
+      { name: TERM_OUTPUT, type: TensorType.FLOAT, shape: ['batch', terms.length * c] },
+    ],
+  };
+}

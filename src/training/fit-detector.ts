@@ -1,0 +1,190 @@
+/**
+ * One way to fit every detector on rows of normal operation, used by `linewatch train --csv` and
+ * `linewatch eval --arch` alike (so what eval measures is what train writes and the gateway runs):
+ *
+ *   hybrid  autoencoder residual + level + variability terms, one int8 graph (the default)
+ *   stats   level + variability terms only (no autoencoder)
+ *   dense   dense autoencoder, mean squared reconstruction error
+ *   conv1d  1-D convolutional autoencoder, mean squared reconstruction error
+ *
+ * The last `validationFraction` of the rows is held out: early stopping, and the alarm threshold
+ * and hysteresis calibrated on its windows for the operator's false-alarm budget.
+ */
+import { quantile } from '../core/quantile.js';
+import type { Progress } from '../cli/progress.js';
+import { sha256Hex, type ModelManifest } from '../inference/manifest.js';
+import type { CalibrationTarget } from './alarm-calibration.js';
+import { calibrateScores, epochReporter, fitAutoencoderModel, int8Agreement, scoreWindows, targetRecord, type FittedModel } from './build-model.js';
+import { DEFAULT_GEOMETRY, type DetectorGeometry } from './detector-features.js';
+import { TERM_OUTPUT } from './detector-graph.js';
+import { fitStatistical, termKinds, type NormalRows } from './fit-statistical.js';
+import { CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT } from './scoring-graph.js';
+import { channelStats, slidingWindows } from './sim-recording.js';
+
+export const DETECTOR_ARCHS = ['hybrid', 'stats', 'dense', 'conv1d'] as const;
+export type DetectorArch = (typeof DETECTOR_ARCHS)[number];
+/** The architecture the README recommends. */
+export const DEFAULT_ARCH: DetectorArch = 'hybrid';
+/** An operator's budget when none is given: one false alarm a day per model. */
+export const DEFAULT_TARGET: CalibrationTarget = { falseAlarmsPerDay: 1 };
+
+export interface NormalData extends NormalRows {
+  /** The model name. */
+  readonly name: string;
+  /** Where the rows came from, for the manifest (file and rows). */
+  readonly source: string;
+}
+
+export interface DetectorOptions {
+  readonly arch: DetectorArch;
+  readonly seed: number;
+  readonly epochs: number;
+  readonly validationFraction: number;
+  readonly target: CalibrationTarget;
+  readonly geometry?: DetectorGeometry;
+  readonly slowChannels?: readonly string[];
+  /** dense: hidden sizes; conv1d: filters; both: pruning. */
+  readonly hidden?: readonly number[];
+  readonly filters?: readonly [number, number];
+  readonly prune?: number;
+  /** dense and conv1d: rows between training windows. */
+  readonly hop?: number;
+  readonly command: string;
+  readonly log: (line: string) => void;
+  readonly progress?: Progress;
+}
+
+export async function fitDetector(data: NormalData, o: DetectorOptions): Promise<FittedModel> {
+  const geometry = o.geometry ?? DEFAULT_GEOMETRY;
+  const heldOutRows = Math.floor(data.rowCount * o.validationFraction);
+  const rowsPerDay = 86_400_000 / data.periodMs;
+  if (o.arch === 'dense' || o.arch === 'conv1d') {
+    const c = data.channels.length;
+    const split = data.rowCount - heldOutRows;
+    const part = (from: number, to: number) => ({ channels: data.channels, periodMs: data.periodMs, rows: data.rows.subarray(from * c, to * c), rowCount: to - from });
+    const W = geometry.windowLength;
+    if (split < W || heldOutRows < W) throw new Error(`${data.source}: ${data.rowCount} rows give ${split} training and ${heldOutRows} held-out rows; each needs at least one window of ${W}`);
+    const { mean, std } = channelStats(part(0, split));
+    return fitAutoencoderModel(
+      {
+        name: data.name,
+        description: `${o.arch} autoencoder over ${W}-row windows of ${c} channels, int8 QDQ; the graph normalises raw windows and outputs the score and per-channel errors.`,
+        data: `${data.source}: ${split} rows for training, the last ${heldOutRows} held out, sample period ${data.periodMs} ms`,
+        channels: data.channels.map((name) => ({ name, unit: '' })),
+        windowLength: W,
+        periodMs: data.periodMs,
+        hidden: o.hidden ?? [32, 6, 32],
+        train: slidingWindows(part(0, split), W, o.hop ?? 1),
+        validation: slidingWindows(part(split - W + 1, data.rowCount), W, 1),
+        validationNote: `the last ${heldOutRows} rows of ${data.source}`,
+        mean,
+        std,
+      },
+      {
+        architecture: o.arch,
+        ...(o.filters ? { filters: o.filters } : {}),
+        ...(o.prune !== undefined ? { prune: o.prune } : {}),
+        outDir: '.',
+        seed: o.seed,
+        epochs: o.epochs,
+        command: o.command,
+        log: o.log,
+        ...(o.progress ? { progress: o.progress } : {}),
+        calibration: { rowsPerDay, target: o.target },
+      },
+    );
+  }
+  return fitTermDetector(data, o, geometry, heldOutRows, rowsPerDay);
+}
+
+async function fitTermDetector(data: NormalData, o: DetectorOptions, geometry: DetectorGeometry, heldOutRows: number, rowsPerDay: number): Promise<FittedModel> {
+  const hybrid = o.arch === 'hybrid';
+  const curve = { train: [] as number[], validation: [] as number[] };
+  const fit = fitStatistical(data, {
+    hybrid,
+    geometry,
+    heldOutRows,
+    seed: o.seed,
+    epochs: o.epochs,
+    ...(o.slowChannels ? { slowChannels: o.slowChannels } : {}),
+    onEpoch: epochReporter('epoch', o.epochs, o, curve),
+  });
+  o.progress?.end();
+  const c = data.channels.length;
+  const W = geometry.windowLength;
+  const window = (end: number) => data.rows.slice((end - W + 1) * c, (end + 1) * c);
+  const heldOut = fit.heldOutEnds.map(window);
+  const graphName = data.name.replace(/[^A-Za-z0-9_]/g, '_');
+  const fp32 = fit.encode(`${graphName}_fp32`);
+  const kinds = termKinds(fit.layout);
+  const slowNames = data.channels.filter((_, i) => fit.layout.slow[i]);
+  const base: ModelManifest = {
+    schema_version: 1,
+    name: data.name,
+    version: `1.0.0+seed${o.seed}`,
+    description: `${hybrid ? 'Hybrid autoencoder' : 'Statistical detector'} over ${W}-row windows of ${c} channels: the largest standardised ${kinds.join(', ')} term of any channel.`,
+    file: 'model.int8.onnx',
+    sha256: sha256Hex(fp32),
+    fp32_file: 'model.fp32.onnx',
+    fp32_sha256: sha256Hex(fp32),
+    input: { name: INPUT_NAME, layout: 'batch,time*channel', channels: data.channels.map((name) => ({ name, unit: '' })), window_length: W, sample_period_ms: data.periodMs },
+    output: { score: SCORE_OUTPUT, channel_error: CHANNEL_OUTPUT, terms: { name: TERM_OUTPUT, kinds } },
+    normalisation: { method: 'zscore', applied: 'in-graph', mean: fit.mean, std: fit.std },
+    score: { function: 'max_term_z', threshold: 1, calibration: 'pending' },
+    quantization: {},
+    training: {},
+    metrics: {},
+    golden: { input: Array.from(heldOut[0]), score: 0, tolerance: 1 },
+  };
+  const score = (bytes: Uint8Array) => scoreWindows({ ...base, sha256: sha256Hex(bytes) }, bytes, `${data.name} (in memory)`, heldOut);
+  const fp32Scores = await score(fp32);
+  // Terms above the int8 range saturate: cover twice the largest held-out score, and at least 32 z (a step of 1/8 z).
+  let termRange = Math.max(32, 2 * Math.max(...fp32Scores));
+  let int8 = fit.encode(`${graphName}_int8`, termRange);
+  let int8Scores = await score(int8);
+  // Calibrated on the cross-fitted scores of every window (fit-statistical.ts), not only the few held-out ones.
+  const calibrate = () => calibrateScores(fit.calibrationSegments, rowsPerDay, o.target);
+  let alarm = calibrate();
+  if (alarm.on > termRange / 2) {
+    termRange = 2 * alarm.on;
+    int8 = fit.encode(`${graphName}_int8`, termRange);
+    int8Scores = await score(int8);
+    alarm = calibrate();
+  }
+  const { meanRel, agree } = int8Agreement(int8Scores, fp32Scores, alarm.on);
+  const manifest: ModelManifest = {
+    ...base,
+    sha256: sha256Hex(int8),
+    score: { function: 'max_term_z', threshold: alarm.on, off_threshold: alarm.off, calibration: alarm.method, target: targetRecord(o.target), details: alarm.details },
+    quantization: {
+      scheme: 'static QDQ, opset 13',
+      ...(fit.autoencoder ? { weights: 'int8 symmetric, per output channel (DequantizeLinear axis=1)', activations: 'uint8 asymmetric, per tensor, min/max calibrated on the training windows' } : {}),
+      terms: `uint8 over [0, ${termRange.toFixed(3)}] z`,
+      fp32_agreement: { windows: heldOut.length, mean_relative_score_difference: meanRel, verdict_agreement: agree },
+      size_bytes: { int8: int8.length, fp32: fp32.length },
+    },
+    training: {
+      command: o.command,
+      data: `${data.source}: ${data.rowCount - heldOutRows} rows for training, the last ${heldOutRows} held out, sample period ${data.periodMs} ms`,
+      architecture: `${o.arch}: ${kinds.join(' + ')} terms${fit.autoencoder ? `; autoencoder ${fit.autoencoder.architecture}` : ''}`,
+      geometry: { window_rows: W, level_rows: geometry.k, slow_lag_rows: geometry.lag, autoencoder_rows: geometry.aeRows },
+      slow_channels: o.slowChannels ? `given: ${slowNames.join(', ') || 'none'}` : `found from the training rows (level spread across the span > within a window): ${slowNames.join(', ') || 'none'}`,
+      level_spread_ratio: Object.fromEntries(data.channels.map((ch, i) => [ch, Number(fit.slowRatio[i].toFixed(3))])),
+      level_trend_r2: Object.fromEntries(data.channels.map((ch, i) => [ch, Number(fit.slowR2[i].toFixed(3))])),
+      training_windows: fit.trainWindows,
+      ...(fit.autoencoder ? { epochs_run: fit.autoencoder.epochs, best_epoch: fit.autoencoder.bestEpoch, optimiser: 'Adam lr 0.002, batch 32, early stopping patience 6' } : {}),
+    },
+    metrics: {
+      ...(fit.autoencoder ? { train_loss: fit.autoencoder.trainLoss, validation_loss: fit.autoencoder.validationLoss } : {}),
+      validation_score_p50: quantile(int8Scores, 0.5),
+      validation_score_max: Math.max(...int8Scores),
+    },
+    golden: { input: Array.from(heldOut[0]), score: int8Scores[0], tolerance: Math.max(1e-6, int8Scores[0] * 1e-4) },
+  };
+  o.log(
+    `${data.name}: ${o.arch}, ${fit.trainWindows} training and ${heldOut.length} held-out windows of ${W}×${c}; slow channels ${slowNames.join(', ') || 'none'}; ` +
+      `alarm on ${alarm.on.toFixed(3)}, off ${alarm.off.toFixed(3)}; int8/fp32 verdict agreement ${(agree * 100).toFixed(2)} %`,
+  );
+  return { manifest, int8, fp32, ...(fit.autoencoder ? { loss: curve } : {}), heldOutScores: fit.calibrationSegments.flatMap((s) => Array.from(s)) };
+}
+

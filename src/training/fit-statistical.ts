@@ -1,0 +1,164 @@
+/**
+ * Fits the stats and hybrid detectors on rows of normal operation (pure apart from scoring the
+ * candidate graphs in onnxruntime): split the rows into training and held-out parts, find the slow
+ * channels, standardise every term on the training windows, train the hybrid's autoencoder with
+ * early stopping on the held-out windows, export fp32 and int8 graphs, and return the int8 scores
+ * of the held-out windows for the threshold calibration (fit-detector.ts).
+ */
+import { DenseAutoencoder } from './dense-autoencoder.js';
+import {
+  autoencoderInput,
+  centreAndSpread,
+  levelFeature,
+  normaliseRows,
+  residualRms,
+  slowChannels,
+  variabilityFeature,
+  variabilityFloor,
+  type DetectorGeometry,
+} from './detector-features.js';
+import { detectorGraph, termKinds, type DetectorLayout } from './detector-graph.js';
+import { encodeOnnxModel } from './onnx-writer.js';
+import { calibrateRanges } from './scoring-graph.js';
+import { channelStats } from './sim-recording.js';
+
+export interface NormalRows {
+  readonly channels: readonly string[];
+  readonly periodMs: number;
+  /** Time-major rows × channels. */
+  readonly rows: Float64Array;
+  readonly rowCount: number;
+}
+
+export interface StatisticalFitOptions {
+  readonly hybrid: boolean;
+  readonly geometry: DetectorGeometry;
+  /** Rows at the end held out for early stopping and calibration. */
+  readonly heldOutRows: number;
+  /** Names of channels to treat as slow instead of finding them from the data. */
+  readonly slowChannels?: readonly string[];
+  readonly seed: number;
+  readonly epochs: number;
+  readonly onEpoch?: (epoch: number, trainLoss: number, validationLoss: number) => void;
+}
+
+export interface StatisticalFit {
+  readonly layout: DetectorLayout;
+  readonly mean: number[];
+  readonly std: number[];
+  readonly slowR2: number[];
+  /** Per channel: spread of the level across the training span / median spread within a window (slow above 1). */
+  readonly slowRatio: number[];
+  readonly trainWindows: number;
+  readonly heldOutEnds: readonly number[];
+  readonly autoencoder?: { readonly architecture: string; readonly epochs: number; readonly bestEpoch: number; readonly trainLoss: number; readonly validationLoss: number };
+  /**
+   * Out-of-sample scores of every window for the calibration, one array per block in time order:
+   * the rows are cut into CROSS_FIT_BLOCKS blocks, and each block's level and variability terms are
+   * standardised on the windows of the other blocks (so a drift across the span shows, as it will
+   * in operation); the residual term is the autoencoder's (trained on the training rows).
+   */
+  readonly calibrationSegments: readonly Float64Array[];
+  /** Graph bytes for a given term range (int8) or none (fp32). */
+  readonly encode: (name: string, int8TermRange?: number) => Uint8Array;
+}
+
+/** Hidden sizes of the hybrid's autoencoder for d inputs of c channels: half the inputs, then half the channels. */
+export function hybridHidden(d: number, c: number): number[] {
+  const outer = Math.min(64, Math.max(8, Math.round(d / 2)));
+  const inner = Math.max(2, Math.ceil(c / 2));
+  return [outer, inner, outer];
+}
+
+export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): StatisticalFit {
+  const g = o.geometry;
+  const c = data.channels.length;
+  const n = data.rowCount;
+  const split = n - o.heldOutRows;
+  const W = g.windowLength;
+  if (split - (W - 1) < 20 || o.heldOutRows < 20) {
+    throw new Error(`${n} rows of normal operation are too few: a window is ${W} rows, and both the ${split} training and the ${o.heldOutRows} held-out rows need at least 20 windows`);
+  }
+  const train = { channels: data.channels, periodMs: data.periodMs, rows: data.rows.subarray(0, split * c), rowCount: split };
+  const { mean, std } = channelStats(train);
+  const x = normaliseRows(data.rows, mean, std);
+  const found = slowChannels(x, split, c, g.k, W);
+  const slow = o.slowChannels ? data.channels.map((ch) => o.slowChannels!.includes(ch)) : found.slow;
+  const trainEnds = Array.from({ length: split - (W - 1) }, (_, i) => W - 1 + i);
+  const heldOutEnds = Array.from({ length: n - split }, (_, i) => split + i);
+  const level = centreAndSpread(trainEnds.map((e) => levelFeature(x, e, c, g, slow)));
+  const floor = variabilityFloor(x, split, c, g);
+  const variability = { floor, ...centreAndSpread(trainEnds.map((e) => variabilityFeature(x, e, c, g.k, floor))) };
+  const base = { geometry: g, mean, std, slow, level, variability };
+  const allEnds = [...trainEnds, ...heldOutEnds];
+  const levels = allEnds.map((e) => levelFeature(x, e, c, g, slow));
+  const variabilities = allEnds.map((e) => variabilityFeature(x, e, c, g.k, floor));
+  if (!o.hybrid) {
+    const calibrationSegments = crossFitted(allEnds, W, [levels, variabilities]);
+    return { layout: base, mean, std, slowR2: found.r2, slowRatio: found.ratio, trainWindows: trainEnds.length, heldOutEnds, calibrationSegments, encode: (name, range) => encode(name, { ...base, ...(range ? { termRange: range } : {}) }) };
+  }
+  const d = g.aeRows * c;
+  const aeInputs = (ends: readonly number[]) => {
+    const out = new Float64Array(ends.length * d);
+    ends.forEach((e, i) => autoencoderInput(x, e, c, g.aeRows, slow, out, i * d));
+    return out;
+  };
+  const xTrain = aeInputs(trainEnds);
+  const xHeld = aeInputs(heldOutEnds);
+  const hidden = hybridHidden(d, c);
+  const sizes = [d, ...hidden, d];
+  const ae = new DenseAutoencoder(sizes, [true, false, true, false], o.seed);
+  const fit = ae.fit(xTrain, xHeld, { epochs: o.epochs, batchSize: 32, learningRate: 2e-3, patience: 6, seed: o.seed, ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}) });
+  const recon = ae.reconstruct(xTrain, trainEnds.length);
+  const residual = centreAndSpread(trainEnds.map((_, i) => residualRms(xTrain, recon, i * d, g.aeRows, c)));
+  const quantization = calibrateRanges(ae, xTrain, trainEnds.length);
+  const xAll = aeInputs(allEnds);
+  const reconAll = ae.reconstruct(xAll, allEnds.length);
+  const residualZ = allEnds.map((_, i) => residualRms(xAll, reconAll, i * d, g.aeRows, c).map((v, ch) => Math.max(0, (v - residual.centre[ch]) / residual.sd[ch])));
+  const calibrationSegments = crossFitted(allEnds, W, [levels, variabilities], residualZ);
+  const layout: DetectorLayout = { ...base, residual: { ...residual, autoencoder: ae } };
+  return {
+    layout,
+    mean,
+    std,
+    slowR2: found.r2, slowRatio: found.ratio,
+    trainWindows: trainEnds.length,
+    heldOutEnds,
+    calibrationSegments,
+    autoencoder: { architecture: `dense ${sizes.join('-')} over the last ${g.aeRows} rows`, epochs: fit.epochs, bestEpoch: fit.bestEpoch, trainLoss: fit.trainLoss, validationLoss: fit.validationLoss },
+    encode: (name, range) => encode(name, range ? { ...layout, termRange: range, residual: { ...layout.residual!, quantization } } : layout),
+  };
+}
+
+/** Blocks the rows are cut into for the cross-fitted calibration scores. */
+export const CROSS_FIT_BLOCKS = 4;
+
+/**
+ * Scores of every window with each block's signed features standardised on the other blocks'
+ * windows (those that do not overlap the block); `fixed` terms (already standardised) join as they are.
+ */
+export function crossFitted(ends: readonly number[], windowLength: number, signed: readonly Float64Array[][], fixed?: readonly Float64Array[]): Float64Array[] {
+  const n = ends.length;
+  const size = Math.ceil(n / CROSS_FIT_BLOCKS);
+  const out: Float64Array[] = [];
+  for (let b = 0; b < CROSS_FIT_BLOCKS; b++) {
+    const from = b * size;
+    const to = Math.min(n, from + size);
+    if (to <= from) continue;
+    const others = ends.map((_, i) => i).filter((i) => i < from - windowLength || i >= to + windowLength);
+    const scores = new Float64Array(to - from);
+    for (const feature of signed) {
+      const { centre, sd } = centreAndSpread(others.map((i) => feature[i]));
+      for (let i = from; i < to; i++) feature[i].forEach((v, ch) => (scores[i - from] = Math.max(scores[i - from], Math.abs(v - centre[ch]) / sd[ch])));
+    }
+    if (fixed) for (let i = from; i < to; i++) fixed[i].forEach((v) => (scores[i - from] = Math.max(scores[i - from], v)));
+    out.push(scores);
+  }
+  return out;
+}
+
+function encode(name: string, layout: DetectorLayout): Uint8Array {
+  return encodeOnnxModel(detectorGraph(name, layout), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
+}
+
+export { termKinds };
