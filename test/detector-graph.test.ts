@@ -20,7 +20,7 @@ function layout(hybrid: boolean): DetectorLayout {
     variability: { floor: [0.05, 0.05, 0.1], centre: [-1, -0.5, -0.8], sd: [0.4, 0.6, 0.5] },
   };
   if (!hybrid) return base;
-  return { ...base, residual: { centre: [0.3, 0.2, 0.4], sd: [0.1, 0.2, 0.15], autoencoder: new DenseAutoencoder([G.aeRows * C, 6, 2, 6, G.aeRows * C], [true, false, true, false], 3) } };
+  return { ...base, residual: { centre: [0.3, 0.2, 0.4], sd: [0.1, 0.2, 0.15], autoencoder: new DenseAutoencoder([C, 6, 2, 6, C], [true, false, true, false], 3) } };
 }
 
 async function run(l: DetectorLayout, rows: Float64Array) {
@@ -51,7 +51,7 @@ describe('detector graphs', () => {
     const d = G.aeRows * C;
     const input = new Float64Array(d);
     autoencoderInput(x, end, C, G.aeRows, l.slow, input, 0);
-    const residual = residualRms(input, l.residual!.autoencoder.reconstruct(input, 1), 0, G.aeRows, C).map((v, ch) => Math.max(0, (v - l.residual!.centre[ch]) / l.residual!.sd[ch]));
+    const residual = residualRms(input, l.residual!.autoencoder.reconstruct(input, G.aeRows), 0, G.aeRows, C).map((v, ch) => Math.max(0, (v - l.residual!.centre[ch]) / l.residual!.sd[ch]));
     // The test needs a residual that is not clipped to zero to see it.
     expect(Math.max(...residual)).toBeGreaterThan(0.5);
     const out = await run(l, rows);

@@ -1,6 +1,7 @@
 /** The `linewatch` command line. Each command returns an exit code; errors print one clear message. */
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, LinewatchError } from '../core/errors.js';
+import { datasetCommand } from './dataset.js';
 import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
 import { keygenCommand, signCommand, verifyCommand } from './model.js';
@@ -118,6 +119,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     'with --csv: share of the last rows held out for early stopping and the alarm calibration',
   ).action(wrap((opts) => trainCommand(opts, argv)));
 
+  program
+    .command('dataset')
+    .description('write a synthetic process-plant data set (labelled SKAB-format CSVs, anomaly-free.csv, README.md) for linewatch eval')
+    .requiredOption('--out <dir>', 'folder to write into (created if missing; refused if it holds files of another data set)')
+    .option('--preset <name>', "process (TEP-like: 52 channels, 180000 ms, 960 rows, 21 files) or skab-like (8, 1000 ms, 1100 rows, 16 files)", 'process')
+    .option('--channels <n>', "recorded channels, valves included, 8 to 120 (default: the preset's)")
+    .option('--period-ms <n>', "sample period in ms, a multiple of 1000 (default: the preset's)")
+    .option('--rows <n>', "rows per labelled file, 600 to 100000; faults start at rows 420-500 (default: the preset's)")
+    .option('--files <n>', "labelled files, one fault each, 1 to 1000 (default: the preset's)")
+    .option('--seed <n>', 'random seed of the plant, its runs and its faults', '1')
+    .option('--noise-scale <x>', "multiplies every channel's measurement noise, 0.01 to 10", '1')
+    .option('--faults <kinds>', 'fault kinds taken in turn, comma-separated (default: all)')
+    .action(wrap((opts) => datasetCommand(opts)));
   program
     .command('quantize')
     .description("static int8 quantization (QDQ) of a model's fp32 export, calibrated on normal windows from a CSV; int8/fp32 agreement into the manifest")

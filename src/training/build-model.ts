@@ -292,8 +292,7 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
 
 /** The alarm's on/off thresholds for a target, from held-out normal scores in time order. */
 export function calibrateScores(segments: readonly Float64Array[], rowsPerDay: number, target: CalibrationTarget): AlarmCalibration {
-  // TEMPORARY: the prototype's options until alarm-calibration.ts settles its API.
-  return (calibrateAlarm as unknown as (...a: unknown[]) => AlarmCalibration)(segments, rowsPerDay, target, { kRule: 'sqrt', guard: 'ucb', cutoff: 1.92, approach: 'marginal', weightByTheta: true });
+  return calibrateAlarm(segments, rowsPerDay, target);
 }
 
 /** The manifest's record of a calibration target. */

@@ -9,8 +9,9 @@
  *   variability  log(mean |row-to-row difference| over the last `k` rows + floor): a stuck
  *                sensor (variability → 0) and an oscillating one (variability up) both leave the
  *                normal range of the log
- *   residual     RMS of the autoencoder's reconstruction error per channel over its rows
- *                (computed by the caller, who owns the autoencoder)
+ *   residual     RMS over the last rows of the autoencoder's reconstruction error per channel: the
+ *                autoencoder rebuilds each row from what the channels share, so a channel that
+ *                leaves its relation to the others stands out (computed by the caller, who owns it)
  *
  * Slow channels are found from the training rows, not by name (see slowChannels).
  */
@@ -153,9 +154,42 @@ export function autoencoderInput(x: Float64Array, end: number, c: number, aeRows
   }
 }
 
-/** RMS reconstruction error of every channel of one autoencoder sample (aeRows × c, time-major). */
+/** RMS reconstruction error of every channel over one window's autoencoder rows (aeRows × c, time-major; the autoencoder runs row by row). */
 export function residualRms(input: Float64Array, reconstruction: Float64Array, offset: number, aeRows: number, c: number): Float64Array {
   const out = new Float64Array(c);
   for (let r = 0; r < aeRows; r++) for (let ch = 0; ch < c; ch++) out[ch] += (reconstruction[offset + r * c + ch] - input[offset + r * c + ch]) ** 2;
   return out.map((s) => Math.sqrt(s / aeRows));
+}
+
+/**
+ * How many principal components of rows (n × d, centred) explain `share` of their variance:
+ * eigenvalues of the covariance by power iteration with deflation. The hybrid's bottleneck.
+ */
+export function componentsFor(x: Float64Array, n: number, d: number, share: number): number {
+  const cov = new Float64Array(d * d);
+  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) cov[i * d + j] += (x[r * d + i] * x[r * d + j]) / n;
+  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) cov[j * d + i] = cov[i * d + j];
+  let total = 0;
+  for (let i = 0; i < d; i++) total += cov[i * d + i];
+  if (!(total > 0)) return 1;
+  let explained = 0;
+  for (let k = 1; k <= d; k++) {
+    let v = Float64Array.from({ length: d }, (_, i) => 1 / Math.sqrt(d) + (i % 7) * 1e-3);
+    let lambda = 0;
+    for (let it = 0; it < 200; it++) {
+      const w = new Float64Array(d);
+      for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) w[i] += cov[i * d + j] * v[j];
+      const norm = Math.hypot(...w);
+      if (!(norm > 0)) return k;
+      const next = w.map((x) => x / norm);
+      const converged = Math.abs(norm - lambda) <= 1e-9 * total;
+      lambda = norm;
+      v = next;
+      if (converged) break;
+    }
+    explained += lambda;
+    if (explained >= share * total) return k;
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) cov[i * d + j] -= lambda * v[i] * v[j];
+  }
+  return d;
 }

@@ -15,13 +15,16 @@ export function denseToOnnxGraph(model: DenseAutoencoder, name: string, layout: 
   return g.finish(name);
 }
 
-/** The autoencoder's layers from tensor `input` to `reconstruction` (node names from the layer index). */
-export function denseLayers(g: ScoringGraphBuilder, model: DenseAutoencoder, input: string, quantization?: readonly ActivationRange[]): void {
+/**
+ * The autoencoder's layers from tensor `input` to `reconstruction` (node names from the layer index):
+ * fp32; int8 weights and uint8 activations (`quantization`); or int8 weights only (`int8Weights`).
+ */
+export function denseLayers(g: ScoringGraphBuilder, model: DenseAutoencoder, input: string, quantization?: readonly ActivationRange[], int8Weights = quantization !== undefined): void {
   let current = input;
   model.layers.forEach((layer, i) => {
     const last = i === model.layers.length - 1;
     if (quantization) current = g.activationQdq(i, current, quantization[i]);
-    const weight = g.weight(`W${i}`, layer.weights, [layer.inputs, layer.outputs], quantization !== undefined, 1);
+    const weight = g.weight(`W${i}`, layer.weights, [layer.inputs, layer.outputs], int8Weights, 1);
     const bias = g.bias(`b${i}`, layer.bias);
     g.nodes.push({ op: 'MatMul', name: `matmul${i}`, inputs: [current, weight], outputs: [`mm${i}`] });
     const sum = last ? 'reconstruction' : `z${i}`;

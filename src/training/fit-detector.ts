@@ -158,7 +158,7 @@ async function fitTermDetector(data: NormalData, o: DetectorOptions, geometry: D
     score: { function: 'max_term_z', threshold: alarm.on, off_threshold: alarm.off, calibration: alarm.method, target: targetRecord(o.target), details: alarm.details },
     quantization: {
       scheme: 'static QDQ, opset 13',
-      ...(fit.autoencoder ? { weights: 'int8 symmetric, per output channel (DequantizeLinear axis=1)', activations: 'uint8 asymmetric, per tensor, min/max calibrated on the training windows' } : {}),
+      ...(fit.autoencoder ? { weights: 'int8 symmetric, per output channel (DequantizeLinear axis=1)', activations: 'fp32 (uint8 activations add reconstruction noise of the size of the residual the detector reads)' } : {}),
       terms: `uint8 over [0, ${termRange.toFixed(3)}] z`,
       fp32_agreement: { windows: heldOut.length, mean_relative_score_difference: meanRel, verdict_agreement: agree },
       size_bytes: { int8: int8.length, fp32: fp32.length },

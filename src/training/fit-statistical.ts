@@ -15,11 +15,11 @@ import {
   slowChannels,
   variabilityFeature,
   variabilityFloor,
+  componentsFor,
   type DetectorGeometry,
 } from './detector-features.js';
 import { detectorGraph, termKinds, type DetectorLayout } from './detector-graph.js';
 import { encodeOnnxModel } from './onnx-writer.js';
-import { calibrateRanges } from './scoring-graph.js';
 import { channelStats } from './sim-recording.js';
 
 export interface NormalRows {
@@ -63,10 +63,17 @@ export interface StatisticalFit {
   readonly encode: (name: string, int8TermRange?: number) => Uint8Array;
 }
 
-/** Hidden sizes of the hybrid's autoencoder for d inputs of c channels: half the inputs, then half the channels. */
-export function hybridHidden(d: number, c: number): number[] {
-  const outer = Math.min(64, Math.max(8, Math.round(d / 2)));
-  const inner = Math.max(2, Math.ceil(c / 2));
+/** Share of the training rows' variance the hybrid's bottleneck keeps (the usual cumulative-variance rule of PCA monitoring). */
+export const BOTTLENECK_VARIANCE = 0.9;
+
+/**
+ * Hidden sizes of the hybrid's autoencoder for c channels: the bottleneck is the number of
+ * principal components that explain BOTTLENECK_VARIANCE of the training rows (at most c − 1, so
+ * it cannot copy its input), the outer layers twice that.
+ */
+export function hybridHidden(rows: Float64Array, n: number, c: number): number[] {
+  const inner = Math.max(1, Math.min(c - 1, componentsFor(rows, n, c, BOTTLENECK_VARIANCE)));
+  const outer = Math.max(4, 2 * inner);
   return [outer, inner, outer];
 }
 
@@ -79,25 +86,26 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   if (split - (W - 1) < 20 || o.heldOutRows < 20) {
     throw new Error(`${n} rows of normal operation are too few: a window is ${W} rows, and both the ${split} training and the ${o.heldOutRows} held-out rows need at least 20 windows`);
   }
-  const train = { channels: data.channels, periodMs: data.periodMs, rows: data.rows.subarray(0, split * c), rowCount: split };
-  const { mean, std } = channelStats(train);
+  // Normalisation, slow channels and the terms' standardisation use every row; only the
+  // autoencoder holds rows out (early stopping), and the calibration is cross-fitted.
+  const { mean, std } = channelStats(data);
   const x = normaliseRows(data.rows, mean, std);
-  const found = slowChannels(x, split, c, g.k, W);
+  const found = slowChannels(x, n, c, g.k, W);
   const slow = o.slowChannels ? data.channels.map((ch) => o.slowChannels!.includes(ch)) : found.slow;
   const trainEnds = Array.from({ length: split - (W - 1) }, (_, i) => W - 1 + i);
   const heldOutEnds = Array.from({ length: n - split }, (_, i) => split + i);
-  const level = centreAndSpread(trainEnds.map((e) => levelFeature(x, e, c, g, slow)));
-  const floor = variabilityFloor(x, split, c, g);
-  const variability = { floor, ...centreAndSpread(trainEnds.map((e) => variabilityFeature(x, e, c, g.k, floor))) };
-  const base = { geometry: g, mean, std, slow, level, variability };
   const allEnds = [...trainEnds, ...heldOutEnds];
   const levels = allEnds.map((e) => levelFeature(x, e, c, g, slow));
+  const floor = variabilityFloor(x, n, c, g);
   const variabilities = allEnds.map((e) => variabilityFeature(x, e, c, g.k, floor));
+  const level = centreAndSpread(levels);
+  const variability = { floor, ...centreAndSpread(variabilities) };
+  const base = { geometry: g, mean, std, slow, level, variability };
   if (!o.hybrid) {
     const calibrationSegments = crossFitted(allEnds, W, [levels, variabilities]);
     return { layout: base, mean, std, slowR2: found.r2, slowRatio: found.ratio, trainWindows: trainEnds.length, heldOutEnds, calibrationSegments, encode: (name, range) => encode(name, { ...base, ...(range ? { termRange: range } : {}) }) };
   }
-  const d = g.aeRows * c;
+  const d = g.aeRows * c; // one window's autoencoder rows; the autoencoder runs row by row
   const aeInputs = (ends: readonly number[]) => {
     const out = new Float64Array(ends.length * d);
     ends.forEach((e, i) => autoencoderInput(x, e, c, g.aeRows, slow, out, i * d));
@@ -105,16 +113,17 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   };
   const xTrain = aeInputs(trainEnds);
   const xHeld = aeInputs(heldOutEnds);
-  const hidden = hybridHidden(d, c);
-  const sizes = [d, ...hidden, d];
+  const trainRows = trainEnds.length * g.aeRows;
+  const hidden = hybridHidden(xTrain, trainRows, c);
+  const sizes = [c, ...hidden, c];
   const ae = new DenseAutoencoder(sizes, [true, false, true, false], o.seed);
-  const fit = ae.fit(xTrain, xHeld, { epochs: o.epochs, batchSize: 32, learningRate: 2e-3, patience: 6, seed: o.seed, ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}) });
-  const recon = ae.reconstruct(xTrain, trainEnds.length);
-  const residual = centreAndSpread(trainEnds.map((_, i) => residualRms(xTrain, recon, i * d, g.aeRows, c)));
-  const quantization = calibrateRanges(ae, xTrain, trainEnds.length);
+  const fit = ae.fit(xTrain, xHeld, { epochs: o.epochs, batchSize: 64, learningRate: 2e-3, patience: 6, seed: o.seed, ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}) });
   const xAll = aeInputs(allEnds);
-  const reconAll = ae.reconstruct(xAll, allEnds.length);
-  const residualZ = allEnds.map((_, i) => residualRms(xAll, reconAll, i * d, g.aeRows, c).map((v, ch) => Math.max(0, (v - residual.centre[ch]) / residual.sd[ch])));
+  const reconAll = ae.reconstruct(xAll, allEnds.length * g.aeRows);
+  const residuals = allEnds.map((_, i) => residualRms(xAll, reconAll, i * d, g.aeRows, c));
+  // Each channel's residual in units of its own spread over the windows (RMS), so a noisy channel does not dominate.
+  const residual = { centre: new Array<number>(c).fill(0), sd: Array.from({ length: c }, (_, ch) => Math.max(1e-6, Math.sqrt(residuals.reduce((a, r) => a + r[ch] ** 2, 0) / residuals.length))) };
+  const residualZ = residuals.map((r) => r.map((v, ch) => Math.max(0, (v - residual.centre[ch]) / residual.sd[ch])));
   const calibrationSegments = crossFitted(allEnds, W, [levels, variabilities], residualZ);
   const layout: DetectorLayout = { ...base, residual: { ...residual, autoencoder: ae } };
   return {
@@ -125,8 +134,8 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     trainWindows: trainEnds.length,
     heldOutEnds,
     calibrationSegments,
-    autoencoder: { architecture: `dense ${sizes.join('-')} over the last ${g.aeRows} rows`, epochs: fit.epochs, bestEpoch: fit.bestEpoch, trainLoss: fit.trainLoss, validationLoss: fit.validationLoss },
-    encode: (name, range) => encode(name, range ? { ...layout, termRange: range, residual: { ...layout.residual!, quantization } } : layout),
+    autoencoder: { architecture: `dense ${sizes.join('-')} per row (bottleneck: ${hidden[1]} principal components explain ${BOTTLENECK_VARIANCE * 100} % of the training rows), residual RMS over the last ${g.aeRows} rows`, epochs: fit.epochs, bestEpoch: fit.bestEpoch, trainLoss: fit.trainLoss, validationLoss: fit.validationLoss },
+    encode: (name, range) => encode(name, range ? { ...layout, termRange: range, residual: { ...layout.residual!, int8Weights: true } } : layout),
   };
 }
 
