@@ -8,8 +8,9 @@ import { fleetBenchmark } from './fleet-benchmark.js';
 import { modbusIngestBenchmark } from './modbus-ingest-benchmark.js';
 import { opcuaIngestBenchmark } from './opcua-ingest-benchmark.js';
 import { eventLoopBenchmark } from './event-loop-benchmark.js';
+import { detectorBenchmark } from './detector-benchmark.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [scoringPipeline, int8VsFp32, modelLoadBenchmark, sharedModelBenchmark, influxSinkBenchmark, alarmWritebackBenchmark, modelReloadBenchmark, fleetBenchmark, modbusIngestBenchmark, opcuaIngestBenchmark, eventLoopBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [scoringPipeline, int8VsFp32, modelLoadBenchmark, sharedModelBenchmark, influxSinkBenchmark, alarmWritebackBenchmark, modelReloadBenchmark, fleetBenchmark, modbusIngestBenchmark, opcuaIngestBenchmark, eventLoopBenchmark, detectorBenchmark];
 
 export async function benchMain(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');

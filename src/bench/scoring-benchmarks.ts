@@ -22,7 +22,7 @@ const BATCHES = [1, 16, 64];
 const ROUND_MS = 400;
 
 /** Windows as the gateway builds them: the channel list is the model's own array. */
-function windowsFrom(loaded: LoadedManifest, n: number, channels: readonly string[] = loaded.manifest.input.channels.map((c) => c.name)): Window[] {
+export function windowsFrom(loaded: LoadedManifest, n: number, channels: readonly string[] = loaded.manifest.input.channels.map((c) => c.name)): Window[] {
   const rng = new SeededRandom(3);
   const m = loaded.manifest;
   return Array.from({ length: n }, (_, i) => ({
