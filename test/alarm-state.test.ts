@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlarmStateMachine, type AlarmDefinition, type AlarmInput } from '../src/alarms/alarm-state.js';
+import { AlarmStateMachine, clearLevel, type AlarmDefinition, type AlarmInput } from '../src/alarms/alarm-state.js';
 
 const DEF: AlarmDefinition = { onDelayMs: 1000, offDelayMs: 2000, clearRatio: 0.8, latching: false, maxShelveMs: 3_600_000 };
 
@@ -46,5 +46,31 @@ describe('ISA-18.2 alarm state machine', () => {
     alarm.handle({ kind: 'score', ts: 1000, score: 2, threshold: 1 });
     const r = alarm.handle({ kind: 'ack', ts: 1200, by: 'j.doe', comment: 'checking pump' });
     expect(r.transition).toEqual({ from: 'unack_active', to: 'ack_active', ts: 1200, cause: 'operator', command: 'ack', by: 'j.doe', comment: 'checking pump', conditionActive: true });
+  });
+});
+
+describe('where an alarm clears', () => {
+  const score = (ts: number, s: number): AlarmInput => ({ kind: 'score', ts, score: s, threshold: 10, offThreshold: 4 });
+  it("clears at the model's calibrated off threshold when the alarm sets no ratio", () => {
+    const alarm = new AlarmStateMachine({ onDelayMs: 0, offDelayMs: 0, latching: false, maxShelveMs: 1 });
+    expect(alarm.handle(score(0, 11)).transition?.to).toBe('unack_active');
+    // 7 is below 0.8 × 10 but above the calibrated 4: still active.
+    expect(alarm.handle(score(1, 7)).transition).toBeUndefined();
+    expect(alarm.conditionActive).toBe(true);
+    expect(alarm.handle(score(2, 3.9)).transition?.to).toBe('rtn_unack');
+  });
+
+  it("an alarm's own clear_ratio wins over the model's off threshold", () => {
+    const alarm = new AlarmStateMachine({ onDelayMs: 0, offDelayMs: 0, clearRatio: 0.8, latching: false, maxShelveMs: 1 });
+    alarm.handle(score(0, 11));
+    expect(alarm.handle(score(1, 7)).transition?.to).toBe('rtn_unack');
+  });
+
+  it('without either, 0.8 × the threshold', () => {
+    expect(clearLevel({}, 10)).toBe(8);
+    expect(clearLevel({}, 10, 4)).toBe(4);
+    // An off threshold that is not below the threshold is ignored.
+    expect(clearLevel({}, 10, 12)).toBe(8);
+    expect(clearLevel({ clearRatio: 0.5 }, 10, 4)).toBe(5);
   });
 });

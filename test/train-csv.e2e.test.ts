@@ -13,9 +13,32 @@ import { ROOT, runCli } from './helpers/cli.js';
 const CSV = join(ROOT, 'data/skab/anomaly-free/anomaly-free.csv');
 
 describe('linewatch train --csv', () => {
+  it('trains the default hybrid on the first N rows: a model that loads, flags a shifted channel and says which term', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'lw-csv-hybrid-'));
+    const res = await runCli(['train', '--csv', CSV, '--train-rows', '400', '--name', 'skab-hybrid', '--out', out]);
+    expect(res.code, res.stderr).toBe(0);
+    const loaded = await loadManifest(out);
+    const m = loaded.manifest;
+    expect(m.training.architecture).toMatch(/^hybrid: residual \+ level \+ variability terms; autoencoder dense 8-\d+-\d+-\d+-8 per row/);
+    expect(m.training.data).toMatch(/anomaly-free\.csv: first 400 rows: 300 rows for training, the last 100 held out, sample period 1000 ms$/);
+    expect(m.score).toMatchObject({ function: 'max_term_z', target: { false_alarms_per_day: 1 } });
+    expect(m.score.off_threshold).toBeLessThan(m.score.threshold);
+    expect(m.score.calibration).toMatch(/false alarm/);
+    const model = await AutoencoderModel.load(loaded, { asset: 'rig' });
+    const golden = Float32Array.from(m.golden.input);
+    // The last 8 rows of Pressure (channel 3) pushed 20 of its standard deviations up.
+    const shifted = golden.map((v, k) => (k % 8 === 3 && k >= (32 - 8) * 8 ? v + 20 * m.normalisation.std[3] : v));
+    const [normal, fault] = await model.score([golden, shifted].map((data) => ({ asset: 'rig', channels: model.channels, length: 32, start: 0, end: 1, data })));
+    expect(normal.anomalous).toBe(false);
+    expect(fault.anomalous).toBe(true);
+    expect(fault.contributions[0]).toMatchObject({ channel: 'Pressure' });
+    expect(['residual', 'level']).toContain(fault.contributions[0].kind);
+    await model.close();
+  }, 60_000);
+
   it('trains on a CSV of normal operation; the model loads (golden window, sha256) and scores windows', async () => {
     const out = await mkdtemp(join(tmpdir(), 'lw-csv-model-'));
-    const res = await runCli(['train', '--csv', CSV, '--channels', 'Accelerometer1RMS,Accelerometer2RMS,Current,Pressure,Volume Flow RateRMS', '--window', '10', '--epochs', '3', '--name', 'skab-pump', '--out', out]);
+    const res = await runCli(['train', '--csv', CSV, '--arch', 'dense', '--channels', 'Accelerometer1RMS,Accelerometer2RMS,Current,Pressure,Volume Flow RateRMS', '--window', '10', '--epochs', '3', '--name', 'skab-pump', '--out', out]);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toMatch(/skab-pump: \d+ training and \d+ validation windows of 10×5/);
     const loaded = await loadManifest(out);
@@ -30,7 +53,7 @@ describe('linewatch train --csv', () => {
 
   it('--prune removes hidden units and records size, speed and loss change in the manifest', async () => {
     const out = await mkdtemp(join(tmpdir(), 'lw-csv-pruned-'));
-    const res = await runCli(['train', '--csv', CSV, '--window', '10', '--epochs', '3', '--prune', '0.5', '--out', out]);
+    const res = await runCli(['train', '--csv', CSV, '--arch', 'dense', '--window', '10', '--epochs', '3', '--prune', '0.5', '--out', out]);
     expect(res.code, res.stderr).toBe(0);
     const loaded = await loadManifest(out);
     const pruning = (loaded.manifest.training as { pruning: Record<string, any> }).pruning;
@@ -72,12 +95,12 @@ describe('linewatch train --csv', () => {
     expect(fault.anomalous).toBe(true);
     await model.close();
     const refused = await runCli(['train', '--csv', CSV, '--arch', 'conv1d', '--window', '10', '--out', out]);
-    expect(refused.stderr).toMatch(/--arch conv1d halves the window twice: the window length must be a multiple of 4 \(csv-ae: 10; set --window\)/);
+    expect(refused.stderr).toMatch(/--arch conv1d halves the window twice: the window length must be a multiple of 4 \(10; set --window\)/);
   }, 120_000);
 
   it('linewatch quantize: re-quantizes the fp32 export on other calibration data; the manifest records it and the model loads', async () => {
     const trained = await mkdtemp(join(tmpdir(), 'lw-q-trained-'));
-    expect((await runCli(['train', '--csv', CSV, '--window', '10', '--epochs', '3', '--out', trained])).code).toBe(0);
+    expect((await runCli(['train', '--csv', CSV, '--arch', 'dense', '--window', '10', '--epochs', '3', '--out', trained])).code).toBe(0);
     const before = await loadManifest(trained);
     const out = await mkdtemp(join(tmpdir(), 'lw-q-out-'));
     const res = await runCli(['quantize', '--model', trained, '--csv', CSV, '--hop', '3', '--validation-fraction', '0.3', '--out', out]);
@@ -113,8 +136,12 @@ describe('linewatch train --csv', () => {
     res = await runCli(['train', '--csv', join(dir, 'bad.csv'), '--out', out]);
     expect(res.stderr).toMatch(/bad\.csv:51: column Volume Flow RateRMS: not a number: "n\/a"/);
     await writeFile(join(dir, 'short.csv'), text.slice(0, 30).join('\n'));
-    res = await runCli(['train', '--csv', join(dir, 'short.csv'), '--window', '20', '--out', out]);
-    expect(res.stderr).toMatch(/short\.csv: 29 rows give 21 training and 8 validation rows; each needs at least one window of 20/);
+    res = await runCli(['train', '--csv', join(dir, 'short.csv'), '--arch', 'dense', '--window', '20', '--out', out]);
+    expect(res.stderr).toMatch(/short\.csv: 29 rows give 22 training and 7 held-out rows; each needs at least one window of 20/);
+    res = await runCli(['train', '--csv', join(dir, 'short.csv'), '--out', out]);
+    expect(res.stderr).toMatch(/^linewatch: 29 rows of normal operation are too few: a window is 32 rows, and both the 22 training and the 7 held-out rows need at least 20 windows\n$/);
+    res = await runCli(['train', '--csv', CSV, '--window', '16', '--out', out]);
+    expect(res.stderr).toBe("linewatch: --window: the hybrid detector's window geometry is fixed (32 rows); --window is for dense and conv1d\n");
     res = await runCli(['train', '--csv', join(dir, 'missing.csv'), '--out', out]);
     expect(res.stderr).toMatch(/--csv .*missing\.csv: ENOENT/);
   }, 60_000);

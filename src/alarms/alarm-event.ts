@@ -4,6 +4,7 @@
  * a message an operator can read. Shared by the daemon's asset pipeline and the Node-RED alarm
  * node, so both say the same thing about the same transition.
  */
+import { clearLevel } from './alarm-state.js';
 import type { AlarmSettings } from '../config/schema.js';
 import type { AlarmEvent, ChannelContribution } from '../core/types.js';
 import type { AlarmDefinition, AlarmTransition } from './alarm-state.js';
@@ -13,7 +14,7 @@ export type AlarmBehaviour = Pick<AlarmSettings, 'priority' | 'on_delay_ms' | 'o
 
 /** The state machine's definition from the configured behaviour. */
 export function alarmDefinition(a: AlarmBehaviour): AlarmDefinition {
-  return { onDelayMs: a.on_delay_ms, offDelayMs: a.off_delay_ms, clearRatio: a.clear_ratio, latching: a.latching, maxShelveMs: a.max_shelve_s * 1000 };
+  return { onDelayMs: a.on_delay_ms, offDelayMs: a.off_delay_ms, ...(a.clear_ratio !== undefined ? { clearRatio: a.clear_ratio } : {}), latching: a.latching, maxShelveMs: a.max_shelve_s * 1000 };
 }
 
 export interface AlarmEventContext {
@@ -21,7 +22,7 @@ export interface AlarmEventContext {
   readonly alarm: string;
   readonly settings: AlarmBehaviour;
   /** The latest score seen, if any, and its contributions (largest first). */
-  readonly latest?: { readonly score: number; readonly threshold: number; readonly contributions: readonly ChannelContribution[] };
+  readonly latest?: { readonly score: number; readonly threshold: number; readonly offThreshold?: number; readonly contributions: readonly ChannelContribution[] };
   /** Threshold reported while no score has been seen yet. */
   readonly threshold: number;
 }
@@ -36,7 +37,8 @@ export function alarmEvent(t: AlarmTransition, ctx: AlarmEventContext): AlarmEve
   if (t.cause === 'condition' && t.to === 'unack_active') {
     message = `${name}: anomaly score ${score.toFixed(3)} above threshold ${threshold.toFixed(3)} for ${ctx.settings.on_delay_ms} ms; top contributors: ${shares}`;
   } else if (t.cause === 'condition') {
-    message = `${name}: anomaly score back below ${(threshold * ctx.settings.clear_ratio).toFixed(3)} for ${ctx.settings.off_delay_ms} ms (${t.from} → ${t.to})`;
+    const clear = clearLevel({ clearRatio: ctx.settings.clear_ratio }, threshold, ctx.latest?.offThreshold);
+    message = `${name}: anomaly score back below ${clear.toFixed(3)} for ${ctx.settings.off_delay_ms} ms (${t.from} → ${t.to})`;
   } else if (t.cause === 'expiry') {
     message = `${name}: shelve expired (${t.from} → ${t.to})`;
   } else {

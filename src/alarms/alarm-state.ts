@@ -10,8 +10,9 @@
  *   out_of_service  removed from service (maintenance); nothing annunciated
  *
  * The condition is the score against the threshold, debounced: it becomes active after the score
- * has stayed above the threshold for `onDelayMs`, and clear after it has stayed below
- * `clearRatio × threshold` (hysteresis) for `offDelayMs`. A latching alarm stays active after
+ * has stayed above the threshold for `onDelayMs`, and clear after it has stayed below the clear
+ * level (hysteresis) for `offDelayMs`: `clearRatio × threshold` when the alarm sets a ratio, else
+ * the model's calibrated `offThreshold`, else 0.8 × threshold. A latching alarm stays active after
  * the condition clears until an operator acknowledges and resets it. Every input yields at most
  * one transition, so one condition never produces duplicate events.
  */
@@ -23,13 +24,14 @@ export type { AlarmStateName, OperatorCommand, TransitionCause };
 export interface AlarmDefinition {
   readonly onDelayMs: number;
   readonly offDelayMs: number;
-  readonly clearRatio: number;
+  /** Clear below this share of the threshold; undefined: the score's own offThreshold (the model's calibration). */
+  readonly clearRatio?: number;
   readonly latching: boolean;
   readonly maxShelveMs: number;
 }
 
 export type AlarmInput =
-  | { readonly kind: 'score'; readonly ts: number; readonly score: number; readonly threshold: number }
+  | { readonly kind: 'score'; readonly ts: number; readonly score: number; readonly threshold: number; readonly offThreshold?: number }
   | { readonly kind: 'tick'; readonly ts: number }
   | { readonly kind: OperatorCommand; readonly ts: number; readonly by: string; readonly comment?: string; readonly durationMs?: number };
 
@@ -45,6 +47,15 @@ export interface AlarmTransition {
 }
 
 export type AlarmResult = { readonly transition?: AlarmTransition; readonly refused?: string };
+
+/** The ratio used when neither the alarm nor the model sets where the alarm clears. */
+export const DEFAULT_CLEAR_RATIO = 0.8;
+
+/** Where an alarm clears for a threshold: the alarm's ratio, else the model's off threshold, else the default ratio. */
+export function clearLevel(def: Pick<AlarmDefinition, 'clearRatio'>, threshold: number, offThreshold?: number): number {
+  if (def.clearRatio !== undefined) return threshold * def.clearRatio;
+  return offThreshold !== undefined && offThreshold < threshold ? offThreshold : threshold * DEFAULT_CLEAR_RATIO;
+}
 
 export class AlarmStateMachine {
   private current: AlarmStateName = 'normal';
@@ -70,7 +81,7 @@ export class AlarmStateMachine {
   handle(input: AlarmInput): AlarmResult {
     switch (input.kind) {
       case 'score':
-        return this.onScore(input.ts, input.score, input.threshold);
+        return this.onScore(input.ts, input.score, input.threshold, clearLevel(this.def, input.threshold, input.offThreshold));
       case 'tick':
         if (this.current === 'shelved' && this.shelvedUntil !== undefined && input.ts >= this.shelvedUntil) return this.go(this.reevaluated(), input.ts, 'expiry');
         return {};
@@ -79,10 +90,10 @@ export class AlarmStateMachine {
     }
   }
 
-  private onScore(ts: number, score: number, threshold: number): AlarmResult {
+  private onScore(ts: number, score: number, threshold: number, clear: number): AlarmResult {
     if (score > threshold) this.aboveSince ??= ts;
     else this.aboveSince = undefined;
-    if (score < threshold * this.def.clearRatio) this.belowSince ??= ts;
+    if (score < clear) this.belowSince ??= ts;
     else this.belowSince = undefined;
     if (!this.condition && this.aboveSince !== undefined && ts - this.aboveSince >= this.def.onDelayMs) {
       this.condition = true;

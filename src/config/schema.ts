@@ -231,9 +231,10 @@ export const alarmSchema = z
     priority: z.enum(ALARM_PRIORITIES).default('high'),
     /** The score must stay above the threshold this long before the alarm is raised. */
     on_delay_ms: z.number().int().min(0).default(1000),
-    /** ...and below clear_ratio × threshold this long before it returns to normal. */
+    /** ...and below its clear level this long before it returns to normal. */
     off_delay_ms: z.number().int().min(0).default(5000),
-    clear_ratio: z.number().gt(0).max(1).default(0.8),
+    /** Clear below clear_ratio × threshold; default: the model's calibrated off threshold (manifest score.off_threshold), else 0.8. */
+    clear_ratio: z.number().gt(0).max(1).optional(),
     /** Stays active after the condition clears until acknowledged and reset. */
     latching: z.boolean().default(false),
     max_shelve_s: z.number().positive().default(8 * 3600),
@@ -278,7 +279,7 @@ export const assetSchema = z.strictObject({
   /** Model directory (holding manifest.json) or manifest file, relative to the config file. */
   model: z.string().min(1),
   window: windowSchema.default({ type: 'sliding', hop_samples: 1, align: 'batch', max_sample_age_ms: 5000, trigger: 'flag', min_samples: 5, max_samples: 10_000 }),
-  alarm: alarmSchema.default({ priority: 'high', on_delay_ms: 1000, off_delay_ms: 5000, clear_ratio: 0.8, latching: false, max_shelve_s: 8 * 3600, actions: [] }),
+  alarm: alarmSchema.default({ priority: 'high', on_delay_ms: 1000, off_delay_ms: 5000, latching: false, max_shelve_s: 8 * 3600, actions: [] }),
   /** Cycle windows: actions on each part's verdict (`verdicts`, default fail), e.g. a reject gate. */
   part_actions: z.array(partActionSchema).default([]),
 });

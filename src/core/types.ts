@@ -53,6 +53,8 @@ export interface ScoreResult {
   readonly ts: number;
   readonly score: number;
   readonly threshold: number;
+  /** Where an alarm on this score clears (the model's calibrated hysteresis), when the model has one. */
+  readonly offThreshold?: number;
   readonly anomalous: boolean;
   /** All channels, largest share first. */
   readonly contributions: readonly ChannelContribution[];

@@ -8,7 +8,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { AlarmStateMachine } from '../alarms/alarm-state.js';
+import { AlarmStateMachine, clearLevel } from '../alarms/alarm-state.js';
 import type { Sample, Window } from '../core/types.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { sha256Hex, type LoadedManifest } from '../inference/manifest.js';
@@ -95,14 +95,15 @@ export async function streamSeries(series: LabelledSeries, loaded: LoadedManifes
       rowOf.set(outcome.window.end, i);
     }
   }
-  const off = model.offThreshold ?? model.threshold;
-  const alarm = new AlarmStateMachine({ onDelayMs: 0, offDelayMs: 0, clearRatio: off / model.threshold, latching: false, maxShelveMs: 1 });
+  // The daemon's alarm with no delays: it clears at the model's calibrated off threshold.
+  const alarm = new AlarmStateMachine({ onDelayMs: 0, offDelayMs: 0, latching: false, maxShelveMs: 1 });
+  const off = clearLevel({}, model.threshold, model.offThreshold);
   const predictions = new Uint8Array(n);
   const scores = new Float64Array(n).fill(Number.NaN);
   try {
     for (let b = 0; b < windows.length; b += 256) {
       for (const r of await model.score(windows.slice(b, b + 256))) {
-        alarm.handle({ kind: 'score', ts: r.ts, score: r.score, threshold: r.threshold });
+        alarm.handle({ kind: 'score', ts: r.ts, score: r.score, threshold: r.threshold, ...(r.offThreshold !== undefined ? { offThreshold: r.offThreshold } : {}) });
         const row = rowOf.get(r.ts)!;
         predictions[row] = alarm.conditionActive ? 1 : 0;
         scores[row] = r.score;

@@ -116,6 +116,7 @@ export class AutoencoderModel implements Model {
         ts: windows[i].end,
         score,
         threshold: this.threshold,
+        ...(this.offThreshold !== undefined ? { offThreshold: this.offThreshold } : {}),
         anomalous: score > this.threshold,
         contributions: terms ? this.withKinds(ranked, terms, i) : ranked,
         partId: windows[i].partId,

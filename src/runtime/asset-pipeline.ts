@@ -165,7 +165,11 @@ export class AssetPipeline {
       this.degraded = undefined;
       // The asset's own threshold, if set, applies to whichever model runs (an update included).
       const threshold = this.config.alarm.threshold;
-      const scored = threshold === undefined ? results : results.map((r) => ({ ...r, threshold, anomalous: r.score > threshold }));
+      // It keeps the model's calibrated on/off ratio.
+      const scored =
+        threshold === undefined
+          ? results
+          : results.map((r) => ({ ...r, threshold, ...(r.offThreshold !== undefined ? { offThreshold: (r.offThreshold / r.threshold) * threshold } : {}), anomalous: r.score > threshold }));
       this.windowsScored += scored.length;
       this.deps.metrics.windowsScored.inc({ asset: this.config.name }, scored.length);
       for (const r of scored) this.maxScore = Math.max(this.maxScore, r.score);
@@ -183,7 +187,7 @@ export class AssetPipeline {
       for (const r of scored) {
         this.latest = r;
         this.deps.metrics.anomalyScore.set({ asset: this.config.name }, r.score);
-        const { transition } = this.alarm.handle({ kind: 'score', ts: r.ts, score: r.score, threshold: r.threshold });
+        const { transition } = this.alarm.handle({ kind: 'score', ts: r.ts, score: r.score, threshold: r.threshold, ...(r.offThreshold !== undefined ? { offThreshold: r.offThreshold } : {}) });
         if (transition) this.emitAlarm(transition);
       }
     }

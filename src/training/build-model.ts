@@ -284,7 +284,7 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
       optimiser: 'Adam lr 0.002, batch 64, early stopping patience 6',
     },
     metrics: { train_loss: fit.trainLoss, validation_loss: fit.validationLoss, validation_score_p50: quantile(int8Scores, 0.5), validation_score_p999: p999 },
-    golden: { input: Array.from(valWindows[0]), score: int8Scores[0], tolerance: Math.max(1e-6, int8Scores[0] * 1e-4) },
+    golden: { input: Array.from(valWindows[0]), score: int8Scores[0], tolerance: goldenTolerance(int8Scores[0]) },
   };
   log(`threshold ${threshold.toFixed(4)}; int8 ${int8.length} B vs fp32 ${fp32.length} B; int8/fp32 mean relative score difference ${(meanRel * 100).toFixed(2)} %, verdict agreement ${(agree * 100).toFixed(2)} %`);
   return { manifest, int8, fp32, loss: curve, heldOutScores: int8Scores };
@@ -293,6 +293,15 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
 /** The alarm's on/off thresholds for a target, from held-out normal scores in time order. */
 export function calibrateScores(segments: readonly Float64Array[], rowsPerDay: number, target: CalibrationTarget): AlarmCalibration {
   return calibrateAlarm(segments, rowsPerDay, target);
+}
+
+/**
+ * How far another machine's score of the golden window may be from this one's: int8 kernels differ
+ * between CPUs (AVX2's saturating u8×s8 multiply-add against VNNI's exact one): 0.7 % was seen for
+ * the shipped pump model on an AVX2-only AMD EPYC. 5 % still refuses a wrong model or a broken runtime.
+ */
+export function goldenTolerance(score: number): number {
+  return Math.max(1e-6, Math.abs(score) * 0.05);
 }
 
 /** The manifest's record of a calibration target. */

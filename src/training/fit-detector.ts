@@ -14,7 +14,7 @@ import { quantile } from '../core/quantile.js';
 import type { Progress } from '../cli/progress.js';
 import { sha256Hex, type ModelManifest } from '../inference/manifest.js';
 import type { CalibrationTarget } from './alarm-calibration.js';
-import { calibrateScores, epochReporter, fitAutoencoderModel, int8Agreement, scoreWindows, targetRecord, type FittedModel } from './build-model.js';
+import { calibrateScores, epochReporter, goldenTolerance, fitAutoencoderModel, int8Agreement, scoreWindows, targetRecord, type FittedModel } from './build-model.js';
 import { DEFAULT_GEOMETRY, type DetectorGeometry } from './detector-features.js';
 import { TERM_OUTPUT } from './detector-graph.js';
 import { fitStatistical, termKinds, type NormalRows } from './fit-statistical.js';
@@ -179,7 +179,7 @@ async function fitTermDetector(data: NormalData, o: DetectorOptions, geometry: D
       validation_score_p50: quantile(int8Scores, 0.5),
       validation_score_max: Math.max(...int8Scores),
     },
-    golden: { input: Array.from(heldOut[0]), score: int8Scores[0], tolerance: Math.max(1e-6, int8Scores[0] * 1e-4) },
+    golden: { input: Array.from(heldOut[0]), score: int8Scores[0], tolerance: goldenTolerance(int8Scores[0]) },
   };
   o.log(
     `${data.name}: ${o.arch}, ${fit.trainWindows} training and ${heldOut.length} held-out windows of ${W}×${c}; slow channels ${slowNames.join(', ') || 'none'}; ` +

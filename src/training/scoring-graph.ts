@@ -35,16 +35,24 @@ export function uint8Params(range: ActivationRange): UInt8Quant {
   return { scale, zeroPoint: Math.min(255, Math.max(0, Math.round(-lo / scale))) };
 }
 
-/** Symmetric int8 per index along `axis` of a row-major tensor of shape `dims` (per output channel). */
+/**
+ * Weights use 7 of int8's bits (±63, onnxruntime's `reduce_range`): on CPUs without VNNI (AVX2 only,
+ * e.g. many x86 edge boxes) the uint8 × int8 kernels add pairs of products in saturating int16, and
+ * full-range weights overflow it. Seen on an AVX2-only AMD EPYC: the press model's golden window
+ * scored 6.5× its fp32 score with ±127 weights. One bit of weight precision is what it costs.
+ */
+export const INT8_WEIGHT_MAX = 63;
+
+/** Symmetric int8 per index along `axis` of a row-major tensor of shape `dims` (per output channel), within ±INT8_WEIGHT_MAX. */
 export function int8PerAxis(weights: Float64Array, dims: readonly number[], axis: number): { q: Int8Array; scales: Float32Array } {
   const channels = dims[axis];
   const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
   const channelOf = (k: number) => Math.floor(k / inner) % channels;
   const maxAbs = new Float64Array(channels);
   for (let k = 0; k < weights.length; k++) maxAbs[channelOf(k)] = Math.max(maxAbs[channelOf(k)], Math.abs(weights[k]));
-  const scales = Float32Array.from(maxAbs, (m) => (m > 0 ? m / 127 : 1));
+  const scales = Float32Array.from(maxAbs, (m) => (m > 0 ? m / INT8_WEIGHT_MAX : 1));
   const q = new Int8Array(weights.length);
-  for (let k = 0; k < weights.length; k++) q[k] = Math.max(-127, Math.min(127, Math.round(weights[k] / scales[channelOf(k)])));
+  for (let k = 0; k < weights.length; k++) q[k] = Math.max(-INT8_WEIGHT_MAX, Math.min(INT8_WEIGHT_MAX, Math.round(weights[k] / scales[channelOf(k)])));
   return { q, scales };
 }
 
