@@ -4,17 +4,15 @@
  * CHROMIUM_PATH overrides the path). It must load with no error and fetch nothing, draw every chart,
  * not be blank, and put the thresholds, labelled spans and alarm bands where the data says.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileReport, ReportPage } from '../src/report/report-data.js';
 import { writeReport } from '../src/report/render-report.js';
+import { openFilePage, type OpenedPage } from './helpers/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROWS = 600;
 const T0 = Date.UTC(2020, 2, 9, 10, 0, 0);
 
@@ -56,40 +54,20 @@ const PAGE: ReportPage = {
   files: FILES,
 };
 
-let browser: Browser | undefined;
+let opened: OpenedPage | undefined;
 let page: Page;
-let pageUrl: string;
 let workDir: string;
 /** Console errors, page errors, failed requests and any request but the page itself. */
-const problems: string[] = [];
+let problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    const why = process.env.CI ? 'CI is set, so this test fails instead of skipping' : 'the browser test needs it';
-    throw new Error(`Chromium not found at ${CHROMIUM} (${why}): run \`bash scripts/install-test-deps.sh\`, or set CHROMIUM_PATH`);
-  }
   workDir = await mkdtemp(join(tmpdir(), 'lw-report-e2e-'));
-  const path = await writeReport(join(workDir, 'report'), PAGE);
-  pageUrl = pathToFileURL(path).href;
-  const args = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'];
-  args.push('--disable-background-networking', '--disable-component-update', '--disable-sync');
-  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: [...args, `--user-data-dir=${join(workDir, 'profile')}`] });
-  page = await browser.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${String(e)}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
-  page.on('request', (r) => {
-    if (r.url() !== pageUrl) problems.push(`request other than the page: ${r.url()}`);
-  });
-  await page.setViewport({ width: 1040, height: 900 });
-  const response = await page.goto(pageUrl, { waitUntil: 'load' });
-  if (!response?.ok()) throw new Error(`${pageUrl} did not load: ${response?.status()}`);
+  opened = await openFilePage(await writeReport(join(workDir, 'report'), PAGE));
+  ({ page, problems } = opened);
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await opened?.close();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
@@ -154,7 +132,7 @@ describe('the HTML report in headless Chromium', () => {
 
   it('is not blank: many colours, a good share of ink, and the alarm band colour is on screen', async () => {
     const png = await page.screenshot({ encoding: 'base64', fullPage: true });
-    const viewer = await browser!.newPage();
+    const viewer = await opened!.browser.newPage();
     const stats = await viewer.evaluate(async (data) => {
       const img = new Image();
       img.src = `data:image/png;base64,${data}`;
