@@ -20,23 +20,23 @@
  *
  * Measured false alarms/day ÷ target, seeds 1–5; in brackets the same over seeds 1–12 (median, pooled = all alarms / all days):
  *
- *   N = 3,000  hybrid   1.27 1.50 2.50 1.43 0.83  median 1.43, pooled 1.51  [median 1.35, pooled 1.38; 0.63–2.67, 2 of 12 above 2×]
+ *   N = 3,000  hybrid   1.13 1.60 0.70 1.43 1.20  median 1.20, pooled 1.21  (residual out of fold; in-sample it was 1.27 1.50 2.50 1.43 0.83)
  *              stats    1.10 1.50 0.63 1.43 0.83  median 1.10, pooled 1.10  [median 0.97, pooled 1.07; 0.63–1.80, none outside 2×]
- *   N = 400    hybrid   0.43 0.00 0.07 0.97 1.17  median 0.43, pooled 0.53  [median 0.20, pooled 0.59; 0.00–3.57, 9 of 12 below 0.5×]
+ *   N = 400    hybrid   0.43 0.00 0.03 0.93 0.60  median 0.43, pooled 0.40  [in-sample residual, 12 seeds: median 0.20, 9 of 12 below 0.5×]
  *              stats    0.43 0.00 0.03 0.93 0.50  median 0.43, pooled 0.38  [median 0.17, pooled 0.45; 0.00–2.80, 9 of 12 below 0.5×]
  *   N = 400, plain quantile of the held-out scores
- *              hybrid   4.00 0.33 0.70 4.83 6.60  median 4.00, pooled 3.29  [median 0.83, pooled 3.21; 0.33–16.8, 4 of 12 above 2×]
+ *              hybrid   3.97 0.33 0.67 4.63 5.30  median 3.97, pooled 2.98
  *              stats    3.97 0.33 0.67 4.63 4.43  median 3.97, pooled 2.81  [median 0.68, pooled 2.78]
  *
  * With noiseScale 0.5 (seeds 1–7): N = 3,000 hybrid 0.77–1.97 (median 1.30), stats 0.27–1.77 (median 1.20; seed 5 at 0.27);
  * N = 400 hybrid median 0.53 (0.10–2.70), stats median 0.20 (0.07–1.17); the plain quantile pooled 3.95 and 2.85.
  *
  * What holds, and is asserted:
- *  - N = 3,000: the median and the pooled rate over the seeds within 2× of the target for the hybrid, every plant within 3×;
- *    every plant within 2× for stats. Hybrid seeds 3 and 6 (2.50, 2.67) exceed 2× mostly through the residual term of one channel
- *    whose autoencoder residual is tiny (PI112, PI109, 0.043 normalised units: a clean pair of the generator): the residual
- *    enters the calibration scores in-sample for the 75 % training windows (its p99 2.0–2.1 z there, 2.9–3.2 z on the held-out
- *    windows and 3.0–3.6 z on fresh rows), so the fresh rows exceed `on` more often than the calibration saw.
+ *  - N = 3,000: every plant within 2× of the target, hybrid and stats. (Before the hybrid's residual was cross-fitted, hybrid
+ *    seeds 3 and 6 gave 2.50 and 2.67×, through the residual term of one channel whose residual is tiny (PI112, PI109, 0.043
+ *    normalised units: a clean pair of the generator): the residual entered the calibration in-sample for the 75 % training
+ *    windows (p99 2.0–2.1 z there, 3.0–3.6 z on fresh rows). Now each block's residual comes from an autoencoder that did not
+ *    see the block, as the level and variability terms are standardised on the other blocks.)
  *  - N = 400 (the issue's): NOT within 2×. The operator is not flooded (median and pooled rate at most 2×), but most plants get
  *    far fewer alarms than the budget: `on` lies 0.4–2.8 z above the `on` that 3,000 rows of the same plant give, from ~370
  *    cross-fitted windows with 2–10 effective tail exceedances (extremal index × k) under the posterior-predictive guard. At an
@@ -125,16 +125,14 @@ async function measureSeeds(arch: DetectorArch, trainRows: number): Promise<Summ
 }
 
 describe(`false alarms on 30 days of fresh normal rows of a ${PLANT.channels - 2}-channel plant at one row a minute, target ${TARGET}/day`, () => {
-  it('hybrid (the default) fitted on 3,000 rows: the median over 5 plants within 2× of the target, every plant within 3×', async () => {
+  it('hybrid (the default) fitted on 3,000 rows: every one of 5 plants within 2× of the target', async () => {
     const s = await measureSeeds('hybrid', LONG_TRAIN);
-    expect(s.median).toBeGreaterThanOrEqual(0.5);
-    expect(s.median).toBeLessThanOrEqual(2);
+    for (const factor of s.factors) {
+      expect(factor).toBeGreaterThanOrEqual(0.5);
+      expect(factor).toBeLessThanOrEqual(2);
+    }
     expect(s.pooled).toBeGreaterThanOrEqual(0.5);
     expect(s.pooled).toBeLessThanOrEqual(2);
-    for (const factor of s.factors) {
-      expect(factor).toBeGreaterThanOrEqual(1 / 3);
-      expect(factor).toBeLessThanOrEqual(3);
-    }
   }, TIMEOUT_MS);
 
   it('stats fitted on 3,000 rows: every one of 5 plants within 2× of the target', async () => {

@@ -32,13 +32,13 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     expect(int8.files).toBe(34);
     expect(int8.perFile).toHaveLength(34);
     expect(out.f1_difference).toBeLessThanOrEqual(0.01);
-    // Regression floors just under this commit's figures (README: F1 0.512, FAR 0.58 %, 17 of 34
+    // Regression floors just under this commit's figures (README: F1 0.501, FAR 0.48 %, 16 of 34
     // spans, 7.8 false alarms/day at the default budget); the target F1 0.82 is not met.
     expect(int8.far).toBeLessThanOrEqual(2);
-    expect(int8.f1).toBeGreaterThan(0.5);
+    expect(int8.f1).toBeGreaterThan(0.47);
     expect(int8.false_alarms_per_day).toBeLessThan(15);
     const detected = int8.perFile.filter((f) => f.delay_s !== null);
-    expect(detected.length).toBeGreaterThan(15);
+    expect(detected.length).toBeGreaterThan(13);
     for (const f of detected) expect(f.delay_s).toBeGreaterThan(0);
   });
 

@@ -111,17 +111,32 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     ends.forEach((e, i) => autoencoderInput(x, e, c, g.aeRows, slow, out, i * d));
     return out;
   };
-  const xTrain = aeInputs(trainEnds);
-  const xHeld = aeInputs(heldOutEnds);
-  const trainRows = trainEnds.length * g.aeRows;
+  // The autoencoder learns from windows aeRows apart: every row once, as the graph feeds it.
+  const apart = (ends: readonly number[]) => ends.filter((_, i) => i % g.aeRows === 0);
+  const xTrain = aeInputs(apart(trainEnds));
+  const xHeld = aeInputs(apart(heldOutEnds));
+  const trainRows = apart(trainEnds).length * g.aeRows;
   const hidden = hybridHidden(xTrain, trainRows, c);
   const sizes = [c, ...hidden, c];
-  const ae = new DenseAutoencoder(sizes, [true, false, true, false], o.seed);
+  const relu = [true, false, true, false];
+  const ae = new DenseAutoencoder(sizes, relu, o.seed);
   const fit = ae.fit(xTrain, xHeld, { epochs: o.epochs, batchSize: 64, learningRate: 2e-3, patience: 6, seed: o.seed, ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}) });
-  const xAll = aeInputs(allEnds);
-  const reconAll = ae.reconstruct(xAll, allEnds.length * g.aeRows);
-  const residuals = allEnds.map((_, i) => residualRms(xAll, reconAll, i * d, g.aeRows, c));
-  // Each channel's residual in units of its own spread over the windows (RMS), so a noisy channel does not dominate.
+  // Out-of-fold residuals, as the level and variability terms are cross-fitted: for each block an
+  // autoencoder of the same shape is trained (for the main one's best epoch count) on the windows of
+  // the other blocks and scores the block's windows. The residual spread of each channel and the
+  // calibration scores come from these, so a residual is judged as on data the autoencoder never saw.
+  const residuals: Float64Array[] = new Array(allEnds.length);
+  crossFitBlocks(allEnds.length).forEach(([from, to], b) => {
+    const others = apart(allEnds.filter((_, i) => i < from - W || i >= to + W));
+    const fold = new DenseAutoencoder(sizes, relu, o.seed + 1 + b);
+    const xFold = aeInputs(others);
+    const epochs = Math.max(1, fit.bestEpoch);
+    fold.fit(xFold, xFold.subarray(0, Math.min(xFold.length, 64 * c)), { epochs, batchSize: 64, learningRate: 2e-3, patience: epochs, seed: o.seed + 1 + b });
+    const xBlock = aeInputs(allEnds.slice(from, to));
+    const recon = fold.reconstruct(xBlock, (to - from) * g.aeRows);
+    for (let i = from; i < to; i++) residuals[i] = residualRms(xBlock, recon, (i - from) * d, g.aeRows, c);
+  });
+  // Each channel's residual in units of its own out-of-fold spread (RMS), so a noisy channel does not dominate.
   const residual = { centre: new Array<number>(c).fill(0), sd: Array.from({ length: c }, (_, ch) => Math.max(1e-6, Math.sqrt(residuals.reduce((a, r) => a + r[ch] ** 2, 0) / residuals.length))) };
   const residualZ = residuals.map((r) => r.map((v, ch) => Math.max(0, (v - residual.centre[ch]) / residual.sd[ch])));
   const calibrationSegments = crossFitted(allEnds, W, [levels, variabilities], residualZ);
@@ -134,7 +149,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     trainWindows: trainEnds.length,
     heldOutEnds,
     calibrationSegments,
-    autoencoder: { architecture: `dense ${sizes.join('-')} per row (bottleneck: ${hidden[1]} principal components explain ${BOTTLENECK_VARIANCE * 100} % of the training rows), residual RMS over the last ${g.aeRows} rows`, epochs: fit.epochs, bestEpoch: fit.bestEpoch, trainLoss: fit.trainLoss, validationLoss: fit.validationLoss },
+    autoencoder: { architecture: `dense ${sizes.join('-')} per row (bottleneck: ${hidden[1]} principal components explain ${BOTTLENECK_VARIANCE * 100} % of the training rows), residual RMS over the last ${g.aeRows} rows, spread and calibration out of fold`, epochs: fit.epochs, bestEpoch: fit.bestEpoch, trainLoss: fit.trainLoss, validationLoss: fit.validationLoss },
     encode: (name, range) => encode(name, range ? { ...layout, termRange: range, residual: { ...layout.residual!, int8Weights: true } } : layout),
   };
 }
@@ -142,18 +157,21 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
 /** Blocks the rows are cut into for the cross-fitted calibration scores. */
 export const CROSS_FIT_BLOCKS = 4;
 
+/** The [from, to) index ranges of the cross-fit blocks of n windows. */
+export function crossFitBlocks(n: number): [number, number][] {
+  const size = Math.ceil(n / CROSS_FIT_BLOCKS);
+  const out: [number, number][] = [];
+  for (let b = 0; b < CROSS_FIT_BLOCKS; b++) if (b * size < n) out.push([b * size, Math.min(n, (b + 1) * size)]);
+  return out;
+}
+
 /**
  * Scores of every window with each block's signed features standardised on the other blocks'
  * windows (those that do not overlap the block); `fixed` terms (already standardised) join as they are.
  */
 export function crossFitted(ends: readonly number[], windowLength: number, signed: readonly Float64Array[][], fixed?: readonly Float64Array[]): Float64Array[] {
-  const n = ends.length;
-  const size = Math.ceil(n / CROSS_FIT_BLOCKS);
   const out: Float64Array[] = [];
-  for (let b = 0; b < CROSS_FIT_BLOCKS; b++) {
-    const from = b * size;
-    const to = Math.min(n, from + size);
-    if (to <= from) continue;
+  for (const [from, to] of crossFitBlocks(ends.length)) {
     const others = ends.map((_, i) => i).filter((i) => i < from - windowLength || i >= to + windowLength);
     const scores = new Float64Array(to - from);
     for (const feature of signed) {
