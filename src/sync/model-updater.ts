@@ -19,7 +19,8 @@ import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { ProbationModel } from './probation.js';
 import type { ExecutionProvider } from '../inference/onnx-session.js';
-import { readPublicKey, ReleaseRejected, SIGNATURE_FILE, verifyRelease } from './release.js';
+import { readPublicKey, ReleaseRejected } from './release.js';
+import { fetchVerifiedRelease } from './release-download.js';
 
 export const releaseNoticeSchema = z.object({
   model: z.string().min(1),
@@ -152,30 +153,6 @@ export class ModelUpdater {
     return this.chain;
   }
 
-  private async download(notice: ReleaseNotice, asset: string) {
-    const base = notice.url.endsWith('/') ? notice.url : `${notice.url}/`;
-    const get = async (name: string) => {
-      const res = await fetch(new URL(name, base), { signal: AbortSignal.timeout(60_000) });
-      if (!res.ok) throw new Error(`GET ${new URL(name, base)} answered ${res.status}`);
-      return new Uint8Array(await res.arrayBuffer());
-    };
-    const manifest = await get('manifest.json');
-    const signature = await get(SIGNATURE_FILE).catch(() => new Uint8Array());
-    let file = 'model.int8.onnx';
-    try {
-      file = (JSON.parse(Buffer.from(manifest).toString('utf8')) as { file?: string }).file ?? file;
-    } catch {
-      // verification reports the bad manifest
-    }
-    const model = await get(file).catch(() => new Uint8Array());
-    const dir = join(this.config.store_dir!, asset, notice.version.replace(/[^A-Za-z0-9._+-]/g, '_'));
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'manifest.json'), manifest);
-    await writeFile(join(dir, SIGNATURE_FILE), signature);
-    await writeFile(join(dir, file.replace(/[/\\]/g, '_')), model);
-    return { files: { manifest, signature, model, origin: base }, dir };
-  }
-
   private refusedFile(asset: string): string {
     return join(this.config.store_dir!, asset, 'rolled-back.json');
   }
@@ -200,9 +177,9 @@ export class ModelUpdater {
       let verified;
       let dir: string;
       try {
-        const downloaded = await this.download(notice, asset);
-        dir = downloaded.dir;
-        verified = await verifyRelease(downloaded.files, this.key!, { channels: current.channels, windowLength: current.windowLength, samplePeriodMs }, asset, this.deps.providers);
+        // In memory, size-capped; written to the store only once verified, named from the signed manifest.
+        const expected = { channels: current.channels, windowLength: current.windowLength, samplePeriodMs };
+        ({ dir, verified } = await fetchVerifiedRelease(notice, this.key!, expected, { storeDir: this.config.store_dir!, asset }, this.deps.providers));
       } catch (err) {
         const reason = err instanceof ReleaseRejected ? `${err.code}: ${err.message}` : `download: ${(err as Error).message}`;
         this.outcome({ ...base, outcome: 'rejected', reason });

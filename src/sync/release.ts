@@ -17,7 +17,7 @@ import { formatIssues } from '../config/format-issues.js';
 
 export const SIGNATURE_FILE = 'manifest.sig';
 
-export type RejectionCode = 'bad_signature' | 'bad_manifest' | 'hash_mismatch' | 'unloadable' | 'wrong_inputs' | 'golden_mismatch';
+export type RejectionCode = 'bad_signature' | 'bad_manifest' | 'hash_mismatch' | 'unloadable' | 'wrong_inputs' | 'golden_mismatch' | 'notice_mismatch';
 
 export class ReleaseRejected extends Error {
   constructor(
