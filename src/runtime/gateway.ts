@@ -13,6 +13,8 @@ import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { SharedModel } from '../inference/shared-model.js';
 import { AlarmAction, type ActionStatus } from '../alarms/actions.js';
 import { openQueue } from '../buffer/open-queue.js';
+import type { DurableQueue } from '../buffer/queue.js';
+import type { BufferConfig } from '../config/schema.js';
 import { LINEWATCH_VERSION } from '../core/version.js';
 import { MqttSync } from '../sync/mqtt-sync.js';
 import { activeReleaseDir, ModelUpdater, type ModelUpdateEvent, type ModelUpdaterStatus, type UpdateHost } from '../sync/model-updater.js';
@@ -89,12 +91,23 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const { config } = this.loaded;
     const tags = { site: config.gateway.site, line: config.gateway.line, gateway: config.gateway.name };
     if (config.storage.local) this.sinks.push(new SqliteStore(config.storage.local, this.deps));
-    if (config.storage.influxdb) this.sinks.push(new InfluxSink(config.storage.influxdb, tags, { ...this.deps, queue: openQueue(config.storage.influxdb.buffer) }));
+    if (config.storage.influxdb) this.sinks.push(new InfluxSink(config.storage.influxdb, tags, { ...this.deps, queue: this.queueFor('influxdb', config.storage.influxdb.buffer) }));
     if (config.cloud.mqtt) {
       const models = [...this.loaded.models].map(([asset, m]) => ({ asset, model: m.manifest.name, version: m.manifest.version }));
       const identity = { gateway: config.gateway.name, site: config.gateway.site, line: config.gateway.line, version: LINEWATCH_VERSION, models };
-      this.sinks.push(new MqttSync(config.cloud.mqtt, identity, { ...this.deps, queue: openQueue(config.cloud.mqtt.buffer) }));
+      this.sinks.push(new MqttSync(config.cloud.mqtt, identity, { ...this.deps, queue: this.queueFor('cloud', config.cloud.mqtt.buffer) }));
     }
+  }
+
+  /** A sink's queue; a corrupt queue file is set aside (logged once, counted) and a fresh one opened. */
+  private queueFor(sink: string, buffer: BufferConfig): DurableQueue {
+    return openQueue(buffer, Date.now, (c) => {
+      this.deps.metrics.queueCorrupt.inc({ sink });
+      this.deps.logger.error(
+        { component: 'buffer', sink, path: c.path, moved_to: c.movedTo, bytes: c.bytes },
+        `queue file ${c.path} of sink ${sink} cannot be read (${c.reason}): ${c.bytes} bytes set aside as ${c.movedTo}; a fresh queue is used, what was queued in it is not sent`,
+      );
+    });
   }
 
   async start(): Promise<void> {
