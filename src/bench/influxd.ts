@@ -29,7 +29,14 @@ export interface InfluxSeries {
 
 const BINARY = process.env.INFLUXD_BIN ?? '/usr/bin/influxd';
 
-export async function startInfluxd(): Promise<Influxd> {
+export interface InfluxdOptions {
+  /** auth-enabled, with this admin user created at start (query() uses it). */
+  readonly admin?: { readonly user: string; readonly password: string };
+  /** [http] max-body-size in bytes (InfluxDB answers 413 above it). */
+  readonly maxBodySize?: number;
+}
+
+export async function startInfluxd(options: InfluxdOptions = {}): Promise<Influxd> {
   if (!existsSync(BINARY)) {
     throw new Error(`${BINARY} not found: the InfluxDB tests need Debian's influxdb package (bash scripts/install-test-deps.sh)`);
   }
@@ -49,7 +56,8 @@ bind-address = "127.0.0.1:${rpcPort}"
 [http]
   bind-address = "127.0.0.1:${httpPort}"
   log-enabled = false
-[continuous_queries]
+  auth-enabled = ${options.admin ? 'true' : 'false'}
+${options.maxBodySize ? `  max-body-size = ${options.maxBodySize}\n` : ''}[continuous_queries]
   enabled = false
 `;
   await writeFile(join(dir, 'influxdb.conf'), conf);
@@ -58,10 +66,17 @@ bind-address = "127.0.0.1:${rpcPort}"
   const launch = () => server.start();
   const halt = () => server.stop();
   await launch();
+  const credentials: Record<string, string> = options.admin ? { u: options.admin.user, p: options.admin.password } : {};
+  if (options.admin) {
+    // With no user yet, InfluxDB takes this one statement unauthenticated.
+    const q = `CREATE USER "${options.admin.user}" WITH PASSWORD '${options.admin.password}' WITH ALL PRIVILEGES`;
+    const res = await fetch(`${url}/query?${new URLSearchParams({ q })}`, { method: 'POST' });
+    if (!res.ok) throw new Error(`influxd: creating the admin user answered ${res.status}: ${await res.text()}`);
+  }
   return {
     url,
     async query(db, q) {
-      const res = await fetch(`${url}/query?${new URLSearchParams({ db, q, epoch: 'ms' })}`);
+      const res = await fetch(`${url}/query?${new URLSearchParams({ db, q, epoch: 'ms', ...credentials })}`, { method: /^\s*(SELECT|SHOW)/i.test(q) ? 'GET' : 'POST' });
       const body = (await res.json()) as { results: { series?: InfluxSeries[]; error?: string }[] };
       if (body.results[0]?.error) throw new Error(body.results[0].error);
       return body.results[0]?.series ?? [];

@@ -307,6 +307,11 @@ export const influxSchema = z.strictObject({
   write_raw_samples: z.boolean().default(true),
   /** Downsampling of raw samples: at most one point per channel per this many ms (0: every sample). */
   raw_interval_ms: z.number().int().min(0).default(0),
+  /**
+   * Create the database (and the retention policy) at start, and again if it disappears; false for
+   * a user with WRITE only. With true and a user that may not create it, writing goes on anyway.
+   */
+  create_database: z.boolean().default(true),
   /** Retention of the database, e.g. "30d" or "52w" (InfluxQL duration); created or updated at start. */
   retention: z.string().regex(/^(\d+[smhdw])+$|^INF$/, 'expected an InfluxQL duration such as "30d" or "INF"').optional(),
   /** How often the gateway's own health point is written (0: never). */

@@ -4,7 +4,12 @@
  * alarm events in their eviction classes); a flush loop takes batches of `batch_size` lines and
  * settles each one:
  *   2xx                      accepted
- *   4xx (bad points)         accepted and counted as dropped: retrying cannot help. InfluxDB
+ *   401, 403                 kept and retried with backoff: an expired password or a missing
+ *                            grant is fixed by a person, one clear error says which user and grant
+ *   404 (no database)        kept; the database is created again where allowed, else retried
+ *   413 (batch too large)    split in halves, each sent on its own (one line too large: dropped)
+ *   429, 503                 kept and retried after the server's Retry-After (else backoff)
+ *   other 4xx (bad points)   accepted and counted as dropped: retrying cannot help. InfluxDB
  *                            writes the good points of a partial write itself.
  *   5xx, network, timeout    rejected: the batch stays at the head; retried with backoff.
  * Points are idempotent in InfluxDB (same series and timestamp overwrite), so a batch sent
@@ -21,6 +26,13 @@ import { ensureDatabase } from './database-setup.js';
 import { alarmLine, healthLine, partLine, sampleLine, scoreLine, type SeriesTags } from './line-protocol.js';
 
 type Outcome = { kind: 'ok' } | { kind: 'rejected'; dropped: number } | { kind: 'retry' };
+
+/** An HTTP Retry-After (seconds or a date) as milliseconds from `now`, within 1 s to 10 min; undefined if absent or unreadable. */
+export function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (!header) return undefined;
+  const seconds = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - now;
+  return Number.isFinite(seconds) ? Math.min(600_000, Math.max(1000, seconds)) : undefined;
+}
 
 export interface InfluxSinkDeps {
   readonly logger: Logger;
@@ -166,12 +178,38 @@ export class InfluxSink implements Sink {
   }
 
   private async ensureDatabase(): Promise<void> {
-    if (this.databaseReady) return;
-    await ensureDatabase(this.config);
+    if (this.databaseReady || !this.config.create_database) return;
+    try {
+      await ensureDatabase(this.config);
+    } catch (err) {
+      const message = (err as Error).message;
+      // A user with WRITE only may not create databases: the database may well exist; write anyway.
+      if (!/\b(401|403)\b|not authorized|authorization failed/i.test(message)) throw err;
+      this.deps.logger.warn({ sink: this.name, user: this.config.username }, `influxdb: user "${this.config.username ?? '(none)'}" may not create database "${this.config.database}" (${message.replace(/\s+/g, ' ').trim().slice(0, 200)}); writing to it as it is (set create_database: false for a user with WRITE only)`);
+    }
     this.databaseReady = true;
   }
 
+  /** Sends one batch, splitting it while InfluxDB answers 413 (too large). */
   private async send(body: string, lines: number): Promise<Outcome> {
+    const outcome = await this.sendOnce(body, lines);
+    if (outcome.kind !== 'split') return outcome;
+    const all = body.split('\n');
+    if (all.length <= 1) {
+      this.deps.logger.error({ sink: this.name }, `influxdb refused a single point as too large (413): dropped: ${body.slice(0, 200)}`);
+      return { kind: 'rejected', dropped: 1 };
+    }
+    const half = Math.ceil(all.length / 2);
+    let dropped = 0;
+    for (const part of [all.slice(0, half), all.slice(half)]) {
+      const r = await this.send(part.join('\n'), part.length);
+      if (r.kind === 'retry') return r; // the whole batch is sent again later (points are idempotent)
+      if (r.kind === 'rejected') dropped += r.dropped;
+    }
+    return dropped > 0 ? { kind: 'rejected', dropped } : { kind: 'ok' };
+  }
+
+  private async sendOnce(body: string, lines: number): Promise<Outcome | { kind: 'split' }> {
     try {
       await this.ensureDatabase();
       const res = await fetch(this.url('write', { db: this.config.database, precision: 'ms' }), {
@@ -187,6 +225,22 @@ export class InfluxSink implements Sink {
         return { kind: 'ok' };
       }
       const text = (await res.text()).slice(0, 300);
+      const status = res.status;
+      if (status === 401 || status === 403) {
+        const user = this.config.username ?? '(none)';
+        const fix = status === 401 ? 'check its password' : `grant it WRITE on the database: GRANT WRITE ON "${this.config.database}" TO "${user}"`;
+        return this.retryLater(`influxdb refused the write as user "${user}" (HTTP ${status}: ${text.trim()}): ${fix}`, `http_${status}`, 'error');
+      }
+      if (status === 404 && /database not found/i.test(text)) {
+        this.databaseReady = false; // created again before the next attempt, where allowed
+        const what = this.config.create_database ? 'creating it again' : 'create it, or set create_database: true';
+        return this.retryLater(`influxdb: database "${this.config.database}" not found (${what})`, 'http_404', 'error');
+      }
+      if (status === 413) {
+        this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'http_413' });
+        return { kind: 'split' };
+      }
+      if (status === 429 || status === 503) return this.retryLater(`influxdb answered ${status}: ${text}`, `http_${status}`, 'warn', retryAfterMs(res.headers.get('retry-after'), (this.deps.now ?? Date.now)()));
       if (res.status >= 400 && res.status < 500) {
         // "partial write: ... dropped=N": InfluxDB kept the other points of the batch.
         const dropped = Math.min(lines, Number(/dropped=(\d+)/.exec(text)?.[1] ?? lines));
@@ -201,13 +255,14 @@ export class InfluxSink implements Sink {
     }
   }
 
-  private retryLater(message: string, kind: string): Outcome {
+  /** Keeps the batch for later: logged once per distinct message, counted every time. */
+  private retryLater(message: string, kind: string, level: 'warn' | 'error' = 'warn', afterMs?: number): Outcome {
     this.failures++;
     this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind });
-    if (message !== this.lastError) this.deps.logger.warn({ sink: this.name, queued: this.buffered }, `${message}; points stay queued, retrying`);
+    if (message !== this.lastError) this.deps.logger[level]({ sink: this.name, queued: this.buffered }, `${message}; points stay queued, retrying`);
     this.lastError = message;
-    // 500 ms after the first failure, doubling up to 30 s.
-    this.retryAt = (this.deps.now ?? Date.now)() + backoffMs(this.failures + 1, 250, 30_000);
+    // The server's Retry-After, else 500 ms after the first failure, doubling up to 30 s.
+    this.retryAt = (this.deps.now ?? Date.now)() + (afterMs ?? backoffMs(this.failures + 1, 250, 30_000));
     return { kind: 'retry' };
   }
 
