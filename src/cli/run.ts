@@ -1,4 +1,5 @@
 /** `linewatch run` (the daemon, or --once) and `linewatch validate`. */
+import { redactSecrets } from '../core/redact.js';
 import { modbusDevices } from '../config/source-feeds.js';
 import { loadConfigFile } from '../config/load.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
@@ -39,7 +40,7 @@ export async function runCommand(opts: { config: string; once?: boolean }): Prom
         for (const s of await source.readOnce()) process.stdout.write(`${JSON.stringify(s)}\n`);
       } catch (err) {
         failed++;
-        process.stderr.write(`linewatch: source ${source.name}: ${(err as Error).message}\n`);
+        process.stderr.write(`linewatch: source ${source.name}: ${redactSecrets((err as Error).message)}\n`);
       }
     }
     return failed > 0 ? 3 : 0;

@@ -12,6 +12,7 @@
  *   POST /api/models/{asset}/rollback              puts back the model a probation update replaced
  *        body {"by": "who", "comment": "..."}, same token
  */
+import { redactDeep } from '../core/redact.js';
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,7 +63,8 @@ function streamEvents(req: IncomingMessage, res: ServerResponse, api: GatewayApi
 
 function send(res: ServerResponse, code: number, body: unknown, type = 'application/json'): void {
   res.writeHead(code, { 'content-type': type });
-  res.end(type === 'application/json' ? `${JSON.stringify(body)}\n` : String(body));
+  // Nothing the API answers carries a credential or a secret URL path (core/redact.ts).
+  res.end(type === 'application/json' ? `${JSON.stringify(redactDeep(body))}\n` : String(body));
 }
 
 function tokenMatches(header: string | undefined, token: string): boolean {

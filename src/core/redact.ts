@@ -1,0 +1,38 @@
+/**
+ * Secrets out of what the gateway shows: every URL in a text loses its user info (`user:pass@`),
+ * its query values and every path segment after the first (webhook URLs carry their secret in the
+ * path: https://hooks.example.com/services/T0/B0/XXXX → https://hooks.example.com/services/***).
+ * Applied to every log line, to the HTTP API's answers and to command output. Pure.
+ */
+
+/** scheme://… up to whitespace, a quote or a closing bracket. */
+const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*):\/\/([^\s"'<>)\]}]+)/gi;
+
+export function redactUrl(scheme: string, rest: string): string {
+  const hashless = rest.split('#')[0];
+  const [beforeQuery, query] = [hashless.split('?')[0], hashless.includes('?') ? hashless.slice(hashless.indexOf('?') + 1) : undefined];
+  const slash = beforeQuery.indexOf('/');
+  let authority = slash < 0 ? beforeQuery : beforeQuery.slice(0, slash);
+  const path = slash < 0 ? '' : beforeQuery.slice(slash);
+  const at = authority.lastIndexOf('@');
+  if (at >= 0) authority = `***@${authority.slice(at + 1)}`;
+  const segments = path.split('/').filter((p, i) => i > 0 || p !== '');
+  const shown = segments.length > 1 ? `/${segments[0]}/***` : path;
+  const q = query === undefined ? '' : `?${query.split('&').map((kv) => (kv.includes('=') ? `${kv.slice(0, kv.indexOf('='))}=***` : '***')).join('&')}`;
+  return `${scheme}://${authority}${shown}${q}`;
+}
+
+/** The text with every URL in it redacted. */
+export function redactSecrets(text: string): string {
+  return text.replace(URL_IN_TEXT, (_, scheme: string, rest: string) => redactUrl(scheme, rest));
+}
+
+/** A JSON-able value with every string in it redacted. */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === 'string') return redactSecrets(value) as T;
+  if (Array.isArray(value)) return value.map(redactDeep) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)])) as T;
+  }
+  return value;
+}
