@@ -2,18 +2,22 @@
  * `${NAME}` and `${NAME:-default}` substitution in every string of a parsed YAML tree, so secrets
  * stay out of config files. `$${` writes a literal `${`. A missing variable without default is
  * reported with the config path where it was used. A value that is exactly one placeholder takes
- * the YAML type of what it expands to, so `port: ${PORT:-502}` is a number.
+ * the YAML type of what it expands to, so `port: ${PORT:-502}` is a number; `retyped` collects the
+ * text of each such value by path, so a field the schema wants as a string (a password of digits)
+ * can take it back (parseYamlDocument).
  */
 import { parse as parseYaml } from 'yaml';
 
 const WHOLE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}$/;
 const PATTERN = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
-export function substituteEnv(tree: unknown, env: NodeJS.ProcessEnv, issues: string[], path = ''): unknown {
+export function substituteEnv(tree: unknown, env: NodeJS.ProcessEnv, issues: string[], path = '', retyped?: Map<string, string>): unknown {
   if (typeof tree === 'string') {
     if (WHOLE.test(tree)) {
       const expanded = tree.replace(PATTERN, (match, varName: string, fallback: string | undefined) => env[varName] ?? fallback ?? (issues.push(`${path || '(root)'}: environment variable ${varName} is not set`), ''));
-      return scalar(expanded);
+      const value = scalar(expanded);
+      if (typeof value !== 'string') retyped?.set(path, expanded);
+      return value;
     }
     return tree.replace(PATTERN, (match, varName: string | undefined, fallback: string | undefined) => {
       if (match === '$${') return '${';
@@ -24,10 +28,10 @@ export function substituteEnv(tree: unknown, env: NodeJS.ProcessEnv, issues: str
       return '';
     });
   }
-  if (Array.isArray(tree)) return tree.map((item, i) => substituteEnv(item, env, issues, `${path}[${i}]`));
+  if (Array.isArray(tree)) return tree.map((item, i) => substituteEnv(item, env, issues, `${path}[${i}]`, retyped));
   if (tree !== null && typeof tree === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(tree)) out[key] = substituteEnv(value, env, issues, path ? `${path}.${key}` : key);
+    for (const [key, value] of Object.entries(tree)) out[key] = substituteEnv(value, env, issues, path ? `${path}.${key}` : key, retyped);
     return out;
   }
   return tree;

@@ -28,12 +28,31 @@ export function parseYamlDocument<S extends z.ZodType>(schema: S, text: string, 
       const pos = err.linePos?.[0];
       throw new ConfigError(path, [`${pos ? `line ${pos.line}, column ${pos.col}` : 'YAML'}: ${err.message.split('\n')[0]}`]);
     }
-    throw err;
+    // e.g. "Excessive alias count indicates a resource exhaustion attack" (an alias bomb).
+    throw new ConfigError(path, [`YAML: ${(err as Error).message.split('\n')[0]}`]);
   }
   const envIssues: string[] = [];
-  tree = substituteEnv(tree, env, envIssues);
+  const retyped = new Map<string, string>();
+  tree = substituteEnv(tree, env, envIssues, '', retyped);
   if (envIssues.length > 0) throw new ConfigError(path, envIssues);
-  const parsed = schema.safeParse(tree ?? {});
+  let parsed = schema.safeParse(tree ?? {});
+  // A placeholder that expanded to digits where the schema wants text (a password) takes its text back.
+  const back = parsed.success ? [] : parsed.error.issues.filter((i) => i.code === 'invalid_type' && i.expected === 'string' && retyped.has(issuePath(i.path)));
+  if (back.length > 0) {
+    for (const issue of back) setAt(tree, issue.path, retyped.get(issuePath(issue.path))!);
+    parsed = schema.safeParse(tree ?? {});
+  }
   if (!parsed.success) throw new ConfigError(path, formatIssues(parsed.error.issues));
   return parsed.data;
+}
+
+/** A zod issue path as substituteEnv writes paths: `a.b[0].c`. */
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+}
+
+function setAt(tree: unknown, path: readonly PropertyKey[], value: string): void {
+  let node = tree as Record<PropertyKey, unknown>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<PropertyKey, unknown>;
+  node[path[path.length - 1]] = value;
 }

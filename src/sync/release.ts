@@ -7,6 +7,7 @@
  * refusal has a code and says why.
  */
 import { generateKeyPairSync, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ExecutionProvider } from '../inference/onnx-session.js';
@@ -38,13 +39,20 @@ export interface ReleaseFiles {
   readonly origin: string;
 }
 
+/** Writes a new ed25519 key pair; refuses to overwrite an existing key (a lost signing key strands every gateway). */
 export async function generateKeys(dir: string): Promise<{ privatePath: string; publicPath: string }> {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   await mkdir(dir, { recursive: true });
   const privatePath = join(dir, 'release-signing.key.pem');
   const publicPath = join(dir, 'release-signing.pub.pem');
-  await writeFile(privatePath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  await writeFile(publicPath, publicKey.export({ type: 'spki', format: 'pem' }));
+  // 'wx': created new or failing, so the private key is born 0600 and never replaces one.
+  const create = async (path: string, data: string | Buffer, mode: number) =>
+    writeFile(path, data, { mode, flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(err.code === 'EEXIST' ? `${path} already exists: refusing to overwrite a signing key (move it away first)` : `${path}: ${err.message}`);
+    });
+  for (const path of [privatePath, publicPath]) if (existsSync(path)) throw new Error(`${path} already exists: refusing to overwrite a signing key (move it away first)`);
+  await create(privatePath, privateKey.export({ type: 'pkcs8', format: 'pem' }), 0o600);
+  await create(publicPath, publicKey.export({ type: 'spki', format: 'pem' }), 0o644);
   return { privatePath, publicPath };
 }
 
