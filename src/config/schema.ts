@@ -383,8 +383,12 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).default(8080),
       /** Bearer token for the write API (acknowledge, shelve...); without it those calls are refused. */
       api_token: z.string().min(16, 'use a token of at least 16 characters').optional(),
+      /** Bearer token for reading /api/status, /api/alarms and /api/events (api_token works too); without it they are open. /healthz and /metrics stay open. */
+      read_token: z.string().min(16, 'use a token of at least 16 characters').optional(),
+      /** Live event streams (/api/events) served at once; more are refused with 503. */
+      max_event_streams: z.number().int().min(1).default(32),
     })
-    .default({ enabled: true, host: '127.0.0.1', port: 8080 }),
+    .default({ enabled: true, host: '127.0.0.1', port: 8080, max_event_streams: 32 }),
   /** Where queues and the local store live by default; relative to the config file. */
   data_dir: z.string().min(1).default('data'),
   /** onnxruntime: execution providers tried in order (a missing one is logged, the next tried; cpu always works). */

@@ -22,7 +22,7 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger): Promise
   const { http: httpConfig } = loaded.config;
   let http: HttpEndpoint | undefined;
   try {
-    http = httpConfig.enabled ? await startHttpEndpoint({ host: httpConfig.host, port: httpConfig.port, apiToken: httpConfig.api_token }, gateway, metrics) : undefined;
+    http = httpConfig.enabled ? await startHttpEndpoint({ host: httpConfig.host, port: httpConfig.port, apiToken: httpConfig.api_token, readToken: httpConfig.read_token, maxEventStreams: httpConfig.max_event_streams }, gateway, metrics) : undefined;
   } catch (err) {
     await gateway.stop();
     throw new Error(`http.port: cannot listen on ${httpConfig.host}:${httpConfig.port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);

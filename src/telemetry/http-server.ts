@@ -4,7 +4,10 @@
  *   GET  /metrics                                  Prometheus text format
  *   GET  /api/status                               assets, latest scores, alarms
  *   GET  /api/alarms                               every alarm with its state
- *   GET  /api/events[?types=score,alarm,part,model] live events as Server-Sent Events
+ *   GET  /api/events[?types=score,alarm,part,model] live events as Server-Sent Events (at most
+ *                                                  max_event_streams at once; a client that
+ *                                                  does not keep up is dropped and counted)
+ *        the /api GETs need "Authorization: Bearer <http.read_token or api_token>" when read_token is set
  *   POST /api/alarms/{asset}/{alarm}/{command}     ack | shelve | unshelve | remove_from_service |
  *                                                  return_to_service | reset
  *        body {"by": "who", "comment": "...", "duration_s": 3600 (shelve)}
@@ -12,8 +15,8 @@
  *   POST /api/models/{asset}/rollback              puts back the model a probation update replaced
  *        body {"by": "who", "comment": "..."}, same token
  */
-import { redactDeep } from '../core/redact.js';
-import { timingSafeEqual } from 'node:crypto';
+import { redactDeep, redactSecrets } from '../core/redact.js';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OPERATOR_COMMANDS, type AlarmEvent, type OperatorCommand } from '../core/types.js';
@@ -39,26 +42,51 @@ export interface HttpOptions {
   readonly host: string;
   readonly port: number;
   readonly apiToken?: string;
+  readonly readToken?: string;
+  readonly maxEventStreams?: number;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
 const KEEPALIVE_MS = 15_000;
+/** Bytes an event stream may have waiting for a slow client before it is dropped. */
+export const MAX_STREAM_BACKLOG_BYTES = 1 << 20;
 
-/** Streams live events to one client until it disconnects or the endpoint closes. */
-function streamEvents(req: IncomingMessage, res: ServerResponse, api: GatewayApi): void {
+/** Streams live events to one client until it disconnects, falls behind, or the endpoint closes. */
+function streamEvents(req: IncomingMessage, res: ServerResponse, api: GatewayApi, onDropped: () => void): void {
   const types = parseEventTypes(new URL(req.url ?? '/', 'http://x').searchParams.get('types'));
   if (typeof types === 'string') return send(res, 400, { error: `types: ${types}` });
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   res.write('retry: 2000\n\n');
+  // A client that does not read must not hold the gateway's memory: past the backlog it is dropped.
+  let dropped = false;
+  const write = (text: string) => {
+    if (dropped) return;
+    if (res.writableLength > MAX_STREAM_BACKLOG_BYTES) {
+      dropped = true;
+      onDropped();
+      res.destroy();
+      return;
+    }
+    res.write(text);
+  };
   const unsubscribe = api.subscribe((event) => {
-    if (types.has(event.type)) res.write(formatSse(event));
+    if (types.has(event.type)) write(redactSecrets(formatSse(event)));
   });
-  const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
+  const keepalive = setInterval(() => write(': keepalive\n\n'), KEEPALIVE_MS);
   keepalive.unref();
   res.on('close', () => {
     clearInterval(keepalive);
     unsubscribe();
   });
+}
+
+/** A path segment decoded, or undefined when its percent-encoding is malformed. */
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 function send(res: ServerResponse, code: number, body: unknown, type = 'application/json'): void {
@@ -67,10 +95,10 @@ function send(res: ServerResponse, code: number, body: unknown, type = 'applicat
   res.end(type === 'application/json' ? `${JSON.stringify(redactDeep(body))}\n` : String(body));
 }
 
+/** Compares the hashes in constant time: neither the token's content nor its length leaks through timing. */
 function tokenMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '');
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? ''), digest(token));
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -122,10 +150,13 @@ export async function startHttpEndpoint(options: HttpOptions, api: GatewayApi, m
       return send(res, (err as { status?: number }).status ?? 500, { error: (err as Error).message });
     }
   };
+  let streams = 0;
+  const maxStreams = options.maxEventStreams ?? 32;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (path.split('/').some((s) => decodeSegment(s) === undefined)) return send(res, 400, { error: 'bad path: malformed percent-encoding' });
     if (req.method === 'POST' && /^\/api\/models\/[^/]+\/rollback$/.test(path)) {
-      const asset = decodeURIComponent(path.split('/')[3]);
+      const asset = decodeSegment(path.split('/')[3])!;
       return write(req, res, (body) =>
         typeof body.by !== 'string' || !body.by.trim() ? 'by: required, who is doing this' : api.rollbackModel(asset, body.by.trim(), typeof body.comment === 'string' ? body.comment : undefined),
       );
@@ -133,7 +164,7 @@ export async function startHttpEndpoint(options: HttpOptions, api: GatewayApi, m
     if (req.method === 'POST') {
       const m = /^\/api\/alarms\/([^/]+)\/([^/]+)\/([a-z_]+)$/.exec(path);
       if (!m) return send(res, 404, { error: 'not found: POST /api/alarms/{asset}/{alarm}/{command} or /api/models/{asset}/rollback' });
-      const [, asset, alarm, command] = m.map(decodeURIComponent);
+      const [, asset, alarm, command] = m.map((s) => decodeSegment(s)!);
       if (!OPERATOR_COMMANDS.includes(command as OperatorCommand)) return send(res, 404, { error: `unknown command "${command}": one of ${OPERATOR_COMMANDS.join(', ')}` });
       return write(req, res, (body) => {
         const request = parseCommandBody(command as OperatorCommand, body);
@@ -147,9 +178,21 @@ export async function startHttpEndpoint(options: HttpOptions, api: GatewayApi, m
       return send(res, ok ? 200 : 503, { status: ok ? 'ok' : s.state, sources: s.sources, degraded_assets: s.assets.filter((a) => a.degraded).map((a) => a.name) });
     }
     if (path === '/metrics') return send(res, 200, await metrics.registry.metrics(), metrics.registry.contentType);
+    if (path.startsWith('/api/') && options.readToken) {
+      const auth = req.headers.authorization;
+      if (!tokenMatches(auth, options.readToken) && !(options.apiToken && tokenMatches(auth, options.apiToken))) return send(res, 401, { error: 'missing or wrong bearer token (http.read_token)' });
+    }
     if (path === '/api/status') return send(res, 200, api.status());
     if (path === '/api/alarms') return send(res, 200, api.status().assets.map((a) => a.alarm) satisfies AlarmStatus[]);
-    if (path === '/api/events') return streamEvents(req, res, api);
+    if (path === '/api/events') {
+      if (streams >= maxStreams) {
+        metrics.apiEventStreamsRefused.inc();
+        return send(res, 503, { error: `too many event streams (http.max_event_streams ${maxStreams})` });
+      }
+      streams++;
+      res.on('close', () => streams--);
+      return streamEvents(req, res, api, () => metrics.apiEventStreamsDropped.inc());
+    }
     send(res, 404, { error: 'not found: try /healthz, /metrics, /api/status, /api/alarms or /api/events' });
   };
   const server: Server = createServer((req, res) => {

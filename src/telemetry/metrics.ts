@@ -29,6 +29,8 @@ export class GatewayMetrics {
   readonly sinkBufferedPoints = new Gauge({ name: 'linewatch_sink_buffered_points', help: 'Points waiting in a sink queue', labelNames: ['sink'], registers: [this.registry] });
   readonly queueBytes = new Gauge({ name: 'linewatch_queue_bytes', help: 'Bytes waiting in a sink queue', labelNames: ['sink'], registers: [this.registry] });
   readonly queueOldestAge = new Gauge({ name: 'linewatch_queue_oldest_age_seconds', help: 'Age of the oldest item in a sink queue', labelNames: ['sink'], registers: [this.registry] });
+  readonly apiEventStreamsRefused = new Counter({ name: 'linewatch_api_event_streams_refused_total', help: 'Event streams refused because http.max_event_streams were open', registers: [this.registry] });
+  readonly apiEventStreamsDropped = new Counter({ name: 'linewatch_api_event_streams_dropped_total', help: 'Event streams dropped because the client fell behind', registers: [this.registry] });
   readonly queueCorrupt = new Counter({ name: 'linewatch_queue_corrupt_total', help: 'Queue files found corrupt at start, moved aside and replaced by a fresh queue', labelNames: ['sink'], registers: [this.registry] });
   readonly queueEvicted = new Gauge({ name: 'linewatch_queue_evicted_total', help: 'Items evicted by the byte bound since start, per class', labelNames: ['sink', 'class'], registers: [this.registry] });
 
