@@ -24,7 +24,7 @@ describe('model updates by polling', () => {
     const m = JSON.parse(await readFile(join(root, 'v2/manifest.json'), 'utf8'));
     m.version = '2.0.0';
     await writeFile(join(root, 'v2/manifest.json'), JSON.stringify(m));
-    await signRelease(join(root, 'v2'), keys.privatePath);
+    await signRelease(join(root, 'v2'), keys.privatePath, 1);
     const server = createServer((req, res) => {
       const url = (req.url ?? '/').split('?')[0];
       if (url === '/notice.json') return res.end(JSON.stringify({ model: 'pump-ae', version: '2.0.0', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/` }));

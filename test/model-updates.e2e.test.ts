@@ -35,7 +35,10 @@ const cloud: { topic: string; msg: Record<string, unknown> }[] = [];
 let consumer: mqtt.MqttClient;
 let loadedConfig: Awaited<ReturnType<typeof loadConfigFile>>;
 
-async function makeRelease(version: string, edit?: (m: Record<string, any>) => void, after?: (dir: string) => Promise<void>): Promise<string> {
+/** Release sequences as a publisher numbers them: one more for every release signed. */
+let signed = 0;
+
+async function makeRelease(version: string, edit?: (m: Record<string, any>) => void, after?: (dir: string) => Promise<void>, sequence: number | null = ++signed): Promise<string> {
   const dir = join(releases, version);
   await cp(join(ROOT, 'models/pump-ae'), dir, { recursive: true });
   const path = join(dir, 'manifest.json');
@@ -43,7 +46,7 @@ async function makeRelease(version: string, edit?: (m: Record<string, any>) => v
   m.version = version;
   edit?.(m);
   await writeFile(path, JSON.stringify(m, null, 2));
-  await signRelease(dir, keys.privatePath);
+  await signRelease(dir, keys.privatePath, sequence ?? undefined); // null: signed with no sequence
   await after?.(dir);
   return `${filesUrl}/${version}/`;
 }
@@ -151,6 +154,22 @@ describe('model updates', () => {
   it('runs the last confirmed update again after a restart (not one that was rolled back)', async () => {
     await daemon.stop();
     daemon = await startDaemon(loadedConfig, silentLogger());
+    await scoredBy('1.1.0');
+  });
+
+  it('refuses a signed release whose sequence is not above the confirmed one (a downgrade), and one with no sequence, writing nothing', async () => {
+    const store = loadedConfig.config.cloud.model_updates!.store_dir!;
+    const older = await makeRelease('0.9.0', undefined, undefined, 1); // 1.1.0, confirmed, was sequence 2
+    let event = nextModelEvent();
+    await announce('0.9.0', older);
+    expect(await event).toMatchObject({ outcome: 'rejected', version: '0.9.0' });
+    expect((await event).reason).toMatch(/^not_newer: release .*: release_sequence 1 is not above 2, the last this gateway confirmed for pump-1$/);
+    const unnumbered = await makeRelease('2.0.0-unnumbered', undefined, undefined, null);
+    event = nextModelEvent();
+    await announce('2.0.0-unnumbered', unnumbered);
+    expect((await event).reason).toMatch(/^not_newer: .*has no release_sequence \(sign it with linewatch model sign --sequence N\)$/);
+    expect(existsSync(join(store, 'pump-1', '0.9.0'))).toBe(false);
+    expect(existsSync(join(store, 'pump-1', '2.0.0-unnumbered'))).toBe(false);
     await scoredBy('1.1.0');
   });
 });

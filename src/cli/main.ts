@@ -70,7 +70,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('sign a model folder (writes manifest.sig next to manifest.json)')
     .requiredOption('--model <dir>', 'model folder')
     .requiredOption('--key <file>', 'ed25519 private key (PEM)')
-    .action(wrap((opts: { model: string; key: string }) => signCommand(opts)));
+    .option('--sequence <n>', "the release's sequence number (written into the manifest before signing): gateways take only releases above the one they confirmed")
+    .action(wrap((opts: { model: string; key: string; sequence?: string }) => signCommand(opts)));
   model
     .command('verify')
     .description('check a release as a gateway would: signature, hash, loads, golden window')

@@ -13,9 +13,11 @@ export async function keygenCommand(opts: { out: string }): Promise<number> {
   }
 }
 
-export async function signCommand(opts: { model: string; key: string }): Promise<number> {
+export async function signCommand(opts: { model: string; key: string; sequence?: string }): Promise<number> {
   try {
-    const path = await signRelease(resolve(opts.model), resolve(opts.key));
+    const sequence = opts.sequence === undefined ? undefined : Number(opts.sequence);
+    if (sequence !== undefined && !(Number.isInteger(sequence) && sequence >= 1)) throw new Error(`--sequence ${opts.sequence}: expected a whole number from 1, above every release of this model signed before`);
+    const path = await signRelease(resolve(opts.model), resolve(opts.key), sequence);
     process.stdout.write(`signed: ${path}\n`);
     return 0;
   } catch (err) {

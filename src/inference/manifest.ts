@@ -15,6 +15,8 @@ export const manifestSchema = z.strictObject({
   schema_version: z.literal(1),
   name: z.string().min(1),
   version: z.string().min(1),
+  /** Signed releases: a number that grows with every release of the model; a gateway refuses one not above what it confirmed. */
+  release_sequence: z.number().int().min(1).optional(),
   description: z.string().optional(),
   file: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits'),

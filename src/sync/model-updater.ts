@@ -21,6 +21,7 @@ import { ProbationModel } from './probation.js';
 import type { ExecutionProvider } from '../inference/onnx-session.js';
 import { readPublicKey, ReleaseRejected } from './release.js';
 import { fetchVerifiedRelease } from './release-download.js';
+import type { ModelManifest } from '../inference/manifest.js';
 
 export const releaseNoticeSchema = z.object({
   model: z.string().min(1),
@@ -58,11 +59,23 @@ interface Probation {
   readonly until: number;
   /** Where the release was stored, recorded as the asset's active release once confirmed. */
   readonly dir: string;
+  /** Its signed release sequence, recorded with it. */
+  readonly sequence: number;
 }
 
 /** `<store>/<asset>/active.json`: the confirmed release a restart loads instead of the configured model. */
 export function activeReleaseFile(storeDir: string, asset: string): string {
   return join(storeDir, asset, 'active.json');
+}
+
+/** The release sequence an asset last confirmed (0: none). */
+export async function confirmedSequence(storeDir: string, asset: string): Promise<number> {
+  try {
+    const { sequence } = JSON.parse(await readFile(activeReleaseFile(storeDir, asset), 'utf8')) as { sequence?: unknown };
+    return typeof sequence === 'number' && Number.isInteger(sequence) ? sequence : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** The confirmed release folder of an asset, if any. */
@@ -176,10 +189,19 @@ export class ModelUpdater {
       const base = { asset, model: notice.model, version: notice.version, previousVersion: current.version, ts: this.now() };
       let verified;
       let dir: string;
+      let sequence: number;
       try {
         // In memory, size-capped; written to the store only once verified, named from the signed manifest.
         const expected = { channels: current.channels, windowLength: current.windowLength, samplePeriodMs };
-        ({ dir, verified } = await fetchVerifiedRelease(notice, this.key!, expected, { storeDir: this.config.store_dir!, asset }, this.deps.providers));
+        const confirmed = await confirmedSequence(this.config.store_dir!, asset);
+        // Only newer than what this gateway confirmed: an old signed release cannot be replayed (a downgrade).
+        const newer = (signed: ModelManifest, origin: string) => {
+          const seq = signed.release_sequence;
+          if (seq === undefined) throw new ReleaseRejected('not_newer', `release ${origin}: the signed manifest has no release_sequence (sign it with linewatch model sign --sequence N)`);
+          if (seq <= confirmed) throw new ReleaseRejected('not_newer', `release ${origin}: release_sequence ${seq} is not above ${confirmed}, the last this gateway confirmed for ${asset}`);
+        };
+        ({ dir, verified } = await fetchVerifiedRelease(notice, this.key!, expected, { storeDir: this.config.store_dir!, asset }, this.deps.providers, undefined, newer));
+        sequence = verified.loaded.manifest.release_sequence!;
       } catch (err) {
         const reason = err instanceof ReleaseRejected ? `${err.code}: ${err.message}` : `download: ${(err as Error).message}`;
         this.outcome({ ...base, outcome: 'rejected', reason });
@@ -189,7 +211,7 @@ export class ModelUpdater {
       const previous = this.host.swapModel(asset, probation);
       const old = this.probations.get(asset);
       if (old) await old.model.inner.close().catch(() => undefined); // a newer release during probation replaces it
-      this.probations.set(asset, { model: probation, previous: old?.previous ?? previous, until: this.now() + this.config.probation_s * 1000, dir });
+      this.probations.set(asset, { model: probation, previous: old?.previous ?? previous, until: this.now() + this.config.probation_s * 1000, dir, sequence });
       this.outcome({ ...base, outcome: 'applied' });
     }
   }
@@ -201,17 +223,17 @@ export class ModelUpdater {
       else if (this.now() >= p.until) {
         this.probations.delete(asset);
         void p.previous.close().catch(() => undefined);
-        void this.recordActive(asset, p.dir, p.model.version);
+        void this.recordActive(asset, p.dir, p.model.version, p.sequence);
         this.outcome({ asset, model: p.model.name, version: p.model.version, previousVersion: p.previous.version, outcome: 'confirmed', ts: this.now() });
       }
     }
   }
 
   /** Atomically records the confirmed release, so a restart runs it (write, then rename). */
-  private async recordActive(asset: string, dir: string, version: string): Promise<void> {
+  private async recordActive(asset: string, dir: string, version: string, sequence: number): Promise<void> {
     const file = activeReleaseFile(this.config.store_dir!, asset);
     try {
-      await writeFile(`${file}.tmp`, JSON.stringify({ version, dir, confirmed_at: new Date(this.now()).toISOString() }));
+      await writeFile(`${file}.tmp`, JSON.stringify({ version, dir, sequence, confirmed_at: new Date(this.now()).toISOString() }));
       await rename(`${file}.tmp`, file);
     } catch (err) {
       this.deps.logger.error({ component: 'model-updates', asset }, `cannot record the confirmed release of ${asset} in ${file}: ${(err as Error).message}; a restart will load the configured model`);

@@ -111,11 +111,14 @@ export async function fetchVerifiedRelease(
   place: { storeDir: string; asset: string },
   providers?: readonly ExecutionProvider[],
   limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS,
+  /** The caller's own check of the signed manifest (e.g. its release sequence), before anything is written. */
+  accept?: (signed: ModelManifest, origin: string) => void,
 ): Promise<{ dir: string; verified: Awaited<ReturnType<typeof verifyRelease>> }> {
   const files = await downloadRelease(notice.url, limits);
   const verified = await verifyRelease(files, publicKey, expected, place.asset, providers);
   try {
     checkNotice(notice, verified.loaded.manifest, files.origin);
+    accept?.(verified.loaded.manifest, files.origin);
     return { dir: await storeRelease(place.storeDir, place.asset, files, verified.loaded.manifest), verified };
   } catch (err) {
     await verified.model.close();

@@ -18,7 +18,7 @@ import { formatIssues } from '../config/format-issues.js';
 
 export const SIGNATURE_FILE = 'manifest.sig';
 
-export type RejectionCode = 'bad_signature' | 'bad_manifest' | 'hash_mismatch' | 'unloadable' | 'wrong_inputs' | 'golden_mismatch' | 'notice_mismatch';
+export type RejectionCode = 'bad_signature' | 'bad_manifest' | 'hash_mismatch' | 'unloadable' | 'wrong_inputs' | 'golden_mismatch' | 'notice_mismatch' | 'not_newer';
 
 export class ReleaseRejected extends Error {
   constructor(
@@ -62,10 +62,14 @@ export async function readPublicKey(path: string): Promise<KeyObject> {
   return key;
 }
 
-/** Signs a model folder's manifest.json, writing manifest.sig beside it. */
-export async function signRelease(modelDir: string, privateKeyPath: string): Promise<string> {
+/** Signs a model folder's manifest.json (first setting its release_sequence, if given), writing manifest.sig beside it. */
+export async function signRelease(modelDir: string, privateKeyPath: string, sequence?: number): Promise<string> {
   const key = createPrivateKey(await readFile(privateKeyPath));
   if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${privateKeyPath}: expected an ed25519 private key, got ${key.asymmetricKeyType}`);
+  if (sequence !== undefined) {
+    const m = JSON.parse(await readFile(join(modelDir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(modelDir, 'manifest.json'), `${JSON.stringify({ ...m, release_sequence: sequence }, null, 2)}\n`);
+  }
   const manifest = await readFile(join(modelDir, 'manifest.json'));
   const path = join(modelDir, SIGNATURE_FILE);
   await writeFile(path, `${sign(null, manifest, key).toString('base64')}\n`);
