@@ -29,7 +29,7 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
   const baseDir = dirname(path);
   resolvePaths(config, baseDir);
 
-  const issues = checkNames(config);
+  const issues = [...checkNames(config), ...checkExposure(config)];
   const models = new Map<string, LoadedManifest>();
   const provided = providedChannels(config);
   for (const [i, asset] of config.assets.entries()) {
@@ -106,6 +106,14 @@ function duplicates(names: readonly string[]): string[] {
   const dup = new Set<string>();
   for (const n of names) (seen.has(n) ? dup : seen).add(n);
   return [...dup];
+}
+
+/** The operator API open beyond loopback needs a token: without one anyone on the network reads it. */
+function checkExposure(config: Config): string[] {
+  const { http } = config;
+  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(http.host) || http.host.startsWith('127.');
+  if (!http.enabled || loopback || http.api_token || http.read_token) return [];
+  return [`http.host: ${http.host} opens the API beyond this machine: set http.read_token (and http.api_token for acknowledge and shelve), or listen on 127.0.0.1`];
 }
 
 function checkNames(config: Config): string[] {
