@@ -6,8 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { loadManifest, sha256Hex, type LoadedManifest } from '../inference/manifest.js';
-import { fitOnSeries, inMemoryModel, labelledFiles, streamSeries, summarise, type EvalReport, type FileResult, type Precision } from '../eval/evaluate.js';
-import { readLabelledCsv } from '../eval/labelled-csv.js';
+import { fitOnSeries, fp32Manifest, inMemoryModel, labelledFiles, streamSeries, summarise, type EvalReport, type FileResult, type Precision } from '../eval/evaluate.js';
+import { LABEL_COLUMNS, readLabelledCsv } from '../eval/labelled-csv.js';
+import { csvHeader } from '../sim/csv-replay.js';
 import type { FileReport, TrainingReport } from '../report/report-data.js';
 import { writeReport } from '../report/render-report.js';
 import { detectorFlags, type DetectorFlags } from './detector-flags.js';
@@ -42,7 +43,7 @@ async function folderModel(dir: string, precision: Precision): Promise<LoadedMan
   const modelPath = resolve(loaded.modelPath, '..', m.fp32_file);
   const bytes = await readFile(modelPath);
   if (sha256Hex(bytes) !== m.fp32_sha256) throw new Error(`model file ${modelPath}: sha256 does not match the manifest's fp32_sha256`);
-  return { ...loaded, modelPath, modelBytes: bytes, manifest: { ...m, file: m.fp32_file, sha256: m.fp32_sha256, golden: { ...m.golden, tolerance: Number.MAX_VALUE } } };
+  return { ...loaded, modelPath, modelBytes: bytes, manifest: fp32Manifest(m, m.fp32_sha256) };
 }
 
 function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
@@ -62,7 +63,7 @@ function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
   };
 }
 
-export async function evalCommand(opts: EvalOptions): Promise<number> {
+export async function evalCommand(opts: EvalOptions, argv: readonly string[]): Promise<number> {
   try {
     if (!['int8', 'fp32', 'both'].includes(opts.precision)) throw new Error(`--precision ${opts.precision}: expected int8, fp32 or both`);
     const trainRows = Number(opts.trainRows ?? (opts.model ? '0' : '400'));
@@ -70,10 +71,10 @@ export async function evalCommand(opts: EvalOptions): Promise<number> {
     const precisions: Precision[] = opts.precision === 'both' ? ['int8', 'fp32'] : [opts.precision as Precision];
     const files = labelledFiles(opts.data);
     if (files.length === 0) throw new Error(`${opts.data}: no labelled CSV files (SKAB format with an "anomaly" column)`);
-    const detector = opts.model ? undefined : detectorFlags(opts, ['eval', ...process.argv.slice(3)].join(' '));
+    const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '));
     if (detector?.slowChannels) {
       // A name no file has is a typo, not a choice: say so instead of scoring it as a level.
-      const columns = new Set(files.flatMap((f) => readLabelledCsv(f).channels));
+      const columns = new Set(files.flatMap((f) => csvHeader(f).slice(1).filter((h) => !LABEL_COLUMNS.includes(h))));
       const unknown = detector.slowChannels.filter((c) => !columns.has(c));
       if (unknown.length > 0) throw new Error(`--slow-channels: ${unknown.join(', ')}: no such column in the files under ${opts.data} (columns: ${[...columns].join(', ')})`);
     }

@@ -98,7 +98,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('--precision <p>', 'int8, fp32 or both', 'int8')
       .option('--json', 'print one JSON object'),
     'share of the training rows held out for early stopping and the alarm calibration',
-  ).action(wrap((opts) => evalCommand(opts)));
+  ).action(wrap((opts) => evalCommand(opts, argv)));
   detectorOptions(
     program
       .command('train')

@@ -6,14 +6,15 @@
  * state machine with the model's calibrated on/off thresholds as the causal prediction for each row.
  * Metrics cover the rows after the first N, summed over all files.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { AlarmStateMachine, clearLevel } from '../alarms/alarm-state.js';
 import type { Sample, Window } from '../core/types.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
-import { sha256Hex, type LoadedManifest } from '../inference/manifest.js';
+import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
 import type { FittedModel } from '../training/build-model.js';
 import { fitDetector, type DetectorOptions } from '../training/fit-detector.js';
+import { csvHeader } from '../sim/csv-replay.js';
 import { RowAssembler } from '../windows/row-assembler.js';
 import { SlidingWindow } from '../windows/sliding-window.js';
 import { addOperatorMetrics, operatorFigures, operatorMetrics, readLabelledCsv, type LabelledSeries, type OperatorMetrics } from './labelled-csv.js';
@@ -41,7 +42,7 @@ export interface FileResult {
 export function labelledFiles(dir: string): string[] {
   const info = statSync(dir, { throwIfNoEntry: false });
   if (!info) throw new Error(`--data ${dir}: no such file or folder`);
-  const hasLabels = (p: string) => readFileSync(p, 'utf8').split('\n', 1)[0].split(/[;,]/).map((h) => h.trim()).includes('anomaly');
+  const hasLabels = (p: string) => csvHeader(p).includes('anomaly');
   if (info.isFile()) return hasLabels(dir) ? [dir] : [];
   const out: string[] = [];
   const walk = (d: string) => {
@@ -55,10 +56,18 @@ export function labelledFiles(dir: string): string[] {
   return out;
 }
 
+/**
+ * The manifest of a model's fp32 twin: its file and hash; the golden window (the int8 graph's
+ * score) is not checked against it.
+ */
+export function fp32Manifest(m: ModelManifest, fp32Sha256: string): ModelManifest {
+  return { ...m, file: m.fp32_file!, sha256: fp32Sha256, golden: { ...m.golden, tolerance: Number.MAX_VALUE } };
+}
+
 /** A fitted model's graph of the given precision, as the gateway would load it. */
 export function inMemoryModel(f: FittedModel, precision: Precision, where: string): LoadedManifest {
   const bytes = precision === 'int8' ? f.int8 : f.fp32;
-  const manifest = precision === 'int8' ? f.manifest : { ...f.manifest, file: f.manifest.fp32_file!, sha256: sha256Hex(bytes), golden: { ...f.manifest.golden, tolerance: Number.MAX_VALUE } };
+  const manifest = precision === 'int8' ? f.manifest : fp32Manifest(f.manifest, sha256Hex(bytes));
   return { manifest, manifestPath: `${where} (in memory)`, modelPath: `${where} (in memory)`, modelBytes: bytes };
 }
 

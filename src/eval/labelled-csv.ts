@@ -4,7 +4,7 @@
  * against its labels: detection delay per labelled span, false alarms per 24 h of normal operation.
  */
 import { readFileSync } from 'node:fs';
-import { parseSkabCsv } from '../sim/csv-replay.js';
+import { medianSpacing, parseSkabCsv, rowMajor } from '../sim/csv-replay.js';
 
 export const LABEL_COLUMNS = ['anomaly', 'changepoint'];
 
@@ -27,11 +27,8 @@ export function readLabelledCsv(file: string, text = readFileSync(file, 'utf8'))
   for (const l of LABEL_COLUMNS) if (!table.columns.has(l)) throw new Error(`${file}: no "${l}" column`);
   const channels = table.header.slice(1).filter((h) => !LABEL_COLUMNS.includes(h));
   const n = table.times.length;
-  const c = channels.length;
-  const rows = new Float64Array(n * c);
-  channels.forEach((ch, j) => table.columns.get(ch)!.forEach((v, i) => (rows[i * c + j] = v)));
-  const spacing = Array.from({ length: n - 1 }, (_, i) => table.times[i + 1] - table.times[i]).sort((a, b) => a - b);
-  const periodMs = spacing[Math.floor(spacing.length / 2)];
+  const rows = rowMajor(table, channels);
+  const periodMs = medianSpacing(table.times);
   if (!(periodMs > 0)) throw new Error(`${file}: cannot tell the sample period from the time column (median spacing ${periodMs} ms)`);
   return { file, channels, times: table.times, rows, rowCount: n, periodMs, anomaly: table.columns.get('anomaly')!, changepoint: table.columns.get('changepoint')! };
 }

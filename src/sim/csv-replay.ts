@@ -3,7 +3,7 @@
  * pump's signals, looping at the end. Time follows the file's own timestamps, so the
  * simulator's `speed` replays it at real or accelerated pace.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { PUMP_CHANNELS, type PumpSignals, type PumpSignalSource } from './plant.js';
 
 /** SKAB column → pump channel. Thermocouple has no pump register and is ignored. */
@@ -50,6 +50,32 @@ export function parseSkabCsv(text: string, file = 'CSV'): SkabTable {
     });
   }
   return { header, times, columns };
+}
+
+/** The median spacing of the first `n` times (the sample period of a recording); NaN with fewer than two. */
+export function medianSpacing(times: ArrayLike<number>, n = times.length): number {
+  const spacing = Array.from({ length: n - 1 }, (_, i) => times[i + 1] - times[i]).sort((a, b) => a - b);
+  return spacing[Math.floor(spacing.length / 2)];
+}
+
+/** The first `n` rows of the named columns, time-major (rows × channels). */
+export function rowMajor(table: SkabTable, channels: readonly string[], n = table.times.length): Float64Array {
+  const c = channels.length;
+  const rows = new Float64Array(n * c);
+  channels.forEach((ch, j) => table.columns.get(ch)!.subarray(0, n).forEach((v, i) => (rows[i * c + j] = v)));
+  return rows;
+}
+
+/** The header of a CSV file (its first line, split as parseSkabCsv splits it), read without the rest. */
+export function csvHeader(path: string): string[] {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const first = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8').split(/\r?\n/, 1)[0];
+    return first.split(first.includes(';') ? ';' : ',').map((h) => h.trim());
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function csvReplaySource(file: string): PumpSignalSource {

@@ -28,6 +28,11 @@ export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = { manifestBytes: 1 << 20,
 /** A file or folder name a release may use: letters, digits, `.`, `_`, `+`, `-`, not starting with a dot, at most 128 characters. */
 export const RELEASE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
 
+/** A download over its size cap: never swallowed, unlike a missing model file (which verification reports). */
+export class DownloadTooLarge extends Error {
+  override readonly name = 'DownloadTooLarge';
+}
+
 /** GETs `url` into memory, refusing redirects and bodies over `limit` bytes. */
 async function getCapped(url: URL, limit: number, what: string): Promise<Uint8Array> {
   const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(60_000) });
@@ -36,7 +41,7 @@ async function getCapped(url: URL, limit: number, what: string): Promise<Uint8Ar
   const declared = Number(res.headers.get('content-length') ?? Number.NaN);
   if (declared > limit) {
     await res.body?.cancel();
-    throw new Error(`GET ${url}: ${what} of ${declared} bytes is over the ${limit}-byte limit`);
+    throw new DownloadTooLarge(`GET ${url}: ${what} of ${declared} bytes is over the ${limit}-byte limit`);
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -47,7 +52,7 @@ async function getCapped(url: URL, limit: number, what: string): Promise<Uint8Ar
     size += value.length;
     if (size > limit) {
       await reader.cancel();
-      throw new Error(`GET ${url}: ${what} is over the ${limit}-byte limit`);
+      throw new DownloadTooLarge(`GET ${url}: ${what} is over the ${limit}-byte limit`);
     }
     chunks.push(value);
   }
@@ -66,9 +71,13 @@ export async function downloadRelease(folderUrl: string, limits: DownloadLimits 
     // verifyRelease reports the bad manifest
   }
   // Only a plain name in the release folder: never a path, an absolute URL or another host.
-  const model = typeof file === 'string' && RELEASE_NAME.test(file) ? await getCapped(new URL(file, base), limits.modelBytes, file).catch((err: Error) => err) : new Uint8Array();
-  if (model instanceof Error && /limit/.test(model.message)) throw model;
-  return { manifest, signature, model: model instanceof Error ? new Uint8Array() : model, origin: base.href };
+  // A model file that cannot be fetched is left empty: verification then names the hash mismatch.
+  const orEmpty = (err: Error): Uint8Array => {
+    if (err instanceof DownloadTooLarge) throw err;
+    return new Uint8Array();
+  };
+  const model = typeof file === 'string' && RELEASE_NAME.test(file) ? await getCapped(new URL(file, base), limits.modelBytes, file).catch(orEmpty) : new Uint8Array();
+  return { manifest, signature, model, origin: base.href };
 }
 
 /** Checks that a verified release is the one its notice announced; a ReleaseRejected otherwise. */

@@ -19,7 +19,7 @@ import { exportDenseOnnx } from './export-dense.js';
 import { calibrateRanges, CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT, type ActivationRange, type WindowLayout } from './scoring-graph.js';
 import { sideBySide, throughput } from '../bench/harness.js';
 import type { Progress } from '../cli/progress.js';
-import { calibrateAlarm, type AlarmCalibration, type CalibrationTarget } from './alarm-calibration.js';
+import { calibrateAlarm, type CalibrationTarget } from './alarm-calibration.js';
 
 export type Architecture = 'dense' | 'conv1d';
 export const ARCHITECTURES: readonly Architecture[] = ['dense', 'conv1d'];
@@ -256,7 +256,7 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
   const int8Scores = await score(int8, 'model.int8.onnx');
   const fp32Scores = await score(fp32, 'model.fp32.onnx');
   const p999 = quantile(int8Scores, 0.999);
-  const alarm = options.calibration ? calibrateScores([Float64Array.from(int8Scores)], options.calibration.rowsPerDay, options.calibration.target) : undefined;
+  const alarm = options.calibration ? calibrateAlarm([int8Scores], options.calibration.rowsPerDay, options.calibration.target) : undefined;
   const threshold = alarm ? alarm.on : 2 * p999;
   const { meanRel, agree } = int8Agreement(int8Scores, fp32Scores, threshold);
   const calibration = alarm
@@ -288,11 +288,6 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
   };
   log(`threshold ${threshold.toFixed(4)}; int8 ${int8.length} B vs fp32 ${fp32.length} B; int8/fp32 mean relative score difference ${(meanRel * 100).toFixed(2)} %, verdict agreement ${(agree * 100).toFixed(2)} %`);
   return { manifest, int8, fp32, loss: curve, heldOutScores: int8Scores };
-}
-
-/** The alarm's on/off thresholds for a target, from held-out normal scores in time order. */
-export function calibrateScores(segments: readonly Float64Array[], rowsPerDay: number, target: CalibrationTarget): AlarmCalibration {
-  return calibrateAlarm(segments, rowsPerDay, target);
 }
 
 /**

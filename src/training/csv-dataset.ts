@@ -4,7 +4,7 @@
  * last `validationFraction` of the rows held out for early stopping and threshold calibration.
  * Pure: text in, training set out; every problem names the file and what is wrong.
  */
-import { parseSkabCsv } from '../sim/csv-replay.js';
+import { medianSpacing, parseSkabCsv, rowMajor } from '../sim/csv-replay.js';
 import type { TrainingSet } from './build-model.js';
 import type { NormalData } from './fit-detector.js';
 import { channelStats, slidingWindows, type Recording } from './sim-recording.js';
@@ -34,11 +34,9 @@ export function csvNormalData(text: string, file: string, o: { readonly name: st
   const all = table.times.length;
   if (o.rows !== undefined && o.rows > all) throw new Error(`${file}: --train-rows ${o.rows}: the file has ${all} rows`);
   const n = o.rows ?? all;
-  const spacing = Array.from({ length: n - 1 }, (_, i) => table.times[i + 1] - table.times[i]).sort((a, b) => a - b);
-  const periodMs = o.periodMs ?? spacing[Math.floor(spacing.length / 2)];
+  const periodMs = o.periodMs ?? medianSpacing(table.times, n);
   if (!(periodMs > 0)) throw new Error(`${file}: cannot tell the sample period from the time column; give --period-ms`);
-  const rows = new Float64Array(n * channels.length);
-  channels.forEach((c, k) => table.columns.get(c)!.subarray(0, n).forEach((v, t) => (rows[t * channels.length + k] = v)));
+  const rows = rowMajor(table, channels, n);
   return { name: o.name, source: o.rows !== undefined ? `${file}: first ${n} rows` : file, channels, periodMs, rows, rowCount: n };
 }
 

@@ -13,8 +13,8 @@
 import { quantile } from '../core/quantile.js';
 import type { Progress } from '../cli/progress.js';
 import { sha256Hex, type ModelManifest } from '../inference/manifest.js';
-import type { CalibrationTarget } from './alarm-calibration.js';
-import { calibrateScores, epochReporter, goldenTolerance, fitAutoencoderModel, int8Agreement, scoreWindows, targetRecord, type FittedModel } from './build-model.js';
+import { calibrateAlarm, type CalibrationTarget } from './alarm-calibration.js';
+import { epochReporter, goldenTolerance, fitAutoencoderModel, int8Agreement, scoreWindows, targetRecord, type FittedModel } from './build-model.js';
 import { DEFAULT_GEOMETRY, type DetectorGeometry } from './detector-features.js';
 import { TERM_OUTPUT } from './detector-graph.js';
 import { fitStatistical, termKinds, type NormalRows } from './fit-statistical.js';
@@ -143,7 +143,7 @@ async function fitTermDetector(data: NormalData, o: DetectorOptions, geometry: D
   let int8 = fit.encode(`${graphName}_int8`, termRange);
   let int8Scores = await score(int8);
   // Calibrated on the cross-fitted scores of every window (fit-statistical.ts), not only the few held-out ones.
-  const calibrate = () => calibrateScores(fit.calibrationSegments, rowsPerDay, o.target);
+  const calibrate = () => calibrateAlarm(fit.calibrationSegments, rowsPerDay, o.target);
   let alarm = calibrate();
   if (alarm.on > termRange / 2) {
     termRange = 2 * alarm.on;
