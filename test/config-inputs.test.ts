@@ -56,9 +56,9 @@ describe('the operator API beyond loopback', () => {
       'http.host: 0.0.0.0 opens the API beyond this machine: set http.read_token (and http.api_token for acknowledge and shelve), or listen on 127.0.0.1',
     );
     await writeFile(join(dir, 'closed.yaml'), `http: { host: 0.0.0.0, read_token: read-token-0123456789 }\n${base}`);
-    await expect(loadConfigFile(join(dir, 'closed.yaml'), {})).resolves.toBeDefined();
+    expect((await loadConfigFile(join(dir, 'closed.yaml'), {})).config.http).toMatchObject({ host: '0.0.0.0', read_token: 'read-token-0123456789' });
     await writeFile(join(dir, 'local.yaml'), `http: { host: 127.0.0.1 }\n${base}`);
-    await expect(loadConfigFile(join(dir, 'local.yaml'), {})).resolves.toBeDefined();
+    expect((await loadConfigFile(join(dir, 'local.yaml'), {})).config.http).toMatchObject({ host: '127.0.0.1', enabled: true });
   });
 
   it('the compose gateway config has no default token: without LINEWATCH_API_TOKEN it does not load', async () => {

@@ -111,7 +111,7 @@ describe('model updates', () => {
     const event = nextModelEvent();
     await announce('1.0.1-tampered', url);
     expect(await event).toMatchObject({ asset: 'pump-1', outcome: 'rejected', version: '1.0.1-tampered', previousVersion: '1.0.0+seed7' });
-    expect((await event).reason).toMatch(/^bad_signature: /);
+    expect((await event).reason).toMatch(/^bad_signature: release http:\/\/127\.0\.0\.1:\d+\/1\.0\.1-tampered\/: the signature does not verify against the configured public key$/);
     await scoredBy('1.0.0+seed7');
   });
 

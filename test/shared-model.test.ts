@@ -73,7 +73,7 @@ describe('SharedModel', () => {
     const [p] = await second.score([window('pump-2', 1)]);
     expect(p.anomalous).toBe(false);
     await second.close();
-    await expect(inner.score([window('pump-2', 2)])).rejects.toThrow();
+    await expect(inner.score([window('pump-2', 2)])).rejects.toThrow('Session already disposed.');
   });
 });
 
