@@ -4,7 +4,7 @@
 #   mosquitto  MQTT broker (cloud sync, MQTT alarm actions, model-update notices)
 #   socat      pseudo-terminal pairs for Modbus RTU over a serial line
 #   openssl    test CA and certificates for the TLS broker test
-#   chromium   headless browser that test/report.e2e.test.ts drives (puppeteer-core) to check the HTML report
+#   chromium   headless browser that test/report/report.e2e.test.ts drives (puppeteer-core) to check the HTML report
 # The packages' own services are not used; tests start their own instances with temp data dirs.
 set -euo pipefail
 has() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }

@@ -10,7 +10,13 @@
 import { backoffMs, jittered } from '../core/backoff.js';
 import type { AlarmEvent, AlarmStateName, PartResult } from '../core/types.js';
 import mqtt from 'mqtt';
-import type { AlarmActionConfig, ModbusWriteActionConfig, MqttPublishActionConfig, OpcuaWriteActionConfig, WebhookActionConfig } from '../config/schema.js';
+import type {
+  AlarmActionConfig,
+  ModbusWriteActionConfig,
+  MqttPublishActionConfig,
+  OpcuaWriteActionConfig,
+  WebhookActionConfig,
+} from '../config/schema.js';
 import type { ModbusWrite } from '../sources/modbus/modbus-source.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
@@ -45,7 +51,8 @@ export interface ActionStatus {
 }
 
 /** What an action reacts to: an alarm transition, or a part's quality verdict (part_actions). */
-export type ActionTrigger = { readonly kind: 'alarm'; readonly event: AlarmEvent } | { readonly kind: 'part'; readonly part: PartResult };
+export type ActionTrigger =
+  { readonly kind: 'alarm'; readonly event: AlarmEvent } | { readonly kind: 'part'; readonly part: PartResult };
 
 interface Job {
   readonly what: string;
@@ -89,7 +96,8 @@ export class AlarmAction {
     if (this.closed) return;
     const job = this.jobFor(t);
     if (!job) return;
-    if (this.follows) this.jobs = [job]; // only the newest output value matters
+    if (this.follows)
+      this.jobs = [job]; // only the newest output value matters
     else this.jobs.push(job);
     if (!this.running) this.running = this.drain().finally(() => (this.running = undefined));
   }
@@ -129,7 +137,9 @@ export class AlarmAction {
   }
 
   private static what(t: ActionTrigger): string {
-    return t.kind === 'alarm' ? `${t.event.asset}/${t.event.alarm} → ${t.event.state}` : `${t.part.asset} part ${t.part.partId} ${t.part.verdict}`;
+    return t.kind === 'alarm'
+      ? `${t.event.asset}/${t.event.alarm} → ${t.event.state}`
+      : `${t.part.asset} part ${t.part.partId} ${t.part.verdict}`;
   }
 
   private static payload(t: ActionTrigger): string {
@@ -160,11 +170,19 @@ export class AlarmAction {
       describe: `publish ${topic} on ${c.url}`,
       run: async () => {
         // One connection per attempt: no hidden client-side queue that could resend later.
-        const client = await mqtt.connectAsync(c.url, { username: c.username, password: c.password, connectTimeout: c.timeout_ms, reconnectPeriod: 0, clientId: `linewatch-action-${this.name}-${process.pid}` });
+        const client = await mqtt.connectAsync(c.url, {
+          username: c.username,
+          password: c.password,
+          connectTimeout: c.timeout_ms,
+          reconnectPeriod: 0,
+          clientId: `linewatch-action-${this.name}-${process.pid}`,
+        });
         try {
           await Promise.race([
             client.publishAsync(topic, body, { qos: c.qos, retain: c.retain }),
-            new Promise((_, reject) => setTimeout(() => reject(new Error(`no PUBACK within ${c.timeout_ms} ms`)), c.timeout_ms).unref()),
+            new Promise((_, reject) =>
+              setTimeout(() => reject(new Error(`no PUBACK within ${c.timeout_ms} ms`)), c.timeout_ms).unref(),
+            ),
           ]);
         } finally {
           await client.endAsync(true).catch(() => undefined);
@@ -178,14 +196,36 @@ export class AlarmAction {
     const writer = this.deps.writers.get(c.source);
     if (!writer) return undefined;
     // The config loader allows a coil pattern (list) only for coils, text only for holding registers.
-    const value = c.data_type === 'string' ? fillTemplate(active ? c.text_active : c.text_inactive, triggerVars(t)) : active ? c.value_active : c.value_inactive;
+    const value =
+      c.data_type === 'string'
+        ? fillTemplate(active ? c.text_active : c.text_inactive, triggerVars(t))
+        : active
+          ? c.value_active
+          : c.value_inactive;
     const target: ModbusWrite =
       typeof value === 'string'
         ? { table: 'holding', address: c.address, text: value, length: c.length ?? 1, byteOrder: c.byte_order }
         : c.table === 'coil'
-          ? { table: 'coil', address: c.address, value: typeof value === 'number' ? value !== 0 : value.map((v) => v === 1) }
-          : { table: 'holding', address: c.address, value: value as number, type: c.data_type as Exclude<typeof c.data_type, 'string'>, byteOrder: c.byte_order, scale: c.scale, offset: c.offset };
-    const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' ? String(value) : `[${value.join(',')}]`;
+          ? {
+              table: 'coil',
+              address: c.address,
+              value: typeof value === 'number' ? value !== 0 : value.map((v) => v === 1),
+            }
+          : {
+              table: 'holding',
+              address: c.address,
+              value: value as number,
+              type: c.data_type as Exclude<typeof c.data_type, 'string'>,
+              byteOrder: c.byte_order,
+              scale: c.scale,
+              offset: c.offset,
+            };
+    const shown =
+      typeof value === 'string'
+        ? JSON.stringify(value)
+        : typeof value === 'number'
+          ? String(value)
+          : `[${value.join(',')}]`;
     const span = typeof value === 'object' ? `..${c.address + value.length - 1}` : '';
     return {
       what: AlarmAction.what(t),
@@ -228,7 +268,11 @@ export class AlarmAction {
           stop();
           this.succeeded++;
           this.deps.metrics.actions.inc({ action: this.name, outcome: 'ok' });
-          if (attempt > 1) this.deps.logger.info({ action: this.name, attempt }, `action ${this.name}: ${job.describe} succeeded on attempt ${attempt}`);
+          if (attempt > 1)
+            this.deps.logger.info(
+              { action: this.name, attempt },
+              `action ${this.name}: ${job.describe} succeeded on attempt ${attempt}`,
+            );
           break;
         } catch (err) {
           const message = `action ${this.name}: ${job.describe} for ${job.what}: ${(err as Error).message}`;
@@ -237,7 +281,10 @@ export class AlarmAction {
           if (attempt >= this.config.max_attempts || this.closed) {
             this.failed++;
             this.deps.metrics.actions.inc({ action: this.name, outcome: 'failed' });
-            this.deps.logger.error({ action: this.name, attempts: attempt }, `${message}; gave up after ${attempt} attempts`);
+            this.deps.logger.error(
+              { action: this.name, attempts: attempt },
+              `${message}; gave up after ${attempt} attempts`,
+            );
             break;
           }
           if (attempt === 1) this.deps.logger.warn({ action: this.name }, `${message}; retrying`);
@@ -258,18 +305,41 @@ export class AlarmAction {
   }
 
   status(): ActionStatus {
-    return { name: this.name, type: this.config.type, succeeded: this.succeeded, failed: this.failed, pending: this.jobs.length, ...(this.lastError ? { lastError: this.lastError } : {}) };
+    return {
+      name: this.name,
+      type: this.config.type,
+      succeeded: this.succeeded,
+      failed: this.failed,
+      pending: this.jobs.length,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
   }
 }
 
-/** What a text template may name: {asset}, {alarm}, {state}, {priority}, {top}, {score}; for parts also {part}, {verdict}. */
+/** What a text template may name: {asset}, {alarm}, {state}, {priority}, {top}, {score}; for parts also {part},
+ * {verdict}. */
 function triggerVars(t: ActionTrigger): Record<string, string> {
   if (t.kind === 'alarm') {
     const e = t.event;
-    return { asset: e.asset, alarm: e.alarm, state: e.state, priority: e.priority, top: e.topChannels[0] ?? '', score: Number.isFinite(e.score) ? e.score.toFixed(3) : '' };
+    return {
+      asset: e.asset,
+      alarm: e.alarm,
+      state: e.state,
+      priority: e.priority,
+      top: e.topChannels[0] ?? '',
+      score: Number.isFinite(e.score) ? e.score.toFixed(3) : '',
+    };
   }
   const p = t.part;
-  return { asset: p.asset, part: p.partId, verdict: p.verdict, alarm: 'part', state: p.verdict, top: p.topChannels[0] ?? '', score: p.score !== undefined ? p.score.toFixed(3) : '' };
+  return {
+    asset: p.asset,
+    part: p.partId,
+    verdict: p.verdict,
+    alarm: 'part',
+    state: p.verdict,
+    top: p.topChannels[0] ?? '',
+    score: p.score !== undefined ? p.score.toFixed(3) : '',
+  };
 }
 
 /** `{name}` replaced by its value; unknown names stay as written. */

@@ -10,11 +10,20 @@ import type { AlarmEvent, ChannelContribution } from '../core/types.js';
 import type { AlarmDefinition, AlarmTransition } from './alarm-state.js';
 
 /** An alarm's configured behaviour (config `assets[].alarm`, or the Node-RED alarm node's settings). */
-export type AlarmBehaviour = Pick<AlarmSettings, 'priority' | 'on_delay_ms' | 'off_delay_ms' | 'clear_ratio' | 'latching' | 'max_shelve_s'>;
+export type AlarmBehaviour = Pick<
+  AlarmSettings,
+  'priority' | 'on_delay_ms' | 'off_delay_ms' | 'clear_ratio' | 'latching' | 'max_shelve_s'
+>;
 
 /** The state machine's definition from the configured behaviour. */
 export function alarmDefinition(a: AlarmBehaviour): AlarmDefinition {
-  return { onDelayMs: a.on_delay_ms, offDelayMs: a.off_delay_ms, ...(a.clear_ratio !== undefined ? { clearRatio: a.clear_ratio } : {}), latching: a.latching, maxShelveMs: a.max_shelve_s * 1000 };
+  return {
+    onDelayMs: a.on_delay_ms,
+    offDelayMs: a.off_delay_ms,
+    ...(a.clear_ratio !== undefined ? { clearRatio: a.clear_ratio } : {}),
+    latching: a.latching,
+    maxShelveMs: a.max_shelve_s * 1000,
+  };
 }
 
 export interface AlarmEventContext {
@@ -22,7 +31,12 @@ export interface AlarmEventContext {
   readonly alarm: string;
   readonly settings: AlarmBehaviour;
   /** The latest score seen, if any, and its contributions (largest first). */
-  readonly latest?: { readonly score: number; readonly threshold: number; readonly offThreshold?: number; readonly contributions: readonly ChannelContribution[] };
+  readonly latest?: {
+    readonly score: number;
+    readonly threshold: number;
+    readonly offThreshold?: number;
+    readonly contributions: readonly ChannelContribution[];
+  };
   /** Threshold reported while no score has been seen yet. */
   readonly threshold: number;
 }

@@ -31,9 +31,21 @@ export interface AlarmDefinition {
 }
 
 export type AlarmInput =
-  | { readonly kind: 'score'; readonly ts: number; readonly score: number; readonly threshold: number; readonly offThreshold?: number }
+  | {
+      readonly kind: 'score';
+      readonly ts: number;
+      readonly score: number;
+      readonly threshold: number;
+      readonly offThreshold?: number;
+    }
   | { readonly kind: 'tick'; readonly ts: number }
-  | { readonly kind: OperatorCommand; readonly ts: number; readonly by: string; readonly comment?: string; readonly durationMs?: number };
+  | {
+      readonly kind: OperatorCommand;
+      readonly ts: number;
+      readonly by: string;
+      readonly comment?: string;
+      readonly durationMs?: number;
+    };
 
 export interface AlarmTransition {
   readonly from: AlarmStateName;
@@ -81,9 +93,15 @@ export class AlarmStateMachine {
   handle(input: AlarmInput): AlarmResult {
     switch (input.kind) {
       case 'score':
-        return this.onScore(input.ts, input.score, input.threshold, clearLevel(this.def, input.threshold, input.offThreshold));
+        return this.onScore(
+          input.ts,
+          input.score,
+          input.threshold,
+          clearLevel(this.def, input.threshold, input.offThreshold),
+        );
       case 'tick':
-        if (this.current === 'shelved' && this.shelvedUntil !== undefined && input.ts >= this.shelvedUntil) return this.go(this.reevaluated(), input.ts, 'expiry');
+        if (this.current === 'shelved' && this.shelvedUntil !== undefined && input.ts >= this.shelvedUntil)
+          return this.go(this.reevaluated(), input.ts, 'expiry');
         return {};
       default:
         return this.onCommand(input);
@@ -119,13 +137,15 @@ export class AlarmStateMachine {
         return { refused: `nothing to acknowledge: the alarm is ${this.current}` };
       case 'reset':
         if (!this.def.latching) return { refused: 'only a latching alarm is reset' };
-        if (this.current !== 'ack_active') return { refused: `reset needs an acknowledged alarm, it is ${this.current}` };
+        if (this.current !== 'ack_active')
+          return { refused: `reset needs an acknowledged alarm, it is ${this.current}` };
         if (this.condition) return { refused: 'the condition is still active' };
         return op('normal');
       case 'shelve': {
         if (this.current === 'out_of_service') return { refused: 'the alarm is out of service' };
         const duration = input.durationMs ?? 0;
-        if (!(duration > 0) || duration > this.def.maxShelveMs) return { refused: `shelve duration must be between 0 and ${this.def.maxShelveMs / 1000} s` };
+        if (!(duration > 0) || duration > this.def.maxShelveMs)
+          return { refused: `shelve duration must be between 0 and ${this.def.maxShelveMs / 1000} s` };
         this.shelvedUntil = ts + duration;
         return op('shelved');
       }
@@ -146,7 +166,12 @@ export class AlarmStateMachine {
     return this.condition ? 'unack_active' : 'normal';
   }
 
-  private go(to: AlarmStateName, ts: number, cause: TransitionCause, op?: { kind: string; by: string; comment?: string }): AlarmResult {
+  private go(
+    to: AlarmStateName,
+    ts: number,
+    cause: TransitionCause,
+    op?: { kind: string; by: string; comment?: string },
+  ): AlarmResult {
     const from = this.current;
     this.current = to;
     if (to !== 'shelved') this.shelvedUntil = undefined;
@@ -157,7 +182,9 @@ export class AlarmStateMachine {
         ts,
         cause,
         conditionActive: this.condition,
-        ...(op ? { command: op.kind as OperatorCommand, by: op.by, ...(op.comment ? { comment: op.comment } : {}) } : {}),
+        ...(op
+          ? { command: op.kind as OperatorCommand, by: op.by, ...(op.comment ? { comment: op.comment } : {}) }
+          : {}),
       },
     };
   }

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 /** Forks a compiled script next to this file (dist/bench/...), with an IPC channel. */
 export function benchChild(script: string, args: readonly (string | number)[]): ChildProcess {
-  return fork(fileURLToPath(new URL(script, import.meta.url)), args.map(String), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return fork(fileURLToPath(new URL(script, import.meta.url)), args.map(String), {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
 }
 
 /** Resolves with the child's next message that has `key`, after sending `request` if given. */

@@ -28,7 +28,8 @@ const nodes = (bytes: Uint8Array) => readOnnxGraph(bytes).nodes.length;
 
 export const detectorBenchmark: Benchmark = {
   name: 'detector',
-  description: 'each detector architecture fitted on SKAB anomaly-free (400 rows): windows/s of fp32 vs int8 through the scoring path, batch 1 and 64',
+  description:
+    'each detector architecture fitted on SKAB anomaly-free (400 rows): windows/s of fp32 vs int8 through the scoring path, batch 1 and 64',
   async run() {
     const text = await readFile(CSV_PATH, 'utf8');
     const rows: BenchRow[] = [];
@@ -55,8 +56,11 @@ export const detectorBenchmark: Benchmark = {
       const epochs = t.epochs_run !== undefined ? `, ${String(t.epochs_run)} epochs` : '';
       fits.push(`${arch} ${((performance.now() - t0) / 1000).toFixed(1)} s${epochs}`);
       const sizeRatio = (fitted.int8.length / fitted.fp32.length).toFixed(2);
-      sizes.push(`${arch} ${kB(fitted.int8.length)} vs ${kB(fitted.fp32.length)} (${sizeRatio}×), ${nodes(fitted.int8)} vs ${nodes(fitted.fp32)} nodes`);
-      const load = (p: Precision) => AutoencoderModel.load(inMemoryModel(fitted, p, `${arch} ${p}`), { asset: 'bench' });
+      sizes.push(
+        `${arch} ${kB(fitted.int8.length)} vs ${kB(fitted.fp32.length)} (${sizeRatio}×), ${nodes(fitted.int8)} vs ${nodes(fitted.fp32)} nodes`,
+      );
+      const load = (p: Precision) =>
+        AutoencoderModel.load(inMemoryModel(fitted, p, `${arch} ${p}`), { asset: 'bench' });
       const fp32 = await load('fp32');
       const int8 = await load('int8');
       for (const batch of [1, 64]) {
@@ -67,7 +71,14 @@ export const detectorBenchmark: Benchmark = {
         const runInt8 = (ms: number) => throughput(() => int8.score(int8Windows), ms, batch);
         await runFp32(100);
         await runInt8(100);
-        rows.push({ label: `${arch} batch ${batch}`, ...(await sideBySide(() => runFp32(ROUND_MS), () => runInt8(ROUND_MS), ROUNDS)) });
+        rows.push({
+          label: `${arch} batch ${batch}`,
+          ...(await sideBySide(
+            () => runFp32(ROUND_MS),
+            () => runInt8(ROUND_MS),
+            ROUNDS,
+          )),
+        });
       }
       await fp32.close();
       await int8.close();

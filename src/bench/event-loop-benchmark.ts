@@ -14,7 +14,10 @@ import type { Benchmark, BenchRow } from './harness.js';
 const MODEL_DIR = fileURLToPath(new URL('../../models/pump-ae', import.meta.url));
 
 /** p99 and max event-loop delay (ms) while `work` runs for `ms`; `work` returns when told to stop. */
-async function loopDelay(ms: number, work: (running: () => boolean) => Promise<number>): Promise<{ p99: number; max: number; windows: number }> {
+async function loopDelay(
+  ms: number,
+  work: (running: () => boolean) => Promise<number>,
+): Promise<{ p99: number; max: number; windows: number }> {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
   const until = performance.now() + ms;
@@ -30,7 +33,14 @@ export const eventLoopBenchmark: Benchmark = {
     const ms = Number(process.env.LINEWATCH_BENCH_LOOP_MS ?? 3000);
     const loaded = await loadManifest(MODEL_DIR);
     const model = await AutoencoderModel.load(loaded, { asset: 'bench' });
-    const window = (i: number): Window => ({ asset: 'bench', channels: model.channels, length: model.windowLength, start: i, end: i, data: Float32Array.from(loaded.manifest.golden.input) });
+    const window = (i: number): Window => ({
+      asset: 'bench',
+      channels: model.channels,
+      length: model.windowLength,
+      start: i,
+      end: i,
+      data: Float32Array.from(loaded.manifest.golden.input),
+    });
     const idle = await loopDelay(ms, async (running) => {
       while (running()) await new Promise((r) => setTimeout(r, 50));
       return 0;
@@ -49,7 +59,9 @@ export const eventLoopBenchmark: Benchmark = {
       });
       rows.push({ label: `p99 delay, scoring at batch ${batch} (ms)`, baseline: idle.p99, candidate: busy.p99 });
       rows.push({ label: `max delay, scoring at batch ${batch} (ms)`, baseline: idle.max, candidate: busy.max });
-      notes.push(`batch ${batch}: ${Math.round((busy.windows * 1000) / ms).toLocaleString('en-US')} windows/s scored while measuring`);
+      notes.push(
+        `batch ${batch}: ${Math.round((busy.windows * 1000) / ms).toLocaleString('en-US')} windows/s scored while measuring`,
+      );
     }
     await model.close();
     return {
@@ -60,7 +72,11 @@ export const eventLoopBenchmark: Benchmark = {
       candidateName: 'scoring',
       better: 'lower',
       rows,
-      notes: [...notes, 'onnxruntime-node runs session.run synchronously on the main thread (deferred by setImmediate): each run blocks the loop for its own length, bounded by the batch cap of 64 windows', 'polling intervals are 100–1000 ms: a delay of a few ms does not move a poll'],
+      notes: [
+        ...notes,
+        'onnxruntime-node runs session.run synchronously on the main thread (deferred by setImmediate): each run blocks the loop for its own length, bounded by the batch cap of 64 windows',
+        'polling intervals are 100–1000 ms: a delay of a few ms does not move a poll',
+      ],
     };
   },
 };

@@ -23,15 +23,24 @@ async function gatewayConfig(dir: string, i: number, modbusPort: number, brokerU
     .replaceAll('${LINEWATCH_DEMO_MODBUS_PORT:-5020}', String(modbusPort))
     .replaceAll('model: ../models/', `model: ${join(ROOT, 'models')}/`)
     .replace('name: demo-gateway', `name: gw-${i}`)
-    .replace(/http:\n  host: 127.0.0.1\n  port: \$\{LINEWATCH_HTTP_PORT:-8080\}\n  api_token: .*\n/, 'http:\n  enabled: false\n')
+    .replace(
+      /http:\n  host: 127.0.0.1\n  port: \$\{LINEWATCH_HTTP_PORT:-8080\}\n  api_token: .*\n/,
+      'http:\n  enabled: false\n',
+    )
     .replace(/^data_dir: .*$/m, `data_dir: ${join(dir, `gw-${i}`)}`)
-    .replace(/storage:\n  local:\n    path: \.\.\/data\/demo\.db\n    retention_hours: 24\n/, `cloud:\n  mqtt:\n    url: ${brokerUrl}\n    health_interval_ms: 1000\n`);
+    .replace(
+      /storage:\n  local:\n    path: \.\.\/data\/demo\.db\n    retention_hours: 24\n/,
+      `cloud:\n  mqtt:\n    url: ${brokerUrl}\n    health_interval_ms: 1000\n`,
+    );
   const path = join(dir, `gw-${i}.yaml`);
   await writeFile(path, text.replace('level: info', 'level: warn'));
   return path;
 }
 
-async function measure(n: number, seconds: number): Promise<{ messagesPerS: number; brokerCpuPct: number; gatewayCpuPct: number }> {
+async function measure(
+  n: number,
+  seconds: number,
+): Promise<{ messagesPerS: number; brokerCpuPct: number; gatewayCpuPct: number }> {
   const broker = await startMosquitto();
   const sim = await runSimulator({ modbusPort: 0, seed: 3 });
   const dir = await mkdtemp(join(tmpdir(), 'lw-fleet-'));
@@ -39,7 +48,12 @@ async function measure(n: number, seconds: number): Promise<{ messagesPerS: numb
   try {
     for (let i = 0; i < n; i++) {
       const config = await gatewayConfig(dir, i, sim.modbusPort, broker.url);
-      children.push(spawn(process.execPath, [join(ROOT, 'bin/linewatch.js'), 'run', '--config', config], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ORT_DISABLE_TELEMETRY: '1' } }));
+      children.push(
+        spawn(process.execPath, [join(ROOT, 'bin/linewatch.js'), 'run', '--config', config], {
+          stdio: ['ignore', 'ignore', 'inherit'],
+          env: { ...process.env, ORT_DISABLE_TELEMETRY: '1' },
+        }),
+      );
     }
     const consumer = await mqtt.connectAsync(broker.url);
     await consumer.subscribeAsync('linewatch/#', { qos: 1 });
@@ -48,14 +62,18 @@ async function measure(n: number, seconds: number): Promise<{ messagesPerS: numb
     await new Promise((r) => setTimeout(r, 8000)); // all gateways up and publishing
     // A gateway that could not start (a config the demo no longer matches) must fail the benchmark, not measure zero.
     const exited = children.findIndex((c) => c.exitCode !== null);
-    if (exited >= 0) throw new Error(`fleet: gateway ${exited} exited with code ${children[exited].exitCode} before the measurement (its stderr is above)`);
+    if (exited >= 0)
+      throw new Error(
+        `fleet: gateway ${exited} exited with code ${children[exited].exitCode} before the measurement (its stderr is above)`,
+      );
     const c0 = count;
     const b0 = cpuSeconds(broker.pid);
     const g0 = children.reduce((s, c) => s + cpuSeconds(c.pid), 0);
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const wall = (performance.now() - t0) / 1000;
-    if (count === c0) throw new Error(`fleet: no message reached the cloud consumer in ${seconds} s from ${n} gateway(s)`);
+    if (count === c0)
+      throw new Error(`fleet: no message reached the cloud consumer in ${seconds} s from ${n} gateway(s)`);
     const result = {
       messagesPerS: (count - c0) / wall,
       brokerCpuPct: (100 * (cpuSeconds(broker.pid) - b0)) / wall,
@@ -65,7 +83,9 @@ async function measure(n: number, seconds: number): Promise<{ messagesPerS: numb
     return result;
   } finally {
     for (const c of children) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(undefined) : c.once('exit', r)))));
+    await Promise.all(
+      children.map((c) => new Promise((r) => (c.exitCode !== null ? r(undefined) : c.once('exit', r)))),
+    );
     await sim.close();
     await broker.stop();
   }
@@ -92,7 +112,10 @@ export const fleetBenchmark: Benchmark = {
       candidateName: `${n} gateways`,
       better: 'higher',
       rows,
-      notes: [`broker CPU per 1,000 messages: ${((10 * many.brokerCpuPct) / Math.max(1, many.messagesPerS)).toFixed(2)} CPU-s per 1,000 messages (≈ ${(many.brokerCpuPct / Math.max(1, many.messagesPerS) * 10).toFixed(2)} ms per message)`, 'the gateways also poll Modbus and score every window: their CPU is mostly detection, not sync'],
+      notes: [
+        `broker CPU per 1,000 messages: ${((10 * many.brokerCpuPct) / Math.max(1, many.messagesPerS)).toFixed(2)} CPU-s per 1,000 messages (≈ ${((many.brokerCpuPct / Math.max(1, many.messagesPerS)) * 10).toFixed(2)} ms per message)`,
+        'the gateways also poll Modbus and score every window: their CPU is mostly detection, not sync',
+      ],
     };
   },
 };

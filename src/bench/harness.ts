@@ -47,7 +47,11 @@ export function median(xs: readonly number[]): number {
 }
 
 /** Alternates baseline and candidate for `rounds` rounds; returns the median of each. */
-export async function sideBySide(baseline: () => Promise<number>, candidate: () => Promise<number>, rounds = 5): Promise<{ baseline: number; candidate: number }> {
+export async function sideBySide(
+  baseline: () => Promise<number>,
+  candidate: () => Promise<number>,
+  rounds = 5,
+): Promise<{ baseline: number; candidate: number }> {
   const a: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -67,8 +71,15 @@ export function formatTable(r: BenchResult): string {
   const head = ['', `${r.baselineName} (${r.unit})`, `${r.candidateName} (${r.unit})`, `ratio (${r.better} is better)`];
   const body = r.rows.map((row) => [row.label, fmt(row.baseline), fmt(row.candidate), `${ratio(row).toFixed(2)}×`]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  │ ');
-  return [`${r.name}: ${r.title}`, line(head), widths.map((w) => '─'.repeat(w)).join('──┼─'), ...body.map(line), ...(r.notes ?? []).map((n) => `  note: ${n}`)].join('\n');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  │ ');
+  return [
+    `${r.name}: ${r.title}`,
+    line(head),
+    widths.map((w) => '─'.repeat(w)).join('──┼─'),
+    ...body.map(line),
+    ...(r.notes ?? []).map((n) => `  note: ${n}`),
+  ].join('\n');
 }
 
 export function toJson(r: BenchResult): string {

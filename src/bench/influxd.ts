@@ -38,7 +38,9 @@ export interface InfluxdOptions {
 
 export async function startInfluxd(options: InfluxdOptions = {}): Promise<Influxd> {
   if (!existsSync(BINARY)) {
-    throw new Error(`${BINARY} not found: the InfluxDB tests need Debian's influxdb package (bash scripts/install-test-deps.sh)`);
+    throw new Error(
+      `${BINARY} not found: the InfluxDB tests need Debian's influxdb package (bash scripts/install-test-deps.sh)`,
+    );
   }
   const dir = await mkdtemp(join(tmpdir(), 'linewatch-influxd-'));
   const httpPort = await freePort();
@@ -62,7 +64,17 @@ ${options.maxBodySize ? `  max-body-size = ${options.maxBodySize}\n` : ''}[conti
 `;
   await writeFile(join(dir, 'influxdb.conf'), conf);
   const url = `http://127.0.0.1:${httpPort}`;
-  const server = serverProcess('influxd', BINARY, ['-config', join(dir, 'influxdb.conf')], () => fetch(`${url}/ping`).then((r) => r.status === 204, () => false), 30_000);
+  const server = serverProcess(
+    'influxd',
+    BINARY,
+    ['-config', join(dir, 'influxdb.conf')],
+    () =>
+      fetch(`${url}/ping`).then(
+        (r) => r.status === 204,
+        () => false,
+      ),
+    30_000,
+  );
   const launch = () => server.start();
   const halt = () => server.stop();
   await launch();
@@ -76,7 +88,9 @@ ${options.maxBodySize ? `  max-body-size = ${options.maxBodySize}\n` : ''}[conti
   return {
     url,
     async query(db, q) {
-      const res = await fetch(`${url}/query?${new URLSearchParams({ db, q, epoch: 'ms', ...credentials })}`, { method: /^\s*(SELECT|SHOW)/i.test(q) ? 'GET' : 'POST' });
+      const res = await fetch(`${url}/query?${new URLSearchParams({ db, q, epoch: 'ms', ...credentials })}`, {
+        method: /^\s*(SELECT|SHOW)/i.test(q) ? 'GET' : 'POST',
+      });
       const body = (await res.json()) as { results: { series?: InfluxSeries[]; error?: string }[] };
       if (body.results[0]?.error) throw new Error(body.results[0].error);
       return body.results[0]?.series ?? [];

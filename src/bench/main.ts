@@ -10,14 +10,29 @@ import { opcuaIngestBenchmark } from './opcua-ingest-benchmark.js';
 import { eventLoopBenchmark } from './event-loop-benchmark.js';
 import { detectorBenchmark } from './detector-benchmark.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [scoringPipeline, int8VsFp32, modelLoadBenchmark, sharedModelBenchmark, influxSinkBenchmark, alarmWritebackBenchmark, modelReloadBenchmark, fleetBenchmark, modbusIngestBenchmark, opcuaIngestBenchmark, eventLoopBenchmark, detectorBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [
+  scoringPipeline,
+  int8VsFp32,
+  modelLoadBenchmark,
+  sharedModelBenchmark,
+  influxSinkBenchmark,
+  alarmWritebackBenchmark,
+  modelReloadBenchmark,
+  fleetBenchmark,
+  modbusIngestBenchmark,
+  opcuaIngestBenchmark,
+  eventLoopBenchmark,
+  detectorBenchmark,
+];
 
 export async function benchMain(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');
   const names = argv.filter((a) => !a.startsWith('--'));
   const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.name === n));
   if (unknown.length > 0) {
-    process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; available: ${BENCHMARKS.map((b) => `${b.name} (${b.description})`).join('; ')}\n`);
+    process.stderr.write(
+      `unknown benchmark(s): ${unknown.join(', ')}; available: ${BENCHMARKS.map((b) => `${b.name} (${b.description})`).join('; ')}\n`,
+    );
     return 2;
   }
   const selected = names.length > 0 ? BENCHMARKS.filter((b) => names.includes(b.name)) : BENCHMARKS;

@@ -28,7 +28,10 @@ interface Measured {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `client` against a fresh server; measures the served registers and the client's CPU. */
-async function measure(seconds: number, client: (port: number) => Promise<{ pid: number | undefined; stop(): Promise<void> }>): Promise<Measured> {
+async function measure(
+  seconds: number,
+  client: (port: number) => Promise<{ pid: number | undefined; stop(): Promise<void> }>,
+): Promise<Measured> {
   const port = await freePort();
   const server = benchChild('./modbus-bench-server.js', [port, UNITS, REGISTERS]);
   await reply(server, 'ready');
@@ -54,22 +57,90 @@ async function measure(seconds: number, client: (port: number) => Promise<{ pid:
 }
 
 function nodeRedFlow(port: number): unknown[] {
-  const client = { id: 'mbclient', type: 'modbus-client', name: 'bench', clienttype: 'tcp', bufferCommands: true, stateLogEnabled: false, queueLogEnabled: false, failureLogEnabled: false, tcpHost: '127.0.0.1', tcpPort: String(port), tcpType: 'DEFAULT', serialPort: '', serialType: 'RTU-BUFFERD', serialBaudrate: '9600', serialDatabits: '8', serialStopbits: '1', serialParity: 'none', serialConnectionDelay: '100', serialAsciiResponseStartDelimiter: '0x3A', unit_id: '1', commandDelay: '1', clientTimeout: '2000', reconnectOnTimeout: true, reconnectTimeout: '2000', parallelUnitIdsAllowed: true, showErrors: false, showWarnings: false, showLogs: false };
+  const client = {
+    id: 'mbclient',
+    type: 'modbus-client',
+    name: 'bench',
+    clienttype: 'tcp',
+    bufferCommands: true,
+    stateLogEnabled: false,
+    queueLogEnabled: false,
+    failureLogEnabled: false,
+    tcpHost: '127.0.0.1',
+    tcpPort: String(port),
+    tcpType: 'DEFAULT',
+    serialPort: '',
+    serialType: 'RTU-BUFFERD',
+    serialBaudrate: '9600',
+    serialDatabits: '8',
+    serialStopbits: '1',
+    serialParity: 'none',
+    serialConnectionDelay: '100',
+    serialAsciiResponseStartDelimiter: '0x3A',
+    unit_id: '1',
+    commandDelay: '1',
+    clientTimeout: '2000',
+    reconnectOnTimeout: true,
+    reconnectTimeout: '2000',
+    parallelUnitIdsAllowed: true,
+    showErrors: false,
+    showWarnings: false,
+    showLogs: false,
+  };
   const getters = [];
   for (let u = 1; u <= UNITS; u++) {
     for (const adr of [0, REGISTERS / 2]) {
       const id = `get-${u}-${adr}`;
-      getters.push({ id, type: 'modbus-getter', z: 'tab', name: '', showStatusActivities: false, showErrors: false, showWarnings: false, logIOActivities: false, unitid: String(u), dataType: 'HoldingRegister', adr: String(adr), quantity: String(REGISTERS / 2), server: 'mbclient', useIOFile: false, ioFile: '', useIOForPayload: false, emptyMsgOnFail: false, keepMsgProperties: false, x: 300, y: 40 * getters.length + 40, wires: [[id], []] });
+      getters.push({
+        id,
+        type: 'modbus-getter',
+        z: 'tab',
+        name: '',
+        showStatusActivities: false,
+        showErrors: false,
+        showWarnings: false,
+        logIOActivities: false,
+        unitid: String(u),
+        dataType: 'HoldingRegister',
+        adr: String(adr),
+        quantity: String(REGISTERS / 2),
+        server: 'mbclient',
+        useIOFile: false,
+        ioFile: '',
+        useIOForPayload: false,
+        emptyMsgOnFail: false,
+        keepMsgProperties: false,
+        x: 300,
+        y: 40 * getters.length + 40,
+        wires: [[id], []],
+      });
     }
   }
-  const start = { id: 'start', type: 'inject', z: 'tab', name: 'start', props: [{ p: 'payload' }], repeat: '', crontab: '', once: false, onceDelay: 0.1, topic: '', payload: '1', payloadType: 'num', x: 100, y: 40, wires: [getters.map((g) => g.id)] };
+  const start = {
+    id: 'start',
+    type: 'inject',
+    z: 'tab',
+    name: 'start',
+    props: [{ p: 'payload' }],
+    repeat: '',
+    crontab: '',
+    once: false,
+    onceDelay: 0.1,
+    topic: '',
+    payload: '1',
+    payloadType: 'num',
+    x: 100,
+    y: 40,
+    wires: [getters.map((g) => g.id)],
+  };
   // Flow nodes need a position: without x/y Node-RED takes them for configuration nodes.
   return [{ id: 'tab', type: 'tab', label: 'modbus bench' }, client, start, ...getters];
 }
 
 export const modbusIngestBenchmark: Benchmark = {
   name: 'modbus-ingest',
-  description: 'linewatch Modbus source vs Node-RED 4.1 + node-red-contrib-modbus 5.23.3, 10 units × 200 registers on one connection',
+  description:
+    'linewatch Modbus source vs Node-RED 4.1 + node-red-contrib-modbus 5.23.3, 10 units × 200 registers on one connection',
   async run() {
     const seconds = Number(process.env.LINEWATCH_BENCH_MODBUS_S ?? 10);
     const shares: number[] = [];
@@ -94,7 +165,8 @@ export const modbusIngestBenchmark: Benchmark = {
       };
     });
     shares.push(serverShare);
-    const fmt = (m: Measured) => `${Math.round(m.registersPerS).toLocaleString('en-US')} registers/s at ${(m.cpuShare * 100).toFixed(0)}% of a core, ${m.cpuPer10k.toFixed(4)} CPU-s per 10k`;
+    const fmt = (m: Measured) =>
+      `${Math.round(m.registersPerS).toLocaleString('en-US')} registers/s at ${(m.cpuShare * 100).toFixed(0)}% of a core, ${m.cpuPer10k.toFixed(4)} CPU-s per 10k`;
     return {
       name: 'modbus-ingest',
       title: `Modbus ingestion, ${UNITS} units × ${REGISTERS} holding registers on one TCP connection, ${seconds} s each`,

@@ -14,7 +14,15 @@ const devices = Array.from({ length: units }, (_, u) => ({
   asset: `machine-${u + 1}`,
   registers: Array.from({ length: registers }, (_, i) => ({ channel: `r${i}`, address: i, type: 'uint16' })),
 }));
-const config = modbusTcpSourceSchema.parse({ name: 'bench', type: 'modbus_tcp', host: '127.0.0.1', port, poll_interval_ms: 1, timeout_ms: 2000, devices });
+const config = modbusTcpSourceSchema.parse({
+  name: 'bench',
+  type: 'modbus_tcp',
+  host: '127.0.0.1',
+  port,
+  poll_interval_ms: 1,
+  timeout_ms: 2000,
+  devices,
+});
 const source = new ModbusSource(config, { logger: silentLogger(), metrics: new GatewayMetrics() });
 let samples = 0;
 let bad = 0;

@@ -14,7 +14,10 @@ import { join } from 'node:path';
 import { freePort } from '../runtime/free-port.js';
 import { serverProcess } from './server-process.js';
 
-const BINARY = process.env.MOSQUITTO_BIN ?? ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => existsSync(p)) ?? '/usr/sbin/mosquitto';
+const BINARY =
+  process.env.MOSQUITTO_BIN ??
+  ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => existsSync(p)) ??
+  '/usr/sbin/mosquitto';
 
 export interface Mosquitto {
   readonly url: string;
@@ -22,7 +25,12 @@ export interface Mosquitto {
   /** The broker's process id (for CPU measurements). */
   readonly pid: number | undefined;
   /** With `tls`: mqtts:// URL of the TLS listener (client certificate required) and the PEM files. */
-  readonly tls?: { readonly url: string; readonly caFile: string; readonly clientCert: string; readonly clientKey: string };
+  readonly tls?: {
+    readonly url: string;
+    readonly caFile: string;
+    readonly clientCert: string;
+    readonly clientKey: string;
+  };
   pause(): Promise<void>;
   resume(): Promise<void>;
   stop(): Promise<void>;
@@ -37,20 +45,82 @@ function listening(port: number): Promise<boolean> {
 }
 
 /** A test CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
-function makeCertificates(dir: string): { ca: string; serverCert: string; serverKey: string; clientCert: string; clientKey: string } {
+function makeCertificates(dir: string): {
+  ca: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+} {
   const f = (n: string) => join(dir, n);
   const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=linewatch test CA', '-keyout', f('ca.key'), '-out', f('ca.pem')]);
-  for (const [name, cn] of [['server', '127.0.0.1'], ['client', 'gateway-test']]) {
-    run(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${cn}`, '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`)]);
-    writeFileSync(f(`${name}.ext`), name === 'server' ? 'subjectAltName=IP:127.0.0.1\n' : 'extendedKeyUsage=clientAuth\n');
-    run(['x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', f(`${name}.ext`), '-out', f(`${name}.pem`)]);
+  run([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=linewatch test CA',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+  ]);
+  for (const [name, cn] of [
+    ['server', '127.0.0.1'],
+    ['client', 'gateway-test'],
+  ]) {
+    run([
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      `/CN=${cn}`,
+      '-keyout',
+      f(`${name}.key`),
+      '-out',
+      f(`${name}.csr`),
+    ]);
+    writeFileSync(
+      f(`${name}.ext`),
+      name === 'server' ? 'subjectAltName=IP:127.0.0.1\n' : 'extendedKeyUsage=clientAuth\n',
+    );
+    run([
+      'x509',
+      '-req',
+      '-in',
+      f(`${name}.csr`),
+      '-CA',
+      f('ca.pem'),
+      '-CAkey',
+      f('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      f(`${name}.ext`),
+      '-out',
+      f(`${name}.pem`),
+    ]);
   }
-  return { ca: f('ca.pem'), serverCert: f('server.pem'), serverKey: f('server.key'), clientCert: f('client.pem'), clientKey: f('client.key') };
+  return {
+    ca: f('ca.pem'),
+    serverCert: f('server.pem'),
+    serverKey: f('server.key'),
+    clientCert: f('client.pem'),
+    clientKey: f('client.key'),
+  };
 }
 
 export async function startMosquitto(options: { tls?: boolean } = {}): Promise<Mosquitto> {
-  if (!existsSync(BINARY)) throw new Error(`${BINARY} not found: the MQTT tests need Debian's mosquitto package (bash scripts/install-test-deps.sh)`);
+  if (!existsSync(BINARY))
+    throw new Error(
+      `${BINARY} not found: the MQTT tests need Debian's mosquitto package (bash scripts/install-test-deps.sh)`,
+    );
   const dir = await mkdtemp(join(tmpdir(), 'linewatch-mosquitto-'));
   const port = await freePort();
   // Started as root, mosquitto drops to its own user, which cannot read our temp folder (and then
@@ -61,7 +131,12 @@ export async function startMosquitto(options: { tls?: boolean } = {}): Promise<M
     const certs = makeCertificates(dir);
     const tlsPort = await freePort();
     conf += `listener ${tlsPort} 127.0.0.1\ncafile ${certs.ca}\ncertfile ${certs.serverCert}\nkeyfile ${certs.serverKey}\nrequire_certificate true\n`;
-    tls = { url: `mqtts://127.0.0.1:${tlsPort}`, caFile: certs.ca, clientCert: certs.clientCert, clientKey: certs.clientKey };
+    tls = {
+      url: `mqtts://127.0.0.1:${tlsPort}`,
+      caFile: certs.ca,
+      clientCert: certs.clientCert,
+      clientKey: certs.clientKey,
+    };
   }
   await writeFile(join(dir, 'mosquitto.conf'), conf);
   const server = serverProcess('mosquitto', BINARY, ['-c', join(dir, 'mosquitto.conf')], () => listening(port), 10_000);

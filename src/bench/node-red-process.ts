@@ -29,11 +29,16 @@ export interface NodeRedRuntime {
 }
 
 /** `linewatchDir`: the linewatch package to install (this repository, or a production copy of it). */
-export async function startNodeRed(env: Record<string, string>, modules: readonly string[] = [], linewatchDir = ROOT): Promise<NodeRedRuntime> {
+export async function startNodeRed(
+  env: Record<string, string>,
+  modules: readonly string[] = [],
+  linewatchDir = ROOT,
+): Promise<NodeRedRuntime> {
   const userDir = await mkdtemp(join(tmpdir(), 'lw-nodered-'));
   await mkdir(join(userDir, 'node_modules'));
   await symlink(linewatchDir, join(userDir, 'node_modules', 'linewatch'), 'dir');
-  for (const m of modules) await symlink(dirname(require.resolve(`${m}/package.json`)), join(userDir, 'node_modules', m), 'dir');
+  for (const m of modules)
+    await symlink(dirname(require.resolve(`${m}/package.json`)), join(userDir, 'node_modules', m), 'dir');
   await writeFile(
     join(userDir, 'settings.js'),
     `module.exports = {
@@ -47,10 +52,14 @@ export async function startNodeRed(env: Record<string, string>, modules: readonl
   );
   const port = await freePort();
   const red = require.resolve('node-red/red.js');
-  const child: ChildProcess = spawn(process.execPath, [red, '--userDir', userDir, '--port', String(port), '--settings', join(userDir, 'settings.js')], {
-    env: { ...process.env, ...env, NODE_RED_ENABLE_PROJECTS: 'false' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [red, '--userDir', userDir, '--port', String(port), '--settings', join(userDir, 'settings.js')],
+    {
+      env: { ...process.env, ...env, NODE_RED_ENABLE_PROJECTS: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
@@ -60,7 +69,10 @@ export async function startNodeRed(env: Record<string, string>, modules: readonl
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Node-RED exited with ${child.exitCode} while starting:\n${output}`);
-    const ok = await fetch(`${url}/settings`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/settings`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok && output.includes('Started flows')) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -79,7 +91,15 @@ export async function startNodeRed(env: Record<string, string>, modules: readonl
     pid: child.pid,
     log: () => output,
     async deploy(flows) {
-      await admin('/flows', { method: 'POST', headers: { 'content-type': 'application/json', 'Node-RED-Deployment-Type': 'full', 'Node-RED-API-Version': 'v1' }, body: JSON.stringify(flows) });
+      await admin('/flows', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'Node-RED-Deployment-Type': 'full',
+          'Node-RED-API-Version': 'v1',
+        },
+        body: JSON.stringify(flows),
+      });
     },
     async inject(nodeId) {
       await admin(`/inject/${nodeId}`, { method: 'POST' });

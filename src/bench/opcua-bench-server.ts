@@ -8,7 +8,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataType, OPCUACertificateManager, OPCUAServer, StatusCodes, Subscription, Variant, type UAVariable } from 'node-opcua';
+import {
+  DataType,
+  OPCUACertificateManager,
+  OPCUAServer,
+  StatusCodes,
+  Subscription,
+  Variant,
+  type UAVariable,
+} from 'node-opcua';
 
 const [port, count, periodMs] = process.argv.slice(2).map(Number);
 export const BENCH_NAMESPACE = 'urn:linewatch:bench';
@@ -18,11 +26,18 @@ const server = new OPCUAServer({
   port,
   hostname: '127.0.0.1',
   resourcePath: '/UA/bench',
-  serverCertificateManager: new OPCUACertificateManager({ rootFolder: mkdtempSync(join(tmpdir(), 'lw-ua-bench-pki-')), automaticallyAcceptUnknownCertificate: true }),
+  serverCertificateManager: new OPCUACertificateManager({
+    rootFolder: mkdtempSync(join(tmpdir(), 'lw-ua-bench-pki-')),
+    automaticallyAcceptUnknownCertificate: true,
+  }),
   serverCapabilities: {
     maxMonitoredItems: count * 4,
     maxMonitoredItemsPerSubscription: count * 2,
-    operationLimits: { maxMonitoredItemsPerCall: count * 2, maxNodesPerRead: count * 2, maxNodesPerTranslateBrowsePathsToNodeIds: count * 2 },
+    operationLimits: {
+      maxMonitoredItemsPerCall: count * 2,
+      maxNodesPerRead: count * 2,
+      maxNodesPerTranslateBrowsePathsToNodeIds: count * 2,
+    },
   },
 });
 await server.initialize();
@@ -31,13 +46,22 @@ const ns = addressSpace.registerNamespace(BENCH_NAMESPACE);
 const folder = ns.addFolder(addressSpace.rootFolder.objects, { browseName: 'Bench' });
 const variables: UAVariable[] = [];
 for (let k = 0; k < count; k++) {
-  variables.push(ns.addVariable({ organizedBy: folder, browseName: `v${k}`, nodeId: `s=v${k}`, dataType: 'Double', minimumSamplingInterval: periodMs }));
+  variables.push(
+    ns.addVariable({
+      organizedBy: folder,
+      browseName: `v${k}`,
+      nodeId: `s=v${k}`,
+      dataType: 'Double',
+      minimumSamplingInterval: periodMs,
+    }),
+  );
 }
 let ticks = 0;
 const tick = () => {
   ticks++;
   const now = new Date();
-  for (const v of variables) v.setValueFromSource(new Variant({ dataType: DataType.Double, value: ticks }), StatusCodes.Good, now);
+  for (const v of variables)
+    v.setValueFromSource(new Variant({ dataType: DataType.Double, value: ticks }), StatusCodes.Good, now);
 };
 tick();
 setInterval(tick, periodMs);

@@ -9,7 +9,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AttributeIds, ClientMonitoredItemGroup, MessageSecurityMode, OPCUAClient, SecurityPolicy, TimestampsToReturn } from 'node-opcua';
+import {
+  AttributeIds,
+  ClientMonitoredItemGroup,
+  MessageSecurityMode,
+  OPCUAClient,
+  SecurityPolicy,
+  TimestampsToReturn,
+} from 'node-opcua';
 import { opcuaSourceSchema, windowSchema } from '../config/schema.js';
 import type { Sample } from '../core/types.js';
 import { OpcuaSource } from '../sources/opcua/opcua-source.js';
@@ -33,13 +40,33 @@ const seen = (k: number, value: number) => {
 };
 
 if (mode === 'bare') {
-  const client = OPCUAClient.create({ endpointMustExist: false, securityMode: MessageSecurityMode.None, securityPolicy: SecurityPolicy.None, connectionStrategy: { maxRetry: 1 } });
+  const client = OPCUAClient.create({
+    endpointMustExist: false,
+    securityMode: MessageSecurityMode.None,
+    securityPolicy: SecurityPolicy.None,
+    connectionStrategy: { maxRetry: 1 },
+  });
   await client.connect(endpoint);
   const session = await client.createSession();
   const ns = (await session.readNamespaceArray()).indexOf('urn:linewatch:bench');
-  const subscription = await session.createSubscription2({ requestedPublishingInterval: periodMs, requestedLifetimeCount: 600, requestedMaxKeepAliveCount: 10, maxNotificationsPerPublish: 0, publishingEnabled: true, priority: 10 });
-  const items = Array.from({ length: count }, (_, k) => ({ nodeId: `ns=${ns};s=v${k}`, attributeId: AttributeIds.Value }));
-  const group = ClientMonitoredItemGroup.create(subscription, items, { samplingInterval: periodMs, queueSize: 1, discardOldest: true }, TimestampsToReturn.Both);
+  const subscription = await session.createSubscription2({
+    requestedPublishingInterval: periodMs,
+    requestedLifetimeCount: 600,
+    requestedMaxKeepAliveCount: 10,
+    maxNotificationsPerPublish: 0,
+    publishingEnabled: true,
+    priority: 10,
+  });
+  const items = Array.from({ length: count }, (_, k) => ({
+    nodeId: `ns=${ns};s=v${k}`,
+    attributeId: AttributeIds.Value,
+  }));
+  const group = ClientMonitoredItemGroup.create(
+    subscription,
+    items,
+    { samplingInterval: periodMs, queueSize: 1, discardOldest: true },
+    TimestampsToReturn.Both,
+  );
   group.on('changed', (_item, dataValue, index) => seen(index, dataValue.value.value as number));
   await new Promise<void>((r) => group.once('initialized', () => r()));
 } else {
@@ -52,12 +79,25 @@ if (mode === 'bare') {
     publishing_interval_ms: periodMs,
     stale_after_ms: 30_000,
     pki_dir: mkdtempSync(join(tmpdir(), 'lw-ua-bench-client-')),
-    nodes: Array.from({ length: count }, (_, k) => ({ channel: `v${k}`, node_id: `nsu=urn:linewatch:bench;s=v${k}`, sampling_interval_ms: periodMs })),
+    nodes: Array.from({ length: count }, (_, k) => ({
+      channel: `v${k}`,
+      node_id: `nsu=urn:linewatch:bench;s=v${k}`,
+      sampling_interval_ms: periodMs,
+    })),
   });
   const index = new Map(config.nodes.map((n, k) => [n.channel, k]));
   const settings = windowSchema.parse({ hop_samples: 10, max_sample_age_ms: 60_000 });
   // Ten pipelines of N/10 channels each, every one offered every batch, as the daemon does.
-  const pipelines = Array.from({ length: ASSETS }, (_, a) => new AssetWindows('machine', Array.from({ length: perAsset }, (_, i) => `v${a * perAsset + i}`), 10, settings));
+  const pipelines = Array.from(
+    { length: ASSETS },
+    (_, a) =>
+      new AssetWindows(
+        'machine',
+        Array.from({ length: perAsset }, (_, i) => `v${a * perAsset + i}`),
+        10,
+        settings,
+      ),
+  );
   const source = new OpcuaSource(config, { logger: silentLogger(), metrics: new GatewayMetrics() });
   await source.start((batch: readonly Sample[]) => {
     for (const s of batch) seen(index.get(s.channel)!, s.value);

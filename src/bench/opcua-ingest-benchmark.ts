@@ -33,7 +33,12 @@ async function measure(mode: 'bare' | 'linewatch', items: number, seconds: numbe
   const port = await freePort();
   const server = benchChild('./opcua-bench-server.js', [port, items, PERIOD_MS]);
   await reply(server, 'ready');
-  const client = benchChild('./opcua-client-child.js', [mode, `opc.tcp://127.0.0.1:${port}/UA/bench`, items, PERIOD_MS]);
+  const client = benchChild('./opcua-client-child.js', [
+    mode,
+    `opc.tcp://127.0.0.1:${port}/UA/bench`,
+    items,
+    PERIOD_MS,
+  ]);
   try {
     await reply(client, 'ready');
     await sleep(WARMUP_MS);
@@ -47,7 +52,14 @@ async function measure(mode: 'bare' | 'linewatch', items: number, seconds: numbe
     const elapsed = (performance.now() - t0) / 1000;
     const n = c1.notifications - c0.notifications;
     if (n === 0) throw new Error(`${mode}: no notification during the measurement`);
-    return { notifications: n, gaps: c1.gaps - c0.gaps, windows: c1.windows - c0.windows, perS: n / elapsed, cpuUsPerNotification: (cpu * 1e6) / n, serverShare: (cpuSeconds(server.pid) - s0) / elapsed };
+    return {
+      notifications: n,
+      gaps: c1.gaps - c0.gaps,
+      windows: c1.windows - c0.windows,
+      perS: n / elapsed,
+      cpuUsPerNotification: (cpu * 1e6) / n,
+      serverShare: (cpuSeconds(server.pid) - s0) / elapsed,
+    };
   } finally {
     client.kill();
     server.kill();
@@ -68,7 +80,8 @@ export const opcuaIngestBenchmark: Benchmark = {
       bares.push(await measure('bare', items, seconds));
       lws.push(await measure('linewatch', items, seconds));
     }
-    const median = (ms: Measured[]) => [...ms].sort((a, b) => a.cpuUsPerNotification - b.cpuUsPerNotification)[Math.floor(ms.length / 2)];
+    const median = (ms: Measured[]) =>
+      [...ms].sort((a, b) => a.cpuUsPerNotification - b.cpuUsPerNotification)[Math.floor(ms.length / 2)];
     const bare = median(bares);
     const lw = median(lws);
     const lost = (ms: Measured[]) => ms.reduce((n, m) => n + m.gaps, 0);
@@ -83,7 +96,11 @@ export const opcuaIngestBenchmark: Benchmark = {
       better: 'higher',
       rows: [
         { label: 'notifications received per second', baseline: bare.perS, candidate: lw.perS },
-        { label: 'notifications per CPU-second', baseline: 1e6 / bare.cpuUsPerNotification, candidate: 1e6 / lw.cpuUsPerNotification },
+        {
+          label: 'notifications per CPU-second',
+          baseline: 1e6 / bare.cpuUsPerNotification,
+          candidate: 1e6 / lw.cpuUsPerNotification,
+        },
       ],
       notes: [
         `median of ${rounds} alternating rounds; bare client: ${fmt(bare)}`,

@@ -40,7 +40,9 @@ export const modelReloadBenchmark: Benchmark = {
       candidateName: `after ${total} reloads`,
       better: 'lower',
       rows: [{ label: 'RSS', baseline: after20, candidate: afterAll }],
-      notes: [`growth ${(afterAll - after20).toFixed(1)} MB over ${total - 20} reloads (${(((afterAll - after20) * 1024) / (total - 20)).toFixed(1)} kB per reload); ${(elapsed / (total - 20)).toFixed(1)} ms per reload`],
+      notes: [
+        `growth ${(afterAll - after20).toFixed(1)} MB over ${total - 20} reloads (${(((afterAll - after20) * 1024) / (total - 20)).toFixed(1)} kB per reload); ${(elapsed / (total - 20)).toFixed(1)} ms per reload`,
+      ],
     };
   },
 };

@@ -22,7 +22,11 @@ const BATCHES = [1, 16, 64];
 const ROUND_MS = 400;
 
 /** Windows as the gateway builds them: the channel list is the model's own array. */
-export function windowsFrom(loaded: LoadedManifest, n: number, channels: readonly string[] = loaded.manifest.input.channels.map((c) => c.name)): Window[] {
+export function windowsFrom(
+  loaded: LoadedManifest,
+  n: number,
+  channels: readonly string[] = loaded.manifest.input.channels.map((c) => c.name),
+): Window[] {
   const rng = new SeededRandom(3);
   const m = loaded.manifest;
   return Array.from({ length: n }, (_, i) => ({
@@ -31,7 +35,10 @@ export function windowsFrom(loaded: LoadedManifest, n: number, channels: readonl
     length: m.input.window_length,
     start: i,
     end: i + 1,
-    data: Float32Array.from(m.golden.input, (v, k) => v + 0.01 * m.normalisation.std[k % channels.length] * rng.normal()),
+    data: Float32Array.from(
+      m.golden.input,
+      (v, k) => v + 0.01 * m.normalisation.std[k % channels.length] * rng.normal(),
+    ),
   }));
 }
 
@@ -55,7 +62,10 @@ export const scoringPipeline: Benchmark = {
       const feeds = { [loaded.manifest.input.name]: tensorFor(loaded, windows) };
       await throughput(() => session.run(feeds), 100, batch);
       await throughput(() => model.score(windows), 100, batch);
-      const r = await sideBySide(() => throughput(() => session.run(feeds), ROUND_MS, batch), () => throughput(() => model.score(windows), ROUND_MS, batch));
+      const r = await sideBySide(
+        () => throughput(() => session.run(feeds), ROUND_MS, batch),
+        () => throughput(() => model.score(windows), ROUND_MS, batch),
+      );
       rows.push({ label: `batch ${batch}`, ...r });
     }
     await model.close();
@@ -68,7 +78,9 @@ export const scoringPipeline: Benchmark = {
       candidateName: 'linewatch pipeline',
       better: 'higher',
       rows,
-      notes: ['target ≥ 0.80×; the pipeline adds packing windows into a tensor, result objects and ranked contributions (normalisation and scoring run inside the graph in both)'],
+      notes: [
+        'target ≥ 0.80×; the pipeline adds packing windows into a tensor, result objects and ranked contributions (normalisation and scoring run inside the graph in both)',
+      ],
     };
   },
 };
@@ -84,12 +96,19 @@ export const int8VsFp32: Benchmark = {
       const fp32Bytes = await readFile(join(dirname(loaded.modelPath), loaded.manifest.fp32_file!));
       const int8 = (await createSession(loaded.modelBytes)).session;
       const fp32 = (await createSession(fp32Bytes)).session;
-      rows.push({ label: `${tag}: model size (bytes, lower is better → ratio < 1 wins)`, baseline: fp32Bytes.length, candidate: loaded.modelBytes.length });
+      rows.push({
+        label: `${tag}: model size (bytes, lower is better → ratio < 1 wins)`,
+        baseline: fp32Bytes.length,
+        candidate: loaded.modelBytes.length,
+      });
       for (const batch of [1, 64]) {
         const feeds = { [loaded.manifest.input.name]: tensorFor(loaded, windowsFrom(loaded, batch)) };
         await throughput(() => int8.run(feeds), 100, batch);
         await throughput(() => fp32.run(feeds), 100, batch);
-        const r = await sideBySide(() => throughput(() => fp32.run(feeds), ROUND_MS, batch), () => throughput(() => int8.run(feeds), ROUND_MS, batch));
+        const r = await sideBySide(
+          () => throughput(() => fp32.run(feeds), ROUND_MS, batch),
+          () => throughput(() => int8.run(feeds), ROUND_MS, batch),
+        );
         rows.push({ label: `${tag}: windows/s at batch ${batch}`, ...r });
       }
       await int8.release();
@@ -103,14 +122,18 @@ export const int8VsFp32: Benchmark = {
       candidateName: 'int8',
       better: 'higher',
       rows,
-      notes: ['size rows: a ratio below 1 means int8 is smaller; throughput rows: above 1 means int8 is faster', 'this CPU class (AVX2, no VNNI) gains little speed from int8 on models this small; the per-call overhead dominates'],
+      notes: [
+        'size rows: a ratio below 1 means int8 is smaller; throughput rows: above 1 means int8 is faster',
+        'this CPU class (AVX2, no VNNI) gains little speed from int8 on models this small; the per-call overhead dominates',
+      ],
     };
   },
 };
 
 export const modelLoadBenchmark: Benchmark = {
   name: 'model-load',
-  description: 'loading a model (session, golden-window check) with onnxruntime optimising the graph vs its optimised graph from the cache',
+  description:
+    'loading a model (session, golden-window check) with onnxruntime optimising the graph vs its optimised graph from the cache',
   async run() {
     const loaded = await loadManifest(MODEL_DIR);
     const cacheDir = await mkdtemp(join(tmpdir(), 'lw-bench-cache-'));
@@ -135,8 +158,12 @@ export const modelLoadBenchmark: Benchmark = {
       baselineName: 'optimised at load',
       candidateName: 'optimised graph from the cache',
       better: 'lower',
-      rows: [{ label: 'load (session + golden window)', baseline: median(times.plain), candidate: median(times.cached) }],
-      notes: ['the cache is on by default in the daemon (inference.cache_dir, default <data_dir>/model-cache); a tiny model loads fast either way, the optimiser share grows with the model'],
+      rows: [
+        { label: 'load (session + golden window)', baseline: median(times.plain), candidate: median(times.cached) },
+      ],
+      notes: [
+        'the cache is on by default in the daemon (inference.cache_dir, default <data_dir>/model-cache); a tiny model loads fast either way, the optimiser share grows with the model',
+      ],
     };
   },
 };

@@ -11,7 +11,13 @@ export interface ServerProcess {
   readonly pid: number | undefined;
 }
 
-export function serverProcess(name: string, binary: string, args: readonly string[], ready: () => Promise<boolean>, timeoutMs: number): ServerProcess {
+export function serverProcess(
+  name: string,
+  binary: string,
+  args: readonly string[],
+  ready: () => Promise<boolean>,
+  timeoutMs: number,
+): ServerProcess {
   let child: ChildProcess | undefined;
   return {
     get pid() {

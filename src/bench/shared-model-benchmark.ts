@@ -42,7 +42,14 @@ async function closedLoops(models: readonly Model[], windows: readonly Window[],
 }
 
 function windowsFor(loaded: LoadedManifest, channels: readonly string[]): Window[] {
-  return Array.from({ length: ASSETS }, (_, i) => ({ asset: `pump-${i + 1}`, channels, length: loaded.manifest.input.window_length, start: 0, end: 1, data: Float32Array.from(loaded.manifest.golden.input) }));
+  return Array.from({ length: ASSETS }, (_, i) => ({
+    asset: `pump-${i + 1}`,
+    channels,
+    length: loaded.manifest.input.window_length,
+    start: 0,
+    end: 1,
+    data: Float32Array.from(loaded.manifest.golden.input),
+  }));
 }
 
 /** Heap and native memory after a full GC, in MB. */
@@ -58,7 +65,9 @@ export const sharedModelBenchmark: Benchmark = {
     const ms = Number(process.env.LINEWATCH_BENCH_SHARED_MS ?? 1000);
     const loaded = await loadManifest(MODEL_DIR);
     const before = memoryMb();
-    const separate = await Promise.all(Array.from({ length: ASSETS }, (_, i) => AutoencoderModel.load(loaded, { asset: `pump-${i + 1}` })));
+    const separate = await Promise.all(
+      Array.from({ length: ASSETS }, (_, i) => AutoencoderModel.load(loaded, { asset: `pump-${i + 1}` })),
+    );
     const separateMb = memoryMb() - before;
     const inner = await AutoencoderModel.load(loaded, { asset: 'pumps' });
     const shared = new SharedModel(inner);

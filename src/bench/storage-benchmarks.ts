@@ -32,7 +32,14 @@ const BATCH = 5000;
 const tags = { site: 'bench', line: 'l1', gateway: 'gw' };
 
 function samples(t0: number): Sample[] {
-  return Array.from({ length: POINTS }, (_, i) => ({ source: 'plc', asset: `asset-${i % 100}`, channel: `ch-${i % 10}`, ts: t0 + Math.floor(i / SERIES), value: i * 0.5, quality: 'good' as const }));
+  return Array.from({ length: POINTS }, (_, i) => ({
+    source: 'plc',
+    asset: `asset-${i % 100}`,
+    channel: `ch-${i % 10}`,
+    ts: t0 + Math.floor(i / SERIES),
+    value: i * 0.5,
+    quality: 'good' as const,
+  }));
 }
 
 export const influxSinkBenchmark: Benchmark = {
@@ -48,7 +55,10 @@ export const influxSinkBenchmark: Benchmark = {
         await fetch(`${influx.url}/query?q=${encodeURIComponent(`CREATE DATABASE "${db}"`)}`, { method: 'POST' });
         const start = performance.now();
         for (let i = 0; i < data.length; i += BATCH) {
-          const body = data.slice(i, i + BATCH).map((s) => sampleLine(s, tags)).join('\n');
+          const body = data
+            .slice(i, i + BATCH)
+            .map((s) => sampleLine(s, tags))
+            .join('\n');
           const res = await fetch(`${influx.url}/write?db=${db}&precision=ms`, { method: 'POST', body });
           if (res.status !== 204) throw new Error(`raw write answered ${res.status}`);
         }
@@ -56,7 +66,11 @@ export const influxSinkBenchmark: Benchmark = {
       };
       const sink = (makeQueue: () => DurableQueue, gzip: boolean) => async () => {
         const db = `sink_${round++}`;
-        const s = new InfluxSink(influxSchema.parse({ url: influx.url, database: db, batch_size: BATCH, flush_interval_ms: 1000, gzip }), tags, { logger: silentLogger(), metrics: new GatewayMetrics(), queue: makeQueue() });
+        const s = new InfluxSink(
+          influxSchema.parse({ url: influx.url, database: db, batch_size: BATCH, flush_interval_ms: 1000, gzip }),
+          tags,
+          { logger: silentLogger(), metrics: new GatewayMetrics(), queue: makeQueue() },
+        );
         await s.start();
         const start = performance.now();
         // As the gateway delivers them: one write() per poll batch of 1,000 samples.
@@ -69,7 +83,8 @@ export const influxSinkBenchmark: Benchmark = {
       };
       const rows: BenchRow[] = [];
       const memory = () => new MemoryQueue(1 << 30);
-      const disk = () => new SqliteQueue({ path: join(mkdtempSync(join(tmpdir(), 'lw-bench-q-')), 'q.db'), maxBytes: 1 << 30 });
+      const disk = () =>
+        new SqliteQueue({ path: join(mkdtempSync(join(tmpdir(), 'lw-bench-q-')), 'q.db'), maxBytes: 1 << 30 });
       for (const [label, candidate] of [
         ['memory queue, no gzip', sink(memory, false)],
         ['disk queue (default), no gzip', sink(disk, false)],
@@ -91,7 +106,9 @@ export const influxSinkBenchmark: Benchmark = {
         candidateName: 'InfluxSink',
         better: 'higher',
         rows,
-        notes: ['target ≥ 0.90× for the default configuration; the sink also builds the lines and persists every point before sending it'],
+        notes: [
+          'target ≥ 0.90× for the default configuration; the sink also builds the lines and persists every point before sending it',
+        ],
       };
     } finally {
       await influx.stop();
@@ -132,12 +149,39 @@ export const alarmWritebackBenchmark: Benchmark = {
 
       const metrics = new GatewayMetrics();
       const source = new ModbusSource(
-        modbusTcpSourceSchema.parse({ name: 'pump-plc', type: 'modbus_tcp', host: '127.0.0.1', port: sim.modbusPort, unit_id: 1, asset: 'pump-1', poll_interval_ms: 200, registers: Array.from({ length: 8 }, (_, i) => ({ channel: `c${i}`, address: i * 2, type: 'float32' })) }),
+        modbusTcpSourceSchema.parse({
+          name: 'pump-plc',
+          type: 'modbus_tcp',
+          host: '127.0.0.1',
+          port: sim.modbusPort,
+          unit_id: 1,
+          asset: 'pump-1',
+          poll_interval_ms: 200,
+          registers: Array.from({ length: 8 }, (_, i) => ({ channel: `c${i}`, address: i * 2, type: 'float32' })),
+        }),
         { logger: silentLogger(), metrics },
       );
       await source.start(() => undefined);
-      const action = new AlarmAction('pump-1', alarmActionSchema.parse({ type: 'modbus_write', source: 'pump-plc', table: 'coil', address: 0 }), 0, { logger: silentLogger(), metrics, writers: new Map([['pump-plc', source]]) });
-      const event = (state: AlarmStateName): AlarmEvent => ({ asset: 'pump-1', alarm: 'anomaly', priority: 'high', state, previous: 'normal', ts: Date.now(), cause: 'condition', conditionActive: true, score: 2, threshold: 1, topChannels: [], message: '' });
+      const action = new AlarmAction(
+        'pump-1',
+        alarmActionSchema.parse({ type: 'modbus_write', source: 'pump-plc', table: 'coil', address: 0 }),
+        0,
+        { logger: silentLogger(), metrics, writers: new Map([['pump-plc', source]]) },
+      );
+      const event = (state: AlarmStateName): AlarmEvent => ({
+        asset: 'pump-1',
+        alarm: 'anomaly',
+        priority: 'high',
+        state,
+        previous: 'normal',
+        ts: Date.now(),
+        cause: 'condition',
+        conditionActive: true,
+        score: 2,
+        threshold: 1,
+        topChannels: [],
+        message: '',
+      });
       const viaAction: number[] = [];
       for (let i = 0; i < iterations; i++) {
         // Spread the events over the poll cycle, as alarms arrive at any moment.
@@ -160,7 +204,10 @@ export const alarmWritebackBenchmark: Benchmark = {
           { label: 'p99', baseline: quantile(bare, 0.99), candidate: quantile(viaAction, 0.99) },
           { label: 'max', baseline: Math.max(...bare), candidate: Math.max(...viaAction) },
         ],
-        notes: [`target: p99 ≤ poll interval + 25 ms = 225 ms; measured p99 ${quantile(viaAction, 0.99).toFixed(1)} ms`, 'a write waits for the poll in progress on the same connection (one request at a time per device)'],
+        notes: [
+          `target: p99 ≤ poll interval + 25 ms = 225 ms; measured p99 ${quantile(viaAction, 0.99).toFixed(1)} ms`,
+          'a write waits for the poll in progress on the same connection (one request at a time per device)',
+        ],
       };
     } finally {
       await sim.close();

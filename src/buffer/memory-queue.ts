@@ -1,5 +1,16 @@
 /** The in-memory queue: the same contract as the disk queue, without surviving a restart. */
-import { countOf, emptyEvictions, payloadBytes, PRIORITIES, QueueStateError, type DurableQueue, type QueueBatch, type QueueInput, type QueueItem, type QueueStats } from './queue.js';
+import {
+  countOf,
+  emptyEvictions,
+  payloadBytes,
+  PRIORITIES,
+  QueueStateError,
+  type DurableQueue,
+  type QueueBatch,
+  type QueueInput,
+  type QueueItem,
+  type QueueStats,
+} from './queue.js';
 
 interface Stored extends QueueItem {
   readonly bytes: number;
@@ -81,7 +92,13 @@ export class MemoryQueue implements DurableQueue {
 
   stats(): QueueStats {
     const oldest = this.items[0];
-    return { records: this.records, items: this.items.length, bytes: this.bytes, oldestAgeMs: oldest ? Math.max(0, this.now() - oldest.enqueuedAt) : 0, evicted: { ...this.evicted } };
+    return {
+      records: this.records,
+      items: this.items.length,
+      bytes: this.bytes,
+      oldestAgeMs: oldest ? Math.max(0, this.now() - oldest.enqueuedAt) : 0,
+      evicted: { ...this.evicted },
+    };
   }
 
   close(): void {

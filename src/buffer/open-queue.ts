@@ -21,9 +21,19 @@ export interface CorruptQueue {
 }
 
 /** SQLite's answers for a file that is damaged or not a database at all. */
-const CORRUPTION = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_SEQUENCE', 'SQLITE_CORRUPT_VTAB']);
+const CORRUPTION = new Set([
+  'SQLITE_CORRUPT',
+  'SQLITE_NOTADB',
+  'SQLITE_CORRUPT_INDEX',
+  'SQLITE_CORRUPT_SEQUENCE',
+  'SQLITE_CORRUPT_VTAB',
+]);
 
-export function openQueue(config: BufferConfig, now: () => number = Date.now, onCorrupt?: (c: CorruptQueue) => void): DurableQueue {
+export function openQueue(
+  config: BufferConfig,
+  now: () => number = Date.now,
+  onCorrupt?: (c: CorruptQueue) => void,
+): DurableQueue {
   if (config.type === 'memory') return new MemoryQueue(config.max_bytes, now);
   if (!config.path) throw new Error('buffer.path is required for a disk queue (the config loader sets a default)');
   const options = { path: config.path, maxBytes: config.max_bytes, sync: config.sync, now };

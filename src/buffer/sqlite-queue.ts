@@ -8,7 +8,19 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { countOf, emptyEvictions, payloadBytes, PRIORITIES, QueueStateError, type DurableQueue, type Priority, type QueueBatch, type QueueInput, type QueueItem, type QueueStats } from './queue.js';
+import {
+  countOf,
+  emptyEvictions,
+  payloadBytes,
+  PRIORITIES,
+  QueueStateError,
+  type DurableQueue,
+  type Priority,
+  type QueueBatch,
+  type QueueInput,
+  type QueueItem,
+  type QueueStats,
+} from './queue.js';
 
 export interface SqliteQueueOptions {
   readonly path: string;
@@ -59,14 +71,22 @@ export class SqliteQueue implements DurableQueue {
       enqueued_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS queue_priority_seq ON queue (priority, seq);`);
     this.statements = {
-      insert: this.db.prepare('INSERT INTO queue (priority, payload, bytes, records, enqueued_at) VALUES (?, ?, ?, ?, ?)'),
-      head: this.db.prepare('SELECT seq, priority, payload, bytes, records, enqueued_at FROM queue ORDER BY seq LIMIT ?'),
+      insert: this.db.prepare(
+        'INSERT INTO queue (priority, payload, bytes, records, enqueued_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      head: this.db.prepare(
+        'SELECT seq, priority, payload, bytes, records, enqueued_at FROM queue ORDER BY seq LIMIT ?',
+      ),
       deleteUpTo: this.db.prepare('DELETE FROM queue WHERE seq <= ?'),
       oldest: this.db.prepare('SELECT enqueued_at FROM queue ORDER BY seq LIMIT 1'),
-      evictCandidates: this.db.prepare('SELECT seq, bytes, records FROM queue WHERE priority = ? AND seq > ? ORDER BY seq LIMIT 1000'),
+      evictCandidates: this.db.prepare(
+        'SELECT seq, bytes, records FROM queue WHERE priority = ? AND seq > ? ORDER BY seq LIMIT 1000',
+      ),
       deleteRange: this.db.prepare('DELETE FROM queue WHERE priority = ? AND seq > ? AND seq <= ?'),
     };
-    const totals = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b, COALESCE(SUM(records), 0) AS r FROM queue').get() as { n: number; b: number; r: number };
+    const totals = this.db
+      .prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b, COALESCE(SUM(records), 0) AS r FROM queue')
+      .get() as { n: number; b: number; r: number };
     this.count = totals.n;
     this.bytes = totals.b;
     this.records = totals.r;
@@ -96,7 +116,11 @@ export class SqliteQueue implements DurableQueue {
     const floor = this.inFlight?.lastSeq ?? 0;
     for (const [index, priority] of PRIORITIES.entries()) {
       while (this.bytes > this.options.maxBytes) {
-        const rows = this.statements.evictCandidates.all(index, floor) as { seq: number; bytes: number; records: number }[];
+        const rows = this.statements.evictCandidates.all(index, floor) as {
+          seq: number;
+          bytes: number;
+          records: number;
+        }[];
         if (rows.length === 0) break;
         let freed = 0;
         let upTo = floor;
@@ -128,7 +152,13 @@ export class SqliteQueue implements DurableQueue {
     let lastSeq = 0;
     for (const row of rows) {
       if (items.length > 0 && (count + row.records > maxRecords || bytes + row.bytes > maxBytes)) break;
-      items.push({ seq: row.seq, priority: PRIORITIES[row.priority], payload: row.payload, count: row.records, enqueuedAt: row.enqueued_at });
+      items.push({
+        seq: row.seq,
+        priority: PRIORITIES[row.priority],
+        payload: row.payload,
+        count: row.records,
+        enqueuedAt: row.enqueued_at,
+      });
       bytes += row.bytes;
       count += row.records;
       lastSeq = row.seq;
@@ -159,7 +189,13 @@ export class SqliteQueue implements DurableQueue {
 
   stats(): QueueStats {
     const oldest = this.count > 0 ? (this.statements.oldest.get() as { enqueued_at: number } | undefined) : undefined;
-    return { records: this.records, items: this.count, bytes: this.bytes, oldestAgeMs: oldest ? Math.max(0, this.now() - oldest.enqueued_at) : 0, evicted: { ...this.evicted } };
+    return {
+      records: this.records,
+      items: this.count,
+      bytes: this.bytes,
+      oldestAgeMs: oldest ? Math.max(0, this.now() - oldest.enqueued_at) : 0,
+      evicted: { ...this.evicted },
+    };
   }
 
   close(): void {

@@ -6,12 +6,16 @@
  * Wiring in src/cli/main.ts (the lines to add):
  *   program
  *     .command('dataset')
- *     .description('write a synthetic process-plant data set (labelled SKAB-format CSVs, anomaly-free.csv, README.md) for linewatch eval')
- *     .requiredOption('--out <dir>', 'folder to write into (created if missing; refused if it holds files of another data set)')
- *     .option('--preset <name>', 'process (TEP-like: 52 channels, 180000 ms, 960 rows, 21 files) or skab-like (8, 1000 ms, 1100 rows, 16 files)', 'process')
+ * .description('write a synthetic process-plant data set (labelled SKAB-format CSVs, anomaly-free.csv, README.md)
+ * for linewatch eval')
+ * .requiredOption('--out <dir>', 'folder to write into (created if missing; refused if it holds files of another
+ * data set)')
+ * .option('--preset <name>', 'process (TEP-like: 52 channels, 180000 ms, 960 rows, 21 files) or skab-like (8, 1000
+ * ms, 1100 rows, 16 files)', 'process')
  *     .option('--channels <n>', 'recorded channels, valves included, 8 to 120 (default: the preset\'s)')
  *     .option('--period-ms <n>', 'sample period in ms, a multiple of 1000 (default: the preset\'s)')
- *     .option('--rows <n>', 'rows per labelled file, 600 to 100000; faults start at rows 420-500 (default: the preset\'s)')
+ * .option('--rows <n>', 'rows per labelled file, 600 to 100000; faults start at rows 420-500 (default: the
+ * preset\'s)')
  *     .option('--files <n>', 'labelled files, one fault each, 1 to 1000 (default: the preset\'s)')
  *     .option('--seed <n>', 'random seed of the plant, its runs and its faults', '1')
  *     .option('--noise-scale <x>', 'multiplies every channel\'s measurement noise, 0.01 to 10', '1')
@@ -53,22 +57,34 @@ export const DATASET_PRESETS = {
 const NORMAL_ROWS = 400;
 const LAST_FAULT_START = NORMAL_ROWS + 100;
 
-function integerFlag(flag: string, raw: string | undefined, fallback: number, [min, max]: readonly [number, number], note = ''): number {
+function integerFlag(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  [min, max]: readonly [number, number],
+  note = '',
+): number {
   if (raw === undefined) return fallback;
   const value = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
-  if (!(value >= min && value <= max)) throw new Error(`${flag} ${raw}: expected an integer from ${min} to ${max}${note}`);
+  if (!(value >= min && value <= max))
+    throw new Error(`${flag} ${raw}: expected an integer from ${min} to ${max}${note}`);
   return value;
 }
 
-/** The flags as generator options (preset values unless a flag says otherwise), or an Error naming the first bad flag. */
+/** The flags as generator options (preset values unless a flag says otherwise), or an Error naming the first bad flag.
+ * */
 export function parseDatasetOptions(opts: DatasetOptions): SyntheticPlantOptions & { out: string } {
-  if (opts.out === undefined || opts.out.trim() === '') throw new Error('--out: expected the folder to write the data set into');
+  if (opts.out === undefined || opts.out.trim() === '')
+    throw new Error('--out: expected the folder to write the data set into');
   const presetName = opts.preset ?? 'process';
-  if (!Object.hasOwn(DATASET_PRESETS, presetName)) throw new Error(`--preset ${presetName}: expected ${Object.keys(DATASET_PRESETS).join(' or ')}`);
+  if (!Object.hasOwn(DATASET_PRESETS, presetName))
+    throw new Error(`--preset ${presetName}: expected ${Object.keys(DATASET_PRESETS).join(' or ')}`);
   const preset = DATASET_PRESETS[presetName as keyof typeof DATASET_PRESETS];
   const samplePeriodMs = integerFlag('--period-ms', opts.periodMs, preset.samplePeriodMs, PLANT_LIMITS.samplePeriodMs);
-  if (samplePeriodMs % 1000 !== 0) throw new Error(`--period-ms ${opts.periodMs}: expected a multiple of 1000 (the CSV times have 1 s resolution)`);
-  const noiseScale = opts.noiseScale === undefined ? 1 : /^\d+(\.\d+)?$/.test(opts.noiseScale.trim()) ? Number(opts.noiseScale) : NaN;
+  if (samplePeriodMs % 1000 !== 0)
+    throw new Error(`--period-ms ${opts.periodMs}: expected a multiple of 1000 (the CSV times have 1 s resolution)`);
+  const noiseScale =
+    opts.noiseScale === undefined ? 1 : /^\d+(\.\d+)?$/.test(opts.noiseScale.trim()) ? Number(opts.noiseScale) : NaN;
   const [minNoise, maxNoise] = PLANT_LIMITS.noiseScale;
   if (!(noiseScale >= minNoise && noiseScale <= maxNoise)) {
     throw new Error(`--noise-scale ${opts.noiseScale}: expected a number from ${minNoise} to ${maxNoise}`);
@@ -77,7 +93,9 @@ export function parseDatasetOptions(opts: DatasetOptions): SyntheticPlantOptions
   const unknown = faultKinds.filter((k) => !(PLANT_FAULT_KINDS as readonly string[]).includes(k));
   if (unknown.length > 0 || faultKinds.length === 0) {
     const named = unknown.map((k) => `"${k}"`).join(', ');
-    throw new Error(`--faults ${opts.faults}: unknown kind ${named}; expected a comma-separated list of ${PLANT_FAULT_KINDS.join(', ')}`);
+    throw new Error(
+      `--faults ${opts.faults}: unknown kind ${named}; expected a comma-separated list of ${PLANT_FAULT_KINDS.join(', ')}`,
+    );
   }
   const minRows = LAST_FAULT_START + MIN_FAULT_ROWS;
   const rowsNote = ` (faults start by row ${LAST_FAULT_START} and last at least ${MIN_FAULT_ROWS} rows)`;
@@ -137,13 +155,25 @@ export function datasetReadme(ds: SyntheticPlantDataset, o: SyntheticPlantOption
     '',
     '## Faults',
     '',
-    ...kinds.map((k) => `- **${k}**: ${PLANT_FAULTS[k].does}; magnitude ${range(PLANT_FAULTS[k].normal)} (hard: ${range(PLANT_FAULTS[k].hard)}).`),
+    ...kinds.map(
+      (k) =>
+        `- **${k}**: ${PLANT_FAULTS[k].does}; magnitude ${range(PLANT_FAULTS[k].normal)} (hard: ${range(PLANT_FAULTS[k].hard)}).`,
+    ),
     '',
     '| file | kind | target | magnitude | hard | start row | end row | anomalous rows |',
     '|---|---|---|---:|---|---:|---:|---:|',
     ...ds.files.map((f) => {
       const x = f.fault;
-      const cells = [`${f.name}.csv`, x.kind, x.target, x.magnitude, x.hard ? 'yes' : '', x.startRow, x.endRow ?? 'end of file', f.anomalyRows];
+      const cells = [
+        `${f.name}.csv`,
+        x.kind,
+        x.target,
+        x.magnitude,
+        x.hard ? 'yes' : '',
+        x.startRow,
+        x.endRow ?? 'end of file',
+        f.anomalyRows,
+      ];
       return `| ${cells.join(' | ')} |`;
     }),
     '',
@@ -160,14 +190,18 @@ export async function datasetCommand(opts: DatasetOptions): Promise<number> {
   const strangers = readdirSync(out).filter((name) => !names.includes(name));
   if (strangers.length > 0) {
     const examples = strangers.slice(0, 3).join(', ');
-    throw new Error(`--out ${out}: holds ${strangers.length} file(s) this data set would not replace (${examples}); choose an empty or new folder`);
+    throw new Error(
+      `--out ${out}: holds ${strangers.length} file(s) this data set would not replace (${examples}); choose an empty or new folder`,
+    );
   }
   for (const f of ds.files) writeFileSync(join(out, `${f.name}.csv`), f.csv);
   writeFileSync(join(out, ANOMALY_FREE), ds.anomalyFree);
   writeFileSync(join(out, README), datasetReadme(ds, options));
   const rows = ds.files.length * options.rowsPerFile;
   const anomalous = ds.files.reduce((n, f) => n + f.anomalyRows, 0);
-  process.stdout.write(`wrote ${ds.files.length} labelled files, ${ANOMALY_FREE} and ${README} to ${out}: ${options.channels} channels, ` +
-    `${options.samplePeriodMs} ms, ${options.rowsPerFile} rows each, ${((100 * anomalous) / rows).toFixed(1)} % of labelled rows anomalous\n`);
+  process.stdout.write(
+    `wrote ${ds.files.length} labelled files, ${ANOMALY_FREE} and ${README} to ${out}: ${options.channels} channels, ` +
+      `${options.samplePeriodMs} ms, ${options.rowsPerFile} rows each, ${((100 * anomalous) / rows).toFixed(1)} % of labelled rows anomalous\n`,
+  );
   return 0;
 }

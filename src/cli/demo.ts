@@ -31,7 +31,8 @@ function bar(score: number, threshold: number): string {
 export async function demoCommand(opts: DemoOptions): Promise<number> {
   const durationS = Number(opts.durationS);
   const faultAt = Number(opts.faultAtS);
-  if (!FAULT_TYPES.includes(opts.fault as FaultType)) return reportError(new Error(`--fault ${opts.fault}: expected one of ${FAULT_TYPES.join(', ')}`));
+  if (!FAULT_TYPES.includes(opts.fault as FaultType))
+    return reportError(new Error(`--fault ${opts.fault}: expected one of ${FAULT_TYPES.join(', ')}`));
   let sim;
   try {
     sim = await runSimulator({
@@ -43,21 +44,41 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   } catch (err) {
     return reportError(err);
   }
-  const env = { ...process.env, LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort), LINEWATCH_HTTP_PORT: opts.httpPort };
+  const env = {
+    ...process.env,
+    LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
+    LINEWATCH_HTTP_PORT: opts.httpPort,
+  };
   const logger = createLogger(process.env.LINEWATCH_LOG_LEVEL ?? 'warn', process.stderr);
   const started = Date.now();
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  const summary = { windows_scored: 0, alarms_raised: 0, max_score: {} as Record<string, number>, threshold: {} as Record<string, number>, parts: { pass: 0, fail: 0, unknown: 0 }, fault: { type: opts.fault, at_s: faultAt }, first_alarm_s: null as number | null, top_channels: [] as string[] };
+  const summary = {
+    windows_scored: 0,
+    alarms_raised: 0,
+    max_score: {} as Record<string, number>,
+    threshold: {} as Record<string, number>,
+    parts: { pass: 0, fail: 0, unknown: 0 },
+    fault: { type: opts.fault, at_s: faultAt },
+    first_alarm_s: null as number | null,
+    top_channels: [] as string[],
+  };
   try {
     const loaded = await loadConfigFile(DEMO_CONFIG, env);
     const daemon = await startDaemon(loaded, logger);
-    out(`linewatch demo: simulator on 127.0.0.1:${sim.modbusPort} (Modbus TCP), fault "${opts.fault}" scheduled at ${faultAt} s; faults API http://127.0.0.1:${sim.httpPort}/faults`);
-    if (daemon.http) out(`gateway status: http://127.0.0.1:${daemon.http.port}/api/status   metrics: http://127.0.0.1:${daemon.http.port}/metrics`);
+    out(
+      `linewatch demo: simulator on 127.0.0.1:${sim.modbusPort} (Modbus TCP), fault "${opts.fault}" scheduled at ${faultAt} s; faults API http://127.0.0.1:${sim.httpPort}/faults`,
+    );
+    if (daemon.http)
+      out(
+        `gateway status: http://127.0.0.1:${daemon.http.port}/api/status   metrics: http://127.0.0.1:${daemon.http.port}/metrics`,
+      );
     daemon.gateway.on('parts', (parts: readonly PartResult[]) => {
       for (const p of parts) {
         summary.parts[p.verdict]++;
         const t = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
-        out(`${t}s ${p.asset} part ${p.partId.padStart(5)} ${p.verdict.toUpperCase().padEnd(7)}${p.score !== undefined ? ` score ${p.score.toFixed(4)} / ${p.threshold!.toFixed(4)}` : ''}${p.verdict === 'fail' ? ` top: ${p.topChannels.join(', ')}` : ''}${p.reason ? ` (${p.reason})` : ''}`);
+        out(
+          `${t}s ${p.asset} part ${p.partId.padStart(5)} ${p.verdict.toUpperCase().padEnd(7)}${p.score !== undefined ? ` score ${p.score.toFixed(4)} / ${p.threshold!.toFixed(4)}` : ''}${p.verdict === 'fail' ? ` top: ${p.topChannels.join(', ')}` : ''}${p.reason ? ` (${p.reason})` : ''}`,
+        );
       }
     });
     daemon.gateway.on('scores', (scores: readonly ScoreResult[]) => {
@@ -67,8 +88,13 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
         summary.max_score[r.asset] = Math.max(summary.max_score[r.asset] ?? 0, r.score);
         summary.threshold[r.asset] = r.threshold;
         const t = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
-        const top = r.contributions.slice(0, 3).map((c) => `${c.channel} ${(c.share * 100).toFixed(0)}%`).join(', ');
-        out(`${t}s ${r.asset} score ${r.score.toFixed(3).padStart(8)} / ${r.threshold.toFixed(3)} ${bar(r.score, r.threshold)} ${r.anomalous ? 'ANOMALOUS' : 'normal   '} top: ${top}`);
+        const top = r.contributions
+          .slice(0, 3)
+          .map((c) => `${c.channel} ${(c.share * 100).toFixed(0)}%`)
+          .join(', ');
+        out(
+          `${t}s ${r.asset} score ${r.score.toFixed(3).padStart(8)} / ${r.threshold.toFixed(3)} ${bar(r.score, r.threshold)} ${r.anomalous ? 'ANOMALOUS' : 'normal   '} top: ${top}`,
+        );
       }
     });
     daemon.gateway.on('alarm', (a: AlarmEvent) => {

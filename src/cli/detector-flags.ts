@@ -1,6 +1,13 @@
-/** The flags `linewatch train` and `linewatch eval` share to choose and fit a detector, checked; errors name the flag. */
+/** The flags `linewatch train` and `linewatch eval` share to choose and fit a detector, checked; errors name the flag.
+ * */
 import type { CalibrationTarget } from '../training/alarm-calibration.js';
-import { DEFAULT_ARCH, DEFAULT_TARGET, DETECTOR_ARCHS, type DetectorArch, type DetectorOptions } from '../training/fit-detector.js';
+import {
+  DEFAULT_ARCH,
+  DEFAULT_TARGET,
+  DETECTOR_ARCHS,
+  type DetectorArch,
+  type DetectorOptions,
+} from '../training/fit-detector.js';
 
 export interface DetectorFlags {
   arch?: string;
@@ -20,26 +27,38 @@ export function wholeNumber(flag: string, value: string, min = 1): number {
 }
 
 export function calibrationTarget(flags: Pick<DetectorFlags, 'falseAlarmsPerDay' | 'quantile'>): CalibrationTarget {
-  if (flags.falseAlarmsPerDay !== undefined && flags.quantile !== undefined) throw new Error('--false-alarms-per-day and --quantile: give one target, not both');
+  if (flags.falseAlarmsPerDay !== undefined && flags.quantile !== undefined)
+    throw new Error('--false-alarms-per-day and --quantile: give one target, not both');
   if (flags.quantile !== undefined) {
     const q = Number(flags.quantile);
-    if (!(q > 0 && q < 1)) throw new Error(`--quantile ${flags.quantile}: expected a number between 0 and 1 (e.g. 0.999)`);
+    if (!(q > 0 && q < 1))
+      throw new Error(`--quantile ${flags.quantile}: expected a number between 0 and 1 (e.g. 0.999)`);
     return { quantile: q };
   }
   if (flags.falseAlarmsPerDay !== undefined) {
     const f = Number(flags.falseAlarmsPerDay);
-    if (!(f > 0 && Number.isFinite(f))) throw new Error(`--false-alarms-per-day ${flags.falseAlarmsPerDay}: expected a positive number (e.g. 1)`);
+    if (!(f > 0 && Number.isFinite(f)))
+      throw new Error(`--false-alarms-per-day ${flags.falseAlarmsPerDay}: expected a positive number (e.g. 1)`);
     return { falseAlarmsPerDay: f };
   }
   return DEFAULT_TARGET;
 }
 
-export function detectorFlags(flags: DetectorFlags, command: string, defaultArch: DetectorArch = DEFAULT_ARCH): Omit<DetectorOptions, 'log'> {
+export function detectorFlags(
+  flags: DetectorFlags,
+  command: string,
+  defaultArch: DetectorArch = DEFAULT_ARCH,
+): Omit<DetectorOptions, 'log'> {
   const arch = (flags.arch ?? defaultArch) as DetectorArch;
-  if (!DETECTOR_ARCHS.includes(arch)) throw new Error(`--arch ${flags.arch}: expected one of ${DETECTOR_ARCHS.join(', ')}`);
+  if (!DETECTOR_ARCHS.includes(arch))
+    throw new Error(`--arch ${flags.arch}: expected one of ${DETECTOR_ARCHS.join(', ')}`);
   const fraction = Number(flags.validationFraction);
-  if (!(fraction > 0 && fraction < 1)) throw new Error(`--validation-fraction ${flags.validationFraction}: expected a number between 0 and 1`);
-  const slow = flags.slowChannels?.split(',').map((c) => c.trim()).filter(Boolean);
+  if (!(fraction > 0 && fraction < 1))
+    throw new Error(`--validation-fraction ${flags.validationFraction}: expected a number between 0 and 1`);
+  const slow = flags.slowChannels
+    ?.split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
   return {
     arch,
     seed: wholeNumber('seed', flags.seed, 0),

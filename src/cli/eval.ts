@@ -6,7 +6,17 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { loadManifest, sha256Hex, type LoadedManifest } from '../inference/manifest.js';
-import { fitOnSeries, fp32Manifest, inMemoryModel, labelledFiles, streamSeries, summarise, type EvalReport, type FileResult, type Precision } from '../eval/evaluate.js';
+import {
+  fitOnSeries,
+  fp32Manifest,
+  inMemoryModel,
+  labelledFiles,
+  streamSeries,
+  summarise,
+  type EvalReport,
+  type FileResult,
+  type Precision,
+} from '../eval/evaluate.js';
 import { LABEL_COLUMNS, readLabelledCsv } from '../eval/labelled-csv.js';
 import { csvHeader } from '../sim/csv-replay.js';
 import type { FileReport, TrainingReport } from '../report/report-data.js';
@@ -39,10 +49,12 @@ async function folderModel(dir: string, precision: Precision): Promise<LoadedMan
   const loaded = await loadManifest(dir);
   if (precision === 'int8') return loaded;
   const m = loaded.manifest;
-  if (!m.fp32_file || !m.fp32_sha256) throw new Error(`--precision fp32: the model ${loaded.manifestPath} names no fp32_file with its fp32_sha256`);
+  if (!m.fp32_file || !m.fp32_sha256)
+    throw new Error(`--precision fp32: the model ${loaded.manifestPath} names no fp32_file with its fp32_sha256`);
   const modelPath = resolve(loaded.modelPath, '..', m.fp32_file);
   const bytes = await readFile(modelPath);
-  if (sha256Hex(bytes) !== m.fp32_sha256) throw new Error(`model file ${modelPath}: sha256 does not match the manifest's fp32_sha256`);
+  if (sha256Hex(bytes) !== m.fp32_sha256)
+    throw new Error(`model file ${modelPath}: sha256 does not match the manifest's fp32_sha256`);
   return { ...loaded, modelPath, modelBytes: bytes, manifest: fp32Manifest(m, m.fp32_sha256) };
 }
 
@@ -52,31 +64,51 @@ function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
   return {
     file: relative(dir, r.file) || r.file,
     times: s.times,
-    channels: s.channels.map((name, j) => ({ name, values: Float64Array.from({ length: s.rowCount }, (_, i) => s.rows[i * c + j]) })),
+    channels: s.channels.map((name, j) => ({
+      name,
+      values: Float64Array.from({ length: s.rowCount }, (_, i) => s.rows[i * c + j]),
+    })),
     score: r.scores,
     threshold: r.threshold,
     offThreshold: r.offThreshold,
     trainRows: skipRows,
     labels: s.anomaly,
     alarms: r.predictions,
-    metrics: { F1: r.f1.toFixed(3), 'FAR %': r.far.toFixed(2), 'spans detected': `${r.operator.detected}/${r.operator.spans}`, 'false alarms': r.operator.falseAlarms },
+    metrics: {
+      F1: r.f1.toFixed(3),
+      'FAR %': r.far.toFixed(2),
+      'spans detected': `${r.operator.detected}/${r.operator.spans}`,
+      'false alarms': r.operator.falseAlarms,
+    },
   };
 }
 
 export async function evalCommand(opts: EvalOptions, argv: readonly string[]): Promise<number> {
   try {
-    if (!['int8', 'fp32', 'both'].includes(opts.precision)) throw new Error(`--precision ${opts.precision}: expected int8, fp32 or both`);
+    if (!['int8', 'fp32', 'both'].includes(opts.precision))
+      throw new Error(`--precision ${opts.precision}: expected int8, fp32 or both`);
     const trainRows = Number(opts.trainRows ?? (opts.model ? '0' : '400'));
-    if (!Number.isInteger(trainRows) || trainRows < (opts.model ? 0 : 1)) throw new Error(`--train-rows ${opts.trainRows}: expected a ${opts.model ? 'whole' : 'positive whole'} number`);
+    if (!Number.isInteger(trainRows) || trainRows < (opts.model ? 0 : 1))
+      throw new Error(`--train-rows ${opts.trainRows}: expected a ${opts.model ? 'whole' : 'positive whole'} number`);
     const precisions: Precision[] = opts.precision === 'both' ? ['int8', 'fp32'] : [opts.precision as Precision];
     const files = labelledFiles(opts.data);
-    if (files.length === 0) throw new Error(`${opts.data}: no labelled CSV files (SKAB format with an "anomaly" column)`);
+    if (files.length === 0)
+      throw new Error(`${opts.data}: no labelled CSV files (SKAB format with an "anomaly" column)`);
     const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '));
     if (detector?.slowChannels) {
       // A name no file has is a typo, not a choice: say so instead of scoring it as a level.
-      const columns = new Set(files.flatMap((f) => csvHeader(f).slice(1).filter((h) => !LABEL_COLUMNS.includes(h))));
+      const columns = new Set(
+        files.flatMap((f) =>
+          csvHeader(f)
+            .slice(1)
+            .filter((h) => !LABEL_COLUMNS.includes(h)),
+        ),
+      );
       const unknown = detector.slowChannels.filter((c) => !columns.has(c));
-      if (unknown.length > 0) throw new Error(`--slow-channels: ${unknown.join(', ')}: no such column in the files under ${opts.data} (columns: ${[...columns].join(', ')})`);
+      if (unknown.length > 0)
+        throw new Error(
+          `--slow-channels: ${unknown.join(', ')}: no such column in the files under ${opts.data} (columns: ${[...columns].join(', ')})`,
+        );
     }
     const results = new Map<Precision, FileResult[]>(precisions.map((p) => [p, []]));
     const training: TrainingReport[] = [];
@@ -87,7 +119,14 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       const fitted = detector ? await fitOnSeries(series, trainRows, { ...detector, log: () => {} }) : undefined;
       if (fitted && opts.report) {
         const s = fitted.manifest.score;
-        training.push({ title: `${relative(opts.data, file) || file}: ${detector!.arch}`, ...(fitted.loss ? { loss: fitted.loss } : {}), scores: [...fitted.heldOutScores], threshold: s.threshold, ...(s.off_threshold ? { offThreshold: s.off_threshold } : {}), calibration: s.calibration });
+        training.push({
+          title: `${relative(opts.data, file) || file}: ${detector!.arch}`,
+          ...(fitted.loss ? { loss: fitted.loss } : {}),
+          scores: [...fitted.heldOutScores],
+          threshold: s.threshold,
+          ...(s.off_threshold ? { offThreshold: s.off_threshold } : {}),
+          calibration: s.calibration,
+        });
       }
       for (const [i, p] of precisions.entries()) {
         const loaded = fitted ? inMemoryModel(fitted, p, file) : folder![i];
@@ -96,9 +135,21 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       bar?.update('eval', done + 1, files.length, relative(opts.data, file));
     }
     bar?.end();
-    const described = detector ? { arch: detector.arch, target: detector.target, seed: detector.seed, epochs: detector.epochs, validation_fraction: detector.validationFraction, slow_channels: detector.slowChannels ?? 'found from each file\'s training rows' } : { model: opts.model };
+    const described = detector
+      ? {
+          arch: detector.arch,
+          target: detector.target,
+          seed: detector.seed,
+          epochs: detector.epochs,
+          validation_fraction: detector.validationFraction,
+          slow_channels: detector.slowChannels ?? "found from each file's training rows",
+        }
+      : { model: opts.model };
     const reports = precisions.map((p) => summarise(opts.data, p, trainRows, described, results.get(p)!));
-    if (opts.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : { reports, f1_difference: Math.abs(reports[0].f1 - reports[1].f1) })}\n`);
+    if (opts.json)
+      process.stdout.write(
+        `${JSON.stringify(reports.length === 1 ? reports[0] : { reports, f1_difference: Math.abs(reports[0].f1 - reports[1].f1) })}\n`,
+      );
     else {
       for (const r of reports) process.stdout.write(`${line(r)}\n`);
       process.stdout.write(
@@ -111,7 +162,15 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       const first = reports[0];
       const page = `${await writeReport(opts.report, {
         title: `linewatch eval: ${opts.model ? `model ${opts.model}` : detector!.arch} on ${opts.data}`,
-        summary: { precision: first.precision, files: first.files, F1: first.f1.toFixed(3), 'FAR %': first.far.toFixed(2), 'MAR %': first.mar.toFixed(2), 'NAB standard': first.nab.standard.toFixed(1), 'false alarms/day': first.false_alarms_per_day?.toFixed(1) ?? 'n/a' },
+        summary: {
+          precision: first.precision,
+          files: first.files,
+          F1: first.f1.toFixed(3),
+          'FAR %': first.far.toFixed(2),
+          'MAR %': first.mar.toFixed(2),
+          'NAB standard': first.nab.standard.toFixed(1),
+          'false alarms/day': first.false_alarms_per_day?.toFixed(1) ?? 'n/a',
+        },
         training,
         files: results.get(precisions[0])!.map((r) => fileReport(r, opts.data, trainRows)),
       })}`;

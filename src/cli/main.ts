@@ -49,7 +49,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--replay <csv>', 'replay a SKAB-format CSV as the pump signals')
     .option('--rtu-path <device>', 'also serve Modbus RTU on this serial device (e.g. a socat pty)')
     .option('--rtu-baud <n>', 'RTU baud rate', '9600')
-    .option('-c, --config <file>', 'simulator config file (ports, seed, speed, replay, fault schedule); replaces the other options except --fault')
+    .option(
+      '-c, --config <file>',
+      'simulator config file (ports, seed, speed, replay, fault schedule); replaces the other options except --fault',
+    )
     .action(wrap((opts) => simulateCommand(opts)));
   program
     .command('demo')
@@ -70,7 +73,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('sign a model folder (writes manifest.sig next to manifest.json)')
     .requiredOption('--model <dir>', 'model folder')
     .requiredOption('--key <file>', 'ed25519 private key (PEM)')
-    .option('--sequence <n>', "the release's sequence number (written into the manifest before signing): gateways take only releases above the one they confirmed")
+    .option(
+      '--sequence <n>',
+      "the release's sequence number (written into the manifest before signing): gateways take only releases above the one they confirmed",
+    )
     .action(wrap((opts: { model: string; key: string; sequence?: string }) => signCommand(opts)));
   model
     .command('verify')
@@ -80,9 +86,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(wrap((opts: { model: string; publicKey: string }) => verifyCommand(opts)));
   const detectorOptions = (cmd: Command, validationHelp: string) =>
     cmd
-      .option('--false-alarms-per-day <n>', 'alarm budget: calibrate the threshold and hysteresis for this many false alarms per day of normal operation (default 1)')
-      .option('--quantile <q>', 'or: calibrate the threshold at this quantile of the held-out normal window scores (e.g. 0.999)')
-      .option('--slow-channels <list>', 'channels that drift in normal operation (scored on their change, not their level), comma-separated; default: found from the training rows')
+      .option(
+        '--false-alarms-per-day <n>',
+        'alarm budget: calibrate the threshold and hysteresis for this many false alarms per day of normal operation (default 1)',
+      )
+      .option(
+        '--quantile <q>',
+        'or: calibrate the threshold at this quantile of the held-out normal window scores (e.g. 0.999)',
+      )
+      .option(
+        '--slow-channels <list>',
+        'channels that drift in normal operation (scored on their change, not their level), comma-separated; default: found from the training rows',
+      )
       .option('--validation-fraction <f>', validationHelp, '0.25')
       .option('--seed <n>', 'random seed (data and training)', '7')
       .option('--epochs <n>', 'maximum epochs of an autoencoder (early stopping may end sooner)', '60')
@@ -90,11 +105,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   detectorOptions(
     program
       .command('eval')
-      .description("measure a detector on labelled CSVs (SKAB format): fit it on each file's first rows (--arch, as train does) or take a model folder (--model), stream the rest through the gateway's scoring path, report F1, FAR, MAR, NAB, detection delay and false alarms per day")
+      .description(
+        "measure a detector on labelled CSVs (SKAB format): fit it on each file's first rows (--arch, as train does) or take a model folder (--model), stream the rest through the gateway's scoring path, report F1, FAR, MAR, NAB, detection delay and false alarms per day",
+      )
       .requiredOption('--data <path>', 'a labelled CSV file, or a folder of them (searched recursively)')
       .option('--arch <kind>', 'hybrid (default), stats, dense or conv1d')
       .option('--model <dir>', 'score this model folder on the data instead of fitting one per file')
-      .option('--train-rows <n>', 'rows at the start of each file to fit on (default 400); with --model, rows left out of the metrics (default 0)')
+      .option(
+        '--train-rows <n>',
+        'rows at the start of each file to fit on (default 400); with --model, rows left out of the metrics (default 0)',
+      )
       .option('--precision <p>', 'int8, fp32 or both', 'int8')
       .option('--json', 'print one JSON object'),
     'share of the training rows held out for early stopping and the alarm calibration',
@@ -102,30 +122,56 @@ export async function main(argv: readonly string[]): Promise<number> {
   detectorOptions(
     program
       .command('train')
-      .description('train a detector on normal data (a CSV, or the line simulator) and write a model folder: fp32 and int8 ONNX, manifest with the calibrated alarm and golden window')
+      .description(
+        'train a detector on normal data (a CSV, or the line simulator) and write a model folder: fp32 and int8 ONNX, manifest with the calibrated alarm and golden window',
+      )
       .option('--from-sim', 'record normal operation from the line simulator (the default without --csv)')
       .option('--model <kind>', 'with the simulator: pump (sliding windows) or press (one window per part)', 'pump')
-      .option('--csv <file>', 'train on a CSV of normal operation: time first, one column per channel, ; or , separated')
-      .option('--channels <list>', 'with --csv: the columns to use, comma-separated (default: all but anomaly/changepoint/label)')
+      .option(
+        '--csv <file>',
+        'train on a CSV of normal operation: time first, one column per channel, ; or , separated',
+      )
+      .option(
+        '--channels <list>',
+        'with --csv: the columns to use, comma-separated (default: all but anomaly/changepoint/label)',
+      )
       .option('--train-rows <n>', 'with --csv: use only the first N rows (as eval --train-rows does)')
       .option('--window <n>', 'with --csv and --arch dense or conv1d: rows per window (default 32)')
       .option('--hop <n>', 'with --csv and --arch dense or conv1d: rows between training windows', '1')
       .option('--period-ms <n>', 'with --csv: sample period (default: the median spacing of the time column)')
-      .option('--arch <kind>', 'hybrid (autoencoder residual + level + variability, the default with --csv), stats, dense (the default with the simulator) or conv1d (window a multiple of 4)')
+      .option(
+        '--arch <kind>',
+        'hybrid (autoencoder residual + level + variability, the default with --csv), stats, dense (the default with the simulator) or conv1d (window a multiple of 4)',
+      )
       .option('--hidden <sizes>', 'with --arch dense: hidden layer sizes, comma-separated', '32,6,32')
       .option('--filters <f1,f2>', 'with --arch conv1d: channels after the first and the second convolution', '16,8')
-      .option('--name <name>', 'the model name (default: csv-<arch> with --csv, else the simulator model\'s own, pump-ae or press-ae)')
+      .option(
+        '--name <name>',
+        "the model name (default: csv-<arch> with --csv, else the simulator model's own, pump-ae or press-ae)",
+      )
       .option('--train-s <n>', 'with the simulator: seconds of normal operation to train on (pump 1800, press 14400)')
-      .option('--prune <fraction>', 'remove this fraction of hidden units or conv channels (smallest L1 norm), fine-tune, and record size, speed and loss change in the manifest')
+      .option(
+        '--prune <fraction>',
+        'remove this fraction of hidden units or conv channels (smallest L1 norm), fine-tune, and record size, speed and loss change in the manifest',
+      )
       .requiredOption('--out <dir>', 'output folder for manifest.json and the ONNX files'),
     'with --csv: share of the last rows held out for early stopping and the alarm calibration',
   ).action(wrap((opts) => trainCommand(opts, argv)));
 
   program
     .command('dataset')
-    .description('write a synthetic process-plant data set (labelled SKAB-format CSVs, anomaly-free.csv, README.md) for linewatch eval')
-    .requiredOption('--out <dir>', 'folder to write into (created if missing; refused if it holds files of another data set)')
-    .option('--preset <name>', "process (TEP-like: 52 channels, 180000 ms, 960 rows, 21 files) or skab-like (8, 1000 ms, 1100 rows, 16 files)", 'process')
+    .description(
+      'write a synthetic process-plant data set (labelled SKAB-format CSVs, anomaly-free.csv, README.md) for linewatch eval',
+    )
+    .requiredOption(
+      '--out <dir>',
+      'folder to write into (created if missing; refused if it holds files of another data set)',
+    )
+    .option(
+      '--preset <name>',
+      'process (TEP-like: 52 channels, 180000 ms, 960 rows, 21 files) or skab-like (8, 1000 ms, 1100 rows, 16 files)',
+      'process',
+    )
     .option('--channels <n>', "recorded channels, valves included, 8 to 120 (default: the preset's)")
     .option('--period-ms <n>', "sample period in ms, a multiple of 1000 (default: the preset's)")
     .option('--rows <n>', "rows per labelled file, 600 to 100000; faults start at rows 420-500 (default: the preset's)")
@@ -136,9 +182,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(wrap((opts) => datasetCommand(opts)));
   program
     .command('quantize')
-    .description("static int8 quantization (QDQ) of a model's fp32 export, calibrated on normal windows from a CSV; int8/fp32 agreement into the manifest")
+    .description(
+      "static int8 quantization (QDQ) of a model's fp32 export, calibrated on normal windows from a CSV; int8/fp32 agreement into the manifest",
+    )
     .requiredOption('--model <dir>', 'the model folder (manifest.json with fp32_file)')
-    .requiredOption('--csv <file>', "a CSV of normal operation with the model's channels as columns, at its sample period")
+    .requiredOption(
+      '--csv <file>',
+      "a CSV of normal operation with the model's channels as columns, at its sample period",
+    )
     .option('--hop <n>', 'rows between calibration windows', '1')
     .option('--validation-fraction <f>', 'share of the last rows used to compare int8 with fp32', '0.25')
     .requiredOption('--out <dir>', 'output folder (the model folder itself to replace its int8 file)')
@@ -156,8 +207,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 export function reportError(err: unknown): number {
   // Our own errors (config, devices, models, and plain Errors naming a flag, file or line) are
   // messages for the user; anything else (a TypeError...) is a bug: show where (LINEWATCH_DEBUG=1: always).
-  const told = err instanceof ConfigError || err instanceof LinewatchError || (err instanceof Error && err.constructor === Error);
-  if (told && !process.env.LINEWATCH_DEBUG) process.stderr.write(`linewatch: ${redactSecrets((err as Error).message)}\n`);
+  const told =
+    err instanceof ConfigError || err instanceof LinewatchError || (err instanceof Error && err.constructor === Error);
+  if (told && !process.env.LINEWATCH_DEBUG)
+    process.stderr.write(`linewatch: ${redactSecrets((err as Error).message)}\n`);
   else process.stderr.write(`linewatch: ${redactSecrets((err as Error)?.stack ?? String(err))}\n`);
   return err instanceof LinewatchError ? 2 : 1;
 }

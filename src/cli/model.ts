@@ -6,7 +6,9 @@ import { reportError } from './main.js';
 export async function keygenCommand(opts: { out: string }): Promise<number> {
   try {
     const { privatePath, publicPath } = await generateKeys(resolve(opts.out));
-    process.stdout.write(`ed25519 keys written:\n  private (keep on the publishing machine): ${privatePath}\n  public (configure on the gateways): ${publicPath}\n`);
+    process.stdout.write(
+      `ed25519 keys written:\n  private (keep on the publishing machine): ${privatePath}\n  public (configure on the gateways): ${publicPath}\n`,
+    );
     return 0;
   } catch (err) {
     return reportError(err);
@@ -16,7 +18,10 @@ export async function keygenCommand(opts: { out: string }): Promise<number> {
 export async function signCommand(opts: { model: string; key: string; sequence?: string }): Promise<number> {
   try {
     const sequence = opts.sequence === undefined ? undefined : Number(opts.sequence);
-    if (sequence !== undefined && !(Number.isInteger(sequence) && sequence >= 1)) throw new Error(`--sequence ${opts.sequence}: expected a whole number from 1, above every release of this model signed before`);
+    if (sequence !== undefined && !(Number.isInteger(sequence) && sequence >= 1))
+      throw new Error(
+        `--sequence ${opts.sequence}: expected a whole number from 1, above every release of this model signed before`,
+      );
     const path = await signRelease(resolve(opts.model), resolve(opts.key), sequence);
     process.stdout.write(`signed: ${path}\n`);
     return 0;
@@ -27,9 +32,16 @@ export async function signCommand(opts: { model: string; key: string; sequence?:
 
 export async function verifyCommand(opts: { model: string; publicKey: string }): Promise<number> {
   try {
-    const { loaded, model } = await verifyRelease(await readReleaseDir(resolve(opts.model)), await readPublicKey(resolve(opts.publicKey)), undefined, 'verify');
+    const { loaded, model } = await verifyRelease(
+      await readReleaseDir(resolve(opts.model)),
+      await readPublicKey(resolve(opts.publicKey)),
+      undefined,
+      'verify',
+    );
     await model.close();
-    process.stdout.write(`verified: ${loaded.manifest.name} ${loaded.manifest.version} (signature, sha256 ${loaded.manifest.sha256.slice(0, 12)}…, loads, golden window reproduced)\n`);
+    process.stdout.write(
+      `verified: ${loaded.manifest.name} ${loaded.manifest.version} (signature, sha256 ${loaded.manifest.sha256.slice(0, 12)}…, loads, golden window reproduced)\n`,
+    );
     return 0;
   } catch (err) {
     process.stderr.write(`linewatch: ${(err as Error).message}\n`);

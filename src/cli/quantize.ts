@@ -3,13 +3,25 @@ import { resolve } from 'node:path';
 import { quantizeModel } from '../training/quantize.js';
 import { reportError } from './main.js';
 
-export async function quantizeCommand(opts: { model: string; csv: string; hop: string; validationFraction: string; out: string }, argv: readonly string[]): Promise<number> {
+export async function quantizeCommand(
+  opts: { model: string; csv: string; hop: string; validationFraction: string; out: string },
+  argv: readonly string[],
+): Promise<number> {
   try {
     const fraction = Number(opts.validationFraction);
-    if (!(fraction > 0 && fraction < 1)) throw new Error(`--validation-fraction ${opts.validationFraction}: expected a number between 0 and 1`);
+    if (!(fraction > 0 && fraction < 1))
+      throw new Error(`--validation-fraction ${opts.validationFraction}: expected a number between 0 and 1`);
     const hop = Number(opts.hop);
     if (!Number.isInteger(hop) || hop < 1) throw new Error(`--hop ${opts.hop}: expected a whole number from 1`);
-    await quantizeModel({ modelDir: resolve(opts.model), csv: opts.csv, outDir: resolve(opts.out), validationFraction: fraction, hop, command: `linewatch ${argv.join(' ')}`, log: (line) => process.stderr.write(`${line}\n`) });
+    await quantizeModel({
+      modelDir: resolve(opts.model),
+      csv: opts.csv,
+      outDir: resolve(opts.out),
+      validationFraction: fraction,
+      hop,
+      command: `linewatch ${argv.join(' ')}`,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
     process.stdout.write(`int8 model written to ${resolve(opts.out)}\n`);
     return 0;
   } catch (err) {

@@ -15,8 +15,14 @@ export async function validateCommand(opts: { config: string }): Promise<number>
     const { config } = loaded;
     // Load each model into onnxruntime and run its golden window: catches corrupt or lying files.
     for (const [asset, manifest] of loaded.models) await (await AutoencoderModel.load(manifest, { asset })).close();
-    const registers = config.sources.reduce((n, s) => n + (s.type === 'opcua' ? s.nodes.length : modbusDevices(s).reduce((m, d) => m + d.registers.length, 0)), 0);
-    process.stdout.write(`${loaded.file}: OK (${config.sources.length} source(s), ${registers} tag(s), ${config.assets.length} asset(s) with models: ${[...loaded.models.entries()].map(([a, m]) => `${a}=${m.manifest.name}@${m.manifest.version}`).join(', ') || 'none'})\n`);
+    const registers = config.sources.reduce(
+      (n, s) =>
+        n + (s.type === 'opcua' ? s.nodes.length : modbusDevices(s).reduce((m, d) => m + d.registers.length, 0)),
+      0,
+    );
+    process.stdout.write(
+      `${loaded.file}: OK (${config.sources.length} source(s), ${registers} tag(s), ${config.assets.length} asset(s) with models: ${[...loaded.models.entries()].map(([a, m]) => `${a}=${m.manifest.name}@${m.manifest.version}`).join(', ') || 'none'})\n`,
+    );
     return 0;
   } catch (err) {
     return reportError(err);

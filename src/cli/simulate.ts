@@ -27,7 +27,13 @@ export function parseFaultArg(arg: string): FaultSpec {
   if (!m || !FAULT_TYPES.includes(m[1] as FaultType)) {
     throw new Error(`--fault ${arg}: expected TYPE@START_S[+DURATION_S] with TYPE one of ${FAULT_TYPES.join(', ')}`);
   }
-  return { type: m[1] as FaultType, start_s: Number(m[2] ?? 0), duration_s: m[3] ? Number(m[3]) : undefined, severity: 0.8, ramp_s: 5 };
+  return {
+    type: m[1] as FaultType,
+    start_s: Number(m[2] ?? 0),
+    duration_s: m[3] ? Number(m[3]) : undefined,
+    severity: 0.8,
+    ramp_s: 5,
+  };
 }
 
 function intOption(name: string, value: string): number {
@@ -44,7 +50,9 @@ export async function simulateCommand(opts: SimulateOptions): Promise<number> {
       : {
           host: opts.host,
           modbusPort: intOption('modbus-port', opts.modbusPort),
-          opcua: opts.opcua ? { port: intOption('opcua-port', opts.opcuaPort), pkiDir: resolve(opts.pkiDir) } : undefined,
+          opcua: opts.opcua
+            ? { port: intOption('opcua-port', opts.opcuaPort), pkiDir: resolve(opts.pkiDir) }
+            : undefined,
           httpPort: intOption('http-port', opts.httpPort),
           seed: Number(opts.seed),
           speed: Number(opts.speed),
@@ -52,15 +60,26 @@ export async function simulateCommand(opts: SimulateOptions): Promise<number> {
         };
     const host = options.host ?? '127.0.0.1';
     const rtu = opts.rtuPath ? { path: opts.rtuPath, baudRate: Number(opts.rtuBaud) } : undefined;
-    const running = await runSimulator({ ...options, ...(rtu ? { rtu } : {}), schedule: [...(options.schedule ?? []), ...extraFaults] });
+    const running = await runSimulator({
+      ...options,
+      ...(rtu ? { rtu } : {}),
+      schedule: [...(options.schedule ?? []), ...extraFaults],
+    });
     const faults = running.sim.listFaults();
     process.stdout.write(
       `line simulator running (seed ${options.seed ?? 1}, speed ${options.speed ?? 1}×${options.replayCsv ? `, replaying ${options.replayCsv}` : ''})\n` +
         `  Modbus TCP  ${host}:${running.modbusPort}  (unit 1 pump, unit 2 press; register map in README)\n` +
-        (running.opcuaEndpoint ? `  OPC UA      ${running.opcuaEndpoint}  (ns=urn:linewatch:sim, s=Pump1.<channel>)\n` : '') +
+        (running.opcuaEndpoint
+          ? `  OPC UA      ${running.opcuaEndpoint}  (ns=urn:linewatch:sim, s=Pump1.<channel>)\n`
+          : '') +
         (rtu ? `  Modbus RTU  ${rtu.path} ${rtu.baudRate} 8N1\n` : '') +
         `  faults API  http://${host}:${running.httpPort}/faults\n` +
-        faults.map((f) => `  fault ${f.id}: ${f.type} at ${f.at_s} s${f.duration_s ? ` for ${f.duration_s} s` : ''}, severity ${f.severity}\n`).join(''),
+        faults
+          .map(
+            (f) =>
+              `  fault ${f.id}: ${f.type} at ${f.at_s} s${f.duration_s ? ` for ${f.duration_s} s` : ''}, severity ${f.severity}\n`,
+          )
+          .join(''),
     );
     await new Promise<void>((resolveSignal) => {
       process.once('SIGINT', resolveSignal);

@@ -39,22 +39,33 @@ function filtersOf(opts: TrainOptions): [number, number] {
 
 function pruneOf(opts: TrainOptions): number | undefined {
   const prune = opts.prune === undefined ? undefined : Number(opts.prune);
-  if (prune !== undefined && !(prune > 0 && prune < 1)) throw new Error(`--prune ${opts.prune}: expected a fraction between 0 and 1 (e.g. 0.5)`);
+  if (prune !== undefined && !(prune > 0 && prune < 1))
+    throw new Error(`--prune ${opts.prune}: expected a fraction between 0 and 1 (e.g. 0.5)`);
   return prune;
 }
 
 async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<void> {
   const detector = detectorFlags(opts, argv.join(' '));
   const autoencoder = detector.arch === 'dense' || detector.arch === 'conv1d';
-  if (!autoencoder && opts.window !== undefined) throw new Error(`--window: the ${detector.arch} detector's window geometry is fixed (${DEFAULT_GEOMETRY.windowLength} rows); --window is for dense and conv1d`);
-  const windowLength = opts.window !== undefined ? wholeNumber('window', opts.window, 2) : DEFAULT_GEOMETRY.windowLength;
-  if (detector.arch === 'conv1d' && windowLength % 4 !== 0) throw new Error(`--arch conv1d halves the window twice: the window length must be a multiple of 4 (${windowLength}; set --window)`);
+  if (!autoencoder && opts.window !== undefined)
+    throw new Error(
+      `--window: the ${detector.arch} detector's window geometry is fixed (${DEFAULT_GEOMETRY.windowLength} rows); --window is for dense and conv1d`,
+    );
+  const windowLength =
+    opts.window !== undefined ? wholeNumber('window', opts.window, 2) : DEFAULT_GEOMETRY.windowLength;
+  if (detector.arch === 'conv1d' && windowLength % 4 !== 0)
+    throw new Error(
+      `--arch conv1d halves the window twice: the window length must be a multiple of 4 (${windowLength}; set --window)`,
+    );
   const text = await readFile(opts.csv!, 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new Error(`--csv ${opts.csv}: ${err.code ?? err.message}`);
   });
   const data = csvNormalData(text, opts.csv!, {
     name: opts.name ?? `csv-${detector.arch}`,
-    channels: opts.channels?.split(',').map((c) => c.trim()).filter(Boolean),
+    channels: opts.channels
+      ?.split(',')
+      .map((c) => c.trim())
+      .filter(Boolean),
     ...(opts.periodMs ? { periodMs: wholeNumber('period-ms', opts.periodMs) } : {}),
     ...(opts.trainRows !== undefined ? { rows: wholeNumber('train-rows', opts.trainRows) } : {}),
   });
@@ -75,8 +86,22 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     const s = fitted.manifest.score;
     const page = await writeReport(opts.report, {
       title: `linewatch train: ${data.name} (${detector.arch}) on ${opts.csv}`,
-      summary: { architecture: String(fitted.manifest.training.architecture), threshold: s.threshold.toFixed(3), 'off threshold': s.off_threshold?.toFixed(3) ?? 'n/a', target: JSON.stringify(s.target ?? {}) },
-      training: [{ title: `${data.name}: held-out normal windows`, ...(fitted.loss ? { loss: fitted.loss } : {}), scores: [...fitted.heldOutScores], threshold: s.threshold, ...(s.off_threshold ? { offThreshold: s.off_threshold } : {}), calibration: s.calibration }],
+      summary: {
+        architecture: String(fitted.manifest.training.architecture),
+        threshold: s.threshold.toFixed(3),
+        'off threshold': s.off_threshold?.toFixed(3) ?? 'n/a',
+        target: JSON.stringify(s.target ?? {}),
+      },
+      training: [
+        {
+          title: `${data.name}: held-out normal windows`,
+          ...(fitted.loss ? { loss: fitted.loss } : {}),
+          scores: [...fitted.heldOutScores],
+          threshold: s.threshold,
+          ...(s.off_threshold ? { offThreshold: s.off_threshold } : {}),
+          calibration: s.calibration,
+        },
+      ],
     });
     process.stderr.write(`report written to ${page}\n`);
   }
@@ -84,12 +109,22 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
 }
 
 async function trainSim(opts: TrainOptions, argv: readonly string[]): Promise<void> {
-  if (!MODEL_KINDS.includes(opts.model as ModelKind)) throw new Error(`--model ${opts.model}: expected one of ${MODEL_KINDS.join(', ')}`);
+  if (!MODEL_KINDS.includes(opts.model as ModelKind))
+    throw new Error(`--model ${opts.model}: expected one of ${MODEL_KINDS.join(', ')}`);
   const arch = opts.arch ?? 'dense';
-  if (!ARCHITECTURES.includes(arch as Architecture)) throw new Error(`--arch ${arch}: the simulator's models are autoencoders: expected one of ${ARCHITECTURES.join(', ')} (hybrid and stats train on --csv)`);
+  if (!ARCHITECTURES.includes(arch as Architecture))
+    throw new Error(
+      `--arch ${arch}: the simulator's models are autoencoders: expected one of ${ARCHITECTURES.join(', ')} (hybrid and stats train on --csv)`,
+    );
   const seed = wholeNumber('seed', opts.seed, 0);
-  const set = { ...trainingSet(opts.model as ModelKind, seed, opts.trainS ? Number(opts.trainS) : undefined), ...(opts.name ? { name: opts.name } : {}) };
-  if (arch === 'conv1d' && set.windowLength % 4 !== 0) throw new Error(`--arch conv1d halves the window twice: the window length must be a multiple of 4 (${set.name}: ${set.windowLength})`);
+  const set = {
+    ...trainingSet(opts.model as ModelKind, seed, opts.trainS ? Number(opts.trainS) : undefined),
+    ...(opts.name ? { name: opts.name } : {}),
+  };
+  if (arch === 'conv1d' && set.windowLength % 4 !== 0)
+    throw new Error(
+      `--arch conv1d halves the window twice: the window length must be a multiple of 4 (${set.name}: ${set.windowLength})`,
+    );
   const prune = pruneOf(opts);
   const bar = terminalProgress();
   await buildModel(set, {

@@ -11,10 +11,22 @@ import { parse as parseYaml } from 'yaml';
 const WHOLE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}$/;
 const PATTERN = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
-export function substituteEnv(tree: unknown, env: NodeJS.ProcessEnv, issues: string[], path = '', retyped?: Map<string, string>): unknown {
+export function substituteEnv(
+  tree: unknown,
+  env: NodeJS.ProcessEnv,
+  issues: string[],
+  path = '',
+  retyped?: Map<string, string>,
+): unknown {
   if (typeof tree === 'string') {
     if (WHOLE.test(tree)) {
-      const expanded = tree.replace(PATTERN, (match, varName: string, fallback: string | undefined) => env[varName] ?? fallback ?? (issues.push(`${path || '(root)'}: environment variable ${varName} is not set`), ''));
+      const expanded = tree.replace(
+        PATTERN,
+        (match, varName: string, fallback: string | undefined) =>
+          env[varName] ??
+          fallback ??
+          (issues.push(`${path || '(root)'}: environment variable ${varName} is not set`), ''),
+      );
       const value = scalar(expanded);
       if (typeof value !== 'string') retyped?.set(path, expanded);
       return value;
@@ -31,7 +43,8 @@ export function substituteEnv(tree: unknown, env: NodeJS.ProcessEnv, issues: str
   if (Array.isArray(tree)) return tree.map((item, i) => substituteEnv(item, env, issues, `${path}[${i}]`, retyped));
   if (tree !== null && typeof tree === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(tree)) out[key] = substituteEnv(value, env, issues, path ? `${path}.${key}` : key, retyped);
+    for (const [key, value] of Object.entries(tree))
+      out[key] = substituteEnv(value, env, issues, path ? `${path}.${key}` : key, retyped);
     return out;
   }
   return tree;

@@ -20,7 +20,10 @@ export const registerSchema = z.strictObject({
   bit: z.number().int().min(0).max(15).optional(),
   /** Registers of a `string` tag (two characters each). */
   length: z.number().int().min(1).max(125).optional(),
-  scale: z.number().refine((v) => v !== 0, 'scale must not be 0').default(1),
+  scale: z
+    .number()
+    .refine((v) => v !== 0, 'scale must not be 0')
+    .default(1),
   offset: z.number().default(0),
   unit: z.string().optional(),
   /** Poll this tag less often than its device (a multiple is best: it is read with the device's next poll when due). */
@@ -52,7 +55,8 @@ const modbusCommon = {
   registers: z.array(registerSchema).default([]),
   /** More unit ids on this connection, each with its own asset, map, interval, queue and health. */
   devices: z.array(modbusDeviceSchema).default([]),
-  /** Writes (alarm actions) waiting per device; beyond this a write is refused and counted (it is retried by its action). */
+  /** Writes (alarm actions) waiting per device; beyond this a write is refused and counted (it is retried by its
+   * action). */
   max_queued_writes: z.number().int().min(1).default(16),
 };
 
@@ -88,13 +92,22 @@ export const opcuaNodeSchema = z
   .strictObject({
     channel: name,
     /** `ns=2;s=Pump1.flow`, or `nsu=<namespace URI>;s=...` (the index is resolved at every connect). */
-    node_id: z.string().regex(/^(ns=\d+;|nsu=[^;]+;)?[isgb]=.+$/, 'expected a node id such as "ns=2;s=Pump1.flow" or "nsu=urn:plant;i=1001"').optional(),
+    node_id: z
+      .string()
+      .regex(
+        /^(ns=\d+;|nsu=[^;]+;)?[isgb]=.+$/,
+        'expected a node id such as "ns=2;s=Pump1.flow" or "nsu=urn:plant;i=1001"',
+      )
+      .optional(),
     /**
      * ...or a browse path from the root, resolved on the server at every connect:
      * `/Objects/Plant/Pump1/flow`; an element may name its namespace index (`2:Pump1`), else
      * `browse_namespace` gives it (Objects, Server and Types are the standard namespace).
      */
-    browse_path: z.string().regex(/^(\/[^/]+)+$/, 'expected a browse path such as "/Objects/Plant/Pump1/flow"').optional(),
+    browse_path: z
+      .string()
+      .regex(/^(\/[^/]+)+$/, 'expected a browse path such as "/Objects/Plant/Pump1/flow"')
+      .optional(),
     /** Namespace URI of the browse path's elements that name no index. */
     browse_namespace: z.string().min(1).optional(),
     sampling_interval_ms: z.number().int().min(0).optional(),
@@ -102,7 +115,9 @@ export const opcuaNodeSchema = z
     deadband: z.strictObject({ type: z.enum(['absolute', 'percent']), value: z.number().min(0) }).optional(),
     unit: z.string().optional(),
   })
-  .refine((n) => (n.node_id === undefined) !== (n.browse_path === undefined), { message: 'give either node_id or browse_path' });
+  .refine((n) => (n.node_id === undefined) !== (n.browse_path === undefined), {
+    message: 'give either node_id or browse_path',
+  });
 
 export const opcuaSourceSchema = z.strictObject({
   name,
@@ -125,7 +140,12 @@ export const opcuaSourceSchema = z.strictObject({
   nodes: z.array(opcuaNodeSchema).min(1),
 });
 
-export const sourceSchema = z.discriminatedUnion('type', [modbusTcpSourceSchema, modbusRtuSourceSchema, modbusRtuOverTcpSourceSchema, opcuaSourceSchema]);
+export const sourceSchema = z.discriminatedUnion('type', [
+  modbusTcpSourceSchema,
+  modbusRtuSourceSchema,
+  modbusRtuOverTcpSourceSchema,
+  opcuaSourceSchema,
+]);
 
 const ANNUNCIATED = ['unack_active', 'ack_active', 'rtn_unack'] as const;
 const actionRetry = {
@@ -136,10 +156,16 @@ const actionRetry = {
 };
 
 /** What a modbus_write can write: every number type but a bit, or text. */
-const WRITABLE_TYPES = ['string', ...REGISTER_TYPES.filter((t): t is Exclude<RegisterType, 'bit'> => t !== 'bit')] as const;
+const WRITABLE_TYPES = [
+  'string',
+  ...REGISTER_TYPES.filter((t): t is Exclude<RegisterType, 'bit'> => t !== 'bit'),
+] as const;
 
 /** Consecutive coils, first at `address` (function 15 writes at most 1968). */
-const coilPattern = z.array(z.union([z.literal(0), z.literal(1)])).min(1).max(1968);
+const coilPattern = z
+  .array(z.union([z.literal(0), z.literal(1)]))
+  .min(1)
+  .max(1968);
 
 /** Drives a PLC output from the alarm: `value_active` while the alarm is in `active_states`, else `value_inactive`. */
 export const modbusWriteActionSchema = z.strictObject({
@@ -162,12 +188,19 @@ export const modbusWriteActionSchema = z.strictObject({
   text_active: z.string().default('{asset} {alarm}: {state} ({top})'),
   text_inactive: z.string().default(''),
   byte_order: z.enum(BYTE_ORDERS).default('ABCD'),
-  scale: z.number().refine((v) => v !== 0, 'scale must not be 0').default(1),
+  scale: z
+    .number()
+    .refine((v) => v !== 0, 'scale must not be 0')
+    .default(1),
   offset: z.number().default(0),
-  /** A number, or for `table: coil` a list of 0/1 written to consecutive coils from `address` in one request (function 15), e.g. a stack light's lamps. */
+  /** A number, or for `table: coil` a list of 0/1 written to consecutive coils from `address` in one request (function
+   * 15), e.g. a stack light's lamps. */
   value_active: z.union([z.number(), coilPattern]).default(1),
   value_inactive: z.union([z.number(), coilPattern]).default(0),
-  active_states: z.array(z.enum(ALARM_STATES)).min(1).default([...ANNUNCIATED]),
+  active_states: z
+    .array(z.enum(ALARM_STATES))
+    .min(1)
+    .default([...ANNUNCIATED]),
   ...actionRetry,
 });
 
@@ -192,7 +225,10 @@ export const opcuaWriteActionSchema = z.strictObject({
   node_id: z.string().min(1),
   value_active: z.union([z.number(), z.boolean()]).default(true),
   value_inactive: z.union([z.number(), z.boolean()]).default(false),
-  active_states: z.array(z.enum(ALARM_STATES)).min(1).default([...ANNUNCIATED]),
+  active_states: z
+    .array(z.enum(ALARM_STATES))
+    .min(1)
+    .default([...ANNUNCIATED]),
   ...actionRetry,
 });
 
@@ -213,10 +249,20 @@ export const mqttPublishActionSchema = z.strictObject({
   ...actionRetry,
 });
 
-export const alarmActionSchema = z.discriminatedUnion('type', [modbusWriteActionSchema, webhookActionSchema, opcuaWriteActionSchema, mqttPublishActionSchema]);
+export const alarmActionSchema = z.discriminatedUnion('type', [
+  modbusWriteActionSchema,
+  webhookActionSchema,
+  opcuaWriteActionSchema,
+  mqttPublishActionSchema,
+]);
 
 /** Part actions: the same actions, driven by each part's verdict (e.g. a reject gate on a failed part). */
-const verdicts = { verdicts: z.array(z.enum(['pass', 'fail', 'unknown'])).min(1).default(['fail']) };
+const verdicts = {
+  verdicts: z
+    .array(z.enum(['pass', 'fail', 'unknown']))
+    .min(1)
+    .default(['fail']),
+};
 export const partActionSchema = z.discriminatedUnion('type', [
   modbusWriteActionSchema.extend(verdicts),
   webhookActionSchema.extend(verdicts),
@@ -225,51 +271,53 @@ export const partActionSchema = z.discriminatedUnion('type', [
 ]);
 
 /** An asset's anomaly alarm (also the Node-RED alarm node's settings, without actions). */
-export const alarmSchema = z
-  .strictObject({
-    /** ISA-18.2 priority, carried on every event. */
-    priority: z.enum(ALARM_PRIORITIES).default('high'),
-    /** The score must stay above the threshold this long before the alarm is raised. */
-    on_delay_ms: z.number().int().min(0).default(1000),
-    /** ...and below its clear level this long before it returns to normal. */
-    off_delay_ms: z.number().int().min(0).default(5000),
-    /** Clear below clear_ratio × threshold; default: the model's calibrated off threshold (manifest score.off_threshold), else 0.8. */
-    clear_ratio: z.number().gt(0).max(1).optional(),
-    /** Stays active after the condition clears until acknowledged and reset. */
-    latching: z.boolean().default(false),
-    max_shelve_s: z.number().positive().default(8 * 3600),
-    /** Overrides the model's calibrated threshold. */
-    threshold: z.number().positive().optional(),
-    /** Run on transitions, retried with backoff; they never block detection. */
-    actions: z.array(alarmActionSchema).default([]),
-  });
+export const alarmSchema = z.strictObject({
+  /** ISA-18.2 priority, carried on every event. */
+  priority: z.enum(ALARM_PRIORITIES).default('high'),
+  /** The score must stay above the threshold this long before the alarm is raised. */
+  on_delay_ms: z.number().int().min(0).default(1000),
+  /** ...and below its clear level this long before it returns to normal. */
+  off_delay_ms: z.number().int().min(0).default(5000),
+  /** Clear below clear_ratio × threshold; default: the model's calibrated off threshold (manifest
+   * score.off_threshold), else 0.8. */
+  clear_ratio: z.number().gt(0).max(1).optional(),
+  /** Stays active after the condition clears until acknowledged and reset. */
+  latching: z.boolean().default(false),
+  max_shelve_s: z
+    .number()
+    .positive()
+    .default(8 * 3600),
+  /** Overrides the model's calibrated threshold. */
+  threshold: z.number().positive().optional(),
+  /** Run on transitions, retried with backoff; they never block detection. */
+  actions: z.array(alarmActionSchema).default([]),
+});
 
 /** How an asset's samples become windows (also the Node-RED window node's settings). */
-export const windowSchema = z
-  .strictObject({
-    /** sliding: continuous monitoring; cycle: one window per produced part. */
-    type: z.enum(['sliding', 'cycle']).default('sliding'),
-    /** sliding: score every N samples. */
-    hop_samples: z.number().int().min(1).default(1),
-    /** sliding: score every this many ms instead (a multiple of the model's sample period). */
-    hop_ms: z.number().int().min(1).optional(),
-    /**
-     * How rows are formed: batch = one row per source poll or publish (sources at the model's
-     * rate); hold / linear = channels at any rates put on the model's time grid, newest value or
-     * interpolated.
-     */
-    align: z.enum(['batch', 'hold', 'linear']).default('batch'),
-    /** A channel whose newest value is older than this makes the row incomplete. */
-    max_sample_age_ms: z.number().int().min(1).default(5000),
-    /** cycle: the channel that marks the cycle (a cycle-active flag or a part counter). */
-    trigger_channel: name.optional(),
-    /** cycle: flag = the part runs while the trigger is non-zero; counter = each change starts the next part. */
-    trigger: z.enum(['flag', 'counter']).default('flag'),
-    /** cycle: a channel holding the part id (e.g. the part counter); default: parts numbered from 1. */
-    part_id_channel: name.optional(),
-    min_samples: z.number().int().min(1).default(5),
-    max_samples: z.number().int().min(2).default(10_000),
-  });
+export const windowSchema = z.strictObject({
+  /** sliding: continuous monitoring; cycle: one window per produced part. */
+  type: z.enum(['sliding', 'cycle']).default('sliding'),
+  /** sliding: score every N samples. */
+  hop_samples: z.number().int().min(1).default(1),
+  /** sliding: score every this many ms instead (a multiple of the model's sample period). */
+  hop_ms: z.number().int().min(1).optional(),
+  /**
+   * How rows are formed: batch = one row per source poll or publish (sources at the model's
+   * rate); hold / linear = channels at any rates put on the model's time grid, newest value or
+   * interpolated.
+   */
+  align: z.enum(['batch', 'hold', 'linear']).default('batch'),
+  /** A channel whose newest value is older than this makes the row incomplete. */
+  max_sample_age_ms: z.number().int().min(1).default(5000),
+  /** cycle: the channel that marks the cycle (a cycle-active flag or a part counter). */
+  trigger_channel: name.optional(),
+  /** cycle: flag = the part runs while the trigger is non-zero; counter = each change starts the next part. */
+  trigger: z.enum(['flag', 'counter']).default('flag'),
+  /** cycle: a channel holding the part id (e.g. the part counter); default: parts numbered from 1. */
+  part_id_channel: name.optional(),
+  min_samples: z.number().int().min(1).default(5),
+  max_samples: z.number().int().min(2).default(10_000),
+});
 
 export type WindowSettings = z.infer<typeof windowSchema>;
 export type AlarmSettings = z.infer<typeof alarmSchema>;
@@ -278,8 +326,23 @@ export const assetSchema = z.strictObject({
   name,
   /** Model directory (holding manifest.json) or manifest file, relative to the config file. */
   model: z.string().min(1),
-  window: windowSchema.default({ type: 'sliding', hop_samples: 1, align: 'batch', max_sample_age_ms: 5000, trigger: 'flag', min_samples: 5, max_samples: 10_000 }),
-  alarm: alarmSchema.default({ priority: 'high', on_delay_ms: 1000, off_delay_ms: 5000, latching: false, max_shelve_s: 8 * 3600, actions: [] }),
+  window: windowSchema.default({
+    type: 'sliding',
+    hop_samples: 1,
+    align: 'batch',
+    max_sample_age_ms: 5000,
+    trigger: 'flag',
+    min_samples: 5,
+    max_samples: 10_000,
+  }),
+  alarm: alarmSchema.default({
+    priority: 'high',
+    on_delay_ms: 1000,
+    off_delay_ms: 5000,
+    latching: false,
+    max_shelve_s: 8 * 3600,
+    actions: [],
+  }),
   /** Cycle windows: actions on each part's verdict (`verdicts`, default fail), e.g. a reject gate. */
   part_actions: z.array(partActionSchema).default([]),
 });
@@ -289,7 +352,11 @@ export const bufferSchema = z.strictObject({
   type: z.enum(['disk', 'memory']).default('disk'),
   /** Queue file; default `<data_dir>/<sink>.queue.db`. */
   path: z.string().optional(),
-  max_bytes: z.number().int().min(1024).default(256 * 1024 * 1024),
+  max_bytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024 * 1024),
   /** normal: survives a process crash; full: also a power loss (slower). */
   sync: z.enum(['normal', 'full']).default('normal'),
 });
@@ -313,7 +380,10 @@ export const influxSchema = z.strictObject({
    */
   create_database: z.boolean().default(true),
   /** Retention of the database, e.g. "30d" or "52w" (InfluxQL duration); created or updated at start. */
-  retention: z.string().regex(/^(\d+[smhdw])+$|^INF$/, 'expected an InfluxQL duration such as "30d" or "INF"').optional(),
+  retention: z
+    .string()
+    .regex(/^(\d+[smhdw])+$|^INF$/, 'expected an InfluxQL duration such as "30d" or "INF"')
+    .optional(),
   /** How often the gateway's own health point is written (0: never). */
   health_interval_ms: z.number().int().min(0).default(10_000),
   buffer: bufferSchema.default({ type: 'disk', max_bytes: 256 * 1024 * 1024, sync: 'normal' }),
@@ -383,7 +453,8 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).default(8080),
       /** Bearer token for the write API (acknowledge, shelve...); without it those calls are refused. */
       api_token: z.string().min(16, 'use a token of at least 16 characters').optional(),
-      /** Bearer token for reading /api/status, /api/alarms and /api/events (api_token works too); without it they are open. /healthz and /metrics stay open. */
+      /** Bearer token for reading /api/status, /api/alarms and /api/events (api_token works too); without it they are
+       * open. /healthz and /metrics stay open. */
       read_token: z.string().min(16, 'use a token of at least 16 characters').optional(),
       /** Live event streams (/api/events) served at once; more are refused with 503. */
       max_event_streams: z.number().int().min(1).default(32),
@@ -394,16 +465,18 @@ export const configSchema = z.strictObject({
   /** onnxruntime: execution providers tried in order (a missing one is logged, the next tried; cpu always works). */
   inference: z
     .strictObject({
-      providers: z.array(z.enum(['tensorrt', 'cuda', 'cpu'])).min(1).default(['cpu']),
-      /** onnxruntime's optimised graphs, kept so a restart skips the optimiser (default <data_dir>/model-cache; "" turns it off). */
+      providers: z
+        .array(z.enum(['tensorrt', 'cuda', 'cpu']))
+        .min(1)
+        .default(['cpu']),
+      /** onnxruntime's optimised graphs, kept so a restart skips the optimiser (default <data_dir>/model-cache; ""
+       * turns it off). */
       cache_dir: z.string().optional(),
     })
     .default({ providers: ['cpu'] }),
   sources: z.array(sourceSchema).min(1),
   assets: z.array(assetSchema).default([]),
-  storage: z
-    .strictObject({ local: localStoreSchema.optional(), influxdb: influxSchema.optional() })
-    .default({}),
+  storage: z.strictObject({ local: localStoreSchema.optional(), influxdb: influxSchema.optional() }).default({}),
   /** Edge–cloud sync: summaries, alarm events, part results and health over MQTT; signed model updates. */
   cloud: z.strictObject({ mqtt: mqttSyncSchema.optional(), model_updates: modelUpdatesSchema.optional() }).default({}),
 });
@@ -411,7 +484,10 @@ export const configSchema = z.strictObject({
 export type Config = z.infer<typeof configSchema>;
 export type SourceConfig = z.infer<typeof sourceSchema>;
 export type ModbusTcpSourceConfig = z.infer<typeof modbusTcpSourceSchema>;
-export type ModbusSourceConfig = z.infer<typeof modbusTcpSourceSchema> | z.infer<typeof modbusRtuSourceSchema> | z.infer<typeof modbusRtuOverTcpSourceSchema>;
+export type ModbusSourceConfig =
+  | z.infer<typeof modbusTcpSourceSchema>
+  | z.infer<typeof modbusRtuSourceSchema>
+  | z.infer<typeof modbusRtuOverTcpSourceSchema>;
 export type OpcuaSourceConfig = z.infer<typeof opcuaSourceSchema>;
 export type RegisterConfig = z.infer<typeof registerSchema>;
 export type AssetConfig = z.infer<typeof assetSchema>;

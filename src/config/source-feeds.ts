@@ -22,7 +22,18 @@ export interface ModbusDeviceConfig {
 export function modbusDevices(source: ModbusSourceConfig): ModbusDeviceConfig[] {
   const top: ModbusDeviceConfig[] =
     source.registers.length > 0
-      ? [{ unitId: source.unit_id, asset: source.asset ?? source.name, pollIntervalMs: source.poll_interval_ms, timeoutMs: source.timeout_ms, maxGapRegisters: source.max_gap_registers, registers: source.registers, where: '', intervalKey: '.poll_interval_ms' }]
+      ? [
+          {
+            unitId: source.unit_id,
+            asset: source.asset ?? source.name,
+            pollIntervalMs: source.poll_interval_ms,
+            timeoutMs: source.timeout_ms,
+            maxGapRegisters: source.max_gap_registers,
+            registers: source.registers,
+            where: '',
+            intervalKey: '.poll_interval_ms',
+          },
+        ]
       : [];
   return [
     ...top,
@@ -49,7 +60,15 @@ export interface SourceFeed {
 }
 
 export function sourceFeeds(source: Config['sources'][number]): SourceFeed[] {
-  if (source.type === 'opcua') return [{ asset: source.asset, channels: source.nodes.map((n) => n.channel), periodMs: source.publishing_interval_ms, periodKey: '.publishing_interval_ms' }];
+  if (source.type === 'opcua')
+    return [
+      {
+        asset: source.asset,
+        channels: source.nodes.map((n) => n.channel),
+        periodMs: source.publishing_interval_ms,
+        periodKey: '.publishing_interval_ms',
+      },
+    ];
   return modbusDevices(source).map((d) => ({
     asset: d.asset,
     channels: d.registers.map((r) => r.channel),

@@ -15,18 +15,28 @@ export async function readTextFile(file: string, what: string): Promise<{ path: 
   try {
     return { path, text: await readFile(path, 'utf8') };
   } catch (err) {
-    throw new LinewatchError('CONFIG_FILE', `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new LinewatchError(
+      'CONFIG_FILE',
+      `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }
 
-export function parseYamlDocument<S extends z.ZodType>(schema: S, text: string, path: string, env: NodeJS.ProcessEnv): z.infer<S> {
+export function parseYamlDocument<S extends z.ZodType>(
+  schema: S,
+  text: string,
+  path: string,
+  env: NodeJS.ProcessEnv,
+): z.infer<S> {
   let tree: unknown;
   try {
     tree = parseYaml(text, { prettyErrors: true });
   } catch (err) {
     if (err instanceof YAMLParseError) {
       const pos = err.linePos?.[0];
-      throw new ConfigError(path, [`${pos ? `line ${pos.line}, column ${pos.col}` : 'YAML'}: ${err.message.split('\n')[0]}`]);
+      throw new ConfigError(path, [
+        `${pos ? `line ${pos.line}, column ${pos.col}` : 'YAML'}: ${err.message.split('\n')[0]}`,
+      ]);
     }
     // e.g. "Excessive alias count indicates a resource exhaustion attack" (an alias bomb).
     throw new ConfigError(path, [`YAML: ${(err as Error).message.split('\n')[0]}`]);
@@ -37,7 +47,11 @@ export function parseYamlDocument<S extends z.ZodType>(schema: S, text: string, 
   if (envIssues.length > 0) throw new ConfigError(path, envIssues);
   let parsed = schema.safeParse(tree ?? {});
   // A placeholder that expanded to digits where the schema wants text (a password) takes its text back.
-  const back = parsed.success ? [] : parsed.error.issues.filter((i) => i.code === 'invalid_type' && i.expected === 'string' && retyped.has(issuePath(i.path)));
+  const back = parsed.success
+    ? []
+    : parsed.error.issues.filter(
+        (i) => i.code === 'invalid_type' && i.expected === 'string' && retyped.has(issuePath(i.path)),
+      );
   if (back.length > 0) {
     for (const issue of back) setAt(tree, issue.path, retyped.get(issuePath(issue.path))!);
     parsed = schema.safeParse(tree ?? {});
@@ -48,7 +62,10 @@ export function parseYamlDocument<S extends z.ZodType>(schema: S, text: string, 
 
 /** A zod issue path as substituteEnv writes paths: `a.b[0].c`. */
 function issuePath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 function setAt(tree: unknown, path: readonly PropertyKey[], value: string): void {

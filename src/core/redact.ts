@@ -10,7 +10,10 @@ const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*):\/\/([^\s"'<>)\]}]+)/gi;
 
 export function redactUrl(scheme: string, rest: string): string {
   const hashless = rest.split('#')[0];
-  const [beforeQuery, query] = [hashless.split('?')[0], hashless.includes('?') ? hashless.slice(hashless.indexOf('?') + 1) : undefined];
+  const [beforeQuery, query] = [
+    hashless.split('?')[0],
+    hashless.includes('?') ? hashless.slice(hashless.indexOf('?') + 1) : undefined,
+  ];
   const slash = beforeQuery.indexOf('/');
   let authority = slash < 0 ? beforeQuery : beforeQuery.slice(0, slash);
   const path = slash < 0 ? '' : beforeQuery.slice(slash);
@@ -18,7 +21,13 @@ export function redactUrl(scheme: string, rest: string): string {
   if (at >= 0) authority = `***@${authority.slice(at + 1)}`;
   const segments = path.split('/').filter((p, i) => i > 0 || p !== '');
   const shown = segments.length > 1 ? `/${segments[0]}/***` : path;
-  const q = query === undefined ? '' : `?${query.split('&').map((kv) => (kv.includes('=') ? `${kv.slice(0, kv.indexOf('='))}=***` : '***')).join('&')}`;
+  const q =
+    query === undefined
+      ? ''
+      : `?${query
+          .split('&')
+          .map((kv) => (kv.includes('=') ? `${kv.slice(0, kv.indexOf('='))}=***` : '***'))
+          .join('&')}`;
   return `${scheme}://${authority}${shown}${q}`;
 }
 

@@ -66,7 +66,14 @@ export const ALARM_STATES = ['normal', 'unack_active', 'ack_active', 'rtn_unack'
 export type AlarmStateName = (typeof ALARM_STATES)[number];
 export const ALARM_PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type AlarmPriority = (typeof ALARM_PRIORITIES)[number];
-export const OPERATOR_COMMANDS = ['ack', 'shelve', 'unshelve', 'remove_from_service', 'return_to_service', 'reset'] as const;
+export const OPERATOR_COMMANDS = [
+  'ack',
+  'shelve',
+  'unshelve',
+  'remove_from_service',
+  'return_to_service',
+  'reset',
+] as const;
 export type OperatorCommand = (typeof OPERATOR_COMMANDS)[number];
 export type TransitionCause = 'condition' | 'operator' | 'expiry';
 

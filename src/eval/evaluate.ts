@@ -17,8 +17,23 @@ import { fitDetector, type DetectorOptions } from '../training/fit-detector.js';
 import { csvHeader } from '../sim/csv-replay.js';
 import { RowAssembler } from '../windows/row-assembler.js';
 import { SlidingWindow } from '../windows/sliding-window.js';
-import { addOperatorMetrics, operatorFigures, operatorMetrics, readLabelledCsv, type LabelledSeries, type OperatorMetrics } from './labelled-csv.js';
-import { addConfusion, addNab, confusion, nabNormalised, nabTally, pointwise, type Confusion, type NabTally } from './metrics.js';
+import {
+  addOperatorMetrics,
+  operatorFigures,
+  operatorMetrics,
+  type LabelledSeries,
+  type OperatorMetrics,
+} from './labelled-csv.js';
+import {
+  addConfusion,
+  addNab,
+  confusion,
+  nabNormalised,
+  nabTally,
+  pointwise,
+  type Confusion,
+  type NabTally,
+} from './metrics.js';
 
 export type Precision = 'int8' | 'fp32';
 
@@ -72,24 +87,44 @@ export function inMemoryModel(f: FittedModel, precision: Precision, where: strin
 }
 
 /** Fits on the first `trainRows` rows of a series with the options `linewatch train` uses. */
-export async function fitOnSeries(series: LabelledSeries, trainRows: number, options: DetectorOptions): Promise<FittedModel> {
-  if (trainRows >= series.rowCount) throw new Error(`${series.file}: --train-rows ${trainRows} leaves no rows to evaluate (the file has ${series.rowCount})`);
+export async function fitOnSeries(
+  series: LabelledSeries,
+  trainRows: number,
+  options: DetectorOptions,
+): Promise<FittedModel> {
+  if (trainRows >= series.rowCount)
+    throw new Error(
+      `${series.file}: --train-rows ${trainRows} leaves no rows to evaluate (the file has ${series.rowCount})`,
+    );
   const c = series.channels.length;
   return fitDetector(
-    { name: 'eval', source: `${series.file}: first ${trainRows} rows`, channels: series.channels, periodMs: series.periodMs, rows: series.rows.subarray(0, trainRows * c), rowCount: trainRows },
+    {
+      name: 'eval',
+      source: `${series.file}: first ${trainRows} rows`,
+      channels: series.channels,
+      periodMs: series.periodMs,
+      rows: series.rows.subarray(0, trainRows * c),
+      rowCount: trainRows,
+    },
     options,
   );
 }
 
 /** Streams every row of a series through a model and the alarm; metrics on the rows after `skipRows`. */
-export async function streamSeries(series: LabelledSeries, loaded: LoadedManifest, skipRows: number): Promise<FileResult> {
+export async function streamSeries(
+  series: LabelledSeries,
+  loaded: LoadedManifest,
+  skipRows: number,
+): Promise<FileResult> {
   const { file, channels, rowCount: n, times } = series;
   const c = channels.length;
   const model = await AutoencoderModel.load(loaded, { asset: 'eval' });
   const missing = model.channels.filter((ch) => !channels.includes(ch));
   if (missing.length > 0) {
     await model.close();
-    throw new Error(`${file}: the model ${loaded.manifest.name} needs channel(s) ${missing.join(', ')}, the file has ${channels.join(', ')}`);
+    throw new Error(
+      `${file}: the model ${loaded.manifest.name} needs channel(s) ${missing.join(', ')}, the file has ${channels.join(', ')}`,
+    );
   }
   const index = model.channels.map((ch) => channels.indexOf(ch));
   const assembler = new RowAssembler('eval', model.channels, 10_000);
@@ -97,7 +132,14 @@ export async function streamSeries(series: LabelledSeries, loaded: LoadedManifes
   const windows: Window[] = [];
   const rowOf = new Map<number, number>();
   for (let i = 0; i < n; i++) {
-    const batch: Sample[] = model.channels.map((channel, j) => ({ source: 'csv', asset: 'eval', channel, ts: times[i], value: series.rows[i * c + index[j]], quality: 'good' }));
+    const batch: Sample[] = model.channels.map((channel, j) => ({
+      source: 'csv',
+      asset: 'eval',
+      channel,
+      ts: times[i],
+      value: series.rows[i * c + index[j]],
+      quality: 'good',
+    }));
     const outcome = slider.push(assembler.push(batch)!);
     if (outcome?.kind === 'window') {
       windows.push(outcome.window);
@@ -112,7 +154,13 @@ export async function streamSeries(series: LabelledSeries, loaded: LoadedManifes
   try {
     for (let b = 0; b < windows.length; b += 256) {
       for (const r of await model.score(windows.slice(b, b + 256))) {
-        alarm.handle({ kind: 'score', ts: r.ts, score: r.score, threshold: r.threshold, ...(r.offThreshold !== undefined ? { offThreshold: r.offThreshold } : {}) });
+        alarm.handle({
+          kind: 'score',
+          ts: r.ts,
+          score: r.score,
+          threshold: r.threshold,
+          ...(r.offThreshold !== undefined ? { offThreshold: r.offThreshold } : {}),
+        });
         const row = rowOf.get(r.ts)!;
         predictions[row] = alarm.conditionActive ? 1 : 0;
         scores[row] = r.score;
@@ -124,10 +172,28 @@ export async function streamSeries(series: LabelledSeries, loaded: LoadedManifes
   const labels = series.anomaly.subarray(skipRows);
   const pred = predictions.subarray(skipRows);
   const conf = confusion(labels, pred);
-  const nab = nabTally(Array.from(times.subarray(skipRows), (t) => t / 1000), series.changepoint.subarray(skipRows), pred, 60);
+  const nab = nabTally(
+    Array.from(times.subarray(skipRows), (t) => t / 1000),
+    series.changepoint.subarray(skipRows),
+    pred,
+    60,
+  );
   const operator = operatorMetrics(times.subarray(skipRows), labels, pred, series.periodMs);
   const m = pointwise(conf);
-  return { file, testRows: n - skipRows, confusion: conf, f1: m.f1, far: m.far, nab, operator, predictions, scores, threshold: model.threshold, offThreshold: off, series };
+  return {
+    file,
+    testRows: n - skipRows,
+    confusion: conf,
+    f1: m.f1,
+    far: m.far,
+    nab,
+    operator,
+    predictions,
+    scores,
+    threshold: model.threshold,
+    offThreshold: off,
+    series,
+  };
 }
 
 export interface EvalReport {
@@ -144,16 +210,51 @@ export interface EvalReport {
   readonly detected_spans: string;
   readonly false_alarms: number;
   readonly false_alarms_per_day: number | null;
-  readonly perFile: { file: string; f1: number; far: number; delay_s: number | null; detected_spans: string; false_alarms: number; false_alarms_per_day: number | null }[];
+  readonly perFile: {
+    file: string;
+    f1: number;
+    far: number;
+    delay_s: number | null;
+    detected_spans: string;
+    false_alarms: number;
+    false_alarms_per_day: number | null;
+  }[];
 }
 
 /** Sums file results into one report. */
-export function summarise(dir: string, precision: Precision, trainRows: number, detector: Record<string, unknown>, results: readonly FileResult[]): EvalReport {
+export function summarise(
+  dir: string,
+  precision: Precision,
+  trainRows: number,
+  detector: Record<string, unknown>,
+  results: readonly FileResult[],
+): EvalReport {
   let total: Confusion = { tp: 0, fp: 0, tn: 0, fn: 0 };
   let nab: NabTally = { windows: 0, score: { standard: 0, low_fp: 0, low_fn: 0 } };
   let op: OperatorMetrics = { spans: 0, detected: 0, delaysS: [], falseAlarms: 0, normalHours: 0 };
-  for (const r of results) ((total = addConfusion(total, r.confusion)), (nab = addNab(nab, r.nab)), (op = addOperatorMetrics(op, r.operator)));
+  for (const r of results) {
+    total = addConfusion(total, r.confusion);
+    nab = addNab(nab, r.nab);
+    op = addOperatorMetrics(op, r.operator);
+  }
   const m = pointwise(total);
-  const perFile = results.map((r) => ({ file: relative(dir, r.file) || r.file, f1: r.f1, far: r.far, ...operatorFigures(r.operator) }));
-  return { precision, files: results.length, trainRows, detector, confusion: total, f1: m.f1, far: m.far, mar: m.mar, nab: nabNormalised(nab), ...operatorFigures(op), perFile };
+  const perFile = results.map((r) => ({
+    file: relative(dir, r.file) || r.file,
+    f1: r.f1,
+    far: r.far,
+    ...operatorFigures(r.operator),
+  }));
+  return {
+    precision,
+    files: results.length,
+    trainRows,
+    detector,
+    confusion: total,
+    f1: m.f1,
+    far: m.far,
+    mar: m.mar,
+    nab: nabNormalised(nab),
+    ...operatorFigures(op),
+    perFile,
+  };
 }

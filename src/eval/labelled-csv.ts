@@ -29,8 +29,18 @@ export function readLabelledCsv(file: string, text = readFileSync(file, 'utf8'))
   const n = table.times.length;
   const rows = rowMajor(table, channels);
   const periodMs = medianSpacing(table.times);
-  if (!(periodMs > 0)) throw new Error(`${file}: cannot tell the sample period from the time column (median spacing ${periodMs} ms)`);
-  return { file, channels, times: table.times, rows, rowCount: n, periodMs, anomaly: table.columns.get('anomaly')!, changepoint: table.columns.get('changepoint')! };
+  if (!(periodMs > 0))
+    throw new Error(`${file}: cannot tell the sample period from the time column (median spacing ${periodMs} ms)`);
+  return {
+    file,
+    channels,
+    times: table.times,
+    rows,
+    rowCount: n,
+    periodMs,
+    anomaly: table.columns.get('anomaly')!,
+    changepoint: table.columns.get('changepoint')!,
+  };
 }
 
 export interface OperatorMetrics {
@@ -45,7 +55,12 @@ export interface OperatorMetrics {
 }
 
 /** Spans, delays and false alarms of `predicted` against `labels` (same rows); `periodMs` per row. */
-export function operatorMetrics(times: ArrayLike<number>, labels: ArrayLike<number>, predicted: ArrayLike<number>, periodMs: number): OperatorMetrics {
+export function operatorMetrics(
+  times: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  periodMs: number,
+): OperatorMetrics {
   let spans = 0;
   let detected = 0;
   const delaysS: number[] = [];
@@ -58,7 +73,11 @@ export function operatorMetrics(times: ArrayLike<number>, labels: ArrayLike<numb
     const p = predicted[i] > 0;
     const rising = p && (i === 0 || !(predicted[i - 1] > 0));
     if (l) {
-      if (spanStart < 0) ((spanStart = i), (spanHit = false), spans++);
+      if (spanStart < 0) {
+        spanStart = i;
+        spanHit = false;
+        spans++;
+      }
       if (p && !spanHit) {
         spanHit = true;
         detected++;
@@ -74,11 +93,28 @@ export function operatorMetrics(times: ArrayLike<number>, labels: ArrayLike<numb
 }
 
 export function addOperatorMetrics(a: OperatorMetrics, b: OperatorMetrics): OperatorMetrics {
-  return { spans: a.spans + b.spans, detected: a.detected + b.detected, delaysS: [...a.delaysS, ...b.delaysS], falseAlarms: a.falseAlarms + b.falseAlarms, normalHours: a.normalHours + b.normalHours };
+  return {
+    spans: a.spans + b.spans,
+    detected: a.detected + b.detected,
+    delaysS: [...a.delaysS, ...b.delaysS],
+    falseAlarms: a.falseAlarms + b.falseAlarms,
+    normalHours: a.normalHours + b.normalHours,
+  };
 }
 
-/** The figures operators count: mean detection delay (s, null if nothing was detected) and false alarms per 24 h of normal operation. */
-export function operatorFigures(m: OperatorMetrics): { delay_s: number | null; detected_spans: string; false_alarms: number; false_alarms_per_day: number | null } {
+/** The figures operators count: mean detection delay (s, null if nothing was detected) and false alarms per 24 h of
+ * normal operation. */
+export function operatorFigures(m: OperatorMetrics): {
+  delay_s: number | null;
+  detected_spans: string;
+  false_alarms: number;
+  false_alarms_per_day: number | null;
+} {
   const delay = m.delaysS.length > 0 ? m.delaysS.reduce((a, b) => a + b, 0) / m.delaysS.length : null;
-  return { delay_s: delay, detected_spans: `${m.detected}/${m.spans}`, false_alarms: m.falseAlarms, false_alarms_per_day: m.normalHours > 0 ? (m.falseAlarms * 24) / m.normalHours : null };
+  return {
+    delay_s: delay,
+    detected_spans: `${m.detected}/${m.spans}`,
+    false_alarms: m.falseAlarms,
+    false_alarms_per_day: m.normalHours > 0 ? (m.falseAlarms * 24) / m.normalHours : null,
+  };
 }

@@ -79,7 +79,12 @@ export interface NabTally {
  * NAB tally of one series. `times` in seconds (or any unit of `windowLength`); `truth` marks the
  * true changepoints; `predicted` the binary prediction.
  */
-export function nabTally(times: ArrayLike<number>, truth: ArrayLike<number>, predicted: ArrayLike<number>, windowLength: number): NabTally {
+export function nabTally(
+  times: ArrayLike<number>,
+  truth: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  windowLength: number,
+): NabTally {
   const windows: [number, number][] = [];
   for (let i = 0; i < truth.length; i++) if (truth[i] > 0) windows.push([times[i], times[i] + windowLength]);
   const score = { standard: 0, low_fp: 0, low_fn: 0 };
@@ -100,7 +105,14 @@ export function nabTally(times: ArrayLike<number>, truth: ArrayLike<number>, pre
 }
 
 export function addNab(a: NabTally, b: NabTally): NabTally {
-  return { windows: a.windows + b.windows, score: { standard: a.score.standard + b.score.standard, low_fp: a.score.low_fp + b.score.low_fp, low_fn: a.score.low_fn + b.score.low_fn } };
+  return {
+    windows: a.windows + b.windows,
+    score: {
+      standard: a.score.standard + b.score.standard,
+      low_fp: a.score.low_fp + b.score.low_fp,
+      low_fn: a.score.low_fn + b.score.low_fn,
+    },
+  };
 }
 
 /** Normalised NAB scores: 100 for a perfect detector, 0 for one that predicts nothing. */

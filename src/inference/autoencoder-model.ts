@@ -70,28 +70,51 @@ export class AutoencoderModel implements Model {
   static async load(loaded: LoadedManifest, options: AutoencoderOptions): Promise<AutoencoderModel> {
     let created;
     try {
-      created = await createSession(loaded.modelBytes, { providers: options.providers, logger: options.logger, what: loaded.modelPath, ...(options.cacheDir ? { cache: { dir: options.cacheDir, sha256: loaded.manifest.sha256 } } : {}) });
+      created = await createSession(loaded.modelBytes, {
+        providers: options.providers,
+        logger: options.logger,
+        what: loaded.modelPath,
+        ...(options.cacheDir ? { cache: { dir: options.cacheDir, sha256: loaded.manifest.sha256 } } : {}),
+      });
     } catch (err) {
-      throw new ModelError('MODEL_INVALID', `model file ${loaded.modelPath}: onnxruntime cannot load it: ${(err as Error).message.split('\n')[0]}`, err);
+      throw new ModelError(
+        'MODEL_INVALID',
+        `model file ${loaded.modelPath}: onnxruntime cannot load it: ${(err as Error).message.split('\n')[0]}`,
+        err,
+      );
     }
     const { session, provider, cached } = created;
     const { manifest } = loaded;
-    const outputs = [manifest.output.score, manifest.output.channel_error, ...(manifest.output.terms ? [manifest.output.terms.name] : [])];
+    const outputs = [
+      manifest.output.score,
+      manifest.output.channel_error,
+      ...(manifest.output.terms ? [manifest.output.terms.name] : []),
+    ];
     if (!session.inputNames.includes(manifest.input.name) || outputs.some((o) => !session.outputNames.includes(o))) {
       await session.release();
-      throw new ModelError('MODEL_MISMATCH', `model file ${loaded.modelPath}: expected input "${manifest.input.name}" and outputs "${outputs.join('", "')}", the graph has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]`);
+      throw new ModelError(
+        'MODEL_MISMATCH',
+        `model file ${loaded.modelPath}: expected input "${manifest.input.name}" and outputs "${outputs.join('", "')}", the graph has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]`,
+      );
     }
     const model = new AutoencoderModel(manifest, session, provider, options.asset, options.threshold, cached === true);
     try {
       const golden = await model.scoreRaw([Float32Array.from(manifest.golden.input)]);
       const diff = Math.abs(golden[0].score - manifest.golden.score);
       if (!(diff <= manifest.golden.tolerance)) {
-        throw new ModelError('MODEL_INVALID', `model ${loaded.modelPath}: golden window scored ${golden[0].score}, the manifest expects ${manifest.golden.score} ± ${manifest.golden.tolerance}`);
+        throw new ModelError(
+          'MODEL_INVALID',
+          `model ${loaded.modelPath}: golden window scored ${golden[0].score}, the manifest expects ${manifest.golden.score} ± ${manifest.golden.tolerance}`,
+        );
       }
     } catch (err) {
       await session.release();
       if (err instanceof ModelError) throw err;
-      throw new ModelError('MODEL_MISMATCH', `model ${loaded.modelPath}: running the golden window failed: ${(err as Error).message.split('\n')[0]}`, err);
+      throw new ModelError(
+        'MODEL_MISMATCH',
+        `model ${loaded.modelPath}: running the golden window failed: ${(err as Error).message.split('\n')[0]}`,
+        err,
+      );
     }
     return model;
   }
@@ -99,8 +122,15 @@ export class AutoencoderModel implements Model {
   async score(windows: readonly Window[]): Promise<ScoreResult[]> {
     for (const w of windows) {
       if (w.channels === this.channels && w.length === this.windowLength) continue;
-      if (w.length !== this.windowLength || w.channels.length !== this.channels.length || w.channels.some((c, i) => c !== this.channels[i])) {
-        throw new ModelError('MODEL_MISMATCH', `model ${this.name}: window of asset ${w.asset} has ${w.length}×[${w.channels.join(',')}], expected ${this.windowLength}×[${this.channels.join(',')}]`);
+      if (
+        w.length !== this.windowLength ||
+        w.channels.length !== this.channels.length ||
+        w.channels.some((c, i) => c !== this.channels[i])
+      ) {
+        throw new ModelError(
+          'MODEL_MISMATCH',
+          `model ${this.name}: window of asset ${w.asset} has ${w.length}×[${w.channels.join(',')}], expected ${this.windowLength}×[${this.channels.join(',')}]`,
+        );
       }
     }
     const { scores, perChannel, terms } = await this.run(windows.map((w) => w.data));
@@ -146,7 +176,9 @@ export class AutoencoderModel implements Model {
   }
 
   /** One session.run over the windows; NaN or Inf anywhere in a window is an error naming it. */
-  private async run(windows: readonly ArrayLike<number>[]): Promise<{ scores: Float32Array; perChannel: Float32Array; terms?: Float32Array }> {
+  private async run(
+    windows: readonly ArrayLike<number>[],
+  ): Promise<{ scores: Float32Array; perChannel: Float32Array; terms?: Float32Array }> {
     const n = windows.length;
     const d = this.features;
     const x = this.spare !== undefined && this.spare.length === n * d ? this.spare : new Float32Array(n * d);
@@ -165,7 +197,9 @@ export class AutoencoderModel implements Model {
     }
     const scores = out[output.score].data as Float32Array;
     // NaN or Inf anywhere in a window propagates into its score.
-    for (let i = 0; i < n; i++) if (!Number.isFinite(scores[i])) throw new ModelError('MODEL_MISMATCH', `model ${this.name}: input window ${i} contains NaN or Inf`);
+    for (let i = 0; i < n; i++)
+      if (!Number.isFinite(scores[i]))
+        throw new ModelError('MODEL_MISMATCH', `model ${this.name}: input window ${i} contains NaN or Inf`);
     const terms = output.terms ? (out[output.terms.name].data as Float32Array) : undefined;
     return { scores, perChannel: out[output.channel_error].data as Float32Array, ...(terms ? { terms } : {}) };
   }

@@ -15,13 +15,17 @@ export const manifestSchema = z.strictObject({
   schema_version: z.literal(1),
   name: z.string().min(1),
   version: z.string().min(1),
-  /** Signed releases: a number that grows with every release of the model; a gateway refuses one not above what it confirmed. */
+  /** Signed releases: a number that grows with every release of the model; a gateway refuses one not above what it
+   * confirmed. */
   release_sequence: z.number().int().min(1).optional(),
   description: z.string().optional(),
   file: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits'),
   fp32_file: z.string().optional(),
-  fp32_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  fp32_sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   input: z.strictObject({
     name: z.string().min(1),
     layout: z.literal('batch,time*channel'),
@@ -60,7 +64,11 @@ export const manifestSchema = z.strictObject({
   quantization: z.record(z.string(), z.unknown()),
   training: z.record(z.string(), z.unknown()),
   metrics: z.record(z.string(), z.unknown()).default({}),
-  golden: z.strictObject({ input: z.array(z.number()), score: z.number().nonnegative(), tolerance: z.number().positive() }),
+  golden: z.strictObject({
+    input: z.array(z.number()),
+    score: z.number().nonnegative(),
+    tolerance: z.number().positive(),
+  }),
 });
 
 export type ModelManifest = z.infer<typeof manifestSchema>;
@@ -79,7 +87,10 @@ export function sha256Hex(bytes: Uint8Array): string {
 /** Resolves a model reference (a directory holding manifest.json, or a manifest file). */
 export async function resolveManifestPath(ref: string): Promise<string> {
   const info = await stat(ref).catch((err: NodeJS.ErrnoException) => {
-    throw new ModelError('MODEL_INVALID', `model ${ref}: ${err.code === 'ENOENT' ? 'no such file or directory' : err.message}`);
+    throw new ModelError(
+      'MODEL_INVALID',
+      `model ${ref}: ${err.code === 'ENOENT' ? 'no such file or directory' : err.message}`,
+    );
   });
   return info.isDirectory() ? join(ref, 'manifest.json') : ref;
 }
@@ -95,29 +106,47 @@ export async function loadManifest(ref: string): Promise<LoadedManifest> {
   }
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ModelError('MODEL_INVALID', `model manifest ${manifestPath}: ${formatIssues(parsed.error.issues).join('; ')}`);
+    throw new ModelError(
+      'MODEL_INVALID',
+      `model manifest ${manifestPath}: ${formatIssues(parsed.error.issues).join('; ')}`,
+    );
   }
   const manifest = parsed.data;
   const c = manifest.input.channels.length;
   const problems: string[] = [];
-  if (manifest.normalisation.mean.length !== c) problems.push(`normalisation.mean has ${manifest.normalisation.mean.length} values for ${c} channels`);
-  if (manifest.normalisation.std.length !== c) problems.push(`normalisation.std has ${manifest.normalisation.std.length} values for ${c} channels`);
-  if (manifest.golden.input.length !== c * manifest.input.window_length) problems.push(`golden.input has ${manifest.golden.input.length} values, expected ${c * manifest.input.window_length}`);
+  if (manifest.normalisation.mean.length !== c)
+    problems.push(`normalisation.mean has ${manifest.normalisation.mean.length} values for ${c} channels`);
+  if (manifest.normalisation.std.length !== c)
+    problems.push(`normalisation.std has ${manifest.normalisation.std.length} values for ${c} channels`);
+  if (manifest.golden.input.length !== c * manifest.input.window_length)
+    problems.push(
+      `golden.input has ${manifest.golden.input.length} values, expected ${c * manifest.input.window_length}`,
+    );
   if (manifest.score.off_threshold !== undefined && !(manifest.score.off_threshold < manifest.score.threshold)) {
-    problems.push(`score.off_threshold ${manifest.score.off_threshold} is not below score.threshold ${manifest.score.threshold}`);
+    problems.push(
+      `score.off_threshold ${manifest.score.off_threshold} is not below score.threshold ${manifest.score.threshold}`,
+    );
   }
-  if (problems.length > 0) throw new ModelError('MODEL_INVALID', `model manifest ${manifestPath}: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new ModelError('MODEL_INVALID', `model manifest ${manifestPath}: ${problems.join('; ')}`);
 
   const modelPath = resolve(dirname(manifestPath), manifest.file);
   let modelBytes: Uint8Array;
   try {
     modelBytes = await readFile(modelPath);
   } catch (err) {
-    throw new ModelError('MODEL_INVALID', `model file ${modelPath} (from ${manifestPath}): ${(err as Error).message}`, err);
+    throw new ModelError(
+      'MODEL_INVALID',
+      `model file ${modelPath} (from ${manifestPath}): ${(err as Error).message}`,
+      err,
+    );
   }
   const actual = sha256Hex(modelBytes);
   if (actual !== manifest.sha256) {
-    throw new ModelError('MODEL_INVALID', `model file ${modelPath}: sha256 ${actual} does not match the manifest's ${manifest.sha256}`);
+    throw new ModelError(
+      'MODEL_INVALID',
+      `model file ${modelPath}: sha256 ${actual} does not match the manifest's ${manifest.sha256}`,
+    );
   }
   return { manifest, manifestPath, modelPath, modelBytes };
 }

@@ -11,7 +11,8 @@
  * on the first load and loaded with optimisation off on the next, so a restart skips the
  * optimiser. ORT's optimised graphs are specific to the ORT version and the CPU that made them,
  * so the file name carries the model's sha256 (from its verified manifest: not hashed again),
- * the ORT version, the architecture and the CPU model; a cached file that does not load is deleted, logged, and made again from the model.
+ * the ORT version, the architecture and the CPU model; a cached file that does not load is deleted, logged, and made
+ * again from the model.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -27,7 +28,8 @@ export interface SessionOptions {
   readonly intraOpThreads?: number;
   readonly logger?: Logger;
   readonly what?: string;
-  /** Where optimised graphs are cached (CPU provider), and the model's sha256 (already verified) that names its file; none: optimise at every load. */
+  /** Where optimised graphs are cached (CPU provider), and the model's sha256 (already verified) that names its file;
+   * none: optimise at every load. */
   readonly cache?: { readonly dir: string; readonly sha256: string };
 }
 
@@ -48,30 +50,50 @@ const base = (provider: ExecutionProvider, options: SessionOptions): ort.Inferen
 
 /** The cache file of a model's optimised graph on this machine and ORT version. */
 export function optimisedModelPath(cacheDir: string, modelSha256: string): string {
-  const machine = createHash('sha256').update(`${ort.env.versions.common}|${arch()}|${cpus()[0]?.model ?? 'cpu'}`).digest('hex').slice(0, 16);
+  const machine = createHash('sha256')
+    .update(`${ort.env.versions.common}|${arch()}|${cpus()[0]?.model ?? 'cpu'}`)
+    .digest('hex')
+    .slice(0, 16);
   return join(cacheDir, `${modelSha256}.${machine}.ort.onnx`);
 }
 
-async function cpuSessionWithCache(model: Uint8Array, cache: NonNullable<SessionOptions['cache']>, options: SessionOptions): Promise<CreatedSession> {
+async function cpuSessionWithCache(
+  model: Uint8Array,
+  cache: NonNullable<SessionOptions['cache']>,
+  options: SessionOptions,
+): Promise<CreatedSession> {
   const cacheDir = cache.dir;
   const path = optimisedModelPath(cacheDir, cache.sha256);
   if (existsSync(path)) {
     try {
-      const session = await ort.InferenceSession.create(path, { ...base('cpu', options), graphOptimizationLevel: 'disabled' });
+      const session = await ort.InferenceSession.create(path, {
+        ...base('cpu', options),
+        graphOptimizationLevel: 'disabled',
+      });
       return { session, provider: 'cpu', cached: true };
     } catch (err) {
-      options.logger?.warn({ model: options.what, cache: path }, `cached optimised model ${path} does not load, making it again: ${(err as Error).message.split('\n')[0]}`);
+      options.logger?.warn(
+        { model: options.what, cache: path },
+        `cached optimised model ${path} does not load, making it again: ${(err as Error).message.split('\n')[0]}`,
+      );
       rmSync(path, { force: true });
     }
   }
   try {
     mkdirSync(cacheDir, { recursive: true });
   } catch (err) {
-    options.logger?.warn({ model: options.what, cache: cacheDir }, `model cache ${cacheDir} cannot be created (${(err as NodeJS.ErrnoException).code}): optimising at every load`);
+    options.logger?.warn(
+      { model: options.what, cache: cacheDir },
+      `model cache ${cacheDir} cannot be created (${(err as NodeJS.ErrnoException).code}): optimising at every load`,
+    );
     return { session: await ort.InferenceSession.create(model, base('cpu', options)), provider: 'cpu', cached: false };
   }
   // ORT warns, at warning level, that a saved graph is specific to this machine: the cache key says so already.
-  const session = await ort.InferenceSession.create(model, { ...base('cpu', options), optimizedModelFilePath: path, logSeverityLevel: 3 });
+  const session = await ort.InferenceSession.create(model, {
+    ...base('cpu', options),
+    optimizedModelFilePath: path,
+    logSeverityLevel: 3,
+  });
   return { session, provider: 'cpu', cached: false };
 }
 
@@ -84,7 +106,10 @@ export async function createSession(model: Uint8Array, options: SessionOptions =
       return { session: await ort.InferenceSession.create(model, base(provider, options)), provider };
     } catch (err) {
       lastError = err;
-      options.logger?.warn({ provider, model: options.what }, `execution provider ${provider} unavailable, trying the next: ${(err as Error).message.split('\n')[0]}`);
+      options.logger?.warn(
+        { provider, model: options.what },
+        `execution provider ${provider} unavailable, trying the next: ${(err as Error).message.split('\n')[0]}`,
+      );
     }
   }
   throw lastError;

@@ -37,7 +37,14 @@ export class SharedModel {
       return await model.score(windows);
     } catch (err) {
       if (windows.length === 1) return [err as Error];
-      return Promise.all(windows.map((w) => model.score([w]).then((r) => r[0], (e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
+      return Promise.all(
+        windows.map((w) =>
+          model.score([w]).then(
+            (r) => r[0],
+            (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+          ),
+        ),
+      );
     }
   }
 

@@ -24,7 +24,9 @@ export function alarmSettings(config: NodeDefinition) {
     max_shelve_s: num(config, 'maxShelveS'),
     threshold: num(config, 'threshold'),
   };
-  const parsed = alarmSchema.omit({ actions: true }).safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
+  const parsed = alarmSchema
+    .omit({ actions: true })
+    .safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
   if (!parsed.success) throw new Error(`alarm settings: ${formatIssues(parsed.error.issues).join('; ')}`);
   return parsed.data;
 }
@@ -36,13 +38,22 @@ export function commandFromMessage(msg: NodeMessage, now: number): Command | und
   const p = (msg.payload !== null && typeof msg.payload === 'object' ? msg.payload : {}) as Record<string, unknown>;
   const command = msg.command ?? p.command;
   if (command === undefined) return undefined;
-  if (!OPERATOR_COMMANDS.includes(command as OperatorCommand)) throw new Error(`msg.command: "${String(command)}" is not one of ${OPERATOR_COMMANDS.join(', ')}`);
+  if (!OPERATOR_COMMANDS.includes(command as OperatorCommand))
+    throw new Error(`msg.command: "${String(command)}" is not one of ${OPERATOR_COMMANDS.join(', ')}`);
   const by = msg.by ?? p.by;
-  if (typeof by !== 'string' || by.trim() === '') throw new Error(`msg.by: who is doing "${String(command)}" (a name or badge) is required`);
+  if (typeof by !== 'string' || by.trim() === '')
+    throw new Error(`msg.by: who is doing "${String(command)}" (a name or badge) is required`);
   const comment = msg.comment ?? p.comment;
   const duration = msg.duration_s ?? p.duration_s;
-  if (command === 'shelve' && (typeof duration !== 'number' || !(duration > 0))) throw new Error('msg.duration_s: shelve needs a positive number of seconds');
-  return { kind: command as OperatorCommand, ts: now, by: by.trim(), ...(typeof comment === 'string' ? { comment } : {}), ...(typeof duration === 'number' ? { durationMs: duration * 1000 } : {}) };
+  if (command === 'shelve' && (typeof duration !== 'number' || !(duration > 0)))
+    throw new Error('msg.duration_s: shelve needs a positive number of seconds');
+  return {
+    kind: command as OperatorCommand,
+    ts: now,
+    by: by.trim(),
+    ...(typeof comment === 'string' ? { comment } : {}),
+    ...(typeof duration === 'number' ? { durationMs: duration * 1000 } : {}),
+  };
 }
 
 interface ScoreInput {
@@ -55,11 +66,19 @@ interface ScoreInput {
 
 function scoreFromMessage(msg: NodeMessage, thresholdOverride: number | undefined, now: number): ScoreInput {
   const p = msg.payload as Record<string, unknown> | null;
-  if (p === null || typeof p !== 'object' || typeof p.score !== 'number' || !Number.isFinite(p.score)) throw new Error('msg.payload.score: expected a number (wire a linewatch-score node in, or send msg.command)');
+  if (p === null || typeof p !== 'object' || typeof p.score !== 'number' || !Number.isFinite(p.score))
+    throw new Error('msg.payload.score: expected a number (wire a linewatch-score node in, or send msg.command)');
   const threshold = thresholdOverride ?? p.threshold;
-  if (typeof threshold !== 'number' || !(threshold > 0)) throw new Error('msg.payload.threshold: expected a positive number (or set a threshold on the alarm node)');
+  if (typeof threshold !== 'number' || !(threshold > 0))
+    throw new Error('msg.payload.threshold: expected a positive number (or set a threshold on the alarm node)');
   const top = Array.isArray(p.top) ? p.top : Array.isArray(p.contributions) ? p.contributions : [];
-  return { asset: typeof p.asset === 'string' ? p.asset : undefined, ts: typeof p.ts === 'number' ? p.ts : now, score: p.score, threshold, contributions: top as ScoreInput['contributions'] };
+  return {
+    asset: typeof p.asset === 'string' ? p.asset : undefined,
+    ts: typeof p.ts === 'number' ? p.ts : now,
+    score: p.score,
+    threshold,
+    contributions: top as ScoreInput['contributions'],
+  };
 }
 
 export function registerAlarmNode(RED: RedApi): void {
@@ -82,11 +101,24 @@ export function registerAlarmNode(RED: RedApi): void {
     const machine = new AlarmStateMachine(alarmDefinition(settings));
     const showState = () => {
       const s = machine.state;
-      const fill = s === 'unack_active' ? 'red' : s === 'ack_active' || s === 'rtn_unack' ? 'yellow' : s === 'normal' ? 'green' : 'grey';
+      const fill =
+        s === 'unack_active'
+          ? 'red'
+          : s === 'ack_active' || s === 'rtn_unack'
+            ? 'yellow'
+            : s === 'normal'
+              ? 'green'
+              : 'grey';
       node.status({ fill, shape: s === 'normal' ? 'ring' : 'dot', text: s });
     };
     const emit = (t: AlarmTransition, send: (m: (NodeMessage | null)[]) => void): AlarmEvent => {
-      const event = alarmEvent(t, { asset: asset || 'asset', alarm: alarmName, settings, latest, threshold: latest?.threshold ?? settings.threshold ?? 0 });
+      const event = alarmEvent(t, {
+        asset: asset || 'asset',
+        alarm: alarmName,
+        settings,
+        latest,
+        threshold: latest?.threshold ?? settings.threshold ?? 0,
+      });
       const annunciated = isAnnunciated(t.to);
       const lampMsg = annunciated !== lamp ? { topic: `${event.asset}/${alarmName}/lamp`, payload: annunciated } : null;
       lamp = annunciated;
@@ -107,13 +139,19 @@ export function registerAlarmNode(RED: RedApi): void {
         const command = commandFromMessage(msg, Date.now());
         if (command) {
           const result = machine.handle(command);
-          if (result.refused) return done(new Error(`${asset || 'asset'}/${alarmName}: ${command.kind} refused: ${result.refused}`));
+          if (result.refused)
+            return done(new Error(`${asset || 'asset'}/${alarmName}: ${command.kind} refused: ${result.refused}`));
           emit(result.transition!, send);
           return done();
         }
         latest = scoreFromMessage(msg, settings.threshold, Date.now());
         if (!asset && latest.asset) asset = latest.asset;
-        const { transition } = machine.handle({ kind: 'score', ts: latest.ts, score: latest.score, threshold: latest.threshold });
+        const { transition } = machine.handle({
+          kind: 'score',
+          ts: latest.ts,
+          score: latest.score,
+          threshold: latest.threshold,
+        });
         if (transition) emit(transition, send);
         done();
       } catch (err) {

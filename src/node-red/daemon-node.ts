@@ -21,17 +21,24 @@ export function daemonUrl(config: NodeDefinition): URL {
   } catch {
     throw new Error(`daemon URL "${raw}" is not a URL (e.g. http://127.0.0.1:8080)`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`daemon URL "${raw}": use http:// or https://`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`daemon URL "${raw}": use http:// or https://`);
   return url;
 }
 
 /** The daemon request for an operator command message; throws naming what is missing. */
-export function commandRequest(msg: NodeMessage): { asset: string; alarm: string; command: OperatorCommand; body: Record<string, unknown> } {
+export function commandRequest(msg: NodeMessage): {
+  asset: string;
+  alarm: string;
+  command: OperatorCommand;
+  body: Record<string, unknown>;
+} {
   const p = (msg.payload !== null && typeof msg.payload === 'object' ? msg.payload : {}) as Record<string, unknown>;
   const command = msg.command ?? p.command;
-  if (!OPERATOR_COMMANDS.includes(command as OperatorCommand)) throw new Error(`msg.command: "${String(command)}" is not one of ${OPERATOR_COMMANDS.join(', ')}`);
+  if (!OPERATOR_COMMANDS.includes(command as OperatorCommand))
+    throw new Error(`msg.command: "${String(command)}" is not one of ${OPERATOR_COMMANDS.join(', ')}`);
   const asset = msg.asset ?? p.asset;
-  if (typeof asset !== 'string' || asset === '') throw new Error('msg.asset: which asset\'s alarm (e.g. pump-1)');
+  if (typeof asset !== 'string' || asset === '') throw new Error("msg.asset: which asset's alarm (e.g. pump-1)");
   const alarm = typeof (msg.alarm ?? p.alarm) === 'string' ? String(msg.alarm ?? p.alarm) : 'anomaly';
   const body: Record<string, unknown> = { by: msg.by ?? p.by };
   const comment = msg.comment ?? p.comment;
@@ -94,7 +101,10 @@ export function registerDaemonNode(RED: RedApi): void {
           if (closed) return;
           const delay = jittered(backoffMs(attempt++, 500, 30_000));
           node.status({ fill: 'red', shape: 'ring', text: `disconnected, retry in ${(delay / 1000).toFixed(1)} s` });
-          if (attempt === 1) node.warn(`linewatch daemon ${base.href}: ${(err as Error).message}; reconnecting (received ${received} events so far)`);
+          if (attempt === 1)
+            node.warn(
+              `linewatch daemon ${base.href}: ${(err as Error).message}; reconnecting (received ${received} events so far)`,
+            );
           timer = setTimeout(() => void connect(), delay);
         }
       };
@@ -108,11 +118,21 @@ export function registerDaemonNode(RED: RedApi): void {
           return done(err as Error);
         }
         const token = node.credentials?.token || process.env.LINEWATCH_API_TOKEN;
-        const url = new URL(`/api/alarms/${encodeURIComponent(request.asset)}/${encodeURIComponent(request.alarm)}/${request.command}`, base);
-        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(request.body) })
+        const url = new URL(
+          `/api/alarms/${encodeURIComponent(request.asset)}/${encodeURIComponent(request.alarm)}/${request.command}`,
+          base,
+        );
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify(request.body),
+        })
           .then(async (res) => {
             const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-            if (!res.ok) throw new Error(`daemon refused ${request.command} on ${request.asset}/${request.alarm} (${res.status}): ${String(body.error ?? res.statusText)}`);
+            if (!res.ok)
+              throw new Error(
+                `daemon refused ${request.command} on ${request.asset}/${request.alarm} (${res.status}): ${String(body.error ?? res.statusText)}`,
+              );
             send({ ...msg, topic: `${request.asset}/${request.alarm}`, payload: body });
             done();
           })

@@ -13,7 +13,14 @@
  * Quality: msg.quality (good|uncertain|bad), else from an OPC UA msg.statusCode, else good.
  */
 import type { Quality, Sample } from '../core/types.js';
-import { BYTE_ORDERS, REGISTER_TYPES, decodeRegisters, registerCount, type ByteOrder, type RegisterType } from '../sources/modbus/encoding.js';
+import {
+  BYTE_ORDERS,
+  REGISTER_TYPES,
+  decodeRegisters,
+  registerCount,
+  type ByteOrder,
+  type RegisterType,
+} from '../sources/modbus/encoding.js';
 import type { NodeMessage } from './red-api.js';
 
 export const INPUT_FORMATS = ['object', 'topic', 'registers'] as const;
@@ -37,9 +44,11 @@ export function parseRegisterFields(textValue: string): RegisterField[] {
     const where = `register list line ${i + 1} ("${line}")`;
     const [channel, offsetText, typeText = 'uint16', ...rest] = line.split(/\s+/);
     const offset = Number(offsetText);
-    if (!Number.isInteger(offset) || offset < 0) throw new Error(`${where}: offset "${offsetText ?? ''}" must be a register index from 0`);
+    if (!Number.isInteger(offset) || offset < 0)
+      throw new Error(`${where}: offset "${offsetText ?? ''}" must be a register index from 0`);
     const [type, bitText] = typeText.split('.') as [RegisterType, string | undefined];
-    if (!REGISTER_TYPES.includes(type)) throw new Error(`${where}: type "${typeText}" is not one of ${REGISTER_TYPES.join(', ')} (bit.N for bit N)`);
+    if (!REGISTER_TYPES.includes(type))
+      throw new Error(`${where}: type "${typeText}" is not one of ${REGISTER_TYPES.join(', ')} (bit.N for bit N)`);
     let order: ByteOrder = 'ABCD';
     let scale = 1;
     for (const token of rest) {
@@ -52,7 +61,8 @@ export function parseRegisterFields(textValue: string): RegisterField[] {
     if (fields.some((f) => f.channel === channel)) throw new Error(`${where}: channel ${channel} is listed twice`);
     fields.push({ channel, offset, type, order, scale, bit });
   });
-  if (fields.length === 0) throw new Error('register list: empty; one line per channel: "channel offset type [byte_order] [scale]"');
+  if (fields.length === 0)
+    throw new Error('register list: empty; one line per channel: "channel offset type [byte_order] [scale]"');
   return fields;
 }
 
@@ -63,7 +73,8 @@ export function parseTopicMap(textValue: string): Map<string, string> {
     const line = raw.trim();
     if (!line || line.startsWith('#')) return;
     const eq = line.lastIndexOf('=');
-    if (eq <= 0 || eq === line.length - 1) throw new Error(`topic map line ${i + 1} ("${line}"): expected "topic = channel"`);
+    if (eq <= 0 || eq === line.length - 1)
+      throw new Error(`topic map line ${i + 1} ("${line}"): expected "topic = channel"`);
     map.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
   });
   return map;
@@ -83,7 +94,12 @@ function qualityOf(msg: NodeMessage): Quality {
   if (msg.quality === 'good' || msg.quality === 'uncertain' || msg.quality === 'bad') return msg.quality;
   const status = msg.statusCode as { name?: unknown; value?: unknown } | string | number | undefined;
   if (status === undefined || status === null) return 'good';
-  const name = typeof status === 'string' ? status : typeof status === 'object' && typeof status.name === 'string' ? status.name : undefined;
+  const name =
+    typeof status === 'string'
+      ? status
+      : typeof status === 'object' && typeof status.name === 'string'
+        ? status.name
+        : undefined;
   if (name !== undefined) return /^good/i.test(name) ? 'good' : /^uncertain/i.test(name) ? 'uncertain' : 'bad';
   // A numeric OPC UA status: the top two bits are the severity (00 good, 01 uncertain, 1x bad).
   const code = typeof status === 'number' ? status : Number(typeof status === 'object' ? status.value : NaN);
@@ -96,7 +112,9 @@ function numeric(value: unknown, what: string): number {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'number') return value;
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  throw new Error(`${what}: expected a number or boolean, got ${value === null ? 'null' : typeof value}${typeof value === 'string' ? ` "${value}"` : ''}`);
+  throw new Error(
+    `${what}: expected a number or boolean, got ${value === null ? 'null' : typeof value}${typeof value === 'string' ? ` "${value}"` : ''}`,
+  );
 }
 
 export interface MessageFormat {
@@ -106,11 +124,31 @@ export interface MessageFormat {
   readonly topics?: ReadonlyMap<string, string>;
 }
 
-/** A payload that is an OPC UA DataValue ({value: {dataType, value}, statusCode, sourceTimestamp}) → a plain message. */
+/** A payload that is an OPC UA DataValue ({value: {dataType, value}, statusCode, sourceTimestamp}) → a plain message.
+ * */
 function unwrapDataValue(msg: NodeMessage): NodeMessage {
-  const p = msg.payload as { value?: { value?: unknown }; statusCode?: unknown; sourceTimestamp?: unknown; serverTimestamp?: unknown } | null;
-  if (p === null || typeof p !== 'object' || Array.isArray(p) || p.value === null || typeof p.value !== 'object' || !('value' in p.value)) return msg;
-  return { ...msg, payload: p.value.value, statusCode: msg.statusCode ?? p.statusCode, sourceTimestamp: msg.sourceTimestamp ?? p.sourceTimestamp, serverTimestamp: msg.serverTimestamp ?? p.serverTimestamp };
+  const p = msg.payload as {
+    value?: { value?: unknown };
+    statusCode?: unknown;
+    sourceTimestamp?: unknown;
+    serverTimestamp?: unknown;
+  } | null;
+  if (
+    p === null ||
+    typeof p !== 'object' ||
+    Array.isArray(p) ||
+    p.value === null ||
+    typeof p.value !== 'object' ||
+    !('value' in p.value)
+  )
+    return msg;
+  return {
+    ...msg,
+    payload: p.value.value,
+    statusCode: msg.statusCode ?? p.statusCode,
+    sourceTimestamp: msg.sourceTimestamp ?? p.sourceTimestamp,
+    serverTimestamp: msg.serverTimestamp ?? p.serverTimestamp,
+  };
 }
 
 /** The samples in one message; throws with what is wrong about it. */
@@ -118,27 +156,51 @@ export function samplesFromMessage(msg: NodeMessage, f: MessageFormat, now: numb
   if (f.format === 'topic') msg = unwrapDataValue(msg);
   const ts = timeOf(msg.timestamp) ?? timeOf(msg.sourceTimestamp) ?? timeOf(msg.serverTimestamp) ?? now;
   const quality = qualityOf(msg);
-  const sample = (channel: string, value: number): Sample => ({ source: 'node-red', asset: f.asset, channel, ts, received: now, value, quality });
+  const sample = (channel: string, value: number): Sample => ({
+    source: 'node-red',
+    asset: f.asset,
+    channel,
+    ts,
+    received: now,
+    value,
+    quality,
+  });
   const { payload } = msg;
   if (f.format === 'object') {
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw new Error(`msg.payload: expected an object of channel values like {"flow": 12.5}, got ${Array.isArray(payload) ? 'an array' : typeof payload}`);
-    return Object.entries(payload as Record<string, unknown>).map(([channel, value]) => sample(channel, numeric(value, `msg.payload.${channel}`)));
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
+      throw new Error(
+        `msg.payload: expected an object of channel values like {"flow": 12.5}, got ${Array.isArray(payload) ? 'an array' : typeof payload}`,
+      );
+    return Object.entries(payload as Record<string, unknown>).map(([channel, value]) =>
+      sample(channel, numeric(value, `msg.payload.${channel}`)),
+    );
   }
   if (f.format === 'topic') {
     const topic = typeof msg.channel === 'string' ? msg.channel : msg.topic;
-    if (typeof topic !== 'string' || topic === '') throw new Error('msg.topic: expected the channel name (or an OPC UA node id listed in the topic map)');
+    if (typeof topic !== 'string' || topic === '')
+      throw new Error('msg.topic: expected the channel name (or an OPC UA node id listed in the topic map)');
     const channel = f.topics?.get(topic) ?? topic;
     // Bad-quality values may be null or text: keep the sample, marked bad, so the window is incomplete.
-    const value = quality === 'good' ? numeric(payload, `msg.payload (${topic})`) : typeof payload === 'number' ? payload : Number.NaN;
+    const value =
+      quality === 'good'
+        ? numeric(payload, `msg.payload (${topic})`)
+        : typeof payload === 'number'
+          ? payload
+          : Number.NaN;
     return [sample(channel, value)];
   }
-  if (!Array.isArray(payload)) throw new Error(`msg.payload: expected the array of registers a Modbus read returns, got ${typeof payload}`);
+  if (!Array.isArray(payload))
+    throw new Error(`msg.payload: expected the array of registers a Modbus read returns, got ${typeof payload}`);
   const words = payload as unknown[];
   return (f.registers ?? []).map((r) => {
     const count = registerCount(r.type);
-    if (r.offset + count > words.length) throw new Error(`register list: ${r.channel} at offset ${r.offset} needs ${count} register(s), msg.payload has ${words.length}`);
+    if (r.offset + count > words.length)
+      throw new Error(
+        `register list: ${r.channel} at offset ${r.offset} needs ${count} register(s), msg.payload has ${words.length}`,
+      );
     const slice = words.slice(r.offset, r.offset + count).map((w, i) => {
-      if (typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > 0xffff) throw new Error(`msg.payload[${r.offset + i}]: expected a 16-bit register value, got ${JSON.stringify(w)}`);
+      if (typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > 0xffff)
+        throw new Error(`msg.payload[${r.offset + i}]: expected a 16-bit register value, got ${JSON.stringify(w)}`);
       return w;
     });
     return sample(r.channel, decodeRegisters(slice, r.type, r.order, r.bit) * r.scale);

@@ -38,12 +38,16 @@ export interface ModelConfigNode extends NodeInstance {
 }
 
 /** The settings of a model config node, checked. */
-export function modelSettings(config: NodeDefinition, userDir: string | undefined): { path: string; providers: ExecutionProvider[] } {
+export function modelSettings(
+  config: NodeDefinition,
+  userDir: string | undefined,
+): { path: string; providers: ExecutionProvider[] } {
   const ref = text(config, 'path');
   if (!ref) throw new Error('model: no path set (a model directory holding manifest.json, or the manifest file)');
   const providers = list(config, 'providers').map((p) => p.toLowerCase());
   const unknown = providers.filter((p) => !PROVIDERS.includes(p as ExecutionProvider));
-  if (unknown.length > 0) throw new Error(`model ${ref}: unknown execution provider(s) ${unknown.join(', ')}; use ${PROVIDERS.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`model ${ref}: unknown execution provider(s) ${unknown.join(', ')}; use ${PROVIDERS.join(', ')}`);
   const path = resolveModelPath(ref, userDir);
   return { path, providers: providers.length > 0 ? (providers as ExecutionProvider[]) : ['cpu'] };
 }
@@ -71,7 +75,11 @@ export function registerModelConfigNode(RED: RedApi): void {
     node.model = () => {
       if (settingsError) return Promise.reject(settingsError);
       loading ??= loadManifest(settings!.path).then((loaded) =>
-        AutoencoderModel.load(loaded, { asset: text(config, 'name', 'model'), providers: settings!.providers, logger: logger as never }),
+        AutoencoderModel.load(loaded, {
+          asset: text(config, 'name', 'model'),
+          providers: settings!.providers,
+          logger: logger as never,
+        }),
       );
       return loading;
     };
@@ -81,7 +89,10 @@ export function registerModelConfigNode(RED: RedApi): void {
       const current = loading;
       loading = undefined;
       if (!current) return done();
-      current.then((m) => m.close()).catch(() => undefined).finally(done);
+      current
+        .then((m) => m.close())
+        .catch(() => undefined)
+        .finally(done);
     });
   });
 }

@@ -41,7 +41,11 @@ export interface NodeDefinition {
 export interface RedApi {
   nodes: {
     createNode(node: NodeInstance, config: NodeDefinition): void;
-    registerType(type: string, constructor: (this: NodeInstance, config: NodeDefinition) => void, options?: { credentials?: Record<string, { type: 'text' | 'password' }> }): void;
+    registerType(
+      type: string,
+      constructor: (this: NodeInstance, config: NodeDefinition) => void,
+      options?: { credentials?: Record<string, { type: 'text' | 'password' }> },
+    ): void;
     getNode(id: string): unknown;
   };
   settings: { userDir?: string; [key: string]: unknown };
@@ -65,5 +69,7 @@ export function num(config: NodeDefinition, key: string): number | undefined {
 
 /** A comma- or newline-separated list setting. */
 export function list(config: NodeDefinition, key: string): string[] {
-  return text(config, key).split(/[\s,]+/).filter(Boolean);
+  return text(config, key)
+    .split(/[\s,]+/)
+    .filter(Boolean);
 }

@@ -25,19 +25,41 @@ export interface ScorePayload {
 
 /** Checks a message payload is a window the model can take; throws naming what is wrong. */
 export function windowFromPayload(payload: unknown, channels: readonly string[], length: number): Window {
-  if (payload === null || typeof payload !== 'object') throw new Error('msg.payload: expected a window {asset, channels, length, start, end, data} from linewatch-window');
+  if (payload === null || typeof payload !== 'object')
+    throw new Error('msg.payload: expected a window {asset, channels, length, start, end, data} from linewatch-window');
   const p = payload as Partial<WindowPayload>;
   if (typeof p.asset !== 'string' || p.asset === '') throw new Error('msg.payload.asset: expected the asset name');
-  if (!Array.isArray(p.channels) || p.channels.join() !== channels.join()) throw new Error(`msg.payload.channels: the model takes [${channels.join(', ')}], the window has [${Array.isArray(p.channels) ? p.channels.join(', ') : 'none'}]`);
-  if (p.length !== length) throw new Error(`msg.payload.length: the model takes windows of ${length} samples, this one has ${String(p.length)}`);
+  if (!Array.isArray(p.channels) || p.channels.join() !== channels.join())
+    throw new Error(
+      `msg.payload.channels: the model takes [${channels.join(', ')}], the window has [${Array.isArray(p.channels) ? p.channels.join(', ') : 'none'}]`,
+    );
+  if (p.length !== length)
+    throw new Error(
+      `msg.payload.length: the model takes windows of ${length} samples, this one has ${String(p.length)}`,
+    );
   const data = p.data as unknown;
-  if (!Array.isArray(data) && !(data instanceof Float32Array)) throw new Error('msg.payload.data: expected an array of numbers');
-  if (data.length !== length * channels.length) throw new Error(`msg.payload.data: expected ${length * channels.length} values (${length} × ${channels.length}), got ${data.length}`);
+  if (!Array.isArray(data) && !(data instanceof Float32Array))
+    throw new Error('msg.payload.data: expected an array of numbers');
+  if (data.length !== length * channels.length)
+    throw new Error(
+      `msg.payload.data: expected ${length * channels.length} values (${length} × ${channels.length}), got ${data.length}`,
+    );
   const values = Float32Array.from(data as ArrayLike<number>);
   const bad = values.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new Error(`msg.payload.data[${bad}] (${channels[bad % channels.length]} at sample ${Math.floor(bad / channels.length)}): not a finite number`);
+  if (bad >= 0)
+    throw new Error(
+      `msg.payload.data[${bad}] (${channels[bad % channels.length]} at sample ${Math.floor(bad / channels.length)}): not a finite number`,
+    );
   const end = typeof p.end === 'number' ? p.end : Date.now();
-  return { asset: p.asset, channels, length, start: typeof p.start === 'number' ? p.start : end, end, data: values, ...(p.partId !== undefined ? { partId: String(p.partId) } : {}) };
+  return {
+    asset: p.asset,
+    channels,
+    length,
+    start: typeof p.start === 'number' ? p.start : end,
+    end,
+    data: values,
+    ...(p.partId !== undefined ? { partId: String(p.partId) } : {}),
+  };
 }
 
 export function scorePayload(r: ScoreResult, asset: string, threshold: number, topK: number): ScorePayload {
@@ -67,7 +89,8 @@ export function registerScoreNode(RED: RedApi): void {
     let problem: Error | undefined;
     try {
       thresholdOverride = num(config, 'threshold');
-      if (thresholdOverride !== undefined && !(thresholdOverride > 0)) throw new Error('threshold: must be a positive number (empty: the model\'s calibrated threshold)');
+      if (thresholdOverride !== undefined && !(thresholdOverride > 0))
+        throw new Error("threshold: must be a positive number (empty: the model's calibrated threshold)");
       topK = num(config, 'topK') ?? 3;
       if (!Number.isInteger(topK) || topK < 1) throw new Error('top channels: must be a whole number from 1');
       if (!modelNode) throw new Error('no model: add a linewatch-model configuration');
@@ -107,7 +130,11 @@ export function registerScoreNode(RED: RedApi): void {
           const threshold = thresholdOverride ?? model.threshold;
           const payload = scorePayload(result, window.asset, threshold, topK);
           scored++;
-          node.status({ fill: payload.anomalous ? 'red' : 'green', shape: 'dot', text: `${payload.verdict} ${payload.score.toFixed(3)} / ${threshold.toFixed(3)} (${scored})` });
+          node.status({
+            fill: payload.anomalous ? 'red' : 'green',
+            shape: 'dot',
+            text: `${payload.verdict} ${payload.score.toFixed(3)} / ${threshold.toFixed(3)} (${scored})`,
+          });
           send({ ...msg, topic: window.asset, payload });
           done();
         } catch (err) {

@@ -10,7 +10,14 @@ import { windowSchema } from '../config/schema.js';
 import { formatIssues } from '../config/format-issues.js';
 import { AssetWindows, type AssetWindowOutcome } from '../windows/asset-windows.js';
 import { TimestampBatches } from '../windows/timestamp-batches.js';
-import { parseRegisterFields, parseTopicMap, samplesFromMessage, INPUT_FORMATS, type InputFormat, type MessageFormat } from './message-samples.js';
+import {
+  parseRegisterFields,
+  parseTopicMap,
+  samplesFromMessage,
+  INPUT_FORMATS,
+  type InputFormat,
+  type MessageFormat,
+} from './message-samples.js';
 import { list, num, text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 import type { ModelConfigNode } from './model-config-node.js';
 
@@ -27,7 +34,16 @@ export interface WindowPayload {
 }
 
 export function windowPayload(w: Window, durationMs?: number): WindowPayload {
-  return { asset: w.asset, channels: w.channels, length: w.length, start: w.start, end: w.end, data: Array.from(w.data), ...(w.partId !== undefined ? { partId: w.partId } : {}), ...(durationMs !== undefined ? { durationMs } : {}) };
+  return {
+    asset: w.asset,
+    channels: w.channels,
+    length: w.length,
+    start: w.start,
+    end: w.end,
+    data: Array.from(w.data),
+    ...(w.partId !== undefined ? { partId: w.partId } : {}),
+    ...(durationMs !== undefined ? { durationMs } : {}),
+  };
 }
 
 /** The editor's settings turned into windowing options; throws naming the setting. */
@@ -45,9 +61,11 @@ export function windowSettings(config: NodeDefinition) {
   };
   const parsed = windowSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
   if (!parsed.success) throw new Error(`window settings: ${formatIssues(parsed.error.issues).join('; ')}`);
-  if (parsed.data.type === 'cycle' && !parsed.data.trigger_channel) throw new Error('window settings: cycle windows need a trigger channel (a cycle-active flag or a part counter)');
+  if (parsed.data.type === 'cycle' && !parsed.data.trigger_channel)
+    throw new Error('window settings: cycle windows need a trigger channel (a cycle-active flag or a part counter)');
   const format = text(config, 'format', 'object') as InputFormat;
-  if (!INPUT_FORMATS.includes(format)) throw new Error(`window settings: input format "${format}" is not one of ${INPUT_FORMATS.join(', ')}`);
+  if (!INPUT_FORMATS.includes(format))
+    throw new Error(`window settings: input format "${format}" is not one of ${INPUT_FORMATS.join(', ')}`);
   return { window: parsed.data, format };
 }
 
@@ -83,8 +101,10 @@ export function registerWindowNode(RED: RedApi): void {
         periodMs = model.samplePeriodMs;
       }
       if (channels.length === 0) throw new Error('window settings: no channels (choose a model, or list the channels)');
-      if (length === undefined || !Number.isInteger(length) || length < 1) throw new Error('window settings: window length must be a whole number of samples (or choose a model)');
-      if (window.align !== 'batch' && periodMs === undefined) throw new Error(`window settings: align ${window.align} puts samples on the model's time grid: choose a model`);
+      if (length === undefined || !Number.isInteger(length) || length < 1)
+        throw new Error('window settings: window length must be a whole number of samples (or choose a model)');
+      if (window.align !== 'batch' && periodMs === undefined)
+        throw new Error(`window settings: align ${window.align} puts samples on the model's time grid: choose a model`);
       windows = new AssetWindows(asset, channels, length, window, periodMs);
       node.status({ fill: 'grey', shape: 'ring', text: `${channels.length} channels × ${length}, waiting` });
     };
@@ -96,7 +116,8 @@ export function registerWindowNode(RED: RedApi): void {
 
     node.on('input', (msg, send, done) => {
       ready.then(() => {
-        if (problem || !windows || !format) return done(new Error(`window ${asset} is not set up: ${problem?.message ?? 'still loading'}`));
+        if (problem || !windows || !format)
+          return done(new Error(`window ${asset} is not set up: ${problem?.message ?? 'still loading'}`));
         const outcomes: AssetWindowOutcome[] = [];
         try {
           const samples = samplesFromMessage(msg, format, Date.now());
@@ -113,9 +134,25 @@ export function registerWindowNode(RED: RedApi): void {
             send([{ ...msg, topic: asset, payload: windowPayload(outcome.window, outcome.durationMs) }, null]);
           } else {
             incomplete++;
-            send([null, { ...msg, topic: asset, payload: { asset, ts: outcome.ts, reason: outcome.reason, ...(outcome.partId !== undefined ? { partId: outcome.partId } : {}) } }]);
+            send([
+              null,
+              {
+                ...msg,
+                topic: asset,
+                payload: {
+                  asset,
+                  ts: outcome.ts,
+                  reason: outcome.reason,
+                  ...(outcome.partId !== undefined ? { partId: outcome.partId } : {}),
+                },
+              },
+            ]);
           }
-          node.status({ fill: outcome.kind === 'incomplete' ? 'yellow' : 'green', shape: 'dot', text: `${emitted} windows, ${incomplete} incomplete` });
+          node.status({
+            fill: outcome.kind === 'incomplete' ? 'yellow' : 'green',
+            shape: 'dot',
+            text: `${emitted} windows, ${incomplete} incomplete`,
+          });
         }
         done();
       }, done);

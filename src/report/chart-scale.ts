@@ -16,7 +16,10 @@ export interface Axis {
 const MAX_LOG_DECADES = 8;
 
 /** The smallest and largest finite value, and the smallest positive one (NaN where none). */
-export function finiteExtent(values: ArrayLike<number>, extra: readonly number[] = []): { min: number; max: number; minPositive: number } {
+export function finiteExtent(
+  values: ArrayLike<number>,
+  extra: readonly number[] = [],
+): { min: number; max: number; minPositive: number } {
   let min = Infinity;
   let max = -Infinity;
   let minPositive = Infinity;
@@ -28,10 +31,15 @@ export function finiteExtent(values: ArrayLike<number>, extra: readonly number[]
   };
   for (let i = 0; i < values.length; i++) visit(values[i]);
   extra.forEach(visit);
-  return { min: min === Infinity ? NaN : min, max: max === -Infinity ? NaN : max, minPositive: minPositive === Infinity ? NaN : minPositive };
+  return {
+    min: min === Infinity ? NaN : min,
+    max: max === -Infinity ? NaN : max,
+    minPositive: minPositive === Infinity ? NaN : minPositive,
+  };
 }
 
-/** True when the positive finite values (and `extra`, e.g. thresholds) span more than two decades: draw them on a log axis. */
+/** True when the positive finite values (and `extra`, e.g. thresholds) span more than two decades: draw them on a log
+ * axis. */
 export function spansDecades(values: ArrayLike<number>, extra: readonly number[] = []): boolean {
   const { max, minPositive } = finiteExtent(values, extra);
   return max > 0 && max / minPositive > 100;
@@ -48,7 +56,11 @@ function niceStep(rough: number): number {
  * The axis for `values` (and `extra`): log when asked, or on 'auto' when none is negative and they span
  * more than two decades (values ≤ 0 then sit on the axis bottom); linear domains end on round ticks.
  */
-export function valueAxis(values: ArrayLike<number>, extra: readonly number[] = [], kind: ScaleKind | 'auto' = 'auto'): Axis {
+export function valueAxis(
+  values: ArrayLike<number>,
+  extra: readonly number[] = [],
+  kind: ScaleKind | 'auto' = 'auto',
+): Axis {
   const { min, max, minPositive } = finiteExtent(values, extra);
   const useLog = kind === 'log' || (kind === 'auto' && min >= 0 && spansDecades(values, extra));
   if (useLog && max > 0) {
@@ -65,10 +77,12 @@ export function valueAxis(values: ArrayLike<number>, extra: readonly number[] = 
   return { kind: 'linear', lo: Math.floor(min / step) * step, hi: Math.ceil(max / step) * step };
 }
 
-/** The pixel for `v` between p0 (at lo) and p1 (at hi). Values outside the domain, and values ≤ 0 on a log axis, clamp to its ends. */
+/** The pixel for `v` between p0 (at lo) and p1 (at hi). Values outside the domain, and values ≤ 0 on a log axis, clamp
+ * to its ends. */
 export function project(axis: Axis, v: number, p0: number, p1: number): number {
   let f: number;
-  if (axis.kind === 'log') f = v <= 0 ? 0 : (Math.log10(v) - Math.log10(axis.lo)) / (Math.log10(axis.hi) - Math.log10(axis.lo));
+  if (axis.kind === 'log')
+    f = v <= 0 ? 0 : (Math.log10(v) - Math.log10(axis.lo)) / (Math.log10(axis.hi) - Math.log10(axis.lo));
   else f = (v - axis.lo) / (axis.hi - axis.lo);
   return p0 + Math.min(1, Math.max(0, f)) * (p1 - p0);
 }
@@ -85,7 +99,8 @@ export function axisTicks(axis: Axis, count = 5): number[] {
   }
   const step = niceStep((axis.hi - axis.lo) / count);
   const ticks: number[] = [];
-  for (let v = Math.ceil(axis.lo / step - 1e-9) * step; v <= axis.hi + step * 1e-9; v += step) ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  for (let v = Math.ceil(axis.lo / step - 1e-9) * step; v <= axis.hi + step * 1e-9; v += step)
+    ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
   return ticks;
 }
 
@@ -94,7 +109,11 @@ export function formatNumber(v: number, digits = 4): string {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e6 || a < 1e-3) return v.toExponential(Math.max(0, digits - 3)).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  if (a >= 1e6 || a < 1e-3)
+    return v
+      .toExponential(Math.max(0, digits - 3))
+      .replace(/\.?0+e/, 'e')
+      .replace('e+', 'e');
   return String(Number(v.toPrecision(digits)));
 }
 
@@ -102,8 +121,13 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const TIME_STEPS = [1, 2, 5, 10, 15, 30].map((s) => s * SECOND)
-  .concat([1, 2, 5, 10, 15, 30].map((m) => m * MINUTE), [1, 2, 3, 6, 12].map((h) => h * HOUR), [1, 2, 7, 14, 30].map((d) => d * DAY));
+const TIME_STEPS = [1, 2, 5, 10, 15, 30]
+  .map((s) => s * SECOND)
+  .concat(
+    [1, 2, 5, 10, 15, 30].map((m) => m * MINUTE),
+    [1, 2, 3, 6, 12].map((h) => h * HOUR),
+    [1, 2, 7, 14, 30].map((d) => d * DAY),
+  );
 
 /** Clock-time ticks (ms since epoch) on round seconds, minutes, hours or days, about `count` of them. */
 export function timeTicks(t0: number, t1: number, count = 6): { ticks: number[]; step: number } {

@@ -12,7 +12,14 @@ import { join } from 'node:path';
 import { formatDateTime, formatNumber, spansDecades } from './chart-scale.js';
 import type { FileReport, ReportPage, TrainingReport } from './report-data.js';
 import { flaggedSpans } from './series-points.js';
-import { histogramChart, lossChart, stripsChart, timeSeriesChart, type SpanLayer, type ThresholdSpec } from './svg-chart.js';
+import {
+  histogramChart,
+  lossChart,
+  stripsChart,
+  timeSeriesChart,
+  type SpanLayer,
+  type ThresholdSpec,
+} from './svg-chart.js';
 import { COLOURS, el, escapeHtml, legendMark, type LegendItem, type XKind } from './svg-parts.js';
 
 /** Width of every chart; the left margin is shared so that a file's strips and score line up in time. */
@@ -45,7 +52,8 @@ function formatValue(v: number | string): string {
   return Number.isInteger(v) ? String(v) : formatNumber(v, 4);
 }
 
-const valueCell = (v: number | string): string => `<td${typeof v === 'number' ? ' class="num"' : ''}>${escapeHtml(formatValue(v))}</td>`;
+const valueCell = (v: number | string): string =>
+  `<td${typeof v === 'number' ? ' class="num"' : ''}>${escapeHtml(formatValue(v))}</td>`;
 
 /** Key → value, one row each (the page summary). */
 function keyValueTable(cls: string, rows: Readonly<Record<string, number | string>>): string {
@@ -64,7 +72,11 @@ function metricsRow(metrics: Readonly<Record<string, number | string>> | undefin
 }
 
 function swatch(colour: string, mark: LegendItem['mark']): string {
-  return el('svg', { class: 'swatch', width: 18, height: 12, viewBox: '0 0 18 12', 'aria-hidden': 'true' }, legendMark(mark, colour, 0, 6));
+  return el(
+    'svg',
+    { class: 'swatch', width: 18, height: 12, viewBox: '0 0 18 12', 'aria-hidden': 'true' },
+    legendMark(mark, colour, 0, 6),
+  );
 }
 
 /** Which colour is what, once for the whole page. */
@@ -83,7 +95,8 @@ function colourKey(): string {
 
 function thresholdLines(on: number, off: number | undefined): ThresholdSpec[] {
   const lines: ThresholdSpec[] = [{ value: on, label: `on ${formatNumber(on, 3)}`, cls: 'threshold-on' }];
-  if (off !== undefined && Number.isFinite(off)) lines.push({ value: off, label: `off ${formatNumber(off, 3)}`, cls: 'threshold-off', dashed: true });
+  if (off !== undefined && Number.isFinite(off))
+    lines.push({ value: off, label: `off ${formatNumber(off, 3)}`, cls: 'threshold-off', dashed: true });
   return lines;
 }
 
@@ -93,8 +106,11 @@ function trainingSection(t: TrainingReport, index: number): string {
   const scores = t.scores.filter(Number.isFinite);
   const above = scores.filter((s) => s > t.threshold).length;
   const share = scores.length > 0 ? ` (${formatNumber((100 * above) / scores.length, 3)} %)` : '';
-  parts.push(`<p class="meta">${scores.length} held-out normal windows; ${above} of them score above the on threshold${share}.</p><div class="charts">`);
-  if (t.loss && (t.loss.train.length > 0 || t.loss.validation.length > 0)) parts.push(lossChart(t.loss, CHART_WIDTH, 240, `${t.title}: loss per epoch`));
+  parts.push(
+    `<p class="meta">${scores.length} held-out normal windows; ${above} of them score above the on threshold${share}.</p><div class="charts">`,
+  );
+  if (t.loss && (t.loss.train.length > 0 || t.loss.validation.length > 0))
+    parts.push(lossChart(t.loss, CHART_WIDTH, 240, `${t.title}: loss per epoch`));
   parts.push(
     histogramChart({
       cls: 'score-histogram',
@@ -124,7 +140,8 @@ function rowAxis(f: FileReport, rows: number): { x: ArrayLike<number>; kind: XKi
 }
 
 function fileSection(f: FileReport, index: number): string {
-  const rows = f.times.length > 0 ? f.times.length : Math.max(f.score.length, ...f.channels.map((c) => c.values.length));
+  const rows =
+    f.times.length > 0 ? f.times.length : Math.max(f.score.length, ...f.channels.map((c) => c.values.length));
   const title = `<h2>${escapeHtml(f.file)}</h2>`;
   const open = `<section class="file" id="file-${index + 1}" data-file="${escapeHtml(f.file)}">`;
   if (rows === 0) return `${open}${title}<p class="empty">no rows</p>${metricsRow(f.metrics)}</section>`;
@@ -133,7 +150,13 @@ function fileSection(f: FileReport, index: number): string {
   const labelled = flaggedSpans(f.labels, rows);
   const alarms = flaggedSpans(f.alarms, rows);
   const spans: SpanLayer[] = [
-    { spans: trainRows > 0 ? [{ from: 0, to: trainRows }] : [], cls: 'span-train', colour: COLOURS.train, mode: 'shade', legend: 'training rows' },
+    {
+      spans: trainRows > 0 ? [{ from: 0, to: trainRows }] : [],
+      cls: 'span-train',
+      colour: COLOURS.train,
+      mode: 'shade',
+      legend: 'training rows',
+    },
     { spans: labelled, cls: 'span-label', colour: COLOURS.label, mode: 'shade', legend: 'labelled anomaly' },
     { spans: alarms, cls: 'span-alarm', colour: COLOURS.alarm, mode: 'band', legend: 'alarm' },
   ];
@@ -141,7 +164,8 @@ function fileSection(f: FileReport, index: number): string {
   const meta = `${when}${rows} rows · fitted on the first ${trainRows} · ${count(labelled.length, 'labelled span')} · ${count(alarms.length, 'alarm')}`;
   const common = { width: CHART_WIDTH, left: CHART_LEFT, x, xKind: kind, xCaption: caption, spans };
   const label = `${f.file}: channels, each scaled to its own range`;
-  const signals = f.channels.length > 0 ? stripsChart({ ...common, cls: 'channels-chart', label, strips: f.channels }) : '';
+  const signals =
+    f.channels.length > 0 ? stripsChart({ ...common, cls: 'channels-chart', label, strips: f.channels }) : '';
   const logScore = spansDecades(f.score, [f.threshold, f.offThreshold ?? NaN]);
   const score = timeSeriesChart({
     ...common,

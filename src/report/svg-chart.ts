@@ -4,10 +4,30 @@
  * loss curve. Every chart is an `<svg class="chart …">` with a `rect.plot-area`; long series are
  * decimated to the plot's width (series-points.ts), NaN leaves a gap.
  */
-import { finiteExtent, formatNumber, project, spansDecades, valueAxis, type Axis, type ScaleKind } from './chart-scale.js';
+import {
+  finiteExtent,
+  formatNumber,
+  project,
+  spansDecades,
+  valueAxis,
+  type Axis,
+  type ScaleKind,
+} from './chart-scale.js';
 import type { TrainingReport } from './report-data.js';
 import type { RowSpan } from './series-points.js';
-import { COLOURS, el, escapeHtml, legend, plotFrame, RowX, seriesLines, spanRects, svgChart, xAxis, yAxis } from './svg-parts.js';
+import {
+  COLOURS,
+  el,
+  escapeHtml,
+  legend,
+  plotFrame,
+  RowX,
+  seriesLines,
+  spanRects,
+  svgChart,
+  xAxis,
+  yAxis,
+} from './svg-parts.js';
 import type { LegendItem, Plot, XKind } from './svg-parts.js';
 
 export interface LineSpec {
@@ -69,48 +89,87 @@ function thresholdLegend(thresholds: readonly ThresholdSpec[]): LegendItem[] {
 }
 
 function spanLegend(spans: readonly SpanLayer[]): LegendItem[] {
-  return spans.flatMap((s) => (s.legend ? [{ label: s.legend, colour: s.colour, mark: s.mode === 'band' ? 'band' : 'shade' } as const] : []));
+  return spans.flatMap((s) =>
+    s.legend ? [{ label: s.legend, colour: s.colour, mark: s.mode === 'band' ? 'band' : 'shade' } as const] : [],
+  );
 }
 
-/** The shaded layers behind the plot, and the band lane above it with its name on the left (one lane: band layers share it). */
+/** The shaded layers behind the plot, and the band lane above it with its name on the left (one lane: band layers
+ * share it). */
 function spanLayers(spans: readonly SpanLayer[], rowX: RowX, plot: Plot): { shades: string; bands: string } {
   const bottom = plot.top + plot.height;
-  const shades = spans.filter((s) => s.mode === 'shade').map((s) => spanRects(s.spans, rowX, plot.top, bottom, s.cls, s.colour, SHADE_OPACITY));
+  const shades = spans
+    .filter((s) => s.mode === 'shade')
+    .map((s) => spanRects(s.spans, rowX, plot.top, bottom, s.cls, s.colour, SHADE_OPACITY));
   const bands = spans
     .filter((s) => s.mode === 'band')
     .map((s) => {
       const top = plot.top - BAND_LANE - LANE_GAP;
-      const lane = el('rect', { class: 'lane', x: plot.left, y: top, width: plot.width, height: BAND_LANE, fill: '#f3f3f3' });
-      const name = el('text', { x: plot.left - 5, y: top + BAND_LANE / 2, dy: '0.32em', 'text-anchor': 'end', fill: s.colour }, escapeHtml(s.legend ?? s.cls));
+      const lane = el('rect', {
+        class: 'lane',
+        x: plot.left,
+        y: top,
+        width: plot.width,
+        height: BAND_LANE,
+        fill: '#f3f3f3',
+      });
+      const name = el(
+        'text',
+        { x: plot.left - 5, y: top + BAND_LANE / 2, dy: '0.32em', 'text-anchor': 'end', fill: s.colour },
+        escapeHtml(s.legend ?? s.cls),
+      );
       return lane + name + spanRects(s.spans, rowX, top, top + BAND_LANE, s.cls, s.colour, 0.85);
     });
   return { shades: shades.join(''), bands: bands.join('') };
 }
 
-/** A horizontal threshold line with its label: the on label above the line at the right, the off label under it (apart when the two are close). */
+/** A horizontal threshold line with its label: the on label above the line at the right, the off label under it (apart
+ * when the two are close). */
 function horizontalThreshold(t: ThresholdSpec, y: number, plot: Plot): string {
   const right = plot.left + plot.width;
-  const line = { class: `threshold ${t.cls}`, x1: plot.left, x2: right, y1: y, y2: y, stroke: COLOURS.threshold, 'stroke-width': 1.5 };
+  const line = {
+    class: `threshold ${t.cls}`,
+    x1: plot.left,
+    x2: right,
+    y1: y,
+    y2: y,
+    stroke: COLOURS.threshold,
+    'stroke-width': 1.5,
+  };
   const under = t.dashed === true && y + 14 < plot.top + plot.height; // else above its line at the left
   const at = !t.dashed || under ? { x: right - 4, 'text-anchor': 'end' } : { x: plot.left + 4 };
-  const label = el('text', { ...at, y, dy: under ? '1.05em' : '-0.35em', fill: COLOURS.threshold }, escapeHtml(t.label));
+  const label = el(
+    'text',
+    { ...at, y, dy: under ? '1.05em' : '-0.35em', fill: COLOURS.threshold },
+    escapeHtml(t.label),
+  );
   return el('line', { ...line, 'stroke-dasharray': t.dashed ? '6 4' : undefined }) + label;
 }
 
-/** Lines over rows against a linear or log y axis (log on 'auto' when the values span more than two decades; ≤ 0 sits on the axis). */
+/** Lines over rows against a linear or log y axis (log on 'auto' when the values span more than two decades; ≤ 0 sits
+ * on the axis). */
 export function timeSeriesChart(spec: TimeSeriesSpec): string {
   const spans = spec.spans ?? [];
   const thresholds = (spec.thresholds ?? []).filter((t) => Number.isFinite(t.value));
   const top = spans.some((s) => s.mode === 'band') ? 22 + BAND_LANE + LANE_GAP : 22;
   const left = spec.left ?? 70;
-  const plot: Plot = { left, top, width: spec.width - left - RIGHT, height: spec.height - top - (spec.xCaption ? 34 : 22) };
+  const plot: Plot = {
+    left,
+    top,
+    width: spec.width - left - RIGHT,
+    height: spec.height - top - (spec.xCaption ? 34 : 22),
+  };
   const rowX = new RowX(spec.x, plot, spec.xKind === 'time');
-  const extra = spec.series.flatMap((s) => Object.values(finiteExtent(s.values))).concat(thresholds.map((t) => t.value));
+  const extra = spec.series
+    .flatMap((s) => Object.values(finiteExtent(s.values)))
+    .concat(thresholds.map((t) => t.value));
   const yAx = valueAxis([], extra.filter(Number.isFinite), spec.yKind ?? 'auto');
   const y = (v: number): number => project(yAx, v, plot.top + plot.height, plot.top);
   const { shades, bands } = spanLayers(spans, rowX, plot);
   const lines = thresholds.map((t) => horizontalThreshold(t, y(t.value), plot));
-  const series = spec.series.map((s) => seriesLines(s.values, rowX, y, { class: s.cls, fill: 'none', stroke: s.colour, 'stroke-width': 1.3 }));
+  const series = spec.series.map((s) =>
+    seriesLines(s.values, rowX, y, { class: s.cls, fill: 'none', stroke: s.colour, 'stroke-width': 1.3 }),
+  );
   const seriesLegend = spec.series.map((s): LegendItem => ({ label: s.name, colour: s.colour, mark: 'line' }));
   const items = [...seriesLegend, ...thresholdLegend(thresholds), ...spanLegend(spans)];
   const axes = xAxis(plot, rowX.axis, spec.xKind, spec.xCaption) + yAxis(plot, yAx, spec.yCaption);
@@ -134,11 +193,21 @@ function strip(name: string, values: ArrayLike<number>, rowX: RowX, plot: Plot, 
   const shown = name.length > NAME_CHARS ? `${name.slice(0, NAME_CHARS - 1)}…` : name;
   const range = Number.isFinite(min) ? `${formatNumber(min, 3)} … ${formatNumber(max, 3)}` : 'no values';
   const x = plot.left - 6;
-  const label = el('text', { class: 'strip-name', x, y: y0 + 11, 'text-anchor': 'end' }, escapeHtml(shown) + el('title', {}, escapeHtml(name)));
+  const label = el(
+    'text',
+    { class: 'strip-name', x, y: y0 + 11, 'text-anchor': 'end' },
+    escapeHtml(shown) + el('title', {}, escapeHtml(name)),
+  );
   const sub = el('text', { x, y: y0 + 24, 'text-anchor': 'end', 'font-size': 9, fill: COLOURS.muted }, range);
   const gap = y0 + STRIP_HEIGHT + STRIP_GAP / 2;
-  const base = last ? '' : el('line', { x1: plot.left, x2: plot.left + plot.width, y1: gap, y2: gap, stroke: COLOURS.grid });
-  return el('g', { class: 'strip' }, label + sub + base + seriesLines(values, rowX, y, { fill: 'none', stroke: '#2c3e50', 'stroke-width': 1 }));
+  const base = last
+    ? ''
+    : el('line', { x1: plot.left, x2: plot.left + plot.width, y1: gap, y2: gap, stroke: COLOURS.grid });
+  return el(
+    'g',
+    { class: 'strip' },
+    label + sub + base + seriesLines(values, rowX, y, { fill: 'none', stroke: '#2c3e50', 'stroke-width': 1 }),
+  );
 }
 
 /** One strip per channel, each scaled to its own range (written under its name), over one shared x axis. */
@@ -152,7 +221,9 @@ export function stripsChart(spec: StripsSpec): string {
   const rowX = new RowX(spec.x, plot);
   const { shades, bands } = spanLayers(spans, rowX, plot);
   const last = spec.strips.length - 1;
-  const strips = spec.strips.map((s, k) => strip(s.name, s.values, rowX, plot, plot.top + k * (STRIP_HEIGHT + STRIP_GAP), k === last));
+  const strips = spec.strips.map((s, k) =>
+    strip(s.name, s.values, rowX, plot, plot.top + k * (STRIP_HEIGHT + STRIP_GAP), k === last),
+  );
   const axis = xAxis(plot, rowX.axis, spec.xKind, spec.xCaption);
   return svgChart(spec.cls, spec.width, height, spec.label, [plotFrame(plot), shades, axis, strips.join(''), bands]);
 }
@@ -184,9 +255,21 @@ export function binCounts(values: readonly number[], axis: Axis, bins: number): 
 
 /** A vertical threshold line with its label at the top, on the side of the line that stays inside the plot. */
 function verticalThreshold(t: ThresholdSpec, x: number, plot: Plot): string {
-  const line = { class: `threshold ${t.cls}`, x1: x, x2: x, y1: plot.top, y2: plot.top + plot.height, stroke: COLOURS.threshold, 'stroke-width': 1.5 };
+  const line = {
+    class: `threshold ${t.cls}`,
+    x1: x,
+    x2: x,
+    y1: plot.top,
+    y2: plot.top + plot.height,
+    stroke: COLOURS.threshold,
+    'stroke-width': 1.5,
+  };
   const side = x > plot.left + plot.width / 2 ? { dx: -3, 'text-anchor': 'end' } : { dx: 3 };
-  const label = el('text', { x, y: plot.top + (t.dashed ? 24 : 10), ...side, fill: COLOURS.threshold }, escapeHtml(t.label));
+  const label = el(
+    'text',
+    { x, y: plot.top + (t.dashed ? 24 : 10), ...side, fill: COLOURS.threshold },
+    escapeHtml(t.label),
+  );
   return el('line', { ...line, 'stroke-dasharray': t.dashed ? '6 4' : undefined }) + label;
 }
 
@@ -194,12 +277,23 @@ function verticalThreshold(t: ThresholdSpec, x: number, plot: Plot): string {
 export function histogramChart(spec: HistogramSpec): string {
   const thresholds = (spec.thresholds ?? []).filter((t) => Number.isFinite(t.value));
   const bins = spec.bins ?? 40;
-  const plot: Plot = { left: 70, top: 22, width: spec.width - 70 - RIGHT, height: spec.height - 22 - (spec.xCaption ? 34 : 22) };
-  const xAx = valueAxis(spec.values, thresholds.map((t) => t.value), 'linear');
+  const plot: Plot = {
+    left: 70,
+    top: 22,
+    width: spec.width - 70 - RIGHT,
+    height: spec.height - 22 - (spec.xCaption ? 34 : 22),
+  };
+  const xAx = valueAxis(
+    spec.values,
+    thresholds.map((t) => t.value),
+    'linear',
+  );
   const counts = binCounts(spec.values, xAx, bins);
   const log = spec.logCount === 'auto' || spec.logCount === undefined ? spansDecades(counts) : spec.logCount;
   const maxCount = Math.max(1, ...counts);
-  const yAx: Axis = log ? { kind: 'log', lo: 0.5, hi: 10 ** Math.max(1, Math.ceil(Math.log10(maxCount))) } : valueAxis(counts, [0], 'linear');
+  const yAx: Axis = log
+    ? { kind: 'log', lo: 0.5, hi: 10 ** Math.max(1, Math.ceil(Math.log10(maxCount))) }
+    : valueAxis(counts, [0], 'linear');
   const bottom = plot.top + plot.height;
   const barWidth = plot.width / bins;
   const bars = counts.map((c, i) => {
@@ -207,14 +301,30 @@ export function histogramChart(spec: HistogramSpec): string {
     const box = { x: plot.left + i * barWidth, y: top, width: Math.max(1, barWidth - 1), height: bottom - top };
     return c === 0 ? '' : el('rect', { class: 'bar', ...box, fill: COLOURS.line, 'fill-opacity': 0.75 });
   });
-  const lines = thresholds.map((t) => verticalThreshold(t, project(xAx, t.value, plot.left, plot.left + plot.width), plot));
-  const items: LegendItem[] = [{ label: spec.legend ?? 'count', colour: COLOURS.line, mark: 'band' }, ...thresholdLegend(thresholds)];
+  const lines = thresholds.map((t) =>
+    verticalThreshold(t, project(xAx, t.value, plot.left, plot.left + plot.width), plot),
+  );
+  const items: LegendItem[] = [
+    { label: spec.legend ?? 'count', colour: COLOURS.line, mark: 'band' },
+    ...thresholdLegend(thresholds),
+  ];
   const axes = xAxis(plot, xAx, 'number', spec.xCaption) + yAxis(plot, yAx, log ? 'count (log)' : 'count');
-  return svgChart(spec.cls, spec.width, spec.height, spec.label, [plotFrame(plot), axes, bars.join(''), lines.join(''), legend(items, plot.left, 9)]);
+  return svgChart(spec.cls, spec.width, spec.height, spec.label, [
+    plotFrame(plot),
+    axes,
+    bars.join(''),
+    lines.join(''),
+    legend(items, plot.left, 9),
+  ]);
 }
 
 /** Training and validation loss per epoch; log y when the loss falls over more than two decades. */
-export function lossChart(loss: NonNullable<TrainingReport['loss']>, width: number, height: number, label: string): string {
+export function lossChart(
+  loss: NonNullable<TrainingReport['loss']>,
+  width: number,
+  height: number,
+  label: string,
+): string {
   const epochs = Math.max(loss.train.length, loss.validation.length);
   return timeSeriesChart({
     cls: 'loss-chart',

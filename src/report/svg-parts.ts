@@ -33,7 +33,8 @@ export type Attrs = Readonly<Record<string, string | number | undefined>>;
 /** One SVG element: `<name a="…"/>`, or with content `<name a="…">content</name>` (content is markup, not escaped). */
 export function el(name: string, attrs: Attrs, content?: string): string {
   let open = `<${name}`;
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) open += ` ${k}="${typeof v === 'number' ? px(v) : escapeHtml(v)}"`;
+  for (const [k, v] of Object.entries(attrs))
+    if (v !== undefined) open += ` ${k}="${typeof v === 'number' ? px(v) : escapeHtml(v)}"`;
   return content === undefined ? `${open}/>` : `${open}>${content}</${name}>`;
 }
 
@@ -47,13 +48,28 @@ export interface Plot {
 
 /** A chart: `<svg class="chart cls">` with its label as title, around its parts. */
 export function svgChart(cls: string, width: number, height: number, label: string, parts: readonly string[]): string {
-  const attrs = { class: `chart ${cls}`, xmlns: 'http://www.w3.org/2000/svg', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img' };
+  const attrs = {
+    class: `chart ${cls}`,
+    xmlns: 'http://www.w3.org/2000/svg',
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'img',
+  };
   const text = { 'aria-label': label, 'font-family': 'sans-serif', 'font-size': 11, fill: COLOURS.text };
   return el('svg', { ...attrs, ...text }, el('title', {}, escapeHtml(label)) + parts.join(''));
 }
 
 export function plotFrame(plot: Plot): string {
-  return el('rect', { class: 'plot-area', x: plot.left, y: plot.top, width: plot.width, height: plot.height, fill: '#fff', stroke: COLOURS.frame });
+  return el('rect', {
+    class: 'plot-area',
+    x: plot.left,
+    y: plot.top,
+    width: plot.width,
+    height: plot.height,
+    fill: '#fff',
+    stroke: COLOURS.frame,
+  });
 }
 
 /**
@@ -99,7 +115,8 @@ export class RowX {
 /** How x values read: clock times, numbers, or whole numbers (epochs, rows: no ticks between them). */
 export type XKind = 'time' | 'number' | 'integer';
 
-const gridLine = (x1: number, x2: number, y1: number, y2: number): string => el('line', { x1, x2, y1, y2, stroke: COLOURS.grid });
+const gridLine = (x1: number, x2: number, y1: number, y2: number): string =>
+  el('line', { x1, x2, y1, y2, stroke: COLOURS.grid });
 
 /** Vertical grid lines and labels under the plot. */
 export function xAxis(plot: Plot, axis: Axis, kind: XKind, caption = ''): string {
@@ -118,7 +135,14 @@ export function xAxis(plot: Plot, axis: Axis, kind: XKind, caption = ''): string
     const x = project(axis, v, plot.left, plot.left + plot.width);
     return gridLine(x, x, plot.top, bottom) + el('text', { x, y: bottom + 13, 'text-anchor': 'middle' }, label(v));
   });
-  if (caption) parts.push(el('text', { x: plot.left + plot.width, y: bottom + 26, 'text-anchor': 'end', fill: COLOURS.muted }, escapeHtml(caption)));
+  if (caption)
+    parts.push(
+      el(
+        'text',
+        { x: plot.left + plot.width, y: bottom + 26, 'text-anchor': 'end', fill: COLOURS.muted },
+        escapeHtml(caption),
+      ),
+    );
   return el('g', { class: 'x-axis' }, parts.join(''));
 }
 
@@ -127,11 +151,20 @@ export function yAxis(plot: Plot, axis: Axis, caption = ''): string {
   const bottom = plot.top + plot.height;
   const parts = axisTicks(axis).map((v) => {
     const y = project(axis, v, bottom, plot.top);
-    return gridLine(plot.left, plot.left + plot.width, y, y) + el('text', { x: plot.left - 5, y, dy: '0.32em', 'text-anchor': 'end' }, formatNumber(v, 3));
+    return (
+      gridLine(plot.left, plot.left + plot.width, y, y) +
+      el('text', { x: plot.left - 5, y, dy: '0.32em', 'text-anchor': 'end' }, formatNumber(v, 3))
+    );
   });
   if (caption) {
     const [x, y] = [plot.left - 44, plot.top + plot.height / 2];
-    parts.push(el('text', { x, y, transform: `rotate(-90 ${px(x)} ${px(y)})`, 'text-anchor': 'middle', fill: COLOURS.muted }, escapeHtml(caption)));
+    parts.push(
+      el(
+        'text',
+        { x, y, transform: `rotate(-90 ${px(x)} ${px(y)})`, 'text-anchor': 'middle', fill: COLOURS.muted },
+        escapeHtml(caption),
+      ),
+    );
   }
   return el('g', { class: axis.kind === 'log' ? 'y-axis log' : 'y-axis' }, parts.join(''));
 }
@@ -156,7 +189,15 @@ export function seriesLines(values: ArrayLike<number>, rowX: RowX, y: (v: number
 }
 
 /** Row spans drawn as rectangles from y0 to y1 (the whole plot for shading, a lane for a band). */
-export function spanRects(spans: readonly RowSpan[], rowX: RowX, y0: number, y1: number, cls: string, fill: string, opacity: number): string {
+export function spanRects(
+  spans: readonly RowSpan[],
+  rowX: RowX,
+  y0: number,
+  y1: number,
+  cls: string,
+  fill: string,
+  opacity: number,
+): string {
   return spans
     .map((s) => {
       const x = rowX.edge(s.from);
@@ -176,16 +217,32 @@ export interface LegendItem {
 /** A legend item's mark, 18 px wide, centred on y. */
 export function legendMark(mark: LegendItem['mark'], colour: string, x: number, y: number): string {
   if (mark === 'line' || mark === 'dash') {
-    return el('line', { x1: x, x2: x + 18, y1: y, y2: y, stroke: colour, 'stroke-width': 2, 'stroke-dasharray': mark === 'dash' ? '5 3' : undefined });
+    return el('line', {
+      x1: x,
+      x2: x + 18,
+      y1: y,
+      y2: y,
+      stroke: colour,
+      'stroke-width': 2,
+      'stroke-dasharray': mark === 'dash' ? '5 3' : undefined,
+    });
   }
-  return el('rect', { x, y: y - 5, width: 18, height: 10, fill: colour, 'fill-opacity': mark === 'shade' ? 0.3 : 0.85 });
+  return el('rect', {
+    x,
+    y: y - 5,
+    width: 18,
+    height: 10,
+    fill: colour,
+    'fill-opacity': mark === 'shade' ? 0.3 : 0.85,
+  });
 }
 
 /** A one-line legend from (x, y) rightwards; about 6 px per character of 11 px text. */
 export function legend(items: readonly LegendItem[], x: number, y: number): string {
   let at = x;
   const parts = items.map((it) => {
-    const part = legendMark(it.mark, it.colour, at, y) + el('text', { x: at + 23, y, dy: '0.32em' }, escapeHtml(it.label));
+    const part =
+      legendMark(it.mark, it.colour, at, y) + el('text', { x: at + 23, y, dy: '0.32em' }, escapeHtml(it.label));
     at += 23 + it.label.length * 6 + 16;
     return part;
   });

@@ -9,7 +9,15 @@
 import { alarmDefinition, alarmEvent, isAnnunciated } from '../alarms/alarm-event.js';
 import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../alarms/alarm-state.js';
 import type { Model } from '../core/components.js';
-import type { AlarmEvent, AlarmStateName, OperatorCommand, PartResult, Sample, ScoreResult, Window } from '../core/types.js';
+import type {
+  AlarmEvent,
+  AlarmStateName,
+  OperatorCommand,
+  PartResult,
+  Sample,
+  ScoreResult,
+  Window,
+} from '../core/types.js';
 import type { AssetConfig } from '../config/schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
@@ -77,7 +85,13 @@ export class AssetPipeline {
     private readonly output: AssetPipelineOutput,
     private readonly deps: { logger: Logger; metrics: GatewayMetrics; maxQueuedWindows?: number },
   ) {
-    this.windows = new AssetWindows(config.name, current.channels, current.windowLength, config.window, current.samplePeriodMs);
+    this.windows = new AssetWindows(
+      config.name,
+      current.channels,
+      current.windowLength,
+      config.window,
+      current.samplePeriodMs,
+    );
     this.alarm = new AlarmStateMachine(alarmDefinition(config.alarm));
   }
 
@@ -92,7 +106,9 @@ export class AssetPipeline {
    */
   swapModel(next: Model): Model {
     if (next.windowLength !== this.current.windowLength || next.channels.join() !== this.current.channels.join()) {
-      throw new Error(`asset ${this.config.name}: model ${next.name} ${next.version} takes ${next.windowLength}×[${next.channels.join(',')}], the asset feeds ${this.current.windowLength}×[${this.current.channels.join(',')}]`);
+      throw new Error(
+        `asset ${this.config.name}: model ${next.name} ${next.version} takes ${next.windowLength}×[${next.channels.join(',')}], the asset feeds ${this.current.windowLength}×[${this.current.channels.join(',')}]`,
+      );
     }
     const previous = this.current;
     this.current = next;
@@ -109,11 +125,22 @@ export class AssetPipeline {
         this.deps.metrics.windowsIncomplete.inc({ asset: this.config.name });
         if (outcome.partId !== undefined) {
           this.partCounts.unknown++;
-          this.output.onParts([{ asset: this.config.name, partId: outcome.partId, ts: outcome.ts, verdict: 'unknown', reason: outcome.reason, topChannels: [], model: this.model.name }]);
+          this.output.onParts([
+            {
+              asset: this.config.name,
+              partId: outcome.partId,
+              ts: outcome.ts,
+              verdict: 'unknown',
+              reason: outcome.reason,
+              topChannels: [],
+              model: this.model.name,
+            },
+          ]);
         }
         continue;
       }
-      if (outcome.window.partId !== undefined && outcome.durationMs !== undefined) this.cycleMs.set(outcome.window.partId, outcome.durationMs);
+      if (outcome.window.partId !== undefined && outcome.durationMs !== undefined)
+        this.cycleMs.set(outcome.window.partId, outcome.durationMs);
       this.queue.push(outcome.window);
     }
     const max = this.deps.maxQueuedWindows ?? 256;
@@ -121,7 +148,10 @@ export class AssetPipeline {
       const dropped = this.queue.length - max;
       this.queue.splice(0, dropped);
       this.windowsDropped += dropped;
-      this.deps.logger.warn({ asset: this.config.name, dropped }, `asset ${this.config.name}: scoring fell behind, dropped ${dropped} oldest windows`);
+      this.deps.logger.warn(
+        { asset: this.config.name, dropped },
+        `asset ${this.config.name}: scoring fell behind, dropped ${dropped} oldest windows`,
+      );
     }
     if (this.queue.length === 0) return;
     if (!this.running) this.running = this.drain().finally(() => (this.running = undefined));
@@ -134,8 +164,15 @@ export class AssetPipeline {
 
   /** An operator command on the asset's alarm; resolves with the event, or rejects with why not. */
   command(request: CommandRequest): AlarmEvent {
-    const result = this.alarm.handle({ kind: request.command, ts: request.ts, by: request.by, comment: request.comment, durationMs: request.durationMs } as AlarmInput);
-    if (result.refused) throw new Error(`${this.config.name}/${ANOMALY_ALARM}: ${request.command} refused: ${result.refused}`);
+    const result = this.alarm.handle({
+      kind: request.command,
+      ts: request.ts,
+      by: request.by,
+      comment: request.comment,
+      durationMs: request.durationMs,
+    } as AlarmInput);
+    if (result.refused)
+      throw new Error(`${this.config.name}/${ANOMALY_ALARM}: ${request.command} refused: ${result.refused}`);
     return this.emitAlarm(result.transition!);
   }
 
@@ -169,7 +206,12 @@ export class AssetPipeline {
       const scored =
         threshold === undefined
           ? results
-          : results.map((r) => ({ ...r, threshold, ...(r.offThreshold !== undefined ? { offThreshold: (r.offThreshold / r.threshold) * threshold } : {}), anomalous: r.score > threshold }));
+          : results.map((r) => ({
+              ...r,
+              threshold,
+              ...(r.offThreshold !== undefined ? { offThreshold: (r.offThreshold / r.threshold) * threshold } : {}),
+              anomalous: r.score > threshold,
+            }));
       this.windowsScored += scored.length;
       this.deps.metrics.windowsScored.inc({ asset: this.config.name }, scored.length);
       for (const r of scored) this.maxScore = Math.max(this.maxScore, r.score);
@@ -181,13 +223,29 @@ export class AssetPipeline {
         this.partCounts[verdict]++;
         const cycleMs = this.cycleMs.get(r.partId);
         this.cycleMs.delete(r.partId);
-        parts.push({ asset: this.config.name, partId: r.partId, ts: r.ts, verdict, score: r.score, threshold: r.threshold, topChannels: r.contributions.slice(0, 3).map((c) => c.channel), ...(cycleMs !== undefined ? { cycleMs } : {}), model: r.model });
+        parts.push({
+          asset: this.config.name,
+          partId: r.partId,
+          ts: r.ts,
+          verdict,
+          score: r.score,
+          threshold: r.threshold,
+          topChannels: r.contributions.slice(0, 3).map((c) => c.channel),
+          ...(cycleMs !== undefined ? { cycleMs } : {}),
+          model: r.model,
+        });
       }
       if (parts.length > 0) this.output.onParts(parts);
       for (const r of scored) {
         this.latest = r;
         this.deps.metrics.anomalyScore.set({ asset: this.config.name }, r.score);
-        const { transition } = this.alarm.handle({ kind: 'score', ts: r.ts, score: r.score, threshold: r.threshold, ...(r.offThreshold !== undefined ? { offThreshold: r.offThreshold } : {}) });
+        const { transition } = this.alarm.handle({
+          kind: 'score',
+          ts: r.ts,
+          score: r.score,
+          threshold: r.threshold,
+          ...(r.offThreshold !== undefined ? { offThreshold: r.offThreshold } : {}),
+        });
         if (transition) this.emitAlarm(transition);
       }
     }
@@ -204,7 +262,8 @@ export class AssetPipeline {
     if (t.to === 'unack_active' || t.to === 'ack_active') this.alarmSince ??= t.ts;
     if (t.to === 'normal') this.alarmSince = undefined;
     this.deps.metrics.alarmActive.set({ asset: event.asset }, isAnnunciated(t.to) ? 1 : 0);
-    if (t.to === 'unack_active' && t.from !== 'unack_active') this.deps.metrics.alarmsRaised.inc({ asset: event.asset });
+    if (t.to === 'unack_active' && t.from !== 'unack_active')
+      this.deps.metrics.alarmsRaised.inc({ asset: event.asset });
     this.output.onAlarm(event);
     return event;
   }

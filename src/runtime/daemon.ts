@@ -22,12 +22,30 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger): Promise
   const { http: httpConfig } = loaded.config;
   let http: HttpEndpoint | undefined;
   try {
-    http = httpConfig.enabled ? await startHttpEndpoint({ host: httpConfig.host, port: httpConfig.port, apiToken: httpConfig.api_token, readToken: httpConfig.read_token, maxEventStreams: httpConfig.max_event_streams }, gateway, metrics) : undefined;
+    http = httpConfig.enabled
+      ? await startHttpEndpoint(
+          {
+            host: httpConfig.host,
+            port: httpConfig.port,
+            apiToken: httpConfig.api_token,
+            readToken: httpConfig.read_token,
+            maxEventStreams: httpConfig.max_event_streams,
+          },
+          gateway,
+          metrics,
+        )
+      : undefined;
   } catch (err) {
     await gateway.stop();
-    throw new Error(`http.port: cannot listen on ${httpConfig.host}:${httpConfig.port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new Error(
+      `http.port: cannot listen on ${httpConfig.host}:${httpConfig.port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
-  if (http) logger.info({ url: `http://${httpConfig.host}:${http.port}` }, `HTTP endpoint on http://${httpConfig.host}:${http.port} (/healthz, /metrics, /api/status)`);
+  if (http)
+    logger.info(
+      { url: `http://${httpConfig.host}:${http.port}` },
+      `HTTP endpoint on http://${httpConfig.host}:${http.port} (/healthz, /metrics, /api/status)`,
+    );
   let stopping: Promise<void> | undefined;
   return {
     gateway,

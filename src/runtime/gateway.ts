@@ -17,7 +17,13 @@ import type { DurableQueue } from '../buffer/queue.js';
 import type { BufferConfig } from '../config/schema.js';
 import { LINEWATCH_VERSION } from '../core/version.js';
 import { MqttSync } from '../sync/mqtt-sync.js';
-import { activeReleaseDir, ModelUpdater, type ModelUpdateEvent, type ModelUpdaterStatus, type UpdateHost } from '../sync/model-updater.js';
+import {
+  activeReleaseDir,
+  ModelUpdater,
+  type ModelUpdateEvent,
+  type ModelUpdaterStatus,
+  type UpdateHost,
+} from '../sync/model-updater.js';
 import { readPublicKey, readReleaseDir, verifyRelease } from '../sync/release.js';
 import { InfluxSink } from '../sinks/influx/influx-sink.js';
 import { SqliteStore } from '../sinks/local/sqlite-store.js';
@@ -27,7 +33,13 @@ import { collectHealth } from '../telemetry/health-reporter.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import type { DaemonEvent } from '../telemetry/event-stream.js';
-import { ANOMALY_ALARM, AssetPipeline, type AlarmStatus, type AssetStatus, type CommandRequest } from './asset-pipeline.js';
+import {
+  ANOMALY_ALARM,
+  AssetPipeline,
+  type AlarmStatus,
+  type AssetStatus,
+  type CommandRequest,
+} from './asset-pipeline.js';
 
 export interface GatewayEvents {
   model: [ModelUpdateEvent];
@@ -91,11 +103,32 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const { config } = this.loaded;
     const tags = { site: config.gateway.site, line: config.gateway.line, gateway: config.gateway.name };
     if (config.storage.local) this.sinks.push(new SqliteStore(config.storage.local, this.deps));
-    if (config.storage.influxdb) this.sinks.push(new InfluxSink(config.storage.influxdb, tags, { ...this.deps, queue: this.queueFor('influxdb', config.storage.influxdb.buffer) }));
+    if (config.storage.influxdb)
+      this.sinks.push(
+        new InfluxSink(config.storage.influxdb, tags, {
+          ...this.deps,
+          queue: this.queueFor('influxdb', config.storage.influxdb.buffer),
+        }),
+      );
     if (config.cloud.mqtt) {
-      const models = [...this.loaded.models].map(([asset, m]) => ({ asset, model: m.manifest.name, version: m.manifest.version }));
-      const identity = { gateway: config.gateway.name, site: config.gateway.site, line: config.gateway.line, version: LINEWATCH_VERSION, models };
-      this.sinks.push(new MqttSync(config.cloud.mqtt, identity, { ...this.deps, queue: this.queueFor('cloud', config.cloud.mqtt.buffer) }));
+      const models = [...this.loaded.models].map(([asset, m]) => ({
+        asset,
+        model: m.manifest.name,
+        version: m.manifest.version,
+      }));
+      const identity = {
+        gateway: config.gateway.name,
+        site: config.gateway.site,
+        line: config.gateway.line,
+        version: LINEWATCH_VERSION,
+        models,
+      };
+      this.sinks.push(
+        new MqttSync(config.cloud.mqtt, identity, {
+          ...this.deps,
+          queue: this.queueFor('cloud', config.cloud.mqtt.buffer),
+        }),
+      );
     }
   }
 
@@ -125,7 +158,16 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         const updated = await this.confirmedUpdate(asset.name);
         if (updated) {
           models.set(asset.name, updated);
-          logger.info({ asset: asset.name, model: updated.name, version: updated.version, provider: updated.provider, threshold: updated.threshold }, `asset ${asset.name}: model ${updated.name} ${updated.version} loaded on ${updated.provider}`);
+          logger.info(
+            {
+              asset: asset.name,
+              model: updated.name,
+              version: updated.version,
+              provider: updated.provider,
+              threshold: updated.threshold,
+            },
+            `asset ${asset.name}: model ${updated.name} ${updated.version} loaded on ${updated.provider}`,
+          );
           continue;
         }
         const loaded = this.loaded.models.get(asset.name)!;
@@ -136,23 +178,61 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       }
       const { providers, cache_dir: cacheDir } = this.loaded.config.inference;
       for (const { loaded, assets } of groups.values()) {
-        const inner = await AutoencoderModel.load(loaded, { asset: assets.join(','), logger, providers, ...(cacheDir ? { cacheDir } : {}) });
-        logger.info({ assets, model: inner.name, version: inner.version, provider: inner.provider, optimised_from_cache: inner.optimisedFromCache }, `model ${inner.name} ${inner.version} loaded on ${inner.provider}${inner.optimisedFromCache ? ' (optimised graph from the cache)' : ''} for ${assets.length > 1 ? `assets ${assets.join(', ')} (one session, shared batches)` : `asset ${assets[0]}`}`);
+        const inner = await AutoencoderModel.load(loaded, {
+          asset: assets.join(','),
+          logger,
+          providers,
+          ...(cacheDir ? { cacheDir } : {}),
+        });
+        logger.info(
+          {
+            assets,
+            model: inner.name,
+            version: inner.version,
+            provider: inner.provider,
+            optimised_from_cache: inner.optimisedFromCache,
+          },
+          `model ${inner.name} ${inner.version} loaded on ${inner.provider}${inner.optimisedFromCache ? ' (optimised graph from the cache)' : ''} for ${assets.length > 1 ? `assets ${assets.join(', ')} (one session, shared batches)` : `asset ${assets[0]}`}`,
+        );
         const shared = new SharedModel(inner);
         for (const asset of assets) models.set(asset, shared.view());
       }
       for (const asset of this.loaded.config.assets) {
-        this.pipelines.push(new AssetPipeline(asset, models.get(asset.name)!, { onScores: (s) => this.onScores(s), onAlarm: (a) => this.onAlarm(a), onParts: (p) => this.onParts(p) }, this.deps));
+        this.pipelines.push(
+          new AssetPipeline(
+            asset,
+            models.get(asset.name)!,
+            { onScores: (s) => this.onScores(s), onAlarm: (a) => this.onAlarm(a), onParts: (p) => this.onParts(p) },
+            this.deps,
+          ),
+        );
       }
-      const writers = new Map(this.sources.filter((s) => s instanceof ModbusSource).map((s) => [s.name, s as ModbusSource]));
+      const writers = new Map(
+        this.sources.filter((s) => s instanceof ModbusSource).map((s) => [s.name, s as ModbusSource]),
+      );
       for (const asset of this.loaded.config.assets) {
-        const opcuaWriters = new Map(this.sources.filter((s) => s instanceof OpcuaSource).map((s) => [s.name, s as OpcuaSource]));
-        asset.alarm.actions.forEach((a, i) => this.actions.push(new AlarmAction(asset.name, a, i, { ...this.deps, writers, opcuaWriters })));
-        asset.part_actions.forEach((a, i) => this.partActions.push(new AlarmAction(asset.name, { ...a, name: a.name ?? `${asset.name}-part-${a.type}-${i}` }, i, { ...this.deps, writers, opcuaWriters })));
+        const opcuaWriters = new Map(
+          this.sources.filter((s) => s instanceof OpcuaSource).map((s) => [s.name, s as OpcuaSource]),
+        );
+        asset.alarm.actions.forEach((a, i) =>
+          this.actions.push(new AlarmAction(asset.name, a, i, { ...this.deps, writers, opcuaWriters })),
+        );
+        asset.part_actions.forEach((a, i) =>
+          this.partActions.push(
+            new AlarmAction(asset.name, { ...a, name: a.name ?? `${asset.name}-part-${a.type}-${i}` }, i, {
+              ...this.deps,
+              writers,
+              opcuaWriters,
+            }),
+          ),
+        );
       }
       const updates = this.loaded.config.cloud.model_updates;
       if (updates) {
-        this.updater = new ModelUpdater(updates, this.loaded.config.cloud.mqtt, this.updateHost(), { ...this.deps, providers: this.loaded.config.inference.providers });
+        this.updater = new ModelUpdater(updates, this.loaded.config.cloud.mqtt, this.updateHost(), {
+          ...this.deps,
+          providers: this.loaded.config.inference.providers,
+        });
         await this.updater.start();
       }
       for (const source of this.sources) await source.start((batch) => this.onSamples(batch));
@@ -161,7 +241,10 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         for (const p of this.pipelines) p.tick(now);
       }, 1000);
       this.tickTimer.unref();
-      const intervals = [this.loaded.config.storage.influxdb?.health_interval_ms ?? 0, this.loaded.config.cloud.mqtt?.health_interval_ms ?? 0].filter((v) => v > 0);
+      const intervals = [
+        this.loaded.config.storage.influxdb?.health_interval_ms ?? 0,
+        this.loaded.config.cloud.mqtt?.health_interval_ms ?? 0,
+      ].filter((v) => v > 0);
       const healthMs = intervals.length > 0 ? Math.min(...intervals) : 0;
       if (healthMs > 0) {
         this.healthTimer = setInterval(() => void this.reportHealth(), healthMs);
@@ -172,7 +255,10 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       throw err;
     }
     this.state = 'running';
-    logger.info({ sources: this.sources.length, assets: this.pipelines.length, sinks: this.sinks.map((s) => s.name) }, 'gateway running');
+    logger.info(
+      { sources: this.sources.length, assets: this.pipelines.length, sinks: this.sinks.map((s) => s.name) },
+      'gateway running',
+    );
   }
 
   private onSamples(batch: readonly Sample[]): void {
@@ -189,15 +275,31 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (!dir) return undefined;
     const configured = this.loaded.models.get(asset)!.manifest;
     try {
-      const { model } = await verifyRelease(await readReleaseDir(dir), await readPublicKey(updates.public_key_file), { channels: configured.input.channels.map((c) => c.name), windowLength: configured.input.window_length, samplePeriodMs: configured.input.sample_period_ms }, asset, this.loaded.config.inference.providers);
+      const { model } = await verifyRelease(
+        await readReleaseDir(dir),
+        await readPublicKey(updates.public_key_file),
+        {
+          channels: configured.input.channels.map((c) => c.name),
+          windowLength: configured.input.window_length,
+          samplePeriodMs: configured.input.sample_period_ms,
+        },
+        asset,
+        this.loaded.config.inference.providers,
+      );
       if (model.name !== configured.name) {
         await model.close();
         return undefined;
       }
-      this.deps.logger.info({ asset, version: model.version }, `asset ${asset}: running the confirmed model update ${model.name} ${model.version} from ${dir}`);
+      this.deps.logger.info(
+        { asset, version: model.version },
+        `asset ${asset}: running the confirmed model update ${model.name} ${model.version} from ${dir}`,
+      );
       return model;
     } catch (err) {
-      this.deps.logger.warn({ asset }, `asset ${asset}: the confirmed model update in ${dir} does not verify any more (${(err as Error).message}); running the configured model`);
+      this.deps.logger.warn(
+        { asset },
+        `asset ${asset}: the confirmed model update in ${dir} does not verify any more (${(err as Error).message}); running the configured model`,
+      );
       return undefined;
     }
   }
@@ -206,11 +308,18 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const find = (asset: string) => this.pipelines.find((p) => p.config.name === asset);
     return {
       assetsRunning: (modelName) =>
-        this.pipelines.filter((p) => p.model.name === modelName).map((p) => ({ asset: p.config.name, model: p.model, samplePeriodMs: this.loaded.models.get(p.config.name)!.manifest.input.sample_period_ms })),
+        this.pipelines
+          .filter((p) => p.model.name === modelName)
+          .map((p) => ({
+            asset: p.config.name,
+            model: p.model,
+            samplePeriodMs: this.loaded.models.get(p.config.name)!.manifest.input.sample_period_ms,
+          })),
       currentModel: (asset) => find(asset)?.model,
       swapModel: (asset, model) => find(asset)!.swapModel(model),
       report: (event) => {
-        for (const sink of this.sinks) sink.write({ samples: [], scores: [], alarms: [], modelUpdates: [{ ...event }] });
+        for (const sink of this.sinks)
+          sink.write({ samples: [], scores: [], alarms: [], modelUpdates: [{ ...event }] });
         this.emit('model', event);
       },
     };
@@ -227,19 +336,31 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
 
   private async reportHealth(): Promise<void> {
-    const health = await collectHealth(this.deps.metrics, this.sources.map((s) => s.name), Date.now());
+    const health = await collectHealth(
+      this.deps.metrics,
+      this.sources.map((s) => s.name),
+      Date.now(),
+    );
     for (const sink of this.sinks) sink.write({ samples: [], scores: [], alarms: [], health });
   }
 
   private onScores(scores: readonly ScoreResult[]): void {
     const last = scores[scores.length - 1];
-    this.deps.logger.debug({ asset: last.asset, windows: scores.length, score: last.score, threshold: last.threshold }, 'windows scored');
+    this.deps.logger.debug(
+      { asset: last.asset, windows: scores.length, score: last.score, threshold: last.threshold },
+      'windows scored',
+    );
     for (const sink of this.sinks) sink.write({ samples: [], scores, alarms: [] });
     this.emit('scores', scores);
   }
 
   private onParts(parts: readonly PartResult[]): void {
-    for (const p of parts) if (p.verdict !== 'pass') this.deps.logger.info({ asset: p.asset, part: p.partId, verdict: p.verdict, score: p.score, top: p.topChannels, reason: p.reason }, `${p.asset}: part ${p.partId} ${p.verdict}${p.reason ? `: ${p.reason}` : ''}`);
+    for (const p of parts)
+      if (p.verdict !== 'pass')
+        this.deps.logger.info(
+          { asset: p.asset, part: p.partId, verdict: p.verdict, score: p.score, top: p.topChannels, reason: p.reason },
+          `${p.asset}: part ${p.partId} ${p.verdict}${p.reason ? `: ${p.reason}` : ''}`,
+        );
     for (const sink of this.sinks) sink.write({ samples: [], scores: [], alarms: [], parts });
     for (const p of parts) for (const action of this.partActions) if (action.asset === p.asset) action.dispatchPart(p);
     this.emit('parts', parts);
@@ -247,7 +368,21 @@ export class Gateway extends EventEmitter<GatewayEvents> {
 
   private onAlarm(event: AlarmEvent): void {
     const log = isRaise(event) ? this.deps.logger.warn : this.deps.logger.info;
-    log.call(this.deps.logger, { asset: event.asset, alarm: event.alarm, priority: event.priority, state: event.state, previous: event.previous, cause: event.cause, by: event.by, score: event.score, top: event.topChannels }, event.message);
+    log.call(
+      this.deps.logger,
+      {
+        asset: event.asset,
+        alarm: event.alarm,
+        priority: event.priority,
+        state: event.state,
+        previous: event.previous,
+        cause: event.cause,
+        by: event.by,
+        score: event.score,
+        top: event.topChannels,
+      },
+      event.message,
+    );
     for (const sink of this.sinks) sink.write({ samples: [], scores: [], alarms: [event] });
     for (const action of this.actions) if (action.asset === event.asset) action.dispatch(event);
     this.emit('alarm', event);
@@ -259,8 +394,13 @@ export class Gateway extends EventEmitter<GatewayEvents> {
    */
   command(asset: string, alarm: string, request: Omit<CommandRequest, 'ts'>): AlarmEvent {
     const pipeline = this.pipelines.find((p) => p.config.name === asset);
-    if (!pipeline) throw new CommandError(404, `no asset "${asset}" (assets: ${this.pipelines.map((p) => p.config.name).join(', ') || 'none'})`);
-    if (alarm !== ANOMALY_ALARM) throw new CommandError(404, `asset ${asset} has no alarm "${alarm}" (alarms: ${ANOMALY_ALARM})`);
+    if (!pipeline)
+      throw new CommandError(
+        404,
+        `no asset "${asset}" (assets: ${this.pipelines.map((p) => p.config.name).join(', ') || 'none'})`,
+      );
+    if (alarm !== ANOMALY_ALARM)
+      throw new CommandError(404, `asset ${asset} has no alarm "${alarm}" (alarms: ${ANOMALY_ALARM})`);
     try {
       return pipeline.command({ ...request, ts: Date.now() });
     } catch (err) {
@@ -280,11 +420,19 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     for (const action of allActions) action.close();
     await Promise.race([Promise.all(allActions.map((a) => a.idle())), new Promise((r) => setTimeout(r, 2000).unref())]);
     await this.updater?.stop();
-    for (const source of [...this.sources].reverse()) await source.stop().catch((err) => this.deps.logger.error({ source: source.name }, `stopping ${source.name}: ${(err as Error).message}`));
+    for (const source of [...this.sources].reverse())
+      await source
+        .stop()
+        .catch((err) =>
+          this.deps.logger.error({ source: source.name }, `stopping ${source.name}: ${(err as Error).message}`),
+        );
     for (const p of this.pipelines) await p.idle();
     for (const p of this.pipelines) await p.model.close();
     this.pipelines.length = 0;
-    for (const sink of [...this.sinks].reverse()) await sink.close().catch((err) => this.deps.logger.error({ sink: sink.name }, `closing ${sink.name}: ${(err as Error).message}`));
+    for (const sink of [...this.sinks].reverse())
+      await sink
+        .close()
+        .catch((err) => this.deps.logger.error({ sink: sink.name }, `closing ${sink.name}: ${(err as Error).message}`));
     this.sinks.length = 0;
     this.state = 'stopped';
     this.deps.logger.info('gateway stopped');
@@ -311,7 +459,10 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       line: gateway.line,
       state: this.state,
       uptime_s: this.startedAt ? (Date.now() - this.startedAt) / 1000 : 0,
-      sources: this.sources.map((s) => ({ name: s.name, connected: s instanceof ModbusSource || s instanceof OpcuaSource ? s.connected : false })),
+      sources: this.sources.map((s) => ({
+        name: s.name,
+        connected: s instanceof ModbusSource || s instanceof OpcuaSource ? s.connected : false,
+      })),
       assets,
       alarms: assets.map((a) => a.alarm).filter((a) => a.state !== 'normal'),
       actions: [...this.actions, ...this.partActions].map((a) => a.status()),

@@ -33,19 +33,24 @@ export function parseSkabCsv(text: string, file = 'CSV'): SkabTable {
   if (lines.length < 2) throw new Error(`${file}: no data rows`);
   const separator = lines[0].includes(';') ? ';' : ',';
   const header = lines[0].split(separator).map((h) => h.trim());
-  if (!/^(datetime|time|timestamp|ts|date)$/i.test(header[0])) throw new Error(`${file}: first column must be the time (datetime, time or timestamp), found "${header[0]}"`);
+  if (!/^(datetime|time|timestamp|ts|date)$/i.test(header[0]))
+    throw new Error(`${file}: first column must be the time (datetime, time or timestamp), found "${header[0]}"`);
   const times = new Float64Array(lines.length - 1);
   const columns = new Map(header.slice(1).map((h) => [h, new Float64Array(lines.length - 1)]));
   for (let i = 1; i < lines.length; i++) {
     const cells = lines[i].split(separator);
-    if (cells.length !== header.length) throw new Error(`${file}:${i + 1}: expected ${header.length} fields, found ${cells.length}`);
+    if (cells.length !== header.length)
+      throw new Error(`${file}:${i + 1}: expected ${header.length} fields, found ${cells.length}`);
     const cell = cells[0].trim();
-    const t = /^\d+(\.\d+)?$/.test(cell) ? Number(cell) : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(cell) ? cell.replace(' ', 'T') : `${cell.replace(' ', 'T')}Z`);
+    const t = /^\d+(\.\d+)?$/.test(cell)
+      ? Number(cell)
+      : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(cell) ? cell.replace(' ', 'T') : `${cell.replace(' ', 'T')}Z`);
     if (Number.isNaN(t)) throw new Error(`${file}:${i + 1}: bad time "${cells[0]}"`);
     times[i - 1] = t;
     header.slice(1).forEach((h, k) => {
       const v = Number(cells[k + 1]);
-      if (cells[k + 1].trim() === '' || !Number.isFinite(v)) throw new Error(`${file}:${i + 1}: column ${h}: not a number: "${cells[k + 1]}"`);
+      if (cells[k + 1].trim() === '' || !Number.isFinite(v))
+        throw new Error(`${file}:${i + 1}: column ${h}: not a number: "${cells[k + 1]}"`);
       columns.get(h)![i - 1] = v;
     });
   }
@@ -62,7 +67,12 @@ export function medianSpacing(times: ArrayLike<number>, n = times.length): numbe
 export function rowMajor(table: SkabTable, channels: readonly string[], n = table.times.length): Float64Array {
   const c = channels.length;
   const rows = new Float64Array(n * c);
-  channels.forEach((ch, j) => table.columns.get(ch)!.subarray(0, n).forEach((v, i) => (rows[i * c + j] = v)));
+  channels.forEach((ch, j) =>
+    table.columns
+      .get(ch)!
+      .subarray(0, n)
+      .forEach((v, i) => (rows[i * c + j] = v)),
+  );
   return rows;
 }
 
@@ -71,7 +81,10 @@ export function csvHeader(path: string): string[] {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(64 * 1024);
-    const first = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8').split(/\r?\n/, 1)[0];
+    const first = buf
+      .subarray(0, readSync(fd, buf, 0, buf.length, 0))
+      .toString('utf8')
+      .split(/\r?\n/, 1)[0];
     return first.split(first.includes(';') ? ';' : ',').map((h) => h.trim());
   } finally {
     closeSync(fd);

@@ -1,7 +1,14 @@
 /** Fault definitions of the line simulator and their effect on the plant's signals (pure). */
 import { z } from 'zod';
 
-export const FAULT_TYPES = ['valve_closure', 'rotor_imbalance', 'cavitation', 'sensor_drift', 'stuck_sensor', 'bad_press_fit'] as const;
+export const FAULT_TYPES = [
+  'valve_closure',
+  'rotor_imbalance',
+  'cavitation',
+  'sensor_drift',
+  'stuck_sensor',
+  'bad_press_fit',
+] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
 export const faultSpecSchema = z.strictObject({

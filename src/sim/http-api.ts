@@ -11,7 +11,11 @@ import { faultSpecSchema } from './faults.js';
 import type { LineSimulator } from './line-simulator.js';
 import { formatIssues } from '../config/format-issues.js';
 
-export async function startSimHttpApi(sim: LineSimulator, host: string, port: number): Promise<{ port: number; close(): Promise<void> }> {
+export async function startSimHttpApi(
+  sim: LineSimulator,
+  host: string,
+  port: number,
+): Promise<{ port: number; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const json = (code: number, body: unknown) => {
       res.writeHead(code, { 'content-type': 'application/json' });
@@ -46,9 +50,10 @@ export async function startSimHttpApi(sim: LineSimulator, host: string, port: nu
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -29,8 +29,12 @@ export class LineSimulator extends EventEmitter<LineSimulatorEvents> {
   readonly registers = new Map<number, Uint16Array>();
   readonly coils = new Map<number, boolean[]>();
   /** Outputs a client may write over OPC UA (e.g. `alarm_lamp`), as the plant's PLC would hold them. */
-  readonly outputs = new Map<string, boolean>([['alarm_lamp', false], ['reject_gate', false]]);
-  /** Requests served over Modbus (reads of registers, writes of coils or registers), for tests and `simulate` status. */
+  readonly outputs = new Map<string, boolean>([
+    ['alarm_lamp', false],
+    ['reject_gate', false],
+  ]);
+  /** Requests served over Modbus (reads of registers, writes of coils or registers), for tests and `simulate` status.
+   * */
   readonly modbusRequests = { reads: 0, writes: 0 };
   private readonly pump: PumpModel;
   private readonly press: PressModel;
@@ -55,7 +59,8 @@ export class LineSimulator extends EventEmitter<LineSimulatorEvents> {
     this.pumpSource = options.pumpSource;
     this.startedAt = this.now();
     for (const spec of options.schedule ?? []) this.injectFault(spec, 0);
-    for (const r of SIM_REGISTERS) if (!this.registers.has(r.unit)) this.registers.set(r.unit, new Uint16Array(REGISTERS_PER_UNIT));
+    for (const r of SIM_REGISTERS)
+      if (!this.registers.has(r.unit)) this.registers.set(r.unit, new Uint16Array(REGISTERS_PER_UNIT));
     for (const unit of this.registers.keys()) this.coils.set(unit, new Array<boolean>(16).fill(false));
     this.tick();
   }
@@ -81,7 +86,8 @@ export class LineSimulator extends EventEmitter<LineSimulatorEvents> {
       const words = encodeRegisters(clampRaw(raw, r.type), r.type, r.order);
       this.registers.get(r.unit)!.set(words, r.address);
     }
-    for (const r of SIM_TEXT_REGISTERS) this.registers.get(r.unit)!.set(encodeText(r.read(this.current), r.length, r.order), r.address);
+    for (const r of SIM_TEXT_REGISTERS)
+      this.registers.get(r.unit)!.set(encodeText(r.read(this.current), r.length, r.order), r.address);
     this.emit('tick', this.current);
     return this.current;
   }

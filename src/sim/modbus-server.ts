@@ -54,7 +54,11 @@ export function simModbusVector(sim: LineSimulator) {
 }
 
 /** Starts the server; port 0 picks a free port (modbus-serial itself treats 0 as 502). */
-export async function startSimModbusServer(sim: LineSimulator, host = '127.0.0.1', port = 5020): Promise<SimModbusServer> {
+export async function startSimModbusServer(
+  sim: LineSimulator,
+  host = '127.0.0.1',
+  port = 5020,
+): Promise<SimModbusServer> {
   if (port === 0) port = await freePort(host);
   const server = new ModbusRTU.ServerTCP(simModbusVector(sim), { host, port, unitID: 255 });
   const net = (server as unknown as { _server: Server })._server;
@@ -74,8 +78,16 @@ export async function startSimModbusServer(sim: LineSimulator, host = '127.0.0.1
 }
 
 /** Serves the register images as Modbus RTU on a serial device (or one end of a pty pair). */
-export async function startSimModbusRtuServer(sim: LineSimulator, path: string, baudRate = 9600): Promise<{ close(): Promise<void> }> {
-  const server = new ModbusRTU.ServerSerial(simModbusVector(sim), { path, baudRate, unitID: 255 } as ConstructorParameters<typeof ModbusRTU.ServerSerial>[1]);
+export async function startSimModbusRtuServer(
+  sim: LineSimulator,
+  path: string,
+  baudRate = 9600,
+): Promise<{ close(): Promise<void> }> {
+  const server = new ModbusRTU.ServerSerial(simModbusVector(sim), {
+    path,
+    baudRate,
+    unitID: 255,
+  } as ConstructorParameters<typeof ModbusRTU.ServerSerial>[1]);
   await new Promise<void>((resolve, reject) => {
     server.on('initialized', () => resolve());
     server.on('error', (err: Error | null) => reject(err ?? new Error(`cannot open ${path}`)));

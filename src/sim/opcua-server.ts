@@ -38,12 +38,24 @@ export const SIM_OPCUA_NAMESPACE = 'urn:linewatch:sim';
 
 export async function startSimOpcuaServer(sim: LineSimulator, options: SimOpcuaOptions): Promise<SimOpcuaServer> {
   const port = options.port && options.port > 0 ? options.port : await freePort();
-  const certificateManager = new OPCUACertificateManager({ rootFolder: options.pkiDir, automaticallyAcceptUnknownCertificate: true });
-  const userCertificateManager = options.userPkiDir ? new OPCUACertificateManager({ rootFolder: options.userPkiDir, automaticallyAcceptUnknownCertificate: false }) : undefined;
+  const certificateManager = new OPCUACertificateManager({
+    rootFolder: options.pkiDir,
+    automaticallyAcceptUnknownCertificate: true,
+  });
+  const userCertificateManager = options.userPkiDir
+    ? new OPCUACertificateManager({ rootFolder: options.userPkiDir, automaticallyAcceptUnknownCertificate: false })
+    : undefined;
   await userCertificateManager?.initialize();
   const users = options.users;
   const server = new OPCUAServer({
-    ...(users ? { allowAnonymous: false, userManager: { isValidUser: (name: string, password: string) => users[name] !== undefined && users[name] === password } } : {}),
+    ...(users
+      ? {
+          allowAnonymous: false,
+          userManager: {
+            isValidUser: (name: string, password: string) => users[name] !== undefined && users[name] === password,
+          },
+        }
+      : {}),
     ...(userCertificateManager ? { userCertificateManager } : {}),
     port,
     hostname: '127.0.0.1',
@@ -51,7 +63,12 @@ export async function startSimOpcuaServer(sim: LineSimulator, options: SimOpcuaO
     resourcePath: '/UA/linewatch-sim',
     serverCertificateManager: certificateManager,
     securityModes: [MessageSecurityMode.None, MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt],
-    securityPolicies: [SecurityPolicy.None, SecurityPolicy.Basic256Sha256, SecurityPolicy.Aes128_Sha256_RsaOaep, SecurityPolicy.Aes256_Sha256_RsaPss],
+    securityPolicies: [
+      SecurityPolicy.None,
+      SecurityPolicy.Basic256Sha256,
+      SecurityPolicy.Aes128_Sha256_RsaOaep,
+      SecurityPolicy.Aes256_Sha256_RsaPss,
+    ],
     buildInfo: { productName: 'linewatch line simulator', manufacturerName: 'linewatch' },
   });
   await server.initialize();
@@ -62,7 +79,14 @@ export async function startSimOpcuaServer(sim: LineSimulator, options: SimOpcuaO
   const press = ns.addObject({ organizedBy: plant, browseName: 'Press1' });
 
   const variables: Array<{ node: UAVariable; dataType: DataType; read: (s: PlantSnapshot) => number | boolean }> = [];
-  const add = (parent: typeof pump, id: string, browseName: string, dataType: DataType, unit: string, read: (s: PlantSnapshot) => number | boolean) => {
+  const add = (
+    parent: typeof pump,
+    id: string,
+    browseName: string,
+    dataType: DataType,
+    unit: string,
+    read: (s: PlantSnapshot) => number | boolean,
+  ) => {
     const node = ns.addVariable({
       componentOf: parent,
       browseName,
@@ -79,7 +103,10 @@ export async function startSimOpcuaServer(sim: LineSimulator, options: SimOpcuaO
   add(press, 'Press1.cycle_active', 'cycle_active', DataType.Boolean, '', (s) => s.press.cycle_active);
 
   // Writable outputs (alarm lamp, reject gate): what an alarm action writes.
-  for (const [output, owner] of [['alarm_lamp', pump], ['reject_gate', press]] as const) {
+  for (const [output, owner] of [
+    ['alarm_lamp', pump],
+    ['reject_gate', press],
+  ] as const) {
     const id = `${owner === pump ? 'Pump1' : 'Press1'}.${output}`;
     ns.addVariable({
       componentOf: owner,
@@ -122,4 +149,3 @@ export async function startSimOpcuaServer(sim: LineSimulator, options: SimOpcuaO
     },
   };
 }
-

@@ -7,7 +7,15 @@
 import { faultLevel, type ActiveFault } from './faults.js';
 import { SeededRandom } from './random.js';
 
-export const PUMP_CHANNELS = ['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow'] as const;
+export const PUMP_CHANNELS = [
+  'vibration_1',
+  'vibration_2',
+  'motor_current',
+  'voltage',
+  'pressure',
+  'temperature',
+  'flow',
+] as const;
 export type PumpChannel = (typeof PUMP_CHANNELS)[number];
 export type PumpSignals = Record<PumpChannel, number>;
 
@@ -46,7 +54,12 @@ export class PumpModel {
   /** Operating load 0..1: slow, plausible variation of demand. */
   load(t_s: number): number {
     const t = t_s + this.phase;
-    return 0.55 + 0.2 * Math.sin((2 * Math.PI * t) / 97) + 0.1 * Math.sin((2 * Math.PI * t) / 23.7) + 0.05 * Math.sin((2 * Math.PI * t) / 611);
+    return (
+      0.55 +
+      0.2 * Math.sin((2 * Math.PI * t) / 97) +
+      0.1 * Math.sin((2 * Math.PI * t) / 23.7) +
+      0.05 * Math.sin((2 * Math.PI * t) / 611)
+    );
   }
 
   /** Healthy signals at time t (advances the noise stream and the thermal state). */

@@ -45,7 +45,9 @@ export async function runSimulator(options: RunSimulatorOptions): Promise<Runnin
     const modbus = await startSimModbusServer(sim, host, options.modbusPort);
     closers.push(() => modbus.close());
     // node-opcua is large and chatty at import: load it only when an OPC UA server is wanted.
-    const opcua = options.opcua ? await (await import('./opcua-server.js')).startSimOpcuaServer(sim, options.opcua) : undefined;
+    const opcua = options.opcua
+      ? await (await import('./opcua-server.js')).startSimOpcuaServer(sim, options.opcua)
+      : undefined;
     if (opcua) closers.push(() => opcua.close());
     if (options.rtu) {
       const rtu = await startSimModbusRtuServer(sim, options.rtu.path, options.rtu.baudRate);

@@ -15,7 +15,13 @@ export const simConfigSchema = z.strictObject({
   speed: z.number().positive().default(1),
   host: z.string().default('127.0.0.1'),
   modbus: z.strictObject({ port: port.default(5020) }).default({ port: 5020 }),
-  opcua: z.strictObject({ enabled: z.boolean().default(true), port: port.default(4840), pki_dir: z.string().default('data/sim-pki') }).default({ enabled: true, port: 4840, pki_dir: 'data/sim-pki' }),
+  opcua: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      port: port.default(4840),
+      pki_dir: z.string().default('data/sim-pki'),
+    })
+    .default({ enabled: true, port: 4840, pki_dir: 'data/sim-pki' }),
   http: z.strictObject({ port: port.default(8091) }).default({ port: 8091 }),
   /** A SKAB-format CSV replayed as the pump's signals. */
   replay: z.string().optional(),

@@ -32,27 +32,47 @@ export const PLANT_FAULT_KINDS = [
 ] as const;
 export type PlantFaultKind = (typeof PLANT_FAULT_KINDS)[number];
 
-/** What each kind does, and what its magnitude means: a range for normal faults and one for hard (barely visible) ones. */
-export const PLANT_FAULTS: Record<PlantFaultKind, { readonly does: string; readonly normal: Range; readonly hard: Range }> = {
+/** What each kind does, and what its magnitude means: a range for normal faults and one for hard (barely visible)
+ * ones. */
+export const PLANT_FAULTS: Record<
+  PlantFaultKind,
+  { readonly does: string; readonly normal: Range; readonly hard: Range }
+> = {
   'compensated-step': {
     does: "step on a loop's process input; the PI loop pulls the CV back, its valve moves by magnitude × its normal sd",
     normal: [2.5, 5],
     hard: [0.4, 0.8],
   },
-  'ramp-disturbance': { does: "ramp on a latent disturbance, reaching magnitude × its sd at the fault's end", normal: [2, 4], hard: [0.4, 0.8] },
+  'ramp-disturbance': {
+    does: "ramp on a latent disturbance, reaching magnitude × its sd at the fault's end",
+    normal: [2, 4],
+    hard: [0.4, 0.8],
+  },
   'sensor-bias': {
     does: "one sensor reads magnitude × its normal sd off (a CV's bias is hidden by its loop and moves the valve)",
     normal: [3, 6],
     hard: [0.4, 0.8],
   },
-  'sensor-drift': { does: "one sensor's error grows linearly to magnitude × its normal sd at the fault's end", normal: [3, 6], hard: [0.5, 1] },
-  'stuck-sensor': { does: 'one sensor freezes (hard: reports a change only when it exceeds magnitude × its normal sd)', normal: [0, 0], hard: [1, 2] },
+  'sensor-drift': {
+    does: "one sensor's error grows linearly to magnitude × its normal sd at the fault's end",
+    normal: [3, 6],
+    hard: [0.5, 1],
+  },
+  'stuck-sensor': {
+    does: 'one sensor freezes (hard: reports a change only when it exceeds magnitude × its normal sd)',
+    normal: [0, 0],
+    hard: [1, 2],
+  },
   'sticky-valve': {
     does: "valve stiction: it sticks until the controller output is magnitude × the valve's normal sd away, then slips past it; the CV wanders and jumps",
     normal: [3, 6],
     hard: [0.8, 1.5],
   },
-  'random-variation': { does: "a latent disturbance's random variation grows: its innovation sd × (1 + magnitude)", normal: [1, 2], hard: [0.3, 0.5] },
+  'random-variation': {
+    does: "a latent disturbance's random variation grows: its innovation sd × (1 + magnitude)",
+    normal: [1, 2],
+    hard: [0.3, 0.5],
+  },
   'correlation-break': {
     does: 'one channel decouples from its latent sources (magnitude: the fraction of the way); its own spread is unchanged',
     normal: [1, 1],
@@ -82,7 +102,8 @@ export interface SyntheticPlantOptions {
   readonly hardFraction?: number;
   /** Rows of the anomaly-free run (default rowsPerFile). */
   readonly anomalyFreeRows?: number;
-  /** Time of the anomaly-free run's first row (default 2024-01-01 00:00:00 UTC); each labelled run starts on a later day. */
+  /** Time of the anomaly-free run's first row (default 2024-01-01 00:00:00 UTC); each labelled run starts on a later
+   * day. */
   readonly startMs?: number;
 }
 
@@ -210,15 +231,26 @@ function buildPlant(channelCount: number, noiseScale: number, seed: number): Pla
   const rng = new SeededRandom(streamSeed(seed, 0x91a7));
   const loopCount = Math.max(1, Math.round(channelCount / 5));
   const latentCount = Math.min(10, Math.max(3, Math.round(channelCount / 6)));
-  const latentTau = Array.from({ length: latentCount }, (_, l) => 2 * 25 ** (l / (latentCount - 1)) * uniform(rng, [0.8, 1.25]));
+  const latentTau = Array.from(
+    { length: latentCount },
+    (_, l) => 2 * 25 ** (l / (latentCount - 1)) * uniform(rng, [0.8, 1.25]),
+  );
   const sensorCount = channelCount - loopCount;
   // T, A and P always: a warm-up (T), an ageing (A), and spreads more than 100× apart (A against P).
   const others = Array.from({ length: sensorCount - 3 }, () => pick(rng, Object.keys(INSTRUMENTS) as Instrument[]));
   const kinds = shuffled(rng, ['T', 'A', 'P', ...others] as Instrument[]);
   const warmUp = kinds.indexOf('T');
   const ageing = kinds.indexOf('A');
-  const cvs = shuffled(rng, kinds.map((_, i) => i).filter((i) => i !== warmUp && i !== ageing)).slice(0, loopCount).sort((a, b) => a - b);
-  const latentOrder = shuffled(rng, Array.from({ length: latentCount }, (_, l) => l));
+  const cvs = shuffled(
+    rng,
+    kinds.map((_, i) => i).filter((i) => i !== warmUp && i !== ageing),
+  )
+    .slice(0, loopCount)
+    .sort((a, b) => a - b);
+  const latentOrder = shuffled(
+    rng,
+    Array.from({ length: latentCount }, (_, l) => l),
+  );
   const noise = () => Math.exp(uniform(rng, [Math.log(0.05), Math.log(0.5)])) * noiseScale;
   const mixing = (primary: number, minor = 0.3) => {
     const load = new Float64Array(latentCount);
@@ -240,7 +272,10 @@ function buildPlant(channelCount: number, noiseScale: number, seed: number): Pla
     scale: 1,
   }));
   // Latents in turn, the first one twice: those two channels (no drift, little noise) are strongly correlated.
-  const measuredInTurn = [...channels.filter((c) => c.role === 'measured' && !c.drift), ...channels.filter((c) => c.drift)];
+  const measuredInTurn = [
+    ...channels.filter((c) => c.role === 'measured' && !c.drift),
+    ...channels.filter((c) => c.drift),
+  ];
   measuredInTurn.forEach((c, j) => {
     const cleanPair = j < 2;
     c.latentLoad = mixing(latentOrder[Math.max(0, j - 1) % latentCount], cleanPair ? 0.1 : 0.3);
@@ -252,7 +287,14 @@ function buildPlant(channelCount: number, noiseScale: number, seed: number): Pla
     const tau = uniform(rng, [2, 8]);
     const lambda = tau * uniform(rng, [0.5, 1]);
     const mv = channels.length;
-    const valve = { ...channels[cv], name: `${kinds[cv]}V${101 + cv}`, unit: '%', role: 'valve' as const, noise: 0, drift: undefined };
+    const valve = {
+      ...channels[cv],
+      name: `${kinds[cv]}V${101 + cv}`,
+      unit: '%',
+      role: 'valve' as const,
+      noise: 0,
+      drift: undefined,
+    };
     channels.push({ ...valve, latentLoad: new Float64Array(latentCount), valveLoad: new Float64Array(loopCount) });
     return { cv, mv, gain, tau, kc: tau / (gain * (lambda + 1)), ti: tau, low: -Infinity, high: Infinity };
   });
@@ -266,7 +308,8 @@ function buildPlant(channelCount: number, noiseScale: number, seed: number): Pla
 
 const CALIBRATION_ROWS = 4000;
 
-/** A long normal run (no drift, no valve limits) gives every channel's normal sd: its engineering scale and the size of its faults. */
+/** A long normal run (no drift, no valve limits) gives every channel's normal sd: its engineering scale and the size
+ * of its faults. */
 function calibrate(plant: PlantModel, kinds: readonly Instrument[], seed: number, rng: SeededRandom): void {
   const { channels, loops } = plant;
   const run = simulateRun(plant, CALIBRATION_ROWS, new SeededRandom(streamSeed(seed, 0xca1)));
@@ -304,7 +347,8 @@ interface FaultRun {
 
 const BURN_IN_ROWS = 200;
 
-/** Internal values, row-major (rows × channels): the measured channels, the CVs as measured and the controller outputs. */
+/** Internal values, row-major (rows × channels): the measured channels, the CVs as measured and the controller
+ * outputs. */
 function simulateRun(plant: PlantModel, rows: number, rng: SeededRandom, fault?: FaultRun): Float64Array {
   const { latentPole, loops, channels } = plant;
   const c = channels.length;
@@ -321,9 +365,11 @@ function simulateRun(plant: PlantModel, rows: number, rng: SeededRandom, fault?:
     const progress = f ? (step - f.start + 1) / (f.end - f.start) : 0;
     if (fault?.kind === 'correlation-break' && step === fault.start) zAlt.set(z);
     for (let l = 0; l < z.length; l++) {
-      const innovation = Math.sqrt(1 - latentPole[l] ** 2) * (f?.kind === 'random-variation' && f.latent === l ? 1 + f.magnitude : 1);
+      const innovation =
+        Math.sqrt(1 - latentPole[l] ** 2) * (f?.kind === 'random-variation' && f.latent === l ? 1 + f.magnitude : 1);
       z[l] = latentPole[l] * z[l] + innovation * rng.normal();
-      if (f?.kind === 'correlation-break') zAlt[l] = latentPole[l] * zAlt[l] + Math.sqrt(1 - latentPole[l] ** 2) * rng.normal();
+      if (f?.kind === 'correlation-break')
+        zAlt[l] = latentPole[l] * zAlt[l] + Math.sqrt(1 - latentPole[l] ** 2) * rng.normal();
       zNow[l] = z[l] + (f?.kind === 'ramp-disturbance' && f.latent === l ? f.magnitude * progress : 0);
     }
     const sensor = (j: number, value: number): number => {
@@ -336,7 +382,9 @@ function simulateRun(plant: PlantModel, rows: number, rng: SeededRandom, fault?:
     };
     const latentPart = (ch: ChannelModel, j: number): number => {
       const broken = f?.kind === 'correlation-break' && f.channel === j;
-      const [own, other] = broken ? [Math.cos((f.magnitude * Math.PI) / 2), Math.sin((f.magnitude * Math.PI) / 2)] : [1, 0];
+      const [own, other] = broken
+        ? [Math.cos((f.magnitude * Math.PI) / 2), Math.sin((f.magnitude * Math.PI) / 2)]
+        : [1, 0];
       let sum = 0;
       for (let l = 0; l < z.length; l++) sum += ch.latentLoad[l] * (own * zNow[l] + other * zAlt[l]);
       return sum;
@@ -344,13 +392,15 @@ function simulateRun(plant: PlantModel, rows: number, rng: SeededRandom, fault?:
     const row = step >= 0 ? out.subarray(t * c, (t + 1) * c) : burnInRow;
     loops.forEach((loop, k) => {
       x[k] = Math.exp(-1 / loop.tau) * x[k] + (1 - Math.exp(-1 / loop.tau)) * loop.gain * valve[k];
-      const inputStep = f?.kind === 'compensated-step' && f.loop === k ? f.magnitude * channels[loop.mv].sd * Math.abs(loop.gain) : 0;
+      const inputStep =
+        f?.kind === 'compensated-step' && f.loop === k ? f.magnitude * channels[loop.mv].sd * Math.abs(loop.gain) : 0;
       const cv = channels[loop.cv];
       const measured = sensor(loop.cv, x[k] + latentPart(cv, loop.cv) + inputStep + cv.noise * rng.normal());
       const error = -measured;
       u[k] = Math.min(loop.high, Math.max(loop.low, u[k] + loop.kc * (error - lastError[k] + error / loop.ti)));
       lastError[k] = error;
-      // Stiction: the valve sticks until the controller output is a dead band away, then slips past it by half the band.
+      // Stiction: the valve sticks until the controller output is a dead band away, then slips past it by half the
+      // band.
       const deadBand = f?.kind === 'sticky-valve' && f.loop === k ? f.magnitude * channels[loop.mv].sd : 0;
       if (deadBand === 0) valve[k] = u[k];
       else if (Math.abs(u[k] - valve[k]) > deadBand) valve[k] = u[k] + (Math.sign(u[k] - valve[k]) * deadBand) / 2;
@@ -375,7 +425,9 @@ interface ResolvedOptions extends Required<Omit<SyntheticPlantOptions, 'faultSta
 
 function check(name: string, value: number, [min, max]: Range, integer = true): void {
   if (!(value >= min && value <= max && (!integer || Number.isInteger(value)))) {
-    throw new Error(`synthetic plant: ${name} ${value}: expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
+    throw new Error(
+      `synthetic plant: ${name} ${value}: expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`,
+    );
   }
 }
 
@@ -388,24 +440,42 @@ function resolveOptions(o: SyntheticPlantOptions): ResolvedOptions {
   for (const key of ['channels', 'samplePeriodMs', 'files', 'seed'] as const) check(key, o[key], PLANT_LIMITS[key]);
   check('rowsPerFile', o.rowsPerFile, [faultStartRows[1] + MIN_FAULT_ROWS, PLANT_LIMITS.rowsPerFile[1]]);
   if (o.samplePeriodMs % 1000 !== 0) {
-    throw new Error(`synthetic plant: samplePeriodMs ${o.samplePeriodMs}: expected a multiple of 1000 (the CSV times have 1 s resolution)`);
+    throw new Error(
+      `synthetic plant: samplePeriodMs ${o.samplePeriodMs}: expected a multiple of 1000 (the CSV times have 1 s resolution)`,
+    );
   }
   const noiseScale = o.noiseScale ?? 1;
   check('noiseScale', noiseScale, PLANT_LIMITS.noiseScale, false);
   const faultKinds = o.faultKinds ?? PLANT_FAULT_KINDS;
   if (faultKinds.length === 0 || faultKinds.some((k) => !PLANT_FAULT_KINDS.includes(k))) {
-    throw new Error(`synthetic plant: faultKinds [${faultKinds.join(', ')}]: expected some of ${PLANT_FAULT_KINDS.join(', ')}`);
+    throw new Error(
+      `synthetic plant: faultKinds [${faultKinds.join(', ')}]: expected some of ${PLANT_FAULT_KINDS.join(', ')}`,
+    );
   }
   const fractions = { recoveringFraction: o.recoveringFraction ?? 0.4, hardFraction: o.hardFraction ?? 0.15 };
   for (const [name, value] of Object.entries(fractions)) check(name, value, [0, 1], false);
   const anomalyFreeRows = o.anomalyFreeRows ?? o.rowsPerFile;
   check('anomalyFreeRows', anomalyFreeRows, [1, PLANT_LIMITS.rowsPerFile[1]]);
-  return { ...o, ...fractions, normalRows, faultStartRows, noiseScale, faultKinds, anomalyFreeRows, startMs: o.startMs ?? Date.UTC(2024, 0, 1) };
+  return {
+    ...o,
+    ...fractions,
+    normalRows,
+    faultStartRows,
+    noiseScale,
+    faultKinds,
+    anomalyFreeRows,
+    startMs: o.startMs ?? Date.UTC(2024, 0, 1),
+  };
 }
 
 const LOOP_FAULTS: readonly PlantFaultKind[] = ['compensated-step', 'sticky-valve'];
 const LATENT_FAULTS: readonly PlantFaultKind[] = ['ramp-disturbance', 'random-variation'];
-const SIGNED_FAULTS: readonly PlantFaultKind[] = ['compensated-step', 'ramp-disturbance', 'sensor-bias', 'sensor-drift'];
+const SIGNED_FAULTS: readonly PlantFaultKind[] = [
+  'compensated-step',
+  'ramp-disturbance',
+  'sensor-bias',
+  'sensor-drift',
+];
 
 /** One fault per file: kinds in turn; which files are hard and which recover is a seeded choice of exact counts. */
 function planFaults(plant: PlantModel, o: ResolvedOptions): (FaultRun & { fault: PlantFault })[] {
@@ -434,24 +504,52 @@ function planFaults(plant: PlantModel, o: ResolvedOptions): (FaultRun & { fault:
         ? `d${latent}`
         : channels[channel].name;
     const ends = end < o.rowsPerFile ? { endRow: end } : {};
-    const fault: PlantFault = { kind, hard: hard.has(i), magnitude: Number(magnitude.toFixed(3)), target, startRow: start, ...ends };
-    return { kind, start, end, magnitude, channel: LOOP_FAULTS.includes(kind) || LATENT_FAULTS.includes(kind) ? -1 : channel, loop, latent, fault };
+    const fault: PlantFault = {
+      kind,
+      hard: hard.has(i),
+      magnitude: Number(magnitude.toFixed(3)),
+      target,
+      startRow: start,
+      ...ends,
+    };
+    return {
+      kind,
+      start,
+      end,
+      magnitude,
+      channel: LOOP_FAULTS.includes(kind) || LATENT_FAULTS.includes(kind) ? -1 : channel,
+      loop,
+      latent,
+      fault,
+    };
   });
 }
 
 /** SKAB's datetime: "2020-03-09 10:14:33" (UTC here). */
 const formatTime = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 /** Decimals for six significant digits at the channel's level, as SKAB's files have. */
-const decimalsFor = (c: ChannelModel): number => Math.min(12, Math.max(0, 5 - Math.floor(Math.log10(Math.abs(c.level) + c.sd * c.scale))));
+const decimalsFor = (c: ChannelModel): number =>
+  Math.min(12, Math.max(0, 5 - Math.floor(Math.log10(Math.abs(c.level) + c.sd * c.scale))));
 
-function toCsv(plant: PlantModel, values: Float64Array, rows: number, startMs: number, periodMs: number, fault?: FaultRun): string {
+function toCsv(
+  plant: PlantModel,
+  values: Float64Array,
+  rows: number,
+  startMs: number,
+  periodMs: number,
+  fault?: FaultRun,
+): string {
   const { channels } = plant;
   const lines = [['datetime', ...channels.map((c) => c.name), ...(fault ? ['anomaly', 'changepoint'] : [])].join(';')];
   const decimals = channels.map(decimalsFor);
   for (let t = 0; t < rows; t++) {
     const cells = [formatTime(startMs + t * periodMs)];
     channels.forEach((c, j) => cells.push((c.level + c.scale * values[t * channels.length + j]).toFixed(decimals[j])));
-    if (fault) cells.push(t >= fault.start && t < fault.end ? '1.0' : '0.0', t === fault.start || t === fault.end ? '1.0' : '0.0');
+    if (fault)
+      cells.push(
+        t >= fault.start && t < fault.end ? '1.0' : '0.0',
+        t === fault.start || t === fault.end ? '1.0' : '0.0',
+      );
     lines.push(cells.join(';'));
   }
   return `${lines.join('\n')}\n`;
@@ -462,7 +560,14 @@ function describePlant(plant: PlantModel): PlantDescription {
   return {
     channels: plant.channels.map((c) => {
       const drift = c.drift ? { drift: c.drift } : {};
-      return { name: c.name, unit: c.unit, role: c.role, level: round(c.level), spread: round(c.sd * c.scale), ...drift };
+      return {
+        name: c.name,
+        unit: c.unit,
+        role: c.role,
+        level: round(c.level),
+        spread: round(c.sd * c.scale),
+        ...drift,
+      };
     }),
     loops: plant.loops.map((l) => {
       const [cv, mv] = [plant.channels[l.cv].name, plant.channels[l.mv].name];
@@ -492,5 +597,9 @@ export function generatePlantDataset(options: SyntheticPlantOptions): SyntheticP
       changepoints: run.end < o.rowsPerFile ? 2 : 1,
     };
   });
-  return { plant: describePlant(plant), files, anomalyFree: toCsv(plant, normal, o.anomalyFreeRows, o.startMs, o.samplePeriodMs) };
+  return {
+    plant: describePlant(plant),
+    files,
+    anomalyFree: toCsv(plant, normal, o.anomalyFreeRows, o.startMs, o.samplePeriodMs),
+  };
 }

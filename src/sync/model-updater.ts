@@ -71,7 +71,9 @@ export function activeReleaseFile(storeDir: string, asset: string): string {
 /** The release sequence an asset last confirmed (0: none). */
 export async function confirmedSequence(storeDir: string, asset: string): Promise<number> {
   try {
-    const { sequence } = JSON.parse(await readFile(activeReleaseFile(storeDir, asset), 'utf8')) as { sequence?: unknown };
+    const { sequence } = JSON.parse(await readFile(activeReleaseFile(storeDir, asset), 'utf8')) as {
+      sequence?: unknown;
+    };
     return typeof sequence === 'number' && Number.isInteger(sequence) ? sequence : 0;
   } catch {
     return 0;
@@ -109,7 +111,12 @@ export class ModelUpdater {
     private readonly config: ModelUpdatesConfig,
     private readonly mqttConfig: MqttSyncConfig | undefined,
     private readonly host: UpdateHost,
-    private readonly deps: { logger: Logger; metrics: GatewayMetrics; now?: () => number; providers?: readonly ExecutionProvider[] },
+    private readonly deps: {
+      logger: Logger;
+      metrics: GatewayMetrics;
+      now?: () => number;
+      providers?: readonly ExecutionProvider[];
+    },
   ) {}
 
   private now(): number {
@@ -120,10 +127,20 @@ export class ModelUpdater {
     this.key = await readPublicKey(this.config.public_key_file);
     if (this.config.mqtt && this.mqttConfig) {
       const topic = `${this.mqttConfig.topic_prefix}/releases/+`;
-      const client = mqtt.connect(this.mqttConfig.url, { username: this.mqttConfig.username, password: this.mqttConfig.password, reconnectPeriod: 1000, clean: true });
+      const client = mqtt.connect(this.mqttConfig.url, {
+        username: this.mqttConfig.username,
+        password: this.mqttConfig.password,
+        reconnectPeriod: 1000,
+        clean: true,
+      });
       client.on('connect', () => client.subscribe(topic, { qos: 1 }));
       client.on('message', (_topic, payload) => this.onNoticeText(payload.toString('utf8'), `mqtt ${_topic}`));
-      client.on('error', (err) => this.deps.logger.warn({ component: 'model-updates' }, `release notices: broker ${this.mqttConfig!.url}: ${err.message}`));
+      client.on('error', (err) =>
+        this.deps.logger.warn(
+          { component: 'model-updates' },
+          `release notices: broker ${this.mqttConfig!.url}: ${err.message}`,
+        ),
+      );
       this.client = client;
     }
     if (this.config.poll_url) {
@@ -140,9 +157,13 @@ export class ModelUpdater {
       const res = await fetch(this.config.poll_url!, { signal: AbortSignal.timeout(10_000) });
       if (!res.ok) throw new Error(`answered ${res.status}`);
       const body: unknown = await res.json();
-      for (const notice of Array.isArray(body) ? body : [body]) this.onNoticeText(JSON.stringify(notice), this.config.poll_url!);
+      for (const notice of Array.isArray(body) ? body : [body])
+        this.onNoticeText(JSON.stringify(notice), this.config.poll_url!);
     } catch (err) {
-      this.deps.logger.warn({ component: 'model-updates' }, `release notices: ${this.config.poll_url}: ${(err as Error).message}`);
+      this.deps.logger.warn(
+        { component: 'model-updates' },
+        `release notices: ${this.config.poll_url}: ${(err as Error).message}`,
+      );
     }
   }
 
@@ -152,13 +173,20 @@ export class ModelUpdater {
     try {
       notice = releaseNoticeSchema.parse(JSON.parse(text));
     } catch (err) {
-      this.deps.logger.warn({ component: 'model-updates' }, `release notice from ${origin} ignored: not a notice: ${(err as Error).message.split('\n')[0]}`);
+      this.deps.logger.warn(
+        { component: 'model-updates' },
+        `release notice from ${origin} ignored: not a notice: ${(err as Error).message.split('\n')[0]}`,
+      );
       return;
     }
     const key = `${notice.model}@${notice.version}@${notice.url}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.chain = this.chain.then(() => this.apply(notice)).catch((err: Error) => this.deps.logger.error({ component: 'model-updates' }, `model update failed: ${err.message}`));
+    this.chain = this.chain
+      .then(() => this.apply(notice))
+      .catch((err: Error) =>
+        this.deps.logger.error({ component: 'model-updates' }, `model update failed: ${err.message}`),
+      );
   }
 
   /** Resolves when queued updates have been handled (for tests and orderly shutdown). */
@@ -183,10 +211,19 @@ export class ModelUpdater {
     for (const { asset, model: current, samplePeriodMs } of this.host.assetsRunning(notice.model)) {
       if (current.version === notice.version) continue;
       if ((await this.refused(asset)).includes(notice.version)) {
-        this.deps.logger.info({ component: 'model-updates', asset }, `asset ${asset}: ${notice.model} ${notice.version} was rolled back here before; not applied again (publish a new version)`);
+        this.deps.logger.info(
+          { component: 'model-updates', asset },
+          `asset ${asset}: ${notice.model} ${notice.version} was rolled back here before; not applied again (publish a new version)`,
+        );
         continue;
       }
-      const base = { asset, model: notice.model, version: notice.version, previousVersion: current.version, ts: this.now() };
+      const base = {
+        asset,
+        model: notice.model,
+        version: notice.version,
+        previousVersion: current.version,
+        ts: this.now(),
+      };
       let verified;
       let dir: string;
       let sequence: number;
@@ -197,21 +234,48 @@ export class ModelUpdater {
         // Only newer than what this gateway confirmed: an old signed release cannot be replayed (a downgrade).
         const newer = (signed: ModelManifest, origin: string) => {
           const seq = signed.release_sequence;
-          if (seq === undefined) throw new ReleaseRejected('not_newer', `release ${origin}: the signed manifest has no release_sequence (sign it with linewatch model sign --sequence N)`);
-          if (seq <= confirmed) throw new ReleaseRejected('not_newer', `release ${origin}: release_sequence ${seq} is not above ${confirmed}, the last this gateway confirmed for ${asset}`);
+          if (seq === undefined)
+            throw new ReleaseRejected(
+              'not_newer',
+              `release ${origin}: the signed manifest has no release_sequence (sign it with linewatch model sign --sequence N)`,
+            );
+          if (seq <= confirmed)
+            throw new ReleaseRejected(
+              'not_newer',
+              `release ${origin}: release_sequence ${seq} is not above ${confirmed}, the last this gateway confirmed for ${asset}`,
+            );
         };
-        ({ dir, verified } = await fetchVerifiedRelease(notice, this.key!, expected, { storeDir: this.config.store_dir!, asset }, this.deps.providers, undefined, newer));
+        ({ dir, verified } = await fetchVerifiedRelease(
+          notice,
+          this.key!,
+          expected,
+          { storeDir: this.config.store_dir!, asset },
+          this.deps.providers,
+          undefined,
+          newer,
+        ));
         sequence = verified.loaded.manifest.release_sequence!;
       } catch (err) {
-        const reason = err instanceof ReleaseRejected ? `${err.code}: ${err.message}` : `download: ${(err as Error).message}`;
+        const reason =
+          err instanceof ReleaseRejected ? `${err.code}: ${err.message}` : `download: ${(err as Error).message}`;
         this.outcome({ ...base, outcome: 'rejected', reason });
         continue;
       }
-      const probation = new ProbationModel(verified.model, { maxErrorRate: this.config.max_error_rate, maxAnomalousFraction: this.config.max_anomalous_fraction, minWindows: this.config.min_windows });
+      const probation = new ProbationModel(verified.model, {
+        maxErrorRate: this.config.max_error_rate,
+        maxAnomalousFraction: this.config.max_anomalous_fraction,
+        minWindows: this.config.min_windows,
+      });
       const previous = this.host.swapModel(asset, probation);
       const old = this.probations.get(asset);
       if (old) await old.model.inner.close().catch(() => undefined); // a newer release during probation replaces it
-      this.probations.set(asset, { model: probation, previous: old?.previous ?? previous, until: this.now() + this.config.probation_s * 1000, dir, sequence });
+      this.probations.set(asset, {
+        model: probation,
+        previous: old?.previous ?? previous,
+        until: this.now() + this.config.probation_s * 1000,
+        dir,
+        sequence,
+      });
       this.outcome({ ...base, outcome: 'applied' });
     }
   }
@@ -224,7 +288,14 @@ export class ModelUpdater {
         this.probations.delete(asset);
         void p.previous.close().catch(() => undefined);
         void this.recordActive(asset, p.dir, p.model.version, p.sequence);
-        this.outcome({ asset, model: p.model.name, version: p.model.version, previousVersion: p.previous.version, outcome: 'confirmed', ts: this.now() });
+        this.outcome({
+          asset,
+          model: p.model.name,
+          version: p.model.version,
+          previousVersion: p.previous.version,
+          outcome: 'confirmed',
+          ts: this.now(),
+        });
       }
     }
   }
@@ -233,17 +304,26 @@ export class ModelUpdater {
   private async recordActive(asset: string, dir: string, version: string, sequence: number): Promise<void> {
     const file = activeReleaseFile(this.config.store_dir!, asset);
     try {
-      await writeFile(`${file}.tmp`, JSON.stringify({ version, dir, sequence, confirmed_at: new Date(this.now()).toISOString() }));
+      await writeFile(
+        `${file}.tmp`,
+        JSON.stringify({ version, dir, sequence, confirmed_at: new Date(this.now()).toISOString() }),
+      );
       await rename(`${file}.tmp`, file);
     } catch (err) {
-      this.deps.logger.error({ component: 'model-updates', asset }, `cannot record the confirmed release of ${asset} in ${file}: ${(err as Error).message}; a restart will load the configured model`);
+      this.deps.logger.error(
+        { component: 'model-updates', asset },
+        `cannot record the confirmed release of ${asset} in ${file}: ${(err as Error).message}; a restart will load the configured model`,
+      );
     }
   }
 
   /** Puts the previous model back (automatic on misbehaviour, or requested by an operator). */
   async rollback(asset: string, reason: string, by?: string): Promise<ModelUpdateEvent> {
     const p = this.probations.get(asset);
-    if (!p) throw new Error(`asset ${asset}: no model update to roll back (rollback is possible while an update is on probation)`);
+    if (!p)
+      throw new Error(
+        `asset ${asset}: no model update to roll back (rollback is possible while an update is on probation)`,
+      );
     this.probations.delete(asset);
     this.host.swapModel(asset, p.previous);
     await p.model.inner.close().catch(() => undefined);
@@ -252,16 +332,29 @@ export class ModelUpdater {
       await mkdir(join(this.config.store_dir!, asset), { recursive: true });
       await writeFile(this.refusedFile(asset), JSON.stringify([...new Set([...refused, p.model.version])]));
     } catch (err) {
-      this.deps.logger.error({ component: 'model-updates', asset }, `cannot record the rollback of ${p.model.version}: ${(err as Error).message}`);
+      this.deps.logger.error(
+        { component: 'model-updates', asset },
+        `cannot record the rollback of ${p.model.version}: ${(err as Error).message}`,
+      );
     }
-    return this.outcome({ asset, model: p.model.name, version: p.previous.version, previousVersion: p.model.version, outcome: 'rolled_back', reason, ...(by ? { by } : {}), ts: this.now() });
+    return this.outcome({
+      asset,
+      model: p.model.name,
+      version: p.previous.version,
+      previousVersion: p.model.version,
+      outcome: 'rolled_back',
+      reason,
+      ...(by ? { by } : {}),
+      ts: this.now(),
+    });
   }
 
   private outcome(event: ModelUpdateEvent): ModelUpdateEvent {
     this.last.set(event.asset, event);
     this.deps.metrics.modelUpdates.inc({ asset: event.asset, outcome: event.outcome });
     const text = `asset ${event.asset}: model ${event.model} ${event.outcome === 'rolled_back' ? `rolled back to ${event.version} from ${event.previousVersion}` : `${event.version} ${event.outcome}`}${event.reason ? `: ${event.reason}` : ''}`;
-    if (event.outcome === 'rejected' || event.outcome === 'rolled_back') this.deps.logger.warn({ component: 'model-updates', ...event }, text);
+    if (event.outcome === 'rejected' || event.outcome === 'rolled_back')
+      this.deps.logger.warn({ component: 'model-updates', ...event }, text);
     else this.deps.logger.info({ component: 'model-updates', ...event }, text);
     this.host.report(event);
     return event;
@@ -271,7 +364,12 @@ export class ModelUpdater {
     return assets.map((asset) => {
       const p = this.probations.get(asset);
       const last = this.last.get(asset);
-      return { asset, version: this.host.currentModel(asset)?.version ?? '', ...(p ? { probationUntil: p.until, previousVersion: p.previous.version } : {}), ...(last ? { last } : {}) };
+      return {
+        asset,
+        version: this.host.currentModel(asset)?.version ?? '',
+        ...(p ? { probationUntil: p.until, previousVersion: p.previous.version } : {}),
+        ...(last ? { last } : {}),
+      };
     });
   }
 

@@ -3,7 +3,8 @@
  * message with a schema and a stable id so consumers drop duplicates):
  *
  *   <prefix>/<gateway>/status          retained birth {state: online, versions, models}; last will {state: offline}
- *   <prefix>/<gateway>/summary/<asset> per asset and minute: score min/mean/max/p95, alarm counts and transitions, parts and pass rate
+ * <prefix>/<gateway>/summary/<asset> per asset and minute: score min/mean/max/p95, alarm counts and transitions,
+ * parts and pass rate
  *   <prefix>/<gateway>/alarm/<asset>   every alarm transition
  *   <prefix>/<gateway>/part/<asset>    every part result
  *   <prefix>/<gateway>/health          the gateway's health points
@@ -75,7 +76,16 @@ export class MqttSync implements Sink {
 
   private status(state: 'online' | 'offline'): string {
     const { gateway, site, line, version, models } = this.identity;
-    return JSON.stringify({ schema: 'linewatch.status/1', state, gateway, site, line, version, models, ts: new Date(this.now()).toISOString() });
+    return JSON.stringify({
+      schema: 'linewatch.status/1',
+      state,
+      gateway,
+      site,
+      line,
+      version,
+      models,
+      ts: new Date(this.now()).toISOString(),
+    });
   }
 
   async start(): Promise<void> {
@@ -111,7 +121,11 @@ export class MqttSync implements Sink {
 
   private failure(message: string): void {
     this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'network' });
-    if (message !== this.lastError) this.deps.logger.warn({ sink: this.name, queued: this.deps.queue.stats().records }, `${message}; messages stay queued`);
+    if (message !== this.lastError)
+      this.deps.logger.warn(
+        { sink: this.name, queued: this.deps.queue.stats().records },
+        `${message}; messages stay queued`,
+      );
     this.lastError = message;
   }
 
@@ -124,16 +138,48 @@ export class MqttSync implements Sink {
     this.summaries.addParts(records.parts ?? []);
     for (const a of records.alarms) {
       this.summaries.addAlarm(a);
-      if (this.config.publish_alarms) add('alarm', { topic: `${this.prefix}/alarm/${a.asset}`, message: { schema: 'linewatch.alarm/1', id: `${gw}/${a.asset}/${a.alarm}/${a.ts}/${a.state}`, gateway: gw, ...a } });
+      if (this.config.publish_alarms)
+        add('alarm', {
+          topic: `${this.prefix}/alarm/${a.asset}`,
+          message: {
+            schema: 'linewatch.alarm/1',
+            id: `${gw}/${a.asset}/${a.alarm}/${a.ts}/${a.state}`,
+            gateway: gw,
+            ...a,
+          },
+        });
     }
-    if (this.config.publish_parts) for (const p of records.parts ?? []) add('part', { topic: `${this.prefix}/part/${p.asset}`, message: { schema: 'linewatch.part/1', id: `${gw}/${p.asset}/${p.partId}/${p.ts}`, gateway: gw, ...p } });
-    for (const m of records.modelUpdates ?? []) add('alarm', { topic: `${this.prefix}/model/${String(m.asset)}`, message: { schema: 'linewatch.model_update/1', id: `${gw}/${String(m.asset)}/model/${String(m.ts)}/${String(m.outcome)}`, gateway: gw, ...m } });
-    if (this.config.publish_health) for (const h of records.health ?? []) add('raw', { topic: `${this.prefix}/health`, message: { schema: 'linewatch.health/1', id: `${gw}/${h.source ?? 'gateway'}/${h.ts}`, gateway: gw, ...h } });
+    if (this.config.publish_parts)
+      for (const p of records.parts ?? [])
+        add('part', {
+          topic: `${this.prefix}/part/${p.asset}`,
+          message: { schema: 'linewatch.part/1', id: `${gw}/${p.asset}/${p.partId}/${p.ts}`, gateway: gw, ...p },
+        });
+    for (const m of records.modelUpdates ?? [])
+      add('alarm', {
+        topic: `${this.prefix}/model/${String(m.asset)}`,
+        message: {
+          schema: 'linewatch.model_update/1',
+          id: `${gw}/${String(m.asset)}/model/${String(m.ts)}/${String(m.outcome)}`,
+          gateway: gw,
+          ...m,
+        },
+      });
+    if (this.config.publish_health)
+      for (const h of records.health ?? [])
+        add('raw', {
+          topic: `${this.prefix}/health`,
+          message: { schema: 'linewatch.health/1', id: `${gw}/${h.source ?? 'gateway'}/${h.ts}`, gateway: gw, ...h },
+        });
     this.push(items);
   }
 
   private enqueueSummaries(all: boolean): void {
-    this.push(this.summaries.take(this.now(), all).map((s) => queued('score', { topic: `${this.prefix}/summary/${s.asset}`, message: { ...s } })));
+    this.push(
+      this.summaries
+        .take(this.now(), all)
+        .map((s) => queued('score', { topic: `${this.prefix}/summary/${s.asset}`, message: { ...s } })),
+    );
   }
 
   private push(items: QueueInput[]): void {
@@ -142,7 +188,10 @@ export class MqttSync implements Sink {
       this.deps.queue.push(items);
     } catch (err) {
       this.deps.metrics.sinkDroppedPoints.inc({ sink: this.name, reason: 'queue_write_failed' }, items.length);
-      this.deps.logger.error({ sink: this.name, lost: items.length }, `cloud queue: cannot store ${items.length} messages: ${(err as Error).message}`);
+      this.deps.logger.error(
+        { sink: this.name, lost: items.length },
+        `cloud queue: cannot store ${items.length} messages: ${(err as Error).message}`,
+      );
       return;
     }
     void this.pump();
@@ -165,7 +214,12 @@ export class MqttSync implements Sink {
           const { topic, body } = unqueued(item.payload);
           await Promise.race([
             client.publishAsync(topic, body, { qos: 1 }),
-            new Promise((_, reject) => setTimeout(() => reject(new Error(`no PUBACK within ${this.config.publish_timeout_ms} ms`)), this.config.publish_timeout_ms).unref()),
+            new Promise((_, reject) =>
+              setTimeout(
+                () => reject(new Error(`no PUBACK within ${this.config.publish_timeout_ms} ms`)),
+                this.config.publish_timeout_ms,
+              ).unref(),
+            ),
           ]);
         }
         queue.accept(batch);
@@ -193,10 +247,17 @@ export class MqttSync implements Sink {
     this.enqueueSummaries(true);
     await this.pump();
     const client = this.client;
-    if (client?.connected) await client.publishAsync(`${this.prefix}/status`, this.status('offline'), { qos: 1, retain: true }).catch(() => undefined);
+    if (client?.connected)
+      await client
+        .publishAsync(`${this.prefix}/status`, this.status('offline'), { qos: 1, retain: true })
+        .catch(() => undefined);
     await client?.endAsync().catch(() => undefined);
     const left = this.deps.queue.stats().records;
-    if (left > 0) this.deps.logger.warn({ sink: this.name, queued: left }, `cloud broker unreachable at shutdown: ${left} messages stay queued for the next start`);
+    if (left > 0)
+      this.deps.logger.warn(
+        { sink: this.name, queued: left },
+        `cloud broker unreachable at shutdown: ${left} messages stay queued for the next start`,
+      );
     this.deps.queue.close();
   }
 }

@@ -56,7 +56,8 @@ export class ProbationModel implements Model {
 
   /** Why the model should be rolled back, or undefined while it behaves. */
   verdict(): string | undefined {
-    if (this.runs > 0 && this.failedRuns / this.runs > this.limits.maxErrorRate) return `${this.failedRuns} of ${this.runs} scoring runs failed (limit ${this.limits.maxErrorRate * 100} %)`;
+    if (this.runs > 0 && this.failedRuns / this.runs > this.limits.maxErrorRate)
+      return `${this.failedRuns} of ${this.runs} scoring runs failed (limit ${this.limits.maxErrorRate * 100} %)`;
     if (this.windows >= this.limits.minWindows && this.anomalous / this.windows > this.limits.maxAnomalousFraction) {
       return `${this.anomalous} of ${this.windows} windows judged anomalous (limit ${this.limits.maxAnomalousFraction * 100} %)`;
     }

@@ -22,10 +22,16 @@ export interface DownloadLimits {
   readonly modelBytes: number;
 }
 
-/** A manifest of a few hundred kB (golden windows of wide models), a 64-byte signature in base64, models up to 64 MiB. */
-export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = { manifestBytes: 1 << 20, signatureBytes: 4096, modelBytes: 64 << 20 };
+/** A manifest of a few hundred kB (golden windows of wide models), a 64-byte signature in base64, models up to 64 MiB.
+ * */
+export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = {
+  manifestBytes: 1 << 20,
+  signatureBytes: 4096,
+  modelBytes: 64 << 20,
+};
 
-/** A file or folder name a release may use: letters, digits, `.`, `_`, `+`, `-`, not starting with a dot, at most 128 characters. */
+/** A file or folder name a release may use: letters, digits, `.`, `_`, `+`, `-`, not starting with a dot, at most 128
+ * characters. */
 export const RELEASE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
 
 /** A download over its size cap: never swallowed, unlike a missing model file (which verification reports). */
@@ -36,7 +42,10 @@ export class DownloadTooLarge extends Error {
 /** GETs `url` into memory, refusing redirects and bodies over `limit` bytes. */
 async function getCapped(url: URL, limit: number, what: string): Promise<Uint8Array> {
   const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(60_000) });
-  if (res.status >= 300 && res.status < 400) throw new Error(`GET ${url} answered ${res.status} (a redirect): refused, a release is fetched from where its notice says`);
+  if (res.status >= 300 && res.status < 400)
+    throw new Error(
+      `GET ${url} answered ${res.status} (a redirect): refused, a release is fetched from where its notice says`,
+    );
   if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
   const declared = Number(res.headers.get('content-length') ?? Number.NaN);
   if (declared > limit) {
@@ -60,10 +69,15 @@ async function getCapped(url: URL, limit: number, what: string): Promise<Uint8Ar
 }
 
 /** Downloads a release folder's manifest, signature and model file into memory; writes nothing. */
-export async function downloadRelease(folderUrl: string, limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS): Promise<ReleaseFiles> {
+export async function downloadRelease(
+  folderUrl: string,
+  limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS,
+): Promise<ReleaseFiles> {
   const base = new URL(folderUrl.endsWith('/') ? folderUrl : `${folderUrl}/`);
   const manifest = await getCapped(new URL('manifest.json', base), limits.manifestBytes, 'manifest.json');
-  const signature = await getCapped(new URL(SIGNATURE_FILE, base), limits.signatureBytes, SIGNATURE_FILE).catch(() => new Uint8Array());
+  const signature = await getCapped(new URL(SIGNATURE_FILE, base), limits.signatureBytes, SIGNATURE_FILE).catch(
+    () => new Uint8Array(),
+  );
   let file: unknown = 'model.int8.onnx';
   try {
     file = (JSON.parse(Buffer.from(manifest).toString('utf8')) as { file?: unknown }).file ?? file;
@@ -76,21 +90,38 @@ export async function downloadRelease(folderUrl: string, limits: DownloadLimits 
     if (err instanceof DownloadTooLarge) throw err;
     return new Uint8Array();
   };
-  const model = typeof file === 'string' && RELEASE_NAME.test(file) ? await getCapped(new URL(file, base), limits.modelBytes, file).catch(orEmpty) : new Uint8Array();
+  const model =
+    typeof file === 'string' && RELEASE_NAME.test(file)
+      ? await getCapped(new URL(file, base), limits.modelBytes, file).catch(orEmpty)
+      : new Uint8Array();
   return { manifest, signature, model, origin: base.href };
 }
 
 /** Checks that a verified release is the one its notice announced; a ReleaseRejected otherwise. */
 export function checkNotice(notice: { model: string; version: string }, signed: ModelManifest, origin: string): void {
   if (signed.name !== notice.model || signed.version !== notice.version) {
-    throw new ReleaseRejected('notice_mismatch', `release ${origin}: the notice announces ${notice.model} ${notice.version}, the signed manifest is ${signed.name} ${signed.version}`);
+    throw new ReleaseRejected(
+      'notice_mismatch',
+      `release ${origin}: the notice announces ${notice.model} ${notice.version}, the signed manifest is ${signed.name} ${signed.version}`,
+    );
   }
-  if (!RELEASE_NAME.test(signed.version)) throw new ReleaseRejected('bad_manifest', `release ${origin}: version "${signed.version}" cannot name a folder (letters, digits, . _ + -)`);
-  if (!RELEASE_NAME.test(signed.file)) throw new ReleaseRejected('bad_manifest', `release ${origin}: file "${signed.file}" is not a plain file name`);
+  if (!RELEASE_NAME.test(signed.version))
+    throw new ReleaseRejected(
+      'bad_manifest',
+      `release ${origin}: version "${signed.version}" cannot name a folder (letters, digits, . _ + -)`,
+    );
+  if (!RELEASE_NAME.test(signed.file))
+    throw new ReleaseRejected('bad_manifest', `release ${origin}: file "${signed.file}" is not a plain file name`);
 }
 
-/** Stores a verified release as `<store>/<asset>/<signed version>/` (temporary folder, then rename); returns the folder. */
-export async function storeRelease(storeDir: string, asset: string, files: ReleaseFiles, signed: ModelManifest): Promise<string> {
+/** Stores a verified release as `<store>/<asset>/<signed version>/` (temporary folder, then rename); returns the
+ * folder. */
+export async function storeRelease(
+  storeDir: string,
+  asset: string,
+  files: ReleaseFiles,
+  signed: ModelManifest,
+): Promise<string> {
   const parent = join(storeDir, asset);
   const dir = join(parent, signed.version);
   const tmp = join(parent, `.incoming-${randomBytes(6).toString('hex')}`);

@@ -17,7 +17,13 @@ export interface MinuteSummary {
   readonly score: { readonly min: number; readonly mean: number; readonly max: number; readonly p95: number } | null;
   readonly threshold: number | null;
   readonly alarms: { readonly raised: number; readonly transitions: Readonly<Record<string, number>> };
-  readonly parts: { readonly count: number; readonly pass: number; readonly fail: number; readonly unknown: number; readonly pass_rate: number | null };
+  readonly parts: {
+    readonly count: number;
+    readonly pass: number;
+    readonly fail: number;
+    readonly unknown: number;
+    readonly pass_rate: number | null;
+  };
 }
 
 interface Bucket {
@@ -43,7 +49,11 @@ export class MinuteSummarizer {
     let perAsset = this.buckets.get(asset);
     if (!perAsset) this.buckets.set(asset, (perAsset = new Map()));
     let b = perAsset.get(minute);
-    if (!b) perAsset.set(minute, (b = { scores: [], threshold: null, raised: 0, transitions: {}, parts: { pass: 0, fail: 0, unknown: 0 } }));
+    if (!b)
+      perAsset.set(
+        minute,
+        (b = { scores: [], threshold: null, raised: 0, transitions: {}, parts: { pass: 0, fail: 0, unknown: 0 } }),
+      );
     return b;
   }
 
@@ -93,7 +103,15 @@ export class MinuteSummarizer {
       asset,
       minute: iso,
       windows: n,
-      score: n > 0 ? { min: sorted[0], mean: sorted.reduce((s, v) => s + v, 0) / n, max: sorted[n - 1], p95: sorted[Math.min(n - 1, Math.ceil(0.95 * n) - 1)] } : null,
+      score:
+        n > 0
+          ? {
+              min: sorted[0],
+              mean: sorted.reduce((s, v) => s + v, 0) / n,
+              max: sorted[n - 1],
+              p95: sorted[Math.min(n - 1, Math.ceil(0.95 * n) - 1)],
+            }
+          : null,
       threshold: b.threshold,
       alarms: { raised: b.raised, transitions: b.transitions },
       parts: { count, ...b.parts, pass_rate: judged > 0 ? b.parts.pass / judged : null },

@@ -18,7 +18,10 @@ export type DaemonEvent =
 /** Parses `?types=alarm,part`; all types when absent. Returns an error text for unknown types. */
 export function parseEventTypes(query: string | null): Set<DaemonEventType> | string {
   if (query === null || query.trim() === '') return new Set(DAEMON_EVENT_TYPES);
-  const wanted = query.split(',').map((t) => t.trim()).filter(Boolean);
+  const wanted = query
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const unknown = wanted.filter((t) => !DAEMON_EVENT_TYPES.includes(t as DaemonEventType));
   if (unknown.length > 0) return `unknown event type(s) ${unknown.join(', ')}: use ${DAEMON_EVENT_TYPES.join(', ')}`;
   return new Set(wanted as DaemonEventType[]);

@@ -23,7 +23,11 @@ async function total(metric: Metric): Promise<number> {
   return sum;
 }
 
-export async function collectHealth(metrics: GatewayMetrics, sources: readonly string[], ts: number): Promise<HealthPoint[]> {
+export async function collectHealth(
+  metrics: GatewayMetrics,
+  sources: readonly string[],
+  ts: number,
+): Promise<HealthPoint[]> {
   const [connected, polls, errors, reconnects, samples] = await Promise.all([
     byLabel(metrics.sourceConnected, 'source'),
     byLabel(metrics.sourcePolls, 'source'),

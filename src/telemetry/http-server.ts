@@ -112,17 +112,22 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (!text) return {};
   const value: unknown = JSON.parse(text);
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('body must be a JSON object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new Error('body must be a JSON object');
   return value as Record<string, unknown>;
 }
 
 /** Checks a command body; returns the request or the problem. */
-export function parseCommandBody(command: OperatorCommand, body: Record<string, unknown>): Omit<CommandRequest, 'ts'> | string {
+export function parseCommandBody(
+  command: OperatorCommand,
+  body: Record<string, unknown>,
+): Omit<CommandRequest, 'ts'> | string {
   const unknown = Object.keys(body).filter((k) => !['by', 'comment', 'duration_s'].includes(k));
   if (unknown.length > 0) return `unknown field(s): ${unknown.join(', ')}`;
   if (typeof body.by !== 'string' || body.by.trim() === '') return 'by: required, who is doing this (a name or badge)';
   if (body.comment !== undefined && typeof body.comment !== 'string') return 'comment: expected a string';
-  if (command === 'shelve' && (typeof body.duration_s !== 'number' || !(body.duration_s > 0))) return 'duration_s: required for shelve, a positive number of seconds';
+  if (command === 'shelve' && (typeof body.duration_s !== 'number' || !(body.duration_s > 0)))
+    return 'duration_s: required for shelve, a positive number of seconds';
   return {
     command,
     by: body.by.trim(),
@@ -131,11 +136,21 @@ export function parseCommandBody(command: OperatorCommand, body: Record<string, 
   };
 }
 
-export async function startHttpEndpoint(options: HttpOptions, api: GatewayApi, metrics: GatewayMetrics): Promise<HttpEndpoint> {
+export async function startHttpEndpoint(
+  options: HttpOptions,
+  api: GatewayApi,
+  metrics: GatewayMetrics,
+): Promise<HttpEndpoint> {
   /** A write call: token checked, JSON body parsed, `act` run; every failure answered with its status. */
-  const write = async (req: IncomingMessage, res: ServerResponse, act: (body: Record<string, unknown>) => Promise<unknown> | unknown) => {
-    if (!options.apiToken) return send(res, 403, { error: 'the write API is disabled: set http.api_token in the configuration' });
-    if (!tokenMatches(req.headers.authorization, options.apiToken)) return send(res, 401, { error: 'missing or wrong bearer token' });
+  const write = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    act: (body: Record<string, unknown>) => Promise<unknown> | unknown,
+  ) => {
+    if (!options.apiToken)
+      return send(res, 403, { error: 'the write API is disabled: set http.api_token in the configuration' });
+    if (!tokenMatches(req.headers.authorization, options.apiToken))
+      return send(res, 401, { error: 'missing or wrong bearer token' });
     let body: Record<string, unknown>;
     try {
       body = await readJson(req);
@@ -154,18 +169,25 @@ export async function startHttpEndpoint(options: HttpOptions, api: GatewayApi, m
   const maxStreams = options.maxEventStreams ?? 32;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path.split('/').some((s) => decodeSegment(s) === undefined)) return send(res, 400, { error: 'bad path: malformed percent-encoding' });
+    if (path.split('/').some((s) => decodeSegment(s) === undefined))
+      return send(res, 400, { error: 'bad path: malformed percent-encoding' });
     if (req.method === 'POST' && /^\/api\/models\/[^/]+\/rollback$/.test(path)) {
       const asset = decodeSegment(path.split('/')[3])!;
       return write(req, res, (body) =>
-        typeof body.by !== 'string' || !body.by.trim() ? 'by: required, who is doing this' : api.rollbackModel(asset, body.by.trim(), typeof body.comment === 'string' ? body.comment : undefined),
+        typeof body.by !== 'string' || !body.by.trim()
+          ? 'by: required, who is doing this'
+          : api.rollbackModel(asset, body.by.trim(), typeof body.comment === 'string' ? body.comment : undefined),
       );
     }
     if (req.method === 'POST') {
       const m = /^\/api\/alarms\/([^/]+)\/([^/]+)\/([a-z_]+)$/.exec(path);
-      if (!m) return send(res, 404, { error: 'not found: POST /api/alarms/{asset}/{alarm}/{command} or /api/models/{asset}/rollback' });
+      if (!m)
+        return send(res, 404, {
+          error: 'not found: POST /api/alarms/{asset}/{alarm}/{command} or /api/models/{asset}/rollback',
+        });
       const [, asset, alarm, command] = m.map((s) => decodeSegment(s)!);
-      if (!OPERATOR_COMMANDS.includes(command as OperatorCommand)) return send(res, 404, { error: `unknown command "${command}": one of ${OPERATOR_COMMANDS.join(', ')}` });
+      if (!OPERATOR_COMMANDS.includes(command as OperatorCommand))
+        return send(res, 404, { error: `unknown command "${command}": one of ${OPERATOR_COMMANDS.join(', ')}` });
       return write(req, res, (body) => {
         const request = parseCommandBody(command as OperatorCommand, body);
         return typeof request === 'string' ? request : api.command(asset, alarm, request);
@@ -175,12 +197,17 @@ export async function startHttpEndpoint(options: HttpOptions, api: GatewayApi, m
     if (path === '/healthz') {
       const s = api.status();
       const ok = s.state === 'running';
-      return send(res, ok ? 200 : 503, { status: ok ? 'ok' : s.state, sources: s.sources, degraded_assets: s.assets.filter((a) => a.degraded).map((a) => a.name) });
+      return send(res, ok ? 200 : 503, {
+        status: ok ? 'ok' : s.state,
+        sources: s.sources,
+        degraded_assets: s.assets.filter((a) => a.degraded).map((a) => a.name),
+      });
     }
     if (path === '/metrics') return send(res, 200, await metrics.registry.metrics(), metrics.registry.contentType);
     if (path.startsWith('/api/') && options.readToken) {
       const auth = req.headers.authorization;
-      if (!tokenMatches(auth, options.readToken) && !(options.apiToken && tokenMatches(auth, options.apiToken))) return send(res, 401, { error: 'missing or wrong bearer token (http.read_token)' });
+      if (!tokenMatches(auth, options.readToken) && !(options.apiToken && tokenMatches(auth, options.apiToken)))
+        return send(res, 401, { error: 'missing or wrong bearer token (http.read_token)' });
     }
     if (path === '/api/status') return send(res, 200, api.status());
     if (path === '/api/alarms') return send(res, 200, api.status().assets.map((a) => a.alarm) satisfies AlarmStatus[]);

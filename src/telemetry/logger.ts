@@ -16,7 +16,10 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
       formatters: { log: (fields) => redactDeep(fields) },
       hooks: {
         logMethod(args, method) {
-          return method.apply(this, args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a)) as Parameters<typeof method>);
+          return method.apply(
+            this,
+            args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a)) as Parameters<typeof method>,
+          );
         },
       },
     },

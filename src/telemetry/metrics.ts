@@ -6,33 +6,168 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export class GatewayMetrics {
   readonly registry = new Registry();
-  readonly sourcePolls = new Counter({ name: 'linewatch_source_polls_total', help: 'Completed polls per source', labelNames: ['source'], registers: [this.registry] });
-  readonly sourceErrors = new Counter({ name: 'linewatch_source_errors_total', help: 'Failed reads or connects per source', labelNames: ['source', 'kind'], registers: [this.registry] });
-  readonly sourceConnected = new Gauge({ name: 'linewatch_source_connected', help: '1 while the source is connected', labelNames: ['source'], registers: [this.registry] });
-  readonly deviceUp = new Gauge({ name: 'linewatch_device_up', help: '1 while a Modbus device (unit) answers, 0 while it is failing', labelNames: ['source', 'unit'], registers: [this.registry] });
-  readonly sourceDropped = new Counter({ name: 'linewatch_source_dropped_total', help: 'Polls skipped because the previous one of the same group was still running (kind poll), and writes refused because the device queue was full (kind write)', labelNames: ['source', 'unit', 'kind'], registers: [this.registry] });
-  readonly sourceReconnects = new Counter({ name: 'linewatch_source_reconnects_total', help: 'Reconnect attempts per source', labelNames: ['source'], registers: [this.registry] });
-  readonly samples = new Counter({ name: 'linewatch_samples_total', help: 'Samples ingested', labelNames: ['source', 'quality'], registers: [this.registry] });
-  readonly windowsScored = new Counter({ name: 'linewatch_windows_scored_total', help: 'Windows scored per asset', labelNames: ['asset'], registers: [this.registry] });
-  readonly windowsIncomplete = new Counter({ name: 'linewatch_windows_incomplete_total', help: 'Windows not scored because of gaps or bad samples', labelNames: ['asset'], registers: [this.registry] });
-  readonly inferenceErrors = new Counter({ name: 'linewatch_inference_errors_total', help: 'Failed model runs per asset', labelNames: ['asset'], registers: [this.registry] });
-  readonly inferenceSeconds = new Histogram({ name: 'linewatch_inference_seconds', help: 'Time per model run', labelNames: ['asset'], buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5], registers: [this.registry] });
-  readonly anomalyScore = new Gauge({ name: 'linewatch_anomaly_score', help: 'Latest anomaly score per asset', labelNames: ['asset'], registers: [this.registry] });
-  readonly alarmActive = new Gauge({ name: 'linewatch_alarm_active', help: '1 while the asset anomaly alarm is active', labelNames: ['asset'], registers: [this.registry] });
-  readonly alarmsRaised = new Counter({ name: 'linewatch_alarms_raised_total', help: 'Alarms raised per asset', labelNames: ['asset'], registers: [this.registry] });
-  readonly actions = new Counter({ name: 'linewatch_alarm_actions_total', help: 'Alarm action attempts per action and outcome (ok, retry, failed)', labelNames: ['action', 'outcome'], registers: [this.registry] });
-  readonly actionSeconds = new Histogram({ name: 'linewatch_alarm_action_seconds', help: 'Time per alarm action attempt', labelNames: ['action'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5], registers: [this.registry] });
-  readonly modelUpdates = new Counter({ name: 'linewatch_model_updates_total', help: 'Model update outcomes per asset (applied, rejected, rolled_back, confirmed)', labelNames: ['asset', 'outcome'], registers: [this.registry] });
-  readonly sinkPointsWritten = new Counter({ name: 'linewatch_sink_points_written_total', help: 'Points stored per sink', labelNames: ['sink'], registers: [this.registry] });
-  readonly sinkWriteErrors = new Counter({ name: 'linewatch_sink_write_errors_total', help: 'Failed writes per sink', labelNames: ['sink', 'kind'], registers: [this.registry] });
-  readonly sinkDroppedPoints = new Counter({ name: 'linewatch_sink_dropped_points_total', help: 'Points dropped per sink and reason', labelNames: ['sink', 'reason'], registers: [this.registry] });
-  readonly sinkBufferedPoints = new Gauge({ name: 'linewatch_sink_buffered_points', help: 'Points waiting in a sink queue', labelNames: ['sink'], registers: [this.registry] });
-  readonly queueBytes = new Gauge({ name: 'linewatch_queue_bytes', help: 'Bytes waiting in a sink queue', labelNames: ['sink'], registers: [this.registry] });
-  readonly queueOldestAge = new Gauge({ name: 'linewatch_queue_oldest_age_seconds', help: 'Age of the oldest item in a sink queue', labelNames: ['sink'], registers: [this.registry] });
-  readonly apiEventStreamsRefused = new Counter({ name: 'linewatch_api_event_streams_refused_total', help: 'Event streams refused because http.max_event_streams were open', registers: [this.registry] });
-  readonly apiEventStreamsDropped = new Counter({ name: 'linewatch_api_event_streams_dropped_total', help: 'Event streams dropped because the client fell behind', registers: [this.registry] });
-  readonly queueCorrupt = new Counter({ name: 'linewatch_queue_corrupt_total', help: 'Queue files found corrupt at start, moved aside and replaced by a fresh queue', labelNames: ['sink'], registers: [this.registry] });
-  readonly queueEvicted = new Gauge({ name: 'linewatch_queue_evicted_total', help: 'Items evicted by the byte bound since start, per class', labelNames: ['sink', 'class'], registers: [this.registry] });
+  readonly sourcePolls = new Counter({
+    name: 'linewatch_source_polls_total',
+    help: 'Completed polls per source',
+    labelNames: ['source'],
+    registers: [this.registry],
+  });
+  readonly sourceErrors = new Counter({
+    name: 'linewatch_source_errors_total',
+    help: 'Failed reads or connects per source',
+    labelNames: ['source', 'kind'],
+    registers: [this.registry],
+  });
+  readonly sourceConnected = new Gauge({
+    name: 'linewatch_source_connected',
+    help: '1 while the source is connected',
+    labelNames: ['source'],
+    registers: [this.registry],
+  });
+  readonly deviceUp = new Gauge({
+    name: 'linewatch_device_up',
+    help: '1 while a Modbus device (unit) answers, 0 while it is failing',
+    labelNames: ['source', 'unit'],
+    registers: [this.registry],
+  });
+  readonly sourceDropped = new Counter({
+    name: 'linewatch_source_dropped_total',
+    help: 'Polls skipped because the previous one of the same group was still running (kind poll), and writes refused because the device queue was full (kind write)',
+    labelNames: ['source', 'unit', 'kind'],
+    registers: [this.registry],
+  });
+  readonly sourceReconnects = new Counter({
+    name: 'linewatch_source_reconnects_total',
+    help: 'Reconnect attempts per source',
+    labelNames: ['source'],
+    registers: [this.registry],
+  });
+  readonly samples = new Counter({
+    name: 'linewatch_samples_total',
+    help: 'Samples ingested',
+    labelNames: ['source', 'quality'],
+    registers: [this.registry],
+  });
+  readonly windowsScored = new Counter({
+    name: 'linewatch_windows_scored_total',
+    help: 'Windows scored per asset',
+    labelNames: ['asset'],
+    registers: [this.registry],
+  });
+  readonly windowsIncomplete = new Counter({
+    name: 'linewatch_windows_incomplete_total',
+    help: 'Windows not scored because of gaps or bad samples',
+    labelNames: ['asset'],
+    registers: [this.registry],
+  });
+  readonly inferenceErrors = new Counter({
+    name: 'linewatch_inference_errors_total',
+    help: 'Failed model runs per asset',
+    labelNames: ['asset'],
+    registers: [this.registry],
+  });
+  readonly inferenceSeconds = new Histogram({
+    name: 'linewatch_inference_seconds',
+    help: 'Time per model run',
+    labelNames: ['asset'],
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5],
+    registers: [this.registry],
+  });
+  readonly anomalyScore = new Gauge({
+    name: 'linewatch_anomaly_score',
+    help: 'Latest anomaly score per asset',
+    labelNames: ['asset'],
+    registers: [this.registry],
+  });
+  readonly alarmActive = new Gauge({
+    name: 'linewatch_alarm_active',
+    help: '1 while the asset anomaly alarm is active',
+    labelNames: ['asset'],
+    registers: [this.registry],
+  });
+  readonly alarmsRaised = new Counter({
+    name: 'linewatch_alarms_raised_total',
+    help: 'Alarms raised per asset',
+    labelNames: ['asset'],
+    registers: [this.registry],
+  });
+  readonly actions = new Counter({
+    name: 'linewatch_alarm_actions_total',
+    help: 'Alarm action attempts per action and outcome (ok, retry, failed)',
+    labelNames: ['action', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly actionSeconds = new Histogram({
+    name: 'linewatch_alarm_action_seconds',
+    help: 'Time per alarm action attempt',
+    labelNames: ['action'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+  readonly modelUpdates = new Counter({
+    name: 'linewatch_model_updates_total',
+    help: 'Model update outcomes per asset (applied, rejected, rolled_back, confirmed)',
+    labelNames: ['asset', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly sinkPointsWritten = new Counter({
+    name: 'linewatch_sink_points_written_total',
+    help: 'Points stored per sink',
+    labelNames: ['sink'],
+    registers: [this.registry],
+  });
+  readonly sinkWriteErrors = new Counter({
+    name: 'linewatch_sink_write_errors_total',
+    help: 'Failed writes per sink',
+    labelNames: ['sink', 'kind'],
+    registers: [this.registry],
+  });
+  readonly sinkDroppedPoints = new Counter({
+    name: 'linewatch_sink_dropped_points_total',
+    help: 'Points dropped per sink and reason',
+    labelNames: ['sink', 'reason'],
+    registers: [this.registry],
+  });
+  readonly sinkBufferedPoints = new Gauge({
+    name: 'linewatch_sink_buffered_points',
+    help: 'Points waiting in a sink queue',
+    labelNames: ['sink'],
+    registers: [this.registry],
+  });
+  readonly queueBytes = new Gauge({
+    name: 'linewatch_queue_bytes',
+    help: 'Bytes waiting in a sink queue',
+    labelNames: ['sink'],
+    registers: [this.registry],
+  });
+  readonly queueOldestAge = new Gauge({
+    name: 'linewatch_queue_oldest_age_seconds',
+    help: 'Age of the oldest item in a sink queue',
+    labelNames: ['sink'],
+    registers: [this.registry],
+  });
+  readonly apiEventStreamsRefused = new Counter({
+    name: 'linewatch_api_event_streams_refused_total',
+    help: 'Event streams refused because http.max_event_streams were open',
+    registers: [this.registry],
+  });
+  readonly apiEventStreamsDropped = new Counter({
+    name: 'linewatch_api_event_streams_dropped_total',
+    help: 'Event streams dropped because the client fell behind',
+    registers: [this.registry],
+  });
+  readonly queueCorrupt = new Counter({
+    name: 'linewatch_queue_corrupt_total',
+    help: 'Queue files found corrupt at start, moved aside and replaced by a fresh queue',
+    labelNames: ['sink'],
+    registers: [this.registry],
+  });
+  readonly queueEvicted = new Gauge({
+    name: 'linewatch_queue_evicted_total',
+    help: 'Items evicted by the byte bound since start, per class',
+    labelNames: ['sink', 'class'],
+    registers: [this.registry],
+  });
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'linewatch_process_' });

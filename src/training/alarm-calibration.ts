@@ -5,13 +5,15 @@
  *
  * Method: peaks over threshold with a Generalized Pareto (GPD) tail, as in SPOT (Siffer et al., KDD 2017), plus
  *  - the extremal index θ (Ferro & Segers 2003, intervals estimator: no run-length constant), because scores of sliding
- *    windows (hop 1) exceed a level in clusters: episodes start at θ·P(score > on) per row, so the target F / rowsPerDay
+ * windows (hop 1) exceed a level in clusters: episodes start at θ·P(score > on) per row, so the target F /
+ * rowsPerDay
  *    episodes per row becomes the exceedance probability F / (rowsPerDay·θ) (Coles 2001 §5.3);
  *  - a guard against the small-sample bias: `on` is the posterior-predictive level (Coles 2001 §9.1.2; Smith 1999), the
  *    level whose exceedance probability AVERAGED over what the data leave uncertain about the tail is the target, not
  *    the plug-in (maximum-likelihood) level. The plug-in underestimates the tail: the exceedance rate is convex in the
  *    fitted parameters, so an error towards a short tail costs more alarms than the opposite error saves. With 15–40
- *    GPD excesses the plug-in level's mean exceedance is 6.6–30× the target; the predictive one's 0.0–1.3× (conservative
+ * GPD excesses the plug-in level's mean exceedance is 6.6–30× the target; the predictive one's 0.0–1.3×
+ * (conservative
  *    for light tails, where the free shape can still be heavier; exact for an exponential tail of known shape under
  *    the 1/σ prior). Its margin grows with the uncertainty squared: nil with millions of rows, large with hundreds.
  *    This matches the target as stated, "the EXPECTED number of episodes per day is F". An upper confidence bound
@@ -28,7 +30,8 @@
  *    once keeps one excursion's rows from posing as independent evidence (cf. Fawcett & Walshaw 2007). A data-driven
  *    sandwich weight (Chandler & Bate 2007) was tried: with ~10 clusters it ranged 0.02–1, too noisy to use;
  *  - a target below the tail (exceedance probability ≥ k/n) takes the empirical quantile: there the data suffice;
- *  - `off` is the level exceeded OFF_RATE_MULTIPLE = 10 times as often as `on` (one decade of rate: scale-free, the same
+ * - `off` is the level exceeded OFF_RATE_MULTIPLE = 10 times as often as `on` (one decade of rate: scale-free, the
+ * same
  *    for any score distribution, not fitted), never below u, so an alarm clears once the score is back among ordinary
  *    normal values. A wobble around `on` above `off` is one episode, so hysteresis only lowers the episode rate;
  *  - when the target allows less than one episode (or exceedance, for a quantile) in the whole calibration span, `on`
@@ -36,7 +39,7 @@
  *  - a constant score (a perfectly quiet channel, all zeros) has no tail: an Error telling the caller to set `on` by
  *    hand above the constant (any rise then alarms). So are NaN/±Inf, fewer than 20 scores and malformed targets.
  *
- * Known limits (test/alarm-calibration.test.ts: 40 calibrations per case, autocorrelated synthetic scores):
+ * Known limits (test/training/alarm-calibration.test.ts: 40 calibrations per case, autocorrelated synthetic scores):
  *  - 3,000 rows: at one row a minute (2/day) median 1.0–1.1× the target, worst 3×. At one row a second (10/day: 0.35
  *    episodes in the span, so extrapolation) mean 0.75–2×, median 0.4–1.3×, single calibrations from ~0 to ~8×.
  *  - ~300 rows (10–20 independent excursions of a φ = 0.9 process): median ≤ 1.4×, mean 0.2–2.5×, but up to 30 % of
@@ -113,7 +116,8 @@ function checkedExcesses(excesses: ArrayLike<number>): Excesses {
   let largest = 0;
   let sum = 0;
   for (const y of values) {
-    if (!(y > 0) || !Number.isFinite(y)) throw new Error(`GPD fit: excesses must be positive finite numbers (got ${y})`);
+    if (!(y > 0) || !Number.isFinite(y))
+      throw new Error(`GPD fit: excesses must be positive finite numbers (got ${y})`);
     largest = Math.max(largest, y);
     sum += y;
   }
@@ -143,7 +147,8 @@ function scaleForShape(e: Excesses, shape: number): number {
   return hi;
 }
 
-/** Maximum-likelihood GPD fit, shape in [SHAPE_MIN, SHAPE_MAX]: the profile likelihood over a grid, then golden section. */
+/** Maximum-likelihood GPD fit, shape in [SHAPE_MIN, SHAPE_MAX]: the profile likelihood over a grid, then golden
+ * section. */
 export function fitGpd(excesses: ArrayLike<number>): GpdFit {
   const e = checkedExcesses(excesses);
   const profile = (shape: number) => gpdLogLikelihood(e.values, scaleForShape(e, shape), shape);
@@ -171,7 +176,12 @@ export function fitGpd(excesses: ArrayLike<number>): GpdFit {
 }
 
 /** The plug-in level exceeded with probability p, when u is exceeded with probability pu ≥ p. */
-export function gpdLevel(u: number, fit: { readonly shape: number; readonly scale: number }, pu: number, p: number): number {
+export function gpdLevel(
+  u: number,
+  fit: { readonly shape: number; readonly scale: number },
+  pu: number,
+  p: number,
+): number {
   const logRatio = Math.log(pu / p);
   const growth = Math.abs(fit.shape) < NEAR_ZERO_SHAPE ? logRatio : Math.expm1(fit.shape * logRatio) / fit.shape;
   return u + fit.scale * growth;
@@ -184,7 +194,8 @@ export interface PosteriorCell {
 }
 
 /**
- * The posterior over (scale, shape) on a grid: flat in shape over [SHAPE_MIN, SHAPE_MAX], 1/σ in scale, likelihood raised
+ * The posterior over (scale, shape) on a grid: flat in shape over [SHAPE_MIN, SHAPE_MAX], 1/σ in scale, likelihood
+ * raised
  * to `likelihoodWeight` (θ for clustered exceedances). Per shape, log σ spans ±7 posterior standard deviations around
  * that shape's maximum-likelihood scale.
  */
@@ -206,7 +217,9 @@ export function gpdPosterior(excesses: ArrayLike<number>, likelihoodWeight: numb
   const top = Math.max(...cells.map((c) => c.logWeight));
   const weights = cells.map((c) => Math.exp(c.logWeight - top));
   const total = weights.reduce((a, b) => a + b, 0);
-  return cells.map((c, i) => ({ scale: c.scale, shape: c.shape, weight: weights[i] / total })).filter((c) => c.weight > 1e-15);
+  return cells
+    .map((c, i) => ({ scale: c.scale, shape: c.shape, weight: weights[i] / total }))
+    .filter((c) => c.weight > 1e-15);
 }
 
 /** The level z above u whose predictive exceedance probability pu·Σ weight·S(z − u) equals p (p < pu). */
@@ -255,7 +268,8 @@ export function extremalIndex(segments: readonly ArrayLike<number>[], u: number)
   return Math.min(1, estimate);
 }
 
-/** Alarm episodes (rising edges) with hysteresis: raised when a score goes above `on`, cleared when it goes below `off`. */
+/** Alarm episodes (rising edges) with hysteresis: raised when a score goes above `on`, cleared when it goes below
+ * `off`. */
 export function countEpisodes(scores: ArrayLike<number>, on: number, off: number): number {
   let active = false;
   let episodes = 0;
@@ -284,23 +298,32 @@ function checkedScores(segments: readonly ArrayLike<number>[]): Float64Array {
   let at = 0;
   segments.forEach((s, segment) => {
     for (let i = 0; i < s.length; i++) {
-      if (!Number.isFinite(s[i])) throw new Error(`calibrateAlarm: score ${s[i]} at segment ${segment} index ${i} is not a finite number`);
+      if (!Number.isFinite(s[i]))
+        throw new Error(`calibrateAlarm: score ${s[i]} at segment ${segment} index ${i} is not a finite number`);
       all[at++] = s[i];
     }
   });
-  if (n < MIN_SCORES) throw new Error(`calibrateAlarm: ${n} scores; at least ${MIN_SCORES} held-out normal scores are needed`);
+  if (n < MIN_SCORES)
+    throw new Error(`calibrateAlarm: ${n} scores; at least ${MIN_SCORES} held-out normal scores are needed`);
   return all;
 }
 
 /** The target as an episode rate per row (falseAlarmsPerDay) or an exceedance probability per row (quantile). */
-function targetPerRow(rowsPerDay: number, target: CalibrationTarget): { perRow: number; episodes: boolean; text: string } {
+function targetPerRow(
+  rowsPerDay: number,
+  target: CalibrationTarget,
+): { perRow: number; episodes: boolean; text: string } {
   const { falseAlarmsPerDay: f, quantile: q } = target;
   if ((f === undefined) === (q === undefined)) {
-    throw new Error(`calibrateAlarm: give exactly one of falseAlarmsPerDay and quantile (got ${f === undefined ? 'neither' : 'both'})`);
+    throw new Error(
+      `calibrateAlarm: give exactly one of falseAlarmsPerDay and quantile (got ${f === undefined ? 'neither' : 'both'})`,
+    );
   }
   if (f !== undefined) {
-    if (!(f > 0) || !Number.isFinite(f)) throw new Error(`calibrateAlarm: falseAlarmsPerDay must be a positive finite number (got ${f})`);
-    if (!(rowsPerDay > 0) || !Number.isFinite(rowsPerDay)) throw new Error(`calibrateAlarm: rowsPerDay must be a positive finite number (got ${rowsPerDay})`);
+    if (!(f > 0) || !Number.isFinite(f))
+      throw new Error(`calibrateAlarm: falseAlarmsPerDay must be a positive finite number (got ${f})`);
+    if (!(rowsPerDay > 0) || !Number.isFinite(rowsPerDay))
+      throw new Error(`calibrateAlarm: rowsPerDay must be a positive finite number (got ${rowsPerDay})`);
     return { perRow: f / rowsPerDay, episodes: true, text: `${f} false alarms/day at ${rowsPerDay} rows/day` };
   }
   if (!(q! >= 0.5 && q! < 1)) throw new Error(`calibrateAlarm: quantile must be in [0.5, 1) (got ${q})`);
@@ -313,7 +336,11 @@ const fmt = (x: number) => Number(x.toPrecision(4));
  * `on` and `off` for the target from held-out normal scores. segments: time-ordered scores of held-out normal windows,
  * one array per contiguous stretch. rowsPerDay = 86_400_000 / samplePeriodMs (hop 1).
  */
-export function calibrateAlarm(segments: readonly ArrayLike<number>[], rowsPerDay: number, target: CalibrationTarget): AlarmCalibration {
+export function calibrateAlarm(
+  segments: readonly ArrayLike<number>[],
+  rowsPerDay: number,
+  target: CalibrationTarget,
+): AlarmCalibration {
   const goal = targetPerRow(rowsPerDay, target);
   const all = checkedScores(segments);
   const n = all.length;
@@ -329,7 +356,9 @@ export function calibrateAlarm(segments: readonly ArrayLike<number>[], rowsPerDa
   while (uIndex >= 0 && sorted[uIndex] === sorted[uIndex + 1]) uIndex--;
   if (uIndex < 0) {
     const above = sorted.filter((x) => x > smallest).length;
-    throw new Error(`calibrateAlarm: only ${above} of ${n} scores lie above the smallest (${smallest}); at least ${k} are needed to fit the tail`);
+    throw new Error(
+      `calibrateAlarm: only ${above} of ${n} scores lie above the smallest (${smallest}); at least ${k} are needed to fit the tail`,
+    );
   }
   const u = sorted[uIndex];
   const exceedances = n - 1 - uIndex;
@@ -345,7 +374,8 @@ export function calibrateAlarm(segments: readonly ArrayLike<number>[], rowsPerDa
   const excesses = sorted.subarray(uIndex + 1).map((x) => x - u);
   const fit = fitGpd(excesses);
   const posterior = gpdPosterior(excesses, theta);
-  const levelAt = (p: number) => (p >= pu ? sorted[Math.max(0, n - 1 - Math.round(p * n))] : predictiveLevel(posterior, u, pu, p));
+  const levelAt = (p: number) =>
+    p >= pu ? sorted[Math.max(0, n - 1 - Math.round(p * n))] : predictiveLevel(posterior, u, pu, p);
 
   let on = levelAt(pOn);
   let onRule = pOn >= pu ? 'empirical quantile' : 'posterior-predictive GPD level';
@@ -356,7 +386,8 @@ export function calibrateAlarm(segments: readonly ArrayLike<number>[], rowsPerDa
   if (on > u) off = Math.max(off, u);
   if (off >= on) {
     const below = sorted.filter((x) => x < on);
-    if (below.length === 0) throw new Error(`calibrateAlarm: no normal score lies below on = ${on}, so off cannot be placed below it`);
+    if (below.length === 0)
+      throw new Error(`calibrateAlarm: no normal score lies below on = ${on}, so off cannot be placed below it`);
     off = below[below.length - 1];
   }
   const pluginOn = pOn >= pu ? on : gpdLevel(u, fit, pu, pOn);

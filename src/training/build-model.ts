@@ -16,7 +16,14 @@ import { ConvAutoencoder, CONV_KERNEL, CONV_PAD, CONV_STRIDE } from './conv-auto
 import { exportConvOnnx } from './export-conv.js';
 import { createSession, ort } from '../inference/onnx-session.js';
 import { exportDenseOnnx } from './export-dense.js';
-import { calibrateRanges, CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT, type ActivationRange, type WindowLayout } from './scoring-graph.js';
+import {
+  calibrateRanges,
+  CHANNEL_OUTPUT,
+  INPUT_NAME,
+  SCORE_OUTPUT,
+  type ActivationRange,
+  type WindowLayout,
+} from './scoring-graph.js';
 import { sideBySide, throughput } from '../bench/harness.js';
 import type { Progress } from '../cli/progress.js';
 import { calibrateAlarm, type CalibrationTarget } from './alarm-calibration.js';
@@ -83,12 +90,23 @@ export interface TrainingSet {
  * Scores raw windows with model bytes through the same code the gateway runs (the golden window
  * is not checked: the manifest is still being written).
  */
-export async function scoreWindows(manifest: ModelManifest, bytes: Uint8Array, modelPath: string, windows: readonly Float64Array[]): Promise<number[]> {
-  const loaded: LoadedManifest = { manifest: { ...manifest, golden: { ...manifest.golden, tolerance: Number.MAX_VALUE } }, manifestPath: join(dirname(modelPath), 'manifest.json'), modelPath, modelBytes: bytes };
+export async function scoreWindows(
+  manifest: ModelManifest,
+  bytes: Uint8Array,
+  modelPath: string,
+  windows: readonly Float64Array[],
+): Promise<number[]> {
+  const loaded: LoadedManifest = {
+    manifest: { ...manifest, golden: { ...manifest.golden, tolerance: Number.MAX_VALUE } },
+    manifestPath: join(dirname(modelPath), 'manifest.json'),
+    modelPath,
+    modelBytes: bytes,
+  };
   const probe = await AutoencoderModel.load(loaded, { asset: 'build' });
   const scores: number[] = [];
   try {
-    for (let i = 0; i < windows.length; i += 256) for (const r of await probe.scoreRaw(windows.slice(i, i + 256))) scores.push(r.score);
+    for (let i = 0; i < windows.length; i += 256)
+      for (const r of await probe.scoreRaw(windows.slice(i, i + 256))) scores.push(r.score);
   } finally {
     await probe.close();
   }
@@ -96,21 +114,35 @@ export async function scoreWindows(manifest: ModelManifest, bytes: Uint8Array, m
 }
 
 /** How closely int8 scores follow fp32 ones: mean relative difference, and verdicts at `threshold` that agree. */
-export function int8Agreement(int8Scores: readonly number[], fp32Scores: readonly number[], threshold: number): { meanRel: number; agree: number } {
-  const meanRel = int8Scores.reduce((a, s, i) => a + Math.abs(s - fp32Scores[i]) / Math.max(fp32Scores[i], 1e-9), 0) / int8Scores.length;
+export function int8Agreement(
+  int8Scores: readonly number[],
+  fp32Scores: readonly number[],
+  threshold: number,
+): { meanRel: number; agree: number } {
+  const meanRel =
+    int8Scores.reduce((a, s, i) => a + Math.abs(s - fp32Scores[i]) / Math.max(fp32Scores[i], 1e-9), 0) /
+    int8Scores.length;
   const agree = int8Scores.filter((s, i) => s > threshold === fp32Scores[i] > threshold).length / int8Scores.length;
   return { meanRel, agree };
 }
 
 /** Windows/s of two models at one batch, alternating short rounds (recorded in the manifest, not a test). */
-async function compareSpeed(before: Uint8Array, after: Uint8Array, windows: readonly Float64Array[]): Promise<{ before: number; after: number }> {
+async function compareSpeed(
+  before: Uint8Array,
+  after: Uint8Array,
+  windows: readonly Float64Array[],
+): Promise<{ before: number; after: number }> {
   const d = windows[0].length;
   const x = new Float32Array(windows.length * d);
   windows.forEach((w, i) => x.set(w, i * d));
   const [a, b] = await Promise.all([before, after].map(async (bytes) => (await createSession(bytes)).session));
   const feeds = { [INPUT_NAME]: new ort.Tensor('float32', x, [windows.length, d]) };
   try {
-    const r = await sideBySide(() => throughput(() => a.run(feeds), 200, windows.length), () => throughput(() => b.run(feeds), 200, windows.length), 3);
+    const r = await sideBySide(
+      () => throughput(() => a.run(feeds), 200, windows.length),
+      () => throughput(() => b.run(feeds), 200, windows.length),
+      3,
+    );
     return { before: r.baseline, after: r.candidate };
   } finally {
     await Promise.all([a.release(), b.release()]);
@@ -154,19 +186,30 @@ function denseFor(d: number, hidden: readonly number[], seed: number): DenseAuto
   return new DenseAutoencoder(sizes, relu, seed);
 }
 
-export function exportAutoencoder(ae: Autoencoder, name: string, layout: WindowLayout, quantization?: readonly ActivationRange[]): Uint8Array {
-  return ae instanceof ConvAutoencoder ? exportConvOnnx(ae, name, layout, quantization) : exportDenseOnnx(ae, name, layout, quantization);
+export function exportAutoencoder(
+  ae: Autoencoder,
+  name: string,
+  layout: WindowLayout,
+  quantization?: readonly ActivationRange[],
+): Uint8Array {
+  return ae instanceof ConvAutoencoder
+    ? exportConvOnnx(ae, name, layout, quantization)
+    : exportDenseOnnx(ae, name, layout, quantization);
 }
 
-/** The manifest's architecture line, e.g. "dense 140-32-6-32-140" or "conv1d 8ch x 20: conv 16, conv 8, deconv 16, deconv 8 (kernel 4, stride 2, pad 1)". */
+/** The manifest's architecture line, e.g. "dense 140-32-6-32-140" or "conv1d 8ch x 20: conv 16, conv 8, deconv 16,
+ * deconv 8 (kernel 4, stride 2, pad 1)". */
 export function describeArchitecture(ae: Autoencoder): string {
-  if (ae instanceof ConvAutoencoder) return `conv1d ${ae.channels}ch x ${ae.windowLength}: ${ae.layers.map((l) => `${l.kind} ${l.outputs}`).join(', ')} (kernel ${CONV_KERNEL}, stride ${CONV_STRIDE}, pad ${CONV_PAD})`;
+  if (ae instanceof ConvAutoencoder)
+    return `conv1d ${ae.channels}ch x ${ae.windowLength}: ${ae.layers.map((l) => `${l.kind} ${l.outputs}`).join(', ')} (kernel ${CONV_KERNEL}, stride ${CONV_STRIDE}, pad ${CONV_PAD})`;
   return `dense ${[ae.inputSize, ...ae.layers.map((l) => l.outputs)].join('-')}`;
 }
 
 /** The manifest's description of the int8 weights. */
 export function weightScheme(ae: Autoencoder): string {
-  return ae instanceof ConvAutoencoder ? 'int8 symmetric, per output channel (DequantizeLinear axis=0 for Conv, axis=1 for ConvTranspose)' : 'int8 symmetric, per output channel (DequantizeLinear axis=1)';
+  return ae instanceof ConvAutoencoder
+    ? 'int8 symmetric, per output channel (DequantizeLinear axis=0 for Conv, axis=1 for ConvTranspose)'
+    : 'int8 symmetric, per output channel (DequantizeLinear axis=1)';
 }
 
 export async function buildModel(set: TrainingSet, options: BuildOptions): Promise<ModelManifest> {
@@ -184,12 +227,16 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
   const d = c * set.windowLength;
   const trainWindows = set.train;
   const valWindows = set.validation;
-  log(`${set.name}: ${trainWindows.length} training and ${valWindows.length} validation windows of ${set.windowLength}×${c}`);
+  log(
+    `${set.name}: ${trainWindows.length} training and ${valWindows.length} validation windows of ${set.windowLength}×${c}`,
+  );
 
   const xTrain = flattenNormalised(trainWindows, mean, std);
   const xVal = flattenNormalised(valWindows, mean, std);
   const conv = options.architecture === 'conv1d';
-  const trained = conv ? new ConvAutoencoder(c, set.windowLength, options.filters ?? [16, 8], options.seed) : denseFor(d, set.hidden, options.seed);
+  const trained = conv
+    ? new ConvAutoencoder(c, set.windowLength, options.filters ?? [16, 8], options.seed)
+    : denseFor(d, set.hidden, options.seed);
   const fit = trained.fit(xTrain, xVal, {
     epochs: options.epochs,
     batchSize: 64,
@@ -203,22 +250,42 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
 
   const layout = { windowLength: set.windowLength, mean, std };
   const graphName = set.name.replace(/-/g, '_');
-  const encode = (net: Autoencoder, tag: string, quantized: boolean) => exportAutoencoder(net, `${graphName}_${tag}`, layout, quantized ? calibrateRanges(net, xTrain, trainWindows.length) : undefined);
+  const encode = (net: Autoencoder, tag: string, quantized: boolean) =>
+    exportAutoencoder(
+      net,
+      `${graphName}_${tag}`,
+      layout,
+      quantized ? calibrateRanges(net, xTrain, trainWindows.length) : undefined,
+    );
   let ae: Autoencoder = trained;
   let pruning: Record<string, unknown> | undefined;
   let prunedInt8: Uint8Array | undefined;
   if (options.prune) {
-    const { model, hiddenBefore, hiddenAfter } = trained instanceof ConvAutoencoder ? pruneConvChannels(trained, options.prune) : pruneHiddenUnits(trained, options.prune);
-    log(`pruning ${options.prune}: ${conv ? 'conv channels' : 'hidden units'} ${hiddenBefore.join('-')} → ${hiddenAfter.join('-')}, fine-tuning`);
+    const { model, hiddenBefore, hiddenAfter } =
+      trained instanceof ConvAutoencoder
+        ? pruneConvChannels(trained, options.prune)
+        : pruneHiddenUnits(trained, options.prune);
+    log(
+      `pruning ${options.prune}: ${conv ? 'conv channels' : 'hidden units'} ${hiddenBefore.join('-')} → ${hiddenAfter.join('-')}, fine-tuning`,
+    );
     const tuneEpochs = Math.max(5, Math.ceil(options.epochs / 3));
-    const tuned = model.fit(xTrain, xVal, { epochs: tuneEpochs, batchSize: 64, learningRate: 1e-3, patience: 4, seed: options.seed + 1, onEpoch: epochReporter('fine-tune', tuneEpochs, options) });
+    const tuned = model.fit(xTrain, xVal, {
+      epochs: tuneEpochs,
+      batchSize: 64,
+      learningRate: 1e-3,
+      patience: 4,
+      seed: options.seed + 1,
+      onEpoch: epochReporter('fine-tune', tuneEpochs, options),
+    });
     options.progress?.end();
     const before = encode(trained, 'int8', true);
     const after = encode(model, 'int8', true);
     const speed = await compareSpeed(before, after, valWindows.slice(0, 64));
     pruning = {
       fraction: options.prune,
-      method: conv ? 'conv channels with the smallest L1 norm (kernels into + out of the channel) removed from both layers, then fine-tuned' : 'hidden units with the smallest L1 norm (incoming + outgoing weights) removed, then fine-tuned',
+      method: conv
+        ? 'conv channels with the smallest L1 norm (kernels into + out of the channel) removed from both layers, then fine-tuned'
+        : 'hidden units with the smallest L1 norm (incoming + outgoing weights) removed, then fine-tuned',
       hidden_before: hiddenBefore,
       hidden_after: hiddenAfter,
       parameters: { before: trained.parameterCount, after: model.parameterCount },
@@ -227,7 +294,9 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
       validation_loss: { before: fit.validationLoss, after: tuned.validationLoss },
       fine_tune_epochs: tuned.epochs,
     };
-    log(`pruned: ${trained.parameterCount} → ${model.parameterCount} parameters, int8 ${before.length} → ${after.length} B, ${Math.round(speed.before)} → ${Math.round(speed.after)} windows/s at batch 64, validation loss ${fit.validationLoss.toFixed(4)} → ${tuned.validationLoss.toFixed(4)}`);
+    log(
+      `pruned: ${trained.parameterCount} → ${model.parameterCount} parameters, int8 ${before.length} → ${after.length} B, ${Math.round(speed.before)} → ${Math.round(speed.after)} windows/s at batch 64, validation loss ${fit.validationLoss.toFixed(4)} → ${tuned.validationLoss.toFixed(4)}`,
+    );
     ae = model;
     prunedInt8 = after;
   }
@@ -243,7 +312,13 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
     sha256: sha256Hex(int8),
     fp32_file: 'model.fp32.onnx',
     fp32_sha256: sha256Hex(fp32),
-    input: { name: INPUT_NAME, layout: 'batch,time*channel', channels: [...channels], window_length: set.windowLength, sample_period_ms: set.periodMs },
+    input: {
+      name: INPUT_NAME,
+      layout: 'batch,time*channel',
+      channels: [...channels],
+      window_length: set.windowLength,
+      sample_period_ms: set.periodMs,
+    },
     output: { score: SCORE_OUTPUT, channel_error: CHANNEL_OUTPUT },
     normalisation: { method: 'zscore', applied: 'in-graph', mean, std },
     score: { function: 'mse', threshold: 1, calibration: 'pending' },
@@ -252,16 +327,28 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
     metrics: {},
     golden: { input: Array.from(valWindows[0]), score: 0, tolerance: 1 },
   };
-  const score = (bytes: Uint8Array, file: string) => scoreWindows({ ...base, sha256: sha256Hex(bytes) }, bytes, join(options.outDir, file), valWindows);
+  const score = (bytes: Uint8Array, file: string) =>
+    scoreWindows({ ...base, sha256: sha256Hex(bytes) }, bytes, join(options.outDir, file), valWindows);
   const int8Scores = await score(int8, 'model.int8.onnx');
   const fp32Scores = await score(fp32, 'model.fp32.onnx');
   const p999 = quantile(int8Scores, 0.999);
-  const alarm = options.calibration ? calibrateAlarm([int8Scores], options.calibration.rowsPerDay, options.calibration.target) : undefined;
+  const alarm = options.calibration
+    ? calibrateAlarm([int8Scores], options.calibration.rowsPerDay, options.calibration.target)
+    : undefined;
   const threshold = alarm ? alarm.on : 2 * p999;
   const { meanRel, agree } = int8Agreement(int8Scores, fp32Scores, threshold);
   const calibration = alarm
-    ? { threshold, off_threshold: alarm.off, calibration: alarm.method, target: targetRecord(options.calibration!.target), details: alarm.details }
-    : { threshold, calibration: `2 × the 99.9th percentile (${p999.toFixed(4)}) of int8 scores on ${valWindows.length} held-out normal windows (${set.validationNote})` };
+    ? {
+        threshold,
+        off_threshold: alarm.off,
+        calibration: alarm.method,
+        target: targetRecord(options.calibration!.target),
+        details: alarm.details,
+      }
+    : {
+        threshold,
+        calibration: `2 × the 99.9th percentile (${p999.toFixed(4)}) of int8 scores on ${valWindows.length} held-out normal windows (${set.validationNote})`,
+      };
 
   const manifest: ModelManifest = {
     ...base,
@@ -283,10 +370,17 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
       best_epoch: fit.bestEpoch,
       optimiser: 'Adam lr 0.002, batch 64, early stopping patience 6',
     },
-    metrics: { train_loss: fit.trainLoss, validation_loss: fit.validationLoss, validation_score_p50: quantile(int8Scores, 0.5), validation_score_p999: p999 },
+    metrics: {
+      train_loss: fit.trainLoss,
+      validation_loss: fit.validationLoss,
+      validation_score_p50: quantile(int8Scores, 0.5),
+      validation_score_p999: p999,
+    },
     golden: { input: Array.from(valWindows[0]), score: int8Scores[0], tolerance: goldenTolerance(int8Scores[0]) },
   };
-  log(`threshold ${threshold.toFixed(4)}; int8 ${int8.length} B vs fp32 ${fp32.length} B; int8/fp32 mean relative score difference ${(meanRel * 100).toFixed(2)} %, verdict agreement ${(agree * 100).toFixed(2)} %`);
+  log(
+    `threshold ${threshold.toFixed(4)}; int8 ${int8.length} B vs fp32 ${fp32.length} B; int8/fp32 mean relative score difference ${(meanRel * 100).toFixed(2)} %, verdict agreement ${(agree * 100).toFixed(2)} %`,
+  );
   return { manifest, int8, fp32, loss: curve, heldOutScores: int8Scores };
 }
 

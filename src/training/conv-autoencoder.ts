@@ -2,7 +2,8 @@
  * A small 1-D convolutional autoencoder with its own numeric core (pure, seeded), the second
  * architecture next to the dense one. Convolutions run along time, channels are the sensors:
  *
- *   window [T, C] → conv C→F1 (k4 s2 p1, ReLU) → conv F1→F2 (k4 s2 p1) → deconv F2→F1 (k4 s2 p1, ReLU) → deconv F1→C (k4 s2 p1)
+ * window [T, C] → conv C→F1 (k4 s2 p1, ReLU) → conv F1→F2 (k4 s2 p1) → deconv F2→F1 (k4 s2 p1, ReLU) → deconv F1→C
+ * (k4 s2 p1)
  *
  * Each strided convolution halves the time axis and each transposed convolution doubles it, so
  * the window length must be a multiple of 4. Weights use ONNX layouts: Conv [out, in, k],
@@ -28,12 +29,19 @@ export interface ConvLayer {
 }
 
 /** The index of weight (input channel i, output channel o, tap k) in a layer's weights. */
-export function convWeightIndex(layer: Pick<ConvLayer, 'kind' | 'inputs' | 'outputs'>, i: number, o: number, k: number): number {
+export function convWeightIndex(
+  layer: Pick<ConvLayer, 'kind' | 'inputs' | 'outputs'>,
+  i: number,
+  o: number,
+  k: number,
+): number {
   return layer.kind === 'conv' ? (o * layer.inputs + i) * CONV_KERNEL + k : (i * layer.outputs + o) * CONV_KERNEL + k;
 }
 
 function outputLength(layer: ConvLayer, length: number): number {
-  return layer.kind === 'conv' ? Math.floor((length + 2 * CONV_PAD - CONV_KERNEL) / CONV_STRIDE) + 1 : (length - 1) * CONV_STRIDE + CONV_KERNEL - 2 * CONV_PAD;
+  return layer.kind === 'conv'
+    ? Math.floor((length + 2 * CONV_PAD - CONV_KERNEL) / CONV_STRIDE) + 1
+    : (length - 1) * CONV_STRIDE + CONV_KERNEL - 2 * CONV_PAD;
 }
 
 /**
@@ -56,14 +64,29 @@ export class ConvAutoencoder implements Trainable {
     filters: readonly [number, number],
     seed: number,
   ) {
-    if (windowLength % 4 !== 0 || windowLength < 4) throw new RangeError(`a 1-D conv autoencoder halves the window twice: the window length must be a multiple of 4 (got ${windowLength})`);
+    if (windowLength % 4 !== 0 || windowLength < 4)
+      throw new RangeError(
+        `a 1-D conv autoencoder halves the window twice: the window length must be a multiple of 4 (got ${windowLength})`,
+      );
     const rng = new SeededRandom(seed);
     const layer = (kind: ConvLayer['kind'], inputs: number, outputs: number, relu: boolean): ConvLayer => {
       const scale = Math.sqrt(2 / (inputs * CONV_KERNEL));
-      return { kind, inputs, outputs, relu, weights: new Float64Array(inputs * outputs * CONV_KERNEL).map(() => rng.normal() * scale), bias: new Float64Array(outputs) };
+      return {
+        kind,
+        inputs,
+        outputs,
+        relu,
+        weights: new Float64Array(inputs * outputs * CONV_KERNEL).map(() => rng.normal() * scale),
+        bias: new Float64Array(outputs),
+      };
     };
     const [f1, f2] = filters;
-    this.layers = [layer('conv', channels, f1, true), layer('conv', f1, f2, false), layer('deconv', f2, f1, true), layer('deconv', f1, channels, false)];
+    this.layers = [
+      layer('conv', channels, f1, true),
+      layer('conv', f1, f2, false),
+      layer('deconv', f2, f1, true),
+      layer('deconv', f1, channels, false),
+    ];
   }
 
   /** An autoencoder with these layers (weights taken as they are, e.g. after pruning). */
@@ -103,7 +126,8 @@ export class ConvAutoencoder implements Trainable {
     const C = this.channels;
     const lengths = this.lengths();
     const input = new Float64Array(rows * C * T);
-    for (let r = 0; r < rows; r++) for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) input[r * C * T + c * T + t] = x[r * C * T + t * C + c];
+    for (let r = 0; r < rows; r++)
+      for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) input[r * C * T + c * T + t] = x[r * C * T + t * C + c];
     let a: Float64Array = input;
     const acts: Float64Array[] = [x];
     this.layers.forEach((layer, li) => {
@@ -113,12 +137,19 @@ export class ConvAutoencoder implements Trainable {
       a = z;
     });
     const y = new Float64Array(rows * C * T);
-    for (let r = 0; r < rows; r++) for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) y[r * C * T + t * C + c] = a[r * C * T + c * T + t];
+    for (let r = 0; r < rows; r++)
+      for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) y[r * C * T + t * C + c] = a[r * C * T + c * T + t];
     acts.push(y);
     return acts;
   }
 
-  private layerForward(layer: ConvLayer, a: Float64Array, rows: number, inLength: number, outLength: number): Float64Array {
+  private layerForward(
+    layer: ConvLayer,
+    a: Float64Array,
+    rows: number,
+    inLength: number,
+    outLength: number,
+  ): Float64Array {
     const z = new Float64Array(rows * layer.outputs * outLength);
     const conv = layer.kind === 'conv';
     for (let r = 0; r < rows; r++) {
@@ -166,7 +197,9 @@ export class ConvAutoencoder implements Trainable {
     const error = reconstructionError(acts[acts.length - 1], x);
     // The error comes time-major; the layers work channel-major.
     let delta = new Float64Array(rows * C * T);
-    for (let r = 0; r < rows; r++) for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) delta[r * C * T + c * T + t] = error.delta[r * C * T + t * C + c];
+    for (let r = 0; r < rows; r++)
+      for (let t = 0; t < T; t++)
+        for (let c = 0; c < C; c++) delta[r * C * T + c * T + t] = error.delta[r * C * T + t * C + c];
     const grads: Float64Array[] = new Array(this.layers.length * 2);
     for (let li = this.layers.length - 1; li >= 0; li--) {
       const layer = this.layers[li];
@@ -178,7 +211,8 @@ export class ConvAutoencoder implements Trainable {
       let a = acts[li];
       if (li === 0) {
         a = new Float64Array(rows * C * T);
-        for (let r = 0; r < rows; r++) for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) a[r * C * T + c * T + t] = x[r * C * T + t * C + c];
+        for (let r = 0; r < rows; r++)
+          for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) a[r * C * T + c * T + t] = x[r * C * T + t * C + c];
       }
       const gw = new Float64Array(layer.weights.length);
       const gb = new Float64Array(layer.outputs);
@@ -187,7 +221,8 @@ export class ConvAutoencoder implements Trainable {
       for (let r = 0; r < rows; r++) {
         const aBase = r * layer.inputs * inLength;
         const dBase = r * layer.outputs * outLength;
-        for (let o = 0; o < layer.outputs; o++) for (let t = 0; t < outLength; t++) gb[o] += delta[dBase + o * outLength + t];
+        for (let o = 0; o < layer.outputs; o++)
+          for (let t = 0; t < outLength; t++) gb[o] += delta[dBase + o * outLength + t];
         for (let i = 0; i < layer.inputs; i++) {
           for (let o = 0; o < layer.outputs; o++) {
             for (let k = 0; k < CONV_KERNEL; k++) {

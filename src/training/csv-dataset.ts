@@ -23,31 +23,60 @@ export interface CsvTrainingOptions {
   readonly hidden: readonly number[];
 }
 
-/** Rows of normal operation from a CSV: the chosen channels (default all but labels), the first `rows` rows if given. */
-export function csvNormalData(text: string, file: string, o: { readonly name: string; readonly channels?: readonly string[]; readonly periodMs?: number; readonly rows?: number }): NormalData {
+/** Rows of normal operation from a CSV: the chosen channels (default all but labels), the first `rows` rows if given.
+ * */
+export function csvNormalData(
+  text: string,
+  file: string,
+  o: {
+    readonly name: string;
+    readonly channels?: readonly string[];
+    readonly periodMs?: number;
+    readonly rows?: number;
+  },
+): NormalData {
   const table = parseSkabCsv(text, file);
   const available = table.header.slice(1);
-  const channels = o.channels && o.channels.length > 0 ? [...o.channels] : available.filter((h) => !LABEL_COLUMNS.has(h.toLowerCase()));
+  const channels =
+    o.channels && o.channels.length > 0
+      ? [...o.channels]
+      : available.filter((h) => !LABEL_COLUMNS.has(h.toLowerCase()));
   const missing = channels.filter((c) => !table.columns.has(c));
-  if (missing.length > 0) throw new Error(`${file}: no column ${missing.map((m) => `"${m}"`).join(', ')} (columns: ${available.join(', ')})`);
+  if (missing.length > 0)
+    throw new Error(`${file}: no column ${missing.map((m) => `"${m}"`).join(', ')} (columns: ${available.join(', ')})`);
   if (channels.length === 0) throw new Error(`${file}: no channel to train on`);
   const all = table.times.length;
-  if (o.rows !== undefined && o.rows > all) throw new Error(`${file}: --train-rows ${o.rows}: the file has ${all} rows`);
+  if (o.rows !== undefined && o.rows > all)
+    throw new Error(`${file}: --train-rows ${o.rows}: the file has ${all} rows`);
   const n = o.rows ?? all;
   const periodMs = o.periodMs ?? medianSpacing(table.times, n);
   if (!(periodMs > 0)) throw new Error(`${file}: cannot tell the sample period from the time column; give --period-ms`);
   const rows = rowMajor(table, channels, n);
-  return { name: o.name, source: o.rows !== undefined ? `${file}: first ${n} rows` : file, channels, periodMs, rows, rowCount: n };
+  return {
+    name: o.name,
+    source: o.rows !== undefined ? `${file}: first ${n} rows` : file,
+    channels,
+    periodMs,
+    rows,
+    rowCount: n,
+  };
 }
 
 export function csvTrainingSet(text: string, file: string, o: CsvTrainingOptions): TrainingSet {
   const { channels, periodMs, rows, rowCount: n } = csvNormalData(text, file, o);
   const split = Math.floor(n * (1 - o.validationFraction));
-  const part = (from: number, to: number): Recording => ({ channels, periodMs, rows: rows.subarray(from * channels.length, to * channels.length), rowCount: to - from });
+  const part = (from: number, to: number): Recording => ({
+    channels,
+    periodMs,
+    rows: rows.subarray(from * channels.length, to * channels.length),
+    rowCount: to - from,
+  });
   const train = part(0, split);
   const validation = part(split, n);
   if (train.rowCount < o.windowLength || validation.rowCount < o.windowLength) {
-    throw new Error(`${file}: ${n} rows give ${train.rowCount} training and ${validation.rowCount} validation rows; each needs at least one window of ${o.windowLength}`);
+    throw new Error(
+      `${file}: ${n} rows give ${train.rowCount} training and ${validation.rowCount} validation rows; each needs at least one window of ${o.windowLength}`,
+    );
   }
   const { mean, std } = channelStats(train);
   return {

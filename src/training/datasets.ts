@@ -4,7 +4,14 @@
  */
 import { PUMP_UNITS, type PumpChannel } from '../sim/plant.js';
 import type { TrainingSet } from './build-model.js';
-import { channelStats, PRESS_CHANNELS, recordPressCycles, recordPumpFromSimulator, slidingWindows, windowStats } from './sim-recording.js';
+import {
+  channelStats,
+  PRESS_CHANNELS,
+  recordPressCycles,
+  recordPumpFromSimulator,
+  slidingWindows,
+  windowStats,
+} from './sim-recording.js';
 
 export const MODEL_KINDS = ['pump', 'press'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
@@ -18,7 +25,8 @@ export function pumpTrainingSet(seed: number, trainSeconds = 1800, validationSec
   const { mean, std } = channelStats(train);
   return {
     name: 'pump-ae',
-    description: 'Dense autoencoder over 4 s windows of the pump station (7 channels at 5 Hz), int8 QDQ; the graph normalises raw windows and outputs the score and per-channel errors.',
+    description:
+      'Dense autoencoder over 4 s windows of the pump station (7 channels at 5 Hz), int8 QDQ; the graph normalises raw windows and outputs the score and per-channel errors.',
     data: `line simulator pump station, ${trainSeconds} s of normal operation at ${periodMs} ms, seed ${seed}, decoded through the Modbus register map`,
     channels: train.channels.map((name) => ({ name, unit: PUMP_UNITS[name as PumpChannel] })),
     windowLength,
@@ -41,7 +49,8 @@ export function pressTrainingSet(seed: number, trainSeconds = 14_400, validation
   const { mean, std } = windowStats(train, PRESS_CHANNELS.length);
   return {
     name: 'press-ae',
-    description: 'Dense autoencoder over each part\'s press-fit curves (force and position, resampled to 24 points per cycle), int8 QDQ; a part passes when its score is below the threshold.',
+    description:
+      "Dense autoencoder over each part's press-fit curves (force and position, resampled to 24 points per cycle), int8 QDQ; a part passes when its score is below the threshold.",
     data: `line simulator press, ${train.length} normal parts (${trainSeconds} s polled every ${periodMs} ms at every phase of the cycle), seed ${seed}, cycles cut by status bit 0 and resampled by the gateway's cycle window`,
     channels: [
       { name: 'force', unit: 'kN' },

@@ -44,7 +44,13 @@ export function normaliseRows(rows: ArrayLike<number>, mean: readonly number[], 
 }
 
 /** Level feature of every channel for the window ending at row `end` (normalised rows). */
-export function levelFeature(x: Float64Array, end: number, c: number, g: DetectorGeometry, slow: readonly boolean[]): Float64Array {
+export function levelFeature(
+  x: Float64Array,
+  end: number,
+  c: number,
+  g: DetectorGeometry,
+  slow: readonly boolean[],
+): Float64Array {
   const out = new Float64Array(c);
   for (let ch = 0; ch < c; ch++) {
     let now = 0;
@@ -80,11 +86,18 @@ function median(values: ArrayLike<number>): number {
  */
 export function variabilityFloor(x: Float64Array, rowCount: number, c: number, g: DetectorGeometry): number[] {
   const per: number[][] = Array.from({ length: c }, () => []);
-  for (let end = g.windowLength - 1; end < rowCount; end++) meanAbsDifference(x, end, c, g.k).forEach((v, ch) => per[ch].push(v));
+  for (let end = g.windowLength - 1; end < rowCount; end++)
+    meanAbsDifference(x, end, c, g.k).forEach((v, ch) => per[ch].push(v));
   return per.map((v) => Math.max(median(v) / 10, 1e-6));
 }
 
-export function variabilityFeature(x: Float64Array, end: number, c: number, k: number, floor: readonly number[]): Float64Array {
+export function variabilityFeature(
+  x: Float64Array,
+  end: number,
+  c: number,
+  k: number,
+  floor: readonly number[],
+): Float64Array {
   return meanAbsDifference(x, end, c, k).map((v, ch) => Math.log(v + floor[ch]));
 }
 
@@ -96,7 +109,13 @@ export function variabilityFeature(x: Float64Array, end: number, c: number, k: n
  * than inside them, so tomorrow's level will leave today's range without a fault. `r2` also reports
  * the R² of a straight line through the level, for the manifest.
  */
-export function slowChannels(x: Float64Array, rowCount: number, c: number, k: number, windowLength: number): { slow: boolean[]; ratio: number[]; r2: number[] } {
+export function slowChannels(
+  x: Float64Array,
+  rowCount: number,
+  c: number,
+  k: number,
+  windowLength: number,
+): { slow: boolean[]; ratio: number[]; r2: number[] } {
   const r2: number[] = [];
   const ratio: number[] = [];
   for (let ch = 0; ch < c; ch++) {
@@ -142,7 +161,15 @@ export function centreAndSpread(features: readonly Float64Array[], minSd = 1e-6)
  * The autoencoder's input for the window ending at `end`: its last `aeRows` normalised rows, slow
  * channels centred on their own mean over those rows (their shape counts, not their level).
  */
-export function autoencoderInput(x: Float64Array, end: number, c: number, aeRows: number, slow: readonly boolean[], out: Float64Array, offset: number): void {
+export function autoencoderInput(
+  x: Float64Array,
+  end: number,
+  c: number,
+  aeRows: number,
+  slow: readonly boolean[],
+  out: Float64Array,
+  offset: number,
+): void {
   const first = end - aeRows + 1;
   for (let ch = 0; ch < c; ch++) {
     let m = 0;
@@ -154,10 +181,18 @@ export function autoencoderInput(x: Float64Array, end: number, c: number, aeRows
   }
 }
 
-/** RMS reconstruction error of every channel over one window's autoencoder rows (aeRows × c, time-major; the autoencoder runs row by row). */
-export function residualRms(input: Float64Array, reconstruction: Float64Array, offset: number, aeRows: number, c: number): Float64Array {
+/** RMS reconstruction error of every channel over one window's autoencoder rows (aeRows × c, time-major; the
+ * autoencoder runs row by row). */
+export function residualRms(
+  input: Float64Array,
+  reconstruction: Float64Array,
+  offset: number,
+  aeRows: number,
+  c: number,
+): Float64Array {
   const out = new Float64Array(c);
-  for (let r = 0; r < aeRows; r++) for (let ch = 0; ch < c; ch++) out[ch] += (reconstruction[offset + r * c + ch] - input[offset + r * c + ch]) ** 2;
+  for (let r = 0; r < aeRows; r++)
+    for (let ch = 0; ch < c; ch++) out[ch] += (reconstruction[offset + r * c + ch] - input[offset + r * c + ch]) ** 2;
   return out.map((s) => Math.sqrt(s / aeRows));
 }
 
@@ -167,7 +202,8 @@ export function residualRms(input: Float64Array, reconstruction: Float64Array, o
  */
 export function componentsFor(x: Float64Array, n: number, d: number, share: number): number {
   const cov = new Float64Array(d * d);
-  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) cov[i * d + j] += (x[r * d + i] * x[r * d + j]) / n;
+  for (let r = 0; r < n; r++)
+    for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) cov[i * d + j] += (x[r * d + i] * x[r * d + j]) / n;
   for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) cov[j * d + i] = cov[i * d + j];
   let total = 0;
   for (let i = 0; i < d; i++) total += cov[i * d + i];

@@ -36,7 +36,8 @@ export interface DetectorLayout {
   readonly slow: readonly boolean[];
   readonly level: Standardisation;
   readonly variability: Standardisation & { readonly floor: readonly number[] };
-  /** The hybrid's autoencoder (input: one row of channels, normalised, slow channels centred on the rows' mean) and its residual's standardisation. */
+  /** The hybrid's autoencoder (input: one row of channels, normalised, slow channels centred on the rows' mean) and
+   * its residual's standardisation. */
   readonly residual?: Standardisation & { readonly autoencoder: DenseAutoencoder; readonly int8Weights?: boolean };
   /** int8: quantize the terms (uint8) over [0, termRange]. */
   readonly termRange?: number;
@@ -50,11 +51,22 @@ export function termKinds(layout: Pick<DetectorLayout, 'residual'>): TermKind[] 
 export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
   const c = l.mean.length;
   const { windowLength: W, k, lag, aeRows } = l.geometry;
-  if (W < k + lag || W < k + 1 || W < aeRows) throw new RangeError(`window of ${W} rows is shorter than the level (${k} + ${lag}), the variability (${k + 1}) or the autoencoder (${aeRows}) need`);
+  if (W < k + lag || W < k + 1 || W < aeRows)
+    throw new RangeError(
+      `window of ${W} rows is shorter than the level (${k} + ${lag}), the variability (${k + 1}) or the autoencoder (${aeRows}) need`,
+    );
   const g = new ScoringGraphBuilder({ windowLength: W, mean: l.mean, std: l.std }, W * c);
-  const f32 = (name: string, values: readonly number[]) => g.initializers.push({ name, type: TensorType.FLOAT, dims: [values.length], data: Float32Array.from(values) });
-  const i64 = (name: string, values: number[]) => g.initializers.push({ name, type: TensorType.INT64, dims: [values.length], data: BigInt64Array.from(values.map(BigInt)) });
-  const node = (op: string, name: string, inputs: string[], extra: Partial<OnnxNode> = {}) => g.nodes.push({ op, name, inputs, outputs: [name], ...extra });
+  const f32 = (name: string, values: readonly number[]) =>
+    g.initializers.push({ name, type: TensorType.FLOAT, dims: [values.length], data: Float32Array.from(values) });
+  const i64 = (name: string, values: number[]) =>
+    g.initializers.push({
+      name,
+      type: TensorType.INT64,
+      dims: [values.length],
+      data: BigInt64Array.from(values.map(BigInt)),
+    });
+  const node = (op: string, name: string, inputs: string[], extra: Partial<OnnxNode> = {}) =>
+    g.nodes.push({ op, name, inputs, outputs: [name], ...extra });
   const mean1 = { intsAttributes: { axes: [1] }, intAttributes: { keepdims: 0 } };
   const slice = (name: string, from: number, to: number, input = 'rows') => {
     i64(`${name}_from`, [from]);
@@ -66,7 +78,10 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
   node('Reshape', 'rows', ['normalised', 'shape_rows']);
 
   // Level: mean of the last k rows, minus the earlier mean for slow channels.
-  f32('slow_mask', l.slow.map((s) => (s ? 1 : 0)));
+  f32(
+    'slow_mask',
+    l.slow.map((s) => (s ? 1 : 0)),
+  );
   slice('rows_now', W - k, W);
   node('ReduceMean', 'level_now', ['rows_now'], mean1);
   slice('rows_past', W - k - lag, W - lag);
@@ -75,7 +90,10 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
   node('Sub', 'level', ['level_now', 'past_of_slow']);
   const standardised = (term: string, s: Standardisation) => {
     f32(`${term}_centre`, s.centre);
-    f32(`${term}_inv_sd`, s.sd.map((v) => 1 / v));
+    f32(
+      `${term}_inv_sd`,
+      s.sd.map((v) => 1 / v),
+    );
     node('Sub', `${term}_centred`, [term, `${term}_centre`]);
     node('Mul', `${term}_z_signed`, [`${term}_centred`, `${term}_inv_sd`]);
   };
@@ -97,9 +115,17 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
   const terms = ['level_z', 'variability_z'];
   if (l.residual) {
     const ae = l.residual.autoencoder;
-    if (ae.inputSize !== c) throw new RangeError(`autoencoder takes ${ae.inputSize} values, the layout has ${c} channels`);
+    if (ae.inputSize !== c)
+      throw new RangeError(`autoencoder takes ${ae.inputSize} values, the layout has ${c} channels`);
     slice('ae_rows', W - aeRows, W);
-    g.nodes.push({ op: 'ReduceMean', name: 'ae_rows_mean', inputs: ['ae_rows'], outputs: ['ae_rows_mean'], intsAttributes: { axes: [1] }, intAttributes: { keepdims: 1 } });
+    g.nodes.push({
+      op: 'ReduceMean',
+      name: 'ae_rows_mean',
+      inputs: ['ae_rows'],
+      outputs: ['ae_rows_mean'],
+      intsAttributes: { axes: [1] },
+      intAttributes: { keepdims: 1 },
+    });
     node('Mul', 'ae_rows_offset', ['ae_rows_mean', 'slow_mask']);
     node('Sub', 'ae_rows_centred', ['ae_rows', 'ae_rows_offset']);
     i64('shape_ae', [-1, c]);
@@ -121,7 +147,10 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
   let termsOut = 'terms';
   if (l.termRange) {
     const q = uint8Params({ min: 0, max: l.termRange });
-    g.initializers.push({ name: 'term_scale', type: TensorType.FLOAT, dims: [], data: Float32Array.of(q.scale) }, { name: 'term_zero_point', type: TensorType.UINT8, dims: [], data: Uint8Array.of(q.zeroPoint) });
+    g.initializers.push(
+      { name: 'term_scale', type: TensorType.FLOAT, dims: [], data: Float32Array.of(q.scale) },
+      { name: 'term_zero_point', type: TensorType.UINT8, dims: [], data: Uint8Array.of(q.zeroPoint) },
+    );
     node('QuantizeLinear', 'terms_q', ['terms', 'term_scale', 'term_zero_point']);
     node('DequantizeLinear', 'terms_dq', ['terms_q', 'term_scale', 'term_zero_point']);
     termsOut = 'terms_dq';
@@ -129,8 +158,20 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
   g.nodes.push({ op: 'Identity', name: 'term_output', inputs: [termsOut], outputs: [TERM_OUTPUT] });
   i64('shape_kinds', [-1, terms.length, c]);
   node('Reshape', 'terms_by_kind', [termsOut, 'shape_kinds']);
-  g.nodes.push({ op: 'ReduceMax', name: 'largest_term', inputs: ['terms_by_kind'], outputs: [CHANNEL_OUTPUT], ...mean1 });
-  g.nodes.push({ op: 'ReduceMax', name: 'largest_channel', inputs: [CHANNEL_OUTPUT], outputs: [SCORE_OUTPUT], ...mean1 });
+  g.nodes.push({
+    op: 'ReduceMax',
+    name: 'largest_term',
+    inputs: ['terms_by_kind'],
+    outputs: [CHANNEL_OUTPUT],
+    ...mean1,
+  });
+  g.nodes.push({
+    op: 'ReduceMax',
+    name: 'largest_channel',
+    inputs: [CHANNEL_OUTPUT],
+    outputs: [SCORE_OUTPUT],
+    ...mean1,
+  });
   return {
     name,
     nodes: g.nodes,

@@ -8,17 +8,38 @@ import { CONV_KERNEL, CONV_PAD, CONV_STRIDE, type ConvAutoencoder } from './conv
 import { ScoringGraphBuilder, type ActivationRange, type WindowLayout } from './scoring-graph.js';
 import { encodeOnnxModel, TensorType, type OnnxGraph } from './onnx-writer.js';
 
-export function convToOnnxGraph(model: ConvAutoencoder, name: string, layout: WindowLayout, quantization?: readonly ActivationRange[]): OnnxGraph {
+export function convToOnnxGraph(
+  model: ConvAutoencoder,
+  name: string,
+  layout: WindowLayout,
+  quantization?: readonly ActivationRange[],
+): OnnxGraph {
   const g = new ScoringGraphBuilder(layout, model.inputSize);
   const T = layout.windowLength;
   const C = g.c;
   g.initializers.push(
-    { name: 'time_channel_shape', type: TensorType.INT64, dims: [3], data: BigInt64Array.of(-1n, BigInt(T), BigInt(C)) },
+    {
+      name: 'time_channel_shape',
+      type: TensorType.INT64,
+      dims: [3],
+      data: BigInt64Array.of(-1n, BigInt(T), BigInt(C)),
+    },
     { name: 'flat_shape', type: TensorType.INT64, dims: [2], data: BigInt64Array.of(-1n, BigInt(T * C)) },
   );
   g.nodes.push(
-    { op: 'Reshape', name: 'to_time_channel', inputs: ['normalised', 'time_channel_shape'], outputs: ['normalised_tc'] },
-    { op: 'Transpose', name: 'to_channel_time', inputs: ['normalised_tc'], outputs: ['normalised_ct'], intsAttributes: { perm: [0, 2, 1] } },
+    {
+      op: 'Reshape',
+      name: 'to_time_channel',
+      inputs: ['normalised', 'time_channel_shape'],
+      outputs: ['normalised_tc'],
+    },
+    {
+      op: 'Transpose',
+      name: 'to_channel_time',
+      inputs: ['normalised_tc'],
+      outputs: ['normalised_ct'],
+      intsAttributes: { perm: [0, 2, 1] },
+    },
   );
   let current = 'normalised_ct';
   model.layers.forEach((layer, i) => {
@@ -41,13 +62,28 @@ export function convToOnnxGraph(model: ConvAutoencoder, name: string, layout: Wi
     }
   });
   g.nodes.push(
-    { op: 'Transpose', name: 'to_time_major', inputs: [current], outputs: ['reconstruction_tc'], intsAttributes: { perm: [0, 2, 1] } },
+    {
+      op: 'Transpose',
+      name: 'to_time_major',
+      inputs: [current],
+      outputs: ['reconstruction_tc'],
+      intsAttributes: { perm: [0, 2, 1] },
+    },
     { op: 'Reshape', name: 'flatten', inputs: ['reconstruction_tc', 'flat_shape'], outputs: ['reconstruction'] },
   );
   return g.finish(name);
 }
 
 /** The ONNX file of a conv autoencoder: fp32, or int8 QDQ when activation ranges are given. */
-export function exportConvOnnx(model: ConvAutoencoder, name: string, layout: WindowLayout, quantization?: readonly ActivationRange[]): Uint8Array {
-  return encodeOnnxModel(convToOnnxGraph(model, name, layout, quantization), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
+export function exportConvOnnx(
+  model: ConvAutoencoder,
+  name: string,
+  layout: WindowLayout,
+  quantization?: readonly ActivationRange[],
+): Uint8Array {
+  return encodeOnnxModel(convToOnnxGraph(model, name, layout, quantization), {
+    producerName: 'linewatch',
+    producerVersion: '0.1.0',
+    opset: 13,
+  });
 }

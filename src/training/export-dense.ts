@@ -9,7 +9,12 @@ import type { DenseAutoencoder } from './dense-autoencoder.js';
 import { encodeOnnxModel, type OnnxGraph } from './onnx-writer.js';
 import { ScoringGraphBuilder, type ActivationRange, type WindowLayout } from './scoring-graph.js';
 
-export function denseToOnnxGraph(model: DenseAutoencoder, name: string, layout: WindowLayout, quantization?: readonly ActivationRange[]): OnnxGraph {
+export function denseToOnnxGraph(
+  model: DenseAutoencoder,
+  name: string,
+  layout: WindowLayout,
+  quantization?: readonly ActivationRange[],
+): OnnxGraph {
   const g = new ScoringGraphBuilder(layout, model.inputSize);
   denseLayers(g, model, 'normalised', quantization);
   return g.finish(name);
@@ -19,7 +24,13 @@ export function denseToOnnxGraph(model: DenseAutoencoder, name: string, layout: 
  * The autoencoder's layers from tensor `input` to `reconstruction` (node names from the layer index):
  * fp32; int8 weights and uint8 activations (`quantization`); or int8 weights only (`int8Weights`).
  */
-export function denseLayers(g: ScoringGraphBuilder, model: DenseAutoencoder, input: string, quantization?: readonly ActivationRange[], int8Weights = quantization !== undefined): void {
+export function denseLayers(
+  g: ScoringGraphBuilder,
+  model: DenseAutoencoder,
+  input: string,
+  quantization?: readonly ActivationRange[],
+  int8Weights = quantization !== undefined,
+): void {
   let current = input;
   model.layers.forEach((layer, i) => {
     const last = i === model.layers.length - 1;
@@ -38,6 +49,15 @@ export function denseLayers(g: ScoringGraphBuilder, model: DenseAutoencoder, inp
 }
 
 /** The ONNX file of a dense autoencoder: fp32, or int8 QDQ when activation ranges are given. */
-export function exportDenseOnnx(model: DenseAutoencoder, name: string, layout: WindowLayout, quantization?: readonly ActivationRange[]): Uint8Array {
-  return encodeOnnxModel(denseToOnnxGraph(model, name, layout, quantization), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
+export function exportDenseOnnx(
+  model: DenseAutoencoder,
+  name: string,
+  layout: WindowLayout,
+  quantization?: readonly ActivationRange[],
+): Uint8Array {
+  return encodeOnnxModel(denseToOnnxGraph(model, name, layout, quantization), {
+    producerName: 'linewatch',
+    producerVersion: '0.1.0',
+    opset: 13,
+  });
 }

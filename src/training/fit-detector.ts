@@ -14,7 +14,15 @@ import { quantile } from '../core/quantile.js';
 import type { Progress } from '../cli/progress.js';
 import { sha256Hex, type ModelManifest } from '../inference/manifest.js';
 import { calibrateAlarm, type CalibrationTarget } from './alarm-calibration.js';
-import { epochReporter, goldenTolerance, fitAutoencoderModel, int8Agreement, scoreWindows, targetRecord, type FittedModel } from './build-model.js';
+import {
+  epochReporter,
+  goldenTolerance,
+  fitAutoencoderModel,
+  int8Agreement,
+  scoreWindows,
+  targetRecord,
+  type FittedModel,
+} from './build-model.js';
 import { DEFAULT_GEOMETRY, type DetectorGeometry } from './detector-features.js';
 import { TERM_OUTPUT } from './detector-graph.js';
 import { fitStatistical, termKinds, type NormalRows } from './fit-statistical.js';
@@ -61,9 +69,17 @@ export async function fitDetector(data: NormalData, o: DetectorOptions): Promise
   if (o.arch === 'dense' || o.arch === 'conv1d') {
     const c = data.channels.length;
     const split = data.rowCount - heldOutRows;
-    const part = (from: number, to: number) => ({ channels: data.channels, periodMs: data.periodMs, rows: data.rows.subarray(from * c, to * c), rowCount: to - from });
+    const part = (from: number, to: number) => ({
+      channels: data.channels,
+      periodMs: data.periodMs,
+      rows: data.rows.subarray(from * c, to * c),
+      rowCount: to - from,
+    });
     const W = geometry.windowLength;
-    if (split < W || heldOutRows < W) throw new Error(`${data.source}: ${data.rowCount} rows give ${split} training and ${heldOutRows} held-out rows; each needs at least one window of ${W}`);
+    if (split < W || heldOutRows < W)
+      throw new Error(
+        `${data.source}: ${data.rowCount} rows give ${split} training and ${heldOutRows} held-out rows; each needs at least one window of ${W}`,
+      );
     const { mean, std } = channelStats(part(0, split));
     return fitAutoencoderModel(
       {
@@ -97,7 +113,13 @@ export async function fitDetector(data: NormalData, o: DetectorOptions): Promise
   return fitTermDetector(data, o, geometry, heldOutRows, rowsPerDay);
 }
 
-async function fitTermDetector(data: NormalData, o: DetectorOptions, geometry: DetectorGeometry, heldOutRows: number, rowsPerDay: number): Promise<FittedModel> {
+async function fitTermDetector(
+  data: NormalData,
+  o: DetectorOptions,
+  geometry: DetectorGeometry,
+  heldOutRows: number,
+  rowsPerDay: number,
+): Promise<FittedModel> {
   const hybrid = o.arch === 'hybrid';
   const curve = { train: [] as number[], validation: [] as number[] };
   const fit = fitStatistical(data, {
@@ -127,7 +149,13 @@ async function fitTermDetector(data: NormalData, o: DetectorOptions, geometry: D
     sha256: sha256Hex(fp32),
     fp32_file: 'model.fp32.onnx',
     fp32_sha256: sha256Hex(fp32),
-    input: { name: INPUT_NAME, layout: 'batch,time*channel', channels: data.channels.map((name) => ({ name, unit: '' })), window_length: W, sample_period_ms: data.periodMs },
+    input: {
+      name: INPUT_NAME,
+      layout: 'batch,time*channel',
+      channels: data.channels.map((name) => ({ name, unit: '' })),
+      window_length: W,
+      sample_period_ms: data.periodMs,
+    },
     output: { score: SCORE_OUTPUT, channel_error: CHANNEL_OUTPUT, terms: { name: TERM_OUTPUT, kinds } },
     normalisation: { method: 'zscore', applied: 'in-graph', mean: fit.mean, std: fit.std },
     score: { function: 'max_term_z', threshold: 1, calibration: 'pending' },
@@ -136,7 +164,8 @@ async function fitTermDetector(data: NormalData, o: DetectorOptions, geometry: D
     metrics: {},
     golden: { input: Array.from(heldOut[0]), score: 0, tolerance: 1 },
   };
-  const score = (bytes: Uint8Array) => scoreWindows({ ...base, sha256: sha256Hex(bytes) }, bytes, `${data.name} (in memory)`, heldOut);
+  const score = (bytes: Uint8Array) =>
+    scoreWindows({ ...base, sha256: sha256Hex(bytes) }, bytes, `${data.name} (in memory)`, heldOut);
   const fp32Scores = await score(fp32);
   // Terms above the int8 range saturate: cover twice the largest held-out score, and at least 32 z (a step of 1/8 z).
   let termRange = Math.max(32, 2 * Math.max(...fp32Scores));
@@ -155,10 +184,23 @@ async function fitTermDetector(data: NormalData, o: DetectorOptions, geometry: D
   const manifest: ModelManifest = {
     ...base,
     sha256: sha256Hex(int8),
-    score: { function: 'max_term_z', threshold: alarm.on, off_threshold: alarm.off, calibration: alarm.method, target: targetRecord(o.target), details: alarm.details },
+    score: {
+      function: 'max_term_z',
+      threshold: alarm.on,
+      off_threshold: alarm.off,
+      calibration: alarm.method,
+      target: targetRecord(o.target),
+      details: alarm.details,
+    },
     quantization: {
       scheme: 'static QDQ, opset 13',
-      ...(fit.autoencoder ? { weights: 'int8 symmetric, per output channel (DequantizeLinear axis=1)', activations: 'fp32 (uint8 activations add reconstruction noise of the size of the residual the detector reads)' } : {}),
+      ...(fit.autoencoder
+        ? {
+            weights: 'int8 symmetric, per output channel (DequantizeLinear axis=1)',
+            activations:
+              'fp32 (uint8 activations add reconstruction noise of the size of the residual the detector reads)',
+          }
+        : {}),
       terms: `uint8 over [0, ${termRange.toFixed(3)}] z`,
       fp32_agreement: { windows: heldOut.length, mean_relative_score_difference: meanRel, verdict_agreement: agree },
       size_bytes: { int8: int8.length, fp32: fp32.length },
@@ -167,15 +209,30 @@ async function fitTermDetector(data: NormalData, o: DetectorOptions, geometry: D
       command: o.command,
       data: `${data.source}: ${data.rowCount - heldOutRows} rows for training, the last ${heldOutRows} held out, sample period ${data.periodMs} ms`,
       architecture: `${o.arch}: ${kinds.join(' + ')} terms${fit.autoencoder ? `; autoencoder ${fit.autoencoder.architecture}` : ''}`,
-      geometry: { window_rows: W, level_rows: geometry.k, slow_lag_rows: geometry.lag, autoencoder_rows: geometry.aeRows },
-      slow_channels: o.slowChannels ? `given: ${slowNames.join(', ') || 'none'}` : `found from the training rows (level spread across the span > within a window): ${slowNames.join(', ') || 'none'}`,
+      geometry: {
+        window_rows: W,
+        level_rows: geometry.k,
+        slow_lag_rows: geometry.lag,
+        autoencoder_rows: geometry.aeRows,
+      },
+      slow_channels: o.slowChannels
+        ? `given: ${slowNames.join(', ') || 'none'}`
+        : `found from the training rows (level spread across the span > within a window): ${slowNames.join(', ') || 'none'}`,
       level_spread_ratio: Object.fromEntries(data.channels.map((ch, i) => [ch, Number(fit.slowRatio[i].toFixed(3))])),
       level_trend_r2: Object.fromEntries(data.channels.map((ch, i) => [ch, Number(fit.slowR2[i].toFixed(3))])),
       training_windows: fit.trainWindows,
-      ...(fit.autoencoder ? { epochs_run: fit.autoencoder.epochs, best_epoch: fit.autoencoder.bestEpoch, optimiser: 'Adam lr 0.002, batch 32, early stopping patience 6' } : {}),
+      ...(fit.autoencoder
+        ? {
+            epochs_run: fit.autoencoder.epochs,
+            best_epoch: fit.autoencoder.bestEpoch,
+            optimiser: 'Adam lr 0.002, batch 32, early stopping patience 6',
+          }
+        : {}),
     },
     metrics: {
-      ...(fit.autoencoder ? { train_loss: fit.autoencoder.trainLoss, validation_loss: fit.autoencoder.validationLoss } : {}),
+      ...(fit.autoencoder
+        ? { train_loss: fit.autoencoder.trainLoss, validation_loss: fit.autoencoder.validationLoss }
+        : {}),
       validation_score_p50: quantile(int8Scores, 0.5),
       validation_score_max: Math.max(...int8Scores),
     },
@@ -185,6 +242,11 @@ async function fitTermDetector(data: NormalData, o: DetectorOptions, geometry: D
     `${data.name}: ${o.arch}, ${fit.trainWindows} training and ${heldOut.length} held-out windows of ${W}×${c}; slow channels ${slowNames.join(', ') || 'none'}; ` +
       `alarm on ${alarm.on.toFixed(3)}, off ${alarm.off.toFixed(3)}; int8/fp32 verdict agreement ${(agree * 100).toFixed(2)} %`,
   );
-  return { manifest, int8, fp32, ...(fit.autoencoder ? { loss: curve } : {}), heldOutScores: fit.calibrationSegments.flatMap((s) => Array.from(s)) };
+  return {
+    manifest,
+    int8,
+    fp32,
+    ...(fit.autoencoder ? { loss: curve } : {}),
+    heldOutScores: fit.calibrationSegments.flatMap((s) => Array.from(s)),
+  };
 }
-

@@ -51,7 +51,13 @@ export interface StatisticalFit {
   readonly slowRatio: number[];
   readonly trainWindows: number;
   readonly heldOutEnds: readonly number[];
-  readonly autoencoder?: { readonly architecture: string; readonly epochs: number; readonly bestEpoch: number; readonly trainLoss: number; readonly validationLoss: number };
+  readonly autoencoder?: {
+    readonly architecture: string;
+    readonly epochs: number;
+    readonly bestEpoch: number;
+    readonly trainLoss: number;
+    readonly validationLoss: number;
+  };
   /**
    * Out-of-sample scores of every window for the calibration, one array per block in time order:
    * the rows are cut into CROSS_FIT_BLOCKS blocks, and each block's level and variability terms are
@@ -63,7 +69,8 @@ export interface StatisticalFit {
   readonly encode: (name: string, int8TermRange?: number) => Uint8Array;
 }
 
-/** Share of the training rows' variance the hybrid's bottleneck keeps (the usual cumulative-variance rule of PCA monitoring). */
+/** Share of the training rows' variance the hybrid's bottleneck keeps (the usual cumulative-variance rule of PCA
+ * monitoring). */
 export const BOTTLENECK_VARIANCE = 0.9;
 
 /**
@@ -84,7 +91,9 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const split = n - o.heldOutRows;
   const W = g.windowLength;
   if (split - (W - 1) < 20 || o.heldOutRows < 20) {
-    throw new Error(`${n} rows of normal operation are too few: a window is ${W} rows, and both the ${split} training and the ${o.heldOutRows} held-out rows need at least 20 windows`);
+    throw new Error(
+      `${n} rows of normal operation are too few: a window is ${W} rows, and both the ${split} training and the ${o.heldOutRows} held-out rows need at least 20 windows`,
+    );
   }
   // Normalisation, slow channels and the terms' standardisation use every row; only the
   // autoencoder holds rows out (early stopping), and the calibration is cross-fitted.
@@ -103,7 +112,17 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const base = { geometry: g, mean, std, slow, level, variability };
   if (!o.hybrid) {
     const calibrationSegments = crossFitted(allEnds, W, [levels, variabilities]);
-    return { layout: base, mean, std, slowR2: found.r2, slowRatio: found.ratio, trainWindows: trainEnds.length, heldOutEnds, calibrationSegments, encode: (name, range) => encode(name, { ...base, ...(range ? { termRange: range } : {}) }) };
+    return {
+      layout: base,
+      mean,
+      std,
+      slowR2: found.r2,
+      slowRatio: found.ratio,
+      trainWindows: trainEnds.length,
+      heldOutEnds,
+      calibrationSegments,
+      encode: (name, range) => encode(name, { ...base, ...(range ? { termRange: range } : {}) }),
+    };
   }
   const d = g.aeRows * c; // one window's autoencoder rows; the autoencoder runs row by row
   const aeInputs = (ends: readonly number[]) => {
@@ -120,7 +139,14 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const sizes = [c, ...hidden, c];
   const relu = [true, false, true, false];
   const ae = new DenseAutoencoder(sizes, relu, o.seed);
-  const fit = ae.fit(xTrain, xHeld, { epochs: o.epochs, batchSize: 64, learningRate: 2e-3, patience: 6, seed: o.seed, ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}) });
+  const fit = ae.fit(xTrain, xHeld, {
+    epochs: o.epochs,
+    batchSize: 64,
+    learningRate: 2e-3,
+    patience: 6,
+    seed: o.seed,
+    ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}),
+  });
   // Out-of-fold residuals, as the level and variability terms are cross-fitted: for each block an
   // autoencoder of the same shape is trained (for the main one's best epoch count) on the windows of
   // the other blocks and scores the block's windows. The residual spread of each channel and the
@@ -131,13 +157,24 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     const fold = new DenseAutoencoder(sizes, relu, o.seed + 1 + b);
     const xFold = aeInputs(others);
     const epochs = Math.max(1, fit.bestEpoch);
-    fold.fit(xFold, xFold.subarray(0, Math.min(xFold.length, 64 * c)), { epochs, batchSize: 64, learningRate: 2e-3, patience: epochs, seed: o.seed + 1 + b });
+    fold.fit(xFold, xFold.subarray(0, Math.min(xFold.length, 64 * c)), {
+      epochs,
+      batchSize: 64,
+      learningRate: 2e-3,
+      patience: epochs,
+      seed: o.seed + 1 + b,
+    });
     const xBlock = aeInputs(allEnds.slice(from, to));
     const recon = fold.reconstruct(xBlock, (to - from) * g.aeRows);
     for (let i = from; i < to; i++) residuals[i] = residualRms(xBlock, recon, (i - from) * d, g.aeRows, c);
   });
   // Each channel's residual in units of its own out-of-fold spread (RMS), so a noisy channel does not dominate.
-  const residual = { centre: new Array<number>(c).fill(0), sd: Array.from({ length: c }, (_, ch) => Math.max(1e-6, Math.sqrt(residuals.reduce((a, r) => a + r[ch] ** 2, 0) / residuals.length))) };
+  const residual = {
+    centre: new Array<number>(c).fill(0),
+    sd: Array.from({ length: c }, (_, ch) =>
+      Math.max(1e-6, Math.sqrt(residuals.reduce((a, r) => a + r[ch] ** 2, 0) / residuals.length)),
+    ),
+  };
   const residualZ = residuals.map((r) => r.map((v, ch) => Math.max(0, (v - residual.centre[ch]) / residual.sd[ch])));
   const calibrationSegments = crossFitted(allEnds, W, [levels, variabilities], residualZ);
   const layout: DetectorLayout = { ...base, residual: { ...residual, autoencoder: ae } };
@@ -145,12 +182,23 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     layout,
     mean,
     std,
-    slowR2: found.r2, slowRatio: found.ratio,
+    slowR2: found.r2,
+    slowRatio: found.ratio,
     trainWindows: trainEnds.length,
     heldOutEnds,
     calibrationSegments,
-    autoencoder: { architecture: `dense ${sizes.join('-')} per row (bottleneck: ${hidden[1]} principal components explain ${BOTTLENECK_VARIANCE * 100} % of the training rows), residual RMS over the last ${g.aeRows} rows, spread and calibration out of fold`, epochs: fit.epochs, bestEpoch: fit.bestEpoch, trainLoss: fit.trainLoss, validationLoss: fit.validationLoss },
-    encode: (name, range) => encode(name, range ? { ...layout, termRange: range, residual: { ...layout.residual!, int8Weights: true } } : layout),
+    autoencoder: {
+      architecture: `dense ${sizes.join('-')} per row (bottleneck: ${hidden[1]} principal components explain ${BOTTLENECK_VARIANCE * 100} % of the training rows), residual RMS over the last ${g.aeRows} rows, spread and calibration out of fold`,
+      epochs: fit.epochs,
+      bestEpoch: fit.bestEpoch,
+      trainLoss: fit.trainLoss,
+      validationLoss: fit.validationLoss,
+    },
+    encode: (name, range) =>
+      encode(
+        name,
+        range ? { ...layout, termRange: range, residual: { ...layout.residual!, int8Weights: true } } : layout,
+      ),
   };
 }
 
@@ -169,23 +217,36 @@ export function crossFitBlocks(n: number): [number, number][] {
  * Scores of every window with each block's signed features standardised on the other blocks'
  * windows (those that do not overlap the block); `fixed` terms (already standardised) join as they are.
  */
-export function crossFitted(ends: readonly number[], windowLength: number, signed: readonly Float64Array[][], fixed?: readonly Float64Array[]): Float64Array[] {
+export function crossFitted(
+  ends: readonly number[],
+  windowLength: number,
+  signed: readonly Float64Array[][],
+  fixed?: readonly Float64Array[],
+): Float64Array[] {
   const out: Float64Array[] = [];
   for (const [from, to] of crossFitBlocks(ends.length)) {
     const others = ends.map((_, i) => i).filter((i) => i < from - windowLength || i >= to + windowLength);
     const scores = new Float64Array(to - from);
     for (const feature of signed) {
       const { centre, sd } = centreAndSpread(others.map((i) => feature[i]));
-      for (let i = from; i < to; i++) feature[i].forEach((v, ch) => (scores[i - from] = Math.max(scores[i - from], Math.abs(v - centre[ch]) / sd[ch])));
+      for (let i = from; i < to; i++)
+        feature[i].forEach(
+          (v, ch) => (scores[i - from] = Math.max(scores[i - from], Math.abs(v - centre[ch]) / sd[ch])),
+        );
     }
-    if (fixed) for (let i = from; i < to; i++) fixed[i].forEach((v) => (scores[i - from] = Math.max(scores[i - from], v)));
+    if (fixed)
+      for (let i = from; i < to; i++) fixed[i].forEach((v) => (scores[i - from] = Math.max(scores[i - from], v)));
     out.push(scores);
   }
   return out;
 }
 
 function encode(name: string, layout: DetectorLayout): Uint8Array {
-  return encodeOnnxModel(detectorGraph(name, layout), { producerName: 'linewatch', producerVersion: '0.1.0', opset: 13 });
+  return encodeOnnxModel(detectorGraph(name, layout), {
+    producerName: 'linewatch',
+    producerVersion: '0.1.0',
+    opset: 13,
+  });
 }
 
 export { termKinds };

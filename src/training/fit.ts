@@ -30,7 +30,12 @@ export interface Trainable {
   loss(x: Float64Array, rows: number): number;
 }
 
-export function fitAutoencoder(model: Trainable, train: Float64Array, validation: Float64Array, options: FitOptions): FitResult {
+export function fitAutoencoder(
+  model: Trainable,
+  train: Float64Array,
+  validation: Float64Array,
+  options: FitOptions,
+): FitResult {
   const d = model.inputSize;
   const n = train.length / d;
   const nVal = validation.length / d;
@@ -64,14 +69,28 @@ export function fitAutoencoder(model: Trainable, train: Float64Array, validation
     const trainLoss = trainSum / n;
     const validationLoss = model.loss(validation, nVal);
     options.onEpoch?.(epoch, trainLoss, validationLoss);
-    if (validationLoss < best.loss - 1e-6) best = { loss: validationLoss, epoch, train: trainLoss, weights: snapshot() };
+    if (validationLoss < best.loss - 1e-6)
+      best = { loss: validationLoss, epoch, train: trainLoss, weights: snapshot() };
     else if (epoch - best.epoch >= options.patience) break;
   }
   params.forEach((p, k) => p.set(best.weights[k]));
-  return { epochs: Math.min(epoch, options.epochs), bestEpoch: best.epoch, trainLoss: best.train, validationLoss: best.loss };
+  return {
+    epochs: Math.min(epoch, options.epochs),
+    bestEpoch: best.epoch,
+    trainLoss: best.train,
+    validationLoss: best.loss,
+  };
 }
 
-function adam(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, lr: number, b1: number, b2: number): void {
+function adam(
+  p: Float64Array,
+  g: Float64Array,
+  m: Float64Array,
+  v: Float64Array,
+  lr: number,
+  b1: number,
+  b2: number,
+): void {
   for (let k = 0; k < p.length; k++) {
     m[k] = b1 * m[k] + (1 - b1) * g[k];
     v[k] = b2 * v[k] + (1 - b2) * g[k] * g[k];

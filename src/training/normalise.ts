@@ -6,7 +6,12 @@ export interface Normalisation {
 }
 
 /** Normalises a time-major window (`mean.length` channels per row) into `out` at `offset`. */
-export function normaliseInto(data: ArrayLike<number>, norm: Normalisation, out: Float64Array | Float32Array, offset = 0): void {
+export function normaliseInto(
+  data: ArrayLike<number>,
+  norm: Normalisation,
+  out: Float64Array | Float32Array,
+  offset = 0,
+): void {
   const c = norm.mean.length;
   for (let base = 0; base < data.length; base += c) {
     for (let ch = 0; ch < c; ch++) out[offset + base + ch] = (data[base + ch] - norm.mean[ch]) / norm.std[ch];

@@ -24,7 +24,11 @@ interface LayerCuts<L extends { readonly inputs: number; readonly outputs: numbe
 const all = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** Prunes every boundary between consecutive layers (hidden layer h: outputs of h, inputs of h + 1). */
-function pruneBoundaries<L extends { readonly inputs: number; readonly outputs: number }>(original: readonly L[], fraction: number, cuts: LayerCuts<L>): { layers: L[]; hiddenBefore: number[]; hiddenAfter: number[] } {
+function pruneBoundaries<L extends { readonly inputs: number; readonly outputs: number }>(
+  original: readonly L[],
+  fraction: number,
+  cuts: LayerCuts<L>,
+): { layers: L[]; hiddenBefore: number[]; hiddenAfter: number[] } {
   if (!(fraction >= 0 && fraction < 1)) throw new RangeError(`prune fraction ${fraction}: expected 0 <= R < 1`);
   const layers = [...original];
   const hiddenBefore = layers.slice(0, -1).map((l) => l.outputs);
@@ -55,8 +59,16 @@ const denseCuts: LayerCuts<DenseLayer> = {
   norm: (l, i, o) => Math.abs(l.weights[i * l.outputs + o]),
   keep(l, keepIn, keepOut) {
     const weights = new Float64Array(keepIn.length * keepOut.length);
-    keepIn.forEach((i, ki) => keepOut.forEach((o, ko) => (weights[ki * keepOut.length + ko] = l.weights[i * l.outputs + o])));
-    return { inputs: keepIn.length, outputs: keepOut.length, relu: l.relu, weights, bias: Float64Array.from(keepOut, (o) => l.bias[o]) };
+    keepIn.forEach((i, ki) =>
+      keepOut.forEach((o, ko) => (weights[ki * keepOut.length + ko] = l.weights[i * l.outputs + o])),
+    );
+    return {
+      inputs: keepIn.length,
+      outputs: keepOut.length,
+      relu: l.relu,
+      weights,
+      bias: Float64Array.from(keepOut, (o) => l.bias[o]),
+    };
   },
 };
 
@@ -71,7 +83,8 @@ const convCuts: LayerCuts<ConvLayer> = {
     const weights = new Float64Array(keepIn.length * keepOut.length * CONV_KERNEL);
     keepIn.forEach((i, ki) =>
       keepOut.forEach((o, ko) => {
-        for (let k = 0; k < CONV_KERNEL; k++) weights[convWeightIndex(shape, ki, ko, k)] = l.weights[convWeightIndex(l, i, o, k)];
+        for (let k = 0; k < CONV_KERNEL; k++)
+          weights[convWeightIndex(shape, ki, ko, k)] = l.weights[convWeightIndex(l, i, o, k)];
       }),
     );
     return { ...shape, weights, bias: Float64Array.from(keepOut, (o) => l.bias[o]) };

@@ -7,7 +7,14 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { loadManifest, sha256Hex, type ModelManifest } from '../inference/manifest.js';
-import { exportAutoencoder, flattenNormalised, int8Agreement, scoreWindows, weightScheme, type Autoencoder } from './build-model.js';
+import {
+  exportAutoencoder,
+  flattenNormalised,
+  int8Agreement,
+  scoreWindows,
+  weightScheme,
+  type Autoencoder,
+} from './build-model.js';
 import { ConvAutoencoder, CONV_KERNEL, type ConvLayer } from './conv-autoencoder.js';
 import { csvTrainingSet } from './csv-dataset.js';
 import { DenseAutoencoder, type DenseLayer } from './dense-autoencoder.js';
@@ -19,10 +26,17 @@ import { floats, readOnnxGraph } from './onnx-reader.js';
  * relu<i> nodes) or 1-D conv (conv<i> / deconv<i> nodes with kernel 4, stride 2, pad 1, as
  * linewatch train writes them). `channels` and `windowLength` come from the manifest.
  */
-export function autoencoderFromOnnx(bytes: Uint8Array, what: string, channels: number, windowLength: number): Autoencoder {
+export function autoencoderFromOnnx(
+  bytes: Uint8Array,
+  what: string,
+  channels: number,
+  windowLength: number,
+): Autoencoder {
   const graph = readOnnxGraph(bytes, what);
   if (!graph.initializers.has('W0')) {
-    throw new Error(`${what}: no fp32 weights W0${graph.initializers.has('W0_q') ? ' (this is an int8 model: quantize starts from the fp32 export, the manifest\'s fp32_file)' : ''}`);
+    throw new Error(
+      `${what}: no fp32 weights W0${graph.initializers.has('W0_q') ? " (this is an int8 model: quantize starts from the fp32 export, the manifest's fp32_file)" : ''}`,
+    );
   }
   const conv = graph.nodes.some((n) => n.op === 'Conv');
   const dense: DenseLayer[] = [];
@@ -37,7 +51,10 @@ export function autoencoderFromOnnx(bytes: Uint8Array, what: string, channels: n
       continue;
     }
     const node = graph.nodes.find((n) => n.name === `conv${i}` || n.name === `deconv${i}`);
-    if (!node || w.type !== 1 || w.dims.length !== 3 || w.dims[2] !== CONV_KERNEL || !b) throw new Error(`${what}: layer ${i} is not a float Conv / ConvTranspose with kernel ${CONV_KERNEL} as linewatch train writes it`);
+    if (!node || w.type !== 1 || w.dims.length !== 3 || w.dims[2] !== CONV_KERNEL || !b)
+      throw new Error(
+        `${what}: layer ${i} is not a float Conv / ConvTranspose with kernel ${CONV_KERNEL} as linewatch train writes it`,
+      );
     const kind = node.op === 'Conv' ? 'conv' : 'deconv';
     const [inputs, outputs] = kind === 'conv' ? [w.dims[1], w.dims[0]] : [w.dims[0], w.dims[1]];
     convLayers.push({ kind, inputs, outputs, relu, weights: floats(w), bias: floats(b) });
@@ -58,24 +75,46 @@ export interface QuantizeOptions {
 export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> {
   const loaded = await loadManifest(o.modelDir);
   const m = loaded.manifest;
-  if (!m.fp32_file || !m.fp32_sha256) throw new Error(`model ${loaded.manifestPath}: no fp32_file in the manifest; quantize starts from the fp32 export`);
+  if (!m.fp32_file || !m.fp32_sha256)
+    throw new Error(`model ${loaded.manifestPath}: no fp32_file in the manifest; quantize starts from the fp32 export`);
   const fp32Path = join(o.modelDir, m.fp32_file);
   const fp32 = await readFile(fp32Path).catch((err: NodeJS.ErrnoException) => {
     throw new Error(`model file ${fp32Path}: ${err.code ?? err.message}`);
   });
-  if (sha256Hex(fp32) !== m.fp32_sha256) throw new Error(`model file ${fp32Path}: sha256 does not match the manifest's fp32_sha256`);
+  if (sha256Hex(fp32) !== m.fp32_sha256)
+    throw new Error(`model file ${fp32Path}: sha256 does not match the manifest's fp32_sha256`);
   const channels = m.input.channels.map((c) => c.name);
   const ae = autoencoderFromOnnx(fp32, fp32Path, channels.length, m.input.window_length);
-  const set = csvTrainingSet(await readFile(o.csv, 'utf8'), o.csv, { name: m.name, channels, windowLength: m.input.window_length, hop: o.hop, periodMs: m.input.sample_period_ms, validationFraction: o.validationFraction, hidden: [] });
+  const set = csvTrainingSet(await readFile(o.csv, 'utf8'), o.csv, {
+    name: m.name,
+    channels,
+    windowLength: m.input.window_length,
+    hop: o.hop,
+    periodMs: m.input.sample_period_ms,
+    validationFraction: o.validationFraction,
+    hidden: [],
+  });
   const { mean, std } = m.normalisation;
   const calibration = flattenNormalised(set.train, mean, std);
   const ranges = calibrateRanges(ae, calibration, set.train.length);
-  const int8 = exportAutoencoder(ae, `${m.name.replace(/-/g, '_')}_int8`, { windowLength: m.input.window_length, mean, std }, ranges);
-  o.log(`${m.name}: calibrated on ${set.train.length} windows from ${o.csv}, checking against fp32 on ${set.validation.length}`);
+  const int8 = exportAutoencoder(
+    ae,
+    `${m.name.replace(/-/g, '_')}_int8`,
+    { windowLength: m.input.window_length, mean, std },
+    ranges,
+  );
+  o.log(
+    `${m.name}: calibrated on ${set.train.length} windows from ${o.csv}, checking against fp32 on ${set.validation.length}`,
+  );
   const draft: ModelManifest = { ...m, sha256: sha256Hex(int8) };
   const int8Path = join(o.outDir, m.file);
   const int8Scores = await scoreWindows(draft, int8, int8Path, set.validation);
-  const fp32Scores = await scoreWindows({ ...m, file: m.fp32_file, sha256: m.fp32_sha256 }, fp32, fp32Path, set.validation);
+  const fp32Scores = await scoreWindows(
+    { ...m, file: m.fp32_file, sha256: m.fp32_sha256 },
+    fp32,
+    fp32Path,
+    set.validation,
+  );
   const threshold = m.score.threshold;
   const { meanRel, agree } = int8Agreement(int8Scores, fp32Scores, threshold);
   const [golden] = await scoreWindows(draft, int8, int8Path, [Float64Array.from(m.golden.input)]);
@@ -88,7 +127,12 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
       calibration: `${basename(o.csv)}: ${set.train.length} windows (linewatch quantize)`,
       calibration_windows: set.train.length,
       command: o.command,
-      fp32_agreement: { windows: set.validation.length, mean_relative_score_difference: meanRel, verdict_agreement: agree, threshold },
+      fp32_agreement: {
+        windows: set.validation.length,
+        mean_relative_score_difference: meanRel,
+        verdict_agreement: agree,
+        threshold,
+      },
       size_bytes: { int8: int8.length, fp32: fp32.length },
     },
     golden: { input: m.golden.input, score: golden, tolerance: Math.max(1e-6, golden * 1e-4) },
@@ -97,6 +141,8 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
   await writeFile(int8Path, int8);
   if (join(o.outDir, m.fp32_file) !== fp32Path) await copyFile(fp32Path, join(o.outDir, m.fp32_file));
   await writeFile(join(o.outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  o.log(`int8 ${int8.length} B vs fp32 ${fp32.length} B; mean relative score difference ${(meanRel * 100).toFixed(2)} %, verdict agreement at threshold ${threshold.toFixed(4)}: ${(agree * 100).toFixed(2)} %`);
+  o.log(
+    `int8 ${int8.length} B vs fp32 ${fp32.length} B; mean relative score difference ${(meanRel * 100).toFixed(2)} %, verdict agreement at threshold ${threshold.toFixed(4)}: ${(agree * 100).toFixed(2)} %`,
+  );
   return manifest;
 }

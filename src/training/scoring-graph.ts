@@ -43,8 +43,13 @@ export function uint8Params(range: ActivationRange): UInt8Quant {
  */
 export const INT8_WEIGHT_MAX = 63;
 
-/** Symmetric int8 per index along `axis` of a row-major tensor of shape `dims` (per output channel), within ±INT8_WEIGHT_MAX. */
-export function int8PerAxis(weights: Float64Array, dims: readonly number[], axis: number): { q: Int8Array; scales: Float32Array } {
+/** Symmetric int8 per index along `axis` of a row-major tensor of shape `dims` (per output channel), within
+ * ±INT8_WEIGHT_MAX. */
+export function int8PerAxis(
+  weights: Float64Array,
+  dims: readonly number[],
+  axis: number,
+): { q: Int8Array; scales: Float32Array } {
   const channels = dims[axis];
   const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
   const channelOf = (k: number) => Math.floor(k / inner) % channels;
@@ -52,12 +57,17 @@ export function int8PerAxis(weights: Float64Array, dims: readonly number[], axis
   for (let k = 0; k < weights.length; k++) maxAbs[channelOf(k)] = Math.max(maxAbs[channelOf(k)], Math.abs(weights[k]));
   const scales = Float32Array.from(maxAbs, (m) => (m > 0 ? m / INT8_WEIGHT_MAX : 1));
   const q = new Int8Array(weights.length);
-  for (let k = 0; k < weights.length; k++) q[k] = Math.max(-INT8_WEIGHT_MAX, Math.min(INT8_WEIGHT_MAX, Math.round(weights[k] / scales[channelOf(k)])));
+  for (let k = 0; k < weights.length; k++)
+    q[k] = Math.max(-INT8_WEIGHT_MAX, Math.min(INT8_WEIGHT_MAX, Math.round(weights[k] / scales[channelOf(k)])));
   return { q, scales };
 }
 
 /** Input range of every layer (the input of layer i is activation i), from calibration data. */
-export function calibrateRanges(model: { forward(x: Float64Array, rows: number): Float64Array[]; readonly layers: readonly unknown[] }, x: Float64Array, rows: number): ActivationRange[] {
+export function calibrateRanges(
+  model: { forward(x: Float64Array, rows: number): Float64Array[]; readonly layers: readonly unknown[] },
+  x: Float64Array,
+  rows: number,
+): ActivationRange[] {
   const acts = model.forward(x, rows);
   return model.layers.map((_, i) => {
     let min = Number.POSITIVE_INFINITY;
@@ -88,12 +98,19 @@ export class ScoringGraphBuilder {
     this.d = inputSize;
     this.c = layout.mean.length;
     const { d, c } = this;
-    if (c * layout.windowLength !== d) throw new RangeError(`${layout.windowLength} rows × ${c} channels do not match the model's ${d} inputs`);
-    const tiled = (values: readonly number[], f: (v: number) => number) => Float32Array.from({ length: d }, (_, k) => f(values[k % c]));
+    if (c * layout.windowLength !== d)
+      throw new RangeError(`${layout.windowLength} rows × ${c} channels do not match the model's ${d} inputs`);
+    const tiled = (values: readonly number[], f: (v: number) => number) =>
+      Float32Array.from({ length: d }, (_, k) => f(values[k % c]));
     this.initializers.push(
       { name: 'norm_mean', type: TensorType.FLOAT, dims: [d], data: tiled(layout.mean, (v) => v) },
       { name: 'norm_inv_std', type: TensorType.FLOAT, dims: [d], data: tiled(layout.std, (v) => 1 / v) },
-      { name: 'error_shape', type: TensorType.INT64, dims: [3], data: BigInt64Array.of(-1n, BigInt(layout.windowLength), BigInt(c)) },
+      {
+        name: 'error_shape',
+        type: TensorType.INT64,
+        dims: [3],
+        data: BigInt64Array.of(-1n, BigInt(layout.windowLength), BigInt(c)),
+      },
     );
     this.nodes.push(
       { op: 'Sub', name: 'centre', inputs: [INPUT_NAME, 'norm_mean'], outputs: ['centred'] },
@@ -109,8 +126,18 @@ export class ScoringGraphBuilder {
       { name: `x${i}_zero_point`, type: TensorType.UINT8, dims: [], data: Uint8Array.of(q.zeroPoint) },
     );
     this.nodes.push(
-      { op: 'QuantizeLinear', name: `quantize_x${i}`, inputs: [current, `x${i}_scale`, `x${i}_zero_point`], outputs: [`x${i}_q`] },
-      { op: 'DequantizeLinear', name: `dequantize_x${i}`, inputs: [`x${i}_q`, `x${i}_scale`, `x${i}_zero_point`], outputs: [`x${i}_dq`] },
+      {
+        op: 'QuantizeLinear',
+        name: `quantize_x${i}`,
+        inputs: [current, `x${i}_scale`, `x${i}_zero_point`],
+        outputs: [`x${i}_q`],
+      },
+      {
+        op: 'DequantizeLinear',
+        name: `dequantize_x${i}`,
+        inputs: [`x${i}_q`, `x${i}_scale`, `x${i}_zero_point`],
+        outputs: [`x${i}_dq`],
+      },
     );
     return `x${i}_dq`;
   }
@@ -128,7 +155,13 @@ export class ScoringGraphBuilder {
       { name: `${name}_scale`, type: TensorType.FLOAT, dims: [channels], data: w.scales },
       { name: `${name}_zero_point`, type: TensorType.INT8, dims: [channels], data: new Int8Array(channels) },
     );
-    this.nodes.push({ op: 'DequantizeLinear', name: `dequantize_${name}`, inputs: [`${name}_q`, `${name}_scale`, `${name}_zero_point`], outputs: [`${name}_dq`], intAttributes: { axis } });
+    this.nodes.push({
+      op: 'DequantizeLinear',
+      name: `dequantize_${name}`,
+      inputs: [`${name}_q`, `${name}_scale`, `${name}_zero_point`],
+      outputs: [`${name}_dq`],
+      intAttributes: { axis },
+    });
     return `${name}_dq`;
   }
 
@@ -143,9 +176,28 @@ export class ScoringGraphBuilder {
     this.nodes.push(
       { op: 'Sub', name: 'error', inputs: ['reconstruction', 'normalised'], outputs: ['error'] },
       { op: 'Mul', name: 'square', inputs: ['error', 'error'], outputs: ['squared_error'] },
-      { op: 'Reshape', name: 'by_time_and_channel', inputs: ['squared_error', 'error_shape'], outputs: ['squared_error_tc'] },
-      { op: 'ReduceMean', name: 'mean_over_time', inputs: ['squared_error_tc'], outputs: [CHANNEL_OUTPUT], intsAttributes: { axes: [1] }, intAttributes: { keepdims: 0 } },
-      { op: 'ReduceMean', name: 'mean_over_channels', inputs: [CHANNEL_OUTPUT], outputs: [SCORE_OUTPUT], intsAttributes: { axes: [1] }, intAttributes: { keepdims: 0 } },
+      {
+        op: 'Reshape',
+        name: 'by_time_and_channel',
+        inputs: ['squared_error', 'error_shape'],
+        outputs: ['squared_error_tc'],
+      },
+      {
+        op: 'ReduceMean',
+        name: 'mean_over_time',
+        inputs: ['squared_error_tc'],
+        outputs: [CHANNEL_OUTPUT],
+        intsAttributes: { axes: [1] },
+        intAttributes: { keepdims: 0 },
+      },
+      {
+        op: 'ReduceMean',
+        name: 'mean_over_channels',
+        inputs: [CHANNEL_OUTPUT],
+        outputs: [SCORE_OUTPUT],
+        intsAttributes: { axes: [1] },
+        intAttributes: { keepdims: 0 },
+      },
     );
     return {
       name,

@@ -43,7 +43,8 @@ export function channelStats(rec: Recording): { mean: number[]; std: number[] } 
   const sq = new Array<number>(c).fill(0);
   for (let t = 0; t < rec.rowCount; t++) for (let ch = 0; ch < c; ch++) mean[ch] += rec.rows[t * c + ch];
   for (let ch = 0; ch < c; ch++) mean[ch] /= rec.rowCount;
-  for (let t = 0; t < rec.rowCount; t++) for (let ch = 0; ch < c; ch++) sq[ch] += (rec.rows[t * c + ch] - mean[ch]) ** 2;
+  for (let t = 0; t < rec.rowCount; t++)
+    for (let ch = 0; ch < c; ch++) sq[ch] += (rec.rows[t * c + ch] - mean[ch]) ** 2;
   const std = sq.map((s) => Math.max(Math.sqrt(s / Math.max(1, rec.rowCount - 1)), 1e-6));
   return { mean, std };
 }
@@ -52,14 +53,17 @@ export function channelStats(rec: Recording): { mean: number[]; std: number[] } 
 export function slidingWindows(rec: Recording, length: number, hop: number): Float64Array[] {
   const c = rec.channels.length;
   const out: Float64Array[] = [];
-  for (let start = 0; start + length <= rec.rowCount; start += hop) out.push(rec.rows.slice(start * c, (start + length) * c));
+  for (let start = 0; start + length <= rec.rowCount; start += hop)
+    out.push(rec.rows.slice(start * c, (start + length) * c));
   return out;
 }
 
 /** Decodes one simulator register into its engineering value, or one bit of it. */
 function decodeSim(image: Uint16Array, r: (typeof SIM_REGISTERS)[number], bit?: number): number {
   const words = Array.from(image.subarray(r.address, r.address + registerCount(r.type)));
-  return bit === undefined ? decodeRegisters(words, r.type, r.order) * r.scale : decodeRegisters(words, 'bit', 'ABCD', bit);
+  return bit === undefined
+    ? decodeRegisters(words, r.type, r.order) * r.scale
+    : decodeRegisters(words, 'bit', 'ABCD', bit);
 }
 
 export const PRESS_CHANNELS = ['force', 'position'] as const;
@@ -74,7 +78,16 @@ export function recordPressCycles(seed: number, seconds: number, periodMs: numbe
   const sim = new LineSimulator({ seed, now: () => now });
   const reg = (name: string) => SIM_REGISTERS.find((r) => r.unit === PRESS_UNIT_ID && r.name === name)!;
   const [status, counter, force, position] = ['status_word', 'part_counter', 'force', 'position'].map(reg);
-  const cycles = new CycleWindow({ asset: 'press', channels: PRESS_CHANNELS, triggerIndex: 2, trigger: 'flag', partIdIndex: 3, length, minRows: 5, maxRows: 200 });
+  const cycles = new CycleWindow({
+    asset: 'press',
+    channels: PRESS_CHANNELS,
+    triggerIndex: 2,
+    trigger: 'flag',
+    partIdIndex: 3,
+    length,
+    minRows: 5,
+    maxRows: 200,
+  });
   const out: Float64Array[] = [];
   const rows = Math.floor((seconds * 1000) / periodMs);
   const jitter = new SeededRandom(seed ^ 0x5eed);
@@ -85,7 +98,12 @@ export function recordPressCycles(seed: number, seconds: number, periodMs: numbe
     now = Math.floor(pollAt / 100) * 100;
     sim.tick();
     const image = sim.registers.get(PRESS_UNIT_ID)!;
-    const values = Float64Array.of(decodeSim(image, force), decodeSim(image, position), decodeSim(image, status, 0), decodeSim(image, counter));
+    const values = Float64Array.of(
+      decodeSim(image, force),
+      decodeSim(image, position),
+      decodeSim(image, status, 0),
+      decodeSim(image, counter),
+    );
     const outcome = cycles.push({ ts: pollAt, values, complete: true });
     if (outcome?.kind === 'window') out.push(Float64Array.from(outcome.window.data));
   }
@@ -93,11 +111,19 @@ export function recordPressCycles(seed: number, seconds: number, periodMs: numbe
 }
 
 /** Per-channel mean and standard deviation over windows (time-major, `channels` per row); std at least `minStd`. */
-export function windowStats(windows: readonly Float64Array[], channels: number, minStd = 1e-6): { mean: number[]; std: number[] } {
+export function windowStats(
+  windows: readonly Float64Array[],
+  channels: number,
+  minStd = 1e-6,
+): { mean: number[]; std: number[] } {
   const mean = new Array<number>(channels).fill(0);
   const sq = new Array<number>(channels).fill(0);
   let n = 0;
-  for (const w of windows) for (let k = 0; k < w.length; k++) (mean[k % channels] += w[k]), k % channels === 0 && n++;
+  for (const w of windows)
+    for (let k = 0; k < w.length; k++) {
+      mean[k % channels] += w[k];
+      if (k % channels === 0) n++;
+    }
   for (let c = 0; c < channels; c++) mean[c] /= n;
   for (const w of windows) for (let k = 0; k < w.length; k++) sq[k % channels] += (w[k] - mean[k % channels]) ** 2;
   return { mean, std: sq.map((s) => Math.max(Math.sqrt(s / Math.max(1, n - 1)), minStd)) };

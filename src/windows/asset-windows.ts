@@ -65,7 +65,8 @@ export class AssetWindows {
     const w = settings;
     const rowsOf = (rowChannels: readonly string[]) => {
       if (w.align === 'batch') return new RowAssembler(asset, rowChannels, w.max_sample_age_ms);
-      if (periodMs === undefined) throw new Error(`asset ${asset}: window.align ${w.align} needs the model's sample period`);
+      if (periodMs === undefined)
+        throw new Error(`asset ${asset}: window.align ${w.align} needs the model's sample period`);
       return new TimeGrid(asset, rowChannels, periodMs, w.align, w.max_sample_age_ms);
     };
     if (w.type === 'cycle') {

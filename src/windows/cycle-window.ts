@@ -98,15 +98,26 @@ export class CycleWindow {
     this.open = false;
     const partId = this.partId;
     const n = this.ts.length;
-    if (!this.complete) return { kind: 'incomplete', ts, partId, reason: 'a sample was missing, stale or bad during the cycle' };
-    if (this.overflow) return { kind: 'incomplete', ts, partId, reason: `the cycle ran longer than ${this.o.maxRows} samples` };
-    if (n < this.o.minRows) return { kind: 'incomplete', ts, partId, reason: `the cycle had ${n} samples, fewer than ${this.o.minRows}` };
+    if (!this.complete)
+      return { kind: 'incomplete', ts, partId, reason: 'a sample was missing, stale or bad during the cycle' };
+    if (this.overflow)
+      return { kind: 'incomplete', ts, partId, reason: `the cycle ran longer than ${this.o.maxRows} samples` };
+    if (n < this.o.minRows)
+      return { kind: 'incomplete', ts, partId, reason: `the cycle had ${n} samples, fewer than ${this.o.minRows}` };
     const data = resampleRows({ ts: this.ts, values: this.values, channels: this.o.channels.length }, this.o.length);
     return {
       kind: 'window',
       rows: n,
       durationMs: this.ts[n - 1] - this.ts[0],
-      window: { asset: this.o.asset, channels: this.o.channels, length: this.o.length, start: this.ts[0], end: this.ts[n - 1], data, partId },
+      window: {
+        asset: this.o.asset,
+        channels: this.o.channels,
+        length: this.o.length,
+        start: this.ts[0],
+        end: this.ts[n - 1],
+        data,
+        partId,
+      },
     };
   }
 }

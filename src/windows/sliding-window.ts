@@ -5,7 +5,8 @@
 import type { Window } from '../core/types.js';
 import type { Row } from './row-assembler.js';
 
-export type WindowOutcome = { readonly kind: 'window'; readonly window: Window } | { readonly kind: 'incomplete'; readonly ts: number };
+export type WindowOutcome =
+  { readonly kind: 'window'; readonly window: Window } | { readonly kind: 'incomplete'; readonly ts: number };
 
 export class SlidingWindow {
   private readonly rows: Row[] = [];
@@ -32,7 +33,14 @@ export class SlidingWindow {
     this.rows.forEach((r, t) => data.set(r.values, t * c));
     return {
       kind: 'window',
-      window: { asset: this.asset, channels: this.channels, length: this.length, start: this.rows[0].ts, end: row.ts, data },
+      window: {
+        asset: this.asset,
+        channels: this.channels,
+        length: this.length,
+        start: this.rows[0].ts,
+        end: row.ts,
+        data,
+      },
     };
   }
 }

@@ -79,7 +79,10 @@ export class TimeGrid {
   private isFinal(t: number): boolean {
     if (this.method === 'hold') return this.watermark > t;
     // linear: every channel has reported at or past t, or is too stale to ever help at t.
-    return this.history.every((h) => h.length > 0 && (h[h.length - 1].ts >= t || t - h[h.length - 1].ts > this.maxAgeMs)) && this.watermark >= t;
+    return (
+      this.history.every((h) => h.length > 0 && (h[h.length - 1].ts >= t || t - h[h.length - 1].ts > this.maxAgeMs)) &&
+      this.watermark >= t
+    );
   }
 
   private rowAt(t: number): Row {
@@ -109,7 +112,8 @@ export class TimeGrid {
       if (p.ts < t) continue;
       if (p.ts === t) return p.good ? p.value : Number.NaN;
       const before = h[k - 1];
-      if (!before || !before.good || !p.good || t - before.ts > this.maxAgeMs || p.ts - t > this.maxAgeMs) return Number.NaN;
+      if (!before || !before.good || !p.good || t - before.ts > this.maxAgeMs || p.ts - t > this.maxAgeMs)
+        return Number.NaN;
       return before.value + ((p.value - before.value) * (t - before.ts)) / (p.ts - before.ts);
     }
     return Number.NaN;

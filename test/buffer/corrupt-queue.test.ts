@@ -26,9 +26,17 @@ describe('a corrupt disk queue', () => {
     const garbage = Buffer.from('this is not an SQLite file, just 58 bytes of text........');
     writeFileSync(path, garbage);
     const reports: CorruptQueue[] = [];
-    const q = openQueue(disk(path), () => NOW, (c) => reports.push(c));
+    const q = openQueue(
+      disk(path),
+      () => NOW,
+      (c) => reports.push(c),
+    );
     expect(reports).toHaveLength(1);
-    expect(reports[0]).toMatchObject({ path, movedTo: `${path}.corrupt-2026-12-01T12-00-00-000Z`, bytes: garbage.length });
+    expect(reports[0]).toMatchObject({
+      path,
+      movedTo: `${path}.corrupt-2026-12-01T12-00-00-000Z`,
+      bytes: garbage.length,
+    });
     expect(reports[0].reason).toBe('file is not a database');
     expect(readFileSync(reports[0].movedTo)).toEqual(garbage);
     q.push([{ payload: 'after', priority: 'alarm' }]);
@@ -45,7 +53,11 @@ describe('a corrupt disk queue', () => {
     bytes.fill(0xab, 0, 100); // the header: SQLite no longer recognises the file
     writeFileSync(path, bytes);
     const reports: CorruptQueue[] = [];
-    const fresh = openQueue(disk(path), () => NOW, (c) => reports.push(c));
+    const fresh = openQueue(
+      disk(path),
+      () => NOW,
+      (c) => reports.push(c),
+    );
     expect(reports.map((r) => r.bytes)).toEqual([bytes.length]);
     expect(existsSync(reports[0].movedTo)).toBe(true);
     expect(fresh.stats()).toMatchObject({ items: 0 });
@@ -56,7 +68,13 @@ describe('a corrupt disk queue', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lw-corrupt-'));
     const path = join(dir, 'queue.db');
     mkdirSync(path); // a folder where the file should be
-    expect(() => openQueue(disk(path), () => NOW, () => undefined)).toThrow(`queue file ${path}: unable to open database file`);
+    expect(() =>
+      openQueue(
+        disk(path),
+        () => NOW,
+        () => undefined,
+      ),
+    ).toThrow(`queue file ${path}: unable to open database file`);
   });
 });
 
@@ -66,10 +84,17 @@ describe('the gateway with a corrupt sink queue', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lw-corrupt-gw-'));
     const queue = join(dir, 'influxdb.queue.db');
     writeFileSync(queue, 'not a database');
-    const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), { LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort), LINEWATCH_HTTP_PORT: '0' });
+    const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
+      LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
+      LINEWATCH_HTTP_PORT: '0',
+    });
     loaded.config.storage.local = undefined;
     // Nothing listens on port 1: the sink keeps its points queued; detection must not care.
-    loaded.config.storage.influxdb = influxSchema.parse({ url: 'http://127.0.0.1:1', database: 'plant', buffer: { path: queue } });
+    loaded.config.storage.influxdb = influxSchema.parse({
+      url: 'http://127.0.0.1:1',
+      database: 'plant',
+      buffer: { path: queue },
+    });
     const daemon = await startDaemon(loaded, silentLogger());
     try {
       await once(daemon.gateway, 'scores');

@@ -114,7 +114,11 @@ export function queueSuite(name: string, make: QueueFactory): void {
 
     it('sizes batches by records when an item holds several, always at least one item', () => {
       const q = make(big);
-      q.push([{ payload: 'a\nb\nc', count: 3, priority: 'raw' }, { payload: 'd\ne', count: 2, priority: 'raw' }, { payload: 'f', priority: 'alarm' }]);
+      q.push([
+        { payload: 'a\nb\nc', count: 3, priority: 'raw' },
+        { payload: 'd\ne', count: 2, priority: 'raw' },
+        { payload: 'f', priority: 'alarm' },
+      ]);
       expect(q.stats()).toMatchObject({ records: 6, items: 3 });
       const b = q.take(4)!;
       expect([b.items.length, b.count]).toEqual([1, 3]);
@@ -128,7 +132,10 @@ export function queueSuite(name: string, make: QueueFactory): void {
 
     it('counts evicted records, not entries', () => {
       const q = make({ maxBytes: 6, now: () => 0 });
-      q.push([{ payload: 'r1\nr2', count: 2, priority: 'raw' }, { payload: 'A', priority: 'alarm' }]);
+      q.push([
+        { payload: 'r1\nr2', count: 2, priority: 'raw' },
+        { payload: 'A', priority: 'alarm' },
+      ]);
       q.push([{ payload: 'r3', priority: 'raw' }]);
       expect(q.stats().evicted.raw).toBe(2);
       expect(q.stats().records).toBe(2);

@@ -24,12 +24,19 @@ export interface OpenedPage {
 export async function openFilePage(path: string, viewport = { width: 1040, height: 900 }): Promise<OpenedPage> {
   if (!existsSync(CHROMIUM)) {
     const why = process.env.CI ? 'CI is set, so this test fails instead of skipping' : 'the browser test needs it';
-    throw new Error(`Chromium not found at ${CHROMIUM} (${why}): run \`bash scripts/install-test-deps.sh\`, or set CHROMIUM_PATH`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM} (${why}): run \`bash scripts/install-test-deps.sh\`, or set CHROMIUM_PATH`,
+    );
   }
   const profile = await mkdtemp(join(tmpdir(), 'lw-chromium-'));
   const url = pathToFileURL(path).href;
   const args = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'];
-  args.push('--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`);
+  args.push(
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${profile}`,
+  );
   const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args });
   const page = await browser.newPage();
   const problems: string[] = [];

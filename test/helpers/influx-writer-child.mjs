@@ -1,4 +1,5 @@
 // A gateway-like writer for the crash test: pushes numbered points through the InfluxDB sink and
+/* global setInterval */
 // its disk queue, printing how many are durably queued, until it is killed.
 // usage: node influx-writer-child.mjs QUEUE_PATH INFLUX_URL DATABASE
 import { SqliteQueue } from '../../dist/buffer/sqlite-queue.js';
@@ -10,7 +11,14 @@ import { silentLogger } from '../../dist/telemetry/logger.js';
 const [path, url, database] = process.argv.slice(2);
 const queue = new SqliteQueue({ path, maxBytes: 1 << 30 });
 const sink = new InfluxSink(
-  influxSchema.parse({ url, database, batch_size: 500, flush_interval_ms: 20, timeout_ms: 2000, buffer: { path, max_bytes: 1 << 30 } }),
+  influxSchema.parse({
+    url,
+    database,
+    batch_size: 500,
+    flush_interval_ms: 20,
+    timeout_ms: 2000,
+    buffer: { path, max_bytes: 1 << 30 },
+  }),
   { site: 's', line: 'l', gateway: 'crash' },
   { logger: silentLogger(), metrics: new GatewayMetrics(), queue },
 );
@@ -19,7 +27,8 @@ const t0 = Date.now() - 3_600_000;
 let next = 0;
 setInterval(() => {
   const samples = [];
-  for (let k = 0; k < 50; k++, next++) samples.push({ source: 'plc', asset: 'a', channel: 'seq', ts: t0 + next, value: next, quality: 'good' });
+  for (let k = 0; k < 50; k++, next++)
+    samples.push({ source: 'plc', asset: 'a', channel: 'seq', ts: t0 + next, value: next, quality: 'good' });
   sink.write({ samples, scores: [], alarms: [] });
   process.stdout.write(`queued ${next}\n`);
 }, 5);

@@ -23,7 +23,8 @@ export function normalSeries(csv: string, file: string, drop: readonly string[] 
 /** The rows of `series` from row `from` on (times, values and labels alike). */
 export function rowsFrom(series: LabelledSeries, from: number): LabelledSeries {
   const c = series.channels.length;
-  if (!(from >= 0 && from < series.rowCount)) throw new Error(`rowsFrom: row ${from} is outside the ${series.rowCount} rows of ${series.file}`);
+  if (!(from >= 0 && from < series.rowCount))
+    throw new Error(`rowsFrom: row ${from} is outside the ${series.rowCount} rows of ${series.file}`);
   return {
     ...series,
     times: series.times.subarray(from),

@@ -19,7 +19,11 @@ let daemon: Daemon;
 let port: number;
 
 async function start(): Promise<Daemon> {
-  const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), { LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort), LINEWATCH_HTTP_PORT: String(port), LINEWATCH_API_TOKEN: TOKEN });
+  const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
+    LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
+    LINEWATCH_HTTP_PORT: String(port),
+    LINEWATCH_API_TOKEN: TOKEN,
+  });
   loaded.config.storage.local = undefined;
   return startDaemon(loaded, silentLogger());
 }
@@ -38,7 +42,7 @@ afterAll(async () => {
 });
 
 describe('linewatch-daemon', () => {
-  it('brings the daemon\'s alarms into the flow, passes an acknowledge back, and reconnects after a restart', async () => {
+  it("brings the daemon's alarms into the flow, passes an acknowledge back, and reconnects after a restart", async () => {
     await helper.load(
       [nodes.daemon],
       [
@@ -52,13 +56,26 @@ describe('linewatch-daemon', () => {
     await expect.poll(() => out.some((m) => m.event === 'score'), { timeout: 15_000 }).toBe(true);
 
     sim.sim.injectFault({ type: 'rotor_imbalance', severity: 0.8, ramp_s: 1 });
-    await expect.poll(() => out.find((m) => m.event === 'alarm' && m.payload.state === 'unack_active'), { timeout: 30_000, interval: 100 }).toBeTruthy();
+    await expect
+      .poll(() => out.find((m) => m.event === 'alarm' && m.payload.state === 'unack_active'), {
+        timeout: 30_000,
+        interval: 100,
+      })
+      .toBeTruthy();
     const raised = out.find((m) => m.event === 'alarm')!;
     expect(raised.topic).toBe('pump-1/alarm');
     expect(raised.payload.topChannels.join()).toMatch(/vibration/);
 
     d.receive({ command: 'ack', asset: 'pump-1', by: 'node-red operator', comment: 'seen' });
-    await expect.poll(() => out.find((m) => m.event === 'alarm' && m.payload.state === 'ack_active' && m.payload.by === 'node-red operator'), { timeout: 5_000 }).toBeTruthy();
+    await expect
+      .poll(
+        () =>
+          out.find(
+            (m) => m.event === 'alarm' && m.payload.state === 'ack_active' && m.payload.by === 'node-red operator',
+          ),
+        { timeout: 5_000 },
+      )
+      .toBeTruthy();
 
     const refused = nextError(d);
     d.receive({ command: 'ack', asset: 'pump-9', by: 'op' });
@@ -72,7 +89,10 @@ describe('linewatch-daemon', () => {
   }, 90_000);
 
   it('refuses a command without the fields the daemon needs', async () => {
-    await helper.load([nodes.daemon], [{ id: 'd', type: 'linewatch-daemon', url: `http://127.0.0.1:${port}`, events: 'alarm', wires: [[]] }]);
+    await helper.load(
+      [nodes.daemon],
+      [{ id: 'd', type: 'linewatch-daemon', url: `http://127.0.0.1:${port}`, events: 'alarm', wires: [[]] }],
+    );
     const d = helper.getNode('d')!;
     const error = nextError(d);
     d.receive({ command: 'ack', by: 'op' });
@@ -80,7 +100,10 @@ describe('linewatch-daemon', () => {
   });
 
   it('refuses an event type the daemon does not send', async () => {
-    await helper.load([nodes.daemon], [{ id: 'd', type: 'linewatch-daemon', url: `http://127.0.0.1:${port}`, events: 'alarm,warnings', wires: [[]] }]);
+    await helper.load(
+      [nodes.daemon],
+      [{ id: 'd', type: 'linewatch-daemon', url: `http://127.0.0.1:${port}`, events: 'alarm,warnings', wires: [[]] }],
+    );
     const d = helper.getNode('d')!;
     const error = nextError(d);
     d.receive({ command: 'ack', asset: 'pump-1', by: 'op' });

@@ -37,7 +37,11 @@ export function nextMessage(node: NodeUnderTest): Promise<Record<string, any>> {
 
 /** Resolves with the error a node reports through done(err) / node.error. */
 export function nextError(node: NodeUnderTest): Promise<string> {
-  return new Promise((resolve) => node.once('call:error', (call: { args: unknown[] }) => resolve(String((call.args[0] as Error)?.message ?? call.args[0]))));
+  return new Promise((resolve) =>
+    node.once('call:error', (call: { args: unknown[] }) =>
+      resolve(String((call.args[0] as Error)?.message ?? call.args[0])),
+    ),
+  );
 }
 
 /** Collects every message a helper node receives. */

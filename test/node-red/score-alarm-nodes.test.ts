@@ -28,14 +28,22 @@ describe('linewatch-score', () => {
     const { payload, topic } = await received;
     expect(topic).toBe('pump-1');
     expect(Math.abs(payload.score - manifest.golden.score)).toBeLessThanOrEqual(manifest.golden.tolerance);
-    expect(payload).toMatchObject({ asset: 'pump-1', threshold: manifest.score.threshold, anomalous: false, verdict: 'normal', model: manifest.name });
+    expect(payload).toMatchObject({
+      asset: 'pump-1',
+      threshold: manifest.score.threshold,
+      anomalous: false,
+      verdict: 'normal',
+      model: manifest.name,
+    });
     expect(payload.top).toHaveLength(3);
     expect(channels).toContain(payload.top[0].channel);
   });
 
   it('falls back to the next execution provider when one is missing, and says so', async () => {
     await helper.load([nodes.model, nodes.score], scoreFlow({}, { providers: 'tensorrt, cpu' }));
-    const warned = new Promise<string>((resolve) => helper.getNode('m')!.once('call:warn', (call: { args: unknown[] }) => resolve(String(call.args[0]))));
+    const warned = new Promise<string>((resolve) =>
+      helper.getNode('m')!.once('call:warn', (call: { args: unknown[] }) => resolve(String(call.args[0]))),
+    );
     const received = nextMessage(helper.getNode('out')!);
     helper.getNode('s')!.receive({ payload: golden });
     expect(await warned).toMatch(/execution provider tensorrt unavailable, trying the next/);
@@ -99,11 +107,22 @@ describe('linewatch-score', () => {
 });
 
 const alarmFlow = (props: Record<string, unknown> = {}) => [
-  { id: 'a', type: 'linewatch-alarm', asset: 'pump-1', onDelayMs: '0', offDelayMs: '0', clearRatio: '0.8', ...props, wires: [['events'], ['lamp']] },
+  {
+    id: 'a',
+    type: 'linewatch-alarm',
+    asset: 'pump-1',
+    onDelayMs: '0',
+    offDelayMs: '0',
+    clearRatio: '0.8',
+    ...props,
+    wires: [['events'], ['lamp']],
+  },
   { id: 'events', type: 'helper' },
   { id: 'lamp', type: 'helper' },
 ];
-const score = (value: number, ts: number) => ({ payload: { asset: 'pump-1', ts, score: value, threshold: 1, top: [{ channel: 'flow', share: 0.7 }] } });
+const score = (value: number, ts: number) => ({
+  payload: { asset: 'pump-1', ts, score: value, threshold: 1, top: [{ channel: 'flow', share: 0.7 }] },
+});
 
 describe('linewatch-alarm', () => {
   it('raises, is acknowledged by message, and returns: transitions and the lamp', async () => {
@@ -114,11 +133,23 @@ describe('linewatch-alarm', () => {
     a.receive(score(0.2, 1000));
     a.receive(score(1.5, 1100));
     await expect.poll(() => events.length).toBe(1);
-    expect(events[0].payload).toMatchObject({ asset: 'pump-1', alarm: 'anomaly', state: 'unack_active', previous: 'normal', cause: 'condition', topChannels: ['flow'] });
+    expect(events[0].payload).toMatchObject({
+      asset: 'pump-1',
+      alarm: 'anomaly',
+      state: 'unack_active',
+      previous: 'normal',
+      cause: 'condition',
+      topChannels: ['flow'],
+    });
     expect(events[0].payload.message).toMatch(/anomaly score 1\.500 above threshold 1\.000.*flow 70%/);
     a.receive({ command: 'ack', by: 'operator-7', comment: 'checking the valve' });
     await expect.poll(() => events.length).toBe(2);
-    expect(events[1].payload).toMatchObject({ state: 'ack_active', cause: 'operator', by: 'operator-7', comment: 'checking the valve' });
+    expect(events[1].payload).toMatchObject({
+      state: 'ack_active',
+      cause: 'operator',
+      by: 'operator-7',
+      comment: 'checking the valve',
+    });
     a.receive(score(0.1, 1300));
     await expect.poll(() => events.length).toBe(3);
     expect(events[2].payload.state).toBe('normal');
@@ -130,11 +161,23 @@ describe('linewatch-alarm', () => {
     const events = collect(helper.getNode('events')!);
     const a = helper.getNode('a')!;
     // Above for 200 ms, a dip below the threshold resets the on delay; then above for 600 ms.
-    [[1.5, 1000], [1.5, 1200], [0.9, 1400], [1.2, 1600], [1.3, 2000], [1.4, 2200]].forEach(([v, t]) => a.receive(score(v, t)));
+    [
+      [1.5, 1000],
+      [1.5, 1200],
+      [0.9, 1400],
+      [1.2, 1600],
+      [1.3, 2000],
+      [1.4, 2200],
+    ].forEach(([v, t]) => a.receive(score(v, t)));
     await expect.poll(() => events.length).toBe(1);
     expect(events[0].payload.ts).toBe(2200);
     // Between clear_ratio × threshold and the threshold the alarm holds; below it, it returns.
-    [[0.9, 2400], [1.1, 2600], [0.85, 2800], [0.5, 3000]].forEach(([v, t]) => a.receive(score(v, t)));
+    [
+      [0.9, 2400],
+      [1.1, 2600],
+      [0.85, 2800],
+      [0.5, 3000],
+    ].forEach(([v, t]) => a.receive(score(v, t)));
     await expect.poll(() => events.length).toBe(2);
     expect(events[1].payload.ts).toBe(3000);
     expect(events.map((e) => e.payload.state)).toEqual(['unack_active', 'rtn_unack']);

@@ -8,7 +8,18 @@ import { collect, helper, nextError, nodes } from './helper.js';
 afterEach(() => helper.unload());
 
 const flow = (props: Record<string, unknown>) => [
-  { id: 'w', type: 'linewatch-window', asset: 'pump-1', channels: 'a,b', length: '3', hop: '1', maxAgeMs: '1000', format: 'object', ...props, wires: [['out'], ['bad']] },
+  {
+    id: 'w',
+    type: 'linewatch-window',
+    asset: 'pump-1',
+    channels: 'a,b',
+    length: '3',
+    hop: '1',
+    maxAgeMs: '1000',
+    format: 'object',
+    ...props,
+    wires: [['out'], ['bad']],
+  },
   { id: 'out', type: 'helper' },
   { id: 'bad', type: 'helper' },
 ];
@@ -20,7 +31,14 @@ describe('linewatch-window', () => {
     const w = helper.getNode('w')!;
     for (let i = 0; i < 4; i++) w.receive({ payload: { a: i, b: 10 * i }, timestamp: 1000 + 100 * i });
     await expect.poll(() => out.length).toBe(2);
-    expect(out[0].payload).toEqual({ asset: 'pump-1', channels: ['a', 'b'], length: 3, start: 1000, end: 1200, data: [0, 0, 1, 10, 2, 20] });
+    expect(out[0].payload).toEqual({
+      asset: 'pump-1',
+      channels: ['a', 'b'],
+      length: 3,
+      start: 1000,
+      end: 1200,
+      data: [0, 0, 1, 10, 2, 20],
+    });
     expect(out[1].payload.data).toEqual([1, 10, 2, 20, 3, 30]);
   });
 
@@ -31,17 +49,29 @@ describe('linewatch-window', () => {
     const w = helper.getNode('w')!;
     w.receive({ topic: 'a', payload: 1, timestamp: 1000 });
     w.receive({ topic: 'b', payload: 2, timestamp: 1000 });
-    w.receive({ topic: 'a', payload: null, statusCode: { name: 'BadSensorFailure', value: 0x808b0000 }, timestamp: 1100 });
+    w.receive({
+      topic: 'a',
+      payload: null,
+      statusCode: { name: 'BadSensorFailure', value: 0x808b0000 },
+      timestamp: 1100,
+    });
     w.receive({ topic: 'b', payload: 3, timestamp: 1200 });
     await expect.poll(() => bad.length).toBe(1);
     expect(out).toHaveLength(1);
     expect(out[0].payload).toMatchObject({ start: 1000, end: 1000, data: [1, 2] });
-    expect(bad[0].payload).toMatchObject({ asset: 'pump-1', ts: 1100, reason: expect.stringMatching(/missing, stale or bad/) });
+    expect(bad[0].payload).toMatchObject({
+      asset: 'pump-1',
+      ts: 1100,
+      reason: expect.stringMatching(/missing, stale or bad/),
+    });
   });
 
   it('decodes node-red-contrib-modbus register arrays with the register list (word orders, scale)', async () => {
     const registers = 'flow 0 uint32 CDAB 0.001\npressure 2 float32 BADC\nrunning 4 bit.1';
-    await helper.load([nodes.window], flow({ format: 'registers', registers, channels: 'flow,pressure,running', length: '1' }));
+    await helper.load(
+      [nodes.window],
+      flow({ format: 'registers', registers, channels: 'flow,pressure,running', length: '1' }),
+    );
     const out = collect(helper.getNode('out')!);
     const words = [...encodeRegisters(12345, 'uint32', 'CDAB'), ...encodeRegisters(3.5, 'float32', 'BADC'), 0b10];
     helper.getNode('w')!.receive({ payload: words, timestamp: 5000 });
@@ -50,11 +80,29 @@ describe('linewatch-window', () => {
   });
 
   it('cuts one window per part on a cycle flag, carrying the part id', async () => {
-    await helper.load([nodes.window], flow({ mode: 'cycle', channels: 'force', length: '4', triggerChannel: 'active', partIdChannel: 'counter', minSamples: '2' }));
+    await helper.load(
+      [nodes.window],
+      flow({
+        mode: 'cycle',
+        channels: 'force',
+        length: '4',
+        triggerChannel: 'active',
+        partIdChannel: 'counter',
+        minSamples: '2',
+      }),
+    );
     const out = collect(helper.getNode('out')!);
     const w = helper.getNode('w')!;
-    const rows = [[0, 0, 7], [1, 5, 8], [1, 6, 8], [1, 7, 8], [0, 0, 8]];
-    rows.forEach(([active, force, counter], i) => w.receive({ payload: { active, force, counter }, timestamp: 1000 + i * 100 }));
+    const rows = [
+      [0, 0, 7],
+      [1, 5, 8],
+      [1, 6, 8],
+      [1, 7, 8],
+      [0, 0, 8],
+    ];
+    rows.forEach(([active, force, counter], i) =>
+      w.receive({ payload: { active, force, counter }, timestamp: 1000 + i * 100 }),
+    );
     await expect.poll(() => out.length).toBe(1);
     expect(out[0].payload).toMatchObject({ asset: 'pump-1', partId: '8', length: 4, start: 1100, end: 1300 });
   });
@@ -90,13 +138,27 @@ describe('linewatch-window', () => {
 describe('message → samples (pure)', () => {
   it('unwraps the DataValue payloads of contrib-opcua "multiple" subscriptions', () => {
     const ts = new Date('2026-01-01T00:00:01Z');
-    const [s] = samplesFromMessage({ topic: 'ns=1;s=Pump1.flow', payload: { value: { dataType: 'Double', value: 7.5 }, statusCode: { value: 0 }, sourceTimestamp: ts } }, { format: 'topic', asset: 'p', topics: new Map([['ns=1;s=Pump1.flow', 'flow']]) }, 5);
+    const [s] = samplesFromMessage(
+      {
+        topic: 'ns=1;s=Pump1.flow',
+        payload: { value: { dataType: 'Double', value: 7.5 }, statusCode: { value: 0 }, sourceTimestamp: ts },
+      },
+      { format: 'topic', asset: 'p', topics: new Map([['ns=1;s=Pump1.flow', 'flow']]) },
+      5,
+    );
     expect(s).toMatchObject({ channel: 'flow', value: 7.5, ts: ts.getTime(), quality: 'good' });
   });
 
   it('groups one-tag messages into rows by source timestamp', () => {
     const b = new TimestampBatches();
-    const s = (channel: string, ts: number) => ({ source: 'x', asset: 'a', channel, ts, value: 1, quality: 'good' as const });
+    const s = (channel: string, ts: number) => ({
+      source: 'x',
+      asset: 'a',
+      channel,
+      ts,
+      value: 1,
+      quality: 'good' as const,
+    });
     expect(b.push([s('a', 1), s('b', 1)])).toEqual([]);
     expect(b.push([s('a', 2)])).toEqual([[s('a', 1), s('b', 1)]]);
     // A late sample of an older tick joins the open row rather than going back in time.
@@ -104,20 +166,30 @@ describe('message → samples (pure)', () => {
   });
 
   it('names the register list line that is wrong', () => {
-    expect(() => parseRegisterFields('flow 0 uint32\npressure x float32')).toThrow(/line 2 \("pressure x float32"\): offset "x"/);
+    expect(() => parseRegisterFields('flow 0 uint32\npressure x float32')).toThrow(
+      /line 2 \("pressure x float32"\): offset "x"/,
+    );
     expect(() => parseRegisterFields('flow 0 real32')).toThrow(/type "real32" is not one of/);
     expect(() => parseRegisterFields('flow 0 uint16 ABDC')).toThrow(/"ABDC" is neither a byte order/);
   });
 
   it('refuses a register array too short for the list, naming the channel', () => {
     const registers = parseRegisterFields('flow 0 uint16\npressure 1 float32');
-    expect(() => samplesFromMessage({ payload: [1, 2] }, { format: 'registers', asset: 'x', registers }, 0)).toThrow(/pressure at offset 1 needs 2 register\(s\), msg.payload has 2/);
-    expect(() => samplesFromMessage({ payload: [1, 70000, 3] }, { format: 'registers', asset: 'x', registers }, 0)).toThrow(/msg.payload\[1\]: expected a 16-bit register value/);
+    expect(() => samplesFromMessage({ payload: [1, 2] }, { format: 'registers', asset: 'x', registers }, 0)).toThrow(
+      /pressure at offset 1 needs 2 register\(s\), msg.payload has 2/,
+    );
+    expect(() =>
+      samplesFromMessage({ payload: [1, 70000, 3] }, { format: 'registers', asset: 'x', registers }, 0),
+    ).toThrow(/msg.payload\[1\]: expected a 16-bit register value/);
   });
 
   it('takes the source timestamp and OPC UA status of node-red-contrib-opcua messages', () => {
     const ts = new Date('2026-01-01T00:00:00Z');
-    const [s] = samplesFromMessage({ topic: 'ns=1;s=Flow', payload: 3, sourceTimestamp: ts, statusCode: { name: 'UncertainLastUsableValue' } }, { format: 'topic', asset: 'p', topics: new Map([['ns=1;s=Flow', 'flow']]) }, 99);
+    const [s] = samplesFromMessage(
+      { topic: 'ns=1;s=Flow', payload: 3, sourceTimestamp: ts, statusCode: { name: 'UncertainLastUsableValue' } },
+      { format: 'topic', asset: 'p', topics: new Map([['ns=1;s=Flow', 'flow']]) },
+      99,
+    );
     expect(s).toMatchObject({ channel: 'flow', value: 3, ts: ts.getTime(), received: 99, quality: 'uncertain' });
   });
 });

@@ -27,7 +27,8 @@ import { alarmLine, healthLine, partLine, sampleLine, scoreLine, type SeriesTags
 
 type Outcome = { kind: 'ok' } | { kind: 'rejected'; dropped: number } | { kind: 'retry' };
 
-/** An HTTP Retry-After (seconds or a date) as milliseconds from `now`, within 1 s to 10 min; undefined if absent or unreadable. */
+/** An HTTP Retry-After (seconds or a date) as milliseconds from `now`, within 1 s to 10 min; undefined if absent or
+ * unreadable. */
 export function retryAfterMs(header: string | null, now: number): number | undefined {
   if (!header) return undefined;
   const seconds = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - now;
@@ -75,7 +76,11 @@ export class InfluxSink implements Sink {
   write(records: SinkRecords): void {
     if (this.closed) return;
     const items: QueueInput[] = [];
-    const group = <T>(list: readonly T[] | undefined, toLine: (r: T) => string | undefined, priority: QueueInput['priority']) => {
+    const group = <T>(
+      list: readonly T[] | undefined,
+      toLine: (r: T) => string | undefined,
+      priority: QueueInput['priority'],
+    ) => {
       const lines: string[] = [];
       for (const r of list ?? []) {
         const l = toLine(r);
@@ -95,7 +100,10 @@ export class InfluxSink implements Sink {
       // Disk full or the queue file unwritable: count and log, keep detecting.
       const lost = items.reduce((n, i) => n + (i.count ?? 1), 0);
       this.deps.metrics.sinkDroppedPoints.inc({ sink: this.name, reason: 'queue_write_failed' }, lost);
-      this.deps.logger.error({ sink: this.name, lost }, `influxdb queue: cannot store ${lost} points: ${(err as Error).message}`);
+      this.deps.logger.error(
+        { sink: this.name, lost },
+        `influxdb queue: cannot store ${lost} points: ${(err as Error).message}`,
+      );
       return;
     }
     // One look at the queue per write (the disk queue answers with a query).
@@ -120,9 +128,13 @@ export class InfluxSink implements Sink {
   private noteEvictions(evicted: QueueStats['evicted']): void {
     const total = evicted.raw + evicted.score + evicted.part + evicted.alarm;
     if (total === this.reportedEvictions) return;
-    for (const [priority, n] of Object.entries(evicted)) this.deps.metrics.queueEvicted.set({ sink: this.name, class: priority }, n);
+    for (const [priority, n] of Object.entries(evicted))
+      this.deps.metrics.queueEvicted.set({ sink: this.name, class: priority }, n);
     if (this.reportedEvictions === 0) {
-      this.deps.logger.warn({ sink: this.name, evicted }, `influxdb queue reached its byte bound (${this.config.buffer.max_bytes} B): evicting the oldest raw samples first, then scores, part results, alarms`);
+      this.deps.logger.warn(
+        { sink: this.name, evicted },
+        `influxdb queue reached its byte bound (${this.config.buffer.max_bytes} B): evicting the oldest raw samples first, then scores, part results, alarms`,
+      );
     }
     this.reportedEvictions = total;
   }
@@ -138,7 +150,9 @@ export class InfluxSink implements Sink {
   flush(): Promise<void> {
     if (!this.flushing) {
       this.flushing = this.drain()
-        .catch((err: unknown) => this.deps.logger.error({ sink: this.name }, `influxdb flush failed: ${(err as Error).message}`))
+        .catch((err: unknown) =>
+          this.deps.logger.error({ sink: this.name }, `influxdb flush failed: ${(err as Error).message}`),
+        )
         .finally(() => {
           this.flushing = undefined;
           this.updateGauges();
@@ -174,7 +188,9 @@ export class InfluxSink implements Sink {
 
   private headers(): Record<string, string> {
     if (!this.config.username) return {};
-    return { authorization: `Basic ${Buffer.from(`${this.config.username}:${this.config.password ?? ''}`).toString('base64')}` };
+    return {
+      authorization: `Basic ${Buffer.from(`${this.config.username}:${this.config.password ?? ''}`).toString('base64')}`,
+    };
   }
 
   private async ensureDatabase(): Promise<void> {
@@ -185,7 +201,10 @@ export class InfluxSink implements Sink {
       const message = (err as Error).message;
       // A user with WRITE only may not create databases: the database may well exist; write anyway.
       if (!/\b(401|403)\b|not authorized|authorization failed/i.test(message)) throw err;
-      this.deps.logger.warn({ sink: this.name, user: this.config.username }, `influxdb: user "${this.config.username ?? '(none)'}" may not create database "${this.config.database}" (${message.replace(/\s+/g, ' ').trim().slice(0, 200)}); writing to it as it is (set create_database: false for a user with WRITE only)`);
+      this.deps.logger.warn(
+        { sink: this.name, user: this.config.username },
+        `influxdb: user "${this.config.username ?? '(none)'}" may not create database "${this.config.database}" (${message.replace(/\s+/g, ' ').trim().slice(0, 200)}); writing to it as it is (set create_database: false for a user with WRITE only)`,
+      );
     }
     this.databaseReady = true;
   }
@@ -196,7 +215,10 @@ export class InfluxSink implements Sink {
     if (outcome.kind !== 'split') return outcome;
     const all = body.split('\n');
     if (all.length <= 1) {
-      this.deps.logger.error({ sink: this.name }, `influxdb refused a single point as too large (413): dropped: ${body.slice(0, 200)}`);
+      this.deps.logger.error(
+        { sink: this.name },
+        `influxdb refused a single point as too large (413): dropped: ${body.slice(0, 200)}`,
+      );
       return { kind: 'rejected', dropped: 1 };
     }
     const half = Math.ceil(all.length / 2);
@@ -214,12 +236,17 @@ export class InfluxSink implements Sink {
       await this.ensureDatabase();
       const res = await fetch(this.url('write', { db: this.config.database, precision: 'ms' }), {
         method: 'POST',
-        headers: { ...this.headers(), 'content-type': 'text/plain; charset=utf-8', ...(this.config.gzip ? { 'content-encoding': 'gzip' } : {}) },
+        headers: {
+          ...this.headers(),
+          'content-type': 'text/plain; charset=utf-8',
+          ...(this.config.gzip ? { 'content-encoding': 'gzip' } : {}),
+        },
         body: this.config.gzip ? gzipSync(body) : body,
         signal: AbortSignal.timeout(this.config.timeout_ms),
       });
       if (res.ok) {
-        if (this.failures > 0) this.deps.logger.info({ sink: this.name, after_failures: this.failures }, 'influxdb reachable again');
+        if (this.failures > 0)
+          this.deps.logger.info({ sink: this.name, after_failures: this.failures }, 'influxdb reachable again');
         this.failures = 0;
         this.lastError = undefined;
         return { kind: 'ok' };
@@ -228,8 +255,15 @@ export class InfluxSink implements Sink {
       const status = res.status;
       if (status === 401 || status === 403) {
         const user = this.config.username ?? '(none)';
-        const fix = status === 401 ? 'check its password' : `grant it WRITE on the database: GRANT WRITE ON "${this.config.database}" TO "${user}"`;
-        return this.retryLater(`influxdb refused the write as user "${user}" (HTTP ${status}: ${text.trim()}): ${fix}`, `http_${status}`, 'error');
+        const fix =
+          status === 401
+            ? 'check its password'
+            : `grant it WRITE on the database: GRANT WRITE ON "${this.config.database}" TO "${user}"`;
+        return this.retryLater(
+          `influxdb refused the write as user "${user}" (HTTP ${status}: ${text.trim()}): ${fix}`,
+          `http_${status}`,
+          'error',
+        );
       }
       if (status === 404 && /database not found/i.test(text)) {
         this.databaseReady = false; // created again before the next attempt, where allowed
@@ -240,18 +274,30 @@ export class InfluxSink implements Sink {
         this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'http_413' });
         return { kind: 'split' };
       }
-      if (status === 429 || status === 503) return this.retryLater(`influxdb answered ${status}: ${text}`, `http_${status}`, 'warn', retryAfterMs(res.headers.get('retry-after'), (this.deps.now ?? Date.now)()));
+      if (status === 429 || status === 503)
+        return this.retryLater(
+          `influxdb answered ${status}: ${text}`,
+          `http_${status}`,
+          'warn',
+          retryAfterMs(res.headers.get('retry-after'), (this.deps.now ?? Date.now)()),
+        );
       if (res.status >= 400 && res.status < 500) {
         // "partial write: ... dropped=N": InfluxDB kept the other points of the batch.
         const dropped = Math.min(lines, Number(/dropped=(\d+)/.exec(text)?.[1] ?? lines));
         this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: `http_${res.status}` });
-        this.deps.logger.error({ sink: this.name, status: res.status, dropped }, `influxdb refused ${dropped} of ${lines} points (not retried): ${text}`);
+        this.deps.logger.error(
+          { sink: this.name, status: res.status, dropped },
+          `influxdb refused ${dropped} of ${lines} points (not retried): ${text}`,
+        );
         return { kind: 'rejected', dropped };
       }
       return this.retryLater(`influxdb answered ${res.status}: ${text}`, `http_${res.status}`);
     } catch (err) {
       const cause = (err as Error).cause as Error | undefined;
-      return this.retryLater(`influxdb ${this.config.url} unreachable: ${cause?.message ?? (err as Error).message}`, 'network');
+      return this.retryLater(
+        `influxdb ${this.config.url} unreachable: ${cause?.message ?? (err as Error).message}`,
+        'network',
+      );
     }
   }
 
@@ -259,7 +305,8 @@ export class InfluxSink implements Sink {
   private retryLater(message: string, kind: string, level: 'warn' | 'error' = 'warn', afterMs?: number): Outcome {
     this.failures++;
     this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind });
-    if (message !== this.lastError) this.deps.logger[level]({ sink: this.name, queued: this.buffered }, `${message}; points stay queued, retrying`);
+    if (message !== this.lastError)
+      this.deps.logger[level]({ sink: this.name, queued: this.buffered }, `${message}; points stay queued, retrying`);
     this.lastError = message;
     // The server's Retry-After, else 500 ms after the first failure, doubling up to 30 s.
     this.retryAt = (this.deps.now ?? Date.now)() + (afterMs ?? backoffMs(this.failures + 1, 250, 30_000));
@@ -274,7 +321,11 @@ export class InfluxSink implements Sink {
     this.retryAt = 0;
     await this.flush();
     const left = this.buffered;
-    if (left > 0) this.deps.logger.warn({ sink: this.name, queued: left }, `influxdb unreachable at shutdown: ${left} points stay queued for the next start`);
+    if (left > 0)
+      this.deps.logger.warn(
+        { sink: this.name, queued: left },
+        `influxdb unreachable at shutdown: ${left} points stay queued for the next start`,
+      );
     this.deps.queue.close();
   }
 }

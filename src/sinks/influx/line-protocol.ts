@@ -4,10 +4,14 @@
  *
  * Measurements:
  *   linewatch_sample   tags site,line,gateway,asset,channel,source,quality  field value (text for string tags)
- *   linewatch_score    tags site,line,gateway,asset,model                    fields score,threshold,anomalous,top_channel,model_version, c_<channel> (share)
- *   linewatch_part     tags site,line,gateway,asset,model,verdict           fields part_id,pass,score,threshold,top_channel,cycle_ms,reason
- *   linewatch_health   tags site,line,gateway[,source]                      fields counters (…_total), gauges (queue_items, connected, …)
- *   linewatch_alarm    tags site,line,gateway,asset,alarm,state,priority     fields previous,cause,by,comment,condition_active,annunciated,score,threshold,top_channels,message
+ * linewatch_score    tags site,line,gateway,asset,model                    fields
+ * score,threshold,anomalous,top_channel,model_version, c_<channel> (share)
+ * linewatch_part     tags site,line,gateway,asset,model,verdict           fields
+ * part_id,pass,score,threshold,top_channel,cycle_ms,reason
+ * linewatch_health   tags site,line,gateway[,source]                      fields counters (…_total), gauges
+ * (queue_items, connected, …)
+ * linewatch_alarm    tags site,line,gateway,asset,alarm,state,priority     fields
+ * previous,cause,by,comment,condition_active,annunciated,score,threshold,top_channels,message
  */
 import type { AlarmEvent, HealthPoint, PartResult, Sample, ScoreResult } from '../../core/types.js';
 
@@ -33,7 +37,12 @@ function float(v: number): string {
   return Number.isFinite(v) ? String(v) : '';
 }
 
-function line(measurement: string, tags: Record<string, string>, fields: Record<string, string>, ts: number): string | undefined {
+function line(
+  measurement: string,
+  tags: Record<string, string>,
+  fields: Record<string, string>,
+  ts: number,
+): string | undefined {
   const f = Object.entries(fields)
     .filter(([, v]) => v !== '')
     .map(([k, v]) => `${escapeKey(k)}=${v}`)
@@ -43,7 +52,12 @@ function line(measurement: string, tags: Record<string, string>, fields: Record<
 }
 
 export function sampleLine(s: Sample, t: SeriesTags): string | undefined {
-  return line('linewatch_sample', { ...t, asset: s.asset, channel: s.channel, source: s.source, quality: s.quality }, s.text !== undefined ? { text: escapeString(s.text) } : { value: float(s.value) }, s.ts);
+  return line(
+    'linewatch_sample',
+    { ...t, asset: s.asset, channel: s.channel, source: s.source, quality: s.quality },
+    s.text !== undefined ? { text: escapeString(s.text) } : { value: float(s.value) },
+    s.ts,
+  );
 }
 
 export function scoreLine(r: ScoreResult, t: SeriesTags): string | undefined {

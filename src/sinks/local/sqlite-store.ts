@@ -30,7 +30,9 @@ const TABLES = ['samples', 'scores', 'alarm_journal', 'parts'] as const;
 /** The store's statements, prepared once when it opens. */
 function prepareStatements(db: Database.Database) {
   return {
-    insertSample: db.prepare('INSERT INTO samples (ts, source, asset, channel, value, quality, text) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    insertSample: db.prepare(
+      'INSERT INTO samples (ts, source, asset, channel, value, quality, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
     insertScore: db.prepare('INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     insertPart: db.prepare('INSERT INTO parts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     insertAlarm: db.prepare('INSERT INTO alarm_journal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
@@ -42,7 +44,12 @@ export class SqliteStore implements Sink {
   readonly name = 'local';
   private db: Database.Database | undefined;
   private statements: ReturnType<typeof prepareStatements> | undefined;
-  private pending: { samples: Sample[]; scores: ScoreResult[]; alarms: AlarmEvent[]; parts: PartResult[] } = { samples: [], scores: [], alarms: [], parts: [] };
+  private pending: { samples: Sample[]; scores: ScoreResult[]; alarms: AlarmEvent[]; parts: PartResult[] } = {
+    samples: [],
+    scores: [],
+    alarms: [],
+    parts: [],
+  };
   private timer: NodeJS.Timeout | undefined;
   private lastPrune = 0;
 
@@ -59,7 +66,8 @@ export class SqliteStore implements Sink {
     db.pragma('synchronous = NORMAL');
     db.exec(SCHEMA);
     // Stores made before string tags existed lack the text column.
-    if (!(db.pragma('table_info(samples)') as { name: string }[]).some((c) => c.name === 'text')) db.exec('ALTER TABLE samples ADD COLUMN text TEXT');
+    if (!(db.pragma('table_info(samples)') as { name: string }[]).some((c) => c.name === 'text'))
+      db.exec('ALTER TABLE samples ADD COLUMN text TEXT');
     this.db = db;
     this.statements = prepareStatements(db);
     this.timer = setInterval(() => void this.flush(), this.deps.flushIntervalMs ?? 1000);
@@ -83,15 +91,70 @@ export class SqliteStore implements Sink {
       const { insertSample, insertScore, insertPart, insertAlarm } = this.statements;
       try {
         db.transaction(() => {
-          for (const s of samples) insertSample.run(s.ts, s.source, s.asset, s.channel, Number.isFinite(s.value) ? s.value : null, s.quality, s.text ?? null);
-          for (const r of scores) insertScore.run(r.ts, r.asset, r.model, r.modelVersion, r.score, r.threshold, r.anomalous ? 1 : 0, JSON.stringify(r.contributions), r.partId ?? null);
-          for (const p of parts) insertPart.run(p.ts, p.asset, p.partId, p.verdict, p.score ?? null, p.threshold ?? null, p.topChannels.join(','), p.cycleMs ?? null, p.reason ?? null, p.model);
-          for (const a of alarms) insertAlarm.run(a.ts, a.asset, a.alarm, a.priority, a.state, a.previous, a.cause, a.command ?? null, a.by ?? null, a.comment ?? null, a.conditionActive ? 1 : 0, a.score, a.threshold, a.topChannels.join(','), a.message);
+          for (const s of samples)
+            insertSample.run(
+              s.ts,
+              s.source,
+              s.asset,
+              s.channel,
+              Number.isFinite(s.value) ? s.value : null,
+              s.quality,
+              s.text ?? null,
+            );
+          for (const r of scores)
+            insertScore.run(
+              r.ts,
+              r.asset,
+              r.model,
+              r.modelVersion,
+              r.score,
+              r.threshold,
+              r.anomalous ? 1 : 0,
+              JSON.stringify(r.contributions),
+              r.partId ?? null,
+            );
+          for (const p of parts)
+            insertPart.run(
+              p.ts,
+              p.asset,
+              p.partId,
+              p.verdict,
+              p.score ?? null,
+              p.threshold ?? null,
+              p.topChannels.join(','),
+              p.cycleMs ?? null,
+              p.reason ?? null,
+              p.model,
+            );
+          for (const a of alarms)
+            insertAlarm.run(
+              a.ts,
+              a.asset,
+              a.alarm,
+              a.priority,
+              a.state,
+              a.previous,
+              a.cause,
+              a.command ?? null,
+              a.by ?? null,
+              a.comment ?? null,
+              a.conditionActive ? 1 : 0,
+              a.score,
+              a.threshold,
+              a.topChannels.join(','),
+              a.message,
+            );
         })();
-        this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, samples.length + scores.length + alarms.length + parts.length);
+        this.deps.metrics.sinkPointsWritten.inc(
+          { sink: this.name },
+          samples.length + scores.length + alarms.length + parts.length,
+        );
       } catch (err) {
         this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'sqlite' });
-        this.deps.logger.error({ sink: this.name, path: this.config.path }, `local store ${this.config.path}: write failed: ${(err as Error).message}`);
+        this.deps.logger.error(
+          { sink: this.name, path: this.config.path },
+          `local store ${this.config.path}: write failed: ${(err as Error).message}`,
+        );
       }
     }
     this.prune();

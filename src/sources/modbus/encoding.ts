@@ -5,7 +5,17 @@
  * For 64-bit values the same rule applies to all four words.
  */
 
-export const REGISTER_TYPES = ['int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'float32', 'float64', 'bit'] as const;
+export const REGISTER_TYPES = [
+  'int16',
+  'uint16',
+  'int32',
+  'uint32',
+  'int64',
+  'uint64',
+  'float32',
+  'float64',
+  'bit',
+] as const;
 export type RegisterType = (typeof REGISTER_TYPES)[number];
 
 export const BYTE_ORDERS = ['ABCD', 'CDAB', 'BADC', 'DCBA'] as const;
@@ -167,7 +177,8 @@ export function fitText(text: string, bytes: number): string {
 /** Registers holding `text` (UTF-8, NUL-padded to `count` registers): the inverse of decodeText. */
 export function encodeText(text: string, count: number, order: ByteOrder): number[] {
   const encoded = toUtf8.encode(text);
-  if (encoded.length > count * 2) throw new RangeError(`"${text}" needs ${encoded.length} bytes, ${count} register(s) hold ${count * 2}`);
+  if (encoded.length > count * 2)
+    throw new RangeError(`"${text}" needs ${encoded.length} bytes, ${count} register(s) hold ${count * 2}`);
   const bytes = new Uint8Array(count * 2);
   bytes.set(encoded);
   return bigEndianBytesToWords(bytes, order);

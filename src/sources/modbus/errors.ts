@@ -16,10 +16,19 @@ export function describeModbusError(device: string, what: string, err: unknown):
   const e = err as { modbusCode?: number; errno?: string; code?: string; message?: string };
   if (typeof e?.modbusCode === 'number') {
     const name = EXCEPTIONS[e.modbusCode] ?? `exception ${e.modbusCode}`;
-    return new LinewatchError('DEVICE_EXCEPTION', `${device}: ${what}: ${name} (Modbus exception ${e.modbusCode})`, { retryable: e.modbusCode === 6 || e.modbusCode === 5, cause: err });
+    return new LinewatchError('DEVICE_EXCEPTION', `${device}: ${what}: ${name} (Modbus exception ${e.modbusCode})`, {
+      retryable: e.modbusCode === 6 || e.modbusCode === 5,
+      cause: err,
+    });
   }
   if (e?.errno === 'ETIMEDOUT' || /timed out/i.test(e?.message ?? '')) {
-    return new LinewatchError('DEVICE_TIMEOUT', `${device}: ${what}: no answer within the timeout`, { retryable: true, cause: err });
+    return new LinewatchError('DEVICE_TIMEOUT', `${device}: ${what}: no answer within the timeout`, {
+      retryable: true,
+      cause: err,
+    });
   }
-  return new LinewatchError('DEVICE_UNREACHABLE', `${device}: ${what}: ${e?.code ?? e?.message ?? String(err)}`, { retryable: true, cause: err });
+  return new LinewatchError('DEVICE_UNREACHABLE', `${device}: ${what}: ${e?.code ?? e?.message ?? String(err)}`, {
+    retryable: true,
+    cause: err,
+  });
 }

@@ -26,7 +26,18 @@ import type { ModbusSourceConfig, RegisterConfig } from '../../config/schema.js'
 import { modbusDevices, type ModbusDeviceConfig } from '../../config/source-feeds.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
-import { compileDecoder, decodeText, encodeRegisters, encodeText, fitText, fromEngineering, type ByteOrder, type RegisterDecoder, type RegisterType, type TagType } from './encoding.js';
+import {
+  compileDecoder,
+  decodeText,
+  encodeRegisters,
+  encodeText,
+  fitText,
+  fromEngineering,
+  type ByteOrder,
+  type RegisterDecoder,
+  type RegisterType,
+  type TagType,
+} from './encoding.js';
 import { describeModbusError } from './errors.js';
 import { isBitTable, planReads, type ReadRequest } from './request-plan.js';
 
@@ -41,16 +52,32 @@ export interface ModbusSourceDeps {
   readonly random?: () => number;
 }
 
-/** A value to write: a coil (several consecutive coils: function 15), a holding register value encoded like a read, or text over `length` registers. */
+/** A value to write: a coil (several consecutive coils: function 15), a holding register value encoded like a read, or
+ * text over `length` registers. */
 export type ModbusWrite =
   | { readonly table: 'coil'; readonly address: number; readonly value: boolean | readonly boolean[] }
-  | { readonly table: 'holding'; readonly address: number; readonly text: string; readonly length: number; readonly byteOrder: ByteOrder }
-  | { readonly table: 'holding'; readonly address: number; readonly value: number; readonly type: Exclude<RegisterType, 'bit'>; readonly byteOrder: ByteOrder; readonly scale: number; readonly offset: number };
+  | {
+      readonly table: 'holding';
+      readonly address: number;
+      readonly text: string;
+      readonly length: number;
+      readonly byteOrder: ByteOrder;
+    }
+  | {
+      readonly table: 'holding';
+      readonly address: number;
+      readonly value: number;
+      readonly type: Exclude<RegisterType, 'bit'>;
+      readonly byteOrder: ByteOrder;
+      readonly scale: number;
+      readonly offset: number;
+    };
 
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 
-/** The PLC-manual (Modicon) numbers of a read, counted from 1: 0xxxx coils, 1xxxx discrete inputs, 3xxxx input and 4xxxx holding registers (six digits past 9999). */
+/** The PLC-manual (Modicon) numbers of a read, counted from 1: 0xxxx coils, 1xxxx discrete inputs, 3xxxx input and
+ * 4xxxx holding registers (six digits past 9999). */
 export function modiconRange(table: RegisterConfig['table'], address: number, count: number): string {
   const six = address + count > 9999;
   const prefix = { coil: 0, discrete: 1, input: 3, holding: 4 }[table] * (six ? 100_000 : 10_000);
@@ -92,7 +119,9 @@ class Tag {
       this.decode = () => Number.NaN;
       this.decodeText = (w, o) => decodeText(w, o, length, register.byte_order);
     } else {
-      this.decode = isBitTable(register.table) ? (w, o) => (w[o] ? 1 : 0) : compileDecoder(type, register.byte_order, register.bit);
+      this.decode = isBitTable(register.table)
+        ? (w, o) => (w[o] ? 1 : 0)
+        : compileDecoder(type, register.byte_order, register.bit);
       this.decodeText = undefined;
     }
     this.pollIntervalMs = register.poll_interval_ms;
@@ -128,7 +157,9 @@ class Device {
       const interval = tag.pollIntervalMs ?? config.pollIntervalMs;
       byInterval.set(interval, [...(byInterval.get(interval) ?? []), tag]);
     }
-    this.groups = [...byInterval].sort(([a], [b]) => a - b).map(([intervalMs, tags]) => ({ intervalMs, tags, requests: planReads(tags, config.maxGapRegisters) }));
+    this.groups = [...byInterval]
+      .sort(([a], [b]) => a - b)
+      .map(([intervalMs, tags]) => ({ intervalMs, tags, requests: planReads(tags, config.maxGapRegisters) }));
   }
 
   /** Runs `fn` after every poll or write queued before it on this device. */
@@ -161,7 +192,10 @@ export class ModbusSource implements Source {
     private readonly deps: ModbusSourceDeps,
   ) {
     this.name = config.name;
-    this.where = config.type === 'modbus_rtu' ? `${config.path} ${config.baud_rate} ${config.data_bits}${config.parity[0].toUpperCase()}${config.stop_bits}` : `${config.host}:${config.port}${config.type === 'modbus_rtu_tcp' ? ' RTU' : ''}`;
+    this.where =
+      config.type === 'modbus_rtu'
+        ? `${config.path} ${config.baud_rate} ${config.data_bits}${config.parity[0].toUpperCase()}${config.stop_bits}`
+        : `${config.host}:${config.port}${config.type === 'modbus_rtu_tcp' ? ' RTU' : ''}`;
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
     this.connectFailures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, this.random);
@@ -192,7 +226,11 @@ export class ModbusSource implements Source {
           if (batch.length > 0) onBatch(batch);
           const took = this.now() - started;
           const skipped = took > group.intervalMs ? Math.ceil(took / group.intervalMs) - 1 : 0;
-          if (skipped > 0) this.deps.metrics.sourceDropped.inc({ source: this.name, unit: String(device.config.unitId), kind: 'poll' }, skipped);
+          if (skipped > 0)
+            this.deps.metrics.sourceDropped.inc(
+              { source: this.name, unit: String(device.config.unitId), kind: 'poll' },
+              skipped,
+            );
           this.schedule(loop, Math.max(0, group.intervalMs - took));
         };
         this.schedule(loop, 0);
@@ -219,7 +257,8 @@ export class ModbusSource implements Source {
         throw describeModbusError(this.label, 'connect', err);
       });
       const out: Sample[] = [];
-      for (const device of this.devices) for (const group of device.groups) out.push(...(await this.readGroup(device, group, this.now(), true)));
+      for (const device of this.devices)
+        for (const group of device.groups) out.push(...(await this.readGroup(device, group, this.now(), true)));
       return out;
     } finally {
       await this.close();
@@ -240,27 +279,47 @@ export class ModbusSource implements Source {
    */
   write(target: ModbusWrite, unitId?: number): Promise<void> {
     const device = unitId === undefined ? this.devices[0] : this.devices.find((d) => d.config.unitId === unitId);
-    if (!device) return Promise.reject(new LinewatchError('CONFIG_INVALID', `${this.label}: no unit ${unitId} on this connection (units: ${this.devices.map((d) => d.config.unitId).join(', ')})`));
+    if (!device)
+      return Promise.reject(
+        new LinewatchError(
+          'CONFIG_INVALID',
+          `${this.label}: no unit ${unitId} on this connection (units: ${this.devices.map((d) => d.config.unitId).join(', ')})`,
+        ),
+      );
     if (device.queuedWrites >= this.config.max_queued_writes) {
       this.deps.metrics.sourceDropped.inc({ source: this.name, unit: String(device.config.unitId), kind: 'write' });
-      return Promise.reject(new LinewatchError('QUEUE_FULL', `${device.label}: ${device.queuedWrites} writes already waiting (max_queued_writes); this one is refused`, { retryable: true }));
+      return Promise.reject(
+        new LinewatchError(
+          'QUEUE_FULL',
+          `${device.label}: ${device.queuedWrites} writes already waiting (max_queued_writes); this one is refused`,
+          { retryable: true },
+        ),
+      );
     }
     device.queuedWrites++;
     return device
       .exclusive(async () => {
         const coils = target.table === 'coil' && typeof target.value !== 'boolean' ? target.value : undefined;
-        const what = coils ? `write coils ${target.address}..${target.address + coils.length - 1}` : `write ${target.table === 'coil' ? 'coil' : 'holding register'} ${target.address}`;
+        const what = coils
+          ? `write coils ${target.address}..${target.address + coils.length - 1}`
+          : `write ${target.table === 'coil' ? 'coil' : 'holding register'} ${target.address}`;
         try {
           if (!this.connected) await this.connect();
           const unit = device.config.unitId;
           if (coils) await this.request(device, (c, cb) => c.writeFC15(unit, target.address, [...coils], cb));
-          else if (target.table === 'coil') await this.request(device, (c, cb) => c.writeFC5(unit, target.address, target.value as boolean, cb));
+          else if (target.table === 'coil')
+            await this.request(device, (c, cb) => c.writeFC5(unit, target.address, target.value as boolean, cb));
           else if ('text' in target) {
             const words = encodeText(fitText(target.text, target.length * 2), target.length, target.byteOrder);
             await this.request(device, (c, cb) => c.writeFC16(unit, target.address, words, cb));
           } else {
-            const words = encodeRegisters(fromEngineering(target.value, target.scale, target.offset), target.type, target.byteOrder);
-            if (words.length === 1) await this.request(device, (c, cb) => c.writeFC6(unit, target.address, words[0], cb));
+            const words = encodeRegisters(
+              fromEngineering(target.value, target.scale, target.offset),
+              target.type,
+              target.byteOrder,
+            );
+            if (words.length === 1)
+              await this.request(device, (c, cb) => c.writeFC6(unit, target.address, words[0], cb));
             else await this.request(device, (c, cb) => c.writeFC16(unit, target.address, words, cb));
           }
         } catch (err) {
@@ -273,7 +332,10 @@ export class ModbusSource implements Source {
   }
 
   /** One request on the line (one at a time on serial lines), with this device's timeout. */
-  private request<T>(device: Device, send: (client: ModbusClient, cb: (err: unknown, res: T) => void) => void): Promise<T> {
+  private request<T>(
+    device: Device,
+    send: (client: ModbusClient, cb: (err: unknown, res: T) => void) => void,
+  ): Promise<T> {
     const run = () =>
       new Promise<T>((resolve, reject) => {
         const client = this.client;
@@ -313,12 +375,19 @@ export class ModbusSource implements Source {
     const c = this.config;
     if (c.type === 'modbus_tcp') await client.connectTCP(c.host, { port: c.port });
     else if (c.type === 'modbus_rtu_tcp') await client.connectTcpRTUBuffered(c.host, { port: c.port });
-    else await client.connectRTUBuffered(c.path, { baudRate: c.baud_rate, parity: c.parity, dataBits: c.data_bits, stopBits: c.stop_bits });
+    else
+      await client.connectRTUBuffered(c.path, {
+        baudRate: c.baud_rate,
+        parity: c.parity,
+        dataBits: c.data_bits,
+        stopBits: c.stop_bits,
+      });
     client.setID(this.devices[0].config.unitId);
     this.client = client;
     this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
     const failures = this.connectFailures.end();
-    if (failures > 0) this.deps.logger.info({ source: this.name, after_failures: failures }, `${this.label}: connected again`);
+    if (failures > 0)
+      this.deps.logger.info({ source: this.name, after_failures: failures }, `${this.label}: connected again`);
   }
 
   /**
@@ -357,26 +426,59 @@ export class ModbusSource implements Source {
           const { tag, offset } = tags[i];
           if (tag.decodeText) {
             good++;
-            out.push({ source: this.name, asset: device.config.asset, channel: tag.channel, ts, received, value: Number.NaN, quality: 'good', unit: tag.unit, text: tag.decodeText(data, offset) });
+            out.push({
+              source: this.name,
+              asset: device.config.asset,
+              channel: tag.channel,
+              ts,
+              received,
+              value: Number.NaN,
+              quality: 'good',
+              unit: tag.unit,
+              text: tag.decodeText(data, offset),
+            });
             continue;
           }
           const value = tag.decode(data, offset) * tag.scale + tag.offset;
           const ok = value - value === 0; // finite
           if (ok) good++;
-          out.push({ source: this.name, asset: device.config.asset, channel: tag.channel, ts, received, value, quality: ok ? 'good' : 'bad', unit: tag.unit });
+          out.push({
+            source: this.name,
+            asset: device.config.asset,
+            channel: tag.channel,
+            ts,
+            received,
+            value,
+            quality: ok ? 'good' : 'bad',
+            unit: tag.unit,
+          });
         }
         if (device.failures.count > 0) this.onDeviceRecovered(device);
       } catch (err) {
         const error = describeModbusError(device.label, what, err);
         if (throwOnError) throw error;
         this.onDeviceFailure(device, error.message, error.code);
-        for (const s of this.badSamples(device, req.tags.map((t) => t.tag), ts)) out.push(s);
+        for (const s of this.badSamples(
+          device,
+          req.tags.map((t) => t.tag),
+          ts,
+        ))
+          out.push(s);
         // A dropped connection is the connection's problem; anything else stays with this device,
         // unless no device on the connection answers any more (a half-open socket): then reconnect.
-        if (error.code === 'DEVICE_UNREACHABLE' || (error.code === 'DEVICE_TIMEOUT' && this.devices.every((d) => d.failures.count > 0))) await this.close();
+        if (
+          error.code === 'DEVICE_UNREACHABLE' ||
+          (error.code === 'DEVICE_TIMEOUT' && this.devices.every((d) => d.failures.count > 0))
+        )
+          await this.close();
         if (error.code !== 'DEVICE_EXCEPTION') {
           const done = new Set(out.map((s) => s.channel));
-          for (const s of this.badSamples(device, group.tags.filter((t) => !done.has(t.channel)), ts)) out.push(s);
+          for (const s of this.badSamples(
+            device,
+            group.tags.filter((t) => !done.has(t.channel)),
+            ts,
+          ))
+            out.push(s);
           break;
         }
       }
@@ -387,7 +489,15 @@ export class ModbusSource implements Source {
   }
 
   private badSamples(device: Device, tags: readonly Tag[], ts: number): Sample[] {
-    return tags.map((t) => ({ source: this.name, asset: device.config.asset, channel: t.channel, ts, value: Number.NaN, quality: 'bad' as const, unit: t.unit }));
+    return tags.map((t) => ({
+      source: this.name,
+      asset: device.config.asset,
+      channel: t.channel,
+      ts,
+      value: Number.NaN,
+      quality: 'bad' as const,
+      unit: t.unit,
+    }));
   }
 
   /** Logs a device failure once per distinct message, counts every one, and backs the device off. */
@@ -395,12 +505,19 @@ export class ModbusSource implements Source {
     const fresh = device.failures.fail(message);
     this.deps.metrics.sourceErrors.inc({ source: this.name, kind });
     this.deps.metrics.deviceUp.set({ source: this.name, unit: String(device.config.unitId) }, 0);
-    if (fresh) this.deps.logger.warn({ source: this.name, unit: device.config.unitId, failures: device.failures.count }, message);
+    if (fresh)
+      this.deps.logger.warn(
+        { source: this.name, unit: device.config.unitId, failures: device.failures.count },
+        message,
+      );
     if (kind !== 'DEVICE_EXCEPTION') device.nextAttemptAt = this.now() + device.failures.delayMs();
   }
 
   private onDeviceRecovered(device: Device): void {
-    this.deps.logger.info({ source: this.name, unit: device.config.unitId, after_failures: device.failures.end() }, `${device.label}: answers again`);
+    this.deps.logger.info(
+      { source: this.name, unit: device.config.unitId, after_failures: device.failures.end() },
+      `${device.label}: answers again`,
+    );
     device.nextAttemptAt = 0;
     this.deps.metrics.deviceUp.set({ source: this.name, unit: String(device.config.unitId) }, 1);
   }

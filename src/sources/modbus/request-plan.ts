@@ -33,7 +33,11 @@ export interface ReadRequest<T extends PlannedTag> {
 }
 
 /** `maxCount` limits register reads; bit reads are limited to MAX_BITS_PER_READ. */
-export function planReads<T extends PlannedTag>(tags: readonly T[], maxGap = 0, maxRegisters = MAX_REGISTERS_PER_READ): ReadRequest<T>[] {
+export function planReads<T extends PlannedTag>(
+  tags: readonly T[],
+  maxGap = 0,
+  maxRegisters = MAX_REGISTERS_PER_READ,
+): ReadRequest<T>[] {
   const requests: ReadRequest<T>[] = [];
   for (const table of ['holding', 'input', 'coil', 'discrete'] as const) {
     const maxCount = isBitTable(table) ? MAX_BITS_PER_READ : maxRegisters;

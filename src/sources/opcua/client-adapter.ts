@@ -63,7 +63,11 @@ export interface SubscriptionHandlers {
 export interface OpcuaConnection {
   readNamespaceArray(): Promise<string[]>;
   /** Starts one subscription; resolves with an error message per node (undefined when fine). */
-  subscribe(nodes: readonly MonitoredNode[], publishingIntervalMs: number, handlers: SubscriptionHandlers): Promise<(string | undefined)[]>;
+  subscribe(
+    nodes: readonly MonitoredNode[],
+    publishingIntervalMs: number,
+    handlers: SubscriptionHandlers,
+  ): Promise<(string | undefined)[]>;
   read(nodeIds: readonly string[]): Promise<Reading[]>;
   /** Resolves browse paths ("/Objects/2:Plant/2:Pump1") to node ids, or says why not. */
   translate(browsePaths: readonly string[]): Promise<({ nodeId: string } | { error: string })[]>;
@@ -88,11 +92,20 @@ function toReading(dv: DataValue): Reading {
   if (typeof raw === 'boolean') return { sourceTs, serverTs, value: raw ? 1 : 0, quality: qualityOf(status.value) };
   if (typeof raw === 'bigint') return { sourceTs, serverTs, value: Number(raw), quality: qualityOf(status.value) };
   const wrongType = raw === null || raw === undefined ? 'no value' : `${DataType[dv.value.dataType] ?? typeof raw}`;
-  return { sourceTs, serverTs, value: Number.NaN, quality: 'bad', ...(qualityOf(status.value) === 'good' ? { wrongType } : {}) };
+  return {
+    sourceTs,
+    serverTs,
+    value: Number.NaN,
+    quality: 'bad',
+    ...(qualityOf(status.value) === 'good' ? { wrongType } : {}),
+  };
 }
 
 export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnection> {
-  const certificateManager = new OPCUACertificateManager({ rootFolder: o.pkiDir, automaticallyAcceptUnknownCertificate: false });
+  const certificateManager = new OPCUACertificateManager({
+    rootFolder: o.pkiDir,
+    automaticallyAcceptUnknownCertificate: false,
+  });
   await certificateManager.initialize();
   const client = OPCUAClient.create({
     applicationName: 'linewatch',
@@ -115,7 +128,11 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
   try {
     await client.connect(o.endpoint);
     const identity: UserIdentityInfo = o.userCertificate
-      ? { type: UserTokenType.Certificate, certificateData: new X509Certificate(o.userCertificate.certificatePem).raw, privateKey: o.userCertificate.privateKeyPem as never }
+      ? {
+          type: UserTokenType.Certificate,
+          certificateData: new X509Certificate(o.userCertificate.certificatePem).raw,
+          privateKey: o.userCertificate.privateKeyPem as never,
+        }
       : o.username
         ? { type: UserTokenType.UserName, userName: o.username, password: o.password ?? '' }
         : { type: UserTokenType.Anonymous };
@@ -140,7 +157,10 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
       subscription.on('keepalive', () => handlers.onKeepAlive());
       subscription.on('terminated', () => handlers.onTerminated('subscription terminated'));
       const errors: (string | undefined)[] = [];
-      const defaults = { samplingInterval: nodes[0]?.samplingIntervalMs ?? publishingIntervalMs, queueSize: nodes[0]?.queueSize ?? 1 };
+      const defaults = {
+        samplingInterval: nodes[0]?.samplingIntervalMs ?? publishingIntervalMs,
+        queueSize: nodes[0]?.queueSize ?? 1,
+      };
       const group = ClientMonitoredItemGroup.create(
         subscription,
         nodes.map((n) => ({ nodeId: n.nodeId, attributeId: AttributeIds.Value })),
@@ -148,7 +168,13 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
         TimestampsToReturn.Both,
       );
       // The hot path (every notification): one scratch reading, filled in place, no allocation.
-      const scratch: { -readonly [K in keyof Reading]: Reading[K] } = { value: 0, quality: 'good', sourceTs: undefined, serverTs: undefined, wrongType: undefined };
+      const scratch: { -readonly [K in keyof Reading]: Reading[K] } = {
+        value: 0,
+        quality: 'good',
+        sourceTs: undefined,
+        serverTs: undefined,
+        wrongType: undefined,
+      };
       group.on('changed', (_item, dataValue, index) => {
         const raw: unknown = dataValue.value?.value;
         scratch.sourceTs = dataValue.sourceTimestamp?.getTime();
@@ -172,10 +198,19 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
           }
           if (n.deadband || n.samplingIntervalMs !== defaults.samplingInterval || n.queueSize !== defaults.queueSize) {
             const filter = n.deadband
-              ? new DataChangeFilter({ trigger: DataChangeTrigger.StatusValue, deadbandType: n.deadband.type === 'absolute' ? DeadbandType.Absolute : DeadbandType.Percent, deadbandValue: n.deadband.value })
+              ? new DataChangeFilter({
+                  trigger: DataChangeTrigger.StatusValue,
+                  deadbandType: n.deadband.type === 'absolute' ? DeadbandType.Absolute : DeadbandType.Percent,
+                  deadbandValue: n.deadband.value,
+                })
               : null;
             try {
-              await item.modify({ samplingInterval: n.samplingIntervalMs, queueSize: n.queueSize, discardOldest: true, filter });
+              await item.modify({
+                samplingInterval: n.samplingIntervalMs,
+                queueSize: n.queueSize,
+                discardOldest: true,
+                filter,
+              });
             } catch (err) {
               errors[i] = `monitoring parameters refused: ${(err as Error).message}`;
             }
@@ -187,7 +222,11 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
     async translate(browsePaths) {
       if (browsePaths.length === 0) return [];
       const results = await s.translateBrowsePath(browsePaths.map((p) => makeBrowsePath('RootFolder', p)));
-      return results.map((r) => (r.statusCode.value === 0 && r.targets && r.targets.length > 0 ? { nodeId: r.targets[0].targetId.toString() } : { error: r.statusCode.name }));
+      return results.map((r) =>
+        r.statusCode.value === 0 && r.targets && r.targets.length > 0
+          ? { nodeId: r.targets[0].targetId.toString() }
+          : { error: r.statusCode.name },
+      );
     },
     async read(nodeIds) {
       const values = await s.read(nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeIds.Value })));
@@ -196,7 +235,8 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
     async write(nodeId, value) {
       const [dv] = await s.read([{ nodeId, attributeId: AttributeIds.DataType }]);
       const typeId = dv.value?.value as { value?: number } | undefined;
-      const dataType = typeof value === 'boolean' ? DataType.Boolean : ((typeId?.value as DataType | undefined) ?? DataType.Double);
+      const dataType =
+        typeof value === 'boolean' ? DataType.Boolean : ((typeId?.value as DataType | undefined) ?? DataType.Double);
       const status = await s.write({ nodeId, attributeId: AttributeIds.Value, value: { value: { dataType, value } } });
       if (status.value !== 0) throw new Error(`write ${nodeId}: ${status.name}`);
     },

@@ -21,7 +21,9 @@ import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import type { OpcuaConnection, Reading } from './client-adapter.js';
 
 /** node-opcua is large and prints to stdout when loaded: load it only when an OPC UA source runs. */
-async function connectOpcua(...args: Parameters<typeof import('./client-adapter.js').connectOpcua>): Promise<OpcuaConnection> {
+async function connectOpcua(
+  ...args: Parameters<typeof import('./client-adapter.js').connectOpcua>
+): Promise<OpcuaConnection> {
   return (await import('./client-adapter.js')).connectOpcua(...args);
 }
 
@@ -39,12 +41,19 @@ export function browsePathText(path: string, namespaceUri: string | undefined, n
   let index: number | undefined;
   if (namespaceUri !== undefined) {
     index = namespaces.indexOf(namespaceUri);
-    if (index < 0) throw new Error(`namespace "${namespaceUri}" of browse path ${path} is not on the server (it has: ${namespaces.join(', ')})`);
+    if (index < 0)
+      throw new Error(
+        `namespace "${namespaceUri}" of browse path ${path} is not on the server (it has: ${namespaces.join(', ')})`,
+      );
   }
   return path
     .split('/')
     .slice(1)
-    .map((element) => (/^\d+:/.test(element) || index === undefined || STANDARD_ELEMENTS.has(element) ? `/${element}` : `/${index}:${element}`))
+    .map((element) =>
+      /^\d+:/.test(element) || index === undefined || STANDARD_ELEMENTS.has(element)
+        ? `/${element}`
+        : `/${index}:${element}`,
+    )
     .join('');
 }
 
@@ -89,7 +98,8 @@ export function resolveNodeId(nodeId: string, namespaces: readonly string[]): st
   const m = /^nsu=([^;]+);(.*)$/.exec(nodeId);
   if (!m) return nodeId;
   const index = namespaces.indexOf(m[1]);
-  if (index < 0) throw new Error(`namespace "${m[1]}" of node ${nodeId} is not on the server (it has: ${namespaces.join(', ')})`);
+  if (index < 0)
+    throw new Error(`namespace "${m[1]}" of node ${nodeId} is not on the server (it has: ${namespaces.join(', ')})`);
   return `ns=${index};${m[2]}`;
 }
 
@@ -131,7 +141,14 @@ export class OpcuaSource implements Source {
       securityPolicy: c.security_policy ?? (c.security_mode === 'None' ? 'None' : 'Basic256Sha256'),
       username: c.username,
       password: c.password,
-      ...(c.user_certificate_file && c.user_private_key_file ? { userCertificate: { certificatePem: readPem(c.user_certificate_file, 'user_certificate_file'), privateKeyPem: readPem(c.user_private_key_file, 'user_private_key_file') } } : {}),
+      ...(c.user_certificate_file && c.user_private_key_file
+        ? {
+            userCertificate: {
+              certificatePem: readPem(c.user_certificate_file, 'user_certificate_file'),
+              privateKeyPem: readPem(c.user_private_key_file, 'user_private_key_file'),
+            },
+          }
+        : {}),
       pkiDir: c.pki_dir!,
       timeoutMs: c.timeout_ms,
     } as const;
@@ -141,9 +158,17 @@ export class OpcuaSource implements Source {
     const message = (err as Error)?.message ?? String(err);
     const where = `device ${this.name} (${this.config.endpoint})`;
     const first = message.split('\n')[0];
-    if (/certificate/i.test(message) && /untrusted|not trusted|rejected|BadCertificate|BadSecurityChecksFailed/i.test(message)) return `${where}: ${untrustedAdvice(this.config.pki_dir!, first)}`;
+    if (
+      /certificate/i.test(message) &&
+      /untrusted|not trusted|rejected|BadCertificate|BadSecurityChecksFailed/i.test(message)
+    )
+      return `${where}: ${untrustedAdvice(this.config.pki_dir!, first)}`;
     if (/BadUserAccessDenied|BadIdentityToken|user token policy/i.test(message)) {
-      const user = this.config.user_certificate_file ? `the user certificate ${this.config.user_certificate_file}` : this.config.username ? `user "${this.config.username}"` : 'anonymous access';
+      const user = this.config.user_certificate_file
+        ? `the user certificate ${this.config.user_certificate_file}`
+        : this.config.username
+          ? `user "${this.config.username}"`
+          : 'anonymous access';
       return `${where}: the server refused ${user} (${first}): check username and password, or that the server trusts the user certificate`;
     }
     return `${where}: ${first}`;
@@ -151,9 +176,13 @@ export class OpcuaSource implements Source {
 
   async start(onBatch: SampleHandler): Promise<void> {
     this.running = true;
-    this.watchdog = setInterval(() => {
-      if (this.isConnected && this.now() - this.lastActivity > this.config.stale_after_ms) this.rebuild(`no notification or keep-alive for ${this.config.stale_after_ms} ms`);
-    }, Math.min(1000, this.config.stale_after_ms / 2));
+    this.watchdog = setInterval(
+      () => {
+        if (this.isConnected && this.now() - this.lastActivity > this.config.stale_after_ms)
+          this.rebuild(`no notification or keep-alive for ${this.config.stale_after_ms} ms`);
+      },
+      Math.min(1000, this.config.stale_after_ms / 2),
+    );
     this.watchdog.unref();
     this.loop = this.run(onBatch);
   }
@@ -188,7 +217,11 @@ export class OpcuaSource implements Source {
         this.isConnected = true;
         this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
         const failures = this.failures.end();
-        if (failures > 0) this.deps.logger.info({ source: this.name, after_failures: failures }, `device ${this.name} (${this.config.endpoint}): subscription rebuilt`);
+        if (failures > 0)
+          this.deps.logger.info(
+            { source: this.name, after_failures: failures },
+            `device ${this.name} (${this.config.endpoint}): subscription rebuilt`,
+          );
         await lost;
         lostReason = this.lostReason;
       } catch (err) {
@@ -226,7 +259,11 @@ export class OpcuaSource implements Source {
     const fresh = this.failures.fail(message);
     this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'connection' });
     this.deps.metrics.sourceReconnects.inc({ source: this.name });
-    if (fresh) this.deps.logger.warn({ source: this.name, failures: this.failures.count }, `${message}; rebuilding the connection`);
+    if (fresh)
+      this.deps.logger.warn(
+        { source: this.name, failures: this.failures.count },
+        `${message}; rebuilding the connection`,
+      );
   }
 
   private tagError(index: number, message: string): void {
@@ -234,7 +271,10 @@ export class OpcuaSource implements Source {
     if (this.tagErrors.has(key)) return;
     this.tagErrors.add(key);
     this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'tag' });
-    this.deps.logger.warn({ source: this.name, channel: this.config.nodes[index].channel }, `device ${this.name}: ${message}`);
+    this.deps.logger.warn(
+      { source: this.name, channel: this.config.nodes[index].channel },
+      `device ${this.name}: ${message}`,
+    );
   }
 
   /** One notification (the hot path: up to tens of thousands a second). */
@@ -244,7 +284,16 @@ export class OpcuaSource implements Source {
     const node = this.config.nodes[index];
     if (!node) return;
     if (r.wrongType) this.tagError(index, `node ${nodeLabel(node)}: expected a number or boolean, got ${r.wrongType}`);
-    this.pending.push({ source: this.name, asset: this.config.asset, channel: node.channel, ts: r.sourceTs ?? r.serverTs ?? now, received: now, value: r.value, quality: r.quality, unit: node.unit });
+    this.pending.push({
+      source: this.name,
+      asset: this.config.asset,
+      channel: node.channel,
+      ts: r.sourceTs ?? r.serverTs ?? now,
+      received: now,
+      value: r.value,
+      quality: r.quality,
+      unit: node.unit,
+    });
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       // Notifications of one publish response arrive in one turn: deliver them as one batch.
@@ -256,7 +305,8 @@ export class OpcuaSource implements Source {
           let good = 0;
           for (const sample of batch) if (sample.quality === 'good') good++;
           if (good > 0) this.deps.metrics.samples.inc({ source: this.name, quality: 'good' }, good);
-          if (batch.length > good) this.deps.metrics.samples.inc({ source: this.name, quality: 'bad' }, batch.length - good);
+          if (batch.length > good)
+            this.deps.metrics.samples.inc({ source: this.name, quality: 'bad' }, batch.length - good);
           this.deps.metrics.sourcePolls.inc({ source: this.name });
           onBatch(batch);
         }
@@ -276,7 +326,16 @@ export class OpcuaSource implements Source {
       return readings.map((r, i) => {
         const node = this.config.nodes[i];
         if (r.wrongType) throw new Error(`node ${nodeLabel(node)}: expected a number or boolean, got ${r.wrongType}`);
-        return { source: this.name, asset: this.config.asset, channel: node.channel, ts: r.sourceTs ?? r.serverTs ?? ts, received: ts, value: r.value, quality: r.quality, ...(node.unit ? { unit: node.unit } : {}) };
+        return {
+          source: this.name,
+          asset: this.config.asset,
+          channel: node.channel,
+          ts: r.sourceTs ?? r.serverTs ?? ts,
+          received: ts,
+          value: r.value,
+          quality: r.quality,
+          ...(node.unit ? { unit: node.unit } : {}),
+        };
       });
     } catch (err) {
       throw new Error(this.describe(err));
@@ -302,7 +361,12 @@ export class OpcuaSource implements Source {
     const translated = await connection.translate(paths.map((p) => p.text));
     translated.forEach((t, k) => {
       const { index, text } = paths[k];
-      out[index] = 'nodeId' in t ? { nodeId: t.nodeId } : { error: `browse path ${nodes[index].browse_path} (${text}): ${t.error}${t.error === 'BadNoMatch' ? ': no such node; check the element names and browse_namespace' : ''}` };
+      out[index] =
+        'nodeId' in t
+          ? { nodeId: t.nodeId }
+          : {
+              error: `browse path ${nodes[index].browse_path} (${text}): ${t.error}${t.error === 'BadNoMatch' ? ': no such node; check the element names and browse_namespace' : ''}`,
+            };
     });
     return out;
   }
@@ -310,7 +374,8 @@ export class OpcuaSource implements Source {
   /** Writes a node (alarm actions). */
   async write(nodeId: string, value: number | boolean): Promise<void> {
     const connection = this.connection;
-    if (!connection || !this.isConnected) throw new Error(`device ${this.name} (${this.config.endpoint}): not connected`);
+    if (!connection || !this.isConnected)
+      throw new Error(`device ${this.name} (${this.config.endpoint}): not connected`);
     await connection.write(resolveNodeId(nodeId, await connection.readNamespaceArray()), value);
   }
 

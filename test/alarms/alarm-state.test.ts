@@ -1,0 +1,270 @@
+import { describe, expect, it } from 'vitest';
+import { AlarmStateMachine, clearLevel, type AlarmDefinition, type AlarmInput } from '../../src/alarms/alarm-state.js';
+
+const DEF: AlarmDefinition = {
+  onDelayMs: 1000,
+  offDelayMs: 2000,
+  clearRatio: 0.8,
+  latching: false,
+  maxShelveMs: 3_600_000,
+};
+
+// Shorthand inputs: h = high score (above threshold 1), m = mid (between 0.8 and 1), l = low.
+type Step = [
+  t: number,
+  input: 'h' | 'm' | 'l' | 'ack' | 'reset' | 'unshelve' | 'oos' | 'ios' | 'tick' | `shelve:${number}`,
+];
+
+function run(steps: Step[], def: Partial<AlarmDefinition> = {}): string[] {
+  const alarm = new AlarmStateMachine({ ...DEF, ...def });
+  return steps.map(([ts, s]) => {
+    let input: AlarmInput;
+    if (s === 'h' || s === 'm' || s === 'l')
+      input = { kind: 'score', ts, score: { h: 2, m: 0.9, l: 0.1 }[s], threshold: 1 };
+    else if (s === 'tick') input = { kind: 'tick', ts };
+    else if (s.startsWith('shelve:')) input = { kind: 'shelve', ts, by: 'op', durationMs: Number(s.slice(7)) };
+    else
+      input = {
+        kind: (
+          {
+            ack: 'ack',
+            reset: 'reset',
+            unshelve: 'unshelve',
+            oos: 'remove_from_service',
+            ios: 'return_to_service',
+          } as const
+        )[s as 'ack'],
+        ts,
+        by: 'op',
+      };
+    const r = alarm.handle(input);
+    return r.transition ? `${r.transition.from}>${r.transition.to}` : r.refused ? `refused: ${r.refused}` : '-';
+  });
+}
+
+describe('ISA-18.2 alarm state machine', () => {
+  it.each<{ name: string; steps: Step[]; expected: string[]; def?: Partial<AlarmDefinition> }>([
+    {
+      name: 'on-delay: a short excursion does not raise',
+      steps: [
+        [0, 'h'],
+        [500, 'l'],
+        [1000, 'h'],
+        [1500, 'l'],
+      ],
+      expected: ['-', '-', '-', '-'],
+    },
+    {
+      name: 'raised once the score stays above for the on-delay; no duplicates',
+      steps: [
+        [0, 'h'],
+        [1000, 'h'],
+        [2000, 'h'],
+        [3000, 'h'],
+      ],
+      expected: ['-', 'normal>unack_active', '-', '-'],
+    },
+    {
+      name: 'returns to normal unacknowledged after the off-delay',
+      steps: [
+        [0, 'h'],
+        [1000, 'h'],
+        [2000, 'l'],
+        [3000, 'l'],
+        [4000, 'l'],
+      ],
+      expected: ['-', 'normal>unack_active', '-', '-', 'unack_active>rtn_unack'],
+    },
+    {
+      name: 'hysteresis: between clear level and threshold it stays active',
+      steps: [
+        [0, 'h'],
+        [1000, 'h'],
+        [2000, 'm'],
+        [5000, 'm'],
+        [9000, 'm'],
+      ],
+      expected: ['-', 'normal>unack_active', '-', '-', '-'],
+    },
+    {
+      name: 'ack while active, then clearing goes straight to normal',
+      steps: [
+        [0, 'h'],
+        [1000, 'h'],
+        [1500, 'ack'],
+        [2000, 'l'],
+        [4000, 'l'],
+      ],
+      expected: ['-', 'normal>unack_active', 'unack_active>ack_active', '-', 'ack_active>normal'],
+    },
+    {
+      name: 'ack after return to normal ends it',
+      steps: [
+        [0, 'h'],
+        [1000, 'h'],
+        [2000, 'l'],
+        [4000, 'l'],
+        [5000, 'ack'],
+      ],
+      expected: ['-', 'normal>unack_active', '-', 'unack_active>rtn_unack', 'rtn_unack>normal'],
+    },
+    {
+      name: 'the condition returning before ack re-raises',
+      steps: [
+        [0, 'h'],
+        [1000, 'h'],
+        [2000, 'l'],
+        [4000, 'l'],
+        [5000, 'h'],
+        [6000, 'h'],
+      ],
+      expected: ['-', 'normal>unack_active', '-', 'unack_active>rtn_unack', '-', 'rtn_unack>unack_active'],
+    },
+    {
+      name: 'nothing to acknowledge in normal',
+      steps: [[0, 'ack']],
+      expected: ['refused: nothing to acknowledge: the alarm is normal'],
+    },
+    {
+      name: 'latching: stays active after clearing until ack and reset',
+      def: { latching: true },
+      steps: [
+        [0, 'h'],
+        [1000, 'h'],
+        [2000, 'l'],
+        [4000, 'l'],
+        [5000, 'reset'],
+        [6000, 'ack'],
+        [7000, 'reset'],
+      ],
+      expected: [
+        '-',
+        'normal>unack_active',
+        '-',
+        '-',
+        'refused: reset needs an acknowledged alarm, it is unack_active',
+        'unack_active>ack_active',
+        'ack_active>normal',
+      ],
+    },
+    {
+      name: 'latching: reset refused while the condition is active',
+      def: { latching: true },
+      steps: [
+        [0, 'h'],
+        [1000, 'h'],
+        [1500, 'ack'],
+        [2000, 'reset'],
+      ],
+      expected: ['-', 'normal>unack_active', 'unack_active>ack_active', 'refused: the condition is still active'],
+    },
+    {
+      name: 'shelved: a raise is suppressed, and annunciated when the shelve expires',
+      steps: [
+        [0, 'shelve:10000'],
+        [1000, 'h'],
+        [2000, 'h'],
+        [9000, 'tick'],
+        [10000, 'tick'],
+      ],
+      expected: ['normal>shelved', '-', '-', '-', 'shelved>unack_active'],
+    },
+    {
+      name: 'unshelve with the condition clear returns to normal',
+      steps: [
+        [0, 'shelve:10000'],
+        [1000, 'unshelve'],
+      ],
+      expected: ['normal>shelved', 'shelved>normal'],
+    },
+    {
+      name: 'shelve longer than allowed is refused',
+      steps: [[0, 'shelve:7200000']],
+      expected: ['refused: shelve duration must be between 0 and 3600 s'],
+    },
+    {
+      name: 'out of service suppresses everything until returned',
+      steps: [
+        [0, 'oos'],
+        [1000, 'h'],
+        [2000, 'h'],
+        [3000, 'ack'],
+        [4000, 'ios'],
+      ],
+      expected: [
+        'normal>out_of_service',
+        '-',
+        '-',
+        'refused: nothing to acknowledge: the alarm is out_of_service',
+        'out_of_service>unack_active',
+      ],
+    },
+    {
+      name: 'an active alarm can be shelved and comes back acknowledged-required',
+      steps: [
+        [0, 'h'],
+        [1000, 'h'],
+        [1500, 'shelve:5000'],
+        [6500, 'tick'],
+      ],
+      expected: ['-', 'normal>unack_active', 'unack_active>shelved', 'shelved>unack_active'],
+    },
+  ])('$name', ({ steps, expected, def }) => {
+    expect(run(steps, def)).toEqual(expected);
+  });
+
+  it('records who did what', () => {
+    const alarm = new AlarmStateMachine(DEF);
+    alarm.handle({ kind: 'score', ts: 0, score: 2, threshold: 1 });
+    alarm.handle({ kind: 'score', ts: 1000, score: 2, threshold: 1 });
+    const r = alarm.handle({ kind: 'ack', ts: 1200, by: 'j.doe', comment: 'checking pump' });
+    expect(r.transition).toEqual({
+      from: 'unack_active',
+      to: 'ack_active',
+      ts: 1200,
+      cause: 'operator',
+      command: 'ack',
+      by: 'j.doe',
+      comment: 'checking pump',
+      conditionActive: true,
+    });
+  });
+});
+
+describe('where an alarm clears', () => {
+  const score = (ts: number, s: number): AlarmInput => ({
+    kind: 'score',
+    ts,
+    score: s,
+    threshold: 10,
+    offThreshold: 4,
+  });
+  it("clears at the model's calibrated off threshold when the alarm sets no ratio", () => {
+    const alarm = new AlarmStateMachine({ onDelayMs: 0, offDelayMs: 0, latching: false, maxShelveMs: 1 });
+    expect(alarm.handle(score(0, 11)).transition?.to).toBe('unack_active');
+    // 7 is below 0.8 × 10 but above the calibrated 4: still active.
+    expect(alarm.handle(score(1, 7)).transition).toBeUndefined();
+    expect(alarm.conditionActive).toBe(true);
+    expect(alarm.handle(score(2, 3.9)).transition?.to).toBe('rtn_unack');
+  });
+
+  it("an alarm's own clear_ratio wins over the model's off threshold", () => {
+    const alarm = new AlarmStateMachine({
+      onDelayMs: 0,
+      offDelayMs: 0,
+      clearRatio: 0.8,
+      latching: false,
+      maxShelveMs: 1,
+    });
+    alarm.handle(score(0, 11));
+    expect(alarm.handle(score(1, 7)).transition?.to).toBe('rtn_unack');
+  });
+
+  it('without either, 0.8 × the threshold', () => {
+    expect(clearLevel({}, 10)).toBe(8);
+    expect(clearLevel({}, 10, 4)).toBe(4);
+    // An off threshold that is not below the threshold is ignored.
+    expect(clearLevel({}, 10, 12)).toBe(8);
+    expect(clearLevel({ clearRatio: 0.5 }, 10, 4)).toBe(5);
+  });
+});

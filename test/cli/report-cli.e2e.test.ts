@@ -1,0 +1,79 @@
+/**
+ * The pictures a user asks for: `linewatch eval --report` and `linewatch train --report` write a
+ * self-contained HTML page, opened here from disk in headless Chromium: it loads with no error and
+ * fetches nothing, and draws what the run measured (one section per file with its channels and its
+ * score against the threshold, the labelled spans and the alarms; per fitted model its loss curve
+ * and score distribution with the threshold).
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openFilePage } from '../helpers/browser.js';
+import { ROOT, runCli } from '../helpers/cli.js';
+
+const SKAB = join(ROOT, 'data/skab');
+
+describe('HTML reports from the command line', () => {
+  it('eval --report: a section per file with channels, score, labelled spans and alarms, and each fitted model', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-eval-report-'));
+    const res = await runCli(['eval', '--data', join(SKAB, 'valve2'), '--train-rows', '400', '--report', dir]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toBe(`report written to ${join(dir, 'index.html')}\n`);
+    const opened = await openFilePage(join(dir, 'index.html'));
+    try {
+      const { page } = opened;
+      const drawn = await page.evaluate(() => ({
+        files: [...document.querySelectorAll<HTMLElement>('section.file')].map((s) => ({
+          file: s.dataset.file,
+          charts: s.querySelectorAll('svg.chart').length,
+          labelled: s.querySelectorAll('svg.score-chart rect.span-label').length,
+          alarms: s.querySelectorAll('svg.score-chart rect.span-alarm').length,
+          strips: s.querySelectorAll('svg.channels-chart .strip-name').length,
+        })),
+        training: [...document.querySelectorAll('section.training')].map((s) => s.querySelectorAll('svg.chart').length),
+        sizes: [...document.querySelectorAll('svg.chart')].map(
+          (s) => s.getBoundingClientRect().width * s.getBoundingClientRect().height,
+        ),
+        summary: document.body.textContent ?? '',
+      }));
+      expect(opened.problems).toEqual([]);
+      expect(drawn.files.map((f) => f.file)).toEqual(['0.csv', '1.csv', '2.csv', '3.csv']);
+      for (const f of drawn.files) {
+        expect(f.charts).toBe(2);
+        expect(f.strips).toBe(8);
+        expect(f.labelled).toBeGreaterThan(0);
+      }
+      // The hybrid detects at least one fault in these files: its alarms are drawn.
+      expect(drawn.files.some((f) => f.alarms > 0)).toBe(true);
+      // Each file's fitted hybrid: loss curve and score distribution.
+      expect(drawn.training).toEqual([2, 2, 2, 2]);
+      for (const area of drawn.sizes) expect(area).toBeGreaterThan(20_000);
+      expect(drawn.summary).toMatch(/F1\s*0\.\d{3}/);
+    } finally {
+      await opened.close();
+    }
+  }, 120_000);
+
+  it('train --report: the loss curve and the held-out score distribution with the calibrated thresholds', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-train-report-'));
+    const out = await mkdtemp(join(tmpdir(), 'lw-train-report-model-'));
+    const csv = join(SKAB, 'anomaly-free/anomaly-free.csv');
+    const res = await runCli(['train', '--csv', csv, '--train-rows', '400', '--out', out, '--report', dir]);
+    expect(res.code, res.stderr).toBe(0);
+    const opened = await openFilePage(join(dir, 'index.html'));
+    try {
+      const charts = await opened.page.evaluate(() =>
+        [...document.querySelectorAll('section.training svg.chart')].map((s) => s.getAttribute('class')),
+      );
+      expect(opened.problems).toEqual([]);
+      expect(charts).toHaveLength(2);
+      const text = await opened.page.evaluate(
+        () => document.querySelector('section.training p.calibration')?.textContent ?? '',
+      );
+      expect(text).toMatch(/false alarm/);
+    } finally {
+      await opened.close();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,366 @@
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfigFile, parseConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/core/errors.js';
+import { ROOT } from '../helpers/cli.js';
+
+const MODEL = join(ROOT, 'models/pump-ae');
+const CHANNELS = ['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow'];
+
+function config(overrides: { registers?: string; extraSource?: string; assets?: string; top?: string } = {}): string {
+  const registers =
+    overrides.registers ??
+    CHANNELS.map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`).join('\n');
+  return `${overrides.top ?? ''}
+sources:
+  - name: plc
+    type: modbus_tcp
+    host: 127.0.0.1
+    port: 5020
+    asset: pump-1
+    poll_interval_ms: 200
+    registers:
+${registers}
+${overrides.extraSource ?? ''}
+assets:
+${overrides.assets ?? `  - name: pump-1\n    model: ${MODEL}`}
+`;
+}
+
+async function issuesOf(text: string, env: NodeJS.ProcessEnv = {}): Promise<readonly string[]> {
+  try {
+    await parseConfig(text, '/etc/linewatch/test.yaml', env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues;
+    throw err;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('configuration', () => {
+  it('accepts a valid config, applying defaults and loading the model', async () => {
+    const loaded = await parseConfig(config(), '/etc/linewatch/test.yaml', {});
+    expect(loaded.config.sources[0].registers[0].byte_order).toBe('ABCD');
+    expect(loaded.config.http.port).toBe(8080);
+    expect(loaded.models.get('pump-1')?.manifest.name).toBe('pump-ae');
+  });
+
+  it('names the path of a wrong enum value and lists the choices', async () => {
+    const issues = await issuesOf(config({ registers: '      - { channel: flow, address: 0, type: float33 }' }));
+    expect(issues).toContain(
+      'sources[0].registers[0].type: expected one of "int16", "uint16", "int32", "uint32", "int64", "uint64", "float32", "float64", "bit", "string"',
+    );
+  });
+
+  it('takes an execution provider preference and names a provider it does not know', async () => {
+    const loaded = await parseConfig(config({ top: 'inference: { providers: [tensorrt, cuda, cpu] }' }), 'x.yaml', {});
+    expect(loaded.config.inference.providers).toEqual(['tensorrt', 'cuda', 'cpu']);
+    expect((await parseConfig(config(), 'x.yaml', {})).config.inference.providers).toEqual(['cpu']);
+    const issues = await issuesOf(config({ top: 'inference: { providers: [tpu, cpu] }' }));
+    expect(issues).toContain('inference.providers[0]: expected one of "tensorrt", "cuda", "cpu"');
+  });
+
+  it('checks the devices of a Modbus connection: unit ids, assets, tag intervals, the model period per device', async () => {
+    const dev = (unit: number, extra = '') =>
+      `      - { unit_id: ${unit}, asset: press-${unit}, registers: [{ channel: force, address: 0, type: float32${extra} }] }`;
+    const text = (devices: string, top = '') =>
+      `sources:\n  - name: gw\n    type: modbus_rtu\n    path: /dev/ttyUSB0\n    poll_interval_ms: 200\n${top}    devices:\n${devices}\nassets: []\n`;
+    await expect(parseConfig(text([dev(1), dev(2)].join('\n')), 'x.yaml', {})).resolves.toBeDefined();
+    expect(await issuesOf(text([dev(1), dev(1)].join('\n')))).toContain(
+      'sources[0].devices: unit id 1 is configured twice on this connection',
+    );
+    expect(await issuesOf(text(dev(2, ', poll_interval_ms: 100')))).toContain(
+      "sources[0].devices[0].registers[0].poll_interval_ms: 100 ms is faster than its device's 200 ms; a tag can only be polled as often as its device or less",
+    );
+    expect(await issuesOf(text(dev(2), '    registers: [{ channel: x, address: 0, type: uint16 }]\n'))).toContain(
+      "sources[0].asset: required with registers (the asset the first device's channels belong to)",
+    );
+    const none = await issuesOf(`sources:\n  - { name: gw, type: modbus_tcp, host: h }\nassets: []\n`);
+    expect(none).toContain('sources[0]: no registers: list registers (with unit_id and asset), or devices');
+    const six = CHANNELS.filter((c) => c !== 'flow')
+      .map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`)
+      .join('\n');
+    const period = await issuesOf(
+      config({
+        registers: `${six}\n    devices: [{ unit_id: 7, asset: pump-1, poll_interval_ms: 500, registers: [{ channel: flow, address: 0, type: float32 }] }]`,
+      }),
+    );
+    expect(period).toContain(
+      'sources[0].devices[0].poll_interval_ms: 500 ms, but model pump-ae of asset pump-1 expects samples every 200 ms',
+    );
+  });
+
+  it('takes coils and discrete inputs as single bits', async () => {
+    const extra =
+      '      - { channel: running, table: coil, address: 3, type: bit }\n      - { channel: door, table: discrete, address: 9, type: bit }';
+    const registers = CHANNELS.map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`).join('\n');
+    await expect(parseConfig(config({ registers: `${registers}\n${extra}` }), 'x.yaml', {})).resolves.toBeDefined();
+    const issues = await issuesOf(
+      config({ registers: `${registers}\n      - { channel: running, table: coil, address: 3, type: uint16 }` }),
+    );
+    expect(issues).toContain('sources[0].registers[7].type: a coil is one bit: use type "bit" without "bit"');
+  });
+
+  it('takes string tags over `length` registers as part ids, never as model inputs or triggers', async () => {
+    const registers = CHANNELS.map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`).join('\n');
+    const withTag = (tag: string) => config({ registers: `${registers}\n      - ${tag}` });
+    await expect(
+      parseConfig(withTag('{ channel: serial, address: 20, type: string, length: 6 }'), 'x.yaml', {}),
+    ).resolves.toBeDefined();
+    expect(await issuesOf(withTag('{ channel: serial, address: 20, type: string }'))).toEqual([
+      'sources[0].registers[7].length: required when type is "string" (how many registers the text takes, two characters each)',
+    ]);
+    expect(await issuesOf(withTag('{ channel: serial, address: 20, type: uint16, length: 6 }'))).toEqual([
+      'sources[0].registers[7].length: only allowed when type is "string"',
+    ]);
+    expect(await issuesOf(withTag('{ channel: serial, address: 65530, type: string, length: 8 }'))).toEqual([
+      'sources[0].registers[7].address: string at 65530 runs past register 65535',
+    ]);
+    // A model channel served by a string tag.
+    const asText = CHANNELS.map(
+      (c, i) => `      - { channel: ${c}, address: ${i * 2}, type: ${c === 'flow' ? 'string, length: 2' : 'float32'} }`,
+    ).join('\n');
+    expect(await issuesOf(config({ registers: asText }))).toContainEqual(
+      expect.stringMatching(
+        /^assets\[0\]\.model: model pump-ae takes channel\(s\) flow of asset pump-1 as numbers, but they are string tags$/,
+      ),
+    );
+    // A cycle trigger must be a number; the part id may be text.
+    const press = join(ROOT, 'models/press-ae');
+    const pressRegs = ['force', 'position', 'cycle_active']
+      .map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`)
+      .join('\n');
+    const cycle = (windowYaml: string) =>
+      config({
+        registers: `${pressRegs}\n      - { channel: serial, address: 20, type: string, length: 6 }`,
+        assets: `  - name: pump-1\n    model: ${press}\n    window: ${windowYaml}`,
+      });
+    await expect(
+      parseConfig(cycle('{ type: cycle, trigger_channel: cycle_active, part_id_channel: serial }'), 'x.yaml', {}),
+    ).resolves.toBeDefined();
+    expect(await issuesOf(cycle('{ type: cycle, trigger_channel: serial }'))).toEqual([
+      'assets[0].window.trigger_channel: "serial" is a string tag; a trigger must be a number (a flag or a part counter)',
+    ]);
+  });
+
+  it('writes a coil pattern to consecutive coils, but only to coils', async () => {
+    const action = (a: string) =>
+      config({ assets: `  - name: pump-1\n    model: ${MODEL}\n    alarm: { actions: [${a}] }` });
+    await expect(
+      parseConfig(
+        action(
+          '{ type: modbus_write, source: plc, table: coil, address: 0, value_active: [1, 0, 1], value_inactive: [0, 1, 0] }',
+        ),
+        'x.yaml',
+        {},
+      ),
+    ).resolves.toBeDefined();
+    expect(
+      await issuesOf(action('{ type: modbus_write, source: plc, table: holding, address: 0, value_active: [1, 0] }')),
+    ).toEqual([
+      'assets[0].alarm.actions[0].value_active: a list of values is written to consecutive coils; for a holding register give one number',
+    ]);
+    expect(
+      await issuesOf(action('{ type: modbus_write, source: plc, table: coil, address: 65535, value_active: [1, 1] }')),
+    ).toEqual(['assets[0].alarm.actions[0].value_active: 2 coils from 65535 run past coil 65535']);
+  });
+
+  it('writes text only to holding registers, with a length', async () => {
+    const action = (a: string) =>
+      config({ assets: `  - name: pump-1\n    model: ${MODEL}\n    alarm: { actions: [${a}] }` });
+    await expect(
+      parseConfig(
+        action(
+          '{ type: modbus_write, source: plc, table: holding, address: 50, data_type: string, length: 8, text_active: "{asset} {top}" }',
+        ),
+        'x.yaml',
+        {},
+      ),
+    ).resolves.toBeDefined();
+    expect(
+      await issuesOf(action('{ type: modbus_write, source: plc, table: holding, address: 50, data_type: string }')),
+    ).toEqual([
+      'assets[0].alarm.actions[0].data_type: a string is written to holding registers and needs length (registers, two characters each)',
+    ]);
+    expect(
+      await issuesOf(action('{ type: modbus_write, source: plc, table: holding, address: 50, length: 8 }')),
+    ).toEqual(['assets[0].alarm.actions[0].length: only for data_type string']);
+  });
+
+  it('rejects a Modbus write action naming a unit its source does not have', async () => {
+    const issues = await issuesOf(
+      config({
+        assets: `  - name: pump-1\n    model: ${MODEL}\n    alarm: { actions: [{ type: modbus_write, source: plc, unit_id: 9, table: coil, address: 0 }] }`,
+      }),
+    );
+    expect(issues).toContain('assets[0].alarm.actions[0].unit_id: source plc has no unit 9 (units: 1)');
+  });
+
+  it('checks OPC UA X.509 user authentication settings come as a pair, and not with a password', async () => {
+    const source = (extra: string) =>
+      `sources:\n  - { name: ua, type: opcua, endpoint: "opc.tcp://plc:4840", asset: a, ${extra}nodes: [{ channel: flow, node_id: "ns=2;s=x" }] }\nassets: []\n`;
+    expect(await issuesOf(source('user_certificate_file: u.pem, '))).toContain(
+      'sources[0]: X.509 user authentication needs both user_certificate_file and user_private_key_file',
+    );
+    expect(
+      await issuesOf(source('user_certificate_file: u.pem, user_private_key_file: k.pem, username: op, ')),
+    ).toContain('sources[0]: use either username/password or a user certificate, not both');
+  });
+
+  it('takes an OPC UA node by id or by browse path, not both', async () => {
+    const source = (node: string) =>
+      `sources:\n  - { name: ua, type: opcua, endpoint: "opc.tcp://plc:4840", asset: a, nodes: [${node}] }\nassets: []\n`;
+    await expect(
+      parseConfig(
+        source('{ channel: flow, browse_path: /Objects/Plant/Pump1/flow, browse_namespace: "urn:plant" }'),
+        'x.yaml',
+        {},
+      ),
+    ).resolves.toBeDefined();
+    expect(await issuesOf(source('{ channel: flow, node_id: "ns=2;s=x", browse_path: /Objects/x }'))).toContain(
+      'sources[0].nodes[0]: give either node_id or browse_path',
+    );
+    expect(await issuesOf(source('{ channel: flow, browse_path: Objects/x }'))).toContain(
+      'sources[0].nodes[0].browse_path: expected a browse path such as "/Objects/Plant/Pump1/flow"',
+    );
+  });
+
+  it('rejects unknown keys with their full path', async () => {
+    const issues = await issuesOf(
+      config({ registers: '      - { channel: flow, address: 0, type: float32, scael: 2 }' }),
+    );
+    expect(issues).toContain('sources[0].registers[0].scael: unknown key');
+  });
+
+  it('rejects a wrong type', async () => {
+    const issues = await issuesOf(config({ registers: '      - { channel: flow, address: "forty", type: float32 }' }));
+    expect(issues.some((i) => i.startsWith('sources[0].registers[0].address: '))).toBe(true);
+  });
+
+  it('rejects an unknown source type', async () => {
+    const issues = await issuesOf(config().replace('type: modbus_tcp', 'type: modbus_tpc'));
+    expect(issues.join('\n')).toMatch(/sources\[0\]\.type/);
+  });
+
+  it('rejects duplicate source names and duplicate channels of one asset', async () => {
+    const extra = `  - name: plc\n    type: modbus_tcp\n    host: 127.0.0.2\n    asset: pump-1\n    registers:\n      - { channel: flow, address: 0, type: float32 }`;
+    const issues = await issuesOf(config({ extraSource: extra }));
+    expect(issues).toContain('sources: duplicate source name "plc"');
+    expect(issues).toContain(
+      'sources[1].registers[0].channel: channel "flow" of asset "pump-1" is already read by sources[0].registers[6]',
+    );
+  });
+
+  it('rejects a model path that does not exist, naming it', async () => {
+    const issues = await issuesOf(config({ assets: '  - name: pump-1\n    model: /nonexistent/model' }));
+    expect(issues).toEqual(['assets[0].model: model /nonexistent/model: no such file or directory']);
+  });
+
+  it('rejects a model whose channels the sources do not provide', async () => {
+    const registers = CHANNELS.filter((c) => c !== 'flow')
+      .map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`)
+      .join('\n');
+    const issues = await issuesOf(config({ registers }));
+    expect(issues[0]).toMatch(
+      /^assets\[0\]\.model: model pump-ae needs channel\(s\) flow of asset pump-1, which no source provides/,
+    );
+  });
+
+  it('rejects a source polling at another rate than the model was trained on', async () => {
+    const issues = await issuesOf(config().replace('poll_interval_ms: 200', 'poll_interval_ms: 1000'));
+    expect(issues[0]).toMatch(
+      /^sources\[0\]\.poll_interval_ms: 1000 ms, but model pump-ae of asset pump-1 expects samples every 200 ms/,
+    );
+  });
+
+  it("takes sources at any rate when the window aligns them on the model's time grid; hop_ms a multiple of its period", async () => {
+    const slow = (windowYaml: string) =>
+      config({ assets: `  - name: pump-1\n    model: ${MODEL}\n    window: ${windowYaml}` }).replace(
+        'poll_interval_ms: 200',
+        'poll_interval_ms: 1000',
+      );
+    await expect(parseConfig(slow('{ align: linear, hop_ms: 1000 }'), 'x.yaml', {})).resolves.toBeDefined();
+    await expect(parseConfig(slow('{ align: hold }'), 'x.yaml', {})).resolves.toBeDefined();
+    expect(await issuesOf(slow('{ align: linear, hop_ms: 300 }'))).toEqual([
+      "assets[0].window.hop_ms: 300 ms is not a multiple of model pump-ae's sample period (200 ms)",
+    ]);
+  });
+
+  it('rejects an alarm action that names no Modbus source, and a bad webhook URL', async () => {
+    const assets = `  - name: pump-1\n    model: ${MODEL}\n    alarm:\n      actions:\n        - { type: modbus_write, source: plcc, table: coil, address: 0 }\n        - { type: webhook, url: "not a url" }`;
+    const issues = await issuesOf(config({ assets }));
+    expect(issues).toContain('assets[0].alarm.actions[1].url: Invalid URL');
+    const issues2 = await issuesOf(config({ assets: assets.replace(/\n        - \{ type: webhook.*$/, '') }));
+    expect(issues2).toEqual(['assets[0].alarm.actions[0].source: no modbus source named "plcc" (sources: plc)']);
+  });
+
+  it('checks cycle windows: a trigger is required and must be a channel some source reads', async () => {
+    const press = join(ROOT, 'models/press-ae');
+    const registers = ['force', 'position', 'cycle_active']
+      .map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`)
+      .join('\n');
+    const text = (windowYaml: string) =>
+      config({ registers, assets: `  - name: pump-1\n    model: ${press}\n    window: ${windowYaml}` });
+    expect(await issuesOf(text('{ type: cycle }'))).toEqual([
+      'assets[0].window.trigger_channel: required when type is "cycle"',
+    ]);
+    expect(await issuesOf(text('{ type: cycle, trigger_channel: cycle_activ }'))).toEqual([
+      'assets[0].window.trigger_channel: no source provides channel "cycle_activ" of asset pump-1',
+    ]);
+    expect(await issuesOf(text('{ trigger_channel: cycle_active }'))).toEqual([
+      'assets[0].window: trigger_channel and part_id_channel only apply to type "cycle"',
+    ]);
+    await expect(
+      parseConfig(text('{ type: cycle, trigger_channel: cycle_active }'), 'x.yaml', {}),
+    ).resolves.toBeDefined();
+  });
+
+  it('substitutes ${ENV} with types, and reports a missing variable by path', async () => {
+    const text = config({ top: 'http:\n  port: ${HTTP_PORT}\ngateway:\n  name: ${GW_NAME:-edge-1}' });
+    const loaded = await parseConfig(text, 'x.yaml', { HTTP_PORT: '9100' });
+    expect(loaded.config.http.port).toBe(9100);
+    expect(loaded.config.gateway.name).toBe('edge-1');
+    expect(await issuesOf(text, {})).toEqual(['http.port: environment variable HTTP_PORT is not set']);
+  });
+
+  it('reports YAML syntax errors with line and column', async () => {
+    const issues = await issuesOf('sources:\n  - name: [unclosed\n');
+    expect(issues[0]).toMatch(/^line \d+, column \d+: /);
+  });
+
+  it('names an unreadable config file', async () => {
+    await expect(loadConfigFile('/nonexistent/linewatch.yaml')).rejects.toThrow(
+      'cannot read configuration /nonexistent/linewatch.yaml: ENOENT',
+    );
+  });
+
+  it('resolves the model path relative to the config file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-config-'));
+    await cp(MODEL, join(dir, 'models/pump'), { recursive: true });
+    await writeFile(join(dir, 'gw.yaml'), config({ assets: '  - name: pump-1\n    model: models/pump' }));
+    const loaded = await loadConfigFile(join(dir, 'gw.yaml'));
+    expect(loaded.models.get('pump-1')?.modelPath).toBe(join(dir, 'models/pump/model.int8.onnx'));
+  });
+
+  it('the docker-compose gateway config validates (models from the image, here from the repository)', async () => {
+    await expect(
+      loadConfigFile(join(ROOT, 'deploy/compose/linewatch.yaml'), {
+        LINEWATCH_MODELS: join(ROOT, 'models'),
+        LINEWATCH_API_TOKEN: 'token-of-sixteen-chars',
+      }),
+    ).resolves.toBeDefined();
+  });
+
+  it('every example config in config/ validates', async () => {
+    for (const file of ['demo.yaml', 'example-gateway.yaml', 'example-opcua.yaml']) {
+      await expect(
+        loadConfigFile(join(ROOT, 'config', file), {
+          INFLUX_PASSWORD: 'x',
+          LINEWATCH_API_TOKEN: 'token-of-sixteen-chars',
+        }),
+      ).resolves.toBeDefined();
+    }
+  });
+});

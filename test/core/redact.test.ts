@@ -1,0 +1,26 @@
+/** URLs in what the gateway shows lose their credentials, query values and secret paths. */
+import { describe, expect, it } from 'vitest';
+import { redactDeep, redactSecrets } from '../../src/core/redact.js';
+
+describe('redactSecrets', () => {
+  it.each([
+    ['mqtt://bob:s3cret@broker:1883', 'mqtt://***@broker:1883'],
+    ['connect to http://u:p@influx:8086/ failed', 'connect to http://***@influx:8086/ failed'],
+    [
+      'POST https://hooks.slack.com/services/T0/B0/XXXX answered 404',
+      'POST https://hooks.slack.com/services/*** answered 404',
+    ],
+    ['http://127.0.0.1:8086/write?db=plant&u=admin&p=pw', 'http://127.0.0.1:8086/write?db=***&u=***&p=***'],
+    ['influxdb http://influx:8086 unreachable', 'influxdb http://influx:8086 unreachable'],
+    ['"url":"mqtts://a:b@h:8883"', '"url":"mqtts://***@h:8883"'],
+    ['no url here', 'no url here'],
+  ])('%s', (input, expected) => expect(redactSecrets(input)).toBe(expected));
+
+  it('reaches every string of a nested value and leaves numbers alone', () => {
+    expect(redactDeep({ a: ['x http://u:p@h/a/b'], n: 3, b: { c: 'mqtt://u:p@h' } })).toEqual({
+      a: ['x http://***@h/a/***'],
+      n: 3,
+      b: { c: 'mqtt://***@h' },
+    });
+  });
+});

@@ -1,0 +1,123 @@
+/** `linewatch eval` on the real SKAB data: one code path with `train`, causality, and bad inputs. */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fitOnSeries, inMemoryModel, streamSeries } from '../../src/eval/evaluate.js';
+import { readLabelledCsv } from '../../src/eval/labelled-csv.js';
+import { DEFAULT_TARGET, type DetectorOptions } from '../../src/training/fit-detector.js';
+import { ROOT, runCli } from '../helpers/cli.js';
+
+const SKAB = join(ROOT, 'data/skab');
+const OPTIONS: DetectorOptions = {
+  arch: 'hybrid',
+  seed: 7,
+  epochs: 60,
+  validationFraction: 0.25,
+  target: DEFAULT_TARGET,
+  command: 'test',
+  log: () => {},
+};
+
+interface Report {
+  precision: string;
+  files: number;
+  f1: number;
+  far: number;
+  nab: { standard: number };
+  false_alarms_per_day: number;
+  perFile: { file: string; f1: number; far: number; delay_s: number | null; false_alarms_per_day: number | null }[];
+}
+
+describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', () => {
+  it('reports pointwise, NAB and operator figures for int8 and fp32, int8 within 0.01 F1 of fp32', async () => {
+    const res = await runCli(['eval', '--data', SKAB, '--train-rows', '400', '--precision', 'both', '--json']);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    const out = JSON.parse(res.stdout) as { reports: Report[]; f1_difference: number };
+    const int8 = out.reports.find((r) => r.precision === 'int8')!;
+    process.stdout.write(
+      `eval: ${out.reports.map((r) => `${r.precision} F1 ${r.f1.toFixed(3)} FAR ${r.far.toFixed(2)} NAB ${r.nab.standard.toFixed(1)}`).join('; ')}\n`,
+    );
+    expect(int8.files).toBe(34);
+    expect(int8.perFile).toHaveLength(34);
+    expect(out.f1_difference).toBeLessThanOrEqual(0.01);
+    // Regression floors just under this commit's figures (README: F1 0.501, FAR 0.48 %, 16 of 34
+    // spans, 7.8 false alarms/day at the default budget); the issue's target F1 0.82 is not met.
+    expect(int8.far).toBeLessThanOrEqual(2);
+    expect(int8.f1).toBeGreaterThan(0.47);
+    expect(int8.false_alarms_per_day).toBeLessThan(15);
+    const detected = int8.perFile.filter((f) => f.delay_s !== null);
+    expect(detected.length).toBeGreaterThan(13);
+    for (const f of detected) expect(f.delay_s).toBeGreaterThan(0);
+  });
+
+  it('a model that train fits on the first N rows, scored by eval --model, gives exactly what eval --arch reports', async () => {
+    const file = join(SKAB, 'valve1/3.csv');
+    const out = await mkdtemp(join(tmpdir(), 'lw-eval-model-'));
+    const trained = await runCli(['train', '--csv', file, '--train-rows', '400', '--out', out]);
+    expect(trained.code).toBe(0);
+    const byArch = await runCli(['eval', '--data', file, '--train-rows', '400', '--json']);
+    const byModel = await runCli(['eval', '--model', out, '--data', file, '--train-rows', '400', '--json']);
+    expect(byModel.code).toBe(0);
+    const a = JSON.parse(byArch.stdout) as Report;
+    const b = JSON.parse(byModel.stdout) as Report;
+    expect(b.perFile).toEqual(a.perFile);
+    expect(b.f1).toBe(a.f1);
+    expect(a.f1).toBeGreaterThan(0.5);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.score.function).toBe('max_term_z');
+    expect(manifest.score.off_threshold).toBeLessThan(manifest.score.threshold);
+    expect(manifest.output.terms.kinds).toEqual(['residual', 'level', 'variability']);
+  });
+
+  it('is causal: changing the future does not change any earlier prediction', async () => {
+    const file = join(SKAB, 'valve1/3.csv');
+    const text = await readFile(file, 'utf8');
+    const lines = text.trimEnd().split('\n');
+    const cut = 700;
+    // Replace every row after the cut with a wild value in every channel.
+    const changed = lines.map((l, i) =>
+      i <= cut
+        ? l
+        : l
+            .split(';')
+            .map((v, j, all) => (j === 0 || j >= all.length - 2 ? v : String(Number(v) * 3 + 1)))
+            .join(';'),
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'lw-causal-'));
+    await writeFile(join(dir, 'changed.csv'), changed.join('\n'));
+    const run = async (f: string) => {
+      const series = readLabelledCsv(f);
+      return streamSeries(series, inMemoryModel(await fitOnSeries(series, 400, OPTIONS), 'int8', f), 400);
+    };
+    const a = await run(file);
+    const b = await run(join(dir, 'changed.csv'));
+    expect(Array.from(b.predictions.subarray(0, cut))).toEqual(Array.from(a.predictions.subarray(0, cut)));
+    expect(Array.from(b.predictions)).not.toEqual(Array.from(a.predictions));
+  });
+
+  it('names the problem when there is nothing to evaluate', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-eval-empty-'));
+    const none = await runCli(['eval', '--data', dir]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(`${dir}: no labelled CSV files (SKAB format with an "anomaly" column)`);
+    const missing = await runCli(['eval', '--data', join(dir, 'nope')]);
+    expect(missing.stderr).toBe(`linewatch: --data ${join(dir, 'nope')}: no such file or folder\n`);
+    const tooMany = await runCli(['eval', '--data', join(SKAB, 'valve2'), '--train-rows', '5000']);
+    expect(tooMany.stderr).toMatch(/valve2\/0\.csv: --train-rows 5000 leaves no rows to evaluate \(the file has \d+\)/);
+    const badPrecision = await runCli(['eval', '--data', SKAB, '--precision', 'int4']);
+    expect(badPrecision.stderr).toBe('linewatch: --precision int4: expected int8, fp32 or both\n'); // a message, not a stack trace
+    const badArch = await runCli(['eval', '--data', SKAB, '--arch', 'lstm']);
+    expect(badArch.stderr).toBe('linewatch: --arch lstm: expected one of hybrid, stats, dense, conv1d\n');
+    const twoTargets = await runCli(['eval', '--data', SKAB, '--quantile', '0.99', '--false-alarms-per-day', '2']);
+    expect(twoTargets.stderr).toBe('linewatch: --false-alarms-per-day and --quantile: give one target, not both\n');
+    const badBudget = await runCli(['eval', '--data', SKAB, '--false-alarms-per-day', '-1']);
+    expect(badBudget.stderr).toBe('linewatch: --false-alarms-per-day -1: expected a positive number (e.g. 1)\n');
+    const typo = await runCli(['eval', '--data', SKAB, '--slow-channels', 'Temperature,Thermocuple']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(
+      /^linewatch: --slow-channels: Thermocuple: no such column in the files under .*skab \(columns: Accelerometer1RMS/,
+    );
+  });
+});

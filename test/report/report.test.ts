@@ -1,0 +1,183 @@
+/** The HTML report's pure parts: escaping, decimation, gaps, log axes, spans, chart count, and writing the page. */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { spansDecades, valueAxis } from '../../src/report/chart-scale.js';
+import type { FileReport, ReportPage } from '../../src/report/report-data.js';
+import { renderReport, writeReport } from '../../src/report/render-report.js';
+import { drawnRuns, flaggedSpans, MAX_POLYLINE_POINTS } from '../../src/report/series-points.js';
+import { timeSeriesChart } from '../../src/report/svg-chart.js';
+
+const T0 = Date.UTC(2020, 2, 9, 10, 0, 0);
+
+function fileReport(rows: number, over: Partial<FileReport> = {}): FileReport {
+  return {
+    file: 'valve1/3.csv',
+    times: Float64Array.from({ length: rows }, (_, i) => T0 + i * 1000),
+    channels: [{ name: 'Pressure', values: Float64Array.from({ length: rows }, (_, i) => Math.sin(i / 10)) }],
+    score: Float64Array.from({ length: rows }, (_, i) => (i < 10 ? NaN : 1 + (i % 7) / 10)),
+    threshold: 3,
+    offThreshold: 2,
+    trainRows: Math.floor(rows / 3),
+    alarms: new Float64Array(rows),
+    ...over,
+  };
+}
+
+/** The `points` of every polyline with the given class, as [x, y] pairs. */
+function polylines(svg: string, cls: string): number[][][] {
+  return [...svg.matchAll(new RegExp(`<polyline points="([^"]*)" class="${cls}"`, 'g'))].map((m) =>
+    m[1].split(' ').map((p) => p.split(',').map(Number)),
+  );
+}
+
+function plotArea(svg: string): { top: number; bottom: number } {
+  const m = /<rect class="plot-area" x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"/.exec(svg);
+  if (!m) throw new Error('no plot area in the chart');
+  return { top: Number(m[1]), bottom: Number(m[1]) + Number(m[2]) };
+}
+
+function scoreChart(values: ArrayLike<number>): string {
+  const x = Float64Array.from({ length: values.length }, (_, i) => T0 + i * 1000);
+  const series = [{ name: 'score', values, colour: '#00f', cls: 'score' }];
+  return timeSeriesChart({ cls: 'score-chart', label: 'score', width: 960, height: 230, x, xKind: 'time', series });
+}
+
+describe('the report page escapes what comes from data', () => {
+  it('shows a channel and a file named like HTML as text, never as markup', () => {
+    const evil = '<script>alert(1)</script>';
+    const file = fileReport(50, {
+      file: 'a"><img src=x onerror=alert(2)>.csv',
+      channels: [{ name: evil, values: new Float64Array(50) }],
+    });
+    const training = [{ title: evil, scores: [1, 2], threshold: 3, calibration: evil }];
+    const html = renderReport({ title: `report ${evil}`, summary: { [evil]: evil }, files: [file], training });
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+    expect(html).toContain('data-file="a&#34;&#62;&#60;img src=x onerror=alert(2)&#62;.csv"');
+  });
+});
+
+describe('long series are decimated', () => {
+  const n = 100_000;
+  const values = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 500) + (i % 13) / 100);
+  values[12_345] = -60;
+  values[67_890] = 80;
+
+  it('keeps at most MAX_POLYLINE_POINTS of 100,000 rows, the extreme minimum and maximum among them', () => {
+    const runs = drawnRuns(values);
+    expect(runs).toHaveLength(1);
+    expect(runs[0].length).toBeLessThanOrEqual(MAX_POLYLINE_POINTS);
+    expect(runs[0].length).toBeGreaterThan(MAX_POLYLINE_POINTS / 2);
+    expect(runs[0]).toContain(12_345);
+    expect(runs[0]).toContain(67_890);
+    expect(runs[0]).toEqual([...runs[0]].sort((a, b) => a - b)); // in row order
+  });
+
+  it('draws the spikes of a 100,000-row series at the plot edges with at most MAX_POLYLINE_POINTS points', () => {
+    const svg = scoreChart(values);
+    const [line, ...more] = polylines(svg, 'score');
+    expect(more).toHaveLength(0);
+    expect(line.length).toBeLessThanOrEqual(MAX_POLYLINE_POINTS);
+    const ys = line.map((p) => p[1]);
+    const { top, bottom } = plotArea(svg);
+    expect(Math.min(...ys)).toBeCloseTo(top, 0); // the 80 spike reaches the top
+    expect(Math.max(...ys)).toBeCloseTo(bottom, 0); // the −60 spike the bottom
+  });
+
+  it('keeps a short series whole', () => {
+    const short = Float64Array.from({ length: 300 }, (_, i) => i);
+    expect(drawnRuns(short)[0]).toEqual(Array.from({ length: 300 }, (_, i) => i));
+  });
+});
+
+describe('NaN leaves a gap', () => {
+  it('splits the rows into runs at every NaN or infinity', () => {
+    expect(drawnRuns([NaN, 1, 2, NaN, 3, 4, NaN, Infinity, 5, 6, NaN])).toEqual([
+      [1, 2],
+      [4, 5],
+      [8, 9],
+    ]);
+  });
+
+  it('draws one polyline per run, also when decimated', () => {
+    const values = Float64Array.from({ length: 50_000 }, (_, i) => (i >= 20_000 && i < 21_000 ? NaN : Math.cos(i)));
+    const lines = polylines(scoreChart(values), 'score');
+    expect(lines).toHaveLength(2);
+    const gapStart = Math.max(...lines[0].map((p) => p[0]));
+    const gapEnd = Math.min(...lines[1].map((p) => p[0]));
+    expect(gapEnd - gapStart).toBeGreaterThan(10); // 1,000 of 50,000 rows over about 870 px
+  });
+});
+
+describe('the score axis', () => {
+  it('is log when the positive values span more than two decades, ignoring zeros, negatives and NaN', () => {
+    expect(spansDecades([0.01, 0.5, 2])).toBe(true);
+    expect(spansDecades([0.5, 2, 40])).toBe(false);
+    expect(spansDecades([0, -5, NaN, 0.5, 40])).toBe(false);
+    expect(spansDecades([0.5, 2], [300])).toBe(true); // a threshold far above counts
+    expect(valueAxis([0.002, 5, 700])).toEqual({ kind: 'log', lo: 0.001, hi: 1000 });
+    expect(valueAxis([0.5, 2, 40])).toEqual({ kind: 'linear', lo: 0, hi: 40 });
+    expect(valueAxis([-0.5, 0.001, 40])).toEqual({ kind: 'linear', lo: -10, hi: 40 }); // a signed series is never log on its own
+  });
+
+  it('draws a file whose score spans decades on a log axis, with scores ≤ 0 on its bottom', () => {
+    const score = Float64Array.from({ length: 200 }, (_, i) => (i === 50 ? 0 : i === 60 ? -1 : i > 150 ? 400 : 0.05));
+    const html = renderReport({ title: 't', files: [fileReport(200, { score })] });
+    expect(html).toContain('<g class="y-axis log">');
+    expect(html).toContain('score (log)');
+    const svg = /<svg class="chart score-chart"[\s\S]*?<\/svg>/.exec(html)![0];
+    const ys = polylines(svg, 'score')
+      .flat()
+      .map((p) => p[1]);
+    expect(Math.max(...ys)).toBeCloseTo(plotArea(svg).bottom, 0);
+  });
+
+  it('stays linear for a score within two decades', () => {
+    const html = renderReport({ title: 't', files: [fileReport(200)] });
+    expect(html).toContain('<g class="y-axis">');
+    expect(html).not.toContain('y-axis log');
+  });
+});
+
+describe('spans and the page', () => {
+  it('finds the spans of set flags, one past the last row at the end', () => {
+    expect(flaggedSpans([0, 1, 1, 0, 0, 1])).toEqual([
+      { from: 1, to: 3 },
+      { from: 5, to: 6 },
+    ]);
+    expect(flaggedSpans([1, 1, 1, 1], 2)).toEqual([{ from: 0, to: 2 }]);
+    expect(flaggedSpans(undefined)).toEqual([]);
+  });
+
+  it('has two charts per file and a loss curve and score histogram per trained model', () => {
+    const page: ReportPage = {
+      title: 't',
+      files: [fileReport(100), fileReport(100, { file: 'b.csv' })],
+      training: [
+        {
+          title: 'with loss',
+          loss: { train: [3, 2, 1], validation: [3.5, 2.5, 1.5] },
+          scores: [1, 1.2, 0.8],
+          threshold: 2,
+          calibration: 'p99.9 × 1.2',
+        },
+        { title: 'without loss', scores: [1, 1.2, 0.8], threshold: 2, calibration: 'fixed' },
+      ],
+    };
+    const html = renderReport(page);
+    expect(html.match(/<svg class="chart /g)).toHaveLength(2 * 2 + 2 + 1);
+    expect(html.match(/<svg class="chart loss-chart"/g)).toHaveLength(1);
+    expect(html.match(/<section class="file"/g)).toHaveLength(2);
+  });
+
+  it('writes index.html into a new directory and returns its path', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'lw-report-')), 'nested', 'report');
+    const page: ReportPage = { title: 'written', files: [fileReport(30)] };
+    const path = await writeReport(dir, page);
+    expect(path).toBe(join(dir, 'index.html'));
+    expect(await readFile(path, 'utf8')).toBe(renderReport(page));
+  });
+});

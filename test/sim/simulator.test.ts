@@ -1,0 +1,101 @@
+/** The line simulator's plant: seeded, plausible, faults that bend the right signals, CSV replay. */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { csvReplaySource, parseSkabCsv } from '../../src/sim/csv-replay.js';
+import { LineSimulator } from '../../src/sim/line-simulator.js';
+import type { FaultType } from '../../src/sim/faults.js';
+import { parseFaultArg } from '../../src/cli/simulate.js';
+
+const SKAB = join(__dirname, '../../data/skab/valve1/0.csv');
+
+function simAt(seconds: number, faults: { type: FaultType; channel?: string }[] = [], seed = 1) {
+  let now = 0;
+  const sim = new LineSimulator({
+    seed,
+    now: () => now,
+    schedule: faults.map((f) => ({ ...f, start_s: 10, severity: 0.8, ramp_s: 1 })),
+  });
+  const snaps = [];
+  for (let t = 0; t <= seconds * 10; t++) {
+    now = t * 100;
+    snaps.push(sim.tick());
+  }
+  return snaps;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('plant model', () => {
+  it('is repeatable for a seed and differs between seeds', () => {
+    expect(simAt(2).map((s) => s.pump.flow)).toEqual(simAt(2).map((s) => s.pump.flow));
+    expect(simAt(2, [], 2).map((s) => s.pump.flow)).not.toEqual(simAt(2).map((s) => s.pump.flow));
+  });
+
+  it('produces plausible pump values', () => {
+    const snaps = simAt(60);
+    expect(mean(snaps.map((s) => s.pump.voltage))).toBeCloseTo(230, 0);
+    for (const s of snaps) {
+      expect(s.pump.flow).toBeGreaterThan(25);
+      expect(s.pump.flow).toBeLessThan(40);
+      expect(s.pump.vibration_1).toBeGreaterThan(0);
+    }
+  });
+
+  it.each([
+    ['valve_closure', 'flow', -1],
+    ['valve_closure', 'pressure', 1],
+    ['rotor_imbalance', 'vibration_1', 1],
+    ['cavitation', 'vibration_2', 1],
+  ] as const)('%s moves %s', (type, channel, direction) => {
+    const healthy = simAt(20)
+      .slice(150)
+      .map((s) => s.pump[channel]);
+    const faulty = simAt(20, [{ type }])
+      .slice(150)
+      .map((s) => s.pump[channel]);
+    expect(Math.sign(mean(faulty) - mean(healthy))).toBe(direction);
+  });
+
+  it('a stuck sensor holds its value while the others move', () => {
+    const snaps = simAt(30, [{ type: 'stuck_sensor', channel: 'pressure' }]).slice(120);
+    expect(new Set(snaps.map((s) => s.pump.pressure)).size).toBe(1);
+    expect(new Set(snaps.map((s) => s.pump.flow)).size).toBeGreaterThan(10);
+  });
+
+  it('the press makes one part per 6 s cycle with a force peak while active', () => {
+    const snaps = simAt(30);
+    expect(snaps[snaps.length - 1].press.part_counter).toBe(5);
+    expect(Math.max(...snaps.map((s) => s.press.force_kn))).toBeGreaterThan(20);
+    expect(snaps.filter((s) => !s.press.cycle_active).every((s) => s.press.force_kn < 1)).toBe(true);
+  });
+
+  it('parses fault arguments and rejects unknown fault types', () => {
+    expect(parseFaultArg('cavitation@60+30')).toMatchObject({ type: 'cavitation', start_s: 60, duration_s: 30 });
+    expect(() => parseFaultArg('meltdown@5')).toThrow(
+      /expected TYPE@START_S\[\+DURATION_S\] with TYPE one of valve_closure/,
+    );
+  });
+});
+
+describe('CSV replay (SKAB format)', () => {
+  it('replays the real SKAB valve1/0.csv onto the pump channels, following its timestamps', () => {
+    const source = csvReplaySource(SKAB);
+    const first = source(0)!;
+    expect(first.vibration_1).toBeCloseTo(0.0265878, 7);
+    expect(first.voltage).toBeCloseTo(233.062, 3);
+    expect(source(1.5)!.voltage).toBeCloseTo(236.04, 3);
+  });
+
+  it('names the file, line and column of bad data', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-csv-'));
+    const file = join(dir, 'bad.csv');
+    await writeFile(file, 'datetime;Current\n2020-03-09 10:14:33;1.2\n2020-03-09 10:14:34;abc\n');
+    expect(() => parseSkabCsv('datetime;Current\n2020-03-09 10:14:33;1.2\n2020-03-09 10:14:34;abc\n', file)).toThrow(
+      `${file}:3: column Current: not a number: "abc"`,
+    );
+    await writeFile(file, 'datetime;Current\n2020-03-09 10:14:33;1.2\n');
+    expect(() => csvReplaySource(file)).toThrow(/missing column\(s\) Accelerometer1RMS/);
+  });
+});

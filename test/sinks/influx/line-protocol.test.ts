@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { alarmLine, sampleLine, scoreLine } from '../../../src/sinks/influx/line-protocol.js';
+
+const tags = { site: 'plant 1', line: 'l,1', gateway: 'gw=1' };
+
+describe('InfluxDB line protocol', () => {
+  it('escapes tag values and writes ms timestamps', () => {
+    const line = sampleLine(
+      { source: 's', asset: 'pump-1', channel: 'flow', ts: 1700000000123, value: 31.5, quality: 'good' },
+      tags,
+    );
+    expect(line).toBe(
+      'linewatch_sample,asset=pump-1,channel=flow,gateway=gw\\=1,line=l\\,1,quality=good,site=plant\\ 1,source=s value=31.5 1700000000123',
+    );
+  });
+
+  it('skips a sample with no finite value instead of writing an invalid line', () => {
+    expect(
+      sampleLine({ source: 's', asset: 'a', channel: 'c', ts: 1, value: Number.NaN, quality: 'bad' }, tags),
+    ).toBeUndefined();
+  });
+
+  it('writes scores with per-channel contributions as fields', () => {
+    const line = scoreLine(
+      {
+        asset: 'pump-1',
+        model: 'pump-ae',
+        modelVersion: '1.0',
+        ts: 5,
+        score: 2.5,
+        threshold: 1,
+        anomalous: true,
+        contributions: [
+          { channel: 'flow', share: 0.75 },
+          { channel: 'voltage', share: 0.25 },
+        ],
+      },
+      tags,
+    )!;
+    expect(line).toContain(
+      ' score=2.5,threshold=1,anomalous=true,top_channel="flow",model_version="1.0",c_flow=0.75,c_voltage=0.25 5',
+    );
+  });
+
+  it('quotes and escapes alarm messages', () => {
+    const line = alarmLine(
+      {
+        asset: 'a',
+        alarm: 'anomaly',
+        priority: 'high',
+        state: 'ack_active',
+        previous: 'unack_active',
+        cause: 'operator',
+        command: 'ack',
+        by: 'j. doe',
+        ts: 9,
+        conditionActive: true,
+        score: 3,
+        threshold: 1,
+        topChannels: ['x'],
+        message: 'say "hi" \\ there',
+      },
+      tags,
+    )!;
+    expect(line).toContain('message="say \\"hi\\" \\\\ there"');
+    expect(line).toContain(',priority=high,site=plant\\ 1,state=ack_active ');
+    expect(line).toContain(
+      'previous="unack_active",cause="operator",by="j. doe",comment="",condition_active=true,annunciated=1i',
+    );
+  });
+});

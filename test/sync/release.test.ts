@@ -1,0 +1,120 @@
+/** Signed model releases: the publishing commands, and every tampered release refused. */
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../src/inference/manifest.js';
+import {
+  generateKeys,
+  readPublicKey,
+  readReleaseDir,
+  signRelease,
+  verifyRelease,
+  type RejectionCode,
+} from '../../src/sync/release.js';
+import { ROOT } from '../helpers/cli.js';
+
+let keys: { privatePath: string; publicPath: string };
+let otherKeys: { privatePath: string; publicPath: string };
+const EXPECTED = {
+  channels: ['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow'],
+  windowLength: 20,
+  samplePeriodMs: 200,
+};
+
+beforeAll(async () => {
+  keys = await generateKeys(await mkdtemp(join(tmpdir(), 'lw-keys-')));
+  otherKeys = await generateKeys(await mkdtemp(join(tmpdir(), 'lw-keys-other-')));
+});
+
+async function release(edit?: (dir: string) => Promise<void>, signWith = () => keys.privatePath): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'lw-release-'));
+  await cp(join(ROOT, 'models/pump-ae'), dir, { recursive: true });
+  if (edit) await edit(dir);
+  await signRelease(dir, signWith());
+  return dir;
+}
+
+async function editManifest(dir: string, f: (m: Record<string, any>) => void): Promise<void> {
+  const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+  f(m);
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(m, null, 2));
+}
+
+async function outcome(dir: string): Promise<RejectionCode | 'accepted'> {
+  try {
+    const { model } = await verifyRelease(
+      await readReleaseDir(dir),
+      await readPublicKey(keys.publicPath),
+      EXPECTED,
+      'pump-1',
+    );
+    await model.close();
+    return 'accepted';
+  } catch (err) {
+    return (err as { code: RejectionCode }).code;
+  }
+}
+
+describe('signed model releases', () => {
+  it('a properly signed release verifies', async () => {
+    expect(await outcome(await release())).toBe('accepted');
+  });
+
+  it.each<[string, () => Promise<string>, RejectionCode]>([
+    [
+      'a manifest changed after signing',
+      async () => {
+        const dir = await release();
+        await editManifest(dir, (m) => (m.score.threshold *= 10));
+        return dir;
+      },
+      'bad_signature',
+    ],
+    ['signed with another key', () => release(undefined, () => otherKeys.privatePath), 'bad_signature'],
+    [
+      'a missing signature',
+      async () => {
+        const dir = await release();
+        await writeFile(join(dir, 'manifest.sig'), '');
+        return dir;
+      },
+      'bad_signature',
+    ],
+    [
+      'a model file swapped after signing (wrong hash)',
+      async () => {
+        const dir = await release();
+        await cp(join(dir, 'model.fp32.onnx'), join(dir, 'model.int8.onnx'));
+        return dir;
+      },
+      'hash_mismatch',
+    ],
+    [
+      'garbage bytes, correctly hashed and signed',
+      () =>
+        release(async (dir) => {
+          const garbage = randomBytes(4096);
+          await writeFile(join(dir, 'model.int8.onnx'), garbage);
+          await editManifest(dir, (m) => (m.sha256 = sha256Hex(garbage)));
+        }),
+      'unloadable',
+    ],
+    [
+      'a model for another input shape',
+      () =>
+        release((dir) =>
+          editManifest(dir, (m) => ((m.input.window_length = 10), (m.golden.input = m.golden.input.slice(0, 70)))),
+        ),
+      'wrong_inputs',
+    ],
+    [
+      'a golden vector that does not match',
+      () => release((dir) => editManifest(dir, (m) => (m.golden.score = m.golden.score + 1))),
+      'golden_mismatch',
+    ],
+  ])('refuses %s', async (_, make, code) => {
+    expect(await outcome(await make())).toBe(code);
+  });
+});

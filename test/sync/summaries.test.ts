@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { ScoreResult } from '../../src/core/types.js';
+import { MinuteSummarizer } from '../../src/sync/summaries.js';
+
+const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
+const score = (asset: string, ts: number, s: number): ScoreResult => ({
+  asset,
+  model: 'm',
+  modelVersion: '1',
+  ts,
+  score: s,
+  threshold: 1,
+  anomalous: s > 1,
+  contributions: [],
+});
+
+describe('minute summaries', () => {
+  it('emits a minute once it is over, with score statistics, alarm and part counts and a stable id', () => {
+    const sum = new MinuteSummarizer('gw-1', 5000);
+    sum.addScores(Array.from({ length: 20 }, (_, i) => score('pump-1', T0 + i * 1000, i + 1)));
+    sum.addAlarm({
+      asset: 'pump-1',
+      alarm: 'anomaly',
+      priority: 'high',
+      state: 'unack_active',
+      previous: 'normal',
+      ts: T0 + 30_000,
+      cause: 'condition',
+      conditionActive: true,
+      score: 2,
+      threshold: 1,
+      topChannels: [],
+      message: '',
+    });
+    sum.addParts([
+      { asset: 'press-1', partId: '1', ts: T0 + 10_000, verdict: 'pass', topChannels: [], model: 'p' },
+      { asset: 'press-1', partId: '2', ts: T0 + 16_000, verdict: 'fail', topChannels: [], model: 'p' },
+      { asset: 'press-1', partId: '3', ts: T0 + 22_000, verdict: 'unknown', topChannels: [], model: 'p' },
+    ]);
+    expect(sum.take(T0 + 64_000)).toEqual([]); // within the grace period
+    const [pump, press] = sum.take(T0 + 66_000);
+    expect(pump).toMatchObject({
+      id: 'gw-1/pump-1/2026-11-28T12:00:00.000Z',
+      windows: 20,
+      score: { min: 1, mean: 10.5, max: 20, p95: 19 },
+      threshold: 1,
+      alarms: { raised: 1, transitions: { unack_active: 1 } },
+    });
+    expect(press).toMatchObject({ parts: { count: 3, pass: 1, fail: 1, unknown: 1, pass_rate: 0.5 }, score: null });
+    expect(sum.take(T0 + 200_000)).toEqual([]); // each minute once
+  });
+
+  it('keeps minutes apart and in order', () => {
+    const sum = new MinuteSummarizer('gw', 0);
+    sum.addScores([score('a', T0 + 61_000, 5), score('a', T0 + 1_000, 3)]);
+    expect(sum.take(T0 + 200_000).map((s) => [s.minute, s.score?.max])).toEqual([
+      ['2026-11-28T12:00:00.000Z', 3],
+      ['2026-11-28T12:01:00.000Z', 5],
+    ]);
+  });
+});

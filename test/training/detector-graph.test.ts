@@ -1,0 +1,110 @@
+/** The stats and hybrid graphs compute in onnxruntime what detector-features.ts defines in JS. */
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../../src/sim/random.js';
+import { DenseAutoencoder } from '../../src/training/dense-autoencoder.js';
+import {
+  autoencoderInput,
+  levelFeature,
+  normaliseRows,
+  residualRms,
+  slowChannels,
+  variabilityFeature,
+} from '../../src/training/detector-features.js';
+import { detectorGraph, type DetectorLayout } from '../../src/training/detector-graph.js';
+import { encodeOnnxModel } from '../../src/training/onnx-writer.js';
+
+const C = 3;
+const G = { windowLength: 12, k: 4, lag: 6, aeRows: 4 };
+
+function layout(hybrid: boolean): DetectorLayout {
+  const base = {
+    geometry: G,
+    mean: [1, -2, 10],
+    std: [2, 0.5, 4],
+    slow: [false, true, false],
+    level: { centre: [0.1, 0.2, -0.1], sd: [0.5, 0.3, 0.8] },
+    variability: { floor: [0.05, 0.05, 0.1], centre: [-1, -0.5, -0.8], sd: [0.4, 0.6, 0.5] },
+  };
+  if (!hybrid) return base;
+  return {
+    ...base,
+    residual: {
+      centre: [0.3, 0.2, 0.4],
+      sd: [0.1, 0.2, 0.15],
+      autoencoder: new DenseAutoencoder([C, 6, 2, 6, C], [true, false, true, false], 3),
+    },
+  };
+}
+
+async function run(l: DetectorLayout, rows: Float64Array) {
+  const bytes = encodeOnnxModel(detectorGraph('t', l), { producerName: 't', producerVersion: '0', opset: 13 });
+  const session = await ort.InferenceSession.create(bytes);
+  const out = await session.run({ window: new ort.Tensor('float32', Float32Array.from(rows), [1, rows.length]) });
+  await session.release();
+  return {
+    score: (out.score.data as Float32Array)[0],
+    channel: Array.from(out.channel_error.data as Float32Array),
+    terms: Array.from(out.term_error.data as Float32Array),
+  };
+}
+
+describe('detector graphs', () => {
+  const rng = new SeededRandom(5);
+  const rows = Float64Array.from(
+    { length: G.windowLength * C },
+    (_, i) => [1, -2, 10][i % C] + rng.normal() * [2, 0.5, 4][i % C] + (i % C === 1 ? i / 10 : 0),
+  );
+  const l = layout(true);
+  const x = normaliseRows(rows, l.mean, l.std);
+  const end = G.windowLength - 1;
+  const level = levelFeature(x, end, C, G, l.slow).map((v, ch) => Math.abs(v - l.level.centre[ch]) / l.level.sd[ch]);
+  const variability = variabilityFeature(x, end, C, G.k, l.variability.floor).map(
+    (v, ch) => Math.abs(v - l.variability.centre[ch]) / l.variability.sd[ch],
+  );
+
+  it('stats: level (change for the slow channel) and variability terms, the channel error their max, the score the largest', async () => {
+    const out = await run(layout(false), rows);
+    [...level, ...variability].forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
+    out.channel.forEach((v, ch) => expect(v).toBeCloseTo(Math.max(level[ch], variability[ch]), 3));
+    expect(out.score).toBeCloseTo(Math.max(...out.channel), 5);
+  });
+
+  it('hybrid: adds the autoencoder residual (slow channels centred, one-sided) as the first kind', async () => {
+    const d = G.aeRows * C;
+    const input = new Float64Array(d);
+    autoencoderInput(x, end, C, G.aeRows, l.slow, input, 0);
+    const residual = residualRms(input, l.residual!.autoencoder.reconstruct(input, G.aeRows), 0, G.aeRows, C).map(
+      (v, ch) => Math.max(0, (v - l.residual!.centre[ch]) / l.residual!.sd[ch]),
+    );
+    // The test needs a residual that is not clipped to zero to see it.
+    expect(Math.max(...residual)).toBeGreaterThan(0.5);
+    const out = await run(l, rows);
+    [...residual, ...level, ...variability].forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
+    expect(out.score).toBeCloseTo(Math.max(...residual, ...level, ...variability), 3);
+  });
+
+  it('int8: terms quantized over [0, range] stay within half a step of fp32', async () => {
+    const fp32 = await run(l, rows);
+    const int8 = await run({ ...l, termRange: 32 }, rows);
+    fp32.terms.forEach((v, i) => expect(Math.abs(int8.terms[i] - v)).toBeLessThanOrEqual(32 / 255 / 2 + 1e-4));
+  });
+});
+
+describe('slow channels from the data', () => {
+  it('finds a channel that warms up across the span, not one of noise around a level or a fast oscillation', () => {
+    const rng = new SeededRandom(9);
+    const n = 300;
+    const rows = new Float64Array(n * 3);
+    for (let t = 0; t < n; t++) {
+      rows[t * 3] = rng.normal();
+      rows[t * 3 + 1] = t / 30 + rng.normal() * 0.3;
+      rows[t * 3 + 2] = Math.sin(t) * 2 + rng.normal() * 0.1;
+    }
+    const x = normaliseRows(rows, [0, 5, 0], [1, 3, 1.4]);
+    const found = slowChannels(x, n, 3, 8, 32);
+    expect(found.slow).toEqual([false, true, false]);
+    expect(found.ratio[1]).toBeGreaterThan(3);
+    expect(found.ratio[0]).toBeLessThan(0.6);
+  });
+});

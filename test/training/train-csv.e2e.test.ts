@@ -1,0 +1,254 @@
+/**
+ * `linewatch train --csv`: a model from a CSV of normal operation (SKAB's anomaly-free.csv, real
+ * pump rig data in data/skab), loaded and checked like any model; bad CSVs named by line and column.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AutoencoderModel } from '../../src/inference/autoencoder-model.js';
+import { loadManifest } from '../../src/inference/manifest.js';
+import { ROOT, runCli } from '../helpers/cli.js';
+
+const CSV = join(ROOT, 'data/skab/anomaly-free/anomaly-free.csv');
+
+describe('linewatch train --csv', () => {
+  it('trains the default hybrid on the first N rows: a model that loads, flags a shifted channel and says which term', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'lw-csv-hybrid-'));
+    const res = await runCli(['train', '--csv', CSV, '--train-rows', '400', '--name', 'skab-hybrid', '--out', out]);
+    expect(res.code, res.stderr).toBe(0);
+    const loaded = await loadManifest(out);
+    const m = loaded.manifest;
+    expect(m.training.architecture).toMatch(
+      /^hybrid: residual \+ level \+ variability terms; autoencoder dense 8-\d+-\d+-\d+-8 per row/,
+    );
+    expect(m.training.data).toMatch(
+      /anomaly-free\.csv: first 400 rows: 300 rows for training, the last 100 held out, sample period 1000 ms$/,
+    );
+    expect(m.score).toMatchObject({ function: 'max_term_z', target: { false_alarms_per_day: 1 } });
+    expect(m.score.off_threshold).toBeLessThan(m.score.threshold);
+    expect(m.score.calibration).toMatch(/false alarm/);
+    const model = await AutoencoderModel.load(loaded, { asset: 'rig' });
+    const golden = Float32Array.from(m.golden.input);
+    // The last 8 rows of Pressure (channel 3) pushed 20 of its standard deviations up.
+    const shifted = golden.map((v, k) => (k % 8 === 3 && k >= (32 - 8) * 8 ? v + 20 * m.normalisation.std[3] : v));
+    const [normal, fault] = await model.score(
+      [golden, shifted].map((data) => ({ asset: 'rig', channels: model.channels, length: 32, start: 0, end: 1, data })),
+    );
+    expect(normal.anomalous).toBe(false);
+    expect(fault.anomalous).toBe(true);
+    expect(fault.contributions[0]).toMatchObject({ channel: 'Pressure' });
+    expect(['residual', 'level']).toContain(fault.contributions[0].kind);
+    await model.close();
+  }, 60_000);
+
+  it('trains on a CSV of normal operation; the model loads (golden window, sha256) and scores windows', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'lw-csv-model-'));
+    const res = await runCli([
+      'train',
+      '--csv',
+      CSV,
+      '--arch',
+      'dense',
+      '--channels',
+      'Accelerometer1RMS,Accelerometer2RMS,Current,Pressure,Volume Flow RateRMS',
+      '--window',
+      '10',
+      '--epochs',
+      '3',
+      '--name',
+      'skab-pump',
+      '--out',
+      out,
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toMatch(/skab-pump: \d+ training and \d+ validation windows of 10×5/);
+    const loaded = await loadManifest(out);
+    expect(loaded.manifest.input.channels.map((c) => c.name)).toEqual([
+      'Accelerometer1RMS',
+      'Accelerometer2RMS',
+      'Current',
+      'Pressure',
+      'Volume Flow RateRMS',
+    ]);
+    expect(loaded.manifest.input.sample_period_ms).toBe(1000);
+    expect(loaded.manifest.score.threshold).toBeGreaterThan(0);
+    const model = await AutoencoderModel.load(loaded, { asset: 'rig' });
+    const [normal] = await model.score([
+      {
+        asset: 'rig',
+        channels: model.channels,
+        length: 10,
+        start: 0,
+        end: 1,
+        data: Float32Array.from(loaded.manifest.golden.input),
+      },
+    ]);
+    expect(normal.score).toBeLessThan(normal.threshold);
+    await model.close();
+  }, 60_000);
+
+  it('--prune removes hidden units and records size, speed and loss change in the manifest', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'lw-csv-pruned-'));
+    const res = await runCli([
+      'train',
+      '--csv',
+      CSV,
+      '--arch',
+      'dense',
+      '--window',
+      '10',
+      '--epochs',
+      '3',
+      '--prune',
+      '0.5',
+      '--out',
+      out,
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    const loaded = await loadManifest(out);
+    const pruning = (loaded.manifest.training as { pruning: Record<string, any> }).pruning;
+    expect(pruning).toMatchObject({ fraction: 0.5, hidden_before: [32, 6, 32], hidden_after: [16, 3, 16] });
+    expect(pruning.parameters.after).toBeLessThan(pruning.parameters.before);
+    expect(pruning.int8_bytes.after).toBe(loaded.modelBytes.length);
+    expect(pruning.int8_bytes.after).toBeLessThan(pruning.int8_bytes.before);
+    expect(pruning.windows_per_s_batch_64.after).toBeGreaterThan(0);
+    expect(loaded.manifest.training.architecture).toBe('dense 80-16-3-16-80');
+    const model = await AutoencoderModel.load(loaded, { asset: 'rig' });
+    await model.close();
+    const refused = await runCli(['train', '--csv', CSV, '--prune', '1.5', '--out', out]);
+    expect(refused.stderr).toMatch(/--prune 1\.5: expected a fraction between 0 and 1/);
+  }, 60_000);
+
+  it('--arch conv1d: a pruned 1-D conv autoencoder trains, exports, re-quantizes, loads and tells a fault from normal', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'lw-csv-conv-'));
+    const res = await runCli([
+      'train',
+      '--csv',
+      CSV,
+      '--arch',
+      'conv1d',
+      '--filters',
+      '12,6',
+      '--window',
+      '12',
+      '--hop',
+      '4',
+      '--epochs',
+      '4',
+      '--prune',
+      '0.5',
+      '--name',
+      'skab-conv',
+      '--out',
+      out,
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    const loaded = await loadManifest(out);
+    expect(loaded.manifest.training.architecture).toBe(
+      'conv1d 8ch x 12: conv 6, conv 3, deconv 6, deconv 8 (kernel 4, stride 2, pad 1)',
+    );
+    const pruning = (loaded.manifest.training as { pruning: Record<string, any> }).pruning;
+    expect(pruning).toMatchObject({ hidden_before: [12, 6, 12], hidden_after: [6, 3, 6] });
+    expect(pruning.int8_bytes.after).toBeLessThan(pruning.int8_bytes.before);
+    expect((loaded.manifest.quantization as { weights: string }).weights).toMatch(
+      /axis=0 for Conv, axis=1 for ConvTranspose/,
+    );
+    // quantize reads the conv graph back and calibrates it again.
+    const requantized = await mkdtemp(join(tmpdir(), 'lw-csv-conv-q-'));
+    const q = await runCli(['quantize', '--model', out, '--csv', CSV, '--hop', '5', '--out', requantized]);
+    expect(q.code, q.stderr).toBe(0);
+    const after = await loadManifest(requantized);
+    expect(
+      (after.manifest.quantization as { fp32_agreement: { verdict_agreement: number } }).fp32_agreement
+        .verdict_agreement,
+    ).toBeGreaterThanOrEqual(0.99);
+    const model = await AutoencoderModel.load(after, { asset: 'rig' }); // golden window re-scored
+    const golden = Float32Array.from(after.manifest.golden.input);
+    // The same window with every channel pushed 6 standard deviations off: a fault.
+    const { std } = after.manifest.normalisation;
+    const off = golden.map((v, k) => v + 6 * std[k % 8]);
+    const [normal, fault] = await model.score(
+      [golden, off].map((data) => ({ asset: 'rig', channels: model.channels, length: 12, start: 0, end: 1, data })),
+    );
+    expect(normal.anomalous).toBe(false);
+    expect(fault.anomalous).toBe(true);
+    await model.close();
+    const refused = await runCli(['train', '--csv', CSV, '--arch', 'conv1d', '--window', '10', '--out', out]);
+    expect(refused.stderr).toMatch(
+      /--arch conv1d halves the window twice: the window length must be a multiple of 4 \(10; set --window\)/,
+    );
+  }, 120_000);
+
+  it('linewatch quantize: re-quantizes the fp32 export on other calibration data; the manifest records it and the model loads', async () => {
+    const trained = await mkdtemp(join(tmpdir(), 'lw-q-trained-'));
+    expect(
+      (await runCli(['train', '--csv', CSV, '--arch', 'dense', '--window', '10', '--epochs', '3', '--out', trained]))
+        .code,
+    ).toBe(0);
+    const before = await loadManifest(trained);
+    const out = await mkdtemp(join(tmpdir(), 'lw-q-out-'));
+    const res = await runCli([
+      'quantize',
+      '--model',
+      trained,
+      '--csv',
+      CSV,
+      '--hop',
+      '3',
+      '--validation-fraction',
+      '0.3',
+      '--out',
+      out,
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    const after = await loadManifest(out);
+    const q = after.manifest.quantization as {
+      calibration: string;
+      fp32_agreement: { verdict_agreement: number; mean_relative_score_difference: number };
+    };
+    expect(q.calibration).toMatch(/^anomaly-free\.csv: \d+ windows \(linewatch quantize\)$/);
+    expect(q.fp32_agreement.verdict_agreement).toBeGreaterThanOrEqual(0.99);
+    expect(q.fp32_agreement.mean_relative_score_difference).toBeLessThan(0.05);
+    expect(after.manifest.sha256).not.toBe(before.manifest.sha256);
+    expect(after.manifest.fp32_sha256).toBe(before.manifest.fp32_sha256);
+    expect(after.manifest.score.threshold).toBe(before.manifest.score.threshold);
+    const model = await AutoencoderModel.load(after, { asset: 'rig' }); // golden window re-scored
+    await model.close();
+
+    const noChannel = await runCli(['quantize', '--model', join(ROOT, 'models/pump-ae'), '--csv', CSV, '--out', out]);
+    expect(noChannel.stderr).toMatch(/anomaly-free\.csv: no column "vibration_1", "vibration_2"/);
+    await writeFile(join(trained, 'model.fp32.onnx'), await readFile(join(trained, 'model.int8.onnx')));
+    const tampered = await runCli(['quantize', '--model', trained, '--csv', CSV, '--out', out]);
+    expect(tampered.stderr).toMatch(/model\.fp32\.onnx: sha256 does not match the manifest's fp32_sha256/);
+  }, 60_000);
+
+  it('names what is wrong with a CSV: unknown column, a bad cell by line and column, too few rows', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-csv-bad-'));
+    const text = (await readFile(CSV, 'utf8')).split('\n').slice(0, 200);
+    const out = join(dir, 'model');
+    let res = await runCli(['train', '--csv', CSV, '--channels', 'Flow', '--out', out]);
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toMatch(/anomaly-free\.csv: no column "Flow" \(columns: Accelerometer1RMS, .*\)/);
+    const bad = [...text];
+    bad[50] = bad[50].replace(/;[^;]+$/, ';n/a');
+    await writeFile(join(dir, 'bad.csv'), bad.join('\n'));
+    res = await runCli(['train', '--csv', join(dir, 'bad.csv'), '--out', out]);
+    expect(res.stderr).toMatch(/bad\.csv:51: column Volume Flow RateRMS: not a number: "n\/a"/);
+    await writeFile(join(dir, 'short.csv'), text.slice(0, 30).join('\n'));
+    res = await runCli(['train', '--csv', join(dir, 'short.csv'), '--arch', 'dense', '--window', '20', '--out', out]);
+    expect(res.stderr).toMatch(
+      /short\.csv: 29 rows give 22 training and 7 held-out rows; each needs at least one window of 20/,
+    );
+    res = await runCli(['train', '--csv', join(dir, 'short.csv'), '--out', out]);
+    expect(res.stderr).toMatch(
+      /^linewatch: 29 rows of normal operation are too few: a window is 32 rows, and both the 22 training and the 7 held-out rows need at least 20 windows\n$/,
+    );
+    res = await runCli(['train', '--csv', CSV, '--window', '16', '--out', out]);
+    expect(res.stderr).toBe(
+      "linewatch: --window: the hybrid detector's window geometry is fixed (32 rows); --window is for dense and conv1d\n",
+    );
+    res = await runCli(['train', '--csv', join(dir, 'missing.csv'), '--out', out]);
+    expect(res.stderr).toMatch(/--csv .*missing\.csv: ENOENT/);
+  }, 60_000);
+});

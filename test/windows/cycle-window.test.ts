@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { CycleWindow, type CycleOutcome } from '../../src/windows/cycle-window.js';
+import { resampleRows } from '../../src/windows/resample.js';
+
+// Rows: [force, trigger, partCounter].
+const row = (ts: number, force: number, trigger: number, counter = 0, complete = true) => ({
+  ts,
+  values: Float64Array.of(force, trigger, counter),
+  complete,
+});
+
+function feed(w: CycleWindow, rows: ReturnType<typeof row>[]): CycleOutcome[] {
+  return rows.map((r) => w.push(r)).filter((o): o is CycleOutcome => o !== undefined);
+}
+
+const flag = (over: Partial<ConstructorParameters<typeof CycleWindow>[0]> = {}) =>
+  new CycleWindow({
+    asset: 'press',
+    channels: ['force'],
+    triggerIndex: 1,
+    trigger: 'flag',
+    partIdIndex: 2,
+    length: 3,
+    minRows: 2,
+    maxRows: 10,
+    ...over,
+  });
+
+describe('resampling a cycle', () => {
+  it.each([
+    { name: 'identity when lengths match', ts: [0, 1, 2], v: [0, 10, 20], len: 3, out: [0, 10, 20] },
+    {
+      name: 'linear between samples, evenly spaced in time',
+      ts: [0, 10],
+      v: [0, 100],
+      len: 5,
+      out: [0, 25, 50, 75, 100],
+    },
+    {
+      name: 'uneven sampling is resampled by time, not by index',
+      ts: [0, 1, 4],
+      v: [0, 10, 40],
+      len: 3,
+      out: [0, 20, 40],
+    },
+    { name: 'a single sample fills the window', ts: [5], v: [7], len: 3, out: [7, 7, 7] },
+  ])('$name', ({ ts, v, len, out }) => {
+    expect(Array.from(resampleRows({ ts, values: v, channels: 1 }, len))).toEqual(out);
+  });
+});
+
+describe('cycle-triggered windows', () => {
+  it('flag: one window per cycle, from rising to falling edge, with the part id', () => {
+    const out = feed(flag(), [
+      row(0, 0, 0, 7),
+      row(1, 5, 1, 7),
+      row(2, 9, 1, 7),
+      row(3, 3, 1, 7),
+      row(4, 0, 0, 8),
+      row(5, 0, 0, 8),
+    ]);
+    expect(out).toHaveLength(1);
+    const o = out[0];
+    expect(o.kind).toBe('window');
+    if (o.kind !== 'window') return;
+    expect(o.window.partId).toBe('7');
+    expect(Array.from(o.window.data)).toEqual([5, 9, 3]);
+    expect([o.window.start, o.window.end, o.rows, o.durationMs]).toEqual([1, 3, 3, 2]);
+  });
+
+  it('flag: a cycle already running when data starts is not a part (no rising edge seen)', () => {
+    expect(feed(flag(), [row(0, 5, 1), row(1, 5, 1), row(2, 0, 0)])).toEqual([]);
+  });
+
+  it('flag: a bad sample during the cycle makes the part incomplete, named by its id', () => {
+    const out = feed(flag(), [row(0, 0, 0, 3), row(1, 5, 1, 3), row(2, 9, 1, 3, false), row(3, 0, 0, 4)]);
+    expect(out).toEqual([
+      { kind: 'incomplete', ts: 3, partId: '3', reason: 'a sample was missing, stale or bad during the cycle' },
+    ]);
+  });
+
+  it('flag: too short and too long cycles are incomplete', () => {
+    expect(feed(flag(), [row(0, 0, 0), row(1, 5, 1), row(2, 0, 0)])[0]).toMatchObject({
+      kind: 'incomplete',
+      reason: 'the cycle had 1 samples, fewer than 2',
+    });
+    const long = [row(0, 0, 0), ...Array.from({ length: 12 }, (_, i) => row(i + 1, 1, 1)), row(13, 0, 0)];
+    expect(feed(flag(), long)[0]).toMatchObject({ kind: 'incomplete', reason: 'the cycle ran longer than 10 samples' });
+  });
+
+  it('counter: each change of the part counter closes one part and opens the next', () => {
+    const w = new CycleWindow({
+      asset: 'press',
+      channels: ['force'],
+      triggerIndex: 2,
+      trigger: 'counter',
+      partIdIndex: 2,
+      length: 2,
+      minRows: 2,
+      maxRows: 10,
+    });
+    const out = feed(w, [
+      row(0, 1, 0, 1),
+      row(1, 2, 0, 2),
+      row(2, 4, 0, 2),
+      row(3, 6, 0, 3),
+      row(4, 8, 0, 3),
+      row(5, 9, 0, 4),
+    ]);
+    expect(out.map((o) => (o.kind === 'window' ? [o.window.partId, Array.from(o.window.data)] : o.kind))).toEqual([
+      ['2', [2, 4]],
+      ['3', [6, 8]],
+    ]);
+  });
+
+  it('numbers parts itself when no part id channel is configured', () => {
+    const w = flag({ partIdIndex: undefined });
+    const out = feed(w, [
+      row(0, 0, 0),
+      row(1, 5, 1),
+      row(2, 5, 1),
+      row(3, 0, 0),
+      row(4, 5, 1),
+      row(5, 5, 1),
+      row(6, 0, 0),
+    ]);
+    expect(out.map((o) => (o.kind === 'window' ? o.window.partId : o.partId))).toEqual(['1', '2']);
+  });
+});

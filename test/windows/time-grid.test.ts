@@ -1,0 +1,109 @@
+/** Multi-rate channels on one time grid (pure): hold-last and linear, with a maximum age, causal. */
+import { describe, expect, it } from 'vitest';
+import type { Sample } from '../../src/core/types.js';
+import { windowSchema } from '../../src/config/schema.js';
+import { AssetWindows } from '../../src/windows/asset-windows.js';
+import { TimeGrid } from '../../src/windows/time-grid.js';
+
+const s = (channel: string, ts: number, value: number, quality: Sample['quality'] = 'good'): Sample => ({
+  source: 'x',
+  asset: 'a',
+  channel,
+  ts,
+  value,
+  quality,
+});
+/** Rows as [ts, complete, ...values] for compact tables. */
+const flat = (rows: readonly { ts: number; complete: boolean; values: Float64Array }[]) =>
+  rows.map((r) => [
+    r.ts,
+    r.complete,
+    ...Array.from(r.values, (v) => (Number.isNaN(v) ? 'NaN' : Math.round(v * 1000) / 1000)),
+  ]);
+
+describe('time grid', () => {
+  it('hold: a fast channel (100 ms) and a slow one (300 ms) on a 100 ms grid; the slow one held', () => {
+    const grid = new TimeGrid('a', ['fast', 'slow'], 100, 'hold', 1000);
+    const out = [];
+    // Each source delivers its own batches, as two PLCs would.
+    out.push(...grid.push([s('slow', 0, 10)]));
+    for (const t of [0, 100, 200, 300, 400]) {
+      out.push(...grid.push([s('fast', t, t / 100)]));
+      if (t === 300) out.push(...grid.push([s('slow', 300, 13)]));
+    }
+    // A grid time is final once something reported past it (400 is not final yet).
+    expect(flat(out)).toEqual([
+      [0, true, 0, 10],
+      [100, true, 1, 10],
+      [200, true, 2, 10],
+      [300, true, 3, 13],
+    ]);
+  });
+
+  it('linear: the slow channel interpolated between its samples; rows wait until every channel has passed t', () => {
+    const grid = new TimeGrid('a', ['fast', 'slow'], 100, 'linear', 1000);
+    const out = [];
+    out.push(...grid.push([s('slow', 0, 10), s('fast', 0, 0)]));
+    out.push(...grid.push([s('fast', 100, 1)]));
+    out.push(...grid.push([s('fast', 200, 2)]));
+    expect(flat(out)).toEqual([[0, true, 0, 10]]); // 100 and 200 wait for the slow channel
+    out.push(...grid.push([s('slow', 300, 13)]));
+    out.push(...grid.push([s('fast', 300, 3)]));
+    expect(flat(out)).toEqual([
+      [0, true, 0, 10],
+      [100, true, 1, 11],
+      [200, true, 2, 12],
+      [300, true, 3, 13],
+    ]);
+  });
+
+  it('marks values older than the maximum age, and bad samples, as missing: the row is incomplete', () => {
+    const grid = new TimeGrid('a', ['fast', 'slow'], 100, 'hold', 250);
+    const out = [...grid.push([s('slow', 0, 10), s('fast', 0, 0)])];
+    for (const t of [100, 200, 300, 400]) out.push(...grid.push([s('fast', t, t / 100, t === 200 ? 'bad' : 'good')]));
+    expect(flat(out)).toEqual([
+      [0, true, 0, 10],
+      [100, true, 1, 10],
+      [200, false, 'NaN', 10], // a bad sample
+      [300, false, 3, 'NaN'], // slow is 300 ms old, more than 250
+    ]);
+  });
+
+  it('is causal and ignores late samples: a row once emitted never changes', () => {
+    const grid = new TimeGrid('a', ['v'], 100, 'hold', 1000);
+    const first = grid.push([s('v', 0, 1), s('v', 150, 2)]);
+    expect(flat(first)).toEqual([
+      [0, true, 1],
+      [100, true, 1],
+    ]);
+    expect(grid.push([s('v', 120, 99)])).toEqual([]); // stamped before what the grid has seen
+    expect(flat(grid.push([s('v', 250, 3)]))).toEqual([[200, true, 2]]);
+  });
+
+  it('after a long silence emits one incomplete row and continues from the present', () => {
+    const grid = new TimeGrid('a', ['v'], 100, 'hold', 1000, 50);
+    grid.push([s('v', 0, 1), s('v', 100, 1)]);
+    const rows = grid.push([s('v', 60_000, 5), s('v', 60_100, 6)]);
+    expect(rows[0].complete).toBe(false);
+    expect(flat(rows.slice(1))).toEqual([[60_000, true, 5]]);
+  });
+});
+
+describe('windows on the time grid', () => {
+  it('cut sliding windows of the model length from channels at different rates, hop in ms', () => {
+    const settings = windowSchema.parse({ align: 'linear', hop_ms: 200, max_sample_age_ms: 1000 });
+    const windows = new AssetWindows('a', ['fast', 'slow'], 4, settings, 100);
+    const outcomes = [];
+    for (let t = 0; t <= 1200; t += 100) {
+      const batch = [s('fast', t, t)];
+      if (t % 400 === 0) batch.push(s('slow', t, -t));
+      outcomes.push(...windows.push(batch));
+    }
+    const cut = outcomes
+      .filter((o) => o.kind === 'window')
+      .map((o) => (o.kind === 'window' ? [o.window.start, o.window.end, Array.from(o.window.data)] : []));
+    // Rows up to 1200 are final (the slow channel reported at 1200); every 2nd row ends a window of 4.
+    expect(cut[0]).toEqual([0, 300, [0, -0, 100, -100, 200, -200, 300, -300]]);
+    expect(cut.map((c) => c[1])).toEqual([300, 500, 700, 900, 1100]);
+  });
+});

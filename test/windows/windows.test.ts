@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { Sample } from '../../src/core/types.js';
+import { RowAssembler } from '../../src/windows/row-assembler.js';
+import { SlidingWindow } from '../../src/windows/sliding-window.js';
+
+const s = (channel: string, ts: number, value: number, quality: Sample['quality'] = 'good', asset = 'a'): Sample => ({
+  source: 'src',
+  asset,
+  channel,
+  ts,
+  value,
+  quality,
+});
+
+describe('row assembly', () => {
+  it('builds a complete row from one batch holding every channel', () => {
+    const r = new RowAssembler('a', ['x', 'y'], 1000);
+    const row = r.push([s('x', 10, 1), s('y', 10, 2)])!;
+    expect(row.complete).toBe(true);
+    expect(Array.from(row.values)).toEqual([1, 2]);
+    expect(row.ts).toBe(10);
+  });
+
+  it('ignores batches of other assets', () => {
+    const r = new RowAssembler('a', ['x'], 1000);
+    expect(r.push([s('x', 10, 1, 'good', 'b')])).toBeUndefined();
+  });
+
+  it('holds the last value across sources, but only up to the maximum age', () => {
+    const r = new RowAssembler('a', ['x', 'y'], 100);
+    r.push([s('x', 0, 1)]);
+    expect(r.push([s('y', 50, 2)])!.complete).toBe(true);
+    expect(r.push([s('y', 200, 3)])!.complete).toBe(false);
+  });
+
+  it.each(['bad', 'uncertain'] as const)('marks a row with a %s sample incomplete', (quality) => {
+    const r = new RowAssembler('a', ['x', 'y'], 1000);
+    expect(r.push([s('x', 10, 1), s('y', 10, 2, quality)])!.complete).toBe(false);
+  });
+
+  it('marks a row with a NaN value incomplete even if flagged good', () => {
+    const r = new RowAssembler('a', ['x'], 1000);
+    expect(r.push([s('x', 10, Number.NaN)])!.complete).toBe(false);
+  });
+});
+
+describe('sliding window', () => {
+  const row = (ts: number, complete = true) => ({ ts, values: Float64Array.of(ts, -ts), complete });
+
+  it('emits the first window after `length` rows, then every `hop` rows', () => {
+    const w = new SlidingWindow('a', ['x', 'y'], 3, 2);
+    const outcomes = [1, 2, 3, 4, 5, 6, 7].map((t) => w.push(row(t)));
+    const emitted = outcomes.map((o) => (o?.kind === 'window' ? o.window.end : null));
+    expect(emitted).toEqual([null, null, 3, null, 5, null, 7]);
+  });
+
+  it('lays the window out time-major with start and end times', () => {
+    const w = new SlidingWindow('a', ['x', 'y'], 2, 1);
+    w.push(row(1));
+    const out = w.push(row(2));
+    expect(out?.kind).toBe('window');
+    if (out?.kind !== 'window') return;
+    expect(Array.from(out.window.data)).toEqual([1, -1, 2, -2]);
+    expect([out.window.start, out.window.end]).toEqual([1, 2]);
+  });
+
+  it('reports a window holding an incomplete row as incomplete, never as a window', () => {
+    const w = new SlidingWindow('a', ['x', 'y'], 2, 1);
+    w.push(row(1, false));
+    expect(w.push(row(2))).toEqual({ kind: 'incomplete', ts: 2 });
+    expect(w.push(row(3))?.kind).toBe('window');
+  });
+});
