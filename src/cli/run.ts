@@ -38,12 +38,17 @@ export async function runCommand(opts: { config: string; once?: boolean }): Prom
   }
   const logger = createLogger(loaded.config.log.level, opts.once ? process.stderr : process.stdout);
   if (opts.once) {
-    // Like `telegraf --test`: every source once, samples as JSON lines, failures per source.
+    // Like `telegraf --test`: every source once, samples as JSON lines (a failed read's tags bad, with the reason),
+    // failures per source.
     const sources = createSources(loaded, { logger, metrics: new GatewayMetrics() });
     let failed = 0;
     for (const source of sources) {
       try {
-        for (const s of await source.readOnce()) process.stdout.write(`${JSON.stringify(s)}\n`);
+        const samples = await source.readOnce();
+        for (const s of samples) process.stdout.write(`${JSON.stringify(s)}\n`);
+        const reasons = [...new Set(samples.flatMap((s) => (s.reason ? [s.reason] : [])))];
+        if (reasons.length > 0) failed++;
+        for (const r of reasons) process.stderr.write(`linewatch: source ${source.name}: ${redactSecrets(r)}\n`);
       } catch (err) {
         failed++;
         process.stderr.write(`linewatch: source ${source.name}: ${redactSecrets((err as Error).message)}\n`);

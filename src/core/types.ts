@@ -19,6 +19,8 @@ export interface Sample {
   readonly unit?: string;
   /** The text of a string tag (a serial number, a recipe name); `value` is then NaN. */
   readonly text?: string;
+  /** Why a bad sample is bad, where the source knows (`run --once` prints it). */
+  readonly reason?: string;
 }
 
 /** A fixed-length block of aligned rows for one asset: `data[t * channels.length + c]`. */

@@ -14,6 +14,8 @@ export interface RunSimulatorOptions {
   readonly httpPort?: number;
   readonly seed?: number;
   readonly speed?: number;
+  /** Plant update period in ms (default 100). */
+  readonly tickMs?: number;
   readonly schedule?: readonly FaultSpec[];
   readonly replayCsv?: string;
   /** Also serve Modbus RTU on this serial device (e.g. one end of a socat pty pair). */
@@ -33,6 +35,7 @@ export async function runSimulator(options: RunSimulatorOptions): Promise<Runnin
   const sim = new LineSimulator({
     seed: options.seed,
     speed: options.speed,
+    tickMs: options.tickMs,
     schedule: options.schedule,
     pumpSource: options.replayCsv ? csvReplaySource(options.replayCsv) : undefined,
   });

@@ -258,7 +258,7 @@ export class ModbusSource implements Source {
       });
       const out: Sample[] = [];
       for (const device of this.devices)
-        for (const group of device.groups) out.push(...(await this.readGroup(device, group, this.now(), true)));
+        for (const group of device.groups) out.push(...(await this.readGroup(device, group, this.now(), 'once')));
       return out;
     } finally {
       await this.close();
@@ -363,7 +363,7 @@ export class ModbusSource implements Source {
         return this.badSamples(device, group.tags, ts);
       }
     }
-    const samples = await this.readGroup(device, group, ts, false);
+    const samples = await this.readGroup(device, group, ts, 'poll');
     this.deps.metrics.sourcePolls.inc({ source: this.name });
     return samples;
   }
@@ -405,7 +405,11 @@ export class ModbusSource implements Source {
     else await new Promise<void>((resolve) => client.destroy(() => resolve()));
   }
 
-  private async readGroup(device: Device, group: PollGroup, ts: number, throwOnError: boolean): Promise<Sample[]> {
+  /**
+   * Reads a poll group's requests. A failed request's tags come back bad; in `once` mode (readOnce) each carries the
+   * reason, and the device is neither logged nor backed off.
+   */
+  private async readGroup(device: Device, group: PollGroup, ts: number, mode: 'poll' | 'once'): Promise<Sample[]> {
     const out: Sample[] = [];
     const unit = device.config.unitId;
     let good = 0;
@@ -456,12 +460,13 @@ export class ModbusSource implements Source {
         if (device.failures.count > 0) this.onDeviceRecovered(device);
       } catch (err) {
         const error = describeModbusError(device.label, what, err);
-        if (throwOnError) throw error;
-        this.onDeviceFailure(device, error.message, error.code);
+        const reason = mode === 'once' ? error.message : undefined;
+        if (mode === 'poll') this.onDeviceFailure(device, error.message, error.code);
         for (const s of this.badSamples(
           device,
           req.tags.map((t) => t.tag),
           ts,
+          reason,
         ))
           out.push(s);
         // A dropped connection is the connection's problem; anything else stays with this device,
@@ -477,6 +482,7 @@ export class ModbusSource implements Source {
             device,
             group.tags.filter((t) => !done.has(t.channel)),
             ts,
+            reason,
           ))
             out.push(s);
           break;
@@ -488,7 +494,7 @@ export class ModbusSource implements Source {
     return out;
   }
 
-  private badSamples(device: Device, tags: readonly Tag[], ts: number): Sample[] {
+  private badSamples(device: Device, tags: readonly Tag[], ts: number, reason?: string): Sample[] {
     return tags.map((t) => ({
       source: this.name,
       asset: device.config.asset,
@@ -497,6 +503,7 @@ export class ModbusSource implements Source {
       value: Number.NaN,
       quality: 'bad' as const,
       unit: t.unit,
+      ...(reason !== undefined ? { reason } : {}),
     }));
   }
 

@@ -1,0 +1,140 @@
+/**
+ * `npm run soak -- --minutes N [--sample-s S] [--warmup-minutes W] [--rate R] [--out DIR]`: runs
+ * the demo line R times (default 10) faster than `linewatch demo`, with a real influxd, a real
+ * mosquitto (cloud sync and an mqtt_publish alarm action) and faults injected now and then, in
+ * this process; every S seconds it samples memory, open fds, event-loop delay and queue sizes
+ * into DIR/samples.csv, and at the end writes DIR/summary.json (RSS and heap slopes after W
+ * minutes of warm-up, least squares, MB per hour) and prints it.
+ */
+import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEMO_CONFIG } from '../cli/demo.js';
+import { parseConfig } from '../config/load.js';
+import { startInfluxd } from '../bench/influxd.js';
+import { startMosquitto } from '../bench/mosquitto.js';
+import { runUntilSignal, startDaemon } from '../runtime/daemon.js';
+import { freePort } from '../runtime/free-port.js';
+import { FAULT_TYPES } from '../sim/faults.js';
+import { runSimulator } from '../sim/run-simulator.js';
+import { createLogger } from '../telemetry/logger.js';
+import { demoModelFolders, scaledManifest, soakConfigText } from './soak-config.js';
+import { csvHeader, csvRow, summarise, takeSample, type SoakSample } from './soak-sample.js';
+
+function positive(name: string, text: string): number {
+  const v = Number(text);
+  if (!Number.isFinite(v) || v <= 0) throw new RangeError(`--${name} ${text}: expected a positive number`);
+  return v;
+}
+
+export async function soakMain(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      minutes: { type: 'string', default: '5' },
+      'sample-s': { type: 'string', default: '10' },
+      'warmup-minutes': { type: 'string' },
+      rate: { type: 'string', default: '10' },
+      'fault-every-s': { type: 'string', default: '60' },
+      out: { type: 'string', default: `soak-out/${new Date().toISOString().replace(/[:.]/g, '-')}` },
+    },
+  });
+  const minutes = positive('minutes', values.minutes!);
+  const sampleS = positive('sample-s', values['sample-s']!);
+  const warmupS = 60 * (values['warmup-minutes'] ? Number(values['warmup-minutes']) : Math.min(10, minutes / 4));
+  const rate = positive('rate', values.rate!);
+  const faultEveryS = positive('fault-every-s', values['fault-every-s']!);
+  const out = resolve(values.out!);
+  mkdirSync(join(out, 'data'), { recursive: true });
+  const logger = createLogger(process.env.LINEWATCH_LOG_LEVEL ?? 'warn', process.stderr);
+
+  const influxd = await startInfluxd();
+  const mosquitto = await startMosquitto();
+  const sim = await runSimulator({ modbusPort: await freePort(), seed: 42, speed: rate, tickMs: 100 / rate });
+  const demoYaml = readFileSync(DEMO_CONFIG, 'utf8');
+  const modelDir = join(out, 'models');
+  for (const name of demoModelFolders(demoYaml)) {
+    const from = join(dirname(DEMO_CONFIG), '..', 'models', name);
+    cpSync(from, join(modelDir, name), { recursive: true });
+    const manifest = join(modelDir, name, 'manifest.json');
+    writeFileSync(manifest, scaledManifest(readFileSync(manifest, 'utf8'), rate));
+  }
+  const text = soakConfigText(demoYaml, {
+    modelDir,
+    influxUrl: influxd.url,
+    mqttUrl: mosquitto.url,
+    dataDir: join(out, 'data'),
+    rate,
+  });
+  writeFileSync(join(out, 'config.yaml'), text);
+  const env = { ...process.env, LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort) };
+  const daemon = await startDaemon(await parseConfig(text, DEMO_CONFIG, env), logger);
+  const counts = { scores: 0, alarms: 0, parts: 0, faults: 0 };
+  daemon.gateway.on('scores', (s) => (counts.scores += s.length));
+  daemon.gateway.on('parts', (p) => (counts.parts += p.length));
+  daemon.gateway.on('alarm', () => counts.alarms++);
+  // A fault now and then keeps alarms and their action busy; the old one is cleared first so the
+  // simulator's own fault list does not grow.
+  const faultTimer = setInterval(() => {
+    sim.sim.clearFaults();
+    sim.sim.injectFault({
+      type: FAULT_TYPES[counts.faults++ % FAULT_TYPES.length]!,
+      start_s: 0,
+      duration_s: 20 * rate,
+      severity: 0.8,
+      ramp_s: 2 * rate,
+    });
+  }, faultEveryS * 1000);
+
+  const sinks = ['influxdb', 'cloud-mqtt'];
+  const csv = join(out, 'samples.csv');
+  writeFileSync(csv, `${csvHeader(sinks)}\n`);
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const startedAt = Date.now();
+  const samples: SoakSample[] = [];
+  // With --expose-gc (npm run soak) a full collection runs before memory is read, so the figures are what is
+  // retained, not where V8's collector happens to be in its cycle (the heap saws between 30 and 100 MB).
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const sample = async () => {
+    const s = await takeSample(startedAt, loop, daemon.metrics, gc);
+    samples.push(s);
+    appendFileSync(csv, `${csvRow(s, sinks)}\n`);
+    process.stderr.write(
+      `soak ${(s.t_s / 60).toFixed(1)} min: rss ${s.rss_mb} MB, heap ${s.heap_used_mb} MB, fds ${s.fds}, loop p99 ${s.loop_p99_ms} ms, queued ${JSON.stringify(s.queued)}\n`,
+    );
+  };
+  await sample();
+  const sampler = setInterval(() => void sample(), sampleS * 1000);
+  let endTimer: NodeJS.Timeout | undefined;
+  const end = new Promise<void>((r) => (endTimer = setTimeout(r, minutes * 60_000)));
+  try {
+    await runUntilSignal(daemon, logger, end.then(sample));
+  } finally {
+    clearInterval(sampler);
+    clearInterval(faultTimer);
+    clearTimeout(endTimer);
+    loop.disable();
+    await sim.close();
+  }
+  const written = await influxd.query('linewatch_soak', 'SELECT count(*) FROM /.*/').catch(() => []);
+  await influxd.stop();
+  await mosquitto.stop();
+  const summary = {
+    ...summarise(samples, warmupS),
+    rate,
+    gc_before_sample: gc !== undefined,
+    malloc_arena_max: process.env.MALLOC_ARENA_MAX ?? null,
+    node: process.version,
+    events: counts,
+    influx_series: written.length,
+    out,
+  };
+  writeFileSync(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  return 0;
+}
+
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+process.exitCode = await soakMain(process.argv.slice(2));
