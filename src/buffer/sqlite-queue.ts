@@ -8,6 +8,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { limitSqliteCache } from '../core/sqlite-memory.js';
 import {
   countOf,
   emptyEvictions,
@@ -61,6 +62,7 @@ export class SqliteQueue implements DurableQueue {
     this.now = options.now ?? Date.now;
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
+    limitSqliteCache(this.db);
     this.db.pragma(`synchronous = ${options.sync === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.exec(`CREATE TABLE IF NOT EXISTS queue (
       seq INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -13,6 +13,7 @@ import type { AlarmEvent, PartResult, Sample, ScoreResult } from '../../core/typ
 import type { LocalStoreConfig } from '../../config/schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
+import { limitSqliteCache } from '../../core/sqlite-memory.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS samples (ts INTEGER NOT NULL, source TEXT NOT NULL, asset TEXT NOT NULL, channel TEXT NOT NULL, value REAL, quality TEXT NOT NULL, text TEXT);
@@ -63,6 +64,7 @@ export class SqliteStore implements Sink {
     mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
+    limitSqliteCache(db);
     db.pragma('synchronous = NORMAL');
     db.exec(SCHEMA);
     // Stores made before string tags existed lack the text column.
