@@ -28,6 +28,7 @@ import { TERM_OUTPUT } from './detector-graph.js';
 import { fitStatistical, termKinds, type NormalRows } from './fit-statistical.js';
 import { CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT } from './scoring-graph.js';
 import { channelStats, slidingWindows } from './sim-recording.js';
+import { refuseConstantChannels } from './constant-channels.js';
 
 export const DETECTOR_ARCHS = ['hybrid', 'stats', 'dense', 'conv1d'] as const;
 export type DetectorArch = (typeof DETECTOR_ARCHS)[number];
@@ -66,6 +67,7 @@ export async function fitDetector(data: NormalData, o: DetectorOptions): Promise
   const geometry = o.geometry ?? DEFAULT_GEOMETRY;
   const heldOutRows = Math.floor(data.rowCount * o.validationFraction);
   const rowsPerDay = 86_400_000 / data.periodMs;
+  refuseConstantChannels(data, data.rowCount - heldOutRows);
   if (o.arch === 'dense' || o.arch === 'conv1d') {
     const c = data.channels.length;
     const split = data.rowCount - heldOutRows;

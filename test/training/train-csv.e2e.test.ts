@@ -251,4 +251,25 @@ describe('linewatch train --csv', () => {
     res = await runCli(['train', '--csv', join(dir, 'missing.csv'), '--out', out]);
     expect(res.stderr).toMatch(/--csv .*missing\.csv: ENOENT/);
   }, 60_000);
+
+  it('refuses constant channels, naming them, and writes no model', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-csv-constant-'));
+    const [header, ...rows] = (await readFile(CSV, 'utf8')).trim().split('\n').slice(0, 400);
+    // Temperature (the 5th column after the time) held at 20.5, as a sensor that is stuck or not wired.
+    const stuck = rows.map((r) =>
+      r
+        .split(';')
+        .map((v, i) => (i === 5 ? '20.5' : v))
+        .join(';'),
+    );
+    expect(header.split(';')[5]).toBe('Temperature');
+    await writeFile(join(dir, 'stuck.csv'), [header, ...stuck].join('\n'));
+    const out = join(dir, 'model');
+    const res = await runCli(['train', '--csv', join(dir, 'stuck.csv'), '--out', out]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      /stuck\.csv: channel\(s\) Temperature \(always 20\.5\) do not vary in the 300 training rows, so a model cannot learn their spread; leave them out with --channels Accelerometer1RMS,Accelerometer2RMS,Current,Pressure,Thermocouple,Voltage,Volume Flow RateRMS\n$/,
+    );
+    await expect(readFile(join(out, 'manifest.json'))).rejects.toThrow(/ENOENT/);
+  }, 60_000);
 });

@@ -1,0 +1,40 @@
+/**
+ * Channels that never change in the rows a detector learns from. Their spread is zero, so any
+ * model normalises them by a made-up floor and alarms on the first change of one resolution step
+ * (or, with every channel constant, has a threshold of zero): training refuses them instead, naming
+ * each with its value and what to do.
+ */
+import type { NormalRows } from './fit-statistical.js';
+
+export interface ConstantChannel {
+  readonly name: string;
+  readonly value: number;
+}
+
+const sameValue = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isNaN(b));
+
+/** The channels whose value is the same in every one of the first `rowCount` rows. */
+export function constantChannels(data: NormalRows, rowCount = data.rowCount): ConstantChannel[] {
+  const c = data.channels.length;
+  const out: ConstantChannel[] = [];
+  for (let ch = 0; ch < c; ch++) {
+    const first = data.rows[ch]!;
+    let t = 1;
+    while (t < rowCount && sameValue(data.rows[t * c + ch]!, first)) t++;
+    if (t >= rowCount) out.push({ name: data.channels[ch]!, value: first });
+  }
+  return out;
+}
+
+/** Throws, naming the file, the constant channels and the fix, when any channel does not vary in the training rows. */
+export function refuseConstantChannels(data: NormalRows & { readonly source: string }, trainingRows: number): void {
+  const constant = constantChannels(data, trainingRows);
+  if (constant.length === 0) return;
+  const names = new Set(constant.map((k) => k.name));
+  const varying = data.channels.filter((ch) => !names.has(ch));
+  const listed = constant.map((k) => `${k.name} (always ${k.value})`).join(', ');
+  throw new Error(
+    `${data.source}: channel(s) ${listed} do not vary in the ${trainingRows} training rows, so a model cannot learn ` +
+      `their spread; ${varying.length > 0 ? `leave them out with --channels ${varying.join(',')}` : 'train on a recording in which the channels vary'}`,
+  );
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { constantChannels, refuseConstantChannels } from '../../src/training/constant-channels.js';
+import { DEFAULT_TARGET, fitDetector } from '../../src/training/fit-detector.js';
+
+/** Rows of three channels: a varies, b is always 5, c is 2.5 until row `cChangesAt`. */
+function rows(n: number, cChangesAt = n) {
+  const data = new Float64Array(n * 3);
+  for (let t = 0; t < n; t++) data.set([Math.sin(t / 3), 5, t < cChangesAt ? 2.5 : 3], t * 3);
+  return { name: 'm', source: 'plant.csv', channels: ['a', 'b', 'c'], periodMs: 1000, rows: data, rowCount: n };
+}
+
+describe('constantChannels', () => {
+  it('names every channel that never changes, with its value', () => {
+    expect(constantChannels(rows(50))).toEqual([
+      { name: 'b', value: 5 },
+      { name: 'c', value: 2.5 },
+    ]);
+  });
+  it('looks only at the training rows when told how many', () => {
+    expect(constantChannels(rows(50, 45), 40).map((k) => k.name)).toEqual(['b', 'c']);
+    expect(constantChannels(rows(50, 45)).map((k) => k.name)).toEqual(['b']);
+  });
+});
+
+describe('refuseConstantChannels', () => {
+  it('names the file, the channels and the columns to keep', () => {
+    expect(() => refuseConstantChannels(rows(50), 40)).toThrow(
+      'plant.csv: channel(s) b (always 5), c (always 2.5) do not vary in the 40 training rows, so a model cannot learn their spread; leave them out with --channels a',
+    );
+  });
+  it('asks for another recording when no channel varies', () => {
+    const flat = { ...rows(20), channels: ['b'], rows: new Float64Array(20).fill(7) };
+    expect(() => refuseConstantChannels(flat, 20)).toThrow(
+      'plant.csv: channel(s) b (always 7) do not vary in the 20 training rows, so a model cannot learn their spread; train on a recording in which the channels vary',
+    );
+  });
+  it('lets data through where every channel varies', () => {
+    const varying = { ...rows(20), channels: ['a'], rows: Float64Array.from({ length: 20 }, (_, t) => t % 3) };
+    expect(refuseConstantChannels(varying, 20)).toBeUndefined();
+  });
+});
+
+describe('fitDetector on constant data', () => {
+  for (const arch of ['hybrid', 'stats', 'dense', 'conv1d'] as const)
+    it(`${arch}: refuses before training, naming the constant channel`, async () => {
+      await expect(
+        fitDetector(rows(400), {
+          arch,
+          seed: 1,
+          epochs: 1,
+          validationFraction: 0.25,
+          target: DEFAULT_TARGET,
+          command: 'test',
+          log: () => undefined,
+        }),
+      ).rejects.toThrow('plant.csv: channel(s) b (always 5), c (always 2.5) do not vary in the 300 training rows');
+    });
+});
