@@ -35,6 +35,11 @@ export function parseSkabCsv(text: string, file = 'CSV'): SkabTable {
   const header = lines[0].split(separator).map((h) => h.trim());
   if (!/^(datetime|time|timestamp|ts|date)$/i.test(header[0]))
     throw new Error(`${file}: first column must be the time (datetime, time or timestamp), found "${header[0]}"`);
+  const first = header.findIndex((h, i) => header.indexOf(h) !== i);
+  if (first >= 0)
+    throw new Error(
+      `${file}: column "${header[first]}" appears twice in the header (fields ${header.indexOf(header[first]) + 1} and ${first + 1})`,
+    );
   const times = new Float64Array(lines.length - 1);
   const columns = new Map(header.slice(1).map((h) => [h, new Float64Array(lines.length - 1)]));
   for (let i = 1; i < lines.length; i++) {
