@@ -1,0 +1,69 @@
+/**
+ * Properties of model manifest loading (a manifest file is outside input): whatever a
+ * manifest.json holds, loading either succeeds or fails with a ModelError naming the file and
+ * the field; the shipped manifest round-trips.
+ */
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ModelError } from '../../src/core/errors.js';
+import { loadManifest } from '../../src/inference/manifest.js';
+
+const RUNS = { numRuns: 60 };
+const SHIPPED = new URL('../../models/pump-ae/', import.meta.url);
+const shipped = JSON.parse(readFileSync(new URL('manifest.json', SHIPPED), 'utf8')) as Record<string, unknown>;
+const dir = mkdtempSync(join(tmpdir(), 'lw-manifest-prop-'));
+copyFileSync(new URL('model.int8.onnx', SHIPPED), join(dir, 'model.int8.onnx'));
+const path = join(dir, 'manifest.json');
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function load(text: string) {
+  writeFileSync(path, text);
+  return loadManifest(path).then(
+    (loaded) => ({ loaded }),
+    (err: unknown) => ({ err }),
+  );
+}
+
+describe('model manifests (property)', () => {
+  it('loads the shipped manifest as written', async () => {
+    const { loaded } = await load(JSON.stringify(shipped));
+    expect(loaded?.manifest).toEqual(shipped);
+  });
+
+  it('answers any content with a manifest or a ModelError naming the file and what is wrong', async () => {
+    const content = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
+      fc
+        .record({
+          key: fc.constantFrom(...Object.keys(shipped)),
+          value: fc.jsonValue({ maxDepth: 1 }),
+          drop: fc.boolean(),
+        })
+        .map(({ key, value, drop }) => {
+          const m: Record<string, unknown> = { ...shipped };
+          if (drop) delete m[key];
+          else m[key] = value;
+          return JSON.stringify(m);
+        }),
+    );
+    await fc.assert(
+      fc.asyncProperty(content, async (text) => {
+        const { loaded, err } = await load(text);
+        if (loaded) {
+          expect(loaded.manifest.name).toBe(JSON.parse(text).name);
+          return;
+        }
+        expect(err).toBeInstanceOf(ModelError);
+        expect((err as ModelError).message).toMatch(
+          new RegExp(`^(model manifest|model file) ${path.replace(/[.\\]/g, '\\$&')}\\S*:? .*\\S`),
+        );
+      }),
+      RUNS,
+    );
+  });
+});
