@@ -23,7 +23,9 @@ import {
 } from 'node-opcua';
 import { X509Certificate } from 'node:crypto';
 import { makeBrowsePath } from 'node-opcua';
-import type { Quality } from '../../core/types.js';
+import { qualityOf, toReading, type Reading } from './opcua-value.js';
+
+export { qualityOf, type Reading } from './opcua-value.js';
 
 export interface OpcuaConnectOptions {
   readonly endpoint: string;
@@ -42,15 +44,6 @@ export interface MonitoredNode {
   readonly samplingIntervalMs: number;
   readonly queueSize: number;
   readonly deadband?: { readonly type: 'absolute' | 'percent'; readonly value: number };
-}
-
-export interface Reading {
-  readonly value: number;
-  readonly quality: Quality;
-  readonly sourceTs?: number;
-  readonly serverTs?: number;
-  /** Set when the value is not a number or boolean: the type that arrived instead. */
-  readonly wrongType?: string;
 }
 
 export interface SubscriptionHandlers {
@@ -76,29 +69,15 @@ export interface OpcuaConnection {
   close(): Promise<void>;
 }
 
-/** StatusCode severity bits: 00 good, 01 uncertain, 10/11 bad. */
-export function qualityOf(statusValue: number): Quality {
-  const severity = statusValue >>> 30;
-  return severity === 0 ? 'good' : severity === 1 ? 'uncertain' : 'bad';
-}
-
-function toReading(dv: DataValue): Reading {
-  const status = dv.statusCode;
-  const raw: unknown = dv.value?.value;
-  const sourceTs = dv.sourceTimestamp?.getTime();
-  const serverTs = dv.serverTimestamp?.getTime();
-  // The common case first, as one object (this runs for every notification).
-  if (typeof raw === 'number') return { sourceTs, serverTs, value: raw, quality: qualityOf(status.value) };
-  if (typeof raw === 'boolean') return { sourceTs, serverTs, value: raw ? 1 : 0, quality: qualityOf(status.value) };
-  if (typeof raw === 'bigint') return { sourceTs, serverTs, value: Number(raw), quality: qualityOf(status.value) };
-  const wrongType = raw === null || raw === undefined ? 'no value' : `${DataType[dv.value.dataType] ?? typeof raw}`;
-  return {
-    sourceTs,
-    serverTs,
-    value: Number.NaN,
-    quality: 'bad',
-    ...(qualityOf(status.value) === 'good' ? { wrongType } : {}),
-  };
+/** The parts of a node-opcua DataValue that make a reading. */
+function readingOf(dv: DataValue): Reading {
+  return toReading({
+    raw: dv.value?.value,
+    dataType: dv.value ? DataType[dv.value.dataType] : undefined,
+    status: dv.statusCode.value,
+    sourceTs: dv.sourceTimestamp?.getTime(),
+    serverTs: dv.serverTimestamp?.getTime(),
+  });
 }
 
 export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnection> {
@@ -184,7 +163,7 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
           scratch.quality = qualityOf(dataValue.statusCode.value);
           scratch.wrongType = undefined;
           handlers.onChange(index, scratch);
-        } else handlers.onChange(index, toReading(dataValue));
+        } else handlers.onChange(index, readingOf(dataValue));
       });
       await new Promise<void>((resolve) => group.once('initialized', () => resolve()));
       // Per-item parameters and the creation result of each item.
@@ -230,7 +209,7 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
     },
     async read(nodeIds) {
       const values = await s.read(nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeIds.Value })));
-      return values.map(toReading);
+      return values.map(readingOf);
     },
     async write(nodeId, value) {
       const [dv] = await s.read([{ nodeId, attributeId: AttributeIds.DataType }]);
