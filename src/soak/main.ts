@@ -137,4 +137,7 @@ export async function soakMain(argv: readonly string[]): Promise<number> {
 }
 
 process.env.ORT_DISABLE_TELEMETRY ??= '1';
-process.exitCode = await soakMain(process.argv.slice(2));
+process.exitCode = await soakMain(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`soak: ${(err as Error).message}\n`);
+  return 2;
+});
