@@ -5,10 +5,38 @@
  * caller takes the model from the session pool like any other.
  */
 import type { KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { LoadedManifest, ModelManifest } from '../inference/manifest.js';
-import { activeReleaseDir } from './model-updater.js';
 import { checkInputs, verifySigned } from './release.js';
 import { readReleaseDir, type DownloadLimits } from './release-reader.js';
+
+/** `<store>/<asset>/active.json`: the confirmed release a restart loads instead of the configured model. */
+export function activeReleaseFile(storeDir: string, asset: string): string {
+  return join(storeDir, asset, 'active.json');
+}
+
+/** The release sequence an asset last confirmed (0: none). */
+export async function confirmedSequence(storeDir: string, asset: string): Promise<number> {
+  try {
+    const { sequence } = JSON.parse(await readFile(activeReleaseFile(storeDir, asset), 'utf8')) as {
+      sequence?: unknown;
+    };
+    return typeof sequence === 'number' && Number.isInteger(sequence) ? sequence : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The confirmed release folder of an asset, if any. */
+export async function activeReleaseDir(storeDir: string, asset: string): Promise<string | undefined> {
+  try {
+    const { dir } = JSON.parse(await readFile(activeReleaseFile(storeDir, asset), 'utf8')) as { dir?: string };
+    return typeof dir === 'string' ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export type ConfirmedRelease =
   | { readonly kind: 'none' }

@@ -1,12 +1,14 @@
 /**
  * Signed model updates on the gateway. A release notice — a retained MQTT message on
  * `<prefix>/releases/<model name>` or a JSON document polled over HTTPS — names a model version
- * and the URL of its folder. For every asset running that model the updater downloads the
- * release, verifies it (signature, hash, inputs against the asset, loads, golden window: see
- * release.ts), swaps it in between two scoring runs, keeps the previous model, and watches the
- * new one on probation; it rolls back by itself if the new model fails runs or flags too much of
- * a healthy line, and on request (HTTP API). Every outcome is reported (event, log, metric, and
- * through the cloud sink).
+ * and the URL of its folder. The updater downloads the release and verifies its signature and
+ * hash once, takes the model from the session pool (loaded and its golden window run once, one
+ * session for every asset that runs it: see release.ts, session-pool.ts); then for every asset
+ * running that model it checks the inputs and release sequence, stores the release, swaps it in
+ * between two scoring runs, keeps the previous model, and watches the new one on probation (a
+ * ProbationModel per asset around its view of the shared model); it rolls back by itself if the
+ * new model fails runs or flags too much of a healthy line, and on request (HTTP API). Every
+ * outcome is reported (event, log, metric, and through the cloud sink).
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,6 +26,7 @@ import { checkInputs, loadSigned, readPublicKeys, ReleaseRejected } from './rele
 import { fetchSignedRelease, storeRelease, type SignedRelease } from './release-download.js';
 import type { DownloadLimits } from './release-reader.js';
 import type { ModelManifest } from '../inference/manifest.js';
+import { activeReleaseFile, confirmedSequence } from './confirmed-release.js';
 
 export const releaseNoticeSchema = z.object({
   model: z.string().min(1),
@@ -63,33 +66,6 @@ interface Probation {
   readonly dir: string;
   /** Its signed release sequence, recorded with it. */
   readonly sequence: number;
-}
-
-/** `<store>/<asset>/active.json`: the confirmed release a restart loads instead of the configured model. */
-export function activeReleaseFile(storeDir: string, asset: string): string {
-  return join(storeDir, asset, 'active.json');
-}
-
-/** The release sequence an asset last confirmed (0: none). */
-export async function confirmedSequence(storeDir: string, asset: string): Promise<number> {
-  try {
-    const { sequence } = JSON.parse(await readFile(activeReleaseFile(storeDir, asset), 'utf8')) as {
-      sequence?: unknown;
-    };
-    return typeof sequence === 'number' && Number.isInteger(sequence) ? sequence : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** The confirmed release folder of an asset, if any. */
-export async function activeReleaseDir(storeDir: string, asset: string): Promise<string | undefined> {
-  try {
-    const { dir } = JSON.parse(await readFile(activeReleaseFile(storeDir, asset), 'utf8')) as { dir?: string };
-    return typeof dir === 'string' ? dir : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export interface ModelUpdaterStatus {
