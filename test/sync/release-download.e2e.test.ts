@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelUpdatesSchema } from '../../src/config/schema.js';
 import { fetchSignedRelease, storeRelease } from '../../src/sync/release-download.js';
 import { generateKeys, readPublicKey, ReleaseRejected, signRelease } from '../../src/sync/release.js';
 import { ROOT } from '../helpers/cli.js';
@@ -180,6 +181,21 @@ describe('fetching a model release', () => {
     );
     expect(process.memoryUsage().rss - rss).toBeLessThan(100 << 20);
     expect(await listing(dir)).toEqual(before);
+  });
+
+  it('takes its caps from the model_updates config (max_manifest_bytes, max_signature_bytes, max_model_bytes)', async () => {
+    const c = modelUpdatesSchema.parse({ public_key_file: 'release.pub.pem', max_model_bytes: 1000 });
+    expect([c.max_manifest_bytes, c.max_signature_bytes, c.max_model_bytes]).toEqual([1 << 20, 4096, 1000]);
+    const limits = { manifestBytes: c.max_manifest_bytes, signatureBytes: c.max_signature_bytes, modelBytes: 1000 };
+    const outcome = await refusal(
+      fetchSignedRelease({ model: 'pump-ae', version: '1.1.0', url: `${url}/good/` }, publicKey, limits),
+    );
+    expect(outcome).toMatch(
+      /^error: GET http:\/\/127\.0\.0\.1:\d+\/good\/model\.int8\.onnx: model\.int8\.onnx is over the 1000-byte limit$/,
+    );
+    expect(
+      modelUpdatesSchema.safeParse({ public_key_file: 'k.pem', max_model_bytes: 0 }).error?.issues[0].path,
+    ).toEqual(['max_model_bytes']);
   });
 
   it("does not follow a redirect off the notice's folder", async () => {
