@@ -52,7 +52,7 @@ export function substituteEnv(
 
 function scalar(text: string): unknown {
   try {
-    const value: unknown = parseYaml(text);
+    const value: unknown = parseYaml(text, { logLevel: 'error' }); // a value that is no YAML scalar stays text, quietly
     return typeof value === 'number' || typeof value === 'boolean' ? value : text;
   } catch {
     return text;

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, LinewatchError } from '../core/errors.js';
 import { substituteEnv } from './env-substitution.js';
@@ -29,15 +29,18 @@ export function parseYamlDocument<S extends z.ZodType>(
   env: NodeJS.ProcessEnv,
 ): z.infer<S> {
   let tree: unknown;
+  // A warning (an unknown tag such as `!secret`) is a problem of the file too, not a line on the console.
+  const doc = parseDocument(text, { prettyErrors: true, logLevel: 'error' });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) {
+    const pos = problem.linePos?.[0];
+    throw new ConfigError(path, [
+      `${pos ? `line ${pos.line}, column ${pos.col}` : 'YAML'}: ${problem.message.split('\n')[0]}`,
+    ]);
+  }
   try {
-    tree = parseYaml(text, { prettyErrors: true });
+    tree = doc.toJS();
   } catch (err) {
-    if (err instanceof YAMLParseError) {
-      const pos = err.linePos?.[0];
-      throw new ConfigError(path, [
-        `${pos ? `line ${pos.line}, column ${pos.col}` : 'YAML'}: ${err.message.split('\n')[0]}`,
-      ]);
-    }
     // e.g. "Excessive alias count indicates a resource exhaustion attack" (an alias bomb).
     throw new ConfigError(path, [`YAML: ${(err as Error).message.split('\n')[0]}`]);
   }

@@ -130,4 +130,10 @@ describe('YAML documents (property)', () => {
       'invalid configuration /etc/lw.yaml:\n  [" "]: unknown key\n  ["a.b"]: unknown key',
     );
   });
+
+  it('refuses an unknown tag at its line and column instead of printing a warning', () => {
+    expect(() => parseYamlDocument(schema, 'password: !secret x\nport: 1\n', '/etc/lw.yaml', {})).toThrow(
+      'invalid configuration /etc/lw.yaml:\n  line 1, column 11: Unresolved tag: !secret',
+    );
+  });
 });
