@@ -60,6 +60,7 @@ export async function startNodeRedIn(userDir: string, env: Record<string, string
   flowFile: 'flows.json',
   credentialSecret: false,
   telemetry: { enabled: false, updateNotification: false },
+  editorTheme: { tours: false },
   logging: { console: { level: 'info', metrics: false, audit: false } },
 };
 `,

@@ -104,7 +104,9 @@ describe('the linewatch nodes in the Node-RED editor', () => {
       Object.fromEntries(
         ['linewatch-window', 'linewatch-score', 'linewatch-alarm', 'linewatch-daemon'].map((t) => [
           t,
-          document.querySelector(`.red-ui-palette-node[data-palette-type="${t}"] .red-ui-palette-label`)?.textContent,
+          document
+            .querySelector(`.red-ui-palette-node[data-palette-type="${t}"] .red-ui-palette-label`)
+            ?.textContent?.replace(/\s+/g, ' '),
         ]),
       ),
     );
@@ -122,23 +124,28 @@ describe('the linewatch nodes in the Node-RED editor', () => {
       const RED = (window as any).RED;
       RED.view.importNodes(
         [
-          { id: 'w1', type: 'linewatch-window', x: 200, y: 100, wires: [[], []] },
-          { id: 's1', type: 'linewatch-score', x: 200, y: 180, wires: [[]] },
-          { id: 'a1', type: 'linewatch-alarm', x: 200, y: 260, wires: [[], []] },
-          { id: 'd1', type: 'linewatch-daemon', x: 200, y: 340, wires: [[]] },
+          { id: 'w1', type: 'linewatch-window', x: 400, y: 200, wires: [[], []] },
+          { id: 's1', type: 'linewatch-score', x: 400, y: 300, wires: [[]] },
+          { id: 'a1', type: 'linewatch-alarm', x: 400, y: 400, wires: [[], []] },
+          { id: 'd1', type: 'linewatch-daemon', x: 400, y: 500, wires: [[]] },
         ],
-        { generateIds: false },
+        { generateIds: false, touchImport: true },
       );
     });
 
-    await openDialog('w1', '#node-input-registers');
+    await openDialog('w1', '#node-input-maxAgeMs');
     await fill('#node-input-asset', 'pump-1');
     await addConfig('model', { name: 'pump model', path: 'models/pump-ae' });
     await fill('#node-input-hop', '5');
     await done();
 
     await openDialog('s1', '#node-input-topK');
-    expect(await page.$eval('#node-input-model option:checked', (o) => o.textContent)).toBe('pump model');
+    // Pick the model made in the window's dialog from the drop-down.
+    const modelId = await page.$eval(
+      '#node-input-model',
+      (select) => [...(select as HTMLSelectElement).options].find((o) => o.textContent === 'pump model')?.value,
+    );
+    await page.select('#node-input-model', modelId!);
     await fill('#node-input-topK', '2');
     await done();
 
