@@ -110,8 +110,10 @@ describe('node-red-contrib-linewatch installed from its tarball into a fresh Nod
     // What the editor's Import → Examples menu asks for.
     const res = await fetch(`${red.url}/library/examples/flows/${PACKAGE}`);
     expect(res.status).toBe(200);
-    const listed = (await res.json()) as { f: string[] };
-    expect([...listed.f].sort()).toEqual(['daemon-notifications', 'modbus-stack-light', 'opcua-influxdb']);
+    const listed = (await res.json()) as { fn: string }[];
+    expect(listed.map((e) => e.fn).sort()).toEqual(['daemon-notifications', 'modbus-stack-light', 'opcua-influxdb']);
+    const one = await fetch(`${red.url}/library/examples/flows/${PACKAGE}/modbus-stack-light`);
+    expect(await one.json()).toEqual(JSON.parse(readFileSync(join(ROOT, 'flows', 'modbus-stack-light.json'), 'utf8')));
   });
 
   it('runs the Modbus example as imported against the simulator: scores on onnxruntime-web, lights the stack light on a fault', async () => {
