@@ -1,30 +1,6 @@
 /** What `linewatch --version` prints: our version, and the onnxruntime and Node.js it runs on. */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { onnxruntimeVersion } from '../core/runtime-versions.js';
 import { LINEWATCH_VERSION } from '../core/version.js';
-
-/** onnxruntime-node's version, read from its package.json (loading the native binding is not needed). */
-export function onnxruntimeVersion(): string {
-  try {
-    const require = createRequire(import.meta.url);
-    let dir = dirname(require.resolve('onnxruntime-node'));
-    for (;;) {
-      const file = join(dir, 'package.json');
-      try {
-        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-        if (pkg.name === 'onnxruntime-node' && pkg.version) return pkg.version;
-      } catch {
-        // no package.json at this level: go up
-      }
-      const up = dirname(dir);
-      if (up === dir) return 'unknown';
-      dir = up;
-    }
-  } catch {
-    return 'not installed';
-  }
-}
 
 export function versionText(): string {
   return `linewatch ${LINEWATCH_VERSION} (onnxruntime-node ${onnxruntimeVersion()}, node ${process.versions.node})`;

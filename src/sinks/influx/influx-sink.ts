@@ -129,7 +129,7 @@ export class InfluxSink implements Sink {
     const total = evicted.raw + evicted.score + evicted.part + evicted.alarm;
     if (total === this.reportedEvictions) return;
     for (const [priority, n] of Object.entries(evicted))
-      this.deps.metrics.queueEvicted.set({ sink: this.name, class: priority }, n);
+      this.deps.metrics.noteEvictedTotal(this.name, priority, n);
     if (this.reportedEvictions === 0) {
       this.deps.logger.warn(
         { sink: this.name, evicted },
