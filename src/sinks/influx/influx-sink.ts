@@ -128,8 +128,7 @@ export class InfluxSink implements Sink {
   private noteEvictions(evicted: QueueStats['evicted']): void {
     const total = evicted.raw + evicted.score + evicted.part + evicted.alarm;
     if (total === this.reportedEvictions) return;
-    for (const [priority, n] of Object.entries(evicted))
-      this.deps.metrics.noteEvictedTotal(this.name, priority, n);
+    for (const [priority, n] of Object.entries(evicted)) this.deps.metrics.noteEvictedTotal(this.name, priority, n);
     if (this.reportedEvictions === 0) {
       this.deps.logger.warn(
         { sink: this.name, evicted },
