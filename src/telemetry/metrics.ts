@@ -178,7 +178,6 @@ export class GatewayMetrics {
     labelNames: ['version', 'onnxruntime', 'node'],
     registers: [this.registry],
   });
-  private readonly evictedSeen = new Map<string, number>();
 
   constructor(options: { processMetrics?: boolean } = {}) {
     this.buildInfo.set(
@@ -187,13 +186,5 @@ export class GatewayMetrics {
     );
     // The standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes...) that Node.js dashboards query.
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
-  }
-
-  /** The queue counts evictions since start; the counter takes the growth since the last call. */
-  noteEvictedTotal(sink: string, klass: string, total: number): void {
-    const key = `${sink}\u0000${klass}`;
-    const grown = total - (this.evictedSeen.get(key) ?? 0);
-    if (grown > 0) this.queueEvicted.inc({ sink, class: klass }, grown);
-    this.evictedSeen.set(key, Math.max(total, this.evictedSeen.get(key) ?? 0));
   }
 }
