@@ -249,7 +249,7 @@ describe('linewatch train --csv', () => {
       "linewatch: --window: the hybrid detector's window geometry is fixed (32 rows); --window is for dense and conv1d\n",
     );
     res = await runCli(['train', '--csv', join(dir, 'missing.csv'), '--out', out]);
-    expect(res.stderr).toMatch(/--csv .*missing\.csv: ENOENT/);
+    expect(res.stderr).toMatch(/--csv .*missing\.csv: no such file or folder\n$/);
   }, 60_000);
 
   it('refuses constant channels, naming them, and writes no model', async () => {
