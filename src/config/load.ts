@@ -5,7 +5,9 @@
  * with its path, so a user fixes a config in one pass.
  */
 import { modbusDevices, sourceFeeds } from './source-feeds.js';
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, ModelError } from '../core/errors.js';
 import { loadManifest, type LoadedManifest } from '../inference/manifest.js';
 import { tagRegisterCount } from '../sources/modbus/encoding.js';
@@ -98,6 +100,20 @@ export async function parseConfig(
   return { file: path, config, models };
 }
 
+/** The models shipped with the package (dist/config/ → ../../models; /app/models in the image). */
+const SHIPPED_MODELS = fileURLToPath(new URL('../../models', import.meta.url));
+
+/**
+ * A model path is relative to the config file; a bare name (`pump-ae`) that is not there names one of
+ * the shipped models. When neither exists the relative path is kept, so the error names it.
+ */
+function resolveModelPath(baseDir: string, ref: string): string {
+  const path = resolve(baseDir, ref);
+  if (existsSync(path) || /[\\/]/.test(ref) || ref === '.' || ref === '..') return path;
+  const bundled = join(SHIPPED_MODELS, ref);
+  return existsSync(bundled) ? bundled : path;
+}
+
 function resolvePaths(config: Config, baseDir: string): void {
   config.data_dir = resolve(baseDir, config.data_dir);
   if (config.inference.cache_dir !== '')
@@ -105,7 +121,7 @@ function resolvePaths(config: Config, baseDir: string): void {
       baseDir,
       config.inference.cache_dir ?? resolve(config.data_dir, 'model-cache'),
     );
-  for (const asset of config.assets) asset.model = resolve(baseDir, asset.model);
+  for (const asset of config.assets) asset.model = resolveModelPath(baseDir, asset.model);
   for (const source of config.sources) {
     if (source.type !== 'opcua') continue;
     source.pki_dir = resolve(baseDir, source.pki_dir ?? resolve(config.data_dir, 'opcua-pki'));

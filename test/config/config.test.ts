@@ -344,6 +344,23 @@ describe('configuration', () => {
     expect(loaded.models.get('pump-1')?.modelPath).toBe(join(dir, 'models/pump/model.int8.onnx'));
   });
 
+  it('finds a bare model name in the shipped models folder unless the config folder has it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-config-'));
+    await writeFile(join(dir, 'gw.yaml'), config({ assets: '  - name: pump-1\n    model: pump-ae' }));
+    const shipped = await loadConfigFile(join(dir, 'gw.yaml'));
+    expect(shipped.config.assets[0].model).toBe(join(ROOT, 'models/pump-ae'));
+    expect(shipped.models.get('pump-1')?.modelPath).toBe(join(ROOT, 'models/pump-ae/model.int8.onnx'));
+    // A folder of that name next to the config file comes first.
+    await cp(MODEL, join(dir, 'pump-ae'), { recursive: true });
+    const own = await loadConfigFile(join(dir, 'gw.yaml'));
+    expect(own.models.get('pump-1')?.modelPath).toBe(join(dir, 'pump-ae/model.int8.onnx'));
+  });
+
+  it('names the path relative to the config file when a bare model name is neither there nor shipped', async () => {
+    const issues = await issuesOf(config({ assets: '  - name: pump-1\n    model: no-such-model' }));
+    expect(issues).toEqual(['assets[0].model: model /etc/linewatch/no-such-model: no such file or directory']);
+  });
+
   it('the docker-compose gateway config validates (models from the image, here from the repository)', async () => {
     await expect(
       loadConfigFile(join(ROOT, 'deploy/compose/linewatch.yaml'), {
