@@ -139,5 +139,5 @@ describe('container steps', () => {
     } finally {
       await red.stop();
     }
-  }, 900_000);
+  }, 1_200_000);
 });
