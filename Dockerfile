@@ -66,7 +66,7 @@ COPY package.json ./
 COPY bin ./bin
 COPY models ./models
 COPY config ./config
-COPY scripts/healthcheck.mjs ./scripts/
+COPY scripts/healthcheck.mjs scripts/docker-entrypoint.sh ./scripts/
 COPY config/linewatch.yaml /config/linewatch.yaml
 RUN groupadd --system linewatch && useradd --system --gid linewatch --home /app linewatch \
  && mkdir -p /data /config && chown linewatch:linewatch /data
@@ -75,8 +75,8 @@ VOLUME ["/config", "/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "scripts/healthcheck.mjs"]
-ENTRYPOINT ["node", "bin/linewatch.js"]
-CMD ["run"]
+ENTRYPOINT ["sh", "scripts/docker-entrypoint.sh"]
+CMD []
 
 FROM node:${NODE_VERSION}-bookworm-slim AS node-red
 ENV NODE_ENV=production \
@@ -102,7 +102,7 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
 ENTRYPOINT ["node", "node_modules/node-red/red.js", "--userDir", "/data"]
 
 FROM node:${NODE_VERSION}-bookworm-slim AS gateway
-# `run` and the health check read the config named by LINEWATCH_CONFIG.
+# The entry point's `run` and the health check read the config LINEWATCH_CONFIG names.
 ENV NODE_ENV=production \
     ORT_DISABLE_TELEMETRY=1 \
     LINEWATCH_CONFIG=/config/linewatch.yaml
@@ -113,7 +113,7 @@ COPY package.json ./
 COPY bin ./bin
 COPY models ./models
 COPY config ./config
-COPY scripts/healthcheck.mjs ./scripts/
+COPY scripts/healthcheck.mjs scripts/docker-entrypoint.sh ./scripts/
 COPY config/linewatch.yaml /config/linewatch.yaml
 RUN mkdir -p /data /config && chown node:node /data
 USER node
@@ -124,6 +124,6 @@ VOLUME ["/config", "/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "scripts/healthcheck.mjs"]
-# node is PID 1 and handles SIGTERM itself: sources stop, buffers flush, then it exits.
-ENTRYPOINT ["node", "bin/linewatch.js"]
-CMD ["run"]
+# With no command: `run` on LINEWATCH_CONFIG; node is PID 1 and handles SIGTERM itself.
+ENTRYPOINT ["sh", "scripts/docker-entrypoint.sh"]
+CMD []

@@ -120,6 +120,14 @@ describe('container files', () => {
     expect(node).toBe('node');
     expect(ops(gateway, 'COPY').map(parseCopy).some((c) => c.sources.includes(script))).toBe(true);
     expect(readFileSync(join(ROOT, script), 'utf8')).toContain(`process.env.LINEWATCH_CONFIG || '${env.LINEWATCH_CONFIG}'`);
+    // So is the entry point, which runs the gateway on that config when no command is given.
+    const entry = execForm(ops(gateway, 'ENTRYPOINT')[0]);
+    expect(entry[0]).toBe('sh');
+    expect(execForm(ops(gateway, 'CMD')[0])).toEqual([]);
+    expect(ops(gateway, 'COPY').map(parseCopy).some((c) => c.sources.includes(entry[1]))).toBe(true);
+    expect(readFileSync(join(ROOT, entry[1]), 'utf8')).toContain(
+      `set -- run --config "\${LINEWATCH_CONFIG:-${env.LINEWATCH_CONFIG}}"`,
+    );
     // Node-RED reaches the gateway's port, and its own port is the one its image exposes.
     expect(new URL(compose.services['node-red'].environment!.LINEWATCH_DAEMON_URL).port).toBe(String(image.http.port));
     expect(compose.services['node-red'].ports!.map(containerPort)).toEqual(ops(stage(stages, 'node-red'), 'EXPOSE').map(Number));

@@ -105,6 +105,14 @@ describe('container steps', () => {
       new Promise<number | null>((r) => spawn(hc, hcArgs, { cwd: app, env, stdio: 'ignore' }).on('exit', r));
     expect(await healthcheck()).toBe(1);
 
+    // `docker run linewatch validate`: a command given to the image runs instead of the gateway.
+    const validateArgs = [...cmdArgs, 'validate', '--config', env.LINEWATCH_CONFIG];
+    const validate = spawn(cmd, validateArgs, { cwd: app, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let validated = '';
+    validate.stdout.on('data', (c: Buffer) => (validated += c.toString()));
+    expect(await new Promise((r) => validate.on('exit', r))).toBe(0);
+    expect(validated).toContain(env.LINEWATCH_CONFIG);
+
     const child = spawn(cmd, cmdArgs, { cwd: app, env, stdio: ['ignore', 'ignore', 'inherit'] });
     const exited = new Promise<number | null>((r) => child.on('exit', r));
     try {
