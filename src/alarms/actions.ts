@@ -9,7 +9,7 @@
  */
 import { backoffMs, jittered } from '../core/backoff.js';
 import type { AlarmEvent, AlarmStateName, PartResult } from '../core/types.js';
-import mqtt from 'mqtt';
+import { connectMqttAsync } from '../core/mqtt-connection.js';
 import type {
   AlarmActionConfig,
   ModbusWriteActionConfig,
@@ -170,12 +170,10 @@ export class AlarmAction {
       describe: `publish ${topic} on ${c.url}`,
       run: async () => {
         // One connection per attempt: no hidden client-side queue that could resend later.
-        const client = await mqtt.connectAsync(c.url, {
-          username: c.username,
-          password: c.password,
-          connectTimeout: c.timeout_ms,
-          reconnectPeriod: 0,
-          clientId: `linewatch-action-${this.name}-${process.pid}`,
+        const client = await connectMqttAsync(c, {
+          role: `action ${this.name}`,
+          defaultClientId: `linewatch-action-${this.name}-${process.pid}`,
+          options: { connectTimeout: c.timeout_ms, reconnectPeriod: 0 },
         });
         try {
           await Promise.race([

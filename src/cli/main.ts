@@ -1,22 +1,41 @@
 /** The `linewatch` command line. Each command returns an exit code; errors print one clear message. */
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, LinewatchError } from '../core/errors.js';
+import { LOG_LEVELS } from '../telemetry/logger.js';
 import { redactSecrets } from '../core/redact.js';
 import { datasetCommand } from './dataset.js';
 import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
+import { initCommand } from './init.js';
+import { setCliLogLevel } from './logging.js';
 import { keygenCommand, signCommand, verifyCommand } from './model.js';
 import { runCommand, validateCommand } from './run.js';
 import { simulateCommand } from './simulate.js';
 import { quantizeCommand } from './quantize.js';
 import { trainCommand } from './train.js';
+import { checkInputPaths, UsageError } from './usage.js';
+import { versionText } from './version.js';
+
+/** --config, or LINEWATCH_CONFIG when the flag is not given. */
+const configOption = (help: string) =>
+  new Option('-c, --config <file>', help).env('LINEWATCH_CONFIG').makeOptionMandatory();
 
 export async function main(argv: readonly string[]): Promise<number> {
   let code = 0;
   const program = new Command('linewatch')
     .description('Industrial IoT edge gateway: Modbus ingestion, int8 ONNX anomaly detection, local alarms, storage')
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .version(versionText(), '-V, --version', 'print the version of linewatch, onnxruntime-node and Node.js')
+    .addOption(
+      new Option('--log-level <level>', "log level of every command (default: the config's log.level, or warn)")
+        .choices(LOG_LEVELS)
+        .env('LINEWATCH_LOG_LEVEL'),
+    )
+    .hook('preAction', (_, action) => {
+      setCliLogLevel(program.opts<{ logLevel?: string }>().logLevel);
+      checkInputPaths(action);
+    });
   const wrap =
     <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
     async (...args: A) => {
@@ -26,14 +45,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('run')
     .description('run the gateway daemon')
-    .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+    .addOption(configOption('configuration file (YAML)'))
     .option('--once', 'read every source once, print the decoded samples as JSON lines and exit')
     .action(wrap((opts: { config: string; once?: boolean }) => runCommand(opts)));
   program
     .command('validate')
     .description('check a configuration (and the models it names) without opening any connection')
-    .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+    .addOption(configOption('configuration file (YAML)'))
     .action(wrap((opts: { config: string }) => validateCommand(opts)));
+  program
+    .command('init')
+    .description('write an annotated starter configuration (reads the simulator; refuses to overwrite a file)')
+    .option('-o, --out <file>', 'where to write it', 'linewatch.yaml')
+    .action(wrap(async (opts: { out: string }) => initCommand(opts)));
   program
     .command('simulate')
     .description('run the line simulator: Modbus TCP, OPC UA and an HTTP fault-injection API')
@@ -198,19 +222,27 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
+    // Help and --version exit 0; every other commander error is a usage error.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     return reportError(err);
   }
   return code;
 }
 
+/**
+ * Exit codes: 2 for a usage error (a bad flag, a missing file) and a bad config or model
+ * (LinewatchError), 1 for anything else. `run --once` exits 3 when a source failed (run.ts).
+ */
 export function reportError(err: unknown): number {
-  // Our own errors (config, devices, models, and plain Errors naming a flag, file or line) are
+  // Our own errors (config, devices, models, usage, and plain Errors naming a flag, file or line) are
   // messages for the user; anything else (a TypeError...) is a bug: show where (LINEWATCH_DEBUG=1: always).
   const told =
-    err instanceof ConfigError || err instanceof LinewatchError || (err instanceof Error && err.constructor === Error);
+    err instanceof ConfigError ||
+    err instanceof LinewatchError ||
+    err instanceof UsageError ||
+    (err instanceof Error && err.constructor === Error);
   if (told && !process.env.LINEWATCH_DEBUG)
     process.stderr.write(`linewatch: ${redactSecrets((err as Error).message)}\n`);
   else process.stderr.write(`linewatch: ${redactSecrets((err as Error)?.stack ?? String(err))}\n`);
-  return err instanceof LinewatchError ? 2 : 1;
+  return err instanceof LinewatchError || err instanceof UsageError ? 2 : 1;
 }

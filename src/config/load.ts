@@ -134,7 +134,8 @@ function resolvePaths(config: Config, baseDir: string): void {
     influxdb.buffer.path = resolve(baseDir, influxdb.buffer.path ?? resolve(config.data_dir, 'influxdb.queue.db'));
   const updates = config.cloud.model_updates;
   if (updates) {
-    updates.public_key_file = resolve(baseDir, updates.public_key_file);
+    const keys = updates.public_key_file;
+    updates.public_key_file = typeof keys === 'string' ? resolve(baseDir, keys) : keys.map((k) => resolve(baseDir, k));
     updates.store_dir = resolve(baseDir, updates.store_dir ?? resolve(config.data_dir, 'models'));
   }
   const mqtt = config.cloud.mqtt;

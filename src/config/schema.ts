@@ -418,8 +418,9 @@ export const mqttSyncSchema = z.strictObject({
 });
 
 export const modelUpdatesSchema = z.strictObject({
-  /** ed25519 public key (PEM) that releases must be signed with. */
-  public_key_file: z.string().min(1),
+  /** ed25519 public key (PEM) that releases must be signed with, or a list of them (key rotation: a release signed
+   * by any listed key verifies; drop a retired key from the list). */
+  public_key_file: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
   /**
    * Release notices: a retained MQTT message on `<topic_prefix>/releases/<model name>` (uses
    * cloud.mqtt's broker), and/or an HTTPS URL polled for the same JSON notice.
@@ -437,6 +438,18 @@ export const modelUpdatesSchema = z.strictObject({
   max_anomalous_fraction: z.number().min(0).max(1).default(0.5),
   /** Windows scored before the anomalous share is judged. */
   min_windows: z.number().int().min(1).default(30),
+  /** Size caps of a release's files, in bytes: manifest.json, manifest.sig, the model file. */
+  max_manifest_bytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(1 << 20),
+  max_signature_bytes: z.number().int().min(1).default(4096),
+  max_model_bytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(64 << 20),
 });
 
 export const configSchema = z.strictObject({
