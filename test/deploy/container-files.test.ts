@@ -77,7 +77,7 @@ describe('container files', () => {
     for (const s of stages.filter((s) => !stageNames.includes(s.from)))
       expect(s.from, `FROM of stage ${s.name}`).toMatch(/:r?\d+\.\d+\.\d+(-[a-z]+)*$/);
     for (const [name, service] of services.filter(([, s]) => s.image))
-      expect(service.image, `image of ${name}`).toMatch(/:\d+\.\d+\.\d+$/);
+      expect(service.image, `image of ${name}`).toMatch(/:v?\d+\.\d+\.\d+$/);
 
     const runs = stages.flatMap((s) => ops(s, 'RUN'));
     const installs = runs.filter((r) => /npm (ci|install|prune)/.test(r));
@@ -147,6 +147,10 @@ describe('container files', () => {
     const urls = [compose.services.gateway.environment!.INFLUX_URL, compose.services.grafana.environment!.INFLUXDB_URL];
     for (const url of urls) expect(influx).toContain(Number(new URL(url).port));
     expect(composed.storage.influxdb?.url).toBe(compose.services.gateway.environment!.INFLUX_URL);
+    const prometheus = parseYaml(readFileSync(join(ROOT, 'deploy/compose/prometheus.yml'), 'utf8'));
+    expect(prometheus.scrape_configs[0].static_configs[0].targets).toEqual([`gateway:${composed.http.port}`]);
+    const grafanaProm = new URL(compose.services.grafana.environment!.PROMETHEUS_URL);
+    expect(compose.services[grafanaProm.hostname].ports!.map(containerPort)).toContain(Number(grafanaProm.port));
   });
 
   it('the variables the configs need are given: by compose, by the image, or named in the file for docker run', () => {
