@@ -50,10 +50,17 @@ beforeAll(async () => {
   await run('mkdir', ['-p', userDir]);
   // What Node-RED writes into a new user directory.
   await writeFile(join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-project', private: true }));
+  // npm 11.19+ skips dependencies' install scripts unless told; npm 10 (Node 20's) runs them and
+  // does not know the flag. Either way the install runs the scripts a Node-RED user's npm would.
+  const npmMajor = Number((await run('npm', ['--version'], { env })).stdout.trim().split('.')[0]);
+  const allowScripts = npmMajor >= 11 ? ['--dangerously-allow-all-scripts'] : [];
   const installed = await run(
     'npm',
-    ['install', '--prefix', userDir, tarball, '--dangerously-allow-all-scripts', '--no-audit', '--no-fund'],
-    { cwd: userDir, env },
+    ['install', '--prefix', userDir, tarball, ...allowScripts, '--no-audit', '--no-fund'],
+    {
+      cwd: userDir,
+      env,
+    },
   );
   installLog = installed.stdout + installed.stderr;
   // The example's other palette dependency, as the user would have it.
