@@ -24,7 +24,7 @@ import { ModbusSource } from '../sources/modbus/modbus-source.js';
 import { silentLogger } from '../telemetry/logger.js';
 import { GatewayMetrics } from '../telemetry/metrics.js';
 import { median, type Benchmark, type BenchRow } from './harness.js';
-import { startInfluxd } from './influxd.js';
+import { startInfluxd } from '../testing/influxd.js';
 
 const POINTS = Number(process.env.LINEWATCH_BENCH_POINTS ?? 500_000);
 const SERIES = 1000;

@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../config/load.js';
 import { isRaise, type AlarmEvent, type PartResult, type ScoreResult } from '../core/types.js';
 import { runUntilSignal, startDaemon } from '../runtime/daemon.js';
-import { freePort } from '../runtime/free-port.js';
+import { freePort } from '../core/free-port.js';
 import { FAULT_TYPES, type FaultType } from '../sim/faults.js';
 import { runSimulator } from '../sim/run-simulator.js';
 import { createLogger } from '../telemetry/logger.js';
-import { reportError } from './main.js';
+import { reportError } from './report-error.js';
 
 export const DEMO_CONFIG = fileURLToPath(new URL('../../config/demo.yaml', import.meta.url));
 

@@ -1,7 +1,6 @@
 /** The `linewatch` command line. Each command returns an exit code; errors print one clear message. */
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, LinewatchError } from '../core/errors.js';
-import { redactSecrets } from '../core/redact.js';
+import { reportError } from './report-error.js';
 import { datasetCommand } from './dataset.js';
 import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
@@ -10,6 +9,7 @@ import { runCommand, validateCommand } from './run.js';
 import { simulateCommand } from './simulate.js';
 import { quantizeCommand } from './quantize.js';
 import { trainCommand } from './train.js';
+
 
 export async function main(argv: readonly string[]): Promise<number> {
   let code = 0;
@@ -202,15 +202,4 @@ export async function main(argv: readonly string[]): Promise<number> {
     return reportError(err);
   }
   return code;
-}
-
-export function reportError(err: unknown): number {
-  // Our own errors (config, devices, models, and plain Errors naming a flag, file or line) are
-  // messages for the user; anything else (a TypeError...) is a bug: show where (LINEWATCH_DEBUG=1: always).
-  const told =
-    err instanceof ConfigError || err instanceof LinewatchError || (err instanceof Error && err.constructor === Error);
-  if (told && !process.env.LINEWATCH_DEBUG)
-    process.stderr.write(`linewatch: ${redactSecrets((err as Error).message)}\n`);
-  else process.stderr.write(`linewatch: ${redactSecrets((err as Error)?.stack ?? String(err))}\n`);
-  return err instanceof LinewatchError ? 2 : 1;
 }

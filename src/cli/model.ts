@@ -1,7 +1,7 @@
 /** `linewatch model keygen | sign | verify`: the publishing side of signed model releases. */
 import { resolve } from 'node:path';
 import { generateKeys, readPublicKey, readReleaseDir, signRelease, verifyRelease } from '../sync/release.js';
-import { reportError } from './main.js';
+import { reportError } from './report-error.js';
 
 export async function keygenCommand(opts: { out: string }): Promise<number> {
   try {

@@ -7,7 +7,7 @@ import { createSources } from '../runtime/gateway.js';
 import { runUntilSignal, startDaemon } from '../runtime/daemon.js';
 import { createLogger } from '../telemetry/logger.js';
 import { GatewayMetrics } from '../telemetry/metrics.js';
-import { reportError } from './main.js';
+import { reportError } from './report-error.js';
 
 export async function validateCommand(opts: { config: string }): Promise<number> {
   try {

@@ -10,7 +10,7 @@ import { ConfigError, ModelError } from '../core/errors.js';
 import { loadManifest, type LoadedManifest } from '../inference/manifest.js';
 import { tagRegisterCount } from '../sources/modbus/encoding.js';
 import { configSchema, type Config } from './schema.js';
-import { parseYamlDocument, readTextFile } from './yaml-document.js';
+import { parseYamlDocument, readTextFile } from '../core/yaml-document.js';
 
 export interface LoadedConfig {
   readonly file: string;

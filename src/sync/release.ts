@@ -14,7 +14,7 @@ import type { ExecutionProvider } from '../inference/onnx-session.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { manifestSchema, sha256Hex, type LoadedManifest } from '../inference/manifest.js';
 import { ModelError } from '../core/errors.js';
-import { formatIssues } from '../config/format-issues.js';
+import { formatIssues } from '../core/format-issues.js';
 
 export const SIGNATURE_FILE = 'manifest.sig';
 

@@ -6,7 +6,7 @@ import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { suiteServer } from '../helpers/suite-server.js';
 import { AlarmAction } from '../../src/alarms/actions.js';
-import { startMosquitto } from '../../src/bench/mosquitto.js';
+import { startMosquitto } from '../../src/testing/mosquitto.js';
 import { alarmActionSchema, opcuaSourceSchema } from '../../src/config/schema.js';
 import type { AlarmEvent, AlarmStateName } from '../../src/core/types.js';
 import { LineSimulator } from '../../src/sim/line-simulator.js';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type Mosquitto } from '../../src/bench/mosquitto.js';
+import { startMosquitto, type Mosquitto } from '../../src/testing/mosquitto.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { modelUpdatesSchema, mqttSyncSchema } from '../../src/config/schema.js';
 import type { ScoreResult } from '../../src/core/types.js';
