@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ModbusSerial from 'modbus-serial';
-import { AlarmAction } from '../alarms/actions.js';
+import { AlarmAction } from '../actions/alarm-action.js';
 import { quantile } from '../core/quantile.js';
 import { MemoryQueue } from '../buffer/memory-queue.js';
 import { SqliteQueue } from '../buffer/sqlite-queue.js';

@@ -16,7 +16,7 @@ import type { FittedModel } from '../training/build-model.js';
 import { fitDetector, type DetectorOptions } from '../training/fit-detector.js';
 import { csvHeader } from '../core/csv-table.js';
 import { RowAssembler } from '../windows/row-assembler.js';
-import { SlidingWindow } from '../windows/sliding-window.js';
+import { SlidingWindow } from '../windows/sliding/sliding-window.js';
 import {
   addOperatorMetrics,
   operatorFigures,

@@ -11,7 +11,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { LoadedManifest } from '../inference/manifest.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { SharedModel } from '../inference/shared-model.js';
-import { AlarmAction, type ActionStatus } from '../alarms/actions.js';
+import { AlarmAction, type ActionStatus } from '../actions/alarm-action.js';
 import { openQueue } from '../buffer/open-queue.js';
 import type { DurableQueue } from '../buffer/queue.js';
 import type { BufferConfig } from '../config/schema.js';

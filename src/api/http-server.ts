@@ -22,8 +22,8 @@ import type { AddressInfo } from 'node:net';
 import { OPERATOR_COMMANDS, type AlarmEvent, type OperatorCommand } from '../core/types.js';
 import type { AlarmStatus, CommandRequest } from '../runtime/asset-pipeline.js';
 import type { GatewayStatus } from '../runtime/gateway.js';
-import type { GatewayMetrics } from './metrics.js';
-import { formatSse, parseEventTypes, type DaemonEvent } from './event-stream.js';
+import type { GatewayMetrics } from '../telemetry/metrics.js';
+import { formatSse, parseEventTypes, type DaemonEvent } from '../telemetry/event-stream.js';
 
 export interface HttpEndpoint {
   readonly port: number;

@@ -1,6 +1,6 @@
 /** Alarm actions: retries with backoff, giving up and reporting, coalescing PLC outputs. */
 import { describe, expect, it } from 'vitest';
-import { AlarmAction, type ModbusWriter } from '../../src/alarms/actions.js';
+import { AlarmAction, type ModbusWriter } from '../../src/actions/alarm-action.js';
 import { alarmActionSchema, partActionSchema } from '../../src/config/schema.js';
 import type { AlarmEvent, AlarmStateName } from '../../src/core/types.js';
 import type { ModbusWrite } from '../../src/sources/modbus/modbus-source.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { suiteServer } from '../helpers/suite-server.js';
-import { AlarmAction } from '../../src/alarms/actions.js';
+import { AlarmAction } from '../../src/actions/alarm-action.js';
 import { startMosquitto } from '../../src/testing/mosquitto.js';
 import { alarmActionSchema, opcuaSourceSchema } from '../../src/config/schema.js';
 import type { AlarmEvent, AlarmStateName } from '../../src/core/types.js';
