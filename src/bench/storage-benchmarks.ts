@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ModbusSerial from 'modbus-serial';
-import { AlarmAction } from '../actions/alarm-action.js';
+import { createAlarmAction } from '../registry/runtime.js';
 import { quantile } from '../core/quantile.js';
 import { MemoryQueue } from '../buffer/memory-queue.js';
 import { SqliteQueue } from '../buffer/sqlite-queue.js';
@@ -162,7 +162,7 @@ export const alarmWritebackBenchmark: Benchmark = {
         { logger: silentLogger(), metrics },
       );
       await source.start(() => undefined);
-      const action = new AlarmAction(
+      const action = createAlarmAction(
         'pump-1',
         alarmActionSchema.parse({ type: 'modbus_write', source: 'pump-plc', table: 'coil', address: 0 }),
         0,

@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../config/load.js';
 import { isRaise, type AlarmEvent, type PartResult, type ScoreResult } from '../core/types.js';
-import { runUntilSignal, startDaemon } from '../runtime/daemon.js';
+import { runUntilSignal, startDaemon } from '../daemon/daemon.js';
 import { freePort } from '../core/free-port.js';
 import { FAULT_TYPES, type FaultType } from '../sim/faults.js';
 import { runSimulator } from '../sim/run-simulator.js';

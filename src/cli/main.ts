@@ -10,7 +10,6 @@ import { simulateCommand } from './simulate.js';
 import { quantizeCommand } from './quantize.js';
 import { trainCommand } from './train.js';
 
-
 export async function main(argv: readonly string[]): Promise<number> {
   let code = 0;
   const program = new Command('linewatch')

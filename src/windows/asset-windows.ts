@@ -6,7 +6,7 @@
  * same way.
  */
 import type { Sample, Window } from '../core/types.js';
-import type { WindowSettings } from '../config/schema.js';
+import type { WindowSettings } from './schema.js';
 import { RowAssembler, type Row } from './row-assembler.js';
 import { TimeGrid } from './time-grid.js';
 import { CycleWindow } from './cycle/cycle-window.js';

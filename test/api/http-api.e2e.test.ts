@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
-import { startDaemon, type Daemon } from '../../src/runtime/daemon.js';
+import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { startHttpEndpoint, MAX_STREAM_BACKLOG_BYTES, type GatewayApi } from '../../src/api/http-server.js';
 import { silentLogger } from '../../src/telemetry/logger.js';

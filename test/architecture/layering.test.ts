@@ -20,9 +20,10 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['registry'],
   ['config'],
   ['runtime'],
-  ['api', 'node-red'],
-  // Apart from the gateway: tools built on it, each above what it uses.
-  ['sim', 'testing'],
+  ['api'],
+  ['daemon'],
+  // Apart from the gateway: the Node-RED nodes and tools built on it, each above what it uses.
+  ['node-red', 'sim', 'testing'],
   ['training'],
   ['eval', 'report'],
   ['bench'],
@@ -112,8 +113,8 @@ describe('layering of src/', () => {
       ['b/w.ts', []],
     ]);
     expect(cycles(made)).toEqual([['a/x.ts', 'a/y.ts', 'a/z.ts']]);
-    expect(importsOf(join(SRC, 'core/x.ts'), "import type { A } from '../runtime/a.js';\nexport * from './b.js';")).toEqual(
-      ['runtime/a.ts', 'core/b.ts'],
-    );
+    expect(
+      importsOf(join(SRC, 'core/x.ts'), "import type { A } from '../runtime/a.js';\nexport * from './b.js';"),
+    ).toEqual(['runtime/a.ts', 'core/b.ts']);
   });
 });

@@ -16,7 +16,7 @@ import { startMosquitto, type Mosquitto } from '../../src/testing/mosquitto.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { modelUpdatesSchema, mqttSyncSchema } from '../../src/config/schema.js';
 import type { ScoreResult } from '../../src/core/types.js';
-import { startDaemon, type Daemon } from '../../src/runtime/daemon.js';
+import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { generateKeys, signRelease } from '../../src/sync/release.js';
 import type { ModelUpdateEvent } from '../../src/sync/model-updater.js';

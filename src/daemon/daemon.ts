@@ -6,7 +6,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { startHttpEndpoint, type HttpEndpoint } from '../api/http-server.js';
 import type { Logger } from '../telemetry/logger.js';
 import { GatewayMetrics } from '../telemetry/metrics.js';
-import { Gateway } from './gateway.js';
+import { Gateway } from '../runtime/gateway.js';
 
 export interface Daemon {
   readonly gateway: Gateway;
