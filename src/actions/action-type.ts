@@ -62,10 +62,13 @@ export const actionName = nameSchema.optional();
 
 /** Fields every action type ends with: its retries. */
 export const actionRetry = {
-  /** Attempts before the action is reported failed. */
-  max_attempts: z.number().int().min(1).default(5),
-  /** First retry delay; doubles up to 30 s, with jitter. */
-  retry_initial_ms: z.number().int().min(1).default(500),
+  max_attempts: z.number().int().min(1).default(5).describe('Attempts before the action is reported failed.'),
+  retry_initial_ms: z
+    .number()
+    .int()
+    .min(1)
+    .default(500)
+    .describe('First retry delay; doubles up to 30 s, with jitter.'),
 };
 
 /** The annunciated states, where an output is on by default. */
@@ -73,7 +76,8 @@ export const ANNUNCIATED = ['unack_active', 'ack_active', 'rtn_unack'] as const;
 export const activeStatesSchema = z
   .array(z.enum(ALARM_STATES))
   .min(1)
-  .default([...ANNUNCIATED]);
+  .default([...ANNUNCIATED])
+  .describe('Alarm states in which the output is active.');
 
 /** Verdicts a part action reacts to (only part_actions carry them). */
 function verdictsOf(config: object): readonly string[] {

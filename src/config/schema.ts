@@ -14,75 +14,120 @@ import { windowSchema } from '../windows/schema.js';
 
 /** An asset's anomaly alarm (the Node-RED alarm node takes it without actions). */
 export const alarmSchema = alarmSettingsSchema.extend({
-  /** Run on transitions, retried with backoff; they never block detection. */
-  actions: z.array(alarmActionSchema).default([]),
+  actions: z
+    .array(alarmActionSchema)
+    .default([])
+    .describe('Run on transitions, retried with backoff; they never block detection.'),
 });
 
 export const assetSchema = z.strictObject({
   name,
-  /** Model directory (holding manifest.json) or manifest file, relative to the config file. */
-  model: z.string().min(1),
-  window: windowSchema.default({
-    type: 'sliding',
-    hop_samples: 1,
-    align: 'batch',
-    max_sample_age_ms: 5000,
-    trigger: 'flag',
-    min_samples: 5,
-    max_samples: 10_000,
-  }),
-  alarm: alarmSchema.default({
-    priority: 'high',
-    on_delay_ms: 1000,
-    off_delay_ms: 5000,
-    latching: false,
-    max_shelve_s: 8 * 3600,
-    actions: [],
-  }),
-  /** Cycle windows: actions on each part's verdict (`verdicts`, default fail), e.g. a reject gate. */
-  part_actions: z.array(partActionSchema).default([]),
+  model: z
+    .string()
+    .min(1)
+    .describe('Model directory (holding manifest.json) or manifest file, relative to the config file.'),
+  window: windowSchema
+    .default({
+      type: 'sliding',
+      hop_samples: 1,
+      align: 'batch',
+      max_sample_age_ms: 5000,
+      trigger: 'flag',
+      min_samples: 5,
+      max_samples: 10_000,
+    })
+    .describe("How the asset's samples become windows."),
+  alarm: alarmSchema
+    .default({
+      priority: 'high',
+      on_delay_ms: 1000,
+      off_delay_ms: 5000,
+      latching: false,
+      max_shelve_s: 8 * 3600,
+      actions: [],
+    })
+    .describe("The asset's anomaly alarm."),
+  part_actions: z
+    .array(partActionSchema)
+    .default([])
+    .describe("Cycle windows: actions on each part's verdict (`verdicts`, default fail), e.g. a reject gate."),
 });
 
 export const configSchema = z.strictObject({
   gateway: z
-    .strictObject({ name: name.default('linewatch'), site: name.default('site'), line: name.default('line') })
-    .default({ name: 'linewatch', site: 'site', line: 'line' }),
+    .strictObject({
+      name: name.default('linewatch').describe('The name (gateway: of this gateway; asset: of the machine).'),
+      site: name.default('site').describe('The site (plant).'),
+      line: name.default('line').describe('The production line.'),
+    })
+    .default({ name: 'linewatch', site: 'site', line: 'line' })
+    .describe('Who this gateway is: tagged on every series and message.'),
   log: z
-    .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') })
-    .default({ level: 'info' }),
+    .strictObject({
+      level: z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+        .default('info')
+        .describe('Log level (JSON lines on stdout).'),
+    })
+    .default({ level: 'info' })
+    .describe('Logging.'),
   http: z
     .strictObject({
-      enabled: z.boolean().default(true),
-      host: z.string().default('127.0.0.1'),
-      port: z.number().int().min(0).max(65535).default(8080),
-      /** Bearer token for the write API (acknowledge, shelve...); without it those calls are refused. */
-      api_token: z.string().min(16, 'use a token of at least 16 characters').optional(),
-      /** Bearer token for reading /api/status, /api/alarms and /api/events (api_token works too); without it they are
-       * open. /healthz and /metrics stay open. */
-      read_token: z.string().min(16, 'use a token of at least 16 characters').optional(),
-      /** Live event streams (/api/events) served at once; more are refused with 503. */
-      max_event_streams: z.number().int().min(1).default(32),
+      enabled: z.boolean().default(true).describe('Serve the HTTP endpoint.'),
+      host: z.string().default('127.0.0.1').describe('Address listened on; beyond loopback a token is required.'),
+      port: z.number().int().min(0).max(65535).default(8080).describe('TCP port (0: any free port).'),
+      api_token: z
+        .string()
+        .min(16, 'use a token of at least 16 characters')
+        .optional()
+        .describe('Bearer token for the write API (acknowledge, shelve...); without it those calls are refused.'),
+      read_token: z
+        .string()
+        .min(16, 'use a token of at least 16 characters')
+        .optional()
+        .describe(
+          'Bearer token for reading /api/status, /api/alarms and /api/events (api_token works too); without it they are open. /healthz and /metrics stay open.',
+        ),
+      max_event_streams: z
+        .number()
+        .int()
+        .min(1)
+        .default(32)
+        .describe('Live event streams (/api/events) served at once; more are refused with 503.'),
     })
     .default({ enabled: true, host: '127.0.0.1', port: 8080, max_event_streams: 32 }),
-  /** Where queues and the local store live by default; relative to the config file. */
-  data_dir: z.string().min(1).default('data'),
-  /** onnxruntime: execution providers tried in order (a missing one is logged, the next tried; cpu always works). */
+  data_dir: z
+    .string()
+    .min(1)
+    .default('data')
+    .describe('Where queues and the local store live by default; relative to the config file.'),
   inference: z
     .strictObject({
       providers: z
         .array(z.enum(['tensorrt', 'cuda', 'cpu']))
         .min(1)
-        .default(['cpu']),
-      /** onnxruntime's optimised graphs, kept so a restart skips the optimiser (default <data_dir>/model-cache; ""
-       * turns it off). */
-      cache_dir: z.string().optional(),
+        .default(['cpu'])
+        .describe(
+          'onnxruntime execution providers tried in order (a missing one is logged, the next tried; cpu always works).',
+        ),
+      cache_dir: z
+        .string()
+        .optional()
+        .describe(
+          'onnxruntime\'s optimised graphs, kept so a restart skips the optimiser (default <data_dir>/model-cache; "" turns it off).',
+        ),
     })
-    .default({ providers: ['cpu'] }),
-  sources: z.array(sourceSchema).min(1),
-  assets: z.array(assetSchema).default([]),
+    .default({ providers: ['cpu'] })
+    .describe(
+      'onnxruntime: execution providers tried in order (a missing one is logged, the next tried; cpu always works).',
+    ),
+  sources: z.array(sourceSchema).min(1).describe('Where samples come from (see Sources).'),
+  assets: z.array(assetSchema).default([]).describe('The machines watched, each with its model, window and alarm.'),
   storage: storageSchema,
-  /** Edge–cloud sync: summaries, alarm events, part results and health over MQTT; signed model updates. */
-  cloud: z.strictObject({ mqtt: mqttSyncSchema.optional(), model_updates: modelUpdatesSchema.optional() }).default({}),
+  cloud: z
+    .strictObject({ mqtt: mqttSyncSchema.optional(), model_updates: modelUpdatesSchema.optional() })
+    .default({})
+    .describe('Edge–cloud sync: summaries, alarm events, part results and health over MQTT; signed model updates.'),
 });
 
 export type Config = z.infer<typeof configSchema>;

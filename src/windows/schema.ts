@@ -9,21 +9,28 @@ import { slidingWindowType } from './sliding/window-type.js';
 
 export const WINDOW_TYPES = [slidingWindowType, cycleWindowType] as const;
 
-/** How an asset's samples become windows (also the Node-RED window node's settings). */
-export const windowSchema = z.strictObject({
-  /** sliding: continuous monitoring; cycle: one window per produced part. */
-  type: z.enum(['sliding', 'cycle']).default('sliding'),
-  ...slidingWindowType.fields,
-  /**
-   * How rows are formed: batch = one row per source poll or publish (sources at the model's
-   * rate); hold / linear = channels at any rates put on the model's time grid, newest value or
-   * interpolated.
-   */
-  align: z.enum(['batch', 'hold', 'linear']).default('batch'),
-  /** A channel whose newest value is older than this makes the row incomplete. */
-  max_sample_age_ms: z.number().int().min(1).default(5000),
-  ...cycleWindowType.fields,
-});
+export const windowSchema = z
+  .strictObject({
+    type: z
+      .enum(['sliding', 'cycle'])
+      .default('sliding')
+      .describe('sliding: continuous monitoring; cycle: one window per produced part.'),
+    ...slidingWindowType.fields,
+    align: z
+      .enum(['batch', 'hold', 'linear'])
+      .default('batch')
+      .describe(
+        "How rows are formed: batch = one row per source poll or publish (sources at the model's rate); hold / linear = channels at any rates put on the model's time grid, newest value or interpolated.",
+      ),
+    max_sample_age_ms: z
+      .number()
+      .int()
+      .min(1)
+      .default(5000)
+      .describe('A channel whose newest value is older than this makes the row incomplete.'),
+    ...cycleWindowType.fields,
+  })
+  .describe("How an asset's samples become windows (also the Node-RED window node's settings).");
 
 export type WindowSettings = z.infer<typeof windowSchema>;
 

@@ -37,39 +37,52 @@ const coilPattern = z
   .min(1)
   .max(1968);
 
-/** Drives a PLC output from the alarm: `value_active` while the alarm is in `active_states`, else `value_inactive`. */
-export const modbusWriteActionSchema = z.strictObject({
-  type: z.literal('modbus_write'),
-  name: actionName,
-  /** A Modbus source: its connection carries the write. */
-  source: name,
-  /** Which device on that connection; default the source's first device. */
-  unit_id: unitId.optional(),
-  table: z.enum(['coil', 'holding']),
-  address: z.number().int().min(0).max(65535),
-  /** A number type, or `string`: text over `length` registers (function 16), e.g. a message on an HMI. */
-  data_type: z.enum(WRITABLE_TYPES).default('uint16'),
-  /** Registers of a `string` write (two bytes each; longer text is cut at a character boundary). */
-  length: z.number().int().min(1).max(123).optional(),
-  /**
-   * `string` writes: the text in the active and inactive state. {asset}, {alarm}, {state},
-   * {priority}, {top} (the top channel), {score}, and for parts {part}, {verdict} are filled in.
-   */
-  text_active: z.string().default('{asset} {alarm}: {state} ({top})'),
-  text_inactive: z.string().default(''),
-  byte_order: z.enum(BYTE_ORDERS).default('ABCD'),
-  scale: z
-    .number()
-    .refine((v) => v !== 0, 'scale must not be 0')
-    .default(1),
-  offset: z.number().default(0),
-  /** A number, or for `table: coil` a list of 0/1 written to consecutive coils from `address` in one request (function
-   * 15), e.g. a stack light's lamps. */
-  value_active: z.union([z.number(), coilPattern]).default(1),
-  value_inactive: z.union([z.number(), coilPattern]).default(0),
-  active_states: activeStatesSchema,
-  ...actionRetry,
-});
+export const modbusWriteActionSchema = z
+  .strictObject({
+    type: z.literal('modbus_write'),
+    name: actionName,
+    source: name.describe('A Modbus source: its connection carries the write.'),
+    unit_id: unitId.optional().describe("Which device on that connection; default the source's first device."),
+    table: z.enum(['coil', 'holding']).describe('Coils (function 5/15) or holding registers (function 6/16).'),
+    address: z.number().int().min(0).max(65535).describe('First coil or register written.'),
+    data_type: z
+      .enum(WRITABLE_TYPES)
+      .default('uint16')
+      .describe('A number type, or `string`: text over `length` registers (function 16), e.g. a message on an HMI.'),
+    length: z
+      .number()
+      .int()
+      .min(1)
+      .max(123)
+      .optional()
+      .describe('Registers of a `string` write (two bytes each; longer text is cut at a character boundary).'),
+    text_active: z
+      .string()
+      .default('{asset} {alarm}: {state} ({top})')
+      .describe(
+        '`string` writes: the text in the active and inactive state. {asset}, {alarm}, {state}, {priority}, {top} (the top channel), {score}, and for parts {part}, {verdict} are filled in.',
+      ),
+    text_inactive: z.string().default('').describe('string writes: the text in the inactive state.'),
+    byte_order: z.enum(BYTE_ORDERS).default('ABCD').describe('Word and byte order of multi-register numbers.'),
+    scale: z
+      .number()
+      .refine((v) => v !== 0, 'scale must not be 0')
+      .default(1)
+      .describe('raw = (value - offset) / scale.'),
+    offset: z.number().default(0).describe('Subtracted before scale.'),
+    value_active: z
+      .union([z.number(), coilPattern])
+      .default(1)
+      .describe(
+        "A number, or for `table: coil` a list of 0/1 written to consecutive coils from `address` in one request (function 15), e.g. a stack light's lamps.",
+      ),
+    value_inactive: z.union([z.number(), coilPattern]).default(0).describe('Written otherwise.'),
+    active_states: activeStatesSchema,
+    ...actionRetry,
+  })
+  .describe(
+    'Drives a PLC output from the alarm: `value_active` while the alarm is in `active_states`, else `value_inactive`.',
+  );
 
 export type ModbusWriteActionConfig = z.infer<typeof modbusWriteActionSchema>;
 
@@ -106,7 +119,13 @@ function checkModbusWrite(action: ModbusWriteActionConfig, where: string, source
 function writeFor(c: ModbusWriteActionConfig, value: string | number | readonly number[]): ModbusWrite {
   // The config loader allows a coil pattern (list) only for coils, text only for holding registers.
   if (typeof value === 'string')
-    return { table: 'holding', address: c.address, text: value, length: c.length ?? 1, byteOrder: c.byte_order };
+    return {
+      table: 'holding',
+      address: c.address,
+      text: value,
+      length: c.length ?? 1,
+      byteOrder: c.byte_order,
+    };
   if (c.table === 'coil')
     return {
       table: 'coil',

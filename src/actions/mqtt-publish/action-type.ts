@@ -13,22 +13,35 @@ import {
   triggerVars,
 } from '../action-type.js';
 
-/** Publishes the alarm event as JSON to an MQTT broker on the listed transitions. */
-export const mqttPublishActionSchema = z.strictObject({
-  type: z.literal('mqtt_publish'),
-  name: actionName,
-  /** mqtt://host:1883 or mqtts://host:8883 */
-  url: z.string().regex(/^mqtts?:\/\/.+/, 'expected mqtt://host:port or mqtts://host:port'),
-  /** `{asset}`, `{alarm}` and `{state}` are replaced. */
-  topic: z.string().min(1).default('linewatch/alarms/{asset}/{alarm}'),
-  qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
-  retain: z.boolean().default(false),
-  username: z.string().optional(),
-  password: z.string().optional(),
-  on: z.array(z.enum(ALARM_STATES)).min(1).default(['unack_active', 'ack_active', 'rtn_unack', 'normal']),
-  timeout_ms: z.number().int().min(100).default(5000),
-  ...actionRetry,
-});
+export const mqttPublishActionSchema = z
+  .strictObject({
+    type: z.literal('mqtt_publish'),
+    name: actionName,
+    url: z
+      .string()
+      .regex(/^mqtts?:\/\/.+/, 'expected mqtt://host:port or mqtts://host:port')
+      .describe('mqtt://host:1883 or mqtts://host:8883'),
+    topic: z
+      .string()
+      .min(1)
+      .default('linewatch/alarms/{asset}/{alarm}')
+      .describe('`{asset}`, `{alarm}` and `{state}` are replaced.'),
+    qos: z
+      .union([z.literal(0), z.literal(1), z.literal(2)])
+      .default(1)
+      .describe('MQTT quality of service.'),
+    retain: z.boolean().default(false).describe('Publish retained: a late subscriber gets the last state.'),
+    username: z.string().optional().describe('User (with password).'),
+    password: z.string().optional().describe('Password, best from the environment.'),
+    on: z
+      .array(z.enum(ALARM_STATES))
+      .min(1)
+      .default(['unack_active', 'ack_active', 'rtn_unack', 'normal'])
+      .describe('Alarm states that trigger a message.'),
+    timeout_ms: z.number().int().min(100).default(5000).describe('Connect and PUBACK timeout.'),
+    ...actionRetry,
+  })
+  .describe('Publishes the alarm event as JSON to an MQTT broker on the listed transitions.');
 
 export type MqttPublishActionConfig = z.infer<typeof mqttPublishActionSchema>;
 
@@ -64,7 +77,10 @@ password: \${MQTT_PASSWORD}
           });
           try {
             await Promise.race([
-              client.publishAsync(topic, body, { qos: c.qos, retain: c.retain }),
+              client.publishAsync(topic, body, {
+                qos: c.qos,
+                retain: c.retain,
+              }),
               new Promise((_, reject) =>
                 setTimeout(() => reject(new Error(`no PUBACK within ${c.timeout_ms} ms`)), c.timeout_ms).unref(),
               ),

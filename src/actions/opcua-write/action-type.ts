@@ -8,18 +8,21 @@ export interface OpcuaWriter {
   write(nodeId: string, value: number | boolean): Promise<void>;
 }
 
-/** Drives an OPC UA node from the alarm, like modbus_write. */
-export const opcuaWriteActionSchema = z.strictObject({
-  type: z.literal('opcua_write'),
-  name: actionName,
-  /** An opcua source: its session carries the write. */
-  source: name,
-  node_id: z.string().min(1),
-  value_active: z.union([z.number(), z.boolean()]).default(true),
-  value_inactive: z.union([z.number(), z.boolean()]).default(false),
-  active_states: activeStatesSchema,
-  ...actionRetry,
-});
+export const opcuaWriteActionSchema = z
+  .strictObject({
+    type: z.literal('opcua_write'),
+    name: actionName,
+    source: name.describe('An opcua source: its session carries the write.'),
+    node_id: z.string().min(1).describe('The node written, e.g. ns=2;s=Pump1.AlarmLamp.'),
+    value_active: z
+      .union([z.number(), z.boolean()])
+      .default(true)
+      .describe('Written while the alarm is in active_states.'),
+    value_inactive: z.union([z.number(), z.boolean()]).default(false).describe('Written otherwise.'),
+    active_states: activeStatesSchema,
+    ...actionRetry,
+  })
+  .describe('Drives an OPC UA node from the alarm, like modbus_write.');
 
 export type OpcuaWriteActionConfig = z.infer<typeof opcuaWriteActionSchema>;
 

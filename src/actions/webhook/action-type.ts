@@ -3,17 +3,25 @@ import { z } from 'zod';
 import { ALARM_STATES } from '../../core/types.js';
 import { actionName, actionRetry, defineAction, isSelected, triggerLabel, triggerPayload } from '../action-type.js';
 
-/** POSTs the alarm event as JSON on the listed transitions. */
-export const webhookActionSchema = z.strictObject({
-  type: z.literal('webhook'),
-  name: actionName,
-  url: z.url(),
-  /** Target states that trigger the call. */
-  on: z.array(z.enum(ALARM_STATES)).min(1).default(['unack_active']),
-  headers: z.record(z.string(), z.string()).default({}),
-  timeout_ms: z.number().int().min(100).default(5000),
-  ...actionRetry,
-});
+export const webhookActionSchema = z
+  .strictObject({
+    type: z.literal('webhook'),
+    name: actionName,
+    url: z.url().describe('The URL POSTed to.'),
+    on: z.array(z.enum(ALARM_STATES)).min(1).default(['unack_active']).describe('Target states that trigger the call.'),
+    headers: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('Extra request headers (an authorization token...).'),
+    timeout_ms: z
+      .number()
+      .int()
+      .min(100)
+      .default(5000)
+      .describe('A call without an answer in this time fails and is retried.'),
+    ...actionRetry,
+  })
+  .describe('POSTs the alarm event as JSON on the listed transitions.');
 
 export type WebhookActionConfig = z.infer<typeof webhookActionSchema>;
 

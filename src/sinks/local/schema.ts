@@ -2,10 +2,9 @@
 import { z } from 'zod';
 
 export const localStoreSchema = z.strictObject({
-  /** SQLite file; default `<data_dir>/linewatch.db`. */
-  path: z.string().min(1).optional(),
-  retention_hours: z.number().positive().default(168),
-  write_raw_samples: z.boolean().default(true),
+  path: z.string().min(1).optional().describe('SQLite file; default `<data_dir>/linewatch.db`.'),
+  retention_hours: z.number().positive().default(168).describe('Older rows are deleted.'),
+  write_raw_samples: z.boolean().default(true).describe('Store raw samples, not only scores, alarms and parts.'),
 });
 
 export type LocalStoreConfig = z.infer<typeof localStoreSchema>;

@@ -4,14 +4,28 @@ import { nameSchema as name } from '../../core/config-primitives.js';
 import type { WindowType } from '../window-type.js';
 
 const fields = {
-  /** cycle: the channel that marks the cycle (a cycle-active flag or a part counter). */
-  trigger_channel: name.optional(),
-  /** cycle: flag = the part runs while the trigger is non-zero; counter = each change starts the next part. */
-  trigger: z.enum(['flag', 'counter']).default('flag'),
-  /** cycle: a channel holding the part id (e.g. the part counter); default: parts numbered from 1. */
-  part_id_channel: name.optional(),
-  min_samples: z.number().int().min(1).default(5),
-  max_samples: z.number().int().min(2).default(10_000),
+  trigger_channel: name
+    .optional()
+    .describe('cycle: the channel that marks the cycle (a cycle-active flag or a part counter).'),
+  trigger: z
+    .enum(['flag', 'counter'])
+    .default('flag')
+    .describe('cycle: flag = the part runs while the trigger is non-zero; counter = each change starts the next part.'),
+  part_id_channel: name
+    .optional()
+    .describe('cycle: a channel holding the part id (e.g. the part counter); default: parts numbered from 1.'),
+  min_samples: z
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe('cycle: a part with fewer rows is judged unknown (too short).'),
+  max_samples: z
+    .number()
+    .int()
+    .min(2)
+    .default(10_000)
+    .describe('cycle: a part longer than this is cut and judged unknown.'),
 };
 
 export const cycleWindowType: WindowType<'cycle', typeof fields> = {

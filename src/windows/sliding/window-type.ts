@@ -3,10 +3,13 @@ import { z } from 'zod';
 import type { WindowType } from '../window-type.js';
 
 const fields = {
-  /** sliding: score every N samples. */
-  hop_samples: z.number().int().min(1).default(1),
-  /** sliding: score every this many ms instead (a multiple of the model's sample period). */
-  hop_ms: z.number().int().min(1).optional(),
+  hop_samples: z.number().int().min(1).default(1).describe('sliding: score every N samples.'),
+  hop_ms: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("sliding: score every this many ms instead (a multiple of the model's sample period)."),
 };
 
 export const slidingWindowType: WindowType<'sliding', typeof fields> = {
