@@ -1,6 +1,8 @@
 /** `linewatch model keygen | sign | verify`: the publishing side of signed model releases. */
 import { resolve } from 'node:path';
-import { generateKeys, readPublicKey, readReleaseDir, signRelease, verifyRelease } from '../sync/release.js';
+import { SessionPool } from '../inference/session-pool.js';
+import { generateKeys, readPublicKey, signRelease, verifyRelease } from '../sync/release.js';
+import { readReleaseDir } from '../sync/release-reader.js';
 import { reportError } from './report-error.js';
 
 export async function keygenCommand(opts: { out: string }): Promise<number> {
@@ -36,7 +38,7 @@ export async function verifyCommand(opts: { model: string; publicKey: string }):
       await readReleaseDir(resolve(opts.model)),
       await readPublicKey(resolve(opts.publicKey)),
       undefined,
-      'verify',
+      new SessionPool(),
     );
     await model.close();
     process.stdout.write(

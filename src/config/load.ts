@@ -105,7 +105,8 @@ function resolvePaths(config: Config, baseDir: string): void {
   for (const sink of sinkTypes) if (storage[sink.key]) sink.resolvePaths?.(storage[sink.key]!, paths);
   const updates = config.cloud.model_updates;
   if (updates) {
-    updates.public_key_file = resolve(baseDir, updates.public_key_file);
+    const keys = updates.public_key_file;
+    updates.public_key_file = typeof keys === 'string' ? resolve(baseDir, keys) : keys.map((k) => resolve(baseDir, k));
     updates.store_dir = resolve(baseDir, updates.store_dir ?? resolve(config.data_dir, 'models'));
   }
   const mqtt = config.cloud.mqtt;

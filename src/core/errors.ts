@@ -5,6 +5,9 @@ export type ErrorCode =
   | 'CONFIG_FILE'
   | 'MODEL_INVALID'
   | 'MODEL_MISMATCH'
+  | 'MODEL_UNLOADABLE'
+  | 'MODEL_IO_MISMATCH'
+  | 'MODEL_GOLDEN_MISMATCH'
   | 'DEVICE_UNREACHABLE'
   | 'DEVICE_EXCEPTION'
   | 'DEVICE_TIMEOUT'
@@ -34,8 +37,17 @@ export class ConfigError extends LinewatchError {
   }
 }
 
+/**
+ * A model that cannot be used: MODEL_INVALID (its files), MODEL_UNLOADABLE (onnxruntime refuses the graph),
+ * MODEL_IO_MISMATCH (the graph lacks the manifest's input or outputs), MODEL_GOLDEN_MISMATCH (the golden window
+ * does not reproduce), MODEL_MISMATCH (a window the model cannot take). Callers sort by `code`, never by message.
+ */
+export type ModelErrorCode =
+  'MODEL_INVALID' | 'MODEL_MISMATCH' | 'MODEL_UNLOADABLE' | 'MODEL_IO_MISMATCH' | 'MODEL_GOLDEN_MISMATCH';
+
 export class ModelError extends LinewatchError {
-  constructor(code: 'MODEL_INVALID' | 'MODEL_MISMATCH', message: string, cause?: unknown) {
+  declare readonly code: ModelErrorCode;
+  constructor(code: ModelErrorCode, message: string, cause?: unknown) {
     super(code, message, { cause });
     this.name = 'ModelError';
   }

@@ -10,7 +10,7 @@ import { ModelError } from '../core/errors.js';
 import type { ChannelContribution, ScoreResult, Window } from '../core/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { LoadedManifest, ModelManifest } from './manifest.js';
-import { createSession, ort, type ExecutionProvider } from './onnx-session.js';
+import { createSession, ort, type CreatedSession, type ExecutionProvider } from './onnx-session.js';
 import { contributions } from './contributions.js';
 
 export interface AutoencoderOptions {
@@ -19,7 +19,8 @@ export interface AutoencoderOptions {
   readonly logger?: Logger;
   /** Where onnxruntime's optimised graphs are cached (see createSession). */
   readonly cacheDir?: string;
-  /** The asset it is loaded for; results carry each window's own asset (a SharedModel serves several). */
+  /** The asset it is loaded for (for messages); results carry each window's own asset (a SharedModel serves
+   * several). */
   readonly asset: string;
 }
 
@@ -30,6 +31,8 @@ export class AutoencoderModel implements Model {
   readonly windowLength: number;
   readonly samplePeriodMs: number;
   readonly threshold: number;
+  /** The model file's sha256 (from the manifest, checked against the bytes when it was read). */
+  readonly sha256: string;
   readonly provider: ExecutionProvider;
   /** Whether onnxruntime's optimised graph came from the model cache (no optimiser run at load). */
   readonly optimisedFromCache: boolean;
@@ -48,13 +51,14 @@ export class AutoencoderModel implements Model {
     private readonly manifest: ModelManifest,
     private readonly session: ort.InferenceSession,
     provider: ExecutionProvider,
-    private readonly asset: string,
     threshold: number | undefined,
     optimisedFromCache: boolean,
+    private readonly release: () => Promise<void>,
   ) {
     this.optimisedFromCache = optimisedFromCache;
     this.name = manifest.name;
     this.version = manifest.version;
+    this.sha256 = manifest.sha256;
     this.channels = manifest.input.channels.map((c) => c.name);
     this.windowLength = manifest.input.window_length;
     this.samplePeriodMs = manifest.input.sample_period_ms;
@@ -67,10 +71,10 @@ export class AutoencoderModel implements Model {
     this.provider = provider;
   }
 
-  static async load(loaded: LoadedManifest, options: AutoencoderOptions): Promise<AutoencoderModel> {
-    let created;
+  /** Creates the onnxruntime session of a model file; a MODEL_UNLOADABLE ModelError if onnxruntime refuses it. */
+  static async createSession(loaded: LoadedManifest, options: Omit<AutoencoderOptions, 'asset' | 'threshold'>) {
     try {
-      created = await createSession(loaded.modelBytes, {
+      return await createSession(loaded.modelBytes, {
         providers: options.providers,
         logger: options.logger,
         what: loaded.modelPath,
@@ -78,11 +82,30 @@ export class AutoencoderModel implements Model {
       });
     } catch (err) {
       throw new ModelError(
-        'MODEL_INVALID',
+        'MODEL_UNLOADABLE',
         `model file ${loaded.modelPath}: onnxruntime cannot load it: ${(err as Error).message.split('\n')[0]}`,
         err,
       );
     }
+  }
+
+  /** Loads a model with a session of its own, released by close(). */
+  static async load(loaded: LoadedManifest, options: AutoencoderOptions): Promise<AutoencoderModel> {
+    const created = await AutoencoderModel.createSession(loaded, options);
+    return AutoencoderModel.bind(loaded, created, options.threshold, () => created.session.release());
+  }
+
+  /**
+   * A model over a session created for its model file (possibly shared with other manifests of the same file, see
+   * SessionPool): checks the graph has the manifest's input and outputs and that the golden window reproduces.
+   * `release` runs when it is closed, or at once when a check fails (MODEL_IO_MISMATCH, MODEL_GOLDEN_MISMATCH).
+   */
+  static async bind(
+    loaded: LoadedManifest,
+    created: CreatedSession,
+    threshold: number | undefined,
+    release: () => Promise<void>,
+  ): Promise<AutoencoderModel> {
     const { session, provider, cached } = created;
     const { manifest } = loaded;
     const outputs = [
@@ -91,27 +114,27 @@ export class AutoencoderModel implements Model {
       ...(manifest.output.terms ? [manifest.output.terms.name] : []),
     ];
     if (!session.inputNames.includes(manifest.input.name) || outputs.some((o) => !session.outputNames.includes(o))) {
-      await session.release();
+      await release();
       throw new ModelError(
-        'MODEL_MISMATCH',
+        'MODEL_IO_MISMATCH',
         `model file ${loaded.modelPath}: expected input "${manifest.input.name}" and outputs "${outputs.join('", "')}", the graph has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]`,
       );
     }
-    const model = new AutoencoderModel(manifest, session, provider, options.asset, options.threshold, cached === true);
+    const model = new AutoencoderModel(manifest, session, provider, threshold, cached === true, release);
     try {
       const golden = await model.scoreRaw([Float32Array.from(manifest.golden.input)]);
       const diff = Math.abs(golden[0].score - manifest.golden.score);
       if (!(diff <= manifest.golden.tolerance)) {
         throw new ModelError(
-          'MODEL_INVALID',
+          'MODEL_GOLDEN_MISMATCH',
           `model ${loaded.modelPath}: golden window scored ${golden[0].score}, the manifest expects ${manifest.golden.score} ± ${manifest.golden.tolerance}`,
         );
       }
     } catch (err) {
-      await session.release();
-      if (err instanceof ModelError) throw err;
+      await release();
+      if (err instanceof ModelError && err.code === 'MODEL_GOLDEN_MISMATCH') throw err;
       throw new ModelError(
-        'MODEL_MISMATCH',
+        'MODEL_GOLDEN_MISMATCH',
         `model ${loaded.modelPath}: running the golden window failed: ${(err as Error).message.split('\n')[0]}`,
         err,
       );
@@ -207,6 +230,6 @@ export class AutoencoderModel implements Model {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.session.release();
+    await this.release();
   }
 }

@@ -1,15 +1,17 @@
 /**
  * linewatch-model (config node): one model (a directory with manifest.json, or the manifest
- * file) and the execution providers to try in order. It owns the onnxruntime session: loaded
- * once on first use, shared by every score node that names it, released when the flow stops.
+ * file) and the execution providers to try in order. Its model comes from the session pool as
+ * the daemon's do: taken on first use, shared by every score node that names it (and by every
+ * other model node of the same file and providers: one session, windows scored together), given
+ * back when the flow stops.
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { loadManifest } from '../inference/manifest.js';
 import type { ExecutionProvider } from '../inference/onnx-session.js';
-import { MicroBatcher } from '../inference/micro-batcher.js';
+import { SessionPool, type PooledModel } from '../inference/session-pool.js';
+import type { Logger } from '../telemetry/logger.js';
 import type { ScoreResult, Window } from '../core/types.js';
 import { list, text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 
@@ -31,7 +33,7 @@ export function resolveModelPath(ref: string, userDir: string | undefined): stri
 
 export interface ModelConfigNode extends NodeInstance {
   /** Resolves with the loaded model (or rejects with why it cannot load). */
-  model(): Promise<AutoencoderModel>;
+  model(): Promise<PooledModel>;
   /** Scores one window, micro-batched with the other windows that arrive meanwhile. */
   score(window: Window): Promise<ScoreResult>;
   readonly path: string;
@@ -52,11 +54,25 @@ export function modelSettings(
   return { path, providers: providers.length > 0 ? (providers as ExecutionProvider[]) : ['cpu'] };
 }
 
+/** The pools of this Node-RED process, one per list of execution providers. */
+const pools = new Map<string, SessionPool>();
+
+/** The pool every model node with these providers takes its models from. */
+export function poolFor(providers: readonly ExecutionProvider[]): SessionPool {
+  const key = providers.join(',');
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = new SessionPool({ providers });
+    pools.set(key, pool);
+  }
+  return pool;
+}
+
 export function registerModelConfigNode(RED: RedApi): void {
   RED.nodes.registerType('linewatch-model', function (this: NodeInstance, config: NodeDefinition) {
     RED.nodes.createNode(this, config);
     const node = this as ModelConfigNode & { path: string };
-    let loading: Promise<AutoencoderModel> | undefined;
+    let loading: Promise<PooledModel> | undefined;
     let settings: ReturnType<typeof modelSettings> | undefined;
     let settingsError: Error | undefined;
     try {
@@ -71,20 +87,14 @@ export function registerModelConfigNode(RED: RedApi): void {
       info: () => undefined,
       debug: () => undefined,
       error: (_obj: unknown, message?: string) => node.error(message ?? _obj),
-    };
+    } as unknown as Logger;
     node.model = () => {
       if (settingsError) return Promise.reject(settingsError);
-      loading ??= loadManifest(settings!.path).then((loaded) =>
-        AutoencoderModel.load(loaded, {
-          asset: text(config, 'name', 'model'),
-          providers: settings!.providers,
-          logger: logger as never,
-        }),
-      );
+      loading ??= loadManifest(settings!.path).then((loaded) => poolFor(settings!.providers).acquire(loaded, logger));
       return loading;
     };
-    const batcher = new MicroBatcher<Window, ScoreResult>(async (windows) => (await node.model()).score(windows));
-    node.score = (window) => batcher.push(window);
+    // The pooled model batches the windows of every node that scores with it.
+    node.score = async (window) => (await (await node.model()).score([window]))[0];
     node.on('close', (_removed, done) => {
       const current = loading;
       loading = undefined;

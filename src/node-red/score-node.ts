@@ -5,6 +5,7 @@
  * node; windows that arrive together are scored in one run.
  */
 import type { ScoreResult, Window } from '../core/types.js';
+import { verdictOf, withThreshold } from '../core/verdict.js';
 import type { WindowPayload } from './window-node.js';
 import { num, text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 import type { ModelConfigNode } from './model-config-node.js';
@@ -62,17 +63,23 @@ export function windowFromPayload(payload: unknown, channels: readonly string[],
   };
 }
 
-export function scorePayload(r: ScoreResult, asset: string, threshold: number, topK: number): ScorePayload {
-  const anomalous = r.score > threshold;
-  const part = r.partId !== undefined;
+/** The message of a result, judged by the verdict rule (core/verdict.ts) against the node's threshold, if it has
+ * one. */
+export function scorePayload(
+  result: ScoreResult,
+  asset: string,
+  threshold: number | undefined,
+  topK: number,
+): ScorePayload {
+  const r = withThreshold(result, threshold);
   return {
     asset,
     ts: r.ts,
     score: r.score,
-    threshold,
-    anomalous,
-    verdict: part ? (anomalous ? 'fail' : 'pass') : anomalous ? 'anomalous' : 'normal',
-    ...(part ? { partId: r.partId } : {}),
+    threshold: r.threshold,
+    anomalous: r.anomalous,
+    verdict: verdictOf(r),
+    ...(r.partId !== undefined ? { partId: r.partId } : {}),
     top: r.contributions.slice(0, topK).map((c) => ({ channel: c.channel, share: c.share })),
     model: r.model,
     modelVersion: r.modelVersion,
@@ -127,13 +134,12 @@ export function registerScoreNode(RED: RedApi): void {
         }
         try {
           const result = await modelNode!.score(window);
-          const threshold = thresholdOverride ?? model.threshold;
-          const payload = scorePayload(result, window.asset, threshold, topK);
+          const payload = scorePayload(result, window.asset, thresholdOverride, topK);
           scored++;
           node.status({
             fill: payload.anomalous ? 'red' : 'green',
             shape: 'dot',
-            text: `${payload.verdict} ${payload.score.toFixed(3)} / ${threshold.toFixed(3)} (${scored})`,
+            text: `${payload.verdict} ${payload.score.toFixed(3)} / ${payload.threshold.toFixed(3)} (${scored})`,
           });
           send({ ...msg, topic: window.asset, payload });
           done();

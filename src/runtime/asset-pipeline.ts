@@ -9,6 +9,7 @@
 import { alarmDefinition, alarmEvent, isAnnunciated } from '../alarms/alarm-event.js';
 import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../alarms/alarm-state.js';
 import type { Model } from '../core/components.js';
+import { verdictOf, withThreshold, type PartVerdict } from '../core/verdict.js';
 import type {
   AlarmEvent,
   AlarmStateName,
@@ -148,6 +149,7 @@ export class AssetPipeline {
       const dropped = this.queue.length - max;
       this.queue.splice(0, dropped);
       this.windowsDropped += dropped;
+      this.deps.metrics.windowsDropped.inc({ asset: this.config.name }, dropped);
       this.deps.logger.warn(
         { asset: this.config.name, dropped },
         `asset ${this.config.name}: scoring fell behind, dropped ${dropped} oldest windows`,
@@ -201,17 +203,7 @@ export class AssetPipeline {
       }
       this.degraded = undefined;
       // The asset's own threshold, if set, applies to whichever model runs (an update included).
-      const threshold = this.config.alarm.threshold;
-      // It keeps the model's calibrated on/off ratio.
-      const scored =
-        threshold === undefined
-          ? results
-          : results.map((r) => ({
-              ...r,
-              threshold,
-              ...(r.offThreshold !== undefined ? { offThreshold: (r.offThreshold / r.threshold) * threshold } : {}),
-              anomalous: r.score > threshold,
-            }));
+      const scored = results.map((r) => withThreshold(r, this.config.alarm.threshold));
       this.windowsScored += scored.length;
       this.deps.metrics.windowsScored.inc({ asset: this.config.name }, scored.length);
       for (const r of scored) this.maxScore = Math.max(this.maxScore, r.score);
@@ -219,7 +211,7 @@ export class AssetPipeline {
       const parts: PartResult[] = [];
       for (const r of scored) {
         if (r.partId === undefined) continue;
-        const verdict = r.anomalous ? 'fail' : 'pass';
+        const verdict = verdictOf(r) as PartVerdict;
         this.partCounts[verdict]++;
         const cycleMs = this.cycleMs.get(r.partId);
         this.cycleMs.delete(r.partId);

@@ -5,12 +5,10 @@
  * and close. Emits 'scores' and 'alarm' for consoles and integrations.
  */
 import { EventEmitter } from 'node:events';
-import type { Model, Sink, Source } from '../core/components.js';
+import type { Sink, Source } from '../core/components.js';
 import { isRaise, type AlarmEvent, type PartResult, type Sample, type ScoreResult } from '../core/types.js';
 import type { LoadedConfig } from '../config/load.js';
-import type { LoadedManifest } from '../inference/manifest.js';
-import { AutoencoderModel } from '../inference/autoencoder-model.js';
-import { SharedModel } from '../inference/shared-model.js';
+import { SessionPool } from '../inference/session-pool.js';
 import type { AlarmAction, ActionStatus } from '../actions/alarm-action.js';
 import { openQueue } from '../buffer/open-queue.js';
 import type { DurableQueue } from '../buffer/queue.js';
@@ -25,13 +23,11 @@ import {
 import { LINEWATCH_VERSION } from '../core/version.js';
 import { MqttSync } from '../sync/mqtt-sync.js';
 import {
-  activeReleaseDir,
   ModelUpdater,
   type ModelUpdateEvent,
   type ModelUpdaterStatus,
   type UpdateHost,
 } from '../sync/model-updater.js';
-import { readPublicKey, readReleaseDir, verifyRelease } from '../sync/release.js';
 import { collectHealth } from '../telemetry/health-reporter.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
@@ -43,6 +39,7 @@ import {
   type AssetStatus,
   type CommandRequest,
 } from './asset-pipeline.js';
+import { acquireAssetModels } from './asset-models.js';
 
 export interface GatewayEvents {
   model: [ModelUpdateEvent];
@@ -79,6 +76,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly actions: AlarmAction[] = [];
   private readonly partActions: AlarmAction[] = [];
   private updater: ModelUpdater | undefined;
+  /** The one owner of the models' sessions (start-up, updates, rollbacks). */
+  private pool = new SessionPool();
   private healthTimer: NodeJS.Timeout | undefined;
   private state: GatewayStatus['state'] = 'stopped';
   private startedAt = 0;
@@ -144,53 +143,17 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     try {
       this.createSinks();
       for (const sink of this.sinks) await sink.start();
-      // Assets that run the same model file share one session, and their windows its batches;
-      // an asset running a confirmed update has its own.
-      const models = new Map<string, Model>();
-      const groups = new Map<string, { loaded: LoadedManifest; assets: string[] }>();
-      for (const asset of this.loaded.config.assets) {
-        const updated = await this.confirmedUpdate(asset.name);
-        if (updated) {
-          models.set(asset.name, updated);
-          logger.info(
-            {
-              asset: asset.name,
-              model: updated.name,
-              version: updated.version,
-              provider: updated.provider,
-              threshold: updated.threshold,
-            },
-            `asset ${asset.name}: model ${updated.name} ${updated.version} loaded on ${updated.provider}`,
-          );
-          continue;
-        }
-        const loaded = this.loaded.models.get(asset.name)!;
-        const key = `${loaded.modelPath}\0${loaded.manifest.sha256}`;
-        const group = groups.get(key) ?? { loaded, assets: [] };
-        group.assets.push(asset.name);
-        groups.set(key, group);
-      }
+      // Every model comes from the pool: assets that run the same model file share one session and its batches, at
+      // start, after an update and after a restart that runs a confirmed update.
       const { providers, cache_dir: cacheDir } = this.loaded.config.inference;
-      for (const { loaded, assets } of groups.values()) {
-        const inner = await AutoencoderModel.load(loaded, {
-          asset: assets.join(','),
-          logger,
-          providers,
-          ...(cacheDir ? { cacheDir } : {}),
-        });
-        logger.info(
-          {
-            assets,
-            model: inner.name,
-            version: inner.version,
-            provider: inner.provider,
-            optimised_from_cache: inner.optimisedFromCache,
-          },
-          `model ${inner.name} ${inner.version} loaded on ${inner.provider}${inner.optimisedFromCache ? ' (optimised graph from the cache)' : ''} for ${assets.length > 1 ? `assets ${assets.join(', ')} (one session, shared batches)` : `asset ${assets[0]}`}`,
-        );
-        const shared = new SharedModel(inner);
-        for (const asset of assets) models.set(asset, shared.view());
-      }
+      this.pool = new SessionPool({ providers, logger, ...(cacheDir ? { cacheDir } : {}) });
+      const models = await acquireAssetModels(
+        this.pool,
+        this.loaded.models,
+        this.loaded.config.assets.map((a) => a.name),
+        this.loaded.config.cloud.model_updates,
+        logger,
+      );
       for (const asset of this.loaded.config.assets) {
         this.pipelines.push(
           new AssetPipeline(
@@ -222,7 +185,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       if (updates) {
         this.updater = new ModelUpdater(updates, this.loaded.config.cloud.mqtt, this.updateHost(), {
           ...this.deps,
-          providers: this.loaded.config.inference.providers,
+          pool: this.pool,
         });
         await this.updater.start();
       }
@@ -256,43 +219,6 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     for (const p of this.pipelines) p.push(batch);
     for (const sink of this.sinks) sink.write({ samples: batch, scores: [], alarms: [] });
     this.emit('samples', batch);
-  }
-
-  /** A model update confirmed before a restart, verified again; undefined to use the configured model. */
-  private async confirmedUpdate(asset: string): Promise<AutoencoderModel | undefined> {
-    const updates = this.loaded.config.cloud.model_updates;
-    if (!updates) return undefined;
-    const dir = await activeReleaseDir(updates.store_dir!, asset);
-    if (!dir) return undefined;
-    const configured = this.loaded.models.get(asset)!.manifest;
-    try {
-      const { model } = await verifyRelease(
-        await readReleaseDir(dir),
-        await readPublicKey(updates.public_key_file),
-        {
-          channels: configured.input.channels.map((c) => c.name),
-          windowLength: configured.input.window_length,
-          samplePeriodMs: configured.input.sample_period_ms,
-        },
-        asset,
-        this.loaded.config.inference.providers,
-      );
-      if (model.name !== configured.name) {
-        await model.close();
-        return undefined;
-      }
-      this.deps.logger.info(
-        { asset, version: model.version },
-        `asset ${asset}: running the confirmed model update ${model.name} ${model.version} from ${dir}`,
-      );
-      return model;
-    } catch (err) {
-      this.deps.logger.warn(
-        { asset },
-        `asset ${asset}: the confirmed model update in ${dir} does not verify any more (${(err as Error).message}); running the configured model`,
-      );
-      return undefined;
-    }
   }
 
   private updateHost(): UpdateHost {

@@ -1,27 +1,32 @@
 /**
  * Signed model updates on the gateway. A release notice — a retained MQTT message on
  * `<prefix>/releases/<model name>` or a JSON document polled over HTTPS — names a model version
- * and the URL of its folder. For every asset running that model the updater downloads the
- * release, verifies it (signature, hash, inputs against the asset, loads, golden window: see
- * release.ts), swaps it in between two scoring runs, keeps the previous model, and watches the
- * new one on probation; it rolls back by itself if the new model fails runs or flags too much of
- * a healthy line, and on request (HTTP API). Every outcome is reported (event, log, metric, and
- * through the cloud sink).
+ * and the URL of its folder. The updater downloads the release and verifies its signature and
+ * hash once, takes the model from the session pool (loaded and its golden window run once, one
+ * session for every asset that runs it: see release.ts, session-pool.ts); then for every asset
+ * running that model it checks the inputs and release sequence, stores the release, swaps it in
+ * between two scoring runs, keeps the previous model, and watches the new one on probation (a
+ * ProbationModel per asset around its view of the shared model); it rolls back by itself if the
+ * new model fails runs or flags too much of a healthy line, and on request (HTTP API). Every
+ * outcome is reported (event, log, metric, and through the cloud sink).
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { KeyObject } from 'node:crypto';
-import mqtt, { type MqttClient } from 'mqtt';
+import { randomBytes, type KeyObject } from 'node:crypto';
+import type { MqttClient } from 'mqtt';
 import { z } from 'zod';
 import type { Model } from '../core/components.js';
+import { connectMqtt } from '../core/mqtt-connection.js';
 import type { ModelUpdatesConfig, MqttSyncConfig } from './schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { ProbationModel } from './probation.js';
-import type { ExecutionProvider } from '../inference/onnx-session.js';
-import { readPublicKey, ReleaseRejected } from './release.js';
-import { fetchVerifiedRelease } from './release-download.js';
+import type { SessionPool } from '../inference/session-pool.js';
+import { checkInputs, loadSigned, readPublicKeys, ReleaseRejected } from './release.js';
+import { fetchSignedRelease, storeRelease, type SignedRelease } from './release-download.js';
+import type { DownloadLimits } from './release-reader.js';
 import type { ModelManifest } from '../inference/manifest.js';
+import { activeReleaseFile, confirmedSequence } from './confirmed-release.js';
 
 export const releaseNoticeSchema = z.object({
   model: z.string().min(1),
@@ -63,33 +68,6 @@ interface Probation {
   readonly sequence: number;
 }
 
-/** `<store>/<asset>/active.json`: the confirmed release a restart loads instead of the configured model. */
-export function activeReleaseFile(storeDir: string, asset: string): string {
-  return join(storeDir, asset, 'active.json');
-}
-
-/** The release sequence an asset last confirmed (0: none). */
-export async function confirmedSequence(storeDir: string, asset: string): Promise<number> {
-  try {
-    const { sequence } = JSON.parse(await readFile(activeReleaseFile(storeDir, asset), 'utf8')) as {
-      sequence?: unknown;
-    };
-    return typeof sequence === 'number' && Number.isInteger(sequence) ? sequence : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** The confirmed release folder of an asset, if any. */
-export async function activeReleaseDir(storeDir: string, asset: string): Promise<string | undefined> {
-  try {
-    const { dir } = JSON.parse(await readFile(activeReleaseFile(storeDir, asset), 'utf8')) as { dir?: string };
-    return typeof dir === 'string' ? dir : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export interface ModelUpdaterStatus {
   readonly asset: string;
   readonly version: string;
@@ -98,8 +76,28 @@ export interface ModelUpdaterStatus {
   readonly last?: ModelUpdateEvent;
 }
 
+/** Why a release was refused, as reported: the refusal's code, or what failed around it. */
+function refusalReason(err: unknown, step: 'download' | 'store'): string {
+  return err instanceof ReleaseRejected ? `${err.code}: ${err.message}` : `${step}: ${(err as Error).message}`;
+}
+
+/** Only newer than what this gateway confirmed: an old signed release cannot be replayed (a downgrade). */
+function checkNewer(signed: ModelManifest, origin: string, confirmed: number, asset: string): void {
+  const seq = signed.release_sequence;
+  if (seq === undefined)
+    throw new ReleaseRejected(
+      'not_newer',
+      `release ${origin}: the signed manifest has no release_sequence (sign it with linewatch model sign --sequence N)`,
+    );
+  if (seq <= confirmed)
+    throw new ReleaseRejected(
+      'not_newer',
+      `release ${origin}: release_sequence ${seq} is not above ${confirmed}, the last this gateway confirmed for ${asset}`,
+    );
+}
+
 export class ModelUpdater {
-  private key: KeyObject | undefined;
+  private keys: KeyObject[] = [];
   private client: MqttClient | undefined;
   private timers: NodeJS.Timeout[] = [];
   private chain: Promise<void> = Promise.resolve();
@@ -115,23 +113,34 @@ export class ModelUpdater {
       logger: Logger;
       metrics: GatewayMetrics;
       now?: () => number;
-      providers?: readonly ExecutionProvider[];
+      /** Where models come from: one session per model file, however many assets take the release. */
+      pool: SessionPool;
     },
   ) {}
+
+  private get limits(): DownloadLimits {
+    const c = this.config;
+    return {
+      manifestBytes: c.max_manifest_bytes,
+      signatureBytes: c.max_signature_bytes,
+      modelBytes: c.max_model_bytes,
+    };
+  }
 
   private now(): number {
     return (this.deps.now ?? Date.now)();
   }
 
   async start(): Promise<void> {
-    this.key = await readPublicKey(this.config.public_key_file);
+    this.keys = await readPublicKeys(this.config.public_key_file);
     if (this.config.mqtt && this.mqttConfig) {
       const topic = `${this.mqttConfig.topic_prefix}/releases/+`;
-      const client = mqtt.connect(this.mqttConfig.url, {
-        username: this.mqttConfig.username,
-        password: this.mqttConfig.password,
-        reconnectPeriod: 1000,
-        clean: true,
+      // The cloud broker's settings (TLS included), under a client id of its own.
+      const client = connectMqtt(this.mqttConfig, {
+        role: 'release notices',
+        defaultClientId: `linewatch-updates-${randomBytes(4).toString('hex')}`,
+        idSuffix: '-updates',
+        options: { reconnectPeriod: 1000, clean: true },
       });
       client.on('connect', () => client.subscribe(topic, { qos: 1 }));
       client.on('message', (_topic, payload) => this.onNoticeText(payload.toString('utf8'), `mqtt ${_topic}`));
@@ -207,77 +216,85 @@ export class ModelUpdater {
     }
   }
 
+  /**
+   * Applies a release to every asset running its model: downloaded and verified once, loaded once
+   * (the pool: one session for all of them), then checked, stored and put on probation per asset.
+   */
   private async apply(notice: ReleaseNotice): Promise<void> {
-    for (const { asset, model: current, samplePeriodMs } of this.host.assetsRunning(notice.model)) {
-      if (current.version === notice.version) continue;
-      if ((await this.refused(asset)).includes(notice.version)) {
+    const targets: { asset: string; model: Model; samplePeriodMs: number }[] = [];
+    for (const target of this.host.assetsRunning(notice.model)) {
+      if (target.model.version === notice.version) continue;
+      if ((await this.refused(target.asset)).includes(notice.version)) {
         this.deps.logger.info(
-          { component: 'model-updates', asset },
-          `asset ${asset}: ${notice.model} ${notice.version} was rolled back here before; not applied again (publish a new version)`,
+          { component: 'model-updates', asset: target.asset },
+          `asset ${target.asset}: ${notice.model} ${notice.version} was rolled back here before; not applied again (publish a new version)`,
         );
         continue;
       }
-      const base = {
-        asset,
-        model: notice.model,
-        version: notice.version,
-        previousVersion: current.version,
-        ts: this.now(),
-      };
-      let verified;
-      let dir: string;
-      let sequence: number;
-      try {
-        // In memory, size-capped; written to the store only once verified, named from the signed manifest.
-        const expected = { channels: current.channels, windowLength: current.windowLength, samplePeriodMs };
-        const confirmed = await confirmedSequence(this.config.store_dir!, asset);
-        // Only newer than what this gateway confirmed: an old signed release cannot be replayed (a downgrade).
-        const newer = (signed: ModelManifest, origin: string) => {
-          const seq = signed.release_sequence;
-          if (seq === undefined)
-            throw new ReleaseRejected(
-              'not_newer',
-              `release ${origin}: the signed manifest has no release_sequence (sign it with linewatch model sign --sequence N)`,
-            );
-          if (seq <= confirmed)
-            throw new ReleaseRejected(
-              'not_newer',
-              `release ${origin}: release_sequence ${seq} is not above ${confirmed}, the last this gateway confirmed for ${asset}`,
-            );
-        };
-        ({ dir, verified } = await fetchVerifiedRelease(
-          notice,
-          this.key!,
-          expected,
-          { storeDir: this.config.store_dir!, asset },
-          this.deps.providers,
-          undefined,
-          newer,
-        ));
-        sequence = verified.loaded.manifest.release_sequence!;
-      } catch (err) {
-        const reason =
-          err instanceof ReleaseRejected ? `${err.code}: ${err.message}` : `download: ${(err as Error).message}`;
-        this.outcome({ ...base, outcome: 'rejected', reason });
-        continue;
-      }
-      const probation = new ProbationModel(verified.model, {
-        maxErrorRate: this.config.max_error_rate,
-        maxAnomalousFraction: this.config.max_anomalous_fraction,
-        minWindows: this.config.min_windows,
-      });
-      const previous = this.host.swapModel(asset, probation);
-      const old = this.probations.get(asset);
-      if (old) await old.model.inner.close().catch(() => undefined); // a newer release during probation replaces it
-      this.probations.set(asset, {
-        model: probation,
-        previous: old?.previous ?? previous,
-        until: this.now() + this.config.probation_s * 1000,
-        dir,
-        sequence,
-      });
-      this.outcome({ ...base, outcome: 'applied' });
+      targets.push(target);
     }
+    if (targets.length === 0) return;
+    const event = (t: (typeof targets)[number]) => ({
+      asset: t.asset,
+      model: notice.model,
+      version: notice.version,
+      previousVersion: t.model.version,
+      ts: this.now(),
+    });
+    let release: SignedRelease;
+    try {
+      // In memory, size-capped; nothing is written before it verifies.
+      release = await fetchSignedRelease(notice, this.keys, this.limits);
+    } catch (err) {
+      const reason = refusalReason(err, 'download');
+      for (const t of targets) this.outcome({ ...event(t), outcome: 'rejected', reason });
+      return;
+    }
+    for (const t of targets) await this.applyTo(t, release, event(t));
+  }
+
+  private async applyTo(
+    target: { asset: string; model: Model; samplePeriodMs: number },
+    release: SignedRelease,
+    base: Omit<ModelUpdateEvent, 'outcome'>,
+  ): Promise<void> {
+    const { asset, model: current, samplePeriodMs } = target;
+    const signed = release.loaded.manifest;
+    const origin = release.files.origin;
+    let model: Model;
+    let dir: string;
+    try {
+      checkInputs(signed, { channels: current.channels, windowLength: current.windowLength, samplePeriodMs }, origin);
+      checkNewer(signed, origin, await confirmedSequence(this.config.store_dir!, asset), asset);
+      model = await loadSigned(release.loaded, this.deps.pool, origin);
+    } catch (err) {
+      this.outcome({ ...base, outcome: 'rejected', reason: refusalReason(err, 'download') });
+      return;
+    }
+    try {
+      // Named from the signed manifest, written to a temporary folder and renamed into place.
+      dir = await storeRelease(this.config.store_dir!, asset, release.files, signed);
+    } catch (err) {
+      await model.close();
+      this.outcome({ ...base, outcome: 'rejected', reason: refusalReason(err, 'store') });
+      return;
+    }
+    const probation = new ProbationModel(model, {
+      maxErrorRate: this.config.max_error_rate,
+      maxAnomalousFraction: this.config.max_anomalous_fraction,
+      minWindows: this.config.min_windows,
+    });
+    const previous = this.host.swapModel(asset, probation);
+    const old = this.probations.get(asset);
+    if (old) await old.model.inner.close().catch(() => undefined); // a newer release during probation replaces it
+    this.probations.set(asset, {
+      model: probation,
+      previous: old?.previous ?? previous,
+      until: this.now() + this.config.probation_s * 1000,
+      dir,
+      sequence: signed.release_sequence!,
+    });
+    this.outcome({ ...base, outcome: 'applied' });
   }
 
   private checkProbations(): void {

@@ -15,8 +15,8 @@
  * rejecting it (to be sent again) otherwise. While the broker is unreachable, everything waits in
  * the queue, within its byte bound.
  */
-import { readFileSync } from 'node:fs';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
+import { connectMqtt } from '../core/mqtt-connection.js';
 import type { DurableQueue, QueueInput } from '../buffer/queue.js';
 import type { Sink, SinkRecords } from '../core/components.js';
 import type { MqttSyncConfig } from './schema.js';
@@ -90,18 +90,15 @@ export class MqttSync implements Sink {
 
   async start(): Promise<void> {
     const c = this.config;
-    const read = (f: string | undefined) => (f ? readFileSync(f) : undefined);
-    const client = mqtt.connect(c.url, {
-      clientId: c.client_id ?? `linewatch-${this.identity.gateway}`,
-      username: c.username,
-      password: c.password,
-      ca: read(c.ca_file),
-      cert: read(c.cert_file),
-      key: read(c.key_file),
-      clean: true,
-      reconnectPeriod: 1000,
-      connectTimeout: 10_000,
-      will: { topic: `${this.prefix}/status`, payload: Buffer.from(this.status('offline')), qos: 1, retain: true },
+    const client = connectMqtt(c, {
+      role: 'cloud sync',
+      defaultClientId: `linewatch-${this.identity.gateway}`,
+      options: {
+        clean: true,
+        reconnectPeriod: 1000,
+        connectTimeout: 10_000,
+        will: { topic: `${this.prefix}/status`, payload: Buffer.from(this.status('offline')), qos: 1, retain: true },
+      },
     });
     this.client = client;
     client.on('connect', () => {

@@ -11,33 +11,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
-import type { ModelManifest } from '../inference/manifest.js';
-import type { ExecutionProvider } from '../inference/onnx-session.js';
-import { ReleaseRejected, SIGNATURE_FILE, verifyRelease, type ExpectedInputs, type ReleaseFiles } from './release.js';
-
-/** Per-file size caps for a release download, in bytes. */
-export interface DownloadLimits {
-  readonly manifestBytes: number;
-  readonly signatureBytes: number;
-  readonly modelBytes: number;
-}
-
-/** A manifest of a few hundred kB (golden windows of wide models), a 64-byte signature in base64, models up to 64 MiB.
- * */
-export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = {
-  manifestBytes: 1 << 20,
-  signatureBytes: 4096,
-  modelBytes: 64 << 20,
-};
-
-/** A file or folder name a release may use: letters, digits, `.`, `_`, `+`, `-`, not starting with a dot, at most 128
- * characters. */
-export const RELEASE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
-
-/** A download over its size cap: never swallowed, unlike a missing model file (which verification reports). */
-export class DownloadTooLarge extends Error {
-  override readonly name = 'DownloadTooLarge';
-}
+import type { LoadedManifest, ModelManifest } from '../inference/manifest.js';
+import { ReleaseRejected, verifySigned } from './release.js';
+import {
+  DEFAULT_DOWNLOAD_LIMITS,
+  DownloadTooLarge,
+  readRelease,
+  RELEASE_NAME,
+  SIGNATURE_FILE,
+  type DownloadLimits,
+  type ReleaseFiles,
+} from './release-reader.js';
 
 /** GETs `url` into memory, refusing redirects and bodies over `limit` bytes. */
 async function getCapped(url: URL, limit: number, what: string): Promise<Uint8Array> {
@@ -68,33 +52,14 @@ async function getCapped(url: URL, limit: number, what: string): Promise<Uint8Ar
   return Buffer.concat(chunks);
 }
 
-/** Downloads a release folder's manifest, signature and model file into memory; writes nothing. */
-export async function downloadRelease(
+/** Downloads a release folder's manifest, signature and model file into memory (release-reader.ts); writes
+ * nothing. */
+export function downloadRelease(
   folderUrl: string,
   limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS,
 ): Promise<ReleaseFiles> {
   const base = new URL(folderUrl.endsWith('/') ? folderUrl : `${folderUrl}/`);
-  const manifest = await getCapped(new URL('manifest.json', base), limits.manifestBytes, 'manifest.json');
-  const signature = await getCapped(new URL(SIGNATURE_FILE, base), limits.signatureBytes, SIGNATURE_FILE).catch(
-    () => new Uint8Array(),
-  );
-  let file: unknown = 'model.int8.onnx';
-  try {
-    file = (JSON.parse(Buffer.from(manifest).toString('utf8')) as { file?: unknown }).file ?? file;
-  } catch {
-    // verifyRelease reports the bad manifest
-  }
-  // Only a plain name in the release folder: never a path, an absolute URL or another host.
-  // A model file that cannot be fetched is left empty: verification then names the hash mismatch.
-  const orEmpty = (err: Error): Uint8Array => {
-    if (err instanceof DownloadTooLarge) throw err;
-    return new Uint8Array();
-  };
-  const model =
-    typeof file === 'string' && RELEASE_NAME.test(file)
-      ? await getCapped(new URL(file, base), limits.modelBytes, file).catch(orEmpty)
-      : new Uint8Array();
-  return { manifest, signature, model, origin: base.href };
+  return readRelease((name, limit) => getCapped(new URL(name, base), limit, name), base.href, limits);
 }
 
 /** Checks that a verified release is the one its notice announced; a ReleaseRejected otherwise. */
@@ -139,29 +104,24 @@ export async function storeRelease(
   return dir;
 }
 
+/** A release as a notice announced it, downloaded and its signature, manifest and hash verified. */
+export interface SignedRelease {
+  readonly files: ReleaseFiles;
+  readonly loaded: LoadedManifest;
+}
+
 /**
- * The whole path of a notice to a stored release: download (capped, in memory), verify, check that
- * the signed release is the one announced, store. Rejects with a ReleaseRejected (or a download
- * error) and writes nothing when any step fails; the loaded model is the caller's to close.
+ * A notice to a verified release, once for every asset it concerns: download (capped, in
+ * memory), verify what the signature covers, check that the signed release is the one announced.
+ * Writes nothing and loads nothing; rejects with a ReleaseRejected (or a download error).
  */
-export async function fetchVerifiedRelease(
+export async function fetchSignedRelease(
   notice: { model: string; version: string; url: string },
-  publicKey: KeyObject,
-  expected: ExpectedInputs | undefined,
-  place: { storeDir: string; asset: string },
-  providers?: readonly ExecutionProvider[],
+  keys: KeyObject | readonly KeyObject[],
   limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS,
-  /** The caller's own check of the signed manifest (e.g. its release sequence), before anything is written. */
-  accept?: (signed: ModelManifest, origin: string) => void,
-): Promise<{ dir: string; verified: Awaited<ReturnType<typeof verifyRelease>> }> {
+): Promise<SignedRelease> {
   const files = await downloadRelease(notice.url, limits);
-  const verified = await verifyRelease(files, publicKey, expected, place.asset, providers);
-  try {
-    checkNotice(notice, verified.loaded.manifest, files.origin);
-    accept?.(verified.loaded.manifest, files.origin);
-    return { dir: await storeRelease(place.storeDir, place.asset, files, verified.loaded.manifest), verified };
-  } catch (err) {
-    await verified.model.close();
-    throw err;
-  }
+  const loaded = verifySigned(files, keys);
+  checkNotice(notice, loaded.manifest, files.origin);
+  return { files, loaded };
 }

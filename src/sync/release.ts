@@ -2,21 +2,22 @@
  * Signed model releases. A release is a model folder (ONNX + manifest.json) and a detached
  * ed25519 signature over the manifest's exact bytes (`manifest.sig`, base64); the manifest
  * carries the model file's sha256, so the signature covers the model too. Verification, in
- * order: signature against the configured public key, manifest schema, model hash, model loads
- * in onnxruntime and its inputs fit what the gateway feeds, golden window reproduces. Each
- * refusal has a code and says why.
+ * order: signature against one of the configured public keys (several: key rotation), manifest
+ * schema, model hash, its inputs fit what the gateway feeds, the model loads in onnxruntime
+ * (through the session pool: once per model file) and its golden window reproduces. Each refusal
+ * is a ReleaseRejected with a code and says why; model errors are sorted by their code.
  */
 import { generateKeyPairSync, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import type { ExecutionProvider } from '../inference/onnx-session.js';
-import { AutoencoderModel } from '../inference/autoencoder-model.js';
-import { manifestSchema, sha256Hex, type LoadedManifest } from '../inference/manifest.js';
-import { ModelError } from '../core/errors.js';
+import { join } from 'node:path';
+import { manifestSchema, sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
+import type { PooledModel, SessionPool } from '../inference/session-pool.js';
+import { ModelError, type ModelErrorCode } from '../core/errors.js';
 import { formatIssues } from '../core/format-issues.js';
+import { SIGNATURE_FILE, type ReleaseFiles } from './release-reader.js';
 
-export const SIGNATURE_FILE = 'manifest.sig';
+export { SIGNATURE_FILE };
 
 export type RejectionCode =
   | 'bad_signature'
@@ -36,15 +37,6 @@ export class ReleaseRejected extends Error {
     super(message);
     this.name = 'ReleaseRejected';
   }
-}
-
-export interface ReleaseFiles {
-  readonly manifest: Uint8Array;
-  readonly signature: Uint8Array;
-  /** The model file named by the manifest. */
-  readonly model: Uint8Array;
-  /** Where it came from, for messages. */
-  readonly origin: string;
 }
 
 /** Writes a new ed25519 key pair; refuses to overwrite an existing key (a lost signing key strands every gateway). */
@@ -71,10 +63,23 @@ export async function generateKeys(dir: string): Promise<{ privatePath: string; 
 }
 
 export async function readPublicKey(path: string): Promise<KeyObject> {
-  const key = createPublicKey(await readFile(path));
+  let key: KeyObject;
+  try {
+    key = createPublicKey(await readFile(path));
+  } catch (err) {
+    throw new Error(`public key ${path}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
   if (key.asymmetricKeyType !== 'ed25519')
-    throw new Error(`${path}: expected an ed25519 public key, got ${key.asymmetricKeyType}`);
+    throw new Error(`public key ${path}: expected an ed25519 public key, got ${key.asymmetricKeyType}`);
   return key;
+}
+
+/** The configured public keys (`public_key_file`: one path or a list, for key rotation); a release signed by any of
+ * them verifies. */
+export async function readPublicKeys(paths: string | readonly string[]): Promise<KeyObject[]> {
+  const list = typeof paths === 'string' ? [paths] : paths;
+  if (list.length === 0) throw new Error('public_key_file: no public key configured');
+  return Promise.all(list.map(readPublicKey));
 }
 
 /** Signs a model folder's manifest.json (first setting its release_sequence, if given), writing manifest.sig beside
@@ -96,39 +101,26 @@ export async function signRelease(modelDir: string, privateKeyPath: string, sequ
   return path;
 }
 
-export async function readReleaseDir(dir: string): Promise<ReleaseFiles> {
-  const manifest = await readFile(join(dir, 'manifest.json'));
-  const signature = await readFile(join(dir, SIGNATURE_FILE)).catch(() => new Uint8Array());
-  let file = 'model.int8.onnx';
-  try {
-    file = (JSON.parse(manifest.toString('utf8')) as { file?: string }).file ?? file;
-  } catch {
-    // the manifest check below reports it
-  }
-  const model = await readFile(resolve(dir, file)).catch(() => new Uint8Array());
-  return { manifest, signature, model, origin: dir };
-}
-
 export interface ExpectedInputs {
   readonly channels: readonly string[];
   readonly windowLength: number;
   readonly samplePeriodMs: number;
 }
 
-/** Checks a release completely; resolves with the loaded, warmed model or rejects with a ReleaseRejected. */
-export async function verifyRelease(
-  files: ReleaseFiles,
-  publicKey: KeyObject,
-  expected: ExpectedInputs | undefined,
-  asset: string,
-  providers?: readonly ExecutionProvider[],
-): Promise<{ loaded: LoadedManifest; model: AutoencoderModel }> {
+type Keys = KeyObject | readonly KeyObject[];
+
+/**
+ * Checks what the signature covers: signature (by any of `keys`), manifest schema, model hash.
+ * Loads nothing; resolves with the signed manifest and the model bytes, or throws a ReleaseRejected.
+ */
+export function verifySigned(files: ReleaseFiles, keys: Keys): LoadedManifest {
   const where = `release ${files.origin}`;
   const sig = Buffer.from(Buffer.from(files.signature).toString('utf8').trim(), 'base64');
-  if (sig.length !== 64 || !verify(null, files.manifest, publicKey, sig))
+  const list = Array.isArray(keys) ? (keys as readonly KeyObject[]) : [keys as KeyObject];
+  if (sig.length !== 64 || !list.some((key) => verify(null, files.manifest, key, sig)))
     throw new ReleaseRejected(
       'bad_signature',
-      `${where}: the signature does not verify against the configured public key`,
+      `${where}: the signature does not verify against the configured public key${list.length > 1 ? `s (${list.length})` : ''}`,
     );
   let raw: unknown;
   try {
@@ -149,33 +141,53 @@ export async function verifyRelease(
       'hash_mismatch',
       `${where}: ${manifest.file} has sha256 ${actual}, the signed manifest says ${manifest.sha256}`,
     );
-  if (expected) {
-    const channels = manifest.input.channels.map((c) => c.name);
-    const problems: string[] = [];
-    if (channels.join(',') !== expected.channels.join(','))
-      problems.push(`channels [${channels.join(', ')}] instead of [${expected.channels.join(', ')}]`);
-    if (manifest.input.window_length !== expected.windowLength)
-      problems.push(`window of ${manifest.input.window_length} instead of ${expected.windowLength}`);
-    if (manifest.input.sample_period_ms !== expected.samplePeriodMs)
-      problems.push(`sample period ${manifest.input.sample_period_ms} ms instead of ${expected.samplePeriodMs} ms`);
-    if (problems.length > 0)
-      throw new ReleaseRejected('wrong_inputs', `${where}: the model expects ${problems.join(', ')}`);
-  }
-  const loaded: LoadedManifest = {
+  return {
     manifest,
     manifestPath: join(files.origin, 'manifest.json'),
     modelPath: join(files.origin, manifest.file),
     modelBytes: files.model,
   };
+}
+
+/** Checks a signed manifest takes what the asset feeds; a ReleaseRejected 'wrong_inputs' otherwise. */
+export function checkInputs(manifest: ModelManifest, expected: ExpectedInputs, origin: string): void {
+  const channels = manifest.input.channels.map((c) => c.name);
+  const problems: string[] = [];
+  if (channels.join(',') !== expected.channels.join(','))
+    problems.push(`channels [${channels.join(', ')}] instead of [${expected.channels.join(', ')}]`);
+  if (manifest.input.window_length !== expected.windowLength)
+    problems.push(`window of ${manifest.input.window_length} instead of ${expected.windowLength}`);
+  if (manifest.input.sample_period_ms !== expected.samplePeriodMs)
+    problems.push(`sample period ${manifest.input.sample_period_ms} ms instead of ${expected.samplePeriodMs} ms`);
+  if (problems.length > 0)
+    throw new ReleaseRejected('wrong_inputs', `release ${origin}: the model expects ${problems.join(', ')}`);
+}
+
+const REJECTION_OF: Partial<Record<ModelErrorCode, RejectionCode>> = {
+  MODEL_GOLDEN_MISMATCH: 'golden_mismatch',
+  MODEL_IO_MISMATCH: 'wrong_inputs',
+};
+
+/** Takes a signed model from the pool (loaded and its golden window run once per manifest); a ReleaseRejected when it
+ * does not load or reproduce. */
+export async function loadSigned(loaded: LoadedManifest, pool: SessionPool, origin: string): Promise<PooledModel> {
   try {
-    const model = await AutoencoderModel.load(loaded, { asset, providers });
-    return { loaded, model };
+    return await pool.acquire(loaded);
   } catch (err) {
-    const message = (err as Error).message;
-    if (err instanceof ModelError && /golden window/.test(message))
-      throw new ReleaseRejected('golden_mismatch', `${where}: ${message}`);
-    if (err instanceof ModelError && /expected input/.test(message))
-      throw new ReleaseRejected('wrong_inputs', `${where}: ${message}`);
-    throw new ReleaseRejected('unloadable', `${where}: ${message}`);
+    const code = (err instanceof ModelError && REJECTION_OF[err.code]) || 'unloadable';
+    throw new ReleaseRejected(code, `release ${origin}: ${(err as Error).message}`);
   }
+}
+
+/** Checks a release completely; resolves with the loaded, warmed model (a view of the pool's, the caller's to close)
+ * or rejects with a ReleaseRejected. */
+export async function verifyRelease(
+  files: ReleaseFiles,
+  keys: Keys,
+  expected: ExpectedInputs | undefined,
+  pool: SessionPool,
+): Promise<{ loaded: LoadedManifest; model: PooledModel }> {
+  const loaded = verifySigned(files, keys);
+  if (expected) checkInputs(loaded.manifest, expected, files.origin);
+  return { loaded, model: await loadSigned(loaded, pool, files.origin) };
 }

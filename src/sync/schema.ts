@@ -40,7 +40,11 @@ export const mqttSyncSchema = z.strictObject({
 });
 
 export const modelUpdatesSchema = z.strictObject({
-  public_key_file: z.string().min(1).describe('ed25519 public key (PEM) that releases must be signed with.'),
+  public_key_file: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .describe(
+      'ed25519 public key (PEM) that releases must be signed with, or a list of them (key rotation: a release signed by any listed key verifies; drop a retired key from the list).',
+    ),
   mqtt: z
     .boolean()
     .default(true)
@@ -68,6 +72,24 @@ export const modelUpdatesSchema = z.strictObject({
     .default(0.5)
     .describe('...or more than this share of its windows judged anomalous (a healthy line is mostly normal).'),
   min_windows: z.number().int().min(1).default(30).describe('Windows scored before the anomalous share is judged.'),
+  max_manifest_bytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(1 << 20)
+    .describe("Size cap of a release's manifest.json, in bytes."),
+  max_signature_bytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(4096)
+    .describe("Size cap of a release's manifest.sig, in bytes."),
+  max_model_bytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(64 << 20)
+    .describe("Size cap of a release's model file, in bytes."),
 });
 
 export type MqttSyncConfig = z.infer<typeof mqttSyncSchema>;

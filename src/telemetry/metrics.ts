@@ -60,6 +60,12 @@ export class GatewayMetrics {
     labelNames: ['asset'],
     registers: [this.registry],
   });
+  readonly windowsDropped = new Counter({
+    name: 'linewatch_windows_dropped_total',
+    help: 'Windows dropped unscored because scoring fell behind (the oldest queued windows go first)',
+    labelNames: ['asset'],
+    registers: [this.registry],
+  });
   readonly inferenceErrors = new Counter({
     name: 'linewatch_inference_errors_total',
     help: 'Failed model runs per asset',

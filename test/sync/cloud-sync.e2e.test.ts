@@ -250,7 +250,7 @@ describe('cloud sync over TLS with a client certificate', () => {
       // Without a client certificate the broker refuses the connection.
       await expect(
         mqtt.connectAsync(t.url, { ca: readFileSync(t.caFile), reconnectPeriod: 0, connectTimeout: 3000 }),
-      ).rejects.toThrow();
+      ).rejects.toMatchObject({ code: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' });
     } finally {
       await tlsBroker.stop();
     }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelUpdatesSchema } from '../../src/config/schema.js';
 import type { Model } from '../../src/core/components.js';
-import { AutoencoderModel } from '../../src/inference/autoencoder-model.js';
+import { SessionPool } from '../../src/inference/session-pool.js';
 import { loadManifest } from '../../src/inference/manifest.js';
 import { ModelUpdater, type ModelUpdateEvent } from '../../src/sync/model-updater.js';
 import { generateKeys, signRelease } from '../../src/sync/release.js';
@@ -41,9 +41,8 @@ describe('model updates by polling', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
-    let current: Model = await AutoencoderModel.load(await loadManifest(join(ROOT, 'models/pump-ae')), {
-      asset: 'pump-1',
-    });
+    const pool = new SessionPool();
+    let current: Model = await pool.acquire(await loadManifest(join(ROOT, 'models/pump-ae')));
     const events: ModelUpdateEvent[] = [];
     const updater = new ModelUpdater(
       modelUpdatesSchema.parse({
@@ -65,7 +64,7 @@ describe('model updates by polling', () => {
         },
         report: (e) => events.push(e),
       },
-      { logger: silentLogger(), metrics: new GatewayMetrics() },
+      { logger: silentLogger(), metrics: new GatewayMetrics(), pool },
     );
     const reported = new Promise<void>((resolve) => {
       const check = setInterval(() => events.length > 0 && (clearInterval(check), resolve()), 20);
@@ -82,6 +81,7 @@ describe('model updates by polling', () => {
     expect(current.version).toBe('2.0.0');
     await updater.stop();
     await current.close();
+    expect(pool.stats()).toEqual({ sessions: 0, models: 0, views: 0 });
     server.close();
   });
 });

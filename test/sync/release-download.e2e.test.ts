@@ -1,7 +1,8 @@
 /**
  * Model updates as an attacker on the broker or the file server would try them (issue: "model
  * updates write before they verify"): releases served by a real HTTP server, fetched and verified
- * by fetchVerifiedRelease, the path every notice takes in the gateway. Nothing may be written
+ * by fetchSignedRelease (once per notice) and stored by storeRelease (per asset), the path every notice takes in
+ * the gateway. Nothing may be written
  * before the signature is checked, nothing outside `<store>/<asset>/<signed version>/`, a notice
  * must announce what was signed, and downloads are bounded and not redirected.
  */
@@ -13,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchVerifiedRelease } from '../../src/sync/release-download.js';
+import { modelUpdatesSchema } from '../../src/config/schema.js';
+import { fetchSignedRelease, storeRelease } from '../../src/sync/release-download.js';
 import { generateKeys, readPublicKey, ReleaseRejected, signRelease } from '../../src/sync/release.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -90,7 +92,6 @@ beforeAll(async () => {
 
 afterAll(() => server?.close());
 
-const place = (storeDir: string) => ({ storeDir, asset: 'pump-1' });
 const refusal = (p: Promise<unknown>) =>
   p.then(
     () => 'accepted',
@@ -101,13 +102,8 @@ describe('fetching a model release', () => {
   it('stores a good release as <store>/<asset>/<signed version>/ and nothing else', async () => {
     const dir = await store();
     const before = await listing(dir);
-    const { dir: stored, verified } = await fetchVerifiedRelease(
-      { model: 'pump-ae', version: '1.1.0', url: `${url}/good/` },
-      publicKey,
-      undefined,
-      place(dir),
-    );
-    await verified.model.close();
+    const signed = await fetchSignedRelease({ model: 'pump-ae', version: '1.1.0', url: `${url}/good/` }, publicKey);
+    const stored = await storeRelease(dir, 'pump-1', signed.files, signed.loaded.manifest);
     expect(stored).toBe(join(dir, 'pump-1', '1.1.0'));
     expect(await listing(dir)).toEqual(
       [
@@ -132,9 +128,7 @@ describe('fetching a model release', () => {
         await writeFile(join(d, 'manifest.sig'), 'AAAA'); // not signed by the gateway's key
       },
     );
-    const outcome = await refusal(
-      fetchVerifiedRelease({ model: 'pump-ae', version: '.', url: evil }, publicKey, undefined, place(dir)),
-    );
+    const outcome = await refusal(fetchSignedRelease({ model: 'pump-ae', version: '.', url: evil }, publicKey));
     expect(outcome).toMatch(
       /^bad_signature: release http:\/\/127\.0\.0\.1:\d+\/evil-dot\/: the signature does not verify/,
     );
@@ -147,23 +141,13 @@ describe('fetching a model release', () => {
     const dir = await store();
     const before = await listing(dir);
     const replayed = await refusal(
-      fetchVerifiedRelease(
-        { model: 'pump-ae', version: '9.9.9', url: `${url}/good/` },
-        publicKey,
-        undefined,
-        place(dir),
-      ),
+      fetchSignedRelease({ model: 'pump-ae', version: '9.9.9', url: `${url}/good/` }, publicKey),
     );
     expect(replayed).toMatch(
       /^notice_mismatch: .*the notice announces pump-ae 9\.9\.9, the signed manifest is pump-ae 1\.1\.0$/,
     );
     const other = await refusal(
-      fetchVerifiedRelease(
-        { model: 'press-ae', version: '1.1.0', url: `${url}/good/` },
-        publicKey,
-        undefined,
-        place(dir),
-      ),
+      fetchSignedRelease({ model: 'press-ae', version: '1.1.0', url: `${url}/good/` }, publicKey),
     );
     expect(other).toMatch(
       /^notice_mismatch: .*the notice announces press-ae 1\.1\.0, the signed manifest is pump-ae 1\.1\.0$/,
@@ -175,16 +159,12 @@ describe('fetching a model release', () => {
     const dir = await store();
     const before = await listing(dir);
     const dots = await release('dots', (m) => (m.version = '..'));
-    expect(
-      await refusal(
-        fetchVerifiedRelease({ model: 'pump-ae', version: '..', url: dots }, publicKey, undefined, place(dir)),
-      ),
-    ).toMatch(/^bad_manifest: .*version "\.\." cannot name a folder/);
+    expect(await refusal(fetchSignedRelease({ model: 'pump-ae', version: '..', url: dots }, publicKey))).toMatch(
+      /^bad_manifest: .*version "\.\." cannot name a folder/,
+    );
     const slash = await release('slash', (m) => (m.version = 'a/../../b'));
     expect(
-      await refusal(
-        fetchVerifiedRelease({ model: 'pump-ae', version: 'a/../../b', url: slash }, publicKey, undefined, place(dir)),
-      ),
+      await refusal(fetchSignedRelease({ model: 'pump-ae', version: 'a/../../b', url: slash }, publicKey)),
     ).toMatch(/^bad_manifest: .*version "a\/\.\.\/\.\.\/b" cannot name a folder/);
     expect(await listing(dir)).toEqual(before);
   });
@@ -194,12 +174,7 @@ describe('fetching a model release', () => {
     const before = await listing(dir);
     const rss = process.memoryUsage().rss;
     const outcome = await refusal(
-      fetchVerifiedRelease(
-        { model: 'pump-ae', version: '1.2.0', url: `${url}/huge/` },
-        publicKey,
-        undefined,
-        place(dir),
-      ),
+      fetchSignedRelease({ model: 'pump-ae', version: '1.2.0', url: `${url}/huge/` }, publicKey),
     );
     expect(outcome).toMatch(
       /^error: GET http:\/\/127\.0\.0\.1:\d+\/huge\/manifest\.json: manifest\.json is over the 1048576-byte limit$/,
@@ -208,15 +183,24 @@ describe('fetching a model release', () => {
     expect(await listing(dir)).toEqual(before);
   });
 
-  it("does not follow a redirect off the notice's folder", async () => {
-    const dir = await store();
+  it('takes its caps from the model_updates config (max_manifest_bytes, max_signature_bytes, max_model_bytes)', async () => {
+    const c = modelUpdatesSchema.parse({ public_key_file: 'release.pub.pem', max_model_bytes: 1000 });
+    expect([c.max_manifest_bytes, c.max_signature_bytes, c.max_model_bytes]).toEqual([1 << 20, 4096, 1000]);
+    const limits = { manifestBytes: c.max_manifest_bytes, signatureBytes: c.max_signature_bytes, modelBytes: 1000 };
     const outcome = await refusal(
-      fetchVerifiedRelease(
-        { model: 'pump-ae', version: '1.1.0', url: `${url}/redirect/` },
-        publicKey,
-        undefined,
-        place(dir),
-      ),
+      fetchSignedRelease({ model: 'pump-ae', version: '1.1.0', url: `${url}/good/` }, publicKey, limits),
+    );
+    expect(outcome).toMatch(
+      /^error: GET http:\/\/127\.0\.0\.1:\d+\/good\/model\.int8\.onnx: model\.int8\.onnx is over the 1000-byte limit$/,
+    );
+    expect(
+      modelUpdatesSchema.safeParse({ public_key_file: 'k.pem', max_model_bytes: 0 }).error?.issues[0].path,
+    ).toEqual(['max_model_bytes']);
+  });
+
+  it("does not follow a redirect off the notice's folder", async () => {
+    const outcome = await refusal(
+      fetchSignedRelease({ model: 'pump-ae', version: '1.1.0', url: `${url}/redirect/` }, publicKey),
     );
     expect(outcome).toMatch(
       /^error: GET http:\/\/127\.0\.0\.1:\d+\/redirect\/manifest\.json answered 302 \(a redirect\): refused/,

@@ -5,14 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/inference/manifest.js';
+import { SessionPool } from '../../src/inference/session-pool.js';
 import {
   generateKeys,
   readPublicKey,
-  readReleaseDir,
+  readPublicKeys,
+  ReleaseRejected,
   signRelease,
   verifyRelease,
+  verifySigned,
   type RejectionCode,
 } from '../../src/sync/release.js';
+import { readReleaseDir } from '../../src/sync/release-reader.js';
 import { ROOT } from '../helpers/cli.js';
 
 let keys: { privatePath: string; publicPath: string };
@@ -48,7 +52,7 @@ async function outcome(dir: string): Promise<RejectionCode | 'accepted'> {
       await readReleaseDir(dir),
       await readPublicKey(keys.publicPath),
       EXPECTED,
-      'pump-1',
+      new SessionPool(),
     );
     await model.close();
     return 'accepted';
@@ -116,5 +120,32 @@ describe('signed model releases', () => {
     ],
   ])('refuses %s', async (_, make, code) => {
     expect(await outcome(await make())).toBe(code);
+  });
+});
+
+describe('key rotation: public_key_file lists several keys', () => {
+  it('verifies a release signed by any configured key, and refuses one signed by a retired key no longer listed', async () => {
+    const retired = await generateKeys(await mkdtemp(join(tmpdir(), 'lw-keys-retired-')));
+    const configured = await readPublicKeys([keys.publicPath, otherKeys.publicPath]);
+    const byFirst = verifySigned(await readReleaseDir(await release()), configured);
+    const bySecond = verifySigned(
+      await readReleaseDir(await release(undefined, () => otherKeys.privatePath)),
+      configured,
+    );
+    expect([byFirst.manifest.name, bySecond.manifest.name]).toEqual(['pump-ae', 'pump-ae']);
+    const old = await readReleaseDir(await release(undefined, () => retired.privatePath));
+    expect(() => verifySigned(old, configured)).toThrow(
+      new ReleaseRejected(
+        'bad_signature',
+        `release ${old.origin}: the signature does not verify against the configured public keys (2)`,
+      ),
+    );
+  });
+
+  it('names the key file that cannot be read, and refuses an empty list', async () => {
+    await expect(readPublicKeys([keys.publicPath, '/nonexistent/release.pub.pem'])).rejects.toThrow(
+      /^public key \/nonexistent\/release\.pub\.pem: ENOENT: no such file or directory/,
+    );
+    await expect(readPublicKeys([])).rejects.toThrow('public_key_file: no public key configured');
   });
 });

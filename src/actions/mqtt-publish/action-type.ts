@@ -1,6 +1,6 @@
 /** mqtt_publish: publishes the alarm event (or the part result) as JSON to an MQTT broker. */
-import mqtt from 'mqtt';
 import { z } from 'zod';
+import { connectMqttAsync } from '../../core/mqtt-connection.js';
 import { ALARM_STATES } from '../../core/types.js';
 import {
   actionName,
@@ -68,12 +68,10 @@ password: \${MQTT_PASSWORD}
         describe: `publish ${topic} on ${c.url}`,
         run: async () => {
           // One connection per attempt: no hidden client-side queue that could resend later.
-          const client = await mqtt.connectAsync(c.url, {
-            username: c.username,
-            password: c.password,
-            connectTimeout: c.timeout_ms,
-            reconnectPeriod: 0,
-            clientId: `linewatch-action-${name}-${process.pid}`,
+          const client = await connectMqttAsync(c, {
+            role: `action ${name}`,
+            defaultClientId: `linewatch-action-${name}-${process.pid}`,
+            options: { connectTimeout: c.timeout_ms, reconnectPeriod: 0 },
           });
           try {
             await Promise.race([

@@ -1,0 +1,72 @@
+/**
+ * The one way linewatch connects to an MQTT broker: cloud sync, release notices and the
+ * `mqtt_publish` alarm action all build their client options here, so TLS (a private CA, a
+ * client certificate) and credentials reach every client alike. Each client says what it is for
+ * (`role`), which names it in errors and keeps its client id apart from the others' (two clients
+ * with one id would keep disconnecting each other).
+ */
+import { readFileSync } from 'node:fs';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+
+/** How to reach and log in to a broker (cloud.mqtt, an mqtt_publish action). */
+export interface MqttBroker {
+  /** mqtt://host:1883 or mqtts://host:8883 */
+  readonly url: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly client_id?: string;
+  /** TLS: CA bundle to trust, and a client certificate and key (PEM files). */
+  readonly ca_file?: string;
+  readonly cert_file?: string;
+  readonly key_file?: string;
+}
+
+/** What one client adds to the broker's settings. */
+export interface MqttClientRole {
+  /** What the client is for, in errors: "cloud sync", "release notices", "action open-valve". */
+  readonly role: string;
+  /** Its client id when the broker settings give none; with a configured client_id, `idSuffix` is appended to it. */
+  readonly defaultClientId: string;
+  readonly idSuffix?: string;
+  /** Connection behaviour (reconnect, timeouts, last will...): never TLS or credentials, which come from the broker. */
+  readonly options?: Omit<IClientOptions, 'ca' | 'cert' | 'key' | 'username' | 'password' | 'clientId'>;
+}
+
+function readPem(broker: MqttBroker, key: 'ca_file' | 'cert_file' | 'key_file', role: string): Buffer | undefined {
+  const path = broker[key];
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(`${role}: ${key} ${path} cannot be read (${code ?? (err as Error).message})`, { cause: err });
+  }
+}
+
+/** The client options for a broker and a role; throws, naming the file, when a TLS file cannot be read. */
+export function mqttClientOptions(broker: MqttBroker, client: MqttClientRole): IClientOptions {
+  const ca = readPem(broker, 'ca_file', client.role);
+  const cert = readPem(broker, 'cert_file', client.role);
+  const key = readPem(broker, 'key_file', client.role);
+  if ((cert === undefined) !== (key === undefined))
+    throw new Error(`${client.role}: cert_file and key_file go together (a client certificate needs its key)`);
+  return {
+    ...client.options,
+    clientId: broker.client_id !== undefined ? `${broker.client_id}${client.idSuffix ?? ''}` : client.defaultClientId,
+    ...(broker.username !== undefined ? { username: broker.username } : {}),
+    ...(broker.password !== undefined ? { password: broker.password } : {}),
+    ...(ca ? { ca } : {}),
+    ...(cert ? { cert } : {}),
+    ...(key ? { key } : {}),
+  };
+}
+
+/** A client that connects (and reconnects, as its options say) in the background. */
+export function connectMqtt(broker: MqttBroker, client: MqttClientRole): MqttClient {
+  return mqtt.connect(broker.url, mqttClientOptions(broker, client));
+}
+
+/** A client, once connected (rejects when the first connection fails). */
+export function connectMqttAsync(broker: MqttBroker, client: MqttClientRole): Promise<MqttClient> {
+  return mqtt.connectAsync(broker.url, mqttClientOptions(broker, client));
+}

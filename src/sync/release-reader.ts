@@ -1,0 +1,99 @@
+/**
+ * The one reader of a release folder, wherever it lies (a URL from a notice, a folder in the
+ * store, a folder on the publishing machine): manifest.json, manifest.sig and the model file the
+ * (still unsigned) manifest names, each read whole into memory under its own size cap. The model
+ * file name must be a plain name in the folder (never a path, an absolute URL or another host).
+ * Nothing here trusts what it read: verifyRelease (release.ts) does.
+ */
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const SIGNATURE_FILE = 'manifest.sig';
+export const MANIFEST_FILE = 'manifest.json';
+/** The model file of a manifest that names none. */
+const DEFAULT_MODEL_FILE = 'model.int8.onnx';
+
+export interface ReleaseFiles {
+  readonly manifest: Uint8Array;
+  readonly signature: Uint8Array;
+  /** The model file named by the manifest. */
+  readonly model: Uint8Array;
+  /** Where it came from, for messages. */
+  readonly origin: string;
+}
+
+/** Per-file size caps for reading a release, in bytes (config: cloud.model_updates.max_*_bytes). */
+export interface DownloadLimits {
+  readonly manifestBytes: number;
+  readonly signatureBytes: number;
+  readonly modelBytes: number;
+}
+
+/** A manifest of a few hundred kB (golden windows of wide models), a 64-byte signature in base64, models up to 64
+ * MiB. */
+export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = {
+  manifestBytes: 1 << 20,
+  signatureBytes: 4096,
+  modelBytes: 64 << 20,
+};
+
+/** A file or folder name a release may use: letters, digits, `.`, `_`, `+`, `-`, not starting with a dot, at most 128
+ * characters. */
+export const RELEASE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
+
+/** A release file over its size cap: never swallowed, unlike a missing model file (which verification reports). */
+export class DownloadTooLarge extends Error {
+  override readonly name = 'DownloadTooLarge';
+}
+
+/** Reads one file of a release folder, refusing more than `limit` bytes (a DownloadTooLarge). */
+export type ReleaseFileReader = (name: string, limit: number) => Promise<Uint8Array>;
+
+/**
+ * Reads a release through `read`. A missing manifest is an error; a missing signature or model
+ * file reads as empty, so verification names what is wrong (no signature, a hash mismatch); a
+ * file over its cap is always an error.
+ */
+export async function readRelease(
+  read: ReleaseFileReader,
+  origin: string,
+  limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS,
+): Promise<ReleaseFiles> {
+  const orEmpty = (err: unknown): Uint8Array => {
+    if (err instanceof DownloadTooLarge) throw err;
+    return new Uint8Array();
+  };
+  const manifest = await read(MANIFEST_FILE, limits.manifestBytes);
+  const signature = await read(SIGNATURE_FILE, limits.signatureBytes).catch(orEmpty);
+  let file: unknown = DEFAULT_MODEL_FILE;
+  try {
+    file = (JSON.parse(Buffer.from(manifest).toString('utf8')) as { file?: unknown }).file ?? file;
+  } catch {
+    // verifyRelease reports the bad manifest
+  }
+  const model =
+    typeof file === 'string' && RELEASE_NAME.test(file)
+      ? await read(file, limits.modelBytes).catch(orEmpty)
+      : new Uint8Array();
+  return { manifest, signature, model, origin };
+}
+
+/** A reader of a local folder: the size is checked before anything is read. */
+export function folderReader(dir: string): ReleaseFileReader {
+  return async (name, limit) => {
+    const path = join(dir, name);
+    const handle = await open(path, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > limit) throw new DownloadTooLarge(`${path}: ${name} of ${size} bytes is over the ${limit}-byte limit`);
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  };
+}
+
+/** Reads a release folder on this machine (the store, or a folder to verify before publishing). */
+export function readReleaseDir(dir: string, limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS): Promise<ReleaseFiles> {
+  return readRelease(folderReader(dir), dir, limits);
+}

@@ -1,0 +1,51 @@
+/** The one MQTT connection setup: every client of a broker gets its TLS files, credentials and its own client id. */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mqttClientOptions } from '../../src/core/mqtt-connection.js';
+
+describe('mqttClientOptions', () => {
+  it("gives every role the broker's TLS files and credentials, and keeps client ids apart", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-mqtt-tls-'));
+    for (const f of ['ca.pem', 'client.pem', 'client.key']) await writeFile(join(dir, f), `pem of ${f}`);
+    const broker = {
+      url: 'mqtts://broker.example:8883',
+      username: 'gw',
+      password: 'secret',
+      client_id: 'line-3',
+      ca_file: join(dir, 'ca.pem'),
+      cert_file: join(dir, 'client.pem'),
+      key_file: join(dir, 'client.key'),
+    };
+    const sync = mqttClientOptions(broker, { role: 'cloud sync', defaultClientId: 'linewatch-gw' });
+    const notices = mqttClientOptions(broker, {
+      role: 'release notices',
+      defaultClientId: 'linewatch-updates-1',
+      idSuffix: '-updates',
+      options: { reconnectPeriod: 1000 },
+    });
+    for (const o of [sync, notices]) {
+      expect(String(o.ca)).toBe('pem of ca.pem');
+      expect(String(o.cert)).toBe('pem of client.pem');
+      expect(String(o.key)).toBe('pem of client.key');
+      expect([o.username, o.password]).toEqual(['gw', 'secret']);
+    }
+    expect([sync.clientId, notices.clientId]).toEqual(['line-3', 'line-3-updates']);
+    expect(notices.reconnectPeriod).toBe(1000);
+    const plain = mqttClientOptions({ url: 'mqtt://127.0.0.1:1883' }, { role: 'action a', defaultClientId: 'lw-a' });
+    expect(plain).toEqual({ clientId: 'lw-a' });
+  });
+
+  it('names the role, the setting and the file that cannot be read, and a certificate without its key', () => {
+    expect(() =>
+      mqttClientOptions(
+        { url: 'mqtts://b:8883', ca_file: '/nonexistent/ca.pem' },
+        { role: 'release notices', defaultClientId: 'x' },
+      ),
+    ).toThrow('release notices: ca_file /nonexistent/ca.pem cannot be read (ENOENT)');
+    expect(() =>
+      mqttClientOptions({ url: 'mqtts://b:8883', cert_file: __filename }, { role: 'cloud sync', defaultClientId: 'x' }),
+    ).toThrow('cloud sync: cert_file and key_file go together (a client certificate needs its key)');
+  });
+});

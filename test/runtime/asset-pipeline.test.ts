@@ -1,0 +1,159 @@
+/**
+ * One asset's pipeline in process: samples → windows → model → results, alarm and part verdicts.
+ * The model here is a small pure one (score = mean of the window), so every expected figure is
+ * known; a gate on it injects a slow model for the drop-oldest policy.
+ */
+import { describe, expect, it } from 'vitest';
+import { assetSchema } from '../../src/config/schema.js';
+import type { Model } from '../../src/core/components.js';
+import type { AlarmEvent, PartResult, Sample, ScoreResult, Window } from '../../src/core/types.js';
+import { AssetPipeline } from '../../src/runtime/asset-pipeline.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
+import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+
+const CHANNELS = ['a', 'b'];
+
+/** Scores a window by the mean of its values; threshold 1, clearing at 0.8. */
+class MeanModel implements Model {
+  readonly name = 'mean';
+  readonly channels = CHANNELS;
+  readonly windowLength = 3;
+  readonly samplePeriodMs = 100;
+  readonly threshold = 1;
+  runs: Window[][] = [];
+  /** Fault injection: while set, runs wait for it (a model slower than the line). */
+  gate: Promise<void> | undefined;
+  closed = false;
+  constructor(readonly version = '1.0.0') {}
+  async score(windows: readonly Window[]): Promise<ScoreResult[]> {
+    this.runs.push([...windows]);
+    await this.gate;
+    return windows.map((w) => {
+      const score = w.data.reduce((s, v) => s + v, 0) / w.data.length;
+      return {
+        asset: w.asset,
+        model: this.name,
+        modelVersion: this.version,
+        ts: w.end,
+        score,
+        threshold: this.threshold,
+        offThreshold: 0.8,
+        anomalous: score > this.threshold,
+        contributions: [
+          { channel: 'b', share: 0.75 },
+          { channel: 'a', share: 0.25 },
+        ],
+        ...(w.partId !== undefined ? { partId: w.partId } : {}),
+      };
+    });
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+function setup(asset: Record<string, unknown> = {}, options: { maxQueuedWindows?: number; model?: MeanModel } = {}) {
+  const config = assetSchema.parse({ name: 'pump-1', model: 'unused', ...asset });
+  const model = options.model ?? new MeanModel();
+  const metrics = new GatewayMetrics();
+  const scores: ScoreResult[] = [];
+  const parts: PartResult[] = [];
+  const alarms: AlarmEvent[] = [];
+  const pipeline = new AssetPipeline(
+    config,
+    model,
+    { onScores: (s) => scores.push(...s), onAlarm: (a) => alarms.push(a), onParts: (p) => parts.push(...p) },
+    {
+      logger: silentLogger(),
+      metrics,
+      ...(options.maxQueuedWindows ? { maxQueuedWindows: options.maxQueuedWindows } : {}),
+    },
+  );
+  return { pipeline, model, metrics, scores, parts, alarms };
+}
+
+/** One source poll at `ts`: every channel with `value` (and `extra` channels, e.g. a cycle trigger). */
+function poll(ts: number, value: number, extra: Record<string, number> = {}): Sample[] {
+  const values = { ...Object.fromEntries(CHANNELS.map((c) => [c, value])), ...extra };
+  return Object.entries(values).map(([channel, v]) => ({
+    source: 'plc',
+    asset: 'pump-1',
+    channel,
+    ts,
+    value: v,
+    quality: 'good' as const,
+  }));
+}
+
+describe('AssetPipeline', () => {
+  it("judges windows against the model's threshold, or the asset's own, keeping the on/off ratio", async () => {
+    const own = setup({ alarm: { threshold: 0.5 } });
+    const plain = setup();
+    for (let t = 1; t <= 3; t++) {
+      own.pipeline.push(poll(t * 100, 0.75));
+      plain.pipeline.push(poll(t * 100, 0.75));
+    }
+    await own.pipeline.idle();
+    await plain.pipeline.idle();
+    expect(own.scores).toHaveLength(1);
+    expect(own.scores[0]).toMatchObject({ score: 0.75, threshold: 0.5, offThreshold: 0.4, anomalous: true });
+    expect(plain.scores[0]).toMatchObject({ score: 0.75, threshold: 1, offThreshold: 0.8, anomalous: false });
+    expect(own.pipeline.status()).toMatchObject({ windowsScored: 1, maxScore: 0.75 });
+  });
+
+  it('drops the oldest windows when scoring falls behind, counts them and reports them as a metric', async () => {
+    const model = new MeanModel();
+    let open!: () => void;
+    model.gate = new Promise((r) => (open = r));
+    const { pipeline, metrics, scores } = setup({}, { maxQueuedWindows: 2, model });
+    for (let t = 1; t <= 3; t++) pipeline.push(poll(t * 100, 0.1)); // the first window: its run waits at the gate
+    await Promise.resolve();
+    for (let t = 4; t <= 8; t++) pipeline.push(poll(t * 100, 0.1)); // five more windows queue behind it
+    expect(pipeline.status().windowsDropped).toBe(3);
+    expect((await metrics.windowsDropped.get()).values).toEqual([{ value: 3, labels: { asset: 'pump-1' } }]);
+    open();
+    await pipeline.idle();
+    // The first window, then the two newest: windows ending at 400, 500 and 600 were dropped.
+    expect(scores.map((s) => s.ts)).toEqual([300, 700, 800]);
+    expect(pipeline.status().windowsScored).toBe(3);
+  });
+
+  it('gives each part a verdict by the verdict rule: pass at or below the threshold, fail above it', async () => {
+    const { pipeline, parts } = setup({
+      window: { type: 'cycle', trigger_channel: 'running', min_samples: 3 },
+      alarm: { threshold: 0.5 },
+    });
+    let ts = 0;
+    const cycle = (value: number) => {
+      pipeline.push(poll((ts += 100), 0, { running: 0 }));
+      for (let k = 0; k < 4; k++) pipeline.push(poll((ts += 100), value, { running: 1 }));
+      pipeline.push(poll((ts += 100), 0, { running: 0 }));
+    };
+    cycle(0.5);
+    cycle(2);
+    await pipeline.idle();
+    expect(parts.map((p) => [p.partId, p.verdict, p.score, p.threshold, p.topChannels])).toEqual([
+      ['1', 'pass', 0.5, 0.5, ['b', 'a']],
+      ['2', 'fail', 2, 0.5, ['b', 'a']],
+    ]);
+    expect(pipeline.status().parts).toEqual({ pass: 1, fail: 1, unknown: 0 });
+  });
+
+  it('swaps the model between runs and refuses one that takes other channels', async () => {
+    const { pipeline, scores } = setup();
+    for (let t = 1; t <= 3; t++) pipeline.push(poll(t * 100, 0.2));
+    await pipeline.idle();
+    const next = new MeanModel('2.0.0');
+    const previous = pipeline.swapModel(next) as MeanModel;
+    expect(previous.version).toBe('1.0.0');
+    pipeline.push(poll(400, 0.2));
+    await pipeline.idle();
+    expect(scores.map((s) => s.modelVersion)).toEqual(['1.0.0', '2.0.0']);
+    expect(next.runs).toHaveLength(1);
+    const other = Object.assign(new MeanModel('3.0.0'), { channels: ['a', 'c'] });
+    expect(() => pipeline.swapModel(other)).toThrow(
+      'asset pump-1: model mean 3.0.0 takes 3×[a,c], the asset feeds 3×[a,b]',
+    );
+    expect(pipeline.model.version).toBe('2.0.0');
+  });
+});
