@@ -34,6 +34,7 @@ import {
   type SyntheticPlantDataset,
   type SyntheticPlantOptions,
 } from '../sim/synthetic-plant.js';
+import { UsageError } from './usage.js';
 
 /** The flags as commander hands them over (strings). */
 export interface DatasetOptions {
@@ -67,7 +68,7 @@ function integerFlag(
   if (raw === undefined) return fallback;
   const value = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
   if (!(value >= min && value <= max))
-    throw new Error(`${flag} ${raw}: expected an integer from ${min} to ${max}${note}`);
+    throw new UsageError(`${flag} ${raw}: expected an integer from ${min} to ${max}${note}`);
   return value;
 }
 
@@ -75,25 +76,27 @@ function integerFlag(
  * */
 export function parseDatasetOptions(opts: DatasetOptions): SyntheticPlantOptions & { out: string } {
   if (opts.out === undefined || opts.out.trim() === '')
-    throw new Error('--out: expected the folder to write the data set into');
+    throw new UsageError('--out: expected the folder to write the data set into');
   const presetName = opts.preset ?? 'process';
   if (!Object.hasOwn(DATASET_PRESETS, presetName))
-    throw new Error(`--preset ${presetName}: expected ${Object.keys(DATASET_PRESETS).join(' or ')}`);
+    throw new UsageError(`--preset ${presetName}: expected ${Object.keys(DATASET_PRESETS).join(' or ')}`);
   const preset = DATASET_PRESETS[presetName as keyof typeof DATASET_PRESETS];
   const samplePeriodMs = integerFlag('--period-ms', opts.periodMs, preset.samplePeriodMs, PLANT_LIMITS.samplePeriodMs);
   if (samplePeriodMs % 1000 !== 0)
-    throw new Error(`--period-ms ${opts.periodMs}: expected a multiple of 1000 (the CSV times have 1 s resolution)`);
+    throw new UsageError(
+      `--period-ms ${opts.periodMs}: expected a multiple of 1000 (the CSV times have 1 s resolution)`,
+    );
   const noiseScale =
     opts.noiseScale === undefined ? 1 : /^\d+(\.\d+)?$/.test(opts.noiseScale.trim()) ? Number(opts.noiseScale) : NaN;
   const [minNoise, maxNoise] = PLANT_LIMITS.noiseScale;
   if (!(noiseScale >= minNoise && noiseScale <= maxNoise)) {
-    throw new Error(`--noise-scale ${opts.noiseScale}: expected a number from ${minNoise} to ${maxNoise}`);
+    throw new UsageError(`--noise-scale ${opts.noiseScale}: expected a number from ${minNoise} to ${maxNoise}`);
   }
   const faultKinds = opts.faults === undefined ? [...PLANT_FAULT_KINDS] : opts.faults.split(',').map((k) => k.trim());
   const unknown = faultKinds.filter((k) => !(PLANT_FAULT_KINDS as readonly string[]).includes(k));
   if (unknown.length > 0 || faultKinds.length === 0) {
     const named = unknown.map((k) => `"${k}"`).join(', ');
-    throw new Error(
+    throw new UsageError(
       `--faults ${opts.faults}: unknown kind ${named}; expected a comma-separated list of ${PLANT_FAULT_KINDS.join(', ')}`,
     );
   }
@@ -190,7 +193,7 @@ export async function datasetCommand(opts: DatasetOptions): Promise<number> {
   const strangers = readdirSync(out).filter((name) => !names.includes(name));
   if (strangers.length > 0) {
     const examples = strangers.slice(0, 3).join(', ');
-    throw new Error(
+    throw new UsageError(
       `--out ${out}: holds ${strangers.length} file(s) this data set would not replace (${examples}); choose an empty or new folder`,
     );
   }

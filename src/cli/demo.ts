@@ -11,8 +11,9 @@ import { runUntilSignal, startDaemon } from '../daemon/daemon.js';
 import { freePort } from '../core/free-port.js';
 import { FAULT_TYPES, type FaultType } from '../sim/faults.js';
 import { runSimulator } from '../sim/run-simulator.js';
-import { createLogger } from '../telemetry/logger.js';
+import { cliLogger } from './logging.js';
 import { reportError } from './report-error.js';
+import { numberFlag, portFlag, UsageError } from './usage.js';
 
 export const DEMO_CONFIG = fileURLToPath(new URL('../../config/demo.yaml', import.meta.url));
 
@@ -29,10 +30,16 @@ function bar(score: number, threshold: number): string {
 }
 
 export async function demoCommand(opts: DemoOptions): Promise<number> {
-  const durationS = Number(opts.durationS);
-  const faultAt = Number(opts.faultAtS);
-  if (!FAULT_TYPES.includes(opts.fault as FaultType))
-    return reportError(new Error(`--fault ${opts.fault}: expected one of ${FAULT_TYPES.join(', ')}`));
+  let durationS: number, faultAt: number, httpPort: number;
+  try {
+    durationS = numberFlag('duration-s', opts.durationS);
+    faultAt = numberFlag('fault-at-s', opts.faultAtS);
+    httpPort = portFlag('http-port', opts.httpPort);
+    if (!FAULT_TYPES.includes(opts.fault as FaultType))
+      throw new UsageError(`--fault ${opts.fault}: expected one of ${FAULT_TYPES.join(', ')}`);
+  } catch (err) {
+    return reportError(err);
+  }
   let sim;
   try {
     sim = await runSimulator({
@@ -47,9 +54,9 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   const env = {
     ...process.env,
     LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
-    LINEWATCH_HTTP_PORT: opts.httpPort,
+    LINEWATCH_HTTP_PORT: String(httpPort),
   };
-  const logger = createLogger(process.env.LINEWATCH_LOG_LEVEL ?? 'warn', process.stderr);
+  const logger = cliLogger(process.stderr, 'warn');
   const started = Date.now();
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const summary = {

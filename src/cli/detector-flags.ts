@@ -8,6 +8,7 @@ import {
   type DetectorArch,
   type DetectorOptions,
 } from '../training/fit-detector.js';
+import { UsageError } from './usage.js';
 
 export interface DetectorFlags {
   arch?: string;
@@ -22,23 +23,23 @@ export interface DetectorFlags {
 /** A whole number option, checked; the error names the flag. */
 export function wholeNumber(flag: string, value: string, min = 1): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${flag} ${value}: expected a whole number from ${min}`);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag} ${value}: expected a whole number from ${min}`);
   return n;
 }
 
 export function calibrationTarget(flags: Pick<DetectorFlags, 'falseAlarmsPerDay' | 'quantile'>): CalibrationTarget {
   if (flags.falseAlarmsPerDay !== undefined && flags.quantile !== undefined)
-    throw new Error('--false-alarms-per-day and --quantile: give one target, not both');
+    throw new UsageError('--false-alarms-per-day and --quantile: give one target, not both');
   if (flags.quantile !== undefined) {
     const q = Number(flags.quantile);
     if (!(q > 0 && q < 1))
-      throw new Error(`--quantile ${flags.quantile}: expected a number between 0 and 1 (e.g. 0.999)`);
+      throw new UsageError(`--quantile ${flags.quantile}: expected a number between 0 and 1 (e.g. 0.999)`);
     return { quantile: q };
   }
   if (flags.falseAlarmsPerDay !== undefined) {
     const f = Number(flags.falseAlarmsPerDay);
     if (!(f > 0 && Number.isFinite(f)))
-      throw new Error(`--false-alarms-per-day ${flags.falseAlarmsPerDay}: expected a positive number (e.g. 1)`);
+      throw new UsageError(`--false-alarms-per-day ${flags.falseAlarmsPerDay}: expected a positive number (e.g. 1)`);
     return { falseAlarmsPerDay: f };
   }
   return DEFAULT_TARGET;
@@ -51,10 +52,10 @@ export function detectorFlags(
 ): Omit<DetectorOptions, 'log'> {
   const arch = (flags.arch ?? defaultArch) as DetectorArch;
   if (!DETECTOR_ARCHS.includes(arch))
-    throw new Error(`--arch ${flags.arch}: expected one of ${DETECTOR_ARCHS.join(', ')}`);
+    throw new UsageError(`--arch ${flags.arch}: expected one of ${DETECTOR_ARCHS.join(', ')}`);
   const fraction = Number(flags.validationFraction);
   if (!(fraction > 0 && fraction < 1))
-    throw new Error(`--validation-fraction ${flags.validationFraction}: expected a number between 0 and 1`);
+    throw new UsageError(`--validation-fraction ${flags.validationFraction}: expected a number between 0 and 1`);
   const slow = flags.slowChannels
     ?.split(',')
     .map((c) => c.trim())

@@ -24,6 +24,7 @@ import { writeReport } from '../report/render-report.js';
 import { detectorFlags, type DetectorFlags } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { terminalProgress } from '../core/progress.js';
+import { UsageError } from './usage.js';
 
 export interface EvalOptions extends DetectorFlags {
   data: string;
@@ -50,7 +51,7 @@ async function folderModel(dir: string, precision: Precision): Promise<LoadedMan
   if (precision === 'int8') return loaded;
   const m = loaded.manifest;
   if (!m.fp32_file || !m.fp32_sha256)
-    throw new Error(`--precision fp32: the model ${loaded.manifestPath} names no fp32_file with its fp32_sha256`);
+    throw new UsageError(`--precision fp32: the model ${loaded.manifestPath} names no fp32_file with its fp32_sha256`);
   const modelPath = resolve(loaded.modelPath, '..', m.fp32_file);
   const bytes = await readFile(modelPath);
   if (sha256Hex(bytes) !== m.fp32_sha256)
@@ -86,14 +87,16 @@ function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
 export async function evalCommand(opts: EvalOptions, argv: readonly string[]): Promise<number> {
   try {
     if (!['int8', 'fp32', 'both'].includes(opts.precision))
-      throw new Error(`--precision ${opts.precision}: expected int8, fp32 or both`);
+      throw new UsageError(`--precision ${opts.precision}: expected int8, fp32 or both`);
     const trainRows = Number(opts.trainRows ?? (opts.model ? '0' : '400'));
     if (!Number.isInteger(trainRows) || trainRows < (opts.model ? 0 : 1))
-      throw new Error(`--train-rows ${opts.trainRows}: expected a ${opts.model ? 'whole' : 'positive whole'} number`);
+      throw new UsageError(
+        `--train-rows ${opts.trainRows}: expected a ${opts.model ? 'whole' : 'positive whole'} number`,
+      );
     const precisions: Precision[] = opts.precision === 'both' ? ['int8', 'fp32'] : [opts.precision as Precision];
     const files = labelledFiles(opts.data);
     if (files.length === 0)
-      throw new Error(`${opts.data}: no labelled CSV files (SKAB format with an "anomaly" column)`);
+      throw new UsageError(`--data ${opts.data}: no labelled CSV files (SKAB format with an "anomaly" column)`);
     const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '));
     if (detector?.slowChannels) {
       // A name no file has is a typo, not a choice: say so instead of scoring it as a level.
@@ -106,7 +109,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       );
       const unknown = detector.slowChannels.filter((c) => !columns.has(c));
       if (unknown.length > 0)
-        throw new Error(
+        throw new UsageError(
           `--slow-channels: ${unknown.join(', ')}: no such column in the files under ${opts.data} (columns: ${[...columns].join(', ')})`,
         );
     }

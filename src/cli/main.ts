@@ -1,21 +1,40 @@
 /** The `linewatch` command line. Each command returns an exit code; errors print one clear message. */
 import { Command, CommanderError, Option } from 'commander';
+import { LOG_LEVELS } from '../telemetry/logger.js';
 import { reportError } from './report-error.js';
 import { datasetCommand } from './dataset.js';
 import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
+import { initCommand } from './init.js';
+import { setCliLogLevel } from './logging.js';
 import { keygenCommand, signCommand, verifyCommand } from './model.js';
 import { runCommand, validateCommand } from './run.js';
 import { simulateCommand } from './simulate.js';
 import { quantizeCommand } from './quantize.js';
 import { trainCommand } from './train.js';
+import { checkInputPaths } from './usage.js';
+import { versionText } from './version.js';
+
+/** --config, or LINEWATCH_CONFIG when the flag is not given. */
+const configOption = (help: string) =>
+  new Option('-c, --config <file>', help).env('LINEWATCH_CONFIG').makeOptionMandatory();
 
 export async function main(argv: readonly string[]): Promise<number> {
   let code = 0;
   const program = new Command('linewatch')
     .description('Industrial IoT edge gateway: Modbus ingestion, int8 ONNX anomaly detection, local alarms, storage')
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .version(versionText(), '-V, --version', 'print the version of linewatch, onnxruntime-node and Node.js')
+    .addOption(
+      new Option('--log-level <level>', "log level of every command (default: the config's log.level, or warn)")
+        .choices(LOG_LEVELS)
+        .env('LINEWATCH_LOG_LEVEL'),
+    )
+    .hook('preAction', (_, action) => {
+      setCliLogLevel(program.opts<{ logLevel?: string }>().logLevel);
+      checkInputPaths(action);
+    });
   const wrap =
     <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
     async (...args: A) => {
@@ -25,14 +44,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('run')
     .description('run the gateway daemon')
-    .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+    .addOption(configOption('configuration file (YAML)'))
     .option('--once', 'read every source once, print the decoded samples as JSON lines and exit')
     .action(wrap((opts: { config: string; once?: boolean }) => runCommand(opts)));
   program
     .command('validate')
     .description('check a configuration (and the models it names) without opening any connection')
-    .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+    .addOption(configOption('configuration file (YAML)'))
     .action(wrap((opts: { config: string }) => validateCommand(opts)));
+  program
+    .command('init')
+    .description('write an annotated starter configuration (reads the simulator; refuses to overwrite a file)')
+    .option('-o, --out <file>', 'where to write it', 'linewatch.yaml')
+    .action(wrap(async (opts: { out: string }) => initCommand(opts)));
   program
     .command('simulate')
     .description('run the line simulator: Modbus TCP, OPC UA and an HTTP fault-injection API')
@@ -197,7 +221,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
+    // Help and --version exit 0; every other commander error is a usage error.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     return reportError(err);
   }
   return code;

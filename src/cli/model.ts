@@ -4,6 +4,7 @@ import { SessionPool } from '../inference/session-pool.js';
 import { generateKeys, readPublicKey, signRelease, verifyRelease } from '../sync/release.js';
 import { readReleaseDir } from '../sync/release-reader.js';
 import { reportError } from './report-error.js';
+import { UsageError } from './usage.js';
 
 export async function keygenCommand(opts: { out: string }): Promise<number> {
   try {
@@ -21,7 +22,7 @@ export async function signCommand(opts: { model: string; key: string; sequence?:
   try {
     const sequence = opts.sequence === undefined ? undefined : Number(opts.sequence);
     if (sequence !== undefined && !(Number.isInteger(sequence) && sequence >= 1))
-      throw new Error(
+      throw new UsageError(
         `--sequence ${opts.sequence}: expected a whole number from 1, above every release of this model signed before`,
       );
     const path = await signRelease(resolve(opts.model), resolve(opts.key), sequence);

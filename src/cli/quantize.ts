@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { quantizeModel } from '../training/quantize.js';
 import { reportError } from './report-error.js';
+import { UsageError } from './usage.js';
 
 export async function quantizeCommand(
   opts: { model: string; csv: string; hop: string; validationFraction: string; out: string },
@@ -10,9 +11,9 @@ export async function quantizeCommand(
   try {
     const fraction = Number(opts.validationFraction);
     if (!(fraction > 0 && fraction < 1))
-      throw new Error(`--validation-fraction ${opts.validationFraction}: expected a number between 0 and 1`);
+      throw new UsageError(`--validation-fraction ${opts.validationFraction}: expected a number between 0 and 1`);
     const hop = Number(opts.hop);
-    if (!Number.isInteger(hop) || hop < 1) throw new Error(`--hop ${opts.hop}: expected a whole number from 1`);
+    if (!Number.isInteger(hop) || hop < 1) throw new UsageError(`--hop ${opts.hop}: expected a whole number from 1`);
     await quantizeModel({
       modelDir: resolve(opts.model),
       csv: opts.csv,

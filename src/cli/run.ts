@@ -5,8 +5,8 @@ import { loadConfigFile } from '../config/load.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { createSources } from '../runtime/gateway.js';
 import { runUntilSignal, startDaemon } from '../daemon/daemon.js';
-import { createLogger } from '../telemetry/logger.js';
 import { GatewayMetrics } from '../telemetry/metrics.js';
+import { cliLogger } from './logging.js';
 import { reportError } from './report-error.js';
 
 export async function validateCommand(opts: { config: string }): Promise<number> {
@@ -32,7 +32,7 @@ export async function runCommand(opts: { config: string; once?: boolean }): Prom
   } catch (err) {
     return reportError(err);
   }
-  const logger = createLogger(loaded.config.log.level, opts.once ? process.stderr : process.stdout);
+  const logger = cliLogger(opts.once ? process.stderr : process.stdout, loaded.config.log.level);
   if (opts.once) {
     // Like `telegraf --test`: every source once, samples as JSON lines, failures per source.
     const sources = createSources(loaded, { logger, metrics: new GatewayMetrics() });

@@ -4,6 +4,7 @@ import { FAULT_TYPES, type FaultSpec, type FaultType } from '../sim/faults.js';
 import { runSimulator, type RunSimulatorOptions } from '../sim/run-simulator.js';
 import { loadSimConfig } from '../sim/sim-config.js';
 import { reportError } from './report-error.js';
+import { portFlag, UsageError } from './usage.js';
 
 export interface SimulateOptions {
   host: string;
@@ -25,7 +26,9 @@ export interface SimulateOptions {
 export function parseFaultArg(arg: string): FaultSpec {
   const m = /^([a-z_]+)(?:@(\d+(?:\.\d+)?))?(?:\+(\d+(?:\.\d+)?))?$/.exec(arg);
   if (!m || !FAULT_TYPES.includes(m[1] as FaultType)) {
-    throw new Error(`--fault ${arg}: expected TYPE@START_S[+DURATION_S] with TYPE one of ${FAULT_TYPES.join(', ')}`);
+    throw new UsageError(
+      `--fault ${arg}: expected TYPE@START_S[+DURATION_S] with TYPE one of ${FAULT_TYPES.join(', ')}`,
+    );
   }
   return {
     type: m[1] as FaultType,
@@ -36,12 +39,6 @@ export function parseFaultArg(arg: string): FaultSpec {
   };
 }
 
-function intOption(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${name} ${value}: expected a port number`);
-  return n;
-}
-
 export async function simulateCommand(opts: SimulateOptions): Promise<number> {
   try {
     const extraFaults = (opts.fault ?? []).map(parseFaultArg);
@@ -49,11 +46,11 @@ export async function simulateCommand(opts: SimulateOptions): Promise<number> {
       ? await loadSimConfig(opts.config)
       : {
           host: opts.host,
-          modbusPort: intOption('modbus-port', opts.modbusPort),
+          modbusPort: portFlag('modbus-port', opts.modbusPort),
           opcua: opts.opcua
-            ? { port: intOption('opcua-port', opts.opcuaPort), pkiDir: resolve(opts.pkiDir) }
+            ? { port: portFlag('opcua-port', opts.opcuaPort), pkiDir: resolve(opts.pkiDir) }
             : undefined,
-          httpPort: intOption('http-port', opts.httpPort),
+          httpPort: portFlag('http-port', opts.httpPort),
           seed: Number(opts.seed),
           speed: Number(opts.speed),
           replayCsv: opts.replay,

@@ -13,6 +13,7 @@ import { writeReport } from '../report/render-report.js';
 import { detectorFlags, wholeNumber, type DetectorFlags } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { terminalProgress } from '../core/progress.js';
+import { UsageError } from './usage.js';
 
 export interface TrainOptions extends DetectorFlags {
   model: string;
@@ -33,14 +34,14 @@ export interface TrainOptions extends DetectorFlags {
 
 function filtersOf(opts: TrainOptions): [number, number] {
   const filters = opts.filters.split(',').map((f) => wholeNumber('filters', f.trim()));
-  if (filters.length !== 2) throw new Error(`--filters ${opts.filters}: expected two channel counts, e.g. 16,8`);
+  if (filters.length !== 2) throw new UsageError(`--filters ${opts.filters}: expected two channel counts, e.g. 16,8`);
   return [filters[0], filters[1]];
 }
 
 function pruneOf(opts: TrainOptions): number | undefined {
   const prune = opts.prune === undefined ? undefined : Number(opts.prune);
   if (prune !== undefined && !(prune > 0 && prune < 1))
-    throw new Error(`--prune ${opts.prune}: expected a fraction between 0 and 1 (e.g. 0.5)`);
+    throw new UsageError(`--prune ${opts.prune}: expected a fraction between 0 and 1 (e.g. 0.5)`);
   return prune;
 }
 
@@ -48,17 +49,17 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
   const detector = detectorFlags(opts, argv.join(' '));
   const autoencoder = detector.arch === 'dense' || detector.arch === 'conv1d';
   if (!autoencoder && opts.window !== undefined)
-    throw new Error(
+    throw new UsageError(
       `--window: the ${detector.arch} detector's window geometry is fixed (${DEFAULT_GEOMETRY.windowLength} rows); --window is for dense and conv1d`,
     );
   const windowLength =
     opts.window !== undefined ? wholeNumber('window', opts.window, 2) : DEFAULT_GEOMETRY.windowLength;
   if (detector.arch === 'conv1d' && windowLength % 4 !== 0)
-    throw new Error(
+    throw new UsageError(
       `--arch conv1d halves the window twice: the window length must be a multiple of 4 (${windowLength}; set --window)`,
     );
   const text = await readFile(opts.csv!, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`--csv ${opts.csv}: ${err.code ?? err.message}`);
+    throw new UsageError(`--csv ${opts.csv}: ${err.code ?? err.message}`);
   });
   const data = csvNormalData(text, opts.csv!, {
     name: opts.name ?? `csv-${detector.arch}`,
@@ -110,10 +111,10 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
 
 async function trainSim(opts: TrainOptions, argv: readonly string[]): Promise<void> {
   if (!MODEL_KINDS.includes(opts.model as ModelKind))
-    throw new Error(`--model ${opts.model}: expected one of ${MODEL_KINDS.join(', ')}`);
+    throw new UsageError(`--model ${opts.model}: expected one of ${MODEL_KINDS.join(', ')}`);
   const arch = opts.arch ?? 'dense';
   if (!ARCHITECTURES.includes(arch as Architecture))
-    throw new Error(
+    throw new UsageError(
       `--arch ${arch}: the simulator's models are autoencoders: expected one of ${ARCHITECTURES.join(', ')} (hybrid and stats train on --csv)`,
     );
   const seed = wholeNumber('seed', opts.seed, 0);
@@ -122,7 +123,7 @@ async function trainSim(opts: TrainOptions, argv: readonly string[]): Promise<vo
     ...(opts.name ? { name: opts.name } : {}),
   };
   if (arch === 'conv1d' && set.windowLength % 4 !== 0)
-    throw new Error(
+    throw new UsageError(
       `--arch conv1d halves the window twice: the window length must be a multiple of 4 (${set.name}: ${set.windowLength})`,
     );
   const prune = pruneOf(opts);

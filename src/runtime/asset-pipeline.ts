@@ -253,9 +253,9 @@ export class AssetPipeline {
     });
     if (t.to === 'unack_active' || t.to === 'ack_active') this.alarmSince ??= t.ts;
     if (t.to === 'normal') this.alarmSince = undefined;
-    this.deps.metrics.alarmActive.set({ asset: event.asset }, isAnnunciated(t.to) ? 1 : 0);
-    if (t.to === 'unack_active' && t.from !== 'unack_active')
-      this.deps.metrics.alarmsRaised.inc({ asset: event.asset });
+    const labels = { asset: event.asset, alarm: event.alarm };
+    this.deps.metrics.alarmActive.set(labels, isAnnunciated(t.to) ? 1 : 0);
+    if (t.to === 'unack_active' && t.from !== 'unack_active') this.deps.metrics.alarmsRaised.inc(labels);
     this.output.onAlarm(event);
     return event;
   }

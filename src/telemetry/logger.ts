@@ -1,13 +1,28 @@
 /**
- * pino logger factory. Logs go to stdout as JSON lines (or pretty-less plain JSON in the demo).
+ * pino logger factory. On a terminal, readable lines (coloured unless NO_COLOR is set,
+ * pretty-stream.ts); anywhere else (a pipe, a file, a container log driver), JSON lines.
  * Every URL in a message or a field loses its credentials, query values and secret path (redact.ts).
  */
 import { pino, type Logger } from 'pino';
 import { redactDeep, redactSecrets } from '../core/redact.js';
+import { colorAllowed, prettyStream } from './pretty-stream.js';
 
 export type { Logger };
 
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export interface LoggerOptions {
+  /** pretty: readable lines; json: JSON lines; auto (the default): pretty on a terminal. */
+  format?: 'auto' | 'pretty' | 'json';
+  env?: NodeJS.ProcessEnv;
+}
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream, options: LoggerOptions = {}): Logger {
+  const out = destination ?? process.stdout;
+  const tty = (out as { isTTY?: boolean }).isTTY === true;
+  const format = options.format ?? 'auto';
+  const pretty = format === 'pretty' || (format === 'auto' && tty);
+  const stream = pretty ? prettyStream(out, colorAllowed(out as { isTTY?: boolean }, options.env)) : out;
   return pino(
     {
       level,
@@ -23,7 +38,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
         },
       },
     },
-    (destination ?? process.stdout) as pino.DestinationStream,
+    stream as pino.DestinationStream,
   );
 }
 

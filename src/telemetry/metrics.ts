@@ -1,8 +1,12 @@
 /**
  * The gateway's Prometheus metrics, one registry per runtime (so several runtimes in one
  * process, as in tests, do not collide). Every counted event also has a log line at its site.
+ * Names follow Prometheus' conventions (docs/metrics.md): counters end in `_total`, base units
+ * (`_seconds`, `_bytes`), the standard `process_*` and `nodejs_*` families unprefixed.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { onnxruntimeVersion } from '../core/runtime-versions.js';
+import { LINEWATCH_VERSION } from '../core/version.js';
 
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -87,14 +91,14 @@ export class GatewayMetrics {
   });
   readonly alarmActive = new Gauge({
     name: 'linewatch_alarm_active',
-    help: '1 while the asset anomaly alarm is active',
-    labelNames: ['asset'],
+    help: '1 while the alarm is annunciated (unacknowledged or active), 0 once it is back to normal',
+    labelNames: ['asset', 'alarm'],
     registers: [this.registry],
   });
   readonly alarmsRaised = new Counter({
     name: 'linewatch_alarms_raised_total',
-    help: 'Alarms raised per asset',
-    labelNames: ['asset'],
+    help: 'Alarms raised per asset and alarm',
+    labelNames: ['asset', 'alarm'],
     registers: [this.registry],
   });
   readonly actions = new Counter({
@@ -168,14 +172,25 @@ export class GatewayMetrics {
     labelNames: ['sink'],
     registers: [this.registry],
   });
-  readonly queueEvicted = new Gauge({
+  readonly queueEvicted = new Counter({
     name: 'linewatch_queue_evicted_total',
     help: 'Items evicted by the byte bound since start, per class',
     labelNames: ['sink', 'class'],
     registers: [this.registry],
   });
+  readonly buildInfo = new Gauge({
+    name: 'linewatch_build_info',
+    help: 'Always 1; the labels say which linewatch, onnxruntime-node and Node.js run',
+    labelNames: ['version', 'onnxruntime', 'node'],
+    registers: [this.registry],
+  });
 
   constructor(options: { processMetrics?: boolean } = {}) {
-    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'linewatch_process_' });
+    this.buildInfo.set(
+      { version: LINEWATCH_VERSION, onnxruntime: onnxruntimeVersion(), node: process.versions.node },
+      1,
+    );
+    // The standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes...) that Node.js dashboards query.
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
 }

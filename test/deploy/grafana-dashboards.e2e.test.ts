@@ -1,13 +1,16 @@
 /**
- * Grafana does not run here, so every query of every dashboard (panels, annotations, template
- * variables) is run against a real InfluxDB filled by a real gateway run against the simulator,
- * with an injected fault, a raised and acknowledged alarm and health points. Each must return
- * data of the shape its panel expects.
+ * Grafana does not run here, so every query of every InfluxDB dashboard (panels, annotations,
+ * template variables) is run against a real InfluxDB filled by a real gateway run against the
+ * simulator, with an injected fault, a raised and acknowledged alarm and health points. Each must
+ * return data of the shape its panel expects. The Prometheus dashboard's expressions must name
+ * only families the gateway's /metrics has. Every panel has a unit and thresholds, every
+ * dashboard a datasource variable its panels use.
  */
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { loadConfigFile } from '../../src/config/load.js';
 import { influxSchema } from '../../src/config/schema.js';
 import { Gateway } from '../../src/runtime/gateway.js';
@@ -20,26 +23,42 @@ import { startInfluxd, type Influxd, type InfluxSeries } from '../../src/testing
 const DB = 'lw_grafana';
 let influx: Influxd;
 
+interface Datasource {
+  type: string;
+  uid: string;
+}
 interface Target {
   query: string;
+  expr: string;
   resultFormat: string;
   refId: string;
+  datasource: Datasource;
 }
 interface Panel {
   title: string;
   type: string;
+  datasource: Datasource;
   targets: Target[];
+  fieldConfig: {
+    defaults: { unit?: string; thresholds?: { mode: string; steps: { color: string; value: number | null }[] } };
+  };
 }
 interface Dashboard {
+  uid: string;
   title: string;
   panels: Panel[];
-  templating: { list: { name: string; query: string }[] };
-  annotations: { list: { name: string; query: string }[] };
+  links?: { url?: string; type: string }[];
+  templating: { list: { name: string; type: string; query: string; datasource?: Datasource }[] };
+  annotations: { list: { name: string; query: string; datasource: Datasource }[] };
 }
 
-const dashboards = readdirSync(join(ROOT, 'grafana/dashboards')).map(
+const all = readdirSync(join(ROOT, 'grafana/dashboards')).map(
   (f) => JSON.parse(readFileSync(join(ROOT, 'grafana/dashboards', f), 'utf8')) as Dashboard,
 );
+const datasourceKind = (d: Dashboard) => d.templating.list.find((v) => v.type === 'datasource')?.query;
+const dashboards = all.filter((d) => datasourceKind(d) === 'influxdb');
+const byUid = (uid: string) => all.find((d) => d.uid === uid)!;
+let alarmWrittenAt: number;
 
 /** What Grafana substitutes before sending a query. */
 function expand(query: string): string {
@@ -75,6 +94,8 @@ beforeAll(async () => {
   await once(gateway, 'parts'); // a pressed part, for the pass-rate panel
   await gateway.stop();
   await sim.close();
+  const [last] = await influx.query(DB, 'SELECT last("annunciated") FROM "linewatch_alarm"');
+  alarmWrittenAt = last.values[0][0] as number;
 });
 afterAll(async () => {
   await influx?.stop();
@@ -113,7 +134,7 @@ describe.each(dashboards.map((d) => [d.title, d] as const))('dashboard %s', (_, 
     },
   );
 
-  it.each(dashboard.templating.list.map((v) => [v.name, v] as const))(
+  it.each(dashboard.templating.list.filter((v) => v.type === 'query').map((v) => [v.name, v] as const))(
     'variable $%s has values',
     async (_, variable) => {
       const [series] = await influx.query(DB, variable.query);
@@ -132,5 +153,84 @@ describe('what the panels show', () => {
       ['unack_active', ''],
       ['ack_active', 'grafana-test'],
     ]);
+  });
+});
+
+describe.each(all.map((d) => [d.title, d] as const))('dashboard %s', (_, dashboard) => {
+  it.each(dashboard.panels.map((p) => [p.title, p] as const))('panel %s has a unit and thresholds', (_, panel) => {
+    const { unit, thresholds } = panel.fieldConfig.defaults;
+    expect(unit, panel.title).toMatch(/^[a-z]+$/);
+    expect(thresholds?.mode).toBe('absolute');
+    expect(thresholds?.steps[0]).toEqual({ color: expect.any(String), value: null });
+    expect(thresholds?.steps.slice(1).every((s) => typeof s.value === 'number')).toBe(true);
+  });
+
+  it('picks its datasource with a $datasource variable that every panel, query and annotation uses', () => {
+    const variable = dashboard.templating.list.find((v) => v.type === 'datasource');
+    expect(variable?.name).toBe('datasource');
+    expect(['influxdb', 'prometheus']).toContain(variable?.query);
+    const used = [
+      ...dashboard.panels.flatMap((p) => [p.datasource, ...p.targets.map((t) => t.datasource)]),
+      ...dashboard.annotations.list.map((a) => a.datasource),
+      ...dashboard.templating.list.filter((v) => v.type === 'query').map((v) => v.datasource!),
+    ];
+    expect(used.filter((d) => d.uid !== '${datasource}' || d.type !== variable?.query)).toEqual([]);
+  });
+});
+
+describe('what the line overview shows', () => {
+  const line = byUid('linewatch-line');
+  const alarmQuery = line.panels.find((p) => p.title === 'Alarms needing attention')!.targets[0].query;
+
+  it('"Alarms needing attention" shows an alarm raised before the time range that is still active', async () => {
+    // The time range starts after the last alarm point: the raise and the acknowledgement lie before it.
+    const range = (q: string) => expand(q.replaceAll('$timeFilter', `time > ${alarmWrittenAt}ms`));
+    const series = await influx.query(DB, range(alarmQuery));
+    expect(series.map((s) => [s.tags, s.values[0][1]])).toEqual([[{ asset: 'pump-1', alarm: 'anomaly' }, 1]]);
+    // As the panel was: last() inside the time range, which finds nothing there.
+    const before = 'SELECT last("annunciated") FROM "linewatch_alarm" WHERE $timeFilter GROUP BY "asset"';
+    expect(await influx.query(DB, range(before))).toEqual([]);
+  });
+
+  it('the line overview links to the asset dashboard and back, keeping the datasource', () => {
+    const asset = byUid('linewatch-asset');
+    const scorePanel = line.panels.find((p) => p.title === 'Anomaly score per asset')!;
+    const dataLinks = (scorePanel.fieldConfig.defaults as { links?: { url: string }[] }).links ?? [];
+    expect(dataLinks.map((l) => l.url)).toContainEqual(
+      expect.stringMatching(/^\/d\/linewatch-asset\/linewatch-asset\?var-asset=\$\{__field\.labels\.asset\}&/),
+    );
+    expect(line.links?.map((l) => l.url)).toContain('/d/linewatch-asset/linewatch-asset?var-datasource=${datasource}');
+    expect(asset.links?.map((l) => l.url)).toContain('/d/linewatch-line/linewatch-line?var-datasource=${datasource}');
+  });
+});
+
+describe('the gateway-metrics dashboard (Prometheus)', () => {
+  const dashboard = byUid('linewatch-metrics');
+
+  it.each(dashboard.panels.flatMap((p) => p.targets.map((t) => [`${p.title} (${t.refId})`, t] as const)))(
+    'panel %s queries only families the gateway serves',
+    async (_, target) => {
+      const exposition = await new GatewayMetrics({ processMetrics: true }).registry.metrics();
+      const families = new Set([...exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => m[1]));
+      const names = [...target.expr.matchAll(/\b((?:linewatch|process|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1]);
+      expect(names.length).toBeGreaterThan(0);
+      expect(names.filter((n) => !families.has(n) && !families.has(n.replace(/_bucket$/, '')))).toEqual([]);
+    },
+  );
+});
+
+describe('datasource provisioning', () => {
+  const file = readFileSync(join(ROOT, 'grafana/provisioning/datasources/linewatch.yaml'), 'utf8');
+  const { datasources } = parseYaml(file) as { datasources: Record<string, unknown>[] };
+
+  it('takes the InfluxDB credentials and every URL from the environment', () => {
+    const influxdb = datasources.find((d) => d.type === 'influxdb');
+    expect(influxdb).toMatchObject({
+      url: '${INFLUXDB_URL}',
+      user: '${INFLUXDB_USER}',
+      jsonData: { dbName: '${INFLUXDB_DATABASE}' },
+      secureJsonData: { password: '${INFLUXDB_PASSWORD}' },
+    });
+    expect(datasources.find((d) => d.type === 'prometheus')).toMatchObject({ url: '${PROMETHEUS_URL}' });
   });
 });

@@ -100,9 +100,10 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
   it('names the problem when there is nothing to evaluate', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-eval-empty-'));
     const none = await runCli(['eval', '--data', dir]);
-    expect(none.code).toBe(1);
-    expect(none.stderr).toContain(`${dir}: no labelled CSV files (SKAB format with an "anomaly" column)`);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(`--data ${dir}: no labelled CSV files (SKAB format with an "anomaly" column)`);
     const missing = await runCli(['eval', '--data', join(dir, 'nope')]);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(`linewatch: --data ${join(dir, 'nope')}: no such file or folder\n`);
     const tooMany = await runCli(['eval', '--data', join(SKAB, 'valve2'), '--train-rows', '5000']);
     expect(tooMany.stderr).toMatch(/valve2\/0\.csv: --train-rows 5000 leaves no rows to evaluate \(the file has \d+\)/);
@@ -115,7 +116,7 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     const badBudget = await runCli(['eval', '--data', SKAB, '--false-alarms-per-day', '-1']);
     expect(badBudget.stderr).toBe('linewatch: --false-alarms-per-day -1: expected a positive number (e.g. 1)\n');
     const typo = await runCli(['eval', '--data', SKAB, '--slow-channels', 'Temperature,Thermocuple']);
-    expect(typo.code).toBe(1);
+    expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(
       /^linewatch: --slow-channels: Thermocuple: no such column in the files under .*skab \(columns: Accelerometer1RMS/,
     );

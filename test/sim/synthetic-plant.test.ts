@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { datasetCommand, parseDatasetOptions } from '../../src/cli/dataset.js';
+import { UsageError } from '../../src/cli/usage.js';
 import { parseSkabCsv } from '../../src/core/csv-table.js';
 import { generatePlantDataset, PLANT_FAULT_KINDS, type SyntheticPlantOptions } from '../../src/sim/synthetic-plant.js';
 
@@ -193,7 +194,7 @@ describe('linewatch dataset', () => {
         PLANT_FAULT_KINDS.join(', '),
     ],
   ])('refuses %j', (flags, message) => {
-    expect(() => parseDatasetOptions({ out: 'x', ...flags })).toThrow(new Error(message));
+    expect(() => parseDatasetOptions({ out: 'x', ...flags })).toThrow(new UsageError(message));
   });
 
   it('writes one CSV per fault, anomaly-free.csv and README.md, and refuses a folder holding other files', async () => {
@@ -214,7 +215,7 @@ describe('linewatch dataset', () => {
     );
     writeFileSync(join(out, 'notes.csv'), 'datetime;x\n');
     await expect(datasetCommand({ out, preset: 'skab-like', files: '3', rows: '700' })).rejects.toThrow(
-      new Error(
+      new UsageError(
         `--out ${out}: holds 1 file(s) this data set would not replace (notes.csv); choose an empty or new folder`,
       ),
     );

@@ -52,6 +52,8 @@ export class InfluxSink implements Sink {
   private lastError: string | undefined;
   private closed = false;
   private reportedEvictions = 0;
+  /** The queue's eviction totals already counted in linewatch_queue_evicted_total, per class. */
+  private readonly evictionsCounted: Partial<Record<string, number>> = {};
   /** Last raw sample time written per series, for downsampling. */
   private readonly lastRaw = new Map<string, number>();
 
@@ -128,8 +130,11 @@ export class InfluxSink implements Sink {
   private noteEvictions(evicted: QueueStats['evicted']): void {
     const total = evicted.raw + evicted.score + evicted.part + evicted.alarm;
     if (total === this.reportedEvictions) return;
-    for (const [priority, n] of Object.entries(evicted))
-      this.deps.metrics.queueEvicted.set({ sink: this.name, class: priority }, n);
+    for (const [priority, n] of Object.entries(evicted)) {
+      const grown = n - (this.evictionsCounted[priority] ?? 0);
+      if (grown > 0) this.deps.metrics.queueEvicted.inc({ sink: this.name, class: priority }, grown);
+      this.evictionsCounted[priority] = n;
+    }
     if (this.reportedEvictions === 0) {
       this.deps.logger.warn(
         { sink: this.name, evicted },

@@ -168,9 +168,9 @@ describe('queue byte bound and disk failures', () => {
     const raw = await count('lw_bound');
     expect(raw).toBeGreaterThan(0);
     expect(raw).toBeLessThan(5000);
-    expect(await metrics.registry.getSingleMetricAsString('linewatch_queue_evicted_total')).toMatch(
-      new RegExp(`class="raw"\\} ${5000 - raw}`),
-    );
+    const evicted = await metrics.registry.getSingleMetricAsString('linewatch_queue_evicted_total');
+    expect(evicted).toContain('# TYPE linewatch_queue_evicted_total counter');
+    expect(evicted.split('\n')).toContain(`linewatch_queue_evicted_total{sink="influxdb",class="raw"} ${5000 - raw}`);
     expect(logs.join('')).toContain(
       'influxdb queue reached its byte bound (200000 B): evicting the oldest raw samples first',
     );

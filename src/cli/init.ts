@@ -1,0 +1,25 @@
+/** `linewatch init`: writes the annotated starter configuration; never overwrites a file. */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { reportError } from './report-error.js';
+import { starterConfig } from './starter-config.js';
+import { UsageError } from './usage.js';
+
+/** The models folder shipped with linewatch (next to dist/ in a clone and in the npm package). */
+export const SHIPPED_MODELS = fileURLToPath(new URL('../../models', import.meta.url));
+
+export function initCommand(opts: { out: string }): number {
+  const out = resolve(opts.out);
+  try {
+    writeFileSync(out, starterConfig(SHIPPED_MODELS), { flag: 'wx' });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST')
+      return reportError(new UsageError(`--out ${opts.out}: the file exists; linewatch init does not overwrite it`));
+    if (code === 'ENOENT') return reportError(new UsageError(`--out ${opts.out}: no such folder`));
+    return reportError(new UsageError(`--out ${opts.out}: cannot write (${code ?? (err as Error).message})`));
+  }
+  process.stdout.write(`wrote ${out}\n  next: linewatch validate --config ${opts.out}\n`);
+  return 0;
+}

@@ -1,0 +1,56 @@
+/**
+ * Usage errors: a flag with a bad value, a flag that names a missing file. They exit with code 2
+ * (as commander's own usage errors do) and their message names the flag.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A TCP port flag (0 asks the system for a free port). */
+export function portFlag(flag: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535)
+    throw new UsageError(`--${flag} ${value}: expected a port number from 0 to 65535`);
+  return n;
+}
+
+/** A number flag of at least `min` (seconds, ...). */
+export function numberFlag(flag: string, value: string, min = 0): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min)
+    throw new UsageError(`--${flag} ${value}: expected a number from ${min}`);
+  return n;
+}
+
+/** Flags (by commander's option key) that name a file or folder that must exist, per command. */
+const INPUT_PATHS: Record<string, readonly string[]> = {
+  run: ['config'],
+  validate: ['config'],
+  simulate: ['config', 'replay'],
+  eval: ['data', 'model'],
+  train: ['csv'],
+  quantize: ['model', 'csv'],
+  sign: ['model', 'key'],
+  verify: ['model', 'publicKey'],
+};
+
+const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Refuses a command whose input file or folder flags name nothing, before the command starts. */
+export function checkInputPaths(command: Command): void {
+  const opts = command.opts<Record<string, unknown>>();
+  for (const key of INPUT_PATHS[command.name()] ?? []) {
+    const value = opts[key];
+    if (typeof value !== 'string' || existsSync(resolve(value))) continue;
+    const option = command.options.find((o) => o.attributeName() === key);
+    const from = command.getOptionValueSource(key) === 'env' && option?.envVar ? ` (from ${option.envVar})` : '';
+    throw new UsageError(`${flagName(key)} ${value}${from}: no such file or folder`);
+  }
+}
