@@ -3,7 +3,20 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'examples/', 'data/', 'models/', '.vitest-tmp/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'examples/',
+      'data/',
+      'models/',
+      '.vitest-tmp/',
+      'packages/*/nodes/',
+      'packages/*/dist/',
+      'packages/*/models/',
+      'packages/*/examples/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

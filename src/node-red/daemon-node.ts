@@ -4,26 +4,33 @@
  * (GET /api/events, Server-Sent Events), reconnecting with backoff when the daemon restarts.
  * Messages sent to it are operator commands passed on to the daemon (POST /api/alarms/...):
  * msg.command, msg.by, msg.comment, msg.duration_s, and msg.asset (or msg.payload.asset) and
- * msg.alarm (default "anomaly"); they need the daemon's http.api_token, kept as a credential
- * (or, for containers, the LINEWATCH_API_TOKEN environment variable of the Node-RED process).
+ * msg.alarm (default "anomaly"); they need the daemon's http.api_token. The URL and token come
+ * from a linewatch-gateway config node (gateway-config-node.ts).
  */
 import { backoffMs, jittered } from '../core/backoff.js';
 import { OPERATOR_COMMANDS, type OperatorCommand } from '../core/types.js';
 import { SseParser, parseEventTypes } from '../telemetry/event-stream.js';
+import { gatewayUrl, type GatewayConfigNode } from './gateway-config-node.js';
 import { list, text, type NodeDefinition, type NodeInstance, type NodeMessage, type RedApi } from './red-api.js';
 
-/** The daemon's base URL from the editor, checked. */
-export function daemonUrl(config: NodeDefinition): URL {
-  const raw = text(config, 'url', 'http://127.0.0.1:8080');
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new Error(`daemon URL "${raw}" is not a URL (e.g. http://127.0.0.1:8080)`);
+/**
+ * Where the daemon node connects and which token it sends: its linewatch-gateway config node, or
+ * (flows made before the config node existed) its own url property and token credential.
+ */
+export function daemonEndpoint(
+  config: NodeDefinition,
+  gateway: GatewayConfigNode | undefined,
+  ownToken: string | undefined,
+): { url: URL; token: () => string | undefined } {
+  const id = text(config, 'gateway');
+  if (id) {
+    if (!gateway) throw new Error(`gateway ${id}: no such linewatch-gateway configuration (add one in the editor)`);
+    if ('error' in gateway.endpoint) throw gateway.endpoint.error;
+    return { url: gateway.endpoint.url, token: () => gateway.token() };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new Error(`daemon URL "${raw}": use http:// or https://`);
-  return url;
+  if (text(config, 'url') === '')
+    throw new Error('no gateway: choose a linewatch-gateway configuration (the daemon URL and API token)');
+  return { url: gatewayUrl(config), token: () => ownToken || process.env.LINEWATCH_API_TOKEN || undefined };
 }
 
 /** The daemon request for an operator command message; throws naming what is missing. */
@@ -55,9 +62,11 @@ export function registerDaemonNode(RED: RedApi): void {
       RED.nodes.createNode(this, config);
       const node = this;
       let base: URL;
+      let token: () => string | undefined;
       const types = parseEventTypes(list(config, 'events').join(','));
       try {
-        base = daemonUrl(config);
+        const gateway = RED.nodes.getNode(text(config, 'gateway')) as GatewayConfigNode | undefined;
+        ({ url: base, token } = daemonEndpoint(config, gateway ?? undefined, node.credentials?.token));
         if (typeof types === 'string') throw new Error(`events: ${types}`);
       } catch (err) {
         node.status({ fill: 'red', shape: 'ring', text: (err as Error).message.slice(0, 60) });
@@ -117,14 +126,14 @@ export function registerDaemonNode(RED: RedApi): void {
         } catch (err) {
           return done(err as Error);
         }
-        const token = node.credentials?.token || process.env.LINEWATCH_API_TOKEN;
+        const bearer = token();
         const url = new URL(
           `/api/alarms/${encodeURIComponent(request.asset)}/${encodeURIComponent(request.alarm)}/${request.command}`,
           base,
         );
         fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
           body: JSON.stringify(request.body),
         })
           .then(async (res) => {

@@ -37,8 +37,22 @@ export async function startNodeRed(
   const userDir = await mkdtemp(join(tmpdir(), 'lw-nodered-'));
   await mkdir(join(userDir, 'node_modules'));
   await symlink(linewatchDir, join(userDir, 'node_modules', 'linewatch'), 'dir');
+  await linkModules(userDir, modules);
+  return startNodeRedIn(userDir, env);
+}
+
+/** Links packages of this repository's node_modules into a user directory, as `npm install <folder>` does. */
+export async function linkModules(userDir: string, modules: readonly string[]): Promise<void> {
+  await mkdir(join(userDir, 'node_modules'), { recursive: true });
   for (const m of modules)
     await symlink(dirname(require.resolve(`${m}/package.json`)), join(userDir, 'node_modules', m), 'dir');
+}
+
+/**
+ * Node-RED on a user directory whose node_modules is already installed (e.g. by `npm install
+ * --prefix userDir <tarball>`); `stop()` deletes the directory.
+ */
+export async function startNodeRedIn(userDir: string, env: Record<string, string>): Promise<NodeRedRuntime> {
   await writeFile(
     join(userDir, 'settings.js'),
     `module.exports = {
@@ -46,6 +60,7 @@ export async function startNodeRed(
   flowFile: 'flows.json',
   credentialSecret: false,
   telemetry: { enabled: false, updateNotification: false },
+  editorTheme: { tours: false },
   logging: { console: { level: 'info', metrics: false, audit: false } },
 };
 `,
@@ -56,7 +71,12 @@ export async function startNodeRed(
     process.execPath,
     [red, '--userDir', userDir, '--port', String(port), '--settings', join(userDir, 'settings.js')],
     {
-      env: { ...process.env, ...env, NODE_RED_ENABLE_PROJECTS: 'false' },
+      // Only the variables given: none of the LINEWATCH_* settings this process may have.
+      env: {
+        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LINEWATCH_'))),
+        ...env,
+        NODE_RED_ENABLE_PROJECTS: 'false',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -81,7 +81,7 @@ describe('container steps', () => {
       expect(sets.map((s) => ({ types: s.types, enabled: s.enabled, err: s.err }))).toEqual(
         sets.map((s) => ({ types: s.types, enabled: true, err: undefined })),
       );
-      expect(sets).toHaveLength(5);
+      expect(sets).toHaveLength(6); // the five nodes and the linewatch-gateway configuration
     } finally {
       await red.stop();
     }

@@ -21,7 +21,8 @@ export interface OpenedPage {
   close(): Promise<void>;
 }
 
-export async function openFilePage(path: string, viewport = { width: 1040, height: 900 }): Promise<OpenedPage> {
+/** Headless Chromium with a throwaway profile; `close()` also deletes the profile. */
+export async function launchBrowser(): Promise<{ browser: Browser; close(): Promise<void> }> {
   if (!existsSync(CHROMIUM)) {
     const why = process.env.CI ? 'CI is set, so this test fails instead of skipping' : 'the browser test needs it';
     throw new Error(
@@ -29,7 +30,6 @@ export async function openFilePage(path: string, viewport = { width: 1040, heigh
     );
   }
   const profile = await mkdtemp(join(tmpdir(), 'lw-chromium-'));
-  const url = pathToFileURL(path).href;
   const args = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'];
   args.push(
     '--disable-background-networking',
@@ -38,6 +38,18 @@ export async function openFilePage(path: string, viewport = { width: 1040, heigh
     `--user-data-dir=${profile}`,
   );
   const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args });
+  return {
+    browser,
+    close: async () => {
+      await browser.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function openFilePage(path: string, viewport = { width: 1040, height: 900 }): Promise<OpenedPage> {
+  const { browser, close } = await launchBrowser();
+  const url = pathToFileURL(path).href;
   const page = await browser.newPage();
   const problems: string[] = [];
   page.on('console', (m) => {
@@ -56,9 +68,6 @@ export async function openFilePage(path: string, viewport = { width: 1040, heigh
     page,
     url,
     problems,
-    close: async () => {
-      await browser.close();
-      await rm(profile, { recursive: true, force: true });
-    },
+    close,
   };
 }

@@ -28,6 +28,7 @@ export const nodes = {
   score: require('../../node-red/linewatch-score.js'),
   alarm: require('../../node-red/linewatch-alarm.js'),
   daemon: require('../../node-red/linewatch-daemon.js'),
+  gateway: require('../../node-red/linewatch-gateway.js'),
 };
 
 /** Resolves with the next message a helper node receives. */

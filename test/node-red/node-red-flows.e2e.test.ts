@@ -18,6 +18,7 @@ import { silentLogger } from '../../src/telemetry/logger.js';
 import { startInfluxd, type Influxd } from '../../src/testing/influxd.js';
 import { ROOT } from '../helpers/cli.js';
 import { startNodeRed, type NodeRedRuntime } from '../../src/testing/node-red-process.js';
+import { expectNodesLoaded, expectStackLightOnFault } from './flow-checks.js';
 
 const flow = (name: string) =>
   JSON.parse(readFileSync(join(ROOT, 'flows', name), 'utf8')) as { id: string; type: string; name?: string }[];
@@ -58,8 +59,7 @@ beforeAll(async () => {
       LINEWATCH_NOTIFY_URL: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/notify`,
       LINEWATCH_API_TOKEN: TOKEN,
       LINEWATCH_OPCUA_ENDPOINT: sim.opcuaEndpoint!,
-      LINEWATCH_INFLUX_HOST: new URL(influx.url).hostname,
-      LINEWATCH_INFLUX_PORT: new URL(influx.url).port,
+      LINEWATCH_INFLUX_URL: influx.url,
       LINEWATCH_INFLUX_DB: 'nodered',
     },
     ['node-red-contrib-modbus', 'node-red-contrib-opcua', 'node-red-contrib-influxdb'],
@@ -76,33 +76,12 @@ afterAll(async () => {
 
 describe('example flows on a real Node-RED runtime', () => {
   it('installs: every linewatch node type is loaded without error', async () => {
-    const sets = await red.nodeSets('linewatch');
-    expect(sets.flatMap((s) => s.types).sort()).toEqual([
-      'linewatch-alarm',
-      'linewatch-daemon',
-      'linewatch-model',
-      'linewatch-score',
-      'linewatch-window',
-    ]);
-    for (const s of sets)
-      expect({ id: s.id, enabled: s.enabled, err: s.err }).toEqual({ id: s.id, enabled: true, err: undefined });
+    await expectNodesLoaded(red, 'linewatch');
   });
 
   it('modbus-stack-light: contrib-modbus read → window → score → alarm switches the stack light coil on a fault', async () => {
     await red.deploy(flow('modbus-stack-light.json'));
-    const coil = () => sim.sim.coils.get(1)![0];
-    // Normal operation long enough for many windows to be scored (window 20 samples, hop 5, 200 ms polls).
-    const start = sim.sim.modbusRequests.reads;
-    await expect
-      .poll(() => sim.sim.modbusRequests.reads - start, { timeout: 30_000, interval: 200 })
-      .toBeGreaterThanOrEqual(60);
-    expect(coil(), `stack light on without a fault; Node-RED log:\n${red.log()}`).toBe(false);
-    sim.sim.injectFault({ type: 'rotor_imbalance', severity: 0.8, ramp_s: 1 });
-    await expect
-      .poll(coil, { timeout: 30_000, interval: 100, message: `no stack light; Node-RED log:\n${red.log()}` })
-      .toBe(true);
-    expect(red.log()).toMatch(/unack_active/);
-    sim.sim.clearFaults();
+    await expectStackLightOnFault(sim, red, 60);
   }, 90_000);
 
   it("daemon-notifications: the daemon's new alarm becomes a webhook notification; the inject node acknowledges it on the daemon", async () => {
@@ -162,7 +141,10 @@ describe('example flows on a real Node-RED runtime', () => {
       priority: 'high',
       previous: 'normal',
       cause: 'condition',
-      annunciated: true,
+      annunciated: 1,
+      site: 'site',
+      line: 'line',
+      gateway: 'node-red',
     });
     expect(String(row.top_channels)).toMatch(/vibration/);
     sim.sim.clearFaults();

@@ -1,0 +1,176 @@
+/**
+ * The palette package in Node-RED's own editor, in headless Chromium (Debian's chromium driven by
+ * puppeteer-core): the palette shows the labels, each node's edit dialog opens on a double click
+ * and is filled in as a user fills it (the model and gateway configurations created from the
+ * dialogs' add buttons, the API token typed as a credential), the flow is deployed with the
+ * Deploy button, and each node's status under it in the editor comes from the running nodes:
+ * the window and score nodes from the shipped pump model, the daemon node connected to a real
+ * gateway (the demo configuration on the line simulator).
+ */
+import { mkdir, mkdtemp, readFile, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../../src/config/load.js';
+import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
+import { freePort } from '../../src/core/free-port.js';
+import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
+import { startNodeRedIn, type NodeRedRuntime } from '../../src/testing/node-red-process.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { ROOT } from '../helpers/cli.js';
+// @ts-expect-error: a plain ES module script without type declarations
+import { buildNodesPackage, PACKAGE_DIR } from '../../packages/node-red-contrib-linewatch/scripts/build.mjs';
+
+const TOKEN = 'editor-test-token-7';
+let sim: RunningSimulator;
+let daemon: Daemon;
+let daemonPort: number;
+let red: NodeRedRuntime;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let page: Page;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  await buildNodesPackage();
+  sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 31 });
+  daemonPort = await freePort();
+  const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
+    LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
+    LINEWATCH_HTTP_PORT: String(daemonPort),
+    LINEWATCH_API_TOKEN: TOKEN,
+  });
+  loaded.config.storage.local = undefined;
+  daemon = await startDaemon(loaded, silentLogger());
+  // The package folder installed the way `npm install <folder>` does it (a link).
+  const userDir = await mkdtemp(join(tmpdir(), 'lw-editor-'));
+  await mkdir(join(userDir, 'node_modules'));
+  await symlink(PACKAGE_DIR, join(userDir, 'node_modules', 'node-red-contrib-linewatch'), 'dir');
+  red = await startNodeRedIn(userDir, {});
+  browser = await launchBrowser();
+  page = await browser.browser.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${String(e)}`));
+  await page.setViewport({ width: 1400, height: 900 });
+  await page.goto(red.url, { waitUntil: 'load' });
+  await page.waitForFunction(() => (window as any).RED?.nodes?.getType?.('linewatch-window') !== undefined, {
+    timeout: 60_000,
+  });
+  await page.waitForSelector('.red-ui-palette-node[data-palette-type="linewatch-window"]', { timeout: 30_000 });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await red?.stop();
+  await daemon?.stop();
+  await sim?.close();
+});
+
+/** Double-clicks a node on the canvas and waits for its edit dialog (`field`: a field only that dialog has). */
+async function openDialog(id: string, field: string): Promise<void> {
+  const box = await (await page.waitForSelector(`g[id="${id}"] .red-ui-flow-node`))!.boundingBox();
+  await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2, { count: 2, delay: 30 });
+  await page.waitForSelector(`form#dialog-form ${field}`, { visible: true });
+}
+
+async function fill(selector: string, value: string): Promise<void> {
+  await page.click(selector, { count: 3 });
+  await page.keyboard.press('Backspace');
+  await page.type(selector, value);
+}
+
+/** Adds a config node from the dialog's add button and fills its own dialog. */
+async function addConfig(property: string, fields: Record<string, string>): Promise<void> {
+  await page.click(`#node-input-btn-${property}-add`);
+  for (const [field, value] of Object.entries(fields)) {
+    await page.waitForSelector(`#node-config-input-${field}`, { visible: true });
+    await fill(`#node-config-input-${field}`, value);
+  }
+  await page.click('#node-config-dialog-ok');
+  await page.waitForSelector(`#node-config-input-${Object.keys(fields)[0]}`, { hidden: true });
+}
+
+async function done(): Promise<void> {
+  await page.click('#node-dialog-ok');
+  await page.waitForSelector('form#dialog-form', { hidden: true });
+}
+
+const statusOf = (id: string) =>
+  page.evaluate((i) => document.querySelector(`g[id="${i}"] .red-ui-flow-node-status-label`)?.textContent ?? '', id);
+
+describe('the linewatch nodes in the Node-RED editor', () => {
+  it('shows the palette labels', async () => {
+    const labels = await page.evaluate(() =>
+      Object.fromEntries(
+        ['linewatch-window', 'linewatch-score', 'linewatch-alarm', 'linewatch-daemon'].map((t) => [
+          t,
+          document
+            .querySelector(`.red-ui-palette-node[data-palette-type="${t}"] .red-ui-palette-label`)
+            ?.textContent?.replace(/\s+/g, ' '),
+        ]),
+      ),
+    );
+    expect(labels).toEqual({
+      'linewatch-window': 'window',
+      'linewatch-score': 'score',
+      'linewatch-alarm': 'alarm',
+      'linewatch-daemon': 'gateway events',
+    });
+  });
+
+  it('edits each node in its dialog, deploys, and shows each running node status', async () => {
+    // Four unconfigured nodes on the canvas, as dropped from the palette.
+    await page.evaluate(() => {
+      const RED = (window as any).RED;
+      RED.view.importNodes(
+        [
+          { id: 'w1', type: 'linewatch-window', x: 400, y: 200, wires: [[], []] },
+          { id: 's1', type: 'linewatch-score', x: 400, y: 300, wires: [[]] },
+          { id: 'a1', type: 'linewatch-alarm', x: 400, y: 400, wires: [[], []] },
+          { id: 'd1', type: 'linewatch-daemon', x: 400, y: 500, wires: [[]] },
+        ],
+        { generateIds: false, touchImport: true },
+      );
+    });
+
+    await openDialog('w1', '#node-input-maxAgeMs');
+    await fill('#node-input-asset', 'pump-1');
+    await addConfig('model', { name: 'pump model', path: 'models/pump-ae' });
+    await fill('#node-input-hop', '5');
+    await done();
+
+    await openDialog('s1', '#node-input-topK');
+    // Pick the model made in the window's dialog from the drop-down.
+    const modelId = await page.$eval(
+      '#node-input-model',
+      (select) => [...(select as HTMLSelectElement).options].find((o) => o.textContent === 'pump model')?.value,
+    );
+    await page.select('#node-input-model', modelId!);
+    await fill('#node-input-topK', '2');
+    await done();
+
+    await openDialog('a1', '#node-input-clearRatio');
+    await fill('#node-input-asset', 'pump-1');
+    await page.select('#node-input-priority', 'critical');
+    await done();
+
+    await openDialog('d1', '#node-input-events');
+    await addConfig('gateway', { name: 'demo gateway', url: `http://127.0.0.1:${daemonPort}`, token: TOKEN });
+    await fill('#node-input-events', 'alarm,score');
+    await done();
+
+    await page.click('#red-ui-header-button-deploy');
+    await expect.poll(() => statusOf('w1'), { timeout: 30_000 }).toBe('7 channels × 20, waiting');
+    await expect.poll(() => statusOf('s1'), { timeout: 30_000 }).toMatch(/^pump-ae \S+ on cpu$/);
+    await expect.poll(() => statusOf('a1'), { timeout: 30_000 }).toBe('normal');
+    await expect.poll(() => statusOf('d1'), { timeout: 30_000 }).toBe(`connected to 127.0.0.1:${daemonPort}`);
+
+    // The token is a credential: in flows_cred.json, not in the flow.
+    const flows = await readFile(join(red.userDir, 'flows.json'), 'utf8');
+    expect(flows).not.toContain(TOKEN);
+    const saved = JSON.parse(flows) as { id: string; [k: string]: unknown }[];
+    expect(saved.find((n) => n.id === 'a1')).toMatchObject({ asset: 'pump-1', priority: 'critical' });
+    expect(await readFile(join(red.userDir, 'flows_cred.json'), 'utf8')).toContain(TOKEN);
+    expect(problems).toEqual([]);
+  }, 180_000);
+});

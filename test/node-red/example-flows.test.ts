@@ -1,0 +1,135 @@
+/**
+ * The example flows in flows/ (shipped as the palette package's examples/) run as imported: every
+ * ${VAR} a node uses is defined in its tab's environment with a default for the simulator on this
+ * machine, which Node-RED's environment overrides; config nodes are scoped to the tab so they see
+ * it; and the InfluxDB example writes the gateway's exact line protocol (tags, integer annunciated).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import type { AlarmEvent, ScoreResult } from '../../src/core/types.js';
+import { alarmLine, scoreLine } from '../../src/sinks/influx/line-protocol.js';
+import { scorePayload } from '../../src/node-red/score-node.js';
+import { ROOT } from '../helpers/cli.js';
+
+const jsonata = createRequire(import.meta.url)('jsonata') as (e: string) => {
+  evaluate(input: unknown, bindings: Record<string, unknown>): Promise<unknown>;
+};
+
+interface FlowNode {
+  id: string;
+  type: string;
+  z?: string;
+  name?: string;
+  func?: string;
+  env?: { name: string; value: string; type: string }[];
+  [key: string]: unknown;
+}
+const FLOWS = readdirSync(join(ROOT, 'flows')).filter((f) => f.endsWith('.json'));
+const flow = (name: string) => JSON.parse(readFileSync(join(ROOT, 'flows', name), 'utf8')) as FlowNode[];
+
+/** The tab's environment as Node-RED evaluates it, `parent` standing for Node-RED's own environment. */
+async function tabEnv(tab: FlowNode, parent: Record<string, string>): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const e of tab.env ?? []) {
+    expect(e.type, `${tab.label} env ${e.name}`).toBe('jsonata');
+    // Node-RED's $env: '$parent.X' skips the tab itself; an unset variable is "".
+    const $env = (name: string) => parent[name.replace(/^\$parent\./, '')] ?? '';
+    out[e.name] = await jsonata(e.value).evaluate({}, { env: $env });
+  }
+  return out;
+}
+
+const DEFAULTS: Record<string, Record<string, string>> = {
+  'modbus-stack-light.json': { LINEWATCH_MODBUS_HOST: '127.0.0.1', LINEWATCH_MODBUS_PORT: '5020' },
+  'opcua-influxdb.json': {
+    LINEWATCH_OPCUA_ENDPOINT: 'opc.tcp://127.0.0.1:4840/UA/linewatch-sim',
+    LINEWATCH_INFLUX_URL: 'http://127.0.0.1:8086',
+    LINEWATCH_INFLUX_DB: 'linewatch',
+    LINEWATCH_SITE: 'site',
+    LINEWATCH_LINE: 'line',
+  },
+  'daemon-notifications.json': {
+    LINEWATCH_DAEMON_URL: 'http://127.0.0.1:8080',
+    LINEWATCH_NOTIFY_URL: 'http://127.0.0.1:1880/linewatch/notify',
+  },
+};
+
+describe('example flows', () => {
+  it('are the three documented flows', () => {
+    expect(FLOWS.sort()).toEqual(Object.keys(DEFAULTS).sort());
+  });
+
+  for (const name of FLOWS) {
+    it(`${name}: every \${VAR} has a default in the tab's environment, and Node-RED's environment overrides it`, async () => {
+      const nodes = flow(name);
+      const tab = nodes.find((n) => n.type === 'tab')!;
+      const used = new Set(
+        nodes.flatMap((n) => [...JSON.stringify({ ...n, env: undefined }).matchAll(/\$\{(\w+)\}/g)].map((m) => m[1])),
+      );
+      const defaults = await tabEnv(tab, {});
+      expect(defaults).toEqual(DEFAULTS[name]);
+      for (const v of used) expect(Object.keys(defaults), `${name} uses \${${v}}`).toContain(v);
+      const overridden = await tabEnv(tab, Object.fromEntries(Object.keys(defaults).map((k) => [k, `set-${k}`])));
+      expect(overridden).toEqual(Object.fromEntries(Object.keys(defaults).map((k) => [k, `set-${k}`])));
+    });
+
+    it(`${name}: every node, config nodes included, is on the tab (so it sees the tab's environment)`, () => {
+      const nodes = flow(name);
+      const tab = nodes.find((n) => n.type === 'tab')!;
+      expect(nodes.filter((n) => n.type !== 'tab' && n.z !== tab.id).map((n) => `${n.type} ${n.id}`)).toEqual([]);
+    });
+  }
+});
+
+describe('opcua-influxdb writes what the gateway writes', () => {
+  const nodes = flow('opcua-influxdb.json');
+  const fn = (name: string) => {
+    const node = nodes.find((n) => n.type === 'function' && n.name === name)!;
+    const env = { get: (k: string) => ({ LINEWATCH_SITE: 'plant 1', LINEWATCH_LINE: 'line=2' })[k] ?? `<${k}>` };
+    return (msg: Record<string, unknown>) =>
+      new Function('msg', 'env', node.func!)(msg, env) as { payload: string; url: string };
+  };
+  const tags = { site: 'plant 1', line: 'line=2', gateway: 'node-red' };
+
+  it('an alarm transition: the gateway line, annunciated an integer, with site and line', () => {
+    const event: AlarmEvent = {
+      asset: 'pump-1',
+      alarm: 'anomaly',
+      priority: 'high',
+      state: 'unack_active',
+      previous: 'normal',
+      ts: 1_764_600_000_123,
+      cause: 'condition',
+      conditionActive: true,
+      score: 0.91,
+      threshold: 0.4,
+      topChannels: ['vibration_1', 'vibration_2'],
+      message: 'pump-1: anomaly score 0.910 above threshold 0.400 "quoted"',
+    };
+    const out = fn('alarm → line protocol')({ payload: event });
+    expect(out.payload).toBe(alarmLine(event, tags));
+    expect(out.payload).toContain(',annunciated=1i,');
+    expect(out.url).toBe('<LINEWATCH_INFLUX_URL>/write?precision=ms&db=%3CLINEWATCH_INFLUX_DB%3E');
+  });
+
+  it('a score: the gateway line for the channels the score node reports', () => {
+    const result: ScoreResult = {
+      asset: 'pump-1',
+      model: 'pump-ae',
+      modelVersion: '3',
+      ts: 1_764_600_000_456,
+      score: 0.25,
+      threshold: 0.4,
+      anomalous: false,
+      contributions: [
+        { channel: 'flow', share: 0.5 },
+        { channel: 'pressure', share: 0.3 },
+        { channel: 'voltage', share: 0.2 },
+      ],
+    };
+    const out = fn('score → line protocol')({ payload: scorePayload(result, 'pump-1', 0.4, 3) });
+    expect(out.payload).toBe(scoreLine(result, tags));
+  });
+});

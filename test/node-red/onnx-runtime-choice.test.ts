@@ -1,0 +1,70 @@
+/**
+ * The palette package's choice of onnxruntime: native when it loads, WebAssembly otherwise, and
+ * both give the shipped pump model's golden score.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chooseOnnxRuntime, type OnnxRuntimeName } from '../../src/node-red/onnx-runtime-choice.js';
+import { ROOT } from '../helpers/cli.js';
+
+const missing = (name: string) =>
+  Object.assign(new Error(`Cannot find package '${name}'`), { code: 'ERR_MODULE_NOT_FOUND' });
+const without =
+  (...absent: OnnxRuntimeName[]) =>
+  (name: OnnxRuntimeName) =>
+    absent.includes(name) ? Promise.reject(missing(name)) : import(name);
+
+async function goldenScore(name: OnnxRuntimeName): Promise<number> {
+  const { ort } = await chooseOnnxRuntime(
+    without(...(['onnxruntime-node', 'onnxruntime-web'] as const).filter((n) => n !== name)),
+  );
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'models/pump-ae/manifest.json'), 'utf8'));
+  const session = await ort.InferenceSession.create(readFileSync(join(ROOT, 'models/pump-ae', manifest.file)), {
+    executionProviders: ['cpu'],
+  });
+  const input = Float32Array.from(manifest.golden.input as number[]);
+  const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', input, [1, input.length]) });
+  await session.release();
+  return (out.score.data as Float32Array)[0];
+}
+
+describe('chooseOnnxRuntime', () => {
+  it('takes onnxruntime-node when it loads', async () => {
+    const chosen = await chooseOnnxRuntime();
+    expect({ name: chosen.name, skipped: chosen.skipped }).toEqual({ name: 'onnxruntime-node', skipped: [] });
+  });
+
+  it('falls back to onnxruntime-web, saying why onnxruntime-node was skipped', async () => {
+    const chosen = await chooseOnnxRuntime(without('onnxruntime-node'));
+    expect(chosen.name).toBe('onnxruntime-web');
+    expect(chosen.skipped).toEqual(["onnxruntime-node: Cannot find package 'onnxruntime-node'"]);
+    expect(chosen.ort.env.versions).toHaveProperty('web');
+  });
+
+  it('skips a module that is not an onnxruntime', async () => {
+    const chosen = await chooseOnnxRuntime((name) =>
+      name === 'onnxruntime-node' ? Promise.resolve({ default: {} }) : import(name),
+    );
+    expect(chosen.skipped).toEqual([
+      'onnxruntime-node: the module has no InferenceSession.create (not an onnxruntime package)',
+    ]);
+  });
+
+  it('names both runtimes and the fix when neither loads', async () => {
+    await expect(chooseOnnxRuntime(without('onnxruntime-node', 'onnxruntime-web'))).rejects.toThrow(
+      "linewatch nodes: no onnxruntime to score with (onnxruntime-node: Cannot find package 'onnxruntime-node'; " +
+        "onnxruntime-web: Cannot find package 'onnxruntime-web'); reinstall node-red-contrib-linewatch (it depends on onnxruntime-web)",
+    );
+  });
+
+  it('gives the golden window the manifest score on either runtime', async () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'models/pump-ae/manifest.json'), 'utf8'));
+    for (const name of ['onnxruntime-node', 'onnxruntime-web'] as const) {
+      const score = await goldenScore(name);
+      expect(Math.abs(score - manifest.golden.score), `${name} scored ${score}`).toBeLessThanOrEqual(
+        manifest.golden.tolerance,
+      );
+    }
+  });
+});
