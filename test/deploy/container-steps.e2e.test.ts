@@ -15,11 +15,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../src/runtime/free-port.js';
+import { freePort } from '../../src/core/free-port.js';
 import { runSimulator } from '../../src/sim/run-simulator.js';
 import { ROOT } from '../helpers/cli.js';
 import { execForm, parseCopy, parseEnv, readDockerfile, stage, type Stage } from '../helpers/dockerfile.js';
-import { startNodeRed } from '../../src/bench/node-red-process.js';
+import { startNodeRed } from '../../src/testing/node-red-process.js';
 
 const run = promisify(execFile);
 /** What the replay does not run: the system packages (present here) and the system folders. */

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../runtime/free-port.js';
+import { freePort } from '../core/free-port.js';
 import { serverProcess } from './server-process.js';
 
 export interface Influxd {

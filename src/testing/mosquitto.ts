@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../runtime/free-port.js';
+import { freePort } from '../core/free-port.js';
 import { serverProcess } from './server-process.js';
 
 const BINARY =

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError, LinewatchError } from '../core/errors.js';
+import { ConfigError, LinewatchError } from './errors.js';
 import { substituteEnv } from './env-substitution.js';
 import { formatIssues } from './format-issues.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderBar, terminalProgress } from '../../src/cli/progress.js';
+import { renderBar, terminalProgress } from '../../src/core/progress.js';
 
 describe('progress bars', () => {
   it('fills in proportion, clamped', () => {

@@ -1,9 +1,9 @@
 /**
- * What each configured source feeds, device by device (pure): a Modbus source may carry several
- * unit ids on one connection, each with its own asset and poll interval; an OPC UA source feeds
- * one asset. Config checks and the runtime both read the sources through these functions.
+ * The devices of a Modbus source (pure): one connection may carry several unit ids, each with its
+ * own asset, poll interval and register map. Config checks, the source and the modbus_write action
+ * read a source's devices through modbusDevices().
  */
-import type { Config, ModbusSourceConfig, RegisterConfig } from './schema.js';
+import type { ModbusSourceConfig, RegisterConfig } from './schema.js';
 
 export interface ModbusDeviceConfig {
   readonly unitId: number;
@@ -48,31 +48,4 @@ export function modbusDevices(source: ModbusSourceConfig): ModbusDeviceConfig[] 
       intervalKey: d.poll_interval_ms === undefined ? '.poll_interval_ms' : `.devices[${j}].poll_interval_ms`,
     })),
   ];
-}
-
-export interface SourceFeed {
-  readonly asset: string;
-  readonly channels: readonly string[];
-  /** How often the feed delivers its (fastest) samples. */
-  readonly periodMs: number;
-  /** The setting that sets that period, after `sources[i]`. */
-  readonly periodKey: string;
-}
-
-export function sourceFeeds(source: Config['sources'][number]): SourceFeed[] {
-  if (source.type === 'opcua')
-    return [
-      {
-        asset: source.asset,
-        channels: source.nodes.map((n) => n.channel),
-        periodMs: source.publishing_interval_ms,
-        periodKey: '.publishing_interval_ms',
-      },
-    ];
-  return modbusDevices(source).map((d) => ({
-    asset: d.asset,
-    channels: d.registers.map((r) => r.channel),
-    periodMs: d.pollIntervalMs,
-    periodKey: d.intervalKey,
-  }));
 }

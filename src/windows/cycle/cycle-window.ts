@@ -10,9 +10,9 @@
  * A cycle with an incomplete row, too few rows or too many is reported as incomplete with its
  * part id: it is never scored as if it were normal.
  */
-import type { Window } from '../core/types.js';
-import { resampleRows } from './resample.js';
-import type { Row } from './row-assembler.js';
+import type { Window } from '../../core/types.js';
+import { resampleRows } from '../resample.js';
+import type { Row } from '../row-assembler.js';
 
 export type CycleTrigger = 'flag' | 'counter';
 

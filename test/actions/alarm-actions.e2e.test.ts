@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { suiteServer } from '../helpers/suite-server.js';
-import { AlarmAction } from '../../src/alarms/actions.js';
-import { startMosquitto } from '../../src/bench/mosquitto.js';
+import { createAlarmAction } from '../../src/registry/runtime.js';
+import { startMosquitto } from '../../src/testing/mosquitto.js';
 import { alarmActionSchema, opcuaSourceSchema } from '../../src/config/schema.js';
 import type { AlarmEvent, AlarmStateName } from '../../src/core/types.js';
 import { LineSimulator } from '../../src/sim/line-simulator.js';
@@ -40,7 +40,7 @@ describe('mqtt_publish action', () => {
     subscriber.on('message', (topic, payload) =>
       received.push({ topic, state: (JSON.parse(payload.toString()) as AlarmEvent).state }),
     );
-    const action = new AlarmAction(
+    const action = createAlarmAction(
       'pump-1',
       alarmActionSchema.parse({
         type: 'mqtt_publish',
@@ -97,7 +97,7 @@ describe('opcua_write action', () => {
     );
     const connected = new Promise<void>((resolve) => void source.start(() => resolve()));
     await connected;
-    const action = new AlarmAction(
+    const action = createAlarmAction(
       'pump-1',
       alarmActionSchema.parse({
         type: 'opcua_write',
@@ -108,8 +108,7 @@ describe('opcua_write action', () => {
       {
         logger: silentLogger(),
         metrics: new GatewayMetrics(),
-        writers: new Map(),
-        opcuaWriters: new Map([['ua', source]]),
+        writers: new Map([['ua', source]]),
       },
     );
     action.dispatch(event('unack_active'));

@@ -3,10 +3,10 @@
  * stop, buffers flush, then the process exits. A second signal exits at once.
  */
 import type { LoadedConfig } from '../config/load.js';
-import { startHttpEndpoint, type HttpEndpoint } from '../telemetry/http-server.js';
+import { startHttpEndpoint, type HttpEndpoint } from '../api/http-server.js';
 import type { Logger } from '../telemetry/logger.js';
 import { GatewayMetrics } from '../telemetry/metrics.js';
-import { Gateway } from './gateway.js';
+import { Gateway } from '../runtime/gateway.js';
 
 export interface Daemon {
   readonly gateway: Gateway;

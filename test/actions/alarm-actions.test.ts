@@ -1,6 +1,7 @@
 /** Alarm actions: retries with backoff, giving up and reporting, coalescing PLC outputs. */
 import { describe, expect, it } from 'vitest';
-import { AlarmAction, type ModbusWriter } from '../../src/alarms/actions.js';
+import type { ModbusWriter } from '../../src/actions/modbus-write/action-type.js';
+import { createAlarmAction } from '../../src/registry/runtime.js';
 import { alarmActionSchema, partActionSchema } from '../../src/config/schema.js';
 import type { AlarmEvent, AlarmStateName } from '../../src/core/types.js';
 import type { ModbusWrite } from '../../src/sources/modbus/modbus-source.js';
@@ -40,7 +41,7 @@ function setup(plc: ModbusWriter, config: Record<string, unknown>) {
   const metrics = new GatewayMetrics();
   const sleeps: number[] = [];
   const schema = 'verdicts' in config ? partActionSchema : alarmActionSchema;
-  const action = new AlarmAction('pump-1', schema.parse(config), 0, {
+  const action = createAlarmAction('pump-1', schema.parse(config), 0, {
     logger: createLogger('info', { write: (l: string) => logs.push(l) } as unknown as NodeJS.WritableStream),
     metrics,
     writers: new Map([['plc', plc]]),

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../runtime/free-port.js';
+import { freePort } from '../core/free-port.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -2,8 +2,8 @@
  * A sliding window by sample count with a hop (pure). After `length` rows it emits a window every
  * `hop` rows; a window that contains an incomplete row is reported as incomplete instead.
  */
-import type { Window } from '../core/types.js';
-import type { Row } from './row-assembler.js';
+import type { Window } from '../../core/types.js';
+import type { Row } from '../row-assembler.js';
 
 export type WindowOutcome =
   { readonly kind: 'window'; readonly window: Window } | { readonly kind: 'incomplete'; readonly ts: number };
