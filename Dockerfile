@@ -1,4 +1,4 @@
-# linewatch images, one build stage shared by three targets:
+# linewatch images: a production install and a compile stage shared by three targets:
 #   gateway (default)  the gateway daemon:  docker build -t linewatch .
 #   node-red           Node-RED 4.1 with the linewatch nodes and the contrib nodes of the example
 #                      flows:               docker build --target node-red -t linewatch-node-red .
@@ -6,32 +6,43 @@
 #                      deploy/jetson/onnxruntime-node-jetson-arm64.tgz (deploy/ARM64-JETSON.md):
 #                                           docker build --target jetson -t linewatch:jetson .
 # Debian slim everywhere (glibc: onnxruntime-node has no musl build, so not Node-RED's Alpine
-# images); production dependencies only; non-root; health-checked; SIGTERM stops gracefully.
-#   docker run --rm -p 8080:8080 -v $PWD/config:/config -v linewatch-data:/data linewatch
+# images); production dependencies only (the compiler lives in the build stage alone); non-root;
+# health-checked on the port the config names; SIGTERM stops gracefully.
+#   docker run --rm -p 127.0.0.1:8080:8080 -e LINEWATCH_API_TOKEN=... -e PLC_HOST=... linewatch
+#   (config/linewatch.yaml is /config/linewatch.yaml; -v $PWD/config:/config mounts your own)
 # Multi-arch: docker buildx build --platform linux/amd64,linux/arm64 ... (see deploy/ARM64-JETSON.md)
-ARG NODE_VERSION=22
+# test/deploy/container-steps.e2e.test.ts replays these steps; container-files.test.ts checks
+# that the files, ports and variables named here exist and agree.
+ARG NODE_VERSION=20.20.2
 ARG L4T_BASE=nvcr.io/nvidia/l4t-tensorrt:r10.3.0-runtime
 
-FROM node:${NODE_VERSION}-bookworm-slim AS build
+FROM node:${NODE_VERSION}-bookworm-slim AS deps
 WORKDIR /app
 # better-sqlite3 compiles from source when no prebuilt binary can be fetched.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci
+COPY scripts/prune-runtime.sh ./scripts/
+RUN npm ci --omit=dev && sh scripts/prune-runtime.sh .
+
+# The compiler and the one type package the production tree lacks, at the lock file's versions,
+# beside the app (not in its node_modules): the dev dependencies (Node-RED, the contrib nodes,
+# eslint, vitest: about 160 MB) are never installed.
+FROM deps AS build
 COPY tsconfig.json ./
 COPY src ./src
-COPY scripts/prune-runtime.sh ./scripts/
-RUN npm run build && npm prune --omit=dev && sh scripts/prune-runtime.sh .
+RUN npm install --no-save --no-package-lock --prefix .compiler typescript@5.9.3 @types/better-sqlite3@9.6.0 \
+ && cp -R .compiler/node_modules/@types/better-sqlite3 node_modules/@types/ \
+ && node .compiler/node_modules/typescript/bin/tsc -p tsconfig.json
 
-FROM build AS node-red-build
+FROM deps AS node-red-build
 WORKDIR /usr/src/node-red
 RUN npm init -y > /dev/null \
  && npm install --omit=dev --no-audit --no-fund --save-exact \
       node-red@4.1.1 node-red-contrib-modbus@5.23.3 node-red-contrib-opcua@0.2.354 node-red-contrib-influxdb@0.7.0
 
-FROM build AS jetson-build
+FROM deps AS jetson-build
 # The GPU build of the binding replaces the CPU-only arm64 one shipped on npm.
 COPY deploy/jetson/onnxruntime-node-jetson-arm64.tgz /tmp/
 RUN rm -rf node_modules/onnxruntime-node/bin/napi-v6/linux/arm64 \
@@ -44,32 +55,35 @@ COPY --from=jetson-build /usr/local/bin/node /usr/local/bin/node
 # data volume (the TensorRT provider reads these when it is created without explicit options).
 ENV NODE_ENV=production \
     ORT_DISABLE_TELEMETRY=1 \
+    LINEWATCH_CONFIG=/config/linewatch.yaml \
     ORT_TENSORRT_ENGINE_CACHE_ENABLE=1 \
     ORT_TENSORRT_CACHE_PATH=/data/tensorrt-cache \
     LD_LIBRARY_PATH=/app/node_modules/onnxruntime-node/bin/napi-v6/linux/arm64:/usr/lib/aarch64-linux-gnu:/usr/local/cuda/lib64
 WORKDIR /app
 COPY --from=jetson-build /app/node_modules ./node_modules
-COPY --from=jetson-build /app/dist ./dist
+COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY models ./models
 COPY config ./config
+COPY scripts/healthcheck.mjs scripts/docker-entrypoint.sh ./scripts/
+COPY config/linewatch.yaml /config/linewatch.yaml
 RUN groupadd --system linewatch && useradd --system --gid linewatch --home /app linewatch \
  && mkdir -p /data /config && chown linewatch:linewatch /data
 USER linewatch
 VOLUME ["/config", "/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.LINEWATCH_HTTP_PORT || 8080) + '/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "bin/linewatch.js"]
-CMD ["run", "--config", "/config/linewatch.yaml"]
+  CMD ["node", "scripts/healthcheck.mjs"]
+ENTRYPOINT ["sh", "scripts/docker-entrypoint.sh"]
+CMD []
 
 FROM node:${NODE_VERSION}-bookworm-slim AS node-red
 ENV NODE_ENV=production \
     ORT_DISABLE_TELEMETRY=1
 COPY --from=node-red-build /usr/src/node-red /usr/src/node-red
 # Node-RED also loads node packages from the node_modules folder it is installed in.
-COPY --from=build /app/node_modules /usr/src/node-red/node_modules/linewatch/node_modules
+COPY --from=deps /app/node_modules /usr/src/node-red/node_modules/linewatch/node_modules
 COPY --from=build /app/dist /usr/src/node-red/node_modules/linewatch/dist
 COPY package.json /usr/src/node-red/node_modules/linewatch/
 COPY node-red /usr/src/node-red/node_modules/linewatch/node-red
@@ -88,23 +102,28 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
 ENTRYPOINT ["node", "node_modules/node-red/red.js", "--userDir", "/data"]
 
 FROM node:${NODE_VERSION}-bookworm-slim AS gateway
+# The entry point's `run` and the health check read the config LINEWATCH_CONFIG names.
 ENV NODE_ENV=production \
-    ORT_DISABLE_TELEMETRY=1
+    ORT_DISABLE_TELEMETRY=1 \
+    LINEWATCH_CONFIG=/config/linewatch.yaml
 WORKDIR /app
-COPY --from=build /app/node_modules ./node_modules
+COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY models ./models
 COPY config ./config
+COPY scripts/healthcheck.mjs scripts/docker-entrypoint.sh ./scripts/
+COPY config/linewatch.yaml /config/linewatch.yaml
 RUN mkdir -p /data /config && chown node:node /data
 USER node
-# /config: linewatch.yaml; /data: the disk queues, local store and OPC UA PKI (trust lists);
-# models ship in /app/models, a bind mount there replaces them.
+# /config: linewatch.yaml (the image holds config/linewatch.yaml there); /data: the disk queues,
+# local store and OPC UA PKI (trust lists); models ship in /app/models, where a bare model name
+# (`model: pump-ae`) finds them; a bind mount there replaces them.
 VOLUME ["/config", "/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.LINEWATCH_HTTP_PORT || 8080) + '/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# node is PID 1 and handles SIGTERM itself: sources stop, buffers flush, then it exits.
-ENTRYPOINT ["node", "bin/linewatch.js"]
-CMD ["run", "--config", "/config/linewatch.yaml"]
+  CMD ["node", "scripts/healthcheck.mjs"]
+# With no command: `run` on LINEWATCH_CONFIG; node is PID 1 and handles SIGTERM itself.
+ENTRYPOINT ["sh", "scripts/docker-entrypoint.sh"]
+CMD []

@@ -5,7 +5,7 @@
  * node, so both say the same thing about the same transition.
  */
 import { clearLevel } from './alarm-state.js';
-import type { AlarmSettings } from '../config/schema.js';
+import type { AlarmSettings } from './schema.js';
 import type { AlarmEvent, ChannelContribution } from '../core/types.js';
 import type { AlarmDefinition, AlarmTransition } from './alarm-state.js';
 

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { runSimulator } from '../sim/run-simulator.js';
 import type { Benchmark, BenchRow } from './harness.js';
-import { startMosquitto } from './mosquitto.js';
+import { startMosquitto } from '../testing/mosquitto.js';
 import { cpuSeconds } from './proc-cpu.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

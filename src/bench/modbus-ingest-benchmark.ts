@@ -8,9 +8,9 @@
  * typed sample. LINEWATCH_BENCH_MODBUS_S sets the measured seconds (default 10).
  */
 import { benchChild, reply } from './bench-child.js';
-import { freePort } from '../runtime/free-port.js';
+import { freePort } from '../core/free-port.js';
 import type { Benchmark } from './harness.js';
-import { startNodeRed } from './node-red-process.js';
+import { startNodeRed } from '../testing/node-red-process.js';
 import { cpuSeconds } from './proc-cpu.js';
 
 const UNITS = 10;

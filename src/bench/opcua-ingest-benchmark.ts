@@ -8,7 +8,7 @@
  * the rounds (default 3), LINEWATCH_BENCH_OPCUA_ITEMS the items.
  */
 import { benchChild, reply } from './bench-child.js';
-import { freePort } from '../runtime/free-port.js';
+import { freePort } from '../core/free-port.js';
 import type { Benchmark } from './harness.js';
 import { cpuSeconds } from './proc-cpu.js';
 

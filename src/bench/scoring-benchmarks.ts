@@ -13,7 +13,7 @@ import type { Window } from '../core/types.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { loadManifest, type LoadedManifest } from '../inference/manifest.js';
 import { createSession, ort } from '../inference/onnx-session.js';
-import { SeededRandom } from '../sim/random.js';
+import { SeededRandom } from '../core/random.js';
 import { median, sideBySide, throughput, type Benchmark, type BenchRow } from './harness.js';
 
 const MODEL_DIR = fileURLToPath(new URL('../../models/pump-ae', import.meta.url));

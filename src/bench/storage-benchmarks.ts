@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ModbusSerial from 'modbus-serial';
-import { AlarmAction } from '../alarms/actions.js';
+import { createAlarmAction } from '../registry/runtime.js';
 import { quantile } from '../core/quantile.js';
 import { MemoryQueue } from '../buffer/memory-queue.js';
 import { SqliteQueue } from '../buffer/sqlite-queue.js';
@@ -24,7 +24,7 @@ import { ModbusSource } from '../sources/modbus/modbus-source.js';
 import { silentLogger } from '../telemetry/logger.js';
 import { GatewayMetrics } from '../telemetry/metrics.js';
 import { median, type Benchmark, type BenchRow } from './harness.js';
-import { startInfluxd } from './influxd.js';
+import { startInfluxd } from '../testing/influxd.js';
 
 const POINTS = Number(process.env.LINEWATCH_BENCH_POINTS ?? 500_000);
 const SERIES = 1000;
@@ -162,7 +162,7 @@ export const alarmWritebackBenchmark: Benchmark = {
         { logger: silentLogger(), metrics },
       );
       await source.start(() => undefined);
-      const action = new AlarmAction(
+      const action = createAlarmAction(
         'pump-1',
         alarmActionSchema.parse({ type: 'modbus_write', source: 'pump-plc', table: 'coil', address: 0 }),
         0,

@@ -6,7 +6,7 @@
  * opens in its place. Other errors (permissions, a full disk) name the file and stop the start.
  */
 import { existsSync, renameSync, statSync } from 'node:fs';
-import type { BufferConfig } from '../config/schema.js';
+import type { BufferConfig } from './schema.js';
 import { MemoryQueue } from './memory-queue.js';
 import type { DurableQueue } from './queue.js';
 import { SqliteQueue } from './sqlite-queue.js';

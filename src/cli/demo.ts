@@ -7,12 +7,12 @@
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../config/load.js';
 import { isRaise, type AlarmEvent, type PartResult, type ScoreResult } from '../core/types.js';
-import { runUntilSignal, startDaemon } from '../runtime/daemon.js';
-import { freePort } from '../runtime/free-port.js';
+import { runUntilSignal, startDaemon } from '../daemon/daemon.js';
+import { freePort } from '../core/free-port.js';
 import { FAULT_TYPES, type FaultType } from '../sim/faults.js';
 import { runSimulator } from '../sim/run-simulator.js';
 import { cliLogger } from './logging.js';
-import { reportError } from './main.js';
+import { reportError } from './report-error.js';
 import { numberFlag, portFlag, UsageError } from './usage.js';
 
 export const DEMO_CONFIG = fileURLToPath(new URL('../../config/demo.yaml', import.meta.url));

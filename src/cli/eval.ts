@@ -18,12 +18,12 @@ import {
   type Precision,
 } from '../eval/evaluate.js';
 import { LABEL_COLUMNS, readLabelledCsv } from '../eval/labelled-csv.js';
-import { csvHeader } from '../sim/csv-replay.js';
+import { csvHeader } from '../core/csv-table.js';
 import type { FileReport, TrainingReport } from '../report/report-data.js';
 import { writeReport } from '../report/render-report.js';
 import { detectorFlags, type DetectorFlags } from './detector-flags.js';
-import { reportError } from './main.js';
-import { terminalProgress } from './progress.js';
+import { reportError } from './report-error.js';
+import { terminalProgress } from '../core/progress.js';
 import { UsageError } from './usage.js';
 
 export interface EvalOptions extends DetectorFlags {

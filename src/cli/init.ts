@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { reportError } from './main.js';
+import { reportError } from './report-error.js';
 import { starterConfig } from './starter-config.js';
 import { UsageError } from './usage.js';
 

@@ -1,8 +1,7 @@
 /** The `linewatch` command line. Each command returns an exit code; errors print one clear message. */
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, LinewatchError } from '../core/errors.js';
 import { LOG_LEVELS } from '../telemetry/logger.js';
-import { redactSecrets } from '../core/redact.js';
+import { reportError } from './report-error.js';
 import { datasetCommand } from './dataset.js';
 import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
@@ -13,7 +12,7 @@ import { runCommand, validateCommand } from './run.js';
 import { simulateCommand } from './simulate.js';
 import { quantizeCommand } from './quantize.js';
 import { trainCommand } from './train.js';
-import { checkInputPaths, UsageError } from './usage.js';
+import { checkInputPaths } from './usage.js';
 import { versionText } from './version.js';
 
 /** --config, or LINEWATCH_CONFIG when the flag is not given. */
@@ -227,22 +226,4 @@ export async function main(argv: readonly string[]): Promise<number> {
     return reportError(err);
   }
   return code;
-}
-
-/**
- * Exit codes: 2 for a usage error (a bad flag, a missing file) and a bad config or model
- * (LinewatchError), 1 for anything else. `run --once` exits 3 when a source failed (run.ts).
- */
-export function reportError(err: unknown): number {
-  // Our own errors (config, devices, models, usage, and plain Errors naming a flag, file or line) are
-  // messages for the user; anything else (a TypeError...) is a bug: show where (LINEWATCH_DEBUG=1: always).
-  const told =
-    err instanceof ConfigError ||
-    err instanceof LinewatchError ||
-    err instanceof UsageError ||
-    (err instanceof Error && err.constructor === Error);
-  if (told && !process.env.LINEWATCH_DEBUG)
-    process.stderr.write(`linewatch: ${redactSecrets((err as Error).message)}\n`);
-  else process.stderr.write(`linewatch: ${redactSecrets((err as Error)?.stack ?? String(err))}\n`);
-  return err instanceof LinewatchError || err instanceof UsageError ? 2 : 1;
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { SessionPool } from '../inference/session-pool.js';
 import { generateKeys, readPublicKey, signRelease, verifyRelease } from '../sync/release.js';
 import { readReleaseDir } from '../sync/release-reader.js';
-import { reportError } from './main.js';
+import { reportError } from './report-error.js';
 import { UsageError } from './usage.js';
 
 export async function keygenCommand(opts: { out: string }): Promise<number> {

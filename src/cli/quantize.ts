@@ -1,7 +1,7 @@
 /** `linewatch quantize`: re-quantizes a model's fp32 export on calibration data from a CSV. */
 import { resolve } from 'node:path';
 import { quantizeModel } from '../training/quantize.js';
-import { reportError } from './main.js';
+import { reportError } from './report-error.js';
 import { UsageError } from './usage.js';
 
 export async function quantizeCommand(

@@ -1,13 +1,13 @@
 /** `linewatch run` (the daemon, or --once) and `linewatch validate`. */
 import { redactSecrets } from '../core/redact.js';
-import { modbusDevices } from '../config/source-feeds.js';
+import { sourceType } from '../registry/components.js';
 import { loadConfigFile } from '../config/load.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { createSources } from '../runtime/gateway.js';
-import { runUntilSignal, startDaemon } from '../runtime/daemon.js';
+import { runUntilSignal, startDaemon } from '../daemon/daemon.js';
 import { GatewayMetrics } from '../telemetry/metrics.js';
 import { cliLogger } from './logging.js';
-import { reportError } from './main.js';
+import { reportError } from './report-error.js';
 
 export async function validateCommand(opts: { config: string }): Promise<number> {
   try {
@@ -15,11 +15,7 @@ export async function validateCommand(opts: { config: string }): Promise<number>
     const { config } = loaded;
     // Load each model into onnxruntime and run its golden window: catches corrupt or lying files.
     for (const [asset, manifest] of loaded.models) await (await AutoencoderModel.load(manifest, { asset })).close();
-    const registers = config.sources.reduce(
-      (n, s) =>
-        n + (s.type === 'opcua' ? s.nodes.length : modbusDevices(s).reduce((m, d) => m + d.registers.length, 0)),
-      0,
-    );
+    const registers = config.sources.reduce((n, s) => n + sourceType(s.type).tagCount(s), 0);
     process.stdout.write(
       `${loaded.file}: OK (${config.sources.length} source(s), ${registers} tag(s), ${config.assets.length} asset(s) with models: ${[...loaded.models.entries()].map(([a, m]) => `${a}=${m.manifest.name}@${m.manifest.version}`).join(', ') || 'none'})\n`,
     );

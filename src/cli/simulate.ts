@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { FAULT_TYPES, type FaultSpec, type FaultType } from '../sim/faults.js';
 import { runSimulator, type RunSimulatorOptions } from '../sim/run-simulator.js';
 import { loadSimConfig } from '../sim/sim-config.js';
-import { reportError } from './main.js';
+import { reportError } from './report-error.js';
 import { portFlag, UsageError } from './usage.js';
 
 export interface SimulateOptions {

@@ -11,8 +11,8 @@ import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
 import { fitDetector } from '../training/fit-detector.js';
 import { writeReport } from '../report/render-report.js';
 import { detectorFlags, wholeNumber, type DetectorFlags } from './detector-flags.js';
-import { reportError } from './main.js';
-import { terminalProgress } from './progress.js';
+import { reportError } from './report-error.js';
+import { terminalProgress } from '../core/progress.js';
 import { UsageError } from './usage.js';
 
 export interface TrainOptions extends DetectorFlags {

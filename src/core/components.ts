@@ -10,6 +10,8 @@ export type SampleHandler = (batch: readonly Sample[]) => void;
 
 export interface Source {
   readonly name: string;
+  /** Whether its connection to the device is up now (status, /healthz). */
+  readonly connected: boolean;
   /**
    * Opens connections and starts delivering batches to `onBatch`. Resolves once polling has been
    * scheduled; a device that is down is not an error here (the source reconnects by itself),

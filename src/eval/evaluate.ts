@@ -14,9 +14,9 @@ import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
 import type { FittedModel } from '../training/build-model.js';
 import { fitDetector, type DetectorOptions } from '../training/fit-detector.js';
-import { csvHeader } from '../sim/csv-replay.js';
+import { csvHeader } from '../core/csv-table.js';
 import { RowAssembler } from '../windows/row-assembler.js';
-import { SlidingWindow } from '../windows/sliding-window.js';
+import { SlidingWindow } from '../windows/sliding/sliding-window.js';
 import {
   addOperatorMetrics,
   operatorFigures,

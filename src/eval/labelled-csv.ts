@@ -4,7 +4,7 @@
  * against its labels: detection delay per labelled span, false alarms per 24 h of normal operation.
  */
 import { readFileSync } from 'node:fs';
-import { medianSpacing, parseSkabCsv, rowMajor } from '../sim/csv-replay.js';
+import { medianSpacing, parseSkabCsv, rowMajor } from '../core/csv-table.js';
 
 export const LABEL_COLUMNS = ['anomaly', 'changepoint'];
 

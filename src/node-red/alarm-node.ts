@@ -10,7 +10,7 @@
 import { alarmDefinition, alarmEvent, isAnnunciated } from '../alarms/alarm-event.js';
 import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../alarms/alarm-state.js';
 import { alarmSchema } from '../config/schema.js';
-import { formatIssues } from '../config/format-issues.js';
+import { formatIssues } from '../core/format-issues.js';
 import { OPERATOR_COMMANDS, type AlarmEvent, type OperatorCommand } from '../core/types.js';
 import { num, text, type NodeDefinition, type NodeInstance, type NodeMessage, type RedApi } from './red-api.js';
 

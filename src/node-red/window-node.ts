@@ -7,7 +7,7 @@
  */
 import type { Window } from '../core/types.js';
 import { windowSchema } from '../config/schema.js';
-import { formatIssues } from '../config/format-issues.js';
+import { formatIssues } from '../core/format-issues.js';
 import { AssetWindows, type AssetWindowOutcome } from '../windows/asset-windows.js';
 import { TimestampBatches } from '../windows/timestamp-batches.js';
 import {

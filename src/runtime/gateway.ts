@@ -9,10 +9,17 @@ import type { Sink, Source } from '../core/components.js';
 import { isRaise, type AlarmEvent, type PartResult, type Sample, type ScoreResult } from '../core/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import { SessionPool } from '../inference/session-pool.js';
-import { AlarmAction, type ActionStatus } from '../alarms/actions.js';
+import type { AlarmAction, ActionStatus } from '../actions/alarm-action.js';
 import { openQueue } from '../buffer/open-queue.js';
 import type { DurableQueue } from '../buffer/queue.js';
-import type { BufferConfig } from '../config/schema.js';
+import type { BufferConfig } from '../buffer/schema.js';
+import {
+  createAlarmAction,
+  createSinks,
+  createSource,
+  sinkHealthIntervals,
+  writeProtocolOf,
+} from '../registry/runtime.js';
 import { LINEWATCH_VERSION } from '../core/version.js';
 import { MqttSync } from '../sync/mqtt-sync.js';
 import {
@@ -21,10 +28,6 @@ import {
   type ModelUpdaterStatus,
   type UpdateHost,
 } from '../sync/model-updater.js';
-import { InfluxSink } from '../sinks/influx/influx-sink.js';
-import { SqliteStore } from '../sinks/local/sqlite-store.js';
-import { ModbusSource } from '../sources/modbus/modbus-source.js';
-import { OpcuaSource } from '../sources/opcua/opcua-source.js';
 import { collectHealth } from '../telemetry/health-reporter.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
@@ -60,17 +63,9 @@ export interface GatewayStatus {
   readonly models?: ModelUpdaterStatus[];
 }
 
+/** One source for each configured source, of whichever registered type. */
 export function createSources(loaded: LoadedConfig, deps: { logger: Logger; metrics: GatewayMetrics }): Source[] {
-  return loaded.config.sources.map((s): Source => {
-    switch (s.type) {
-      case 'modbus_tcp':
-      case 'modbus_rtu':
-      case 'modbus_rtu_tcp':
-        return new ModbusSource(s, deps);
-      case 'opcua':
-        return new OpcuaSource(s, deps);
-    }
-  });
+  return loaded.config.sources.map((s) => createSource(s, deps));
 }
 
 export class Gateway extends EventEmitter<GatewayEvents> {
@@ -101,14 +96,13 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private createSinks(): void {
     const { config } = this.loaded;
     const tags = { site: config.gateway.site, line: config.gateway.line, gateway: config.gateway.name };
-    if (config.storage.local) this.sinks.push(new SqliteStore(config.storage.local, this.deps));
-    if (config.storage.influxdb)
-      this.sinks.push(
-        new InfluxSink(config.storage.influxdb, tags, {
-          ...this.deps,
-          queue: this.queueFor('influxdb', config.storage.influxdb.buffer),
-        }),
-      );
+    this.sinks.push(
+      ...createSinks(config.storage, {
+        ...this.deps,
+        tags,
+        openQueue: (sink, buffer) => this.queueFor(sink, buffer),
+      }),
+    );
     if (config.cloud.mqtt) {
       const models = [...this.loaded.models].map(([asset, m]) => ({
         asset,
@@ -170,22 +164,19 @@ export class Gateway extends EventEmitter<GatewayEvents> {
           ),
         );
       }
+      // Sources whose connection carries alarm actions' writes (a PLC output, an OPC UA node).
       const writers = new Map(
-        this.sources.filter((s) => s instanceof ModbusSource).map((s) => [s.name, s as ModbusSource]),
+        this.loaded.config.sources.flatMap((c, i) => (writeProtocolOf(c) ? [[c.name, this.sources[i]] as const] : [])),
       );
       for (const asset of this.loaded.config.assets) {
-        const opcuaWriters = new Map(
-          this.sources.filter((s) => s instanceof OpcuaSource).map((s) => [s.name, s as OpcuaSource]),
-        );
         asset.alarm.actions.forEach((a, i) =>
-          this.actions.push(new AlarmAction(asset.name, a, i, { ...this.deps, writers, opcuaWriters })),
+          this.actions.push(createAlarmAction(asset.name, a, i, { ...this.deps, writers })),
         );
         asset.part_actions.forEach((a, i) =>
           this.partActions.push(
-            new AlarmAction(asset.name, { ...a, name: a.name ?? `${asset.name}-part-${a.type}-${i}` }, i, {
+            createAlarmAction(asset.name, { ...a, name: a.name ?? `${asset.name}-part-${a.type}-${i}` }, i, {
               ...this.deps,
               writers,
-              opcuaWriters,
             }),
           ),
         );
@@ -205,7 +196,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       }, 1000);
       this.tickTimer.unref();
       const intervals = [
-        this.loaded.config.storage.influxdb?.health_interval_ms ?? 0,
+        ...sinkHealthIntervals(this.loaded.config.storage),
         this.loaded.config.cloud.mqtt?.health_interval_ms ?? 0,
       ].filter((v) => v > 0);
       const healthMs = intervals.length > 0 ? Math.min(...intervals) : 0;
@@ -385,10 +376,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       line: gateway.line,
       state: this.state,
       uptime_s: this.startedAt ? (Date.now() - this.startedAt) / 1000 : 0,
-      sources: this.sources.map((s) => ({
-        name: s.name,
-        connected: s instanceof ModbusSource || s instanceof OpcuaSource ? s.connected : false,
-      })),
+      sources: this.sources.map((s) => ({ name: s.name, connected: s.connected })),
       assets,
       alarms: assets.map((a) => a.alarm).filter((a) => a.state !== 'normal'),
       actions: [...this.actions, ...this.partActions].map((a) => a.status()),

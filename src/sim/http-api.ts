@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { faultSpecSchema } from './faults.js';
 import type { LineSimulator } from './line-simulator.js';
-import { formatIssues } from '../config/format-issues.js';
+import { formatIssues } from '../core/format-issues.js';
 
 export async function startSimHttpApi(
   sim: LineSimulator,

@@ -1,7 +1,7 @@
 /** Serves the simulator's register images over Modbus TCP (modbus-serial's ServerTCP). */
 import ModbusRTU from 'modbus-serial';
 import type { AddressInfo, Server, Socket } from 'node:net';
-import { freePort } from '../runtime/free-port.js';
+import { freePort } from '../core/free-port.js';
 import type { LineSimulator } from './line-simulator.js';
 
 export interface SimModbusServer {

@@ -14,7 +14,7 @@ import {
   Variant,
   type UAVariable,
 } from 'node-opcua';
-import { freePort } from '../runtime/free-port.js';
+import { freePort } from '../core/free-port.js';
 import type { LineSimulator } from './line-simulator.js';
 import { PUMP_CHANNELS, PUMP_UNITS } from './plant.js';
 import type { PlantSnapshot } from './register-map.js';

@@ -5,7 +5,7 @@
  * those relations in the ways a reliability engineer would recognise.
  */
 import { faultLevel, type ActiveFault } from './faults.js';
-import { SeededRandom } from './random.js';
+import { SeededRandom } from '../core/random.js';
 
 export const PUMP_CHANNELS = [
   'vibration_1',

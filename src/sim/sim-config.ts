@@ -4,7 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseYamlDocument, readTextFile } from '../config/yaml-document.js';
+import { parseYamlDocument, readTextFile } from '../core/yaml-document.js';
 import { faultSpecSchema } from './faults.js';
 import type { RunSimulatorOptions } from './run-simulator.js';
 

@@ -16,7 +16,7 @@
  * labelled anomaly=1 while active, changepoint=1 on its first row and on the first row after it (as SKAB does).
  * Pure and seeded: the same options give the same bytes.
  */
-import { SeededRandom } from './random.js';
+import { SeededRandom } from '../core/random.js';
 
 type Range = readonly [number, number];
 

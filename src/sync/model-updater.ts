@@ -17,7 +17,7 @@ import type { MqttClient } from 'mqtt';
 import { z } from 'zod';
 import type { Model } from '../core/components.js';
 import { connectMqtt } from '../core/mqtt-connection.js';
-import type { ModelUpdatesConfig, MqttSyncConfig } from '../config/schema.js';
+import type { ModelUpdatesConfig, MqttSyncConfig } from './schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { ProbationModel } from './probation.js';

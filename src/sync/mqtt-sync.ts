@@ -19,7 +19,7 @@ import type { MqttClient } from 'mqtt';
 import { connectMqtt } from '../core/mqtt-connection.js';
 import type { DurableQueue, QueueInput } from '../buffer/queue.js';
 import type { Sink, SinkRecords } from '../core/components.js';
-import type { MqttSyncConfig } from '../config/schema.js';
+import type { MqttSyncConfig } from './schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { MinuteSummarizer } from './summaries.js';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { manifestSchema, sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
 import type { PooledModel, SessionPool } from '../inference/session-pool.js';
 import { ModelError, type ModelErrorCode } from '../core/errors.js';
-import { formatIssues } from '../config/format-issues.js';
+import { formatIssues } from '../core/format-issues.js';
 import { SIGNATURE_FILE, type ReleaseFiles } from './release-reader.js';
 
 export { SIGNATURE_FILE };

@@ -24,8 +24,8 @@ import {
   type ActivationRange,
   type WindowLayout,
 } from './scoring-graph.js';
-import { sideBySide, throughput } from '../bench/harness.js';
-import type { Progress } from '../cli/progress.js';
+import { sideBySide, throughput } from '../core/measure.js';
+import type { Progress } from '../core/progress.js';
 import { calibrateAlarm, type CalibrationTarget } from './alarm-calibration.js';
 
 export type Architecture = 'dense' | 'conv1d';

@@ -10,7 +10,7 @@
  * ConvTranspose [in, out, k]. The input and the reconstruction are time-major rows
  * (`t * C + c`, as windows are stored); activations inside are channel-major (`c * L + t`).
  */
-import { SeededRandom } from '../sim/random.js';
+import { SeededRandom } from '../core/random.js';
 import { fitAutoencoder, reconstructionError, type FitOptions, type FitResult, type Trainable } from './fit.js';
 
 export const CONV_KERNEL = 4;

@@ -4,7 +4,7 @@
  * last `validationFraction` of the rows held out for early stopping and threshold calibration.
  * Pure: text in, training set out; every problem names the file and what is wrong.
  */
-import { medianSpacing, parseSkabCsv, rowMajor } from '../sim/csv-replay.js';
+import { medianSpacing, parseSkabCsv, rowMajor } from '../core/csv-table.js';
 import type { TrainingSet } from './build-model.js';
 import type { NormalData } from './fit-detector.js';
 import { channelStats, slidingWindows, type Recording } from './sim-recording.js';

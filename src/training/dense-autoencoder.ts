@@ -4,7 +4,7 @@
  * so plain typed-array loops train it in seconds on a gateway CPU without pulling a training
  * framework into the install. Weights are stored [in, out] row-major, as ONNX MatMul expects.
  */
-import { SeededRandom } from '../sim/random.js';
+import { SeededRandom } from '../core/random.js';
 import { fitAutoencoder, reconstructionError, type FitOptions, type FitResult, type Trainable } from './fit.js';
 
 export type { FitOptions, FitResult } from './fit.js';

@@ -11,7 +11,7 @@
  * and hysteresis calibrated on its windows for the operator's false-alarm budget.
  */
 import { quantile } from '../core/quantile.js';
-import type { Progress } from '../cli/progress.js';
+import type { Progress } from '../core/progress.js';
 import { sha256Hex, type ModelManifest } from '../inference/manifest.js';
 import { calibrateAlarm, type CalibrationTarget } from './alarm-calibration.js';
 import {

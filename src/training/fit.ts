@@ -2,7 +2,7 @@
  * Training loop shared by the autoencoders (pure, seeded): mini-batch Adam on the mean squared
  * reconstruction error, early stopping on the validation loss, best weights kept.
  */
-import { SeededRandom } from '../sim/random.js';
+import { SeededRandom } from '../core/random.js';
 
 export interface FitOptions {
   readonly epochs: number;

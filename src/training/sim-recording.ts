@@ -6,8 +6,8 @@
 import { LineSimulator } from '../sim/line-simulator.js';
 import { PUMP_CHANNELS } from '../sim/plant.js';
 import { PRESS_UNIT_ID, PUMP_UNIT_ID, SIM_REGISTERS } from '../sim/register-map.js';
-import { CycleWindow } from '../windows/cycle-window.js';
-import { SeededRandom } from '../sim/random.js';
+import { CycleWindow } from '../windows/cycle/cycle-window.js';
+import { SeededRandom } from '../core/random.js';
 import { decodeRegisters, registerCount } from '../sources/modbus/encoding.js';
 
 export interface Recording {

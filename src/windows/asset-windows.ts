@@ -6,11 +6,11 @@
  * same way.
  */
 import type { Sample, Window } from '../core/types.js';
-import type { WindowSettings } from '../config/schema.js';
+import type { WindowSettings } from './schema.js';
 import { RowAssembler, type Row } from './row-assembler.js';
 import { TimeGrid } from './time-grid.js';
-import { CycleWindow } from './cycle-window.js';
-import { SlidingWindow } from './sliding-window.js';
+import { CycleWindow } from './cycle/cycle-window.js';
+import { SlidingWindow } from './sliding/sliding-window.js';
 
 export type AssetWindowOutcome =
   | { readonly kind: 'window'; readonly window: Window; readonly durationMs?: number }

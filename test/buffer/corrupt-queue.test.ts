@@ -12,7 +12,7 @@ import { openQueue, type CorruptQueue } from '../../src/buffer/open-queue.js';
 import { SqliteQueue } from '../../src/buffer/sqlite-queue.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { influxSchema } from '../../src/config/schema.js';
-import { startDaemon } from '../../src/runtime/daemon.js';
+import { startDaemon } from '../../src/daemon/daemon.js';
 import { runSimulator } from '../../src/sim/run-simulator.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { ROOT } from '../helpers/cli.js';

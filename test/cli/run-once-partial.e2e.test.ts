@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/runtime/free-port.js';
+import { freePort } from '../../src/core/free-port.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { runCli } from '../helpers/cli.js';
 

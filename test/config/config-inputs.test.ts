@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from '../../src/core/errors.js';
 import { loadConfigFile } from '../../src/config/load.js';
-import { parseYamlDocument } from '../../src/config/yaml-document.js';
+import { parseYamlDocument } from '../../src/core/yaml-document.js';
 import { generateKeys } from '../../src/sync/release.js';
 import { ROOT } from '../helpers/cli.js';
 

@@ -344,13 +344,33 @@ describe('configuration', () => {
     expect(loaded.models.get('pump-1')?.modelPath).toBe(join(dir, 'models/pump/model.int8.onnx'));
   });
 
-  it('the docker-compose gateway config validates (models from the image, here from the repository)', async () => {
-    await expect(
-      loadConfigFile(join(ROOT, 'deploy/compose/linewatch.yaml'), {
-        LINEWATCH_MODELS: join(ROOT, 'models'),
-        LINEWATCH_API_TOKEN: 'token-of-sixteen-chars',
-      }),
-    ).resolves.toBeDefined();
+  it('finds a bare model name in the shipped models folder unless the config folder has it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-config-'));
+    await writeFile(join(dir, 'gw.yaml'), config({ assets: '  - name: pump-1\n    model: pump-ae' }));
+    const shipped = await loadConfigFile(join(dir, 'gw.yaml'));
+    expect(shipped.config.assets[0].model).toBe(join(ROOT, 'models/pump-ae'));
+    expect(shipped.models.get('pump-1')?.modelPath).toBe(join(ROOT, 'models/pump-ae/model.int8.onnx'));
+    // A folder of that name next to the config file comes first.
+    await cp(MODEL, join(dir, 'pump-ae'), { recursive: true });
+    const own = await loadConfigFile(join(dir, 'gw.yaml'));
+    expect(own.models.get('pump-1')?.modelPath).toBe(join(dir, 'pump-ae/model.int8.onnx'));
+  });
+
+  it('names the path relative to the config file when a bare model name is neither there nor shipped', async () => {
+    const issues = await issuesOf(config({ assets: '  - name: pump-1\n    model: no-such-model' }));
+    expect(issues).toEqual(['assets[0].model: model /etc/linewatch/no-such-model: no such file or directory']);
+  });
+
+  it('the container configs validate, their bare model names found in the shipped models folder', async () => {
+    for (const file of ['deploy/compose/linewatch.yaml', 'config/linewatch.yaml']) {
+      const loaded = await loadConfigFile(join(ROOT, file), { LINEWATCH_API_TOKEN: 'token-of-sixteen-chars' });
+      expect(loaded.config.assets.map((a) => a.model)).toEqual([
+        join(ROOT, 'models/pump-ae'),
+        join(ROOT, 'models/press-ae'),
+      ]);
+      expect(loaded.config.http).toMatchObject({ host: '0.0.0.0', port: 8080, api_token: 'token-of-sixteen-chars' });
+      expect(loaded.config.data_dir).toBe('/data');
+    }
   });
 
   it('every example config in config/ validates', async () => {

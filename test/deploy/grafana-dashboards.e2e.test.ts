@@ -18,7 +18,7 @@ import { runSimulator } from '../../src/sim/run-simulator.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import { ROOT } from '../helpers/cli.js';
-import { startInfluxd, type Influxd, type InfluxSeries } from '../../src/bench/influxd.js';
+import { startInfluxd, type Influxd, type InfluxSeries } from '../../src/testing/influxd.js';
 
 const DB = 'lw_grafana';
 let influx: Influxd;

@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
-import { startDaemon, type Daemon } from '../../src/runtime/daemon.js';
-import { freePort } from '../../src/runtime/free-port.js';
+import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
+import { freePort } from '../../src/core/free-port.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { ROOT } from '../helpers/cli.js';

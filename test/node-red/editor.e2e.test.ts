@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
-import { startDaemon, type Daemon } from '../../src/runtime/daemon.js';
-import { freePort } from '../../src/runtime/free-port.js';
+import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
+import { freePort } from '../../src/core/free-port.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
-import { startNodeRedIn, type NodeRedRuntime } from '../../src/bench/node-red-process.js';
+import { startNodeRedIn, type NodeRedRuntime } from '../../src/testing/node-red-process.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { ROOT } from '../helpers/cli.js';
 // @ts-expect-error: a plain ES module script without type declarations

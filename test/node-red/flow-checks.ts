@@ -1,6 +1,6 @@
 /** Checks shared by the tests that run linewatch's nodes and example flows on a real Node-RED. */
 import { expect } from 'vitest';
-import type { NodeRedRuntime } from '../../src/bench/node-red-process.js';
+import type { NodeRedRuntime } from '../../src/testing/node-red-process.js';
 import type { RunningSimulator } from '../../src/sim/run-simulator.js';
 
 export const NODE_TYPES = [

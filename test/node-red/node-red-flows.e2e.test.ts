@@ -11,13 +11,13 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
-import { startDaemon, type Daemon } from '../../src/runtime/daemon.js';
-import { freePort } from '../../src/runtime/free-port.js';
+import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
+import { freePort } from '../../src/core/free-port.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
-import { startInfluxd, type Influxd } from '../../src/bench/influxd.js';
+import { startInfluxd, type Influxd } from '../../src/testing/influxd.js';
 import { ROOT } from '../helpers/cli.js';
-import { startNodeRed, type NodeRedRuntime } from '../../src/bench/node-red-process.js';
+import { startNodeRed, type NodeRedRuntime } from '../../src/testing/node-red-process.js';
 import { expectNodesLoaded, expectStackLightOnFault } from './flow-checks.js';
 
 const flow = (name: string) =>

@@ -15,9 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/runtime/free-port.js';
+import { freePort } from '../../src/core/free-port.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
-import { linkModules, startNodeRedIn, type NodeRedRuntime } from '../../src/bench/node-red-process.js';
+import { linkModules, startNodeRedIn, type NodeRedRuntime } from '../../src/testing/node-red-process.js';
 import { ROOT } from '../helpers/cli.js';
 import { expectNodesLoaded, expectStackLightOnFault } from './flow-checks.js';
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import type { AlarmEvent, PartResult, ScoreResult } from '../../src/core/types.js';
-import { startDaemon, type Daemon } from '../../src/runtime/daemon.js';
+import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { pressSerial } from '../../src/sim/register-map.js';
 import { silentLogger } from '../../src/telemetry/logger.js';

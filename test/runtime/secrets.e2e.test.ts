@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { freePort } from '../../src/runtime/free-port.js';
+import { freePort } from '../../src/core/free-port.js';
 import { runSimulator } from '../../src/sim/run-simulator.js';
 import { BIN, ROOT, runCli } from '../helpers/cli.js';
 

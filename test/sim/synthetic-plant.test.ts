@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { datasetCommand, parseDatasetOptions } from '../../src/cli/dataset.js';
 import { UsageError } from '../../src/cli/usage.js';
-import { parseSkabCsv } from '../../src/sim/csv-replay.js';
+import { parseSkabCsv } from '../../src/core/csv-table.js';
 import { generatePlantDataset, PLANT_FAULT_KINDS, type SyntheticPlantOptions } from '../../src/sim/synthetic-plant.js';
 
 const PROCESS: SyntheticPlantOptions = { channels: 52, samplePeriodMs: 180_000, rowsPerFile: 960, files: 21, seed: 1 };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { suiteServer } from '../helpers/suite-server.js';
-import { startMosquitto } from '../../src/bench/mosquitto.js';
+import { startMosquitto } from '../../src/testing/mosquitto.js';
 import { MemoryQueue } from '../../src/buffer/memory-queue.js';
 import { SqliteQueue } from '../../src/buffer/sqlite-queue.js';
 import { mqttSyncSchema } from '../../src/config/schema.js';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
-import { startMosquitto } from '../../src/bench/mosquitto.js';
+import { startMosquitto } from '../../src/testing/mosquitto.js';
 import { modelUpdatesSchema, mqttSyncSchema } from '../../src/config/schema.js';
 import type { Model } from '../../src/core/components.js';
 import { loadManifest } from '../../src/inference/manifest.js';

@@ -38,7 +38,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { quantile } from '../../src/core/quantile.js';
-import { SeededRandom } from '../../src/sim/random.js';
+import { SeededRandom } from '../../src/core/random.js';
 import {
   calibrateAlarm,
   countEpisodes,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConvAutoencoder } from '../../src/training/conv-autoencoder.js';
-import { SeededRandom } from '../../src/sim/random.js';
+import { SeededRandom } from '../../src/core/random.js';
 import { exportConvOnnx } from '../../src/training/export-conv.js';
 import { calibrateRanges } from '../../src/training/scoring-graph.js';
 import { createSession, ort } from '../../src/inference/onnx-session.js';

@@ -1,7 +1,7 @@
 /** The stats and hybrid graphs compute in onnxruntime what detector-features.ts defines in JS. */
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { SeededRandom } from '../../src/sim/random.js';
+import { SeededRandom } from '../../src/core/random.js';
 import { DenseAutoencoder } from '../../src/training/dense-autoencoder.js';
 import {
   autoencoderInput,

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { SeededRandom } from '../../src/sim/random.js';
+import { SeededRandom } from '../../src/core/random.js';
 import { DenseAutoencoder } from '../../src/training/dense-autoencoder.js';
 import { denseToOnnxGraph } from '../../src/training/export-dense.js';
 import { calibrateRanges } from '../../src/training/scoring-graph.js';

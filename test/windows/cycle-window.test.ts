@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CycleWindow, type CycleOutcome } from '../../src/windows/cycle-window.js';
+import { CycleWindow, type CycleOutcome } from '../../src/windows/cycle/cycle-window.js';
 import { resampleRows } from '../../src/windows/resample.js';
 
 // Rows: [force, trigger, partCounter].

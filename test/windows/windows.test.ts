@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../src/core/types.js';
 import { RowAssembler } from '../../src/windows/row-assembler.js';
-import { SlidingWindow } from '../../src/windows/sliding-window.js';
+import { SlidingWindow } from '../../src/windows/sliding/sliding-window.js';
 
 const s = (channel: string, ts: number, value: number, quality: Sample['quality'] = 'good', asset = 'a'): Sample => ({
   source: 'src',

@@ -4,7 +4,7 @@
  * as raw POSTs). Idempotent: run at every start and after InfluxDB comes back.
  */
 import Influx from 'influx';
-import type { InfluxConfig } from '../../config/schema.js';
+import type { InfluxConfig } from './schema.js';
 
 export const RETENTION_POLICY = 'linewatch';
 

@@ -19,7 +19,7 @@ import { backoffMs } from '../../core/backoff.js';
 import { gzipSync } from 'node:zlib';
 import type { DurableQueue, QueueInput, QueueStats } from '../../buffer/queue.js';
 import type { Sink, SinkRecords } from '../../core/components.js';
-import type { InfluxConfig } from '../../config/schema.js';
+import type { InfluxConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { ensureDatabase } from './database-setup.js';

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Sink, SinkRecords } from '../../core/components.js';
 import type { AlarmEvent, PartResult, Sample, ScoreResult } from '../../core/types.js';
-import type { LocalStoreConfig } from '../../config/schema.js';
+import type { LocalStoreConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { limitSqliteCache } from '../../core/sqlite-memory.js';

@@ -22,8 +22,8 @@ import ModbusSerial from 'modbus-serial';
 import type { SampleHandler, Source } from '../../core/components.js';
 import { LinewatchError } from '../../core/errors.js';
 import type { Sample } from '../../core/types.js';
-import type { ModbusSourceConfig, RegisterConfig } from '../../config/schema.js';
-import { modbusDevices, type ModbusDeviceConfig } from '../../config/source-feeds.js';
+import type { ModbusSourceConfig, RegisterConfig } from './schema.js';
+import { modbusDevices, type ModbusDeviceConfig } from './devices.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { FailureStreak } from '../../core/backoff.js';
 import type { SampleHandler, Source } from '../../core/components.js';
 import type { Sample } from '../../core/types.js';
-import type { OpcuaSourceConfig } from '../../config/schema.js';
+import type { OpcuaSourceConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import type { OpcuaConnection, Reading } from './client-adapter.js';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MemoryQueue } from '../../../src/buffer/memory-queue.js';
-import { startInfluxd } from '../../../src/bench/influxd.js';
+import { startInfluxd } from '../../../src/testing/influxd.js';
 import { influxSchema } from '../../../src/config/schema.js';
 import type { Sample } from '../../../src/core/types.js';
 import { InfluxSink, retryAfterMs } from '../../../src/sinks/influx/influx-sink.js';

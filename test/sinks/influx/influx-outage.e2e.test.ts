@@ -16,7 +16,7 @@ import { influxSchema } from '../../../src/config/schema.js';
 import { InfluxSink } from '../../../src/sinks/influx/influx-sink.js';
 import { createLogger, silentLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
-import { startInfluxd } from '../../../src/bench/influxd.js';
+import { startInfluxd } from '../../../src/testing/influxd.js';
 
 const OUTAGE_S = Number(process.env.LINEWATCH_OUTAGE_S ?? 60);
 const influx = suiteServer(startInfluxd);

@@ -11,7 +11,7 @@ import { InfluxSink } from '../../../src/sinks/influx/influx-sink.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import type { Sample, ScoreResult } from '../../../src/core/types.js';
-import { startInfluxd } from '../../../src/bench/influxd.js';
+import { startInfluxd } from '../../../src/testing/influxd.js';
 import { startTcpProxy } from '../../helpers/tcp-proxy.js';
 
 const influx = suiteServer(startInfluxd);

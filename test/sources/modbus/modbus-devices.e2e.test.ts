@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modbusTcpSourceSchema } from '../../../src/config/schema.js';
 import type { Sample } from '../../../src/core/types.js';
 import { decodeText } from '../../../src/sources/modbus/encoding.js';
-import { freePort } from '../../../src/runtime/free-port.js';
+import { freePort } from '../../../src/core/free-port.js';
 import { ModbusSource } from '../../../src/sources/modbus/modbus-source.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { opcuaSourceSchema } from '../../../src/config/schema.js';
 import type { Sample } from '../../../src/core/types.js';
-import { freePort } from '../../../src/runtime/free-port.js';
+import { freePort } from '../../../src/core/free-port.js';
 import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';

@@ -1,0 +1,93 @@
+/** mqtt_publish: publishes the alarm event (or the part result) as JSON to an MQTT broker. */
+import { z } from 'zod';
+import { connectMqttAsync } from '../../core/mqtt-connection.js';
+import { ALARM_STATES } from '../../core/types.js';
+import {
+  actionName,
+  actionRetry,
+  defineAction,
+  fillTemplate,
+  isSelected,
+  triggerLabel,
+  triggerPayload,
+  triggerVars,
+} from '../action-type.js';
+
+export const mqttPublishActionSchema = z
+  .strictObject({
+    type: z.literal('mqtt_publish'),
+    name: actionName,
+    url: z
+      .string()
+      .regex(/^mqtts?:\/\/.+/, 'expected mqtt://host:port or mqtts://host:port')
+      .describe('mqtt://host:1883 or mqtts://host:8883'),
+    topic: z
+      .string()
+      .min(1)
+      .default('linewatch/alarms/{asset}/{alarm}')
+      .describe('`{asset}`, `{alarm}` and `{state}` are replaced.'),
+    qos: z
+      .union([z.literal(0), z.literal(1), z.literal(2)])
+      .default(1)
+      .describe('MQTT quality of service.'),
+    retain: z.boolean().default(false).describe('Publish retained: a late subscriber gets the last state.'),
+    username: z.string().optional().describe('User (with password).'),
+    password: z.string().optional().describe('Password, best from the environment.'),
+    on: z
+      .array(z.enum(ALARM_STATES))
+      .min(1)
+      .default(['unack_active', 'ack_active', 'rtn_unack', 'normal'])
+      .describe('Alarm states that trigger a message.'),
+    timeout_ms: z.number().int().min(100).default(5000).describe('Connect and PUBACK timeout.'),
+    ...actionRetry,
+  })
+  .describe('Publishes the alarm event as JSON to an MQTT broker on the listed transitions.');
+
+export type MqttPublishActionConfig = z.infer<typeof mqttPublishActionSchema>;
+
+export const mqttPublishActionType = defineAction({
+  type: 'mqtt_publish',
+  schema: mqttPublishActionSchema,
+  follows: false,
+  sample: `# Every transition to the plant's broker, retained: a late subscriber sees the current state.
+type: mqtt_publish
+url: mqtts://broker.plant.local:8883
+topic: plant/line-3/alarms/{asset}/{alarm}
+qos: 1
+retain: true
+username: linewatch
+password: \${MQTT_PASSWORD}
+`,
+  driver: (c, { name }) => ({
+    job(t) {
+      if (!isSelected(c, t, c.on)) return undefined;
+      const topic = fillTemplate(c.topic, triggerVars(t));
+      const body = triggerPayload(t);
+      return {
+        what: triggerLabel(t),
+        describe: `publish ${topic} on ${c.url}`,
+        run: async () => {
+          // One connection per attempt: no hidden client-side queue that could resend later.
+          const client = await connectMqttAsync(c, {
+            role: `action ${name}`,
+            defaultClientId: `linewatch-action-${name}-${process.pid}`,
+            options: { connectTimeout: c.timeout_ms, reconnectPeriod: 0 },
+          });
+          try {
+            await Promise.race([
+              client.publishAsync(topic, body, {
+                qos: c.qos,
+                retain: c.retain,
+              }),
+              new Promise((_, reject) =>
+                setTimeout(() => reject(new Error(`no PUBACK within ${c.timeout_ms} ms`)), c.timeout_ms).unref(),
+              ),
+            ]);
+          } finally {
+            await client.endAsync(true).catch(() => undefined);
+          }
+        },
+      };
+    },
+  }),
+});

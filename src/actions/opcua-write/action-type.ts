@@ -1,0 +1,60 @@
+/** opcua_write: drives an OPC UA node from the alarm (like modbus_write), through an opcua source's session. */
+import { z } from 'zod';
+import { nameSchema as name } from '../../core/config-primitives.js';
+import { actionName, actionRetry, activeStatesSchema, defineAction, isActive, triggerLabel } from '../action-type.js';
+
+/** What an opcua_write action needs of a source. */
+export interface OpcuaWriter {
+  write(nodeId: string, value: number | boolean): Promise<void>;
+}
+
+export const opcuaWriteActionSchema = z
+  .strictObject({
+    type: z.literal('opcua_write'),
+    name: actionName,
+    source: name.describe('An opcua source: its session carries the write.'),
+    node_id: z.string().min(1).describe('The node written, e.g. ns=2;s=Pump1.AlarmLamp.'),
+    value_active: z
+      .union([z.number(), z.boolean()])
+      .default(true)
+      .describe('Written while the alarm is in active_states.'),
+    value_inactive: z.union([z.number(), z.boolean()]).default(false).describe('Written otherwise.'),
+    active_states: activeStatesSchema,
+    ...actionRetry,
+  })
+  .describe('Drives an OPC UA node from the alarm, like modbus_write.');
+
+export type OpcuaWriteActionConfig = z.infer<typeof opcuaWriteActionSchema>;
+
+export const opcuaWriteActionType = defineAction({
+  type: 'opcua_write',
+  schema: opcuaWriteActionSchema,
+  follows: true,
+  writeProtocol: 'opcua',
+  sample: `# The alarm lamp of the HMI, a boolean node on the server read by source line-plc.
+type: opcua_write
+source: line-plc
+node_id: "ns=2;s=Pump2.AlarmLamp"
+value_active: true
+value_inactive: false
+`,
+  driver(c, { writer }) {
+    let lastWritten: number | boolean | undefined;
+    return {
+      job(t) {
+        const ua = writer as OpcuaWriter | undefined;
+        const value = isActive(c, t, c.active_states) ? c.value_active : c.value_inactive;
+        if (!ua) return undefined;
+        return {
+          what: triggerLabel(t),
+          describe: `${c.node_id} := ${value} on ${c.source}`,
+          run: async () => {
+            if (lastWritten === value) return;
+            await ua.write(c.node_id, value);
+            lastWritten = value;
+          },
+        };
+      },
+    };
+  },
+});

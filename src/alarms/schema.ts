@@ -1,0 +1,41 @@
+/** The settings of an asset's anomaly alarm (its actions are composed in by src/config/schema.ts). */
+import { z } from 'zod';
+import { ALARM_PRIORITIES } from '../core/types.js';
+
+export const alarmSettingsSchema = z
+  .strictObject({
+    priority: z.enum(ALARM_PRIORITIES).default('high').describe('ISA-18.2 priority, carried on every event.'),
+    on_delay_ms: z
+      .number()
+      .int()
+      .min(0)
+      .default(1000)
+      .describe('The score must stay above the threshold this long before the alarm is raised.'),
+    off_delay_ms: z
+      .number()
+      .int()
+      .min(0)
+      .default(5000)
+      .describe('...and below its clear level this long before it returns to normal.'),
+    clear_ratio: z
+      .number()
+      .gt(0)
+      .max(1)
+      .optional()
+      .describe(
+        "Clear below clear_ratio × threshold; default: the model's calibrated off threshold (manifest score.off_threshold), else 0.8.",
+      ),
+    latching: z
+      .boolean()
+      .default(false)
+      .describe('Stays active after the condition clears until acknowledged and reset.'),
+    max_shelve_s: z
+      .number()
+      .positive()
+      .default(8 * 3600)
+      .describe('The longest an operator may shelve the alarm.'),
+    threshold: z.number().positive().optional().describe("Overrides the model's calibrated threshold."),
+  })
+  .describe("An asset's anomaly alarm, without its actions (also the Node-RED alarm node's settings).");
+
+export type AlarmSettings = z.infer<typeof alarmSettingsSchema>;

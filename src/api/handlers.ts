@@ -1,0 +1,201 @@
+/**
+ * The operator API's answers, apart from sockets: a request (method, URL, bearer header, body)
+ * in, a response out. src/api/http-server.ts serves them over HTTP; the unit tests call them
+ * directly.
+ *   GET  /healthz                                  200 while running, 503 otherwise
+ *   GET  /metrics                                  Prometheus text format
+ *   GET  /api/status                               assets, latest scores, alarms
+ *   GET  /api/alarms                               every alarm with its state
+ *   GET  /api/events[?types=score,alarm,part,model] live events as Server-Sent Events (at most
+ *                                                  max_event_streams at once)
+ *        the /api GETs need "Authorization: Bearer <http.read_token or api_token>" when read_token is set
+ *   POST /api/alarms/{asset}/{alarm}/{command}     ack | shelve | unshelve | remove_from_service |
+ *                                                  return_to_service | reset
+ *        body {"by": "who", "comment": "...", "duration_s": 3600 (shelve)}
+ *        needs "Authorization: Bearer <http.api_token>"; refused when no token is configured.
+ *   POST /api/models/{asset}/rollback              puts back the model a probation update replaced
+ *        body {"by": "who", "comment": "..."}, same token
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { OPERATOR_COMMANDS, type AlarmEvent, type OperatorCommand } from '../core/types.js';
+import type { AlarmStatus, CommandRequest } from '../runtime/asset-pipeline.js';
+import type { GatewayStatus } from '../runtime/gateway.js';
+import type { GatewayMetrics } from '../telemetry/metrics.js';
+import { parseEventTypes, type DaemonEvent } from '../telemetry/event-stream.js';
+
+export interface GatewayApi {
+  status(): GatewayStatus;
+  /** Calls `listener` with every live event until the returned function is called. */
+  subscribe(listener: (event: DaemonEvent) => void): () => void;
+  command(asset: string, alarm: string, request: Omit<CommandRequest, 'ts'>): AlarmEvent;
+  rollbackModel(asset: string, by: string, comment?: string): Promise<unknown>;
+}
+
+export interface HttpOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly apiToken?: string;
+  readonly readToken?: string;
+  readonly maxEventStreams?: number;
+}
+
+export interface ApiRequest {
+  readonly method: string;
+  /** Path and query, as sent. */
+  readonly url: string;
+  /** The Authorization header, if any. */
+  readonly authorization?: string;
+  /** The body as text; rejects when it is too large. */
+  readBody(): Promise<string>;
+}
+
+export type ApiResponse =
+  | { readonly kind: 'json'; readonly status: number; readonly body: unknown }
+  | { readonly kind: 'text'; readonly status: number; readonly body: string; readonly contentType: string }
+  /** Serve live events of these types until the client leaves (the server holds the stream open). */
+  | { readonly kind: 'events'; readonly types: ReadonlySet<DaemonEvent['type']> };
+
+/** Event streams open now, against the limit (the server counts them as they open and close). */
+export interface StreamCount {
+  active: number;
+}
+
+const json = (status: number, body: unknown): ApiResponse => ({ kind: 'json', status, body });
+
+/** Compares the hashes in constant time: neither the token's content nor its length leaks through timing. */
+export function tokenMatches(header: string | undefined, token: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? ''), digest(token));
+}
+
+/** A path segment decoded, or undefined when its percent-encoding is malformed. */
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJsonObject(text: string): Record<string, unknown> {
+  if (!text.trim()) return {};
+  const value: unknown = JSON.parse(text);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new Error('body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+/** Checks a command body; returns the request or the problem. */
+export function parseCommandBody(
+  command: OperatorCommand,
+  body: Record<string, unknown>,
+): Omit<CommandRequest, 'ts'> | string {
+  const unknown = Object.keys(body).filter((k) => !['by', 'comment', 'duration_s'].includes(k));
+  if (unknown.length > 0) return `unknown field(s): ${unknown.join(', ')}`;
+  if (typeof body.by !== 'string' || body.by.trim() === '') return 'by: required, who is doing this (a name or badge)';
+  if (body.comment !== undefined && typeof body.comment !== 'string') return 'comment: expected a string';
+  if (command === 'shelve' && (typeof body.duration_s !== 'number' || !(body.duration_s > 0)))
+    return 'duration_s: required for shelve, a positive number of seconds';
+  return {
+    command,
+    by: body.by.trim(),
+    ...(typeof body.comment === 'string' ? { comment: body.comment } : {}),
+    ...(typeof body.duration_s === 'number' ? { durationMs: body.duration_s * 1000 } : {}),
+  };
+}
+
+/** The API's request handler; `streams` is shared with the server that holds the event streams open. */
+export function createApiHandler(
+  options: HttpOptions,
+  api: GatewayApi,
+  metrics: GatewayMetrics,
+  streams: StreamCount = { active: 0 },
+): (req: ApiRequest) => Promise<ApiResponse> {
+  const maxStreams = options.maxEventStreams ?? 32;
+
+  /** A write call: token checked, JSON body parsed, `act` run; every failure answered with its status. */
+  const write = async (
+    req: ApiRequest,
+    act: (body: Record<string, unknown>) => Promise<unknown> | unknown,
+  ): Promise<ApiResponse> => {
+    if (!options.apiToken)
+      return json(403, { error: 'the write API is disabled: set http.api_token in the configuration' });
+    if (!tokenMatches(req.authorization, options.apiToken))
+      return json(401, { error: 'missing or wrong bearer token' });
+    let body: Record<string, unknown>;
+    try {
+      body = parseJsonObject(await req.readBody());
+    } catch (err) {
+      return json(400, { error: `bad body: ${(err as Error).message}` });
+    }
+    try {
+      const result = await act(body);
+      if (typeof result === 'string') return json(400, { error: result });
+      return json(200, result);
+    } catch (err) {
+      return json((err as { status?: number }).status ?? 500, { error: (err as Error).message });
+    }
+  };
+
+  return async (req) => {
+    const path = req.url.split('?')[0];
+    if (path.split('/').some((s) => decodeSegment(s) === undefined))
+      return json(400, { error: 'bad path: malformed percent-encoding' });
+    if (req.method === 'POST' && /^\/api\/models\/[^/]+\/rollback$/.test(path)) {
+      const asset = decodeSegment(path.split('/')[3])!;
+      return write(req, (body) =>
+        typeof body.by !== 'string' || !body.by.trim()
+          ? 'by: required, who is doing this'
+          : api.rollbackModel(asset, body.by.trim(), typeof body.comment === 'string' ? body.comment : undefined),
+      );
+    }
+    if (req.method === 'POST') {
+      const m = /^\/api\/alarms\/([^/]+)\/([^/]+)\/([a-z_]+)$/.exec(path);
+      if (!m)
+        return json(404, {
+          error: 'not found: POST /api/alarms/{asset}/{alarm}/{command} or /api/models/{asset}/rollback',
+        });
+      const [, asset, alarm, command] = m.map((s) => decodeSegment(s)!);
+      if (!OPERATOR_COMMANDS.includes(command as OperatorCommand))
+        return json(404, { error: `unknown command "${command}": one of ${OPERATOR_COMMANDS.join(', ')}` });
+      return write(req, (body) => {
+        const request = parseCommandBody(command as OperatorCommand, body);
+        return typeof request === 'string' ? request : api.command(asset, alarm, request);
+      });
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { error: 'method not allowed' });
+    if (path === '/healthz') {
+      const s = api.status();
+      const ok = s.state === 'running';
+      return json(ok ? 200 : 503, {
+        status: ok ? 'ok' : s.state,
+        sources: s.sources,
+        degraded_assets: s.assets.filter((a) => a.degraded).map((a) => a.name),
+      });
+    }
+    if (path === '/metrics')
+      return {
+        kind: 'text',
+        status: 200,
+        body: await metrics.registry.metrics(),
+        contentType: metrics.registry.contentType,
+      };
+    if (path.startsWith('/api/') && options.readToken) {
+      const auth = req.authorization;
+      if (!tokenMatches(auth, options.readToken) && !(options.apiToken && tokenMatches(auth, options.apiToken)))
+        return json(401, { error: 'missing or wrong bearer token (http.read_token)' });
+    }
+    if (path === '/api/status') return json(200, api.status());
+    if (path === '/api/alarms') return json(200, api.status().assets.map((a) => a.alarm) satisfies AlarmStatus[]);
+    if (path === '/api/events') {
+      const types = parseEventTypes(new URL(req.url, 'http://x').searchParams.get('types'));
+      if (typeof types === 'string') return json(400, { error: `types: ${types}` });
+      if (streams.active >= maxStreams) {
+        metrics.apiEventStreamsRefused.inc();
+        return json(503, { error: `too many event streams (http.max_event_streams ${maxStreams})` });
+      }
+      return { kind: 'events', types };
+    }
+    return json(404, { error: 'not found: try /healthz, /metrics, /api/status, /api/alarms or /api/events' });
+  };
+}

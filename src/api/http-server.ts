@@ -1,0 +1,109 @@
+/**
+ * The operator API over HTTP: each request read into an ApiRequest, answered by the handlers
+ * (handlers.ts), and written back; live event streams held open here, with their backlog bound.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { redactDeep, redactSecrets } from '../core/redact.js';
+import { formatSse, type DaemonEvent } from '../telemetry/event-stream.js';
+import type { GatewayMetrics } from '../telemetry/metrics.js';
+import { createApiHandler, type ApiResponse, type GatewayApi, type HttpOptions, type StreamCount } from './handlers.js';
+
+export type { GatewayApi, HttpOptions } from './handlers.js';
+
+export interface HttpEndpoint {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+const KEEPALIVE_MS = 15_000;
+/** Bytes an event stream may have waiting for a slow client before it is dropped. */
+export const MAX_STREAM_BACKLOG_BYTES = 1 << 20;
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error(`body larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, code: number, body: unknown, type = 'application/json'): void {
+  res.writeHead(code, { 'content-type': type });
+  // Nothing the API answers carries a credential or a secret URL path (core/redact.ts).
+  res.end(type === 'application/json' ? `${JSON.stringify(redactDeep(body))}\n` : String(body));
+}
+
+/** Streams live events to one client until it disconnects, falls behind, or the endpoint closes. */
+function streamEvents(
+  res: ServerResponse,
+  types: ReadonlySet<DaemonEvent['type']>,
+  api: GatewayApi,
+  onDropped: () => void,
+): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.write('retry: 2000\n\n');
+  // A client that does not read must not hold the gateway's memory: past the backlog it is dropped.
+  let dropped = false;
+  const write = (text: string) => {
+    if (dropped) return;
+    if (res.writableLength > MAX_STREAM_BACKLOG_BYTES) {
+      dropped = true;
+      onDropped();
+      res.destroy();
+      return;
+    }
+    res.write(text);
+  };
+  const unsubscribe = api.subscribe((event) => {
+    if (types.has(event.type)) write(redactSecrets(formatSse(event)));
+  });
+  const keepalive = setInterval(() => write(': keepalive\n\n'), KEEPALIVE_MS);
+  keepalive.unref();
+  res.on('close', () => {
+    clearInterval(keepalive);
+    unsubscribe();
+  });
+}
+
+export async function startHttpEndpoint(
+  options: HttpOptions,
+  api: GatewayApi,
+  metrics: GatewayMetrics,
+): Promise<HttpEndpoint> {
+  const streams: StreamCount = { active: 0 };
+  const handle = createApiHandler(options, api, metrics, streams);
+  const answer = (res: ServerResponse, response: ApiResponse) => {
+    if (response.kind === 'json') return send(res, response.status, response.body);
+    if (response.kind === 'text') return send(res, response.status, response.body, response.contentType);
+    streams.active++;
+    res.on('close', () => streams.active--);
+    streamEvents(res, response.types, api, () => metrics.apiEventStreamsDropped.inc());
+  };
+  const server: Server = createServer((req, res) => {
+    handle({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      authorization: req.headers.authorization,
+      readBody: () => readBody(req),
+    })
+      .then((response) => answer(res, response))
+      .catch((err: Error) => send(res, 500, { error: err.message }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Reads a YAML document for any of our schemas: YAML errors with line and column, `${ENV}`
+ * substitution, then the schema's own check, every problem reported as "path: message".
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError, LinewatchError } from './errors.js';
+import { substituteEnv } from './env-substitution.js';
+import { formatIssues } from './format-issues.js';
+
+export async function readTextFile(file: string, what: string): Promise<{ path: string; text: string }> {
+  const path = resolve(file);
+  try {
+    return { path, text: await readFile(path, 'utf8') };
+  } catch (err) {
+    throw new LinewatchError(
+      'CONFIG_FILE',
+      `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+}
+
+export function parseYamlDocument<S extends z.ZodType>(
+  schema: S,
+  text: string,
+  path: string,
+  env: NodeJS.ProcessEnv,
+): z.infer<S> {
+  let tree: unknown;
+  // A warning (an unknown tag such as `!secret`) is a problem of the file too, not a line on the console.
+  const doc = parseDocument(text, { prettyErrors: true, logLevel: 'error' });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) {
+    const pos = problem.linePos?.[0];
+    throw new ConfigError(path, [
+      `${pos ? `line ${pos.line}, column ${pos.col}` : 'YAML'}: ${problem.message.split('\n')[0]}`,
+    ]);
+  }
+  try {
+    tree = doc.toJS();
+  } catch (err) {
+    // e.g. "Excessive alias count indicates a resource exhaustion attack" (an alias bomb).
+    throw new ConfigError(path, [`YAML: ${(err as Error).message.split('\n')[0]}`]);
+  }
+  const envIssues: string[] = [];
+  const retyped = new Map<string, string>();
+  tree = substituteEnv(tree, env, envIssues, '', retyped);
+  if (envIssues.length > 0) throw new ConfigError(path, envIssues);
+  let parsed = schema.safeParse(tree ?? {});
+  // A placeholder that expanded to digits where the schema wants text (a password) takes its text back.
+  const back = parsed.success
+    ? []
+    : parsed.error.issues.filter(
+        (i) => i.code === 'invalid_type' && i.expected === 'string' && retyped.has(issuePath(i.path)),
+      );
+  if (back.length > 0) {
+    for (const issue of back) setAt(tree, issue.path, retyped.get(issuePath(issue.path))!);
+    parsed = schema.safeParse(tree ?? {});
+  }
+  if (!parsed.success) throw new ConfigError(path, formatIssues(parsed.error.issues));
+  return parsed.data;
+}
+
+/** A zod issue path as substituteEnv writes paths: `a.b[0].c`. */
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    '',
+  );
+}
+
+function setAt(tree: unknown, path: readonly PropertyKey[], value: string): void {
+  let node = tree as Record<PropertyKey, unknown>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<PropertyKey, unknown>;
+  node[path[path.length - 1]] = value;
+}

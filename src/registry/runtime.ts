@@ -1,0 +1,43 @@
+/** The registered component types built from a validated configuration (the gateway wires what they return). */
+import { AlarmAction, type ActionDeps, type ActionSettings } from '../actions/alarm-action.js';
+import type { Sink, Source } from '../core/components.js';
+import type { SinkDeps } from '../sinks/sink-type.js';
+import type { ComponentDeps } from '../telemetry/component-deps.js';
+import { actionType, sinkTypes, sourceType } from './components.js';
+
+/** A source of any registered type. */
+export function createSource(config: { readonly type: string; readonly name: string }, deps: ComponentDeps): Source {
+  return sourceType(config.type).create(config, deps);
+}
+
+/** The protocol of the writes a configured source carries for alarm actions ('modbus', 'opcua'), if any. */
+export function writeProtocolOf(config: { readonly type: string }): string | undefined {
+  return sourceType(config.type).writeProtocol;
+}
+
+/** One sink for each configured `storage:` section, in the registry's order. */
+export function createSinks(storage: Readonly<Record<string, object | undefined>>, deps: SinkDeps): Sink[] {
+  return sinkTypes.flatMap((t) => (storage[t.key] ? [t.create(storage[t.key]!, deps)] : []));
+}
+
+/** The health intervals the configured sinks ask for (0: none). */
+export function sinkHealthIntervals(storage: Readonly<Record<string, object | undefined>>): number[] {
+  return sinkTypes.map((t) => (storage[t.key] && t.healthIntervalMs ? t.healthIntervalMs(storage[t.key]!) : 0));
+}
+
+export interface AlarmActionDeps extends ActionDeps {
+  /** Sources that carry writes, by name (a modbus_write finds its PLC connection here). */
+  readonly writers: ReadonlyMap<string, unknown>;
+}
+
+/** An alarm (or part) action of any registered type. */
+export function createAlarmAction(
+  asset: string,
+  config: ActionSettings & { readonly source?: string },
+  index: number,
+  deps: AlarmActionDeps,
+): AlarmAction {
+  const type = actionType(config.type);
+  const writer = type.writeProtocol && config.source !== undefined ? deps.writers.get(config.source) : undefined;
+  return new AlarmAction(asset, config, index, deps, (name) => type.driver(config, { name, writer }), type.follows);
+}

@@ -1,0 +1,27 @@
+/** storage.influxdb: samples, scores, alarms, parts and health to InfluxDB 1.x, through a durable queue. */
+import { resolve } from 'node:path';
+import { defineSink } from '../sink-type.js';
+import { InfluxSink } from './influx-sink.js';
+import { influxSchema } from './schema.js';
+
+export const influxSinkType = defineSink({
+  key: 'influxdb',
+  schema: influxSchema,
+  sample: `# Written through a disk queue: an outage of the database loses nothing up to max_bytes.
+url: http://influxdb:8086
+database: linewatch
+username: linewatch
+password: \${INFLUX_PASSWORD}
+retention: 30d
+raw_interval_ms: 1000      # at most one raw point per channel per second
+buffer:
+  type: disk
+  max_bytes: 268435456
+`,
+  healthIntervalMs: (config) => config.health_interval_ms,
+  resolvePaths(config, { baseDir, dataDir }) {
+    config.buffer.path = resolve(baseDir, config.buffer.path ?? resolve(dataDir, 'influxdb.queue.db'));
+  },
+  create: (config, deps) =>
+    new InfluxSink(config, deps.tags, { ...deps, queue: deps.openQueue('influxdb', config.buffer) }),
+});

@@ -1,0 +1,35 @@
+/**
+ * What a storage sink type brings to the gateway (src/registry/ lists them): its key under
+ * `storage:`, its schema, how it is built, and a commented sample for docs/configuration.md.
+ */
+import type { z } from 'zod';
+import type { Sink } from '../core/components.js';
+import type { ConfigPaths } from '../core/config-primitives.js';
+import type { BufferConfig } from '../buffer/schema.js';
+import type { DurableQueue } from '../buffer/queue.js';
+import type { ComponentDeps } from '../telemetry/component-deps.js';
+
+export interface SinkDeps extends ComponentDeps {
+  /** The gateway's identity, tagged on every series. */
+  readonly tags: { readonly site: string; readonly line: string; readonly gateway: string };
+  /** Opens the sink's durable queue (a corrupt file is set aside and reported). */
+  openQueue(sink: string, buffer: BufferConfig): DurableQueue;
+}
+
+export interface SinkType<K extends string, S extends z.ZodType<object>> {
+  /** Its key under `storage:`. */
+  readonly key: K;
+  readonly schema: S;
+  /** The commented YAML of its section (validated by a test, shown in docs/configuration.md). */
+  readonly sample: string;
+  /** How often it wants the gateway's health point (0: never). */
+  healthIntervalMs?(config: z.output<S>): number;
+  /** Makes its file paths absolute (defaults under data_dir). */
+  resolvePaths?(config: z.output<S>, paths: ConfigPaths): void;
+  create(config: z.output<S>, deps: SinkDeps): Sink;
+}
+
+/** Keeps the literal types of a sink type's definition. */
+export function defineSink<const K extends string, S extends z.ZodType<object>>(t: SinkType<K, S>): SinkType<K, S> {
+  return t;
+}

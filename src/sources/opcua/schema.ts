@@ -1,0 +1,88 @@
+/** The configuration of the opcua source type: an endpoint, its security and the nodes it subscribes to. */
+import { z } from 'zod';
+import { nameSchema as name } from '../../core/config-primitives.js';
+
+export const opcuaNodeSchema = z
+  .strictObject({
+    channel: name.describe('The channel name the value is stored and scored under.'),
+    node_id: z
+      .string()
+      .regex(
+        /^(ns=\d+;|nsu=[^;]+;)?[isgb]=.+$/,
+        'expected a node id such as "ns=2;s=Pump1.flow" or "nsu=urn:plant;i=1001"',
+      )
+      .optional()
+      .describe('`ns=2;s=Pump1.flow`, or `nsu=<namespace URI>;s=...` (the index is resolved at every connect).'),
+    browse_path: z
+      .string()
+      .regex(/^(\/[^/]+)+$/, 'expected a browse path such as "/Objects/Plant/Pump1/flow"')
+      .optional()
+      .describe(
+        '...or a browse path from the root, resolved on the server at every connect: `/Objects/Plant/Pump1/flow`; an element may name its namespace index (`2:Pump1`), else `browse_namespace` gives it (Objects, Server and Types are the standard namespace).',
+      ),
+    browse_namespace: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Namespace URI of the browse path's elements that name no index."),
+    sampling_interval_ms: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('How often the server samples the node (default: the publishing interval).'),
+    queue_size: z.number().int().min(1).default(1).describe('Values the server keeps per node between publishes.'),
+    deadband: z
+      .strictObject({
+        type: z.enum(['absolute', 'percent']).describe('The source type.'),
+        value: z.number().min(0).describe("The deadband's size."),
+      })
+      .optional()
+      .describe('Report only changes beyond this (absolute, or percent of the range).'),
+    unit: z.string().optional().describe('Engineering unit, carried on the samples.'),
+  })
+  .refine((n) => (n.node_id === undefined) !== (n.browse_path === undefined), {
+    message: 'give either node_id or browse_path',
+  });
+
+export const opcuaSourceSchema = z.strictObject({
+  name,
+  type: z.literal('opcua').describe('The source type.'),
+  endpoint: z
+    .string()
+    .regex(/^opc\.tcp:\/\/.+/, 'expected an endpoint URL such as opc.tcp://plc:4840')
+    .describe("The server's endpoint URL."),
+  asset: name.describe("The asset the nodes' channels belong to."),
+  security_mode: z
+    .enum(['None', 'Sign', 'SignAndEncrypt'])
+    .default('None')
+    .describe('Message security: None, Sign or SignAndEncrypt.'),
+  security_policy: z
+    .enum(['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'])
+    .optional()
+    .describe('Security policy (with Sign or SignAndEncrypt).'),
+  username: z.string().optional().describe('User name (with password).'),
+  password: z.string().optional().describe('Password, best from the environment: ${OPCUA_PASSWORD}.'),
+  user_certificate_file: z
+    .string()
+    .optional()
+    .describe("X.509 user authentication: the user's certificate (PEM) and private key (PEM)."),
+  user_private_key_file: z.string().optional().describe('The private key (PEM) of user_certificate_file.'),
+  pki_dir: z.string().optional().describe('Client certificate and trust lists; default `<data_dir>/opcua-pki`.'),
+  publishing_interval_ms: z
+    .number()
+    .int()
+    .min(10)
+    .default(1000)
+    .describe('How often the subscription publishes changes.'),
+  stale_after_ms: z
+    .number()
+    .int()
+    .min(100)
+    .default(10_000)
+    .describe('No notification nor keep-alive for this long: the subscription is rebuilt.'),
+  timeout_ms: z.number().int().min(100).default(5000).describe('Connect and request timeout.'),
+  nodes: z.array(opcuaNodeSchema).min(1).describe('The nodes subscribed to, one channel each.'),
+});
+
+export type OpcuaSourceConfig = z.infer<typeof opcuaSourceSchema>;

@@ -1,0 +1,53 @@
+/**
+ * What a source type brings to the gateway (src/registry/ lists them): its configuration schema,
+ * the checks the schema cannot make, what it feeds, how it is built, and a commented sample for
+ * docs/configuration.md. A source type lives in its own folder; adding one is that folder and one
+ * line in src/registry/sources.ts.
+ */
+import type { z } from 'zod';
+import type { Source } from '../core/components.js';
+import type { ConfigPaths } from '../core/config-primitives.js';
+import type { ComponentDeps } from '../telemetry/component-deps.js';
+
+/** One asset's channels a source delivers, and how often. */
+export interface SourceFeed {
+  readonly asset: string;
+  readonly channels: readonly string[];
+  /** How often the feed delivers its (fastest) samples. */
+  readonly periodMs: number;
+  /** The setting that sets that period, after `sources[i]`. */
+  readonly periodKey: string;
+}
+
+export interface SourceCheckContext {
+  /**
+   * Claims an asset's channel for the tag configured at `where`; returns where it is already
+   * read from when another tag claimed it first.
+   */
+  claim(asset: string, channel: string, where: string): string | undefined;
+}
+
+export interface SourceType<S extends z.ZodType<{ type: string; name: string }>> {
+  /** The value of `type` that selects it. */
+  readonly type: z.output<S>['type'];
+  readonly schema: S;
+  /** One commented YAML entry of `sources:` (validated by a test, shown in docs/configuration.md). */
+  readonly sample: string;
+  /** Alarm actions that write through a source name its protocol (modbus_write: 'modbus'). */
+  readonly writeProtocol?: string;
+  feeds(config: z.output<S>): SourceFeed[];
+  /** Channels that carry text (a Modbus `string` tag), not numbers. */
+  textChannels?(config: z.output<S>): { asset: string; channel: string }[];
+  /** Tags it reads (shown by `linewatch validate`). */
+  tagCount(config: z.output<S>): number;
+  /** Checks beyond the schema; each issue starts with its path (`where` is `sources[i]`). */
+  check(config: z.output<S>, where: string, ctx: SourceCheckContext): string[];
+  /** Makes its file paths absolute. */
+  resolvePaths?(config: z.output<S>, paths: ConfigPaths): void;
+  create(config: z.output<S>, deps: ComponentDeps): Source;
+}
+
+/** Keeps the literal types of a source type's definition. */
+export function defineSource<S extends z.ZodType<{ type: string; name: string }>>(t: SourceType<S>): SourceType<S> {
+  return t;
+}

@@ -1,0 +1,96 @@
+/** The configuration of the edge–cloud sync (cloud.mqtt) and of signed model updates (cloud.model_updates). */
+import { z } from 'zod';
+import { bufferSchema } from '../buffer/schema.js';
+
+export const mqttSyncSchema = z.strictObject({
+  url: z
+    .string()
+    .regex(/^mqtts?:\/\/.+/, 'expected mqtt://host:port or mqtts://host:port')
+    .describe('mqtt://host:1883 or mqtts://host:8883'),
+  topic_prefix: z
+    .string()
+    .min(1)
+    .default('linewatch')
+    .describe('Topics start with this: <prefix>/<site>/<line>/<gateway>/...'),
+  client_id: z.string().optional().describe('MQTT client id; default linewatch-<gateway name>.'),
+  username: z.string().optional().describe('User (with password).'),
+  password: z.string().optional().describe('Password, best from the environment.'),
+  ca_file: z.string().optional().describe('TLS: CA bundle to trust, and a client certificate and key (PEM files).'),
+  cert_file: z.string().optional().describe('Client certificate (PEM) for TLS client authentication.'),
+  key_file: z.string().optional().describe('Private key (PEM) of cert_file.'),
+  publish_alarms: z.boolean().default(true).describe('Publish alarm transitions.'),
+  publish_parts: z.boolean().default(true).describe('Publish part verdicts.'),
+  publish_health: z.boolean().default(true).describe('Publish the gateway health point.'),
+  health_interval_ms: z
+    .number()
+    .int()
+    .min(0)
+    .default(60_000)
+    .describe("How often the gateway's health point is published (0: never)."),
+  batch_size: z.number().int().min(1).default(200).describe('Records per published message.'),
+  publish_timeout_ms: z
+    .number()
+    .int()
+    .min(100)
+    .default(10_000)
+    .describe('A publish without PUBACK in this time is retried.'),
+  buffer: bufferSchema
+    .default({ type: 'disk', max_bytes: 256 * 1024 * 1024, sync: 'normal' })
+    .describe('The durable queue in front of the broker.'),
+});
+
+export const modelUpdatesSchema = z.strictObject({
+  public_key_file: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .describe(
+      'ed25519 public key (PEM) that releases must be signed with, or a list of them (key rotation: a release signed by any listed key verifies; drop a retired key from the list).',
+    ),
+  mqtt: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Release notices: a retained MQTT message on `<topic_prefix>/releases/<model name>` (uses cloud.mqtt's broker), and/or an HTTPS URL polled for the same JSON notice.",
+    ),
+  poll_url: z.url().optional().describe('An HTTPS URL polled for release notices.'),
+  poll_interval_s: z.number().positive().default(300).describe('How often poll_url is polled.'),
+  store_dir: z.string().optional().describe('Where releases are downloaded and kept; default `<data_dir>/models`.'),
+  probation_s: z
+    .number()
+    .min(0)
+    .default(600)
+    .describe('After a swap, the new model is watched this long and rolled back if it misbehaves.'),
+  max_error_rate: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.01)
+    .describe('Misbehaving: more than this share of scoring runs failed...'),
+  max_anomalous_fraction: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.5)
+    .describe('...or more than this share of its windows judged anomalous (a healthy line is mostly normal).'),
+  min_windows: z.number().int().min(1).default(30).describe('Windows scored before the anomalous share is judged.'),
+  max_manifest_bytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(1 << 20)
+    .describe("Size cap of a release's manifest.json, in bytes."),
+  max_signature_bytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(4096)
+    .describe("Size cap of a release's manifest.sig, in bytes."),
+  max_model_bytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(64 << 20)
+    .describe("Size cap of a release's model file, in bytes."),
+});
+
+export type MqttSyncConfig = z.infer<typeof mqttSyncSchema>;
+export type ModelUpdatesConfig = z.infer<typeof modelUpdatesSchema>;

@@ -1,0 +1,160 @@
+/**
+ * (Used by the test suite and the benchmarks.) Starts Debian's mosquitto on 127.0.0.1 on a free
+ * port, anonymous, persistent sessions in a temp folder (so a consumer's queued QoS 1 messages
+ * survive a broker restart, as on a production broker; no cap on a session's queue, as an
+ * ingest broker behind a fleet would be set up). Fails loudly when it is not installed: run
+ * scripts/install-test-deps.sh. `pause`/`resume` stop and restart it on the same port.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../core/free-port.js';
+import { serverProcess } from './server-process.js';
+
+const BINARY =
+  process.env.MOSQUITTO_BIN ??
+  ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => existsSync(p)) ??
+  '/usr/sbin/mosquitto';
+
+export interface Mosquitto {
+  readonly url: string;
+  readonly port: number;
+  /** The broker's process id (for CPU measurements). */
+  readonly pid: number | undefined;
+  /** With `tls`: mqtts:// URL of the TLS listener (client certificate required) and the PEM files. */
+  readonly tls?: {
+    readonly url: string;
+    readonly caFile: string;
+    readonly clientCert: string;
+    readonly clientKey: string;
+  };
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** A test CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
+function makeCertificates(dir: string): {
+  ca: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+} {
+  const f = (n: string) => join(dir, n);
+  const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  run([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=linewatch test CA',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+  ]);
+  for (const [name, cn] of [
+    ['server', '127.0.0.1'],
+    ['client', 'gateway-test'],
+  ]) {
+    run([
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      `/CN=${cn}`,
+      '-keyout',
+      f(`${name}.key`),
+      '-out',
+      f(`${name}.csr`),
+    ]);
+    writeFileSync(
+      f(`${name}.ext`),
+      name === 'server' ? 'subjectAltName=IP:127.0.0.1\n' : 'extendedKeyUsage=clientAuth\n',
+    );
+    run([
+      'x509',
+      '-req',
+      '-in',
+      f(`${name}.csr`),
+      '-CA',
+      f('ca.pem'),
+      '-CAkey',
+      f('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      f(`${name}.ext`),
+      '-out',
+      f(`${name}.pem`),
+    ]);
+  }
+  return {
+    ca: f('ca.pem'),
+    serverCert: f('server.pem'),
+    serverKey: f('server.key'),
+    clientCert: f('client.pem'),
+    clientKey: f('client.key'),
+  };
+}
+
+export async function startMosquitto(options: { tls?: boolean } = {}): Promise<Mosquitto> {
+  if (!existsSync(BINARY))
+    throw new Error(
+      `${BINARY} not found: the MQTT tests need Debian's mosquitto package (bash scripts/install-test-deps.sh)`,
+    );
+  const dir = await mkdtemp(join(tmpdir(), 'linewatch-mosquitto-'));
+  const port = await freePort();
+  // Started as root, mosquitto drops to its own user, which cannot read our temp folder (and then
+  // silently keeps no persistent sessions): stay root for these test brokers.
+  let conf = `${process.getuid?.() === 0 ? 'user root\n' : ''}per_listener_settings false\nallow_anonymous true\npersistence true\npersistence_location ${dir}/\nautosave_interval 1\nmax_queued_messages 0\nlog_dest stderr\nlog_type error\nlistener ${port} 127.0.0.1\n`;
+  let tls: Mosquitto['tls'];
+  if (options.tls) {
+    const certs = makeCertificates(dir);
+    const tlsPort = await freePort();
+    conf += `listener ${tlsPort} 127.0.0.1\ncafile ${certs.ca}\ncertfile ${certs.serverCert}\nkeyfile ${certs.serverKey}\nrequire_certificate true\n`;
+    tls = {
+      url: `mqtts://127.0.0.1:${tlsPort}`,
+      caFile: certs.ca,
+      clientCert: certs.clientCert,
+      clientKey: certs.clientKey,
+    };
+  }
+  await writeFile(join(dir, 'mosquitto.conf'), conf);
+  const server = serverProcess('mosquitto', BINARY, ['-c', join(dir, 'mosquitto.conf')], () => listening(port), 10_000);
+  const launch = () => server.start();
+  const halt = () => server.stop();
+  await launch();
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    get pid() {
+      return server.pid;
+    },
+    ...(tls ? { tls } : {}),
+    pause: halt,
+    resume: launch,
+    async stop() {
+      await halt();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

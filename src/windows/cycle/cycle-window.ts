@@ -1,0 +1,123 @@
+/**
+ * Cycle-triggered windows for quality inspection (pure): one window per produced part, opened
+ * and closed by a trigger channel, resampled to the model's fixed length, carrying the part id.
+ *
+ *   flag     the cycle runs while the trigger is non-zero: opens on the rising edge, closes on
+ *            the falling edge; rows while the flag is set belong to the part.
+ *   counter  each change of the trigger (a part counter) closes the running cycle and opens the
+ *            next; the part id is the counter value of the part being made.
+ *
+ * A cycle with an incomplete row, too few rows or too many is reported as incomplete with its
+ * part id: it is never scored as if it were normal.
+ */
+import type { Window } from '../../core/types.js';
+import { resampleRows } from '../resample.js';
+import type { Row } from '../row-assembler.js';
+
+export type CycleTrigger = 'flag' | 'counter';
+
+export interface CycleWindowOptions {
+  readonly asset: string;
+  /** The model's channels: the first `channels.length` values of each row. */
+  readonly channels: readonly string[];
+  /** Index in the row of the trigger value. */
+  readonly triggerIndex: number;
+  readonly trigger: CycleTrigger;
+  /** Index in the row of a part id value; without it parts are numbered from 1 per run. */
+  readonly partIdIndex?: number;
+  readonly length: number;
+  readonly minRows: number;
+  readonly maxRows: number;
+}
+
+export type CycleOutcome =
+  | { readonly kind: 'window'; readonly window: Window; readonly rows: number; readonly durationMs: number }
+  | { readonly kind: 'incomplete'; readonly ts: number; readonly partId: string; readonly reason: string };
+
+export class CycleWindow {
+  private open = false;
+  private lastTrigger: number | undefined;
+  private partId = '';
+  private ts: number[] = [];
+  private values: number[] = [];
+  private complete = true;
+  private overflow = false;
+  private sequence = 0;
+
+  constructor(private readonly o: CycleWindowOptions) {}
+
+  /** `partId`, when given, names a part that starts with this row (e.g. a serial number tag's text). */
+  push(row: Row, partId?: string): CycleOutcome | undefined {
+    const trigger = row.values[this.o.triggerIndex];
+    if (!Number.isFinite(trigger)) {
+      // Without the trigger we cannot tell where the part starts or ends: the part is unknown.
+      if (this.open) this.complete = false;
+      return undefined;
+    }
+    const previous = this.lastTrigger;
+    this.lastTrigger = trigger;
+    if (this.o.trigger === 'flag') {
+      const on = trigger !== 0;
+      if (on && !this.open && previous !== undefined && previous === 0) this.start(row, partId);
+      else if (!on && this.open) return this.finish(row.ts);
+      if (this.open && on) this.add(row);
+      return undefined;
+    }
+    if (previous === undefined) return undefined;
+    let outcome: CycleOutcome | undefined;
+    if (trigger !== previous) {
+      if (this.open) outcome = this.finish(row.ts);
+      this.start(row, partId);
+    }
+    if (this.open) this.add(row);
+    return outcome;
+  }
+
+  private start(row: Row, partId: string | undefined): void {
+    this.open = true;
+    this.sequence++;
+    const id = this.o.partIdIndex !== undefined ? row.values[this.o.partIdIndex] : Number.NaN;
+    this.partId = partId ?? (Number.isFinite(id) ? String(id) : String(this.sequence));
+    this.ts = [];
+    this.values = [];
+    this.complete = true;
+    this.overflow = false;
+  }
+
+  private add(row: Row): void {
+    if (!row.complete) this.complete = false;
+    if (this.ts.length >= this.o.maxRows) {
+      this.overflow = true;
+      return;
+    }
+    this.ts.push(row.ts);
+    for (let c = 0; c < this.o.channels.length; c++) this.values.push(row.values[c]);
+  }
+
+  private finish(ts: number): CycleOutcome {
+    this.open = false;
+    const partId = this.partId;
+    const n = this.ts.length;
+    if (!this.complete)
+      return { kind: 'incomplete', ts, partId, reason: 'a sample was missing, stale or bad during the cycle' };
+    if (this.overflow)
+      return { kind: 'incomplete', ts, partId, reason: `the cycle ran longer than ${this.o.maxRows} samples` };
+    if (n < this.o.minRows)
+      return { kind: 'incomplete', ts, partId, reason: `the cycle had ${n} samples, fewer than ${this.o.minRows}` };
+    const data = resampleRows({ ts: this.ts, values: this.values, channels: this.o.channels.length }, this.o.length);
+    return {
+      kind: 'window',
+      rows: n,
+      durationMs: this.ts[n - 1] - this.ts[0],
+      window: {
+        asset: this.o.asset,
+        channels: this.o.channels,
+        length: this.o.length,
+        start: this.ts[0],
+        end: this.ts[n - 1],
+        data,
+        partId,
+      },
+    };
+  }
+}

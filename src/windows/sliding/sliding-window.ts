@@ -1,0 +1,46 @@
+/**
+ * A sliding window by sample count with a hop (pure). After `length` rows it emits a window every
+ * `hop` rows; a window that contains an incomplete row is reported as incomplete instead.
+ */
+import type { Window } from '../../core/types.js';
+import type { Row } from '../row-assembler.js';
+
+export type WindowOutcome =
+  { readonly kind: 'window'; readonly window: Window } | { readonly kind: 'incomplete'; readonly ts: number };
+
+export class SlidingWindow {
+  private readonly rows: Row[] = [];
+  private sinceEmit = 0;
+
+  constructor(
+    readonly asset: string,
+    readonly channels: readonly string[],
+    readonly length: number,
+    readonly hop: number,
+  ) {
+    if (length < 1 || hop < 1) throw new RangeError('window length and hop must be at least 1');
+  }
+
+  push(row: Row): WindowOutcome | undefined {
+    this.rows.push(row);
+    if (this.rows.length > this.length) this.rows.shift();
+    this.sinceEmit++;
+    if (this.rows.length < this.length || this.sinceEmit < this.hop) return undefined;
+    this.sinceEmit = 0;
+    if (!this.rows.every((r) => r.complete)) return { kind: 'incomplete', ts: row.ts };
+    const c = this.channels.length;
+    const data = new Float32Array(this.length * c);
+    this.rows.forEach((r, t) => data.set(r.values, t * c));
+    return {
+      kind: 'window',
+      window: {
+        asset: this.asset,
+        channels: this.channels,
+        length: this.length,
+        start: this.rows[0].ts,
+        end: row.ts,
+        data,
+      },
+    };
+  }
+}

@@ -1,0 +1,180 @@
+/** Alarm actions: retries with backoff, giving up and reporting, coalescing PLC outputs. */
+import { describe, expect, it } from 'vitest';
+import type { ModbusWriter } from '../../src/actions/modbus-write/action-type.js';
+import { createAlarmAction } from '../../src/registry/runtime.js';
+import { alarmActionSchema, partActionSchema } from '../../src/config/schema.js';
+import type { AlarmEvent, AlarmStateName } from '../../src/core/types.js';
+import type { ModbusWrite } from '../../src/sources/modbus/modbus-source.js';
+import { createLogger } from '../../src/telemetry/logger.js';
+import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+
+const event = (state: AlarmStateName): AlarmEvent => ({
+  asset: 'pump-1',
+  alarm: 'anomaly',
+  priority: 'high',
+  state,
+  previous: 'normal',
+  ts: 0,
+  cause: 'condition',
+  conditionActive: true,
+  score: 2,
+  threshold: 1,
+  topChannels: [],
+  message: '',
+});
+
+/** Fault injection: a PLC that fails the first `failures` writes. */
+class FlakyPlc implements ModbusWriter {
+  readonly written: ModbusWrite[] = [];
+  attempts = 0;
+  constructor(private failures: number) {}
+  async write(target: ModbusWrite): Promise<void> {
+    this.attempts++;
+    if (this.failures-- > 0)
+      throw new Error('device plc (10.0.0.5:502, unit 1): write coil 3: no answer within the timeout');
+    this.written.push(target);
+  }
+}
+
+function setup(plc: ModbusWriter, config: Record<string, unknown>) {
+  const logs: string[] = [];
+  const metrics = new GatewayMetrics();
+  const sleeps: number[] = [];
+  const schema = 'verdicts' in config ? partActionSchema : alarmActionSchema;
+  const action = createAlarmAction('pump-1', schema.parse(config), 0, {
+    logger: createLogger('info', { write: (l: string) => logs.push(l) } as unknown as NodeJS.WritableStream),
+    metrics,
+    writers: new Map([['plc', plc]]),
+    sleep: async (ms) => void sleeps.push(ms),
+    random: () => 1,
+  });
+  return { action, logs, metrics, sleeps };
+}
+
+const stackLight = {
+  type: 'modbus_write',
+  source: 'plc',
+  table: 'coil',
+  address: 3,
+  max_attempts: 4,
+  retry_initial_ms: 100,
+};
+
+describe('alarm actions', () => {
+  it('drive a stack light from the alarm state: on while annunciated, off in normal', async () => {
+    const plc = new FlakyPlc(0);
+    const { action } = setup(plc, stackLight);
+    for (const s of ['unack_active', 'ack_active', 'normal'] as const) {
+      action.dispatch(event(s));
+      await action.idle();
+    }
+    // ack_active keeps the light on: no second write of the same value.
+    expect(plc.written).toEqual([
+      { table: 'coil', address: 3, value: true },
+      { table: 'coil', address: 3, value: false },
+    ]);
+  });
+
+  it('retry a failing write with exponential backoff, then succeed and say so', async () => {
+    const plc = new FlakyPlc(2);
+    const { action, sleeps, logs } = setup(plc, stackLight);
+    action.dispatch(event('unack_active'));
+    await action.idle();
+    expect(plc.attempts).toBe(3);
+    expect(sleeps).toEqual([100, 200]);
+    expect(action.status()).toMatchObject({ succeeded: 1, failed: 0 });
+    expect(logs.join('')).toContain('succeeded on attempt 3');
+  });
+
+  it('give up after max_attempts, report the failure, and keep serving later events', async () => {
+    const plc = new FlakyPlc(4);
+    const { action, metrics, logs } = setup(plc, stackLight);
+    action.dispatch(event('unack_active'));
+    await action.idle();
+    expect(action.status()).toMatchObject({ succeeded: 0, failed: 1 });
+    expect(action.status().lastError).toContain('write coil 3: no answer within the timeout');
+    expect(logs.join('')).toContain('gave up after 4 attempts');
+    expect(await metrics.registry.getSingleMetricAsString('linewatch_alarm_actions_total')).toMatch(
+      /outcome="failed"\} 1/,
+    );
+    action.dispatch(event('normal'));
+    await action.idle();
+    expect(plc.written).toEqual([{ table: 'coil', address: 3, value: false }]);
+  });
+
+  it('encode a holding register like a read (float32, word swapped, scaled)', async () => {
+    const plc = new FlakyPlc(0);
+    const { action } = setup(plc, {
+      type: 'modbus_write',
+      source: 'plc',
+      table: 'holding',
+      address: 100,
+      data_type: 'float32',
+      byte_order: 'CDAB',
+      scale: 0.1,
+      value_active: 42.5,
+    });
+    action.dispatch(event('unack_active'));
+    await action.idle();
+    expect(plc.written).toEqual([
+      { table: 'holding', address: 100, value: 42.5, type: 'float32', byteOrder: 'CDAB', scale: 0.1, offset: 0 },
+    ]);
+  });
+
+  it("write text to an HMI's string registers, filled from the event, and clear it on return to normal", async () => {
+    const plc = new FlakyPlc(0);
+    const { action } = setup(plc, {
+      type: 'modbus_write',
+      source: 'plc',
+      table: 'holding',
+      address: 200,
+      data_type: 'string',
+      length: 10,
+      text_active: '{asset}: {top} ({state})',
+    });
+    for (const s of ['unack_active', 'ack_active', 'normal'] as const) {
+      action.dispatch({ ...event(s), topChannels: ['vibration_2', 'flow'] });
+      await action.idle();
+    }
+    expect(plc.written).toEqual([
+      { table: 'holding', address: 200, text: 'pump-1: vibration_2 (unack_active)', length: 10, byteOrder: 'ABCD' },
+      { table: 'holding', address: 200, text: 'pump-1: vibration_2 (ack_active)', length: 10, byteOrder: 'ABCD' },
+      { table: 'holding', address: 200, text: '', length: 10, byteOrder: 'ABCD' },
+    ]);
+  });
+
+  it("as a part action, drive the reject gate from each part's verdict", async () => {
+    const plc = new FlakyPlc(0);
+    const { action } = setup(plc, { ...stackLight, verdicts: ['fail', 'unknown'] });
+    const part = (verdict: 'pass' | 'fail' | 'unknown', partId: string) => ({
+      asset: 'press-1',
+      partId,
+      ts: 0,
+      verdict,
+      topChannels: [],
+      model: 'press-ae',
+    });
+    for (const [v, id] of [
+      ['pass', '1'],
+      ['fail', '2'],
+      ['unknown', '3'],
+      ['pass', '4'],
+    ] as const) {
+      action.dispatchPart(part(v, id));
+      await action.idle();
+    }
+    expect(plc.written.map((w) => w.value)).toEqual([false, true, false]);
+  });
+
+  it('dispatch returns at once even while the target hangs', async () => {
+    let release!: () => void;
+    const hanging: ModbusWriter = { write: () => new Promise<void>((r) => (release = r)) };
+    const { action } = setup(hanging, stackLight);
+    action.dispatch(event('unack_active'));
+    action.dispatch(event('normal'));
+    action.dispatch(event('unack_active'));
+    expect(action.status().pending).toBe(1); // coalesced: only the newest value waits
+    release();
+    await action.idle();
+  });
+});

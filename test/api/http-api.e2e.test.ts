@@ -1,0 +1,110 @@
+/**
+ * The operator API at its boundary (issue: unauthenticated event streams without a cap, a 500 on a
+ * malformed path, a token compare that leaks its length): a real daemon on the simulator, and for
+ * the slow-client case an endpoint fed a flood of events.
+ */
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../../src/config/load.js';
+import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
+import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
+import { startHttpEndpoint, MAX_STREAM_BACKLOG_BYTES, type GatewayApi } from '../../src/api/http-server.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
+import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+import { ROOT } from '../helpers/cli.js';
+
+const WRITE = 'write-token-0123456789';
+const READ = 'read-token-0123456789';
+let sim: RunningSimulator;
+let daemon: Daemon;
+let base: string;
+
+/** Opens an event stream; resolves with its status once the headers arrive (the stream stays open). */
+function openStream(token?: string): Promise<{ status: number; close: () => void }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}/api/events`, { headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
+      resolve({ status: res.statusCode!, close: () => req.destroy() });
+    });
+    req.on('error', (err) => (err.message === 'socket hang up' ? undefined : reject(err)));
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  sim = await runSimulator({ modbusPort: 0, seed: 9 });
+  const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
+    LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
+    LINEWATCH_HTTP_PORT: '0',
+    LINEWATCH_API_TOKEN: WRITE,
+  });
+  loaded.config.storage.local = undefined;
+  loaded.config.http = { ...loaded.config.http, read_token: READ, max_event_streams: 3 };
+  daemon = await startDaemon(loaded, silentLogger());
+  base = `http://127.0.0.1:${daemon.http!.port}`;
+});
+
+afterAll(async () => {
+  await daemon?.stop();
+  await sim?.close();
+});
+
+describe('the operator API', () => {
+  it('answers a malformed percent-encoding with 400, token or not', async () => {
+    const post = await fetch(`${base}/api/alarms/%E0%A4%A/anomaly/ack`, { method: 'POST', body: '{}' });
+    expect(post.status).toBe(400);
+    expect(await post.json()).toEqual({ error: 'bad path: malformed percent-encoding' });
+    expect((await fetch(`${base}/api/%ZZ`, { headers: { authorization: `Bearer ${READ}` } })).status).toBe(400);
+  });
+
+  it('with read_token, the /api reads need it (or the write token); /healthz and /metrics stay open', async () => {
+    expect((await fetch(`${base}/api/status`)).status).toBe(401);
+    expect(
+      (await fetch(`${base}/api/alarms`, { headers: { authorization: 'Bearer read-token-012345678X' } })).status,
+    ).toBe(401);
+    expect((await fetch(`${base}/api/status`, { headers: { authorization: `Bearer ${READ}` } })).status).toBe(200);
+    expect((await fetch(`${base}/api/alarms`, { headers: { authorization: `Bearer ${WRITE}` } })).status).toBe(200);
+    expect((await openStream()).status).toBe(401);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/metrics`)).status).toBe(200);
+  });
+
+  it('serves at most max_event_streams at once, refuses the next with 503 and counts it, takes one again when one closes', async () => {
+    const open = await Promise.all([openStream(READ), openStream(READ), openStream(READ)]);
+    expect(open.map((s) => s.status)).toEqual([200, 200, 200]);
+    expect((await openStream(READ)).status).toBe(503);
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^linewatch_api_event_streams_refused_total 1$/m);
+    open[0].close();
+    let again = await openStream(READ);
+    while (again.status === 503) again = await openStream(READ); // the server sees the close a moment later
+    expect(again.status).toBe(200);
+    for (const s of [...open.slice(1), again]) s.close();
+  });
+});
+
+describe('a client that does not read its event stream', () => {
+  it('is dropped once its backlog passes the limit, and counted; the endpoint goes on', async () => {
+    let emit: (e: unknown) => void = () => undefined;
+    const api = {
+      status: () => ({ state: 'running', sources: [], assets: [] }),
+      subscribe: (listener: (e: unknown) => void) => ((emit = listener), () => (emit = () => undefined)),
+    } as unknown as GatewayApi;
+    const metrics = new GatewayMetrics();
+    const endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0 }, api, metrics);
+    const closed = new Promise<void>((resolve) => {
+      const req = request(`http://127.0.0.1:${endpoint.port}/api/events`, (res) => {
+        res.pause(); // never reads
+        res.on('close', () => resolve());
+        res.on('error', () => resolve());
+        const big = { type: 'score', data: { text: 'x'.repeat(16 * 1024) } };
+        for (let i = 0; i < (4 * MAX_STREAM_BACKLOG_BYTES) / (16 * 1024) + 64; i++) emit(big);
+      });
+      req.on('error', () => resolve());
+      req.end();
+    });
+    await closed;
+    expect(await metrics.registry.getSingleMetricAsString('linewatch_api_event_streams_dropped_total')).toMatch(/ 1$/);
+    expect((await fetch(`http://127.0.0.1:${endpoint.port}/healthz`)).status).toBe(200);
+    await endpoint.close();
+  });
+});

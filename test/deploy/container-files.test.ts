@@ -1,0 +1,203 @@
+/**
+ * What the Dockerfile and docker-compose.yml name exists and agrees (no container engine runs
+ * here): the files they copy and mount, the ports the configs listen on and the images expose and
+ * publish, the variables the configs need and the services provide, pinned images and package
+ * versions, health conditions, log rotation, and ports published on 127.0.0.1 only.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../../src/config/load.js';
+import { ROOT } from '../helpers/cli.js';
+import { execForm, ops, parseCopy, parseEnv, readDockerfile, stage } from '../helpers/dockerfile.js';
+
+interface Service {
+  image?: string;
+  build?: { context: string; target: string };
+  command?: string[];
+  environment?: Record<string, string>;
+  volumes?: string[];
+  ports?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  logging?: { driver: string; options: Record<string, string> };
+}
+
+const { args, stages } = readDockerfile();
+const compose = parseYaml(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
+const services = Object.entries(compose.services);
+const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, { version: string }>;
+};
+const TOKEN = { LINEWATCH_API_TOKEN: 'token-of-sixteen-chars' };
+
+/** `${VAR}` without a default: what a config cannot start without. */
+function requiredVars(text: string): string[] {
+  return [...text.matchAll(/\$\{([A-Za-z_]\w*)\}/g)].map((m) => m[1]);
+}
+const imageEnv = (target: string) => Object.assign({}, ...ops(stage(stages, target), 'ENV').map(parseEnv));
+const containerPort = (port: string) => Number(port.split(':').at(-1));
+const mounts = (s: Service) => (s.volumes ?? []).map((v) => ({ source: v.split(':')[0], target: v.split(':')[1] }));
+
+describe('container files', () => {
+  it('copies only files the build context has (and .dockerignore keeps), from stages defined before', () => {
+    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').filter(Boolean);
+    const names: string[] = [];
+    const copied: string[] = [];
+    for (const s of stages) {
+      for (const copy of ops(s, 'COPY').map(parseCopy)) {
+        if (copy.from) {
+          expect(names, `COPY --from=${copy.from} in stage ${s.name}`).toContain(copy.from);
+          continue;
+        }
+        for (const source of copy.sources) {
+          copied.push(source);
+          expect(ignored, `${source} is excluded by .dockerignore`).not.toContain(source.split('/')[0]);
+          // The Jetson binding is built by the user (deploy/ARM64-JETSON.md); its folder says so.
+          if (source === 'deploy/jetson/onnxruntime-node-jetson-arm64.tgz')
+            expect(readFileSync(join(ROOT, 'deploy/jetson/README.md'), 'utf8')).toContain(source.split('/').at(-1));
+          else expect(existsSync(join(ROOT, source)), `COPY ${source} (stage ${s.name})`).toBe(true);
+        }
+      }
+      names.push(s.name);
+    }
+    expect(copied).toEqual(expect.arrayContaining(['config/linewatch.yaml', 'scripts/healthcheck.mjs', 'models']));
+  });
+
+  it('pins every base image and installs the versions the lock file holds, never the dev dependencies', () => {
+    expect(args.NODE_VERSION).toMatch(/^20\.\d+\.\d+$/);
+    const [major, minor] = args.NODE_VERSION.split('.').map(Number);
+    const [needMajor, needMinor] = /(\d+)\.(\d+)/.exec(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).engines.node)!.slice(1).map(Number);
+    expect(major === needMajor ? minor >= needMinor : major > needMajor).toBe(true);
+    const stageNames = stages.map((s) => s.name);
+    for (const s of stages.filter((s) => !stageNames.includes(s.from)))
+      expect(s.from, `FROM of stage ${s.name}`).toMatch(/:r?\d+\.\d+\.\d+(-[a-z]+)*$/);
+    for (const [name, service] of services.filter(([, s]) => s.image))
+      expect(service.image, `image of ${name}`).toMatch(/:v?\d+\.\d+\.\d+$/);
+
+    const runs = stages.flatMap((s) => ops(s, 'RUN'));
+    const installs = runs.filter((r) => /npm (ci|install|prune)/.test(r));
+    for (const run of installs) {
+      expect(run).not.toMatch(/npm prune/);
+      for (const ci of run.match(/npm ci[^&]*/g) ?? []) expect(ci).toContain('--omit=dev');
+    }
+    const pinned = installs.flatMap((r) => [...r.matchAll(/\s((?:@[\w-]+\/)?[\w.-]+)@(\S+)/g)]);
+    expect(pinned.map((m) => m[1])).toEqual(expect.arrayContaining(['typescript', '@types/better-sqlite3', 'node-red']));
+    for (const [, pkg, version] of pinned) expect(`${pkg}@${version}`).toBe(`${pkg}@${lock.packages[`node_modules/${pkg}`]?.version}`);
+  });
+
+  it('the gateway listens, exposes and publishes one port, and its config comes from where LINEWATCH_CONFIG says', async () => {
+    const gateway = stage(stages, 'gateway');
+    const env = imageEnv('gateway');
+    const image = (await loadConfigFile(join(ROOT, 'config/linewatch.yaml'), TOKEN)).config;
+    const composed = (await loadConfigFile(join(ROOT, 'deploy/compose/linewatch.yaml'), TOKEN)).config;
+    const exposed = ops(gateway, 'EXPOSE').map(Number);
+    expect(exposed).toEqual([image.http.port]);
+    expect(composed.http.port).toBe(image.http.port);
+    expect(compose.services.gateway.ports!.map(containerPort)).toEqual(exposed);
+    expect(image.http.host).toBe('0.0.0.0');
+    expect(image.http.api_token).toBe(TOKEN.LINEWATCH_API_TOKEN);
+    // The image carries config/linewatch.yaml where LINEWATCH_CONFIG points; compose mounts its own there.
+    expect(ops(gateway, 'COPY').map(parseCopy)).toContainEqual({
+      from: undefined,
+      sources: ['config/linewatch.yaml'],
+      dest: env.LINEWATCH_CONFIG,
+    });
+    expect(mounts(compose.services.gateway)).toContainEqual({
+      source: './deploy/compose/linewatch.yaml',
+      target: env.LINEWATCH_CONFIG,
+    });
+    // Its folder and the data folder of both configs are the image's volumes.
+    const volumes = ops(gateway, 'VOLUME').flatMap(execForm);
+    expect(volumes).toEqual(expect.arrayContaining([dirname(env.LINEWATCH_CONFIG), image.data_dir, composed.data_dir]));
+    // The health check is the script the image copies, which reads LINEWATCH_CONFIG (replayed in
+    // container-steps.e2e.test.ts on a port of its choosing).
+    const [node, script] = execForm(ops(gateway, 'HEALTHCHECK')[0]);
+    expect(node).toBe('node');
+    expect(ops(gateway, 'COPY').map(parseCopy).some((c) => c.sources.includes(script))).toBe(true);
+    expect(readFileSync(join(ROOT, script), 'utf8')).toContain(`process.env.LINEWATCH_CONFIG || '${env.LINEWATCH_CONFIG}'`);
+    // So is the entry point, which runs the gateway on that config when no command is given.
+    const entry = execForm(ops(gateway, 'ENTRYPOINT')[0]);
+    expect(entry[0]).toBe('sh');
+    expect(execForm(ops(gateway, 'CMD')[0])).toEqual([]);
+    expect(ops(gateway, 'COPY').map(parseCopy).some((c) => c.sources.includes(entry[1]))).toBe(true);
+    expect(readFileSync(join(ROOT, entry[1]), 'utf8')).toContain(
+      `set -- run --config "\${LINEWATCH_CONFIG:-${env.LINEWATCH_CONFIG}}"`,
+    );
+    // Node-RED reaches the gateway's port, and its own port is the one its image exposes.
+    expect(new URL(compose.services['node-red'].environment!.LINEWATCH_DAEMON_URL).port).toBe(String(image.http.port));
+    expect(compose.services['node-red'].ports!.map(containerPort)).toEqual(ops(stage(stages, 'node-red'), 'EXPOSE').map(Number));
+  });
+
+  it('every service the compose file reaches by URL or port listens there', async () => {
+    const composed = (await loadConfigFile(join(ROOT, 'deploy/compose/linewatch.yaml'), TOKEN)).config;
+    const sim = compose.services.simulator.command!;
+    const flag = (name: string) => Number(sim[sim.indexOf(name) + 1]);
+    for (const source of composed.sources)
+      expect(source.type === 'modbus_tcp' && source.port, `source ${source.name}`).toBe(flag('--modbus-port'));
+    expect(compose.services.simulator.ports!.map(containerPort)).toEqual(
+      ['--modbus-port', '--opcua-port', '--http-port'].map(flag),
+    );
+    expect(compose.services.simulator.healthcheck!.test.join(' ')).toContain(`:${flag('--http-port')}/`);
+    const influx = compose.services.influxdb.ports!.map(containerPort);
+    const urls = [compose.services.gateway.environment!.INFLUX_URL, compose.services.grafana.environment!.INFLUXDB_URL];
+    for (const url of urls) expect(influx).toContain(Number(new URL(url).port));
+    expect(composed.storage.influxdb?.url).toBe(compose.services.gateway.environment!.INFLUX_URL);
+    const prometheus = parseYaml(readFileSync(join(ROOT, 'deploy/compose/prometheus.yml'), 'utf8'));
+    expect(prometheus.scrape_configs[0].static_configs[0].targets).toEqual([`gateway:${composed.http.port}`]);
+    const grafanaProm = new URL(compose.services.grafana.environment!.PROMETHEUS_URL);
+    expect(compose.services[grafanaProm.hostname].ports!.map(containerPort)).toContain(Number(grafanaProm.port));
+  });
+
+  it('the variables the configs need are given: by compose, by the image, or named in the file for docker run', () => {
+    const gatewayEnv = { ...imageEnv('gateway'), ...compose.services.gateway.environment };
+    for (const v of requiredVars(readFileSync(join(ROOT, 'deploy/compose/linewatch.yaml'), 'utf8')))
+      expect(Object.keys(gatewayEnv), `deploy/compose/linewatch.yaml needs ${v}`).toContain(v);
+    const own = readFileSync(join(ROOT, 'config/linewatch.yaml'), 'utf8');
+    expect([...new Set(requiredVars(own))]).toEqual(['LINEWATCH_API_TOKEN']);
+    expect(own).toContain('-e LINEWATCH_API_TOKEN=');
+    const provisioning = join(ROOT, 'grafana/provisioning');
+    for (const folder of readdirSync(provisioning))
+      for (const file of readdirSync(join(provisioning, folder)))
+        for (const v of requiredVars(readFileSync(join(provisioning, folder, file), 'utf8')))
+          expect(Object.keys(compose.services.grafana.environment!), `grafana/provisioning/${folder}/${file} needs ${v}`).toContain(v);
+  });
+
+  it('mounts what exists, into the folders the image and the provisioning read', () => {
+    for (const [name, service] of services)
+      for (const { source, target } of mounts(service)) {
+        if (source.startsWith('.')) expect(existsSync(join(ROOT, source)), `${name} mounts ${source}`).toBe(true);
+        else expect(Object.keys(compose.volumes), `${name}'s volume ${source}`).toContain(source);
+        expect(target).toMatch(/^\//);
+      }
+    const dashboards = parseYaml(readFileSync(join(ROOT, 'grafana/provisioning/dashboards/linewatch.yaml'), 'utf8'))
+      .providers[0].options.path as string;
+    expect(mounts(compose.services.grafana).map((m) => m.target)).toEqual(
+      expect.arrayContaining(['/etc/grafana/provisioning', dashboards]),
+    );
+  });
+
+  it('publishes on 127.0.0.1 only, rotates logs, and waits for dependencies to be healthy', () => {
+    const withHealthcheck = new Set(
+      services
+        .filter(([, s]) => s.healthcheck || (s.build && ops(stage(stages, s.build.target), 'HEALTHCHECK').length > 0))
+        .map(([name]) => name),
+    );
+    for (const [name, service] of services) {
+      for (const port of service.ports ?? []) expect(port, `${name} publishes`).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+      expect(service.logging, `${name}'s logging`).toEqual({
+        driver: 'json-file',
+        options: { 'max-size': expect.stringMatching(/^\d+m$/), 'max-file': expect.stringMatching(/^\d+$/) },
+      });
+      expect(withHealthcheck, `${name} has a health check`).toContain(name);
+      for (const [dep, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect(condition, `${name} waits for ${dep}`).toBe('service_healthy');
+        expect(withHealthcheck).toContain(dep);
+      }
+    }
+  });
+});
