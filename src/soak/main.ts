@@ -9,8 +9,8 @@
 import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEMO_CONFIG } from '../cli/demo.js';
 import { parseConfig } from '../config/load.js';
 import { startInfluxd } from '../testing/influxd.js';
 import { startMosquitto } from '../testing/mosquitto.js';
@@ -21,6 +21,9 @@ import { runSimulator } from '../sim/run-simulator.js';
 import { createLogger } from '../telemetry/logger.js';
 import { demoModelFolders, scaledManifest, soakConfigText } from './soak-config.js';
 import { csvHeader, csvRow, summarise, takeSample, type SoakSample } from './soak-sample.js';
+
+/** The demo line's configuration, as `linewatch demo` runs it. */
+const DEMO_CONFIG = fileURLToPath(new URL('../../config/demo.yaml', import.meta.url));
 
 function positive(name: string, text: string): number {
   const v = Number(text);

@@ -26,7 +26,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['node-red', 'sim', 'testing'],
   ['training'],
   ['eval', 'report'],
-  ['bench'],
+  ['bench', 'soak'],
   ['cli'],
 ];
 
