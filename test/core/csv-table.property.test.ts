@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readLabelledCsv } from '../../src/eval/labelled-csv.js';
-import { parseSkabCsv } from '../../src/sim/csv-replay.js';
+import { parseSkabCsv } from '../../src/core/csv-table.js';
 
 const RUNS = { numRuns: 100 };
 const columnName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9 _]{0,10}[A-Za-z0-9]$/);
