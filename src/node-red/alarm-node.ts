@@ -9,7 +9,7 @@
  */
 import { alarmDefinition, alarmEvent, isAnnunciated } from '../alarms/alarm-event.js';
 import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../alarms/alarm-state.js';
-import { alarmSchema } from '../config/schema.js';
+import { alarmSettingsSchema } from '../alarms/schema.js';
 import { formatIssues } from '../core/format-issues.js';
 import { OPERATOR_COMMANDS, type AlarmEvent, type OperatorCommand } from '../core/types.js';
 import { num, text, type NodeDefinition, type NodeInstance, type NodeMessage, type RedApi } from './red-api.js';
@@ -24,9 +24,9 @@ export function alarmSettings(config: NodeDefinition) {
     max_shelve_s: num(config, 'maxShelveS'),
     threshold: num(config, 'threshold'),
   };
-  const parsed = alarmSchema
-    .omit({ actions: true })
-    .safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
+  const parsed = alarmSettingsSchema.safeParse(
+    Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
+  );
   if (!parsed.success) throw new Error(`alarm settings: ${formatIssues(parsed.error.issues).join('; ')}`);
   return parsed.data;
 }

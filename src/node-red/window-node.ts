@@ -6,7 +6,7 @@
  * stale or bad sample; a cycle too short or too long), with the reason.
  */
 import type { Window } from '../core/types.js';
-import { windowSchema } from '../config/schema.js';
+import { windowSchema } from '../windows/schema.js';
 import { formatIssues } from '../core/format-issues.js';
 import { AssetWindows, type AssetWindowOutcome } from '../windows/asset-windows.js';
 import { TimestampBatches } from '../windows/timestamp-batches.js';

@@ -81,6 +81,7 @@ async function fill(selector: string, value: string): Promise<void> {
 
 /** Adds a config node from the dialog's add button and fills its own dialog. */
 async function addConfig(property: string, fields: Record<string, string>): Promise<void> {
+  await page.waitForSelector(`#node-input-btn-${property}-add`, { visible: true });
   await page.click(`#node-input-btn-${property}-add`);
   for (const [field, value] of Object.entries(fields)) {
     await page.waitForSelector(`#node-config-input-${field}`, { visible: true });
@@ -141,11 +142,15 @@ describe('the linewatch nodes in the Node-RED editor', () => {
 
     await openDialog('s1', '#node-input-topK');
     // Pick the model made in the window's dialog from the drop-down.
-    const modelId = await page.$eval(
-      '#node-input-model',
-      (select) => [...(select as HTMLSelectElement).options].find((o) => o.textContent === 'pump model')?.value,
+    const modelOption = await page.waitForFunction(
+      () =>
+        [...(document.querySelector('#node-input-model') as HTMLSelectElement).options].find(
+          (o) => o.textContent === 'pump model',
+        )?.value,
+      { timeout: 30_000 },
     );
-    await page.select('#node-input-model', modelId!);
+    const modelId = (await modelOption.jsonValue()) as string;
+    await page.select('#node-input-model', modelId);
     await fill('#node-input-topK', '2');
     await done();
 
