@@ -49,6 +49,8 @@ export interface ActionType<S extends z.ZodType<{ type: string }>> {
   readonly writeProtocol?: string;
   /** Checks beyond the schema; each issue starts with `where` (`assets[i].alarm.actions[j]`). */
   check?(config: z.output<S>, where: string, ctx: ActionCheckContext): string[];
+  /** Makes file paths in its settings absolute (relative to the config file's folder). */
+  resolvePaths?(config: z.output<S>, baseDir: string): void;
   driver(config: z.output<S>, ctx: ActionDriverContext): ActionDriver;
 }
 

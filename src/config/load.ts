@@ -114,7 +114,11 @@ function resolvePaths(config: Config, baseDir: string): void {
       baseDir,
       config.inference.cache_dir ?? resolve(config.data_dir, 'model-cache'),
     );
-  for (const asset of config.assets) asset.model = resolveModelPath(baseDir, asset.model);
+  for (const asset of config.assets) {
+    asset.model = resolveModelPath(baseDir, asset.model);
+    for (const action of [...asset.alarm.actions, ...asset.part_actions])
+      actionType(action.type).resolvePaths?.(action, baseDir);
+  }
   const paths = { baseDir, dataDir: config.data_dir };
   for (const source of config.sources) sourceType(source.type).resolvePaths?.(source, paths);
   const storage: Record<string, object | undefined> = config.storage;

@@ -2,6 +2,13 @@
 import { z } from 'zod';
 import { bufferSchema } from '../buffer/schema.js';
 
+/** TLS to an MQTT broker (a private CA, a client certificate): cloud.mqtt and every mqtt_publish action. */
+export const mqttTlsFields = {
+  ca_file: z.string().optional().describe('TLS: CA bundle to trust (PEM), relative to the config file.'),
+  cert_file: z.string().optional().describe('Client certificate (PEM) for TLS client authentication.'),
+  key_file: z.string().optional().describe('Private key (PEM) of cert_file.'),
+};
+
 export const mqttSyncSchema = z.strictObject({
   url: z
     .string()
@@ -15,9 +22,7 @@ export const mqttSyncSchema = z.strictObject({
   client_id: z.string().optional().describe('MQTT client id; default linewatch-<gateway name>.'),
   username: z.string().optional().describe('User (with password).'),
   password: z.string().optional().describe('Password, best from the environment.'),
-  ca_file: z.string().optional().describe('TLS: CA bundle to trust, and a client certificate and key (PEM files).'),
-  cert_file: z.string().optional().describe('Client certificate (PEM) for TLS client authentication.'),
-  key_file: z.string().optional().describe('Private key (PEM) of cert_file.'),
+  ...mqttTlsFields,
   publish_alarms: z.boolean().default(true).describe('Publish alarm transitions.'),
   publish_parts: z.boolean().default(true).describe('Publish part verdicts.'),
   publish_health: z.boolean().default(true).describe('Publish the gateway health point.'),

@@ -344,6 +344,26 @@ describe('configuration', () => {
     expect(loaded.models.get('pump-1')?.modelPath).toBe(join(dir, 'models/pump/model.int8.onnx'));
   });
 
+  it("resolves an mqtt_publish action's TLS files relative to the config file", async () => {
+    const assets = `  - name: pump-1
+    model: ${MODEL}
+    alarm:
+      actions:
+        - type: mqtt_publish
+          url: mqtts://broker.plant.local:8883
+          client_id: line-3-alarms
+          ca_file: certs/plant-ca.pem
+          cert_file: /etc/pki/gw.pem
+          key_file: ../keys/gw.key`;
+    const loaded = await parseConfig(config({ assets }), '/etc/linewatch/test.yaml', {});
+    expect(loaded.config.assets[0].alarm.actions[0]).toMatchObject({
+      client_id: 'line-3-alarms',
+      ca_file: '/etc/linewatch/certs/plant-ca.pem',
+      cert_file: '/etc/pki/gw.pem',
+      key_file: '/etc/keys/gw.key',
+    });
+  });
+
   it('finds a bare model name in the shipped models folder unless the config folder has it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-config-'));
     await writeFile(join(dir, 'gw.yaml'), config({ assets: '  - name: pump-1\n    model: pump-ae' }));

@@ -1,7 +1,9 @@
 /** mqtt_publish: publishes the alarm event (or the part result) as JSON to an MQTT broker. */
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { connectMqttAsync } from '../../core/mqtt-connection.js';
 import { ALARM_STATES } from '../../core/types.js';
+import { mqttTlsFields } from '../../sync/schema.js';
 import {
   actionName,
   actionRetry,
@@ -33,6 +35,8 @@ export const mqttPublishActionSchema = z
     retain: z.boolean().default(false).describe('Publish retained: a late subscriber gets the last state.'),
     username: z.string().optional().describe('User (with password).'),
     password: z.string().optional().describe('Password, best from the environment.'),
+    client_id: z.string().optional().describe('MQTT client id; default linewatch-action-<name>-<pid>.'),
+    ...mqttTlsFields,
     on: z
       .array(z.enum(ALARM_STATES))
       .min(1)
@@ -49,6 +53,9 @@ export const mqttPublishActionType = defineAction({
   type: 'mqtt_publish',
   schema: mqttPublishActionSchema,
   follows: false,
+  resolvePaths(c, baseDir) {
+    for (const key of ['ca_file', 'cert_file', 'key_file'] as const) if (c[key]) c[key] = resolve(baseDir, c[key]);
+  },
   sample: `# Every transition to the plant's broker, retained: a late subscriber sees the current state.
 type: mqtt_publish
 url: mqtts://broker.plant.local:8883
@@ -57,6 +64,7 @@ qos: 1
 retain: true
 username: linewatch
 password: \${MQTT_PASSWORD}
+ca_file: certs/plant-ca.pem
 `,
   driver: (c, { name }) => ({
     job(t) {
