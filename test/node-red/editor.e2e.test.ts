@@ -52,6 +52,8 @@ beforeAll(async () => {
   page = await browser.browser.newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${String(e)}`));
   await page.setViewport({ width: 1400, height: 900 });
+  // Under a loaded CI machine (the whole suite on 2 cores) a dialog can take longer than puppeteer's 30 s default.
+  page.setDefaultTimeout(90_000);
   await page.goto(red.url, { waitUntil: 'load' });
   await page.waitForFunction(() => (window as any).RED?.nodes?.getType?.('linewatch-window') !== undefined, {
     timeout: 60_000,
