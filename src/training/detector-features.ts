@@ -158,27 +158,22 @@ export function centreAndSpread(features: readonly Float64Array[], minSd = 1e-6)
 }
 
 /**
- * The autoencoder's input for the window ending at `end`: its last `aeRows` normalised rows, slow
- * channels centred on their own mean over those rows (their shape counts, not their level).
+ * The autoencoder's input for the window ending at `end`: its last `aeRows` normalised rows, every
+ * channel at its level (slow ones too), so the autoencoder learns how the channels' levels go
+ * together: a drift the channels share stays in what it rebuilds, while a valve that moves without
+ * the flows it sets (a compensated fault) leaves a residual for as long as it lasts. Centring the
+ * slow channels (their shape only), as an earlier version did, hid such persistent shifts.
  */
 export function autoencoderInput(
   x: Float64Array,
   end: number,
   c: number,
   aeRows: number,
-  slow: readonly boolean[],
   out: Float64Array,
   offset: number,
 ): void {
   const first = end - aeRows + 1;
-  for (let ch = 0; ch < c; ch++) {
-    let m = 0;
-    if (slow[ch]) {
-      for (let r = first; r <= end; r++) m += x[r * c + ch];
-      m /= aeRows;
-    }
-    for (let r = first; r <= end; r++) out[offset + (r - first) * c + ch] = x[r * c + ch] - m;
-  }
+  out.set(x.subarray(first * c, (end + 1) * c), offset);
 }
 
 /** RMS reconstruction error of every channel over one window's autoencoder rows (aeRows × c, time-major; the

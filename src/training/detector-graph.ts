@@ -36,7 +36,7 @@ export interface DetectorLayout {
   readonly slow: readonly boolean[];
   readonly level: Standardisation;
   readonly variability: Standardisation & { readonly floor: readonly number[] };
-  /** The hybrid's autoencoder (input: one row of channels, normalised, slow channels centred on the rows' mean) and
+  /** The hybrid's autoencoder (input: one row of channels, normalised, every channel at its level) and
    * its residual's standardisation. */
   readonly residual?: Standardisation & { readonly autoencoder: DenseAutoencoder; readonly int8Weights?: boolean };
   /** int8: quantize the terms (uint8) over [0, termRange]. */
@@ -118,18 +118,8 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
     if (ae.inputSize !== c)
       throw new RangeError(`autoencoder takes ${ae.inputSize} values, the layout has ${c} channels`);
     slice('ae_rows', W - aeRows, W);
-    g.nodes.push({
-      op: 'ReduceMean',
-      name: 'ae_rows_mean',
-      inputs: ['ae_rows'],
-      outputs: ['ae_rows_mean'],
-      intsAttributes: { axes: [1] },
-      intAttributes: { keepdims: 1 },
-    });
-    node('Mul', 'ae_rows_offset', ['ae_rows_mean', 'slow_mask']);
-    node('Sub', 'ae_rows_centred', ['ae_rows', 'ae_rows_offset']);
     i64('shape_ae', [-1, c]);
-    node('Reshape', 'ae_input', ['ae_rows_centred', 'shape_ae']);
+    node('Reshape', 'ae_input', ['ae_rows', 'shape_ae']);
     // int8 weights, fp32 activations: uint8 activations add reconstruction noise of the size of a good
     // row autoencoder's residual, which the residual term would read as anomaly (int8 F1 0.05 off fp32 on SKAB).
     denseLayers(g, ae, 'ae_input', undefined, l.residual.int8Weights === true);

@@ -127,7 +127,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const d = g.aeRows * c; // one window's autoencoder rows; the autoencoder runs row by row
   const aeInputs = (ends: readonly number[]) => {
     const out = new Float64Array(ends.length * d);
-    ends.forEach((e, i) => autoencoderInput(x, e, c, g.aeRows, slow, out, i * d));
+    ends.forEach((e, i) => autoencoderInput(x, e, c, g.aeRows, out, i * d));
     return out;
   };
   // The autoencoder learns from windows aeRows apart: every row once, as the graph feeds it.
