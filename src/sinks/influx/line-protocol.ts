@@ -13,6 +13,7 @@
  * linewatch_alarm    tags site,line,gateway,asset,alarm,state,priority     fields
  * previous,cause,by,comment,condition_active,annunciated,score,threshold,top_channels,message
  */
+import { isAnnunciated } from '../../alarms/alarm-event.js';
 import type { AlarmEvent, HealthPoint, PartResult, Sample, ScoreResult } from '../../core/types.js';
 
 export interface SeriesTags {
@@ -71,11 +72,6 @@ export function scoreLine(r: ScoreResult, t: SeriesTags): string | undefined {
   for (const c of r.contributions) fields[`c_${c.channel}`] = float(c.share);
   if (r.partId !== undefined) fields.part_id = escapeString(r.partId);
   return line('linewatch_score', { ...t, asset: r.asset, model: r.model }, fields, r.ts);
-}
-
-/** Annunciated: the operator must see it (active or returned unacknowledged). */
-export function isAnnunciated(state: AlarmEvent['state']): boolean {
-  return state === 'unack_active' || state === 'ack_active' || state === 'rtn_unack';
 }
 
 export function alarmLine(a: AlarmEvent, t: SeriesTags): string | undefined {
