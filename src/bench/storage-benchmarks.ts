@@ -16,7 +16,7 @@ import { MemoryQueue } from '../buffer/memory-queue.js';
 import { SqliteQueue } from '../buffer/sqlite-queue.js';
 import type { DurableQueue } from '../buffer/queue.js';
 import { alarmActionSchema, influxSchema, modbusTcpSourceSchema } from '../config/schema.js';
-import type { AlarmEvent, AlarmStateName, Sample } from '../core/types.js';
+import type { Sample } from '../core/types.js';
 import { runSimulator } from '../sim/run-simulator.js';
 import { InfluxSink } from '../sinks/influx/influx-sink.js';
 import { sampleLine } from '../sinks/influx/line-protocol.js';
@@ -24,6 +24,7 @@ import { ModbusSource } from '../sources/modbus/modbus-source.js';
 import { silentLogger } from '../telemetry/logger.js';
 import { GatewayMetrics } from '../telemetry/metrics.js';
 import { median, type Benchmark, type BenchRow } from './harness.js';
+import { anomalyEvent } from '../testing/alarm-events.js';
 import { startInfluxd } from '../testing/influxd.js';
 
 const POINTS = Number(process.env.LINEWATCH_BENCH_POINTS ?? 500_000);
@@ -168,27 +169,13 @@ export const alarmWritebackBenchmark: Benchmark = {
         0,
         { logger: silentLogger(), metrics, writers: new Map([['pump-plc', source]]) },
       );
-      const event = (state: AlarmStateName): AlarmEvent => ({
-        asset: 'pump-1',
-        alarm: 'anomaly',
-        priority: 'high',
-        state,
-        previous: 'normal',
-        ts: Date.now(),
-        cause: 'condition',
-        conditionActive: true,
-        score: 2,
-        threshold: 1,
-        topChannels: [],
-        message: '',
-      });
       const viaAction: number[] = [];
       for (let i = 0; i < iterations; i++) {
         // Spread the events over the poll cycle, as alarms arrive at any moment.
         await new Promise((r) => setTimeout(r, 7 + ((i * 37) % 190)));
         const t = performance.now();
         const done = waitLanded();
-        action.dispatch(event(i % 2 === 0 ? 'normal' : 'unack_active'));
+        action.dispatch(anomalyEvent(i % 2 === 0 ? 'normal' : 'unack_active'));
         viaAction.push((await done) - t);
       }
       await source.stop();

@@ -6,29 +6,15 @@ import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { suiteServer } from '../helpers/suite-server.js';
 import { createAlarmAction } from '../../src/registry/runtime.js';
+import { anomalyEvent } from '../../src/testing/alarm-events.js';
 import { startMosquitto } from '../../src/testing/mosquitto.js';
 import { alarmActionSchema, opcuaSourceSchema } from '../../src/config/schema.js';
-import type { AlarmEvent, AlarmStateName } from '../../src/core/types.js';
+import type { AlarmEvent } from '../../src/core/types.js';
 import { LineSimulator } from '../../src/sim/line-simulator.js';
 import { startSimOpcuaServer } from '../../src/sim/opcua-server.js';
 import { OpcuaSource } from '../../src/sources/opcua/opcua-source.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
-
-const event = (state: AlarmStateName): AlarmEvent => ({
-  asset: 'pump-1',
-  alarm: 'anomaly',
-  priority: 'high',
-  state,
-  previous: 'normal',
-  ts: Date.now(),
-  cause: 'condition',
-  conditionActive: true,
-  score: 2,
-  threshold: 1,
-  topChannels: ['flow'],
-  message: `now ${state}`,
-});
 
 const broker = suiteServer(startMosquitto);
 
@@ -54,13 +40,13 @@ describe('mqtt_publish action', () => {
       0,
       { logger: silentLogger(), metrics: new GatewayMetrics(), writers: new Map() },
     );
-    action.dispatch(event('unack_active'));
+    action.dispatch(anomalyEvent('unack_active'));
     await action.idle();
     // Broker down: the next transition is retried until it is back (retained, so the new subscriber
     // gets it whether it subscribes before or after the retry lands).
     await subscriber.endAsync();
     await broker().pause();
-    action.dispatch(event('ack_active'));
+    action.dispatch(anomalyEvent('ack_active'));
     await broker().resume();
     const again = await mqtt.connectAsync(broker().url);
     await again.subscribeAsync('plant/alarms/#', { qos: 1 });
@@ -111,10 +97,10 @@ describe('opcua_write action', () => {
         writers: new Map([['ua', source]]),
       },
     );
-    action.dispatch(event('unack_active'));
+    action.dispatch(anomalyEvent('unack_active'));
     await action.idle();
     expect(sim.outputs.get('alarm_lamp')).toBe(true);
-    action.dispatch(event('normal'));
+    action.dispatch(anomalyEvent('normal'));
     await action.idle();
     expect(sim.outputs.get('alarm_lamp')).toBe(false);
     expect(action.status()).toMatchObject({ succeeded: 2, failed: 0 });

@@ -3,25 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { ModbusWriter } from '../../src/actions/modbus-write/action-type.js';
 import { createAlarmAction } from '../../src/registry/runtime.js';
 import { alarmActionSchema, partActionSchema } from '../../src/config/schema.js';
-import type { AlarmEvent, AlarmStateName } from '../../src/core/types.js';
 import type { ModbusWrite } from '../../src/sources/modbus/modbus-source.js';
+import { anomalyEvent } from '../../src/testing/alarm-events.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
-
-const event = (state: AlarmStateName): AlarmEvent => ({
-  asset: 'pump-1',
-  alarm: 'anomaly',
-  priority: 'high',
-  state,
-  previous: 'normal',
-  ts: 0,
-  cause: 'condition',
-  conditionActive: true,
-  score: 2,
-  threshold: 1,
-  topChannels: [],
-  message: '',
-});
 
 /** Fault injection: a PLC that fails the first `failures` writes. */
 class FlakyPlc implements ModbusWriter {
@@ -65,7 +50,7 @@ describe('alarm actions', () => {
     const plc = new FlakyPlc(0);
     const { action } = setup(plc, stackLight);
     for (const s of ['unack_active', 'ack_active', 'normal'] as const) {
-      action.dispatch(event(s));
+      action.dispatch(anomalyEvent(s));
       await action.idle();
     }
     // ack_active keeps the light on: no second write of the same value.
@@ -78,7 +63,7 @@ describe('alarm actions', () => {
   it('retry a failing write with exponential backoff, then succeed and say so', async () => {
     const plc = new FlakyPlc(2);
     const { action, sleeps, logs } = setup(plc, stackLight);
-    action.dispatch(event('unack_active'));
+    action.dispatch(anomalyEvent('unack_active'));
     await action.idle();
     expect(plc.attempts).toBe(3);
     expect(sleeps).toEqual([100, 200]);
@@ -89,7 +74,7 @@ describe('alarm actions', () => {
   it('give up after max_attempts, report the failure, and keep serving later events', async () => {
     const plc = new FlakyPlc(4);
     const { action, metrics, logs } = setup(plc, stackLight);
-    action.dispatch(event('unack_active'));
+    action.dispatch(anomalyEvent('unack_active'));
     await action.idle();
     expect(action.status()).toMatchObject({ succeeded: 0, failed: 1 });
     expect(action.status().lastError).toContain('write coil 3: no answer within the timeout');
@@ -97,7 +82,7 @@ describe('alarm actions', () => {
     expect(await metrics.registry.getSingleMetricAsString('linewatch_alarm_actions_total')).toMatch(
       /outcome="failed"\} 1/,
     );
-    action.dispatch(event('normal'));
+    action.dispatch(anomalyEvent('normal'));
     await action.idle();
     expect(plc.written).toEqual([{ table: 'coil', address: 3, value: false }]);
   });
@@ -114,7 +99,7 @@ describe('alarm actions', () => {
       scale: 0.1,
       value_active: 42.5,
     });
-    action.dispatch(event('unack_active'));
+    action.dispatch(anomalyEvent('unack_active'));
     await action.idle();
     expect(plc.written).toEqual([
       { table: 'holding', address: 100, value: 42.5, type: 'float32', byteOrder: 'CDAB', scale: 0.1, offset: 0 },
@@ -133,7 +118,7 @@ describe('alarm actions', () => {
       text_active: '{asset}: {top} ({state})',
     });
     for (const s of ['unack_active', 'ack_active', 'normal'] as const) {
-      action.dispatch({ ...event(s), topChannels: ['vibration_2', 'flow'] });
+      action.dispatch(anomalyEvent(s, { topChannels: ['vibration_2', 'flow'] }));
       await action.idle();
     }
     expect(plc.written).toEqual([
@@ -170,9 +155,9 @@ describe('alarm actions', () => {
     let release!: () => void;
     const hanging: ModbusWriter = { write: () => new Promise<void>((r) => (release = r)) };
     const { action } = setup(hanging, stackLight);
-    action.dispatch(event('unack_active'));
-    action.dispatch(event('normal'));
-    action.dispatch(event('unack_active'));
+    action.dispatch(anomalyEvent('unack_active'));
+    action.dispatch(anomalyEvent('normal'));
+    action.dispatch(anomalyEvent('unack_active'));
     expect(action.status().pending).toBe(1); // coalesced: only the newest value waits
     release();
     await action.idle();

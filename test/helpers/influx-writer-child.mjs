@@ -7,6 +7,7 @@ import { influxSchema } from '../../dist/config/schema.js';
 import { InfluxSink } from '../../dist/sinks/influx/influx-sink.js';
 import { GatewayMetrics } from '../../dist/telemetry/metrics.js';
 import { silentLogger } from '../../dist/telemetry/logger.js';
+import { sampleRun } from '../../dist/testing/samples.js';
 
 const [path, url, database] = process.argv.slice(2);
 const queue = new SqliteQueue({ path, maxBytes: 1 << 30 });
@@ -26,9 +27,7 @@ await sink.start();
 const t0 = Date.now() - 3_600_000;
 let next = 0;
 setInterval(() => {
-  const samples = [];
-  for (let k = 0; k < 50; k++, next++)
-    samples.push({ source: 'plc', asset: 'a', channel: 'seq', ts: t0 + next, value: next, quality: 'good' });
-  sink.write({ samples, scores: [], alarms: [] });
+  sink.write({ samples: sampleRun(50, t0, { asset: 'a', channel: 'seq', first: next }), scores: [], alarms: [] });
+  next += 50;
   process.stdout.write(`queued ${next}\n`);
 }, 5);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScoreResult } from '../../src/core/types.js';
 import { MinuteSummarizer } from '../../src/sync/summaries.js';
+import { anomalyEvent } from '../../src/testing/alarm-events.js';
 
 const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
 const score = (asset: string, ts: number, s: number): ScoreResult => ({
@@ -18,20 +19,7 @@ describe('minute summaries', () => {
   it('emits a minute once it is over, with score statistics, alarm and part counts and a stable id', () => {
     const sum = new MinuteSummarizer('gw-1', 5000);
     sum.addScores(Array.from({ length: 20 }, (_, i) => score('pump-1', T0 + i * 1000, i + 1)));
-    sum.addAlarm({
-      asset: 'pump-1',
-      alarm: 'anomaly',
-      priority: 'high',
-      state: 'unack_active',
-      previous: 'normal',
-      ts: T0 + 30_000,
-      cause: 'condition',
-      conditionActive: true,
-      score: 2,
-      threshold: 1,
-      topChannels: [],
-      message: '',
-    });
+    sum.addAlarm(anomalyEvent('unack_active', { ts: T0 + 30_000 }));
     sum.addParts([
       { asset: 'press-1', partId: '1', ts: T0 + 10_000, verdict: 'pass', topChannels: [], model: 'p' },
       { asset: 'press-1', partId: '2', ts: T0 + 16_000, verdict: 'fail', topChannels: [], model: 'p' },

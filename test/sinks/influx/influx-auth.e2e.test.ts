@@ -10,8 +10,8 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MemoryQueue } from '../../../src/buffer/memory-queue.js';
 import { startInfluxd } from '../../../src/testing/influxd.js';
+import { sampleRun } from '../../../src/testing/samples.js';
 import { influxSchema } from '../../../src/config/schema.js';
-import type { Sample } from '../../../src/core/types.js';
 import { InfluxSink, retryAfterMs } from '../../../src/sinks/influx/influx-sink.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
@@ -20,15 +20,6 @@ import { suiteServer } from '../../helpers/suite-server.js';
 const ADMIN = { user: 'admin', password: 'admin-secret-1' };
 const influx = suiteServer(() => startInfluxd({ admin: ADMIN }));
 const tags = { site: 's', line: 'l', gateway: 'g' };
-const samples = (n: number, t0: number): Sample[] =>
-  Array.from({ length: n }, (_, i) => ({
-    source: 'plc',
-    asset: 'pump-1',
-    channel: 'flow',
-    ts: t0 + i,
-    value: i,
-    quality: 'good' as const,
-  }));
 
 /** A sink as a user with `user`/`password` configures it, with a clock the test moves and its log lines. */
 function sink(
@@ -70,7 +61,7 @@ describe('InfluxDB with authentication', () => {
     await admin(`CREATE USER "writer" WITH PASSWORD 'w-pass-1'`);
     await admin('GRANT WRITE ON "plant_w" TO "writer"');
     const { s, metrics } = sink('plant_w', 'writer', 'w-pass-1', { create_database: false });
-    s.write({ samples: samples(300, Date.now() - 10_000), scores: [], alarms: [] });
+    s.write({ samples: sampleRun(300, Date.now() - 10_000), scores: [], alarms: [] });
     await s.close();
     expect(await count('plant_w')).toBe(300);
     expect(await metrics.registry.getSingleMetricAsString('linewatch_sink_write_errors_total')).not.toMatch(/kind=/);
@@ -81,7 +72,7 @@ describe('InfluxDB with authentication', () => {
     await admin(`CREATE USER "writer_d" WITH PASSWORD 'w-pass-2'`);
     await admin('GRANT WRITE ON "plant_d" TO "writer_d"');
     const { s, lines } = sink('plant_d', 'writer_d', 'w-pass-2');
-    s.write({ samples: samples(50, Date.now() - 10_000), scores: [], alarms: [] });
+    s.write({ samples: sampleRun(50, Date.now() - 10_000), scores: [], alarms: [] });
     await s.close();
     expect(await count('plant_d')).toBe(50);
     expect(lines.filter((l) => l.level === 40).map((l) => l.msg)).toEqual([
@@ -94,7 +85,7 @@ describe('InfluxDB with authentication', () => {
   it('401 (a wrong password): every point is kept, one error names the user, and all arrive once the password is right', async () => {
     await admin('CREATE DATABASE plant_401');
     const { s, lines, metrics, clock } = sink('plant_401', 'late', 'l-pass-1', { create_database: false });
-    s.write({ samples: samples(420, Date.now() - 10_000), scores: [], alarms: [] });
+    s.write({ samples: sampleRun(420, Date.now() - 10_000), scores: [], alarms: [] });
     await s.flush();
     clock.now += 60_000;
     await s.flush();
@@ -119,7 +110,7 @@ describe('InfluxDB with authentication', () => {
     await admin('CREATE DATABASE plant_403');
     await admin(`CREATE USER "nogrant" WITH PASSWORD 'n-pass-1'`);
     const { s, lines, clock } = sink('plant_403', 'nogrant', 'n-pass-1', { create_database: false });
-    s.write({ samples: samples(100, Date.now() - 10_000), scores: [], alarms: [] });
+    s.write({ samples: sampleRun(100, Date.now() - 10_000), scores: [], alarms: [] });
     await s.flush();
     expect(s.buffered).toBe(100);
     expect(lines.find((l) => l.level === 50)?.msg).toMatch(
@@ -135,7 +126,7 @@ describe('InfluxDB with authentication', () => {
     await admin('CREATE DATABASE plant_404');
     const manual = sink('plant_404', ADMIN.user, ADMIN.password, { create_database: false });
     await admin('DROP DATABASE plant_404');
-    manual.s.write({ samples: samples(60, Date.now() - 10_000), scores: [], alarms: [] });
+    manual.s.write({ samples: sampleRun(60, Date.now() - 10_000), scores: [], alarms: [] });
     await manual.s.flush();
     expect(manual.s.buffered).toBe(60);
     expect(manual.lines.find((l) => l.level === 50)?.msg).toMatch(
@@ -147,10 +138,10 @@ describe('InfluxDB with authentication', () => {
     expect(await count('plant_404')).toBe(60);
 
     const auto = sink('plant_404b', ADMIN.user, ADMIN.password);
-    auto.s.write({ samples: samples(10, Date.now() - 10_000), scores: [], alarms: [] });
+    auto.s.write({ samples: sampleRun(10, Date.now() - 10_000), scores: [], alarms: [] });
     await auto.s.flush(); // creates it at the first write
     await admin('DROP DATABASE plant_404b');
-    auto.s.write({ samples: samples(30, Date.now() - 5_000), scores: [], alarms: [] });
+    auto.s.write({ samples: sampleRun(30, Date.now() - 5_000), scores: [], alarms: [] });
     await auto.s.flush(); // 404: kept
     expect(auto.s.buffered).toBe(30);
     auto.clock.now += 60_000;
@@ -170,7 +161,7 @@ describe('InfluxDB limits', () => {
         { gzip: false, username: undefined, password: undefined },
         small.url,
       );
-      s.write({ samples: samples(1000, Date.now() - 10_000), scores: [], alarms: [] });
+      s.write({ samples: sampleRun(1000, Date.now() - 10_000), scores: [], alarms: [] });
       await s.close();
       expect(await metrics.registry.getSingleMetricAsString('linewatch_sink_write_errors_total')).toMatch(
         /kind="http_413"\} \d+/,
@@ -208,7 +199,7 @@ describe('InfluxDB limits', () => {
         { create_database: false },
         `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
       );
-      s.write({ samples: samples(200, Date.now() - 10_000), scores: [], alarms: [] });
+      s.write({ samples: sampleRun(200, Date.now() - 10_000), scores: [], alarms: [] });
       await s.flush();
       expect(s.buffered).toBe(200);
       clock.now += 6_000; // inside the 7 s: no attempt

@@ -17,6 +17,7 @@ import { InfluxSink } from '../../../src/sinks/influx/influx-sink.js';
 import { createLogger, silentLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import { startInfluxd } from '../../../src/testing/influxd.js';
+import { sampleRun } from '../../../src/testing/samples.js';
 
 const OUTAGE_S = Number(process.env.LINEWATCH_OUTAGE_S ?? 60);
 const influx = suiteServer(startInfluxd);
@@ -133,16 +134,8 @@ describe('queue byte bound and disk failures', () => {
     await sink.start();
     const t0 = Date.now() - 3_600_000;
     for (let i = 0; i < 100; i++) {
-      const samples: Sample[] = Array.from({ length: 50 }, (_, k) => ({
-        source: 'plc',
-        asset: 'pump',
-        channel: 'flow',
-        ts: t0 + i * 50 + k,
-        value: k,
-        quality: 'good' as const,
-      }));
       sink.write({
-        samples,
+        samples: sampleRun(50, t0 + i * 50, { asset: 'pump' }),
         scores: [],
         alarms: [
           {
@@ -193,16 +186,9 @@ describe('queue byte bound and disk failures', () => {
     };
     const sink = new InfluxSink(sinkConfig('lw_full'), tags, { logger, metrics, queue });
     await sink.start();
-    const sample = (i: number): Sample => ({
-      source: 'plc',
-      asset: 'a',
-      channel: 'c',
-      ts: Date.now() + i,
-      value: i,
-      quality: 'good',
-    });
-    sink.write({ samples: [sample(0), sample(1)], scores: [], alarms: [] });
-    sink.write({ samples: [sample(2)], scores: [], alarms: [] });
+    const t0 = Date.now();
+    sink.write({ samples: sampleRun(2, t0, { asset: 'a', channel: 'c' }), scores: [], alarms: [] });
+    sink.write({ samples: sampleRun(1, t0, { asset: 'a', channel: 'c', first: 2 }), scores: [], alarms: [] });
     await sink.close();
     expect(await metrics.registry.getSingleMetricAsString('linewatch_sink_dropped_points_total')).toMatch(
       /reason="queue_write_failed"\} 2/,

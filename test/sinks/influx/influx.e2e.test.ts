@@ -10,8 +10,10 @@ import { influxSchema } from '../../../src/config/schema.js';
 import { InfluxSink } from '../../../src/sinks/influx/influx-sink.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
-import type { Sample, ScoreResult } from '../../../src/core/types.js';
+import type { ScoreResult } from '../../../src/core/types.js';
+import { anomalyEvent } from '../../../src/testing/alarm-events.js';
 import { startInfluxd } from '../../../src/testing/influxd.js';
+import { sampleRun } from '../../../src/testing/samples.js';
 import { startTcpProxy } from '../../helpers/tcp-proxy.js';
 
 const influx = suiteServer(startInfluxd);
@@ -27,15 +29,6 @@ const config = (url: string, database: string) =>
     buffer: { type: 'memory', max_bytes: 1 << 26 },
   });
 const memoryQueue = () => new MemoryQueue(1 << 26);
-const samples = (n: number, t0: number): Sample[] =>
-  Array.from({ length: n }, (_, i) => ({
-    source: 'plc',
-    asset: 'pump-1',
-    channel: 'flow',
-    ts: t0 + i,
-    value: i,
-    quality: 'good' as const,
-  }));
 const score: ScoreResult = {
   asset: 'pump-1',
   model: 'pump-ae',
@@ -58,24 +51,9 @@ describe('InfluxDB sink against a real influxd', () => {
     await sink.start();
     const t0 = Date.now() - 60_000;
     sink.write({
-      samples: samples(1200, t0),
+      samples: sampleRun(1200, t0),
       scores: [score],
-      alarms: [
-        {
-          asset: 'pump-1',
-          alarm: 'anomaly',
-          priority: 'high',
-          state: 'unack_active',
-          previous: 'normal',
-          cause: 'condition',
-          conditionActive: true,
-          ts: score.ts,
-          score: 2,
-          threshold: 1,
-          topChannels: ['flow'],
-          message: 'x "quoted"',
-        },
-      ],
+      alarms: [anomalyEvent('unack_active', { ts: score.ts, topChannels: ['flow'], message: 'x "quoted"' })],
     });
     await sink.close();
     const [count] = await influx().query('lw_basic', 'SELECT COUNT(value) FROM linewatch_sample');
@@ -104,13 +82,13 @@ describe('InfluxDB sink against a real influxd', () => {
       queue: memoryQueue(),
     });
     await sink.start();
-    sink.write({ samples: samples(700, Date.now() - 30_000), scores: [], alarms: [] });
+    sink.write({ samples: sampleRun(700, Date.now() - 30_000), scores: [], alarms: [] });
     await sink.flush();
     expect(sink.buffered).toBe(700);
     expect(await metrics.registry.getSingleMetricAsString('linewatch_sink_write_errors_total')).toMatch(
       /kind="network"\} 1/,
     );
-    sink.write({ samples: samples(300, Date.now() - 20_000), scores: [], alarms: [] });
+    sink.write({ samples: sampleRun(300, Date.now() - 20_000), scores: [], alarms: [] });
     await sink.flush(); // inside the backoff: no new attempt
     expect(await metrics.registry.getSingleMetricAsString('linewatch_sink_write_errors_total')).toMatch(
       /kind="network"\} 1/,
@@ -139,7 +117,7 @@ describe('InfluxDB sink against a real influxd', () => {
       queue: memoryQueue(),
     });
     await sink.start();
-    sink.write({ samples: samples(3, Date.now()), scores: [], alarms: [] });
+    sink.write({ samples: sampleRun(3, Date.now()), scores: [], alarms: [] });
     await sink.flush();
     sink.write({ samples: [], scores: [score], alarms: [] });
     await sink.close();
@@ -161,7 +139,7 @@ describe('database setup and downsampling', () => {
     await sink.start();
     const t0 = Date.now() - 10_000;
     sink.write({
-      samples: [...samples(1000, t0), ...samples(1000, t0).map((s) => ({ ...s, channel: 'pressure' }))],
+      samples: [...sampleRun(1000, t0), ...sampleRun(1000, t0, { channel: 'pressure' })],
       scores: [],
       alarms: [],
     });
@@ -179,7 +157,7 @@ describe('database setup and downsampling', () => {
       { logger: silentLogger(), metrics: new GatewayMetrics(), queue: memoryQueue() },
     );
     await again.start();
-    again.write({ samples: samples(1, Date.now()), scores: [], alarms: [] });
+    again.write({ samples: sampleRun(1, Date.now()), scores: [], alarms: [] });
     await again.close();
     const [after] = await influx().query('lw_retention', 'SHOW RETENTION POLICIES');
     expect(after.values.find((v) => v[0] === 'linewatch')![1]).toBe('8736h0m0s');
