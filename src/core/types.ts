@@ -119,7 +119,7 @@ export interface PartResult {
   readonly partId: string;
   /** End of the part's cycle. */
   readonly ts: number;
-  /** unknown: the cycle could not be judged (missing samples, too short or too long). */
+  /** unknown: the part could not be judged (missing samples, too short or too long, its window unscored). */
   readonly verdict: 'pass' | 'fail' | 'unknown';
   readonly score?: number;
   readonly threshold?: number;

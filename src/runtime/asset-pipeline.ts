@@ -4,7 +4,8 @@
  * Windows are scored in order, in micro-batches (all windows that queued while the previous
  * run was in flight go in one session.run). The queue is bounded: if scoring falls behind by more
  * than `maxQueuedWindows`, the oldest windows are dropped and counted. A failing model marks the
- * asset degraded; the rest of the gateway keeps running.
+ * asset degraded; the rest of the gateway keeps running. A part whose window goes unscored
+ * (dropped, or the model failed) is judged unknown with the reason, like an incomplete cycle.
  */
 import { alarmDefinition, alarmEvent, isAnnunciated } from '../alarms/alarm-event.js';
 import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../alarms/alarm-state.js';
@@ -65,12 +66,17 @@ export interface CommandRequest {
   readonly ts: number;
 }
 
+/** A window waiting to be scored, with its part's cycle time: it leaves the queue with the window. */
+interface QueuedWindow {
+  readonly window: Window;
+  readonly cycleMs?: number;
+}
+
 export class AssetPipeline {
   private readonly windows: AssetWindows;
-  private readonly cycleMs = new Map<string, number>();
   private readonly partCounts = { pass: 0, fail: 0, unknown: 0 };
   private readonly alarm: AlarmStateMachine;
-  private queue: Window[] = [];
+  private queue: QueuedWindow[] = [];
   private running: Promise<void> | undefined;
   private windowsScored = 0;
   private windowsIncomplete = 0;
@@ -124,30 +130,19 @@ export class AssetPipeline {
       if (outcome.kind === 'incomplete') {
         this.windowsIncomplete++;
         this.deps.metrics.windowsIncomplete.inc({ asset: this.config.name });
-        if (outcome.partId !== undefined) {
-          this.partCounts.unknown++;
-          this.output.onParts([
-            {
-              asset: this.config.name,
-              partId: outcome.partId,
-              ts: outcome.ts,
-              verdict: 'unknown',
-              reason: outcome.reason,
-              topChannels: [],
-              model: this.model.name,
-            },
-          ]);
-        }
+        if (outcome.partId !== undefined)
+          this.unjudged([{ partId: outcome.partId, ts: outcome.ts, reason: outcome.reason }]);
         continue;
       }
-      if (outcome.window.partId !== undefined && outcome.durationMs !== undefined)
-        this.cycleMs.set(outcome.window.partId, outcome.durationMs);
-      this.queue.push(outcome.window);
+      this.queue.push({
+        window: outcome.window,
+        ...(outcome.durationMs !== undefined ? { cycleMs: outcome.durationMs } : {}),
+      });
     }
     const max = this.deps.maxQueuedWindows ?? 256;
     if (this.queue.length > max) {
       const dropped = this.queue.length - max;
-      this.queue.splice(0, dropped);
+      this.unscored(this.queue.splice(0, dropped), 'its window was dropped unscored: scoring fell behind');
       this.windowsDropped += dropped;
       this.deps.metrics.windowsDropped.inc({ asset: this.config.name }, dropped);
       this.deps.logger.warn(
@@ -191,12 +186,13 @@ export class AssetPipeline {
       const stop = this.deps.metrics.inferenceSeconds.startTimer({ asset: this.config.name });
       let results: ScoreResult[];
       try {
-        results = await this.model.score(batch);
+        results = await this.model.score(batch.map((q) => q.window));
       } catch (err) {
         this.deps.metrics.inferenceErrors.inc({ asset: this.config.name });
         const message = `asset ${this.config.name}: model ${this.model.name} failed: ${(err as Error).message}`;
         if (this.degraded !== message) this.deps.logger.error({ asset: this.config.name }, message);
         this.degraded = message;
+        this.unscored(batch, `its window was not scored: ${message}`);
         continue;
       } finally {
         stop();
@@ -209,12 +205,12 @@ export class AssetPipeline {
       for (const r of scored) this.maxScore = Math.max(this.maxScore, r.score);
       this.output.onScores(scored);
       const parts: PartResult[] = [];
-      for (const r of scored) {
+      // One result per window, in order (the Model contract): the i-th result is batch[i]'s.
+      for (const [i, r] of scored.entries()) {
         if (r.partId === undefined) continue;
         const verdict = verdictOf(r) as PartVerdict;
         this.partCounts[verdict]++;
-        const cycleMs = this.cycleMs.get(r.partId);
-        this.cycleMs.delete(r.partId);
+        const { cycleMs } = batch[i];
         parts.push({
           asset: this.config.name,
           partId: r.partId,
@@ -241,6 +237,32 @@ export class AssetPipeline {
         if (transition) this.emitAlarm(transition);
       }
     }
+  }
+
+  /** The parts among windows that go unscored (dropped, or the model failed): judged unknown, with why. */
+  private unscored(entries: readonly QueuedWindow[], reason: string): void {
+    this.unjudged(
+      entries.flatMap(({ window: w, cycleMs }) =>
+        w.partId === undefined
+          ? []
+          : [{ partId: w.partId, ts: w.end, reason, ...(cycleMs !== undefined ? { cycleMs } : {}) }],
+      ),
+    );
+  }
+
+  /** Parts that cannot be judged: counted and reported with the verdict unknown and the reason. */
+  private unjudged(parts: readonly { partId: string; ts: number; reason: string; cycleMs?: number }[]): void {
+    if (parts.length === 0) return;
+    this.partCounts.unknown += parts.length;
+    this.output.onParts(
+      parts.map((p) => ({
+        asset: this.config.name,
+        ...p,
+        verdict: 'unknown',
+        topChannels: [],
+        model: this.model.name,
+      })),
+    );
   }
 
   private emitAlarm(t: AlarmTransition): AlarmEvent {

@@ -1,7 +1,7 @@
 /**
  * One asset's pipeline in process: samples → windows → model → results, alarm and part verdicts.
  * The model here is a small pure one (score = mean of the window), so every expected figure is
- * known; a gate on it injects a slow model for the drop-oldest policy.
+ * known; a gate on it injects a slow model for the drop-oldest policy, a failure a broken one.
  */
 import { describe, expect, it } from 'vitest';
 import { assetSchema } from '../../src/config/schema.js';
@@ -23,11 +23,14 @@ class MeanModel implements Model {
   runs: Window[][] = [];
   /** Fault injection: while set, runs wait for it (a model slower than the line). */
   gate: Promise<void> | undefined;
+  /** Fault injection: while set, runs reject with it (a broken inference session). */
+  failure: Error | undefined;
   closed = false;
   constructor(readonly version = '1.0.0') {}
   async score(windows: readonly Window[]): Promise<ScoreResult[]> {
     this.runs.push([...windows]);
     await this.gate;
+    if (this.failure) throw this.failure;
     return windows.map((w) => {
       const score = w.data.reduce((s, v) => s + v, 0) / w.data.length;
       return {
@@ -85,6 +88,25 @@ function poll(ts: number, value: number, extra: Record<string, number> = {}): Sa
   }));
 }
 
+/** A cycle asset's pipeline (threshold 0.5, min 3 samples), and a press making parts 100 ms a sample. */
+function cycleSetup(
+  asset: Record<string, unknown> = {},
+  options: { maxQueuedWindows?: number; model?: MeanModel } = {},
+) {
+  const setUp = setup(
+    { window: { type: 'cycle', trigger_channel: 'running', min_samples: 3, ...asset }, alarm: { threshold: 0.5 } },
+    options,
+  );
+  let ts = 0;
+  /** One part: idle, `rows` samples of `value` while running (a cycle of (rows - 1) × 100 ms), idle. */
+  const cycle = (value: number, rows = 4, extra: Record<string, number> = {}) => {
+    setUp.pipeline.push(poll((ts += 100), 0, { running: 0, ...extra }));
+    for (let k = 0; k < rows; k++) setUp.pipeline.push(poll((ts += 100), value, { running: 1, ...extra }));
+    setUp.pipeline.push(poll((ts += 100), 0, { running: 0, ...extra }));
+  };
+  return { ...setUp, cycle };
+}
+
 describe('AssetPipeline', () => {
   it("judges windows against the model's threshold, or the asset's own, keeping the on/off ratio", async () => {
     const own = setup({ alarm: { threshold: 0.5 } });
@@ -119,16 +141,7 @@ describe('AssetPipeline', () => {
   });
 
   it('gives each part a verdict by the verdict rule: pass at or below the threshold, fail above it', async () => {
-    const { pipeline, parts } = setup({
-      window: { type: 'cycle', trigger_channel: 'running', min_samples: 3 },
-      alarm: { threshold: 0.5 },
-    });
-    let ts = 0;
-    const cycle = (value: number) => {
-      pipeline.push(poll((ts += 100), 0, { running: 0 }));
-      for (let k = 0; k < 4; k++) pipeline.push(poll((ts += 100), value, { running: 1 }));
-      pipeline.push(poll((ts += 100), 0, { running: 0 }));
-    };
+    const { pipeline, parts, cycle } = cycleSetup();
     cycle(0.5);
     cycle(2);
     await pipeline.idle();
@@ -137,6 +150,58 @@ describe('AssetPipeline', () => {
       ['2', 'fail', 2, 0.5, ['b', 'a']],
     ]);
     expect(pipeline.status().parts).toEqual({ pass: 1, fail: 1, unknown: 0 });
+  });
+
+  it('judges a part whose window is dropped unknown, with the reason and its cycle time', async () => {
+    const model = new MeanModel();
+    let open!: () => void;
+    model.gate = new Promise((r) => (open = r));
+    const { pipeline, parts, cycle } = cycleSetup({}, { maxQueuedWindows: 1, model });
+    cycle(0.5); // part 1: its run waits at the gate
+    cycle(2, 6);
+    cycle(2, 5); // parts 2 and 3 are dropped in turn as the next part queues behind them
+    cycle(2);
+    open();
+    await pipeline.idle();
+    const dropped = 'its window was dropped unscored: scoring fell behind';
+    expect(parts.map((p) => [p.partId, p.verdict, p.cycleMs, p.reason])).toEqual([
+      ['2', 'unknown', 500, dropped],
+      ['3', 'unknown', 400, dropped],
+      ['1', 'pass', 300, undefined],
+      ['4', 'fail', 300, undefined],
+    ]);
+    expect(pipeline.status()).toMatchObject({ windowsDropped: 2, parts: { pass: 1, fail: 1, unknown: 2 } });
+  });
+
+  it("judges a part unknown when the model fails on its window, with the model's error", async () => {
+    const model = new MeanModel();
+    model.failure = new Error('session lost');
+    const { pipeline, parts, cycle } = cycleSetup({}, { model });
+    cycle(2, 6);
+    await pipeline.idle();
+    model.failure = undefined;
+    cycle(2);
+    await pipeline.idle();
+    expect(parts.map((p) => [p.partId, p.verdict, p.cycleMs, p.reason])).toEqual([
+      ['1', 'unknown', 500, 'its window was not scored: asset pump-1: model mean failed: session lost'],
+      ['2', 'fail', 300, undefined],
+    ]);
+    expect(pipeline.status().parts).toEqual({ pass: 0, fail: 1, unknown: 1 });
+  });
+
+  it('gives parts that share a part id (a serial tag that did not change) each its own cycle time', async () => {
+    const model = new MeanModel();
+    let open!: () => void;
+    model.gate = new Promise((r) => (open = r));
+    const { pipeline, parts, cycle } = cycleSetup({ part_id_channel: 'serial' }, { model });
+    for (const rows of [4, 6, 5]) cycle(0.5, rows, { serial: 42 }); // the last two queue while the first is scored
+    open();
+    await pipeline.idle();
+    expect(parts.map((p) => [p.partId, p.cycleMs])).toEqual([
+      ['42', 300],
+      ['42', 500],
+      ['42', 400],
+    ]);
   });
 
   it('swaps the model between runs and refuses one that takes other channels', async () => {
