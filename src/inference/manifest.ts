@@ -1,7 +1,8 @@
 /**
  * The model manifest: what a model expects (channels, window, normalisation), how it scores
  * (function, threshold and how it was calibrated), how it was made, and the sha256 of its file.
- * Loading checks the manifest strictly and the model file against its hash.
+ * Loading checks the manifest strictly (its schema holds the checks across fields too: a signed
+ * release's manifest goes through the same) and the model file against its hash.
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import { ModelError } from '../core/errors.js';
 import { formatIssues } from '../core/format-issues.js';
 import { TERM_KINDS } from '../core/types.js';
 
-export const manifestSchema = z.strictObject({
+const manifestFields = z.strictObject({
   schema_version: z.literal(1),
   name: z.string().min(1),
   version: z.string().min(1),
@@ -71,6 +72,20 @@ export const manifestSchema = z.strictObject({
   }),
 });
 
+/** A manifest: its fields, and that they fit together (checked wherever one is read: a model folder, a release). */
+export const manifestSchema = manifestFields.superRefine((m, ctx) => {
+  const c = m.input.channels.length;
+  const w = m.input.window_length;
+  const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  for (const key of ['mean', 'std'] as const)
+    if (m.normalisation[key].length !== c)
+      problem(['normalisation', key], `${m.normalisation[key].length} values for ${c} channels`);
+  if (m.golden.input.length !== c * w)
+    problem(['golden', 'input'], `${m.golden.input.length} values, expected ${c * w} (${w} × ${c} channels)`);
+  if (m.score.off_threshold !== undefined && !(m.score.off_threshold < m.score.threshold))
+    problem(['score', 'off_threshold'], `${m.score.off_threshold} is not below score.threshold ${m.score.threshold}`);
+});
+
 export type ModelManifest = z.infer<typeof manifestSchema>;
 
 export interface LoadedManifest {
@@ -112,24 +127,6 @@ export async function loadManifest(ref: string): Promise<LoadedManifest> {
     );
   }
   const manifest = parsed.data;
-  const c = manifest.input.channels.length;
-  const problems: string[] = [];
-  if (manifest.normalisation.mean.length !== c)
-    problems.push(`normalisation.mean has ${manifest.normalisation.mean.length} values for ${c} channels`);
-  if (manifest.normalisation.std.length !== c)
-    problems.push(`normalisation.std has ${manifest.normalisation.std.length} values for ${c} channels`);
-  if (manifest.golden.input.length !== c * manifest.input.window_length)
-    problems.push(
-      `golden.input has ${manifest.golden.input.length} values, expected ${c * manifest.input.window_length}`,
-    );
-  if (manifest.score.off_threshold !== undefined && !(manifest.score.off_threshold < manifest.score.threshold)) {
-    problems.push(
-      `score.off_threshold ${manifest.score.off_threshold} is not below score.threshold ${manifest.score.threshold}`,
-    );
-  }
-  if (problems.length > 0)
-    throw new ModelError('MODEL_INVALID', `model manifest ${manifestPath}: ${problems.join('; ')}`);
-
   const modelPath = resolve(dirname(manifestPath), manifest.file);
   let modelBytes: Uint8Array;
   try {

@@ -3,7 +3,8 @@
  * ed25519 signature over the manifest's exact bytes (`manifest.sig`, base64); the manifest
  * carries the model file's sha256, so the signature covers the model too. Verification, in
  * order: signature against one of the configured public keys (several: key rotation), manifest
- * schema, model hash, its inputs fit what the gateway feeds, the model loads in onnxruntime
+ * schema (the one a model folder's manifest goes through: normalisation and golden window sized
+ * to the channels and window), model hash, its inputs fit what the gateway feeds, the model loads in onnxruntime
  * (through the session pool: once per model file) and its golden window reproduces. Each refusal
  * is a ReleaseRejected with a code and says why; model errors are sorted by their code.
  */

@@ -97,7 +97,7 @@ describe('bad models are refused with a clear error naming the file', () => {
   it('normalisation that does not fit the channels', async () => {
     const dir = await copyModel();
     await editManifest(dir, (m) => m.normalisation.mean.pop());
-    await expect(loadManifest(dir)).rejects.toThrow(/normalisation.mean has 6 values for 7 channels/);
+    await expect(loadManifest(dir)).rejects.toThrow(/normalisation.mean: 6 values for 7 channels/);
   });
 
   it('NaN in a window is an error, not a score', async () => {

@@ -121,6 +121,22 @@ describe('signed model releases', () => {
   ])('refuses %s', async (_, make, code) => {
     expect(await outcome(await make())).toBe(code);
   });
+
+  it.each<[string, (m: Record<string, any>) => void, string]>([
+    [
+      'a golden input of the wrong length',
+      (m) => m.golden.input.pop(),
+      'golden.input: 139 values, expected 140 (20 × 7 channels)',
+    ],
+    ['a std array of the wrong length', (m) => m.normalisation.std.pop(), 'normalisation.std: 6 values for 7 channels'],
+  ])('refuses a signed manifest with %s before loading it, naming the file and the field', async (_, edit, problem) => {
+    const files = await readReleaseDir(await release((dir) => editManifest(dir, edit)));
+    const refusal = await verifyRelease(files, await readPublicKey(keys.publicPath), EXPECTED, new SessionPool()).then(
+      ({ model }) => model.close().then(() => 'accepted'),
+      (err: ReleaseRejected) => ({ code: err.code, message: err.message }),
+    );
+    expect(refusal).toEqual({ code: 'bad_manifest', message: `release ${files.origin}: manifest.json: ${problem}` });
+  });
 });
 
 describe('key rotation: public_key_file lists several keys', () => {
