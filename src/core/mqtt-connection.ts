@@ -61,12 +61,40 @@ export function mqttClientOptions(broker: MqttBroker, client: MqttClientRole): I
   };
 }
 
+/** Node's codes for a broker certificate that no trusted CA signed. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
+
+/**
+ * A broker client's error in words: a broker certificate that is not trusted says which ca_file
+ * did not vouch for it (OpenSSL alone says "self-signed certificate in certificate chain").
+ */
+export function brokerErrorText(err: Error, broker: MqttBroker): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === undefined || !UNTRUSTED_CERTIFICATE.has(code)) return err.message;
+  const trusted =
+    broker.ca_file !== undefined
+      ? `ca_file ${broker.ca_file} holds no CA that signed it`
+      : 'no ca_file is set, and no CA of the system signed it';
+  return `the broker's TLS certificate is not trusted: ${trusted} (${err.message})`;
+}
+
 /** A client that connects (and reconnects, as its options say) in the background. */
 export function connectMqtt(broker: MqttBroker, client: MqttClientRole): MqttClient {
   return mqtt.connect(broker.url, mqttClientOptions(broker, client));
 }
 
-/** A client, once connected (rejects when the first connection fails). */
-export function connectMqttAsync(broker: MqttBroker, client: MqttClientRole): Promise<MqttClient> {
-  return mqtt.connectAsync(broker.url, mqttClientOptions(broker, client));
+/** A client, once connected (rejects when the first connection fails, in brokerErrorText's words). */
+export async function connectMqttAsync(broker: MqttBroker, client: MqttClientRole): Promise<MqttClient> {
+  const options = mqttClientOptions(broker, client);
+  try {
+    return await mqtt.connectAsync(broker.url, options);
+  } catch (err) {
+    throw new Error(brokerErrorText(err as Error, broker), { cause: err });
+  }
 }

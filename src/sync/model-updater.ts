@@ -16,7 +16,7 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { z } from 'zod';
 import type { Model } from '../core/components.js';
-import { connectMqtt } from '../core/mqtt-connection.js';
+import { brokerErrorText, connectMqtt } from '../core/mqtt-connection.js';
 import type { ModelUpdatesConfig, MqttSyncConfig } from './schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
@@ -147,7 +147,7 @@ export class ModelUpdater {
       client.on('error', (err) =>
         this.deps.logger.warn(
           { component: 'model-updates' },
-          `release notices: broker ${this.mqttConfig!.url}: ${err.message}`,
+          `release notices: broker ${this.mqttConfig!.url}: ${brokerErrorText(err, this.mqttConfig!)}`,
         ),
       );
       this.client = client;

@@ -16,7 +16,7 @@
  * the queue, within its byte bound.
  */
 import type { MqttClient } from 'mqtt';
-import { connectMqtt } from '../core/mqtt-connection.js';
+import { brokerErrorText, connectMqtt } from '../core/mqtt-connection.js';
 import type { DurableQueue, QueueInput } from '../buffer/queue.js';
 import type { Sink, SinkRecords } from '../core/components.js';
 import type { MqttSyncConfig } from './schema.js';
@@ -107,7 +107,7 @@ export class MqttSync implements Sink {
       client.publish(`${this.prefix}/status`, this.status('online'), { qos: 1, retain: true });
       void this.pump();
     });
-    client.on('error', (err) => this.failure(`cloud broker ${c.url}: ${err.message}`));
+    client.on('error', (err) => this.failure(`cloud broker ${c.url}: ${brokerErrorText(err, c)}`));
     client.on('offline', () => this.failure(`cloud broker ${c.url} unreachable`));
     this.timer = setInterval(() => {
       this.enqueueSummaries(false);

@@ -44,6 +44,34 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
+const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+
+/**
+ * A self-signed test CA made with openssl: `<dir>/<name>.pem` and its key `<dir>/<name>.key`. Also
+ * the wrong CA of a test: one that did not sign the broker's certificate.
+ */
+export function makeTestCa(dir: string, name = 'ca'): { cert: string; key: string } {
+  const cert = join(dir, `${name}.pem`);
+  const key = join(dir, `${name}.key`);
+  const subject = `/CN=linewatch test ${name}`;
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    subject,
+    '-keyout',
+    key,
+    '-out',
+    cert,
+  ]);
+  return { cert, key };
+}
+
 /** A test CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
 function makeCertificates(dir: string): {
   ca: string;
@@ -53,27 +81,12 @@ function makeCertificates(dir: string): {
   clientKey: string;
 } {
   const f = (n: string) => join(dir, n);
-  const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-  run([
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=linewatch test CA',
-    '-keyout',
-    f('ca.key'),
-    '-out',
-    f('ca.pem'),
-  ]);
+  makeTestCa(dir);
   for (const [name, cn] of [
     ['server', '127.0.0.1'],
     ['client', 'gateway-test'],
   ]) {
-    run([
+    openssl([
       'req',
       '-newkey',
       'rsa:2048',
@@ -89,7 +102,7 @@ function makeCertificates(dir: string): {
       f(`${name}.ext`),
       name === 'server' ? 'subjectAltName=IP:127.0.0.1\n' : 'extendedKeyUsage=clientAuth\n',
     );
-    run([
+    openssl([
       'x509',
       '-req',
       '-in',

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mqttClientOptions } from '../../src/core/mqtt-connection.js';
+import { brokerErrorText, mqttClientOptions } from '../../src/core/mqtt-connection.js';
 
 describe('mqttClientOptions', () => {
   it("gives every role the broker's TLS files and credentials, and keeps client ids apart", async () => {
@@ -47,5 +47,21 @@ describe('mqttClientOptions', () => {
     expect(() =>
       mqttClientOptions({ url: 'mqtts://b:8883', cert_file: __filename }, { role: 'cloud sync', defaultClientId: 'x' }),
     ).toThrow('cloud sync: cert_file and key_file go together (a client certificate needs its key)');
+  });
+
+  it('says which ca_file did not vouch for a broker certificate that is not trusted; other errors stay as they are', () => {
+    const untrusted = Object.assign(new Error('self-signed certificate in certificate chain'), {
+      code: 'SELF_SIGNED_CERT_IN_CHAIN',
+    });
+    expect(brokerErrorText(untrusted, { url: 'mqtts://b:8883', ca_file: '/etc/linewatch/plant-ca.pem' })).toBe(
+      "the broker's TLS certificate is not trusted: ca_file /etc/linewatch/plant-ca.pem holds no CA that signed it (self-signed certificate in certificate chain)",
+    );
+    expect(brokerErrorText(untrusted, { url: 'mqtts://b:8883' })).toBe(
+      "the broker's TLS certificate is not trusted: no ca_file is set, and no CA of the system signed it (self-signed certificate in certificate chain)",
+    );
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8883'), { code: 'ECONNREFUSED' });
+    expect(brokerErrorText(refused, { url: 'mqtts://b:8883', ca_file: '/ca.pem' })).toBe(
+      'connect ECONNREFUSED 127.0.0.1:8883',
+    );
   });
 });

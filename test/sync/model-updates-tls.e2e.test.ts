@@ -4,10 +4,8 @@
  * get only username and password, and notices never arrived). One notice for two assets running
  * the same model: the release is downloaded once and both assets run it on one session.
  */
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -18,23 +16,16 @@ import type { Model } from '../../src/core/components.js';
 import { loadManifest } from '../../src/inference/manifest.js';
 import { SessionPool } from '../../src/inference/session-pool.js';
 import { ModelUpdater, type ModelUpdateEvent } from '../../src/sync/model-updater.js';
-import { generateKeys, signRelease } from '../../src/sync/release.js';
+import { generateKeys } from '../../src/sync/release.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import { ROOT } from '../helpers/cli.js';
+import { makeRelease, startReleaseServer } from '../helpers/model-releases.js';
 
 describe('model updates over TLS', () => {
   it('receives a notice from a private-CA broker and applies the release to both assets, downloaded once, one session', async () => {
     const broker = await startMosquitto({ tls: true });
-    const root = await mkdtemp(join(tmpdir(), 'lw-tls-releases-'));
-    const requests: string[] = [];
-    const files = createServer((req, res) => {
-      const path = (req.url ?? '/').split('?')[0];
-      requests.push(path);
-      const file = join(root, decodeURIComponent(path));
-      if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
-      createReadStream(file).pipe(res);
-    });
+    const releases = await startReleaseServer();
     const pool = new SessionPool();
     const current = new Map<string, Model>();
     let updater: ModelUpdater | undefined;
@@ -43,13 +34,7 @@ describe('model updates over TLS', () => {
       // A retired key and the current one are configured; the release is signed with the current one.
       const retired = await generateKeys(await mkdtemp(join(tmpdir(), 'lw-tls-keys-old-')));
       const keys = await generateKeys(await mkdtemp(join(tmpdir(), 'lw-tls-keys-')));
-      await cp(join(ROOT, 'models/pump-ae'), join(root, 'v2'), { recursive: true });
-      const m = JSON.parse(await readFile(join(root, 'v2/manifest.json'), 'utf8'));
-      m.version = '2.0.0';
-      await writeFile(join(root, 'v2/manifest.json'), JSON.stringify(m));
-      await signRelease(join(root, 'v2'), keys.privatePath, 1);
-      await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
-      const filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+      await makeRelease(releases.root, 'v2', { version: '2.0.0', privateKeyPath: keys.privatePath, sequence: 1 });
 
       const configured = await loadManifest(join(ROOT, 'models/pump-ae'));
       for (const asset of ['pump-1', 'pump-2']) current.set(asset, await pool.acquire(configured));
@@ -93,7 +78,7 @@ describe('model updates over TLS', () => {
       const publisher = await mqtt.connectAsync(t.url, tls);
       await publisher.publishAsync(
         'linewatch/releases/pump-ae',
-        JSON.stringify({ model: 'pump-ae', version: '2.0.0', url: `${filesUrl}/v2/` }),
+        JSON.stringify({ model: 'pump-ae', version: '2.0.0', url: `${releases.url}/v2/` }),
         { qos: 1, retain: true },
       );
       await publisher.endAsync();
@@ -106,7 +91,7 @@ describe('model updates over TLS', () => {
       ]);
       expect([current.get('pump-1')!.version, current.get('pump-2')!.version]).toEqual(['2.0.0', '2.0.0']);
       // One download for both assets.
-      expect(requests.sort()).toEqual(['/v2/manifest.json', '/v2/manifest.sig', '/v2/model.int8.onnx']);
+      expect(releases.requests.sort()).toEqual(['/v2/manifest.json', '/v2/manifest.sig', '/v2/model.int8.onnx']);
       // One session for the model file (the release carries the same file), two manifests, the previous models
       // held for a rollback while on probation.
       expect(pool.sessionsCreated).toBe(1);
@@ -117,7 +102,7 @@ describe('model updates over TLS', () => {
     } finally {
       await updater?.stop();
       for (const model of current.values()) await model.close();
-      files.close();
+      await releases.close();
       await broker.stop();
     }
     expect(pool.stats()).toEqual({ sessions: 0, models: 0, views: 0 });

@@ -14,6 +14,8 @@ import {
   OPCUACertificateManager,
   OPCUAClient,
   SecurityPolicy,
+  setErrorLogger,
+  setWarningLogger,
   TimestampsToReturn,
   UserTokenType,
   type ClientSession,
@@ -22,8 +24,16 @@ import {
   type UserIdentityInfo,
 } from 'node-opcua';
 import { X509Certificate } from 'node:crypto';
+import { format } from 'node:util';
 import { makeBrowsePath } from 'node-opcua';
 import { qualityOf, toReading, type Reading } from './opcua-value.js';
+
+// node-opcua prints its own warnings and errors with console.log, onto stdout, where `run --once` prints its samples
+// as JSON lines and the daemon its log: they go to stderr instead, marked as node-opcua's.
+const toStderr = (_context?: unknown, ...args: unknown[]) =>
+  void process.stderr.write(`node-opcua: ${format(...args)}\n`);
+setWarningLogger(toStderr);
+setErrorLogger(toStderr);
 
 export { qualityOf, type Reading } from './opcua-value.js';
 
@@ -69,15 +79,16 @@ export interface OpcuaConnection {
   close(): Promise<void>;
 }
 
-/** The parts of a node-opcua DataValue that make a reading. */
+/** The parts of a node-opcua DataValue that make a reading, with the status code's name where it is not Good. */
 function readingOf(dv: DataValue): Reading {
-  return toReading({
+  const reading = toReading({
     raw: dv.value?.value,
     dataType: dv.value ? DataType[dv.value.dataType] : undefined,
     status: dv.statusCode.value,
     sourceTs: dv.sourceTimestamp?.getTime(),
     serverTs: dv.serverTimestamp?.getTime(),
   });
+  return dv.statusCode.value === 0 ? reading : { ...reading, status: dv.statusCode.name };
 }
 
 export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnection> {

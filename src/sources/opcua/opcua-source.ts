@@ -314,27 +314,39 @@ export class OpcuaSource implements Source {
     }
   }
 
+  /**
+   * Reads every node once. A node that cannot be read (not resolved, a bad status such as
+   * BadNodeIdUnknown, a value that is not a number) comes back bad with the reason, naming the
+   * node; only a failure of the whole connection (server unreachable, refused session) rejects.
+   */
   async readOnce(): Promise<Sample[]> {
     let connection: OpcuaConnection | undefined;
     try {
       connection = await connectOpcua(this.connectOptions());
       const resolved = await this.resolveNodes(connection);
-      const unresolved = resolved.find((r) => r.error);
-      if (unresolved) throw new Error(unresolved.error);
-      const readings = await connection.read(resolved.map((r) => r.nodeId!));
+      const readable = resolved.flatMap((r, i) => (r.nodeId !== undefined ? [i] : []));
+      const readings = readable.length > 0 ? await connection.read(readable.map((i) => resolved[i].nodeId!)) : [];
+      const byNode = new Map(readable.map((i, k) => [i, readings[k]]));
       const ts = this.now();
-      return readings.map((r, i) => {
-        const node = this.config.nodes[i];
-        if (r.wrongType) throw new Error(`node ${nodeLabel(node)}: expected a number or boolean, got ${r.wrongType}`);
+      return this.config.nodes.map((node, i) => {
+        const r = byNode.get(i);
+        const problem =
+          resolved[i].error ??
+          (r?.wrongType
+            ? `node ${nodeLabel(node)}: expected a number or boolean, got ${r.wrongType}`
+            : r?.quality === 'bad'
+              ? `node ${nodeLabel(node)}: ${r.status ?? 'bad status'}`
+              : undefined);
         return {
           source: this.name,
           asset: this.config.asset,
           channel: node.channel,
-          ts: r.sourceTs ?? r.serverTs ?? ts,
+          ts: r?.sourceTs ?? r?.serverTs ?? ts,
           received: ts,
-          value: r.value,
-          quality: r.quality,
+          value: r && !problem ? r.value : Number.NaN,
+          quality: problem ? 'bad' : r!.quality,
           ...(node.unit ? { unit: node.unit } : {}),
+          ...(problem ? { reason: `device ${this.name} (${this.config.endpoint}): ${problem}` } : {}),
         };
       });
     } catch (err) {

@@ -13,6 +13,8 @@ export interface Reading {
   readonly serverTs?: number;
   /** Set when the value is not a number or boolean: the type that arrived instead. */
   readonly wrongType?: string;
+  /** The status code's name where it is not Good (BadNodeIdUnknown): why the value is bad or uncertain. */
+  readonly status?: string;
 }
 
 /** What a DataValue carries, taken apart: its value, the name of its data type, status code and timestamps. */
