@@ -38,7 +38,13 @@ export interface DetectorLayout {
   readonly variability: Standardisation & { readonly floor: readonly number[] };
   /** The hybrid's autoencoder (input: one row of channels, normalised, every channel at its level) and
    * its residual's standardisation. */
-  readonly residual?: Standardisation & { readonly autoencoder: DenseAutoencoder; readonly int8Weights?: boolean };
+  readonly residual?: Standardisation & {
+    readonly autoencoder: DenseAutoencoder;
+    readonly int8Weights?: boolean;
+    /** The leave-one-out linear autoencoder (leave-one-out.ts) and its own standardisation: the residual term is the
+     * larger of the two models' per channel. */
+    readonly linear?: Standardisation & { readonly autoencoder: DenseAutoencoder };
+  };
   /** int8: quantize the terms (uint8) over [0, termRange]. */
   readonly termRange?: number;
 }
@@ -122,16 +128,25 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
     node('Reshape', 'ae_input', ['ae_rows', 'shape_ae']);
     // int8 weights, fp32 activations: uint8 activations add reconstruction noise of the size of a good
     // row autoencoder's residual, which the residual term would read as anomaly (int8 F1 0.05 off fp32 on SKAB).
-    denseLayers(g, ae, 'ae_input', undefined, l.residual.int8Weights === true);
-    node('Sub', 'ae_error', ['reconstruction', 'ae_input']);
-    node('Mul', 'ae_squared_error', ['ae_error', 'ae_error']);
+    const residualZ = (prefix: string, model: DenseAutoencoder, s: Standardisation) => {
+      denseLayers(g, model, 'ae_input', undefined, l.residual!.int8Weights === true, prefix);
+      node('Sub', `${prefix}ae_error`, [`${prefix}reconstruction`, 'ae_input']);
+      node('Mul', `${prefix}ae_squared_error`, [`${prefix}ae_error`, `${prefix}ae_error`]);
+      node('Reshape', `${prefix}ae_squared_error_rows`, [`${prefix}ae_squared_error`, 'shape_ae_rows']);
+      node('ReduceMean', `${prefix}ae_mean_squared_error`, [`${prefix}ae_squared_error_rows`], mean1);
+      node('Sqrt', `${prefix}residual`, [`${prefix}ae_mean_squared_error`]);
+      standardised(`${prefix}residual`, s);
+      node('Relu', `${prefix}residual_z`, [`${prefix}residual_z_signed`]);
+      return `${prefix}residual_z`;
+    };
     i64('shape_ae_rows', [-1, aeRows, c]);
-    node('Reshape', 'ae_squared_error_rows', ['ae_squared_error', 'shape_ae_rows']);
-    node('ReduceMean', 'ae_mean_squared_error', ['ae_squared_error_rows'], mean1);
-    node('Sqrt', 'residual', ['ae_mean_squared_error']);
-    standardised('residual', l.residual);
-    node('Relu', 'residual_z', ['residual_z_signed']);
-    terms.unshift('residual_z');
+    let residual = residualZ('', ae, l.residual);
+    if (l.residual.linear) {
+      const linear = residualZ('linear_', l.residual.linear.autoencoder, l.residual.linear);
+      g.nodes.push({ op: 'Max', name: 'residual_either', inputs: [residual, linear], outputs: ['residual_either'] });
+      residual = 'residual_either';
+    }
+    terms.unshift(residual);
   }
   g.nodes.push({ op: 'Concat', name: 'terms', inputs: terms, outputs: ['terms'], intAttributes: { axis: 1 } });
   let termsOut = 'terms';

@@ -22,7 +22,8 @@ export function denseToOnnxGraph(
 
 /**
  * The autoencoder's layers from tensor `input` to `reconstruction` (node names from the layer index):
- * fp32; int8 weights and uint8 activations (`quantization`); or int8 weights only (`int8Weights`).
+ * fp32; int8 weights and uint8 activations (`quantization`); or int8 weights only (`int8Weights`). `prefix` names a
+ * second model's nodes apart in one graph.
  */
 export function denseLayers(
   g: ScoringGraphBuilder,
@@ -30,20 +31,26 @@ export function denseLayers(
   input: string,
   quantization?: readonly ActivationRange[],
   int8Weights = quantization !== undefined,
+  prefix = '',
 ): void {
   let current = input;
   model.layers.forEach((layer, i) => {
     const last = i === model.layers.length - 1;
     if (quantization) current = g.activationQdq(i, current, quantization[i]);
-    const weight = g.weight(`W${i}`, layer.weights, [layer.inputs, layer.outputs], int8Weights, 1);
-    const bias = g.bias(`b${i}`, layer.bias);
-    g.nodes.push({ op: 'MatMul', name: `matmul${i}`, inputs: [current, weight], outputs: [`mm${i}`] });
-    const sum = last ? 'reconstruction' : `z${i}`;
-    g.nodes.push({ op: 'Add', name: `add${i}`, inputs: [`mm${i}`, bias], outputs: [sum] });
+    const weight = g.weight(`${prefix}W${i}`, layer.weights, [layer.inputs, layer.outputs], int8Weights, 1);
+    const bias = g.bias(`${prefix}b${i}`, layer.bias);
+    g.nodes.push({
+      op: 'MatMul',
+      name: `${prefix}matmul${i}`,
+      inputs: [current, weight],
+      outputs: [`${prefix}mm${i}`],
+    });
+    const sum = last ? `${prefix}reconstruction` : `${prefix}z${i}`;
+    g.nodes.push({ op: 'Add', name: `${prefix}add${i}`, inputs: [`${prefix}mm${i}`, bias], outputs: [sum] });
     current = sum;
     if (layer.relu && !last) {
-      g.nodes.push({ op: 'Relu', name: `relu${i}`, inputs: [sum], outputs: [`a${i}`] });
-      current = `a${i}`;
+      g.nodes.push({ op: 'Relu', name: `${prefix}relu${i}`, inputs: [sum], outputs: [`${prefix}a${i}`] });
+      current = `${prefix}a${i}`;
     }
   });
 }

@@ -6,6 +6,7 @@
  * of the held-out windows for the threshold calibration (fit-detector.ts).
  */
 import { DenseAutoencoder } from './dense-autoencoder.js';
+import { chooseRidge, fitLeaveOneOut, fitLeaveOneOutWithout } from './leave-one-out.js';
 import {
   autoencoderInput,
   centreAndSpread,
@@ -151,7 +152,16 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   // autoencoder of the same shape is trained (for the main one's best epoch count) on the windows of
   // the other blocks and scores the block's windows. The residual spread of each channel and the
   // calibration scores come from these, so a residual is judged as on data the autoencoder never saw.
+  // The leave-one-out linear autoencoder: ridge chosen on the training rows; channels whose residual wanders (the
+  // slow-channel test on its in-sample residual: a level nothing else explains) are left out of it.
+  const ridge = chooseRidge(xTrain, trainRows, c, CROSS_FIT_BLOCKS);
+  const inSample = fitLeaveOneOut(xTrain, trainRows, c, ridge).reconstruct(x, n);
+  const wandering = x.map((v, i) => v - inSample[i]);
+  const spread = channelStats({ ...data, rows: wandering, rowCount: n });
+  const leftOut = slowChannels(normaliseRows(wandering, spread.mean, spread.std), n, c, g.k, W).slow;
+  const linearFit = (rows: Float64Array) => fitLeaveOneOutWithout(rows, rows.length / c, c, ridge, leftOut);
   const residuals: Float64Array[] = new Array(allEnds.length);
+  const linearResiduals: Float64Array[] = new Array(allEnds.length);
   crossFitBlocks(allEnds.length).forEach(([from, to], b) => {
     const others = apart(allEnds.filter((_, i) => i < from - W || i >= to + W));
     const fold = new DenseAutoencoder(sizes, relu, o.seed + 1 + b);
@@ -166,18 +176,28 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     });
     const xBlock = aeInputs(allEnds.slice(from, to));
     const recon = fold.reconstruct(xBlock, (to - from) * g.aeRows);
-    for (let i = from; i < to; i++) residuals[i] = residualRms(xBlock, recon, (i - from) * d, g.aeRows, c);
+    const linearRecon = linearFit(xFold).reconstruct(xBlock, (to - from) * g.aeRows);
+    for (let i = from; i < to; i++) {
+      residuals[i] = residualRms(xBlock, recon, (i - from) * d, g.aeRows, c);
+      linearResiduals[i] = residualRms(xBlock, linearRecon, (i - from) * d, g.aeRows, c);
+    }
   });
-  // Each channel's residual in units of its own out-of-fold spread (RMS), so a noisy channel does not dominate.
-  const residual = {
-    centre: new Array<number>(c).fill(0),
-    sd: Array.from({ length: c }, (_, ch) =>
-      Math.max(1e-6, Math.sqrt(residuals.reduce((a, r) => a + r[ch] ** 2, 0) / residuals.length)),
-    ),
+  // Each channel's residual in units of its own out-of-fold spread (RMS), so a noisy channel does not dominate; a
+  // channel left out of the linear model has no residual there (spread 1 keeps its zero a zero).
+  const rmsSpread = (rs: readonly Float64Array[], ch: number) =>
+    Math.max(1e-6, Math.sqrt(rs.reduce((a, r) => a + r[ch] ** 2, 0) / rs.length));
+  const zero = new Array<number>(c).fill(0);
+  const residual = { centre: zero, sd: Array.from({ length: c }, (_, ch) => rmsSpread(residuals, ch)) };
+  const linear = {
+    centre: zero,
+    sd: Array.from({ length: c }, (_, ch) => (leftOut[ch] ? 1 : rmsSpread(linearResiduals, ch))),
+    autoencoder: linearFit(xTrain),
   };
-  const residualZ = residuals.map((r) => r.map((v, ch) => Math.max(0, (v - residual.centre[ch]) / residual.sd[ch])));
+  const residualZ = residuals.map((r, i) =>
+    r.map((v, ch) => Math.max(0, v / residual.sd[ch], linearResiduals[i][ch] / linear.sd[ch])),
+  );
   const calibrationSegments = crossFitted(allEnds, W, [levels, variabilities], residualZ);
-  const layout: DetectorLayout = { ...base, residual: { ...residual, autoencoder: ae } };
+  const layout: DetectorLayout = { ...base, residual: { ...residual, autoencoder: ae, linear } };
   return {
     layout,
     mean,
@@ -188,7 +208,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     heldOutEnds,
     calibrationSegments,
     autoencoder: {
-      architecture: `dense ${sizes.join('-')} per row (bottleneck: ${hidden[1]} principal components explain ${BOTTLENECK_VARIANCE * 100} % of the training rows), residual RMS over the last ${g.aeRows} rows, spread and calibration out of fold`,
+      architecture: `dense ${sizes.join('-')} per row (bottleneck: ${hidden[1]} principal components explain ${BOTTLENECK_VARIANCE * 100} % of the training rows) and a leave-one-out linear autoencoder (ridge ${ridge} × the mean variance, chosen by ${CROSS_FIT_BLOCKS}-block cross-validation; left out: ${data.channels.filter((_, i) => leftOut[i]).join(', ') || 'none'}), the larger residual RMS over the last ${g.aeRows} rows, spread and calibration out of fold`,
       epochs: fit.epochs,
       bestEpoch: fit.bestEpoch,
       trainLoss: fit.trainLoss,

@@ -12,6 +12,7 @@ import {
   variabilityFeature,
 } from '../../src/training/detector-features.js';
 import { detectorGraph, type DetectorLayout } from '../../src/training/detector-graph.js';
+import { fitLeaveOneOut } from '../../src/training/leave-one-out.js';
 import { encodeOnnxModel } from '../../src/training/onnx-writer.js';
 
 const C = 3;
@@ -33,6 +34,16 @@ function layout(hybrid: boolean): DetectorLayout {
       centre: [0.3, 0.2, 0.4],
       sd: [0.1, 0.2, 0.15],
       autoencoder: new DenseAutoencoder([C, 6, 2, 6, C], [true, false, true, false], 3),
+      linear: {
+        centre: [0, 0, 0],
+        sd: [0.3, 0.05, 0.2],
+        autoencoder: fitLeaveOneOut(
+          Float64Array.from({ length: 60 * C }, (_, i) => Math.sin(i / C) * (1 + (i % C))),
+          60,
+          C,
+          1e-2,
+        ),
+      },
     },
   };
 }
@@ -70,15 +81,20 @@ describe('detector graphs', () => {
     expect(out.score).toBeCloseTo(Math.max(...out.channel), 5);
   });
 
-  it('hybrid: adds the autoencoder residual (every channel at its level, one-sided) as the first kind', async () => {
+  it("hybrid: adds the residual (the larger of the dense and the leave-one-out autoencoders' residuals, one-sided) as the first kind", async () => {
     const d = G.aeRows * C;
     const input = new Float64Array(d);
     autoencoderInput(x, end, C, G.aeRows, input, 0);
-    const residual = residualRms(input, l.residual!.autoencoder.reconstruct(input, G.aeRows), 0, G.aeRows, C).map(
-      (v, ch) => Math.max(0, (v - l.residual!.centre[ch]) / l.residual!.sd[ch]),
-    );
-    // The test needs a residual that is not clipped to zero to see it.
-    expect(Math.max(...residual)).toBeGreaterThan(0.5);
+    const z = (model: DenseAutoencoder, s: { centre: readonly number[]; sd: readonly number[] }) =>
+      residualRms(input, model.reconstruct(input, G.aeRows), 0, G.aeRows, C).map((v, ch) =>
+        Math.max(0, (v - s.centre[ch]) / s.sd[ch]),
+      );
+    const dense = z(l.residual!.autoencoder, l.residual!);
+    const linear = z(l.residual!.linear!.autoencoder, l.residual!.linear!);
+    // The term is the larger of the two models' residuals: the test needs each to win on some channel.
+    expect(dense.some((v, ch) => v > linear[ch] + 0.5)).toBe(true);
+    expect(linear.some((v, ch) => v > dense[ch] + 0.5)).toBe(true);
+    const residual = dense.map((v, ch) => Math.max(v, linear[ch]));
     const out = await run(l, rows);
     [...residual, ...level, ...variability].forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
     expect(out.score).toBeCloseTo(Math.max(...residual, ...level, ...variability), 3);

@@ -1,0 +1,140 @@
+/**
+ * A linear leave-one-out autoencoder (pure): every channel rebuilt from all the OTHER channels of the
+ * same row, by ridge regression, as a one-layer DenseAutoencoder whose weight matrix has a zero
+ * diagonal (so it cannot copy a channel to itself). Where channels are correlated (a process plant's
+ * flows, pressures and valves), this predicts each one far better than a bottleneck does, so a channel
+ * that leaves its relation to the others (a decoupled sensor, a valve that moves alone) stands out.
+ *
+ * Closed form: with P = (C + λI)⁻¹ for the rows' covariance C, the regression of channel j on the
+ * others has coefficients −P_ij / P_jj (the partial-regression identity of the precision matrix).
+ * λ is not a constant: it is chosen on the rows themselves, the value of a log grid with the
+ * smallest squared error of each block predicted by the other blocks' fit (cross-validation).
+ */
+import { DenseAutoencoder } from './dense-autoencoder.js';
+
+/** Inverse of a symmetric positive-definite d × d matrix (Gauss–Jordan with partial pivoting). */
+export function invert(a: Float64Array, d: number): Float64Array {
+  const m = Float64Array.from(a);
+  const inv = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) inv[i * d + i] = 1;
+  for (let col = 0; col < d; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < d; r++) if (Math.abs(m[r * d + col]) > Math.abs(m[pivot * d + col])) pivot = r;
+    if (!(Math.abs(m[pivot * d + col]) > 0)) throw new RangeError('matrix is singular');
+    if (pivot !== col)
+      for (let k = 0; k < d; k++) {
+        [m[col * d + k], m[pivot * d + k]] = [m[pivot * d + k], m[col * d + k]];
+        [inv[col * d + k], inv[pivot * d + k]] = [inv[pivot * d + k], inv[col * d + k]];
+      }
+    const p = m[col * d + col];
+    for (let k = 0; k < d; k++) {
+      m[col * d + k] /= p;
+      inv[col * d + k] /= p;
+    }
+    for (let r = 0; r < d; r++) {
+      if (r === col) continue;
+      const f = m[r * d + col];
+      if (f === 0) continue;
+      for (let k = 0; k < d; k++) {
+        m[r * d + k] -= f * m[col * d + k];
+        inv[r * d + k] -= f * inv[col * d + k];
+      }
+    }
+  }
+  return inv;
+}
+
+/** Row-major rows × d: mean and covariance. */
+function moments(x: Float64Array, rows: number, d: number): { mean: Float64Array; cov: Float64Array } {
+  const mean = new Float64Array(d);
+  for (let r = 0; r < rows; r++) for (let i = 0; i < d; i++) mean[i] += x[r * d + i] / rows;
+  const cov = new Float64Array(d * d);
+  for (let r = 0; r < rows; r++)
+    for (let i = 0; i < d; i++) {
+      const xi = x[r * d + i] - mean[i];
+      for (let j = 0; j <= i; j++) cov[i * d + j] += (xi * (x[r * d + j] - mean[j])) / rows;
+    }
+  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) cov[j * d + i] = cov[i * d + j];
+  return { mean, cov };
+}
+
+/** The leave-one-out autoencoder fitted on rows (row-major, rows × d) with ridge λ (in units of the mean variance). */
+export function fitLeaveOneOut(x: Float64Array, rows: number, d: number, lambda: number): DenseAutoencoder {
+  const { mean, cov } = moments(x, rows, d);
+  let trace = 0;
+  for (let i = 0; i < d; i++) trace += cov[i * d + i];
+  const ridge = Math.max(lambda * (trace / d), 1e-12);
+  for (let i = 0; i < d; i++) cov[i * d + i] += ridge;
+  const p = invert(cov, d);
+  // weights [in i, out j] = −P_ij / P_jj, zero diagonal; bias so the prediction is centred on the mean
+  const weights = new Float64Array(d * d);
+  const bias = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    bias[j] = mean[j];
+    for (let i = 0; i < d; i++) {
+      if (i === j) continue;
+      const w = -p[i * d + j] / p[j * d + j];
+      weights[i * d + j] = w;
+      bias[j] -= w * mean[i];
+    }
+  }
+  return DenseAutoencoder.fromLayers([{ inputs: d, outputs: d, relu: false, weights, bias }]);
+}
+
+/** Ridge values tried, in units of the mean variance: a log grid, not a tuned value. */
+export const RIDGE_GRID = [1e-4, 1e-3, 1e-2, 1e-1, 1];
+
+/**
+ * λ from the rows: for each of `blocks` contiguous blocks, fit on the others and measure the squared error on the
+ * block; the λ with the smallest total wins (ties to the larger, smoother fit).
+ */
+export function chooseRidge(x: Float64Array, rows: number, d: number, blocks: number): number {
+  let best = RIDGE_GRID[RIDGE_GRID.length - 1];
+  let bestError = Infinity;
+  for (const lambda of [...RIDGE_GRID].reverse()) {
+    let error = 0;
+    const size = Math.ceil(rows / blocks);
+    for (let b = 0; b < blocks; b++) {
+      const from = b * size;
+      const to = Math.min(rows, from + size);
+      if (from >= to) continue;
+      const train = new Float64Array((rows - (to - from)) * d);
+      train.set(x.subarray(0, from * d));
+      train.set(x.subarray(to * d, rows * d), from * d);
+      const model = fitLeaveOneOut(train, rows - (to - from), d, lambda);
+      const held = x.subarray(from * d, to * d);
+      const recon = model.reconstruct(held, to - from);
+      for (let k = 0; k < held.length; k++) error += (recon[k] - held[k]) ** 2;
+    }
+    if (error < bestError) [best, bestError] = [lambda, error];
+  }
+  return best;
+}
+
+/**
+ * The same model with some channels left out: they neither feed the others' predictions nor get one (their output
+ * copies their input, so their residual is zero). For channels whose own level wanders with nothing else explaining
+ * it: their residual would drift as they do, and they would carry that drift into the other channels' predictions.
+ */
+export function fitLeaveOneOutWithout(
+  x: Float64Array,
+  rows: number,
+  d: number,
+  lambda: number,
+  left: readonly boolean[],
+): DenseAutoencoder {
+  const kept = Array.from({ length: d }, (_, i) => i).filter((i) => !left[i]);
+  const weights = new Float64Array(d * d);
+  const bias = new Float64Array(d);
+  left.forEach((l, i) => l && (weights[i * d + i] = 1));
+  if (kept.length >= 2) {
+    const sub = new Float64Array(rows * kept.length);
+    for (let r = 0; r < rows; r++) kept.forEach((ch, k) => (sub[r * kept.length + k] = x[r * d + ch]));
+    const layer = fitLeaveOneOut(sub, rows, kept.length, lambda).layers[0];
+    kept.forEach((to, b) => {
+      bias[to] = layer.bias[b];
+      kept.forEach((from, a) => (weights[from * d + to] = layer.weights[a * kept.length + b]));
+    });
+  } else kept.forEach((ch) => (weights[ch * d + ch] = 1));
+  return DenseAutoencoder.fromLayers([{ inputs: d, outputs: d, relu: false, weights, bias }]);
+}

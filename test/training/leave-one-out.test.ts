@@ -1,0 +1,90 @@
+/** The leave-one-out linear autoencoder: each channel from the others only, ridge from the rows, channels left out. */
+import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../../src/core/random.js';
+import {
+  RIDGE_GRID,
+  chooseRidge,
+  fitLeaveOneOut,
+  fitLeaveOneOutWithout,
+  invert,
+} from '../../src/training/leave-one-out.js';
+
+/** rows × 4: a = latent + noise, b = 2·latent + noise, c = −latent + noise, d = independent noise. */
+function plant(rows: number, seed: number, noise = 0.05): Float64Array {
+  const rng = new SeededRandom(seed);
+  const x = new Float64Array(rows * 4);
+  for (let r = 0; r < rows; r++) {
+    const t = rng.normal();
+    x.set([t + noise * rng.normal(), 2 * t + noise * rng.normal(), -t + noise * rng.normal(), rng.normal()], r * 4);
+  }
+  return x;
+}
+
+describe('leave-one-out linear autoencoder', () => {
+  it('inverts a symmetric positive-definite matrix', () => {
+    const a = Float64Array.of(4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 2);
+    const inv = invert(a, 3);
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 3; j++) {
+        let s = 0;
+        for (let k = 0; k < 3; k++) s += a[i * 3 + k] * inv[k * 3 + j];
+        expect(s).toBeCloseTo(i === j ? 1 : 0, 10);
+      }
+  });
+
+  it('never feeds a channel to its own prediction, and predicts correlated channels from the others', () => {
+    const x = plant(2000, 1);
+    const model = fitLeaveOneOut(x, 2000, 4, 1e-3);
+    const w = model.layers[0].weights;
+    for (let i = 0; i < 4; i++) expect(w[i * 4 + i]).toBe(0);
+    // b ≈ 2a and c ≈ −a: b's prediction leans on a and c, not on the independent d
+    expect(Math.abs(w[0 * 4 + 1]) + Math.abs(w[2 * 4 + 1])).toBeGreaterThan(1.5);
+    expect(Math.abs(w[3 * 4 + 1])).toBeLessThan(0.05);
+    const fresh = plant(500, 2);
+    const recon = model.reconstruct(fresh, 500);
+    let errB = 0;
+    let errD = 0;
+    for (let r = 0; r < 500; r++) {
+      errB += (recon[r * 4 + 1] - fresh[r * 4 + 1]) ** 2 / 500;
+      errD += (recon[r * 4 + 3] - fresh[r * 4 + 3]) ** 2 / 500;
+    }
+    expect(errB).toBeLessThan(0.02); // b's variance is ~4: explained by the others
+    expect(errD).toBeGreaterThan(0.8); // d's variance is 1: nothing explains it
+  });
+
+  it('a channel that leaves its relation to the others gets a residual many times its normal one', () => {
+    const x = plant(2000, 3);
+    const model = fitLeaveOneOut(x, 2000, 4, 1e-3);
+    const fresh = plant(500, 4);
+    const broken = Float64Array.from(fresh);
+    const rng = new SeededRandom(9);
+    for (let r = 0; r < 500; r++) broken[r * 4 + 1] = 2 * rng.normal(); // b decoupled, its spread unchanged
+    const rms = (rows: Float64Array) => {
+      const recon = model.reconstruct(rows, 500);
+      let s = 0;
+      for (let r = 0; r < 500; r++) s += (recon[r * 4 + 1] - rows[r * 4 + 1]) ** 2 / 500;
+      return Math.sqrt(s);
+    };
+    expect(rms(broken) / rms(fresh)).toBeGreaterThan(10);
+  });
+
+  it('chooses the ridge from the grid by cross-validation: small for a clean relation, large for pure noise', () => {
+    expect(chooseRidge(plant(800, 5, 0.01), 800, 4, 4)).toBeLessThan(RIDGE_GRID[RIDGE_GRID.length - 1]);
+    const rng = new SeededRandom(6);
+    const noise = Float64Array.from({ length: 60 * 4 }, () => rng.normal());
+    expect(chooseRidge(noise, 60, 4, 4)).toBe(RIDGE_GRID[RIDGE_GRID.length - 1]);
+  });
+
+  it('a channel left out neither gets a residual nor feeds the others', () => {
+    const x = plant(1000, 7);
+    const model = fitLeaveOneOutWithout(x, 1000, 4, 1e-3, [false, true, false, false]);
+    const w = model.layers[0].weights;
+    for (let to = 0; to < 4; to++) if (to !== 1) expect(w[1 * 4 + to]).toBe(0);
+    const recon = model.reconstruct(x, 1000);
+    for (let r = 0; r < 1000; r++) expect(recon[r * 4 + 1]).toBeCloseTo(x[r * 4 + 1], 12);
+    // a is still predicted (from c)
+    let err = 0;
+    for (let r = 0; r < 1000; r++) err += (recon[r * 4] - x[r * 4]) ** 2 / 1000;
+    expect(err).toBeLessThan(0.02);
+  });
+});
