@@ -148,18 +148,18 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     seed: o.seed,
     ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}),
   });
-  // Out-of-fold residuals, as the level and variability terms are cross-fitted: for each block an
-  // autoencoder of the same shape is trained (for the main one's best epoch count) on the windows of
-  // the other blocks and scores the block's windows. The residual spread of each channel and the
-  // calibration scores come from these, so a residual is judged as on data the autoencoder never saw.
   // The leave-one-out linear autoencoder: ridge chosen on the training rows; channels whose residual wanders (the
   // slow-channel test on its in-sample residual: a level nothing else explains) are left out of it.
-  const ridge = chooseRidge(xTrain, trainRows, c, CROSS_FIT_BLOCKS);
+  const ridge = chooseRidge(xTrain, c, crossFitBlocks(trainRows));
   const inSample = fitLeaveOneOut(xTrain, trainRows, c, ridge).reconstruct(x, n);
   const wandering = x.map((v, i) => v - inSample[i]);
   const spread = channelStats({ ...data, rows: wandering, rowCount: n });
   const leftOut = slowChannels(normaliseRows(wandering, spread.mean, spread.std), n, c, g.k, W).slow;
   const linearFit = (rows: Float64Array) => fitLeaveOneOutWithout(rows, rows.length / c, c, ridge, leftOut);
+  // Out-of-fold residuals, as the level and variability terms are cross-fitted: for each block an
+  // autoencoder of the same shape is trained (for the main one's best epoch count) on the windows of
+  // the other blocks and scores the block's windows. The residual spread of each channel and the
+  // calibration scores come from these, so a residual is judged as on data the autoencoder never saw.
   const residuals: Float64Array[] = new Array(allEnds.length);
   const linearResiduals: Float64Array[] = new Array(allEnds.length);
   crossFitBlocks(allEnds.length).forEach(([from, to], b) => {

@@ -85,19 +85,16 @@ export function fitLeaveOneOut(x: Float64Array, rows: number, d: number, lambda:
 export const RIDGE_GRID = [1e-4, 1e-3, 1e-2, 1e-1, 1];
 
 /**
- * λ from the rows: for each of `blocks` contiguous blocks, fit on the others and measure the squared error on the
- * block; the λ with the smallest total wins (ties to the larger, smoother fit).
+ * λ from the rows (row-major, d columns): for each [from, to) block of rows, fit on the others and measure the squared
+ * error on the block; the λ with the smallest total wins (ties to the larger, smoother fit).
  */
-export function chooseRidge(x: Float64Array, rows: number, d: number, blocks: number): number {
+export function chooseRidge(x: Float64Array, d: number, blocks: readonly (readonly [number, number])[]): number {
+  const rows = x.length / d;
   let best = RIDGE_GRID[RIDGE_GRID.length - 1];
   let bestError = Infinity;
   for (const lambda of [...RIDGE_GRID].reverse()) {
     let error = 0;
-    const size = Math.ceil(rows / blocks);
-    for (let b = 0; b < blocks; b++) {
-      const from = b * size;
-      const to = Math.min(rows, from + size);
-      if (from >= to) continue;
+    for (const [from, to] of blocks) {
       const train = new Float64Array((rows - (to - from)) * d);
       train.set(x.subarray(0, from * d));
       train.set(x.subarray(to * d, rows * d), from * d);

@@ -1,6 +1,7 @@
 /** The leave-one-out linear autoencoder: each channel from the others only, ridge from the rows, channels left out. */
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
+import { crossFitBlocks } from '../../src/training/fit-statistical.js';
 import {
   RIDGE_GRID,
   chooseRidge,
@@ -69,10 +70,10 @@ describe('leave-one-out linear autoencoder', () => {
   });
 
   it('chooses the ridge from the grid by cross-validation: small for a clean relation, large for pure noise', () => {
-    expect(chooseRidge(plant(800, 5, 0.01), 800, 4, 4)).toBeLessThan(RIDGE_GRID[RIDGE_GRID.length - 1]);
+    expect(chooseRidge(plant(800, 5, 0.01), 4, crossFitBlocks(800))).toBeLessThan(RIDGE_GRID[RIDGE_GRID.length - 1]);
     const rng = new SeededRandom(6);
     const noise = Float64Array.from({ length: 60 * 4 }, () => rng.normal());
-    expect(chooseRidge(noise, 60, 4, 4)).toBe(RIDGE_GRID[RIDGE_GRID.length - 1]);
+    expect(chooseRidge(noise, 4, crossFitBlocks(60))).toBe(RIDGE_GRID[RIDGE_GRID.length - 1]);
   });
 
   it('a channel left out neither gets a residual nor feeds the others', () => {
