@@ -154,7 +154,10 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const inSample = fitLeaveOneOut(xTrain, trainRows, c, ridge).reconstruct(x, n);
   const wandering = x.map((v, i) => v - inSample[i]);
   const spread = channelStats({ ...data, rows: wandering, rowCount: n });
-  const leftOut = slowChannels(normaliseRows(wandering, spread.mean, spread.std), n, c, g.k, W).slow;
+  const wanders = slowChannels(normaliseRows(wandering, spread.mean, spread.std), n, c, g.k, W).slow;
+  // One channel cannot be predicted from the others alone: with fewer than two kept, none is in the linear model
+  // (a kept channel would copy itself, and its zero residual over a floored spread would read as an anomaly).
+  const leftOut = wanders.filter((w) => !w).length < 2 ? wanders.map(() => true) : wanders;
   const linearFit = (rows: Float64Array) => fitLeaveOneOutWithout(rows, rows.length / c, c, ridge, leftOut);
   // Out-of-fold residuals, as the level and variability terms are cross-fitted: for each block an
   // autoencoder of the same shape is trained (for the main one's best epoch count) on the windows of
