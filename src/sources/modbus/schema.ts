@@ -41,25 +41,19 @@ export const registerSchema = z.strictObject({
 });
 
 export const unitId = z.number().int().min(0).max(255);
+/** A request's timeout and the register gap read across: per connection, and per device where it overrides them. */
+const timeoutMs = z.number().int().min(10);
+const maxGapRegisters = z.number().int().min(0).max(124);
+const TIMEOUT_TEXT = 'A request without an answer in this time fails (the device backs off).';
+const MAX_GAP_TEXT = 'Read across gaps of up to this many unused registers to save requests.';
 
 export const modbusDeviceSchema = z
   .strictObject({
     unit_id: unitId.describe('Modbus unit id (slave address) of the device.'),
     asset: name.describe("The asset the device's channels belong to."),
     poll_interval_ms: z.number().int().min(1).optional().describe("Default: the source's."),
-    timeout_ms: z
-      .number()
-      .int()
-      .min(10)
-      .optional()
-      .describe('A request without an answer in this time fails (the device backs off).'),
-    max_gap_registers: z
-      .number()
-      .int()
-      .min(0)
-      .max(124)
-      .optional()
-      .describe('Read across gaps of up to this many unused registers to save requests.'),
+    timeout_ms: timeoutMs.optional().describe(TIMEOUT_TEXT),
+    max_gap_registers: maxGapRegisters.optional().describe(MAX_GAP_TEXT),
     registers: z.array(registerSchema).min(1).describe('The tags read from the device.'),
   })
   .describe('A further device (unit id) behind the same connection: a serial line, or a TCP gateway.');
@@ -72,19 +66,8 @@ const modbusCommon = {
     .describe('The first device: `unit_id`, `asset`, `registers` (omit them when every device is under `devices`).'),
   asset: name.optional().describe("The asset the device's channels belong to."),
   poll_interval_ms: z.number().int().min(1).default(1000).describe('How often the device is polled.'),
-  timeout_ms: z
-    .number()
-    .int()
-    .min(10)
-    .default(1000)
-    .describe('A request without an answer in this time fails (the device backs off).'),
-  max_gap_registers: z
-    .number()
-    .int()
-    .min(0)
-    .max(124)
-    .default(0)
-    .describe('Read across gaps of up to this many unused registers to save requests.'),
+  timeout_ms: timeoutMs.default(1000).describe(TIMEOUT_TEXT),
+  max_gap_registers: maxGapRegisters.default(0).describe(MAX_GAP_TEXT),
   registers: z.array(registerSchema).default([]).describe('The tags read from the device.'),
   devices: z
     .array(modbusDeviceSchema)
