@@ -3,7 +3,7 @@
  * (handlers.ts), and written back; live event streams held open here, with their backlog bound.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../core/http-listen.js';
 import { redactDeep, redactSecrets } from '../core/redact.js';
 import { formatSse, type DaemonEvent } from '../telemetry/event-stream.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
@@ -94,16 +94,5 @@ export async function startHttpEndpoint(
       .then((response) => answer(res, response))
       .catch((err: Error) => send(res, 500, { error: err.message }));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listen(server, options.port, options.host);
 }

@@ -6,7 +6,7 @@
  *   GET    /snapshot   the plant's current signals
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../core/http-listen.js';
 import { faultSpecSchema } from './faults.js';
 import type { LineSimulator } from './line-simulator.js';
 import { formatIssues } from '../core/format-issues.js';
@@ -44,16 +44,5 @@ export async function startSimHttpApi(
       json(201, sim.injectFault(parsed.data));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listen(server, port, host);
 }
