@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { plainFileNameSchema } from '../core/config-primitives.js';
 import { ModelError } from '../core/errors.js';
 import { formatIssues } from '../core/format-issues.js';
 import { TERM_KINDS } from '../core/types.js';
@@ -20,9 +21,10 @@ const manifestFields = z.strictObject({
    * confirmed. */
   release_sequence: z.number().int().min(1).optional(),
   description: z.string().optional(),
-  file: z.string().min(1),
+  /** The int8 model file, a plain name in the manifest's folder. */
+  file: plainFileNameSchema,
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits'),
-  fp32_file: z.string().optional(),
+  fp32_file: plainFileNameSchema.optional(),
   fp32_sha256: z
     .string()
     .regex(/^[0-9a-f]{64}$/)

@@ -75,8 +75,6 @@ export function checkNotice(notice: { model: string; version: string }, signed: 
       'bad_manifest',
       `release ${origin}: version "${signed.version}" cannot name a folder (letters, digits, . _ + -)`,
     );
-  if (!RELEASE_NAME.test(signed.file))
-    throw new ReleaseRejected('bad_manifest', `release ${origin}: file "${signed.file}" is not a plain file name`);
 }
 
 /** Stores a verified release as `<store>/<asset>/<signed version>/` (temporary folder, then rename); returns the

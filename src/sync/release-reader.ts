@@ -7,6 +7,7 @@
  */
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PLAIN_FILE_NAME } from '../core/config-primitives.js';
 
 export const SIGNATURE_FILE = 'manifest.sig';
 export const MANIFEST_FILE = 'manifest.json';
@@ -37,9 +38,8 @@ export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = {
   modelBytes: 64 << 20,
 };
 
-/** A file or folder name a release may use: letters, digits, `.`, `_`, `+`, `-`, not starting with a dot, at most 128
- * characters. */
-export const RELEASE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
+/** A file or folder name a release may use (a plain name, never a path). */
+export const RELEASE_NAME = PLAIN_FILE_NAME;
 
 /** A release file over its size cap: never swallowed, unlike a missing model file (which verification reports). */
 export class DownloadTooLarge extends Error {

@@ -20,6 +20,8 @@ const path = join(dir, 'manifest.json');
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 async function load(text: string) {
   writeFileSync(path, text);
   return loadManifest(path).then(
@@ -33,6 +35,18 @@ describe('model manifests (property)', () => {
     const { loaded } = await load(JSON.stringify(shipped));
     expect(loaded?.manifest).toEqual(shipped);
   });
+
+  it.each(['../model.int8.onnx', '/etc/passwd', ' ', '.hidden', 'sub/model.int8.onnx'])(
+    'refuses a model file %j that is not a plain name in the model folder',
+    async (file) => {
+      const { err } = await load(JSON.stringify({ ...shipped, fp32_file: file }));
+      expect((err as ModelError).message).toBe(
+        `model manifest ${path}: fp32_file: expected a plain file name in the model folder (letters, digits, . _ + -, no path)`,
+      );
+      const { err: intErr } = await load(JSON.stringify({ ...shipped, file }));
+      expect((intErr as ModelError).message).toMatch(/^model manifest .*: file: expected a plain file name/);
+    },
+  );
 
   it('answers any content with a manifest or a ModelError naming the file and what is wrong', async () => {
     const content = fc.oneof(
@@ -59,8 +73,11 @@ describe('model manifests (property)', () => {
           return;
         }
         expect(err).toBeInstanceOf(ModelError);
+        const escaped = escapeRegExp(path);
         expect((err as ModelError).message).toMatch(
-          new RegExp(`^(model manifest|model file) ${path.replace(/[.\\]/g, '\\$&')}\\S*:? .*\\S`),
+          new RegExp(
+            `^(model manifest ${escaped}|model file ${escapeRegExp(dir)}/[^/\\s]+ \\(from ${escaped}\\)): .*\\S`,
+          ),
         );
       }),
       RUNS,

@@ -75,26 +75,55 @@ async function openDialog(id: string, field: string): Promise<void> {
   await page.waitForSelector(`form#dialog-form ${field}`, { visible: true });
 }
 
+const valueOf = (selector: string) => page.$eval(selector, (el) => (el as HTMLInputElement).value);
+
+/**
+ * Clears a field and types into it as a user does. Focus goes to the element itself, not to a point on the screen:
+ * a dialog's tray slides in, and under a loaded machine a click at coordinates taken mid-slide misses.
+ */
 async function fill(selector: string, value: string): Promise<void> {
-  await page.click(selector, { count: 3 });
+  await page.$eval(selector, (el) => {
+    (el as HTMLInputElement).focus();
+    (el as HTMLInputElement).select();
+  });
   await page.keyboard.press('Backspace');
   await page.type(selector, value);
 }
 
+/**
+ * Fills a dialog's fields, then reads them back and fills again any that do not hold what was typed: the editor
+ * moves the focus to a dialog's first field once its tray has slid in, and keys typed at that moment land there.
+ */
+async function fillAll(fields: Record<string, string>): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const wrong: [string, string][] = [];
+    for (const [selector, value] of Object.entries(fields))
+      if ((await valueOf(selector)) !== value) wrong.push([selector, value]);
+    if (wrong.length === 0) return;
+    for (const [selector, value] of wrong) await fill(selector, value);
+  }
+  expect(Object.fromEntries(await Promise.all(Object.keys(fields).map(async (k) => [k, await valueOf(k)])))).toEqual(
+    fields,
+  );
+}
+
+async function press(selector: string): Promise<void> {
+  await page.waitForSelector(selector, { visible: true });
+  await page.$eval(selector, (el) => (el as HTMLElement).click());
+}
+
 /** Adds a config node from the dialog's add button and fills its own dialog. */
 async function addConfig(property: string, fields: Record<string, string>): Promise<void> {
-  await page.waitForSelector(`#node-input-btn-${property}-add`, { visible: true });
-  await page.click(`#node-input-btn-${property}-add`);
-  for (const [field, value] of Object.entries(fields)) {
-    await page.waitForSelector(`#node-config-input-${field}`, { visible: true });
-    await fill(`#node-config-input-${field}`, value);
-  }
-  await page.click('#node-config-dialog-ok');
-  await page.waitForSelector(`#node-config-input-${Object.keys(fields)[0]}`, { hidden: true });
+  await press(`#node-input-btn-${property}-add`);
+  const selectors = Object.fromEntries(Object.entries(fields).map(([f, v]) => [`#node-config-input-${f}`, v]));
+  for (const selector of Object.keys(selectors)) await page.waitForSelector(selector, { visible: true });
+  await fillAll(selectors);
+  await press('#node-config-dialog-ok');
+  await page.waitForSelector(Object.keys(selectors)[0]!, { hidden: true });
 }
 
 async function done(): Promise<void> {
-  await page.click('#node-dialog-ok');
+  await press('#node-dialog-ok');
   await page.waitForSelector('form#dialog-form', { hidden: true });
 }
 
@@ -137,9 +166,9 @@ describe('the linewatch nodes in the Node-RED editor', () => {
     });
 
     await openDialog('w1', '#node-input-maxAgeMs');
-    await fill('#node-input-asset', 'pump-1');
+    await fillAll({ '#node-input-asset': 'pump-1' });
     await addConfig('model', { name: 'pump model', path: 'models/pump-ae' });
-    await fill('#node-input-hop', '5');
+    await fillAll({ '#node-input-hop': '5' });
     await done();
 
     await openDialog('s1', '#node-input-topK');
@@ -153,20 +182,20 @@ describe('the linewatch nodes in the Node-RED editor', () => {
     );
     const modelId = (await modelOption.jsonValue()) as string;
     await page.select('#node-input-model', modelId);
-    await fill('#node-input-topK', '2');
+    await fillAll({ '#node-input-topK': '2' });
     await done();
 
     await openDialog('a1', '#node-input-clearRatio');
-    await fill('#node-input-asset', 'pump-1');
+    await fillAll({ '#node-input-asset': 'pump-1' });
     await page.select('#node-input-priority', 'critical');
     await done();
 
     await openDialog('d1', '#node-input-events');
     await addConfig('gateway', { name: 'demo gateway', url: `http://127.0.0.1:${daemonPort}`, token: TOKEN });
-    await fill('#node-input-events', 'alarm,score');
+    await fillAll({ '#node-input-events': 'alarm,score' });
     await done();
 
-    await page.click('#red-ui-header-button-deploy');
+    await press('#red-ui-header-button-deploy');
     await expect.poll(() => statusOf('w1'), { timeout: 30_000 }).toBe('7 channels × 20, waiting');
     await expect.poll(() => statusOf('s1'), { timeout: 30_000 }).toMatch(/^pump-ae \S+ on cpu$/);
     await expect.poll(() => statusOf('a1'), { timeout: 30_000 }).toBe('normal');
