@@ -1,8 +1,10 @@
 /**
  * Time-series CSV tables (SKAB recordings, historian exports): a header row, the time first, numbers
- * in the other columns. Read by the simulator's replay, by training and by evaluation.
+ * in the other columns. Read by the simulator's replay, by training and by evaluation. The splitting
+ * (quotes, separators inside quotes, CRLF, surrounding spaces) is csv-parse's.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { CsvError, parse, type Options } from 'csv-parse/sync';
 
 export interface SkabTable {
   readonly header: readonly string[];
@@ -10,16 +12,122 @@ export interface SkabTable {
   readonly columns: ReadonlyMap<string, Float64Array>;
 }
 
+/** A number written with a decimal comma (`1,25`, `-0,5`, `1,5E-03`): read as such only in `;`-separated files. */
+const DECIMAL_COMMA = /^[+-]?\d+,\d+(?:[eE][+-]?\d+)?$/;
+
+/**
+ * csv-parse's options for a `separator`-separated text: records end at CRLF or LF, mixed as they may
+ * be (left to itself, csv-parse takes the first line's for all; given LF alone, it counts a CRLF line
+ * twice), blank lines are skipped, a quote inside an unquoted cell is text (`Pipe 2" flow`), and a
+ * row with the wrong number of fields is left to the caller to name.
+ */
+const csvOptions = (separator: string, to?: number): Options => ({
+  delimiter: separator,
+  record_delimiter: ['\r\n', '\n'],
+  trim: true,
+  skip_empty_lines: true,
+  relax_column_count: true,
+  relax_quotes: true,
+  to,
+});
+
+/** The records of a CSV text (the first `to` only, if given); a problem names the file and line. */
+function csvRecords(text: string, file: string, to?: number) {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const separator = separatorOf(text);
+  try {
+    const records = parse(text, csvOptions(separator, to));
+    return { separator, records, lineOf: (i: number) => numberedRecords(text, separator, i + 1).lines[i] };
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
+    throw new Error(`${file}:${csvErrorLine(err, text, separator)}: ${csvErrorText(err, text, separator)}`, {
+      cause: err,
+    });
+  }
+}
+
+/** The first `n` records and the line each ends on: the text parsed again for a message (counting lines costs). */
+function numberedRecords(text: string, separator: string, n: number) {
+  const lines: number[] = [];
+  const records = parse(text, {
+    ...csvOptions(separator, n),
+    on_record: (record: string[], info) => (lines.push(info.lines), record),
+  });
+  return { records, lines };
+}
+
+/**
+ * `;` if the first line that is not blank has one outside quoted cells (whichever the header uses), else `,`.
+ * As csv-parse reads quotes: a cell is quoted when it starts with one (`""` inside is a quote); a quote
+ * inside an unquoted cell is text.
+ */
+function separatorOf(text: string): ';' | ',' {
+  let cellStart = true;
+  for (let i = Math.max(0, text.search(/\S/)); i < text.length; i++) {
+    const c = text[i];
+    if (c === ';') return ';';
+    if (c === '\n') break;
+    if (c === '"' && cellStart) {
+      // past the quoted cell: to the first quote that is not doubled
+      for (i++; i < text.length && !(text[i] === '"' && text[i + 1] !== '"'); i += text[i] === '"' ? 2 : 1);
+      cellStart = false;
+    } else cellStart = c === ',' || (cellStart && (c === ' ' || c === '\t'));
+  }
+  return ',';
+}
+
+/**
+ * The line csv-parse's error is on. For a quote never closed (csv-parse names the last line), the
+ * first line of the row it opened in: the first line that is not blank after the last row read.
+ */
+function csvErrorLine(err: CsvError, text: string, separator: string): number {
+  if (err.code !== 'CSV_QUOTE_NOT_CLOSED') return err.lines as number;
+  const read = err.records as number;
+  const lines = text.split('\n');
+  let line = read > 0 ? numberedRecords(text, separator, read).lines[read - 1] : 0;
+  while (line < lines.length - 1 && lines[line].trim() === '') line++;
+  return line + 1;
+}
+
+/** What csv-parse found wrong and where in the row: the column's name past the header, else the field's number. */
+function csvErrorText(err: CsvError, text: string, separator: string): string {
+  const index = err.index as number;
+  let header: string[] | undefined;
+  try {
+    const first = numberedRecords(text, separator, 1);
+    if ((err.lines as number) > first.lines[0]) header = first.records[0];
+  } catch {
+    // the error is in the header itself
+  }
+  const where = header?.[index] !== undefined ? `column ${header[index].trim()}` : `field ${index + 1}`;
+  switch (err.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quote opened in this row is never closed';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return `${where}: text after the closing quote (a quote inside a quoted cell is written "")`;
+    default:
+      return err.message;
+  }
+}
+
+/** A cell as a number: NaN where it is not one (blank included); a decimal comma counts in `;`-separated files. */
+function numberOf(cell: string, separator: string): number {
+  if (cell.trim() === '') return NaN;
+  const v = Number(cell);
+  return Number.isNaN(v) && separator === ';' && DECIMAL_COMMA.test(cell) ? Number(cell.replace(',', '.')) : v;
+}
+
 /**
  * Parses a time-series CSV: a header row, the time in the first column (SKAB's `datetime`
  * "2020-02-08 13:30:47", ISO 8601, or epoch milliseconds), numbers in the others; `;` or `,`
- * separated (whichever the header uses). Every problem names the file, line and column.
+ * separated (whichever the header uses), cells quoted or not, a decimal comma where the separator
+ * is `;` (`1,25`). Every problem names the file, line and column.
  */
 export function parseSkabCsv(text: string, file = 'CSV'): SkabTable {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length < 2) throw new Error(`${file}: no data rows`);
-  const separator = lines[0].includes(';') ? ';' : ',';
-  const header = lines[0].split(separator).map((h) => h.trim());
+  const { separator, records, lineOf } = csvRecords(text, file);
+  if (records.length < 2) throw new Error(`${file}: no data rows`);
+  const header = records[0].map((h) => h.trim());
   if (!/^(datetime|time|timestamp|ts|date)$/i.test(header[0]))
     throw new Error(`${file}: first column must be the time (datetime, time or timestamp), found "${header[0]}"`);
   const first = header.findIndex((h, i) => header.indexOf(h) !== i);
@@ -27,26 +135,27 @@ export function parseSkabCsv(text: string, file = 'CSV'): SkabTable {
     throw new Error(
       `${file}: column "${header[first]}" appears twice in the header (fields ${header.indexOf(header[first]) + 1} and ${first + 1})`,
     );
-  const times = new Float64Array(lines.length - 1);
-  const columns = new Map(header.slice(1).map((h) => [h, new Float64Array(lines.length - 1)]));
-  for (let i = 1; i < lines.length; i++) {
-    const cells = lines[i].split(separator);
+  const n = records.length - 1;
+  const times = new Float64Array(n);
+  const values = header.slice(1).map(() => new Float64Array(n));
+  for (let i = 1; i < records.length; i++) {
+    const cells = records[i];
     if (cells.length !== header.length)
-      throw new Error(`${file}:${i + 1}: expected ${header.length} fields, found ${cells.length}`);
+      throw new Error(`${file}:${lineOf(i)}: expected ${header.length} fields, found ${cells.length}`);
     const cell = cells[0].trim();
     const t = /^\d+(\.\d+)?$/.test(cell)
       ? Number(cell)
       : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(cell) ? cell.replace(' ', 'T') : `${cell.replace(' ', 'T')}Z`);
-    if (Number.isNaN(t)) throw new Error(`${file}:${i + 1}: bad time "${cells[0]}"`);
+    if (Number.isNaN(t)) throw new Error(`${file}:${lineOf(i)}: bad time "${cells[0]}"`);
     times[i - 1] = t;
-    header.slice(1).forEach((h, k) => {
-      const v = Number(cells[k + 1]);
-      if (cells[k + 1].trim() === '' || !Number.isFinite(v))
-        throw new Error(`${file}:${i + 1}: column ${h}: not a number: "${cells[k + 1]}"`);
-      columns.get(h)![i - 1] = v;
-    });
+    for (let k = 1; k < cells.length; k++) {
+      const v = numberOf(cells[k], separator);
+      if (!Number.isFinite(v))
+        throw new Error(`${file}:${lineOf(i)}: column ${header[k]}: not a number: "${cells[k]}"`);
+      values[k - 1][i - 1] = v;
+    }
   }
-  return { header, times, columns };
+  return { header, times, columns: new Map(header.slice(1).map((h, k) => [h, values[k]])) };
 }
 
 /** The median spacing of the first `n` times (the sample period of a recording); NaN with fewer than two. */
@@ -68,16 +177,13 @@ export function rowMajor(table: SkabTable, channels: readonly string[], n = tabl
   return rows;
 }
 
-/** The header of a CSV file (its first line, split as parseSkabCsv splits it), read without the rest. */
+/** The header of a CSV file (its first record, read as parseSkabCsv reads it), read from the file's first 64 KiB. */
 export function csvHeader(path: string): string[] {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(64 * 1024);
-    const first = buf
-      .subarray(0, readSync(fd, buf, 0, buf.length, 0))
-      .toString('utf8')
-      .split(/\r?\n/, 1)[0];
-    return first.split(first.includes(';') ? ';' : ',').map((h) => h.trim());
+    const head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+    return (csvRecords(head, path, 1).records[0] ?? []).map((h) => h.trim());
   } finally {
     closeSync(fd);
   }

@@ -1,0 +1,165 @@
+/**
+ * CSV reading as historian exports write it: quoted headers and cells, a decimal comma in
+ * `;`-separated files, a BOM, CRLF, blank lines and padded cells; and every refusal names the
+ * file, the line and (where there is one) the column.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { csvHeader, parseSkabCsv, type SkabTable } from '../../src/core/csv-table.js';
+
+/** A table as plain arrays, to compare exactly. */
+const plain = (t: SkabTable) => ({
+  header: t.header,
+  times: [...t.times],
+  columns: Object.fromEntries([...t.columns].map(([name, values]) => [name, [...values]])),
+});
+
+describe('parseSkabCsv', () => {
+  it('reads a quoted header whose names hold the separator, and quoted cells', () => {
+    const text = '"timestamp";"Temperature, °C";"Flow; l/min"\n1000;"21.5";3\n2000;22;" 4 "\n';
+    expect(plain(parseSkabCsv(text, 'export.csv'))).toEqual({
+      header: ['timestamp', 'Temperature, °C', 'Flow; l/min'],
+      times: [1000, 2000],
+      columns: { 'Temperature, °C': [21.5, 22], 'Flow; l/min': [3, 4] },
+    });
+    const commas = 'time,"Pressure, bar",Flow\n1000,"1.5",2\n';
+    expect(plain(parseSkabCsv(commas, 'export.csv'))).toEqual({
+      header: ['time', 'Pressure, bar', 'Flow'],
+      times: [1000],
+      columns: { 'Pressure, bar': [1.5], Flow: [2] },
+    });
+  });
+
+  it('keeps a quote inside an unquoted name as text, and a doubled quote inside a quoted one', () => {
+    const text = 'time;Pipe 2" flow;"Valve ""A"""\n1000;7;8\n';
+    expect(parseSkabCsv(text, 'export.csv').header).toEqual(['time', 'Pipe 2" flow', 'Valve "A"']);
+  });
+
+  it('reads decimal commas where the separator is ;', () => {
+    const text =
+      'datetime;Current;Voltage;Flow\n2020-03-09 10:14:33;1,25;-0,5;1,5E-03\n2020-03-09 10:14:34;2;"3,75";12\n';
+    expect(plain(parseSkabCsv(text, 'eu.csv'))).toEqual({
+      header: ['datetime', 'Current', 'Voltage', 'Flow'],
+      times: [Date.UTC(2020, 2, 9, 10, 14, 33), Date.UTC(2020, 2, 9, 10, 14, 34)],
+      columns: { Current: [1.25, 2], Voltage: [-0.5, 3.75], Flow: [0.0015, 12] },
+    });
+  });
+
+  it('skips a UTF-8 BOM before the header', () => {
+    expect(plain(parseSkabCsv('\ufeffdatetime;Current\n2020-03-09 10:14:33;1.2\n', 'bom.csv'))).toEqual({
+      header: ['datetime', 'Current'],
+      times: [Date.UTC(2020, 2, 9, 10, 14, 33)],
+      columns: { Current: [1.2] },
+    });
+  });
+
+  it('reads CRLF line ends (mixed with LF too), quoted last cells, blank lines and padded cells', () => {
+    const text = ' time ; Current ;"Voltage"\r\n 1000 ; 1.5 ;"230"\r\n2000;  2;231  \r\n\r\n  \r\n\r\n';
+    expect(plain(parseSkabCsv(text, 'crlf.csv'))).toEqual({
+      header: ['time', 'Current', 'Voltage'],
+      times: [1000, 2000],
+      columns: { Current: [1.5, 2], Voltage: [230, 231] },
+    });
+    expect([...parseSkabCsv('time;a\r\n1000;1\n2000;2\r\n3000;3\n', 'mixed.csv').columns.get('a')!]).toEqual([1, 2, 3]);
+  });
+});
+
+/** The message `read` throws, word for word. */
+function refusal(read: () => unknown): string {
+  try {
+    read();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return 'read without an error';
+}
+
+describe('parseSkabCsv refusals name the file, the line as the file has it, and the column', () => {
+  const day = (s: number) => `2020-03-09 10:14:${s}`;
+  it.each([
+    [
+      'a ; file cell holding 1,2,3 (not a number)',
+      `datetime;Current;Voltage\n${day(33)};1,5;230\n${day(34)};1,2,3;231\n`,
+      'eu.csv:3: column Current: not a number: "1,2,3"',
+    ],
+    [
+      'a decimal comma where , separates',
+      'time,Current\n1000,"1,25"\n',
+      'eu.csv:2: column Current: not a number: "1,25"',
+    ],
+    [
+      'a quote never closed (the line it opens on)',
+      `datetime;Current\n${day(33)};1.2\n\n${day(34)};"1.3\n${day(35)};1.4\n`,
+      'eu.csv:4: a quote opened in this row is never closed',
+    ],
+    [
+      'text after a closing quote',
+      'time;Current;Voltage\n1000;1;"230"V\n',
+      'eu.csv:2: column Voltage: text after the closing quote (a quote inside a quoted cell is written "")',
+    ],
+    [
+      'a quote never closed in the header',
+      '\n"time;Current\n1000;1\n',
+      'eu.csv:2: a quote opened in this row is never closed',
+    ],
+    [
+      'too many fields (blank lines counted)',
+      `datetime;Current\n${day(33)};1.2\n\n${day(34)};1.3;7\n`,
+      'eu.csv:4: expected 2 fields, found 3',
+    ],
+    [
+      'too many fields (the header quotes its separator)',
+      'time;"a;b"\n1000;1;2\n',
+      'eu.csv:2: expected 2 fields, found 3',
+    ],
+    [
+      'a bad cell after CRLF blank lines',
+      'time;a\r\n1000;1\r\n\r\n2000;x\r\n',
+      'eu.csv:4: column a: not a number: "x"',
+    ],
+    ['an empty cell', 'time;a\n1000;\n', 'eu.csv:2: column a: not a number: ""'],
+    ['a bad time', 'time;a\n1000;1\nyesterday;2\n', 'eu.csv:3: bad time "yesterday"'],
+    ['no data rows', 'time;a\n\n', 'eu.csv: no data rows'],
+    [
+      'a first column that is not the time',
+      '"value";time\n1;1000\n',
+      'eu.csv: first column must be the time (datetime, time or timestamp), found "value"',
+    ],
+    [
+      'a column named twice (once quoted)',
+      'time;a;"a"\n1000;1;2\n',
+      'eu.csv: column "a" appears twice in the header (fields 2 and 3)',
+    ],
+  ])('%s', (_, text, message) => expect(refusal(() => parseSkabCsv(text, 'eu.csv'))).toBe(message));
+});
+
+describe('csvHeader', () => {
+  /** `text` written to a new file. */
+  const written = async (text: string) => {
+    const file = join(await mkdtemp(join(tmpdir(), 'lw-csv-header-')), 'export.csv');
+    await writeFile(file, text);
+    return file;
+  };
+
+  it('reads a quoted header after a BOM, with CRLF, as parseSkabCsv does', async () => {
+    const text = '\ufeff"datetime";"Temperature, °C"; anomaly \r\n2020-03-09 10:14:33;1,5;0\r\n';
+    expect(csvHeader(await written(text))).toEqual(['datetime', 'Temperature, °C', 'anomaly']);
+    expect(parseSkabCsv(text).header).toEqual(['datetime', 'Temperature, °C', 'anomaly']);
+  });
+
+  it('reads only the head of the file: a quote left open past 64 KiB is not its business', async () => {
+    const rows = Array.from({ length: 10_000 }, (_, i) => `${i};${i / 10}`).join('\n');
+    const text = `time;"Level, m"\n${rows}\n10000;"5`;
+    const file = await written(text);
+    expect(text.length).toBeGreaterThan(64 * 1024);
+    expect(csvHeader(file)).toEqual(['time', 'Level, m']);
+    expect(refusal(() => parseSkabCsv(text, file))).toBe(`${file}:10002: a quote opened in this row is never closed`);
+  });
+
+  it('names the file and line of a header quote never closed', async () => {
+    const file = await written('\n"time;Current\n1000;1\n');
+    expect(refusal(() => csvHeader(file))).toBe(`${file}:2: a quote opened in this row is never closed`);
+  });
+});
