@@ -19,14 +19,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { OPERATOR_COMMANDS, type AlarmEvent, type OperatorCommand } from '../core/types.js';
 import type { AlarmStatus, CommandRequest } from '../runtime/asset-pipeline.js';
-import type { GatewayStatus } from '../runtime/gateway.js';
+import type { Subscribable } from '../core/event-bus.js';
+import type { GatewayStatus, GatewayTopics } from '../runtime/gateway.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { parseEventTypes, type DaemonEvent } from '../telemetry/event-stream.js';
 
 export interface GatewayApi {
   status(): GatewayStatus;
-  /** Calls `listener` with every live event until the returned function is called. */
-  subscribe(listener: (event: DaemonEvent) => void): () => void;
+  /** The gateway's live events, which the event streams subscribe to (live-events.ts). */
+  readonly events: Subscribable<GatewayTopics>;
   command(asset: string, alarm: string, request: Omit<CommandRequest, 'ts'>): AlarmEvent;
   rollbackModel(asset: string, by: string, comment?: string): Promise<unknown>;
 }

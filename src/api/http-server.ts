@@ -8,6 +8,7 @@ import { redactDeep, redactSecrets } from '../core/redact.js';
 import { formatSse, type DaemonEvent } from '../telemetry/event-stream.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { createApiHandler, type ApiResponse, type GatewayApi, type HttpOptions, type StreamCount } from './handlers.js';
+import { subscribeDaemonEvents } from './live-events.js';
 
 export type { GatewayApi, HttpOptions } from './handlers.js';
 
@@ -59,9 +60,7 @@ function streamEvents(
     }
     res.write(text);
   };
-  const unsubscribe = api.subscribe((event) => {
-    if (types.has(event.type)) write(redactSecrets(formatSse(event)));
-  });
+  const unsubscribe = subscribeDaemonEvents(api.events, types, (event) => write(redactSecrets(formatSse(event))));
   const keepalive = setInterval(() => write(': keepalive\n\n'), KEEPALIVE_MS);
   keepalive.unref();
   res.on('close', () => {

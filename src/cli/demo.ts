@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../config/load.js';
-import { isRaise, type AlarmEvent, type PartResult, type ScoreResult } from '../core/types.js';
+import { isRaise } from '../core/types.js';
 import { runUntilSignal, startDaemon } from '../daemon/daemon.js';
 import { freePort } from '../core/free-port.js';
 import { FAULT_TYPES, type FaultType } from '../sim/faults.js';
@@ -79,7 +79,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
       out(
         `gateway status: http://127.0.0.1:${daemon.http.port}/api/status   metrics: http://127.0.0.1:${daemon.http.port}/metrics`,
       );
-    daemon.gateway.on('parts', (parts: readonly PartResult[]) => {
+    daemon.gateway.events.subscribe('parts', (parts) => {
       for (const p of parts) {
         summary.parts[p.verdict]++;
         const t = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
@@ -88,7 +88,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
         );
       }
     });
-    daemon.gateway.on('scores', (scores: readonly ScoreResult[]) => {
+    daemon.gateway.events.subscribe('scores', (scores) => {
       for (const r of scores) {
         if (r.partId !== undefined) continue; // parts are printed as verdicts
         summary.windows_scored++;
@@ -104,7 +104,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
         );
       }
     });
-    daemon.gateway.on('alarm', (a: AlarmEvent) => {
+    daemon.gateway.events.subscribe('alarm', (a) => {
       const t = (Date.now() - started) / 1000;
       if (isRaise(a)) {
         summary.alarms_raised++;

@@ -2,11 +2,12 @@
  * The gateway runtime: wires sources → asset pipelines (windows, model, alarm) → sinks from a
  * validated configuration. Start order: sinks, models, pipelines, sources. Stop order is the
  * reverse: sources stop (no new samples), queued windows are scored, models close, sinks flush
- * and close. Emits 'scores' and 'alarm' for consoles and integrations.
+ * and close. The gateway is the composition root: it builds the components and wires them over one
+ * event bus (gateway-wiring.ts), which consoles and integrations subscribe to through `events`.
  */
-import { EventEmitter } from 'node:events';
 import type { Sink, Source } from '../core/components.js';
-import { isRaise, type AlarmEvent, type PartResult, type Sample, type ScoreResult } from '../core/types.js';
+import { EventBus, type Subscribable } from '../core/event-bus.js';
+import type { AlarmEvent } from '../core/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import { SessionPool } from '../inference/session-pool.js';
 import type { AlarmAction, ActionStatus } from '../actions/alarm-action.js';
@@ -31,7 +32,6 @@ import {
 import { collectHealth } from '../telemetry/health-reporter.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
-import type { DaemonEvent } from '../telemetry/event-stream.js';
 import {
   ANOMALY_ALARM,
   AssetPipeline,
@@ -40,14 +40,9 @@ import {
   type CommandRequest,
 } from './asset-pipeline.js';
 import { acquireAssetModels } from './asset-models.js';
+import { subscriberErrorReporter, wireGateway, type GatewayTopics } from './gateway-wiring.js';
 
-export interface GatewayEvents {
-  model: [ModelUpdateEvent];
-  scores: [readonly ScoreResult[]];
-  parts: [readonly PartResult[]];
-  alarm: [AlarmEvent];
-  samples: [readonly Sample[]];
-}
+export type { GatewayTopics } from './gateway-wiring.js';
 
 export interface GatewayStatus {
   readonly gateway: string;
@@ -68,7 +63,7 @@ export function createSources(loaded: LoadedConfig, deps: { logger: Logger; metr
   return loaded.config.sources.map((s) => createSource(s, deps));
 }
 
-export class Gateway extends EventEmitter<GatewayEvents> {
+export class Gateway {
   private readonly sources: Source[];
   private readonly sinks: Sink[] = [];
   private readonly pipelines: AssetPipeline[] = [];
@@ -81,15 +76,25 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private healthTimer: NodeJS.Timeout | undefined;
   private state: GatewayStatus['state'] = 'stopped';
   private startedAt = 0;
+  private readonly bus: EventBus<GatewayTopics>;
+  /** Undoes the wiring made at start. */
+  private unwire = () => {};
+
+  /**
+   * Samples, scores, part verdicts, alarm transitions, model updates and health points, as they happen
+   * (gateway-wiring.ts). A subscriber is called synchronously; one that subscribes once the gateway has
+   * started runs after the gateway's own (logging, sinks, actions). One that throws is logged and
+   * counted, and the others still run.
+   */
+  readonly events: Subscribable<GatewayTopics>;
 
   constructor(
     private readonly loaded: LoadedConfig,
     private readonly deps: { logger: Logger; metrics: GatewayMetrics },
   ) {
-    super();
-    // Each /api/events client adds one listener per event type.
-    this.setMaxListeners(200);
     this.sources = createSources(loaded, deps);
+    this.bus = new EventBus<GatewayTopics>(subscriberErrorReporter(deps));
+    this.events = this.bus;
   }
 
   /** Sinks are created at start: the disk queues open their files then. */
@@ -159,7 +164,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
           new AssetPipeline(
             asset,
             models.get(asset.name)!,
-            { onScores: (s) => this.onScores(s), onAlarm: (a) => this.onAlarm(a), onParts: (p) => this.onParts(p) },
+            {
+              onScores: (s) => this.bus.publish('scores', s),
+              onAlarm: (a) => this.bus.publish('alarm', a),
+              onParts: (p) => this.bus.publish('parts', p),
+            },
             this.deps,
           ),
         );
@@ -181,6 +190,13 @@ export class Gateway extends EventEmitter<GatewayEvents> {
           ),
         );
       }
+      this.unwire = wireGateway(this.bus, {
+        pipelines: this.pipelines,
+        sinks: this.sinks,
+        actions: this.actions,
+        partActions: this.partActions,
+        logger,
+      });
       const updates = this.loaded.config.cloud.model_updates;
       if (updates) {
         this.updater = new ModelUpdater(updates, this.loaded.config.cloud.mqtt, this.updateHost(), {
@@ -189,7 +205,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         });
         await this.updater.start();
       }
-      for (const source of this.sources) await source.start((batch) => this.onSamples(batch));
+      for (const source of this.sources) await source.start((batch) => this.bus.publish('samples', batch));
       this.tickTimer = setInterval(() => {
         const now = Date.now();
         for (const p of this.pipelines) p.tick(now);
@@ -215,12 +231,6 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     );
   }
 
-  private onSamples(batch: readonly Sample[]): void {
-    for (const p of this.pipelines) p.push(batch);
-    for (const sink of this.sinks) sink.write({ samples: batch, scores: [], alarms: [] });
-    this.emit('samples', batch);
-  }
-
   private updateHost(): UpdateHost {
     const find = (asset: string) => this.pipelines.find((p) => p.config.name === asset);
     return {
@@ -234,11 +244,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
           })),
       currentModel: (asset) => find(asset)?.model,
       swapModel: (asset, model) => find(asset)!.swapModel(model),
-      report: (event) => {
-        for (const sink of this.sinks)
-          sink.write({ samples: [], scores: [], alarms: [], modelUpdates: [{ ...event }] });
-        this.emit('model', event);
-      },
+      report: (event) => this.bus.publish('model', event),
     };
   }
 
@@ -258,51 +264,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       this.sources.map((s) => s.name),
       Date.now(),
     );
-    for (const sink of this.sinks) sink.write({ samples: [], scores: [], alarms: [], health });
-  }
-
-  private onScores(scores: readonly ScoreResult[]): void {
-    const last = scores[scores.length - 1];
-    this.deps.logger.debug(
-      { asset: last.asset, windows: scores.length, score: last.score, threshold: last.threshold },
-      'windows scored',
-    );
-    for (const sink of this.sinks) sink.write({ samples: [], scores, alarms: [] });
-    this.emit('scores', scores);
-  }
-
-  private onParts(parts: readonly PartResult[]): void {
-    for (const p of parts)
-      if (p.verdict !== 'pass')
-        this.deps.logger.info(
-          { asset: p.asset, part: p.partId, verdict: p.verdict, score: p.score, top: p.topChannels, reason: p.reason },
-          `${p.asset}: part ${p.partId} ${p.verdict}${p.reason ? `: ${p.reason}` : ''}`,
-        );
-    for (const sink of this.sinks) sink.write({ samples: [], scores: [], alarms: [], parts });
-    for (const p of parts) for (const action of this.partActions) if (action.asset === p.asset) action.dispatchPart(p);
-    this.emit('parts', parts);
-  }
-
-  private onAlarm(event: AlarmEvent): void {
-    const log = isRaise(event) ? this.deps.logger.warn : this.deps.logger.info;
-    log.call(
-      this.deps.logger,
-      {
-        asset: event.asset,
-        alarm: event.alarm,
-        priority: event.priority,
-        state: event.state,
-        previous: event.previous,
-        cause: event.cause,
-        by: event.by,
-        score: event.score,
-        top: event.topChannels,
-      },
-      event.message,
-    );
-    for (const sink of this.sinks) sink.write({ samples: [], scores: [], alarms: [event] });
-    for (const action of this.actions) if (action.asset === event.asset) action.dispatch(event);
-    this.emit('alarm', event);
+    this.bus.publish('health', health);
   }
 
   /**
@@ -351,20 +313,10 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         .close()
         .catch((err) => this.deps.logger.error({ sink: sink.name }, `closing ${sink.name}: ${(err as Error).message}`));
     this.sinks.length = 0;
+    this.unwire();
+    this.unwire = () => {};
     this.state = 'stopped';
     this.deps.logger.info('gateway stopped');
-  }
-
-  /** Every score, alarm transition, part verdict and model update, one event each (HTTP /api/events). */
-  subscribe(listener: (event: DaemonEvent) => void): () => void {
-    const onScores = (scores: readonly ScoreResult[]) => scores.forEach((data) => listener({ type: 'score', data }));
-    const onAlarm = (data: AlarmEvent) => listener({ type: 'alarm', data });
-    const onParts = (parts: readonly PartResult[]) => parts.forEach((data) => listener({ type: 'part', data }));
-    const onModel = (data: ModelUpdateEvent) => listener({ type: 'model', data: { ...data } });
-    this.on('scores', onScores).on('alarm', onAlarm).on('parts', onParts).on('model', onModel);
-    return () => {
-      this.off('scores', onScores).off('alarm', onAlarm).off('parts', onParts).off('model', onModel);
-    };
   }
 
   status(): GatewayStatus {

@@ -74,9 +74,9 @@ export async function soakMain(argv: readonly string[]): Promise<number> {
   const env = { ...process.env, LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort) };
   const daemon = await startDaemon(await parseConfig(text, DEMO_CONFIG, env), logger);
   const counts = { scores: 0, alarms: 0, parts: 0, faults: 0 };
-  daemon.gateway.on('scores', (s) => (counts.scores += s.length));
-  daemon.gateway.on('parts', (p) => (counts.parts += p.length));
-  daemon.gateway.on('alarm', () => counts.alarms++);
+  daemon.gateway.events.subscribe('scores', (s) => (counts.scores += s.length));
+  daemon.gateway.events.subscribe('parts', (p) => (counts.parts += p.length));
+  daemon.gateway.events.subscribe('alarm', () => counts.alarms++);
   // A fault now and then keeps alarms and their action busy; the old one is cleared first so the
   // simulator's own fault list does not grow.
   const faultTimer = setInterval(() => {

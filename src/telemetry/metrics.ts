@@ -178,6 +178,12 @@ export class GatewayMetrics {
     labelNames: ['sink', 'class'],
     registers: [this.registry],
   });
+  readonly eventSubscriberErrors = new Counter({
+    name: 'linewatch_event_subscriber_errors_total',
+    help: "Errors thrown by a subscriber to the gateway's events, per topic (the other subscribers still ran)",
+    labelNames: ['topic'],
+    registers: [this.registry],
+  });
   readonly buildInfo = new Gauge({
     name: 'linewatch_build_info',
     help: 'Always 1; the labels say which linewatch, onnxruntime-node and Node.js run',

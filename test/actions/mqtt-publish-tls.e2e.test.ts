@@ -23,6 +23,7 @@ import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator
 import { makeTestCa, startMosquitto, type Mosquitto } from '../../src/testing/mosquitto.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { ROOT } from '../helpers/cli.js';
+import { nextEvent } from '../helpers/gateway-events.js';
 
 let broker: Mosquitto;
 let sim: RunningSimulator;
@@ -34,19 +35,20 @@ const messages: { topic: string; payload: string }[] = [];
 const logs: { level: number; msg: string; action?: string }[] = [];
 const seen = new EventEmitter();
 
-/** The first element `find` returns, once `event` has brought it. */
-async function until<T>(emitter: EventEmitter, event: string, find: () => T | undefined): Promise<T> {
+/** The first element `find` returns, checked again each time `next` resolves. */
+async function until<T>(next: () => Promise<unknown>, find: () => T | undefined): Promise<T> {
   for (;;) {
     const found = find();
     if (found !== undefined) return found;
-    await once(emitter, event);
+    await next();
   }
 }
 
 /** An action's status once it has nothing pending and has succeeded or given up (checked at each scoring run). */
 function settled(name: string): Promise<ActionStatus> {
-  return until(daemon.gateway, 'scores', () =>
-    daemon.gateway.status().actions.find((a) => a.name === name && a.pending === 0 && a.succeeded + a.failed > 0),
+  return until(
+    () => nextEvent(daemon.gateway.events, 'scores'),
+    () => daemon.gateway.status().actions.find((a) => a.name === name && a.pending === 0 && a.succeeded + a.failed > 0),
   );
 }
 
@@ -109,9 +111,9 @@ beforeAll(async () => {
     },
   } as unknown as NodeJS.WritableStream);
   daemon = await startDaemon(loaded, logger);
-  const alarm = once(daemon.gateway, 'alarm');
+  const alarm = nextEvent(daemon.gateway.events, 'alarm');
   sim.sim.injectFault({ type: 'rotor_imbalance', severity: 0.8, ramp_s: 1 });
-  [raised] = (await alarm) as [AlarmEvent];
+  raised = await alarm;
 });
 
 afterAll(async () => {
@@ -124,7 +126,10 @@ afterAll(async () => {
 describe('mqtt_publish alarm action over TLS with a client certificate', () => {
   it('publishes the raised alarm to the private-CA broker; a TLS subscriber gets it on its topic', async () => {
     expect([raised.asset, raised.alarm, raised.state]).toEqual(['pump-1', 'anomaly', 'unack_active']);
-    const message = await until(seen, 'message', () => messages[0]);
+    const message = await until(
+      () => once(seen, 'message'),
+      () => messages[0],
+    );
     expect(message.topic).toBe('plant/line-1/alarms/pump-1/anomaly');
     expect(JSON.parse(message.payload)).toEqual(JSON.parse(JSON.stringify(raised)));
     expect(await settled('plant-broker')).toMatchObject({ succeeded: 1, failed: 0 });
@@ -132,7 +137,10 @@ describe('mqtt_publish alarm action over TLS with a client certificate', () => {
 
   it('with a CA that did not sign the broker, fails that action alone with a logged error naming it and the broker', async () => {
     const url = broker.tls!.url;
-    const failure = await until(seen, 'log', () => logs.find((l) => l.action === 'wrong-ca' && l.level === 50));
+    const failure = await until(
+      () => once(seen, 'log'),
+      () => logs.find((l) => l.action === 'wrong-ca' && l.level === 50),
+    );
     expect(failure.msg).toBe(
       `action wrong-ca: publish plant/line-1/alarms/pump-1/anomaly on ${url} for pump-1/anomaly → unack_active: ` +
         `the broker's TLS certificate is not trusted: ca_file ${join(dir, 'certs/other-ca.pem')} holds no CA that signed it ` +
@@ -140,11 +148,18 @@ describe('mqtt_publish alarm action over TLS with a client certificate', () => {
     );
     expect(await settled('wrong-ca')).toMatchObject({ succeeded: 0, failed: 1 });
     expect(await settled('plant-broker')).toMatchObject({ succeeded: 1, failed: 0 });
-    expect((await until(seen, 'message', () => messages[0])).topic).toBe('plant/line-1/alarms/pump-1/anomaly');
+    expect(
+      (
+        await until(
+          () => once(seen, 'message'),
+          () => messages[0],
+        )
+      ).topic,
+    ).toBe('plant/line-1/alarms/pump-1/anomaly');
     const status = daemon.gateway.status();
     expect(status.alarms.map((a) => [a.asset, a.state])).toEqual([['pump-1', 'unack_active']]);
     // The gateway goes on scoring after the failure.
-    await once(daemon.gateway, 'scores');
+    await nextEvent(daemon.gateway.events, 'scores');
     expect(daemon.gateway.status().state).toBe('running');
   });
 });

@@ -24,7 +24,7 @@ function gateway(state: GatewayStatus['state'] = 'running') {
       alarms: [],
       actions: [],
     }),
-    subscribe: () => () => undefined,
+    events: { subscribe: () => () => undefined },
     command: (asset, alarm, request) => {
       if (asset !== 'pump-1') throw new CommandError(404, `no asset "${asset}" (assets: pump-1)`);
       if (request.command === 'reset') throw new CommandError(409, 'reset: the alarm is not latched');

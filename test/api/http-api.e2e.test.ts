@@ -10,6 +10,9 @@ import { loadConfigFile } from '../../src/config/load.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { startHttpEndpoint, MAX_STREAM_BACKLOG_BYTES, type GatewayApi } from '../../src/api/http-server.js';
+import { EventBus } from '../../src/core/event-bus.js';
+import type { ScoreResult } from '../../src/core/types.js';
+import type { GatewayTopics } from '../../src/runtime/gateway.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import { ROOT } from '../helpers/cli.js';
@@ -84,11 +87,8 @@ describe('the operator API', () => {
 
 describe('a client that does not read its event stream', () => {
   it('is dropped once its backlog passes the limit, and counted; the endpoint goes on', async () => {
-    let emit: (e: unknown) => void = () => undefined;
-    const api = {
-      status: () => ({ state: 'running', sources: [], assets: [] }),
-      subscribe: (listener: (e: unknown) => void) => ((emit = listener), () => (emit = () => undefined)),
-    } as unknown as GatewayApi;
+    const events = new EventBus<GatewayTopics>(() => undefined);
+    const api = { status: () => ({ state: 'running', sources: [], assets: [] }), events } as unknown as GatewayApi;
     const metrics = new GatewayMetrics();
     const endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0 }, api, metrics);
     const closed = new Promise<void>((resolve) => {
@@ -96,8 +96,8 @@ describe('a client that does not read its event stream', () => {
         res.pause(); // never reads
         res.on('close', () => resolve());
         res.on('error', () => resolve());
-        const big = { type: 'score', data: { text: 'x'.repeat(16 * 1024) } };
-        for (let i = 0; i < (4 * MAX_STREAM_BACKLOG_BYTES) / (16 * 1024) + 64; i++) emit(big);
+        const big = [{ text: 'x'.repeat(16 * 1024) } as unknown as ScoreResult];
+        for (let i = 0; i < (4 * MAX_STREAM_BACKLOG_BYTES) / (16 * 1024) + 64; i++) events.publish('scores', big);
       });
       req.on('error', () => resolve());
       req.end();
@@ -105,6 +105,7 @@ describe('a client that does not read its event stream', () => {
     await closed;
     expect(await metrics.registry.getSingleMetricAsString('linewatch_api_event_streams_dropped_total')).toMatch(/ 1$/);
     expect((await fetch(`http://127.0.0.1:${endpoint.port}/healthz`)).status).toBe(200);
+    expect(events.subscriberCount('scores')).toBe(0); // the dropped stream unsubscribed
     await endpoint.close();
   });
 });

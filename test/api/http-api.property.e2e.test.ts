@@ -17,7 +17,7 @@ let endpoint: HttpEndpoint;
 
 const api = {
   status: () => ({ state: 'running', sources: [], assets: [], alarms: [], actions: [] }),
-  subscribe: () => () => undefined,
+  events: { subscribe: () => () => undefined },
   command: (asset: string, alarm: string, req: unknown) => {
     commands.push({ asset, alarm, request: req });
     return { asset, alarm, state: 'ack_active' };

@@ -3,7 +3,6 @@
  * gateway"): openQueue moves it aside as `<path>.corrupt-<time>`, reports it once with the path
  * and the bytes set aside, and opens a fresh queue; other errors name the file.
  */
-import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { startDaemon } from '../../src/daemon/daemon.js';
 import { runSimulator } from '../../src/sim/run-simulator.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { ROOT } from '../helpers/cli.js';
+import { nextEvent } from '../helpers/gateway-events.js';
 
 const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
 const disk = (path: string) => ({ type: 'disk' as const, path, max_bytes: 1 << 20, sync: 'normal' as const });
@@ -97,7 +97,7 @@ describe('the gateway with a corrupt sink queue', () => {
     });
     const daemon = await startDaemon(loaded, silentLogger());
     try {
-      await once(daemon.gateway, 'scores');
+      await nextEvent(daemon.gateway.events, 'scores');
       const metrics = await (await fetch(`http://127.0.0.1:${daemon.http!.port}/metrics`)).text();
       expect(metrics).toMatch(/^linewatch_queue_corrupt_total\{sink="influxdb"\} 1$/m);
       expect(readdirSync(dir).filter((f) => f.startsWith('influxdb.queue.db.corrupt-'))).toHaveLength(1);

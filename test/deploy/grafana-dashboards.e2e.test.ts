@@ -6,7 +6,6 @@
  * only families the gateway's /metrics has. Every panel has a unit and thresholds, every
  * dashboard a datasource variable its panels use.
  */
-import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +18,7 @@ import { silentLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import { ROOT } from '../helpers/cli.js';
 import { startInfluxd, type Influxd, type InfluxSeries } from '../../src/testing/influxd.js';
+import { nextEvent } from '../helpers/gateway-events.js';
 
 const DB = 'lw_grafana';
 let influx: Influxd;
@@ -87,11 +87,11 @@ beforeAll(async () => {
   });
   const gateway = new Gateway(loaded, { logger: silentLogger(), metrics: new GatewayMetrics() });
   await gateway.start();
-  await once(gateway, 'scores');
+  await nextEvent(gateway.events, 'scores');
   sim.sim.injectFault({ type: 'cavitation', severity: 0.9, ramp_s: 0.5 });
-  await once(gateway, 'alarm');
+  await nextEvent(gateway.events, 'alarm');
   gateway.command('pump-1', 'anomaly', { command: 'ack', by: 'grafana-test', comment: 'seen' });
-  await once(gateway, 'parts'); // a pressed part, for the pass-rate panel
+  await nextEvent(gateway.events, 'parts'); // a pressed part, for the pass-rate panel
   await gateway.stop();
   await sim.close();
   const [last] = await influx.query(DB, 'SELECT last("annunciated") FROM "linewatch_alarm"');

@@ -4,7 +4,6 @@
  * simulator's HTTP API, the HTTP endpoint, and the local SQLite store.
  */
 import Database from 'better-sqlite3';
-import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { alarmActionSchema } from '../../src/config/schema.js';
@@ -13,12 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
-import type { AlarmEvent, PartResult, ScoreResult } from '../../src/core/types.js';
+import type { PartResult, ScoreResult } from '../../src/core/types.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { pressSerial } from '../../src/sim/register-map.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { ROOT, runCli } from '../helpers/cli.js';
+import { nextEvent } from '../helpers/gateway-events.js';
 
 let sim: RunningSimulator;
 let daemon: Daemon;
@@ -71,7 +71,7 @@ describe('gateway against the line simulator', () => {
   it('scores normal operation below the threshold', async () => {
     const scores: ScoreResult[] = [];
     while (scores.length < 3) {
-      const [batch] = (await once(daemon.gateway, 'scores')) as [ScoreResult[]];
+      const batch = await nextEvent(daemon.gateway.events, 'scores');
       scores.push(...batch);
     }
     for (const s of scores) {
@@ -106,7 +106,7 @@ describe('gateway against the line simulator', () => {
       body: JSON.stringify({ type: 'rotor_imbalance', severity: 0.8, ramp_s: 1 }),
     });
     expect(res.status).toBe(201);
-    const [alarm] = (await once(daemon.gateway, 'alarm')) as [AlarmEvent];
+    const alarm = await nextEvent(daemon.gateway.events, 'alarm');
     expect([alarm.previous, alarm.state, alarm.cause, alarm.priority]).toEqual([
       'normal',
       'unack_active',
@@ -129,7 +129,7 @@ describe('gateway against the line simulator', () => {
         }
       ).actions;
     // The actions run on their own; wait for their effects (each poll is a real round trip).
-    while ((await status()).some((a) => a.succeeded < 1)) await once(daemon.gateway, 'scores');
+    while ((await status()).some((a) => a.succeeded < 1)) await nextEvent(daemon.gateway.events, 'scores');
     expect(sim.sim.coils.get(1)![0]).toBe(true);
     expect(webhookCalls.map((c) => [c.status, c.body.state, c.body.asset])).toEqual([
       [503, 'unack_active', 'pump-1'],
@@ -174,16 +174,16 @@ describe('gateway against the line simulator', () => {
 
   it('returns to normal once the fault is removed (acknowledged alarms need no second ack)', async () => {
     await fetch(`http://127.0.0.1:${sim.httpPort}/faults`, { method: 'DELETE' });
-    const [alarm] = (await once(daemon.gateway, 'alarm')) as [AlarmEvent];
+    const alarm = await nextEvent(daemon.gateway.events, 'alarm');
     expect([alarm.previous, alarm.state, alarm.cause]).toEqual(['ack_active', 'normal', 'condition']);
-    while (sim.sim.coils.get(1)![0]) await once(daemon.gateway, 'scores');
+    while (sim.sim.coils.get(1)![0]) await nextEvent(daemon.gateway.events, 'scores');
     expect(sim.sim.coils.get(1)![0]).toBe(false);
   });
 
   it('judges every pressed part: pass while normal, fail with a bad press-fit, with the part id', async () => {
     const verdicts: PartResult[] = [];
     while (!verdicts.some((p) => p.verdict === 'pass'))
-      verdicts.push(...((await once(daemon.gateway, 'parts')) as [PartResult[]])[0]);
+      verdicts.push(...(await nextEvent(daemon.gateway.events, 'parts')));
     const lastGood = verdicts.filter((p) => p.verdict === 'pass').pop()!;
     expect(lastGood.score).toBeLessThan(lastGood.threshold!);
     // Named by the PLC's serial number string register (demo.yaml: part_id_channel serial).
@@ -194,13 +194,13 @@ describe('gateway against the line simulator', () => {
     sim.sim.injectFault({ type: 'bad_press_fit', severity: 0.9, ramp_s: 0 });
     let failed: PartResult | undefined;
     while (!failed)
-      failed = ((await once(daemon.gateway, 'parts')) as [PartResult[]])[0].find(
+      failed = (await nextEvent(daemon.gateway.events, 'parts')).find(
         (p) => p.verdict === 'fail' && serialNumber(p.partId) > serialNumber(lastGood.partId) + 1,
       );
     expect(failed.topChannels).toContain('force');
     // The reject gate part action opens coil 0 of the press PLC for the failed part.
     const gate = () => sim.sim.coils.get(2)![0];
-    while (!gate()) await once(daemon.gateway, 'scores');
+    while (!gate()) await nextEvent(daemon.gateway.events, 'scores');
     expect(gate()).toBe(true);
     sim.sim.clearFaults();
   });

@@ -3,7 +3,6 @@
  * from the line simulator over Modbus are scored in shared runs, each with its own results,
  * threshold and alarm.
  */
-import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { ROOT } from '../helpers/cli.js';
+import { nextEvent } from '../helpers/gateway-events.js';
 
 let sim: RunningSimulator;
 let daemon: Daemon;
@@ -64,8 +64,7 @@ describe('assets with the same model', () => {
     expect(loads.map((l) => l.assets)).toEqual([['pump-1', 'pump-2']]);
     expect(loads[0].msg).toContain('(one session, shared batches)');
     const seen = new Map<string, ScoreResult>();
-    while (seen.size < 2)
-      for (const r of ((await once(daemon.gateway, 'scores')) as [ScoreResult[]])[0]) seen.set(r.asset, r);
+    while (seen.size < 2) for (const r of await nextEvent(daemon.gateway.events, 'scores')) seen.set(r.asset, r);
     expect(seen.get('pump-1')!.anomalous).toBe(false);
     // pump-2's own threshold (1e-9) makes every window anomalous; pump-1 keeps the model's.
     expect(seen.get('pump-2')!.threshold).toBe(1e-9);

@@ -3,7 +3,6 @@
  * a real HTTP server, verified, swapped in while the gateway scores the simulator's pump, kept
  * on probation, rolled back automatically when they misbehave and on an operator's request.
  */
-import { once } from 'node:events';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createReadStream, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -15,13 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMosquitto, type Mosquitto } from '../../src/testing/mosquitto.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { modelUpdatesSchema, mqttSyncSchema } from '../../src/config/schema.js';
-import type { ScoreResult } from '../../src/core/types.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { generateKeys, signRelease } from '../../src/sync/release.js';
 import type { ModelUpdateEvent } from '../../src/sync/model-updater.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { ROOT } from '../helpers/cli.js';
+import { nextEvent } from '../helpers/gateway-events.js';
 
 const TOKEN = 'test-token-0123456789';
 let broker: Mosquitto;
@@ -65,14 +64,13 @@ async function announce(version: string, url: string): Promise<void> {
   await pub.endAsync();
 }
 
-async function nextModelEvent(): Promise<ModelUpdateEvent> {
-  const [event] = (await once(daemon.gateway, 'model')) as [ModelUpdateEvent];
-  return event;
+function nextModelEvent(): Promise<ModelUpdateEvent> {
+  return nextEvent(daemon.gateway.events, 'model');
 }
 
 async function scoredBy(version: string): Promise<void> {
   for (;;) {
-    const [scores] = (await once(daemon.gateway, 'scores')) as [ScoreResult[]];
+    const scores = await nextEvent(daemon.gateway.events, 'scores');
     if (scores.some((s) => s.asset === 'pump-1' && s.modelVersion === version)) return;
   }
 }

@@ -1,5 +1,4 @@
 /** /metrics of a real daemon on the simulator, with a raised alarm, against promtool's rules. */
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
@@ -8,6 +7,7 @@ import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { ROOT } from '../helpers/cli.js';
 import { lintExposition, parseExposition } from '../helpers/promlint.js';
+import { nextEvent } from '../helpers/gateway-events.js';
 
 let sim: RunningSimulator;
 let daemon: Daemon;
@@ -21,9 +21,9 @@ beforeAll(async () => {
   });
   loaded.config.storage.local = undefined;
   daemon = await startDaemon(loaded, silentLogger());
-  await once(daemon.gateway, 'scores');
+  await nextEvent(daemon.gateway.events, 'scores');
   sim.sim.injectFault({ type: 'cavitation', severity: 0.9, ramp_s: 0.5 });
-  await once(daemon.gateway, 'alarm');
+  await nextEvent(daemon.gateway.events, 'alarm');
   const res = await fetch(`http://127.0.0.1:${daemon.http!.port}/metrics`);
   expect(res.status).toBe(200);
   text = await res.text();

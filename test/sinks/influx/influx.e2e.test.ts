@@ -15,6 +15,7 @@ import { anomalyEvent } from '../../../src/testing/alarm-events.js';
 import { startInfluxd } from '../../../src/testing/influxd.js';
 import { sampleRun } from '../../../src/testing/samples.js';
 import { startTcpProxy } from '../../helpers/tcp-proxy.js';
+import { nextEvent } from '../../helpers/gateway-events.js';
 
 const influx = suiteServer(startInfluxd);
 
@@ -169,7 +170,6 @@ describe('gateway with InfluxDB configured', () => {
     const { runSimulator } = await import('../../../src/sim/run-simulator.js');
     const { loadConfigFile } = await import('../../../src/config/load.js');
     const { Gateway } = await import('../../../src/runtime/gateway.js');
-    const { once } = await import('node:events');
     const { ROOT } = await import('../../helpers/cli.js');
     const sim = await runSimulator({ modbusPort: 0, seed: 5 });
     const loaded = await loadConfigFile(`${ROOT}/config/demo.yaml`, {
@@ -179,9 +179,9 @@ describe('gateway with InfluxDB configured', () => {
     loaded.config.storage.influxdb = config(influx().url, 'lw_gateway');
     const gateway = new Gateway(loaded, { logger: silentLogger(), metrics: new GatewayMetrics() });
     await gateway.start();
-    await once(gateway, 'scores');
+    await nextEvent(gateway.events, 'scores');
     sim.sim.injectFault({ type: 'valve_closure', severity: 0.9, ramp_s: 0.5 });
-    await once(gateway, 'alarm');
+    await nextEvent(gateway.events, 'alarm');
     await gateway.stop();
     await sim.close();
     const [alarms] = await influx().query(

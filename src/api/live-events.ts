@@ -1,0 +1,26 @@
+/**
+ * The gateway's events as the API streams them (GET /api/events): one DaemonEvent per score,
+ * alarm transition, part verdict and model update, subscribed only for the types a client asked for.
+ */
+import type { Subscribable } from '../core/event-bus.js';
+import type { GatewayTopics } from '../runtime/gateway.js';
+import type { DaemonEvent, DaemonEventType } from '../telemetry/event-stream.js';
+
+/** Calls `listener` with every event of `types` until the returned function is called. */
+export function subscribeDaemonEvents(
+  events: Subscribable<GatewayTopics>,
+  types: ReadonlySet<DaemonEventType>,
+  listener: (event: DaemonEvent) => void,
+): () => void {
+  const subscriptions: (() => void)[] = [];
+  if (types.has('score'))
+    subscriptions.push(events.subscribe('scores', (s) => s.forEach((data) => listener({ type: 'score', data }))));
+  if (types.has('alarm')) subscriptions.push(events.subscribe('alarm', (data) => listener({ type: 'alarm', data })));
+  if (types.has('part'))
+    subscriptions.push(events.subscribe('parts', (p) => p.forEach((data) => listener({ type: 'part', data }))));
+  if (types.has('model'))
+    subscriptions.push(events.subscribe('model', (data) => listener({ type: 'model', data: { ...data } })));
+  return () => {
+    for (const unsubscribe of subscriptions) unsubscribe();
+  };
+}

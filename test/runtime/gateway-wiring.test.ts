@@ -1,0 +1,163 @@
+/**
+ * What the gateway subscribes to its bus at start (src/runtime/gateway-wiring.ts), with stand-ins
+ * that record each call: on every topic logging first, sinks next, actions last (journaled before
+ * dispatched); everything unsubscribed by the function it returns; subscriber errors counted and logged.
+ */
+import { describe, expect, it } from 'vitest';
+import type { AlarmAction } from '../../src/actions/alarm-action.js';
+import type { Sink, SinkRecords } from '../../src/core/components.js';
+import { EventBus } from '../../src/core/event-bus.js';
+import type { HealthPoint, PartResult, ScoreResult } from '../../src/core/types.js';
+import type { AssetPipeline } from '../../src/runtime/asset-pipeline.js';
+import { subscriberErrorReporter, wireGateway, type GatewayTopics } from '../../src/runtime/gateway-wiring.js';
+import type { ModelUpdateEvent } from '../../src/sync/model-updater.js';
+import { anomalyEvent } from '../../src/testing/alarm-events.js';
+import { sampleRun } from '../../src/testing/samples.js';
+import { createLogger } from '../../src/telemetry/logger.js';
+import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+
+const TOPICS = ['samples', 'scores', 'parts', 'alarm', 'model', 'health'] as const;
+
+/** A bus wired to two sinks, a pipeline, an alarm action and a part action per asset, all recording into `calls`. */
+function wired() {
+  const calls: string[] = [];
+  const writes: { sink: string; records: SinkRecords }[] = [];
+  const logger = createLogger('debug', {
+    write: (line: string) => calls.push(`log ${JSON.parse(line).msg}`),
+  } as unknown as NodeJS.WritableStream);
+  const bus = new EventBus<GatewayTopics>((topic, error) => calls.push(`error on ${topic}: ${String(error)}`));
+  const sink = (name: string) =>
+    ({
+      name,
+      write: (records: SinkRecords) => {
+        calls.push(`sink ${name}`);
+        writes.push({ sink: name, records });
+      },
+    }) as unknown as Sink;
+  const pipeline = { push: (batch: readonly unknown[]) => calls.push(`pipeline ${batch.length} samples`) };
+  const action = (asset: string) =>
+    ({
+      asset,
+      dispatch: (e: { state: string }) => calls.push(`action ${asset} ${e.state}`),
+      dispatchPart: (p: PartResult) => calls.push(`part action ${asset} ${p.partId}`),
+    }) as unknown as AlarmAction;
+  const unwire = wireGateway(bus, {
+    pipelines: [pipeline as unknown as AssetPipeline],
+    sinks: [sink('local'), sink('influxdb')],
+    actions: [action('pump-1'), action('press-1')],
+    partActions: [action('press-1')],
+    logger,
+  });
+  return { bus, calls, writes, unwire };
+}
+
+const score = { asset: 'pump-1', score: 0.5, threshold: 1 } as ScoreResult;
+const part = (partId: string, verdict: PartResult['verdict']): PartResult => ({
+  asset: 'press-1',
+  partId,
+  ts: 1,
+  verdict,
+  topChannels: [],
+  model: 'press-ae',
+});
+
+describe('wireGateway', () => {
+  it('gives samples to the pipelines, then to the sinks', () => {
+    const { bus, calls, writes } = wired();
+    const samples = sampleRun(3, 0);
+    bus.publish('samples', samples);
+    expect(calls).toEqual(['pipeline 3 samples', 'sink local', 'sink influxdb']);
+    expect(writes[0]).toEqual({ sink: 'local', records: { samples, scores: [], alarms: [] } });
+  });
+
+  it('logs scores, then stores them', () => {
+    const { bus, calls, writes } = wired();
+    bus.publish('scores', [score]);
+    expect(calls).toEqual(['log windows scored', 'sink local', 'sink influxdb']);
+    expect(writes[1]).toEqual({ sink: 'influxdb', records: { samples: [], scores: [score], alarms: [] } });
+  });
+
+  it('logs an alarm transition, journals it in every sink, then dispatches it to the actions of its asset only', () => {
+    const { bus, calls, writes } = wired();
+    const event = anomalyEvent('unack_active', { message: 'pump-1 anomaly raised' });
+    bus.publish('alarm', event);
+    expect(calls).toEqual(['log pump-1 anomaly raised', 'sink local', 'sink influxdb', 'action pump-1 unack_active']);
+    expect(writes[0].records).toEqual({ samples: [], scores: [], alarms: [event] });
+  });
+
+  it('logs the parts that did not pass, stores all, then dispatches each to the part actions of its asset', () => {
+    const { bus, calls, writes } = wired();
+    const parts = [part('17', 'pass'), part('18', 'fail')];
+    bus.publish('parts', parts);
+    expect(calls).toEqual([
+      'log press-1: part 18 fail',
+      'sink local',
+      'sink influxdb',
+      'part action press-1 17',
+      'part action press-1 18',
+    ]);
+    expect(writes[0].records).toEqual({ samples: [], scores: [], alarms: [], parts });
+  });
+
+  it('stores model updates (a copy of each) and health points', () => {
+    const { bus, calls, writes } = wired();
+    const update: ModelUpdateEvent = {
+      asset: 'pump-1',
+      model: 'pump-ae',
+      version: '1.1.0',
+      previousVersion: '1.0.0',
+      outcome: 'applied',
+      ts: 5,
+    };
+    const health: HealthPoint[] = [{ ts: 5, fields: { samples_total: 3 } }];
+    bus.publish('model', update);
+    bus.publish('health', health);
+    expect(calls).toEqual(['sink local', 'sink influxdb', 'sink local', 'sink influxdb']);
+    expect(writes.map((w) => w.records)).toEqual([
+      { samples: [], scores: [], alarms: [], modelUpdates: [update] },
+      { samples: [], scores: [], alarms: [], modelUpdates: [update] },
+      { samples: [], scores: [], alarms: [], health },
+      { samples: [], scores: [], alarms: [], health },
+    ]);
+    expect(writes[0].records.modelUpdates![0]).not.toBe(update);
+  });
+
+  it('runs a subscriber added later after its own, and unsubscribes only its own when undone', () => {
+    const { bus, calls, unwire } = wired();
+    bus.subscribe('scores', () => calls.push('console'));
+    bus.publish('scores', [score]);
+    expect(calls.at(-1)).toBe('console');
+    unwire();
+    expect(TOPICS.map((t) => bus.subscriberCount(t))).toEqual([0, 1, 0, 0, 0, 0]);
+    calls.length = 0;
+    bus.publish('alarm', anomalyEvent('unack_active'));
+    bus.publish('scores', [score]);
+    expect(calls).toEqual(['console']);
+  });
+});
+
+describe('subscriberErrorReporter', () => {
+  it('counts every error per topic and logs it with the topic once while it repeats', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger('info', {
+      write: (line: string) => lines.push(JSON.parse(line)),
+    } as unknown as NodeJS.WritableStream);
+    const metrics = new GatewayMetrics();
+    const report = subscriberErrorReporter({ logger, metrics });
+    report('scores', new Error('console closed'));
+    report('scores', new Error('console closed'));
+    report('alarm', new Error('console closed'));
+    report('scores', 'not an Error');
+    const counted = (await metrics.eventSubscriberErrors.get()).values.map((v) => [v.labels.topic, v.value]);
+    expect(counted).toEqual([
+      ['scores', 3],
+      ['alarm', 1],
+    ]);
+    expect(lines.map((l) => [l.level, l.component, l.topic, l.msg])).toEqual([
+      [50, 'events', 'scores', 'a subscriber to scores failed: console closed (the other subscribers ran)'],
+      [50, 'events', 'alarm', 'a subscriber to alarm failed: console closed (the other subscribers ran)'],
+      [50, 'events', 'scores', 'a subscriber to scores failed: not an Error (the other subscribers ran)'],
+    ]);
+    expect(lines[0].stack).toMatch(/^Error: console closed\n/);
+  });
+});
