@@ -136,6 +136,25 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const xTrain = aeInputs(apart(trainEnds));
   const xHeld = aeInputs(apart(heldOutEnds));
   const trainRows = apart(trainEnds).length * g.aeRows;
+  // The leave-one-out linear autoencoder: ridge chosen on the training rows; channels whose residual wanders (the
+  // slow-channel test on its out-of-fold residual: a level nothing else explains) are left out of it.
+  const ridge = chooseRidge(xTrain, c, crossFitBlocks(trainRows));
+  // Out of fold (each block of rows predicted by a fit on the others): a level that only wanders in time, like an
+  // ageing sensor, is absorbed by a fit over the same rows but shows as block-to-block offsets here.
+  const wandering = new Float64Array(n * c);
+  for (const [from, to] of crossFitBlocks(n)) {
+    const others = new Float64Array((n - (to - from)) * c);
+    others.set(x.subarray(0, from * c));
+    others.set(x.subarray(to * c), from * c);
+    const block = x.subarray(from * c, to * c);
+    const recon = fitLeaveOneOut(others, n - (to - from), c, ridge).reconstruct(block, to - from);
+    block.forEach((v, k) => (wandering[from * c + k] = v - recon[k]));
+  }
+  const spread = channelStats({ ...data, rows: wandering, rowCount: n });
+  const wanders = slowChannels(normaliseRows(wandering, spread.mean, spread.std), n, c, g.k, W).slow;
+  // One channel cannot be predicted from the others alone: with fewer than two kept, none is in the linear model
+  // (a kept channel would copy itself, and its zero residual over a floored spread would read as an anomaly).
+  const leftOut = wanders.filter((w) => !w).length < 2 ? wanders.map(() => true) : wanders;
   const hidden = hybridHidden(xTrain, trainRows, c);
   const sizes = [c, ...hidden, c];
   const relu = [true, false, true, false];
@@ -148,16 +167,6 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     seed: o.seed,
     ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}),
   });
-  // The leave-one-out linear autoencoder: ridge chosen on the training rows; channels whose residual wanders (the
-  // slow-channel test on its in-sample residual: a level nothing else explains) are left out of it.
-  const ridge = chooseRidge(xTrain, c, crossFitBlocks(trainRows));
-  const inSample = fitLeaveOneOut(xTrain, trainRows, c, ridge).reconstruct(x, n);
-  const wandering = x.map((v, i) => v - inSample[i]);
-  const spread = channelStats({ ...data, rows: wandering, rowCount: n });
-  const wanders = slowChannels(normaliseRows(wandering, spread.mean, spread.std), n, c, g.k, W).slow;
-  // One channel cannot be predicted from the others alone: with fewer than two kept, none is in the linear model
-  // (a kept channel would copy itself, and its zero residual over a floored spread would read as an anomaly).
-  const leftOut = wanders.filter((w) => !w).length < 2 ? wanders.map(() => true) : wanders;
   const linearFit = (rows: Float64Array) => fitLeaveOneOutWithout(rows, rows.length / c, c, ridge, leftOut);
   // Out-of-fold residuals, as the level and variability terms are cross-fitted: for each block an
   // autoencoder of the same shape is trained (for the main one's best epoch count) on the windows of
