@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, ModelError } from '../core/errors.js';
 import { loadManifest, type LoadedManifest } from '../inference/manifest.js';
 import { duplicates } from '../core/config-primitives.js';
+import { resolveMqttTlsPaths } from '../core/mqtt-broker-schema.js';
 import { actionType, sinkTypes, sourceType } from '../registry/components.js';
 import { windowTypeOf } from '../windows/schema.js';
 import { configSchema, type Config } from './schema.js';
@@ -132,8 +133,7 @@ function resolvePaths(config: Config, baseDir: string): void {
   const mqtt = config.cloud.mqtt;
   if (mqtt) {
     mqtt.buffer.path = resolve(baseDir, mqtt.buffer.path ?? resolve(config.data_dir, 'cloud.queue.db'));
-    for (const key of ['ca_file', 'cert_file', 'key_file'] as const)
-      if (mqtt[key]) mqtt[key] = resolve(baseDir, mqtt[key]!);
+    resolveMqttTlsPaths(mqtt, baseDir);
   }
 }
 

@@ -1,4 +1,7 @@
-/** Retry delays (pure): exponential from `minMs`, capped at `maxMs`, optionally jittered. */
+/**
+ * Retry delays: exponential from `minMs`, capped at `maxMs`, optionally jittered (pure); and the
+ * wait itself, which a stop can cut short.
+ */
 
 /** Delay before retry number `attempt` (1 = the first retry): minMs · 2^(attempt−1), at most maxMs. */
 export function backoffMs(attempt: number, minMs: number, maxMs: number): number {
@@ -45,4 +48,22 @@ export class FailureStreak {
     this.lastMessage = undefined;
     return n;
   }
+}
+
+/** A wait of a backoff that can be ended early: `wake()` resolves `done` at once (a stop during the wait). */
+export interface Pause {
+  readonly done: Promise<void>;
+  wake(): void;
+}
+
+export function pause(ms: number): Pause {
+  let wake: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    wake = () => {
+      clearTimeout(t);
+      resolve();
+    };
+  });
+  return { done, wake };
 }

@@ -14,6 +14,7 @@ import { influxSinkType } from '../sinks/influx/sink-type.js';
 import { localSinkType } from '../sinks/local/sink-type.js';
 import type { SinkType } from '../sinks/sink-type.js';
 import { modbusRtuSourceType, modbusRtuTcpSourceType, modbusTcpSourceType } from '../sources/modbus/source-types.js';
+import { mqttSourceType } from '../sources/mqtt/source-type.js';
 import { opcuaSourceType } from '../sources/opcua/source-type.js';
 import type { SourceType } from '../sources/source-type.js';
 
@@ -22,6 +23,7 @@ export const SOURCE_TYPES = [
   modbusRtuSourceType,
   modbusRtuTcpSourceType,
   opcuaSourceType,
+  mqttSourceType,
 ] as const;
 
 /** Storage sinks, in the order they are started (and written). */

@@ -2,7 +2,7 @@
  * What a source type brings to the gateway (src/registry/ lists them): its configuration schema,
  * the checks the schema cannot make, what it feeds, how it is built, and a commented sample for
  * docs/configuration.md. A source type lives in its own folder; adding one is that folder and one
- * line in src/registry/sources.ts.
+ * line in src/registry/components.ts.
  */
 import type { z } from 'zod';
 import type { Source } from '../core/components.js';
@@ -45,6 +45,12 @@ export interface SourceType<S extends z.ZodType<{ type: string; name: string }>>
   /** Makes its file paths absolute. */
   resolvePaths?(config: z.output<S>, paths: ConfigPaths): void;
   create(config: z.output<S>, deps: ComponentDeps): Source;
+}
+
+/** The issue, if any, of a tag at `at` (`sources[i].nodes[j]`) claiming a channel another tag already reads. */
+export function claimChannel(ctx: SourceCheckContext, asset: string, channel: string, at: string): string[] {
+  const prior = ctx.claim(asset, channel, at);
+  return prior ? [`${at}.channel: channel "${channel}" of asset "${asset}" is already read by ${prior}`] : [];
 }
 
 /** Keeps the literal types of a source type's definition. */

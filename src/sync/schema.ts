@@ -1,27 +1,17 @@
 /** The configuration of the edge–cloud sync (cloud.mqtt) and of signed model updates (cloud.model_updates). */
 import { z } from 'zod';
 import { bufferSchema } from '../buffer/schema.js';
-
-/** TLS to an MQTT broker (a private CA, a client certificate): cloud.mqtt and every mqtt_publish action. */
-export const mqttTlsFields = {
-  ca_file: z.string().optional().describe('TLS: CA bundle to trust (PEM), relative to the config file.'),
-  cert_file: z.string().optional().describe('Client certificate (PEM) for TLS client authentication.'),
-  key_file: z.string().optional().describe('Private key (PEM) of cert_file.'),
-};
+import { mqttCredentialFields, mqttTlsFields, mqttUrlSchema } from '../core/mqtt-broker-schema.js';
 
 export const mqttSyncSchema = z.strictObject({
-  url: z
-    .string()
-    .regex(/^mqtts?:\/\/.+/, 'expected mqtt://host:port or mqtts://host:port')
-    .describe('mqtt://host:1883 or mqtts://host:8883'),
+  url: mqttUrlSchema,
   topic_prefix: z
     .string()
     .min(1)
     .default('linewatch')
     .describe('Topics start with this: <prefix>/<site>/<line>/<gateway>/...'),
   client_id: z.string().optional().describe('MQTT client id; default linewatch-<gateway name>.'),
-  username: z.string().optional().describe('User (with password).'),
-  password: z.string().optional().describe('Password, best from the environment.'),
+  ...mqttCredentialFields,
   ...mqttTlsFields,
   publish_alarms: z.boolean().default(true).describe('Publish alarm transitions.'),
   publish_parts: z.boolean().default(true).describe('Publish part verdicts.'),

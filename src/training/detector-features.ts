@@ -191,6 +191,21 @@ export function residualRms(
   return out.map((s) => Math.sqrt(s / aeRows));
 }
 
+/** Signed mean reconstruction error of every channel over one window's autoencoder rows (as residualRms). */
+export function residualMean(
+  input: Float64Array,
+  reconstruction: Float64Array,
+  offset: number,
+  aeRows: number,
+  c: number,
+): Float64Array {
+  const out = new Float64Array(c);
+  for (let r = 0; r < aeRows; r++)
+    for (let ch = 0; ch < c; ch++)
+      out[ch] += (reconstruction[offset + r * c + ch] - input[offset + r * c + ch]) / aeRows;
+  return out;
+}
+
 /**
  * How many principal components of rows (n × d, centred) explain `share` of their variance:
  * eigenvalues of the covariance by power iteration with deflation. The hybrid's bottleneck.

@@ -43,7 +43,12 @@ export interface DetectorLayout {
     readonly int8Weights?: boolean;
     /** The leave-one-out linear autoencoder (leave-one-out.ts) and its own standardisation: the residual term is the
      * larger of the two models' per channel. */
-    readonly linear?: Standardisation & { readonly autoencoder: DenseAutoencoder };
+    readonly linear?: Standardisation & {
+      readonly autoencoder: DenseAutoencoder;
+      /** Spread of the signed mean error over the autoencoder rows: a persistent offset of a channel from what the
+       * others predict shows in its mean long before in its RMS. */
+      readonly meanSd?: readonly number[];
+    };
   };
   /** int8: quantize the terms (uint8) over [0, termRange]. */
   readonly termRange?: number;
@@ -143,7 +148,19 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
     let residual = residualZ('', ae, l.residual);
     if (l.residual.linear) {
       const linear = residualZ('linear_', l.residual.linear.autoencoder, l.residual.linear);
-      g.nodes.push({ op: 'Max', name: 'residual_either', inputs: [residual, linear], outputs: ['residual_either'] });
+      const inputs = [residual, linear];
+      if (l.residual.linear.meanSd) {
+        node('Reshape', 'linear_ae_error_rows', ['linear_ae_error', 'shape_ae_rows']);
+        node('ReduceMean', 'linear_mean_error', ['linear_ae_error_rows'], mean1);
+        node('Abs', 'linear_abs_mean_error', ['linear_mean_error']);
+        f32(
+          'linear_mean_inv_sd',
+          l.residual.linear.meanSd.map((v) => 1 / v),
+        );
+        node('Mul', 'linear_mean_z', ['linear_abs_mean_error', 'linear_mean_inv_sd']);
+        inputs.push('linear_mean_z');
+      }
+      g.nodes.push({ op: 'Max', name: 'residual_either', inputs, outputs: ['residual_either'] });
       residual = 'residual_either';
     }
     terms.unshift(residual);

@@ -12,6 +12,7 @@ import {
   centreAndSpread,
   levelFeature,
   normaliseRows,
+  residualMean,
   residualRms,
   slowChannels,
   variabilityFeature,
@@ -174,6 +175,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   // calibration scores come from these, so a residual is judged as on data the autoencoder never saw.
   const residuals: Float64Array[] = new Array(allEnds.length);
   const linearResiduals: Float64Array[] = new Array(allEnds.length);
+  const linearMeans: Float64Array[] = new Array(allEnds.length);
   crossFitBlocks(allEnds.length).forEach(([from, to], b) => {
     const others = apart(allEnds.filter((_, i) => i < from - W || i >= to + W));
     const fold = new DenseAutoencoder(sizes, relu, o.seed + 1 + b);
@@ -192,6 +194,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     for (let i = from; i < to; i++) {
       residuals[i] = residualRms(xBlock, recon, (i - from) * d, g.aeRows, c);
       linearResiduals[i] = residualRms(xBlock, linearRecon, (i - from) * d, g.aeRows, c);
+      linearMeans[i] = residualMean(xBlock, linearRecon, (i - from) * d, g.aeRows, c);
     }
   });
   // Each channel's residual in units of its own out-of-fold spread (RMS), so a noisy channel does not dominate; a
@@ -203,10 +206,18 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const linear = {
     centre: zero,
     sd: Array.from({ length: c }, (_, ch) => (leftOut[ch] ? 1 : rmsSpread(linearResiduals, ch))),
+    meanSd: Array.from({ length: c }, (_, ch) => (leftOut[ch] ? 1 : rmsSpread(linearMeans, ch))),
     autoencoder: linearFit(xTrain),
   };
   const residualZ = residuals.map((r, i) =>
-    r.map((v, ch) => Math.max(0, v / residual.sd[ch], linearResiduals[i][ch] / linear.sd[ch])),
+    r.map((v, ch) =>
+      Math.max(
+        0,
+        v / residual.sd[ch],
+        linearResiduals[i][ch] / linear.sd[ch],
+        Math.abs(linearMeans[i][ch]) / linear.meanSd[ch],
+      ),
+    ),
   );
   const calibrationSegments = crossFitted(allEnds, W, [levels, variabilities], residualZ);
   const layout: DetectorLayout = { ...base, residual: { ...residual, autoencoder: ae, linear } };

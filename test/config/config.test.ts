@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile, parseConfig } from '../../src/config/load.js';
-import type { Config } from '../../src/config/schema.js';
-import { ConfigError } from '../../src/core/errors.js';
 import { ROOT } from '../helpers/cli.js';
+import { accepted, issuesOf } from '../helpers/config-issues.js';
 
 const MODEL = join(ROOT, 'models/pump-ae');
 const CHANNELS = ['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow'];
@@ -28,21 +27,6 @@ ${overrides.extraSource ?? ''}
 assets:
 ${overrides.assets ?? `  - name: pump-1\n    model: ${MODEL}`}
 `;
-}
-
-/** The config a text gives, for checking what was accepted. */
-async function accepted(text: string): Promise<Config> {
-  return (await parseConfig(text, '/etc/linewatch/test.yaml', {})).config;
-}
-
-async function issuesOf(text: string, env: NodeJS.ProcessEnv = {}): Promise<readonly string[]> {
-  try {
-    await parseConfig(text, '/etc/linewatch/test.yaml', env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues;
-    throw err;
-  }
-  throw new Error('expected the configuration to be rejected');
 }
 
 describe('configuration', () => {

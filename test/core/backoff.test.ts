@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { backoffMs, FailureStreak, jittered } from '../../src/core/backoff.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { backoffMs, FailureStreak, jittered, pause } from '../../src/core/backoff.js';
 
 describe('retry backoff', () => {
   it.each([
@@ -32,5 +32,30 @@ describe('a failure streak', () => {
     expect(streak.end()).toBe(4);
     expect(streak.count).toBe(0);
     expect(streak.fail('refused')).toBe(true);
+  });
+});
+
+describe('a pause', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('ends after its time, or at once when woken (a stop during a backoff), and only once', async () => {
+    vi.useFakeTimers();
+    const ended: string[] = [];
+    const timed = pause(1000);
+    const woken = pause(1000);
+    void timed.done.then(() => ended.push('timed'));
+    void woken.done.then(() => ended.push('woken'));
+    woken.wake();
+    await vi.advanceTimersByTimeAsync(999);
+    expect(ended).toEqual(['woken']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ended).toEqual(['woken', 'timed']);
+    woken.wake();
+    timed.wake();
+    await vi.runAllTimersAsync();
+    expect(ended).toEqual(['woken', 'timed']);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

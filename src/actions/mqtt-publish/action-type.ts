@@ -1,9 +1,13 @@
 /** mqtt_publish: publishes the alarm event (or the part result) as JSON to an MQTT broker. */
-import { resolve } from 'node:path';
 import { z } from 'zod';
+import {
+  mqttCredentialFields,
+  mqttTlsFields,
+  mqttUrlSchema,
+  resolveMqttTlsPaths,
+} from '../../core/mqtt-broker-schema.js';
 import { connectMqttAsync } from '../../core/mqtt-connection.js';
 import { ALARM_STATES } from '../../core/types.js';
-import { mqttTlsFields } from '../../sync/schema.js';
 import {
   actionName,
   actionRetry,
@@ -19,10 +23,7 @@ export const mqttPublishActionSchema = z
   .strictObject({
     type: z.literal('mqtt_publish'),
     name: actionName,
-    url: z
-      .string()
-      .regex(/^mqtts?:\/\/.+/, 'expected mqtt://host:port or mqtts://host:port')
-      .describe('mqtt://host:1883 or mqtts://host:8883'),
+    url: mqttUrlSchema,
     topic: z
       .string()
       .min(1)
@@ -33,8 +34,7 @@ export const mqttPublishActionSchema = z
       .default(1)
       .describe('MQTT quality of service.'),
     retain: z.boolean().default(false).describe('Publish retained: a late subscriber gets the last state.'),
-    username: z.string().optional().describe('User (with password).'),
-    password: z.string().optional().describe('Password, best from the environment.'),
+    ...mqttCredentialFields,
     client_id: z.string().optional().describe('MQTT client id; default linewatch-action-<name>-<pid>.'),
     ...mqttTlsFields,
     on: z
@@ -53,9 +53,7 @@ export const mqttPublishActionType = defineAction({
   type: 'mqtt_publish',
   schema: mqttPublishActionSchema,
   follows: false,
-  resolvePaths(c, baseDir) {
-    for (const key of ['ca_file', 'cert_file', 'key_file'] as const) if (c[key]) c[key] = resolve(baseDir, c[key]);
-  },
+  resolvePaths: resolveMqttTlsPaths,
   sample: `# Every transition to the plant's broker, retained: a late subscriber sees the current state.
 type: mqtt_publish
 url: mqtts://broker.plant.local:8883

@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { duplicates } from '../../core/config-primitives.js';
-import { defineSource, type SourceCheckContext } from '../source-type.js';
+import { claimChannel, defineSource, type SourceCheckContext } from '../source-type.js';
 import { modbusDevices } from './devices.js';
 import { tagRegisterCount } from './encoding.js';
 import { ModbusSource } from './modbus-source.js';
@@ -27,9 +27,7 @@ function checkModbus(source: ModbusSourceConfig, where: string, ctx: SourceCheck
   for (const device of devices) {
     for (const [ri, reg] of device.registers.entries()) {
       const at = `${where}${device.where}.registers[${ri}]`;
-      const prior = ctx.claim(device.asset, reg.channel, at);
-      if (prior)
-        issues.push(`${at}.channel: channel "${reg.channel}" of asset "${device.asset}" is already read by ${prior}`);
+      issues.push(...claimChannel(ctx, device.asset, reg.channel, at));
       const bitTable = reg.table === 'coil' || reg.table === 'discrete';
       if (bitTable && (reg.type !== 'bit' || reg.bit !== undefined))
         issues.push(`${at}.type: a ${reg.table} is one bit: use type "bit" without "bit"`);

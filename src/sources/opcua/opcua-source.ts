@@ -12,7 +12,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FailureStreak } from '../../core/backoff.js';
+import { FailureStreak, pause } from '../../core/backoff.js';
 import type { SampleHandler, Source } from '../../core/components.js';
 import type { Sample } from '../../core/types.js';
 import type { OpcuaSourceConfig } from './schema.js';
@@ -234,14 +234,9 @@ export class OpcuaSource implements Source {
       await connection?.close().catch(() => undefined);
       if (!this.running) break;
       this.onFailure(lostReason ?? 'connection lost');
-      const delay = this.failures.delayMs();
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, delay);
-        this.wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
+      const backoff = pause(this.failures.delayMs());
+      this.wake = backoff.wake;
+      await backoff.done;
     }
   }
 

@@ -1,6 +1,6 @@
 /** The opcua source type: subscriptions to an OPC UA server's nodes, one asset per source. */
 import { resolve } from 'node:path';
-import { defineSource } from '../source-type.js';
+import { claimChannel, defineSource } from '../source-type.js';
 import { OpcuaSource } from './opcua-source.js';
 import { opcuaSourceSchema } from './schema.js';
 
@@ -34,13 +34,8 @@ nodes:
   tagCount: (source) => source.nodes.length,
   check(source, where, ctx) {
     const issues: string[] = [];
-    for (const [ni, node] of source.nodes.entries()) {
-      const prior = ctx.claim(source.asset, node.channel, `${where}.nodes[${ni}]`);
-      if (prior)
-        issues.push(
-          `${where}.nodes[${ni}].channel: channel "${node.channel}" of asset "${source.asset}" is already read by ${prior}`,
-        );
-    }
+    for (const [ni, node] of source.nodes.entries())
+      issues.push(...claimChannel(ctx, source.asset, node.channel, `${where}.nodes[${ni}]`));
     if ((source.user_certificate_file === undefined) !== (source.user_private_key_file === undefined))
       issues.push(`${where}: X.509 user authentication needs both user_certificate_file and user_private_key_file`);
     if (source.user_certificate_file && source.username)

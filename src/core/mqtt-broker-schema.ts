@@ -1,0 +1,34 @@
+/**
+ * The broker settings every MQTT client of linewatch configures alike (cloud.mqtt, an mqtt_publish
+ * action): its URL, credentials and TLS files, as schema pieces, and the TLS files made absolute.
+ * Each user adds its own `client_id` (its default differs) and behaviour; core/mqtt-connection.ts
+ * connects with them.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+export const mqttUrlSchema = z
+  .string()
+  .regex(/^mqtts?:\/\/.+/, 'expected mqtt://host:port or mqtts://host:port')
+  .describe('mqtt://host:1883 or mqtts://host:8883');
+
+export const mqttCredentialFields = {
+  username: z.string().optional().describe('User (with password).'),
+  password: z.string().optional().describe('Password, best from the environment.'),
+};
+
+/** TLS to an MQTT broker (a private CA, a client certificate). */
+export const mqttTlsFields = {
+  ca_file: z.string().optional().describe('TLS: CA bundle to trust (PEM), relative to the config file.'),
+  cert_file: z.string().optional().describe('Client certificate (PEM) for TLS client authentication.'),
+  key_file: z.string().optional().describe('Private key (PEM) of cert_file.'),
+};
+
+/** Makes a broker's TLS files absolute, relative to the config file's folder. */
+export function resolveMqttTlsPaths(
+  broker: { ca_file?: string; cert_file?: string; key_file?: string },
+  baseDir: string,
+): void {
+  for (const key of ['ca_file', 'cert_file', 'key_file'] as const)
+    if (broker[key]) broker[key] = resolve(baseDir, broker[key]);
+}

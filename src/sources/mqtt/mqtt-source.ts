@@ -1,0 +1,311 @@
+/**
+ * An MQTT source: subscribes to its tags' topics on a broker and turns each message into one
+ * batch of samples, one for every tag whose topic filter matches (payload.ts reads them).
+ *
+ * Hostile input never stops it: a message over `max_payload_bytes`, not JSON, or with a tag's
+ * value or timestamp unreadable gives those tags `bad` samples (NaN, with the reason), as a
+ * failed read does in the other sources; it is counted in linewatch_source_errors_total (kind
+ * too_large, not_json or bad_value) and logged at most once a minute with how many went unlogged.
+ * Samples already delivered are never touched.
+ *
+ * Connection: core/mqtt-connection.ts builds the client (TLS, credentials, client id); the
+ * client's own reconnection is off, and a lost or refused connection (or a refused
+ * subscription) is rebuilt here after core/backoff.ts's exponential, jittered delay, each
+ * distinct failure logged once; each subscription is logged ("again" after failures).
+ * `connected` is true while the subscriptions stand. readOnce (`run --once`) uses a client of its
+ * own with a clean session, so a running gateway's persistent session is left alone.
+ */
+import { randomBytes } from 'node:crypto';
+import type { MqttClient } from 'mqtt';
+import { FailureStreak, pause } from '../../core/backoff.js';
+import type { SampleHandler, Source } from '../../core/components.js';
+import { brokerErrorText, connectMqtt } from '../../core/mqtt-connection.js';
+import type { Sample } from '../../core/types.js';
+import type { Logger } from '../../telemetry/logger.js';
+import type { GatewayMetrics } from '../../telemetry/metrics.js';
+import { decodeMessage, type MessageProblem, type TagPaths, type TagReading } from './payload.js';
+import type { MqttSourceConfig } from './schema.js';
+
+const BACKOFF_MIN_MS = 250;
+const BACKOFF_MAX_MS = 15_000;
+/** Bad messages are logged at most this often (every one is counted). */
+const BAD_MESSAGE_LOG_MS = 60_000;
+
+export interface MqttSourceDeps {
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+type MessageHandler = (topic: string, payload: Buffer) => void;
+
+/** Ends a client at once (no wait for anything in flight). */
+async function end(client: MqttClient | undefined): Promise<void> {
+  await client?.endAsync(true).catch(() => undefined);
+}
+
+export class MqttSource implements Source {
+  readonly name: string;
+  private readonly label: string;
+  private readonly tags: readonly TagPaths[];
+  private readonly filters: readonly string[];
+  private readonly defaultClientId: string;
+  private readonly failures: FailureStreak;
+  private running = false;
+  private isConnected = false;
+  private client: MqttClient | undefined;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private lastBadLogAt = Number.NEGATIVE_INFINITY;
+  private badUnlogged = 0;
+
+  constructor(
+    private readonly config: MqttSourceConfig,
+    private readonly deps: MqttSourceDeps,
+  ) {
+    this.name = config.name;
+    this.label = `mqtt ${config.name} (${config.url})`;
+    this.tags = config.tags.map((t) => ({
+      topic: t.topic,
+      field: t.field?.split('.'),
+      timestampField: t.timestamp_field?.split('.'),
+    }));
+    this.filters = [...new Set(config.tags.map((t) => t.topic))];
+    this.defaultClientId = `linewatch-source-${config.name}-${randomBytes(4).toString('hex')}`;
+    this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
+  }
+
+  get connected(): boolean {
+    return this.isConnected;
+  }
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  async start(onBatch: SampleHandler): Promise<void> {
+    this.running = true;
+    this.loop = this.run(onBatch);
+  }
+
+  /** Connect, subscribe, wait until the connection is lost, clean up, back off, again. */
+  private async run(onBatch: SampleHandler): Promise<void> {
+    const onMessage: MessageHandler = (topic, payload) => {
+      if (!this.running) return;
+      const batch = this.samples(topic, payload).map((r) => r.sample);
+      if (batch.length === 0) return;
+      this.deps.metrics.sourcePolls.inc({ source: this.name });
+      onBatch(batch);
+    };
+    while (this.running) {
+      let reason: string;
+      try {
+        const client = this.open(onMessage, { clean: !this.config.persistent_session });
+        this.client = client;
+        const lost = new Promise<string>((resolve) => {
+          client.once('close', () => resolve(`${this.label}: connection lost`));
+          this.wake = () => resolve('stopped');
+        });
+        await this.connected$(client);
+        await this.subscribe(client);
+        this.isConnected = true;
+        this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
+        const failures = this.failures.end();
+        this.deps.logger.info(
+          { source: this.name, after_failures: failures },
+          `${this.label}: subscribed to ${this.filters.join(', ')}${failures > 0 ? ` again, after ${failures} failed attempt(s)` : ''}`,
+        );
+        reason = await lost;
+      } catch (err) {
+        reason = (err as Error).message;
+      }
+      this.isConnected = false;
+      this.deps.metrics.sourceConnected.set({ source: this.name }, 0);
+      await this.close();
+      if (!this.running) break;
+      this.onFailure(reason);
+      const backoff = pause(this.failures.delayMs());
+      this.wake = backoff.wake;
+      await backoff.done;
+    }
+  }
+
+  /**
+   * A client for the broker (not yet connected), its messages going to `onMessage`; throws when a
+   * TLS file cannot be read.
+   */
+  private open(onMessage: MessageHandler, session: { clean: boolean }, idSuffix?: string): MqttClient {
+    const client = connectMqtt(this.config, {
+      role: this.label,
+      defaultClientId: `${this.defaultClientId}${idSuffix ?? ''}`,
+      idSuffix,
+      options: { reconnectPeriod: 0, connectTimeout: this.config.timeout_ms, resubscribe: false, ...session },
+    });
+    // An 'error' without a listener would throw; connected$() reports the ones that matter.
+    client.on('error', () => undefined);
+    client.on('message', onMessage);
+    return client;
+  }
+
+  /** Resolves once the broker accepted the connection; rejects with why not (errors here name the source). */
+  private connected$(client: MqttClient): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const settle = (err?: Error) => {
+        client.off('connect', onConnect);
+        client.off('error', onError);
+        client.off('close', onClose);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onConnect = () => settle();
+      const onError = (err: Error) => settle(new Error(`${this.label}: ${brokerErrorText(err, this.config)}`));
+      const onClose = () => settle(new Error(`${this.label}: the connection closed before the broker accepted it`));
+      client.on('connect', onConnect);
+      client.on('error', onError);
+      client.on('close', onClose);
+    });
+  }
+
+  /** Subscribes to every tag's topic filter; rejects when the broker refuses one or does not answer in time. */
+  private async subscribe(client: MqttClient): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const granted = await Promise.race([
+        client
+          .subscribeAsync(Object.fromEntries(this.filters.map((f) => [f, { qos: this.config.qos }])))
+          .catch((err: Error) => {
+            throw new Error(`${this.label}: subscribing: ${err.message}`, { cause: err });
+          }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`${this.label}: no answer to the subscription within ${this.config.timeout_ms} ms`)),
+            this.config.timeout_ms,
+          );
+        }),
+      ]);
+      const refused = granted.filter((g) => g.qos === 128).map((g) => g.topic);
+      if (refused.length > 0)
+        throw new Error(
+          `${this.label}: the broker refused the subscription to ${refused.join(', ')} (not allowed for this user?)`,
+        );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Ends the running client (a connect in flight fails with it). */
+  private async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await end(client);
+  }
+
+  private onFailure(message: string): void {
+    const fresh = this.failures.fail(message);
+    this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'connection' });
+    this.deps.metrics.sourceReconnects.inc({ source: this.name });
+    if (fresh)
+      this.deps.logger.warn({ source: this.name, failures: this.failures.count }, `${message}; connecting again`);
+  }
+
+  /**
+   * A message's samples with their tags' places (none when it is for no tag), counted; a bad
+   * message counted and logged now and then.
+   */
+  private samples(topic: string, payload: Buffer): { tag: number; sample: Sample }[] {
+    const received = this.now();
+    const decoded = decodeMessage(topic, payload, this.tags, received, this.config.max_payload_bytes);
+    if (decoded.kind) this.onBadMessage(decoded.kind, decoded.problem ?? topic);
+    const out = decoded.readings.map((r) => ({ tag: r.tag, sample: this.sample(r, received) }));
+    let good = 0;
+    for (const { sample } of out) if (sample.quality === 'good') good++;
+    if (good > 0) this.deps.metrics.samples.inc({ source: this.name, quality: 'good' }, good);
+    if (out.length > good) this.deps.metrics.samples.inc({ source: this.name, quality: 'bad' }, out.length - good);
+    return out;
+  }
+
+  private sample(r: TagReading, received: number): Sample {
+    const tag = this.config.tags[r.tag];
+    return {
+      source: this.name,
+      asset: this.config.asset,
+      channel: tag.channel,
+      ts: r.ts,
+      received,
+      value: r.value,
+      quality: r.problem === undefined ? 'good' : 'bad',
+      ...(tag.unit !== undefined ? { unit: tag.unit } : {}),
+      ...(r.problem !== undefined ? { reason: `${this.label}: ${r.problem}` } : {}),
+    };
+  }
+
+  private onBadMessage(kind: MessageProblem, problem: string): void {
+    this.deps.metrics.sourceErrors.inc({ source: this.name, kind });
+    const now = this.now();
+    if (now - this.lastBadLogAt < BAD_MESSAGE_LOG_MS) {
+      this.badUnlogged++;
+      return;
+    }
+    const unlogged = this.badUnlogged;
+    this.lastBadLogAt = now;
+    this.badUnlogged = 0;
+    this.deps.logger.warn(
+      { source: this.name, kind, unlogged },
+      `${this.label}: bad message: ${problem}; its tags' samples are bad${unlogged > 0 ? ` (and ${unlogged} more bad messages since the last of these lines, logged at most once a minute)` : ''}`,
+    );
+  }
+
+  /**
+   * Subscribes once and waits for a message for every tag, at most a publish interval and the
+   * timeout (retained messages come at once); a tag without one comes back bad with the reason.
+   * Only a failure of the connection or the subscription rejects.
+   */
+  async readOnce(): Promise<Sample[]> {
+    const latest = new Map<number, Sample>();
+    let allIn: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (allIn = resolve));
+    const waitMs = this.config.publish_interval_ms + this.config.timeout_ms;
+    let timer: NodeJS.Timeout | undefined;
+    // A client of its own (a clean session, its own id), so a running gateway's session is left alone.
+    const client = this.open(
+      (topic, payload) => {
+        for (const { tag, sample } of this.samples(topic, payload)) latest.set(tag, sample);
+        if (latest.size === this.config.tags.length) allIn();
+      },
+      { clean: true },
+      '-once',
+    );
+    try {
+      await this.connected$(client);
+      await this.subscribe(client);
+      await Promise.race([done, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    } finally {
+      clearTimeout(timer);
+      await end(client);
+    }
+    const now = this.now();
+    return this.config.tags.map(
+      (tag, i) =>
+        latest.get(i) ?? {
+          source: this.name,
+          asset: this.config.asset,
+          channel: tag.channel,
+          ts: now,
+          value: Number.NaN,
+          quality: 'bad',
+          ...(tag.unit !== undefined ? { unit: tag.unit } : {}),
+          reason: `${this.label}: no message on ${tag.topic} within ${waitMs} ms`,
+        },
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    // A connect in flight ends with its client.
+    await this.close();
+    await this.loop;
+    this.isConnected = false;
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * What an MQTT message is worth (pure, no client): which tags a topic feeds (MQTT's `+` and `#`
+ * filters), and each tag's value and timestamp from a JSON payload. Everything that arrives is
+ * taken as hostile: a payload over the size bound is not parsed, one that is not JSON is refused,
+ * and a value must be a finite number, a boolean (1/0) or a string that is exactly a decimal
+ * number; a timestamp must be epoch milliseconds or ISO 8601 with a zone. A tag whose value or
+ * timestamp does not pass comes back with the problem, for a `bad` sample.
+ */
+
+/** How a message went wrong, as the source counts it (`kind` of linewatch_source_errors_total). */
+export type MessageProblem = 'too_large' | 'not_json' | 'bad_value';
+
+/** A configured tag, ready for messages: its topic filter and its field paths split at the dots. */
+export interface TagPaths {
+  readonly topic: string;
+  readonly field?: readonly string[];
+  readonly timestampField?: readonly string[];
+}
+
+/** One tag's reading of a message: a number (NaN with `problem` set when it is bad) and its time. */
+export interface TagReading {
+  /** The tag's position in the list given to decodeMessage. */
+  readonly tag: number;
+  readonly value: number;
+  readonly ts: number;
+  readonly problem?: string;
+}
+
+export interface DecodedMessage {
+  /** A reading for every tag whose filter matches the topic, in the tags' order. */
+  readonly readings: readonly TagReading[];
+  /** Set when the message, or a tag's value in it, is bad: what to count. */
+  readonly kind?: MessageProblem;
+  /** Why, in words, for the log (the payload-level problem, or the first tag's). */
+  readonly problem?: string;
+}
+
+/** Why a topic filter cannot be subscribed to, or undefined when it can. */
+export function topicFilterProblem(filter: string): string | undefined {
+  if (filter.length === 0) return 'empty';
+  if (filter.includes('\u0000')) return 'a NUL character';
+  if (filter.startsWith('$share/')) return 'shared subscriptions ($share/...) are not supported';
+  const levels = filter.split('/');
+  for (const [i, level] of levels.entries()) {
+    if (level.includes('#') && (level !== '#' || i !== levels.length - 1)) return '"#" must be the whole last level';
+    if (level.includes('+') && level !== '+') return '"+" must be a whole level';
+  }
+  return undefined;
+}
+
+/**
+ * Whether `topic` matches the subscription `filter`: `+` is one level, `#` the rest (the parent
+ * level too: `a/#` matches `a`); a topic starting with `$` ($SYS) is not matched by a filter
+ * starting with a wildcard.
+ */
+export function topicMatches(filter: string, topic: string): boolean {
+  if (topic.startsWith('$') && (filter.startsWith('+') || filter.startsWith('#'))) return false;
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length) return false;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
+/** The value at a dotted path (already split): object keys, and list items by index ("values.0"). */
+export function valueAt(doc: unknown, path: readonly string[]): { found: true; value: unknown } | { found: false } {
+  let at: unknown = doc;
+  for (const key of path) {
+    if (Array.isArray(at)) {
+      if (!/^\d+$/.test(key) || Number(key) >= at.length) return { found: false };
+      at = at[Number(key)];
+    } else if (typeof at === 'object' && at !== null && Object.hasOwn(at, key)) {
+      at = (at as Record<string, unknown>)[key];
+    } else return { found: false };
+  }
+  return { found: true, value: at };
+}
+
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A JSON value in words, for a problem: `a string ("abc")`, `an object`, `null`. */
+function describeJson(raw: unknown): string {
+  if (raw === null) return 'null';
+  if (Array.isArray(raw)) return 'a list';
+  if (typeof raw === 'string') return `a string (${JSON.stringify(raw.length > 32 ? `${raw.slice(0, 32)}…` : raw)})`;
+  return typeof raw === 'object' ? 'an object' : `a ${typeof raw}`;
+}
+
+/** A tag's value from its JSON: a finite number, a boolean as 1/0, or a string that is a decimal number. */
+export function numberOf(raw: unknown): { value: number } | { problem: string } {
+  if (typeof raw === 'boolean') return { value: raw ? 1 : 0 };
+  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && DECIMAL.test(raw) ? Number(raw) : undefined;
+  if (value === undefined) return { problem: `expected a number, got ${describeJson(raw)}` };
+  // JSON has no Infinity, but 1e999 parses to it.
+  if (!Number.isFinite(value))
+    return { problem: `expected a finite number, got ${typeof raw === 'string' ? JSON.stringify(raw) : String(raw)}` };
+  return { value };
+}
+
+/** Epoch milliseconds before this are not: 1e11 ms is March 1973, 1e11 s is the year 5138 (epoch seconds sent). */
+const MIN_EPOCH_MS = 1e11;
+const MAX_EPOCH_MS = 8.64e15;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(Z|([+-])(\d{2}):(\d{2}))$/;
+
+/** A timestamp from its JSON: epoch milliseconds, or ISO 8601 with a zone (`Z` or `+01:00`). */
+export function timestampOf(raw: unknown): { ts: number } | { problem: string } {
+  if (typeof raw === 'number') {
+    if (Number.isFinite(raw) && raw >= MIN_EPOCH_MS && raw <= MAX_EPOCH_MS) return { ts: raw };
+    return {
+      problem: `expected epoch milliseconds, got ${JSON.stringify(raw)}${Number.isFinite(raw) && raw > 0 && raw < MIN_EPOCH_MS ? ' (epoch seconds?)' : ''}`,
+    };
+  }
+  const m = typeof raw === 'string' ? ISO_8601.exec(raw) : null;
+  if (m) {
+    const ts = Date.parse(raw as string);
+    // Date.parse rolls 2024-02-30 over to March 1: the date must read back as written.
+    const offsetMin = m[7] === 'Z' ? 0 : (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10]));
+    const local = new Date(ts + offsetMin * 60_000);
+    if (
+      Number.isFinite(ts) &&
+      local.getUTCFullYear() === Number(m[1]) &&
+      local.getUTCMonth() + 1 === Number(m[2]) &&
+      local.getUTCDate() === Number(m[3])
+    )
+      return { ts };
+  }
+  return { problem: `expected epoch milliseconds or an ISO 8601 time with a zone, got ${describeJson(raw)}` };
+}
+
+const fieldName = (path: readonly string[] | undefined) => (path ? `field ${path.join('.')}` : 'payload');
+
+/** One tag's reading from a parsed payload. */
+function readTag(doc: unknown, tag: TagPaths, index: number, receivedAt: number): TagReading {
+  let ts = receivedAt;
+  let problem: string | undefined;
+  if (tag.timestampField) {
+    const at = valueAt(doc, tag.timestampField);
+    const t = at.found ? timestampOf(at.value) : { problem: 'missing' };
+    if ('ts' in t) ts = t.ts;
+    else problem = `${fieldName(tag.timestampField)}: ${t.problem}`;
+  }
+  const at = tag.field ? valueAt(doc, tag.field) : { found: true as const, value: doc };
+  const v = at.found ? numberOf(at.value) : { problem: 'missing' };
+  if ('problem' in v) problem = `${fieldName(tag.field)}: ${v.problem}`;
+  return problem === undefined
+    ? { tag: index, value: (v as { value: number }).value, ts }
+    : { tag: index, value: Number.NaN, ts, problem };
+}
+
+/**
+ * The readings a message gives the tags whose topic filter matches its topic (none: the message
+ * is not for this source). A payload over `maxBytes` or not JSON gives every such tag a bad
+ * reading at `receivedAt`; otherwise each tag is read on its own, so one bad field spoils only
+ * its own tag.
+ */
+export function decodeMessage(
+  topic: string,
+  payload: Uint8Array,
+  tags: readonly TagPaths[],
+  receivedAt: number,
+  maxBytes: number,
+): DecodedMessage {
+  const matching: number[] = [];
+  tags.forEach((t, i) => {
+    if (topicMatches(t.topic, topic)) matching.push(i);
+  });
+  if (matching.length === 0) return { readings: [] };
+  const refuse = (kind: MessageProblem, problem: string): DecodedMessage => ({
+    kind,
+    problem,
+    readings: matching.map((tag) => ({ tag, value: Number.NaN, ts: receivedAt, problem })),
+  });
+  if (payload.byteLength > maxBytes)
+    return refuse(
+      'too_large',
+      `${topic}: a payload of ${payload.byteLength} bytes is over max_payload_bytes (${maxBytes})`,
+    );
+  let doc: unknown;
+  try {
+    doc = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+  } catch {
+    return refuse('not_json', `${topic}: the payload is not JSON`);
+  }
+  const readings = matching.map((i) => {
+    const r = readTag(doc, tags[i], i, receivedAt);
+    return r.problem === undefined ? r : { ...r, problem: `${topic}: ${r.problem}` };
+  });
+  const bad = readings.find((r) => r.problem !== undefined);
+  return bad ? { readings, kind: 'bad_value', problem: bad.problem } : { readings };
+}

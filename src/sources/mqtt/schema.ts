@@ -1,0 +1,72 @@
+/** The configuration of the mqtt source type: a broker, the topics subscribed to and the tags read from their JSON. */
+import { z } from 'zod';
+import { nameSchema as name } from '../../core/config-primitives.js';
+import { mqttCredentialFields, mqttTlsFields, mqttUrlSchema } from '../../core/mqtt-broker-schema.js';
+import { topicFilterProblem } from './payload.js';
+
+/** A dotted path into a JSON payload: keys, list items by index; nothing to evaluate. */
+const jsonPath = z
+  .string()
+  .regex(
+    /^(?!\$(\.|$))[^.[\]*]+(\.[^.[\]*]+)*$/,
+    'expected a dotted path such as "values.temperature" (list items by index: "values.0"; no brackets, wildcards or $)',
+  );
+
+export const mqttTagSchema = z.strictObject({
+  channel: name.describe('The channel name the value is stored and scored under.'),
+  topic: z
+    .string()
+    .refine(
+      (t) => topicFilterProblem(t) === undefined,
+      'expected a topic or topic filter such as "plant/+/pump-1/telemetry" ("+" a whole level, "#" the whole last level; no $share/)',
+    )
+    .describe('The topic, or a topic filter (`plant/+/pump-1/telemetry`, `plant/line-3/#`), whose messages carry it.'),
+  field: jsonPath
+    .optional()
+    .describe(
+      'Where the value is in the JSON payload: `values.temperature`, `values.0`. Omitted: the payload is the value (`41.5`). A number, a boolean (1/0) or a string that is a number.',
+    ),
+  timestamp_field: jsonPath
+    .optional()
+    .describe('Where its time is in the payload: epoch milliseconds or ISO 8601 with a zone. Omitted: when received.'),
+  unit: z.string().optional().describe('Engineering unit, carried on the samples.'),
+});
+
+export const mqttSourceSchema = z.strictObject({
+  name,
+  type: z.literal('mqtt').describe('The source type.'),
+  url: mqttUrlSchema,
+  client_id: z
+    .string()
+    .optional()
+    .describe('MQTT client id; default linewatch-source-<name>-<random>. Required with persistent_session.'),
+  ...mqttCredentialFields,
+  ...mqttTlsFields,
+  asset: name.describe("The asset the tags' channels belong to."),
+  qos: z.literal([0, 1]).default(1).describe('MQTT quality of service of the subscriptions.'),
+  persistent_session: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Keep the session on the broker (clean session off): QoS 1 messages published while the source is disconnected are delivered when it is back. Needs client_id and qos 1.',
+    ),
+  publish_interval_ms: z
+    .number()
+    .int()
+    .min(1)
+    .default(1000)
+    .describe(
+      "How often the publishers send each tag. With an asset's window.align batch (one row per message) it must be the model's sample period; publishers at other or irregular rates: align hold or linear.",
+    ),
+  max_payload_bytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(64 * 1024)
+    .describe('A larger message is not parsed: its tags get bad samples, and it is counted.'),
+  timeout_ms: z.number().int().min(100).default(5000).describe('Connect and subscribe timeout.'),
+  tags: z.array(mqttTagSchema).min(1).describe('The values read from the messages, one channel each.'),
+});
+
+export type MqttSourceConfig = z.infer<typeof mqttSourceSchema>;
+export type MqttTagConfig = z.infer<typeof mqttTagSchema>;

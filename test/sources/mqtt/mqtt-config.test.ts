@@ -1,0 +1,151 @@
+/**
+ * The mqtt source's configuration through the whole config loader: defaults, paths resolved, and
+ * every mistake reported with its path (the mqtt source is the third source here, after a Modbus
+ * and an OPC UA one, so the paths say `sources[2]`).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/config/load.js';
+import { ROOT } from '../../helpers/cli.js';
+import { CONFIG_PATH, issuesOf } from '../../helpers/config-issues.js';
+
+const MODEL = join(ROOT, 'models/pump-ae');
+const CHANNELS = ['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow'];
+
+/**
+ * A config whose third source is an mqtt source with `mqtt` (YAML lines at the source's
+ * indentation), `tags` and `asset`; the Modbus source reads the model's channels but `flow` when
+ * the mqtt source's asset is the model's, pump-1.
+ */
+function config(
+  mqtt = '',
+  tags = '      - { channel: level, topic: plant/+/tank-1/telemetry, field: values.level }',
+  asset = 'tank-1',
+): string {
+  const modbus = asset === 'pump-1' ? CHANNELS.filter((c) => c !== 'flow') : CHANNELS;
+  return `
+sources:
+  - name: plc
+    type: modbus_tcp
+    host: 127.0.0.1
+    asset: pump-1
+    poll_interval_ms: 200
+    registers:
+${modbus.map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`).join('\n')}
+  - { name: ua, type: opcua, endpoint: "opc.tcp://plc:4840", asset: press-1, nodes: [{ channel: force, node_id: "ns=2;s=f" }] }
+  - name: broker
+    type: mqtt
+    url: mqtt://127.0.0.1:1883
+    asset: ${asset}
+${mqtt}
+    tags:
+${tags}
+assets:
+  - name: pump-1
+    model: ${MODEL}
+    window: { type: sliding, align: hold }
+`;
+}
+
+const FLOW = '      - { channel: flow, topic: plant/pump-1, field: flow }';
+
+describe('mqtt source configuration', () => {
+  it('applies the defaults and resolves the TLS files next to the config file', async () => {
+    const { config: c } = await parseConfig(
+      config('    ca_file: certs/ca.pem\n    cert_file: /abs/client.pem\n    key_file: client.key', FLOW, 'pump-1'),
+      CONFIG_PATH,
+      {},
+    );
+    expect(c.sources[2]).toEqual({
+      name: 'broker',
+      type: 'mqtt',
+      url: 'mqtt://127.0.0.1:1883',
+      asset: 'pump-1',
+      ca_file: '/etc/linewatch/certs/ca.pem',
+      cert_file: '/abs/client.pem',
+      key_file: '/etc/linewatch/client.key',
+      qos: 1,
+      persistent_session: false,
+      publish_interval_ms: 1000,
+      max_payload_bytes: 65536,
+      timeout_ms: 5000,
+      tags: [{ channel: 'flow', topic: 'plant/pump-1', field: 'flow' }],
+    });
+  });
+
+  it.each([
+    ['values[0]', 'field'],
+    ['$.values.level', 'field'],
+    ['values..level', 'field'],
+    ['values.*', 'field'],
+    ['.values', 'field'],
+    ['values.', 'timestamp_field'],
+    ['$', 'timestamp_field'],
+  ])('refuses the path %j of %s, naming the field', async (path, key) => {
+    const tags = `      - { channel: level, topic: plant/tank-1, field: values.level }\n      - { channel: temp, topic: plant/tank-1, ${key}: "${path}" }`;
+    expect(await issuesOf(config('', tags))).toEqual([
+      `sources[2].tags[1].${key}: expected a dotted path such as "values.temperature" (list items by index: "values.0"; no brackets, wildcards or $)`,
+    ]);
+  });
+
+  it.each(['plant/#/tank-1', 'plant/tank+', '', '$share/g/plant/tank-1'])(
+    'refuses the topic filter %j, naming the tag',
+    async (topic) => {
+      expect(await issuesOf(config('', `      - { channel: level, topic: "${topic}" }`))).toEqual([
+        'sources[2].tags[0].topic: expected a topic or topic filter such as "plant/+/pump-1/telemetry" ("+" a whole level, "#" the whole last level; no $share/)',
+      ]);
+    },
+  );
+
+  it('refuses a URL that is not MQTT, QoS 2, an empty tag list and unknown keys', async () => {
+    expect(await issuesOf(config().replace('mqtt://127.0.0.1:1883', 'tcp://127.0.0.1:1883'))).toEqual([
+      'sources[2].url: expected mqtt://host:port or mqtts://host:port',
+    ]);
+    expect(await issuesOf(config('    qos: 2'))).toEqual(['sources[2].qos: expected one of 0, 1']);
+    expect(await issuesOf(config('', '      []'))).toEqual([
+      'sources[2].tags: Too small: expected array to have >=1 items',
+    ]);
+    expect(await issuesOf(config('    max_payload_bytes: 0'))).toEqual([
+      'sources[2].max_payload_bytes: Too small: expected number to be >=1',
+    ]);
+    expect(
+      await issuesOf(config('', '      - { channel: level, topic: plant/tank-1, feild: values.level, qos: 1 }')),
+    ).toEqual(['sources[2].tags[0].feild: unknown key', 'sources[2].tags[0].qos: unknown key']);
+  });
+
+  it('a persistent session needs a client id and QoS 1; a client certificate needs its key', async () => {
+    expect(await issuesOf(config('    persistent_session: true\n    qos: 0\n    cert_file: c.pem'))).toEqual([
+      'sources[2].client_id: required with persistent_session (the broker keeps the session under it)',
+      'sources[2].qos: persistent_session keeps only QoS 1 messages for the source: set qos 1',
+      'sources[2]: cert_file and key_file go together (a client certificate needs its key)',
+    ]);
+    expect(
+      await issuesOf(config('    persistent_session: true\n    client_id: gw-1-broker\n    key_file: k.pem')),
+    ).toEqual(['sources[2]: cert_file and key_file go together (a client certificate needs its key)']);
+  });
+
+  it("refuses a channel another source already reads, and a tag's channel twice", async () => {
+    const tags = `${FLOW}\n      - { channel: pressure, topic: plant/pump-1, field: p }\n      - { channel: flow, topic: plant/pump-2 }`;
+    expect(await issuesOf(config('', tags, 'pump-1'))).toEqual([
+      'sources[2].tags[1].channel: channel "pressure" of asset "pump-1" is already read by sources[0].registers[4]',
+      'sources[2].tags[2].channel: channel "flow" of asset "pump-1" is already read by sources[2].tags[0]',
+    ]);
+  });
+
+  it("feeds its asset's model: a channel it provides counts, and with align batch its publish interval must be the model's period", async () => {
+    const batch = config('    publish_interval_ms: 1000', FLOW, 'pump-1').replace('align: hold', 'align: batch');
+    expect(await issuesOf(batch)).toEqual([
+      'sources[2].publish_interval_ms: 1000 ms, but model pump-ae of asset pump-1 expects samples every 200 ms',
+    ]);
+    const { config: atRate } = await parseConfig(
+      batch.replace('publish_interval_ms: 1000', 'publish_interval_ms: 200'),
+      CONFIG_PATH,
+      {},
+    );
+    expect(atRate.sources[2]).toMatchObject({ publish_interval_ms: 200, asset: 'pump-1' });
+    // Without flow from the broker the model lacks it; what the broker provides is listed.
+    expect(await issuesOf(config('', '      - { channel: level, topic: plant/tank-1 }', 'pump-1'))).toEqual([
+      'assets[0].model: model pump-ae needs channel(s) flow of asset pump-1, which no source provides (provided: vibration_1, vibration_2, motor_current, voltage, pressure, temperature, level)',
+    ]);
+  });
+});

@@ -1,0 +1,366 @@
+/**
+ * The mqtt source against a real mosquitto: JSON messages become samples of their channels (with
+ * the message's time or the receive time), wildcard filters, hostile payloads counted and logged
+ * without stopping it, a broker restart it recovers from by itself, a persistent session that
+ * keeps what was published while it was away, `run --once`'s readOnce, and TLS with a client
+ * certificate through the project's one MQTT connection factory. Every wait is for an event (a
+ * batch, a log line), never a sleep. The source's clock is the test's: receive times are exact.
+ */
+import { EventEmitter, once } from 'node:events';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sample } from '../../../src/core/types.js';
+import { mqttSourceSchema } from '../../../src/sources/mqtt/schema.js';
+import { MqttSource } from '../../../src/sources/mqtt/mqtt-source.js';
+import { makeTestCa, startMosquitto } from '../../../src/testing/mosquitto.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
+import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
+import { suiteServer } from '../../helpers/suite-server.js';
+
+const broker = suiteServer(startMosquitto);
+const T0 = 1_741_342_500_000;
+
+interface LogLine {
+  level: number;
+  msg: string;
+  kind?: string;
+  unlogged?: number;
+}
+
+/** The first element `find` returns, once `event` has brought it. */
+async function until<T>(emitter: EventEmitter, event: string, find: () => T | undefined): Promise<T> {
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    await once(emitter, event);
+  }
+}
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A publisher on the suite's broker (or `url`), ended after the test. */
+async function publisher(url = broker().url, options: mqtt.IClientOptions = {}): Promise<mqtt.MqttClient> {
+  const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, ...options });
+  cleanups.push(() => client.endAsync(true));
+  return client;
+}
+
+/**
+ * An mqtt source on the suite's broker with `settings` (url defaulted), its batches, log lines and
+ * metrics, and a clock the test sets. Started unless `start` is false; stopped after the test.
+ */
+function harness(settings: Record<string, unknown>) {
+  const seen = new EventEmitter();
+  const batches: Sample[][] = [];
+  const logs: LogLine[] = [];
+  const metrics = new GatewayMetrics();
+  const clock = { now: T0 };
+  const logger = createLogger('info', {
+    write: (line: string) => {
+      logs.push(JSON.parse(line));
+      seen.emit('log');
+    },
+  } as unknown as NodeJS.WritableStream);
+  const config = mqttSourceSchema.parse({
+    name: 'broker',
+    type: 'mqtt',
+    url: broker().url,
+    asset: 'pump-3',
+    ...settings,
+  });
+  const source = new MqttSource(config, { logger, metrics, now: () => clock.now });
+  cleanups.push(() => source.stop());
+  const logged = (find: (l: LogLine) => boolean) => until(seen, 'log', () => logs.find(find));
+  /** The batches from the `from`-th on, once there are `n` of them. */
+  const batchesFrom = (from: number, n: number) =>
+    until(seen, 'batch', () => (batches.length >= from + n ? batches.slice(from, from + n) : undefined));
+  return {
+    source,
+    config,
+    batches,
+    logs,
+    metrics,
+    clock,
+    logged,
+    batchesFrom,
+    /** Starts the source and resolves once it has subscribed. */
+    async start() {
+      const before = logs.length;
+      await source.start((batch) => {
+        batches.push([...batch]);
+        seen.emit('batch');
+      });
+      await until(seen, 'log', () => logs.slice(before).find((l) => l.msg.includes(': subscribed to ')));
+    },
+  };
+}
+
+/** A counter's value for the labels given (0 when it has none). */
+async function count(counter: GatewayMetrics['sourceErrors'], labels: Record<string, string>): Promise<number> {
+  const { values } = await counter.get();
+  return values.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))?.value ?? 0;
+}
+
+const sample = (channel: string, value: number, ts: number, extra: Partial<Sample> = {}): Sample => ({
+  source: 'broker',
+  asset: 'pump-3',
+  channel,
+  ts,
+  received: T0,
+  value,
+  quality: 'good',
+  ...extra,
+});
+
+describe('mqtt source', () => {
+  it('turns JSON messages into samples of their channels, at the message time or the receive time', async () => {
+    const h = harness({
+      tags: [
+        {
+          channel: 'flow',
+          topic: 't/json/pump-3/telemetry',
+          field: 'values.flow',
+          timestamp_field: 'ts',
+          unit: 'm3/h',
+        },
+        { channel: 'pressure', topic: 't/json/pump-3/telemetry', field: 'values.pressure' },
+        { channel: 'running', topic: 't/json/pump-3/telemetry', field: 'state.running', timestamp_field: 'ts' },
+        { channel: 'temperature', topic: 't/json/pump-3/temperature' },
+      ],
+    });
+    await h.start();
+    expect(h.source.connected).toBe(true);
+    const pub = await publisher();
+    await pub.publishAsync(
+      't/json/pump-3/telemetry',
+      JSON.stringify({ ts: T0 - 750, values: { flow: 12.5, pressure: '3.25' }, state: { running: true } }),
+      { qos: 1 },
+    );
+    await pub.publishAsync(
+      't/json/pump-3/telemetry',
+      JSON.stringify({
+        ts: '2025-03-07T11:14:59.500+01:00',
+        values: { flow: -0.5, pressure: 0 },
+        state: { running: false },
+      }),
+      { qos: 1 },
+    );
+    await pub.publishAsync('t/json/pump-3/temperature', '41.5', { qos: 1 });
+    expect(await h.batchesFrom(0, 3)).toEqual([
+      [sample('flow', 12.5, T0 - 750, { unit: 'm3/h' }), sample('pressure', 3.25, T0), sample('running', 1, T0 - 750)],
+      [
+        sample('flow', -0.5, Date.UTC(2025, 2, 7, 10, 14, 59, 500), { unit: 'm3/h' }),
+        sample('pressure', 0, T0),
+        sample('running', 0, Date.UTC(2025, 2, 7, 10, 14, 59, 500)),
+      ],
+      [sample('temperature', 41.5, T0)],
+    ]);
+    expect(await count(h.metrics.samples, { source: 'broker', quality: 'good' })).toBe(7);
+    expect(await count(h.metrics.sourcePolls, { source: 'broker' })).toBe(3);
+    expect((await h.metrics.sourceConnected.get()).values).toEqual([{ labels: { source: 'broker' }, value: 1 }]);
+  });
+
+  it('subscribes to wildcard filters: "+" one level, "#" the rest', async () => {
+    const h = harness({
+      tags: [
+        { channel: 'temperature', topic: 't/wild/+/temperature', field: 'v' },
+        { channel: 'status', topic: 't/wild/status/#', field: 'code' },
+      ],
+    });
+    await h.start();
+    const pub = await publisher();
+    // Not for this source: two levels where "+" takes one.
+    await pub.publishAsync('t/wild/s1/extra/temperature', '{"v": 99}', { qos: 1 });
+    await pub.publishAsync('t/wild/s1/temperature', '{"v": 20.5}', { qos: 1 });
+    await pub.publishAsync('t/wild/s2/temperature', '{"v": 21}', { qos: 1 });
+    await pub.publishAsync('t/wild/status', '{"code": 3}', { qos: 1 });
+    await pub.publishAsync('t/wild/status/line-3/pump-3', '{"code": 4}', { qos: 1 });
+    expect(await h.batchesFrom(0, 4)).toEqual([
+      [sample('temperature', 20.5, T0)],
+      [sample('temperature', 21, T0)],
+      [sample('status', 3, T0)],
+      [sample('status', 4, T0)],
+    ]);
+  });
+
+  it('counts and logs bad messages (not JSON, too big, not a number), keeps what it had, and goes on', async () => {
+    const h = harness({
+      max_payload_bytes: 256,
+      tags: [
+        { channel: 'flow', topic: 't/bad/pump-3', field: 'flow' },
+        { channel: 'pressure', topic: 't/bad/pump-3', field: 'pressure' },
+      ],
+    });
+    await h.start();
+    const pub = await publisher();
+    const bad = (channel: string, reason: string): Sample =>
+      sample(channel, Number.NaN, T0, {
+        quality: 'bad',
+        reason: `mqtt broker (${h.config.url}): t/bad/pump-3: ${reason}`,
+      });
+    const big = JSON.stringify({ flow: 1, pressure: 2, pad: 'x'.repeat(300) });
+
+    await pub.publishAsync('t/bad/pump-3', '{"flow": 1.5, "pressure": 2.5}', { qos: 1 });
+    const [first] = await h.batchesFrom(0, 1);
+    await pub.publishAsync('t/bad/pump-3', 'flow=1.5', { qos: 1 });
+    await pub.publishAsync('t/bad/pump-3', big, { qos: 1 });
+    await pub.publishAsync('t/bad/pump-3', '{"flow": "fast", "pressure": 2.75}', { qos: 1 });
+    await pub.publishAsync('t/bad/pump-3', '{"flow": 1e999, "pressure": 2.75}', { qos: 1 });
+    await pub.publishAsync('t/bad/pump-3', '{"flow": 1.75, "pressure": 3}', { qos: 1 });
+    expect(await h.batchesFrom(0, 6)).toEqual([
+      [sample('flow', 1.5, T0), sample('pressure', 2.5, T0)],
+      [bad('flow', 'the payload is not JSON'), bad('pressure', 'the payload is not JSON')],
+      [
+        bad('flow', `a payload of ${big.length} bytes is over max_payload_bytes (256)`),
+        bad('pressure', `a payload of ${big.length} bytes is over max_payload_bytes (256)`),
+      ],
+      [bad('flow', 'field flow: expected a number, got a string ("fast")'), sample('pressure', 2.75, T0)],
+      [bad('flow', 'field flow: expected a finite number, got Infinity'), sample('pressure', 2.75, T0)],
+      [sample('flow', 1.75, T0), sample('pressure', 3, T0)],
+    ]);
+    // The batch delivered before the bad messages is untouched.
+    expect(h.batches[0]).toBe(first);
+    expect(first).toEqual([sample('flow', 1.5, T0), sample('pressure', 2.5, T0)]);
+    expect(h.source.connected).toBe(true);
+
+    const errors = (kind: string) => count(h.metrics.sourceErrors, { source: 'broker', kind });
+    expect([await errors('not_json'), await errors('too_large'), await errors('bad_value')]).toEqual([1, 1, 2]);
+    expect(await count(h.metrics.samples, { source: 'broker', quality: 'bad' })).toBe(6);
+    expect(await count(h.metrics.samples, { source: 'broker', quality: 'good' })).toBe(6);
+
+    // Logged once a minute at most: the first bad message now, the next three only counted...
+    const badLines = () => h.logs.filter((l) => l.msg.includes('bad message'));
+    expect(badLines()).toEqual([
+      expect.objectContaining({
+        level: 40,
+        kind: 'not_json',
+        unlogged: 0,
+        msg: `mqtt broker (${h.config.url}): bad message: t/bad/pump-3: the payload is not JSON; its tags' samples are bad`,
+      }),
+    ]);
+    // ...and a minute later the next one is logged with how many went unlogged.
+    h.clock.now = T0 + 60_000;
+    await pub.publishAsync('t/bad/pump-3', '[]', { qos: 1 });
+    await h.logged((l) => l.msg.includes('bad message') && l.unlogged === 3);
+    expect(badLines().map((l) => l.msg)).toEqual([
+      `mqtt broker (${h.config.url}): bad message: t/bad/pump-3: the payload is not JSON; its tags' samples are bad`,
+      `mqtt broker (${h.config.url}): bad message: t/bad/pump-3: field flow: missing; its tags' samples are bad (and 3 more bad messages since the last of these lines, logged at most once a minute)`,
+    ]);
+  });
+
+  it('after a broker restart it reconnects with backoff, subscribes again, and samples flow again', async () => {
+    const h = harness({ tags: [{ channel: 'flow', topic: 't/restart/pump-3', field: 'flow' }] });
+    await h.start();
+    const before = await publisher();
+    await before.publishAsync('t/restart/pump-3', '{"flow": 1}', { qos: 1 });
+    await h.batchesFrom(0, 1);
+
+    await broker().pause();
+    await h.logged((l) => l.msg === `mqtt broker (${h.config.url}): connection lost; connecting again`);
+    expect(h.source.connected).toBe(false);
+    expect((await h.metrics.sourceConnected.get()).values).toEqual([{ labels: { source: 'broker' }, value: 0 }]);
+
+    await broker().resume();
+    const again = await h.logged((l) => l.msg.includes('subscribed to t/restart/pump-3 again'));
+    expect(h.source.connected).toBe(true);
+    // Every failed attempt (the lost connection, then connects refused while the broker was down) is counted.
+    const reconnects = await count(h.metrics.sourceReconnects, { source: 'broker' });
+    expect(reconnects).toBeGreaterThan(0);
+    expect(again.msg).toBe(
+      `mqtt broker (${h.config.url}): subscribed to t/restart/pump-3 again, after ${reconnects} failed attempt(s)`,
+    );
+    expect(await count(h.metrics.sourceErrors, { source: 'broker', kind: 'connection' })).toBe(reconnects);
+    const after = await publisher();
+    await after.publishAsync('t/restart/pump-3', '{"flow": 2}', { qos: 1 });
+    expect(await h.batchesFrom(1, 1)).toEqual([[sample('flow', 2, T0)]]);
+  });
+
+  it('with a persistent session, QoS 1 messages published while it was stopped arrive when it starts again', async () => {
+    const settings = {
+      client_id: 'linewatch-e2e-persistent',
+      persistent_session: true,
+      tags: [{ channel: 'flow', topic: 't/persist/pump-3', field: 'flow' }],
+    };
+    const first = harness(settings);
+    await first.start();
+    await first.source.stop();
+    const pub = await publisher();
+    for (const flow of [1, 2, 3]) await pub.publishAsync('t/persist/pump-3', JSON.stringify({ flow }), { qos: 1 });
+    const second = harness(settings);
+    await second.start();
+    expect(await second.batchesFrom(0, 3)).toEqual([
+      [sample('flow', 1, T0)],
+      [sample('flow', 2, T0)],
+      [sample('flow', 3, T0)],
+    ]);
+    expect(first.batches).toEqual([]);
+  });
+
+  it('readOnce: the latest message of every tag (retained ones at once), a tag without one bad with the reason', async () => {
+    const pub = await publisher();
+    await pub.publishAsync('t/once/pump-3', '{"flow": 4.5, "pressure": 1.25}', { qos: 1, retain: true });
+    const h = harness({
+      publish_interval_ms: 100,
+      timeout_ms: 400,
+      tags: [
+        { channel: 'flow', topic: 't/once/pump-3', field: 'flow' },
+        { channel: 'pressure', topic: 't/once/pump-3', field: 'pressure', unit: 'bar' },
+        { channel: 'level', topic: 't/once/tank-1', field: 'level' },
+      ],
+    });
+    expect(await h.source.readOnce()).toEqual([
+      sample('flow', 4.5, T0),
+      sample('pressure', 1.25, T0, { unit: 'bar' }),
+      {
+        source: 'broker',
+        asset: 'pump-3',
+        channel: 'level',
+        ts: T0,
+        value: Number.NaN,
+        quality: 'bad',
+        reason: `mqtt broker (${h.config.url}): no message on t/once/tank-1 within 500 ms`,
+      },
+    ]);
+    expect(h.source.connected).toBe(false);
+  });
+
+  it('readOnce rejects, naming the source and the broker, when the broker cannot be reached', async () => {
+    const h = harness({ url: 'mqtt://127.0.0.1:1', tags: [{ channel: 'flow', topic: 't/x' }] });
+    await expect(h.source.readOnce()).rejects.toThrow(
+      'mqtt broker (mqtt://127.0.0.1:1): connect ECONNREFUSED 127.0.0.1:1',
+    );
+  });
+});
+
+describe('mqtt source over TLS with a client certificate', () => {
+  it('connects with the TLS files of its config; a CA that did not sign the broker is named in the log', async () => {
+    const tlsBroker = await startMosquitto({ tls: true });
+    cleanups.push(() => tlsBroker.stop());
+    const t = tlsBroker.tls!;
+    const tls = { ca_file: t.caFile, cert_file: t.clientCert, key_file: t.clientKey };
+    const h = harness({ url: t.url, ...tls, tags: [{ channel: 'flow', topic: 't/tls/pump-3', field: 'flow' }] });
+    await h.start();
+    const pub = await publisher(t.url, {
+      ca: await readFile(t.caFile),
+      cert: await readFile(t.clientCert),
+      key: await readFile(t.clientKey),
+    });
+    await pub.publishAsync('t/tls/pump-3', '{"flow": 7}', { qos: 1 });
+    expect(await h.batchesFrom(0, 1)).toEqual([[sample('flow', 7, T0)]]);
+
+    const wrongCa = makeTestCa(await mkdtemp(join(tmpdir(), 'lw-mqtt-ca-')), 'other').cert;
+    const refused = harness({ url: t.url, ...tls, ca_file: wrongCa, tags: [{ channel: 'flow', topic: 't/tls/x' }] });
+    void refused.source.start(() => undefined);
+    const line = await refused.logged((l) => l.level === 40);
+    expect(line.msg).toBe(
+      `mqtt broker (${t.url}): the broker's TLS certificate is not trusted: ca_file ${wrongCa} holds no CA that signed it (self-signed certificate in certificate chain); connecting again`,
+    );
+    expect(refused.source.connected).toBe(false);
+  });
+});
