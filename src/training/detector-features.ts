@@ -176,34 +176,25 @@ export function autoencoderInput(
   out.set(x.subarray(first * c, (end + 1) * c), offset);
 }
 
-/** RMS reconstruction error of every channel over one window's autoencoder rows (aeRows × c, time-major; the
- * autoencoder runs row by row). */
-export function residualRms(
+/**
+ * Reconstruction error of every channel over one window's autoencoder rows (aeRows × c, time-major; the autoencoder
+ * runs row by row): its RMS, or its signed mean (a persistent offset shows there long before in the RMS).
+ */
+export function residualOverRows(
   input: Float64Array,
   reconstruction: Float64Array,
   offset: number,
   aeRows: number,
   c: number,
+  kind: 'rms' | 'mean' = 'rms',
 ): Float64Array {
   const out = new Float64Array(c);
   for (let r = 0; r < aeRows; r++)
-    for (let ch = 0; ch < c; ch++) out[ch] += (reconstruction[offset + r * c + ch] - input[offset + r * c + ch]) ** 2;
-  return out.map((s) => Math.sqrt(s / aeRows));
-}
-
-/** Signed mean reconstruction error of every channel over one window's autoencoder rows (as residualRms). */
-export function residualMean(
-  input: Float64Array,
-  reconstruction: Float64Array,
-  offset: number,
-  aeRows: number,
-  c: number,
-): Float64Array {
-  const out = new Float64Array(c);
-  for (let r = 0; r < aeRows; r++)
-    for (let ch = 0; ch < c; ch++)
-      out[ch] += (reconstruction[offset + r * c + ch] - input[offset + r * c + ch]) / aeRows;
-  return out;
+    for (let ch = 0; ch < c; ch++) {
+      const e = reconstruction[offset + r * c + ch] - input[offset + r * c + ch];
+      out[ch] += kind === 'rms' ? e * e : e;
+    }
+  return out.map((s) => (kind === 'rms' ? Math.sqrt(s / aeRows) : s / aeRows));
 }
 
 /**

@@ -12,8 +12,7 @@ import {
   centreAndSpread,
   levelFeature,
   normaliseRows,
-  residualMean,
-  residualRms,
+  residualOverRows,
   slowChannels,
   variabilityFeature,
   variabilityFloor,
@@ -192,9 +191,9 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     const recon = fold.reconstruct(xBlock, (to - from) * g.aeRows);
     const linearRecon = linearFit(xFold).reconstruct(xBlock, (to - from) * g.aeRows);
     for (let i = from; i < to; i++) {
-      residuals[i] = residualRms(xBlock, recon, (i - from) * d, g.aeRows, c);
-      linearResiduals[i] = residualRms(xBlock, linearRecon, (i - from) * d, g.aeRows, c);
-      linearMeans[i] = residualMean(xBlock, linearRecon, (i - from) * d, g.aeRows, c);
+      residuals[i] = residualOverRows(xBlock, recon, (i - from) * d, g.aeRows, c);
+      linearResiduals[i] = residualOverRows(xBlock, linearRecon, (i - from) * d, g.aeRows, c);
+      linearMeans[i] = residualOverRows(xBlock, linearRecon, (i - from) * d, g.aeRows, c, 'mean');
     }
   });
   // Each channel's residual in units of its own out-of-fold spread (RMS), so a noisy channel does not dominate; a

@@ -7,7 +7,7 @@ import {
   autoencoderInput,
   levelFeature,
   normaliseRows,
-  residualRms,
+  residualOverRows,
   slowChannels,
   variabilityFeature,
 } from '../../src/training/detector-features.js';
@@ -86,7 +86,7 @@ describe('detector graphs', () => {
     const input = new Float64Array(d);
     autoencoderInput(x, end, C, G.aeRows, input, 0);
     const z = (model: DenseAutoencoder, s: { centre: readonly number[]; sd: readonly number[] }) =>
-      residualRms(input, model.reconstruct(input, G.aeRows), 0, G.aeRows, C).map((v, ch) =>
+      residualOverRows(input, model.reconstruct(input, G.aeRows), 0, G.aeRows, C).map((v, ch) =>
         Math.max(0, (v - s.centre[ch]) / s.sd[ch]),
       );
     const dense = z(l.residual!.autoencoder, l.residual!);
