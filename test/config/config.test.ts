@@ -408,14 +408,18 @@ describe('configuration', () => {
     }
   });
 
-  it('every example config in config/ validates', async () => {
-    for (const file of ['demo.yaml', 'example-gateway.yaml', 'example-opcua.yaml']) {
-      await expect(
-        loadConfigFile(join(ROOT, 'config', file), {
-          INFLUX_PASSWORD: 'x',
-          LINEWATCH_API_TOKEN: 'token-of-sixteen-chars',
-        }),
-      ).resolves.toBeDefined();
+  it('every example config in config/ validates, with its sources and assets', async () => {
+    const expected: Record<string, { sources: string[]; assets: string[] }> = {
+      'demo.yaml': { sources: ['pump-plc', 'press-plc'], assets: ['pump-1', 'press-1'] },
+      'example-gateway.yaml': { sources: ['pump-7-plc'], assets: ['pump-7'] },
+      'example-opcua.yaml': { sources: ['pump-ua'], assets: ['pump-1'] },
+    };
+    for (const [file, names] of Object.entries(expected)) {
+      const { config } = await loadConfigFile(join(ROOT, 'config', file), {
+        INFLUX_PASSWORD: 'x',
+        LINEWATCH_API_TOKEN: 'token-of-sixteen-chars',
+      });
+      expect({ sources: config.sources.map((s) => s.name), assets: config.assets.map((a) => a.name) }).toEqual(names);
     }
   });
 });
