@@ -6,7 +6,7 @@
  * of the held-out windows for the threshold calibration (fit-detector.ts).
  */
 import { DenseAutoencoder } from './dense-autoencoder.js';
-import { chooseRidge, fitLeaveOneOut, fitLeaveOneOutWithout } from './leave-one-out.js';
+import { chooseRidge, fitLeaveOneOutWithout, outOfFoldResiduals } from './leave-one-out.js';
 import {
   autoencoderInput,
   centreAndSpread,
@@ -141,15 +141,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const ridge = chooseRidge(xTrain, c, crossFitBlocks(trainRows));
   // Out of fold (each block of rows predicted by a fit on the others): a level that only wanders in time, like an
   // ageing sensor, is absorbed by a fit over the same rows but shows as block-to-block offsets here.
-  const wandering = new Float64Array(n * c);
-  for (const [from, to] of crossFitBlocks(n)) {
-    const others = new Float64Array((n - (to - from)) * c);
-    others.set(x.subarray(0, from * c));
-    others.set(x.subarray(to * c), from * c);
-    const block = x.subarray(from * c, to * c);
-    const recon = fitLeaveOneOut(others, n - (to - from), c, ridge).reconstruct(block, to - from);
-    block.forEach((v, k) => (wandering[from * c + k] = v - recon[k]));
-  }
+  const wandering = outOfFoldResiduals(x, c, ridge, crossFitBlocks(n));
   const spread = channelStats({ ...data, rows: wandering, rowCount: n });
   const wanders = slowChannels(normaliseRows(wandering, spread.mean, spread.std), n, c, g.k, W).slow;
   // One channel cannot be predicted from the others alone: with fewer than two kept, none is in the linear model

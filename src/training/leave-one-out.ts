@@ -85,24 +85,37 @@ export function fitLeaveOneOut(x: Float64Array, rows: number, d: number, lambda:
 export const RIDGE_GRID = [1e-4, 1e-3, 1e-2, 1e-1, 1];
 
 /**
+ * Out of fold: for each [from, to) block of rows (row-major, d columns), the block's rows minus their prediction by a
+ * fit with ridge λ on the other rows; rows in no block stay zero.
+ */
+export function outOfFoldResiduals(
+  x: Float64Array,
+  d: number,
+  lambda: number,
+  blocks: readonly (readonly [number, number])[],
+): Float64Array {
+  const rows = x.length / d;
+  const out = new Float64Array(x.length);
+  for (const [from, to] of blocks) {
+    const train = new Float64Array((rows - (to - from)) * d);
+    train.set(x.subarray(0, from * d));
+    train.set(x.subarray(to * d, rows * d), from * d);
+    const held = x.subarray(from * d, to * d);
+    const recon = fitLeaveOneOut(train, rows - (to - from), d, lambda).reconstruct(held, to - from);
+    for (let k = 0; k < held.length; k++) out[from * d + k] = held[k] - recon[k];
+  }
+  return out;
+}
+
+/**
  * λ from the rows (row-major, d columns): for each [from, to) block of rows, fit on the others and measure the squared
  * error on the block; the λ with the smallest total wins (ties to the larger, smoother fit).
  */
 export function chooseRidge(x: Float64Array, d: number, blocks: readonly (readonly [number, number])[]): number {
-  const rows = x.length / d;
   let best = RIDGE_GRID[RIDGE_GRID.length - 1];
   let bestError = Infinity;
   for (const lambda of [...RIDGE_GRID].reverse()) {
-    let error = 0;
-    for (const [from, to] of blocks) {
-      const train = new Float64Array((rows - (to - from)) * d);
-      train.set(x.subarray(0, from * d));
-      train.set(x.subarray(to * d, rows * d), from * d);
-      const model = fitLeaveOneOut(train, rows - (to - from), d, lambda);
-      const held = x.subarray(from * d, to * d);
-      const recon = model.reconstruct(held, to - from);
-      for (let k = 0; k < held.length; k++) error += (recon[k] - held[k]) ** 2;
-    }
+    const error = outOfFoldResiduals(x, d, lambda, blocks).reduce((a, e) => a + e * e, 0);
     if (error < bestError) [best, bestError] = [lambda, error];
   }
   return best;
