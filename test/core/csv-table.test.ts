@@ -30,6 +30,13 @@ describe('parseSkabCsv', () => {
       times: [1000],
       columns: { 'Pressure, bar': [1.5], Flow: [2] },
     });
+    // A `;` inside a quoted name of a `,` file does not make `;` the separator.
+    const semicolonInName = 'time,"Temperature; °C",Flow\n1000,2,3\n';
+    expect(plain(parseSkabCsv(semicolonInName, 'export.csv'))).toEqual({
+      header: ['time', 'Temperature; °C', 'Flow'],
+      times: [1000],
+      columns: { 'Temperature; °C': [2], Flow: [3] },
+    });
   });
 
   it('keeps a quote inside an unquoted name as text, and a doubled quote inside a quoted one', () => {
