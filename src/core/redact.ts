@@ -2,8 +2,13 @@
  * Secrets out of what the gateway shows: every URL in a text loses its user info (`user:pass@`),
  * its query values and every path segment after the first (webhook URLs carry their secret in the
  * path: https://hooks.example.com/services/T0/B0/XXXX → https://hooks.example.com/services/***).
+ * OPC UA endpoints keep their path (opc.tcp://plc:4840/UA/Server): it names the server on the host, OPC UA
+ * carries credentials in the session, never in the path, and an operator needs it to find the server.
  * Applied to every log line, to the HTTP API's answers and to command output. Pure.
  */
+
+/** Schemes whose paths never hold a secret, shown whole (user info and query are still redacted). */
+const PATH_SHOWN = new Set(['opc.tcp']);
 
 /** scheme://… up to whitespace, a quote or a closing bracket. */
 const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*):\/\/([^\s"'<>)\]}]+)/gi;
@@ -20,7 +25,7 @@ export function redactUrl(scheme: string, rest: string): string {
   const at = authority.lastIndexOf('@');
   if (at >= 0) authority = `***@${authority.slice(at + 1)}`;
   const segments = path.split('/').filter((p, i) => i > 0 || p !== '');
-  const shown = segments.length > 1 ? `/${segments[0]}/***` : path;
+  const shown = segments.length > 1 && !PATH_SHOWN.has(scheme.toLowerCase()) ? `/${segments[0]}/***` : path;
   const q =
     query === undefined
       ? ''

@@ -63,8 +63,14 @@ export async function readRelease(
     if (err instanceof DownloadTooLarge) throw err;
     return new Uint8Array();
   };
-  const manifest = await read(MANIFEST_FILE, limits.manifestBytes);
-  const signature = await read(SIGNATURE_FILE, limits.signatureBytes).catch(orEmpty);
+  /** A cap refusal names the setting that raises it. */
+  const capped = (name: string, limit: number, key: string): Promise<Uint8Array> =>
+    read(name, limit).catch((err: unknown) => {
+      if (err instanceof DownloadTooLarge) throw new DownloadTooLarge(`${err.message} (cloud.model_updates.${key})`);
+      throw err;
+    });
+  const manifest = await capped(MANIFEST_FILE, limits.manifestBytes, 'max_manifest_bytes');
+  const signature = await capped(SIGNATURE_FILE, limits.signatureBytes, 'max_signature_bytes').catch(orEmpty);
   let file: unknown = DEFAULT_MODEL_FILE;
   try {
     file = (JSON.parse(Buffer.from(manifest).toString('utf8')) as { file?: unknown }).file ?? file;
@@ -73,7 +79,7 @@ export async function readRelease(
   }
   const model =
     typeof file === 'string' && RELEASE_NAME.test(file)
-      ? await read(file, limits.modelBytes).catch(orEmpty)
+      ? await capped(file, limits.modelBytes, 'max_model_bytes').catch(orEmpty)
       : new Uint8Array();
   return { manifest, signature, model, origin };
 }

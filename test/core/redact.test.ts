@@ -14,6 +14,9 @@ describe('redactSecrets', () => {
     ['influxdb http://influx:8086 unreachable', 'influxdb http://influx:8086 unreachable'],
     ['"url":"mqtts://a:b@h:8883"', '"url":"mqtts://***@h:8883"'],
     ['no url here', 'no url here'],
+    // OPC UA endpoint paths name the server, never a secret; credentials in the authority still go
+    ['opc.tcp://plc-7:4840/UA/PumpServer unreachable', 'opc.tcp://plc-7:4840/UA/PumpServer unreachable'],
+    ['OPC.TCP://op:pw@plc-7:4840/UA/PumpServer', 'OPC.TCP://***@plc-7:4840/UA/PumpServer'],
   ])('%s', (input, expected) => expect(redactSecrets(input)).toBe(expected));
 
   it('reaches every string of a nested value and leaves numbers alone', () => {

@@ -79,7 +79,7 @@ describe('model update size caps', () => {
         version: '2.0.0-fp32',
         previousVersion: '1.0.0+seed7',
         outcome: 'rejected',
-        reason: `download: GET ${releases.url}/big/model.fp32.onnx: model.fp32.onnx of ${bigSize} bytes is over the ${CAP}-byte limit`,
+        reason: `download: GET ${releases.url}/big/model.fp32.onnx: model.fp32.onnx of ${bigSize} bytes is over the ${CAP}-byte limit (cloud.model_updates.max_model_bytes)`,
         ts: expect.any(Number),
       });
       await updater.idle();

@@ -177,7 +177,7 @@ describe('fetching a model release', () => {
       fetchSignedRelease({ model: 'pump-ae', version: '1.2.0', url: `${url}/huge/` }, publicKey),
     );
     expect(outcome).toMatch(
-      /^error: GET http:\/\/127\.0\.0\.1:\d+\/huge\/manifest\.json: manifest\.json is over the 1048576-byte limit$/,
+      /^error: GET http:\/\/127\.0\.0\.1:\d+\/huge\/manifest\.json: manifest\.json is over the 1048576-byte limit \(cloud\.model_updates\.max_manifest_bytes\)$/,
     );
     expect(process.memoryUsage().rss - rss).toBeLessThan(100 << 20);
     expect(await listing(dir)).toEqual(before);
@@ -191,7 +191,7 @@ describe('fetching a model release', () => {
       fetchSignedRelease({ model: 'pump-ae', version: '1.1.0', url: `${url}/good/` }, publicKey, limits),
     );
     expect(outcome).toMatch(
-      /^error: GET http:\/\/127\.0\.0\.1:\d+\/good\/model\.int8\.onnx: model\.int8\.onnx is over the 1000-byte limit$/,
+      /^error: GET http:\/\/127\.0\.0\.1:\d+\/good\/model\.int8\.onnx: model\.int8\.onnx is over the 1000-byte limit \(cloud\.model_updates\.max_model_bytes\)$/,
     );
     expect(
       modelUpdatesSchema.safeParse({ public_key_file: 'k.pem', max_model_bytes: 0 }).error?.issues[0].path,
