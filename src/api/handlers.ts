@@ -56,7 +56,9 @@ export type ApiResponse =
   /** Serve live events of these types until the client leaves (the server holds the stream open). */
   | { readonly kind: 'events'; readonly types: ReadonlySet<DaemonEvent['type']> };
 
-/** Event streams open now, against the limit (the server counts them as they open and close). */
+/** Event streams open now, against the limit: the handler reserves a stream when it answers `events`
+ * (so pipelined requests checked before any stream opened cannot pass the cap), the server releases it
+ * when the stream ends. */
 export interface StreamCount {
   active: number;
 }
@@ -195,6 +197,7 @@ export function createApiHandler(
         metrics.apiEventStreamsRefused.inc();
         return json(503, { error: `too many event streams (http.max_event_streams ${maxStreams})` });
       }
+      streams.active++;
       return { kind: 'events', types };
     }
     return json(404, { error: 'not found: try /healthz, /metrics, /api/status, /api/alarms or /api/events' });

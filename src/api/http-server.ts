@@ -39,22 +39,31 @@ function send(res: ServerResponse, code: number, body: unknown, type = 'applicat
   res.end(type === 'application/json' ? `${JSON.stringify(redactDeep(body))}\n` : String(body));
 }
 
-/** Streams live events to one client until it disconnects, falls behind, or the endpoint closes. */
+/** Streams live events to one client until it disconnects, falls behind, or the endpoint closes; `ended` runs once
+ * when the stream ends, however it ends. */
 function streamEvents(
   res: ServerResponse,
   types: ReadonlySet<DaemonEvent['type']>,
   api: GatewayApi,
   onDropped: () => void,
+  ended: () => void,
 ): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   res.write('retry: 2000\n\n');
+  let open = true;
+  const stop = () => {
+    if (!open) return;
+    open = false;
+    clearInterval(keepalive);
+    unsubscribe();
+    ended();
+  };
   // A client that does not read must not hold the gateway's memory: past the backlog it is dropped.
-  let dropped = false;
   const write = (text: string) => {
-    if (dropped) return;
+    if (!open) return;
     if (res.writableLength > MAX_STREAM_BACKLOG_BYTES) {
-      dropped = true;
       onDropped();
+      stop();
       res.destroy();
       return;
     }
@@ -63,10 +72,7 @@ function streamEvents(
   const unsubscribe = subscribeDaemonEvents(api.events, types, (event) => write(redactSecrets(formatSse(event))));
   const keepalive = setInterval(() => write(': keepalive\n\n'), KEEPALIVE_MS);
   keepalive.unref();
-  res.on('close', () => {
-    clearInterval(keepalive);
-    unsubscribe();
-  });
+  res.on('close', stop);
 }
 
 export async function startHttpEndpoint(
@@ -79,9 +85,16 @@ export async function startHttpEndpoint(
   const answer = (res: ServerResponse, response: ApiResponse) => {
     if (response.kind === 'json') return send(res, response.status, response.body);
     if (response.kind === 'text') return send(res, response.status, response.body, response.contentType);
-    streams.active++;
-    res.on('close', () => streams.active--);
-    streamEvents(res, response.types, api, () => metrics.apiEventStreamsDropped.inc());
+    // The handler reserved this stream; it is released once, when the stream ends.
+    const release = () => streams.active--;
+    if (!res.socket) {
+      // Pipelined behind another request on the same connection: a stream never ends, so it would wait (and
+      // buffer) behind it forever.
+      release();
+      metrics.apiEventStreamsRefused.inc();
+      return send(res, 400, { error: 'an event stream cannot be pipelined behind another request; open a connection' });
+    }
+    streamEvents(res, response.types, api, () => metrics.apiEventStreamsDropped.inc(), release);
   };
   const server: Server = createServer((req, res) => {
     handle({

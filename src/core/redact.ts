@@ -1,7 +1,8 @@
 /**
- * Secrets out of what the gateway shows: every URL in a text loses its user info (`user:pass@`),
- * its query values and every path segment after the first (webhook URLs carry their secret in the
- * path: https://hooks.example.com/services/T0/B0/XXXX → https://hooks.example.com/services/***).
+ * Secrets out of what the gateway shows: every URL in a text loses its user info (`user:pass@`, whatever the
+ * password holds), its query values and its path (webhook URLs carry their secret there, in any segment:
+ * https://hooks.example.com/services/T0/B0/XXXX → https://hooks.example.com/***, https://ntfy.sh/topic →
+ * https://ntfy.sh/***).
  * OPC UA endpoints keep their path (opc.tcp://plc:4840/UA/Server): it names the server on the host, OPC UA
  * carries credentials in the session, never in the path, and an operator needs it to find the server.
  * Applied to every log line, to the HTTP API's answers and to command output. Pure.
@@ -12,6 +13,9 @@ const PATH_SHOWN = new Set(['opc.tcp']);
 
 /** scheme://… up to whitespace, a quote or a closing bracket. */
 const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*):\/\/([^\s"'<>)\]}]+)/gi;
+/** scheme://user:password@ where the password may hold what ends URL_IN_TEXT (a space, a quote, a bracket): taken
+ * out first, up to the last @ before a / ? # or the line's end. Errs towards hiding too much. */
+const USER_AND_PASSWORD = /\b([a-z][a-z0-9+.-]*):\/\/[^\s/?#@:]+:[^\n/?#]{0,256}@/gi;
 
 export function redactUrl(scheme: string, rest: string): string {
   const hashless = rest.split('#')[0];
@@ -24,8 +28,7 @@ export function redactUrl(scheme: string, rest: string): string {
   const path = slash < 0 ? '' : beforeQuery.slice(slash);
   const at = authority.lastIndexOf('@');
   if (at >= 0) authority = `***@${authority.slice(at + 1)}`;
-  const segments = path.split('/').filter((p, i) => i > 0 || p !== '');
-  const shown = segments.length > 1 && !PATH_SHOWN.has(scheme.toLowerCase()) ? `/${segments[0]}/***` : path;
+  const shown = path === '' || path === '/' || PATH_SHOWN.has(scheme.toLowerCase()) ? path : '/***';
   const q =
     query === undefined
       ? ''
@@ -38,7 +41,9 @@ export function redactUrl(scheme: string, rest: string): string {
 
 /** The text with every URL in it redacted. */
 export function redactSecrets(text: string): string {
-  return text.replace(URL_IN_TEXT, (_, scheme: string, rest: string) => redactUrl(scheme, rest));
+  return text
+    .replace(USER_AND_PASSWORD, (_, scheme: string) => `${scheme}://***@`)
+    .replace(URL_IN_TEXT, (_, scheme: string, rest: string) => redactUrl(scheme, rest));
 }
 
 /** A JSON-able value with every string in it redacted. */

@@ -208,7 +208,7 @@ describe('operator API handlers', () => {
       status: 400,
       body: { error: expect.stringMatching(/^types: unknown event type\(s\) sample: use /) },
     });
-    s.streams.active = 1;
+    expect(s.streams.active).toBe(1); // reserved by the answer, before the server opens the stream
     expect(await s.call('GET', '/api/events')).toEqual({
       kind: 'json',
       status: 503,

@@ -4,8 +4,9 @@
  * the slow-client case an endpoint fed a flood of events.
  */
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
@@ -106,6 +107,30 @@ describe('a client that does not read its event stream', () => {
     expect(await metrics.registry.getSingleMetricAsString('linewatch_api_event_streams_dropped_total')).toMatch(/ 1$/);
     expect((await fetch(`http://127.0.0.1:${endpoint.port}/healthz`)).status).toBe(200);
     expect(events.subscriberCount('scores')).toBe(0); // the dropped stream unsubscribed
+    await endpoint.close();
+  });
+});
+
+describe('event streams asked for in one pipelined burst', () => {
+  it('cannot pass max_event_streams: one stream opens, the pipelined ones are refused and hold nothing', async () => {
+    const events = new EventBus<GatewayTopics>(() => undefined);
+    const api = { status: () => ({ state: 'running', sources: [], assets: [] }), events } as unknown as GatewayApi;
+    const metrics = new GatewayMetrics();
+    const endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0, maxEventStreams: 2 }, api, metrics);
+    const burst = 200;
+    const socket = connect(endpoint.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve) =>
+      socket.write('GET /api/events?types=alarm HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(burst), () => resolve()),
+    );
+    socket.pause(); // never reads
+    const refused = async () =>
+      (await metrics.registry.getSingleMetricAsString('linewatch_api_event_streams_refused_total')).split(' ').pop();
+    // 198 over the cap (503) and one pipelined behind the first stream (400)
+    await vi.waitFor(async () => expect(await refused()).toBe(String(burst - 1)), { timeout: 10_000 });
+    expect(events.subscriberCount('alarm')).toBe(1);
+    socket.destroy();
+    await vi.waitFor(() => expect(events.subscriberCount('alarm')).toBe(0));
     await endpoint.close();
   });
 });

@@ -79,6 +79,11 @@ describe('the operator API beyond loopback', () => {
       host: '0.0.0.0',
       read_token: 'read-token-0123456789',
     });
+    // a name that only starts like a loopback address is a name: it may resolve to any machine
+    await writeFile(join(dir, 'named.yaml'), `http: { host: 127.plant.local }\n${base}`);
+    await expect(loadConfigFile(join(dir, 'named.yaml'), {})).rejects.toThrow(
+      'http.host: 127.plant.local opens the API beyond this machine: set http.read_token',
+    );
     await writeFile(join(dir, 'local.yaml'), `http: { host: 127.0.0.1 }\n${base}`);
     expect((await loadConfigFile(join(dir, 'local.yaml'), {})).config.http).toMatchObject({
       host: '127.0.0.1',

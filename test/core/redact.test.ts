@@ -6,14 +6,20 @@ describe('redactSecrets', () => {
   it.each([
     ['mqtt://bob:s3cret@broker:1883', 'mqtt://***@broker:1883'],
     ['connect to http://u:p@influx:8086/ failed', 'connect to http://***@influx:8086/ failed'],
-    [
-      'POST https://hooks.slack.com/services/T0/B0/XXXX answered 404',
-      'POST https://hooks.slack.com/services/*** answered 404',
-    ],
-    ['http://127.0.0.1:8086/write?db=plant&u=admin&p=pw', 'http://127.0.0.1:8086/write?db=***&u=***&p=***'],
+    ['POST https://hooks.slack.com/services/T0/B0/XXXX answered 404', 'POST https://hooks.slack.com/*** answered 404'],
+    ['http://127.0.0.1:8086/write?db=plant&u=admin&p=pw', 'http://127.0.0.1:8086/***?db=***&u=***&p=***'],
     ['influxdb http://influx:8086 unreachable', 'influxdb http://influx:8086 unreachable'],
     ['"url":"mqtts://a:b@h:8883"', '"url":"mqtts://***@h:8883"'],
     ['no url here', 'no url here'],
+    // a secret in the only path segment (a topic, a bot token)
+    ['POST https://ntfy.sh/my-secret-topic-9f8e failed', 'POST https://ntfy.sh/*** failed'],
+    ['https://api.telegram.org/bot123456:AAHsecretTOKEN/sendMessage', 'https://api.telegram.org/***'],
+    // passwords holding what ends a URL in text (a bracket, a quote, a space, an @)
+    ['cloud broker mqtts://gw:s3cr)t@broker:8883 unreachable', 'cloud broker mqtts://***@broker:8883 unreachable'],
+    ["cloud broker mqtts://gw:pa'ss@broker:8883 down", 'cloud broker mqtts://***@broker:8883 down'],
+    ['cloud broker mqtts://gw:pa ss word@broker:8883 down', 'cloud broker mqtts://***@broker:8883 down'],
+    ['cloud broker mqtts://gw:p]w}x<y>@broker:8883 down', 'cloud broker mqtts://***@broker:8883 down'],
+    ['influx http://admin:p@ss@influx:8086/ down', 'influx http://***@influx:8086/ down'],
     // OPC UA endpoint paths name the server, never a secret; credentials in the authority still go
     ['opc.tcp://plc-7:4840/UA/PumpServer unreachable', 'opc.tcp://plc-7:4840/UA/PumpServer unreachable'],
     ['OPC.TCP://op:pw@plc-7:4840/UA/PumpServer', 'OPC.TCP://***@plc-7:4840/UA/PumpServer'],
@@ -21,7 +27,7 @@ describe('redactSecrets', () => {
 
   it('reaches every string of a nested value and leaves numbers alone', () => {
     expect(redactDeep({ a: ['x http://u:p@h/a/b'], n: 3, b: { c: 'mqtt://u:p@h' } })).toEqual({
-      a: ['x http://***@h/a/***'],
+      a: ['x http://***@h/***'],
       n: 3,
       b: { c: 'mqtt://***@h' },
     });
