@@ -24,7 +24,14 @@ export interface SeriesTags {
 
 const escapeKey = (s: string) => s.replace(/[,= \\]/g, (c) => `\\${c}`);
 const escapeMeasurement = (s: string) => s.replace(/[, \\]/g, (c) => `\\${c}`);
-const escapeString = (s: string) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+/** A quoted string field. A line break would end the point for every reader that splits a body into lines (our
+ * own 413 split among them), and text from a PLC or an operator's comment could then write a point of its own:
+ * CR and LF are written as a backslash and r or n. */
+const escapeString = (s: string) =>
+  `"${s
+    .replace(/["\\]/g, (c) => `\\${c}`)
+    .replace(/\r/g, '\\r')
+    .replace(/\n/g, '\\n')}"`;
 
 function tagSet(tags: Record<string, string>): string {
   return Object.keys(tags)

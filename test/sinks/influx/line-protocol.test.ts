@@ -68,4 +68,14 @@ describe('InfluxDB line protocol', () => {
       'previous="unack_active",cause="operator",by="j. doe",comment="",condition_active=true,annunciated=1i',
     );
   });
+
+  it('keeps a text value on its line: a line break in it cannot start a point of its own', () => {
+    const hostile = 'ok"\nlinewatch_score,asset=a score=99 1\r\nx';
+    const line = sampleLine(
+      { source: 's', asset: 'a', channel: 'label', ts: 5, value: Number.NaN, text: hostile, quality: 'good' },
+      tags,
+    )!;
+    expect(line.split('\n')).toHaveLength(1);
+    expect(line).toContain('text="ok\\"\\nlinewatch_score,asset=a score=99 1\\r\\nx" 5');
+  });
 });
