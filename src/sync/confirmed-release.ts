@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import type { LoadedManifest, ModelManifest } from '../inference/manifest.js';
 import { checkInputs, verifySigned } from './release.js';
 import { readReleaseDir, type DownloadLimits } from './release-reader.js';
+import { ACTIVE_FILE } from './store-files.js';
 
 /** `<store>/<asset>/active.json`: the confirmed release a restart loads instead of the configured model. */
 export function activeReleaseFile(storeDir: string, asset: string): string {
-  return join(storeDir, asset, 'active.json');
+  return join(storeDir, asset, ACTIVE_FILE);
 }
 
 /** The release sequence an asset last confirmed (0: none). */

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { LoadedManifest, ModelManifest } from '../inference/manifest.js';
 import { ReleaseRejected, verifySigned } from './release.js';
+import { STORE_FILES } from './store-files.js';
 import {
   DEFAULT_DOWNLOAD_LIMITS,
   DownloadTooLarge,
@@ -62,7 +63,8 @@ export function downloadRelease(
   return readRelease((name, limit) => getCapped(new URL(name, base), limit, name), base.href, limits);
 }
 
-/** Checks that a verified release is the one its notice announced; a ReleaseRejected otherwise. */
+/** Checks that a verified release is the one its notice announced, and that its version can name its folder in the
+ * store; a ReleaseRejected otherwise. */
 export function checkNotice(notice: { model: string; version: string }, signed: ModelManifest, origin: string): void {
   if (signed.name !== notice.model || signed.version !== notice.version) {
     throw new ReleaseRejected(
@@ -74,6 +76,11 @@ export function checkNotice(notice: { model: string; version: string }, signed: 
     throw new ReleaseRejected(
       'bad_manifest',
       `release ${origin}: version "${signed.version}" cannot name a folder (letters, digits, . _ + -)`,
+    );
+  if (STORE_FILES.includes(signed.version.toLowerCase()))
+    throw new ReleaseRejected(
+      'bad_manifest',
+      `release ${origin}: version "${signed.version}" is the name of a file the model store keeps beside the release folders (${STORE_FILES.join(', ')})`,
     );
 }
 

@@ -4,7 +4,8 @@
  * carries the model file's sha256, so the signature covers the model too. Verification, in
  * order: signature against one of the configured public keys (several: key rotation), manifest
  * schema (the one a model folder's manifest goes through: normalisation and golden window sized
- * to the channels and window), model hash, its inputs fit what the gateway feeds, the model loads in onnxruntime
+ * to the channels and window; its model file neither manifest.json nor manifest.sig), model
+ * hash, its inputs fit what the gateway feeds, the model loads in onnxruntime
  * (through the session pool: once per model file) and its golden window reproduces. Each refusal
  * is a ReleaseRejected with a code and says why; model errors are sorted by their code.
  */
@@ -16,7 +17,7 @@ import { manifestSchema, sha256Hex, type LoadedManifest, type ModelManifest } fr
 import type { PooledModel, SessionPool } from '../inference/session-pool.js';
 import { ModelError, type ModelErrorCode } from '../core/errors.js';
 import { formatIssues } from '../core/format-issues.js';
-import { SIGNATURE_FILE, type ReleaseFiles } from './release-reader.js';
+import { MANIFEST_FILE, SIGNATURE_FILE, type ReleaseFiles } from './release-reader.js';
 
 export { SIGNATURE_FILE };
 
@@ -136,6 +137,11 @@ export function verifySigned(files: ReleaseFiles, keys: Keys): LoadedManifest {
       `${where}: manifest.json: ${formatIssues(parsed.error.issues).join('; ')}`,
     );
   const manifest = parsed.data;
+  if (manifest.file === MANIFEST_FILE || manifest.file === SIGNATURE_FILE)
+    throw new ReleaseRejected(
+      'bad_manifest',
+      `${where}: manifest.json: file "${manifest.file}" names a file of the release itself (${MANIFEST_FILE}, ${SIGNATURE_FILE}), not its model file`,
+    );
   const actual = sha256Hex(files.model);
   if (actual !== manifest.sha256)
     throw new ReleaseRejected(

@@ -169,6 +169,28 @@ describe('fetching a model release', () => {
     expect(await listing(dir)).toEqual(before);
   });
 
+  it("refuses a signed version that is the name of one of the store's own files, writing nothing", async () => {
+    const dir = await store();
+    const before = await listing(dir);
+    for (const version of ['active.json', 'rolled-back.json', 'active.json.tmp']) {
+      const url = await release(`store-${version}`, (m) => (m.version = version));
+      expect(await refusal(fetchSignedRelease({ model: 'pump-ae', version, url }, publicKey))).toBe(
+        `bad_manifest: release ${url}: version "${version}" is the name of a file the model store keeps beside the release folders (active.json, active.json.tmp, rolled-back.json)`,
+      );
+    }
+    expect(await listing(dir)).toEqual(before);
+    expect(await readFile(join(dir, 'pump-1', 'rolled-back.json'), 'utf8')).toBe('["0.9.0"]');
+  });
+
+  it('refuses a signed manifest whose model file is manifest.json or manifest.sig', async () => {
+    for (const file of ['manifest.json', 'manifest.sig']) {
+      const url = await release(`file-${file}`, (m) => (m.file = file));
+      expect(await refusal(fetchSignedRelease({ model: 'pump-ae', version: '1.0.0+seed7', url }, publicKey))).toBe(
+        `bad_manifest: release ${url}: manifest.json: file "${file}" names a file of the release itself (manifest.json, manifest.sig), not its model file`,
+      );
+    }
+  });
+
   it('bounds downloads: a 200 MiB manifest is cut at the limit and nothing is written', async () => {
     const dir = await store();
     const before = await listing(dir);

@@ -1,0 +1,14 @@
+/**
+ * The model store's own files, beside an asset's release folders in `<store>/<asset>/`: the
+ * confirmed release a restart loads (and the temporary file it is written through) and the
+ * versions rolled back there. A release is stored as `<store>/<asset>/<signed version>/`, so a
+ * signed version may never take one of these names (release-download.ts checkNotice); names
+ * starting with a dot (the `.incoming-*` folders a release is written into) are already refused
+ * by the plain-name rule.
+ */
+export const ACTIVE_FILE = 'active.json';
+/** Written, then renamed over ACTIVE_FILE. */
+export const ACTIVE_TMP_FILE = `${ACTIVE_FILE}.tmp`;
+export const ROLLED_BACK_FILE = 'rolled-back.json';
+
+export const STORE_FILES: readonly string[] = [ACTIVE_FILE, ACTIVE_TMP_FILE, ROLLED_BACK_FILE];
