@@ -237,11 +237,15 @@ export class Gateway {
       assetsRunning: (modelName) =>
         this.pipelines
           .filter((p) => p.model.name === modelName)
-          .map((p) => ({
-            asset: p.config.name,
-            model: p.model,
-            samplePeriodMs: this.loaded.models.get(p.config.name)!.manifest.input.sample_period_ms,
-          })),
+          .map((p) => {
+            const configured = this.loaded.models.get(p.config.name)!.manifest;
+            return {
+              asset: p.config.name,
+              model: p.model,
+              samplePeriodMs: configured.input.sample_period_ms,
+              releaseSequence: configured.release_sequence,
+            };
+          }),
       currentModel: (asset) => find(asset)?.model,
       swapModel: (asset, model) => find(asset)!.swapModel(model),
       report: (event) => this.bus.publish('model', event),

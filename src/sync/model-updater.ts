@@ -9,6 +9,12 @@
  * ProbationModel per asset around its view of the shared model); it rolls back by itself if the
  * new model fails runs or flags too much of a healthy line, and on request (HTTP API). Every
  * outcome is reported (event, log, metric, and through the cloud sink).
+ *
+ * Updates run one at a time; a rollback may come at any moment between their steps, so each
+ * change of an asset's state (the model the gateway runs, the release on probation) is made in
+ * one synchronous step, never split by an await. A notice is remembered once settled (applied or
+ * refused for good: notice-memory.ts), so a redelivery is not downloaded again; one that failed
+ * in a way that may pass (the release server down, a 404 before the upload finished) is not.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,10 +29,12 @@ import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { ProbationModel } from './probation.js';
 import type { SessionPool } from '../inference/session-pool.js';
 import { checkInputs, loadSigned, readPublicKeys, ReleaseRejected } from './release.js';
-import { fetchSignedRelease, storeRelease, type SignedRelease } from './release-download.js';
-import type { DownloadLimits } from './release-reader.js';
-import type { ModelManifest } from '../inference/manifest.js';
+import { fetchSignedRelease, getCapped, storeRelease, type SignedRelease } from './release-download.js';
+import { DownloadTooLarge, namingSetting, type DownloadLimits } from './release-reader.js';
 import { activeReleaseFile, confirmedSequence } from './confirmed-release.js';
+import { checkNewer, type SequenceFloor } from './release-sequence.js';
+import { NoticeMemory } from './notice-memory.js';
+import { ACTIVE_TMP_FILE, ROLLED_BACK_FILE } from './store-files.js';
 
 export const releaseNoticeSchema = z.object({
   model: z.string().min(1),
@@ -49,10 +57,20 @@ export interface ModelUpdateEvent {
   readonly ts: number;
 }
 
+/** An asset running a model a notice names. */
+export interface UpdateTarget {
+  readonly asset: string;
+  readonly model: Model;
+  readonly samplePeriodMs: number;
+  /** The release_sequence of the model the asset is configured with, if its manifest carries one: a release must be
+   * above it. */
+  readonly releaseSequence?: number;
+}
+
 /** What the updater needs of the gateway. */
 export interface UpdateHost {
   /** Assets whose current model has this name, with that model. */
-  assetsRunning(modelName: string): { asset: string; model: Model; samplePeriodMs: number }[];
+  assetsRunning(modelName: string): UpdateTarget[];
   currentModel(asset: string): Model | undefined;
   swapModel(asset: string, model: Model): Model;
   report(event: ModelUpdateEvent): void;
@@ -81,19 +99,13 @@ function refusalReason(err: unknown, step: 'download' | 'store'): string {
   return err instanceof ReleaseRejected ? `${err.code}: ${err.message}` : `${step}: ${(err as Error).message}`;
 }
 
-/** Only newer than what this gateway confirmed: an old signed release cannot be replayed (a downgrade). */
-function checkNewer(signed: ModelManifest, origin: string, confirmed: number, asset: string): void {
-  const seq = signed.release_sequence;
-  if (seq === undefined)
-    throw new ReleaseRejected(
-      'not_newer',
-      `release ${origin}: the signed manifest has no release_sequence (sign it with linewatch model sign --sequence N)`,
-    );
-  if (seq <= confirmed)
-    throw new ReleaseRejected(
-      'not_newer',
-      `release ${origin}: release_sequence ${seq} is not above ${confirmed}, the last this gateway confirmed for ${asset}`,
-    );
+/**
+ * Whether a refusal would come again for the same notice: the release's own fault (signature,
+ * manifest, sequence, model: a ReleaseRejected) or a file over its size cap. Any other download
+ * failure (no answer, an HTTP error, a timeout) may pass.
+ */
+function isFinal(err: unknown): boolean {
+  return err instanceof ReleaseRejected || err instanceof DownloadTooLarge;
 }
 
 export class ModelUpdater {
@@ -103,7 +115,9 @@ export class ModelUpdater {
   private chain: Promise<void> = Promise.resolve();
   private readonly probations = new Map<string, Probation>();
   private readonly last = new Map<string, ModelUpdateEvent>();
-  private readonly seen = new Set<string>();
+  /** The sequence each asset confirmed while running, as soon as it is confirmed (active.json is written after). */
+  private readonly confirmed = new Map<string, number>();
+  private readonly notices = new NoticeMemory();
 
   constructor(
     private readonly config: ModelUpdatesConfig,
@@ -157,22 +171,28 @@ export class ModelUpdater {
       poll();
       this.timers.push(setInterval(poll, this.config.poll_interval_s * 1000));
     }
-    this.timers.push(setInterval(() => this.checkProbations(), 1000));
+    this.timers.push(setInterval(() => void this.checkProbations(), 1000));
     for (const t of this.timers) t.unref();
   }
 
+  /** Fetches poll_url (no redirect, at most max_manifest_bytes) and handles each notice in it (one, or a list). */
   private async poll(): Promise<void> {
+    const url = this.config.poll_url!;
     try {
-      const res = await fetch(this.config.poll_url!, { signal: AbortSignal.timeout(10_000) });
-      if (!res.ok) throw new Error(`answered ${res.status}`);
-      const body: unknown = await res.json();
-      for (const notice of Array.isArray(body) ? body : [body])
-        this.onNoticeText(JSON.stringify(notice), this.config.poll_url!);
-    } catch (err) {
-      this.deps.logger.warn(
-        { component: 'model-updates' },
-        `release notices: ${this.config.poll_url}: ${(err as Error).message}`,
+      const bytes = await getCapped(new URL(url), this.config.max_manifest_bytes, 'the notice document', 10_000).catch(
+        (err: unknown) => {
+          throw namingSetting(err, 'max_manifest_bytes');
+        },
       );
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.from(bytes).toString('utf8'));
+      } catch (err) {
+        throw new Error(`not JSON: ${(err as Error).message}`);
+      }
+      for (const notice of Array.isArray(body) ? body : [body]) this.onNoticeText(JSON.stringify(notice), url);
+    } catch (err) {
+      this.deps.logger.warn({ component: 'model-updates' }, `release notices: ${url}: ${(err as Error).message}`);
     }
   }
 
@@ -188,13 +208,17 @@ export class ModelUpdater {
       );
       return;
     }
-    const key = `${notice.model}@${notice.version}@${notice.url}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+    if (this.notices.seen(notice)) return;
     this.chain = this.chain
       .then(() => this.apply(notice))
-      .catch((err: Error) =>
-        this.deps.logger.error({ component: 'model-updates' }, `model update failed: ${err.message}`),
+      .then(
+        (remember) => {
+          if (!remember) this.notices.forget(notice);
+        },
+        (err: Error) => {
+          this.notices.forget(notice);
+          this.deps.logger.error({ component: 'model-updates' }, `model update failed: ${err.message}`);
+        },
       );
   }
 
@@ -204,7 +228,7 @@ export class ModelUpdater {
   }
 
   private refusedFile(asset: string): string {
-    return join(this.config.store_dir!, asset, 'rolled-back.json');
+    return join(this.config.store_dir!, asset, ROLLED_BACK_FILE);
   }
 
   /** Versions rolled back on an asset: a notice for one of them is not applied again. */
@@ -219,10 +243,15 @@ export class ModelUpdater {
   /**
    * Applies a release to every asset running its model: downloaded and verified once, loaded once
    * (the pool: one session for all of them), then checked, stored and put on probation per asset.
+   * Resolves with whether to remember the notice: yes once it is applied or refused for good; no
+   * after a failure that may pass (a download, the store), and for a model no asset runs (nothing
+   * to download, nothing worth the memory), so a redelivery is handled again.
    */
-  private async apply(notice: ReleaseNotice): Promise<void> {
-    const targets: { asset: string; model: Model; samplePeriodMs: number }[] = [];
-    for (const target of this.host.assetsRunning(notice.model)) {
+  private async apply(notice: ReleaseNotice): Promise<boolean> {
+    const running = this.host.assetsRunning(notice.model);
+    if (running.length === 0) return false;
+    const targets: UpdateTarget[] = [];
+    for (const target of running) {
       if (target.model.version === notice.version) continue;
       if ((await this.refused(target.asset)).includes(notice.version)) {
         this.deps.logger.info(
@@ -233,8 +262,8 @@ export class ModelUpdater {
       }
       targets.push(target);
     }
-    if (targets.length === 0) return;
-    const event = (t: (typeof targets)[number]) => ({
+    if (targets.length === 0) return true;
+    const event = (t: UpdateTarget) => ({
       asset: t.asset,
       model: notice.model,
       version: notice.version,
@@ -248,16 +277,40 @@ export class ModelUpdater {
     } catch (err) {
       const reason = refusalReason(err, 'download');
       for (const t of targets) this.outcome({ ...event(t), outcome: 'rejected', reason });
-      return;
+      return isFinal(err);
     }
-    for (const t of targets) await this.applyTo(t, release, event(t));
+    let remember = true;
+    for (const t of targets) if (!(await this.applyTo(t, release, event(t)))) remember = false;
+    return remember;
   }
 
+  /** The sequences a release for `target` must be above (release-sequence.ts). */
+  private async sequenceFloors(target: UpdateTarget): Promise<SequenceFloor[]> {
+    const { asset } = target;
+    const stored = await confirmedSequence(this.config.store_dir!, asset);
+    const floors: SequenceFloor[] = [
+      {
+        sequence: Math.max(stored, this.confirmed.get(asset) ?? 0),
+        whose: `the last this gateway confirmed for ${asset}`,
+      },
+    ];
+    const onProbation = this.probations.get(asset);
+    if (onProbation)
+      floors.push({
+        sequence: onProbation.sequence,
+        whose: `that of ${onProbation.model.version}, on probation on ${asset}`,
+      });
+    if (target.releaseSequence !== undefined)
+      floors.push({ sequence: target.releaseSequence, whose: `that of the model ${asset} is configured with` });
+    return floors;
+  }
+
+  /** Checks, stores and swaps in a release on one asset; resolves with whether the outcome is final (see apply). */
   private async applyTo(
-    target: { asset: string; model: Model; samplePeriodMs: number },
+    target: UpdateTarget,
     release: SignedRelease,
     base: Omit<ModelUpdateEvent, 'outcome'>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const { asset, model: current, samplePeriodMs } = target;
     const signed = release.loaded.manifest;
     const origin = release.files.origin;
@@ -265,11 +318,11 @@ export class ModelUpdater {
     let dir: string;
     try {
       checkInputs(signed, { channels: current.channels, windowLength: current.windowLength, samplePeriodMs }, origin);
-      checkNewer(signed, origin, await confirmedSequence(this.config.store_dir!, asset), asset);
+      checkNewer(signed, origin, await this.sequenceFloors(target));
       model = await loadSigned(release.loaded, this.deps.pool, origin);
     } catch (err) {
       this.outcome({ ...base, outcome: 'rejected', reason: refusalReason(err, 'download') });
-      return;
+      return isFinal(err);
     }
     try {
       // Named from the signed manifest, written to a temporary folder and renamed into place.
@@ -277,16 +330,17 @@ export class ModelUpdater {
     } catch (err) {
       await model.close();
       this.outcome({ ...base, outcome: 'rejected', reason: refusalReason(err, 'store') });
-      return;
+      return false;
     }
     const probation = new ProbationModel(model, {
       maxErrorRate: this.config.max_error_rate,
       maxAnomalousFraction: this.config.max_anomalous_fraction,
       minWindows: this.config.min_windows,
     });
+    // One step with no await in it: a rollback sees the release on probation and the model the gateway runs change
+    // together (before or after it, never between).
     const previous = this.host.swapModel(asset, probation);
-    const old = this.probations.get(asset);
-    if (old) await old.model.inner.close().catch(() => undefined); // a newer release during probation replaces it
+    const old = this.probations.get(asset); // a newer release during probation replaces it
     this.probations.set(asset, {
       model: probation,
       previous: old?.previous ?? previous,
@@ -294,17 +348,26 @@ export class ModelUpdater {
       dir,
       sequence: signed.release_sequence!,
     });
-    this.outcome({ ...base, outcome: 'applied' });
+    this.outcome({ ...base, previousVersion: previous.version, outcome: 'applied' });
+    if (old) await old.model.inner.close().catch(() => undefined);
+    return true;
   }
 
-  private checkProbations(): void {
+  /**
+   * Judges every release on probation (start's timer, each second): rolls back one that
+   * misbehaves, confirms one whose probation is over. Resolves once those rollbacks and records
+   * are done.
+   */
+  async checkProbations(): Promise<void> {
+    const pending: Promise<unknown>[] = [];
     for (const [asset, p] of this.probations) {
       const reason = p.model.verdict();
-      if (reason) void this.rollback(asset, `misbehaved on probation: ${reason}`);
+      if (reason) pending.push(this.rollback(asset, `misbehaved on probation: ${reason}`));
       else if (this.now() >= p.until) {
         this.probations.delete(asset);
-        void p.previous.close().catch(() => undefined);
-        void this.recordActive(asset, p.dir, p.model.version, p.sequence);
+        this.confirmed.set(asset, p.sequence);
+        pending.push(p.previous.close().catch(() => undefined));
+        pending.push(this.recordActive(asset, p.dir, p.model.version, p.sequence));
         this.outcome({
           asset,
           model: p.model.name,
@@ -315,17 +378,19 @@ export class ModelUpdater {
         });
       }
     }
+    await Promise.all(pending);
   }
 
   /** Atomically records the confirmed release, so a restart runs it (write, then rename). */
   private async recordActive(asset: string, dir: string, version: string, sequence: number): Promise<void> {
     const file = activeReleaseFile(this.config.store_dir!, asset);
+    const tmp = join(this.config.store_dir!, asset, ACTIVE_TMP_FILE);
     try {
       await writeFile(
-        `${file}.tmp`,
+        tmp,
         JSON.stringify({ version, dir, sequence, confirmed_at: new Date(this.now()).toISOString() }),
       );
-      await rename(`${file}.tmp`, file);
+      await rename(tmp, file);
     } catch (err) {
       this.deps.logger.error(
         { component: 'model-updates', asset },
@@ -334,7 +399,11 @@ export class ModelUpdater {
     }
   }
 
-  /** Puts the previous model back (automatic on misbehaviour, or requested by an operator). */
+  /**
+   * Puts the previous model back (automatic on misbehaviour, or requested by an operator): the
+   * release on probation now, whichever it is, in one step with no await (see applyTo); then
+   * closes it and records its version as rolled back.
+   */
   async rollback(asset: string, reason: string, by?: string): Promise<ModelUpdateEvent> {
     const p = this.probations.get(asset);
     if (!p)
@@ -343,6 +412,16 @@ export class ModelUpdater {
       );
     this.probations.delete(asset);
     this.host.swapModel(asset, p.previous);
+    const event = this.outcome({
+      asset,
+      model: p.model.name,
+      version: p.previous.version,
+      previousVersion: p.model.version,
+      outcome: 'rolled_back',
+      reason,
+      ...(by ? { by } : {}),
+      ts: this.now(),
+    });
     await p.model.inner.close().catch(() => undefined);
     try {
       const refused = await this.refused(asset);
@@ -354,16 +433,7 @@ export class ModelUpdater {
         `cannot record the rollback of ${p.model.version}: ${(err as Error).message}`,
       );
     }
-    return this.outcome({
-      asset,
-      model: p.model.name,
-      version: p.previous.version,
-      previousVersion: p.model.version,
-      outcome: 'rolled_back',
-      reason,
-      ...(by ? { by } : {}),
-      ts: this.now(),
-    });
+    return event;
   }
 
   private outcome(event: ModelUpdateEvent): ModelUpdateEvent {

@@ -24,13 +24,15 @@ import {
   type ReleaseFiles,
 } from './release-reader.js';
 
-/** GETs `url` into memory, refusing redirects and bodies over `limit` bytes. */
-async function getCapped(url: URL, limit: number, what: string): Promise<Uint8Array> {
-  const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(60_000) });
+/**
+ * GETs `url` into memory, refusing redirects (a release is fetched from where its notice says, a
+ * notice from the configured poll_url) and bodies over `limit` bytes (a DownloadTooLarge naming
+ * `what`); gives up after `timeoutMs`.
+ */
+export async function getCapped(url: URL, limit: number, what: string, timeoutMs = 60_000): Promise<Uint8Array> {
+  const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
   if (res.status >= 300 && res.status < 400)
-    throw new Error(
-      `GET ${url} answered ${res.status} (a redirect): refused, a release is fetched from where its notice says`,
-    );
+    throw new Error(`GET ${url} answered ${res.status} (a redirect): refused, redirects are not followed`);
   if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
   const declared = Number(res.headers.get('content-length') ?? Number.NaN);
   if (declared > limit) {
@@ -118,7 +120,8 @@ export interface SignedRelease {
 /**
  * A notice to a verified release, once for every asset it concerns: download (capped, in
  * memory), verify what the signature covers, check that the signed release is the one announced.
- * Writes nothing and loads nothing; rejects with a ReleaseRejected (or a download error).
+ * Writes nothing and loads nothing; rejects with a ReleaseRejected, or a download error (also when
+ * a release does not verify because one of its files did not download).
  */
 export async function fetchSignedRelease(
   notice: { model: string; version: string; url: string },
@@ -126,7 +129,14 @@ export async function fetchSignedRelease(
   limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS,
 ): Promise<SignedRelease> {
   const files = await downloadRelease(notice.url, limits);
-  const loaded = verifySigned(files, keys);
+  let loaded: LoadedManifest;
+  try {
+    loaded = verifySigned(files, keys);
+  } catch (err) {
+    // A file that did not download (not uploaded yet, the server failing): no verdict on the release.
+    if (files.unread) throw new Error(`release ${files.origin} is incomplete: ${files.unread.join('; ')}`);
+    throw err;
+  }
   checkNotice(notice, loaded.manifest, files.origin);
   return { files, loaded };
 }

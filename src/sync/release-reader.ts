@@ -21,6 +21,8 @@ export interface ReleaseFiles {
   readonly model: Uint8Array;
   /** Where it came from, for messages. */
   readonly origin: string;
+  /** Why the signature or model file could not be read (read as empty), if one could not: it may be there later. */
+  readonly unread?: readonly string[];
 }
 
 /** Per-file size caps for reading a release, in bytes (config: cloud.model_updates.max_*_bytes). */
@@ -46,28 +48,33 @@ export class DownloadTooLarge extends Error {
   override readonly name = 'DownloadTooLarge';
 }
 
+/** A cap refusal, naming the setting that raises the cap (`cloud.model_updates.<key>`); any other error as it is. */
+export function namingSetting(err: unknown, key: string): unknown {
+  return err instanceof DownloadTooLarge ? new DownloadTooLarge(`${err.message} (cloud.model_updates.${key})`) : err;
+}
+
 /** Reads one file of a release folder, refusing more than `limit` bytes (a DownloadTooLarge). */
 export type ReleaseFileReader = (name: string, limit: number) => Promise<Uint8Array>;
 
 /**
  * Reads a release through `read`. A missing manifest is an error; a missing signature or model
- * file reads as empty, so verification names what is wrong (no signature, a hash mismatch); a
- * file over its cap is always an error.
+ * file reads as empty, so verification names what is wrong (no signature, a hash mismatch), and
+ * why it could not be read is kept (`unread`); a file over its cap is always an error.
  */
 export async function readRelease(
   read: ReleaseFileReader,
   origin: string,
   limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS,
 ): Promise<ReleaseFiles> {
+  const unread: string[] = [];
   const orEmpty = (err: unknown): Uint8Array => {
     if (err instanceof DownloadTooLarge) throw err;
+    unread.push((err as Error).message);
     return new Uint8Array();
   };
-  /** A cap refusal names the setting that raises it. */
   const capped = (name: string, limit: number, key: string): Promise<Uint8Array> =>
     read(name, limit).catch((err: unknown) => {
-      if (err instanceof DownloadTooLarge) throw new DownloadTooLarge(`${err.message} (cloud.model_updates.${key})`);
-      throw err;
+      throw namingSetting(err, key);
     });
   const manifest = await capped(MANIFEST_FILE, limits.manifestBytes, 'max_manifest_bytes');
   const signature = await capped(SIGNATURE_FILE, limits.signatureBytes, 'max_signature_bytes').catch(orEmpty);
@@ -81,7 +88,7 @@ export async function readRelease(
     typeof file === 'string' && RELEASE_NAME.test(file)
       ? await capped(file, limits.modelBytes, 'max_model_bytes').catch(orEmpty)
       : new Uint8Array();
-  return { manifest, signature, model, origin };
+  return { manifest, signature, model, origin, ...(unread.length > 0 ? { unread } : {}) };
 }
 
 /** A reader of a local folder: the size is checked before anything is read. */

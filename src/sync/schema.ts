@@ -46,7 +46,12 @@ export const modelUpdatesSchema = z.strictObject({
     .describe(
       "Release notices: a retained MQTT message on `<topic_prefix>/releases/<model name>` (uses cloud.mqtt's broker), and/or an HTTPS URL polled for the same JSON notice.",
     ),
-  poll_url: z.url().optional().describe('An HTTPS URL polled for release notices.'),
+  poll_url: z
+    .url()
+    .optional()
+    .describe(
+      'An HTTPS URL polled for release notices (one notice or a list; no redirect followed, at most max_manifest_bytes).',
+    ),
   poll_interval_s: z.number().positive().default(300).describe('How often poll_url is polled.'),
   store_dir: z.string().optional().describe('Where releases are downloaded and kept; default `<data_dir>/models`.'),
   probation_s: z
@@ -72,7 +77,7 @@ export const modelUpdatesSchema = z.strictObject({
     .int()
     .min(1)
     .default(1 << 20)
-    .describe("Size cap of a release's manifest.json, in bytes."),
+    .describe("Size cap of a release's manifest.json, and of the notice document at poll_url, in bytes."),
   max_signature_bytes: z
     .number()
     .int()

@@ -1,12 +1,12 @@
 /**
  * Fixtures of the model-update tests: release folders made from the shipped pump-ae model and
  * signed, served by a real HTTP server on 127.0.0.1 that answers as a static file server does
- * (Content-Length, 404 for what is not there) and records every path it was asked for; and the
- * gateway side of an update for one asset.
+ * (Content-Length, 404 for what is not there; other answers on paths the test routes itself) and
+ * records every path it was asked for; and the gateway side of an update for one asset.
  */
 import { cp, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,12 +25,16 @@ export interface ReleaseServer {
   close(): Promise<void>;
 }
 
-export async function startReleaseServer(): Promise<ReleaseServer> {
+/** Answers the paths it names itself (a redirect, say), instead of serving a file. */
+export type Routes = Record<string, (res: ServerResponse) => void>;
+
+export async function startReleaseServer(routes: Routes = {}): Promise<ReleaseServer> {
   const root = await mkdtemp(join(tmpdir(), 'lw-releases-'));
   const requests: string[] = [];
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     requests.push(path);
+    if (Object.hasOwn(routes, path)) return routes[path](res);
     const file = join(root, decodeURIComponent(path));
     stat(file).then(
       (s) => {

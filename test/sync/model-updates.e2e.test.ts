@@ -296,4 +296,25 @@ describe('model updates', () => {
     expect(existsSync(join(gw.store, 'pump-1', '2.0.0-unnumbered'))).toBe(false);
     await scoredBy(gw, '1.1.0');
   });
+
+  it("refuses a release not above the release_sequence of the asset's configured model, with nothing confirmed", async ({
+    gw,
+  }) => {
+    await gw.daemon.stop();
+    const configured = gw.loaded.models.get('pump-1')!;
+    (gw.loaded.models as Map<string, typeof configured>).set('pump-1', {
+      ...configured,
+      manifest: { ...configured.manifest, release_sequence: 5 },
+    });
+    gw.daemon = await startDaemon(gw.loaded, silentLogger());
+    const older = await makeRelease(gw, '1.1.0', undefined, undefined, 4);
+    const event = nextModelEvent(gw);
+    await announce(gw, '1.1.0', older);
+    expect(await event).toMatchObject({ outcome: 'rejected', version: '1.1.0' });
+    expect((await event).reason).toMatch(
+      /^not_newer: release .*: release_sequence 4 is not above 5, that of the model pump-1 is configured with$/,
+    );
+    expect(existsSync(join(gw.store, 'pump-1', '1.1.0'))).toBe(false);
+    await scoredBy(gw, '1.0.0+seed7');
+  });
 });

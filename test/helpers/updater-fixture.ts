@@ -1,0 +1,106 @@
+/**
+ * A ModelUpdater as the gateway drives it, for one asset (pump-1, running the shipped pump-ae
+ * model from a real session pool), with what goes around it: a real release server, signing
+ * keys, a model store on disk, a clock the test moves, and every outcome reported.
+ */
+import { EventEmitter, once } from 'node:events';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Model } from '../../src/core/components.js';
+import { modelUpdatesSchema } from '../../src/config/schema.js';
+import { loadManifest } from '../../src/inference/manifest.js';
+import { SessionPool } from '../../src/inference/session-pool.js';
+import { ModelUpdater, type ModelUpdateEvent, type UpdateHost } from '../../src/sync/model-updater.js';
+import { generateKeys } from '../../src/sync/release.js';
+import { silentLogger, type Logger } from '../../src/telemetry/logger.js';
+import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+import { ROOT } from './cli.js';
+import { makeRelease, oneAssetHost, startReleaseServer, type ReleaseServer, type Routes } from './model-releases.js';
+
+export interface UpdaterFixture {
+  readonly updater: ModelUpdater;
+  readonly releases: ReleaseServer;
+  readonly store: string;
+  readonly pool: SessionPool;
+  /** Every outcome reported, in order. */
+  readonly events: ModelUpdateEvent[];
+  /** Resolves with the next outcome reported. */
+  nextEvent(): Promise<ModelUpdateEvent>;
+  /** The updater's clock, in ms; the test moves it. */
+  readonly clock: { now: number };
+  /** The model pump-1 runs now. */
+  current(): Model;
+  /** Writes a signed pump-ae release `version` as `<releases>/<folder>/`. */
+  release(folder: string, version: string, sequence: number): Promise<void>;
+  /** Delivers a notice for pump-ae `version` in `<releases>/<folder>/`, as the broker would. */
+  notice(version: string, folder: string): void;
+  /** Stops the updater, closes the running model and the release server. */
+  close(): Promise<void>;
+}
+
+export async function startUpdater(
+  options: {
+    /** cloud.model_updates settings beyond the key and the store (`url`: the release server's). */
+    config?: (url: string) => Record<string, unknown>;
+    /** Changes what the updater sees of the gateway. */
+    host?: (host: UpdateHost) => UpdateHost;
+    logger?: Logger;
+    /** Paths the release server answers itself. */
+    routes?: Routes;
+    /** Leaves the updater to be started by the test (after it has prepared releases and notices). */
+    start?: boolean;
+  } = {},
+): Promise<UpdaterFixture> {
+  const releases = await startReleaseServer(options.routes);
+  const pool = new SessionPool();
+  const events: ModelUpdateEvent[] = [];
+  const reported = new EventEmitter();
+  const { host, current } = oneAssetHost(await pool.acquire(await loadManifest(join(ROOT, 'models/pump-ae'))), (e) => {
+    events.push(e);
+    reported.emit('event', e);
+  });
+  const keys = await generateKeys(await mkdtemp(join(tmpdir(), 'lw-upd-keys-')));
+  const store = await mkdtemp(join(tmpdir(), 'lw-upd-store-'));
+  const clock = { now: 1_000_000 };
+  const updater = new ModelUpdater(
+    modelUpdatesSchema.parse({
+      public_key_file: keys.publicPath,
+      store_dir: store,
+      mqtt: false,
+      ...options.config?.(releases.url),
+    }),
+    undefined,
+    options.host ? options.host(host) : host,
+    { logger: options.logger ?? silentLogger(), metrics: new GatewayMetrics(), pool, now: () => clock.now },
+  );
+  if (options.start !== false) await updater.start();
+  return {
+    updater,
+    releases,
+    store,
+    pool,
+    events,
+    nextEvent: async () => ((await once(reported, 'event')) as [ModelUpdateEvent])[0],
+    clock,
+    current,
+    release: async (folder, version, sequence) => {
+      await makeRelease(releases.root, folder, { version, privateKeyPath: keys.privatePath, sequence });
+    },
+    notice: (version, folder) =>
+      updater.onNoticeText(
+        JSON.stringify({ model: 'pump-ae', version, url: `${releases.url}/${folder}/` }),
+        'mqtt linewatch/releases/pump-ae',
+      ),
+    close: async () => {
+      await updater.stop();
+      await current().close();
+      await releases.close();
+    },
+  };
+}
+
+/** What an event says, in one line: `<version>:<outcome>`, and the refusal's code for a rejected release. */
+export function outcomeOf(e: ModelUpdateEvent): string {
+  return `${e.version}:${e.outcome}${e.outcome === 'rejected' ? `:${e.reason!.split(':')[0]}` : ''}`;
+}

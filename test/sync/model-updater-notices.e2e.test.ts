@@ -1,0 +1,133 @@
+/**
+ * Which release notices the updater remembers (a redelivered one is not handled again): one that
+ * was applied or refused for good, never one whose download failed in a way that may pass (a
+ * file of the release not there yet), nor one for a model no asset runs, and at most
+ * MAX_REMEMBERED_NOTICES of them. Real signed releases over a real HTTP server.
+ */
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { UpdateHost } from '../../src/sync/model-updater.js';
+import { MAX_REMEMBERED_NOTICES } from '../../src/sync/notice-memory.js';
+import { outcomeOf, startUpdater } from '../helpers/updater-fixture.js';
+
+/** `host`, recording in `asked` each model name the updater asks about (it asks for every notice it handles). */
+function recordingAsks(host: UpdateHost, asked: string[]): UpdateHost {
+  return {
+    ...host,
+    assetsRunning: (name) => {
+      asked.push(name);
+      return host.assetsRunning(name);
+    },
+  };
+}
+
+describe('release notices the updater remembers', () => {
+  it('tries a notice again when it comes again after its download failed (404: not uploaded yet)', async () => {
+    const f = await startUpdater();
+    try {
+      f.notice('2.0.0', 'v2');
+      await f.updater.idle();
+      expect(f.events.map(outcomeOf)).toEqual(['2.0.0:rejected:download']);
+      expect(f.events[0].reason).toMatch(/^download: GET http:\/\/127\.0\.0\.1:\d+\/v2\/manifest\.json answered 404$/);
+      await f.release('v2', '2.0.0', 1);
+      f.notice('2.0.0', 'v2'); // the retained notice, redelivered at a reconnect
+      await f.updater.idle();
+      expect(f.events.map(outcomeOf)).toEqual(['2.0.0:rejected:download', '2.0.0:applied']);
+      expect(f.current().version).toBe('2.0.0');
+    } finally {
+      await f.close();
+    }
+  }, 60_000);
+
+  it('tries a notice again when it comes again after its model file failed to download (uploaded last)', async () => {
+    const f = await startUpdater();
+    try {
+      await f.release('v2', '2.0.0', 1);
+      const model = join(f.releases.root, 'v2', 'model.int8.onnx');
+      await rename(model, `${model}.uploading`);
+      f.notice('2.0.0', 'v2');
+      await f.updater.idle();
+      expect(f.events.map(outcomeOf)).toEqual(['2.0.0:rejected:download']);
+      expect(f.events[0].reason).toMatch(
+        /^download: release http:\/\/127\.0\.0\.1:\d+\/v2\/ is incomplete: GET http:\/\/127\.0\.0\.1:\d+\/v2\/model\.int8\.onnx answered 404$/,
+      );
+      await rename(`${model}.uploading`, model);
+      f.notice('2.0.0', 'v2');
+      await f.updater.idle();
+      expect(f.events.map(outcomeOf)).toEqual(['2.0.0:rejected:download', '2.0.0:applied']);
+    } finally {
+      await f.close();
+    }
+  }, 60_000);
+
+  it('does not download again a notice refused for good (a bad signature, a release not newer)', async () => {
+    const f = await startUpdater();
+    try {
+      await f.release('bad', '2.0.0', 2);
+      const manifest = join(f.releases.root, 'bad', 'manifest.json');
+      await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('"2.0.0"', '"2.0.0" ')); // after signing
+      await f.release('v3', '3.0.0', 3);
+      await f.release('v1', '1.5.0', 1);
+      for (const [version, folder] of [
+        ['2.0.0', 'bad'],
+        ['3.0.0', 'v3'],
+        ['1.5.0', 'v1'],
+      ])
+        for (let i = 0; i < 3; i++) {
+          f.notice(version, folder);
+          await f.updater.idle();
+        }
+      expect(f.events.map(outcomeOf)).toEqual([
+        '2.0.0:rejected:bad_signature',
+        '3.0.0:applied',
+        '1.5.0:rejected:not_newer',
+      ]);
+      const manifests = f.releases.requests.filter((p) => p.endsWith('/manifest.json'));
+      expect(manifests).toEqual(['/bad/manifest.json', '/v3/manifest.json', '/v1/manifest.json']);
+    } finally {
+      await f.close();
+    }
+  }, 60_000);
+
+  it('remembers nothing of a notice for a model no asset runs', async () => {
+    const asked: string[] = [];
+    const f = await startUpdater({ host: (host) => recordingAsks(host, asked) });
+    try {
+      const notice = JSON.stringify({ model: 'press-ae', version: '2.0.0', url: `${f.releases.url}/press/` });
+      for (let i = 0; i < 3; i++) {
+        f.updater.onNoticeText(notice, 'mqtt linewatch/releases/press-ae');
+        await f.updater.idle();
+      }
+      expect(asked).toEqual(['press-ae', 'press-ae', 'press-ae']);
+      expect(f.releases.requests).toEqual([]);
+    } finally {
+      await f.close();
+    }
+  }, 60_000);
+
+  it(`remembers the ${MAX_REMEMBERED_NOTICES} notices delivered last, no more`, async () => {
+    const asked: string[] = [];
+    const f = await startUpdater({ host: (host) => recordingAsks(host, asked) });
+    // Notices of the version pump-1 runs already, each at its own URL: settled without a download.
+    const notice = (i: number) =>
+      f.updater.onNoticeText(
+        JSON.stringify({ model: 'pump-ae', version: '1.0.0+seed7', url: `${f.releases.url}/n${i}/` }),
+        'mqtt linewatch/releases/pump-ae',
+      );
+    try {
+      for (let i = 0; i <= MAX_REMEMBERED_NOTICES; i++) notice(i);
+      await f.updater.idle();
+      expect(asked.length).toBe(MAX_REMEMBERED_NOTICES + 1);
+      notice(MAX_REMEMBERED_NOTICES); // the last delivered: remembered
+      await f.updater.idle();
+      expect(asked.length).toBe(MAX_REMEMBERED_NOTICES + 1);
+      notice(0); // the first: pushed out by the others, handled again
+      await f.updater.idle();
+      expect(asked.length).toBe(MAX_REMEMBERED_NOTICES + 2);
+      expect(f.releases.requests).toEqual([]);
+    } finally {
+      await f.close();
+    }
+  }, 60_000);
+});
