@@ -13,11 +13,13 @@
  *                            writes the good points of a partial write itself.
  *   5xx, network, timeout    rejected: the batch stays at the head; retried with backoff.
  * Points are idempotent in InfluxDB (same series and timestamp overwrite), so a batch sent
- * again after a lost answer does not count twice.
+ * again after a lost answer does not count twice. A failure of the queue itself is logged, counted
+ * and retried with backoff (queue-failures).
  */
 import { backoffMs } from '../../core/backoff.js';
 import { gzipSync } from 'node:zlib';
 import type { DurableQueue, QueueInput, QueueStats } from '../../buffer/queue.js';
+import { acceptOrKeep, QueueFailures, queuedRecords } from '../../buffer/queue-failures.js';
 import type { Sink, SinkRecords } from '../../core/components.js';
 import type { InfluxConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
@@ -56,12 +58,15 @@ export class InfluxSink implements Sink {
   private readonly evictionsCounted: Partial<Record<string, number>> = {};
   /** Last raw sample time written per series, for downsampling. */
   private readonly lastRaw = new Map<string, number>();
+  private readonly queueFailures: QueueFailures;
 
   constructor(
     private readonly config: InfluxConfig,
     private readonly tags: SeriesTags,
     private readonly deps: InfluxSinkDeps,
-  ) {}
+  ) {
+    this.queueFailures = new QueueFailures(this.name, deps);
+  }
 
   /** Points waiting in the queue. */
   get buffered(): number {
@@ -71,7 +76,11 @@ export class InfluxSink implements Sink {
   async start(): Promise<void> {
     this.timer = setInterval(() => void this.flush(), this.config.flush_interval_ms);
     this.timer.unref();
-    this.updateGauges();
+    try {
+      this.updateGauges();
+    } catch (err) {
+      this.queueFailures.failed(err);
+    }
   }
 
   /** Queues the records' lines: one queue entry per class and call, durable when it returns. */
@@ -108,8 +117,14 @@ export class InfluxSink implements Sink {
       );
       return;
     }
-    // One look at the queue per write (the disk queue answers with a query).
-    const stats = this.deps.queue.stats();
+    let stats: QueueStats;
+    try {
+      // One look at the queue per write (the disk queue answers with a query).
+      stats = this.deps.queue.stats();
+    } catch (err) {
+      this.queueFailures.failed(err);
+      return;
+    }
     this.noteEvictions(stats.evicted);
     if (stats.records >= this.config.batch_size) void this.flush();
   }
@@ -151,24 +166,23 @@ export class InfluxSink implements Sink {
     this.deps.metrics.queueOldestAge.set({ sink: this.name }, s.oldestAgeMs / 1000);
   }
 
-  /** Sends queued batches until the queue is empty or a batch must wait for a retry. */
+  /**
+   * Sends queued batches until the queue is empty or a batch must wait for a retry. Never rejects:
+   * a failure of the queue is reported and retried with backoff.
+   */
   flush(): Promise<void> {
     if (!this.flushing) {
       this.flushing = this.drain()
-        .catch((err: unknown) =>
-          this.deps.logger.error({ sink: this.name }, `influxdb flush failed: ${(err as Error).message}`),
-        )
-        .finally(() => {
-          this.flushing = undefined;
-          this.updateGauges();
-        });
+        .then(() => this.updateGauges())
+        .catch((err: unknown) => this.queueFailures.failed(err))
+        .finally(() => (this.flushing = undefined));
     }
     return this.flushing;
   }
 
   private async drain(): Promise<void> {
     const now = (this.deps.now ?? Date.now)();
-    if (now < this.retryAt) return;
+    if (now < this.retryAt || this.queueFailures.waiting) return;
     const queue = this.deps.queue;
     for (let batch = queue.take(this.config.batch_size); batch; batch = queue.take(this.config.batch_size)) {
       const outcome = await this.send(batch.items.map((i) => i.payload).join('\n'), batch.count);
@@ -176,7 +190,8 @@ export class InfluxSink implements Sink {
         queue.reject(batch);
         return;
       }
-      queue.accept(batch);
+      acceptOrKeep(queue, batch);
+      this.queueFailures.worked();
       if (outcome.kind === 'ok') this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batch.count);
       else {
         this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batch.count - outcome.dropped);
@@ -311,7 +326,10 @@ export class InfluxSink implements Sink {
     this.failures++;
     this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind });
     if (message !== this.lastError)
-      this.deps.logger[level]({ sink: this.name, queued: this.buffered }, `${message}; points stay queued, retrying`);
+      this.deps.logger[level](
+        { sink: this.name, queued: queuedRecords(this.deps.queue) },
+        `${message}; points stay queued, retrying`,
+      );
     this.lastError = message;
     // The server's Retry-After, else 500 ms after the first failure, doubling up to 30 s.
     this.retryAt = (this.deps.now ?? Date.now)() + (afterMs ?? backoffMs(this.failures + 1, 250, 30_000));
@@ -324,8 +342,9 @@ export class InfluxSink implements Sink {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.retryAt = 0;
+    this.queueFailures.retryNow();
     await this.flush();
-    const left = this.buffered;
+    const left = queuedRecords(this.deps.queue) ?? 0;
     if (left > 0)
       this.deps.logger.warn(
         { sink: this.name, queued: left },
