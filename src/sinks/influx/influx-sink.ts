@@ -12,14 +12,15 @@
  *   other 4xx (bad points)   accepted and counted as dropped: retrying cannot help. InfluxDB
  *                            writes the good points of a partial write itself.
  *   5xx, network, timeout    rejected: the batch stays at the head; retried with backoff.
- * Points are idempotent in InfluxDB (same series and timestamp overwrite), so a batch sent
- * again after a lost answer does not count twice. A failure of the queue itself is logged, counted
- * and retried with backoff (queue-failures).
+ * Only the first ERROR_BODY_BYTES of an error answer are read. Points are idempotent in InfluxDB
+ * (same series and timestamp overwrite), so a batch sent again after a lost answer does not count
+ * twice. A failure of the queue itself is logged, counted and retried with backoff (queue-failures).
  */
 import { backoffMs } from '../../core/backoff.js';
 import { gzipSync } from 'node:zlib';
 import type { DurableQueue, QueueInput, QueueStats } from '../../buffer/queue.js';
 import { acceptOrKeep, QueueFailures, queuedRecords } from '../../buffer/queue-failures.js';
+import { excerpt, readBodyStart } from '../../core/http-body.js';
 import type { Sink, SinkRecords } from '../../core/components.js';
 import type { InfluxConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
@@ -28,6 +29,11 @@ import { ensureDatabase } from './database-setup.js';
 import { alarmLine, healthLine, partLine, sampleLine, scoreLine, type SeriesTags } from './line-protocol.js';
 
 type Outcome = { kind: 'ok' } | { kind: 'rejected'; dropped: number } | { kind: 'retry' };
+
+/** How much of an error answer is read (enough for InfluxDB's partial-write message); the rest is not. */
+const ERROR_BODY_BYTES = 64 * 1024;
+/** How much of it a log line shows. */
+const SHOWN_CHARS = 300;
 
 /** An HTTP Retry-After (seconds or a date) as milliseconds from `now`, within 1 s to 10 min; undefined if absent or
  * unreadable. */
@@ -265,13 +271,15 @@ export class InfluxSink implements Sink {
         signal: AbortSignal.timeout(this.config.timeout_ms),
       });
       if (res.ok) {
+        await res.body?.cancel().catch(() => undefined); // a proxy's 200 may carry a page: not read
         if (this.failures > 0)
           this.deps.logger.info({ sink: this.name, after_failures: this.failures }, 'influxdb reachable again');
         this.failures = 0;
         this.lastError = undefined;
         return { kind: 'ok' };
       }
-      const text = (await res.text()).slice(0, 300);
+      const { text: answer, truncated } = await readBodyStart(res, ERROR_BODY_BYTES);
+      const text = excerpt(answer, SHOWN_CHARS, truncated);
       const status = res.status;
       if (status === 401 || status === 403) {
         const user = this.config.username ?? '(none)';
@@ -280,12 +288,12 @@ export class InfluxSink implements Sink {
             ? 'check its password'
             : `grant it WRITE on the database: GRANT WRITE ON "${this.config.database}" TO "${user}"`;
         return this.retryLater(
-          `influxdb refused the write as user "${user}" (HTTP ${status}: ${text.trim()}): ${fix}`,
+          `influxdb refused the write as user "${user}" (HTTP ${status}: ${text}): ${fix}`,
           `http_${status}`,
           'error',
         );
       }
-      if (status === 404 && /database not found/i.test(text)) {
+      if (status === 404 && /database not found/i.test(answer)) {
         this.databaseReady = false; // created again before the next attempt, where allowed
         const what = this.config.create_database ? 'creating it again' : 'create it, or set create_database: true';
         return this.retryLater(`influxdb: database "${this.config.database}" not found (${what})`, 'http_404', 'error');
@@ -303,7 +311,7 @@ export class InfluxSink implements Sink {
         );
       if (res.status >= 400 && res.status < 500) {
         // "partial write: ... dropped=N": InfluxDB kept the other points of the batch.
-        const dropped = Math.min(lines, Number(/dropped=(\d+)/.exec(text)?.[1] ?? lines));
+        const dropped = Math.min(lines, Number(/dropped=(\d+)/.exec(answer)?.[1] ?? lines));
         this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: `http_${res.status}` });
         this.deps.logger.error(
           { sink: this.name, status: res.status, dropped },
