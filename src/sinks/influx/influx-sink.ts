@@ -4,14 +4,18 @@
  * alarm events in their eviction classes); a flush loop takes batches of `batch_size` lines and
  * settles each one:
  *   2xx                      accepted
+ *   400, 422 (bad points)    accepted; the points InfluxDB says it dropped (`dropped=N`, else all)
+ *                            are counted as dropped: retrying cannot help. InfluxDB writes the good
+ *                            points of a partial write itself (1.x answers 400, 2.x 422).
  *   401, 403                 kept and retried with backoff: an expired password or a missing
  *                            grant is fixed by a person, one clear error says which user and grant
- *   404 (no database)        kept; the database is created again where allowed, else retried
+ *   404                      kept and retried with backoff; where the body says the database is
+ *                            missing, it is created again if create_database allows, else one
+ *                            error names the database and the URL that answered 404 (a 2.x bucket
+ *                            without a mapping, a proxy in front of something else)
  *   413 (batch too large)    split in halves, each sent on its own (one line too large: dropped)
- *   429, 503                 kept and retried after the server's Retry-After (else backoff)
- *   other 4xx (bad points)   accepted and counted as dropped: retrying cannot help. InfluxDB
- *                            writes the good points of a partial write itself.
- *   5xx, network, timeout    rejected: the batch stays at the head; retried with backoff.
+ *   any other answer         kept and retried, after the server's Retry-After where given (429,
+ *   (408, 429, 5xx, ...)     503), else with backoff; so are network errors and timeouts.
  * Only the first ERROR_BODY_BYTES of an error answer are read. Points are idempotent in InfluxDB
  * (same series and timestamp overwrite), so a batch sent again after a lost answer does not count
  * twice. A failure of the queue itself is logged, counted and retried with backoff (queue-failures).
@@ -278,48 +282,7 @@ export class InfluxSink implements Sink {
         this.lastError = undefined;
         return { kind: 'ok' };
       }
-      const { text: answer, truncated } = await readBodyStart(res, ERROR_BODY_BYTES);
-      const text = excerpt(answer, SHOWN_CHARS, truncated);
-      const status = res.status;
-      if (status === 401 || status === 403) {
-        const user = this.config.username ?? '(none)';
-        const fix =
-          status === 401
-            ? 'check its password'
-            : `grant it WRITE on the database: GRANT WRITE ON "${this.config.database}" TO "${user}"`;
-        return this.retryLater(
-          `influxdb refused the write as user "${user}" (HTTP ${status}: ${text}): ${fix}`,
-          `http_${status}`,
-          'error',
-        );
-      }
-      if (status === 404 && /database not found/i.test(answer)) {
-        this.databaseReady = false; // created again before the next attempt, where allowed
-        const what = this.config.create_database ? 'creating it again' : 'create it, or set create_database: true';
-        return this.retryLater(`influxdb: database "${this.config.database}" not found (${what})`, 'http_404', 'error');
-      }
-      if (status === 413) {
-        this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'http_413' });
-        return { kind: 'split' };
-      }
-      if (status === 429 || status === 503)
-        return this.retryLater(
-          `influxdb answered ${status}: ${text}`,
-          `http_${status}`,
-          'warn',
-          retryAfterMs(res.headers.get('retry-after'), (this.deps.now ?? Date.now)()),
-        );
-      if (res.status >= 400 && res.status < 500) {
-        // "partial write: ... dropped=N": InfluxDB kept the other points of the batch.
-        const dropped = Math.min(lines, Number(/dropped=(\d+)/.exec(answer)?.[1] ?? lines));
-        this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: `http_${res.status}` });
-        this.deps.logger.error(
-          { sink: this.name, status: res.status, dropped },
-          `influxdb refused ${dropped} of ${lines} points (not retried): ${text}`,
-        );
-        return { kind: 'rejected', dropped };
-      }
-      return this.retryLater(`influxdb answered ${res.status}: ${text}`, `http_${res.status}`);
+      return await this.answered(res, lines);
     } catch (err) {
       const cause = (err as Error).cause as Error | undefined;
       return this.retryLater(
@@ -327,6 +290,58 @@ export class InfluxSink implements Sink {
         'network',
       );
     }
+  }
+
+  /** What an answer other than 2xx means for the batch (see the table at the top). */
+  private async answered(res: Response, lines: number): Promise<Outcome | { kind: 'split' }> {
+    const { status } = res;
+    const { text, truncated } = await readBodyStart(res, ERROR_BODY_BYTES);
+    const shown = excerpt(text, SHOWN_CHARS, truncated);
+    const database = this.config.database;
+    if (status === 400 || status === 422) {
+      // "partial write: ... dropped=N": InfluxDB kept the other points of the batch.
+      const dropped = Math.min(lines, Number(/dropped=(\d+)/.exec(text)?.[1] ?? lines));
+      this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: `http_${status}` });
+      this.deps.logger.error(
+        { sink: this.name, status, dropped },
+        `influxdb refused ${dropped} of ${lines} points (not retried): ${shown}`,
+      );
+      return { kind: 'rejected', dropped };
+    }
+    if (status === 401 || status === 403) {
+      const user = this.config.username ?? '(none)';
+      const fix =
+        status === 401
+          ? 'check its password'
+          : `grant it WRITE on the database: GRANT WRITE ON "${database}" TO "${user}"`;
+      return this.retryLater(
+        `influxdb refused the write as user "${user}" (HTTP ${status}: ${shown}): ${fix}`,
+        `http_${status}`,
+        'error',
+      );
+    }
+    if (status === 404 && /database not found/i.test(text)) {
+      this.databaseReady = false; // created again before the next attempt, where allowed
+      const what = this.config.create_database ? 'creating it again' : 'create it, or set create_database: true';
+      return this.retryLater(`influxdb: database "${database}" not found (${what})`, 'http_404', 'error');
+    }
+    if (status === 404)
+      return this.retryLater(
+        `influxdb ${this.config.url} answered 404 to a write to database "${database}" (${shown}): check that url is InfluxDB's HTTP API (for 2.x, with a DBRP mapping of "${database}" to a bucket) and that the database exists`,
+        'http_404',
+        'error',
+      );
+    if (status === 413) {
+      this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'http_413' });
+      return { kind: 'split' };
+    }
+    // 408, 429, 5xx, and answers a person must look at (a proxy's 405...): never dropped.
+    return this.retryLater(
+      `influxdb answered ${status}: ${shown}`,
+      `http_${status}`,
+      status >= 500 || status === 408 || status === 429 ? 'warn' : 'error',
+      retryAfterMs(res.headers.get('retry-after'), (this.deps.now ?? Date.now)()),
+    );
   }
 
   /** Keeps the batch for later: logged once per distinct message, counted every time. */
