@@ -53,7 +53,10 @@ export interface DurableQueue {
    * as the one batch in flight. Returns undefined when empty or while a batch is in flight.
    */
   take(maxRecords: number, maxBytes?: number): QueueBatch | undefined;
-  /** The batch was delivered: its items leave the queue. */
+  /**
+   * The batch was delivered: its items leave the queue. When the store cannot remove them
+   * (QueueStoreError), the batch stays in flight: reject it to send it again later.
+   */
   accept(batch: QueueBatch): void;
   /** The batch was not delivered: its items stay at the head, in order, for the next take. */
   reject(batch: QueueBatch): void;
@@ -75,3 +78,19 @@ export function emptyEvictions(): Record<Priority, number> {
 }
 
 export class QueueStateError extends Error {}
+
+/**
+ * The store under a queue failed at run time (a full disk, an I/O error, a file damaged after it
+ * was opened). The message names the file and what failed; the queue is left as it was before the
+ * call (a batch in flight stays in flight), so the caller can keep it and try again later.
+ */
+export class QueueStoreError extends Error {
+  constructor(
+    readonly path: string,
+    what: string,
+    cause: unknown,
+  ) {
+    super(`queue file ${path}: ${what} failed: ${(cause as Error).message}`, { cause });
+    this.name = 'QueueStoreError';
+  }
+}

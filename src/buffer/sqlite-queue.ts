@@ -3,7 +3,9 @@
  * Every push is one transaction, committed before push() returns; WAL mode, so a process killed
  * with SIGKILL loses nothing pushed (`sync: 'full'` also survives power loss). Taking a batch
  * only marks it in memory; accept deletes it in one statement; reject just forgets the mark,
- * so after a crash an unacknowledged batch is simply sent again.
+ * so after a crash an unacknowledged batch is simply sent again. A statement that fails at run
+ * time (disk full, I/O error) throws a QueueStoreError naming the file and leaves the queue as it
+ * was: a push stores nothing, a batch whose delete failed stays in flight.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -15,6 +17,7 @@ import {
   payloadBytes,
   PRIORITIES,
   QueueStateError,
+  QueueStoreError,
   type DurableQueue,
   type Priority,
   type QueueBatch,
@@ -97,21 +100,28 @@ export class SqliteQueue implements DurableQueue {
   push(inputs: readonly QueueInput[]): void {
     if (inputs.length === 0) return;
     const at = this.now();
-    let added = 0;
-    let records = 0;
-    this.db.transaction(() => {
+    const before = { count: this.count, bytes: this.bytes, records: this.records, evicted: { ...this.evicted } };
+    // One transaction with the evictions it causes: on a failure nothing is stored or evicted.
+    const store = this.db.transaction(() => {
       for (const input of inputs) {
         const bytes = payloadBytes(input.payload);
         const n = countOf(input);
         this.statements.insert.run(PRIORITIES.indexOf(input.priority), input.payload, bytes, n, at);
-        added += bytes;
-        records += n;
+        this.count++;
+        this.bytes += bytes;
+        this.records += n;
       }
-    })();
-    this.count += inputs.length;
-    this.bytes += added;
-    this.records += records;
-    if (this.bytes > this.options.maxBytes) this.evict();
+      if (this.bytes > this.options.maxBytes) this.evict();
+    });
+    try {
+      this.disk('storing new items', () => store());
+    } catch (err) {
+      this.count = before.count;
+      this.bytes = before.bytes;
+      this.records = before.records;
+      Object.assign(this.evicted, before.evicted);
+      throw err;
+    }
   }
 
   private evict(): void {
@@ -146,51 +156,65 @@ export class SqliteQueue implements DurableQueue {
 
   take(maxRecords: number, maxBytes = Number.POSITIVE_INFINITY): QueueBatch | undefined {
     if (this.inFlight || this.count === 0) return undefined;
-    // Each entry holds at least one record, so maxRecords entries always suffice.
-    const rows = this.statements.head.iterate(Math.max(1, maxRecords)) as IterableIterator<Row>;
     const items: QueueItem[] = [];
     let bytes = 0;
     let count = 0;
     let lastSeq = 0;
-    for (const row of rows) {
-      if (items.length > 0 && (count + row.records > maxRecords || bytes + row.bytes > maxBytes)) break;
-      items.push({
-        seq: row.seq,
-        priority: PRIORITIES[row.priority],
-        payload: row.payload,
-        count: row.records,
-        enqueuedAt: row.enqueued_at,
-      });
-      bytes += row.bytes;
-      count += row.records;
-      lastSeq = row.seq;
-    }
+    this.disk('reading the oldest items', () => {
+      // Each entry holds at least one record, so maxRecords entries always suffice.
+      for (const row of this.statements.head.iterate(Math.max(1, maxRecords)) as IterableIterator<Row>) {
+        if (items.length > 0 && (count + row.records > maxRecords || bytes + row.bytes > maxBytes)) break;
+        items.push({
+          seq: row.seq,
+          priority: PRIORITIES[row.priority],
+          payload: row.payload,
+          count: row.records,
+          enqueuedAt: row.enqueued_at,
+        });
+        bytes += row.bytes;
+        count += row.records;
+        lastSeq = row.seq;
+      }
+    });
     if (items.length === 0) return undefined;
     this.inFlight = { items, bytes, count, lastSeq };
     return this.inFlight;
   }
 
+  /** Deletes the batch, then forgets it; if the delete fails, it stays in flight (reject it to send it again). */
   accept(batch: QueueBatch): void {
-    const inFlight = this.settle(batch);
-    this.statements.deleteUpTo.run(inFlight.lastSeq);
+    const inFlight = this.inFlightAs(batch);
+    this.disk('removing a delivered batch', () => this.statements.deleteUpTo.run(inFlight.lastSeq));
+    this.inFlight = undefined;
     this.count -= batch.items.length;
     this.bytes -= batch.bytes;
     this.records -= batch.count;
   }
 
   reject(batch: QueueBatch): void {
-    this.settle(batch);
+    this.inFlightAs(batch);
+    this.inFlight = undefined;
   }
 
-  private settle(batch: QueueBatch): QueueBatch & { lastSeq: number } {
+  private inFlightAs(batch: QueueBatch): QueueBatch & { lastSeq: number } {
     if (!this.inFlight || batch !== this.inFlight) throw new QueueStateError('batch is not the one in flight');
-    const b = this.inFlight;
-    this.inFlight = undefined;
-    return b;
+    return this.inFlight;
+  }
+
+  /** Runs a statement; its error becomes a QueueStoreError that names this file and what failed. */
+  private disk<T>(what: string, run: () => T): T {
+    try {
+      return run();
+    } catch (err) {
+      throw new QueueStoreError(this.options.path, what, err);
+    }
   }
 
   stats(): QueueStats {
-    const oldest = this.count > 0 ? (this.statements.oldest.get() as { enqueued_at: number } | undefined) : undefined;
+    const oldest =
+      this.count > 0
+        ? this.disk('reading the age of the oldest item', () => this.statements.oldest.get() as { enqueued_at: number })
+        : undefined;
     return {
       records: this.records,
       items: this.count,

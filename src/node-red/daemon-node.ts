@@ -8,10 +8,23 @@
  * from a linewatch-gateway config node (gateway-config-node.ts).
  */
 import { backoffMs, jittered } from '../core/backoff.js';
+import { readBodyStart } from '../core/http-body.js';
 import { OPERATOR_COMMANDS, type OperatorCommand } from '../core/types.js';
 import { SseParser, parseEventTypes } from '../telemetry/event-stream.js';
 import { gatewayUrl, type GatewayConfigNode } from './gateway-config-node.js';
 import { list, text, type NodeDefinition, type NodeInstance, type NodeMessage, type RedApi } from './red-api.js';
+
+/** The daemon answers a command with the alarm's event, a few hundred bytes; more is not read. */
+const MAX_ANSWER_BYTES = 1 << 20;
+
+/** The daemon's answer to a command as an object; {} where it is not JSON (the status then says what happened). */
+function commandAnswer(text: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
 
 /**
  * Where the daemon node connects and which token it sends: its linewatch-gateway config node, or
@@ -137,7 +150,7 @@ export function registerDaemonNode(RED: RedApi): void {
           body: JSON.stringify(request.body),
         })
           .then(async (res) => {
-            const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+            const body = commandAnswer((await readBodyStart(res, MAX_ANSWER_BYTES)).text);
             if (!res.ok)
               throw new Error(
                 `daemon refused ${request.command} on ${request.asset}/${request.alarm} (${res.status}): ${String(body.error ?? res.statusText)}`,

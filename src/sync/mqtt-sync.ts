@@ -13,11 +13,13 @@
  * Messages are queued durably first; a pump publishes them in queue order (so in order per
  * asset), one batch at a time, accepting the batch when every message is acknowledged and
  * rejecting it (to be sent again) otherwise. While the broker is unreachable, everything waits in
- * the queue, within its byte bound.
+ * the queue, within its byte bound. When the queue itself fails (its disk), the pump logs and counts
+ * it and leaves the queue alone for a backoff; a batch whose removal failed is sent again.
  */
 import type { MqttClient } from 'mqtt';
 import { brokerErrorText, connectMqtt } from '../core/mqtt-connection.js';
 import type { DurableQueue, QueueInput } from '../buffer/queue.js';
+import { acceptOrKeep, QueueFailures, queuedRecords } from '../buffer/queue-failures.js';
 import type { Sink, SinkRecords } from '../core/components.js';
 import type { MqttSyncConfig } from './schema.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -60,6 +62,7 @@ export class MqttSync implements Sink {
   private closed = false;
   private lastError: string | undefined;
   private readonly prefix: string;
+  private readonly queueFailures: QueueFailures;
 
   constructor(
     private readonly config: MqttSyncConfig,
@@ -68,6 +71,7 @@ export class MqttSync implements Sink {
   ) {
     this.summaries = new MinuteSummarizer(identity.gateway);
     this.prefix = `${config.topic_prefix}/${identity.gateway}`;
+    this.queueFailures = new QueueFailures(this.name, deps);
   }
 
   private now(): number {
@@ -120,7 +124,7 @@ export class MqttSync implements Sink {
     this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'network' });
     if (message !== this.lastError)
       this.deps.logger.warn(
-        { sink: this.name, queued: this.deps.queue.stats().records },
+        { sink: this.name, queued: queuedRecords(this.deps.queue) },
         `${message}; messages stay queued`,
       );
     this.lastError = message;
@@ -194,15 +198,19 @@ export class MqttSync implements Sink {
     void this.pump();
   }
 
-  /** Publishes queued messages in order while the broker is connected. */
+  /** Publishes queued messages in order while the broker is connected. Never rejects: queue failures are reported. */
   pump(): Promise<void> {
-    if (!this.pumping) this.pumping = this.drain().finally(() => (this.pumping = undefined));
+    if (!this.pumping)
+      this.pumping = this.drain()
+        .catch((err: unknown) => this.queueFailures.failed(err))
+        .finally(() => (this.pumping = undefined));
     return this.pumping;
   }
 
   private async drain(): Promise<void> {
     const client = this.client;
     const queue = this.deps.queue;
+    if (this.queueFailures.waiting) return;
     while (client?.connected) {
       const batch = queue.take(this.config.batch_size);
       if (!batch) break;
@@ -219,13 +227,14 @@ export class MqttSync implements Sink {
             ),
           ]);
         }
-        queue.accept(batch);
-        this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batch.count);
       } catch (err) {
         queue.reject(batch);
         this.failure(`cloud publish failed: ${(err as Error).message}`);
         break;
       }
+      acceptOrKeep(queue, batch);
+      this.queueFailures.worked();
+      this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batch.count);
     }
     const s = queue.stats();
     this.deps.metrics.sinkBufferedPoints.set({ sink: this.name }, s.records);
@@ -242,6 +251,7 @@ export class MqttSync implements Sink {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.enqueueSummaries(true);
+    this.queueFailures.retryNow();
     await this.pump();
     const client = this.client;
     if (client?.connected)
@@ -249,8 +259,8 @@ export class MqttSync implements Sink {
         .publishAsync(`${this.prefix}/status`, this.status('offline'), { qos: 1, retain: true })
         .catch(() => undefined);
     await client?.endAsync().catch(() => undefined);
-    const left = this.deps.queue.stats().records;
-    if (left > 0)
+    const left = queuedRecords(this.deps.queue);
+    if ((left ?? 0) > 0)
       this.deps.logger.warn(
         { sink: this.name, queued: left },
         `cloud broker unreachable at shutdown: ${left} messages stay queued for the next start`,

@@ -1,5 +1,6 @@
 /** webhook: POSTs the alarm event (or the part result) as JSON, e.g. to a ticket system or a chat. */
 import { z } from 'zod';
+import { bodyExcerpt } from '../../core/http-body.js';
 import { ALARM_STATES } from '../../core/types.js';
 import { actionName, actionRetry, defineAction, isSelected, triggerLabel, triggerPayload } from '../action-type.js';
 
@@ -49,7 +50,8 @@ headers: { authorization: "Bearer \${CHAT_TOKEN}" }
             body,
             signal: AbortSignal.timeout(c.timeout_ms),
           });
-          if (!res.ok) throw new Error(`answered ${res.status} ${(await res.text()).slice(0, 200)}`);
+          if (!res.ok) throw new Error(`answered ${res.status} ${await bodyExcerpt(res, 200)}`);
+          await res.body?.cancel().catch(() => undefined); // the receiver's answer is not read
         },
       };
     },

@@ -4,20 +4,27 @@
  * alarm events in their eviction classes); a flush loop takes batches of `batch_size` lines and
  * settles each one:
  *   2xx                      accepted
+ *   400, 422 (bad points)    accepted; the points InfluxDB says it dropped (`dropped=N`, else all)
+ *                            are counted as dropped: retrying cannot help. InfluxDB writes the good
+ *                            points of a partial write itself (1.x answers 400, 2.x 422).
  *   401, 403                 kept and retried with backoff: an expired password or a missing
  *                            grant is fixed by a person, one clear error says which user and grant
- *   404 (no database)        kept; the database is created again where allowed, else retried
+ *   404                      kept and retried with backoff; where the body says the database is
+ *                            missing, it is created again if create_database allows, else one
+ *                            error names the database and the URL that answered 404 (a 2.x bucket
+ *                            without a mapping, a proxy in front of something else)
  *   413 (batch too large)    split in halves, each sent on its own (one line too large: dropped)
- *   429, 503                 kept and retried after the server's Retry-After (else backoff)
- *   other 4xx (bad points)   accepted and counted as dropped: retrying cannot help. InfluxDB
- *                            writes the good points of a partial write itself.
- *   5xx, network, timeout    rejected: the batch stays at the head; retried with backoff.
- * Points are idempotent in InfluxDB (same series and timestamp overwrite), so a batch sent
- * again after a lost answer does not count twice.
+ *   any other answer         kept and retried, after the server's Retry-After where given (429,
+ *   (408, 429, 5xx, ...)     503), else with backoff; so are network errors and timeouts.
+ * Only the first ERROR_BODY_BYTES of an error answer are read. Points are idempotent in InfluxDB
+ * (same series and timestamp overwrite), so a batch sent again after a lost answer does not count
+ * twice. A failure of the queue itself is logged, counted and retried with backoff (queue-failures).
  */
 import { backoffMs } from '../../core/backoff.js';
 import { gzipSync } from 'node:zlib';
 import type { DurableQueue, QueueInput, QueueStats } from '../../buffer/queue.js';
+import { acceptOrKeep, QueueFailures, queuedRecords } from '../../buffer/queue-failures.js';
+import { excerpt, readBodyStart } from '../../core/http-body.js';
 import type { Sink, SinkRecords } from '../../core/components.js';
 import type { InfluxConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
@@ -26,6 +33,11 @@ import { ensureDatabase } from './database-setup.js';
 import { alarmLine, healthLine, partLine, sampleLine, scoreLine, type SeriesTags } from './line-protocol.js';
 
 type Outcome = { kind: 'ok' } | { kind: 'rejected'; dropped: number } | { kind: 'retry' };
+
+/** How much of an error answer is read (enough for InfluxDB's partial-write message); the rest is not. */
+const ERROR_BODY_BYTES = 64 * 1024;
+/** How much of it a log line shows. */
+const SHOWN_CHARS = 300;
 
 /** An HTTP Retry-After (seconds or a date) as milliseconds from `now`, within 1 s to 10 min; undefined if absent or
  * unreadable. */
@@ -56,12 +68,15 @@ export class InfluxSink implements Sink {
   private readonly evictionsCounted: Partial<Record<string, number>> = {};
   /** Last raw sample time written per series, for downsampling. */
   private readonly lastRaw = new Map<string, number>();
+  private readonly queueFailures: QueueFailures;
 
   constructor(
     private readonly config: InfluxConfig,
     private readonly tags: SeriesTags,
     private readonly deps: InfluxSinkDeps,
-  ) {}
+  ) {
+    this.queueFailures = new QueueFailures(this.name, deps);
+  }
 
   /** Points waiting in the queue. */
   get buffered(): number {
@@ -71,7 +86,11 @@ export class InfluxSink implements Sink {
   async start(): Promise<void> {
     this.timer = setInterval(() => void this.flush(), this.config.flush_interval_ms);
     this.timer.unref();
-    this.updateGauges();
+    try {
+      this.updateGauges();
+    } catch (err) {
+      this.queueFailures.failed(err);
+    }
   }
 
   /** Queues the records' lines: one queue entry per class and call, durable when it returns. */
@@ -108,8 +127,14 @@ export class InfluxSink implements Sink {
       );
       return;
     }
-    // One look at the queue per write (the disk queue answers with a query).
-    const stats = this.deps.queue.stats();
+    let stats: QueueStats;
+    try {
+      // One look at the queue per write (the disk queue answers with a query).
+      stats = this.deps.queue.stats();
+    } catch (err) {
+      this.queueFailures.failed(err);
+      return;
+    }
     this.noteEvictions(stats.evicted);
     if (stats.records >= this.config.batch_size) void this.flush();
   }
@@ -151,24 +176,23 @@ export class InfluxSink implements Sink {
     this.deps.metrics.queueOldestAge.set({ sink: this.name }, s.oldestAgeMs / 1000);
   }
 
-  /** Sends queued batches until the queue is empty or a batch must wait for a retry. */
+  /**
+   * Sends queued batches until the queue is empty or a batch must wait for a retry. Never rejects:
+   * a failure of the queue is reported and retried with backoff.
+   */
   flush(): Promise<void> {
     if (!this.flushing) {
       this.flushing = this.drain()
-        .catch((err: unknown) =>
-          this.deps.logger.error({ sink: this.name }, `influxdb flush failed: ${(err as Error).message}`),
-        )
-        .finally(() => {
-          this.flushing = undefined;
-          this.updateGauges();
-        });
+        .then(() => this.updateGauges())
+        .catch((err: unknown) => this.queueFailures.failed(err))
+        .finally(() => (this.flushing = undefined));
     }
     return this.flushing;
   }
 
   private async drain(): Promise<void> {
     const now = (this.deps.now ?? Date.now)();
-    if (now < this.retryAt) return;
+    if (now < this.retryAt || this.queueFailures.waiting) return;
     const queue = this.deps.queue;
     for (let batch = queue.take(this.config.batch_size); batch; batch = queue.take(this.config.batch_size)) {
       const outcome = await this.send(batch.items.map((i) => i.payload).join('\n'), batch.count);
@@ -176,7 +200,8 @@ export class InfluxSink implements Sink {
         queue.reject(batch);
         return;
       }
-      queue.accept(batch);
+      acceptOrKeep(queue, batch);
+      this.queueFailures.worked();
       if (outcome.kind === 'ok') this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batch.count);
       else {
         this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batch.count - outcome.dropped);
@@ -250,53 +275,14 @@ export class InfluxSink implements Sink {
         signal: AbortSignal.timeout(this.config.timeout_ms),
       });
       if (res.ok) {
+        await res.body?.cancel().catch(() => undefined); // a proxy's 200 may carry a page: not read
         if (this.failures > 0)
           this.deps.logger.info({ sink: this.name, after_failures: this.failures }, 'influxdb reachable again');
         this.failures = 0;
         this.lastError = undefined;
         return { kind: 'ok' };
       }
-      const text = (await res.text()).slice(0, 300);
-      const status = res.status;
-      if (status === 401 || status === 403) {
-        const user = this.config.username ?? '(none)';
-        const fix =
-          status === 401
-            ? 'check its password'
-            : `grant it WRITE on the database: GRANT WRITE ON "${this.config.database}" TO "${user}"`;
-        return this.retryLater(
-          `influxdb refused the write as user "${user}" (HTTP ${status}: ${text.trim()}): ${fix}`,
-          `http_${status}`,
-          'error',
-        );
-      }
-      if (status === 404 && /database not found/i.test(text)) {
-        this.databaseReady = false; // created again before the next attempt, where allowed
-        const what = this.config.create_database ? 'creating it again' : 'create it, or set create_database: true';
-        return this.retryLater(`influxdb: database "${this.config.database}" not found (${what})`, 'http_404', 'error');
-      }
-      if (status === 413) {
-        this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'http_413' });
-        return { kind: 'split' };
-      }
-      if (status === 429 || status === 503)
-        return this.retryLater(
-          `influxdb answered ${status}: ${text}`,
-          `http_${status}`,
-          'warn',
-          retryAfterMs(res.headers.get('retry-after'), (this.deps.now ?? Date.now)()),
-        );
-      if (res.status >= 400 && res.status < 500) {
-        // "partial write: ... dropped=N": InfluxDB kept the other points of the batch.
-        const dropped = Math.min(lines, Number(/dropped=(\d+)/.exec(text)?.[1] ?? lines));
-        this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: `http_${res.status}` });
-        this.deps.logger.error(
-          { sink: this.name, status: res.status, dropped },
-          `influxdb refused ${dropped} of ${lines} points (not retried): ${text}`,
-        );
-        return { kind: 'rejected', dropped };
-      }
-      return this.retryLater(`influxdb answered ${res.status}: ${text}`, `http_${res.status}`);
+      return await this.answered(res, lines);
     } catch (err) {
       const cause = (err as Error).cause as Error | undefined;
       return this.retryLater(
@@ -306,12 +292,67 @@ export class InfluxSink implements Sink {
     }
   }
 
+  /** What an answer other than 2xx means for the batch (see the table at the top). */
+  private async answered(res: Response, lines: number): Promise<Outcome | { kind: 'split' }> {
+    const { status } = res;
+    const { text, truncated } = await readBodyStart(res, ERROR_BODY_BYTES);
+    const shown = excerpt(text, SHOWN_CHARS, truncated);
+    const database = this.config.database;
+    if (status === 400 || status === 422) {
+      // "partial write: ... dropped=N": InfluxDB kept the other points of the batch.
+      const dropped = Math.min(lines, Number(/dropped=(\d+)/.exec(text)?.[1] ?? lines));
+      this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: `http_${status}` });
+      this.deps.logger.error(
+        { sink: this.name, status, dropped },
+        `influxdb refused ${dropped} of ${lines} points (not retried): ${shown}`,
+      );
+      return { kind: 'rejected', dropped };
+    }
+    if (status === 401 || status === 403) {
+      const user = this.config.username ?? '(none)';
+      const fix =
+        status === 401
+          ? 'check its password'
+          : `grant it WRITE on the database: GRANT WRITE ON "${database}" TO "${user}"`;
+      return this.retryLater(
+        `influxdb refused the write as user "${user}" (HTTP ${status}: ${shown}): ${fix}`,
+        `http_${status}`,
+        'error',
+      );
+    }
+    if (status === 404 && /database not found/i.test(text)) {
+      this.databaseReady = false; // created again before the next attempt, where allowed
+      const what = this.config.create_database ? 'creating it again' : 'create it, or set create_database: true';
+      return this.retryLater(`influxdb: database "${database}" not found (${what})`, 'http_404', 'error');
+    }
+    if (status === 404)
+      return this.retryLater(
+        `influxdb ${this.config.url} answered 404 to a write to database "${database}" (${shown}): check that url is InfluxDB's HTTP API (for 2.x, with a DBRP mapping of "${database}" to a bucket) and that the database exists`,
+        'http_404',
+        'error',
+      );
+    if (status === 413) {
+      this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'http_413' });
+      return { kind: 'split' };
+    }
+    // 408, 429, 5xx, and answers a person must look at (a proxy's 405...): never dropped.
+    return this.retryLater(
+      `influxdb answered ${status}: ${shown}`,
+      `http_${status}`,
+      status >= 500 || status === 408 || status === 429 ? 'warn' : 'error',
+      retryAfterMs(res.headers.get('retry-after'), (this.deps.now ?? Date.now)()),
+    );
+  }
+
   /** Keeps the batch for later: logged once per distinct message, counted every time. */
   private retryLater(message: string, kind: string, level: 'warn' | 'error' = 'warn', afterMs?: number): Outcome {
     this.failures++;
     this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind });
     if (message !== this.lastError)
-      this.deps.logger[level]({ sink: this.name, queued: this.buffered }, `${message}; points stay queued, retrying`);
+      this.deps.logger[level](
+        { sink: this.name, queued: queuedRecords(this.deps.queue) },
+        `${message}; points stay queued, retrying`,
+      );
     this.lastError = message;
     // The server's Retry-After, else 500 ms after the first failure, doubling up to 30 s.
     this.retryAt = (this.deps.now ?? Date.now)() + (afterMs ?? backoffMs(this.failures + 1, 250, 30_000));
@@ -324,8 +365,9 @@ export class InfluxSink implements Sink {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.retryAt = 0;
+    this.queueFailures.retryNow();
     await this.flush();
-    const left = this.buffered;
+    const left = queuedRecords(this.deps.queue) ?? 0;
     if (left > 0)
       this.deps.logger.warn(
         { sink: this.name, queued: left },

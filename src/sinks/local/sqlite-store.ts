@@ -152,22 +152,32 @@ export class SqliteStore implements Sink {
           samples.length + scores.length + alarms.length + parts.length,
         );
       } catch (err) {
-        this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'sqlite' });
-        this.deps.logger.error(
-          { sink: this.name, path: this.config.path },
-          `local store ${this.config.path}: write failed: ${(err as Error).message}`,
-        );
+        this.failed('write', err);
       }
     }
-    this.prune();
+    try {
+      this.prune();
+    } catch (err) {
+      this.failed(`deleting rows older than ${this.config.retention_hours} h`, err);
+    }
   }
 
+  /** Once a minute at most; a failure is tried again a minute later. */
   private prune(): void {
     const now = (this.deps.now ?? Date.now)();
     if (now - this.lastPrune < 60_000) return;
     this.lastPrune = now;
     const cutoff = now - this.config.retention_hours * 3_600_000;
     for (const statement of this.statements!.prune) statement.run(cutoff);
+  }
+
+  /** A statement failed at run time (disk full, I/O error): counted and logged; flush() never rejects. */
+  private failed(what: string, err: unknown): void {
+    this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'sqlite' });
+    this.deps.logger.error(
+      { sink: this.name, path: this.config.path },
+      `local store ${this.config.path}: ${what} failed: ${(err as Error).message}`,
+    );
   }
 
   async close(): Promise<void> {

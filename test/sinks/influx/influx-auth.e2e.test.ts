@@ -4,52 +4,25 @@
  * 403 and 404 until a person fixes the cause, a batch answered 413 is split, 429 is retried after
  * the server's Retry-After, and a user with WRITE only gets its points written.
  */
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { MemoryQueue } from '../../../src/buffer/memory-queue.js';
 import { startInfluxd } from '../../../src/testing/influxd.js';
 import { sampleRun } from '../../../src/testing/samples.js';
-import { influxSchema } from '../../../src/config/schema.js';
-import { InfluxSink, retryAfterMs } from '../../../src/sinks/influx/influx-sink.js';
-import { createLogger } from '../../../src/telemetry/logger.js';
-import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
+import { retryAfterMs } from '../../../src/sinks/influx/influx-sink.js';
+import { startFaultProxy } from '../../helpers/http-faults.js';
 import { suiteServer } from '../../helpers/suite-server.js';
+import { influxSinkUnderTest } from './influx-sink-fixture.js';
 
 const ADMIN = { user: 'admin', password: 'admin-secret-1' };
 const influx = suiteServer(() => startInfluxd({ admin: ADMIN }));
-const tags = { site: 's', line: 'l', gateway: 'g' };
 
 /** A sink as a user with `user`/`password` configures it, with a clock the test moves and its log lines. */
-function sink(
+const sink = (
   database: string,
   user: string,
   password: string,
   extra: Record<string, unknown> = {},
   url = influx().url,
-) {
-  const lines: { level: number; msg: string }[] = [];
-  const logger = createLogger(
-    'debug',
-    new Writable({ write: (chunk, _e, done) => (lines.push(JSON.parse(String(chunk))), done()) }),
-  );
-  const metrics = new GatewayMetrics();
-  const clock = { now: Date.now() };
-  const config = influxSchema.parse({
-    url,
-    database,
-    username: user,
-    password,
-    batch_size: 5000,
-    flush_interval_ms: 60_000,
-    timeout_ms: 2000,
-    buffer: { type: 'memory' },
-    ...extra,
-  });
-  const s = new InfluxSink(config, tags, { logger, metrics, now: () => clock.now, queue: new MemoryQueue(1 << 26) });
-  return { s, lines, metrics, clock };
-}
+) => influxSinkUnderTest({ url, database, username: user, password, ...extra });
 
 const admin = (q: string) => influx().query('_internal', q);
 const count = async (db: string) =>
@@ -176,28 +149,16 @@ describe('InfluxDB limits', () => {
   it("429: the batch is kept and sent again after the server's Retry-After, not before", async () => {
     await admin('CREATE DATABASE plant_429');
     // Fault injection: a proxy that answers the first write 429 (Retry-After: 7 s), then forwards.
-    let limited = 1;
-    const target = new URL(influx().url);
-    const proxy = createServer((req, res) => {
-      if (req.url?.startsWith('/write') && limited-- > 0)
-        return void req
-          .resume()
-          .on('end', () => res.writeHead(429, { 'retry-after': '7' }).end('{"error":"slow down"}'));
-      req.pipe(
-        request(
-          { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
-          (up) => (res.writeHead(up.statusCode!, up.headers), up.pipe(res)),
-        ),
-      );
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const proxy = await startFaultProxy(influx().url, '/write', [
+      { status: 429, headers: { 'retry-after': '7' }, body: '{"error":"slow down"}' },
+    ]);
     try {
       const { s, metrics, clock } = sink(
         'plant_429',
         ADMIN.user,
         ADMIN.password,
         { create_database: false },
-        `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+        proxy.url,
       );
       s.write({ samples: sampleRun(200, Date.now() - 10_000), scores: [], alarms: [] });
       await s.flush();
@@ -212,7 +173,7 @@ describe('InfluxDB limits', () => {
       await s.close();
       expect(await count('plant_429')).toBe(200);
     } finally {
-      proxy.close();
+      await proxy.close();
     }
   });
 

@@ -103,7 +103,7 @@ describe('InfluxDB sink against a real influxd', () => {
     expect(count.values[0][1]).toBe(1000);
   });
 
-  it('drops only a batch that InfluxDB rejects (4xx), counting it, and goes on', async () => {
+  it('drops only a batch that InfluxDB rejects as bad points (400), counting it, and goes on', async () => {
     const metrics = new GatewayMetrics();
     // Seed a field-type conflict: "value" is a string in this shard, the sink writes floats.
     await fetch(`${influx().url}/query?q=${encodeURIComponent('CREATE DATABASE lw_reject')}`, { method: 'POST' });

@@ -1,0 +1,132 @@
+/**
+ * InfluxDB answers that influxd 1.x itself does not give, through a fault-injecting proxy in front
+ * of a real influxd (issue: "some 404s and 408 drop points; error bodies are read whole"): a 2.x
+ * bucket's 404, a proxy's 404 page, 408, 5xx and a proxy's 405 keep every point until the write
+ * goes through; 422 (2.x's partial write) drops only what it says it dropped; a huge error body is
+ * not read past its first bytes.
+ */
+import { describe, expect, it } from 'vitest';
+import { startInfluxd } from '../../../src/testing/influxd.js';
+import { sampleRun } from '../../../src/testing/samples.js';
+import { startFaultProxy, type FaultAnswer } from '../../helpers/http-faults.js';
+import { suiteServer } from '../../helpers/suite-server.js';
+import { influxSinkUnderTest } from './influx-sink-fixture.js';
+
+const influx = suiteServer(() => startInfluxd());
+const count = async (db: string) =>
+  Number((await influx().query(db, 'SELECT COUNT(value) FROM linewatch_sample'))[0]?.values[0][1] ?? 0);
+
+/** A sink writing to `database` (created here) through a proxy that gives `answers` to its first writes. */
+async function throughProxy(database: string, answers: FaultAnswer[]) {
+  await influx().query('_internal', `CREATE DATABASE ${database}`);
+  const proxy = await startFaultProxy(influx().url, '/write', answers);
+  return { ...influxSinkUnderTest({ url: proxy.url, database, create_database: false }), proxy };
+}
+
+const BUCKET_404 = '{"code":"not found","message":"bucket \\"plant_b/autogen\\" not found"}';
+const PROXY_404 = '<html>\n<head><title>404 Not Found</title></head>\n<body><h1>404 Not Found</h1></body>\n</html>';
+
+describe('InfluxDB answers kept and retried', () => {
+  it.each([
+    ['a 2.x bucket without a mapping', 'plant_b', BUCKET_404, BUCKET_404],
+    [
+      'a proxy in front of something else',
+      'plant_p',
+      PROXY_404,
+      '<html> <head><title>404 Not Found</title></head> <body><h1>404 Not Found</h1></body> </html>',
+    ],
+  ])(
+    '404 from %s: every point is kept, one error names the database and the URL, and all arrive once it writes',
+    async (_what, database, body, shown) => {
+      const { s, log, metric, clock, proxy } = await throughProxy(database, [
+        { status: 404, body },
+        { status: 404, body },
+      ]);
+      try {
+        s.write({ samples: sampleRun(120, Date.now() - 10_000), scores: [], alarms: [] });
+        await s.flush();
+        expect(s.buffered).toBe(120); // dropped before the fix
+        clock.now += 60_000;
+        await s.flush();
+        expect(s.buffered).toBe(120);
+        expect(await metric('linewatch_sink_dropped_points_total')).toEqual([]);
+        expect(await metric('linewatch_sink_write_errors_total')).toEqual([
+          'linewatch_sink_write_errors_total{sink="influxdb",kind="http_404"} 2',
+        ]);
+        expect(log.at(50)).toEqual([
+          `influxdb ${proxy.url} answered 404 to a write to database "${database}" (${shown}): check that url is InfluxDB's HTTP API (for 2.x, with a DBRP mapping of "${database}" to a bucket) and that the database exists; points stay queued, retrying`,
+        ]);
+        clock.now += 60_000;
+        await s.close();
+        expect(await count(database)).toBe(120);
+      } finally {
+        await proxy.close();
+      }
+    },
+  );
+
+  it("408, 5xx and a proxy's 405: the batch is kept through each and arrives whole; nothing is dropped", async () => {
+    const codes = [408, 500, 502, 504, 405];
+    const { s, metric, clock, proxy } = await throughProxy(
+      'plant_retry',
+      codes.map((status) => ({ status, body: `{"error":"answer ${status}"}` })),
+    );
+    try {
+      s.write({ samples: sampleRun(200, Date.now() - 10_000), scores: [], alarms: [] });
+      for (const _ of codes) {
+        await s.flush();
+        expect(s.buffered).toBe(200); // 408 and 405 dropped the batch before the fix
+        clock.now += 60_000;
+      }
+      await s.close();
+      expect(proxy.pending).toEqual([]);
+      expect(await count('plant_retry')).toBe(200);
+      expect(await metric('linewatch_sink_dropped_points_total')).toEqual([]);
+      expect((await metric('linewatch_sink_write_errors_total')).sort()).toEqual(
+        codes.map((c) => `linewatch_sink_write_errors_total{sink="influxdb",kind="http_${c}"} 1`).sort(),
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a 503 with a 64 MiB body: only its first 64 KiB are read, the batch is kept, the log shows its start', async () => {
+    const { s, log, clock, proxy } = await throughProxy('plant_big', [{ status: 503, streamBytes: 64 << 20 }]);
+    try {
+      s.write({ samples: sampleRun(10, Date.now() - 10_000), scores: [], alarms: [] });
+      await s.flush();
+      expect(s.buffered).toBe(10);
+      // What the socket took before the sink hung up: the 64 KiB read, plus what the kernel's buffers hold.
+      const sent = await proxy.streamed[0];
+      process.stdout.write(`influx 503 with a 64 MiB body: the proxy handed ${sent} bytes to the socket\n`);
+      expect(sent).toBeLessThan(16 << 20); // all 64 MiB before the fix
+      expect(log.at(40)).toEqual([`influxdb answered 503: ${'x'.repeat(300)}…; points stay queued, retrying`]);
+      clock.now += 60_000;
+      await s.close();
+      expect(await count('plant_big')).toBe(10);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('InfluxDB answers that drop points', () => {
+  it("422 (2.x's partial write): only the points it says it dropped are counted as dropped, the rest as written", async () => {
+    const body =
+      '{"code":"unprocessable entity","message":"failure writing points to database: partial write: points beyond retention policy dropped=3"}';
+    const { s, metric, proxy } = await throughProxy('plant_422', [{ status: 422, body }]);
+    try {
+      s.write({ samples: sampleRun(50, Date.now() - 10_000), scores: [], alarms: [] });
+      await s.close();
+      expect(s.buffered).toBe(0);
+      expect(await metric('linewatch_sink_dropped_points_total')).toEqual([
+        'linewatch_sink_dropped_points_total{sink="influxdb",reason="rejected"} 3',
+      ]);
+      expect(await metric('linewatch_sink_points_written_total')).toEqual([
+        'linewatch_sink_points_written_total{sink="influxdb"} 47',
+      ]);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
