@@ -43,7 +43,11 @@ export function redactUrl(scheme: string, rest: string): string {
 export function redactSecrets(text: string): string {
   return text
     .replace(USER_AND_PASSWORD, (_, scheme: string) => `${scheme}://***@`)
-    .replace(URL_IN_TEXT, (_, scheme: string, rest: string) => redactUrl(scheme, rest));
+    .replace(URL_IN_TEXT, (_, scheme: string, rest: string) => {
+      // Punctuation that ends a sentence or a clause ("GET http://h/a.json: answered 404") is the text's, not the URL's.
+      const tail = /[:.,;]+$/.exec(rest)?.[0] ?? '';
+      return redactUrl(scheme, rest.slice(0, rest.length - tail.length)) + tail;
+    });
 }
 
 /** A JSON-able value with every string in it redacted. */

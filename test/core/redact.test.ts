@@ -11,6 +11,9 @@ describe('redactSecrets', () => {
     ['influxdb http://influx:8086 unreachable', 'influxdb http://influx:8086 unreachable'],
     ['"url":"mqtts://a:b@h:8883"', '"url":"mqtts://***@h:8883"'],
     ['no url here', 'no url here'],
+    // the punctuation after a URL is the sentence's
+    ['GET http://h:80/r/manifest.json: answered 404', 'GET http://h:80/***: answered 404'],
+    ['see https://ntfy.sh/topic.', 'see https://ntfy.sh/***.'],
     // a secret in the only path segment (a topic, a bot token)
     ['POST https://ntfy.sh/my-secret-topic-9f8e failed', 'POST https://ntfy.sh/*** failed'],
     ['https://api.telegram.org/bot123456:AAHsecretTOKEN/sendMessage', 'https://api.telegram.org/***'],

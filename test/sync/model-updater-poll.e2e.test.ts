@@ -56,7 +56,7 @@ describe('model updates by polling', () => {
     });
     try {
       expect(await next).toMatch(
-        /^release notices: http:\/\/127\.0\.0\.1:\d+\/\*\*\* GET http:\/\/127\.0\.0\.1:\d+\/\*\*\* answered 302 \(a redirect\): refused, redirects are not followed$/,
+        /^release notices: http:\/\/127\.0\.0\.1:\d+\/\*\*\*: GET http:\/\/127\.0\.0\.1:\d+\/\*\*\* answered 302 \(a redirect\): refused, redirects are not followed$/,
       );
       await f.updater.idle();
       expect(f.releases.requests).toEqual(['/moved.json']);
@@ -76,7 +76,7 @@ describe('model updates by polling', () => {
     });
     try {
       expect(await next).toMatch(
-        /^release notices: http:\/\/127\.0\.0\.1:\d+\/\*\*\* GET http:\/\/127\.0\.0\.1:\d+\/\*\*\* the notice document of \d+ bytes is over the 4096-byte limit \(cloud\.model_updates\.max_manifest_bytes\)$/,
+        /^release notices: http:\/\/127\.0\.0\.1:\d+\/\*\*\*: GET http:\/\/127\.0\.0\.1:\d+\/\*\*\*: the notice document of \d+ bytes is over the 4096-byte limit \(cloud\.model_updates\.max_manifest_bytes\)$/,
       );
       await f.updater.idle();
       expect(f.releases.requests).toEqual(['/big.json']);
