@@ -217,7 +217,14 @@ export class Gateway {
       ].filter((v) => v > 0);
       const healthMs = intervals.length > 0 ? Math.min(...intervals) : 0;
       if (healthMs > 0) {
-        this.healthTimer = setInterval(() => void this.reportHealth(), healthMs);
+        // A failed health report is logged; it must not become an unhandled rejection that ends the daemon.
+        this.healthTimer = setInterval(
+          () =>
+            this.reportHealth().catch((err: unknown) =>
+              this.deps.logger.error({ component: 'health' }, `health report: ${(err as Error).message}`),
+            ),
+          healthMs,
+        );
         this.healthTimer.unref();
       }
     } catch (err) {
