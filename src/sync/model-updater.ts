@@ -29,7 +29,13 @@ import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { ProbationModel } from './probation.js';
 import type { SessionPool } from '../inference/session-pool.js';
 import { checkInputs, loadSigned, readPublicKeys, ReleaseRejected } from './release.js';
-import { fetchSignedRelease, getCapped, storeRelease, type SignedRelease } from './release-download.js';
+import {
+  checkReleaseUrl,
+  fetchSignedRelease,
+  getCapped,
+  storeRelease,
+  type SignedRelease,
+} from './release-download.js';
 import { DownloadTooLarge, namingSetting, type DownloadLimits } from './release-reader.js';
 import { activeReleaseFile, confirmedSequence } from './confirmed-release.js';
 import { checkNewer, type SequenceFloor } from './release-sequence.js';
@@ -272,6 +278,7 @@ export class ModelUpdater {
     });
     let release: SignedRelease;
     try {
+      checkReleaseUrl(notice.url, this.config.release_url_prefixes);
       // In memory, size-capped; nothing is written before it verifies.
       release = await fetchSignedRelease(notice, this.keys, this.limits);
     } catch (err) {

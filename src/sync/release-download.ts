@@ -65,6 +65,22 @@ export function downloadRelease(
   return readRelease((name, limit) => getCapped(new URL(name, base), limit, name), base.href, limits);
 }
 
+/**
+ * The release URL a notice names, before anything is fetched: http or https only, and, where the gateway lists
+ * `release_url_prefixes`, under one of them (compared after the URL is normalised, so `..` cannot climb out). Without
+ * the list, whoever can publish a notice can make the gateway GET any address it reaches.
+ */
+export function checkReleaseUrl(url: string, prefixes: readonly string[] | undefined): void {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new ReleaseRejected('url_not_allowed', `release ${parsed.href}: only http and https URLs are fetched`);
+  if (prefixes && !prefixes.some((p) => parsed.href.startsWith(new URL(p).href)))
+    throw new ReleaseRejected(
+      'url_not_allowed',
+      `release ${parsed.href}: not under cloud.model_updates.release_url_prefixes (${prefixes.join(', ')})`,
+    );
+}
+
 /** Checks that a verified release is the one its notice announced, and that its version can name its folder in the
  * store; a ReleaseRejected otherwise. */
 export function checkNotice(notice: { model: string; version: string }, signed: ModelManifest, origin: string): void {

@@ -29,7 +29,8 @@ export type RejectionCode =
   | 'wrong_inputs'
   | 'golden_mismatch'
   | 'notice_mismatch'
-  | 'not_newer';
+  | 'not_newer'
+  | 'url_not_allowed';
 
 export class ReleaseRejected extends Error {
   constructor(

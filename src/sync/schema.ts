@@ -52,6 +52,20 @@ export const modelUpdatesSchema = z.strictObject({
     .describe(
       'An HTTPS URL polled for release notices (one notice or a list; no redirect followed, at most max_manifest_bytes).',
     ),
+  release_url_prefixes: z
+    .array(
+      z
+        .url({ protocol: /^https?$/ })
+        .refine(
+          (u) => u.endsWith('/'),
+          'end the prefix with / (https://host/linewatch would also allow /linewatch-evil)',
+        ),
+    )
+    .min(1)
+    .optional()
+    .describe(
+      'Where releases may be fetched from: a notice whose release URL is not under one of these prefixes is refused (url_not_allowed) before anything is fetched. Default: any http(s) URL a notice names.',
+    ),
   poll_interval_s: z.number().positive().default(300).describe('How often poll_url is polled.'),
   store_dir: z.string().optional().describe('Where releases are downloaded and kept; default `<data_dir>/models`.'),
   probation_s: z
