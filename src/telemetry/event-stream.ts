@@ -36,15 +36,25 @@ export interface SseMessage {
   readonly data: string;
 }
 
-/** Incremental SSE parser (the subset the daemon writes, plus comments and multi-line data). */
+/** Characters one event may hold (its lines and data together) before the stream is refused. */
+export const MAX_SSE_MESSAGE_CHARS = 1 << 20;
+
+/** Incremental SSE parser (the subset the daemon writes, plus comments and multi-line data). A message longer than
+ * `maxMessageChars` throws (the reader drops the stream and reconnects): a peer that never ends a line must not hold
+ * the reader's memory. */
 export class SseParser {
   private buffer = '';
   private event = '';
   private data: string[] = [];
+  private dataChars = 0;
+
+  constructor(private readonly maxMessageChars = MAX_SSE_MESSAGE_CHARS) {}
 
   /** Feeds a chunk; returns the messages it completed. */
   push(chunk: string): SseMessage[] {
     this.buffer += chunk;
+    if (this.buffer.length + this.dataChars > this.maxMessageChars && !this.buffer.includes('\n'))
+      throw new Error(`event stream: a message of over ${this.maxMessageChars} characters; dropped`);
     const out: SseMessage[] = [];
     let nl: number;
     while ((nl = this.buffer.indexOf('\n')) >= 0) {
@@ -54,12 +64,18 @@ export class SseParser {
         if (this.data.length > 0) out.push({ event: this.event || 'message', data: this.data.join('\n') });
         this.event = '';
         this.data = [];
+        this.dataChars = 0;
       } else if (!line.startsWith(':')) {
         const colon = line.indexOf(':');
         const field = colon < 0 ? line : line.slice(0, colon);
         const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
         if (field === 'event') this.event = value;
-        else if (field === 'data') this.data.push(value);
+        else if (field === 'data') {
+          this.data.push(value);
+          this.dataChars += value.length + 1;
+          if (this.dataChars > this.maxMessageChars)
+            throw new Error(`event stream: a message of over ${this.maxMessageChars} characters; dropped`);
+        }
       }
     }
     return out;

@@ -24,4 +24,17 @@ describe('daemon event stream (SSE)', () => {
     expect([...(parseEventTypes('alarm, part') as Set<string>)]).toEqual(['alarm', 'part']);
     expect(parseEventTypes('alarm,warning')).toMatch(/unknown event type\(s\) warning/);
   });
+
+  it('refuses a message over its size bound, whether one line never ends or its data lines pile up', () => {
+    const endless = new SseParser(100);
+    expect(endless.push(`data: ${'x'.repeat(60)}`)).toEqual([]);
+    expect(() => endless.push('y'.repeat(60))).toThrow('event stream: a message of over 100 characters; dropped');
+    const piled = new SseParser(100);
+    expect(() => piled.push('data: 0123456789\n'.repeat(10))).toThrow(
+      'event stream: a message of over 100 characters; dropped',
+    );
+    const fits = new SseParser(100);
+    expect(fits.push(`event: alarm\ndata: ${'z'.repeat(90)}\n\n`)).toEqual([{ event: 'alarm', data: 'z'.repeat(90) }]);
+    expect(fits.push(`data: ${'z'.repeat(90)}\n\n`)).toEqual([{ event: 'message', data: 'z'.repeat(90) }]);
+  });
 });
