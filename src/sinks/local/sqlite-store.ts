@@ -152,6 +152,12 @@ export class SqliteStore implements Sink {
           samples.length + scores.length + alarms.length + parts.length,
         );
       } catch (err) {
+        // The transaction wrote none of them: they are lost, and counted as such (the store is this box's own copy;
+        // the InfluxDB and cloud queues hold theirs).
+        this.deps.metrics.sinkDroppedPoints.inc(
+          { sink: this.name, reason: 'write_failed' },
+          samples.length + scores.length + alarms.length + parts.length,
+        );
         this.failed('write', err);
       }
     }

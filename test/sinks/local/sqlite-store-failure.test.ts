@@ -53,4 +53,34 @@ describe('local store with a file that fails at run time', () => {
     expect(db.prepare('SELECT ts FROM scores').all()).toEqual([{ ts: clock.now - 61_000 }]); // the old one pruned
     db.close();
   });
+
+  it('a write that fails is logged and its points are counted as dropped (write_failed); later writes go on', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'lw-local-fail-')), 'linewatch.db');
+    const log = logLines();
+    const metrics = new GatewayMetrics();
+    const store = new SqliteStore(localStoreSchema.parse({ path }), {
+      logger: log.logger,
+      metrics,
+      flushIntervalMs: 60_000,
+    });
+    await store.start();
+    const fault = sqliteFault(path, 'scores').hideTable();
+    const now = Date.now();
+    store.write({ samples: [], scores: [score(now), score(now + 1)], alarms: [] });
+    await store.flush();
+    expect(await metrics.registry.getSingleMetricAsString('linewatch_sink_dropped_points_total')).toContain(
+      'linewatch_sink_dropped_points_total{sink="local",reason="write_failed"} 2',
+    );
+    // the statements were prepared on the table that went away, so the retention delete fails too
+    expect(log.at(50)).toEqual([
+      expect.stringMatching(new RegExp(`^local store ${path.replaceAll('.', '\\.')}: write failed: .*scores`)),
+      expect.stringMatching(new RegExp(`^local store ${path.replaceAll('.', '\\.')}: deleting rows older than`)),
+    ]);
+    fault.heal();
+    store.write({ samples: [], scores: [score(now + 2)], alarms: [] });
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT ts FROM scores').all()).toEqual([{ ts: now + 2 }]);
+    db.close();
+  });
 });
