@@ -20,6 +20,7 @@
  *     .option('--seed <n>', 'random seed of the plant, its runs and its faults', '1')
  *     .option('--noise-scale <x>', 'multiplies every channel\'s measurement noise, 0.01 to 10', '1')
  *     .option('--faults <kinds>', 'fault kinds taken in turn, comma-separated (default: all)')
+ *     .option('--recovering <share>', 'share of files whose fault ends before the file does, 0 to 1', '0.4')
  *     .action(wrap((opts) => datasetCommand(opts)));
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -47,6 +48,7 @@ export interface DatasetOptions {
   seed?: string;
   noiseScale?: string;
   faults?: string;
+  recovering?: string;
 }
 
 export const DATASET_PRESETS = {
@@ -100,6 +102,10 @@ export function parseDatasetOptions(opts: DatasetOptions): SyntheticPlantOptions
       `--faults ${opts.faults}: unknown kind ${named}; expected a comma-separated list of ${PLANT_FAULT_KINDS.join(', ')}`,
     );
   }
+  const recovering =
+    opts.recovering === undefined ? 0.4 : /^\d+(\.\d+)?$/.test(opts.recovering.trim()) ? Number(opts.recovering) : NaN;
+  if (!(recovering >= 0 && recovering <= 1))
+    throw new UsageError(`--recovering ${opts.recovering}: expected a share from 0 to 1`);
   const minRows = LAST_FAULT_START + MIN_FAULT_ROWS;
   const rowsNote = ` (faults start by row ${LAST_FAULT_START} and last at least ${MIN_FAULT_ROWS} rows)`;
   return {
@@ -113,6 +119,7 @@ export function parseDatasetOptions(opts: DatasetOptions): SyntheticPlantOptions
     faultKinds: faultKinds as PlantFaultKind[],
     normalRows: NORMAL_ROWS,
     faultStartRows: [NORMAL_ROWS + 20, LAST_FAULT_START],
+    recoveringFraction: recovering,
   };
 }
 
@@ -133,7 +140,7 @@ export function datasetReadme(ds: SyntheticPlantDataset, o: SyntheticPlantOption
     '# Synthetic process-plant data set',
     '',
     `Written by \`linewatch dataset\` (src/sim/synthetic-plant.ts): seed ${o.seed}, ${o.channels} channels, one sample every ${o.samplePeriodMs} ms,`,
-    `${o.files} labelled files of ${o.rowsPerFile} rows, noise scale ${o.noiseScale ?? 1}. The same options give the same bytes.`,
+    `${o.files} labelled files of ${o.rowsPerFile} rows, noise scale ${o.noiseScale ?? 1}, a share of ${o.recoveringFraction ?? 0.4} of the faults ending before their file does. The same options give the same bytes.`,
     '',
     'Files use the SKAB format (`;`-separated, `datetime` in UTC, labels `0.0`/`1.0`): `anomaly` is 1 while the fault is active,',
     '`changepoint` is 1 on its first row and on the first row after it. `anomaly-free.csv` is normal operation, without label columns.',

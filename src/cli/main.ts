@@ -202,6 +202,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--seed <n>', 'random seed of the plant, its runs and its faults', '1')
     .option('--noise-scale <x>', "multiplies every channel's measurement noise, 0.01 to 10", '1')
     .option('--faults <kinds>', 'fault kinds taken in turn, comma-separated (default: all)')
+    .option(
+      '--recovering <share>',
+      'share of files whose fault ends before the file does, the plant back to normal after it, 0 to 1 (0: every fault lasts to the end, as in Tennessee Eastman test runs)',
+      '0.4',
+    )
     .action(wrap((opts) => datasetCommand(opts)));
   program
     .command('quantize')

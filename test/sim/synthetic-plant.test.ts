@@ -159,6 +159,16 @@ describe('generatePlantDataset', () => {
 describe('linewatch dataset', () => {
   afterEach(() => vi.restoreAllMocks());
 
+  it('--recovering 0: every fault lasts to the end of its file; 1: every fault ends before it', () => {
+    const lastLabels = (recovering: string) =>
+      generatePlantDataset(parseDatasetOptions({ out: 'x', preset: 'skab-like', files: '5', recovering })).files.map(
+        (f) => parseSkabCsv(f.csv, f.name).columns.get('anomaly')!.at(-1),
+      );
+    expect(lastLabels('0')).toEqual([1, 1, 1, 1, 1]);
+    expect(lastLabels('1')).toEqual([0, 0, 0, 0, 0]);
+    expect(parseDatasetOptions({ out: 'x' }).recoveringFraction).toBe(0.4);
+  });
+
   it('takes the preset and lets flags override it', () => {
     const skabLike = parseDatasetOptions({ out: 'x', preset: 'skab-like', files: '4' });
     expect(skabLike).toMatchObject({ channels: 8, samplePeriodMs: 1000, rowsPerFile: 1100, files: 4, seed: 1 });
@@ -188,6 +198,8 @@ describe('linewatch dataset', () => {
     [{ files: '0' }, '--files 0: expected an integer from 1 to 1000'],
     [{ seed: '-1' }, '--seed -1: expected an integer from 0 to 4294967295'],
     [{ noiseScale: '0' }, '--noise-scale 0: expected a number from 0.01 to 10'],
+    [{ recovering: '1.5' }, '--recovering 1.5: expected a share from 0 to 1'],
+    [{ recovering: 'all' }, '--recovering all: expected a share from 0 to 1'],
     [
       { faults: 'sensor-bias,leak' },
       '--faults sensor-bias,leak: unknown kind "leak"; expected a comma-separated list of ' +
