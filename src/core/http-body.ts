@@ -13,8 +13,12 @@ export interface BodyStart {
   readonly truncated: boolean;
 }
 
-export async function readBodyStart(res: Response, maxBytes: number): Promise<BodyStart> {
-  if (!res.body) return { text: '', bytes: 0, truncated: false };
+/** The first `maxBytes` of a body as bytes; `truncated` when it went on past them (the rest is cancelled, not read). */
+export async function readBytesStart(
+  res: Response,
+  maxBytes: number,
+): Promise<{ readonly data: Uint8Array; readonly truncated: boolean }> {
+  if (!res.body) return { data: new Uint8Array(), truncated: false };
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let bytes = 0;
@@ -25,7 +29,6 @@ export async function readBodyStart(res: Response, maxBytes: number): Promise<Bo
       if (done) break;
       if (bytes + value.byteLength > maxBytes) {
         chunks.push(value.subarray(0, maxBytes - bytes));
-        bytes = maxBytes;
         truncated = true;
         break;
       }
@@ -36,7 +39,12 @@ export async function readBodyStart(res: Response, maxBytes: number): Promise<Bo
     // Closes the connection's stream where it goes on; a no-op on one that ended.
     await reader.cancel().catch(() => undefined);
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), bytes, truncated };
+  return { data: Buffer.concat(chunks), truncated };
+}
+
+export async function readBodyStart(res: Response, maxBytes: number): Promise<BodyStart> {
+  const { data, truncated } = await readBytesStart(res, maxBytes);
+  return { text: Buffer.from(data).toString('utf8'), bytes: data.byteLength, truncated };
 }
 
 /** A body's text as one line for a log or an error: whitespace runs as one space, at most `maxChars`, "…" where cut. */

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
+import { readBytesStart } from '../core/http-body.js';
 import type { LoadedManifest, ModelManifest } from '../inference/manifest.js';
 import { ReleaseRejected, verifySigned } from './release.js';
 import { STORE_FILES } from './store-files.js';
@@ -39,20 +40,9 @@ export async function getCapped(url: URL, limit: number, what: string, timeoutMs
     await res.body?.cancel();
     throw new DownloadTooLarge(`GET ${url}: ${what} of ${declared} bytes is over the ${limit}-byte limit`);
   }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = res.body!.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > limit) {
-      await reader.cancel();
-      throw new DownloadTooLarge(`GET ${url}: ${what} is over the ${limit}-byte limit`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+  const { data, truncated } = await readBytesStart(res, limit);
+  if (truncated) throw new DownloadTooLarge(`GET ${url}: ${what} is over the ${limit}-byte limit`);
+  return data;
 }
 
 /** Downloads a release folder's manifest, signature and model file into memory (release-reader.ts); writes
