@@ -74,6 +74,20 @@ function integerFlag(
   return value;
 }
 
+/** A decimal flag within [min, max] (`what` says what kind of number, for the error). */
+function decimalFlag(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  [min, max]: readonly [number, number],
+  what: string,
+): number {
+  if (raw === undefined) return fallback;
+  const value = /^\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!(value >= min && value <= max)) throw new UsageError(`${flag} ${raw}: expected ${what} from ${min} to ${max}`);
+  return value;
+}
+
 /** The flags as generator options (preset values unless a flag says otherwise), or an Error naming the first bad flag.
  * */
 export function parseDatasetOptions(opts: DatasetOptions): SyntheticPlantOptions & { out: string } {
@@ -88,12 +102,7 @@ export function parseDatasetOptions(opts: DatasetOptions): SyntheticPlantOptions
     throw new UsageError(
       `--period-ms ${opts.periodMs}: expected a multiple of 1000 (the CSV times have 1 s resolution)`,
     );
-  const noiseScale =
-    opts.noiseScale === undefined ? 1 : /^\d+(\.\d+)?$/.test(opts.noiseScale.trim()) ? Number(opts.noiseScale) : NaN;
-  const [minNoise, maxNoise] = PLANT_LIMITS.noiseScale;
-  if (!(noiseScale >= minNoise && noiseScale <= maxNoise)) {
-    throw new UsageError(`--noise-scale ${opts.noiseScale}: expected a number from ${minNoise} to ${maxNoise}`);
-  }
+  const noiseScale = decimalFlag('--noise-scale', opts.noiseScale, 1, PLANT_LIMITS.noiseScale, 'a number');
   const faultKinds = opts.faults === undefined ? [...PLANT_FAULT_KINDS] : opts.faults.split(',').map((k) => k.trim());
   const unknown = faultKinds.filter((k) => !(PLANT_FAULT_KINDS as readonly string[]).includes(k));
   if (unknown.length > 0 || faultKinds.length === 0) {
@@ -102,10 +111,7 @@ export function parseDatasetOptions(opts: DatasetOptions): SyntheticPlantOptions
       `--faults ${opts.faults}: unknown kind ${named}; expected a comma-separated list of ${PLANT_FAULT_KINDS.join(', ')}`,
     );
   }
-  const recovering =
-    opts.recovering === undefined ? 0.4 : /^\d+(\.\d+)?$/.test(opts.recovering.trim()) ? Number(opts.recovering) : NaN;
-  if (!(recovering >= 0 && recovering <= 1))
-    throw new UsageError(`--recovering ${opts.recovering}: expected a share from 0 to 1`);
+  const recovering = decimalFlag('--recovering', opts.recovering, 0.4, [0, 1], 'a share');
   const minRows = LAST_FAULT_START + MIN_FAULT_ROWS;
   const rowsNote = ` (faults start by row ${LAST_FAULT_START} and last at least ${MIN_FAULT_ROWS} rows)`;
   return {
