@@ -50,11 +50,14 @@ export class SseParser {
 
   constructor(private readonly maxMessageChars = MAX_SSE_MESSAGE_CHARS) {}
 
+  private tooLong(): Error {
+    return new Error(`event stream: a message of over ${this.maxMessageChars} characters; dropped`);
+  }
+
   /** Feeds a chunk; returns the messages it completed. */
   push(chunk: string): SseMessage[] {
     this.buffer += chunk;
-    if (this.buffer.length + this.dataChars > this.maxMessageChars && !this.buffer.includes('\n'))
-      throw new Error(`event stream: a message of over ${this.maxMessageChars} characters; dropped`);
+    if (this.buffer.length + this.dataChars > this.maxMessageChars && !this.buffer.includes('\n')) throw this.tooLong();
     const out: SseMessage[] = [];
     let nl: number;
     while ((nl = this.buffer.indexOf('\n')) >= 0) {
@@ -73,8 +76,7 @@ export class SseParser {
         else if (field === 'data') {
           this.data.push(value);
           this.dataChars += value.length + 1;
-          if (this.dataChars > this.maxMessageChars)
-            throw new Error(`event stream: a message of over ${this.maxMessageChars} characters; dropped`);
+          if (this.dataChars > this.maxMessageChars) throw this.tooLong();
         }
       }
     }
