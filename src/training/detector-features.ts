@@ -13,8 +13,13 @@
  *                autoencoder rebuilds each row from what the channels share, so a channel that
  *                leaves its relation to the others stands out (computed by the caller, who owns it)
  *
+ *   spread       of the components (the directions the fast channels share, componentChannels): the
+ *                variability of each over the whole window, a growing variation of what the channels
+ *                share (a disturbance's random variation), reported on the channels by their weight
+ *
  * Slow channels are found from the training rows, not by name (see slowChannels).
  */
+import { principalComponents } from './principal-components.js';
 
 /** Window geometry in rows, the same for every plant: see DEFAULT_GEOMETRY. */
 export interface DetectorGeometry {
@@ -198,35 +203,51 @@ export function residualOverRows(
 }
 
 /**
- * How many principal components of rows (n × d, centred) explain `share` of their variance:
- * eigenvalues of the covariance by power iteration with deflation. The hybrid's bottleneck.
+ * The component channels: the principal directions the fast channels share in normal operation
+ * (normalised rows; Kaiser's rule: the components above the mean variance). A disturbance whose
+ * random variation grows moves many correlated channels a little more each, below each channel's
+ * own spread but plain in the component that carries it, where the channels' noise averages out.
  */
-export function componentsFor(x: Float64Array, n: number, d: number, share: number): number {
-  const cov = new Float64Array(d * d);
+export interface ComponentChannels {
+  /** How many components. */
+  readonly count: number;
+  /** channels × count, row-major: the weight of each channel in each component (zero for slow channels). */
+  readonly projection: readonly number[];
+  /** count × channels: each channel's |weight| over the component's largest, so a component's term is reported on
+   * the channel that weighs most in it (and on the others in proportion). */
+  readonly share: readonly number[];
+}
+
+/** The component channels of normalised rows x (n × c) over the channels that are not slow; none for fewer than 2. */
+export function componentChannels(x: Float64Array, n: number, c: number, slow: readonly boolean[]): ComponentChannels {
+  const fast = slow.flatMap((s, ch) => (s ? [] : [ch]));
+  const none = { count: 0, projection: [], share: [] };
+  if (fast.length < 2) return none;
+  const f = fast.length;
+  const rows = new Float64Array(n * f);
+  for (let r = 0; r < n; r++) fast.forEach((ch, i) => (rows[r * f + i] = x[r * c + ch]));
+  const pc = principalComponents(rows, n, f, (variance, found, total) => found === 0 || variance > total / f);
+  const m = pc.axes.length;
+  if (m === 0) return none;
+  const projection = new Array<number>(c * m).fill(0);
+  fast.forEach((ch, i) => pc.axes.forEach((axis, k) => (projection[ch * m + k] = axis[i])));
+  const share = new Array<number>(m * c).fill(0);
+  pc.axes.forEach((axis, k) => {
+    const largest = Math.max(...axis.map(Math.abs));
+    fast.forEach((ch, i) => (share[k * c + ch] = Math.abs(axis[i]) / largest));
+  });
+  return { count: m, projection, share };
+}
+
+/** The component rows of normalised rows x (n × c): n × count. */
+export function componentRows(x: Float64Array, n: number, c: number, comp: ComponentChannels): Float64Array {
+  const m = comp.count;
+  const out = new Float64Array(n * m);
   for (let r = 0; r < n; r++)
-    for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) cov[i * d + j] += (x[r * d + i] * x[r * d + j]) / n;
-  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) cov[j * d + i] = cov[i * d + j];
-  let total = 0;
-  for (let i = 0; i < d; i++) total += cov[i * d + i];
-  if (!(total > 0)) return 1;
-  let explained = 0;
-  for (let k = 1; k <= d; k++) {
-    let v = Float64Array.from({ length: d }, (_, i) => 1 / Math.sqrt(d) + (i % 7) * 1e-3);
-    let lambda = 0;
-    for (let it = 0; it < 200; it++) {
-      const w = new Float64Array(d);
-      for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) w[i] += cov[i * d + j] * v[j];
-      const norm = Math.hypot(...w);
-      if (!(norm > 0)) return k;
-      const next = w.map((x) => x / norm);
-      const converged = Math.abs(norm - lambda) <= 1e-9 * total;
-      lambda = norm;
-      v = next;
-      if (converged) break;
+    for (let k = 0; k < m; k++) {
+      let s = 0;
+      for (let ch = 0; ch < c; ch++) s += x[r * c + ch] * comp.projection[ch * m + k];
+      out[r * m + k] = s;
     }
-    explained += lambda;
-    if (explained >= share * total) return k;
-    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) cov[i * d + j] -= lambda * v[i] * v[j];
-  }
-  return d;
+  return out;
 }

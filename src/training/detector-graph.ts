@@ -17,7 +17,7 @@
  */
 import type { TermKind } from '../core/types.js';
 import type { DenseAutoencoder } from './dense-autoencoder.js';
-import type { DetectorGeometry } from './detector-features.js';
+import type { ComponentChannels, DetectorGeometry } from './detector-features.js';
 import { denseLayers } from './export-dense.js';
 import { TensorType, type OnnxGraph, type OnnxNode } from './onnx-writer.js';
 import { CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT, ScoringGraphBuilder, uint8Params } from './scoring-graph.js';
@@ -50,6 +50,9 @@ export interface DetectorLayout {
       readonly meanSd?: readonly number[];
     };
   };
+  /** The spread term: the component channels' variability over the whole window (log of the mean |row-to-row
+   * difference| + floor, standardised), reported as `variability` on the channels by their share of each component. */
+  readonly spread?: Standardisation & { readonly components: ComponentChannels; readonly floor: readonly number[] };
   /** int8: quantize the terms (uint8) over [0, termRange]. */
   readonly termRange?: number;
 }
@@ -111,19 +114,61 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
   standardised('level', l.level);
   node('Abs', 'level_z', ['level_z_signed']);
 
-  // Variability: log of the mean |row-to-row difference| over the last k rows.
-  slice('rows_diff_now', W - k, W);
-  slice('rows_diff_before', W - k - 1, W - 1);
-  node('Sub', 'differences', ['rows_diff_now', 'rows_diff_before']);
-  node('Abs', 'abs_differences', ['differences']);
-  node('ReduceMean', 'mean_abs_difference', ['abs_differences'], mean1);
-  f32('variability_floor', l.variability.floor);
-  node('Add', 'variability_floored', ['mean_abs_difference', 'variability_floor']);
-  node('Log', 'variability', ['variability_floored']);
-  standardised('variability', l.variability);
-  node('Abs', 'variability_z', ['variability_z_signed']);
+  /** |log(mean |row-to-row difference| over the last `rows` rows of `input` + floor) − centre| / sd. */
+  const variabilityZ = (
+    term: string,
+    input: string,
+    rows: number,
+    s: Standardisation & { floor: readonly number[] },
+  ) => {
+    slice(`${term}_rows_now`, W - rows, W, input);
+    slice(`${term}_rows_before`, W - rows - 1, W - 1, input);
+    node('Sub', `${term}_differences`, [`${term}_rows_now`, `${term}_rows_before`]);
+    node('Abs', `${term}_abs_differences`, [`${term}_differences`]);
+    node('ReduceMean', `${term}_mean_abs_difference`, [`${term}_abs_differences`], mean1);
+    f32(`${term}_floor`, s.floor);
+    node('Add', `${term}_floored`, [`${term}_mean_abs_difference`, `${term}_floor`]);
+    node('Log', term, [`${term}_floored`]);
+    standardised(term, s);
+    node('Abs', `${term}_z`, [`${term}_z_signed`]);
+    return `${term}_z`;
+  };
+  // Variability: over the last k rows.
+  variabilityZ('variability', 'rows', k, l.variability);
 
-  const terms = ['level_z', 'variability_z'];
+  let variabilityTerm = 'variability_z';
+  if (l.spread && l.spread.components.count > 0) {
+    const m = l.spread.components.count;
+    g.initializers.push(
+      {
+        name: 'component_projection',
+        type: TensorType.FLOAT,
+        dims: [c, m],
+        data: Float32Array.from(l.spread.components.projection),
+      },
+      {
+        name: 'component_share',
+        type: TensorType.FLOAT,
+        dims: [m, c],
+        data: Float32Array.from(l.spread.components.share),
+      },
+    );
+    node('MatMul', 'component_rows', ['rows', 'component_projection']);
+    variabilityZ('spread', 'component_rows', W - 1, l.spread);
+    // [batch, m] → [batch, m, 1] × share [m, c] → the largest over the components, per channel.
+    i64('spread_axes', [2]);
+    node('Unsqueeze', 'spread_z_3d', ['spread_z', 'spread_axes']);
+    node('Mul', 'spread_on_channels', ['spread_z_3d', 'component_share']);
+    node('ReduceMax', 'spread_by_channel', ['spread_on_channels'], mean1);
+    g.nodes.push({
+      op: 'Max',
+      name: 'variability_or_spread',
+      inputs: ['variability_z', 'spread_by_channel'],
+      outputs: ['variability_or_spread'],
+    });
+    variabilityTerm = 'variability_or_spread';
+  }
+  const terms = ['level_z', variabilityTerm];
   if (l.residual) {
     const ae = l.residual.autoencoder;
     if (ae.inputSize !== c)

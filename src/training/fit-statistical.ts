@@ -16,11 +16,13 @@ import {
   slowChannels,
   variabilityFeature,
   variabilityFloor,
-  componentsFor,
+  componentChannels,
+  componentRows,
   type DetectorGeometry,
 } from './detector-features.js';
 import { detectorGraph, termKinds, type DetectorLayout } from './detector-graph.js';
 import { encodeOnnxModel } from './onnx-writer.js';
+import { componentsFor } from './principal-components.js';
 import { channelStats } from './sim-recording.js';
 
 export interface NormalRows {
@@ -110,9 +112,18 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const variabilities = allEnds.map((e) => variabilityFeature(x, e, c, g.k, floor));
   const level = centreAndSpread(levels);
   const variability = { floor, ...centreAndSpread(variabilities) };
-  const base = { geometry: g, mean, std, slow, level, variability };
+  const { spread: componentTerm, spreadZ } = componentSpread(x, n, c, slow, g, allEnds);
+  const base = {
+    geometry: g,
+    mean,
+    std,
+    slow,
+    level,
+    variability,
+    ...(componentTerm ? { spread: componentTerm } : {}),
+  };
   if (!o.hybrid) {
-    const calibrationSegments = crossFitted(allEnds, W, [levels, variabilities]);
+    const calibrationSegments = crossFitted(allEnds, W, [levels, variabilities], spreadZ);
     return {
       layout: base,
       mean,
@@ -210,7 +221,12 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
       ),
     ),
   );
-  const calibrationSegments = crossFitted(allEnds, W, [levels, variabilities], residualZ);
+  const calibrationSegments = crossFitted(
+    allEnds,
+    W,
+    [levels, variabilities],
+    spreadZ ? residualZ.map((r, i) => Float64Array.of(...r, ...spreadZ[i])) : residualZ,
+  );
   const layout: DetectorLayout = { ...base, residual: { ...residual, autoencoder: ae, linear } };
   return {
     layout,
@@ -233,6 +249,38 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
         name,
         range ? { ...layout, termRange: range, residual: { ...layout.residual!, int8Weights: true } } : layout,
       ),
+  };
+}
+
+/**
+ * The spread term (detector-features.ts): the component channels' variability over the whole window (W − 1
+ * differences), standardised, with every window's term for the calibration. Its centre is the mean over the training
+ * windows; its sd is the k-row variability's times √(k / (W − 1)), as for independent differences: a few hundred
+ * overlapping windows hold too few independent whole-window values to estimate it (estimated from them, the
+ * calibration put `on` at 8–10 z on some files).
+ */
+function componentSpread(
+  x: Float64Array,
+  n: number,
+  c: number,
+  slow: readonly boolean[],
+  g: DetectorGeometry,
+  ends: readonly number[],
+): { spread?: NonNullable<DetectorLayout['spread']>; spreadZ?: Float64Array[] } {
+  const components = componentChannels(x, n, c, slow);
+  const m = components.count;
+  if (m === 0) return {};
+  const y = componentRows(x, n, c, components);
+  const whole = g.windowLength - 1;
+  const floor = variabilityFloor(y, n, m, { ...g, k: whole });
+  const values = ends.map((e) => variabilityFeature(y, e, m, whole, floor));
+  const shortFloor = variabilityFloor(y, n, m, g);
+  const short = centreAndSpread(ends.map((e) => variabilityFeature(y, e, m, g.k, shortFloor)));
+  const { centre } = centreAndSpread(values);
+  const sd = short.sd.map((v) => v * Math.sqrt(g.k / whole));
+  return {
+    spread: { components, floor, centre, sd },
+    spreadZ: values.map((v) => v.map((value, i) => Math.abs(value - centre[i]) / sd[i])),
   };
 }
 

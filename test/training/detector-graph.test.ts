@@ -5,6 +5,7 @@ import { SeededRandom } from '../../src/core/random.js';
 import { DenseAutoencoder } from '../../src/training/dense-autoencoder.js';
 import {
   autoencoderInput,
+  componentRows,
   levelFeature,
   normaliseRows,
   residualOverRows,
@@ -98,6 +99,26 @@ describe('detector graphs', () => {
     const out = await run(l, rows);
     [...residual, ...level, ...variability].forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
     expect(out.score).toBeCloseTo(Math.max(...residual, ...level, ...variability), 3);
+  });
+
+  it("spread: the components' variability over the whole window, on each channel by its share, joins the variability kind", async () => {
+    // Two components over the fast channels 0 and 2 (the slow channel 1 takes no part).
+    const components = { count: 2, projection: [0.8, 0.6, 0, 0, 0.6, -0.8], share: [1, 0, 0.75, 0.75, 0, 1] };
+    const spread = { components, floor: [0.01, 0.02], centre: [-3, 0.5], sd: [0.2, 0.3] };
+    const y = componentRows(x, G.windowLength, C, components);
+    const spreadZ = variabilityFeature(y, end, 2, G.windowLength - 1, spread.floor).map(
+      (v, k) => Math.abs(v - spread.centre[k]) / spread.sd[k],
+    );
+    const onChannels = [0, 1, 2].map((ch) =>
+      Math.max(spreadZ[0] * components.share[ch], spreadZ[1] * components.share[C + ch]),
+    );
+    const expected = variability.map((v, ch) => Math.max(v, onChannels[ch]));
+    // The test needs the spread to win on some channel and the channel's own variability on another.
+    expect(expected.some((v, ch) => v > variability[ch] + 0.5)).toBe(true);
+    expect(expected.some((v, ch) => v === variability[ch])).toBe(true);
+    const out = await run({ ...layout(false), spread }, rows);
+    [...level, ...expected].forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
+    expect(out.score).toBeCloseTo(Math.max(...level, ...expected), 3);
   });
 
   it('int8: terms quantized over [0, range] stay within half a step of fp32', async () => {
