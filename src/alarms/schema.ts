@@ -2,6 +2,11 @@
 import { z } from 'zod';
 import { ALARM_PRIORITIES } from '../core/types.js';
 
+/** The alarm's delays unless configured: the daemon's and `linewatch eval`'s (ISA-18.2 on/off delays against
+ * chattering; at a sample period of a second or more they mean two rows in a row above, or below). */
+export const DEFAULT_ON_DELAY_MS = 1000;
+export const DEFAULT_OFF_DELAY_MS = 5000;
+
 export const alarmSettingsSchema = z
   .strictObject({
     priority: z.enum(ALARM_PRIORITIES).default('high').describe('ISA-18.2 priority, carried on every event.'),
@@ -9,13 +14,13 @@ export const alarmSettingsSchema = z
       .number()
       .int()
       .min(0)
-      .default(1000)
+      .default(DEFAULT_ON_DELAY_MS)
       .describe('The score must stay above the threshold this long before the alarm is raised.'),
     off_delay_ms: z
       .number()
       .int()
       .min(0)
-      .default(5000)
+      .default(DEFAULT_OFF_DELAY_MS)
       .describe('...and below its clear level this long before it returns to normal.'),
     clear_ratio: z
       .number()

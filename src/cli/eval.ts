@@ -11,6 +11,7 @@ import {
   fp32Manifest,
   inMemoryModel,
   labelledFiles,
+  DAEMON_ALARM_DELAYS,
   streamSeries,
   summarise,
   type EvalReport,
@@ -33,6 +34,17 @@ export interface EvalOptions extends DetectorFlags {
   model?: string;
   json?: boolean;
   report?: string;
+  onDelayMs?: string;
+  offDelayMs?: string;
+}
+
+/** A delay flag: a whole number of milliseconds, or the daemon's default. */
+function delayFlag(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const ms = Number(value);
+  if (value.trim() === '' || !Number.isInteger(ms) || ms < 0)
+    throw new UsageError(`${flag} ${value}: expected a whole number of milliseconds, 0 or more`);
+  return ms;
 }
 
 function line(r: EvalReport): string {
@@ -93,6 +105,10 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       throw new UsageError(
         `--train-rows ${opts.trainRows}: expected a ${opts.model ? 'whole' : 'positive whole'} number`,
       );
+    const delays = {
+      onDelayMs: delayFlag('--on-delay-ms', opts.onDelayMs, DAEMON_ALARM_DELAYS.onDelayMs),
+      offDelayMs: delayFlag('--off-delay-ms', opts.offDelayMs, DAEMON_ALARM_DELAYS.offDelayMs),
+    };
     const precisions: Precision[] = opts.precision === 'both' ? ['int8', 'fp32'] : [opts.precision as Precision];
     const files = labelledFiles(opts.data);
     if (files.length === 0)
@@ -133,7 +149,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       }
       for (const [i, p] of precisions.entries()) {
         const loaded = fitted ? inMemoryModel(fitted, p, file) : folder![i];
-        results.get(p)!.push(await streamSeries(series, loaded, trainRows));
+        results.get(p)!.push(await streamSeries(series, loaded, trainRows, delays));
       }
       bar?.update('eval', done + 1, files.length, relative(opts.data, file));
     }
@@ -148,7 +164,8 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           slow_channels: detector.slowChannels ?? "found from each file's training rows",
         }
       : { model: opts.model };
-    const reports = precisions.map((p) => summarise(opts.data, p, trainRows, described, results.get(p)!));
+    const alarm = { on_delay_ms: delays.onDelayMs, off_delay_ms: delays.offDelayMs };
+    const reports = precisions.map((p) => summarise(opts.data, p, trainRows, { ...described, alarm }, results.get(p)!));
     if (opts.json)
       process.stdout.write(
         `${JSON.stringify(reports.length === 1 ? reports[0] : { reports, f1_difference: Math.abs(reports[0].f1 - reports[1].f1) })}\n`,
@@ -159,6 +176,9 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         opts.model
           ? `model ${opts.model}, scored on every row; metrics on the rows after the first ${trainRows}; causal\n`
           : `detector: ${detector!.arch}, fitted on the first ${trainRows} rows of each file (the last ${Math.round(detector!.validationFraction * 100)} % held out for calibration), alarm calibrated for ${JSON.stringify(detector!.target)}; one configuration for every file; causal\n`,
+      );
+      process.stdout.write(
+        `alarm: on after ${delays.onDelayMs} ms above on, off after ${delays.offDelayMs} ms below off (an asset's alarm.on_delay_ms and off_delay_ms)\n`,
       );
     }
     if (opts.report) {

@@ -5,6 +5,7 @@ import { reportError } from './report-error.js';
 import { datasetCommand } from './dataset.js';
 import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
+import { DEFAULT_OFF_DELAY_MS, DEFAULT_ON_DELAY_MS } from '../alarms/schema.js';
 import { initCommand } from './init.js';
 import { setCliLogLevel } from './logging.js';
 import { keygenCommand, signCommand, verifyCommand } from './model.js';
@@ -139,6 +140,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         'rows at the start of each file to fit on (default 400); with --model, rows left out of the metrics (default 0)',
       )
       .option('--precision <p>', 'int8, fp32 or both', 'int8')
+      .option(
+        '--on-delay-ms <ms>',
+        `the alarm's on delay, as an asset's alarm.on_delay_ms (default ${DEFAULT_ON_DELAY_MS}, the daemon's)`,
+      )
+      .option(
+        '--off-delay-ms <ms>',
+        `the alarm's off delay, as an asset's alarm.off_delay_ms (default ${DEFAULT_OFF_DELAY_MS}, the daemon's)`,
+      )
       .option('--json', 'print one JSON object'),
     'share of the training rows held out for early stopping and the alarm calibration',
   ).action(wrap((opts) => evalCommand(opts, argv)));

@@ -6,7 +6,7 @@
  * option names (`poll_interval_ms`).
  */
 import { z } from 'zod';
-import { alarmSettingsSchema } from '../alarms/schema.js';
+import { alarmSettingsSchema, DEFAULT_OFF_DELAY_MS, DEFAULT_ON_DELAY_MS } from '../alarms/schema.js';
 import { nameSchema as name } from '../core/config-primitives.js';
 import { alarmActionSchema, partActionSchema, sourceSchema, storageSchema } from '../registry/schemas.js';
 import { modelUpdatesSchema, mqttSyncSchema } from '../sync/schema.js';
@@ -40,8 +40,8 @@ export const assetSchema = z.strictObject({
   alarm: alarmSchema
     .default({
       priority: 'high',
-      on_delay_ms: 1000,
-      off_delay_ms: 5000,
+      on_delay_ms: DEFAULT_ON_DELAY_MS,
+      off_delay_ms: DEFAULT_OFF_DELAY_MS,
       latching: false,
       max_shelve_s: 8 * 3600,
       actions: [],

@@ -9,6 +9,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { AlarmStateMachine, clearLevel } from '../alarms/alarm-state.js';
+import { DEFAULT_OFF_DELAY_MS, DEFAULT_ON_DELAY_MS } from '../alarms/schema.js';
 import type { Sample, Window } from '../core/types.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
@@ -110,11 +111,21 @@ export async function fitOnSeries(
   );
 }
 
+/** The alarm's on and off delays (ms), as an asset's `alarm.on_delay_ms` and `off_delay_ms`. */
+export interface AlarmDelays {
+  readonly onDelayMs: number;
+  readonly offDelayMs: number;
+}
+
+/** The delays an asset's alarm has unless configured, so `eval` measures what the daemon raises by default. */
+export const DAEMON_ALARM_DELAYS: AlarmDelays = { onDelayMs: DEFAULT_ON_DELAY_MS, offDelayMs: DEFAULT_OFF_DELAY_MS };
+
 /** Streams every row of a series through a model and the alarm; metrics on the rows after `skipRows`. */
 export async function streamSeries(
   series: LabelledSeries,
   loaded: LoadedManifest,
   skipRows: number,
+  delays: AlarmDelays = DAEMON_ALARM_DELAYS,
 ): Promise<FileResult> {
   const { file, channels, rowCount: n, times } = series;
   const c = channels.length;
@@ -146,8 +157,8 @@ export async function streamSeries(
       rowOf.set(outcome.window.end, i);
     }
   }
-  // The daemon's alarm with no delays: it clears at the model's calibrated off threshold.
-  const alarm = new AlarmStateMachine({ onDelayMs: 0, offDelayMs: 0, latching: false, maxShelveMs: 1 });
+  // The daemon's alarm with the given delays: it clears at the model's calibrated off threshold.
+  const alarm = new AlarmStateMachine({ ...delays, latching: false, maxShelveMs: 1 });
   const off = clearLevel({}, model.threshold, model.offThreshold);
   const predictions = new Uint8Array(n);
   const scores = new Float64Array(n).fill(Number.NaN);

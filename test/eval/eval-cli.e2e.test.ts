@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fitOnSeries, inMemoryModel, streamSeries } from '../../src/eval/evaluate.js';
 import { readLabelledCsv } from '../../src/eval/labelled-csv.js';
+import { alarmSettingsSchema } from '../../src/alarms/schema.js';
 import { DEFAULT_TARGET, type DetectorOptions } from '../../src/training/fit-detector.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 
@@ -69,6 +70,33 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     expect(manifest.score.function).toBe('max_term_z');
     expect(manifest.score.off_threshold).toBeLessThan(manifest.score.threshold);
     expect(manifest.output.terms.kinds).toEqual(['residual', 'level', 'variability']);
+  });
+
+  it("raises and clears with the daemon's default alarm delays unless told other ones", async () => {
+    const file = join(SKAB, 'valve1/3.csv');
+    const run = async (extra: string[]) => {
+      const res = await runCli(['eval', '--data', file, '--train-rows', '400', '--json', ...extra]);
+      expect(res.code).toBe(0);
+      return JSON.parse(res.stdout) as Report & {
+        detector: { alarm: { on_delay_ms: number; off_delay_ms: number } };
+        confusion: { tp: number; fp: number };
+      };
+    };
+    const byDefault = await run([]);
+    // The delays an asset's alarm gets when its config names none.
+    const asset = alarmSettingsSchema.parse({});
+    expect(byDefault.detector.alarm).toEqual({ on_delay_ms: asset.on_delay_ms, off_delay_ms: asset.off_delay_ms });
+    const none = await run(['--on-delay-ms', '0', '--off-delay-ms', '0']);
+    expect(none.detector.alarm).toEqual({ on_delay_ms: 0, off_delay_ms: 0 });
+    // A ten-minute off delay holds every alarm that cleared before the file's end: more rows alarmed.
+    const held = await run(['--off-delay-ms', '600000']);
+    const alarmed = (r: typeof held) => r.confusion.tp + r.confusion.fp;
+    expect(alarmed(held)).toBeGreaterThan(alarmed(byDefault));
+    // The defaults are applied, not only reported: on this file they change which rows alarm.
+    expect(alarmed(byDefault)).not.toBe(alarmed(none));
+    const bad = await runCli(['eval', '--data', file, '--off-delay-ms', '-5']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('linewatch: --off-delay-ms -5: expected a whole number of milliseconds, 0 or more\n');
   });
 
   it('is causal: changing the future does not change any earlier prediction', async () => {
