@@ -20,10 +20,11 @@ export interface DetectorFlags {
   validationFraction: string;
 }
 
-/** A whole number option, checked; the error names the flag. */
+/** A whole number option, checked; the error names the flag. A blank value is refused (Number('') is 0). */
 export function wholeNumber(flag: string, value: string, min = 1): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag} ${value}: expected a whole number from ${min}`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min)
+    throw new UsageError(`--${flag} ${value}: expected a whole number from ${min}`);
   return n;
 }
 

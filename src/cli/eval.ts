@@ -22,7 +22,7 @@ import { LABEL_COLUMNS, readLabelledCsv } from '../eval/labelled-csv.js';
 import { csvHeader } from '../core/csv-table.js';
 import type { FileReport, TrainingReport } from '../report/report-data.js';
 import { writeReport } from '../report/render-report.js';
-import { detectorFlags, type DetectorFlags } from './detector-flags.js';
+import { detectorFlags, wholeNumber, type DetectorFlags } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { terminalProgress } from '../core/progress.js';
 import { UsageError } from './usage.js';
@@ -36,15 +36,6 @@ export interface EvalOptions extends DetectorFlags {
   report?: string;
   onDelayMs?: string;
   offDelayMs?: string;
-}
-
-/** A delay flag: a whole number of milliseconds, or the daemon's default. */
-function delayFlag(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const ms = Number(value);
-  if (value.trim() === '' || !Number.isInteger(ms) || ms < 0)
-    throw new UsageError(`${flag} ${value}: expected a whole number of milliseconds, 0 or more`);
-  return ms;
 }
 
 function line(r: EvalReport): string {
@@ -106,8 +97,12 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         `--train-rows ${opts.trainRows}: expected a ${opts.model ? 'whole' : 'positive whole'} number`,
       );
     const delays = {
-      onDelayMs: delayFlag('--on-delay-ms', opts.onDelayMs, DAEMON_ALARM_DELAYS.onDelayMs),
-      offDelayMs: delayFlag('--off-delay-ms', opts.offDelayMs, DAEMON_ALARM_DELAYS.offDelayMs),
+      onDelayMs:
+        opts.onDelayMs === undefined ? DAEMON_ALARM_DELAYS.onDelayMs : wholeNumber('on-delay-ms', opts.onDelayMs, 0),
+      offDelayMs:
+        opts.offDelayMs === undefined
+          ? DAEMON_ALARM_DELAYS.offDelayMs
+          : wholeNumber('off-delay-ms', opts.offDelayMs, 0),
     };
     const precisions: Precision[] = opts.precision === 'both' ? ['int8', 'fp32'] : [opts.precision as Precision];
     const files = labelledFiles(opts.data);

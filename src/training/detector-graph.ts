@@ -9,7 +9,8 @@
  *               windows), i.e. centre 0 and sd = that spread (max(0, …) keeps the form of a one-sided z)   hybrid only;
  *                 the autoencoder reconstructs each row from the others' channels (batch × rows)
  *   level z     = |level − centre| / sd
- *   variability = |log(mean |difference| + floor) − centre| / sd
+ *   variability = |log(mean |difference| + floor) − centre| / sd, the larger of it and the spread: the same over the
+ *               whole window of each component channel (window × projection), times each channel's share of it
  *   channel_error = the largest term of the channel, score = the largest channel_error
  *
  * Centres and sds come from the training windows. In int8 the autoencoder's weights are int8 (per

@@ -1,8 +1,8 @@
 /**
  * Principal components of normalised rows (pure): the covariance's leading eigenvectors by power
  * iteration with deflation. Used for the hybrid's bottleneck (how many components explain a share of
- * the variance) and for the component channels of the level and variability terms (the directions
- * the fast channels share in normal operation, Kaiser's rule).
+ * the variance) and for the component channels of the spread term (the directions the fast channels
+ * share in normal operation, Kaiser's rule; detector-features.ts).
  */
 
 export interface PrincipalComponents {
