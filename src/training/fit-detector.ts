@@ -183,6 +183,7 @@ async function fitTermDetector(
     alarm = calibrate();
   }
   const { meanRel, agree } = int8Agreement(int8Scores, fp32Scores, alarm.on);
+  const largest = fit.largestNormalTerm;
   const manifest: ModelManifest = {
     ...base,
     sha256: sha256Hex(int8),
@@ -192,7 +193,11 @@ async function fitTermDetector(
       off_threshold: alarm.off,
       calibration: alarm.method,
       target: targetRecord(o.target),
-      details: alarm.details,
+      details: {
+        ...alarm.details,
+        largest_score_term: `${largest.channel} ${largest.kind}`,
+        largest_score_row: largest.row + 1,
+      },
     },
     quantization: {
       scheme: 'static QDQ, opset 13',
@@ -246,6 +251,10 @@ async function fitTermDetector(
   o.log(
     `${data.name}: ${o.arch}, ${fit.trainWindows} training and ${heldOut.length} held-out windows of ${W}×${c}; slow channels ${slowNames.join(', ') || 'none'}; ` +
       `alarm on ${alarm.on.toFixed(3)}, off ${alarm.off.toFixed(3)}; int8/fp32 verdict agreement ${(agree * 100).toFixed(2)} %`,
+  );
+  o.log(
+    `largest score on the normal rows (each quarter scored against the rest): ${largest.z.toFixed(2)}, ${largest.channel} ${largest.kind} over the ${W} rows up to row ${largest.row + 1}; ` +
+      'the alarm sits above it, so if those rows were not normal operation, train without them',
   );
   return {
     manifest,

@@ -18,8 +18,10 @@ import {
   variabilityFloor,
   componentChannels,
   componentRows,
+  type ComponentChannels,
   type DetectorGeometry,
 } from './detector-features.js';
+import type { TermKind } from '../core/types.js';
 import { detectorGraph, termKinds, type DetectorLayout } from './detector-graph.js';
 import { encodeOnnxModel } from './onnx-writer.js';
 import { componentsFor } from './principal-components.js';
@@ -68,6 +70,8 @@ export interface StatisticalFit {
    * in operation); the residual term is the autoencoder's (trained on the training rows).
    */
   readonly calibrationSegments: readonly Float64Array[];
+  /** The term and window behind the largest of those scores: what sets how high the alarm must sit. */
+  readonly largestNormalTerm: NamedTerm;
   /** Graph bytes for a given term range (int8) or none (fp32). */
   readonly encode: (name: string, int8TermRange?: number) => Uint8Array;
 }
@@ -123,7 +127,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     ...(componentTerm ? { spread: componentTerm } : {}),
   };
   if (!o.hybrid) {
-    const calibrationSegments = crossFitted(allEnds, W, [levels, variabilities], spreadZ);
+    const { segments: calibrationSegments, largest } = crossFitted(allEnds, W, [levels, variabilities], spreadZ);
     return {
       layout: base,
       mean,
@@ -133,6 +137,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
       trainWindows: trainEnds.length,
       heldOutEnds,
       calibrationSegments,
+      largestNormalTerm: nameLargest(largest, allEnds, data.channels, false, componentTerm?.components),
       encode: (name, range) => encode(name, { ...base, ...(range ? { termRange: range } : {}) }),
     };
   }
@@ -221,7 +226,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
       ),
     ),
   );
-  const calibrationSegments = crossFitted(
+  const { segments: calibrationSegments, largest } = crossFitted(
     allEnds,
     W,
     [levels, variabilities],
@@ -237,6 +242,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     trainWindows: trainEnds.length,
     heldOutEnds,
     calibrationSegments,
+    largestNormalTerm: nameLargest(largest, allEnds, data.channels, true, componentTerm?.components),
     autoencoder: {
       architecture: `dense ${sizes.join('-')} per row (bottleneck: ${hidden[1]} principal components explain ${BOTTLENECK_VARIANCE * 100} % of the training rows) and a leave-one-out linear autoencoder (ridge ${ridge} × the mean variance, chosen by ${CROSS_FIT_BLOCKS}-block cross-validation; left out: ${data.channels.filter((_, i) => leftOut[i]).join(', ') || 'none'}), the larger residual RMS over the last ${g.aeRows} rows, spread and calibration out of fold`,
       epochs: fit.epochs,
@@ -295,32 +301,88 @@ export function crossFitBlocks(n: number): [number, number][] {
   return out;
 }
 
+/** Where the largest cross-fitted score came from: the window (index into the ends), the feature (an index into
+ * `signed`, or `signed.length` for the fixed terms) and its entry (a channel, or a fixed term's index). */
+export interface LargestTerm {
+  readonly window: number;
+  readonly feature: number;
+  readonly entry: number;
+  readonly z: number;
+}
+
 /**
  * Scores of every window with each block's signed features standardised on the other blocks'
  * windows (those that do not overlap the block); `fixed` terms (already standardised) join as they are.
+ * Also says which term of which window gave the largest score.
  */
 export function crossFitted(
   ends: readonly number[],
   windowLength: number,
   signed: readonly Float64Array[][],
   fixed?: readonly Float64Array[],
-): Float64Array[] {
-  const out: Float64Array[] = [];
+): { segments: Float64Array[]; largest: LargestTerm } {
+  const segments: Float64Array[] = [];
+  let largest: LargestTerm = { window: 0, feature: 0, entry: 0, z: -Infinity };
+  const offer = (window: number, feature: number, entry: number, z: number) => {
+    if (z > largest.z) largest = { window, feature, entry, z };
+  };
   for (const [from, to] of crossFitBlocks(ends.length)) {
     const others = ends.map((_, i) => i).filter((i) => i < from - windowLength || i >= to + windowLength);
     const scores = new Float64Array(to - from);
-    for (const feature of signed) {
+    for (const [f, feature] of signed.entries()) {
       const { centre, sd } = centreAndSpread(others.map((i) => feature[i]));
       for (let i = from; i < to; i++)
-        feature[i].forEach(
-          (v, ch) => (scores[i - from] = Math.max(scores[i - from], Math.abs(v - centre[ch]) / sd[ch])),
-        );
+        feature[i].forEach((v, ch) => {
+          const z = Math.abs(v - centre[ch]) / sd[ch];
+          scores[i - from] = Math.max(scores[i - from], z);
+          offer(i, f, ch, z);
+        });
     }
     if (fixed)
-      for (let i = from; i < to; i++) fixed[i].forEach((v) => (scores[i - from] = Math.max(scores[i - from], v)));
-    out.push(scores);
+      for (let i = from; i < to; i++)
+        fixed[i].forEach((v, entry) => {
+          scores[i - from] = Math.max(scores[i - from], v);
+          offer(i, signed.length, entry, v);
+        });
+    segments.push(scores);
   }
-  return out;
+  return { segments, largest };
+}
+
+/** The largest normal score named for a person: which channel's term, and the last row of its window. */
+export interface NamedTerm {
+  readonly channel: string;
+  readonly kind: TermKind;
+  /** 0-based index of the window's last row among the rows fitted on. */
+  readonly row: number;
+  readonly z: number;
+}
+
+/**
+ * Names the largest cross-fitted term: level and variability by their channel; the fixed terms are the residual's
+ * channels (hybrid) and then the spread's components, a component named by the channel that weighs most in it.
+ */
+function nameLargest(
+  largest: LargestTerm,
+  ends: readonly number[],
+  channels: readonly string[],
+  hybrid: boolean,
+  components?: ComponentChannels,
+): NamedTerm {
+  const row = ends[largest.window];
+  const c = channels.length;
+  if (largest.feature < 2)
+    return {
+      channel: channels[largest.entry],
+      kind: largest.feature === 0 ? 'level' : 'variability',
+      row,
+      z: largest.z,
+    };
+  if (hybrid && largest.entry < c) return { channel: channels[largest.entry], kind: 'residual', row, z: largest.z };
+  const component = largest.entry - (hybrid ? c : 0);
+  const share = components ? components.share.slice(component * c, (component + 1) * c) : [];
+  const heaviest = share.indexOf(Math.max(...share));
+  return { channel: channels[Math.max(0, heaviest)], kind: 'variability', row, z: largest.z };
 }
 
 function encode(name: string, layout: DetectorLayout): Uint8Array {

@@ -1,0 +1,102 @@
+/**
+ * `train` names what sets its alarm: the term and the rows behind the largest score on the user's normal rows (each
+ * quarter scored against the rest). A stretch of the "normal" recording that was not normal (a step on one sensor)
+ * lifts the alarm for every channel; the user is told which channel and which rows, so they can train without them.
+ */
+import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../../src/core/random.js';
+import { DEFAULT_TARGET, fitDetector, type DetectorArch } from '../../src/training/fit-detector.js';
+import { crossFitted } from '../../src/training/fit-statistical.js';
+
+const CHANNELS = ['flow', 'pressure', 'level', 'valve', 'speed', 'current'];
+const STEP = { channel: 3, from: 600, to: 620, sd: 15 };
+
+/** 800 rows of six channels driven by two shared AR(1) sources plus their own noise; `valve` steps up 15 sd on rows
+ * 600–619 when asked. */
+function plant(withStep: boolean) {
+  const rng = new SeededRandom(11);
+  const n = 800;
+  const c = CHANNELS.length;
+  const rows = new Float64Array(n * c);
+  const weights = [
+    [1, 0.2],
+    [0.8, -0.5],
+    [0.3, 1],
+    [0.9, 0.4],
+    [-0.2, 0.9],
+    [0.6, 0.6],
+  ];
+  let a = 0;
+  let b = 0;
+  for (let t = 0; t < n; t++) {
+    a = 0.9 * a + Math.sqrt(1 - 0.81) * rng.normal();
+    b = 0.8 * b + Math.sqrt(1 - 0.64) * rng.normal();
+    for (let ch = 0; ch < c; ch++) {
+      const step = withStep && ch === STEP.channel && t >= STEP.from && t < STEP.to ? STEP.sd : 0;
+      rows[t * c + ch] = 10 + weights[ch][0] * a + weights[ch][1] * b + 0.3 * rng.normal() + step;
+    }
+  }
+  return { name: 'line', source: 'line.csv', channels: CHANNELS, periodMs: 1000, rows, rowCount: n };
+}
+
+async function fit(arch: DetectorArch, withStep: boolean) {
+  const lines: string[] = [];
+  const fitted = await fitDetector(plant(withStep), {
+    arch,
+    seed: 3,
+    epochs: 5,
+    validationFraction: 0.25,
+    target: DEFAULT_TARGET,
+    command: 'test',
+    log: (line) => lines.push(line),
+  });
+  const details = fitted.manifest.score.details!;
+  return { fitted, details, line: lines.find((l) => l.startsWith('largest score on the normal rows')) };
+}
+
+describe('the largest score on the normal rows', () => {
+  for (const arch of ['stats', 'hybrid'] as const)
+    it(`${arch}: names the stepped channel and the rows of the step, in the manifest and the log`, async () => {
+      const { fitted, details, line } = await fit(arch, true);
+      const term = String(details.largest_score_term);
+      const row = Number(details.largest_score_row);
+      expect(term.startsWith('valve ')).toBe(true);
+      if (arch === 'stats') expect(term).toBe('valve level');
+      // The window that scores highest ends on a row of the step or within a window after it.
+      expect(row).toBeGreaterThan(STEP.from);
+      expect(row).toBeLessThanOrEqual(STEP.to + 32);
+      expect(details.largest_score).toBeCloseTo(Number(details.largest_score), 9);
+      expect(line).toContain(`${term} over the 32 rows up to row ${row};`);
+      // The alarm sits above that score: this is why it is reported.
+      expect(fitted.manifest.score.threshold).toBeGreaterThan(Number(details.largest_score));
+    });
+
+  it('without the step, the alarm sits far lower than with it', async () => {
+    const clean = await fit('stats', false);
+    const stepped = await fit('stats', true);
+    expect(Number(stepped.details.largest_score)).toBeGreaterThan(2 * Number(clean.details.largest_score));
+    expect(stepped.fitted.manifest.score.threshold).toBeGreaterThan(2 * clean.fitted.manifest.score.threshold);
+  });
+});
+
+describe('crossFitted', () => {
+  it('says which window, feature and entry gave the largest score', () => {
+    // 200 windows of two signed features of 3 channels, all zero but for small noise; feature 1's channel 2 jumps at
+    // window 150; a fixed term's entry 1 is larger still at window 20 in the second run.
+    const rng = new SeededRandom(5);
+    const ends = Array.from({ length: 200 }, (_, i) => 31 + i);
+    const feature = (jumpAt?: number) =>
+      ends.map((_, i) =>
+        Float64Array.from({ length: 3 }, (_, ch) => rng.normal() + (i === jumpAt && ch === 2 ? 40 : 0)),
+      );
+    const signed = [feature(), feature(150)];
+    const { segments, largest } = crossFitted(ends, 32, signed);
+    expect(segments.map((s) => s.length)).toEqual([50, 50, 50, 50]);
+    expect([largest.window, largest.feature, largest.entry]).toEqual([150, 1, 2]);
+    expect(largest.z).toBe(Math.max(...segments.flatMap((s) => Array.from(s))));
+
+    const fixed = ends.map((_, i) => Float64Array.of(0, i === 20 ? 1e6 : 0));
+    const withFixed = crossFitted(ends, 32, signed, fixed).largest;
+    expect(withFixed).toEqual({ window: 20, feature: 2, entry: 1, z: 1e6 });
+  });
+});
