@@ -32,7 +32,8 @@ ${overrides.assets ?? `  - name: pump-1\n    model: ${MODEL}`}
 describe('configuration', () => {
   it('accepts a valid config, applying defaults and loading the model', async () => {
     const loaded = await parseConfig(config(), '/etc/linewatch/test.yaml', {});
-    expect(loaded.config.sources[0].registers[0].byte_order).toBe('ABCD');
+    const source = loaded.config.sources[0];
+    expect(source.type === 'modbus_tcp' && source.registers[0].byte_order).toBe('ABCD');
     expect(loaded.config.http.port).toBe(8080);
     expect(loaded.models.get('pump-1')?.manifest.name).toBe('pump-ae');
   });

@@ -89,7 +89,7 @@ describe('container steps', () => {
     const port = await freePort();
     await mkdir(fs('/data'), { recursive: true });
     // As `docker run -e ... -v <data>:/data` would: the image's ENV, its paths under this replay's root.
-    const env = {
+    const env: Record<string, string | undefined> = {
       PATH: process.env.PATH,
       ...Object.fromEntries(Object.entries(imageEnv).map(([k, v]) => [k, v.startsWith('/') ? fs(v) : v])),
       LINEWATCH_DATA_DIR: fs('/data'),
@@ -97,7 +97,8 @@ describe('container steps', () => {
       PLC_PORT: String(sim.modbusPort),
       LINEWATCH_HTTP_PORT: String(port),
     };
-    expect(env.LINEWATCH_CONFIG).toBe(fs('/config/linewatch.yaml'));
+    const configPath = fs('/config/linewatch.yaml');
+    expect(env.LINEWATCH_CONFIG).toBe(configPath);
     const exec = (argv: string[]) => (argv[0] === 'node' ? [process.execPath, ...argv.slice(1)] : argv);
     const [cmd, ...cmdArgs] = exec([...execForm(ops('ENTRYPOINT')[0]), ...execForm(ops('CMD')[0])]);
     const [hc, ...hcArgs] = exec(execForm(ops('HEALTHCHECK')[0]));
@@ -106,12 +107,12 @@ describe('container steps', () => {
     expect(await healthcheck()).toBe(1);
 
     // `docker run linewatch validate`: a command given to the image runs instead of the gateway.
-    const validateArgs = [...cmdArgs, 'validate', '--config', env.LINEWATCH_CONFIG];
+    const validateArgs = [...cmdArgs, 'validate', '--config', configPath];
     const validate = spawn(cmd, validateArgs, { cwd: app, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let validated = '';
     validate.stdout.on('data', (c: Buffer) => (validated += c.toString()));
     expect(await new Promise((r) => validate.on('exit', r))).toBe(0);
-    expect(validated).toContain(env.LINEWATCH_CONFIG);
+    expect(validated).toContain(configPath);
 
     const child = spawn(cmd, cmdArgs, { cwd: app, env, stdio: ['ignore', 'ignore', 'inherit'] });
     const exited = new Promise<number | null>((r) => child.on('exit', r));

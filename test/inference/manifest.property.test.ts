@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ModelError } from '../../src/core/errors.js';
-import { loadManifest } from '../../src/inference/manifest.js';
+import { loadManifest, type LoadedManifest } from '../../src/inference/manifest.js';
 
 const RUNS = { numRuns: 60 };
 const SHIPPED = new URL('../../models/pump-ae/', import.meta.url);
@@ -25,8 +25,8 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 async function load(text: string) {
   writeFileSync(path, text);
   return loadManifest(path).then(
-    (loaded) => ({ loaded }),
-    (err: unknown) => ({ err }),
+    (loaded): { loaded?: LoadedManifest; err?: unknown } => ({ loaded }),
+    (err: unknown): { loaded?: LoadedManifest; err?: unknown } => ({ err }),
   );
 }
 

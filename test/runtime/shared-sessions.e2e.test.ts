@@ -11,6 +11,7 @@ import { loadConfigFile } from '../../src/config/load.js';
 import type { ScoreResult } from '../../src/core/types.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
+import type { LoadedManifest } from '../../src/inference/manifest.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { ROOT } from '../helpers/cli.js';
 import { nextEvent } from '../helpers/gateway-events.js';
@@ -47,7 +48,7 @@ beforeAll(async () => {
     window: { ...c.assets[0].window, align: 'linear' },
     alarm: { ...structuredClone(c.assets[0].alarm), threshold: 1e-9, actions: [] },
   });
-  loaded.models.set('pump-2', loaded.models.get('pump-1')!);
+  (loaded.models as Map<string, LoadedManifest>).set('pump-2', loaded.models.get('pump-1')!);
   c.assets[0].alarm.actions = [];
   logger = createLogger('info', { write: (l: string) => logs.push(JSON.parse(l)) } as unknown as NodeJS.WritableStream);
   daemon = await startDaemon(loaded, logger);

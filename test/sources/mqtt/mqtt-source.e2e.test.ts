@@ -104,7 +104,11 @@ function harness(settings: Record<string, unknown>) {
 /** A counter's value for the labels given (0 when it has none). */
 async function count(counter: GatewayMetrics['sourceErrors'], labels: Record<string, string>): Promise<number> {
   const { values } = await counter.get();
-  return values.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))?.value ?? 0;
+  return (
+    values.find((v) =>
+      Object.entries(labels).every(([k, x]) => (v.labels as Record<string, string | number | undefined>)[k] === x),
+    )?.value ?? 0
+  );
 }
 
 const sample = (channel: string, value: number, ts: number, extra: Partial<Sample> = {}): Sample => ({
