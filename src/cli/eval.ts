@@ -36,6 +36,7 @@ export interface EvalOptions extends DetectorFlags {
   report?: string;
   onDelayMs?: string;
   offDelayMs?: string;
+  periodMs?: string;
 }
 
 function line(r: EvalReport): string {
@@ -105,6 +106,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           : wholeNumber('off-delay-ms', opts.offDelayMs, 0),
     };
     const precisions: Precision[] = opts.precision === 'both' ? ['int8', 'fp32'] : [opts.precision as Precision];
+    const periodMs = opts.periodMs === undefined ? undefined : wholeNumber('period-ms', opts.periodMs, 1);
     const files = labelledFiles(opts.data);
     if (files.length === 0)
       throw new UsageError(`--data ${opts.data}: no labelled CSV files (SKAB format with an "anomaly" column)`);
@@ -129,7 +131,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     const bar = terminalProgress();
     const folder = opts.model ? await Promise.all(precisions.map((p) => folderModel(opts.model!, p))) : undefined;
     for (const [done, file] of files.entries()) {
-      const series = readLabelledCsv(file);
+      const series = readLabelledCsv(file, undefined, periodMs);
       const fitted = detector ? await fitOnSeries(series, trainRows, { ...detector, log: () => {} }) : undefined;
       if (fitted && opts.report) {
         const s = fitted.manifest.score;

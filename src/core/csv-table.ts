@@ -10,6 +10,8 @@ export interface SkabTable {
   readonly header: readonly string[];
   readonly times: Float64Array;
   readonly columns: ReadonlyMap<string, Float64Array>;
+  /** Every time cell was a plain number (not a date). */
+  readonly numericTimes?: boolean;
 }
 
 /** A number written with a decimal comma (`1,25`, `-0,5`, `1,5E-03`): read as such only in `;`-separated files. */
@@ -137,13 +139,16 @@ export function parseSkabCsv(text: string, file = 'CSV'): SkabTable {
     );
   const n = records.length - 1;
   const times = new Float64Array(n);
+  let numericTimes = true;
   const values = header.slice(1).map(() => new Float64Array(n));
   for (let i = 1; i < records.length; i++) {
     const cells = records[i];
     if (cells.length !== header.length)
       throw new Error(`${file}:${lineOf(i)}: expected ${header.length} fields, found ${cells.length}`);
     const cell = cells[0].trim();
-    const t = /^\d+(\.\d+)?$/.test(cell)
+    const numeric = /^\d+(\.\d+)?$/.test(cell);
+    numericTimes &&= numeric;
+    const t = numeric
       ? Number(cell)
       : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(cell) ? cell.replace(' ', 'T') : `${cell.replace(' ', 'T')}Z`);
     if (Number.isNaN(t)) throw new Error(`${file}:${lineOf(i)}: bad time "${cells[0]}"`);
@@ -155,7 +160,44 @@ export function parseSkabCsv(text: string, file = 'CSV'): SkabTable {
       values[k - 1][i - 1] = v;
     }
   }
-  return { header, times, columns: new Map(header.slice(1).map((h, k) => [h, values[k]])) };
+  return { header, times, columns: new Map(header.slice(1).map((h, k) => [h, values[k]])), numericTimes };
+}
+
+/** The smallest number read as Unix time in milliseconds (1973-03-03): a smaller one is elapsed time or a row count,
+ * in a unit the file does not say. */
+export const UNIX_MS_FROM = 1e11;
+
+/**
+ * The times of the first `n` rows in milliseconds and the sample period. Dates and Unix times in ms are taken as they
+ * are, the period from `givenMs` or else the median spacing. Plain numbers below UNIX_MS_FROM (seconds or hours since
+ * the start, a sample number) have no unit the file says: they need `givenMs`, and are scaled so that their median
+ * spacing is that period (gaps keep their length in rows). A period the file cannot give is an error naming the file
+ * and the fix.
+ */
+export function timesInMs(
+  table: SkabTable,
+  file: string,
+  givenMs?: number,
+  n = table.times.length,
+): { times: Float64Array; periodMs: number } {
+  const times = table.times.subarray(0, n);
+  const spacing = medianSpacing(times);
+  const unitless = table.numericTimes === true && Math.max(times[0], times[n - 1]) < UNIX_MS_FROM;
+  if (unitless) {
+    if (givenMs === undefined)
+      throw new Error(
+        `${file}: the time column holds plain numbers (${[...times.subarray(0, 3)].join(', ')}, …), not dates or Unix times in milliseconds, so the sample period is unknown; give --period-ms, or write the times as dates (2024-01-23 00:03:00)`,
+      );
+    if (!(spacing > 0))
+      throw new Error(`${file}: the time column's numbers do not increase (median spacing ${spacing})`);
+    return { times: times.map((t) => (t * givenMs) / spacing), periodMs: givenMs };
+  }
+  const periodMs = givenMs ?? spacing;
+  if (!(periodMs > 0))
+    throw new Error(
+      `${file}: cannot tell the sample period from the time column (median spacing ${periodMs} ms); give --period-ms`,
+    );
+  return { times, periodMs };
 }
 
 /** The median spacing of the first `n` times (the sample period of a recording); NaN with fewer than two. */

@@ -4,7 +4,7 @@
  * against its labels: detection delay per labelled span, false alarms per 24 h of normal operation.
  */
 import { readFileSync } from 'node:fs';
-import { medianSpacing, parseSkabCsv, rowMajor } from '../core/csv-table.js';
+import { parseSkabCsv, rowMajor, timesInMs } from '../core/csv-table.js';
 
 export const LABEL_COLUMNS = ['anomaly', 'changepoint'];
 
@@ -22,19 +22,18 @@ export interface LabelledSeries {
   readonly changepoint: Float64Array;
 }
 
-export function readLabelledCsv(file: string, text = readFileSync(file, 'utf8')): LabelledSeries {
+/** `periodMs`: the sample period, needed where the time column holds plain numbers (see timesInMs). */
+export function readLabelledCsv(file: string, text = readFileSync(file, 'utf8'), periodGivenMs?: number): LabelledSeries {
   const table = parseSkabCsv(text, file);
   for (const l of LABEL_COLUMNS) if (!table.columns.has(l)) throw new Error(`${file}: no "${l}" column`);
   const channels = table.header.slice(1).filter((h) => !LABEL_COLUMNS.includes(h));
   const n = table.times.length;
   const rows = rowMajor(table, channels);
-  const periodMs = medianSpacing(table.times);
-  if (!(periodMs > 0))
-    throw new Error(`${file}: cannot tell the sample period from the time column (median spacing ${periodMs} ms)`);
+  const { times, periodMs } = timesInMs(table, file, periodGivenMs);
   return {
     file,
     channels,
-    times: table.times,
+    times,
     rows,
     rowCount: n,
     periodMs,

@@ -4,7 +4,7 @@
  * last `validationFraction` of the rows held out for early stopping and threshold calibration.
  * Pure: text in, training set out; every problem names the file and what is wrong.
  */
-import { medianSpacing, parseSkabCsv, rowMajor } from '../core/csv-table.js';
+import { parseSkabCsv, rowMajor, timesInMs } from '../core/csv-table.js';
 import type { TrainingSet } from './build-model.js';
 import type { NormalData } from './fit-detector.js';
 import { channelStats, slidingWindows, type Recording } from './sim-recording.js';
@@ -49,8 +49,7 @@ export function csvNormalData(
   if (o.rows !== undefined && o.rows > all)
     throw new Error(`${file}: --train-rows ${o.rows}: the file has ${all} rows`);
   const n = o.rows ?? all;
-  const periodMs = o.periodMs ?? medianSpacing(table.times, n);
-  if (!(periodMs > 0)) throw new Error(`${file}: cannot tell the sample period from the time column; give --period-ms`);
+  const { periodMs } = timesInMs(table, file, o.periodMs, n);
   const rows = rowMajor(table, channels, n);
   return {
     name: o.name,

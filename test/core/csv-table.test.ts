@@ -7,7 +7,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { csvHeader, parseSkabCsv, type SkabTable } from '../../src/core/csv-table.js';
+import { csvHeader, parseSkabCsv, timesInMs, type SkabTable } from '../../src/core/csv-table.js';
 
 /** A table as plain arrays, to compare exactly. */
 const plain = (t: SkabTable) => ({
@@ -168,5 +168,46 @@ describe('csvHeader', () => {
   it('names the file and line of a header quote never closed', async () => {
     const file = await written('\n"time;Current\n1000;1\n');
     expect(refusal(() => csvHeader(file))).toBe(`${file}:2: a quote opened in this row is never closed`);
+  });
+});
+
+describe('timesInMs: the times in ms and the sample period, or what to give', () => {
+  const table = (times: string[]) =>
+    parseSkabCsv(`time;a\n${times.map((t, i) => `${t};${i}`).join('\n')}\n`, 'log.csv');
+
+  it('takes dates and Unix times in ms as they are, the period from their spacing or from --period-ms', () => {
+    const dates = table(['2024-01-23 00:00:00', '2024-01-23 00:03:00', '2024-01-23 00:06:00']);
+    expect(timesInMs(dates, 'log.csv').periodMs).toBe(180_000);
+    expect([...timesInMs(dates, 'log.csv').times]).toEqual([...dates.times]);
+    expect(timesInMs(dates, 'log.csv', 60_000).periodMs).toBe(60_000);
+    const unixMs = table(['1706000000000', '1706000001000', '1706000002000']);
+    expect(timesInMs(unixMs, 'log.csv')).toEqual({ times: unixMs.times, periodMs: 1000 });
+  });
+
+  it('refuses plain numbers (seconds since the start, a sample number) without a period, naming the file and the fix', () => {
+    expect(refusal(() => timesInMs(table(['0', '3', '6', '9']), 'log.csv'))).toBe(
+      'log.csv: the time column holds plain numbers (0, 3, 6, …), not dates or Unix times in milliseconds, so the sample period is unknown; give --period-ms, or write the times as dates (2024-01-23 00:03:00)',
+    );
+    // Unix seconds are plain numbers too: a thousand times too small for ms.
+    expect(refusal(() => timesInMs(table(['1706000000', '1706000060']), 'log.csv'))).toMatch(
+      /^log\.csv: the time column holds plain numbers \(1706000000, 1706000060, …\)/,
+    );
+  });
+
+  it('scales plain numbers to the period given, keeping a gap as long in rows', () => {
+    // Hours since the start at 3 minutes (0.05 h), one row missing after the third.
+    const hours = table(['0', '0.05', '0.1', '0.2', '0.25']);
+    const { times, periodMs } = timesInMs(hours, 'log.csv', 180_000);
+    expect(periodMs).toBe(180_000);
+    expect([...times].map((t) => Math.round(t))).toEqual([0, 180_000, 360_000, 720_000, 900_000]);
+  });
+
+  it('refuses numbers that do not increase, and a period it cannot tell', () => {
+    expect(refusal(() => timesInMs(table(['5', '5', '5']), 'log.csv', 1000))).toBe(
+      "log.csv: the time column's numbers do not increase (median spacing 0)",
+    );
+    expect(refusal(() => timesInMs(table(['2024-01-23 00:00:00', '2024-01-23 00:00:00']), 'log.csv'))).toBe(
+      'log.csv: cannot tell the sample period from the time column (median spacing 0 ms); give --period-ms',
+    );
   });
 });

@@ -125,6 +125,37 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     expect(Array.from(b.predictions)).not.toEqual(Array.from(a.predictions));
   });
 
+  it('reads a time column of plain numbers at the --period-ms given, with the figures of the same file in dates', async () => {
+    // valve1/3.csv with its times written as seconds since the start: the file no longer says its unit.
+    const file = join(SKAB, 'valve1/3.csv');
+    const [header, ...rows] = (await readFile(file, 'utf8')).trimEnd().split('\n');
+    const start = Date.parse(`${rows[0].split(';')[0].replace(' ', 'T')}Z`);
+    const seconds = rows.map((r) => {
+      const [time, ...rest] = r.split(';');
+      return [(Date.parse(`${time.replace(' ', 'T')}Z`) - start) / 1000, ...rest].join(';');
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'lw-eval-seconds-'));
+    const numbered = join(dir, 'seconds.csv');
+    await writeFile(numbered, [header.replace(/^datetime/, 'time'), ...seconds].join('\n'));
+    const unknown = await runCli(['eval', '--data', numbered, '--arch', 'stats']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe(
+      `linewatch: ${numbered}: the time column holds plain numbers (0, 1, 2, …), not dates or Unix times in milliseconds, so the sample period is unknown; give --period-ms, or write the times as dates (2024-01-23 00:03:00)\n`,
+    );
+    const figures = async (args: string[]) => {
+      const res = await runCli(['eval', '--arch', 'stats', '--json', ...args]);
+      expect(res.stderr).toBe('');
+      const r = JSON.parse(res.stdout) as Report & { confusion: unknown };
+      return { f1: r.f1, far: r.far, confusion: r.confusion, perDay: r.false_alarms_per_day };
+    };
+    const dated = await figures(['--data', file]);
+    expect(await figures(['--data', numbered, '--period-ms', '1000'])).toEqual(dated);
+    expect(dated.f1).toBeGreaterThan(0.5);
+    const badPeriod = await runCli(['eval', '--data', numbered, '--period-ms', '0']);
+    expect(badPeriod.code).toBe(2);
+    expect(badPeriod.stderr).toMatch(/^linewatch: --period-ms 0: expected a whole number from 1/);
+  });
+
   it('names the problem when there is nothing to evaluate', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-eval-empty-'));
     const none = await runCli(['eval', '--data', dir]);

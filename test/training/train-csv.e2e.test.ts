@@ -252,6 +252,26 @@ describe('linewatch train --csv', () => {
     expect(res.stderr).toMatch(/--csv .*missing\.csv: no such file or folder\n$/);
   }, 60_000);
 
+  it('needs --period-ms where the time column holds plain numbers, and records the period given', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-csv-numbers-'));
+    const [header, ...rows] = (await readFile(CSV, 'utf8')).trim().split('\n').slice(0, 400);
+    // The sample number instead of the date, as some historians export.
+    const numbered = rows.map((r, i) => [i, ...r.split(';').slice(1)].join(';'));
+    const csv = join(dir, 'numbered.csv');
+    await writeFile(csv, [header.replace(/^datetime/, 'time'), ...numbered].join('\n'));
+    const out = join(dir, 'model');
+    const refused = await runCli(['train', '--csv', csv, '--arch', 'stats', '--out', out]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /numbered\.csv: the time column holds plain numbers \(0, 1, 2, …\).*give --period-ms/,
+    );
+    await expect(readFile(join(out, 'manifest.json'))).rejects.toThrow(/ENOENT/);
+    const given = await runCli(['train', '--csv', csv, '--arch', 'stats', '--period-ms', '60000', '--out', out]);
+    expect(given.code).toBe(0);
+    const { manifest } = await loadManifest(out);
+    expect(manifest.input.sample_period_ms).toBe(60_000);
+  }, 60_000);
+
   it('refuses constant channels, naming them, and writes no model', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-csv-constant-'));
     const [header, ...rows] = (await readFile(CSV, 'utf8')).trim().split('\n').slice(0, 400);
