@@ -142,7 +142,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('--precision <p>', 'int8, fp32 or both', 'int8')
       .option(
         '--period-ms <n>',
-        "sample period in ms where the time column holds plain numbers (seconds or hours since the start, a sample number); dates and Unix times in ms give it themselves",
+        'sample period in ms of files whose time column holds plain numbers (seconds or hours since the start, a sample number); files with dates or Unix ms times give their own',
       )
       .option(
         '--on-delay-ms <ms>',
@@ -174,7 +174,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('--train-rows <n>', 'with --csv: use only the first N rows (as eval --train-rows does)')
       .option('--window <n>', 'with --csv and --arch dense or conv1d: rows per window (default 32)')
       .option('--hop <n>', 'with --csv and --arch dense or conv1d: rows between training windows', '1')
-      .option('--period-ms <n>', 'with --csv: sample period (default: the median spacing of the time column; needed where it holds plain numbers, not dates or Unix times in ms)')
+      .option(
+        '--period-ms <n>',
+        'with --csv: sample period (default: the median spacing of the time column; needed where it holds plain numbers, not dates or Unix times in ms)',
+      )
       .option(
         '--arch <kind>',
         'hybrid (autoencoder residual + level + variability, the default with --csv), stats, dense (the default with the simulator) or conv1d (window a multiple of 4)',

@@ -67,7 +67,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
       ?.split(',')
       .map((c) => c.trim())
       .filter(Boolean),
-    ...(opts.periodMs ? { periodMs: wholeNumber('period-ms', opts.periodMs) } : {}),
+    ...(opts.periodMs !== undefined ? { periodMs: wholeNumber('period-ms', opts.periodMs, 1) } : {}),
     ...(opts.trainRows !== undefined ? { rows: wholeNumber('train-rows', opts.trainRows) } : {}),
   });
   const prune = pruneOf(opts);

@@ -163,14 +163,22 @@ export function parseSkabCsv(text: string, file = 'CSV'): SkabTable {
   return { header, times, columns: new Map(header.slice(1).map((h, k) => [h, values[k]])), numericTimes };
 }
 
-/** The smallest number read as Unix time in milliseconds (1973-03-03): a smaller one is elapsed time or a row count,
- * in a unit the file does not say. */
+/** Plain numbers read as Unix time in milliseconds: from 1e11 (1973-03-03) to below 1e14 (the year 5138). A smaller
+ * one is elapsed time or a row count, a larger one Unix µs or ns: a unit the file does not say. */
 export const UNIX_MS_FROM = 1e11;
+export const UNIX_MS_UNTIL = 1e14;
+
+/** Whether the first `n` times are plain numbers in a unit the file does not say (see UNIX_MS_FROM). */
+export function unitlessTimes(table: SkabTable, n = table.times.length): boolean {
+  if (table.numericTimes !== true) return false;
+  const last = Math.max(table.times[0], table.times[n - 1]);
+  return last < UNIX_MS_FROM || last >= UNIX_MS_UNTIL;
+}
 
 /**
  * The times of the first `n` rows in milliseconds and the sample period. Dates and Unix times in ms are taken as they
- * are, the period from `givenMs` or else the median spacing. Plain numbers below UNIX_MS_FROM (seconds or hours since
- * the start, a sample number) have no unit the file says: they need `givenMs`, and are scaled so that their median
+ * are, the period from `givenMs` or else the median spacing. Other plain numbers (seconds or hours since the start, a
+ * sample number, Unix s, µs or ns) have no unit the file says: they need `givenMs`, and are scaled so that their median
  * spacing is that period (gaps keep their length in rows). A period the file cannot give is an error naming the file
  * and the fix.
  */
@@ -182,8 +190,7 @@ export function timesInMs(
 ): { times: Float64Array; periodMs: number } {
   const times = table.times.subarray(0, n);
   const spacing = medianSpacing(times);
-  const unitless = table.numericTimes === true && Math.max(times[0], times[n - 1]) < UNIX_MS_FROM;
-  if (unitless) {
+  if (unitlessTimes(table, n)) {
     if (givenMs === undefined)
       throw new Error(
         `${file}: the time column holds plain numbers (${[...times.subarray(0, 3)].join(', ')}, …), not dates or Unix times in milliseconds, so the sample period is unknown; give --period-ms, or write the times as dates (2024-01-23 00:03:00)`,
@@ -202,6 +209,7 @@ export function timesInMs(
 
 /** The median spacing of the first `n` times (the sample period of a recording); NaN with fewer than two. */
 export function medianSpacing(times: ArrayLike<number>, n = times.length): number {
+  if (n < 2) return NaN;
   const spacing = Array.from({ length: n - 1 }, (_, i) => times[i + 1] - times[i]).sort((a, b) => a - b);
   return spacing[Math.floor(spacing.length / 2)];
 }

@@ -4,7 +4,7 @@
  * against its labels: detection delay per labelled span, false alarms per 24 h of normal operation.
  */
 import { readFileSync } from 'node:fs';
-import { parseSkabCsv, rowMajor, timesInMs } from '../core/csv-table.js';
+import { parseSkabCsv, rowMajor, timesInMs, unitlessTimes } from '../core/csv-table.js';
 
 export const LABEL_COLUMNS = ['anomaly', 'changepoint'];
 
@@ -22,13 +22,28 @@ export interface LabelledSeries {
   readonly changepoint: Float64Array;
 }
 
-/** `periodMs`: the sample period, needed where the time column holds plain numbers (see timesInMs). */
-export function readLabelledCsv(file: string, text = readFileSync(file, 'utf8'), periodGivenMs?: number): LabelledSeries {
+/**
+ * `periodGivenMs`: the sample period of a file whose time column holds plain numbers (see timesInMs). A file with dates
+ * gives its own times, which set the alarm's delays and the detection delays: a period that disagrees with them is
+ * refused rather than mixed in.
+ */
+export function readLabelledCsv(
+  file: string,
+  text = readFileSync(file, 'utf8'),
+  periodGivenMs?: number,
+): LabelledSeries {
   const table = parseSkabCsv(text, file);
   for (const l of LABEL_COLUMNS) if (!table.columns.has(l)) throw new Error(`${file}: no "${l}" column`);
   const channels = table.header.slice(1).filter((h) => !LABEL_COLUMNS.includes(h));
   const n = table.times.length;
   const rows = rowMajor(table, channels);
+  if (periodGivenMs !== undefined && !unitlessTimes(table)) {
+    const own = timesInMs(table, file).periodMs;
+    if (periodGivenMs !== own)
+      throw new Error(
+        `${file}: its time column gives a sample period of ${own} ms, not the ${periodGivenMs} of --period-ms (which is for times written as plain numbers)`,
+      );
+  }
   const { times, periodMs } = timesInMs(table, file, periodGivenMs);
   return {
     file,

@@ -252,9 +252,12 @@ async function fitTermDetector(
     `${data.name}: ${o.arch}, ${fit.trainWindows} training and ${heldOut.length} held-out windows of ${W}×${c}; slow channels ${slowNames.join(', ') || 'none'}; ` +
       `alarm on ${alarm.on.toFixed(3)}, off ${alarm.off.toFixed(3)}; int8/fp32 verdict agreement ${(agree * 100).toFixed(2)} %`,
   );
+  const above = fit.calibrationSegments.reduce((a, s) => a + s.filter((v) => v >= alarm.on).length, 0);
   o.log(
     `largest score on the normal rows (each quarter scored against the rest): ${largest.z.toFixed(2)}, ${largest.channel} ${largest.kind} over the ${W} rows up to row ${largest.row + 1}; ` +
-      'the alarm sits above it, so if those rows were not normal operation, train without them',
+      (above === 0
+        ? 'the alarm sits above it, so if those rows were not normal operation, train without them'
+        : `${above} normal windows score at or above the alarm, as the budget allows`),
   );
   return {
     manifest,

@@ -188,7 +188,10 @@ describe('timesInMs: the times in ms and the sample period, or what to give', ()
     expect(refusal(() => timesInMs(table(['0', '3', '6', '9']), 'log.csv'))).toBe(
       'log.csv: the time column holds plain numbers (0, 3, 6, …), not dates or Unix times in milliseconds, so the sample period is unknown; give --period-ms, or write the times as dates (2024-01-23 00:03:00)',
     );
-    // Unix seconds are plain numbers too: a thousand times too small for ms.
+    // Unix µs are a thousand times too large for ms, Unix seconds a thousand times too small.
+    expect(refusal(() => timesInMs(table(['1706000000000000', '1706000001000000']), 'log.csv'))).toMatch(
+      /^log\.csv: the time column holds plain numbers \(1706000000000000, 1706000001000000, …\), not dates/,
+    );
     expect(refusal(() => timesInMs(table(['1706000000', '1706000060']), 'log.csv'))).toMatch(
       /^log\.csv: the time column holds plain numbers \(1706000000, 1706000060, …\)/,
     );

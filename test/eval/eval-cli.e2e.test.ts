@@ -151,6 +151,13 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     const dated = await figures(['--data', file]);
     expect(await figures(['--data', numbered, '--period-ms', '1000'])).toEqual(dated);
     expect(dated.f1).toBeGreaterThan(0.5);
+    // A file with dates gives its own period: one that disagrees is refused, not mixed into the figures.
+    expect(await figures(['--data', file, '--period-ms', '1000'])).toEqual(dated);
+    const disagrees = await runCli(['eval', '--data', file, '--period-ms', '500']);
+    expect(disagrees.code).toBe(1);
+    expect(disagrees.stderr).toBe(
+      `linewatch: ${file}: its time column gives a sample period of 1000 ms, not the 500 of --period-ms (which is for times written as plain numbers)\n`,
+    );
     const badPeriod = await runCli(['eval', '--data', numbered, '--period-ms', '0']);
     expect(badPeriod.code).toBe(2);
     expect(badPeriod.stderr).toMatch(/^linewatch: --period-ms 0: expected a whole number from 1/);

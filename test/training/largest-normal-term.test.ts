@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
 import { DEFAULT_TARGET, fitDetector, type DetectorArch } from '../../src/training/fit-detector.js';
 import { crossFitted } from '../../src/training/fit-statistical.js';
+import type { CalibrationTarget } from '../../src/training/alarm-calibration.js';
 
 const CHANNELS = ['flow', 'pressure', 'level', 'valve', 'speed', 'current'];
 const STEP = { channel: 3, from: 600, to: 620, sd: 15 };
@@ -39,14 +40,14 @@ function plant(withStep: boolean) {
   return { name: 'line', source: 'line.csv', channels: CHANNELS, periodMs: 1000, rows, rowCount: n };
 }
 
-async function fit(arch: DetectorArch, withStep: boolean) {
+async function fit(arch: DetectorArch, withStep: boolean, target: CalibrationTarget = DEFAULT_TARGET) {
   const lines: string[] = [];
   const fitted = await fitDetector(plant(withStep), {
     arch,
     seed: 3,
     epochs: 5,
     validationFraction: 0.25,
-    target: DEFAULT_TARGET,
+    target,
     command: 'test',
     log: (line) => lines.push(line),
   });
@@ -65,11 +66,22 @@ describe('the largest score on the normal rows', () => {
       // The window that scores highest ends on a row of the step or within a window after it.
       expect(row).toBeGreaterThan(STEP.from);
       expect(row).toBeLessThanOrEqual(STEP.to + 32);
-      expect(details.largest_score).toBeCloseTo(Number(details.largest_score), 9);
-      expect(line).toContain(`${term} over the 32 rows up to row ${row};`);
+      // The named term's z is the calibration's largest score.
+      expect(line).toContain(
+        `: ${Number(details.largest_score).toFixed(2)}, ${term} over the 32 rows up to row ${row};`,
+      );
+      expect(line).toContain('the alarm sits above it');
       // The alarm sits above that score: this is why it is reported.
       expect(fitted.manifest.score.threshold).toBeGreaterThan(Number(details.largest_score));
     });
+
+  it('with a budget that allows alarms on the normal rows, says how many windows score above the alarm', async () => {
+    const { fitted, line } = await fit('stats', false, { quantile: 0.99 });
+    const above = Number(/; (\d+) normal windows score at or above the alarm, as the budget allows$/.exec(line!)?.[1]);
+    expect(above).toBeGreaterThan(0);
+    expect(fitted.manifest.score.threshold).toBeLessThanOrEqual(Number(fitted.manifest.score.details!.largest_score));
+    expect(line).not.toContain('the alarm sits above it');
+  });
 
   it('without the step, the alarm sits far lower than with it', async () => {
     const clean = await fit('stats', false);
