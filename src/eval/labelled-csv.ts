@@ -37,14 +37,12 @@ export function readLabelledCsv(
   const channels = table.header.slice(1).filter((h) => !LABEL_COLUMNS.includes(h));
   const n = table.times.length;
   const rows = rowMajor(table, channels);
-  if (periodGivenMs !== undefined && !unitlessTimes(table)) {
-    const own = timesInMs(table, file).periodMs;
-    if (periodGivenMs !== own)
-      throw new Error(
-        `${file}: its time column gives a sample period of ${own} ms, not the ${periodGivenMs} of --period-ms (which is for times written as plain numbers)`,
-      );
-  }
-  const { times, periodMs } = timesInMs(table, file, periodGivenMs);
+  // The given period scales plain numbers; a file with dates gives its own, which the given one must match.
+  const { times, periodMs } = timesInMs(table, file, unitlessTimes(table) ? periodGivenMs : undefined);
+  if (periodGivenMs !== undefined && periodGivenMs !== periodMs)
+    throw new Error(
+      `${file}: its time column gives a sample period of ${periodMs} ms, not the ${periodGivenMs} of --period-ms (which is for times written as plain numbers)`,
+    );
   return {
     file,
     channels,
