@@ -8,6 +8,7 @@ import { relative, resolve } from 'node:path';
 import { loadManifest, sha256Hex, type LoadedManifest } from '../inference/manifest.js';
 import {
   fitOnSeries,
+  learnableChannels,
   fp32Manifest,
   inMemoryModel,
   labelledFiles,
@@ -144,9 +145,11 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           calibration: s.calibration,
         });
       }
+      const leftOut = detector ? learnableChannels(series, trainRows, detector.validationFraction).constant : [];
       for (const [i, p] of precisions.entries()) {
         const loaded = fitted ? inMemoryModel(fitted, p, file) : folder![i];
-        results.get(p)!.push(await streamSeries(series, loaded, trainRows, delays));
+        const result = await streamSeries(series, loaded, trainRows, delays);
+        results.get(p)!.push(leftOut.length > 0 ? { ...result, leftOut } : result);
       }
       bar?.update('eval', done + 1, files.length, relative(opts.data, file));
     }
@@ -169,6 +172,8 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       );
     else {
       for (const r of reports) process.stdout.write(`${line(r)}\n`);
+      for (const f of reports[0].perFile)
+        if (f.left_out) process.stdout.write(`${f.file}: left out of its model: ${f.left_out.join(', ')}\n`);
       process.stdout.write(
         opts.model
           ? `model ${opts.model}, scored on every row; metrics on the rows after the first ${trainRows}; causal\n`

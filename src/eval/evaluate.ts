@@ -16,6 +16,7 @@ import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference
 import type { FittedModel } from '../training/build-model.js';
 import { fitDetector, type DetectorOptions } from '../training/fit-detector.js';
 import { csvHeader } from '../core/csv-table.js';
+import { constantChannels, type ConstantChannel } from '../training/constant-channels.js';
 import { RowAssembler } from '../windows/row-assembler.js';
 import { SlidingWindow } from '../windows/sliding/sliding-window.js';
 import {
@@ -52,6 +53,8 @@ export interface FileResult {
   readonly threshold: number;
   readonly offThreshold: number;
   readonly series: LabelledSeries;
+  /** Channels of the file left out of its fitted model, constant in the rows it learnt from (learnableChannels). */
+  readonly leftOut?: readonly ConstantChannel[];
 }
 
 /** Every CSV under `dir` (or `dir` itself, a file) that has anomaly labels, sorted. */
@@ -87,7 +90,25 @@ export function inMemoryModel(f: FittedModel, precision: Precision, where: strin
   return { manifest, manifestPath: `${where} (in memory)`, modelPath: `${where} (in memory)`, modelBytes: bytes };
 }
 
-/** Fits on the first `trainRows` rows of a series with the options `linewatch train` uses. */
+/**
+ * The channels of a series that a model fitted on its first `trainRows` rows can learn: those that vary in the rows
+ * it learns from (the first trainRows minus the held-out share). A channel that never changes there has no spread to
+ * learn (`train --csv` refuses it and names `--channels`); eval leaves it out of that file's model, as `--channels`
+ * would, and reports it, so one constant column does not stop a whole evaluation.
+ */
+export function learnableChannels(
+  series: LabelledSeries,
+  trainRows: number,
+  validationFraction: number,
+): { channels: string[]; constant: ConstantChannel[] } {
+  const learnFrom = trainRows - Math.floor(trainRows * validationFraction);
+  const constant = constantChannels(series, Math.min(learnFrom, series.rowCount));
+  const names = new Set(constant.map((k) => k.name));
+  return { channels: series.channels.filter((ch) => !names.has(ch)), constant };
+}
+
+/** Fits on the first `trainRows` rows of a series with the options `linewatch train` uses, on its learnable
+ * channels. */
 export async function fitOnSeries(
   series: LabelledSeries,
   trainRows: number,
@@ -98,13 +119,22 @@ export async function fitOnSeries(
       `${series.file}: --train-rows ${trainRows} leaves no rows to evaluate (the file has ${series.rowCount})`,
     );
   const c = series.channels.length;
+  const { channels, constant } = learnableChannels(series, trainRows, options.validationFraction);
+  if (channels.length === 0)
+    throw new Error(
+      `${series.file}: every channel (${constant.map((k) => `${k.name} always ${k.value}`).join(', ')}) is constant in the rows a model learns from; nothing to fit`,
+    );
+  const index = channels.map((ch) => series.channels.indexOf(ch));
+  const rows = new Float64Array(trainRows * channels.length);
+  for (let t = 0; t < trainRows; t++)
+    index.forEach((from, j) => (rows[t * channels.length + j] = series.rows[t * c + from]));
   return fitDetector(
     {
       name: 'eval',
       source: `${series.file}: first ${trainRows} rows`,
-      channels: series.channels,
+      channels,
       periodMs: series.periodMs,
-      rows: series.rows.subarray(0, trainRows * c),
+      rows,
       rowCount: trainRows,
     },
     options,
@@ -229,6 +259,8 @@ export interface EvalReport {
     detected_spans: string;
     false_alarms: number;
     false_alarms_per_day: number | null;
+    /** Present when some of the file's channels were constant in its training rows and left out of its model. */
+    left_out?: string[];
   }[];
 }
 
@@ -254,6 +286,9 @@ export function summarise(
     f1: r.f1,
     far: r.far,
     ...operatorFigures(r.operator),
+    ...(r.leftOut?.length
+      ? { left_out: r.leftOut.map((k) => `${k.name} (constant ${k.value} in the training rows)`) }
+      : {}),
   }));
   return {
     precision,

@@ -19,6 +19,7 @@
  *
  * Slow channels are found from the training rows, not by name (see slowChannels).
  */
+import { variabilityScale } from './channel-resolution.js';
 import { principalComponents } from './principal-components.js';
 
 /** Window geometry in rows, the same for every plant: see DEFAULT_GEOMETRY. */
@@ -84,16 +85,22 @@ function median(values: ArrayLike<number>): number {
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/**
- * The variability floor of every channel: a tenth of its median mean-|difference| over the
- * training windows (so the log is defined for a sensor that does not move, and a channel that
- * normally moves in coarse steps, sometimes not at all, is not called stuck by the log of ~0).
- */
-export function variabilityFloor(x: Float64Array, rowCount: number, c: number, g: DetectorGeometry): number[] {
+/** The median mean-|difference| over k rows of every channel in the training windows: its typical variability. */
+export function typicalVariability(x: Float64Array, rowCount: number, c: number, g: DetectorGeometry): number[] {
   const per: number[][] = Array.from({ length: c }, () => []);
   for (let end = g.windowLength - 1; end < rowCount; end++)
     meanAbsDifference(x, end, c, g.k).forEach((v, ch) => per[ch].push(v));
-  return per.map((v) => Math.max(median(v) / 10, 1e-6));
+  return per.map((v) => median(v));
+}
+
+/**
+ * The variability floor of every continuous channel: a tenth of its median mean-|difference| over the
+ * training windows (so the log is defined for a sensor that does not move, and a channel that
+ * normally moves in coarse steps, sometimes not at all, is not called stuck by the log of ~0).
+ * Quantised channels: channel-resolution.ts.
+ */
+export function variabilityFloor(x: Float64Array, rowCount: number, c: number, g: DetectorGeometry): number[] {
+  return variabilityScale(typicalVariability(x, rowCount, c, g), new Array<number>(c).fill(0), g.k).floor;
 }
 
 export function variabilityFeature(
@@ -152,14 +159,19 @@ export function slowChannels(
   return { slow: ratio.map((v) => v > 1), ratio, r2 };
 }
 
-/** Centre (mean) and spread (sd, at least `minSd`) of each column of feature rows. */
-export function centreAndSpread(features: readonly Float64Array[], minSd = 1e-6): { centre: number[]; sd: number[] } {
+/** Centre (mean) and spread (sd, at least `minSd`, one for all columns or one per column) of each column of feature
+ * rows. */
+export function centreAndSpread(
+  features: readonly Float64Array[],
+  minSd: number | readonly number[] = 1e-6,
+): { centre: number[]; sd: number[] } {
   const c = features[0].length;
   const centre = new Array<number>(c).fill(0);
   const sq = new Array<number>(c).fill(0);
   for (const f of features) for (let ch = 0; ch < c; ch++) centre[ch] += f[ch] / features.length;
   for (const f of features) for (let ch = 0; ch < c; ch++) sq[ch] += (f[ch] - centre[ch]) ** 2;
-  return { centre, sd: sq.map((s) => Math.max(Math.sqrt(s / Math.max(1, features.length - 1)), minSd)) };
+  const least = (ch: number) => (typeof minSd === 'number' ? minSd : minSd[ch]);
+  return { centre, sd: sq.map((s, ch) => Math.max(Math.sqrt(s / Math.max(1, features.length - 1)), least(ch))) };
 }
 
 /**

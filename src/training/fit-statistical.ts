@@ -5,6 +5,7 @@
  * early stopping on the held-out windows, export fp32 and int8 graphs, and return the int8 scores
  * of the held-out windows for the threshold calibration (fit-detector.ts).
  */
+import { channelResolution, levelMinSd, variabilityScale } from './channel-resolution.js';
 import { DenseAutoencoder } from './dense-autoencoder.js';
 import { chooseRidge, fitLeaveOneOutWithout, outOfFoldResiduals } from './leave-one-out.js';
 import {
@@ -14,6 +15,7 @@ import {
   normaliseRows,
   residualOverRows,
   slowChannels,
+  typicalVariability,
   variabilityFeature,
   variabilityFloor,
   componentChannels,
@@ -112,10 +114,13 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const heldOutEnds = Array.from({ length: n - split }, (_, i) => split + i);
   const allEnds = [...trainEnds, ...heldOutEnds];
   const levels = allEnds.map((e) => levelFeature(x, e, c, g, slow));
-  const floor = variabilityFloor(x, n, c, g);
+  // Quantised channels (integer registers, status words): no term is known more finely than one step allows.
+  const resolution = channelResolution(x, n, c);
+  const { floor, minSd: variabilityLeast } = variabilityScale(typicalVariability(x, n, c, g), resolution, g.k);
+  const least = [levelMinSd(resolution), variabilityLeast];
   const variabilities = allEnds.map((e) => variabilityFeature(x, e, c, g.k, floor));
-  const level = centreAndSpread(levels);
-  const variability = { floor, ...centreAndSpread(variabilities) };
+  const level = centreAndSpread(levels, least[0]);
+  const variability = { floor, ...centreAndSpread(variabilities, least[1]) };
   const { spread: componentTerm, spreadZ } = componentSpread(x, n, c, slow, g, allEnds);
   const base = {
     geometry: g,
@@ -127,7 +132,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     ...(componentTerm ? { spread: componentTerm } : {}),
   };
   if (!o.hybrid) {
-    const { segments: calibrationSegments, largest } = crossFitted(allEnds, W, [levels, variabilities], spreadZ);
+    const { segments: calibrationSegments, largest } = crossFitted(allEnds, W, [levels, variabilities], spreadZ, least);
     return {
       layout: base,
       mean,
@@ -231,6 +236,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     W,
     [levels, variabilities],
     spreadZ ? residualZ.map((r, i) => Float64Array.of(...r, ...spreadZ[i])) : residualZ,
+    least,
   );
   const layout: DetectorLayout = { ...base, residual: { ...residual, autoencoder: ae, linear } };
   return {
@@ -312,7 +318,8 @@ export interface LargestTerm {
 
 /**
  * Scores of every window with each block's signed features standardised on the other blocks'
- * windows (those that do not overlap the block); `fixed` terms (already standardised) join as they are.
+ * windows (those that do not overlap the block), each sd at least `minSd` (per feature, per channel: what a
+ * quantised channel's step allows); `fixed` terms (already standardised) join as they are.
  * Also says which term of which window gave the largest score.
  */
 export function crossFitted(
@@ -320,6 +327,7 @@ export function crossFitted(
   windowLength: number,
   signed: readonly Float64Array[][],
   fixed?: readonly Float64Array[],
+  minSd?: readonly (readonly number[])[],
 ): { segments: Float64Array[]; largest: LargestTerm } {
   const segments: Float64Array[] = [];
   let largest: LargestTerm = { window: 0, feature: 0, entry: 0, z: -Infinity };
@@ -330,7 +338,10 @@ export function crossFitted(
     const others = ends.map((_, i) => i).filter((i) => i < from - windowLength || i >= to + windowLength);
     const scores = new Float64Array(to - from);
     for (const [f, feature] of signed.entries()) {
-      const { centre, sd } = centreAndSpread(others.map((i) => feature[i]));
+      const { centre, sd } = centreAndSpread(
+        others.map((i) => feature[i]),
+        minSd?.[f],
+      );
       for (let i = from; i < to; i++)
         feature[i].forEach((v, ch) => {
           const z = Math.abs(v - centre[ch]) / sd[ch];

@@ -43,13 +43,14 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     expect(int8.files).toBe(34);
     expect(int8.perFile).toHaveLength(34);
     expect(out.f1_difference).toBeLessThanOrEqual(0.01);
-    // Regression floors under the measured figures (docs/detection.md, 2026-12-02: F1 0.536, FAR 1.13 %, 16 of 34
-    // spans, 7.8 false alarms/day at the default budget and alarm delays); the target F1 0.82 is not met.
-    expect(int8.far).toBeLessThanOrEqual(2);
-    expect(int8.f1).toBeGreaterThan(0.47);
-    expect(int8.false_alarms_per_day).toBeLessThan(15);
+    // Regression floors under the measured figures (docs/detection.md, 2026-12-02, with quantised channels floored:
+    // F1 0.568, FAR 2.60 %, 17 of 34 spans, 15.7 false alarms/day at the default budget and alarm delays); the issue's
+    // target F1 0.82 is not met.
+    expect(int8.far).toBeLessThanOrEqual(3.5);
+    expect(int8.f1).toBeGreaterThan(0.5);
+    expect(int8.false_alarms_per_day).toBeLessThan(20);
     const detected = int8.perFile.filter((f) => f.delay_s !== null);
-    expect(detected.length).toBeGreaterThan(13);
+    expect(detected.length).toBeGreaterThan(14);
     for (const f of detected) expect(f.delay_s).toBeGreaterThan(0);
   });
 

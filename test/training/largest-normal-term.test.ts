@@ -8,36 +8,16 @@ import { SeededRandom } from '../../src/core/random.js';
 import { DEFAULT_TARGET, fitDetector, type DetectorArch } from '../../src/training/fit-detector.js';
 import { crossFitted } from '../../src/training/fit-statistical.js';
 import type { CalibrationTarget } from '../../src/training/alarm-calibration.js';
+import { twoSourcePlant } from '../helpers/two-source-plant.js';
 
-const CHANNELS = ['flow', 'pressure', 'level', 'valve', 'speed', 'current'];
 const STEP = { channel: 3, from: 600, to: 620, sd: 15 };
 
-/** 800 rows of six channels driven by two shared AR(1) sources plus their own noise; `valve` steps up 15 sd on rows
- * 600–619 when asked. */
+/** The two-source plant; `valve` steps up 15 sd on rows 600–619 when asked. */
 function plant(withStep: boolean) {
-  const rng = new SeededRandom(11);
-  const n = 800;
-  const c = CHANNELS.length;
-  const rows = new Float64Array(n * c);
-  const weights = [
-    [1, 0.2],
-    [0.8, -0.5],
-    [0.3, 1],
-    [0.9, 0.4],
-    [-0.2, 0.9],
-    [0.6, 0.6],
-  ];
-  let a = 0;
-  let b = 0;
-  for (let t = 0; t < n; t++) {
-    a = 0.9 * a + Math.sqrt(1 - 0.81) * rng.normal();
-    b = 0.8 * b + Math.sqrt(1 - 0.64) * rng.normal();
-    for (let ch = 0; ch < c; ch++) {
-      const step = withStep && ch === STEP.channel && t >= STEP.from && t < STEP.to ? STEP.sd : 0;
-      rows[t * c + ch] = 10 + weights[ch][0] * a + weights[ch][1] * b + 0.3 * rng.normal() + step;
-    }
-  }
-  return { name: 'line', source: 'line.csv', channels: CHANNELS, periodMs: 1000, rows, rowCount: n };
+  return twoSourcePlant({
+    adjust: (t, ch, value) =>
+      withStep && ch === STEP.channel && t >= STEP.from && t < STEP.to ? value + STEP.sd : value,
+  });
 }
 
 async function fit(arch: DetectorArch, withStep: boolean, target: CalibrationTarget = DEFAULT_TARGET) {

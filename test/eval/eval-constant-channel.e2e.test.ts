@@ -1,0 +1,63 @@
+/**
+ * `linewatch eval` on files with a channel that does not vary in the training rows (a setpoint, an agitator at a fixed
+ * speed, a status word): each file's model leaves it out, as `train --channels` would, and the report says so. Before,
+ * one such column stopped the whole evaluation with train's advice to use `--channels`, a flag eval does not have.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../helpers/cli.js';
+
+const VALVE = join(ROOT, 'data/skab/valve1/3.csv');
+
+interface Report {
+  f1: number;
+  perFile: { file: string; f1: number; left_out?: string[] }[];
+}
+
+/** valve1/3.csv with a column after the time: `value(row)` for each row. */
+async function withColumn(name: string, value: (row: number) => string): Promise<string> {
+  const lines = (await readFile(VALVE, 'utf8')).trimEnd().split('\n');
+  const out = lines.map((l, i) => {
+    const [time, ...rest] = l.split(';');
+    return [time, i === 0 ? name : value(i - 1), ...rest].join(';');
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'lw-eval-constant-'));
+  const file = join(dir, 'valve-with-extra.csv');
+  await writeFile(file, `${out.join('\n')}\n`);
+  return file;
+}
+
+describe('eval with a channel that is constant in the training rows', () => {
+  it('leaves it out of the file model, names it, and scores the file as without the column', async () => {
+    const file = await withColumn('Agitator', () => '50');
+    const [plain, extra] = await Promise.all(
+      [VALVE, file].map((f) => runCli(['eval', '--data', f, '--train-rows', '400', '--json'])),
+    );
+    expect(extra.stderr).toBe('');
+    expect(extra.code).toBe(0);
+    const a = JSON.parse(plain.stdout) as Report;
+    const b = JSON.parse(extra.stdout) as Report;
+    expect(b.perFile[0].left_out).toEqual(['Agitator (constant 50 in the training rows)']);
+    expect(a.perFile[0].left_out).toBeUndefined();
+    expect(b.f1).toBe(a.f1);
+    const text = await runCli(['eval', '--data', file, '--train-rows', '400']);
+    expect(text.stdout).toContain(`${file}: left out of its model: Agitator (constant 50 in the training rows)\n`);
+  });
+
+  it('judges on the rows a model learns from, and a kept mode word that changes once does not blind it', async () => {
+    // Constant over the rows the model learns from (the first 300 of 400, the rest held out), changing afterwards:
+    // left out, its spread cannot be learnt. A column that changes once within them is kept, and its one step does not
+    // lift the alarm out of reach (channel-resolution.ts): the file scores close to its plain F1 (0.851).
+    const late = await withColumn('Mode', (row) => (row < 300 ? '1' : '2'));
+    const early = await withColumn('Mode', (row) => (row < 200 ? '1' : '2'));
+    const [l, e] = await Promise.all(
+      [late, early].map((f) => runCli(['eval', '--data', f, '--train-rows', '400', '--json'])),
+    );
+    expect((JSON.parse(l.stdout) as Report).perFile[0].left_out).toEqual(['Mode (constant 1 in the training rows)']);
+    const kept = JSON.parse(e.stdout) as Report;
+    expect(kept.perFile[0].left_out).toBeUndefined();
+    expect(kept.f1).toBeGreaterThan(0.8);
+  });
+});
