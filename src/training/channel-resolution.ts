@@ -16,20 +16,37 @@
 /** The sd of a value spread evenly over one step of width 1. */
 export const QUANTISATION_SD = 1 / Math.sqrt(12);
 
+/** Readings closer than this (in the channel's training sd) are one value: recording jitter, not a step. */
+export const SAME_VALUE_SD = 0.01;
+
 /**
  * Per channel: the step its readings move in (the median gap between its distinct values, sorted),
- * or 0 for a channel whose readings do not repeat (a continuous signal: no step to respect). A
- * channel counts as quantised when its rows hold at most half as many distinct values as rows.
+ * or 0 for a continuous channel (no step to respect). Values within SAME_VALUE_SD of the last one
+ * counted are one value: an export that writes 32.0003 for 32 does not make a flow in whole units
+ * continuous. A channel is quantised when at least a fifth of its readings repeat the one before
+ * (a register that sits still between steps), or when it takes at most √rows distinct values (a
+ * status word, a small set of levels it moves between); continuous noise does neither. `x` is
+ * normalised (sd 1).
  */
 export function channelResolution(x: Float64Array, rowCount: number, c: number): number[] {
   const out: number[] = [];
   for (let ch = 0; ch < c; ch++) {
     const values = new Float64Array(rowCount);
-    for (let r = 0; r < rowCount; r++) values[r] = x[r * c + ch];
+    let repeats = 0;
+    for (let r = 0; r < rowCount; r++) {
+      values[r] = x[r * c + ch];
+      if (r > 0 && Math.abs(values[r] - values[r - 1]) <= SAME_VALUE_SD) repeats++;
+    }
     values.sort();
     const gaps: number[] = [];
-    for (let r = 1; r < rowCount; r++) if (values[r] > values[r - 1]) gaps.push(values[r] - values[r - 1]);
-    if (gaps.length === 0 || gaps.length + 1 > rowCount / 2) {
+    let last = values[0];
+    for (let r = 1; r < rowCount; r++)
+      if (values[r] - last > SAME_VALUE_SD) {
+        gaps.push(values[r] - last);
+        last = values[r];
+      }
+    const quantised = repeats >= (rowCount - 1) / 5 || gaps.length + 1 <= Math.sqrt(rowCount);
+    if (gaps.length === 0 || !quantised) {
       out.push(0);
       continue;
     }

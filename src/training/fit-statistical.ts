@@ -211,8 +211,9 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   });
   // Each channel's residual in units of its own out-of-fold spread (RMS), so a noisy channel does not dominate; a
   // channel left out of the linear model has no residual there (spread 1 keeps its zero a zero).
+  // A quantised channel's residual is no better known than its step allows (least[0]: step/√12), as its level.
   const rmsSpread = (rs: readonly Float64Array[], ch: number) =>
-    Math.max(1e-6, Math.sqrt(rs.reduce((a, r) => a + r[ch] ** 2, 0) / rs.length));
+    Math.max(least[0][ch], Math.sqrt(rs.reduce((a, r) => a + r[ch] ** 2, 0) / rs.length));
   const zero = new Array<number>(c).fill(0);
   const residual = { centre: zero, sd: Array.from({ length: c }, (_, ch) => rmsSpread(residuals, ch)) };
   const linear = {

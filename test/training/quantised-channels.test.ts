@@ -47,16 +47,23 @@ describe('channelResolution', () => {
   });
 });
 
+type Extra = 'mode' | 'counts' | 'jitter' | 'pulse';
+
 /** The two-source plant; with `extra`, a seventh channel: `mode` (0, then 1 from row 150 on: one change in the
- * training rows) or `counts` (the flow in whole units of 0.4 of its sd). */
-function plant(extra?: 'mode' | 'counts') {
-  if (extra === 'mode') return twoSourcePlant({ extra: [{ name: 'mode', value: (t) => (t < 150 ? 0 : 1) }] });
-  if (extra === 'counts')
-    return twoSourcePlant({ extra: [{ name: 'counts', value: (_, row) => Math.round(row[0] / 0.4) }] });
-  return twoSourcePlant();
+ * training rows), `jitter` (the same mode word written with export jitter: 1.0003, 0.9995, ...), `pulse` (a door
+ * contact: 0, and 1 on rows 100-103) or `counts` (the flow in whole units of 0.4 of its sd). */
+function plant(extra?: Extra) {
+  const jitter = [0, 0.0003, -0.0005, 0.0002];
+  const value: Record<Extra, (t: number, row: Float64Array) => number> = {
+    mode: (t) => (t < 150 ? 0 : 1),
+    jitter: (t) => (t < 150 ? 0 : 1) + jitter[t % 4],
+    pulse: (t) => (t >= 100 && t < 104 ? 1 : 0),
+    counts: (_, row) => Math.round(row[0] / 0.4),
+  };
+  return extra ? twoSourcePlant({ extra: [{ name: extra, value: value[extra] }] }) : twoSourcePlant();
 }
 
-async function alarmOn(arch: DetectorArch, extra?: 'mode' | 'counts') {
+async function alarmOn(arch: DetectorArch, extra?: Extra) {
   const fitted = await fitDetector(plant(extra), {
     arch,
     seed: 3,
@@ -76,14 +83,18 @@ async function alarmOn(arch: DetectorArch, extra?: 'mode' | 'counts') {
 
 describe('a quantised channel in the training rows', () => {
   for (const arch of ['stats', 'hybrid'] as const)
-    it(`${arch}: a mode word that changes once, and a channel in whole counts, leave the alarm where the plant puts it`, async () => {
+    it(`${arch}: a mode word that changes once (with or without jitter), a pulse, a channel in counts: the alarm stays`, async () => {
       const without = await alarmOn(arch);
       const mode = await alarmOn(arch, 'mode');
       const counts = await alarmOn(arch, 'counts');
+      const jitter = await alarmOn(arch, 'jitter');
+      const pulse = await alarmOn(arch, 'pulse');
       // Before: the mode's change scored ~1e7 z and `on` followed it. Now the alarm sits below twice the plant's own
       // and above the plant's largest normal score (it does not alarm on the normal rows either), and the mode's one
       // change is not what sets it.
-      for (const withExtra of [mode, counts]) {
+      // The same with export jitter on the mode word (read as the step, it floored nothing), and a four-row pulse on
+      // a door contact (its autoencoder residual, unfloored, set the hybrid's alarm at 3× the plant's own).
+      for (const withExtra of [mode, counts, jitter, pulse]) {
         expect(withExtra.on).toBeLessThan(2 * without.on);
         expect(withExtra.on).toBeGreaterThan(without.largest);
       }
