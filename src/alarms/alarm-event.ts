@@ -12,14 +12,17 @@ import type { AlarmDefinition, AlarmTransition } from './alarm-state.js';
 /** An alarm's configured behaviour (config `assets[].alarm`, or the Node-RED alarm node's settings). */
 export type AlarmBehaviour = Pick<
   AlarmSettings,
-  'priority' | 'on_delay_ms' | 'off_delay_ms' | 'clear_ratio' | 'latching' | 'max_shelve_s'
+  'priority' | 'on_delay_ms' | 'off_delay_ms' | 'clear_ratio' | 'latching' | 'max_shelve_s' | 'sustain_ms'
 >;
 
-/** The state machine's definition from the configured behaviour. */
-export function alarmDefinition(a: AlarmBehaviour): AlarmDefinition {
+/** The state machine's definition from the configured behaviour; `windowSpanMs` (the model's window_length ×
+ * sample_period_ms) is the sustain time unless `sustain_ms` sets one. */
+export function alarmDefinition(a: AlarmBehaviour, windowSpanMs?: number): AlarmDefinition {
+  const sustainMs = a.sustain_ms ?? windowSpanMs;
   return {
     onDelayMs: a.on_delay_ms,
     offDelayMs: a.off_delay_ms,
+    ...(sustainMs ? { sustainMs } : {}),
     ...(a.clear_ratio !== undefined ? { clearRatio: a.clear_ratio } : {}),
     latching: a.latching,
     maxShelveMs: a.max_shelve_s * 1000,

@@ -12,7 +12,9 @@
  * The condition is the score against the threshold, debounced: it becomes active after the score
  * has stayed above the threshold for `onDelayMs`, and clear after it has stayed below the clear
  * level (hysteresis) for `offDelayMs`: `clearRatio × threshold` when the alarm sets a ratio, else
- * the model's calibrated `offThreshold`, else 0.8 × threshold. A latching alarm stays active after
+ * the model's calibrated `offThreshold`, else 0.8 × threshold. With `sustainMs`, a score that stays
+ * above the clear level that long also raises it (a deviation that persists below the threshold).
+ * A latching alarm stays active after
  * the condition clears until an operator acknowledges and resets it. Every input yields at most
  * one transition, so one condition never produces duplicate events.
  */
@@ -28,6 +30,9 @@ export interface AlarmDefinition {
   readonly clearRatio?: number;
   readonly latching: boolean;
   readonly maxShelveMs: number;
+  /** Raise also when the score has stayed above the clear level this long: a sustained deviation that never reaches
+   * the threshold. Undefined or 0: only the threshold raises. */
+  readonly sustainMs?: number;
 }
 
 export type AlarmInput =
@@ -74,6 +79,7 @@ export class AlarmStateMachine {
   private condition = false;
   private aboveSince: number | undefined;
   private belowSince: number | undefined;
+  private elevatedSince: number | undefined;
   private shelvedUntil: number | undefined;
 
   constructor(private readonly def: AlarmDefinition) {}
@@ -113,7 +119,14 @@ export class AlarmStateMachine {
     else this.aboveSince = undefined;
     if (score < clear) this.belowSince ??= ts;
     else this.belowSince = undefined;
-    if (!this.condition && this.aboveSince !== undefined && ts - this.aboveSince >= this.def.onDelayMs) {
+    if (score > clear) this.elevatedSince ??= ts;
+    else this.elevatedSince = undefined;
+    const sustain = this.def.sustainMs ?? 0;
+    const sustained = sustain > 0 && this.elevatedSince !== undefined && ts - this.elevatedSince >= sustain;
+    if (
+      !this.condition &&
+      ((this.aboveSince !== undefined && ts - this.aboveSince >= this.def.onDelayMs) || sustained)
+    ) {
       this.condition = true;
       if (this.current === 'normal' || this.current === 'rtn_unack') return this.go('unack_active', ts, 'condition');
       return {};

@@ -22,6 +22,14 @@ export const alarmSettingsSchema = z
       .min(0)
       .default(DEFAULT_OFF_DELAY_MS)
       .describe('...and below its clear level this long before it returns to normal.'),
+    sustain_ms: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        "Raise also when the score stays above its clear level this long, below the threshold: a deviation that persists. Default: the span of the model's window (window_length × sample_period_ms) for sliding windows, off for cycle windows (parts); 0: only the threshold raises.",
+      ),
     clear_ratio: z
       .number()
       .gt(0)

@@ -13,6 +13,7 @@ import {
   inMemoryModel,
   labelledFiles,
   DAEMON_ALARM_DELAYS,
+  type AlarmDelays,
   streamSeries,
   summarise,
   type EvalReport,
@@ -37,6 +38,7 @@ export interface EvalOptions extends DetectorFlags {
   report?: string;
   onDelayMs?: string;
   offDelayMs?: string;
+  sustainMs?: string;
   periodMs?: string;
 }
 
@@ -98,13 +100,14 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       throw new UsageError(
         `--train-rows ${opts.trainRows}: expected a ${opts.model ? 'whole' : 'positive whole'} number`,
       );
-    const delays = {
-      onDelayMs:
-        opts.onDelayMs === undefined ? DAEMON_ALARM_DELAYS.onDelayMs : wholeNumber('on-delay-ms', opts.onDelayMs, 0),
-      offDelayMs:
-        opts.offDelayMs === undefined
-          ? DAEMON_ALARM_DELAYS.offDelayMs
-          : wholeNumber('off-delay-ms', opts.offDelayMs, 0),
+    // An optional whole-number flag: its default when not given.
+    const whole = (name: string, given: string | undefined, fallback: number, min: number) =>
+      given === undefined ? fallback : wholeNumber(name, given, min);
+    const sustainMs = opts.sustainMs === undefined ? undefined : wholeNumber('sustain-ms', opts.sustainMs, 0);
+    const delays: AlarmDelays = {
+      onDelayMs: whole('on-delay-ms', opts.onDelayMs, DAEMON_ALARM_DELAYS.onDelayMs, 0),
+      offDelayMs: whole('off-delay-ms', opts.offDelayMs, DAEMON_ALARM_DELAYS.offDelayMs, 0),
+      ...(sustainMs !== undefined ? { sustainMs } : {}),
     };
     const precisions: Precision[] = opts.precision === 'both' ? ['int8', 'fp32'] : [opts.precision as Precision];
     const periodMs = opts.periodMs === undefined ? undefined : wholeNumber('period-ms', opts.periodMs, 1);
@@ -145,11 +148,18 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           calibration: s.calibration,
         });
       }
+      // What the file's model could not learn: channels constant in its training rows, and training rows the file
+      // labels anomalous (learnt as normal).
       const leftOut = detector ? learnableChannels(series, trainRows, detector.validationFraction).constant : [];
+      const anomalousTrainingRows = detector ? series.anomaly.subarray(0, trainRows).filter((v) => v !== 0).length : 0;
       for (const [i, p] of precisions.entries()) {
         const loaded = fitted ? inMemoryModel(fitted, p, file) : folder![i];
         const result = await streamSeries(series, loaded, trainRows, delays);
-        results.get(p)!.push(leftOut.length > 0 ? { ...result, leftOut } : result);
+        results.get(p)!.push({
+          ...result,
+          ...(leftOut.length > 0 ? { leftOut } : {}),
+          ...(anomalousTrainingRows > 0 ? { anomalousTrainingRows } : {}),
+        });
       }
       bar?.update('eval', done + 1, files.length, relative(opts.data, file));
     }
@@ -164,7 +174,11 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           slow_channels: detector.slowChannels ?? "found from each file's training rows",
         }
       : { model: opts.model };
-    const alarm = { on_delay_ms: delays.onDelayMs, off_delay_ms: delays.offDelayMs };
+    const alarm = {
+      on_delay_ms: delays.onDelayMs,
+      off_delay_ms: delays.offDelayMs,
+      sustain_ms: delays.sustainMs ?? "the model's window span",
+    };
     const reports = precisions.map((p) => summarise(opts.data, p, trainRows, { ...described, alarm }, results.get(p)!));
     if (opts.json)
       process.stdout.write(
@@ -173,14 +187,22 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     else {
       for (const r of reports) process.stdout.write(`${line(r)}\n`);
       for (const f of reports[0].perFile)
-        if (f.left_out) process.stdout.write(`${f.file}: left out of its model: ${f.left_out.join(', ')}\n`);
+        if (f.left_out)
+          process.stdout.write(
+            `${f.file}: left out of its model, constant in the training rows: ${f.left_out.map((k) => `${k.channel} (${k.constant})`).join(', ')}\n`,
+          );
+      for (const f of reports[0].perFile)
+        if (f.anomalous_training_rows)
+          process.stdout.write(
+            `${f.file}: ${f.anomalous_training_rows} of the ${trainRows} rows its model was fitted on are labelled anomalous and were learnt as normal; fit on fewer rows (--train-rows) if the fault starts earlier\n`,
+          );
       process.stdout.write(
         opts.model
           ? `model ${opts.model}, scored on every row; metrics on the rows after the first ${trainRows}; causal\n`
           : `detector: ${detector!.arch}, fitted on the first ${trainRows} rows of each file (the last ${Math.round(detector!.validationFraction * 100)} % held out for calibration), alarm calibrated for ${JSON.stringify(detector!.target)}; one configuration for every file; causal\n`,
       );
       process.stdout.write(
-        `alarm: on after ${delays.onDelayMs} ms above on, off after ${delays.offDelayMs} ms below off (an asset's alarm.on_delay_ms and off_delay_ms)\n`,
+        `alarm: on after ${delays.onDelayMs} ms above on or ${delays.sustainMs === undefined ? "the model's window span" : `${delays.sustainMs} ms`} above off, off after ${delays.offDelayMs} ms below off (an asset's alarm.on_delay_ms, sustain_ms and off_delay_ms)\n`,
       );
     }
     if (opts.report) {

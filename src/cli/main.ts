@@ -152,6 +152,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         '--off-delay-ms <ms>',
         `the alarm's off delay, as an asset's alarm.off_delay_ms (default ${DEFAULT_OFF_DELAY_MS}, the daemon's)`,
       )
+      .option(
+        '--sustain-ms <ms>',
+        "raise also when the score stays above the clear level this long, as an asset's alarm.sustain_ms (default: the model's window span, the daemon's; 0: off)",
+      )
       .option('--json', 'print one JSON object'),
     'share of the training rows held out for early stopping and the alarm calibration',
   ).action(wrap((opts) => evalCommand(opts, argv)));

@@ -55,6 +55,8 @@ export interface FileResult {
   readonly series: LabelledSeries;
   /** Channels of the file left out of its fitted model, constant in the rows it learnt from (learnableChannels). */
   readonly leftOut?: readonly ConstantChannel[];
+  /** Rows among those its model was fitted on that the file labels anomalous: learnt as normal. */
+  readonly anomalousTrainingRows?: number;
 }
 
 /** Every CSV under `dir` (or `dir` itself, a file) that has anomaly labels, sorted. */
@@ -141,14 +143,41 @@ export async function fitOnSeries(
   );
 }
 
-/** The alarm's on and off delays (ms), as an asset's `alarm.on_delay_ms` and `off_delay_ms`. */
+/** NAB's changepoint window in sample periods. */
+export const NAB_WINDOW_PERIODS = 60;
+
+/** The alarm's on and off delays (ms), as an asset's `alarm.on_delay_ms` and `off_delay_ms`, and its sustain time
+ * (`alarm.sustain_ms`; undefined: the model's window span, as the daemon's default). */
 export interface AlarmDelays {
   readonly onDelayMs: number;
   readonly offDelayMs: number;
+  readonly sustainMs?: number;
 }
 
 /** The delays an asset's alarm has unless configured, so `eval` measures what the daemon raises by default. */
 export const DAEMON_ALARM_DELAYS: AlarmDelays = { onDelayMs: DEFAULT_ON_DELAY_MS, offDelayMs: DEFAULT_OFF_DELAY_MS };
+
+/**
+ * The daemon's alarm over scored rows (NaN: no window yet), as the asset pipeline runs it: on and off at the model's
+ * calibrated thresholds with the given delays and sustain time (undefined or 0: none). Per row, 1 while the alarm
+ * condition is active.
+ */
+export function alarmOverRows(
+  times: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  threshold: number,
+  offThreshold: number,
+  delays: AlarmDelays,
+): Uint8Array {
+  const alarm = new AlarmStateMachine({ ...delays, latching: false, maxShelveMs: 1 });
+  const out = new Uint8Array(scores.length);
+  for (let i = 0; i < scores.length; i++) {
+    if (Number.isNaN(scores[i])) continue;
+    alarm.handle({ kind: 'score', ts: times[i], score: scores[i], threshold, offThreshold });
+    out[i] = alarm.conditionActive ? 1 : 0;
+  }
+  return out;
+}
 
 /** Streams every row of a series through a model and the alarm; metrics on the rows after `skipRows`. */
 export async function streamSeries(
@@ -187,37 +216,29 @@ export async function streamSeries(
       rowOf.set(outcome.window.end, i);
     }
   }
-  // The daemon's alarm with the given delays: it clears at the model's calibrated off threshold.
-  const alarm = new AlarmStateMachine({ ...delays, latching: false, maxShelveMs: 1 });
-  const off = clearLevel({}, model.threshold, model.offThreshold);
-  const predictions = new Uint8Array(n);
   const scores = new Float64Array(n).fill(Number.NaN);
   try {
-    for (let b = 0; b < windows.length; b += 256) {
-      for (const r of await model.score(windows.slice(b, b + 256))) {
-        alarm.handle({
-          kind: 'score',
-          ts: r.ts,
-          score: r.score,
-          threshold: r.threshold,
-          ...(r.offThreshold !== undefined ? { offThreshold: r.offThreshold } : {}),
-        });
-        const row = rowOf.get(r.ts)!;
-        predictions[row] = alarm.conditionActive ? 1 : 0;
-        scores[row] = r.score;
-      }
-    }
+    for (let b = 0; b < windows.length; b += 256)
+      for (const r of await model.score(windows.slice(b, b + 256))) scores[rowOf.get(r.ts)!] = r.score;
   } finally {
     await model.close();
   }
+  const off = clearLevel({}, model.threshold, model.offThreshold);
+  const predictions = alarmOverRows(times, scores, model.threshold, off, {
+    ...delays,
+    sustainMs: delays.sustainMs ?? model.windowLength * model.samplePeriodMs,
+  });
   const labels = series.anomaly.subarray(skipRows);
   const pred = predictions.subarray(skipRows);
   const conf = confusion(labels, pred);
+  // NAB's window: 60 sample periods (60 s on SKAB, 3 h at one row every 3 minutes), so that a detection in the first
+  // rows after a changepoint counts wherever the plant samples slowly; a fixed 60 s ended before the first possible
+  // alarm on such a plant and scored every detection as a miss and a false positive.
   const nab = nabTally(
     Array.from(times.subarray(skipRows), (t) => t / 1000),
     series.changepoint.subarray(skipRows),
     pred,
-    60,
+    NAB_WINDOW_PERIODS * (series.periodMs / 1000),
   );
   const operator = operatorMetrics(times.subarray(skipRows), labels, pred, series.periodMs);
   const m = pointwise(conf);
@@ -260,7 +281,9 @@ export interface EvalReport {
     false_alarms: number;
     false_alarms_per_day: number | null;
     /** Present when some of the file's channels were constant in its training rows and left out of its model. */
-    left_out?: string[];
+    left_out?: { channel: string; constant: number }[];
+    /** Present when some of the rows the file's model was fitted on are labelled anomalous (learnt as normal). */
+    anomalous_training_rows?: number;
   }[];
 }
 
@@ -286,9 +309,8 @@ export function summarise(
     f1: r.f1,
     far: r.far,
     ...operatorFigures(r.operator),
-    ...(r.leftOut?.length
-      ? { left_out: r.leftOut.map((k) => `${k.name} (constant ${k.value} in the training rows)`) }
-      : {}),
+    ...(r.leftOut?.length ? { left_out: r.leftOut.map((k) => ({ channel: k.name, constant: k.value })) } : {}),
+    ...(r.anomalousTrainingRows ? { anomalous_training_rows: r.anomalousTrainingRows } : {}),
   }));
   return {
     precision,

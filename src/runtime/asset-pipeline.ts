@@ -99,7 +99,10 @@ export class AssetPipeline {
       config.window,
       current.samplePeriodMs,
     );
-    this.alarm = new AlarmStateMachine(alarmDefinition(config.alarm));
+    // A sliding window's score that stays above the clear level for a window's span raises the alarm too (sustain_ms);
+    // parts (cycle windows) are judged one by one.
+    const windowSpanMs = config.window.type === 'cycle' ? undefined : current.windowLength * current.samplePeriodMs;
+    this.alarm = new AlarmStateMachine(alarmDefinition(config.alarm, windowSpanMs));
   }
 
   get model(): Model {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { alarmDefinition } from '../../src/alarms/alarm-event.js';
 import { AlarmStateMachine, clearLevel, type AlarmDefinition, type AlarmInput } from '../../src/alarms/alarm-state.js';
 
 const DEF: AlarmDefinition = {
@@ -63,6 +64,41 @@ describe('ISA-18.2 alarm state machine', () => {
         [3000, 'h'],
       ],
       expected: ['-', 'normal>unack_active', '-', '-'],
+    },
+    {
+      name: 'sustain: a score between the clear level and the threshold for the sustain time raises; once',
+      steps: [
+        [0, 'm'],
+        [2000, 'm'],
+        [4000, 'm'],
+        [5000, 'm'],
+        [6000, 'm'],
+      ],
+      expected: ['-', '-', '-', 'normal>unack_active', '-'],
+      def: { sustainMs: 5000 },
+    },
+    {
+      name: 'sustain: a dip below the clear level starts the time again; without sustain, mid scores never raise',
+      steps: [
+        [0, 'm'],
+        [4000, 'm'],
+        [4500, 'l'],
+        [5000, 'm'],
+        [9000, 'm'],
+        [10000, 'm'],
+      ],
+      expected: ['-', '-', '-', '-', '-', 'normal>unack_active'],
+      def: { sustainMs: 5000 },
+    },
+    {
+      name: 'sustain 0 (or unset): mid scores for as long as they last do not raise',
+      steps: [
+        [0, 'm'],
+        [60_000, 'm'],
+        [3_600_000, 'm'],
+      ],
+      expected: ['-', '-', '-'],
+      def: { sustainMs: 0 },
     },
     {
       name: 'returns to normal unacknowledged after the off-delay',
@@ -266,5 +302,21 @@ describe('where an alarm clears', () => {
     // An off threshold that is not below the threshold is ignored.
     expect(clearLevel({}, 10, 12)).toBe(8);
     expect(clearLevel({ clearRatio: 0.5 }, 10, 4)).toBe(5);
+  });
+});
+
+describe("an asset's alarm definition", () => {
+  const behaviour = {
+    priority: 'high',
+    on_delay_ms: 1000,
+    off_delay_ms: 5000,
+    latching: false,
+    max_shelve_s: 60,
+  } as const;
+  it("sustains for the model's window span unless sustain_ms says otherwise (0: off)", () => {
+    expect(alarmDefinition(behaviour, 32_000).sustainMs).toBe(32_000);
+    expect(alarmDefinition({ ...behaviour, sustain_ms: 90_000 }, 32_000).sustainMs).toBe(90_000);
+    expect(alarmDefinition({ ...behaviour, sustain_ms: 0 }, 32_000).sustainMs).toBeUndefined();
+    expect(alarmDefinition(behaviour).sustainMs).toBeUndefined();
   });
 });

@@ -13,7 +13,7 @@ const VALVE = join(ROOT, 'data/skab/valve1/3.csv');
 
 interface Report {
   f1: number;
-  perFile: { file: string; f1: number; left_out?: string[] }[];
+  perFile: { file: string; f1: number; left_out?: { channel: string; constant: number }[] }[];
 }
 
 /** valve1/3.csv with a column after the time: `value(row)` for each row. */
@@ -39,11 +39,11 @@ describe('eval with a channel that is constant in the training rows', () => {
     expect(extra.code).toBe(0);
     const a = JSON.parse(plain.stdout) as Report;
     const b = JSON.parse(extra.stdout) as Report;
-    expect(b.perFile[0].left_out).toEqual(['Agitator (constant 50 in the training rows)']);
+    expect(b.perFile[0].left_out).toEqual([{ channel: 'Agitator', constant: 50 }]);
     expect(a.perFile[0].left_out).toBeUndefined();
     expect(b.f1).toBe(a.f1);
     const text = await runCli(['eval', '--data', file, '--train-rows', '400']);
-    expect(text.stdout).toContain(`${file}: left out of its model: Agitator (constant 50 in the training rows)\n`);
+    expect(text.stdout).toContain(`${file}: left out of its model, constant in the training rows: Agitator (50)\n`);
   });
 
   it('judges on the rows a model learns from, and a kept mode word that changes once does not blind it', async () => {
@@ -55,7 +55,7 @@ describe('eval with a channel that is constant in the training rows', () => {
     const [l, e] = await Promise.all(
       [late, early].map((f) => runCli(['eval', '--data', f, '--train-rows', '400', '--json'])),
     );
-    expect((JSON.parse(l.stdout) as Report).perFile[0].left_out).toEqual(['Mode (constant 1 in the training rows)']);
+    expect((JSON.parse(l.stdout) as Report).perFile[0].left_out).toEqual([{ channel: 'Mode', constant: 1 }]);
     const kept = JSON.parse(e.stdout) as Report;
     expect(kept.perFile[0].left_out).toBeUndefined();
     expect(kept.f1).toBeGreaterThan(0.8);
