@@ -7,8 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { loadManifest, sha256Hex, type LoadedManifest } from '../inference/manifest.js';
 import {
-  fitOnSeries,
-  learnableChannels,
+  fitFileModel,
   fp32Manifest,
   inMemoryModel,
   labelledFiles,
@@ -136,7 +135,8 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     const folder = opts.model ? await Promise.all(precisions.map((p) => folderModel(opts.model!, p))) : undefined;
     for (const [done, file] of files.entries()) {
       const series = readLabelledCsv(file, undefined, periodMs);
-      const fitted = detector ? await fitOnSeries(series, trainRows, { ...detector, log: () => {} }) : undefined;
+      const fit = detector ? await fitFileModel(series, trainRows, { ...detector, log: () => {} }) : undefined;
+      const fitted = fit?.fitted;
       if (fitted && opts.report) {
         const s = fitted.manifest.score;
         training.push({
@@ -148,17 +148,16 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           calibration: s.calibration,
         });
       }
-      // What the file's model could not learn: channels constant in its training rows, and training rows the file
-      // labels anomalous (learnt as normal).
-      const leftOut = detector ? learnableChannels(series, trainRows, detector.validationFraction).constant : [];
-      const anomalousTrainingRows = detector ? series.anomaly.subarray(0, trainRows).filter((v) => v !== 0).length : 0;
       for (const [i, p] of precisions.entries()) {
         const loaded = fitted ? inMemoryModel(fitted, p, file) : folder![i];
         const result = await streamSeries(series, loaded, trainRows, delays);
+        // What the file's model could not learn: channels constant in the rows it was fitted on, training rows the
+        // file labels anomalous; and fewer rows where its first anomaly comes before the training rows end.
         results.get(p)!.push({
           ...result,
-          ...(leftOut.length > 0 ? { leftOut } : {}),
-          ...(anomalousTrainingRows > 0 ? { anomalousTrainingRows } : {}),
+          ...(fit?.leftOut.length ? { leftOut: fit.leftOut } : {}),
+          ...(fit?.anomalousTrainingRows ? { anomalousTrainingRows: fit.anomalousTrainingRows } : {}),
+          ...(fit && fit.fitRows < trainRows ? { fitRows: fit.fitRows } : {}),
         });
       }
       bar?.update('eval', done + 1, files.length, relative(opts.data, file));
@@ -194,7 +193,12 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       for (const f of reports[0].perFile)
         if (f.anomalous_training_rows)
           process.stdout.write(
-            `${f.file}: ${f.anomalous_training_rows} of the ${trainRows} rows its model was fitted on are labelled anomalous and were learnt as normal; fit on fewer rows (--train-rows) if the fault starts earlier\n`,
+            `${f.file}: ${f.anomalous_training_rows} of the ${trainRows} rows its model was fitted on are labelled anomalous and were learnt as normal (the rows before them were too few to fit on)\n`,
+          );
+      for (const f of reports[0].perFile)
+        if (f.fitted_rows !== undefined)
+          process.stdout.write(
+            `${f.file}: fitted on its first ${f.fitted_rows} rows, those before its first labelled anomaly (metrics on the rows after the first ${trainRows}, as for every file)\n`,
           );
       process.stdout.write(
         opts.model

@@ -57,6 +57,8 @@ export interface FileResult {
   readonly leftOut?: readonly ConstantChannel[];
   /** Rows among those its model was fitted on that the file labels anomalous: learnt as normal. */
   readonly anomalousTrainingRows?: number;
+  /** Rows its model was fitted on, where fewer than the training rows (those before its first labelled anomaly). */
+  readonly fitRows?: number;
 }
 
 /** Every CSV under `dir` (or `dir` itself, a file) that has anomaly labels, sorted. */
@@ -141,6 +143,46 @@ export async function fitOnSeries(
     },
     options,
   );
+}
+
+/** A file's model as eval fits it, and what it could not learn. */
+export interface FileFit {
+  readonly fitted: FittedModel;
+  /** Rows it was fitted on: the first trainRows, or the rows before the file's first labelled anomaly if that comes
+   * sooner (and they are enough to fit on). */
+  readonly fitRows: number;
+  /** Channels constant in the rows it learnt from, left out of it (learnableChannels). */
+  readonly leftOut: readonly ConstantChannel[];
+  /** Rows it was fitted on that the file labels anomalous: learnt as normal (when the rows before the first anomaly
+   * were too few to fit on). */
+  readonly anomalousTrainingRows: number;
+}
+
+/**
+ * Fits a file's model on its normal start: the first `trainRows` rows, or, where the file labels an anomaly among them,
+ * the rows before it, so that a fault that starts early (Tennessee Eastman test runs start theirs at row 160) is not
+ * learnt as normal operation. The metrics still cover the rows after the first `trainRows`. If the rows before the
+ * anomaly cannot be fitted on (too few), the first `trainRows` are, and the anomalous ones among them are counted.
+ */
+export async function fitFileModel(
+  series: LabelledSeries,
+  trainRows: number,
+  options: DetectorOptions,
+): Promise<FileFit> {
+  const fit = async (rows: number, anomalousTrainingRows: number): Promise<FileFit> => ({
+    fitted: await fitOnSeries(series, rows, options),
+    fitRows: rows,
+    leftOut: learnableChannels(series, rows, options.validationFraction).constant,
+    anomalousTrainingRows,
+  });
+  if (trainRows >= series.rowCount) return fit(trainRows, 0); // refused, naming the file
+  const first = series.anomaly.subarray(0, trainRows).findIndex((v) => v !== 0);
+  if (first < 0) return fit(trainRows, 0);
+  try {
+    return await fit(first, 0);
+  } catch {
+    return fit(trainRows, series.anomaly.subarray(0, trainRows).filter((v) => v !== 0).length);
+  }
 }
 
 /** NAB's changepoint window in sample periods. */
@@ -284,6 +326,9 @@ export interface EvalReport {
     left_out?: { channel: string; constant: number }[];
     /** Present when some of the rows the file's model was fitted on are labelled anomalous (learnt as normal). */
     anomalous_training_rows?: number;
+    /** Present when the file's model was fitted on fewer rows than the training rows: those before its first
+     * labelled anomaly. */
+    fitted_rows?: number;
   }[];
 }
 
@@ -311,6 +356,7 @@ export function summarise(
     ...operatorFigures(r.operator),
     ...(r.leftOut?.length ? { left_out: r.leftOut.map((k) => ({ channel: k.name, constant: k.value })) } : {}),
     ...(r.anomalousTrainingRows ? { anomalous_training_rows: r.anomalousTrainingRows } : {}),
+    ...(r.fitRows !== undefined ? { fitted_rows: r.fitRows } : {}),
   }));
   return {
     precision,

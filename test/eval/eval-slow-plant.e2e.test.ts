@@ -1,7 +1,7 @@
 /**
  * `linewatch eval` on a plant sampled slowly (the synthetic process plant, one row every 3 minutes), as data from
  * another kind of plant arrives: NAB's window is 60 sample periods, so detections in the first rows after a fault
- * count; and a file whose fault starts inside the rows its model is fitted on says so.
+ * count; and a file whose fault starts inside the training rows is fitted on the rows before it.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,9 +10,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
 interface Report {
+  f1: number;
   nab: { standard: number };
   detected_spans: string;
-  perFile: { file: string; anomalous_training_rows?: number }[];
+  perFile: { file: string; anomalous_training_rows?: number; fitted_rows?: number }[];
+}
+
+/** A CSV of these lines in a new folder. */
+async function fileOf(name: string, lines: readonly string[]): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'lw-eval-file-')), name);
+  await writeFile(file, `${lines.join('\n')}\n`);
+  return file;
 }
 
 let plant: string;
@@ -34,26 +42,42 @@ describe('eval on a plant with one row every 3 minutes', () => {
     expect(report.nab.standard).toBeGreaterThan(20);
   });
 
-  it('says how many of the rows a file model was fitted on are labelled anomalous', async () => {
+  it('fits a file whose fault starts inside the training rows on the rows before it, and says so', async () => {
     // A fault that starts at row 160, as in Tennessee Eastman test runs: cut the first 300 rows of a file.
     const lines = (await readFile(join(plant, 'compensated-step-0.csv'), 'utf8')).trimEnd().split('\n');
-    const early = [lines[0], ...lines.slice(301)];
-    const dir = await mkdtemp(join(tmpdir(), 'lw-eval-early-'));
-    await writeFile(join(dir, 'early.csv'), `${early.join('\n')}\n`);
-    const header = lines[0].split(/[;,]/);
-    const anomaly = header.indexOf('anomaly');
-    const labelled = early.slice(1, 401).filter((l) => Number(l.split(/[;,]/)[anomaly]) === 1).length;
-    expect(labelled).toBeGreaterThan(100);
-    const json = await runCli(['eval', '--data', dir, '--train-rows', '400', '--json']);
-    expect((JSON.parse(json.stdout) as Report).perFile[0].anomalous_training_rows).toBe(labelled);
-    const text = await runCli(['eval', '--data', dir, '--train-rows', '400']);
+    const anomaly = lines[0].split(/[;,]/).indexOf('anomaly');
+    const labelled = (l: string) => Number(l.split(/[;,]/)[anomaly]) === 1;
+    const early = await fileOf('early.csv', [lines[0], ...lines.slice(301)]);
+    const first = lines.slice(301).findIndex(labelled);
+    expect(first).toBeGreaterThan(100);
+    expect(first).toBeLessThan(400);
+    const report = JSON.parse(
+      (await runCli(['eval', '--data', early, '--train-rows', '400', '--json'])).stdout,
+    ) as Report;
+    expect(report.perFile[0].fitted_rows).toBe(first);
+    expect(report.perFile[0].anomalous_training_rows).toBeUndefined();
+    // Fitted on the fault's rows (as before), the compensated step was learnt as normal: F1 0.
+    expect(report.f1).toBeGreaterThan(0.3);
+    const text = await runCli(['eval', '--data', early, '--train-rows', '400']);
     expect(text.stdout).toContain(
-      `early.csv: ${labelled} of the 400 rows its model was fitted on are labelled anomalous and were learnt as normal`,
+      `early.csv: fitted on its first ${first} rows, those before its first labelled anomaly`,
     );
-    // A file whose training rows are all normal says nothing of the kind.
+
+    // Too few rows before the fault to fit on: the first 400, and how many of them are labelled anomalous.
+    const rows = [lines[0], ...lines.slice(301 + first - 10)];
+    const tooEarly = await fileOf('too-early.csv', rows);
+    const anomalous = rows.slice(1, 401).filter(labelled).length;
+    const fallback = JSON.parse(
+      (await runCli(['eval', '--data', tooEarly, '--train-rows', '400', '--json'])).stdout,
+    ) as Report;
+    expect(fallback.perFile[0].fitted_rows).toBeUndefined();
+    expect(fallback.perFile[0].anomalous_training_rows).toBe(anomalous);
+
+    // A file whose training rows are all normal is fitted on them, with nothing to say.
     const clean = JSON.parse(
       (await runCli(['eval', '--data', join(plant, 'compensated-step-0.csv'), '--train-rows', '400', '--json'])).stdout,
     ) as Report;
+    expect(clean.perFile[0].fitted_rows).toBeUndefined();
     expect(clean.perFile[0].anomalous_training_rows).toBeUndefined();
   });
 });
