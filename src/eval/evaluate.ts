@@ -242,7 +242,9 @@ export async function streamSeries(
   const assembler = new RowAssembler('eval', model.channels, 10_000);
   const slider = new SlidingWindow('eval', model.channels, model.windowLength, 1);
   const windows: Window[] = [];
-  const rowOf = new Map<number, number>();
+  // The row each window ends on, in window order (scores come back in that order): by row, not by time, so rows that
+  // repeat a time or go back (a daylight-saving change in a local-time export) keep their own score.
+  const windowRow: number[] = [];
   for (let i = 0; i < n; i++) {
     const batch: Sample[] = model.channels.map((channel, j) => ({
       source: 'csv',
@@ -255,13 +257,13 @@ export async function streamSeries(
     const outcome = slider.push(assembler.push(batch)!);
     if (outcome?.kind === 'window') {
       windows.push(outcome.window);
-      rowOf.set(outcome.window.end, i);
+      windowRow.push(i);
     }
   }
   const scores = new Float64Array(n).fill(Number.NaN);
   try {
     for (let b = 0; b < windows.length; b += 256)
-      for (const r of await model.score(windows.slice(b, b + 256))) scores[rowOf.get(r.ts)!] = r.score;
+      (await model.score(windows.slice(b, b + 256))).forEach((r, k) => (scores[windowRow[b + k]] = r.score));
   } finally {
     await model.close();
   }

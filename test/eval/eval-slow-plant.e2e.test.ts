@@ -11,6 +11,7 @@ import { runCli } from '../helpers/cli.js';
 
 interface Report {
   f1: number;
+  confusion: { tp: number; fp: number; tn: number; fn: number };
   nab: { standard: number };
   detected_spans: string;
   perFile: { file: string; anomalous_training_rows?: number; fitted_rows?: number }[];
@@ -79,5 +80,24 @@ describe('eval on a plant with one row every 3 minutes', () => {
     ) as Report;
     expect(clean.perFile[0].fitted_rows).toBeUndefined();
     expect(clean.perFile[0].anomalous_training_rows).toBeUndefined();
+  });
+
+  it('gives every row its own score where the clock goes back an hour (a local-time export at the end of summer time)', async () => {
+    const file = join(plant, 'compensated-step-0.csv');
+    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
+    // From data row 600 on, every time one hour earlier: rows 600-619 repeat the times of rows 580-599.
+    const shifted = lines.map((l, i) => {
+      if (i < 601) return l;
+      const [time, ...rest] = l.split(';');
+      const earlier = new Date(Date.parse(`${time.replace(' ', 'T')}Z`) - 3_600_000).toISOString();
+      return [earlier.slice(0, 19).replace('T', ' '), ...rest].join(';');
+    });
+    expect(shifted[601].split(';')[0]).toBe(lines[581].split(';')[0]);
+    const fallBack = await fileOf('fall-back.csv', shifted);
+    const [plain, back] = await Promise.all(
+      [file, fallBack].map(async (f) => JSON.parse((await runCli(['eval', '--data', f, '--json'])).stdout) as Report),
+    );
+    // Before, rows 580-599 lost their scores to rows 600-619 (scores were matched by time) and counted as no alarm.
+    expect(back.confusion).toEqual(plain.confusion);
   });
 });
