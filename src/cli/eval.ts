@@ -10,7 +10,8 @@ import {
   fitFileModel,
   fp32Manifest,
   inMemoryModel,
-  labelledFiles,
+  csvFilesUnder,
+  hasLabels,
   DAEMON_ALARM_DELAYS,
   type AlarmDelays,
   streamSeries,
@@ -110,9 +111,17 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     };
     const precisions: Precision[] = opts.precision === 'both' ? ['int8', 'fp32'] : [opts.precision as Precision];
     const periodMs = opts.periodMs === undefined ? undefined : wholeNumber('period-ms', opts.periodMs, 1);
-    const files = labelledFiles(opts.data);
+    const csvs = csvFilesUnder(opts.data);
+    const files = csvs.filter(hasLabels);
+    // CSVs without labels are not evaluated (an anomaly-free recording is one); say which, with one header to check.
+    const unlabelled = csvs.filter((f) => !files.includes(f)).map((f) => relative(opts.data, f) || f);
     if (files.length === 0)
-      throw new UsageError(`--data ${opts.data}: no labelled CSV files (SKAB format with an "anomaly" column)`);
+      throw new UsageError(
+        `--data ${opts.data}: no labelled CSV files (SKAB format with an "anomaly" column)` +
+          (unlabelled.length > 0
+            ? `; ${unlabelled.length} CSV file(s) without one, e.g. ${unlabelled[0]} with the header ${JSON.stringify(csvHeader(csvs.find((f) => !hasLabels(f))!).slice(0, 6)).slice(0, 160)}`
+            : ''),
+      );
     const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '));
     if (detector?.slowChannels) {
       // A name no file has is a typo, not a choice: say so instead of scoring it as a level.
@@ -185,6 +194,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       );
     else {
       for (const r of reports) process.stdout.write(`${line(r)}\n`);
+      if (unlabelled.length > 0) process.stdout.write(`not evaluated, no "anomaly" column: ${unlabelled.join(', ')}\n`);
       for (const f of reports[0].perFile)
         if (f.left_out)
           process.stdout.write(

@@ -61,23 +61,25 @@ export interface FileResult {
   readonly fitRows?: number;
 }
 
-/** Every CSV under `dir` (or `dir` itself, a file) that has anomaly labels, sorted. */
-export function labelledFiles(dir: string): string[] {
+/** Every CSV file under `dir` (or `dir` itself, a file), sorted; `.csv` in any case. */
+export function csvFilesUnder(dir: string): string[] {
   const info = statSync(dir, { throwIfNoEntry: false });
   if (!info) throw new Error(`--data ${dir}: no such file or folder`);
-  const hasLabels = (p: string) => csvHeader(p).includes('anomaly');
-  if (info.isFile()) return hasLabels(dir) ? [dir] : [];
+  if (info.isFile()) return [dir];
   const out: string[] = [];
   const walk = (d: string) => {
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.csv') && hasLabels(p)) out.push(p);
+      else if (name.toLowerCase().endsWith('.csv')) out.push(p);
     }
   };
   walk(dir);
   return out;
 }
+
+/** Whether a CSV's header has the anomaly label column. */
+export const hasLabels = (path: string): boolean => csvHeader(path).includes('anomaly');
 
 /**
  * The manifest of a model's fp32 twin: its file and hash; the golden window (the int8 graph's

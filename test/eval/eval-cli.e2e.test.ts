@@ -192,6 +192,20 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     const none = await runCli(['eval', '--data', dir]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain(`--data ${dir}: no labelled CSV files (SKAB format with an "anomaly" column)`);
+    // A tab-separated export has no "anomaly" column as eval reads it: the message shows the header it read.
+    const valve = (await readFile(join(SKAB, 'valve1/3.csv'), 'utf8')).replaceAll(';', '\t');
+    await writeFile(join(dir, 'export.csv'), valve);
+    const tabs = await runCli(['eval', '--data', dir]);
+    expect(tabs.code).toBe(2);
+    expect(tabs.stderr).toContain(
+      `no labelled CSV files (SKAB format with an "anomaly" column); 1 CSV file(s) without one, e.g. export.csv with the header ["datetime\\tAccelerometer1RMS`,
+    );
+    // An upper-case extension is a CSV too; the unlabelled file beside it is named, not silently passed over.
+    await writeFile(join(dir, 'RUN.CSV'), await readFile(join(SKAB, 'valve1/3.csv'), 'utf8'));
+    const upper = await runCli(['eval', '--data', dir, '--train-rows', '400']);
+    expect(upper.code).toBe(0);
+    expect(upper.stdout).toMatch(/^int8 {2}1 files /);
+    expect(upper.stdout).toContain('not evaluated, no "anomaly" column: export.csv\n');
     const missing = await runCli(['eval', '--data', join(dir, 'nope')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(`linewatch: --data ${join(dir, 'nope')}: no such file or folder\n`);
