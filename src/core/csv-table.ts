@@ -190,6 +190,10 @@ export function timesInMs(
 ): { times: Float64Array; periodMs: number } {
   const times = table.times.subarray(0, n);
   const spacing = medianSpacing(times);
+  if (spacing < 0)
+    throw new Error(
+      `${file}: its rows run back in time (newest first: the median step from one row to the next is ${spacing}); sort them oldest first`,
+    );
   if (unitlessTimes(table, n)) {
     if (givenMs === undefined)
       throw new Error(

@@ -213,4 +213,15 @@ describe('timesInMs: the times in ms and the sample period, or what to give', ()
       'log.csv: cannot tell the sample period from the time column (median spacing 0 ms); give --period-ms',
     );
   });
+
+  it('refuses rows newest first, with or without a period (before, --period-ms was asked for and then ignored)', () => {
+    const newestFirst = table(['2024-01-23 00:06:00', '2024-01-23 00:03:00', '2024-01-23 00:00:00']);
+    const said =
+      'log.csv: its rows run back in time (newest first: the median step from one row to the next is -180000); sort them oldest first';
+    expect(refusal(() => timesInMs(newestFirst, 'log.csv'))).toBe(said);
+    expect(refusal(() => timesInMs(newestFirst, 'log.csv', 180_000))).toBe(said);
+    expect(refusal(() => timesInMs(table(['9', '6', '3', '0']), 'log.csv', 1000))).toMatch(
+      /^log\.csv: its rows run back in time \(newest first: the median step from one row to the next is -3\)/,
+    );
+  });
 });
