@@ -19,6 +19,7 @@ export function alarmSettings(config: NodeDefinition) {
     priority: text(config, 'priority', 'high'),
     on_delay_ms: num(config, 'onDelayMs'),
     off_delay_ms: num(config, 'offDelayMs'),
+    sustain_ms: num(config, 'sustainMs'),
     clear_ratio: num(config, 'clearRatio'),
     latching: config.latching === true || config.latching === 'true',
     max_shelve_s: num(config, 'maxShelveS'),

@@ -183,6 +183,32 @@ describe('linewatch-alarm', () => {
     expect(events.map((e) => e.payload.state)).toEqual(['unack_active', 'rtn_unack']);
   });
 
+  it('with a sustain time, a score between the clear level and the threshold for that long raises it', async () => {
+    await helper.load([nodes.alarm], alarmFlow({ sustainMs: '1000' }));
+    const events = collect(helper.getNode('events')!);
+    const a = helper.getNode('a')!;
+    // 0.9: above 0.8 × threshold, below the threshold, from 1000 ms on; a dip at 1400 starts the time again.
+    [
+      [0.9, 1000],
+      [0.9, 1200],
+      [0.5, 1400],
+      [0.9, 1600],
+      [0.9, 2400],
+      [0.9, 2600],
+    ].forEach(([v, t]) => a.receive(score(v, t)));
+    await expect.poll(() => events.length).toBe(1);
+    expect(events[0].payload).toMatchObject({ state: 'unack_active', ts: 2600 });
+    // Without one (the default), the same scores never raise it.
+    await helper.unload();
+    await helper.load([nodes.alarm], alarmFlow());
+    const quiet = collect(helper.getNode('events')!);
+    const b = helper.getNode('a')!;
+    [0, 1000, 5000, 60_000].forEach((t) => b.receive(score(0.9, t)));
+    b.receive(score(1.5, 60_100));
+    await expect.poll(() => quiet.length).toBe(1);
+    expect(quiet[0].payload.ts).toBe(60_100);
+  });
+
   it('refuses commands it cannot carry out, through done(err)', async () => {
     await helper.load([nodes.alarm], alarmFlow());
     const a = helper.getNode('a')!;
