@@ -14,9 +14,9 @@
  * level (hysteresis) for `offDelayMs`: `clearRatio × threshold` when the alarm sets a ratio, else
  * the model's calibrated `offThreshold`, else 0.8 × threshold. With `sustainMs`, a score that stays
  * above the clear level that long also raises it (a deviation that persists below the threshold).
- * A latching alarm stays active after
- * the condition clears until an operator acknowledges and resets it. Every input yields at most
- * one transition, so one condition never produces duplicate events.
+ * A latching alarm stays active after the condition clears until an operator acknowledges and
+ * resets it. Every input yields at most one transition, so one condition never produces duplicate
+ * events.
  */
 
 import type { AlarmStateName, OperatorCommand, TransitionCause } from '../core/types.js';

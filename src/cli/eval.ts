@@ -114,12 +114,13 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     const csvs = csvFilesUnder(opts.data);
     const files = csvs.filter(hasLabels);
     // CSVs without labels are not evaluated (an anomaly-free recording is one); say which, with one header to check.
-    const unlabelled = csvs.filter((f) => !files.includes(f)).map((f) => relative(opts.data, f) || f);
+    const unlabelledPaths = csvs.filter((f) => !files.includes(f));
+    const unlabelled = unlabelledPaths.map((f) => relative(opts.data, f) || f);
     if (files.length === 0)
       throw new UsageError(
         `--data ${opts.data}: no labelled CSV files (SKAB format with an "anomaly" column)` +
           (unlabelled.length > 0
-            ? `; ${unlabelled.length} CSV file(s) without one, e.g. ${unlabelled[0]} with the header ${JSON.stringify(csvHeader(csvs.find((f) => !hasLabels(f))!).slice(0, 6)).slice(0, 160)}`
+            ? `; ${unlabelled.length} CSV file(s) without one, e.g. ${unlabelled[0]} with the header ${JSON.stringify(csvHeader(unlabelledPaths[0]).slice(0, 6)).slice(0, 160)}`
             : ''),
       );
     const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '));
@@ -195,21 +196,21 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     else {
       for (const r of reports) process.stdout.write(`${line(r)}\n`);
       if (unlabelled.length > 0) process.stdout.write(`not evaluated, no "anomaly" column: ${unlabelled.join(', ')}\n`);
-      for (const f of reports[0].perFile)
+      // What each file's model could not learn, or learnt from fewer rows.
+      for (const f of reports[0].perFile) {
         if (f.left_out)
           process.stdout.write(
             `${f.file}: left out of its model, constant in the training rows: ${f.left_out.map((k) => `${k.channel} (${k.constant})`).join(', ')}\n`,
           );
-      for (const f of reports[0].perFile)
         if (f.anomalous_training_rows)
           process.stdout.write(
             `${f.file}: ${f.anomalous_training_rows} of the ${trainRows} rows its model was fitted on are labelled anomalous and were learnt as normal (the rows before them were too few to fit on)\n`,
           );
-      for (const f of reports[0].perFile)
         if (f.fitted_rows !== undefined)
           process.stdout.write(
             `${f.file}: fitted on its first ${f.fitted_rows} rows, those before its first labelled anomaly (metrics on the rows after the first ${trainRows}, as for every file)\n`,
           );
+      }
       process.stdout.write(
         opts.model
           ? `model ${opts.model}, scored on every row; metrics on the rows after the first ${trainRows}; causal\n`

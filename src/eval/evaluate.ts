@@ -14,7 +14,7 @@ import type { Sample, Window } from '../core/types.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
 import type { FittedModel } from '../training/build-model.js';
-import { fitDetector, type DetectorOptions } from '../training/fit-detector.js';
+import { fitDetector, heldOutRowsOf, type DetectorOptions } from '../training/fit-detector.js';
 import { csvHeader } from '../core/csv-table.js';
 import { constantChannels, type ConstantChannel } from '../training/constant-channels.js';
 import { RowAssembler } from '../windows/row-assembler.js';
@@ -107,7 +107,7 @@ export function learnableChannels(
   trainRows: number,
   validationFraction: number,
 ): { channels: string[]; constant: ConstantChannel[] } {
-  const learnFrom = trainRows - Math.floor(trainRows * validationFraction);
+  const learnFrom = trainRows - heldOutRowsOf(trainRows, validationFraction);
   const constant = constantChannels(series, Math.min(learnFrom, series.rowCount));
   const names = new Set(constant.map((k) => k.name));
   return { channels: series.channels.filter((ch) => !names.has(ch)), constant };

@@ -63,9 +63,14 @@ export interface DetectorOptions {
   readonly progress?: Progress;
 }
 
+/** The last rows of `rowCount` that fitDetector holds out (early stopping, calibration); it learns from the rest. */
+export function heldOutRowsOf(rowCount: number, validationFraction: number): number {
+  return Math.floor(rowCount * validationFraction);
+}
+
 export async function fitDetector(data: NormalData, o: DetectorOptions): Promise<FittedModel> {
   const geometry = o.geometry ?? DEFAULT_GEOMETRY;
-  const heldOutRows = Math.floor(data.rowCount * o.validationFraction);
+  const heldOutRows = heldOutRowsOf(data.rowCount, o.validationFraction);
   const rowsPerDay = 86_400_000 / data.periodMs;
   refuseConstantChannels(data, data.rowCount - heldOutRows);
   if (o.arch === 'dense' || o.arch === 'conv1d') {
