@@ -8,6 +8,7 @@ import { relative, resolve } from 'node:path';
 import { loadManifest, sha256Hex, type LoadedManifest } from '../inference/manifest.js';
 import {
   fitFileModel,
+  whyNotEvaluated,
   fp32Manifest,
   inMemoryModel,
   csvFilesUnder,
@@ -143,8 +144,14 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     const training: TrainingReport[] = [];
     const bar = terminalProgress();
     const folder = opts.model ? await Promise.all(precisions.map((p) => folderModel(opts.model!, p))) : undefined;
+    const notEvaluated: { file: string; reason: string }[] = [];
     for (const [done, file] of files.entries()) {
       const series = readLabelledCsv(file, undefined, periodMs);
+      const reason = whyNotEvaluated(series, trainRows, detector?.validationFraction);
+      if (reason !== undefined) {
+        notEvaluated.push({ file, reason });
+        continue;
+      }
       const fit = detector ? await fitFileModel(series, trainRows, { ...detector, log: () => {} }) : undefined;
       const fitted = fit?.fitted;
       if (fitted && opts.report) {
@@ -173,6 +180,10 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       bar?.update('eval', done + 1, files.length, relative(opts.data, file));
     }
     bar?.end();
+    if (notEvaluated.length === files.length)
+      throw new UsageError(
+        `--data ${opts.data}: no file can be evaluated: ${notEvaluated.map((n) => `${relative(opts.data, n.file) || n.file}: ${n.reason}`).join('; ')}`,
+      );
     const described = detector
       ? {
           arch: detector.arch,
@@ -188,7 +199,9 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       off_delay_ms: delays.offDelayMs,
       sustain_ms: delays.sustainMs ?? "the model's window span",
     };
-    const reports = precisions.map((p) => summarise(opts.data, p, trainRows, { ...described, alarm }, results.get(p)!));
+    const reports = precisions.map((p) =>
+      summarise(opts.data, p, trainRows, { ...described, alarm }, results.get(p)!, notEvaluated),
+    );
     if (opts.json)
       process.stdout.write(
         `${JSON.stringify(reports.length === 1 ? reports[0] : { reports, f1_difference: Math.abs(reports[0].f1 - reports[1].f1) })}\n`,
@@ -196,6 +209,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     else {
       for (const r of reports) process.stdout.write(`${line(r)}\n`);
       if (unlabelled.length > 0) process.stdout.write(`not evaluated, no "anomaly" column: ${unlabelled.join(', ')}\n`);
+      for (const n of reports[0].not_evaluated ?? []) process.stdout.write(`not evaluated: ${n.file}: ${n.reason}\n`);
       // What each file's model could not learn, or learnt from fewer rows.
       for (const f of reports[0].perFile) {
         if (f.left_out)
@@ -205,6 +219,10 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         if (f.anomalous_training_rows)
           process.stdout.write(
             `${f.file}: ${f.anomalous_training_rows} of the ${trainRows} rows its model was fitted on are labelled anomalous and were learnt as normal (the rows before them were too few to fit on)\n`,
+          );
+        if (f.changepoints_from_labels)
+          process.stdout.write(
+            `${f.file}: no changepoint column; NAB's changepoints are its anomaly labels' edges (each span's first row and the first normal row after it)\n`,
           );
         if (f.fitted_rows !== undefined)
           process.stdout.write(

@@ -113,6 +113,25 @@ export function learnableChannels(
   return { channels: series.channels.filter((ch) => !names.has(ch)), constant };
 }
 
+/**
+ * Why a file cannot be evaluated, or undefined if it can: no rows after the training rows (nothing to measure), or,
+ * when a model is to be fitted on it (`validationFraction` given), no channel that varies in its training rows (nothing
+ * to learn). eval names such a file and goes on with the others, so one short or dead recording does not stop a run.
+ */
+export function whyNotEvaluated(
+  series: LabelledSeries,
+  trainRows: number,
+  validationFraction?: number,
+): string | undefined {
+  if (series.rowCount <= trainRows)
+    return `it has ${series.rowCount} rows, none after the first ${trainRows} (--train-rows) to measure on`;
+  if (validationFraction === undefined) return undefined;
+  const { channels, constant } = learnableChannels(series, trainRows, validationFraction);
+  if (channels.length === 0)
+    return `every channel is constant in its first ${trainRows} rows (${constant.map((k) => `${k.name} always ${k.value}`).join(', ')}): nothing to learn`;
+  return undefined;
+}
+
 /** Fits on the first `trainRows` rows of a series with the options `linewatch train` uses, on its learnable
  * channels. */
 export async function fitOnSeries(
@@ -333,7 +352,11 @@ export interface EvalReport {
     /** Present when the file's model was fitted on fewer rows than the training rows: those before its first
      * labelled anomaly. */
     fitted_rows?: number;
+    /** Present when the file has no changepoint column: NAB's changepoints are its anomaly labels' edges. */
+    changepoints_from_labels?: true;
   }[];
+  /** Files that could not be evaluated, and why (whyNotEvaluated); in no figure above. */
+  readonly not_evaluated?: { file: string; reason: string }[];
 }
 
 /** Sums file results into one report. */
@@ -343,6 +366,7 @@ export function summarise(
   trainRows: number,
   detector: Record<string, unknown>,
   results: readonly FileResult[],
+  notEvaluated: readonly { file: string; reason: string }[] = [],
 ): EvalReport {
   let total: Confusion = { tp: 0, fp: 0, tn: 0, fn: 0 };
   let nab: NabTally = { windows: 0, score: { standard: 0, low_fp: 0, low_fn: 0 } };
@@ -361,6 +385,7 @@ export function summarise(
     ...(r.leftOut?.length ? { left_out: r.leftOut.map((k) => ({ channel: k.name, constant: k.value })) } : {}),
     ...(r.anomalousTrainingRows ? { anomalous_training_rows: r.anomalousTrainingRows } : {}),
     ...(r.fitRows !== undefined ? { fitted_rows: r.fitRows } : {}),
+    ...(r.series.changepointsFromLabels ? { changepoints_from_labels: true as const } : {}),
   }));
   return {
     precision,
@@ -374,5 +399,8 @@ export function summarise(
     nab: nabNormalised(nab),
     ...operatorFigures(op),
     perFile,
+    ...(notEvaluated.length > 0
+      ? { not_evaluated: notEvaluated.map((n) => ({ file: relative(dir, n.file) || n.file, reason: n.reason })) }
+      : {}),
   };
 }

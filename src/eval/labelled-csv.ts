@@ -20,6 +20,16 @@ export interface LabelledSeries {
   readonly periodMs: number;
   readonly anomaly: Float64Array;
   readonly changepoint: Float64Array;
+  /** The file has no `changepoint` column: the changepoints are the edges of its anomaly labels. */
+  readonly changepointsFromLabels?: boolean;
+}
+
+/**
+ * Changepoints where a file gives none: each row where the anomaly label changes (a span's first row and the first
+ * normal row after it), as SKAB marks a fault's start and end.
+ */
+export function labelEdges(anomaly: ArrayLike<number>): Float64Array {
+  return Float64Array.from(anomaly, (v, i) => ((v !== 0) !== (i > 0 && anomaly[i - 1] !== 0) ? 1 : 0));
 }
 
 /**
@@ -33,7 +43,7 @@ export function readLabelledCsv(
   periodGivenMs?: number,
 ): LabelledSeries {
   const table = parseSkabCsv(text, file);
-  for (const l of LABEL_COLUMNS) if (!table.columns.has(l)) throw new Error(`${file}: no "${l}" column`);
+  if (!table.columns.has('anomaly')) throw new Error(`${file}: no "anomaly" column`);
   const channels = table.header.slice(1).filter((h) => !LABEL_COLUMNS.includes(h));
   const n = table.times.length;
   const rows = rowMajor(table, channels);
@@ -51,7 +61,9 @@ export function readLabelledCsv(
     rowCount: n,
     periodMs,
     anomaly: table.columns.get('anomaly')!,
-    changepoint: table.columns.get('changepoint')!,
+    ...(table.columns.has('changepoint')
+      ? { changepoint: table.columns.get('changepoint')! }
+      : { changepoint: labelEdges(table.columns.get('anomaly')!), changepointsFromLabels: true }),
   };
 }
 

@@ -1,0 +1,123 @@
+/**
+ * `linewatch eval` over a folder where some files cannot be evaluated (too short to have rows after the training rows,
+ * or with no channel that varies in them) or lack SKAB's `changepoint` column: the others are measured as if alone,
+ * the odd ones are named with the reason. Before, any one of them stopped the whole evaluation.
+ */
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { labelEdges, readLabelledCsv } from '../../src/eval/labelled-csv.js';
+import { ROOT, runCli } from '../helpers/cli.js';
+
+const SKAB = join(ROOT, 'data/skab');
+const VALVE = join(SKAB, 'valve1/3.csv');
+
+interface Report {
+  files: number;
+  f1: number;
+  far: number;
+  nab: { standard: number };
+  perFile: { file: string; f1: number; far: number; changepoints_from_labels?: true }[];
+  not_evaluated?: { file: string; reason: string }[];
+}
+
+/** valve1/3.csv's lines, each row's cells passed through `cells` (the header is row -1). */
+async function valveWith(cells: (row: number, cells: string[]) => string[]): Promise<string> {
+  const lines = (await readFile(VALVE, 'utf8')).trimEnd().split('\n');
+  return `${lines.map((l, i) => cells(i - 1, l.split(';')).join(';')).join('\n')}\n`;
+}
+
+describe('eval over a folder with files it cannot evaluate', () => {
+  it('measures the others as if alone and names each odd file with its reason', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-eval-odd-'));
+    await writeFile(join(dir, 'a-valve.csv'), await readFile(VALVE, 'utf8'));
+    // 350 rows: none after the 400 training rows.
+    await writeFile(join(dir, 'b-short.csv'), await valveWith((row, c) => (row < 350 ? c : [])).then(trimBlank));
+    // Every channel at one value (a recorder that lost its inputs): nothing to learn.
+    await writeFile(
+      join(dir, 'c-dead.csv'),
+      await valveWith((row, c) => (row < 0 ? c : [c[0], ...c.slice(1, -2).map(() => '0'), ...c.slice(-2)])),
+    );
+    const [all, alone] = await Promise.all(
+      [dir, VALVE].map((d) => runCli(['eval', '--data', d, '--train-rows', '400', '--json'])),
+    );
+    expect(all.stderr).toBe('');
+    expect(all.code).toBe(0);
+    const r = JSON.parse(all.stdout) as Report;
+    const a = JSON.parse(alone.stdout) as Report;
+    expect(r.files).toBe(1);
+    expect(r.perFile.map((f) => f.file)).toEqual(['a-valve.csv']);
+    expect(r.f1).toBe(a.f1);
+    expect(r.far).toBe(a.far);
+    expect(r.not_evaluated).toEqual([
+      { file: 'b-short.csv', reason: 'it has 350 rows, none after the first 400 (--train-rows) to measure on' },
+      {
+        file: 'c-dead.csv',
+        reason: expect.stringMatching(
+          /^every channel is constant in its first 400 rows \(Accelerometer1RMS always 0, .*\): nothing to learn$/,
+        ),
+      },
+    ]);
+    const text = await runCli(['eval', '--data', dir, '--train-rows', '400']);
+    expect(text.stdout).toContain(
+      'not evaluated: b-short.csv: it has 350 rows, none after the first 400 (--train-rows) to measure on\n',
+    );
+  });
+
+  it('stops with every reason when no file can be evaluated', async () => {
+    const res = await runCli(['eval', '--data', join(SKAB, 'valve2'), '--train-rows', '5000']);
+    expect(res.code).toBe(2);
+    const files = (await readdir(join(SKAB, 'valve2'))).filter((f) => f.endsWith('.csv'));
+    expect(res.stderr).toContain(`no file can be evaluated: `);
+    for (const f of files)
+      expect(res.stderr).toMatch(new RegExp(`${f.replace('.', '\\.')}: it has \\d+ rows, none after`));
+  });
+});
+
+describe('eval of a file without a changepoint column', () => {
+  it("takes the anomaly labels' edges as changepoints, which SKAB's own changepoints include", async () => {
+    expect(Array.from(labelEdges([1, 1, 0, 0, 1, 0, 1]))).toEqual([1, 0, 1, 0, 1, 1, 1]);
+    for (const folder of ['valve1', 'valve2', 'other']) {
+      for (const f of (await readdir(join(SKAB, folder))).filter((n) => n.endsWith('.csv'))) {
+        const s = readLabelledCsv(join(SKAB, folder, f));
+        const edges = labelEdges(s.anomaly);
+        expect(edges.some((v) => v === 1)).toBe(true);
+        edges.forEach((v, i) => v === 1 && expect(s.changepoint[i], `${folder}/${f} row ${i}`).toBe(1));
+      }
+    }
+  });
+
+  it('scores it as a file whose changepoint column holds those edges, and says where its changepoints came from', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-eval-nocp-'));
+    const file = join(dir, 'no-changepoint.csv');
+    await writeFile(file, await valveWith((_, c) => c.slice(0, -1)));
+    const edges = labelEdges(readLabelledCsv(VALVE).anomaly);
+    const filled = join(dir, 'edges', 'edges.csv');
+    await mkdir(join(dir, 'edges'));
+    await writeFile(filled, await valveWith((row, c) => [...c.slice(0, -1), row < 0 ? c.at(-1)! : String(edges[row])]));
+    const [plain, bare, edged] = await Promise.all(
+      [VALVE, file, filled].map((f) => runCli(['eval', '--data', f, '--train-rows', '400', '--json'])),
+    );
+    expect(bare.code).toBe(0);
+    const [a, b, e] = [plain, bare, edged].map((r) => JSON.parse(r.stdout) as Report);
+    expect(b.f1).toBe(a.f1);
+    expect(b.far).toBe(a.far);
+    expect(b.nab).toEqual(e.nab);
+    expect(b.nab.standard).not.toBe(a.nab.standard); // SKAB marks changepoints inside the span too
+    expect(b.perFile[0].changepoints_from_labels).toBe(true);
+    expect(e.perFile[0].changepoints_from_labels).toBeUndefined();
+    const text = await runCli(['eval', '--data', file, '--train-rows', '400']);
+    expect(text.stdout).toContain(
+      `${file}: no changepoint column; NAB's changepoints are its anomaly labels' edges (each span's first row and the first normal row after it)\n`,
+    );
+  });
+});
+
+/** Drops the blank lines left by rows mapped to no cells. */
+function trimBlank(text: string): string {
+  return `${text
+    .split('\n')
+    .filter((l) => l !== '')
+    .join('\n')}\n`;
+}
