@@ -22,7 +22,7 @@ export function alarmDefinition(a: AlarmBehaviour, windowSpanMs?: number): Alarm
   return {
     onDelayMs: a.on_delay_ms,
     offDelayMs: a.off_delay_ms,
-    ...(sustainMs ? { sustainMs } : {}),
+    ...(sustainMs !== undefined ? { sustainMs } : {}),
     ...(a.clear_ratio !== undefined ? { clearRatio: a.clear_ratio } : {}),
     latching: a.latching,
     maxShelveMs: a.max_shelve_s * 1000,

@@ -31,7 +31,8 @@ export interface AlarmDefinition {
   readonly latching: boolean;
   readonly maxShelveMs: number;
   /** Raise also when the score has stayed above the clear level this long: a sustained deviation that never reaches
-   * the threshold. Undefined or 0: only the threshold raises. */
+   * the threshold. 0: only the threshold raises; undefined: the time each score suggests (its model's window span),
+   * else only the threshold. */
   readonly sustainMs?: number;
 }
 
@@ -42,6 +43,8 @@ export type AlarmInput =
       readonly score: number;
       readonly threshold: number;
       readonly offThreshold?: number;
+      /** The sustain time the score's model suggests (its window span), used when the definition sets none. */
+      readonly sustainMs?: number;
     }
   | { readonly kind: 'tick'; readonly ts: number }
   | {
@@ -104,6 +107,7 @@ export class AlarmStateMachine {
           input.score,
           input.threshold,
           clearLevel(this.def, input.threshold, input.offThreshold),
+          this.def.sustainMs ?? input.sustainMs ?? 0,
         );
       case 'tick':
         if (this.current === 'shelved' && this.shelvedUntil !== undefined && input.ts >= this.shelvedUntil)
@@ -114,14 +118,13 @@ export class AlarmStateMachine {
     }
   }
 
-  private onScore(ts: number, score: number, threshold: number, clear: number): AlarmResult {
+  private onScore(ts: number, score: number, threshold: number, clear: number, sustain: number): AlarmResult {
     if (score > threshold) this.aboveSince ??= ts;
     else this.aboveSince = undefined;
     if (score < clear) this.belowSince ??= ts;
     else this.belowSince = undefined;
     if (score > clear) this.elevatedSince ??= ts;
     else this.elevatedSince = undefined;
-    const sustain = this.def.sustainMs ?? 0;
     const sustained = sustain > 0 && this.elevatedSince !== undefined && ts - this.elevatedSince >= sustain;
     if (
       !this.condition &&

@@ -62,7 +62,18 @@ interface ScoreInput {
   ts: number;
   score: number;
   threshold: number;
+  offThreshold?: number;
+  windowSpanMs?: number;
   contributions: { channel: string; share: number }[];
+}
+
+/** An optional positive number of a score message: undefined when absent, an error naming it when not one. */
+function optionalPositive(p: Record<string, unknown>, key: string): number | undefined {
+  const v = p[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0))
+    throw new Error(`msg.payload.${key}: expected a positive number or nothing, got ${JSON.stringify(v)}`);
+  return v;
 }
 
 function scoreFromMessage(msg: NodeMessage, thresholdOverride: number | undefined, now: number): ScoreInput {
@@ -73,11 +84,20 @@ function scoreFromMessage(msg: NodeMessage, thresholdOverride: number | undefine
   if (typeof threshold !== 'number' || !(threshold > 0))
     throw new Error('msg.payload.threshold: expected a positive number (or set a threshold on the alarm node)');
   const top = Array.isArray(p.top) ? p.top : Array.isArray(p.contributions) ? p.contributions : [];
+  // The model's calibrated clear level and window span, as the score node sends them: the alarm clears and sustains
+  // as the daemon's does. A clear level scales with an overridden threshold (as core/verdict.ts's withThreshold).
+  const off = optionalPositive(p, 'offThreshold');
+  const windowSpanMs = optionalPositive(p, 'windowSpanMs');
+  if (off !== undefined && !(off < (p.threshold as number)))
+    throw new Error(`msg.payload.offThreshold: ${off} must be below msg.payload.threshold (${String(p.threshold)})`);
+  const offThreshold = off === undefined ? undefined : (off / (p.threshold as number)) * threshold;
   return {
     asset: typeof p.asset === 'string' ? p.asset : undefined,
     ts: typeof p.ts === 'number' ? p.ts : now,
     score: p.score,
     threshold,
+    ...(offThreshold !== undefined ? { offThreshold } : {}),
+    ...(windowSpanMs !== undefined ? { windowSpanMs } : {}),
     contributions: top as ScoreInput['contributions'],
   };
 }
@@ -152,6 +172,8 @@ export function registerAlarmNode(RED: RedApi): void {
           ts: latest.ts,
           score: latest.score,
           threshold: latest.threshold,
+          ...(latest.offThreshold !== undefined ? { offThreshold: latest.offThreshold } : {}),
+          ...(latest.windowSpanMs !== undefined ? { sustainMs: latest.windowSpanMs } : {}),
         });
         if (transition) emit(transition, send);
         done();

@@ -15,6 +15,11 @@ export interface ScorePayload {
   readonly ts: number;
   readonly score: number;
   readonly threshold: number;
+  /** The level the alarm clears below: the model's calibrated one (scaled with an overridden threshold), if any. */
+  readonly offThreshold?: number;
+  /** A sliding window's span (the model's window length × sample period): how long a score above the clear level
+   * must last to raise the alarm too, as the daemon's default sustain time. Not given for a part. */
+  readonly windowSpanMs?: number;
   readonly anomalous: boolean;
   /** normal | anomalous for sliding windows; pass | fail for a part. */
   readonly verdict: 'normal' | 'anomalous' | 'pass' | 'fail';
@@ -70,6 +75,7 @@ export function scorePayload(
   asset: string,
   threshold: number | undefined,
   topK: number,
+  windowSpanMs?: number,
 ): ScorePayload {
   const r = withThreshold(result, threshold);
   return {
@@ -77,6 +83,8 @@ export function scorePayload(
     ts: r.ts,
     score: r.score,
     threshold: r.threshold,
+    ...(r.offThreshold !== undefined ? { offThreshold: r.offThreshold } : {}),
+    ...(windowSpanMs !== undefined && r.partId === undefined ? { windowSpanMs } : {}),
     anomalous: r.anomalous,
     verdict: verdictOf(r),
     ...(r.partId !== undefined ? { partId: r.partId } : {}),
@@ -134,7 +142,13 @@ export function registerScoreNode(RED: RedApi): void {
         }
         try {
           const result = await modelNode!.score(window);
-          const payload = scorePayload(result, window.asset, thresholdOverride, topK);
+          const payload = scorePayload(
+            result,
+            window.asset,
+            thresholdOverride,
+            topK,
+            model.windowLength * model.samplePeriodMs,
+          );
           scored++;
           node.status({
             fill: payload.anomalous ? 'red' : 'green',

@@ -316,7 +316,29 @@ describe("an asset's alarm definition", () => {
   it("sustains for the model's window span unless sustain_ms says otherwise (0: off)", () => {
     expect(alarmDefinition(behaviour, 32_000).sustainMs).toBe(32_000);
     expect(alarmDefinition({ ...behaviour, sustain_ms: 90_000 }, 32_000).sustainMs).toBe(90_000);
-    expect(alarmDefinition({ ...behaviour, sustain_ms: 0 }, 32_000).sustainMs).toBeUndefined();
+    expect(alarmDefinition({ ...behaviour, sustain_ms: 0 }, 32_000).sustainMs).toBe(0);
     expect(alarmDefinition(behaviour).sustainMs).toBeUndefined();
+  });
+
+  it('with no sustain time of its own, sustains for the time each score suggests; 0 stays off', () => {
+    // Scores at 0.5 (above the clear level 0.4, below the threshold) for 1000 ms; each says its window spans 1000.
+    const run = (def: ReturnType<typeof alarmDefinition>) => {
+      const m = new AlarmStateMachine(def);
+      return [0, 500, 1000].map(
+        (ts) =>
+          m.handle({ kind: 'score', ts, score: 0.5, threshold: 1, offThreshold: 0.4, sustainMs: 1000 }).transition?.to,
+      );
+    };
+    expect(run(alarmDefinition({ ...behaviour, on_delay_ms: 0 }))).toEqual([undefined, undefined, 'unack_active']);
+    expect(run(alarmDefinition({ ...behaviour, on_delay_ms: 0, sustain_ms: 0 }))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(run(alarmDefinition({ ...behaviour, on_delay_ms: 0, sustain_ms: 5000 }))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });

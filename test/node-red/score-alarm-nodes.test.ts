@@ -1,10 +1,11 @@
 /** linewatch-model, linewatch-score and linewatch-alarm in a Node-RED runtime, with the shipped int8 model. */
 import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveModelPath } from '../../src/node-red/model-config-node.js';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../helpers/cli.js';
 import { collect, helper, nextError, nextMessage, nodes } from './helper.js';
 
 const manifest = JSON.parse(readFileSync(`${ROOT}/models/pump-ae/manifest.json`, 'utf8'));
@@ -232,5 +233,126 @@ describe('linewatch-alarm', () => {
     const error = nextError(a);
     a.receive(score(2, 1));
     expect(await error).toMatch(/alarm settings: clear_ratio/);
+  });
+});
+
+describe('linewatch-score and linewatch-alarm with a calibrated model: the alarm eval measures and the daemon raises', () => {
+  // A hybrid model fitted as `linewatch train` fits it: calibrated on and off thresholds, 32-row windows at 1 s.
+  let dir: string;
+  let fitted: {
+    score: { threshold: number; off_threshold: number };
+    input: { window_length: number; sample_period_ms: number; channels: { name: string }[] };
+    golden: { input: number[] };
+  };
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lw-nr-hybrid-'));
+    const res = await runCli([
+      'train',
+      '--csv',
+      join(ROOT, 'data/skab/anomaly-free/anomaly-free.csv'),
+      '--train-rows',
+      '400',
+      '--out',
+      dir,
+    ]);
+    expect(res.code).toBe(0);
+    fitted = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  });
+  const window = (extra: Record<string, unknown> = {}) => ({
+    payload: {
+      asset: 'pump-1',
+      channels: fitted.input.channels.map((c) => c.name),
+      length: fitted.input.window_length,
+      start: 0,
+      end: 1000,
+      data: fitted.golden.input,
+      ...extra,
+    },
+  });
+
+  it("sends the model's clear level and, for a sliding window, its span", async () => {
+    await helper.load(
+      [nodes.model, nodes.score],
+      [
+        { id: 'm', type: 'linewatch-model', path: dir, providers: 'cpu' },
+        { id: 's', type: 'linewatch-score', model: 'm', wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ],
+    );
+    const s = helper.getNode('s')!;
+    let received = nextMessage(helper.getNode('out')!);
+    s.receive(window());
+    const { payload } = await received;
+    expect(payload.threshold).toBe(fitted.score.threshold);
+    expect(payload.offThreshold).toBe(fitted.score.off_threshold);
+    expect(payload.offThreshold).toBeLessThan(payload.threshold);
+    expect(payload.windowSpanMs).toBe(fitted.input.window_length * fitted.input.sample_period_ms);
+    received = nextMessage(helper.getNode('out')!);
+    s.receive(window({ partId: 'P-1' }));
+    const part = (await received).payload;
+    expect(part.offThreshold).toBe(fitted.score.off_threshold);
+    expect(part).not.toHaveProperty('windowSpanMs'); // a part is judged alone
+  });
+
+  it('scales the clear level with a threshold set on the score node', async () => {
+    await helper.load(
+      [nodes.model, nodes.score],
+      [
+        { id: 'm', type: 'linewatch-model', path: dir, providers: 'cpu' },
+        { id: 's', type: 'linewatch-score', model: 'm', threshold: '100', wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ],
+    );
+    const received = nextMessage(helper.getNode('out')!);
+    helper.getNode('s')!.receive(window());
+    const { payload } = await received;
+    expect(payload.threshold).toBe(100);
+    expect(payload.offThreshold).toBeCloseTo((fitted.score.off_threshold / fitted.score.threshold) * 100, 9);
+  });
+});
+
+describe("linewatch-alarm left at its defaults takes the scores' clear level and window span", () => {
+  const calibrated = (value: number, ts: number, extra: Record<string, unknown> = {}) => ({
+    payload: { asset: 'pump-1', ts, score: value, threshold: 1, offThreshold: 0.4, windowSpanMs: 1000, ...extra },
+  });
+  const defaults = (props: Record<string, unknown> = {}) => alarmFlow({ clearRatio: '', onDelayMs: '0', ...props });
+
+  it('raises on a score above the clear level for the window span, and clears only below the clear level', async () => {
+    await helper.load([nodes.alarm], defaults());
+    const events = collect(helper.getNode('events')!);
+    const a = helper.getNode('a')!;
+    // 0.5: above the model's clear level 0.4 (below 0.8 × threshold), for 1000 ms: raised by the sustain rule.
+    [0, 500, 1000].forEach((t) => a.receive(calibrated(0.5, t)));
+    await expect.poll(() => events.length).toBe(1);
+    expect(events[0].payload).toMatchObject({ state: 'unack_active', ts: 1000 });
+    // 0.6 is below 0.8 × threshold but above 0.4: it holds; 0.3 clears.
+    a.receive(calibrated(0.6, 2000));
+    a.receive(calibrated(0.3, 3000));
+    await expect.poll(() => events.length).toBe(2);
+    expect(events[1].payload).toMatchObject({ state: 'rtn_unack', ts: 3000 });
+  });
+
+  it('a sustain time of 0 switches it off, and a clear ratio sets the clear level', async () => {
+    await helper.load([nodes.alarm], defaults({ sustainMs: '0', clearRatio: '0.8' }));
+    const events = collect(helper.getNode('events')!);
+    const a = helper.getNode('a')!;
+    [0, 1000, 5000].forEach((t) => a.receive(calibrated(0.9, t)));
+    a.receive(calibrated(1.5, 6000));
+    await expect.poll(() => events.length).toBe(1);
+    expect(events[0].payload.ts).toBe(6000);
+    a.receive(calibrated(0.7, 7000)); // below 0.8 × threshold: clears, though above the scores' 0.4
+    await expect.poll(() => events.length).toBe(2);
+    expect(events[1].payload).toMatchObject({ state: 'rtn_unack', ts: 7000 });
+  });
+
+  it('refuses a clear level that is not below the threshold, naming it', async () => {
+    await helper.load([nodes.alarm], defaults());
+    const a = helper.getNode('a')!;
+    let error = nextError(a);
+    a.receive(calibrated(0.5, 0, { offThreshold: 1.2 }));
+    expect(await error).toMatch(/msg\.payload\.offThreshold: 1\.2 must be below msg\.payload\.threshold \(1\)/);
+    error = nextError(a);
+    a.receive(calibrated(0.5, 0, { windowSpanMs: 'long' }));
+    expect(await error).toMatch(/msg\.payload\.windowSpanMs: expected a positive number or nothing, got "long"/);
   });
 });
