@@ -46,6 +46,12 @@ export interface Model {
   close(): Promise<void>;
 }
 
+/** The time a model's window spans (window length × sample period): a sliding window's alarm sustains this long by
+ * default (the daemon, `linewatch eval`, the Node-RED score node's `windowSpanMs`). */
+export function windowSpanMs(model: Pick<Model, 'windowLength' | 'samplePeriodMs'>): number {
+  return model.windowLength * model.samplePeriodMs;
+}
+
 /** Everything a sink may be asked to persist. */
 export interface SinkRecords {
   readonly samples: readonly Sample[];

@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import { AlarmStateMachine, clearLevel } from '../alarms/alarm-state.js';
 import { DEFAULT_OFF_DELAY_MS, DEFAULT_ON_DELAY_MS } from '../alarms/schema.js';
 import type { Sample, Window } from '../core/types.js';
+import { windowSpanMs } from '../core/components.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
 import type { FittedModel } from '../training/build-model.js';
@@ -291,7 +292,7 @@ export async function streamSeries(
   const off = clearLevel({}, model.threshold, model.offThreshold);
   const predictions = alarmOverRows(times, scores, model.threshold, off, {
     ...delays,
-    sustainMs: delays.sustainMs ?? model.windowLength * model.samplePeriodMs,
+    sustainMs: delays.sustainMs ?? windowSpanMs(model),
   });
   const labels = series.anomaly.subarray(skipRows);
   const pred = predictions.subarray(skipRows);

@@ -4,6 +4,7 @@
  * pass/fail verdict with the part id. The model's session is owned by the linewatch-model config
  * node; windows that arrive together are scored in one run.
  */
+import { windowSpanMs } from '../core/components.js';
 import type { ScoreResult, Window } from '../core/types.js';
 import { verdictOf, withThreshold } from '../core/verdict.js';
 import type { WindowPayload } from './window-node.js';
@@ -142,13 +143,7 @@ export function registerScoreNode(RED: RedApi): void {
         }
         try {
           const result = await modelNode!.score(window);
-          const payload = scorePayload(
-            result,
-            window.asset,
-            thresholdOverride,
-            topK,
-            model.windowLength * model.samplePeriodMs,
-          );
+          const payload = scorePayload(result, window.asset, thresholdOverride, topK, windowSpanMs(model));
           scored++;
           node.status({
             fill: payload.anomalous ? 'red' : 'green',

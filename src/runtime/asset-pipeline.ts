@@ -9,7 +9,7 @@
  */
 import { alarmDefinition, alarmEvent, isAnnunciated } from '../alarms/alarm-event.js';
 import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../alarms/alarm-state.js';
-import type { Model } from '../core/components.js';
+import { windowSpanMs, type Model } from '../core/components.js';
 import { verdictOf, withThreshold, type PartVerdict } from '../core/verdict.js';
 import type {
   AlarmEvent,
@@ -101,8 +101,8 @@ export class AssetPipeline {
     );
     // A sliding window's score that stays above the clear level for a window's span raises the alarm too (sustain_ms);
     // parts (cycle windows) are judged one by one.
-    const windowSpanMs = config.window.type === 'cycle' ? undefined : current.windowLength * current.samplePeriodMs;
-    this.alarm = new AlarmStateMachine(alarmDefinition(config.alarm, windowSpanMs));
+    const span = config.window.type === 'cycle' ? undefined : windowSpanMs(current);
+    this.alarm = new AlarmStateMachine(alarmDefinition(config.alarm, span));
   }
 
   get model(): Model {
