@@ -73,8 +73,11 @@ function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
   return {
     file: relative(dir, r.file) || r.file,
     times: s.times,
+    // A channel its model left out (constant in the training rows) is drawn, and named as not scored.
     channels: s.channels.map((name, j) => ({
-      name,
+      name: r.leftOut?.some((k) => k.name === name)
+        ? `${name} (left out of the model: constant in its training rows)`
+        : name,
       values: Float64Array.from({ length: s.rowCount }, (_, i) => s.rows[i * c + j]),
     })),
     score: r.scores,

@@ -4,6 +4,7 @@
  * (or, with every channel constant, has a threshold of zero): training refuses them instead, naming
  * each with its value and what to do.
  */
+import { shellWord } from '../core/shell-word.js';
 import type { NormalRows } from './fit-statistical.js';
 
 export interface ConstantChannel {
@@ -35,6 +36,6 @@ export function refuseConstantChannels(data: NormalRows & { readonly source: str
   const listed = constant.map((k) => `${k.name} (always ${k.value})`).join(', ');
   throw new Error(
     `${data.source}: channel(s) ${listed} do not vary in the ${trainingRows} training rows, so a model cannot learn ` +
-      `their spread; ${varying.length > 0 ? `leave them out with --channels ${varying.join(',')}` : 'train on a recording in which the channels vary'}`,
+      `their spread; ${varying.length > 0 ? `leave them out with --channels ${shellWord(varying.join(','))}` : 'train on a recording in which the channels vary'}`,
   );
 }

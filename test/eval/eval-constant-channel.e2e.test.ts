@@ -46,6 +46,16 @@ describe('eval with a channel that is constant in the training rows', () => {
     expect(text.stdout).toContain(`${file}: left out of its model, constant in the training rows: Agitator (50)\n`);
   });
 
+  it('draws it in the report, named as left out of the model', async () => {
+    const file = await withColumn('Agitator', () => '50');
+    const out = await mkdtemp(join(tmpdir(), 'lw-eval-constant-report-'));
+    const res = await runCli(['eval', '--data', file, '--train-rows', '400', '--report', out]);
+    expect(res.code).toBe(0);
+    const page = await readFile(res.stderr.match(/^report written to (.+)$/m)![1], 'utf8');
+    expect(page).toContain('Agitator (left out of the model: constant in its training rows)');
+    expect(page).not.toContain('Temperature (left out');
+  });
+
   it('judges on the rows a model learns from, and a kept mode word that changes once does not blind it', async () => {
     // Constant over the rows the model learns from (the first 300 of 400, the rest held out), changing afterwards:
     // left out, its spread cannot be learnt. A column that changes once within them is kept, and its one step does not

@@ -288,7 +288,7 @@ describe('linewatch train --csv', () => {
     const res = await runCli(['train', '--csv', join(dir, 'stuck.csv'), '--out', out]);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(
-      /stuck\.csv: channel\(s\) Temperature \(always 20\.5\) do not vary in the 300 training rows, so a model cannot learn their spread; leave them out with --channels Accelerometer1RMS,Accelerometer2RMS,Current,Pressure,Thermocouple,Voltage,Volume Flow RateRMS\n$/,
+      /stuck\.csv: channel\(s\) Temperature \(always 20\.5\) do not vary in the 300 training rows, so a model cannot learn their spread; leave them out with --channels 'Accelerometer1RMS,Accelerometer2RMS,Current,Pressure,Thermocouple,Voltage,Volume Flow RateRMS'\n$/,
     );
     await expect(readFile(join(out, 'manifest.json'))).rejects.toThrow(/ENOENT/);
   }, 60_000);
