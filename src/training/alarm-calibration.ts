@@ -368,7 +368,7 @@ export function calibrateAlarm(
   if (pOn > 0.5) {
     throw new Error(
       `calibrateAlarm: ${goal.text} needs the score above on with probability ${fmt(pOn)} per row (extremal index ${fmt(theta)}), ` +
-        'more than 0.5: an alarm level must lie above the median',
+        `more than 0.5: an alarm level must lie above the median${goal.episodes ? `; at most ${fmt(0.5 * rowsPerDay * theta)} false alarms/day can be calibrated at this sample rate` : ''}`,
     );
   }
   const excesses = sorted.subarray(uIndex + 1).map((x) => x - u);

@@ -179,7 +179,13 @@ async function fitTermDetector(
   let int8 = fit.encode(`${graphName}_int8`, termRange);
   let int8Scores = await score(int8);
   // Calibrated on the cross-fitted scores of every window (fit-statistical.ts), not only the few held-out ones.
-  const calibrate = () => calibrateAlarm(fit.calibrationSegments, rowsPerDay, o.target);
+  const calibrate = () => {
+    try {
+      return calibrateAlarm(fit.calibrationSegments, rowsPerDay, o.target);
+    } catch (err) {
+      throw new Error(`${data.source}: ${(err as Error).message}`, { cause: err });
+    }
+  };
   let alarm = calibrate();
   if (alarm.on > termRange / 2) {
     termRange = 2 * alarm.on;

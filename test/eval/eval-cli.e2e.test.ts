@@ -217,6 +217,12 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     expect(twoTargets.stderr).toBe('linewatch: --false-alarms-per-day and --quantile: give one target, not both\n');
     const badBudget = await runCli(['eval', '--data', SKAB, '--false-alarms-per-day', '-1']);
     expect(badBudget.stderr).toBe('linewatch: --false-alarms-per-day -1: expected a positive number (e.g. 1)\n');
+    // A budget the sample rate cannot give: the file, the cause and the largest budget that can be calibrated.
+    const flood = await runCli(['eval', '--data', join(SKAB, 'valve1/3.csv'), '--false-alarms-per-day', '100000']);
+    expect(flood.code).toBe(1);
+    expect(flood.stderr).toMatch(
+      /^linewatch: .*valve1\/3\.csv: first 400 rows: calibrateAlarm: 100000 false alarms\/day at 86400 rows\/day .*; at most \d+(\.\d+)? false alarms\/day can be calibrated at this sample rate\n$/,
+    );
     const typo = await runCli(['eval', '--data', SKAB, '--slow-channels', 'Temperature,Thermocuple']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(
