@@ -51,7 +51,9 @@ export function alarmEvent(t: AlarmTransition, ctx: AlarmEventContext): AlarmEve
   const threshold = ctx.latest?.threshold ?? ctx.threshold;
   const name = ctx.asset;
   let message: string;
-  if (t.cause === 'condition' && t.to === 'unack_active') {
+  if (t.cause === 'condition' && t.to === 'unack_active' && t.sustained) {
+    message = `${name}: anomaly score ${score.toFixed(3)} above its clear level ${t.sustained.clear.toFixed(3)} for ${t.sustained.forMs} ms, below the threshold ${threshold.toFixed(3)}: a sustained deviation; top contributors: ${shares}`;
+  } else if (t.cause === 'condition' && t.to === 'unack_active') {
     message = `${name}: anomaly score ${score.toFixed(3)} above threshold ${threshold.toFixed(3)} for ${ctx.settings.on_delay_ms} ms; top contributors: ${shares}`;
   } else if (t.cause === 'condition') {
     const clear = clearLevel({ clearRatio: ctx.settings.clear_ratio }, threshold, ctx.latest?.offThreshold);

@@ -13,7 +13,8 @@
  * has stayed above the threshold for `onDelayMs`, and clear after it has stayed below the clear
  * level (hysteresis) for `offDelayMs`: `clearRatio × threshold` when the alarm sets a ratio, else
  * the model's calibrated `offThreshold`, else 0.8 × threshold. With `sustainMs`, a score that stays
- * above the clear level that long also raises it (a deviation that persists below the threshold).
+ * above the clear level that long (and at least the on delay) also raises it (a deviation that persists below the
+ * threshold).
  * A latching alarm stays active after the condition clears until an operator acknowledges and
  * resets it. Every input yields at most one transition, so one condition never produces duplicate
  * events.
@@ -64,6 +65,9 @@ export interface AlarmTransition {
   readonly by?: string;
   readonly comment?: string;
   readonly conditionActive: boolean;
+  /** Present when the sustain rule raised it (the score stayed above its clear level, not above the threshold for the
+   * on delay): the clear level and how long the score has been above it. */
+  readonly sustained?: { readonly clear: number; readonly forMs: number };
 }
 
 export type AlarmResult = { readonly transition?: AlarmTransition; readonly refused?: string };
@@ -125,13 +129,14 @@ export class AlarmStateMachine {
     else this.belowSince = undefined;
     if (score > clear) this.elevatedSince ??= ts;
     else this.elevatedSince = undefined;
-    const sustained = sustain > 0 && this.elevatedSince !== undefined && ts - this.elevatedSince >= sustain;
-    if (
-      !this.condition &&
-      ((this.aboveSince !== undefined && ts - this.aboveSince >= this.def.onDelayMs) || sustained)
-    ) {
+    // The sustain rule never raises sooner than the on delay would: the on delay is the least time any raise waits.
+    const elevatedMs = this.elevatedSince === undefined ? -1 : ts - this.elevatedSince;
+    const sustained = sustain > 0 && elevatedMs >= Math.max(sustain, this.def.onDelayMs);
+    const above = this.aboveSince !== undefined && ts - this.aboveSince >= this.def.onDelayMs;
+    if (!this.condition && (above || sustained)) {
       this.condition = true;
-      if (this.current === 'normal' || this.current === 'rtn_unack') return this.go('unack_active', ts, 'condition');
+      if (this.current === 'normal' || this.current === 'rtn_unack')
+        return this.go('unack_active', ts, 'condition', undefined, above ? undefined : { clear, forMs: elevatedMs });
       return {};
     }
     if (this.condition && this.belowSince !== undefined && ts - this.belowSince >= this.def.offDelayMs) {
@@ -187,6 +192,7 @@ export class AlarmStateMachine {
     ts: number,
     cause: TransitionCause,
     op?: { kind: string; by: string; comment?: string },
+    sustained?: AlarmTransition['sustained'],
   ): AlarmResult {
     const from = this.current;
     this.current = to;
@@ -201,6 +207,7 @@ export class AlarmStateMachine {
         ...(op
           ? { command: op.kind as OperatorCommand, by: op.by, ...(op.comment ? { comment: op.comment } : {}) }
           : {}),
+        ...(sustained ? { sustained } : {}),
       },
     };
   }

@@ -28,7 +28,7 @@ export const alarmSettingsSchema = z
       .min(0)
       .optional()
       .describe(
-        "Raise also when the score stays above its clear level this long, below the threshold: a deviation that persists. Default: the span of the model's window (window_length × sample_period_ms) for sliding windows, off for cycle windows (parts); 0: only the threshold raises.",
+        "Raise also when the score stays above its clear level this long (and at least on_delay_ms), below the threshold: a deviation that persists. Default: the span of the model's window (window_length × sample_period_ms) for sliding windows, off for cycle windows (parts); 0: only the threshold raises.",
       ),
     clear_ratio: z
       .number()

@@ -70,11 +70,14 @@ interface ScoreInput {
 /** An optional positive number of a score message: undefined when absent, an error naming it when not one. */
 function optionalPositive(p: Record<string, unknown>, key: string): number | undefined {
   const v = p[key];
-  if (v === undefined) return undefined;
+  if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0))
-    throw new Error(`msg.payload.${key}: expected a positive number or nothing, got ${JSON.stringify(v)}`);
+    throw new Error(`msg.payload.${key}: expected a positive number or nothing, got ${describe(v)}`);
   return v;
 }
+
+/** A value as a message shows it: strings quoted, anything else (NaN, BigInt) as String gives it. */
+const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 
 function scoreFromMessage(msg: NodeMessage, thresholdOverride: number | undefined, now: number): ScoreInput {
   const p = msg.payload as Record<string, unknown> | null;
@@ -88,9 +91,13 @@ function scoreFromMessage(msg: NodeMessage, thresholdOverride: number | undefine
   // as the daemon's does. A clear level scales with an overridden threshold (as core/verdict.ts's withThreshold).
   const off = optionalPositive(p, 'offThreshold');
   const windowSpanMs = optionalPositive(p, 'windowSpanMs');
+  if (off !== undefined && !(typeof p.threshold === 'number' && p.threshold > 0))
+    throw new Error('msg.payload.offThreshold: needs msg.payload.threshold, the threshold it was calibrated with');
   if (off !== undefined && !(off < (p.threshold as number)))
     throw new Error(`msg.payload.offThreshold: ${off} must be below msg.payload.threshold (${String(p.threshold)})`);
   const offThreshold = off === undefined ? undefined : (off / (p.threshold as number)) * threshold;
+  if (p.ts !== undefined && !(typeof p.ts === 'number' && Number.isFinite(p.ts)))
+    throw new Error(`msg.payload.ts: expected a time in ms since the epoch or nothing, got ${describe(p.ts)}`);
   return {
     asset: typeof p.asset === 'string' ? p.asset : undefined,
     ts: typeof p.ts === 'number' ? p.ts : now,

@@ -320,6 +320,15 @@ describe("an asset's alarm definition", () => {
     expect(alarmDefinition(behaviour).sustainMs).toBeUndefined();
   });
 
+  it('sustains no sooner than the on delay, and says the raise was sustained: the clear level and for how long', () => {
+    const m = new AlarmStateMachine(alarmDefinition({ ...behaviour, on_delay_ms: 60_000, sustain_ms: 1000 }));
+    const at = (ts: number) => m.handle({ kind: 'score', ts, score: 0.5, threshold: 1, offThreshold: 0.4 }).transition;
+    expect([0, 1000, 59_999].map(at)).toEqual([undefined, undefined, undefined]);
+    expect(at(60_000)).toMatchObject({ to: 'unack_active', sustained: { clear: 0.4, forMs: 60_000 } });
+    const plain = new AlarmStateMachine(alarmDefinition({ ...behaviour, on_delay_ms: 0 }));
+    expect(plain.handle({ kind: 'score', ts: 0, score: 2, threshold: 1 }).transition).not.toHaveProperty('sustained');
+  });
+
   it('with no sustain time of its own, sustains for the time each score suggests; 0 stays off', () => {
     // Scores at 0.5 (above the clear level 0.4, below the threshold) for 1000 ms; each says its window spans 1000.
     const run = (def: ReturnType<typeof alarmDefinition>) => {

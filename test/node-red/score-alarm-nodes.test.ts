@@ -345,7 +345,37 @@ describe("linewatch-alarm left at its defaults takes the scores' clear level and
     expect(events[1].payload).toMatchObject({ state: 'rtn_unack', ts: 7000 });
   });
 
-  it('refuses a clear level that is not below the threshold, naming it', async () => {
+  it("scales the scores' clear level with a threshold set on the alarm node", async () => {
+    // The node's threshold 10 against the score's 1: the clear level 0.4 becomes 4; 5 holds the alarm, 3 clears it.
+    await helper.load([nodes.alarm], defaults({ threshold: '10' }));
+    const events = collect(helper.getNode('events')!);
+    const a = helper.getNode('a')!;
+    a.receive(calibrated(11, 0));
+    await expect.poll(() => events.length).toBe(1);
+    a.receive(calibrated(5, 1000));
+    a.receive(calibrated(3, 2000));
+    await expect.poll(() => events.length).toBe(2);
+    expect(events[1].payload).toMatchObject({ state: 'rtn_unack', ts: 2000 });
+    // A clear level without the threshold it was calibrated with cannot be scaled: refused.
+    const error = nextError(a);
+    a.receive({ payload: { score: 0.5, offThreshold: 0.4 } });
+    expect(await error).toMatch(/msg\.payload\.offThreshold: needs msg\.payload\.threshold/);
+  });
+
+  it('never raises sooner than its on delay, whatever span a message claims, and says a sustained raise is one', async () => {
+    await helper.load([nodes.alarm], defaults({ onDelayMs: '10000' }));
+    const events = collect(helper.getNode('events')!);
+    const a = helper.getNode('a')!;
+    [0, 1, 5000, 9999].forEach((t) => a.receive(calibrated(0.5, t, { windowSpanMs: 1 })));
+    a.receive(calibrated(0.5, 10_000, { windowSpanMs: 1 }));
+    await expect.poll(() => events.length).toBe(1);
+    expect(events[0].payload.ts).toBe(10_000);
+    expect(events[0].payload.message).toBe(
+      'pump-1: anomaly score 0.500 above its clear level 0.400 for 10000 ms, below the threshold 1.000: a sustained deviation; top contributors: ',
+    );
+  });
+
+  it('refuses a malformed clear level, span or time, naming it', async () => {
     await helper.load([nodes.alarm], defaults());
     const a = helper.getNode('a')!;
     let error = nextError(a);
@@ -354,5 +384,11 @@ describe("linewatch-alarm left at its defaults takes the scores' clear level and
     error = nextError(a);
     a.receive(calibrated(0.5, 0, { windowSpanMs: 'long' }));
     expect(await error).toMatch(/msg\.payload\.windowSpanMs: expected a positive number or nothing, got "long"/);
+    error = nextError(a);
+    a.receive(calibrated(0.5, 0, { offThreshold: Number.NaN }));
+    expect(await error).toMatch(/msg\.payload\.offThreshold: expected a positive number or nothing, got NaN/);
+    error = nextError(a);
+    a.receive(calibrated(0.5, Number.NaN));
+    expect(await error).toMatch(/msg\.payload\.ts: expected a time in ms since the epoch or nothing, got NaN/);
   });
 });
