@@ -21,7 +21,7 @@ import {
   type FileResult,
   type Precision,
 } from '../eval/evaluate.js';
-import { LABEL_COLUMNS, readLabelledCsv } from '../eval/labelled-csv.js';
+import { LABEL_COLUMNS, readLabelledCsv, type LabelledSeries } from '../eval/labelled-csv.js';
 import { csvHeader } from '../core/csv-table.js';
 import type { FileReport, TrainingReport } from '../report/report-data.js';
 import { writeReport } from '../report/render-report.js';
@@ -95,6 +95,10 @@ function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
   };
 }
 
+/** An error message without the file name it starts with (the file is named beside it). */
+const withoutPrefix = (message: string, prefix: string) =>
+  message.startsWith(prefix) ? message.slice(prefix.length) : message;
+
 export async function evalCommand(opts: EvalOptions, argv: readonly string[]): Promise<number> {
   try {
     if (!['int8', 'fp32', 'both'].includes(opts.precision))
@@ -147,10 +151,23 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     const training: TrainingReport[] = [];
     const bar = terminalProgress();
     const folder = opts.model ? await Promise.all(precisions.map((p) => folderModel(opts.model!, p))) : undefined;
-    const notEvaluated: { file: string; reason: string }[] = [];
+    // Files that cannot be evaluated (unreadable, too short, nothing to learn, lacking the model's channels) are named
+    // with the reason, and the others measured; with one file, its own error stands.
+    const notEvaluated: { file: string; reason: string; error?: Error }[] = [];
+    const modelChannels = folder?.[0].manifest.input.channels.map((c) => c.name);
     for (const [done, file] of files.entries()) {
-      const series = readLabelledCsv(file, undefined, periodMs);
-      const reason = whyNotEvaluated(series, trainRows, detector?.validationFraction);
+      let series: LabelledSeries;
+      try {
+        series = readLabelledCsv(file, undefined, periodMs);
+      } catch (err) {
+        notEvaluated.push({ file, reason: withoutPrefix((err as Error).message, `${file}: `), error: err as Error });
+        continue;
+      }
+      const missing = modelChannels?.filter((ch) => !series.channels.includes(ch)) ?? [];
+      const reason =
+        missing.length > 0
+          ? `the model ${opts.model} needs channel(s) ${missing.join(', ')}; the file has ${series.channels.join(', ')}`
+          : whyNotEvaluated(series, trainRows, detector?.validationFraction);
       if (reason !== undefined) {
         notEvaluated.push({ file, reason });
         continue;
@@ -177,12 +194,15 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           ...result,
           ...(fit?.leftOut.length ? { leftOut: fit.leftOut } : {}),
           ...(fit?.anomalousTrainingRows ? { anomalousTrainingRows: fit.anomalousTrainingRows } : {}),
+          ...(fit?.beforeFaultFailed !== undefined ? { beforeFaultFailed: fit.beforeFaultFailed } : {}),
           ...(fit && fit.fitRows < trainRows ? { fitRows: fit.fitRows } : {}),
         });
       }
       bar?.update('eval', done + 1, files.length, relative(opts.data, file));
     }
     bar?.end();
+    if (notEvaluated.length === files.length && files.length === 1 && notEvaluated[0].error)
+      throw notEvaluated[0].error;
     if (notEvaluated.length === files.length)
       throw new UsageError(
         `--data ${opts.data}: no file can be evaluated: ${notEvaluated.map((n) => `${relative(opts.data, n.file) || n.file}: ${n.reason}`).join('; ')}`,
@@ -203,7 +223,14 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       sustain_ms: delays.sustainMs ?? "the model's window span",
     };
     const reports = precisions.map((p) =>
-      summarise(opts.data, p, trainRows, { ...described, alarm }, results.get(p)!, notEvaluated),
+      summarise(
+        opts.data,
+        p,
+        trainRows,
+        { ...described, alarm },
+        results.get(p)!,
+        notEvaluated.map(({ file, reason }) => ({ file, reason })),
+      ),
     );
     if (opts.json)
       process.stdout.write(
@@ -221,7 +248,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           );
         if (f.anomalous_training_rows)
           process.stdout.write(
-            `${f.file}: ${f.anomalous_training_rows} of the ${trainRows} rows its model was fitted on are labelled anomalous and were learnt as normal (the rows before them were too few to fit on)\n`,
+            `${f.file}: ${f.anomalous_training_rows} of the ${trainRows} rows its model was fitted on are labelled anomalous and were learnt as normal (the rows before them could not be fitted on: ${f.fit_before_fault_failed ?? 'unknown'})\n`,
           );
         if (f.changepoints_from_labels)
           process.stdout.write(

@@ -58,6 +58,8 @@ export interface FileResult {
   readonly leftOut?: readonly ConstantChannel[];
   /** Rows among those its model was fitted on that the file labels anomalous: learnt as normal. */
   readonly anomalousTrainingRows?: number;
+  /** Why its model could not be fitted on the rows before its first anomaly (see FileFit). */
+  readonly beforeFaultFailed?: string;
   /** Rows its model was fitted on, where fewer than the training rows (those before its first labelled anomaly). */
   readonly fitRows?: number;
 }
@@ -129,7 +131,7 @@ export function whyNotEvaluated(
   if (validationFraction === undefined) return undefined;
   const { channels, constant } = learnableChannels(series, trainRows, validationFraction);
   if (channels.length === 0)
-    return `every channel is constant in its first ${trainRows} rows (${constant.map((k) => `${k.name} always ${k.value}`).join(', ')}): nothing to learn`;
+    return `every channel is constant in the first ${trainRows - heldOutRowsOf(trainRows, validationFraction)} rows, those a model learns from (${constant.map((k) => `${k.name} always ${k.value}`).join(', ')}): nothing to learn`;
   return undefined;
 }
 
@@ -176,8 +178,10 @@ export interface FileFit {
   /** Channels constant in the rows it learnt from, left out of it (learnableChannels). */
   readonly leftOut: readonly ConstantChannel[];
   /** Rows it was fitted on that the file labels anomalous: learnt as normal (when the rows before the first anomaly
-   * were too few to fit on). */
+   * could not be fitted on). */
   readonly anomalousTrainingRows: number;
+  /** Why the rows before the first anomaly could not be fitted on, when they could not. */
+  readonly beforeFaultFailed?: string;
 }
 
 /**
@@ -191,19 +195,21 @@ export async function fitFileModel(
   trainRows: number,
   options: DetectorOptions,
 ): Promise<FileFit> {
-  const fit = async (rows: number, anomalousTrainingRows: number): Promise<FileFit> => ({
+  const fit = async (rows: number, anomalousTrainingRows: number, beforeFaultFailed?: string): Promise<FileFit> => ({
     fitted: await fitOnSeries(series, rows, options),
     fitRows: rows,
     leftOut: learnableChannels(series, rows, options.validationFraction).constant,
     anomalousTrainingRows,
+    ...(beforeFaultFailed !== undefined ? { beforeFaultFailed } : {}),
   });
   if (trainRows >= series.rowCount) return fit(trainRows, 0); // refused, naming the file
   const first = series.anomaly.subarray(0, trainRows).findIndex((v) => v !== 0);
   if (first < 0) return fit(trainRows, 0);
   try {
     return await fit(first, 0);
-  } catch {
-    return fit(trainRows, series.anomaly.subarray(0, trainRows).filter((v) => v !== 0).length);
+  } catch (err) {
+    const anomalous = series.anomaly.subarray(0, trainRows).filter((v) => v !== 0).length;
+    return fit(trainRows, anomalous, (err as Error).message);
   }
 }
 
@@ -350,6 +356,8 @@ export interface EvalReport {
     left_out?: { channel: string; constant: number }[];
     /** Present when some of the rows the file's model was fitted on are labelled anomalous (learnt as normal). */
     anomalous_training_rows?: number;
+    /** Present with anomalous_training_rows: why the rows before the first anomaly could not be fitted on. */
+    fit_before_fault_failed?: string;
     /** Present when the file's model was fitted on fewer rows than the training rows: those before its first
      * labelled anomaly. */
     fitted_rows?: number;
@@ -385,6 +393,7 @@ export function summarise(
     ...operatorFigures(r.operator),
     ...(r.leftOut?.length ? { left_out: r.leftOut.map((k) => ({ channel: k.name, constant: k.value })) } : {}),
     ...(r.anomalousTrainingRows ? { anomalous_training_rows: r.anomalousTrainingRows } : {}),
+    ...(r.beforeFaultFailed !== undefined ? { fit_before_fault_failed: r.beforeFaultFailed } : {}),
     ...(r.fitRows !== undefined ? { fitted_rows: r.fitRows } : {}),
     ...(r.series.changepointsFromLabels ? { changepoints_from_labels: true as const } : {}),
   }));

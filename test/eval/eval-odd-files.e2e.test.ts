@@ -34,11 +34,18 @@ describe('eval over a folder with files it cannot evaluate', () => {
     await writeFile(join(dir, 'a-valve.csv'), await readFile(VALVE, 'utf8'));
     // 350 rows: none after the 400 training rows.
     await writeFile(join(dir, 'b-short.csv'), await valveWith((row, c) => (row < 350 ? c : [])).then(trimBlank));
-    // Every channel at one value (a recorder that lost its inputs): nothing to learn.
+    // Every channel at one value in the rows a model learns from (the first 300 of 400; a recorder that lost its
+    // inputs and came back): nothing to learn.
     await writeFile(
       join(dir, 'c-dead.csv'),
-      await valveWith((row, c) => (row < 0 ? c : [c[0], ...c.slice(1, -2).map(() => '0'), ...c.slice(-2)])),
+      await valveWith((row, c) =>
+        row < 0 || row >= 300 ? c : [c[0], ...c.slice(1, -2).map(() => '0'), ...c.slice(-2)],
+      ),
     );
+    // A header and no rows; one row (no sample period to read): unreadable, not the end of the run.
+    const header = (await readFile(VALVE, 'utf8')).split('\n')[0];
+    await writeFile(join(dir, 'd-empty.csv'), `${header}\n`);
+    await writeFile(join(dir, 'e-one-row.csv'), (await readFile(VALVE, 'utf8')).split('\n').slice(0, 2).join('\n'));
     const [all, alone] = await Promise.all(
       [dir, VALVE].map((d) => runCli(['eval', '--data', d, '--train-rows', '400', '--json'])),
     );
@@ -55,14 +62,45 @@ describe('eval over a folder with files it cannot evaluate', () => {
       {
         file: 'c-dead.csv',
         reason: expect.stringMatching(
-          /^every channel is constant in its first 400 rows \(Accelerometer1RMS always 0, .*\): nothing to learn$/,
+          /^every channel is constant in the first 300 rows, those a model learns from \(Accelerometer1RMS always 0, .*\): nothing to learn$/,
         ),
       },
+      { file: 'd-empty.csv', reason: 'no data rows' },
+      { file: 'e-one-row.csv', reason: expect.stringMatching(/^cannot tell the sample period from the time column/) },
     ]);
     const text = await runCli(['eval', '--data', dir, '--train-rows', '400']);
     expect(text.stdout).toContain(
       'not evaluated: b-short.csv: it has 350 rows, none after the first 400 (--train-rows) to measure on\n',
     );
+  });
+
+  it("with a model folder, names a file that lacks one of the model's channels and scores the others", async () => {
+    const model = await mkdtemp(join(tmpdir(), 'lw-eval-odd-model-'));
+    expect((await runCli(['train', '--csv', VALVE, '--train-rows', '400', '--out', model])).code).toBe(0);
+    const dir = await mkdtemp(join(tmpdir(), 'lw-eval-odd-missing-'));
+    await writeFile(join(dir, 'a-valve.csv'), await readFile(VALVE, 'utf8'));
+    await writeFile(join(dir, 'b-no-accelerometer.csv'), await valveWith((_, c) => [c[0], ...c.slice(2)]));
+    const res = await runCli(['eval', '--model', model, '--data', dir, '--train-rows', '400', '--json']);
+    expect(res.code).toBe(0);
+    const r = JSON.parse(res.stdout) as Report;
+    expect(r.perFile.map((f) => f.file)).toEqual(['a-valve.csv']);
+    expect(r.not_evaluated).toEqual([
+      {
+        file: 'b-no-accelerometer.csv',
+        reason: expect.stringMatching(
+          new RegExp(`^the model ${model} needs channel\\(s\\) Accelerometer1RMS; the file has Accelerometer2RMS, `),
+        ),
+      },
+    ]);
+  });
+
+  it("keeps a single file's own error when it is the only one", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-eval-odd-one-'));
+    const file = join(dir, 'empty.csv');
+    await writeFile(file, `${(await readFile(VALVE, 'utf8')).split('\n')[0]}\n`);
+    const res = await runCli(['eval', '--data', file, '--train-rows', '400']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(`linewatch: ${file}: no data rows\n`);
   });
 
   it('stops with every reason when no file can be evaluated', async () => {
@@ -121,3 +159,35 @@ function trimBlank(text: string): string {
     .filter((l) => l !== '')
     .join('\n')}\n`;
 }
+
+describe('eval of a file whose rows before its first fault cannot be fitted on', () => {
+  it('fits on the training rows, counts their anomalous rows and says why', async () => {
+    // Every channel constant before row 200, a labelled anomaly from row 200: the 200 rows before it hold nothing to
+    // learn, so the model is fitted on the first 400 rows, 10 of them labelled anomalous.
+    const dir = await mkdtemp(join(tmpdir(), 'lw-eval-odd-before-'));
+    const file = join(dir, 'late-start.csv');
+    await writeFile(
+      file,
+      await valveWith((row, c) =>
+        row < 0
+          ? c
+          : row < 200
+            ? [c[0], ...c.slice(1, -2).map(() => '0'), ...c.slice(-2)]
+            : row < 210
+              ? [...c.slice(0, -2), '1', row === 200 ? '1' : '0']
+              : c,
+      ),
+    );
+    const res = await runCli(['eval', '--data', file, '--train-rows', '400', '--json']);
+    expect(res.code).toBe(0);
+    const f = (JSON.parse(res.stdout) as { perFile: Record<string, unknown>[] }).perFile[0];
+    expect(f.anomalous_training_rows).toBe(10);
+    expect(f.fit_before_fault_failed).toMatch(
+      /every channel \(Accelerometer1RMS always 0, .*\) is constant in the rows a model learns from; nothing to fit$/,
+    );
+    const text = await runCli(['eval', '--data', file, '--train-rows', '400']);
+    expect(text.stdout).toMatch(
+      /late-start\.csv: 10 of the 400 rows its model was fitted on are labelled anomalous and were learnt as normal \(the rows before them could not be fitted on: .*every channel/,
+    );
+  });
+});
