@@ -5,6 +5,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { CsvError, parse, type Options } from 'csv-parse/sync';
+import { TimeColumn } from './time-cells.js';
 
 export interface SkabTable {
   readonly header: readonly string[];
@@ -36,7 +37,10 @@ const csvOptions = (separator: string, to?: number): Options => ({
 /** The records of a CSV text (the first `to` only, if given); a problem names the file and line. */
 function csvRecords(text: string, file: string, to?: number) {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const separator = separatorOf(text);
+  // Excel's `sep=;` line before the header names the separator; cut to a blank line, so that lines keep their numbers.
+  const declared = /^"?sep=([;,])"?[ \t]*(?=\r?\n)/.exec(text);
+  if (declared) text = text.slice(declared[0].length);
+  const separator = (declared?.[1] as ';' | ',' | undefined) ?? separatorOf(text);
   try {
     const records = parse(text, csvOptions(separator, to));
     return { separator, records, lineOf: (i: number) => numberedRecords(text, separator, i + 1).lines[i] };
@@ -120,47 +124,75 @@ function numberOf(cell: string, separator: string): number {
   return Number.isNaN(v) && separator === ';' && DECIMAL_COMMA.test(cell) ? Number(cell.replace(',', '.')) : v;
 }
 
+/** SKAB's label columns: numbers, or the words `true`/`false` (any case) that pandas and Excel write, read as 1/0. */
+export const LABEL_COLUMNS: readonly string[] = ['anomaly', 'changepoint'];
+
+/** A label cell as a number (see LABEL_COLUMNS): NaN where it is neither a number nor true/false. */
+function labelOf(cell: string, separator: string): number {
+  const word = cell.trim().toLowerCase();
+  return word === 'true' ? 1 : word === 'false' ? 0 : numberOf(cell, separator);
+}
+
+const TIME_NAME = /^(datetime|time|timestamp|ts|date)$/i;
+
 /**
- * Parses a time-series CSV: a header row, the time in the first column (SKAB's `datetime`
- * "2020-02-08 13:30:47", ISO 8601, or epoch milliseconds), numbers in the others; `;` or `,`
- * separated (whichever the header uses), cells quoted or not, a decimal comma where the separator
- * is `;` (`1,25`). Every problem names the file, line and column.
+ * How many leading columns of a header are a pandas index, not data: nameless or `Unnamed: 0` (a file read and
+ * written again) columns right before a column named as a time column; 0 where the header has none.
+ */
+function indexColumns(header: readonly string[]): number {
+  let i = 0;
+  while (i < header.length - 1 && /^(|Unnamed: \d+)$/.test(header[i])) i++;
+  return TIME_NAME.test(header[i]) ? i : 0;
+}
+
+/**
+ * Parses a time-series CSV: a header row, the time in the first column (read by TimeColumn: SKAB's `datetime`
+ * "2020-02-08 13:30:47", ISO 8601, day-first dotted dates, slash dates in the order the file settles, or epoch
+ * milliseconds), numbers in the others, `true`/`false` too in the label columns; `;` or `,` separated (whichever the
+ * header uses, or an Excel `sep=` line), cells quoted or not, a decimal comma where the separator is `;` (`1,25`).
+ * What exports add is left out: a pandas index before the time column, a separator ending every line (a nameless
+ * column with nothing in it), rows with nothing in any cell. Every problem names the file, line and column.
  */
 export function parseSkabCsv(text: string, file = 'CSV'): SkabTable {
   const { separator, records, lineOf } = csvRecords(text, file);
-  if (records.length < 2) throw new Error(`${file}: no data rows`);
-  const header = records[0].map((h) => h.trim());
-  if (!/^(datetime|time|timestamp|ts|date)$/i.test(header[0]))
+  const named = (records[0] ?? []).map((h) => h.trim());
+  const from = indexColumns(named);
+  const blankLast =
+    named.length > 1 &&
+    named.at(-1) === '' &&
+    records.every((r, i) => i === 0 || r.length < named.length || r[named.length - 1].trim() === '');
+  const width = named.length - (blankLast ? 1 : 0);
+  const header = named.slice(from, width);
+  const data = records.flatMap((r, i) => (i > 0 && r.some((c) => c.trim() !== '') ? [i] : []));
+  if (data.length === 0) throw new Error(`${file}: no data rows`);
+  if (!TIME_NAME.test(header[0]))
     throw new Error(`${file}: first column must be the time (datetime, time or timestamp), found "${header[0]}"`);
   const first = header.findIndex((h, i) => header.indexOf(h) !== i);
   if (first >= 0)
     throw new Error(
-      `${file}: column "${header[first]}" appears twice in the header (fields ${header.indexOf(header[first]) + 1} and ${first + 1})`,
+      `${file}: column "${header[first]}" appears twice in the header (fields ${from + header.indexOf(header[first]) + 1} and ${from + first + 1})`,
     );
-  const n = records.length - 1;
-  const times = new Float64Array(n);
-  let numericTimes = true;
+  const n = data.length;
+  const time = new TimeColumn(n, file, header[0], lineOf);
   const values = header.slice(1).map(() => new Float64Array(n));
-  for (let i = 1; i < records.length; i++) {
-    const cells = records[i];
-    if (cells.length !== header.length)
-      throw new Error(`${file}:${lineOf(i)}: expected ${header.length} fields, found ${cells.length}`);
-    const cell = cells[0].trim();
-    const numeric = /^\d+(\.\d+)?$/.test(cell);
-    numericTimes &&= numeric;
-    const t = numeric
-      ? Number(cell)
-      : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(cell) ? cell.replace(' ', 'T') : `${cell.replace(' ', 'T')}Z`);
-    if (Number.isNaN(t)) throw new Error(`${file}:${lineOf(i)}: bad time "${cells[0]}"`);
-    times[i - 1] = t;
-    for (let k = 1; k < cells.length; k++) {
-      const v = numberOf(cells[k], separator);
+  const labels = header.slice(1).map((h) => LABEL_COLUMNS.includes(h));
+  data.forEach((record, row) => {
+    const cells = records[record];
+    if (cells.length !== width && !(cells.length === width + 1 && cells[width].trim() === ''))
+      throw new Error(`${file}:${lineOf(record)}: expected ${width} fields, found ${cells.length}`);
+    time.read(row, record, cells[from].trim());
+    for (let k = 1; k < header.length; k++) {
+      const cell = cells[from + k];
+      const v = labels[k - 1] ? labelOf(cell, separator) : numberOf(cell, separator);
       if (!Number.isFinite(v))
-        throw new Error(`${file}:${lineOf(i)}: column ${header[k]}: not a number: "${cells[k]}"`);
-      values[k - 1][i - 1] = v;
+        throw new Error(
+          `${file}:${lineOf(record)}: column ${header[k]}: ${labels[k - 1] ? 'not a number, true or false' : 'not a number'}: "${cell}"`,
+        );
+      values[k - 1][row] = v;
     }
-  }
-  return { header, times, columns: new Map(header.slice(1).map((h, k) => [h, values[k]])), numericTimes };
+  });
+  const times = time.settled();
+  return { header, times, columns: new Map(header.slice(1).map((h, k) => [h, values[k]])), numericTimes: time.numeric };
 }
 
 /** Plain numbers read as Unix time in milliseconds: from 1e11 (1973-03-03) to below 1e14 (the year 5138). A smaller
@@ -237,7 +269,8 @@ export function csvHeader(path: string): string[] {
   try {
     const buf = Buffer.alloc(64 * 1024);
     const head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
-    return (csvRecords(head, path, 1).records[0] ?? []).map((h) => h.trim());
+    const header = (csvRecords(head, path, 1).records[0] ?? []).map((h) => h.trim());
+    return header.slice(indexColumns(header));
   } finally {
     closeSync(fd);
   }

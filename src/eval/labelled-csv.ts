@@ -4,9 +4,9 @@
  * against its labels: detection delay per labelled span, false alarms per 24 h of normal operation.
  */
 import { readFileSync } from 'node:fs';
-import { parseSkabCsv, rowMajor, timesInMs, unitlessTimes } from '../core/csv-table.js';
+import { LABEL_COLUMNS, parseSkabCsv, rowMajor, timesInMs, unitlessTimes } from '../core/csv-table.js';
 
-export const LABEL_COLUMNS = ['anomaly', 'changepoint'];
+export { LABEL_COLUMNS };
 
 export interface LabelledSeries {
   readonly file: string;

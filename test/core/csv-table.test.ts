@@ -7,14 +7,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { csvHeader, parseSkabCsv, timesInMs, type SkabTable } from '../../src/core/csv-table.js';
-
-/** A table as plain arrays, to compare exactly. */
-const plain = (t: SkabTable) => ({
-  header: t.header,
-  times: [...t.times],
-  columns: Object.fromEntries([...t.columns].map(([name, values]) => [name, [...values]])),
-});
+import { csvHeader, parseSkabCsv, timesInMs } from '../../src/core/csv-table.js';
+import { plain, refusal } from '../helpers/csv-tables.js';
 
 describe('parseSkabCsv', () => {
   it('reads a quoted header whose names hold the separator, and quoted cells', () => {
@@ -73,16 +67,6 @@ describe('parseSkabCsv', () => {
   });
 });
 
-/** The message `read` throws, word for word. */
-function refusal(read: () => unknown): string {
-  try {
-    read();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return 'read without an error';
-}
-
 describe('parseSkabCsv refusals name the file, the line as the file has it, and the column', () => {
   const day = (s: number) => `2020-03-09 10:14:${s}`;
   it.each([
@@ -127,7 +111,11 @@ describe('parseSkabCsv refusals name the file, the line as the file has it, and 
       'eu.csv:4: column a: not a number: "x"',
     ],
     ['an empty cell', 'time;a\n1000;\n', 'eu.csv:2: column a: not a number: ""'],
-    ['a bad time', 'time;a\n1000;1\nyesterday;2\n', 'eu.csv:3: bad time "yesterday"'],
+    [
+      'a bad time',
+      'time;a\n1000;1\nyesterday;2\n',
+      'eu.csv:3: column time: bad time "yesterday"; write dates as 2024-01-03 00:00:00 (ISO 8601) or 03.01.2024 00:00:00 (day first), or Unix milliseconds',
+    ],
     ['no data rows', 'time;a\n\n', 'eu.csv: no data rows'],
     [
       'a first column that is not the time',

@@ -1,0 +1,144 @@
+/**
+ * The time column of a CSV table (see csv-table.ts), cell by cell: plain numbers (Unix ms, or a unit the file does
+ * not say), what `Date.parse` reads (SKAB's `2020-02-08 13:30:47`, ISO 8601), and what spreadsheets and historians
+ * write where that gives up, all read as UTC:
+ * - day-first dotted dates (German/European Excel, SCADA historians): `03.01.2024 00:00`, `03.01.2024 00:00:00.250`;
+ * - year-first dates with one-digit parts or slashes: `2024-1-3 0:00`, `2024/01/03 00:00:00`;
+ * - slash dates `01/03/2024 1:05:00 PM`, day or month first: the file must settle which (a first part over 12 is a
+ *   day, a second part over 12 makes the first the month); where both orders stay possible it is refused, not guessed.
+ * What read before reads as before: `Date.parse` never reads these forms with a time of day, and a column whose
+ * day-month-year dates all lack one and all parse (`03.01.2024`, `01/03/2024`) is still read its way, month first.
+ */
+
+/** A day-month-year cell (`03.01.2024 00:00`, `01/03/2024`), read once the whole column is: see TimeColumn.settled. */
+interface DayDate {
+  readonly row: number;
+  readonly record: number;
+  readonly cell: string;
+  readonly first: number;
+  readonly second: number;
+  readonly year: number;
+  /** The time of day; undefined where the cell has none. */
+  readonly clockMs?: number;
+  /** What `Date.parse` makes of the cell (month first, where it reads it at all). */
+  readonly parsed: number;
+}
+
+const CLOCK = String.raw`(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*([AaPp][Mm]))?`;
+const DAY_DATE = new RegExp(String.raw`^(\d{1,2})([./])(\d{1,2})\2(\d{4})(?:(?:\s+|T)${CLOCK})?$`);
+const YEAR_FIRST = new RegExp(String.raw`^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:\s+|T)${CLOCK}$`);
+
+/** What a time cell should look like, for a refusal. */
+const FORMS = 'write dates as 2024-01-03 00:00:00 (ISO 8601) or 03.01.2024 00:00:00 (day first), or Unix milliseconds';
+
+/** The ms into the day of a time matched by CLOCK from `m[at]` on (h, min, s, fraction, AM/PM); NaN if it is none. */
+function clockMs(m: RegExpExecArray, at: number): number {
+  const [h, min, s = '0', fraction = ''] = m.slice(at, at + 4);
+  const half = m[at + 4]?.toUpperCase();
+  let hour = Number(h);
+  if (half !== undefined) {
+    if (hour < 1 || hour > 12) return NaN;
+    hour = (hour % 12) + (half === 'PM' ? 12 : 0);
+  }
+  if (hour > 23 || Number(min) > 59 || Number(s) > 59) return NaN;
+  return ((hour * 60 + Number(min)) * 60 + Number(s)) * 1000 + Number(fraction.padEnd(3, '0').slice(0, 3));
+}
+
+/** The UTC ms of a calendar date and time of day; NaN if there is no such day. */
+function utc(year: number, month: number, day: number, clock: number): number {
+  const t = Date.UTC(year, month - 1, day);
+  return new Date(t).getUTCDate() === day && month >= 1 && month <= 12 ? t + clock : NaN;
+}
+
+/** `2024-03-01 00:00:00` for the ISO fix of a refusal. */
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+
+/** The time cells of a table's rows, read as the table is read; a refusal names the file, line and column. */
+export class TimeColumn {
+  readonly times: Float64Array;
+  /** Every cell so far was a plain number. */
+  numeric = true;
+  private readonly dotted: DayDate[] = [];
+  private readonly slashed: DayDate[] = [];
+
+  /** `lineOf(record)`: the line of the file a CSV record ends on. */
+  constructor(
+    rows: number,
+    private readonly file: string,
+    private readonly column: string,
+    private readonly lineOf: (record: number) => number,
+  ) {
+    this.times = new Float64Array(rows);
+  }
+
+  /** Reads the time of data row `row`, CSV record `record`. */
+  read(row: number, record: number, cell: string): void {
+    const numeric = /^\d+(\.\d+)?$/.test(cell);
+    this.numeric &&= numeric;
+    const parsed = numeric
+      ? Number(cell)
+      : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(cell) ? cell.replace(' ', 'T') : `${cell.replace(' ', 'T')}Z`);
+    const m = numeric ? null : DAY_DATE.exec(cell);
+    if (m) {
+      const clock = m[5] === undefined ? undefined : clockMs(m, 5);
+      const date = { row, record, cell, first: +m[1], second: +m[3], year: +m[4], clockMs: clock, parsed };
+      (m[2] === '.' ? this.dotted : this.slashed).push(date);
+      return;
+    }
+    const y = Number.isNaN(parsed) ? YEAR_FIRST.exec(cell) : null;
+    const t = y ? utc(+y[1], +y[3], +y[4], clockMs(y, 5)) : parsed;
+    if (Number.isNaN(t)) this.refuse(record, `bad time "${cell}"; ${FORMS}`);
+    this.times[row] = t;
+  }
+
+  /** The times, with the day-month-year dates read as the whole column says (see settle). */
+  settled(): Float64Array {
+    this.settle(this.dotted, false);
+    this.settle(this.slashed, true);
+    return this.times;
+  }
+
+  /**
+   * Dates without a time of day that `Date.parse` reads every one of are read so (month first), as they always were;
+   * others day first, or (`slashes`) month first where the file says so.
+   */
+  private settle(dates: readonly DayDate[], slashes: boolean): void {
+    if (dates.length === 0) return;
+    const dayFirst = (d: DayDate) => utc(d.year, d.second, d.first, d.clockMs ?? 0);
+    const monthFirst = (d: DayDate) => utc(d.year, d.first, d.second, d.clockMs ?? 0);
+    const read = dates.every((d) => d.clockMs === undefined && !Number.isNaN(d.parsed))
+      ? (d: DayDate) => d.parsed
+      : slashes
+        ? this.order(dates, dayFirst, monthFirst)
+        : dayFirst;
+    for (const d of dates) {
+      this.times[d.row] = read(d);
+      if (Number.isNaN(this.times[d.row])) this.refuse(d.record, `bad time "${d.cell}"; ${FORMS}`);
+    }
+  }
+
+  /** The order of slash dates the file settles (a part over 12 is the day); where it settles none, a refusal. */
+  private order(dates: readonly DayDate[], dayFirst: (d: DayDate) => number, monthFirst: (d: DayDate) => number) {
+    const notDayFirst = dates.find((d) => Number.isNaN(dayFirst(d)));
+    const notMonthFirst = dates.find((d) => Number.isNaN(monthFirst(d)));
+    const neither = dates.find((d) => Number.isNaN(dayFirst(d)) && Number.isNaN(monthFirst(d)));
+    if (neither) this.refuse(neither.record, `bad time "${neither.cell}"; ${FORMS}`);
+    if (notDayFirst && notMonthFirst)
+      this.refuse(
+        notMonthFirst.record,
+        `"${notMonthFirst.cell}" can only be day/month/year, but line ${this.lineOf(notDayFirst.record)} "${notDayFirst.cell}" only month/day/year: the dates disagree on their order; write them as ISO dates (${iso(dayFirst(notMonthFirst))})`,
+      );
+    if (!notDayFirst && !notMonthFirst) {
+      const d = dates[0];
+      this.refuse(
+        d.record,
+        `the order of the slash date "${d.cell}" is ambiguous: it reads as ${iso(dayFirst(d))} day first (day/month/year) and as ${iso(monthFirst(d))} month first (month/day/year), and no date in the file has a day over 12 to tell which; write the dates as ISO dates (${iso(dayFirst(d))} or ${iso(monthFirst(d))})`,
+      );
+    }
+    return notDayFirst ? monthFirst : dayFirst;
+  }
+
+  private refuse(record: number, what: string): never {
+    throw new Error(`${this.file}:${this.lineOf(record)}: column ${this.column}: ${what}`);
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * CSV files as Excel, pandas and SCADA historians export them: day-first dotted dates, slash dates whose order the
+ * file settles (or a refusal saying it does not), true/false labels, a pandas index column, an Excel `sep=` line, a
+ * separator ending every line and rows of empty cells. Each reads as its plain SKAB twin reads; what cannot be read
+ * without a guess is refused with the file, line, column and the fix.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { csvHeader, parseSkabCsv } from '../../src/core/csv-table.js';
+import { readLabelledCsv } from '../../src/eval/labelled-csv.js';
+import { plain, refusal, VALVE, VALVE_TEXT as valve, valveDayFirst, valveWith } from '../helpers/csv-tables.js';
+
+const times = (text: string) => [...parseSkabCsv(text, 'x.csv').times];
+
+describe('time cells as spreadsheets and historians write them', () => {
+  it('reads day-first dotted dates as the same UTC times as their ISO twins', () => {
+    const dotted = valveDayFirst('.');
+    expect(dotted).toMatch(/\n09\.03\.2020 11:14:34;/);
+    expect(plain(parseSkabCsv(dotted, 'dotted.csv'))).toEqual(plain(parseSkabCsv(valve, 'valve.csv')));
+    // Without seconds, with milliseconds, one-digit day, month and hour.
+    expect(
+      times('datetime;a\n03.01.2024 00:00;1\n03.01.2024 00:00:00.250;2\n3.1.2024 7:05:09;3\n31.12.2024 23:59;4\n'),
+    ).toEqual([
+      Date.UTC(2024, 0, 3),
+      Date.UTC(2024, 0, 3, 0, 0, 0, 250),
+      Date.UTC(2024, 0, 3, 7, 5, 9),
+      Date.UTC(2024, 11, 31, 23, 59),
+    ]);
+    // A midnight written without its time, as some exports do, is day first like the rest of the file.
+    expect(times('datetime;a\n03.01.2024 23:59:59;1\n04.01.2024;2\n13.01.2024;3\n')).toEqual([
+      Date.UTC(2024, 0, 3, 23, 59, 59),
+      Date.UTC(2024, 0, 4),
+      Date.UTC(2024, 0, 13),
+    ]);
+  });
+
+  it('reads year-first dates with slashes or one-digit parts', () => {
+    expect(times('time;a\n2024/01/03 00:00:00;1\n2024-1-3 7:05;2\n2024/1/13 0:00:01.5;3\n')).toEqual([
+      Date.UTC(2024, 0, 3),
+      Date.UTC(2024, 0, 3, 7, 5),
+      Date.UTC(2024, 0, 13, 0, 0, 1, 500),
+    ]);
+  });
+
+  it('reads slash dates day first or month first as the file settles it, AM/PM too', () => {
+    // A first part over 12 is a day: every date in the file is day first.
+    expect(times('datetime;a\n12/01/2024 23:59:59;1\n13/01/2024 00:00;2\n')).toEqual([
+      Date.UTC(2024, 0, 12, 23, 59, 59),
+      Date.UTC(2024, 0, 13),
+    ]);
+    // A second part over 12 is a day: every date in the file is month first (US Excel, with AM/PM).
+    expect(times('datetime;a\n1/12/2024 11:59:59 PM;1\n1/13/2024 12:00:00 AM;2\n1/13/2024 12:30 PM;3\n')).toEqual([
+      Date.UTC(2024, 0, 12, 23, 59, 59),
+      Date.UTC(2024, 0, 13),
+      Date.UTC(2024, 0, 13, 12, 30),
+    ]);
+    expect(times('datetime;a\n31/12/2024 23:00;1\n01/01/2025;2\n02/01/2025 0:00;3\n')).toEqual([
+      Date.UTC(2024, 11, 31, 23),
+      Date.UTC(2025, 0, 1),
+      Date.UTC(2025, 0, 2),
+    ]);
+  });
+
+  it('refuses slash dates whose order the file leaves open, naming both readings and the fix', () => {
+    const slashes = valveDayFirst('/');
+    expect(refusal(() => parseSkabCsv(slashes, 'slash.csv'))).toBe(
+      'slash.csv:2: column datetime: the order of the slash date "09/03/2020 11:14:34" is ambiguous: it reads as 2020-03-09 11:14:34 day first (day/month/year) and as 2020-09-03 11:14:34 month first (month/day/year), and no date in the file has a day over 12 to tell which; write the dates as ISO dates (2020-03-09 11:14:34 or 2020-09-03 11:14:34)',
+    );
+  });
+
+  it('refuses slash dates that disagree on their order, and a date that is none', () => {
+    expect(refusal(() => times('datetime;a\n01/03/2024 00:00;1\n\n13/03/2024 00:00;2\n03/13/2024 00:00;3\n'))).toBe(
+      'x.csv:4: column datetime: "13/03/2024 00:00" can only be day/month/year, but line 5 "03/13/2024 00:00" only month/day/year: the dates disagree on their order; write them as ISO dates (2024-03-13 00:00:00)',
+    );
+    expect(refusal(() => times('datetime;a\n31.02.2024 00:00;1\n'))).toBe(
+      'x.csv:2: column datetime: bad time "31.02.2024 00:00"; write dates as 2024-01-03 00:00:00 (ISO 8601) or 03.01.2024 00:00:00 (day first), or Unix milliseconds',
+    );
+    expect(refusal(() => times('datetime;a\n01/03/24 00:00;1\n'))).toMatch(
+      /^x\.csv:2: column datetime: bad time "01\/03\/24 00:00"; write dates as 2024-01-03 00:00:00 \(ISO 8601\)/,
+    );
+  });
+});
+
+describe('labels written as words', () => {
+  it('reads true/false in the anomaly and changepoint columns as 1/0, as its 1/0 twin', () => {
+    const word = (v: string, row: number) =>
+      (Number(v) ? ['True', 'true', 'TRUE'] : ['False', 'false', 'FALSE'])[row % 3];
+    const words = valveWith((row, c) => (row < 0 ? c : [...c.slice(0, -2), ...c.slice(-2).map((v) => word(v, row))]));
+    expect(words).toMatch(/;(True|true|TRUE);(False|false|FALSE)\n/);
+    const [a, b] = [readLabelledCsv('words.csv', words), readLabelledCsv(VALVE)];
+    expect({ ...a, file: '' }).toEqual({ ...b, file: '' });
+    expect(a.anomaly.some((v) => v === 1)).toBe(true);
+  });
+
+  it('refuses words in a channel column, naming the column', () => {
+    expect(refusal(() => parseSkabCsv('datetime;Current;anomaly\n2024-01-03 00:00:00;True;True\n', 'w.csv'))).toBe(
+      'w.csv:2: column Current: not a number: "True"',
+    );
+    expect(refusal(() => parseSkabCsv('datetime;Current;anomaly\n2024-01-03 00:00:00;1;yes\n', 'w.csv'))).toBe(
+      'w.csv:2: column anomaly: not a number, true or false: "yes"',
+    );
+  });
+});
+
+describe('what exports add around the table', () => {
+  const clean = plain(parseSkabCsv(valve, 'valve.csv'));
+
+  it('skips a pandas index column before the time column, in the header read alone too', async () => {
+    const indexed = valveWith((row, c) => [row < 0 ? '' : String(row), ...c], ',');
+    expect(indexed.slice(0, 10)).toBe(',datetime,');
+    expect(plain(parseSkabCsv(indexed, 'pandas.csv'))).toEqual(clean);
+    const reread = valveWith((row, c) => [row < 0 ? '' : String(row), row < 0 ? 'Unnamed: 0' : String(row), ...c]);
+    expect(plain(parseSkabCsv(reread, 'pandas.csv'))).toEqual(clean);
+    const file = join(await mkdtemp(join(tmpdir(), 'lw-csv-exports-')), 'pandas.csv');
+    await writeFile(file, indexed);
+    expect(csvHeader(file)).toEqual(clean.header);
+    // Not before a time column: refused as before.
+    expect(refusal(() => parseSkabCsv(';a;datetime\n0;1;2024-01-03 00:00:00\n', 'p.csv'))).toBe(
+      'p.csv: first column must be the time (datetime, time or timestamp), found ""',
+    );
+  });
+
+  it("skips Excel's sep= line, a separator ending every line and rows of empty cells, keeping line numbers", () => {
+    const lines = valveWith((_, c) => [...c, '']).split('\n');
+    lines.splice(500, 0, ';;;;;;;;;;;;', '  ;  ;');
+    const text = `sep=;\r\n${lines.join('\n')}`;
+    expect(plain(parseSkabCsv(text, 'excel.csv'))).toEqual(clean);
+    expect(
+      refusal(() =>
+        parseSkabCsv(text.replace('\n2020-03-09 11:24:00;0.0270812;', '\n2020-03-09 11:24:00;x;'), 'e.csv'),
+      ),
+    ).toBe(
+      // Line 542 of valve1/3.csv, after the sep= line and the two rows of empty cells.
+      'e.csv:545: column Accelerometer1RMS: not a number: "x"',
+    );
+    // A nameless last column that holds numbers is still a column, as before.
+    expect(plain(parseSkabCsv('time;a;\n1000;1;5\n', 'n.csv')).columns).toEqual({ a: [1], '': [5] });
+  });
+});

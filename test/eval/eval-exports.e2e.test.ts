@@ -1,0 +1,57 @@
+/**
+ * `linewatch eval` over SKAB's valve1/3.csv as other exports write it: day-first dotted dates (German Excel, SCADA
+ * historians), true/false labels and a pandas index column (pandas' to_csv). Each gives the figures of the file as
+ * SKAB writes it; slash dates whose day/month order the file leaves open stop eval with the fix.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { VALVE_TEXT, valveDayFirst, valveWith } from '../helpers/csv-tables.js';
+
+interface Report {
+  files: number;
+  perFile: { file: string; f1: number }[];
+}
+
+const word = (v: string) => (Number(v) ? 'True' : 'False');
+
+describe('eval of export variants of one file', () => {
+  it('gives each the figures of the file as SKAB writes it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-eval-exports-'));
+    await writeFile(join(dir, 'a-skab.csv'), VALVE_TEXT);
+    await writeFile(join(dir, 'b-dotted.csv'), valveDayFirst('.'));
+    await writeFile(
+      join(dir, 'c-words.csv'),
+      valveWith((row, c) => (row < 0 ? c : [...c.slice(0, -2), ...c.slice(-2).map(word)])),
+    );
+    // pandas' df.to_csv(): the index first under an empty name, `,`-separated, booleans as True/False.
+    const pandas = valveWith(
+      (row, c) => (row < 0 ? ['', ...c] : [String(row), ...c.slice(0, -2), ...c.slice(-2).map(word)]),
+      ',',
+    );
+    expect(pandas).toMatch(/^,datetime,Accelerometer1RMS,.*\n0,2020-03-09 11:14:34,.*,False,False\n/);
+    await writeFile(join(dir, 'd-pandas.csv'), pandas);
+    const res = await runCli(['eval', '--data', dir, '--train-rows', '400', '--json']);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    const r = JSON.parse(res.stdout) as Report;
+    expect(r.files).toBe(4);
+    const [skab, ...others] = r.perFile.map(({ file, ...figures }) => ({ file, figures }));
+    expect(others.map((o) => o.file)).toEqual(['b-dotted.csv', 'c-words.csv', 'd-pandas.csv']);
+    expect(skab.figures.f1).toBeGreaterThan(0.5);
+    for (const o of others) expect(o.figures, o.file).toEqual(skab.figures);
+  });
+
+  it('stops on slash dates whose day/month order the file leaves open, saying how to fix it', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'lw-eval-slash-')), 'slash.csv');
+    await writeFile(file, valveDayFirst('/'));
+    const res = await runCli(['eval', '--data', file, '--train-rows', '400']);
+    expect(res.code).not.toBe(0);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toContain(
+      `${file}:2: column datetime: the order of the slash date "09/03/2020 11:14:34" is ambiguous: it reads as 2020-03-09 11:14:34 day first (day/month/year) and as 2020-09-03 11:14:34 month first (month/day/year), and no date in the file has a day over 12 to tell which; write the dates as ISO dates (2020-03-09 11:14:34 or 2020-09-03 11:14:34)\n`,
+    );
+  });
+});
