@@ -44,6 +44,16 @@ export function readLabelledCsv(
 ): LabelledSeries {
   const table = parseSkabCsv(text, file);
   if (!table.columns.has('anomaly')) throw new Error(`${file}: no "anomaly" column`);
+  // A label is 0 or 1: the metrics, the changepoints and the fit's choice of normal rows must read it alike (a -1/1
+  // scikit-learn label would count as normal in one and anomalous in another).
+  for (const l of LABEL_COLUMNS) {
+    const values = table.columns.get(l);
+    const bad = values?.findIndex((v) => v !== 0 && v !== 1) ?? -1;
+    if (bad >= 0)
+      throw new Error(
+        `${file}: data row ${bad + 1}, column ${l}: ${values![bad]} is not a label; write 0 (normal) or 1 (${l === 'anomaly' ? 'anomalous' : 'a changepoint'})`,
+      );
+  }
   const channels = table.header.slice(1).filter((h) => !LABEL_COLUMNS.includes(h));
   const n = table.times.length;
   const rows = rowMajor(table, channels);

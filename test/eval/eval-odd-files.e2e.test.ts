@@ -46,6 +46,11 @@ describe('eval over a folder with files it cannot evaluate', () => {
     const header = (await readFile(VALVE, 'utf8')).split('\n')[0];
     await writeFile(join(dir, 'd-empty.csv'), `${header}\n`);
     await writeFile(join(dir, 'e-one-row.csv'), (await readFile(VALVE, 'utf8')).split('\n').slice(0, 2).join('\n'));
+    // scikit-learn's -1/1 labels: refused, not read as normal by one part of eval and as anomalous by another.
+    await writeFile(
+      join(dir, 'f-minus-one.csv'),
+      await valveWith((row, c) => (row < 0 ? c : [...c.slice(0, -2), c.at(-2) === '1.0' ? '1' : '-1', c.at(-1)!])),
+    );
     const [all, alone] = await Promise.all(
       [dir, VALVE].map((d) => runCli(['eval', '--data', d, '--train-rows', '400', '--json'])),
     );
@@ -67,6 +72,10 @@ describe('eval over a folder with files it cannot evaluate', () => {
       },
       { file: 'd-empty.csv', reason: 'no data rows' },
       { file: 'e-one-row.csv', reason: expect.stringMatching(/^cannot tell the sample period from the time column/) },
+      {
+        file: 'f-minus-one.csv',
+        reason: 'data row 1, column anomaly: -1 is not a label; write 0 (normal) or 1 (anomalous)',
+      },
     ]);
     const text = await runCli(['eval', '--data', dir, '--train-rows', '400']);
     expect(text.stdout).toContain(
