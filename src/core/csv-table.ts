@@ -127,6 +127,13 @@ function numberOf(cell: string, separator: string): number {
 /** SKAB's label columns: numbers, or the words `true`/`false` (any case) that pandas and Excel write, read as 1/0. */
 export const LABEL_COLUMNS: readonly string[] = ['anomaly', 'changepoint'];
 
+/** A header cell as the table names its column: a label column in any case (`Anomaly`, `CHANGEPOINT`) by its own
+ * lower-case name, so a label column written by another tool is found; any other name as it is. */
+function columnName(cell: string): string {
+  const h = cell.trim();
+  return LABEL_COLUMNS.find((l) => l === h.toLowerCase()) ?? h;
+}
+
 /** A label cell as a number (see LABEL_COLUMNS): NaN where it is neither a number nor true/false. */
 function labelOf(cell: string, separator: string): number {
   const word = cell.trim().toLowerCase();
@@ -155,7 +162,7 @@ function indexColumns(header: readonly string[]): number {
  */
 export function parseSkabCsv(text: string, file = 'CSV'): SkabTable {
   const { separator, records, lineOf } = csvRecords(text, file);
-  const named = (records[0] ?? []).map((h) => h.trim());
+  const named = (records[0] ?? []).map(columnName);
   const from = indexColumns(named);
   const blankLast =
     named.length > 1 &&
@@ -269,7 +276,7 @@ export function csvHeader(path: string): string[] {
   try {
     const buf = Buffer.alloc(64 * 1024);
     const head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
-    const header = (csvRecords(head, path, 1).records[0] ?? []).map((h) => h.trim());
+    const header = (csvRecords(head, path, 1).records[0] ?? []).map(columnName);
     return header.slice(indexColumns(header));
   } finally {
     closeSync(fd);
