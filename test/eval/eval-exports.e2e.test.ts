@@ -1,7 +1,8 @@
 /**
  * `linewatch eval` over SKAB's valve1/3.csv as other exports write it: day-first dotted dates (German Excel, SCADA
- * historians), true/false labels, a pandas index column (pandas' to_csv) and label columns in capitals. Each gives the figures of the file as
- * SKAB writes it; slash dates whose day/month order the file leaves open stop eval with the fix.
+ * historians), true/false labels, a pandas index column (pandas' to_csv) and label columns in capitals. Each gives
+ * the figures of the file as SKAB writes it; slash dates whose day/month order the file leaves open stop eval with the
+ * fix.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
