@@ -21,8 +21,8 @@ import {
   type FileResult,
   type Precision,
 } from '../eval/evaluate.js';
-import { LABEL_COLUMNS, readLabelledCsv, type LabelledSeries } from '../eval/labelled-csv.js';
-import { csvHeader } from '../core/csv-table.js';
+import { readLabelledCsv, type LabelledSeries } from '../eval/labelled-csv.js';
+import { csvHeader, isLabelColumn } from '../core/csv-table.js';
 import type { FileReport, TrainingReport } from '../report/report-data.js';
 import { writeReport } from '../report/render-report.js';
 import { detectorFlags, wholeNumber, type DetectorFlags } from './detector-flags.js';
@@ -95,9 +95,14 @@ function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
   };
 }
 
-/** An error message without the file name it starts with (the file is named beside it). */
-const withoutPrefix = (message: string, prefix: string) =>
-  message.startsWith(prefix) ? message.slice(prefix.length) : message;
+/** An error message without the file name it starts with (the file is named beside it): `line N: ...` where it named
+ * a line (`FILE:N: ...`). */
+function withoutFile(message: string, file: string): string {
+  if (!message.startsWith(`${file}:`)) return message;
+  const rest = message.slice(file.length + 1);
+  const line = /^(\d+): /.exec(rest);
+  return line ? `line ${line[1]}: ${rest.slice(line[0].length)}` : rest.trimStart();
+}
 
 export async function evalCommand(opts: EvalOptions, argv: readonly string[]): Promise<number> {
   try {
@@ -138,7 +143,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         files.flatMap((f) =>
           csvHeader(f)
             .slice(1)
-            .filter((h) => !LABEL_COLUMNS.includes(h)),
+            .filter((h) => !isLabelColumn(h)),
         ),
       );
       const unknown = detector.slowChannels.filter((c) => !columns.has(c));
@@ -160,7 +165,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       try {
         series = readLabelledCsv(file, undefined, periodMs);
       } catch (err) {
-        notEvaluated.push({ file, reason: withoutPrefix((err as Error).message, `${file}: `), error: err as Error });
+        notEvaluated.push({ file, reason: withoutFile((err as Error).message, file), error: err as Error });
         continue;
       }
       const missing = modelChannels?.filter((ch) => !series.channels.includes(ch)) ?? [];

@@ -127,12 +127,8 @@ function numberOf(cell: string, separator: string): number {
 /** SKAB's label columns: numbers, or the words `true`/`false` (any case) that pandas and Excel write, read as 1/0. */
 export const LABEL_COLUMNS: readonly string[] = ['anomaly', 'changepoint'];
 
-/** A header cell as the table names its column: a label column in any case (`Anomaly`, `CHANGEPOINT`) by its own
- * lower-case name, so a label column written by another tool is found; any other name as it is. */
-function columnName(cell: string): string {
-  const h = cell.trim();
-  return LABEL_COLUMNS.find((l) => l === h.toLowerCase()) ?? h;
-}
+/** Whether a header names a label column (`anomaly`, `Anomaly`, `CHANGEPOINT`: tools write them in any case). */
+export const isLabelColumn = (name: string): boolean => LABEL_COLUMNS.includes(name.toLowerCase());
 
 /** A label cell as a number (see LABEL_COLUMNS): NaN where it is neither a number nor true/false. */
 function labelOf(cell: string, separator: string): number {
@@ -160,9 +156,16 @@ function indexColumns(header: readonly string[]): number {
  * What exports add is left out: a pandas index before the time column, a separator ending every line (a nameless
  * column with nothing in it), rows with nothing in any cell. Every problem names the file, line and column.
  */
-export function parseSkabCsv(text: string, file = 'CSV'): SkabTable {
+export function parseSkabCsv(
+  text: string,
+  file = 'CSV',
+  options: {
+    /** Labels must be 0 or 1 (false or true): a -1/1 or a class number is refused, naming the line and column. */
+    readonly binaryLabels?: boolean;
+  } = {},
+): SkabTable {
   const { separator, records, lineOf } = csvRecords(text, file);
-  const named = (records[0] ?? []).map(columnName);
+  const named = (records[0] ?? []).map((h) => h.trim());
   const from = indexColumns(named);
   const blankLast =
     named.length > 1 &&
@@ -182,7 +185,7 @@ export function parseSkabCsv(text: string, file = 'CSV'): SkabTable {
   const n = data.length;
   const time = new TimeColumn(n, file, header[0], lineOf);
   const values = header.slice(1).map(() => new Float64Array(n));
-  const labels = header.slice(1).map((h) => LABEL_COLUMNS.includes(h));
+  const labels = header.slice(1).map(isLabelColumn);
   data.forEach((record, row) => {
     const cells = records[record];
     if (cells.length !== width && !(cells.length === width + 1 && cells[width].trim() === ''))
@@ -194,6 +197,10 @@ export function parseSkabCsv(text: string, file = 'CSV'): SkabTable {
       if (!Number.isFinite(v))
         throw new Error(
           `${file}:${lineOf(record)}: column ${header[k]}: ${labels[k - 1] ? 'not a number, true or false' : 'not a number'}: "${cell}"`,
+        );
+      if (options.binaryLabels && labels[k - 1] && v !== 0 && v !== 1)
+        throw new Error(
+          `${file}:${lineOf(record)}: column ${header[k]}: "${cell.trim()}" is not a label; write 0 or 1 (false or true)`,
         );
       values[k - 1][row] = v;
     }
@@ -276,7 +283,7 @@ export function csvHeader(path: string): string[] {
   try {
     const buf = Buffer.alloc(64 * 1024);
     const head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
-    const header = (csvRecords(head, path, 1).records[0] ?? []).map(columnName);
+    const header = (csvRecords(head, path, 1).records[0] ?? []).map((h) => h.trim());
     return header.slice(indexColumns(header));
   } finally {
     closeSync(fd);

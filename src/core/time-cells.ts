@@ -6,8 +6,9 @@
  * - year-first dates with one-digit parts or slashes: `2024-1-3 0:00`, `2024/01/03 00:00:00`;
  * - slash dates `01/03/2024 1:05:00 PM`, day or month first: the file must settle which (a first part over 12 is a
  *   day, a second part over 12 makes the first the month); where both orders stay possible it is refused, not guessed.
- * What read before reads as before: `Date.parse` never reads these forms with a time of day, and a column whose
- * day-month-year dates all lack one and all parse (`03.01.2024`, `01/03/2024`) is still read its way, month first.
+ * A day-month-year date without a time of day (`03.01.2024`, `01/03/2024`) is read by the same rules. Before
+ * 2026-12-02 `Date.parse` read such a column month first where every cell allowed it (`03.01.2024` as 1 March), and
+ * a later day over 12 turned the whole column round; no tool writes dotted dates month first.
  */
 
 /** A day-month-year cell (`03.01.2024 00:00`, `01/03/2024`), read once the whole column is: see TimeColumn.settled. */
@@ -20,8 +21,6 @@ interface DayDate {
   readonly year: number;
   /** The time of day; undefined where the cell has none. */
   readonly clockMs?: number;
-  /** What `Date.parse` makes of the cell (month first, where it reads it at all). */
-  readonly parsed: number;
 }
 
 const CLOCK = String.raw`(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*([AaPp][Mm]))?`;
@@ -44,10 +43,12 @@ function clockMs(m: RegExpExecArray, at: number): number {
   return ((hour * 60 + Number(min)) * 60 + Number(s)) * 1000 + Number(fraction.padEnd(3, '0').slice(0, 3));
 }
 
-/** The UTC ms of a calendar date and time of day; NaN if there is no such day. */
+/** The UTC ms of a calendar date and time of day; NaN if there is no such day. Years 0–99 are those years (Date.UTC
+ * would read them as 1900–1999). */
 function utc(year: number, month: number, day: number, clock: number): number {
-  const t = Date.UTC(year, month - 1, day);
-  return new Date(t).getUTCDate() === day && month >= 1 && month <= 12 ? t + clock : NaN;
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCDate() === day && month >= 1 && month <= 12 ? date.getTime() + clock : NaN;
 }
 
 /** `2024-03-01 00:00:00` for the ISO fix of a refusal. */
@@ -81,7 +82,7 @@ export class TimeColumn {
     const m = numeric ? null : DAY_DATE.exec(cell);
     if (m) {
       const clock = m[5] === undefined ? undefined : clockMs(m, 5);
-      const date = { row, record, cell, first: +m[1], second: +m[3], year: +m[4], clockMs: clock, parsed };
+      const date = { row, record, cell, first: +m[1], second: +m[3], year: +m[4], clockMs: clock };
       (m[2] === '.' ? this.dotted : this.slashed).push(date);
       return;
     }
@@ -98,19 +99,12 @@ export class TimeColumn {
     return this.times;
   }
 
-  /**
-   * Dates without a time of day that `Date.parse` reads every one of are read so (month first), as they always were;
-   * others day first, or (`slashes`) month first where the file says so.
-   */
+  /** Dotted dates day first; slash dates (`slashes`) in the order the file settles. */
   private settle(dates: readonly DayDate[], slashes: boolean): void {
     if (dates.length === 0) return;
     const dayFirst = (d: DayDate) => utc(d.year, d.second, d.first, d.clockMs ?? 0);
     const monthFirst = (d: DayDate) => utc(d.year, d.first, d.second, d.clockMs ?? 0);
-    const read = dates.every((d) => d.clockMs === undefined && !Number.isNaN(d.parsed))
-      ? (d: DayDate) => d.parsed
-      : slashes
-        ? this.order(dates, dayFirst, monthFirst)
-        : dayFirst;
+    const read = slashes ? this.order(dates, dayFirst, monthFirst) : dayFirst;
     for (const d of dates) {
       this.times[d.row] = read(d);
       if (Number.isNaN(this.times[d.row])) this.refuse(d.record, `bad time "${d.cell}"; ${FORMS}`);

@@ -4,9 +4,7 @@
  * against its labels: detection delay per labelled span, false alarms per 24 h of normal operation.
  */
 import { readFileSync } from 'node:fs';
-import { LABEL_COLUMNS, parseSkabCsv, rowMajor, timesInMs, unitlessTimes } from '../core/csv-table.js';
-
-export { LABEL_COLUMNS };
+import { isLabelColumn, parseSkabCsv, rowMajor, timesInMs, unitlessTimes, type SkabTable } from '../core/csv-table.js';
 
 export interface LabelledSeries {
   readonly file: string;
@@ -42,19 +40,13 @@ export function readLabelledCsv(
   text = readFileSync(file, 'utf8'),
   periodGivenMs?: number,
 ): LabelledSeries {
-  const table = parseSkabCsv(text, file);
-  if (!table.columns.has('anomaly')) throw new Error(`${file}: no "anomaly" column`);
-  // A label is 0 or 1: the metrics, the changepoints and the fit's choice of normal rows must read it alike (a -1/1
-  // scikit-learn label would count as normal in one and anomalous in another).
-  for (const l of LABEL_COLUMNS) {
-    const values = table.columns.get(l);
-    const bad = values?.findIndex((v) => v !== 0 && v !== 1) ?? -1;
-    if (bad >= 0)
-      throw new Error(
-        `${file}: data row ${bad + 1}, column ${l}: ${values![bad]} is not a label; write 0 (normal) or 1 (${l === 'anomaly' ? 'anomalous' : 'a changepoint'})`,
-      );
-  }
-  const channels = table.header.slice(1).filter((h) => !LABEL_COLUMNS.includes(h));
+  // Labels are 0 or 1 (false or true): the metrics, the changepoints and the fit's choice of normal rows read them
+  // alike (a -1/1 scikit-learn label would count as normal in one and anomalous in another).
+  const table = parseSkabCsv(text, file, { binaryLabels: true });
+  const anomaly = labelColumn(table, 'anomaly');
+  if (!anomaly) throw new Error(`${file}: no "anomaly" column`);
+  const changepoint = labelColumn(table, 'changepoint');
+  const channels = table.header.slice(1).filter((h) => !isLabelColumn(h));
   const n = table.times.length;
   const rows = rowMajor(table, channels);
   // The given period scales plain numbers; a file with dates gives its own, which the given one must match.
@@ -70,11 +62,15 @@ export function readLabelledCsv(
     rows,
     rowCount: n,
     periodMs,
-    anomaly: table.columns.get('anomaly')!,
-    ...(table.columns.has('changepoint')
-      ? { changepoint: table.columns.get('changepoint')! }
-      : { changepoint: labelEdges(table.columns.get('anomaly')!), changepointsFromLabels: true }),
+    anomaly,
+    ...(changepoint ? { changepoint } : { changepoint: labelEdges(anomaly), changepointsFromLabels: true }),
   };
+}
+
+/** A label column's values: the column named so, else one named so in another case (`Anomaly`); undefined if none. */
+function labelColumn(table: SkabTable, name: string): Float64Array | undefined {
+  const header = table.header.includes(name) ? name : table.header.slice(1).find((h) => h.toLowerCase() === name);
+  return header === undefined ? undefined : table.columns.get(header);
 }
 
 export interface OperatorMetrics {

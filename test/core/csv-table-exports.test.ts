@@ -83,6 +83,61 @@ describe('time cells as spreadsheets and historians write them', () => {
   });
 });
 
+describe('dates without a time of day, and early years', () => {
+  it('reads dotted dates day first with no time of day too, whatever days the file holds', () => {
+    // Before, Date.parse read these month first (1 January, 1 February, 1 March) until a day over 12 appeared.
+    expect(times('datetime;a\n01.01.2024;1\n02.01.2024;2\n03.01.2024;3\n')).toEqual([
+      Date.UTC(2024, 0, 1),
+      Date.UTC(2024, 0, 2),
+      Date.UTC(2024, 0, 3),
+    ]);
+  });
+
+  it('refuses slash dates with no time of day whose order the file leaves open', () => {
+    expect(refusal(() => times('datetime;a\n01/03/2024;1\n02/03/2024;2\n'))).toBe(
+      'x.csv:2: column datetime: the order of the slash date "01/03/2024" is ambiguous: it reads as 2024-03-01 00:00:00 day first (day/month/year) and as 2024-01-03 00:00:00 month first (month/day/year), and no date in the file has a day over 12 to tell which; write the dates as ISO dates (2024-03-01 00:00:00 or 2024-01-03 00:00:00)',
+    );
+  });
+
+  it('reads the years 0-99 as those years, not the 1900s', () => {
+    const [t] = times('datetime;a\n03.01.0024 00:00;1\n');
+    expect(new Date(t).getUTCFullYear()).toBe(24);
+  });
+});
+
+describe('label columns named in another case, and labels that are not 0 or 1', () => {
+  it('keeps column names as written and reads labels from `Anomaly` and `anomaly` alike', () => {
+    const both = parseSkabCsv(
+      'datetime;Anomaly;anomaly\n2024-01-03 00:00:00;True;0\n2024-01-03 00:00:01;0;1\n',
+      'b.csv',
+    );
+    expect(both.header).toEqual(['datetime', 'Anomaly', 'anomaly']);
+    expect([...both.columns.get('Anomaly')!]).toEqual([1, 0]);
+    // eval takes the column named exactly `anomaly` where both are there, `Anomaly` where it is the only one.
+    expect([
+      ...readLabelledCsv('b.csv', 'datetime;x;Anomaly;anomaly\n2024-01-03 00:00:00;1;1;0\n2024-01-03 00:00:01;2;0;1\n')
+        .anomaly,
+    ]).toEqual([0, 1]);
+    const capital = readLabelledCsv('c.csv', 'datetime;x;Anomaly\n2024-01-03 00:00:00;1;1\n2024-01-03 00:00:01;2;0\n');
+    expect([...capital.anomaly]).toEqual([1, 0]);
+    expect(capital.channels).toEqual(['x']);
+  });
+
+  it('refuses a label other than 0 or 1 in eval, naming the line and the column as the file writes them', () => {
+    const text = 'sep=;\ndatetime;x;Anomaly;Changepoint\n2024-01-03 00:00:00;1;0;0\n;;;\n2024-01-03 00:00:01;2;1;0.5\n';
+    expect(refusal(() => readLabelledCsv('l.csv', text))).toBe(
+      'l.csv:5: column Changepoint: "0.5" is not a label; write 0 or 1 (false or true)',
+    );
+    expect(
+      refusal(() =>
+        readLabelledCsv('m.csv', 'datetime;x;anomaly\n2024-01-03 00:00:00;1;0\n2024-01-03 00:00:01;2;-1\n'),
+      ),
+    ).toBe('m.csv:3: column anomaly: "-1" is not a label; write 0 or 1 (false or true)');
+    // Read as a table (train, the simulator's replay), the same cells are numbers as before.
+    expect([...parseSkabCsv(text, 'l.csv').columns.get('Changepoint')!]).toEqual([0, 0.5]);
+  });
+});
+
 describe('labels written as words', () => {
   it('reads true/false in the anomaly and changepoint columns as 1/0, as its 1/0 twin', () => {
     const word = (v: string, row: number) =>

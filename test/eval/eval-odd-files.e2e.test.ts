@@ -74,7 +74,7 @@ describe('eval over a folder with files it cannot evaluate', () => {
       { file: 'e-one-row.csv', reason: expect.stringMatching(/^cannot tell the sample period from the time column/) },
       {
         file: 'f-minus-one.csv',
-        reason: 'data row 1, column anomaly: -1 is not a label; write 0 (normal) or 1 (anomalous)',
+        reason: 'line 2: column anomaly: "-1" is not a label; write 0 or 1 (false or true)',
       },
     ]);
     const text = await runCli(['eval', '--data', dir, '--train-rows', '400']);
