@@ -148,13 +148,24 @@ function indexColumns(header: readonly string[]): number {
   return TIME_NAME.test(header[i]) ? i : 0;
 }
 
+/** Whether a header starts with a `Date` column and a `Time` column whose first cell is a time of day (`11:14:34`,
+ * `1:05 PM`); a `Time` column of numbers is a channel, as it always was. */
+function splitDateTime(header: readonly string[], firstTimeCell: string | undefined): boolean {
+  return (
+    /^date$/i.test(header[0] ?? '') &&
+    /^time$/i.test(header[1] ?? '') &&
+    /^\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?(\s*[AaPp][Mm])?$/.test(firstTimeCell?.trim() ?? '')
+  );
+}
+
 /**
  * Parses a time-series CSV: a header row, the time in the first column (read by TimeColumn: SKAB's `datetime`
  * "2020-02-08 13:30:47", ISO 8601, day-first dotted dates, slash dates in the order the file settles, or epoch
  * milliseconds), numbers in the others, `true`/`false` too in the label columns; `;` or `,` separated (whichever the
  * header uses, or an Excel `sep=` line), cells quoted or not, a decimal comma where the separator is `;` (`1,25`).
  * What exports add is left out: a pandas index before the time column, a separator ending every line (a nameless
- * column with nothing in it), rows with nothing in any cell. Every problem names the file, line and column.
+ * column with nothing in it), rows with nothing in any cell; separate `Date` and `Time` columns are read as one.
+ * Every problem names the file, line and column.
  */
 export function parseSkabCsv(
   text: string,
@@ -172,15 +183,19 @@ export function parseSkabCsv(
     named.at(-1) === '' &&
     records.every((r, i) => i === 0 || r.length < named.length || r[named.length - 1].trim() === '');
   const width = named.length - (blankLast ? 1 : 0);
-  const header = named.slice(from, width);
+  const written = named.slice(from, width);
   const data = records.flatMap((r, i) => (i > 0 && r.some((c) => c.trim() !== '') ? [i] : []));
   if (data.length === 0) throw new Error(`${file}: no data rows`);
-  if (!TIME_NAME.test(header[0]))
-    throw new Error(`${file}: first column must be the time (datetime, time or timestamp), found "${header[0]}"`);
-  const first = header.findIndex((h, i) => header.indexOf(h) !== i);
+  // A SCADA layout: the date in a `Date` column, the time of day in a `Time` column after it; read as one time column.
+  const split = splitDateTime(written, records[data[0]]?.[from + 1]);
+  const header = split ? [`${written[0]} ${written[1]}`, ...written.slice(2)] : written;
+  const shift = split ? 1 : 0;
+  if (!TIME_NAME.test(written[0]))
+    throw new Error(`${file}: first column must be the time (datetime, time or timestamp), found "${written[0]}"`);
+  const first = written.findIndex((h, i) => written.indexOf(h) !== i);
   if (first >= 0)
     throw new Error(
-      `${file}: column "${header[first]}" appears twice in the header (fields ${from + header.indexOf(header[first]) + 1} and ${from + first + 1})`,
+      `${file}: column "${written[first]}" appears twice in the header (fields ${from + written.indexOf(written[first]) + 1} and ${from + first + 1})`,
     );
   const n = data.length;
   const time = new TimeColumn(n, file, header[0], lineOf);
@@ -190,9 +205,9 @@ export function parseSkabCsv(
     const cells = records[record];
     if (cells.length !== width && !(cells.length === width + 1 && cells[width].trim() === ''))
       throw new Error(`${file}:${lineOf(record)}: expected ${width} fields, found ${cells.length}`);
-    time.read(row, record, cells[from].trim());
+    time.read(row, record, split ? `${cells[from].trim()} ${cells[from + 1].trim()}` : cells[from].trim());
     for (let k = 1; k < header.length; k++) {
-      const cell = cells[from + k];
+      const cell = cells[from + k + shift];
       const v = labels[k - 1] ? labelOf(cell, separator) : numberOf(cell, separator);
       if (!Number.isFinite(v))
         throw new Error(

@@ -83,6 +83,30 @@ describe('time cells as spreadsheets and historians write them', () => {
   });
 });
 
+describe('separate Date and Time columns (a SCADA layout)', () => {
+  it('reads them as one time column, with the times and channels of the file that writes them together', () => {
+    const split = (day: (iso: string) => string) =>
+      valveWith((row, c) => {
+        if (row < 0) return ['Date', 'Time', ...c.slice(1)];
+        const [date, clock] = c[0].split(' ');
+        return [day(date), clock, ...c.slice(1)];
+      });
+    const original = parseSkabCsv(valve, 'valve.csv');
+    for (const text of [split((d) => d), split((d) => d.split('-').reverse().join('.'))]) {
+      const t = parseSkabCsv(text, 'split.csv');
+      expect(t.header).toEqual(['Date Time', ...original.header.slice(1)]);
+      expect(plain(t).times).toEqual(plain(original).times);
+      expect(plain(t).columns).toEqual(plain(original).columns);
+    }
+  });
+
+  it('keeps a Time column of numbers as a channel, as before', () => {
+    const t = parseSkabCsv('date;time;x\n2024-01-03 00:00:00;5;1\n2024-01-03 00:00:01;6;2\n', 'n.csv');
+    expect(t.header).toEqual(['date', 'time', 'x']);
+    expect([...t.columns.get('time')!]).toEqual([5, 6]);
+  });
+});
+
 describe('dates without a time of day, and early years', () => {
   it('reads dotted dates day first with no time of day too, whatever days the file holds', () => {
     // Before, Date.parse read these month first (1 January, 1 February, 1 March) until a day over 12 appeared.

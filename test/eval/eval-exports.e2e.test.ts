@@ -1,8 +1,8 @@
 /**
  * `linewatch eval` over SKAB's valve1/3.csv as other exports write it: day-first dotted dates (German Excel, SCADA
- * historians), true/false labels, a pandas index column (pandas' to_csv) and label columns in capitals. Each gives
- * the figures of the file as SKAB writes it; slash dates whose day/month order the file leaves open stop eval with the
- * fix.
+ * historians), true/false labels, a pandas index column (pandas' to_csv), label columns in capitals and separate
+ * Date and Time columns. Each gives the figures of the file as SKAB writes it; slash dates whose day/month order the
+ * file leaves open stop eval with the fix.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,6 +34,11 @@ describe('eval of export variants of one file', () => {
     );
     expect(pandas).toMatch(/^,datetime,Accelerometer1RMS,.*\n0,2020-03-09 11:14:34,.*,False,False\n/);
     await writeFile(join(dir, 'd-pandas.csv'), pandas);
+    // The date and the time of day in columns of their own (a SCADA layout).
+    await writeFile(
+      join(dir, 'f-date-time.csv'),
+      valveWith((row, c) => (row < 0 ? ['Date', 'Time', ...c.slice(1)] : [...c[0].split(' '), ...c.slice(1)])),
+    );
     // Label columns named in another case by the tool that wrote them.
     await writeFile(
       join(dir, 'e-capitals.csv'),
@@ -43,9 +48,15 @@ describe('eval of export variants of one file', () => {
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     const r = JSON.parse(res.stdout) as Report;
-    expect(r.files).toBe(5);
+    expect(r.files).toBe(6);
     const [skab, ...others] = r.perFile.map(({ file, ...figures }) => ({ file, figures }));
-    expect(others.map((o) => o.file)).toEqual(['b-dotted.csv', 'c-words.csv', 'd-pandas.csv', 'e-capitals.csv']);
+    expect(others.map((o) => o.file)).toEqual([
+      'b-dotted.csv',
+      'c-words.csv',
+      'd-pandas.csv',
+      'e-capitals.csv',
+      'f-date-time.csv',
+    ]);
     expect(skab.figures.f1).toBeGreaterThan(0.5);
     for (const o of others) expect(o.figures, o.file).toEqual(skab.figures);
   });
