@@ -36,6 +36,7 @@ export interface EvalOptions extends DetectorFlags {
   precision: string;
   model?: string;
   json?: boolean;
+  strict?: boolean;
   report?: string;
   onDelayMs?: string;
   offDelayMs?: string;
@@ -290,6 +291,13 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         files: results.get(precisions[0])!.map((r) => fileReport(r, opts.data, trainRows)),
       })}`;
       process.stderr.write(`report written to ${page}\n`);
+    }
+    // --strict: a gate (a CI job, a model release) must not pass on the files that were left out.
+    if (opts.strict && notEvaluated.length > 0) {
+      process.stderr.write(
+        `linewatch: --strict: ${notEvaluated.length} of ${files.length} labelled file(s) not evaluated: ${notEvaluated.map((n) => relative(opts.data, n.file) || n.file).join(', ')}\n`,
+      );
+      return 1;
     }
     return 0;
   } catch (err) {

@@ -156,7 +156,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         '--sustain-ms <ms>',
         "raise also when the score stays above the clear level this long, as an asset's alarm.sustain_ms (default: the model's window span, the daemon's; 0: off)",
       )
-      .option('--json', 'print one JSON object'),
+      .option('--json', 'print one JSON object')
+      .option(
+        '--strict',
+        'exit 1 (after the report) when any labelled file could not be evaluated; without it they are listed (not_evaluated) and eval exits 0',
+      ),
     'share of the training rows held out for early stopping and the alarm calibration',
   ).action(wrap((opts) => evalCommand(opts, argv)));
   detectorOptions(

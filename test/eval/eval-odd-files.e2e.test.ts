@@ -81,6 +81,15 @@ describe('eval over a folder with files it cannot evaluate', () => {
     expect(text.stdout).toContain(
       'not evaluated: b-short.csv: it has 350 rows, none after the first 400 (--train-rows) to measure on\n',
     );
+    // --strict: the same report, and exit 1 naming the files left out (a gate must not pass on them).
+    const strict = await runCli(['eval', '--data', dir, '--train-rows', '400', '--json', '--strict']);
+    expect(strict.code).toBe(1);
+    expect(JSON.parse(strict.stdout)).toEqual(r);
+    expect(strict.stderr).toBe(
+      'linewatch: --strict: 5 of 6 labelled file(s) not evaluated: b-short.csv, c-dead.csv, d-empty.csv, e-one-row.csv, f-minus-one.csv\n',
+    );
+    const whole = await runCli(['eval', '--data', VALVE, '--train-rows', '400', '--strict']);
+    expect(whole.code).toBe(0);
   });
 
   it("with a model folder, names a file that lacks one of the model's channels and scores the others", async () => {
