@@ -161,10 +161,13 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     // with the reason, and the others measured; with one file, its own error stands.
     const notEvaluated: { file: string; reason: string; error?: Error }[] = [];
     const modelChannels = folder?.[0].manifest.input.channels.map((c) => c.name);
+    // A model folder's sample period: the period of plain-number times unless --period-ms gives one, and the period a
+    // file must have (its windows span window_length rows of it).
+    const modelPeriodMs = folder?.[0].manifest.input.sample_period_ms;
     for (const [done, file] of files.entries()) {
       let series: LabelledSeries;
       try {
-        series = readLabelledCsv(file, undefined, periodMs);
+        series = readLabelledCsv(file, undefined, periodMs, modelPeriodMs);
       } catch (err) {
         notEvaluated.push({ file, reason: withoutFile((err as Error).message, file), error: err as Error });
         continue;
@@ -173,7 +176,9 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       const reason =
         missing.length > 0
           ? `the model ${opts.model} needs channel(s) ${missing.join(', ')}; the file has ${series.channels.join(', ')}`
-          : whyNotEvaluated(series, trainRows, detector?.validationFraction);
+          : modelPeriodMs !== undefined && series.periodMs !== modelPeriodMs
+            ? `its rows come every ${series.periodMs} ms, the model ${opts.model} takes one every ${modelPeriodMs} ms (its windows would span another time); resample the file or fit a model at its period`
+            : whyNotEvaluated(series, trainRows, detector?.validationFraction);
       if (reason !== undefined) {
         notEvaluated.push({ file, reason });
         continue;

@@ -142,7 +142,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('--precision <p>', 'int8, fp32 or both', 'int8')
       .option(
         '--period-ms <n>',
-        'sample period in ms of files whose time column holds plain numbers (seconds or hours since the start, a sample number); files with dates or Unix ms times give their own',
+        "sample period in ms of files whose time column holds plain numbers (seconds or hours since the start, a sample number; with --model, default the model's); files with dates or Unix ms times give their own",
       )
       .option(
         '--on-delay-ms <ms>',

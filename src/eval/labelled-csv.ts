@@ -39,6 +39,8 @@ export function readLabelledCsv(
   file: string,
   text = readFileSync(file, 'utf8'),
   periodGivenMs?: number,
+  /** The period of plain-number times when none is given (a model's sample_period_ms); never checked against dates. */
+  periodForPlainNumbersMs?: number,
 ): LabelledSeries {
   // Labels are 0 or 1 (false or true): the metrics, the changepoints and the fit's choice of normal rows read them
   // alike (a -1/1 scikit-learn label would count as normal in one and anomalous in another).
@@ -50,7 +52,11 @@ export function readLabelledCsv(
   const n = table.times.length;
   const rows = rowMajor(table, channels);
   // The given period scales plain numbers; a file with dates gives its own, which the given one must match.
-  const { times, periodMs } = timesInMs(table, file, unitlessTimes(table) ? periodGivenMs : undefined);
+  const { times, periodMs } = timesInMs(
+    table,
+    file,
+    unitlessTimes(table) ? (periodGivenMs ?? periodForPlainNumbersMs) : undefined,
+  );
   if (periodGivenMs !== undefined && periodGivenMs !== periodMs)
     throw new Error(
       `${file}: its time column gives a sample period of ${periodMs} ms, not the ${periodGivenMs} of --period-ms (which is for times written as plain numbers)`,

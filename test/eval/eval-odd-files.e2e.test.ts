@@ -98,16 +98,34 @@ describe('eval over a folder with files it cannot evaluate', () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-eval-odd-missing-'));
     await writeFile(join(dir, 'a-valve.csv'), await readFile(VALVE, 'utf8'));
     await writeFile(join(dir, 'b-no-accelerometer.csv'), await valveWith((_, c) => [c[0], ...c.slice(2)]));
+    // Times as sample numbers: read at the model's period (1000 ms), no --period-ms needed.
+    await writeFile(
+      join(dir, 'c-sample-numbers.csv'),
+      await valveWith((row, c) => [row < 0 ? c[0] : String(row), ...c.slice(1)]),
+    );
+    // Rows every 2 s: the model's 32-row windows would span 64 s, not the 32 s it learnt.
+    await writeFile(
+      join(dir, 'd-every-2-s.csv'),
+      await valveWith((row, c) => [
+        row < 0 ? c[0] : new Date(Date.UTC(2020, 2, 9) + 2000 * row).toISOString(),
+        ...c.slice(1),
+      ]),
+    );
     const res = await runCli(['eval', '--model', model, '--data', dir, '--train-rows', '400', '--json']);
     expect(res.code).toBe(0);
     const r = JSON.parse(res.stdout) as Report;
-    expect(r.perFile.map((f) => f.file)).toEqual(['a-valve.csv']);
+    expect(r.perFile.map((f) => f.file)).toEqual(['a-valve.csv', 'c-sample-numbers.csv']);
+    expect(r.perFile[1].f1).toBe(r.perFile[0].f1);
     expect(r.not_evaluated).toEqual([
       {
         file: 'b-no-accelerometer.csv',
         reason: expect.stringMatching(
           new RegExp(`^the model ${model} needs channel\\(s\\) Accelerometer1RMS; the file has Accelerometer2RMS, `),
         ),
+      },
+      {
+        file: 'd-every-2-s.csv',
+        reason: `its rows come every 2000 ms, the model ${model} takes one every 1000 ms (its windows would span another time); resample the file or fit a model at its period`,
       },
     ]);
   });
