@@ -11,7 +11,7 @@
  * a later day over 12 turned the whole column round; no tool writes dotted dates month first.
  */
 
-/** A day-month-year cell (`03.01.2024 00:00`, `01/03/2024`), read once the whole column is: see TimeColumn.settled. */
+/** A day-month-year cell (`03.01.2024 00:00`, `01/03/2024`). */
 interface DayDate {
   readonly row: number;
   readonly record: number;
@@ -51,6 +51,9 @@ function utc(year: number, month: number, day: number, clock: number): number {
   return date.getUTCDate() === day && month >= 1 && month <= 12 ? date.getTime() + clock : NaN;
 }
 
+const dayFirst = (d: DayDate) => utc(d.year, d.second, d.first, d.clockMs ?? 0);
+const monthFirst = (d: DayDate) => utc(d.year, d.first, d.second, d.clockMs ?? 0);
+
 /** `2024-03-01 00:00:00` for the ISO fix of a refusal. */
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
@@ -59,7 +62,7 @@ export class TimeColumn {
   readonly times: Float64Array;
   /** Every cell so far was a plain number. */
   numeric = true;
-  private readonly dotted: DayDate[] = [];
+  /** Slash dates, read once the whole column says in which order (see settled). */
   private readonly slashed: DayDate[] = [];
 
   /** `lineOf(record)`: the line of the file a CSV record ends on. */
@@ -76,43 +79,41 @@ export class TimeColumn {
   read(row: number, record: number, cell: string): void {
     const numeric = /^\d+(\.\d+)?$/.test(cell);
     this.numeric &&= numeric;
-    const parsed = numeric
-      ? Number(cell)
-      : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(cell) ? cell.replace(' ', 'T') : `${cell.replace(' ', 'T')}Z`);
     const m = numeric ? null : DAY_DATE.exec(cell);
     if (m) {
       const clock = m[5] === undefined ? undefined : clockMs(m, 5);
       const date = { row, record, cell, first: +m[1], second: +m[3], year: +m[4], clockMs: clock };
-      (m[2] === '.' ? this.dotted : this.slashed).push(date);
+      // Dotted dates are day first whatever the rest of the column holds: read now.
+      if (m[2] === '.') this.times[row] = this.checked(dayFirst(date), date);
+      else this.slashed.push(date);
       return;
     }
+    const parsed = numeric
+      ? Number(cell)
+      : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(cell) ? cell.replace(' ', 'T') : `${cell.replace(' ', 'T')}Z`);
     const y = Number.isNaN(parsed) ? YEAR_FIRST.exec(cell) : null;
     const t = y ? utc(+y[1], +y[3], +y[4], clockMs(y, 5)) : parsed;
     if (Number.isNaN(t)) this.refuse(record, `bad time "${cell}"; ${FORMS}`);
     this.times[row] = t;
   }
 
-  /** The times, with the day-month-year dates read as the whole column says (see settle). */
+  /** The times, with the slash dates read in the order the whole column settles. */
   settled(): Float64Array {
-    this.settle(this.dotted, false);
-    this.settle(this.slashed, true);
+    if (this.slashed.length > 0) {
+      const read = this.order(this.slashed);
+      for (const d of this.slashed) this.times[d.row] = this.checked(read(d), d);
+    }
     return this.times;
   }
 
-  /** Dotted dates day first; slash dates (`slashes`) in the order the file settles. */
-  private settle(dates: readonly DayDate[], slashes: boolean): void {
-    if (dates.length === 0) return;
-    const dayFirst = (d: DayDate) => utc(d.year, d.second, d.first, d.clockMs ?? 0);
-    const monthFirst = (d: DayDate) => utc(d.year, d.first, d.second, d.clockMs ?? 0);
-    const read = slashes ? this.order(dates, dayFirst, monthFirst) : dayFirst;
-    for (const d of dates) {
-      this.times[d.row] = read(d);
-      if (Number.isNaN(this.times[d.row])) this.refuse(d.record, `bad time "${d.cell}"; ${FORMS}`);
-    }
+  /** A date's time, refused naming its cell where it is no date (NaN). */
+  private checked(t: number, d: DayDate): number {
+    if (Number.isNaN(t)) this.refuse(d.record, `bad time "${d.cell}"; ${FORMS}`);
+    return t;
   }
 
   /** The order of slash dates the file settles (a part over 12 is the day); where it settles none, a refusal. */
-  private order(dates: readonly DayDate[], dayFirst: (d: DayDate) => number, monthFirst: (d: DayDate) => number) {
+  private order(dates: readonly DayDate[]): (d: DayDate) => number {
     const notDayFirst = dates.find((d) => Number.isNaN(dayFirst(d)));
     const notMonthFirst = dates.find((d) => Number.isNaN(monthFirst(d)));
     const neither = dates.find((d) => Number.isNaN(dayFirst(d)) && Number.isNaN(monthFirst(d)));
