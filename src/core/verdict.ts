@@ -18,6 +18,11 @@ export function verdictOf(result: Pick<ScoreResult, 'anomalous' | 'partId'>): Wi
   return result.anomalous ? 'anomalous' : 'normal';
 }
 
+/** A calibrated clear level carried to another threshold: the model's on/off ratio is kept. */
+export function scaledClearLevel(offThreshold: number, calibratedThreshold: number, threshold: number): number {
+  return (offThreshold / calibratedThreshold) * threshold;
+}
+
 /**
  * A result judged against `threshold` instead of the model's (undefined: as the model judged it).
  * The model's calibrated on/off ratio is kept: the clearing threshold scales with it.
@@ -27,7 +32,7 @@ export function withThreshold(r: ScoreResult, threshold: number | undefined): Sc
   return {
     ...r,
     threshold,
-    ...(r.offThreshold !== undefined ? { offThreshold: (r.offThreshold / r.threshold) * threshold } : {}),
+    ...(r.offThreshold !== undefined ? { offThreshold: scaledClearLevel(r.offThreshold, r.threshold, threshold) } : {}),
     anomalous: isAnomalous(r.score, threshold),
   };
 }

@@ -11,6 +11,7 @@ import { alarmDefinition, alarmEvent, isAnnunciated } from '../alarms/alarm-even
 import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../alarms/alarm-state.js';
 import { alarmSettingsSchema } from '../alarms/schema.js';
 import { formatIssues } from '../core/format-issues.js';
+import { scaledClearLevel } from '../core/verdict.js';
 import { OPERATOR_COMMANDS, type AlarmEvent, type OperatorCommand } from '../core/types.js';
 import { num, text, type NodeDefinition, type NodeInstance, type NodeMessage, type RedApi } from './red-api.js';
 
@@ -88,14 +89,14 @@ function scoreFromMessage(msg: NodeMessage, thresholdOverride: number | undefine
     throw new Error('msg.payload.threshold: expected a positive number (or set a threshold on the alarm node)');
   const top = Array.isArray(p.top) ? p.top : Array.isArray(p.contributions) ? p.contributions : [];
   // The model's calibrated clear level and window span, as the score node sends them: the alarm clears and sustains
-  // as the daemon's does. A clear level scales with an overridden threshold (as core/verdict.ts's withThreshold).
+  // as the daemon's does. A clear level scales with an overridden threshold, as the score node's does.
   const off = optionalPositive(p, 'offThreshold');
   const windowSpanMs = optionalPositive(p, 'windowSpanMs');
   if (off !== undefined && !(typeof p.threshold === 'number' && p.threshold > 0))
     throw new Error('msg.payload.offThreshold: needs msg.payload.threshold, the threshold it was calibrated with');
   if (off !== undefined && !(off < (p.threshold as number)))
     throw new Error(`msg.payload.offThreshold: ${off} must be below msg.payload.threshold (${String(p.threshold)})`);
-  const offThreshold = off === undefined ? undefined : (off / (p.threshold as number)) * threshold;
+  const offThreshold = off === undefined ? undefined : scaledClearLevel(off, p.threshold as number, threshold);
   if (p.ts !== undefined && !(typeof p.ts === 'number' && Number.isFinite(p.ts)))
     throw new Error(`msg.payload.ts: expected a time in ms since the epoch or nothing, got ${describe(p.ts)}`);
   return {
