@@ -109,11 +109,11 @@ export function learnableChannels(
   series: LabelledSeries,
   trainRows: number,
   validationFraction: number,
-): { channels: string[]; constant: ConstantChannel[] } {
+): { channels: string[]; constant: ConstantChannel[]; learnFrom: number } {
   const learnFrom = trainRows - heldOutRowsOf(trainRows, validationFraction);
   const constant = constantChannels(series, Math.min(learnFrom, series.rowCount));
   const names = new Set(constant.map((k) => k.name));
-  return { channels: series.channels.filter((ch) => !names.has(ch)), constant };
+  return { channels: series.channels.filter((ch) => !names.has(ch)), constant, learnFrom };
 }
 
 /**
@@ -129,9 +129,9 @@ export function whyNotEvaluated(
   if (series.rowCount <= trainRows)
     return `it has ${series.rowCount} rows, none after the first ${trainRows} (--train-rows) to measure on`;
   if (validationFraction === undefined) return undefined;
-  const { channels, constant } = learnableChannels(series, trainRows, validationFraction);
+  const { channels, constant, learnFrom } = learnableChannels(series, trainRows, validationFraction);
   if (channels.length === 0)
-    return `every channel is constant in the first ${trainRows - heldOutRowsOf(trainRows, validationFraction)} rows, those a model learns from (${constant.map((k) => `${k.name} always ${k.value}`).join(', ')}): nothing to learn`;
+    return `every channel is constant in the first ${learnFrom} rows, those a model learns from (${constant.map((k) => `${k.name} always ${k.value}`).join(', ')}): nothing to learn`;
   return undefined;
 }
 
