@@ -7,9 +7,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli } from '../helpers/cli.js';
-
-const VALVE = join(ROOT, 'data/skab/valve1/3.csv');
+import { runCli } from '../helpers/cli.js';
+import { VALVE, valveWith } from '../helpers/csv-tables.js';
 
 interface Report {
   f1: number;
@@ -18,14 +17,12 @@ interface Report {
 
 /** valve1/3.csv with a column after the time: `value(row)` for each row. */
 async function withColumn(name: string, value: (row: number) => string): Promise<string> {
-  const lines = (await readFile(VALVE, 'utf8')).trimEnd().split('\n');
-  const out = lines.map((l, i) => {
-    const [time, ...rest] = l.split(';');
-    return [time, i === 0 ? name : value(i - 1), ...rest].join(';');
-  });
   const dir = await mkdtemp(join(tmpdir(), 'lw-eval-constant-'));
   const file = join(dir, 'valve-with-extra.csv');
-  await writeFile(file, `${out.join('\n')}\n`);
+  await writeFile(
+    file,
+    valveWith((row, [time, ...rest]) => [time, row < 0 ? name : value(row), ...rest]),
+  );
   return file;
 }
 

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labelEdges, readLabelledCsv } from '../../src/eval/labelled-csv.js';
 import { ROOT, runCli } from '../helpers/cli.js';
+import { VALVE, valveWith } from '../helpers/csv-tables.js';
 
 const SKAB = join(ROOT, 'data/skab');
-const VALVE = join(SKAB, 'valve1/3.csv');
 
 interface Report {
   files: number;
@@ -22,25 +22,17 @@ interface Report {
   not_evaluated?: { file: string; reason: string }[];
 }
 
-/** valve1/3.csv's lines, each row's cells passed through `cells` (the header is row -1). */
-async function valveWith(cells: (row: number, cells: string[]) => string[]): Promise<string> {
-  const lines = (await readFile(VALVE, 'utf8')).trimEnd().split('\n');
-  return `${lines.map((l, i) => cells(i - 1, l.split(';')).join(';')).join('\n')}\n`;
-}
-
 describe('eval over a folder with files it cannot evaluate', () => {
   it('measures the others as if alone and names each odd file with its reason', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-eval-odd-'));
     await writeFile(join(dir, 'a-valve.csv'), await readFile(VALVE, 'utf8'));
     // 350 rows: none after the 400 training rows.
-    await writeFile(join(dir, 'b-short.csv'), await valveWith((row, c) => (row < 350 ? c : [])).then(trimBlank));
+    await writeFile(join(dir, 'b-short.csv'), trimBlank(valveWith((row, c) => (row < 350 ? c : []))));
     // Every channel at one value in the rows a model learns from (the first 300 of 400; a recorder that lost its
     // inputs and came back): nothing to learn.
     await writeFile(
       join(dir, 'c-dead.csv'),
-      await valveWith((row, c) =>
-        row < 0 || row >= 300 ? c : [c[0], ...c.slice(1, -2).map(() => '0'), ...c.slice(-2)],
-      ),
+      valveWith((row, c) => (row < 0 || row >= 300 ? c : [c[0], ...c.slice(1, -2).map(() => '0'), ...c.slice(-2)])),
     );
     // A header and no rows; one row (no sample period to read): unreadable, not the end of the run.
     const header = (await readFile(VALVE, 'utf8')).split('\n')[0];
@@ -49,7 +41,7 @@ describe('eval over a folder with files it cannot evaluate', () => {
     // scikit-learn's -1/1 labels: refused, not read as normal by one part of eval and as anomalous by another.
     await writeFile(
       join(dir, 'f-minus-one.csv'),
-      await valveWith((row, c) => (row < 0 ? c : [...c.slice(0, -2), c.at(-2) === '1.0' ? '1' : '-1', c.at(-1)!])),
+      valveWith((row, c) => (row < 0 ? c : [...c.slice(0, -2), c.at(-2) === '1.0' ? '1' : '-1', c.at(-1)!])),
     );
     const [all, alone] = await Promise.all(
       [dir, VALVE].map((d) => runCli(['eval', '--data', d, '--train-rows', '400', '--json'])),
@@ -97,16 +89,19 @@ describe('eval over a folder with files it cannot evaluate', () => {
     expect((await runCli(['train', '--csv', VALVE, '--train-rows', '400', '--out', model])).code).toBe(0);
     const dir = await mkdtemp(join(tmpdir(), 'lw-eval-odd-missing-'));
     await writeFile(join(dir, 'a-valve.csv'), await readFile(VALVE, 'utf8'));
-    await writeFile(join(dir, 'b-no-accelerometer.csv'), await valveWith((_, c) => [c[0], ...c.slice(2)]));
+    await writeFile(
+      join(dir, 'b-no-accelerometer.csv'),
+      valveWith((_, c) => [c[0], ...c.slice(2)]),
+    );
     // Times as sample numbers: read at the model's period (1000 ms), no --period-ms needed.
     await writeFile(
       join(dir, 'c-sample-numbers.csv'),
-      await valveWith((row, c) => [row < 0 ? c[0] : String(row), ...c.slice(1)]),
+      valveWith((row, c) => [row < 0 ? c[0] : String(row), ...c.slice(1)]),
     );
     // Rows every 2 s: the model's 32-row windows would span 64 s, not the 32 s it learnt.
     await writeFile(
       join(dir, 'd-every-2-s.csv'),
-      await valveWith((row, c) => [
+      valveWith((row, c) => [
         row < 0 ? c[0] : new Date(Date.UTC(2020, 2, 9) + 2000 * row).toISOString(),
         ...c.slice(1),
       ]),
@@ -165,11 +160,17 @@ describe('eval of a file without a changepoint column', () => {
   it('scores it as a file whose changepoint column holds those edges, and says where its changepoints came from', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-eval-nocp-'));
     const file = join(dir, 'no-changepoint.csv');
-    await writeFile(file, await valveWith((_, c) => c.slice(0, -1)));
+    await writeFile(
+      file,
+      valveWith((_, c) => c.slice(0, -1)),
+    );
     const edges = labelEdges(readLabelledCsv(VALVE).anomaly);
     const filled = join(dir, 'edges', 'edges.csv');
     await mkdir(join(dir, 'edges'));
-    await writeFile(filled, await valveWith((row, c) => [...c.slice(0, -1), row < 0 ? c.at(-1)! : String(edges[row])]));
+    await writeFile(
+      filled,
+      valveWith((row, c) => [...c.slice(0, -1), row < 0 ? c.at(-1)! : String(edges[row])]),
+    );
     const [plain, bare, edged] = await Promise.all(
       [VALVE, file, filled].map((f) => runCli(['eval', '--data', f, '--train-rows', '400', '--json'])),
     );
@@ -204,7 +205,7 @@ describe('eval of a file whose rows before its first fault cannot be fitted on',
     const file = join(dir, 'late-start.csv');
     await writeFile(
       file,
-      await valveWith((row, c) =>
+      valveWith((row, c) =>
         row < 0
           ? c
           : row < 200
