@@ -21,6 +21,7 @@
  *     .option('--noise-scale <x>', 'multiplies every channel\'s measurement noise, 0.01 to 10', '1')
  *     .option('--faults <kinds>', 'fault kinds taken in turn, comma-separated (default: all)')
  *     .option('--recovering <share>', 'share of files whose fault ends before the file does, 0 to 1', '0.4')
+ *     .option('--analysers <n>', 'measured channels recorded as sampled analysers', '0')
  *     .action(wrap((opts) => datasetCommand(opts)));
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -49,6 +50,7 @@ export interface DatasetOptions {
   noiseScale?: string;
   faults?: string;
   recovering?: string;
+  analysers?: string;
 }
 
 export const DATASET_PRESETS = {
@@ -126,6 +128,7 @@ export function parseDatasetOptions(opts: DatasetOptions): SyntheticPlantOptions
     normalRows: NORMAL_ROWS,
     faultStartRows: [NORMAL_ROWS + 20, LAST_FAULT_START],
     recoveringFraction: recovering,
+    analysers: integerFlag('--analysers', opts.analysers, 0, [0, PLANT_LIMITS.channels[1]]),
   };
 }
 
@@ -161,6 +164,7 @@ export function datasetReadme(ds: SyntheticPlantDataset, o: SyntheticPlantOption
     'so a slow disturbance shows in the valve, not in the CV. Two channels drift in normal operation: a warm-up (settling with a time',
     'constant of a quarter of the file) and an ageing (linear across the file), each by 4–6 normal sds. Time constants are in rows.',
     '',
+    ...analyserLines(plant.channels, o.samplePeriodMs),
     '| channel | unit | role | level | normal sd | drift |',
     '|---|---|---|---:|---:|---|',
     ...plant.channels.map((c) => `| ${c.name} | ${c.unit} | ${c.role} | ${c.level} | ${c.spread} | ${c.drift ?? ''} |`),
@@ -196,10 +200,31 @@ export function datasetReadme(ds: SyntheticPlantDataset, o: SyntheticPlantOption
   ].join('\n');
 }
 
+/** The README's paragraph on the sampled analysers (none: no lines). */
+function analyserLines(channels: SyntheticPlantDataset['plant']['channels'], samplePeriodMs: number): string[] {
+  const held = channels.filter((c) => c.heldRows !== undefined);
+  if (held.length === 0) return [];
+  const named = held.map((c) => `${c.name} (${c.heldRows})`).join(', ');
+  return [
+    `${held.length} measured channels are sampled analysers: each repeats its reading for the rows in brackets (of ${samplePeriodMs} ms),`,
+    `from row 0 of every file, until its analyser reports again: ${named}.`,
+    '',
+  ];
+}
+
 /** Generates the data set and writes it to `--out`; prints one summary line. */
 export async function datasetCommand(opts: DatasetOptions): Promise<number> {
   const { out, ...options } = parseDatasetOptions(opts);
-  const ds = generatePlantDataset(options);
+  let ds: SyntheticPlantDataset;
+  try {
+    ds = generatePlantDataset(options);
+  } catch (err) {
+    // The plant's measured channels are known once it is built: name the flag.
+    const message = (err as Error).message;
+    if (message.startsWith('synthetic plant: analysers'))
+      throw new UsageError(message.replace('synthetic plant: analysers', '--analysers'));
+    throw err;
+  }
   const names = [...ds.files.map((f) => `${f.name}.csv`), ANOMALY_FREE, README];
   mkdirSync(out, { recursive: true });
   // `eval` reads every labelled CSV under a folder: files of an earlier, different data set would be scored too.

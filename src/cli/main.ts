@@ -231,6 +231,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       'share of files whose fault ends before the file does, the plant back to normal after it, 0 to 1 (0: every fault lasts to the end, as in Tennessee Eastman test runs)',
       '0.4',
     )
+    .option(
+      '--analysers <n>',
+      'measured channels recorded as sampled analysers, each reading held until the next (three quarters every 6 minutes, the rest every 15, as in Tennessee Eastman: 19 of its 52 channels)',
+      '0',
+    )
     .action(wrap((opts) => datasetCommand(opts)));
   program
     .command('quantize')

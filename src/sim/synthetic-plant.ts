@@ -17,6 +17,7 @@
  * Pure and seeded: the same options give the same bytes.
  */
 import { SeededRandom } from '../core/random.js';
+import { analyserChannels, heldReadings } from './sampled-analysers.js';
 
 type Range = readonly [number, number];
 
@@ -100,6 +101,9 @@ export interface SyntheticPlantOptions {
   readonly recoveringFraction?: number;
   /** Share of files with a barely visible fault (default 0.15). */
   readonly hardFraction?: number;
+  /** Measured channels recorded as sampled analysers, each reading held until the next (sampled-analysers.ts; default
+   * 0). */
+  readonly analysers?: number;
   /** Rows of the anomaly-free run (default rowsPerFile). */
   readonly anomalyFreeRows?: number;
   /** Time of the anomaly-free run's first row (default 2024-01-01 00:00:00 UTC); each labelled run starts on a later
@@ -126,6 +130,8 @@ export interface PlantChannel {
   readonly level: number;
   readonly spread: number;
   readonly drift?: 'warm-up' | 'ageing';
+  /** A sampled analyser's channel: the rows each reading is held for. */
+  readonly heldRows?: number;
 }
 export interface PlantLoop {
   readonly cv: string;
@@ -464,6 +470,7 @@ function resolveOptions(o: SyntheticPlantOptions): ResolvedOptions {
     noiseScale,
     faultKinds,
     anomalyFreeRows,
+    analysers: o.analysers ?? 0,
     startMs: o.startMs ?? Date.UTC(2024, 0, 1),
   };
 }
@@ -555,11 +562,12 @@ function toCsv(
   return `${lines.join('\n')}\n`;
 }
 
-function describePlant(plant: PlantModel): PlantDescription {
+function describePlant(plant: PlantModel, analysers: ReadonlyMap<number, number>): PlantDescription {
   const round = (v: number) => Number(v.toPrecision(4));
   return {
-    channels: plant.channels.map((c) => {
+    channels: plant.channels.map((c, j) => {
       const drift = c.drift ? { drift: c.drift } : {};
+      const held = analysers.get(j);
       return {
         name: c.name,
         unit: c.unit,
@@ -567,6 +575,7 @@ function describePlant(plant: PlantModel): PlantDescription {
         level: round(c.level),
         spread: round(c.sd * c.scale),
         ...drift,
+        ...(held !== undefined ? { heldRows: held } : {}),
       };
     }),
     loops: plant.loops.map((l) => {
@@ -584,11 +593,20 @@ function describePlant(plant: PlantModel): PlantDescription {
 export function generatePlantDataset(options: SyntheticPlantOptions): SyntheticPlantDataset {
   const o = resolveOptions(options);
   const plant = buildPlant(o.channels, o.noiseScale, o.seed);
+  const measured = plant.channels.flatMap((c, j) => (c.role === 'measured' ? [j] : []));
+  const analysers = analyserChannels(measured, o.analysers, o.samplePeriodMs);
+  const recorded = (values: Float64Array, rows: number) => heldReadings(values, rows, plant.channels.length, analysers);
   const day = 86_400_000;
   const runSpan = Math.ceil((Math.max(o.rowsPerFile, o.anomalyFreeRows) * o.samplePeriodMs) / day) * day;
-  const normal = simulateRun(plant, o.anomalyFreeRows, new SeededRandom(streamSeed(o.seed, 0)));
+  const normal = recorded(
+    simulateRun(plant, o.anomalyFreeRows, new SeededRandom(streamSeed(o.seed, 0))),
+    o.anomalyFreeRows,
+  );
   const files = planFaults(plant, o).map((run, i): SyntheticFile => {
-    const values = simulateRun(plant, o.rowsPerFile, new SeededRandom(streamSeed(o.seed, i + 1)), run);
+    const values = recorded(
+      simulateRun(plant, o.rowsPerFile, new SeededRandom(streamSeed(o.seed, i + 1)), run),
+      o.rowsPerFile,
+    );
     return {
       name: `${run.kind}-${i}`,
       csv: toCsv(plant, values, o.rowsPerFile, o.startMs + (i + 1) * runSpan, o.samplePeriodMs, run),
@@ -598,7 +616,7 @@ export function generatePlantDataset(options: SyntheticPlantOptions): SyntheticP
     };
   });
   return {
-    plant: describePlant(plant),
+    plant: describePlant(plant, analysers),
     files,
     anomalyFree: toCsv(plant, normal, o.anomalyFreeRows, o.startMs, o.samplePeriodMs),
   };
