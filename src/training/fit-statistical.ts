@@ -157,7 +157,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const xTrain = aeInputs(apart(trainEnds));
   const xHeld = aeInputs(apart(heldOutEnds));
   const trainRows = apart(trainEnds).length * g.aeRows;
-  // The leave-one-out linear autoencoder: ridge chosen on the training rows; channels whose residual wanders (the
+  // The leave-one-out linear autoencoder: each channel's ridge chosen on the training rows; channels whose residual wanders (the
   // slow-channel test on its out-of-fold residual: a level nothing else explains) are left out of it.
   const ridge = chooseRidge(xTrain, c, crossFitBlocks(trainRows));
   // Out of fold (each block of rows predicted by a fit on the others): a level that only wanders in time, like an
@@ -251,7 +251,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     calibrationSegments,
     largestNormalTerm: nameLargest(largest, allEnds, data.channels, true, componentTerm?.components),
     autoencoder: {
-      architecture: `dense ${sizes.join('-')} per row (bottleneck: ${hidden[1]} principal components explain ${BOTTLENECK_VARIANCE * 100} % of the training rows) and a leave-one-out linear autoencoder (ridge ${ridge} × the mean variance, chosen by ${CROSS_FIT_BLOCKS}-block cross-validation; left out: ${data.channels.filter((_, i) => leftOut[i]).join(', ') || 'none'}), the larger residual RMS over the last ${g.aeRows} rows, spread and calibration out of fold`,
+      architecture: `dense ${sizes.join('-')} per row (bottleneck: ${hidden[1]} principal components explain ${BOTTLENECK_VARIANCE * 100} % of the training rows) and a leave-one-out linear autoencoder (each channel's ridge ${ridgeRange(ridge)} × the mean variance, chosen by ${CROSS_FIT_BLOCKS}-block cross-validation; left out: ${data.channels.filter((_, i) => leftOut[i]).join(', ') || 'none'}), the larger residual RMS over the last ${g.aeRows} rows, spread and calibration out of fold`,
       epochs: fit.epochs,
       bestEpoch: fit.bestEpoch,
       trainLoss: fit.trainLoss,
@@ -295,6 +295,12 @@ function componentSpread(
     spread: { components, floor, centre, sd },
     spreadZ: values.map((v) => v.map((value, i) => Math.abs(value - centre[i]) / sd[i])),
   };
+}
+
+/** The per-channel ridges for a person: one value, or the range. */
+function ridgeRange(ridge: readonly number[]): string {
+  const [low, high] = [Math.min(...ridge), Math.max(...ridge)];
+  return low === high ? `${low}` : `${low} to ${high}`;
 }
 
 /** Blocks the rows are cut into for the cross-fitted calibration scores. */

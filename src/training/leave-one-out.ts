@@ -7,8 +7,9 @@
  *
  * Closed form: with P = (C + λI)⁻¹ for the rows' covariance C, the regression of channel j on the
  * others has coefficients −P_ij / P_jj (the partial-regression identity of the precision matrix).
- * λ is not a constant: it is chosen on the rows themselves, the value of a log grid with the
- * smallest squared error of each block predicted by the other blocks' fit (cross-validation).
+ * λ is not a constant: it is chosen on the rows themselves, for each channel the value of a log grid
+ * with the smallest squared error of that channel in each block predicted by the other blocks' fit
+ * (cross-validation).
  */
 import { DenseAutoencoder } from './dense-autoencoder.js';
 
@@ -58,18 +59,35 @@ function moments(x: Float64Array, rows: number, d: number): { mean: Float64Array
   return { mean, cov };
 }
 
-/** The leave-one-out autoencoder fitted on rows (row-major, rows × d) with ridge λ (in units of the mean variance). */
-export function fitLeaveOneOut(x: Float64Array, rows: number, d: number, lambda: number): DenseAutoencoder {
+/** A ridge λ per channel (in units of the mean variance), or one for all. */
+export type Ridge = number | readonly number[];
+
+const ridgeOf = (lambda: Ridge, channel: number): number => (typeof lambda === 'number' ? lambda : lambda[channel]);
+
+/**
+ * The leave-one-out autoencoder fitted on rows (row-major, rows × d) with ridge λ (in units of the mean variance), one
+ * for all channels or each channel's own: channel j's coefficients come from (C + λ_j I)⁻¹, one inversion per distinct
+ * λ.
+ */
+export function fitLeaveOneOut(x: Float64Array, rows: number, d: number, lambda: Ridge): DenseAutoencoder {
   const { mean, cov } = moments(x, rows, d);
   let trace = 0;
   for (let i = 0; i < d; i++) trace += cov[i * d + i];
-  const ridge = Math.max(lambda * (trace / d), 1e-12);
-  for (let i = 0; i < d; i++) cov[i * d + i] += ridge;
-  const p = invert(cov, d);
+  const precision = new Map<number, Float64Array>();
+  const precisionAt = (l: number): Float64Array => {
+    if (!precision.has(l)) {
+      const ridged = Float64Array.from(cov);
+      const ridge = Math.max(l * (trace / d), 1e-12);
+      for (let i = 0; i < d; i++) ridged[i * d + i] += ridge;
+      precision.set(l, invert(ridged, d));
+    }
+    return precision.get(l)!;
+  };
   // weights [in i, out j] = −P_ij / P_jj, zero diagonal; bias so the prediction is centred on the mean
   const weights = new Float64Array(d * d);
   const bias = new Float64Array(d);
   for (let j = 0; j < d; j++) {
+    const p = precisionAt(ridgeOf(lambda, j));
     bias[j] = mean[j];
     for (let i = 0; i < d; i++) {
       if (i === j) continue;
@@ -91,7 +109,7 @@ export const RIDGE_GRID = [1e-4, 1e-3, 1e-2, 1e-1, 1];
 export function outOfFoldResiduals(
   x: Float64Array,
   d: number,
-  lambda: number,
+  lambda: Ridge,
   blocks: readonly (readonly [number, number])[],
 ): Float64Array {
   const rows = x.length / d;
@@ -108,15 +126,22 @@ export function outOfFoldResiduals(
 }
 
 /**
- * λ from the rows (row-major, d columns): for each [from, to) block of rows, fit on the others and measure the squared
- * error on the block; the λ with the smallest total wins (ties to the larger, smoother fit).
+ * λ for each channel from the rows (row-major, d columns): for each [from, to) block of rows, fit on the others and
+ * measure each channel's squared error on the block; per channel, the λ with the smallest total wins (ties to the
+ * larger, smoother fit). Each channel's regression is its own problem: one channel recorded coarsely (an analyser
+ * that holds its reading) asks for a larger λ than a clean flow, and one λ for all would make the flow's prediction
+ * as coarse.
  */
-export function chooseRidge(x: Float64Array, d: number, blocks: readonly (readonly [number, number])[]): number {
-  let best = RIDGE_GRID[RIDGE_GRID.length - 1];
-  let bestError = Infinity;
+export function chooseRidge(x: Float64Array, d: number, blocks: readonly (readonly [number, number])[]): number[] {
+  const best = new Array<number>(d).fill(RIDGE_GRID[RIDGE_GRID.length - 1]);
+  const bestError = new Array<number>(d).fill(Infinity);
   for (const lambda of [...RIDGE_GRID].reverse()) {
-    const error = outOfFoldResiduals(x, d, lambda, blocks).reduce((a, e) => a + e * e, 0);
-    if (error < bestError) [best, bestError] = [lambda, error];
+    const residuals = outOfFoldResiduals(x, d, lambda, blocks);
+    const error = new Array<number>(d).fill(0);
+    residuals.forEach((e, k) => (error[k % d] += e * e));
+    error.forEach((e, j) => {
+      if (e < bestError[j]) [best[j], bestError[j]] = [lambda, e];
+    });
   }
   return best;
 }
@@ -130,7 +155,7 @@ export function fitLeaveOneOutWithout(
   x: Float64Array,
   rows: number,
   d: number,
-  lambda: number,
+  lambda: Ridge,
   left: readonly boolean[],
 ): DenseAutoencoder {
   const kept = Array.from({ length: d }, (_, i) => i).filter((i) => !left[i]);
@@ -140,7 +165,8 @@ export function fitLeaveOneOutWithout(
   if (kept.length >= 2) {
     const sub = new Float64Array(rows * kept.length);
     for (let r = 0; r < rows; r++) kept.forEach((ch, k) => (sub[r * kept.length + k] = x[r * d + ch]));
-    const layer = fitLeaveOneOut(sub, rows, kept.length, lambda).layers[0];
+    const keptRidge = typeof lambda === 'number' ? lambda : kept.map((ch) => lambda[ch]);
+    const layer = fitLeaveOneOut(sub, rows, kept.length, keptRidge).layers[0];
     kept.forEach((to, b) => {
       bias[to] = layer.bias[b];
       kept.forEach((from, a) => (weights[from * d + to] = layer.weights[a * kept.length + b]));

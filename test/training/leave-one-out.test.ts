@@ -69,11 +69,33 @@ describe('leave-one-out linear autoencoder', () => {
     expect(rms(broken) / rms(fresh)).toBeGreaterThan(10);
   });
 
-  it('chooses the ridge from the grid by cross-validation: small for a clean relation, large for pure noise', () => {
-    expect(chooseRidge(plant(800, 5, 0.01), 4, crossFitBlocks(800))).toBeLessThan(RIDGE_GRID[RIDGE_GRID.length - 1]);
+  it("chooses each channel's ridge from the grid by cross-validation: small for a clean relation, large for noise", () => {
+    const largest = RIDGE_GRID[RIDGE_GRID.length - 1];
+    const ridge = chooseRidge(plant(800, 5, 0.01), 4, crossFitBlocks(800));
+    // a, b and c predict each other; d, independent noise, is best predicted by its mean (the largest ridge)
+    expect(ridge.slice(0, 3).every((l) => l < largest)).toBe(true);
+    expect(ridge[3]).toBe(largest);
     const rng = new SeededRandom(6);
-    const noise = Float64Array.from({ length: 60 * 4 }, () => rng.normal());
-    expect(chooseRidge(noise, 4, crossFitBlocks(60))).toBe(RIDGE_GRID[RIDGE_GRID.length - 1]);
+    const noise = Float64Array.from({ length: 200 * 4 }, () => rng.normal());
+    expect(chooseRidge(noise, 4, crossFitBlocks(200))).toEqual([largest, largest, largest, largest]);
+  });
+
+  it("fits each channel with its own ridge: a channel's coefficients are those of a fit with its ridge for all", () => {
+    const x = plant(600, 8, 0.3);
+    const mixed = fitLeaveOneOut(x, 600, 4, [1e-4, 1, 1e-4, 1]).layers[0];
+    const small = fitLeaveOneOut(x, 600, 4, 1e-4).layers[0];
+    const large = fitLeaveOneOut(x, 600, 4, 1).layers[0];
+    for (const [to, from] of [
+      [0, small],
+      [1, large],
+      [2, small],
+      [3, large],
+    ] as const) {
+      for (let i = 0; i < 4; i++) expect(mixed.weights[i * 4 + to]).toBe(from.weights[i * 4 + to]);
+      expect(mixed.bias[to]).toBe(from.bias[to]);
+    }
+    // the two ridges give b different coefficients, so the comparison above can tell them apart
+    expect(Math.abs(small.weights[0 * 4 + 1] - large.weights[0 * 4 + 1])).toBeGreaterThan(0.01);
   });
 
   it('a channel left out neither gets a residual nor feeds the others', () => {
