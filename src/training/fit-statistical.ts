@@ -157,8 +157,8 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const xTrain = aeInputs(apart(trainEnds));
   const xHeld = aeInputs(apart(heldOutEnds));
   const trainRows = apart(trainEnds).length * g.aeRows;
-  // The leave-one-out linear autoencoder: each channel's ridge chosen on the training rows; channels whose residual wanders (the
-  // slow-channel test on its out-of-fold residual: a level nothing else explains) are left out of it.
+  // The leave-one-out linear autoencoder: each channel's ridge chosen on the training rows; channels whose residual
+  // wanders (the slow-channel test on its out-of-fold residual: a level nothing else explains) are left out of it.
   const ridge = chooseRidge(xTrain, c, crossFitBlocks(trainRows));
   // Out of fold (each block of rows predicted by a fit on the others): a level that only wanders in time, like an
   // ageing sensor, is absorbed by a fit over the same rows but shows as block-to-block offsets here.
