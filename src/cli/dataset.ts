@@ -28,6 +28,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   generatePlantDataset,
+  measuredChannelCount,
   MIN_FAULT_ROWS,
   PLANT_FAULT_KINDS,
   PLANT_FAULTS,
@@ -116,9 +117,16 @@ export function parseDatasetOptions(opts: DatasetOptions): SyntheticPlantOptions
   const recovering = decimalFlag('--recovering', opts.recovering, 0.4, [0, 1], 'a share');
   const minRows = LAST_FAULT_START + MIN_FAULT_ROWS;
   const rowsNote = ` (faults start by row ${LAST_FAULT_START} and last at least ${MIN_FAULT_ROWS} rows)`;
+  const channels = integerFlag('--channels', opts.channels, preset.channels, PLANT_LIMITS.channels);
+  const analysers = integerFlag('--analysers', opts.analysers, 0, [0, PLANT_LIMITS.channels[1]]);
+  const measured = measuredChannelCount(channels);
+  if (analysers > measured)
+    throw new UsageError(
+      `--analysers ${opts.analysers}: expected a whole number from 0 to ${measured} (the plant's measured channels)`,
+    );
   return {
     out: opts.out,
-    channels: integerFlag('--channels', opts.channels, preset.channels, PLANT_LIMITS.channels),
+    channels,
     samplePeriodMs,
     rowsPerFile: integerFlag('--rows', opts.rows, preset.rowsPerFile, [minRows, PLANT_LIMITS.rowsPerFile[1]], rowsNote),
     files: integerFlag('--files', opts.files, preset.files, PLANT_LIMITS.files),
@@ -128,7 +136,7 @@ export function parseDatasetOptions(opts: DatasetOptions): SyntheticPlantOptions
     normalRows: NORMAL_ROWS,
     faultStartRows: [NORMAL_ROWS + 20, LAST_FAULT_START],
     recoveringFraction: recovering,
-    analysers: integerFlag('--analysers', opts.analysers, 0, [0, PLANT_LIMITS.channels[1]]),
+    analysers,
   };
 }
 
@@ -215,16 +223,7 @@ function analyserLines(channels: SyntheticPlantDataset['plant']['channels'], sam
 /** Generates the data set and writes it to `--out`; prints one summary line. */
 export async function datasetCommand(opts: DatasetOptions): Promise<number> {
   const { out, ...options } = parseDatasetOptions(opts);
-  let ds: SyntheticPlantDataset;
-  try {
-    ds = generatePlantDataset(options);
-  } catch (err) {
-    // The plant's measured channels are known once it is built: name the flag.
-    const message = (err as Error).message;
-    if (message.startsWith('synthetic plant: analysers'))
-      throw new UsageError(message.replace('synthetic plant: analysers', '--analysers'));
-    throw err;
-  }
+  const ds = generatePlantDataset(options);
   const names = [...ds.files.map((f) => `${f.name}.csv`), ANOMALY_FREE, README];
   mkdirSync(out, { recursive: true });
   // `eval` reads every labelled CSV under a folder: files of an earlier, different data set would be scored too.

@@ -233,9 +233,16 @@ interface PlantModel {
   channels: ChannelModel[];
 }
 
+/** PI loops of a plant of `channelCount` channels: one per five channels, each recorded as its CV and its valve. */
+const loopCountFor = (channelCount: number): number => Math.max(1, Math.round(channelCount / 5));
+
+/** Channels of a plant of `channelCount` channels that are measured only, neither a loop's CV nor its valve: the ones
+ * that can be sampled analysers. */
+export const measuredChannelCount = (channelCount: number): number => channelCount - 2 * loopCountFor(channelCount);
+
 function buildPlant(channelCount: number, noiseScale: number, seed: number): PlantModel {
   const rng = new SeededRandom(streamSeed(seed, 0x91a7));
-  const loopCount = Math.max(1, Math.round(channelCount / 5));
+  const loopCount = loopCountFor(channelCount);
   const latentCount = Math.min(10, Math.max(3, Math.round(channelCount / 6)));
   const latentTau = Array.from(
     { length: latentCount },

@@ -165,8 +165,12 @@ export function fitLeaveOneOutWithout(
   if (kept.length >= 2) {
     const sub = new Float64Array(rows * kept.length);
     for (let r = 0; r < rows; r++) kept.forEach((ch, k) => (sub[r * kept.length + k] = x[r * d + ch]));
-    const keptRidge = typeof lambda === 'number' ? lambda : kept.map((ch) => lambda[ch]);
-    const layer = fitLeaveOneOut(sub, rows, kept.length, keptRidge).layers[0];
+    const layer = fitLeaveOneOut(
+      sub,
+      rows,
+      kept.length,
+      kept.map((ch) => ridgeOf(lambda, ch)),
+    ).layers[0];
     kept.forEach((to, b) => {
       bias[to] = layer.bias[b];
       kept.forEach((from, a) => (weights[from * d + to] = layer.weights[a * kept.length + b]));

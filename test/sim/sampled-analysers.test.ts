@@ -8,7 +8,11 @@ import { datasetCommand } from '../../src/cli/dataset.js';
 import { UsageError } from '../../src/cli/usage.js';
 import { parseSkabCsv } from '../../src/core/csv-table.js';
 import { analyserChannels, heldReadings } from '../../src/sim/sampled-analysers.js';
-import { generatePlantDataset, type SyntheticPlantOptions } from '../../src/sim/synthetic-plant.js';
+import {
+  generatePlantDataset,
+  measuredChannelCount,
+  type SyntheticPlantOptions,
+} from '../../src/sim/synthetic-plant.js';
 
 describe('analyserChannels', () => {
   const measured = [1, 3, 4, 7, 9, 10, 12, 15];
@@ -88,6 +92,11 @@ describe('generatePlantDataset with analysers', () => {
         `--analysers ${measured + 1}: expected a whole number from 0 to ${measured} (the plant's measured channels)`,
       ),
     );
+  });
+
+  it.each([8, 20, 52, 120])('knows the measured channels of a %d-channel plant before building it', (channels) => {
+    const ds = generatePlantDataset({ ...options, channels, rowsPerFile: 650, files: 1 });
+    expect(measuredChannelCount(channels)).toBe(ds.plant.channels.filter((c) => c.role === 'measured').length);
   });
 
   afterEach(() => vi.restoreAllMocks());
