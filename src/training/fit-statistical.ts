@@ -119,7 +119,12 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const { floor, minSd: variabilityLeast } = variabilityScale(typicalVariability(x, n, c, g), resolution, g.k);
   const least = [levelMinSd(resolution), variabilityLeast];
   const variabilities = allEnds.map((e) => variabilityFeature(x, e, c, g.k, floor));
-  const level = centreAndSpread(levels, least[0]);
+  // The level term in units of its out-of-fold spread: a channel whose level wanders across the span is judged by how
+  // far it wanders, so it neither sets the alarm for every other channel nor hides a fault on a steady one.
+  const levelScale = outOfFoldScale(crossFittedZ(allEnds, W, levels, least[0]));
+  const inSampleLevel = centreAndSpread(levels, least[0]);
+  const level = { centre: inSampleLevel.centre, sd: inSampleLevel.sd.map((sd, ch) => sd * levelScale[ch]) };
+  const termScale = [levelScale];
   const variability = { floor, ...centreAndSpread(variabilities, least[1]) };
   const { spread: componentTerm, spreadZ } = componentSpread(x, n, c, slow, g, allEnds);
   const base = {
@@ -132,7 +137,14 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     ...(componentTerm ? { spread: componentTerm } : {}),
   };
   if (!o.hybrid) {
-    const { segments: calibrationSegments, largest } = crossFitted(allEnds, W, [levels, variabilities], spreadZ, least);
+    const { segments: calibrationSegments, largest } = crossFitted(
+      allEnds,
+      W,
+      [levels, variabilities],
+      spreadZ,
+      least,
+      termScale,
+    );
     return {
       layout: base,
       mean,
@@ -238,6 +250,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     [levels, variabilities],
     spreadZ ? residualZ.map((r, i) => Float64Array.of(...r, ...spreadZ[i])) : residualZ,
     least,
+    termScale,
   );
   const layout: DetectorLayout = { ...base, residual: { ...residual, autoencoder: ae, linear } };
   return {
@@ -324,10 +337,42 @@ export interface LargestTerm {
 }
 
 /**
- * Scores of every window with each block's signed features standardised on the other blocks'
- * windows (those that do not overlap the block), each sd at least `minSd` (per feature, per channel: what a
- * quantised channel's step allows); `fixed` terms (already standardised) join as they are.
- * Also says which term of which window gave the largest score.
+ * A signed feature's z of every window, standardised on the windows of the other cross-fit blocks (those that do not
+ * overlap the block), each sd at least `minSd` (per channel: what a quantised channel's step allows).
+ */
+export function crossFittedZ(
+  ends: readonly number[],
+  windowLength: number,
+  feature: readonly Float64Array[],
+  minSd?: readonly number[],
+): Float64Array[] {
+  const z = new Array<Float64Array>(ends.length);
+  for (const [from, to] of crossFitBlocks(ends.length)) {
+    const others = ends.map((_, i) => i).filter((i) => i < from - windowLength || i >= to + windowLength);
+    const { centre, sd } = centreAndSpread(
+      others.map((i) => feature[i]),
+      minSd,
+    );
+    for (let i = from; i < to; i++) z[i] = feature[i].map((v, ch) => Math.abs(v - centre[ch]) / sd[ch]);
+  }
+  return z;
+}
+
+/**
+ * Per channel, the RMS of a cross-fitted z (crossFittedZ), at least 1: how much wider the term spreads on data its
+ * standardisation did not see than on the data it did. 1 for a stationary channel; above 1 for a level that wanders
+ * across the span (a slow process variation the in-sample sd of a few hundred rows understates).
+ */
+export function outOfFoldScale(z: readonly Float64Array[]): number[] {
+  return Array.from({ length: z[0].length }, (_, ch) =>
+    Math.max(1, Math.sqrt(z.reduce((a, r) => a + r[ch] ** 2, 0) / z.length)),
+  );
+}
+
+/**
+ * Scores of every window with each block's signed features standardised on the other blocks' windows (crossFittedZ),
+ * each divided by `scale[f]` where given (per channel: the graph's extra standardisation of that term); `fixed` terms
+ * (already standardised) join as they are. Also says which term of which window gave the largest score.
  */
 export function crossFitted(
   ends: readonly number[],
@@ -335,27 +380,24 @@ export function crossFitted(
   signed: readonly Float64Array[][],
   fixed?: readonly Float64Array[],
   minSd?: readonly (readonly number[])[],
+  scale?: readonly (readonly number[] | undefined)[],
 ): { segments: Float64Array[]; largest: LargestTerm } {
+  const zs = signed.map((feature, f) => crossFittedZ(ends, windowLength, feature, minSd?.[f]));
   const segments: Float64Array[] = [];
   let largest: LargestTerm = { window: 0, feature: 0, entry: 0, z: -Infinity };
   const offer = (window: number, feature: number, entry: number, z: number) => {
     if (z > largest.z) largest = { window, feature, entry, z };
   };
   for (const [from, to] of crossFitBlocks(ends.length)) {
-    const others = ends.map((_, i) => i).filter((i) => i < from - windowLength || i >= to + windowLength);
     const scores = new Float64Array(to - from);
-    for (const [f, feature] of signed.entries()) {
-      const { centre, sd } = centreAndSpread(
-        others.map((i) => feature[i]),
-        minSd?.[f],
-      );
+    zs.forEach((z, f) => {
       for (let i = from; i < to; i++)
-        feature[i].forEach((v, ch) => {
-          const z = Math.abs(v - centre[ch]) / sd[ch];
-          scores[i - from] = Math.max(scores[i - from], z);
-          offer(i, f, ch, z);
+        z[i].forEach((v, ch) => {
+          const t = v / (scale?.[f]?.[ch] ?? 1);
+          scores[i - from] = Math.max(scores[i - from], t);
+          offer(i, f, ch, t);
         });
-    }
+    });
     if (fixed)
       for (let i = from; i < to; i++)
         fixed[i].forEach((v, entry) => {

@@ -1,7 +1,9 @@
 /**
  * `train` names what sets its alarm: the term and the rows behind the largest score on the user's normal rows (each
- * quarter scored against the rest). A stretch of the "normal" recording that was not normal (a step on one sensor)
- * lifts the alarm for every channel; the user is told which channel and which rows, so they can train without them.
+ * quarter scored against the rest). A stretch of the "normal" recording that was not normal (a step on one sensor) is
+ * named with its channel and rows, so the user can train without them. Since 2026-12-03 each channel's level term is
+ * in units of its own out-of-fold spread: the step widens that channel's level spread (it hears a level change less)
+ * instead of lifting the alarm for every channel, as it did before.
  */
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
@@ -42,7 +44,8 @@ describe('the largest score on the normal rows', () => {
       const term = String(details.largest_score_term);
       const row = Number(details.largest_score_row);
       expect(term.startsWith('valve ')).toBe(true);
-      if (arch === 'stats') expect(term).toBe('valve level');
+      // stats: the step's level (its own spread widened by it) or its edges' variability.
+      if (arch === 'stats') expect(['valve level', 'valve variability']).toContain(term);
       // The window that scores highest ends on a row of the step or within a window after it.
       expect(row).toBeGreaterThan(STEP.from);
       expect(row).toBeLessThanOrEqual(STEP.to + 32);
@@ -63,11 +66,17 @@ describe('the largest score on the normal rows', () => {
     expect(line).not.toContain('the alarm sits above it');
   });
 
-  it('without the step, the alarm sits far lower than with it', async () => {
+  it('the step does not lift the alarm for other channels: it sits within 1.5x of the alarm without it', async () => {
+    // Measured 2026-12-03 (stats): largest normal score 5.77 without the step, 5.54 with it; on 14.07 and 17.71. Before
+    // each channel's level was in units of its out-of-fold spread, the step's level set the alarm for every channel,
+    // over twice as high.
     const clean = await fit('stats', false);
     const stepped = await fit('stats', true);
-    expect(Number(stepped.details.largest_score)).toBeGreaterThan(2 * Number(clean.details.largest_score));
-    expect(stepped.fitted.manifest.score.threshold).toBeGreaterThan(2 * clean.fitted.manifest.score.threshold);
+    process.stdout.write(
+      `step: largest ${Number(clean.details.largest_score).toFixed(2)} -> ${Number(stepped.details.largest_score).toFixed(2)}, on ${clean.fitted.manifest.score.threshold.toFixed(2)} -> ${stepped.fitted.manifest.score.threshold.toFixed(2)}\n`,
+    );
+    expect(Number(stepped.details.largest_score)).toBeLessThan(1.5 * Number(clean.details.largest_score));
+    expect(stepped.fitted.manifest.score.threshold).toBeLessThan(1.5 * clean.fitted.manifest.score.threshold);
   });
 });
 
