@@ -240,6 +240,9 @@ async function fitTermDetector(
         ? `given: ${slowNames.join(', ') || 'none'}`
         : `found from the training rows (level spread across the span > within a window): ${slowNames.join(', ') || 'none'}`,
       level_spread_ratio: Object.fromEntries(data.channels.map((ch, i) => [ch, Number(fit.slowRatio[i].toFixed(3))])),
+      level_out_of_fold_scale: Object.fromEntries(
+        data.channels.map((ch, i) => [ch, Number(fit.levelScale[i].toFixed(3))]),
+      ),
       level_trend_r2: Object.fromEntries(data.channels.map((ch, i) => [ch, Number(fit.slowR2[i].toFixed(3))])),
       training_windows: fit.trainWindows,
       ...(fit.autoencoder

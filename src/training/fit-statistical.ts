@@ -56,6 +56,8 @@ export interface StatisticalFit {
   readonly slowR2: number[];
   /** Per channel: spread of the level across the training span / median spread within a window (slow above 1). */
   readonly slowRatio: number[];
+  /** Per channel: the level term's out-of-fold scale (outOfFoldScale), by which its in-sample sd is widened. */
+  readonly levelScale: number[];
   readonly trainWindows: number;
   readonly heldOutEnds: readonly number[];
   readonly autoencoder?: {
@@ -151,6 +153,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
       std,
       slowR2: found.r2,
       slowRatio: found.ratio,
+      levelScale,
       trainWindows: trainEnds.length,
       heldOutEnds,
       calibrationSegments,
@@ -201,7 +204,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const linearResiduals: Float64Array[] = new Array(allEnds.length);
   const linearMeans: Float64Array[] = new Array(allEnds.length);
   crossFitBlocks(allEnds.length).forEach(([from, to], b) => {
-    const others = apart(allEnds.filter((_, i) => i < from - W || i >= to + W));
+    const others = apart(otherWindows(allEnds.length, from, to, W).map((i) => allEnds[i]));
     const fold = new DenseAutoencoder(sizes, relu, o.seed + 1 + b);
     const xFold = aeInputs(others);
     const epochs = Math.max(1, fit.bestEpoch);
@@ -224,8 +227,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   // Each channel's residual in units of its own out-of-fold spread (RMS), so a noisy channel does not dominate; a
   // channel left out of the linear model has no residual there (spread 1 keeps its zero a zero).
   // A quantised channel's residual is no better known than its step allows (least[0]: step/√12), as its level.
-  const rmsSpread = (rs: readonly Float64Array[], ch: number) =>
-    Math.max(least[0][ch], Math.sqrt(rs.reduce((a, r) => a + r[ch] ** 2, 0) / rs.length));
+  const rmsSpread = (rs: readonly Float64Array[], ch: number) => Math.max(least[0][ch], rmsOf(rs, ch));
   const zero = new Array<number>(c).fill(0);
   const residual = { centre: zero, sd: Array.from({ length: c }, (_, ch) => rmsSpread(residuals, ch)) };
   const linear = {
@@ -259,6 +261,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     std,
     slowR2: found.r2,
     slowRatio: found.ratio,
+    levelScale,
     trainWindows: trainEnds.length,
     heldOutEnds,
     calibrationSegments,
@@ -348,9 +351,8 @@ export function crossFittedZ(
 ): Float64Array[] {
   const z = new Array<Float64Array>(ends.length);
   for (const [from, to] of crossFitBlocks(ends.length)) {
-    const others = ends.map((_, i) => i).filter((i) => i < from - windowLength || i >= to + windowLength);
     const { centre, sd } = centreAndSpread(
-      others.map((i) => feature[i]),
+      otherWindows(ends.length, from, to, windowLength).map((i) => feature[i]),
       minSd,
     );
     for (let i = from; i < to; i++) z[i] = feature[i].map((v, ch) => Math.abs(v - centre[ch]) / sd[ch]);
@@ -358,15 +360,27 @@ export function crossFittedZ(
   return z;
 }
 
+/** The indices of the windows (of n) outside the block [from, to) and not overlapping it (windowLength rows). */
+export function otherWindows(n: number, from: number, to: number, windowLength: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) if (i < from - windowLength || i >= to + windowLength) out.push(i);
+  return out;
+}
+
+/** Root mean square of entry `ch` over the rows. */
+function rmsOf(rows: readonly Float64Array[], ch: number): number {
+  return Math.sqrt(rows.reduce((a, r) => a + r[ch] ** 2, 0) / rows.length);
+}
+
 /**
  * Per channel, the RMS of a cross-fitted z (crossFittedZ), at least 1: how much wider the term spreads on data its
- * standardisation did not see than on the data it did. 1 for a stationary channel; above 1 for a level that wanders
- * across the span (a slow process variation the in-sample sd of a few hundred rows understates).
+ * standardisation did not see than on the data it did. About 1 for a stationary channel (never below: no term is made
+ * more sensitive than its in-sample spread says); above 1 for a level that wanders across the span (a slow process
+ * variation the in-sample sd of a few hundred rows understates), without bound: a level that only moved in one block
+ * is heard that much less, and the manifest lists every channel's scale (training.level_out_of_fold_scale).
  */
 export function outOfFoldScale(z: readonly Float64Array[]): number[] {
-  return Array.from({ length: z[0].length }, (_, ch) =>
-    Math.max(1, Math.sqrt(z.reduce((a, r) => a + r[ch] ** 2, 0) / z.length)),
-  );
+  return Array.from({ length: z[0].length }, (_, ch) => Math.max(1, rmsOf(z, ch)));
 }
 
 /**

@@ -72,9 +72,6 @@ describe('the largest score on the normal rows', () => {
     // over twice as high.
     const clean = await fit('stats', false);
     const stepped = await fit('stats', true);
-    process.stdout.write(
-      `step: largest ${Number(clean.details.largest_score).toFixed(2)} -> ${Number(stepped.details.largest_score).toFixed(2)}, on ${clean.fitted.manifest.score.threshold.toFixed(2)} -> ${stepped.fitted.manifest.score.threshold.toFixed(2)}\n`,
-    );
     expect(Number(stepped.details.largest_score)).toBeLessThan(1.5 * Number(clean.details.largest_score));
     expect(stepped.fitted.manifest.score.threshold).toBeLessThan(1.5 * clean.fitted.manifest.score.threshold);
   });
