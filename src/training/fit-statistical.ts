@@ -123,7 +123,9 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const variabilities = allEnds.map((e) => variabilityFeature(x, e, c, g.k, floor));
   // The level term in units of its out-of-fold spread: a channel whose level wanders across the span is judged by how
   // far it wanders, so it neither sets the alarm for every other channel nor hides a fault on a steady one.
-  const levelScale = outOfFoldScale(crossFittedZ(allEnds, W, levels, least[0]));
+  // Each block's level and variability standardised on the other blocks (the calibration's terms), computed once.
+  const signedZ = [crossFittedZ(allEnds, W, levels, least[0]), crossFittedZ(allEnds, W, variabilities, least[1])];
+  const levelScale = outOfFoldScale(signedZ[0]);
   const inSampleLevel = centreAndSpread(levels, least[0]);
   const level = { centre: inSampleLevel.centre, sd: inSampleLevel.sd.map((sd, ch) => sd * levelScale[ch]) };
   const termScale = [levelScale];
@@ -139,14 +141,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     ...(componentTerm ? { spread: componentTerm } : {}),
   };
   if (!o.hybrid) {
-    const { segments: calibrationSegments, largest } = crossFitted(
-      allEnds,
-      W,
-      [levels, variabilities],
-      spreadZ,
-      least,
-      termScale,
-    );
+    const { segments: calibrationSegments, largest } = crossFitted(signedZ, spreadZ, termScale);
     return {
       layout: base,
       mean,
@@ -247,11 +242,8 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     ),
   );
   const { segments: calibrationSegments, largest } = crossFitted(
-    allEnds,
-    W,
-    [levels, variabilities],
+    signedZ,
     spreadZ ? residualZ.map((r, i) => Float64Array.of(...r, ...spreadZ[i])) : residualZ,
-    least,
     termScale,
   );
   const layout: DetectorLayout = { ...base, residual: { ...residual, autoencoder: ae, linear } };
@@ -330,8 +322,8 @@ export function crossFitBlocks(n: number): [number, number][] {
   return out;
 }
 
-/** Where the largest cross-fitted score came from: the window (index into the ends), the feature (an index into
- * `signed`, or `signed.length` for the fixed terms) and its entry (a channel, or a fixed term's index). */
+/** Where the largest cross-fitted score came from: the window (index into the ends), the feature (an index into the
+ * signed features' z, or their count for the fixed terms) and its entry (a channel, or a fixed term's index). */
 export interface LargestTerm {
   readonly window: number;
   readonly feature: number;
@@ -384,25 +376,22 @@ export function outOfFoldScale(z: readonly Float64Array[]): number[] {
 }
 
 /**
- * Scores of every window with each block's signed features standardised on the other blocks' windows (crossFittedZ),
- * each divided by `scale[f]` where given (per channel: the graph's extra standardisation of that term); `fixed` terms
- * (already standardised) join as they are. Also says which term of which window gave the largest score.
+ * Scores of every window, one array per cross-fit block: the largest of the signed features' cross-fitted z
+ * (crossFittedZ, per feature and window), each divided by `scale[f]` where given (per channel: the graph's extra
+ * standardisation of that term), and the `fixed` terms (already standardised) as they are. Also says which term of
+ * which window gave the largest score.
  */
 export function crossFitted(
-  ends: readonly number[],
-  windowLength: number,
-  signed: readonly Float64Array[][],
+  zs: readonly (readonly Float64Array[])[],
   fixed?: readonly Float64Array[],
-  minSd?: readonly (readonly number[])[],
   scale?: readonly (readonly number[] | undefined)[],
 ): { segments: Float64Array[]; largest: LargestTerm } {
-  const zs = signed.map((feature, f) => crossFittedZ(ends, windowLength, feature, minSd?.[f]));
   const segments: Float64Array[] = [];
   let largest: LargestTerm = { window: 0, feature: 0, entry: 0, z: -Infinity };
   const offer = (window: number, feature: number, entry: number, z: number) => {
     if (z > largest.z) largest = { window, feature, entry, z };
   };
-  for (const [from, to] of crossFitBlocks(ends.length)) {
+  for (const [from, to] of crossFitBlocks(zs[0].length)) {
     const scores = new Float64Array(to - from);
     zs.forEach((z, f) => {
       for (let i = from; i < to; i++)
@@ -416,7 +405,7 @@ export function crossFitted(
       for (let i = from; i < to; i++)
         fixed[i].forEach((v, entry) => {
           scores[i - from] = Math.max(scores[i - from], v);
-          offer(i, signed.length, entry, v);
+          offer(i, zs.length, entry, v);
         });
     segments.push(scores);
   }

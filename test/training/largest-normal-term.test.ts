@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
 import { DEFAULT_TARGET, fitDetector, type DetectorArch } from '../../src/training/fit-detector.js';
-import { crossFitted } from '../../src/training/fit-statistical.js';
+import { crossFitted, crossFittedZ } from '../../src/training/fit-statistical.js';
 import type { CalibrationTarget } from '../../src/training/alarm-calibration.js';
 import { twoSourcePlant } from '../helpers/two-source-plant.js';
 
@@ -88,13 +88,14 @@ describe('crossFitted', () => {
         Float64Array.from({ length: 3 }, (_, ch) => rng.normal() + (i === jumpAt && ch === 2 ? 40 : 0)),
       );
     const signed = [feature(), feature(150)];
-    const { segments, largest } = crossFitted(ends, 32, signed);
+    const z = signed.map((f) => crossFittedZ(ends, 32, f));
+    const { segments, largest } = crossFitted(z);
     expect(segments.map((s) => s.length)).toEqual([50, 50, 50, 50]);
     expect([largest.window, largest.feature, largest.entry]).toEqual([150, 1, 2]);
     expect(largest.z).toBe(Math.max(...segments.flatMap((s) => Array.from(s))));
 
     const fixed = ends.map((_, i) => Float64Array.of(0, i === 20 ? 1e6 : 0));
-    const withFixed = crossFitted(ends, 32, signed, fixed).largest;
+    const withFixed = crossFitted(z, fixed).largest;
     expect(withFixed).toEqual({ window: 20, feature: 2, entry: 1, z: 1e6 });
   });
 });

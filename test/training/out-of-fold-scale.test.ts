@@ -40,14 +40,14 @@ describe('crossFitted with a scale', () => {
     const z = signed.map((f) => crossFittedZ(ends, 32, f));
     const scale = [outOfFoldScale(z[0]), undefined];
     const fixed = ends.map(() => Float64Array.of(0.5));
-    const { segments } = crossFitted(ends, 32, signed, fixed, undefined, scale);
+    const { segments } = crossFitted(z, fixed, scale);
     const expected = ends.map((_, i) =>
       Math.max(0.5, ...Array.from(z[0][i], (v, ch) => v / scale[0]![ch]), ...Array.from(z[1][i])),
     );
     expect(segments.flatMap((s) => Array.from(s))).toEqual(expected);
     // Channel 2's shift no longer sets the largest score: without the scale it does, by far.
-    const unscaled = crossFitted(ends, 32, [signed[0]], undefined, undefined).largest;
-    const scaled = crossFitted(ends, 32, [signed[0]], undefined, undefined, [scale[0]]).largest;
+    const unscaled = crossFitted([z[0]]).largest;
+    const scaled = crossFitted([z[0]], undefined, [scale[0]]).largest;
     expect(unscaled.entry).toBe(2);
     expect(scaled.z).toBeLessThan(unscaled.z / 2);
   });
