@@ -106,6 +106,13 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
       `${n} rows of normal operation are too few: a window is ${W} rows, and both the ${split} training and the ${o.heldOutRows} held-out rows need at least 20 windows`,
     );
   }
+  // Each window's terms are standardised on the windows that do not overlap it (crossFittedZ): at least 2 of them.
+  const fewestRows = 3 * W + 2;
+  if (n < fewestRows) {
+    throw new Error(
+      `${n} rows of normal operation are too few: a window is ${W} rows, and each window is compared with the windows that do not overlap it, which needs at least ${fewestRows} rows`,
+    );
+  }
   // Normalisation, slow channels and the terms' standardisation use every row; only the
   // autoencoder holds rows out (early stopping), and the calibration is cross-fitted.
   const { mean, std } = channelStats(data);
@@ -123,8 +130,8 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const variabilities = allEnds.map((e) => variabilityFeature(x, e, c, g.k, floor));
   // The level term in units of its out-of-fold spread: a channel whose level wanders across the span is judged by how
   // far it wanders, so it neither sets the alarm for every other channel nor hides a fault on a steady one.
-  // Each block's level and variability standardised on the other blocks (the calibration's terms), computed once.
-  const signedZ = [crossFittedZ(allEnds, W, levels, least[0]), crossFittedZ(allEnds, W, variabilities, least[1])];
+  // Each window's level and variability standardised on the windows that do not overlap it (the calibration's terms).
+  const signedZ = [crossFittedZ(W, levels, least[0]), crossFittedZ(W, variabilities, least[1])];
   const levelScale = outOfFoldScale(signedZ[0]);
   const inSampleLevel = centreAndSpread(levels, least[0]);
   const level = { centre: inSampleLevel.centre, sd: inSampleLevel.sd.map((sd, ch) => sd * levelScale[ch]) };
@@ -332,24 +339,44 @@ export interface LargestTerm {
 }
 
 /**
- * A signed feature's z of every window, standardised on the windows of the other cross-fit blocks (those that do not
- * overlap the block), each sd at least `minSd` (per channel: what a quantised channel's step allows).
+ * A signed feature's z of every window, standardised on every window that does not overlap it (a window ending
+ * windowLength rows or more before or after it): leave one window out, the largest reference the no-overlap rule
+ * allows. Each sd is at least `minSd` (per channel: what a quantised channel's step allows). Blocks of windows (as the
+ * autoencoder's cross-fit must use, one fit per block) would leave out a whole block and its margins: on a 160-row
+ * span the middle blocks' references are 32 windows, whose sd's own noise then reads as z of 6-10 in normal rows and
+ * sets the alarm level. Sums over the references come from prefix sums: O(windows x channels).
  */
 export function crossFittedZ(
-  ends: readonly number[],
   windowLength: number,
   feature: readonly Float64Array[],
   minSd?: readonly number[],
 ): Float64Array[] {
-  const z = new Array<Float64Array>(ends.length);
-  for (const [from, to] of crossFitBlocks(ends.length)) {
-    const { centre, sd } = centreAndSpread(
-      otherWindows(ends.length, from, to, windowLength).map((i) => feature[i]),
-      minSd,
-    );
-    for (let i = from; i < to; i++) z[i] = feature[i].map((v, ch) => Math.abs(v - centre[ch]) / sd[ch]);
-  }
-  return z;
+  const n = feature.length;
+  const c = feature[0].length;
+  // Sums of the feature less its mean (so the squares do not cancel), from window 0 up to each window.
+  const offset = Array.from({ length: c }, (_, ch) => feature.reduce((a, f) => a + f[ch], 0) / n);
+  const sum = Array.from({ length: c }, () => new Float64Array(n + 1));
+  const squares = Array.from({ length: c }, () => new Float64Array(n + 1));
+  feature.forEach((f, i) =>
+    f.forEach((v, ch) => {
+      sum[ch][i + 1] = sum[ch][i] + (v - offset[ch]);
+      squares[ch][i + 1] = squares[ch][i] + (v - offset[ch]) ** 2;
+    }),
+  );
+  return feature.map((f, i) => {
+    // The reference: windows [0, before) and [after, n).
+    const before = Math.max(0, i - windowLength);
+    const after = Math.min(n, i + 1 + windowLength);
+    const m = before + n - after;
+    if (m < 2)
+      throw new Error(`${n} windows of ${windowLength} rows leave window ${i} fewer than 2 others to compare with`);
+    return f.map((v, ch) => {
+      const mean = (sum[ch][before] + sum[ch][n] - sum[ch][after]) / m;
+      const sq = squares[ch][before] + squares[ch][n] - squares[ch][after];
+      const sd = Math.max(Math.sqrt(Math.max(0, sq - m * mean * mean) / (m - 1)), minSd?.[ch] ?? 1e-6);
+      return Math.abs(v - offset[ch] - mean) / sd;
+    });
+  });
 }
 
 /** The indices of the windows (of n) outside the block [from, to) and not overlapping it (windowLength rows). */
@@ -367,9 +394,10 @@ function rmsOf(rows: readonly Float64Array[], ch: number): number {
 /**
  * Per channel, the RMS of a cross-fitted z (crossFittedZ), at least 1: how much wider the term spreads on data its
  * standardisation did not see than on the data it did. About 1 for a stationary channel (never below: no term is made
- * more sensitive than its in-sample spread says); above 1 for a level that wanders across the span (a slow process
- * variation the in-sample sd of a few hundred rows understates), without bound: a level that only moved in one block
- * is heard that much less, and the manifest lists every channel's scale (training.level_out_of_fold_scale).
+ * more sensitive than its in-sample spread says); above 1 for a level that leaves its range for a while (a slow process
+ * variation the in-sample sd of a few hundred rows understates: measured against the windows that do not overlap
+ * it, a stretch of a few window lengths away from the rest reads as large z), without bound: such a level is heard
+ * that much less, and the manifest lists every channel's scale (training.level_out_of_fold_scale).
  */
 export function outOfFoldScale(z: readonly Float64Array[]): number[] {
   return Array.from({ length: z[0].length }, (_, ch) => Math.max(1, rmsOf(z, ch)));

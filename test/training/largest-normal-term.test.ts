@@ -88,7 +88,7 @@ describe('crossFitted', () => {
         Float64Array.from({ length: 3 }, (_, ch) => rng.normal() + (i === jumpAt && ch === 2 ? 40 : 0)),
       );
     const signed = [feature(), feature(150)];
-    const z = signed.map((f) => crossFittedZ(ends, 32, f));
+    const z = signed.map((f) => crossFittedZ(32, f));
     const { segments, largest } = crossFitted(z);
     expect(segments.map((s) => s.length)).toEqual([50, 50, 50, 50]);
     expect([largest.window, largest.feature, largest.entry]).toEqual([150, 1, 2]);

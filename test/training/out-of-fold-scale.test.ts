@@ -1,43 +1,37 @@
 /**
  * The level term's out-of-fold scale (src/training/fit-statistical.ts): each channel's level is judged in units of how
  * far it spreads on windows its standardisation did not see. A stationary channel keeps its in-sample spread, a level
- * that moves in one block of the normal rows is heard less, and the calibration divides by the same scale the graph
+ * that steps away for a while in the normal rows is heard less, and the calibration divides by the same scale the graph
  * uses.
  */
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
-import {
-  crossFitBlocks,
-  crossFitted,
-  crossFittedZ,
-  otherWindows,
-  outOfFoldScale,
-} from '../../src/training/fit-statistical.js';
+import { centreAndSpread } from '../../src/training/detector-features.js';
+import { crossFitted, crossFittedZ, otherWindows, outOfFoldScale } from '../../src/training/fit-statistical.js';
 
 const N = 400;
 const ends = Array.from({ length: N }, (_, i) => 31 + i);
 
-/** Three channels per window: independent noise; all zero; noise shifted by 5 sd in the last block. */
+/** Three channels per window: independent noise; all zero; noise shifted by 8 sd for 64 windows (two windows long). */
 function levels(seed: number): Float64Array[] {
   const rng = new SeededRandom(seed);
-  const lastBlock = crossFitBlocks(N).at(-1)![0];
-  return ends.map((_, i) => Float64Array.of(rng.normal(), 0, rng.normal() + (i >= lastBlock ? 5 : 0)));
+  return ends.map((_, i) => Float64Array.of(rng.normal(), 0, rng.normal() + (i >= 168 && i < 232 ? 8 : 0)));
 }
 
 describe('outOfFoldScale', () => {
-  it('is about 1 for a stationary channel, 1 for a constant one, and above 2 for a level that moved in one block', () => {
-    const scale = outOfFoldScale(crossFittedZ(ends, 32, levels(1), [1e-6, 1e-6, 1e-6]));
+  it('is about 1 for a stationary channel, 1 for a constant one, and above 1.5 for a level that stepped away for two window lengths', () => {
+    const scale = outOfFoldScale(crossFittedZ(32, levels(1), [1e-6, 1e-6, 1e-6]));
     expect(scale[0]).toBeGreaterThanOrEqual(1);
     expect(scale[0]).toBeLessThan(1.15);
     expect(scale[1]).toBe(1);
-    expect(scale[2]).toBeGreaterThan(2);
+    expect(scale[2]).toBeGreaterThan(1.5);
   });
 });
 
 describe('crossFitted with a scale', () => {
   it("divides each signed term's cross-fitted z by its channel's scale, and leaves the fixed terms as they are", () => {
     const signed = [levels(2), levels(3)];
-    const z = signed.map((f) => crossFittedZ(ends, 32, f));
+    const z = signed.map((f) => crossFittedZ(32, f));
     const scale = [outOfFoldScale(z[0]), undefined];
     const fixed = ends.map(() => Float64Array.of(0.5));
     const { segments } = crossFitted(z, fixed, scale);
@@ -49,7 +43,31 @@ describe('crossFitted with a scale', () => {
     const unscaled = crossFitted([z[0]]).largest;
     const scaled = crossFitted([z[0]], undefined, [scale[0]]).largest;
     expect(unscaled.entry).toBe(2);
-    expect(scaled.z).toBeLessThan(unscaled.z / 2);
+    expect(scaled.z).toBeLessThan(unscaled.z / 1.5);
+  });
+});
+
+describe('crossFittedZ', () => {
+  it('standardises each window on every window that does not overlap it, the sd at least minSd', () => {
+    const rng = new SeededRandom(9);
+    // 120 windows of 3 channels: noise around 1,000 (the sums must not cancel), a slow wander, and a constant.
+    const feature = Array.from({ length: 120 }, (_, i) => Float64Array.of(1000 + rng.normal(), Math.sin(i / 9), 2));
+    const minSd = [1e-6, 1e-6, 0.25];
+    const z = crossFittedZ(32, feature, minSd);
+    for (const i of [0, 31, 32, 60, 87, 88, 119]) {
+      const { centre, sd } = centreAndSpread(
+        otherWindows(120, i, i + 1, 32).map((j) => feature[j]),
+        minSd,
+      );
+      feature[i].forEach((v, ch) => expect(z[i][ch]).toBeCloseTo(Math.abs(v - centre[ch]) / sd[ch], 9));
+    }
+    expect(Array.from(z[60], (v) => v === 0)).toEqual([false, false, true]);
+  });
+
+  it('refuses windows that leave fewer than 2 others to compare with', () => {
+    const feature = Array.from({ length: 66 }, (_, i) => Float64Array.of(i));
+    expect(() => crossFittedZ(32, feature)).toThrow('66 windows of 32 rows leave window 32 fewer than 2 others');
+    expect(crossFittedZ(32, [...feature, Float64Array.of(66)])).toHaveLength(67);
   });
 });
 
