@@ -206,7 +206,10 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const linearResiduals: Float64Array[] = new Array(allEnds.length);
   const linearMeans: Float64Array[] = new Array(allEnds.length);
   crossFitBlocks(allEnds.length).forEach(([from, to], b) => {
-    const others = apart(otherWindows(allEnds.length, from, to, W).map((i) => allEnds[i]));
+    // The fold never sees the rows a residual of the block reads: its windows' last aeRows rows (a margin of W, as the
+    // level's, left the middle blocks of a 160-row span 32 rows to fit 52 channels on, and their residuals' spread
+    // then muted the residual term for every window).
+    const others = apart(otherWindows(allEnds.length, from, to, g.aeRows).map((i) => allEnds[i]));
     const fold = new DenseAutoencoder(sizes, relu, o.seed + 1 + b);
     const xFold = aeInputs(others);
     const epochs = Math.max(1, fit.bestEpoch);
