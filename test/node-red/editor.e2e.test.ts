@@ -69,9 +69,9 @@ afterAll(async () => {
 });
 
 /**
- * Double-clicks a node on the canvas and waits for its edit dialog (`field`: a field only that dialog has). The previous
- * dialog's tray must be gone first; on a loaded 2-core machine a double-click can still be lost (the full suite lost one
- * in 3 runs, the dialog never opened in 90 s), so it is tried again, three times at most, before the test fails.
+ * Double-clicks a node on the canvas and waits for its edit dialog (`field`: a field only that dialog has). The
+ * previous dialog's tray must be gone first; on a loaded 2-core machine a double-click can still be lost (the full
+ * suite lost one in 3 runs, the dialog never opened in 90 s), so it is tried again, three times at most.
  */
 async function openDialog(id: string, field: string): Promise<void> {
   await page.waitForSelector('form#dialog-form', { hidden: true });
