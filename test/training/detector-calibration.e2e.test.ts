@@ -35,7 +35,14 @@
  * Measured false alarms/day ÷ target, seeds 1–5; in brackets the same over seeds 1–12 (median, pooled = all alarms /
  * all days):
  *
- * Measured on 2026-12-03, after each channel's level term was put in units of its out-of-fold spread:
+ * Measured on 2026-12-03, after each window's level and variability were standardised on every window that does not
+ * overlap it and the residual's folds left out only the rows a residual reads:
+ * N = 3,000  hybrid   0.80 1.73 0.73 1.57 1.00  median 1.00, pooled 1.17
+ *            stats    1.07 1.50 0.70 1.03 1.20  median 1.07, pooled 1.10
+ * N = 400    hybrid   6.23 1.57 0.30 0.37 0.07  median 0.37, pooled 1.71  (plain quantile pooled 8.76)
+ *            stats    5.50 0.43 0.23 1.23 0.03  median 0.43, pooled 1.49  (plain quantile pooled 5.69)
+ *
+ * Earlier on 2026-12-03, after each channel's level term was put in units of its out-of-fold spread:
  * N = 3,000  hybrid   1.13 1.73 0.73 1.57 1.60  median 1.57, pooled 1.35
  *            stats    1.07 1.50 0.70 1.47 1.20  median 1.20, pooled 1.19
  * N = 400    hybrid   5.97 1.43 0.27 0.90 0.10  median 0.90, pooled 1.73  (plain quantile pooled 6.33)
