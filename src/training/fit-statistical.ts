@@ -69,9 +69,10 @@ export interface StatisticalFit {
   };
   /**
    * Out-of-sample scores of every window for the calibration, one array per block in time order:
-   * the rows are cut into CROSS_FIT_BLOCKS blocks, and each block's level and variability terms are
-   * standardised on the windows of the other blocks (so a drift across the span shows, as it will
-   * in operation); the residual term is the autoencoder's (trained on the training rows).
+   * the rows are cut into CROSS_FIT_BLOCKS blocks; each window's level and variability terms are
+   * standardised on the windows that do not overlap it (crossFittedZ: a drift across the span shows,
+   * as it will in operation), and each block's residuals come from autoencoders fitted on the other
+   * blocks' windows that share no row with it.
    */
   readonly calibrationSegments: readonly Float64Array[];
   /** The term and window behind the largest of those scores: what sets how high the alarm must sit. */
