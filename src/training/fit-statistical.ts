@@ -344,7 +344,8 @@ export interface LargestTerm {
 
 /**
  * A signed feature's z of every window, standardised on every window that does not overlap it (a window ending
- * windowLength rows or more before or after it): leave one window out, the largest reference the no-overlap rule
+ * more than windowLength rows before or after it; the one ending exactly windowLength rows away shares no row either,
+ * but is left out as otherWindows leaves it out): leave one window out, the largest reference the no-overlap rule
  * allows. Each sd is at least `minSd` (per channel: what a quantised channel's step allows). Blocks of windows (as the
  * autoencoder's cross-fit must use, one fit per block) would leave out a whole block and its margins: on a 160-row
  * span the middle blocks' references are 32 windows, whose sd's own noise then reads as z of 6-10 in normal rows and

@@ -50,8 +50,11 @@ describe('crossFitted with a scale', () => {
 describe('crossFittedZ', () => {
   it('standardises each window on every window that does not overlap it, the sd at least minSd', () => {
     const rng = new SeededRandom(9);
-    // 120 windows of 3 channels: noise around 1,000 (the sums must not cancel), a slow wander, and a constant.
-    const feature = Array.from({ length: 120 }, (_, i) => Float64Array.of(1000 + rng.normal(), Math.sin(i / 9), 2));
+    // 120 windows of 3 channels: noise around 1,000 (the sums must not cancel), a slow wander, and a channel whose
+    // spread (0.01) is below its floor (0.25).
+    const feature = Array.from({ length: 120 }, (_, i) =>
+      Float64Array.of(1000 + rng.normal(), Math.sin(i / 9), 2 + 0.01 * rng.normal()),
+    );
     const minSd = [1e-6, 1e-6, 0.25];
     const z = crossFittedZ(32, feature, minSd);
     for (const i of [0, 31, 32, 60, 87, 88, 119]) {
@@ -61,7 +64,11 @@ describe('crossFittedZ', () => {
       );
       feature[i].forEach((v, ch) => expect(z[i][ch]).toBeCloseTo(Math.abs(v - centre[ch]) / sd[ch], 9));
     }
-    expect(Array.from(z[60], (v) => v === 0)).toEqual([false, false, true]);
+    // The floored channel's z is its deviation over 0.25, not over its own spread of about 0.01.
+    const others = otherWindows(120, 60, 61, 32).map((j) => feature[j][2]);
+    const mean = others.reduce((a, v) => a + v, 0) / others.length;
+    expect(z[60][2]).toBeCloseTo(Math.abs(feature[60][2] - mean) / 0.25, 9);
+    expect(z[60][2]).toBeLessThan(0.2);
   });
 
   it('refuses windows that leave fewer than 2 others to compare with', () => {

@@ -244,8 +244,8 @@ describe('linewatch train --csv', () => {
     expect(res.stderr).toMatch(
       /^linewatch: 29 rows of normal operation are too few: a window is 32 rows, and both the 22 training and the 7 held-out rows need at least 20 windows\n$/,
     );
-    // 97 rows pass the 20-window rule (66 training, 31 held-out windows) but leave the middle window no other window
-    // that does not overlap it: the rows needed are named, not a stack trace.
+    // 97 rows pass the 20-window rule (42 training and 24 held-out windows, 66 in all) but leave the middle windows one
+    // window more than a window's length away to compare with: the rows needed are named, not a stack trace.
     await writeFile(join(dir, 'span97.csv'), text.slice(0, 98).join('\n'));
     res = await runCli(['train', '--csv', join(dir, 'span97.csv'), '--arch', 'stats', '--out', out]);
     expect(res.stderr).toBe(
