@@ -139,6 +139,9 @@ async function fitTermDetector(
     onEpoch: epochReporter('epoch', o.epochs, o, curve),
   });
   o.progress?.end();
+  /** A per-channel figure for the manifest, by channel name, to 3 decimals. */
+  const byChannel = (values: readonly number[]) =>
+    Object.fromEntries(data.channels.map((ch, i) => [ch, Number(values[i].toFixed(3))]));
   const c = data.channels.length;
   const W = geometry.windowLength;
   const window = (end: number) => data.rows.slice((end - W + 1) * c, (end + 1) * c);
@@ -239,11 +242,9 @@ async function fitTermDetector(
       slow_channels: o.slowChannels
         ? `given: ${slowNames.join(', ') || 'none'}`
         : `found from the training rows (level spread across the span > within a window): ${slowNames.join(', ') || 'none'}`,
-      level_spread_ratio: Object.fromEntries(data.channels.map((ch, i) => [ch, Number(fit.slowRatio[i].toFixed(3))])),
-      level_out_of_fold_scale: Object.fromEntries(
-        data.channels.map((ch, i) => [ch, Number(fit.levelScale[i].toFixed(3))]),
-      ),
-      level_trend_r2: Object.fromEntries(data.channels.map((ch, i) => [ch, Number(fit.slowR2[i].toFixed(3))])),
+      level_spread_ratio: byChannel(fit.slowRatio),
+      level_out_of_fold_scale: byChannel(fit.levelScale),
+      level_trend_r2: byChannel(fit.slowR2),
       training_windows: fit.trainWindows,
       ...(fit.autoencoder
         ? {

@@ -345,11 +345,11 @@ export interface LargestTerm {
 /**
  * A signed feature's z of every window, standardised on every window that does not overlap it (a window ending
  * more than windowLength rows before or after it; the one ending exactly windowLength rows away shares no row either,
- * but is left out as otherWindows leaves it out): leave one window out, the largest reference the no-overlap rule
- * allows. Each sd is at least `minSd` (per channel: what a quantised channel's step allows). Blocks of windows (as the
- * autoencoder's cross-fit must use, one fit per block) would leave out a whole block and its margins: on a 160-row
- * span the middle blocks' references are 32 windows, whose sd's own noise then reads as z of 6-10 in normal rows and
- * sets the alarm level. Sums over the references come from prefix sums: O(windows x channels).
+ * but is left out as otherWindows leaves it out): leave one window out, not a block. Each sd is at least `minSd` (per
+ * channel: what a quantised channel's step allows). Blocks of windows (as the autoencoder's cross-fit must use, one
+ * fit per block) would leave out a whole block and its margins: on a 160-row span the middle blocks' references are
+ * 32 windows, whose sd's own noise then reads as z of 6-10 in normal rows and sets the alarm level. Sums over the
+ * references come from prefix sums: O(windows x channels).
  */
 export function crossFittedZ(
   windowLength: number,
