@@ -108,7 +108,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     );
   }
   // Each window's terms are standardised on the windows that do not overlap it (crossFittedZ): at least 2 of them.
-  const fewestRows = 3 * W + 2;
+  const fewestRows = fewestWindowsToCompare(W) + W - 1;
   if (n < fewestRows) {
     throw new Error(
       `${n} rows of normal operation are too few: a window is ${W} rows, and each window is compared with the windows that do not overlap it, which needs at least ${fewestRows} rows`,
@@ -343,6 +343,14 @@ export interface LargestTerm {
 }
 
 /**
+ * The fewest windows (hop 1) of `windowLength` rows in which every window has at least 2 others that do not overlap
+ * it (crossFittedZ's reference): the middle window leaves out itself and windowLength windows on each side.
+ */
+export function fewestWindowsToCompare(windowLength: number): number {
+  return 2 * windowLength + 3;
+}
+
+/**
  * A signed feature's z of every window, standardised on every window that does not overlap it (a window ending
  * more than windowLength rows before or after it; the one ending exactly windowLength rows away shares no row either,
  * but is left out as otherWindows leaves it out): leave one window out, not a block. Each sd is at least `minSd` (per
@@ -357,6 +365,10 @@ export function crossFittedZ(
   minSd?: readonly number[],
 ): Float64Array[] {
   const n = feature.length;
+  if (n < fewestWindowsToCompare(windowLength))
+    throw new Error(
+      `${n} windows of ${windowLength} rows leave some window fewer than 2 others to compare with (at least ${fewestWindowsToCompare(windowLength)} are needed)`,
+    );
   const c = feature[0].length;
   // Sums of the feature less its mean (so the squares do not cancel), from window 0 up to each window.
   const offset = Array.from({ length: c }, (_, ch) => feature.reduce((a, f) => a + f[ch], 0) / n);
@@ -373,8 +385,6 @@ export function crossFittedZ(
     const before = Math.max(0, i - windowLength);
     const after = Math.min(n, i + 1 + windowLength);
     const m = before + n - after;
-    if (m < 2)
-      throw new Error(`${n} windows of ${windowLength} rows leave window ${i} fewer than 2 others to compare with`);
     return f.map((v, ch) => {
       const mean = (sum[ch][before] + sum[ch][n] - sum[ch][after]) / m;
       const sq = squares[ch][before] + squares[ch][n] - squares[ch][after];

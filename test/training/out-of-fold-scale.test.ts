@@ -7,7 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
 import { centreAndSpread } from '../../src/training/detector-features.js';
-import { crossFitted, crossFittedZ, otherWindows, outOfFoldScale } from '../../src/training/fit-statistical.js';
+import {
+  crossFitted,
+  crossFittedZ,
+  fewestWindowsToCompare,
+  otherWindows,
+  outOfFoldScale,
+} from '../../src/training/fit-statistical.js';
 
 const N = 400;
 const ends = Array.from({ length: N }, (_, i) => 31 + i);
@@ -73,8 +79,15 @@ describe('crossFittedZ', () => {
 
   it('refuses windows that leave fewer than 2 others to compare with', () => {
     const feature = Array.from({ length: 66 }, (_, i) => Float64Array.of(i));
-    expect(() => crossFittedZ(32, feature)).toThrow('66 windows of 32 rows leave window 32 fewer than 2 others');
-    expect(crossFittedZ(32, [...feature, Float64Array.of(66)])).toHaveLength(67);
+    expect(() => crossFittedZ(32, feature)).toThrow(
+      '66 windows of 32 rows leave some window fewer than 2 others to compare with (at least 67 are needed)',
+    );
+    expect(fewestWindowsToCompare(32)).toBe(67);
+    const z = crossFittedZ(32, [...feature, Float64Array.of(66)]);
+    expect(z).toHaveLength(67);
+    // The middle window (33) is compared with windows 0 and 66 alone (mean 33), window 32 with 65 and 66.
+    expect(z[33][0]).toBeCloseTo(0, 12);
+    expect(z[32][0]).toBeCloseTo((65.5 - 32) / Math.SQRT1_2, 9);
   });
 });
 
