@@ -131,9 +131,14 @@ export const LABEL_COLUMNS: readonly string[] = ['anomaly', 'changepoint'];
 export const isLabelColumn = (name: string): boolean => LABEL_COLUMNS.includes(name.toLowerCase());
 
 /** A label cell as a number (see LABEL_COLUMNS): NaN where it is neither a number nor true/false. */
+/** TRUE and FALSE as Excel writes them in English, German, French, Spanish and Italian (a localised export). */
+const LABEL_WORDS: ReadonlyMap<string, number> = new Map([
+  ...['true', 'wahr', 'vrai', 'verdadero', 'vero'].map((w) => [w, 1] as const),
+  ...['false', 'falsch', 'faux', 'falso'].map((w) => [w, 0] as const),
+]);
+
 function labelOf(cell: string, separator: string): number {
-  const word = cell.trim().toLowerCase();
-  return word === 'true' ? 1 : word === 'false' ? 0 : numberOf(cell, separator);
+  return LABEL_WORDS.get(cell.trim().toLowerCase()) ?? numberOf(cell, separator);
 }
 
 const TIME_NAME = /^(datetime|time|timestamp|ts|date)$/i;
@@ -161,8 +166,9 @@ function splitDateTime(header: readonly string[], firstTimeCell: string | undefi
 /**
  * Parses a time-series CSV: a header row, the time in the first column (read by TimeColumn: SKAB's `datetime`
  * "2020-02-08 13:30:47", ISO 8601, day-first dotted dates, slash dates in the order the file settles, or epoch
- * milliseconds), numbers in the others, `true`/`false` too in the label columns; `;` or `,` separated (whichever the
- * header uses, or an Excel `sep=` line), cells quoted or not, a decimal comma where the separator is `;` (`1,25`).
+ * milliseconds), numbers in the others, `true`/`false` too in the label columns (and a localised Excel's WAHR/FALSCH,
+ * VRAI/FAUX, VERDADERO/FALSO, VERO/FALSO); `;` or `,` separated (whichever the header uses, or an Excel `sep=` line),
+ * cells quoted or not, a decimal comma where the separator is `;` (`1,25`).
  * What exports add is left out: a pandas index before the time column, a separator ending every line (a nameless
  * column with nothing in it), rows with nothing in any cell; separate `Date` and `Time` columns are read as one.
  * Every problem names the file, line and column.

@@ -173,6 +173,21 @@ describe('labels written as words', () => {
     expect(a.anomaly.some((v) => v === 1)).toBe(true);
   });
 
+  it("reads Excel's localised TRUE/FALSE (WAHR/FALSCH, VRAI/FAUX, VERDADERO/FALSO, VERO/FALSO) as 1/0", () => {
+    const localised = [
+      ['WAHR', 'FALSCH'],
+      ['VRAI', 'FAUX'],
+      ['VERDADERO', 'FALSO'],
+      ['Vero', 'Falso'],
+    ];
+    const word = (v: string, row: number) => localised[row % 4][Number(v) ? 0 : 1];
+    const words = valveWith((row, c) => (row < 0 ? c : [...c.slice(0, -2), ...c.slice(-2).map((v) => word(v, row))]));
+    expect(words).toMatch(/;(WAHR|VRAI|VERDADERO|Vero);(FALSCH|FAUX|FALSO|Falso)\n/);
+    const [a, b] = [readLabelledCsv('excel-de.csv', words), readLabelledCsv(VALVE)];
+    expect({ ...a, file: '' }).toEqual({ ...b, file: '' });
+    expect(a.anomaly.some((v) => v === 1)).toBe(true);
+  });
+
   it('refuses words in a channel column, naming the column', () => {
     expect(refusal(() => parseSkabCsv('datetime;Current;anomaly\n2024-01-03 00:00:00;True;True\n', 'w.csv'))).toBe(
       'w.csv:2: column Current: not a number: "True"',
