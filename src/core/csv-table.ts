@@ -124,19 +124,20 @@ function numberOf(cell: string, separator: string): number {
   return Number.isNaN(v) && separator === ';' && DECIMAL_COMMA.test(cell) ? Number(cell.replace(',', '.')) : v;
 }
 
-/** SKAB's label columns: numbers, or the words `true`/`false` (any case) that pandas and Excel write, read as 1/0. */
+/** SKAB's label columns: numbers, or the words `true`/`false` (any case) that pandas and Excel write, read as 1/0 (and
+ * a localised Excel's: LABEL_WORDS). */
 export const LABEL_COLUMNS: readonly string[] = ['anomaly', 'changepoint'];
 
 /** Whether a header names a label column (`anomaly`, `Anomaly`, `CHANGEPOINT`: tools write them in any case). */
 export const isLabelColumn = (name: string): boolean => LABEL_COLUMNS.includes(name.toLowerCase());
 
-/** A label cell as a number (see LABEL_COLUMNS): NaN where it is neither a number nor true/false. */
 /** TRUE and FALSE as Excel writes them in English, German, French, Spanish and Italian (a localised export). */
 const LABEL_WORDS: ReadonlyMap<string, number> = new Map([
   ...['true', 'wahr', 'vrai', 'verdadero', 'vero'].map((w) => [w, 1] as const),
   ...['false', 'falsch', 'faux', 'falso'].map((w) => [w, 0] as const),
 ]);
 
+/** A label cell as a number (see LABEL_COLUMNS): NaN where it is neither a number nor a LABEL_WORDS word. */
 function labelOf(cell: string, separator: string): number {
   return LABEL_WORDS.get(cell.trim().toLowerCase()) ?? numberOf(cell, separator);
 }

@@ -343,8 +343,9 @@ export interface LargestTerm {
 }
 
 /**
- * The fewest windows (hop 1) of `windowLength` rows in which every window has at least 2 others that do not overlap
- * it (crossFittedZ's reference): the middle window leaves out itself and windowLength windows on each side.
+ * The fewest windows (hop 1) of `windowLength` rows in which every window has at least 2 others ending more than
+ * windowLength rows from it (crossFittedZ's reference): the middle window leaves out itself and windowLength windows on
+ * each side.
  */
 export function fewestWindowsToCompare(windowLength: number): number {
   return 2 * windowLength + 3;

@@ -183,7 +183,7 @@ describe('labels written as words', () => {
     const word = (v: string, row: number) => localised[row % 4][Number(v) ? 0 : 1];
     const words = valveWith((row, c) => (row < 0 ? c : [...c.slice(0, -2), ...c.slice(-2).map((v) => word(v, row))]));
     expect(words).toMatch(/;(WAHR|VRAI|VERDADERO|Vero);(FALSCH|FAUX|FALSO|Falso)\n/);
-    const [a, b] = [readLabelledCsv('excel-de.csv', words), readLabelledCsv(VALVE)];
+    const [a, b] = [readLabelledCsv('excel-localised.csv', words), readLabelledCsv(VALVE)];
     expect({ ...a, file: '' }).toEqual({ ...b, file: '' });
     expect(a.anomaly.some((v) => v === 1)).toBe(true);
   });
