@@ -395,10 +395,14 @@ export function crossFittedZ(
   });
 }
 
-/** The indices of the windows (of n) outside the block [from, to) and not overlapping it (windowLength rows). */
-export function otherWindows(n: number, from: number, to: number, windowLength: number): number[] {
+/**
+ * The indices i of the windows (of n, hop 1) with i < from − margin or i ≥ to + margin: outside the block [from, to)
+ * and, with `margin` the rows a term reads (windowLength for the level and variability, aeRows for the residual's
+ * folds), reading no row the block's windows read.
+ */
+export function otherWindows(n: number, from: number, to: number, margin: number): number[] {
   const out: number[] = [];
-  for (let i = 0; i < n; i++) if (i < from - windowLength || i >= to + windowLength) out.push(i);
+  for (let i = 0; i < n; i++) if (i < from - margin || i >= to + margin) out.push(i);
   return out;
 }
 
