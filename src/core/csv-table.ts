@@ -143,15 +143,26 @@ function labelOf(cell: string, separator: string): number {
 }
 
 const TIME_NAME = /^(datetime|time|timestamp|ts|date)$/i;
+/** A column that counts samples instead of giving times: read as plain numbers, which need a sample period. */
+const COUNTER_NAME = /^(sample|sample[ _-]?(no|nr|number|index)|index|idx|row|step)$/i;
 
 /**
- * How many leading columns of a header are a pandas index, not data: nameless or `Unnamed: 0` (a file read and
- * written again) columns right before a column named as a time column; 0 where the header has none.
+ * Where the time column is among the columns after a pandas index: the first named as a time or a sample counter.
+ * Columns before it identify the run (Tennessee Eastman as Rieth et al. publish it: `faultNumber`, `simulationRun`,
+ * `sample`, then the channels): parseSkabCsv leaves them out if each holds one value throughout the file. -1: none.
+ */
+function timeColumnAt(written: readonly string[]): number {
+  return written.findIndex((h) => TIME_NAME.test(h) || COUNTER_NAME.test(h));
+}
+
+/**
+ * How many leading columns of a header are a pandas or R index, not data: nameless or `Unnamed: 0` (a file read and
+ * written again) columns before a column named as a time or a sample counter; 0 where the header has none.
  */
 function indexColumns(header: readonly string[]): number {
   let i = 0;
   while (i < header.length - 1 && /^(|Unnamed: \d+)$/.test(header[i])) i++;
-  return TIME_NAME.test(header[i]) ? i : 0;
+  return timeColumnAt(header.slice(i)) >= 0 ? i : 0;
 }
 
 /** Whether a header starts with a `Date` column and a `Time` column whose first cell is a time of day (`11:14:34`,
@@ -170,6 +181,8 @@ function splitDateTime(header: readonly string[], firstTimeCell: string | undefi
  * milliseconds), numbers in the others, `true`/`false` too in the label columns (and a localised Excel's WAHR/FALSCH,
  * VRAI/FAUX, VERDADERO/FALSO, VERO/FALSO); `;` or `,` separated (whichever the header uses, or an Excel `sep=` line),
  * cells quoted or not, a decimal comma where the separator is `;` (`1,25`).
+ * The time column may instead count samples (`sample`, `index`: plain numbers, which need a sample period), and
+ * come after columns that name the run (each one value throughout the file, left out).
  * What exports add is left out: a pandas index before the time column, a separator ending every line (a nameless
  * column with nothing in it), rows with nothing in any cell; separate `Date` and `Time` columns are read as one.
  * Every problem names the file, line and column.
@@ -184,7 +197,13 @@ export function parseSkabCsv(
 ): SkabTable {
   const { separator, records, lineOf } = csvRecords(text, file);
   const named = (records[0] ?? []).map((h) => h.trim());
-  const from = indexColumns(named);
+  const index = indexColumns(named);
+  const at = timeColumnAt(named.slice(index));
+  if (at < 0)
+    throw new Error(
+      `${file}: first column must be the time (datetime, time or timestamp) or a sample counter (sample, index), found "${named[index]}"`,
+    );
+  const from = index + at;
   const blankLast =
     named.length > 1 &&
     named.at(-1) === '' &&
@@ -197,8 +216,7 @@ export function parseSkabCsv(
   const split = splitDateTime(written, records[data[0]]?.[from + 1]);
   const header = split ? [`${written[0]} ${written[1]}`, ...written.slice(2)] : written;
   const shift = split ? 1 : 0;
-  if (!TIME_NAME.test(written[0]))
-    throw new Error(`${file}: first column must be the time (datetime, time or timestamp), found "${written[0]}"`);
+  refuseChangingIds(named.slice(index, from), index, records, data, file, lineOf);
   const first = written.findIndex((h, i) => written.indexOf(h) !== i);
   if (first >= 0)
     throw new Error(
@@ -229,6 +247,26 @@ export function parseSkabCsv(
   });
   const times = time.settled();
   return { header, times, columns: new Map(header.slice(1).map((h, k) => [h, values[k]])), numericTimes: time.numeric };
+}
+
+/** Columns before the time column must identify the run: one value throughout the file; else the error names the
+ * column, the line where it changes and the fix. */
+function refuseChangingIds(
+  ids: readonly string[],
+  from: number,
+  records: readonly string[][],
+  data: readonly number[],
+  file: string,
+  lineOf: (record: number) => number,
+): void {
+  ids.forEach((name, j) => {
+    const first = records[data[0]][from + j]?.trim();
+    const other = data.find((r) => records[r][from + j]?.trim() !== first);
+    if (other !== undefined)
+      throw new Error(
+        `${file}:${lineOf(other)}: column "${name}" comes before the time column and changes ("${first}", then "${records[other][from + j]?.trim()}"): put the time first (datetime, time, timestamp or a sample counter); columns before it may only name the run, one run per file`,
+      );
+  });
 }
 
 /** Plain numbers read as Unix time in milliseconds: from 1e11 (1973-03-03) to below 1e14 (the year 5138). A smaller
@@ -306,7 +344,8 @@ export function csvHeader(path: string): string[] {
     const buf = Buffer.alloc(64 * 1024);
     const head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
     const header = (csvRecords(head, path, 1).records[0] ?? []).map((h) => h.trim());
-    return header.slice(indexColumns(header));
+    const index = indexColumns(header);
+    return header.slice(index + Math.max(0, timeColumnAt(header.slice(index))));
   } finally {
     closeSync(fd);
   }

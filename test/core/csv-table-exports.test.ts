@@ -210,9 +210,45 @@ describe('what exports add around the table', () => {
     const file = join(await mkdtemp(join(tmpdir(), 'lw-csv-exports-')), 'pandas.csv');
     await writeFile(file, indexed);
     expect(csvHeader(file)).toEqual(clean.header);
-    // Not before a time column: refused as before.
-    expect(refusal(() => parseSkabCsv(';a;datetime\n0;1;2024-01-03 00:00:00\n', 'p.csv'))).toBe(
-      'p.csv: first column must be the time (datetime, time or timestamp), found ""',
+    // A nameless column with no time or sample counter after it: refused, naming it.
+    expect(refusal(() => parseSkabCsv(';a;b\n0;1;2\n', 'p.csv'))).toBe(
+      'p.csv: first column must be the time (datetime, time or timestamp) or a sample counter (sample, index), found ""',
+    );
+  });
+
+  it('reads a sample counter as the time, after run-naming columns and an R row-name column (Tennessee Eastman as Rieth et al. publish it)', async () => {
+    const counted = (row: number, c: string[], names: string[], ids: string[]) =>
+      row < 0 ? [...names, 'sample', ...c.slice(1)] : [...ids, String(row + 1), ...c.slice(1)];
+    const byRows = (t: ReturnType<typeof plain>) => ({ header: t.header.slice(1), columns: t.columns });
+    // The counter alone, as plain numbers: the period must be given (timesInMs), the channels are the valve's.
+    const alone = parseSkabCsv(
+      valveWith((row, c) => counted(row, c, [], [])),
+      'counter.csv',
+    );
+    expect(byRows(plain(alone))).toEqual(byRows(clean));
+    expect([...alone.times.subarray(0, 3)]).toEqual([1, 2, 3]);
+    expect(alone.numericTimes).toBe(true);
+    // R's write.csv: a nameless row-name column, then the run's fault number and run number, then the counter.
+    const rieth = valveWith(
+      (row, c) =>
+        row < 0
+          ? ['""', ...counted(row, c, ['"faultNumber"', '"simulationRun"'], [])]
+          : [`"${row + 1}"`, ...counted(row, c, [], ['1', '7'])],
+      ',',
+    );
+    expect(rieth.slice(0, 45)).toBe('"","faultNumber","simulationRun",sample,Accel');
+    expect(plain(parseSkabCsv(rieth, 'rieth.csv'))).toEqual(plain(alone));
+    const file = join(await mkdtemp(join(tmpdir(), 'lw-csv-exports-')), 'rieth.csv');
+    await writeFile(file, rieth);
+    expect(csvHeader(file)).toEqual(alone.header);
+    // Read as eval reads it, at the period given: the valve's rows, one a second.
+    const labelled = readLabelledCsv(file, undefined, 1000);
+    expect(labelled.periodMs).toBe(1000);
+    expect(labelled.rows).toEqual(readLabelledCsv(VALVE).rows);
+    // Two runs in one file: the run number changes, and the refusal names it and the line.
+    const twoRuns = rieth.replace(/\n"300",1,7,/, '\n"300",1,8,');
+    expect(refusal(() => parseSkabCsv(twoRuns, 'runs.csv'))).toBe(
+      'runs.csv:301: column "simulationRun" comes before the time column and changes ("7", then "8"): put the time first (datetime, time, timestamp or a sample counter); columns before it may only name the run, one run per file',
     );
   });
 

@@ -118,9 +118,14 @@ describe('parseSkabCsv refusals name the file, the line as the file has it, and 
     ],
     ['no data rows', 'time;a\n\n', 'eu.csv: no data rows'],
     [
-      'a first column that is not the time',
-      '"value";time\n1;1000\n',
-      'eu.csv: first column must be the time (datetime, time or timestamp), found "value"',
+      'no column named as a time or a sample counter',
+      '"value";flow\n1;1000\n',
+      'eu.csv: first column must be the time (datetime, time or timestamp) or a sample counter (sample, index), found "value"',
+    ],
+    [
+      'a column before the time column that changes: a channel, not the name of the run',
+      '"value";time\n1;1000\n1;2000\n2;3000\n',
+      'eu.csv:4: column "value" comes before the time column and changes ("1", then "2"): put the time first (datetime, time, timestamp or a sample counter); columns before it may only name the run, one run per file',
     ],
     [
       'a column named twice (once quoted)',
