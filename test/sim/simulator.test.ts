@@ -1,4 +1,5 @@
 /** The line simulator's plant: seeded, plausible, faults that bend the right signals, CSV replay. */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,5 +99,17 @@ describe('CSV replay (SKAB format)', () => {
     );
     await writeFile(file, 'datetime;Current\n2020-03-09 10:14:33;1.2\n');
     expect(() => csvReplaySource(file)).toThrow(/missing column\(s\) Accelerometer1RMS/);
+  });
+
+  it("refuses times in no unit (a sample counter): it replays at the file's own times", async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'lw-csv-')), 'counted.csv');
+    const lines = readFileSync(SKAB, 'utf8').trimEnd().split(/\r?\n/);
+    await writeFile(
+      file,
+      lines.map((l, i) => (i === 0 ? l.replace(/^datetime/, 'sample') : l.replace(/^[^;]+/, String(i)))).join('\n'),
+    );
+    expect(() => csvReplaySource(file)).toThrow(
+      `${file}: the time column holds plain numbers (1, 2, 3, …), not dates or Unix times in milliseconds; replay follows the file's own times, so write them as dates (2024-01-23 00:03:00)`,
+    );
   });
 });
