@@ -215,6 +215,28 @@ export function residualOverRows(
 }
 
 /**
+ * The joint residual: the RMS over the channels of the leave-one-out residual's z (each channel's residual in units of
+ * its own out-of-fold spread). A fault that moves many channels a little off what the others predict (a correlation
+ * break, a disturbance the loops spread over the plant) raises it while no channel's own term stands out.
+ */
+export function jointResidual(z: ArrayLike<number>): number {
+  let sum = 0;
+  for (let ch = 0; ch < z.length; ch++) sum += z[ch] * z[ch];
+  return Math.sqrt(sum / z.length);
+}
+
+/** The joint residual's standardised value `jointZ` reported on the channels by their share of the largest residual
+ * z (the channel that weighs most gets all of it), as the residual kind's term of each channel. */
+export function jointOnChannels(z: ArrayLike<number>, jointZ: number): Float64Array {
+  let largest = 0;
+  for (let ch = 0; ch < z.length; ch++) largest = Math.max(largest, z[ch]);
+  return Float64Array.from(z, (v) => (jointZ * v) / (largest + JOINT_SHARE_EPSILON));
+}
+
+/** Keeps the share finite where every residual is zero (the graph adds the same). */
+export const JOINT_SHARE_EPSILON = 1e-9;
+
+/**
  * The component channels: the principal directions the fast channels share in normal operation
  * (normalised rows; Kaiser's rule: the components above the mean variance). A disturbance whose
  * random variation grows moves many correlated channels a little more each, below each channel's

@@ -7,7 +7,9 @@
  *   normalised  = (window − mean) / std                         (training rows' channel z-scores)
  *   residual    RMS over the last rows of (reconstruction error / the channel's RMS error on the training
  *               windows), i.e. centre 0 and sd = that spread (max(0, …) keeps the form of a one-sided z)   hybrid only;
- *                 the autoencoder reconstructs each row from the others' channels (batch × rows)
+ *                 the autoencoder reconstructs each row from the others' channels (batch × rows); the joint residual
+ *                 (RMS over the channels of the leave-one-out model's residual z, standardised one-sided) joins it on
+ *                 each channel by its share of the largest
  *   level z     = |level − centre| / sd
  *   variability = |log(mean |difference| + floor) − centre| / sd, the larger of it and the spread: the same over the
  *               whole window of each component channel (window × projection), times each channel's share of it
@@ -18,7 +20,7 @@
  */
 import type { TermKind } from '../core/types.js';
 import type { DenseAutoencoder } from './dense-autoencoder.js';
-import type { ComponentChannels, DetectorGeometry } from './detector-features.js';
+import { JOINT_SHARE_EPSILON, type ComponentChannels, type DetectorGeometry } from './detector-features.js';
 import { denseLayers } from './export-dense.js';
 import { TensorType, type OnnxGraph, type OnnxNode } from './onnx-writer.js';
 import { CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT, ScoringGraphBuilder, uint8Params } from './scoring-graph.js';
@@ -49,6 +51,9 @@ export interface DetectorLayout {
       /** Spread of the signed mean error over the autoencoder rows: a persistent offset of a channel from what the
        * others predict shows in its mean long before in its RMS. */
       readonly meanSd?: readonly number[];
+      /** The joint residual (detector-features.ts: the RMS over the channels of this model's residual z), standardised
+       * one-sided and reported on the channels by their share of the largest residual z. */
+      readonly joint?: { readonly centre: number; readonly sd: number };
     };
   };
   /** The spread term: the component channels' variability over the whole window (log of the mean |row-to-row
@@ -205,6 +210,21 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
         );
         node('Mul', 'linear_mean_z', ['linear_abs_mean_error', 'linear_mean_inv_sd']);
         inputs.push('linear_mean_z');
+      }
+      const joint = l.residual.linear.joint;
+      if (joint) {
+        const keep = { intsAttributes: { axes: [1] }, intAttributes: { keepdims: 1 } };
+        node('Mul', 'linear_squared_z', [linear, linear]);
+        node('ReduceMean', 'linear_mean_squared_z', ['linear_squared_z'], keep);
+        node('Sqrt', 'joint_residual', ['linear_mean_squared_z']);
+        standardised('joint_residual', { centre: [joint.centre], sd: [joint.sd] });
+        node('Relu', 'joint_residual_z', ['joint_residual_z_signed']);
+        node('ReduceMax', 'linear_largest_z', [linear], keep);
+        f32('joint_share_epsilon', [JOINT_SHARE_EPSILON]);
+        node('Add', 'linear_largest_z_safe', ['linear_largest_z', 'joint_share_epsilon']);
+        node('Div', 'joint_share', [linear, 'linear_largest_z_safe']);
+        node('Mul', 'joint_on_channels', ['joint_residual_z', 'joint_share']);
+        inputs.push('joint_on_channels');
       }
       g.nodes.push({ op: 'Max', name: 'residual_either', inputs, outputs: ['residual_either'] });
       residual = 'residual_either';

@@ -244,6 +244,11 @@ async function fitTermDetector(
         : `found from the training rows (level spread across the span > within a window): ${slowNames.join(', ') || 'none'}`,
       level_spread_ratio: byChannel(fit.slowRatio),
       level_out_of_fold_scale: byChannel(fit.levelScale),
+      ...(fit.layout.residual?.linear?.joint
+        ? {
+            joint_residual: `RMS over the channels of the leave-one-out residual's z, one-sided: centre ${fit.layout.residual.linear.joint.centre.toFixed(4)}, sd ${fit.layout.residual.linear.joint.sd.toFixed(4)} (out of fold)`,
+          }
+        : {}),
       level_trend_r2: byChannel(fit.slowR2),
       training_windows: fit.trainWindows,
       ...(fit.autoencoder

@@ -9,6 +9,8 @@ import { channelResolution, levelMinSd, variabilityScale } from './channel-resol
 import { DenseAutoencoder } from './dense-autoencoder.js';
 import { chooseRidge, fitLeaveOneOutWithout, outOfFoldResiduals } from './leave-one-out.js';
 import {
+  jointOnChannels,
+  jointResidual,
   autoencoderInput,
   centreAndSpread,
   levelFeature,
@@ -242,22 +244,35 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     meanSd: Array.from({ length: c }, (_, ch) => (leftOut[ch] ? 1 : rmsSpread(linearMeans, ch))),
     autoencoder: linearFit(xTrain),
   };
-  const residualZ = residuals.map((r, i) =>
-    r.map((v, ch) =>
+  // The joint residual: the leave-one-out residual's z over all channels at once (none when no channel is in that
+  // model), standardised on the windows that do not overlap each, reported on the channels by their share.
+  const linearZ = linearResiduals.map((r) => r.map((v, ch) => v / linear.sd[ch]));
+  const joint = leftOut.every((l) => l) ? undefined : jointStandardisation(linearZ.map(jointResidual), W);
+  const residualZ = residuals.map((r, i) => {
+    const shared = joint ? jointOnChannels(linearZ[i], joint.z[i]) : undefined;
+    return r.map((v, ch) =>
       Math.max(
         0,
         v / residual.sd[ch],
-        linearResiduals[i][ch] / linear.sd[ch],
+        linearZ[i][ch],
         Math.abs(linearMeans[i][ch]) / linear.meanSd[ch],
+        shared?.[ch] ?? 0,
       ),
-    ),
-  );
+    );
+  });
   const { segments: calibrationSegments, largest } = crossFitted(
     signedZ,
     spreadZ ? residualZ.map((r, i) => Float64Array.of(...r, ...spreadZ[i])) : residualZ,
     termScale,
   );
-  const layout: DetectorLayout = { ...base, residual: { ...residual, autoencoder: ae, linear } };
+  const layout: DetectorLayout = {
+    ...base,
+    residual: {
+      ...residual,
+      autoencoder: ae,
+      linear: { ...linear, ...(joint ? { joint: { centre: joint.centre, sd: joint.sd } } : {}) },
+    },
+  };
   return {
     layout,
     mean,
@@ -270,7 +285,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     calibrationSegments,
     largestNormalTerm: nameLargest(largest, allEnds, data.channels, true, componentTerm?.components),
     autoencoder: {
-      architecture: `dense ${sizes.join('-')} per row (bottleneck: ${hidden[1]} principal components explain ${BOTTLENECK_VARIANCE * 100} % of the training rows) and a leave-one-out linear autoencoder (each channel's ridge ${ridgeRange(ridge)} × the mean variance, chosen by ${CROSS_FIT_BLOCKS}-block cross-validation; left out: ${data.channels.filter((_, i) => leftOut[i]).join(', ') || 'none'}), the larger residual RMS over the last ${g.aeRows} rows, spread and calibration out of fold`,
+      architecture: `dense ${sizes.join('-')} per row (bottleneck: ${hidden[1]} principal components explain ${BOTTLENECK_VARIANCE * 100} % of the training rows) and a leave-one-out linear autoencoder (each channel's ridge ${ridgeRange(ridge)} × the mean variance, chosen by ${CROSS_FIT_BLOCKS}-block cross-validation; left out: ${data.channels.filter((_, i) => leftOut[i]).join(', ') || 'none'}), the larger residual RMS over the last ${g.aeRows} rows, spread and calibration out of fold${joint ? `; the leave-one-out residual's RMS over the channels (the joint residual) joins it on each channel by its share` : ''}`,
       epochs: fit.epochs,
       bestEpoch: fit.bestEpoch,
       trainLoss: fit.trainLoss,
@@ -364,6 +379,8 @@ export function crossFittedZ(
   windowLength: number,
   feature: readonly Float64Array[],
   minSd?: readonly number[],
+  /** Keep the sign (a one-sided term); by default |z|. */
+  signed = false,
 ): Float64Array[] {
   const n = feature.length;
   if (n < fewestWindowsToCompare(windowLength))
@@ -390,9 +407,33 @@ export function crossFittedZ(
       const mean = (sum[ch][before] + sum[ch][n] - sum[ch][after]) / m;
       const sq = squares[ch][before] + squares[ch][n] - squares[ch][after];
       const sd = Math.max(Math.sqrt(Math.max(0, sq - m * mean * mean) / (m - 1)), minSd?.[ch] ?? 1e-6);
-      return Math.abs(v - offset[ch] - mean) / sd;
+      const z = (v - offset[ch] - mean) / sd;
+      return signed ? z : Math.abs(z);
     });
   });
+}
+
+/**
+ * The joint residual's standardisation (one value per window, detector-features.ts: jointResidual): one-sided, each
+ * window against every window that does not overlap it (crossFittedZ), in units of the RMS of those z (at least 1, as
+ * the level's out-of-fold scale). The graph's centre and sd are the values' mean and sd, the sd times that scale; `z`
+ * is every window's cross-fitted value for the calibration.
+ */
+export function jointStandardisation(
+  values: readonly number[],
+  windowLength: number,
+): { centre: number; sd: number; z: Float64Array } {
+  const n = values.length;
+  const signed = crossFittedZ(
+    windowLength,
+    values.map((v) => Float64Array.of(v)),
+    undefined,
+    true,
+  ).map((z) => z[0]);
+  const scale = Math.max(1, Math.sqrt(signed.reduce((a, z) => a + z * z, 0) / n));
+  const centre = values.reduce((a, v) => a + v, 0) / n;
+  const sd = Math.max(1e-6, Math.sqrt(values.reduce((a, v) => a + (v - centre) ** 2, 0) / (n - 1)));
+  return { centre, sd: sd * scale, z: Float64Array.from(signed, (z) => Math.max(0, z) / scale) };
 }
 
 /**

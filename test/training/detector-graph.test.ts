@@ -6,6 +6,8 @@ import { DenseAutoencoder } from '../../src/training/dense-autoencoder.js';
 import {
   autoencoderInput,
   componentRows,
+  jointOnChannels,
+  jointResidual,
   levelFeature,
   normaliseRows,
   residualOverRows,
@@ -75,6 +77,14 @@ describe('detector graphs', () => {
     (v, ch) => Math.abs(v - l.variability.centre[ch]) / l.variability.sd[ch],
   );
 
+  // The residual z of one of the hybrid's autoencoders on the window's last aeRows rows, as the graph computes it.
+  const input = new Float64Array(G.aeRows * C);
+  autoencoderInput(x, end, C, G.aeRows, input, 0);
+  const z = (model: DenseAutoencoder, s: { centre: readonly number[]; sd: readonly number[] }) =>
+    residualOverRows(input, model.reconstruct(input, G.aeRows), 0, G.aeRows, C).map((v, ch) =>
+      Math.max(0, (v - s.centre[ch]) / s.sd[ch]),
+    );
+
   it('stats: level (change for the slow channel) and variability terms, the channel error their max, the score the largest', async () => {
     const out = await run(layout(false), rows);
     [...level, ...variability].forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
@@ -83,13 +93,6 @@ describe('detector graphs', () => {
   });
 
   it("hybrid: adds the residual (the larger of the dense and the leave-one-out autoencoders' residuals, one-sided) as the first kind", async () => {
-    const d = G.aeRows * C;
-    const input = new Float64Array(d);
-    autoencoderInput(x, end, C, G.aeRows, input, 0);
-    const z = (model: DenseAutoencoder, s: { centre: readonly number[]; sd: readonly number[] }) =>
-      residualOverRows(input, model.reconstruct(input, G.aeRows), 0, G.aeRows, C).map((v, ch) =>
-        Math.max(0, (v - s.centre[ch]) / s.sd[ch]),
-      );
     const dense = z(l.residual!.autoencoder, l.residual!);
     const linear = z(l.residual!.linear!.autoencoder, l.residual!.linear!);
     // The term is the larger of the two models' residuals: the test needs each to win on some channel.
@@ -99,6 +102,30 @@ describe('detector graphs', () => {
     const out = await run(l, rows);
     [...residual, ...level, ...variability].forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
     expect(out.score).toBeCloseTo(Math.max(...residual, ...level, ...variability), 3);
+  });
+
+  it("joint: the leave-one-out residual's RMS over the channels, standardised one-sided, joins the residual on each channel by its share", async () => {
+    const linearModel = l.residual!.linear!;
+    const dense = z(l.residual!.autoencoder, l.residual!);
+    const linear = z(linearModel.autoencoder, linearModel);
+    const own = dense.map((v, ch) => Math.max(v, linear[ch]));
+    // A standardisation that puts the joint residual at 1.5× the largest own term: it wins on the channel that weighs
+    // most in it and not on every channel.
+    const value = jointResidual(linear);
+    const joint = { centre: value / 4, sd: (value * 0.75) / (1.5 * Math.max(...own)) };
+    const shared = jointOnChannels(linear, Math.max(0, (value - joint.centre) / joint.sd));
+    const residual = own.map((v, ch) => Math.max(v, shared[ch]));
+    expect(residual.some((v, ch) => v > own[ch] + 0.5)).toBe(true);
+    expect(residual.some((v, ch) => v === own[ch])).toBe(true);
+    const out = await run({ ...l, residual: { ...l.residual!, linear: { ...linearModel, joint } } }, rows);
+    [...residual, ...level, ...variability].forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
+    expect(out.score).toBeCloseTo(Math.max(...residual, ...level, ...variability), 3);
+    // Below its centre the joint residual adds nothing: the terms are the model's own.
+    const quiet = await run(
+      { ...l, residual: { ...l.residual!, linear: { ...linearModel, joint: { centre: value * 2, sd: 1 } } } },
+      rows,
+    );
+    [...own, ...level, ...variability].forEach((v, i) => expect(quiet.terms[i]).toBeCloseTo(v, 3));
   });
 
   it("spread: the components' variability over the whole window, on each channel by its share, joins the variability kind", async () => {

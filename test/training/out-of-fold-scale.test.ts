@@ -11,6 +11,7 @@ import {
   crossFitted,
   crossFittedZ,
   fewestWindowsToCompare,
+  jointStandardisation,
   otherWindows,
   outOfFoldScale,
 } from '../../src/training/fit-statistical.js';
@@ -95,5 +96,43 @@ describe('otherWindows', () => {
   it('leaves out the block and every window that overlaps it', () => {
     expect(otherWindows(10, 4, 6, 2)).toEqual([0, 1, 8, 9]);
     expect(otherWindows(10, 0, 3, 2)).toEqual([5, 6, 7, 8, 9]);
+  });
+});
+
+describe('jointStandardisation', () => {
+  it('is one-sided: a window below the others adds nothing, one above reads as its cross-fitted z over the scale', () => {
+    const rng = new SeededRandom(4);
+    const values = ends.map((_, i) => 1 + 0.1 * rng.normal() + (i === 100 ? 1 : 0) - (i === 300 ? 1 : 0));
+    const joint = jointStandardisation(values, 32);
+    const signed = crossFittedZ(
+      32,
+      values.map((v) => Float64Array.of(v)),
+      undefined,
+      true,
+    ).map((z) => z[0]);
+    const scale = Math.max(1, Math.sqrt(signed.reduce((a, z) => a + z * z, 0) / N));
+    expect(signed[300]).toBeLessThan(-5);
+    expect(joint.z[300]).toBe(0);
+    expect(signed[100]).toBeGreaterThan(5);
+    expect(joint.z[100]).toBeCloseTo(signed[100] / scale, 12);
+    // The graph's standardisation: the values' mean, and their sd times the same scale.
+    const mean = values.reduce((a, v) => a + v, 0) / N;
+    const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (N - 1));
+    expect(joint.centre).toBeCloseTo(mean, 12);
+    expect(joint.sd).toBeCloseTo(sd * scale, 12);
+  });
+
+  it('puts a value that wanders across the span in units of how far it wanders (scale above 1)', () => {
+    const rng = new SeededRandom(6);
+    const values = ends.map((_, i) => 1 + 0.1 * rng.normal() + (i >= 168 && i < 232 ? 0.8 : 0));
+    const steady = ends.map(() => 1 + 0.1 * rng.normal());
+    const wandering = jointStandardisation(values, 32);
+    const plain = jointStandardisation(steady, 32);
+    const sd = (v: number[]) => {
+      const m = v.reduce((a, x) => a + x, 0) / v.length;
+      return Math.sqrt(v.reduce((a, x) => a + (x - m) ** 2, 0) / (v.length - 1));
+    };
+    expect(plain.sd / sd(steady)).toBeLessThan(1.15);
+    expect(wandering.sd / sd(values)).toBeGreaterThan(1.5);
   });
 });
