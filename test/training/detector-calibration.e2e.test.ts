@@ -35,7 +35,14 @@
  * Measured false alarms/day ÷ target, seeds 1–5; in brackets the same over seeds 1–12 (median, pooled = all alarms /
  * all days):
  *
- * Measured on 2026-12-03, after each window's level and variability were standardised on every window that does not
+ * Measured on 2026-12-03, after the joint residual (the leave-one-out residual's RMS over the channels) was added:
+ * N = 3,000  hybrid   0.80 0.53 0.53 1.17 1.43  median 0.80, pooled 0.89
+ *            stats    1.07 1.50 0.70 1.03 1.20  median 1.07, pooled 1.10
+ * N = 400    hybrid   6.50 1.90 0.50 0.37 0.07  median 0.50, pooled 1.87  (plain quantile pooled 8.97)
+ *            stats    5.50 0.43 0.23 1.23 0.03  median 0.43, pooled 1.49  (plain quantile pooled 5.69)
+ * The RMS of every kind of term instead (not kept) gave 1.13 2.10 0.50 1.20 2.23 at N = 3,000 and pooled 2.60 at 400.
+ *
+ * Earlier on 2026-12-03, after each window's level and variability were standardised on every window that does not
  * overlap it and the residual's folds left out only the rows a residual reads:
  * N = 3,000  hybrid   0.80 1.73 0.73 1.57 1.00  median 1.00, pooled 1.17
  *            stats    1.07 1.50 0.70 1.03 1.20  median 1.07, pooled 1.10
