@@ -147,21 +147,25 @@ const TIME_NAME = /^(datetime|time|timestamp|ts|date)$/i;
 const COUNTER_NAME = /^(sample|sample[ _-]?(no|nr|number|index)|index|idx|row|step)$/i;
 
 /**
- * Where the time column is among the columns after a pandas index: the first named as a time or a sample counter.
- * Columns before it identify the run (Tennessee Eastman as Rieth et al. publish it: `faultNumber`, `simulationRun`,
- * `sample`, then the channels): parseSkabCsv leaves them out if each holds one value throughout the file. -1: none.
+ * Where the time column is among the columns after a pandas index: the first named as a time, or else the first named
+ * as a sample counter. Columns before it identify the run (Tennessee Eastman as Rieth et al. publish it: `faultNumber`,
+ * `simulationRun`, `sample`, then the channels): parseSkabCsv leaves them out if each holds one value throughout the
+ * file. -1: none.
  */
 function timeColumnAt(written: readonly string[]): number {
-  return written.findIndex((h) => TIME_NAME.test(h) || COUNTER_NAME.test(h));
+  const time = written.findIndex((h) => TIME_NAME.test(h));
+  return time >= 0 ? time : written.findIndex((h) => COUNTER_NAME.test(h));
 }
 
 /**
  * How many leading columns of a header are a pandas or R index, not data: nameless or `Unnamed: 0` (a file read and
- * written again) columns before a column named as a time or a sample counter; 0 where the header has none.
+ * written again) columns, or a counter (`index`, as pandas' reset_index writes it) where a column named as a time comes
+ * after it, before the time column; 0 where the header has none.
  */
 function indexColumns(header: readonly string[]): number {
+  const timed = header.some((h) => TIME_NAME.test(h));
   let i = 0;
-  while (i < header.length - 1 && /^(|Unnamed: \d+)$/.test(header[i])) i++;
+  while (i < header.length - 1 && (/^(|Unnamed: \d+)$/.test(header[i]) || (timed && COUNTER_NAME.test(header[i])))) i++;
   return timeColumnAt(header.slice(i)) >= 0 ? i : 0;
 }
 

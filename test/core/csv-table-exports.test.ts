@@ -210,6 +210,9 @@ describe('what exports add around the table', () => {
     const file = join(await mkdtemp(join(tmpdir(), 'lw-csv-exports-')), 'pandas.csv');
     await writeFile(file, indexed);
     expect(csvHeader(file)).toEqual(clean.header);
+    // pandas' reset_index: the index in a column named `index` before the time column.
+    const reset = valveWith((row, c) => [row < 0 ? 'index' : String(row), ...c], ',');
+    expect(plain(parseSkabCsv(reset, 'reset.csv'))).toEqual(clean);
     // A nameless column with no time or sample counter after it: refused, naming it.
     expect(refusal(() => parseSkabCsv(';a;b\n0;1;2\n', 'p.csv'))).toBe(
       'p.csv: first column must be the time (datetime, time or timestamp) or a sample counter (sample, index), found ""',
