@@ -159,15 +159,17 @@ function timeColumnAt(written: readonly string[]): number {
 
 /**
  * How many leading columns of a header are a pandas or R index, not data: nameless or `Unnamed: 0` (a file read and
- * written again) columns, or a counter (`index`, as pandas' reset_index writes it) where a column named as a time comes
- * after it, before the time column; 0 where the header has none.
+ * written again) columns before a column named as a time or a sample counter; 0 where the header has none.
  */
 function indexColumns(header: readonly string[]): number {
-  const timed = header.some((h) => TIME_NAME.test(h));
   let i = 0;
-  while (i < header.length - 1 && (/^(|Unnamed: \d+)$/.test(header[i]) || (timed && COUNTER_NAME.test(header[i])))) i++;
+  while (i < header.length - 1 && /^(|Unnamed: \d+)$/.test(header[i])) i++;
   return timeColumnAt(header.slice(i)) >= 0 ? i : 0;
 }
+
+/** What a time column may be called, for the messages that ask for one. */
+const TIME_COLUMN_NAMES =
+  'the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step)';
 
 /** Whether a header starts with a `Date` column and a `Time` column whose first cell is a time of day (`11:14:34`,
  * `1:05 PM`); a `Time` column of numbers is a channel, as it always was. */
@@ -202,11 +204,10 @@ export function parseSkabCsv(
   const { separator, records, lineOf } = csvRecords(text, file);
   const named = (records[0] ?? []).map((h) => h.trim());
   const index = indexColumns(named);
+  const data = records.flatMap((r, i) => (i > 0 && r.some((c) => c.trim() !== '') ? [i] : []));
+  if (data.length === 0) throw new Error(`${file}: no data rows`);
   const at = timeColumnAt(named.slice(index));
-  if (at < 0)
-    throw new Error(
-      `${file}: first column must be the time (datetime, time or timestamp) or a sample counter (sample, index), found "${named[index]}"`,
-    );
+  if (at < 0) throw new Error(`${file}: first column must be ${TIME_COLUMN_NAMES}, found "${named[index]}"`);
   const from = index + at;
   const blankLast =
     named.length > 1 &&
@@ -214,13 +215,10 @@ export function parseSkabCsv(
     records.every((r, i) => i === 0 || r.length < named.length || r[named.length - 1].trim() === '');
   const width = named.length - (blankLast ? 1 : 0);
   const written = named.slice(from, width);
-  const data = records.flatMap((r, i) => (i > 0 && r.some((c) => c.trim() !== '') ? [i] : []));
-  if (data.length === 0) throw new Error(`${file}: no data rows`);
   // A SCADA layout: the date in a `Date` column, the time of day in a `Time` column after it; read as one time column.
   const split = splitDateTime(written, records[data[0]]?.[from + 1]);
   const header = split ? [`${written[0]} ${written[1]}`, ...written.slice(2)] : written;
   const shift = split ? 1 : 0;
-  refuseChangingIds(named.slice(index, from), index, records, data, file, lineOf);
   const first = written.findIndex((h, i) => written.indexOf(h) !== i);
   if (first >= 0)
     throw new Error(
@@ -249,26 +247,44 @@ export function parseSkabCsv(
       values[k - 1][row] = v;
     }
   });
+  leadingColumns(named.slice(index, from), index, named[from], records, data, file, lineOf);
   const times = time.settled();
   return { header, times, columns: new Map(header.slice(1).map((h, k) => [h, values[k]])), numericTimes: time.numeric };
 }
 
-/** Columns before the time column must identify the run: one value throughout the file; else the error names the
- * column, the line where it changes and the fix. */
-function refuseChangingIds(
-  ids: readonly string[],
+/**
+ * Columns between a pandas index and the time column, checked and left out, or refused naming the column and the fix:
+ * before a sample counter, columns that name the run (Tennessee Eastman as Rieth et al. publish it: `faultNumber`,
+ * `simulationRun`, `sample`), each one value in every row (not a label); before a column named as a time, only pandas'
+ * reset_index column (`index`: 0, 1, 2, … or 1, 2, 3, …). Runs after every row's fields were counted.
+ */
+function leadingColumns(
+  names: readonly string[],
   from: number,
+  timeName: string,
   records: readonly string[][],
   data: readonly number[],
   file: string,
   lineOf: (record: number) => number,
 ): void {
-  ids.forEach((name, j) => {
-    const first = records[data[0]][from + j]?.trim();
-    const other = data.find((r) => records[r][from + j]?.trim() !== first);
+  const counter = !TIME_NAME.test(timeName);
+  names.forEach((name, j) => {
+    const cell = (r: number) => records[r][from + j].trim();
+    if (!counter) {
+      const start = Number(cell(data[0]));
+      const rowIndex =
+        /^index$/i.test(name) && (start === 0 || start === 1) && data.every((r, k) => cell(r) === String(start + k));
+      if (!rowIndex) throw new Error(`${file}: first column must be ${TIME_COLUMN_NAMES}, found "${name}"`);
+      return;
+    }
+    if (isLabelColumn(name))
+      throw new Error(
+        `${file}: the label column "${name}" comes before the time column "${timeName}"; put the time first`,
+      );
+    const other = data.find((r) => cell(r) !== cell(data[0]));
     if (other !== undefined)
       throw new Error(
-        `${file}:${lineOf(other)}: column "${name}" comes before the time column and changes ("${first}", then "${records[other][from + j]?.trim()}"): put the time first (datetime, time, timestamp or a sample counter); columns before it may only name the run, one run per file`,
+        `${file}:${lineOf(other)}: column "${name}" comes before the time column "${timeName}" and changes ("${cell(data[0])}", then "${cell(other)}"): put the time first; columns before a sample counter may only name the run (one value in every row), one run per file`,
       );
   });
 }

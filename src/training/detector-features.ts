@@ -221,7 +221,7 @@ export function residualOverRows(
  */
 export function jointResidual(z: ArrayLike<number>): number {
   let sum = 0;
-  for (let ch = 0; ch < z.length; ch++) sum += z[ch] * z[ch];
+  for (let ch = 0; ch < z.length; ch++) sum += Math.min(z[ch], JOINT_Z_LIMIT) ** 2;
   return Math.sqrt(sum / z.length);
 }
 
@@ -229,12 +229,16 @@ export function jointResidual(z: ArrayLike<number>): number {
  * z (the channel that weighs most gets all of it), as the residual kind's term of each channel. */
 export function jointOnChannels(z: ArrayLike<number>, jointZ: number): Float64Array {
   let largest = 0;
-  for (let ch = 0; ch < z.length; ch++) largest = Math.max(largest, z[ch]);
-  return Float64Array.from(z, (v) => (jointZ * v) / (largest + JOINT_SHARE_EPSILON));
+  for (let ch = 0; ch < z.length; ch++) largest = Math.max(largest, Math.min(z[ch], JOINT_Z_LIMIT));
+  return Float64Array.from(z, (v) => (jointZ * Math.min(v, JOINT_Z_LIMIT)) / (largest + JOINT_SHARE_EPSILON));
 }
 
 /** Keeps the share finite where every residual is zero (the graph adds the same). */
 export const JOINT_SHARE_EPSILON = 1e-9;
+
+/** Each z counts at most this much in the joint residual: its square stays far inside float32's range (3.4e38), so a
+ * finite window never scores Inf or NaN there (the channel's own term still carries its whole z). */
+export const JOINT_Z_LIMIT = 1e15;
 
 /**
  * The component channels: the principal directions the fast channels share in normal operation

@@ -20,7 +20,12 @@
  */
 import type { TermKind } from '../core/types.js';
 import type { DenseAutoencoder } from './dense-autoencoder.js';
-import { JOINT_SHARE_EPSILON, type ComponentChannels, type DetectorGeometry } from './detector-features.js';
+import {
+  JOINT_SHARE_EPSILON,
+  JOINT_Z_LIMIT,
+  type ComponentChannels,
+  type DetectorGeometry,
+} from './detector-features.js';
 import { denseLayers } from './export-dense.js';
 import { TensorType, type OnnxGraph, type OnnxNode } from './onnx-writer.js';
 import { CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT, ScoringGraphBuilder, uint8Params } from './scoring-graph.js';
@@ -214,15 +219,17 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
       const joint = l.residual.linear.joint;
       if (joint) {
         const keep = { intsAttributes: { axes: [1] }, intAttributes: { keepdims: 1 } };
-        node('Mul', 'linear_squared_z', [linear, linear]);
+        f32('joint_z_limit', [JOINT_Z_LIMIT]);
+        node('Min', 'linear_bounded_z', [linear, 'joint_z_limit']);
+        node('Mul', 'linear_squared_z', ['linear_bounded_z', 'linear_bounded_z']);
         node('ReduceMean', 'linear_mean_squared_z', ['linear_squared_z'], keep);
         node('Sqrt', 'joint_residual', ['linear_mean_squared_z']);
         standardised('joint_residual', { centre: [joint.centre], sd: [joint.sd] });
         node('Relu', 'joint_residual_z', ['joint_residual_z_signed']);
-        node('ReduceMax', 'linear_largest_z', [linear], keep);
+        node('ReduceMax', 'linear_largest_z', ['linear_bounded_z'], keep);
         f32('joint_share_epsilon', [JOINT_SHARE_EPSILON]);
         node('Add', 'linear_largest_z_safe', ['linear_largest_z', 'joint_share_epsilon']);
-        node('Div', 'joint_share', [linear, 'linear_largest_z_safe']);
+        node('Div', 'joint_share', ['linear_bounded_z', 'linear_largest_z_safe']);
         node('Mul', 'joint_on_channels', ['joint_residual_z', 'joint_share']);
         inputs.push('joint_on_channels');
       }

@@ -213,9 +213,14 @@ describe('what exports add around the table', () => {
     // pandas' reset_index: the index in a column named `index` before the time column.
     const reset = valveWith((row, c) => [row < 0 ? 'index' : String(row), ...c], ',');
     expect(plain(parseSkabCsv(reset, 'reset.csv'))).toEqual(clean);
+    // Only a row index: a counter-named channel before the time column that does not count rows is refused.
+    const stepped = valveWith((row, c) => [row < 0 ? 'index' : String(Math.floor(row / 2)), ...c], ',');
+    expect(refusal(() => parseSkabCsv(stepped, 'stepped.csv'))).toBe(
+      'stepped.csv: first column must be the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), found "index"',
+    );
     // A nameless column with no time or sample counter after it: refused, naming it.
     expect(refusal(() => parseSkabCsv(';a;b\n0;1;2\n', 'p.csv'))).toBe(
-      'p.csv: first column must be the time (datetime, time or timestamp) or a sample counter (sample, index), found ""',
+      'p.csv: first column must be the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), found ""',
     );
   });
 
@@ -251,7 +256,7 @@ describe('what exports add around the table', () => {
     // Two runs in one file: the run number changes, and the refusal names it and the line.
     const twoRuns = rieth.replace(/\n"300",1,7,/, '\n"300",1,8,');
     expect(refusal(() => parseSkabCsv(twoRuns, 'runs.csv'))).toBe(
-      'runs.csv:301: column "simulationRun" comes before the time column and changes ("7", then "8"): put the time first (datetime, time, timestamp or a sample counter); columns before it may only name the run, one run per file',
+      'runs.csv:301: column "simulationRun" comes before the time column "sample" and changes ("7", then "8"): put the time first; columns before a sample counter may only name the run (one value in every row), one run per file',
     );
   });
 

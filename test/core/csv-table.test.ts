@@ -120,12 +120,27 @@ describe('parseSkabCsv refusals name the file, the line as the file has it, and 
     [
       'no column named as a time or a sample counter',
       '"value";flow\n1;1000\n',
-      'eu.csv: first column must be the time (datetime, time or timestamp) or a sample counter (sample, index), found "value"',
+      'eu.csv: first column must be the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), found "value"',
     ],
     [
-      'a column before the time column that changes: a channel, not the name of the run',
-      '"value";time\n1;1000\n1;2000\n2;3000\n',
-      'eu.csv:4: column "value" comes before the time column and changes ("1", then "2"): put the time first (datetime, time, timestamp or a sample counter); columns before it may only name the run, one run per file',
+      'a channel before a column named as a time',
+      '"value";time\n1;1000\n1;2000\n',
+      'eu.csv: first column must be the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), found "value"',
+    ],
+    [
+      'a column before a sample counter that changes: a channel, not the name of the run',
+      'unit;sample;flow\n1;1;5\n1;2;5\n2;3;5\n',
+      'eu.csv:4: column "unit" comes before the time column "sample" and changes ("1", then "2"): put the time first; columns before a sample counter may only name the run (one value in every row), one run per file',
+    ],
+    [
+      'a label before a sample counter',
+      'anomaly;sample;flow\n0;1;5\n0;2;5\n',
+      'eu.csv: the label column "anomaly" comes before the time column "sample"; put the time first',
+    ],
+    [
+      'a row short of fields in a file with run names: the count, not the run, is named',
+      'faultNumber;simulationRun;sample;a\n0;1;1;5\n0\n',
+      'eu.csv:3: expected 4 fields, found 1',
     ],
     [
       'a column named twice (once quoted)',

@@ -120,6 +120,13 @@ describe('detector graphs', () => {
     const out = await run({ ...l, residual: { ...l.residual!, linear: { ...linearModel, joint } } }, rows);
     [...residual, ...level, ...variability].forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
     expect(out.score).toBeCloseTo(Math.max(...residual, ...level, ...variability), 3);
+    // A finite window whose residual z squares past float32's range (3e19 read as about 2e19 z): the score stays finite
+    // (the window's own terms carry it; without the joint term's bound it was NaN).
+    const wild = Float64Array.from(rows, (v, i) => (i === rows.length - 1 ? 3e19 : v));
+    const far = await run({ ...l, residual: { ...l.residual!, linear: { ...linearModel, joint } } }, wild);
+    expect(Number.isFinite(far.score)).toBe(true);
+    expect(far.score).toBeGreaterThan(1e15);
+    expect(far.terms.every(Number.isFinite)).toBe(true);
     // Below its centre the joint residual adds nothing: the terms are the model's own.
     const quiet = await run(
       { ...l, residual: { ...l.residual!, linear: { ...linearModel, joint: { centre: value * 2, sd: 1 } } } },
