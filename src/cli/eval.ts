@@ -261,6 +261,10 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           process.stdout.write(
             `${f.file}: ${f.anomalous_training_rows} of the ${trainRows} rows its model was fitted on are labelled anomalous and were learnt as normal (the rows before them could not be fitted on: ${f.fit_before_fault_failed ?? 'unknown'})\n`,
           );
+        if (f.run_columns)
+          process.stdout.write(
+            `${f.file}: left out, they name the run (one value in every row): ${f.run_columns.map((k) => `${k.column} (${k.value})`).join(', ')}\n`,
+          );
         if (f.changepoints_from_labels)
           process.stdout.write(
             `${f.file}: no changepoint column; NAB's changepoints are its anomaly labels' edges (each span's first row and the first normal row after it)\n`,

@@ -13,6 +13,14 @@ export interface SkabTable {
   readonly columns: ReadonlyMap<string, Float64Array>;
   /** Every time cell was a plain number (not a date). */
   readonly numericTimes?: boolean;
+  /** Columns before a sample counter that name the run (one value in every row), left out of the channels. */
+  readonly runColumns?: readonly RunColumn[];
+}
+
+/** A column that names the run: its name and its one value. */
+export interface RunColumn {
+  readonly name: string;
+  readonly value: string;
 }
 
 /** A number written with a decimal comma (`1,25`, `-0,5`, `1,5E-03`): read as such only in `;`-separated files. */
@@ -247,16 +255,23 @@ export function parseSkabCsv(
       values[k - 1][row] = v;
     }
   });
-  leadingColumns(named.slice(index, from), index, named[from], records, data, file, lineOf);
+  const runColumns = leadingColumns(named.slice(index, from), index, named[from], records, data, file, lineOf);
   const times = time.settled();
-  return { header, times, columns: new Map(header.slice(1).map((h, k) => [h, values[k]])), numericTimes: time.numeric };
+  return {
+    header,
+    times,
+    columns: new Map(header.slice(1).map((h, k) => [h, values[k]])),
+    numericTimes: time.numeric,
+    ...(runColumns.length > 0 ? { runColumns } : {}),
+  };
 }
 
 /**
  * Columns between a pandas index and the time column, checked and left out, or refused naming the column and the fix:
  * before a sample counter, columns that name the run (Tennessee Eastman as Rieth et al. publish it: `faultNumber`,
  * `simulationRun`, `sample`), each one value in every row (not a label); before a column named as a time, only pandas'
- * reset_index column (`index`: 0, 1, 2, … or 1, 2, 3, …). Runs after every row's fields were counted.
+ * reset_index column (`index`: 0, 1, 2, … or 1, 2, 3, …). Runs after every row's fields were counted; returns the
+ * columns that name the run.
  */
 function leadingColumns(
   names: readonly string[],
@@ -266,16 +281,16 @@ function leadingColumns(
   data: readonly number[],
   file: string,
   lineOf: (record: number) => number,
-): void {
+): RunColumn[] {
   const counter = !TIME_NAME.test(timeName);
-  names.forEach((name, j) => {
+  return names.flatMap((name, j) => {
     const cell = (r: number) => records[r][from + j].trim();
     if (!counter) {
       const start = Number(cell(data[0]));
       const rowIndex =
         /^index$/i.test(name) && (start === 0 || start === 1) && data.every((r, k) => cell(r) === String(start + k));
       if (!rowIndex) throw new Error(`${file}: first column must be ${TIME_COLUMN_NAMES}, found "${name}"`);
-      return;
+      return [];
     }
     if (isLabelColumn(name))
       throw new Error(
@@ -286,6 +301,7 @@ function leadingColumns(
       throw new Error(
         `${file}:${lineOf(other)}: column "${name}" comes before the time column "${timeName}" and changes ("${cell(data[0])}", then "${cell(other)}"): put the time first; columns before a sample counter may only name the run (one value in every row), one run per file`,
       );
+    return [{ name, value: cell(data[0]) }];
   });
 }
 

@@ -363,6 +363,8 @@ export interface EvalReport {
     fitted_rows?: number;
     /** Present when the file has no changepoint column: NAB's changepoints are its anomaly labels' edges. */
     changepoints_from_labels?: true;
+    /** Present when columns before the file's sample counter name the run: left out, with their one value. */
+    run_columns?: { column: string; value: string }[];
   }[];
   /** Files that could not be evaluated, and why (whyNotEvaluated); in no figure above. */
   readonly not_evaluated?: { file: string; reason: string }[];
@@ -396,6 +398,9 @@ export function summarise(
     ...(r.beforeFaultFailed !== undefined ? { fit_before_fault_failed: r.beforeFaultFailed } : {}),
     ...(r.fitRows !== undefined ? { fitted_rows: r.fitRows } : {}),
     ...(r.series.changepointsFromLabels ? { changepoints_from_labels: true as const } : {}),
+    ...(r.series.runColumns
+      ? { run_columns: r.series.runColumns.map((k) => ({ column: k.name, value: k.value })) }
+      : {}),
   }));
   return {
     precision,

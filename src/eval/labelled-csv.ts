@@ -4,7 +4,15 @@
  * against its labels: detection delay per labelled span, false alarms per 24 h of normal operation.
  */
 import { readFileSync } from 'node:fs';
-import { isLabelColumn, parseSkabCsv, rowMajor, timesInMs, unitlessTimes, type SkabTable } from '../core/csv-table.js';
+import {
+  isLabelColumn,
+  parseSkabCsv,
+  rowMajor,
+  timesInMs,
+  unitlessTimes,
+  type RunColumn,
+  type SkabTable,
+} from '../core/csv-table.js';
 
 export interface LabelledSeries {
   readonly file: string;
@@ -20,6 +28,8 @@ export interface LabelledSeries {
   readonly changepoint: Float64Array;
   /** The file has no `changepoint` column: the changepoints are the edges of its anomaly labels. */
   readonly changepointsFromLabels?: boolean;
+  /** Columns before its sample counter that name the run, left out (csv-table.ts). */
+  readonly runColumns?: readonly RunColumn[];
 }
 
 /**
@@ -70,6 +80,7 @@ export function readLabelledCsv(
     periodMs,
     anomaly,
     ...(changepoint ? { changepoint } : { changepoint: labelEdges(anomaly), changepointsFromLabels: true }),
+    ...(table.runColumns ? { runColumns: table.runColumns } : {}),
   };
 }
 

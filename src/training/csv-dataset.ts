@@ -4,7 +4,7 @@
  * last `validationFraction` of the rows held out for early stopping and threshold calibration.
  * Pure: text in, training set out; every problem names the file and what is wrong.
  */
-import { parseSkabCsv, rowMajor, timesInMs } from '../core/csv-table.js';
+import { parseSkabCsv, rowMajor, timesInMs, type SkabTable } from '../core/csv-table.js';
 import type { TrainingSet } from './build-model.js';
 import type { NormalData } from './fit-detector.js';
 import { channelStats, slidingWindows, type Recording } from './sim-recording.js';
@@ -21,6 +21,12 @@ export interface CsvTrainingOptions {
   readonly periodMs?: number;
   readonly validationFraction: number;
   readonly hidden: readonly number[];
+}
+
+/** The columns that name the run, left out of the channels, for the model's record of its data; '' where none. */
+function runNames(table: SkabTable): string {
+  const run = table.runColumns ?? [];
+  return run.length > 0 ? ` (run ${run.map((k) => `${k.name} ${k.value}`).join(', ')})` : '';
 }
 
 /** Rows of normal operation from a CSV: the chosen channels (default all but labels), the first `rows` rows if given.
@@ -53,7 +59,7 @@ export function csvNormalData(
   const rows = rowMajor(table, channels, n);
   return {
     name: o.name,
-    source: o.rows !== undefined ? `${file}: first ${n} rows` : file,
+    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${runNames(table)}`,
     channels,
     periodMs,
     rows,

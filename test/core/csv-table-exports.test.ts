@@ -246,6 +246,12 @@ describe('what exports add around the table', () => {
     );
     expect(rieth.slice(0, 45)).toBe('"","faultNumber","simulationRun",sample,Accel');
     expect(plain(parseSkabCsv(rieth, 'rieth.csv'))).toEqual(plain(alone));
+    // The run's columns are left out of the channels and kept for the report: their names and one value.
+    expect(parseSkabCsv(rieth, 'rieth.csv').runColumns).toEqual([
+      { name: 'faultNumber', value: '1' },
+      { name: 'simulationRun', value: '7' },
+    ]);
+    expect(alone.runColumns).toBeUndefined();
     const file = join(await mkdtemp(join(tmpdir(), 'lw-csv-exports-')), 'rieth.csv');
     await writeFile(file, rieth);
     expect(csvHeader(file)).toEqual(alone.header);
@@ -253,6 +259,7 @@ describe('what exports add around the table', () => {
     const labelled = readLabelledCsv(file, undefined, 1000);
     expect(labelled.periodMs).toBe(1000);
     expect(labelled.rows).toEqual(readLabelledCsv(VALVE).rows);
+    expect(labelled.runColumns?.map((k) => k.name)).toEqual(['faultNumber', 'simulationRun']);
     // Two runs in one file: the run number changes, and the refusal names it and the line.
     const twoRuns = rieth.replace(/\n"300",1,7,/, '\n"300",1,8,');
     expect(refusal(() => parseSkabCsv(twoRuns, 'runs.csv'))).toBe(
