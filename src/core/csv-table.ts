@@ -317,6 +317,11 @@ export function unitlessTimes(table: SkabTable, n = table.times.length): boolean
   return last < UNIX_MS_FROM || last >= UNIX_MS_UNTIL;
 }
 
+/** The start of a message about a time column of plain numbers (see unitlessTimes): the file and its first times. */
+export function plainNumberTimes(file: string, times: Float64Array): string {
+  return `${file}: the time column holds plain numbers (${[...times.subarray(0, 3)].join(', ')}, …), not dates or Unix times in milliseconds`;
+}
+
 /**
  * The times of the first `n` rows in milliseconds and the sample period. Dates and Unix times in ms are taken as they
  * are, the period from `givenMs` or else the median spacing. Other plain numbers (seconds or hours since the start, a
@@ -339,7 +344,7 @@ export function timesInMs(
   if (unitlessTimes(table, n)) {
     if (givenMs === undefined)
       throw new Error(
-        `${file}: the time column holds plain numbers (${[...times.subarray(0, 3)].join(', ')}, …), not dates or Unix times in milliseconds, so the sample period is unknown; give --period-ms, or write the times as dates (2024-01-23 00:03:00)`,
+        `${plainNumberTimes(file, times)}, so the sample period is unknown; give --period-ms, or write the times as dates (2024-01-23 00:03:00)`,
       );
     if (!(spacing > 0))
       throw new Error(`${file}: the time column's numbers do not increase (median spacing ${spacing})`);

@@ -4,7 +4,7 @@
  * simulator's `speed` replays it at real or accelerated pace.
  */
 import { readFileSync } from 'node:fs';
-import { parseSkabCsv, unitlessTimes } from '../core/csv-table.js';
+import { parseSkabCsv, plainNumberTimes, unitlessTimes } from '../core/csv-table.js';
 import { PUMP_CHANNELS, type PumpSignals, type PumpSignalSource } from './plant.js';
 
 /** SKAB column → pump channel. Thermocouple has no pump register and is ignored. */
@@ -25,7 +25,7 @@ export function csvReplaySource(file: string): PumpSignalSource {
   // A sample counter or seconds since the start have no unit the file says; replay follows the file's own times.
   if (unitlessTimes(table))
     throw new Error(
-      `${file}: the time column holds plain numbers (${[...table.times.subarray(0, 3)].join(', ')}, …), not dates or Unix times in milliseconds; replay follows the file's own times, so write them as dates (2024-01-23 00:03:00)`,
+      `${plainNumberTimes(file, table.times)}; replay follows the file's own times, so write them as dates (2024-01-23 00:03:00)`,
     );
   const t0 = table.times[0];
   const span = (table.times[table.times.length - 1] - t0) / 1000 + 1;

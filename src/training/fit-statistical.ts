@@ -423,17 +423,14 @@ export function jointStandardisation(
   values: readonly number[],
   windowLength: number,
 ): { centre: number; sd: number; z: Float64Array } {
-  const n = values.length;
-  const signed = crossFittedZ(
-    windowLength,
-    values.map((v) => Float64Array.of(v)),
-    undefined,
-    true,
-  ).map((z) => z[0]);
-  const scale = Math.max(1, Math.sqrt(signed.reduce((a, z) => a + z * z, 0) / n));
-  const centre = values.reduce((a, v) => a + v, 0) / n;
-  const sd = Math.max(1e-6, Math.sqrt(values.reduce((a, v) => a + (v - centre) ** 2, 0) / (n - 1)));
-  return { centre, sd: sd * scale, z: Float64Array.from(signed, (z) => Math.max(0, z) / scale) };
+  const rows = values.map((v) => Float64Array.of(v));
+  const signed = crossFittedZ(windowLength, rows, undefined, true);
+  const [scale] = outOfFoldScale(signed);
+  const {
+    centre: [centre],
+    sd: [sd],
+  } = centreAndSpread(rows);
+  return { centre, sd: sd * scale, z: Float64Array.from(signed, ([z]) => Math.max(0, z) / scale) };
 }
 
 /**
