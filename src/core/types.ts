@@ -128,3 +128,15 @@ export interface PartResult {
   readonly reason?: string;
   readonly model: string;
 }
+
+/** How a model's fit went, for a person (the report's fit chart): training and validation loss per epoch, or per the
+ * points `x` names (the hybrid's closed-form fit: per ridge tried). */
+export interface FitCurve {
+  readonly train: readonly number[];
+  readonly validation: readonly number[];
+  /** Where each point lies and what that is (the hybrid: log10 of each ridge tried); by default epochs 1, 2, …. */
+  readonly x?: readonly number[];
+  readonly xCaption?: string;
+  /** The chart's title after the model's; by default "loss per epoch". */
+  readonly label?: string;
+}

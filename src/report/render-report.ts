@@ -110,7 +110,7 @@ function trainingSection(t: TrainingReport, index: number): string {
     `<p class="meta">${scores.length} held-out normal windows; ${above} of them score above the on threshold${share}.</p><div class="charts">`,
   );
   if (t.loss && (t.loss.train.length > 0 || t.loss.validation.length > 0))
-    parts.push(lossChart(t.loss, CHART_WIDTH, 240, `${t.title}: loss per epoch`));
+    parts.push(lossChart(t.loss, CHART_WIDTH, 240, `${t.title}: ${t.loss.label ?? 'loss per epoch'}`));
   parts.push(
     histogramChart({
       cls: 'score-histogram',

@@ -2,6 +2,7 @@
  * What the HTML report of `linewatch eval --report` and `linewatch train --report` shows: plain data,
  * filled by the commands and turned into one self-contained page by render-report.ts.
  */
+import type { FitCurve } from '../core/types.js';
 
 /** One named series, one value per row. */
 export interface ReportSeries {
@@ -36,7 +37,7 @@ export interface FileReport {
 export interface TrainingReport {
   /** E.g. "hybrid model skab-hybrid". */
   readonly title: string;
-  readonly loss?: { readonly train: readonly number[]; readonly validation: readonly number[] };
+  readonly loss?: FitCurve;
   /** Scores of held-out normal windows. */
   readonly scores: readonly number[];
   readonly threshold: number;

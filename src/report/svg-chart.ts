@@ -318,7 +318,8 @@ export function histogramChart(spec: HistogramSpec): string {
   ]);
 }
 
-/** Training and validation loss per epoch; log y when the loss falls over more than two decades. */
+/** Training and validation loss per epoch (or per the points loss.x names); log y when the loss falls over more than
+ * two decades. */
 export function lossChart(
   loss: NonNullable<TrainingReport['loss']>,
   width: number,
@@ -331,9 +332,9 @@ export function lossChart(
     label,
     width,
     height,
-    x: Float64Array.from({ length: epochs }, (_, i) => i + 1),
-    xKind: 'integer',
-    xCaption: 'epoch',
+    x: loss.x ? Float64Array.from(loss.x) : Float64Array.from({ length: epochs }, (_, i) => i + 1),
+    xKind: loss.x ? 'number' : 'integer',
+    xCaption: loss.xCaption ?? 'epoch',
     yCaption: 'loss',
     series: [
       { name: 'training loss', values: loss.train, colour: COLOURS.line, cls: 'loss-train' },

@@ -26,6 +26,7 @@ import {
 } from './scoring-graph.js';
 import { sideBySide, throughput } from '../core/measure.js';
 import type { Progress } from '../core/progress.js';
+import type { FitCurve } from '../core/types.js';
 import { calibrateAlarm, type CalibrationTarget } from './alarm-calibration.js';
 
 export type Architecture = 'dense' | 'conv1d';
@@ -56,7 +57,7 @@ export interface FittedModel {
   readonly manifest: ModelManifest;
   readonly int8: Uint8Array;
   readonly fp32: Uint8Array;
-  readonly loss?: { readonly train: readonly number[]; readonly validation: readonly number[] };
+  readonly loss?: FitCurve;
   /** int8 scores of the held-out normal windows, in time order (what the threshold was calibrated on). */
   readonly heldOutScores: readonly number[];
 }

@@ -5,11 +5,11 @@
  * kind of term (residual, level, variability) raised it. See detector-features.ts for the terms.
  *
  *   normalised  = (window − mean) / std                         (training rows' channel z-scores)
- *   residual    RMS over the last rows of (reconstruction error / the channel's RMS error on the training
- *               windows), i.e. centre 0 and sd = that spread (max(0, …) keeps the form of a one-sided z)   hybrid only;
- *                 the autoencoder reconstructs each row from the others' channels (batch × rows); the joint residual
- *                 (RMS over the channels of the leave-one-out model's residual z, standardised one-sided) joins it on
- *                 each channel by its share of the largest
+ *   residual    RMS over the last rows of (reconstruction error / the channel's RMS error out of fold), i.e.
+ *               centre 0 and sd = that spread (max(0, …) keeps the form of a one-sided z), and the |signed mean| of the
+ *               error in units of its own spread   hybrid only; the leave-one-out linear autoencoder rebuilds each
+ *               channel of a row from the others (batch × rows); the joint residual (RMS over the channels of the
+ *               residual z, standardised one-sided) joins it on each channel by its share of the largest
  *   level z     = |level − centre| / sd
  *   variability = |log(mean |difference| + floor) − centre| / sd, the larger of it and the spread: the same over the
  *               whole window of each component channel (window × projection), times each channel's share of it
@@ -44,22 +44,17 @@ export interface DetectorLayout {
   readonly slow: readonly boolean[];
   readonly level: Standardisation;
   readonly variability: Standardisation & { readonly floor: readonly number[] };
-  /** The hybrid's autoencoder (input: one row of channels, normalised, every channel at its level) and
-   * its residual's standardisation. */
+  /** The hybrid's leave-one-out linear autoencoder (leave-one-out.ts; input: one row of channels, normalised, every
+   * channel at its level; each channel rebuilt from the others) and its residual's standardisation. */
   readonly residual?: Standardisation & {
     readonly autoencoder: DenseAutoencoder;
     readonly int8Weights?: boolean;
-    /** The leave-one-out linear autoencoder (leave-one-out.ts) and its own standardisation: the residual term is the
-     * larger of the two models' per channel. */
-    readonly linear?: Standardisation & {
-      readonly autoencoder: DenseAutoencoder;
-      /** Spread of the signed mean error over the autoencoder rows: a persistent offset of a channel from what the
-       * others predict shows in its mean long before in its RMS. */
-      readonly meanSd?: readonly number[];
-      /** The joint residual (detector-features.ts: the RMS over the channels of this model's residual z), standardised
-       * one-sided and reported on the channels by their share of the largest residual z. */
-      readonly joint?: { readonly centre: number; readonly sd: number };
-    };
+    /** Spread of the signed mean error over the autoencoder rows: a persistent offset of a channel from what the
+     * others predict shows in its mean long before in its RMS. */
+    readonly meanSd?: readonly number[];
+    /** The joint residual (detector-features.ts: the RMS over the channels of the residual z), standardised one-sided
+     * and reported on the channels by their share of the largest residual z. */
+    readonly joint?: { readonly centre: number; readonly sd: number };
   };
   /** The spread term: the component channels' variability over the whole window (log of the mean |row-to-row
    * difference| + floor, standardised), reported as `variability` on the channels by their share of each component. */
@@ -181,62 +176,52 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
   }
   const terms = ['level_z', variabilityTerm];
   if (l.residual) {
-    const ae = l.residual.autoencoder;
-    if (ae.inputSize !== c)
-      throw new RangeError(`autoencoder takes ${ae.inputSize} values, the layout has ${c} channels`);
+    const r = l.residual;
+    if (r.autoencoder.inputSize !== c)
+      throw new RangeError(`autoencoder takes ${r.autoencoder.inputSize} values, the layout has ${c} channels`);
     slice('ae_rows', W - aeRows, W);
     i64('shape_ae', [-1, c]);
     node('Reshape', 'ae_input', ['ae_rows', 'shape_ae']);
     // int8 weights, fp32 activations: uint8 activations add reconstruction noise of the size of a good
     // row autoencoder's residual, which the residual term would read as anomaly (int8 F1 0.05 off fp32 on SKAB).
-    const residualZ = (prefix: string, model: DenseAutoencoder, s: Standardisation) => {
-      denseLayers(g, model, 'ae_input', undefined, l.residual!.int8Weights === true, prefix);
-      node('Sub', `${prefix}ae_error`, [`${prefix}reconstruction`, 'ae_input']);
-      node('Mul', `${prefix}ae_squared_error`, [`${prefix}ae_error`, `${prefix}ae_error`]);
-      node('Reshape', `${prefix}ae_squared_error_rows`, [`${prefix}ae_squared_error`, 'shape_ae_rows']);
-      node('ReduceMean', `${prefix}ae_mean_squared_error`, [`${prefix}ae_squared_error_rows`], mean1);
-      node('Sqrt', `${prefix}residual`, [`${prefix}ae_mean_squared_error`]);
-      standardised(`${prefix}residual`, s);
-      node('Relu', `${prefix}residual_z`, [`${prefix}residual_z_signed`]);
-      return `${prefix}residual_z`;
-    };
+    denseLayers(g, r.autoencoder, 'ae_input', undefined, r.int8Weights === true, 'linear_');
     i64('shape_ae_rows', [-1, aeRows, c]);
-    let residual = residualZ('', ae, l.residual);
-    if (l.residual.linear) {
-      const linear = residualZ('linear_', l.residual.linear.autoencoder, l.residual.linear);
-      const inputs = [residual, linear];
-      if (l.residual.linear.meanSd) {
-        node('Reshape', 'linear_ae_error_rows', ['linear_ae_error', 'shape_ae_rows']);
-        node('ReduceMean', 'linear_mean_error', ['linear_ae_error_rows'], mean1);
-        node('Abs', 'linear_abs_mean_error', ['linear_mean_error']);
-        f32(
-          'linear_mean_inv_sd',
-          l.residual.linear.meanSd.map((v) => 1 / v),
-        );
-        node('Mul', 'linear_mean_z', ['linear_abs_mean_error', 'linear_mean_inv_sd']);
-        inputs.push('linear_mean_z');
-      }
-      const joint = l.residual.linear.joint;
-      if (joint) {
-        const keep = { intsAttributes: { axes: [1] }, intAttributes: { keepdims: 1 } };
-        f32('joint_z_limit', [JOINT_Z_LIMIT]);
-        node('Min', 'linear_bounded_z', [linear, 'joint_z_limit']);
-        node('Mul', 'linear_squared_z', ['linear_bounded_z', 'linear_bounded_z']);
-        node('ReduceMean', 'linear_mean_squared_z', ['linear_squared_z'], keep);
-        node('Sqrt', 'joint_residual', ['linear_mean_squared_z']);
-        standardised('joint_residual', { centre: [joint.centre], sd: [joint.sd] });
-        node('Relu', 'joint_residual_z', ['joint_residual_z_signed']);
-        node('ReduceMax', 'linear_largest_z', ['linear_bounded_z'], keep);
-        f32('joint_share_epsilon', [JOINT_SHARE_EPSILON]);
-        node('Add', 'linear_largest_z_safe', ['linear_largest_z', 'joint_share_epsilon']);
-        node('Div', 'joint_share', ['linear_bounded_z', 'linear_largest_z_safe']);
-        node('Mul', 'joint_on_channels', ['joint_residual_z', 'joint_share']);
-        inputs.push('joint_on_channels');
-      }
-      g.nodes.push({ op: 'Max', name: 'residual_either', inputs, outputs: ['residual_either'] });
-      residual = 'residual_either';
+    node('Sub', 'linear_ae_error', ['linear_reconstruction', 'ae_input']);
+    node('Reshape', 'linear_ae_error_rows', ['linear_ae_error', 'shape_ae_rows']);
+    node('Mul', 'linear_ae_squared_error', ['linear_ae_error_rows', 'linear_ae_error_rows']);
+    node('ReduceMean', 'linear_ae_mean_squared_error', ['linear_ae_squared_error'], mean1);
+    node('Sqrt', 'linear_residual', ['linear_ae_mean_squared_error']);
+    standardised('linear_residual', r);
+    node('Relu', 'linear_residual_z', ['linear_residual_z_signed']);
+    const inputs = ['linear_residual_z'];
+    if (r.meanSd) {
+      node('ReduceMean', 'linear_mean_error', ['linear_ae_error_rows'], mean1);
+      node('Abs', 'linear_abs_mean_error', ['linear_mean_error']);
+      f32(
+        'linear_mean_inv_sd',
+        r.meanSd.map((v) => 1 / v),
+      );
+      node('Mul', 'linear_mean_z', ['linear_abs_mean_error', 'linear_mean_inv_sd']);
+      inputs.push('linear_mean_z');
     }
-    terms.unshift(residual);
+    if (r.joint) {
+      const keep = { intsAttributes: { axes: [1] }, intAttributes: { keepdims: 1 } };
+      f32('joint_z_limit', [JOINT_Z_LIMIT]);
+      node('Min', 'linear_bounded_z', ['linear_residual_z', 'joint_z_limit']);
+      node('Mul', 'linear_squared_z', ['linear_bounded_z', 'linear_bounded_z']);
+      node('ReduceMean', 'linear_mean_squared_z', ['linear_squared_z'], keep);
+      node('Sqrt', 'joint_residual', ['linear_mean_squared_z']);
+      standardised('joint_residual', { centre: [r.joint.centre], sd: [r.joint.sd] });
+      node('Relu', 'joint_residual_z', ['joint_residual_z_signed']);
+      node('ReduceMax', 'linear_largest_z', ['linear_bounded_z'], keep);
+      f32('joint_share_epsilon', [JOINT_SHARE_EPSILON]);
+      node('Add', 'linear_largest_z_safe', ['linear_largest_z', 'joint_share_epsilon']);
+      node('Div', 'joint_share', ['linear_bounded_z', 'linear_largest_z_safe']);
+      node('Mul', 'joint_on_channels', ['joint_residual_z', 'joint_share']);
+      inputs.push('joint_on_channels');
+    }
+    g.nodes.push({ op: 'Max', name: 'residual_z', inputs, outputs: ['residual_z'] });
+    terms.unshift('residual_z');
   }
   g.nodes.push({ op: 'Concat', name: 'terms', inputs: terms, outputs: ['terms'], intAttributes: { axis: 1 } });
   let termsOut = 'terms';

@@ -2,7 +2,7 @@
  * One way to fit every detector on rows of normal operation, used by `linewatch train --csv` and
  * `linewatch eval --arch` alike (so what eval measures is what train writes and the gateway runs):
  *
- *   hybrid  autoencoder residual + level + variability terms, one int8 graph (the default)
+ *   hybrid  leave-one-out autoencoder residual + level + variability terms, one int8 graph (the default)
  *   stats   level + variability terms only (no autoencoder)
  *   dense   dense autoencoder, mean squared reconstruction error
  *   conv1d  1-D convolutional autoencoder, mean squared reconstruction error
@@ -15,7 +15,6 @@ import type { Progress } from '../core/progress.js';
 import { sha256Hex, type ModelManifest } from '../inference/manifest.js';
 import { calibrateAlarm, type CalibrationTarget } from './alarm-calibration.js';
 import {
-  epochReporter,
   goldenTolerance,
   fitAutoencoderModel,
   int8Agreement,
@@ -128,17 +127,12 @@ async function fitTermDetector(
   rowsPerDay: number,
 ): Promise<FittedModel> {
   const hybrid = o.arch === 'hybrid';
-  const curve = { train: [] as number[], validation: [] as number[] };
   const fit = fitStatistical(data, {
     hybrid,
     geometry,
     heldOutRows,
-    seed: o.seed,
-    epochs: o.epochs,
     ...(o.slowChannels ? { slowChannels: o.slowChannels } : {}),
-    onEpoch: epochReporter('epoch', o.epochs, o, curve),
   });
-  o.progress?.end();
   /** A per-channel figure for the manifest, by channel name, to 3 decimals. */
   const byChannel = (values: readonly number[]) =>
     Object.fromEntries(data.channels.map((ch, i) => [ch, Number(values[i].toFixed(3))]));
@@ -244,25 +238,15 @@ async function fitTermDetector(
         : `found from the training rows (level spread across the span > within a window): ${slowNames.join(', ') || 'none'}`,
       level_spread_ratio: byChannel(fit.slowRatio),
       level_out_of_fold_scale: byChannel(fit.levelScale),
-      ...(fit.layout.residual?.linear?.joint
+      ...(fit.layout.residual?.joint
         ? {
-            joint_residual: `RMS over the channels of the leave-one-out residual's z, one-sided: centre ${fit.layout.residual.linear.joint.centre.toFixed(4)}, sd ${fit.layout.residual.linear.joint.sd.toFixed(4)} (out of fold)`,
+            joint_residual: `RMS over the channels of the leave-one-out residual's z, one-sided: centre ${fit.layout.residual.joint.centre.toFixed(4)}, sd ${fit.layout.residual.joint.sd.toFixed(4)} (out of fold)`,
           }
         : {}),
       level_trend_r2: byChannel(fit.slowR2),
       training_windows: fit.trainWindows,
-      ...(fit.autoencoder
-        ? {
-            epochs_run: fit.autoencoder.epochs,
-            best_epoch: fit.autoencoder.bestEpoch,
-            optimiser: 'Adam lr 0.002, batch 32, early stopping patience 6',
-          }
-        : {}),
     },
     metrics: {
-      ...(fit.autoencoder
-        ? { train_loss: fit.autoencoder.trainLoss, validation_loss: fit.autoencoder.validationLoss }
-        : {}),
       validation_score_p50: quantile(int8Scores, 0.5),
       validation_score_max: Math.max(...int8Scores),
     },
@@ -283,7 +267,18 @@ async function fitTermDetector(
     manifest,
     int8,
     fp32,
-    ...(fit.autoencoder ? { loss: curve } : {}),
+    ...(fit.autoencoder
+      ? {
+          loss: {
+            train: fit.autoencoder.ridgeCurve.train,
+            validation: fit.autoencoder.ridgeCurve.validation,
+            x: fit.autoencoder.ridgeCurve.ridge.map(Math.log10),
+            xCaption: 'log10 ridge (× the mean variance)',
+            label:
+              'leave-one-out fit, mean squared error per ridge (each channel takes the ridge of its least validation error)',
+          },
+        }
+      : {}),
     heldOutScores: fit.calibrationSegments.flatMap((s) => Array.from(s)),
   };
 }

@@ -1,13 +1,12 @@
 /**
  * Fits the stats and hybrid detectors on rows of normal operation (pure apart from scoring the
  * candidate graphs in onnxruntime): split the rows into training and held-out parts, find the slow
- * channels, standardise every term on the training windows, train the hybrid's autoencoder with
- * early stopping on the held-out windows, export fp32 and int8 graphs, and return the int8 scores
- * of the held-out windows for the threshold calibration (fit-detector.ts).
+ * channels, standardise every term on the training windows, fit the hybrid's leave-one-out linear
+ * autoencoder on the training part, export fp32 and int8 graphs, and return the cross-fitted scores
+ * of every window for the threshold calibration (fit-detector.ts).
  */
 import { channelResolution, levelMinSd, variabilityScale } from './channel-resolution.js';
-import { DenseAutoencoder } from './dense-autoencoder.js';
-import { chooseRidge, fitLeaveOneOutWithout, outOfFoldResiduals } from './leave-one-out.js';
+import { chooseRidge, fitLeaveOneOutWithout, outOfFoldResiduals, ridgeCurve } from './leave-one-out.js';
 import {
   jointOnChannels,
   jointResidual,
@@ -28,7 +27,6 @@ import {
 import type { TermKind } from '../core/types.js';
 import { detectorGraph, termKinds, type DetectorLayout } from './detector-graph.js';
 import { encodeOnnxModel } from './onnx-writer.js';
-import { componentsFor } from './principal-components.js';
 import { channelStats } from './sim-recording.js';
 
 export interface NormalRows {
@@ -42,13 +40,10 @@ export interface NormalRows {
 export interface StatisticalFitOptions {
   readonly hybrid: boolean;
   readonly geometry: DetectorGeometry;
-  /** Rows at the end held out for early stopping and calibration. */
+  /** Rows at the end held out: the hybrid's autoencoder is fitted on the others; golden window and int8 check. */
   readonly heldOutRows: number;
   /** Names of channels to treat as slow instead of finding them from the data. */
   readonly slowChannels?: readonly string[];
-  readonly seed: number;
-  readonly epochs: number;
-  readonly onEpoch?: (epoch: number, trainLoss: number, validationLoss: number) => void;
 }
 
 export interface StatisticalFit {
@@ -62,12 +57,10 @@ export interface StatisticalFit {
   readonly levelScale: number[];
   readonly trainWindows: number;
   readonly heldOutEnds: readonly number[];
+  /** The hybrid's autoencoder, described for the manifest, and its fit over the ridges tried (ridgeCurve). */
   readonly autoencoder?: {
     readonly architecture: string;
-    readonly epochs: number;
-    readonly bestEpoch: number;
-    readonly trainLoss: number;
-    readonly validationLoss: number;
+    readonly ridgeCurve: { readonly ridge: number[]; readonly train: number[]; readonly validation: number[] };
   };
   /**
    * Out-of-sample scores of every window for the calibration, one array per block in time order:
@@ -81,21 +74,6 @@ export interface StatisticalFit {
   readonly largestNormalTerm: NamedTerm;
   /** Graph bytes for a given term range (int8) or none (fp32). */
   readonly encode: (name: string, int8TermRange?: number) => Uint8Array;
-}
-
-/** Share of the training rows' variance the hybrid's bottleneck keeps (the usual cumulative-variance rule of PCA
- * monitoring). */
-export const BOTTLENECK_VARIANCE = 0.9;
-
-/**
- * Hidden sizes of the hybrid's autoencoder for c channels: the bottleneck is the number of
- * principal components that explain BOTTLENECK_VARIANCE of the training rows (at most c − 1, so
- * it cannot copy its input), the outer layers twice that.
- */
-export function hybridHidden(rows: Float64Array, n: number, c: number): number[] {
-  const inner = Math.max(1, Math.min(c - 1, componentsFor(rows, n, c, BOTTLENECK_VARIANCE)));
-  const outer = Math.max(4, 2 * inner);
-  return [outer, inner, outer];
 }
 
 export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): StatisticalFit {
@@ -175,90 +153,51 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   // The autoencoder learns from windows aeRows apart: every row once, as the graph feeds it.
   const apart = (ends: readonly number[]) => ends.filter((_, i) => i % g.aeRows === 0);
   const xTrain = aeInputs(apart(trainEnds));
-  const xHeld = aeInputs(apart(heldOutEnds));
   const trainRows = apart(trainEnds).length * g.aeRows;
   // The leave-one-out linear autoencoder: each channel's ridge chosen on the training rows; channels whose residual
   // wanders (the slow-channel test on its out-of-fold residual: a level nothing else explains) are left out of it.
   const ridge = chooseRidge(xTrain, c, crossFitBlocks(trainRows));
+  const curve = ridgeCurve(xTrain, c, crossFitBlocks(trainRows));
   // Out of fold (each block of rows predicted by a fit on the others): a level that only wanders in time, like an
   // ageing sensor, is absorbed by a fit over the same rows but shows as block-to-block offsets here.
   const wandering = outOfFoldResiduals(x, c, ridge, crossFitBlocks(n));
   const spread = channelStats({ ...data, rows: wandering, rowCount: n });
   const wanders = slowChannels(normaliseRows(wandering, spread.mean, spread.std), n, c, g.k, W).slow;
   // One channel cannot be predicted from the others alone: with fewer than two kept, none is in the linear model
-  // (a kept channel would copy itself, and its zero residual over a floored spread would read as an anomaly).
+  // (a kept channel would copy itself, and its zero residual over a floored spread would read as anomaly).
   const leftOut = wanders.filter((w) => !w).length < 2 ? wanders.map(() => true) : wanders;
-  const hidden = hybridHidden(xTrain, trainRows, c);
-  const sizes = [c, ...hidden, c];
-  const relu = [true, false, true, false];
-  const ae = new DenseAutoencoder(sizes, relu, o.seed);
-  const fit = ae.fit(xTrain, xHeld, {
-    epochs: o.epochs,
-    batchSize: 64,
-    learningRate: 2e-3,
-    patience: 6,
-    seed: o.seed,
-    ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}),
-  });
   const linearFit = (rows: Float64Array) => fitLeaveOneOutWithout(rows, rows.length / c, c, ridge, leftOut);
-  // Out-of-fold residuals, as the level and variability terms are cross-fitted: for each block an
-  // autoencoder of the same shape is trained (for the main one's best epoch count) on the windows of
-  // the other blocks and scores the block's windows. The residual spread of each channel and the
-  // calibration scores come from these, so a residual is judged as on data the autoencoder never saw.
+  // Out-of-fold residuals, as the level and variability terms are cross-fitted: for each block the model is fitted
+  // on the windows of the other blocks and scores the block's windows. The residual spread of each channel and the
+  // calibration scores come from these, so a residual is judged as on data the model never saw.
   const residuals: Float64Array[] = new Array(allEnds.length);
-  const linearResiduals: Float64Array[] = new Array(allEnds.length);
-  const linearMeans: Float64Array[] = new Array(allEnds.length);
-  crossFitBlocks(allEnds.length).forEach(([from, to], b) => {
+  const means: Float64Array[] = new Array(allEnds.length);
+  crossFitBlocks(allEnds.length).forEach(([from, to]) => {
     // The fold never sees the rows a residual of the block reads: its windows' last aeRows rows (a margin of W, as the
     // level's, left the middle blocks of a 160-row span 32 rows to fit 52 channels on, and their residuals' spread
     // then muted the residual term for every window).
-    const others = apart(otherWindows(allEnds.length, from, to, g.aeRows).map((i) => allEnds[i]));
-    const fold = new DenseAutoencoder(sizes, relu, o.seed + 1 + b);
-    const xFold = aeInputs(others);
-    const epochs = Math.max(1, fit.bestEpoch);
-    fold.fit(xFold, xFold.subarray(0, Math.min(xFold.length, 64 * c)), {
-      epochs,
-      batchSize: 64,
-      learningRate: 2e-3,
-      patience: epochs,
-      seed: o.seed + 1 + b,
-    });
+    const xFold = aeInputs(apart(otherWindows(allEnds.length, from, to, g.aeRows).map((i) => allEnds[i])));
     const xBlock = aeInputs(allEnds.slice(from, to));
-    const recon = fold.reconstruct(xBlock, (to - from) * g.aeRows);
-    const linearRecon = linearFit(xFold).reconstruct(xBlock, (to - from) * g.aeRows);
+    const recon = linearFit(xFold).reconstruct(xBlock, (to - from) * g.aeRows);
     for (let i = from; i < to; i++) {
       residuals[i] = residualOverRows(xBlock, recon, (i - from) * d, g.aeRows, c);
-      linearResiduals[i] = residualOverRows(xBlock, linearRecon, (i - from) * d, g.aeRows, c);
-      linearMeans[i] = residualOverRows(xBlock, linearRecon, (i - from) * d, g.aeRows, c, 'mean');
+      means[i] = residualOverRows(xBlock, recon, (i - from) * d, g.aeRows, c, 'mean');
     }
   });
   // Each channel's residual in units of its own out-of-fold spread (RMS), so a noisy channel does not dominate; a
-  // channel left out of the linear model has no residual there (spread 1 keeps its zero a zero).
-  // A quantised channel's residual is no better known than its step allows (least[0]: step/√12), as its level.
-  const rmsSpread = (rs: readonly Float64Array[], ch: number) => Math.max(least[0][ch], rmsOf(rs, ch));
-  const zero = new Array<number>(c).fill(0);
-  const residual = { centre: zero, sd: Array.from({ length: c }, (_, ch) => rmsSpread(residuals, ch)) };
-  const linear = {
-    centre: zero,
-    sd: Array.from({ length: c }, (_, ch) => (leftOut[ch] ? 1 : rmsSpread(linearResiduals, ch))),
-    meanSd: Array.from({ length: c }, (_, ch) => (leftOut[ch] ? 1 : rmsSpread(linearMeans, ch))),
-    autoencoder: linearFit(xTrain),
-  };
-  // The joint residual: the leave-one-out residual's z over all channels at once (none when no channel is in that
-  // model), standardised on the windows that do not overlap each, reported on the channels by their share.
-  const linearZ = linearResiduals.map((r) => r.map((v, ch) => v / linear.sd[ch]));
-  const joint = leftOut.every((l) => l) ? undefined : jointStandardisation(linearZ.map(jointResidual), W);
-  const residualZ = residuals.map((r, i) => {
-    const shared = joint ? jointOnChannels(linearZ[i], joint.z[i]) : undefined;
-    return r.map((v, ch) =>
-      Math.max(
-        0,
-        v / residual.sd[ch],
-        linearZ[i][ch],
-        Math.abs(linearMeans[i][ch]) / linear.meanSd[ch],
-        shared?.[ch] ?? 0,
-      ),
-    );
+  // channel left out of the model has no residual (spread 1 keeps its zero a zero). A quantised channel's residual is
+  // no better known than its step allows (least[0]: step/√12), as its level.
+  const rmsSpread = (rs: readonly Float64Array[], ch: number) =>
+    leftOut[ch] ? 1 : Math.max(least[0][ch], rmsOf(rs, ch));
+  const sd = Array.from({ length: c }, (_, ch) => rmsSpread(residuals, ch));
+  const meanSd = Array.from({ length: c }, (_, ch) => rmsSpread(means, ch));
+  // The joint residual: the residual's z over all channels at once (none when no channel is in the model),
+  // standardised on the windows that do not overlap each, reported on the channels by their share.
+  const residualZs = residuals.map((r) => r.map((v, ch) => v / sd[ch]));
+  const joint = leftOut.every((l) => l) ? undefined : jointStandardisation(residualZs.map(jointResidual), W);
+  const residualZ = residualZs.map((z, i) => {
+    const shared = joint ? jointOnChannels(z, joint.z[i]) : undefined;
+    return z.map((v, ch) => Math.max(0, v, Math.abs(means[i][ch]) / meanSd[ch], shared?.[ch] ?? 0));
   });
   const { segments: calibrationSegments, largest } = crossFitted(
     signedZ,
@@ -268,11 +207,14 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const layout: DetectorLayout = {
     ...base,
     residual: {
-      ...residual,
-      autoencoder: ae,
-      linear: { ...linear, ...(joint ? { joint: { centre: joint.centre, sd: joint.sd } } : {}) },
+      centre: new Array<number>(c).fill(0),
+      sd,
+      meanSd,
+      autoencoder: linearFit(xTrain),
+      ...(joint ? { joint: { centre: joint.centre, sd: joint.sd } } : {}),
     },
   };
+  const kept = data.channels.filter((_, i) => !leftOut[i]);
   return {
     layout,
     mean,
@@ -285,11 +227,8 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     calibrationSegments,
     largestNormalTerm: nameLargest(largest, allEnds, data.channels, true, componentTerm?.components),
     autoencoder: {
-      architecture: `dense ${sizes.join('-')} per row (bottleneck: ${hidden[1]} principal components explain ${BOTTLENECK_VARIANCE * 100} % of the training rows) and a leave-one-out linear autoencoder (each channel's ridge ${ridgeRange(ridge)} × the mean variance, chosen by ${CROSS_FIT_BLOCKS}-block cross-validation; left out: ${data.channels.filter((_, i) => leftOut[i]).join(', ') || 'none'}), the larger residual RMS over the last ${g.aeRows} rows, spread and calibration out of fold${joint ? `; the leave-one-out residual's RMS over the channels (the joint residual) joins it on each channel by its share` : ''}`,
-      epochs: fit.epochs,
-      bestEpoch: fit.bestEpoch,
-      trainLoss: fit.trainLoss,
-      validationLoss: fit.validationLoss,
+      architecture: `leave-one-out linear autoencoder per row (each channel rebuilt from the others: ridge regression with a zero diagonal, each channel's ridge ${ridgeRange(ridge)} × the mean variance, chosen by ${CROSS_FIT_BLOCKS}-block cross-validation; left out: ${data.channels.filter((_, i) => leftOut[i]).join(', ') || 'none'}), its residual RMS and signed mean over the last ${g.aeRows} rows, spread and calibration out of fold${joint ? `; the residual's RMS over the ${kept.length} channels in it (the joint residual) joins it on each channel by its share` : ''}`,
+      ridgeCurve: curve,
     },
     encode: (name, range) =>
       encode(

@@ -125,6 +125,16 @@ export function outOfFoldResiduals(
   return out;
 }
 
+/** Each channel's squared error out of fold (each block predicted by a fit on the other rows), for each ridge of
+ * RIDGE_GRID: [ridge][channel]. */
+function crossValidatedErrors(x: Float64Array, d: number, blocks: readonly (readonly [number, number])[]): number[][] {
+  return RIDGE_GRID.map((lambda) => {
+    const error = new Array<number>(d).fill(0);
+    outOfFoldResiduals(x, d, lambda, blocks).forEach((e, k) => (error[k % d] += e * e));
+    return error;
+  });
+}
+
 /**
  * λ for each channel from the rows (row-major, d columns): for each [from, to) block of rows, fit on the others and
  * measure each channel's squared error on the block; per channel, the λ with the smallest total wins (ties to the
@@ -133,17 +143,31 @@ export function outOfFoldResiduals(
  * as coarse.
  */
 export function chooseRidge(x: Float64Array, d: number, blocks: readonly (readonly [number, number])[]): number[] {
-  const best = new Array<number>(d).fill(RIDGE_GRID[RIDGE_GRID.length - 1]);
-  const bestError = new Array<number>(d).fill(Infinity);
-  for (const lambda of [...RIDGE_GRID].reverse()) {
-    const residuals = outOfFoldResiduals(x, d, lambda, blocks);
-    const error = new Array<number>(d).fill(0);
-    residuals.forEach((e, k) => (error[k % d] += e * e));
-    error.forEach((e, j) => {
-      if (e < bestError[j]) [best[j], bestError[j]] = [lambda, e];
-    });
-  }
-  return best;
+  const errors = crossValidatedErrors(x, d, blocks);
+  return Array.from({ length: d }, (_, j) => {
+    let best = RIDGE_GRID.length - 1;
+    for (let i = RIDGE_GRID.length - 2; i >= 0; i--) if (errors[i][j] < errors[best][j]) best = i;
+    return RIDGE_GRID[best];
+  });
+}
+
+/**
+ * How the fit behaves over the ridge grid, for a person (the report's fit chart; the closed-form fit has no epochs):
+ * for each ridge, one for every channel, the mean squared error per value of a fit on all the rows (training) and
+ * out of fold (validation, as chooseRidge measures it).
+ */
+export function ridgeCurve(
+  x: Float64Array,
+  d: number,
+  blocks: readonly (readonly [number, number])[],
+): { ridge: number[]; train: number[]; validation: number[] } {
+  const rows = x.length / d;
+  const train = RIDGE_GRID.map((lambda) => {
+    const recon = fitLeaveOneOut(x, rows, d, lambda).reconstruct(x, rows);
+    return recon.reduce((a, v, k) => a + (x[k] - v) ** 2, 0) / x.length;
+  });
+  const validation = crossValidatedErrors(x, d, blocks).map((e) => e.reduce((a, v) => a + v, 0) / x.length);
+  return { ridge: [...RIDGE_GRID], train, validation };
 }
 
 /**

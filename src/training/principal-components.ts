@@ -1,7 +1,6 @@
 /**
  * Principal components of normalised rows (pure): the covariance's leading eigenvectors by power
- * iteration with deflation. Used for the hybrid's bottleneck (how many components explain a share of
- * the variance) and for the component channels of the spread term (the directions the fast channels
+ * iteration with deflation. Used for the component channels of the spread term (the directions the fast channels
  * share in normal operation, Kaiser's rule; detector-features.ts).
  */
 
@@ -53,18 +52,4 @@ export function principalComponents(
     for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) cov[i * d + j] -= lambda * v[i] * v[j];
   }
   return { axes, variances, total };
-}
-
-/**
- * How many principal components of rows (n × d, centred) explain `share` of their variance. The
- * hybrid's bottleneck.
- */
-export function componentsFor(x: Float64Array, n: number, d: number, share: number): number {
-  let explained = 0;
-  const pc = principalComponents(x, n, d, (variance, _found, total) => {
-    if (explained >= share * total) return false;
-    explained += variance;
-    return true;
-  });
-  return Math.max(1, pc.axes.length);
 }

@@ -50,14 +50,14 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     expect(int8.files).toBe(34);
     expect(int8.perFile).toHaveLength(34);
     expect(out.f1_difference).toBeLessThanOrEqual(0.01);
-    // Regression floors under the measured figures (docs/detection.md, 2026-12-03, each level in units of its
-    // out-of-fold spread: F1 0.645, FAR 4.05 %, 23 of 34 spans, 15.7 false alarms/day at the default budget and alarm
-    // delays); the target F1 0.82 is not met.
-    expect(int8.far).toBeLessThanOrEqual(5);
-    expect(int8.f1).toBeGreaterThan(0.6);
+    // Regression floors under the measured figures (docs/detection.md, 2026-12-03, the hybrid without its dense
+    // autoencoder: F1 0.584, FAR 2.77 %, 20 of 34 spans at the default budget and alarm delays; with it F1 0.645 at
+    // FAR 4.87 %, 22 spans); the target F1 0.82 is not met.
+    expect(int8.far).toBeLessThanOrEqual(4);
+    expect(int8.f1).toBeGreaterThan(0.55);
     expect(int8.false_alarms_per_day).toBeLessThan(30);
     const detected = int8.perFile.filter((f) => f.delay_s !== null);
-    expect(detected.length).toBeGreaterThan(19);
+    expect(detected.length).toBeGreaterThan(17);
     // A detection comes after the fault starts, unless a false alarm raised before it was still on (delay 0).
     for (const f of detected) if (f.false_alarms === 0) expect(f.delay_s).toBeGreaterThan(0);
   });

@@ -2,7 +2,6 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
-import { DenseAutoencoder } from '../../src/training/dense-autoencoder.js';
 import {
   autoencoderInput,
   componentRows,
@@ -20,6 +19,7 @@ import { encodeOnnxModel } from '../../src/training/onnx-writer.js';
 
 const C = 3;
 const G = { windowLength: 12, k: 4, lag: 6, aeRows: 4 };
+const MEAN_SD = [0.05, 0.5, 0.1];
 
 function layout(hybrid: boolean): DetectorLayout {
   const base = {
@@ -34,19 +34,15 @@ function layout(hybrid: boolean): DetectorLayout {
   return {
     ...base,
     residual: {
-      centre: [0.3, 0.2, 0.4],
-      sd: [0.1, 0.2, 0.15],
-      autoencoder: new DenseAutoencoder([C, 6, 2, 6, C], [true, false, true, false], 3),
-      linear: {
-        centre: [0, 0, 0],
-        sd: [0.3, 0.05, 0.2],
-        autoencoder: fitLeaveOneOut(
-          Float64Array.from({ length: 60 * C }, (_, i) => Math.sin(i / C) * (1 + (i % C))),
-          60,
-          C,
-          1e-2,
-        ),
-      },
+      centre: [0, 0, 0],
+      sd: [0.3, 0.05, 0.2],
+      meanSd: MEAN_SD,
+      autoencoder: fitLeaveOneOut(
+        Float64Array.from({ length: 60 * C }, (_, i) => Math.sin(i / C) * (1 + (i % C))),
+        60,
+        C,
+        1e-2,
+      ),
     },
   };
 }
@@ -77,13 +73,19 @@ describe('detector graphs', () => {
     (v, ch) => Math.abs(v - l.variability.centre[ch]) / l.variability.sd[ch],
   );
 
-  // The residual z of one of the hybrid's autoencoders on the window's last aeRows rows, as the graph computes it.
+  // The residual z of the hybrid's leave-one-out autoencoder on the window's last aeRows rows, as the graph computes
+  // it: the RMS and the |signed mean| of the error, each in units of its spread.
   const input = new Float64Array(G.aeRows * C);
   autoencoderInput(x, end, C, G.aeRows, input, 0);
-  const z = (model: DenseAutoencoder, s: { centre: readonly number[]; sd: readonly number[] }) =>
-    residualOverRows(input, model.reconstruct(input, G.aeRows), 0, G.aeRows, C).map((v, ch) =>
-      Math.max(0, (v - s.centre[ch]) / s.sd[ch]),
-    );
+  const model = l.residual!.autoencoder;
+  const reconstruction = model.reconstruct(input, G.aeRows);
+  const rms = residualOverRows(input, reconstruction, 0, G.aeRows, C).map((v, ch) =>
+    Math.max(0, (v - l.residual!.centre[ch]) / l.residual!.sd[ch]),
+  );
+  const mean = residualOverRows(input, reconstruction, 0, G.aeRows, C, 'mean').map(
+    (v, ch) => Math.abs(v) / MEAN_SD[ch],
+  );
+  const own = rms.map((v, ch) => Math.max(v, mean[ch]));
 
   it('stats: level (change for the slow channel) and variability terms, the channel error their max, the score the largest', async () => {
     const out = await run(layout(false), rows);
@@ -92,23 +94,17 @@ describe('detector graphs', () => {
     expect(out.score).toBeCloseTo(Math.max(...out.channel), 5);
   });
 
-  it("hybrid: adds the residual (the larger of the dense and the leave-one-out autoencoders' residuals, one-sided) as the first kind", async () => {
-    const dense = z(l.residual!.autoencoder, l.residual!);
-    const linear = z(l.residual!.linear!.autoencoder, l.residual!.linear!);
-    // The term is the larger of the two models' residuals: the test needs each to win on some channel.
-    expect(dense.some((v, ch) => v > linear[ch] + 0.5)).toBe(true);
-    expect(linear.some((v, ch) => v > dense[ch] + 0.5)).toBe(true);
-    const residual = dense.map((v, ch) => Math.max(v, linear[ch]));
+  it("hybrid: adds the residual (the leave-one-out autoencoder's error RMS or |mean|, in units of their spreads, one-sided) as the first kind", async () => {
+    // The term is the larger of the two: the test needs each to win on some channel.
+    expect(rms.some((v, ch) => v > mean[ch] + 0.5)).toBe(true);
+    expect(mean.some((v, ch) => v > rms[ch] + 0.5)).toBe(true);
     const out = await run(l, rows);
-    [...residual, ...level, ...variability].forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
-    expect(out.score).toBeCloseTo(Math.max(...residual, ...level, ...variability), 3);
+    [...own, ...level, ...variability].forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
+    expect(out.score).toBeCloseTo(Math.max(...own, ...level, ...variability), 3);
   });
 
   it("joint: the leave-one-out residual's RMS over the channels, standardised one-sided, joins the residual on each channel by its share", async () => {
-    const linearModel = l.residual!.linear!;
-    const dense = z(l.residual!.autoencoder, l.residual!);
-    const linear = z(linearModel.autoencoder, linearModel);
-    const own = dense.map((v, ch) => Math.max(v, linear[ch]));
+    const linear = rms;
     // A standardisation that puts the joint residual at 1.5× the largest own term: it wins on the channel that weighs
     // most in it and not on every channel.
     const value = jointResidual(linear);
@@ -117,21 +113,18 @@ describe('detector graphs', () => {
     const residual = own.map((v, ch) => Math.max(v, shared[ch]));
     expect(residual.some((v, ch) => v > own[ch] + 0.5)).toBe(true);
     expect(residual.some((v, ch) => v === own[ch])).toBe(true);
-    const out = await run({ ...l, residual: { ...l.residual!, linear: { ...linearModel, joint } } }, rows);
+    const out = await run({ ...l, residual: { ...l.residual!, joint } }, rows);
     [...residual, ...level, ...variability].forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
     expect(out.score).toBeCloseTo(Math.max(...residual, ...level, ...variability), 3);
     // A finite window whose residual z squares past float32's range (3e19 read as about 2e19 z): the score stays finite
     // (the window's own terms carry it; without the joint term's bound it was NaN).
     const wild = Float64Array.from(rows, (v, i) => (i === rows.length - 1 ? 3e19 : v));
-    const far = await run({ ...l, residual: { ...l.residual!, linear: { ...linearModel, joint } } }, wild);
+    const far = await run({ ...l, residual: { ...l.residual!, joint } }, wild);
     expect(Number.isFinite(far.score)).toBe(true);
     expect(far.score).toBeGreaterThan(1e15);
     expect(far.terms.every(Number.isFinite)).toBe(true);
     // Below its centre the joint residual adds nothing: the terms are the model's own.
-    const quiet = await run(
-      { ...l, residual: { ...l.residual!, linear: { ...linearModel, joint: { centre: value * 2, sd: 1 } } } },
-      rows,
-    );
+    const quiet = await run({ ...l, residual: { ...l.residual!, joint: { centre: value * 2, sd: 1 } } }, rows);
     [...own, ...level, ...variability].forEach((v, i) => expect(quiet.terms[i]).toBeCloseTo(v, 3));
   });
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
 import { componentChannels } from '../../src/training/detector-features.js';
-import { componentsFor, principalComponents } from '../../src/training/principal-components.js';
+import { principalComponents } from '../../src/training/principal-components.js';
 
 /** n rows of d columns: two latent sources with known loadings (sd 3 and 2) plus noise of sd 0.3 on every column. */
 function twoSources(n: number, seed: number): { x: Float64Array; d: number } {
@@ -31,14 +31,6 @@ describe('principal components', () => {
     expect(pc.variances[0]).toBeCloseTo(9 + 0.09, 0);
     expect(pc.variances[1]).toBeCloseTo(4 + 0.09, 0);
     expect(pc.total).toBeCloseTo(9 + 4 + 6 * 0.09, 0);
-  });
-
-  it('componentsFor: the fewest components whose variance reaches the share', () => {
-    // Shares of the total: 0.66, 0.96 after two components, then the noise.
-    expect(componentsFor(x, 4000, d, 0.5)).toBe(1);
-    expect(componentsFor(x, 4000, d, 0.9)).toBe(2);
-    expect(componentsFor(x, 4000, d, 0.99)).toBeGreaterThan(2);
-    expect(componentsFor(new Float64Array(10 * d), 10, d, 0.9)).toBe(1);
   });
 
   it('component channels: the components above the mean variance over the fast channels, reported on the channel that weighs most', () => {

@@ -20,7 +20,7 @@ describe('linewatch train --csv', () => {
     const loaded = await loadManifest(out);
     const m = loaded.manifest;
     expect(m.training.architecture).toMatch(
-      /^hybrid: residual \+ level \+ variability terms; autoencoder dense 8-\d+-\d+-\d+-8 per row/,
+      /^hybrid: residual \+ level \+ variability terms; autoencoder leave-one-out linear autoencoder per row \(each channel rebuilt from the others/,
     );
     expect(m.training.data).toMatch(
       /anomaly-free\.csv: first 400 rows: 300 rows for training, the last 100 held out, sample period 1000 ms$/,
