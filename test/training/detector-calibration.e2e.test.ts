@@ -35,7 +35,13 @@
  * Measured false alarms/day ÷ target, seeds 1–5; in brackets the same over seeds 1–12 (median, pooled = all alarms /
  * all days):
  *
- * Measured on 2026-12-03, after the joint residual (the leave-one-out residual's RMS over the channels) was added:
+ * Measured on 2026-12-03, after the hybrid's dense autoencoder was dropped (its residual is the leave-one-out model's
+ * alone; stats unchanged):
+ * N = 3,000  hybrid   0.80 0.50 0.53 1.17 1.57  median 0.80, pooled 0.91  (plant 2: 15 false alarms in 30 days, on the
+ *                                                                          0.5× floor)
+ * N = 400    hybrid   6.43 1.87 0.50 0.37 0.03  median 0.50, pooled 1.84  (plain quantile pooled 8.80)
+ *
+ * Earlier on 2026-12-03, after the joint residual (the leave-one-out residual's RMS over the channels) was added:
  * N = 3,000  hybrid   0.80 0.53 0.53 1.17 1.43  median 0.80, pooled 0.89
  *            stats    1.07 1.50 0.70 1.03 1.20  median 1.07, pooled 1.10
  * N = 400    hybrid   6.50 1.90 0.50 0.37 0.07  median 0.50, pooled 1.87  (plain quantile pooled 8.97)
