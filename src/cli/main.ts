@@ -123,8 +123,16 @@ export async function main(argv: readonly string[]): Promise<number> {
         'channels that drift in normal operation (scored on their change, not their level), comma-separated; default: found from the training rows',
       )
       .option('--validation-fraction <f>', validationHelp, '0.25')
-      .option('--seed <n>', 'random seed (data and training)', '7')
-      .option('--epochs <n>', 'maximum epochs of an autoencoder (early stopping may end sooner)', '60')
+      .option(
+        '--seed <n>',
+        'random seed (data and the dense and conv1d autoencoders; the hybrid and stats fits are deterministic)',
+        '7',
+      )
+      .option(
+        '--epochs <n>',
+        'maximum epochs of the dense and conv1d autoencoders (early stopping may end sooner)',
+        '60',
+      )
       .option('--report <dir>', 'also write a self-contained HTML report (index.html) into this folder');
   detectorOptions(
     program
