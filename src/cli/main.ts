@@ -169,7 +169,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         '--strict',
         'exit 1 (after the report) when any labelled file could not be evaluated; without it they are listed (not_evaluated) and eval exits 0',
       ),
-    'share of the training rows held out for early stopping and the alarm calibration',
+    'share of the training rows held out (dense and conv1d: early stopping and the alarm calibration)',
   ).action(wrap((opts) => evalCommand(opts, argv)));
   detectorOptions(
     program
@@ -210,7 +210,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         'remove this fraction of hidden units or conv channels (smallest L1 norm), fine-tune, and record size, speed and loss change in the manifest',
       )
       .requiredOption('--out <dir>', 'output folder for manifest.json and the ONNX files'),
-    'with --csv: share of the last rows held out for early stopping and the alarm calibration',
+    'with --csv: share of the last rows held out (dense and conv1d: early stopping and the alarm calibration)',
   ).action(wrap((opts) => trainCommand(opts, argv)));
 
   program

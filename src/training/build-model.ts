@@ -162,7 +162,7 @@ export function flattenNormalised(windows: readonly Float64Array[], mean: number
 }
 
 /** Reports each epoch: on the progress bar if there is one, else as a log line; records the curve if asked. */
-export function epochReporter(
+function epochReporter(
   phase: string,
   epochs: number,
   options: Pick<BuildOptions, 'progress' | 'log'>,

@@ -1,7 +1,7 @@
 /**
  * A training set from a CSV of normal operation (a historian export, a recording, SKAB's
  * anomaly-free.csv): chosen channels, sliding windows of `windowLength` rows every `hop`, the
- * last `validationFraction` of the rows held out for early stopping and threshold calibration.
+ * last `validationFraction` of the rows held out (an autoencoder's early stopping, the golden window; fit-detector.ts).
  * Pure: text in, training set out; every problem names the file and what is wrong.
  */
 import { parseSkabCsv, rowMajor, timesInMs, type SkabTable } from '../core/csv-table.js';

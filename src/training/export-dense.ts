@@ -22,8 +22,8 @@ export function denseToOnnxGraph(
 
 /**
  * The autoencoder's layers from tensor `input` to `reconstruction` (node names from the layer index):
- * fp32; int8 weights and uint8 activations (`quantization`); or int8 weights only (`int8Weights`). `prefix` names a
- * second model's nodes apart in one graph.
+ * fp32; int8 weights and uint8 activations (`quantization`); or int8 weights only (`int8Weights`). `prefix` keeps the
+ * model's node names apart from the rest of a larger graph (the hybrid's `linear_`).
  */
 export function denseLayers(
   g: ScoringGraphBuilder,

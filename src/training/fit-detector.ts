@@ -7,8 +7,9 @@
  *   dense   dense autoencoder, mean squared reconstruction error
  *   conv1d  1-D convolutional autoencoder, mean squared reconstruction error
  *
- * The last `validationFraction` of the rows is held out: early stopping, and the alarm threshold
- * and hysteresis calibrated on its windows for the operator's false-alarm budget.
+ * The last `validationFraction` of the rows is held out: the dense and conv1d autoencoders' early stopping and
+ * calibration, the golden window and the int8 check; the stats and hybrid alarms are calibrated on cross-fitted scores
+ * of every window (fit-statistical.ts).
  */
 import { quantile } from '../core/quantile.js';
 import type { Progress } from '../core/progress.js';
@@ -62,7 +63,7 @@ export interface DetectorOptions {
   readonly progress?: Progress;
 }
 
-/** The last rows of `rowCount` that fitDetector holds out (early stopping, calibration); it learns from the rest. */
+/** The last rows of `rowCount` that fitDetector holds out (see above); it learns from the rest. */
 export function heldOutRowsOf(rowCount: number, validationFraction: number): number {
   return Math.floor(rowCount * validationFraction);
 }
@@ -147,7 +148,7 @@ async function fitTermDetector(
   const base: ModelManifest = {
     schema_version: 1,
     name: data.name,
-    version: `1.0.0+seed${o.seed}`,
+    version: '1.0.0',
     description: `${hybrid ? 'Hybrid autoencoder' : 'Statistical detector'} over ${W}-row windows of ${c} channels: the largest standardised ${kinds.join(', ')} term of any channel.`,
     file: 'model.int8.onnx',
     sha256: sha256Hex(fp32),
@@ -267,7 +268,7 @@ async function fitTermDetector(
     manifest,
     int8,
     fp32,
-    ...(fit.autoencoder
+    ...(fit.autoencoder?.ridgeCurve
       ? {
           loss: {
             train: fit.autoencoder.ridgeCurve.train,

@@ -6,7 +6,7 @@
  * of every window for the threshold calibration (fit-detector.ts).
  */
 import { channelResolution, levelMinSd, variabilityScale } from './channel-resolution.js';
-import { chooseRidge, fitLeaveOneOutWithout, outOfFoldResiduals, ridgeCurve } from './leave-one-out.js';
+import { chooseRidge, columnsOf, fitLeaveOneOutWithout, outOfFoldResiduals, ridgeCurve } from './leave-one-out.js';
 import {
   jointOnChannels,
   jointResidual,
@@ -60,7 +60,7 @@ export interface StatisticalFit {
   /** The hybrid's autoencoder, described for the manifest, and its fit over the ridges tried (ridgeCurve). */
   readonly autoencoder?: {
     readonly architecture: string;
-    readonly ridgeCurve: { readonly ridge: number[]; readonly train: number[]; readonly validation: number[] };
+    readonly ridgeCurve?: { readonly ridge: number[]; readonly train: number[]; readonly validation: number[] };
   };
   /**
    * Out-of-sample scores of every window for the calibration, one array per block in time order:
@@ -95,7 +95,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     );
   }
   // Normalisation, slow channels and the terms' standardisation use every row; only the
-  // autoencoder holds rows out (early stopping), and the calibration is cross-fitted.
+  // autoencoder holds rows out (it is fitted on the training part), and the calibration is cross-fitted.
   const { mean, std } = channelStats(data);
   const x = normaliseRows(data.rows, mean, std);
   const found = slowChannels(x, n, c, g.k, W);
@@ -157,7 +157,6 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   // The leave-one-out linear autoencoder: each channel's ridge chosen on the training rows; channels whose residual
   // wanders (the slow-channel test on its out-of-fold residual: a level nothing else explains) are left out of it.
   const ridge = chooseRidge(xTrain, c, crossFitBlocks(trainRows));
-  const curve = ridgeCurve(xTrain, c, crossFitBlocks(trainRows));
   // Out of fold (each block of rows predicted by a fit on the others): a level that only wanders in time, like an
   // ageing sensor, is absorbed by a fit over the same rows but shows as block-to-block offsets here.
   const wandering = outOfFoldResiduals(x, c, ridge, crossFitBlocks(n));
@@ -167,6 +166,12 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   // (a kept channel would copy itself, and its zero residual over a floored spread would read as anomaly).
   const leftOut = wanders.filter((w) => !w).length < 2 ? wanders.map(() => true) : wanders;
   const linearFit = (rows: Float64Array) => fitLeaveOneOutWithout(rows, rows.length / c, c, ridge, leftOut);
+  // For a person (the report): how the model's channels are predicted at each ridge tried, in sample and out of fold.
+  const keptChannels = leftOut.flatMap((l, ch) => (l ? [] : [ch]));
+  const curve =
+    keptChannels.length >= 2
+      ? ridgeCurve(columnsOf(xTrain, c, keptChannels), keptChannels.length, crossFitBlocks(trainRows))
+      : undefined;
   // Out-of-fold residuals, as the level and variability terms are cross-fitted: for each block the model is fitted
   // on the windows of the other blocks and scores the block's windows. The residual spread of each channel and the
   // calibration scores come from these, so a residual is judged as on data the model never saw.
@@ -214,7 +219,6 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
       ...(joint ? { joint: { centre: joint.centre, sd: joint.sd } } : {}),
     },
   };
-  const kept = data.channels.filter((_, i) => !leftOut[i]);
   return {
     layout,
     mean,
@@ -227,8 +231,8 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     calibrationSegments,
     largestNormalTerm: nameLargest(largest, allEnds, data.channels, true, componentTerm?.components),
     autoencoder: {
-      architecture: `leave-one-out linear autoencoder per row (each channel rebuilt from the others: ridge regression with a zero diagonal, each channel's ridge ${ridgeRange(ridge)} × the mean variance, chosen by ${CROSS_FIT_BLOCKS}-block cross-validation; left out: ${data.channels.filter((_, i) => leftOut[i]).join(', ') || 'none'}), its residual RMS and signed mean over the last ${g.aeRows} rows, spread and calibration out of fold${joint ? `; the residual's RMS over the ${kept.length} channels in it (the joint residual) joins it on each channel by its share` : ''}`,
-      ridgeCurve: curve,
+      architecture: `leave-one-out linear autoencoder per row (each channel rebuilt from the others: ridge regression with a zero diagonal, each channel's ridge ${ridgeRange(ridge)} × the mean variance, chosen by ${CROSS_FIT_BLOCKS}-block cross-validation; left out: ${data.channels.filter((_, i) => leftOut[i]).join(', ') || 'none'}), its residual RMS and signed mean over the last ${g.aeRows} rows, spread and calibration out of fold${joint ? `; the residual's RMS over all ${c} channels, those left out counting as zero (the joint residual) joins it on each channel by its share` : ''}`,
+      ...(curve ? { ridgeCurve: curve } : {}),
     },
     encode: (name, range) =>
       encode(

@@ -170,6 +170,14 @@ export function ridgeCurve(
   return { ridge: [...RIDGE_GRID], train, validation };
 }
 
+/** The columns `cols` of rows x (row-major, d columns), in that order. */
+export function columnsOf(x: Float64Array, d: number, cols: readonly number[]): Float64Array {
+  const rows = x.length / d;
+  const out = new Float64Array(rows * cols.length);
+  for (let r = 0; r < rows; r++) cols.forEach((ch, k) => (out[r * cols.length + k] = x[r * d + ch]));
+  return out;
+}
+
 /**
  * The same model with some channels left out: they neither feed the others' predictions nor get one (their output
  * copies their input, so their residual is zero). For channels whose own level wanders with nothing else explaining
@@ -187,10 +195,8 @@ export function fitLeaveOneOutWithout(
   const bias = new Float64Array(d);
   left.forEach((l, i) => l && (weights[i * d + i] = 1));
   if (kept.length >= 2) {
-    const sub = new Float64Array(rows * kept.length);
-    for (let r = 0; r < rows; r++) kept.forEach((ch, k) => (sub[r * kept.length + k] = x[r * d + ch]));
     const layer = fitLeaveOneOut(
-      sub,
+      columnsOf(x, d, kept),
       rows,
       kept.length,
       kept.map((ch) => ridgeOf(lambda, ch)),

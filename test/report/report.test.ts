@@ -173,6 +173,40 @@ describe('spans and the page', () => {
     expect(html.match(/<section class="file"/g)).toHaveLength(2);
   });
 
+  it("draws a fit curve over the points it names (the hybrid's ridges) with their caption and its own title", () => {
+    const loss = {
+      train: [0.5, 0.5, 0.52, 0.6, 0.8],
+      validation: [0.9, 0.8, 0.7, 0.75, 0.85],
+      x: [-4, -3, -2, -1, 0],
+      xCaption: 'log10 ridge',
+      label: 'error per ridge',
+    };
+    const html = renderReport({
+      title: 't',
+      training: [{ title: 'model', loss, scores: [1, 1.2, 0.8], threshold: 2, calibration: 'fixed' }],
+    });
+    const chart = html.match(/<svg class="chart loss-chart"[\s\S]*?<\/svg>/)?.[0] ?? '';
+    expect(chart).toContain('aria-label="model: error per ridge"');
+    expect(chart).toContain('>log10 ridge<');
+    expect(chart).not.toContain('>epoch<');
+    // The x axis spans the points given (−4 … 0), not epochs 1 … 5.
+    expect(chart).toContain('>-4<');
+    const epochs = renderReport({
+      title: 't',
+      training: [
+        {
+          title: 'model',
+          loss: { train: [3, 2, 1], validation: [3, 2, 1] },
+          scores: [1],
+          threshold: 2,
+          calibration: 'f',
+        },
+      ],
+    });
+    expect(epochs).toContain('aria-label="model: loss per epoch"');
+    expect(epochs).toContain('>epoch<');
+  });
+
   it('writes index.html into a new directory and returns its path', async () => {
     const dir = join(await mkdtemp(join(tmpdir(), 'lw-report-')), 'nested', 'report');
     const page: ReportPage = { title: 'written', files: [fileReport(30)] };

@@ -66,7 +66,7 @@ describe('a hybrid model trained on SKAB runs in the daemon', () => {
       const valid = await runCli(['validate', '--config', join(dir, 'gw.yaml')]);
       expect(valid.stderr).toBe('');
       expect(valid.stdout).toMatch(
-        /gw\.yaml: OK \(1 source\(s\), 6 tag\(s\), 1 asset\(s\) with models: rig=skab-hybrid@1\.0\.0\+seed7\)/,
+        /gw\.yaml: OK \(1 source\(s\), 6 tag\(s\), 1 asset\(s\) with models: rig=skab-hybrid@1\.0\.0\)/,
       );
 
       const child = spawn(process.execPath, [BIN, 'run', '--config', join(dir, 'gw.yaml')]);

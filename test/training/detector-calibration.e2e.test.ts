@@ -23,8 +23,8 @@
  *
  * Fit: fitOnSeries, i.e. fitDetector on the first N rows as `linewatch train --csv --train-rows N` and `linewatch
  * eval --arch` do:
- * seed 7, 60 epochs, the last 25 % held out, the default target (DEFAULT_TARGET: 1 false alarm a day, 1 per 1,440
- * rows here).
+ * seed 7 and 60 epochs (options the hybrid and stats fits do not use), the last 25 % held out, the default target
+ * (DEFAULT_TARGET: 1 false alarm a day, 1 per 1,440 rows here).
  * Fresh rows: the 43,200 rows (30 days) after row 3,000, the same for both N and never trained on, labelled all
  * normal and
  * streamed through streamSeries (the gateway's row assembler and sliding window, the int8 graph in onnxruntime, the

@@ -8,6 +8,7 @@ import {
   fitLeaveOneOut,
   fitLeaveOneOutWithout,
   invert,
+  ridgeCurve,
 } from '../../src/training/leave-one-out.js';
 
 /** rows × 4: a = latent + noise, b = 2·latent + noise, c = −latent + noise, d = independent noise. */
@@ -78,6 +79,26 @@ describe('leave-one-out linear autoencoder', () => {
     const rng = new SeededRandom(6);
     const noise = Float64Array.from({ length: 200 * 4 }, () => rng.normal());
     expect(chooseRidge(noise, 4, crossFitBlocks(200))).toEqual([largest, largest, largest, largest]);
+  });
+
+  it('ridgeCurve: per ridge, the in-sample error is at most the out-of-fold one; a clean relation is predicted best with little ridge, noise with the most', () => {
+    const clean = plant(800, 5, 0.01);
+    const blocks = crossFitBlocks(800);
+    // The three related channels only: their out-of-fold error is smallest at the smallest ridge and far below the
+    // mean's (1 in these units).
+    const three = Float64Array.from({ length: 800 * 3 }, (_, i) => clean[Math.floor(i / 3) * 4 + (i % 3)]);
+    const c = ridgeCurve(three, 3, blocks);
+    expect(c.ridge).toEqual(RIDGE_GRID);
+    c.train.forEach((t, i) => expect(t).toBeLessThanOrEqual(c.validation[i] + 1e-12));
+    expect(c.validation[0]).toBeLessThan(c.validation[c.validation.length - 1]);
+    expect(Math.min(...c.validation)).toBeLessThan(0.01);
+    const rng = new SeededRandom(6);
+    const noise = ridgeCurve(
+      Float64Array.from({ length: 200 * 4 }, () => rng.normal()),
+      4,
+      crossFitBlocks(200),
+    );
+    expect(noise.validation.indexOf(Math.min(...noise.validation))).toBe(RIDGE_GRID.length - 1);
   });
 
   it("fits each channel with its own ridge: a channel's coefficients are those of a fit with its ridge for all", () => {

@@ -1,4 +1,4 @@
-/** Principal components by power iteration, the hybrid's bottleneck size and the component channels (Kaiser's rule). */
+/** Principal components by power iteration and the component channels (Kaiser's rule). */
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
 import { componentChannels } from '../../src/training/detector-features.js';
