@@ -163,7 +163,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const spread = channelStats({ ...data, rows: wandering, rowCount: n });
   const wanders = slowChannels(normaliseRows(wandering, spread.mean, spread.std), n, c, g.k, W).slow;
   // One channel cannot be predicted from the others alone: with fewer than two kept, none is in the linear model
-  // (a kept channel would copy itself, and its zero residual over a floored spread would read as anomaly).
+  // (a kept channel would copy itself, and its zero residual over a floored spread would read as an anomaly).
   const leftOut = wanders.filter((w) => !w).length < 2 ? wanders.map(() => true) : wanders;
   const linearFit = (rows: Float64Array) => fitLeaveOneOutWithout(rows, rows.length / c, c, ridge, leftOut);
   // For a person (the report): how the model's channels are predicted at each ridge tried, in sample and out of fold.

@@ -12,6 +12,7 @@
  * (cross-validation).
  */
 import { DenseAutoencoder } from './dense-autoencoder.js';
+import { reconstructionError } from './fit.js';
 
 /** Inverse of a symmetric positive-definite d × d matrix (Gauss–Jordan with partial pivoting). */
 export function invert(a: Float64Array, d: number): Float64Array {
@@ -162,10 +163,9 @@ export function ridgeCurve(
   blocks: readonly (readonly [number, number])[],
 ): { ridge: number[]; train: number[]; validation: number[] } {
   const rows = x.length / d;
-  const train = RIDGE_GRID.map((lambda) => {
-    const recon = fitLeaveOneOut(x, rows, d, lambda).reconstruct(x, rows);
-    return recon.reduce((a, v, k) => a + (x[k] - v) ** 2, 0) / x.length;
-  });
+  const train = RIDGE_GRID.map(
+    (lambda) => reconstructionError(fitLeaveOneOut(x, rows, d, lambda).reconstruct(x, rows), x).loss,
+  );
   const validation = crossValidatedErrors(x, d, blocks).map((e) => e.reduce((a, v) => a + v, 0) / x.length);
   return { ridge: [...RIDGE_GRID], train, validation };
 }
