@@ -16,6 +16,10 @@
  *   spread       of the components (the directions the fast channels share, componentChannels): the
  *                variability of each over the whole window, a growing variation of what the channels
  *                share (a disturbance's random variation), reported on the channels by their weight
+ *   component level  of the same components: the mean of each over the whole window, a shift of what
+ *                the channels share (a disturbance that ramps or steps: each channel moves a little,
+ *                below its own level's spread, but together and the same way), reported as `level`
+ *                on the channels by their weight
  *
  * Slow channels are found from the training rows, not by name (see slowChannels).
  */
@@ -275,6 +279,13 @@ export function componentChannels(x: Float64Array, n: number, c: number, slow: r
     fast.forEach((ch, i) => (share[k * c + ch] = Math.abs(axis[i]) / largest));
   });
   return { count: m, projection, share };
+}
+
+/** Mean of every column of `y` (time-major, `m` columns) over the `rows` rows up to row `end`: the component level. */
+export function meanOverRows(y: Float64Array, end: number, m: number, rows: number): Float64Array {
+  const out = new Float64Array(m);
+  for (let r = end - rows + 1; r <= end; r++) for (let i = 0; i < m; i++) out[i] += y[r * m + i];
+  return out.map((v) => v / rows);
 }
 
 /** The component rows of normalised rows x (n × c): n × count. */

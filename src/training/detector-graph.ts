@@ -10,7 +10,8 @@
  *               error in units of its own spread   hybrid only; the leave-one-out linear autoencoder rebuilds each
  *               channel of a row from the others (batch × rows); the joint residual (RMS over the channels of the
  *               residual z, standardised one-sided) joins it on each channel by its share of the largest
- *   level z     = |level − centre| / sd
+ *   level z     = |level − centre| / sd, the larger of it and the component level: |mean over the whole window of each
+ *               component channel − centre| / sd, times each channel's share of it
  *   variability = |log(mean |difference| + floor) − centre| / sd, the larger of it and the spread: the same over the
  *               whole window of each component channel (window × projection), times each channel's share of it
  *   channel_error = the largest term of the channel, score = the largest channel_error
@@ -59,6 +60,9 @@ export interface DetectorLayout {
   /** The spread term: the component channels' variability over the whole window (log of the mean |row-to-row
    * difference| + floor, standardised), reported as `variability` on the channels by their share of each component. */
   readonly spread?: Standardisation & { readonly components: ComponentChannels; readonly floor: readonly number[] };
+  /** The component level: the spread's component channels' mean over the whole window, standardised, reported as
+   * `level` on the channels by their share of each component. */
+  readonly componentLevel?: Standardisation;
   /** int8: quantize the terms (uint8) over [0, termRange]. */
   readonly termRange?: number;
 }
@@ -143,6 +147,7 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
   variabilityZ('variability', 'rows', k, l.variability);
 
   let variabilityTerm = 'variability_z';
+  let levelTerm = 'level_z';
   if (l.spread && l.spread.components.count > 0) {
     const m = l.spread.components.count;
     g.initializers.push(
@@ -160,21 +165,26 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
       },
     );
     node('MatMul', 'component_rows', ['rows', 'component_projection']);
+    i64('component_axes', [2]);
+    /** A component term `z` ([batch, m]) on the channels by their share of each component ([batch, m, 1] × share
+     * [m, c] → the largest over the components), merged into the channel term `own`; returns the merged term. */
+    const joinOnChannels = (z: string, own: string, merged: string) => {
+      node('Unsqueeze', `${z}_3d`, [z, 'component_axes']);
+      node('Mul', `${z}_on_channels`, [`${z}_3d`, 'component_share']);
+      node('ReduceMax', `${z}_by_channel`, [`${z}_on_channels`], mean1);
+      g.nodes.push({ op: 'Max', name: merged, inputs: [own, `${z}_by_channel`], outputs: [merged] });
+      return merged;
+    };
     variabilityZ('spread', 'component_rows', W - 1, l.spread);
-    // [batch, m] → [batch, m, 1] × share [m, c] → the largest over the components, per channel.
-    i64('spread_axes', [2]);
-    node('Unsqueeze', 'spread_z_3d', ['spread_z', 'spread_axes']);
-    node('Mul', 'spread_on_channels', ['spread_z_3d', 'component_share']);
-    node('ReduceMax', 'spread_by_channel', ['spread_on_channels'], mean1);
-    g.nodes.push({
-      op: 'Max',
-      name: 'variability_or_spread',
-      inputs: ['variability_z', 'spread_by_channel'],
-      outputs: ['variability_or_spread'],
-    });
-    variabilityTerm = 'variability_or_spread';
+    variabilityTerm = joinOnChannels('spread_z', 'variability_z', 'variability_or_spread');
+    if (l.componentLevel) {
+      node('ReduceMean', 'component_level', ['component_rows'], mean1);
+      standardised('component_level', l.componentLevel);
+      node('Abs', 'component_level_z', ['component_level_z_signed']);
+      levelTerm = joinOnChannels('component_level_z', 'level_z', 'level_or_component_level');
+    }
   }
-  const terms = ['level_z', variabilityTerm];
+  const terms = [levelTerm, variabilityTerm];
   if (l.residual) {
     const r = l.residual;
     if (r.autoencoder.inputSize !== c)

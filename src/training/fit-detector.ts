@@ -226,7 +226,7 @@ async function fitTermDetector(
       data: `${data.source}: ${data.rowCount - heldOutRows} rows for training, the last ${heldOutRows} held out, sample period ${data.periodMs} ms`,
       architecture: `${o.arch}: ${kinds.join(' + ')} terms${fit.autoencoder ? `; autoencoder ${fit.autoencoder.architecture}` : ''}`,
       spread_components: fit.layout.spread
-        ? `${fit.layout.spread.components.count} principal components of the fast channels (above the mean variance); their variability over the whole window joins the variability term`
+        ? `${fit.layout.spread.components.count} principal components of the fast channels (above the mean variance); their variability over the whole window joins the variability term, their mean over it the level term`
         : 'none (fewer than two fast channels)',
       geometry: {
         window_rows: W,

@@ -21,6 +21,7 @@ import {
   variabilityFloor,
   componentChannels,
   componentRows,
+  meanOverRows,
   type ComponentChannels,
   type DetectorGeometry,
 } from './detector-features.js';
@@ -118,7 +119,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const level = { centre: inSampleLevel.centre, sd: inSampleLevel.sd.map((sd, ch) => sd * levelScale[ch]) };
   const termScale = [levelScale];
   const variability = { floor, ...centreAndSpread(variabilities, least[1]) };
-  const { spread: componentTerm, spreadZ } = componentSpread(x, n, c, slow, g, allEnds);
+  const { spread: componentTerm, componentLevel, componentZ: spreadZ } = componentTerms(x, n, c, slow, g, allEnds);
   const base = {
     geometry: g,
     mean,
@@ -126,7 +127,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     slow,
     level,
     variability,
-    ...(componentTerm ? { spread: componentTerm } : {}),
+    ...(componentTerm ? { spread: componentTerm, componentLevel } : {}),
   };
   if (!o.hybrid) {
     const { segments: calibrationSegments, largest } = crossFitted(signedZ, spreadZ, termScale);
@@ -243,20 +244,28 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
 }
 
 /**
- * The spread term (detector-features.ts): the component channels' variability over the whole window (W − 1
- * differences), standardised, with every window's term for the calibration. Its centre is the mean over the training
- * windows; its sd is the k-row variability's times √(k / (W − 1)), as for independent differences: a few hundred
- * overlapping windows hold too few independent whole-window values to estimate it (estimated from them, the
- * calibration put `on` at 8–10 z on some files).
+ * The component terms (detector-features.ts), standardised, with every window's z for the calibration (the spread's
+ * then the level's, component by component).
+ * - The spread: the component channels' variability over the whole window (W − 1 differences). Its centre is the mean
+ *   over the training windows; its sd is the k-row variability's times √(k / (W − 1)), as for independent differences:
+ *   a few hundred overlapping windows hold too few independent whole-window values to estimate it (estimated from
+ *   them, the calibration put `on` at 8–10 z on some files).
+ * - The level: their mean over the whole window, standardised as each channel's level (on the windows that do not
+ *   overlap it, in units of its out-of-fold spread), so a component that wanders with a slow disturbance is judged by
+ *   how far it wanders.
  */
-function componentSpread(
+function componentTerms(
   x: Float64Array,
   n: number,
   c: number,
   slow: readonly boolean[],
   g: DetectorGeometry,
   ends: readonly number[],
-): { spread?: NonNullable<DetectorLayout['spread']>; spreadZ?: Float64Array[] } {
+): {
+  spread?: NonNullable<DetectorLayout['spread']>;
+  componentLevel?: NonNullable<DetectorLayout['componentLevel']>;
+  componentZ?: Float64Array[];
+} {
   const components = componentChannels(x, n, c, slow);
   const m = components.count;
   if (m === 0) return {};
@@ -268,9 +277,19 @@ function componentSpread(
   const short = centreAndSpread(ends.map((e) => variabilityFeature(y, e, m, g.k, shortFloor)));
   const { centre } = centreAndSpread(values);
   const sd = short.sd.map((v) => v * Math.sqrt(g.k / whole));
+  const levels = ends.map((e) => meanOverRows(y, e, m, g.windowLength));
+  const levelZ = crossFittedZ(g.windowLength, levels);
+  const levelScale = outOfFoldScale(levelZ);
+  const inSampleLevel = centreAndSpread(levels);
   return {
     spread: { components, floor, centre, sd },
-    spreadZ: values.map((v) => v.map((value, i) => Math.abs(value - centre[i]) / sd[i])),
+    componentLevel: { centre: inSampleLevel.centre, sd: inSampleLevel.sd.map((v, i) => v * levelScale[i]) },
+    componentZ: values.map((v, w) =>
+      Float64Array.of(
+        ...v.map((value, i) => Math.abs(value - centre[i]) / sd[i]),
+        ...levelZ[w].map((z, i) => z / levelScale[i]),
+      ),
+    ),
   };
 }
 
@@ -452,7 +471,8 @@ export interface NamedTerm {
 
 /**
  * Names the largest cross-fitted term: level and variability by their channel; the fixed terms are the residual's
- * channels (hybrid) and then the spread's components, a component named by the channel that weighs most in it.
+ * channels (hybrid), then the spread's components (variability) and the components' levels (level), a component named
+ * by the channel that weighs most in it.
  */
 function nameLargest(
   largest: LargestTerm,
@@ -471,10 +491,12 @@ function nameLargest(
       z: largest.z,
     };
   if (hybrid && largest.entry < c) return { channel: channels[largest.entry], kind: 'residual', row, z: largest.z };
-  const component = largest.entry - (hybrid ? c : 0);
+  const entry = largest.entry - (hybrid ? c : 0);
+  const m = components?.count ?? 0;
+  const component = entry % Math.max(1, m);
   const share = components ? components.share.slice(component * c, (component + 1) * c) : [];
   const heaviest = share.indexOf(Math.max(...share));
-  return { channel: channels[Math.max(0, heaviest)], kind: 'variability', row, z: largest.z };
+  return { channel: channels[Math.max(0, heaviest)], kind: entry < m ? 'variability' : 'level', row, z: largest.z };
 }
 
 function encode(name: string, layout: DetectorLayout): Uint8Array {

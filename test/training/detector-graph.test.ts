@@ -8,6 +8,7 @@ import {
   jointOnChannels,
   jointResidual,
   levelFeature,
+  meanOverRows,
   normaliseRows,
   residualOverRows,
   slowChannels,
@@ -146,6 +147,25 @@ describe('detector graphs', () => {
     const out = await run({ ...layout(false), spread }, rows);
     [...level, ...expected].forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
     expect(out.score).toBeCloseTo(Math.max(...level, ...expected), 3);
+  });
+
+  it("component level: the components' mean over the whole window, on each channel by its share, joins the level kind", async () => {
+    const components = { count: 2, projection: [0.8, 0.6, 0, 0, 0.6, -0.8], share: [1, 0, 0.75, 0.75, 0, 1] };
+    const spread = { components, floor: [0.01, 0.02], centre: [-3, 0.5], sd: [100, 100] };
+    const componentLevel = { centre: [0.2, -0.1], sd: [0.1, 0.4] };
+    const y = componentRows(x, G.windowLength, C, components);
+    const z = meanOverRows(y, end, 2, G.windowLength).map(
+      (v, k) => Math.abs(v - componentLevel.centre[k]) / componentLevel.sd[k],
+    );
+    const onChannels = [0, 1, 2].map((ch) => Math.max(z[0] * components.share[ch], z[1] * components.share[C + ch]));
+    const expected = level.map((v, ch) => Math.max(v, onChannels[ch]));
+    // The test needs the component level to win on some channel and the channel's own level on another.
+    expect(expected.some((v, ch) => v > level[ch] + 0.5)).toBe(true);
+    expect(expected.some((v, ch) => v === level[ch])).toBe(true);
+    const out = await run({ ...layout(false), spread, componentLevel }, rows);
+    expected.forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
+    // The spread (its sd 100) stays below each channel's own variability: the variability kind is unchanged.
+    variability.forEach((v, i) => expect(out.terms[C + i]).toBeCloseTo(v, 3));
   });
 
   it('int8: terms quantized over [0, range] stay within half a step of fp32', async () => {
