@@ -149,19 +149,29 @@ describe('detector graphs', () => {
     expect(out.score).toBeCloseTo(Math.max(...level, ...expected), 3);
   });
 
-  it("component level: the components' mean over the whole window, on each channel by its share, joins the level kind", async () => {
+  it("component level: the components' |mean| over the whole window, on each channel by its share, joins the level kind", async () => {
     const components = { count: 2, projection: [0.8, 0.6, 0, 0, 0.6, -0.8], share: [1, 0, 0.75, 0.75, 0, 1] };
     const spread = { components, floor: [0.01, 0.02], centre: [-3, 0.5], sd: [100, 100] };
-    const componentLevel = { centre: [0.2, -0.1], sd: [0.1, 0.4] };
     const y = componentRows(x, G.windowLength, C, components);
-    const z = meanOverRows(y, end, 2, G.windowLength).map(
-      (v, k) => Math.abs(v - componentLevel.centre[k]) / componentLevel.sd[k],
+    const means = meanOverRows(y, end, 2, G.windowLength);
+    // Centres that put component 0 at z −5 and component 1 at +3 in this window.
+    const sd = [0.1, 0.4];
+    const componentLevel = { centre: [means[0] + 5 * sd[0], means[1] - 3 * sd[1]], sd };
+    const z = [0, 1].map((k) => (means[k] - componentLevel.centre[k]) / sd[k]);
+    const onChannels = (value: (k: number) => number, share: (k: number, ch: number) => number) =>
+      [0, 1, 2].map((ch) => Math.max(level[ch], value(0) * share(0, ch), value(1) * share(1, ch)));
+    const byShare = (k: number, ch: number) => components.share[k * C + ch];
+    const expected = onChannels((k) => Math.abs(z[k]), byShare);
+    // The window must tell the term apart from a wrong one: without the share, or without the |·|.
+    expect(expected).not.toEqual(
+      onChannels(
+        (k) => Math.abs(z[k]),
+        () => 1,
+      ),
     );
-    const onChannels = [0, 1, 2].map((ch) => Math.max(z[0] * components.share[ch], z[1] * components.share[C + ch]));
-    const expected = level.map((v, ch) => Math.max(v, onChannels[ch]));
-    // The test needs the component level to win on some channel and the channel's own level on another.
-    expect(expected.some((v, ch) => v > level[ch] + 0.5)).toBe(true);
-    expect(expected.some((v, ch) => v === level[ch])).toBe(true);
+    expect(expected).not.toEqual(onChannels((k) => z[k], byShare));
+    // ... and from the channels' own levels alone.
+    expect(expected).not.toEqual(Array.from(level));
     const out = await run({ ...layout(false), spread, componentLevel }, rows);
     expected.forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
     // The spread (its sd 100) stays below each channel's own variability: the variability kind is unchanged.
