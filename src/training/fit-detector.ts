@@ -25,7 +25,7 @@ import {
 } from './build-model.js';
 import { DEFAULT_GEOMETRY, type DetectorGeometry } from './detector-features.js';
 import { TERM_OUTPUT } from './detector-graph.js';
-import { fitStatistical, termKinds, type NormalRows } from './fit-statistical.js';
+import { describeTerm, fitStatistical, termKinds, type NormalRows } from './fit-statistical.js';
 import { CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT } from './scoring-graph.js';
 import { channelStats, slidingWindows } from './sim-recording.js';
 import { refuseConstantChannels } from './constant-channels.js';
@@ -204,7 +204,7 @@ async function fitTermDetector(
       target: targetRecord(o.target),
       details: {
         ...alarm.details,
-        largest_score_term: `${largest.channel} ${largest.kind}`,
+        largest_score_term: describeTerm(largest),
         largest_score_row: largest.row + 1,
       },
     },
@@ -259,7 +259,7 @@ async function fitTermDetector(
   );
   const above = fit.calibrationSegments.reduce((a, s) => a + s.filter((v) => v >= alarm.on).length, 0);
   o.log(
-    `largest score on the normal rows (each quarter scored against the rest): ${largest.z.toFixed(2)}, ${largest.channel} ${largest.kind} over the ${W} rows up to row ${largest.row + 1}; ` +
+    `largest score on the normal rows (each quarter scored against the rest): ${largest.z.toFixed(2)}, ${describeTerm(largest)} over the ${W} rows up to row ${largest.row + 1}; ` +
       (above === 0
         ? 'the alarm sits above it, so if those rows were not normal operation, train without them'
         : `${above} normal windows score at or above the alarm, as the budget allows`),

@@ -462,11 +462,22 @@ export function crossFitted(
 
 /** The largest normal score named for a person: which channel's term, and the last row of its window. */
 export interface NamedTerm {
+  /** The channel; for a component's term, the channel that weighs most in the component. */
   readonly channel: string;
   readonly kind: TermKind;
   /** 0-based index of the window's last row among the rows fitted on. */
   readonly row: number;
   readonly z: number;
+  /** 0-based index of the principal component whose term it is (the spread or the component level), if it is one. */
+  readonly component?: number;
+}
+
+/** The term in words: "Current level", or for a component's term "level of the channels that move with Current
+ * (principal component 2)". */
+export function describeTerm(term: Pick<NamedTerm, 'channel' | 'kind' | 'component'>): string {
+  return term.component === undefined
+    ? `${term.channel} ${term.kind}`
+    : `${term.kind} of the channels that move with ${term.channel} (principal component ${term.component + 1})`;
 }
 
 /**
@@ -496,7 +507,13 @@ function nameLargest(
   const component = entry % Math.max(1, m);
   const share = components ? components.share.slice(component * c, (component + 1) * c) : [];
   const heaviest = share.indexOf(Math.max(...share));
-  return { channel: channels[Math.max(0, heaviest)], kind: entry < m ? 'variability' : 'level', row, z: largest.z };
+  return {
+    channel: channels[Math.max(0, heaviest)],
+    kind: entry < m ? 'variability' : 'level',
+    row,
+    z: largest.z,
+    component,
+  };
 }
 
 function encode(name: string, layout: DetectorLayout): Uint8Array {

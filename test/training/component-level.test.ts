@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { fitDetector, heldOutRowsOf } from '../../src/training/fit-detector.js';
 import { SeededRandom } from '../../src/core/random.js';
-import { crossFittedZ, fitStatistical, outOfFoldScale } from '../../src/training/fit-statistical.js';
+import { crossFittedZ, describeTerm, fitStatistical, outOfFoldScale } from '../../src/training/fit-statistical.js';
 import { detectorGraph, termKinds, type DetectorLayout } from '../../src/training/detector-graph.js';
 import { encodeOnnxModel } from '../../src/training/onnx-writer.js';
 import {
@@ -132,7 +132,12 @@ describe('the component level', () => {
         kind: 'level',
         row: best.row,
         z: best.z,
+        component: best.k,
       });
+      // In words, not as that channel's own level.
+      expect(describeTerm(fit.largestNormalTerm)).toBe(
+        `level of the channels that move with ${fit.largestNormalTerm.channel} (principal component ${best.k + 1})`,
+      );
       // The window behind it reads the shifted rows.
       expect(best.row).toBeGreaterThanOrEqual(400);
       expect(best.row).toBeLessThan(440 + W);
