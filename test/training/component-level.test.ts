@@ -5,13 +5,11 @@
  * mean over the whole window of the component that carries the source. The calibration counts the term as the graph
  * computes it, and names it where it sets the alarm.
  */
-import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { fitDetector, heldOutRowsOf } from '../../src/training/fit-detector.js';
 import { SeededRandom } from '../../src/core/random.js';
 import { crossFittedZ, describeTerm, fitStatistical, outOfFoldScale } from '../../src/training/fit-statistical.js';
-import { detectorGraph, termKinds, type DetectorLayout } from '../../src/training/detector-graph.js';
-import { encodeOnnxModel } from '../../src/training/onnx-writer.js';
+import { termKinds } from '../../src/training/detector-graph.js';
 import {
   DEFAULT_GEOMETRY,
   centreAndSpread,
@@ -19,24 +17,19 @@ import {
   meanOverRows,
   normaliseRows,
 } from '../../src/training/detector-features.js';
+import { encodeLayout, scoreWindows } from '../helpers/detector-windows.js';
 import { twoSourcePlant } from '../helpers/two-source-plant.js';
 
 /** The second source's weight on each channel (two-source-plant.ts). */
 const SOURCE_B = [0.2, -0.5, 1, 0.4, 0.9, 0.6];
 
-/** The deployed graph's score of each window ending at `ends`, and the kind of term (termKinds' order) of its largest
- * term. */
+/** The deployed graph's score of each window ending at a row of `ends`, and the kind of term (termKinds' order) of its
+ * largest term. */
 async function scores(bytes: Uint8Array, rows: Float64Array, c: number, W: number, ends: number[]) {
-  const session = await ort.InferenceSession.create(bytes);
-  const out: { score: number; kind: number }[] = [];
-  for (const e of ends) {
-    const w = Float32Array.from(rows.subarray((e - W + 1) * c, (e + 1) * c));
-    const r = await session.run({ window: new ort.Tensor('float32', w, [1, w.length]) });
-    const terms = Array.from(r.term_error.data as Float32Array);
-    out.push({ score: (r.score.data as Float32Array)[0], kind: Math.floor(terms.indexOf(Math.max(...terms)) / c) });
-  }
-  await session.release();
-  return out;
+  return (await scoreWindows(bytes, rows, c, W, ends)).map(({ score, terms }) => ({
+    score,
+    kind: Math.floor(terms.indexOf(Math.max(...terms)) / c),
+  }));
 }
 
 /** Measured (2026-12-03): source b stepped by K = 10 of its sds from row 700 scores 21.4, 20.4 and 23.5 (hybrid; stats
@@ -49,8 +42,6 @@ describe('the component level', () => {
   const data = twoSourcePlant();
   const c = data.channels.length;
   const W = DEFAULT_GEOMETRY.windowLength;
-  const encode = (layout: DetectorLayout) =>
-    encodeOnnxModel(detectorGraph('t', layout), { producerName: 't', producerVersion: '0', opset: 13 });
 
   for (const arch of ['stats', 'hybrid'] as const)
     it(`${arch}: raises the alarm on a step of a shared source, as level, where the terms without it stay below`, async () => {
@@ -66,7 +57,7 @@ describe('the component level', () => {
       const on = fitted.manifest.score.threshold;
       const rows = Float64Array.from(data.rows, (v, i) => (Math.floor(i / c) >= 700 ? v + K * SOURCE_B[i % c] : v));
       const levelKind = termKinds(fit.layout).indexOf('level');
-      const without = await scores(encode({ ...fit.layout, componentLevel: undefined }), rows, c, W, ENDS);
+      const without = await scores(encodeLayout({ ...fit.layout, componentLevel: undefined }), rows, c, W, ENDS);
       for (const [i, deployed] of (await scores(fitted.int8, rows, c, W, ENDS)).entries()) {
         expect(deployed.score).toBeGreaterThan(on);
         expect(deployed.kind).toBe(levelKind);

@@ -1,5 +1,4 @@
 /** The stats and hybrid graphs compute in onnxruntime what detector-features.ts defines in JS. */
-import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
 import {
@@ -14,9 +13,9 @@ import {
   slowChannels,
   variabilityFeature,
 } from '../../src/training/detector-features.js';
-import { detectorGraph, type DetectorLayout } from '../../src/training/detector-graph.js';
+import type { DetectorLayout } from '../../src/training/detector-graph.js';
 import { fitLeaveOneOut } from '../../src/training/leave-one-out.js';
-import { encodeOnnxModel } from '../../src/training/onnx-writer.js';
+import { encodeLayout, scoreWindows } from '../helpers/detector-windows.js';
 
 const C = 3;
 const G = { windowLength: 12, k: 4, lag: 6, aeRows: 4 };
@@ -48,16 +47,10 @@ function layout(hybrid: boolean): DetectorLayout {
   };
 }
 
+/** The graph's outputs for one window (`rows`, the whole window). */
 async function run(l: DetectorLayout, rows: Float64Array) {
-  const bytes = encodeOnnxModel(detectorGraph('t', l), { producerName: 't', producerVersion: '0', opset: 13 });
-  const session = await ort.InferenceSession.create(bytes);
-  const out = await session.run({ window: new ort.Tensor('float32', Float32Array.from(rows), [1, rows.length]) });
-  await session.release();
-  return {
-    score: (out.score.data as Float32Array)[0],
-    channel: Array.from(out.channel_error.data as Float32Array),
-    terms: Array.from(out.term_error.data as Float32Array),
-  };
+  const [out] = await scoreWindows(encodeLayout(l), rows, C, G.windowLength, [G.windowLength - 1]);
+  return out;
 }
 
 describe('detector graphs', () => {

@@ -3,13 +3,11 @@
  * predict, each channel's own terms below the alarm, raises the hybrid's alarm through the RMS over the channels; the
  * fitted model carries the term (manifest, layout) and the calibration counts it.
  */
-import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { fitDetector, heldOutRowsOf } from '../../src/training/fit-detector.js';
 import { fitStatistical } from '../../src/training/fit-statistical.js';
-import { detectorGraph, type DetectorLayout } from '../../src/training/detector-graph.js';
-import { encodeOnnxModel } from '../../src/training/onnx-writer.js';
 import { DEFAULT_GEOMETRY } from '../../src/training/detector-features.js';
+import { encodeLayout, scoreWindows } from '../helpers/detector-windows.js';
 import { twoSourcePlant } from '../helpers/two-source-plant.js';
 
 /** An offset on each channel that neither source explains (orthogonal to both columns of the plant's weights, norm
@@ -20,24 +18,15 @@ import { twoSourcePlant } from '../helpers/two-source-plant.js';
 const OFFSET = [0.68, -0.26, -0.34, -0.22, 0.3, -0.18];
 const K = 2.5;
 
+/** The score of each window ending at a row of `ends`. */
 async function scores(bytes: Uint8Array, rows: Float64Array, c: number, W: number, ends: number[]) {
-  const session = await ort.InferenceSession.create(bytes);
-  const out: number[] = [];
-  for (const e of ends) {
-    const w = Float32Array.from(rows.subarray((e - W + 1) * c, (e + 1) * c));
-    const r = await session.run({ window: new ort.Tensor('float32', w, [1, w.length]) });
-    out.push((r.score.data as Float32Array)[0]);
-  }
-  await session.release();
-  return out;
+  return (await scoreWindows(bytes, rows, c, W, ends)).map((w) => w.score);
 }
 
 describe('the joint residual', () => {
   const data = twoSourcePlant();
   const c = data.channels.length;
   const W = DEFAULT_GEOMETRY.windowLength;
-  const encode = (layout: DetectorLayout) =>
-    encodeOnnxModel(detectorGraph('t', layout), { producerName: 't', producerVersion: '0', opset: 13 });
 
   it('raises the alarm on an offset of every channel that no source explains, where the terms without it stay below', async () => {
     const options = { seed: 3, epochs: 5, validationFraction: 0.25, target: { falseAlarmsPerDay: 1 } };
@@ -57,7 +46,7 @@ describe('the joint residual', () => {
     const rows = Float64Array.from(data.rows, (v, i) => (Math.floor(i / c) >= 700 ? v + K * OFFSET[i % c] : v));
     const ends = [760, 799];
     const deployed = await scores(fitted.int8, rows, c, W, ends);
-    const noJoint = encode({
+    const noJoint = encodeLayout({
       ...fit.layout,
       residual: { ...linear, joint: undefined },
     });

@@ -1,0 +1,42 @@
+/**
+ * Scores windows of rows through a detector's ONNX graph in onnxruntime, as the gateway feeds it (one raw window of
+ * `windowLength` rows × channels): the score, each channel's largest term (`channel_error`) and every standardised term
+ * (`term_error`, kind after kind).
+ */
+import * as ort from 'onnxruntime-node';
+import { detectorGraph, type DetectorLayout } from '../../src/training/detector-graph.js';
+import { encodeOnnxModel } from '../../src/training/onnx-writer.js';
+
+export interface WindowScore {
+  readonly score: number;
+  readonly channel: number[];
+  readonly terms: number[];
+}
+
+/** A layout's graph, as bytes. */
+export function encodeLayout(layout: DetectorLayout): Uint8Array {
+  return encodeOnnxModel(detectorGraph('t', layout), { producerName: 't', producerVersion: '0', opset: 13 });
+}
+
+/** The graph's outputs for each window of `rows` (time-major, `channels` wide) ending at a row of `ends`. */
+export async function scoreWindows(
+  bytes: Uint8Array,
+  rows: Float64Array,
+  channels: number,
+  windowLength: number,
+  ends: readonly number[],
+): Promise<WindowScore[]> {
+  const session = await ort.InferenceSession.create(bytes);
+  const out: WindowScore[] = [];
+  for (const e of ends) {
+    const w = Float32Array.from(rows.subarray((e - windowLength + 1) * channels, (e + 1) * channels));
+    const r = await session.run({ window: new ort.Tensor('float32', w, [1, w.length]) });
+    out.push({
+      score: (r.score.data as Float32Array)[0],
+      channel: Array.from(r.channel_error.data as Float32Array),
+      terms: Array.from(r.term_error.data as Float32Array),
+    });
+  }
+  await session.release();
+  return out;
+}
