@@ -61,15 +61,10 @@ export function levelFeature(
   g: DetectorGeometry,
   slow: readonly boolean[],
 ): Float64Array {
-  const out = new Float64Array(c);
-  for (let ch = 0; ch < c; ch++) {
-    let now = 0;
-    let past = 0;
-    for (let r = end - g.k + 1; r <= end; r++) now += x[r * c + ch];
-    if (slow[ch]) for (let r = end - g.lag - g.k + 1; r <= end - g.lag; r++) past += x[r * c + ch];
-    out[ch] = (now - past) / g.k;
-  }
-  return out;
+  const now = meanOverRows(x, end, c, g.k);
+  if (!slow.includes(true)) return now;
+  const past = meanOverRows(x, end - g.lag, c, g.k);
+  return now.map((v, ch) => (slow[ch] ? v - past[ch] : v));
 }
 
 /** Mean |row-to-row difference| of every channel over the last k rows of the window ending at `end`. */
@@ -281,7 +276,8 @@ export function componentChannels(x: Float64Array, n: number, c: number, slow: r
   return { count: m, projection, share };
 }
 
-/** Mean of every column of `y` (time-major, `m` columns) over the `rows` rows up to row `end`: the component level. */
+/** Mean of every column of `y` (time-major, `m` columns) over the `rows` rows up to row `end`: a channel's level, or a
+ * component's. */
 export function meanOverRows(y: Float64Array, end: number, m: number, rows: number): Float64Array {
   const out = new Float64Array(m);
   for (let r = end - rows + 1; r <= end; r++) for (let i = 0; i < m; i++) out[i] += y[r * m + i];
