@@ -113,10 +113,8 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   // The level term in units of its out-of-fold spread: a channel whose level wanders across the span is judged by how
   // far it wanders, so it neither sets the alarm for every other channel nor hides a fault on a steady one.
   // Each window's level and variability standardised on the windows that do not overlap it (the calibration's terms).
-  const signedZ = [crossFittedZ(W, levels, least[0]), crossFittedZ(W, variabilities, least[1])];
-  const levelScale = outOfFoldScale(signedZ[0]);
-  const inSampleLevel = centreAndSpread(levels, least[0]);
-  const level = { centre: inSampleLevel.centre, sd: inSampleLevel.sd.map((sd, ch) => sd * levelScale[ch]) };
+  const { z: levelZ, scale: levelScale, ...level } = outOfFoldLevel(W, levels, least[0]);
+  const signedZ = [levelZ, crossFittedZ(W, variabilities, least[1])];
   const termScale = [levelScale];
   const variability = { floor, ...centreAndSpread(variabilities, least[1]) };
   const { spread: componentTerm, componentLevel, componentZ: spreadZ } = componentTerms(x, n, c, slow, g, allEnds);
@@ -277,13 +275,17 @@ function componentTerms(
   const short = centreAndSpread(ends.map((e) => variabilityFeature(y, e, m, g.k, shortFloor)));
   const { centre } = centreAndSpread(values);
   const sd = short.sd.map((v) => v * Math.sqrt(g.k / whole));
-  const levels = ends.map((e) => meanOverRows(y, e, m, g.windowLength));
-  const levelZ = crossFittedZ(g.windowLength, levels);
-  const levelScale = outOfFoldScale(levelZ);
-  const inSampleLevel = centreAndSpread(levels);
+  const {
+    z: levelZ,
+    scale: levelScale,
+    ...componentLevel
+  } = outOfFoldLevel(
+    g.windowLength,
+    ends.map((e) => meanOverRows(y, e, m, g.windowLength)),
+  );
   return {
     spread: { components, floor, centre, sd },
-    componentLevel: { centre: inSampleLevel.centre, sd: inSampleLevel.sd.map((v, i) => v * levelScale[i]) },
+    componentLevel,
     componentZ: values.map((v, w) =>
       Float64Array.of(
         ...v.map((value, i) => Math.abs(value - centre[i]) / sd[i]),
@@ -291,6 +293,22 @@ function componentTerms(
       ),
     ),
   };
+}
+
+/**
+ * A level term in units of its out-of-fold spread (a channel's, or a component's): each window's |z| against the
+ * windows that do not overlap it (crossFittedZ, for the calibration), its out-of-fold scale (outOfFoldScale), and the
+ * graph's standardisation: the in-sample centre, and the in-sample sd (at least `minSd`) widened by that scale.
+ */
+function outOfFoldLevel(
+  windowLength: number,
+  levels: readonly Float64Array[],
+  minSd?: readonly number[],
+): { centre: number[]; sd: number[]; z: Float64Array[]; scale: number[] } {
+  const z = crossFittedZ(windowLength, levels, minSd);
+  const scale = outOfFoldScale(z);
+  const inSample = centreAndSpread(levels, minSd);
+  return { centre: inSample.centre, sd: inSample.sd.map((v, i) => v * scale[i]), z, scale };
 }
 
 /** The per-channel ridges for a person: one value, or the range. */
