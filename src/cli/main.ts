@@ -196,7 +196,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       )
       .option(
         '--arch <kind>',
-        'hybrid (autoencoder residual + level + variability, the default with --csv), stats, dense (the default with the simulator) or conv1d (window a multiple of 4)',
+        'hybrid (autoencoder residual + level + variability, the default with --csv), stats (hybrid and stats: with the simulator, --model pump only), dense (the default with the simulator) or conv1d (window a multiple of 4)',
       )
       .option('--hidden <sizes>', 'with --arch dense: hidden layer sizes, comma-separated', '32,6,32')
       .option('--filters <f1,f2>', 'with --arch conv1d: channels after the first and the second convolution', '16,8')

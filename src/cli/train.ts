@@ -4,11 +4,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ARCHITECTURES, buildModel, writeModelFolder, type Architecture } from '../training/build-model.js';
+import { buildModel, writeModelFolder, type Architecture } from '../training/build-model.js';
 import { csvNormalData } from '../training/csv-dataset.js';
-import { MODEL_KINDS, trainingSet, type ModelKind } from '../training/datasets.js';
+import { MODEL_KINDS, pumpNormalData, trainingSet, type ModelKind } from '../training/datasets.js';
 import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
-import { fitDetector } from '../training/fit-detector.js';
+import { fitDetector, type DetectorOptions } from '../training/fit-detector.js';
 import { writeReport } from '../report/render-report.js';
 import { detectorFlags, wholeNumber, type DetectorFlags } from './detector-flags.js';
 import { reportError } from './report-error.js';
@@ -109,15 +109,34 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
   process.stdout.write(`model ${data.name} written to ${resolve(opts.out)}\n`);
 }
 
+/** hybrid or stats on the simulator's pump station: the rows go through fitDetector, as a CSV's do. */
+async function trainSimRows(opts: TrainOptions, detector: Omit<DetectorOptions, 'log'>): Promise<void> {
+  if (opts.model !== 'pump')
+    throw new UsageError(
+      `--arch ${detector.arch} --model ${opts.model}: the press model scores one window per part; ${detector.arch} scores sliding windows of rows: use --model pump, or --arch dense or conv1d`,
+    );
+  const data = pumpNormalData(
+    detector.seed,
+    opts.name ?? `pump-${detector.arch}`,
+    opts.trainS !== undefined ? wholeNumber('train-s', opts.trainS, 60) : undefined,
+  );
+  const bar = terminalProgress();
+  const fitted = await fitDetector(data, {
+    ...detector,
+    log: (line: string) => process.stderr.write(`${line}\n`),
+    ...(bar ? { progress: bar } : {}),
+  });
+  await writeModelFolder(resolve(opts.out), fitted);
+  process.stdout.write(`model ${data.name} written to ${resolve(opts.out)}\n`);
+}
+
 async function trainSim(opts: TrainOptions, argv: readonly string[]): Promise<void> {
   if (!MODEL_KINDS.includes(opts.model as ModelKind))
     throw new UsageError(`--model ${opts.model}: expected one of ${MODEL_KINDS.join(', ')}`);
-  const arch = opts.arch ?? 'dense';
-  if (!ARCHITECTURES.includes(arch as Architecture))
-    throw new UsageError(
-      `--arch ${arch}: the simulator's models are autoencoders: expected one of ${ARCHITECTURES.join(', ')} (hybrid and stats train on --csv)`,
-    );
-  const seed = wholeNumber('seed', opts.seed, 0);
+  const detector = detectorFlags(opts, argv.join(' '), 'dense');
+  if (detector.arch === 'hybrid' || detector.arch === 'stats') return trainSimRows(opts, detector);
+  const arch: Architecture = detector.arch;
+  const seed = detector.seed;
   const set = {
     ...trainingSet(opts.model as ModelKind, seed, opts.trainS ? Number(opts.trainS) : undefined),
     ...(opts.name ? { name: opts.name } : {}),
@@ -129,11 +148,11 @@ async function trainSim(opts: TrainOptions, argv: readonly string[]): Promise<vo
   const prune = pruneOf(opts);
   const bar = terminalProgress();
   await buildModel(set, {
-    architecture: arch as Architecture,
+    architecture: arch,
     filters: filtersOf(opts),
     ...(prune !== undefined ? { prune } : {}),
     seed,
-    epochs: wholeNumber('epochs', opts.epochs),
+    epochs: detector.epochs,
     outDir: resolve(opts.out),
     command: `linewatch ${argv.join(' ')}`,
     log: (line: string) => process.stderr.write(`${line}\n`),

@@ -4,6 +4,7 @@
  */
 import { PUMP_UNITS, type PumpChannel } from '../sim/plant.js';
 import type { TrainingSet } from './build-model.js';
+import type { NormalData } from './fit-detector.js';
 import {
   channelStats,
   PRESS_CHANNELS,
@@ -37,6 +38,21 @@ export function pumpTrainingSet(seed: number, trainSeconds = 1800, validationSec
     validationNote: `simulator seed ${seed + 1000}`,
     mean,
     std,
+  };
+}
+
+/**
+ * The pump station's normal operation as rows (7 channels at 200 ms), for the detectors that fit on rows rather than
+ * on windows (hybrid, stats; fit-detector.ts): the same recording pumpTrainingSet cuts into windows.
+ */
+export function pumpNormalData(seed: number, name: string, trainSeconds = 1800): NormalData {
+  const periodMs = 200;
+  const rec = recordPumpFromSimulator(seed, trainSeconds, periodMs);
+  return {
+    ...rec,
+    name,
+    source: `line simulator pump station, ${trainSeconds} s of normal operation at ${periodMs} ms, seed ${seed}, decoded through the Modbus register map`,
+    units: rec.channels.map((ch) => PUMP_UNITS[ch as PumpChannel]),
   };
 }
 

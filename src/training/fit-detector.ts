@@ -42,6 +42,8 @@ export interface NormalData extends NormalRows {
   readonly name: string;
   /** Where the rows came from, for the manifest (file and rows). */
   readonly source: string;
+  /** Each channel's unit, for the manifest, where known (a CSV has none). */
+  readonly units?: readonly string[];
 }
 
 export interface DetectorOptions {
@@ -93,7 +95,7 @@ export async function fitDetector(data: NormalData, o: DetectorOptions): Promise
         name: data.name,
         description: `${o.arch} autoencoder over ${W}-row windows of ${c} channels, int8 QDQ; the graph normalises raw windows and outputs the score and per-channel errors.`,
         data: `${data.source}: ${split} rows for training, the last ${heldOutRows} held out, sample period ${data.periodMs} ms`,
-        channels: data.channels.map((name) => ({ name, unit: '' })),
+        channels: data.channels.map((name, i) => ({ name, unit: data.units?.[i] ?? '' })),
         windowLength: W,
         periodMs: data.periodMs,
         hidden: o.hidden ?? [32, 6, 32],
@@ -157,7 +159,7 @@ async function fitTermDetector(
     input: {
       name: INPUT_NAME,
       layout: 'batch,time*channel',
-      channels: data.channels.map((name) => ({ name, unit: '' })),
+      channels: data.channels.map((name, i) => ({ name, unit: data.units?.[i] ?? '' })),
       window_length: W,
       sample_period_ms: data.periodMs,
     },

@@ -3,6 +3,7 @@
  * encodings the gateway reads, so a model trained on it sees exactly what the gateway will see.
  * Runs on a virtual clock: minutes of plant time take milliseconds.
  */
+import type { FaultSpec } from '../sim/faults.js';
 import { LineSimulator } from '../sim/line-simulator.js';
 import { PUMP_CHANNELS } from '../sim/plant.js';
 import { PRESS_UNIT_ID, PUMP_UNIT_ID, SIM_REGISTERS } from '../sim/register-map.js';
@@ -18,9 +19,14 @@ export interface Recording {
   readonly rowCount: number;
 }
 
-export function recordPumpFromSimulator(seed: number, seconds: number, periodMs: number): Recording {
+export function recordPumpFromSimulator(
+  seed: number,
+  seconds: number,
+  periodMs: number,
+  schedule: readonly FaultSpec[] = [],
+): Recording {
   let now = 0;
-  const sim = new LineSimulator({ seed, now: () => now });
+  const sim = new LineSimulator({ seed, now: () => now, schedule });
   const regs = PUMP_CHANNELS.map((ch) => SIM_REGISTERS.find((r) => r.unit === PUMP_UNIT_ID && r.name === ch)!);
   const rowCount = Math.floor((seconds * 1000) / periodMs);
   const rows = new Float64Array(rowCount * regs.length);

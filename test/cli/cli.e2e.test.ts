@@ -10,9 +10,10 @@ import { runSimulator } from '../../src/sim/run-simulator.js';
 import { BIN, ROOT, runCli } from '../helpers/cli.js';
 
 describe('linewatch demo', () => {
-  it('detects the injected fault with the shipped int8 model and prints a JSON summary last', async () => {
+  it('detects the injected fault with the shipped int8 hybrid model and prints a JSON summary last', async () => {
+    // The pump's first 32-row window (6.4 s at 200 ms) is scored at about 6.3 s: a few normal ones before the fault.
     const res = await runCli(
-      ['demo', '--duration-s', '25', '--fault-at-s', '6', '--fault', 'valve_closure', '--http-port', '0'],
+      ['demo', '--duration-s', '30', '--fault-at-s', '10', '--fault', 'valve_closure', '--http-port', '0'],
       {},
       90_000,
     );
@@ -20,13 +21,13 @@ describe('linewatch demo', () => {
     const lines = res.stdout.trim().split('\n');
     const summary = JSON.parse(lines[lines.length - 1]);
     expect(summary.alarms_raised).toBeGreaterThanOrEqual(1);
-    expect(summary.first_alarm_s).toBeGreaterThan(6);
-    expect(summary.first_alarm_s).toBeLessThan(20);
+    expect(summary.first_alarm_s).toBeGreaterThan(10);
+    expect(summary.first_alarm_s).toBeLessThan(24);
     expect(summary.windows_scored).toBeGreaterThan(15);
     expect(summary.max_score['pump-1']).toBeGreaterThan(summary.threshold['pump-1']);
     expect(summary.top_channels).toContain('flow');
     // Before the fault, every window was normal.
-    const beforeFault = lines.filter((l) => /^\s+[0-5]\.\ds pump-1 score/.test(l));
+    const beforeFault = lines.filter((l) => /^\s+[0-9]\.\ds pump-1 score/.test(l));
     expect(beforeFault.length).toBeGreaterThan(0);
     expect(beforeFault.every((l) => l.includes('normal'))).toBe(true);
     expect(res.stdout).toMatch(

@@ -11,7 +11,7 @@ describe('linewatch validate', () => {
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(
-      /demo\.yaml: OK \(2 source\(s\), 13 tag\(s\), 2 asset\(s\) with models: pump-1=pump-ae@.*, press-1=press-ae@/,
+      /demo\.yaml: OK \(2 source\(s\), 13 tag\(s\), 2 asset\(s\) with models: pump-1=pump-hybrid@.*, press-1=press-ae@/,
     );
   });
 

@@ -61,7 +61,7 @@ afterAll(async () => {
 
 describe('assets with the same model', () => {
   it('share one session (one load, logged with both assets), and each gets its own results, threshold and alignment', async () => {
-    const loads = logs.filter((l) => /^model pump-ae .* loaded on cpu/.test(l.msg));
+    const loads = logs.filter((l) => /^model pump-hybrid .* loaded on cpu/.test(l.msg));
     expect(loads.map((l) => l.assets)).toEqual([['pump-1', 'pump-2']]);
     expect(loads[0].msg).toContain('(one session, shared batches)');
     const seen = new Map<string, ScoreResult>();
@@ -76,12 +76,12 @@ describe('assets with the same model', () => {
   });
 
   it('on the next start, loads the optimised graph from the cache', async () => {
-    const first = logs.find((l) => /^model pump-ae/.test(l.msg))!;
+    const first = logs.find((l) => /^model pump-hybrid/.test(l.msg))!;
     expect(first.optimised_from_cache).toBe(false);
     await daemon.stop();
     logs.length = 0;
     daemon = await startDaemon(loaded, logger);
-    const again = logs.find((l) => /^model pump-ae/.test(l.msg))!;
+    const again = logs.find((l) => /^model pump-hybrid/.test(l.msg))!;
     expect(again.optimised_from_cache).toBe(true);
     expect(again.msg).toContain('(optimised graph from the cache)');
   });

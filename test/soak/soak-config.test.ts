@@ -21,7 +21,7 @@ describe('soakConfigText', () => {
     expect(doc.storage.local.path).toBe('/tmp/soak-data/demo.db');
     expect(doc.cloud.mqtt.url).toBe(targets.mqttUrl);
     expect(doc.assets.map((a: { model: string }) => a.model)).toEqual([
-      '/tmp/soak-models/pump-ae',
+      '/tmp/soak-models/pump-hybrid',
       '/tmp/soak-models/press-ae',
     ]);
     expect(doc.assets[0].alarm.actions).toEqual([
@@ -36,7 +36,7 @@ describe('soakConfigText', () => {
     );
   });
   it('names the demo model folders', () => {
-    expect(demoModelFolders(demo)).toEqual(['pump-ae', 'press-ae']);
+    expect(demoModelFolders(demo)).toEqual(['pump-hybrid', 'press-ae']);
   });
 });
 

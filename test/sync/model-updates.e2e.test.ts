@@ -20,6 +20,7 @@ import { loadConfigFile, type LoadedConfig } from '../../src/config/load.js';
 import { modelUpdatesSchema, mqttSyncSchema } from '../../src/config/schema.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
+import { loadManifest, type LoadedManifest } from '../../src/inference/manifest.js';
 import { generateKeys, signRelease } from '../../src/sync/release.js';
 import type { ModelUpdateEvent } from '../../src/sync/model-updater.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
@@ -62,6 +63,9 @@ async function startGateway(): Promise<TestGateway> {
     LINEWATCH_API_TOKEN: TOKEN,
   });
   loaded.config.storage.local = undefined;
+  // The releases here are versions of the shipped pump-ae autoencoder: pump-1 runs it (the demo runs pump-hybrid).
+  loaded.config.assets[0].model = join(ROOT, 'models/pump-ae');
+  (loaded.models as Map<string, LoadedManifest>).set('pump-1', await loadManifest(join(ROOT, 'models/pump-ae')));
   const store = await mkdtemp(join(tmpdir(), 'lw-model-store-'));
   loaded.config.cloud.mqtt = mqttSyncSchema.parse({
     url: broker.url,
