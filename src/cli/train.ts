@@ -38,7 +38,11 @@ function filtersOf(opts: TrainOptions): [number, number] {
   return [filters[0], filters[1]];
 }
 
-function pruneOf(opts: TrainOptions): number | undefined {
+function pruneOf(opts: TrainOptions, arch: string): number | undefined {
+  if (opts.prune !== undefined && (arch === 'hybrid' || arch === 'stats'))
+    throw new UsageError(
+      `--prune ${opts.prune}: the ${arch} detector has no hidden units or conv channels to prune; --prune is for dense and conv1d`,
+    );
   const prune = opts.prune === undefined ? undefined : Number(opts.prune);
   if (prune !== undefined && !(prune > 0 && prune < 1))
     throw new UsageError(`--prune ${opts.prune}: expected a fraction between 0 and 1 (e.g. 0.5)`);
@@ -70,7 +74,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     ...(opts.periodMs !== undefined ? { periodMs: wholeNumber('period-ms', opts.periodMs, 1) } : {}),
     ...(opts.trainRows !== undefined ? { rows: wholeNumber('train-rows', opts.trainRows) } : {}),
   });
-  const prune = pruneOf(opts);
+  const prune = pruneOf(opts, detector.arch);
   const bar = terminalProgress();
   const fitted = await fitDetector(data, {
     ...detector,
@@ -115,6 +119,7 @@ async function trainSimRows(opts: TrainOptions, detector: Omit<DetectorOptions, 
     throw new UsageError(
       `--arch ${detector.arch} --model ${opts.model}: the press model scores one window per part; ${detector.arch} scores sliding windows of rows: use --model pump, or --arch dense or conv1d`,
     );
+  pruneOf(opts, detector.arch);
   const data = pumpNormalData(
     detector.seed,
     opts.name ?? `pump-${detector.arch}`,
@@ -145,7 +150,7 @@ async function trainSim(opts: TrainOptions, argv: readonly string[]): Promise<vo
     throw new UsageError(
       `--arch conv1d halves the window twice: the window length must be a multiple of 4 (${set.name}: ${set.windowLength})`,
     );
-  const prune = pruneOf(opts);
+  const prune = pruneOf(opts, arch);
   const bar = terminalProgress();
   await buildModel(set, {
     architecture: arch,

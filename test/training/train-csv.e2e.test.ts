@@ -2,6 +2,7 @@
  * `linewatch train --csv`: a model from a CSV of normal operation (SKAB's anomaly-free.csv, real
  * pump rig data in data/skab), loaded and checked like any model; bad CSVs named by line and column.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,9 +117,23 @@ describe('linewatch train --csv', () => {
     expect(loaded.manifest.training.architecture).toBe('dense 80-16-3-16-80');
     const model = await AutoencoderModel.load(loaded, { asset: 'rig' });
     await model.close();
-    const refused = await runCli(['train', '--csv', CSV, '--prune', '1.5', '--out', out]);
+    const refused = await runCli(['train', '--csv', CSV, '--arch', 'dense', '--prune', '1.5', '--out', out]);
     expect(refused.stderr).toMatch(/--prune 1\.5: expected a fraction between 0 and 1/);
   }, 60_000);
+
+  it('refuses --prune for the hybrid and stats detectors (nothing to prune) instead of ignoring it', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'lw-csv-prune-hybrid-'));
+    for (const arch of ['hybrid', 'stats']) {
+      const refused = await runCli(['train', '--csv', CSV, '--arch', arch, '--prune', '0.5', '--out', out]);
+      expect([refused.code, refused.stderr.trim()]).toEqual([
+        2,
+        `linewatch: --prune 0.5: the ${arch} detector has no hidden units or conv channels to prune; --prune is for dense and conv1d`,
+      ]);
+    }
+    const fromSim = await runCli(['train', '--model', 'pump', '--arch', 'hybrid', '--prune', '0.5', '--out', out]);
+    expect(fromSim.stderr).toContain('--prune 0.5: the hybrid detector has no hidden units or conv channels to prune');
+    expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+  });
 
   it('--arch conv1d: a pruned 1-D conv autoencoder trains, exports, re-quantizes, loads and tells a fault from normal', async () => {
     const out = await mkdtemp(join(tmpdir(), 'lw-csv-conv-'));
