@@ -401,7 +401,7 @@ describe('configuration', () => {
     for (const file of ['deploy/compose/linewatch.yaml', 'config/linewatch.yaml']) {
       const loaded = await loadConfigFile(join(ROOT, file), { LINEWATCH_API_TOKEN: 'token-of-sixteen-chars' });
       expect(loaded.config.assets.map((a) => a.model)).toEqual([
-        join(ROOT, 'models/pump-ae'),
+        join(ROOT, 'models/pump-hybrid'),
         join(ROOT, 'models/press-ae'),
       ]);
       expect(loaded.config.http).toMatchObject({ host: '0.0.0.0', port: 8080, api_token: 'token-of-sixteen-chars' });
