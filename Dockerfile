@@ -119,7 +119,7 @@ RUN mkdir -p /data /config && chown node:node /data
 USER node
 # /config: linewatch.yaml (the image holds config/linewatch.yaml there); /data: the disk queues,
 # local store and OPC UA PKI (trust lists); models ship in /app/models, where a bare model name
-# (`model: pump-ae`) finds them; a bind mount there replaces them.
+# (`model: pump-hybrid`) finds them; a bind mount there replaces them.
 VOLUME ["/config", "/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \

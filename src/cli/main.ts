@@ -202,7 +202,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('--filters <f1,f2>', 'with --arch conv1d: channels after the first and the second convolution', '16,8')
       .option(
         '--name <name>',
-        "the model name (default: csv-<arch> with --csv, else the simulator model's own, pump-ae or press-ae)",
+        "the model name (default: csv-<arch> with --csv; with the simulator pump-<arch> for hybrid and stats, else the model's own, pump-ae or press-ae)",
       )
       .option('--train-s <n>', 'with the simulator: seconds of normal operation to train on (pump 1800, press 14400)')
       .option(
@@ -210,7 +210,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         'remove this fraction of hidden units or conv channels (smallest L1 norm), fine-tune, and record size, speed and loss change in the manifest',
       )
       .requiredOption('--out <dir>', 'output folder for manifest.json and the ONNX files'),
-    'with --csv: share of the last rows held out (dense and conv1d: early stopping and the alarm calibration)',
+    'with --csv, and hybrid or stats from the simulator: share of the last rows held out (dense and conv1d: early stopping and the alarm calibration)',
   ).action(wrap((opts) => trainCommand(opts, argv)));
 
   program

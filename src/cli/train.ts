@@ -2,9 +2,9 @@
  * `linewatch train`: a model folder from a CSV of normal operation (any architecture, through the
  * code `linewatch eval --arch` measures) or from the line simulator (the shipped, seeded models).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { buildModel, writeModelFolder, type Architecture } from '../training/build-model.js';
+import { buildModel, writeModelFolder, type Architecture, type FittedModel } from '../training/build-model.js';
 import { csvNormalData } from '../training/csv-dataset.js';
 import { MODEL_KINDS, pumpNormalData, trainingSet, type ModelKind } from '../training/datasets.js';
 import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
@@ -49,6 +49,70 @@ function pruneOf(opts: TrainOptions, arch: string): number | undefined {
   return prune;
 }
 
+/** `--report DIR`: the fitted model's loss curve (where it has one) and held-out score distribution, as a page. */
+async function writeTrainReport(dir: string, fitted: FittedModel, title: string): Promise<void> {
+  const s = fitted.manifest.score;
+  const page = await writeReport(dir, {
+    title: `linewatch train: ${title}`,
+    summary: {
+      architecture: String(fitted.manifest.training.architecture),
+      threshold: s.threshold.toFixed(3),
+      'off threshold': s.off_threshold?.toFixed(3) ?? 'n/a',
+      target: JSON.stringify(s.target ?? {}),
+    },
+    training: [
+      {
+        title: `${fitted.manifest.name}: held-out normal windows`,
+        ...(fitted.loss ? { loss: fitted.loss } : {}),
+        scores: [...fitted.heldOutScores],
+        threshold: s.threshold,
+        ...(s.off_threshold ? { offThreshold: s.off_threshold } : {}),
+        calibration: s.calibration,
+      },
+    ],
+  });
+  process.stderr.write(`report written to ${page}\n`);
+}
+
+/** `--slow-channels` names that are not among the channels: a typo, refused instead of dropped. */
+function checkSlowChannels(slow: readonly string[] | undefined, channels: readonly string[]): void {
+  const unknown = (slow ?? []).filter((c) => !channels.includes(c));
+  if (unknown.length > 0)
+    throw new UsageError(`--slow-channels: ${unknown.join(', ')}: no such channel (channels: ${channels.join(', ')})`);
+}
+
+/** `--name`, where given: not blank (a manifest needs a name). */
+function nameOf(opts: TrainOptions, fallback: string): string {
+  if (opts.name === undefined) return fallback;
+  if (opts.name.trim() === '') throw new UsageError('--name: expected a model name, not a blank one');
+  return opts.name;
+}
+
+/** `--out` must be a folder, or not exist yet: checked before training, not after. */
+async function checkOut(out: string): Promise<void> {
+  const st = await stat(out).catch(() => undefined);
+  if (st && !st.isDirectory()) throw new UsageError(`--out ${out}: exists and is not a folder`);
+}
+
+/** Refuses the flags of `values` that were given, naming them and `why`, instead of ignoring them. */
+function refuseGiven(values: Record<string, string | undefined>, why: string): void {
+  const given = Object.keys(values).filter((flag) => values[flag] !== undefined);
+  if (given.length > 0) throw new UsageError(`${given.join(', ')}: ${why}`);
+}
+
+/** Flags that only a CSV gives meaning to, refused with the simulator instead of ignored. */
+function refuseCsvOnlyFlags(opts: TrainOptions): void {
+  refuseGiven(
+    {
+      '--window': opts.window,
+      '--channels': opts.channels,
+      '--train-rows': opts.trainRows,
+      '--period-ms': opts.periodMs,
+    },
+    "with --csv only; the simulator's models have their own channels, rows and window",
+  );
+}
+
 async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<void> {
   const detector = detectorFlags(opts, argv.join(' '));
   const autoencoder = detector.arch === 'dense' || detector.arch === 'conv1d';
@@ -66,7 +130,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     throw new UsageError(`--csv ${opts.csv}: ${err.code ?? err.message}`);
   });
   const data = csvNormalData(text, opts.csv!, {
-    name: opts.name ?? `csv-${detector.arch}`,
+    name: nameOf(opts, `csv-${detector.arch}`),
     channels: opts.channels
       ?.split(',')
       .map((c) => c.trim())
@@ -74,6 +138,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     ...(opts.periodMs !== undefined ? { periodMs: wholeNumber('period-ms', opts.periodMs, 1) } : {}),
     ...(opts.trainRows !== undefined ? { rows: wholeNumber('train-rows', opts.trainRows) } : {}),
   });
+  checkSlowChannels(detector.slowChannels, data.channels);
   const prune = pruneOf(opts, detector.arch);
   const bar = terminalProgress();
   const fitted = await fitDetector(data, {
@@ -87,29 +152,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     ...(bar ? { progress: bar } : {}),
   });
   await writeModelFolder(resolve(opts.out), fitted);
-  if (opts.report) {
-    const s = fitted.manifest.score;
-    const page = await writeReport(opts.report, {
-      title: `linewatch train: ${data.name} (${detector.arch}) on ${opts.csv}`,
-      summary: {
-        architecture: String(fitted.manifest.training.architecture),
-        threshold: s.threshold.toFixed(3),
-        'off threshold': s.off_threshold?.toFixed(3) ?? 'n/a',
-        target: JSON.stringify(s.target ?? {}),
-      },
-      training: [
-        {
-          title: `${data.name}: held-out normal windows`,
-          ...(fitted.loss ? { loss: fitted.loss } : {}),
-          scores: [...fitted.heldOutScores],
-          threshold: s.threshold,
-          ...(s.off_threshold ? { offThreshold: s.off_threshold } : {}),
-          calibration: s.calibration,
-        },
-      ],
-    });
-    process.stderr.write(`report written to ${page}\n`);
-  }
+  if (opts.report) await writeTrainReport(opts.report, fitted, `${data.name} (${detector.arch}) on ${opts.csv}`);
   process.stdout.write(`model ${data.name} written to ${resolve(opts.out)}\n`);
 }
 
@@ -120,11 +163,8 @@ async function trainSimRows(opts: TrainOptions, detector: Omit<DetectorOptions, 
       `--arch ${detector.arch} --model ${opts.model}: the press model scores one window per part; ${detector.arch} scores sliding windows of rows: use --model pump, or --arch dense or conv1d`,
     );
   pruneOf(opts, detector.arch);
-  const data = pumpNormalData(
-    detector.seed,
-    opts.name ?? `pump-${detector.arch}`,
-    opts.trainS !== undefined ? wholeNumber('train-s', opts.trainS, 60) : undefined,
-  );
+  const data = pumpNormalData(detector.seed, nameOf(opts, `pump-${detector.arch}`), trainSecondsOf(opts));
+  checkSlowChannels(detector.slowChannels, data.channels);
   const bar = terminalProgress();
   const fitted = await fitDetector(data, {
     ...detector,
@@ -132,19 +172,35 @@ async function trainSimRows(opts: TrainOptions, detector: Omit<DetectorOptions, 
     ...(bar ? { progress: bar } : {}),
   });
   await writeModelFolder(resolve(opts.out), fitted);
+  if (opts.report) await writeTrainReport(opts.report, fitted, `${data.name} (${detector.arch}) on the simulator`);
   process.stdout.write(`model ${data.name} written to ${resolve(opts.out)}\n`);
+}
+
+/** `--train-s`, where given: whole seconds, at least a minute of the simulator's normal operation. */
+function trainSecondsOf(opts: TrainOptions): number | undefined {
+  return opts.trainS !== undefined ? wholeNumber('train-s', opts.trainS, 60) : undefined;
 }
 
 async function trainSim(opts: TrainOptions, argv: readonly string[]): Promise<void> {
   if (!MODEL_KINDS.includes(opts.model as ModelKind))
     throw new UsageError(`--model ${opts.model}: expected one of ${MODEL_KINDS.join(', ')}`);
+  refuseCsvOnlyFlags(opts);
   const detector = detectorFlags(opts, argv.join(' '), 'dense');
   if (detector.arch === 'hybrid' || detector.arch === 'stats') return trainSimRows(opts, detector);
   const arch: Architecture = detector.arch;
+  refuseGiven(
+    {
+      '--false-alarms-per-day': opts.falseAlarmsPerDay,
+      '--quantile': opts.quantile,
+      '--slow-channels': opts.slowChannels,
+      '--report': opts.report,
+    },
+    `the simulator's ${arch} models keep the shipped calibration (2 × the 99.9th percentile of held-out scores); use --arch hybrid or stats, or train --csv`,
+  );
   const seed = detector.seed;
   const set = {
-    ...trainingSet(opts.model as ModelKind, seed, opts.trainS ? Number(opts.trainS) : undefined),
-    ...(opts.name ? { name: opts.name } : {}),
+    ...trainingSet(opts.model as ModelKind, seed, trainSecondsOf(opts)),
+    ...(opts.name !== undefined ? { name: nameOf(opts, '') } : {}),
   };
   if (arch === 'conv1d' && set.windowLength % 4 !== 0)
     throw new UsageError(
@@ -168,6 +224,7 @@ async function trainSim(opts: TrainOptions, argv: readonly string[]): Promise<vo
 
 export async function trainCommand(opts: TrainOptions, argv: readonly string[]): Promise<number> {
   try {
+    await checkOut(resolve(opts.out));
     if (opts.csv) await trainCsv(opts, argv);
     else await trainSim(opts, argv);
     return 0;

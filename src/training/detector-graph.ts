@@ -17,7 +17,8 @@
  *   channel_error = the largest term of the channel, score = the largest channel_error
  *
  * Centres and sds come from the training windows. In int8 the autoencoder's weights are int8 (per
- * output channel, DequantizeLinear) and the terms are quantized (uint8 over [0, range]).
+ * output channel, DequantizeLinear) and the terms are quantized (uint8 over [0, range]) for the score;
+ * channel_error and term_error come from the terms before quantization, so a term above the range still ranks.
  */
 import type { TermKind } from '../core/types.js';
 import type { DenseAutoencoder } from './dense-autoencoder.js';
@@ -245,9 +246,12 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
     node('DequantizeLinear', 'terms_dq', ['terms_q', 'term_scale', 'term_zero_point']);
     termsOut = 'terms_dq';
   }
-  g.nodes.push({ op: 'Identity', name: 'term_output', inputs: [termsOut], outputs: [TERM_OUTPUT] });
+  // Which channel and term: from the terms before quantization, so that terms above the int8 range keep their order
+  // (a strong fault saturates several channels at the range's top, and their shares would tie); the score, the
+  // verdict, is the quantized terms' largest.
+  g.nodes.push({ op: 'Identity', name: 'term_output', inputs: ['terms'], outputs: [TERM_OUTPUT] });
   i64('shape_kinds', [-1, terms.length, c]);
-  node('Reshape', 'terms_by_kind', [termsOut, 'shape_kinds']);
+  node('Reshape', 'terms_by_kind', ['terms', 'shape_kinds']);
   g.nodes.push({
     op: 'ReduceMax',
     name: 'largest_term',
@@ -255,10 +259,22 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
     outputs: [CHANNEL_OUTPUT],
     ...mean1,
   });
+  let scored = CHANNEL_OUTPUT;
+  if (termsOut !== 'terms') {
+    node('Reshape', 'terms_q_by_kind', [termsOut, 'shape_kinds']);
+    g.nodes.push({
+      op: 'ReduceMax',
+      name: 'largest_term_q',
+      inputs: ['terms_q_by_kind'],
+      outputs: ['channel_q'],
+      ...mean1,
+    });
+    scored = 'channel_q';
+  }
   g.nodes.push({
     op: 'ReduceMax',
     name: 'largest_channel',
-    inputs: [CHANNEL_OUTPUT],
+    inputs: [scored],
     outputs: [SCORE_OUTPUT],
     ...mean1,
   });

@@ -171,12 +171,27 @@ describe('detector graphs', () => {
     variability.forEach((v, i) => expect(out.terms[C + i]).toBeCloseTo(v, 3));
   });
 
-  it('int8: terms quantized over [0, range] stay within half a step of fp32', async () => {
+  it('int8: the score is the largest term quantized over [0, range], within half a step of fp32, on the step grid', async () => {
     const fp32 = await run(l, rows);
     // As fit-detector.ts does: the range covers twice the largest term, so nothing saturates.
     const range = Math.max(32, 2 * Math.max(...fp32.terms));
     const int8 = await run({ ...l, termRange: range }, rows);
-    fp32.terms.forEach((v, i) => expect(Math.abs(int8.terms[i] - v)).toBeLessThanOrEqual(range / 255 / 2 + 1e-4));
+    const step = range / 255;
+    expect(Math.abs(int8.score - fp32.score)).toBeLessThanOrEqual(step / 2 + 1e-4);
+    expect(Math.abs(int8.score / step - Math.round(int8.score / step))).toBeLessThan(1e-3);
+    expect(Math.abs(fp32.score / step - Math.round(fp32.score / step))).toBeGreaterThan(1e-3);
+  });
+
+  it('int8: terms above the range saturate the score, while channel_error and term_error keep their order', async () => {
+    const fp32 = await run(l, rows);
+    const sorted = [...fp32.channel].sort((a, b) => b - a);
+    // A range below the two largest channels' terms: both saturate in the score.
+    const range = sorted[1] * 0.9;
+    const int8 = await run({ ...l, termRange: range }, rows);
+    expect(int8.score).toBeCloseTo(range, 4);
+    int8.channel.forEach((v, ch) => expect(v).toBeCloseTo(fp32.channel[ch], 5));
+    int8.terms.forEach((v, i) => expect(v).toBeCloseTo(fp32.terms[i], 5));
+    expect(sorted[0]).toBeGreaterThan(sorted[1]);
   });
 });
 

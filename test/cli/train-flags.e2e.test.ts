@@ -1,0 +1,77 @@
+/**
+ * `linewatch train` refuses what it cannot honour, before it trains and without writing a model folder: a flag the
+ * chosen path has no use for, a typo in a channel name, a blank name, an --out that is a file.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../helpers/cli.js';
+
+const CSV = join(ROOT, 'data/skab/anomaly-free/anomaly-free.csv');
+const PUMP_CHANNELS = 'vibration_1, vibration_2, motor_current, voltage, pressure, temperature, flow';
+
+describe('linewatch train refuses what it would otherwise ignore', () => {
+  it.each([
+    [
+      ['--model', 'pump', '--arch', 'hybrid', '--slow-channels', 'foo,pressure'],
+      `--slow-channels: foo: no such channel (channels: ${PUMP_CHANNELS})`,
+    ],
+    [
+      ['--csv', CSV, '--slow-channels', 'Temprature'],
+      '--slow-channels: Temprature: no such channel (channels: Accelerometer1RMS, Accelerometer2RMS, Current, Pressure, Temperature, Thermocouple, Voltage, Volume Flow RateRMS)',
+    ],
+    [
+      ['--model', 'pump', '--arch', 'hybrid', '--window', '40', '--train-rows', '10'],
+      "--window, --train-rows: with --csv only; the simulator's models have their own channels, rows and window",
+    ],
+    [
+      ['--model', 'pump', '--arch', 'dense', '--false-alarms-per-day', '3'],
+      "--false-alarms-per-day: the simulator's dense models keep the shipped calibration (2 × the 99.9th percentile of held-out scores); use --arch hybrid or stats, or train --csv",
+    ],
+    [['--model', 'pump', '--arch', 'hybrid', '--name', ''], '--name: expected a model name, not a blank one'],
+    [['--csv', CSV, '--name', ' '], '--name: expected a model name, not a blank one'],
+    [['--model', 'press', '--train-s', 'abc'], '--train-s abc: expected a whole number from 60'],
+    [['--model', 'pump', '--arch', 'hybrid', '--train-s', '59'], '--train-s 59: expected a whole number from 60'],
+    [
+      ['--model', 'pump', '--arch', 'hybrid', '--prune', '0.5'],
+      '--prune 0.5: the hybrid detector has no hidden units or conv channels to prune; --prune is for dense and conv1d',
+    ],
+  ])('train %j: exit 2, "%s", no model folder', async (args, message) => {
+    const out = join(await mkdtemp(join(tmpdir(), 'lw-train-flags-')), 'model');
+    const res = await runCli(['train', ...args, '--out', out]);
+    expect([res.code, res.stderr.trim()]).toEqual([2, `linewatch: ${message}`]);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses an --out that is a file before training, leaving the file as it was', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'lw-train-out-')), 'notes.txt');
+    await writeFile(file, 'keep me');
+    const res = await runCli(['train', '--model', 'pump', '--arch', 'hybrid', '--out', file]);
+    expect([res.code, res.stderr.trim()]).toEqual([2, `linewatch: --out ${file}: exists and is not a folder`]);
+    expect(res.stderr).not.toMatch(/windows of/); // nothing was fitted
+    expect(await readFile(file, 'utf8')).toBe('keep me');
+  });
+
+  it('writes the report page for a hybrid trained on the simulator, as it does for one trained on a CSV', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-train-report-'));
+    const res = await runCli([
+      'train',
+      '--model',
+      'pump',
+      '--arch',
+      'hybrid',
+      '--train-s',
+      '600',
+      '--report',
+      join(dir, 'report'),
+      '--out',
+      join(dir, 'model'),
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    const page = await readFile(join(dir, 'report', 'index.html'), 'utf8');
+    expect(page).toContain('linewatch train: pump-hybrid (hybrid) on the simulator');
+    expect(page).toContain('pump-hybrid: held-out normal windows');
+  });
+});
