@@ -48,15 +48,14 @@ sources:
 
 assets:
   - name: pump-1
-    model: ${JSON.stringify(`${modelsDir}/pump-ae`)}   # a model folder (manifest.json); train your own with \`linewatch train\`
+    model: ${JSON.stringify(`${modelsDir}/pump-hybrid`)}   # a model folder (manifest.json); train your own with \`linewatch train --csv\`
     window:
       hop_samples: 5          # score every 5 samples (1 s)
       max_sample_age_ms: 1000 # a channel older than this makes the window incomplete
     alarm:
       priority: high
       on_delay_ms: 1000       # above the threshold this long before it is raised
-      off_delay_ms: 5000      # below clear_ratio x threshold this long before it returns
-      clear_ratio: 0.8
+      off_delay_ms: 5000      # below the model's calibrated off threshold this long before it returns
       latching: false         # true: stays raised until acknowledged
 
 storage:

@@ -40,7 +40,7 @@ describe('linewatch init', () => {
     expect(validate.stderr).toBe('');
     expect(validate.code).toBe(0);
     expect(validate.stdout).toBe(
-      `${file}: OK (1 source(s), 7 tag(s), 1 asset(s) with models: pump-1=pump-ae@1.0.0+seed7)\n`,
+      `${file}: OK (1 source(s), 7 tag(s), 1 asset(s) with models: pump-1=pump-hybrid@1.0.0)\n`,
     );
     const again = await runCli(['init', '--out', file]);
     expect(again.code).toBe(2);
