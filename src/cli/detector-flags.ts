@@ -71,3 +71,18 @@ export function detectorFlags(
     command: `linewatch ${command}`,
   };
 }
+
+/**
+ * `--slow-channels` names that are not among `known`: a typo, not a choice, refused instead of dropped or scored as a
+ * level. `noSuch` names what a name should have been ('channel', 'column in the files under DIR'), `listed` the list.
+ */
+export function refuseUnknownSlowChannels(
+  slow: readonly string[] | undefined,
+  known: readonly string[],
+  noSuch: string,
+  listed: string,
+): void {
+  const unknown = (slow ?? []).filter((c) => !known.includes(c));
+  if (unknown.length > 0)
+    throw new UsageError(`--slow-channels: ${unknown.join(', ')}: no such ${noSuch} (${listed}: ${known.join(', ')})`);
+}

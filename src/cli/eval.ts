@@ -25,7 +25,7 @@ import { readLabelledCsv, type LabelledSeries } from '../eval/labelled-csv.js';
 import { csvHeader, isLabelColumn } from '../core/csv-table.js';
 import type { FileReport, TrainingReport } from '../report/report-data.js';
 import { writeReport } from '../report/render-report.js';
-import { detectorFlags, wholeNumber, type DetectorFlags } from './detector-flags.js';
+import { detectorFlags, refuseUnknownSlowChannels, wholeNumber, type DetectorFlags } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { terminalProgress } from '../core/progress.js';
 import { UsageError } from './usage.js';
@@ -139,7 +139,6 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       );
     const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '));
     if (detector?.slowChannels) {
-      // A name no file has is a typo, not a choice: say so instead of scoring it as a level.
       const columns = new Set(
         files.flatMap((f) =>
           csvHeader(f)
@@ -147,11 +146,12 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
             .filter((h) => !isLabelColumn(h)),
         ),
       );
-      const unknown = detector.slowChannels.filter((c) => !columns.has(c));
-      if (unknown.length > 0)
-        throw new UsageError(
-          `--slow-channels: ${unknown.join(', ')}: no such column in the files under ${opts.data} (columns: ${[...columns].join(', ')})`,
-        );
+      refuseUnknownSlowChannels(
+        detector.slowChannels,
+        [...columns],
+        `column in the files under ${opts.data}`,
+        'columns',
+      );
     }
     const results = new Map<Precision, FileResult[]>(precisions.map((p) => [p, []]));
     const training: TrainingReport[] = [];

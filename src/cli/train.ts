@@ -8,9 +8,9 @@ import { buildModel, writeModelFolder, type Architecture, type FittedModel } fro
 import { csvNormalData } from '../training/csv-dataset.js';
 import { MODEL_KINDS, pumpNormalData, trainingSet, type ModelKind } from '../training/datasets.js';
 import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
-import { fitDetector, type DetectorOptions } from '../training/fit-detector.js';
+import { fitDetector, type DetectorOptions, type NormalData } from '../training/fit-detector.js';
 import { writeReport } from '../report/render-report.js';
-import { detectorFlags, wholeNumber, type DetectorFlags } from './detector-flags.js';
+import { detectorFlags, refuseUnknownSlowChannels, wholeNumber, type DetectorFlags } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { terminalProgress } from '../core/progress.js';
 import { UsageError } from './usage.js';
@@ -74,11 +74,26 @@ async function writeTrainReport(dir: string, fitted: FittedModel, title: string)
   process.stderr.write(`report written to ${page}\n`);
 }
 
-/** `--slow-channels` names that are not among the channels: a typo, refused instead of dropped. */
-function checkSlowChannels(slow: readonly string[] | undefined, channels: readonly string[]): void {
-  const unknown = (slow ?? []).filter((c) => !channels.includes(c));
-  if (unknown.length > 0)
-    throw new UsageError(`--slow-channels: ${unknown.join(', ')}: no such channel (channels: ${channels.join(', ')})`);
+/**
+ * Fits `data` through fitDetector (as eval --arch does), writes the model folder and, with --report, its page; `from`
+ * says where the rows came from. A --slow-channels name that is no channel is refused first.
+ */
+async function fitAndWrite(
+  opts: TrainOptions,
+  data: NormalData,
+  detector: Omit<DetectorOptions, 'log' | 'progress'>,
+  from: string,
+): Promise<void> {
+  refuseUnknownSlowChannels(detector.slowChannels, data.channels, 'channel', 'channels');
+  const bar = terminalProgress();
+  const fitted = await fitDetector(data, {
+    ...detector,
+    log: (line: string) => process.stderr.write(`${line}\n`),
+    ...(bar ? { progress: bar } : {}),
+  });
+  await writeModelFolder(resolve(opts.out), fitted);
+  if (opts.report) await writeTrainReport(opts.report, fitted, `${data.name} (${detector.arch}) on ${from}`);
+  process.stdout.write(`model ${data.name} written to ${resolve(opts.out)}\n`);
 }
 
 /** `--name`, where given: not blank (a manifest needs a name). */
@@ -138,22 +153,20 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     ...(opts.periodMs !== undefined ? { periodMs: wholeNumber('period-ms', opts.periodMs, 1) } : {}),
     ...(opts.trainRows !== undefined ? { rows: wholeNumber('train-rows', opts.trainRows) } : {}),
   });
-  checkSlowChannels(detector.slowChannels, data.channels);
   const prune = pruneOf(opts, detector.arch);
-  const bar = terminalProgress();
-  const fitted = await fitDetector(data, {
-    ...detector,
-    geometry: { ...DEFAULT_GEOMETRY, windowLength },
-    hop: wholeNumber('hop', opts.hop),
-    hidden: opts.hidden.split(',').map((h) => wholeNumber('hidden', h.trim())),
-    filters: filtersOf(opts),
-    ...(prune !== undefined ? { prune } : {}),
-    log: (line: string) => process.stderr.write(`${line}\n`),
-    ...(bar ? { progress: bar } : {}),
-  });
-  await writeModelFolder(resolve(opts.out), fitted);
-  if (opts.report) await writeTrainReport(opts.report, fitted, `${data.name} (${detector.arch}) on ${opts.csv}`);
-  process.stdout.write(`model ${data.name} written to ${resolve(opts.out)}\n`);
+  await fitAndWrite(
+    opts,
+    data,
+    {
+      ...detector,
+      geometry: { ...DEFAULT_GEOMETRY, windowLength },
+      hop: wholeNumber('hop', opts.hop),
+      hidden: opts.hidden.split(',').map((h) => wholeNumber('hidden', h.trim())),
+      filters: filtersOf(opts),
+      ...(prune !== undefined ? { prune } : {}),
+    },
+    opts.csv!,
+  );
 }
 
 /** hybrid or stats on the simulator's pump station: the rows go through fitDetector, as a CSV's do. */
@@ -164,16 +177,7 @@ async function trainSimRows(opts: TrainOptions, detector: Omit<DetectorOptions, 
     );
   pruneOf(opts, detector.arch);
   const data = pumpNormalData(detector.seed, nameOf(opts, `pump-${detector.arch}`), trainSecondsOf(opts));
-  checkSlowChannels(detector.slowChannels, data.channels);
-  const bar = terminalProgress();
-  const fitted = await fitDetector(data, {
-    ...detector,
-    log: (line: string) => process.stderr.write(`${line}\n`),
-    ...(bar ? { progress: bar } : {}),
-  });
-  await writeModelFolder(resolve(opts.out), fitted);
-  if (opts.report) await writeTrainReport(opts.report, fitted, `${data.name} (${detector.arch}) on the simulator`);
-  process.stdout.write(`model ${data.name} written to ${resolve(opts.out)}\n`);
+  await fitAndWrite(opts, data, detector, 'the simulator');
 }
 
 /** `--train-s`, where given: whole seconds, at least a minute of the simulator's normal operation. */
@@ -198,10 +202,8 @@ async function trainSim(opts: TrainOptions, argv: readonly string[]): Promise<vo
     `the simulator's ${arch} models keep the shipped calibration (2 × the 99.9th percentile of held-out scores); use --arch hybrid or stats, or train --csv`,
   );
   const seed = detector.seed;
-  const set = {
-    ...trainingSet(opts.model as ModelKind, seed, trainSecondsOf(opts)),
-    ...(opts.name !== undefined ? { name: nameOf(opts, '') } : {}),
-  };
+  const recorded = trainingSet(opts.model as ModelKind, seed, trainSecondsOf(opts));
+  const set = { ...recorded, name: nameOf(opts, recorded.name) };
   if (arch === 'conv1d' && set.windowLength % 4 !== 0)
     throw new UsageError(
       `--arch conv1d halves the window twice: the window length must be a multiple of 4 (${set.name}: ${set.windowLength})`,

@@ -17,9 +17,16 @@ import {
 export const MODEL_KINDS = ['pump', 'press'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
+/** The pump station's sample period, as the demo polls it. */
+const PUMP_PERIOD_MS = 200;
+
+/** Where a pump recording came from, for the manifest. */
+const pumpSource = (seed: number, seconds: number): string =>
+  `line simulator pump station, ${seconds} s of normal operation at ${PUMP_PERIOD_MS} ms, seed ${seed}, decoded through the Modbus register map`;
+
 /** The pump station: 4 s sliding windows (20 rows × 7 channels at 200 ms). */
 export function pumpTrainingSet(seed: number, trainSeconds = 1800, validationSeconds = 600): TrainingSet {
-  const periodMs = 200;
+  const periodMs = PUMP_PERIOD_MS;
   const windowLength = 20;
   const train = recordPumpFromSimulator(seed, trainSeconds, periodMs);
   const validation = recordPumpFromSimulator(seed + 1000, validationSeconds, periodMs);
@@ -28,7 +35,7 @@ export function pumpTrainingSet(seed: number, trainSeconds = 1800, validationSec
     name: 'pump-ae',
     description:
       'Dense autoencoder over 4 s windows of the pump station (7 channels at 5 Hz), int8 QDQ; the graph normalises raw windows and outputs the score and per-channel errors.',
-    data: `line simulator pump station, ${trainSeconds} s of normal operation at ${periodMs} ms, seed ${seed}, decoded through the Modbus register map`,
+    data: pumpSource(seed, trainSeconds),
     channels: train.channels.map((name) => ({ name, unit: PUMP_UNITS[name as PumpChannel] })),
     windowLength,
     periodMs,
@@ -46,12 +53,11 @@ export function pumpTrainingSet(seed: number, trainSeconds = 1800, validationSec
  * on windows (hybrid, stats; fit-detector.ts): the same recording pumpTrainingSet cuts into windows.
  */
 export function pumpNormalData(seed: number, name: string, trainSeconds = 1800): NormalData {
-  const periodMs = 200;
-  const rec = recordPumpFromSimulator(seed, trainSeconds, periodMs);
+  const rec = recordPumpFromSimulator(seed, trainSeconds, PUMP_PERIOD_MS);
   return {
     ...rec,
     name,
-    source: `line simulator pump station, ${trainSeconds} s of normal operation at ${periodMs} ms, seed ${seed}, decoded through the Modbus register map`,
+    source: pumpSource(seed, trainSeconds),
     units: rec.channels.map((ch) => PUMP_UNITS[ch as PumpChannel]),
   };
 }
