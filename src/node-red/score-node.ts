@@ -5,7 +5,7 @@
  * node; windows that arrive together are scored in one run.
  */
 import { windowSpanMs } from '../core/components.js';
-import type { ScoreResult, Window } from '../core/types.js';
+import type { ScoreResult, TermKind, Window } from '../core/types.js';
 import { verdictOf, withThreshold } from '../core/verdict.js';
 import type { WindowPayload } from './window-node.js';
 import { num, text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
@@ -25,7 +25,9 @@ export interface ScorePayload {
   /** normal | anomalous for sliding windows; pass | fail for a part. */
   readonly verdict: 'normal' | 'anomalous' | 'pass' | 'fail';
   readonly partId?: string;
-  readonly top: readonly { channel: string; share: number }[];
+  /** The channels that contributed most; for stats and hybrid models also which kind of term (residual, level,
+   * variability) is largest for each. */
+  readonly top: readonly { channel: string; share: number; kind?: TermKind }[];
   readonly model: string;
   readonly modelVersion: string;
 }
@@ -89,7 +91,9 @@ export function scorePayload(
     anomalous: r.anomalous,
     verdict: verdictOf(r),
     ...(r.partId !== undefined ? { partId: r.partId } : {}),
-    top: r.contributions.slice(0, topK).map((c) => ({ channel: c.channel, share: c.share })),
+    top: r.contributions
+      .slice(0, topK)
+      .map((c) => ({ channel: c.channel, share: c.share, ...(c.kind !== undefined ? { kind: c.kind } : {}) })),
     model: r.model,
     modelVersion: r.modelVersion,
   };

@@ -1,6 +1,7 @@
 /**
  * The palette package's choice of onnxruntime: native when it loads, WebAssembly otherwise, and
- * both give the shipped pump model's golden score.
+ * both give the shipped pump models' golden scores (the hybrid detector the example flows use, and the dense
+ * autoencoder).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,12 +16,15 @@ const without =
   (name: OnnxRuntimeName) =>
     absent.includes(name) ? Promise.reject(missing(name)) : import(name);
 
-async function goldenScore(name: OnnxRuntimeName): Promise<number> {
+const PUMP_MODELS = ['pump-hybrid', 'pump-ae'] as const;
+const manifestOf = (model: string) => JSON.parse(readFileSync(join(ROOT, 'models', model, 'manifest.json'), 'utf8'));
+
+async function goldenScore(name: OnnxRuntimeName, model: string): Promise<number> {
   const { ort } = await chooseOnnxRuntime(
     without(...(['onnxruntime-node', 'onnxruntime-web'] as const).filter((n) => n !== name)),
   );
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'models/pump-ae/manifest.json'), 'utf8'));
-  const session = await ort.InferenceSession.create(readFileSync(join(ROOT, 'models/pump-ae', manifest.file)), {
+  const manifest = manifestOf(model);
+  const session = await ort.InferenceSession.create(readFileSync(join(ROOT, 'models', model, manifest.file)), {
     executionProviders: ['cpu'],
   });
   const input = Float32Array.from(manifest.golden.input as number[]);
@@ -58,11 +62,11 @@ describe('chooseOnnxRuntime', () => {
     );
   });
 
-  it('gives the golden window the manifest score on either runtime', async () => {
-    const manifest = JSON.parse(readFileSync(join(ROOT, 'models/pump-ae/manifest.json'), 'utf8'));
+  it.each(PUMP_MODELS)('gives the golden window of %s the manifest score on either runtime', async (model) => {
+    const manifest = manifestOf(model);
     for (const name of ['onnxruntime-node', 'onnxruntime-web'] as const) {
-      const score = await goldenScore(name);
-      expect(Math.abs(score - manifest.golden.score), `${name} scored ${score}`).toBeLessThanOrEqual(
+      const score = await goldenScore(name, model);
+      expect(Math.abs(score - manifest.golden.score), `${name} scored ${score} with ${model}`).toBeLessThanOrEqual(
         manifest.golden.tolerance,
       );
     }

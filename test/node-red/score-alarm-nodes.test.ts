@@ -4,6 +4,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveModelPath } from '../../src/node-red/model-config-node.js';
+import { AutoencoderModel } from '../../src/inference/autoencoder-model.js';
+import { loadManifest } from '../../src/inference/manifest.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { collect, helper, nextError, nextMessage, nodes } from './helper.js';
@@ -38,6 +40,44 @@ describe('linewatch-score', () => {
     });
     expect(payload.top).toHaveLength(3);
     expect(channels).toContain(payload.top[0].channel);
+    expect(payload.top[0]).not.toHaveProperty('kind'); // an autoencoder alone has one kind of term
+  });
+
+  it("with the hybrid detector (the example flows' model): the daemon's score, top channels and each one's kind of term", async () => {
+    const dir = `${ROOT}/models/pump-hybrid`;
+    const loaded = await loadManifest(dir);
+    const m = loaded.manifest;
+    const ae = m.input.channels.map((c) => c.name);
+    // A window the daemon calls anomalous: the golden window with vibration_2 pushed far off its normal level.
+    const data = Float32Array.from(m.golden!.input);
+    for (let t = 0; t < m.input.window_length; t++) data[t * ae.length + 1] += 0.5;
+    const window = { asset: 'pump-1', channels: ae, length: m.input.window_length, start: 0, end: 1000, data };
+    const daemonModel = await AutoencoderModel.load(loaded, { asset: 'pump-1' });
+    const [expected] = await daemonModel.score([window]);
+    await daemonModel.close();
+    expect(expected.anomalous).toBe(true);
+    await helper.load(
+      [nodes.model, nodes.score],
+      [
+        { id: 'm', type: 'linewatch-model', path: dir, providers: 'cpu' },
+        { id: 's', type: 'linewatch-score', model: 'm', wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ],
+    );
+    const received = nextMessage(helper.getNode('out')!);
+    helper.getNode('s')!.receive({ payload: { ...window, data: Array.from(data) } });
+    const { payload } = await received;
+    expect(payload).toMatchObject({
+      score: expected.score,
+      anomalous: true,
+      verdict: 'anomalous',
+      model: 'pump-hybrid',
+    });
+    expect(payload.top).toEqual(
+      expected.contributions.slice(0, 3).map((c) => ({ channel: c.channel, share: c.share, kind: c.kind })),
+    );
+    // vibration_2 moved alone: what the other channels predict for it is furthest off.
+    expect(payload.top[0]).toMatchObject({ channel: 'vibration_2', kind: 'residual' });
   });
 
   it('falls back to the next execution provider when one is missing, and says so', async () => {
