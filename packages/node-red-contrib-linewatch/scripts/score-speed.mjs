@@ -1,7 +1,8 @@
-// Scoring speed of the palette package's two runtimes on the shipped int8 pump model: windows/s
+// Scoring speed of the palette package's two runtimes on the shipped int8 pump models: windows/s
 // for one window a run (a window node feeding a score node one message at a time) and for runs of
 // 64 (the micro-batcher's cap), with the session options the nodes use (CPU, full optimisation,
-// one intra-op thread). Usage: node scripts/score-speed.mjs [seconds per case, default 3]
+// one intra-op thread).
+// Usage: node scripts/score-speed.mjs [seconds per case, default 3] [model ..., default pump-hybrid pump-ae]
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -9,11 +10,12 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const seconds = Number(process.argv[2] ?? 3);
-const manifest = JSON.parse(readFileSync(join(ROOT, 'models/pump-ae/manifest.json'), 'utf8'));
-const bytes = readFileSync(join(ROOT, 'models/pump-ae', manifest.file));
-const features = manifest.golden.input.length;
+const models = process.argv.length > 3 ? process.argv.slice(3) : ['pump-hybrid', 'pump-ae'];
 
-for (const name of ['onnxruntime-node', 'onnxruntime-web']) {
+for (const [model, name] of models.flatMap((m) => ['onnxruntime-node', 'onnxruntime-web'].map((n) => [m, n]))) {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'models', model, 'manifest.json'), 'utf8'));
+  const bytes = readFileSync(join(ROOT, 'models', model, manifest.file));
+  const features = manifest.golden.input.length;
   let ort;
   try {
     ort = await import(name);
@@ -40,7 +42,7 @@ for (const name of ['onnxruntime-node', 'onnxruntime-web']) {
     }
     const s = (performance.now() - start) / 1000;
     console.log(
-      `${name} ${ort.env.versions.common}: batch ${batch}: ${Math.round((runs * batch) / s)} windows/s (${((s / runs) * 1000).toFixed(3)} ms a run)`,
+      `${model} ${name} ${ort.env.versions.common}: batch ${batch}: ${Math.round((runs * batch) / s)} windows/s (${((s / runs) * 1000).toFixed(3)} ms a run)`,
     );
   }
   await session.release();
