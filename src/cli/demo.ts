@@ -92,8 +92,9 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
       for (const r of scores) {
         if (r.partId !== undefined) continue; // parts are printed as verdicts
         summary.windows_scored++;
-        summary.max_score[r.asset] = Math.max(summary.max_score[r.asset] ?? 0, r.score);
-        summary.threshold[r.asset] = r.threshold;
+        // As printed: three decimals.
+        summary.max_score[r.asset] = Math.max(summary.max_score[r.asset] ?? 0, round3(r.score));
+        summary.threshold[r.asset] = round3(r.threshold);
         const t = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
         const top = r.contributions
           .slice(0, 3)
@@ -123,3 +124,5 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   out(JSON.stringify({ ...summary, duration_s: Math.round((Date.now() - started) / 100) / 10 }));
   return 0;
 }
+
+const round3 = (v: number) => Math.round(v * 1000) / 1000;

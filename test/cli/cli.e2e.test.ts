@@ -25,6 +25,9 @@ describe('linewatch demo', () => {
     expect(summary.first_alarm_s).toBeLessThan(24);
     expect(summary.windows_scored).toBeGreaterThan(15);
     expect(summary.max_score['pump-1']).toBeGreaterThan(summary.threshold['pump-1']);
+    // The summary's figures as the score lines print them: three decimals.
+    expect(res.stdout).toContain(` / ${summary.threshold['pump-1'].toFixed(3)} `);
+    expect(summary.threshold['pump-1']).toBe(Number(summary.threshold['pump-1'].toFixed(3)));
     expect(summary.top_channels).toContain('flow');
     // Before the fault, every window was normal.
     const beforeFault = lines.filter((l) => /^\s+[0-9]\.\ds pump-1 score/.test(l));
