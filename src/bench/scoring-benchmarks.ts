@@ -1,5 +1,5 @@
 /**
- * Scoring benchmarks on the shipped pump model:
+ * Scoring benchmarks on the shipped pump models:
  *   scoring-pipeline  the gateway's whole scoring path (windows → tensor → run → results with
  *                     ranked contributions) vs a raw session.run on a pre-built tensor.
  *   int8-vs-fp32      the int8 QDQ model vs its fp32 twin: file size and throughput.
@@ -17,6 +17,8 @@ import { SeededRandom } from '../core/random.js';
 import { median, sideBySide, throughput, type Benchmark, type BenchRow } from './harness.js';
 
 const MODEL_DIR = fileURLToPath(new URL('../../models/pump-ae', import.meta.url));
+/** The demo's and the example flows' model: the hybrid detector. */
+const HYBRID_MODEL_DIR = fileURLToPath(new URL('../../models/pump-hybrid', import.meta.url));
 const CONV_MODEL_DIR = fileURLToPath(new URL('../../models/pump-conv-ae', import.meta.url));
 const BATCHES = [1, 16, 64];
 const ROUND_MS = 400;
@@ -53,26 +55,28 @@ export const scoringPipeline: Benchmark = {
   name: 'scoring-pipeline',
   description: 'gateway scoring path vs raw session.run on pre-built tensors (same model, batch, threads)',
   async run() {
-    const loaded = await loadManifest(MODEL_DIR);
-    const model = await AutoencoderModel.load(loaded, { asset: 'bench' });
-    const { session } = await createSession(loaded.modelBytes);
     const rows: BenchRow[] = [];
-    for (const batch of BATCHES) {
-      const windows = windowsFrom(loaded, batch, model.channels);
-      const feeds = { [loaded.manifest.input.name]: tensorFor(loaded, windows) };
-      await throughput(() => session.run(feeds), 100, batch);
-      await throughput(() => model.score(windows), 100, batch);
-      const r = await sideBySide(
-        () => throughput(() => session.run(feeds), ROUND_MS, batch),
-        () => throughput(() => model.score(windows), ROUND_MS, batch),
-      );
-      rows.push({ label: `batch ${batch}`, ...r });
+    for (const dir of [HYBRID_MODEL_DIR, MODEL_DIR]) {
+      const loaded = await loadManifest(dir);
+      const model = await AutoencoderModel.load(loaded, { asset: 'bench' });
+      const { session } = await createSession(loaded.modelBytes);
+      for (const batch of BATCHES) {
+        const windows = windowsFrom(loaded, batch, model.channels);
+        const feeds = { [loaded.manifest.input.name]: tensorFor(loaded, windows) };
+        await throughput(() => session.run(feeds), 100, batch);
+        await throughput(() => model.score(windows), 100, batch);
+        const r = await sideBySide(
+          () => throughput(() => session.run(feeds), ROUND_MS, batch),
+          () => throughput(() => model.score(windows), ROUND_MS, batch),
+        );
+        rows.push({ label: `${loaded.manifest.name} batch ${batch}`, ...r });
+      }
+      await model.close();
+      await session.release();
     }
-    await model.close();
-    await session.release();
     return {
       name: this.name,
-      title: 'windows/s, pump-ae int8, CPU execution provider, 1 intra-op thread',
+      title: 'windows/s, pump-hybrid and pump-ae int8, CPU execution provider, 1 intra-op thread',
       unit: 'windows/s',
       baselineName: 'raw session.run',
       candidateName: 'linewatch pipeline',

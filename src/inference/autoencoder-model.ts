@@ -7,7 +7,7 @@
  */
 import type { Model } from '../core/components.js';
 import { ModelError } from '../core/errors.js';
-import type { ChannelContribution, ScoreResult, Window } from '../core/types.js';
+import type { ScoreResult, Window } from '../core/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { LoadedManifest, ModelManifest } from './manifest.js';
 import { createSession, ort, type CreatedSession, type ExecutionProvider } from './onnx-session.js';
@@ -37,7 +37,6 @@ export class AutoencoderModel implements Model {
   /** Whether onnxruntime's optimised graph came from the model cache (no optimiser run at load). */
   readonly optimisedFromCache: boolean;
   private readonly features: number;
-  private readonly channelIndex: ReadonlyMap<string, number>;
   /** Where the alarm clears, from the manifest's calibration (hysteresis); undefined: the alarm's own clear_ratio. */
   readonly offThreshold: number | undefined;
   private closed = false;
@@ -64,7 +63,6 @@ export class AutoencoderModel implements Model {
     this.samplePeriodMs = manifest.input.sample_period_ms;
     this.threshold = threshold ?? manifest.score.threshold;
     this.features = this.channels.length * this.windowLength;
-    this.channelIndex = new Map(this.channels.map((c, i) => [c, i]));
     // An asset's own threshold (config) keeps the manifest's on/off ratio.
     const off = manifest.score.off_threshold;
     this.offThreshold = off === undefined ? undefined : (off / manifest.score.threshold) * this.threshold;
@@ -159,9 +157,15 @@ export class AutoencoderModel implements Model {
     const { scores, perChannel, terms } = await this.run(windows.map((w) => w.data));
     const c = this.channels.length;
     const results = new Array<ScoreResult>(scores.length);
+    const kinds = terms ? this.manifest.output.terms!.kinds : undefined;
     for (let i = 0; i < scores.length; i++) {
       const score = scores[i];
-      const ranked = contributions(perChannel, this.channels, i * c);
+      const ranked = contributions(
+        perChannel,
+        this.channels,
+        i * c,
+        terms && kinds ? { values: terms, at: i * kinds.length * c, kinds } : undefined,
+      );
       results[i] = {
         asset: windows[i].asset,
         model: this.name,
@@ -171,24 +175,11 @@ export class AutoencoderModel implements Model {
         threshold: this.threshold,
         ...(this.offThreshold !== undefined ? { offThreshold: this.offThreshold } : {}),
         anomalous: score > this.threshold,
-        contributions: terms ? this.withKinds(ranked, terms, i) : ranked,
+        contributions: ranked,
         partId: windows[i].partId,
       };
     }
     return results;
-  }
-
-  /** Each contribution with the kind of its channel's largest term (terms: [batch, kinds × channels]). */
-  private withKinds(ranked: ChannelContribution[], terms: Float32Array, i: number): ChannelContribution[] {
-    const kinds = this.manifest.output.terms!.kinds;
-    const c = this.channels.length;
-    const at = i * kinds.length * c;
-    return ranked.map((r) => {
-      const ch = this.channelIndex.get(r.channel)!;
-      let best = 0;
-      for (let k = 1; k < kinds.length; k++) if (terms[at + k * c + ch] > terms[at + best * c + ch]) best = k;
-      return { ...r, kind: kinds[best] };
-    });
   }
 
   /** Scores raw windows given as time-major arrays: the score and each channel's error. */
