@@ -29,6 +29,7 @@ import { detectorFlags, refuseUnknownSlowChannels, wholeNumber, type DetectorFla
 import { reportError } from './report-error.js';
 import { terminalProgress } from '../core/progress.js';
 import { UsageError } from './usage.js';
+import type { CalibrationTarget } from '../training/alarm-calibration.js';
 
 export interface EvalOptions extends DetectorFlags {
   data: string;
@@ -277,7 +278,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       process.stdout.write(
         opts.model
           ? `model ${opts.model}, scored on every row; metrics on the rows after the first ${trainRows}; causal\n`
-          : `detector: ${detector!.arch}, fitted on the first ${trainRows} rows of each file (the last ${Math.round(detector!.validationFraction * 100)} % held out for calibration), alarm calibrated for ${JSON.stringify(detector!.target)}; one configuration for every file; causal\n`,
+          : `detector: ${detector!.arch}, fitted on the first ${trainRows} rows of each file (the last ${Math.round(detector!.validationFraction * 100)} % held out for calibration), alarm calibrated for ${targetText(detector!.target)}; one configuration for every file; causal\n`,
       );
       process.stdout.write(
         `alarm: on after ${delays.onDelayMs} ms above on or ${delays.sustainMs === undefined ? "the model's window span" : `${delays.sustainMs} ms`} above off, off after ${delays.offDelayMs} ms below off (an asset's alarm.on_delay_ms, sustain_ms and off_delay_ms)\n`,
@@ -312,4 +313,11 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
   } catch (err) {
     return reportError(err);
   }
+}
+
+/** The alarm budget as an operator reads it. */
+function targetText(t: CalibrationTarget): string {
+  if (t.falseAlarmsPerDay !== undefined)
+    return `${t.falseAlarmsPerDay} false alarm${t.falseAlarmsPerDay === 1 ? '' : 's'} a day of normal operation`;
+  return `the ${t.quantile} quantile of normal scores`;
 }

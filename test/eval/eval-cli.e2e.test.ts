@@ -205,6 +205,7 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     const upper = await runCli(['eval', '--data', dir, '--train-rows', '400']);
     expect(upper.code).toBe(0);
     expect(upper.stdout).toMatch(/^int8 {2}1 files /);
+    expect(upper.stdout).toContain('alarm calibrated for 1 false alarm a day of normal operation;');
     expect(upper.stdout).toContain('not evaluated, no "anomaly" column: export.csv\n');
     const missing = await runCli(['eval', '--data', join(dir, 'nope')]);
     expect(missing.code).toBe(2);
