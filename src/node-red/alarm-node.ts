@@ -126,7 +126,10 @@ export function registerAlarmNode(RED: RedApi): void {
     const alarmName = text(config, 'alarm', 'anomaly');
     let asset = text(config, 'asset');
     let latest: ScoreInput | undefined;
-    let lamp = false;
+    // Unknown until the first score: then the lamp output says its state once even without a transition, so a stack
+    // light a previous deploy left on goes out (the outputs downstream, a PLC connection, are up by then).
+    let lamp: boolean | undefined;
+    const lampMessage = (on: boolean) => ({ topic: `${asset || 'asset'}/${alarmName}/lamp`, payload: on });
     const machine = new AlarmStateMachine(alarmDefinition(settings));
     const showState = () => {
       const s = machine.state;
@@ -149,7 +152,7 @@ export function registerAlarmNode(RED: RedApi): void {
         threshold: latest?.threshold ?? settings.threshold ?? 0,
       });
       const annunciated = isAnnunciated(t.to);
-      const lampMsg = annunciated !== lamp ? { topic: `${event.asset}/${alarmName}/lamp`, payload: annunciated } : null;
+      const lampMsg = annunciated !== lamp ? lampMessage(annunciated) : null;
       lamp = annunciated;
       send([{ topic: `${event.asset}/${alarmName}`, payload: event }, lampMsg]);
       showState();
@@ -184,6 +187,10 @@ export function registerAlarmNode(RED: RedApi): void {
           ...(latest.windowSpanMs !== undefined ? { sustainMs: latest.windowSpanMs } : {}),
         });
         if (transition) emit(transition, send);
+        else if (lamp === undefined) {
+          lamp = isAnnunciated(machine.state);
+          send([null, lampMessage(lamp)]);
+        }
         done();
       } catch (err) {
         done(err as Error);

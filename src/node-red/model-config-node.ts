@@ -21,7 +21,7 @@ const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * A relative model path is looked up in the Node-RED user directory first (your own models),
- * then in the linewatch package (the shipped models: "models/pump-ae").
+ * then in the linewatch package (the shipped models: "models/pump-hybrid").
  */
 export function resolveModelPath(ref: string, userDir: string | undefined): string {
   if (isAbsolute(ref)) return ref;

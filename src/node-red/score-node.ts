@@ -143,6 +143,7 @@ export function registerScoreNode(RED: RedApi): void {
         try {
           window = windowFromPayload(msg.payload, model.channels, model.windowLength);
         } catch (err) {
+          node.status({ fill: 'red', shape: 'ring', text: (err as Error).message.slice(0, 60) });
           return done(err as Error);
         }
         try {

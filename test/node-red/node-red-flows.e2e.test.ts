@@ -81,8 +81,8 @@ describe('example flows on a real Node-RED runtime', () => {
 
   it('modbus-stack-light: contrib-modbus read → window → score → alarm switches the stack light coil on a fault', async () => {
     await red.deploy(flow('modbus-stack-light.json'));
-    await expectStackLightOnFault(sim, red, 60);
-  }, 90_000);
+    await expectStackLightOnFault(sim, red, 100);
+  }, 150_000);
 
   it("daemon-notifications: the daemon's new alarm becomes a webhook notification; the inject node acknowledges it on the daemon", async () => {
     const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {

@@ -127,6 +127,6 @@ describe('node-red-contrib-linewatch installed from its tarball into a fresh Nod
     const shipped = readFileSync(join(userDir, 'node_modules', PACKAGE, 'examples', 'modbus-stack-light.json'), 'utf8');
     expect(shipped).toBe(readFileSync(join(ROOT, 'flows', 'modbus-stack-light.json'), 'utf8'));
     await red.deploy(JSON.parse(shipped));
-    await expectStackLightOnFault(sim, red, 40);
-  }, 90_000);
+    await expectStackLightOnFault(sim, red, 100);
+  }, 150_000);
 });

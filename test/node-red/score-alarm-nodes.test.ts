@@ -112,9 +112,15 @@ describe('linewatch-score', () => {
   it('refuses a window the model cannot take, naming what is wrong, and keeps scoring', async () => {
     await helper.load([nodes.model, nodes.score], scoreFlow());
     const s = helper.getNode('s')!;
+    const statuses: { fill?: string; text?: string }[] = [];
+    s.on('call:status', (call: { args: { fill?: string; text?: string }[] }) => statuses.push(call.args[0]));
     let error = nextError(s);
     s.receive({ payload: { ...golden, channels: ['flow'] } });
     expect(await error).toMatch(/the model takes \[vibration_1, .*\], the window has \[flow\]/);
+    // The node shows it too, not only a Catch node.
+    await expect
+      .poll(() => statuses.at(-1))
+      .toMatchObject({ fill: 'red', text: expect.stringMatching(/^msg\.payload\.channels: the model takes/) });
     error = nextError(s);
     const data = [...golden.data];
     data[3] = Number.NaN;
@@ -194,7 +200,22 @@ describe('linewatch-alarm', () => {
     a.receive(score(0.1, 1300));
     await expect.poll(() => events.length).toBe(3);
     expect(events[2].payload.state).toBe('normal');
-    expect(lamp.map((m) => m.payload)).toEqual([true, false]);
+    // The first score says the lamp is off (a lamp an earlier deploy left on goes out), then raise and return.
+    expect(lamp.map((m) => m.payload)).toEqual([false, true, false]);
+    expect(lamp[0].topic).toBe('pump-1/anomaly/lamp');
+  });
+
+  it('after a (re)deploy, the first score sets the lamp once; a first score that raises sends it on, not off then on', async () => {
+    await helper.load([nodes.alarm], alarmFlow());
+    const lamp = collect(helper.getNode('lamp')!);
+    const events = collect(helper.getNode('events')!);
+    const a = helper.getNode('a')!;
+    a.receive(score(1.5, 1000));
+    await expect.poll(() => events.length).toBe(1);
+    a.receive(score(1.6, 1100));
+    a.receive(score(1.7, 1200));
+    await expect.poll(() => lamp.length).toBe(1);
+    expect(lamp.map((m) => m.payload)).toEqual([true]);
   });
 
   it('waits for the on delay and holds through hysteresis (no chatter)', async () => {
