@@ -46,7 +46,7 @@ export interface AlarmEventContext {
 
 export function alarmEvent(t: AlarmTransition, ctx: AlarmEventContext): AlarmEvent {
   const top = ctx.latest ? ctx.latest.contributions.slice(0, 3) : [];
-  const shares = top.map((c) => `${c.channel} ${(c.share * 100).toFixed(0)}%`).join(', ');
+  const shares = top.map(shareText).join(', ');
   const score = ctx.latest?.score ?? 0;
   const threshold = ctx.latest?.threshold ?? ctx.threshold;
   const name = ctx.asset;
@@ -80,6 +80,12 @@ export function alarmEvent(t: AlarmTransition, ctx: AlarmEventContext): AlarmEve
     topChannels: top.map((c) => c.channel),
     message,
   };
+}
+
+/** A channel's share of the score as an operator reads it: `flow 42%`, with the kind of its largest term where the
+ * model has kinds (`flow 42% (residual)`). */
+export function shareText(c: ChannelContribution): string {
+  return `${c.channel} ${(c.share * 100).toFixed(0)}%${c.kind ? ` (${c.kind})` : ''}`;
 }
 
 /** Whether operators see the alarm (a stack light is on): active or returned but unacknowledged. */

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../config/load.js';
 import { isRaise } from '../core/types.js';
 import { runUntilSignal, startDaemon } from '../daemon/daemon.js';
+import { shareText } from '../alarms/alarm-event.js';
 import { freePort } from '../core/free-port.js';
 import { FAULT_TYPES, type FaultType } from '../sim/faults.js';
 import { runSimulator } from '../sim/run-simulator.js';
@@ -96,10 +97,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
         summary.max_score[r.asset] = Math.max(summary.max_score[r.asset] ?? 0, round3(r.score));
         summary.threshold[r.asset] = round3(r.threshold);
         const t = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
-        const top = r.contributions
-          .slice(0, 3)
-          .map((c) => `${c.channel} ${(c.share * 100).toFixed(0)}%`)
-          .join(', ');
+        const top = r.contributions.slice(0, 3).map(shareText).join(', ');
         out(
           `${t}s ${r.asset} score ${r.score.toFixed(3).padStart(8)} / ${r.threshold.toFixed(3)} ${bar(r.score, r.threshold)} ${r.anomalous ? 'ANOMALOUS' : 'normal   '} top: ${top}`,
         );

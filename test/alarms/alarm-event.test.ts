@@ -1,0 +1,47 @@
+/** The event an alarm transition becomes: the message an operator reads names the contributors and their kind. */
+import { describe, expect, it } from 'vitest';
+import { alarmEvent, shareText } from '../../src/alarms/alarm-event.js';
+
+const settings = {
+  priority: 'high',
+  on_delay_ms: 1000,
+  off_delay_ms: 5000,
+  latching: false,
+  max_shelve_s: 3600,
+} as const;
+const raise = {
+  from: 'normal',
+  to: 'unack_active',
+  ts: 1000,
+  cause: 'condition',
+  conditionActive: true,
+} as const;
+
+describe('alarm event', () => {
+  it("names each top contributor's share and, for a hybrid or stats model, the kind of its largest term", () => {
+    const event = alarmEvent(raise, {
+      asset: 'pump-1',
+      alarm: 'anomaly',
+      settings,
+      threshold: 8,
+      latest: {
+        score: 12,
+        threshold: 8,
+        contributions: [
+          { channel: 'pressure', share: 0.52, kind: 'variability' },
+          { channel: 'flow', share: 0.3, kind: 'residual' },
+          { channel: 'voltage', share: 0.1, kind: 'level' },
+          { channel: 'temperature', share: 0.08, kind: 'level' },
+        ],
+      },
+    });
+    expect(event.message).toBe(
+      'pump-1: anomaly score 12.000 above threshold 8.000 for 1000 ms; top contributors: pressure 52% (variability), flow 30% (residual), voltage 10% (level)',
+    );
+    expect(event.topChannels).toEqual(['pressure', 'flow', 'voltage']);
+  });
+
+  it('an autoencoder has no kinds: share only', () => {
+    expect(shareText({ channel: 'flow', share: 0.426 })).toBe('flow 43%');
+  });
+});
