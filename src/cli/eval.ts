@@ -262,6 +262,10 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           process.stdout.write(
             `${f.file}: ${f.anomalous_training_rows} of the ${trainRows} rows its model was fitted on are labelled anomalous and were learnt as normal (the rows before them could not be fitted on: ${f.fit_before_fault_failed ?? 'unknown'})\n`,
           );
+        if (f.held_cells)
+          process.stdout.write(
+            `${f.file}: missing readings held at the channel's last reading: ${f.held_cells.map((h) => `${h.channel} ${h.cells} (first on line ${h.first_line})`).join(', ')}\n`,
+          );
         if (f.run_columns)
           process.stdout.write(
             `${f.file}: left out, they name the run (one value in every row): ${f.run_columns.map((k) => `${k.column} (${k.value})`).join(', ')}\n`,

@@ -15,7 +15,19 @@ export interface SkabTable {
   readonly numericTimes?: boolean;
   /** Columns before a sample counter that name the run (one value in every row), left out of the channels. */
   readonly runColumns?: readonly RunColumn[];
+  /** Channels with missing readings (blank, NaN, NA, null cells), each held at its last reading: see holdMissing. */
+  readonly held?: readonly HeldCells[];
 }
+
+/** A channel's missing readings: how many were held at the last reading, and the first one's line. */
+export interface HeldCells {
+  readonly column: string;
+  readonly cells: number;
+  readonly firstLine: number;
+}
+
+/** What historians and spreadsheets write where a sensor gave no reading (any case): read as a missing reading. */
+const MISSING_READING = /^(?:|nan|na|n\/a|#n\/a|null|none)$/i;
 
 /** A column that names the run: its name and its one value. */
 export interface RunColumn {
@@ -236,6 +248,7 @@ export function parseSkabCsv(
   const time = new TimeColumn(n, file, header[0], lineOf);
   const values = header.slice(1).map(() => new Float64Array(n));
   const labels = header.slice(1).map(isLabelColumn);
+  const missing = header.slice(1).map(() => ({ cells: 0, firstLine: 0 }));
   data.forEach((record, row) => {
     const cells = records[record];
     if (cells.length !== width && !(cells.length === width + 1 && cells[width].trim() === ''))
@@ -243,6 +256,11 @@ export function parseSkabCsv(
     time.read(row, record, split ? `${cells[from].trim()} ${cells[from + 1].trim()}` : cells[from].trim());
     for (let k = 1; k < header.length; k++) {
       const cell = cells[from + k + shift];
+      if (!labels[k - 1] && MISSING_READING.test(cell.trim())) {
+        values[k - 1][row] = Number.NaN;
+        if (missing[k - 1].cells++ === 0) missing[k - 1].firstLine = lineOf(record);
+        continue;
+      }
       const v = labels[k - 1] ? labelOf(cell, separator) : numberOf(cell, separator);
       if (!Number.isFinite(v))
         throw new Error(
@@ -257,13 +275,34 @@ export function parseSkabCsv(
   });
   const runColumns = leadingColumns(named.slice(index, from), index, named[from], records, data, file, lineOf);
   const times = time.settled();
+  const held = header.slice(1).flatMap((column, k) => {
+    if (missing[k].cells === 0) return [];
+    holdMissing(values[k], `${file}: column ${column}`);
+    return [{ column, ...missing[k] }];
+  });
   return {
     header,
     times,
     columns: new Map(header.slice(1).map((h, k) => [h, values[k]])),
     numericTimes: time.numeric,
     ...(runColumns.length > 0 ? { runColumns } : {}),
+    ...(held.length > 0 ? { held } : {}),
   };
+}
+
+/**
+ * Fills a channel's missing readings (NaN) in place: each holds the last reading before it, as a gateway holds a
+ * channel's last sample and an analyser's reading stands until the next; missing readings before the first reading take
+ * that one. A column with no reading at all is refused (`where` names it).
+ */
+export function holdMissing(values: Float64Array, where: string): void {
+  const first = values.findIndex((v) => !Number.isNaN(v));
+  if (first < 0) throw new Error(`${where}: no reading in any of its ${values.length} rows (every cell blank or NaN)`);
+  let last = values[first];
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isNaN(values[i])) values[i] = last;
+    else last = values[i];
+  }
 }
 
 /**

@@ -365,6 +365,8 @@ export interface EvalReport {
     changepoints_from_labels?: true;
     /** Present when columns before the file's sample counter name the run: left out, with their one value. */
     run_columns?: { column: string; value: string }[];
+    /** Present when channels had missing readings (blank, NaN, NA, null cells): each held at its last reading. */
+    held_cells?: { channel: string; cells: number; first_line: number }[];
   }[];
   /** Files that could not be evaluated, and why (whyNotEvaluated); in no figure above. */
   readonly not_evaluated?: { file: string; reason: string }[];
@@ -400,6 +402,9 @@ export function summarise(
     ...(r.series.changepointsFromLabels ? { changepoints_from_labels: true as const } : {}),
     ...(r.series.runColumns
       ? { run_columns: r.series.runColumns.map((k) => ({ column: k.name, value: k.value })) }
+      : {}),
+    ...(r.series.held?.length
+      ? { held_cells: r.series.held.map((h) => ({ channel: h.column, cells: h.cells, first_line: h.firstLine })) }
       : {}),
   }));
   return {

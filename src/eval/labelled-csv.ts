@@ -10,6 +10,7 @@ import {
   rowMajor,
   timesInMs,
   unitlessTimes,
+  type HeldCells,
   type RunColumn,
   type SkabTable,
 } from '../core/csv-table.js';
@@ -30,6 +31,8 @@ export interface LabelledSeries {
   readonly changepointsFromLabels?: boolean;
   /** Columns before its sample counter that name the run, left out (csv-table.ts). */
   readonly runColumns?: readonly RunColumn[];
+  /** Channels with missing readings, held at their last reading (csv-table.ts). */
+  readonly held?: readonly HeldCells[];
 }
 
 /**
@@ -59,6 +62,7 @@ export function readLabelledCsv(
   if (!anomaly) throw new Error(`${file}: no "anomaly" column`);
   const changepoint = labelColumn(table, 'changepoint');
   const channels = table.header.slice(1).filter((h) => !isLabelColumn(h));
+  const heldChannels = table.held?.filter((h) => channels.includes(h.column));
   const n = table.times.length;
   const rows = rowMajor(table, channels);
   // The given period scales plain numbers; a file with dates gives its own, which the given one must match.
@@ -81,6 +85,7 @@ export function readLabelledCsv(
     anomaly,
     ...(changepoint ? { changepoint } : { changepoint: labelEdges(anomaly), changepointsFromLabels: true }),
     ...(table.runColumns ? { runColumns: table.runColumns } : {}),
+    ...(heldChannels ? { held: heldChannels } : {}),
   };
 }
 

@@ -29,6 +29,14 @@ function runNames(table: SkabTable): string {
   return run.length > 0 ? ` (run ${run.map((k) => `${k.name} ${k.value}`).join(', ')})` : '';
 }
 
+/** The chosen channels' missing readings, held at their last reading, for the model's record of its data. */
+function heldNames(table: SkabTable, channels: readonly string[]): string {
+  const held = (table.held ?? []).filter((h) => channels.includes(h.column));
+  return held.length > 0
+    ? ` (missing readings held at the last one: ${held.map((h) => `${h.column} ${h.cells} in the file, first on line ${h.firstLine}`).join(', ')})`
+    : '';
+}
+
 /** Rows of normal operation from a CSV: the chosen channels (default all but labels), the first `rows` rows if given.
  * */
 export function csvNormalData(
@@ -59,7 +67,7 @@ export function csvNormalData(
   const rows = rowMajor(table, channels, n);
   return {
     name: o.name,
-    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${runNames(table)}`,
+    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${runNames(table)}${heldNames(table, channels)}`,
     channels,
     periodMs,
     rows,

@@ -67,6 +67,32 @@ describe('parseSkabCsv', () => {
   });
 });
 
+describe('parseSkabCsv: missing readings', () => {
+  it('holds each channel at its last reading where a cell is blank, NaN, NA, N/A, #N/A, null or None, and says where', () => {
+    const text = [
+      'time;a;b;anomaly',
+      '1000;;1;0',
+      '2000;5;NaN;0',
+      '3000;na;null;0',
+      '4000;7;#N/A;1',
+      '5000;N/A;None;0',
+    ].join('\n');
+    const table = parseSkabCsv(text, 'gaps.csv');
+    // a's first reading is on line 3: the blank before it takes that one.
+    expect([...table.columns.get('a')!]).toEqual([5, 5, 5, 7, 7]);
+    expect([...table.columns.get('b')!]).toEqual([1, 1, 1, 1, 1]);
+    expect([...table.columns.get('anomaly')!]).toEqual([0, 0, 0, 1, 0]);
+    expect(table.held).toEqual([
+      { column: 'a', cells: 3, firstLine: 2 },
+      { column: 'b', cells: 4, firstLine: 3 },
+    ]);
+  });
+
+  it('says nothing where every reading is there', () => {
+    expect(parseSkabCsv('time;a\n1000;1\n2000;2\n', 'full.csv').held).toBeUndefined();
+  });
+});
+
 describe('parseSkabCsv refusals name the file, the line as the file has it, and the column', () => {
   const day = (s: number) => `2020-03-09 10:14:${s}`;
   it.each([
@@ -110,7 +136,12 @@ describe('parseSkabCsv refusals name the file, the line as the file has it, and 
       'time;a\r\n1000;1\r\n\r\n2000;x\r\n',
       'eu.csv:4: column a: not a number: "x"',
     ],
-    ['an empty cell', 'time;a\n1000;\n', 'eu.csv:2: column a: not a number: ""'],
+    [
+      'a channel with no reading at all',
+      'time;a;b\n1000;;1\n2000;NaN;2\n',
+      'eu.csv: column a: no reading in any of its 2 rows (every cell blank or NaN)',
+    ],
+    ['an empty label', 'time;a;anomaly\n1000;1;\n', 'eu.csv:2: column anomaly: not a number, true or false: ""'],
     [
       'a bad time',
       'time;a\n1000;1\nyesterday;2\n',

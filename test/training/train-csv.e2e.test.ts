@@ -244,10 +244,10 @@ describe('linewatch train --csv', () => {
     expect(res.code).not.toBe(0);
     expect(res.stderr).toMatch(/anomaly-free\.csv: no column "Flow" \(columns: Accelerometer1RMS, .*\)/);
     const bad = [...text];
-    bad[50] = bad[50].replace(/;[^;]+$/, ';n/a');
+    bad[50] = bad[50].replace(/;[^;]+$/, ';Bad Input'); // a historian's status text (n/a or NaN would be a missing reading)
     await writeFile(join(dir, 'bad.csv'), bad.join('\n'));
     res = await runCli(['train', '--csv', join(dir, 'bad.csv'), '--out', out]);
-    expect(res.stderr).toMatch(/bad\.csv:51: column Volume Flow RateRMS: not a number: "n\/a"/);
+    expect(res.stderr).toMatch(/bad\.csv:51: column Volume Flow RateRMS: not a number: "Bad Input"/);
     await writeFile(join(dir, 'short.csv'), text.slice(0, 30).join('\n'));
     res = await runCli(['train', '--csv', join(dir, 'short.csv'), '--arch', 'dense', '--window', '20', '--out', out]);
     expect(res.stderr).toMatch(
