@@ -4,7 +4,7 @@
  * last `validationFraction` of the rows held out (an autoencoder's early stopping, the golden window; fit-detector.ts).
  * Pure: text in, training set out; every problem names the file and what is wrong.
  */
-import { parseSkabCsv, rowMajor, timesInMs, type SkabTable } from '../core/csv-table.js';
+import { parseSkabCsv, rowMajor, timesInMs, type HeldCells, type SkabTable } from '../core/csv-table.js';
 import type { TrainingSet } from './build-model.js';
 import type { NormalData } from './fit-detector.js';
 import { channelStats, slidingWindows, type Recording } from './sim-recording.js';
@@ -29,11 +29,11 @@ function runNames(table: SkabTable): string {
   return run.length > 0 ? ` (run ${run.map((k) => `${k.name} ${k.value}`).join(', ')})` : '';
 }
 
-/** The chosen channels' missing readings, held at their last reading, for the model's record of its data. */
-function heldNames(table: SkabTable, channels: readonly string[]): string {
-  const held = (table.held ?? []).filter((h) => channels.includes(h.column));
+/** The chosen channels' missing readings, held at their last reading, as the model's record of its data and train's
+ * message say them; '' where none. */
+export function heldText(held: readonly HeldCells[]): string {
   return held.length > 0
-    ? ` (missing readings held at the last one: ${held.map((h) => `${h.column} ${h.cells} in the file, first on line ${h.firstLine}`).join(', ')})`
+    ? `missing readings held at the last one: ${held.map((h) => `${h.column} ${h.cells} in the file, first on line ${h.firstLine}`).join(', ')}`
     : '';
 }
 
@@ -48,7 +48,7 @@ export function csvNormalData(
     readonly periodMs?: number;
     readonly rows?: number;
   },
-): NormalData {
+): NormalData & { readonly held: readonly HeldCells[] } {
   const table = parseSkabCsv(text, file);
   const available = table.header.slice(1);
   const channels =
@@ -65,13 +65,15 @@ export function csvNormalData(
   const n = o.rows ?? all;
   const { periodMs } = timesInMs(table, file, o.periodMs, n);
   const rows = rowMajor(table, channels, n);
+  const held = (table.held ?? []).filter((h) => channels.includes(h.column));
   return {
     name: o.name,
-    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${runNames(table)}${heldNames(table, channels)}`,
+    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${runNames(table)}${held.length > 0 ? ` (${heldText(held)})` : ''}`,
     channels,
     periodMs,
     rows,
     rowCount: n,
+    held,
   };
 }
 

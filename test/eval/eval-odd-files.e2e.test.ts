@@ -282,6 +282,9 @@ describe('eval of a file whose rows before its first fault cannot be fitted on',
       out,
     ]);
     expect(trained.code, trained.stderr).toBe(0);
+    expect(trained.stderr).toContain(
+      `gaps.csv: missing readings held at the last one: Pressure ${gaps} in the file, first on line 7\n`,
+    );
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { training: { data: string } };
     expect(manifest.training.data).toContain(
       `(missing readings held at the last one: Pressure ${gaps} in the file, first on line 7)`,
