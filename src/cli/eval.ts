@@ -22,7 +22,7 @@ import {
   type Precision,
 } from '../eval/evaluate.js';
 import { readLabelledCsv, type LabelledSeries } from '../eval/labelled-csv.js';
-import { csvHeader, isLabelColumn } from '../core/csv-table.js';
+import { csvHeader, heldText, isLabelColumn } from '../core/csv-table.js';
 import type { FileReport, TrainingReport } from '../report/report-data.js';
 import { writeReport } from '../report/render-report.js';
 import { detectorFlags, refuseUnknownSlowChannels, wholeNumber, type DetectorFlags } from './detector-flags.js';
@@ -262,9 +262,17 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           process.stdout.write(
             `${f.file}: ${f.anomalous_training_rows} of the ${trainRows} rows its model was fitted on are labelled anomalous and were learnt as normal (the rows before them could not be fitted on: ${f.fit_before_fault_failed ?? 'unknown'})\n`,
           );
-        if (f.held_cells)
+        if (f.missing_readings)
           process.stdout.write(
-            `${f.file}: missing readings held at the channel's last reading: ${f.held_cells.map((h) => `${h.channel} ${h.cells} (first on line ${h.first_line})`).join(', ')}\n`,
+            `${f.file}: missing readings: ${heldText(
+              f.missing_readings.map((m) => ({
+                column: m.channel,
+                cells: m.cells,
+                firstLine: m.first_line,
+                held: m.held,
+                open: m.gaps_not_scored.map((g) => ({ row: 0, rows: g.rows, line: g.line })),
+              })),
+            )}\n`,
           );
         if (f.run_columns)
           process.stdout.write(

@@ -15,19 +15,20 @@ export interface SkabTable {
   readonly numericTimes?: boolean;
   /** Columns before a sample counter that name the run (one value in every row), left out of the channels. */
   readonly runColumns?: readonly RunColumn[];
-  /** Channels with missing readings (blank, NaN, NA, null cells), each held at its last reading: see holdMissing. */
-  readonly held?: readonly HeldCells[];
+  /** Channels with missing readings (blank, NaN, NA, null cells, NaN in `columns`): see holdShortGaps. */
+  readonly missing?: readonly MissingCells[];
 }
 
-/** A channel's missing readings: how many were held at the last reading, and the first one's line. */
-export interface HeldCells {
+/** A channel's missing readings: how many, the first one's line, and each run of them (its first row, length, line). */
+export interface MissingCells {
   readonly column: string;
   readonly cells: number;
   readonly firstLine: number;
+  readonly gaps: readonly { readonly row: number; readonly rows: number; readonly line: number }[];
 }
 
-/** What historians and spreadsheets write where a sensor gave no reading (any case): read as a missing reading. */
-const MISSING_READING = /^(?:|nan|na|n\/a|#n\/a|null|none)$/i;
+/** What historians, spreadsheets and C runtimes write where a sensor gave no reading (any case). */
+const MISSING_READING = /^(?:|-?nan|-?nan\(ind\)|-?1\.#(?:qnan|ind)|na|n\/a|#n\/a|null|\(null\)|none)$/i;
 
 /** A column that names the run: its name and its one value. */
 export interface RunColumn {
@@ -63,7 +64,10 @@ function csvRecords(text: string, file: string, to?: number) {
   const separator = (declared?.[1] as ';' | ',' | undefined) ?? separatorOf(text);
   try {
     const records = parse(text, csvOptions(separator, to));
-    return { separator, records, lineOf: (i: number) => numberedRecords(text, separator, i + 1).lines[i] };
+    // Lines are counted in one more pass, once, on the first message or missing reading that needs one.
+    let lines: number[] | undefined;
+    const lineOf = (i: number) => (lines ??= numberedRecords(text, separator, records.length).lines)[i];
+    return { separator, records, lineOf };
   } catch (err) {
     if (!(err instanceof CsvError)) throw err;
     throw new Error(`${file}:${csvErrorLine(err, text, separator)}: ${csvErrorText(err, text, separator)}`, {
@@ -248,7 +252,7 @@ export function parseSkabCsv(
   const time = new TimeColumn(n, file, header[0], lineOf);
   const values = header.slice(1).map(() => new Float64Array(n));
   const labels = header.slice(1).map(isLabelColumn);
-  const missing = header.slice(1).map(() => ({ cells: 0, firstLine: 0 }));
+  const missing = header.slice(1).map(() => ({ cells: 0, firstRecord: 0 }));
   data.forEach((record, row) => {
     const cells = records[record];
     if (cells.length !== width && !(cells.length === width + 1 && cells[width].trim() === ''))
@@ -258,7 +262,7 @@ export function parseSkabCsv(
       const cell = cells[from + k + shift];
       if (!labels[k - 1] && MISSING_READING.test(cell.trim())) {
         values[k - 1][row] = Number.NaN;
-        if (missing[k - 1].cells++ === 0) missing[k - 1].firstLine = lineOf(record);
+        if (missing[k - 1].cells++ === 0) missing[k - 1].firstRecord = record;
         continue;
       }
       const v = labels[k - 1] ? labelOf(cell, separator) : numberOf(cell, separator);
@@ -275,34 +279,109 @@ export function parseSkabCsv(
   });
   const runColumns = leadingColumns(named.slice(index, from), index, named[from], records, data, file, lineOf);
   const times = time.settled();
-  const held = header.slice(1).flatMap((column, k) => {
-    if (missing[k].cells === 0) return [];
-    holdMissing(values[k], `${file}: column ${column}`);
-    return [{ column, ...missing[k] }];
-  });
+  const gappy = header.slice(1).flatMap((_, k) => (missing[k].cells > 0 ? [k] : []));
+  for (const k of gappy) {
+    if (header[k + 1] === '')
+      throw new Error(`${file}: field ${from + k + shift + 2} has no name in the header but holds readings; name it`);
+    if (missing[k].cells === n)
+      throw new Error(`${file}: column ${header[k + 1]}: no reading in any of its ${n} rows (every cell blank or NaN)`);
+  }
+  const missingCells = gappy.map((k) => ({
+    column: header[k + 1],
+    cells: missing[k].cells,
+    firstLine: lineOf(missing[k].firstRecord),
+    gaps: gapsOf(values[k], (row) => lineOf(data[row])),
+  }));
   return {
     header,
     times,
     columns: new Map(header.slice(1).map((h, k) => [h, values[k]])),
     numericTimes: time.numeric,
     ...(runColumns.length > 0 ? { runColumns } : {}),
-    ...(held.length > 0 ? { held } : {}),
+    ...(missingCells.length > 0 ? { missing: missingCells } : {}),
   };
 }
 
-/**
- * Fills a channel's missing readings (NaN) in place: each holds the last reading before it, as a gateway holds a
- * channel's last sample and an analyser's reading stands until the next; missing readings before the first reading take
- * that one. A column with no reading at all is refused (`where` names it).
- */
-export function holdMissing(values: Float64Array, where: string): void {
-  const first = values.findIndex((v) => !Number.isNaN(v));
-  if (first < 0) throw new Error(`${where}: no reading in any of its ${values.length} rows (every cell blank or NaN)`);
-  let last = values[first];
+/** The runs of NaN in a column: first row, length, and the line of the first. */
+function gapsOf(values: Float64Array, lineOf: (row: number) => number): MissingCells['gaps'] {
+  const gaps: { row: number; rows: number; line: number }[] = [];
   for (let i = 0; i < values.length; i++) {
-    if (Number.isNaN(values[i])) values[i] = last;
-    else last = values[i];
+    if (!Number.isNaN(values[i])) continue;
+    const start = i;
+    while (i + 1 < values.length && Number.isNaN(values[i + 1])) i++;
+    gaps.push({ row: start, rows: i - start + 1, line: lineOf(start) });
   }
+  return gaps;
+}
+
+/** The default `max_sample_age_ms` of an asset's window: how long the gateway holds a channel's last reading. */
+export const HOLD_MS = 5000;
+
+/** Rows a missing reading is held for at a sample period: as long as the gateway holds one, and at least one row. */
+export const holdRows = (periodMs: number): number => Math.max(1, Math.floor(HOLD_MS / periodMs));
+
+/** A channel's missing readings once short gaps are held: how many were held, and the gaps left open (too long). */
+export interface HeldReadings {
+  readonly column: string;
+  readonly cells: number;
+  readonly firstLine: number;
+  readonly held: number;
+  /** Gaps longer than the hold, left NaN: the gateway would not score windows over them. */
+  readonly open: MissingCells['gaps'];
+}
+
+/**
+ * Holds each of `columns`' missing readings in place where its gap is at most `holdRows(periodMs)` rows long, as the
+ * gateway holds a channel's last sample for `max_sample_age_ms` (a gap before the first reading takes that one);
+ * longer gaps stay NaN and are returned as open.
+ */
+export function holdShortGaps(table: SkabTable, columns: readonly string[], periodMs: number): HeldReadings[] {
+  const limit = holdRows(periodMs);
+  return (table.missing ?? [])
+    .filter((m) => columns.includes(m.column))
+    .map((m) => {
+      const values = table.columns.get(m.column)!;
+      let held = 0;
+      const open = m.gaps.filter((g) => {
+        if (g.rows > limit) return true;
+        values.fill(g.row > 0 ? values[g.row - 1] : values[g.row + g.rows], g.row, g.row + g.rows);
+        held += g.rows;
+        return false;
+      });
+      return { column: m.column, cells: m.cells, firstLine: m.firstLine, held, open };
+    });
+}
+
+/** Refuses a gap left open in the first `rows` rows (the rows a model learns from), naming it and the fix. */
+export function refuseOpenGaps(
+  readings: readonly HeldReadings[],
+  rows: number,
+  file: string,
+  periodMs: number,
+): void {
+  for (const r of readings) {
+    const gap = r.open.find((g) => g.row < rows);
+    if (gap)
+      throw new Error(
+        `${file}:${gap.line}: column ${r.column}: no reading for ${gap.rows} rows in a row from here, longer than the ${holdRows(periodMs)} row(s) (${HOLD_MS} ms) a gateway holds a reading; the rows a model learns from need every channel: cut the gap out or fit on other rows`,
+      );
+  }
+}
+
+/** Missing readings as a report says them; '' where none. */
+export function heldText(readings: readonly HeldReadings[]): string {
+  return readings
+    .map((r) => {
+      const longest = r.open.reduce<MissingCells['gaps'][number] | undefined>(
+        (a, g) => (a === undefined || g.rows > a.rows ? g : a),
+        undefined,
+      );
+      const open = longest
+        ? `, ${r.cells - r.held} in ${r.open.length} gap(s) longer than a gateway holds one (the longest ${longest.rows} rows from line ${longest.line}), not scored`
+        : '';
+      return `${r.column} ${r.cells} missing (first on line ${r.firstLine}): ${r.held} held at the last reading${open}`;
+    })
+    .join('; ');
 }
 
 /**

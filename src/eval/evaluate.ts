@@ -16,7 +16,7 @@ import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
 import type { FittedModel } from '../training/build-model.js';
 import { fitDetector, heldOutRowsOf, type DetectorOptions } from '../training/fit-detector.js';
-import { csvHeader } from '../core/csv-table.js';
+import { csvHeader, refuseOpenGaps } from '../core/csv-table.js';
 import { constantChannels, type ConstantChannel } from '../training/constant-channels.js';
 import { RowAssembler } from '../windows/row-assembler.js';
 import { SlidingWindow } from '../windows/sliding/sliding-window.js';
@@ -146,6 +146,8 @@ export async function fitOnSeries(
     throw new Error(
       `${series.file}: --train-rows ${trainRows} leaves no rows to evaluate (the file has ${series.rowCount})`,
     );
+  // A gap longer than the gateway holds a reading has no rows to learn from (see holdShortGaps).
+  refuseOpenGaps(series.missing ?? [], trainRows, series.file, series.periodMs);
   const c = series.channels.length;
   const { channels, constant } = learnableChannels(series, trainRows, options.validationFraction);
   if (channels.length === 0)
@@ -365,8 +367,15 @@ export interface EvalReport {
     changepoints_from_labels?: true;
     /** Present when columns before the file's sample counter name the run: left out, with their one value. */
     run_columns?: { column: string; value: string }[];
-    /** Present when channels had missing readings (blank, NaN, NA, null cells): each held at its last reading. */
-    held_cells?: { channel: string; cells: number; first_line: number }[];
+    /** Present when channels had missing readings (blank, NaN, NA, null cells): gaps no longer than a gateway holds a
+     * reading were held at the last one; longer gaps were not scored, as a gateway scores no window over them. */
+    missing_readings?: {
+      channel: string;
+      cells: number;
+      first_line: number;
+      held: number;
+      gaps_not_scored: { line: number; rows: number }[];
+    }[];
   }[];
   /** Files that could not be evaluated, and why (whyNotEvaluated); in no figure above. */
   readonly not_evaluated?: { file: string; reason: string }[];
@@ -403,8 +412,16 @@ export function summarise(
     ...(r.series.runColumns
       ? { run_columns: r.series.runColumns.map((k) => ({ column: k.name, value: k.value })) }
       : {}),
-    ...(r.series.held?.length
-      ? { held_cells: r.series.held.map((h) => ({ channel: h.column, cells: h.cells, first_line: h.firstLine })) }
+    ...(r.series.missing?.length
+      ? {
+          missing_readings: r.series.missing.map((m) => ({
+            channel: m.column,
+            cells: m.cells,
+            first_line: m.firstLine,
+            held: m.held,
+            gaps_not_scored: m.open.map((g) => ({ line: g.line, rows: g.rows })),
+          })),
+        }
       : {}),
   }));
   return {

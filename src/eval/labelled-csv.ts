@@ -10,7 +10,8 @@ import {
   rowMajor,
   timesInMs,
   unitlessTimes,
-  type HeldCells,
+  holdShortGaps,
+  type HeldReadings,
   type RunColumn,
   type SkabTable,
 } from '../core/csv-table.js';
@@ -31,8 +32,8 @@ export interface LabelledSeries {
   readonly changepointsFromLabels?: boolean;
   /** Columns before its sample counter that name the run, left out (csv-table.ts). */
   readonly runColumns?: readonly RunColumn[];
-  /** Channels with missing readings, held at their last reading (csv-table.ts). */
-  readonly held?: readonly HeldCells[];
+  /** Channels with missing readings: short gaps held at the last reading, longer ones left NaN (holdShortGaps). */
+  readonly missing?: readonly HeldReadings[];
 }
 
 /**
@@ -62,9 +63,7 @@ export function readLabelledCsv(
   if (!anomaly) throw new Error(`${file}: no "anomaly" column`);
   const changepoint = labelColumn(table, 'changepoint');
   const channels = table.header.slice(1).filter((h) => !isLabelColumn(h));
-  const heldChannels = table.held?.filter((h) => channels.includes(h.column));
   const n = table.times.length;
-  const rows = rowMajor(table, channels);
   // The given period scales plain numbers; a file with dates gives its own, which the given one must match.
   const { times, periodMs } = timesInMs(
     table,
@@ -75,6 +74,8 @@ export function readLabelledCsv(
     throw new Error(
       `${file}: its time column gives a sample period of ${periodMs} ms, not the ${periodGivenMs} of --period-ms (which is for times written as plain numbers)`,
     );
+  const missing = holdShortGaps(table, channels, periodMs);
+  const rows = rowMajor(table, channels);
   return {
     file,
     channels,
@@ -85,7 +86,7 @@ export function readLabelledCsv(
     anomaly,
     ...(changepoint ? { changepoint } : { changepoint: labelEdges(anomaly), changepointsFromLabels: true }),
     ...(table.runColumns ? { runColumns: table.runColumns } : {}),
-    ...(heldChannels ? { held: heldChannels } : {}),
+    ...(missing.length > 0 ? { missing } : {}),
   };
 }
 

@@ -22,6 +22,12 @@ export function csvReplaySource(file: string): PumpSignalSource {
   const table = parseSkabCsv(readFileSync(file, 'utf8'), file);
   const missing = Object.keys(SKAB_COLUMNS).filter((c) => !table.columns.has(c));
   if (missing.length > 0) throw new Error(`${file}: missing column(s) ${missing.join(', ')}`);
+  // The simulator plays what the file holds: a reading it does not hold is refused, not made up.
+  const gap = table.missing?.find((m) => m.column in SKAB_COLUMNS);
+  if (gap)
+    throw new Error(
+      `${file}:${gap.firstLine}: column ${gap.column}: no reading (${gap.cells} missing in the file); replay plays every reading as the file holds it`,
+    );
   // A sample counter or seconds since the start have no unit the file says; replay follows the file's own times.
   if (unitlessTimes(table))
     throw new Error(

@@ -4,7 +4,16 @@
  * last `validationFraction` of the rows held out (an autoencoder's early stopping, the golden window; fit-detector.ts).
  * Pure: text in, training set out; every problem names the file and what is wrong.
  */
-import { parseSkabCsv, rowMajor, timesInMs, type HeldCells, type SkabTable } from '../core/csv-table.js';
+import {
+  heldText,
+  holdShortGaps,
+  parseSkabCsv,
+  refuseOpenGaps,
+  rowMajor,
+  timesInMs,
+  type HeldReadings,
+  type SkabTable,
+} from '../core/csv-table.js';
 import type { TrainingSet } from './build-model.js';
 import type { NormalData } from './fit-detector.js';
 import { channelStats, slidingWindows, type Recording } from './sim-recording.js';
@@ -29,14 +38,6 @@ function runNames(table: SkabTable): string {
   return run.length > 0 ? ` (run ${run.map((k) => `${k.name} ${k.value}`).join(', ')})` : '';
 }
 
-/** The chosen channels' missing readings, held at their last reading, as the model's record of its data and train's
- * message say them; '' where none. */
-export function heldText(held: readonly HeldCells[]): string {
-  return held.length > 0
-    ? `missing readings held at the last one: ${held.map((h) => `${h.column} ${h.cells} in the file, first on line ${h.firstLine}`).join(', ')}`
-    : '';
-}
-
 /** Rows of normal operation from a CSV: the chosen channels (default all but labels), the first `rows` rows if given.
  * */
 export function csvNormalData(
@@ -48,7 +49,7 @@ export function csvNormalData(
     readonly periodMs?: number;
     readonly rows?: number;
   },
-): NormalData & { readonly held: readonly HeldCells[] } {
+): NormalData & { readonly missing: readonly HeldReadings[] } {
   const table = parseSkabCsv(text, file);
   const available = table.header.slice(1);
   const channels =
@@ -64,16 +65,19 @@ export function csvNormalData(
     throw new Error(`${file}: --train-rows ${o.rows}: the file has ${all} rows`);
   const n = o.rows ?? all;
   const { periodMs } = timesInMs(table, file, o.periodMs, n);
+  // Every channel must have a reading in the rows a model learns from: a gap no longer than the gateway holds a
+  // reading is held, a longer one refused.
+  const held = holdShortGaps(table, channels, periodMs);
+  refuseOpenGaps(held, n, file, periodMs);
   const rows = rowMajor(table, channels, n);
-  const held = (table.held ?? []).filter((h) => channels.includes(h.column));
   return {
     name: o.name,
-    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${runNames(table)}${held.length > 0 ? ` (${heldText(held)})` : ''}`,
+    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${runNames(table)}${held.length > 0 ? ` (missing readings: ${heldText(held)})` : ''}`,
     channels,
     periodMs,
     rows,
     rowCount: n,
-    held,
+    missing: held,
   };
 }
 

@@ -7,7 +7,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { csvHeader, parseSkabCsv, timesInMs } from '../../src/core/csv-table.js';
+import { csvHeader, holdShortGaps, parseSkabCsv, refuseOpenGaps, timesInMs } from '../../src/core/csv-table.js';
 import { plain, refusal } from '../helpers/csv-tables.js';
 
 describe('parseSkabCsv', () => {
@@ -68,28 +68,62 @@ describe('parseSkabCsv', () => {
 });
 
 describe('parseSkabCsv: missing readings', () => {
-  it('holds each channel at its last reading where a cell is blank, NaN, NA, N/A, #N/A, null or None, and says where', () => {
-    const text = [
-      'time;a;b;anomaly',
-      '1000;;1;0',
-      '2000;5;NaN;0',
-      '3000;na;null;0',
-      '4000;7;#N/A;1',
-      '5000;N/A;None;0',
-    ].join('\n');
+  const text = [
+    'time;a;b;anomaly',
+    '1000;;1;0',
+    '2000;5;NaN;0',
+    '3000;na;null;0',
+    '4000;7;#N/A;1',
+    '5000;N/A;None;0',
+    '6000;-nan;1.#QNAN;0',
+  ].join('\n');
+
+  it("reads blank, NaN, NA, N/A, #N/A, null, None (any case) and C runtimes' NaN spellings as missing, and says where", () => {
     const table = parseSkabCsv(text, 'gaps.csv');
-    // a's first reading is on line 3: the blank before it takes that one.
-    expect([...table.columns.get('a')!]).toEqual([5, 5, 5, 7, 7]);
-    expect([...table.columns.get('b')!]).toEqual([1, 1, 1, 1, 1]);
-    expect([...table.columns.get('anomaly')!]).toEqual([0, 0, 0, 1, 0]);
-    expect(table.held).toEqual([
-      { column: 'a', cells: 3, firstLine: 2 },
-      { column: 'b', cells: 4, firstLine: 3 },
+    expect([...table.columns.get('a')!].map((v) => (Number.isNaN(v) ? null : v))).toEqual([
+      null,
+      5,
+      null,
+      7,
+      null,
+      null,
     ]);
+    expect([...table.columns.get('anomaly')!]).toEqual([0, 0, 0, 1, 0, 0]);
+    expect(table.missing).toEqual([
+      {
+        column: 'a',
+        cells: 4,
+        firstLine: 2,
+        gaps: [
+          { row: 0, rows: 1, line: 2 },
+          { row: 2, rows: 1, line: 4 },
+          { row: 4, rows: 2, line: 6 },
+        ],
+      },
+      { column: 'b', cells: 5, firstLine: 3, gaps: [{ row: 1, rows: 5, line: 3 }] },
+    ]);
+    expect(parseSkabCsv('time;a\n1000;1\n2000;2\n', 'full.csv').missing).toBeUndefined();
   });
 
-  it('says nothing where every reading is there', () => {
-    expect(parseSkabCsv('time;a\n1000;1\n2000;2\n', 'full.csv').held).toBeUndefined();
+  it('holds a gap no longer than a gateway holds a reading (5 s: 5 rows at 1 s), leaves a longer one open', () => {
+    const table = parseSkabCsv(text, 'gaps.csv');
+    const held = holdShortGaps(table, ['a', 'b'], 1000);
+    // a's gap before its first reading takes that one; b's 5-row gap is held at its last reading.
+    expect([...table.columns.get('a')!]).toEqual([5, 5, 5, 7, 7, 7]);
+    expect([...table.columns.get('b')!]).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(held.map((h) => [h.column, h.held, h.open.length])).toEqual([
+      ['a', 4, 0],
+      ['b', 5, 0],
+    ]);
+    // At 2 s a gateway holds a reading for 2 rows: b's 5-row gap stays open, and a model cannot learn on it.
+    const slow = parseSkabCsv(text, 'gaps.csv');
+    const open = holdShortGaps(slow, ['b'], 2000);
+    expect(open[0]).toMatchObject({ column: 'b', held: 0, open: [{ row: 1, rows: 5, line: 3 }] });
+    expect(Number.isNaN(slow.columns.get('b')![3])).toBe(true);
+    expect(() => refuseOpenGaps(open, 6, 'gaps.csv', 2000)).toThrow(
+      'gaps.csv:3: column b: no reading for 5 rows in a row from here, longer than the 2 row(s) (5000 ms) a gateway holds a reading; the rows a model learns from need every channel: cut the gap out or fit on other rows',
+    );
+    expect(() => refuseOpenGaps(open, 1, 'gaps.csv', 2000)).not.toThrow();
   });
 });
 
@@ -142,6 +176,11 @@ describe('parseSkabCsv refusals name the file, the line as the file has it, and 
       'eu.csv: column a: no reading in any of its 2 rows (every cell blank or NaN)',
     ],
     ['an empty label', 'time;a;anomaly\n1000;1;\n', 'eu.csv:2: column anomaly: not a number, true or false: ""'],
+    [
+      'readings in a field the header does not name',
+      'time;a;\n1000;1;\n2000;2;5\n',
+      'eu.csv: field 3 has no name in the header but holds readings; name it',
+    ],
     [
       'a bad time',
       'time;a\n1000;1\nyesterday;2\n',

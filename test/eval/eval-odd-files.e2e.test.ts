@@ -236,20 +236,25 @@ describe('eval of a file whose rows before its first fault cannot be fitted on',
     );
   });
 
-  it("holds a channel's missing readings at its last one, says where, and measures the file as if they were written so", async () => {
-    // Every 17th row of valve1/3.csv misses its Pressure reading (written as NaN, a blank or NA in turn); the twin
-    // file has the last reading written in their place.
+  it('holds a missing reading as a gateway would, says where, and leaves a longer gap unscored', async () => {
+    // Every 17th row of valve1/3.csv misses its Pressure reading (written as NaN, a blank or NA in turn), and rows
+    // 800-829 miss it too: one row is held (a gateway holds a reading 5 s, 5 rows at 1 s), 30 are not.
     const dir = await mkdtemp(join(tmpdir(), 'lw-eval-gaps-'));
     const pressure = VALVE_TEXT.split(/\r?\n/)[0].split(';').indexOf('Pressure');
-    let last = '';
-    let gaps = 0;
     const marks = ['NaN', '', 'NA'];
-    const gappy = valveWith((row, c) => {
-      if (row < 0 || row % 17 !== 5) return c;
-      return c.map((v, k) => (k === pressure ? marks[gaps++ % 3] : v));
-    });
+    let single = 0;
+    const short = (row: number) => row >= 0 && row % 17 === 5 && !(row >= 790 && row < 840);
+    const long = (row: number) => row >= 800 && row < 830;
+    const gappy = valveWith((row, c) =>
+      short(row)
+        ? c.map((v, k) => (k === pressure ? marks[single++ % 3] : v))
+        : long(row)
+          ? c.map((v, k) => (k === pressure ? '' : v))
+          : c,
+    );
+    let last = '';
     const held = valveWith((row, c) => {
-      if (row >= 0 && row % 17 === 5) return c.map((v, k) => (k === pressure ? last : v));
+      if (short(row)) return c.map((v, k) => (k === pressure ? last : v));
       if (row >= 0) last = c[pressure];
       return c;
     });
@@ -258,18 +263,31 @@ describe('eval of a file whose rows before its first fault cannot be fitted on',
     const run = async (file: string) => {
       const res = await runCli(['eval', '--data', join(dir, file), '--train-rows', '400', '--json']);
       expect(res.code, res.stderr).toBe(0);
-      return JSON.parse(res.stdout) as Report & { perFile: { held_cells?: unknown }[] };
+      return JSON.parse(res.stdout) as Report & {
+        confusion: Record<string, number>;
+        perFile: { missing_readings?: unknown }[];
+      };
     };
     const [a, b] = [await run('gaps.csv'), await run('held.csv')];
-    expect(a.perFile[0].held_cells).toEqual([{ channel: 'Pressure', cells: gaps, first_line: 7 }]);
-    expect(b.perFile[0].held_cells).toBeUndefined();
-    expect({ f1: a.f1, far: a.far, nab: a.nab }).toEqual({ f1: b.f1, far: b.far, nab: b.nab });
+    expect(a.perFile[0].missing_readings).toEqual([
+      {
+        channel: 'Pressure',
+        cells: single + 30,
+        first_line: 7,
+        held: single,
+        gaps_not_scored: [{ line: 802, rows: 30 }],
+      },
+    ]);
+    expect(b.perFile[0].missing_readings).toBeUndefined();
+    // The held readings score as if written; the 30-row gap scores nothing: no alarm there, as on a gateway.
+    expect(a.confusion.tp + a.confusion.fn).toBe(b.confusion.tp + b.confusion.fn);
     const text = await runCli(['eval', '--data', join(dir, 'gaps.csv'), '--train-rows', '400']);
     expect(text.stdout).toContain(
-      `gaps.csv: missing readings held at the channel's last reading: Pressure ${gaps} (first on line 7)\n`,
+      `gaps.csv: missing readings: Pressure ${single + 30} missing (first on line 7): ${single} held at the last reading, 30 in 1 gap(s) longer than a gateway holds one (the longest 30 rows from line 802), not scored\n`,
     );
-    // train records them in the model's description of its data.
+    // train holds the short ones and says so; the long gap lies outside the 400 rows it learns from.
     const out = join(dir, 'model');
+    const channels = 'Accelerometer1RMS,Accelerometer2RMS,Current,Pressure';
     const trained = await runCli([
       'train',
       '--csv',
@@ -277,17 +295,25 @@ describe('eval of a file whose rows before its first fault cannot be fitted on',
       '--train-rows',
       '400',
       '--channels',
-      'Accelerometer1RMS,Accelerometer2RMS,Current,Pressure',
+      channels,
       '--out',
       out,
     ]);
     expect(trained.code, trained.stderr).toBe(0);
-    expect(trained.stderr).toContain(
-      `gaps.csv: missing readings held at the last one: Pressure ${gaps} in the file, first on line 7\n`,
-    );
+    expect(trained.stderr).toContain(`gaps.csv: missing readings: Pressure ${single + 30} missing (first on line 7): `);
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { training: { data: string } };
-    expect(manifest.training.data).toContain(
-      `(missing readings held at the last one: Pressure ${gaps} in the file, first on line 7)`,
-    );
+    expect(manifest.training.data).toContain('(missing readings: Pressure ');
+    // Over the long gap a model has nothing to learn from: refused, naming the line.
+    const refused = await runCli([
+      'train',
+      '--csv',
+      join(dir, 'gaps.csv'),
+      '--channels',
+      channels,
+      '--out',
+      join(dir, 'm2'),
+    ]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('gaps.csv:802: column Pressure: no reading for 30 rows in a row from here');
   });
 });
