@@ -353,12 +353,7 @@ export function holdShortGaps(table: SkabTable, columns: readonly string[], peri
 }
 
 /** Refuses a gap left open in the first `rows` rows (the rows a model learns from), naming it and the fix. */
-export function refuseOpenGaps(
-  readings: readonly HeldReadings[],
-  rows: number,
-  file: string,
-  periodMs: number,
-): void {
+export function refuseOpenGaps(readings: readonly HeldReadings[], rows: number, file: string, periodMs: number): void {
   for (const r of readings) {
     const gap = r.open.find((g) => g.row < rows);
     if (gap)
