@@ -19,6 +19,7 @@ import {
   summarise,
   type EvalReport,
   type FileResult,
+  missingInModel,
   type Precision,
 } from '../eval/evaluate.js';
 import { readLabelledCsv, type LabelledSeries } from '../eval/labelled-csv.js';
@@ -72,6 +73,7 @@ async function folderModel(dir: string, precision: Precision): Promise<LoadedMan
 function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
   const s = r.series;
   const c = s.channels.length;
+  const missing = missingInModel(r);
   return {
     file: relative(dir, r.file) || r.file,
     times: s.times,
@@ -94,6 +96,7 @@ function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
       'spans detected': `${r.operator.detected}/${r.operator.spans}`,
       'false alarms': r.operator.falseAlarms,
     },
+    ...(missing.length > 0 ? { notes: [`missing readings: ${heldText(missing)}`] } : {}),
   };
 }
 

@@ -141,9 +141,12 @@ function csvErrorText(err: CsvError, text: string, separator: string): string {
   }
 }
 
-/** A cell as a number: NaN where it is not one (blank included); a decimal comma counts in `;`-separated files. */
+/** Hexadecimal, binary and octal literals, which `Number` reads (0x10 as 16) but no measuring export writes. */
+const RADIX_LITERAL = /^\s*[+-]?0[xbo]/i;
+
+/** A cell as a number: NaN where it is not one (blank and 0x10 included); a decimal comma counts in `;` files. */
 function numberOf(cell: string, separator: string): number {
-  if (cell.trim() === '') return NaN;
+  if (cell.trim() === '' || RADIX_LITERAL.test(cell)) return NaN;
   const v = Number(cell);
   return Number.isNaN(v) && separator === ';' && DECIMAL_COMMA.test(cell) ? Number(cell.replace(',', '.')) : v;
 }

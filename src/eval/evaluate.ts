@@ -16,7 +16,7 @@ import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
 import type { FittedModel } from '../training/build-model.js';
 import { fitDetector, heldOutRowsOf, type DetectorOptions } from '../training/fit-detector.js';
-import { csvHeader, refuseOpenGaps } from '../core/csv-table.js';
+import { csvHeader, refuseOpenGaps, type HeldReadings } from '../core/csv-table.js';
 import { constantChannels, type ConstantChannel } from '../training/constant-channels.js';
 import { RowAssembler } from '../windows/row-assembler.js';
 import { SlidingWindow } from '../windows/sliding/sliding-window.js';
@@ -54,6 +54,8 @@ export interface FileResult {
   readonly threshold: number;
   readonly offThreshold: number;
   readonly series: LabelledSeries;
+  /** The channels the model reads: the file's missing readings are reported for these only. */
+  readonly channels: readonly string[];
   /** Channels of the file left out of its fitted model, constant in the rows it learnt from (learnableChannels). */
   readonly leftOut?: readonly ConstantChannel[];
   /** Rows among those its model was fitted on that the file labels anomalous: learnt as normal. */
@@ -329,6 +331,7 @@ export async function streamSeries(
     threshold: model.threshold,
     offThreshold: off,
     series,
+    channels: model.channels,
   };
 }
 
@@ -381,6 +384,25 @@ export interface EvalReport {
   readonly not_evaluated?: { file: string; reason: string }[];
 }
 
+/** The file's missing readings in the channels its model reads (a channel the model ignores is not its concern). */
+export function missingInModel(r: FileResult): readonly HeldReadings[] {
+  return (r.series.missing ?? []).filter((m) => r.channels.includes(m.column));
+}
+
+function missingReadings(r: FileResult): Pick<EvalReport['perFile'][number], 'missing_readings'> {
+  const read = missingInModel(r);
+  if (read.length === 0) return {};
+  return {
+    missing_readings: read.map((m) => ({
+      channel: m.column,
+      cells: m.cells,
+      first_line: m.firstLine,
+      held: m.held,
+      gaps_not_scored: m.open.map((g) => ({ line: g.line, rows: g.rows })),
+    })),
+  };
+}
+
 /** Sums file results into one report. */
 export function summarise(
   dir: string,
@@ -412,17 +434,7 @@ export function summarise(
     ...(r.series.runColumns
       ? { run_columns: r.series.runColumns.map((k) => ({ column: k.name, value: k.value })) }
       : {}),
-    ...(r.series.missing?.length
-      ? {
-          missing_readings: r.series.missing.map((m) => ({
-            channel: m.column,
-            cells: m.cells,
-            first_line: m.firstLine,
-            held: m.held,
-            gaps_not_scored: m.open.map((g) => ({ line: g.line, rows: g.rows })),
-          })),
-        }
-      : {}),
+    ...missingReadings(r),
   }));
   return {
     precision,

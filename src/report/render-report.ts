@@ -33,6 +33,7 @@ h1 { font-size: 22px; margin: 8px 0 12px; }
 h2 { font-size: 17px; margin: 0 0 4px; word-break: break-all; }
 section { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px 14px; margin: 16px 0; }
 .meta, .calibration { color: #555; margin: 0 0 8px; }
+.note { color: #8a4b00; margin: 0 0 8px; }
 .calibration { white-space: pre-wrap; }
 table { border-collapse: collapse; margin: 6px 0 10px; font-size: 13px; }
 th, td { border: 1px solid #e2e2e2; padding: 2px 8px; text-align: left; }
@@ -177,7 +178,8 @@ function fileSection(f: FileReport, index: number): string {
     yCaption: logScore ? 'score (log)' : 'score',
     thresholds: thresholdLines(f.threshold, f.offThreshold),
   });
-  return `${open}${title}<p class="meta">${escapeHtml(meta)}</p>${metricsRow(f.metrics)}<div class="charts">${signals}${score}</div></section>`;
+  const notes = (f.notes ?? []).map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('');
+  return `${open}${title}<p class="meta">${escapeHtml(meta)}</p>${notes}${metricsRow(f.metrics)}<div class="charts">${signals}${score}</div></section>`;
 }
 
 function fileIndex(files: readonly FileReport[]): string {

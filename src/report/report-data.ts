@@ -31,6 +31,8 @@ export interface FileReport {
   /** 1 = alarm active, per row. */
   readonly alarms: ArrayLike<number>;
   readonly metrics?: Readonly<Record<string, number | string>>;
+  /** What a reader of the charts must know about the data (missing readings held or not scored), one line each. */
+  readonly notes?: readonly string[];
 }
 
 /** One trained model: how it learned and where its threshold sits among normal scores. */

@@ -175,6 +175,11 @@ describe('parseSkabCsv refusals name the file, the line as the file has it, and 
       'time;a;b\n1000;;1\n2000;NaN;2\n',
       'eu.csv: column a: no reading in any of its 2 rows (every cell blank or NaN)',
     ],
+    [
+      'a hexadecimal reading (Number would read 0x10 as 16)',
+      'time;a;b\n1000;1;0x10\n2000;2;0B1\n',
+      'eu.csv:2: column b: not a number: "0x10"',
+    ],
     ['an empty label', 'time;a;anomaly\n1000;1;\n', 'eu.csv:2: column anomaly: not a number, true or false: ""'],
     [
       'readings in a field the header does not name',

@@ -315,5 +315,23 @@ describe('eval of a file whose rows before its first fault cannot be fitted on',
     ]);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('gaps.csv:802: column Pressure: no reading for 30 rows in a row from here');
+    // Scored by a model folder, a file's missing readings are reported in the channels that model reads only.
+    const noPressure = join(dir, 'no-pressure');
+    const fit = ['train', '--csv', join(dir, 'gaps.csv'), '--train-rows', '400', '--out', noPressure];
+    expect((await runCli([...fit, '--channels', 'Accelerometer1RMS,Accelerometer2RMS,Current'])).code).toBe(0);
+    const scored = async (model: string) => {
+      const res = await runCli(['eval', '--model', model, '--data', join(dir, 'gaps.csv'), '--json']);
+      expect(res.code, res.stderr).toBe(0);
+      return (JSON.parse(res.stdout) as { perFile: { missing_readings?: { channel: string }[] }[] }).perFile[0];
+    };
+    expect((await scored(noPressure)).missing_readings).toBeUndefined();
+    expect((await scored(out)).missing_readings?.map((m) => m.channel)).toEqual(['Pressure']);
+    // The report's section for the file says it too, above the charts where the 30-row gap shows as a break.
+    const reportDir = join(dir, 'report');
+    const reported = await runCli(['eval', '--model', out, '--data', join(dir, 'gaps.csv'), '--report', reportDir]);
+    expect(reported.code, reported.stderr).toBe(0);
+    expect(await readFile(join(reportDir, 'index.html'), 'utf8')).toContain(
+      `<p class="note">missing readings: Pressure ${single + 30} missing (first on line 7): ${single} held`,
+    );
   });
 });

@@ -173,6 +173,17 @@ describe('spans and the page', () => {
     expect(html.match(/<section class="file"/g)).toHaveLength(2);
   });
 
+  it("says under a file's title what the charts cannot show (missing readings), escaped, only for that file", () => {
+    const note = 'missing readings: Pressure 31 missing (first on line 7): 1 held at the last reading, 30 <not scored>';
+    const html = renderReport({
+      title: 't',
+      files: [fileReport(50, { notes: [note] }), fileReport(50, { file: 'b.csv' })],
+    });
+    const sections = html.split('<section class="file"').slice(1);
+    expect(sections[0]).toContain(`<p class="note">${note.replace('<', '&#60;').replace('>', '&#62;')}</p>`);
+    expect(sections[1]).not.toContain('class="note"');
+  });
+
   it("draws a fit curve over the points it names (the hybrid's ridges) with their caption and its own title", () => {
     const loss = {
       train: [0.5, 0.5, 0.52, 0.6, 0.8],
