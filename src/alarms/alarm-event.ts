@@ -78,6 +78,7 @@ export function alarmEvent(t: AlarmTransition, ctx: AlarmEventContext): AlarmEve
     score,
     threshold,
     topChannels: top.map((c) => c.channel),
+    ...(top.length > 0 && top.every((c) => c.kind !== undefined) ? { topKinds: top.map((c) => c.kind!) } : {}),
     message,
   };
 }

@@ -97,6 +97,9 @@ export interface AlarmEvent {
   readonly score: number;
   readonly threshold: number;
   readonly topChannels: readonly string[];
+  /** Per top channel, in the same order, the kind of its largest term, where the model has kinds (stats and hybrid
+   * models); absent for autoencoders and where no score has been seen. */
+  readonly topKinds?: readonly TermKind[];
   readonly message: string;
 }
 

@@ -39,9 +39,14 @@ describe('alarm event', () => {
       'pump-1: anomaly score 12.000 above threshold 8.000 for 1000 ms; top contributors: pressure 52% (variability), flow 30% (residual), voltage 10% (level)',
     );
     expect(event.topChannels).toEqual(['pressure', 'flow', 'voltage']);
+    expect(event.topKinds).toEqual(['variability', 'residual', 'level']);
   });
 
-  it('an autoencoder has no kinds: share only', () => {
+  it('an autoencoder has no kinds: share only, and the event has no topKinds', () => {
     expect(shareText({ channel: 'flow', share: 0.426 })).toBe('flow 43%');
+    const latest = { score: 2, threshold: 1, contributions: [{ channel: 'flow', share: 0.426 }] };
+    const event = alarmEvent(raise, { asset: 'pump-1', alarm: 'anomaly', settings, threshold: 1, latest });
+    expect(event.topChannels).toEqual(['flow']);
+    expect(event).not.toHaveProperty('topKinds');
   });
 });

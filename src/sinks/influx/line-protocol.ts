@@ -95,6 +95,7 @@ export function alarmLine(a: AlarmEvent, t: SeriesTags): string | undefined {
       score: float(a.score),
       threshold: float(a.threshold),
       top_channels: escapeString(a.topChannels.join(',')),
+      top_kinds: escapeString((a.topKinds ?? []).join(',')),
       message: escapeString(a.message),
     },
     a.ts,

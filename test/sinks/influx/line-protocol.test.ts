@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alarmLine, sampleLine, scoreLine } from '../../../src/sinks/influx/line-protocol.js';
+import { anomalyEvent } from '../../../src/testing/alarm-events.js';
 
 const tags = { site: 'plant 1', line: 'l,1', gateway: 'gw=1' };
 
@@ -42,6 +43,12 @@ describe('InfluxDB line protocol', () => {
     );
   });
 
+  it("writes each top contributor's kind of term beside its name, in the same order", () => {
+    const kinds = { topChannels: ['vibration_2', 'flow'], topKinds: ['residual', 'level'] as const, message: 'm' };
+    const line = alarmLine(anomalyEvent('unack_active', { ts: 9, ...kinds }), tags)!;
+    expect(line).toContain('top_channels="vibration_2,flow",top_kinds="residual,level",message="m"');
+  });
+
   it('quotes and escapes alarm messages', () => {
     const line = alarmLine(
       {
@@ -67,6 +74,7 @@ describe('InfluxDB line protocol', () => {
     expect(line).toContain(
       'previous="unack_active",cause="operator",by="j. doe",comment="",condition_active=true,annunciated=1i',
     );
+    expect(line).toContain('top_channels="x",top_kinds="",message=');
   });
 
   it('keeps a text value on its line: a line break in it cannot start a point of its own', () => {
