@@ -11,8 +11,8 @@
  * on the first load and loaded with optimisation off on the next, so a restart skips the
  * optimiser. ORT's optimised graphs are specific to the ORT version and the CPU that made them,
  * so the file name carries the model's sha256 (from its verified manifest: not hashed again),
- * the ORT version, the architecture and the CPU model; a cached file that does not load is deleted, logged, and made
- * again from the model.
+ * the ORT version, the architecture, the CPU model and the settings that change what the graph
+ * computes; a cached file that does not load is deleted, logged, and made again from the model.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -40,18 +40,30 @@ export interface CreatedSession {
   readonly cached?: boolean;
 }
 
+/**
+ * Session settings that change what an optimised graph computes (so they name its cache file too). ORT's
+ * optimiser turns an int8 weight's DequantizeLinear and its MatMul into MatMulNBits, and by default (accuracy
+ * level 4) that kernel quantizes its fp32 input to int8 on the fly: the leave-one-out autoencoder of a hybrid
+ * model, fed with activations rounded to 1/127 of each block's largest value, then reads channels that others
+ * predict almost exactly (a P-only controller's output from its measurement) as anomalous in every window (score
+ * 32 on every Tennessee Eastman row, where the fp32 graph gives 2.5). Level 1 keeps the int8 weights and computes
+ * in fp32, as the graph is written (onnxruntime-web does not fuse it at all).
+ */
+const GRAPH_SETTINGS = { session: { qdq_matmulnbits_accuracy_level: '1' } } as const;
+
 const base = (provider: ExecutionProvider, options: SessionOptions): ort.InferenceSession.SessionOptions => ({
   executionProviders: [provider],
   graphOptimizationLevel: 'all',
   intraOpNumThreads: options.intraOpThreads ?? 1,
   enableMemPattern: true,
   enableCpuMemArena: true,
+  extra: GRAPH_SETTINGS,
 });
 
 /** The cache file of a model's optimised graph on this machine and ORT version. */
 export function optimisedModelPath(cacheDir: string, modelSha256: string): string {
   const machine = createHash('sha256')
-    .update(`${ort.env.versions.common}|${arch()}|${cpus()[0]?.model ?? 'cpu'}`)
+    .update(`${ort.env.versions.common}|${arch()}|${cpus()[0]?.model ?? 'cpu'}|${JSON.stringify(GRAPH_SETTINGS)}`)
     .digest('hex')
     .slice(0, 16);
   return join(cacheDir, `${modelSha256}.${machine}.ort.onnx`);

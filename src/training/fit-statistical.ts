@@ -6,7 +6,14 @@
  * of every window for the threshold calibration (fit-detector.ts).
  */
 import { channelResolution, levelMinSd, variabilityScale } from './channel-resolution.js';
-import { chooseRidge, columnsOf, fitLeaveOneOutWithout, outOfFoldResiduals, ridgeCurve } from './leave-one-out.js';
+import {
+  chooseRidge,
+  columnsOf,
+  fitLeaveOneOutWithout,
+  int8RoundingSpread,
+  outOfFoldResiduals,
+  ridgeCurve,
+} from './leave-one-out.js';
 import {
   jointOnChannels,
   jointResidual,
@@ -190,9 +197,12 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   });
   // Each channel's residual in units of its own out-of-fold spread (RMS), so a noisy channel does not dominate; a
   // channel left out of the model has no residual (spread 1 keeps its zero a zero). A quantised channel's residual is
-  // no better known than its step allows (least[0]: step/√12), as its level.
+  // no better known than its step allows (least[0]: step/√12), as its level, and no channel's is known better than the
+  // int8 graph's weights resolve it (their rounding's effect on the training rows; both graphs use the same spread).
+  const deployed = linearFit(xTrain);
+  const rounding = int8RoundingSpread(deployed, xTrain, trainRows, c);
   const rmsSpread = (rs: readonly Float64Array[], ch: number) =>
-    leftOut[ch] ? 1 : Math.max(least[0][ch], rmsOf(rs, ch));
+    leftOut[ch] ? 1 : Math.max(least[0][ch], rounding[ch], rmsOf(rs, ch));
   const sd = Array.from({ length: c }, (_, ch) => rmsSpread(residuals, ch));
   const meanSd = Array.from({ length: c }, (_, ch) => rmsSpread(means, ch));
   // The joint residual: the residual's z over all channels at once (none when no channel is in the model),
@@ -214,7 +224,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
       centre: new Array<number>(c).fill(0),
       sd,
       meanSd,
-      autoencoder: linearFit(xTrain),
+      autoencoder: deployed,
       ...(joint ? { joint: { centre: joint.centre, sd: joint.sd } } : {}),
     },
   };

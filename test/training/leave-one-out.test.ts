@@ -7,9 +7,11 @@ import {
   chooseRidge,
   fitLeaveOneOut,
   fitLeaveOneOutWithout,
+  int8RoundingSpread,
   invert,
   ridgeCurve,
 } from '../../src/training/leave-one-out.js';
+import { DenseAutoencoder } from '../../src/training/dense-autoencoder.js';
 
 /** rows × 4: a = latent + noise, b = 2·latent + noise, c = −latent + noise, d = independent noise. */
 function plant(rows: number, seed: number, noise = 0.05): Float64Array {
@@ -130,5 +132,20 @@ describe('leave-one-out linear autoencoder', () => {
     let err = 0;
     for (let r = 0; r < 1000; r++) err += (recon[r * 4] - x[r * 4]) ** 2 / 1000;
     expect(err).toBeLessThan(0.02);
+  });
+});
+
+describe('int8RoundingSpread', () => {
+  it('is what int8 weights (per output channel) change in each reconstruction, over the rows', () => {
+    // Output 0 takes input 1 with weight 1 (int8 holds it exactly); output 1 takes input 0 with weight 1 and input 1
+    // with 0.003, under half a step (1/127) of its channel's scale: int8 rounds it to 0.
+    const weights = Float64Array.of(0, 1, 1, 0.003);
+    const model = DenseAutoencoder.fromLayers([
+      { inputs: 2, outputs: 2, relu: false, weights, bias: new Float64Array(2) },
+    ]);
+    const x = Float64Array.of(1, 2, -1, -2, 3, 2, 0, -2); // input 1 is ±2 on every row
+    const [exact, rounded] = int8RoundingSpread(model, x, 4, 2);
+    expect(exact).toBeLessThan(1e-6);
+    expect(rounded).toBeCloseTo(0.003 * 2, 6);
   });
 });

@@ -27,6 +27,8 @@ for (const [model, name] of models.flatMap((m) => ['onnxruntime-node', 'onnxrunt
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
     intraOpNumThreads: 1,
+    // As the gateway's sessions (src/inference/onnx-session.ts): int8 weights, fp32 compute.
+    extra: { session: { qdq_matmulnbits_accuracy_level: '1' } },
   });
   const input = session.inputNames[0];
   for (const batch of [1, 64]) {
