@@ -57,7 +57,8 @@ const base = (provider: ExecutionProvider, options: SessionOptions): ort.Inferen
   intraOpNumThreads: options.intraOpThreads ?? 1,
   enableMemPattern: true,
   enableCpuMemArena: true,
-  extra: GRAPH_SETTINGS,
+  // A fresh copy: onnxruntime-web adds its own entries to the object it is given.
+  extra: { session: { ...GRAPH_SETTINGS.session } },
 });
 
 /** The cache file of a model's optimised graph on this machine and ORT version. */

@@ -12,7 +12,13 @@ import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../ala
 import { alarmSettingsSchema } from '../alarms/schema.js';
 import { formatIssues } from '../core/format-issues.js';
 import { scaledClearLevel } from '../core/verdict.js';
-import { OPERATOR_COMMANDS, type AlarmEvent, type OperatorCommand } from '../core/types.js';
+import {
+  OPERATOR_COMMANDS,
+  TERM_KINDS,
+  type AlarmEvent,
+  type ChannelContribution,
+  type OperatorCommand,
+} from '../core/types.js';
 import { num, text, type NodeDefinition, type NodeInstance, type NodeMessage, type RedApi } from './red-api.js';
 
 export function alarmSettings(config: NodeDefinition) {
@@ -65,7 +71,7 @@ interface ScoreInput {
   threshold: number;
   offThreshold?: number;
   windowSpanMs?: number;
-  contributions: { channel: string; share: number }[];
+  contributions: ChannelContribution[];
 }
 
 /** An optional positive number of a score message: undefined when absent, an error naming it when not one. */
@@ -106,8 +112,20 @@ function scoreFromMessage(msg: NodeMessage, thresholdOverride: number | undefine
     threshold,
     ...(offThreshold !== undefined ? { offThreshold } : {}),
     ...(windowSpanMs !== undefined ? { windowSpanMs } : {}),
-    contributions: top as ScoreInput['contributions'],
+    contributions: contributionsOf(top),
   };
+}
+
+/** The contributions of a score message as the alarm reads them: entries with a channel name and a finite share; a
+ * kind only where it is one the detectors report (anything else in a flow's message would reach topKinds). */
+function contributionsOf(top: readonly unknown[]): ScoreInput['contributions'] {
+  return top.flatMap((t) => {
+    const c = t as { channel?: unknown; share?: unknown; kind?: unknown } | null;
+    if (c === null || typeof c !== 'object' || typeof c.channel !== 'string') return [];
+    if (typeof c.share !== 'number' || !Number.isFinite(c.share)) return [];
+    const kind = TERM_KINDS.find((k) => k === c.kind);
+    return [{ channel: c.channel, share: c.share, ...(kind ? { kind } : {}) }];
+  });
 }
 
 export function registerAlarmNode(RED: RedApi): void {

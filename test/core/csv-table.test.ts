@@ -177,8 +177,13 @@ describe('parseSkabCsv refusals name the file, the line as the file has it, and 
     ],
     [
       'a hexadecimal reading (Number would read 0x10 as 16)',
-      'time;a;b\n1000;1;0x10\n2000;2;0B1\n',
+      'time;a;b\n1000;1;0x10\n',
       'eu.csv:2: column b: not a number: "0x10"',
+    ],
+    [
+      'a binary reading, in capitals (Number would read 0B1 as 1)',
+      'time;a\n1000;0B1\n',
+      'eu.csv:2: column a: not a number: "0B1"',
     ],
     ['an empty label', 'time;a;anomaly\n1000;1;\n', 'eu.csv:2: column anomaly: not a number, true or false: ""'],
     [

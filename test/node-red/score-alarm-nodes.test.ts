@@ -205,6 +205,32 @@ describe('linewatch-alarm', () => {
     expect(lamp[0].topic).toBe('pump-1/anomaly/lamp');
   });
 
+  it("carries each top channel's kind into the event, and only the kinds the detectors report", async () => {
+    await helper.load([nodes.alarm], alarmFlow());
+    const events = collect(helper.getNode('events')!);
+    const a = helper.getNode('a')!;
+    const top = [
+      { channel: 'flow', share: 0.6, kind: 'residual' },
+      { channel: 'pressure', share: 0.3, kind: 'level' },
+    ];
+    a.receive({ payload: { asset: 'pump-1', ts: 1000, score: 2, threshold: 1, top } });
+    await expect.poll(() => events.length).toBe(1);
+    expect(events[0].payload).toMatchObject({ topChannels: ['flow', 'pressure'], topKinds: ['residual', 'level'] });
+    // A flow's own message with a kind no detector reports (or none) gives channels without kinds, never the bogus one.
+    a.receive({ command: 'ack', by: 'operator-7' });
+    a.receive({ payload: { asset: 'pump-1', ts: 2000, score: 0.1, threshold: 1, top } });
+    await expect.poll(() => events.length).toBe(3);
+    const bogus = [
+      { channel: 'flow', share: 0.9, kind: '<img src=x>' },
+      { channel: 7, share: 0.1 },
+    ];
+    a.receive({ payload: { asset: 'pump-1', ts: 3000, score: 3, threshold: 1, top: bogus } });
+    await expect.poll(() => events.length).toBe(4);
+    expect(events[3].payload.topChannels).toEqual(['flow']);
+    expect(events[3].payload).not.toHaveProperty('topKinds');
+    expect(events[3].payload.message).toContain('top contributors: flow 90%');
+  });
+
   it('after a (re)deploy, the first score sets the lamp once; a first score that raises sends it on, not off then on', async () => {
     await helper.load([nodes.alarm], alarmFlow());
     const lamp = collect(helper.getNode('lamp')!);

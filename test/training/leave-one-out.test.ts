@@ -12,6 +12,7 @@ import {
   ridgeCurve,
 } from '../../src/training/leave-one-out.js';
 import { DenseAutoencoder } from '../../src/training/dense-autoencoder.js';
+import { INT8_WEIGHT_MAX } from '../../src/training/scoring-graph.js';
 
 /** rows × 4: a = latent + noise, b = 2·latent + noise, c = −latent + noise, d = independent noise. */
 function plant(rows: number, seed: number, noise = 0.05): Float64Array {
@@ -136,16 +137,17 @@ describe('leave-one-out linear autoencoder', () => {
 });
 
 describe('int8RoundingSpread', () => {
-  it('is what int8 weights (per output channel) change in each reconstruction, over the rows', () => {
-    // Output 0 takes input 1 with weight 1 (int8 holds it exactly); output 1 takes input 0 with weight 1 and input 1
-    // with 0.003, under half a step (1/127) of its channel's scale: int8 rounds it to 0.
-    const weights = Float64Array.of(0, 1, 1, 0.003);
-    const model = DenseAutoencoder.fromLayers([
-      { inputs: 2, outputs: 2, relu: false, weights, bias: new Float64Array(2) },
-    ]);
-    const x = Float64Array.of(1, 2, -1, -2, 3, 2, 0, -2); // input 1 is ±2 on every row
-    const [exact, rounded] = int8RoundingSpread(model, x, 4, 2);
+  it('is what int8 weights (per output channel, as the graph stores them) change in each reconstruction', () => {
+    // weights[in][out]: output 0 takes input 0 with 2 (its channel's largest) and input 1 with 0.01, under half a step
+    // (2/INT8_WEIGHT_MAX) of that channel, so int8 rounds it to 0; output 1 takes input 0 with 1, its largest: exact.
+    // Read per input instead (the wrong axis), output 1's weight would round and input 1's would stay exact.
+    const weights = Float64Array.of(2, 1, 0.01, 0);
+    const layer = { inputs: 2, outputs: 2, relu: false, weights, bias: new Float64Array(2) };
+    const model = DenseAutoencoder.fromLayers([layer]);
+    const x = Float64Array.of(1, 3, -1, -3, 3, 3, 0, -3); // input 1 is ±3 on every row
+    const [rounded, exact] = int8RoundingSpread(model, x, 4, 2);
+    expect(2 / INT8_WEIGHT_MAX / 2).toBeGreaterThan(0.01);
+    expect(rounded).toBeCloseTo(0.01 * 3, 6);
     expect(exact).toBeLessThan(1e-6);
-    expect(rounded).toBeCloseTo(0.003 * 2, 6);
   });
 });
