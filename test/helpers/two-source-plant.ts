@@ -3,6 +3,7 @@
  * the shape `fitDetector` takes. `adjust` may change a value (a fault), `extra` adds channels computed from each row.
  */
 import { SeededRandom } from '../../src/core/random.js';
+import { DEFAULT_TARGET, fitDetector } from '../../src/training/fit-detector.js';
 
 export const PLANT_CHANNELS = ['flow', 'pressure', 'level', 'valve', 'speed', 'current'];
 
@@ -47,4 +48,23 @@ export function twoSourcePlant(
   }
   const channels = [...PLANT_CHANNELS, ...extra.map((e) => e.name)];
   return { name: 'line', source: 'line.csv', channels, periodMs: 1000, rows, rowCount: n };
+}
+
+/** The plant with a seventh channel set exactly from `level`, as a P-only level controller sets its valve. */
+export function plantWithPOnlyLoop() {
+  const level = PLANT_CHANNELS.indexOf('level');
+  return twoSourcePlant({ extra: [{ name: 'level_valve', value: (_, row) => 50 - 2.06 * row[level] }] });
+}
+
+/** The hybrid detector fitted on a plant as `train` fits it, at the default budget. */
+export function fitHybrid(plant: ReturnType<typeof twoSourcePlant>) {
+  return fitDetector(plant, {
+    arch: 'hybrid',
+    seed: 1,
+    epochs: 1,
+    validationFraction: 0.25,
+    target: DEFAULT_TARGET,
+    command: 'test',
+    log: () => {},
+  });
 }

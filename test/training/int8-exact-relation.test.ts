@@ -8,24 +8,13 @@
 import { describe, expect, it } from 'vitest';
 import { inMemoryModel } from '../../src/eval/evaluate.js';
 import { AutoencoderModel } from '../../src/inference/autoencoder-model.js';
-import { DEFAULT_TARGET, fitDetector } from '../../src/training/fit-detector.js';
 import type { Window } from '../../src/core/types.js';
-import { PLANT_CHANNELS, twoSourcePlant } from '../helpers/two-source-plant.js';
-
-const LEVEL = PLANT_CHANNELS.indexOf('level');
+import { fitHybrid, plantWithPOnlyLoop } from '../helpers/two-source-plant.js';
 
 describe('the int8 hybrid on a channel another one sets exactly', () => {
   it('scores normal windows in the gateway as the fp32 graph does, below its alarm', async () => {
-    const plant = twoSourcePlant({ extra: [{ name: 'level_valve', value: (_, row) => 50 - 2.06 * row[LEVEL] }] });
-    const fitted = await fitDetector(plant, {
-      arch: 'hybrid',
-      seed: 1,
-      epochs: 1,
-      validationFraction: 0.25,
-      target: DEFAULT_TARGET,
-      command: 'test',
-      log: () => {},
-    });
+    const plant = plantWithPOnlyLoop();
+    const fitted = await fitHybrid(plant);
     const c = plant.channels.length;
     const W = fitted.manifest.input.window_length;
     const windows: Window[] = [100, 300, 500, 700].map((end) => ({

@@ -5,8 +5,7 @@
  * such a model and says what the int8 graph did, instead of shipping one that alarms on normal operation.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { DEFAULT_TARGET, fitDetector } from '../../src/training/fit-detector.js';
-import { PLANT_CHANNELS, twoSourcePlant } from '../helpers/two-source-plant.js';
+import { fitHybrid, plantWithPOnlyLoop } from '../helpers/two-source-plant.js';
 
 vi.mock('onnxruntime-node', async (importOriginal) => {
   const ort = await importOriginal<typeof import('onnxruntime-node')>();
@@ -22,20 +21,9 @@ vi.mock('onnxruntime-node', async (importOriginal) => {
   return { ...ort, InferenceSession, default: { ...ort, InferenceSession } };
 });
 
-const LEVEL = PLANT_CHANNELS.indexOf('level');
-
 describe('a runtime that rounds the int8 row autoencoder', () => {
   it('is refused when fitting, naming how many held-out normal windows its int8 graph alone would alarm on', async () => {
-    const plant = twoSourcePlant({ extra: [{ name: 'level_valve', value: (_, row) => 50 - 2.06 * row[LEVEL] }] });
-    const fit = fitDetector(plant, {
-      arch: 'hybrid',
-      seed: 1,
-      epochs: 1,
-      validationFraction: 0.25,
-      target: DEFAULT_TARGET,
-      command: 'test',
-      log: () => {},
-    });
+    const fit = fitHybrid(plantWithPOnlyLoop());
     await expect(fit).rejects.toThrow(
       /^line\.csv: the int8 graph raises the alarm \(above [\d.]+\) on \d+ of \d+ held-out normal windows where the fp32 graph does not \(the most: int8 [\d.]+, fp32 [\d.]+\); this onnxruntime does not compute the int8 graph as written, so no model is written from it$/,
     );
