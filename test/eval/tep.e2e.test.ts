@@ -5,6 +5,8 @@
  * fp32 graph was quiet: onnxruntime-node rounded the leave-one-out autoencoder's inputs to int8, and the plant's P-only
  * level loops leave residual spreads far below that rounding.
  */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.js';
@@ -41,6 +43,22 @@ describe('linewatch eval on Tennessee Eastman runs', () => {
       // 560 rows (28 h) of normal operation after the fit, and 100 before each fault: not one alarm.
       expect(byFile['normal.csv'].far, r.precision).toBe(0);
       expect(r.false_alarms_per_day, r.precision).toBe(0);
+    }
+  });
+
+  it('a model trained on the normal run, as a plant would deploy it, catches both faults and is quiet before them', async () => {
+    const model = join(await mkdtemp(join(tmpdir(), 'lw-tep-')), 'model');
+    const normal = join(ROOT, 'data/tep/normal.csv');
+    const trained = await runCli(['train', '--csv', normal, '--period-ms', '180000', '--out', model]);
+    expect(trained.code, trained.stderr).toBe(0);
+    for (const fault of ['fault01.csv', 'fault11.csv']) {
+      const args = ['--model', model, '--data', join(ROOT, 'data/tep', fault), '--period-ms', '180000'];
+      const res = await runCli(['eval', ...args, '--train-rows', '0', '--json']);
+      expect(res.code, res.stderr).toBe(0);
+      const r = JSON.parse(res.stdout) as Figures;
+      // Every row scored: 500 normal rows (a day) before the fault, then 460 fault rows.
+      expect(r.f1, fault).toBeGreaterThan(0.88);
+      expect(r.far, fault).toBe(0);
     }
   });
 });
