@@ -127,6 +127,24 @@ export function int8Agreement(
   return { meanRel, agree };
 }
 
+/**
+ * The int8 graph must compute what was calibrated. On held-out normal windows its verdict can differ from the fp32
+ * graph's only where a score lies within a quantization step of `on`, a window or two at most. A runtime that computes
+ * the graph otherwise (onnxruntime-node once rounded the row autoencoder's inputs to int8 and put every window of a
+ * Tennessee Eastman run above `on`) is refused here, naming what it did, instead of shipping a model that alarms on
+ * normal operation.
+ */
+export function refuseInt8Alarms(int8: readonly number[], fp32: readonly number[], on: number, source: string): void {
+  const int8Only = int8.filter((s, i) => s > on && !(fp32[i] > on)).length;
+  if (int8Only <= Math.max(1, 0.01 * int8.length)) return;
+  const worst = int8.reduce((w, s, i) => (s - fp32[i] > int8[w] - fp32[w] ? i : w), 0);
+  throw new Error(
+    `${source}: the int8 graph raises the alarm (above ${on.toFixed(3)}) on ${int8Only} of ${int8.length} held-out normal ` +
+      `windows where the fp32 graph does not (the most: int8 ${int8[worst].toFixed(3)}, fp32 ${fp32[worst].toFixed(3)}); ` +
+      'this onnxruntime does not compute the int8 graph as written, so no model is written from it',
+  );
+}
+
 /** Windows/s of two models at one batch, alternating short rounds (recorded in the manifest, not a test). */
 async function compareSpeed(
   before: Uint8Array,
