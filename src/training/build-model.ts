@@ -131,8 +131,8 @@ export function int8Agreement(
  * The int8 graph must compute what was calibrated. On held-out normal windows its verdict can differ from the fp32
  * graph's only where a score lies within a quantization step of `on`, a window or two at most. A runtime that computes
  * the graph otherwise (onnxruntime-node once rounded the row autoencoder's inputs to int8 and put every window of a
- * Tennessee Eastman run above `on`) is refused here, naming what it did, instead of shipping a model that alarms on
- * normal operation.
+ * Tennessee Eastman run above `on`), or weights that int8 cannot hold finely enough for this data, are refused here,
+ * naming what they did, instead of shipping a model that alarms on normal operation.
  */
 export function refuseInt8Alarms(int8: readonly number[], fp32: readonly number[], on: number, source: string): void {
   const int8Only = int8.filter((s, i) => s > on && !(fp32[i] > on)).length;
@@ -141,7 +141,8 @@ export function refuseInt8Alarms(int8: readonly number[], fp32: readonly number[
   throw new Error(
     `${source}: the int8 graph raises the alarm (above ${on.toFixed(3)}) on ${int8Only} of ${int8.length} held-out normal ` +
       `windows where the fp32 graph does not (the most: int8 ${int8[worst].toFixed(3)}, fp32 ${fp32[worst].toFixed(3)}); ` +
-      'this onnxruntime does not compute the int8 graph as written, so no model is written from it',
+      'either this onnxruntime does not compute the int8 graph as written or its int8 weights cannot resolve this data ' +
+      'as finely as the fp32 ones, so no model is written from it',
   );
 }
 

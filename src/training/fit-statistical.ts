@@ -35,6 +35,8 @@ import {
 import type { TermKind } from '../core/types.js';
 import { detectorGraph, termKinds, type DetectorLayout } from './detector-graph.js';
 import { encodeOnnxModel } from './onnx-writer.js';
+import { DenseAutoencoder } from './dense-autoencoder.js';
+import { roundToInt8Grid } from './weight-rounding.js';
 import { channelStats } from './sim-recording.js';
 
 export interface NormalRows {
@@ -199,8 +201,12 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   // channel left out of the model has no residual (spread 1 keeps its zero a zero). A quantised channel's residual is
   // no better known than its step allows (least[0]: step/√12), as its level, and no channel's is known better than the
   // int8 graph's weights resolve it (their rounding's effect on the training rows; both graphs use the same spread).
+  // The int8 graph's weights are rounded with the errors cancelled on those rows (weight-rounding.ts).
   const deployed = linearFit(xTrain);
-  const rounding = int8RoundingSpread(deployed, xTrain, trainRows, c);
+  const int8Model = DenseAutoencoder.fromLayers([
+    { ...deployed.layers[0], weights: roundToInt8Grid(deployed.layers[0].weights, c, c, xTrain, trainRows) },
+  ]);
+  const rounding = int8RoundingSpread(deployed, int8Model.layers[0].weights, xTrain, trainRows, c);
   const rmsSpread = (rs: readonly Float64Array[], ch: number) =>
     leftOut[ch] ? 1 : Math.max(least[0][ch], rounding[ch], rmsOf(rs, ch));
   const sd = Array.from({ length: c }, (_, ch) => rmsSpread(residuals, ch));
@@ -246,7 +252,13 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     encode: (name, range) =>
       encode(
         name,
-        range ? { ...layout, termRange: range, residual: { ...layout.residual!, int8Weights: true } } : layout,
+        range
+          ? {
+              ...layout,
+              termRange: range,
+              residual: { ...layout.residual!, autoencoder: int8Model, int8Weights: true },
+            }
+          : layout,
       ),
   };
 }

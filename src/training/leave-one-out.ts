@@ -13,7 +13,6 @@
  */
 import { DenseAutoencoder } from './dense-autoencoder.js';
 import { reconstructionError } from './fit.js';
-import { int8PerAxis } from './scoring-graph.js';
 
 /** Inverse of a symmetric positive-definite d × d matrix (Gauss–Jordan with partial pivoting). */
 export function invert(a: Float64Array, d: number): Float64Array {
@@ -211,16 +210,21 @@ export function fitLeaveOneOutWithout(
 }
 
 /**
- * Per output channel, the RMS over the rows (row-major, rows × d) of what storing the model's weights as int8 (per
- * output channel, as the scoring graph stores them) changes in its reconstruction. The int8 graph cannot resolve a
- * residual finer than this: a channel another one predicts almost exactly (a P-only controller's output from its
- * measurement) has an out-of-fold spread far below it, and scored against that spread the rounding alone reads as an
- * anomaly in every window.
+ * Per output channel, the RMS over the rows (row-major, rows × d) of what the int8 graph's weights (`int8Weights`,
+ * [in, out] as the model's, on the grid roundToInt8Grid rounds to) change in its reconstruction. The int8 graph cannot
+ * resolve a residual finer than this: a channel another one predicts almost exactly (a P-only controller's output from
+ * its measurement) has an out-of-fold spread far below it, and scored against that spread the rounding alone reads as
+ * an anomaly in every window.
  */
-export function int8RoundingSpread(model: DenseAutoencoder, x: Float64Array, rows: number, d: number): number[] {
+export function int8RoundingSpread(
+  model: DenseAutoencoder,
+  int8Weights: Float64Array,
+  x: Float64Array,
+  rows: number,
+  d: number,
+): number[] {
   const { weights, outputs } = model.layers[0];
-  const { q, scales } = int8PerAxis(weights, [d, outputs], 1);
-  const change = weights.map((w, k) => q[k] * scales[k % outputs] - w);
+  const change = weights.map((w, k) => int8Weights[k] - w);
   const sumSquares = new Float64Array(outputs);
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < outputs; j++) {

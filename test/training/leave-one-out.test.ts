@@ -12,6 +12,7 @@ import {
   ridgeCurve,
 } from '../../src/training/leave-one-out.js';
 import { DenseAutoencoder } from '../../src/training/dense-autoencoder.js';
+import { roundToInt8Grid } from '../../src/training/weight-rounding.js';
 import { INT8_WEIGHT_MAX } from '../../src/training/scoring-graph.js';
 
 /** rows × 4: a = latent + noise, b = 2·latent + noise, c = −latent + noise, d = independent noise. */
@@ -137,15 +138,16 @@ describe('leave-one-out linear autoencoder', () => {
 });
 
 describe('int8RoundingSpread', () => {
-  it('is what int8 weights (per output channel, as the graph stores them) change in each reconstruction', () => {
+  it('is what the int8 weights (per output channel, as the graph stores them) change in each reconstruction', () => {
     // weights[in][out]: output 0 takes input 0 with 2 (its channel's largest) and input 1 with 0.01, under half a step
-    // (2/INT8_WEIGHT_MAX) of that channel, so int8 rounds it to 0; output 1 takes input 0 with 1, its largest: exact.
-    // Read per input instead (the wrong axis), output 1's weight would round and input 1's would stay exact.
+    // (2/INT8_WEIGHT_MAX) of that channel, so int8 rounds it to 0 (it is rounded last: no weight is left to make up
+    // for it); output 1 takes input 0 with 1, its largest: exact. Read per input instead (the wrong axis), output 1's
+    // weight would round and input 1's would stay exact.
     const weights = Float64Array.of(2, 1, 0.01, 0);
     const layer = { inputs: 2, outputs: 2, relu: false, weights, bias: new Float64Array(2) };
     const model = DenseAutoencoder.fromLayers([layer]);
     const x = Float64Array.of(1, 3, -1, -3, 3, 3, 0, -3); // input 1 is ±3 on every row
-    const [rounded, exact] = int8RoundingSpread(model, x, 4, 2);
+    const [rounded, exact] = int8RoundingSpread(model, roundToInt8Grid(weights, 2, 2, x, 4), x, 4, 2);
     expect(2 / INT8_WEIGHT_MAX / 2).toBeGreaterThan(0.01);
     expect(rounded).toBeCloseTo(0.01 * 3, 6);
     expect(exact).toBeLessThan(1e-6);
