@@ -161,8 +161,8 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     const training: TrainingReport[] = [];
     const bar = terminalProgress();
     const folder = opts.model ? await Promise.all(precisions.map((p) => folderModel(opts.model!, p))) : undefined;
-    // Files that cannot be evaluated (unreadable, too short, nothing to learn, lacking the model's channels) are named
-    // with the reason, and the others measured; with one file, its own error stands.
+    // Files that cannot be evaluated (unreadable, too short, nothing to learn, no model fits on them, lacking the
+    // model's channels) are named with the reason, and the others measured; with one file, its own error stands.
     const notEvaluated: { file: string; reason: string; error?: Error }[] = [];
     const modelChannels = folder?.[0].manifest.input.channels.map((c) => c.name);
     // A model folder's sample period: the period of plain-number times unless --period-ms gives one, and the period a
@@ -187,7 +187,14 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         notEvaluated.push({ file, reason });
         continue;
       }
-      const fit = detector ? await fitFileModel(series, trainRows, { ...detector, log: () => {} }) : undefined;
+      // A model that cannot be fitted on the file's rows (a gap in them, a fit refused) leaves that file out, named.
+      let fit: Awaited<ReturnType<typeof fitFileModel>> | undefined;
+      try {
+        fit = detector ? await fitFileModel(series, trainRows, { ...detector, log: () => {} }) : undefined;
+      } catch (err) {
+        notEvaluated.push({ file, reason: withoutFile((err as Error).message, file), error: err as Error });
+        continue;
+      }
       const fitted = fit?.fitted;
       if (fitted && opts.report) {
         const s = fitted.manifest.score;

@@ -1,7 +1,7 @@
 /**
  * `linewatch eval` over a folder where some files cannot be evaluated (too short to have rows after the training rows,
- * or with no channel that varies in them) or lack SKAB's `changepoint` column: the others are measured as if alone,
- * the odd ones are named with the reason. Before, any one of them stopped the whole evaluation.
+ * with no channel that varies in them, or no model fitted on them) or lack SKAB's `changepoint` column: the others are
+ * measured as if alone, the odd ones are named with the reason. Before, any one of them stopped the whole evaluation.
  */
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -43,6 +43,13 @@ describe('eval over a folder with files it cannot evaluate', () => {
       join(dir, 'f-minus-one.csv'),
       valveWith((row, c) => (row < 0 ? c : [...c.slice(0, -2), c.at(-2) === '1.0' ? '1' : '-1', c.at(-1)!])),
     );
+    // Pressure missing for rows 100-199 of the training rows: longer than a gateway holds a reading, no model is
+    // fitted on them.
+    const pressure = VALVE_TEXT.split(/\r?\n/)[0].split(';').indexOf('Pressure');
+    await writeFile(
+      join(dir, 'g-gap.csv'),
+      valveWith((row, c) => (row >= 100 && row < 200 ? c.map((v, i) => (i === pressure ? '' : v)) : c)),
+    );
     const [all, alone] = await Promise.all(
       [dir, VALVE].map((d) => runCli(['eval', '--data', d, '--train-rows', '400', '--json'])),
     );
@@ -68,6 +75,12 @@ describe('eval over a folder with files it cannot evaluate', () => {
         file: 'f-minus-one.csv',
         reason: 'line 2: column anomaly: "-1" is not a label; write 0 or 1 (false or true)',
       },
+      {
+        file: 'g-gap.csv',
+        reason:
+          'line 102: column Pressure: no reading for 100 rows in a row from here, longer than the 5 row(s) (5000 ms) a ' +
+          'gateway holds a reading; the rows a model learns from need every channel: cut the gap out or fit on other rows',
+      },
     ]);
     const text = await runCli(['eval', '--data', dir, '--train-rows', '400']);
     expect(text.stdout).toContain(
@@ -78,7 +91,7 @@ describe('eval over a folder with files it cannot evaluate', () => {
     expect(strict.code).toBe(1);
     expect(JSON.parse(strict.stdout)).toEqual(r);
     expect(strict.stderr).toBe(
-      'linewatch: --strict: 5 of 6 labelled file(s) not evaluated: b-short.csv, c-dead.csv, d-empty.csv, e-one-row.csv, f-minus-one.csv\n',
+      'linewatch: --strict: 6 of 7 labelled file(s) not evaluated: b-short.csv, c-dead.csv, d-empty.csv, e-one-row.csv, f-minus-one.csv, g-gap.csv\n',
     );
     const whole = await runCli(['eval', '--data', VALVE, '--train-rows', '400', '--strict']);
     expect(whole.code).toBe(0);
