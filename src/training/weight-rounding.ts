@@ -13,18 +13,19 @@ import { invert } from './leave-one-out.js';
 import { INT8_WEIGHT_MAX } from './scoring-graph.js';
 
 /**
- * Share of the mean input power added to the diagonal before inverting: the compensation leans on the inputs'
- * correlations only as far as they hold out of sample. GPTQ's default (0.01) leaned on finer ones that drift after the
- * training span: on synthetic plants with ageing sensors the int8 graph then raised 0.4 points more false alarms than
+ * Share of the mean input power added to the diagonal before inverting (exported for the test's reference): the
+ * compensation leans on the inputs' correlations only as far as they hold out of sample. GPTQ's default (0.01) leaned
+ * on finer ones that drift after the training span: on synthetic plants with ageing sensors the int8 graph then raised 0.4 points more false alarms than
  * the fp32 one (0.1: within 0.1 point, either side); see docs/detection.md.
  */
-const ROUNDING_DAMPING = 0.1;
+export const ROUNDING_DAMPING = 0.1;
 
 /**
  * Weights [in i, out j] (inputs × outputs, row-major) rounded to each output column's int8 grid, as multiples of its
- * scale: int8PerAxis(result, [inputs, outputs], 1) gives back exactly these values. A weight of zero stays zero (the
- * leave-one-out model's diagonal and the channels left out of it). `x`: the rows (rows × inputs) the layer was fitted
- * on; the errors are cancelled on them.
+ * scale: int8PerAxis(result, [inputs, outputs], 1) gives back these values (to its float32 scale's precision). A
+ * weight of zero stays zero (the leave-one-out model's diagonal and the channels left out of it). `x`: the rows
+ * (rows × inputs) the layer was fitted on; the errors are cancelled on them. The clamp to ±INT8_WEIGHT_MAX steps is a
+ * guard: with the damping no measured fit moved a weight that far.
  */
 export function roundToInt8Grid(
   weights: Float64Array,
