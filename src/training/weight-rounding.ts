@@ -15,8 +15,8 @@ import { INT8_WEIGHT_MAX } from './scoring-graph.js';
 /**
  * Share of the mean input power added to the diagonal before inverting (exported for the test's reference): the
  * compensation leans on the inputs' correlations only as far as they hold out of sample. GPTQ's default (0.01) leaned
- * on finer ones that drift after the training span: on synthetic plants with ageing sensors the int8 graph then raised 0.4 points more false alarms than
- * the fp32 one (0.1: within 0.1 point, either side); see docs/detection.md.
+ * on finer ones that drift after the training span: on synthetic plants with ageing sensors the int8 graph then
+ * raised 0.4 points more false alarms than the fp32 one (0.1: within 0.1 point, either side); see docs/detection.md.
  */
 export const ROUNDING_DAMPING = 0.1;
 
