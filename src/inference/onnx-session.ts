@@ -15,9 +15,9 @@
  * computes; a cached file that does not load is deleted, logged, and made again from the model.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { arch, cpus } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { Logger } from '../telemetry/logger.js';
 
@@ -107,7 +107,27 @@ async function cpuSessionWithCache(
     optimizedModelFilePath: path,
     logSeverityLevel: 3,
   });
+  removeStaleGraphs(cacheDir, cache.sha256, path, options);
   return { session, provider: 'cpu', cached: false };
+}
+
+/**
+ * This model's optimised graphs cached under another key (an earlier onnxruntime, another CPU, other session
+ * settings): never loaded again here, so removed once the current one is written. Other models' graphs stay (a
+ * rollback may load them again).
+ */
+function removeStaleGraphs(cacheDir: string, sha256: string, current: string, options: SessionOptions): void {
+  const own = (name: string) =>
+    name.startsWith(`${sha256}.`) && /^[0-9a-f]{16}\.ort\.onnx$/.test(name.slice(sha256.length + 1));
+  try {
+    for (const name of readdirSync(cacheDir))
+      if (own(name) && name !== basename(current)) rmSync(join(cacheDir, name), { force: true });
+  } catch (err) {
+    options.logger?.warn(
+      { model: options.what, cache: cacheDir },
+      `stale optimised graphs in ${cacheDir} not removed: ${(err as Error).message.split('\n')[0]}`,
+    );
+  }
 }
 
 export async function createSession(model: Uint8Array, options: SessionOptions = {}): Promise<CreatedSession> {

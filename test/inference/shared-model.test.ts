@@ -2,7 +2,7 @@
  * graph is cached. */
 import { mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Window } from '../../src/core/types.js';
 import { AutoencoderModel } from '../../src/inference/autoencoder-model.js';
@@ -114,6 +114,18 @@ describe('optimised-model cache', () => {
     expect(warnings.join('\n')).toMatch(/cached optimised model .* does not load, making it again/);
     await third.close();
     expect((await readdir(cacheDir)).length).toBe(1);
+  });
+
+  it("removes this model's graphs cached under another key (an older onnxruntime, other settings), not other models'", async () => {
+    const loaded = await loadManifest(join(ROOT, 'models/pump-ae'));
+    const cacheDir = await mkdtemp(join(tmpdir(), 'lw-ort-cache-stale-'));
+    const sha = loaded.manifest.sha256;
+    const other = 'ab'.repeat(32);
+    const kept = [`${other}.0123456789abcdef.ort.onnx`, `${sha}.notes.txt`];
+    for (const name of [`${sha}.0123456789abcdef.ort.onnx`, ...kept]) await writeFile(join(cacheDir, name), 'old');
+    const model = await AutoencoderModel.load(loaded, { asset: 'a', cacheDir });
+    await model.close();
+    expect((await readdir(cacheDir)).sort()).toEqual([basename(optimisedModelPath(cacheDir, sha)), ...kept].sort());
   });
 });
 
