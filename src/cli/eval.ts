@@ -18,6 +18,7 @@ import {
   streamSeries,
   summarise,
   type EvalReport,
+  type FileFit,
   type FileResult,
   missingInModel,
   type Precision,
@@ -188,7 +189,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         continue;
       }
       // A model that cannot be fitted on the file's rows (a gap in them, a fit refused) leaves that file out, named.
-      let fit: Awaited<ReturnType<typeof fitFileModel>> | undefined;
+      let fit: FileFit | undefined;
       try {
         fit = detector ? await fitFileModel(series, trainRows, { ...detector, log: () => {} }) : undefined;
       } catch (err) {
