@@ -13,6 +13,8 @@ export interface SkabTable {
   readonly columns: ReadonlyMap<string, Float64Array>;
   /** Every time cell was a plain number (not a date). */
   readonly numericTimes?: boolean;
+  /** The file has no time column: its rows were counted as samples (1, 2, 3, …) in a `sample` column. */
+  readonly countedRows?: boolean;
   /** Columns before a sample counter that name the run (one value in every row), left out of the channels. */
   readonly runColumns?: readonly RunColumn[];
   /** Channels with missing readings (blank, NaN, NA, null cells, NaN in `columns`): see holdShortGaps. */
@@ -194,6 +196,44 @@ function indexColumns(header: readonly string[]): number {
   return timeColumnAt(header.slice(i)) >= 0 ? i : 0;
 }
 
+/** The name of the time column of a file without one, whose rows are counted as samples. */
+const ROW_COUNTER = 'sample';
+
+/**
+ * Where the channels start in a file with no column named as a time or a sample counter (its rows are then counted as
+ * samples, which need a sample period): after leading nameless columns that count the rows (a pandas or R index, from
+ * 0 or 1). Refused, naming the column and the fix, where the first column is not a number (a time under another
+ * name) or rises on every row (a time or counter under another name, which would otherwise be read as a channel).
+ */
+function countedRowsFrom(
+  named: readonly string[],
+  records: readonly string[][],
+  data: readonly number[],
+  file: string,
+): number {
+  const cell = (r: number, j: number) => (records[r][j] ?? '').trim();
+  const refuse = (j: number, why: string) =>
+    new Error(
+      `${file}: found no time column: first column must be ${TIME_COLUMN_NAMES}, found "${named[j]}"${why}; with no time column at all every column holds readings and the rows are read as samples one --period-ms apart`,
+    );
+  let j = 0;
+  for (; j < named.length - 1 && /^(|Unnamed: \d+)$/.test(named[j]); j++) {
+    const start = Number(cell(data[0], j));
+    const counts = (start === 0 || start === 1) && data.every((r, k) => cell(r, j) === String(start + k));
+    if (!counts) throw refuse(j, ', which has no name and does not count the rows');
+  }
+  const first = data.map((r) => cell(r, j));
+  if (first.some((c) => c !== '' && !Number.isFinite(Number(c))))
+    throw refuse(j, `, which holds "${first.find((c) => c !== '' && !Number.isFinite(Number(c)))}", not a number`);
+  const v = first.map(Number);
+  const step = v[1] - v[0];
+  const rising = v.length > 2 && v.every((x, k) => k === 0 || x > v[k - 1]);
+  // A clock or a counter: rising on every row in equal steps, or from an epoch's size (Unix s, ms, µs) with jitter.
+  if (rising && (v.every((x, k) => k === 0 || x - v[k - 1] === step) || v[0] >= 1e9))
+    throw refuse(j, ', which rises on every row as a time or a counter does: name it as one');
+  return j;
+}
+
 /** What a time column may be called, for the messages that ask for one. */
 const TIME_COLUMN_NAMES =
   'the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step)';
@@ -234,22 +274,24 @@ export function parseSkabCsv(
   const data = records.flatMap((r, i) => (i > 0 && r.some((c) => c.trim() !== '') ? [i] : []));
   if (data.length === 0) throw new Error(`${file}: no data rows`);
   const at = timeColumnAt(named.slice(index));
-  if (at < 0) throw new Error(`${file}: first column must be ${TIME_COLUMN_NAMES}, found "${named[index]}"`);
-  const from = index + at;
+  const counted = at < 0 ? countedRowsFrom(named, records, data, file) : undefined;
+  const from = counted ?? index + at;
   const blankLast =
     named.length > 1 &&
     named.at(-1) === '' &&
     records.every((r, i) => i === 0 || r.length < named.length || r[named.length - 1].trim() === '');
   const width = named.length - (blankLast ? 1 : 0);
-  const written = named.slice(from, width);
+  // No time column: the rows are counted as samples in a `sample` column of their own (from 1).
+  const written = counted === undefined ? named.slice(from, width) : [ROW_COUNTER, ...named.slice(from, width)];
   // A SCADA layout: the date in a `Date` column, the time of day in a `Time` column after it; read as one time column.
   const split = splitDateTime(written, records[data[0]]?.[from + 1]);
   const header = split ? [`${written[0]} ${written[1]}`, ...written.slice(2)] : written;
-  const shift = split ? 1 : 0;
+  const shift = split ? 1 : counted === undefined ? 0 : -1;
   const first = written.findIndex((h, i) => written.indexOf(h) !== i);
+  const fieldOffset = counted === undefined ? 1 : 0;
   if (first >= 0)
     throw new Error(
-      `${file}: column "${written[first]}" appears twice in the header (fields ${from + written.indexOf(written[first]) + 1} and ${from + first + 1})`,
+      `${file}: column "${written[first]}" appears twice in the header (fields ${from + written.indexOf(written[first]) + fieldOffset} and ${from + first + fieldOffset})`,
     );
   const n = data.length;
   const time = new TimeColumn(n, file, header[0], lineOf);
@@ -260,7 +302,15 @@ export function parseSkabCsv(
     const cells = records[record];
     if (cells.length !== width && !(cells.length === width + 1 && cells[width].trim() === ''))
       throw new Error(`${file}:${lineOf(record)}: expected ${width} fields, found ${cells.length}`);
-    time.read(row, record, split ? `${cells[from].trim()} ${cells[from + 1].trim()}` : cells[from].trim());
+    time.read(
+      row,
+      record,
+      counted !== undefined
+        ? String(row + 1)
+        : split
+          ? `${cells[from].trim()} ${cells[from + 1].trim()}`
+          : cells[from].trim(),
+    );
     for (let k = 1; k < header.length; k++) {
       const cell = cells[from + k + shift];
       if (!labels[k - 1] && MISSING_READING.test(cell.trim())) {
@@ -280,7 +330,10 @@ export function parseSkabCsv(
       values[k - 1][row] = v;
     }
   });
-  const runColumns = leadingColumns(named.slice(index, from), index, named[from], records, data, file, lineOf);
+  const runColumns =
+    counted === undefined
+      ? leadingColumns(named.slice(index, from), index, named[from], records, data, file, lineOf)
+      : [];
   const times = time.settled();
   const gappy = header.slice(1).flatMap((_, k) => (missing[k].cells > 0 ? [k] : []));
   for (const k of gappy) {
@@ -300,6 +353,7 @@ export function parseSkabCsv(
     times,
     columns: new Map(header.slice(1).map((h, k) => [h, values[k]])),
     numericTimes: time.numeric,
+    ...(counted === undefined ? {} : { countedRows: true }),
     ...(runColumns.length > 0 ? { runColumns } : {}),
     ...(missingCells.length > 0 ? { missing: missingCells } : {}),
   };
@@ -434,8 +488,10 @@ export function unitlessTimes(table: SkabTable, n = table.times.length): boolean
 }
 
 /** The start of a message about a time column of plain numbers (see unitlessTimes): the file and its first times. */
-export function plainNumberTimes(file: string, times: Float64Array): string {
-  return `${file}: the time column holds plain numbers (${[...times.subarray(0, 3)].join(', ')}, …), not dates or Unix times in milliseconds`;
+export function plainNumberTimes(file: string, times: Float64Array, countedRows = false): string {
+  return countedRows
+    ? `${file}: has no time column (${TIME_COLUMN_NAMES}): its rows are read as samples`
+    : `${file}: the time column holds plain numbers (${[...times.subarray(0, 3)].join(', ')}, …), not dates or Unix times in milliseconds`;
 }
 
 /**
@@ -460,7 +516,7 @@ export function timesInMs(
   if (unitlessTimes(table, n)) {
     if (givenMs === undefined)
       throw new Error(
-        `${plainNumberTimes(file, times)}, so the sample period is unknown; give --period-ms, or write the times as dates (2024-01-23 00:03:00)`,
+        `${plainNumberTimes(file, times, table.countedRows)}, so the sample period is unknown; give --period-ms, or ${table.countedRows ? 'add a time column' : 'write the times as dates (2024-01-23 00:03:00)'}`,
       );
     if (!(spacing > 0))
       throw new Error(`${file}: the time column's numbers do not increase (median spacing ${spacing})`);

@@ -218,9 +218,9 @@ describe('what exports add around the table', () => {
     expect(refusal(() => parseSkabCsv(stepped, 'stepped.csv'))).toBe(
       'stepped.csv: first column must be the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), found "index"',
     );
-    // A nameless column with no time or sample counter after it: refused, naming it.
-    expect(refusal(() => parseSkabCsv(';a;b\n0;1;2\n', 'p.csv'))).toBe(
-      'p.csv: first column must be the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), found ""',
+    // A nameless column with no time or sample counter after it that does not count the rows: refused, naming it.
+    expect(refusal(() => parseSkabCsv(';a;b\n0;1;2\n3;1;2\n', 'p.csv'))).toBe(
+      'p.csv: found no time column: first column must be the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), found "", which has no name and does not count the rows; with no time column at all every column holds readings and the rows are read as samples one --period-ms apart',
     );
   });
 

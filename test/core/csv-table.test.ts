@@ -67,6 +67,44 @@ describe('parseSkabCsv', () => {
   });
 });
 
+describe('parseSkabCsv: a file with no time column', () => {
+  it('counts its rows as samples from 1, every column a channel or a label, and says so', () => {
+    const t = parseSkabCsv('xmeas_1,xmeas_2,anomaly\n0.25,3685.7,0\n0.24,3690,0\n0.26,3688,1\n', 'te.csv');
+    expect(plain(t)).toEqual({
+      header: ['sample', 'xmeas_1', 'xmeas_2', 'anomaly'],
+      times: [1, 2, 3],
+      columns: { xmeas_1: [0.25, 0.24, 0.26], xmeas_2: [3685.7, 3690, 3688], anomaly: [0, 0, 1] },
+    });
+    expect(t.countedRows).toBe(true);
+    // A first channel that rises on every row, but not in equal steps nor from an epoch's size, is a reading.
+    expect(parseSkabCsv('flow;b\n1.5;0\n1.7;0\n2.4;0\n', 'ramp.csv').header).toEqual(['sample', 'flow', 'b']);
+    expect(t.numericTimes).toBe(true);
+  });
+
+  it('leaves out a pandas or R index (nameless, counting from 0 or 1) before the channels', () => {
+    const counted = { header: ['sample', 'a', 'b'], times: [1, 2], columns: { a: [1, 3], b: [2, 4] } };
+    expect(plain(parseSkabCsv(',a,b\n0,1,2\n1,3,4\n', 'pandas.csv'))).toEqual(counted);
+    expect(plain(parseSkabCsv('"","Unnamed: 0",a,b\n1,0,1,2\n2,1,3,4\n', 'r.csv'))).toEqual(counted);
+  });
+
+  it('names a column twice in the header by its field as the file has it', () => {
+    expect(refusal(() => parseSkabCsv('a;b;a\n1;2;3\n', 'eu.csv'))).toBe(
+      'eu.csv: column "a" appears twice in the header (fields 1 and 3)',
+    );
+  });
+
+  it('needs a sample period: without one timesInMs names the file and the fix; with one the rows are that far apart', () => {
+    const t = parseSkabCsv('a;b\n1;2\n3;4\n2;6\n', 'bare.csv');
+    expect(refusal(() => timesInMs(t, 'bare.csv'))).toBe(
+      'bare.csv: has no time column (the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step)): its rows are read as samples, so the sample period is unknown; give --period-ms, or add a time column',
+    );
+    expect(timesInMs(t, 'bare.csv', 180_000)).toEqual({
+      times: Float64Array.from([180_000, 360_000, 540_000]),
+      periodMs: 180_000,
+    });
+  });
+});
+
 describe('parseSkabCsv: missing readings', () => {
   const text = [
     'time;a;b;anomaly',
@@ -198,9 +236,24 @@ describe('parseSkabCsv refusals name the file, the line as the file has it, and 
     ],
     ['no data rows', 'time;a\n\n', 'eu.csv: no data rows'],
     [
-      'no column named as a time or a sample counter',
-      '"value";flow\n1;1000\n',
-      'eu.csv: first column must be the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), found "value"',
+      'no column named as a time or a sample counter, and dates in the first column (a time under another name)',
+      '"when";flow\n2024-01-01 00:00:00;1000\n2024-01-01 00:00:01;1001\n',
+      'eu.csv: found no time column: first column must be the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), found "when", which holds "2024-01-01 00:00:00", not a number; with no time column at all every column holds readings and the rows are read as samples one --period-ms apart',
+    ],
+    [
+      'no column named as a time, and a first column that rises on every row (Unix times under another name)',
+      't;flow\n1704067200000;5\n1704067201000;5\n1704067202000;6\n',
+      'eu.csv: found no time column: first column must be the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), found "t", which rises on every row as a time or a counter does: name it as one; with no time column at all every column holds readings and the rows are read as samples one --period-ms apart',
+    ],
+    [
+      'no column named as a time, and a first column that counts in equal steps (a sample counter under another name)',
+      'n;flow\n0;5\n10;5\n20;6\n',
+      'eu.csv: found no time column: first column must be the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), found "n", which rises on every row as a time or a counter does: name it as one; with no time column at all every column holds readings and the rows are read as samples one --period-ms apart',
+    ],
+    [
+      'no column named as a time, and a nameless first column that does not count the rows',
+      ';a;b\n0;1;2\n5;1;2\n',
+      'eu.csv: found no time column: first column must be the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), found "", which has no name and does not count the rows; with no time column at all every column holds readings and the rows are read as samples one --period-ms apart',
     ],
     [
       'a channel before a column named as a time',
