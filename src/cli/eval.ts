@@ -289,6 +289,8 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           process.stdout.write(
             `${f.file}: left out, they name the run (one value in every row): ${f.run_columns.map((k) => `${k.column} (${k.value})`).join(', ')}\n`,
           );
+        if (f.rows_counted_as_samples)
+          process.stdout.write(`${f.file}: no time column; its rows are counted as samples one sample period apart\n`);
         if (f.changepoints_from_labels)
           process.stdout.write(
             `${f.file}: no changepoint column; NAB's changepoints are its anomaly labels' edges (each span's first row and the first normal row after it)\n`,

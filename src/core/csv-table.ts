@@ -202,36 +202,70 @@ const ROW_COUNTER = 'sample';
 /**
  * Where the channels start in a file with no column named as a time or a sample counter (its rows are then counted as
  * samples, which need a sample period): after leading nameless columns that count the rows (a pandas or R index, from
- * 0 or 1). Refused, naming the column and the fix, where the first column is not a number (a time under another
- * name) or rises on every row (a time or counter under another name, which would otherwise be read as a channel).
+ * 0 or 1). Refused, naming the column and the fix, where the first line holds numbers (no header), or the first column
+ * is not a number (a time under another name) or runs as a clock or a counter (looksLikeClock), which would otherwise
+ * be read as a channel.
  */
 function countedRowsFrom(
   named: readonly string[],
   records: readonly string[][],
   data: readonly number[],
   file: string,
+  lineOf: (record: number) => number,
+  separator: string,
 ): number {
   const cell = (r: number, j: number) => (records[r][j] ?? '').trim();
-  const refuse = (j: number, why: string) =>
+  if (named.every((h) => h !== '' && Number.isFinite(numberOf(h, separator))))
+    throw new Error(
+      `${file}: the first line holds numbers (${named
+        .slice(0, 3)
+        .map((h) => `"${h}"`)
+        .join(', ')}, …), not column names: add a header row`,
+    );
+  const refuse = (why: string) =>
     new Error(
-      `${file}: found no time column: first column must be ${TIME_COLUMN_NAMES}, found "${named[j]}"${why}; with no time column at all every column holds readings and the rows are read as samples one --period-ms apart`,
+      `${file}: no column is named as ${TIME_COLUMN_NAMES}, so the rows would be counted as samples --period-ms apart, but ${why}`,
     );
   let j = 0;
   for (; j < named.length - 1 && /^(|Unnamed: \d+)$/.test(named[j]); j++) {
     const start = Number(cell(data[0], j));
-    const counts = (start === 0 || start === 1) && data.every((r, k) => cell(r, j) === String(start + k));
-    if (!counts) throw refuse(j, ', which has no name and does not count the rows');
+    const counts = (start === 0 || start === 1) && data.every((r, k) => Number(cell(r, j)) === start + k);
+    if (!counts)
+      throw refuse(
+        `field ${j + 1} ("${named[j]}") is not a row index (0, 1, 2, … or 1, 2, 3, …): name it if it holds readings, or drop it`,
+      );
   }
-  const first = data.map((r) => cell(r, j));
-  if (first.some((c) => c !== '' && !Number.isFinite(Number(c))))
-    throw refuse(j, `, which holds "${first.find((c) => c !== '' && !Number.isFinite(Number(c)))}", not a number`);
-  const v = first.map(Number);
-  const step = v[1] - v[0];
-  const rising = v.length > 2 && v.every((x, k) => k === 0 || x > v[k - 1]);
-  // A clock or a counter: rising on every row in equal steps, or from an epoch's size (Unix s, ms, µs) with jitter.
-  if (rising && (v.every((x, k) => k === 0 || x - v[k - 1] === step) || v[0] >= 1e9))
-    throw refuse(j, ', which rises on every row as a time or a counter does: name it as one');
+  const name = named[j];
+  const rows = data.filter((r) => !MISSING_READING.test(cell(r, j)));
+  const text = rows.find((r) => !Number.isFinite(numberOf(cell(r, j), separator)));
+  if (text !== undefined)
+    throw refuse(
+      `its first column "${name}" holds "${cell(text, j)}" (line ${lineOf(text)}), not a reading: if it is the time, name it datetime, time, timestamp, ts or date`,
+    );
+  const v = rows.map((r) => numberOf(cell(r, j), separator));
+  if (v.length > 2 && looksLikeClock(v))
+    throw refuse(
+      `its first column "${name}" runs as a clock or a counter does (${v
+        .slice(0, 3)
+        .join(
+          ', ',
+        )}, …): if it is one, name it (time, or sample for a counter); if it is a reading, put another column first or add a time column`,
+    );
   return j;
+}
+
+/**
+ * Whether a column's readings (missing ones left out) run as a clock or a counter: from an epoch's size (Unix s, ms,
+ * µs) and never turning back (repeats and newest first included), or rising on every row in steps that are integers
+ * or within half of their median (jitter, a dropped row).
+ */
+function looksLikeClock(v: readonly number[]): boolean {
+  const steps = v.slice(1).map((x, k) => x - v[k]);
+  const epoch = v.every((x) => Math.abs(x) >= 1e9);
+  if (epoch && (steps.every((s) => s >= 0) || steps.every((s) => s <= 0))) return true;
+  if (!steps.every((s) => s > 0)) return false;
+  const median = [...steps].sort((a, b) => a - b)[Math.floor(steps.length / 2)];
+  return v.every(Number.isInteger) || steps.every((s) => Math.abs(s - median) <= median / 2);
 }
 
 /** What a time column may be called, for the messages that ask for one. */
@@ -274,7 +308,7 @@ export function parseSkabCsv(
   const data = records.flatMap((r, i) => (i > 0 && r.some((c) => c.trim() !== '') ? [i] : []));
   if (data.length === 0) throw new Error(`${file}: no data rows`);
   const at = timeColumnAt(named.slice(index));
-  const counted = at < 0 ? countedRowsFrom(named, records, data, file) : undefined;
+  const counted = at < 0 ? countedRowsFrom(named, records, data, file, lineOf, separator) : undefined;
   const from = counted ?? index + at;
   const blankLast =
     named.length > 1 &&
@@ -514,6 +548,8 @@ export function timesInMs(
       `${file}: its rows run back in time (newest first: the median step from one row to the next is ${spacing}); sort them oldest first`,
     );
   if (unitlessTimes(table, n)) {
+    if (n < 2 && table.countedRows)
+      throw new Error(`${file}: one row, and no time column: a sample period needs at least two rows`);
     if (givenMs === undefined)
       throw new Error(
         `${plainNumberTimes(file, times, table.countedRows)}, so the sample period is unknown; give --period-ms, or ${table.countedRows ? 'add a time column' : 'write the times as dates (2024-01-23 00:03:00)'}`,
@@ -558,7 +594,12 @@ export function csvHeader(path: string): string[] {
     const head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
     const header = (csvRecords(head, path, 1).records[0] ?? []).map((h) => h.trim());
     const index = indexColumns(header);
-    return header.slice(index + Math.max(0, timeColumnAt(header.slice(index))));
+    const at = timeColumnAt(header.slice(index));
+    if (at >= 0) return header.slice(index + at);
+    // No time column: as parseSkabCsv reads it, a row counter first and the columns after a nameless index.
+    let from = 0;
+    while (from < header.length - 1 && /^(|Unnamed: \d+)$/.test(header[from])) from++;
+    return [ROW_COUNTER, ...header.slice(from)];
   } finally {
     closeSync(fd);
   }

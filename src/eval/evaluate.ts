@@ -368,6 +368,8 @@ export interface EvalReport {
     fitted_rows?: number;
     /** Present when the file has no changepoint column: NAB's changepoints are its anomaly labels' edges. */
     changepoints_from_labels?: true;
+    /** Present when the file has no time column: its rows were counted as samples one sample period apart. */
+    rows_counted_as_samples?: true;
     /** Present when columns before the file's sample counter name the run: left out, with their one value. */
     run_columns?: { column: string; value: string }[];
     /** Present when channels had missing readings (blank, NaN, NA, null cells): gaps no longer than a gateway holds a
@@ -431,6 +433,7 @@ export function summarise(
     ...(r.beforeFaultFailed !== undefined ? { fit_before_fault_failed: r.beforeFaultFailed } : {}),
     ...(r.fitRows !== undefined ? { fitted_rows: r.fitRows } : {}),
     ...(r.series.changepointsFromLabels ? { changepoints_from_labels: true as const } : {}),
+    ...(r.series.rowsCounted ? { rows_counted_as_samples: true as const } : {}),
     ...(r.series.runColumns
       ? { run_columns: r.series.runColumns.map((k) => ({ column: k.name, value: k.value })) }
       : {}),

@@ -30,6 +30,8 @@ export interface LabelledSeries {
   readonly changepoint: Float64Array;
   /** The file has no `changepoint` column: the changepoints are the edges of its anomaly labels. */
   readonly changepointsFromLabels?: boolean;
+  /** The file has no time column: its rows were counted as samples one period apart. */
+  readonly rowsCounted?: boolean;
   /** Columns before its sample counter that name the run, left out (csv-table.ts). */
   readonly runColumns?: readonly RunColumn[];
   /** Channels with missing readings: short gaps held at the last reading, longer ones left NaN (holdShortGaps). */
@@ -72,7 +74,7 @@ export function readLabelledCsv(
   );
   if (periodGivenMs !== undefined && periodGivenMs !== periodMs)
     throw new Error(
-      `${file}: its time column gives a sample period of ${periodMs} ms, not the ${periodGivenMs} of --period-ms (which is for times written as plain numbers)`,
+      `${file}: its time column gives a sample period of ${periodMs} ms, not the ${periodGivenMs} of --period-ms (which is for times written as plain numbers and for files with no time column)`,
     );
   const missing = holdShortGaps(table, channels, periodMs);
   const rows = rowMajor(table, channels);
@@ -85,6 +87,7 @@ export function readLabelledCsv(
     periodMs,
     anomaly,
     ...(changepoint ? { changepoint } : { changepoint: labelEdges(anomaly), changepointsFromLabels: true }),
+    ...(table.countedRows ? { rowsCounted: true } : {}),
     ...(table.runColumns ? { runColumns: table.runColumns } : {}),
     ...(missing.length > 0 ? { missing } : {}),
   };

@@ -31,7 +31,7 @@ export function csvReplaySource(file: string): PumpSignalSource {
   // A sample counter or seconds since the start have no unit the file says; replay follows the file's own times.
   if (unitlessTimes(table))
     throw new Error(
-      `${plainNumberTimes(file, table.times, table.countedRows)}; replay follows the file's own times, so write them as dates (2024-01-23 00:03:00)`,
+      `${plainNumberTimes(file, table.times, table.countedRows)}; replay follows the file's own times, so ${table.countedRows ? 'add a time column of dates' : 'write them as dates'} (2024-01-23 00:03:00)`,
     );
   const t0 = table.times[0];
   const span = (table.times[table.times.length - 1] - t0) / 1000 + 1;

@@ -72,7 +72,7 @@ export function csvNormalData(
   const rows = rowMajor(table, channels, n);
   return {
     name: o.name,
-    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${runNames(table)}${held.length > 0 ? ` (missing readings: ${heldText(held)})` : ''}`,
+    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${runNames(table)}${table.countedRows ? ' (no time column: rows counted as samples)' : ''}${held.length > 0 ? ` (missing readings: ${heldText(held)})` : ''}`,
     channels,
     periodMs,
     rows,

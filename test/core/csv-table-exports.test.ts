@@ -220,7 +220,7 @@ describe('what exports add around the table', () => {
     );
     // A nameless column with no time or sample counter after it that does not count the rows: refused, naming it.
     expect(refusal(() => parseSkabCsv(';a;b\n0;1;2\n3;1;2\n', 'p.csv'))).toBe(
-      'p.csv: found no time column: first column must be the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), found "", which has no name and does not count the rows; with no time column at all every column holds readings and the rows are read as samples one --period-ms apart',
+      'p.csv: no column is named as the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), so the rows would be counted as samples --period-ms apart, but field 1 ("") is not a row index (0, 1, 2, … or 1, 2, 3, …): name it if it holds readings, or drop it',
     );
   });
 

@@ -76,6 +76,11 @@ describe('parseSkabCsv: a file with no time column', () => {
       columns: { xmeas_1: [0.25, 0.24, 0.26], xmeas_2: [3685.7, 3690, 3688], anomaly: [0, 0, 1] },
     });
     expect(t.countedRows).toBe(true);
+    // Decimal commas in a `;` file, and a missing reading, in the first channel are read as in any other.
+    expect(plain(parseSkabCsv('druck;temp\n1,25;20,1\nNaN;20,3\n1,22;20,2\n', 'de.csv')).columns).toEqual({
+      druck: [1.25, NaN, 1.22],
+      temp: [20.1, 20.3, 20.2],
+    });
     // A first channel that rises on every row, but not in equal steps nor from an epoch's size, is a reading.
     expect(parseSkabCsv('flow;b\n1.5;0\n1.7;0\n2.4;0\n', 'ramp.csv').header).toEqual(['sample', 'flow', 'b']);
     expect(t.numericTimes).toBe(true);
@@ -85,6 +90,7 @@ describe('parseSkabCsv: a file with no time column', () => {
     const counted = { header: ['sample', 'a', 'b'], times: [1, 2], columns: { a: [1, 3], b: [2, 4] } };
     expect(plain(parseSkabCsv(',a,b\n0,1,2\n1,3,4\n', 'pandas.csv'))).toEqual(counted);
     expect(plain(parseSkabCsv('"","Unnamed: 0",a,b\n1,0,1,2\n2,1,3,4\n', 'r.csv'))).toEqual(counted);
+    expect(plain(parseSkabCsv(',a,b\n0.0,1,2\n1.0,3,4\n', 'floats.csv'))).toEqual(counted);
   });
 
   it('names a column twice in the header by its field as the file has it', () => {
@@ -97,6 +103,9 @@ describe('parseSkabCsv: a file with no time column', () => {
     const t = parseSkabCsv('a;b\n1;2\n3;4\n2;6\n', 'bare.csv');
     expect(refusal(() => timesInMs(t, 'bare.csv'))).toBe(
       'bare.csv: has no time column (the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step)): its rows are read as samples, so the sample period is unknown; give --period-ms, or add a time column',
+    );
+    expect(refusal(() => timesInMs(parseSkabCsv('a;b\n1;2\n', 'one.csv'), 'one.csv', 1000))).toBe(
+      'one.csv: one row, and no time column: a sample period needs at least two rows',
     );
     expect(timesInMs(t, 'bare.csv', 180_000)).toEqual({
       times: Float64Array.from([180_000, 360_000, 540_000]),
@@ -238,22 +247,47 @@ describe('parseSkabCsv refusals name the file, the line as the file has it, and 
     [
       'no column named as a time or a sample counter, and dates in the first column (a time under another name)',
       '"when";flow\n2024-01-01 00:00:00;1000\n2024-01-01 00:00:01;1001\n',
-      'eu.csv: found no time column: first column must be the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), found "when", which holds "2024-01-01 00:00:00", not a number; with no time column at all every column holds readings and the rows are read as samples one --period-ms apart',
+      'eu.csv: no column is named as the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), so the rows would be counted as samples --period-ms apart, but its first column "when" holds "2024-01-01 00:00:00" (line 2), not a reading: if it is the time, name it datetime, time, timestamp, ts or date',
     ],
     [
-      'no column named as a time, and a first column that rises on every row (Unix times under another name)',
+      'no column named as a time, and Unix times in ms under another name',
       't;flow\n1704067200000;5\n1704067201000;5\n1704067202000;6\n',
-      'eu.csv: found no time column: first column must be the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), found "t", which rises on every row as a time or a counter does: name it as one; with no time column at all every column holds readings and the rows are read as samples one --period-ms apart',
+      'eu.csv: no column is named as the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), so the rows would be counted as samples --period-ms apart, but its first column "t" runs as a clock or a counter does (1704067200000, 1704067201000, 1704067202000, …): if it is one, name it (time, or sample for a counter); if it is a reading, put another column first or add a time column',
     ],
     [
-      'no column named as a time, and a first column that counts in equal steps (a sample counter under another name)',
-      'n;flow\n0;5\n10;5\n20;6\n',
-      'eu.csv: found no time column: first column must be the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), found "n", which rises on every row as a time or a counter does: name it as one; with no time column at all every column holds readings and the rows are read as samples one --period-ms apart',
+      'Unix seconds that repeat (two rows a second), with a blank cell',
+      'unix;b\n1700000000;1\n1700000000;2\n;3\n1700000001;3\n1700000001;2\n',
+      'eu.csv: no column is named as the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), so the rows would be counted as samples --period-ms apart, but its first column "unix" runs as a clock or a counter does (1700000000, 1700000000, 1700000001, …): if it is one, name it (time, or sample for a counter); if it is a reading, put another column first or add a time column',
+    ],
+    [
+      'Unix seconds newest first',
+      'unix_s;b\n1700172620;1\n1700172440;2\n1700172260;3\n',
+      'eu.csv: no column is named as the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), so the rows would be counted as samples --period-ms apart, but its first column "unix_s" runs as a clock or a counter does (1700172620, 1700172440, 1700172260, …): if it is one, name it (time, or sample for a counter); if it is a reading, put another column first or add a time column',
+    ],
+    [
+      'seconds since the start in tenths (steps that are not exactly equal in binary)',
+      't_s,b\n0.0,1\n0.1,2\n0.2,3\n0.3,2\n0.4,2\n',
+      'eu.csv: no column is named as the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), so the rows would be counted as samples --period-ms apart, but its first column "t_s" runs as a clock or a counter does (0, 0.1, 0.2, …): if it is one, name it (time, or sample for a counter); if it is a reading, put another column first or add a time column',
+    ],
+    [
+      'seconds since the start with jitter',
+      'elapsed;b\n0;1\n1.02;2\n1.98;3\n3.01;2\n',
+      'eu.csv: no column is named as the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), so the rows would be counted as samples --period-ms apart, but its first column "elapsed" runs as a clock or a counter does (0, 1.02, 1.98, …): if it is one, name it (time, or sample for a counter); if it is a reading, put another column first or add a time column',
+    ],
+    [
+      'a counter with a row dropped',
+      'n;flow\n1;5\n2;5\n4;6\n5;6\n',
+      'eu.csv: no column is named as the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), so the rows would be counted as samples --period-ms apart, but its first column "n" runs as a clock or a counter does (1, 2, 4, …): if it is one, name it (time, or sample for a counter); if it is a reading, put another column first or add a time column',
     ],
     [
       'no column named as a time, and a nameless first column that does not count the rows',
       ';a;b\n0;1;2\n5;1;2\n',
-      'eu.csv: found no time column: first column must be the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), found "", which has no name and does not count the rows; with no time column at all every column holds readings and the rows are read as samples one --period-ms apart',
+      'eu.csv: no column is named as the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), so the rows would be counted as samples --period-ms apart, but field 1 ("") is not a row index (0, 1, 2, … or 1, 2, 3, …): name it if it holds readings, or drop it',
+    ],
+    [
+      'no header row (the first line holds readings)',
+      '1.2,3,0\n1.1,4,0\n1.3,5,1\n',
+      'eu.csv: the first line holds numbers ("1.2", "3", "0", …), not column names: add a header row',
     ],
     [
       'a channel before a column named as a time',
@@ -295,6 +329,16 @@ describe('csvHeader', () => {
     const text = '\ufeff"datetime";"Temperature, °C"; anomaly \r\n2020-03-09 10:14:33;1,5;0\r\n';
     expect(csvHeader(await written(text))).toEqual(['datetime', 'Temperature, °C', 'anomaly']);
     expect(parseSkabCsv(text).header).toEqual(['datetime', 'Temperature, °C', 'anomaly']);
+  });
+
+  it('gives a file with no time column the row counter parseSkabCsv reads it with, after a nameless index', async () => {
+    for (const text of [
+      'xmeas_1,xmeas_2,anomaly\n0.25,3685.7,0\n0.24,3690,1\n',
+      ',xmeas_1,xmeas_2,anomaly\n0,0.25,3685.7,0\n1,0.24,3690,1\n',
+    ]) {
+      expect(csvHeader(await written(text))).toEqual(['sample', 'xmeas_1', 'xmeas_2', 'anomaly']);
+      expect(parseSkabCsv(text).header).toEqual(['sample', 'xmeas_1', 'xmeas_2', 'anomaly']);
+    }
   });
 
   it('reads only the head of the file: a quote left open past 64 KiB is not its business', async () => {

@@ -180,7 +180,7 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     const disagrees = await runCli(['eval', '--data', file, '--period-ms', '500']);
     expect(disagrees.code).toBe(1);
     expect(disagrees.stderr).toBe(
-      `linewatch: ${file}: its time column gives a sample period of 1000 ms, not the 500 of --period-ms (which is for times written as plain numbers)\n`,
+      `linewatch: ${file}: its time column gives a sample period of 1000 ms, not the 500 of --period-ms (which is for times written as plain numbers and for files with no time column)\n`,
     );
     const badPeriod = await runCli(['eval', '--data', numbered, '--period-ms', '0']);
     expect(badPeriod.code).toBe(2);

@@ -15,7 +15,14 @@ interface Report {
   f1: number;
   far: number;
   nab: { standard: number };
-  perFile: { file: string; f1: number; far: number; delay_s: number | null; detected_spans: string }[];
+  perFile: {
+    file: string;
+    f1: number;
+    far: number;
+    delay_s: number | null;
+    detected_spans: string;
+    rows_counted_as_samples?: true;
+  }[];
 }
 
 /** A data/tep run with its `sample` column (the first) cut out, written to `dir`. */
@@ -31,7 +38,7 @@ async function withoutCounter(dir: string, name: string): Promise<string> {
 /** What a report says of its one file, without the file's name. */
 const figures = (stdout: string) => {
   const r = JSON.parse(stdout) as Report;
-  const { file: _file, ...rest } = r.perFile[0];
+  const { file: _file, rows_counted_as_samples: _counted, ...rest } = r.perFile[0];
   return { total: { f1: r.f1, far: r.far, nab: r.nab.standard }, ...rest };
 };
 
@@ -48,6 +55,16 @@ describe('a recording with no time column', () => {
     expect(plain.code, plain.stderr).toBe(0);
     expect(figures(counted.stdout)).toEqual(figures(plain.stdout));
     expect(figures(counted.stdout).detected_spans).toBe('1/1');
+    // The report says the rows were counted, in JSON and in text.
+    expect((JSON.parse(counted.stdout) as Report).perFile[0].rows_counted_as_samples).toBe(true);
+    expect((JSON.parse(plain.stdout) as Report).perFile[0].rows_counted_as_samples).toBeUndefined();
+    const text = await runCli(['eval', '--data', bare, '--train-rows', '400', '--period-ms', '180000']);
+    expect(text.stdout).toContain(
+      'fault01.csv: no time column; its rows are counted as samples one sample period apart',
+    );
+    // Its first channel is a channel (the row counter is not in the file): --slow-channels may name it.
+    const slow = await runCli(['eval', '--data', bare, ...args, '--slow-channels', 'xmeas_1']);
+    expect(slow.code, slow.stderr).toBe(0);
 
     const unknown = await runCli(['eval', '--data', bare, '--train-rows', '400']);
     expect(unknown.code).toBe(1);
@@ -64,8 +81,10 @@ describe('a recording with no time column', () => {
     expect(train.code, train.stderr).toBe(0);
     const manifest = JSON.parse(await readFile(join(model, 'manifest.json'), 'utf8')) as {
       input: { sample_period_ms: number };
+      training: { data: string };
     };
     expect(manifest.input.sample_period_ms).toBe(180_000);
+    expect(manifest.training.data).toContain('(no time column: rows counted as samples)');
     const [bare, counted] = await Promise.all(
       [fault, join(TEP, 'fault11.csv')].map((d) => runCli(['eval', '--model', model, '--data', d, '--json'])),
     );

@@ -112,4 +112,13 @@ describe('CSV replay (SKAB format)', () => {
       `${file}: the time column holds plain numbers (1, 2, 3, …), not dates or Unix times in milliseconds; replay follows the file's own times, so write them as dates (2024-01-23 00:03:00)`,
     );
   });
+
+  it('refuses a file with no time column, asking for one of dates', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'lw-csv-')), 'bare.csv');
+    const lines = readFileSync(SKAB, 'utf8').trimEnd().split(/\r?\n/);
+    await writeFile(file, lines.map((l) => l.slice(l.indexOf(';') + 1)).join('\n'));
+    expect(() => csvReplaySource(file)).toThrow(
+      `${file}: has no time column (the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step)): its rows are read as samples; replay follows the file's own times, so add a time column of dates (2024-01-23 00:03:00)`,
+    );
+  });
 });
