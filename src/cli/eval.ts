@@ -24,7 +24,7 @@ import {
   type Precision,
 } from '../eval/evaluate.js';
 import { readLabelledCsv, type LabelledSeries } from '../eval/labelled-csv.js';
-import { csvHeader, heldText, isLabelColumn } from '../core/csv-table.js';
+import { csvDataColumns, csvHeader, heldText, isLabelColumn } from '../core/csv-table.js';
 import type { FileReport, TrainingReport } from '../report/report-data.js';
 import { writeReport } from '../report/render-report.js';
 import { detectorFlags, refuseUnknownSlowChannels, wholeNumber, type DetectorFlags } from './detector-flags.js';
@@ -144,13 +144,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       );
     const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '));
     if (detector?.slowChannels) {
-      const columns = new Set(
-        files.flatMap((f) =>
-          csvHeader(f)
-            .slice(1)
-            .filter((h) => !isLabelColumn(h)),
-        ),
-      );
+      const columns = new Set(files.flatMap((f) => csvDataColumns(f).filter((h) => !isLabelColumn(h))));
       refuseUnknownSlowChannels(
         detector.slowChannels,
         [...columns],

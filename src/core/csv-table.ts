@@ -586,8 +586,21 @@ export function rowMajor(table: SkabTable, channels: readonly string[], n = tabl
   return rows;
 }
 
-/** The header of a CSV file (its first record, read as parseSkabCsv reads it), read from the file's first 64 KiB. */
+/**
+ * The header of a CSV file (its first record, read as parseSkabCsv reads it, from the time column on; with no time
+ * column, every column after a nameless index), read from the file's first 64 KiB.
+ */
 export function csvHeader(path: string): string[] {
+  return headerFrom(path).header;
+}
+
+/** The columns parseSkabCsv reads as channels and labels (all but the time column), from the file's first 64 KiB. */
+export function csvDataColumns(path: string): string[] {
+  const { header, counted } = headerFrom(path);
+  return counted ? header : header.slice(1);
+}
+
+function headerFrom(path: string): { header: string[]; counted: boolean } {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(64 * 1024);
@@ -595,11 +608,10 @@ export function csvHeader(path: string): string[] {
     const header = (csvRecords(head, path, 1).records[0] ?? []).map((h) => h.trim());
     const index = indexColumns(header);
     const at = timeColumnAt(header.slice(index));
-    if (at >= 0) return header.slice(index + at);
-    // No time column: as parseSkabCsv reads it, a row counter first and the columns after a nameless index.
+    if (at >= 0) return { header: header.slice(index + at), counted: false };
     let from = 0;
     while (from < header.length - 1 && /^(|Unnamed: \d+)$/.test(header[from])) from++;
-    return [ROW_COUNTER, ...header.slice(from)];
+    return { header: header.slice(from), counted: true };
   } finally {
     closeSync(fd);
   }

@@ -7,7 +7,14 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { csvHeader, holdShortGaps, parseSkabCsv, refuseOpenGaps, timesInMs } from '../../src/core/csv-table.js';
+import {
+  csvDataColumns,
+  csvHeader,
+  holdShortGaps,
+  parseSkabCsv,
+  refuseOpenGaps,
+  timesInMs,
+} from '../../src/core/csv-table.js';
 import { plain, refusal } from '../helpers/csv-tables.js';
 
 describe('parseSkabCsv', () => {
@@ -328,15 +335,18 @@ describe('csvHeader', () => {
   it('reads a quoted header after a BOM, with CRLF, as parseSkabCsv does', async () => {
     const text = '\ufeff"datetime";"Temperature, °C"; anomaly \r\n2020-03-09 10:14:33;1,5;0\r\n';
     expect(csvHeader(await written(text))).toEqual(['datetime', 'Temperature, °C', 'anomaly']);
+    expect(csvDataColumns(await written(text))).toEqual(['Temperature, °C', 'anomaly']);
     expect(parseSkabCsv(text).header).toEqual(['datetime', 'Temperature, °C', 'anomaly']);
   });
 
-  it('gives a file with no time column the row counter parseSkabCsv reads it with, after a nameless index', async () => {
+  it('reads a file with no time column from its first column after a nameless index, as parseSkabCsv does', async () => {
     for (const text of [
       'xmeas_1,xmeas_2,anomaly\n0.25,3685.7,0\n0.24,3690,1\n',
       ',xmeas_1,xmeas_2,anomaly\n0,0.25,3685.7,0\n1,0.24,3690,1\n',
     ]) {
-      expect(csvHeader(await written(text))).toEqual(['sample', 'xmeas_1', 'xmeas_2', 'anomaly']);
+      const file = await written(text);
+      expect(csvHeader(file)).toEqual(['xmeas_1', 'xmeas_2', 'anomaly']);
+      expect(csvDataColumns(file)).toEqual(['xmeas_1', 'xmeas_2', 'anomaly']);
       expect(parseSkabCsv(text).header).toEqual(['sample', 'xmeas_1', 'xmeas_2', 'anomaly']);
     }
   });
