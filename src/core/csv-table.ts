@@ -6,6 +6,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { CsvError, parse, type Options } from 'csv-parse/sync';
 import { TimeColumn } from './time-cells.js';
+import { COUNTER_NAME, INDEX_NAME, MISSING_READING, TIME_COLUMN_NAMES, TIME_NAME, numberOf } from './csv-cells.js';
+import { ROW_COUNTER, countedRowsFrom } from './csv-row-counter.js';
 
 export interface SkabTable {
   readonly header: readonly string[];
@@ -29,17 +31,11 @@ export interface MissingCells {
   readonly gaps: readonly { readonly row: number; readonly rows: number; readonly line: number }[];
 }
 
-/** What historians, spreadsheets and C runtimes write where a sensor gave no reading (any case). */
-const MISSING_READING = /^(?:|-?nan|-?nan\(ind\)|-?1\.#(?:qnan|ind)|na|n\/a|#n\/a|null|\(null\)|none)$/i;
-
 /** A column that names the run: its name and its one value. */
 export interface RunColumn {
   readonly name: string;
   readonly value: string;
 }
-
-/** A number written with a decimal comma (`1,25`, `-0,5`, `1,5E-03`): read as such only in `;`-separated files. */
-const DECIMAL_COMMA = /^[+-]?\d+,\d+(?:[eE][+-]?\d+)?$/;
 
 /**
  * csv-parse's options for a `separator`-separated text: records end at CRLF or LF, mixed as they may
@@ -143,16 +139,6 @@ function csvErrorText(err: CsvError, text: string, separator: string): string {
   }
 }
 
-/** Hexadecimal, binary and octal literals, which `Number` reads (0x10 as 16) but no measuring export writes. */
-const RADIX_LITERAL = /^\s*[+-]?0[xbo]/i;
-
-/** A cell as a number: NaN where it is not one (blank and 0x10 included); a decimal comma counts in `;` files. */
-function numberOf(cell: string, separator: string): number {
-  if (cell.trim() === '' || RADIX_LITERAL.test(cell)) return NaN;
-  const v = Number(cell);
-  return Number.isNaN(v) && separator === ';' && DECIMAL_COMMA.test(cell) ? Number(cell.replace(',', '.')) : v;
-}
-
 /** SKAB's label columns: numbers, or the words `true`/`false` (any case) that pandas and Excel write, read as 1/0 (and
  * a localised Excel's: LABEL_WORDS). */
 export const LABEL_COLUMNS: readonly string[] = ['anomaly', 'changepoint'];
@@ -171,10 +157,6 @@ function labelOf(cell: string, separator: string): number {
   return LABEL_WORDS.get(cell.trim().toLowerCase()) ?? numberOf(cell, separator);
 }
 
-const TIME_NAME = /^(datetime|time|timestamp|ts|date)$/i;
-/** A column that counts samples instead of giving times: read as plain numbers, which need a sample period. */
-const COUNTER_NAME = /^(sample|sample[ _-]?(no|nr|number|index)|index|idx|row|step)$/i;
-
 /**
  * Where the time column is among the columns after a pandas index: the first named as a time, or else the first named
  * as a sample counter. Columns before it identify the run (Tennessee Eastman as Rieth et al. publish it: `faultNumber`,
@@ -192,85 +174,9 @@ function timeColumnAt(written: readonly string[]): number {
  */
 function indexColumns(header: readonly string[]): number {
   let i = 0;
-  while (i < header.length - 1 && /^(|Unnamed: \d+)$/.test(header[i])) i++;
+  while (i < header.length - 1 && INDEX_NAME.test(header[i])) i++;
   return timeColumnAt(header.slice(i)) >= 0 ? i : 0;
 }
-
-/** The name of the time column of a file without one, whose rows are counted as samples. */
-const ROW_COUNTER = 'sample';
-
-/**
- * Where the channels start in a file with no column named as a time or a sample counter (its rows are then counted as
- * samples, which need a sample period): after leading nameless columns that count the rows (a pandas or R index, from
- * 0 or 1). Refused, naming the column and the fix, where the first line holds numbers (no header), or the first column
- * is not a number (a time under another name) or runs as a clock or a counter (looksLikeClock), which would otherwise
- * be read as a channel.
- */
-function countedRowsFrom(
-  named: readonly string[],
-  records: readonly string[][],
-  data: readonly number[],
-  file: string,
-  lineOf: (record: number) => number,
-  separator: string,
-): number {
-  const cell = (r: number, j: number) => (records[r][j] ?? '').trim();
-  if (named.every((h) => h !== '' && Number.isFinite(numberOf(h, separator))))
-    throw new Error(
-      `${file}: the first line holds numbers (${named
-        .slice(0, 3)
-        .map((h) => `"${h}"`)
-        .join(', ')}, …), not column names: add a header row`,
-    );
-  const refuse = (why: string) =>
-    new Error(
-      `${file}: no column is named as ${TIME_COLUMN_NAMES}, so the rows would be counted as samples --period-ms apart, but ${why}`,
-    );
-  let j = 0;
-  for (; j < named.length - 1 && /^(|Unnamed: \d+)$/.test(named[j]); j++) {
-    const start = Number(cell(data[0], j));
-    const counts = (start === 0 || start === 1) && data.every((r, k) => Number(cell(r, j)) === start + k);
-    if (!counts)
-      throw refuse(
-        `field ${j + 1} ("${named[j]}") is not a row index (0, 1, 2, … or 1, 2, 3, …): name it if it holds readings, or drop it`,
-      );
-  }
-  const name = named[j];
-  const rows = data.filter((r) => !MISSING_READING.test(cell(r, j)));
-  const text = rows.find((r) => !Number.isFinite(numberOf(cell(r, j), separator)));
-  if (text !== undefined)
-    throw refuse(
-      `its first column "${name}" holds "${cell(text, j)}" (line ${lineOf(text)}), not a reading: if it is the time, name it datetime, time, timestamp, ts or date`,
-    );
-  const v = rows.map((r) => numberOf(cell(r, j), separator));
-  if (v.length > 2 && looksLikeClock(v))
-    throw refuse(
-      `its first column "${name}" runs as a clock or a counter does (${v
-        .slice(0, 3)
-        .join(
-          ', ',
-        )}, …): if it is one, name it (time, or sample for a counter); if it is a reading, put another column first or add a time column`,
-    );
-  return j;
-}
-
-/**
- * Whether a column's readings (missing ones left out) run as a clock or a counter: from an epoch's size (Unix s, ms,
- * µs) and never turning back (repeats and newest first included), or rising on every row in steps that are integers
- * or within half of their median (jitter, a dropped row).
- */
-function looksLikeClock(v: readonly number[]): boolean {
-  const steps = v.slice(1).map((x, k) => x - v[k]);
-  const epoch = v.every((x) => Math.abs(x) >= 1e9);
-  if (epoch && (steps.every((s) => s >= 0) || steps.every((s) => s <= 0))) return true;
-  if (!steps.every((s) => s > 0)) return false;
-  const median = [...steps].sort((a, b) => a - b)[Math.floor(steps.length / 2)];
-  return v.every(Number.isInteger) || steps.every((s) => Math.abs(s - median) <= median / 2);
-}
-
-/** What a time column may be called, for the messages that ask for one. */
-const TIME_COLUMN_NAMES =
-  'the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step)';
 
 /** Whether a header starts with a `Date` column and a `Time` column whose first cell is a time of day (`11:14:34`,
  * `1:05 PM`); a `Time` column of numbers is a channel, as it always was. */
@@ -610,7 +516,7 @@ function headerFrom(path: string): { header: string[]; counted: boolean } {
     const at = timeColumnAt(header.slice(index));
     if (at >= 0) return { header: header.slice(index + at), counted: false };
     let from = 0;
-    while (from < header.length - 1 && /^(|Unnamed: \d+)$/.test(header[from])) from++;
+    while (from < header.length - 1 && INDEX_NAME.test(header[from])) from++;
     return { header: header.slice(from), counted: true };
   } finally {
     closeSync(fd);

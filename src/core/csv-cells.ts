@@ -1,0 +1,32 @@
+/**
+ * What the cells and names of a time-series CSV mean, shared by the table reader (csv-table.ts) and its reading of a
+ * file with no time column (csv-row-counter.ts).
+ */
+
+/** What historians, spreadsheets and C runtimes write where a sensor gave no reading (any case). */
+export const MISSING_READING = /^(?:|-?nan|-?nan\(ind\)|-?1\.#(?:qnan|ind)|na|n\/a|#n\/a|null|\(null\)|none)$/i;
+
+/** A number written with a decimal comma (`1,25`, `-0,5`, `1,5E-03`): read as such only in `;`-separated files. */
+const DECIMAL_COMMA = /^[+-]?\d+,\d+(?:[eE][+-]?\d+)?$/;
+
+/** Hexadecimal, binary and octal literals, which `Number` reads (0x10 as 16) but no measuring export writes. */
+const RADIX_LITERAL = /^\s*[+-]?0[xbo]/i;
+
+/** A cell as a number: NaN where it is not one (blank and 0x10 included); a decimal comma counts in `;` files. */
+export function numberOf(cell: string, separator: string): number {
+  if (cell.trim() === '' || RADIX_LITERAL.test(cell)) return NaN;
+  const v = Number(cell);
+  return Number.isNaN(v) && separator === ';' && DECIMAL_COMMA.test(cell) ? Number(cell.replace(',', '.')) : v;
+}
+
+/** A column named as a time (dates, or Unix milliseconds). */
+export const TIME_NAME = /^(datetime|time|timestamp|ts|date)$/i;
+/** A column that counts samples instead of giving times: read as plain numbers, which need a sample period. */
+export const COUNTER_NAME = /^(sample|sample[ _-]?(no|nr|number|index)|index|idx|row|step)$/i;
+
+/** What a time column may be called, for the messages that ask for one. */
+export const TIME_COLUMN_NAMES =
+  'the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step)';
+
+/** A pandas or R row index's name: none, or `Unnamed: 0` (a file read and written again). */
+export const INDEX_NAME = /^(|Unnamed: \d+)$/;

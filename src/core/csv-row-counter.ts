@@ -1,0 +1,77 @@
+/**
+ * A time-series CSV with no column named as a time or a sample counter (a benchmark's matrix written as CSV): its rows
+ * are counted as samples, which need a sample period (pure).
+ */
+import { INDEX_NAME, MISSING_READING, TIME_COLUMN_NAMES, numberOf } from './csv-cells.js';
+
+/** The name of the time column of a file without one, whose rows are counted as samples. */
+export const ROW_COUNTER = 'sample';
+
+/**
+ * Where the channels start in a file with no column named as a time or a sample counter (its rows are then counted as
+ * samples, which need a sample period): after leading nameless columns that count the rows (a pandas or R index, from
+ * 0 or 1). Refused, naming the column and the fix, where the first line holds numbers (no header), or the first column
+ * is not a number (a time under another name) or runs as a clock or a counter (looksLikeClock), which would otherwise
+ * be read as a channel.
+ */
+export function countedRowsFrom(
+  named: readonly string[],
+  records: readonly string[][],
+  data: readonly number[],
+  file: string,
+  lineOf: (record: number) => number,
+  separator: string,
+): number {
+  const cell = (r: number, j: number) => (records[r][j] ?? '').trim();
+  if (named.every((h) => h !== '' && Number.isFinite(numberOf(h, separator))))
+    throw new Error(
+      `${file}: the first line holds numbers (${named
+        .slice(0, 3)
+        .map((h) => `"${h}"`)
+        .join(', ')}, …), not column names: add a header row`,
+    );
+  const refuse = (why: string) =>
+    new Error(
+      `${file}: no column is named as ${TIME_COLUMN_NAMES}, so the rows would be counted as samples --period-ms apart, but ${why}`,
+    );
+  let j = 0;
+  for (; j < named.length - 1 && INDEX_NAME.test(named[j]); j++) {
+    const start = Number(cell(data[0], j));
+    const counts = (start === 0 || start === 1) && data.every((r, k) => Number(cell(r, j)) === start + k);
+    if (!counts)
+      throw refuse(
+        `field ${j + 1} ("${named[j]}") is not a row index (0, 1, 2, … or 1, 2, 3, …): name it if it holds readings, or drop it`,
+      );
+  }
+  const name = named[j];
+  const rows = data.filter((r) => !MISSING_READING.test(cell(r, j)));
+  const text = rows.find((r) => !Number.isFinite(numberOf(cell(r, j), separator)));
+  if (text !== undefined)
+    throw refuse(
+      `its first column "${name}" holds "${cell(text, j)}" (line ${lineOf(text)}), not a reading: if it is the time, name it datetime, time, timestamp, ts or date`,
+    );
+  const v = rows.map((r) => numberOf(cell(r, j), separator));
+  if (v.length > 2 && looksLikeClock(v))
+    throw refuse(
+      `its first column "${name}" runs as a clock or a counter does (${v
+        .slice(0, 3)
+        .join(
+          ', ',
+        )}, …): if it is one, name it (time, or sample for a counter); if it is a reading, put another column first or add a time column`,
+    );
+  return j;
+}
+
+/**
+ * Whether a column's readings (missing ones left out) run as a clock or a counter: from an epoch's size (Unix s, ms,
+ * µs) and never turning back (repeats and newest first included), or rising on every row in steps that are integers
+ * or within half of their median (jitter, a dropped row).
+ */
+function looksLikeClock(v: readonly number[]): boolean {
+  const steps = v.slice(1).map((x, k) => x - v[k]);
+  const epoch = v.every((x) => Math.abs(x) >= 1e9);
+  if (epoch && (steps.every((s) => s >= 0) || steps.every((s) => s <= 0))) return true;
+  if (!steps.every((s) => s > 0)) return false;
+  const median = [...steps].sort((a, b) => a - b)[Math.floor(steps.length / 2)];
+  return v.every(Number.isInteger) || steps.every((s) => Math.abs(s - median) <= median / 2);
+}
