@@ -6,8 +6,7 @@
  * - year-first dates with one-digit parts or slashes: `2024-1-3 0:00`, `2024/01/03 00:00:00`;
  * - slash dates `01/03/2024 1:05:00 PM`, day or month first: the file must settle which (a first part over 12 is a
  *   day, a second part over 12 makes the first the month); where both orders stay possible it is refused, not guessed.
- * A day-month-year date without a time of day (`03.01.2024`, `01/03/2024`) is read by the same rules, and so is one
- * with a two-digit year (`03.01.24`, `3/19/20 10:14`, as Excel's short date formats write it: fullYear). Before
+ * A day-month-year date without a time of day (`03.01.2024`, `01/03/2024`) is read by the same rules. Before
  * 2026-12-02 `Date.parse` read such a column month first where every cell allowed it (`03.01.2024` as 1 March), and
  * a later day over 12 turned the whole column round; no tool writes dotted dates month first.
  */
@@ -25,16 +24,7 @@ interface DayDate {
 }
 
 const CLOCK = String.raw`(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*([AaPp][Mm]))?`;
-const DAY_DATE = new RegExp(String.raw`^(\d{1,2})([./])(\d{1,2})\2(\d{4}|\d{2})(?:(?:\s+|T)${CLOCK})?$`);
-
-/**
- * A two-digit year as spreadsheets read one (Excel's window: 00–29 are 2000–2029, 30–99 are 1930–1999); a four-digit
- * year as it is.
- */
-function fullYear(written: string): number {
-  const y = Number(written);
-  return written.length > 2 ? y : y < 30 ? 2000 + y : 1900 + y;
-}
+const DAY_DATE = new RegExp(String.raw`^(\d{1,2})([./])(\d{1,2})\2(\d{4})(?:(?:\s+|T)${CLOCK})?$`);
 const YEAR_FIRST = new RegExp(String.raw`^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:\s+|T)${CLOCK}$`);
 
 /** What a time cell should look like, for a refusal. */
@@ -92,7 +82,7 @@ export class TimeColumn {
     const m = numeric ? null : DAY_DATE.exec(cell);
     if (m) {
       const clock = m[5] === undefined ? undefined : clockMs(m, 5);
-      const date = { row, record, cell, first: +m[1], second: +m[3], year: fullYear(m[4]), clockMs: clock };
+      const date = { row, record, cell, first: +m[1], second: +m[3], year: +m[4], clockMs: clock };
       // Dotted dates are day first whatever the rest of the column holds: read now.
       if (m[2] === '.') this.times[row] = this.checked(dayFirst(date), date);
       else this.slashed.push(date);

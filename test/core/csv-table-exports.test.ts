@@ -77,25 +77,9 @@ describe('time cells as spreadsheets and historians write them', () => {
     expect(refusal(() => times('datetime;a\n31.02.2024 00:00;1\n'))).toBe(
       'x.csv:2: column datetime: bad time "31.02.2024 00:00"; write dates as 2024-01-03 00:00:00 (ISO 8601) or 03.01.2024 00:00:00 (day first), or Unix milliseconds',
     );
-    expect(refusal(() => times('datetime;a\n01/03/24 00:00;1\n'))).toBe(
-      'x.csv:2: column datetime: the order of the slash date "01/03/24 00:00" is ambiguous: it reads as 2024-03-01 00:00:00 day first (day/month/year) and as 2024-01-03 00:00:00 month first (month/day/year), and no date in the file has a day over 12 to tell which; write the dates as ISO dates (2024-03-01 00:00:00 or 2024-01-03 00:00:00)',
+    expect(refusal(() => times('datetime;a\n01/03/24 00:00;1\n'))).toMatch(
+      /^x\.csv:2: column datetime: bad time "01\/03\/24 00:00"; write dates as 2024-01-03 00:00:00 \(ISO 8601\)/,
     );
-    expect(refusal(() => times('datetime;a\n29.02.23 00:00;1\n'))).toBe(
-      'x.csv:2: column datetime: bad time "29.02.23 00:00"; write dates as 2024-01-03 00:00:00 (ISO 8601) or 03.01.2024 00:00:00 (day first), or Unix milliseconds',
-    );
-  });
-
-  it("reads two-digit years as Excel's short dates write them: 00–29 as 2000–2029, 30–99 as 1930–1999", () => {
-    expect(times('datetime;a\n03.01.24 00:00;1\n29.02.24 12:30;2\n')).toEqual([
-      Date.UTC(2024, 0, 3),
-      Date.UTC(2024, 1, 29, 12, 30),
-    ]);
-    expect(times('datetime;a\n3/19/20 10:14;1\n3/20/20 10:14 PM;2\n')).toEqual([
-      Date.UTC(2020, 2, 19, 10, 14),
-      Date.UTC(2020, 2, 20, 22, 14),
-    ]);
-    expect(times('datetime;a\n13/03/95;1\n14/03/29;2\n')).toEqual([Date.UTC(1995, 2, 13), Date.UTC(2029, 2, 14)]);
-    expect(times('datetime;a\n01.01.30 00:00;1\n')).toEqual([Date.UTC(1930, 0, 1)]);
   });
 });
 
