@@ -30,3 +30,10 @@ export const TIME_COLUMN_NAMES =
 
 /** A pandas or R row index's name: none, or `Unnamed: 0` (a file read and written again). */
 export const INDEX_NAME = /^(|Unnamed: \d+)$/;
+
+/** SKAB's label columns: numbers, or the words `true`/`false` (any case) that pandas and Excel write, read as 1/0 (and
+ * a localised Excel's: LABEL_WORDS in csv-table.ts). */
+export const LABEL_COLUMNS: readonly string[] = ['anomaly', 'changepoint'];
+
+/** Whether a header names a label column (`anomaly`, `Anomaly`, `CHANGEPOINT`: tools write them in any case). */
+export const isLabelColumn = (name: string): boolean => LABEL_COLUMNS.includes(name.toLowerCase());

@@ -2,7 +2,7 @@
  * A time-series CSV with no column named as a time or a sample counter (a benchmark's matrix written as CSV): its rows
  * are counted as samples, which need a sample period (pure).
  */
-import { INDEX_NAME, MISSING_READING, TIME_COLUMN_NAMES, numberOf } from './csv-cells.js';
+import { INDEX_NAME, MISSING_READING, TIME_COLUMN_NAMES, isLabelColumn, numberOf } from './csv-cells.js';
 
 /** The name of the time column of a file without one, whose rows are counted as samples. */
 export const ROW_COUNTER = 'sample';
@@ -10,9 +10,9 @@ export const ROW_COUNTER = 'sample';
 /**
  * Where the channels start in a file with no column named as a time or a sample counter (its rows are then counted as
  * samples, which need a sample period): after leading nameless columns that count the rows (a pandas or R index, from
- * 0 or 1). Refused, naming the column and the fix, where the first line holds numbers (no header), or the first column
- * is not a number (a time under another name) or runs as a clock or a counter (looksLikeClock), which would otherwise
- * be read as a channel.
+ * 0 or 1). Refused, naming the column and the fix, where the header holds readings (no header row), no column after
+ * the index has a name, or the first column (unless a label) is not a number (a time under another name) or runs as a
+ * clock or a counter (looksLikeClock), which would otherwise be read as a channel.
  */
 export function countedRowsFrom(
   named: readonly string[],
@@ -23,12 +23,14 @@ export function countedRowsFrom(
   separator: string,
 ): number {
   const cell = (r: number, j: number) => (records[r][j] ?? '').trim();
-  if (named.every((h) => h !== '' && Number.isFinite(numberOf(h, separator))))
+  // No header: every name a number, blank or a missing reading (a first row of readings with a gap or a trailing `,`).
+  const notNames = named.filter((h) => MISSING_READING.test(h) || Number.isFinite(numberOf(h, separator)));
+  if (notNames.length === named.length && notNames.some((h) => Number.isFinite(numberOf(h, separator))))
     throw new Error(
-      `${file}: the first line holds numbers (${named
+      `${file}:${lineOf(0)}: the header holds readings (${named
         .slice(0, 3)
         .map((h) => `"${h}"`)
-        .join(', ')}, …), not column names: add a header row`,
+        .join(', ')}${named.length > 3 ? ', …' : ''}), not column names: add a header row`,
     );
   const refuse = (why: string) =>
     new Error(
@@ -44,6 +46,10 @@ export function countedRowsFrom(
       );
   }
   const name = named[j];
+  if (named.slice(j).every((h) => h === ''))
+    throw refuse('no column after its row index has a name: name the columns of readings');
+  // A label first (anomaly, changepoint) is read as labels are; the channels after it as readings.
+  if (isLabelColumn(name)) return j;
   const rows = data.filter((r) => !MISSING_READING.test(cell(r, j)));
   const text = rows.find((r) => !Number.isFinite(numberOf(cell(r, j), separator)));
   if (text !== undefined)
@@ -64,14 +70,18 @@ export function countedRowsFrom(
 
 /**
  * Whether a column's readings (missing ones left out) run as a clock or a counter: from an epoch's size (Unix s, ms,
- * µs) and never turning back (repeats and newest first included), or rising on every row in steps that are integers
- * or within half of their median (jitter, a dropped row).
+ * µs) and never turning back (repeats and newest first included), or moving the same way on every row in steps
+ * within half of their median (a clock with jitter) or in whole multiples of the median step (a counter or a clock
+ * with a row dropped). A small counter that repeats its values (two rows a second) is not told from a reading.
  */
 function looksLikeClock(v: readonly number[]): boolean {
   const steps = v.slice(1).map((x, k) => x - v[k]);
   const epoch = v.every((x) => Math.abs(x) >= 1e9);
   if (epoch && (steps.every((s) => s >= 0) || steps.every((s) => s <= 0))) return true;
-  if (!steps.every((s) => s > 0)) return false;
-  const median = [...steps].sort((a, b) => a - b)[Math.floor(steps.length / 2)];
-  return v.every(Number.isInteger) || steps.every((s) => Math.abs(s - median) <= median / 2);
+  const sign = Math.sign(steps[0]);
+  if (sign === 0 || !steps.every((s) => Math.sign(s) === sign)) return false;
+  const sizes = steps.map(Math.abs);
+  const median = [...sizes].sort((a, b) => a - b)[Math.floor(sizes.length / 2)];
+  const multiple = (s: number) => Math.abs(s / median - Math.round(s / median)) < 1e-6 && s >= median;
+  return sizes.every((s) => Math.abs(s - median) <= median / 2 || multiple(s));
 }

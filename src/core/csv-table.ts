@@ -6,7 +6,15 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { CsvError, parse, type Options } from 'csv-parse/sync';
 import { TimeColumn } from './time-cells.js';
-import { COUNTER_NAME, INDEX_NAME, MISSING_READING, TIME_COLUMN_NAMES, TIME_NAME, numberOf } from './csv-cells.js';
+import {
+  COUNTER_NAME,
+  INDEX_NAME,
+  MISSING_READING,
+  TIME_COLUMN_NAMES,
+  TIME_NAME,
+  isLabelColumn,
+  numberOf,
+} from './csv-cells.js';
 import { ROW_COUNTER, countedRowsFrom } from './csv-row-counter.js';
 
 export interface SkabTable {
@@ -139,12 +147,7 @@ function csvErrorText(err: CsvError, text: string, separator: string): string {
   }
 }
 
-/** SKAB's label columns: numbers, or the words `true`/`false` (any case) that pandas and Excel write, read as 1/0 (and
- * a localised Excel's: LABEL_WORDS). */
-export const LABEL_COLUMNS: readonly string[] = ['anomaly', 'changepoint'];
-
-/** Whether a header names a label column (`anomaly`, `Anomaly`, `CHANGEPOINT`: tools write them in any case). */
-export const isLabelColumn = (name: string): boolean => LABEL_COLUMNS.includes(name.toLowerCase());
+export { LABEL_COLUMNS, isLabelColumn } from './csv-cells.js';
 
 /** TRUE and FALSE as Excel writes them in English, German, French, Spanish and Italian (a localised export). */
 const LABEL_WORDS: ReadonlyMap<string, number> = new Map([
@@ -500,7 +503,8 @@ export function csvHeader(path: string): string[] {
   return headerFrom(path).header;
 }
 
-/** The columns parseSkabCsv reads as channels and labels (all but the time column), from the file's first 64 KiB. */
+/** The columns after the time column (with none, every column after a nameless index), as the header names them, from
+ * the file's first 64 KiB: the channels and labels parseSkabCsv reads (and a split Date/Time file's `Time`). */
 export function csvDataColumns(path: string): string[] {
   const { header, counted } = headerFrom(path);
   return counted ? header : header.slice(1);

@@ -6,6 +6,8 @@
  * - year-first dates with one-digit parts or slashes: `2024-1-3 0:00`, `2024/01/03 00:00:00`;
  * - slash dates `01/03/2024 1:05:00 PM`, day or month first: the file must settle which (a first part over 12 is a
  *   day, a second part over 12 makes the first the month); where both orders stay possible it is refused, not guessed.
+ * A date with a two-digit year (`03.01.24`, `3/19/20 10:14`, `24/01/03`) is refused: nothing in it says the century
+ * nor whether the year comes first or last (Date.parse read `03.01.24` as 1 March 2024 until 2026-12-04).
  * A day-month-year date without a time of day (`03.01.2024`, `01/03/2024`) is read by the same rules. Before
  * 2026-12-02 `Date.parse` read such a column month first where every cell allowed it (`03.01.2024` as 1 March), and
  * a later day over 12 turned the whole column round; no tool writes dotted dates month first.
@@ -25,6 +27,8 @@ interface DayDate {
 
 const CLOCK = String.raw`(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*([AaPp][Mm]))?`;
 const DAY_DATE = new RegExp(String.raw`^(\d{1,2})([./])(\d{1,2})\2(\d{4})(?:(?:\s+|T)${CLOCK})?$`);
+/** Three parts of one or two digits (`03.01.24`, `3/19/20 10:14`, `24/01/03`): a two-digit year, first or last. */
+const SHORT_YEAR = new RegExp(String.raw`^\d{1,2}([./-])\d{1,2}\1\d{1,2}(?:(?:\s+|T)${CLOCK})?$`);
 const YEAR_FIRST = new RegExp(String.raw`^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:\s+|T)${CLOCK}$`);
 
 /** What a time cell should look like, for a refusal. */
@@ -88,6 +92,12 @@ export class TimeColumn {
       else this.slashed.push(date);
       return;
     }
+    // Date.parse reads some of these month first with a century of its own (03.01.24 as 2024-03-01): refused.
+    if (SHORT_YEAR.test(cell))
+      this.refuse(
+        record,
+        `"${cell}" has a two-digit year, and the file does not say its century nor whether the year comes first or last; write four-digit years (03.01.2024 00:00:00) or ISO dates (2024-01-03 00:00:00)`,
+      );
     const parsed = numeric
       ? Number(cell)
       : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(cell) ? cell.replace(' ', 'T') : `${cell.replace(' ', 'T')}Z`);

@@ -77,9 +77,16 @@ describe('time cells as spreadsheets and historians write them', () => {
     expect(refusal(() => times('datetime;a\n31.02.2024 00:00;1\n'))).toBe(
       'x.csv:2: column datetime: bad time "31.02.2024 00:00"; write dates as 2024-01-03 00:00:00 (ISO 8601) or 03.01.2024 00:00:00 (day first), or Unix milliseconds',
     );
-    expect(refusal(() => times('datetime;a\n01/03/24 00:00;1\n'))).toMatch(
-      /^x\.csv:2: column datetime: bad time "01\/03\/24 00:00"; write dates as 2024-01-03 00:00:00 \(ISO 8601\)/,
-    );
+    // A two-digit year, first or last, with or without a time of day: Date.parse read 03.01.24 as 2024-03-01.
+    for (const [cell, line] of [
+      ['01/03/24 00:00', 2],
+      ['03.01.24', 2],
+      ['24-01-03', 2],
+      ['3/19/20 10:14 PM', 2],
+    ] as const)
+      expect(refusal(() => times(`datetime;a\n${cell};1\n`))).toBe(
+        `x.csv:${line}: column datetime: "${cell}" has a two-digit year, and the file does not say its century nor whether the year comes first or last; write four-digit years (03.01.2024 00:00:00) or ISO dates (2024-01-03 00:00:00)`,
+      );
   });
 });
 

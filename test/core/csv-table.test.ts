@@ -88,6 +88,14 @@ describe('parseSkabCsv: a file with no time column', () => {
       druck: [1.25, NaN, 1.22],
       temp: [20.1, 20.3, 20.2],
     });
+    // Labels first are read as labels, the words true/false included.
+    expect(plain(parseSkabCsv('anomaly,a\nFalse,1\nTrue,2\nFalse,3\n', 'l.csv'))).toEqual({
+      header: ['sample', 'anomaly', 'a'],
+      times: [1, 2, 3],
+      columns: { anomaly: [0, 1, 0], a: [1, 2, 3] },
+    });
+    // An integer reading that rises in uneven steps is a reading, not a counter.
+    expect(parseSkabCsv('level,b\n10,1\n12,1\n15,1\n20,1\n', 'int.csv').header).toEqual(['sample', 'level', 'b']);
     // A first channel that rises on every row, but not in equal steps nor from an epoch's size, is a reading.
     expect(parseSkabCsv('flow;b\n1.5;0\n1.7;0\n2.4;0\n', 'ramp.csv').header).toEqual(['sample', 'flow', 'b']);
     expect(t.numericTimes).toBe(true);
@@ -103,6 +111,20 @@ describe('parseSkabCsv: a file with no time column', () => {
   it('names a column twice in the header by its field as the file has it', () => {
     expect(refusal(() => parseSkabCsv('a;b;a\n1;2;3\n', 'eu.csv'))).toBe(
       'eu.csv: column "a" appears twice in the header (fields 1 and 3)',
+    );
+    expect(refusal(() => parseSkabCsv(',a,b,a\n0,1,2,3\n', 'pandas.csv'))).toBe(
+      'pandas.csv: column "a" appears twice in the header (fields 2 and 4)',
+    );
+  });
+
+  it('leaves out a separator ending every line, and names a nameless field that holds readings by its number', () => {
+    expect(plain(parseSkabCsv('a;b;\n1;2;\n3;4;\n2;5;\n', 'eu.csv'))).toEqual({
+      header: ['sample', 'a', 'b'],
+      times: [1, 2, 3],
+      columns: { a: [1, 3, 2], b: [2, 4, 5] },
+    });
+    expect(refusal(() => parseSkabCsv('a;b;\n1;2;\n3;4;7\n2;5;\n', 'eu.csv'))).toBe(
+      'eu.csv: field 3 has no name in the header but holds readings; name it',
     );
   });
 
@@ -294,7 +316,27 @@ describe('parseSkabCsv refusals name the file, the line as the file has it, and 
     [
       'no header row (the first line holds readings)',
       '1.2,3,0\n1.1,4,0\n1.3,5,1\n',
-      'eu.csv: the first line holds numbers ("1.2", "3", "0", …), not column names: add a header row',
+      'eu.csv:1: the header holds readings ("1.2", "3", "0"), not column names: add a header row',
+    ],
+    [
+      'no header row, the first row ending in a separator',
+      '1.5,2,\n1.1,3,\n1.7,4,\n',
+      'eu.csv:1: the header holds readings ("1.5", "2", ""), not column names: add a header row',
+    ],
+    [
+      'no header row, a missing reading in the first row, after an Excel sep= line',
+      'sep=,\n1.5,NaN,2,7\n1.1,3,3,7\n',
+      'eu.csv:2: the header holds readings ("1.5", "NaN", "2", …), not column names: add a header row',
+    ],
+    [
+      'a small counter newest first',
+      'n;a\n5;1\n4;2\n3;3\n2;4\n',
+      'eu.csv: no column is named as the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), so the rows would be counted as samples --period-ms apart, but its first column "n" runs as a clock or a counter does (5, 4, 3, …): if it is one, name it (time, or sample for a counter); if it is a reading, put another column first or add a time column',
+    ],
+    [
+      'a row index and nothing named after it',
+      ',\n0,\n1,\n2,\n',
+      'eu.csv: no column is named as the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), so the rows would be counted as samples --period-ms apart, but no column after its row index has a name: name the columns of readings',
     ],
     [
       'a channel before a column named as a time',
