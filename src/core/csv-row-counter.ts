@@ -3,6 +3,7 @@
  * are counted as samples, which need a sample period (pure).
  */
 import { INDEX_NAME, MISSING_READING, TIME_COLUMN_NAMES, isLabelColumn, numberOf } from './csv-cells.js';
+import { isDateCell } from './time-cells.js';
 
 /** The name of the time column of a file without one, whose rows are counted as samples. */
 export const ROW_COUNTER = 'sample';
@@ -10,7 +11,7 @@ export const ROW_COUNTER = 'sample';
 /**
  * Where the channels start in a file with no column named as a time or a sample counter (its rows are then counted as
  * samples, which need a sample period): after leading nameless columns that count the rows (a pandas or R index, from
- * 0 or 1). Refused, naming the column and the fix, where the header holds readings (no header row), no column after
+ * 0 or 1). `counted` false: that first column holds dates, and is the time column under another name. Refused, naming the column and the fix, where the header holds readings (no header row), no column after
  * the index has a name, or the first column (unless a label) is not a number (a time under another name) or runs as a
  * clock or a counter (looksLikeClock), which would otherwise be read as a channel.
  */
@@ -21,7 +22,7 @@ export function countedRowsFrom(
   file: string,
   lineOf: (record: number) => number,
   separator: string,
-): number {
+): { readonly from: number; readonly counted: boolean } {
   const cell = (r: number, j: number) => (records[r][j] ?? '').trim();
   // No header: every name a number, blank or a missing reading (a first row of readings with a gap or a trailing `,`).
   const notNames = named.filter((h) => MISSING_READING.test(h) || Number.isFinite(numberOf(h, separator)));
@@ -49,12 +50,14 @@ export function countedRowsFrom(
   if (named.slice(j).every((h) => h === ''))
     throw refuse('no column after its row index has a name: name the columns of readings');
   // A label first (anomaly, changepoint) is read as labels are; the channels after it as readings.
-  if (isLabelColumn(name)) return j;
+  if (isLabelColumn(name)) return { from: j, counted: true };
   const rows = data.filter((r) => !MISSING_READING.test(cell(r, j)));
+  // Dates first: the time column under another name (a historian's `Zeitstempel`, `Time (UTC)`), read as one.
+  if (rows.length > 0 && isDateCell(cell(rows[0], j))) return { from: j, counted: false };
   const text = rows.find((r) => !Number.isFinite(numberOf(cell(r, j), separator)));
   if (text !== undefined)
     throw refuse(
-      `its first column "${name}" holds "${cell(text, j)}" (line ${lineOf(text)}), not a reading: if it is the time, name it datetime, time, timestamp, ts or date`,
+      `its first column "${name}" holds "${cell(text, j)}" (line ${lineOf(text)}), neither a reading nor a date (a time column holds dates such as 2024-01-03 00:00:00 or 03.01.2024 00:00:00, or Unix milliseconds under its name)`,
     );
   const v = rows.map((r) => numberOf(cell(r, j), separator));
   if (v.length > 2 && looksLikeClock(v))
@@ -65,7 +68,7 @@ export function countedRowsFrom(
           ', ',
         )}, …): if it is one, name it (time, or sample for a counter); if it is a reading, put another column first or add a time column`,
     );
-  return j;
+  return { from: j, counted: true };
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { CsvError, parse, type Options } from 'csv-parse/sync';
-import { TimeColumn } from './time-cells.js';
+import { TimeColumn, isDateCell } from './time-cells.js';
 import {
   COUNTER_NAME,
   INDEX_NAME,
@@ -217,8 +217,9 @@ export function parseSkabCsv(
   const data = records.flatMap((r, i) => (i > 0 && r.some((c) => c.trim() !== '') ? [i] : []));
   if (data.length === 0) throw new Error(`${file}: no data rows`);
   const at = timeColumnAt(named.slice(index));
-  const counted = at < 0 ? countedRowsFrom(named, records, data, file, lineOf, separator) : undefined;
-  const from = counted ?? index + at;
+  const found = at < 0 ? countedRowsFrom(named, records, data, file, lineOf, separator) : undefined;
+  const counted = found?.counted ? found.from : undefined;
+  const from = found?.from ?? index + at;
   const blankLast =
     named.length > 1 &&
     named.at(-1) === '' &&
@@ -274,7 +275,7 @@ export function parseSkabCsv(
     }
   });
   const runColumns =
-    counted === undefined
+    found === undefined
       ? leadingColumns(named.slice(index, from), index, named[from], records, data, file, lineOf)
       : [];
   const times = time.settled();
@@ -515,13 +516,15 @@ function headerFrom(path: string): { header: string[]; counted: boolean } {
   try {
     const buf = Buffer.alloc(64 * 1024);
     const head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
-    const header = (csvRecords(head, path, 1).records[0] ?? []).map((h) => h.trim());
+    const [first = [], row = []] = csvRecords(head, path, 2).records;
+    const header = first.map((h) => h.trim());
     const index = indexColumns(header);
     const at = timeColumnAt(header.slice(index));
     if (at >= 0) return { header: header.slice(index + at), counted: false };
     let from = 0;
     while (from < header.length - 1 && INDEX_NAME.test(header[from])) from++;
-    return { header: header.slice(from), counted: true };
+    // As parseSkabCsv: dates in the first column make it the time column.
+    return { header: header.slice(from), counted: !isDateCell((row[from] ?? '').trim()) };
   } finally {
     closeSync(fd);
   }

@@ -62,6 +62,24 @@ const monthFirst = (d: DayDate) => utc(d.year, d.first, d.second, d.clockMs ?? 0
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
 /** The time cells of a table's rows, read as the table is read; a refusal names the file, line and column. */
+/**
+ * Whether a cell is a date as TimeColumn reads one (ISO 8601, day-first dotted, year-first, or a slash date whatever
+ * its order): a first column of such cells is the time column whatever its name (`Zeitstempel`, `Time (UTC)`,
+ * `_time`).
+ */
+export function isDateCell(cell: string): boolean {
+  // The shapes TimeColumn reads as dates (Date.parse alone reads `1,25` as a day of 2001).
+  if (DAY_DATE.test(cell)) return true;
+  if (!YEAR_FIRST.test(cell) && !/^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}\S*)?(?:\s*(?:Z|[+-]\d\d:?\d\d))?$/.test(cell))
+    return false;
+  try {
+    new TimeColumn(1, '', '', () => 0).read(0, 0, cell);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export class TimeColumn {
   readonly times: Float64Array;
   /** Every cell so far was a plain number. */

@@ -101,6 +101,29 @@ describe('parseSkabCsv: a file with no time column', () => {
     expect(t.numericTimes).toBe(true);
   });
 
+  it('reads a first column of dates as the time column whatever its name (a historian export), after an index too', () => {
+    const dated = {
+      header: ['Zeitstempel', 'Druck', 'anomaly'],
+      times: [Date.UTC(2024, 0, 3), Date.UTC(2024, 0, 3, 0, 0, 1)],
+      columns: { Druck: [1.25, 1.27], anomaly: [0, 1] },
+    };
+    expect(
+      plain(
+        parseSkabCsv('Zeitstempel;Druck;anomaly\n03.01.2024 00:00:00;1,25;0\n03.01.2024 00:00:01;1,27;1\n', 'de.csv'),
+      ),
+    ).toEqual(dated);
+    const t = parseSkabCsv(
+      ',Zeitstempel,Druck,anomaly\n0,2024-01-03 00:00:00,1.25,0\n1,2024-01-03 00:00:01,1.27,1\n',
+      'p.csv',
+    );
+    expect(plain(t)).toEqual(dated);
+    expect(t.countedRows).toBeUndefined();
+    // A bad date further down is named as in any time column.
+    expect(refusal(() => parseSkabCsv('Time (UTC);a\n2024-01-03 00:00:00;1\nyesterday;2\n', 'x.csv'))).toBe(
+      'x.csv:3: column Time (UTC): bad time "yesterday"; write dates as 2024-01-03 00:00:00 (ISO 8601) or 03.01.2024 00:00:00 (day first), or Unix milliseconds',
+    );
+  });
+
   it('leaves out a pandas or R index (nameless, counting from 0 or 1) before the channels', () => {
     const counted = { header: ['sample', 'a', 'b'], times: [1, 2], columns: { a: [1, 3], b: [2, 4] } };
     expect(plain(parseSkabCsv(',a,b\n0,1,2\n1,3,4\n', 'pandas.csv'))).toEqual(counted);
@@ -274,9 +297,9 @@ describe('parseSkabCsv refusals name the file, the line as the file has it, and 
     ],
     ['no data rows', 'time;a\n\n', 'eu.csv: no data rows'],
     [
-      'no column named as a time or a sample counter, and dates in the first column (a time under another name)',
-      '"when";flow\n2024-01-01 00:00:00;1000\n2024-01-01 00:00:01;1001\n',
-      'eu.csv: no column is named as the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), so the rows would be counted as samples --period-ms apart, but its first column "when" holds "2024-01-01 00:00:00" (line 2), not a reading: if it is the time, name it datetime, time, timestamp, ts or date',
+      'no column named as a time or a sample counter, and text in the first column that is no date',
+      '"unit";flow\nbar;1000\nbar;1001\n',
+      'eu.csv: no column is named as the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), so the rows would be counted as samples --period-ms apart, but its first column "unit" holds "bar" (line 2), neither a reading nor a date (a time column holds dates such as 2024-01-03 00:00:00 or 03.01.2024 00:00:00, or Unix milliseconds under its name)',
     ],
     [
       'no column named as a time, and Unix times in ms under another name',
@@ -391,6 +414,9 @@ describe('csvHeader', () => {
       expect(csvDataColumns(file)).toEqual(['xmeas_1', 'xmeas_2', 'anomaly']);
       expect(parseSkabCsv(text).header).toEqual(['sample', 'xmeas_1', 'xmeas_2', 'anomaly']);
     }
+    // Dates first: that column is the time column, not a data column.
+    const dated = await written('Zeitstempel;Druck;anomaly\n03.01.2024 00:00:00;1,25;0\n');
+    expect(csvDataColumns(dated)).toEqual(['Druck', 'anomaly']);
   });
 
   it('reads only the head of the file: a quote left open past 64 KiB is not its business', async () => {
