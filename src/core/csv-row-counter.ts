@@ -11,9 +11,10 @@ export const ROW_COUNTER = 'sample';
 /**
  * Where the channels start in a file with no column named as a time or a sample counter (its rows are then counted as
  * samples, which need a sample period): after leading nameless columns that count the rows (a pandas or R index, from
- * 0 or 1). `counted` false: that first column holds dates, and is the time column under another name. Refused, naming the column and the fix, where the header holds readings (no header row), no column after
- * the index has a name, or the first column (unless a label) is not a number (a time under another name) or runs as a
- * clock or a counter (looksLikeClock), which would otherwise be read as a channel.
+ * 0 or 1). `counted` false: that first column holds dates, and is the time column under another name. Refused,
+ * naming the column and the fix, where the header holds readings (no header row), no column after the index has a
+ * name, or the first column (unless a label) holds text that is no date or runs as a clock or a counter
+ * (looksLikeClock), which would otherwise be read as a channel.
  */
 export function countedRowsFrom(
   named: readonly string[],
