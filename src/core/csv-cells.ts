@@ -29,7 +29,14 @@ export const TIME_COLUMN_NAMES =
   'the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step)';
 
 /** A pandas or R row index's name: none, or `Unnamed: 0` (a file read and written again). */
-export const INDEX_NAME = /^(|Unnamed: \d+)$/;
+const INDEX_NAME = /^(|Unnamed: \d+)$/;
+
+/** How many leading columns of a header are named as a row index (INDEX_NAME), at least one column left after them. */
+export function leadingIndexNames(header: readonly string[]): number {
+  let i = 0;
+  while (i < header.length - 1 && INDEX_NAME.test(header[i])) i++;
+  return i;
+}
 
 /** SKAB's label columns: numbers, or the words `true`/`false` (any case) that pandas and Excel write, read as 1/0 (and
  * a localised Excel's: LABEL_WORDS in csv-table.ts). */

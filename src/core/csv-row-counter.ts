@@ -2,7 +2,7 @@
  * A time-series CSV with no column named as a time or a sample counter (a benchmark's matrix written as CSV): its rows
  * are counted as samples, which need a sample period (pure).
  */
-import { INDEX_NAME, MISSING_READING, TIME_COLUMN_NAMES, isLabelColumn, numberOf } from './csv-cells.js';
+import { MISSING_READING, TIME_COLUMN_NAMES, isLabelColumn, leadingIndexNames, numberOf } from './csv-cells.js';
 import { isDateCell } from './time-cells.js';
 
 /** The name of the time column of a file without one, whose rows are counted as samples. */
@@ -38,8 +38,9 @@ export function countedRowsFrom(
     new Error(
       `${file}: no column is named as ${TIME_COLUMN_NAMES}, so the rows would be counted as samples --period-ms apart, but ${why}`,
     );
+  const index = leadingIndexNames(named);
   let j = 0;
-  for (; j < named.length - 1 && INDEX_NAME.test(named[j]); j++) {
+  for (; j < index; j++) {
     const start = Number(cell(data[0], j));
     const counts = (start === 0 || start === 1) && data.every((r, k) => Number(cell(r, j)) === start + k);
     if (!counts)

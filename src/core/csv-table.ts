@@ -8,11 +8,11 @@ import { CsvError, parse, type Options } from 'csv-parse/sync';
 import { TimeColumn, isDateCell } from './time-cells.js';
 import {
   COUNTER_NAME,
-  INDEX_NAME,
   MISSING_READING,
   TIME_COLUMN_NAMES,
   TIME_NAME,
   isLabelColumn,
+  leadingIndexNames,
   numberOf,
 } from './csv-cells.js';
 import { ROW_COUNTER, countedRowsFrom } from './csv-row-counter.js';
@@ -176,8 +176,7 @@ function timeColumnAt(written: readonly string[]): number {
  * written again) columns before a column named as a time or a sample counter; 0 where the header has none.
  */
 function indexColumns(header: readonly string[]): number {
-  let i = 0;
-  while (i < header.length - 1 && INDEX_NAME.test(header[i])) i++;
+  const i = leadingIndexNames(header);
   return timeColumnAt(header.slice(i)) >= 0 ? i : 0;
 }
 
@@ -198,7 +197,9 @@ function splitDateTime(header: readonly string[], firstTimeCell: string | undefi
  * VRAI/FAUX, VERDADERO/FALSO, VERO/FALSO); `;` or `,` separated (whichever the header uses, or an Excel `sep=` line),
  * cells quoted or not, a decimal comma where the separator is `;` (`1,25`).
  * The time column may instead count samples (`sample`, `index`: plain numbers, which need a sample period), and
- * come after columns that name the run (each one value throughout the file, left out).
+ * come after columns that name the run (each one value throughout the file, left out). With no column named as
+ * either, a first column of dates is the time column whatever its name, and otherwise the rows are counted as samples
+ * (`countedRows`; csv-row-counter.ts says what is refused).
  * What exports add is left out: a pandas index before the time column, a separator ending every line (a nameless
  * column with nothing in it), rows with nothing in any cell; separate `Date` and `Time` columns are read as one.
  * Every problem names the file, line and column.
@@ -521,8 +522,7 @@ function headerFrom(path: string): { header: string[]; counted: boolean } {
     const index = indexColumns(header);
     const at = timeColumnAt(header.slice(index));
     if (at >= 0) return { header: header.slice(index + at), counted: false };
-    let from = 0;
-    while (from < header.length - 1 && INDEX_NAME.test(header[from])) from++;
+    const from = leadingIndexNames(header);
     // As parseSkabCsv: dates in the first column make it the time column.
     return { header: header.slice(from), counted: !isDateCell((row[from] ?? '').trim()) };
   } finally {

@@ -61,7 +61,6 @@ const monthFirst = (d: DayDate) => utc(d.year, d.first, d.second, d.clockMs ?? 0
 /** `2024-03-01 00:00:00` for the ISO fix of a refusal. */
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
-/** The time cells of a table's rows, read as the table is read; a refusal names the file, line and column. */
 /**
  * Whether a cell is a date as TimeColumn reads one (ISO 8601, day-first dotted, year-first, or a slash date whatever
  * its order): a first column of such cells is the time column whatever its name (`Zeitstempel`, `Time (UTC)`,
@@ -80,6 +79,7 @@ export function isDateCell(cell: string): boolean {
   }
 }
 
+/** The time cells of a table's rows, read as the table is read; a refusal names the file, line and column. */
 export class TimeColumn {
   readonly times: Float64Array;
   /** Every cell so far was a plain number. */
