@@ -2,7 +2,7 @@
  * Fits the stats and hybrid detectors on rows of normal operation (pure apart from scoring the
  * candidate graphs in onnxruntime): split the rows into training and held-out parts, find the slow
  * channels, standardise every term on the training windows, fit the hybrid's leave-one-out linear
- * autoencoder on the training part, export fp32 and int8 graphs, and return the cross-fitted scores
+ * autoencoder on every row, export fp32 and int8 graphs, and return the cross-fitted scores
  * of every window for the threshold calibration (fit-detector.ts).
  */
 import { channelResolution, levelMinSd, variabilityScale } from './channel-resolution.js';
@@ -50,7 +50,8 @@ export interface NormalRows {
 export interface StatisticalFitOptions {
   readonly hybrid: boolean;
   readonly geometry: DetectorGeometry;
-  /** Rows at the end held out: the hybrid's autoencoder is fitted on the others; golden window and int8 check. */
+  /** Rows at the end held out for the golden window and the int8 check (the hybrid's autoencoder learns from them
+   * too). */
   readonly heldOutRows: number;
   /** Names of channels to treat as slow instead of finding them from the data. */
   readonly slowChannels?: readonly string[];
@@ -158,13 +159,18 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     ends.forEach((e, i) => autoencoderInput(x, e, c, g.aeRows, out, i * d));
     return out;
   };
-  // The autoencoder learns from windows aeRows apart: every row once, as the graph feeds it.
+  // The autoencoder learns from windows aeRows apart: every row once, as the graph feeds it. It learns from every
+  // window, those the detector holds out included (they are held out for the golden window and the int8 check, which
+  // compare the graphs, not for the fit): fitted on the first three quarters, it raised more false alarms on every
+  // plant measured (docs/detection-history.md, "The deployed model on every row, its ridge chosen on every row").
   const apart = (ends: readonly number[]) => ends.filter((_, i) => i % g.aeRows === 0);
-  const xTrain = aeInputs(apart(trainEnds));
-  const trainRows = apart(trainEnds).length * g.aeRows;
-  // The leave-one-out linear autoencoder: each channel's ridge chosen on the training rows; channels whose residual
-  // wanders (the slow-channel test on its out-of-fold residual: a level nothing else explains) are left out of it.
-  const ridge = chooseRidge(xTrain, c, crossFitBlocks(trainRows));
+  const xAll = aeInputs(apart(allEnds));
+  const allRows = apart(allEnds).length * g.aeRows;
+  // The leave-one-out linear autoencoder: each channel's ridge chosen on every row, as the wander test below reads
+  // them (on the training part alone, 96 rows of a 160-row span, folds of 72 rows chose a ridge 100× too large for a
+  // valve predicted from a pressure difference); channels whose residual wanders (the slow-channel test on its
+  // out-of-fold residual: a level nothing else explains) are left out of it.
+  const ridge = chooseRidge(x, c, crossFitBlocks(n));
   // Out of fold (each block of rows predicted by a fit on the others): a level that only wanders in time, like an
   // ageing sensor, is absorbed by a fit over the same rows but shows as block-to-block offsets here.
   const wandering = outOfFoldResiduals(x, c, ridge, crossFitBlocks(n));
@@ -178,7 +184,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const keptChannels = leftOut.flatMap((l, ch) => (l ? [] : [ch]));
   const curve =
     keptChannels.length >= 2
-      ? ridgeCurve(columnsOf(xTrain, c, keptChannels), keptChannels.length, crossFitBlocks(trainRows))
+      ? ridgeCurve(columnsOf(x, c, keptChannels), keptChannels.length, crossFitBlocks(n))
       : undefined;
   // Out-of-fold residuals, as the level and variability terms are cross-fitted: for each block the model is fitted
   // on the windows of the other blocks and scores the block's windows. The residual spread of each channel and the
@@ -202,11 +208,11 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   // no better known than its step allows (least[0]: step/√12), as its level, and no channel's is known better than the
   // int8 graph's weights resolve it (their rounding's effect on the training rows; both graphs use the same spread).
   // The int8 graph's weights are rounded with the errors cancelled on those rows (weight-rounding.ts).
-  const deployed = linearFit(xTrain);
+  const deployed = linearFit(xAll);
   const int8Model = DenseAutoencoder.fromLayers([
-    { ...deployed.layers[0], weights: roundToInt8Grid(deployed.layers[0].weights, c, c, xTrain, trainRows) },
+    { ...deployed.layers[0], weights: roundToInt8Grid(deployed.layers[0].weights, c, c, xAll, allRows) },
   ]);
-  const rounding = int8RoundingSpread(deployed, int8Model.layers[0].weights, xTrain, trainRows, c);
+  const rounding = int8RoundingSpread(deployed, int8Model.layers[0].weights, xAll, allRows, c);
   const rmsSpread = (rs: readonly Float64Array[], ch: number) =>
     leftOut[ch] ? 1 : Math.max(least[0][ch], rounding[ch], rmsOf(rs, ch));
   const sd = Array.from({ length: c }, (_, ch) => rmsSpread(residuals, ch));
