@@ -165,7 +165,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   // plant measured (docs/detection-history.md, "The deployed model on every row, its ridge chosen on every row").
   const apart = (ends: readonly number[]) => ends.filter((_, i) => i % g.aeRows === 0);
   const xAll = aeInputs(apart(allEnds));
-  const allRows = apart(allEnds).length * g.aeRows;
+  const allRows = xAll.length / c;
   // The leave-one-out linear autoencoder: each channel's ridge chosen on every row, as the wander test below reads
   // them (on the training part alone, 96 rows of a 160-row span, folds of 72 rows chose a ridge 100× too large for a
   // valve predicted from a pressure difference); channels whose residual wanders (the slow-channel test on its
@@ -221,11 +221,10 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   // spread in quadrature, so the deployed model does not alarm on the drift it was shown.
   const quarters = crossFitBlocks(allEnds.length);
   const [lastFrom, lastTo] = quarters[quarters.length - 1];
-  const ahead = meanResidual(
-    linearFit(aeInputs(apart(otherWindows(allEnds.length, lastFrom, lastTo, g.aeRows).map((i) => allEnds[i])))),
-    aeInputs(allEnds.slice(lastFrom, lastTo)),
-    c,
-  );
+  const xLast = aeInputs(allEnds.slice(lastFrom, lastTo));
+  const lastRows = xLast.length / c;
+  const xPast = aeInputs(apart(otherWindows(allEnds.length, lastFrom, lastTo, g.aeRows).map((i) => allEnds[i])));
+  const ahead = residualOverRows(xLast, linearFit(xPast).reconstruct(xLast, lastRows), 0, lastRows, c, 'mean');
   const rmsSpread = (rs: readonly Float64Array[], ch: number) =>
     leftOut[ch] ? 1 : Math.hypot(Math.max(least[0][ch], rounding[ch], rmsOf(rs, ch)), ahead[ch]);
   const sd = Array.from({ length: c }, (_, ch) => rmsSpread(residuals, ch));
@@ -369,15 +368,6 @@ export function crossFitBlocks(n: number, blocks = CROSS_FIT_BLOCKS): [number, n
   const size = Math.ceil(n / blocks);
   const out: [number, number][] = [];
   for (let b = 0; b < blocks; b++) if (b * size < n) out.push([b * size, Math.min(n, (b + 1) * size)]);
-  return out;
-}
-
-/** Each channel's mean residual over rows `x` (rows × c) of `model`'s reconstruction. */
-function meanResidual(model: DenseAutoencoder, x: Float64Array, c: number): number[] {
-  const rows = x.length / c;
-  const recon = model.reconstruct(x, rows);
-  const out = new Array<number>(c).fill(0);
-  for (let r = 0; r < rows; r++) for (let ch = 0; ch < c; ch++) out[ch] += (x[r * c + ch] - recon[r * c + ch]) / rows;
   return out;
 }
 
