@@ -29,6 +29,7 @@ import {
   type DetectorGeometry,
 } from './detector-features.js';
 import { denseLayers } from './export-dense.js';
+import { CHANGE_Z_LIMIT, changeBeforeRows } from './residual-change.js';
 import { TensorType, type OnnxGraph, type OnnxNode } from './onnx-writer.js';
 import { CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT, ScoringGraphBuilder, uint8Params } from './scoring-graph.js';
 
@@ -57,6 +58,14 @@ export interface DetectorLayout {
     /** The joint residual (detector-features.ts: the RMS over the channels of the residual z), standardised one-sided
      * and reported on the channels by their share of the largest residual z. */
     readonly joint?: { readonly centre: number; readonly sd: number };
+    /** The channels left out of the autoencoder, predicted from the kept ones (`model`: c inputs, one output per
+     * channel, in `channels` order) and scored on the change of their residual (residual-change.ts), in units of `sd`
+     * (one per channel of `channels`); reported as their `residual` term. */
+    readonly change?: {
+      readonly model: DenseAutoencoder;
+      readonly channels: readonly number[];
+      readonly sd: readonly number[];
+    };
   };
   /** The spread term: the component channels' variability over the whole window (log of the mean |row-to-row
    * difference| + floor, standardised), reported as `variability` on the channels by their share of each component. */
@@ -186,6 +195,45 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
     }
   }
   const terms = [levelTerm, variabilityTerm];
+  /** The left-out channels' residual change (residual-change.ts) over the whole window, in units of its spread,
+   * placed on its channels ([batch, c], zero elsewhere); returns its name. */
+  const residualChangeOnChannels = (change: NonNullable<NonNullable<DetectorLayout['residual']>['change']>) => {
+    const m = change.channels.length;
+    if (W <= aeRows)
+      throw new RangeError(`window of ${W} rows leaves no rows before the last ${aeRows} to compare with`);
+    if (change.model.inputSize !== c || change.model.layers[0].outputs !== m)
+      throw new RangeError(`residual change model maps ${change.model.inputSize} values to ${m}, the layout has ${c}`);
+    i64('shape_change_input', [-1, c]);
+    node('Reshape', 'change_input', ['rows', 'shape_change_input']);
+    denseLayers(g, change.model, 'change_input', undefined, l.residual?.int8Weights === true, 'change_');
+    i64('change_channels', [...change.channels]);
+    node('Gather', 'change_actual', ['change_input', 'change_channels'], { intAttributes: { axis: 1 } });
+    node('Sub', 'change_error', ['change_reconstruction', 'change_actual']);
+    i64('shape_change_rows', [-1, W, m]);
+    node('Reshape', 'change_error_rows', ['change_error', 'shape_change_rows']);
+    slice('change_before', W - aeRows - changeBeforeRows(W, aeRows), W - aeRows, 'change_error_rows');
+    node('ReduceMean', 'change_before_mean', ['change_before'], {
+      intsAttributes: { axes: [1] },
+      intAttributes: { keepdims: 1 },
+    });
+    slice('change_now', W - aeRows, W, 'change_error_rows');
+    node('Sub', 'change_moved', ['change_now', 'change_before_mean']);
+    node('Mul', 'change_squared', ['change_moved', 'change_moved']);
+    node('ReduceMean', 'change_mean_squared', ['change_squared'], mean1);
+    node('Sqrt', 'change_rms', ['change_mean_squared']);
+    f32(
+      'change_inv_sd',
+      change.sd.map((v) => 1 / v),
+    );
+    node('Mul', 'change_z', ['change_rms', 'change_inv_sd']);
+    f32('change_z_limit', [CHANGE_Z_LIMIT]);
+    node('Min', 'change_bounded_z', ['change_z', 'change_z_limit']);
+    const placement = new Float32Array(m * c);
+    change.channels.forEach((ch, o) => (placement[o * c + ch] = 1));
+    g.initializers.push({ name: 'change_placement', type: TensorType.FLOAT, dims: [m, c], data: placement });
+    node('MatMul', 'change_on_channels', ['change_bounded_z', 'change_placement']);
+    return 'change_on_channels';
+  };
   if (l.residual) {
     const r = l.residual;
     if (r.autoencoder.inputSize !== c)
@@ -231,6 +279,7 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
       node('Mul', 'joint_on_channels', ['joint_residual_z', 'joint_share']);
       inputs.push('joint_on_channels');
     }
+    if (r.change) inputs.push(residualChangeOnChannels(r.change));
     g.nodes.push({ op: 'Max', name: 'residual_z', inputs, outputs: ['residual_z'] });
     terms.unshift('residual_z');
   }

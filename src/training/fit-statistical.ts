@@ -9,6 +9,7 @@ import { channelResolution, levelMinSd, variabilityScale } from './channel-resol
 import {
   chooseRidge,
   columnsOf,
+  fitLeftOutFromKept,
   fitLeaveOneOutWithout,
   int8RoundingSpread,
   outOfFoldResiduals,
@@ -38,6 +39,7 @@ import { encodeOnnxModel } from './onnx-writer.js';
 import { DenseAutoencoder } from './dense-autoencoder.js';
 import { roundToInt8Grid } from './weight-rounding.js';
 import { channelStats } from './sim-recording.js';
+import { changeBeforeRows, leftOutResiduals, residualChange } from './residual-change.js';
 
 export interface NormalRows {
   readonly channels: readonly string[];
@@ -193,6 +195,12 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   // left 120 rows a fold for 52 channels, whose poorer fits widened every residual's spread and hid compensated faults.
   const residuals: Float64Array[] = new Array(allEnds.length);
   const means: Float64Array[] = new Array(allEnds.length);
+  // The left-out channels, predicted from the kept ones, scored on the change of their residual (residual-change.ts).
+  const changeChannels =
+    W > g.aeRows ? (keptChannels.length >= 2 ? leftOut.flatMap((l, ch) => (l ? [ch] : [])) : []) : [];
+  const changeFit = (rows: Float64Array) =>
+    changeChannels.length > 0 ? fitLeftOutFromKept(rows, rows.length / c, c, ridge, leftOut) : undefined;
+  const changes: Float64Array[] = new Array(allEnds.length);
   crossFitBlocks(allEnds.length, RESIDUAL_FIT_BLOCKS).forEach(([from, to]) => {
     // The fold never sees the rows a residual of the block reads: its windows' last aeRows rows (a margin of W, as the
     // level's, left the middle blocks of a 160-row span 32 rows to fit 52 channels on, and their residuals' spread
@@ -203,6 +211,13 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     for (let i = from; i < to; i++) {
       residuals[i] = residualOverRows(xBlock, recon, (i - from) * d, g.aeRows, c);
       means[i] = residualOverRows(xBlock, recon, (i - from) * d, g.aeRows, c, 'mean');
+    }
+    const foldChange = changeFit(xFold);
+    if (foldChange) {
+      const errors = leftOutResiduals(foldChange, x, n, c, changeChannels);
+      const before = changeBeforeRows(W, g.aeRows);
+      for (let i = from; i < to; i++)
+        changes[i] = residualChange(errors, allEnds[i], changeChannels.length, g.aeRows, before);
     }
   });
   // Each channel's residual in units of its own out-of-fold spread (RMS), so a noisy channel does not dominate; a
@@ -228,6 +243,23 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const rmsSpread = (rs: readonly Float64Array[], ch: number) =>
     leftOut[ch] ? 1 : Math.hypot(Math.max(least[0][ch], rounding[ch], rmsOf(rs, ch)), ahead[ch]);
   const sd = Array.from({ length: c }, (_, ch) => rmsSpread(residuals, ch));
+  const changeModel = changeFit(xAll);
+  const int8ChangeModel =
+    changeModel &&
+    DenseAutoencoder.fromLayers([
+      {
+        ...changeModel.layers[0],
+        weights: roundToInt8Grid(changeModel.layers[0].weights, c, changeChannels.length, xAll, allRows),
+      },
+    ]);
+  const changeRounding =
+    changeModel && int8RoundingSpread(changeModel, int8ChangeModel!.layers[0].weights, xAll, allRows, c);
+  // Its spread: its own out-of-fold RMS, no finer than the channel's step or the int8 weights resolve it.
+  const change = changeModel && {
+    model: changeModel,
+    channels: changeChannels,
+    sd: changeChannels.map((ch, o) => Math.max(least[0][ch], changeRounding![o], rmsOf(changes, o))),
+  };
   const meanSd = Array.from({ length: c }, (_, ch) => rmsSpread(means, ch));
   // The joint residual: the residual's z over all channels at once (none when no channel is in the model),
   // standardised on the windows that do not overlap each, reported on the channels by their share.
@@ -235,7 +267,9 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const joint = leftOut.every((l) => l) ? undefined : jointStandardisation(residualZs.map(jointResidual), W);
   const residualZ = residualZs.map((z, i) => {
     const shared = joint ? jointOnChannels(z, joint.z[i]) : undefined;
-    return z.map((v, ch) => Math.max(0, v, Math.abs(means[i][ch]) / meanSd[ch], shared?.[ch] ?? 0));
+    const own = z.map((v, ch) => Math.max(0, v, Math.abs(means[i][ch]) / meanSd[ch], shared?.[ch] ?? 0));
+    change?.channels.forEach((ch, o) => (own[ch] = Math.max(own[ch], changes[i][o] / change.sd[o])));
+    return own;
   });
   const { segments: calibrationSegments, largest } = crossFitted(
     signedZ,
@@ -250,6 +284,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
       meanSd,
       autoencoder: deployed,
       ...(joint ? { joint: { centre: joint.centre, sd: joint.sd } } : {}),
+      ...(change ? { change } : {}),
     },
   };
   return {
@@ -264,7 +299,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     calibrationSegments,
     largestNormalTerm: nameLargest(largest, allEnds, data.channels, true, componentTerm?.components),
     autoencoder: {
-      architecture: `leave-one-out linear autoencoder per row (each channel rebuilt from the others: ridge regression with a zero diagonal, each channel's ridge ${ridgeRange(ridge)} × the mean variance, chosen by ${CROSS_FIT_BLOCKS}-block cross-validation; left out: ${data.channels.filter((_, i) => leftOut[i]).join(', ') || 'none'}), its residual RMS and signed mean over the last ${g.aeRows} rows, spread and calibration out of fold (${RESIDUAL_FIT_BLOCKS} blocks), the spread widened by the mean residual met on the last quarter predicted from the rest${joint ? `; the residual's RMS over all ${c} channels, those left out counting as zero (the joint residual) joins it on each channel by its share` : ''}`,
+      architecture: `leave-one-out linear autoencoder per row (each channel rebuilt from the others: ridge regression with a zero diagonal, each channel's ridge ${ridgeRange(ridge)} × the mean variance, chosen by ${CROSS_FIT_BLOCKS}-block cross-validation; left out: ${data.channels.filter((_, i) => leftOut[i]).join(', ') || 'none'}), its residual RMS and signed mean over the last ${g.aeRows} rows, spread and calibration out of fold (${RESIDUAL_FIT_BLOCKS} blocks), the spread widened by the mean residual met on the last quarter predicted from the rest${joint ? `; the residual's RMS over all ${c} channels, those left out counting as zero (the joint residual) joins it on each channel by its share` : ''}${change ? `; the channels left out predicted from the kept ones, scored on how far their residual over the last ${g.aeRows} rows moves from its mean over the ${changeBeforeRows(W, g.aeRows)} rows before` : ''}`,
       ...(curve ? { ridgeCurve: curve } : {}),
     },
     encode: (name, range) =>
@@ -274,7 +309,12 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
           ? {
               ...layout,
               termRange: range,
-              residual: { ...layout.residual!, autoencoder: int8Model, int8Weights: true },
+              residual: {
+                ...layout.residual!,
+                autoencoder: int8Model,
+                int8Weights: true,
+                ...(change ? { change: { ...change, model: int8ChangeModel! } } : {}),
+              },
             }
           : layout,
       ),

@@ -235,3 +235,50 @@ export function int8RoundingSpread(
   }
   return Array.from(sumSquares, (s) => Math.sqrt(s / Math.max(1, rows)));
 }
+
+/**
+ * The channels left out of the leave-one-out model (`left`), each predicted from the kept ones alone (ridge regression,
+ * its own λ, in units of the kept channels' mean variance), as a one-layer DenseAutoencoder from every channel (d
+ * inputs, the left-out ones weighing zero) to the left-out channels (in channel order). None of them feeds another's
+ * prediction: their residual wanders as their level does, and only its change is scored (residual-change.ts).
+ * Undefined when fewer than one channel is left out or fewer than two are kept.
+ */
+export function fitLeftOutFromKept(
+  x: Float64Array,
+  rows: number,
+  d: number,
+  lambda: Ridge,
+  left: readonly boolean[],
+): DenseAutoencoder | undefined {
+  const kept = Array.from({ length: d }, (_, i) => i).filter((i) => !left[i]);
+  const out = Array.from({ length: d }, (_, i) => i).filter((i) => left[i]);
+  if (out.length === 0 || kept.length < 2) return undefined;
+  const { mean, cov } = moments(x, rows, d);
+  const k = kept.length;
+  const trace = kept.reduce((a, i) => a + cov[i * d + i], 0);
+  const inverse = new Map<number, Float64Array>();
+  const inverseAt = (l: number): Float64Array => {
+    if (!inverse.has(l)) {
+      const ridged = new Float64Array(k * k);
+      kept.forEach((i, a) => kept.forEach((j, b) => (ridged[a * k + b] = cov[i * d + j])));
+      const ridge = Math.max(l * (trace / k), 1e-12);
+      for (let a = 0; a < k; a++) ridged[a * k + a] += ridge;
+      inverse.set(l, invert(ridged, k));
+    }
+    return inverse.get(l)!;
+  };
+  const m = out.length;
+  const weights = new Float64Array(d * m);
+  const bias = new Float64Array(m);
+  out.forEach((j, o) => {
+    const inv = inverseAt(ridgeOf(lambda, j));
+    bias[o] = mean[j];
+    kept.forEach((i, a) => {
+      let w = 0;
+      kept.forEach((l, b) => (w += inv[a * k + b] * cov[l * d + j]));
+      weights[i * m + o] = w;
+      bias[o] -= w * mean[i];
+    });
+  });
+  return DenseAutoencoder.fromLayers([{ inputs: d, outputs: m, relu: false, weights, bias }]);
+}

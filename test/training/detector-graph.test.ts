@@ -14,7 +14,8 @@ import {
   variabilityFeature,
 } from '../../src/training/detector-features.js';
 import type { DetectorLayout } from '../../src/training/detector-graph.js';
-import { fitLeaveOneOut } from '../../src/training/leave-one-out.js';
+import { fitLeaveOneOut, fitLeftOutFromKept } from '../../src/training/leave-one-out.js';
+import { changeBeforeRows, leftOutResiduals, residualChange } from '../../src/training/residual-change.js';
 import { encodeLayout, scoreWindows } from '../helpers/detector-windows.js';
 
 const C = 3;
@@ -120,6 +121,31 @@ describe('detector graphs', () => {
     // Below its centre the joint residual adds nothing: the terms are the model's own.
     const quiet = await run({ ...l, residual: { ...l.residual!, joint: { centre: value * 2, sd: 1 } } }, rows);
     [...own, ...level, ...variability].forEach((v, i) => expect(quiet.terms[i]).toBeCloseTo(v, 3));
+  });
+
+  it("residual change: the left-out channel's residual predicted from the kept ones, its last rows against the rows before, joins the residual", async () => {
+    // Channel 1 left out: predicted from channels 0 and 2, scored on how far its residual over the last aeRows rows
+    // moves from its mean over as many rows before them, in units of `sd`.
+    const model = fitLeftOutFromKept(
+      Float64Array.from({ length: 60 * C }, (_, i) => Math.sin(i / C) * (1 + (i % C)) + Math.cos(i / 7)),
+      60,
+      C,
+      1e-2,
+      [false, true, false],
+    )!;
+    const errors = leftOutResiduals(model, x, G.windowLength, C, [1]);
+    const [moved] = residualChange(errors, end, 1, G.aeRows, changeBeforeRows(G.windowLength, G.aeRows));
+    // A spread that puts the change at 1.5× the channel's own residual term: it wins there, and nowhere else.
+    const change = { model, channels: [1], sd: [moved / (1.5 * Math.max(own[1], 1))] };
+    const residual = own.map((v, ch) => (ch === 1 ? Math.max(v, moved / change.sd[0]) : v));
+    expect(residual[1]).toBeGreaterThan(own[1] + 0.5);
+    const out = await run({ ...l, residual: { ...l.residual!, change } }, rows);
+    [...residual, ...level, ...variability].forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
+    expect(out.score).toBeCloseTo(Math.max(...residual, ...level, ...variability), 3);
+    // int8 weights: the change model's weights on the int8 grid, the term within a few percent of fp32.
+    const int8 = await run({ ...l, residual: { ...l.residual!, change, int8Weights: true } }, rows);
+    expect(Math.abs(int8.terms[1] / out.terms[1] - 1)).toBeLessThan(0.05);
+    expect(int8.terms[1]).not.toBe(out.terms[1]);
   });
 
   it("spread: the components' variability over the whole window, on each channel by its share, joins the variability kind", async () => {
