@@ -9,7 +9,9 @@
  *               centre 0 and sd = that spread (max(0, …) keeps the form of a one-sided z), and the |signed mean| of the
  *               error in units of its own spread   hybrid only; the leave-one-out linear autoencoder rebuilds each
  *               channel of a row from the others (batch × rows); the joint residual (RMS over the channels of the
- *               residual z, standardised one-sided) joins it on each channel by its share of the largest
+ *               residual z, standardised one-sided) joins it on each channel by its share of the largest; the channels
+ *               left out of the autoencoder, predicted from the kept ones over the whole window, join it with the
+ *               change of their residual (RMS over the last rows of it less its mean over as many rows before, / sd)
  *   level z     = |level − centre| / sd, the larger of it and the component level: |mean over the whole window of each
  *               component channel − centre| / sd, times each channel's share of it
  *   variability = |log(mean |difference| + floor) − centre| / sd, the larger of it and the spread: the same over the

@@ -35,6 +35,9 @@
  * Measured false alarms/day ÷ target, seeds 1–5; in brackets the same over seeds 1–12 (median, pooled = all alarms /
  * all days):
  *
+ * Measured on 2026-12-04, after the channels left out of the hybrid's leave-one-out model were scored on the change
+ * of their residual: the same figures as the next lines, to two decimals.
+ *
  * Measured on 2026-12-04, after the hybrid's residual spread was cross-fitted on 8 blocks and widened by the offset
  * met on the last quarter predicted from the rest (stats unchanged):
  * N = 3,000  hybrid   1.13 0.70 0.80 1.57 1.40  median 1.13, pooled 1.12
