@@ -30,6 +30,7 @@ import { describeTerm, fitStatistical, termKinds, type NormalRows } from './fit-
 import { CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT } from './scoring-graph.js';
 import { channelStats, slidingWindows } from './sim-recording.js';
 import { refuseConstantChannels } from './constant-channels.js';
+import { changeBeforeRows } from './residual-change.js';
 
 export const DETECTOR_ARCHS = ['hybrid', 'stats', 'dense', 'conv1d'] as const;
 export type DetectorArch = (typeof DETECTOR_ARCHS)[number];
@@ -246,6 +247,11 @@ async function fitTermDetector(
       ...(fit.layout.residual?.joint
         ? {
             joint_residual: `RMS over the channels of the leave-one-out residual's z, one-sided: centre ${fit.layout.residual.joint.centre.toFixed(4)}, sd ${fit.layout.residual.joint.sd.toFixed(4)} (out of fold)`,
+          }
+        : {}),
+      ...(fit.layout.residual?.change
+        ? {
+            residual_change: `the channels left out of the leave-one-out model, predicted from the kept ones: RMS over the last ${geometry.aeRows} rows of their residual less its mean over the ${changeBeforeRows(W, geometry.aeRows)} rows before, in units of its spread (out of fold): ${fit.layout.residual.change.channels.map((ch, o) => `${data.channels[ch]} ${fit.layout.residual!.change!.sd[o].toFixed(4)}`).join(', ')}`,
           }
         : {}),
       level_trend_r2: byChannel(fit.slowR2),

@@ -10,7 +10,7 @@
  * mean). A drift moves the residual little in so few rows; a fault that breaks the relation moves it at once. The term
  * also rises when a fault ends and the relation comes back, for as long as the earlier rows hold the fault: comparing
  * with the 24 rows before instead of 8 held alarms past the faults' ends (FAR on synthetic plants with ageing
- * analysers +0.4 to +1.8 points against +0.1 to +0.6; docs/detection-history.md).
+ * analysers +0.3 to +1.8 points against +0.0 to +0.6; docs/detection-history.md).
  */
 import type { DenseAutoencoder } from './dense-autoencoder.js';
 

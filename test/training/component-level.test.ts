@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { fitDetector, heldOutRowsOf } from '../../src/training/fit-detector.js';
 import { SeededRandom } from '../../src/core/random.js';
-import { crossFittedZ, describeTerm, fitStatistical, outOfFoldScale } from '../../src/training/fit-statistical.js';
+import { crossFittedZ, outOfFoldScale } from '../../src/training/cross-fit.js';
+import { describeTerm, fitStatistical } from '../../src/training/fit-statistical.js';
 import { termKinds } from '../../src/training/detector-graph.js';
 import {
   DEFAULT_GEOMETRY,

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
 import { DEFAULT_TARGET, fitDetector, type DetectorArch } from '../../src/training/fit-detector.js';
-import { crossFitted, crossFittedZ } from '../../src/training/fit-statistical.js';
+import { crossFitted, crossFittedZ } from '../../src/training/cross-fit.js';
 import type { CalibrationTarget } from '../../src/training/alarm-calibration.js';
 import { twoSourcePlant } from '../helpers/two-source-plant.js';
 

@@ -1,7 +1,7 @@
 /** The leave-one-out linear autoencoder: each channel from the others only, ridge from the rows, channels left out. */
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
-import { crossFitBlocks } from '../../src/training/fit-statistical.js';
+import { crossFitBlocks } from '../../src/training/cross-fit.js';
 import {
   RIDGE_GRID,
   chooseRidge,

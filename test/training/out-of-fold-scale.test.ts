@@ -1,5 +1,5 @@
 /**
- * The level term's out-of-fold scale (src/training/fit-statistical.ts): each channel's level is judged in units of how
+ * The level term's out-of-fold scale (src/training/cross-fit.ts): each channel's level is judged in units of how
  * far it spreads on windows its standardisation did not see. A stationary channel keeps its in-sample spread, a level
  * that steps away for a while in the normal rows is heard less, and the calibration divides by the same scale the graph
  * uses.
@@ -14,7 +14,7 @@ import {
   jointStandardisation,
   otherWindows,
   outOfFoldScale,
-} from '../../src/training/fit-statistical.js';
+} from '../../src/training/cross-fit.js';
 
 const N = 400;
 const ends = Array.from({ length: N }, (_, i) => 31 + i);

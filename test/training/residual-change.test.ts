@@ -67,6 +67,11 @@ describe("the change of a wandering channel's residual", () => {
       geometry: DEFAULT_GEOMETRY,
       heldOutRows: heldOutRowsOf(TRAINING_ROWS, options.validationFraction),
     });
+    // The manifest says how the term is standardised.
+    const changeSd = fit.layout.residual!.change!.sd[0];
+    expect(String(fitted.manifest.training.residual_change)).toMatch(
+      new RegExp(`in units of its spread \\(out of fold\\): analyser ${changeSd.toFixed(4)}$`),
+    );
     const withoutChange = encodeLayout({ ...fit.layout, residual: { ...fit.layout.residual!, change: undefined } });
     // Measured 2026-12-04: `on` 5.25; the fault windows score 6.90, 5.65 and 12.8, each on the analyser's residual;
     // without the change term 4.01, 3.28 and 4.37 (the analyser's variability); the windows after the training rows
@@ -100,8 +105,11 @@ describe('residualChange', () => {
   it('reads a step in the last rows at its size and a slow ramp at its movement between the two spans', () => {
     const [step, ramp] = residualChange(residuals, 11, 2, aeRows, before);
     expect(step).toBeCloseTo(2, 12);
-    // The last 4 rows (0.9-1.2) against the mean of the 4 before (0.65): RMS of 0.25, 0.35, 0.45, 0.55.
+    // The last 4 rows (0.75-1.05) against the mean of the 4 before (0.5): RMS of 0.25, 0.35, 0.45, 0.55.
     expect(ramp).toBeCloseTo(Math.sqrt((0.25 ** 2 + 0.35 ** 2 + 0.45 ** 2 + 0.55 ** 2) / 4), 12);
+    // Which span is which: a spike in the earlier rows (mean 1) against a flat 2 now reads 1; the other way round 2.
+    const spike = Float64Array.from([0, 0, 0, 4, 2, 2, 2, 2]);
+    expect(residualChange(spike, 7, 1, aeRows, before)[0]).toBeCloseTo(1, 12);
     // Once the step fills both spans, it no longer reads.
     const held = Float64Array.from({ length: 40 }, (_, i) => (i % 2 === 0 && i / 2 >= 8 ? 2 : 0));
     expect(residualChange(held, 19, 2, aeRows, before)[0]).toBe(0);

@@ -1,5 +1,5 @@
 /**
- * The leave-one-out residual's spread and what lies ahead (src/training/fit-statistical.ts): a channel whose relation
+ * The leave-one-out residual's spread and what lies ahead (src/training/fit-residual.ts): a channel whose relation
  * to the others drifts slowly through the normal rows, too little for the wander test to leave it out, has its
  * residual's spread widened by the offset the model meets on the last quarter predicted from the rest, so the drift it
  * was shown does not read as an anomaly; a channel whose relation holds keeps the cross-fit's spread.
