@@ -36,14 +36,17 @@ export function roundToInt8Grid(
 ): Float64Array {
   const power = inputPower(x, rows, inputs);
   const out = new Float64Array(weights.length);
+  // Consecutive columns on the same inputs share their inverse (the left-out channels' model: every column on the kept
+  // channels); one is kept at a time (the leave-one-out model's columns each leave out their own input).
+  let last: { key: string; inverse: Float64Array } | undefined;
   for (let j = 0; j < outputs; j++) {
     const used = Array.from({ length: inputs }, (_, i) => i).filter((i) => weights[i * outputs + j] !== 0);
     if (used.length === 0) continue;
+    const key = used.join(',');
+    if (last?.key !== key) last = { key, inverse: dampedInverse(used, power, inputs) };
     const column = roundColumn(
       used.map((i) => weights[i * outputs + j]),
-      used,
-      power,
-      inputs,
+      Float64Array.from(last.inverse),
     );
     used.forEach((i, k) => (out[i * outputs + j] = column[k]));
   }
@@ -61,22 +64,29 @@ function inputPower(x: Float64Array, rows: number, d: number): Float64Array {
   return h;
 }
 
-/**
- * One output column's weights (on inputs `used`) rounded largest first: the largest lands exactly on ±INT8_WEIGHT_MAX
- * steps (so the column's scale is unchanged), and after each rounding the weights still free move by the error's
- * projection through the inverse input power (the optimal brain surgeon's update), which is then updated to leave the
- * rounded input out.
- */
-function roundColumn(w: readonly number[], used: readonly number[], power: Float64Array, d: number): number[] {
+/** The inverse of the input power on inputs `used` (|used| × |used|), its diagonal damped by ROUNDING_DAMPING × their
+ * mean power. */
+function dampedInverse(used: readonly number[], power: Float64Array, d: number): Float64Array {
   const m = used.length;
-  const step = Math.max(...w.map(Math.abs)) / INT8_WEIGHT_MAX;
   let meanPower = 0;
   for (const i of used) meanPower += power[i * d + i] / m;
   const damped = new Float64Array(m * m);
   used.forEach((a, p) =>
     used.forEach((b, q) => (damped[p * m + q] = power[a * d + b] + (p === q ? ROUNDING_DAMPING * meanPower : 0))),
   );
-  const inv = invert(damped, m);
+  return invert(damped, m);
+}
+
+/**
+ * One output column's weights (`inv`: the damped inverse input power on its inputs, which it uses up) rounded largest
+ * first: the largest lands exactly on ±INT8_WEIGHT_MAX
+ * steps (so the column's scale is unchanged), and after each rounding the weights still free move by the error's
+ * projection through the inverse input power (the optimal brain surgeon's update), which is then updated to leave the
+ * rounded input out.
+ */
+function roundColumn(w: readonly number[], inv: Float64Array): number[] {
+  const m = w.length;
+  const step = Math.max(...w.map(Math.abs)) / INT8_WEIGHT_MAX;
   const free = [...w];
   const rounded = new Array<boolean>(m).fill(false);
   const order = [...w.keys()].sort((p, q) => Math.abs(w[q]) - Math.abs(w[p]));
