@@ -40,3 +40,27 @@ export async function scoreWindows(
   await session.release();
   return out;
 }
+
+/** The graph's outputs for several windows (each `windowLength` rows × `channels`, time-major) in one batch. */
+export async function scoreBatch(
+  bytes: Uint8Array,
+  windows: readonly Float64Array[],
+  channels: number,
+  windowLength: number,
+): Promise<WindowScore[]> {
+  const session = await ort.InferenceSession.create(bytes);
+  const size = windowLength * channels;
+  const input = new Float32Array(windows.length * size);
+  windows.forEach((w, i) => input.set(Float32Array.from(w), i * size));
+  const r = await session.run({ window: new ort.Tensor('float32', input, [windows.length, size]) });
+  await session.release();
+  const score = r.score.data as Float32Array;
+  const channel = r.channel_error.data as Float32Array;
+  const terms = r.term_error.data as Float32Array;
+  const kinds = terms.length / windows.length;
+  return windows.map((_, i) => ({
+    score: score[i],
+    channel: Array.from(channel.subarray(i * channels, (i + 1) * channels)),
+    terms: Array.from(terms.subarray(i * kinds, (i + 1) * kinds)),
+  }));
+}

@@ -16,7 +16,8 @@ import {
 import type { DetectorLayout } from '../../src/training/detector-graph.js';
 import { fitLeaveOneOut, fitLeftOutFromKept } from '../../src/training/leave-one-out.js';
 import { changeBeforeRows, leftOutResiduals, residualChange } from '../../src/training/residual-change.js';
-import { encodeLayout, scoreWindows } from '../helpers/detector-windows.js';
+import { DenseAutoencoder } from '../../src/training/dense-autoencoder.js';
+import { encodeLayout, scoreBatch, scoreWindows } from '../helpers/detector-windows.js';
 
 const C = 3;
 const G = { windowLength: 12, k: 4, lag: 6, aeRows: 4 };
@@ -146,6 +147,61 @@ describe('detector graphs', () => {
     const int8 = await run({ ...l, residual: { ...l.residual!, change, int8Weights: true } }, rows);
     expect(Math.abs(int8.terms[1] / out.terms[1] - 1)).toBeLessThan(0.05);
     expect(int8.terms[1]).not.toBe(out.terms[1]);
+  });
+
+  it('residual change: two left-out channels, three windows in one batch, each as the JS computes it alone', async () => {
+    // Channels 1 and 2 left out, each predicted from channel 0 (a model made by hand: the graph does not care how).
+    const model0 = l.residual!.autoencoder;
+    const model = DenseAutoencoder.fromLayers([
+      {
+        inputs: C,
+        outputs: 2,
+        relu: false,
+        weights: Float64Array.of(0.8, -0.5, 0, 0, 0, 0),
+        bias: Float64Array.of(0.1, -0.2),
+      },
+    ]);
+    const change = { model, channels: [1, 2], sd: [0.0005, 0.0008] };
+    const windows = [0, 1, 2].map((shift) =>
+      Float64Array.from(
+        rows,
+        (v, i) => v + (i % C === 2 && Math.floor(i / C) >= G.windowLength - G.aeRows ? shift : 0),
+      ),
+    );
+    const expected = windows.map((w) => {
+      const xw = normaliseRows(w, l.mean, l.std);
+      const errors = leftOutResiduals(model, xw, G.windowLength, C, [1, 2]);
+      return residualChange(errors, end, 2, G.aeRows, changeBeforeRows(G.windowLength, G.aeRows)).map(
+        (v, o) => v / change.sd[o],
+      );
+    });
+    // The shift of channel 2 in its last rows must show, and differ between the windows.
+    expect(expected[2][1]).toBeGreaterThan(expected[0][1] + 1);
+    const batch = await scoreBatch(
+      encodeLayout({ ...l, residual: { ...l.residual!, change } }),
+      windows,
+      C,
+      G.windowLength,
+    );
+    // Each window's own residual terms (the leave-one-out autoencoder's RMS and |mean|), as above.
+    const ownOf = (w: Float64Array) => {
+      const xw = normaliseRows(w, l.mean, l.std);
+      const inputW = new Float64Array(G.aeRows * C);
+      autoencoderInput(xw, end, C, G.aeRows, inputW, 0);
+      const rebuilt = model0.reconstruct(inputW, G.aeRows);
+      const rmsW = residualOverRows(inputW, rebuilt, 0, G.aeRows, C);
+      const meanW = residualOverRows(inputW, rebuilt, 0, G.aeRows, C, 'mean');
+      return rmsW.map((v, ch) => Math.max(v / l.residual!.sd[ch], Math.abs(meanW[ch]) / MEAN_SD[ch]));
+    };
+    // The change sets channel 2's term where it is shifted (the test reads the change, not the own terms).
+    expect(expected[2][1]).toBeGreaterThan(ownOf(windows[2])[2] + 0.5);
+    batch.forEach((out, i) => {
+      const own = ownOf(windows[i]);
+      // float32 in the graph: equal to a few parts in a million (the terms run to thousands here)
+      [1, 2].forEach((ch, o) =>
+        expect(Math.abs(out.terms[ch] / Math.max(expected[i][o], own[ch]) - 1)).toBeLessThan(1e-5),
+      );
+    });
   });
 
   it("spread: the components' variability over the whole window, on each channel by its share, joins the variability kind", async () => {
