@@ -384,8 +384,9 @@ export function heldText(readings: readonly HeldReadings[]): string {
 /**
  * Columns between a pandas index and the time column, checked and left out, or refused naming the column and the fix:
  * before a sample counter, columns that name the run (Tennessee Eastman as Rieth et al. publish it: `faultNumber`,
- * `simulationRun`, `sample`), each one value in every row (not a label); before a column named as a time, only pandas'
- * reset_index column (`index`: 0, 1, 2, … or 1, 2, 3, …). Runs after every row's fields were counted; returns the
+ * `simulationRun`, `sample`), each one value in every row (not a label); before a column named as a time, only a column
+ * that counts the rows under a counter's name (pandas' reset_index `index`, a `sample` or `row` number: 0, 1, 2, … or
+ * 1, 2, 3, …). Runs after every row's fields were counted; returns the
  * columns that name the run.
  */
 function leadingColumns(
@@ -403,7 +404,7 @@ function leadingColumns(
     if (!counter) {
       const start = Number(cell(data[0]));
       const rowIndex =
-        /^index$/i.test(name) && (start === 0 || start === 1) && data.every((r, k) => cell(r) === String(start + k));
+        COUNTER_NAME.test(name) && (start === 0 || start === 1) && data.every((r, k) => cell(r) === String(start + k));
       if (!rowIndex) throw new Error(`${file}: first column must be ${TIME_COLUMN_NAMES}, found "${name}"`);
       return [];
     }

@@ -220,6 +220,12 @@ describe('what exports add around the table', () => {
     // pandas' reset_index: the index in a column named `index` before the time column.
     const reset = valveWith((row, c) => [row < 0 ? 'index' : String(row), ...c], ',');
     expect(plain(parseSkabCsv(reset, 'reset.csv'))).toEqual(clean);
+    // A sample or row number before the time column, counting the rows from 0 or 1: left out as the index is.
+    for (const name of ['sample', 'row', 'sample_no'])
+      for (const start of [0, 1]) {
+        const numbered = valveWith((row, c) => [row < 0 ? name : String(row + start), ...c], ',');
+        expect(plain(parseSkabCsv(numbered, `${name}.csv`))).toEqual(clean);
+      }
     // Only a row index: a counter-named channel before the time column that does not count rows is refused.
     const stepped = valveWith((row, c) => [row < 0 ? 'index' : String(Math.floor(row / 2)), ...c], ',');
     expect(refusal(() => parseSkabCsv(stepped, 'stepped.csv'))).toBe(
