@@ -1,9 +1,11 @@
 /**
- * Scores windows of rows through a detector's ONNX graph in onnxruntime, as the gateway feeds it (one raw window of
+ * Scores windows of rows through a detector's ONNX graph in onnxruntime, in a session made as the gateway makes it
+ * (createSession: its graph settings, CPU, one thread), as the gateway feeds it (one raw window of
  * `windowLength` rows × channels): the score, each channel's largest term (`channel_error`) and every standardised term
  * (`term_error`, kind after kind).
  */
 import * as ort from 'onnxruntime-node';
+import { createSession } from '../../src/inference/onnx-session.js';
 import { detectorGraph, type DetectorLayout } from '../../src/training/detector-graph.js';
 import { encodeOnnxModel } from '../../src/training/onnx-writer.js';
 
@@ -26,7 +28,7 @@ export async function scoreWindows(
   windowLength: number,
   ends: readonly number[],
 ): Promise<WindowScore[]> {
-  const session = await ort.InferenceSession.create(bytes);
+  const session = (await createSession(bytes)).session;
   const out: WindowScore[] = [];
   for (const e of ends) {
     const w = Float32Array.from(rows.subarray((e - windowLength + 1) * channels, (e + 1) * channels));
@@ -48,7 +50,7 @@ export async function scoreBatch(
   channels: number,
   windowLength: number,
 ): Promise<WindowScore[]> {
-  const session = await ort.InferenceSession.create(bytes);
+  const session = (await createSession(bytes)).session;
   const size = windowLength * channels;
   const input = new Float32Array(windows.length * size);
   windows.forEach((w, i) => input.set(Float32Array.from(w), i * size));
