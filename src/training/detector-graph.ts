@@ -104,6 +104,7 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
   const node = (op: string, name: string, inputs: string[], extra: Partial<OnnxNode> = {}) =>
     g.nodes.push({ op, name, inputs, outputs: [name], ...extra });
   const mean1 = { intsAttributes: { axes: [1] }, intAttributes: { keepdims: 0 } };
+  const keep1 = { intsAttributes: { axes: [1] }, intAttributes: { keepdims: 1 } };
   const slice = (name: string, from: number, to: number, input = 'rows') => {
     i64(`${name}_from`, [from]);
     i64(`${name}_to`, [to]);
@@ -214,10 +215,7 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
     i64('shape_change_rows', [-1, W, m]);
     node('Reshape', 'change_error_rows', ['change_error', 'shape_change_rows']);
     slice('change_before', W - aeRows - changeBeforeRows(W, aeRows), W - aeRows, 'change_error_rows');
-    node('ReduceMean', 'change_before_mean', ['change_before'], {
-      intsAttributes: { axes: [1] },
-      intAttributes: { keepdims: 1 },
-    });
+    node('ReduceMean', 'change_before_mean', ['change_before'], keep1);
     slice('change_now', W - aeRows, W, 'change_error_rows');
     node('Sub', 'change_moved', ['change_now', 'change_before_mean']);
     node('Mul', 'change_squared', ['change_moved', 'change_moved']);
@@ -266,15 +264,14 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
       inputs.push('linear_mean_z');
     }
     if (r.joint) {
-      const keep = { intsAttributes: { axes: [1] }, intAttributes: { keepdims: 1 } };
       f32('joint_z_limit', [JOINT_Z_LIMIT]);
       node('Min', 'linear_bounded_z', ['linear_residual_z', 'joint_z_limit']);
       node('Mul', 'linear_squared_z', ['linear_bounded_z', 'linear_bounded_z']);
-      node('ReduceMean', 'linear_mean_squared_z', ['linear_squared_z'], keep);
+      node('ReduceMean', 'linear_mean_squared_z', ['linear_squared_z'], keep1);
       node('Sqrt', 'joint_residual', ['linear_mean_squared_z']);
       standardised('joint_residual', { centre: [r.joint.centre], sd: [r.joint.sd] });
       node('Relu', 'joint_residual_z', ['joint_residual_z_signed']);
-      node('ReduceMax', 'linear_largest_z', ['linear_bounded_z'], keep);
+      node('ReduceMax', 'linear_largest_z', ['linear_bounded_z'], keep1);
       f32('joint_share_epsilon', [JOINT_SHARE_EPSILON]);
       node('Add', 'linear_largest_z_safe', ['linear_largest_z', 'joint_share_epsilon']);
       node('Div', 'joint_share', ['linear_bounded_z', 'linear_largest_z_safe']);

@@ -198,6 +198,7 @@ async function fitTermDetector(
   const { meanRel, agree } = int8Agreement(int8Scores, fp32Scores, alarm.on);
   refuseInt8Alarms(int8Scores, fp32Scores, alarm.on, data.source);
   const largest = fit.largestNormalTerm;
+  const change = fit.layout.residual?.change;
   const manifest: ModelManifest = {
     ...base,
     sha256: sha256Hex(int8),
@@ -249,9 +250,9 @@ async function fitTermDetector(
             joint_residual: `RMS over the channels of the leave-one-out residual's z, one-sided: centre ${fit.layout.residual.joint.centre.toFixed(4)}, sd ${fit.layout.residual.joint.sd.toFixed(4)} (out of fold)`,
           }
         : {}),
-      ...(fit.layout.residual?.change
+      ...(change
         ? {
-            residual_change: `the channels left out of the leave-one-out model, predicted from the kept ones: RMS over the last ${geometry.aeRows} rows of their residual less its mean over the ${changeBeforeRows(W, geometry.aeRows)} rows before, in units of its spread (out of fold): ${fit.layout.residual.change.channels.map((ch, o) => `${data.channels[ch]} ${fit.layout.residual!.change!.sd[o].toFixed(4)}`).join(', ')}`,
+            residual_change: `the channels left out of the leave-one-out model, predicted from the kept ones: RMS over the last ${geometry.aeRows} rows of their residual less its mean over the ${changeBeforeRows(W, geometry.aeRows)} rows before, in units of its spread (out of fold): ${change.channels.map((ch, o) => `${data.channels[ch]} ${change.sd[o].toFixed(4)}`).join(', ')}`,
           }
         : {}),
       level_trend_r2: byChannel(fit.slowR2),

@@ -104,9 +104,10 @@ export function fitResidual(
   // left 120 rows a fold for 52 channels, whose poorer fits widened every residual's spread and hid compensated faults.
   const residuals: Float64Array[] = new Array(allEnds.length);
   const means: Float64Array[] = new Array(allEnds.length);
-  // The left-out channels, predicted from the kept ones, scored on the change of their residual (residual-change.ts).
-  const changeChannels =
-    W > g.aeRows ? (keptChannels.length >= 2 ? leftOut.flatMap((l, ch) => (l ? [ch] : [])) : []) : [];
+  // The left-out channels, predicted from the kept ones, scored on the change of their residual (residual-change.ts;
+  // none when the window holds no rows before the last aeRows, or fewer than two channels are kept).
+  const changeChannels = W > g.aeRows ? leftOut.flatMap((l, ch) => (l ? [ch] : [])) : [];
+  const changeBefore = changeBeforeRows(W, g.aeRows);
   const changeFit = (rows: Float64Array) =>
     changeChannels.length > 0 ? fitLeftOutFromKept(rows, rows.length / c, c, ridge, leftOut) : undefined;
   const changes: Float64Array[] = new Array(allEnds.length);
@@ -126,9 +127,8 @@ export function fitResidual(
     const foldChange = changeFit(xFold);
     if (foldChange) {
       const errors = leftOutResiduals(foldChange, x, n, c, changeChannels);
-      const before = changeBeforeRows(W, g.aeRows);
       for (let i = from; i < to; i++)
-        changes[i] = residualChange(errors, allEnds[i], changeChannels.length, g.aeRows, before);
+        changes[i] = residualChange(errors, allEnds[i], changeChannels.length, g.aeRows, changeBefore);
     }
   });
   // Each channel's residual in units of its own out-of-fold spread (RMS), so a noisy channel does not dominate; a
@@ -199,7 +199,7 @@ export function fitResidual(
       ...(change ? { change: { ...change, model: int8ChangeModel! } } : {}),
     },
     z: residualZ,
-    architecture: `leave-one-out linear autoencoder per row (each channel rebuilt from the others: ridge regression with a zero diagonal, each channel's ridge ${ridgeRange(ridge)} × the mean variance, chosen by ${CROSS_FIT_BLOCKS}-block cross-validation; left out: ${channels.filter((_, i) => leftOut[i]).join(', ') || 'none'}), its residual RMS and signed mean over the last ${g.aeRows} rows, spread and calibration out of fold (${RESIDUAL_FIT_BLOCKS} blocks), the spread widened by the mean residual met on the last quarter predicted from the rest${joint ? `; the residual's RMS over all ${c} channels, those left out counting as zero (the joint residual) joins it on each channel by its share` : ''}${change ? `; the channels left out predicted from the kept ones, scored on how far their residual over the last ${g.aeRows} rows moves from its mean over the ${changeBeforeRows(W, g.aeRows)} rows before` : ''}`,
+    architecture: `leave-one-out linear autoencoder per row (each channel rebuilt from the others: ridge regression with a zero diagonal, each channel's ridge ${ridgeRange(ridge)} × the mean variance, chosen by ${CROSS_FIT_BLOCKS}-block cross-validation; left out: ${channels.filter((_, i) => leftOut[i]).join(', ') || 'none'}), its residual RMS and signed mean over the last ${g.aeRows} rows, spread and calibration out of fold (${RESIDUAL_FIT_BLOCKS} blocks), the spread widened by the mean residual met on the last quarter predicted from the rest${joint ? `; the residual's RMS over all ${c} channels, those left out counting as zero (the joint residual) joins it on each channel by its share` : ''}${change ? `; the channels left out predicted from the kept ones, scored on how far their residual over the last ${g.aeRows} rows moves from its mean over the ${changeBefore} rows before` : ''}`,
     ...(curve ? { ridgeCurve: curve } : {}),
   };
 }

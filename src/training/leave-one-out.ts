@@ -60,6 +60,25 @@ function moments(x: Float64Array, rows: number, d: number): { mean: Float64Array
   return { mean, cov };
 }
 
+/**
+ * (C + λ·v·I)⁻¹ for a d × d covariance C with mean variance v, as a function of λ: one inversion per distinct λ
+ * (cached).
+ */
+function ridgedInverses(cov: Float64Array, d: number): (lambda: number) => Float64Array {
+  let trace = 0;
+  for (let i = 0; i < d; i++) trace += cov[i * d + i];
+  const inverse = new Map<number, Float64Array>();
+  return (l) => {
+    if (!inverse.has(l)) {
+      const ridged = Float64Array.from(cov);
+      const ridge = Math.max(l * (trace / d), 1e-12);
+      for (let i = 0; i < d; i++) ridged[i * d + i] += ridge;
+      inverse.set(l, invert(ridged, d));
+    }
+    return inverse.get(l)!;
+  };
+}
+
 /** A ridge λ per channel (in units of the mean variance), or one for all. */
 export type Ridge = number | readonly number[];
 
@@ -72,18 +91,7 @@ const ridgeOf = (lambda: Ridge, channel: number): number => (typeof lambda === '
  */
 export function fitLeaveOneOut(x: Float64Array, rows: number, d: number, lambda: Ridge): DenseAutoencoder {
   const { mean, cov } = moments(x, rows, d);
-  let trace = 0;
-  for (let i = 0; i < d; i++) trace += cov[i * d + i];
-  const precision = new Map<number, Float64Array>();
-  const precisionAt = (l: number): Float64Array => {
-    if (!precision.has(l)) {
-      const ridged = Float64Array.from(cov);
-      const ridge = Math.max(l * (trace / d), 1e-12);
-      for (let i = 0; i < d; i++) ridged[i * d + i] += ridge;
-      precision.set(l, invert(ridged, d));
-    }
-    return precision.get(l)!;
-  };
+  const precisionAt = ridgedInverses(cov, d);
   // weights [in i, out j] = −P_ij / P_jj, zero diagonal; bias so the prediction is centred on the mean
   const weights = new Float64Array(d * d);
   const bias = new Float64Array(d);
@@ -255,18 +263,9 @@ export function fitLeftOutFromKept(
   if (out.length === 0 || kept.length < 2) return undefined;
   const { mean, cov } = moments(x, rows, d);
   const k = kept.length;
-  const trace = kept.reduce((a, i) => a + cov[i * d + i], 0);
-  const inverse = new Map<number, Float64Array>();
-  const inverseAt = (l: number): Float64Array => {
-    if (!inverse.has(l)) {
-      const ridged = new Float64Array(k * k);
-      kept.forEach((i, a) => kept.forEach((j, b) => (ridged[a * k + b] = cov[i * d + j])));
-      const ridge = Math.max(l * (trace / k), 1e-12);
-      for (let a = 0; a < k; a++) ridged[a * k + a] += ridge;
-      inverse.set(l, invert(ridged, k));
-    }
-    return inverse.get(l)!;
-  };
+  const keptCov = new Float64Array(k * k);
+  kept.forEach((i, a) => kept.forEach((j, b) => (keptCov[a * k + b] = cov[i * d + j])));
+  const inverseAt = ridgedInverses(keptCov, k);
   const m = out.length;
   const weights = new Float64Array(d * m);
   const bias = new Float64Array(m);
