@@ -23,6 +23,8 @@ export interface SkabTable {
   readonly columns: ReadonlyMap<string, Float64Array>;
   /** Every time cell was a plain number (not a date). */
   readonly numericTimes?: boolean;
+  /** The plain numbers were Unix times in this unit, now in ms in `times` (UNIX_UNITS). */
+  readonly unixUnit?: 's' | 'µs' | 'ns';
   /** The file has no time column: its rows were counted as samples (1, 2, 3, …) in a `sample` column. */
   readonly countedRows?: boolean;
   /** Columns before a sample counter that name the run (one value in every row), left out of the channels. */
@@ -279,7 +281,10 @@ export function parseSkabCsv(
     found === undefined
       ? leadingColumns(named.slice(index, from), index, named[from], records, data, file, lineOf)
       : [];
-  const times = time.settled();
+  const settled = time.settled();
+  // Unix s, µs or ns under a time's name are read as the dates they are (see UNIX_UNITS).
+  const unix = time.numeric && counted === undefined ? unixUnitOf(header[0], settled) : undefined;
+  const times = unix ? settled.map((t) => t * unix.toMs) : settled;
   const gappy = header.slice(1).flatMap((_, k) => (missing[k].cells > 0 ? [k] : []));
   for (const k of gappy) {
     if (header[k + 1] === '')
@@ -298,6 +303,7 @@ export function parseSkabCsv(
     times,
     columns: new Map(header.slice(1).map((h, k) => [h, values[k]])),
     numericTimes: time.numeric,
+    ...(unix ? { unixUnit: unix.unit } : {}),
     ...(counted === undefined ? {} : { countedRows: true }),
     ...(runColumns.length > 0 ? { runColumns } : {}),
     ...(missingCells.length > 0 ? { missing: missingCells } : {}),
@@ -426,6 +432,26 @@ function leadingColumns(
 export const UNIX_MS_FROM = 1e11;
 export const UNIX_MS_UNTIL = 1e14;
 
+/**
+ * Other Unix units a column named as a time (TIME_NAME) may hold, each told by its size from 2001-09-09 to 2286-11-20
+ * (ranges apart from each other and from Unix ms, by a factor of 10 at least): the factor to milliseconds. Under a
+ * counter's name or none, such numbers stay plain (a sample number is never read as a date).
+ */
+export const UNIX_UNITS: readonly { readonly unit: 's' | 'µs' | 'ns'; readonly from: number; readonly toMs: number }[] =
+  [
+    { unit: 's', from: 1e9, toMs: 1e3 },
+    { unit: 'µs', from: 1e15, toMs: 1e-3 },
+    { unit: 'ns', from: 1e18, toMs: 1e-6 },
+  ];
+
+/** The Unix unit of plain-number times under a time's name, when every one lies in its range (see UNIX_UNITS). */
+function unixUnitOf(name: string, times: Float64Array): (typeof UNIX_UNITS)[number] | undefined {
+  if (!TIME_NAME.test(name) || times.length === 0) return undefined;
+  let [lo, hi] = [Infinity, -Infinity];
+  for (const t of times) [lo, hi] = [Math.min(lo, t), Math.max(hi, t)];
+  return UNIX_UNITS.find((u) => lo >= u.from && hi < 10 * u.from);
+}
+
 /** Whether the first `n` times are plain numbers in a unit the file does not say (see UNIX_MS_FROM). */
 export function unitlessTimes(table: SkabTable, n = table.times.length): boolean {
   if (table.numericTimes !== true) return false;
@@ -437,7 +463,7 @@ export function unitlessTimes(table: SkabTable, n = table.times.length): boolean
 export function plainNumberTimes(file: string, times: Float64Array, countedRows = false): string {
   return countedRows
     ? `${file}: has no time column (${TIME_COLUMN_NAMES}): its rows are read as samples`
-    : `${file}: the time column holds plain numbers (${[...times.subarray(0, 3)].join(', ')}, …), not dates or Unix times in milliseconds`;
+    : `${file}: the time column holds plain numbers (${[...times.subarray(0, 3)].join(', ')}, …), not dates or Unix times (ms; s, µs or ns under a time's name)`;
 }
 
 /**

@@ -449,15 +449,32 @@ describe('timesInMs: the times in ms and the sample period, or what to give', ()
 
   it('refuses plain numbers (seconds since the start, a sample number) without a period, naming the file and the fix', () => {
     expect(refusal(() => timesInMs(table(['0', '3', '6', '9']), 'log.csv'))).toBe(
-      'log.csv: the time column holds plain numbers (0, 3, 6, …), not dates or Unix times in milliseconds, so the sample period is unknown; give --period-ms, or write the times as dates (2024-01-23 00:03:00)',
+      "log.csv: the time column holds plain numbers (0, 3, 6, …), not dates or Unix times (ms; s, µs or ns under a time's name), so the sample period is unknown; give --period-ms, or write the times as dates (2024-01-23 00:03:00)",
     );
-    // Unix µs are a thousand times too large for ms, Unix seconds a thousand times too small.
-    expect(refusal(() => timesInMs(table(['1706000000000000', '1706000001000000']), 'log.csv'))).toMatch(
-      /^log\.csv: the time column holds plain numbers \(1706000000000000, 1706000001000000, …\), not dates/,
+    // Under a counter's name, numbers of a Unix time's size stay plain: a sample number is never read as a date.
+    const counted = parseSkabCsv('sample;a\n1706000000;1\n1706000060;2\n', 'log.csv');
+    expect(refusal(() => timesInMs(counted, 'log.csv'))).toMatch(
+      /^log\.csv: the time column holds plain numbers \(1706000000, 1706000060, …\), not dates/,
     );
-    expect(refusal(() => timesInMs(table(['1706000000', '1706000060']), 'log.csv'))).toMatch(
-      /^log\.csv: the time column holds plain numbers \(1706000000, 1706000060, …\)/,
+    // Above Unix ns (after 2286 in ns) no unit fits.
+    expect(refusal(() => timesInMs(table(['17060000000000000000', '17060000010000000000']), 'log.csv'))).toMatch(
+      /^log\.csv: the time column holds plain numbers \(17060000000000000000, 17060000010000000000, …\), not dates/,
     );
+  });
+
+  it("reads Unix seconds, µs and ns under a time's name as the dates they are (historian and Python exports)", () => {
+    const at = Date.UTC(2024, 0, 23, 8, 53, 20); // 1706000000 s
+    for (const [unit, times] of [
+      ['s', ['1706000000', '1706000060.5', '1706000121']],
+      ['µs', ['1706000000000000', '1706000060500000', '1706000121000000']],
+      ['ns', ['1706000000000000000', '1706000060500000000', '1706000121000000000']],
+    ] as const) {
+      const t = table([...times]);
+      expect(t.unixUnit).toBe(unit);
+      const read = timesInMs(t, 'log.csv');
+      expect(read.periodMs).toBe(60_500);
+      expect([...read.times].map((x) => Math.round(x) - at)).toEqual([0, 60_500, 121_000]);
+    }
   });
 
   it('scales plain numbers to the period given, keeping a gap as long in rows', () => {

@@ -166,7 +166,7 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     const unknown = await runCli(['eval', '--data', numbered, '--arch', 'stats']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe(
-      `linewatch: ${numbered}: the time column holds plain numbers (0, 1, 2, …), not dates or Unix times in milliseconds, so the sample period is unknown; give --period-ms, or write the times as dates (2024-01-23 00:03:00)\n`,
+      `linewatch: ${numbered}: the time column holds plain numbers (0, 1, 2, …), not dates or Unix times (ms; s, µs or ns under a time's name), so the sample period is unknown; give --period-ms, or write the times as dates (2024-01-23 00:03:00)\n`,
     );
     const figures = async (args: string[]) => {
       const res = await runCli(['eval', '--arch', 'stats', '--json', ...args]);
@@ -177,6 +177,16 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     const dated = await figures(['--data', file]);
     expect(await figures(['--data', numbered, '--period-ms', '1000'])).toEqual(dated);
     expect(dated.f1).toBeGreaterThan(0.5);
+    // Unix seconds under the name `time` (a Python or historian export) are the same dates: no --period-ms needed.
+    const unix = join(dir, 'unix-seconds.csv');
+    await writeFile(
+      unix,
+      [
+        header.replace(/^datetime/, 'time'),
+        ...seconds.map((r) => r.replace(/^[\d.]+/, (t) => String(start / 1000 + Number(t)))),
+      ].join('\n'),
+    );
+    expect(await figures(['--data', unix])).toEqual(dated);
     // A file with dates gives its own period: one that disagrees is refused, not mixed into the figures.
     expect(await figures(['--data', file, '--period-ms', '1000'])).toEqual(dated);
     const disagrees = await runCli(['eval', '--data', file, '--period-ms', '500']);

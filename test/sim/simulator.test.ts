@@ -109,7 +109,7 @@ describe('CSV replay (SKAB format)', () => {
       lines.map((l, i) => (i === 0 ? l.replace(/^datetime/, 'sample') : l.replace(/^[^;]+/, String(i)))).join('\n'),
     );
     expect(() => csvReplaySource(file)).toThrow(
-      `${file}: the time column holds plain numbers (1, 2, 3, …), not dates or Unix times in milliseconds; replay follows the file's own times, so write them as dates (2024-01-23 00:03:00)`,
+      `${file}: the time column holds plain numbers (1, 2, 3, …), not dates or Unix times (ms; s, µs or ns under a time's name); replay follows the file's own times, so write them as dates (2024-01-23 00:03:00)`,
     );
   });
 
