@@ -19,7 +19,8 @@
  *   channel_error = the largest term of the channel, score = the largest channel_error
  *
  * Centres and sds come from the training windows. In int8 the autoencoder's weights are int8 (per
- * output channel, DequantizeLinear) and the terms are quantized (uint8 over [0, range]) for the score;
+ * output channel, a Cast and a Mul: ScoringGraphBuilder.weight) and the terms are quantized (uint8 over [0, range]) for
+ * the score;
  * channel_error and term_error come from the terms before quantization, so a term above the range still ranks.
  */
 import type { TermKind } from '../core/types.js';

@@ -37,7 +37,10 @@ export function denseLayers(
   model.layers.forEach((layer, i) => {
     const last = i === model.layers.length - 1;
     if (quantization) current = g.activationQdq(i, current, quantization[i]);
-    const weight = g.weight(`${prefix}W${i}`, layer.weights, [layer.inputs, layer.outputs], int8Weights, 1);
+    // Weights alone in int8 (fp32 activations) are dequantized by a Cast and a Mul (see ScoringGraphBuilder.weight).
+    const dequantize = quantization ? 'qdq' : 'cast';
+    const dims = [layer.inputs, layer.outputs];
+    const weight = g.weight(`${prefix}W${i}`, layer.weights, dims, int8Weights, 1, dequantize);
     const bias = g.bias(`${prefix}b${i}`, layer.bias);
     g.nodes.push({
       op: 'MatMul',

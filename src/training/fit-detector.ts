@@ -218,7 +218,8 @@ async function fitTermDetector(
       scheme: 'static QDQ, opset 13',
       ...(fit.autoencoder
         ? {
-            weights: 'int8 symmetric, per output channel (DequantizeLinear axis=1)',
+            weights:
+              'int8 symmetric, per output channel, dequantized by a Cast and a Mul (a DequantizeLinear would be fused with its MatMul into a kernel that rounds the fp32 input to int8 at default session settings)',
             activations:
               'fp32 (uint8 activations add reconstruction noise of the size of the residual the detector reads)',
           }

@@ -142,14 +142,52 @@ export class ScoringGraphBuilder {
     return `x${i}_dq`;
   }
 
-  /** Weight `name` (fp32, or int8 per index along `axis` with a DequantizeLinear); returns the tensor to use. */
-  weight(name: string, weights: Float64Array, dims: readonly number[], quantized: boolean, axis: number): string {
+  /**
+   * Weight `name` (fp32, or int8 per index along `axis`); returns the tensor to use. `dequantize`: 'qdq', a
+   * DequantizeLinear, so that with the activations' QDQ pairs the runtime fuses an integer kernel; 'cast' (weights
+   * only, fp32 activations; `axis` the last), a Cast and a Mul by the scales, which every runtime computes as
+   * written. A DequantizeLinear feeding a MatMul with fp32 input is fused by onnxruntime (1.30) into MatMulNBits,
+   * whose default accuracy level rounds that input to int8 on the fly: the hybrid's leave-one-out model then read 32
+   * on every Tennessee Eastman row under a session with default settings (docs/detection.md).
+   */
+  weight(
+    name: string,
+    weights: Float64Array,
+    dims: readonly number[],
+    quantized: boolean,
+    axis: number,
+    dequantize: 'qdq' | 'cast' = 'qdq',
+  ): string {
     if (!quantized) {
       this.initializers.push({ name, type: TensorType.FLOAT, dims, data: Float32Array.from(weights) });
       return name;
     }
     const w = int8PerAxis(weights, dims, axis);
     const channels = dims[axis];
+    if (dequantize === 'cast') {
+      if (axis !== dims.length - 1)
+        throw new Error(`weight ${name}: a Cast and Mul dequantize along the last axis only`);
+      this.initializers.push(
+        { name: `${name}_q`, type: TensorType.INT8, dims, data: w.q },
+        { name: `${name}_scale`, type: TensorType.FLOAT, dims: [channels], data: w.scales },
+      );
+      this.nodes.push(
+        {
+          op: 'Cast',
+          name: `cast_${name}`,
+          inputs: [`${name}_q`],
+          outputs: [`${name}_int8_as_float`],
+          intAttributes: { to: TensorType.FLOAT },
+        },
+        {
+          op: 'Mul',
+          name: `scale_${name}`,
+          inputs: [`${name}_int8_as_float`, `${name}_scale`],
+          outputs: [`${name}_dq`],
+        },
+      );
+      return `${name}_dq`;
+    }
     this.initializers.push(
       { name: `${name}_q`, type: TensorType.INT8, dims, data: w.q },
       { name: `${name}_scale`, type: TensorType.FLOAT, dims: [channels], data: w.scales },
