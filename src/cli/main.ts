@@ -150,7 +150,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('--precision <p>', 'int8, fp32 or both', 'int8')
       .option(
         '--period-ms <n>',
-        "sample period in ms of files whose time column holds plain numbers (seconds or hours since the start, a sample number) or that have none (rows counted as samples); with --model, default the model's; files with dates or Unix ms times give their own",
+        "sample period in ms of files whose time column holds plain numbers (seconds or hours since the start, a sample number) or that have none (rows counted as samples); with --model, default the model's; files with dates or Unix times (ms; s, µs or ns under a time's name) give their own",
       )
       .option(
         '--on-delay-ms <ms>',
@@ -192,7 +192,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('--hop <n>', 'with --csv and --arch dense or conv1d: rows between training windows', '1')
       .option(
         '--period-ms <n>',
-        'with --csv: sample period (default: the median spacing of the time column; needed where it holds plain numbers, not dates or Unix times in ms, or where the file has no time column)',
+        "with --csv: sample period (default: the median spacing of the time column; needed where it holds plain numbers, not dates or Unix times (ms; s, µs or ns under a time's name), or where the file has no time column)",
       )
       .option(
         '--arch <kind>',

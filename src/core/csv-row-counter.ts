@@ -59,7 +59,7 @@ export function countedRowsFrom(
   const text = rows.find((r) => !Number.isFinite(numberOf(cell(r, j), separator)));
   if (text !== undefined)
     throw refuse(
-      `its first column "${name}" holds "${cell(text, j)}" (line ${lineOf(text)}), neither a reading nor a date (a time column holds dates such as 2024-01-03 00:00:00 or 03.01.2024 00:00:00, or Unix milliseconds under its name)`,
+      `its first column "${name}" holds "${cell(text, j)}" (line ${lineOf(text)}), neither a reading nor a date (a time column holds dates such as 2024-01-03 00:00:00 or 03.01.2024 00:00:00, or Unix times under a time's name)`,
     );
   const v = rows.map((r) => numberOf(cell(r, j), separator));
   if (v.length > 2 && looksLikeClock(v))

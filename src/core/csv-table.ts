@@ -194,9 +194,9 @@ function splitDateTime(header: readonly string[], firstTimeCell: string | undefi
 
 /**
  * Parses a time-series CSV: a header row, the time in the first column (read by TimeColumn: SKAB's `datetime`
- * "2020-02-08 13:30:47", ISO 8601, day-first dotted dates, slash dates in the order the file settles, or epoch
- * milliseconds), numbers in the others, `true`/`false` too in the label columns (and a localised Excel's WAHR/FALSCH,
- * VRAI/FAUX, VERDADERO/FALSO, VERO/FALSO); `;` or `,` separated (whichever the header uses, or an Excel `sep=` line),
+ * "2020-02-08 13:30:47", ISO 8601, day-first dotted dates, slash dates in the order the file settles, or Unix
+ * times: ms, or s, µs or ns under a time's name, UNIX_UNITS), numbers in the others, `true`/`false` too in the label
+ * columns (and a localised Excel's WAHR/FALSCH, VRAI/FAUX, VERDADERO/FALSO, VERO/FALSO); `;` or `,` separated (whichever the header uses, or an Excel `sep=` line),
  * cells quoted or not, a decimal comma where the separator is `;` (`1,25`).
  * The time column may instead count samples (`sample`, `index`: plain numbers, which need a sample period), and
  * come after columns that name the run (each one value throughout the file, left out). With no column named as
@@ -282,9 +282,10 @@ export function parseSkabCsv(
       ? leadingColumns(named.slice(index, from), index, named[from], records, data, file, lineOf)
       : [];
   const settled = time.settled();
-  // Unix s, µs or ns under a time's name are read as the dates they are (see UNIX_UNITS).
+  // Unix s, µs or ns under a time's name are read as the dates they are (see UNIX_UNITS), to the whole ms: ns lie
+  // above 2^53, where a double steps by 256 ns, and a period must be a whole number of ms (a model's sample_period_ms).
   const unix = time.numeric && counted === undefined ? unixUnitOf(header[0], settled) : undefined;
-  const times = unix ? settled.map((t) => t * unix.toMs) : settled;
+  const times = unix ? settled.map((t) => Math.round(t * unix.toMs)) : settled;
   const gappy = header.slice(1).flatMap((_, k) => (missing[k].cells > 0 ? [k] : []));
   for (const k of gappy) {
     if (header[k + 1] === '')
@@ -467,11 +468,11 @@ export function plainNumberTimes(file: string, times: Float64Array, countedRows 
 }
 
 /**
- * The times of the first `n` rows in milliseconds and the sample period. Dates and Unix times in ms are taken as they
- * are, the period from `givenMs` or else the median spacing. Other plain numbers (seconds or hours since the start, a
- * sample number, Unix s, µs or ns) have no unit the file says: they need `givenMs`, and are scaled so that their median
- * spacing is that period (gaps keep their length in rows). A period the file cannot give is an error naming the file
- * and the fix.
+ * The times of the first `n` rows in milliseconds and the sample period. Dates and Unix times (read as ms by
+ * parseSkabCsv) are taken as they are, the period from `givenMs` or else the median spacing. Other plain numbers
+ * (seconds or hours since the start, a sample number, Unix times under a counter's name) have no unit the file says:
+ * they need `givenMs`, and are scaled so that their median spacing is that period (gaps keep their length in rows). A
+ * period the file cannot give is an error naming the file and the fix.
  */
 export function timesInMs(
   table: SkabTable,

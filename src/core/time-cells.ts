@@ -32,7 +32,8 @@ const SHORT_YEAR = new RegExp(String.raw`^\d{1,2}([./-])\d{1,2}\1\d{1,2}(?:(?:\s
 const YEAR_FIRST = new RegExp(String.raw`^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:\s+|T)${CLOCK}$`);
 
 /** What a time cell should look like, for a refusal. */
-const FORMS = 'write dates as 2024-01-03 00:00:00 (ISO 8601) or 03.01.2024 00:00:00 (day first), or Unix milliseconds';
+const FORMS =
+  "write dates as 2024-01-03 00:00:00 (ISO 8601) or 03.01.2024 00:00:00 (day first), or Unix times (ms; s, µs or ns under a time's name)";
 
 /** The ms into the day of a time matched by CLOCK from `m[at]` on (h, min, s, fraction, AM/PM); NaN if it is none. */
 function clockMs(m: RegExpExecArray, at: number): number {

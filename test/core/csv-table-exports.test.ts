@@ -75,7 +75,7 @@ describe('time cells as spreadsheets and historians write them', () => {
       'x.csv:4: column datetime: "13/03/2024 00:00" can only be day/month/year, but line 5 "03/13/2024 00:00" only month/day/year: the dates disagree on their order; write them as ISO dates (2024-03-13 00:00:00)',
     );
     expect(refusal(() => times('datetime;a\n31.02.2024 00:00;1\n'))).toBe(
-      'x.csv:2: column datetime: bad time "31.02.2024 00:00"; write dates as 2024-01-03 00:00:00 (ISO 8601) or 03.01.2024 00:00:00 (day first), or Unix milliseconds',
+      'x.csv:2: column datetime: bad time "31.02.2024 00:00"; write dates as 2024-01-03 00:00:00 (ISO 8601) or 03.01.2024 00:00:00 (day first), or Unix times (ms; s, µs or ns under a time\'s name)',
     );
     // A two-digit year, first or last, with or without a time of day: Date.parse read 03.01.24 as 2024-03-01.
     for (const [cell, line] of [

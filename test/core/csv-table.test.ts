@@ -120,7 +120,7 @@ describe('parseSkabCsv: a file with no time column', () => {
     expect(t.countedRows).toBeUndefined();
     // A bad date further down is named as in any time column.
     expect(refusal(() => parseSkabCsv('Time (UTC);a\n2024-01-03 00:00:00;1\nyesterday;2\n', 'x.csv'))).toBe(
-      'x.csv:3: column Time (UTC): bad time "yesterday"; write dates as 2024-01-03 00:00:00 (ISO 8601) or 03.01.2024 00:00:00 (day first), or Unix milliseconds',
+      'x.csv:3: column Time (UTC): bad time "yesterday"; write dates as 2024-01-03 00:00:00 (ISO 8601) or 03.01.2024 00:00:00 (day first), or Unix times (ms; s, µs or ns under a time\'s name)',
     );
   });
 
@@ -293,13 +293,13 @@ describe('parseSkabCsv refusals name the file, the line as the file has it, and 
     [
       'a bad time',
       'time;a\n1000;1\nyesterday;2\n',
-      'eu.csv:3: column time: bad time "yesterday"; write dates as 2024-01-03 00:00:00 (ISO 8601) or 03.01.2024 00:00:00 (day first), or Unix milliseconds',
+      'eu.csv:3: column time: bad time "yesterday"; write dates as 2024-01-03 00:00:00 (ISO 8601) or 03.01.2024 00:00:00 (day first), or Unix times (ms; s, µs or ns under a time\'s name)',
     ],
     ['no data rows', 'time;a\n\n', 'eu.csv: no data rows'],
     [
       'no column named as a time or a sample counter, and text in the first column that is no date',
       '"unit";flow\nbar;1000\nbar;1001\n',
-      'eu.csv: no column is named as the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), so the rows would be counted as samples --period-ms apart, but its first column "unit" holds "bar" (line 2), neither a reading nor a date (a time column holds dates such as 2024-01-03 00:00:00 or 03.01.2024 00:00:00, or Unix milliseconds under its name)',
+      'eu.csv: no column is named as the time (datetime, time, timestamp, ts or date) or a sample counter (sample, index, row or step), so the rows would be counted as samples --period-ms apart, but its first column "unit" holds "bar" (line 2), neither a reading nor a date (a time column holds dates such as 2024-01-03 00:00:00 or 03.01.2024 00:00:00, or Unix times under a time\'s name)',
     ],
     [
       'no column named as a time, and Unix times in ms under another name',
@@ -462,7 +462,7 @@ describe('timesInMs: the times in ms and the sample period, or what to give', ()
     );
   });
 
-  it("reads Unix seconds, µs and ns under a time's name as the dates they are (historian and Python exports)", () => {
+  it("reads Unix seconds, µs and ns under a time's name as the dates they are, to the whole ms", () => {
     const at = Date.UTC(2024, 0, 23, 8, 53, 20); // 1706000000 s
     for (const [unit, times] of [
       ['s', ['1706000000', '1706000060.5', '1706000121']],
@@ -473,8 +473,14 @@ describe('timesInMs: the times in ms and the sample period, or what to give', ()
       expect(t.unixUnit).toBe(unit);
       const read = timesInMs(t, 'log.csv');
       expect(read.periodMs).toBe(60_500);
-      expect([...read.times].map((x) => Math.round(x) - at)).toEqual([0, 60_500, 121_000]);
+      expect([...read.times].map((x) => x - at)).toEqual([0, 60_500, 121_000]);
     }
+    // ns every 100 ms from an offset a double cannot hold (2^53 < 1.58e18: steps of 256 ns): the period is 100 ms
+    // exactly, not 100.000244 (a model's sample_period_ms is a whole number).
+    const ns = Array.from({ length: 50 }, (_, i) => String(1583748873000016000n + BigInt(i) * 100_000_000n));
+    const read = timesInMs(table(ns), 'log.csv');
+    expect(read.periodMs).toBe(100);
+    expect(new Set([...read.times].slice(1).map((x, i) => x - read.times[i]))).toEqual(new Set([100]));
   });
 
   it('scales plain numbers to the period given, keeping a gap as long in rows', () => {
