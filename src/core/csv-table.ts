@@ -196,8 +196,9 @@ function splitDateTime(header: readonly string[], firstTimeCell: string | undefi
  * Parses a time-series CSV: a header row, the time in the first column (read by TimeColumn: SKAB's `datetime`
  * "2020-02-08 13:30:47", ISO 8601, day-first dotted dates, slash dates in the order the file settles, or Unix
  * times: ms, or s, µs or ns under a time's name, UNIX_UNITS), numbers in the others, `true`/`false` too in the label
- * columns (and a localised Excel's WAHR/FALSCH, VRAI/FAUX, VERDADERO/FALSO, VERO/FALSO); `;` or `,` separated (whichever the header uses, or an Excel `sep=` line),
- * cells quoted or not, a decimal comma where the separator is `;` (`1,25`).
+ * columns (and a localised Excel's WAHR/FALSCH, VRAI/FAUX, VERDADERO/FALSO, VERO/FALSO); `;` or `,` separated
+ * (whichever the header uses, or an Excel `sep=` line), cells quoted or not, a decimal comma where the separator is `;`
+ * (`1,25`).
  * The time column may instead count samples (`sample`, `index`: plain numbers, which need a sample period), and
  * come after columns that name the run (each one value throughout the file, left out). With no column named as
  * either, a first column of dates is the time column whatever its name, and otherwise the rows are counted as samples
