@@ -17,6 +17,8 @@ import { INT8_WEIGHT_MAX } from './scoring-graph.js';
  * compensation leans on the inputs' correlations only as far as they hold out of sample. GPTQ's default (0.01) leaned
  * on finer ones that drift after the training span: on synthetic plants with ageing sensors the int8 graph then
  * raised 0.4 points more false alarms than the fp32 one (0.1: within 0.1 point, either side); see docs/detection.md.
+ * The mean is over the inputs any column of the layer uses, so that every column's damped input power is a
+ * submatrix of one matrix.
  */
 export const ROUNDING_DAMPING = 0.1;
 
@@ -36,17 +38,37 @@ export function roundToInt8Grid(
 ): Float64Array {
   const power = inputPower(x, rows, inputs);
   const out = new Float64Array(weights.length);
-  // Consecutive columns on the same inputs share their inverse (the left-out channels' model: every column on the kept
-  // channels); one is kept at a time (the leave-one-out model's columns each leave out their own input).
-  let last: { key: string; inverse: Float64Array } | undefined;
+  const usedBy = Array.from({ length: outputs }, (_, j) =>
+    Array.from({ length: inputs }, (_, i) => i).filter((i) => weights[i * outputs + j] !== 0),
+  );
+  const union = [...new Set(usedBy.flat())].sort((a, b) => a - b);
+  if (union.length === 0) return out;
+  const damping = (ROUNDING_DAMPING * union.reduce((a, i) => a + power[i * inputs + i], 0)) / union.length;
+  // One inverse of the damped power per set of inputs; a column of a leave-one-out layer (inputs = outputs) that uses
+  // every input of its set but its own takes its inverse from the set's by one downdate (O(m²), not O(m³)). The two
+  // sets used last are kept: the kept channels' one, and the single input of a channel left out between them.
+  let recent: { readonly key: string; readonly set: readonly number[]; readonly inverse: Float64Array }[] = [];
+  const inverseOf = (set: readonly number[]) => {
+    const key = set.join(',');
+    const found = recent.find((r) => r.key === key) ?? {
+      key,
+      set,
+      inverse: dampedInverse(set, power, inputs, damping),
+    };
+    recent = [found, ...recent.filter((r) => r !== found)].slice(0, 2);
+    return found;
+  };
   for (let j = 0; j < outputs; j++) {
-    const used = Array.from({ length: inputs }, (_, i) => i).filter((i) => weights[i * outputs + j] !== 0);
+    const used = usedBy[j];
     if (used.length === 0) continue;
-    const key = used.join(',');
-    if (last?.key !== key) last = { key, inverse: dampedInverse(used, power, inputs) };
+    const own = inputs === outputs && !used.includes(j);
+    const base = own ? inverseOf([...used, j].sort((a, b) => a - b)) : inverseOf(used);
+    const inverse = own
+      ? withoutOne(base.inverse, base.set.length, base.set.indexOf(j))
+      : Float64Array.from(base.inverse);
     const column = roundColumn(
       used.map((i) => weights[i * outputs + j]),
-      Float64Array.from(last.inverse),
+      inverse,
     );
     used.forEach((i, k) => (out[i * outputs + j] = column[k]));
   }
@@ -64,17 +86,29 @@ function inputPower(x: Float64Array, rows: number, d: number): Float64Array {
   return h;
 }
 
-/** The inverse of the input power on inputs `used` (|used| × |used|), its diagonal damped by ROUNDING_DAMPING × their
- * mean power. */
-function dampedInverse(used: readonly number[], power: Float64Array, d: number): Float64Array {
+/** The inverse of the input power on inputs `used` (|used| × |used|), `damping` added to its diagonal. */
+function dampedInverse(used: readonly number[], power: Float64Array, d: number, damping: number): Float64Array {
   const m = used.length;
-  let meanPower = 0;
-  for (const i of used) meanPower += power[i * d + i] / m;
   const damped = new Float64Array(m * m);
-  used.forEach((a, p) =>
-    used.forEach((b, q) => (damped[p * m + q] = power[a * d + b] + (p === q ? ROUNDING_DAMPING * meanPower : 0))),
-  );
+  used.forEach((a, p) => used.forEach((b, q) => (damped[p * m + q] = power[a * d + b] + (p === q ? damping : 0))));
   return invert(damped, m);
+}
+
+/** The inverse of a symmetric matrix with row and column q left out, from the whole one's inverse P (m × m): the
+ * Schur complement P₋q₋q − P₋q,q P_q,₋q / P_qq. */
+function withoutOne(inverse: Float64Array, m: number, q: number): Float64Array {
+  const out = new Float64Array((m - 1) * (m - 1));
+  const pivot = inverse[q * m + q];
+  for (let a = 0, r = 0; a < m; a++) {
+    if (a === q) continue;
+    const f = inverse[a * m + q] / pivot;
+    for (let b = 0, c = 0; b < m; b++) {
+      if (b === q) continue;
+      out[r * (m - 1) + c++] = inverse[a * m + b] - f * inverse[q * m + b];
+    }
+    r++;
+  }
+  return out;
 }
 
 /**

@@ -40,14 +40,21 @@ function outputChange(
  * weights still free to the damped least-squares best given those already rounded (a fresh solve each time, where
  * roundToInt8Grid updates one inverse).
  */
-function referenceColumn(w: readonly number[], x: Float64Array, rows: number, d: number): number[] {
+function referenceColumn(
+  w: readonly number[],
+  x: Float64Array,
+  rows: number,
+  d: number,
+  /** The inputs any column of the layer uses: the damping is a share of their mean power. */
+  layerInputs: readonly number[],
+): number[] {
   const used = w.flatMap((v, i) => (v !== 0 ? [i] : []));
   const power = (a: number, b: number) => {
     let s = 0;
     for (let r = 0; r < rows; r++) s += (x[r * d + a] * x[r * d + b]) / rows;
     return s;
   };
-  const meanPower = used.reduce((a, i) => a + power(i, i), 0) / used.length;
+  const meanPower = layerInputs.reduce((a, i) => a + power(i, i), 0) / layerInputs.length;
   const h = (a: number, b: number) => power(a, b) + (a === b ? ROUNDING_DAMPING * meanPower : 0);
   const step = Math.max(...w.map(Math.abs)) / INT8_WEIGHT_MAX;
   const v = [...w];
@@ -149,16 +156,36 @@ describe('roundToInt8Grid', () => {
       for (let i = 0; i < d; i++)
         plant[r * d + i] = (i % 3 === 0 ? f : 0.6 * f + (i % 2 ? g : -g)) + 0.1 * rng.normal() * (1 + i / d);
     }
-    const w = fitLeaveOneOutWithout(plant, n, d, 1e-3, new Array<boolean>(d).fill(false)).layers[0].weights;
-    const rounded = roundToInt8Grid(w, d, d, plant, n);
-    for (let j = 0; j < d; j++) {
-      const expected = referenceColumn(
-        Array.from({ length: d }, (_, i) => w[i * d + j]),
+    // Every channel in the model (each column leaves out its own input: one downdate of the layer's inverse); two
+    // channels left out (their inputs unused, their own columns on every kept input: the layer's inverse as it is);
+    // and the two-output layer above (a column on three of five inputs: an inverse of its own).
+    const all = Array.from({ length: d }, (_, i) => i);
+    const left = all.map((i) => i === 4 || i === 9);
+    for (const [w, inputs, outputs, data, rowsOf, layerInputs] of [
+      [
+        fitLeaveOneOutWithout(
+          plant,
+          n,
+          d,
+          1e-3,
+          all.map(() => false),
+        ).layers[0].weights,
+        d,
+        d,
         plant,
         n,
-        d,
-      );
-      expected.forEach((v, i) => expect(rounded[i * d + j], `column ${j}, input ${i}`).toBeCloseTo(v, 9));
+        all,
+      ],
+      [fitLeaveOneOutWithout(plant, n, d, 1e-3, left).layers[0].weights, d, d, plant, n, all.filter((i) => !left[i])],
+      [weights, 5, 2, x, rows, [0, 1, 2, 3, 4]],
+    ] as const) {
+      const rounded = roundToInt8Grid(w, inputs, outputs, data, rowsOf);
+      for (let j = 0; j < outputs; j++) {
+        const column = Array.from({ length: inputs }, (_, i) => w[i * outputs + j]);
+        if (column.every((v) => v === 0)) continue;
+        const expected = referenceColumn(column, data, rowsOf, inputs, layerInputs);
+        expected.forEach((v, i) => expect(rounded[i * outputs + j], `column ${j}, input ${i}`).toBeCloseTo(v, 9));
+      }
     }
   });
 });
