@@ -287,6 +287,7 @@ export function parseSkabCsv(
   // above 2^53, where a double steps by 256 ns, and a period must be a whole number of ms (a model's sample_period_ms).
   const unix = time.numeric && counted === undefined ? unixUnitOf(header[0], settled) : undefined;
   const times = unix ? settled.map((t) => Math.round(t * unix.toMs)) : settled;
+  if (time.numeric && !unix) refuseMixedUnixMs(times, file, header[0], (row) => lineOf(data[row]));
   const gappy = header.slice(1).flatMap((_, k) => (missing[k].cells > 0 ? [k] : []));
   for (const k of gappy) {
     if (header[k + 1] === '')
@@ -452,6 +453,19 @@ function unixUnitOf(name: string, times: Float64Array): (typeof UNIX_UNITS)[numb
   let [lo, hi] = [Infinity, -Infinity];
   for (const t of times) [lo, hi] = [Math.min(lo, t), Math.max(hi, t)];
   return UNIX_UNITS.find((u) => lo >= u.from && hi < 10 * u.from);
+}
+
+/** Plain-number times of which some have the size of Unix ms and some not (Unix seconds, then ms): refused, since
+ * either reading would put some rows decades away from the others. */
+function refuseMixedUnixMs(times: Float64Array, file: string, column: string, lineOf: (row: number) => number): void {
+  const isMs = (t: number) => t >= UNIX_MS_FROM && t < UNIX_MS_UNTIL;
+  const first = isMs(times[0]);
+  const other = times.findIndex((t) => isMs(t) !== first);
+  if (other < 0) return;
+  const [ms, not] = first ? [0, other] : [other, 0];
+  throw new Error(
+    `${file}:${lineOf(not)}: column ${column}: ${times[not]} is not of the size of the Unix ms at line ${lineOf(ms)} (${times[ms]}): the column mixes units; write every time in one (dates, or Unix times in one unit)`,
+  );
 }
 
 /** Whether the first `n` times are plain numbers in a unit the file does not say (see UNIX_MS_FROM). */

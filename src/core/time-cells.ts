@@ -31,6 +31,9 @@ const DAY_DATE = new RegExp(String.raw`^(\d{1,2})([./])(\d{1,2})\2(\d{4})(?:(?:\
 const SHORT_YEAR = new RegExp(String.raw`^\d{1,2}([./-])\d{1,2}\1\d{1,2}(?:(?:\s+|T)${CLOCK})?$`);
 const YEAR_FIRST = new RegExp(String.raw`^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:\s+|T)${CLOCK}$`);
 
+/** A plain decimal number: sign, digits with an optional fraction, an optional exponent. */
+const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
 /** What a time cell should look like, for a refusal. */
 const FORMS =
   "write dates as 2024-01-03 00:00:00 (ISO 8601) or 03.01.2024 00:00:00 (day first), or Unix times (ms; s, µs or ns under a time's name)";
@@ -100,7 +103,8 @@ export class TimeColumn {
 
   /** Reads the time of data row `row`, CSV record `record`. */
   read(row: number, record: number, cell: string): void {
-    const numeric = /^\d+(\.\d+)?$/.test(cell);
+    // A plain decimal number, signed or with an exponent (-3, 1.7e9), is a number: Date.parse read "-3" as 2001-03-01.
+    const numeric = PLAIN_NUMBER.test(cell);
     this.numeric &&= numeric;
     const m = numeric ? null : DAY_DATE.exec(cell);
     if (m) {

@@ -462,6 +462,26 @@ describe('timesInMs: the times in ms and the sample period, or what to give', ()
     );
   });
 
+  it('refuses a time column that mixes Unix seconds and Unix ms, naming both lines (before, read as ms: the seconds in 1970)', () => {
+    expect(refusal(() => table(['1706000000', '1706000001', '1706000002000', '1706000003000']))).toBe(
+      'log.csv:2: column time: 1706000000 is not of the size of the Unix ms at line 4 (1706000002000): the column mixes units; write every time in one (dates, or Unix times in one unit)',
+    );
+    expect(refusal(() => table(['1706000002000', '1706000003000', '1706000004']))).toBe(
+      'log.csv:4: column time: 1706000004 is not of the size of the Unix ms at line 2 (1706000002000): the column mixes units; write every time in one (dates, or Unix times in one unit)',
+    );
+  });
+
+  it('reads signed and exponent numbers as numbers, not as dates (before, "-3" was read as 2001-03-01)', () => {
+    const relative = table(['-3', '-2', '-1', '0', '1.5e0', '2.5']);
+    expect(relative.numericTimes).toBe(true);
+    const read = timesInMs(relative, 'log.csv', 1000);
+    expect([...read.times]).toEqual([-3000, -2000, -1000, 0, 1500, 2500]);
+    // Unix seconds written with an exponent, under a time's name.
+    const unix = table(['1.706e9', '1.70600006e9', '1.70600012e9']);
+    expect(unix.unixUnit).toBe('s');
+    expect(timesInMs(unix, 'log.csv').periodMs).toBe(60_000);
+  });
+
   it("reads Unix seconds, µs and ns under a time's name as the dates they are, to the whole ms", () => {
     const at = Date.UTC(2024, 0, 23, 8, 53, 20); // 1706000000 s
     for (const [unit, times] of [
