@@ -288,10 +288,14 @@ export function parseSkabCsv(
   const unix = time.numeric && counted === undefined ? unixUnitOf(header[0], settled) : undefined;
   const times = unix ? settled.map((t) => Math.round(t * unix.toMs)) : settled;
   if (time.numeric && !unix) refuseMixedUnixMs(times, file, header[0], (row) => lineOf(data[row]));
+  // A field with no name that holds readings in every row (not a separator ending every line) would be channel "".
+  const nameless = header.slice(1).findIndex((h) => h === '');
+  if (nameless >= 0)
+    throw new Error(
+      `${file}: field ${from + nameless + shift + 2} has no name in the header but holds readings; name it`,
+    );
   const gappy = header.slice(1).flatMap((_, k) => (missing[k].cells > 0 ? [k] : []));
   for (const k of gappy) {
-    if (header[k + 1] === '')
-      throw new Error(`${file}: field ${from + k + shift + 2} has no name in the header but holds readings; name it`);
     if (missing[k].cells === n)
       throw new Error(`${file}: column ${header[k + 1]}: no reading in any of its ${n} rows (every cell blank or NaN)`);
   }

@@ -293,7 +293,9 @@ describe('what exports add around the table', () => {
       // Line 542 of valve1/3.csv, after the sep= line and the two rows of empty cells.
       'e.csv:545: column Accelerometer1RMS: not a number: "x"',
     );
-    // A nameless last column that holds numbers is still a column, as before.
-    expect(plain(parseSkabCsv('time;a;\n1000;1;5\n', 'n.csv')).columns).toEqual({ a: [1], '': [5] });
+    // A nameless last field that holds numbers in every row is refused, naming it (before 2026-12-04, channel "").
+    expect(refusal(() => parseSkabCsv('time;a;\n1000;1;5\n', 'n.csv'))).toBe(
+      'n.csv: field 3 has no name in the header but holds readings; name it',
+    );
   });
 });

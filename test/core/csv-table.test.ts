@@ -149,6 +149,13 @@ describe('parseSkabCsv: a file with no time column', () => {
     expect(refusal(() => parseSkabCsv('a;b;\n1;2;\n3;4;7\n2;5;\n', 'eu.csv'))).toBe(
       'eu.csv: field 3 has no name in the header but holds readings; name it',
     );
+    // Readings in every row of a nameless field (before, a channel named "", alone or beside others).
+    expect(refusal(() => parseSkabCsv('time,\n2024-01-01 00:00:00,1\n2024-01-01 00:00:01,2\n', 'one.csv'))).toBe(
+      'one.csv: field 2 has no name in the header but holds readings; name it',
+    );
+    expect(refusal(() => parseSkabCsv('time;;b\n2024-01-01 00:00:00;1;2\n2024-01-01 00:00:01;3;4\n', 'eu.csv'))).toBe(
+      'eu.csv: field 2 has no name in the header but holds readings; name it',
+    );
   });
 
   it('needs a sample period: without one timesInMs names the file and the fix; with one the rows are that far apart', () => {
