@@ -468,7 +468,7 @@ function refuseMixedUnixMs(times: Float64Array, file: string, column: string, li
   if (other < 0) return;
   const [ms, not] = first ? [0, other] : [other, 0];
   throw new Error(
-    `${file}:${lineOf(not)}: column ${column}: ${times[not]} is not of the size of the Unix ms at line ${lineOf(ms)} (${times[ms]}): the column mixes units; write every time in one (dates, or Unix times in one unit)`,
+    `${file}:${lineOf(not)}: column ${column}: ${times[not]} is not of the size of Unix ms (1973 to 5138), ${times[ms]} at line ${lineOf(ms)} is: the column is neither Unix ms throughout nor plain numbers of one other size (a placeholder such as 0, two units, or a count that grows past 1e11); write every time as a date, or in one unit`,
   );
 }
 

@@ -126,7 +126,7 @@ export class TimeColumn {
       : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(cell) ? cell.replace(' ', 'T') : `${cell.replace(' ', 'T')}Z`);
     const y = Number.isNaN(parsed) ? YEAR_FIRST.exec(cell) : null;
     const t = y ? utc(+y[1], +y[3], +y[4], clockMs(y, 5)) : parsed;
-    if (Number.isNaN(t)) this.refuse(record, `bad time "${cell}"; ${FORMS}`);
+    if (!Number.isFinite(t)) this.refuse(record, `bad time "${cell}"; ${FORMS}`);
     this.times[row] = t;
   }
 

@@ -471,10 +471,16 @@ describe('timesInMs: the times in ms and the sample period, or what to give', ()
 
   it('refuses a time column that mixes Unix seconds and Unix ms, naming both lines (before, read as ms: the seconds in 1970)', () => {
     expect(refusal(() => table(['1706000000', '1706000001', '1706000002000', '1706000003000']))).toBe(
-      'log.csv:2: column time: 1706000000 is not of the size of the Unix ms at line 4 (1706000002000): the column mixes units; write every time in one (dates, or Unix times in one unit)',
+      'log.csv:2: column time: 1706000000 is not of the size of Unix ms (1973 to 5138), 1706000002000 at line 4 is: the column is neither Unix ms throughout nor plain numbers of one other size (a placeholder such as 0, two units, or a count that grows past 1e11); write every time as a date, or in one unit',
     );
     expect(refusal(() => table(['1706000002000', '1706000003000', '1706000004']))).toBe(
-      'log.csv:4: column time: 1706000004 is not of the size of the Unix ms at line 2 (1706000002000): the column mixes units; write every time in one (dates, or Unix times in one unit)',
+      'log.csv:4: column time: 1706000004 is not of the size of Unix ms (1973 to 5138), 1706000002000 at line 2 is: the column is neither Unix ms throughout nor plain numbers of one other size (a placeholder such as 0, two units, or a count that grows past 1e11); write every time as a date, or in one unit',
+    );
+  });
+
+  it('refuses a time too large for a number (1e400), naming it', () => {
+    expect(refusal(() => table(['0', '1', '1e400']))).toBe(
+      'log.csv:4: column time: bad time "1e400"; write dates as 2024-01-03 00:00:00 (ISO 8601) or 03.01.2024 00:00:00 (day first), or Unix times (ms; s, µs or ns under a time\'s name)',
     );
   });
 

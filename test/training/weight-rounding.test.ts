@@ -157,11 +157,15 @@ describe('roundToInt8Grid', () => {
         plant[r * d + i] = (i % 3 === 0 ? f : 0.6 * f + (i % 2 ? g : -g)) + 0.1 * rng.normal() * (1 + i / d);
     }
     // Every channel in the model (each column leaves out its own input: one downdate of the layer's inverse); two
-    // channels left out (their inputs unused, their own columns on every kept input: the layer's inverse as it is);
-    // and the two-output layer above (a column on three of five inputs: an inverse of its own).
+    // channels left out (their inputs feed no kept column; their own columns copy themselves, one input each: an
+    // inverse of its own); three outputs on the kept inputs alone, as the left-out channels' prediction (the
+    // layer's inverse as it is); and the two-output layer above (a column on three of five inputs: its own inverse).
     const all = Array.from({ length: d }, (_, i) => i);
     const left = all.map((i) => i === 4 || i === 9);
-    for (const [w, inputs, outputs, data, rowsOf, layerInputs] of [
+    const kept = all.filter((i) => !left[i]);
+    const onKept = new Float64Array(d * 3);
+    kept.forEach((i, k) => [0, 1, 2].forEach((o) => (onKept[i * 3 + o] = Math.sin(1 + k * 3 + o) / 2)));
+    for (const [w, inputs, outputs, data, rowsOf] of [
       [
         fitLeaveOneOutWithout(
           plant,
@@ -174,11 +178,15 @@ describe('roundToInt8Grid', () => {
         d,
         plant,
         n,
-        all,
       ],
-      [fitLeaveOneOutWithout(plant, n, d, 1e-3, left).layers[0].weights, d, d, plant, n, all.filter((i) => !left[i])],
-      [weights, 5, 2, x, rows, [0, 1, 2, 3, 4]],
+      [fitLeaveOneOutWithout(plant, n, d, 1e-3, left).layers[0].weights, d, d, plant, n],
+      [onKept, d, 3, plant, n],
+      [weights, 5, 2, x, rows],
     ] as const) {
+      // The damping's inputs: every input some column of the layer uses.
+      const layerInputs = Array.from({ length: inputs }, (_, i) => i).filter((i) =>
+        Array.from({ length: outputs }, (_, o) => w[i * outputs + o]).some((v) => v !== 0),
+      );
       const rounded = roundToInt8Grid(w, inputs, outputs, data, rowsOf);
       for (let j = 0; j < outputs; j++) {
         const column = Array.from({ length: inputs }, (_, i) => w[i * outputs + j]);
