@@ -45,6 +45,7 @@ export interface EvalOptions extends DetectorFlags {
   offDelayMs?: string;
   sustainMs?: string;
   periodMs?: string;
+  labelColumn?: string;
 }
 
 function line(r: EvalReport): string {
@@ -131,20 +132,27 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     const precisions: Precision[] = opts.precision === 'both' ? ['int8', 'fp32'] : [opts.precision as Precision];
     const periodMs = opts.periodMs === undefined ? undefined : wholeNumber('period-ms', opts.periodMs, 1);
     const csvs = csvFilesUnder(opts.data);
-    const files = csvs.filter(hasLabels);
+    const labelName = opts.labelColumn;
+    if (labelName !== undefined && (labelName.trim() === '' || isLabelColumn(labelName)))
+      throw new UsageError(
+        `--label-column ${JSON.stringify(labelName)}: name the column that labels anomalies when it is not "anomaly"`,
+      );
+    const files = csvs.filter((f) => hasLabels(f, labelName));
     // CSVs without labels are not evaluated (an anomaly-free recording is one); say which, with one header to check.
     const unlabelledPaths = csvs.filter((f) => !files.includes(f));
     const unlabelled = unlabelledPaths.map((f) => relative(opts.data, f) || f);
     if (files.length === 0)
       throw new UsageError(
-        `--data ${opts.data}: no labelled CSV files (SKAB format with an "anomaly" column)` +
+        `--data ${opts.data}: no labelled CSV files (SKAB format with ${labelName === undefined ? 'an "anomaly" column; another label column is named by --label-column' : `a "${labelName}" column (--label-column)`})` +
           (unlabelled.length > 0
             ? `; ${unlabelled.length} CSV file(s) without one, e.g. ${unlabelled[0]} with the header ${JSON.stringify(csvHeader(unlabelledPaths[0]).slice(0, 6)).slice(0, 160)}`
             : ''),
       );
     const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '));
     if (detector?.slowChannels) {
-      const columns = new Set(files.flatMap((f) => csvDataColumns(f).filter((h) => !isLabelColumn(h))));
+      const columns = new Set(
+        files.flatMap((f) => csvDataColumns(f).filter((h) => !isLabelColumn(h) && h !== labelName)),
+      );
       refuseUnknownSlowChannels(
         detector.slowChannels,
         [...columns],
@@ -166,7 +174,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     for (const [done, file] of files.entries()) {
       let series: LabelledSeries;
       try {
-        series = readLabelledCsv(file, undefined, periodMs, modelPeriodMs);
+        series = readLabelledCsv(file, undefined, periodMs, modelPeriodMs, labelName);
       } catch (err) {
         notEvaluated.push({ file, reason: withoutFile((err as Error).message, file), error: err as Error });
         continue;

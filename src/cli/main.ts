@@ -153,6 +153,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         "sample period in ms of files whose time column holds plain numbers (seconds or hours since the start, a sample number) or that have none (rows counted as samples); with --model, default the model's; files with dates or Unix times (ms; s, µs or ns under a time's name) give their own",
       )
       .option(
+        '--label-column <name>',
+        'the column that labels anomalies (0 or 1) when it is not "anomaly", named exactly (label, attack, fault)',
+      )
+      .option(
         '--on-delay-ms <ms>',
         `the alarm's on delay, as an asset's alarm.on_delay_ms (default ${DEFAULT_ON_DELAY_MS}, the daemon's)`,
       )

@@ -213,6 +213,8 @@ export function parseSkabCsv(
   options: {
     /** Labels must be 0 or 1 (false or true): a -1/1 or a class number is refused, naming the line and column. */
     readonly binaryLabels?: boolean;
+    /** A column read as a label besides `anomaly` and `changepoint` (eval --label-column): not a channel. */
+    readonly labelColumn?: string;
   } = {},
 ): SkabTable {
   const { separator, records, lineOf } = csvRecords(text, file);
@@ -244,7 +246,7 @@ export function parseSkabCsv(
   const n = data.length;
   const time = new TimeColumn(n, file, header[0], lineOf);
   const values = header.slice(1).map(() => new Float64Array(n));
-  const labels = header.slice(1).map(isLabelColumn);
+  const labels = header.slice(1).map((h) => isLabelColumn(h) || h === options.labelColumn);
   const missing = header.slice(1).map(() => ({ cells: 0, firstRecord: 0 }));
   data.forEach((record, row) => {
     const cells = records[record];

@@ -83,8 +83,9 @@ export function csvFilesUnder(dir: string): string[] {
   return out;
 }
 
-/** Whether a CSV's header has the anomaly label column (in any case: `Anomaly`). */
-export const hasLabels = (path: string): boolean => csvHeader(path).some((h) => h.toLowerCase() === 'anomaly');
+/** Whether a CSV's header has the anomaly label column (in any case: `Anomaly`), or the one `labelName` names. */
+export const hasLabels = (path: string, labelName?: string): boolean =>
+  csvHeader(path).some((h) => (labelName ? h === labelName : h.toLowerCase() === 'anomaly'));
 
 /**
  * The manifest of a model's fp32 twin: its file and hash; the golden window (the int8 graph's

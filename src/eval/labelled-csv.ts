@@ -57,14 +57,21 @@ export function readLabelledCsv(
   periodGivenMs?: number,
   /** The period of plain-number times when none is given (a model's sample_period_ms); never checked against dates. */
   periodForPlainNumbersMs?: number,
+  /** The column that labels anomalies when it is not `anomaly` (eval --label-column; its name exactly). */
+  labelName?: string,
 ): LabelledSeries {
   // Labels are 0 or 1 (false or true): the metrics, the changepoints and the fit's choice of normal rows read them
   // alike (a -1/1 scikit-learn label would count as normal in one and anomalous in another).
-  const table = parseSkabCsv(text, file, { binaryLabels: true });
-  const anomaly = labelColumn(table, 'anomaly');
-  if (!anomaly) throw new Error(`${file}: no "anomaly" column`);
+  const table = parseSkabCsv(text, file, { binaryLabels: true, ...(labelName ? { labelColumn: labelName } : {}) });
+  const anomaly = labelName ? table.columns.get(labelName) : labelColumn(table, 'anomaly');
+  if (!anomaly)
+    throw new Error(
+      labelName
+        ? `${file}: no "${labelName}" column (--label-column), among ${JSON.stringify(table.header.slice(1)).slice(0, 160)}`
+        : `${file}: no "anomaly" column`,
+    );
   const changepoint = labelColumn(table, 'changepoint');
-  const channels = table.header.slice(1).filter((h) => !isLabelColumn(h));
+  const channels = table.header.slice(1).filter((h) => !isLabelColumn(h) && h !== labelName);
   const n = table.times.length;
   // The given period scales plain numbers; a file with dates gives its own, which the given one must match.
   const { times, periodMs } = timesInMs(

@@ -199,18 +199,50 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     expect(badPeriod.stderr).toMatch(/^linewatch: --period-ms 0: expected a whole number from 1/);
   });
 
+  it('reads the labels from the column --label-column names, with the figures of the same file labelled "anomaly"', async () => {
+    // valve1/3.csv with its anomaly column named "attack" (as a security data set names it).
+    const file = join(SKAB, 'valve1/3.csv');
+    const text = await readFile(file, 'utf8');
+    const dir = await mkdtemp(join(tmpdir(), 'lw-eval-label-'));
+    const renamed = join(dir, 'attack.csv');
+    await writeFile(renamed, text.replace(';anomaly;', ';attack;'));
+    const figures = async (args: string[]) => {
+      const res = await runCli(['eval', '--arch', 'stats', '--json', ...args]);
+      expect(res.stderr).toBe('');
+      const r = JSON.parse(res.stdout) as Report & { confusion: unknown };
+      return { f1: r.f1, far: r.far, confusion: r.confusion, files: r.perFile.length };
+    };
+    const named = await figures(['--data', renamed, '--label-column', 'attack']);
+    expect(named).toEqual(await figures(['--data', file]));
+    expect(named.f1).toBeGreaterThan(0.5);
+    // Without the flag the file has no labels; with a name no file has, that is said.
+    const unnamed = await runCli(['eval', '--data', renamed, '--arch', 'stats']);
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.stderr).toContain('another label column is named by --label-column');
+    const wrong = await runCli(['eval', '--data', renamed, '--label-column', 'Attack']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain(`no labelled CSV files (SKAB format with a "Attack" column (--label-column))`);
+    const label = await runCli(['eval', '--data', renamed, '--label-column', 'changepoint']);
+    expect(label.code).toBe(2);
+    expect(label.stderr).toBe(
+      'linewatch: --label-column "changepoint": name the column that labels anomalies when it is not "anomaly"\n',
+    );
+  });
+
   it('names the problem when there is nothing to evaluate', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-eval-empty-'));
     const none = await runCli(['eval', '--data', dir]);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain(`--data ${dir}: no labelled CSV files (SKAB format with an "anomaly" column)`);
+    expect(none.stderr).toContain(
+      `--data ${dir}: no labelled CSV files (SKAB format with an "anomaly" column; another label column is named by --label-column)`,
+    );
     // A tab-separated export has no "anomaly" column as eval reads it: the message shows the header it read.
     const valve = (await readFile(join(SKAB, 'valve1/3.csv'), 'utf8')).replaceAll(';', '\t');
     await writeFile(join(dir, 'export.csv'), valve);
     const tabs = await runCli(['eval', '--data', dir]);
     expect(tabs.code).toBe(2);
     expect(tabs.stderr).toContain(
-      `no labelled CSV files (SKAB format with an "anomaly" column); 1 CSV file(s) without one, e.g. export.csv with the header ["datetime\\tAccelerometer1RMS`,
+      `no labelled CSV files (SKAB format with an "anomaly" column; another label column is named by --label-column); 1 CSV file(s) without one, e.g. export.csv with the header ["datetime\\tAccelerometer1RMS`,
     );
     // An upper-case extension is a CSV too; the unlabelled file beside it is named, not silently passed over.
     await writeFile(join(dir, 'RUN.CSV'), await readFile(join(SKAB, 'valve1/3.csv'), 'utf8'));
