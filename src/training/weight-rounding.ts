@@ -94,19 +94,27 @@ function dampedInverse(used: readonly number[], power: Float64Array, d: number, 
   return invert(damped, m);
 }
 
-/** The inverse of a symmetric matrix with row and column q left out, from the whole one's inverse P (m × m): the
- * Schur complement P₋q₋q − P₋q,q P_q,₋q / P_qq. */
+/**
+ * The inverse P (m × m, in place) updated to leave input p out: the Schur complement P − P₋,p P_p,₋ / P_pp, which
+ * zeroes row and column p and leaves the inverse over the other inputs in the rest.
+ */
+function leaveOut(inv: Float64Array, m: number, p: number): void {
+  const pivot = inv[p * m + p];
+  const row = inv.slice(p * m, (p + 1) * m);
+  for (let a = 0; a < m; a++) {
+    const f = inv[a * m + p] / pivot;
+    if (f !== 0) for (let b = 0; b < m; b++) inv[a * m + b] -= f * row[b];
+  }
+}
+
+/** The inverse of a symmetric matrix with row and column q left out ((m − 1) × (m − 1)), from the whole one's. */
 function withoutOne(inverse: Float64Array, m: number, q: number): Float64Array {
+  const left = Float64Array.from(inverse);
+  leaveOut(left, m, q);
   const out = new Float64Array((m - 1) * (m - 1));
-  const pivot = inverse[q * m + q];
   for (let a = 0, r = 0; a < m; a++) {
     if (a === q) continue;
-    const f = inverse[a * m + q] / pivot;
-    for (let b = 0, c = 0; b < m; b++) {
-      if (b === q) continue;
-      out[r * (m - 1) + c++] = inverse[a * m + b] - f * inverse[q * m + b];
-    }
-    r++;
+    for (let b = 0; b < m; b++) if (b !== q) out[r++] = left[a * m + b];
   }
   return out;
 }
@@ -131,11 +139,7 @@ function roundColumn(w: readonly number[], inv: Float64Array): number[] {
     free[p] = q;
     rounded[p] = true;
     for (let k = 0; k < m; k++) if (!rounded[k]) free[k] -= error * inv[p * m + k];
-    const row = inv.slice(p * m, (p + 1) * m);
-    for (let a = 0; a < m; a++) {
-      const f = inv[a * m + p] / pivot;
-      if (f !== 0) for (let b = 0; b < m; b++) inv[a * m + b] -= f * row[b];
-    }
+    leaveOut(inv, m, p);
   }
   return free;
 }
