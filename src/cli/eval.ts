@@ -150,9 +150,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       );
     const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '));
     if (detector?.slowChannels) {
-      const columns = new Set(
-        files.flatMap((f) => csvDataColumns(f).filter((h) => !isLabelColumn(h) && h !== labelName)),
-      );
+      const columns = new Set(files.flatMap((f) => csvDataColumns(f).filter((h) => !isLabelColumn(h, labelName))));
       refuseUnknownSlowChannels(
         detector.slowChannels,
         [...columns],

@@ -42,5 +42,7 @@ export function leadingIndexNames(header: readonly string[]): number {
  * a localised Excel's: LABEL_WORDS in csv-table.ts). */
 export const LABEL_COLUMNS: readonly string[] = ['anomaly', 'changepoint'];
 
-/** Whether a header names a label column (`anomaly`, `Anomaly`, `CHANGEPOINT`: tools write them in any case). */
-export const isLabelColumn = (name: string): boolean => LABEL_COLUMNS.includes(name.toLowerCase());
+/** Whether a header names a label column (`anomaly`, `Anomaly`, `CHANGEPOINT`: tools write them in any case), or is
+ * `also`, a label column named otherwise (eval --label-column), named exactly. */
+export const isLabelColumn = (name: string, also?: string): boolean =>
+  LABEL_COLUMNS.includes(name.toLowerCase()) || name === also;

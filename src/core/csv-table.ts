@@ -246,7 +246,7 @@ export function parseSkabCsv(
   const n = data.length;
   const time = new TimeColumn(n, file, header[0], lineOf);
   const values = header.slice(1).map(() => new Float64Array(n));
-  const labels = header.slice(1).map((h) => isLabelColumn(h) || h === options.labelColumn);
+  const labels = header.slice(1).map((h) => isLabelColumn(h, options.labelColumn));
   const missing = header.slice(1).map(() => ({ cells: 0, firstRecord: 0 }));
   data.forEach((record, row) => {
     const cells = records[record];
@@ -440,6 +440,7 @@ function leadingColumns(
  * one is elapsed time or a row count, a larger one Unix µs or ns: a unit the file does not say. */
 export const UNIX_MS_FROM = 1e11;
 export const UNIX_MS_UNTIL = 1e14;
+const isUnixMs = (t: number): boolean => t >= UNIX_MS_FROM && t < UNIX_MS_UNTIL;
 
 /**
  * Other Unix units a column named as a time (TIME_NAME) may hold, each told by its size from 2001-09-09 to 2286-11-20
@@ -464,9 +465,8 @@ function unixUnitOf(name: string, times: Float64Array): (typeof UNIX_UNITS)[numb
 /** Plain-number times of which some have the size of Unix ms and some not (Unix seconds, then ms): refused, since
  * either reading would put some rows decades away from the others. */
 function refuseMixedUnixMs(times: Float64Array, file: string, column: string, lineOf: (row: number) => number): void {
-  const isMs = (t: number) => t >= UNIX_MS_FROM && t < UNIX_MS_UNTIL;
-  const first = isMs(times[0]);
-  const other = times.findIndex((t) => isMs(t) !== first);
+  const first = isUnixMs(times[0]);
+  const other = times.findIndex((t) => isUnixMs(t) !== first);
   if (other < 0) return;
   const [ms, not] = first ? [0, other] : [other, 0];
   throw new Error(
@@ -477,8 +477,7 @@ function refuseMixedUnixMs(times: Float64Array, file: string, column: string, li
 /** Whether the first `n` times are plain numbers in a unit the file does not say (see UNIX_MS_FROM). */
 export function unitlessTimes(table: SkabTable, n = table.times.length): boolean {
   if (table.numericTimes !== true) return false;
-  const last = Math.max(table.times[0], table.times[n - 1]);
-  return last < UNIX_MS_FROM || last >= UNIX_MS_UNTIL;
+  return !isUnixMs(Math.max(table.times[0], table.times[n - 1]));
 }
 
 /** The start of a message about a time column of plain numbers (see unitlessTimes): the file and its first times. */
