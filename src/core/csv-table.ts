@@ -211,7 +211,10 @@ export function parseSkabCsv(
   text: string,
   file = 'CSV',
   options: {
-    /** Labels must be 0 or 1 (false or true): a -1/1 or a class number is refused, naming the line and column. */
+    /**
+     * Labels read as 0 (normal) or 1 (anomaly): 0/1, false/true, or a fault's class number (a positive whole number, as
+     * Tennessee Eastman sets label each row), which reads as 1. Anything else (-1/1, 0.5) is refused, naming the line.
+     */
     readonly binaryLabels?: boolean;
     /** A column read as a label besides `anomaly` and `changepoint` (eval --label-column): not a channel. */
     readonly labelColumn?: string;
@@ -273,11 +276,12 @@ export function parseSkabCsv(
         throw new Error(
           `${file}:${lineOf(record)}: column ${header[k]}: ${labels[k - 1] ? 'not a number, true or false' : 'not a number'}: "${cell}"`,
         );
-      if (options.binaryLabels && labels[k - 1] && v !== 0 && v !== 1)
+      if (options.binaryLabels && labels[k - 1] && !(Number.isInteger(v) && v >= 0))
         throw new Error(
-          `${file}:${lineOf(record)}: column ${header[k]}: "${cell.trim()}" is not a label; write 0 or 1 (false or true)`,
+          `${file}:${lineOf(record)}: column ${header[k]}: "${cell.trim()}" is not a label; ` +
+            `write 0 or 1 (false or true), or a fault's class number (1, 2, …) for an anomaly`,
         );
-      values[k - 1][row] = v;
+      values[k - 1][row] = options.binaryLabels && labels[k - 1] && v > 0 ? 1 : v;
     }
   });
   const runColumns =

@@ -60,8 +60,9 @@ export function readLabelledCsv(
   /** The column that labels anomalies when it is not `anomaly` (eval --label-column; its name exactly). */
   labelName?: string,
 ): LabelledSeries {
-  // Labels are 0 or 1 (false or true): the metrics, the changepoints and the fit's choice of normal rows read them
-  // alike (a -1/1 scikit-learn label would count as normal in one and anomalous in another).
+  // Labels are read as 0 or 1 (false or true; a fault's class number reads as 1): the metrics, the changepoints and
+  // the fit's choice of normal rows read them alike (a -1/1 scikit-learn label would count as normal in one and
+  // anomalous in another, so it is refused).
   const table = parseSkabCsv(text, file, { binaryLabels: true, ...(labelName ? { labelColumn: labelName } : {}) });
   const anomaly = labelName ? table.columns.get(labelName) : labelColumn(table, 'anomaly');
   if (!anomaly)

@@ -154,16 +154,35 @@ describe('label columns named in another case, and labels that are not 0 or 1', 
     expect(capital.channels).toEqual(['x']);
   });
 
+  it('reads a fault class number in the anomaly column as an anomaly, as Tennessee Eastman sets label rows', () => {
+    const text = 'time,x,faultNumber\n1,0.5,0\n2,0.6,0\n3,0.7,12\n4,0.8,3\n5,0.9,0\n';
+    const read = readLabelledCsv('tep.csv', text, 1000, undefined, 'faultNumber');
+    expect([...read.anomaly]).toEqual([0, 0, 1, 1, 0]);
+    expect(read.channels).toEqual(['x']);
+    // Read as a table (train), the column keeps the numbers the file holds.
+    expect([...parseSkabCsv(text, 'tep.csv', { labelColumn: 'faultNumber' }).columns.get('faultNumber')!]).toEqual([
+      0, 0, 12, 3, 0,
+    ]);
+    expect(refusal(() => readLabelledCsv('h.csv', 'time,x,anomaly\n1,0.5,0\n2,0.6,2.5\n'))).toBe(
+      'h.csv:3: column anomaly: "2.5" is not a label; write 0 or 1 (false or true), ' +
+        "or a fault's class number (1, 2, …) for an anomaly",
+    );
+  });
+
   it('refuses a label other than 0 or 1 in eval, naming the line and the column as the file writes them', () => {
     const text = 'sep=;\ndatetime;x;Anomaly;Changepoint\n2024-01-03 00:00:00;1;0;0\n;;;\n2024-01-03 00:00:01;2;1;0.5\n';
     expect(refusal(() => readLabelledCsv('l.csv', text))).toBe(
-      'l.csv:5: column Changepoint: "0.5" is not a label; write 0 or 1 (false or true)',
+      'l.csv:5: column Changepoint: "0.5" is not a label; write 0 or 1 (false or true), ' +
+        "or a fault's class number (1, 2, …) for an anomaly",
     );
     expect(
       refusal(() =>
         readLabelledCsv('m.csv', 'datetime;x;anomaly\n2024-01-03 00:00:00;1;0\n2024-01-03 00:00:01;2;-1\n'),
       ),
-    ).toBe('m.csv:3: column anomaly: "-1" is not a label; write 0 or 1 (false or true)');
+    ).toBe(
+      'm.csv:3: column anomaly: "-1" is not a label; write 0 or 1 (false or true), ' +
+        "or a fault's class number (1, 2, …) for an anomaly",
+    );
     // Read as a table (train, the simulator's replay), the same cells are numbers as before.
     expect([...parseSkabCsv(text, 'l.csv').columns.get('Changepoint')!]).toEqual([0, 0.5]);
   });

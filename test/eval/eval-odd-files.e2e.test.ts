@@ -73,7 +73,9 @@ describe('eval over a folder with files it cannot evaluate', () => {
       { file: 'e-one-row.csv', reason: expect.stringMatching(/^cannot tell the sample period from the time column/) },
       {
         file: 'f-minus-one.csv',
-        reason: 'line 2: column anomaly: "-1" is not a label; write 0 or 1 (false or true)',
+        reason:
+          'line 2: column anomaly: "-1" is not a label; write 0 or 1 (false or true), ' +
+          "or a fault's class number (1, 2, …) for an anomaly",
       },
       {
         file: 'g-gap.csv',
