@@ -24,7 +24,7 @@ import {
   type Precision,
 } from '../eval/evaluate.js';
 import { readLabelledCsv, type LabelledSeries } from '../eval/labelled-csv.js';
-import { csvDataColumns, csvHeader, heldText, isLabelColumn } from '../core/csv-table.js';
+import { csvDataColumns, csvHeader, heldText, isLabelColumn, textColumnsText } from '../core/csv-table.js';
 import type { FileReport, TrainingReport } from '../report/report-data.js';
 import { writeReport } from '../report/render-report.js';
 import { detectorFlags, refuseUnknownSlowChannels, wholeNumber, type DetectorFlags } from './detector-flags.js';
@@ -288,6 +288,10 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         if (f.run_columns)
           process.stdout.write(
             `${f.file}: left out, they name the run (one value in every row): ${f.run_columns.map((k) => `${k.column} (${k.value})`).join(', ')}\n`,
+          );
+        if (f.text_columns)
+          process.stdout.write(
+            `${f.file}: left out, they hold text, not readings: ${textColumnsText(f.text_columns.map((t) => ({ ...t, name: t.column })))}\n`,
           );
         if (f.rows_counted_as_samples)
           process.stdout.write(`${f.file}: no time column; its rows are counted as samples one sample period apart\n`);

@@ -39,7 +39,7 @@ export function leadingIndexNames(header: readonly string[]): number {
 }
 
 /** SKAB's label columns: numbers, or the words `true`/`false` (any case) that pandas and Excel write, read as 1/0 (and
- * a localised Excel's: LABEL_WORDS in csv-table.ts). */
+ * a localised Excel's: readingOf in csv-text-columns.ts). */
 export const LABEL_COLUMNS: readonly string[] = ['anomaly', 'changepoint'];
 
 /** Whether a header names a label column (`anomaly`, `Anomaly`, `CHANGEPOINT`: tools write them in any case), or is

@@ -13,9 +13,9 @@ import {
   TIME_NAME,
   isLabelColumn,
   leadingIndexNames,
-  numberOf,
 } from './csv-cells.js';
 import { ROW_COUNTER, countedRowsFrom } from './csv-row-counter.js';
+import { readingOf, textColumnOf, type TextColumn } from './csv-text-columns.js';
 
 export interface SkabTable {
   readonly header: readonly string[];
@@ -29,6 +29,8 @@ export interface SkabTable {
   readonly countedRows?: boolean;
   /** Columns before a sample counter that name the run (one value in every row), left out of the channels. */
   readonly runColumns?: readonly RunColumn[];
+  /** Columns of text, not readings (a quality flag, a unit, a machine state), left out of the channels. */
+  readonly textColumns?: readonly TextColumn[];
   /** Channels with missing readings (blank, NaN, NA, null cells, NaN in `columns`): see holdShortGaps. */
   readonly missing?: readonly MissingCells[];
 }
@@ -150,17 +152,7 @@ function csvErrorText(err: CsvError, text: string, separator: string): string {
 }
 
 export { LABEL_COLUMNS, isLabelColumn } from './csv-cells.js';
-
-/** TRUE and FALSE as Excel writes them in English, German, French, Spanish and Italian (a localised export). */
-const LABEL_WORDS: ReadonlyMap<string, number> = new Map([
-  ...['true', 'wahr', 'vrai', 'verdadero', 'vero'].map((w) => [w, 1] as const),
-  ...['false', 'falsch', 'faux', 'falso'].map((w) => [w, 0] as const),
-]);
-
-/** A label cell as a number (see LABEL_COLUMNS): NaN where it is neither a number nor a LABEL_WORDS word. */
-function labelOf(cell: string, separator: string): number {
-  return LABEL_WORDS.get(cell.trim().toLowerCase()) ?? numberOf(cell, separator);
-}
+export { textColumnsText, type TextColumn } from './csv-text-columns.js';
 
 /**
  * Where the time column is among the columns after a pandas index: the first named as a time, or else the first named
@@ -251,6 +243,11 @@ export function parseSkabCsv(
   const values = header.slice(1).map(() => new Float64Array(n));
   const labels = header.slice(1).map((h) => isLabelColumn(h, options.labelColumn));
   const missing = header.slice(1).map(() => ({ cells: 0, firstRecord: 0 }));
+  const texts = header
+    .slice(1)
+    .map((h, k) =>
+      labels[k] ? undefined : textColumnOf(h, (row) => records[data[row]][from + k + 1 + shift] ?? '', n, separator),
+    );
   data.forEach((record, row) => {
     const cells = records[record];
     if (cells.length !== width && !(cells.length === width + 1 && cells[width].trim() === ''))
@@ -265,13 +262,14 @@ export function parseSkabCsv(
           : cells[from].trim(),
     );
     for (let k = 1; k < header.length; k++) {
+      if (texts[k - 1]) continue;
       const cell = cells[from + k + shift];
       if (!labels[k - 1] && MISSING_READING.test(cell.trim())) {
         values[k - 1][row] = Number.NaN;
         if (missing[k - 1].cells++ === 0) missing[k - 1].firstRecord = record;
         continue;
       }
-      const v = labels[k - 1] ? labelOf(cell, separator) : numberOf(cell, separator);
+      const v = readingOf(cell, separator);
       if (!Number.isFinite(v))
         throw new Error(
           `${file}:${lineOf(record)}: column ${header[k]}: ${labels[k - 1] ? 'not a number, true or false' : 'not a number'}: "${cell}"`,
@@ -311,14 +309,16 @@ export function parseSkabCsv(
     firstLine: lineOf(missing[k].firstRecord),
     gaps: gapsOf(values[k], (row) => lineOf(data[row])),
   }));
+  const textColumns = texts.filter((t) => t !== undefined);
   return {
-    header,
+    header: header.filter((_, k) => k === 0 || !texts[k - 1]),
     times,
-    columns: new Map(header.slice(1).map((h, k) => [h, values[k]])),
+    columns: new Map(header.slice(1).flatMap((h, k) => (texts[k] ? [] : [[h, values[k]] as const]))),
     numericTimes: time.numeric,
     ...(unix ? { unixUnit: unix.unit } : {}),
     ...(counted === undefined ? {} : { countedRows: true }),
     ...(runColumns.length > 0 ? { runColumns } : {}),
+    ...(textColumns.length > 0 ? { textColumns } : {}),
     ...(missingCells.length > 0 ? { missing: missingCells } : {}),
   };
 }

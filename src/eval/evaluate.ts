@@ -373,6 +373,9 @@ export interface EvalReport {
     rows_counted_as_samples?: true;
     /** Present when columns before the file's sample counter name the run: left out, with their one value. */
     run_columns?: { column: string; value: string }[];
+    /** Present when columns hold text, not readings (a quality flag, a unit, a machine state): left out, with their
+     * first few distinct values and how many there are. */
+    text_columns?: { column: string; values: string[]; distinct: number }[];
     /** Present when channels had missing readings (blank, NaN, NA, null cells): gaps no longer than a gateway holds a
      * reading were held at the last one; longer gaps were not scored, as a gateway scores no window over them. */
     missing_readings?: {
@@ -437,6 +440,15 @@ export function summarise(
     ...(r.series.rowsCounted ? { rows_counted_as_samples: true as const } : {}),
     ...(r.series.runColumns
       ? { run_columns: r.series.runColumns.map((k) => ({ column: k.name, value: k.value })) }
+      : {}),
+    ...(r.series.textColumns
+      ? {
+          text_columns: r.series.textColumns.map((t) => ({
+            column: t.name,
+            values: [...t.values],
+            distinct: t.distinct,
+          })),
+        }
       : {}),
     ...missingReadings(r),
   }));

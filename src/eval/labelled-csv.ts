@@ -13,6 +13,7 @@ import {
   holdShortGaps,
   type HeldReadings,
   type RunColumn,
+  type TextColumn,
   type SkabTable,
 } from '../core/csv-table.js';
 
@@ -34,6 +35,8 @@ export interface LabelledSeries {
   readonly rowsCounted?: boolean;
   /** Columns before its sample counter that name the run, left out (csv-table.ts). */
   readonly runColumns?: readonly RunColumn[];
+  /** Columns of text, not readings (a quality flag, a unit, a machine state), left out (csv-text-columns.ts). */
+  readonly textColumns?: readonly TextColumn[];
   /** Channels with missing readings: short gaps held at the last reading, longer ones left NaN (holdShortGaps). */
   readonly missing?: readonly HeldReadings[];
 }
@@ -97,6 +100,7 @@ export function readLabelledCsv(
     ...(changepoint ? { changepoint } : { changepoint: labelEdges(anomaly), changepointsFromLabels: true }),
     ...(table.countedRows ? { rowsCounted: true } : {}),
     ...(table.runColumns ? { runColumns: table.runColumns } : {}),
+    ...(table.textColumns ? { textColumns: table.textColumns } : {}),
     ...(missing.length > 0 ? { missing } : {}),
   };
 }

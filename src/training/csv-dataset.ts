@@ -10,6 +10,7 @@ import {
   parseSkabCsv,
   refuseOpenGaps,
   rowMajor,
+  textColumnsText,
   timesInMs,
   type HeldReadings,
   type SkabTable,
@@ -32,10 +33,15 @@ export interface CsvTrainingOptions {
   readonly hidden: readonly number[];
 }
 
-/** The columns that name the run, left out of the channels, for the model's record of its data; '' where none. */
-function runNames(table: SkabTable): string {
+/** The columns left out of the channels (those that name the run, those of text), for the model's record of its data;
+ * '' where none. */
+function leftOutNames(table: SkabTable): string {
   const run = table.runColumns ?? [];
-  return run.length > 0 ? ` (run ${run.map((k) => `${k.name} ${k.value}`).join(', ')})` : '';
+  const text = table.textColumns ?? [];
+  return (
+    (run.length > 0 ? ` (run ${run.map((k) => `${k.name} ${k.value}`).join(', ')})` : '') +
+    (text.length > 0 ? ` (text left out: ${textColumnsText(text)})` : '')
+  );
 }
 
 /** Rows of normal operation from a CSV: the chosen channels (default all but labels), the first `rows` rows if given.
@@ -57,6 +63,9 @@ export function csvNormalData(
       ? [...o.channels]
       : available.filter((h) => !LABEL_COLUMNS.has(h.toLowerCase()));
   const missing = channels.filter((c) => !table.columns.has(c));
+  const textual = (table.textColumns ?? []).filter((t) => missing.includes(t.name));
+  if (textual.length > 0)
+    throw new Error(`${file}: column ${textColumnsText(textual)} holds text, not readings: no model reads it`);
   if (missing.length > 0)
     throw new Error(`${file}: no column ${missing.map((m) => `"${m}"`).join(', ')} (columns: ${available.join(', ')})`);
   if (channels.length === 0) throw new Error(`${file}: no channel to train on`);
@@ -72,7 +81,7 @@ export function csvNormalData(
   const rows = rowMajor(table, channels, n);
   return {
     name: o.name,
-    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${runNames(table)}${table.countedRows ? ' (no time column: rows counted as samples)' : ''}${held.length > 0 ? ` (missing readings: ${heldText(held)})` : ''}`,
+    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${leftOutNames(table)}${table.countedRows ? ' (no time column: rows counted as samples)' : ''}${held.length > 0 ? ` (missing readings: ${heldText(held)})` : ''}`,
     channels,
     periodMs,
     rows,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { csvHeader, parseSkabCsv } from '../../src/core/csv-table.js';
 import { readLabelledCsv } from '../../src/eval/labelled-csv.js';
+import { csvNormalData } from '../../src/training/csv-dataset.js';
 import { plain, refusal, VALVE, VALVE_TEXT as valve, valveDayFirst, valveWith } from '../helpers/csv-tables.js';
 
 const times = (text: string) => [...parseSkabCsv(text, 'x.csv').times];
@@ -214,10 +215,12 @@ describe('labels written as words', () => {
     expect(a.anomaly.some((v) => v === 1)).toBe(true);
   });
 
-  it('refuses words in a channel column, naming the column', () => {
-    expect(refusal(() => parseSkabCsv('datetime;Current;anomaly\n2024-01-03 00:00:00;True;True\n', 'w.csv'))).toBe(
-      'w.csv:2: column Current: not a number: "True"',
-    );
+  it('refuses a word other than true/false in a label column, and one among the readings of a channel', () => {
+    expect(
+      refusal(() =>
+        parseSkabCsv('datetime;Current;anomaly\n2024-01-03 00:00:00;1;True\n2024-01-03 00:00:01;Off;0\n', 'w.csv'),
+      ),
+    ).toBe('w.csv:3: column Current: not a number: "Off"');
     expect(refusal(() => parseSkabCsv('datetime;Current;anomaly\n2024-01-03 00:00:00;1;yes\n', 'w.csv'))).toBe(
       'w.csv:2: column anomaly: not a number, true or false: "yes"',
     );
@@ -315,6 +318,50 @@ describe('what exports add around the table', () => {
     // A nameless last field that holds numbers in every row is refused, naming it (before 2026-12-04, channel "").
     expect(refusal(() => parseSkabCsv('time;a;\n1000;1;5\n', 'n.csv'))).toBe(
       'n.csv: field 3 has no name in the header but holds readings; name it',
+    );
+  });
+});
+
+describe("a historian's text next to the readings", () => {
+  const text =
+    'datetime,Quality,flow,State,door,anomaly\n' +
+    '2024-01-03 00:00:00,Good,1.5,Running,TRUE,0\n' +
+    '2024-01-03 00:00:01,Good,1.6,NA,FALSE,0\n' +
+    '2024-01-03 00:00:02,Good,1.4,Idle,WAHR,0\n' +
+    '2024-01-03 00:00:03,,1.7,Stopped,1,1\n' +
+    '2024-01-03 00:00:04,Good,1.5,Fault,0,1\n';
+
+  it('leaves a column of text out of the channels, naming it and what it held, and reads TRUE/FALSE as 1/0', () => {
+    const table = parseSkabCsv(text, 'h.csv');
+    expect(table.header).toEqual(['datetime', 'flow', 'door', 'anomaly']);
+    expect([...table.columns.keys()]).toEqual(['flow', 'door', 'anomaly']);
+    expect([...table.columns.get('flow')!]).toEqual([1.5, 1.6, 1.4, 1.7, 1.5]);
+    // A digital input exported as TRUE/FALSE (or a localised Excel's WAHR) is a channel of 0/1.
+    expect([...table.columns.get('door')!]).toEqual([1, 0, 1, 1, 0]);
+    expect(table.textColumns).toEqual([
+      { name: 'Quality', values: ['Good'], distinct: 1 },
+      { name: 'State', values: ['Running', 'Idle', 'Stopped'], distinct: 4 },
+    ]);
+    expect(readLabelledCsv('h.csv', text).channels).toEqual(['flow', 'door']);
+    expect(parseSkabCsv('datetime,flow\n2024-01-03 00:00:00,1\n', 'p.csv').textColumns).toBeUndefined();
+  });
+
+  it('still refuses a column of readings with a word in it, at that cell', () => {
+    expect(refusal(() => parseSkabCsv(text.replace('1.4,Idle', 'Bad,Idle'), 'w.csv'))).toBe(
+      'w.csv:4: column flow: not a number: "Bad"',
+    );
+    // Readings written with their unit are readings gone wrong, not text: refused, not left out.
+    expect(refusal(() => parseSkabCsv(text.replace(/,(1\.\d),/g, ',$1 bar,'), 'u.csv'))).toBe(
+      'u.csv:2: column flow: not a number: "1.5 bar"',
+    );
+  });
+
+  it('refuses a text column asked for as a channel, saying it holds text', () => {
+    expect(
+      refusal(() => csvNormalData(text, 'h.csv', { name: 'm', channels: ['flow', 'State'], periodMs: 1000 })),
+    ).toBe('h.csv: column State (4 values: Running, Idle, Stopped, …) holds text, not readings: no model reads it');
+    expect(csvNormalData(text, 'h.csv', { name: 'm', periodMs: 1000 }).source).toBe(
+      'h.csv (text left out: Quality (Good), State (4 values: Running, Idle, Stopped, …))',
     );
   });
 });

@@ -1,7 +1,8 @@
 /**
  * `linewatch eval` over SKAB's valve1/3.csv as other exports write it: day-first dotted dates (German Excel, SCADA
  * historians), true/false labels, a pandas index column (pandas' to_csv), label columns in capitals and separate
- * Date and Time columns. Each gives the figures of the file as SKAB writes it; slash dates whose day/month order the
+ * Date and Time columns, a historian's text columns (a quality flag, a machine state).
+ * Each gives the figures of the file as SKAB writes it; slash dates whose day/month order the
  * file leaves open stop eval with the fix.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -13,7 +14,7 @@ import { VALVE_TEXT, valveDayFirst, valveWith } from '../helpers/csv-tables.js';
 
 interface Report {
   files: number;
-  perFile: { file: string; f1: number }[];
+  perFile: { file: string; f1: number; text_columns?: unknown }[];
 }
 
 const word = (v: string) => (Number(v) ? 'True' : 'False');
@@ -44,11 +45,27 @@ describe('eval of export variants of one file', () => {
       join(dir, 'e-capitals.csv'),
       valveWith((row, c) => (row < 0 ? [...c.slice(0, -2), 'Anomaly', 'CHANGEPOINT'] : c)),
     );
+    // A historian's text next to the readings: a quality flag and a machine state, left out of the channels.
+    const states = ['Running', 'Running', 'Idle', 'Running'];
+    await writeFile(
+      join(dir, 'g-historian.csv'),
+      valveWith((row, c) =>
+        row < 0
+          ? [c[0], 'Quality', ...c.slice(1, 3), 'State', ...c.slice(3)]
+          : [c[0], 'Good', ...c.slice(1, 3), states[row % 4], ...c.slice(3)],
+      ),
+    );
     const res = await runCli(['eval', '--data', dir, '--train-rows', '400', '--json']);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     const r = JSON.parse(res.stdout) as Report;
-    expect(r.files).toBe(6);
+    expect(r.files).toBe(7);
+    const historian = r.perFile.find((f) => f.file === 'g-historian.csv')!;
+    expect(historian.text_columns).toEqual([
+      { column: 'Quality', values: ['Good'], distinct: 1 },
+      { column: 'State', values: ['Running', 'Idle'], distinct: 2 },
+    ]);
+    delete historian.text_columns;
     const [skab, ...others] = r.perFile.map(({ file, ...figures }) => ({ file, figures }));
     expect(others.map((o) => o.file)).toEqual([
       'b-dotted.csv',
@@ -56,6 +73,7 @@ describe('eval of export variants of one file', () => {
       'd-pandas.csv',
       'e-capitals.csv',
       'f-date-time.csv',
+      'g-historian.csv',
     ]);
     expect(skab.figures.f1).toBeGreaterThan(0.5);
     for (const o of others) expect(o.figures, o.file).toEqual(skab.figures);
