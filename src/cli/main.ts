@@ -140,7 +140,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .description(
         "measure a detector on labelled CSVs (SKAB format): fit it on each file's first rows (--arch, as train does) or take a model folder (--model), stream the rest through the gateway's scoring path, report F1, FAR, MAR, NAB, detection delay and false alarms per day",
       )
-      .requiredOption('--data <path>', 'a labelled CSV file, or a folder of them (searched recursively)')
+      .requiredOption('--data <path>', 'a labelled CSV (or .tsv) file, or a folder of them (searched recursively)')
       .option('--arch <kind>', 'hybrid (default), stats, dense or conv1d')
       .option('--model <dir>', 'score this model folder on the data instead of fitting one per file')
       .option(
@@ -185,7 +185,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('--model <kind>', 'with the simulator: pump (sliding windows) or press (one window per part)', 'pump')
       .option(
         '--csv <file>',
-        'train on a CSV of normal operation: time first, one column per channel, ; or , separated',
+        'train on a CSV of normal operation: time first, one column per channel, separated by , ; or tabs',
       )
       .option(
         '--channels <list>',

@@ -6,17 +6,19 @@
 /** What historians, spreadsheets and C runtimes write where a sensor gave no reading (any case). */
 export const MISSING_READING = /^(?:|-?nan|-?nan\(ind\)|-?1\.#(?:qnan|ind)|na|n\/a|#n\/a|null|\(null\)|none)$/i;
 
-/** A number written with a decimal comma (`1,25`, `-0,5`, `1,5E-03`): read as such only in `;`-separated files. */
+/** A number written with a decimal comma (`1,25`, `-0,5`, `1,5E-03`): read as such only where `,` does not separate
+ * cells (`;` or tab-separated files). */
 const DECIMAL_COMMA = /^[+-]?\d+,\d+(?:[eE][+-]?\d+)?$/;
 
 /** Hexadecimal, binary and octal literals, which `Number` reads (0x10 as 16) but no measuring export writes. */
 const RADIX_LITERAL = /^\s*[+-]?0[xbo]/i;
 
-/** A cell as a number: NaN where it is not one (blank and 0x10 included); a decimal comma counts in `;` files. */
+/** A cell as a number: NaN where it is not one (blank and 0x10 included); a decimal comma counts in `;` and tab
+ * files. */
 export function numberOf(cell: string, separator: string): number {
   if (cell.trim() === '' || RADIX_LITERAL.test(cell)) return NaN;
   const v = Number(cell);
-  return Number.isNaN(v) && separator === ';' && DECIMAL_COMMA.test(cell) ? Number(cell.replace(',', '.')) : v;
+  return Number.isNaN(v) && separator !== ',' && DECIMAL_COMMA.test(cell) ? Number(cell.replace(',', '.')) : v;
 }
 
 /** A column named as a time (dates, or Unix times: ms, s, µs or ns; csv-table.ts UNIX_UNITS). */

@@ -69,9 +69,9 @@ const csvOptions = (separator: string, to?: number): Options => ({
 function csvRecords(text: string, file: string, to?: number) {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // Excel's `sep=;` line before the header names the separator; cut to a blank line, so that lines keep their numbers.
-  const declared = /^"?sep=([;,])"?[ \t]*(?=\r?\n)/.exec(text);
+  const declared = /^"?sep=([;,\t])"?[ \t]*(?=\r?\n)/.exec(text);
   if (declared) text = text.slice(declared[0].length);
-  const separator = (declared?.[1] as ';' | ',' | undefined) ?? separatorOf(text);
+  const separator = (declared?.[1] as Separator | undefined) ?? separatorOf(text);
   try {
     const records = parse(text, csvOptions(separator, to));
     // Lines are counted in one more pass, once, on the first message or missing reading that needs one.
@@ -96,14 +96,20 @@ function numberedRecords(text: string, separator: string, n: number) {
   return { records, lines };
 }
 
+/** What separates a CSV's cells: `;` (a European Excel's), a tab (Excel's "Text (Tab delimited)", a `.tsv`) or `,`. */
+type Separator = ';' | '\t' | ',';
+
 /**
- * `;` if the first line that is not blank has one outside quoted cells (whichever the header uses), else `,`.
+ * `;` if the first line that is not blank has one outside quoted cells (whichever the header uses); else a tab if it
+ * has more tabs than commas there (a tab-separated header may name `Pressure, bar`); else `,`.
  * As csv-parse reads quotes: a cell is quoted when it starts with one (`""` inside is a quote); a quote
  * inside an unquoted cell is text.
  */
-function separatorOf(text: string): ';' | ',' {
+function separatorOf(text: string): Separator {
   let cellStart = true;
-  for (let i = Math.max(0, text.search(/\S/)); i < text.length; i++) {
+  let tabs = 0;
+  let commas = 0;
+  for (let i = Math.max(0, text.search(/[^\s]|\t/)); i < text.length; i++) {
     const c = text[i];
     if (c === ';') return ';';
     if (c === '\n') break;
@@ -111,9 +117,13 @@ function separatorOf(text: string): ';' | ',' {
       // past the quoted cell: to the first quote that is not doubled
       for (i++; i < text.length && !(text[i] === '"' && text[i + 1] !== '"'); i += text[i] === '"' ? 2 : 1);
       cellStart = false;
-    } else cellStart = c === ',' || (cellStart && (c === ' ' || c === '\t'));
+      continue;
+    }
+    if (c === '\t') tabs++;
+    else if (c === ',') commas++;
+    cellStart = c === ',' || c === '\t' || (cellStart && c === ' ');
   }
-  return ',';
+  return tabs > commas ? '\t' : ',';
 }
 
 /**

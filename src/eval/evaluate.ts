@@ -66,7 +66,7 @@ export interface FileResult {
   readonly fitRows?: number;
 }
 
-/** Every CSV file under `dir` (or `dir` itself, a file), sorted; `.csv` in any case. */
+/** Every CSV file under `dir` (or `dir` itself, a file), sorted; `.csv` or `.tsv` (tab-separated) in any case. */
 export function csvFilesUnder(dir: string): string[] {
   const info = statSync(dir, { throwIfNoEntry: false });
   if (!info) throw new Error(`--data ${dir}: no such file or folder`);
@@ -76,7 +76,7 @@ export function csvFilesUnder(dir: string): string[] {
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (name.toLowerCase().endsWith('.csv')) out.push(p);
+      else if (/\.[ct]sv$/i.test(name)) out.push(p);
     }
   };
   walk(dir);

@@ -365,3 +365,32 @@ describe("a historian's text next to the readings", () => {
     );
   });
 });
+
+describe('tab-separated files (Excel\'s "Text (Tab delimited)", a .tsv)', () => {
+  it('reads a tab-separated twin of valve1/3, with decimal commas too, as the file SKAB writes', () => {
+    const tabs = valveWith((_, c) => c, '\t');
+    expect(tabs).toMatch(/^datetime\tAccelerometer1RMS\t/);
+    expect(plain(parseSkabCsv(tabs, 'valve.tsv'))).toEqual(plain(parseSkabCsv(valve, 'valve.csv')));
+    // A German Excel writes decimal commas in its tab-delimited text; a header may name a unit after a comma.
+    const german = valveWith((row, c) => (row < 0 ? [c[0], 'Accelerometer1RMS, g', ...c.slice(2)] : c), '\t')
+      .split('\n')
+      .map((l, i) => (i === 0 ? l : l.replace(/(\d)\.(\d)/g, '$1,$2')))
+      .join('\n');
+    expect(german).toMatch(/\n2020-03-09 11:14:34\t0,\d+\t/);
+    const read = parseSkabCsv(german, 'de.tsv');
+    expect(read.header[1]).toBe('Accelerometer1RMS, g');
+    expect([...read.columns.get('Accelerometer1RMS, g')!]).toEqual([
+      ...parseSkabCsv(valve, 'valve.csv').columns.get('Accelerometer1RMS')!,
+    ]);
+  });
+
+  it('reads an empty cell between two tabs as a missing reading, and names the line of a bad one', () => {
+    const text = 'time\ta\tb\n1000\t1.5\t2\n2000\t\t3\n3000\t1.7\t4\n';
+    const table = parseSkabCsv(text, 't.tsv');
+    expect([...table.columns.get('a')!]).toEqual([1.5, Number.NaN, 1.7]);
+    expect([...table.columns.get('b')!]).toEqual([2, 3, 4]);
+    expect(refusal(() => parseSkabCsv(text.replace('\t4\n', '\t4x\n'), 't.tsv'))).toBe(
+      't.tsv:4: column b: not a number: "4x"',
+    );
+  });
+});

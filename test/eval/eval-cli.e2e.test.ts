@@ -236,13 +236,15 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     expect(none.stderr).toContain(
       `--data ${dir}: no labelled CSV files (SKAB format with an "anomaly" column; another label column is named by --label-column)`,
     );
-    // A tab-separated export has no "anomaly" column as eval reads it: the message shows the header it read.
-    const valve = (await readFile(join(SKAB, 'valve1/3.csv'), 'utf8')).replaceAll(';', '\t');
+    // A file whose labels are called otherwise: the message shows the header it read (here tab-separated).
+    const valve = (await readFile(join(SKAB, 'valve1/3.csv'), 'utf8'))
+      .replaceAll(';', '\t')
+      .replace('anomaly', 'attack');
     await writeFile(join(dir, 'export.csv'), valve);
-    const tabs = await runCli(['eval', '--data', dir]);
-    expect(tabs.code).toBe(2);
-    expect(tabs.stderr).toContain(
-      `no labelled CSV files (SKAB format with an "anomaly" column; another label column is named by --label-column); 1 CSV file(s) without one, e.g. export.csv with the header ["datetime\\tAccelerometer1RMS`,
+    const unlabelled = await runCli(['eval', '--data', dir]);
+    expect(unlabelled.code).toBe(2);
+    expect(unlabelled.stderr).toContain(
+      `no labelled CSV files (SKAB format with an "anomaly" column; another label column is named by --label-column); 1 CSV file(s) without one, e.g. export.csv with the header ["datetime","Accelerometer1RMS",`,
     );
     // An upper-case extension is a CSV too; the unlabelled file beside it is named, not silently passed over.
     await writeFile(join(dir, 'RUN.CSV'), await readFile(join(SKAB, 'valve1/3.csv'), 'utf8'));

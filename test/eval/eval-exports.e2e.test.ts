@@ -1,7 +1,8 @@
 /**
  * `linewatch eval` over SKAB's valve1/3.csv as other exports write it: day-first dotted dates (German Excel, SCADA
  * historians), true/false labels, a pandas index column (pandas' to_csv), label columns in capitals and separate
- * Date and Time columns, a historian's text columns (a quality flag, a machine state).
+ * Date and Time columns, a historian's text columns (a quality flag, a machine state), a German Excel's tab-delimited
+ * text.
  * Each gives the figures of the file as SKAB writes it; slash dates whose day/month order the
  * file leaves open stop eval with the fix.
  */
@@ -55,11 +56,16 @@ describe('eval of export variants of one file', () => {
           : [c[0], 'Good', ...c.slice(1, 3), states[row % 4], ...c.slice(3)],
       ),
     );
+    // Excel's "Text (Tab delimited)" as a German Excel writes it: tabs, decimal commas, a .tsv name.
+    await writeFile(
+      join(dir, 'h-tabs.tsv'),
+      valveWith((_, c) => c.map((cell) => cell.replace(/^(-?\d+)\.(\d+)$/, '$1,$2')), '\t'),
+    );
     const res = await runCli(['eval', '--data', dir, '--train-rows', '400', '--json']);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     const r = JSON.parse(res.stdout) as Report;
-    expect(r.files).toBe(7);
+    expect(r.files).toBe(8);
     const historian = r.perFile.find((f) => f.file === 'g-historian.csv')!;
     expect(historian.text_columns).toEqual([
       { column: 'Quality', values: ['Good'], distinct: 1 },
@@ -74,6 +80,7 @@ describe('eval of export variants of one file', () => {
       'e-capitals.csv',
       'f-date-time.csv',
       'g-historian.csv',
+      'h-tabs.tsv',
     ]);
     expect(skab.figures.f1).toBeGreaterThan(0.5);
     for (const o of others) expect(o.figures, o.file).toEqual(skab.figures);
