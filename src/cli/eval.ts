@@ -24,7 +24,15 @@ import {
   type Precision,
 } from '../eval/evaluate.js';
 import { readLabelledCsv, type LabelledSeries } from '../eval/labelled-csv.js';
-import { csvDataColumns, csvHeader, heldText, isLabelColumn, textColumnsText } from '../core/csv-table.js';
+import {
+  csvColumnsBeforeTime,
+  csvDataColumns,
+  csvHeader,
+  heldAsText,
+  heldText,
+  isLabelColumn,
+  textColumnsText,
+} from '../core/csv-table.js';
 import type { FileReport, TrainingReport } from '../report/report-data.js';
 import { writeReport } from '../report/render-report.js';
 import { detectorFlags, refuseUnknownSlowChannels, wholeNumber, type DetectorFlags } from './detector-flags.js';
@@ -146,6 +154,10 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         `--data ${opts.data}: no labelled CSV files (SKAB format with ${labelName === undefined ? 'an "anomaly" column; another label column is named by --label-column' : `a "${labelName}" column (--label-column)`})` +
           (unlabelled.length > 0
             ? `; ${unlabelled.length} CSV file(s) without one, e.g. ${unlabelled[0]} with the header ${JSON.stringify(csvHeader(unlabelledPaths[0]).slice(0, 6)).slice(0, 160)}`
+            : '') +
+          (labelName !== undefined && unlabelledPaths.some((f) => csvColumnsBeforeTime(f).includes(labelName))
+            ? `; column ${labelName} comes before the time column, where columns name the run (one value in every ` +
+              'row); a label column comes after it, one label per row'
             : ''),
       );
     const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '));
@@ -180,10 +192,13 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       const missing = modelChannels?.filter((ch) => !series.channels.includes(ch)) ?? [];
       const reason =
         missing.length > 0
-          ? `the model ${opts.model} needs channel(s) ${missing.join(', ')}; the file has ${series.channels.join(', ')}`
-          : modelPeriodMs !== undefined && series.periodMs !== modelPeriodMs
-            ? `its rows come every ${series.periodMs} ms, the model ${opts.model} takes one every ${modelPeriodMs} ms (its windows would span another time); resample the file or fit a model at its period`
-            : whyNotEvaluated(series, trainRows, detector?.validationFraction);
+          ? `the model ${opts.model} needs channel(s) ${missing.join(', ')}; the file has ${series.channels.join(', ')}` +
+            heldAsText(missing, series.textColumns)
+          : detector?.slowChannels?.some((ch) => series.textColumns?.some((t) => t.name === ch))
+            ? `--slow-channels ${detector.slowChannels.join(',')}: ${heldAsText(detector.slowChannels, series.textColumns).slice(2)}`
+            : modelPeriodMs !== undefined && series.periodMs !== modelPeriodMs
+              ? `its rows come every ${series.periodMs} ms, the model ${opts.model} takes one every ${modelPeriodMs} ms (its windows would span another time); resample the file or fit a model at its period`
+              : whyNotEvaluated(series, trainRows, detector?.validationFraction);
       if (reason !== undefined) {
         notEvaluated.push({ file, reason });
         continue;

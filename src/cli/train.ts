@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildModel, writeModelFolder, type Architecture, type FittedModel } from '../training/build-model.js';
 import { csvNormalData } from '../training/csv-dataset.js';
-import { heldText } from '../core/csv-table.js';
+import { heldAsText, heldText } from '../core/csv-table.js';
 import { MODEL_KINDS, pumpNormalData, trainingSet, type ModelKind } from '../training/datasets.js';
 import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
 import { fitDetector, type DetectorOptions, type NormalData } from '../training/fit-detector.js';
@@ -154,6 +154,8 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     ...(opts.periodMs !== undefined ? { periodMs: wholeNumber('period-ms', opts.periodMs, 1) } : {}),
     ...(opts.trainRows !== undefined ? { rows: wholeNumber('train-rows', opts.trainRows) } : {}),
   });
+  const textual = heldAsText(detector.slowChannels ?? [], data.textColumns);
+  if (textual) throw new UsageError(`--slow-channels ${detector.slowChannels!.join(',')}: ${textual.slice(2)}`);
   if (data.missing.length > 0) process.stderr.write(`${opts.csv}: missing readings: ${heldText(data.missing)}\n`);
   const prune = pruneOf(opts, detector.arch);
   await fitAndWrite(

@@ -13,9 +13,10 @@ import {
   TIME_NAME,
   isLabelColumn,
   leadingIndexNames,
+  numberOf,
 } from './csv-cells.js';
 import { ROW_COUNTER, countedRowsFrom } from './csv-row-counter.js';
-import { readingOf, textColumnOf, type TextColumn } from './csv-text-columns.js';
+import { columnKindOf, readingOf, textColumnsText, type TextColumn } from './csv-text-columns.js';
 
 export interface SkabTable {
   readonly header: readonly string[];
@@ -162,7 +163,7 @@ function csvErrorText(err: CsvError, text: string, separator: string): string {
 }
 
 export { LABEL_COLUMNS, isLabelColumn } from './csv-cells.js';
-export { textColumnsText, type TextColumn } from './csv-text-columns.js';
+export { heldAsText, textColumnsText, type TextColumn } from './csv-text-columns.js';
 
 /**
  * Where the time column is among the columns after a pandas index: the first named as a time, or else the first named
@@ -253,11 +254,16 @@ export function parseSkabCsv(
   const values = header.slice(1).map(() => new Float64Array(n));
   const labels = header.slice(1).map((h) => isLabelColumn(h, options.labelColumn));
   const missing = header.slice(1).map(() => ({ cells: 0, firstRecord: 0 }));
-  const texts = header
+  const kinds = header
     .slice(1)
     .map((h, k) =>
-      labels[k] ? undefined : textColumnOf(h, (row) => records[data[row]][from + k + 1 + shift] ?? '', n, separator),
+      labels[k] ? undefined : columnKindOf(h, (row) => records[data[row]][from + k + 1 + shift] ?? '', n),
     );
+  const texts = kinds.map((kind) => (kind?.kind === 'text' ? kind.text : undefined));
+  // A fault's class number labels an anomaly in an anomaly column (not a changepoint); a column of them needs a 0.
+  const classes = header.slice(1).map((h, k) => labels[k] && !/^changepoint$/i.test(h));
+  const sawNormal = header.slice(1).map(() => false);
+  const firstClass = header.slice(1).map(() => -1);
   data.forEach((record, row) => {
     const cells = records[record];
     if (cells.length !== width && !(cells.length === width + 1 && cells[width].trim() === ''))
@@ -279,17 +285,24 @@ export function parseSkabCsv(
         if (missing[k - 1].cells++ === 0) missing[k - 1].firstRecord = record;
         continue;
       }
-      const v = readingOf(cell, separator);
+      const v =
+        labels[k - 1] || kinds[k - 1]?.kind === 'digital' ? readingOf(cell, separator) : numberOf(cell, separator);
       if (!Number.isFinite(v))
         throw new Error(
           `${file}:${lineOf(record)}: column ${header[k]}: ${labels[k - 1] ? 'not a number, true or false' : 'not a number'}: "${cell}"`,
         );
-      if (options.binaryLabels && labels[k - 1] && !(Number.isInteger(v) && v >= 0))
-        throw new Error(
-          `${file}:${lineOf(record)}: column ${header[k]}: "${cell.trim()}" is not a label; ` +
-            `write 0 or 1 (false or true), or a fault's class number (1, 2, …) for an anomaly`,
-        );
-      values[k - 1][row] = options.binaryLabels && labels[k - 1] && v > 0 ? 1 : v;
+      if (options.binaryLabels && labels[k - 1]) {
+        if (!(v === 0 || v === 1 || (classes[k - 1] && Number.isInteger(v) && v > 1)))
+          throw new Error(
+            `${file}:${lineOf(record)}: column ${header[k]}: "${cell.trim()}" is not a label; write 0 or 1 (false or true)` +
+              (classes[k - 1] ? ", or a fault's class number (1, 2, …) for an anomaly" : ''),
+          );
+        if (v === 0) sawNormal[k - 1] = true;
+        else if (v > 1 && firstClass[k - 1] < 0) firstClass[k - 1] = record;
+        values[k - 1][row] = v > 0 ? 1 : 0;
+        continue;
+      }
+      values[k - 1][row] = v;
     }
   });
   const runColumns =
@@ -320,6 +333,14 @@ export function parseSkabCsv(
     gaps: gapsOf(values[k], (row) => lineOf(data[row])),
   }));
   const textColumns = texts.filter((t) => t !== undefined);
+  const coded = firstClass.findIndex((first, k) => first >= 0 && !sawNormal[k]);
+  if (coded >= 0)
+    throw new Error(
+      `${file}:${lineOf(firstClass[coded])}: column ${header[coded + 1]}: fault class numbers, but no row is labelled 0 ` +
+        '(normal); if a number such as 1 means normal here, write 0 for it',
+    );
+  if (textColumns.length > 0 && header.slice(1).every((_, k) => labels[k] || texts[k]))
+    throw new Error(`${file}: no column of readings: ${textColumnsText(textColumns)} hold(s) text`);
   return {
     header: header.filter((_, k) => k === 0 || !texts[k - 1]),
     times,
@@ -574,7 +595,13 @@ export function csvDataColumns(path: string): string[] {
   return counted ? header : header.slice(1);
 }
 
-function headerFrom(path: string): { header: string[]; counted: boolean } {
+/** The columns before the time column, which name the run (Rieth et al.'s `faultNumber`, `simulationRun`), as the
+ * header names them, from the file's first 64 KiB; none where the file has no column named as a time or a counter. */
+export function csvColumnsBeforeTime(path: string): string[] {
+  return headerFrom(path).before;
+}
+
+function headerFrom(path: string): { header: string[]; counted: boolean; before: string[] } {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(64 * 1024);
@@ -583,10 +610,10 @@ function headerFrom(path: string): { header: string[]; counted: boolean } {
     const header = first.map((h) => h.trim());
     const index = indexColumns(header);
     const at = timeColumnAt(header.slice(index));
-    if (at >= 0) return { header: header.slice(index + at), counted: false };
+    if (at >= 0) return { header: header.slice(index + at), counted: false, before: header.slice(index, index + at) };
     const from = leadingIndexNames(header);
     // As parseSkabCsv: dates in the first column make it the time column.
-    return { header: header.slice(from), counted: !isDateCell((row[from] ?? '').trim()) };
+    return { header: header.slice(from), counted: !isDateCell((row[from] ?? '').trim()), before: [] };
   } finally {
     closeSync(fd);
   }

@@ -1,8 +1,8 @@
 /**
- * Columns of a time-series CSV that hold text rather than readings: a historian's quality flag (`Good`), a unit
- * (`bar`), a batch or recipe name, a machine state (`Running`, `Stopped`). No model reads text, so parseSkabCsv leaves
- * such a column out of the channels and says which it left out and what it held; a column of readings with a stray
- * word in it is still refused at that cell (a reading went wrong there).
+ * What a CSV column holds besides readings: text (a historian's quality flag `Good`, a unit, a batch or recipe name, a
+ * machine state `Running`/`Stopped`), which no model reads, so parseSkabCsv leaves it out of the channels and says what
+ * it held; or a digital input exported as TRUE/FALSE, read as 1/0. A column of readings with a stray word in it is
+ * still refused at that cell (a reading went wrong there).
  */
 import { MISSING_READING, numberOf } from './csv-cells.js';
 
@@ -10,17 +10,21 @@ import { MISSING_READING, numberOf } from './csv-cells.js';
 export interface TextColumn {
   readonly name: string;
   readonly values: readonly string[];
+  /** How many distinct values, counted up to DISTINCT_COUNTED (a column of unique IDs is not held in memory). */
   readonly distinct: number;
 }
 
 /**
  * A cell of text: it starts with a letter. A reading written in a form no export should use (`1,25` where `,`
- * separates, `0x10`, `12.5 bar`) starts with a digit, a sign or a point and is refused where it stands, not left out.
+ * separates, `0x10`, `12.5 bar`) starts with a digit, a sign or a point and is refused where it stands, not left out;
+ * so is an infinity (`inf`, `Infinity`: a reading out of range).
  */
 const WORD = /^\p{L}/u;
+const INFINITY = /^[+-]?inf(inity)?$/i;
 
-/** How many of a text column's values are kept for the report. */
+/** How many of a text column's values are kept for the report, and how many distinct ones are counted. */
 const VALUES_SHOWN = 3;
+export const DISTINCT_COUNTED = 1000;
 
 /** TRUE and FALSE as Excel writes them in English, German, French, Spanish and Italian (a localised export). */
 const BOOLEAN_WORDS: ReadonlyMap<string, number> = new Map([
@@ -29,32 +33,38 @@ const BOOLEAN_WORDS: ReadonlyMap<string, number> = new Map([
 ]);
 
 /**
- * A cell as a number, the words `true`/`false` (any case, and a localised Excel's) read as 1/0: a label, or a digital
- * input exported as TRUE/FALSE. NaN where it is neither.
+ * A cell as a number, the words `true`/`false` (any case, and a localised Excel's) read as 1/0: a label, or a
+ * digital input exported as TRUE/FALSE. NaN where it is neither.
  */
 export function readingOf(cell: string, separator: string): number {
   return BOOLEAN_WORDS.get(cell.trim().toLowerCase()) ?? numberOf(cell, separator);
 }
 
+/** What a column that is not a label holds: readings (numbers), a digital input (every cell true/false), or text. */
+export type ColumnKind =
+  { readonly kind: 'readings' | 'digital' } | { readonly kind: 'text'; readonly text: TextColumn };
+
 /**
- * The column as text, if it is one: every cell that is not a missing reading a word (WORD) other than true/false,
- * and at least one such cell (a column with no reading at all is refused where readings are checked). undefined for
- * a column of readings.
+ * What a column holds, from its cells other than missing readings: text when every one is a word (WORD) other than
+ * true/false, digital when every one is true/false, readings otherwise (then each cell is read as a number and a word
+ * among them refused). A column with no reading at all is readings here, refused where readings are checked.
  */
-export function textColumnOf(
-  name: string,
-  cells: (row: number) => string,
-  rows: number,
-  separator: string,
-): TextColumn | undefined {
+export function columnKindOf(name: string, cells: (row: number) => string, rows: number): ColumnKind {
   const seen = new Set<string>();
+  let words = 0;
+  let booleans = 0;
   for (let row = 0; row < rows; row++) {
     const cell = cells(row).trim();
     if (MISSING_READING.test(cell)) continue;
-    if (!WORD.test(cell) || Number.isFinite(readingOf(cell, separator))) return undefined;
-    seen.add(cell);
+    if (BOOLEAN_WORDS.has(cell.toLowerCase())) booleans++;
+    else if (WORD.test(cell) && !INFINITY.test(cell)) {
+      words++;
+      if (seen.size < DISTINCT_COUNTED) seen.add(cell);
+    } else return { kind: 'readings' };
+    if (words > 0 && booleans > 0) return { kind: 'readings' };
   }
-  return seen.size === 0 ? undefined : { name, values: [...seen].slice(0, VALUES_SHOWN), distinct: seen.size };
+  if (words > 0) return { kind: 'text', text: { name, values: [...seen].slice(0, VALUES_SHOWN), distinct: seen.size } };
+  return { kind: booleans > 0 ? 'digital' : 'readings' };
 }
 
 /** "Quality (Good), State (3 values: Running, Stopped, Fault)" for a report line. */
@@ -63,7 +73,15 @@ export function textColumnsText(columns: readonly TextColumn[]): string {
     .map((c) =>
       c.distinct === 1
         ? `${c.name} (${c.values[0]})`
-        : `${c.name} (${c.distinct} values: ${c.values.join(', ')}${c.distinct > c.values.length ? ', …' : ''})`,
+        : `${c.name} (${c.distinct}${c.distinct >= DISTINCT_COUNTED ? '+' : ''} values: ${c.values.join(', ')}${c.distinct > c.values.length ? ', …' : ''})`,
     )
     .join(', ');
+}
+
+/** For a message about columns a model or a flag names: "; State holds text (ON, OFF), not readings", or ''. */
+export function heldAsText(names: readonly string[], columns: readonly TextColumn[] | undefined): string {
+  const named = (columns ?? []).filter((c) => names.includes(c.name));
+  return named.length === 0
+    ? ''
+    : `; ${textColumnsText(named)} ${named.length === 1 ? 'holds' : 'hold'} text, not readings`;
 }

@@ -16,7 +16,7 @@ import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
 import type { FittedModel } from '../training/build-model.js';
 import { fitDetector, heldOutRowsOf, type DetectorOptions } from '../training/fit-detector.js';
-import { csvHeader, refuseOpenGaps, type HeldReadings } from '../core/csv-table.js';
+import { csvHeader, heldAsText, refuseOpenGaps, type HeldReadings } from '../core/csv-table.js';
 import { constantChannels, type ConstantChannel } from '../training/constant-channels.js';
 import { RowAssembler } from '../windows/row-assembler.js';
 import { SlidingWindow } from '../windows/sliding/sliding-window.js';
@@ -268,7 +268,8 @@ export async function streamSeries(
   if (missing.length > 0) {
     await model.close();
     throw new Error(
-      `${file}: the model ${loaded.manifest.name} needs channel(s) ${missing.join(', ')}, the file has ${channels.join(', ')}`,
+      `${file}: the model ${loaded.manifest.name} needs channel(s) ${missing.join(', ')}, the file has ${channels.join(', ')}` +
+        heldAsText(missing, series.textColumns),
     );
   }
   const index = model.channels.map((ch) => channels.indexOf(ch));

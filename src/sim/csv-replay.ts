@@ -4,7 +4,7 @@
  * simulator's `speed` replays it at real or accelerated pace.
  */
 import { readFileSync } from 'node:fs';
-import { parseSkabCsv, plainNumberTimes, unitlessTimes } from '../core/csv-table.js';
+import { heldAsText, parseSkabCsv, plainNumberTimes, unitlessTimes } from '../core/csv-table.js';
 import { PUMP_CHANNELS, type PumpSignals, type PumpSignalSource } from './plant.js';
 
 /** SKAB column → pump channel. Thermocouple has no pump register and is ignored. */
@@ -21,7 +21,8 @@ export const SKAB_COLUMNS: Record<string, keyof PumpSignals> = {
 export function csvReplaySource(file: string): PumpSignalSource {
   const table = parseSkabCsv(readFileSync(file, 'utf8'), file);
   const missing = Object.keys(SKAB_COLUMNS).filter((c) => !table.columns.has(c));
-  if (missing.length > 0) throw new Error(`${file}: missing column(s) ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new Error(`${file}: missing column(s) ${missing.join(', ')}${heldAsText(missing, table.textColumns)}`);
   // The simulator plays what the file holds: a reading it does not hold is refused, not made up.
   const gap = table.missing?.find((m) => m.column in SKAB_COLUMNS);
   if (gap)

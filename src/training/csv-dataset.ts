@@ -14,6 +14,7 @@ import {
   timesInMs,
   type HeldReadings,
   type SkabTable,
+  type TextColumn,
 } from '../core/csv-table.js';
 import type { TrainingSet } from './build-model.js';
 import type { NormalData } from './fit-detector.js';
@@ -55,7 +56,7 @@ export function csvNormalData(
     readonly periodMs?: number;
     readonly rows?: number;
   },
-): NormalData & { readonly missing: readonly HeldReadings[] } {
+): NormalData & { readonly missing: readonly HeldReadings[]; readonly textColumns?: readonly TextColumn[] } {
   const table = parseSkabCsv(text, file);
   const available = table.header.slice(1);
   const channels =
@@ -87,6 +88,7 @@ export function csvNormalData(
     rows,
     rowCount: n,
     missing: held,
+    ...(table.textColumns ? { textColumns: table.textColumns } : {}),
   };
 }
 

@@ -164,6 +164,11 @@ describe('label columns named in another case, and labels that are not 0 or 1', 
     expect([...parseSkabCsv(text, 'tep.csv', { labelColumn: 'faultNumber' }).columns.get('faultNumber')!]).toEqual([
       0, 0, 12, 3, 0,
     ]);
+    // Labels coded 1 (normal) and 2 (anomaly) would read as anomalies throughout: a column of class numbers needs a 0.
+    expect(refusal(() => readLabelledCsv('n.csv', 'time,x,anomaly\n1,0.5,1\n2,0.6,2\n3,0.6,1\n', 1000))).toBe(
+      'n.csv:3: column anomaly: fault class numbers, but no row is labelled 0 (normal); if a number such as 1 means ' +
+        'normal here, write 0 for it',
+    );
     expect(refusal(() => readLabelledCsv('h.csv', 'time,x,anomaly\n1,0.5,0\n2,0.6,2.5\n'))).toBe(
       'h.csv:3: column anomaly: "2.5" is not a label; write 0 or 1 (false or true), ' +
         "or a fault's class number (1, 2, …) for an anomaly",
@@ -173,8 +178,11 @@ describe('label columns named in another case, and labels that are not 0 or 1', 
   it('refuses a label other than 0 or 1 in eval, naming the line and the column as the file writes them', () => {
     const text = 'sep=;\ndatetime;x;Anomaly;Changepoint\n2024-01-03 00:00:00;1;0;0\n;;;\n2024-01-03 00:00:01;2;1;0.5\n';
     expect(refusal(() => readLabelledCsv('l.csv', text))).toBe(
-      'l.csv:5: column Changepoint: "0.5" is not a label; write 0 or 1 (false or true), ' +
-        "or a fault's class number (1, 2, …) for an anomaly",
+      'l.csv:5: column Changepoint: "0.5" is not a label; write 0 or 1 (false or true)',
+    );
+    // A changepoint is a changepoint or not: no class numbers there.
+    expect(refusal(() => readLabelledCsv('c.csv', text.replace(';1;0.5', ';1;2')))).toBe(
+      'c.csv:5: column Changepoint: "2" is not a label; write 0 or 1 (false or true)',
     );
     expect(
       refusal(() =>
@@ -328,8 +336,8 @@ describe("a historian's text next to the readings", () => {
     '2024-01-03 00:00:00,Good,1.5,Running,TRUE,0\n' +
     '2024-01-03 00:00:01,Good,1.6,NA,FALSE,0\n' +
     '2024-01-03 00:00:02,Good,1.4,Idle,WAHR,0\n' +
-    '2024-01-03 00:00:03,,1.7,Stopped,1,1\n' +
-    '2024-01-03 00:00:04,Good,1.5,Fault,0,1\n';
+    '2024-01-03 00:00:03,,1.7,Stopped,true,1\n' +
+    '2024-01-03 00:00:04,Good,1.5,Fault,false,1\n';
 
   it('leaves a column of text out of the channels, naming it and what it held, and reads TRUE/FALSE as 1/0', () => {
     const table = parseSkabCsv(text, 'h.csv');
@@ -350,10 +358,28 @@ describe("a historian's text next to the readings", () => {
     expect(refusal(() => parseSkabCsv(text.replace('1.4,Idle', 'Bad,Idle'), 'w.csv'))).toBe(
       'w.csv:4: column flow: not a number: "Bad"',
     );
+    // true/false among a channel's numbers is a reading gone wrong too, and so is a column of infinities.
+    expect(refusal(() => parseSkabCsv(text.replace('1.6,NA', 'TRUE,NA'), 't.csv'))).toBe(
+      't.csv:3: column flow: not a number: "TRUE"',
+    );
+    expect(refusal(() => parseSkabCsv(text.replace(/,1\.\d,/g, ',Infinity,'), 'i.csv'))).toBe(
+      'i.csv:2: column flow: not a number: "Infinity"',
+    );
+    expect(refusal(() => parseSkabCsv(text.replace(',TRUE,', ',1,'), 'd.csv'))).toBe(
+      'd.csv:3: column door: not a number: "FALSE"',
+    );
     // Readings written with their unit are readings gone wrong, not text: refused, not left out.
     expect(refusal(() => parseSkabCsv(text.replace(/,(1\.\d),/g, ',$1 bar,'), 'u.csv'))).toBe(
       'u.csv:2: column flow: not a number: "1.5 bar"',
     );
+  });
+
+  it('refuses a file whose only columns besides the time and labels hold text, naming them', () => {
+    expect(
+      refusal(() =>
+        parseSkabCsv('datetime,State,anomaly\n2024-01-03 00:00:00,Run,0\n2024-01-03 00:00:01,Idle,0\n', 's.csv'),
+      ),
+    ).toBe('s.csv: no column of readings: State (2 values: Run, Idle) hold(s) text');
   });
 
   it('refuses a text column asked for as a channel, saying it holds text', () => {

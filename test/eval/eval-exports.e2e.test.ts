@@ -86,6 +86,31 @@ describe('eval of export variants of one file', () => {
     for (const o of others) expect(o.figures, o.file).toEqual(skab.figures);
   });
 
+  it('says a column holds text where a flag names it, and where a label column sits among the run columns', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-eval-text-'));
+    await writeFile(
+      join(dir, 'historian.csv'),
+      valveWith((row, c) =>
+        row < 0 ? [...c.slice(0, 3), 'State', ...c.slice(3)] : [...c.slice(0, 3), 'Idle', ...c.slice(3)],
+      ),
+    );
+    const slow = await runCli(['eval', '--data', dir, '--train-rows', '400', '--slow-channels', 'State']);
+    expect(slow.code).toBe(2);
+    expect(slow.stderr).toBe(
+      `linewatch: --data ${dir}: no file can be evaluated: historian.csv: --slow-channels State: State (Idle) holds text, not readings\n`,
+    );
+    // Tennessee Eastman as Rieth et al. publish it: faultNumber names the run (one value per file), before `sample`.
+    const rieth = await mkdtemp(join(tmpdir(), 'lw-eval-rieth-'));
+    const rows = Array.from({ length: 20 }, (_, i) => `1,1,${i + 1},${(i * 7) % 5},${(i * 3) % 4}`);
+    await writeFile(join(rieth, 'run.csv'), ['faultNumber,simulationRun,sample,a,b', ...rows].join('\n'));
+    const label = await runCli(['eval', '--data', rieth, '--label-column', 'faultNumber', '--period-ms', '180000']);
+    expect(label.code).toBe(2);
+    expect(label.stderr).toContain(
+      '; column faultNumber comes before the time column, where columns name the run (one value in every row); a label ' +
+        'column comes after it, one label per row\n',
+    );
+  });
+
   it('stops on slash dates whose day/month order the file leaves open, saying how to fix it', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'lw-eval-slash-')), 'slash.csv');
     await writeFile(file, valveDayFirst('/'));
