@@ -1,10 +1,9 @@
 /**
  * Time-series CSV tables (SKAB recordings, historian exports): a header row, the time first, numbers
  * in the other columns. Read by the simulator's replay, by training and by evaluation. The splitting
- * (quotes, separators inside quotes, CRLF, surrounding spaces) is csv-parse's.
+ * (quotes, separators inside quotes, CRLF, surrounding spaces) is csv-parse's (csv-records.ts).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { CsvError, parse, type Options } from 'csv-parse/sync';
 import { TimeColumn, isDateCell } from './time-cells.js';
 import {
   COUNTER_NAME,
@@ -16,6 +15,8 @@ import {
   numberOf,
 } from './csv-cells.js';
 import { ROW_COUNTER, countedRowsFrom } from './csv-row-counter.js';
+import { csvRecords } from './csv-records.js';
+import { gapsOf, type MissingCells } from './csv-gaps.js';
 import { columnKindOf, readingOf, textColumnsText, type TextColumn } from './csv-text-columns.js';
 
 export interface SkabTable {
@@ -36,133 +37,22 @@ export interface SkabTable {
   readonly missing?: readonly MissingCells[];
 }
 
-/** A channel's missing readings: how many, the first one's line, and each run of them (its first row, length, line). */
-export interface MissingCells {
-  readonly column: string;
-  readonly cells: number;
-  readonly firstLine: number;
-  readonly gaps: readonly { readonly row: number; readonly rows: number; readonly line: number }[];
-}
-
 /** A column that names the run: its name and its one value. */
 export interface RunColumn {
   readonly name: string;
   readonly value: string;
 }
 
-/**
- * csv-parse's options for a `separator`-separated text: records end at CRLF or LF, mixed as they may
- * be (left to itself, csv-parse takes the first line's for all; given LF alone, it counts a CRLF line
- * twice), blank lines are skipped, a quote inside an unquoted cell is text (`Pipe 2" flow`), and a
- * row with the wrong number of fields is left to the caller to name.
- */
-const csvOptions = (separator: string, to?: number): Options => ({
-  delimiter: separator,
-  record_delimiter: ['\r\n', '\n'],
-  trim: true,
-  skip_empty_lines: true,
-  relax_column_count: true,
-  relax_quotes: true,
-  to,
-});
-
-/** The records of a CSV text (the first `to` only, if given); a problem names the file and line. */
-function csvRecords(text: string, file: string, to?: number) {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  // Excel's `sep=;` line before the header names the separator; cut to a blank line, so that lines keep their numbers.
-  const declared = /^"?sep=([;,\t])"?[ \t]*(?=\r?\n)/.exec(text);
-  if (declared) text = text.slice(declared[0].length);
-  const separator = (declared?.[1] as Separator | undefined) ?? separatorOf(text);
-  try {
-    const records = parse(text, csvOptions(separator, to));
-    // Lines are counted in one more pass, once, on the first message or missing reading that needs one.
-    let lines: number[] | undefined;
-    const lineOf = (i: number) => (lines ??= numberedRecords(text, separator, records.length).lines)[i];
-    return { separator, records, lineOf };
-  } catch (err) {
-    if (!(err instanceof CsvError)) throw err;
-    throw new Error(`${file}:${csvErrorLine(err, text, separator)}: ${csvErrorText(err, text, separator)}`, {
-      cause: err,
-    });
-  }
-}
-
-/** The first `n` records and the line each ends on: the text parsed again for a message (counting lines costs). */
-function numberedRecords(text: string, separator: string, n: number) {
-  const lines: number[] = [];
-  const records = parse(text, {
-    ...csvOptions(separator, n),
-    on_record: (record: string[], info) => (lines.push(info.lines), record),
-  });
-  return { records, lines };
-}
-
-/** What separates a CSV's cells: `;` (a European Excel's), a tab (Excel's "Text (Tab delimited)", a `.tsv`) or `,`. */
-type Separator = ';' | '\t' | ',';
-
-/**
- * `;` if the first line that is not blank has one outside quoted cells (whichever the header uses); else a tab if it
- * has more tabs than commas there (a tab-separated header may name `Pressure, bar`); else `,`.
- * As csv-parse reads quotes: a cell is quoted when it starts with one (`""` inside is a quote); a quote
- * inside an unquoted cell is text.
- */
-function separatorOf(text: string): Separator {
-  let cellStart = true;
-  let tabs = 0;
-  let commas = 0;
-  for (let i = Math.max(0, text.search(/[^\s]|\t/)); i < text.length; i++) {
-    const c = text[i];
-    if (c === ';') return ';';
-    if (c === '\n') break;
-    if (c === '"' && cellStart) {
-      // past the quoted cell: to the first quote that is not doubled
-      for (i++; i < text.length && !(text[i] === '"' && text[i + 1] !== '"'); i += text[i] === '"' ? 2 : 1);
-      cellStart = false;
-      continue;
-    }
-    if (c === '\t') tabs++;
-    else if (c === ',') commas++;
-    cellStart = c === ',' || c === '\t' || (cellStart && c === ' ');
-  }
-  return tabs > commas ? '\t' : ',';
-}
-
-/**
- * The line csv-parse's error is on. For a quote never closed (csv-parse names the last line), the
- * first line of the row it opened in: the first line that is not blank after the last row read.
- */
-function csvErrorLine(err: CsvError, text: string, separator: string): number {
-  if (err.code !== 'CSV_QUOTE_NOT_CLOSED') return err.lines as number;
-  const read = err.records as number;
-  const lines = text.split('\n');
-  let line = read > 0 ? numberedRecords(text, separator, read).lines[read - 1] : 0;
-  while (line < lines.length - 1 && lines[line].trim() === '') line++;
-  return line + 1;
-}
-
-/** What csv-parse found wrong and where in the row: the column's name past the header, else the field's number. */
-function csvErrorText(err: CsvError, text: string, separator: string): string {
-  const index = err.index as number;
-  let header: string[] | undefined;
-  try {
-    const first = numberedRecords(text, separator, 1);
-    if ((err.lines as number) > first.lines[0]) header = first.records[0];
-  } catch {
-    // the error is in the header itself
-  }
-  const where = header?.[index] !== undefined ? `column ${header[index].trim()}` : `field ${index + 1}`;
-  switch (err.code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return 'a quote opened in this row is never closed';
-    case 'CSV_INVALID_CLOSING_QUOTE':
-    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-      return `${where}: text after the closing quote (a quote inside a quoted cell is written "")`;
-    default:
-      return err.message;
-  }
-}
-
 export { LABEL_COLUMNS, isLabelColumn } from './csv-cells.js';
+export {
+  HOLD_MS,
+  heldText,
+  holdRows,
+  holdShortGaps,
+  refuseOpenGaps,
+  type HeldReadings,
+  type MissingCells,
+} from './csv-gaps.js';
 export { heldAsText, textColumnsText, type TextColumn } from './csv-text-columns.js';
 
 /**
@@ -352,83 +242,6 @@ export function parseSkabCsv(
     ...(textColumns.length > 0 ? { textColumns } : {}),
     ...(missingCells.length > 0 ? { missing: missingCells } : {}),
   };
-}
-
-/** The runs of NaN in a column: first row, length, and the line of the first. */
-function gapsOf(values: Float64Array, lineOf: (row: number) => number): MissingCells['gaps'] {
-  const gaps: { row: number; rows: number; line: number }[] = [];
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isNaN(values[i])) continue;
-    const start = i;
-    while (i + 1 < values.length && Number.isNaN(values[i + 1])) i++;
-    gaps.push({ row: start, rows: i - start + 1, line: lineOf(start) });
-  }
-  return gaps;
-}
-
-/** The default `max_sample_age_ms` of an asset's window: how long the gateway holds a channel's last reading. */
-export const HOLD_MS = 5000;
-
-/** Rows a missing reading is held for at a sample period: as long as the gateway holds one, and at least one row. */
-export const holdRows = (periodMs: number): number => Math.max(1, Math.floor(HOLD_MS / periodMs));
-
-/** A channel's missing readings once short gaps are held: how many were held, and the gaps left open (too long). */
-export interface HeldReadings {
-  readonly column: string;
-  readonly cells: number;
-  readonly firstLine: number;
-  readonly held: number;
-  /** Gaps longer than the hold, left NaN: the gateway would not score windows over them. */
-  readonly open: MissingCells['gaps'];
-}
-
-/**
- * Holds each of `columns`' missing readings in place where its gap is at most `holdRows(periodMs)` rows long, as the
- * gateway holds a channel's last sample for `max_sample_age_ms` (a gap before the first reading takes that one);
- * longer gaps stay NaN and are returned as open.
- */
-export function holdShortGaps(table: SkabTable, columns: readonly string[], periodMs: number): HeldReadings[] {
-  const limit = holdRows(periodMs);
-  return (table.missing ?? [])
-    .filter((m) => columns.includes(m.column))
-    .map((m) => {
-      const values = table.columns.get(m.column)!;
-      let held = 0;
-      const open = m.gaps.filter((g) => {
-        if (g.rows > limit) return true;
-        values.fill(g.row > 0 ? values[g.row - 1] : values[g.row + g.rows], g.row, g.row + g.rows);
-        held += g.rows;
-        return false;
-      });
-      return { column: m.column, cells: m.cells, firstLine: m.firstLine, held, open };
-    });
-}
-
-/** Refuses a gap left open in the first `rows` rows (the rows a model learns from), naming it and the fix. */
-export function refuseOpenGaps(readings: readonly HeldReadings[], rows: number, file: string, periodMs: number): void {
-  for (const r of readings) {
-    const gap = r.open.find((g) => g.row < rows);
-    if (gap)
-      throw new Error(
-        `${file}:${gap.line}: column ${r.column}: no reading for ${gap.rows} rows in a row from here, longer than the ${holdRows(periodMs)} row(s) (${HOLD_MS} ms) a gateway holds a reading; the rows a model learns from need every channel: cut the gap out or fit on other rows`,
-      );
-  }
-}
-
-/** Missing readings as a report says them; '' where none. */
-export function heldText(readings: readonly HeldReadings[]): string {
-  return readings
-    .map((r) => {
-      const longest = r.open.reduce<MissingCells['gaps'][number] | undefined>(
-        (a, g) => (a === undefined || g.rows > a.rows ? g : a),
-        undefined,
-      );
-      const open = longest
-        ? `, ${r.cells - r.held} in ${r.open.length} gap(s) longer than a gateway holds one (the longest ${longest.rows} rows from line ${longest.line}), not scored`
-        : '';
-      return `${r.column} ${r.cells} missing (first on line ${r.firstLine}): ${r.held} held at the last reading${open}`;
-    })
-    .join('; ');
 }
 
 /**

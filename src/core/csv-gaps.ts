@@ -1,0 +1,90 @@
+/**
+ * A channel's missing readings in a CSV (blank, NaN, NA, null cells): where they are, and which of them a gateway
+ * would hold at the last reading (a gap no longer than it holds one) and which it would leave unscored.
+ */
+import type { SkabTable } from './csv-table.js';
+
+/** A channel's missing readings: how many, the first one's line, and each run of them (its first row, length, line). */
+export interface MissingCells {
+  readonly column: string;
+  readonly cells: number;
+  readonly firstLine: number;
+  readonly gaps: readonly { readonly row: number; readonly rows: number; readonly line: number }[];
+}
+
+/** The runs of NaN in a column: first row, length, and the line of the first. */
+export function gapsOf(values: Float64Array, lineOf: (row: number) => number): MissingCells['gaps'] {
+  const gaps: { row: number; rows: number; line: number }[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isNaN(values[i])) continue;
+    const start = i;
+    while (i + 1 < values.length && Number.isNaN(values[i + 1])) i++;
+    gaps.push({ row: start, rows: i - start + 1, line: lineOf(start) });
+  }
+  return gaps;
+}
+
+/** The default `max_sample_age_ms` of an asset's window: how long the gateway holds a channel's last reading. */
+export const HOLD_MS = 5000;
+
+/** Rows a missing reading is held for at a sample period: as long as the gateway holds one, and at least one row. */
+export const holdRows = (periodMs: number): number => Math.max(1, Math.floor(HOLD_MS / periodMs));
+
+/** A channel's missing readings once short gaps are held: how many were held, and the gaps left open (too long). */
+export interface HeldReadings {
+  readonly column: string;
+  readonly cells: number;
+  readonly firstLine: number;
+  readonly held: number;
+  /** Gaps longer than the hold, left NaN: the gateway would not score windows over them. */
+  readonly open: MissingCells['gaps'];
+}
+
+/**
+ * Holds each of `columns`' missing readings in place where its gap is at most `holdRows(periodMs)` rows long, as the
+ * gateway holds a channel's last sample for `max_sample_age_ms` (a gap before the first reading takes that one);
+ * longer gaps stay NaN and are returned as open.
+ */
+export function holdShortGaps(table: SkabTable, columns: readonly string[], periodMs: number): HeldReadings[] {
+  const limit = holdRows(periodMs);
+  return (table.missing ?? [])
+    .filter((m) => columns.includes(m.column))
+    .map((m) => {
+      const values = table.columns.get(m.column)!;
+      let held = 0;
+      const open = m.gaps.filter((g) => {
+        if (g.rows > limit) return true;
+        values.fill(g.row > 0 ? values[g.row - 1] : values[g.row + g.rows], g.row, g.row + g.rows);
+        held += g.rows;
+        return false;
+      });
+      return { column: m.column, cells: m.cells, firstLine: m.firstLine, held, open };
+    });
+}
+
+/** Refuses a gap left open in the first `rows` rows (the rows a model learns from), naming it and the fix. */
+export function refuseOpenGaps(readings: readonly HeldReadings[], rows: number, file: string, periodMs: number): void {
+  for (const r of readings) {
+    const gap = r.open.find((g) => g.row < rows);
+    if (gap)
+      throw new Error(
+        `${file}:${gap.line}: column ${r.column}: no reading for ${gap.rows} rows in a row from here, longer than the ${holdRows(periodMs)} row(s) (${HOLD_MS} ms) a gateway holds a reading; the rows a model learns from need every channel: cut the gap out or fit on other rows`,
+      );
+  }
+}
+
+/** Missing readings as a report says them; '' where none. */
+export function heldText(readings: readonly HeldReadings[]): string {
+  return readings
+    .map((r) => {
+      const longest = r.open.reduce<MissingCells['gaps'][number] | undefined>(
+        (a, g) => (a === undefined || g.rows > a.rows ? g : a),
+        undefined,
+      );
+      const open = longest
+        ? `, ${r.cells - r.held} in ${r.open.length} gap(s) longer than a gateway holds one (the longest ${longest.rows} rows from line ${longest.line}), not scored`
+        : '';
+      return `${r.column} ${r.cells} missing (first on line ${r.firstLine}): ${r.held} held at the last reading${open}`;
+    })
+    .join('; ');
+}
