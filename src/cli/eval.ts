@@ -106,7 +106,14 @@ function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
       'spans detected': `${r.operator.detected}/${r.operator.spans}`,
       'false alarms': r.operator.falseAlarms,
     },
-    ...(missing.length > 0 ? { notes: [`missing readings: ${heldText(missing)}`] } : {}),
+    ...(missing.length > 0 || s.textColumns
+      ? {
+          notes: [
+            ...(missing.length > 0 ? [`missing readings: ${heldText(missing)}`] : []),
+            ...(s.textColumns ? [`left out, they hold text, not readings: ${textColumnsText(s.textColumns)}`] : []),
+          ],
+        }
+      : {}),
   };
 }
 

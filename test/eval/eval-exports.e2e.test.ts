@@ -6,7 +6,7 @@
  * Each gives the figures of the file as SKAB writes it; slash dates whose day/month order the
  * file leaves open stop eval with the fix.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,6 +93,14 @@ describe('eval of export variants of one file', () => {
       valveWith((row, c) =>
         row < 0 ? [...c.slice(0, 3), 'State', ...c.slice(3)] : [...c.slice(0, 3), 'Idle', ...c.slice(3)],
       ),
+    );
+    // Evaluated, the text report and the page above the file's charts name the column left out.
+    const report = join(dir, 'report');
+    const ok = await runCli(['eval', '--data', join(dir, 'historian.csv'), '--train-rows', '400', '--report', report]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('historian.csv: left out, they hold text, not readings: State (Idle)\n');
+    expect(await readFile(join(report, 'index.html'), 'utf8')).toContain(
+      '<p class="note">left out, they hold text, not readings: State (Idle)</p>',
     );
     const slow = await runCli(['eval', '--data', dir, '--train-rows', '400', '--slow-channels', 'State']);
     expect(slow.code).toBe(2);
