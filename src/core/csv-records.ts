@@ -55,30 +55,48 @@ function numberedRecords(text: string, separator: string, n: number) {
 export type Separator = ';' | '\t' | ',';
 
 /**
- * `;` if the first line that is not blank has one outside quoted cells (whichever the header uses); else a tab if it
- * has more tabs than commas there (a tab-separated header may name `Pressure, bar`); else `,`.
+ * The separator of a CSV, from its first line that is not blank (the header), outside quoted cells: a tab if tabs
+ * separate names there (a tab between two names, not after a `,` or `;` that it indents, nor trailing) at least as
+ * often as `;` appears (a tab header may name `Pressure, bar` or `Flow; l/min`); else `;` if there is one; else `,`.
  * As csv-parse reads quotes: a cell is quoted when it starts with one (`""` inside is a quote); a quote
  * inside an unquoted cell is text.
  */
 function separatorOf(text: string): Separator {
+  const first = text.search(/\S/);
   let cellStart = true;
+  let semicolons = 0;
   let tabs = 0;
-  let commas = 0;
-  for (let i = Math.max(0, text.search(/[^\s]|\t/)); i < text.length; i++) {
+  // The last character that is not a space or tab, and whether a tab run follows it.
+  let before = '';
+  let tabAfter = false;
+  for (let i = first < 0 ? text.length : text.lastIndexOf('\n', first) + 1; i < text.length; i++) {
     const c = text[i];
-    if (c === ';') return ';';
-    if (c === '\n') break;
+    if (c === '\n' || c === '\r') break;
     if (c === '"' && cellStart) {
       // past the quoted cell: to the first quote that is not doubled
       for (i++; i < text.length && !(text[i] === '"' && text[i + 1] !== '"'); i += text[i] === '"' ? 2 : 1);
+      if (tabAfter) tabs++;
+      tabAfter = false;
+      before = '"';
       cellStart = false;
       continue;
     }
-    if (c === '\t') tabs++;
-    else if (c === ',') commas++;
-    cellStart = c === ',' || c === '\t' || (cellStart && c === ' ');
+    if (c === '\t') {
+      tabAfter ||= before !== '' && before !== ',' && before !== ';';
+      cellStart = true;
+      continue;
+    }
+    if (c === ' ') {
+      cellStart &&= true;
+      continue;
+    }
+    if (tabAfter) tabs++;
+    tabAfter = false;
+    before = c;
+    if (c === ';') semicolons++;
+    cellStart = c === ',' || c === ';';
   }
-  return tabs > commas ? '\t' : ',';
+  return tabs > 0 && tabs >= semicolons ? '\t' : semicolons > 0 ? ';' : ',';
 }
 
 /**

@@ -18,6 +18,7 @@ import { ROW_COUNTER, countedRowsFrom } from './csv-row-counter.js';
 import { csvRecords } from './csv-records.js';
 import { gapsOf, type MissingCells } from './csv-gaps.js';
 import { columnKindOf, readingOf, textColumnsText, type TextColumn } from './csv-text-columns.js';
+import { DecimalCommas } from './decimal-commas.js';
 
 export interface SkabTable {
   readonly header: readonly string[];
@@ -89,9 +90,9 @@ function splitDateTime(header: readonly string[], firstTimeCell: string | undefi
  * Parses a time-series CSV: a header row, the time in the first column (read by TimeColumn: SKAB's `datetime`
  * "2020-02-08 13:30:47", ISO 8601, day-first dotted dates, slash dates in the order the file settles, or Unix
  * times: ms, or s, µs or ns under a time's name, UNIX_UNITS), numbers in the others, `true`/`false` too in the label
- * columns (and a localised Excel's WAHR/FALSCH, VRAI/FAUX, VERDADERO/FALSO, VERO/FALSO); `;` or `,` separated
- * (whichever the header uses, or an Excel `sep=` line), cells quoted or not, a decimal comma where the separator is `;`
- * (`1,25`).
+ * columns (and a localised Excel's WAHR/FALSCH, VRAI/FAUX, VERDADERO/FALSO, VERO/FALSO); `,`, `;` or tab separated
+ * (whichever the header uses, or an Excel `sep=` line: csv-records.ts), cells quoted or not, a decimal comma where `,`
+ * does not separate (`1,25`; in a tab file, decimal-commas.ts).
  * The time column may instead count samples (`sample`, `index`: plain numbers, which need a sample period), and
  * come after columns that name the run (each one value throughout the file, left out). With no column named as
  * either, a first column of dates is the time column whatever its name, and otherwise the rows are counted as samples
@@ -150,6 +151,7 @@ export function parseSkabCsv(
       labels[k] ? undefined : columnKindOf(h, (row) => records[data[row]][from + k + 1 + shift] ?? '', n),
     );
   const texts = kinds.map((kind) => (kind?.kind === 'text' ? kind.text : undefined));
+  const commas = new DecimalCommas(header.length - 1);
   // A fault's class number labels an anomaly in an anomaly column (not a changepoint); a column of them needs a 0.
   const classes = header.slice(1).map((h, k) => labels[k] && !/^changepoint$/i.test(h));
   const sawNormal = header.slice(1).map(() => false);
@@ -181,6 +183,7 @@ export function parseSkabCsv(
         throw new Error(
           `${file}:${lineOf(record)}: column ${header[k]}: ${labels[k - 1] ? 'not a number, true or false' : 'not a number'}: "${cell}"`,
         );
+      if (separator === '\t' && cell.includes(',')) commas.see(k - 1, cell, record);
       if (options.binaryLabels && labels[k - 1]) {
         if (!(v === 0 || v === 1 || (classes[k - 1] && Number.isInteger(v) && v > 1)))
           throw new Error(
@@ -222,6 +225,7 @@ export function parseSkabCsv(
     firstLine: lineOf(missing[k].firstRecord),
     gaps: gapsOf(values[k], (row) => lineOf(data[row])),
   }));
+  commas.refuseGrouped((k, record) => `${file}:${lineOf(record)}: column ${header[k + 1]}`);
   const textColumns = texts.filter((t) => t !== undefined);
   const coded = firstClass.findIndex((first, k) => first >= 0 && !sawNormal[k]);
   if (coded >= 0)

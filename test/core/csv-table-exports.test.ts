@@ -420,3 +420,46 @@ describe('tab-separated files (Excel\'s "Text (Tab delimited)", a .tsv)', () => 
     );
   });
 });
+
+describe('the separator of a header that holds tabs and commas or semicolons', () => {
+  const rows = (sep: string) => ['2024-01-03 00:00:00', '1.5', '2.5'].join(sep);
+  it.each([
+    ['every name with a unit after a comma', 'datetime\tFlow, l/min\tPressure, bar', '\t'],
+    ['a unit after a semicolon', 'datetime\tFlow; l/min\tPressure', '\t'],
+    ['a pandas index: the header starts with a tab', '\tdatetime\tFlow\tPressure', '\t'],
+    ['a comma header with tabs at its end', 'datetime,Flow,Pressure\t\t\t\t', ','],
+    ['a comma header indented by tabs after each comma', 'datetime,\tFlow,\tPressure', ','],
+    ['a semicolon header indented by tabs', 'datetime;\tFlow;\tPressure', ';'],
+    ['a line holding a tab alone before a comma header', '\t\ndatetime,Flow,Pressure', ','],
+  ])('%s', (_, header, sep) => {
+    const lead = header.startsWith('\t') && sep === '\t' ? '0\t' : '';
+    const table = parseSkabCsv(`${header}\n${lead}${rows(sep)}\n`, 's.csv');
+    expect(table.header.slice(1)).toEqual(
+      header
+        .split('\n')
+        .at(-1)!
+        .split(sep)
+        .map((h) => h.trim())
+        .filter((h) => h !== '' && h !== 'datetime'),
+    );
+    expect([...table.columns.values()].map((v) => v[0])).toEqual([1.5, 2.5]);
+  });
+});
+
+describe('a comma in a number of a tab-separated file', () => {
+  const file = (cells: string[]) =>
+    `time\tcount\n${cells.map((c, i) => `${1_700_000_000_000 + i * 1000}\t${c}`).join('\n')}\n`;
+
+  it('refuses a column whose comma numbers may all be thousands groups, saying both readings', () => {
+    expect(refusal(() => parseSkabCsv(file(['998', '999', '1,000', '1,001']), 'us.tsv'))).toBe(
+      'us.tsv:4: column count: "1,000" may be 1000 (a thousands separator) or 1.000 (a decimal comma), and no other ' +
+        'number in the column says which; write it without the thousands separator, or with a point for the decimals',
+    );
+  });
+
+  it('reads them as decimal commas where another number in the column has one', () => {
+    expect([...parseSkabCsv(file(['0,5', '1,000', '1,25']), 'de.tsv').columns.get('count')!]).toEqual([0.5, 1, 1.25]);
+    // A `;` file is European: 1,000 is 1.
+    expect([...parseSkabCsv('time;count\n1700000000000;1,000\n', 'de.csv').columns.get('count')!]).toEqual([1]);
+  });
+});
