@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildModel, writeModelFolder, type Architecture, type FittedModel } from '../training/build-model.js';
 import { csvNormalData } from '../training/csv-dataset.js';
+import { refuseLargeCsv } from '../core/csv-file.js';
 import { heldAsText, heldText } from '../core/csv-table.js';
 import { MODEL_KINDS, pumpNormalData, trainingSet, type ModelKind } from '../training/datasets.js';
 import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
@@ -142,6 +143,13 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     throw new UsageError(
       `--arch conv1d halves the window twice: the window length must be a multiple of 4 (${windowLength}; set --window)`,
     );
+  const size = await stat(opts.csv!).then(
+    (s) => s.size,
+    (err: NodeJS.ErrnoException) => {
+      throw new UsageError(`--csv ${opts.csv}: ${err.code ?? err.message}`);
+    },
+  );
+  refuseLargeCsv(opts.csv!, size);
   const text = await readFile(opts.csv!, 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new UsageError(`--csv ${opts.csv}: ${err.code ?? err.message}`);
   });

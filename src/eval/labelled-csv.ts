@@ -3,7 +3,7 @@
  * labels) read into rows for fitting and streaming, and the operator's metrics of a prediction
  * against its labels: detection delay per labelled span, false alarms per 24 h of normal operation.
  */
-import { readFileSync } from 'node:fs';
+import { readCsvText } from '../core/csv-file.js';
 import {
   isLabelColumn,
   parseSkabCsv,
@@ -56,7 +56,7 @@ export function labelEdges(anomaly: ArrayLike<number>): Float64Array {
  */
 export function readLabelledCsv(
   file: string,
-  text = readFileSync(file, 'utf8'),
+  text = readCsvText(file),
   periodGivenMs?: number,
   /** The period of plain-number times when none is given (a model's sample_period_ms); never checked against dates. */
   periodForPlainNumbersMs?: number,

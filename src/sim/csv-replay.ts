@@ -3,7 +3,7 @@
  * pump's signals, looping at the end. Time follows the file's own timestamps, so the
  * simulator's `speed` replays it at real or accelerated pace.
  */
-import { readFileSync } from 'node:fs';
+import { readCsvText } from '../core/csv-file.js';
 import { heldAsText, parseSkabCsv, plainNumberTimes, unitlessTimes } from '../core/csv-table.js';
 import { PUMP_CHANNELS, type PumpSignals, type PumpSignalSource } from './plant.js';
 
@@ -19,7 +19,7 @@ export const SKAB_COLUMNS: Record<string, keyof PumpSignals> = {
 };
 
 export function csvReplaySource(file: string): PumpSignalSource {
-  const table = parseSkabCsv(readFileSync(file, 'utf8'), file);
+  const table = parseSkabCsv(readCsvText(file), file);
   const missing = Object.keys(SKAB_COLUMNS).filter((c) => !table.columns.has(c));
   if (missing.length > 0)
     throw new Error(`${file}: missing column(s) ${missing.join(', ')}${heldAsText(missing, table.textColumns)}`);
