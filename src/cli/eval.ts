@@ -31,6 +31,7 @@ import {
   heldAsText,
   heldText,
   isLabelColumn,
+  isNotChannel,
   textColumnsText,
 } from '../core/csv-table.js';
 import type { FileReport, TrainingReport } from '../report/report-data.js';
@@ -169,7 +170,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       );
     const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '));
     if (detector?.slowChannels) {
-      const columns = new Set(files.flatMap((f) => csvDataColumns(f).filter((h) => !isLabelColumn(h, labelName))));
+      const columns = new Set(files.flatMap((f) => csvDataColumns(f).filter((h) => !isNotChannel(h, labelName))));
       refuseUnknownSlowChannels(
         detector.slowChannels,
         [...columns],

@@ -48,3 +48,9 @@ export const LABEL_COLUMNS: readonly string[] = ['anomaly', 'changepoint'];
  * `also`, a label column named otherwise (eval --label-column), named exactly. */
 export const isLabelColumn = (name: string, also?: string): boolean =>
   LABEL_COLUMNS.includes(name.toLowerCase()) || name === also;
+
+/** Whether a column is no channel unless asked for by name: a label column (isLabelColumn, with `also`), or one
+ * called `label` (any case), which `train --csv` leaves out of its default channels and `eval` alike, so that the
+ * model eval fits on a file is the one train writes. */
+export const isNotChannel = (name: string, also?: string): boolean =>
+  isLabelColumn(name, also) || name.toLowerCase() === 'label';

@@ -44,7 +44,7 @@ export interface RunColumn {
   readonly value: string;
 }
 
-export { LABEL_COLUMNS, isLabelColumn } from './csv-cells.js';
+export { LABEL_COLUMNS, isLabelColumn, isNotChannel } from './csv-cells.js';
 export {
   HOLD_MS,
   heldText,

@@ -5,7 +5,7 @@
  */
 import { readCsvText } from '../core/csv-file.js';
 import {
-  isLabelColumn,
+  isNotChannel,
   parseSkabCsv,
   rowMajor,
   timesInMs,
@@ -75,7 +75,7 @@ export function readLabelledCsv(
         : `${file}: no "anomaly" column`,
     );
   const changepoint = labelColumn(table, 'changepoint');
-  const channels = table.header.slice(1).filter((h) => !isLabelColumn(h, labelName));
+  const channels = table.header.slice(1).filter((h) => !isNotChannel(h, labelName));
   const n = table.times.length;
   // The given period scales plain numbers; a file with dates gives its own, which the given one must match.
   const { times, periodMs } = timesInMs(

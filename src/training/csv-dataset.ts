@@ -7,6 +7,7 @@
 import {
   heldText,
   holdShortGaps,
+  isNotChannel,
   parseSkabCsv,
   refuseOpenGaps,
   rowMajor,
@@ -19,9 +20,6 @@ import {
 import type { TrainingSet } from './build-model.js';
 import type { NormalData } from './fit-detector.js';
 import { channelStats, slidingWindows, type Recording } from './sim-recording.js';
-
-/** Columns that label data rather than measure it; never model inputs unless asked for. */
-const LABEL_COLUMNS = new Set(['anomaly', 'changepoint', 'label']);
 
 export interface CsvTrainingOptions {
   readonly name: string;
@@ -59,10 +57,7 @@ export function csvNormalData(
 ): NormalData & { readonly missing: readonly HeldReadings[]; readonly textColumns?: readonly TextColumn[] } {
   const table = parseSkabCsv(text, file);
   const available = table.header.slice(1);
-  const channels =
-    o.channels && o.channels.length > 0
-      ? [...o.channels]
-      : available.filter((h) => !LABEL_COLUMNS.has(h.toLowerCase()));
+  const channels = o.channels && o.channels.length > 0 ? [...o.channels] : available.filter((h) => !isNotChannel(h));
   const missing = channels.filter((c) => !table.columns.has(c));
   const textual = (table.textColumns ?? []).filter((t) => missing.includes(t.name));
   if (textual.length > 0)

@@ -81,6 +81,19 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     expect(manifest.score.function).toBe('max_term_z');
     expect(manifest.score.off_threshold).toBeLessThan(manifest.score.threshold);
     expect(manifest.output.terms.kinds).toEqual(['residual', 'level', 'variability']);
+    // A column called `label` (here a copy of the anomaly labels) is no channel for train's default nor for eval, so
+    // the two still fit one model (and eval does not report it as a constant channel left out).
+    const labelled = join(out, 'labelled.csv');
+    const [header, ...rows] = (await readFile(file, 'utf8')).trimEnd().split(/\r?\n/);
+    await writeFile(labelled, [`${header};label`, ...rows.map((r) => `${r};${r.split(';').at(-2)}`)].join('\n'));
+    const out2 = await mkdtemp(join(tmpdir(), 'lw-eval-model-'));
+    expect((await runCli(['train', '--csv', labelled, '--train-rows', '400', '--out', out2])).code).toBe(0);
+    const channels = JSON.parse(await readFile(join(out2, 'manifest.json'), 'utf8')).input.channels;
+    expect(channels.map((c: { name: string }) => c.name)).not.toContain('label');
+    const arch2 = JSON.parse((await runCli(['eval', '--data', labelled, '--train-rows', '400', '--json'])).stdout);
+    const model2 = await runCli(['eval', '--model', out2, '--data', labelled, '--train-rows', '400', '--json']);
+    expect(JSON.parse(model2.stdout).perFile).toEqual(arch2.perFile);
+    expect(arch2.perFile[0].f1).toBe(a.perFile[0].f1);
   });
 
   it("raises and clears with the daemon's default alarm delays unless told other ones", async () => {
