@@ -12,6 +12,7 @@ import {
   fp32Manifest,
   inMemoryModel,
   csvFilesUnder,
+  filesUnder,
   hasLabels,
   DAEMON_ALARM_DELAYS,
   type AlarmDelays,
@@ -157,11 +158,17 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     // CSVs without labels are not evaluated (an anomaly-free recording is one); say which, with one header to check.
     const unlabelledPaths = csvs.filter((f) => !files.includes(f));
     const unlabelled = unlabelledPaths.map((f) => relative(opts.data, f) || f);
+    // Excel saves its tab-delimited text as .txt: a folder of them is named, not passed over in silence.
+    const texts = csvs.length === 0 ? filesUnder(opts.data, /\.txt$/i) : [];
     if (files.length === 0)
       throw new UsageError(
         `--data ${opts.data}: no labelled CSV files (SKAB format with ${labelName === undefined ? 'an "anomaly" column; another label column is named by --label-column' : `a "${labelName}" column (--label-column)`})` +
           (unlabelled.length > 0
             ? `; ${unlabelled.length} CSV file(s) without one, e.g. ${unlabelled[0]} with the header ${JSON.stringify(csvHeader(unlabelledPaths[0]).slice(0, 6)).slice(0, 160)}`
+            : '') +
+          (texts.length > 0
+            ? `; ${texts.length} .txt file(s) there (Excel saves "Text (Tab delimited)" as ` +
+              '.txt): eval reads .csv and .tsv files under a folder; rename them, or give one with --data FILE'
             : '') +
           (labelName !== undefined && unlabelledPaths.some((f) => csvColumnsBeforeTime(f).includes(labelName))
             ? `; column ${labelName} comes before the time column, where columns name the run (one value in every ` +

@@ -68,15 +68,20 @@ export interface FileResult {
 
 /** Every CSV file under `dir` (or `dir` itself, a file), sorted; `.csv` or `.tsv` (tab-separated) in any case. */
 export function csvFilesUnder(dir: string): string[] {
+  return filesUnder(dir, /\.[ct]sv$/i);
+}
+
+/** Every file under `dir` (or `dir` itself, a file) whose name matches `name`, sorted. */
+export function filesUnder(dir: string, name: RegExp): string[] {
   const info = statSync(dir, { throwIfNoEntry: false });
   if (!info) throw new Error(`--data ${dir}: no such file or folder`);
   if (info.isFile()) return [dir];
   const out: string[] = [];
   const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
+    for (const entry of readdirSync(d).sort()) {
+      const p = join(d, entry);
       if (statSync(p).isDirectory()) walk(p);
-      else if (/\.[ct]sv$/i.test(name)) out.push(p);
+      else if (name.test(entry)) out.push(p);
     }
   };
   walk(dir);

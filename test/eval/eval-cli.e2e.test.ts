@@ -249,6 +249,14 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     expect(none.stderr).toContain(
       `--data ${dir}: no labelled CSV files (SKAB format with an "anomaly" column; another label column is named by --label-column)`,
     );
+    // Excel's tab-delimited text saved as .txt: named, with the fix, not passed over in silence.
+    await writeFile(join(dir, 'export.txt'), 'datetime\tx\tanomaly\n');
+    const txt = await runCli(['eval', '--data', dir]);
+    expect(txt.code).toBe(2);
+    expect(txt.stderr).toContain(
+      '; 1 .txt file(s) there (Excel saves "Text (Tab delimited)" as .txt): eval reads .csv and .tsv files under a ' +
+        'folder; rename them, or give one with --data FILE\n',
+    );
     // A file whose labels are called otherwise: the message shows the header it read (here tab-separated).
     const valve = (await readFile(join(SKAB, 'valve1/3.csv'), 'utf8'))
       .replaceAll(';', '\t')
