@@ -32,7 +32,6 @@ import {
   heldAsText,
   heldText,
   isLabelColumn,
-  isNotChannel,
   textColumnsText,
 } from '../core/csv-table.js';
 import type { FileReport, TrainingReport } from '../report/report-data.js';
@@ -177,7 +176,8 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       );
     const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '));
     if (detector?.slowChannels) {
-      const columns = new Set(files.flatMap((f) => csvDataColumns(f).filter((h) => !isNotChannel(h, labelName))));
+      // A column called `label` may be asked for by name (isNotChannel): only the labels themselves may not.
+      const columns = new Set(files.flatMap((f) => csvDataColumns(f).filter((h) => !isLabelColumn(h, labelName))));
       refuseUnknownSlowChannels(
         detector.slowChannels,
         [...columns],
@@ -199,7 +199,10 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     for (const [done, file] of files.entries()) {
       let series: LabelledSeries;
       try {
-        series = readLabelledCsv(file, undefined, periodMs, modelPeriodMs, labelName);
+        series = readLabelledCsv(file, undefined, periodMs, modelPeriodMs, labelName, [
+          ...(modelChannels ?? []),
+          ...(detector?.slowChannels ?? []),
+        ]);
       } catch (err) {
         notEvaluated.push({ file, reason: withoutFile((err as Error).message, file), error: err as Error });
         continue;

@@ -2,11 +2,11 @@
  * `linewatch train`: a model folder from a CSV of normal operation (any architecture, through the
  * code `linewatch eval --arch` measures) or from the line simulator (the shipped, seeded models).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildModel, writeModelFolder, type Architecture, type FittedModel } from '../training/build-model.js';
 import { csvNormalData } from '../training/csv-dataset.js';
-import { refuseLargeCsv } from '../core/csv-file.js';
+import { readCsvText } from '../core/csv-file.js';
 import { heldAsText, heldText } from '../core/csv-table.js';
 import { MODEL_KINDS, pumpNormalData, trainingSet, type ModelKind } from '../training/datasets.js';
 import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
@@ -143,16 +143,13 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     throw new UsageError(
       `--arch conv1d halves the window twice: the window length must be a multiple of 4 (${windowLength}; set --window)`,
     );
-  const size = await stat(opts.csv!).then(
-    (s) => s.size,
-    (err: NodeJS.ErrnoException) => {
-      throw new UsageError(`--csv ${opts.csv}: ${err.code ?? err.message}`);
-    },
-  );
-  refuseLargeCsv(opts.csv!, size);
-  const text = await readFile(opts.csv!, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new UsageError(`--csv ${opts.csv}: ${err.code ?? err.message}`);
-  });
+  let text: string;
+  try {
+    text = readCsvText(opts.csv!);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw code ? new UsageError(`--csv ${opts.csv}: ${code}`) : err;
+  }
   const data = csvNormalData(text, opts.csv!, {
     name: nameOf(opts, `csv-${detector.arch}`),
     channels: opts.channels

@@ -56,8 +56,9 @@ export type Separator = ';' | '\t' | ',';
 
 /**
  * The separator of a CSV, from its first line that is not blank (the header), outside quoted cells: a tab if tabs
- * separate names there (a tab between two names, not after a `,` or `;` that it indents, nor trailing) at least as
- * often as `;` appears (a tab header may name `Pressure, bar` or `Flow; l/min`); else `;` if there is one; else `,`.
+ * separate names there at least as often as `;` appears and as commas not followed by a space do (a tab header may
+ * name `Pressure, bar` or `Flow; l/min`; a tab next to a `,` or `;`, which it only pads, or at either end separates
+ * nothing); else `;` if there is one; else `,`.
  * As csv-parse reads quotes: a cell is quoted when it starts with one (`""` inside is a quote); a quote
  * inside an unquoted cell is text.
  */
@@ -65,38 +66,38 @@ function separatorOf(text: string): Separator {
   const first = text.search(/\S/);
   let cellStart = true;
   let semicolons = 0;
+  let commas = 0;
   let tabs = 0;
-  // The last character that is not a space or tab, and whether a tab run follows it.
+  // The last character that is not a space or tab, and whether a tab run lies between it and the next one.
   let before = '';
-  let tabAfter = false;
+  let tabRun = false;
+  const next = (c: string) => {
+    if (tabRun && before !== '' && before !== ',' && before !== ';' && c !== ',' && c !== ';') tabs++;
+    tabRun = false;
+    before = c;
+  };
   for (let i = first < 0 ? text.length : text.lastIndexOf('\n', first) + 1; i < text.length; i++) {
     const c = text[i];
     if (c === '\n' || c === '\r') break;
     if (c === '"' && cellStart) {
+      next('"');
       // past the quoted cell: to the first quote that is not doubled
       for (i++; i < text.length && !(text[i] === '"' && text[i + 1] !== '"'); i += text[i] === '"' ? 2 : 1);
-      if (tabAfter) tabs++;
-      tabAfter = false;
-      before = '"';
       cellStart = false;
       continue;
     }
     if (c === '\t') {
-      tabAfter ||= before !== '' && before !== ',' && before !== ';';
+      tabRun = true;
       cellStart = true;
       continue;
     }
-    if (c === ' ') {
-      cellStart &&= true;
-      continue;
-    }
-    if (tabAfter) tabs++;
-    tabAfter = false;
-    before = c;
+    if (c === ' ') continue;
+    next(c);
     if (c === ';') semicolons++;
+    if (c === ',' && text[i + 1] !== ' ') commas++;
     cellStart = c === ',' || c === ';';
   }
-  return tabs > 0 && tabs >= semicolons ? '\t' : semicolons > 0 ? ';' : ',';
+  return tabs > 0 && tabs >= semicolons && tabs >= commas ? '\t' : semicolons > 0 ? ';' : ',';
 }
 
 /**

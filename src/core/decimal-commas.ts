@@ -1,9 +1,10 @@
 /**
  * A comma in a number of a tab-separated file: a decimal comma (a German Excel's `1,25`) or a thousands separator (a
  * US Excel writes cells as it shows them: `1,000`). `;` files are European and read `1,234` as 1.234; a tab file says
- * no locale. A column whose every comma number could be a thousands group (`1,000`, `-12,500`: one to three digits,
- * the first not 0, a comma, three digits) is refused, naming its first such cell; one with any other comma number
- * (`0,125`, `1,25`) has decimal commas. (`1,234,567` and `1,234.5` are no number and refused where they stand.)
+ * no locale. A file whose every comma number could be a thousands group (`1,000`, `-12,500`: one to three digits,
+ * the first not 0, a comma, three digits) is refused, naming its first such cell; one with any other comma number in
+ * any column (`0,125`, `1,25`: a German export that writes one column to three decimals) has decimal commas.
+ * (`1,234,567` and `1,234.5` are no number and refused where they stand.)
  */
 const GROUPED = /^[+-]?[1-9]\d{0,2},\d{3}$/;
 
@@ -29,14 +30,15 @@ export class DecimalCommas {
     }
   }
 
-  /** Refuses the first column whose comma numbers could all be thousands groups; `where` names column and line. */
+  /** Refuses the file if its comma numbers could all be thousands groups; `where` names column and line. */
   refuseGrouped(where: (column: number, record: number) => string): void {
-    const k = this.grouped.findIndex((record, column) => record >= 0 && !this.decimal[column]);
+    if (this.decimal.includes(1)) return;
+    const k = this.grouped.findIndex((record) => record >= 0);
     if (k < 0) return;
     const cell = this.cells[k];
     throw new Error(
       `${where(k, this.grouped[k])}: "${cell}" may be ${cell.replace(',', '')} (a thousands separator) or ` +
-        `${cell.replace(',', '.')} (a decimal comma), and no other number in the column says which; write it ` +
+        `${cell.replace(',', '.')} (a decimal comma), and no comma number in the file says which; write it ` +
         'without the thousands separator, or with a point for the decimals',
     );
   }

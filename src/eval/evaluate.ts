@@ -80,8 +80,10 @@ export function filesUnder(dir: string, name: RegExp): string[] {
   const walk = (d: string) => {
     for (const entry of readdirSync(d).sort()) {
       const p = join(d, entry);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.test(entry)) out.push(p);
+      const info = statSync(p);
+      if (info.isDirectory()) walk(p);
+      // A FIFO or a socket named .csv would block the header read: regular files only.
+      else if (info.isFile() && name.test(entry)) out.push(p);
     }
   };
   walk(dir);

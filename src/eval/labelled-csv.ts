@@ -5,6 +5,7 @@
  */
 import { readCsvText } from '../core/csv-file.js';
 import {
+  isLabelColumn,
   isNotChannel,
   parseSkabCsv,
   rowMajor,
@@ -62,6 +63,9 @@ export function readLabelledCsv(
   periodForPlainNumbersMs?: number,
   /** The column that labels anomalies when it is not `anomaly` (eval --label-column; its name exactly). */
   labelName?: string,
+  /** Columns asked for by name (a model folder's channels, --slow-channels): channels even where isNotChannel says
+   * not (a column called `label` that `train --channels` took). */
+  asked: readonly string[] = [],
 ): LabelledSeries {
   // Labels are read as 0 or 1 (false or true; a fault's class number reads as 1): the metrics, the changepoints and
   // the fit's choice of normal rows read them alike (a -1/1 scikit-learn label would count as normal in one and
@@ -75,7 +79,8 @@ export function readLabelledCsv(
         : `${file}: no "anomaly" column`,
     );
   const changepoint = labelColumn(table, 'changepoint');
-  const channels = table.header.slice(1).filter((h) => !isNotChannel(h, labelName));
+  const askedFor = (h: string) => asked.includes(h) && h !== labelName && !isLabelColumn(h);
+  const channels = table.header.slice(1).filter((h) => !isNotChannel(h, labelName) || askedFor(h));
   const n = table.times.length;
   // The given period scales plain numbers; a file with dates gives its own, which the given one must match.
   const { times, periodMs } = timesInMs(

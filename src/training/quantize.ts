@@ -4,6 +4,7 @@
  * CSV, then a check that int8 and fp32 scores agree, written into the manifest. The model's
  * normalisation and threshold stay as trained; the golden window is scored again.
  */
+import { readCsvText } from '../core/csv-file.js';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { loadManifest, sha256Hex, type ModelManifest } from '../inference/manifest.js';
@@ -85,7 +86,7 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
     throw new Error(`model file ${fp32Path}: sha256 does not match the manifest's fp32_sha256`);
   const channels = m.input.channels.map((c) => c.name);
   const ae = autoencoderFromOnnx(fp32, fp32Path, channels.length, m.input.window_length);
-  const set = csvTrainingSet(await readFile(o.csv, 'utf8'), o.csv, {
+  const set = csvTrainingSet(readCsvText(o.csv), o.csv, {
     name: m.name,
     channels,
     windowLength: m.input.window_length,

@@ -431,6 +431,9 @@ describe('the separator of a header that holds tabs and commas or semicolons', (
     ['a comma header indented by tabs after each comma', 'datetime,\tFlow,\tPressure', ','],
     ['a semicolon header indented by tabs', 'datetime;\tFlow;\tPressure', ';'],
     ['a line holding a tab alone before a comma header', '\t\ndatetime,Flow,Pressure', ','],
+    ['a comma header with a stray tab before a comma', 'datetime,Flow\t,Pressure', ','],
+    ['a semicolon header with a tab before each semicolon', 'datetime\t;Flow\t;Pressure', ';'],
+    ['a comma header with a tab inside a name', 'datetime,Flow\tA,Pressure', ','],
   ])('%s', (_, header, sep) => {
     const lead = header.startsWith('\t') && sep === '\t' ? '0\t' : '';
     const table = parseSkabCsv(`${header}\n${lead}${rows(sep)}\n`, 's.csv');
@@ -452,13 +455,17 @@ describe('a comma in a number of a tab-separated file', () => {
 
   it('refuses a column whose comma numbers may all be thousands groups, saying both readings', () => {
     expect(refusal(() => parseSkabCsv(file(['998', '999', '1,000', '1,001']), 'us.tsv'))).toBe(
-      'us.tsv:4: column count: "1,000" may be 1000 (a thousands separator) or 1.000 (a decimal comma), and no other ' +
-        'number in the column says which; write it without the thousands separator, or with a point for the decimals',
+      'us.tsv:4: column count: "1,000" may be 1000 (a thousands separator) or 1.000 (a decimal comma), and no comma ' +
+        'number in the file says which; write it without the thousands separator, or with a point for the decimals',
     );
   });
 
   it('reads them as decimal commas where another number in the column has one', () => {
     expect([...parseSkabCsv(file(['0,5', '1,000', '1,25']), 'de.tsv').columns.get('count')!]).toEqual([0.5, 1, 1.25]);
+    // Another column settles it: a German export that writes one column to three decimals.
+    expect([...parseSkabCsv('time\ta\tb\n1700000000000\t229,737\t0,0273\n', 'de3.tsv').columns.get('a')!]).toEqual([
+      229.737,
+    ]);
     // A `;` file is European: 1,000 is 1.
     expect([...parseSkabCsv('time;count\n1700000000000;1,000\n', 'de.csv').columns.get('count')!]).toEqual([1]);
   });

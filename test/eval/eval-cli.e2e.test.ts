@@ -94,6 +94,18 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     const model2 = await runCli(['eval', '--model', out2, '--data', labelled, '--train-rows', '400', '--json']);
     expect(JSON.parse(model2.stdout).perFile).toEqual(arch2.perFile);
     expect(arch2.perFile[0].f1).toBe(a.perFile[0].f1);
+    // Asked for by name, a column called `label` is a channel: train --channels takes it, eval --model scores it.
+    const reading = join(out, 'reading.csv');
+    await writeFile(reading, [`${header};label`, ...rows.map((r, i) => `${r};${(i * 37) % 11}`)].join('\n'));
+    const out3 = await mkdtemp(join(tmpdir(), 'lw-eval-model-'));
+    const taken = await runCli([
+      ...['train', '--csv', reading, '--train-rows', '400', '--out', out3],
+      ...['--channels', 'Accelerometer1RMS,Current,Pressure,label'],
+    ]);
+    expect(taken.code, taken.stderr).toBe(0);
+    const scored = await runCli(['eval', '--model', out3, '--data', reading, '--train-rows', '400', '--json']);
+    expect(scored.code, scored.stderr).toBe(0);
+    expect(JSON.parse(scored.stdout).files).toBe(1);
   });
 
   it("raises and clears with the daemon's default alarm delays unless told other ones", async () => {

@@ -1,8 +1,10 @@
 /**
  * A CSV larger than linewatch reads whole (CSV_MAX_BYTES) is refused before it is read, naming its size and what to
- * do, by train and by eval (which measures the other files); before, such a file crashed the process out of memory
- * or past V8's longest string. The files are sparse: their size costs no disk.
+ * do, by train and by eval (which measures the other files); a pipe, whose size no stat says, once it has given
+ * more. Before, such a file crashed the process out of memory or past V8's longest string. The files are sparse:
+ * their size costs no disk.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +14,8 @@ import { runCli } from '../helpers/cli.js';
 import { VALVE } from '../helpers/csv-tables.js';
 
 const REFUSAL =
-  ': 300 MiB, more than the 256 MiB a CSV may have (it is read whole, into about ten times its size in memory); ' +
-  'split it by time, or cut it to the rows needed';
+  ': 314572800 bytes, more than the 256 MiB a CSV may have (it is read whole, into about ten times its size in ' +
+  'memory); split it by time, or cut it to the rows needed';
 
 describe('a CSV too large to read whole', () => {
   it('is refused by train and left out by eval with the reason, the other files measured', async () => {
@@ -34,12 +36,23 @@ describe('a CSV too large to read whole', () => {
     expect(r.not_evaluated).toEqual([{ file: 'huge.csv', reason: REFUSAL.slice(2) }]);
   });
 
-  it('reads a file at the bound', async () => {
+  it('reads a file at the bound, and refuses one byte more', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-bound-'));
     const file = join(dir, 'a.csv');
     await writeFile(file, 'datetime,x\n');
     await truncate(file, 64);
     expect(readCsvText(file, 64)).toHaveLength(64);
     expect(() => readCsvText(file, 63)).toThrow(`${file}: 64 bytes, more than the 63 bytes a CSV may have`);
+  });
+
+  it('refuses a pipe once it has given more than the bound', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-fifo-'));
+    const fifo = join(dir, 'stream.csv');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const writer = spawn('sh', ['-c', `head -c 5000 /dev/zero > '${fifo}'`]);
+    const closed = new Promise((resolve) => writer.on('close', resolve));
+    expect(() => readCsvText(fifo, 1000)).toThrow(/^.*stream\.csv: at least \d+ bytes, more than the 1000 bytes a CSV/);
+    writer.kill();
+    await closed;
   });
 });
