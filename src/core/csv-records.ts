@@ -24,9 +24,10 @@ const csvOptions = (separator: string, to?: number): Options => ({
 export function csvRecords(text: string, file: string, to?: number) {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // Excel's `sep=;` line before the header names the separator; cut to a blank line, so that lines keep their numbers.
-  const declared = /^"?sep=([;,\t])"?[ \t]*(?=\r?\n)/.exec(text);
+  // (A tab may be written as the two characters `\t`, as a person types it.)
+  const declared = /^"?sep=([;,\t]|\\t)"?[ \t]*(?=\r?\n)/.exec(text);
   if (declared) text = text.slice(declared[0].length);
-  const separator = (declared?.[1] as Separator | undefined) ?? separatorOf(text);
+  const separator = declared ? ((declared[1] === '\\t' ? '\t' : declared[1]) as Separator) : separatorOf(text);
   try {
     const records = parse(text, csvOptions(separator, to));
     // Lines are counted in one more pass, once, on the first message or missing reading that needs one.

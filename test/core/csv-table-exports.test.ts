@@ -449,6 +449,17 @@ describe('the separator of a header that holds tabs and commas or semicolons', (
   });
 });
 
+describe('an Excel sep= line naming a tab', () => {
+  it.each([
+    ['as a tab', 'sep=\t'],
+    ['as the two characters a person types', 'sep=\\t'],
+  ])('%s', (_, line) => {
+    const table = parseSkabCsv(`${line}\ntime\ta,b\n1700000000000\t1,5\n`, 'x.tsv');
+    expect(table.header).toEqual(['time', 'a,b']);
+    expect([...table.columns.get('a,b')!]).toEqual([1.5]);
+  });
+});
+
 describe('a comma in a number of a tab-separated file', () => {
   const file = (cells: string[]) =>
     `time\tcount\n${cells.map((c, i) => `${1_700_000_000_000 + i * 1000}\t${c}`).join('\n')}\n`;
