@@ -2,8 +2,6 @@
  * A channel's missing readings in a CSV (blank, NaN, NA, null cells): where they are, and which of them a gateway
  * would hold at the last reading (a gap no longer than it holds one) and which it would leave unscored.
  */
-import type { SkabTable } from './csv-table.js';
-
 /** A channel's missing readings: how many, the first one's line, and each run of them (its first row, length, line). */
 export interface MissingCells {
   readonly column: string;
@@ -45,7 +43,11 @@ export interface HeldReadings {
  * gateway holds a channel's last sample for `max_sample_age_ms` (a gap before the first reading takes that one);
  * longer gaps stay NaN and are returned as open.
  */
-export function holdShortGaps(table: SkabTable, columns: readonly string[], periodMs: number): HeldReadings[] {
+export function holdShortGaps(
+  table: { readonly columns: ReadonlyMap<string, Float64Array>; readonly missing?: readonly MissingCells[] },
+  columns: readonly string[],
+  periodMs: number,
+): HeldReadings[] {
   const limit = holdRows(periodMs);
   return (table.missing ?? [])
     .filter((m) => columns.includes(m.column))
