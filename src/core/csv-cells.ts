@@ -3,8 +3,19 @@
  * file with no time column (csv-row-counter.ts).
  */
 
-/** What historians, spreadsheets and C runtimes write where a sensor gave no reading (any case). */
-export const MISSING_READING = /^(?:|-?nan|-?nan\(ind\)|-?1\.#(?:qnan|ind)|na|n\/a|#n\/a|null|\(null\)|none)$/i;
+/**
+ * What historians, spreadsheets and C runtimes write where a sensor gave no reading (any case); among them OSIsoft
+ * PI's system states for a value the interface did not get (`I/O Timeout`, `Bad Input`, `Comm Fail`, `Shutdown`, …).
+ * PI's `Over Range` and `Under Range` are not among them: a sensor at the end of its range is a reading to alarm on,
+ * and is refused where it stands.
+ */
+export const MISSING_READING = new RegExp(
+  '^(?:|-?nan|-?nan\\(ind\\)|-?1\\.#(?:qnan|ind)|na|n/a|#n/a|null|\\(null\\)|none|' +
+    'bad|bad (?:input|output|data|quality)|comm fail|i/o timeout|no data|no sample|not connect(?:ed)?|shutdown|' +
+    'scan off|scan timeout|pt created|calc (?:failed|timeout|off)|configure|intf shut|out of serv(?:ice)?|' +
+    'invalid data|equip fail|unit down|arc off-line)$',
+  'i',
+);
 
 /** A number written with a decimal comma (`1,25`, `-0,5`, `1,5E-03`): read as such only where `,` does not separate
  * cells (`;` or tab-separated files). */

@@ -355,8 +355,8 @@ describe("a historian's text next to the readings", () => {
   });
 
   it('still refuses a column of readings with a word in it, at that cell', () => {
-    expect(refusal(() => parseSkabCsv(text.replace('1.4,Idle', 'Bad,Idle'), 'w.csv'))).toBe(
-      'w.csv:4: column flow: not a number: "Bad"',
+    expect(refusal(() => parseSkabCsv(text.replace('1.4,Idle', 'Off,Idle'), 'w.csv'))).toBe(
+      'w.csv:4: column flow: not a number: "Off"',
     );
     // true/false among a channel's numbers is a reading gone wrong too, and so is a column of infinities.
     expect(refusal(() => parseSkabCsv(text.replace('1.6,NA', 'TRUE,NA'), 't.csv'))).toBe(

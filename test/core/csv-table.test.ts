@@ -184,6 +184,17 @@ describe('parseSkabCsv: missing readings', () => {
     '6000;-nan;1.#QNAN;0',
   ].join('\n');
 
+  it("reads OSIsoft PI's system states for a value not got as missing, and refuses Over Range as a reading", () => {
+    const states = ['I/O Timeout', 'Bad Input', 'comm fail', 'Shutdown', 'Scan Off', 'No Data', 'Pt Created'];
+    const pi = `time;a\n${states.map((s, i) => `${1000 * (i + 1)};${s}`).join('\n')}\n8000;2.5\n`;
+    expect(parseSkabCsv(pi, 'pi.csv').missing).toEqual([
+      { column: 'a', cells: 7, firstLine: 2, gaps: [{ row: 0, rows: 7, line: 2 }] },
+    ]);
+    expect(refusal(() => parseSkabCsv('time;a\n1000;2.5\n2000;Over Range\n', 'r.csv'))).toBe(
+      'r.csv:3: column a: not a number: "Over Range"',
+    );
+  });
+
   it("reads blank, NaN, NA, N/A, #N/A, null, None (any case) and C runtimes' NaN spellings as missing, and says where", () => {
     const table = parseSkabCsv(text, 'gaps.csv');
     expect([...table.columns.get('a')!].map((v) => (Number.isNaN(v) ? null : v))).toEqual([

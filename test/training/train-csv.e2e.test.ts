@@ -244,10 +244,19 @@ describe('linewatch train --csv', () => {
     expect(res.code).not.toBe(0);
     expect(res.stderr).toMatch(/anomaly-free\.csv: no column "Flow" \(columns: Accelerometer1RMS, .*\)/);
     const bad = [...text];
-    bad[50] = bad[50].replace(/;[^;]+$/, ';Bad Input'); // a historian's status text (n/a or NaN would be a missing reading)
+    bad[50] = bad[50].replace(/;[^;]+$/, ';12.5 l/min'); // a reading written with its unit
     await writeFile(join(dir, 'bad.csv'), bad.join('\n'));
     res = await runCli(['train', '--csv', join(dir, 'bad.csv'), '--out', out]);
-    expect(res.stderr).toMatch(/bad\.csv:51: column Volume Flow RateRMS: not a number: "Bad Input"/);
+    expect(res.stderr).toMatch(/bad\.csv:51: column Volume Flow RateRMS: not a number: "12\.5 l\/min"/);
+    // A PI historian's system state where the interface got no value is a missing reading, held as a gateway holds one.
+    const pi = [...text];
+    pi[50] = pi[50].replace(/;[^;]+$/, ';I/O Timeout');
+    await writeFile(join(dir, 'pi.csv'), pi.join('\n'));
+    res = await runCli(['train', '--csv', join(dir, 'pi.csv'), '--out', join(dir, 'pi-model')]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain(
+      'pi.csv: missing readings: Volume Flow RateRMS 1 missing (first on line 51): 1 held at the last reading\n',
+    );
     await writeFile(join(dir, 'short.csv'), text.slice(0, 30).join('\n'));
     res = await runCli(['train', '--csv', join(dir, 'short.csv'), '--arch', 'dense', '--window', '20', '--out', out]);
     expect(res.stderr).toMatch(
