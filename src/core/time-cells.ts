@@ -6,8 +6,10 @@
  * - year-first dates with one-digit parts or slashes: `2024-1-3 0:00`, `2024/01/03 00:00:00`;
  * - slash dates `01/03/2024 1:05:00 PM`, day or month first: the file must settle which (a first part over 12 is a
  *   day, a second part over 12 makes the first the month); where both orders stay possible it is refused, not guessed.
- * A date with a two-digit year (`03.01.24`, `3/19/20 10:14`, `24/01/03`) is refused: nothing in it says the century
- * nor whether the year comes first or last (Date.parse read `03.01.24` as 1 March 2024 until 2026-12-04).
+ * - dates with the month's English name, day first (OSIsoft PI's form): `03-Jan-2024 00:00:00`, `3 Jan 2024 13:05`;
+ * - ISO dates ending in ` UTC` or ` GMT`: `2024-01-03 00:00:00 UTC`.
+ * A date with a two-digit year (`03.01.24`, `3/19/20 10:14`, `24/01/03`, `03-Jan-24`) is refused: nothing in it says
+ * the century nor whether the year comes first or last (Date.parse read `03.01.24` as 1 March 2024 until 2026-12-04).
  * A day-month-year date without a time of day (`03.01.2024`, `01/03/2024`) is read by the same rules. Before
  * 2026-12-02 `Date.parse` read such a column month first where every cell allowed it (`03.01.2024` as 1 March), and
  * a later day over 12 turned the whole column round; no tool writes dotted dates month first.
@@ -30,6 +32,29 @@ const DAY_DATE = new RegExp(String.raw`^(\d{1,2})([./])(\d{1,2})\2(\d{4})(?:(?:\
 /** Three parts of one or two digits (`03.01.24`, `3/19/20 10:14`, `24/01/03`): a two-digit year, first or last. */
 const SHORT_YEAR = new RegExp(String.raw`^\d{1,2}([./-])\d{1,2}\1\d{1,2}(?:(?:\s+|T)${CLOCK})?$`);
 const YEAR_FIRST = new RegExp(String.raw`^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:\s+|T)${CLOCK}$`);
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+/** The month (1–12) an English name or its first three letters (any case) names; 0 where none. */
+const monthNamed = (name: string): number => {
+  const n = name.toLowerCase();
+  return MONTHS.findIndex((m) => m === n || m.slice(0, 3) === n) + 1;
+};
+/** A day, the month's English name (or its first three letters), a year: `03-Jan-2024 00:00:00` (OSIsoft PI). */
+const MONTH_NAMED = new RegExp(String.raw`^(\d{1,2})([- ])([A-Za-z]{3,9})\2(\d{2}|\d{4})(?:(?:\s+|:)${CLOCK})?$`);
+/** An ISO date whose zone is written as a word after it. */
+const ZONE_WORD = /\s+(?:UTC|GMT)$/i;
 
 /** A plain decimal number: sign, digits with an optional fraction, an optional exponent. */
 const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -72,8 +97,11 @@ const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T',
  */
 export function isDateCell(cell: string): boolean {
   // The shapes TimeColumn reads as dates (Date.parse alone reads `1,25` as a day of 2001).
-  if (DAY_DATE.test(cell)) return true;
-  if (!YEAR_FIRST.test(cell) && !/^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}\S*)?(?:\s*(?:Z|[+-]\d\d:?\d\d))?$/.test(cell))
+  if (DAY_DATE.test(cell) || MONTH_NAMED.test(cell)) return true;
+  if (
+    !YEAR_FIRST.test(cell) &&
+    !/^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}\S*)?(?:\s*(?:Z|[+-]\d\d:?\d\d|UTC|GMT))?$/i.test(cell)
+  )
     return false;
   try {
     new TimeColumn(1, '', '', () => 0).read(0, 0, cell);
@@ -121,9 +149,23 @@ export class TimeColumn {
         record,
         `"${cell}" has a two-digit year, and the file does not say its century nor whether the year comes first or last; write four-digit years (03.01.2024 00:00:00) or ISO dates (2024-01-03 00:00:00)`,
       );
+    const named = numeric ? null : MONTH_NAMED.exec(cell);
+    if (named) {
+      const month = monthNamed(named[3]);
+      if (named[4].length === 2)
+        this.refuse(
+          record,
+          `"${cell}" has a two-digit year, and the file does not say its century; write four-digit years (03-Jan-2024 00:00:00) or ISO dates (2024-01-03 00:00:00)`,
+        );
+      const t = month > 0 ? utc(+named[4], month, +named[1], named[5] === undefined ? 0 : clockMs(named, 5)) : NaN;
+      if (!Number.isFinite(t)) this.refuse(record, `bad time "${cell}"; ${FORMS}`);
+      this.times[row] = t;
+      return;
+    }
+    const zoned = numeric ? cell : cell.replace(ZONE_WORD, 'Z');
     const parsed = numeric
       ? Number(cell)
-      : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(cell) ? cell.replace(' ', 'T') : `${cell.replace(' ', 'T')}Z`);
+      : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(zoned) ? zoned.replace(' ', 'T') : `${zoned.replace(' ', 'T')}Z`);
     const y = Number.isNaN(parsed) ? YEAR_FIRST.exec(cell) : null;
     const t = y ? utc(+y[1], +y[3], +y[4], clockMs(y, 5)) : parsed;
     if (!Number.isFinite(t)) this.refuse(record, `bad time "${cell}"; ${FORMS}`);

@@ -16,6 +16,34 @@ import { plain, refusal, VALVE, VALVE_TEXT as valve, valveDayFirst, valveWith } 
 const times = (text: string) => [...parseSkabCsv(text, 'x.csv').times];
 
 describe('time cells as spreadsheets and historians write them', () => {
+  it("reads OSIsoft PI's dates with the month's name, and ISO dates ending in UTC, as the same UTC times", () => {
+    expect(
+      times(
+        'datetime;a\n03-Jan-2024 00:00:00;1\n3-jan-2024 00:00:01.5;2\n3 January 2024 13:05;3\n31-DEC-2024;4\n' +
+          '2024-01-03 07:00:00 UTC;5\n2024-01-03 08:00:00 GMT;6\n',
+      ),
+    ).toEqual([
+      Date.UTC(2024, 0, 3),
+      Date.UTC(2024, 0, 3, 0, 0, 1, 500),
+      Date.UTC(2024, 0, 3, 13, 5),
+      Date.UTC(2024, 11, 31),
+      Date.UTC(2024, 0, 3, 7),
+      Date.UTC(2024, 0, 3, 8),
+    ]);
+    // A first column of them is the time column whatever its name.
+    expect(parseSkabCsv('Zeitstempel;a\n03-Jan-2024 00:00:00;1\n', 'pi.csv').header).toEqual(['Zeitstempel', 'a']);
+    expect(refusal(() => times('datetime;a\n03-Jan-24 00:00:00;1\n'))).toBe(
+      'x.csv:2: column datetime: "03-Jan-24 00:00:00" has a two-digit year, and the file does not say its century; ' +
+        'write four-digit years (03-Jan-2024 00:00:00) or ISO dates (2024-01-03 00:00:00)',
+    );
+    expect(refusal(() => times('datetime;a\n31-Feb-2024 00:00:00;1\n'))).toMatch(
+      /^x\.csv:2: column datetime: bad time "31-Feb-2024 00:00:00"; write dates as /,
+    );
+    expect(refusal(() => times('datetime;a\n03-Mai-2024 00:00:00;1\n'))).toMatch(
+      /^x\.csv:2: column datetime: bad time "03-Mai-2024 00:00:00"; write dates as /,
+    );
+  });
+
   it('reads day-first dotted dates as the same UTC times as their ISO twins', () => {
     const dotted = valveDayFirst('.');
     expect(dotted).toMatch(/\n09\.03\.2020 11:14:34;/);
