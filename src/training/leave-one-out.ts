@@ -28,19 +28,16 @@ export function invert(a: Float64Array, d: number): Float64Array {
         [m[col * d + k], m[pivot * d + k]] = [m[pivot * d + k], m[col * d + k]];
         [inv[col * d + k], inv[pivot * d + k]] = [inv[pivot * d + k], inv[col * d + k]];
       }
+    // Columns before `col` are eliminated: the pivot row holds 0 there, so its updates would leave them as they are.
     const p = m[col * d + col];
-    for (let k = 0; k < d; k++) {
-      m[col * d + k] /= p;
-      inv[col * d + k] /= p;
-    }
+    for (let k = col; k < d; k++) m[col * d + k] /= p;
+    for (let k = 0; k < d; k++) inv[col * d + k] /= p;
     for (let r = 0; r < d; r++) {
       if (r === col) continue;
       const f = m[r * d + col];
       if (f === 0) continue;
-      for (let k = 0; k < d; k++) {
-        m[r * d + k] -= f * m[col * d + k];
-        inv[r * d + k] -= f * inv[col * d + k];
-      }
+      for (let k = col; k < d; k++) m[r * d + k] -= f * m[col * d + k];
+      for (let k = 0; k < d; k++) inv[r * d + k] -= f * inv[col * d + k];
     }
   }
   return inv;
@@ -91,7 +88,16 @@ const ridgeOf = (lambda: Ridge, channel: number): number => (typeof lambda === '
  */
 export function fitLeaveOneOut(x: Float64Array, rows: number, d: number, lambda: Ridge): DenseAutoencoder {
   const { mean, cov } = moments(x, rows, d);
-  const precisionAt = ridgedInverses(cov, d);
+  return leaveOneOutFrom(mean, ridgedInverses(cov, d), d, lambda);
+}
+
+/** The leave-one-out autoencoder of rows with mean `mean` and ridged inverse covariances `precisionAt`. */
+function leaveOneOutFrom(
+  mean: Float64Array,
+  precisionAt: (lambda: number) => Float64Array,
+  d: number,
+  lambda: Ridge,
+): DenseAutoencoder {
   // weights [in i, out j] = −P_ij / P_jj, zero diagonal; bias so the prediction is centred on the mean
   const weights = new Float64Array(d * d);
   const bias = new Float64Array(d);
@@ -135,13 +141,27 @@ export function outOfFoldResiduals(
 }
 
 /** Each channel's squared error out of fold (each block predicted by a fit on the other rows), for each ridge of
- * RIDGE_GRID: [ridge][channel]. */
+ * RIDGE_GRID: [ridge][channel]. Each block's moments are computed once for every ridge (blocks in row order, so each
+ * channel's errors are summed in row order, as outOfFoldResiduals' rows would be). */
 function crossValidatedErrors(x: Float64Array, d: number, blocks: readonly (readonly [number, number])[]): number[][] {
-  return RIDGE_GRID.map((lambda) => {
-    const error = new Array<number>(d).fill(0);
-    outOfFoldResiduals(x, d, lambda, blocks).forEach((e, k) => (error[k % d] += e * e));
-    return error;
-  });
+  const rows = x.length / d;
+  const errors = RIDGE_GRID.map(() => new Array<number>(d).fill(0));
+  for (const [from, to] of [...blocks].sort((a, b) => a[0] - b[0])) {
+    const train = new Float64Array((rows - (to - from)) * d);
+    train.set(x.subarray(0, from * d));
+    train.set(x.subarray(to * d, rows * d), from * d);
+    const held = x.subarray(from * d, to * d);
+    const { mean, cov } = moments(train, rows - (to - from), d);
+    const precisionAt = ridgedInverses(cov, d);
+    RIDGE_GRID.forEach((lambda, g) => {
+      const recon = leaveOneOutFrom(mean, precisionAt, d, lambda).reconstruct(held, to - from);
+      for (let k = 0; k < held.length; k++) {
+        const e = held[k] - recon[k];
+        errors[g][k % d] += e * e;
+      }
+    });
+  }
+  return errors;
 }
 
 /**
