@@ -3,19 +3,24 @@
  * file with no time column (csv-row-counter.ts).
  */
 
+/** What spreadsheets, pandas and C runtimes write in a cell that holds nothing (any case). */
+const EMPTY = String.raw`|-?nan|-?nan\(ind\)|-?1\.#(?:qnan|ind)|na|n/a|#n/a|null|\(null\)|none`;
+export const EMPTY_CELL = new RegExp(`^(?:${EMPTY})$`, 'i');
+
 /**
- * What historians, spreadsheets and C runtimes write where a sensor gave no reading (any case); among them OSIsoft
- * PI's system states for a value the interface did not get (`I/O Timeout`, `Bad Input`, `Comm Fail`, `Shutdown`, …).
+ * OSIsoft PI's system states for a value its interface did not get (`I/O Timeout`, `Bad Input`, `Comm Fail`,
+ * `Shutdown`, …). Among a channel's readings they are missing readings; a column of nothing but such words (a quality
+ * flag `Bad`, a machine state `Shutdown`) is text, not an empty channel (csv-text-columns.ts reads EMPTY_CELL).
  * PI's `Over Range` and `Under Range` are not among them: a sensor at the end of its range is a reading to alarm on,
  * and is refused where it stands.
  */
-export const MISSING_READING = new RegExp(
-  '^(?:|-?nan|-?nan\\(ind\\)|-?1\\.#(?:qnan|ind)|na|n/a|#n/a|null|\\(null\\)|none|' +
-    'bad|bad (?:input|output|data|quality)|comm fail|i/o timeout|no data|no sample|not connect(?:ed)?|shutdown|' +
-    'scan off|scan timeout|pt created|calc (?:failed|timeout|off)|configure|intf shut|out of serv(?:ice)?|' +
-    'invalid data|equip fail|unit down|arc off-line)$',
-  'i',
-);
+const PI_NO_VALUE =
+  'bad|bad (?:input|output|data|quality)|comm fail|i/o timeout|no data|no sample|not connect(?:ed)?|shutdown|' +
+  'scan off|scan timeout|pt created|calc (?:failed|timeout|off)|configure|intf shut|out of serv(?:ice)?|' +
+  'invalid data|equip fail|unit down|arc off-line';
+
+/** A missing reading in a column of readings: an empty cell (EMPTY_CELL) or a PI state for no value (any case). */
+export const MISSING_READING = new RegExp(`^(?:${EMPTY}|${PI_NO_VALUE})$`, 'i');
 
 /** A number written with a decimal comma (`1,25`, `-0,5`, `1,5E-03`): read as such only where `,` does not separate
  * cells (`;` or tab-separated files). */

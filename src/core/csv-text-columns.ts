@@ -4,7 +4,7 @@
  * it held; or a digital input exported as TRUE/FALSE, read as 1/0. A column of readings with a stray word in it is
  * still refused at that cell (a reading went wrong there).
  */
-import { MISSING_READING, numberOf } from './csv-cells.js';
+import { EMPTY_CELL, MISSING_READING, numberOf } from './csv-cells.js';
 
 /** A column left out because it holds text: its name, its first few distinct values and how many there are. */
 export interface TextColumn {
@@ -45,26 +45,32 @@ export type ColumnKind =
   { readonly kind: 'readings' | 'digital' } | { readonly kind: 'text'; readonly text: TextColumn };
 
 /**
- * What a column holds, from its cells other than missing readings: text when every one is a word (WORD) other than
- * true/false, digital when every one is true/false, readings otherwise (then each cell is read as a number and a word
- * among them refused). A column with no reading at all is readings here, refused where readings are checked.
+ * What a column holds, from its cells other than empty ones: text when every one is a word (WORD) other than
+ * true/false (PI's states for no value included), digital when every one is true/false or such a state, readings
+ * otherwise (then each cell is read as a number, a PI state as a missing reading, and another word refused). A column
+ * with nothing in it is readings here, refused where readings are checked.
  */
 export function columnKindOf(name: string, cells: (row: number) => string, rows: number): ColumnKind {
   const seen = new Set<string>();
   let words = 0;
   let booleans = 0;
+  // PI's states for no value (MISSING_READING, not EMPTY_CELL): missing among readings or true/false, text among text.
+  let states = 0;
   for (let row = 0; row < rows; row++) {
     const cell = cells(row).trim();
-    if (MISSING_READING.test(cell)) continue;
+    if (EMPTY_CELL.test(cell)) continue;
     if (BOOLEAN_WORDS.has(cell.toLowerCase())) booleans++;
     else if (WORD.test(cell) && !INFINITY.test(cell)) {
-      words++;
+      if (MISSING_READING.test(cell)) states++;
+      else words++;
       if (seen.size < DISTINCT_COUNTED) seen.add(cell);
     } else return { kind: 'readings' };
     if (words > 0 && booleans > 0) return { kind: 'readings' };
   }
-  if (words > 0) return { kind: 'text', text: { name, values: [...seen].slice(0, VALUES_SHOWN), distinct: seen.size } };
-  return { kind: booleans > 0 ? 'digital' : 'readings' };
+  if (booleans > 0) return { kind: 'digital' };
+  if (words > 0 || states > 0)
+    return { kind: 'text', text: { name, values: [...seen].slice(0, VALUES_SHOWN), distinct: seen.size } };
+  return { kind: 'readings' };
 }
 
 /** "Quality (Good), State (3 values: Running, Stopped, Fault)" for a report line. */

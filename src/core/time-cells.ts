@@ -49,7 +49,7 @@ const MONTHS = [
 /** The month (1–12) an English name or its first three letters (any case) names; 0 where none. */
 const monthNamed = (name: string): number => {
   const n = name.toLowerCase();
-  return MONTHS.findIndex((m) => m === n || m.slice(0, 3) === n) + 1;
+  return MONTHS.findIndex((m) => m === n || m.slice(0, 3) === n || (m === 'september' && n === 'sept')) + 1;
 };
 /** A day, the month's English name (or its first three letters), a year: `03-Jan-2024 00:00:00` (OSIsoft PI). */
 const MONTH_NAMED = new RegExp(String.raw`^(\d{1,2})([- ])([A-Za-z]{3,9})\2(\d{2}|\d{4})(?:(?:\s+|:)${CLOCK})?$`);
@@ -97,8 +97,9 @@ const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T',
  */
 export function isDateCell(cell: string): boolean {
   // The shapes TimeColumn reads as dates (Date.parse alone reads `1,25` as a day of 2001).
-  if (DAY_DATE.test(cell) || MONTH_NAMED.test(cell)) return true;
+  if (DAY_DATE.test(cell)) return true;
   if (
+    !MONTH_NAMED.test(cell) &&
     !YEAR_FIRST.test(cell) &&
     !/^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}\S*)?(?:\s*(?:Z|[+-]\d\d:?\d\d|UTC|GMT))?$/i.test(cell)
   )

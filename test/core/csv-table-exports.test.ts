@@ -20,7 +20,7 @@ describe('time cells as spreadsheets and historians write them', () => {
     expect(
       times(
         'datetime;a\n03-Jan-2024 00:00:00;1\n3-jan-2024 00:00:01.5;2\n3 January 2024 13:05;3\n31-DEC-2024;4\n' +
-          '2024-01-03 07:00:00 UTC;5\n2024-01-03 08:00:00 GMT;6\n',
+          '2024-01-03 07:00:00 UTC;5\n2024-01-03 08:00:00 GMT;6\n3 Sept 2024 10:00;7\n',
       ),
     ).toEqual([
       Date.UTC(2024, 0, 3),
@@ -29,7 +29,12 @@ describe('time cells as spreadsheets and historians write them', () => {
       Date.UTC(2024, 11, 31),
       Date.UTC(2024, 0, 3, 7),
       Date.UTC(2024, 0, 3, 8),
+      Date.UTC(2024, 8, 3, 10),
     ]);
+    // A word that is no month makes no date: such a first column is no time column.
+    expect(refusal(() => parseSkabCsv('Druck;a\n12 bar 2024;1\n', 'kpa.csv'))).toContain(
+      'its first column "Druck" holds "12 bar 2024" (line 2), neither a reading nor a date',
+    );
     // A first column of them is the time column whatever its name.
     expect(parseSkabCsv('Zeitstempel;a\n03-Jan-2024 00:00:00;1\n', 'pi.csv').header).toEqual(['Zeitstempel', 'a']);
     expect(refusal(() => times('datetime;a\n03-Jan-24 00:00:00;1\n'))).toBe(
@@ -380,6 +385,19 @@ describe("a historian's text next to the readings", () => {
     ]);
     expect(readLabelledCsv('h.csv', text).channels).toEqual(['flow', 'door']);
     expect(parseSkabCsv('datetime,flow\n2024-01-03 00:00:00,1\n', 'p.csv').textColumns).toBeUndefined();
+  });
+
+  it('reads a column of PI states alone as text, and one among true/false as a missing reading', () => {
+    const pi =
+      'datetime,flow,Quality,Mode,door\n2024-01-03 00:00:00,1.5,Good,Shutdown,TRUE\n' +
+      '2024-01-03 00:00:01,1.6,Bad,Shutdown,Bad\n2024-01-03 00:00:02,1.7,Good,No Data,FALSE\n';
+    const table = parseSkabCsv(pi, 'pi.csv');
+    expect(table.header).toEqual(['datetime', 'flow', 'door']);
+    expect(table.textColumns).toEqual([
+      { name: 'Quality', values: ['Good', 'Bad'], distinct: 2 },
+      { name: 'Mode', values: ['Shutdown', 'No Data'], distinct: 2 },
+    ]);
+    expect(table.missing).toEqual([{ column: 'door', cells: 1, firstLine: 3, gaps: [{ row: 1, rows: 1, line: 3 }] }]);
   });
 
   it('still refuses a column of readings with a word in it, at that cell', () => {
