@@ -142,7 +142,8 @@ export function outOfFoldResiduals(
 
 /** Each channel's squared error out of fold (each block predicted by a fit on the other rows), for each ridge of
  * RIDGE_GRID: [ridge][channel]. Each block's moments are computed once for every ridge (blocks in row order, so each
- * channel's errors are summed in row order, as outOfFoldResiduals' rows would be). */
+ * channel's errors are summed in row order, as outOfFoldResiduals' rows would be). The blocks must not overlap
+ * (crossFitBlocks' never do): a row in two blocks would count twice here, once in outOfFoldResiduals. */
 function crossValidatedErrors(x: Float64Array, d: number, blocks: readonly (readonly [number, number])[]): number[][] {
   const rows = x.length / d;
   const errors = RIDGE_GRID.map(() => new Array<number>(d).fill(0));
