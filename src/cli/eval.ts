@@ -85,6 +85,10 @@ function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
   const s = r.series;
   const c = s.channels.length;
   const missing = missingInModel(r);
+  const notes = [
+    ...(missing.length > 0 ? [`missing readings: ${heldText(missing)}`] : []),
+    ...(s.textColumns ? [`left out, they hold text, not readings: ${textColumnsText(s.textColumns)}`] : []),
+  ];
   return {
     file: relative(dir, r.file) || r.file,
     times: s.times,
@@ -107,14 +111,7 @@ function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
       'spans detected': `${r.operator.detected}/${r.operator.spans}`,
       'false alarms': r.operator.falseAlarms,
     },
-    ...(missing.length > 0 || s.textColumns
-      ? {
-          notes: [
-            ...(missing.length > 0 ? [`missing readings: ${heldText(missing)}`] : []),
-            ...(s.textColumns ? [`left out, they hold text, not readings: ${textColumnsText(s.textColumns)}`] : []),
-          ],
-        }
-      : {}),
+    ...(notes.length > 0 ? { notes } : {}),
   };
 }
 
@@ -208,12 +205,13 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         continue;
       }
       const missing = modelChannels?.filter((ch) => !series.channels.includes(ch)) ?? [];
+      const slowText = heldAsText(detector?.slowChannels ?? [], series.textColumns, ': ');
       const reason =
         missing.length > 0
           ? `the model ${opts.model} needs channel(s) ${missing.join(', ')}; the file has ${series.channels.join(', ')}` +
             heldAsText(missing, series.textColumns)
-          : detector?.slowChannels?.some((ch) => series.textColumns?.some((t) => t.name === ch))
-            ? `--slow-channels ${detector.slowChannels.join(',')}: ${heldAsText(detector.slowChannels, series.textColumns).slice(2)}`
+          : slowText
+            ? `--slow-channels ${detector!.slowChannels!.join(',')}${slowText}`
             : modelPeriodMs !== undefined && series.periodMs !== modelPeriodMs
               ? `its rows come every ${series.periodMs} ms, the model ${opts.model} takes one every ${modelPeriodMs} ms (its windows would span another time); resample the file or fit a model at its period`
               : whyNotEvaluated(series, trainRows, detector?.validationFraction);

@@ -159,8 +159,8 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     ...(opts.periodMs !== undefined ? { periodMs: wholeNumber('period-ms', opts.periodMs, 1) } : {}),
     ...(opts.trainRows !== undefined ? { rows: wholeNumber('train-rows', opts.trainRows) } : {}),
   });
-  const textual = heldAsText(detector.slowChannels ?? [], data.textColumns);
-  if (textual) throw new UsageError(`--slow-channels ${detector.slowChannels!.join(',')}: ${textual.slice(2)}`);
+  const textual = heldAsText(detector.slowChannels ?? [], data.textColumns, ': ');
+  if (textual) throw new UsageError(`--slow-channels ${detector.slowChannels!.join(',')}${textual}`);
   if (data.missing.length > 0) process.stderr.write(`${opts.csv}: missing readings: ${heldText(data.missing)}\n`);
   const prune = pruneOf(opts, detector.arch);
   await fitAndWrite(

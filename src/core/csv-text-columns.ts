@@ -84,10 +84,13 @@ export function textColumnsText(columns: readonly TextColumn[]): string {
     .join(', ');
 }
 
-/** For a message about columns a model or a flag names: "; State holds text (ON, OFF), not readings", or ''. */
-export function heldAsText(names: readonly string[], columns: readonly TextColumn[] | undefined): string {
+/**
+ * For a message about columns a model or a flag names: "; State holds text (ON, OFF), not readings" (after `lead`),
+ * or '' where none of them holds text.
+ */
+export function heldAsText(names: readonly string[], columns: readonly TextColumn[] | undefined, lead = '; '): string {
   const named = (columns ?? []).filter((c) => names.includes(c.name));
   return named.length === 0
     ? ''
-    : `; ${textColumnsText(named)} ${named.length === 1 ? 'holds' : 'hold'} text, not readings`;
+    : `${lead}${textColumnsText(named)} ${named.length === 1 ? 'holds' : 'hold'} text, not readings`;
 }

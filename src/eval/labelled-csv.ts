@@ -79,8 +79,9 @@ export function readLabelledCsv(
         : `${file}: no "anomaly" column`,
     );
   const changepoint = labelColumn(table, 'changepoint');
-  const askedFor = (h: string) => asked.includes(h) && h !== labelName && !isLabelColumn(h);
-  const channels = table.header.slice(1).filter((h) => !isNotChannel(h, labelName) || askedFor(h));
+  const channels = table.header
+    .slice(1)
+    .filter((h) => !isLabelColumn(h, labelName) && (!isNotChannel(h) || asked.includes(h)));
   const n = table.times.length;
   // The given period scales plain numbers; a file with dates gives its own, which the given one must match.
   const { times, periodMs } = timesInMs(

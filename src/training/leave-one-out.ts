@@ -117,6 +117,15 @@ function leaveOneOutFrom(
 /** Ridge values tried, in units of the mean variance: a log grid, not a tuned value. */
 export const RIDGE_GRID = [1e-4, 1e-3, 1e-2, 1e-1, 1];
 
+/** Rows x (row-major, d columns) split at the block [from, to): the other rows, to fit on, and the block's. */
+function splitBlock(x: Float64Array, d: number, from: number, to: number) {
+  const rows = x.length / d;
+  const train = new Float64Array((rows - (to - from)) * d);
+  train.set(x.subarray(0, from * d));
+  train.set(x.subarray(to * d, rows * d), from * d);
+  return { train, trainRows: rows - (to - from), held: x.subarray(from * d, to * d) };
+}
+
 /**
  * Out of fold: for each [from, to) block of rows (row-major, d columns), the block's rows minus their prediction by a
  * fit with ridge λ on the other rows; rows in no block stay zero.
@@ -127,14 +136,10 @@ export function outOfFoldResiduals(
   lambda: Ridge,
   blocks: readonly (readonly [number, number])[],
 ): Float64Array {
-  const rows = x.length / d;
   const out = new Float64Array(x.length);
   for (const [from, to] of blocks) {
-    const train = new Float64Array((rows - (to - from)) * d);
-    train.set(x.subarray(0, from * d));
-    train.set(x.subarray(to * d, rows * d), from * d);
-    const held = x.subarray(from * d, to * d);
-    const recon = fitLeaveOneOut(train, rows - (to - from), d, lambda).reconstruct(held, to - from);
+    const { train, trainRows, held } = splitBlock(x, d, from, to);
+    const recon = fitLeaveOneOut(train, trainRows, d, lambda).reconstruct(held, to - from);
     for (let k = 0; k < held.length; k++) out[from * d + k] = held[k] - recon[k];
   }
   return out;
@@ -145,14 +150,10 @@ export function outOfFoldResiduals(
  * channel's errors are summed in row order, as outOfFoldResiduals' rows would be). The blocks must not overlap
  * (crossFitBlocks' never do): a row in two blocks would count twice here, once in outOfFoldResiduals. */
 function crossValidatedErrors(x: Float64Array, d: number, blocks: readonly (readonly [number, number])[]): number[][] {
-  const rows = x.length / d;
   const errors = RIDGE_GRID.map(() => new Array<number>(d).fill(0));
   for (const [from, to] of [...blocks].sort((a, b) => a[0] - b[0])) {
-    const train = new Float64Array((rows - (to - from)) * d);
-    train.set(x.subarray(0, from * d));
-    train.set(x.subarray(to * d, rows * d), from * d);
-    const held = x.subarray(from * d, to * d);
-    const { mean, cov } = moments(train, rows - (to - from), d);
+    const { train, trainRows, held } = splitBlock(x, d, from, to);
+    const { mean, cov } = moments(train, trainRows, d);
     const precisionAt = ridgedInverses(cov, d);
     RIDGE_GRID.forEach((lambda, g) => {
       const recon = leaveOneOutFrom(mean, precisionAt, d, lambda).reconstruct(held, to - from);

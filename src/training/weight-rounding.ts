@@ -96,14 +96,15 @@ function dampedInverse(used: readonly number[], power: Float64Array, d: number, 
 
 /**
  * The inverse P (m × m, in place) updated to leave input p out: the Schur complement P − P₋,p P_p,₋ / P_pp, which
- * zeroes row and column p and leaves the inverse over the other inputs in the rest.
+ * zeroes row and column p and leaves the inverse over the other inputs in the rest. With `from`, only the block of
+ * rows and columns from `from` on is updated (p before it): what the rest would hold is never read again.
  */
-function leaveOut(inv: Float64Array, m: number, p: number): void {
+function leaveOut(inv: Float64Array, m: number, p: number, from = 0): void {
   const pivot = inv[p * m + p];
   const row = inv.slice(p * m, (p + 1) * m);
-  for (let a = 0; a < m; a++) {
+  for (let a = from; a < m; a++) {
     const f = inv[a * m + p] / pivot;
-    if (f !== 0) for (let b = 0; b < m; b++) inv[a * m + b] -= f * row[b];
+    if (f !== 0) for (let b = from; b < m; b++) inv[a * m + b] -= f * row[b];
   }
 }
 
@@ -142,12 +143,7 @@ function roundColumn(w: readonly number[], inv: Float64Array): number[] {
     const error = (free[p] - q) / pivot;
     free[p] = q;
     for (let k = p + 1; k < m; k++) free[k] -= error * h[p * m + k];
-    // leaveOut of p, over the inputs still free
-    for (let a = p + 1; a < m; a++) {
-      const f = h[a * m + p] / pivot;
-      if (f === 0) continue;
-      for (let b = p + 1; b < m; b++) h[a * m + b] -= f * h[p * m + b];
-    }
+    leaveOut(h, m, p, p + 1);
   }
   const out = new Array<number>(m);
   order.forEach((i, k) => (out[i] = free[k]));
