@@ -168,3 +168,20 @@ export function crossFitted(
   }
   return { segments, largest };
 }
+
+/**
+ * A level term in units of its out-of-fold spread (a channel's, or a component's; also each channel's window
+ * variability, window-variability.ts): each window's |z| against the windows that do not overlap it (crossFittedZ,
+ * for the calibration), its out-of-fold scale (outOfFoldScale), and the graph's standardisation: the in-sample centre,
+ * and the in-sample sd (at least `minSd`) widened by that scale.
+ */
+export function outOfFoldLevel(
+  windowLength: number,
+  levels: readonly Float64Array[],
+  minSd?: readonly number[],
+): { centre: number[]; sd: number[]; z: Float64Array[]; scale: number[] } {
+  const z = crossFittedZ(windowLength, levels, minSd);
+  const scale = outOfFoldScale(z);
+  const inSample = centreAndSpread(levels, minSd);
+  return { centre: inSample.centre, sd: inSample.sd.map((v, i) => v * scale[i]), z, scale };
+}

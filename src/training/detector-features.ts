@@ -23,7 +23,6 @@
  *
  * Slow channels are found from the training rows, not by name (see slowChannels).
  */
-import { variabilityScale } from './channel-resolution.js';
 import { principalComponents } from './principal-components.js';
 
 /** Window geometry in rows, the same for every plant: see DEFAULT_GEOMETRY. */
@@ -90,16 +89,6 @@ export function typicalVariability(x: Float64Array, rowCount: number, c: number,
   for (let end = g.windowLength - 1; end < rowCount; end++)
     meanAbsDifference(x, end, c, g.k).forEach((v, ch) => per[ch].push(v));
   return per.map((v) => median(v));
-}
-
-/**
- * The variability floor of every continuous channel: a tenth of its median mean-|difference| over the
- * training windows (so the log is defined for a sensor that does not move, and a channel that
- * normally moves in coarse steps, sometimes not at all, is not called stuck by the log of ~0).
- * Quantised channels: channel-resolution.ts.
- */
-export function variabilityFloor(x: Float64Array, rowCount: number, c: number, g: DetectorGeometry): number[] {
-  return variabilityScale(typicalVariability(x, rowCount, c, g), new Array<number>(c).fill(0), g.k).floor;
 }
 
 export function variabilityFeature(

@@ -14,8 +14,9 @@
  *               change of their residual (RMS over the last rows of it less its mean over as many rows before, / sd)
  *   level z     = |level − centre| / sd, the larger of it and the component level: |mean over the whole window of each
  *               component channel − centre| / sd, times each channel's share of it
- *   variability = |log(mean |difference| + floor) − centre| / sd, the larger of it and the spread: the same over the
- *               whole window of each component channel (window × projection), times each channel's share of it
+ *   variability = |log(mean |difference| + floor) − centre| / sd, the larger of it, the spread: the same over the
+ *               whole window of each component channel (window × projection), times each channel's share of it, and
+ *               the window variability: the same over the whole window of the channel itself
  *   channel_error = the largest term of the channel, score = the largest channel_error
  *
  * Centres and sds come from the training windows. In int8 the autoencoder's weights are int8 (per
@@ -76,6 +77,9 @@ export interface DetectorLayout {
   /** The component level: the spread's component channels' mean over the whole window, standardised, reported as
    * `level` on the channels by their share of each component. */
   readonly componentLevel?: Standardisation;
+  /** The window variability: each channel's variability over the whole window (window-variability.ts), joined to its
+   * variability term. */
+  readonly windowVariability?: Standardisation & { readonly floor: readonly number[] };
   /** int8: quantize the terms (uint8) over [0, termRange]. */
   readonly termRange?: number;
 }
@@ -197,6 +201,12 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
       node('Abs', 'component_level_z', ['component_level_z_signed']);
       levelTerm = joinOnChannels('component_level_z', 'level_z', 'level_or_component_level');
     }
+  }
+  if (l.windowVariability) {
+    variabilityZ('window_variability', 'rows', W - 1, l.windowVariability);
+    const merged = 'variability_or_window';
+    g.nodes.push({ op: 'Max', name: merged, inputs: [variabilityTerm, 'window_variability_z'], outputs: [merged] });
+    variabilityTerm = merged;
   }
   const terms = [levelTerm, variabilityTerm];
   /** The left-out channels' residual change (residual-change.ts) over the whole window, in units of its spread,

@@ -235,6 +235,9 @@ async function fitTermDetector(
       spread_components: fit.layout.spread
         ? `${fit.layout.spread.components.count} principal components of the fast channels (above the mean variance); their variability over the whole window joins the variability term, their mean over it the level term`
         : 'none (fewer than two fast channels)',
+      window_variability: fit.layout.windowVariability
+        ? `each channel's variability over the whole window (${W - 1} row-to-row differences) joins its variability term`
+        : 'none',
       geometry: {
         window_rows: W,
         level_rows: geometry.k,

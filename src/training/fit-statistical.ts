@@ -13,7 +13,6 @@ import {
   slowChannels,
   typicalVariability,
   variabilityFeature,
-  variabilityFloor,
   componentChannels,
   componentRows,
   meanOverRows,
@@ -24,8 +23,9 @@ import type { TermKind } from '../core/types.js';
 import { detectorGraph, termKinds, type DetectorLayout } from './detector-graph.js';
 import { encodeOnnxModel } from './onnx-writer.js';
 import { channelStats } from './sim-recording.js';
-import { crossFitted, crossFittedZ, fewestWindowsToCompare, outOfFoldScale, type LargestTerm } from './cross-fit.js';
+import { crossFitted, crossFittedZ, fewestWindowsToCompare, outOfFoldLevel, type LargestTerm } from './cross-fit.js';
 import { fitResidual } from './fit-residual.js';
+import { channelWindowVariability, wholeWindowVariability } from './window-variability.js';
 
 export interface NormalRows {
   readonly channels: readonly string[];
@@ -115,7 +115,11 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const signedZ = [levelZ, crossFittedZ(W, variabilities, least[1])];
   const termScale = [levelScale];
   const variability = { floor, ...centreAndSpread(variabilities, least[1]) };
-  const { spread: componentTerm, componentLevel, componentZ: spreadZ } = componentTerms(x, n, c, slow, g, allEnds);
+  const { spread: componentTerm, componentLevel, componentZ } = componentTerms(x, n, c, slow, g, allEnds);
+  // Each channel's variability over the whole window: a random variation that the 8-row variability flickers with.
+  const { z: windowZ, ...windowVariability } = channelWindowVariability(x, n, c, g, allEnds, resolution);
+  // The fixed terms after the residual's: the components' (spread, then level), then the window variability.
+  const statisticalZ = windowZ.map((z, w) => (componentZ ? Float64Array.of(...componentZ[w], ...z) : z));
   const base = {
     geometry: g,
     mean,
@@ -124,9 +128,10 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     level,
     variability,
     ...(componentTerm ? { spread: componentTerm, componentLevel } : {}),
+    windowVariability,
   };
   if (!o.hybrid) {
-    const { segments: calibrationSegments, largest } = crossFitted(signedZ, spreadZ, termScale);
+    const { segments: calibrationSegments, largest } = crossFitted(signedZ, statisticalZ, termScale);
     return {
       layout: base,
       mean,
@@ -144,7 +149,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const fitted = fitResidual(x, n, data.channels, g, allEnds, least[0]);
   const { segments: calibrationSegments, largest } = crossFitted(
     signedZ,
-    spreadZ ? fitted.z.map((r, i) => Float64Array.of(...r, ...spreadZ[i])) : fitted.z,
+    fitted.z.map((r, i) => Float64Array.of(...r, ...statisticalZ[i])),
     termScale,
   );
   const layout: DetectorLayout = { ...base, residual: fitted.residual };
@@ -170,10 +175,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
 /**
  * The component terms (detector-features.ts), standardised, with every window's z for the calibration (the spread's
  * then the level's, component by component).
- * - The spread: the component channels' variability over the whole window (W − 1 differences). Its centre is the mean
- *   over the training windows; its sd is the k-row variability's times √(k / (W − 1)), as for independent differences:
- *   a few hundred overlapping windows hold too few independent whole-window values to estimate it (estimated from
- *   them, the calibration put `on` at 8–10 z on some files).
+ * - The spread: the component channels' variability over the whole window (window-variability.ts).
  * - The level: their mean over the whole window, standardised as each channel's level (on the windows that do not
  *   overlap it, in units of its out-of-fold spread), so a component that wanders with a slow disturbance is judged by
  *   how far it wanders.
@@ -194,13 +196,7 @@ function componentTerms(
   const m = components.count;
   if (m === 0) return {};
   const y = componentRows(x, n, c, components);
-  const whole = g.windowLength - 1;
-  const floor = variabilityFloor(y, n, m, { ...g, k: whole });
-  const values = ends.map((e) => variabilityFeature(y, e, m, whole, floor));
-  const shortFloor = variabilityFloor(y, n, m, g);
-  const short = centreAndSpread(ends.map((e) => variabilityFeature(y, e, m, g.k, shortFloor)));
-  const { centre } = centreAndSpread(values);
-  const sd = short.sd.map((v) => v * Math.sqrt(g.k / whole));
+  const { z: spreadZ, ...spread } = wholeWindowVariability(y, n, m, g, ends);
   const {
     z: levelZ,
     scale: levelScale,
@@ -210,31 +206,10 @@ function componentTerms(
     ends.map((e) => meanOverRows(y, e, m, g.windowLength)),
   );
   return {
-    spread: { components, floor, centre, sd },
+    spread: { components, ...spread },
     componentLevel,
-    componentZ: values.map((v, w) =>
-      Float64Array.of(
-        ...v.map((value, i) => Math.abs(value - centre[i]) / sd[i]),
-        ...levelZ[w].map((z, i) => z / levelScale[i]),
-      ),
-    ),
+    componentZ: spreadZ.map((z, w) => Float64Array.of(...z, ...levelZ[w].map((v, i) => v / levelScale[i]))),
   };
-}
-
-/**
- * A level term in units of its out-of-fold spread (a channel's, or a component's): each window's |z| against the
- * windows that do not overlap it (crossFittedZ, for the calibration), its out-of-fold scale (outOfFoldScale), and the
- * graph's standardisation: the in-sample centre, and the in-sample sd (at least `minSd`) widened by that scale.
- */
-function outOfFoldLevel(
-  windowLength: number,
-  levels: readonly Float64Array[],
-  minSd?: readonly number[],
-): { centre: number[]; sd: number[]; z: Float64Array[]; scale: number[] } {
-  const z = crossFittedZ(windowLength, levels, minSd);
-  const scale = outOfFoldScale(z);
-  const inSample = centreAndSpread(levels, minSd);
-  return { centre: inSample.centre, sd: inSample.sd.map((v, i) => v * scale[i]), z, scale };
 }
 
 /** The largest normal score named for a person: which channel's term, and the last row of its window. */
@@ -260,9 +235,9 @@ export function describeTerm(term: Pick<NamedTerm, 'channel' | 'kind' | 'compone
 /**
  * Names the largest cross-fitted term: level and variability by their channel; the fixed terms are the residual's
  * channels (hybrid), then the spread's components (variability) and the components' levels (level), a component named
- * by the channel that weighs most in it.
+ * by the channel that weighs most in it, then the channels' window variability (variability).
  */
-function nameLargest(
+export function nameLargest(
   largest: LargestTerm,
   ends: readonly number[],
   channels: readonly string[],
@@ -281,6 +256,8 @@ function nameLargest(
   if (hybrid && largest.entry < c) return { channel: channels[largest.entry], kind: 'residual', row, z: largest.z };
   const entry = largest.entry - (hybrid ? c : 0);
   const m = components?.count ?? 0;
+  // After the components' spread and level: each channel's window variability.
+  if (entry >= 2 * m) return { channel: channels[entry - 2 * m], kind: 'variability', row, z: largest.z };
   const component = entry % Math.max(1, m);
   const share = components ? components.share.slice(component * c, (component + 1) * c) : [];
   const heaviest = share.indexOf(Math.max(...share));

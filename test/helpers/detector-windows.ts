@@ -8,6 +8,9 @@ import * as ort from 'onnxruntime-node';
 import { createSession } from '../../src/inference/onnx-session.js';
 import { detectorGraph, type DetectorLayout } from '../../src/training/detector-graph.js';
 import { encodeOnnxModel } from '../../src/training/onnx-writer.js';
+import { DEFAULT_GEOMETRY } from '../../src/training/detector-features.js';
+import { fitDetector, heldOutRowsOf, type NormalData } from '../../src/training/fit-detector.js';
+import { fitStatistical } from '../../src/training/fit-statistical.js';
 
 export interface WindowScore {
   readonly score: number;
@@ -65,4 +68,20 @@ export async function scoreBatch(
     channel: Array.from(channel.subarray(i * channels, (i + 1) * channels)),
     terms: Array.from(terms.subarray(i * kinds, (i + 1) * kinds)),
   }));
+}
+
+/**
+ * A model folder's contents as `linewatch train` fits them (fitDetector, default budget of one false alarm a day) and
+ * the layout of its graph (fitStatistical with the same held-out rows), so a test can score the deployed graph beside
+ * the same layout less one term.
+ */
+export async function fitWithLayout(data: NormalData, arch: 'stats' | 'hybrid', epochs = 5) {
+  const options = { seed: 3, epochs, validationFraction: 0.25, target: { falseAlarmsPerDay: 1 } };
+  const fitted = await fitDetector(data, { ...options, arch, command: 't', log: () => {} });
+  const fit = fitStatistical(data, {
+    hybrid: arch === 'hybrid',
+    geometry: DEFAULT_GEOMETRY,
+    heldOutRows: heldOutRowsOf(data.rowCount, options.validationFraction),
+  });
+  return { fitted, fit, on: fitted.manifest.score.threshold };
 }

@@ -6,7 +6,6 @@
  * computes it, and names it where it sets the alarm.
  */
 import { describe, expect, it } from 'vitest';
-import { fitDetector, heldOutRowsOf } from '../../src/training/fit-detector.js';
 import { SeededRandom } from '../../src/core/random.js';
 import { crossFittedZ, outOfFoldScale } from '../../src/training/cross-fit.js';
 import { describeTerm, fitStatistical } from '../../src/training/fit-statistical.js';
@@ -18,7 +17,7 @@ import {
   meanOverRows,
   normaliseRows,
 } from '../../src/training/detector-features.js';
-import { encodeLayout, scoreWindows } from '../helpers/detector-windows.js';
+import { encodeLayout, fitWithLayout, scoreWindows } from '../helpers/detector-windows.js';
 import { twoSourcePlant } from '../helpers/two-source-plant.js';
 
 /** The second source's weight on each channel (two-source-plant.ts). */
@@ -46,16 +45,9 @@ describe('the component level', () => {
 
   for (const arch of ['stats', 'hybrid'] as const)
     it(`${arch}: raises the alarm on a step of a shared source, as level, where the terms without it stay below`, async () => {
-      const options = { seed: 3, epochs: 5, validationFraction: 0.25, target: { falseAlarmsPerDay: 1 } };
-      const fitted = await fitDetector(data, { ...options, arch, command: 't', log: () => {} });
-      const fit = fitStatistical(data, {
-        hybrid: arch === 'hybrid',
-        geometry: DEFAULT_GEOMETRY,
-        heldOutRows: heldOutRowsOf(data.rowCount, options.validationFraction),
-      });
+      const { fitted, fit, on } = await fitWithLayout(data, arch);
       expect(fit.layout.componentLevel!.sd.length).toBe(fit.layout.spread!.components.count);
       expect(String(fitted.manifest.training.spread_components)).toContain('their mean over it the level term');
-      const on = fitted.manifest.score.threshold;
       const rows = Float64Array.from(data.rows, (v, i) => (Math.floor(i / c) >= 700 ? v + K * SOURCE_B[i % c] : v));
       const levelKind = termKinds(fit.layout).indexOf('level');
       const without = await scores(encodeLayout({ ...fit.layout, componentLevel: undefined }), rows, c, W, ENDS);

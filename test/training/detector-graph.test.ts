@@ -224,6 +224,32 @@ describe('detector graphs', () => {
     expect(out.score).toBeCloseTo(Math.max(...level, ...expected), 3);
   });
 
+  it("window variability: each channel's variability over the whole window joins the variability kind, with the spread", async () => {
+    const components = { count: 2, projection: [0.8, 0.6, 0, 0, 0.6, -0.8], share: [1, 0, 0.75, 0.75, 0, 1] };
+    const spread = { components, floor: [0.01, 0.02], centre: [-3, 0.5], sd: [0.2, 0.3] };
+    const y = componentRows(x, G.windowLength, C, components);
+    const spreadZ = variabilityFeature(y, end, 2, G.windowLength - 1, spread.floor).map(
+      (v, k) => Math.abs(v - spread.centre[k]) / spread.sd[k],
+    );
+    const withSpread = variability.map((v, ch) =>
+      Math.max(v, spreadZ[0] * components.share[ch], spreadZ[1] * components.share[C + ch]),
+    );
+    // Centres that put channel 0's window variability 40 sds out and channel 2's 3 sds: it wins on channel 0 only.
+    const whole = variabilityFeature(x, end, C, G.windowLength - 1, [0.05, 0.05, 0.1]);
+    const windowVariability = {
+      floor: [0.05, 0.05, 0.1],
+      centre: [whole[0] - 4, whole[1], whole[2] + 0.3],
+      sd: [0.1, 1, 0.1],
+    };
+    const own = whole.map((v, ch) => Math.abs(v - windowVariability.centre[ch]) / windowVariability.sd[ch]);
+    const expected = withSpread.map((v, ch) => Math.max(v, own[ch]));
+    expect(expected[0]).toBeGreaterThan(withSpread[0] + 1);
+    expect(expected[2]).toBe(withSpread[2]);
+    const out = await run({ ...layout(false), spread, windowVariability }, rows);
+    [...level, ...expected].forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
+    expect(out.score).toBeCloseTo(Math.max(...level, ...expected), 3);
+  });
+
   it("component level: the components' |mean| over the whole window, on each channel by its share, joins the level kind", async () => {
     const components = { count: 2, projection: [0.8, 0.6, 0, 0, 0.6, -0.8], share: [1, 0, 0.75, 0.75, 0, 1] };
     const spread = { components, floor: [0.01, 0.02], centre: [-3, 0.5], sd: [100, 100] };

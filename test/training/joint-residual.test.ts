@@ -4,10 +4,8 @@
  * fitted model carries the term (manifest, layout) and the calibration counts it.
  */
 import { describe, expect, it } from 'vitest';
-import { fitDetector, heldOutRowsOf } from '../../src/training/fit-detector.js';
-import { fitStatistical } from '../../src/training/fit-statistical.js';
 import { DEFAULT_GEOMETRY } from '../../src/training/detector-features.js';
-import { encodeLayout, scoreWindows } from '../helpers/detector-windows.js';
+import { encodeLayout, fitWithLayout, scoreWindows } from '../helpers/detector-windows.js';
 import { twoSourcePlant } from '../helpers/two-source-plant.js';
 
 /** An offset on each channel that neither source explains (orthogonal to both columns of the plant's weights, norm
@@ -29,19 +27,12 @@ describe('the joint residual', () => {
   const W = DEFAULT_GEOMETRY.windowLength;
 
   it('raises the alarm on an offset of every channel that no source explains, where the terms without it stay below', async () => {
-    const options = { seed: 3, epochs: 5, validationFraction: 0.25, target: { falseAlarmsPerDay: 1 } };
-    const fitted = await fitDetector(data, { ...options, arch: 'hybrid', command: 't', log: () => {} });
-    const fit = fitStatistical(data, {
-      hybrid: true,
-      geometry: DEFAULT_GEOMETRY,
-      heldOutRows: heldOutRowsOf(data.rowCount, options.validationFraction),
-    });
+    const { fitted, fit, on } = await fitWithLayout(data, 'hybrid');
     const linear = fit.layout.residual!;
     expect(linear.joint!.sd).toBeGreaterThan(0);
     expect(String(fitted.manifest.training.joint_residual)).toBe(
       `RMS over the channels of the leave-one-out residual's z, one-sided: centre ${linear.joint!.centre.toFixed(4)}, sd ${linear.joint!.sd.toFixed(4)} (out of fold)`,
     );
-    const on = fitted.manifest.score.threshold;
     // From row 700 every channel is K × OFFSET off: 0.45–1.7, against each channel's own noise sd of 0.3.
     const rows = Float64Array.from(data.rows, (v, i) => (Math.floor(i / c) >= 700 ? v + K * OFFSET[i % c] : v));
     const ends = [760, 799];
