@@ -35,6 +35,16 @@
  * Measured false alarms/day ÷ target, seeds 1–5; in brackets the same over seeds 1–12 (median, pooled = all alarms /
  * all days):
  *
+ * Measured on 2026-12-05, after each channel's window variability (its variability over the whole window) was added
+ * to both:
+ * N = 3,000  hybrid   0.87 0.53 0.90 1.27 1.43  median 0.90, pooled 1.00  (plant 2: 16 false alarms in 30 days, near
+ *                                                                          the 0.5× floor)
+ *            stats    1.17 1.70 0.90 1.67 1.23  median 1.23, pooled 1.33
+ * N = 400    hybrid   7.37 0.73 0.23 0.60 0.10  median 0.60, pooled 1.81  (sustain rule pooled 1.92; plain quantile
+ *                                                                          pooled 8.19)
+ *            stats    6.27 0.47 0.23 0.90 0.07  median 0.47, pooled 1.59  (sustain rule pooled 1.66; plain quantile
+ *                                                                          pooled 6.81)
+ *
  * Measured on 2026-12-04, after the channels left out of the hybrid's leave-one-out model were scored on the change
  * of their residual: the same figures as the next lines, to two decimals.
  *

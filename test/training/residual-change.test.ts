@@ -71,9 +71,10 @@ describe("the change of a wandering channel's residual", () => {
       windowVariability: undefined,
       residual: { ...fit.layout.residual!, change: undefined },
     });
-    // Measured 2026-12-05: `on` 5.13; the fault windows score 6.89, 5.59 and 12.7 (as deployed 7.15, 5.65, 12.8), each
-    // on the analyser's residual; without the change term 4.01, 3.28 and 4.37 (the analyser's variability); the
-    // windows after the training rows without the fault 1.76-3.89.
+    // Measured 2026-12-05: `on` 5.13; the fault windows score 6.89, 5.59 and 12.7, each on the analyser's residual;
+    // without the change term 4.01, 3.28 and 4.37 (the analyser's variability); the windows after the training rows
+    // without the fault 1.76-3.89. As deployed 7.15, 5.65 and 12.8: the first two on the analyser's window variability,
+    // the last on its residual (without the change term 7.20, 5.70, 6.08).
     const faultEnds = [730, 760, 799];
     for (const w of await scoreWindows(withChange, plant(true).rows, c, W, faultEnds)) {
       expect(w.score).toBeGreaterThan(on);

@@ -7,11 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
 import { fitStatistical, nameLargest } from '../../src/training/fit-statistical.js';
+import { QUANTISATION_SD, channelResolution, variabilityScale } from '../../src/training/channel-resolution.js';
 import { crossFittedZ, outOfFoldScale } from '../../src/training/cross-fit.js';
 import {
   DEFAULT_GEOMETRY,
   centreAndSpread,
   normaliseRows,
+  typicalVariability,
   variabilityFeature,
 } from '../../src/training/detector-features.js';
 import { encodeLayout, fitWithLayout, scoreWindows } from '../helpers/detector-windows.js';
@@ -87,6 +89,33 @@ describe('the window variability', () => {
       expect(scores).toHaveLength(z.length);
       const largest = z.map((v) => Math.max(...v));
       scores.forEach((score, i) => expect(score).toBeGreaterThanOrEqual(largest[i] - 1e-9));
+      // ... and counts it in its out-of-fold units: some windows' score is the term of a channel heard less (scale
+      // above 1), as the graph's sd is widened, not its in-sample z.
+      const set = scores.filter((score, i) => {
+        const ch = z[i].indexOf(largest[i]);
+        return Math.abs(score - largest[i]) < 1e-9 && scale[ch] > 1;
+      });
+      expect(set.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("a quantised channel's is never standardised finer than one step in the window's 31 differences allows", () => {
+    // An integer register that steps up by one once, at row 300: only the windows across the step see it move, so its
+    // window variability barely spreads, and only the step's size bounds its sd.
+    const register = { name: 'register', value: (t: number) => (t >= 300 ? 4 : 3) };
+    const plant = { ...twoSourcePlant({ extra: [register] }), periodMs: 60_000 };
+    const c7 = plant.channels.length;
+    for (const hybrid of [false, true]) {
+      const fit = fitStatistical(plant, { hybrid, geometry: DEFAULT_GEOMETRY, heldOutRows: 200 });
+      const l = fit.layout;
+      const x = normaliseRows(plant.rows, l.mean, l.std);
+      const resolution = channelResolution(x, plant.rowCount, c7);
+      expect(resolution[c7 - 1]).toBeGreaterThan(0);
+      const whole = { ...DEFAULT_GEOMETRY, k: W - 1 };
+      const least = variabilityScale(typicalVariability(x, plant.rowCount, c7, whole), resolution, W - 1).minSd;
+      // One step in 31 differences, at the register's typical (no) movement: log 2 × the quantisation sd.
+      expect(least[c7 - 1]).toBeCloseTo(Math.log(2) * QUANTISATION_SD, 9);
+      expect(l.windowVariability!.sd[c7 - 1]).toBeGreaterThanOrEqual(least[c7 - 1] - 1e-12);
     }
   });
 
