@@ -222,14 +222,16 @@ export interface NamedTerm {
   readonly z: number;
   /** 0-based index of the principal component whose term it is (the spread or the component level), if it is one. */
   readonly component?: number;
+  /** Set for a channel's window variability (its variability over the whole window, not its last rows). */
+  readonly wholeWindow?: true;
 }
 
-/** The term in words: "Current level", or for a component's term "level of the channels that move with Current
- * (principal component 2)". */
-export function describeTerm(term: Pick<NamedTerm, 'channel' | 'kind' | 'component'>): string {
-  return term.component === undefined
-    ? `${term.channel} ${term.kind}`
-    : `${term.kind} of the channels that move with ${term.channel} (principal component ${term.component + 1})`;
+/** The term in words: "Current level", "Current variability (whole window)" (the window variability), or for a
+ * component's term "level of the channels that move with Current (principal component 2)". */
+export function describeTerm(term: Pick<NamedTerm, 'channel' | 'kind' | 'component' | 'wholeWindow'>): string {
+  if (term.component !== undefined)
+    return `${term.kind} of the channels that move with ${term.channel} (principal component ${term.component + 1})`;
+  return `${term.channel} ${term.kind}${term.wholeWindow ? ' (whole window)' : ''}`;
 }
 
 /**
@@ -257,7 +259,8 @@ export function nameLargest(
   const entry = largest.entry - (hybrid ? c : 0);
   const m = components?.count ?? 0;
   // After the components' spread and level: each channel's window variability.
-  if (entry >= 2 * m) return { channel: channels[entry - 2 * m], kind: 'variability', row, z: largest.z };
+  if (entry >= 2 * m)
+    return { channel: channels[entry - 2 * m], kind: 'variability', row, z: largest.z, wholeWindow: true };
   const component = entry % Math.max(1, m);
   const share = components ? components.share.slice(component * c, (component + 1) * c) : [];
   const heaviest = share.indexOf(Math.max(...share));

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
-import { fitStatistical, nameLargest } from '../../src/training/fit-statistical.js';
+import { describeTerm, fitStatistical, nameLargest } from '../../src/training/fit-statistical.js';
 import { QUANTISATION_SD, channelResolution, variabilityScale } from '../../src/training/channel-resolution.js';
 import { crossFittedZ, outOfFoldScale } from '../../src/training/cross-fit.js';
 import {
@@ -125,18 +125,18 @@ describe('the window variability', () => {
     const largest = (entry: number) => ({ window: 5, feature: 2, entry, z: 7.5 });
     const ends = Array.from({ length: 10 }, (_, i) => 40 + i);
     // hybrid: 3 residual entries, 2 spread, 2 component level, then the window variability of each channel.
-    expect(nameLargest(largest(3 + 4 + 2), ends, channels, true, components)).toEqual({
-      channel: 'level',
-      kind: 'variability',
-      row: 45,
-      z: 7.5,
-    });
+    const named = nameLargest(largest(3 + 4 + 2), ends, channels, true, components);
+    expect(named).toEqual({ channel: 'level', kind: 'variability', row: 45, z: 7.5, wholeWindow: true });
+    // In words, apart from the channel's 8-row variability.
+    expect(describeTerm(named)).toBe('level variability (whole window)');
+    expect(describeTerm({ channel: 'level', kind: 'variability' })).toBe('level variability');
     // stats: no residual entries.
     expect(nameLargest(largest(4), ends, channels, false, components)).toEqual({
       channel: 'flow',
       kind: 'variability',
       row: 45,
       z: 7.5,
+      wholeWindow: true,
     });
     // No components (fewer than two fast channels): the window variability follows the residual at once.
     expect(nameLargest(largest(3 + 1), ends, channels, true)).toEqual({
@@ -144,6 +144,7 @@ describe('the window variability', () => {
       kind: 'variability',
       row: 45,
       z: 7.5,
+      wholeWindow: true,
     });
     // The entries before it are still the components' level, by the channel that weighs most.
     expect(nameLargest(largest(3 + 3), ends, channels, true, components)).toMatchObject({
