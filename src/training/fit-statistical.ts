@@ -117,7 +117,7 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const variability = { floor, ...centreAndSpread(variabilities, least[1]) };
   const { spread: componentTerm, componentLevel, componentZ } = componentTerms(x, n, c, slow, g, allEnds);
   // Each channel's variability over the whole window: a random variation that the 8-row variability flickers with.
-  const { z: windowZ, ...windowVariability } = channelWindowVariability(x, n, c, g, allEnds, resolution);
+  const { z: windowZ, term: windowVariability } = channelWindowVariability(x, n, c, g, allEnds, resolution);
   // The fixed terms after the residual's: the components' (spread, then level), then the window variability.
   const statisticalZ = windowZ.map((z, w) => (componentZ ? Float64Array.of(...componentZ[w], ...z) : z));
   const base = {
@@ -196,7 +196,7 @@ function componentTerms(
   const m = components.count;
   if (m === 0) return {};
   const y = componentRows(x, n, c, components);
-  const { z: spreadZ, ...spread } = wholeWindowVariability(y, n, m, g, ends);
+  const { z: spreadZ, term: spread } = wholeWindowVariability(y, n, m, g, ends);
   const {
     z: levelZ,
     scale: levelScale,

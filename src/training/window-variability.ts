@@ -16,10 +16,8 @@ import { outOfFoldLevel } from './cross-fit.js';
 import { centreAndSpread, typicalVariability, variabilityFeature, type DetectorGeometry } from './detector-features.js';
 
 export interface WholeWindowVariability {
-  /** Per column: the floor added before the log, the centre and the sd of the whole-window variability. */
-  readonly floor: number[];
-  readonly centre: number[];
-  readonly sd: number[];
+  /** The graph's standardisation, per column: the floor added before the log, the centre and the sd. */
+  readonly term: { readonly floor: number[]; readonly centre: number[]; readonly sd: number[] };
   /** Per window of `ends`: each column's |z| (the calibration's fixed terms). */
   readonly z: Float64Array[];
   /** Per window of `ends`: each column's whole-window variability. */
@@ -49,9 +47,7 @@ export function wholeWindowVariability(
   const { centre } = centreAndSpread(values);
   const sd = shortSd.map((v, i) => Math.max(v * Math.sqrt(g.k / whole), wide.minSd[i]));
   return {
-    floor: wide.floor,
-    centre,
-    sd,
+    term: { floor: wide.floor, centre, sd },
     z: values.map((v) => v.map((value, i) => Math.abs(value - centre[i]) / sd[i])),
     values,
   };
@@ -75,11 +71,9 @@ export function channelWindowVariability(
   resolution: readonly number[],
 ): WholeWindowVariability {
   const independent = wholeWindowVariability(x, n, c, g, ends, resolution);
-  const { centre, sd, z, scale } = outOfFoldLevel(g.windowLength, independent.values, independent.sd);
+  const { centre, sd, z, scale } = outOfFoldLevel(g.windowLength, independent.values, independent.term.sd);
   return {
-    floor: independent.floor,
-    centre,
-    sd,
+    term: { floor: independent.term.floor, centre, sd },
     z: z.map((v) => v.map((value, ch) => value / scale[ch])),
     values: independent.values,
   };
