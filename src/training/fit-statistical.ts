@@ -116,8 +116,17 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const termScale = [levelScale];
   const variability = { floor, ...centreAndSpread(variabilities, least[1]) };
   const { spread: componentTerm, componentLevel, componentZ } = componentTerms(x, n, c, slow, g, allEnds);
-  // Each channel's variability over the whole window: a random variation that the 8-row variability flickers with.
-  const { z: windowZ, term: windowVariability } = channelWindowVariability(x, n, c, g, allEnds, resolution);
+  // Each channel's variability over the whole window: a random variation that the 8-row variability flickers with. Its
+  // sd starts from the 8-row variability's, standardised above on the same windows.
+  const { z: windowZ, term: windowVariability } = channelWindowVariability(
+    x,
+    n,
+    c,
+    g,
+    allEnds,
+    resolution,
+    variability.sd,
+  );
   // The fixed terms after the residual's: the components' (spread, then level), then the window variability.
   const statisticalZ = windowZ.map((z, w) => (componentZ ? Float64Array.of(...componentZ[w], ...z) : z));
   const base = {

@@ -26,7 +26,8 @@ export interface WholeWindowVariability {
 
 /**
  * The whole-window variability of the m columns of y (n rows, time-major, normalised), standardised on the windows
- * ending at `ends`. `resolution`: each column's step (0 for a continuous one, as every component is).
+ * ending at `ends`. `resolution`: each column's step (0 for a continuous one, as every component is). `shortSd`: the
+ * k-row variability's sd over the same windows where the caller has it already (kRowVariabilitySd computes it).
  */
 export function wholeWindowVariability(
   y: Float64Array,
@@ -35,15 +36,11 @@ export function wholeWindowVariability(
   g: DetectorGeometry,
   ends: readonly number[],
   resolution: readonly number[] = new Array<number>(m).fill(0),
+  shortSd: readonly number[] = kRowVariabilitySd(y, n, m, g, ends, resolution),
 ): WholeWindowVariability {
   const whole = g.windowLength - 1;
   const wide = variabilityScale(typicalVariability(y, n, m, { ...g, k: whole }), resolution, whole);
-  const short = variabilityScale(typicalVariability(y, n, m, g), resolution, g.k);
   const values = ends.map((e) => variabilityFeature(y, e, m, whole, wide.floor));
-  const shortSd = centreAndSpread(
-    ends.map((e) => variabilityFeature(y, e, m, g.k, short.floor)),
-    short.minSd,
-  ).sd;
   const { centre } = centreAndSpread(values);
   const sd = shortSd.map((v, i) => Math.max(v * Math.sqrt(g.k / whole), wide.minSd[i]));
   return {
@@ -51,6 +48,22 @@ export function wholeWindowVariability(
     z: values.map((v) => v.map((value, i) => Math.abs(value - centre[i]) / sd[i])),
     values,
   };
+}
+
+/** The sd of the k-row variability (floor and least sd: channel-resolution.ts) over the windows ending at `ends`. */
+function kRowVariabilitySd(
+  y: Float64Array,
+  n: number,
+  m: number,
+  g: DetectorGeometry,
+  ends: readonly number[],
+  resolution: readonly number[],
+): number[] {
+  const short = variabilityScale(typicalVariability(y, n, m, g), resolution, g.k);
+  return centreAndSpread(
+    ends.map((e) => variabilityFeature(y, e, m, g.k, short.floor)),
+    short.minSd,
+  ).sd;
 }
 
 /**
@@ -69,8 +82,9 @@ export function channelWindowVariability(
   g: DetectorGeometry,
   ends: readonly number[],
   resolution: readonly number[],
+  shortSd?: readonly number[],
 ): WholeWindowVariability {
-  const independent = wholeWindowVariability(x, n, c, g, ends, resolution);
+  const independent = wholeWindowVariability(x, n, c, g, ends, resolution, shortSd);
   const { centre, sd, z, scale } = outOfFoldLevel(g.windowLength, independent.values, independent.term.sd);
   return {
     term: { floor: independent.term.floor, centre, sd },

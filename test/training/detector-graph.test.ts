@@ -204,18 +204,22 @@ describe('detector graphs', () => {
     });
   });
 
-  it("spread: the components' variability over the whole window, on each channel by its share, joins the variability kind", async () => {
-    // Two components over the fast channels 0 and 2 (the slow channel 1 takes no part).
-    const components = { count: 2, projection: [0.8, 0.6, 0, 0, 0.6, -0.8], share: [1, 0, 0.75, 0.75, 0, 1] };
-    const spread = { components, floor: [0.01, 0.02], centre: [-3, 0.5], sd: [0.2, 0.3] };
+  // Two components over the fast channels 0 and 2 (the slow channel 1 takes no part).
+  const components = { count: 2, projection: [0.8, 0.6, 0, 0, 0.6, -0.8], share: [1, 0, 0.75, 0.75, 0, 1] };
+  const spread = { components, floor: [0.01, 0.02], centre: [-3, 0.5], sd: [0.2, 0.3] };
+  /** Each channel's variability term with the spread joined: the larger of its own and each component's z × share. */
+  function variabilityWithSpread(): Float64Array {
     const y = componentRows(x, G.windowLength, C, components);
     const spreadZ = variabilityFeature(y, end, 2, G.windowLength - 1, spread.floor).map(
       (v, k) => Math.abs(v - spread.centre[k]) / spread.sd[k],
     );
-    const onChannels = [0, 1, 2].map((ch) =>
-      Math.max(spreadZ[0] * components.share[ch], spreadZ[1] * components.share[C + ch]),
+    return variability.map((v, ch) =>
+      Math.max(v, spreadZ[0] * components.share[ch], spreadZ[1] * components.share[C + ch]),
     );
-    const expected = variability.map((v, ch) => Math.max(v, onChannels[ch]));
+  }
+
+  it("spread: the components' variability over the whole window, on each channel by its share, joins the variability kind", async () => {
+    const expected = variabilityWithSpread();
     // The test needs the spread to win on some channel and the channel's own variability on another.
     expect(expected.some((v, ch) => v > variability[ch] + 0.5)).toBe(true);
     expect(expected.some((v, ch) => v === variability[ch])).toBe(true);
@@ -225,15 +229,7 @@ describe('detector graphs', () => {
   });
 
   it("window variability: each channel's variability over the whole window joins the variability kind, with the spread", async () => {
-    const components = { count: 2, projection: [0.8, 0.6, 0, 0, 0.6, -0.8], share: [1, 0, 0.75, 0.75, 0, 1] };
-    const spread = { components, floor: [0.01, 0.02], centre: [-3, 0.5], sd: [0.2, 0.3] };
-    const y = componentRows(x, G.windowLength, C, components);
-    const spreadZ = variabilityFeature(y, end, 2, G.windowLength - 1, spread.floor).map(
-      (v, k) => Math.abs(v - spread.centre[k]) / spread.sd[k],
-    );
-    const withSpread = variability.map((v, ch) =>
-      Math.max(v, spreadZ[0] * components.share[ch], spreadZ[1] * components.share[C + ch]),
-    );
+    const withSpread = variabilityWithSpread();
     // Centres that put channel 0's window variability 40 sds out and channel 2's 3 sds: it wins on channel 0 only.
     const whole = variabilityFeature(x, end, C, G.windowLength - 1, [0.05, 0.05, 0.1]);
     const windowVariability = {
@@ -251,8 +247,7 @@ describe('detector graphs', () => {
   });
 
   it("component level: the components' |mean| over the whole window, on each channel by its share, joins the level kind", async () => {
-    const components = { count: 2, projection: [0.8, 0.6, 0, 0, 0.6, -0.8], share: [1, 0, 0.75, 0.75, 0, 1] };
-    const spread = { components, floor: [0.01, 0.02], centre: [-3, 0.5], sd: [100, 100] };
+    const quietSpread = { ...spread, sd: [100, 100] };
     const y = componentRows(x, G.windowLength, C, components);
     const means = meanOverRows(y, end, 2, G.windowLength);
     // Centres that put component 0 at z −5 and component 1 at +3 in this window.
@@ -273,7 +268,7 @@ describe('detector graphs', () => {
     expect(expected).not.toEqual(onChannels((k) => z[k], byShare));
     // ... and from the channels' own levels alone.
     expect(expected).not.toEqual(Array.from(level));
-    const out = await run({ ...layout(false), spread, componentLevel }, rows);
+    const out = await run({ ...layout(false), spread: quietSpread, componentLevel }, rows);
     expected.forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
     // The spread (its sd 100) stays below each channel's own variability: the variability kind is unchanged.
     variability.forEach((v, i) => expect(out.terms[C + i]).toBeCloseTo(v, 3));
