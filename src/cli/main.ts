@@ -192,7 +192,27 @@ export async function main(argv: readonly string[]): Promise<number> {
         'with --csv: the columns to use, comma-separated (default: all but anomaly/changepoint/label)',
       )
       .option('--train-rows <n>', 'with --csv: use only the first N rows (as eval --train-rows does)')
-      .option('--window <n>', 'with --csv and --arch dense or conv1d: rows per window (default 32)')
+      .option(
+        '--cycle-channel <name>',
+        "with --csv: a part model, one window per produced part (quality inspection): the column that marks the cycle, a flag or a part counter, as the asset's window trigger_channel; the alarm budget counts false rejects a day at the file's rate of parts",
+      )
+      .option(
+        '--cycle-trigger <kind>',
+        'with --cycle-channel: flag (a part runs while non-zero, the default) or counter',
+      )
+      .option('--part-id-channel <name>', "with --cycle-channel: a column holding each part's id")
+      .option(
+        '--min-samples <n>',
+        'with --cycle-channel: a part with fewer rows is left out (default 5, as the gateway)',
+      )
+      .option(
+        '--max-samples <n>',
+        'with --cycle-channel: a part with more rows is left out (default 10000, as the gateway)',
+      )
+      .option(
+        '--window <n>',
+        'with --csv and --arch dense or conv1d: rows per window (default 32); with --cycle-channel, points each part is resampled to (default 32)',
+      )
       .option('--hop <n>', 'with --csv and --arch dense or conv1d: rows between training windows', '1')
       .option(
         '--period-ms <n>',

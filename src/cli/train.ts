@@ -15,9 +15,10 @@ import { writeReport } from '../report/render-report.js';
 import { detectorFlags, refuseUnknownSlowChannels, wholeNumber, type DetectorFlags } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { terminalProgress } from '../core/progress.js';
+import { refusePartFlagsWithoutCycle, trainParts, type PartFlags } from './train-parts.js';
 import { UsageError } from './usage.js';
 
-export interface TrainOptions extends DetectorFlags {
+export interface TrainOptions extends DetectorFlags, PartFlags {
   model: string;
   trainS?: string;
   out: string;
@@ -34,13 +35,13 @@ export interface TrainOptions extends DetectorFlags {
   report?: string;
 }
 
-function filtersOf(opts: TrainOptions): [number, number] {
+export function filtersOf(opts: TrainOptions): [number, number] {
   const filters = opts.filters.split(',').map((f) => wholeNumber('filters', f.trim()));
   if (filters.length !== 2) throw new UsageError(`--filters ${opts.filters}: expected two channel counts, e.g. 16,8`);
   return [filters[0], filters[1]];
 }
 
-function pruneOf(opts: TrainOptions, arch: string): number | undefined {
+export function pruneOf(opts: TrainOptions, arch: string): number | undefined {
   if (opts.prune !== undefined && (arch === 'hybrid' || arch === 'stats'))
     throw new UsageError(
       `--prune ${opts.prune}: the ${arch} detector has no hidden units or conv channels to prune; --prune is for dense and conv1d`,
@@ -52,7 +53,7 @@ function pruneOf(opts: TrainOptions, arch: string): number | undefined {
 }
 
 /** `--report DIR`: the fitted model's loss curve (where it has one) and held-out score distribution, as a page. */
-async function writeTrainReport(dir: string, fitted: FittedModel, title: string): Promise<void> {
+export async function writeTrainReport(dir: string, fitted: FittedModel, title: string): Promise<void> {
   const s = fitted.manifest.score;
   const page = await writeReport(dir, {
     title: `linewatch train: ${title}`,
@@ -99,7 +100,7 @@ async function fitAndWrite(
 }
 
 /** `--name`, where given: not blank (a manifest needs a name). */
-function nameOf(opts: TrainOptions, fallback: string): string {
+export function nameOf(opts: TrainOptions, fallback: string): string {
   if (opts.name === undefined) return fallback;
   if (opts.name.trim() === '') throw new UsageError('--name: expected a model name, not a blank one');
   return opts.name;
@@ -125,12 +126,19 @@ function refuseCsvOnlyFlags(opts: TrainOptions): void {
       '--channels': opts.channels,
       '--train-rows': opts.trainRows,
       '--period-ms': opts.periodMs,
+      '--cycle-channel': opts.cycleChannel,
+      '--cycle-trigger': opts.cycleTrigger,
+      '--part-id-channel': opts.partIdChannel,
+      '--min-samples': opts.minSamples,
+      '--max-samples': opts.maxSamples,
     },
     "with --csv only; the simulator's models have their own channels, rows and window",
   );
 }
 
 async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<void> {
+  if (opts.cycleChannel !== undefined) return trainParts(opts, detectorFlags(opts, argv.join(' '), 'dense'), argv);
+  refusePartFlagsWithoutCycle(opts);
   const detector = detectorFlags(opts, argv.join(' '));
   const autoencoder = detector.arch === 'dense' || detector.arch === 'conv1d';
   if (!autoencoder && opts.window !== undefined)
@@ -143,13 +151,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     throw new UsageError(
       `--arch conv1d halves the window twice: the window length must be a multiple of 4 (${windowLength}; set --window)`,
     );
-  let text: string;
-  try {
-    text = readCsvText(opts.csv!);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw code ? new UsageError(`--csv ${opts.csv}: ${code}`) : err;
-  }
+  const text = csvFlagText(opts.csv!);
   const data = csvNormalData(text, opts.csv!, {
     name: nameOf(opts, `csv-${detector.arch}`),
     channels: opts.channels
@@ -176,6 +178,16 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     },
     opts.csv!,
   );
+}
+
+/** The text of the CSV that --csv names; a file that cannot be read is named with the reason (ENOENT, EACCES). */
+export function csvFlagText(csv: string): string {
+  try {
+    return readCsvText(csv);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw code ? new UsageError(`--csv ${csv}: ${code}`) : err;
+  }
 }
 
 /** hybrid or stats on the simulator's pump station: the rows go through fitDetector, as a CSV's do. */

@@ -77,14 +77,18 @@ export async function parseConfig(
       );
     }
     const period = loaded.manifest.input.sample_period_ms;
-    // On the time grid any source rate works; one row per batch needs the model's rate.
+    // On the time grid any source rate works; one row per batch needs the model's rate. A part (cycle window) is
+    // resampled over its own time, so any rate at least as fast as the one the model learned its curves at works.
+    const cycle = w.type === 'cycle';
     if (w.align === 'batch')
       config.sources.forEach((source, si) => {
         for (const feed of sourceType(source.type).feeds(source)) {
-          if (feed.asset !== asset.name || feed.periodMs === period) continue;
+          if (feed.asset !== asset.name || feed.periodMs === period || (cycle && feed.periodMs < period)) continue;
           if (!feed.channels.some((ch) => loaded.manifest.input.channels.some((c) => c.name === ch))) continue;
           issues.push(
-            `sources[${si}]${feed.periodKey}: ${feed.periodMs} ms, but model ${loaded.manifest.name} of asset ${asset.name} expects samples every ${period} ms`,
+            cycle
+              ? `sources[${si}]${feed.periodKey}: ${feed.periodMs} ms, slower than the ${period} ms at which model ${loaded.manifest.name} of asset ${asset.name} learned its parts' curves; poll at least as often`
+              : `sources[${si}]${feed.periodKey}: ${feed.periodMs} ms, but model ${loaded.manifest.name} of asset ${asset.name} expects samples every ${period} ms`,
           );
         }
       });

@@ -75,6 +75,9 @@ export interface GpdFit {
 export const SHAPE_MIN = -0.5;
 export const SHAPE_MAX = 0.5;
 export const MIN_EXCEEDANCES = 10;
+/** What each calibrated score is of: a row's window (sliding) or a produced part (cycle). */
+export type CalibrationUnit = 'rows' | 'parts';
+
 export const MIN_SCORES = 2 * MIN_EXCEEDANCES;
 export const OFF_RATE_MULTIPLE = 10;
 const GRID = 41;
@@ -312,6 +315,7 @@ function checkedScores(segments: readonly ArrayLike<number>[]): Float64Array {
 function targetPerRow(
   rowsPerDay: number,
   target: CalibrationTarget,
+  unit: CalibrationUnit,
 ): { perRow: number; episodes: boolean; text: string } {
   const { falseAlarmsPerDay: f, quantile: q } = target;
   if ((f === undefined) === (q === undefined)) {
@@ -324,7 +328,8 @@ function targetPerRow(
       throw new Error(`calibrateAlarm: falseAlarmsPerDay must be a positive finite number (got ${f})`);
     if (!(rowsPerDay > 0) || !Number.isFinite(rowsPerDay))
       throw new Error(`calibrateAlarm: rowsPerDay must be a positive finite number (got ${rowsPerDay})`);
-    return { perRow: f / rowsPerDay, episodes: true, text: `${f} false alarms/day at ${rowsPerDay} rows/day` };
+    const alarms = unit === 'parts' ? 'false rejects' : 'false alarms';
+    return { perRow: f / rowsPerDay, episodes: true, text: `${f} ${alarms}/day at ${rowsPerDay} ${unit}/day` };
   }
   if (!(q! >= 0.5 && q! < 1)) throw new Error(`calibrateAlarm: quantile must be in [0.5, 1) (got ${q})`);
   return { perRow: 1 - q!, episodes: false, text: `quantile ${q}` };
@@ -334,14 +339,17 @@ const fmt = (x: number) => Number(x.toPrecision(4));
 
 /**
  * `on` and `off` for the target from held-out normal scores. segments: time-ordered scores of held-out normal windows,
- * one array per contiguous stretch. rowsPerDay = 86_400_000 / samplePeriodMs (hop 1).
+ * one array per contiguous stretch. rowsPerDay = 86_400_000 / samplePeriodMs (hop 1). `unit`: what a score is of, a
+ * row's window or a produced part (one window per part: the budget then counts false rejects a day at `rowsPerDay`
+ * parts a day); it words the method, nothing else.
  */
 export function calibrateAlarm(
   segments: readonly ArrayLike<number>[],
   rowsPerDay: number,
   target: CalibrationTarget,
+  unit: CalibrationUnit = 'rows',
 ): AlarmCalibration {
-  const goal = targetPerRow(rowsPerDay, target);
+  const goal = targetPerRow(rowsPerDay, target, unit);
   const all = checkedScores(segments);
   const n = all.length;
   const sorted = Float64Array.from(all).sort();
@@ -392,7 +400,7 @@ export function calibrateAlarm(
   }
   const pluginOn = pOn >= pu ? on : gpdLevel(u, fit, pu, pOn);
   const method =
-    `on ${fmt(on)} is the ${onRule} for ${goal.text} (score above on in ${pOn.toExponential(2)} of rows` +
+    `on ${fmt(on)} is the ${onRule} for ${goal.text} (score above on in ${pOn.toExponential(2)} of ${unit}` +
     `${goal.episodes ? `, extremal index ${fmt(theta)}` : ''}), from a GPD tail (shape ${fmt(fit.shape)}, scale ${fmt(fit.scale)}) ` +
     `over u ${fmt(u)}, the top ${exceedances} of ${n} held-out normal scores (plug-in level ${fmt(pluginOn)}); ` +
     `off ${fmt(off)} is exceeded ${OFF_RATE_MULTIPLE}× as often, never below u.`;

@@ -27,7 +27,7 @@ import {
 import { sideBySide, throughput } from '../core/measure.js';
 import type { Progress } from '../core/progress.js';
 import type { FitCurve } from '../core/types.js';
-import { calibrateAlarm, type CalibrationTarget } from './alarm-calibration.js';
+import { calibrateAlarm, type CalibrationTarget, type CalibrationUnit } from './alarm-calibration.js';
 
 export type Architecture = 'dense' | 'conv1d';
 export const ARCHITECTURES: readonly Architecture[] = ['dense', 'conv1d'];
@@ -49,7 +49,11 @@ export interface BuildOptions {
    * Calibrate the alarm for a false-alarm budget on the held-out windows (alarm-calibration.ts);
    * without it (the simulator's shipped models) the threshold is 2 × the 99.9th percentile.
    */
-  readonly calibration?: { readonly rowsPerDay: number; readonly target: CalibrationTarget };
+  readonly calibration?: {
+    readonly rowsPerDay: number;
+    readonly target: CalibrationTarget;
+    readonly unit?: CalibrationUnit;
+  };
 }
 
 /** A fitted model before it is written: its manifest, both graphs, the loss curve and the held-out scores. */
@@ -353,7 +357,7 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
   const fp32Scores = await score(fp32, 'model.fp32.onnx');
   const p999 = quantile(int8Scores, 0.999);
   const alarm = options.calibration
-    ? calibrateAlarm([int8Scores], options.calibration.rowsPerDay, options.calibration.target)
+    ? calibrateAlarm([int8Scores], options.calibration.rowsPerDay, options.calibration.target, options.calibration.unit)
     : undefined;
   const threshold = alarm ? alarm.on : 2 * p999;
   const { meanRel, agree } = int8Agreement(int8Scores, fp32Scores, threshold);

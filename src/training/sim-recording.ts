@@ -74,16 +74,56 @@ function decodeSim(image: Uint16Array, r: (typeof SIM_REGISTERS)[number], bit?: 
 
 export const PRESS_CHANNELS = ['force', 'position'] as const;
 
+/** The press's rows as the gateway polls them: force, position, the cycle-active bit and the part counter. */
+export const PRESS_ROW_CHANNELS = [...PRESS_CHANNELS, 'cycle_active', 'part_counter'] as const;
+
+/** A recording whose rows carry their own times (ms from the start): polls that land at any phase. */
+export interface TimedRecording extends Recording {
+  readonly ts: Float64Array;
+}
+
 /**
- * Records the press's cycles from the simulator as the gateway would see them: status bit 0
- * (cycle active) as the trigger, the part counter as the part id, force and position as the
- * part's curves, each cycle resampled to `length` points by the gateway's own cycle window.
+ * Polls the press as the gateway would, `seconds` long every `periodMs`: status bit 0 (cycle active), the part
+ * counter, force and position, decoded through the register map. As in the field, polls land at any phase of the
+ * cycle (a slowly sliding offset plus a little jitter), and the simulator's registers hold the value of its last
+ * 100 ms tick. `schedule`: faults, as the simulator's (a bad press-fit).
  */
-export function recordPressCycles(seed: number, seconds: number, periodMs: number, length: number): Float64Array[] {
+export function recordPressRows(
+  seed: number,
+  seconds: number,
+  periodMs: number,
+  schedule: readonly FaultSpec[] = [],
+): TimedRecording {
   let now = 0;
-  const sim = new LineSimulator({ seed, now: () => now });
+  const sim = new LineSimulator({ seed, now: () => now, schedule });
   const reg = (name: string) => SIM_REGISTERS.find((r) => r.unit === PRESS_UNIT_ID && r.name === name)!;
   const [status, counter, force, position] = ['status_word', 'part_counter', 'force', 'position'].map(reg);
+  const rowCount = Math.floor((seconds * 1000) / periodMs);
+  const c = PRESS_ROW_CHANNELS.length;
+  const rows = new Float64Array(rowCount * c);
+  const ts = new Float64Array(rowCount);
+  const jitter = new SeededRandom(seed ^ 0x5eed);
+  for (let t = 0; t < rowCount; t++) {
+    const pollAt = t * periodMs + ((t * 0.0137) % 1) * periodMs + jitter.next() * 20;
+    now = Math.floor(pollAt / 100) * 100;
+    sim.tick();
+    const image = sim.registers.get(PRESS_UNIT_ID)!;
+    ts[t] = pollAt;
+    rows[t * c] = decodeSim(image, force);
+    rows[t * c + 1] = decodeSim(image, position);
+    rows[t * c + 2] = decodeSim(image, status, 0);
+    rows[t * c + 3] = decodeSim(image, counter);
+  }
+  return { channels: [...PRESS_ROW_CHANNELS], periodMs, rows, rowCount, ts };
+}
+
+/**
+ * Records the press's cycles from the simulator as the gateway would see them (recordPressRows): status bit 0 (cycle
+ * active) as the trigger, the part counter as the part id, force and position as the part's curves, each cycle
+ * resampled to `length` points by the gateway's own cycle window.
+ */
+export function recordPressCycles(seed: number, seconds: number, periodMs: number, length: number): Float64Array[] {
+  const rec = recordPressRows(seed, seconds, periodMs);
   const cycles = new CycleWindow({
     asset: 'press',
     channels: PRESS_CHANNELS,
@@ -95,22 +135,10 @@ export function recordPressCycles(seed: number, seconds: number, periodMs: numbe
     maxRows: 200,
   });
   const out: Float64Array[] = [];
-  const rows = Math.floor((seconds * 1000) / periodMs);
-  const jitter = new SeededRandom(seed ^ 0x5eed);
-  for (let t = 0; t < rows; t++) {
-    // As in the field: polls land at any phase of the cycle (a slowly sliding offset plus a
-    // little jitter), and the simulator's registers hold the value of its last 100 ms tick.
-    const pollAt = t * periodMs + ((t * 0.0137) % 1) * periodMs + jitter.next() * 20;
-    now = Math.floor(pollAt / 100) * 100;
-    sim.tick();
-    const image = sim.registers.get(PRESS_UNIT_ID)!;
-    const values = Float64Array.of(
-      decodeSim(image, force),
-      decodeSim(image, position),
-      decodeSim(image, status, 0),
-      decodeSim(image, counter),
-    );
-    const outcome = cycles.push({ ts: pollAt, values, complete: true });
+  const c = rec.channels.length;
+  for (let t = 0; t < rec.rowCount; t++) {
+    const values = rec.rows.slice(t * c, (t + 1) * c);
+    const outcome = cycles.push({ ts: rec.ts[t], values, complete: true });
     if (outcome?.kind === 'window') out.push(Float64Array.from(outcome.window.data));
   }
   return out;

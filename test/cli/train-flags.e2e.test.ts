@@ -38,6 +38,30 @@ describe('linewatch train refuses what it would otherwise ignore', () => {
       ['--model', 'pump', '--arch', 'hybrid', '--prune', '0.5'],
       '--prune 0.5: the hybrid detector has no hidden units or conv channels to prune; --prune is for dense and conv1d',
     ],
+    [
+      ['--csv', CSV, '--cycle-channel', 'Current', '--arch', 'hybrid'],
+      "--arch hybrid --cycle-channel Current: hybrid scores sliding windows of rows; a part model is an autoencoder over each part's curves: --arch dense (the default with --cycle-channel) or conv1d",
+    ],
+    [
+      ['--csv', CSV, '--cycle-channel', 'Current', '--cycle-trigger', 'edge'],
+      '--cycle-trigger edge: expected flag (a part runs while the channel is non-zero) or counter (each change starts the next part)',
+    ],
+    [
+      ['--csv', CSV, '--cycle-channel', 'Current', '--min-samples', '50', '--max-samples', '20'],
+      '--max-samples 20: below --min-samples 50; a part could never be judged',
+    ],
+    [
+      ['--csv', CSV, '--cycle-channel', 'Current', '--slow-channels', 'Pressure'],
+      '--slow-channels: for sliding-window detectors; a part model reads each part whole',
+    ],
+    [
+      ['--csv', CSV, '--part-id-channel', 'Current', '--max-samples', '100'],
+      '--part-id-channel, --max-samples: for part models only; give --cycle-channel too',
+    ],
+    [
+      ['--model', 'press', '--cycle-channel', 'cycle_active'],
+      "--cycle-channel: with --csv only; the simulator's models have their own channels, rows and window",
+    ],
   ])('train %j: exit 2, "%s", no model folder', async (args, message) => {
     const out = join(await mkdtemp(join(tmpdir(), 'lw-train-flags-')), 'model');
     const res = await runCli(['train', ...args, '--out', out]);

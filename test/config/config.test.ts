@@ -331,6 +331,23 @@ describe('configuration', () => {
     });
   });
 
+  it("takes a part model's polls at its rate or faster (each part is resampled over its time), not slower", async () => {
+    const press = join(ROOT, 'models/press-ae'); // learned at 200 ms
+    const registers = ['force', 'position', 'cycle_active']
+      .map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`)
+      .join('\n');
+    const polled = (ms: number) =>
+      config({
+        registers,
+        assets: `  - name: pump-1\n    model: ${press}\n    window: { type: cycle, trigger_channel: cycle_active }`,
+      }).replace('poll_interval_ms: 200', `poll_interval_ms: ${ms}`);
+    expect((await accepted(polled(100))).sources[0]).toMatchObject({ poll_interval_ms: 100 });
+    expect((await accepted(polled(200))).sources[0]).toMatchObject({ poll_interval_ms: 200 });
+    expect(await issuesOf(polled(250))).toEqual([
+      "sources[0].poll_interval_ms: 250 ms, slower than the 200 ms at which model press-ae of asset pump-1 learned its parts' curves; poll at least as often",
+    ]);
+  });
+
   it('substitutes ${ENV} with types, and reports a missing variable by path', async () => {
     const text = config({ top: 'http:\n  port: ${HTTP_PORT}\ngateway:\n  name: ${GW_NAME:-edge-1}' });
     const loaded = await parseConfig(text, 'x.yaml', { HTTP_PORT: '9100' });

@@ -1,0 +1,201 @@
+/**
+ * Parts from a CSV of a machine's cycles (a press, a screwdriver, a welder: a historian export or the gateway's own
+ * recording): the rows are cut into one window per produced part by the gateway's own cycle window (a cycle-active
+ * flag or a part counter), each part resampled to `windowLength` points, as the gateway will see them. Pure: text in,
+ * parts out; every problem names the file, the column and what is wrong.
+ */
+import { isNotChannel, parseSkabCsv, rowMajor, timesInMs, type SkabTable } from '../core/csv-table.js';
+import { CycleWindow, type CycleTrigger } from '../windows/cycle/cycle-window.js';
+import type { TrainingSet } from './build-model.js';
+import { windowStats } from './sim-recording.js';
+
+export interface CsvPartsOptions {
+  /** The column that marks the cycle: a flag (non-zero while a part is made) or a part counter. */
+  readonly cycleChannel: string;
+  readonly trigger: CycleTrigger;
+  /** A column holding each part's id (a part counter, a serial number as a number); default: parts numbered from 1. */
+  readonly partIdChannel?: string;
+  /** The part's curves; default every column but the time, labels, the cycle and the part id. */
+  readonly channels?: readonly string[];
+  /** Points each part is resampled to. */
+  readonly windowLength: number;
+  readonly periodMs?: number;
+  /** Only the first `rows` rows. */
+  readonly rows?: number;
+  /** As the gateway's cycle window (asset window min_samples, max_samples). */
+  readonly minRows: number;
+  readonly maxRows: number;
+}
+
+/** A part the cycle window could not judge (a missing reading, too short, too long), with why. */
+export interface LeftOutPart {
+  readonly partId: string;
+  readonly reason: string;
+}
+
+export interface CsvParts {
+  readonly channels: readonly string[];
+  readonly periodMs: number;
+  /** Each part's window (raw values, time-major), in the order the parts were made. */
+  readonly windows: readonly Float64Array[];
+  readonly partIds: readonly string[];
+  /** Each part's first and last row (0-based), for its labels. */
+  readonly rowSpans: readonly (readonly [number, number])[];
+  readonly leftOut: readonly LeftOutPart[];
+  /** Parts a day at the rate the file made them (from the first part's start to the last one's). */
+  readonly partsPerDay: number;
+}
+
+/** The named column of `table`, or an error naming the flag, the file and the columns it has. */
+function columnOf(table: SkabTable, file: string, flag: string, name: string): string {
+  if (!table.columns.has(name))
+    throw new Error(`${file}: ${flag} ${name}: no such column (columns: ${table.header.slice(1).join(', ')})`);
+  return name;
+}
+
+/** Cuts a CSV's rows into parts with the gateway's cycle window. */
+export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvParts {
+  const table = parseSkabCsv(text, file);
+  const cycle = columnOf(table, file, '--cycle-channel', o.cycleChannel);
+  const id = o.partIdChannel === undefined ? undefined : columnOf(table, file, '--part-id-channel', o.partIdChannel);
+  const marks = [cycle, ...(id !== undefined ? [id] : [])];
+  const channels =
+    o.channels && o.channels.length > 0
+      ? [...o.channels]
+      : table.header.slice(1).filter((h) => !isNotChannel(h) && !marks.includes(h) && table.columns.has(h));
+  for (const ch of channels) {
+    columnOf(table, file, 'channel', ch);
+    if (marks.includes(ch))
+      throw new Error(`${file}: ${ch} marks the cycle or the part: it cannot also be one of the part's curves`);
+  }
+  if (channels.length === 0)
+    throw new Error(`${file}: no column besides the time, ${marks.join(' and ')} and labels: no curve to learn`);
+  const all = table.times.length;
+  if (o.rows !== undefined && o.rows > all)
+    throw new Error(`${file}: --train-rows ${o.rows}: the file has ${all} rows`);
+  const n = o.rows ?? all;
+  const { times, periodMs } = timesInMs(table, file, o.periodMs, n);
+  const c = channels.length;
+  const rows = rowMajor(table, [...channels, ...marks], n);
+  const width = c + marks.length;
+  const cycles = new CycleWindow({
+    asset: file,
+    channels,
+    triggerIndex: c,
+    trigger: o.trigger,
+    ...(id !== undefined ? { partIdIndex: c + 1 } : {}),
+    length: o.windowLength,
+    minRows: o.minRows,
+    maxRows: o.maxRows,
+  });
+  const windows: Float64Array[] = [];
+  const partIds: string[] = [];
+  const rowSpans: [number, number][] = [];
+  const leftOut: LeftOutPart[] = [];
+  let first = 0;
+  for (let t = 0; t < n; t++) {
+    const values = rows.subarray(t * width, (t + 1) * width);
+    let complete = true;
+    for (let j = 0; j < c; j++) if (!Number.isFinite(values[j])) complete = false;
+    const outcome = cycles.push({ ts: times[t], values, complete });
+    if (outcome?.kind === 'window') {
+      windows.push(Float64Array.from(outcome.window.data));
+      partIds.push(outcome.window.partId!);
+      const start = spanStart(times, outcome.window.start, first, t);
+      rowSpans.push([start, start + outcome.rows - 1]);
+      first = t;
+    } else if (outcome?.kind === 'incomplete') {
+      leftOut.push({ partId: outcome.partId, reason: outcome.reason });
+      first = t;
+    }
+  }
+  if (windows.length === 0 && leftOut.length === 0) {
+    const trig = table.columns.get(cycle)!.subarray(0, n);
+    const [lo, hi] = trig.reduce(([a, b], v) => [Math.min(a, v), Math.max(b, v)], [Infinity, -Infinity]);
+    throw new Error(
+      `${file}: --cycle-channel ${cycle} (${o.trigger}): no part in ${n} rows (it reads ${lo} to ${hi}): ` +
+        (o.trigger === 'flag'
+          ? 'a flag marks a part by going from 0 to non-zero and back; a part counter needs --cycle-trigger counter'
+          : 'a counter marks a part by changing at its start and at the next one'),
+    );
+  }
+  // The rate the parts were made at: from the first part's start to the last one's.
+  const span = windows.length > 1 ? times[rowSpans[rowSpans.length - 1][0]] - times[rowSpans[0][0]] : 0;
+  return {
+    channels,
+    periodMs,
+    windows,
+    partIds,
+    rowSpans,
+    leftOut,
+    partsPerDay: span > 0 ? Number((((windows.length - 1) * 86_400_000) / span).toPrecision(4)) : NaN,
+  };
+}
+
+/** The row whose time is `ts`, searched from `from` to `to`. */
+function spanStart(times: Float64Array, ts: number, from: number, to: number): number {
+  for (let t = from; t <= to; t++) if (times[t] === ts) return t;
+  return from;
+}
+
+/** "3 parts left out: 12 (the cycle had 2 samples, fewer than 5), …" or '' where none was. */
+export function leftOutText(leftOut: readonly LeftOutPart[], shown = 5): string {
+  if (leftOut.length === 0) return '';
+  const list = leftOut.slice(0, shown).map((p) => `${p.partId} (${p.reason})`);
+  return `${leftOut.length} part${leftOut.length === 1 ? '' : 's'} left out: ${list.join(', ')}${leftOut.length > shown ? ', …' : ''}`;
+}
+
+/** The fewest parts each side of the split (training and held out) that a part model is fitted and calibrated on. */
+export const MIN_PARTS = 20;
+
+/**
+ * A training set of parts: the first parts to learn from, the last `validationFraction` of them held out (early
+ * stopping, the threshold's calibration, the golden window).
+ */
+export function partsTrainingSet(
+  parts: CsvParts,
+  file: string,
+  o: { readonly name: string; readonly validationFraction: number; readonly hidden: readonly number[] },
+  cut: string,
+): TrainingSet {
+  const n = parts.windows.length;
+  const held = Math.floor(n * o.validationFraction);
+  if (n - held < MIN_PARTS || held < MIN_PARTS)
+    throw new Error(
+      `${file}: ${n} parts give ${n - held} to learn from and ${held} held out; each needs at least ${MIN_PARTS}` +
+        (parts.leftOut.length > 0 ? ` (${leftOutText(parts.leftOut)})` : ` (cycles cut by ${cut})`),
+    );
+  const train = parts.windows.slice(0, n - held);
+  const validation = parts.windows.slice(n - held);
+  const c = parts.channels.length;
+  parts.channels.forEach((name, j) => {
+    const first = train[0][j];
+    if (train.every((w) => w.every((v, k) => k % c !== j || v === first)))
+      throw new Error(
+        `${file}: ${name} reads ${first} throughout every part: it cannot tell one part from another; leave it out (--channels)`,
+      );
+  });
+  parts.channels.forEach((name, j) => {
+    const means = parts.windows.map((w) => w.reduce((a, v, k) => (k % c === j ? a + v : a), 0));
+    if (means.every((m, i) => i === 0 || m > means[i - 1]))
+      throw new Error(
+        `${file}: ${name} rises from every part to the next (${means.length} parts): a counter or a clock, not a curve; a model that learned it would fail every later part: name it with --part-id-channel, or leave it out (--channels)`,
+      );
+  });
+  const { mean, std } = windowStats(train, c);
+  const L = parts.windows[0].length / c;
+  return {
+    name: o.name,
+    description: `Autoencoder over each part's curves (${parts.channels.join(', ')}, resampled to ${L} points per cycle), int8 QDQ; a part passes when its score is below the threshold.`,
+    data: `${file}: ${n} parts (cycles cut by ${cut}, each resampled to ${L} points by the gateway's cycle window), the first ${n - held} to learn from, the last ${held} held out, sample period ${parts.periodMs} ms${parts.leftOut.length > 0 ? `; ${leftOutText(parts.leftOut)}` : ''}`,
+    channels: parts.channels.map((name) => ({ name, unit: '' })),
+    windowLength: L,
+    periodMs: parts.periodMs,
+    hidden: o.hidden,
+    train,
+    validation,
+    validationNote: `the last ${held} parts of ${file}`,
+    mean,
+    std,
+  };
+}

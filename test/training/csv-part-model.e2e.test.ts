@@ -1,0 +1,126 @@
+/**
+ * Quality inspection from a user's own recording: an hour of the simulated press's normal cycles, polled as the
+ * gateway polls them and written as a CSV, becomes a part model (`linewatch train --csv --cycle-channel`), its
+ * threshold calibrated for one false reject a day at the recording's rate of parts. On fresh recordings it passes
+ * normal parts and fails every part of a bad press-fit; in the gateway, polling the simulator over Modbus, the same
+ * model passes parts and fails them once a bad press-fit is injected.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import type { PartResult } from '../../src/core/types.js';
+import { startDaemon } from '../../src/daemon/daemon.js';
+import { loadManifest } from '../../src/inference/manifest.js';
+import { runSimulator } from '../../src/sim/run-simulator.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
+import { scoreWindows } from '../../src/training/build-model.js';
+import { csvParts } from '../../src/training/csv-parts.js';
+import { recordPressRows } from '../../src/training/sim-recording.js';
+import type { FaultSpec } from '../../src/sim/faults.js';
+import { ROOT, runCli } from '../helpers/cli.js';
+import { nextEvent } from '../helpers/gateway-events.js';
+
+const T0 = Date.UTC(2026, 0, 5, 6);
+
+/** The press polled every 200 ms for `seconds`, as a CSV with Unix-ms times. */
+async function pressCsv(dir: string, name: string, seed: number, seconds: number, schedule: FaultSpec[] = []) {
+  const rec = recordPressRows(seed, seconds, 200, schedule);
+  const c = rec.channels.length;
+  const lines = [`timestamp,${rec.channels.join(',')}`];
+  for (let t = 0; t < rec.rowCount; t++)
+    lines.push([Math.round(T0 + rec.ts[t]), ...rec.rows.subarray(t * c, (t + 1) * c)].join(','));
+  const file = join(dir, name);
+  await writeFile(file, lines.join('\n') + '\n');
+  return file;
+}
+
+const CUT = { cycleChannel: 'cycle_active', trigger: 'flag', minRows: 10, maxRows: 100 } as const;
+
+describe('a part model trained on a CSV of normal cycles', () => {
+  let dir: string;
+  let model: string;
+  let stderr: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lw-part-model-'));
+    const csv = await pressCsv(dir, 'press-normal.csv', 31, 3600);
+    model = join(dir, 'model');
+    const res = await runCli([
+      'train',
+      '--csv',
+      csv,
+      '--cycle-channel',
+      'cycle_active',
+      '--part-id-channel',
+      'part_counter',
+      '--out',
+      model,
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    stderr = res.stderr;
+  });
+
+  it('records how the parts were cut and the budget in false rejects a day, and says how to configure the asset', async () => {
+    const { manifest } = await loadManifest(model);
+    const window = { type: 'cycle', trigger_channel: 'cycle_active', trigger: 'flag', part_id_channel: 'part_counter' };
+    expect(manifest.training.parts).toMatchObject({ window: { ...window, min_samples: 5, max_samples: 10_000 } });
+    expect(manifest.input.channels.map((c) => c.name)).toEqual(['force', 'position']);
+    expect(manifest.score.target).toEqual({ false_alarms_per_day: 1 });
+    // About 600 parts in the hour, the last quarter held out for the calibration.
+    const parts = (manifest.training.parts as { parts: number }).parts;
+    expect(parts).toBeGreaterThan(550);
+    expect(manifest.score.calibration).toContain(`for 1 false rejects/day at `);
+    expect(manifest.score.details!.windows).toBe(Math.floor(parts * 0.25));
+    expect(stderr).toContain(
+      "the asset's window in the gateway's config: {type: cycle, trigger_channel: cycle_active, trigger: flag, part_id_channel: part_counter, min_samples: 5, max_samples: 10000}",
+    );
+  });
+
+  it('passes fresh normal parts and fails every part of a bad press-fit, scored as the gateway scores them', async () => {
+    const loaded = await loadManifest(model);
+    const { manifest } = loaded;
+    const verdicts = async (file: string) => {
+      const parts = csvParts(await readFile(file, 'utf8'), file, {
+        ...CUT,
+        channels: manifest.input.channels.map((c) => c.name),
+        windowLength: manifest.input.window_length,
+      });
+      const scores = await scoreWindows(manifest, loaded.modelBytes, loaded.modelPath, parts.windows);
+      return { parts: scores.length, failed: scores.filter((s) => s > manifest.score.threshold).length };
+    };
+    const normal = await verdicts(await pressCsv(dir, 'press-fresh.csv', 32, 1200));
+    expect(normal.parts).toBeGreaterThan(180);
+    expect(normal.failed).toBe(0);
+    const bad = await verdicts(
+      await pressCsv(dir, 'press-bad.csv', 33, 300, [{ type: 'bad_press_fit', start_s: 0, severity: 0.5, ramp_s: 0 }]),
+    );
+    expect(bad.parts).toBeGreaterThan(40);
+    expect(bad.failed).toBe(bad.parts);
+  });
+
+  it("judges the press's parts in the gateway: pass while normal, fail with a bad press-fit", async ({
+    onTestFinished,
+  }) => {
+    const sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 34 });
+    onTestFinished(() => sim.close());
+    const demo = join(ROOT, 'config/demo.yaml');
+    const text = (await readFile(demo, 'utf8')).replace('model: ../models/press-ae', `model: ${model}`);
+    expect(text).toContain(model);
+    const config = await parseConfig(text, demo, {
+      LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
+      LINEWATCH_HTTP_PORT: '0',
+    });
+    config.config.storage.local!.path = join(dir, 'store.db');
+    const daemon = await startDaemon(config, silentLogger());
+    onTestFinished(() => daemon.stop());
+    const part = (verdict: string) =>
+      nextEvent(daemon.gateway.events, 'parts', (ps: readonly PartResult[]) => ps.some((p) => p.verdict === verdict));
+    const passed = (await part('pass')).find((p) => p.verdict === 'pass')!;
+    expect(passed.threshold).toBe((await loadManifest(model)).manifest.score.threshold);
+    const failed = part('fail');
+    sim.sim.injectFault({ type: 'bad_press_fit', severity: 0.9, ramp_s: 0 });
+    const fail = (await failed).find((p) => p.verdict === 'fail')!;
+    expect(fail.score).toBeGreaterThan(fail.threshold!);
+  });
+});

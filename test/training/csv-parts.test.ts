@@ -1,0 +1,128 @@
+/**
+ * A CSV of a machine's cycles cut into parts as the gateway's cycle window cuts them (a flag or a part counter), and
+ * every problem named: no such column, no part at all, too few parts, a curve that never moves, a part with a gap.
+ */
+import { describe, expect, it } from 'vitest';
+import { csvParts, MIN_PARTS, partsTrainingSet, type CsvPartsOptions } from '../../src/training/csv-parts.js';
+
+const T0 = Date.UTC(2026, 0, 5, 6);
+
+/** `parts` cycles of `rows` rows each (force rising then falling), 2 idle rows between them, one row every 100 ms. */
+function cyclesCsv(parts: number, rows = 8, edit?: (part: number, row: number, cells: string[]) => void): string {
+  const lines = ['timestamp,force,position,cycle_active,part_counter'];
+  let t = 0;
+  for (let p = 0; p < parts; p++) {
+    for (let i = 0; i < 2; i++) lines.push([T0 + 100 * t++, 0, 0, 0, p].join(','));
+    for (let r = 0; r < rows; r++) {
+      const cells = [T0 + 100 * t++, Math.sin((Math.PI * r) / (rows - 1)) * (10 + (p % 3)), r, 1, p + 1].map(String);
+      edit?.(p, r, cells);
+      lines.push(cells.join(','));
+    }
+  }
+  lines.push([T0 + 100 * t, 0, 0, 0, parts].join(','));
+  return lines.join('\n') + '\n';
+}
+
+const FLAG: CsvPartsOptions = {
+  cycleChannel: 'cycle_active',
+  trigger: 'flag',
+  partIdChannel: 'part_counter',
+  windowLength: 16,
+  minRows: 5,
+  maxRows: 100,
+};
+
+/** The training set of `parts`, `fraction` of them held out. */
+const setOf = (parts: ReturnType<typeof csvParts>, fraction: number) =>
+  partsTrainingSet(parts, 'press.csv', { name: 'p', validationFraction: fraction, hidden: [8] }, 'cycle_active (flag)');
+
+describe('parts from a CSV of cycles', () => {
+  it('cuts one part per cycle of the flag, named by the part counter, its curves the other columns', () => {
+    const parts = csvParts(cyclesCsv(5), 'press.csv', FLAG);
+    expect(parts.channels).toEqual(['force', 'position']);
+    expect(parts.partIds).toEqual(['1', '2', '3', '4', '5']);
+    // Each part is its 8 flagged rows (after 2 idle ones), resampled to 16 points of 2 channels.
+    expect(parts.rowSpans).toEqual([0, 1, 2, 3, 4].map((p) => [10 * p + 2, 10 * p + 9]));
+    expect(parts.windows.map((w) => w.length)).toEqual([32, 32, 32, 32, 32]);
+    expect(parts.windows[1][2 * 15 + 1]).toBe(7); // position at the last point of part 2: its last row's
+    // Parts start every 10 rows of 100 ms: one a second.
+    expect(parts.partsPerDay).toBe(86_400);
+  });
+
+  it('cuts by a part counter as well: each change starts the next part', () => {
+    const parts = csvParts(cyclesCsv(5), 'press.csv', {
+      ...FLAG,
+      cycleChannel: 'part_counter',
+      trigger: 'counter',
+      partIdChannel: undefined,
+      channels: ['force', 'position'],
+    });
+    // The counter changes at each part's first flagged row; the last part has no change after it, so it is not
+    // complete; every part but the last runs from its first row to the row before the next part's (10 rows).
+    expect(parts.rowSpans).toEqual([1, 2, 3, 4].map((p) => [10 * p - 8, 10 * p + 1]));
+    expect(parts.partIds).toEqual(['1', '2', '3', '4']);
+  });
+
+  it('leaves out a part with a missing reading, naming it, and keeps the others', () => {
+    const text = cyclesCsv(4, 8, (p, r, cells) => {
+      if (p === 2 && r === 3) cells[1] = '';
+    });
+    const parts = csvParts(text, 'press.csv', FLAG);
+    expect(parts.partIds).toEqual(['1', '2', '4']);
+    expect(parts.leftOut).toEqual([{ partId: '3', reason: 'a sample was missing, stale or bad during the cycle' }]);
+  });
+
+  it('names the file, the flag and the columns where the cycle column is not there', () => {
+    expect(() => csvParts(cyclesCsv(3), 'press.csv', { ...FLAG, cycleChannel: 'cycle' })).toThrow(
+      new Error(
+        'press.csv: --cycle-channel cycle: no such column (columns: force, position, cycle_active, part_counter)',
+      ),
+    );
+  });
+
+  it('says how a counter differs from a flag where the flag never marks a part', () => {
+    // The part counter read as a flag rises once and never falls back to 0: no part ends.
+    const counter = { ...FLAG, cycleChannel: 'part_counter', partIdChannel: undefined };
+    expect(() => csvParts(cyclesCsv(3), 'press.csv', counter)).toThrow(
+      new Error(
+        'press.csv: --cycle-channel part_counter (flag): no part in 31 rows (it reads 0 to 3): a flag marks a part by going from 0 to non-zero and back; a part counter needs --cycle-trigger counter',
+      ),
+    );
+  });
+
+  it(`refuses to fit on fewer than ${MIN_PARTS} parts each side of the split, with the counts`, () => {
+    const parts = csvParts(cyclesCsv(30), 'press.csv', FLAG);
+    expect(() => setOf(parts, 0.25)).toThrow(
+      new Error(
+        'press.csv: 30 parts give 23 to learn from and 7 held out; each needs at least 20 (cycles cut by cycle_active (flag))',
+      ),
+    );
+  });
+
+  it('refuses a curve that reads the same in every part', () => {
+    const text = cyclesCsv(50, 8, (_p, _r, cells) => (cells[2] = '3'));
+    const parts = csvParts(text.replace(/\n(\d+),0,0,0,/g, '\n$1,0,3,0,'), 'press.csv', FLAG);
+    expect(() => setOf(parts, 0.4)).toThrow(
+      new Error(
+        'press.csv: position reads 3 throughout every part: it cannot tell one part from another; leave it out (--channels)',
+      ),
+    );
+  });
+
+  it('refuses a column that rises from every part to the next: a part counter read as a curve', () => {
+    const parts = csvParts(cyclesCsv(50), 'press.csv', { ...FLAG, partIdChannel: undefined });
+    expect(parts.channels).toEqual(['force', 'position', 'part_counter']);
+    expect(() => setOf(parts, 0.4)).toThrow(
+      new Error(
+        'press.csv: part_counter rises from every part to the next (50 parts): a counter or a clock, not a curve; a model that learned it would fail every later part: name it with --part-id-channel, or leave it out (--channels)',
+      ),
+    );
+  });
+
+  it('holds out the last parts, in the order they were made', () => {
+    const parts = csvParts(cyclesCsv(50), 'press.csv', FLAG);
+    const set = setOf(parts, 0.4);
+    expect([set.train.length, set.validation.length, set.windowLength]).toEqual([30, 20, 16]);
+    expect(set.validation[0]).toBe(parts.windows[30]);
+  });
+});
