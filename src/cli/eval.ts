@@ -40,9 +40,15 @@ import { detectorFlags, refuseUnknownSlowChannels, wholeNumber, type DetectorFla
 import { reportError } from './report-error.js';
 import { terminalProgress } from '../core/progress.js';
 import { UsageError } from './usage.js';
+import { evalParts, partEvalCut } from './eval-parts.js';
+import { refusePartFlagsWithoutCycle, type PartFlags } from './train-parts.js';
 import type { CalibrationTarget } from '../training/alarm-calibration.js';
 
-export interface EvalOptions extends DetectorFlags {
+export interface EvalOptions extends DetectorFlags, PartFlags {
+  /** Part models (--cycle-channel): points a part is resampled to, and the autoencoder's shape. */
+  window?: string;
+  hidden?: string;
+  filters?: string;
   data: string;
   trainRows?: string;
   precision: string;
@@ -68,7 +74,7 @@ function line(r: EvalReport): string {
 }
 
 /** A model folder's graph of the given precision (fp32: its fp32_file, checked against fp32_sha256). */
-async function folderModel(dir: string, precision: Precision): Promise<LoadedManifest> {
+export async function folderModel(dir: string, precision: Precision): Promise<LoadedManifest> {
   const loaded = await loadManifest(dir);
   if (precision === 'int8') return loaded;
   const m = loaded.manifest;
@@ -117,7 +123,7 @@ function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
 
 /** An error message without the file name it starts with (the file is named beside it): `line N: ...` where it named
  * a line (`FILE:N: ...`). */
-function withoutFile(message: string, file: string): string {
+export function withoutFile(message: string, file: string): string {
   if (!message.startsWith(`${file}:`)) return message;
   const rest = message.slice(file.length + 1);
   const line = /^(\d+): /.exec(rest);
@@ -171,6 +177,11 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
               'row); a label column comes after it, one label per row'
             : ''),
       );
+    // A part model (--cycle-channel, or a model folder that records its cut) is measured on parts, not rows.
+    const cut = await partEvalCut(opts);
+    if (cut) return await evalParts(opts, argv, { cut, files, precisions, trainRows, periodMs, labelName });
+    refusePartFlagsWithoutCycle(opts);
+    if (opts.window !== undefined) throw new UsageError('--window: for part models (--cycle-channel) only');
     const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '));
     if (detector?.slowChannels) {
       // A column called `label` may be asked for by name (isNotChannel): only the labels themselves may not.

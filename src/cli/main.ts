@@ -108,6 +108,26 @@ export async function main(argv: readonly string[]): Promise<number> {
     .requiredOption('--model <dir>', 'model folder')
     .requiredOption('--public-key <file>', 'ed25519 public key (PEM)')
     .action(wrap((opts: { model: string; publicKey: string }) => verifyCommand(opts)));
+  /** The cut of a part model (quality inspection: one window per produced part), for train --csv and eval alike. */
+  const partOptions = (cmd: Command, csvOnly: string) =>
+    cmd
+      .option(
+        '--cycle-channel <name>',
+        `${csvOnly}a part model, one window per produced part (quality inspection): the column that marks the cycle, a flag or a part counter (an asset window's trigger_channel); the alarm budget counts false rejects a day at the file's rate of parts`,
+      )
+      .option(
+        '--cycle-trigger <kind>',
+        'with --cycle-channel: flag (a part runs while non-zero, the default) or counter',
+      )
+      .option('--part-id-channel <name>', "with --cycle-channel: a column holding each part's id")
+      .option(
+        '--min-samples <n>',
+        'with --cycle-channel: a part with fewer rows is left out (default 5, as the gateway)',
+      )
+      .option(
+        '--max-samples <n>',
+        'with --cycle-channel: a part with more rows is left out (default 10000, as the gateway)',
+      );
   const detectorOptions = (cmd: Command, validationHelp: string) =>
     cmd
       .option(
@@ -135,8 +155,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       )
       .option('--report <dir>', 'also write a self-contained HTML report (index.html) into this folder');
   detectorOptions(
-    program
-      .command('eval')
+    partOptions(program.command('eval'), '')
       .description(
         "measure a detector on labelled CSVs (SKAB format): fit it on each file's first rows (--arch, as train does) or take a model folder (--model), stream the rest through the gateway's scoring path, report F1, FAR, MAR, NAB, detection delay and false alarms per day",
       )
@@ -168,6 +187,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         '--sustain-ms <ms>',
         "raise also when the score stays above the clear level this long, as an asset's alarm.sustain_ms (default: the model's window span, the daemon's; 0: off)",
       )
+      .option('--window <n>', 'with --cycle-channel: points each part is resampled to (default 32)')
+      .option('--hidden <sizes>', 'with --cycle-channel and --arch dense: hidden layer sizes (default 32,6,32)')
+      .option(
+        '--filters <f1,f2>',
+        'with --cycle-channel and --arch conv1d: channels after each convolution (default 16,8)',
+      )
       .option('--json', 'print one JSON object')
       .option(
         '--strict',
@@ -176,8 +201,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     'share of the training rows held out (dense and conv1d: early stopping and the alarm calibration)',
   ).action(wrap((opts) => evalCommand(opts, argv)));
   detectorOptions(
-    program
-      .command('train')
+    partOptions(program.command('train'), 'with --csv: ')
       .description(
         'train a detector on normal data (a CSV, or the line simulator) and write a model folder: fp32 and int8 ONNX, manifest with the calibrated alarm and golden window',
       )
@@ -192,23 +216,6 @@ export async function main(argv: readonly string[]): Promise<number> {
         'with --csv: the columns to use, comma-separated (default: all but anomaly/changepoint/label)',
       )
       .option('--train-rows <n>', 'with --csv: use only the first N rows (as eval --train-rows does)')
-      .option(
-        '--cycle-channel <name>',
-        "with --csv: a part model, one window per produced part (quality inspection): the column that marks the cycle, a flag or a part counter, as the asset's window trigger_channel; the alarm budget counts false rejects a day at the file's rate of parts",
-      )
-      .option(
-        '--cycle-trigger <kind>',
-        'with --cycle-channel: flag (a part runs while non-zero, the default) or counter',
-      )
-      .option('--part-id-channel <name>', "with --cycle-channel: a column holding each part's id")
-      .option(
-        '--min-samples <n>',
-        'with --cycle-channel: a part with fewer rows is left out (default 5, as the gateway)',
-      )
-      .option(
-        '--max-samples <n>',
-        'with --cycle-channel: a part with more rows is left out (default 10000, as the gateway)',
-      )
       .option(
         '--window <n>',
         'with --csv and --arch dense or conv1d: rows per window (default 32); with --cycle-channel, points each part is resampled to (default 32)',

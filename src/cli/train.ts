@@ -35,7 +35,7 @@ export interface TrainOptions extends DetectorFlags, PartFlags {
   report?: string;
 }
 
-export function filtersOf(opts: TrainOptions): [number, number] {
+export function filtersOf(opts: Pick<TrainOptions, 'filters'>): [number, number] {
   const filters = opts.filters.split(',').map((f) => wholeNumber('filters', f.trim()));
   if (filters.length !== 2) throw new UsageError(`--filters ${opts.filters}: expected two channel counts, e.g. 16,8`);
   return [filters[0], filters[1]];

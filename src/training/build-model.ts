@@ -236,6 +236,34 @@ export function weightScheme(ae: Autoencoder): string {
     : 'int8 symmetric, per output channel (DequantizeLinear axis=1)';
 }
 
+/** What a fit needs to build an autoencoder model that it hands back instead of writing (fitDetector, fitPartModel). */
+export function buildInMemory(
+  o: {
+    readonly arch: Architecture;
+    readonly filters?: readonly [number, number];
+    readonly prune?: number;
+    readonly seed: number;
+    readonly epochs: number;
+    readonly command: string;
+    readonly log: (line: string) => void;
+    readonly progress?: Progress;
+  },
+  calibration: NonNullable<BuildOptions['calibration']>,
+): BuildOptions {
+  return {
+    architecture: o.arch,
+    ...(o.filters ? { filters: o.filters } : {}),
+    ...(o.prune !== undefined ? { prune: o.prune } : {}),
+    outDir: '.',
+    seed: o.seed,
+    epochs: o.epochs,
+    command: o.command,
+    log: o.log,
+    ...(o.progress ? { progress: o.progress } : {}),
+    calibration,
+  };
+}
+
 export async function buildModel(set: TrainingSet, options: BuildOptions): Promise<ModelManifest> {
   const fitted = await fitAutoencoderModel(set, options);
   await writeModelFolder(options.outDir, fitted);

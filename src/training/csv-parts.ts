@@ -25,12 +25,16 @@ export interface CsvPartsOptions {
   /** As the gateway's cycle window (asset window min_samples, max_samples). */
   readonly minRows: number;
   readonly maxRows: number;
+  /** A column of labels to return with the parts (eval), named as eval --label-column names it. */
+  readonly labelColumn?: string;
 }
 
 /** A part the cycle window could not judge (a missing reading, too short, too long), with why. */
 export interface LeftOutPart {
   readonly partId: string;
   readonly reason: string;
+  /** The row at which the cycle window gave it up (0-based). */
+  readonly row: number;
 }
 
 export interface CsvParts {
@@ -44,6 +48,8 @@ export interface CsvParts {
   readonly leftOut: readonly LeftOutPart[];
   /** Parts a day at the rate the file made them (from the first part's start to the last one's). */
   readonly partsPerDay: number;
+  /** The label column's rows, where `labelColumn` named one the file has. */
+  readonly labels?: Float64Array;
 }
 
 /** The named column of `table`, or an error naming the flag, the file and the columns it has. */
@@ -62,7 +68,9 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   const channels =
     o.channels && o.channels.length > 0
       ? [...o.channels]
-      : table.header.slice(1).filter((h) => !isNotChannel(h) && !marks.includes(h) && table.columns.has(h));
+      : table.header
+          .slice(1)
+          .filter((h) => !isNotChannel(h, o.labelColumn) && !marks.includes(h) && table.columns.has(h));
   for (const ch of channels) {
     columnOf(table, file, 'channel', ch);
     if (marks.includes(ch))
@@ -105,7 +113,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
       rowSpans.push([start, start + outcome.rows - 1]);
       first = t;
     } else if (outcome?.kind === 'incomplete') {
-      leftOut.push({ partId: outcome.partId, reason: outcome.reason });
+      leftOut.push({ partId: outcome.partId, reason: outcome.reason, row: t });
       first = t;
     }
   }
@@ -128,6 +136,9 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     partIds,
     rowSpans,
     leftOut,
+    ...(o.labelColumn !== undefined && table.columns.has(o.labelColumn)
+      ? { labels: table.columns.get(o.labelColumn)!.subarray(0, n) }
+      : {}),
     partsPerDay: span > 0 ? Number((((windows.length - 1) * 86_400_000) / span).toPrecision(4)) : NaN,
   };
 }

@@ -17,6 +17,7 @@ import { sha256Hex, type ModelManifest } from '../inference/manifest.js';
 import { calibrateAlarm, type CalibrationTarget } from './alarm-calibration.js';
 import {
   goldenTolerance,
+  buildInMemory,
   fitAutoencoderModel,
   int8Agreement,
   refuseInt8Alarms,
@@ -107,18 +108,7 @@ export async function fitDetector(data: NormalData, o: DetectorOptions): Promise
         mean,
         std,
       },
-      {
-        architecture: o.arch,
-        ...(o.filters ? { filters: o.filters } : {}),
-        ...(o.prune !== undefined ? { prune: o.prune } : {}),
-        outDir: '.',
-        seed: o.seed,
-        epochs: o.epochs,
-        command: o.command,
-        log: o.log,
-        ...(o.progress ? { progress: o.progress } : {}),
-        calibration: { rowsPerDay, target: o.target },
-      },
+      buildInMemory({ ...o, arch: o.arch }, { rowsPerDay, target: o.target }),
     );
   }
   return fitTermDetector(data, o, geometry, heldOutRows, rowsPerDay);

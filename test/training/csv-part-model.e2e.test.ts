@@ -24,13 +24,31 @@ import { nextEvent } from '../helpers/gateway-events.js';
 
 const T0 = Date.UTC(2026, 0, 5, 6);
 
-/** The press polled every 200 ms for `seconds`, as a CSV with Unix-ms times. */
-async function pressCsv(dir: string, name: string, seed: number, seconds: number, schedule: FaultSpec[] = []) {
+/**
+ * The press polled every 200 ms for `seconds`, as a CSV with Unix-ms times; with `labelled`, an anomaly column that
+ * marks the rows while a fault of the schedule acts.
+ */
+async function pressCsv(
+  dir: string,
+  name: string,
+  seed: number,
+  seconds: number,
+  schedule: FaultSpec[] = [],
+  labelled = false,
+) {
   const rec = recordPressRows(seed, seconds, 200, schedule);
   const c = rec.channels.length;
-  const lines = [`timestamp,${rec.channels.join(',')}`];
+  const faulty = (ms: number) =>
+    schedule.some((f) => ms >= f.start_s * 1000 && ms < (f.start_s + (f.duration_s ?? Infinity)) * 1000) ? 1 : 0;
+  const lines = [`timestamp,${rec.channels.join(',')}${labelled ? ',anomaly' : ''}`];
   for (let t = 0; t < rec.rowCount; t++)
-    lines.push([Math.round(T0 + rec.ts[t]), ...rec.rows.subarray(t * c, (t + 1) * c)].join(','));
+    lines.push(
+      [
+        Math.round(T0 + rec.ts[t]),
+        ...rec.rows.subarray(t * c, (t + 1) * c),
+        ...(labelled ? [faulty(rec.ts[t])] : []),
+      ].join(','),
+    );
   const file = join(dir, name);
   await writeFile(file, lines.join('\n') + '\n');
   return file;
@@ -122,5 +140,41 @@ describe('a part model trained on a CSV of normal cycles', () => {
     sim.sim.injectFault({ type: 'bad_press_fit', severity: 0.9, ramp_s: 0 });
     const fail = (await failed).find((p) => p.verdict === 'fail')!;
     expect(fail.score).toBeGreaterThan(fail.threshold!);
+  });
+
+  it('is measured by eval on labelled cycles: false rejects, escapes and F1 over parts, the same by --model', async () => {
+    // An hour and a half: the first hour to fit on, then a bad press-fit for 10 minutes, then normal parts again.
+    const fault: FaultSpec = { type: 'bad_press_fit', start_s: 4200, duration_s: 600, severity: 0.6, ramp_s: 0 };
+    const csv = await pressCsv(dir, 'press-labelled.csv', 35, 5400, [fault], true);
+    const cut = ['--cycle-channel', 'cycle_active', '--part-id-channel', 'part_counter'];
+    const fitted = await runCli(['eval', '--data', csv, ...cut, '--train-rows', '18000', '--json']);
+    expect(fitted.code, fitted.stderr).toBe(0);
+    const r = JSON.parse(fitted.stdout) as {
+      parts: number;
+      bad_parts: number;
+      confusion: { tp: number; fp: number; tn: number; fn: number; unknown: number };
+      f1: number;
+      false_reject_rate: number;
+      escape_rate: number;
+      perFile: { threshold: number }[];
+    };
+    // Half an hour of parts after the training rows, a third of them made while the press-fit was bad.
+    expect(r.parts).toBeGreaterThan(280);
+    expect(r.bad_parts).toBeGreaterThan(95);
+    expect(r.confusion).toEqual({ tp: r.bad_parts, fp: 0, tn: r.parts - r.bad_parts, fn: 0, unknown: 0 });
+    expect([r.f1, r.false_reject_rate, r.escape_rate]).toEqual([1, 0, 0]);
+    // The model train fits on the same rows, scored by eval --model, gives the same figures: one code path.
+    const firstHour = join(dir, 'model-first-hour');
+    const trained = await runCli(['train', '--csv', csv, '--train-rows', '18000', ...cut, '--out', firstHour]);
+    expect(trained.code, trained.stderr).toBe(0);
+    const scored = await runCli(['eval', '--model', firstHour, '--data', csv, '--train-rows', '18000', '--json']);
+    expect(scored.code, scored.stderr).toBe(0);
+    const s = JSON.parse(scored.stdout) as typeof r;
+    expect([s.parts, s.bad_parts, s.confusion, s.perFile[0].threshold]).toEqual([
+      r.parts,
+      r.bad_parts,
+      r.confusion,
+      r.perFile[0].threshold,
+    ]);
   });
 });

@@ -69,7 +69,9 @@ describe('parts from a CSV of cycles', () => {
     });
     const parts = csvParts(text, 'press.csv', FLAG);
     expect(parts.partIds).toEqual(['1', '2', '4']);
-    expect(parts.leftOut).toEqual([{ partId: '3', reason: 'a sample was missing, stale or bad during the cycle' }]);
+    expect(parts.leftOut).toEqual([
+      { partId: '3', reason: 'a sample was missing, stale or bad during the cycle', row: 30 },
+    ]);
   });
 
   it('names the file, the flag and the columns where the cycle column is not there', () => {

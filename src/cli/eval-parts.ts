@@ -1,0 +1,189 @@
+/**
+ * `linewatch eval --cycle-channel NAME` (or `--model` of a part model): a part model measured on labelled recordings
+ * of a machine's cycles. Each file's parts are cut as the gateway cuts them; with --arch a model is fitted on the parts
+ * within each file's first --train-rows rows (fit-parts.ts, what train --cycle-channel runs), with --model the
+ * folder's model and the cut its manifest records are taken. The parts that start after the training rows are scored
+ * through the gateway's scoring code and counted as a quality engineer counts them (part-metrics.ts): false rejects,
+ * escapes, F1 over the bad parts, and the parts no verdict could be given.
+ */
+import { relative } from 'node:path';
+import { readCsvText } from '../core/csv-file.js';
+import { isAnomalous } from '../core/verdict.js';
+import type { LoadedManifest } from '../inference/manifest.js';
+import { inMemoryModel, type Precision } from '../eval/evaluate.js';
+import { addTallies, partFigures, partLabels, tallyParts, type PartTally } from '../eval/part-metrics.js';
+import { scoreWindows } from '../training/build-model.js';
+import { csvParts } from '../training/csv-parts.js';
+import { fitPartModel, partCutOf, type PartCut } from '../training/fit-parts.js';
+import { detectorFlags, wholeNumber } from './detector-flags.js';
+import { folderModel, withoutFile, type EvalOptions } from './eval.js';
+import { filtersOf } from './train.js';
+import { partArch, partCutFlags, partPoints } from './train-parts.js';
+import { UsageError } from './usage.js';
+
+type EvalPartOptions = EvalOptions;
+
+interface FileParts {
+  readonly file: string;
+  readonly parts: number;
+  readonly bad: number;
+  readonly threshold: number;
+  readonly tally: PartTally;
+}
+
+const ALARM_FLAGS = { onDelayMs: '--on-delay-ms', offDelayMs: '--off-delay-ms', sustainMs: '--sustain-ms' } as const;
+
+/** The part model's cut: from the flags, or else from --model's manifest; undefined for a sliding-window eval. */
+export async function partEvalCut(opts: EvalPartOptions): Promise<PartCut | undefined> {
+  if (opts.cycleChannel !== undefined) return partCutFlags(opts);
+  if (!opts.model) return undefined;
+  return partCutOf((await folderModel(opts.model, 'int8')).manifest.training);
+}
+
+export async function evalParts(
+  opts: EvalPartOptions,
+  argv: readonly string[],
+  a: {
+    readonly cut: PartCut;
+    readonly files: readonly string[];
+    readonly precisions: readonly Precision[];
+    readonly trainRows: number;
+    readonly periodMs?: number;
+    readonly labelName?: string;
+  },
+): Promise<number> {
+  const given = Object.entries(ALARM_FLAGS).filter(([k]) => opts[k as keyof typeof ALARM_FLAGS] !== undefined);
+  if (given.length > 0)
+    throw new UsageError(
+      `${given.map(([, f]) => f).join(', ')}: a part model judges each part on its own, with no alarm delays`,
+    );
+  const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '), 'dense');
+  const arch = detector ? partArch(detector.arch, a.cut.cycleChannel) : undefined;
+  const points = arch ? partPoints(opts.window, arch) : undefined;
+  const folder = opts.model ? await Promise.all(a.precisions.map((p) => folderModel(opts.model!, p))) : undefined;
+  const label = a.labelName ?? 'anomaly';
+  const results = new Map<Precision, FileParts[]>(a.precisions.map((p) => [p, []]));
+  const notEvaluated: { file: string; reason: string; error?: Error }[] = [];
+  for (const file of a.files) {
+    try {
+      const text = readCsvText(file);
+      const fit =
+        detector && arch && points
+          ? await fitPartModel(text, file, {
+              cut: a.cut,
+              name: 'eval-parts',
+              windowLength: points,
+              ...(a.periodMs !== undefined ? { periodMs: a.periodMs } : {}),
+              rows: a.trainRows,
+              arch,
+              hidden: (opts.hidden ?? '32,6,32').split(',').map((h) => wholeNumber('hidden', h.trim())),
+              filters: filtersOf({ filters: opts.filters ?? '16,8' }),
+              validationFraction: detector.validationFraction,
+              seed: detector.seed,
+              epochs: detector.epochs,
+              target: detector.target,
+              command: detector.command,
+              log: () => {},
+            })
+          : undefined;
+      const models: LoadedManifest[] = fit
+        ? a.precisions.map((p) => inMemoryModel(fit.fitted, p, file))
+        : (folder as LoadedManifest[]);
+      const m = models[0].manifest;
+      const parts = csvParts(text, file, {
+        ...a.cut,
+        channels: m.input.channels.map((c) => c.name),
+        windowLength: m.input.window_length,
+        ...(a.periodMs !== undefined ? { periodMs: a.periodMs } : {}),
+        labelColumn: label,
+      });
+      const scored = parts.rowSpans.flatMap((span, i) => (span[0] >= a.trainRows ? [i] : []));
+      const bad = partLabels(
+        scored.map((i) => parts.rowSpans[i]),
+        parts.labels!,
+      );
+      const unknown = parts.leftOut.filter((p) => p.row >= a.trainRows).length;
+      for (const [k, p] of a.precisions.entries()) {
+        const loaded = models[k];
+        const windows = scored.map((i) => parts.windows[i]);
+        const scores = await scoreWindows(loaded.manifest, loaded.modelBytes, loaded.modelPath, windows);
+        const threshold = loaded.manifest.score.threshold;
+        results.get(p)!.push({
+          file,
+          parts: scored.length,
+          bad: bad.filter(Boolean).length,
+          threshold,
+          tally: tallyParts(
+            bad,
+            scores.map((s) => isAnomalous(s, threshold)),
+            unknown,
+          ),
+        });
+      }
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      notEvaluated.push({
+        file: relative(opts.data, file) || file,
+        reason: withoutFile((err as Error).message, file),
+        error: err as Error,
+      });
+    }
+  }
+  // With one file, its own error stands; with several, each is named with its reason and the others measured.
+  if (notEvaluated.length === a.files.length && a.files.length === 1) throw notEvaluated[0].error;
+  if (notEvaluated.length === a.files.length)
+    throw new UsageError(
+      `--data ${opts.data}: no file can be evaluated: ${notEvaluated.map((n) => `${n.file}: ${n.reason}`).join('; ')}`,
+    );
+  const reports = a.precisions.map((p) => {
+    const files = results.get(p)!;
+    const tally = files.map((f) => f.tally).reduce(addTallies);
+    return {
+      precision: p,
+      files: files.length,
+      train_rows: a.trainRows,
+      detector: opts.model ? { model: opts.model } : { arch, points, target: detector!.target, seed: detector!.seed },
+      cut: a.cut,
+      parts: files.reduce((s, f) => s + f.parts, 0),
+      bad_parts: files.reduce((s, f) => s + f.bad, 0),
+      confusion: tally,
+      ...partFigures(tally),
+      perFile: files.map((f) => ({
+        file: relative(opts.data, f.file) || f.file,
+        parts: f.parts,
+        bad_parts: f.bad,
+        threshold: f.threshold,
+        confusion: f.tally,
+        ...partFigures(f.tally),
+      })),
+      ...(notEvaluated.length > 0 ? { not_evaluated: notEvaluated.map(({ file, reason }) => ({ file, reason })) } : {}),
+    };
+  });
+  if (opts.json)
+    process.stdout.write(
+      `${JSON.stringify(reports.length === 1 ? reports[0] : { reports, f1_difference: Math.abs((reports[0].f1 ?? 0) - (reports[1].f1 ?? 0)) })}\n`,
+    );
+  else {
+    const pct = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(2)} %`);
+    for (const r of reports) {
+      const t = r.confusion;
+      process.stdout.write(
+        `${r.precision.padEnd(5)} ${r.files} files  ${r.parts} parts (${r.bad_parts} bad)  F1 ${r.f1 === null ? 'n/a' : r.f1.toFixed(3)}  ` +
+          `false rejects ${t.fp} (${pct(r.false_reject_rate)} of good parts)  escapes ${t.fn} (${pct(r.escape_rate)} of bad parts)  ` +
+          `no verdict ${t.unknown}\n`,
+      );
+    }
+    for (const n of notEvaluated) process.stdout.write(`not evaluated: ${n.file}: ${n.reason}\n`);
+    process.stdout.write(
+      `${opts.model ? `model ${opts.model}` : `part model (${arch}, ${points} points a part), fitted on the parts within the first ${a.trainRows} rows of each file`}; ` +
+        `parts cut by ${a.cut.cycleChannel} (${a.cut.trigger}); a part is bad where any of its rows is labelled; scored: the parts that start after row ${a.trainRows}\n`,
+    );
+  }
+  if (opts.strict && notEvaluated.length > 0) {
+    process.stderr.write(
+      `linewatch: --strict: ${notEvaluated.length} of ${a.files.length} labelled file(s) not evaluated: ${notEvaluated.map((n) => n.file).join(', ')}\n`,
+    );
+    return 1;
+  }
+  return 0;
+}
