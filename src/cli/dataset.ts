@@ -37,6 +37,7 @@ import {
   type SyntheticPlantDataset,
   type SyntheticPlantOptions,
 } from '../sim/synthetic-plant.js';
+import { pressDatasetCommand } from './press-dataset.js';
 import { UsageError } from './usage.js';
 
 /** The flags as commander hands them over (strings). */
@@ -63,7 +64,7 @@ export const DATASET_PRESETS = {
 const NORMAL_ROWS = 400;
 const LAST_FAULT_START = NORMAL_ROWS + 100;
 
-function integerFlag(
+export function integerFlag(
   flag: string,
   raw: string | undefined,
   fallback: number,
@@ -98,7 +99,7 @@ export function parseDatasetOptions(opts: DatasetOptions): SyntheticPlantOptions
     throw new UsageError('--out: expected the folder to write the data set into');
   const presetName = opts.preset ?? 'process';
   if (!Object.hasOwn(DATASET_PRESETS, presetName))
-    throw new UsageError(`--preset ${presetName}: expected ${Object.keys(DATASET_PRESETS).join(' or ')}`);
+    throw new UsageError(`--preset ${presetName}: expected ${[...Object.keys(DATASET_PRESETS), 'press'].join(', ')}`);
   const preset = DATASET_PRESETS[presetName as keyof typeof DATASET_PRESETS];
   const samplePeriodMs = integerFlag('--period-ms', opts.periodMs, preset.samplePeriodMs, PLANT_LIMITS.samplePeriodMs);
   if (samplePeriodMs % 1000 !== 0)
@@ -220,23 +221,35 @@ function analyserLines(channels: SyntheticPlantDataset['plant']['channels'], sam
   ];
 }
 
-/** Generates the data set and writes it to `--out`; prints one summary line. */
-export async function datasetCommand(opts: DatasetOptions): Promise<number> {
-  const { out, ...options } = parseDatasetOptions(opts);
-  const ds = generatePlantDataset(options);
-  const names = [...ds.files.map((f) => `${f.name}.csv`), ANOMALY_FREE, README];
+/**
+ * Writes a data set's files (name → text) into `out`, created if missing. `eval` reads every labelled CSV under a
+ * folder: files of an earlier, different data set would be scored too, so a folder holding others is refused.
+ */
+export function writeDatasetFiles(out: string, files: ReadonlyMap<string, string>): void {
   mkdirSync(out, { recursive: true });
-  // `eval` reads every labelled CSV under a folder: files of an earlier, different data set would be scored too.
-  const strangers = readdirSync(out).filter((name) => !names.includes(name));
+  const strangers = readdirSync(out).filter((name) => !files.has(name));
   if (strangers.length > 0) {
     const examples = strangers.slice(0, 3).join(', ');
     throw new UsageError(
       `--out ${out}: holds ${strangers.length} file(s) this data set would not replace (${examples}); choose an empty or new folder`,
     );
   }
-  for (const f of ds.files) writeFileSync(join(out, `${f.name}.csv`), f.csv);
-  writeFileSync(join(out, ANOMALY_FREE), ds.anomalyFree);
-  writeFileSync(join(out, README), datasetReadme(ds, options));
+  for (const [name, text] of files) writeFileSync(join(out, name), text);
+}
+
+/** Generates the data set and writes it to `--out`; prints one summary line. */
+export async function datasetCommand(opts: DatasetOptions): Promise<number> {
+  if (opts.preset === 'press') return pressDatasetCommand(opts);
+  const { out, ...options } = parseDatasetOptions(opts);
+  const ds = generatePlantDataset(options);
+  writeDatasetFiles(
+    out,
+    new Map([
+      ...ds.files.map((f): [string, string] => [`${f.name}.csv`, f.csv]),
+      [ANOMALY_FREE, ds.anomalyFree],
+      [README, datasetReadme(ds, options)],
+    ]),
+  );
   const rows = ds.files.length * options.rowsPerFile;
   const anomalous = ds.files.reduce((n, f) => n + f.anomalyRows, 0);
   process.stdout.write(

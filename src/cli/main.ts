@@ -247,7 +247,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('dataset')
     .description(
-      'write a synthetic process-plant data set (labelled SKAB-format CSVs, anomaly-free.csv, README.md) for linewatch eval',
+      'write a synthetic labelled data set for linewatch eval (labelled CSVs, anomaly-free.csv, README.md): a process plant, or the simulated press cycles',
     )
     .requiredOption(
       '--out <dir>',
@@ -255,25 +255,23 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .option(
       '--preset <name>',
-      'process (TEP-like: 52 channels, 180000 ms, 960 rows, 21 files) or skab-like (8, 1000 ms, 1100 rows, 16 files)',
+      "process (TEP-like: 52 channels, 180000 ms, 960 rows, 21 files), skab-like (8, 1000 ms, 1100 rows, 16 files) or press (the simulated press's cycles for part models, 200 ms, 8 files of 90 min; --files, --seed)",
       'process',
     )
     .option('--channels <n>', "recorded channels, valves included, 8 to 120 (default: the preset's)")
     .option('--period-ms <n>', "sample period in ms, a multiple of 1000 (default: the preset's)")
     .option('--rows <n>', "rows per labelled file, 600 to 100000; faults start at rows 420-500 (default: the preset's)")
-    .option('--files <n>', "labelled files, one fault each, 1 to 1000 (default: the preset's)")
+    .option('--files <n>', "labelled files, one fault each, 1 to 1000 (press: 1 to 100) (default: the preset's)")
     .option('--seed <n>', 'random seed of the plant, its runs and its faults', '1')
-    .option('--noise-scale <x>', "multiplies every channel's measurement noise, 0.01 to 10", '1')
+    .option('--noise-scale <x>', "multiplies every channel's measurement noise, 0.01 to 10 (default 1)")
     .option('--faults <kinds>', 'fault kinds taken in turn, comma-separated (default: all)')
     .option(
       '--recovering <share>',
-      'share of files whose fault ends before the file does, the plant back to normal after it, 0 to 1 (0: every fault lasts to the end, as in Tennessee Eastman test runs)',
-      '0.4',
+      'share of files whose fault ends before the file does, the plant back to normal after it, 0 to 1 (0: every fault lasts to the end, as in Tennessee Eastman test runs; default 0.4)',
     )
     .option(
       '--analysers <n>',
-      'measured channels recorded as sampled analysers, each reading held until the next (three quarters every 6 minutes, the rest every 15, as in Tennessee Eastman: 19 of its 52 channels)',
-      '0',
+      'measured channels recorded as sampled analysers, each reading held until the next (three quarters every 6 minutes, the rest every 15, as in Tennessee Eastman: 19 of its 52 channels; default 0)',
     )
     .action(wrap((opts) => datasetCommand(opts)));
   program

@@ -186,7 +186,7 @@ describe('linewatch dataset', () => {
 
   it.each([
     [{ out: '' }, '--out: expected the folder to write the data set into'],
-    [{ preset: 'tep' }, '--preset tep: expected process or skab-like'],
+    [{ preset: 'tep' }, '--preset tep: expected process, skab-like, press'],
     [{ channels: '7' }, '--channels 7: expected an integer from 8 to 120'],
     [{ channels: '12.5' }, '--channels 12.5: expected an integer from 8 to 120'],
     [{ periodMs: '1500' }, '--period-ms 1500: expected a multiple of 1000 (the CSV times have 1 s resolution)'],
