@@ -14,7 +14,8 @@ import { inMemoryModel, type Precision } from '../eval/evaluate.js';
 import { addTallies, partFigures, partLabels, tallyParts, type PartTally } from '../eval/part-metrics.js';
 import { scoreWindows } from '../training/build-model.js';
 import { csvParts } from '../training/csv-parts.js';
-import { fitPartModel, partCutOf, type PartCut } from '../training/fit-parts.js';
+import { fitPartModel } from '../training/fit-parts.js';
+import { partCutOf, type PartCut } from '../windows/cycle/part-cut.js';
 import { detectorFlags, wholeNumber } from './detector-flags.js';
 import { folderModel, withoutFile, type EvalOptions } from './eval.js';
 import { filtersOf } from './train.js';
@@ -29,6 +30,11 @@ interface FileParts {
   readonly bad: number;
   readonly threshold: number;
   readonly tally: PartTally;
+}
+
+/** Throws an Error with `message` (an expression's fallback). */
+function refuse(message: string): never {
+  throw new Error(message);
 }
 
 const ALARM_FLAGS = { onDelayMs: '--on-delay-ms', offDelayMs: '--off-delay-ms', sustainMs: '--sustain-ms' } as const;
@@ -46,6 +52,8 @@ export async function evalParts(
   a: {
     readonly cut: PartCut;
     readonly files: readonly string[];
+    /** CSVs under --data without labels, named in the text report. */
+    readonly unlabelled: readonly string[];
     readonly precisions: readonly Precision[];
     readonly trainRows: number;
     readonly periodMs?: number;
@@ -59,9 +67,8 @@ export async function evalParts(
     );
   const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '), 'dense');
   const arch = detector ? partArch(detector.arch, a.cut.cycleChannel) : undefined;
-  const points = arch ? partPoints(opts.window, arch) : undefined;
+  const points = arch ? partPoints(opts.window, arch, a.cut) : undefined;
   const folder = opts.model ? await Promise.all(a.precisions.map((p) => folderModel(opts.model!, p))) : undefined;
-  const label = a.labelName ?? 'anomaly';
   const results = new Map<Precision, FileParts[]>(a.precisions.map((p) => [p, []]));
   const notEvaluated: { file: string; reason: string; error?: Error }[] = [];
   for (const file of a.files) {
@@ -95,12 +102,12 @@ export async function evalParts(
         channels: m.input.channels.map((c) => c.name),
         windowLength: m.input.window_length,
         ...(a.periodMs !== undefined ? { periodMs: a.periodMs } : {}),
-        labelColumn: label,
+        labels: a.labelName !== undefined ? { column: a.labelName } : {},
       });
       const scored = parts.rowSpans.flatMap((span, i) => (span[0] >= a.trainRows ? [i] : []));
       const bad = partLabels(
         scored.map((i) => parts.rowSpans[i]),
-        parts.labels!,
+        parts.labels ?? refuse(`${file}: no ${a.labelName === undefined ? '"anomaly"' : `"${a.labelName}"`} column`),
       );
       const unknown = parts.leftOut.filter((p) => p.row >= a.trainRows).length;
       for (const [k, p] of a.precisions.entries()) {
@@ -173,6 +180,8 @@ export async function evalParts(
           `no verdict ${t.unknown}\n`,
       );
     }
+    if (a.unlabelled.length > 0)
+      process.stdout.write(`not evaluated, no "${a.labelName ?? 'anomaly'}" column: ${a.unlabelled.join(', ')}\n`);
     for (const n of notEvaluated) process.stdout.write(`not evaluated: ${n.file}: ${n.reason}\n`);
     process.stdout.write(
       `${opts.model ? `model ${opts.model}` : `part model (${arch}, ${points} points a part), fitted on the parts within the first ${a.trainRows} rows of each file`}; ` +

@@ -179,7 +179,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       );
     // A part model (--cycle-channel, or a model folder that records its cut) is measured on parts, not rows.
     const cut = await partEvalCut(opts);
-    if (cut) return await evalParts(opts, argv, { cut, files, precisions, trainRows, periodMs, labelName });
+    if (cut) return await evalParts(opts, argv, { cut, files, unlabelled, precisions, trainRows, periodMs, labelName });
     refusePartFlagsWithoutCycle(opts);
     if (opts.window !== undefined) throw new UsageError('--window: for part models (--cycle-channel) only');
     const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '));

@@ -6,7 +6,8 @@
  */
 import { resolve } from 'node:path';
 import { writeModelFolder, type Architecture } from '../training/build-model.js';
-import { cycleWindowConfig, fitPartModel, type PartCut } from '../training/fit-parts.js';
+import { fitPartModel } from '../training/fit-parts.js';
+import { cycleWindowConfig, type PartCut } from '../windows/cycle/part-cut.js';
 import type { DetectorArch, DetectorOptions } from '../training/fit-detector.js';
 import { terminalProgress } from '../core/progress.js';
 import { wholeNumber } from './detector-flags.js';
@@ -63,9 +64,16 @@ export function partArch(arch: DetectorArch, cycleChannel: string): Architecture
   );
 }
 
-/** Points each part is resampled to (--window, default 32); conv1d's a multiple of 4. */
-export function partPoints(window: string | undefined, arch: Architecture): number {
+/**
+ * Points each part is resampled to (--window, default 32); conv1d's a multiple of 4; no more than a part may have rows
+ * (--max-samples): more points would carry nothing a part's rows do not.
+ */
+export function partPoints(window: string | undefined, arch: Architecture, cut: PartCut): number {
   const points = window !== undefined ? wholeNumber('window', window, 2) : DEFAULT_PART_POINTS;
+  if (points > cut.maxRows)
+    throw new UsageError(
+      `--window ${points}: more points than a part may have rows (--max-samples ${cut.maxRows}); a part's curve holds no more`,
+    );
   if (arch === 'conv1d' && points % 4 !== 0)
     throw new UsageError(
       `--arch conv1d halves the window twice: the points per part must be a multiple of 4 (${points}; set --window)`,
@@ -81,8 +89,8 @@ export async function trainParts(
   const arch = partArch(detector.arch, opts.cycleChannel!);
   if (detector.slowChannels !== undefined)
     throw new UsageError('--slow-channels: for sliding-window detectors; a part model reads each part whole');
-  const windowLength = partPoints(opts.window, arch);
   const cut = partCutFlags(opts);
+  const windowLength = partPoints(opts.window, arch, cut);
   const text = csvFlagText(opts.csv!);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const prune = pruneOf(opts, arch);

@@ -4,6 +4,7 @@
  * channels the sources provide). Opens no connection. Every problem is reported at once, each
  * with its path, so a user fixes a config in one pass.
  */
+import { partCutIssues } from '../windows/cycle/part-cut.js';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +65,7 @@ export async function parseConfig(
         samplePeriodMs: loaded.manifest.input.sample_period_ms,
       }),
     );
+    issues.push(...partCutIssues(loaded.manifest, w, `assets[${i}].window`));
     // Text tags (Modbus `string`) can name a part, not feed a model.
     const textInputs = loaded.manifest.input.channels.map((c) => c.name).filter((c) => text.has(c));
     if (textInputs.length > 0)

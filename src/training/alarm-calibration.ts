@@ -328,8 +328,11 @@ function targetPerRow(
       throw new Error(`calibrateAlarm: falseAlarmsPerDay must be a positive finite number (got ${f})`);
     if (!(rowsPerDay > 0) || !Number.isFinite(rowsPerDay))
       throw new Error(`calibrateAlarm: rowsPerDay must be a positive finite number (got ${rowsPerDay})`);
-    const alarms = unit === 'parts' ? 'false rejects' : 'false alarms';
-    return { perRow: f / rowsPerDay, episodes: true, text: `${f} ${alarms}/day at ${rowsPerDay} ${unit}/day` };
+    // A false alarm is an episode (a run of rows above on: its clusters count, the extremal index), a false reject
+    // one part: each part above on counts.
+    if (unit === 'parts')
+      return { perRow: f / rowsPerDay, episodes: false, text: `${f} false rejects/day at ${rowsPerDay} parts/day` };
+    return { perRow: f / rowsPerDay, episodes: true, text: `${f} false alarms/day at ${rowsPerDay} rows/day` };
   }
   if (!(q! >= 0.5 && q! < 1)) throw new Error(`calibrateAlarm: quantile must be in [0.5, 1) (got ${q})`);
   return { perRow: 1 - q!, episodes: false, text: `quantile ${q}` };

@@ -25,15 +25,18 @@ export interface CsvPartsOptions {
   /** As the gateway's cycle window (asset window min_samples, max_samples). */
   readonly minRows: number;
   readonly maxRows: number;
-  /** A column of labels to return with the parts (eval), named as eval --label-column names it. */
-  readonly labelColumn?: string;
+  /**
+   * eval: the labels to return with the parts, read as eval reads them (0 or 1; true/false; a fault's class number as
+   * 1; `anomaly` in any case): the column eval --label-column names, or `anomaly`.
+   */
+  readonly labels?: { readonly column?: string };
 }
 
 /** A part the cycle window could not judge (a missing reading, too short, too long), with why. */
 export interface LeftOutPart {
   readonly partId: string;
   readonly reason: string;
-  /** The row at which the cycle window gave it up (0-based). */
+  /** The row the part started on (0-based). */
   readonly row: number;
 }
 
@@ -59,18 +62,33 @@ function columnOf(table: SkabTable, file: string, flag: string, name: string): s
   return name;
 }
 
+/** The label column as eval reads it: the name given, else `anomaly` in any case; undefined if the file has none. */
+function labelsOf(table: SkabTable, given: string | undefined): Float64Array | undefined {
+  const name = given ?? table.header.slice(1).find((h) => h.toLowerCase() === 'anomaly');
+  return name === undefined ? undefined : table.columns.get(name);
+}
+
 /** Cuts a CSV's rows into parts with the gateway's cycle window. */
 export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvParts {
-  const table = parseSkabCsv(text, file);
+  const table = parseSkabCsv(text, file, {
+    ...(o.labels ? { binaryLabels: true } : {}),
+    ...(o.labels?.column ? { labelColumn: o.labels.column } : {}),
+  });
   const cycle = columnOf(table, file, '--cycle-channel', o.cycleChannel);
-  const id = o.partIdChannel === undefined ? undefined : columnOf(table, file, '--part-id-channel', o.partIdChannel);
+  // A part id column of text (serial numbers) names parts in the gateway; here the parts are numbered from 1.
+  const textId = (table.textColumns ?? []).some((t) => t.name === o.partIdChannel);
+  const id =
+    o.partIdChannel === undefined || textId ? undefined : columnOf(table, file, '--part-id-channel', o.partIdChannel);
   const marks = [cycle, ...(id !== undefined ? [id] : [])];
   const channels =
     o.channels && o.channels.length > 0
       ? [...o.channels]
       : table.header
           .slice(1)
-          .filter((h) => !isNotChannel(h, o.labelColumn) && !marks.includes(h) && table.columns.has(h));
+          .filter(
+            (h) =>
+              !isNotChannel(h, o.labels?.column) && !marks.includes(h) && table.columns.has(h) && h !== o.partIdChannel,
+          );
   for (const ch of channels) {
     columnOf(table, file, 'channel', ch);
     if (marks.includes(ch))
@@ -100,22 +118,22 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   const partIds: string[] = [];
   const rowSpans: [number, number][] = [];
   const leftOut: LeftOutPart[] = [];
-  let first = 0;
+  // The row the running part opened on: a flag's rising edge, a counter's change (which also closes the one before).
+  let openedAt = 0;
   for (let t = 0; t < n; t++) {
     const values = rows.subarray(t * width, (t + 1) * width);
     let complete = true;
     for (let j = 0; j < c; j++) if (!Number.isFinite(values[j])) complete = false;
+    const wasRunning = cycles.running;
+    const opened = openedAt;
     const outcome = cycles.push({ ts: times[t], values, complete });
     if (outcome?.kind === 'window') {
       windows.push(Float64Array.from(outcome.window.data));
       partIds.push(outcome.window.partId!);
-      const start = spanStart(times, outcome.window.start, first, t);
-      rowSpans.push([start, start + outcome.rows - 1]);
-      first = t;
-    } else if (outcome?.kind === 'incomplete') {
-      leftOut.push({ partId: outcome.partId, reason: outcome.reason, row: t });
-      first = t;
-    }
+      rowSpans.push([opened, opened + outcome.rows - 1]);
+    } else if (outcome?.kind === 'incomplete')
+      leftOut.push({ partId: outcome.partId, reason: outcome.reason, row: opened });
+    if (cycles.running && (!wasRunning || outcome !== undefined)) openedAt = t;
   }
   if (windows.length === 0 && leftOut.length === 0) {
     const trig = table.columns.get(cycle)!.subarray(0, n);
@@ -136,17 +154,11 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     partIds,
     rowSpans,
     leftOut,
-    ...(o.labelColumn !== undefined && table.columns.has(o.labelColumn)
-      ? { labels: table.columns.get(o.labelColumn)!.subarray(0, n) }
+    ...(o.labels && labelsOf(table, o.labels.column)
+      ? { labels: labelsOf(table, o.labels.column)!.subarray(0, n) }
       : {}),
     partsPerDay: span > 0 ? Number((((windows.length - 1) * 86_400_000) / span).toPrecision(4)) : NaN,
   };
-}
-
-/** The row whose time is `ts`, searched from `from` to `to`. */
-function spanStart(times: Float64Array, ts: number, from: number, to: number): number {
-  for (let t = from; t <= to; t++) if (times[t] === ts) return t;
-  return from;
 }
 
 /** "3 parts left out: 12 (the cycle had 2 samples, fewer than 5), …" or '' where none was. */
@@ -166,7 +178,13 @@ export const MIN_PARTS = 20;
 export function partsTrainingSet(
   parts: CsvParts,
   file: string,
-  o: { readonly name: string; readonly validationFraction: number; readonly hidden: readonly number[] },
+  o: {
+    readonly name: string;
+    readonly validationFraction: number;
+    readonly hidden: readonly number[];
+    /** The parts came from the first `rows` rows only (train and eval --train-rows). */
+    readonly rows?: number;
+  },
   cut: string,
 ): TrainingSet {
   const n = parts.windows.length;
@@ -174,7 +192,8 @@ export function partsTrainingSet(
   if (n - held < MIN_PARTS || held < MIN_PARTS)
     throw new Error(
       `${file}: ${n} parts give ${n - held} to learn from and ${held} held out; each needs at least ${MIN_PARTS}` +
-        (parts.leftOut.length > 0 ? ` (${leftOutText(parts.leftOut)})` : ` (cycles cut by ${cut})`),
+        (parts.leftOut.length > 0 ? ` (${leftOutText(parts.leftOut)})` : ` (cycles cut by ${cut})`) +
+        (o.rows !== undefined ? `; those are the parts in the first ${o.rows} rows: give more with --train-rows` : ''),
     );
   const train = parts.windows.slice(0, n - held);
   const validation = parts.windows.slice(n - held);

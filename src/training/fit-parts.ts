@@ -6,44 +6,10 @@
  * configuration cut parts the same way.
  */
 import type { Progress } from '../core/progress.js';
-import type { CycleTrigger } from '../windows/cycle/cycle-window.js';
+import { cycleWindowConfig, type PartCut } from '../windows/cycle/part-cut.js';
 import type { CalibrationTarget } from './alarm-calibration.js';
 import { buildInMemory, fitAutoencoderModel, type Architecture, type FittedModel } from './build-model.js';
 import { csvParts, leftOutText, partsTrainingSet, type CsvParts } from './csv-parts.js';
-
-/** How parts are cut: the asset's cycle window (trigger_channel, trigger, part_id_channel, min/max_samples). */
-export interface PartCut {
-  readonly cycleChannel: string;
-  readonly trigger: CycleTrigger;
-  readonly partIdChannel?: string;
-  readonly minRows: number;
-  readonly maxRows: number;
-}
-
-/** The cut as the asset's `window` in the gateway's configuration (and the manifest's training.parts.window). */
-export function cycleWindowConfig(cut: PartCut): Record<string, string | number> {
-  return {
-    type: 'cycle',
-    trigger_channel: cut.cycleChannel,
-    trigger: cut.trigger,
-    ...(cut.partIdChannel !== undefined ? { part_id_channel: cut.partIdChannel } : {}),
-    min_samples: cut.minRows,
-    max_samples: cut.maxRows,
-  };
-}
-
-/** The cut a part model's manifest records (training.parts.window), or undefined for a model of sliding windows. */
-export function partCutOf(training: Record<string, unknown>): PartCut | undefined {
-  const w = (training.parts as { window?: Record<string, unknown> } | undefined)?.window;
-  if (!w || typeof w.trigger_channel !== 'string') return undefined;
-  return {
-    cycleChannel: w.trigger_channel,
-    trigger: w.trigger === 'counter' ? 'counter' : 'flag',
-    ...(typeof w.part_id_channel === 'string' ? { partIdChannel: w.part_id_channel } : {}),
-    minRows: Number(w.min_samples),
-    maxRows: Number(w.max_samples),
-  };
-}
 
 export interface PartFitOptions {
   readonly cut: PartCut;
@@ -67,6 +33,12 @@ export interface PartFitOptions {
   readonly progress?: Progress;
 }
 
+/** The fewest and most rows of the parts. */
+function partRows(parts: CsvParts): [number, number] {
+  const counts = parts.rowSpans.map(([from, to]) => to - from + 1);
+  return [counts.reduce((a, b) => Math.min(a, b)), counts.reduce((a, b) => Math.max(a, b))];
+}
+
 export async function fitPartModel(
   text: string,
   file: string,
@@ -81,13 +53,19 @@ export async function fitPartModel(
   });
   const cut = `${o.cut.cycleChannel} (${o.cut.trigger})`;
   o.log(
-    `${file}: ${parts.windows.length} parts cut by ${cut}, about ${parts.partsPerDay.toFixed(0)} a day` +
+    `${file}: ${parts.windows.length} parts cut by ${cut}` +
+      (Number.isFinite(parts.partsPerDay) ? `, about ${parts.partsPerDay.toFixed(0)} a day` : '') +
       (parts.leftOut.length > 0 ? `; ${leftOutText(parts.leftOut)}` : ''),
   );
   const set = partsTrainingSet(
     parts,
     file,
-    { name: o.name, validationFraction: o.validationFraction, hidden: o.hidden },
+    {
+      name: o.name,
+      validationFraction: o.validationFraction,
+      hidden: o.hidden,
+      ...(o.rows !== undefined ? { rows: o.rows } : {}),
+    },
     cut,
   );
   const fitted = await fitAutoencoderModel(
@@ -97,6 +75,8 @@ export async function fitPartModel(
   const record = {
     window: cycleWindowConfig(o.cut),
     parts: parts.windows.length,
+    // The rows of the parts learned from, fewest and most: validate checks an asset's min/max_samples against them.
+    rows: partRows(parts),
     parts_per_day: parts.partsPerDay,
     left_out: parts.leftOut.length,
   };

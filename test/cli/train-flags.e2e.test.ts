@@ -59,6 +59,10 @@ describe('linewatch train refuses what it would otherwise ignore', () => {
       '--part-id-channel, --max-samples: for part models only; give --cycle-channel too',
     ],
     [
+      ['--csv', CSV, '--cycle-channel', 'Current', '--window', '200', '--max-samples', '100'],
+      "--window 200: more points than a part may have rows (--max-samples 100); a part's curve holds no more",
+    ],
+    [
       ['--model', 'press', '--cycle-channel', 'cycle_active'],
       "--cycle-channel: with --csv only; the simulator's models have their own channels, rows and window",
     ],

@@ -425,3 +425,24 @@ describe('bad inputs', () => {
     });
   }
 });
+
+describe('a budget of false rejects (one window per part)', () => {
+  // Scores in runs of 4 equal values: as rows, each run above `on` is one false alarm (extremal index about 1/4); as
+  // parts, each part above `on` is one false reject.
+  const rnd = new SeededRandom(11);
+  const scores = new Float64Array(4000);
+  for (let i = 0; i < scores.length; i += 4) {
+    const v = -Math.log(1 - rnd.next());
+    scores.fill(v, i, i + 4);
+  }
+
+  it('counts every part above on, not runs of them: the level is higher than for the same budget in alarms', () => {
+    const rows = calibrateAlarm([scores], 1440, { falseAlarmsPerDay: 2 });
+    const parts = calibrateAlarm([scores], 1440, { falseAlarmsPerDay: 2 }, 'parts');
+    expect(rows.details.extremal_index).toBeLessThan(0.5);
+    expect(parts.details.exceedance_prob_on).toBeCloseTo(2 / 1440, 12);
+    expect(rows.details.exceedance_prob_on).toBeCloseTo(2 / 1440 / Number(rows.details.extremal_index), 12);
+    expect(parts.on).toBeGreaterThan(rows.on);
+    expect(parts.method).toContain('for 2 false rejects/day at 1440 parts/day (score above on in 1.39e-3 of parts)');
+  });
+});

@@ -70,8 +70,44 @@ describe('parts from a CSV of cycles', () => {
     const parts = csvParts(text, 'press.csv', FLAG);
     expect(parts.partIds).toEqual(['1', '2', '4']);
     expect(parts.leftOut).toEqual([
-      { partId: '3', reason: 'a sample was missing, stale or bad during the cycle', row: 30 },
+      { partId: '3', reason: 'a sample was missing, stale or bad during the cycle', row: 22 },
     ]);
+  });
+
+  it('finds each part by the row it opened on, where a part starts on the same time as the row before it', () => {
+    const text = cyclesCsv(5, 8, (_p, r, cells) => {
+      if (r === 0) cells[0] = String(Number(cells[0]) - 100);
+    });
+    expect(csvParts(text, 'press.csv', FLAG).rowSpans).toEqual([0, 1, 2, 3, 4].map((p) => [10 * p + 2, 10 * p + 9]));
+  });
+
+  it('takes a part id column of text (serial numbers, as the gateway takes them), numbering the parts', () => {
+    const text = cyclesCsv(3)
+      .replace('part_counter', 'serial')
+      .replace(/,(\d+)\n/g, (_m, n: string) => `,PRS-${n}\n`);
+    const parts = csvParts(text, 'press.csv', { ...FLAG, partIdChannel: 'serial' });
+    expect(parts.channels).toEqual(['force', 'position']);
+    expect(parts.partIds).toEqual(['1', '2', '3']);
+  });
+
+  it('reads the labels as eval does: "anomaly" in any case, 0/1 or true/false, and refuses -1/1', () => {
+    const labelled = (label: (part: number) => string, header = 'Anomaly') =>
+      cyclesCsv(3, 8, (p, _r, cells) => cells.push(label(p)))
+        .replace('part_counter\n', `part_counter,${header}\n`)
+        .replace(/\n(\d+,0,0,0,\d+)(?=\n|$)/g, `\n$1,${label(-1)}`);
+    const parts = csvParts(
+      labelled((p) => (p === 1 ? 'true' : 'false')),
+      'press.csv',
+      { ...FLAG, labels: {} },
+    );
+    expect(Array.from(parts.labels!.subarray(10, 22))).toEqual([0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
+    expect(() =>
+      csvParts(
+        labelled((p) => (p === 1 ? '1' : '-1')),
+        'press.csv',
+        { ...FLAG, labels: {} },
+      ),
+    ).toThrow(/^press\.csv:2: column Anomaly: "-1" is not a label; write 0 or 1/);
   });
 
   it('names the file, the flag and the columns where the cycle column is not there', () => {
@@ -88,6 +124,17 @@ describe('parts from a CSV of cycles', () => {
     expect(() => csvParts(cyclesCsv(3), 'press.csv', counter)).toThrow(
       new Error(
         'press.csv: --cycle-channel part_counter (flag): no part in 31 rows (it reads 0 to 3): a flag marks a part by going from 0 to non-zero and back; a part counter needs --cycle-trigger counter',
+      ),
+    );
+  });
+
+  it('says to give more --train-rows where the parts of the first rows are too few', () => {
+    const parts = csvParts(cyclesCsv(30), 'press.csv', { ...FLAG, rows: 200 });
+    expect(() =>
+      partsTrainingSet(parts, 'press.csv', { name: 'p', validationFraction: 0.25, hidden: [8], rows: 200 }, 'c (flag)'),
+    ).toThrow(
+      new Error(
+        'press.csv: 19 parts give 15 to learn from and 4 held out; each needs at least 20 (cycles cut by c (flag)); those are the parts in the first 200 rows: give more with --train-rows',
       ),
     );
   });

@@ -46,6 +46,11 @@ export class CycleWindow {
 
   constructor(private readonly o: CycleWindowOptions) {}
 
+  /** Whether a part is being made (a cycle was opened and has not closed). */
+  get running(): boolean {
+    return this.open;
+  }
+
   /** `partId`, when given, names a part that starts with this row (e.g. a serial number tag's text). */
   push(row: Row, partId?: string): CycleOutcome | undefined {
     const trigger = row.values[this.o.triggerIndex];
