@@ -12,8 +12,10 @@ import { isAnomalous } from '../core/verdict.js';
 import type { LoadedManifest } from '../inference/manifest.js';
 import { inMemoryModel, type Precision } from '../eval/evaluate.js';
 import { addTallies, partFigures, partLabels, tallyParts, type PartTally } from '../eval/part-metrics.js';
-import { scoreWindows } from '../training/build-model.js';
-import { csvParts } from '../training/csv-parts.js';
+import { csvParts, type CsvParts } from '../training/csv-parts.js';
+import { scoreWindows, type FittedModel } from '../training/build-model.js';
+import type { FileReport, TrainingReport } from '../report/report-data.js';
+import { writeReport } from '../report/render-report.js';
 import { fitPartModel } from '../training/fit-parts.js';
 import { partCutOf, type PartCut } from '../windows/cycle/part-cut.js';
 import { detectorFlags, wholeNumber } from './detector-flags.js';
@@ -30,6 +32,50 @@ interface FileParts {
   readonly bad: number;
   readonly threshold: number;
   readonly tally: PartTally;
+}
+
+/**
+ * A file's section of the report, one point per scored part at its start time: each curve's peak in the part, the
+ * part's score against the threshold, the bad parts as labelled spans and the failed ones as alarms.
+ */
+function partsPage(
+  file: string,
+  parts: CsvParts,
+  scored: readonly number[],
+  bad: readonly boolean[],
+  scores: readonly number[],
+  threshold: number,
+): FileReport {
+  const c = parts.channels.length;
+  const failed = scores.filter((s) => isAnomalous(s, threshold)).length;
+  return {
+    file,
+    unit: 'parts',
+    times: scored.map((i) => parts.startTimes[i]),
+    channels: parts.channels.map((name, j) => ({
+      name: `${name} (peak in each part)`,
+      values: scored.map((i) => parts.windows[i].reduce((m, v, k) => (k % c === j ? Math.max(m, v) : m), -Infinity)),
+    })),
+    score: scores,
+    threshold,
+    trainRows: 0,
+    labels: bad.map((b) => (b ? 1 : 0)),
+    alarms: scores.map((s) => (isAnomalous(s, threshold) ? 1 : 0)),
+    metrics: { parts: scored.length, 'bad parts': bad.filter(Boolean).length, failed },
+    notes: ['one point per part scored, at its start; shaded spans: bad parts (labelled), failed parts (alarms)'],
+  };
+}
+
+/** A fitted part model's section: its loss curve and the held-out parts' scores with the threshold. */
+function trainingPage(title: string, fitted: FittedModel): TrainingReport {
+  const s = fitted.manifest.score;
+  return {
+    title,
+    ...(fitted.loss ? { loss: fitted.loss } : {}),
+    scores: [...fitted.heldOutScores],
+    threshold: s.threshold,
+    calibration: s.calibration,
+  };
 }
 
 /** Throws an Error with `message` (an expression's fallback). */
@@ -70,6 +116,8 @@ export async function evalParts(
   const points = arch ? partPoints(opts.window, arch, a.cut) : undefined;
   const folder = opts.model ? await Promise.all(a.precisions.map((p) => folderModel(opts.model!, p))) : undefined;
   const results = new Map<Precision, FileParts[]>(a.precisions.map((p) => [p, []]));
+  const pages: FileReport[] = [];
+  const training: TrainingReport[] = [];
   const notEvaluated: { file: string; reason: string; error?: Error }[] = [];
   for (const file of a.files) {
     try {
@@ -115,6 +163,10 @@ export async function evalParts(
         const windows = scored.map((i) => parts.windows[i]);
         const scores = await scoreWindows(loaded.manifest, loaded.modelBytes, loaded.modelPath, windows);
         const threshold = loaded.manifest.score.threshold;
+        if (k === 0 && opts.report) {
+          pages.push(partsPage(relative(opts.data, file) || file, parts, scored, bad, scores, threshold));
+          if (fit) training.push(trainingPage(`${relative(opts.data, file) || file}: ${arch}`, fit.fitted));
+        }
         results.get(p)!.push({
           file,
           parts: scored.length,
@@ -187,6 +239,24 @@ export async function evalParts(
       `${opts.model ? `model ${opts.model}` : `part model (${arch}, ${points} points a part), fitted on the parts within the first ${a.trainRows} rows of each file`}; ` +
         `parts cut by ${a.cut.cycleChannel} (${a.cut.trigger}); a part is bad where any of its rows is labelled; scored: the parts that start after row ${a.trainRows}\n`,
     );
+  }
+  if (opts.report) {
+    const first = reports[0];
+    const page = await writeReport(opts.report, {
+      title: `linewatch eval: ${opts.model ? `model ${opts.model}` : `part model (${arch})`} on ${opts.data}`,
+      summary: {
+        precision: first.precision,
+        files: first.files,
+        parts: first.parts,
+        'bad parts': first.bad_parts,
+        F1: first.f1?.toFixed(3) ?? 'n/a',
+        'false rejects': first.confusion.fp,
+        escapes: first.confusion.fn,
+      },
+      training,
+      files: pages,
+    });
+    process.stderr.write(`report written to ${page}\n`);
   }
   if (opts.strict && notEvaluated.length > 0) {
     process.stderr.write(

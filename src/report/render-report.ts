@@ -162,7 +162,8 @@ function fileSection(f: FileReport, index: number): string {
     { spans: alarms, cls: 'span-alarm', colour: COLOURS.alarm, mode: 'band', legend: 'alarm' },
   ];
   const when = kind === 'time' ? `${formatDateTime(f.times[0])} → ${formatDateTime(f.times[rows - 1])} · ` : '';
-  const meta = `${when}${rows} rows · fitted on the first ${trainRows} · ${count(labelled.length, 'labelled span')} · ${count(alarms.length, 'alarm')}`;
+  const fitted = trainRows > 0 ? ` · fitted on the first ${trainRows}` : '';
+  const meta = `${when}${rows} ${f.unit ?? 'rows'}${fitted} · ${count(labelled.length, 'labelled span')} · ${count(alarms.length, 'alarm')}`;
   const common = { width: CHART_WIDTH, left: CHART_LEFT, x, xKind: kind, xCaption: caption, spans };
   const label = `${f.file}: channels, each scaled to its own range`;
   const signals =

@@ -16,6 +16,8 @@ export interface FileReport {
   readonly file: string;
   /** Ms since epoch, one per row. */
   readonly times: ArrayLike<number>;
+  /** What a row is, in the section's caption: `rows` (the default) or `parts` (one row per part). */
+  readonly unit?: 'rows' | 'parts';
   /** Raw values per row. */
   readonly channels: readonly ReportSeries[];
   /** Per row; NaN before the first full window. */

@@ -48,6 +48,8 @@ export interface CsvParts {
   readonly partIds: readonly string[];
   /** Each part's first and last row (0-based), for its labels. */
   readonly rowSpans: readonly (readonly [number, number])[];
+  /** Each part's first row's time (ms). */
+  readonly startTimes: readonly number[];
   readonly leftOut: readonly LeftOutPart[];
   /** Parts a day at the rate the file made them (from the first part's start to the last one's). */
   readonly partsPerDay: number;
@@ -117,6 +119,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   const windows: Float64Array[] = [];
   const partIds: string[] = [];
   const rowSpans: [number, number][] = [];
+  const startTimes: number[] = [];
   const leftOut: LeftOutPart[] = [];
   // The row the running part opened on: a flag's rising edge, a counter's change (which also closes the one before).
   let openedAt = 0;
@@ -131,6 +134,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
       windows.push(Float64Array.from(outcome.window.data));
       partIds.push(outcome.window.partId!);
       rowSpans.push([opened, opened + outcome.rows - 1]);
+      startTimes.push(times[opened]);
     } else if (outcome?.kind === 'incomplete')
       leftOut.push({ partId: outcome.partId, reason: outcome.reason, row: opened });
     if (cycles.running && (!wasRunning || outcome !== undefined)) openedAt = t;
@@ -153,6 +157,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     windows,
     partIds,
     rowSpans,
+    startTimes,
     leftOut,
     ...(o.labels && labelsOf(table, o.labels.column)
       ? { labels: labelsOf(table, o.labels.column)!.subarray(0, n) }

@@ -5,12 +5,13 @@
  * score against the threshold, the labelled spans and the alarms; per fitted model its loss curve
  * and score distribution with the threshold).
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openFilePage } from '../helpers/browser.js';
 import { ROOT, runCli } from '../helpers/cli.js';
+import { generatePressDataset } from '../../src/training/press-dataset.js';
 
 const SKAB = join(ROOT, 'data/skab');
 
@@ -72,6 +73,44 @@ describe('HTML reports from the command line', () => {
         () => document.querySelector('section.training p.calibration')?.textContent ?? '',
       );
       expect(text).toMatch(/false alarm/);
+    } finally {
+      await opened.close();
+    }
+  }, 120_000);
+
+  it("eval --report of a part model: a point per part, each curve's peak, bad parts labelled and failed parts raised", async () => {
+    const data = await mkdtemp(join(tmpdir(), 'lw-parts-report-data-'));
+    const ds = generatePressDataset({ files: 1, seed: 5 });
+    await writeFile(join(data, 'press.csv'), ds.files[0].text);
+    const dir = await mkdtemp(join(tmpdir(), 'lw-parts-report-'));
+    const cut = ['--cycle-channel', 'cycle_active', '--part-id-channel', 'part_counter'];
+    const res = await runCli(['eval', '--data', data, ...cut, '--train-rows', `${ds.trainRows}`, '--report', dir]);
+    expect(res.code, res.stderr).toBe(0);
+    const opened = await openFilePage(join(dir, 'index.html'));
+    try {
+      const drawn = await opened.page.evaluate(() => ({
+        files: [...document.querySelectorAll<HTMLElement>('section.file')].map((s) => ({
+          file: s.dataset.file,
+          caption: s.querySelector('p')?.textContent ?? '',
+          strips: [...s.querySelectorAll('svg.channels-chart .strip-name')].map((n) => n.textContent),
+          labelled: s.querySelectorAll('svg.score-chart rect.span-label').length,
+          alarms: s.querySelectorAll('svg.score-chart rect.span-alarm').length,
+        })),
+        training: [...document.querySelectorAll('section.training')].map((s) => s.querySelectorAll('svg.chart').length),
+      }));
+      expect(opened.problems).toEqual([]);
+      expect(drawn.files).toHaveLength(1);
+      const [f] = drawn.files;
+      expect(f.file).toBe('press.csv');
+      // Each strip's name, shortened to fit, then whole in its tooltip.
+      expect(f.strips).toEqual([
+        expect.stringMatching(/force \(peak in each part\)$/),
+        expect.stringMatching(/position \(peak in each part\)$/),
+      ]);
+      expect(f.caption).toMatch(/ · 30\d parts · 1 labelled span · \d+ alarms?$/);
+      expect(f.labelled).toBe(1);
+      expect(f.alarms).toBeGreaterThan(0);
+      expect(drawn.training).toEqual([2]);
     } finally {
       await opened.close();
     }
