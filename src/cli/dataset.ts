@@ -24,8 +24,6 @@
  *     .option('--analysers <n>', 'measured channels recorded as sampled analysers', '0')
  *     .action(wrap((opts) => datasetCommand(opts)));
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   generatePlantDataset,
   measuredChannelCount,
@@ -38,22 +36,9 @@ import {
   type SyntheticPlantOptions,
 } from '../sim/synthetic-plant.js';
 import { pressDatasetCommand } from './press-dataset.js';
+import { integerFlag, writeDatasetFiles, type DatasetOptions } from './dataset-files.js';
+export type { DatasetOptions } from './dataset-files.js';
 import { UsageError } from './usage.js';
-
-/** The flags as commander hands them over (strings). */
-export interface DatasetOptions {
-  out?: string;
-  preset?: string;
-  channels?: string;
-  periodMs?: string;
-  rows?: string;
-  files?: string;
-  seed?: string;
-  noiseScale?: string;
-  faults?: string;
-  recovering?: string;
-  analysers?: string;
-}
 
 export const DATASET_PRESETS = {
   process: { channels: 52, samplePeriodMs: 180_000, rowsPerFile: 960, files: 21 },
@@ -63,20 +48,6 @@ export const DATASET_PRESETS = {
 /** Rows at the start of every file that are normal, and the latest row a fault starts on. */
 const NORMAL_ROWS = 400;
 const LAST_FAULT_START = NORMAL_ROWS + 100;
-
-export function integerFlag(
-  flag: string,
-  raw: string | undefined,
-  fallback: number,
-  [min, max]: readonly [number, number],
-  note = '',
-): number {
-  if (raw === undefined) return fallback;
-  const value = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
-  if (!(value >= min && value <= max))
-    throw new UsageError(`${flag} ${raw}: expected an integer from ${min} to ${max}${note}`);
-  return value;
-}
 
 /** A decimal flag within [min, max] (`what` says what kind of number, for the error). */
 function decimalFlag(
@@ -219,22 +190,6 @@ function analyserLines(channels: SyntheticPlantDataset['plant']['channels'], sam
     `from row 0 of every file, until its analyser reports again: ${named}.`,
     '',
   ];
-}
-
-/**
- * Writes a data set's files (name → text) into `out`, created if missing. `eval` reads every labelled CSV under a
- * folder: files of an earlier, different data set would be scored too, so a folder holding others is refused.
- */
-export function writeDatasetFiles(out: string, files: ReadonlyMap<string, string>): void {
-  mkdirSync(out, { recursive: true });
-  const strangers = readdirSync(out).filter((name) => !files.has(name));
-  if (strangers.length > 0) {
-    const examples = strangers.slice(0, 3).join(', ');
-    throw new UsageError(
-      `--out ${out}: holds ${strangers.length} file(s) this data set would not replace (${examples}); choose an empty or new folder`,
-    );
-  }
-  for (const [name, text] of files) writeFileSync(join(out, name), text);
 }
 
 /** Generates the data set and writes it to `--out`; prints one summary line. */

@@ -19,8 +19,8 @@ import { writeReport } from '../report/render-report.js';
 import { fitPartModel } from '../training/fit-parts.js';
 import { partCutOf, type PartCut } from '../windows/cycle/part-cut.js';
 import { detectorFlags, wholeNumber } from './detector-flags.js';
-import { folderModel, withoutFile, type EvalOptions } from './eval.js';
-import { filtersOf } from './train.js';
+import { folderModel, withoutFile, type EvalOptions } from './eval-options.js';
+import { filtersOf } from './train-options.js';
 import { partArch, partCutFlags, partPoints } from './train-parts.js';
 import { UsageError } from './usage.js';
 

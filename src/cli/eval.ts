@@ -3,13 +3,10 @@
  * operator's metrics. `--arch` fits each file's model on its first rows through the code
  * `linewatch train` runs; `--model` scores an existing model folder without training.
  */
-import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
-import { loadManifest, sha256Hex, type LoadedManifest } from '../inference/manifest.js';
+import { relative } from 'node:path';
 import {
   fitFileModel,
   whyNotEvaluated,
-  fp32Manifest,
   inMemoryModel,
   csvFilesUnder,
   filesUnder,
@@ -36,32 +33,15 @@ import {
 } from '../core/csv-table.js';
 import type { FileReport, TrainingReport } from '../report/report-data.js';
 import { writeReport } from '../report/render-report.js';
-import { detectorFlags, refuseUnknownSlowChannels, wholeNumber, type DetectorFlags } from './detector-flags.js';
+import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { terminalProgress } from '../core/progress.js';
 import { UsageError } from './usage.js';
 import { evalParts, partEvalCut } from './eval-parts.js';
-import { refusePartFlagsWithoutCycle, type PartFlags } from './train-parts.js';
+import { refusePartFlagsWithoutCycle } from './train-parts.js';
+import { folderModel, withoutFile, type EvalOptions } from './eval-options.js';
+export type { EvalOptions } from './eval-options.js';
 import type { CalibrationTarget } from '../training/alarm-calibration.js';
-
-export interface EvalOptions extends DetectorFlags, PartFlags {
-  /** Part models (--cycle-channel): points a part is resampled to, and the autoencoder's shape. */
-  window?: string;
-  hidden?: string;
-  filters?: string;
-  data: string;
-  trainRows?: string;
-  precision: string;
-  model?: string;
-  json?: boolean;
-  strict?: boolean;
-  report?: string;
-  onDelayMs?: string;
-  offDelayMs?: string;
-  sustainMs?: string;
-  periodMs?: string;
-  labelColumn?: string;
-}
 
 function line(r: EvalReport): string {
   const delay = r.delay_s === null ? 'n/a' : `${r.delay_s.toFixed(1)} s`;
@@ -71,20 +51,6 @@ function line(r: EvalReport): string {
     `low FP ${r.nab.low_fp.toFixed(1)}  low FN ${r.nab.low_fn.toFixed(1)}  delay ${delay}  spans ${r.detected_spans}  false alarms/day ${perDay}  ` +
     `(TP ${r.confusion.tp} FP ${r.confusion.fp} TN ${r.confusion.tn} FN ${r.confusion.fn})`
   );
-}
-
-/** A model folder's graph of the given precision (fp32: its fp32_file, checked against fp32_sha256). */
-export async function folderModel(dir: string, precision: Precision): Promise<LoadedManifest> {
-  const loaded = await loadManifest(dir);
-  if (precision === 'int8') return loaded;
-  const m = loaded.manifest;
-  if (!m.fp32_file || !m.fp32_sha256)
-    throw new UsageError(`--precision fp32: the model ${loaded.manifestPath} names no fp32_file with its fp32_sha256`);
-  const modelPath = resolve(loaded.modelPath, '..', m.fp32_file);
-  const bytes = await readFile(modelPath);
-  if (sha256Hex(bytes) !== m.fp32_sha256)
-    throw new Error(`model file ${modelPath}: sha256 does not match the manifest's fp32_sha256`);
-  return { ...loaded, modelPath, modelBytes: bytes, manifest: fp32Manifest(m, m.fp32_sha256) };
 }
 
 function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
@@ -119,15 +85,6 @@ function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
     },
     ...(notes.length > 0 ? { notes } : {}),
   };
-}
-
-/** An error message without the file name it starts with (the file is named beside it): `line N: ...` where it named
- * a line (`FILE:N: ...`). */
-export function withoutFile(message: string, file: string): string {
-  if (!message.startsWith(`${file}:`)) return message;
-  const rest = message.slice(file.length + 1);
-  const line = /^(\d+): /.exec(rest);
-  return line ? `line ${line[1]}: ${rest.slice(line[0].length)}` : rest.trimStart();
 }
 
 export async function evalCommand(opts: EvalOptions, argv: readonly string[]): Promise<number> {

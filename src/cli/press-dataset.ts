@@ -3,7 +3,7 @@
  * (src/training/press-dataset.ts): labelled files, anomaly-free.csv and a README that says how to fit and measure.
  */
 import { generatePressDataset, pressDatasetReadme } from '../training/press-dataset.js';
-import { integerFlag, writeDatasetFiles, type DatasetOptions } from './dataset.js';
+import { integerFlag, writeDatasetFiles, type DatasetOptions } from './dataset-files.js';
 import { UsageError } from './usage.js';
 
 export async function pressDatasetCommand(opts: DatasetOptions): Promise<number> {

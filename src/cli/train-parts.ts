@@ -11,7 +11,15 @@ import { cycleWindowConfig, type PartCut } from '../windows/cycle/part-cut.js';
 import type { DetectorArch, DetectorOptions } from '../training/fit-detector.js';
 import { terminalProgress } from '../core/progress.js';
 import { wholeNumber } from './detector-flags.js';
-import { csvFlagText, filtersOf, nameOf, pruneOf, writeTrainReport, type TrainOptions } from './train.js';
+import {
+  csvFlagText,
+  filtersOf,
+  nameOf,
+  pruneOf,
+  writeTrainReport,
+  type PartFlags,
+  type TrainOptions,
+} from './train-options.js';
 import { UsageError } from './usage.js';
 
 /** The gateway's defaults for a cycle window (config: window min_samples, max_samples). */
@@ -19,14 +27,6 @@ const DEFAULT_MIN_SAMPLES = 5;
 const DEFAULT_MAX_SAMPLES = 10_000;
 /** Points a part is resampled to, where --window does not say. */
 const DEFAULT_PART_POINTS = 32;
-
-export interface PartFlags {
-  cycleChannel?: string;
-  cycleTrigger?: string;
-  partIdChannel?: string;
-  minSamples?: string;
-  maxSamples?: string;
-}
 
 /** The cut the flags describe (--cycle-channel given), checked; errors name the flag. */
 export function partCutFlags(opts: PartFlags): PartCut {

@@ -4,78 +4,19 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { buildModel, writeModelFolder, type Architecture, type FittedModel } from '../training/build-model.js';
+import { buildModel, writeModelFolder, type Architecture } from '../training/build-model.js';
 import { csvNormalData } from '../training/csv-dataset.js';
-import { readCsvText } from '../core/csv-file.js';
 import { heldAsText, heldText } from '../core/csv-table.js';
 import { MODEL_KINDS, pumpNormalData, trainingSet, type ModelKind } from '../training/datasets.js';
 import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
 import { fitDetector, type DetectorOptions, type NormalData } from '../training/fit-detector.js';
-import { writeReport } from '../report/render-report.js';
-import { detectorFlags, refuseUnknownSlowChannels, wholeNumber, type DetectorFlags } from './detector-flags.js';
+import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { terminalProgress } from '../core/progress.js';
-import { refusePartFlagsWithoutCycle, trainParts, type PartFlags } from './train-parts.js';
+import { refusePartFlagsWithoutCycle, trainParts } from './train-parts.js';
+import { csvFlagText, filtersOf, nameOf, pruneOf, writeTrainReport, type TrainOptions } from './train-options.js';
+export type { TrainOptions } from './train-options.js';
 import { UsageError } from './usage.js';
-
-export interface TrainOptions extends DetectorFlags, PartFlags {
-  model: string;
-  trainS?: string;
-  out: string;
-  csv?: string;
-  channels?: string;
-  trainRows?: string;
-  window?: string;
-  hop: string;
-  periodMs?: string;
-  hidden: string;
-  filters: string;
-  name?: string;
-  prune?: string;
-  report?: string;
-}
-
-export function filtersOf(opts: Pick<TrainOptions, 'filters'>): [number, number] {
-  const filters = opts.filters.split(',').map((f) => wholeNumber('filters', f.trim()));
-  if (filters.length !== 2) throw new UsageError(`--filters ${opts.filters}: expected two channel counts, e.g. 16,8`);
-  return [filters[0], filters[1]];
-}
-
-export function pruneOf(opts: TrainOptions, arch: string): number | undefined {
-  if (opts.prune !== undefined && (arch === 'hybrid' || arch === 'stats'))
-    throw new UsageError(
-      `--prune ${opts.prune}: the ${arch} detector has no hidden units or conv channels to prune; --prune is for dense and conv1d`,
-    );
-  const prune = opts.prune === undefined ? undefined : Number(opts.prune);
-  if (prune !== undefined && !(prune > 0 && prune < 1))
-    throw new UsageError(`--prune ${opts.prune}: expected a fraction between 0 and 1 (e.g. 0.5)`);
-  return prune;
-}
-
-/** `--report DIR`: the fitted model's loss curve (where it has one) and held-out score distribution, as a page. */
-export async function writeTrainReport(dir: string, fitted: FittedModel, title: string): Promise<void> {
-  const s = fitted.manifest.score;
-  const page = await writeReport(dir, {
-    title: `linewatch train: ${title}`,
-    summary: {
-      architecture: String(fitted.manifest.training.architecture),
-      threshold: s.threshold.toFixed(3),
-      'off threshold': s.off_threshold?.toFixed(3) ?? 'n/a',
-      target: JSON.stringify(s.target ?? {}),
-    },
-    training: [
-      {
-        title: `${fitted.manifest.name}: held-out normal windows`,
-        ...(fitted.loss ? { loss: fitted.loss } : {}),
-        scores: [...fitted.heldOutScores],
-        threshold: s.threshold,
-        ...(s.off_threshold ? { offThreshold: s.off_threshold } : {}),
-        calibration: s.calibration,
-      },
-    ],
-  });
-  process.stderr.write(`report written to ${page}\n`);
-}
 
 /**
  * Fits `data` through fitDetector (as eval --arch does), writes the model folder and, with --report, its page; `from`
@@ -97,13 +38,6 @@ async function fitAndWrite(
   await writeModelFolder(resolve(opts.out), fitted);
   if (opts.report) await writeTrainReport(opts.report, fitted, `${data.name} (${detector.arch}) on ${from}`);
   process.stdout.write(`model ${data.name} written to ${resolve(opts.out)}\n`);
-}
-
-/** `--name`, where given: not blank (a manifest needs a name). */
-export function nameOf(opts: TrainOptions, fallback: string): string {
-  if (opts.name === undefined) return fallback;
-  if (opts.name.trim() === '') throw new UsageError('--name: expected a model name, not a blank one');
-  return opts.name;
 }
 
 /** `--out` must be a folder, or not exist yet: checked before training, not after. */
@@ -178,16 +112,6 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     },
     opts.csv!,
   );
-}
-
-/** The text of the CSV that --csv names; a file that cannot be read is named with the reason (ENOENT, EACCES). */
-export function csvFlagText(csv: string): string {
-  try {
-    return readCsvText(csv);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw code ? new UsageError(`--csv ${csv}: ${code}`) : err;
-  }
 }
 
 /** hybrid or stats on the simulator's pump station: the rows go through fitDetector, as a CSV's do. */

@@ -1,0 +1,53 @@
+/**
+ * What `linewatch eval` and its measure of part models share: the flags as commander hands them over, a model
+ * folder's graph of one precision, and a file's error message without the file's name.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fp32Manifest, type Precision } from '../eval/evaluate.js';
+import { loadManifest, sha256Hex, type LoadedManifest } from '../inference/manifest.js';
+import type { DetectorFlags } from './detector-flags.js';
+import type { PartFlags } from './train-options.js';
+import { UsageError } from './usage.js';
+
+export interface EvalOptions extends DetectorFlags, PartFlags {
+  /** Part models (--cycle-channel): points a part is resampled to, and the autoencoder's shape. */
+  window?: string;
+  hidden?: string;
+  filters?: string;
+  data: string;
+  trainRows?: string;
+  precision: string;
+  model?: string;
+  json?: boolean;
+  strict?: boolean;
+  report?: string;
+  onDelayMs?: string;
+  offDelayMs?: string;
+  sustainMs?: string;
+  periodMs?: string;
+  labelColumn?: string;
+}
+
+/** A model folder's graph of the given precision (fp32: its fp32_file, checked against fp32_sha256). */
+export async function folderModel(dir: string, precision: Precision): Promise<LoadedManifest> {
+  const loaded = await loadManifest(dir);
+  if (precision === 'int8') return loaded;
+  const m = loaded.manifest;
+  if (!m.fp32_file || !m.fp32_sha256)
+    throw new UsageError(`--precision fp32: the model ${loaded.manifestPath} names no fp32_file with its fp32_sha256`);
+  const modelPath = resolve(loaded.modelPath, '..', m.fp32_file);
+  const bytes = await readFile(modelPath);
+  if (sha256Hex(bytes) !== m.fp32_sha256)
+    throw new Error(`model file ${modelPath}: sha256 does not match the manifest's fp32_sha256`);
+  return { ...loaded, modelPath, modelBytes: bytes, manifest: fp32Manifest(m, m.fp32_sha256) };
+}
+
+/** An error message without the file name it starts with (the file is named beside it): `line N: ...` where it named
+ * a line (`FILE:N: ...`). */
+export function withoutFile(message: string, file: string): string {
+  if (!message.startsWith(`${file}:`)) return message;
+  const rest = message.slice(file.length + 1);
+  const line = /^(\d+): /.exec(rest);
+  return line ? `line ${line[1]}: ${rest.slice(line[0].length)}` : rest.trimStart();
+}

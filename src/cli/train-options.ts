@@ -1,0 +1,93 @@
+/**
+ * What `linewatch train` and the part models' commands share: the flags as commander hands them over, and the helpers
+ * that read them (the model's name, pruning, conv filters, the --csv file) and write a trained model's report page.
+ */
+import { readCsvText } from '../core/csv-file.js';
+import type { FittedModel } from '../training/build-model.js';
+import { writeReport } from '../report/render-report.js';
+import { wholeNumber, type DetectorFlags } from './detector-flags.js';
+import { UsageError } from './usage.js';
+
+export interface PartFlags {
+  cycleChannel?: string;
+  cycleTrigger?: string;
+  partIdChannel?: string;
+  minSamples?: string;
+  maxSamples?: string;
+}
+
+export interface TrainOptions extends DetectorFlags, PartFlags {
+  model: string;
+  trainS?: string;
+  out: string;
+  csv?: string;
+  channels?: string;
+  trainRows?: string;
+  window?: string;
+  hop: string;
+  periodMs?: string;
+  hidden: string;
+  filters: string;
+  name?: string;
+  prune?: string;
+  report?: string;
+}
+
+export function filtersOf(opts: Pick<TrainOptions, 'filters'>): [number, number] {
+  const filters = opts.filters.split(',').map((f) => wholeNumber('filters', f.trim()));
+  if (filters.length !== 2) throw new UsageError(`--filters ${opts.filters}: expected two channel counts, e.g. 16,8`);
+  return [filters[0], filters[1]];
+}
+
+export function pruneOf(opts: TrainOptions, arch: string): number | undefined {
+  if (opts.prune !== undefined && (arch === 'hybrid' || arch === 'stats'))
+    throw new UsageError(
+      `--prune ${opts.prune}: the ${arch} detector has no hidden units or conv channels to prune; --prune is for dense and conv1d`,
+    );
+  const prune = opts.prune === undefined ? undefined : Number(opts.prune);
+  if (prune !== undefined && !(prune > 0 && prune < 1))
+    throw new UsageError(`--prune ${opts.prune}: expected a fraction between 0 and 1 (e.g. 0.5)`);
+  return prune;
+}
+
+/** `--report DIR`: the fitted model's loss curve (where it has one) and held-out score distribution, as a page. */
+export async function writeTrainReport(dir: string, fitted: FittedModel, title: string): Promise<void> {
+  const s = fitted.manifest.score;
+  const page = await writeReport(dir, {
+    title: `linewatch train: ${title}`,
+    summary: {
+      architecture: String(fitted.manifest.training.architecture),
+      threshold: s.threshold.toFixed(3),
+      'off threshold': s.off_threshold?.toFixed(3) ?? 'n/a',
+      target: JSON.stringify(s.target ?? {}),
+    },
+    training: [
+      {
+        title: `${fitted.manifest.name}: held-out normal windows`,
+        ...(fitted.loss ? { loss: fitted.loss } : {}),
+        scores: [...fitted.heldOutScores],
+        threshold: s.threshold,
+        ...(s.off_threshold ? { offThreshold: s.off_threshold } : {}),
+        calibration: s.calibration,
+      },
+    ],
+  });
+  process.stderr.write(`report written to ${page}\n`);
+}
+
+/** `--name`, where given: not blank (a manifest needs a name). */
+export function nameOf(opts: TrainOptions, fallback: string): string {
+  if (opts.name === undefined) return fallback;
+  if (opts.name.trim() === '') throw new UsageError('--name: expected a model name, not a blank one');
+  return opts.name;
+}
+
+/** The text of the CSV that --csv names; a file that cannot be read is named with the reason (ENOENT, EACCES). */
+export function csvFlagText(csv: string): string {
+  try {
+    return readCsvText(csv);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw code ? new UsageError(`--csv ${csv}: ${code}`) : err;
+  }
+}
