@@ -21,7 +21,7 @@ import { partCutOf, type PartCut } from '../windows/cycle/part-cut.js';
 import { detectorFlags, wholeNumber } from './detector-flags.js';
 import { folderModel, withoutFile, type EvalOptions } from './eval-options.js';
 import { filtersOf } from './train-options.js';
-import { partArch, partCutFlags, partPoints } from './train-parts.js';
+import { partArch, partCutFlags, partPoints, partsPerDayFlag } from './train-parts.js';
 import { UsageError } from './usage.js';
 
 type EvalPartOptions = EvalOptions;
@@ -111,6 +111,10 @@ export async function evalParts(
     throw new UsageError(
       `${given.map(([, f]) => f).join(', ')}: a part model judges each part on its own, with no alarm delays`,
     );
+  if (opts.model && opts.partsPerDay !== undefined)
+    throw new UsageError(
+      `--parts-per-day: for the models eval fits (--cycle-channel without --model); the model ${opts.model} keeps its calibration`,
+    );
   const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '), 'dense');
   const arch = detector ? partArch(detector.arch, a.cut.cycleChannel) : undefined;
   const points = arch ? partPoints(opts.window, arch, a.cut) : undefined;
@@ -137,6 +141,7 @@ export async function evalParts(
               seed: detector.seed,
               epochs: detector.epochs,
               target: detector.target,
+              ...partsPerDayFlag(opts),
               command: detector.command,
               log: () => {},
             })

@@ -127,6 +127,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option(
         '--max-samples <n>',
         'with --cycle-channel: a part with more rows is left out (default 10000, as the gateway)',
+      )
+      .option(
+        '--parts-per-day <n>',
+        "with --cycle-channel: the parts a day the line makes, for the budget of false rejects a day (default: the recording's rate)",
       );
   const detectorOptions = (cmd: Command, validationHelp: string) =>
     cmd

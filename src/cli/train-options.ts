@@ -13,6 +13,7 @@ export interface PartFlags {
   cycleTrigger?: string;
   partIdChannel?: string;
   minSamples?: string;
+  partsPerDay?: string;
   maxSamples?: string;
 }
 

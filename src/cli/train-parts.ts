@@ -29,6 +29,15 @@ const DEFAULT_MAX_SAMPLES = 10_000;
 const DEFAULT_PART_POINTS = 32;
 
 /** The cut the flags describe (--cycle-channel given), checked; errors name the flag. */
+/** --parts-per-day: the line's rate of parts for the budget, where the recording's is not the line's; checked. */
+export function partsPerDayFlag(opts: PartFlags): { partsPerDay?: number } {
+  if (opts.partsPerDay === undefined) return {};
+  const n = Number(opts.partsPerDay);
+  if (!(n > 0 && Number.isFinite(n)))
+    throw new UsageError(`--parts-per-day ${opts.partsPerDay}: expected a positive number (e.g. 14400)`);
+  return { partsPerDay: n };
+}
+
 export function partCutFlags(opts: PartFlags): PartCut {
   const trigger = opts.cycleTrigger ?? 'flag';
   if (trigger !== 'flag' && trigger !== 'counter')
@@ -50,7 +59,7 @@ export function partCutFlags(opts: PartFlags): PartCut {
 
 /** Flags that only a part model gives meaning to, refused without --cycle-channel instead of ignored. */
 export function refusePartFlagsWithoutCycle(opts: PartFlags): void {
-  const given = (['cycleTrigger', 'partIdChannel', 'minSamples', 'maxSamples'] as const)
+  const given = (['cycleTrigger', 'partIdChannel', 'minSamples', 'maxSamples', 'partsPerDay'] as const)
     .filter((k) => opts[k] !== undefined)
     .map((k) => `--${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`);
   if (given.length > 0) throw new UsageError(`${given.join(', ')}: for part models only; give --cycle-channel too`);
@@ -117,6 +126,7 @@ export async function trainParts(
     seed: detector.seed,
     epochs: detector.epochs,
     target: detector.target,
+    ...partsPerDayFlag(opts),
     command: `linewatch ${argv.join(' ')}`,
     log,
     ...(bar ? { progress: bar } : {}),

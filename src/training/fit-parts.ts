@@ -28,6 +28,8 @@ export interface PartFitOptions {
   readonly seed: number;
   readonly epochs: number;
   readonly target: CalibrationTarget;
+  /** The parts a day the line makes, for the budget; default the recording's rate. */
+  readonly partsPerDay?: number;
   readonly command: string;
   readonly log: (line: string) => void;
   readonly progress?: Progress;
@@ -70,14 +72,15 @@ export async function fitPartModel(
   );
   const fitted = await fitAutoencoderModel(
     set,
-    buildInMemory(o, { rowsPerDay: parts.partsPerDay, target: o.target, unit: 'parts' }),
+    buildInMemory(o, { rowsPerDay: o.partsPerDay ?? parts.partsPerDay, target: o.target, unit: 'parts' }),
   );
   const record = {
     window: cycleWindowConfig(o.cut),
     parts: parts.windows.length,
     // The rows of the parts learned from, fewest and most: validate checks an asset's min/max_samples against them.
     rows: partRows(parts),
-    parts_per_day: parts.partsPerDay,
+    parts_per_day: o.partsPerDay ?? parts.partsPerDay,
+    ...(o.partsPerDay !== undefined ? { parts_per_day_given: true, recording_parts_per_day: parts.partsPerDay } : {}),
     left_out: parts.leftOut.length,
   };
   const manifest = { ...fitted.manifest, training: { ...fitted.manifest.training, parts: record } };

@@ -63,6 +63,11 @@ describe('linewatch train refuses what it would otherwise ignore', () => {
       "--window 200: more points than a part may have rows (--max-samples 100); a part's curve holds no more",
     ],
     [
+      ['--csv', CSV, '--cycle-channel', 'Current', '--parts-per-day', '0'],
+      '--parts-per-day 0: expected a positive number (e.g. 14400)',
+    ],
+    [['--csv', CSV, '--parts-per-day', '100'], '--parts-per-day: for part models only; give --cycle-channel too'],
+    [
       ['--model', 'press', '--cycle-channel', 'cycle_active'],
       "--cycle-channel: with --csv only; the simulator's models have their own channels, rows and window",
     ],

@@ -16,6 +16,10 @@ describe('linewatch eval of a part model refuses', () => {
       "--arch stats --cycle-channel Current: stats scores sliding windows of rows; a part model is an autoencoder over each part's curves: --arch dense (the default with --cycle-channel) or conv1d",
     ],
     [['--window', '24'], '--window: for part models (--cycle-channel) only'],
+    [
+      ['--model', join(ROOT, 'models/press-ae'), '--cycle-channel', 'cycle_active', '--parts-per-day', '100'],
+      `--parts-per-day: for the models eval fits (--cycle-channel without --model); the model ${join(ROOT, 'models/press-ae')} keeps its calibration`,
+    ],
     [['--min-samples', '3'], '--min-samples: for part models only; give --cycle-channel too'],
   ])('eval %j: exit 2, "%s"', async (args, message) => {
     const res = await runCli(['eval', '--data', VALVE, ...args]);

@@ -95,6 +95,19 @@ describe('a part model trained on a CSV of normal cycles', () => {
     );
   });
 
+  it("calibrates for the line's rate of parts where --parts-per-day gives it, not the recording's", async () => {
+    const slower = join(dir, 'model-1440-a-day');
+    const csv = join(dir, 'press-normal.csv');
+    const cut = ['--cycle-channel', 'cycle_active', '--part-id-channel', 'part_counter'];
+    const res = await runCli(['train', '--csv', csv, ...cut, '--parts-per-day', '1440', '--out', slower]);
+    expect(res.code, res.stderr).toBe(0);
+    const [given, recorded] = await Promise.all([loadManifest(slower), loadManifest(model)]);
+    expect(given.manifest.training.parts).toMatchObject({ parts_per_day: 1440, parts_per_day_given: true });
+    expect(given.manifest.score.calibration).toContain('for 1 false rejects/day at 1440 parts/day');
+    // A tenth of the parts a day for the same budget: each part may fail ten times as often, so the threshold is lower.
+    expect(given.manifest.score.threshold).toBeLessThan(recorded.manifest.score.threshold);
+  });
+
   it('passes fresh normal parts and fails every part of a bad press-fit, scored as the gateway scores them', async () => {
     const loaded = await loadManifest(model);
     const { manifest } = loaded;
