@@ -22,7 +22,7 @@ import { detectorFlags, wholeNumber } from './detector-flags.js';
 import { folderModel, withoutFile, type EvalOptions } from './eval-options.js';
 import { filtersOf } from './train-options.js';
 import { partArch, partCutFlags, partPoints, partsPerDayFlag } from './train-parts.js';
-import { UsageError } from './usage.js';
+import { refuseGiven, UsageError } from './usage.js';
 
 type EvalPartOptions = EvalOptions;
 
@@ -83,8 +83,6 @@ function refuse(message: string): never {
   throw new Error(message);
 }
 
-const ALARM_FLAGS = { onDelayMs: '--on-delay-ms', offDelayMs: '--off-delay-ms', sustainMs: '--sustain-ms' } as const;
-
 /** The part model's cut: from the flags, or else from --model's manifest; undefined for a sliding-window eval. */
 export async function partEvalCut(opts: EvalPartOptions): Promise<PartCut | undefined> {
   if (opts.cycleChannel !== undefined) return partCutFlags(opts);
@@ -106,11 +104,10 @@ export async function evalParts(
     readonly labelName?: string;
   },
 ): Promise<number> {
-  const given = Object.entries(ALARM_FLAGS).filter(([k]) => opts[k as keyof typeof ALARM_FLAGS] !== undefined);
-  if (given.length > 0)
-    throw new UsageError(
-      `${given.map(([, f]) => f).join(', ')}: a part model judges each part on its own, with no alarm delays`,
-    );
+  refuseGiven(
+    { '--on-delay-ms': opts.onDelayMs, '--off-delay-ms': opts.offDelayMs, '--sustain-ms': opts.sustainMs },
+    'a part model judges each part on its own, with no alarm delays',
+  );
   if (opts.model && opts.partsPerDay !== undefined)
     throw new UsageError(
       `--parts-per-day: for the models eval fits (--cycle-channel without --model); the model ${opts.model} keeps its calibration`,

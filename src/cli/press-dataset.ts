@@ -4,25 +4,23 @@
  */
 import { generatePressDataset, pressDatasetReadme } from '../training/press-dataset.js';
 import { integerFlag, writeDatasetFiles, type DatasetOptions } from './dataset-files.js';
-import { UsageError } from './usage.js';
+import { refuseGiven, UsageError } from './usage.js';
 
 export async function pressDatasetCommand(opts: DatasetOptions): Promise<number> {
   if (opts.out === undefined || opts.out.trim() === '')
     throw new UsageError('--out: expected the folder to write the data set into');
-  const plantOnly = {
-    '--channels': opts.channels,
-    '--period-ms': opts.periodMs,
-    '--rows': opts.rows,
-    '--noise-scale': opts.noiseScale,
-    '--faults': opts.faults,
-    '--recovering': opts.recovering,
-    '--analysers': opts.analysers,
-  };
-  const given = Object.keys(plantOnly).filter((k) => plantOnly[k as keyof typeof plantOnly] !== undefined);
-  if (given.length > 0)
-    throw new UsageError(
-      `${given.join(', ')}: for the process and skab-like plants; the press preset records the line simulator's press as it is`,
-    );
+  refuseGiven(
+    {
+      '--channels': opts.channels,
+      '--period-ms': opts.periodMs,
+      '--rows': opts.rows,
+      '--noise-scale': opts.noiseScale,
+      '--faults': opts.faults,
+      '--recovering': opts.recovering,
+      '--analysers': opts.analysers,
+    },
+    "for the process and skab-like plants; the press preset records the line simulator's press as it is",
+  );
   const o = {
     files: integerFlag('--files', opts.files, 8, [1, 100]),
     seed: integerFlag('--seed', opts.seed, 1, [0, 1e6]),

@@ -20,7 +20,7 @@ import {
   type PartFlags,
   type TrainOptions,
 } from './train-options.js';
-import { UsageError } from './usage.js';
+import { refuseGiven, UsageError } from './usage.js';
 
 /** The gateway's defaults for a cycle window (config: window min_samples, max_samples). */
 const DEFAULT_MIN_SAMPLES = 5;
@@ -59,10 +59,16 @@ export function partCutFlags(opts: PartFlags): PartCut {
 
 /** Flags that only a part model gives meaning to, refused without --cycle-channel instead of ignored. */
 export function refusePartFlagsWithoutCycle(opts: PartFlags): void {
-  const given = (['cycleTrigger', 'partIdChannel', 'minSamples', 'maxSamples', 'partsPerDay'] as const)
-    .filter((k) => opts[k] !== undefined)
-    .map((k) => `--${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`);
-  if (given.length > 0) throw new UsageError(`${given.join(', ')}: for part models only; give --cycle-channel too`);
+  refuseGiven(
+    {
+      '--cycle-trigger': opts.cycleTrigger,
+      '--part-id-channel': opts.partIdChannel,
+      '--min-samples': opts.minSamples,
+      '--max-samples': opts.maxSamples,
+      '--parts-per-day': opts.partsPerDay,
+    },
+    'for part models only; give --cycle-channel too',
+  );
 }
 
 /** The architecture of a part model: an autoencoder over each part's curves; the others are refused, named. */

@@ -16,7 +16,7 @@ import { terminalProgress } from '../core/progress.js';
 import { refusePartFlagsWithoutCycle, trainParts } from './train-parts.js';
 import { csvFlagText, filtersOf, nameOf, pruneOf, writeTrainReport, type TrainOptions } from './train-options.js';
 export type { TrainOptions } from './train-options.js';
-import { UsageError } from './usage.js';
+import { refuseGiven, UsageError } from './usage.js';
 
 /**
  * Fits `data` through fitDetector (as eval --arch does), writes the model folder and, with --report, its page; `from`
@@ -44,12 +44,6 @@ async function fitAndWrite(
 async function checkOut(out: string): Promise<void> {
   const st = await stat(out).catch(() => undefined);
   if (st && !st.isDirectory()) throw new UsageError(`--out ${out}: exists and is not a folder`);
-}
-
-/** Refuses the flags of `values` that were given, naming them and `why`, instead of ignoring them. */
-function refuseGiven(values: Record<string, string | undefined>, why: string): void {
-  const given = Object.keys(values).filter((flag) => values[flag] !== undefined);
-  if (given.length > 0) throw new UsageError(`${given.join(', ')}: ${why}`);
 }
 
 /** Flags that only a CSV gives meaning to, refused with the simulator instead of ignored. */

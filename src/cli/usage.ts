@@ -13,6 +13,12 @@ export class UsageError extends Error {
   }
 }
 
+/** Refuses the flags of `values` (flag → value) that were given, naming them and `why`, instead of ignoring them. */
+export function refuseGiven(values: Record<string, string | undefined>, why: string): void {
+  const given = Object.keys(values).filter((flag) => values[flag] !== undefined);
+  if (given.length > 0) throw new UsageError(`${given.join(', ')}: ${why}`);
+}
+
 /** A TCP port flag (0 asks the system for a free port). */
 export function portFlag(flag: string, value: string): number {
   const n = Number(value);
