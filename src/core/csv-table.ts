@@ -384,6 +384,12 @@ export function medianSpacing(times: ArrayLike<number>, n = times.length): numbe
   return spacing[Math.floor(spacing.length / 2)];
 }
 
+/** A label column's values: the column named so, else one named so in another case (`Anomaly`); undefined if none. */
+export function labelColumn(table: SkabTable, name: string): Float64Array | undefined {
+  const header = table.header.includes(name) ? name : table.header.slice(1).find((h) => h.toLowerCase() === name);
+  return header === undefined ? undefined : table.columns.get(header);
+}
+
 /** The first `n` rows of the named columns, time-major (rows × channels). */
 export function rowMajor(table: SkabTable, channels: readonly string[], n = table.times.length): Float64Array {
   const c = channels.length;

@@ -12,10 +12,10 @@ import {
   timesInMs,
   unitlessTimes,
   holdShortGaps,
+  labelColumn,
   type HeldReadings,
   type RunColumn,
   type TextColumn,
-  type SkabTable,
 } from '../core/csv-table.js';
 
 export interface LabelledSeries {
@@ -109,12 +109,6 @@ export function readLabelledCsv(
     ...(table.textColumns ? { textColumns: table.textColumns } : {}),
     ...(missing.length > 0 ? { missing } : {}),
   };
-}
-
-/** A label column's values: the column named so, else one named so in another case (`Anomaly`); undefined if none. */
-function labelColumn(table: SkabTable, name: string): Float64Array | undefined {
-  const header = table.header.includes(name) ? name : table.header.slice(1).find((h) => h.toLowerCase() === name);
-  return header === undefined ? undefined : table.columns.get(header);
 }
 
 export interface OperatorMetrics {

@@ -4,7 +4,7 @@
  * flag or a part counter), each part resampled to `windowLength` points, as the gateway will see them. Pure: text in,
  * parts out; every problem names the file, the column and what is wrong.
  */
-import { isNotChannel, parseSkabCsv, rowMajor, timesInMs, type SkabTable } from '../core/csv-table.js';
+import { isNotChannel, labelColumn, parseSkabCsv, rowMajor, timesInMs, type SkabTable } from '../core/csv-table.js';
 import { CycleWindow, type CycleTrigger } from '../windows/cycle/cycle-window.js';
 import type { TrainingSet } from './build-model.js';
 import { windowStats } from './sim-recording.js';
@@ -62,12 +62,6 @@ function columnOf(table: SkabTable, file: string, flag: string, name: string): s
   if (!table.columns.has(name))
     throw new Error(`${file}: ${flag} ${name}: no such column (columns: ${table.header.slice(1).join(', ')})`);
   return name;
-}
-
-/** The label column as eval reads it: the name given, else `anomaly` in any case; undefined if the file has none. */
-function labelsOf(table: SkabTable, given: string | undefined): Float64Array | undefined {
-  const name = given ?? table.header.slice(1).find((h) => h.toLowerCase() === 'anomaly');
-  return name === undefined ? undefined : table.columns.get(name);
 }
 
 /** Cuts a CSV's rows into parts with the gateway's cycle window. */
@@ -149,6 +143,8 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
           : 'a counter marks a part by changing at its start and at the next one'),
     );
   }
+  // The labels as eval reads them: the column --label-column names, else `anomaly` in any case.
+  const labels = o.labels && (o.labels.column ? table.columns.get(o.labels.column) : labelColumn(table, 'anomaly'));
   // The rate the parts were made at: from the first part's start to the last one's.
   const span = windows.length > 1 ? times[rowSpans[rowSpans.length - 1][0]] - times[rowSpans[0][0]] : 0;
   return {
@@ -159,9 +155,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     rowSpans,
     startTimes,
     leftOut,
-    ...(o.labels && labelsOf(table, o.labels.column)
-      ? { labels: labelsOf(table, o.labels.column)!.subarray(0, n) }
-      : {}),
+    ...(labels ? { labels: labels.subarray(0, n) } : {}),
     partsPerDay: span > 0 ? Number((((windows.length - 1) * 86_400_000) / span).toPrecision(4)) : NaN,
   };
 }
