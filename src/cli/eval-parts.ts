@@ -14,7 +14,7 @@ import { inMemoryModel, type Precision } from '../eval/evaluate.js';
 import { addTallies, partFigures, partLabels, tallyParts, type PartTally } from '../eval/part-metrics.js';
 import { csvParts, type CsvParts } from '../training/csv-parts.js';
 import { scoreWindows, type FittedModel } from '../training/build-model.js';
-import type { FileReport, TrainingReport } from '../report/report-data.js';
+import { fittedModelReport, type FileReport, type TrainingReport } from '../report/report-data.js';
 import { writeReport } from '../report/render-report.js';
 import { fitPartModel } from '../training/fit-parts.js';
 import { partCutOf, type PartCut } from '../windows/cycle/part-cut.js';
@@ -23,8 +23,6 @@ import { folderModel, withoutFile, type EvalOptions } from './eval-options.js';
 import { filtersOf } from './train-options.js';
 import { partArch, partCutFlags, partPoints, partsPerDayFlag } from './train-parts.js';
 import { refuseGiven, UsageError } from './usage.js';
-
-type EvalPartOptions = EvalOptions;
 
 interface FileParts {
   readonly file: string;
@@ -66,16 +64,13 @@ function partsPage(
   };
 }
 
-/** A fitted part model's section: its loss curve and the held-out parts' scores with the threshold. */
+/**
+ * A fitted part model's section: its loss curve and the held-out parts' scores with the threshold; without the clear
+ * level, which a part's verdict does not use.
+ */
 function trainingPage(title: string, fitted: FittedModel): TrainingReport {
-  const s = fitted.manifest.score;
-  return {
-    title,
-    ...(fitted.loss ? { loss: fitted.loss } : {}),
-    scores: [...fitted.heldOutScores],
-    threshold: s.threshold,
-    calibration: s.calibration,
-  };
+  const { offThreshold: _unused, ...page } = fittedModelReport(title, fitted);
+  return page;
 }
 
 /** Throws an Error with `message` (an expression's fallback). */
@@ -84,14 +79,14 @@ function refuse(message: string): never {
 }
 
 /** The part model's cut: from the flags, or else from --model's manifest; undefined for a sliding-window eval. */
-export async function partEvalCut(opts: EvalPartOptions): Promise<PartCut | undefined> {
+export async function partEvalCut(opts: EvalOptions): Promise<PartCut | undefined> {
   if (opts.cycleChannel !== undefined) return partCutFlags(opts);
   if (!opts.model) return undefined;
   return partCutOf((await folderModel(opts.model, 'int8')).manifest.training);
 }
 
 export async function evalParts(
-  opts: EvalPartOptions,
+  opts: EvalOptions,
   argv: readonly string[],
   a: {
     readonly cut: PartCut;
@@ -160,14 +155,15 @@ export async function evalParts(
         parts.labels ?? refuse(`${file}: no ${a.labelName === undefined ? '"anomaly"' : `"${a.labelName}"`} column`),
       );
       const unknown = parts.leftOut.filter((p) => p.row >= a.trainRows).length;
+      const windows = scored.map((i) => parts.windows[i]);
+      const name = relative(opts.data, file) || file;
       for (const [k, p] of a.precisions.entries()) {
         const loaded = models[k];
-        const windows = scored.map((i) => parts.windows[i]);
         const scores = await scoreWindows(loaded.manifest, loaded.modelBytes, loaded.modelPath, windows);
         const threshold = loaded.manifest.score.threshold;
         if (k === 0 && opts.report) {
-          pages.push(partsPage(relative(opts.data, file) || file, parts, scored, bad, scores, threshold));
-          if (fit) training.push(trainingPage(`${relative(opts.data, file) || file}: ${arch}`, fit.fitted));
+          pages.push(partsPage(name, parts, scored, bad, scores, threshold));
+          if (fit) training.push(trainingPage(`${name}: ${arch}`, fit.fitted));
         }
         results.get(p)!.push({
           file,

@@ -31,7 +31,7 @@ import {
   isLabelColumn,
   textColumnsText,
 } from '../core/csv-table.js';
-import type { FileReport, TrainingReport } from '../report/report-data.js';
+import { fittedModelReport, type FileReport, type TrainingReport } from '../report/report-data.js';
 import { writeReport } from '../report/render-report.js';
 import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
@@ -197,15 +197,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       }
       const fitted = fit?.fitted;
       if (fitted && opts.report) {
-        const s = fitted.manifest.score;
-        training.push({
-          title: `${relative(opts.data, file) || file}: ${detector!.arch}`,
-          ...(fitted.loss ? { loss: fitted.loss } : {}),
-          scores: [...fitted.heldOutScores],
-          threshold: s.threshold,
-          ...(s.off_threshold ? { offThreshold: s.off_threshold } : {}),
-          calibration: s.calibration,
-        });
+        training.push(fittedModelReport(`${relative(opts.data, file) || file}: ${detector!.arch}`, fitted));
       }
       for (const [i, p] of precisions.entries()) {
         const loaded = fitted ? inMemoryModel(fitted, p, file) : folder![i];

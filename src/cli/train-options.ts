@@ -5,6 +5,7 @@
 import { readCsvText } from '../core/csv-file.js';
 import type { FittedModel } from '../training/build-model.js';
 import { writeReport } from '../report/render-report.js';
+import { fittedModelReport } from '../report/report-data.js';
 import { wholeNumber, type DetectorFlags } from './detector-flags.js';
 import { UsageError } from './usage.js';
 
@@ -62,16 +63,7 @@ export async function writeTrainReport(dir: string, fitted: FittedModel, title: 
       'off threshold': s.off_threshold?.toFixed(3) ?? 'n/a',
       target: JSON.stringify(s.target ?? {}),
     },
-    training: [
-      {
-        title: `${fitted.manifest.name}: held-out normal windows`,
-        ...(fitted.loss ? { loss: fitted.loss } : {}),
-        scores: [...fitted.heldOutScores],
-        threshold: s.threshold,
-        ...(s.off_threshold ? { offThreshold: s.off_threshold } : {}),
-        calibration: s.calibration,
-      },
-    ],
+    training: [fittedModelReport(`${fitted.manifest.name}: held-out normal windows`, fitted)],
   });
   process.stderr.write(`report written to ${page}\n`);
 }

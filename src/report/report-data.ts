@@ -3,6 +3,7 @@
  * filled by the commands and turned into one self-contained page by render-report.ts.
  */
 import type { FitCurve } from '../core/types.js';
+import type { FittedModel } from '../training/build-model.js';
 
 /** One named series, one value per row. */
 export interface ReportSeries {
@@ -55,4 +56,18 @@ export interface ReportPage {
   readonly summary?: Readonly<Record<string, number | string>>;
   readonly training?: readonly TrainingReport[];
   readonly files?: readonly FileReport[];
+}
+
+/** A fitted model's section: its loss curve where it has one, its held-out scores, thresholds and how they were
+ * found. */
+export function fittedModelReport(title: string, fitted: FittedModel): TrainingReport {
+  const s = fitted.manifest.score;
+  return {
+    title,
+    ...(fitted.loss ? { loss: fitted.loss } : {}),
+    scores: [...fitted.heldOutScores],
+    threshold: s.threshold,
+    ...(s.off_threshold ? { offThreshold: s.off_threshold } : {}),
+    calibration: s.calibration,
+  };
 }
