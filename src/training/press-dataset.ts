@@ -31,8 +31,15 @@ export interface PressDataset {
   readonly trainRows: number;
 }
 
-/** One recording as CSV text: Unix-ms times, the press's channels, and the labels where a fault is scheduled. */
-function pressCsv(seed: number, seconds: number, fault?: FaultSpec): { text: string; anomalyRows: number } {
+/**
+ * One recording of the press polled every 200 ms as CSV text: Unix-ms times, the press's channels, and where a fault
+ * is given, `anomaly` (1 while it acts, to the end where it has no duration) and `changepoint` labels.
+ */
+export function pressRecordingCsv(
+  seed: number,
+  seconds: number,
+  fault?: FaultSpec,
+): { text: string; anomalyRows: number } {
   const rec = recordPressRows(seed, seconds, PRESS_PERIOD_MS, fault ? [fault] : []);
   const c = rec.channels.length;
   const lines = [`timestamp,${rec.channels.join(',')}${fault ? ',anomaly,changepoint' : ''}`];
@@ -42,7 +49,7 @@ function pressCsv(seed: number, seconds: number, fault?: FaultSpec): { text: str
     const s = rec.ts[t] / 1000;
     const cells = [Math.round(T0 + rec.ts[t]), ...rec.rows.subarray(t * c, (t + 1) * c)];
     if (fault) {
-      const a = s >= fault.start_s && s < fault.start_s + fault.duration_s! ? 1 : 0;
+      const a = s >= fault.start_s && s < fault.start_s + (fault.duration_s ?? Infinity) ? 1 : 0;
       cells.push(a, a !== previous ? 1 : 0);
       anomalyRows += a;
       previous = a;
@@ -63,12 +70,12 @@ export function generatePressDataset(o: { readonly files: number; readonly seed:
       severity,
       ramp_s: 0,
     };
-    const { text, anomalyRows } = pressCsv(o.seed * 1000 + i + 1, FILE_S, fault);
+    const { text, anomalyRows } = pressRecordingCsv(o.seed * 1000 + i + 1, FILE_S, fault);
     return { name: `bad-press-fit-${i + 1}`, text, severity, faultStartS, anomalyRows };
   });
   return {
     files,
-    anomalyFree: pressCsv(o.seed * 1000, PRESS_NORMAL_S).text,
+    anomalyFree: pressRecordingCsv(o.seed * 1000, PRESS_NORMAL_S).text,
     trainRows: (PRESS_NORMAL_S * 1000) / PRESS_PERIOD_MS,
   };
 }

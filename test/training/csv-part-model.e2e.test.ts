@@ -17,40 +17,15 @@ import { runSimulator } from '../../src/sim/run-simulator.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { scoreWindows } from '../../src/training/build-model.js';
 import { csvParts } from '../../src/training/csv-parts.js';
-import { recordPressRows } from '../../src/training/sim-recording.js';
+import { pressRecordingCsv } from '../../src/training/press-dataset.js';
 import type { FaultSpec } from '../../src/sim/faults.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { nextEvent } from '../helpers/gateway-events.js';
 
-const T0 = Date.UTC(2026, 0, 5, 6);
-
-/**
- * The press polled every 200 ms for `seconds`, as a CSV with Unix-ms times; with `labelled`, an anomaly column that
- * marks the rows while a fault of the schedule acts.
- */
-async function pressCsv(
-  dir: string,
-  name: string,
-  seed: number,
-  seconds: number,
-  schedule: FaultSpec[] = [],
-  labelled = false,
-) {
-  const rec = recordPressRows(seed, seconds, 200, schedule);
-  const c = rec.channels.length;
-  const faulty = (ms: number) =>
-    schedule.some((f) => ms >= f.start_s * 1000 && ms < (f.start_s + (f.duration_s ?? Infinity)) * 1000) ? 1 : 0;
-  const lines = [`timestamp,${rec.channels.join(',')}${labelled ? ',anomaly' : ''}`];
-  for (let t = 0; t < rec.rowCount; t++)
-    lines.push(
-      [
-        Math.round(T0 + rec.ts[t]),
-        ...rec.rows.subarray(t * c, (t + 1) * c),
-        ...(labelled ? [faulty(rec.ts[t])] : []),
-      ].join(','),
-    );
+/** The press polled every 200 ms for `seconds` (press-dataset.ts), written under `dir`; labelled with a fault. */
+async function pressCsv(dir: string, name: string, seed: number, seconds: number, fault?: FaultSpec) {
   const file = join(dir, name);
-  await writeFile(file, lines.join('\n') + '\n');
+  await writeFile(file, pressRecordingCsv(seed, seconds, fault).text);
   return file;
 }
 
@@ -124,7 +99,7 @@ describe('a part model trained on a CSV of normal cycles', () => {
     expect(normal.parts).toBeGreaterThan(180);
     expect(normal.failed).toBe(0);
     const bad = await verdicts(
-      await pressCsv(dir, 'press-bad.csv', 33, 300, [{ type: 'bad_press_fit', start_s: 0, severity: 0.5, ramp_s: 0 }]),
+      await pressCsv(dir, 'press-bad.csv', 33, 300, { type: 'bad_press_fit', start_s: 0, severity: 0.5, ramp_s: 0 }),
     );
     expect(bad.parts).toBeGreaterThan(40);
     expect(bad.failed).toBe(bad.parts);
@@ -180,7 +155,7 @@ describe('a part model trained on a CSV of normal cycles', () => {
     // An hour and a half: the first hour to fit on, then a bad press-fit for 10 minutes, then normal parts again. At
     // severity 0.3 some bad parts fail and some escape, so the counts below have both kinds to get right.
     const fault: FaultSpec = { type: 'bad_press_fit', start_s: 4200, duration_s: 600, severity: 0.3, ramp_s: 0 };
-    const csv = await pressCsv(dir, 'press-labelled.csv', 35, 5400, [fault], true);
+    const csv = await pressCsv(dir, 'press-labelled.csv', 35, 5400, fault);
     const cut = ['--cycle-channel', 'cycle_active', '--part-id-channel', 'part_counter'];
     const fitted = await runCli(['eval', '--data', csv, ...cut, '--train-rows', '18000', '--json']);
     expect(fitted.code, fitted.stderr).toBe(0);
