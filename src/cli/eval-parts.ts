@@ -12,6 +12,7 @@ import { isAnomalous } from '../core/verdict.js';
 import type { LoadedManifest } from '../inference/manifest.js';
 import { inMemoryModel, type Precision } from '../eval/evaluate.js';
 import { addTallies, partFigures, partLabels, tallyParts, type PartTally } from '../eval/part-metrics.js';
+import { recordingName, resultKey, type PartResults } from '../eval/part-results.js';
 import { csvParts, type CsvParts } from '../training/csv-parts.js';
 import { scoreWindows, type FittedModel } from '../training/build-model.js';
 import { fittedModelReport, type FileReport, type TrainingReport } from '../report/report-data.js';
@@ -21,12 +22,14 @@ import { partCutOf, type PartCut } from '../windows/cycle/part-cut.js';
 import { detectorFlags, wholeNumber } from './detector-flags.js';
 import { folderModel, withoutFile, type EvalOptions } from './eval-options.js';
 import { filtersOf } from './train-options.js';
-import { partArch, partCutFlags, partPoints, partsPerDayFlag } from './train-parts.js';
+import { partArch, partCutFlags, partPoints, partResultsOf, partsPerDayFlag } from './train-parts.js';
 import { refuseGiven, UsageError } from './usage.js';
 
 interface FileParts {
   readonly file: string;
   readonly parts: number;
+  /** Scored parts the quality system's table has no result for (--part-labels): not counted. */
+  readonly noResult: number;
   readonly bad: number;
   readonly threshold: number;
   readonly tally: PartTally;
@@ -82,7 +85,47 @@ function refuse(message: string): never {
 export async function partEvalCut(opts: EvalOptions): Promise<PartCut | undefined> {
   if (opts.cycleChannel !== undefined) return partCutFlags(opts);
   if (!opts.model) return undefined;
-  return partCutOf((await folderModel(opts.model, 'int8')).manifest.training);
+  const cut = partCutOf((await folderModel(opts.model, 'int8')).manifest.training);
+  // The part id column may be named for a model that records none, to match a table of part results.
+  return cut && opts.partIdChannel !== undefined ? { ...cut, partIdChannel: opts.partIdChannel } : cut;
+}
+
+/** Why a recording's parts have no result in the table: none to score, none of its rows there, or other ids. */
+function noResultText(
+  results: PartResults,
+  parts: CsvParts,
+  after: readonly number[],
+  trainRows: number,
+  name: string,
+): string {
+  if (after.length === 0) return `no part starts after its first ${trainRows} rows (the rows fitted on): none to score`;
+  const keys = [...results.bad.keys()];
+  if (results.byFile && !keys.some((k) => k.startsWith(`${recordingName(name)}\u0000`)))
+    return `${results.table} has no part of this recording (its file column names ${[...new Set(keys.map((k) => k.split('\u0000')[0]))].slice(0, 3).join(', ')}, …)`;
+  return (
+    `none of its ${after.length} scored parts (ids ${parts.partIds[after[0]]} to ${parts.partIds[after[after.length - 1]]}) ` +
+    `has a result in ${results.table} (column ${results.idColumn}: ${keys
+      .slice(0, 3)
+      .map((k) => k.split('\u0000').at(-1))
+      .join(', ')}, …)`
+  );
+}
+
+/**
+ * --part-labels: the quality system's table of part results, read and checked; refused where no part model is measured
+ * (a sliding-window detector has no parts) and beside --label-column (the rows' labels it replaces).
+ */
+export function partResultsFlag(opts: EvalOptions, cut: PartCut | undefined): PartResults | undefined {
+  if (opts.partLabels === undefined) return undefined;
+  if (!cut)
+    throw new UsageError(
+      `--part-labels ${opts.partLabels}: for part models (--cycle-channel, or --model of a part model), whose parts it labels`,
+    );
+  if (opts.labelColumn !== undefined)
+    throw new UsageError(
+      `--part-labels and --label-column: the parts' labels come from one or the other, not both (--label-column labels rows)`,
+    );
+  return partResultsOf(opts.partLabels, cut);
 }
 
 export async function evalParts(
@@ -97,8 +140,11 @@ export async function evalParts(
     readonly trainRows: number;
     readonly periodMs?: number;
     readonly labelName?: string;
+    /** The quality system's results (--part-labels), the parts' labels instead of the rows'. */
+    readonly results?: PartResults;
   },
 ): Promise<number> {
+  const results = a.results;
   refuseGiven(
     { '--on-delay-ms': opts.onDelayMs, '--off-delay-ms': opts.offDelayMs, '--sustain-ms': opts.sustainMs },
     'a part model judges each part on its own, with no alarm delays',
@@ -111,13 +157,19 @@ export async function evalParts(
   const arch = detector ? partArch(detector.arch, a.cut.cycleChannel) : undefined;
   const points = arch ? partPoints(opts.window, arch, a.cut) : undefined;
   const folder = opts.model ? await Promise.all(a.precisions.map((p) => folderModel(opts.model!, p))) : undefined;
-  const results = new Map<Precision, FileParts[]>(a.precisions.map((p) => [p, []]));
+  const byPrecision = new Map<Precision, FileParts[]>(a.precisions.map((p) => [p, []]));
   const pages: FileReport[] = [];
   const training: TrainingReport[] = [];
   const notEvaluated: { file: string; reason: string; error?: Error }[] = [];
+  // Without a file column the table's ids must name one part across the recordings: where each key was seen.
+  const seenIn = new Map<string, string>();
+  // The table's results some recording's part has: the others are named (an id written another way, another line).
+  const matched = new Set<string>();
   for (const file of a.files) {
     try {
       const text = readCsvText(file);
+      const name = relative(opts.data, file) || file;
+      const keyOf = (id: string) => resultKey(results?.byFile ?? false, name, id);
       const fit =
         detector && arch && points
           ? await fitPartModel(text, file, {
@@ -134,6 +186,9 @@ export async function evalParts(
               epochs: detector.epochs,
               target: detector.target,
               ...partsPerDayFlag(opts),
+              ...(results
+                ? { rejected: { has: (id: string) => results.bad.get(keyOf(id)) === true, source: results.table } }
+                : {}),
               command: detector.command,
               log: () => {},
             })
@@ -147,16 +202,32 @@ export async function evalParts(
         channels: m.input.channels.map((c) => c.name),
         windowLength: m.input.window_length,
         ...(a.periodMs !== undefined ? { periodMs: a.periodMs } : {}),
-        labels: a.labelName !== undefined ? { column: a.labelName } : {},
+        ...(results ? {} : { labels: a.labelName !== undefined ? { column: a.labelName } : {} }),
       });
-      const scored = parts.rowSpans.flatMap((span, i) => (span[0] >= a.trainRows ? [i] : []));
-      const bad = partLabels(
-        scored.map((i) => parts.rowSpans[i]),
-        parts.labels ?? refuse(`${file}: no ${a.labelName === undefined ? '"anomaly"' : `"${a.labelName}"`} column`),
-      );
+      const after = parts.rowSpans.flatMap((span, i) => (span[0] >= a.trainRows ? [i] : []));
+      if (results && !results.byFile)
+        for (const id of parts.partIds) {
+          const other = seenIn.get(keyOf(id));
+          if (other !== undefined && other !== name)
+            throw new UsageError(
+              `--part-labels ${results.table}: part ${id} was made in ${other} and in ${name}; where part ids start ` +
+                'again in each recording, add a file column to the table (the recording each part was made in), or ' +
+                'evaluate one recording at a time',
+            );
+          seenIn.set(keyOf(id), name);
+        }
+      if (results) for (const id of parts.partIds) if (results.bad.has(keyOf(id))) matched.add(keyOf(id));
+      const scored = results ? after.filter((i) => results.bad.has(keyOf(parts.partIds[i]))) : after;
+      if (results && scored.length === 0) throw new Error(noResultText(results, parts, after, a.trainRows, name));
+      const bad = results
+        ? scored.map((i) => results.bad.get(keyOf(parts.partIds[i]))!)
+        : partLabels(
+            scored.map((i) => parts.rowSpans[i]),
+            parts.labels ??
+              refuse(`${file}: no ${a.labelName === undefined ? '"anomaly"' : `"${a.labelName}"`} column`),
+          );
       const unknown = parts.leftOut.filter((p) => p.row >= a.trainRows).length;
       const windows = scored.map((i) => parts.windows[i]);
-      const name = relative(opts.data, file) || file;
       for (const [k, p] of a.precisions.entries()) {
         const loaded = models[k];
         const scores = await scoreWindows(loaded.manifest, loaded.modelBytes, loaded.modelPath, windows);
@@ -165,9 +236,10 @@ export async function evalParts(
           pages.push(partsPage(name, parts, scored, bad, scores, threshold));
           if (fit) training.push(trainingPage(`${name}: ${arch}`, fit.fitted));
         }
-        results.get(p)!.push({
+        byPrecision.get(p)!.push({
           file,
           parts: scored.length,
+          noResult: after.length - scored.length,
           bad: bad.filter(Boolean).length,
           threshold,
           tally: tallyParts(
@@ -193,7 +265,7 @@ export async function evalParts(
       `--data ${opts.data}: no file can be evaluated: ${notEvaluated.map((n) => `${n.file}: ${n.reason}`).join('; ')}`,
     );
   const reports = a.precisions.map((p) => {
-    const files = results.get(p)!;
+    const files = byPrecision.get(p)!;
     const tally = files.map((f) => f.tally).reduce(addTallies);
     return {
       precision: p,
@@ -203,12 +275,27 @@ export async function evalParts(
       cut: a.cut,
       parts: files.reduce((s, f) => s + f.parts, 0),
       bad_parts: files.reduce((s, f) => s + f.bad, 0),
+      ...(results
+        ? {
+            part_labels: {
+              table: results.table,
+              id_column: results.idColumn,
+              result_column: results.resultColumn,
+              by_file: results.byFile,
+              results: results.bad.size,
+              untested: results.untested,
+              without_part: results.bad.size - matched.size,
+            },
+            no_result: files.reduce((s, f) => s + f.noResult, 0),
+          }
+        : {}),
       confusion: tally,
       ...partFigures(tally),
       perFile: files.map((f) => ({
         file: relative(opts.data, f.file) || f.file,
         parts: f.parts,
         bad_parts: f.bad,
+        ...(results ? { no_result: f.noResult } : {}),
         threshold: f.threshold,
         confusion: f.tally,
         ...partFigures(f.tally),
@@ -230,12 +317,25 @@ export async function evalParts(
           `no verdict ${t.unknown}\n`,
       );
     }
+    const labels = reports[0].part_labels;
+    if (labels) {
+      const noResult = reports[0].no_result ?? 0;
+      process.stdout.write(
+        `part results from ${labels.table} (${labels.id_column}, ${labels.result_column}): ${labels.results} parts` +
+          (noResult > 0 ? `; ${noResult} scored part(s) with no result there, not counted` : '') +
+          (labels.without_part > 0
+            ? `; ${labels.without_part} result(s) for parts none of these recordings made`
+            : '') +
+          (labels.untested > 0 ? `; ${labels.untested} row(s) with no result` : '') +
+          '\n',
+      );
+    }
     if (a.unlabelled.length > 0)
       process.stdout.write(`not evaluated, no "${a.labelName ?? 'anomaly'}" column: ${a.unlabelled.join(', ')}\n`);
     for (const n of notEvaluated) process.stdout.write(`not evaluated: ${n.file}: ${n.reason}\n`);
     process.stdout.write(
       `${opts.model ? `model ${opts.model}` : `part model (${arch}, ${points} points a part), fitted on the parts within the first ${a.trainRows} rows of each file`}; ` +
-        `parts cut by ${a.cut.cycleChannel} (${a.cut.trigger}); a part is bad where any of its rows is labelled; scored: the parts that start after row ${a.trainRows}\n`,
+        `parts cut by ${a.cut.cycleChannel} (${a.cut.trigger}); ${results ? `a part is bad where ${results.table} says so${opts.model ? '' : ' (its NOK parts in the training rows not learned from)'}` : 'a part is bad where any of its rows is labelled'}; scored: the parts that start after row ${a.trainRows}\n`,
     );
   }
   if (opts.report) {

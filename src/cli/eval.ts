@@ -3,7 +3,7 @@
  * operator's metrics. `--arch` fits each file's model on its first rows through the code
  * `linewatch train` runs; `--model` scores an existing model folder without training.
  */
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import {
   fitFileModel,
   whyNotEvaluated,
@@ -37,7 +37,7 @@ import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detecto
 import { reportError } from './report-error.js';
 import { terminalProgress } from '../core/progress.js';
 import { UsageError } from './usage.js';
-import { evalParts, partEvalCut } from './eval-parts.js';
+import { evalParts, partEvalCut, partResultsFlag } from './eval-parts.js';
 import { refusePartFlagsWithoutCycle } from './train-parts.js';
 import { folderModel, withoutFile, type EvalOptions } from './eval-options.js';
 export type { EvalOptions } from './eval-options.js';
@@ -113,9 +113,17 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       throw new UsageError(
         `--label-column ${JSON.stringify(labelName)}: name the column that labels anomalies when it is not "anomaly"`,
       );
-    const files = csvs.filter((f) => hasLabels(f, labelName));
+    // A part model (--cycle-channel, or a model folder that records its cut) is measured on parts, not rows; with a
+    // quality system's table of part results (--part-labels) every recording under --data but the table is measured.
+    const cut = await partEvalCut(opts);
+    const partResults = partResultsFlag(opts, cut);
+    const files = partResults
+      ? csvs.filter((f) => resolve(f) !== resolve(opts.partLabels!))
+      : csvs.filter((f) => hasLabels(f, labelName));
+    if (partResults && files.length === 0)
+      throw new UsageError(`--data ${opts.data}: no recording (CSV) besides the table of part results`);
     // CSVs without labels are not evaluated (an anomaly-free recording is one); say which, with one header to check.
-    const unlabelledPaths = csvs.filter((f) => !files.includes(f));
+    const unlabelledPaths = partResults ? [] : csvs.filter((f) => !files.includes(f));
     const unlabelled = unlabelledPaths.map((f) => relative(opts.data, f) || f);
     // Excel saves its tab-delimited text as .txt: a folder of them is named, not passed over in silence.
     const texts = csvs.length === 0 ? filesUnder(opts.data, /\.txt$/i) : [];
@@ -134,9 +142,17 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
               'row); a label column comes after it, one label per row'
             : ''),
       );
-    // A part model (--cycle-channel, or a model folder that records its cut) is measured on parts, not rows.
-    const cut = await partEvalCut(opts);
-    if (cut) return await evalParts(opts, argv, { cut, files, unlabelled, precisions, trainRows, periodMs, labelName });
+    if (cut)
+      return await evalParts(opts, argv, {
+        cut,
+        files,
+        unlabelled,
+        precisions,
+        trainRows,
+        periodMs,
+        labelName,
+        ...(partResults ? { results: partResults } : {}),
+      });
     refusePartFlagsWithoutCycle(opts);
     if (opts.window !== undefined) throw new UsageError('--window: for part models (--cycle-channel) only');
     const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '));

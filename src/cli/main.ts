@@ -131,6 +131,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option(
         '--parts-per-day <n>',
         "with --cycle-channel: the parts a day the line makes, for the budget of false rejects a day (default: the recording's rate)",
+      )
+      .option(
+        '--part-labels <file>',
+        "with a part model: a quality system's table of part results (part id and OK/NOK; a file column where ids start again in each recording): its NOK parts are not learned from; in eval, the parts' labels instead of the rows'",
       );
   const detectorOptions = (cmd: Command, validationHelp: string) =>
     cmd
@@ -179,6 +183,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         '--label-column <name>',
         'the column that labels anomalies (0 or 1) when it is not "anomaly", named exactly (label, attack, fault)',
       )
+
       .option(
         '--on-delay-ms <ms>',
         `the alarm's on delay, as an asset's alarm.on_delay_ms (default ${DEFAULT_ON_DELAY_MS}, the daemon's)`,

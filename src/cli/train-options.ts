@@ -16,6 +16,8 @@ export interface PartFlags {
   minSamples?: string;
   partsPerDay?: string;
   maxSamples?: string;
+  /** A quality system's table of part results (part id, OK/NOK): its NOK parts are not learned from. */
+  partLabels?: string;
 }
 
 export interface TrainOptions extends DetectorFlags, PartFlags {

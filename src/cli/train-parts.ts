@@ -10,6 +10,8 @@ import { fitPartModel } from '../training/fit-parts.js';
 import { cycleWindowConfig, type PartCut } from '../windows/cycle/part-cut.js';
 import type { DetectorArch, DetectorOptions } from '../training/fit-detector.js';
 import { terminalProgress } from '../core/progress.js';
+import { readCsvText } from '../core/csv-file.js';
+import { parsePartResults, resultKey, type PartResults } from '../eval/part-results.js';
 import { wholeNumber } from './detector-flags.js';
 import {
   csvFlagText,
@@ -66,9 +68,26 @@ export function refusePartFlagsWithoutCycle(opts: PartFlags): void {
       '--min-samples': opts.minSamples,
       '--max-samples': opts.maxSamples,
       '--parts-per-day': opts.partsPerDay,
+      '--part-labels': opts.partLabels,
     },
     'for part models only; give --cycle-channel too',
   );
+}
+
+/**
+ * --part-labels: a quality system's table of part results, read and checked; its ids are matched with the recording's
+ * part id channel, which must be named.
+ */
+export function partResultsOf(table: string, cut: PartCut): PartResults {
+  if (cut.partIdChannel === undefined)
+    throw new UsageError(
+      `--part-labels ${table}: name the recording's column of part ids with --part-id-channel, to match the table's`,
+    );
+  try {
+    return parsePartResults(readCsvText(table), table, { idColumn: cut.partIdChannel });
+  } catch (err) {
+    throw new UsageError(`--part-labels: ${(err as Error).message}`);
+  }
 }
 
 /** The architecture of a part model: an autoencoder over each part's curves; the others are refused, named. */
@@ -110,6 +129,7 @@ export async function trainParts(
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const prune = pruneOf(opts, arch);
   const bar = terminalProgress();
+  const results = opts.partLabels !== undefined ? partResultsOf(opts.partLabels, cut) : undefined;
   const { fitted } = await fitPartModel(text, opts.csv!, {
     cut,
     name: nameOf(opts, `csv-parts-${arch}`),
@@ -133,6 +153,14 @@ export async function trainParts(
     epochs: detector.epochs,
     target: detector.target,
     ...partsPerDayFlag(opts),
+    ...(results
+      ? {
+          rejected: {
+            has: (id: string) => results.bad.get(resultKey(results.byFile, opts.csv!, id)) === true,
+            source: results.table,
+          },
+        }
+      : {}),
     command: `linewatch ${argv.join(' ')}`,
     log,
     ...(bar ? { progress: bar } : {}),

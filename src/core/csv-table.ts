@@ -34,6 +34,8 @@ export interface SkabTable {
   readonly runColumns?: readonly RunColumn[];
   /** Columns of text, not readings (a quality flag, a unit, a machine state), left out of the channels. */
   readonly textColumns?: readonly TextColumn[];
+  /** The cells of the text columns `keepText` named, one per row, trimmed (a part's serial number). */
+  readonly texts?: ReadonlyMap<string, readonly string[]>;
   /** Channels with missing readings (blank, NaN, NA, null cells, NaN in `columns`): see holdShortGaps. */
   readonly missing?: readonly MissingCells[];
 }
@@ -112,6 +114,8 @@ export function parseSkabCsv(
     readonly binaryLabels?: boolean;
     /** A column read as a label besides `anomaly` and `changepoint` (eval --label-column): not a channel. */
     readonly labelColumn?: string;
+    /** Text columns whose cells to keep (`texts`): a part id column of serial numbers. */
+    readonly keepText?: readonly string[];
   } = {},
 ): SkabTable {
   const { separator, records, lineOf } = csvRecords(text, file);
@@ -151,6 +155,9 @@ export function parseSkabCsv(
       labels[k] ? undefined : columnKindOf(h, (row) => records[data[row]][from + k + 1 + shift] ?? '', n),
     );
   const texts = kinds.map((kind) => (kind?.kind === 'text' ? kind.text : undefined));
+  const kept = header
+    .slice(1)
+    .map((h, k) => (texts[k] && options.keepText?.includes(h) ? new Array<string>(n) : undefined));
   const commas = new DecimalCommas(header.length - 1);
   // A fault's class number labels an anomaly in an anomaly column (not a changepoint); a column of them needs a 0.
   const classes = header.slice(1).map((h, k) => labels[k] && !/^changepoint$/i.test(h));
@@ -170,7 +177,11 @@ export function parseSkabCsv(
           : cells[from].trim(),
     );
     for (let k = 1; k < header.length; k++) {
-      if (texts[k - 1]) continue;
+      if (texts[k - 1]) {
+        const keep = kept[k - 1];
+        if (keep) keep[row] = (cells[from + k + shift] ?? '').trim();
+        continue;
+      }
       const cell = cells[from + k + shift];
       if (!labels[k - 1] && MISSING_READING.test(cell.trim())) {
         values[k - 1][row] = Number.NaN;
@@ -244,6 +255,9 @@ export function parseSkabCsv(
     ...(counted === undefined ? {} : { countedRows: true }),
     ...(runColumns.length > 0 ? { runColumns } : {}),
     ...(textColumns.length > 0 ? { textColumns } : {}),
+    ...(kept.some((k) => k)
+      ? { texts: new Map(header.slice(1).flatMap((h, k) => (kept[k] ? [[h, kept[k]!] as const] : []))) }
+      : {}),
     ...(missingCells.length > 0 ? { missing: missingCells } : {}),
   };
 }

@@ -13,7 +13,7 @@ export interface CsvPartsOptions {
   /** The column that marks the cycle: a flag (non-zero while a part is made) or a part counter. */
   readonly cycleChannel: string;
   readonly trigger: CycleTrigger;
-  /** A column holding each part's id (a part counter, a serial number as a number); default: parts numbered from 1. */
+  /** A column holding each part's id (a part counter, a serial number); default: parts numbered from 1. */
   readonly partIdChannel?: string;
   /** The part's curves; default every column but the time, labels, the cycle and the part id. */
   readonly channels?: readonly string[];
@@ -69,12 +69,14 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   const table = parseSkabCsv(text, file, {
     ...(o.labels ? { binaryLabels: true } : {}),
     ...(o.labels?.column ? { labelColumn: o.labels.column } : {}),
+    ...(o.partIdChannel !== undefined ? { keepText: [o.partIdChannel] } : {}),
   });
   const cycle = columnOf(table, file, '--cycle-channel', o.cycleChannel);
-  // A part id column of text (serial numbers) names parts in the gateway; here the parts are numbered from 1.
-  const textId = (table.textColumns ?? []).some((t) => t.name === o.partIdChannel);
+  // A part id column of text (serial numbers) names each part by its cell on the row the part starts on, as the
+  // gateway names it by the tag's value then; an empty cell leaves the part numbered.
+  const textIds = o.partIdChannel === undefined ? undefined : table.texts?.get(o.partIdChannel);
   const id =
-    o.partIdChannel === undefined || textId ? undefined : columnOf(table, file, '--part-id-channel', o.partIdChannel);
+    o.partIdChannel === undefined || textIds ? undefined : columnOf(table, file, '--part-id-channel', o.partIdChannel);
   const marks = [cycle, ...(id !== undefined ? [id] : [])];
   const channels =
     o.channels && o.channels.length > 0
@@ -123,7 +125,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     for (let j = 0; j < c; j++) if (!Number.isFinite(values[j])) complete = false;
     const wasRunning = cycles.running;
     const opened = openedAt;
-    const outcome = cycles.push({ ts: times[t], values, complete });
+    const outcome = cycles.push({ ts: times[t], values, complete }, textIds?.[t] || undefined);
     if (outcome?.kind === 'window') {
       windows.push(Float64Array.from(outcome.window.data));
       partIds.push(outcome.window.partId!);
@@ -157,6 +159,18 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     leftOut,
     ...(labels ? { labels: labels.subarray(0, n) } : {}),
     partsPerDay: span > 0 ? Number((((windows.length - 1) * 86_400_000) / span).toPrecision(4)) : NaN,
+  };
+}
+
+/** The parts but those `leave` names (parts a quality system rejected, not to be learned as good ones). */
+export function withoutParts(parts: CsvParts, leave: (partId: string) => boolean): CsvParts {
+  const keep = parts.partIds.flatMap((id, i) => (leave(id) ? [] : [i]));
+  return {
+    ...parts,
+    windows: keep.map((i) => parts.windows[i]),
+    partIds: keep.map((i) => parts.partIds[i]),
+    rowSpans: keep.map((i) => parts.rowSpans[i]),
+    startTimes: keep.map((i) => parts.startTimes[i]),
   };
 }
 

@@ -9,7 +9,7 @@ import type { Progress } from '../core/progress.js';
 import { cycleWindowConfig, type PartCut } from '../windows/cycle/part-cut.js';
 import type { CalibrationTarget } from './alarm-calibration.js';
 import { buildInMemory, fitAutoencoderModel, type Architecture, type FittedModel } from './build-model.js';
-import { csvParts, leftOutText, partsTrainingSet, type CsvParts } from './csv-parts.js';
+import { csvParts, leftOutText, partsTrainingSet, withoutParts, type CsvParts } from './csv-parts.js';
 
 export interface PartFitOptions {
   readonly cut: PartCut;
@@ -30,6 +30,8 @@ export interface PartFitOptions {
   readonly target: CalibrationTarget;
   /** The parts a day the line makes, for the budget; default the recording's rate. */
   readonly partsPerDay?: number;
+  /** Parts not to learn from (a quality system rejected them), by part id, with where that was said. */
+  readonly rejected?: { readonly has: (partId: string) => boolean; readonly source: string };
   readonly command: string;
   readonly log: (line: string) => void;
   readonly progress?: Progress;
@@ -46,7 +48,7 @@ export async function fitPartModel(
   file: string,
   o: PartFitOptions,
 ): Promise<{ fitted: FittedModel; parts: CsvParts }> {
-  const parts = csvParts(text, file, {
+  const made = csvParts(text, file, {
     ...o.cut,
     ...(o.channels ? { channels: o.channels } : {}),
     windowLength: o.windowLength,
@@ -54,10 +56,14 @@ export async function fitPartModel(
     ...(o.rows !== undefined ? { rows: o.rows } : {}),
   });
   const cut = `${o.cut.cycleChannel} (${o.cut.trigger})`;
+  const rejected = o.rejected;
+  const parts = rejected ? withoutParts(made, (id) => rejected.has(id)) : made;
+  const dropped = made.windows.length - parts.windows.length;
   o.log(
-    `${file}: ${parts.windows.length} parts cut by ${cut}` +
-      (Number.isFinite(parts.partsPerDay) ? `, about ${parts.partsPerDay.toFixed(0)} a day` : '') +
-      (parts.leftOut.length > 0 ? `; ${leftOutText(parts.leftOut)}` : ''),
+    `${file}: ${made.windows.length} parts cut by ${cut}` +
+      (Number.isFinite(made.partsPerDay) ? `, about ${made.partsPerDay.toFixed(0)} a day` : '') +
+      (made.leftOut.length > 0 ? `; ${leftOutText(made.leftOut)}` : '') +
+      (rejected ? `; ${dropped} rejected in ${rejected.source}, not learned from` : ''),
   );
   const set = partsTrainingSet(
     parts,
@@ -82,6 +88,7 @@ export async function fitPartModel(
     parts_per_day: o.partsPerDay ?? parts.partsPerDay,
     ...(o.partsPerDay !== undefined ? { parts_per_day_given: true, recording_parts_per_day: parts.partsPerDay } : {}),
     left_out: parts.leftOut.length,
+    ...(rejected ? { rejected_left_out: dropped } : {}),
   };
   const manifest = { ...fitted.manifest, training: { ...fitted.manifest.training, parts: record } };
   return { fitted: { ...fitted, manifest }, parts };

@@ -15,6 +15,8 @@ const FAULT_S = 600;
 /** The bad press-fit's severity, file after file: from barely visible to plain. */
 export const PRESS_SEVERITIES = [0.15, 0.3, 0.45, 0.6] as const;
 const T0 = Date.UTC(2026, 0, 5, 6);
+/** The quality system's table of the labelled files' parts (file, part_id, result OK/NOK). */
+export const PRESS_PART_RESULTS = 'part-results.csv';
 
 export interface PressDatasetFile {
   readonly name: string;
@@ -94,10 +96,12 @@ export function pressDatasetReadme(ds: PressDataset, o: { readonly files: number
     `Each labelled file lasts ${FILE_S / 60} min: its first ${PRESS_NORMAL_S / 60} min (rows 0–${ds.trainRows - 1}) are normal parts, then a bad`,
     `press-fit for ${FAULT_S / 60} min, then normal parts again. \`anomaly\` is 1 while the fault acts; a part is bad where any of its rows is.`,
     '`anomaly-free.csv` is an hour of normal parts (another seed).',
+    `\`${PRESS_PART_RESULTS}\` is the same labels as a quality system exports them: each part's file, id and OK or NOK.`,
     '',
     '```sh',
     `linewatch train --csv anomaly-free.csv ${cut} --out press-model`,
     `linewatch eval --data . ${cut} --train-rows ${ds.trainRows}`,
+    `linewatch eval --data . ${cut} --train-rows ${ds.trainRows} --part-labels ${PRESS_PART_RESULTS}`,
     '```',
     '',
     '| file | bad press-fit severity | fault from (s) | anomalous rows |',

@@ -81,13 +81,21 @@ describe('parts from a CSV of cycles', () => {
     expect(csvParts(text, 'press.csv', FLAG).rowSpans).toEqual([0, 1, 2, 3, 4].map((p) => [10 * p + 2, 10 * p + 9]));
   });
 
-  it('takes a part id column of text (serial numbers, as the gateway takes them), numbering the parts', () => {
+  it('names the parts by a part id column of text (serial numbers), its cell where each part starts, as the gateway', () => {
     const text = cyclesCsv(3)
       .replace('part_counter', 'serial')
       .replace(/,(\d+)\n/g, (_m, n: string) => `,PRS-${n}\n`);
     const parts = csvParts(text, 'press.csv', { ...FLAG, partIdChannel: 'serial' });
     expect(parts.channels).toEqual(['force', 'position']);
-    expect(parts.partIds).toEqual(['1', '2', '3']);
+    expect(parts.partIds).toEqual(['PRS-1', 'PRS-2', 'PRS-3']);
+    // A part whose serial number was not read where it started is numbered, as the gateway numbers it.
+    const lines = text.split('\n');
+    lines[13] = lines[13].replace('PRS-2', '');
+    expect(csvParts(lines.join('\n'), 'press.csv', { ...FLAG, partIdChannel: 'serial' }).partIds).toEqual([
+      'PRS-1',
+      '2',
+      'PRS-3',
+    ]);
   });
 
   it('reads the labels as eval does: "anomaly" in any case, 0/1 or true/false, and refuses -1/1', () => {

@@ -48,8 +48,21 @@ describe('the press data set', () => {
     vi.spyOn(process.stdout, 'write').mockReturnValue(true);
     const out = mkdtempSync(join(tmpdir(), 'lw-press-ds-'));
     expect(await datasetCommand({ preset: 'press', out, files: '1', seed: '3' })).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['README.md', 'anomaly-free.csv', 'bad-press-fit-1.csv']);
+    expect(readdirSync(out).sort()).toEqual([
+      'README.md',
+      'anomaly-free.csv',
+      'bad-press-fit-1.csv',
+      'part-results.csv',
+    ]);
     expect(readFileSync(join(out, 'bad-press-fit-1.csv'), 'utf8')).toBe(ds.files[0].text);
+    // The quality system's table: every part the gateway cuts, NOK where any of its rows is labelled.
+    const results = readFileSync(join(out, 'part-results.csv'), 'utf8').trimEnd().split('\n');
+    expect(results[0]).toBe('file,part_id,result');
+    const nok = results.filter((l) => l.endsWith(',NOK')).map((l) => Number(l.split(',')[1]));
+    expect(nok.length).toBe(100);
+    // A part every 6 s: the fault's 10 minutes are one run of parts, from the one made when it started (3,900 s).
+    expect(nok.at(-1)! - nok[0]).toBe(99);
+    expect(Math.abs(nok[0] - ds.files[0].faultStartS / 6)).toBeLessThanOrEqual(1);
     expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain(
       'linewatch eval --data . --cycle-channel cycle_active --part-id-channel part_counter --train-rows 18000',
     );

@@ -1,0 +1,100 @@
+/**
+ * A quality system's table of part results read as a part model's labels: the words such systems write, a 0/1 only
+ * where the column's name says what a 1 means, ids in one form, a file column where part counters start again, and
+ * every table that cannot be read as such refused, naming the line and the cell.
+ */
+import { describe, expect, it } from 'vitest';
+import { parsePartResults, partKey, partResultsCsv, resultKey } from '../../src/eval/part-results.js';
+
+const read = (text: string, idColumn?: string) =>
+  parsePartResults(text, 'qs.csv', idColumn !== undefined ? { idColumn } : {});
+const badOf = (text: string, idColumn?: string) => Object.fromEntries(read(text, idColumn).bad);
+
+describe('part results from a quality system', () => {
+  it('reads OK/NOK in the words testers write, in any case (i.O./n.i.O., pass/fail, good/bad, NG)', () => {
+    const text =
+      'Serial Number;Result\nA1;OK\nA2;NOK\nA3;i.O.\nA4;n.i.O.\nA5;Pass\nA6;FAIL\nA7;good\nA8;NG\nA9;scrap\n';
+    expect(badOf(text)).toEqual({
+      A1: false,
+      A2: true,
+      A3: false,
+      A4: true,
+      A5: false,
+      A6: true,
+      A7: false,
+      A8: true,
+      A9: true,
+    });
+    const r = read(text);
+    expect([r.idColumn, r.resultColumn, r.byFile, r.untested]).toEqual(['Serial Number', 'Result', false, 0]);
+  });
+
+  it('reads a 0/1 where the column says what a 1 means (nok, anomaly: bad; ok: good), and refuses it in "result"', () => {
+    expect(badOf('part_id,nok\n1,0\n2,1\n')).toEqual({ '1': false, '2': true });
+    expect(badOf('part_id,anomaly\n1,0\n2,1\n')).toEqual({ '1': false, '2': true });
+    expect(badOf('part_id,OK\n1,0\n2,1\n')).toEqual({ '1': true, '2': false });
+    expect(() => read('part_id,result\n1,OK\n2,1\n')).toThrow(
+      new Error(
+        'qs.csv:3: column result: "1" is not a result; write OK or NOK (pass/fail, good/bad, i.O./n.i.O.), or name the column ok or nok to say what a 1 means',
+      ),
+    );
+    expect(() => read('part_id,result\n1,maybe\n')).toThrow(
+      new Error('qs.csv:2: column result: "maybe" is not a result; write OK or NOK (pass/fail, good/bad, i.O./n.i.O.)'),
+    );
+  });
+
+  it("names a part as a counter and a barcode both write it, and takes the recording's part id column first", () => {
+    expect(['0012', '12.0', '12', ' 12 '].map(partKey)).toEqual(['12', '12', '12', '12']);
+    expect(['PRS-0012', '1e3', '12.5'].map(partKey)).toEqual(['PRS-0012', '1e3', '12.5']);
+    // `part_counter` is not among the usual names; the recording's part id channel names it.
+    expect(badOf('part_counter,status\n0007,NOK\n', 'part_counter')).toEqual({ '7': true });
+  });
+
+  it('keys results by recording and id where a file column names the recording (counters start again)', () => {
+    const r = read(
+      partResultsCsv([
+        { file: 'press-1.csv', partId: '1', bad: false },
+        { file: 'press-2.csv', partId: '1', bad: true },
+      ]),
+    );
+    expect(r.byFile).toBe(true);
+    expect(r.bad.get(resultKey(true, 'line/press-2.csv', '1'))).toBe(true);
+    expect(r.bad.get(resultKey(true, 'press-1', '1'))).toBe(false);
+    expect(r.bad.get(resultKey(true, 'press-3.csv', '1'))).toBeUndefined();
+    expect(() => read('file,part_id,result\n,1,OK\n')).toThrow(new Error('qs.csv:2: column file: no recording named'));
+  });
+
+  it('counts parts without a result (not tested) apart, and keeps a retest that agrees', () => {
+    const r = read('part_id,result\n1,OK\n2,\n3,NOK\n3,NOK\n');
+    expect(() => read('file,part_id,result\na.csv,3,NOK\na.csv,3,OK\nb.csv,3,OK\n')).toThrow(
+      new Error('qs.csv:3: part 3 is OK here and NOK on line 2; keep one result per part (its final one)'),
+    );
+    expect(Object.fromEntries(r.bad)).toEqual({ '1': false, '3': true });
+    expect(r.untested).toBe(1);
+  });
+
+  it.each([
+    ['part_id,result\n', 'qs.csv: no part results (a header and one row per part: part id, result)'],
+    ['when,result\n1,OK\n', 'qs.csv: no column of part ids (part_id, serial, id, …; columns: when, result)'],
+    [
+      'id,serial,result\n1,2,OK\n',
+      'qs.csv: more than one column of part ids (part_id, serial, id, …; columns: id, serial, result)',
+    ],
+    [
+      'part_id,when\n1,2\n',
+      'qs.csv: no column of results (result, status, verdict, ok, nok, …; columns: part_id, when)',
+    ],
+    [
+      'part_id,ok,nok\n1,1,0\n',
+      'qs.csv: more than one column of results (result, status, verdict, ok, nok, …; columns: part_id, ok, nok)',
+    ],
+    ['part_id,result\n,OK\n', 'qs.csv:2: column part_id: no part id'],
+    ['part_id,result\n1,\n2,\n', 'qs.csv: no part has a result (column result is empty)'],
+    [
+      'part_id,result\n7,OK\n8,OK\n7,NOK\n',
+      'qs.csv:4: part 7 is NOK here and OK on line 2; keep one result per part (its final one), or, where part ids start again in each recording, add a file column (the recording each part was made in)',
+    ],
+  ])('refuses %j: "%s"', (text, message) => {
+    expect(() => read(text)).toThrow(new Error(message));
+  });
+});
