@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadManifest } from '../inference/manifest.js';
+import { loadManifest, type LoadedManifest } from '../inference/manifest.js';
 import type { ExecutionProvider } from '../inference/onnx-session.js';
 import { SessionPool, type PooledModel } from '../inference/session-pool.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -34,6 +34,8 @@ export function resolveModelPath(ref: string, userDir: string | undefined): stri
 export interface ModelConfigNode extends NodeInstance {
   /** Resolves with the loaded model (or rejects with why it cannot load). */
   model(): Promise<PooledModel>;
+  /** Resolves with the model's manifest, read and checked (or rejects with why it cannot be). */
+  manifest(): Promise<LoadedManifest>;
   /** Scores one window, micro-batched with the other windows that arrive meanwhile. */
   score(window: Window): Promise<ScoreResult>;
   readonly path: string;
@@ -73,6 +75,7 @@ export function registerModelConfigNode(RED: RedApi): void {
     RED.nodes.createNode(this, config);
     const node = this as ModelConfigNode & { path: string };
     let loading: Promise<PooledModel> | undefined;
+    let reading: Promise<LoadedManifest> | undefined;
     let settings: ReturnType<typeof modelSettings> | undefined;
     let settingsError: Error | undefined;
     try {
@@ -88,9 +91,13 @@ export function registerModelConfigNode(RED: RedApi): void {
       debug: () => undefined,
       error: (_obj: unknown, message?: string) => node.error(message ?? _obj),
     } as unknown as Logger;
-    node.model = () => {
+    node.manifest = () => {
       if (settingsError) return Promise.reject(settingsError);
-      loading ??= loadManifest(settings!.path).then((loaded) => poolFor(settings!.providers).acquire(loaded, logger));
+      reading ??= loadManifest(settings!.path);
+      return reading;
+    };
+    node.model = () => {
+      loading ??= node.manifest().then((loaded) => poolFor(settings!.providers).acquire(loaded, logger));
       return loading;
     };
     // The pooled model batches the windows of every node that scores with it.
@@ -98,6 +105,7 @@ export function registerModelConfigNode(RED: RedApi): void {
     node.on('close', (_removed, done) => {
       const current = loading;
       loading = undefined;
+      reading = undefined;
       if (!current) return done();
       current
         .then((m) => m.close())

@@ -10,6 +10,7 @@ import { windowSchema } from '../windows/schema.js';
 import { formatIssues } from '../core/format-issues.js';
 import { AssetWindows, type AssetWindowOutcome } from '../windows/asset-windows.js';
 import { TimestampBatches } from '../windows/timestamp-batches.js';
+import { partCutIssues, partCutOf, type PartCut } from '../windows/cycle/part-cut.js';
 import {
   parseRegisterFields,
   parseTopicMap,
@@ -46,18 +47,25 @@ export function windowPayload(w: Window, durationMs?: number): WindowPayload {
   };
 }
 
-/** The editor's settings turned into windowing options; throws naming the setting. */
-export function windowSettings(config: NodeDefinition) {
+/**
+ * The editor's settings turned into windowing options; throws naming the setting. A cycle window whose trigger channel
+ * is left empty takes the cut its part model learned (`cut`, from the model's manifest), as its channels and length
+ * follow the model.
+ */
+export function windowSettings(config: NodeDefinition, cut?: PartCut) {
+  const adopt = cut && text(config, 'mode', 'sliding') === 'cycle' && !text(config, 'triggerChannel') ? cut : undefined;
+  const triggerChannel = text(config, 'triggerChannel') || adopt?.cycleChannel;
+  const partIdChannel = text(config, 'partIdChannel') || adopt?.partIdChannel;
   const raw = {
     type: text(config, 'mode', 'sliding'),
     hop_samples: num(config, 'hop'),
     max_sample_age_ms: num(config, 'maxAgeMs'),
     align: text(config, 'align', 'batch'),
-    ...(text(config, 'triggerChannel') ? { trigger_channel: text(config, 'triggerChannel') } : {}),
-    trigger: text(config, 'trigger', 'flag'),
-    ...(text(config, 'partIdChannel') ? { part_id_channel: text(config, 'partIdChannel') } : {}),
-    min_samples: num(config, 'minSamples'),
-    max_samples: num(config, 'maxSamples'),
+    ...(triggerChannel ? { trigger_channel: triggerChannel } : {}),
+    trigger: adopt?.trigger ?? text(config, 'trigger', 'flag'),
+    ...(partIdChannel ? { part_id_channel: partIdChannel } : {}),
+    min_samples: num(config, 'minSamples') ?? adopt?.minRows,
+    max_samples: num(config, 'maxSamples') ?? adopt?.maxRows,
   };
   const parsed = windowSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
   if (!parsed.success) throw new Error(`window settings: ${formatIssues(parsed.error.issues).join('; ')}`);
@@ -84,7 +92,11 @@ export function registerWindowNode(RED: RedApi): void {
     const modelNode = RED.nodes.getNode(text(config, 'model')) as ModelConfigNode | undefined;
 
     const setup = async () => {
-      const { window, format: f } = windowSettings(config);
+      const loaded = modelNode ? await modelNode.manifest() : undefined;
+      const { window, format: f } = windowSettings(config, loaded && partCutOf(loaded.manifest.training));
+      // A part model judges the parts it learned: a window that would cut others is refused, as validate refuses it.
+      const issues = loaded ? partCutIssues(loaded.manifest, window, `window ${asset}`) : [];
+      if (issues.length > 0) throw new Error(issues.join('; '));
       format = {
         format: f,
         asset,
