@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { LOG_LEVELS } from '../telemetry/logger.js';
 import { reportError } from './report-error.js';
+import { exportCommand, type ExportOptions } from './export.js';
 import { datasetCommand } from './dataset.js';
 import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
@@ -58,6 +59,26 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('write an annotated starter configuration (reads the simulator; refuses to overwrite a file)')
     .option('-o, --out <file>', 'where to write it', 'linewatch.yaml')
     .action(wrap(async (opts: { out: string }) => initCommand(opts)));
+  program
+    .command('export')
+    .description(
+      "one asset's raw samples from the gateway's local store (storage.local) as a CSV that train and eval read: the rows the gateway formed",
+    )
+    .option(
+      '-c, --config <file>',
+      "the gateway configuration: its storage.local file and the asset's max_sample_age_ms",
+    )
+    .option('--db <file>', 'or: the local store file itself')
+    .option('--asset <name>', 'the asset (default: the one the store holds)')
+    .option('--from <time>', 'first sample time: ISO 8601 (2026-12-05T06:00:00Z) or Unix ms')
+    .option('--to <time>', 'last sample time: ISO 8601 or Unix ms')
+    .option('--channels <list>', "the asset's channels to write, comma-separated (default: every one stored)")
+    .option(
+      '--max-age-ms <ms>',
+      "a reading older than this leaves its cell empty (default: the asset's window, else 5000)",
+    )
+    .requiredOption('--out <file>', 'the CSV to write (never overwritten)')
+    .action(wrap((opts: ExportOptions) => exportCommand(opts)));
   program
     .command('simulate')
     .description('run the line simulator: Modbus TCP, OPC UA and an HTTP fault-injection API')

@@ -57,9 +57,12 @@ export class RowAssembler {
     }
     if (ts === Number.NEGATIVE_INFINITY) return undefined;
     let complete = true;
-    for (let i = 0; i < this.channels.length; i++) {
-      if (!this.good[i] || ts - this.times[i] > this.maxAgeMs) complete = false;
-    }
+    for (let i = 0; i < this.channels.length; i++) if (!this.usable(i, ts)) complete = false;
     return { ts, values: Float64Array.from(this.values), complete };
+  }
+
+  /** Whether channel `i`'s newest value is good and no older than the age limit at `ts` (a row's time). */
+  usable(i: number, ts: number): boolean {
+    return this.good[i] === 1 && ts - this.times[i] <= this.maxAgeMs;
   }
 }

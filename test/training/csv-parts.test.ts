@@ -166,12 +166,20 @@ describe('parts from a CSV of cycles', () => {
     );
   });
 
-  it('refuses a column that rises from every part to the next: a part counter read as a curve', () => {
+  it('refuses a column that rises from part to part: a part counter read as a curve, also where it starts again', () => {
     const parts = csvParts(cyclesCsv(50), 'press.csv', { ...FLAG, partIdChannel: undefined });
     expect(parts.channels).toEqual(['force', 'position', 'part_counter']);
     expect(() => setOf(parts, 0.4)).toThrow(
       new Error(
-        'press.csv: part_counter rises from every part to the next (50 parts): a counter or a clock, not a curve; a model that learned it would fail every later part: name it with --part-id-channel, or leave it out (--channels)',
+        'press.csv: part_counter rises from part to part every time (50 parts): a counter or a clock, not a curve; a model that learned it would fail every later part: name it with --part-id-channel, or leave it out (--channels)',
+      ),
+    );
+    // Two runs of a gateway's recording: the counter starts again from 0 at part 26.
+    const twoRuns = cyclesCsv(50, 8, (p, _r, cells) => (cells[4] = String(p < 25 ? p + 1 : p - 24)));
+    const again = csvParts(twoRuns, 'press.csv', { ...FLAG, partIdChannel: undefined });
+    expect(() => setOf(again, 0.4)).toThrow(
+      new Error(
+        'press.csv: part_counter rises from part to part 48 times in 49 (50 parts): a counter or a clock, not a curve; a model that learned it would fail every later part: name it with --part-id-channel, or leave it out (--channels)',
       ),
     );
   });

@@ -1,0 +1,108 @@
+/**
+ * Reads back the raw samples the local store kept (storage.local with write_raw_samples), for `linewatch export`:
+ * which assets and channels it holds, and one asset's samples in time order as the batches the sources delivered
+ * (the samples of one source with one time: one Modbus poll). Opens the file read-only, so a running gateway keeps
+ * writing; a file that is not a linewatch store is refused, named.
+ */
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import type { Quality, Sample } from '../../core/types.js';
+
+/** What the store holds of one channel of an asset. */
+export interface StoredChannel {
+  readonly channel: string;
+  readonly samples: number;
+  /** Samples that carried text (a string tag: a serial number); the others carry numbers. */
+  readonly texts: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface StoredAsset {
+  readonly asset: string;
+  readonly channels: readonly StoredChannel[];
+  readonly samples: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+interface SampleRow {
+  ts: number;
+  source: string;
+  channel: string;
+  value: number | null;
+  quality: string;
+  text: string | null;
+}
+
+export class StoreReader {
+  private readonly db: Database.Database;
+
+  constructor(readonly path: string) {
+    if (!existsSync(path)) throw new Error(`${path}: no such file (the local store, storage.local.path)`);
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path, { readonly: true, fileMustExist: true });
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+      if (!tables.some((t) => t.name === 'samples'))
+        throw new Error('no samples table: not a linewatch local store (storage.local.path)');
+    } catch (err) {
+      db?.close();
+      throw new Error(`${path}: ${(err as Error).message}`);
+    }
+    this.db = db;
+  }
+
+  /** Every asset with raw samples, its channels and time span, by name. */
+  assets(): StoredAsset[] {
+    const rows = this.db
+      .prepare(
+        'SELECT asset, channel, COUNT(*) AS samples, COUNT(text) AS texts, MIN(ts) AS "from", MAX(ts) AS "to" ' +
+          'FROM samples GROUP BY asset, channel ORDER BY asset, channel',
+      )
+      .all() as (StoredChannel & { asset: string })[];
+    const byAsset = new Map<string, StoredChannel[]>();
+    for (const { asset, ...channel } of rows) byAsset.set(asset, [...(byAsset.get(asset) ?? []), channel]);
+    return [...byAsset].map(([asset, channels]) => ({
+      asset,
+      channels,
+      samples: channels.reduce((s, c) => s + c.samples, 0),
+      from: Math.min(...channels.map((c) => c.from)),
+      to: Math.max(...channels.map((c) => c.to)),
+    }));
+  }
+
+  /**
+   * One asset's samples from `from` to `to` (ms, inclusive) in the order they were taken, grouped as the source
+   * delivered them: consecutive samples of one source with one time. Streams: the store may hold days of polls.
+   */
+  *batches(asset: string, from = 0, to = Number.MAX_SAFE_INTEGER): Generator<Sample[]> {
+    const rows = this.db
+      .prepare(
+        'SELECT ts, source, channel, value, quality, text FROM samples WHERE asset = ? AND ts >= ? AND ts <= ? ' +
+          'ORDER BY ts, rowid',
+      )
+      .iterate(asset, from, to) as IterableIterator<SampleRow>;
+    let batch: Sample[] = [];
+    for (const r of rows) {
+      if (batch.length > 0 && (batch[0].ts !== r.ts || batch[0].source !== r.source)) {
+        yield batch;
+        batch = [];
+      }
+      batch.push({
+        source: r.source,
+        asset,
+        channel: r.channel,
+        ts: r.ts,
+        value: r.value ?? Number.NaN,
+        quality: r.quality as Quality,
+        ...(r.text !== null ? { text: r.text } : {}),
+      });
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

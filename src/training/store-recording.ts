@@ -1,0 +1,69 @@
+/**
+ * A recording of one asset as CSV, from the batches of samples the gateway's local store kept (pure: batches in,
+ * lines out): the rows the gateway formed from them, one per batch that touched the asset, each channel's newest
+ * value held (the gateway's RowAssembler), a cell left empty where that value was bad or older than the window's
+ * max_sample_age_ms (a missing reading, as `train` and `eval` read it). Text channels (a part's serial number) hold
+ * their newest text. The time column is Unix ms. This is the CSV `linewatch train --csv` and `eval` read.
+ */
+import type { Sample } from '../core/types.js';
+import { RowAssembler } from '../windows/row-assembler.js';
+
+export interface RecordingSummary {
+  readonly rows: number;
+  /** Rows with at least one empty cell (a channel bad or stale there). */
+  readonly incompleteRows: number;
+  /** Steps from a row to the next longer than the age limit: the gateway stopped, or the source was down. */
+  readonly pauses: number;
+  readonly from?: number;
+  readonly to?: number;
+}
+
+/** A cell of text as CSV writes it: quoted where it holds a separator, a quote or a line break. */
+export function csvCell(text: string): string {
+  return /[",;\t\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * Writes the recording's header and rows through `line` (one CSV line each, without its line break). `channels`
+ * carry numbers, `textChannels` text.
+ */
+export function writeRecording(
+  batches: Iterable<readonly Sample[]>,
+  o: {
+    readonly asset: string;
+    readonly channels: readonly string[];
+    readonly textChannels: readonly string[];
+    readonly maxAgeMs: number;
+  },
+  line: (text: string) => void,
+): RecordingSummary {
+  const rows = new RowAssembler(o.asset, o.channels, o.maxAgeMs);
+  const textAt = new Map(o.textChannels.map((c, i) => [c, i]));
+  const texts: (string | undefined)[] = o.textChannels.map(() => undefined);
+  const textTimes = o.textChannels.map(() => Number.NEGATIVE_INFINITY);
+  line(['timestamp', ...o.channels, ...o.textChannels].map(csvCell).join(','));
+  let count = 0;
+  let incomplete = 0;
+  let pauses = 0;
+  let from: number | undefined;
+  let to: number | undefined;
+  for (const batch of batches) {
+    for (const s of batch) {
+      const i = textAt.get(s.channel);
+      if (i === undefined) continue;
+      texts[i] = s.quality === 'good' ? s.text : undefined;
+      textTimes[i] = s.ts;
+    }
+    const row = rows.push(batch);
+    if (!row) continue;
+    const cells = o.channels.map((_, i) => (rows.usable(i, row.ts) ? String(row.values[i]) : ''));
+    const textCells = texts.map((t, i) => (t !== undefined && row.ts - textTimes[i] <= o.maxAgeMs ? csvCell(t) : ''));
+    if (cells.includes('') || textCells.includes('')) incomplete++;
+    line([String(row.ts), ...cells, ...textCells].join(','));
+    count++;
+    if (to !== undefined && row.ts - to > o.maxAgeMs) pauses++;
+    from ??= row.ts;
+    to = row.ts;
+  }
+  return { rows: count, incompleteRows: incomplete, pauses, ...(from !== undefined ? { from, to } : {}) };
+}

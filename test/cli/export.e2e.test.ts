@@ -1,0 +1,98 @@
+/**
+ * `linewatch export`: the gateway records a line (the demo configuration against the simulator, over Modbus) into its
+ * local store, and export writes the press's samples as the CSV that train and eval read. Cut by the same cycle
+ * window, the CSV gives the parts the gateway judged, named by the same serial numbers, with the same scores.
+ */
+import Database from 'better-sqlite3';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../../src/config/load.js';
+import type { PartResult } from '../../src/core/types.js';
+import { startDaemon } from '../../src/daemon/daemon.js';
+import { loadManifest } from '../../src/inference/manifest.js';
+import { runSimulator } from '../../src/sim/run-simulator.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
+import { scoreWindows } from '../../src/training/build-model.js';
+import { csvParts } from '../../src/training/csv-parts.js';
+import { ROOT, runCli } from '../helpers/cli.js';
+import { nextEvent } from '../helpers/gateway-events.js';
+
+describe('linewatch export', () => {
+  it('writes the rows the gateway recorded: cut as the gateway cut them, the parts it judged', async ({
+    onTestFinished,
+  }) => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-export-'));
+    const sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 52 });
+    onTestFinished(() => sim.close());
+    // The demo configuration, its store and data in this test's folder.
+    const config = join(dir, 'gateway.yaml');
+    const demo = await readFile(join(ROOT, 'config/demo.yaml'), 'utf8');
+    await writeFile(
+      config,
+      demo
+        .replaceAll('../models/', `${ROOT}/models/`)
+        .replace('data_dir: ../data', `data_dir: ${dir}/data`)
+        .replace('path: ../data/demo.db', `path: ${dir}/store.db`),
+    );
+    const env = { LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort), LINEWATCH_HTTP_PORT: '0' };
+    const daemon = await startDaemon(await loadConfigFile(config, { ...process.env, ...env }), silentLogger());
+    let judged = 0;
+    await nextEvent(daemon.gateway.events, 'parts', (ps: readonly PartResult[]) => {
+      judged += ps.filter((p) => p.verdict !== 'unknown').length;
+      return judged >= 2;
+    });
+    await daemon.stop();
+
+    const csv = join(dir, 'press.csv');
+    const res = await runCli(['export', '--config', config, '--asset', 'press-1', '--out', csv], env);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain('rows of press-1');
+    const text = await readFile(csv, 'utf8');
+    expect(text.split('\n')[0]).toBe('timestamp,cycle_active,force,part_counter,position,serial');
+
+    const loaded = await loadManifest(join(ROOT, 'models/press-ae'));
+    const { manifest } = loaded;
+    const parts = csvParts(text, csv, {
+      cycleChannel: 'cycle_active',
+      trigger: 'flag',
+      partIdChannel: 'serial',
+      channels: manifest.input.channels.map((c) => c.name),
+      windowLength: manifest.input.window_length,
+      minRows: 10,
+      maxRows: 100,
+    });
+    const db = new Database(join(dir, 'store.db'), { readonly: true });
+    const stored = db
+      .prepare("SELECT part_id, score FROM parts WHERE asset = 'press-1' AND verdict != 'unknown' ORDER BY ts")
+      .all() as { part_id: string; score: number }[];
+    db.close();
+    expect(stored.length).toBeGreaterThanOrEqual(2);
+    // The parts the gateway judged, by their serial numbers (PRS-…), and the part it may have been judging at the stop.
+    expect(parts.partIds.slice(0, stored.length)).toEqual(stored.map((p) => p.part_id));
+    expect(parts.partIds.length - stored.length).toBeLessThanOrEqual(1);
+    expect(stored[0].part_id).toMatch(/^PRS-\d{6}$/);
+    const scores = await scoreWindows(manifest, loaded.modelBytes, loaded.modelPath, parts.windows);
+    stored.forEach((p, i) => expect(scores[i]).toBeCloseTo(p.score, 5));
+  });
+
+  it('refuses what it cannot export, naming it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-export-bad-'));
+    const none = await runCli(['export', '--db', join(dir, 'none.db'), '--out', join(dir, 'x.csv')]);
+    expect([none.code, none.stderr.trim()]).toEqual([
+      2,
+      `linewatch: ${join(dir, 'none.db')}: no such file (the local store, storage.local.path)`,
+    ]);
+    const both = await runCli(['export', '--out', join(dir, 'x.csv')]);
+    expect([both.code, both.stderr.trim()]).toEqual([
+      2,
+      'linewatch: give --config (the gateway configuration whose storage.local it reads) or --db (the file)',
+    ]);
+    const when = await runCli(['export', '--db', join(dir, 'none.db'), '--from', 'yesterday', '--out', 'x.csv']);
+    expect([when.code, when.stderr.trim()]).toEqual([
+      2,
+      'linewatch: --from yesterday: expected a date and time (2026-12-05T06:00:00Z) or Unix ms',
+    ]);
+  });
+});
