@@ -12,7 +12,8 @@ import { isAnomalous } from '../core/verdict.js';
 import type { LoadedManifest } from '../inference/manifest.js';
 import { inMemoryModel, type Precision } from '../eval/evaluate.js';
 import { addTallies, partFigures, partLabels, tallyParts, type PartTally } from '../eval/part-metrics.js';
-import { recordingName, resultKey, type PartResults } from '../eval/part-results.js';
+import { resultKey, type PartResults } from '../eval/part-results.js';
+import { PartResultsMatch, PartResultsMismatch } from '../eval/part-results-match.js';
 import { csvParts, type CsvParts } from '../training/csv-parts.js';
 import { scoreWindows, type FittedModel } from '../training/build-model.js';
 import { fittedModelReport, type FileReport, type TrainingReport } from '../report/report-data.js';
@@ -90,27 +91,6 @@ export async function partEvalCut(opts: EvalOptions): Promise<PartCut | undefine
   return cut && opts.partIdChannel !== undefined ? { ...cut, partIdChannel: opts.partIdChannel } : cut;
 }
 
-/** Why a recording's parts have no result in the table: none to score, none of its rows there, or other ids. */
-function noResultText(
-  results: PartResults,
-  parts: CsvParts,
-  after: readonly number[],
-  trainRows: number,
-  name: string,
-): string {
-  if (after.length === 0) return `no part starts after its first ${trainRows} rows (the rows fitted on): none to score`;
-  const keys = [...results.bad.keys()];
-  if (results.byFile && !keys.some((k) => k.startsWith(`${recordingName(name)}\u0000`)))
-    return `${results.table} has no part of this recording (its file column names ${[...new Set(keys.map((k) => k.split('\u0000')[0]))].slice(0, 3).join(', ')}, …)`;
-  return (
-    `none of its ${after.length} scored parts (ids ${parts.partIds[after[0]]} to ${parts.partIds[after[after.length - 1]]}) ` +
-    `has a result in ${results.table} (column ${results.idColumn}: ${keys
-      .slice(0, 3)
-      .map((k) => k.split('\u0000').at(-1))
-      .join(', ')}, …)`
-  );
-}
-
 /**
  * --part-labels: the quality system's table of part results, read and checked; refused where no part model is measured
  * (a sliding-window detector has no parts) and beside --label-column (the rows' labels it replaces).
@@ -161,15 +141,19 @@ export async function evalParts(
   const pages: FileReport[] = [];
   const training: TrainingReport[] = [];
   const notEvaluated: { file: string; reason: string; error?: Error }[] = [];
-  // Without a file column the table's ids must name one part across the recordings: where each key was seen.
-  const seenIn = new Map<string, string>();
-  // The table's results some recording's part has: the others are named (an id written another way, another line).
-  const matched = new Set<string>();
+  const match = results ? new PartResultsMatch(results) : undefined;
+  // Recordings the table has no result for: not evaluated, named, as files without labels are.
+  const unlabelled = [...a.unlabelled];
   for (const file of a.files) {
     try {
-      const text = readCsvText(file);
       const name = relative(opts.data, file) || file;
-      const keyOf = (id: string) => resultKey(results?.byFile ?? false, name, id);
+      const tableFile = match?.fileOf(name);
+      if (match && tableFile === undefined) {
+        unlabelled.push(name);
+        continue;
+      }
+      const resultOf = (id: string) => results?.bad.get(resultKey(tableFile ?? undefined, id));
+      const text = readCsvText(file);
       const fit =
         detector && arch && points
           ? await fitPartModel(text, file, {
@@ -186,9 +170,7 @@ export async function evalParts(
               epochs: detector.epochs,
               target: detector.target,
               ...partsPerDayFlag(opts),
-              ...(results
-                ? { rejected: { has: (id: string) => results.bad.get(keyOf(id)) === true, source: results.table } }
-                : {}),
+              ...(results ? { results: { of: resultOf, source: results.table } } : {}),
               command: detector.command,
               log: () => {},
             })
@@ -205,22 +187,29 @@ export async function evalParts(
         ...(results ? {} : { labels: a.labelName !== undefined ? { column: a.labelName } : {} }),
       });
       const after = parts.rowSpans.flatMap((span, i) => (span[0] >= a.trainRows ? [i] : []));
-      if (results && !results.byFile)
-        for (const id of parts.partIds) {
-          const other = seenIn.get(keyOf(id));
-          if (other !== undefined && other !== name)
-            throw new UsageError(
-              `--part-labels ${results.table}: part ${id} was made in ${other} and in ${name}; where part ids start ` +
-                'again in each recording, add a file column to the table (the recording each part was made in), or ' +
-                'evaluate one recording at a time',
-            );
-          seenIn.set(keyOf(id), name);
-        }
-      if (results) for (const id of parts.partIds) if (results.bad.has(keyOf(id))) matched.add(keyOf(id));
-      const scored = results ? after.filter((i) => results.bad.has(keyOf(parts.partIds[i]))) : after;
-      if (results && scored.length === 0) throw new Error(noResultText(results, parts, after, a.trainRows, name));
-      const bad = results
-        ? scored.map((i) => results.bad.get(keyOf(parts.partIds[i]))!)
+      const label = match?.label(
+        name,
+        tableFile!,
+        parts.partIds,
+        parts.rowSpans,
+        parts.leftOut.map((p) => p.partId),
+      );
+      const scored = label ? after.filter((i) => label(i) !== undefined) : after;
+      if (label && !parts.partIds.some((_, i) => label(i) !== undefined)) {
+        unlabelled.push(name);
+        continue;
+      }
+      if (after.length === 0)
+        throw new Error(
+          `${file}: no part starts after its first ${a.trainRows} rows (the rows fitted on): none to score`,
+        );
+      if (label && scored.length === 0)
+        throw new Error(
+          `${file}: none of its ${after.length} scored parts (ids ${parts.partIds[after[0]]} to ` +
+            `${parts.partIds[after[after.length - 1]]}) has a result in ${results!.table}; only parts it fitted on have`,
+        );
+      const bad = label
+        ? scored.map((i) => label(i)!)
         : partLabels(
             scored.map((i) => parts.rowSpans[i]),
             parts.labels ??
@@ -251,6 +240,7 @@ export async function evalParts(
       }
     } catch (err) {
       if (err instanceof UsageError) throw err;
+      if (err instanceof PartResultsMismatch) throw new UsageError(err.message);
       notEvaluated.push({
         file: relative(opts.data, file) || file,
         reason: withoutFile((err as Error).message, file),
@@ -258,9 +248,14 @@ export async function evalParts(
       });
     }
   }
+  if (match && byPrecision.get(a.precisions[0])!.length === 0 && notEvaluated.length === 0)
+    throw new UsageError(
+      `--part-labels ${match.results.table}: no part of ${unlabelled.join(', ')} has a result there ` +
+        `(its results: ${match.unmatchedExamples().join(', ')}, …; ids from ${a.cut.partIdChannel})`,
+    );
   // With one file, its own error stands; with several, each is named with its reason and the others measured.
   if (notEvaluated.length === a.files.length && a.files.length === 1) throw notEvaluated[0].error;
-  if (notEvaluated.length === a.files.length)
+  if (byPrecision.get(a.precisions[0])!.length === 0)
     throw new UsageError(
       `--data ${opts.data}: no file can be evaluated: ${notEvaluated.map((n) => `${n.file}: ${n.reason}`).join('; ')}`,
     );
@@ -281,11 +276,12 @@ export async function evalParts(
               table: results.table,
               id_column: results.idColumn,
               result_column: results.resultColumn,
-              by_file: results.byFile,
+              by_file: results.files !== undefined,
               results: results.bad.size,
               untested: results.untested,
-              without_part: results.bad.size - matched.size,
+              without_part: match!.withoutPart,
             },
+            ...(unlabelled.length > 0 ? { without_results: unlabelled } : {}),
             no_result: files.reduce((s, f) => s + f.noResult, 0),
           }
         : {}),
@@ -330,8 +326,10 @@ export async function evalParts(
           '\n',
       );
     }
-    if (a.unlabelled.length > 0)
-      process.stdout.write(`not evaluated, no "${a.labelName ?? 'anomaly'}" column: ${a.unlabelled.join(', ')}\n`);
+    if (unlabelled.length > 0)
+      process.stdout.write(
+        `not evaluated, ${results ? `no part with a result in ${results.table}` : `no "${a.labelName ?? 'anomaly'}" column`}: ${unlabelled.join(', ')}\n`,
+      );
     for (const n of notEvaluated) process.stdout.write(`not evaluated: ${n.file}: ${n.reason}\n`);
     process.stdout.write(
       `${opts.model ? `model ${opts.model}` : `part model (${arch}, ${points} points a part), fitted on the parts within the first ${a.trainRows} rows of each file`}; ` +

@@ -11,7 +11,7 @@ import { cycleWindowConfig, type PartCut } from '../windows/cycle/part-cut.js';
 import type { DetectorArch, DetectorOptions } from '../training/fit-detector.js';
 import { terminalProgress } from '../core/progress.js';
 import { readCsvText } from '../core/csv-file.js';
-import { parsePartResults, resultKey, type PartResults } from '../eval/part-results.js';
+import { parsePartResults, recordingOf, resultKey, type PartResults } from '../eval/part-results.js';
 import { wholeNumber } from './detector-flags.js';
 import {
   csvFlagText,
@@ -86,8 +86,22 @@ export function partResultsOf(table: string, cut: PartCut): PartResults {
   try {
     return parsePartResults(readCsvText(table), table, { idColumn: cut.partIdChannel });
   } catch (err) {
-    throw new UsageError(`--part-labels: ${(err as Error).message}`);
+    const message = (err as Error).message;
+    throw new UsageError(`--part-labels${message.includes(table) ? '' : ` ${table}`}: ${message}`);
   }
+}
+
+/**
+ * The results of one recording's parts by part id, where a table of part results names it: by its file column, or by
+ * ids alone where the table has none.
+ */
+function recordingResults(results: PartResults, csv: string) {
+  const file = recordingOf(results, csv);
+  if (results.files && file === undefined)
+    throw new UsageError(
+      `--part-labels ${results.table}: its file column names no file like ${csv} (it names ${[...results.files].slice(0, 3).join(', ')}, …)`,
+    );
+  return { of: (id: string) => results.bad.get(resultKey(file, id)), source: results.table };
 }
 
 /** The architecture of a part model: an autoencoder over each part's curves; the others are refused, named. */
@@ -129,7 +143,8 @@ export async function trainParts(
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const prune = pruneOf(opts, arch);
   const bar = terminalProgress();
-  const results = opts.partLabels !== undefined ? partResultsOf(opts.partLabels, cut) : undefined;
+  const results =
+    opts.partLabels !== undefined ? recordingResults(partResultsOf(opts.partLabels, cut), opts.csv!) : undefined;
   const { fitted } = await fitPartModel(text, opts.csv!, {
     cut,
     name: nameOf(opts, `csv-parts-${arch}`),
@@ -153,14 +168,7 @@ export async function trainParts(
     epochs: detector.epochs,
     target: detector.target,
     ...partsPerDayFlag(opts),
-    ...(results
-      ? {
-          rejected: {
-            has: (id: string) => results.bad.get(resultKey(results.byFile, opts.csv!, id)) === true,
-            source: results.table,
-          },
-        }
-      : {}),
+    ...(results ? { results: { ...results, required: true } } : {}),
     command: `linewatch ${argv.join(' ')}`,
     log,
     ...(bar ? { progress: bar } : {}),

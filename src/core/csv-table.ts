@@ -17,7 +17,7 @@ import {
 import { ROW_COUNTER, countedRowsFrom } from './csv-row-counter.js';
 import { csvRecords } from './csv-records.js';
 import { gapsOf, type MissingCells } from './csv-gaps.js';
-import { columnKindOf, readingOf, textColumnsText, type TextColumn } from './csv-text-columns.js';
+import { columnKindOf, readingOf, textColumnsText, type ColumnKind, type TextColumn } from './csv-text-columns.js';
 import { DecimalCommas } from './decimal-commas.js';
 
 export interface SkabTable {
@@ -114,7 +114,10 @@ export function parseSkabCsv(
     readonly binaryLabels?: boolean;
     /** A column read as a label besides `anomaly` and `changepoint` (eval --label-column): not a channel. */
     readonly labelColumn?: string;
-    /** Text columns whose cells to keep (`texts`): a part id column of serial numbers. */
+    /**
+     * Columns read as text whatever they hold, their cells kept as written (`texts`): a part id column (serial numbers,
+     * also those that start with a digit, and ids too long for a number to hold exactly).
+     */
     readonly keepText?: readonly string[];
   } = {},
 ): SkabTable {
@@ -151,8 +154,12 @@ export function parseSkabCsv(
   const missing = header.slice(1).map(() => ({ cells: 0, firstRecord: 0 }));
   const kinds = header
     .slice(1)
-    .map((h, k) =>
-      labels[k] ? undefined : columnKindOf(h, (row) => records[data[row]][from + k + 1 + shift] ?? '', n),
+    .map((h, k): ColumnKind | undefined =>
+      labels[k]
+        ? undefined
+        : options.keepText?.includes(h)
+          ? { kind: 'text', text: { name: h, values: [], distinct: 0 } }
+          : columnKindOf(h, (row) => records[data[row]][from + k + 1 + shift] ?? '', n),
     );
   const texts = kinds.map((kind) => (kind?.kind === 'text' ? kind.text : undefined));
   const kept = header

@@ -2,18 +2,22 @@
  * A quality system's part results (pure): the table an end-of-line tester, a CMM or a MES exports, one row per part
  * with its id and OK or NOK, read as the labels of a part model's parts (eval --part-labels) and as the parts to leave
  * out of its training (train --part-labels). A part is matched by its id, the value of the recording's part id
- * channel; where the table has a `file` column, by the recording and the id (part counters that start again in each
+ * channel; where the table has a file column, by the recording and the id (part counters that start again in each
  * recording). Every problem names the table, the line and the cell.
  */
-import { basename } from 'node:path';
 import { csvRecords } from '../core/csv-records.js';
+import { partKey } from '../core/part-id.js';
 
-/** What a result cell says, in the words quality systems write (German i.O./n.i.O. included), any case. */
-const GOOD_WORDS = new Set(['ok', 'io', 'i.o.', 'pass', 'passed', 'good', 'accept', 'accepted', 'p']);
+export { partKey } from '../core/part-id.js';
+
+/**
+ * What a result cell says, in the words quality systems write, compared in lower case without dots and spaces (i.O.,
+ * n.i.O. and n.i.O read as io and nio).
+ */
+const GOOD_WORDS = new Set(['ok', 'io', 'pass', 'passed', 'good', 'accept', 'accepted', 'p']);
 const BAD_WORDS = new Set([
   'nok',
   'nio',
-  'n.i.o.',
   'fail',
   'failed',
   'bad',
@@ -26,8 +30,11 @@ const BAD_WORDS = new Set([
   'f',
 ]);
 
-/** Column names that hold a part's id, and its result; compared without case, spaces, `_`, `-` and `.`. */
-const ID_NAMES = ['partid', 'part', 'serial', 'serialnumber', 'sn', 'id', 'partnumber', 'partcounter'];
+/**
+ * Column names of a part's id, its result and its recording, compared without case, spaces, `_`, `-` and `.`. Not
+ * `part number`: in a MES export that is the article, the same for every part.
+ */
+const ID_NAMES = ['partid', 'part', 'serial', 'serialnumber', 'serialno', 'serialnr', 'sn', 'id', 'seriennummer'];
 const RESULT_NAMES = [
   'result',
   'verdict',
@@ -35,62 +42,96 @@ const RESULT_NAMES = [
   'quality',
   'judgement',
   'judgment',
+  'outcome',
   'ok',
   'nok',
   'label',
   'anomaly',
+  'ergebnis',
+  'prüfergebnis',
+  'pruefergebnis',
+  'bewertung',
 ];
+const FILE_NAMES = ['file', 'filename', 'recording', 'datei', 'dateiname'];
 /** A 1 in a column of this name means the part is bad; in `ok`, that it is good; elsewhere a 0 or 1 is refused. */
 const ONE_IS_BAD = new Set(['nok', 'anomaly', 'bad', 'defect', 'reject', 'scrap', 'label']);
 const ONE_IS_GOOD = new Set(['ok', 'good', 'pass']);
 
 const bare = (name: string) => name.toLowerCase().replace(/[\s_.-]/g, '');
 
-/**
- * A part id as the table and the recording both write it: trimmed, and a whole number in one form (`0012`, `12.0` and
- * `12` are part 12, as a counter read from a register and a barcode's digits name it).
- */
-export function partKey(id: string): string {
-  const t = id.trim();
-  return /^[+-]?\d+(\.0*)?$/.test(t) && Number.isSafeInteger(Number(t)) ? String(Number(t)) : t;
-}
-
 export interface PartResults {
   readonly table: string;
   readonly idColumn: string;
   readonly resultColumn: string;
-  /** Whether results are keyed by recording and id (a `file` column). */
-  readonly byFile: boolean;
+  /** The recordings the file column names (recordingName), where the table has one. */
+  readonly files?: ReadonlySet<string>;
   /** Bad (true) or good, by `resultKey`. */
   readonly bad: ReadonlyMap<string, boolean>;
   /** Rows with an empty result (a part not tested): not labels. */
   readonly untested: number;
 }
 
-/** A recording as a `file` column names it: its file name without folders and without .csv or .tsv. */
+/** A recording's path as a file column may write it: `/` between folders, no `./`, no .csv, .tsv or .txt. */
 export function recordingName(recording: string): string {
-  return basename(recording.trim().replace(/\\/g, '/')).replace(/\.(csv|tsv)$/i, '');
+  return recording
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/\/{2,}/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/\.(csv|tsv|txt)$/i, '');
 }
 
-/** The key of a part's result: its id, and with a `file` column its recording's name. */
-export function resultKey(byFile: boolean, recording: string, partId: string): string {
-  return byFile ? `${recordingName(recording)}\u0000${partKey(partId)}` : partKey(partId);
+/**
+ * The recording the table's file column names `path` by (a recording's path under --data, or the file train reads):
+ * the same path, or one ending in the other at a folder (`line1/rec.csv` for `/data/line1/rec.csv`, `C:\data\rec.csv`
+ * for `rec.csv`); the longest where several do. Undefined where none does.
+ */
+export function recordingOf(results: PartResults, path: string): string | undefined {
+  const r = recordingName(path);
+  let best: string | undefined;
+  for (const f of results.files ?? []) {
+    if (f === r || r.endsWith(`/${f}`) || f.endsWith(`/${r}`))
+      if (best === undefined || f.length > best.length) best = f;
+  }
+  return best;
 }
 
-function columnNamed(header: readonly string[], names: readonly string[], given?: string): number {
-  if (given !== undefined) return header.findIndex((h) => h === given);
+/** The key of a part's result: its id, and where the table has a file column, the recording (recordingOf). */
+export function resultKey(recording: string | undefined, partId: string): string {
+  return recording === undefined ? partKey(partId) : `${recording}\u0000${partKey(partId)}`;
+}
+
+/** A key as a person reads it: `file part` or `part`. */
+export function keyText(key: string): string {
+  return key.split('\u0000').join(' ');
+}
+
+function columnNamed(header: readonly string[], names: readonly string[]): number {
   const found = header.flatMap((h, i) => (names.includes(bare(h)) ? [i] : []));
   return found.length === 1 ? found[0] : found.length > 1 ? -2 : -1;
 }
 
+/** Whether a result cell says bad (true), good (false), or neither (undefined), given its column's name. */
+function verdictOf(cell: string, column: string): boolean | undefined {
+  const word = cell.toLowerCase().replace(/[.\s]/g, '');
+  if (GOOD_WORDS.has(word)) return false;
+  if (BAD_WORDS.has(word)) return true;
+  const polarity = bare(column);
+  if ((word === '0' || word === '1') && (ONE_IS_BAD.has(polarity) || ONE_IS_GOOD.has(polarity)))
+    return (word === '1') === ONE_IS_BAD.has(polarity);
+  return undefined;
+}
+
 /**
- * Reads a part results table. `idColumn`: the column of part ids where it is not one of the usual names (part_id,
- * serial, id, …); the recording's part id channel is tried first.
+ * Reads a part results table. `idColumn`: the recording's part id channel, taken as the column of part ids where the
+ * table has a column of that name; else one of the usual names (part_id, serial, id, …).
  */
 export function parsePartResults(text: string, table: string, o: { readonly idColumn?: string } = {}): PartResults {
   const { records, lineOf } = csvRecords(text, table);
   const header = (records[0] ?? []).map((h: string) => h.trim());
-  if (records.length < 2) throw new Error(`${table}: no part results (a header and one row per part: part id, result)`);
+  // Rows with nothing in any cell (Excel's `;;` below a table) are not parts.
+  const rows = records.flatMap((r: string[], i: number) => (i > 0 && r.some((c) => c.trim() !== '') ? [i] : []));
+  if (rows.length === 0) throw new Error(`${table}: no part results (a header and one row per part: part id, result)`);
   const columns = `columns: ${header.join(', ')}`;
   const idAt =
     o.idColumn !== undefined && header.includes(o.idColumn)
@@ -108,52 +149,47 @@ export function parsePartResults(text: string, table: string, o: { readonly idCo
     throw new Error(
       `${table}: ${resultAt === -2 ? 'more than one column' : 'no column'} of results (result, status, verdict, ok, nok, …; ${columns})`,
     );
-  const fileAt = header.findIndex((h) => bare(h) === 'file' || bare(h) === 'recording');
-  const polarity = bare(header[resultAt]);
+  const fileAt = columnNamed(header, FILE_NAMES);
+  if (fileAt === -2) throw new Error(`${table}: more than one column naming the recording (file, …; ${columns})`);
   const bad = new Map<string, boolean>();
-  const lineOfKey = new Map<string, number>();
+  // The record each key was read from, for a message (lines are counted only then: counting them costs a parse).
+  const recordOfKey = new Map<string, number>();
+  const files = new Set<string>();
   let untested = 0;
-  for (let r = 1; r < records.length; r++) {
+  for (const r of rows) {
     const cells: string[] = records[r];
-    const line = lineOf(r);
     const id = (cells[idAt] ?? '').trim();
     const cell = (cells[resultAt] ?? '').trim();
-    if (id === '') throw new Error(`${table}:${line}: column ${header[idAt]}: no part id`);
+    if (id === '') throw new Error(`${table}:${lineOf(r)}: column ${header[idAt]}: no part id`);
     if (cell === '') {
       untested++;
       continue;
     }
-    const word = cell.toLowerCase();
-    const isBad = GOOD_WORDS.has(word)
-      ? false
-      : BAD_WORDS.has(word)
-        ? true
-        : (word === '0' || word === '1') && (ONE_IS_BAD.has(polarity) || ONE_IS_GOOD.has(polarity))
-          ? (word === '1') === ONE_IS_BAD.has(polarity)
-          : undefined;
+    const isBad = verdictOf(cell, header[resultAt]);
     if (isBad === undefined)
       throw new Error(
-        `${table}:${line}: column ${header[resultAt]}: "${cell}" is not a result; write OK or NOK (pass/fail, good/bad, ` +
-          `i.O./n.i.O.)${word === '0' || word === '1' ? `, or name the column ok or nok to say what a 1 means` : ''}`,
+        `${table}:${lineOf(r)}: column ${header[resultAt]}: "${cell}" is not a result; write OK or NOK (pass/fail, good/bad, ` +
+          `i.O./n.i.O.)${cell === '0' || cell === '1' ? `, or name the column ok or nok to say what a 1 means` : ''}`,
       );
-    if (fileAt >= 0 && (cells[fileAt] ?? '').trim() === '')
-      throw new Error(`${table}:${line}: column ${header[fileAt]}: no recording named`);
-    const key = resultKey(fileAt >= 0, (cells[fileAt] ?? '').trim(), id);
+    const recording = fileAt >= 0 ? recordingName(cells[fileAt] ?? '') : undefined;
+    if (recording === '') throw new Error(`${table}:${lineOf(r)}: column ${header[fileAt]}: no recording named`);
+    if (recording !== undefined) files.add(recording);
+    const key = resultKey(recording, id);
     const before = bad.get(key);
     if (before !== undefined && before !== isBad)
       throw new Error(
-        `${table}:${line}: part ${id} is ${isBad ? 'NOK' : 'OK'} here and ${before ? 'NOK' : 'OK'} on line ${lineOfKey.get(key)}; ` +
+        `${table}:${lineOf(r)}: part ${id} is ${isBad ? 'NOK' : 'OK'} here and ${before ? 'NOK' : 'OK'} on line ${lineOf(recordOfKey.get(key)!)}; ` +
           `keep one result per part (its final one)${fileAt >= 0 ? '' : ', or, where part ids start again in each recording, add a file column (the recording each part was made in)'}`,
       );
     bad.set(key, isBad);
-    lineOfKey.set(key, line);
+    recordOfKey.set(key, r);
   }
   if (bad.size === 0) throw new Error(`${table}: no part has a result (column ${header[resultAt]} is empty)`);
   return {
     table,
     idColumn: header[idAt],
     resultColumn: header[resultAt],
-    byFile: fileAt >= 0,
+    ...(fileAt >= 0 ? { files } : {}),
     bad,
     untested,
   };

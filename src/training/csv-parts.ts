@@ -5,6 +5,8 @@
  * parts out; every problem names the file, the column and what is wrong.
  */
 import { isNotChannel, labelColumn, parseSkabCsv, rowMajor, timesInMs, type SkabTable } from '../core/csv-table.js';
+import { MISSING_READING } from '../core/csv-cells.js';
+import { partKey } from '../core/part-id.js';
 import { CycleWindow, type CycleTrigger } from '../windows/cycle/cycle-window.js';
 import type { TrainingSet } from './build-model.js';
 import { windowStats } from './sim-recording.js';
@@ -60,7 +62,9 @@ export interface CsvParts {
 /** The named column of `table`, or an error naming the flag, the file and the columns it has. */
 function columnOf(table: SkabTable, file: string, flag: string, name: string): string {
   if (!table.columns.has(name))
-    throw new Error(`${file}: ${flag} ${name}: no such column (columns: ${table.header.slice(1).join(', ')})`);
+    throw new Error(
+      `${file}: ${flag} ${name}: no such column (columns: ${[...table.header.slice(1), ...(table.textColumns ?? []).map((t) => t.name)].join(', ')})`,
+    );
   return name;
 }
 
@@ -69,12 +73,18 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   const table = parseSkabCsv(text, file, {
     ...(o.labels ? { binaryLabels: true } : {}),
     ...(o.labels?.column ? { labelColumn: o.labels.column } : {}),
-    ...(o.partIdChannel !== undefined ? { keepText: [o.partIdChannel] } : {}),
+    // The part id column as text: serial numbers, also those that start with a digit, and ids beyond a double's
+    // precision; unless it is the cycle's own counter, which is read as numbers.
+    ...(o.partIdChannel !== undefined && o.partIdChannel !== o.cycleChannel ? { keepText: [o.partIdChannel] } : {}),
   });
   const cycle = columnOf(table, file, '--cycle-channel', o.cycleChannel);
-  // A part id column of text (serial numbers) names each part by its cell on the row the part starts on, as the
-  // gateway names it by the tag's value then; an empty cell leaves the part numbered.
+  // A part id column names each part by its cell on the row the part starts on, as the gateway names it by the tag's
+  // value then (a whole number in one form, partKey); an empty cell or a missing reading leaves the part numbered.
   const textIds = o.partIdChannel === undefined ? undefined : table.texts?.get(o.partIdChannel);
+  const idAt = (t: number) => {
+    const cell = textIds?.[t];
+    return cell === undefined || MISSING_READING.test(cell) ? undefined : partKey(cell);
+  };
   const id =
     o.partIdChannel === undefined || textIds ? undefined : columnOf(table, file, '--part-id-channel', o.partIdChannel);
   const marks = [cycle, ...(id !== undefined ? [id] : [])];
@@ -125,7 +135,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     for (let j = 0; j < c; j++) if (!Number.isFinite(values[j])) complete = false;
     const wasRunning = cycles.running;
     const opened = openedAt;
-    const outcome = cycles.push({ ts: times[t], values, complete }, textIds?.[t] || undefined);
+    const outcome = cycles.push({ ts: times[t], values, complete }, idAt(t));
     if (outcome?.kind === 'window') {
       windows.push(Float64Array.from(outcome.window.data));
       partIds.push(outcome.window.partId!);
@@ -200,6 +210,8 @@ export function partsTrainingSet(
     readonly hidden: readonly number[];
     /** The parts came from the first `rows` rows only (train and eval --train-rows). */
     readonly rows?: number;
+    /** Parts a quality system rejected, already left out, and where it said so. */
+    readonly rejected?: { readonly parts: number; readonly source: string };
   },
   cut: string,
 ): TrainingSet {
@@ -209,6 +221,9 @@ export function partsTrainingSet(
     throw new Error(
       `${file}: ${n} parts give ${n - held} to learn from and ${held} held out; each needs at least ${MIN_PARTS}` +
         (parts.leftOut.length > 0 ? ` (${leftOutText(parts.leftOut)})` : ` (cycles cut by ${cut})`) +
+        (o.rejected && o.rejected.parts > 0
+          ? `; ${o.rejected.parts} more were rejected in ${o.rejected.source} and left out`
+          : '') +
         (o.rows !== undefined ? `; those are the parts in the first ${o.rows} rows: give more with --train-rows` : ''),
     );
   const train = parts.windows.slice(0, n - held);

@@ -30,8 +30,16 @@ export interface PartFitOptions {
   readonly target: CalibrationTarget;
   /** The parts a day the line makes, for the budget; default the recording's rate. */
   readonly partsPerDay?: number;
-  /** Parts not to learn from (a quality system rejected them), by part id, with where that was said. */
-  readonly rejected?: { readonly has: (partId: string) => boolean; readonly source: string };
+  /**
+   * A quality system's results by part id (true: rejected, false: good, undefined: none), with where they come from:
+   * the rejected parts are not learned from. `required`: refuse a recording none of whose parts has a result (a table
+   * of another recording, or ids written another way).
+   */
+  readonly results?: {
+    readonly of: (partId: string) => boolean | undefined;
+    readonly source: string;
+    readonly required?: boolean;
+  };
   readonly command: string;
   readonly log: (line: string) => void;
   readonly progress?: Progress;
@@ -56,14 +64,19 @@ export async function fitPartModel(
     ...(o.rows !== undefined ? { rows: o.rows } : {}),
   });
   const cut = `${o.cut.cycleChannel} (${o.cut.trigger})`;
-  const rejected = o.rejected;
-  const parts = rejected ? withoutParts(made, (id) => rejected.has(id)) : made;
+  const results = o.results;
+  if (results?.required && made.partIds.every((id) => results.of(id) === undefined))
+    throw new Error(
+      `${file}: none of its ${made.partIds.length} parts (ids ${made.partIds[0]} to ${made.partIds.at(-1)}, from ` +
+        `${o.cut.partIdChannel ?? 'their order'}) has a result in ${results.source}`,
+    );
+  const parts = results ? withoutParts(made, (id) => results.of(id) === true) : made;
   const dropped = made.windows.length - parts.windows.length;
   o.log(
     `${file}: ${made.windows.length} parts cut by ${cut}` +
       (Number.isFinite(made.partsPerDay) ? `, about ${made.partsPerDay.toFixed(0)} a day` : '') +
       (made.leftOut.length > 0 ? `; ${leftOutText(made.leftOut)}` : '') +
-      (rejected ? `; ${dropped} rejected in ${rejected.source}, not learned from` : ''),
+      (results ? `; ${dropped} rejected in ${results.source}, not learned from` : ''),
   );
   const set = partsTrainingSet(
     parts,
@@ -73,6 +86,7 @@ export async function fitPartModel(
       validationFraction: o.validationFraction,
       hidden: o.hidden,
       ...(o.rows !== undefined ? { rows: o.rows } : {}),
+      ...(results ? { rejected: { parts: dropped, source: results.source } } : {}),
     },
     cut,
   );
@@ -88,7 +102,7 @@ export async function fitPartModel(
     parts_per_day: o.partsPerDay ?? parts.partsPerDay,
     ...(o.partsPerDay !== undefined ? { parts_per_day_given: true, recording_parts_per_day: parts.partsPerDay } : {}),
     left_out: parts.leftOut.length,
-    ...(rejected ? { rejected_left_out: dropped } : {}),
+    ...(results ? { rejected_left_out: dropped } : {}),
   };
   const manifest = { ...fitted.manifest, training: { ...fitted.manifest.training, parts: record } };
   return { fitted: { ...fitted, manifest }, parts };

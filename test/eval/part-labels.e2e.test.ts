@@ -8,9 +8,9 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { datasetCommand } from '../../src/cli/dataset.js';
 import { loadManifest } from '../../src/inference/manifest.js';
 import { runCli } from '../helpers/cli.js';
+import { pressDataset } from '../helpers/press-data.js';
 
 const CUT = ['--cycle-channel', 'cycle_active', '--part-id-channel', 'part_counter'];
 
@@ -34,16 +34,9 @@ describe('parts labelled by a table of part results', () => {
   /** Tables the tests write, outside the data set's folder (eval reads every CSV under --data). */
   let tables: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lw-part-labels-'));
     tables = await mkdtemp(join(tmpdir(), 'lw-part-tables-'));
-    const write = process.stdout.write;
-    process.stdout.write = () => true;
-    try {
-      // Two labelled recordings (bad press-fits of severity 0.15 and 0.3), their part counters each from 1.
-      expect(await datasetCommand({ preset: 'press', out: dir, files: '2', seed: '3' })).toBe(0);
-    } finally {
-      process.stdout.write = write;
-    }
+    // Two labelled recordings (bad press-fits of severity 0.15 and 0.3), their part counters each from 1.
+    dir = await pressDataset(2, 3);
     table = join(dir, 'part-results.csv');
   });
 

@@ -4,7 +4,7 @@
  * every table that cannot be read as such refused, naming the line and the cell.
  */
 import { describe, expect, it } from 'vitest';
-import { parsePartResults, partKey, partResultsCsv, resultKey } from '../../src/eval/part-results.js';
+import { parsePartResults, partKey, partResultsCsv, recordingOf, resultKey } from '../../src/eval/part-results.js';
 
 const read = (text: string, idColumn?: string) =>
   parsePartResults(text, 'qs.csv', idColumn !== undefined ? { idColumn } : {});
@@ -26,7 +26,7 @@ describe('part results from a quality system', () => {
       A9: true,
     });
     const r = read(text);
-    expect([r.idColumn, r.resultColumn, r.byFile, r.untested]).toEqual(['Serial Number', 'Result', false, 0]);
+    expect([r.idColumn, r.resultColumn, r.files, r.untested]).toEqual(['Serial Number', 'Result', undefined, 0]);
   });
 
   it('reads a 0/1 where the column says what a 1 means (nok, anomaly: bad; ok: good), and refuses it in "result"', () => {
@@ -45,7 +45,9 @@ describe('part results from a quality system', () => {
 
   it("names a part as a counter and a barcode both write it, and takes the recording's part id column first", () => {
     expect(['0012', '12.0', '12', ' 12 '].map(partKey)).toEqual(['12', '12', '12', '12']);
-    expect(['PRS-0012', '1e3', '12.5'].map(partKey)).toEqual(['PRS-0012', '1e3', '12.5']);
+    expect(['PRS-0012', '1e3', '12.5', '12,0'].map(partKey)).toEqual(['PRS-0012', '1e3', '12.5', '12']);
+    // An id longer than a number holds exactly stays as written.
+    expect(partKey('100000000000000001')).toBe('100000000000000001');
     // `part_counter` is not among the usual names; the recording's part id channel names it.
     expect(badOf('part_counter,status\n0007,NOK\n', 'part_counter')).toEqual({ '7': true });
   });
@@ -54,14 +56,25 @@ describe('part results from a quality system', () => {
     const r = read(
       partResultsCsv([
         { file: 'press-1.csv', partId: '1', bad: false },
-        { file: 'press-2.csv', partId: '1', bad: true },
+        { file: 'line2\\press-2.csv', partId: '1', bad: true },
       ]),
     );
-    expect(r.byFile).toBe(true);
-    expect(r.bad.get(resultKey(true, 'line/press-2.csv', '1'))).toBe(true);
-    expect(r.bad.get(resultKey(true, 'press-1', '1'))).toBe(false);
-    expect(r.bad.get(resultKey(true, 'press-3.csv', '1'))).toBeUndefined();
+    expect([...r.files!]).toEqual(['press-1', 'line2/press-2']);
+    // A recording is named by its path or the end of it, with or without its folder and extension.
+    expect(recordingOf(r, 'data/line2/press-2.csv')).toBe('line2/press-2');
+    expect(recordingOf(r, 'press-1.csv')).toBe('press-1');
+    expect(recordingOf(r, 'line1/press-2.csv')).toBeUndefined();
+    expect(recordingOf(r, 'other/press-1.tsv')).toBe('press-1');
+    expect(r.bad.get(resultKey('line2/press-2', '1'))).toBe(true);
+    expect(r.bad.get(resultKey('press-1', '001'))).toBe(false);
+    expect(r.bad.get(resultKey(undefined, '1'))).toBeUndefined();
     expect(() => read('file,part_id,result\n,1,OK\n')).toThrow(new Error('qs.csv:2: column file: no recording named'));
+  });
+
+  it("reads a German MES export: Seriennummer, Ergebnis, i.O. and n.i.O (with or without the last dot), Excel's empty rows", () => {
+    const r = read('Datei;Teilenummer;Seriennummer;Ergebnis\nrec.csv;A-7;S1;i.O.\nrec.csv;A-7;S2;n.i.O\n;;;\n');
+    expect([r.idColumn, r.resultColumn, [...r.files!]]).toEqual(['Seriennummer', 'Ergebnis', ['rec']]);
+    expect(Object.fromEntries(r.bad)).toEqual({ 'rec\u0000S1': false, 'rec\u0000S2': true });
   });
 
   it('counts parts without a result (not tested) apart, and keeps a retest that agrees', () => {
