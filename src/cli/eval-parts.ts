@@ -6,7 +6,7 @@
  * through the gateway's scoring code and counted as a quality engineer counts them (part-metrics.ts): false rejects,
  * escapes, F1 over the bad parts, and the parts no verdict could be given.
  */
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { readCsvText } from '../core/csv-file.js';
 import { isAnomalous } from '../core/verdict.js';
 import type { LoadedManifest } from '../inference/manifest.js';
@@ -147,7 +147,7 @@ export async function evalParts(
   for (const file of a.files) {
     try {
       const name = relative(opts.data, file) || file;
-      const tableFile = match?.fileOf(name);
+      const tableFile = match?.fileOf(name, resolve(file));
       if (match && tableFile === undefined) {
         unlabelled.push(name);
         continue;

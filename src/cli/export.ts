@@ -3,11 +3,11 @@
  * CSV that `train --csv` and `eval` read, its rows the rows the gateway formed (training/store-recording.ts). Record
  * normal production with the gateway itself, export it, train on it: no historian needed.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfigFile } from '../config/load.js';
 import { StoreReader, type StoredAsset } from '../sinks/local/store-reader.js';
-import { writeRecording } from '../training/store-recording.js';
+import { writeRecording, type RecordingSummary } from '../training/store-recording.js';
 import { wholeNumber } from './detector-flags.js';
 import { UsageError } from './usage.js';
 
@@ -25,12 +25,28 @@ export interface ExportOptions {
 /** The window's default max_sample_age_ms (windows/schema.ts) where no configuration names the asset's. */
 const DEFAULT_MAX_AGE_MS = 5000;
 
-/** A time flag: an ISO 8601 date and time, or Unix ms. */
+/** An ISO 8601 date (UTC midnight), or a date and time with its zone (Z or ±hh:mm). */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+/** Unix ms below this (1973) are seconds written where ms were meant. */
+const FIRST_MS = 1e11;
+
+/** A time flag: an ISO 8601 date, or date and time with its zone, or Unix ms. */
 export function timeFlag(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const t = /^\d+$/.test(value.trim()) ? Number(value) : Date.parse(value);
+  const v = value.trim();
+  if (/^\d+$/.test(v)) {
+    if (Number(v) < FIRST_MS)
+      throw new UsageError(
+        `${flag} ${value}: Unix ms before 1973; if these are seconds, write ${v}000, or give a date (2026-12-05T06:00:00Z)`,
+      );
+    return Number(v);
+  }
+  const t = ISO_TIME.test(v) ? Date.parse(v) : Number.NaN;
   if (!Number.isFinite(t))
-    throw new UsageError(`${flag} ${value}: expected a date and time (2026-12-05T06:00:00Z) or Unix ms`);
+    throw new UsageError(
+      `${flag} ${value}: expected a date (2026-12-05), a date and time with its zone (2026-12-05T06:00:00Z, ` +
+        '2026-12-05T07:00:00+01:00) or Unix ms',
+    );
   return t;
 }
 
@@ -42,12 +58,26 @@ function assetList(assets: readonly StoredAsset[]): string {
     .join('; ');
 }
 
-/** The store's path and the asset's max_sample_age_ms, from --db or the configuration. */
-async function storeOf(opts: ExportOptions): Promise<{ path: string; maxAgeMs?: (asset: string) => number }> {
+/** What the configuration says of an asset: its row channels (model, cycle trigger), part id and age limit. */
+interface ConfiguredAsset {
+  readonly rows: readonly string[];
+  readonly held: readonly string[];
+  readonly maxAgeMs: number;
+}
+
+/** The store's path and, with a configuration, what it says of each asset. */
+async function storeOf(
+  opts: ExportOptions,
+): Promise<{ path: string; asset?: (name: string) => ConfiguredAsset | undefined }> {
   if ((opts.config === undefined) === (opts.db === undefined))
     throw new UsageError('give --config (the gateway configuration whose storage.local it reads) or --db (the file)');
-  if (opts.db !== undefined) return { path: resolve(opts.db) };
-  const { config, file } = await loadConfigFile(opts.config!);
+  if (opts.db !== undefined) {
+    const path = resolve(opts.db);
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory())
+      throw new UsageError(`--db ${opts.db}: a folder; name the store's file (storage.local.path)`);
+    return { path };
+  }
+  const { config, file, models } = await loadConfigFile(opts.config!);
   const local = config.storage?.local;
   if (!local?.path)
     throw new UsageError(`--config ${opts.config}: no storage.local: the gateway keeps no local store to export from`);
@@ -57,8 +87,83 @@ async function storeOf(opts: ExportOptions): Promise<{ path: string; maxAgeMs?: 
     );
   return {
     path: local.path,
-    maxAgeMs: (asset) => config.assets.find((a) => a.name === asset)?.window.max_sample_age_ms ?? DEFAULT_MAX_AGE_MS,
+    asset: (name) => {
+      const a = config.assets.find((x) => x.name === name);
+      const model = models.get(name);
+      if (!a || !model) return undefined;
+      const w = a.window;
+      const channels = model.manifest.input.channels.map((c) => c.name);
+      return {
+        rows: w.type === 'cycle' && w.trigger_channel ? [...channels, w.trigger_channel] : channels,
+        held: w.type === 'cycle' && w.part_id_channel ? [w.part_id_channel] : [],
+        maxAgeMs: w.max_sample_age_ms,
+      };
+    },
   };
+}
+
+/** The channels to write: --channels, else the configured asset's, else every one stored (text ones held). */
+function channelsOf(opts: ExportOptions, asset: StoredAsset, configured: ConfiguredAsset | undefined) {
+  const stored = new Map(asset.channels.map((c) => [c.channel, c]));
+  const isText = (c: string) => (stored.get(c)?.texts ?? 0) > 0;
+  let rows: string[];
+  let held: string[];
+  if (opts.channels !== undefined) {
+    const wanted = opts.channels.split(',').map((c) => c.trim());
+    if (wanted.some((c) => c === '')) throw new UsageError(`--channels ${opts.channels}: a channel name is empty`);
+    const twice = wanted.find((c, i) => wanted.indexOf(c) !== i);
+    if (twice !== undefined) throw new UsageError(`--channels: ${twice} is named twice`);
+    held = wanted.filter(isText);
+    rows = wanted.filter((c) => !isText(c));
+  } else if (configured) {
+    rows = [...configured.rows];
+    held = [...configured.held];
+  } else {
+    held = [...stored.keys()].filter(isText);
+    rows = [...stored.keys()].filter((c) => !isText(c));
+  }
+  const unknown = [...rows, ...held].filter((c) => !stored.has(c));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `${opts.channels !== undefined ? '--channels' : `asset ${asset.asset}`}: ${unknown.join(', ')}: not among ${asset.asset}'s channels in the store (${[...stored.keys()].join(', ')})`,
+    );
+  if (rows.length === 0)
+    throw new UsageError(`--channels: ${held.join(', ')} hold text only; a recording needs a channel of numbers`);
+  return { rows, held };
+}
+
+/** Writes the recording to `out` through a file beside it, renamed at the end: no file where nothing was written. */
+function writeOut(out: string, flag: string, write: (line: (l: string) => void) => RecordingSummary): RecordingSummary {
+  const partial = `${out}.partial`;
+  if (statSync(out, { throwIfNoEntry: false }))
+    throw new UsageError(`--out ${flag}: the file exists; export does not overwrite it`);
+  let fd: number;
+  try {
+    fd = openSync(partial, 'w');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`--out ${flag}: ${code === 'ENOENT' ? 'no such folder' : `cannot write (${code})`}`);
+  }
+  let pending: string[] = [];
+  const flush = () => {
+    if (pending.length > 0) writeSync(fd, pending.join(''));
+    pending = [];
+  };
+  try {
+    const summary = write((l) => {
+      pending.push(`${l}\n`);
+      if (pending.length >= 4096) flush();
+    });
+    flush();
+    closeSync(fd);
+    if (summary.rows > 0) renameSync(partial, out);
+    else rmSync(partial);
+    return summary;
+  } catch (err) {
+    closeSync(fd);
+    rmSync(partial, { force: true });
+    throw err;
+  }
 }
 
 export async function exportCommand(opts: ExportOptions): Promise<number> {
@@ -85,67 +190,29 @@ export async function exportCommand(opts: ExportOptions): Promise<number> {
     const asset = assets.find((a) => a.asset === name);
     if (!asset)
       throw new UsageError(`--asset ${name}: the store holds no samples of it; it holds ${assetList(assets)}`);
-    const stored = new Map(asset.channels.map((c) => [c.channel, c]));
-    const wanted = opts.channels
-      ?.split(',')
-      .map((c) => c.trim())
-      .filter(Boolean) ?? [...stored.keys()];
-    const unknown = wanted.filter((c) => !stored.has(c));
-    if (unknown.length > 0)
-      throw new UsageError(
-        `--channels: ${unknown.join(', ')}: not among ${name}'s channels in the store (${[...stored.keys()].join(', ')})`,
-      );
-    // A channel whose samples carried text (a string tag) is written as text; the others as numbers.
-    const textChannels = wanted.filter((c) => stored.get(c)!.texts > 0);
-    const channels = wanted.filter((c) => !textChannels.includes(c));
-    if (channels.length === 0)
-      throw new UsageError(`--channels: ${wanted.join(', ')} hold text only; a recording needs a channel of numbers`);
+    const configured = store.asset?.(name);
+    const { rows: channels, held } = channelsOf(opts, asset, configured);
     const maxAgeMs =
       opts.maxAgeMs !== undefined
         ? wholeNumber('max-age-ms', opts.maxAgeMs, 1)
-        : (store.maxAgeMs?.(name) ?? DEFAULT_MAX_AGE_MS);
+        : (configured?.maxAgeMs ?? DEFAULT_MAX_AGE_MS);
     const out = resolve(opts.out);
-    let fd: number;
-    try {
-      fd = openSync(out, 'wx');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new UsageError(
-        `--out ${opts.out}: ${code === 'EEXIST' ? 'the file exists; export does not overwrite it' : code === 'ENOENT' ? 'no such folder' : `cannot write (${code})`}`,
-      );
-    }
-    let summary;
-    try {
-      let pending: string[] = [];
-      const flush = () => {
-        if (pending.length > 0) writeSync(fd, pending.join(''));
-        pending = [];
-      };
-      summary = writeRecording(
-        reader.batches(name, from, to),
-        { asset: name, channels, textChannels, maxAgeMs },
-        (l) => {
-          pending.push(`${l}\n`);
-          if (pending.length >= 4096) flush();
-        },
-      );
-      flush();
-    } finally {
-      closeSync(fd);
-    }
+    const summary = writeOut(out, opts.out, (line) =>
+      writeRecording(reader.batches(name, from, to), { asset: name, channels, heldChannels: held, maxAgeMs }, line),
+    );
     if (summary.rows === 0)
-      process.stderr.write(
-        `linewatch: no row of ${name} between ${iso(from ?? asset.from)} and ${iso(to ?? asset.to)}; the store holds ${iso(asset.from)} to ${iso(asset.to)}\n`,
+      throw new UsageError(
+        `no row of ${name} from ${iso(from ?? asset.from)} to ${iso(to ?? asset.to)}: the store holds ${iso(asset.from)} to ${iso(asset.to)}; nothing written`,
       );
     process.stdout.write(
-      `wrote ${out}: ${summary.rows} rows of ${name}` +
-        (summary.from !== undefined ? ` from ${iso(summary.from)} to ${iso(summary.to!)}` : '') +
-        `, channels ${[...channels, ...textChannels].join(', ')}` +
+      `wrote ${out}: ${summary.rows} rows of ${name} from ${iso(summary.from!)} to ${iso(summary.to!)}, ` +
+        `channels ${[...channels, ...held].join(', ')}` +
         (summary.incompleteRows > 0
           ? `; ${summary.incompleteRows} rows with an empty cell (a reading bad or older than ${maxAgeMs} ms)`
           : '') +
         (summary.pauses > 0
-          ? `; it pauses ${summary.pauses} time(s) for longer than ${maxAgeMs} ms (the gateway stopped or the source was down): rows either side of a pause may join into a part or a window the gateway never saw; --from and --to pick one stretch`
+          ? `; ${summary.pauses} pause(s) longer than ${maxAgeMs} ms (the gateway stopped, a source down), each ` +
+            'marked by a row with no reading, so that no part or window spans it'
           : '') +
         `\n  next: linewatch train --csv ${opts.out} --out MODEL_DIR  (a part model: --cycle-channel NAME)\n`,
     );

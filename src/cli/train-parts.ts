@@ -96,7 +96,7 @@ export function partResultsOf(table: string, cut: PartCut): PartResults {
  * ids alone where the table has none.
  */
 function recordingResults(results: PartResults, csv: string) {
-  const file = recordingOf(results, csv);
+  const file = recordingOf(results, resolve(csv));
   if (results.files && file === undefined)
     throw new UsageError(
       `--part-labels ${results.table}: its file column names no file like ${csv} (it names ${[...results.files].slice(0, 3).join(', ')}, …)`,

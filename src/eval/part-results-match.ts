@@ -20,12 +20,13 @@ export class PartResultsMatch {
   constructor(readonly results: PartResults) {}
 
   /**
-   * The table's file name for a recording (its path under --data), or undefined where the table has a file column
-   * and none names it (a recording the table does not label); null where the table has no file column.
+   * The table's file name for a recording (`recording`: its path under --data, as messages name it; `path`: its full
+   * path, matched), or undefined where the table has a file column and none names it (a recording the table does not
+   * label); null where the table has no file column.
    */
-  fileOf(recording: string): string | null | undefined {
+  fileOf(recording: string, path: string): string | null | undefined {
     if (!this.results.files) return null;
-    const file = recordingOf(this.results, recording);
+    const file = recordingOf(this.results, path);
     if (file === undefined) return undefined;
     const other = this.claimed.get(file);
     if (other !== undefined && other !== recording)

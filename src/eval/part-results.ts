@@ -31,26 +31,28 @@ const BAD_WORDS = new Set([
 ]);
 
 /**
- * Column names of a part's id, its result and its recording, compared without case, spaces, `_`, `-` and `.`. Not
- * `part number`: in a MES export that is the article, the same for every part.
+ * Column names of a part's id, its result and its recording, compared without case, spaces, `_`, `-` and `.`, the
+ * first in each list that the table has taken (a MES export with `Serial Number` and a row `ID`: the serial number;
+ * with `Result` and `Status`: the result). Not `part` or `part number`: in a MES export that is the article, the same
+ * for every part.
  */
-const ID_NAMES = ['partid', 'part', 'serial', 'serialnumber', 'serialno', 'serialnr', 'sn', 'id', 'seriennummer'];
+const ID_NAMES = ['partid', 'serialnumber', 'serial', 'serialno', 'serialnr', 'seriennummer', 'sn', 'id'];
 const RESULT_NAMES = [
   'result',
   'verdict',
-  'status',
-  'quality',
-  'judgement',
-  'judgment',
-  'outcome',
-  'ok',
-  'nok',
-  'label',
-  'anomaly',
   'ergebnis',
   'prüfergebnis',
   'pruefergebnis',
+  'judgement',
+  'judgment',
+  'outcome',
   'bewertung',
+  'status',
+  'quality',
+  'ok',
+  'nok',
+  'anomaly',
+  'label',
 ];
 const FILE_NAMES = ['file', 'filename', 'recording', 'datei', 'dateiname'];
 /** A 1 in a column of this name means the part is bad; in `ok`, that it is good; elsewhere a 0 or 1 is refused. */
@@ -82,9 +84,9 @@ export function recordingName(recording: string): string {
 }
 
 /**
- * The recording the table's file column names `path` by (a recording's path under --data, or the file train reads):
- * the same path, or one ending in the other at a folder (`line1/rec.csv` for `/data/line1/rec.csv`, `C:\data\rec.csv`
- * for `rec.csv`); the longest where several do. Undefined where none does.
+ * The recording the table's file column names `path` by (a recording's full path): the same path, or one ending in
+ * the other at a folder (`line1/rec.csv` and `rec.csv` for `/data/line1/rec.csv`); the longest where several do, so
+ * that `line1/rec.csv` is taken over `rec.csv`, and `line2/rec.csv` never fits. Undefined where none does.
  */
 export function recordingOf(results: PartResults, path: string): string | undefined {
   const r = recordingName(path);
@@ -106,9 +108,13 @@ export function keyText(key: string): string {
   return key.split('\u0000').join(' ');
 }
 
+/** The column of the first of `names` the header has; -2 where two columns have that name, -1 where none has one. */
 function columnNamed(header: readonly string[], names: readonly string[]): number {
-  const found = header.flatMap((h, i) => (names.includes(bare(h)) ? [i] : []));
-  return found.length === 1 ? found[0] : found.length > 1 ? -2 : -1;
+  for (const name of names) {
+    const found = header.flatMap((h, i) => (bare(h) === name ? [i] : []));
+    if (found.length > 0) return found.length === 1 ? found[0] : -2;
+  }
+  return -1;
 }
 
 /** Whether a result cell says bad (true), good (false), or neither (undefined), given its column's name. */

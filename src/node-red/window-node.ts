@@ -53,7 +53,8 @@ export function windowPayload(w: Window, durationMs?: number): WindowPayload {
  * follow the model.
  */
 export function windowSettings(config: NodeDefinition, cut?: PartCut) {
-  const adopt = cut && text(config, 'mode', 'sliding') === 'cycle' && !text(config, 'triggerChannel') ? cut : undefined;
+  const partWindow = text(config, 'mode', 'sliding') === 'cycle';
+  const adopt = partWindow && !text(config, 'triggerChannel') ? cut : undefined;
   const triggerChannel = text(config, 'triggerChannel') || adopt?.cycleChannel;
   const partIdChannel = text(config, 'partIdChannel') || adopt?.partIdChannel;
   const raw = {
@@ -64,8 +65,9 @@ export function windowSettings(config: NodeDefinition, cut?: PartCut) {
     ...(triggerChannel ? { trigger_channel: triggerChannel } : {}),
     trigger: adopt?.trigger ?? text(config, 'trigger', 'flag'),
     ...(partIdChannel ? { part_id_channel: partIdChannel } : {}),
-    min_samples: num(config, 'minSamples') ?? adopt?.minRows,
-    max_samples: num(config, 'maxSamples') ?? adopt?.maxRows,
+    // Bounds left empty follow the part model, whichever trigger is set (validate then checks the two agree).
+    min_samples: num(config, 'minSamples') ?? (partWindow ? cut?.minRows : undefined),
+    max_samples: num(config, 'maxSamples') ?? (partWindow ? cut?.maxRows : undefined),
   };
   const parsed = windowSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
   if (!parsed.success) throw new Error(`window settings: ${formatIssues(parsed.error.issues).join('; ')}`);

@@ -6,6 +6,7 @@
  */
 import { isNotChannel, labelColumn, parseSkabCsv, rowMajor, timesInMs, type SkabTable } from '../core/csv-table.js';
 import { MISSING_READING } from '../core/csv-cells.js';
+import { median } from '../core/measure.js';
 import { partKey } from '../core/part-id.js';
 import { CycleWindow, type CycleTrigger } from '../windows/cycle/cycle-window.js';
 import type { TrainingSet } from './build-model.js';
@@ -53,7 +54,7 @@ export interface CsvParts {
   /** Each part's first row's time (ms). */
   readonly startTimes: readonly number[];
   readonly leftOut: readonly LeftOutPart[];
-  /** Parts a day at the rate the file made them (from the first part's start to the last one's). */
+  /** Parts a day at the rate the file made them while making them (the median time from a part's start to the next). */
   readonly partsPerDay: number;
   /** The label column's rows, where `labelColumn` named one the file has. */
   readonly labels?: Float64Array;
@@ -98,9 +99,9 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
               !isNotChannel(h, o.labels?.column) && !marks.includes(h) && table.columns.has(h) && h !== o.partIdChannel,
           );
   for (const ch of channels) {
-    columnOf(table, file, 'channel', ch);
-    if (marks.includes(ch))
+    if (marks.includes(ch) || ch === o.partIdChannel)
       throw new Error(`${file}: ${ch} marks the cycle or the part: it cannot also be one of the part's curves`);
+    columnOf(table, file, 'channel', ch);
   }
   if (channels.length === 0)
     throw new Error(`${file}: no column besides the time, ${marks.join(' and ')} and labels: no curve to learn`);
@@ -136,13 +137,16 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     const wasRunning = cycles.running;
     const opened = openedAt;
     const outcome = cycles.push({ ts: times[t], values, complete }, idAt(t));
+    // A part whose id was not read where it started is numbered by the gateway; here it is marked so, so that its
+    // number is never taken for a real id (a quality system's result for part 12).
+    const named = (partId: string) => (textIds && idAt(opened) === undefined ? `(no id, part ${partId})` : partId);
     if (outcome?.kind === 'window') {
       windows.push(Float64Array.from(outcome.window.data));
-      partIds.push(outcome.window.partId!);
+      partIds.push(named(outcome.window.partId!));
       rowSpans.push([opened, opened + outcome.rows - 1]);
       startTimes.push(times[opened]);
     } else if (outcome?.kind === 'incomplete')
-      leftOut.push({ partId: outcome.partId, reason: outcome.reason, row: opened });
+      leftOut.push({ partId: named(outcome.partId), reason: outcome.reason, row: opened });
     if (cycles.running && (!wasRunning || outcome !== undefined)) openedAt = t;
   }
   if (windows.length === 0 && leftOut.length === 0) {
@@ -157,8 +161,10 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   }
   // The labels as eval reads them: the column --label-column names, else `anomaly` in any case.
   const labels = o.labels && (o.labels.column ? table.columns.get(o.labels.column) : labelColumn(table, 'anomaly'));
-  // The rate the parts were made at: from the first part's start to the last one's.
-  const span = windows.length > 1 ? times[rowSpans[rowSpans.length - 1][0]] - times[rowSpans[0][0]] : 0;
+  // The rate the line makes parts while it runs: the median time from a part's start to the next one's, so that a
+  // pause in the recording (a break, the gateway stopped) does not count as time the line was making parts.
+  const steps = startTimes.slice(1).map((t, i) => t - startTimes[i]);
+  const step = steps.length > 0 ? median(steps) : 0;
   return {
     channels,
     periodMs,
@@ -168,7 +174,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     startTimes,
     leftOut,
     ...(labels ? { labels: labels.subarray(0, n) } : {}),
-    partsPerDay: span > 0 ? Number((((windows.length - 1) * 86_400_000) / span).toPrecision(4)) : NaN,
+    partsPerDay: step > 0 ? Number((86_400_000 / step).toPrecision(4)) : NaN,
   };
 }
 
@@ -241,6 +247,19 @@ export function partsTrainingSet(
     // A counter rises at every step but where it starts again (a recording of several runs, a wrap-around); a curve's
     // mean rises at about half of them.
     const rises = means.filter((m, i) => i > 0 && m > means[i - 1]).length;
+    // A part counter holds one whole number through each part and counts up by 1 from a part to the next, but where
+    // it starts again (a recording of many runs) or a part spans a pause.
+    const held = parts.windows.map((w) => {
+      const v = w[j];
+      return Number.isInteger(v) && w.every((x, k) => k % c !== j || x === v) ? v : undefined;
+    });
+    const byOne = held.filter((v, i) => i > 0 && v !== undefined && v - (held[i - 1] ?? Number.NaN) === 1);
+    if (held.filter((v) => v !== undefined).length >= RISING * held.length && byOne.length >= (held.length - 1) / 2)
+      throw new Error(
+        `${file}: ${name} holds one whole number through each part and counts up by 1 from part to part ` +
+          `(${byOne.length} times in ${held.length - 1}): a part counter, not a curve; a model that learned it would ` +
+          'fail every later part: name it with --part-id-channel, or leave it out (--channels)',
+      );
     if (rises >= RISING * (means.length - 1))
       throw new Error(
         `${file}: ${name} rises from part to part ${rises === means.length - 1 ? 'every time' : `${rises} times in ${means.length - 1}`} (${means.length} parts): a counter or a clock, not a curve; a model that learned it would fail every later part: name it with --part-id-channel, or leave it out (--channels)`,

@@ -2,8 +2,9 @@
  * A recording of one asset as CSV, from the batches of samples the gateway's local store kept (pure: batches in,
  * lines out): the rows the gateway formed from them, one per batch that touched the asset, each channel's newest
  * value held (the gateway's RowAssembler), a cell left empty where that value was bad or older than the window's
- * max_sample_age_ms (a missing reading, as `train` and `eval` read it). Text channels (a part's serial number) hold
- * their newest text. The time column is Unix ms. This is the CSV `linewatch train --csv` and `eval` read.
+ * max_sample_age_ms (a missing reading, as `train` and `eval` read it). Held channels (a part's serial number or
+ * counter, text channels) are written beside the rows, their newest reading held. The time column is Unix ms. This
+ * is the CSV `linewatch train --csv` and `eval` read.
  */
 import type { Sample } from '../core/types.js';
 import { RowAssembler } from '../windows/row-assembler.js';
@@ -12,7 +13,10 @@ export interface RecordingSummary {
   readonly rows: number;
   /** Rows with at least one empty cell (a channel bad or stale there). */
   readonly incompleteRows: number;
-  /** Steps from a row to the next longer than the age limit: the gateway stopped, or the source was down. */
+  /**
+   * Steps from a row to the next longer than the age limit (the gateway stopped, or the source was down), each marked
+   * by a row with no reading (not counted in `rows`).
+   */
   readonly pauses: number;
   readonly from?: number;
   readonly to?: number;
@@ -31,17 +35,19 @@ export function writeRecording(
   batches: Iterable<readonly Sample[]>,
   o: {
     readonly asset: string;
+    /** The channels rows are formed of (the gateway's row channels: the model's, and a cycle's trigger). */
     readonly channels: readonly string[];
-    readonly textChannels: readonly string[];
+    /** Channels written beside them, each newest reading held (a part id, text or a number). */
+    readonly heldChannels: readonly string[];
     readonly maxAgeMs: number;
   },
   line: (text: string) => void,
 ): RecordingSummary {
   const rows = new RowAssembler(o.asset, o.channels, o.maxAgeMs);
-  const textAt = new Map(o.textChannels.map((c, i) => [c, i]));
-  const texts: (string | undefined)[] = o.textChannels.map(() => undefined);
-  const textTimes = o.textChannels.map(() => Number.NEGATIVE_INFINITY);
-  line(['timestamp', ...o.channels, ...o.textChannels].map(csvCell).join(','));
+  const heldAt = new Map(o.heldChannels.map((c, i) => [c, i]));
+  const held: (string | undefined)[] = o.heldChannels.map(() => undefined);
+  const heldTimes = o.heldChannels.map(() => Number.NEGATIVE_INFINITY);
+  line(['timestamp', ...o.channels, ...o.heldChannels].map(csvCell).join(','));
   let count = 0;
   let incomplete = 0;
   let pauses = 0;
@@ -49,19 +55,25 @@ export function writeRecording(
   let to: number | undefined;
   for (const batch of batches) {
     for (const s of batch) {
-      const i = textAt.get(s.channel);
+      const i = heldAt.get(s.channel);
       if (i === undefined) continue;
-      texts[i] = s.quality === 'good' ? s.text : undefined;
-      textTimes[i] = s.ts;
+      const good = s.quality === 'good' && (s.text !== undefined || Number.isFinite(s.value));
+      held[i] = good ? (s.text ?? String(s.value)) : undefined;
+      heldTimes[i] = s.ts;
     }
     const row = rows.push(batch);
     if (!row) continue;
     const cells = o.channels.map((_, i) => (rows.usable(i, row.ts) ? String(row.values[i]) : ''));
-    const textCells = texts.map((t, i) => (t !== undefined && row.ts - textTimes[i] <= o.maxAgeMs ? csvCell(t) : ''));
-    if (cells.includes('') || textCells.includes('')) incomplete++;
-    line([String(row.ts), ...cells, ...textCells].join(','));
+    const heldCells = held.map((t, i) => (t !== undefined && row.ts - heldTimes[i] <= o.maxAgeMs ? csvCell(t) : ''));
+    if (cells.includes('') || heldCells.includes('')) incomplete++;
+    // A pause (the gateway stopped, the source down) is marked by a row with no reading just after the last row
+    // before it: no part and no window spans it, as none did in the gateway.
+    if (to !== undefined && row.ts - to > o.maxAgeMs) {
+      pauses++;
+      line([String(to + 1), ...cells.map(() => ''), ...heldCells.map(() => '')].join(','));
+    }
+    line([String(row.ts), ...cells, ...heldCells].join(','));
     count++;
-    if (to !== undefined && row.ts - to > o.maxAgeMs) pauses++;
     from ??= row.ts;
     to = row.ts;
   }

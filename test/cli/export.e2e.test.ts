@@ -4,6 +4,7 @@
  * window, the CSV gives the parts the gateway judged, named by the same serial numbers, with the same scores.
  */
 import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +51,9 @@ describe('linewatch export', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toContain('rows of press-1');
     const text = await readFile(csv, 'utf8');
-    expect(text.split('\n')[0]).toBe('timestamp,cycle_active,force,part_counter,position,serial');
+    // The configured asset's row channels (its model's, then the cycle's trigger) and its part id, as the gateway
+    // reads them.
+    expect(text.split('\n')[0]).toBe('timestamp,force,position,cycle_active,serial');
 
     const loaded = await loadManifest(join(ROOT, 'models/press-ae'));
     const { manifest } = loaded;
@@ -89,10 +92,40 @@ describe('linewatch export', () => {
       2,
       'linewatch: give --config (the gateway configuration whose storage.local it reads) or --db (the file)',
     ]);
-    const when = await runCli(['export', '--db', join(dir, 'none.db'), '--from', 'yesterday', '--out', 'x.csv']);
-    expect([when.code, when.stderr.trim()]).toEqual([
+    const when = async (flag: string, value: string) =>
+      (await runCli(['export', '--db', join(dir, 'none.db'), flag, value, '--out', 'x.csv'])).stderr.trim();
+    const expected =
+      'expected a date (2026-12-05), a date and time with its zone (2026-12-05T06:00:00Z, 2026-12-05T07:00:00+01:00) or Unix ms';
+    expect(await when('--from', 'yesterday')).toBe(`linewatch: --from yesterday: ${expected}`);
+    // A time without its zone would be read in the machine's zone; a number that is not Unix ms is refused.
+    expect(await when('--to', '2026-12-05T06:00:00')).toBe(`linewatch: --to 2026-12-05T06:00:00: ${expected}`);
+    expect(await when('--from', '1.5')).toBe(`linewatch: --from 1.5: ${expected}`);
+    expect(await when('--from', '1764914400')).toBe(
+      'linewatch: --from 1764914400: Unix ms before 1973; if these are seconds, write 1764914400000, or give a date (2026-12-05T06:00:00Z)',
+    );
+  });
+});
+
+describe('linewatch export of a store', () => {
+  it('writes no file where no row falls in the stretch asked for, and refuses a channel named twice', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-export-none-'));
+    const db = join(dir, 'store.db');
+    const store = new Database(db);
+    store.exec(
+      'CREATE TABLE samples (ts INTEGER NOT NULL, source TEXT NOT NULL, asset TEXT NOT NULL, channel TEXT NOT NULL, value REAL, quality TEXT NOT NULL, text TEXT)',
+    );
+    store.prepare("INSERT INTO samples VALUES (1764914400000, 'plc', 'press-1', 'force', 1, 'good', NULL)").run();
+    store.close();
+    const out = join(dir, 'x.csv');
+    const early = await runCli(['export', '--db', db, '--to', '2025-01-01', '--out', out]);
+    expect([early.code, early.stderr.trim()]).toEqual([
       2,
-      'linewatch: --from yesterday: expected a date and time (2026-12-05T06:00:00Z) or Unix ms',
+      'linewatch: no row of press-1 from 2025-12-05T06:00:00.000Z to 2025-01-01T00:00:00.000Z: the store holds 2025-12-05T06:00:00.000Z to 2025-12-05T06:00:00.000Z; nothing written',
     ]);
+    expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
+    const twice = await runCli(['export', '--db', db, '--channels', 'force,force', '--out', out]);
+    expect([twice.code, twice.stderr.trim()]).toEqual([2, 'linewatch: --channels: force is named twice']);
+    const ok = await runCli(['export', '--db', db, '--out', out]);
+    expect([ok.code, await readFile(out, 'utf8')]).toEqual([0, 'timestamp,force\n1764914400000,1\n']);
   });
 });

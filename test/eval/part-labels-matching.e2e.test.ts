@@ -78,6 +78,13 @@ describe('a table of part results matched with its recordings', () => {
     const rows = await evalJson(['--data', d, ...CUT]);
     const parts = await evalJson(['--data', d, ...CUT, '--part-labels', table]);
     expect(parts.confusion).toEqual(rows.confusion);
+    // One folder alone: its recording is rec.csv under --data, and its full path still tells line1/rec.csv's results
+    // from line2/rec.csv's.
+    const line2 = await evalJson(['--data', join(d, 'line2'), ...CUT]);
+    expect((await evalJson(['--data', join(d, 'line2'), ...CUT, '--part-labels', table])).confusion).toEqual(
+      line2.confusion,
+    );
+    expect(line2.confusion.tp + line2.confusion.fn).toBe(100);
     // A bare file name that fits both recordings cannot say which.
     const bare = join(work, 'bare.csv');
     await writeFile(bare, ['file,part_id,result', ...tableOf(results, 'bad-press-fit-1.csv', 'rec.csv')].join('\n'));

@@ -77,6 +77,11 @@ describe('part results from a quality system', () => {
     expect(Object.fromEntries(r.bad)).toEqual({ 'rec\u0000S1': false, 'rec\u0000S2': true });
   });
 
+  it('takes the first of the usual names a table has: a serial number over a row id, a result over a status', () => {
+    const r = read('ID,Part,Serial Number,Status,Result\n1,A-7,S1,done,NOK\n');
+    expect([r.idColumn, r.resultColumn, Object.fromEntries(r.bad)]).toEqual(['Serial Number', 'Result', { S1: true }]);
+  });
+
   it('counts parts without a result (not tested) apart, and keeps a retest that agrees', () => {
     const r = read('part_id,result\n1,OK\n2,\n3,NOK\n3,NOK\n');
     expect(() => read('file,part_id,result\na.csv,3,NOK\na.csv,3,OK\nb.csv,3,OK\n')).toThrow(
@@ -90,16 +95,16 @@ describe('part results from a quality system', () => {
     ['part_id,result\n', 'qs.csv: no part results (a header and one row per part: part id, result)'],
     ['when,result\n1,OK\n', 'qs.csv: no column of part ids (part_id, serial, id, …; columns: when, result)'],
     [
-      'id,serial,result\n1,2,OK\n',
-      'qs.csv: more than one column of part ids (part_id, serial, id, …; columns: id, serial, result)',
+      'Serial,serial,result\n1,2,OK\n',
+      'qs.csv: more than one column of part ids (part_id, serial, id, …; columns: Serial, serial, result)',
     ],
     [
       'part_id,when\n1,2\n',
       'qs.csv: no column of results (result, status, verdict, ok, nok, …; columns: part_id, when)',
     ],
     [
-      'part_id,ok,nok\n1,1,0\n',
-      'qs.csv: more than one column of results (result, status, verdict, ok, nok, …; columns: part_id, ok, nok)',
+      'part_id,Result,result\n1,OK,OK\n',
+      'qs.csv: more than one column of results (result, status, verdict, ok, nok, …; columns: part_id, Result, result)',
     ],
     ['part_id,result\n,OK\n', 'qs.csv:2: column part_id: no part id'],
     ['part_id,result\n1,\n2,\n', 'qs.csv: no part has a result (column result is empty)'],

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeRegisters } from '../../src/sources/modbus/encoding.js';
 import { parseRegisterFields, samplesFromMessage } from '../../src/node-red/message-samples.js';
+import { windowSettings } from '../../src/node-red/window-node.js';
 import { TimestampBatches } from '../../src/windows/timestamp-batches.js';
 import { collect, helper, nextError, nodes } from './helper.js';
 
@@ -132,6 +133,41 @@ describe('linewatch-window', () => {
     const error = nextError(w);
     w.receive({ payload: { a: 1, b: 1 } });
     expect(await error).toMatch(/align linear puts samples on the model's time grid: choose a model/);
+  });
+});
+
+describe('window settings on a part model (pure)', () => {
+  const node = (props: Record<string, string>) => ({ id: 'w', type: 'linewatch-window', ...props });
+  const cut = {
+    cycleChannel: 'cycle_active',
+    trigger: 'counter',
+    partIdChannel: 'serial',
+    minRows: 40,
+    maxRows: 200,
+  } as const;
+
+  it('takes the cut the model learned where the node leaves trigger and bounds empty, as the editor saves them', () => {
+    const { window } = windowSettings(node({ mode: 'cycle', triggerChannel: '', minSamples: '', maxSamples: '' }), cut);
+    expect(window).toMatchObject({
+      type: 'cycle',
+      trigger_channel: 'cycle_active',
+      trigger: 'counter',
+      part_id_channel: 'serial',
+      min_samples: 40,
+      max_samples: 200,
+    });
+  });
+
+  it('keeps what the node sets; a sliding window takes nothing from the cut', () => {
+    const set = windowSettings(
+      node({ mode: 'cycle', triggerChannel: 'active', trigger: 'flag', minSamples: '10', maxSamples: '' }),
+      cut,
+    ).window;
+    expect(set).toMatchObject({ trigger_channel: 'active', trigger: 'flag', min_samples: 10, max_samples: 200 });
+    expect(set).not.toHaveProperty('part_id_channel');
+    const sliding = windowSettings(node({ mode: 'sliding', minSamples: '', maxSamples: '' }), cut).window;
+    expect(sliding).toMatchObject({ type: 'sliding', min_samples: 5, max_samples: 10_000 });
+    expect(sliding).not.toHaveProperty('trigger_channel');
   });
 });
 

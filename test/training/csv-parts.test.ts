@@ -93,7 +93,7 @@ describe('parts from a CSV of cycles', () => {
     lines[13] = lines[13].replace('PRS-2', '');
     expect(csvParts(lines.join('\n'), 'press.csv', { ...FLAG, partIdChannel: 'serial' }).partIds).toEqual([
       'PRS-1',
-      '2',
+      '(no id, part 2)',
       'PRS-3',
     ]);
   });
@@ -166,21 +166,35 @@ describe('parts from a CSV of cycles', () => {
     );
   });
 
-  it('refuses a column that rises from part to part: a part counter read as a curve, also where it starts again', () => {
-    const parts = csvParts(cyclesCsv(50), 'press.csv', { ...FLAG, partIdChannel: undefined });
-    expect(parts.channels).toEqual(['force', 'position', 'part_counter']);
-    expect(() => setOf(parts, 0.4)).toThrow(
+  it('refuses a part counter among the curves, also where it starts again, and a clock', () => {
+    const counted = (text: string) => setOf(csvParts(text, 'press.csv', { ...FLAG, partIdChannel: undefined }), 0.4);
+    const message = (name: string, how: string) =>
       new Error(
-        'press.csv: part_counter rises from part to part every time (50 parts): a counter or a clock, not a curve; a model that learned it would fail every later part: name it with --part-id-channel, or leave it out (--channels)',
+        `press.csv: ${name} ${how} a model that learned it would fail every later part: name it with --part-id-channel, or leave it out (--channels)`,
+      );
+    expect(csvParts(cyclesCsv(50), 'press.csv', { ...FLAG, partIdChannel: undefined }).channels).toEqual([
+      'force',
+      'position',
+      'part_counter',
+    ]);
+    expect(() => counted(cyclesCsv(50))).toThrow(
+      message(
+        'part_counter',
+        'holds one whole number through each part and counts up by 1 from part to part (49 times in 49): a part counter, not a curve;',
       ),
     );
-    // Two runs of a gateway's recording: the counter starts again from 0 at part 26.
+    // Two runs of a gateway's recording: the counter starts again from 1 at part 26.
     const twoRuns = cyclesCsv(50, 8, (p, _r, cells) => (cells[4] = String(p < 25 ? p + 1 : p - 24)));
-    const again = csvParts(twoRuns, 'press.csv', { ...FLAG, partIdChannel: undefined });
-    expect(() => setOf(again, 0.4)).toThrow(
-      new Error(
-        'press.csv: part_counter rises from part to part 48 times in 49 (50 parts): a counter or a clock, not a curve; a model that learned it would fail every later part: name it with --part-id-channel, or leave it out (--channels)',
+    expect(() => counted(twoRuns)).toThrow(
+      message(
+        'part_counter',
+        'holds one whole number through each part and counts up by 1 from part to part (48 times in 49): a part counter, not a curve;',
       ),
+    );
+    // A clock: seconds since the start, rising within each part and from part to part.
+    const clock = cyclesCsv(50, 8, (p, r, cells) => (cells[4] = String(p * 10 + r + 0.5)));
+    expect(() => counted(clock)).toThrow(
+      message('part_counter', 'rises from part to part every time (50 parts): a counter or a clock, not a curve;'),
     );
   });
 

@@ -34,7 +34,7 @@ describe('a recording from stored samples', () => {
     const lines: string[] = [];
     const summary = writeRecording(
       batches,
-      { asset: 'press-1', channels: ['force', 'weight'], textChannels: ['serial'], maxAgeMs: 250 },
+      { asset: 'press-1', channels: ['force', 'weight'], heldChannels: ['serial'], maxAgeMs: 250 },
       (l) => lines.push(l),
     );
     expect(lines).toEqual([
@@ -48,6 +48,18 @@ describe('a recording from stored samples', () => {
       '1400,2,,"A,""B"""',
     ]);
     expect(summary).toEqual({ rows: 4, incompleteRows: 3, pauses: 0, from: 1000, to: 1400 });
+  });
+
+  it('marks a pause longer than the age limit with a row with no reading, so that no part or window spans it', () => {
+    const lines: string[] = [];
+    const batches = [1000, 1200, 9000, 9200].map((ts) => [sample('plc', 'force', ts, ts / 1000)]);
+    const summary = writeRecording(
+      batches,
+      { asset: 'press-1', channels: ['force'], heldChannels: [], maxAgeMs: 1000 },
+      (l) => lines.push(l),
+    );
+    expect(lines).toEqual(['timestamp,force', '1000,1', '1200,1.2', '1201,', '9000,9', '9200,9.2']);
+    expect(summary).toMatchObject({ rows: 4, pauses: 1 });
   });
 
   it('reads a store back in the batches the sources delivered, and refuses a file that is not a store', () => {
