@@ -179,7 +179,9 @@ export async function exportCommand(opts: ExportOptions): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   try {
-    const assets = reader.assets();
+    // With --asset, only its rows are counted (a store may hold weeks of every asset); else every asset, to list them.
+    const named = opts.asset !== undefined ? reader.assets(opts.asset) : [];
+    const assets = named.length > 0 ? named : reader.assets();
     if (assets.length === 0)
       throw new UsageError(
         `${store.path}: no raw samples (storage.local.write_raw_samples keeps them; run the gateway with it set)`,

@@ -53,14 +53,15 @@ export class StoreReader {
     this.db = db;
   }
 
-  /** Every asset with raw samples, its channels and time span, by name. */
-  assets(): StoredAsset[] {
-    const rows = this.db
-      .prepare(
-        'SELECT asset, channel, COUNT(*) AS samples, COUNT(text) AS texts, MIN(ts) AS "from", MAX(ts) AS "to" ' +
-          'FROM samples GROUP BY asset, channel ORDER BY asset, channel',
-      )
-      .all() as (StoredChannel & { asset: string })[];
+  /** Every asset with raw samples (or the one named: only its rows are read), its channels and time span, by name. */
+  assets(only?: string): StoredAsset[] {
+    const columns =
+      'SELECT asset, channel, COUNT(*) AS samples, COUNT(text) AS texts, MIN(ts) AS "from", MAX(ts) AS "to" FROM samples';
+    const rows = (
+      only === undefined
+        ? this.db.prepare(`${columns} GROUP BY asset, channel ORDER BY asset, channel`).all()
+        : this.db.prepare(`${columns} WHERE asset = ? GROUP BY asset, channel ORDER BY channel`).all(only)
+    ) as (StoredChannel & { asset: string })[];
     const byAsset = new Map<string, StoredChannel[]>();
     for (const { asset, ...channel } of rows) byAsset.set(asset, [...(byAsset.get(asset) ?? []), channel]);
     return [...byAsset].map(([asset, channels]) => ({
