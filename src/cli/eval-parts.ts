@@ -12,7 +12,7 @@ import { isAnomalous } from '../core/verdict.js';
 import type { LoadedManifest } from '../inference/manifest.js';
 import { inMemoryModel, type Precision } from '../eval/evaluate.js';
 import { addTallies, partFigures, partLabels, tallyParts, type PartTally } from '../eval/part-metrics.js';
-import { resultKey, type PartResults } from '../eval/part-results.js';
+import { resultOf, type PartResults } from '../eval/part-results.js';
 import { PartResultsMatch, PartResultsMismatch } from '../eval/part-results-match.js';
 import { csvParts, type CsvParts } from '../training/csv-parts.js';
 import { scoreWindows, type FittedModel } from '../training/build-model.js';
@@ -152,7 +152,6 @@ export async function evalParts(
         unlabelled.push(name);
         continue;
       }
-      const resultOf = (id: string) => results?.bad.get(resultKey(tableFile ?? undefined, id));
       const text = readCsvText(file);
       const fit =
         detector && arch && points
@@ -170,7 +169,14 @@ export async function evalParts(
               epochs: detector.epochs,
               target: detector.target,
               ...partsPerDayFlag(opts),
-              ...(results ? { results: { of: resultOf, source: results.table } } : {}),
+              ...(results
+                ? {
+                    results: {
+                      of: (id: string) => resultOf(results, tableFile ?? undefined, id),
+                      source: results.table,
+                    },
+                  }
+                : {}),
               command: detector.command,
               log: () => {},
             })

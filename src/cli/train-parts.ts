@@ -11,7 +11,7 @@ import { cycleWindowConfig, type PartCut } from '../windows/cycle/part-cut.js';
 import type { DetectorArch, DetectorOptions } from '../training/fit-detector.js';
 import { terminalProgress } from '../core/progress.js';
 import { readCsvText } from '../core/csv-file.js';
-import { parsePartResults, recordingOf, resultKey, type PartResults } from '../eval/part-results.js';
+import { parsePartResults, recordingOf, resultOf, type PartResults } from '../eval/part-results.js';
 import { wholeNumber } from './detector-flags.js';
 import {
   csvFlagText,
@@ -30,7 +30,6 @@ const DEFAULT_MAX_SAMPLES = 10_000;
 /** Points a part is resampled to, where --window does not say. */
 const DEFAULT_PART_POINTS = 32;
 
-/** The cut the flags describe (--cycle-channel given), checked; errors name the flag. */
 /** --parts-per-day: the line's rate of parts for the budget, where the recording's is not the line's; checked. */
 export function partsPerDayFlag(opts: PartFlags): { partsPerDay?: number } {
   if (opts.partsPerDay === undefined) return {};
@@ -40,6 +39,7 @@ export function partsPerDayFlag(opts: PartFlags): { partsPerDay?: number } {
   return { partsPerDay: n };
 }
 
+/** The cut the flags describe (--cycle-channel given), checked; errors name the flag. */
 export function partCutFlags(opts: PartFlags): PartCut {
   const trigger = opts.cycleTrigger ?? 'flag';
   if (trigger !== 'flag' && trigger !== 'counter')
@@ -101,7 +101,7 @@ function recordingResults(results: PartResults, csv: string) {
     throw new UsageError(
       `--part-labels ${results.table}: its file column names no file like ${csv} (it names ${[...results.files].slice(0, 3).join(', ')}, …)`,
     );
-  return { of: (id: string) => results.bad.get(resultKey(file, id)), source: results.table };
+  return { of: (id: string) => resultOf(results, file, id), source: results.table };
 }
 
 /** The architecture of a part model: an autoencoder over each part's curves; the others are refused, named. */

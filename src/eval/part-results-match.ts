@@ -5,7 +5,7 @@
  * made twice in one recording (a counter that wrapped around). Counts what matched, so that results for parts no
  * recording made (an id written another way) are told apart.
  */
-import { keyText, recordingOf, resultKey, type PartResults } from './part-results.js';
+import { keyText, recordingOf, resultKey, resultOf, type PartResults } from './part-results.js';
 
 /** Why a table cannot label the recordings: a usage error, the table named. */
 export class PartResultsMismatch extends Error {}
@@ -75,7 +75,7 @@ export class PartResultsMatch {
       this.matched.add(k);
     });
     for (const id of leftOut) if (this.results.bad.has(key(id))) this.matched.add(key(id));
-    return (i) => this.results.bad.get(key(partIds[i]));
+    return (i) => resultOf(this.results, file ?? undefined, partIds[i]);
   }
 
   /** Results for parts none of the recordings made (or left out): an id written another way shows here. */

@@ -103,6 +103,11 @@ export function resultKey(recording: string | undefined, partId: string): string
   return recording === undefined ? partKey(partId) : `${recording}\u0000${partKey(partId)}`;
 }
 
+/** A part's result (true: bad, false: good), by its recording (recordingOf, where a file column names it) and id. */
+export function resultOf(results: PartResults, recording: string | undefined, partId: string): boolean | undefined {
+  return results.bad.get(resultKey(recording, partId));
+}
+
 /** A key as a person reads it: `file part` or `part`. */
 export function keyText(key: string): string {
   return key.split('\u0000').join(' ');

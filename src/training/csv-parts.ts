@@ -128,6 +128,10 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   const rowSpans: [number, number][] = [];
   const startTimes: number[] = [];
   const leftOut: LeftOutPart[] = [];
+  // A part whose id was not read where it started is numbered by the gateway; here it is marked so, so that its
+  // number is never taken for a real id (a quality system's result for part 12).
+  const named = (partId: string, opened: number) =>
+    textIds && idAt(opened) === undefined ? `(no id, part ${partId})` : partId;
   // The row the running part opened on: a flag's rising edge, a counter's change (which also closes the one before).
   let openedAt = 0;
   for (let t = 0; t < n; t++) {
@@ -137,16 +141,13 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     const wasRunning = cycles.running;
     const opened = openedAt;
     const outcome = cycles.push({ ts: times[t], values, complete }, idAt(t));
-    // A part whose id was not read where it started is numbered by the gateway; here it is marked so, so that its
-    // number is never taken for a real id (a quality system's result for part 12).
-    const named = (partId: string) => (textIds && idAt(opened) === undefined ? `(no id, part ${partId})` : partId);
     if (outcome?.kind === 'window') {
       windows.push(Float64Array.from(outcome.window.data));
-      partIds.push(named(outcome.window.partId!));
+      partIds.push(named(outcome.window.partId!, opened));
       rowSpans.push([opened, opened + outcome.rows - 1]);
       startTimes.push(times[opened]);
     } else if (outcome?.kind === 'incomplete')
-      leftOut.push({ partId: named(outcome.partId), reason: outcome.reason, row: opened });
+      leftOut.push({ partId: named(outcome.partId, opened), reason: outcome.reason, row: opened });
     if (cycles.running && (!wasRunning || outcome !== undefined)) openedAt = t;
   }
   if (windows.length === 0 && leftOut.length === 0) {
@@ -197,8 +198,11 @@ export function leftOutText(leftOut: readonly LeftOutPart[], shown = 5): string 
   return `${leftOut.length} part${leftOut.length === 1 ? '' : 's'} left out: ${list.join(', ')}${leftOut.length > shown ? ', …' : ''}`;
 }
 
-/** The share of part-to-part steps a column's mean rises at, at least, to be refused as a counter or a clock. */
-const RISING = 0.95;
+/**
+ * The share, at least, that makes a column a counter or a clock among the curves: of the part-to-part steps its mean
+ * rises at, or of the parts it holds one whole number through.
+ */
+const COUNTER_SHARE = 0.95;
 
 /** The fewest parts each side of the split (training and held out) that a part model is fitted and calibrated on. */
 export const MIN_PARTS = 20;
@@ -254,13 +258,16 @@ export function partsTrainingSet(
       return Number.isInteger(v) && w.every((x, k) => k % c !== j || x === v) ? v : undefined;
     });
     const byOne = held.filter((v, i) => i > 0 && v !== undefined && v - (held[i - 1] ?? Number.NaN) === 1);
-    if (held.filter((v) => v !== undefined).length >= RISING * held.length && byOne.length >= (held.length - 1) / 2)
+    if (
+      held.filter((v) => v !== undefined).length >= COUNTER_SHARE * held.length &&
+      byOne.length >= (held.length - 1) / 2
+    )
       throw new Error(
         `${file}: ${name} holds one whole number through each part and counts up by 1 from part to part ` +
           `(${byOne.length} times in ${held.length - 1}): a part counter, not a curve; a model that learned it would ` +
           'fail every later part: name it with --part-id-channel, or leave it out (--channels)',
       );
-    if (rises >= RISING * (means.length - 1))
+    if (rises >= COUNTER_SHARE * (means.length - 1))
       throw new Error(
         `${file}: ${name} rises from part to part ${rises === means.length - 1 ? 'every time' : `${rises} times in ${means.length - 1}`} (${means.length} parts): a counter or a clock, not a curve; a model that learned it would fail every later part: name it with --part-id-channel, or leave it out (--channels)`,
       );

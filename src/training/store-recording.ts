@@ -7,6 +7,7 @@
  * is the CSV `linewatch train --csv` and `eval` read.
  */
 import type { Sample } from '../core/types.js';
+import { PartIdTracker } from '../windows/asset-windows.js';
 import { RowAssembler } from '../windows/row-assembler.js';
 
 export interface RecordingSummary {
@@ -28,8 +29,8 @@ export function csvCell(text: string): string {
 }
 
 /**
- * Writes the recording's header and rows through `line` (one CSV line each, without its line break). `channels`
- * carry numbers, `textChannels` text.
+ * Writes the recording's header and rows through `line` (one CSV line each, without its line break): `channels` form
+ * the rows, `heldChannels` are written beside them.
  */
 export function writeRecording(
   batches: Iterable<readonly Sample[]>,
@@ -44,9 +45,8 @@ export function writeRecording(
   line: (text: string) => void,
 ): RecordingSummary {
   const rows = new RowAssembler(o.asset, o.channels, o.maxAgeMs);
-  const heldAt = new Map(o.heldChannels.map((c, i) => [c, i]));
-  const held: (string | undefined)[] = o.heldChannels.map(() => undefined);
-  const heldTimes = o.heldChannels.map(() => Number.NEGATIVE_INFINITY);
+  // Each held channel as the gateway holds a cycle's part id: its newest good reading, no older than the age limit.
+  const held = o.heldChannels.map((c) => new PartIdTracker(o.asset, c, o.maxAgeMs));
   line(['timestamp', ...o.channels, ...o.heldChannels].map(csvCell).join(','));
   let count = 0;
   let incomplete = 0;
@@ -54,17 +54,11 @@ export function writeRecording(
   let from: number | undefined;
   let to: number | undefined;
   for (const batch of batches) {
-    for (const s of batch) {
-      const i = heldAt.get(s.channel);
-      if (i === undefined) continue;
-      const good = s.quality === 'good' && (s.text !== undefined || Number.isFinite(s.value));
-      held[i] = good ? (s.text ?? String(s.value)) : undefined;
-      heldTimes[i] = s.ts;
-    }
+    for (const tracker of held) tracker.push(batch);
     const row = rows.push(batch);
     if (!row) continue;
     const cells = o.channels.map((_, i) => (rows.usable(i, row.ts) ? String(row.values[i]) : ''));
-    const heldCells = held.map((t, i) => (t !== undefined && row.ts - heldTimes[i] <= o.maxAgeMs ? csvCell(t) : ''));
+    const heldCells = held.map((tracker) => csvCell(tracker.at(row.ts) ?? ''));
     if (cells.includes('') || heldCells.includes('')) incomplete++;
     // A pause (the gateway stopped, the source down) is marked by a row with no reading just after the last row
     // before it: no part and no window spans it, as none did in the gateway.

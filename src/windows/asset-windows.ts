@@ -20,9 +20,10 @@ export type AssetWindowOutcome =
 /**
  * The newest part id of a cycle asset: a string tag's text (a serial number), or a number (a part
  * counter) as text. Kept apart from the rows, so a text tag does not make rows incomplete; a
- * bad or stale id falls back to the part's sequence number.
+ * bad or stale id falls back to the part's sequence number. (`linewatch export` holds its part id
+ * column with it too.)
  */
-class PartIdTracker {
+export class PartIdTracker {
   private id: string | undefined;
   private ts = Number.NEGATIVE_INFINITY;
 

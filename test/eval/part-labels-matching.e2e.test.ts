@@ -9,15 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { pressDataset } from '../helpers/press-data.js';
+import { evalPartsJson, pressDataset } from '../helpers/press-data.js';
 
 const CUT = ['--cycle-channel', 'cycle_active', '--part-id-channel', 'part_counter', '--train-rows', '18000'];
-
-async function evalJson(args: readonly string[]) {
-  const res = await runCli(['eval', ...args, '--json']);
-  expect(res.code, res.stderr).toBe(0);
-  return JSON.parse(res.stdout) as { confusion: Record<string, number>; part_labels?: Record<string, unknown> };
-}
 
 /** A recording with each part counter value written as `id(value)`. */
 function withIds(csv: string, id: (counter: string) => string): string {
@@ -75,13 +69,13 @@ describe('a table of part results matched with its recordings', () => {
         ...tableOf(results, 'bad-press-fit-2.csv', 'line2\\rec.csv'),
       ].join('\n'),
     );
-    const rows = await evalJson(['--data', d, ...CUT]);
-    const parts = await evalJson(['--data', d, ...CUT, '--part-labels', table]);
+    const rows = await evalPartsJson(['--data', d, ...CUT]);
+    const parts = await evalPartsJson(['--data', d, ...CUT, '--part-labels', table]);
     expect(parts.confusion).toEqual(rows.confusion);
     // One folder alone: its recording is rec.csv under --data, and its full path still tells line1/rec.csv's results
     // from line2/rec.csv's.
-    const line2 = await evalJson(['--data', join(d, 'line2'), ...CUT]);
-    expect((await evalJson(['--data', join(d, 'line2'), ...CUT, '--part-labels', table])).confusion).toEqual(
+    const line2 = await evalPartsJson(['--data', join(d, 'line2'), ...CUT]);
+    expect((await evalPartsJson(['--data', join(d, 'line2'), ...CUT, '--part-labels', table])).confusion).toEqual(
       line2.confusion,
     );
     expect(line2.confusion.tp + line2.confusion.fn).toBe(100);
@@ -107,8 +101,8 @@ describe('a table of part results matched with its recordings', () => {
       table,
       ['file,serial,result', ...tableOf(results, 'bad-press-fit-2.csv', 'rec.csv', id)].join('\n'),
     );
-    const rows = await evalJson(['--data', d, ...CUT]);
-    const parts = await evalJson(['--data', d, ...CUT, '--part-labels', table]);
+    const rows = await evalPartsJson(['--data', d, ...CUT]);
+    const parts = await evalPartsJson(['--data', d, ...CUT, '--part-labels', table]);
     expect(rows.confusion.tp + rows.confusion.fn).toBe(100);
     expect(parts.confusion).toEqual(rows.confusion);
   });

@@ -10,23 +10,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadManifest } from '../../src/inference/manifest.js';
 import { runCli } from '../helpers/cli.js';
-import { pressDataset } from '../helpers/press-data.js';
+import { evalPartsJson, pressDataset } from '../helpers/press-data.js';
 
 const CUT = ['--cycle-channel', 'cycle_active', '--part-id-channel', 'part_counter'];
-
-/** The JSON `linewatch eval` prints, after checking it exited 0. */
-async function evalJson(args: readonly string[]) {
-  const res = await runCli(['eval', ...args, '--json']);
-  expect(res.code, res.stderr).toBe(0);
-  return JSON.parse(res.stdout) as {
-    f1: number;
-    parts: number;
-    bad_parts: number;
-    confusion: Record<string, number>;
-    no_result?: number;
-    part_labels?: Record<string, unknown>;
-  };
-}
 
 describe('parts labelled by a table of part results', () => {
   let dir: string;
@@ -41,8 +27,8 @@ describe('parts labelled by a table of part results', () => {
   });
 
   it('gives the figures the labelled rows give, where the table says what the rows say', async () => {
-    const rows = await evalJson(['--data', dir, ...CUT, '--train-rows', '18000']);
-    const parts = await evalJson(['--data', dir, ...CUT, '--train-rows', '18000', '--part-labels', table]);
+    const rows = await evalPartsJson(['--data', dir, ...CUT, '--train-rows', '18000']);
+    const parts = await evalPartsJson(['--data', dir, ...CUT, '--train-rows', '18000', '--part-labels', table]);
     expect(rows.bad_parts).toBe(200);
     expect([parts.parts, parts.bad_parts, parts.confusion, parts.f1]).toEqual([
       rows.parts,
@@ -61,8 +47,8 @@ describe('parts labelled by a table of part results', () => {
     const cut = lines.filter((l) => !/^bad-press-fit-2\.csv,7\d\d,/.test(l));
     const partial = join(tables, 'partial.csv');
     await writeFile(partial, [...cut, 'bad-press-fit-2.csv,5000,OK', 'bad-press-fit-9.csv,1,NOK'].join('\n') + '\n');
-    const full = await evalJson(['--data', dir, ...CUT, '--train-rows', '18000', '--part-labels', table]);
-    const res = await evalJson(['--data', dir, ...CUT, '--train-rows', '18000', '--part-labels', partial]);
+    const full = await evalPartsJson(['--data', dir, ...CUT, '--train-rows', '18000', '--part-labels', table]);
+    const res = await evalPartsJson(['--data', dir, ...CUT, '--train-rows', '18000', '--part-labels', partial]);
     expect(res.no_result).toBe(100);
     expect(res.parts).toBe(full.parts - 100);
     expect(res.part_labels).toMatchObject({ without_part: 2 });
@@ -81,7 +67,7 @@ describe('parts labelled by a table of part results', () => {
     const { manifest } = await loadManifest(model('left-out'));
     expect(manifest.training.parts).toMatchObject({ parts: 799, rejected_left_out: 100 });
     const scored = async (name: string) =>
-      evalJson(['--model', model(name), '--data', recording, '--part-labels', table]);
+      evalPartsJson(['--model', model(name), '--data', recording, '--part-labels', table]);
     const [all, leftOut] = [await scored('learned-all'), await scored('left-out')];
     // The 100 bad parts of a bad press-fit at severity 0.3, learned as good, pass; left out, they fail.
     expect([all.bad_parts, all.confusion.fn]).toEqual([100, 100]);
