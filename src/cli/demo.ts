@@ -14,7 +14,7 @@ import { FAULT_TYPES, type FaultType } from '../sim/faults.js';
 import { runSimulator } from '../sim/run-simulator.js';
 import { cliLogger } from './logging.js';
 import { reportError } from './report-error.js';
-import { numberFlag, portFlag, UsageError } from './usage.js';
+import { numberFlag, portFlag, portTakenHint, UsageError } from './usage.js';
 
 export const DEMO_CONFIG = fileURLToPath(new URL('../../config/demo.yaml', import.meta.url));
 
@@ -116,7 +116,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     await runUntilSignal(daemon, logger, timer);
   } catch (err) {
     await sim.close();
-    return reportError(err);
+    return reportError(portTakenHint(err, { 'http-port': httpPort }));
   }
   await sim.close();
   out(JSON.stringify({ ...summary, duration_s: Math.round((Date.now() - started) / 100) / 10 }));

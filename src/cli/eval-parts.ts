@@ -291,6 +291,9 @@ export async function evalParts(
             no_result: files.reduce((s, f) => s + f.noResult, 0),
           }
         : {}),
+      ...(!results && unlabelled.length > 0
+        ? { without_labels: { reason: `no "${a.labelName ?? 'anomaly'}" column`, files: unlabelled } }
+        : {}),
       confusion: tally,
       ...partFigures(tally),
       perFile: files.map((f) => ({

@@ -262,13 +262,21 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         notEvaluated.map(({ file, reason }) => ({ file, reason })),
       ),
     );
-    if (opts.json)
+    if (opts.json) {
+      // The CSVs under --data without labels (an anomaly-free recording), named as the text report names them.
+      const listed = reports.map((r) => ({
+        ...r,
+        ...(unlabelled.length > 0
+          ? { without_labels: { reason: `no "${labelName ?? 'anomaly'}" column`, files: unlabelled } }
+          : {}),
+      }));
       process.stdout.write(
-        `${JSON.stringify(reports.length === 1 ? reports[0] : { reports, f1_difference: Math.abs(reports[0].f1 - reports[1].f1) })}\n`,
+        `${JSON.stringify(listed.length === 1 ? listed[0] : { reports: listed, f1_difference: Math.abs(reports[0].f1 - reports[1].f1) })}\n`,
       );
-    else {
+    } else {
       for (const r of reports) process.stdout.write(`${line(r)}\n`);
-      if (unlabelled.length > 0) process.stdout.write(`not evaluated, no "anomaly" column: ${unlabelled.join(', ')}\n`);
+      if (unlabelled.length > 0)
+        process.stdout.write(`not evaluated, no "${labelName ?? 'anomaly'}" column: ${unlabelled.join(', ')}\n`);
       for (const n of reports[0].not_evaluated ?? []) process.stdout.write(`not evaluated: ${n.file}: ${n.reason}\n`);
       // What each file's model could not learn, or learnt from fewer rows.
       for (const f of reports[0].perFile) {

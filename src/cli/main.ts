@@ -236,6 +236,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         'train a detector on normal data (a CSV, or the line simulator) and write a model folder: fp32 and int8 ONNX, manifest with the calibrated alarm and golden window',
       )
       .option('--from-sim', 'record normal operation from the line simulator (the default without --csv)')
+      .option('--force', 'replace the model in --out (without it, train refuses a folder that holds one)')
       .option('--model <kind>', 'with the simulator: pump (sliding windows) or press (one window per part)', 'pump')
       .option(
         '--csv <file>',
@@ -319,8 +320,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .requiredOption('--out <dir>', 'output folder (the model folder itself to replace its int8 file)')
     .action(wrap((opts) => quantizeCommand(opts, argv)));
 
+  // `help model verify`: commander's help command takes one name; a subcommand's help is its --help.
+  const args = argv[0] === 'help' && argv.length > 2 ? [...argv.slice(1), '--help'] : [...argv];
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
   } catch (err) {
     // Help and --version exit 0; every other commander error is a usage error.
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;

@@ -4,7 +4,7 @@ import { FAULT_TYPES, type FaultSpec, type FaultType } from '../sim/faults.js';
 import { runSimulator, type RunSimulatorOptions } from '../sim/run-simulator.js';
 import { loadSimConfig } from '../sim/sim-config.js';
 import { reportError } from './report-error.js';
-import { portFlag, UsageError } from './usage.js';
+import { portFlag, portTakenHint, UsageError } from './usage.js';
 
 export interface SimulateOptions {
   host: string;
@@ -65,7 +65,7 @@ export async function simulateCommand(opts: SimulateOptions): Promise<number> {
     const faults = running.sim.listFaults();
     process.stdout.write(
       `line simulator running (seed ${options.seed ?? 1}, speed ${options.speed ?? 1}×${options.replayCsv ? `, replaying ${options.replayCsv}` : ''})\n` +
-        `  Modbus TCP  ${host}:${running.modbusPort}  (unit 1 pump, unit 2 press; register map in README)\n` +
+        `  Modbus TCP  ${host}:${running.modbusPort}  (unit 1 pump, unit 2 press; register map in docs/simulator.md)\n` +
         (running.opcuaEndpoint
           ? `  OPC UA      ${running.opcuaEndpoint}  (ns=urn:linewatch:sim, s=Pump1.<channel>)\n`
           : '') +
@@ -85,6 +85,8 @@ export async function simulateCommand(opts: SimulateOptions): Promise<number> {
     await running.close();
     return 0;
   } catch (err) {
-    return reportError(err);
+    if (opts.config) return reportError(err);
+    const ports = { 'modbus-port': Number(opts.modbusPort), 'http-port': Number(opts.httpPort) };
+    return reportError(portTakenHint(err, opts.opcua ? { ...ports, 'opcua-port': Number(opts.opcuaPort) } : ports));
   }
 }

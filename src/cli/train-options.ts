@@ -2,11 +2,14 @@
  * What `linewatch train` and the part models' commands share: the flags as commander hands them over, and the helpers
  * that read them (the model's name, pruning, conv filters, the --csv file) and write a trained model's report page.
  */
+import { readdir, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { readCsvText } from '../core/csv-file.js';
 import type { FittedModel } from '../training/build-model.js';
 import { writeReport } from '../report/render-report.js';
 import { fittedModelReport } from '../report/report-data.js';
 import { wholeNumber, type DetectorFlags } from './detector-flags.js';
+import { fileErrorText } from '../core/errors.js';
 import { UsageError } from './usage.js';
 
 export interface PartFlags {
@@ -35,6 +38,7 @@ export interface TrainOptions extends DetectorFlags, PartFlags {
   name?: string;
   prune?: string;
   report?: string;
+  force?: boolean;
 }
 
 export function filtersOf(opts: Pick<TrainOptions, 'filters'>): [number, number] {
@@ -83,6 +87,27 @@ export function csvFlagText(csv: string): string {
     return readCsvText(csv);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw code ? new UsageError(`--csv ${csv}: ${code}`) : err;
+    throw code ? new UsageError(`--csv ${csv}: ${fileErrorText(err) ?? code}`) : err;
   }
+}
+
+/**
+ * `--out`, checked before training, not after: a new or empty folder, or with --force a model folder to replace.
+ * train never replaces a model a gateway may be running unasked, nor writes a model among other files.
+ */
+export async function checkOut(opts: Pick<TrainOptions, 'out' | 'force'>): Promise<void> {
+  const out = resolve(opts.out);
+  const st = await stat(out).catch(() => undefined);
+  if (!st) return;
+  if (!st.isDirectory()) throw new UsageError(`--out ${out}: exists and is not a folder`);
+  const files = await readdir(out);
+  if (files.length === 0) return;
+  if (!files.includes('manifest.json'))
+    throw new UsageError(
+      `--out ${out}: a folder with other files in it (${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}); name a new or empty folder for the model`,
+    );
+  if (opts.force !== true)
+    throw new UsageError(
+      `--out ${out}: holds a model already (manifest.json); name a new folder, or add --force to replace that model`,
+    );
 }

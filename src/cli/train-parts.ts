@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { writeModelFolder, type Architecture } from '../training/build-model.js';
+import { trainingNotes } from './training-notes.js';
 import { fitPartModel } from '../training/fit-parts.js';
 import { cycleWindowConfig, type PartCut } from '../windows/cycle/part-cut.js';
 import type { DetectorArch, DetectorOptions } from '../training/fit-detector.js';
@@ -14,6 +15,7 @@ import { readCsvText } from '../core/csv-file.js';
 import { parsePartResults, recordingOf, resultOf, type PartResults } from '../eval/part-results.js';
 import { wholeNumber } from './detector-flags.js';
 import {
+  checkOut,
   csvFlagText,
   filtersOf,
   nameOf,
@@ -142,6 +144,7 @@ export async function trainParts(
   const text = csvFlagText(opts.csv!);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const prune = pruneOf(opts, arch);
+  await checkOut(opts);
   const bar = terminalProgress();
   const results =
     opts.partLabels !== undefined ? recordingResults(partResultsOf(opts.partLabels, cut), opts.csv!) : undefined;
@@ -178,5 +181,7 @@ export async function trainParts(
   if (opts.report) await writeTrainReport(opts.report, fitted, `${name} (${arch}) on ${opts.csv}`);
   const window = JSON.stringify(cycleWindowConfig(cut)).replace(/"/g, '').replace(/,/g, ', ').replace(/:/g, ': ');
   log(`the asset's window in the gateway's config: ${window}`);
+  for (const note of trainingNotes({ channels: fitted.manifest.input.channels.map((c) => c.name), target: {} }))
+    log(note);
   process.stdout.write(`model ${name} written to ${resolve(opts.out)}\n`);
 }

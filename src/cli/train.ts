@@ -2,7 +2,6 @@
  * `linewatch train`: a model folder from a CSV of normal operation (any architecture, through the
  * code `linewatch eval --arch` measures) or from the line simulator (the shipped, seeded models).
  */
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildModel, writeModelFolder, type Architecture } from '../training/build-model.js';
 import { csvNormalData } from '../training/csv-dataset.js';
@@ -12,23 +11,35 @@ import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
 import { fitDetector, type DetectorOptions, type NormalData } from '../training/fit-detector.js';
 import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
+import { trainingNotes } from './training-notes.js';
 import { terminalProgress } from '../core/progress.js';
 import { refusePartFlagsWithoutCycle, trainParts } from './train-parts.js';
-import { csvFlagText, filtersOf, nameOf, pruneOf, writeTrainReport, type TrainOptions } from './train-options.js';
+import {
+  checkOut,
+  csvFlagText,
+  filtersOf,
+  nameOf,
+  pruneOf,
+  writeTrainReport,
+  type TrainOptions,
+} from './train-options.js';
 export type { TrainOptions } from './train-options.js';
 import { refuseGiven, UsageError } from './usage.js';
 
 /**
  * Fits `data` through fitDetector (as eval --arch does), writes the model folder and, with --report, its page; `from`
- * says where the rows came from. A --slow-channels name that is no channel is refused first.
+ * says where the rows came from; `notes` (a user's CSV): what trainingNotes finds. A --slow-channels name that is no
+ * channel is refused first.
  */
 async function fitAndWrite(
   opts: TrainOptions,
   data: NormalData,
   detector: Omit<DetectorOptions, 'log' | 'progress'>,
   from: string,
+  notes = false,
 ): Promise<void> {
   refuseUnknownSlowChannels(detector.slowChannels, data.channels, 'channel', 'channels');
+  await checkOut(opts);
   const bar = terminalProgress();
   const fitted = await fitDetector(data, {
     ...detector,
@@ -36,14 +47,9 @@ async function fitAndWrite(
     ...(bar ? { progress: bar } : {}),
   });
   await writeModelFolder(resolve(opts.out), fitted);
+  if (notes) for (const note of trainingNotes({ ...data, target: detector.target })) process.stderr.write(`${note}\n`);
   if (opts.report) await writeTrainReport(opts.report, fitted, `${data.name} (${detector.arch}) on ${from}`);
   process.stdout.write(`model ${data.name} written to ${resolve(opts.out)}\n`);
-}
-
-/** `--out` must be a folder, or not exist yet: checked before training, not after. */
-async function checkOut(out: string): Promise<void> {
-  const st = await stat(out).catch(() => undefined);
-  if (st && !st.isDirectory()) throw new UsageError(`--out ${out}: exists and is not a folder`);
 }
 
 /** Flags that only a CSV gives meaning to, refused with the simulator instead of ignored. */
@@ -105,6 +111,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
       ...(prune !== undefined ? { prune } : {}),
     },
     opts.csv!,
+    true,
   );
 }
 
@@ -148,6 +155,7 @@ async function trainSim(opts: TrainOptions, argv: readonly string[]): Promise<vo
       `--arch conv1d halves the window twice: the window length must be a multiple of 4 (${set.name}: ${set.windowLength})`,
     );
   const prune = pruneOf(opts, arch);
+  await checkOut(opts);
   const bar = terminalProgress();
   await buildModel(set, {
     architecture: arch,
@@ -165,7 +173,6 @@ async function trainSim(opts: TrainOptions, argv: readonly string[]): Promise<vo
 
 export async function trainCommand(opts: TrainOptions, argv: readonly string[]): Promise<number> {
   try {
-    await checkOut(resolve(opts.out));
     if (opts.csv) await trainCsv(opts, argv);
     else await trainSim(opts, argv);
     return 0;

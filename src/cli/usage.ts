@@ -60,3 +60,18 @@ export function checkInputPaths(command: Command): void {
     throw new UsageError(`${flagName(key)} ${value}${from}: no such file or folder`);
   }
 }
+
+/**
+ * A listen that failed because the port is taken, told by the flag that picks another (`ports`: flag → the port it
+ * gave); any other error as it is.
+ */
+export function portTakenHint(err: unknown, ports: Readonly<Record<string, number>>): unknown {
+  const message = (err as Error | undefined)?.message ?? '';
+  if ((err as NodeJS.ErrnoException | undefined)?.code !== 'EADDRINUSE' && !message.includes('EADDRINUSE')) return err;
+  const port = Number([...message.matchAll(/:(\d{1,5})\b/g)].pop()?.[1]);
+  const flag = Object.keys(ports).find((f) => ports[f] === port);
+  if (flag === undefined) return err;
+  return new UsageError(
+    `--${flag} ${port}: another program listens on port ${port} already; pick another with --${flag} (0: any free port)`,
+  );
+}

@@ -56,3 +56,20 @@ export class ModelError extends LinewatchError {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** A file system error as a person reads it (`EISDIR`: "a folder, not a file"); undefined for other errors. */
+export function fileErrorText(err: unknown): string | undefined {
+  switch ((err as NodeJS.ErrnoException | undefined)?.code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'a folder, not a file';
+    case 'ENOTDIR':
+      return 'a path through something that is not a folder';
+    case 'EACCES':
+    case 'EPERM':
+      return 'not readable (permission denied)';
+    default:
+      return undefined;
+  }
+}

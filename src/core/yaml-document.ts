@@ -35,7 +35,8 @@ export function parseYamlDocument<S extends z.ZodType>(
   if (problem) {
     const pos = problem.linePos?.[0];
     throw new ConfigError(path, [
-      `${pos ? `line ${pos.line}, column ${pos.col}` : 'YAML'}: ${problem.message.split('\n')[0]}`,
+      // The pretty message repeats the position (" at line 12, column 3:") before its snippet: said once, up front.
+      `${pos ? `line ${pos.line}, column ${pos.col}` : 'YAML'}: ${problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
     ]);
   }
   try {

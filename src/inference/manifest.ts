@@ -119,7 +119,14 @@ export async function loadManifest(ref: string): Promise<LoadedManifest> {
   try {
     raw = JSON.parse(await readFile(manifestPath, 'utf8'));
   } catch (err) {
-    throw new ModelError('MODEL_INVALID', `model manifest ${manifestPath}: ${(err as Error).message}`, err);
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new ModelError(
+      'MODEL_INVALID',
+      missing
+        ? `model ${ref}: no manifest.json there; a model folder holds the manifest.json and ONNX files that linewatch train writes`
+        : `model manifest ${manifestPath}: ${(err as Error).message}`,
+      err,
+    );
   }
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {

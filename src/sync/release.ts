@@ -15,7 +15,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { manifestSchema, sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
 import type { PooledModel, SessionPool } from '../inference/session-pool.js';
-import { ModelError, type ModelErrorCode } from '../core/errors.js';
+import { fileErrorText, ModelError, type ModelErrorCode } from '../core/errors.js';
 import { formatIssues } from '../core/format-issues.js';
 import { MANIFEST_FILE, SIGNATURE_FILE, type ReleaseFiles } from './release-reader.js';
 
@@ -65,12 +65,25 @@ export async function generateKeys(dir: string): Promise<{ privatePath: string; 
   return { privatePath, publicPath };
 }
 
+/** A key file's problem as a person reads it: OpenSSL's decoder errors name no file and no kind of key. */
+function keyFileError(what: string, path: string, pem: string, err: unknown, text?: string): Error {
+  const file = fileErrorText(err);
+  if (file !== undefined) return new Error(`${what} ${path}: ${file}`, { cause: err });
+  const publicOne = what === 'private key' && text?.includes('PUBLIC KEY');
+  return new Error(
+    publicOne
+      ? `${what} ${path}: this is a public key; sign with the private key "linewatch model keygen" wrote beside it (release-signing.key.pem)`
+      : `${what} ${path}: not a PEM ${what}; expected the file "linewatch model keygen" wrote, starting with "${pem}"`,
+    { cause: err },
+  );
+}
+
 export async function readPublicKey(path: string): Promise<KeyObject> {
   let key: KeyObject;
   try {
     key = createPublicKey(await readFile(path));
   } catch (err) {
-    throw new Error(`public key ${path}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    throw keyFileError('public key', path, '-----BEGIN PUBLIC KEY-----', err);
   }
   if (key.asymmetricKeyType !== 'ed25519')
     throw new Error(`public key ${path}: expected an ed25519 public key, got ${key.asymmetricKeyType}`);
@@ -88,9 +101,17 @@ export async function readPublicKeys(paths: string | readonly string[]): Promise
 /** Signs a model folder's manifest.json (first setting its release_sequence, if given), writing manifest.sig beside
  * it. */
 export async function signRelease(modelDir: string, privateKeyPath: string, sequence?: number): Promise<string> {
-  const key = createPrivateKey(await readFile(privateKeyPath));
+  let key: KeyObject;
+  let text: string | undefined;
+  try {
+    const bytes = await readFile(privateKeyPath);
+    text = bytes.subarray(0, 64).toString('latin1');
+    key = createPrivateKey(bytes);
+  } catch (err) {
+    throw keyFileError('private key', privateKeyPath, '-----BEGIN PRIVATE KEY-----', err, text);
+  }
   if (key.asymmetricKeyType !== 'ed25519')
-    throw new Error(`${privateKeyPath}: expected an ed25519 private key, got ${key.asymmetricKeyType}`);
+    throw new Error(`private key ${privateKeyPath}: expected an ed25519 private key, got ${key.asymmetricKeyType}`);
   if (sequence !== undefined) {
     const m = JSON.parse(await readFile(join(modelDir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
     await writeFile(

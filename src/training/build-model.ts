@@ -4,7 +4,7 @@
  * calibrate the threshold on held-out normal data, check int8 against fp32, and write the
  * manifest with sha256, golden window and the command that made it.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { quantile } from '../core/quantile.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
@@ -67,11 +67,25 @@ export interface FittedModel {
 }
 
 /** Writes a fitted model's folder: manifest.json, model.int8.onnx, model.fp32.onnx. */
+/**
+ * Writes a model folder. Into a new or empty folder directly; over an existing model folder (train --force) whole:
+ * the files are written to `DIR.partial` beside it, then swapped in, so that a gateway reading the folder never sees
+ * a manifest of one model beside the graph of another.
+ */
 export async function writeModelFolder(outDir: string, f: FittedModel): Promise<void> {
-  await mkdir(outDir, { recursive: true });
-  await writeFile(join(outDir, f.manifest.file), f.int8);
-  if (f.manifest.fp32_file) await writeFile(join(outDir, f.manifest.fp32_file), f.fp32);
-  await writeFile(join(outDir, 'manifest.json'), `${JSON.stringify(f.manifest, null, 2)}\n`);
+  const existing = await readdir(outDir).catch(() => undefined);
+  const target = existing !== undefined && existing.length > 0 ? `${outDir}.partial` : outDir;
+  if (target !== outDir) await rm(target, { recursive: true, force: true });
+  await mkdir(target, { recursive: true });
+  await writeFile(join(target, f.manifest.file), f.int8);
+  if (f.manifest.fp32_file) await writeFile(join(target, f.manifest.fp32_file), f.fp32);
+  await writeFile(join(target, 'manifest.json'), `${JSON.stringify(f.manifest, null, 2)}\n`);
+  if (target === outDir) return;
+  const replaced = `${outDir}.replaced`;
+  await rm(replaced, { recursive: true, force: true });
+  await rename(outDir, replaced);
+  await rename(target, outDir);
+  await rm(replaced, { recursive: true, force: true });
 }
 
 /** What a model is trained on: raw windows (time-major) of normal operation, and what they are. */

@@ -84,6 +84,12 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
   });
   if (sha256Hex(fp32) !== m.fp32_sha256)
     throw new Error(`model file ${fp32Path}: sha256 does not match the manifest's fp32_sha256`);
+  const arch = String(m.training.architecture ?? '').split(':')[0];
+  if (arch === 'hybrid' || arch === 'stats')
+    throw new Error(
+      `model ${loaded.manifestPath}: a ${arch} model; quantize re-quantizes a dense or conv1d autoencoder on new data, ` +
+        `while a ${arch} model's int8 graph is built with its fit: train it again on the new data (linewatch train --csv)`,
+    );
   const channels = m.input.channels.map((c) => c.name);
   const ae = autoencoderFromOnnx(fp32, fp32Path, channels.length, m.input.window_length);
   const set = csvTrainingSet(readCsvText(o.csv), o.csv, {

@@ -29,6 +29,14 @@ export function csvCell(text: string): string {
 }
 
 /**
+ * A reading as a CSV cell: at most 15 significant digits, so that a register scaled by 0.0001 is written 0.0289, not
+ * 0.028900000000000002 (the double the scaling made; 15 digits are what any decimal of that many digits keeps).
+ */
+export function readingCell(value: number): string {
+  return String(Number(value.toPrecision(15)));
+}
+
+/**
  * Writes the recording's header and rows through `line` (one CSV line each, without its line break): `channels` form
  * the rows, `heldChannels` are written beside them.
  */
@@ -57,7 +65,7 @@ export function writeRecording(
     for (const tracker of held) tracker.push(batch);
     const row = rows.push(batch);
     if (!row) continue;
-    const cells = o.channels.map((_, i) => (rows.usable(i, row.ts) ? String(row.values[i]) : ''));
+    const cells = o.channels.map((_, i) => (rows.usable(i, row.ts) ? readingCell(row.values[i]) : ''));
     const heldCells = held.map((tracker) => csvCell(tracker.at(row.ts) ?? ''));
     if (cells.includes('') || heldCells.includes('')) incomplete++;
     // A pause (the gateway stopped, the source down) is marked by a row with no reading just after the last row

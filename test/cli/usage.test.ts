@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { checkInputPaths, numberFlag, portFlag, UsageError } from '../../src/cli/usage.js';
+import { checkInputPaths, numberFlag, portFlag, portTakenHint, UsageError } from '../../src/cli/usage.js';
 
 describe('portFlag', () => {
   it.each([
@@ -13,6 +13,31 @@ describe('portFlag', () => {
     expect(() => portFlag('http-port', value)).toThrow(
       new UsageError(`--http-port ${value}: expected a port number from 0 to 65535`),
     );
+  });
+});
+
+describe('portTakenHint', () => {
+  const taken = Object.assign(new Error('listen EADDRINUSE: address already in use 127.0.0.1:5020'), {
+    code: 'EADDRINUSE',
+  });
+
+  it('names the flag that gave the taken port, and how to pick another', () => {
+    expect(portTakenHint(taken, { 'http-port': 8081, 'modbus-port': 5020 })).toEqual(
+      new UsageError(
+        '--modbus-port 5020: another program listens on port 5020 already; pick another with --modbus-port (0: any free port)',
+      ),
+    );
+    // The daemon's own message, from a config key the demo's user never wrote.
+    const daemon = new Error('http.port: cannot listen on 127.0.0.1:8080: EADDRINUSE');
+    expect((portTakenHint(daemon, { 'http-port': 8080 }) as Error).message).toBe(
+      '--http-port 8080: another program listens on port 8080 already; pick another with --http-port (0: any free port)',
+    );
+  });
+
+  it('leaves other errors, and ports no flag gave, as they are', () => {
+    const refused = new Error('connect ECONNREFUSED 127.0.0.1:5020');
+    expect(portTakenHint(refused, { 'modbus-port': 5020 })).toBe(refused);
+    expect(portTakenHint(taken, { 'http-port': 8080 })).toBe(taken);
   });
 });
 

@@ -359,7 +359,7 @@ describe('configuration', () => {
   it('reports YAML syntax errors with line and column', async () => {
     const issues = await issuesOf('sources:\n  - name: [unclosed\n');
     expect(issues).toEqual([
-      'line 3, column 1: Flow sequence in block collection must be sufficiently indented and end with a ] at line 3, column 1:',
+      'line 3, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]',
     ]);
   });
 

@@ -20,6 +20,7 @@ interface Report {
   nab: { standard: number };
   perFile: { file: string; f1: number; far: number; changepoints_from_labels?: true }[];
   not_evaluated?: { file: string; reason: string }[];
+  without_labels?: { reason: string; files: string[] };
 }
 
 describe('eval over a folder with files it cannot evaluate', () => {
@@ -50,6 +51,9 @@ describe('eval over a folder with files it cannot evaluate', () => {
       join(dir, 'g-gap.csv'),
       valveWith((row, c) => (row >= 100 && row < 200 ? c.map((v, i) => (i === pressure ? '' : v)) : c)),
     );
+    // A recording of normal operation without labels: named apart, in the JSON as in the text, and not a file --strict
+    // counts (nothing in it could be measured).
+    await writeFile(join(dir, 'h-normal.csv'), await readFile(join(ROOT, 'data/skab/anomaly-free/anomaly-free.csv')));
     const [all, alone] = await Promise.all(
       [dir, VALVE].map((d) => runCli(['eval', '--data', d, '--train-rows', '400', '--json'])),
     );
@@ -61,6 +65,8 @@ describe('eval over a folder with files it cannot evaluate', () => {
     expect(r.perFile.map((f) => f.file)).toEqual(['a-valve.csv']);
     expect(r.f1).toBe(a.f1);
     expect(r.far).toBe(a.far);
+    expect(r.without_labels).toEqual({ reason: 'no "anomaly" column', files: ['h-normal.csv'] });
+    expect(a.without_labels).toBeUndefined();
     expect(r.not_evaluated).toEqual([
       { file: 'b-short.csv', reason: 'it has 350 rows, none after the first 400 (--train-rows) to measure on' },
       {
@@ -88,6 +94,7 @@ describe('eval over a folder with files it cannot evaluate', () => {
     expect(text.stdout).toContain(
       'not evaluated: b-short.csv: it has 350 rows, none after the first 400 (--train-rows) to measure on\n',
     );
+    expect(text.stdout).toContain('not evaluated, no "anomaly" column: h-normal.csv\n');
     // --strict: the same report, and exit 1 naming the files left out (a gate must not pass on them).
     const strict = await runCli(['eval', '--data', dir, '--train-rows', '400', '--json', '--strict']);
     expect(strict.code).toBe(1);

@@ -160,7 +160,7 @@ describe('key rotation: public_key_file lists several keys', () => {
 
   it('names the key file that cannot be read, and refuses an empty list', async () => {
     await expect(readPublicKeys([keys.publicPath, '/nonexistent/release.pub.pem'])).rejects.toThrow(
-      /^public key \/nonexistent\/release\.pub\.pem: ENOENT: no such file or directory/,
+      'public key /nonexistent/release.pub.pem: no such file',
     );
     await expect(readPublicKeys([])).rejects.toThrow('public_key_file: no public key configured');
   });

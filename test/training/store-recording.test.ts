@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../src/core/types.js';
 import { StoreReader } from '../../src/sinks/local/store-reader.js';
-import { writeRecording } from '../../src/training/store-recording.js';
+import { readingCell, writeRecording } from '../../src/training/store-recording.js';
 
 const sample = (source: string, channel: string, ts: number, value: number, extra: Partial<Sample> = {}): Sample => ({
   source,
@@ -106,5 +106,20 @@ describe('a recording from stored samples', () => {
     expect(() => new StoreReader(join(dir, 'none.db'))).toThrow(
       new Error(`${join(dir, 'none.db')}: no such file (the local store, storage.local.path)`),
     );
+  });
+});
+
+describe('readingCell', () => {
+  it("writes a scaled register's reading as its decimal, not the double the scaling made", () => {
+    // 289 raw × 0.0001, as a register map's scale makes it.
+    expect(289 * 0.0001).toBe(0.028900000000000002);
+    expect([289 * 0.0001, 0.1 + 0.2, 1234.5, -7, 1e-7, 123456789012345680000].map(readingCell)).toEqual([
+      '0.0289',
+      '0.3',
+      '1234.5',
+      '-7',
+      '1e-7',
+      '123456789012346000000',
+    ]);
   });
 });

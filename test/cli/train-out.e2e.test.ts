@@ -1,0 +1,75 @@
+/**
+ * `train --out`: a model a gateway may be running is never replaced unasked, nor a model written among other files;
+ * with --force the folder is replaced whole. And what train tells about a model no gateway could run as it is.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadManifest } from '../../src/inference/manifest.js';
+import { ROOT, runCli } from '../helpers/cli.js';
+
+const SKAB = join(ROOT, 'data/skab/anomaly-free/anomaly-free.csv');
+let dir: string;
+/** The first 400 rows of SKAB's anomaly-free run: 6.7 minutes at 1 s, with its `Volume Flow RateRMS` column. */
+let csv: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lw-train-out-'));
+  csv = join(dir, 'normal.csv');
+  const lines = (await readFile(SKAB, 'utf8')).split('\n');
+  await writeFile(csv, `${lines.slice(0, 401).join('\n')}\n`);
+});
+
+const channels = (model: string) =>
+  readFile(join(model, 'manifest.json'), 'utf8').then((t) =>
+    (JSON.parse(t) as { input: { channels: { name: string }[] } }).input.channels.map((c) => c.name),
+  );
+
+describe('train --out', () => {
+  it('refuses a folder holding a model unless --force, then replaces it whole', async () => {
+    const model = join(dir, 'model');
+    const first = await runCli(['train', '--csv', csv, '--channels', 'Current,Pressure,Voltage', '--out', model]);
+    expect(first.code, first.stderr).toBe(0);
+    const before = await readFile(join(model, 'manifest.json'), 'utf8');
+    const again = await runCli(['train', '--csv', csv, '--channels', 'Current,Pressure', '--out', model]);
+    expect([again.code, again.stderr.trim()]).toEqual([
+      2,
+      `linewatch: --out ${model}: holds a model already (manifest.json); name a new folder, or add --force to replace that model`,
+    ]);
+    expect(await readFile(join(model, 'manifest.json'), 'utf8')).toBe(before);
+    const forced = await runCli(['train', '--csv', csv, '--channels', 'Current,Pressure', '--out', model, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(await channels(model)).toEqual(['Current', 'Pressure']);
+    // Nothing of the swap is left beside it.
+    expect((await readdir(dir)).filter((f) => f.startsWith('model.'))).toEqual([]);
+    // The manifest and the graph beside it are one model: its sha256 matches.
+    expect((await loadManifest(model)).manifest.input.channels.map((c) => c.name)).toEqual(['Current', 'Pressure']);
+  }, 60_000);
+
+  it('refuses a folder with other files in it, even with --force, and writes nothing there', async () => {
+    const data = join(dir, 'press-data');
+    await mkdir(data);
+    await writeFile(join(data, 'recording.csv'), 'keep me');
+    const res = await runCli(['train', '--csv', csv, '--out', data, '--force']);
+    expect([res.code, res.stderr.trim()]).toEqual([
+      2,
+      `linewatch: --out ${data}: a folder with other files in it (recording.csv); name a new or empty folder for the model`,
+    ]);
+    expect(await readdir(data)).toEqual(['recording.csv']);
+  });
+
+  it('trains into an empty folder, and says what keeps the model from a gateway and how short its span is', async () => {
+    const model = join(dir, 'empty');
+    await mkdir(model);
+    const res = await runCli(['train', '--csv', csv, '--out', model]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(existsSync(join(model, 'model.int8.onnx'))).toBe(true);
+    expect(res.stderr).toContain('note: a gateway configuration cannot name the channel "Volume Flow RateRMS"');
+    expect(res.stderr).toContain('(e.g. Volume_Flow_RateRMS)');
+    expect(res.stderr).toContain(
+      'note: the training rows span 6.7 min, less than the 1 day the alarm budget (1 false alarm a day) allows',
+    );
+  }, 60_000);
+});

@@ -1,0 +1,45 @@
+/** What train tells about a model from a CSV: channels no configuration can name, a span shorter than the budget's. */
+import { describe, expect, it } from 'vitest';
+import { spanText, trainingNotes, undeployableChannels } from '../../src/cli/training-notes.js';
+
+describe('trainingNotes', () => {
+  it("names the channels a gateway configuration cannot name, with the column's fix", () => {
+    expect(undeployableChannels(['Current', 'Volume Flow RateRMS', 'flow.rate-1', 'Temp (°C)'])).toEqual([
+      'Volume Flow RateRMS',
+      'Temp (°C)',
+    ]);
+    const [note] = trainingNotes({ channels: ['Current', 'Volume Flow RateRMS'], target: {} });
+    expect(note).toBe(
+      'note: a gateway configuration cannot name the channel "Volume Flow RateRMS" (channel names are letters, digits, ' +
+        '"_", "." and "-"), so no gateway can run this model as it is: rename that column in the CSV (e.g. ' +
+        'Volume_Flow_RateRMS) and train again, or leave it out with --channels',
+    );
+  });
+
+  it('says when the rows span less than the time the budget allows between two false alarms, and not otherwise', () => {
+    const channels = ['a', 'b'];
+    // 400 rows a second apart: 6.7 minutes against one false alarm a day.
+    const [short] = trainingNotes({ channels, rowCount: 400, periodMs: 1000, target: { falseAlarmsPerDay: 1 } });
+    expect(short).toMatch(
+      /^note: the training rows span 6\.7 min, less than the 1 day the alarm budget \(1 false alarm a day\)/,
+    );
+    // The same rows at 5 minutes span 33 hours: longer than a day.
+    expect(trainingNotes({ channels, rowCount: 400, periodMs: 300_000, target: { falseAlarmsPerDay: 1 } })).toEqual([]);
+    // 10 a day allow 2.4 h between false alarms; 33 h cover it, 400 s do not.
+    expect(trainingNotes({ channels, rowCount: 400, periodMs: 1000, target: { falseAlarmsPerDay: 10 } })[0]).toMatch(
+      /less than the 2\.4 h the alarm budget \(10 false alarms a day\)/,
+    );
+    // A quantile target promises no rate a day: nothing to compare the span with.
+    expect(trainingNotes({ channels, rowCount: 400, periodMs: 1000, target: { quantile: 0.999 } })).toEqual([]);
+  });
+
+  it('writes spans as a person reads them', () => {
+    expect([45_000, 168_000, 19_800_000, 86_400_000, 280_000_000].map(spanText)).toEqual([
+      '45 s',
+      '2.8 min',
+      '5.5 h',
+      '1 day',
+      '3.2 days',
+    ]);
+  });
+});
