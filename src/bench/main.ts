@@ -25,7 +25,20 @@ export const BENCHMARKS: readonly Benchmark[] = [
   detectorBenchmark,
 ];
 
+const USAGE = (): string =>
+  `usage: npm run bench [-- NAME…] [--json]: runs the named benchmarks (all by default), each beside its baseline\n` +
+  BENCHMARKS.map((b) => `  ${b.name.padEnd(16)} ${b.description}\n`).join('');
+
 export async function benchMain(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE());
+    return 0;
+  }
+  const flags = argv.filter((a) => a.startsWith('-') && a !== '--json');
+  if (flags.length > 0) {
+    process.stderr.write(`unknown option(s): ${flags.join(', ')}\n${USAGE()}`);
+    return 2;
+  }
   const json = argv.includes('--json');
   const names = argv.filter((a) => !a.startsWith('--'));
   const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.name === n));

@@ -63,6 +63,8 @@ interface ConfiguredAsset {
   readonly rows: readonly string[];
   readonly held: readonly string[];
   readonly maxAgeMs: number;
+  /** The flags `train` needs to cut this asset's parts as its window does (a cycle window), else none. */
+  readonly partFlags: string;
 }
 
 /** The store's path and, with a configuration, what it says of each asset. */
@@ -97,6 +99,11 @@ async function storeOf(
         rows: w.type === 'cycle' && w.trigger_channel ? [...channels, w.trigger_channel] : channels,
         held: w.type === 'cycle' && w.part_id_channel ? [w.part_id_channel] : [],
         maxAgeMs: w.max_sample_age_ms,
+        partFlags:
+          w.type === 'cycle' && w.trigger_channel
+            ? ` --cycle-channel ${w.trigger_channel}${w.trigger === 'counter' ? ' --cycle-trigger counter' : ''}` +
+              (w.part_id_channel ? ` --part-id-channel ${w.part_id_channel}` : '')
+            : '',
       };
     },
   };
@@ -216,7 +223,9 @@ export async function exportCommand(opts: ExportOptions): Promise<number> {
           ? `; ${summary.pauses} pause(s) longer than ${maxAgeMs} ms (the gateway stopped, a source down), each ` +
             'marked by a row with no reading, so that no part or window spans it'
           : '') +
-        `\n  next: linewatch train --csv ${opts.out} --out MODEL_DIR  (a part model: --cycle-channel NAME)\n`,
+        (configured
+          ? `\n  next: linewatch train --csv ${opts.out}${configured.partFlags} --out MODEL_DIR\n`
+          : `\n  next: linewatch train --csv ${opts.out} --out MODEL_DIR  (a part model: --cycle-channel NAME)\n`),
     );
     return 0;
   } finally {

@@ -1,18 +1,14 @@
 /** `linewatch init`: writes the annotated starter configuration; never overwrites a file. */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { reportError } from './report-error.js';
 import { starterConfig } from './starter-config.js';
 import { UsageError } from './usage.js';
 
-/** The models folder shipped with linewatch (next to dist/ in a clone and in the npm package). */
-export const SHIPPED_MODELS = fileURLToPath(new URL('../../models', import.meta.url));
-
 export function initCommand(opts: { out: string }): number {
   const out = resolve(opts.out);
   try {
-    writeFileSync(out, starterConfig(SHIPPED_MODELS), { flag: 'wx' });
+    writeFileSync(out, starterConfig(), { flag: 'wx' });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST')

@@ -51,9 +51,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(wrap((opts: { config: string; once?: boolean }) => runCommand(opts)));
   program
     .command('validate')
-    .description('check a configuration (and the models it names) without opening any connection')
-    .addOption(configOption('configuration file (YAML)'))
-    .action(wrap((opts: { config: string }) => validateCommand(opts)));
+    .description(
+      'check a configuration (and the models it names) without opening any connection, or a model folder on its own',
+    )
+    .addOption(new Option('-c, --config <file>', 'configuration file (YAML)').env('LINEWATCH_CONFIG'))
+    .option('--model <dir>', 'a model folder instead: manifest, file hashes, loads in onnxruntime, golden window')
+    .action(wrap((opts: { config?: string; model?: string }) => validateCommand(opts)));
   program
     .command('init')
     .description('write an annotated starter configuration (reads the simulator; refuses to overwrite a file)')

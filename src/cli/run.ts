@@ -2,15 +2,45 @@
 import { redactSecrets } from '../core/redact.js';
 import { sourceType } from '../registry/components.js';
 import { loadConfigFile } from '../config/load.js';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
+import { loadManifest } from '../inference/manifest.js';
+import { SIGNATURE_FILE } from '../sync/release-reader.js';
 import { createSources } from '../runtime/gateway.js';
 import { runUntilSignal, startDaemon } from '../daemon/daemon.js';
 import { GatewayMetrics } from '../telemetry/metrics.js';
 import { cliLogger } from './logging.js';
 import { reportError } from './report-error.js';
+import { UsageError } from './usage.js';
 
-export async function validateCommand(opts: { config: string }): Promise<number> {
+/**
+ * A model folder on its own (validate --model): its manifest, the sha256 of its files, onnxruntime loads it and its
+ * golden window scores as recorded. What a gateway would refuse, named, before a configuration names the folder.
+ */
+async function validateModel(dir: string): Promise<void> {
+  const loaded = await loadManifest(dir);
+  await (await AutoencoderModel.load(loaded, { asset: 'validate' })).close();
+  const m = loaded.manifest;
+  const signed = existsSync(join(dirname(loaded.manifestPath), SIGNATURE_FILE));
+  process.stdout.write(
+    `${dir}: OK (${m.name}@${m.version}: ${m.input.window_length} rows of ${m.input.channels.map((c) => c.name).join(', ')}, ` +
+      `every ${m.input.sample_period_ms} ms; alarm on ${m.score.threshold}` +
+      `${m.score.off_threshold !== undefined ? `, off ${m.score.off_threshold}` : ''}; golden window scored as recorded; ` +
+      `${signed ? 'signed: check the signature with linewatch model verify --public-key KEY' : 'unsigned'})\n`,
+  );
+}
+
+export async function validateCommand(opts: { config?: string; model?: string }): Promise<number> {
   try {
+    if (opts.model !== undefined) {
+      await validateModel(opts.model);
+      return 0;
+    }
+    if (!opts.config)
+      throw new UsageError(
+        'give --config (a gateway configuration and the models it names) or --model (a model folder)',
+      );
     const loaded = await loadConfigFile(opts.config);
     const { config } = loaded;
     // Load each model into onnxruntime and run its golden window: catches corrupt or lying files.

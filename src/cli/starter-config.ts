@@ -4,7 +4,7 @@
  * kept in a local store, the HTTP API on loopback. Each section says what to change for a plant.
  */
 
-export function starterConfig(modelsDir: string): string {
+export function starterConfig(): string {
   return `# linewatch starter configuration, written by \`linewatch init\`.
 # Try it against the built-in simulator:
 #   linewatch simulate                      # Modbus TCP on 127.0.0.1:5020
@@ -48,7 +48,7 @@ sources:
 
 assets:
   - name: pump-1
-    model: ${JSON.stringify(`${modelsDir}/pump-hybrid`)}   # a model folder (manifest.json); train your own with \`linewatch train --csv\`
+    model: pump-hybrid        # a model folder (manifest.json) relative to this file, or a shipped model's name; train your own with \`linewatch train --csv\`
     window:
       hop_samples: 5          # score every 5 samples (1 s)
       max_sample_age_ms: 1000 # a channel older than this makes the window incomplete

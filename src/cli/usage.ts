@@ -38,7 +38,7 @@ export function numberFlag(flag: string, value: string, min = 0): number {
 /** Flags (by commander's option key) that name a file or folder that must exist, per command. */
 const INPUT_PATHS: Record<string, readonly string[]> = {
   run: ['config'],
-  validate: ['config'],
+  validate: ['config', 'model'],
   simulate: ['config', 'replay'],
   eval: ['data', 'model'],
   train: ['csv'],

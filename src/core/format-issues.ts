@@ -3,6 +3,7 @@
  * not a plain name (blank, spaces, dots, quotes) is written quoted, `gateway[" name"]`, so it can be seen.
  */
 import type { z } from 'zod';
+import { keysAt, nearestKey } from './schema-keys.js';
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
@@ -16,11 +17,16 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+/** `schema`, where given: an unknown key is named with the key it most likely misspells (`did you mean …?`). */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType): string[] {
   const lines: string[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) lines.push(`${formatPath([...issue.path, key])}: unknown key`);
+      const known = schema ? keysAt(schema, issue.path) : [];
+      for (const key of issue.keys) {
+        const meant = nearestKey(key, known);
+        lines.push(`${formatPath([...issue.path, key])}: unknown key${meant ? `; did you mean ${meant}?` : ''}`);
+      }
     } else if (issue.code === 'invalid_value') {
       lines.push(`${formatPath(issue.path)}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`);
     } else if (issue.code === 'invalid_union' && issue.path.length > 0) {

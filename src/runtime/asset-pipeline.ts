@@ -24,6 +24,7 @@ import type { AssetConfig } from '../config/schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { AssetWindows } from '../windows/asset-windows.js';
+import { InputWatch, type Blindness } from './input-watch.js';
 
 export const ANOMALY_ALARM = 'anomaly';
 
@@ -52,7 +53,10 @@ export interface AssetStatus {
   readonly windowsIncomplete: number;
   readonly windowsDropped: number;
   readonly parts?: { readonly pass: number; readonly fail: number; readonly unknown: number };
+  /** Why the asset is not doing its job: its model failed, or it is blind (InputWatch). */
   readonly degraded: string | undefined;
+  /** A sliding-window asset that formed no complete window for two window spans: since when, and why. */
+  readonly blind?: Blindness;
   readonly alarm: AlarmStatus;
   readonly latest: ScoreResult | undefined;
   readonly maxScore: number;
@@ -85,12 +89,19 @@ export class AssetPipeline {
   private latest: ScoreResult | undefined;
   private maxScore = 0;
   private alarmSince: number | undefined;
+  private readonly watch: InputWatch | undefined;
 
   constructor(
     readonly config: AssetConfig,
     private current: Model,
     private readonly output: AssetPipelineOutput,
-    private readonly deps: { logger: Logger; metrics: GatewayMetrics; maxQueuedWindows?: number },
+    private readonly deps: {
+      logger: Logger;
+      metrics: GatewayMetrics;
+      maxQueuedWindows?: number;
+      /** The wall clock (ms) the input watch reads: injected in tests. */
+      now?: () => number;
+    },
   ) {
     this.windows = new AssetWindows(
       config.name,
@@ -103,6 +114,9 @@ export class AssetPipeline {
     // parts (cycle windows) are judged one by one.
     const span = config.window.type === 'cycle' ? undefined : windowSpanMs(current);
     this.alarm = new AlarmStateMachine(alarmDefinition(config.alarm, span));
+    // Parts are judged one by one, an incomplete one as unknown; a sliding window's asset can go blind unseen.
+    this.watch = span === undefined ? undefined : new InputWatch(span);
+    if (this.watch) deps.metrics.assetBlind.set({ asset: config.name }, 0);
   }
 
   get model(): Model {
@@ -129,7 +143,10 @@ export class AssetPipeline {
   push(batch: readonly Sample[]): void {
     const outcomes = this.windows.push(batch);
     if (outcomes.length === 0) return;
+    const now = (this.deps.now ?? Date.now)();
     for (const outcome of outcomes) {
+      if (outcome.kind === 'incomplete') this.watch?.incomplete(now);
+      else this.watch?.complete(now);
       if (outcome.kind === 'incomplete') {
         this.windowsIncomplete++;
         this.deps.metrics.windowsIncomplete.inc({ asset: this.config.name });
@@ -176,10 +193,20 @@ export class AssetPipeline {
     return this.emitAlarm(result.transition!);
   }
 
-  /** Time passes (shelve expiry). */
+  /** Time passes (shelve expiry; whether the asset went blind or sees again). */
   tick(ts: number): void {
     const { transition } = this.alarm.handle({ kind: 'tick', ts });
     if (transition) this.emitAlarm(transition);
+    const change = this.watch?.check((this.deps.now ?? Date.now)());
+    if (change === undefined) return;
+    const asset = this.config.name;
+    this.deps.metrics.assetBlind.set({ asset }, change === 'blind' ? 1 : 0);
+    if (change === 'blind')
+      this.deps.logger.warn(
+        { asset, since: new Date(this.watch!.state!.since).toISOString() },
+        `asset ${asset}: blind, ${this.watch!.state!.reason}; nothing is scored and its alarm cannot rise`,
+      );
+    else this.deps.logger.info({ asset }, `asset ${asset}: windows complete again, scoring`);
   }
 
   private async drain(): Promise<void> {
@@ -295,7 +322,8 @@ export class AssetPipeline {
       windowsIncomplete: this.windowsIncomplete,
       windowsDropped: this.windowsDropped,
       ...(this.config.window.type === 'cycle' ? { parts: { ...this.partCounts } } : {}),
-      degraded: this.degraded,
+      degraded: this.degraded ?? (this.watch?.state ? `blind: ${this.watch.state.reason}` : undefined),
+      ...(this.watch?.state ? { blind: this.watch.state } : {}),
       alarm: {
         asset: this.config.name,
         alarm: ANOMALY_ALARM,

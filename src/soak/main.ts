@@ -31,7 +31,17 @@ function positive(name: string, text: string): number {
   return v;
 }
 
+const USAGE =
+  'usage: npm run soak -- [--minutes 5] [--sample-s 10] [--warmup-minutes W] [--rate 10] [--fault-every-s 60] [--out DIR]\n' +
+  '  the demo line at --rate times its speed for --minutes, with a real influxd and mosquitto and faults injected every\n' +
+  '  --fault-every-s seconds; memory, fds, event-loop delay and queues sampled every --sample-s seconds into\n' +
+  '  DIR/samples.csv, the slopes after the warm-up (default a quarter of the run, at most 10 min) in DIR/summary.json\n';
+
 export async function soakMain(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   const { values } = parseArgs({
     args: [...argv],
     options: {

@@ -64,6 +64,12 @@ export class GatewayMetrics {
     labelNames: ['asset'],
     registers: [this.registry],
   });
+  readonly assetBlind = new Gauge({
+    name: 'linewatch_asset_blind',
+    help: '1 while a sliding-window asset has formed no complete window for two window spans (its source down, or its channels stale or bad): nothing is scored and its alarm cannot rise',
+    labelNames: ['asset'],
+    registers: [this.registry],
+  });
   readonly windowsDropped = new Counter({
     name: 'linewatch_windows_dropped_total',
     help: 'Windows dropped unscored because scoring fell behind (the oldest queued windows go first)',

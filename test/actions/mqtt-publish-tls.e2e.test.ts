@@ -22,7 +22,6 @@ import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { makeTestCa, startMosquitto, type Mosquitto } from '../../src/testing/mosquitto.js';
 import { createLogger } from '../../src/telemetry/logger.js';
-import { ROOT } from '../helpers/cli.js';
 import { nextEvent } from '../helpers/gateway-events.js';
 
 let broker: Mosquitto;
@@ -57,7 +56,7 @@ function settled(name: string): Promise<ActionStatus> {
  * the simulator, with two mqtt_publish actions on the pump's alarm, their PEM files relative to the config.
  */
 function config(url: string): string {
-  const c = parse(starterConfig(join(ROOT, 'models'))) as Record<string, any>;
+  const c = parse(starterConfig()) as Record<string, any>;
   c.data_dir = dir;
   c.http = { enabled: false };
   c.storage = {};

@@ -50,6 +50,10 @@ describe('linewatch export', () => {
     const res = await runCli(['export', '--config', config, '--asset', 'press-1', '--out', csv], env);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toContain('rows of press-1');
+    // The next step with the cut the asset's window makes, not a placeholder.
+    expect(res.stdout).toContain(
+      `next: linewatch train --csv ${csv} --cycle-channel cycle_active --part-id-channel serial --out MODEL_DIR\n`,
+    );
     const text = await readFile(csv, 'utf8');
     // The configured asset's row channels (its model's, then the cycle's trigger) and its part id, as the gateway
     // reads them.

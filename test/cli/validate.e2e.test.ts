@@ -1,5 +1,5 @@
 /** `linewatch validate` in a child process: exit codes and what it prints. */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +25,29 @@ describe('linewatch validate', () => {
     expect(res.code).toBe(2);
     expect(res.stdout).toBe('');
     expect(res.stderr).toContain('sources[0].registers[0].type: expected one of');
-    expect(res.stderr).toContain('sources[0].unit_idd: unknown key');
+    expect(res.stderr).toContain('sources[0].unit_idd: unknown key; did you mean unit_id?');
+  });
+
+  it('checks a model folder on its own: a good one, a tampered one, and neither flag', async () => {
+    const good = await runCli(['validate', '--model', 'models/pump-hybrid']);
+    expect([good.code, good.stderr]).toEqual([0, '']);
+    expect(good.stdout).toMatch(
+      /^models\/pump-hybrid: OK \(pump-hybrid@1\.0\.0: 32 rows of vibration_1, .*, flow, every 200 ms; alarm on [\d.]+, off [\d.]+; golden window scored as recorded; unsigned\)\n$/,
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'lw-validate-model-'));
+    await cp(join(ROOT, 'models/pump-hybrid'), dir, { recursive: true });
+    const bytes = await readFile(join(dir, 'model.int8.onnx'));
+    bytes[bytes.length - 1] ^= 1;
+    await writeFile(join(dir, 'model.int8.onnx'), bytes);
+    const tampered = await runCli(['validate', '--model', dir]);
+    expect(tampered.code).toBe(2);
+    expect(tampered.stderr).toMatch(
+      /model\.int8\.onnx: sha256 [0-9a-f]{64} does not match the manifest's [0-9a-f]{64}/,
+    );
+    const neither = await runCli(['validate'], { LINEWATCH_CONFIG: '' });
+    expect([neither.code, neither.stderr.trim()]).toEqual([
+      2,
+      'linewatch: give --config (a gateway configuration and the models it names) or --model (a model folder)',
+    ]);
   });
 });

@@ -241,7 +241,7 @@ describe('configuration', () => {
     const issues = await issuesOf(
       config({ registers: '      - { channel: flow, address: 0, type: float32, scael: 2 }' }),
     );
-    expect(issues).toContain('sources[0].registers[0].scael: unknown key');
+    expect(issues).toContain('sources[0].registers[0].scael: unknown key; did you mean scale?');
   });
 
   it('rejects a wrong type', async () => {

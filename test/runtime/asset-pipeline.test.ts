@@ -55,7 +55,10 @@ class MeanModel implements Model {
   }
 }
 
-function setup(asset: Record<string, unknown> = {}, options: { maxQueuedWindows?: number; model?: MeanModel } = {}) {
+function setup(
+  asset: Record<string, unknown> = {},
+  options: { maxQueuedWindows?: number; model?: MeanModel; now?: () => number } = {},
+) {
   const config = assetSchema.parse({ name: 'pump-1', model: 'unused', ...asset });
   const model = options.model ?? new MeanModel();
   const metrics = new GatewayMetrics();
@@ -70,6 +73,7 @@ function setup(asset: Record<string, unknown> = {}, options: { maxQueuedWindows?
       logger: silentLogger(),
       metrics,
       ...(options.maxQueuedWindows ? { maxQueuedWindows: options.maxQueuedWindows } : {}),
+      ...(options.now ? { now: options.now } : {}),
     },
   );
   return { pipeline, model, metrics, scores, parts, alarms };
@@ -220,5 +224,56 @@ describe('AssetPipeline', () => {
       'asset pump-1: model mean 3.0.0 takes 3×[a,c], the asset feeds 3×[a,b]',
     );
     expect(pipeline.model.version).toBe('2.0.0');
+  });
+});
+
+describe('AssetPipeline: an asset whose inputs stop', () => {
+  // MeanModel: 3 rows 100 ms apart, a window span of 300 ms; blind after 600 ms without a complete window.
+  const blindGauge = async (metrics: GatewayMetrics) =>
+    (await metrics.assetBlind.get()).values.find((v) => v.labels.asset === 'pump-1')?.value;
+  const bad = (ts: number): Sample[] => poll(ts, 0).map((s) => ({ ...s, value: Number.NaN, quality: 'bad' as const }));
+
+  it('goes blind two window spans after its last complete window, says why, and sees again with the next one', async () => {
+    let now = 0;
+    const { pipeline, metrics } = setup({}, { now: () => now });
+    const at = (t: number, batch: Sample[]) => {
+      now = t;
+      pipeline.push(batch);
+      pipeline.tick(now);
+    };
+    for (let t = 100; t <= 300; t += 100) at(t, poll(t, 0.5));
+    expect([pipeline.status().blind, pipeline.status().degraded, await blindGauge(metrics)]).toEqual([
+      undefined,
+      undefined,
+      0,
+    ]);
+    // The source answers with bad readings from 400 ms on.
+    for (let t = 400; t <= 900; t += 100) at(t, bad(t));
+    expect(pipeline.status().blind).toBeUndefined(); // 600 ms after the last complete window: not yet
+    at(1000, bad(1000));
+    const reason = 'its windows are incomplete: a sample missing, stale or bad';
+    expect(pipeline.status().blind).toEqual({ since: 300, reason });
+    expect(pipeline.status().degraded).toBe(`blind: ${reason}`);
+    expect(await blindGauge(metrics)).toBe(1);
+    // Good readings again: the first complete window (three good rows) ends it.
+    for (let t = 1100; t <= 1300; t += 100) at(t, poll(t, 0.5));
+    expect([pipeline.status().blind, pipeline.status().degraded, await blindGauge(metrics)]).toEqual([
+      undefined,
+      undefined,
+      0,
+    ]);
+    await pipeline.idle();
+  });
+
+  it('with no samples at all it says so; a cycle asset, judged part by part, is not watched', () => {
+    let now = 0;
+    const sliding = setup({}, { now: () => now });
+    const cycle = cycleSetup({}, {});
+    sliding.pipeline.tick(now);
+    now = 601;
+    sliding.pipeline.tick(now);
+    cycle.pipeline.tick(now);
+    expect(sliding.pipeline.status().blind).toEqual({ since: 0, reason: 'no samples of its channels' });
+    expect(cycle.pipeline.status().blind).toBeUndefined();
   });
 });

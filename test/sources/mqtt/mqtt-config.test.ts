@@ -110,7 +110,7 @@ describe('mqtt source configuration', () => {
     ]);
     expect(
       await issuesOf(config('', '      - { channel: level, topic: plant/tank-1, feild: values.level, qos: 1 }')),
-    ).toEqual(['sources[2].tags[0].feild: unknown key', 'sources[2].tags[0].qos: unknown key']);
+    ).toEqual(['sources[2].tags[0].feild: unknown key; did you mean field?', 'sources[2].tags[0].qos: unknown key']);
   });
 
   it('a persistent session needs a client id and QoS 1; a client certificate needs its key', async () => {

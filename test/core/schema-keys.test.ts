@@ -1,0 +1,54 @@
+/** An unknown configuration key is named with the key it most likely misspells, found in the schema at its path. */
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { configSchema } from '../../src/config/schema.js';
+import { formatIssues } from '../../src/core/format-issues.js';
+import { keysAt, nearestKey } from '../../src/core/schema-keys.js';
+
+describe('keysAt', () => {
+  it('finds the keys of the object at a path through arrays, optional, default and union branches', () => {
+    const schema = z.strictObject({
+      sources: z.array(
+        z.union([
+          z.strictObject({ type: z.literal('a'), host: z.string(), port: z.number().default(1) }),
+          z.strictObject({ type: z.literal('b'), url: z.string().optional() }),
+        ]),
+      ),
+      http: z.strictObject({ port: z.number() }).optional(),
+    });
+    expect(keysAt(schema, []).sort()).toEqual(['http', 'sources']);
+    expect(keysAt(schema, ['sources', 0]).sort()).toEqual(['host', 'port', 'type', 'url']);
+    expect(keysAt(schema, ['http'])).toEqual(['port']);
+    expect(keysAt(schema, ['nothing', 'here'])).toEqual([]);
+  });
+
+  it("reaches a Modbus register's keys in the gateway's own schema", () => {
+    expect(keysAt(configSchema, ['sources', 0, 'registers', 3])).toEqual(expect.arrayContaining(['scale', 'channel']));
+  });
+});
+
+describe('nearestKey', () => {
+  it('takes the nearest key, and none where no key is near or two are as near', () => {
+    const known = ['poll_interval_ms', 'unit_id', 'scale', 'channel', 'timeout_ms'];
+    expect(nearestKey('poll_interval', known)).toBe('poll_interval_ms');
+    expect(nearestKey('unit_idd', known)).toBe('unit_id');
+    expect(nearestKey('Scale', known)).toBe('scale');
+    expect(nearestKey('colour', known)).toBeUndefined();
+    expect(nearestKey('ab', ['ac', 'ad'])).toBeUndefined();
+  });
+});
+
+describe('formatIssues with the schema', () => {
+  it('says which key was meant, at the path of the mistake', () => {
+    const schema = z.strictObject({ sources: z.array(z.strictObject({ unit_id: z.number(), host: z.string() })) });
+    const parsed = schema.safeParse({ sources: [{ unit_idd: 1, host: 'plc', colour: 'red' }] });
+    expect(parsed.success).toBe(false);
+    expect(formatIssues(parsed.error!.issues, schema)).toEqual([
+      'sources[0].unit_id: Invalid input: expected number, received undefined',
+      'sources[0].unit_idd: unknown key; did you mean unit_id?',
+      'sources[0].colour: unknown key',
+    ]);
+    // Without the schema, as before.
+    expect(formatIssues(parsed.error!.issues)[1]).toBe('sources[0].unit_idd: unknown key');
+  });
+});
