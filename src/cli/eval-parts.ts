@@ -116,6 +116,8 @@ export async function evalParts(
     readonly files: readonly string[];
     /** CSVs under --data without labels, named in the text report. */
     readonly unlabelled: readonly string[];
+    /** The same as a person reads them: a table of part results named as one. */
+    readonly unlabelledText?: string;
     readonly precisions: readonly Precision[];
     readonly trainRows: number;
     readonly periodMs?: number;
@@ -337,7 +339,11 @@ export async function evalParts(
     }
     if (unlabelled.length > 0)
       process.stdout.write(
-        `not evaluated, ${results ? `no part with a result in ${results.table}` : `no "${a.labelName ?? 'anomaly'}" column`}: ${unlabelled.join(', ')}\n`,
+        `not evaluated, ${results ? `no part with a result in ${results.table}` : `no "${a.labelName ?? 'anomaly'}" column`}: ${
+          results || a.unlabelledText === undefined
+            ? unlabelled.join(', ')
+            : [a.unlabelledText, ...unlabelled.slice(a.unlabelled.length)].filter((t) => t !== '').join(', ')
+        }\n`,
       );
     for (const n of notEvaluated) process.stdout.write(`not evaluated: ${n.file}: ${n.reason}\n`);
     process.stdout.write(

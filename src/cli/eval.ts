@@ -37,6 +37,7 @@ import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detecto
 import { reportError } from './report-error.js';
 import { terminalProgress } from '../core/progress.js';
 import { UsageError } from './usage.js';
+import { isPartResultsHeader } from '../eval/part-results.js';
 import { evalParts, partEvalCut, partResultsFlag } from './eval-parts.js';
 import { refusePartFlagsWithoutCycle } from './train-parts.js';
 import { folderModel, withoutFile, type EvalOptions } from './eval-options.js';
@@ -125,6 +126,12 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     // CSVs without labels are not evaluated (an anomaly-free recording is one); say which, with one header to check.
     const unlabelledPaths = partResults ? [] : csvs.filter((f) => !files.includes(f));
     const unlabelled = unlabelledPaths.map((f) => relative(opts.data, f) || f);
+    // A quality system's table beside the recordings (dataset --preset press writes one) is named as what it is.
+    const unlabelledText = unlabelledPaths
+      .map((f, i) =>
+        isPartResultsHeader(csvHeader(f)) ? `${unlabelled[i]} (a table of part results: --part-labels)` : unlabelled[i],
+      )
+      .join(', ');
     // Excel saves its tab-delimited text as .txt: a folder of them is named, not passed over in silence.
     const texts = csvs.length === 0 ? filesUnder(opts.data, /\.txt$/i) : [];
     if (files.length === 0)
@@ -147,6 +154,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         cut,
         files,
         unlabelled,
+        unlabelledText,
         precisions,
         trainRows,
         periodMs,
@@ -276,7 +284,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     } else {
       for (const r of reports) process.stdout.write(`${line(r)}\n`);
       if (unlabelled.length > 0)
-        process.stdout.write(`not evaluated, no "${labelName ?? 'anomaly'}" column: ${unlabelled.join(', ')}\n`);
+        process.stdout.write(`not evaluated, no "${labelName ?? 'anomaly'}" column: ${unlabelledText}\n`);
       for (const n of reports[0].not_evaluated ?? []) process.stdout.write(`not evaluated: ${n.file}: ${n.reason}\n`);
       // What each file's model could not learn, or learnt from fewer rows.
       for (const f of reports[0].perFile) {

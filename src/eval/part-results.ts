@@ -122,6 +122,18 @@ function columnNamed(header: readonly string[], names: readonly string[]): numbe
   return -1;
 }
 
+/** Whether a CSV header is a part results table's: a column of part ids and one of results, by their usual names. */
+export function isPartResultsHeader(header: readonly string[]): boolean {
+  const idAt = columnNamed(header, ID_NAMES);
+  return (
+    idAt >= 0 &&
+    columnNamed(
+      header.map((h, i) => (i === idAt ? '' : h)),
+      RESULT_NAMES,
+    ) >= 0
+  );
+}
+
 /** Whether a result cell says bad (true), good (false), or neither (undefined), given its column's name. */
 function verdictOf(cell: string, column: string): boolean | undefined {
   const word = cell.toLowerCase().replace(/[.\s]/g, '');

@@ -54,6 +54,8 @@ describe('eval over a folder with files it cannot evaluate', () => {
     // A recording of normal operation without labels: named apart, in the JSON as in the text, and not a file --strict
     // counts (nothing in it could be measured).
     await writeFile(join(dir, 'h-normal.csv'), await readFile(join(ROOT, 'data/skab/anomaly-free/anomaly-free.csv')));
+    // And a quality system's table of part results, named as one.
+    await writeFile(join(dir, 'i-results.csv'), 'part_id,result\n1,OK\n2,NOK\n');
     const [all, alone] = await Promise.all(
       [dir, VALVE].map((d) => runCli(['eval', '--data', d, '--train-rows', '400', '--json'])),
     );
@@ -65,7 +67,7 @@ describe('eval over a folder with files it cannot evaluate', () => {
     expect(r.perFile.map((f) => f.file)).toEqual(['a-valve.csv']);
     expect(r.f1).toBe(a.f1);
     expect(r.far).toBe(a.far);
-    expect(r.without_labels).toEqual({ reason: 'no "anomaly" column', files: ['h-normal.csv'] });
+    expect(r.without_labels).toEqual({ reason: 'no "anomaly" column', files: ['h-normal.csv', 'i-results.csv'] });
     expect(a.without_labels).toBeUndefined();
     expect(r.not_evaluated).toEqual([
       { file: 'b-short.csv', reason: 'it has 350 rows, none after the first 400 (--train-rows) to measure on' },
@@ -94,7 +96,9 @@ describe('eval over a folder with files it cannot evaluate', () => {
     expect(text.stdout).toContain(
       'not evaluated: b-short.csv: it has 350 rows, none after the first 400 (--train-rows) to measure on\n',
     );
-    expect(text.stdout).toContain('not evaluated, no "anomaly" column: h-normal.csv\n');
+    expect(text.stdout).toContain(
+      'not evaluated, no "anomaly" column: h-normal.csv, i-results.csv (a table of part results: --part-labels)\n',
+    );
     // --strict: the same report, and exit 1 naming the files left out (a gate must not pass on them).
     const strict = await runCli(['eval', '--data', dir, '--train-rows', '400', '--json', '--strict']);
     expect(strict.code).toBe(1);

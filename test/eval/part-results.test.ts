@@ -4,7 +4,14 @@
  * every table that cannot be read as such refused, naming the line and the cell.
  */
 import { describe, expect, it } from 'vitest';
-import { parsePartResults, partKey, partResultsCsv, recordingOf, resultKey } from '../../src/eval/part-results.js';
+import {
+  isPartResultsHeader,
+  parsePartResults,
+  partKey,
+  partResultsCsv,
+  recordingOf,
+  resultKey,
+} from '../../src/eval/part-results.js';
 
 const read = (text: string, idColumn?: string) =>
   parsePartResults(text, 'qs.csv', idColumn !== undefined ? { idColumn } : {});
@@ -114,5 +121,14 @@ describe('part results from a quality system', () => {
     ],
   ])('refuses %j: "%s"', (text, message) => {
     expect(() => read(text)).toThrow(new Error(message));
+  });
+});
+
+describe('isPartResultsHeader', () => {
+  it("tells a quality system's table from a recording by its header", () => {
+    expect(isPartResultsHeader(['file', 'part_id', 'result'])).toBe(true);
+    expect(isPartResultsHeader(['Seriennummer', 'Prüfergebnis'])).toBe(true);
+    expect(isPartResultsHeader(['timestamp', 'force', 'position', 'cycle_active', 'part_counter'])).toBe(false);
+    expect(isPartResultsHeader(['serial', 'force'])).toBe(false);
   });
 });
