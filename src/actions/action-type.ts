@@ -17,12 +17,16 @@ export interface ActionJob {
   readonly what: string;
   /** The target, for messages: "coil 3 := 1 on plc". */
   readonly describe: string;
-  readonly run: () => Promise<void>;
+  /** Does it; 'unchanged' where an output already holds the value (nothing written, not counted as a write). */
+  readonly run: () => Promise<void | 'unchanged'>;
 }
 
-/** Turns triggers into jobs for one configured action; holds what it last wrote. */
+/**
+ * Turns triggers into jobs for one configured action; holds what it last wrote. `rewrite`: write an output's value
+ * even where it was the last one written (the device restarted and lost it, or the gateway did).
+ */
 export interface ActionDriver {
-  job(trigger: ActionTrigger): ActionJob | undefined;
+  job(trigger: ActionTrigger, o?: { readonly rewrite?: boolean }): ActionJob | undefined;
 }
 
 export interface ActionDriverContext {

@@ -5,7 +5,8 @@
  * target delays only itself; dispatch() never blocks and never throws. Failed attempts are
  * retried with exponential backoff and jitter; an action that fails `max_attempts` times is
  * reported (log line, counter, status) and dropped. A PLC output follows the alarm state: only
- * the newest desired value is written, and only when it changes.
+ * the newest desired value is written, and only when it changes, or when reassert() asks (the gateway's start, the
+ * source connected anew).
  */
 import { backoffMs, jittered } from '../core/backoff.js';
 import type { AlarmEvent, PartResult } from '../core/types.js';
@@ -73,9 +74,18 @@ export class AlarmAction {
     this.trigger({ kind: 'part', part });
   }
 
-  private trigger(t: ActionTrigger): void {
+  /**
+   * An output that follows the alarm (a stack light, a lamp): writes the value for the alarm as it stands (`current`),
+   * even where it was the last one written: at start, and when the device comes back (it may have lost it). Events
+   * (webhooks, messages) are not sent again.
+   */
+  reassert(current: AlarmEvent): void {
+    if (this.follows) this.trigger({ kind: 'alarm', event: current }, true);
+  }
+
+  private trigger(t: ActionTrigger, rewrite = false): void {
     if (this.closed) return;
-    const job = this.driver.job(t);
+    const job = this.driver.job(t, rewrite ? { rewrite } : undefined);
     if (!job) return;
     if (this.follows)
       this.jobs = [job]; // only the newest output value matters
@@ -91,8 +101,9 @@ export class AlarmAction {
       for (let attempt = 1; ; attempt++) {
         const stop = this.deps.metrics.actionSeconds.startTimer({ action: this.name });
         try {
-          await job.run();
+          const outcome = await job.run();
           stop();
+          if (outcome === 'unchanged') break;
           this.succeeded++;
           this.deps.metrics.actions.inc({ action: this.name, outcome: 'ok' });
           if (attempt > 1)

@@ -56,7 +56,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .addOption(new Option('-c, --config <file>', 'configuration file (YAML)').env('LINEWATCH_CONFIG'))
     .option('--model <dir>', 'a model folder instead: manifest, file hashes, loads in onnxruntime, golden window')
-    .action(wrap((opts: { config?: string; model?: string }) => validateCommand(opts)));
+    .action(
+      wrap((opts: { config?: string; model?: string }, command: Command) =>
+        validateCommand({ ...opts, configGiven: command.getOptionValueSource('config') === 'cli' }),
+      ),
+    );
   program
     .command('init')
     .description('write an annotated starter configuration (reads the simulator; refuses to overwrite a file)')

@@ -4,7 +4,7 @@ import { SessionPool } from '../inference/session-pool.js';
 import { generateKeys, readPublicKey, signRelease, verifyRelease } from '../sync/release.js';
 import { readReleaseDir } from '../sync/release-reader.js';
 import { reportError } from './report-error.js';
-import { UsageError } from './usage.js';
+import { modelFolderFlag, UsageError } from './usage.js';
 
 export async function keygenCommand(opts: { out: string }): Promise<number> {
   try {
@@ -25,7 +25,7 @@ export async function signCommand(opts: { model: string; key: string; sequence?:
       throw new UsageError(
         `--sequence ${opts.sequence}: expected a whole number from 1, above every release of this model signed before`,
       );
-    const path = await signRelease(resolve(opts.model), resolve(opts.key), sequence);
+    const path = await signRelease(modelFolderFlag('--model', opts.model), resolve(opts.key), sequence);
     process.stdout.write(`signed: ${path}\n`);
     return 0;
   } catch (err) {
@@ -36,7 +36,7 @@ export async function signCommand(opts: { model: string; key: string; sequence?:
 export async function verifyCommand(opts: { model: string; publicKey: string }): Promise<number> {
   try {
     const { loaded, model } = await verifyRelease(
-      await readReleaseDir(resolve(opts.model)),
+      await readReleaseDir(modelFolderFlag('--model', opts.model)),
       await readPublicKey(resolve(opts.publicKey)),
       undefined,
       new SessionPool(),

@@ -5,14 +5,16 @@ import { loadConfigFile } from '../config/load.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
-import { loadManifest } from '../inference/manifest.js';
-import { SIGNATURE_FILE } from '../sync/release-reader.js';
+import { loadManifest, readModelFile, sha256Hex, SIGNATURE_FILE } from '../inference/manifest.js';
+import { ModelError } from '../core/errors.js';
 import { createSources } from '../runtime/gateway.js';
 import { runUntilSignal, startDaemon } from '../daemon/daemon.js';
 import { GatewayMetrics } from '../telemetry/metrics.js';
 import { cliLogger } from './logging.js';
 import { reportError } from './report-error.js';
 import { UsageError } from './usage.js';
+
+const round4 = (v: number) => Number(v.toPrecision(4));
 
 /**
  * A model folder on its own (validate --model): its manifest, the sha256 of its files, onnxruntime loads it and its
@@ -22,18 +24,35 @@ async function validateModel(dir: string): Promise<void> {
   const loaded = await loadManifest(dir);
   await (await AutoencoderModel.load(loaded, { asset: 'validate' })).close();
   const m = loaded.manifest;
+  if (m.fp32_file !== undefined) {
+    const path = join(dirname(loaded.manifestPath), m.fp32_file);
+    const actual = sha256Hex(await readModelFile(path, `fp32 model file ${path}`));
+    if (actual !== m.fp32_sha256)
+      throw new ModelError(
+        'MODEL_INVALID',
+        `fp32 model file ${path}: sha256 ${actual} does not match the manifest's fp32_sha256 ${m.fp32_sha256}`,
+      );
+  }
   const signed = existsSync(join(dirname(loaded.manifestPath), SIGNATURE_FILE));
   process.stdout.write(
     `${dir}: OK (${m.name}@${m.version}: ${m.input.window_length} rows of ${m.input.channels.map((c) => c.name).join(', ')}, ` +
-      `every ${m.input.sample_period_ms} ms; alarm on ${m.score.threshold}` +
-      `${m.score.off_threshold !== undefined ? `, off ${m.score.off_threshold}` : ''}; golden window scored as recorded; ` +
+      `every ${m.input.sample_period_ms} ms; alarm on ${round4(m.score.threshold)}` +
+      `${m.score.off_threshold !== undefined ? `, off ${round4(m.score.off_threshold)}` : ''}; ` +
+      `sha256 of ${m.fp32_file !== undefined ? 'both graphs' : 'the graph'} as recorded; golden window scored as recorded; ` +
       `${signed ? 'signed: check the signature with linewatch model verify --public-key KEY' : 'unsigned'})\n`,
   );
 }
 
-export async function validateCommand(opts: { config?: string; model?: string }): Promise<number> {
+export async function validateCommand(opts: {
+  config?: string;
+  model?: string;
+  /** --config given on the command line (not from LINEWATCH_CONFIG). */
+  configGiven?: boolean;
+}): Promise<number> {
   try {
     if (opts.model !== undefined) {
+      if (opts.configGiven)
+        throw new UsageError('--config and --model: validate checks a configuration or a model folder, one at a time');
       await validateModel(opts.model);
       return 0;
     }

@@ -5,7 +5,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { readCsvText } from '../core/csv-file.js';
-import type { FittedModel } from '../training/build-model.js';
+import { modelFilesOf, type FittedModel } from '../training/build-model.js';
+import { MANIFEST_FILE, SIGNATURE_FILE } from '../inference/manifest.js';
 import { writeReport } from '../report/render-report.js';
 import { fittedModelReport } from '../report/report-data.js';
 import { wholeNumber, type DetectorFlags } from './detector-flags.js';
@@ -91,23 +92,35 @@ export function csvFlagText(csv: string): string {
   }
 }
 
+/** Entries of a folder that are not files of anyone's (a volume's lost+found, a .gitkeep). */
+const IGNORED = (name: string) => name.startsWith('.') || name === 'lost+found';
+
 /**
  * `--out`, checked before training, not after: a new or empty folder, or with --force a model folder to replace.
- * train never replaces a model a gateway may be running unasked, nor writes a model among other files.
+ * train never replaces a model a gateway may be running unasked, nor writes a model among other files, nor removes
+ * any: --force replaces only the folder's model (its manifest, signature and graphs, and their .partial leftovers).
  */
 export async function checkOut(opts: Pick<TrainOptions, 'out' | 'force'>): Promise<void> {
   const out = resolve(opts.out);
   const st = await stat(out).catch(() => undefined);
   if (!st) return;
   if (!st.isDirectory()) throw new UsageError(`--out ${out}: exists and is not a folder`);
-  const files = await readdir(out);
+  const files = (await readdir(out)).filter((f) => !IGNORED(f));
   if (files.length === 0) return;
-  if (!files.includes('manifest.json'))
+  const listed = (names: readonly string[]) => `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}`;
+  if (!files.includes(MANIFEST_FILE))
     throw new UsageError(
-      `--out ${out}: a folder with other files in it (${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}); name a new or empty folder for the model`,
+      `--out ${out}: a folder with other files in it (${listed(files)}); name a new or empty folder for the model`,
     );
   if (opts.force !== true)
     throw new UsageError(
       `--out ${out}: holds a model already (manifest.json); name a new folder, or add --force to replace that model`,
+    );
+  const own = [MANIFEST_FILE, SIGNATURE_FILE, ...(await modelFilesOf(out))];
+  const others = files.filter((f) => !own.includes(f) && !own.some((o) => f === `${o}.partial`));
+  if (others.length > 0)
+    throw new UsageError(
+      `--out ${out}: holds other files beside its model (${listed(others)}); --force replaces a model, never other ` +
+        'files: move them out, or name a new folder',
     );
 }

@@ -181,7 +181,12 @@ export async function trainParts(
   if (opts.report) await writeTrainReport(opts.report, fitted, `${name} (${arch}) on ${opts.csv}`);
   const window = JSON.stringify(cycleWindowConfig(cut)).replace(/"/g, '').replace(/,/g, ', ').replace(/:/g, ': ');
   log(`the asset's window in the gateway's config: ${window}`);
-  for (const note of trainingNotes({ channels: fitted.manifest.input.channels.map((c) => c.name), target: {} }))
-    log(note);
+  // The cut's channels are named in the asset's window as well: they must be names a configuration holds too.
+  const named = [
+    ...fitted.manifest.input.channels.map((c) => c.name),
+    cut.cycleChannel,
+    ...(cut.partIdChannel !== undefined ? [cut.partIdChannel] : []),
+  ];
+  for (const note of trainingNotes({ channels: named, target: {} })) log(note);
   process.stdout.write(`model ${name} written to ${resolve(opts.out)}\n`);
 }

@@ -16,6 +16,12 @@ export function spanText(ms: number): string {
   return days === '1' ? '1 day' : `${days} days`;
 }
 
+/** ` (e.g. Volume_Flow_RateRMS)`: the name with what a configuration refuses replaced; nothing where none is left. */
+function example(name: string): string {
+  const fixed = name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '');
+  return /[A-Za-z0-9]/.test(fixed) ? ` (e.g. ${fixed})` : '';
+}
+
 /** The channels a gateway configuration cannot name (config channel names: letters, digits, `_`, `.`, `-`). */
 export function undeployableChannels(channels: readonly string[]): string[] {
   return channels.filter((c) => !nameSchema.safeParse(c).success);
@@ -37,7 +43,7 @@ export function trainingNotes(t: TrainedRows): string[] {
     notes.push(
       `note: a gateway configuration cannot name the channel${bad.length > 1 ? 's' : ''} ${bad.map((c) => `"${c}"`).join(', ')} ` +
         `(channel names are letters, digits, "_", "." and "-"), so no gateway can run this model as it is: rename ` +
-        `${bad.length > 1 ? 'those columns' : 'that column'} in the CSV (e.g. ${bad[0].replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '')}) ` +
+        `${bad.length > 1 ? 'those columns' : 'that column'} in the CSV${example(bad[0])} ` +
         `and train again, or leave ${bad.length > 1 ? 'them' : 'it'} out with --channels`,
     );
   const perDay = t.target.falseAlarmsPerDay;

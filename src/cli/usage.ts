@@ -2,8 +2,8 @@
  * Usage errors: a flag with a bad value, a flag that names a missing file. They exit with code 2
  * (as commander's own usage errors do) and their message names the flag.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 
 export class UsageError extends Error {
@@ -74,4 +74,14 @@ export function portTakenHint(err: unknown, ports: Readonly<Record<string, numbe
   return new UsageError(
     `--${flag} ${port}: another program listens on port ${port} already; pick another with --${flag} (0: any free port)`,
   );
+}
+
+/** A `--model` flag that must name a model folder: refused, with what one holds, where it has no manifest.json. */
+export function modelFolderFlag(flag: string, dir: string): string {
+  const path = resolve(dir);
+  if (!statSync(join(path, 'manifest.json'), { throwIfNoEntry: false })?.isFile())
+    throw new UsageError(
+      `${flag} ${dir}: not a model folder (no manifest.json there; a model folder holds the manifest.json and ONNX files that linewatch train writes)`,
+    );
+  return path;
 }

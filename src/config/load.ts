@@ -178,7 +178,18 @@ function checkComponents(config: Config): string[] {
       const type = actionType(action.type);
       const needs = type.writeProtocol;
       const named = (action as { source?: string }).source;
-      if (needs && !config.sources.some((s) => s.name === named && sourceType(s.type).writeProtocol === needs))
+      const other = config.sources.find((s) => s.name === named);
+      if (needs && other && sourceType(other.type).writeProtocol !== needs)
+        issues.push(
+          `${where}.source: "${named}" is a ${other.type} source, and ${action.type} writes through ${needs} sources only ` +
+            `(those configured: ${
+              config.sources
+                .filter((s) => sourceType(s.type).writeProtocol === needs)
+                .map((s) => s.name)
+                .join(', ') || 'none'
+            })`,
+        );
+      else if (needs && !other)
         issues.push(
           `${where}.source: no ${needs} source named "${named}" (sources: ${config.sources.map((s) => s.name).join(', ')})`,
         );

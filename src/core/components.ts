@@ -13,6 +13,11 @@ export interface Source {
   /** Whether its connection to the device is up now (status, /healthz). */
   readonly connected: boolean;
   /**
+   * How many times its connection was made (a source that writes: the PLC outputs it carries are written again when
+   * this changes, however short the outage was).
+   */
+  readonly connections?: number;
+  /**
    * Opens connections and starts delivering batches to `onBatch`. Resolves once polling has been
    * scheduled; a device that is down is not an error here (the source reconnects by itself),
    * only a bad configuration is. Called once.

@@ -17,12 +17,15 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
-/** `schema`, where given: an unknown key is named with the key it most likely misspells (`did you mean …?`). */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType): string[] {
+/**
+ * `schema`, where given (and `input`, what was parsed): an unknown key is named with the key it most likely misspells
+ * (`did you mean …?`) among those its object takes.
+ */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType, input?: unknown): string[] {
   const lines: string[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
-      const known = schema ? keysAt(schema, issue.path) : [];
+      const known = schema ? keysAt(schema, issue.path, input) : [];
       for (const key of issue.keys) {
         const meant = nearestKey(key, known);
         lines.push(`${formatPath([...issue.path, key])}: unknown key${meant ? `; did you mean ${meant}?` : ''}`);

@@ -10,6 +10,9 @@
 
 /** Schemes whose paths never hold a secret, shown whole (user info and query are still redacted). */
 const PATH_SHOWN = new Set(['opc.tcp']);
+/** Hosts whose URLs name public things, shown whole: the OPC Foundation's namespace URIs (http://opcfoundation.org/UA/),
+ * which OPC UA messages name namespaces by. */
+const HOST_SHOWN = new Set(['opcfoundation.org']);
 
 /** scheme://… up to whitespace, a quote or a closing bracket. */
 const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*):\/\/([^\s"'<>)\]}]+)/gi;
@@ -28,7 +31,8 @@ export function redactUrl(scheme: string, rest: string): string {
   const path = slash < 0 ? '' : beforeQuery.slice(slash);
   const at = authority.lastIndexOf('@');
   if (at >= 0) authority = `***@${authority.slice(at + 1)}`;
-  const shown = path === '' || path === '/' || PATH_SHOWN.has(scheme.toLowerCase()) ? path : '/***';
+  const public_ = PATH_SHOWN.has(scheme.toLowerCase()) || (at < 0 && HOST_SHOWN.has(authority.toLowerCase()));
+  const shown = path === '' || path === '/' || public_ ? path : '/***';
   const q =
     query === undefined
       ? ''

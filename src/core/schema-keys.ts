@@ -16,20 +16,44 @@ interface Def {
   readonly element?: z.ZodType;
   readonly valueType?: z.ZodType;
   readonly shape?: Record<string, z.ZodType>;
+  readonly values?: readonly unknown[];
 }
 
 const defOf = (s: z.ZodType | undefined): Def | undefined => (s as { _zod?: { def: Def } } | undefined)?._zod?.def;
 
+/** The object schema under optional, default and pipe wrappers, where there is one. */
+function objectOf(s: z.ZodType | undefined, depth = 0): Def | undefined {
+  const def = defOf(s);
+  if (!def || depth > 16) return undefined;
+  if (def.type === 'object') return def;
+  return objectOf(def.innerType ?? def.in, depth + 1);
+}
+
+/** Whether a union branch names, in a literal key (`type: modbus_tcp`), another value than `value` holds. */
+function otherBranch(option: z.ZodType, value: unknown): boolean {
+  const shape = objectOf(option)?.shape;
+  if (!shape || typeof value !== 'object' || value === null) return false;
+  return Object.entries(shape).some(([key, field]) => {
+    const def = defOf(field);
+    const given = (value as Record<string, unknown>)[key];
+    return def?.type === 'literal' && given !== undefined && !(def.values ?? []).includes(given);
+  });
+}
+
 /**
- * The keys the object at `path` may hold: through optional, default, pipes, unions (every branch's keys), arrays and
- * records; none where the path leads to no object.
+ * The keys the object at `path` may hold: through optional, default, pipes, unions, arrays and records; none where
+ * the path leads to no object. `input`, where given, is what was parsed: a union's branches whose literal keys
+ * (`type: modbus_tcp`) it contradicts are left out, so that an OPC UA key is not offered to a Modbus source.
  */
-export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+export function keysAt(schema: z.ZodType, path: readonly PropertyKey[], input?: unknown): string[] {
   const found = new Set<string>();
-  const visit = (s: z.ZodType | undefined, i: number, depth: number): void => {
+  const child = (value: unknown, key: PropertyKey) =>
+    typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  const visit = (s: z.ZodType | undefined, i: number, value: unknown, depth: number): void => {
     const def = defOf(s);
     if (!def || depth > 64) return;
-    const next = (t: z.ZodType | undefined, at = i) => visit(t, at, depth + 1);
+    const next = (t: z.ZodType | undefined) => visit(t, i, value, depth + 1);
+    const down = (t: z.ZodType | undefined) => visit(t, i + 1, child(value, path[i]), depth + 1);
     switch (def.type) {
       case 'optional':
       case 'nullable':
@@ -43,27 +67,30 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[
         return next(def.in);
       case 'lazy':
         return next(def.getter?.());
-      case 'union':
-        for (const option of def.options ?? []) next(option);
+      case 'union': {
+        const options = def.options ?? [];
+        const matching = options.filter((o) => !otherBranch(o, value));
+        for (const option of matching.length > 0 ? matching : options) next(option);
         return;
+      }
       case 'intersection':
         next(def.left);
         return next(def.right);
       case 'array':
-        if (typeof path[i] === 'number') next(def.element, i + 1);
+        if (typeof path[i] === 'number') down(def.element);
         return;
       case 'record':
-        if (i < path.length) next(def.valueType, i + 1);
+        if (i < path.length) down(def.valueType);
         return;
       case 'object':
         if (i === path.length) for (const key of Object.keys(def.shape ?? {})) found.add(key);
-        else next(def.shape?.[String(path[i])], i + 1);
+        else down(def.shape?.[String(path[i])]);
         return;
       default:
         return;
     }
   };
-  visit(schema, 0, 0);
+  visit(schema, 0, input, 0);
   return [...found];
 }
 
@@ -76,6 +103,7 @@ export function nearestKey(key: string, known: readonly string[]): string | unde
   let best: string[] = [];
   let bestDistance = Infinity;
   for (const candidate of known) {
+    if (candidate === key) continue;
     const d = distance(key.toLowerCase(), candidate.toLowerCase());
     if ((Math.max(key.length, candidate.length) - d) / Math.max(key.length, candidate.length) <= 0.5) continue;
     if (d < bestDistance) [best, bestDistance] = [[candidate], d];

@@ -60,7 +60,7 @@ export function parseYamlDocument<S extends z.ZodType>(
     for (const issue of back) setAt(tree, issue.path, retyped.get(issuePath(issue.path))!);
     parsed = schema.safeParse(tree ?? {});
   }
-  if (!parsed.success) throw new ConfigError(path, formatIssues(parsed.error.issues, schema));
+  if (!parsed.success) throw new ConfigError(path, formatIssues(parsed.error.issues, schema, tree ?? {}));
   return parsed.data;
 }
 

@@ -5,11 +5,12 @@
  * release's manifest goes through the same) and the model file against its hash.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { plainFileNameSchema } from '../core/config-primitives.js';
-import { ModelError } from '../core/errors.js';
+import { fileErrorText, ModelError } from '../core/errors.js';
 import { formatIssues } from '../core/format-issues.js';
 import { TERM_KINDS } from '../core/types.js';
 
@@ -97,6 +98,10 @@ export interface LoadedManifest {
   readonly modelBytes: Uint8Array;
 }
 
+/** A model folder's manifest, and the signature beside it in a signed release. */
+export const MANIFEST_FILE = 'manifest.json';
+export const SIGNATURE_FILE = 'manifest.sig';
+
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -112,21 +117,32 @@ export async function resolveManifestPath(ref: string): Promise<string> {
   return info.isDirectory() ? join(ref, 'manifest.json') : ref;
 }
 
+/**
+ * A model folder's file, read whole: refused where it is not a regular file (a FIFO would block the read for ever, a
+ * link to /dev/zero would fill the memory), each problem by the plain words of fileErrorText.
+ */
+export async function readModelFile(path: string, what: string): Promise<Buffer> {
+  const info = await stat(path).catch((err: unknown) => {
+    throw new ModelError('MODEL_INVALID', `${what}: ${fileErrorText(err) ?? (err as Error).message}`, err);
+  });
+  if (!info.isFile()) throw new ModelError('MODEL_INVALID', `${what}: not a regular file`);
+  return readFile(path);
+}
+
 /** Reads and checks a manifest and its model file. Every failure names the file. */
 export async function loadManifest(ref: string): Promise<LoadedManifest> {
   const manifestPath = resolve(await resolveManifestPath(ref));
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(manifestPath, 'utf8'));
-  } catch (err) {
-    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+  if (!existsSync(manifestPath))
     throw new ModelError(
       'MODEL_INVALID',
-      missing
-        ? `model ${ref}: no manifest.json there; a model folder holds the manifest.json and ONNX files that linewatch train writes`
-        : `model manifest ${manifestPath}: ${(err as Error).message}`,
-      err,
+      `model ${ref}: no manifest.json there; a model folder holds the manifest.json and ONNX files that linewatch train writes`,
     );
+  let raw: unknown;
+  try {
+    raw = JSON.parse((await readModelFile(manifestPath, `model manifest ${manifestPath}`)).toString('utf8'));
+  } catch (err) {
+    if (err instanceof ModelError) throw err;
+    throw new ModelError('MODEL_INVALID', `model manifest ${manifestPath}: ${(err as Error).message}`, err);
   }
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
@@ -137,16 +153,7 @@ export async function loadManifest(ref: string): Promise<LoadedManifest> {
   }
   const manifest = parsed.data;
   const modelPath = resolve(dirname(manifestPath), manifest.file);
-  let modelBytes: Uint8Array;
-  try {
-    modelBytes = await readFile(modelPath);
-  } catch (err) {
-    throw new ModelError(
-      'MODEL_INVALID',
-      `model file ${modelPath} (from ${manifestPath}): ${(err as Error).message}`,
-      err,
-    );
-  }
+  const modelBytes = await readModelFile(modelPath, `model file ${modelPath} (from ${manifestPath})`);
   const actual = sha256Hex(modelBytes);
   if (actual !== manifest.sha256) {
     throw new ModelError(

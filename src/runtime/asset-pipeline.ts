@@ -90,6 +90,8 @@ export class AssetPipeline {
   private maxScore = 0;
   private alarmSince: number | undefined;
   private readonly watch: InputWatch | undefined;
+  private readonly now: () => number;
+  private readonly wall: () => number;
 
   constructor(
     readonly config: AssetConfig,
@@ -99,8 +101,9 @@ export class AssetPipeline {
       logger: Logger;
       metrics: GatewayMetrics;
       maxQueuedWindows?: number;
-      /** The wall clock (ms) the input watch reads: injected in tests. */
+      /** The clocks (ms) the input watch reads, monotonic and wall: injected in tests. */
       now?: () => number;
+      wall?: () => number;
     },
   ) {
     this.windows = new AssetWindows(
@@ -115,7 +118,14 @@ export class AssetPipeline {
     const span = config.window.type === 'cycle' ? undefined : windowSpanMs(current);
     this.alarm = new AlarmStateMachine(alarmDefinition(config.alarm, span));
     // Parts are judged one by one, an incomplete one as unknown; a sliding window's asset can go blind unseen.
-    this.watch = span === undefined ? undefined : new InputWatch(span);
+    this.now = deps.now ?? (() => performance.now());
+    this.wall = deps.wall ?? Date.now;
+    if (span !== undefined) {
+      const w = config.window as { hop_ms?: number; hop_samples?: number };
+      const hopMs = w.hop_ms ?? (w.hop_samples ?? 1) * current.samplePeriodMs;
+      // Two window spans (one to fill a window, one for the polls' jitter), or a hop and a span where hops are longer.
+      this.watch = new InputWatch(Math.max(2 * span, hopMs + span));
+    }
     if (this.watch) deps.metrics.assetBlind.set({ asset: config.name }, 0);
   }
 
@@ -141,12 +151,13 @@ export class AssetPipeline {
 
   /** Feeds a batch of samples (any assets; others are ignored). */
   push(batch: readonly Sample[]): void {
+    if (this.watch && batch.some((s) => s.asset === this.config.name)) this.watch.sampled(this.now());
     const outcomes = this.windows.push(batch);
     if (outcomes.length === 0) return;
-    const now = (this.deps.now ?? Date.now)();
+    const now = this.now();
     for (const outcome of outcomes) {
       if (outcome.kind === 'incomplete') this.watch?.incomplete(now);
-      else this.watch?.complete(now);
+      else this.watch?.complete(now, this.wall());
       if (outcome.kind === 'incomplete') {
         this.windowsIncomplete++;
         this.deps.metrics.windowsIncomplete.inc({ asset: this.config.name });
@@ -197,7 +208,7 @@ export class AssetPipeline {
   tick(ts: number): void {
     const { transition } = this.alarm.handle({ kind: 'tick', ts });
     if (transition) this.emitAlarm(transition);
-    const change = this.watch?.check((this.deps.now ?? Date.now)());
+    const change = this.watch?.check(this.now(), this.wall());
     if (change === undefined) return;
     const asset = this.config.name;
     this.deps.metrics.assetBlind.set({ asset }, change === 'blind' ? 1 : 0);
@@ -293,6 +304,27 @@ export class AssetPipeline {
         model: this.model.name,
       })),
     );
+  }
+
+  /**
+   * The alarm as it stands, as an event (from and to its current state): what an output that follows the alarm is
+   * written again from, at start and when the device it writes to comes back. Not a transition: never published.
+   */
+  currentAlarm(ts: number): AlarmEvent {
+    const state = this.alarm.state;
+    return {
+      ...alarmEvent(
+        { from: state, to: state, ts, cause: 'condition', conditionActive: this.alarm.conditionActive },
+        {
+          asset: this.config.name,
+          alarm: ANOMALY_ALARM,
+          settings: this.config.alarm,
+          latest: this.latest,
+          threshold: this.config.alarm.threshold ?? this.model.threshold,
+        },
+      ),
+      message: `${this.config.name}: alarm ${state}, its outputs written again`,
+    };
   }
 
   private emitAlarm(t: AlarmTransition): AlarmEvent {

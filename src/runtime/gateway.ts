@@ -69,6 +69,8 @@ export class Gateway {
   private readonly pipelines: AssetPipeline[] = [];
   private tickTimer: NodeJS.Timeout | undefined;
   private readonly actions: AlarmAction[] = [];
+  /** The alarm actions that write through a source (a PLC output), with the source's connection they last wrote on. */
+  private readonly outputs: { action: AlarmAction; asset: string; source: Source; connection: number }[] = [];
   private readonly partActions: AlarmAction[] = [];
   private updater: ModelUpdater | undefined;
   /** The one owner of the models' sessions (start-up, updates, rollbacks). */
@@ -178,9 +180,12 @@ export class Gateway {
         this.loaded.config.sources.flatMap((c, i) => (writeProtocolOf(c) ? [[c.name, this.sources[i]] as const] : [])),
       );
       for (const asset of this.loaded.config.assets) {
-        asset.alarm.actions.forEach((a, i) =>
-          this.actions.push(createAlarmAction(asset.name, a, i, { ...this.deps, writers })),
-        );
+        asset.alarm.actions.forEach((a, i) => {
+          const action = createAlarmAction(asset.name, a, i, { ...this.deps, writers });
+          this.actions.push(action);
+          const source = writers.get((a as { source?: string }).source ?? '');
+          if (source) this.outputs.push({ action, asset: asset.name, source, connection: 0 });
+        });
         asset.part_actions.forEach((a, i) =>
           this.partActions.push(
             createAlarmAction(asset.name, { ...a, name: a.name ?? `${asset.name}-part-${a.type}-${i}` }, i, {
@@ -209,6 +214,7 @@ export class Gateway {
       this.tickTimer = setInterval(() => {
         const now = Date.now();
         for (const p of this.pipelines) p.tick(now);
+        this.reassertOutputs(now);
       }, 1000);
       this.tickTimer.unref();
       const intervals = [
@@ -236,6 +242,23 @@ export class Gateway {
       { sources: this.sources.length, assets: this.pipelines.length, sinks: this.sinks.map((s) => s.name) },
       'gateway running',
     );
+  }
+
+  /**
+   * A PLC output that follows an alarm (a stack light, a lamp) is written with the alarm's state when its source's
+   * connection comes up: at start (the gateway's first write, the green light), and after the PLC or the link was
+   * down, when the device may have lost what was written before; an output written once is otherwise not repeated.
+   */
+  private reassertOutputs(now: number): void {
+    for (const o of this.outputs) {
+      // A source that does not count its connections: each time it is seen up after being seen down.
+      const connection = o.source.connections ?? (o.source.connected ? Math.max(o.connection, 1) : 0);
+      if (o.source.connected && connection !== o.connection) {
+        const pipeline = this.pipelines.find((p) => p.config.name === o.asset);
+        if (pipeline) o.action.reassert(pipeline.currentAlarm(now));
+      }
+      o.connection = connection;
+    }
   }
 
   private updateHost(): UpdateHost {

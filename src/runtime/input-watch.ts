@@ -1,55 +1,64 @@
 /**
- * Whether an asset's sliding windows are being formed (pure; the caller gives the time). An asset whose source is
+ * Whether an asset's sliding windows are being formed (pure; the caller gives the times). An asset whose source is
  * down, or whose channels come stale or bad, forms no complete window: nothing is scored and its alarm cannot rise,
- * while it reads "normal". After two windows' span without a complete window (one to fill a window, one more for the
- * polls' jitter) the asset is blind, and says why; the next complete window ends it.
+ * while it reads "normal". Without a complete window for longer than `limitMs` (the pipeline gives two window spans,
+ * or a hop and a span where hops are longer) the asset is blind, and says why; the next complete window ends it.
+ * Durations are read on a monotonic clock (`now`), so that a step of the wall clock is no outage; `since` is the wall
+ * clock's (`wall`) for people.
  */
 export interface Blindness {
-  /** When the last complete window was formed (or the watch started). */
+  /** When (wall clock, ms) the last complete window was formed, or the watch started. */
   readonly since: number;
   readonly reason: string;
 }
 
 export class InputWatch {
   private lastComplete: number | undefined;
+  private lastCompleteWall = 0;
+  private lastSample: number | undefined;
   private incompleteSince: number | undefined;
   private blind: Blindness | undefined;
 
-  constructor(private readonly spanMs: number) {}
+  constructor(private readonly limitMs: number) {}
 
-  /** A complete window was formed at `now`. */
-  complete(now: number): void {
+  /** Samples of the asset's channels arrived at `now`. */
+  sampled(now: number): void {
+    this.lastSample = now;
+  }
+
+  /** A complete window was formed. */
+  complete(now: number, wall: number): void {
     this.lastComplete = now;
+    this.lastCompleteWall = wall;
     this.incompleteSince = undefined;
   }
 
-  /** A window could not be formed at `now` (a sample missing, stale or bad). */
+  /** A window could not be formed (a sample missing, stale or bad). */
   incomplete(now: number): void {
     this.incompleteSince ??= now;
   }
 
   /**
-   * Checks at `now` (the first check starts the watch): 'blind' when the asset has just gone blind, 'seeing' when it
-   * has just formed a window again, undefined when nothing changed.
+   * Checks (the first check starts the watch): 'blind' when the asset has just gone blind, 'seeing' when it has just
+   * formed a window again, undefined when that did not change (the reason of a blindness may: samples that stop).
    */
-  check(now: number): 'blind' | 'seeing' | undefined {
-    this.lastComplete ??= now;
-    const idle = now - this.lastComplete > 2 * this.spanMs;
-    if (idle && !this.blind) {
-      this.blind = {
-        since: this.lastComplete,
-        reason:
-          this.incompleteSince !== undefined
-            ? 'its windows are incomplete: a sample missing, stale or bad'
-            : 'no samples of its channels',
-      };
-      return 'blind';
+  check(now: number, wall: number): 'blind' | 'seeing' | undefined {
+    if (this.lastComplete === undefined) this.complete(now, wall);
+    const idle = now - this.lastComplete! > this.limitMs;
+    if (idle) {
+      const was = this.blind;
+      this.blind = { since: this.lastCompleteWall, reason: this.reason(now) };
+      return was ? undefined : 'blind';
     }
-    if (!idle && this.blind) {
-      this.blind = undefined;
-      return 'seeing';
-    }
-    return undefined;
+    if (!this.blind) return undefined;
+    this.blind = undefined;
+    return 'seeing';
+  }
+
+  private reason(now: number): string {
+    if (this.lastSample === undefined || now - this.lastSample > this.limitMs) return 'no samples of its channels';
+    if (this.incompleteSince !== undefined) return 'its windows are incomplete: a sample missing, stale or bad';
+    return 'no complete window formed from its samples';
   }
 
   /** The asset's blindness, while it lasts. */

@@ -8,9 +8,9 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PLAIN_FILE_NAME } from '../core/config-primitives.js';
+import { MANIFEST_FILE, SIGNATURE_FILE } from '../inference/manifest.js';
 
-export const SIGNATURE_FILE = 'manifest.sig';
-export const MANIFEST_FILE = 'manifest.json';
+export { MANIFEST_FILE, SIGNATURE_FILE } from '../inference/manifest.js';
 /** The model file of a manifest that names none. */
 const DEFAULT_MODEL_FILE = 'model.int8.onnx';
 

@@ -70,10 +70,13 @@ function keyFileError(what: string, path: string, pem: string, err: unknown, tex
   const file = fileErrorText(err);
   if (file !== undefined) return new Error(`${what} ${path}: ${file}`, { cause: err });
   const publicOne = what === 'private key' && text?.includes('PUBLIC KEY');
+  const encrypted = text?.includes('ENCRYPTED');
   return new Error(
     publicOne
       ? `${what} ${path}: this is a public key; sign with the private key "linewatch model keygen" wrote beside it (release-signing.key.pem)`
-      : `${what} ${path}: not a PEM ${what}; expected the file "linewatch model keygen" wrote, starting with "${pem}"`,
+      : encrypted
+        ? `${what} ${path}: an encrypted key; linewatch signs with an unencrypted ed25519 key, as "linewatch model keygen" writes it (kept on the release machine, mode 600)`
+        : `${what} ${path}: not a PEM ${what}; expected the file "linewatch model keygen" wrote, starting with "${pem}"`,
     { cause: err },
   );
 }

@@ -4,11 +4,12 @@
  * calibrate the threshold on held-out normal data, check int8 against fp32, and write the
  * manifest with sha256, golden window and the command that made it.
  */
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { PLAIN_FILE_NAME } from '../core/config-primitives.js';
 import { dirname, join } from 'node:path';
 import { quantile } from '../core/quantile.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
-import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
+import { SIGNATURE_FILE, sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
 import { normaliseInto } from './normalise.js';
 import { DenseAutoencoder } from './dense-autoencoder.js';
 import { pruneConvChannels, pruneHiddenUnits } from './prune.js';
@@ -67,25 +68,38 @@ export interface FittedModel {
 }
 
 /** Writes a fitted model's folder: manifest.json, model.int8.onnx, model.fp32.onnx. */
+/** The files a model folder's manifest names (its graphs), read loosely: none where there is no readable manifest. */
+export async function modelFilesOf(dir: string): Promise<string[]> {
+  try {
+    const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    return [m.file, m.fp32_file].filter((f): f is string => typeof f === 'string' && PLAIN_FILE_NAME.test(f));
+  } catch {
+    return [];
+  }
+}
+
+/** Writes `bytes` to `path` through `path.partial`, renamed over it: a reader sees the old file or the new one. */
+async function replaceFile(path: string, bytes: Uint8Array | string): Promise<void> {
+  await writeFile(`${path}.partial`, bytes);
+  await rename(`${path}.partial`, path);
+}
+
 /**
- * Writes a model folder. Into a new or empty folder directly; over an existing model folder (train --force) whole:
- * the files are written to `DIR.partial` beside it, then swapped in, so that a gateway reading the folder never sees
- * a manifest of one model beside the graph of another.
+ * Writes a model folder, into a new or empty folder or over the model already there (train --force; train-options'
+ * checkOut refuses a folder with other files). Each file is renamed into place, the graphs first and the manifest
+ * last, so that a reader meets the old model, the new one, or an old manifest whose sha256 does not match a new graph
+ * (refused, never scored); the old model's files the new one does not have (its signature, which no longer matches)
+ * are removed after.
  */
 export async function writeModelFolder(outDir: string, f: FittedModel): Promise<void> {
-  const existing = await readdir(outDir).catch(() => undefined);
-  const target = existing !== undefined && existing.length > 0 ? `${outDir}.partial` : outDir;
-  if (target !== outDir) await rm(target, { recursive: true, force: true });
-  await mkdir(target, { recursive: true });
-  await writeFile(join(target, f.manifest.file), f.int8);
-  if (f.manifest.fp32_file) await writeFile(join(target, f.manifest.fp32_file), f.fp32);
-  await writeFile(join(target, 'manifest.json'), `${JSON.stringify(f.manifest, null, 2)}\n`);
-  if (target === outDir) return;
-  const replaced = `${outDir}.replaced`;
-  await rm(replaced, { recursive: true, force: true });
-  await rename(outDir, replaced);
-  await rename(target, outDir);
-  await rm(replaced, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  const before = await modelFilesOf(outDir);
+  const files = [f.manifest.file, ...(f.manifest.fp32_file ? [f.manifest.fp32_file] : [])];
+  await replaceFile(join(outDir, f.manifest.file), f.int8);
+  if (f.manifest.fp32_file) await replaceFile(join(outDir, f.manifest.fp32_file), f.fp32);
+  await replaceFile(join(outDir, 'manifest.json'), `${JSON.stringify(f.manifest, null, 2)}\n`);
+  for (const old of [...before.filter((b) => !files.includes(b)), SIGNATURE_FILE])
+    await rm(join(outDir, old), { force: true });
 }
 
 /** What a model is trained on: raw windows (time-major) of normal operation, and what they are. */

@@ -60,6 +60,35 @@ describe('alarm actions', () => {
     ]);
   });
 
+  it('count a write only where one was made, and write the standing value again when asked (a PLC that restarted)', async () => {
+    const plc = new FlakyPlc(0);
+    const { action } = setup(plc, stackLight);
+    action.dispatch(anomalyEvent('unack_active'));
+    await action.idle();
+    action.dispatch(anomalyEvent('ack_active')); // the light stays on: nothing written, nothing counted
+    await action.idle();
+    expect([plc.written.length, action.status().succeeded]).toEqual([1, 1]);
+    // The PLC came back without its outputs: the value the alarm stands at is written again.
+    action.reassert(anomalyEvent('ack_active'));
+    await action.idle();
+    expect(plc.written).toEqual([
+      { table: 'coil', address: 3, value: true },
+      { table: 'coil', address: 3, value: true },
+    ]);
+    expect(action.status().succeeded).toBe(2);
+  });
+
+  it('send an event again never: a webhook is not reasserted', async () => {
+    const { action } = setup(new FlakyPlc(0), {
+      type: 'webhook',
+      url: 'http://127.0.0.1:9/hook',
+      max_attempts: 1,
+    });
+    action.reassert(anomalyEvent('unack_active'));
+    await action.idle();
+    expect(action.status()).toMatchObject({ succeeded: 0, failed: 0, pending: 0 });
+  });
+
   it('retry a failing write with exponential backoff, then succeed and say so', async () => {
     const plc = new FlakyPlc(2);
     const { action, sleeps, logs } = setup(plc, stackLight);

@@ -3,7 +3,7 @@
  * with --force the folder is replaced whole. And what train tells about a model no gateway could run as it is.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -39,10 +39,21 @@ describe('train --out', () => {
       `linewatch: --out ${model}: holds a model already (manifest.json); name a new folder, or add --force to replace that model`,
     ]);
     expect(await readFile(join(model, 'manifest.json'), 'utf8')).toBe(before);
+    // The old model's signature (it would not match the new one) goes with it; a file that is no part of a model
+    // keeps --force from touching the folder at all.
+    await writeFile(join(model, 'manifest.sig'), 'c2lnbmF0dXJl\n');
+    await writeFile(join(model, 'notes.txt'), 'keep me');
+    const others = await runCli(['train', '--csv', csv, '--channels', 'Current', '--out', model, '--force']);
+    expect([others.code, others.stderr.trim()]).toEqual([
+      2,
+      `linewatch: --out ${model}: holds other files beside its model (notes.txt); --force replaces a model, never other files: move them out, or name a new folder`,
+    ]);
+    await rm(join(model, 'notes.txt'));
     const forced = await runCli(['train', '--csv', csv, '--channels', 'Current,Pressure', '--out', model, '--force']);
     expect(forced.code, forced.stderr).toBe(0);
     expect(await channels(model)).toEqual(['Current', 'Pressure']);
-    // Nothing of the swap is left beside it.
+    // The model's own files only: no signature of the old one, nothing written on the way.
+    expect((await readdir(model)).sort()).toEqual(['manifest.json', 'model.fp32.onnx', 'model.int8.onnx']);
     expect((await readdir(dir)).filter((f) => f.startsWith('model.'))).toEqual([]);
     // The manifest and the graph beside it are one model: its sha256 matches.
     expect((await loadManifest(model)).manifest.input.channels.map((c) => c.name)).toEqual(['Current', 'Pressure']);
@@ -51,6 +62,12 @@ describe('train --out', () => {
   it('refuses a folder with other files in it, even with --force, and writes nothing there', async () => {
     const data = join(dir, 'press-data');
     await mkdir(data);
+    // A fresh volume's lost+found, or a .gitkeep, is no one's file: such a folder counts as empty.
+    const volume = join(dir, 'volume');
+    await mkdir(join(volume, 'lost+found'), { recursive: true });
+    await writeFile(join(volume, '.gitkeep'), '');
+    const fresh = await runCli(['train', '--csv', csv, '--channels', 'Current', '--out', volume]);
+    expect(fresh.code, fresh.stderr).toBe(0);
     await writeFile(join(data, 'recording.csv'), 'keep me');
     const res = await runCli(['train', '--csv', csv, '--out', data, '--force']);
     expect([res.code, res.stderr.trim()]).toEqual([

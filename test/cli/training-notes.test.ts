@@ -16,6 +16,12 @@ describe('trainingNotes', () => {
     );
   });
 
+  it('gives no example where nothing of the name is left', () => {
+    expect(trainingNotes({ channels: ['温度'], target: {} })[0]).toMatch(
+      /rename that column in the CSV and train again/,
+    );
+  });
+
   it('says when the rows span less than the time the budget allows between two false alarms, and not otherwise', () => {
     const channels = ['a', 'b'];
     // 400 rows a second apart: 6.7 minutes against one false alarm a day.

@@ -1,4 +1,5 @@
 /** `linewatch validate` in a child process: exit codes and what it prints. */
+import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ describe('linewatch validate', () => {
     const good = await runCli(['validate', '--model', 'models/pump-hybrid']);
     expect([good.code, good.stderr]).toEqual([0, '']);
     expect(good.stdout).toMatch(
-      /^models\/pump-hybrid: OK \(pump-hybrid@1\.0\.0: 32 rows of vibration_1, .*, flow, every 200 ms; alarm on [\d.]+, off [\d.]+; golden window scored as recorded; unsigned\)\n$/,
+      /^models\/pump-hybrid: OK \(pump-hybrid@1\.0\.0: 32 rows of vibration_1, .*, flow, every 200 ms; alarm on [\d.]+, off [\d.]+; sha256 of both graphs as recorded; golden window scored as recorded; unsigned\)\n$/,
     );
     const dir = await mkdtemp(join(tmpdir(), 'lw-validate-model-'));
     await cp(join(ROOT, 'models/pump-hybrid'), dir, { recursive: true });
@@ -44,6 +45,37 @@ describe('linewatch validate', () => {
     expect(tampered.stderr).toMatch(
       /model\.int8\.onnx: sha256 [0-9a-f]{64} does not match the manifest's [0-9a-f]{64}/,
     );
+    // The fp32 graph is checked too; a golden window that no longer scores as recorded, and a model file that is no
+    // regular file (a FIFO would block the read for ever), are refused.
+    const fp32 = await mkdtemp(join(tmpdir(), 'lw-validate-fp32-'));
+    await cp(join(ROOT, 'models/pump-hybrid'), fp32, { recursive: true });
+    await writeFile(join(fp32, 'model.fp32.onnx'), 'not a graph');
+    const badFp32 = await runCli(['validate', '--model', fp32]);
+    expect(badFp32.code).toBe(2);
+    expect(badFp32.stderr).toMatch(
+      /fp32 model file .*model\.fp32\.onnx: sha256 [0-9a-f]{64} does not match the manifest's fp32_sha256/,
+    );
+    const golden = await mkdtemp(join(tmpdir(), 'lw-validate-golden-'));
+    await cp(join(ROOT, 'models/pump-hybrid'), golden, { recursive: true });
+    const manifest = JSON.parse(await readFile(join(golden, 'manifest.json'), 'utf8'));
+    manifest.golden.score *= 2;
+    await writeFile(join(golden, 'manifest.json'), JSON.stringify(manifest));
+    const badGolden = await runCli(['validate', '--model', golden]);
+    expect(badGolden.code).toBe(2);
+    expect(badGolden.stderr).toMatch(/golden/);
+    const fifo = await mkdtemp(join(tmpdir(), 'lw-validate-fifo-'));
+    await cp(join(ROOT, 'models/pump-hybrid/manifest.json'), join(fifo, 'manifest.json'));
+    execFileSync('mkfifo', [join(fifo, 'model.int8.onnx')]);
+    const blocked = await runCli(['validate', '--model', fifo], {}, 20_000);
+    expect([blocked.code, blocked.stderr.trim()]).toEqual([
+      2,
+      `linewatch: model file ${join(fifo, 'model.int8.onnx')} (from ${join(fifo, 'manifest.json')}): not a regular file`,
+    ]);
+    const both = await runCli(['validate', '--model', 'models/pump-hybrid', '--config', 'config/demo.yaml']);
+    expect([both.code, both.stderr.trim()]).toEqual([
+      2,
+      'linewatch: --config and --model: validate checks a configuration or a model folder, one at a time',
+    ]);
     const neither = await runCli(['validate'], { LINEWATCH_CONFIG: '' });
     expect([neither.code, neither.stderr.trim()]).toEqual([
       2,

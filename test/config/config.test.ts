@@ -307,6 +307,16 @@ describe('configuration', () => {
     expect(issues).toContain('assets[0].alarm.actions[1].url: Invalid URL');
     const issues2 = await issuesOf(config({ assets: assets.replace(/\n        - \{ type: webhook.*$/, '') }));
     expect(issues2).toEqual(['assets[0].alarm.actions[0].source: no modbus source named "plcc" (sources: plc)']);
+    // A source of the wrong protocol is named as what it is.
+    const opcua = assets
+      .replace(/\n        - \{ type: webhook.*$/, '')
+      .replace(
+        '{ type: modbus_write, source: plcc, table: coil, address: 0 }',
+        '{ type: opcua_write, source: plc, node_id: "ns=2;s=Lamp" }',
+      );
+    expect(await issuesOf(config({ assets: opcua }))).toEqual([
+      'assets[0].alarm.actions[0].source: "plc" is a modbus_tcp source, and opcua_write writes through opcua sources only (those configured: none)',
+    ]);
   });
 
   it('checks cycle windows: a trigger is required and must be a channel some source reads', async () => {

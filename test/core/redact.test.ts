@@ -26,6 +26,10 @@ describe('redactSecrets', () => {
     // OPC UA endpoint paths name the server, never a secret; credentials in the authority still go
     ['opc.tcp://plc-7:4840/UA/PumpServer unreachable', 'opc.tcp://plc-7:4840/UA/PumpServer unreachable'],
     ['OPC.TCP://op:pw@plc-7:4840/UA/PumpServer', 'OPC.TCP://***@plc-7:4840/UA/PumpServer'],
+    // the OPC Foundation's namespace URIs name a public specification; the same path on another host is hidden
+    ['namespace http://opcfoundation.org/UA/ is index 0', 'namespace http://opcfoundation.org/UA/ is index 0'],
+    ['http://opcfoundation.org.evil.example/UA/x', 'http://opcfoundation.org.evil.example/***'],
+    ['http://u:p@opcfoundation.org/UA/', 'http://***@opcfoundation.org/***'],
   ])('%s', (input, expected) => expect(redactSecrets(input)).toBe(expected));
 
   it('reaches every string of a nested value and leaves numbers alone', () => {

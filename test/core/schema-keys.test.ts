@@ -22,6 +22,24 @@ describe('keysAt', () => {
     expect(keysAt(schema, ['nothing', 'here'])).toEqual([]);
   });
 
+  it("takes a union's branch by the literal keys the input holds, and follows lazy and intersected schemas", () => {
+    const schema = z.strictObject({
+      sources: z.array(
+        z.union([
+          z.strictObject({ type: z.literal('a'), host: z.string() }),
+          z.strictObject({ type: z.literal('b'), url: z.string() }),
+        ]),
+      ),
+      extra: z.lazy(() => z.intersection(z.object({ left: z.number() }), z.object({ right: z.number() }))),
+    });
+    const input = { sources: [{ type: 'a', hots: 'plc' }, { type: 'b' }, { type: 'c' }] };
+    expect(keysAt(schema, ['sources', 0], input).sort()).toEqual(['host', 'type']);
+    expect(keysAt(schema, ['sources', 1], input).sort()).toEqual(['type', 'url']);
+    // A type no branch names: every branch's keys.
+    expect(keysAt(schema, ['sources', 2], input).sort()).toEqual(['host', 'type', 'url']);
+    expect(keysAt(schema, ['extra']).sort()).toEqual(['left', 'right']);
+  });
+
   it("reaches a Modbus register's keys in the gateway's own schema", () => {
     expect(keysAt(configSchema, ['sources', 0, 'registers', 3])).toEqual(expect.arrayContaining(['scale', 'channel']));
   });
@@ -35,6 +53,8 @@ describe('nearestKey', () => {
     expect(nearestKey('Scale', known)).toBe('scale');
     expect(nearestKey('colour', known)).toBeUndefined();
     expect(nearestKey('ab', ['ac', 'ad'])).toBeUndefined();
+    // Never the key itself (valid in another branch, refused in this one).
+    expect(nearestKey('publish_interval_ms', ['publish_interval_ms', 'poll_interval_ms'])).toBe('poll_interval_ms');
   });
 });
 
@@ -50,5 +70,19 @@ describe('formatIssues with the schema', () => {
     ]);
     // Without the schema, as before.
     expect(formatIssues(parsed.error!.issues)[1]).toBe('sources[0].unit_idd: unknown key');
+  });
+});
+
+describe("the gateway's configuration", () => {
+  it('offers a Modbus source only Modbus keys', () => {
+    const input = {
+      sources: [{ name: 'plc', type: 'modbus_tcp', host: '127.0.0.1', endpoint_url: 'opc.tcp://x', registers: [] }],
+      assets: [],
+    };
+    const parsed = configSchema.safeParse(input);
+    expect(parsed.success).toBe(false);
+    const lines = formatIssues(parsed.error!.issues, configSchema, input);
+    expect(lines).toContain('sources[0].endpoint_url: unknown key');
+    expect(keysAt(configSchema, ['sources', 0], input)).not.toContain('endpoint');
   });
 });

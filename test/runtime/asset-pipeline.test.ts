@@ -73,7 +73,7 @@ function setup(
       logger: silentLogger(),
       metrics,
       ...(options.maxQueuedWindows ? { maxQueuedWindows: options.maxQueuedWindows } : {}),
-      ...(options.now ? { now: options.now } : {}),
+      ...(options.now ? { now: options.now, wall: options.now } : {}),
     },
   );
   return { pipeline, model, metrics, scores, parts, alarms };
@@ -263,6 +263,20 @@ describe('AssetPipeline: an asset whose inputs stop', () => {
       0,
     ]);
     await pipeline.idle();
+  });
+
+  it('is not blind between the complete windows of long hops', () => {
+    let now = 0;
+    // A window every 10 rows (1 s) of a 300 ms window: a second between complete windows is normal.
+    const { pipeline } = setup({ window: { hop_samples: 10 } }, { now: () => now });
+    let seen = 0;
+    for (let t = 100; t <= 5000; t += 100) {
+      now = t;
+      pipeline.push(poll(t, 0.5));
+      pipeline.tick(now);
+      if (pipeline.status().blind) seen++;
+    }
+    expect(seen).toBe(0);
   });
 
   it('with no samples at all it says so; a cycle asset, judged part by part, is not watched', () => {

@@ -200,8 +200,10 @@ describe('gateway against the line simulator', () => {
       const actions = async () =>
         ((await (await fetch(api(line, '/api/status'))).json()) as { actions: { name: string; succeeded: number }[] })
           .actions;
-      // The actions run on their own; wait for their effects (each poll is a real round trip).
-      while ((await actions()).some((a) => a.succeeded < 1)) await nextEvent(events, 'scores');
+      // The actions run on their own; wait for their effects (each poll is a real round trip). The stack light was
+      // written once already at start (off, the alarm normal): its coil is what says the alarm's write landed.
+      while (!line.sim.sim.coils.get(1)![0] || (await actions()).some((a) => a.succeeded < 1))
+        await nextEvent(events, 'scores');
       expect(line.sim.sim.coils.get(1)![0]).toBe(true);
       expect(line.webhookCalls.map((c) => [c.status, c.body.state, c.body.asset])).toEqual([
         [503, 'unack_active', 'pump-1'],

@@ -162,7 +162,7 @@ value_inactive: [1, 0, 0]
   driver(c, { writer }) {
     let lastWritten: string | number | readonly number[] | undefined;
     return {
-      job(t) {
+      job(t, o) {
         const plc = writer as ModbusWriter | undefined;
         if (!plc) return undefined;
         const active = isActive(c, t, c.active_states);
@@ -184,7 +184,7 @@ value_inactive: [1, 0, 0]
           what: triggerLabel(t),
           describe: `${c.table} ${c.address}${span} := ${shown} on ${c.source}${c.unit_id !== undefined ? ` unit ${c.unit_id}` : ''}`,
           run: async () => {
-            if (lastWritten === value) return;
+            if (lastWritten === value && !o?.rewrite) return 'unchanged';
             await plc.write(target, c.unit_id);
             lastWritten = value;
           },

@@ -41,7 +41,7 @@ value_inactive: false
   driver(c, { writer }) {
     let lastWritten: number | boolean | undefined;
     return {
-      job(t) {
+      job(t, o) {
         const ua = writer as OpcuaWriter | undefined;
         const value = isActive(c, t, c.active_states) ? c.value_active : c.value_inactive;
         if (!ua) return undefined;
@@ -49,7 +49,7 @@ value_inactive: false
           what: triggerLabel(t),
           describe: `${c.node_id} := ${value} on ${c.source}`,
           run: async () => {
-            if (lastWritten === value) return;
+            if (lastWritten === value && !o?.rewrite) return 'unchanged';
             await ua.write(c.node_id, value);
             lastWritten = value;
           },

@@ -210,6 +210,13 @@ export class ModbusSource implements Source {
     return this.devices.reduce((n, d) => n + d.groups.reduce((m, g) => m + g.requests.length, 0), 0);
   }
 
+  private connectionCount = 0;
+
+  /** How many times its connection was made (Source.connections). */
+  get connections(): number {
+    return this.connectionCount;
+  }
+
   get connected(): boolean {
     return this.client?.isOpen ?? false;
   }
@@ -384,6 +391,7 @@ export class ModbusSource implements Source {
       });
     client.setID(this.devices[0].config.unitId);
     this.client = client;
+    this.connectionCount++;
     this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
     const failures = this.connectFailures.end();
     if (failures > 0)

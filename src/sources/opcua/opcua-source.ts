@@ -125,6 +125,13 @@ export class OpcuaSource implements Source {
     this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
   }
 
+  private connectionCount = 0;
+
+  /** How many times its subscription was made (Source.connections). */
+  get connections(): number {
+    return this.connectionCount;
+  }
+
   get connected(): boolean {
     return this.isConnected;
   }
@@ -215,6 +222,7 @@ export class OpcuaSource implements Source {
         });
         this.lastActivity = this.now();
         this.isConnected = true;
+        this.connectionCount++;
         this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
         const failures = this.failures.end();
         if (failures > 0)
