@@ -81,6 +81,9 @@ export function clearLevel(def: Pick<AlarmDefinition, 'clearRatio'>, threshold: 
   return offThreshold !== undefined && offThreshold < threshold ? offThreshold : threshold * DEFAULT_CLEAR_RATIO;
 }
 
+/** The states a restart restores (AlarmStateMachine.restore). */
+const RESTORED: readonly AlarmStateName[] = ['unack_active', 'ack_active', 'rtn_unack', 'out_of_service'];
+
 export class AlarmStateMachine {
   private current: AlarmStateName = 'normal';
   private condition = false;
@@ -101,6 +104,20 @@ export class AlarmStateMachine {
 
   get shelvedUntilTs(): number | undefined {
     return this.current === 'shelved' ? this.shelvedUntil : undefined;
+  }
+
+  /**
+   * Puts a fresh alarm back in the state a previous run left it in (the local store's journal): an unacknowledged
+   * alarm stays to be acknowledged, one out of service stays out. The condition is taken as the state says (active in
+   * unack_active and ack_active); the next scores decide from there. Not a transition: nothing is annunciated again.
+   * A shelved alarm is not restored (the journal does not hold when its shelve ends): it starts normal, and an active
+   * condition raises it anew. Returns whether the state was taken.
+   */
+  restore(state: AlarmStateName): boolean {
+    if (this.current !== 'normal' || !RESTORED.includes(state)) return false;
+    this.current = state;
+    this.condition = state === 'unack_active' || state === 'ack_active';
+    return true;
   }
 
   handle(input: AlarmInput): AlarmResult {

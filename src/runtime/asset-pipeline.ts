@@ -306,6 +306,26 @@ export class AssetPipeline {
     );
   }
 
+  /** Restores the alarm's state from a previous run (AlarmStateMachine.restore), saying so; false where not taken. */
+  restoreAlarm(state: AlarmStateName, since: number): boolean {
+    const from = state;
+    if (!this.alarm.restore(state)) {
+      if (state === 'shelved')
+        this.deps.logger.warn(
+          { asset: this.config.name },
+          `asset ${this.config.name}: its alarm was shelved when the gateway stopped; a shelve is not restored (its end is not journaled): the alarm starts normal`,
+        );
+      return false;
+    }
+    if (from === 'unack_active' || from === 'ack_active') this.alarmSince = since;
+    this.deps.metrics.alarmActive.set({ asset: this.config.name, alarm: ANOMALY_ALARM }, isAnnunciated(from) ? 1 : 0);
+    this.deps.logger.info(
+      { asset: this.config.name, state: from, since: new Date(since).toISOString() },
+      `asset ${this.config.name}: alarm restored as ${from}, the state the journal left it in`,
+    );
+    return true;
+  }
+
   /**
    * The alarm as it stands, as an event (from and to its current state): what an output that follows the alarm is
    * written again from, at start and when the device it writes to comes back. Not a transition: never published.

@@ -7,7 +7,7 @@
  */
 import type { Sink, Source } from '../core/components.js';
 import { EventBus, type Subscribable } from '../core/event-bus.js';
-import type { AlarmEvent } from '../core/types.js';
+import type { AlarmEvent, AlarmStateName } from '../core/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import { SessionPool } from '../inference/session-pool.js';
 import type { AlarmAction, ActionStatus } from '../actions/alarm-action.js';
@@ -175,6 +175,7 @@ export class Gateway {
           ),
         );
       }
+      this.restoreAlarms();
       // Sources whose connection carries alarm actions' writes (a PLC output, an OPC UA node).
       const writers = new Map(
         this.loaded.config.sources.flatMap((c, i) => (writeProtocolOf(c) ? [[c.name, this.sources[i]] as const] : [])),
@@ -242,6 +243,21 @@ export class Gateway {
       { sources: this.sources.length, assets: this.pipelines.length, sinks: this.sinks.map((s) => s.name) },
       'gateway running',
     );
+  }
+
+  /**
+   * Each asset's alarm as the local store's journal left it (an unacknowledged alarm stays to be acknowledged across a
+   * restart, one out of service stays out); nothing without a local store.
+   */
+  private restoreAlarms(): void {
+    const journal = this.sinks.find(
+      (s): s is Sink & { lastAlarmStates(): { asset: string; alarm: string; state: AlarmStateName; ts: number }[] } =>
+        typeof (s as { lastAlarmStates?: unknown }).lastAlarmStates === 'function',
+    );
+    for (const last of journal?.lastAlarmStates() ?? []) {
+      if (last.alarm !== ANOMALY_ALARM) continue;
+      this.pipelines.find((p) => p.config.name === last.asset)?.restoreAlarm(last.state, last.ts);
+    }
   }
 
   /**

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Sink, SinkRecords } from '../../core/components.js';
-import type { AlarmEvent, PartResult, Sample, ScoreResult } from '../../core/types.js';
+import type { AlarmEvent, AlarmStateName, PartResult, Sample, ScoreResult } from '../../core/types.js';
 import type { LocalStoreConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
@@ -74,6 +74,17 @@ export class SqliteStore implements Sink {
     this.statements = prepareStatements(db);
     this.timer = setInterval(() => void this.flush(), this.deps.flushIntervalMs ?? 1000);
     this.timer.unref();
+  }
+
+  /**
+   * Each alarm's last journaled state (the newest row per asset and alarm, in the order they were written), for the
+   * gateway to restore at start; none before start() or in a new store.
+   */
+  lastAlarmStates(): { asset: string; alarm: string; state: AlarmStateName; ts: number }[] {
+    if (!this.db) return [];
+    return this.db
+      .prepare('SELECT asset, alarm, state, ts, MAX(rowid) FROM alarm_journal GROUP BY asset, alarm')
+      .all() as { asset: string; alarm: string; state: AlarmStateName; ts: number }[];
   }
 
   write(records: SinkRecords): void {

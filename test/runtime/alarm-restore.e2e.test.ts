@@ -1,0 +1,85 @@
+/**
+ * An alarm across a gateway restart: the local store's journal left pump-1's alarm unacknowledged; the gateway starts
+ * with it so (still to be acknowledged, its stack light on), and the pump's normal scores then return it to
+ * rtn_unack, as after any alarm whose condition clears. A shelved alarm is not restored and starts normal.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { alarmActionSchema, localStoreSchema } from '../../src/config/schema.js';
+import { loadConfigFile } from '../../src/config/load.js';
+import { startDaemon } from '../../src/daemon/daemon.js';
+import { runSimulator } from '../../src/sim/run-simulator.js';
+import { SqliteStore } from '../../src/sinks/local/sqlite-store.js';
+import { anomalyEvent } from '../../src/testing/alarm-events.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
+import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+import type { AlarmStateName } from '../../src/core/types.js';
+import { ROOT } from '../helpers/cli.js';
+import { nextEvent } from '../helpers/gateway-events.js';
+
+/** A store whose journal's last row for pump-1's alarm is `state` (a previous run's). */
+async function journalLeft(path: string, state: AlarmStateName): Promise<void> {
+  const store = new SqliteStore(localStoreSchema.parse({ path }), {
+    logger: silentLogger(),
+    metrics: new GatewayMetrics(),
+  });
+  await store.start();
+  const ts = Date.now() - 60_000;
+  store.write({
+    samples: [],
+    scores: [],
+    alarms: [anomalyEvent('unack_active', { ts: ts - 1000 }), anomalyEvent(state, { ts, previous: 'unack_active' })],
+  });
+  await store.flush();
+  await store.close();
+}
+
+async function gateway(storePath: string, modbusPort: number) {
+  const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
+    LINEWATCH_DEMO_MODBUS_PORT: String(modbusPort),
+    LINEWATCH_HTTP_PORT: '0',
+  });
+  loaded.config.storage.local!.path = storePath;
+  loaded.config.assets[0].alarm.actions = alarmActionSchema
+    .array()
+    .parse([{ type: 'modbus_write', name: 'stack-light', source: 'pump-plc', table: 'coil', address: 0 }]);
+  return startDaemon(loaded, silentLogger());
+}
+
+describe('an alarm across a restart', () => {
+  it('stays unacknowledged, with its output on, until the operator acknowledges it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-restore-'));
+    const storePath = join(dir, 'store.db');
+    await journalLeft(storePath, 'unack_active');
+    const sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 3 });
+    const daemon = await gateway(storePath, sim.modbusPort);
+    try {
+      const alarm = () => daemon.gateway.status().assets[0].alarm;
+      expect(alarm()).toMatchObject({ asset: 'pump-1', state: 'unack_active', conditionActive: true });
+      // The pump runs normally: its condition clears after the off delay, and the alarm waits for its acknowledgement.
+      const cleared = await nextEvent(daemon.gateway.events, 'alarm');
+      expect([cleared.previous, cleared.state, cleared.cause]).toEqual(['unack_active', 'rtn_unack', 'condition']);
+      // The stack light followed the restored state at start (on), and the cleared one after.
+      expect(sim.sim.coils.get(1)![0]).toBe(true);
+    } finally {
+      await daemon.stop();
+      await sim.close();
+    }
+  }, 60_000);
+
+  it('starts normal where the alarm was shelved (the end of a shelve is not journaled)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-restore-shelved-'));
+    const storePath = join(dir, 'store.db');
+    await journalLeft(storePath, 'shelved');
+    const sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 3 });
+    const daemon = await gateway(storePath, sim.modbusPort);
+    try {
+      expect(daemon.gateway.status().assets[0].alarm.state).toBe('normal');
+    } finally {
+      await daemon.stop();
+      await sim.close();
+    }
+  }, 60_000);
+});
