@@ -72,7 +72,8 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   };
   try {
     const loaded = await loadConfigFile(DEMO_CONFIG, env);
-    const daemon = await startDaemon(loaded, logger);
+    // Each showing starts with its alarms normal, whatever a previous one left in the demo's store.
+    const daemon = await startDaemon(loaded, logger, { restoreAlarms: false });
     out(
       `linewatch demo: simulator on 127.0.0.1:${sim.modbusPort} (Modbus TCP), fault "${opts.fault}" scheduled at ${faultAt} s; faults API http://127.0.0.1:${sim.httpPort}/faults`,
     );

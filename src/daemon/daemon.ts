@@ -15,9 +15,18 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
-export async function startDaemon(loaded: LoadedConfig, logger: Logger): Promise<Daemon> {
+/** `restoreAlarms: false`: every alarm starts normal whatever the journal says (the demo: a new showing each time). */
+export async function startDaemon(
+  loaded: LoadedConfig,
+  logger: Logger,
+  o: { readonly restoreAlarms?: boolean } = {},
+): Promise<Daemon> {
   const metrics = new GatewayMetrics({ processMetrics: true });
-  const gateway = new Gateway(loaded, { logger, metrics });
+  const gateway = new Gateway(loaded, {
+    logger,
+    metrics,
+    ...(o.restoreAlarms === false ? { restoreAlarms: false } : {}),
+  });
   await gateway.start();
   const { http: httpConfig } = loaded.config;
   let http: HttpEndpoint | undefined;

@@ -92,7 +92,7 @@ export class Gateway {
 
   constructor(
     private readonly loaded: LoadedConfig,
-    private readonly deps: { logger: Logger; metrics: GatewayMetrics },
+    private readonly deps: { logger: Logger; metrics: GatewayMetrics; restoreAlarms?: boolean },
   ) {
     this.sources = createSources(loaded, deps);
     this.bus = new EventBus<GatewayTopics>(subscriberErrorReporter(deps));
@@ -175,7 +175,7 @@ export class Gateway {
           ),
         );
       }
-      this.restoreAlarms();
+      if (this.deps.restoreAlarms !== false) this.restoreAlarms();
       // Sources whose connection carries alarm actions' writes (a PLC output, an OPC UA node).
       const writers = new Map(
         this.loaded.config.sources.flatMap((c, i) => (writeProtocolOf(c) ? [[c.name, this.sources[i]] as const] : [])),
