@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { buildModel, writeModelFolder, type Architecture } from '../training/build-model.js';
 import { csvNormalData } from '../training/csv-dataset.js';
-import { heldAsText, heldText } from '../core/csv-table.js';
+import { csvDataColumns, heldAsText, heldText } from '../core/csv-table.js';
 import { MODEL_KINDS, pumpNormalData, trainingSet, type ModelKind } from '../training/datasets.js';
 import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
 import { fitDetector, type DetectorOptions, type NormalData } from '../training/fit-detector.js';
@@ -86,6 +86,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
       `--arch conv1d halves the window twice: the window length must be a multiple of 4 (${windowLength}; set --window)`,
     );
   const text = csvFlagText(opts.csv!);
+  refuseMissingChannels(opts.channels, opts.csv!);
   const data = csvNormalData(text, opts.csv!, {
     name: nameOf(opts, `csv-${detector.arch}`),
     channels: opts.channels
@@ -113,6 +114,20 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     opts.csv!,
     true,
   );
+}
+
+/** A `--channels` name the CSV has no column of: a usage error naming the flag (exit 2), as eval's. */
+function refuseMissingChannels(channels: string | undefined, csv: string): void {
+  if (channels === undefined) return;
+  const available = csvDataColumns(csv);
+  const missing = channels
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '' && !available.includes(c));
+  if (missing.length > 0)
+    throw new UsageError(
+      `--channels ${channels}: ${csv}: no column ${missing.map((m) => `"${m}"`).join(', ')} (columns: ${available.join(', ')})`,
+    );
 }
 
 /** hybrid or stats on the simulator's pump station: the rows go through fitDetector, as a CSV's do. */

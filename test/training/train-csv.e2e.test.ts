@@ -241,8 +241,10 @@ describe('linewatch train --csv', () => {
     const text = (await readFile(CSV, 'utf8')).split('\n').slice(0, 200);
     const out = join(dir, 'model');
     let res = await runCli(['train', '--csv', CSV, '--channels', 'Flow', '--out', out]);
-    expect(res.code).not.toBe(0);
-    expect(res.stderr).toMatch(/anomaly-free\.csv: no column "Flow" \(columns: Accelerometer1RMS, .*\)/);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(
+      /^linewatch: --channels Flow: .*anomaly-free\.csv: no column "Flow" \(columns: Accelerometer1RMS, .*\)/,
+    );
     const bad = [...text];
     bad[50] = bad[50].replace(/;[^;]+$/, ';12.5 l/min'); // a reading written with its unit
     await writeFile(join(dir, 'bad.csv'), bad.join('\n'));
