@@ -86,13 +86,14 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
       `--arch conv1d halves the window twice: the window length must be a multiple of 4 (${windowLength}; set --window)`,
     );
   const text = csvFlagText(opts.csv!);
-  refuseMissingChannels(opts.channels, opts.csv!);
+  const channels = opts.channels
+    ?.split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  refuseMissingChannels(opts.channels, channels, opts.csv!);
   const data = csvNormalData(text, opts.csv!, {
     name: nameOf(opts, `csv-${detector.arch}`),
-    channels: opts.channels
-      ?.split(',')
-      .map((c) => c.trim())
-      .filter(Boolean),
+    channels,
     ...(opts.periodMs !== undefined ? { periodMs: wholeNumber('period-ms', opts.periodMs, 1) } : {}),
     ...(opts.trainRows !== undefined ? { rows: wholeNumber('train-rows', opts.trainRows) } : {}),
   });
@@ -117,16 +118,13 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
 }
 
 /** A `--channels` name the CSV has no column of: a usage error naming the flag (exit 2), as eval's. */
-function refuseMissingChannels(channels: string | undefined, csv: string): void {
+function refuseMissingChannels(flag: string | undefined, channels: readonly string[] | undefined, csv: string): void {
   if (channels === undefined) return;
   const available = csvDataColumns(csv);
-  const missing = channels
-    .split(',')
-    .map((c) => c.trim())
-    .filter((c) => c !== '' && !available.includes(c));
+  const missing = channels.filter((c) => !available.includes(c));
   if (missing.length > 0)
     throw new UsageError(
-      `--channels ${channels}: ${csv}: no column ${missing.map((m) => `"${m}"`).join(', ')} (columns: ${available.join(', ')})`,
+      `--channels ${flag}: ${csv}: no column ${missing.map((m) => `"${m}"`).join(', ')} (columns: ${available.join(', ')})`,
     );
 }
 

@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { MANIFEST_FILE, MODEL_FOLDER_HOLDS } from '../inference/manifest.js';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -79,9 +80,7 @@ export function portTakenHint(err: unknown, ports: Readonly<Record<string, numbe
 /** A `--model` flag that must name a model folder: refused, with what one holds, where it has no manifest.json. */
 export function modelFolderFlag(flag: string, dir: string): string {
   const path = resolve(dir);
-  if (!statSync(join(path, 'manifest.json'), { throwIfNoEntry: false })?.isFile())
-    throw new UsageError(
-      `${flag} ${dir}: not a model folder (no manifest.json there; a model folder holds the manifest.json and ONNX files that linewatch train writes)`,
-    );
+  if (!statSync(join(path, MANIFEST_FILE), { throwIfNoEntry: false })?.isFile())
+    throw new UsageError(`${flag} ${dir}: not a model folder (no manifest.json there; ${MODEL_FOLDER_HOLDS})`);
   return path;
 }

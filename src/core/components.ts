@@ -3,7 +3,7 @@
  * The runtime starts components in pipeline order (sinks, models, sources) and stops them
  * in reverse (sources first, sinks last) so that nothing accepted is lost on shutdown.
  */
-import type { AlarmEvent, HealthPoint, PartResult, Sample, ScoreResult, Window } from './types.js';
+import type { AlarmEvent, AlarmStateName, HealthPoint, PartResult, Sample, ScoreResult, Window } from './types.js';
 
 /** Receives batches of samples from a source. Must not throw; must not block for long. */
 export type SampleHandler = (batch: readonly Sample[]) => void;
@@ -84,4 +84,17 @@ export interface Sink {
    * follows it. Idempotent.
    */
   close(): Promise<void>;
+  /**
+   * A sink that journals alarms (the local store): each alarm's last journaled state, for the gateway to restore at
+   * start. Called after start().
+   */
+  lastAlarmStates?(): JournaledAlarm[];
+}
+
+/** An alarm's last journaled state. */
+export interface JournaledAlarm {
+  readonly asset: string;
+  readonly alarm: string;
+  readonly state: AlarmStateName;
+  readonly ts: number;
 }

@@ -98,6 +98,9 @@ export interface LoadedManifest {
   readonly modelBytes: Uint8Array;
 }
 
+/** What a folder needs to be a model folder, for messages that refuse one. */
+export const MODEL_FOLDER_HOLDS = 'a model folder holds the manifest.json and ONNX files that linewatch train writes';
+
 /** A model folder's manifest, and the signature beside it in a signed release. */
 export const MANIFEST_FILE = 'manifest.json';
 export const SIGNATURE_FILE = 'manifest.sig';
@@ -133,10 +136,7 @@ export async function readModelFile(path: string, what: string): Promise<Buffer>
 export async function loadManifest(ref: string): Promise<LoadedManifest> {
   const manifestPath = resolve(await resolveManifestPath(ref));
   if (!existsSync(manifestPath))
-    throw new ModelError(
-      'MODEL_INVALID',
-      `model ${ref}: no manifest.json there; a model folder holds the manifest.json and ONNX files that linewatch train writes`,
-    );
+    throw new ModelError('MODEL_INVALID', `model ${ref}: no manifest.json there; ${MODEL_FOLDER_HOLDS}`);
   let raw: unknown;
   try {
     raw = JSON.parse((await readModelFile(manifestPath, `model manifest ${manifestPath}`)).toString('utf8'));

@@ -7,7 +7,7 @@
  * asset degraded; the rest of the gateway keeps running. A part whose window goes unscored
  * (dropped, or the model failed) is judged unknown with the reason, like an incomplete cycle.
  */
-import { alarmDefinition, alarmEvent, isAnnunciated } from '../alarms/alarm-event.js';
+import { alarmDefinition, alarmEvent, isAnnunciated, type AlarmEventContext } from '../alarms/alarm-event.js';
 import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../alarms/alarm-state.js';
 import { windowSpanMs, type Model } from '../core/components.js';
 import { verdictOf, withThreshold, type PartVerdict } from '../core/verdict.js';
@@ -156,15 +156,15 @@ export class AssetPipeline {
     if (outcomes.length === 0) return;
     const now = this.now();
     for (const outcome of outcomes) {
-      if (outcome.kind === 'incomplete') this.watch?.incomplete(now);
-      else this.watch?.complete(now, this.wall());
       if (outcome.kind === 'incomplete') {
+        this.watch?.incomplete(now);
         this.windowsIncomplete++;
         this.deps.metrics.windowsIncomplete.inc({ asset: this.config.name });
         if (outcome.partId !== undefined)
           this.unjudged([{ partId: outcome.partId, ts: outcome.ts, reason: outcome.reason }]);
         continue;
       }
+      this.watch?.complete(now, this.wall());
       this.queue.push({
         window: outcome.window,
         ...(outcome.durationMs !== undefined ? { cycleMs: outcome.durationMs } : {}),
@@ -308,7 +308,6 @@ export class AssetPipeline {
 
   /** Restores the alarm's state from a previous run (AlarmStateMachine.restore), saying so; false where not taken. */
   restoreAlarm(state: AlarmStateName, since: number): boolean {
-    const from = state;
     if (!this.alarm.restore(state)) {
       if (state === 'shelved')
         this.deps.logger.warn(
@@ -317,11 +316,11 @@ export class AssetPipeline {
         );
       return false;
     }
-    if (from === 'unack_active' || from === 'ack_active') this.alarmSince = since;
-    this.deps.metrics.alarmActive.set({ asset: this.config.name, alarm: ANOMALY_ALARM }, isAnnunciated(from) ? 1 : 0);
+    if (state === 'unack_active' || state === 'ack_active') this.alarmSince = since;
+    this.deps.metrics.alarmActive.set({ asset: this.config.name, alarm: ANOMALY_ALARM }, isAnnunciated(state) ? 1 : 0);
     this.deps.logger.info(
-      { asset: this.config.name, state: from, since: new Date(since).toISOString() },
-      `asset ${this.config.name}: alarm restored as ${from}, the state the journal left it in`,
+      { asset: this.config.name, state, since: new Date(since).toISOString() },
+      `asset ${this.config.name}: alarm restored as ${state}, the state the journal left it in`,
     );
     return true;
   }
@@ -335,26 +334,25 @@ export class AssetPipeline {
     return {
       ...alarmEvent(
         { from: state, to: state, ts, cause: 'condition', conditionActive: this.alarm.conditionActive },
-        {
-          asset: this.config.name,
-          alarm: ANOMALY_ALARM,
-          settings: this.config.alarm,
-          latest: this.latest,
-          threshold: this.config.alarm.threshold ?? this.model.threshold,
-        },
+        this.alarmContext(),
       ),
       message: `${this.config.name}: alarm ${state}, its outputs written again`,
     };
   }
 
-  private emitAlarm(t: AlarmTransition): AlarmEvent {
-    const event = alarmEvent(t, {
+  /** What an alarm event of this asset is made with besides its transition: its settings, latest score, threshold. */
+  private alarmContext(): AlarmEventContext {
+    return {
       asset: this.config.name,
       alarm: ANOMALY_ALARM,
       settings: this.config.alarm,
       latest: this.latest,
       threshold: this.config.alarm.threshold ?? this.model.threshold,
-    });
+    };
+  }
+
+  private emitAlarm(t: AlarmTransition): AlarmEvent {
+    const event = alarmEvent(t, this.alarmContext());
     if (t.to === 'unack_active' || t.to === 'ack_active') this.alarmSince ??= t.ts;
     if (t.to === 'normal') this.alarmSince = undefined;
     const labels = { asset: event.asset, alarm: event.alarm };

@@ -7,7 +7,7 @@
  */
 import type { Sink, Source } from '../core/components.js';
 import { EventBus, type Subscribable } from '../core/event-bus.js';
-import type { AlarmEvent, AlarmStateName } from '../core/types.js';
+import type { AlarmEvent } from '../core/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import { SessionPool } from '../inference/session-pool.js';
 import type { AlarmAction, ActionStatus } from '../actions/alarm-action.js';
@@ -250,11 +250,8 @@ export class Gateway {
    * restart, one out of service stays out); nothing without a local store.
    */
   private restoreAlarms(): void {
-    const journal = this.sinks.find(
-      (s): s is Sink & { lastAlarmStates(): { asset: string; alarm: string; state: AlarmStateName; ts: number }[] } =>
-        typeof (s as { lastAlarmStates?: unknown }).lastAlarmStates === 'function',
-    );
-    for (const last of journal?.lastAlarmStates() ?? []) {
+    const journal = this.sinks.find((s) => s.lastAlarmStates !== undefined);
+    for (const last of journal?.lastAlarmStates?.() ?? []) {
       if (last.alarm !== ANOMALY_ALARM) continue;
       this.pipelines.find((p) => p.config.name === last.asset)?.restoreAlarm(last.state, last.ts);
     }

@@ -36,25 +36,34 @@ async function journalLeft(path: string, state: AlarmStateName): Promise<void> {
   await store.close();
 }
 
-async function gateway(storePath: string, modbusPort: number) {
+/** The demo gateway, a stack light on coil 0, on a store whose journal left pump-1's alarm `state`, and its PLC. */
+async function restartedOn(state: AlarmStateName) {
+  const dir = await mkdtemp(join(tmpdir(), 'lw-restore-'));
+  const storePath = join(dir, 'store.db');
+  await journalLeft(storePath, state);
+  const sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 3 });
   const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
-    LINEWATCH_DEMO_MODBUS_PORT: String(modbusPort),
+    LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
     LINEWATCH_HTTP_PORT: '0',
   });
   loaded.config.storage.local!.path = storePath;
   loaded.config.assets[0].alarm.actions = alarmActionSchema
     .array()
     .parse([{ type: 'modbus_write', name: 'stack-light', source: 'pump-plc', table: 'coil', address: 0 }]);
-  return startDaemon(loaded, silentLogger());
+  const daemon = await startDaemon(loaded, silentLogger());
+  return {
+    sim,
+    daemon,
+    close: async () => {
+      await daemon.stop();
+      await sim.close();
+    },
+  };
 }
 
 describe('an alarm across a restart', () => {
   it('stays unacknowledged, with its output on, until the operator acknowledges it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lw-restore-'));
-    const storePath = join(dir, 'store.db');
-    await journalLeft(storePath, 'unack_active');
-    const sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 3 });
-    const daemon = await gateway(storePath, sim.modbusPort);
+    const { sim, daemon, close } = await restartedOn('unack_active');
     try {
       const alarm = () => daemon.gateway.status().assets[0].alarm;
       expect(alarm()).toMatchObject({ asset: 'pump-1', state: 'unack_active', conditionActive: true });
@@ -64,22 +73,16 @@ describe('an alarm across a restart', () => {
       // The stack light followed the restored state at start (on), and the cleared one after.
       expect(sim.sim.coils.get(1)![0]).toBe(true);
     } finally {
-      await daemon.stop();
-      await sim.close();
+      await close();
     }
   }, 60_000);
 
   it('starts normal where the alarm was shelved (the end of a shelve is not journaled)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lw-restore-shelved-'));
-    const storePath = join(dir, 'store.db');
-    await journalLeft(storePath, 'shelved');
-    const sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 3 });
-    const daemon = await gateway(storePath, sim.modbusPort);
+    const { daemon, close } = await restartedOn('shelved');
     try {
       expect(daemon.gateway.status().assets[0].alarm.state).toBe('normal');
     } finally {
-      await daemon.stop();
-      await sim.close();
+      await close();
     }
   }, 60_000);
 });

@@ -8,8 +8,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Sink, SinkRecords } from '../../core/components.js';
-import type { AlarmEvent, AlarmStateName, PartResult, Sample, ScoreResult } from '../../core/types.js';
+import type { JournaledAlarm, Sink, SinkRecords } from '../../core/components.js';
+import type { AlarmEvent, PartResult, Sample, ScoreResult } from '../../core/types.js';
 import type { LocalStoreConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
@@ -80,11 +80,11 @@ export class SqliteStore implements Sink {
    * Each alarm's last journaled state (the newest row per asset and alarm, in the order they were written), for the
    * gateway to restore at start; none before start() or in a new store.
    */
-  lastAlarmStates(): { asset: string; alarm: string; state: AlarmStateName; ts: number }[] {
+  lastAlarmStates(): JournaledAlarm[] {
     if (!this.db) return [];
     return this.db
       .prepare('SELECT asset, alarm, state, ts, MAX(rowid) FROM alarm_journal GROUP BY asset, alarm')
-      .all() as { asset: string; alarm: string; state: AlarmStateName; ts: number }[];
+      .all() as JournaledAlarm[];
   }
 
   write(records: SinkRecords): void {
