@@ -122,16 +122,27 @@ function columnNamed(header: readonly string[], names: readonly string[]): numbe
   return -1;
 }
 
+/**
+ * A table's part id and result columns (columnNamed's -2 or -1 where there is none): the id column is `idColumn` where
+ * the header has it, else the first usual name; the result column is another one. No result column without an id.
+ */
+function resultsColumns(header: readonly string[], idColumn?: string): { idAt: number; resultAt: number } {
+  const idAt =
+    idColumn !== undefined && header.includes(idColumn) ? header.indexOf(idColumn) : columnNamed(header, ID_NAMES);
+  const resultAt =
+    idAt < 0
+      ? -1
+      : columnNamed(
+          header.map((h, i) => (i === idAt ? '' : h)),
+          RESULT_NAMES,
+        );
+  return { idAt, resultAt };
+}
+
 /** Whether a CSV header is a part results table's: a column of part ids and one of results, by their usual names. */
 export function isPartResultsHeader(header: readonly string[]): boolean {
-  const idAt = columnNamed(header, ID_NAMES);
-  return (
-    idAt >= 0 &&
-    columnNamed(
-      header.map((h, i) => (i === idAt ? '' : h)),
-      RESULT_NAMES,
-    ) >= 0
-  );
+  const { idAt, resultAt } = resultsColumns(header);
+  return idAt >= 0 && resultAt >= 0;
 }
 
 /** Whether a result cell says bad (true), good (false), or neither (undefined), given its column's name. */
@@ -156,18 +167,11 @@ export function parsePartResults(text: string, table: string, o: { readonly idCo
   const rows = records.flatMap((r: string[], i: number) => (i > 0 && r.some((c) => c.trim() !== '') ? [i] : []));
   if (rows.length === 0) throw new Error(`${table}: no part results (a header and one row per part: part id, result)`);
   const columns = `columns: ${header.join(', ')}`;
-  const idAt =
-    o.idColumn !== undefined && header.includes(o.idColumn)
-      ? header.indexOf(o.idColumn)
-      : columnNamed(header, ID_NAMES);
+  const { idAt, resultAt } = resultsColumns(header, o.idColumn);
   if (idAt < 0)
     throw new Error(
       `${table}: ${idAt === -2 ? 'more than one column' : 'no column'} of part ids (${o.idColumn !== undefined ? `${o.idColumn}, ` : ''}part_id, serial, id, …; ${columns})`,
     );
-  const resultAt = columnNamed(
-    header.map((h, i) => (i === idAt ? '' : h)),
-    RESULT_NAMES,
-  );
   if (resultAt < 0)
     throw new Error(
       `${table}: ${resultAt === -2 ? 'more than one column' : 'no column'} of results (result, status, verdict, ok, nok, …; ${columns})`,
