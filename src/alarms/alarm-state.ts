@@ -70,7 +70,13 @@ export interface AlarmTransition {
   readonly sustained?: { readonly clear: number; readonly forMs: number };
 }
 
-export type AlarmResult = { readonly transition?: AlarmTransition; readonly refused?: string };
+/** `refused`: why a command was not carried out; `invalid`: because of the command's input (a shelve longer than the
+ * maximum), not the alarm's state. */
+export type AlarmResult = {
+  readonly transition?: AlarmTransition;
+  readonly refused?: string;
+  readonly invalid?: boolean;
+};
 
 /** The ratio used when neither the alarm nor the model sets where the alarm clears. */
 export const DEFAULT_CLEAR_RATIO = 0.8;
@@ -183,7 +189,7 @@ export class AlarmStateMachine {
         if (this.current === 'out_of_service') return { refused: 'the alarm is out of service' };
         const duration = input.durationMs ?? 0;
         if (!(duration > 0) || duration > this.def.maxShelveMs)
-          return { refused: `shelve duration must be between 0 and ${this.def.maxShelveMs / 1000} s` };
+          return { refused: `shelve duration must be between 0 and ${this.def.maxShelveMs / 1000} s`, invalid: true };
         this.shelvedUntil = ts + duration;
         return op('shelved');
       }

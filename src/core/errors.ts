@@ -73,3 +73,14 @@ export function fileErrorText(err: unknown): string | undefined {
       return undefined;
   }
 }
+
+/** A refused operator command, with the HTTP status that describes it: 400 for its input, 409 for the alarm's state
+ * or the gateway's setup, 404 for what does not exist. */
+export class CommandError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -10,6 +10,7 @@
 import { alarmDefinition, alarmEvent, isAnnunciated, type AlarmEventContext } from '../alarms/alarm-event.js';
 import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../alarms/alarm-state.js';
 import { windowSpanMs, type Model } from '../core/components.js';
+import { CommandError } from '../core/errors.js';
 import { verdictOf, withThreshold, type PartVerdict } from '../core/verdict.js';
 import type {
   AlarmEvent,
@@ -200,7 +201,10 @@ export class AssetPipeline {
       durationMs: request.durationMs,
     } as AlarmInput);
     if (result.refused)
-      throw new Error(`${this.config.name}/${ANOMALY_ALARM}: ${request.command} refused: ${result.refused}`);
+      throw new CommandError(
+        result.invalid ? 400 : 409,
+        `${this.config.name}/${ANOMALY_ALARM}: ${request.command} refused: ${result.refused}`,
+      );
     return this.emitAlarm(result.transition!);
   }
 

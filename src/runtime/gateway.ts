@@ -7,6 +7,7 @@
  */
 import type { Sink, Source } from '../core/components.js';
 import { EventBus, type Subscribable } from '../core/event-bus.js';
+import { CommandError } from '../core/errors.js';
 import type { AlarmEvent } from '../core/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import { SessionPool } from '../inference/session-pool.js';
@@ -327,11 +328,7 @@ export class Gateway {
       );
     if (alarm !== ANOMALY_ALARM)
       throw new CommandError(404, `asset ${asset} has no alarm "${alarm}" (alarms: ${ANOMALY_ALARM})`);
-    try {
-      return pipeline.command({ ...request, ts: Date.now() });
-    } catch (err) {
-      throw new CommandError(409, (err as Error).message);
-    }
+    return pipeline.command({ ...request, ts: Date.now() });
   }
 
   /** Stops in reverse order, flushing everything accepted. Idempotent. */
@@ -381,15 +378,5 @@ export class Gateway {
       actions: [...this.actions, ...this.partActions].map((a) => a.status()),
       ...(this.updater ? { models: this.updater.status(this.pipelines.map((p) => p.config.name)) } : {}),
     };
-  }
-}
-
-/** A refused operator command, with the HTTP status that describes it. */
-export class CommandError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
   }
 }

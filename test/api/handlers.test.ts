@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createApiHandler, type ApiRequest, type GatewayApi, type HttpOptions } from '../../src/api/handlers.js';
 import type { AlarmEvent } from '../../src/core/types.js';
 import type { CommandRequest } from '../../src/runtime/asset-pipeline.js';
-import { CommandError, type GatewayStatus } from '../../src/runtime/gateway.js';
+import { CommandError } from '../../src/core/errors.js';
+import type { GatewayStatus } from '../../src/runtime/gateway.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 
 const READ = 'read-token-0123456789';

@@ -230,6 +230,16 @@ describe('gateway against the line simulator', () => {
       expect(((await again.json()) as { error: string }).error).toBe(
         'pump-1/anomaly: ack refused: nothing to acknowledge: the alarm is ack_active',
       );
+      // A shelve longer than the alarm allows is the request's fault (400), not the alarm's state (409).
+      const tooLong = await fetch(api(line, '/api/alarms/pump-1/anomaly/shelve'), {
+        method: 'POST',
+        body: JSON.stringify({ by: 'tester', duration_s: 9 * 3600 }),
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      expect(tooLong.status).toBe(400);
+      expect(((await tooLong.json()) as { error: string }).error).toBe(
+        'pump-1/anomaly: shelve refused: shelve duration must be between 0 and 28800 s',
+      );
       const unknownAsset = await fetch(api(line, '/api/alarms/pump-9/anomaly/ack'), {
         method: 'POST',
         body: '{"by":"x"}',
