@@ -61,7 +61,8 @@ export function alarmEvent(t: AlarmTransition, ctx: AlarmEventContext): AlarmEve
   } else if (t.cause === 'expiry') {
     message = `${name}: shelve expired (${t.from} → ${t.to})`;
   } else {
-    message = `${name}: ${t.command} by ${t.by}${t.comment ? ` (${t.comment})` : ''} (${t.from} → ${t.to})`;
+    const until = t.shelvedUntil !== undefined ? ` until ${new Date(t.shelvedUntil).toISOString()}` : '';
+    message = `${name}: ${t.command} by ${t.by}${t.comment ? ` (${t.comment})` : ''}${until} (${t.from} → ${t.to})`;
   }
   return {
     asset: name,
@@ -79,6 +80,7 @@ export function alarmEvent(t: AlarmTransition, ctx: AlarmEventContext): AlarmEve
     threshold,
     topChannels: top.map((c) => c.channel),
     ...(top.length > 0 && top.every((c) => c.kind !== undefined) ? { topKinds: top.map((c) => c.kind!) } : {}),
+    ...(t.shelvedUntil !== undefined ? { shelvedUntil: t.shelvedUntil } : {}),
     message,
   };
 }

@@ -68,6 +68,8 @@ export interface AlarmTransition {
   /** Present when the sustain rule raised it (the score stayed above its clear level, not above the threshold for the
    * on delay): the clear level and how long the score has been above it. */
   readonly sustained?: { readonly clear: number; readonly forMs: number };
+  /** Into `shelved`: when the shelve ends. */
+  readonly shelvedUntil?: number;
 }
 
 /** `refused`: why a command was not carried out; `invalid`: because of the command's input (a shelve longer than the
@@ -116,13 +118,20 @@ export class AlarmStateMachine {
    * Puts a fresh alarm back in the state a previous run left it in (the local store's journal): an unacknowledged
    * alarm stays to be acknowledged, one out of service stays out. The condition is taken as the state says (active in
    * unack_active and ack_active); the next scores decide from there. Not a transition: nothing is annunciated again.
-   * A shelved alarm is not restored (the journal does not hold when its shelve ends): it starts normal, and an active
-   * condition raises it anew. Returns whether the state was taken.
+   * A shelved alarm stays shelved until its shelve's end, where that is still ahead of `now`; else it starts normal,
+   * and an active condition raises it anew. Returns whether the state was taken.
    */
-  restore(state: AlarmStateName): boolean {
-    if (this.current !== 'normal' || !RESTORED.includes(state)) return false;
-    this.current = state;
-    this.condition = state === 'unack_active' || state === 'ack_active';
+  restore(last: { readonly state: AlarmStateName; readonly shelvedUntil?: number }, now: number): boolean {
+    if (this.current !== 'normal') return false;
+    if (last.state === 'shelved') {
+      if (!(last.shelvedUntil !== undefined && last.shelvedUntil > now)) return false;
+      this.current = 'shelved';
+      this.shelvedUntil = last.shelvedUntil;
+      return true;
+    }
+    if (!RESTORED.includes(last.state)) return false;
+    this.current = last.state;
+    this.condition = last.state === 'unack_active' || last.state === 'ack_active';
     return true;
   }
 
@@ -231,6 +240,7 @@ export class AlarmStateMachine {
           ? { command: op.kind as OperatorCommand, by: op.by, ...(op.comment ? { comment: op.comment } : {}) }
           : {}),
         ...(sustained ? { sustained } : {}),
+        ...(to === 'shelved' ? { shelvedUntil: this.shelvedUntil } : {}),
       },
     };
   }

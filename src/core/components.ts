@@ -97,4 +97,6 @@ export interface JournaledAlarm {
   readonly alarm: string;
   readonly state: AlarmStateName;
   readonly ts: number;
+  /** Where the state is `shelved`: when the shelve ends (ms since the epoch); absent in stores from before 2026-12. */
+  readonly shelvedUntil?: number;
 }

@@ -100,6 +100,8 @@ export interface AlarmEvent {
   /** Per top channel, in the same order, the kind of its largest term, where the model has kinds (stats and hybrid
    * models); absent for autoencoders and where no score has been seen. */
   readonly topKinds?: readonly TermKind[];
+  /** In `shelved`: when the shelve ends (ms since the epoch), so a restart can keep it. */
+  readonly shelvedUntil?: number;
   readonly message: string;
 }
 

@@ -9,7 +9,7 @@
  */
 import { alarmDefinition, alarmEvent, isAnnunciated, type AlarmEventContext } from '../alarms/alarm-event.js';
 import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../alarms/alarm-state.js';
-import { windowSpanMs, type Model } from '../core/components.js';
+import { windowSpanMs, type JournaledAlarm, type Model } from '../core/components.js';
 import { CommandError } from '../core/errors.js';
 import { verdictOf, withThreshold, type PartVerdict } from '../core/verdict.js';
 import type {
@@ -311,12 +311,15 @@ export class AssetPipeline {
   }
 
   /** Restores the alarm's state from a previous run (AlarmStateMachine.restore), saying so; false where not taken. */
-  restoreAlarm(state: AlarmStateName, since: number): boolean {
-    if (!this.alarm.restore(state)) {
+  restoreAlarm(last: JournaledAlarm): boolean {
+    const { state, ts: since } = last;
+    if (!this.alarm.restore(last, this.wall())) {
       if (state === 'shelved')
         this.deps.logger.warn(
           { asset: this.config.name },
-          `asset ${this.config.name}: its alarm was shelved when the gateway stopped; a shelve is not restored (its end is not journaled): the alarm starts normal`,
+          last.shelvedUntil === undefined
+            ? `asset ${this.config.name}: its alarm was shelved when the gateway stopped, in a journal that does not say until when: the alarm starts normal`
+            : `asset ${this.config.name}: its alarm's shelve ended at ${new Date(last.shelvedUntil).toISOString()}, while the gateway was stopped: the alarm starts normal`,
         );
       return false;
     }
@@ -324,7 +327,9 @@ export class AssetPipeline {
     this.deps.metrics.alarmActive.set({ asset: this.config.name, alarm: ANOMALY_ALARM }, isAnnunciated(state) ? 1 : 0);
     this.deps.logger.info(
       { asset: this.config.name, state, since: new Date(since).toISOString() },
-      `asset ${this.config.name}: alarm restored as ${state}, the state the journal left it in`,
+      `asset ${this.config.name}: alarm restored as ${state}${
+        state === 'shelved' ? ` until ${new Date(last.shelvedUntil!).toISOString()}` : ''
+      }, the state the journal left it in`,
     );
     return true;
   }

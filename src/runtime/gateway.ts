@@ -254,7 +254,7 @@ export class Gateway {
     const journal = this.sinks.find((s) => s.lastAlarmStates !== undefined);
     for (const last of journal?.lastAlarmStates?.() ?? []) {
       if (last.alarm !== ANOMALY_ALARM) continue;
-      this.pipelines.find((p) => p.config.name === last.asset)?.restoreAlarm(last.state, last.ts);
+      this.pipelines.find((p) => p.config.name === last.asset)?.restoreAlarm(last);
     }
   }
 

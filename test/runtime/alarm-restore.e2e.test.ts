@@ -1,7 +1,8 @@
 /**
  * An alarm across a gateway restart: the local store's journal left pump-1's alarm unacknowledged; the gateway starts
  * with it so (still to be acknowledged, its stack light on), and the pump's normal scores then return it to
- * rtn_unack, as after any alarm whose condition clears. A shelved alarm is not restored and starts normal.
+ * rtn_unack, as after any alarm whose condition clears. A shelved alarm stays shelved until its shelve's end, and
+ * starts normal where that end passed while the gateway was stopped.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,12 +16,12 @@ import { SqliteStore } from '../../src/sinks/local/sqlite-store.js';
 import { anomalyEvent } from '../../src/testing/alarm-events.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
-import type { AlarmStateName } from '../../src/core/types.js';
+import type { AlarmEvent, AlarmStateName } from '../../src/core/types.js';
 import { ROOT } from '../helpers/cli.js';
 import { nextEvent } from '../helpers/gateway-events.js';
 
-/** A store whose journal's last row for pump-1's alarm is `state` (a previous run's). */
-async function journalLeft(path: string, state: AlarmStateName): Promise<void> {
+/** A store whose journal's last row for pump-1's alarm is `state` (a previous run's), with `fields`. */
+async function journalLeft(path: string, state: AlarmStateName, fields: Partial<AlarmEvent>): Promise<void> {
   const store = new SqliteStore(localStoreSchema.parse({ path }), {
     logger: silentLogger(),
     metrics: new GatewayMetrics(),
@@ -30,17 +31,20 @@ async function journalLeft(path: string, state: AlarmStateName): Promise<void> {
   store.write({
     samples: [],
     scores: [],
-    alarms: [anomalyEvent('unack_active', { ts: ts - 1000 }), anomalyEvent(state, { ts, previous: 'unack_active' })],
+    alarms: [
+      anomalyEvent('unack_active', { ts: ts - 1000 }),
+      anomalyEvent(state, { ts, previous: 'unack_active', ...fields }),
+    ],
   });
   await store.flush();
   await store.close();
 }
 
 /** The demo gateway, a stack light on coil 0, on a store whose journal left pump-1's alarm `state`, and its PLC. */
-async function restartedOn(state: AlarmStateName) {
+async function restartedOn(state: AlarmStateName, fields: Partial<AlarmEvent> = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'lw-restore-'));
   const storePath = join(dir, 'store.db');
-  await journalLeft(storePath, state);
+  await journalLeft(storePath, state, fields);
   const sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 3 });
   const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
     LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
@@ -77,8 +81,18 @@ describe('an alarm across a restart', () => {
     }
   }, 60_000);
 
-  it('starts normal where the alarm was shelved (the end of a shelve is not journaled)', async () => {
-    const { daemon, close } = await restartedOn('shelved');
+  it('stays shelved until the shelve ends', async () => {
+    const shelvedUntil = Date.now() + 3_600_000;
+    const { daemon, close } = await restartedOn('shelved', { shelvedUntil });
+    try {
+      expect(daemon.gateway.status().assets[0].alarm).toMatchObject({ state: 'shelved', shelvedUntil });
+    } finally {
+      await close();
+    }
+  }, 60_000);
+
+  it('starts normal where the shelve ended while the gateway was stopped', async () => {
+    const { daemon, close } = await restartedOn('shelved', { shelvedUntil: Date.now() - 1000 });
     try {
       expect(daemon.gateway.status().assets[0].alarm.state).toBe('normal');
     } finally {

@@ -11,7 +11,7 @@
  * linewatch_health   tags site,line,gateway[,source]                      fields counters (…_total), gauges
  * (queue_items, connected, …)
  * linewatch_alarm    tags site,line,gateway,asset,alarm,state,priority     fields
- * previous,cause,by,comment,condition_active,annunciated,score,threshold,top_channels,message
+ * previous,cause,by,comment,condition_active,annunciated,score,threshold,top_channels,message[,shelved_until (ms)]
  */
 import { isAnnunciated } from '../../alarms/alarm-event.js';
 import type { AlarmEvent, HealthPoint, PartResult, Sample, ScoreResult } from '../../core/types.js';
@@ -97,6 +97,7 @@ export function alarmLine(a: AlarmEvent, t: SeriesTags): string | undefined {
       top_channels: escapeString(a.topChannels.join(',')),
       top_kinds: escapeString((a.topKinds ?? []).join(',')),
       message: escapeString(a.message),
+      ...(a.shelvedUntil !== undefined ? { shelved_until: `${Math.round(a.shelvedUntil)}i` } : {}),
     },
     a.ts,
   );

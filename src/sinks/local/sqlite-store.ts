@@ -20,13 +20,20 @@ CREATE TABLE IF NOT EXISTS samples (ts INTEGER NOT NULL, source TEXT NOT NULL, a
 CREATE INDEX IF NOT EXISTS samples_asset_ts ON samples (asset, ts);
 CREATE TABLE IF NOT EXISTS scores (ts INTEGER NOT NULL, asset TEXT NOT NULL, model TEXT NOT NULL, model_version TEXT NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, anomalous INTEGER NOT NULL, contributions TEXT NOT NULL, part_id TEXT);
 CREATE INDEX IF NOT EXISTS scores_asset_ts ON scores (asset, ts);
-CREATE TABLE IF NOT EXISTS alarm_journal (ts INTEGER NOT NULL, asset TEXT NOT NULL, alarm TEXT NOT NULL, priority TEXT NOT NULL, state TEXT NOT NULL, previous TEXT NOT NULL, cause TEXT NOT NULL, command TEXT, by TEXT, comment TEXT, condition_active INTEGER NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, top_channels TEXT NOT NULL, message TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS alarm_journal (ts INTEGER NOT NULL, asset TEXT NOT NULL, alarm TEXT NOT NULL, priority TEXT NOT NULL, state TEXT NOT NULL, previous TEXT NOT NULL, cause TEXT NOT NULL, command TEXT, by TEXT, comment TEXT, condition_active INTEGER NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, top_channels TEXT NOT NULL, message TEXT NOT NULL, shelved_until INTEGER);
 CREATE INDEX IF NOT EXISTS alarm_journal_asset_ts ON alarm_journal (asset, ts);
 CREATE TABLE IF NOT EXISTS parts (ts INTEGER NOT NULL, asset TEXT NOT NULL, part_id TEXT NOT NULL, verdict TEXT NOT NULL, score REAL, threshold REAL, top_channels TEXT NOT NULL, cycle_ms REAL, reason TEXT, model TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS parts_asset_ts ON parts (asset, ts);
 `;
 
 const TABLES = ['samples', 'scores', 'alarm_journal', 'parts'] as const;
+
+/** Adds a column a store made by an earlier version lacks (`definition`: its name and type). */
+function addMissingColumn(db: Database.Database, table: string, definition: string): void {
+  const name = definition.split(' ')[0];
+  if (!(db.pragma(`table_info(${table})`) as { name: string }[]).some((c) => c.name === name))
+    db.exec(`ALTER TABLE ${table} ADD COLUMN ${definition}`);
+}
 
 /** The store's statements, prepared once when it opens. */
 function prepareStatements(db: Database.Database) {
@@ -36,7 +43,7 @@ function prepareStatements(db: Database.Database) {
     ),
     insertScore: db.prepare('INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     insertPart: db.prepare('INSERT INTO parts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    insertAlarm: db.prepare('INSERT INTO alarm_journal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertAlarm: db.prepare('INSERT INTO alarm_journal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     prune: TABLES.map((table) => db.prepare(`DELETE FROM ${table} WHERE ts < ?`)),
   };
 }
@@ -67,9 +74,9 @@ export class SqliteStore implements Sink {
     limitSqliteCache(db);
     db.pragma('synchronous = NORMAL');
     db.exec(SCHEMA);
-    // Stores made before string tags existed lack the text column.
-    if (!(db.pragma('table_info(samples)') as { name: string }[]).some((c) => c.name === 'text'))
-      db.exec('ALTER TABLE samples ADD COLUMN text TEXT');
+    // Stores made before string tags existed lack the text column; before shelves were restored, shelved_until.
+    addMissingColumn(db, 'samples', 'text TEXT');
+    addMissingColumn(db, 'alarm_journal', 'shelved_until INTEGER');
     this.db = db;
     this.statements = prepareStatements(db);
     this.timer = setInterval(() => void this.flush(), this.deps.flushIntervalMs ?? 1000);
@@ -83,8 +90,14 @@ export class SqliteStore implements Sink {
   lastAlarmStates(): JournaledAlarm[] {
     if (!this.db) return [];
     return this.db
-      .prepare('SELECT asset, alarm, state, ts, MAX(rowid) FROM alarm_journal GROUP BY asset, alarm')
-      .all() as JournaledAlarm[];
+      .prepare(
+        'SELECT asset, alarm, state, ts, shelved_until AS shelvedUntil, MAX(rowid) FROM alarm_journal GROUP BY asset, alarm',
+      )
+      .all()
+      .map((row) => {
+        const { asset, alarm, state, ts, shelvedUntil } = row as JournaledAlarm & { shelvedUntil: number | null };
+        return { asset, alarm, state, ts, ...(shelvedUntil !== null ? { shelvedUntil } : {}) };
+      });
   }
 
   write(records: SinkRecords): void {
@@ -156,6 +169,7 @@ export class SqliteStore implements Sink {
               a.threshold,
               a.topChannels.join(','),
               a.message,
+              a.shelvedUntil ?? null,
             );
         })();
         this.deps.metrics.sinkPointsWritten.inc(

@@ -86,4 +86,10 @@ describe('InfluxDB line protocol', () => {
     expect(line.split('\n')).toHaveLength(1);
     expect(line).toContain('text="ok\\"\\nlinewatch_score,asset=a score=99 1\\r\\nx" 5');
   });
+
+  it("writes a shelve's end as an integer field, and nothing for other states", () => {
+    const shelved = alarmLine(anomalyEvent('shelved', { ts: 5, shelvedUntil: 3_600_005 }), tags)!;
+    expect(shelved).toContain(',shelved_until=3600005i ');
+    expect(alarmLine(anomalyEvent('unack_active', { ts: 5 }), tags)).not.toContain('shelved_until');
+  });
 });
