@@ -92,6 +92,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--modbus-port <port>', 'Modbus TCP port', '5020')
     .option('--opcua-port <port>', 'OPC UA port', '4840')
+    .addOption(new Option('--opcua', 'start the OPC UA server (the default)').default(true))
     .option('--no-opcua', 'do not start the OPC UA server')
     .option('--http-port <port>', 'fault-injection HTTP API port', '8091')
     .option('--pki-dir <dir>', 'OPC UA server PKI folder', 'data/sim-pki')

@@ -15,6 +15,7 @@ import {
   type UAVariable,
 } from 'node-opcua';
 import { freePort } from '../core/free-port.js';
+import { routeOpcuaLogs } from '../sources/opcua/opcua-log.js';
 import type { LineSimulator } from './line-simulator.js';
 import { PUMP_CHANNELS, PUMP_UNITS } from './plant.js';
 import type { PlantSnapshot } from './register-map.js';
@@ -37,6 +38,7 @@ export interface SimOpcuaOptions {
 export const SIM_OPCUA_NAMESPACE = 'urn:linewatch:sim';
 
 export async function startSimOpcuaServer(sim: LineSimulator, options: SimOpcuaOptions): Promise<SimOpcuaServer> {
+  routeOpcuaLogs();
   const port = options.port && options.port > 0 ? options.port : await freePort();
   const certificateManager = new OPCUACertificateManager({
     rootFolder: options.pkiDir,
@@ -115,6 +117,8 @@ export async function startSimOpcuaServer(sim: LineSimulator, options: SimOpcuaO
       dataType: 'Boolean',
       accessLevel: 'CurrentRead | CurrentWrite',
       userAccessLevel: 'CurrentRead | CurrentWrite',
+      // A getter's value is sampled, not pushed: a subscription sees a write within this many ms.
+      minimumSamplingInterval: 100,
       value: {
         get: () => new Variant({ dataType: DataType.Boolean, value: sim.outputs.get(output) ?? false }),
         set: (variant: Variant) => {

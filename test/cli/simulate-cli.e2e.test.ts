@@ -51,6 +51,36 @@ describe('linewatch simulate', () => {
     expect(await exited).toBe(0);
   });
 
+  it('takes --opcua (the default spelled out) and starts without warnings from node-opcua', async () => {
+    const child = spawn(process.execPath, [
+      BIN,
+      'simulate',
+      '--opcua',
+      '--modbus-port',
+      '0',
+      '--opcua-port',
+      '0',
+      '--http-port',
+      '0',
+      '--pki-dir',
+      await mkdtemp(join(tmpdir(), 'lw-sim-pki-')),
+    ]);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const stdout: string[] = [];
+    for await (const line of createInterface({ input: child.stdout })) {
+      stdout.push(line);
+      if (line.includes('faults API')) break;
+    }
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stdout.join('\n')).toMatch(/OPC UA +opc\.tcp:\/\/127\.0\.0\.1:\d+\/UA\/linewatch-sim/);
+    // Neither the getter outputs' sampling warning (W30) nor the PKCS#1 v1.5 advice (W27).
+    expect(stderr).not.toMatch(/NODE-OPCUA-W|security-revert/);
+    expect(stdout.join('\n')).not.toMatch(/NODE-OPCUA-W|security-revert/);
+  }, 60_000);
+
   it('refuses a bad simulator config naming the path', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-sim-bad-'));
     await writeFile(join(dir, 'sim.yaml'), 'faults:\n  - { type: cavitation, severity: 3 }\n');

@@ -14,8 +14,6 @@ import {
   OPCUACertificateManager,
   OPCUAClient,
   SecurityPolicy,
-  setErrorLogger,
-  setWarningLogger,
   TimestampsToReturn,
   UserTokenType,
   type ClientSession,
@@ -24,16 +22,11 @@ import {
   type UserIdentityInfo,
 } from 'node-opcua';
 import { X509Certificate } from 'node:crypto';
-import { format } from 'node:util';
 import { makeBrowsePath } from 'node-opcua';
+import { routeOpcuaLogs } from './opcua-log.js';
 import { qualityOf, toReading, type Reading } from './opcua-value.js';
 
-// node-opcua prints its own warnings and errors with console.log, onto stdout, where `run --once` prints its samples
-// as JSON lines and the daemon its log: they go to stderr instead, marked as node-opcua's.
-const toStderr = (_context?: unknown, ...args: unknown[]) =>
-  void process.stderr.write(`node-opcua: ${format(...args)}\n`);
-setWarningLogger(toStderr);
-setErrorLogger(toStderr);
+routeOpcuaLogs();
 
 export { qualityOf, type Reading } from './opcua-value.js';
 

@@ -1,0 +1,62 @@
+/**
+ * node-opcua's own warnings: on stderr, marked as its, except the PKCS#1 v1.5 advice that no policy we use needs and
+ * the dump of an untrusted server certificate, which the source's own error says in one line.
+ */
+import { make_warningLog } from 'node-opcua';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { routeOpcuaLogs } from '../../../src/sources/opcua/opcua-log.js';
+
+afterEach(() => vi.restoreAllMocks());
+
+/** What node-opcua's loggers wrote to stdout and stderr while `act` ran. */
+function captured(act: () => void): { stdout: string; stderr: string } {
+  const out = { stdout: '', stderr: '' };
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out.stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((out.stderr += String(chunk)), true));
+  vi.spyOn(console, 'log').mockImplementation((...args) => void (out.stdout += `${args.join(' ')}\n`));
+  act();
+  vi.restoreAllMocks();
+  return out;
+}
+
+describe("node-opcua's log", () => {
+  routeOpcuaLogs();
+
+  it('goes to stderr, marked, and never to stdout', () => {
+    const out = captured(() => {
+      make_warningLog('test')('[NODE-OPCUA-W30] a getter has been specified');
+      make_warningLog('test')('certificate is not trusted');
+    });
+    expect(out).toEqual({
+      stdout: '',
+      stderr: 'node-opcua: [NODE-OPCUA-W30] a getter has been specified\nnode-opcua: certificate is not trusted\n',
+    });
+  });
+
+  it('leaves out the RSA PKCS#1 v1.5 advice, both of its lines', () => {
+    const out = captured(() => {
+      make_warningLog('test')('[NODE-OPCUA-W27]', 'node version', 'v20.20.2');
+      make_warningLog('test')(
+        '  you need to use node flag --security-revert=CVE-2023-46809 if you have issue with RSA PKCS#1 v1.5',
+      );
+    });
+    expect(out).toEqual({ stdout: '', stderr: '' });
+  });
+
+  it("leaves out an untrusted server certificate's dump, and not the warning after it", () => {
+    const warn = make_warningLog('test');
+    const out = captured(() => {
+      warn('serverCertificate = ', '58f995439c2d5e4856e711a944eed43496dbf761');
+      warn('serverCertificate = ', 'MIIELjCCAxagAwIBAgIRAOO');
+      warn("[NODE-OPCUA-W25] client's server certificate verification has failed ", 'BadCertificateUntrusted');
+      warn('                 clientCertificateManager.rootDir = ', '/pki');
+      warn('                   thumbprint: 58f995439c2d5e4856e711a944eed43496dbf761');
+      warn('                 verify that the server certificate is trusted');
+      warn('session closed');
+      warn('                 an indented line after a kept one');
+    });
+    expect(out.stderr).toBe(
+      'node-opcua: session closed\nnode-opcua:                  an indented line after a kept one\n',
+    );
+  });
+});
