@@ -72,8 +72,9 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   };
   try {
     const loaded = await loadConfigFile(DEMO_CONFIG, env);
-    // Each showing starts with its alarms normal, whatever a previous one left in the demo's store.
-    const daemon = await startDaemon(loaded, logger, { restoreAlarms: false });
+    // Each showing starts with its alarms normal, whatever a previous one left in the demo's store; each alarm is
+    // printed below, once, not logged as well.
+    const daemon = await startDaemon(loaded, logger, { restoreAlarms: false, logAlarms: false });
     out(
       `linewatch demo: simulator on 127.0.0.1:${sim.modbusPort} (Modbus TCP), fault "${opts.fault}" scheduled at ${faultAt} s; faults API http://127.0.0.1:${sim.httpPort}/faults`,
     );

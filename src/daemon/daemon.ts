@@ -15,17 +15,21 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
-/** `restoreAlarms: false`: every alarm starts normal whatever the journal says (the demo: a new showing each time). */
+/**
+ * `restoreAlarms: false`: every alarm starts normal whatever the journal says (the demo: a new showing each time);
+ * `logAlarms: false`: alarm transitions are not logged (the demo prints each one on its console).
+ */
 export async function startDaemon(
   loaded: LoadedConfig,
   logger: Logger,
-  o: { readonly restoreAlarms?: boolean } = {},
+  o: { readonly restoreAlarms?: boolean; readonly logAlarms?: boolean } = {},
 ): Promise<Daemon> {
   const metrics = new GatewayMetrics({ processMetrics: true });
   const gateway = new Gateway(loaded, {
     logger,
     metrics,
     ...(o.restoreAlarms === false ? { restoreAlarms: false } : {}),
+    ...(o.logAlarms === false ? { logAlarms: false } : {}),
   });
   await gateway.start();
   const { http: httpConfig } = loaded.config;

@@ -53,6 +53,8 @@ export interface GatewayComponents {
   readonly actions: readonly AlarmAction[];
   readonly partActions: readonly AlarmAction[];
   readonly logger: Logger;
+  /** false: alarm transitions are not logged (the demo prints each one itself). */
+  readonly logAlarms?: boolean;
 }
 
 /** Subscribes the gateway's components to the bus, in the order above; returns what unsubscribes them all. */
@@ -62,7 +64,7 @@ export function wireGateway(bus: Subscribable<GatewayTopics>, c: GatewayComponen
     ...c.pipelines.map((p) => bus.subscribe('samples', (batch) => p.push(batch))),
     bus.subscribe('scores', (scores) => logScores(logger, scores)),
     bus.subscribe('parts', (parts) => logParts(logger, parts)),
-    bus.subscribe('alarm', (event) => logAlarm(logger, event)),
+    ...(c.logAlarms === false ? [] : [bus.subscribe('alarm', (event) => logAlarm(logger, event))]),
     ...c.sinks.flatMap((sink) => storeIn(bus, sink)),
     ...c.actions.map((action) =>
       bus.subscribe('alarm', (event) => {

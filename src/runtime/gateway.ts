@@ -93,7 +93,7 @@ export class Gateway {
 
   constructor(
     private readonly loaded: LoadedConfig,
-    private readonly deps: { logger: Logger; metrics: GatewayMetrics; restoreAlarms?: boolean },
+    private readonly deps: { logger: Logger; metrics: GatewayMetrics; restoreAlarms?: boolean; logAlarms?: boolean },
   ) {
     this.sources = createSources(loaded, deps);
     this.bus = new EventBus<GatewayTopics>(subscriberErrorReporter(deps));
@@ -203,6 +203,7 @@ export class Gateway {
         actions: this.actions,
         partActions: this.partActions,
         logger,
+        logAlarms: this.deps.logAlarms,
       });
       const updates = this.loaded.config.cloud.model_updates;
       if (updates) {
