@@ -48,8 +48,15 @@ export function parseYamlDocument<S extends z.ZodType>(
   const envIssues: string[] = [];
   const retyped = new Map<string, string>();
   tree = substituteEnv(tree, env, envIssues, '', retyped);
-  if (envIssues.length > 0) throw new ConfigError(path, envIssues);
   let parsed = schema.safeParse(tree ?? {});
+  if (envIssues.length > 0) {
+    // Every problem at once: the unset variables, and the file's other problems but those the empty values left
+    // where the variables were (a port that is no number).
+    const unset = envIssues.map((issue) => issue.slice(0, issue.indexOf(': environment variable')));
+    const under = (p: string) => unset.some((u) => p === u || p.startsWith(`${u}.`) || p.startsWith(`${u}[`));
+    const others = parsed.success ? [] : parsed.error.issues.filter((i) => !under(issuePath(i.path)));
+    throw new ConfigError(path, [...envIssues, ...(others.length > 0 ? formatIssues(others, schema, tree ?? {}) : [])]);
+  }
   // A placeholder that expanded to digits where the schema wants text (a password) takes its text back.
   const back = parsed.success
     ? []

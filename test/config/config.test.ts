@@ -366,6 +366,14 @@ describe('configuration', () => {
     expect(await issuesOf(text, {})).toEqual(['http.port: environment variable HTTP_PORT is not set']);
   });
 
+  it("reports an unset variable together with the file's other problems, not one round at a time", async () => {
+    const text = config({ top: 'http:\n  port: ${HTTP_PORT}\n  api_tokn: x' });
+    expect(await issuesOf(text, {})).toEqual([
+      'http.port: environment variable HTTP_PORT is not set',
+      'http.api_tokn: unknown key; did you mean api_token?',
+    ]);
+  });
+
   it('reports YAML syntax errors with line and column', async () => {
     const issues = await issuesOf('sources:\n  - name: [unclosed\n');
     expect(issues).toEqual([
