@@ -51,6 +51,7 @@ describe('nearestKey', () => {
     expect(nearestKey('poll_interval', known)).toBe('poll_interval_ms');
     expect(nearestKey('unit_idd', known)).toBe('unit_id');
     expect(nearestKey('Scale', known)).toBe('scale');
+    expect(nearestKey('POLL_INTERVAL_MS', known)).toBe('poll_interval_ms'); // case is no distance
     expect(nearestKey('colour', known)).toBeUndefined();
     expect(nearestKey('ab', ['ac', 'ad'])).toBeUndefined();
     // Never the key itself (valid in another branch, refused in this one).
