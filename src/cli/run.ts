@@ -5,8 +5,7 @@ import { loadConfigFile } from '../config/load.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
-import { loadManifest, readModelFile, sha256Hex, SIGNATURE_FILE } from '../inference/manifest.js';
-import { ModelError } from '../core/errors.js';
+import { loadManifest, readFp32Graph, SIGNATURE_FILE } from '../inference/manifest.js';
 import { createSources } from '../runtime/gateway.js';
 import { runUntilSignal, startDaemon } from '../daemon/daemon.js';
 import { GatewayMetrics } from '../telemetry/metrics.js';
@@ -24,15 +23,7 @@ async function validateModel(dir: string): Promise<void> {
   const loaded = await loadManifest(dir);
   await (await AutoencoderModel.load(loaded, { asset: 'validate' })).close();
   const m = loaded.manifest;
-  if (m.fp32_file !== undefined) {
-    const path = join(dirname(loaded.manifestPath), m.fp32_file);
-    const actual = sha256Hex(await readModelFile(path, `fp32 model file ${path}`));
-    if (actual !== m.fp32_sha256)
-      throw new ModelError(
-        'MODEL_INVALID',
-        `fp32 model file ${path}: sha256 ${actual} does not match the manifest's fp32_sha256 ${m.fp32_sha256}`,
-      );
-  }
+  await readFp32Graph(loaded);
   const signed = existsSync(join(dirname(loaded.manifestPath), SIGNATURE_FILE));
   process.stdout.write(
     `${dir}: OK (${m.name}@${m.version}: ${m.input.window_length} rows of ${m.input.channels.map((c) => c.name).join(', ')}, ` +

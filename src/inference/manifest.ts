@@ -132,6 +132,28 @@ export async function readModelFile(path: string, what: string): Promise<Buffer>
   return readFile(path);
 }
 
+/**
+ * A model's fp32 graph (the manifest's fp32_file), read and checked against its fp32_sha256; undefined where the
+ * manifest names none. What validate --model checks and quantize starts from.
+ */
+export async function readFp32Graph(
+  loaded: LoadedManifest,
+): Promise<{ file: string; path: string; bytes: Buffer; sha256: string } | undefined> {
+  const m = loaded.manifest;
+  if (m.fp32_file === undefined) return undefined;
+  const path = join(dirname(loaded.manifestPath), m.fp32_file);
+  const bytes = await readModelFile(path, `fp32 model file ${path}`);
+  const actual = sha256Hex(bytes);
+  if (actual !== m.fp32_sha256)
+    throw new ModelError(
+      'MODEL_INVALID',
+      m.fp32_sha256 === undefined
+        ? `fp32 model file ${path}: the manifest ${loaded.manifestPath} gives no fp32_sha256 to check it against`
+        : `fp32 model file ${path}: sha256 ${actual} does not match the manifest's fp32_sha256 ${m.fp32_sha256}`,
+    );
+  return { file: m.fp32_file, path, bytes, sha256: actual };
+}
+
 /** Reads and checks a manifest and its model file. Every failure names the file. */
 export async function loadManifest(ref: string): Promise<LoadedManifest> {
   const manifestPath = resolve(await resolveManifestPath(ref));

@@ -5,9 +5,10 @@
  * normalisation and threshold stay as trained; the golden window is scored again.
  */
 import { readCsvText } from '../core/csv-file.js';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { loadManifest, sha256Hex, type ModelManifest } from '../inference/manifest.js';
+import { ModelError } from '../core/errors.js';
+import { loadManifest, readFp32Graph, sha256Hex, type ModelManifest } from '../inference/manifest.js';
 import {
   exportAutoencoder,
   flattenNormalised,
@@ -76,14 +77,13 @@ export interface QuantizeOptions {
 export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> {
   const loaded = await loadManifest(o.modelDir);
   const m = loaded.manifest;
-  if (!m.fp32_file || !m.fp32_sha256)
-    throw new Error(`model ${loaded.manifestPath}: no fp32_file in the manifest; quantize starts from the fp32 export`);
-  const fp32Path = join(o.modelDir, m.fp32_file);
-  const fp32 = await readFile(fp32Path).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`model file ${fp32Path}: ${err.code ?? err.message}`);
-  });
-  if (sha256Hex(fp32) !== m.fp32_sha256)
-    throw new Error(`model file ${fp32Path}: sha256 does not match the manifest's fp32_sha256`);
+  const graph = await readFp32Graph(loaded);
+  if (!graph)
+    throw new ModelError(
+      'MODEL_INVALID',
+      `model ${loaded.manifestPath}: no fp32_file in the manifest; quantize starts from the fp32 export`,
+    );
+  const { path: fp32Path, bytes: fp32, file: fp32File } = graph;
   const arch = String(m.training.architecture ?? '').split(':')[0];
   if (arch === 'hybrid' || arch === 'stats')
     throw new Error(
@@ -116,12 +116,7 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
   const draft: ModelManifest = { ...m, sha256: sha256Hex(int8) };
   const int8Path = join(o.outDir, m.file);
   const int8Scores = await scoreWindows(draft, int8, int8Path, set.validation);
-  const fp32Scores = await scoreWindows(
-    { ...m, file: m.fp32_file, sha256: m.fp32_sha256 },
-    fp32,
-    fp32Path,
-    set.validation,
-  );
+  const fp32Scores = await scoreWindows({ ...m, file: fp32File, sha256: graph.sha256 }, fp32, fp32Path, set.validation);
   const threshold = m.score.threshold;
   const { meanRel, agree } = int8Agreement(int8Scores, fp32Scores, threshold);
   const [golden] = await scoreWindows(draft, int8, int8Path, [Float64Array.from(m.golden.input)]);
@@ -146,7 +141,7 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
   };
   await mkdir(o.outDir, { recursive: true });
   await writeFile(int8Path, int8);
-  if (join(o.outDir, m.fp32_file) !== fp32Path) await copyFile(fp32Path, join(o.outDir, m.fp32_file));
+  if (join(o.outDir, fp32File) !== fp32Path) await copyFile(fp32Path, join(o.outDir, fp32File));
   await writeFile(join(o.outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   o.log(
     `int8 ${int8.length} B vs fp32 ${fp32.length} B; mean relative score difference ${(meanRel * 100).toFixed(2)} %, verdict agreement at threshold ${threshold.toFixed(4)}: ${(agree * 100).toFixed(2)} %`,

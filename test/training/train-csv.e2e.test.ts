@@ -233,7 +233,11 @@ describe('linewatch train --csv', () => {
     expect(noChannel.stderr).toMatch(/anomaly-free\.csv: no column "vibration_1", "vibration_2"/);
     await writeFile(join(trained, 'model.fp32.onnx'), await readFile(join(trained, 'model.int8.onnx')));
     const tampered = await runCli(['quantize', '--model', trained, '--csv', CSV, '--out', out]);
-    expect(tampered.stderr).toMatch(/model\.fp32\.onnx: sha256 does not match the manifest's fp32_sha256/);
+    // The check validate --model makes, with its words, and the exit code of a bad model (2).
+    expect(tampered.stderr).toMatch(
+      /fp32 model file .*model\.fp32\.onnx: sha256 [0-9a-f]{64} does not match the manifest's fp32_sha256 [0-9a-f]{64}\n$/,
+    );
+    expect(tampered.code).toBe(2);
   }, 60_000);
 
   it('names what is wrong with a CSV: unknown column, a bad cell by line and column, too few rows', async () => {
