@@ -44,7 +44,15 @@ function prepareStatements(db: Database.Database) {
     insertScore: db.prepare('INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     insertPart: db.prepare('INSERT INTO parts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     insertAlarm: db.prepare('INSERT INTO alarm_journal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    prune: TABLES.map((table) => db.prepare(`DELETE FROM ${table} WHERE ts < ?`)),
+    // Each alarm's newest journal row outlives the retention: it is the state a restart restores (an alarm left
+    // unacknowledged for longer than the retention is still unacknowledged).
+    prune: TABLES.map((table) =>
+      db.prepare(
+        table === 'alarm_journal'
+          ? 'DELETE FROM alarm_journal WHERE ts < ? AND rowid NOT IN (SELECT MAX(rowid) FROM alarm_journal GROUP BY asset, alarm)'
+          : `DELETE FROM ${table} WHERE ts < ?`,
+      ),
+    ),
   };
 }
 

@@ -17,6 +17,27 @@ const open = (path: string) =>
   new SqliteStore(localStoreSchema.parse({ path }), { logger: silentLogger(), metrics: new GatewayMetrics() });
 
 /** The journal's table as stores made before 2026-12-05 created it. */
+const score = (ts: number) => ({
+  asset: 'pump-1',
+  model: 'm',
+  modelVersion: '1',
+  ts,
+  score: 1,
+  threshold: 2,
+  anomalous: false,
+  contributions: [],
+});
+
+/** The journal's rows, read from the store's file by a second connection. */
+function journalRows(path: string): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.prepare('SELECT COUNT(*) AS n FROM alarm_journal').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
 /** Times within the store's retention (older rows are pruned at each flush). */
 const T = Date.now() - 60_000;
 
@@ -84,6 +105,34 @@ describe('the alarm journal', () => {
       expect(store.lastAlarmStates()).toEqual([
         { asset: 'pump-1', alarm: 'anomaly', state: 'shelved', ts: T + 3000, shelvedUntil: T + 7000 },
       ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("keeps each alarm's newest row past the retention, and prunes the older ones", async () => {
+    let now = T;
+    const path = join(mkdtempSync(join(tmpdir(), 'lw-journal-')), 'store.db');
+    const store = new SqliteStore(localStoreSchema.parse({ path, retention_hours: 1 }), {
+      logger: silentLogger(),
+      metrics: new GatewayMetrics(),
+      now: () => now,
+    });
+    await store.start();
+    try {
+      store.write({
+        samples: [],
+        scores: [],
+        alarms: [anomalyEvent('unack_active', { ts: T }), anomalyEvent('rtn_unack', { ts: T + 1000 })],
+      });
+      await store.flush();
+      now = T + 10 * 3_600_000; // ten hours on, nothing new: both rows are past the hour's retention
+      store.write({ samples: [], scores: [score(now)], alarms: [] });
+      await store.flush();
+      expect(store.lastAlarmStates()).toEqual([
+        { asset: 'pump-1', alarm: 'anomaly', state: 'rtn_unack', ts: T + 1000 },
+      ]);
+      expect(journalRows(path)).toBe(1);
     } finally {
       await store.close();
     }
