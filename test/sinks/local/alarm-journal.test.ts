@@ -17,17 +17,6 @@ const open = (path: string) =>
   new SqliteStore(localStoreSchema.parse({ path }), { logger: silentLogger(), metrics: new GatewayMetrics() });
 
 /** The journal's table as stores made before 2026-12-05 created it. */
-const score = (ts: number) => ({
-  asset: 'pump-1',
-  model: 'm',
-  modelVersion: '1',
-  ts,
-  score: 1,
-  threshold: 2,
-  anomalous: false,
-  contributions: [],
-});
-
 /** The journal's rows, read from the store's file by a second connection. */
 function journalRows(path: string): number {
   const db = new Database(path, { readonly: true });
@@ -127,7 +116,6 @@ describe('the alarm journal', () => {
       });
       await store.flush();
       now = T + 10 * 3_600_000; // ten hours on, nothing new: both rows are past the hour's retention
-      store.write({ samples: [], scores: [score(now)], alarms: [] });
       await store.flush();
       expect(store.lastAlarmStates()).toEqual([
         { asset: 'pump-1', alarm: 'anomaly', state: 'rtn_unack', ts: T + 1000 },
