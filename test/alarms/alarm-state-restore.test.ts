@@ -42,6 +42,12 @@ describe('AlarmStateMachine.restore', () => {
     });
   });
 
+  it('keeps a shelve no longer than the longest shelve from now (a clock stepped back)', () => {
+    const m = fresh(); // max_shelve_s: 8 h, the default
+    expect(m.restore({ state: 'shelved', shelvedUntil: 1000 + 30 * 86_400_000 }, 1000)).toBe(true);
+    expect(m.shelvedUntilTs).toBe(1000 + 8 * 3_600_000);
+  });
+
   it('starts normal where the shelve ended while stopped, or the journal does not say when it ends', () => {
     const ended = fresh();
     expect([ended.restore({ state: 'shelved', shelvedUntil: 1000 }, 1000), ended.state]).toEqual([false, 'normal']);
