@@ -118,17 +118,22 @@ export class AlarmStateMachine {
    * Puts a fresh alarm back in the state a previous run left it in (the local store's journal): an unacknowledged
    * alarm stays to be acknowledged, one out of service stays out. The condition is taken as the state says (active in
    * unack_active and ack_active); the next scores decide from there. Not a transition: nothing is annunciated again.
-   * A shelved alarm stays shelved until its shelve's end (at most the longest shelve from `now`), where that is still
-   * ahead of `now`; else it starts normal, and an active condition raises it anew. Returns whether the state was taken.
+   * A shelved alarm stays shelved until its shelve's end, where that is still ahead of `now`; else it starts normal,
+   * and an active condition raises it anew. The end is never later than the longest shelve from when it was journaled
+   * (`ts`) nor from `now`: a clock stepped back, a journal from another box or restarts one after another cannot hide
+   * the alarm for longer than an operator could. Returns whether the state was taken.
    */
-  restore(last: { readonly state: AlarmStateName; readonly shelvedUntil?: number }, now: number): boolean {
+  restore(
+    last: { readonly state: AlarmStateName; readonly ts: number; readonly shelvedUntil?: number },
+    now: number,
+  ): boolean {
     if (this.current !== 'normal') return false;
     if (last.state === 'shelved') {
-      if (!(last.shelvedUntil !== undefined && last.shelvedUntil > now)) return false;
+      if (last.shelvedUntil === undefined) return false;
+      const end = Math.min(last.shelvedUntil, last.ts + this.def.maxShelveMs, now + this.def.maxShelveMs);
+      if (!(end > now)) return false;
       this.current = 'shelved';
-      // Never longer than a shelve may last from now: a clock stepped back, or a journal from another box, cannot
-      // hide the alarm for longer than an operator could.
-      this.shelvedUntil = Math.min(last.shelvedUntil, now + this.def.maxShelveMs);
+      this.shelvedUntil = end;
       return true;
     }
     if (!RESTORED.includes(last.state)) return false;

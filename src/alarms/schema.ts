@@ -45,8 +45,9 @@ export const alarmSettingsSchema = z
     max_shelve_s: z
       .number()
       .positive()
+      .max(31 * 86_400)
       .default(8 * 3600)
-      .describe('The longest an operator may shelve the alarm.'),
+      .describe('The longest an operator may shelve the alarm (at most 31 days).'),
     threshold: z.number().positive().optional().describe("Overrides the model's calibrated threshold."),
   })
   .describe("An asset's anomaly alarm, without its actions (also the Node-RED alarm node's settings).");

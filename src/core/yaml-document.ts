@@ -52,8 +52,11 @@ export function parseYamlDocument<S extends z.ZodType>(
   if (envIssues.length > 0) {
     // Every problem at once: the unset variables, and the file's other problems but those the empty values left
     // where the variables were (a port that is no number).
-    const unset = envIssues.map((issue) => issue.slice(0, issue.indexOf(': environment variable')));
-    const under = (p: string) => unset.some((u) => p === u || p.startsWith(`${u}.`) || p.startsWith(`${u}[`));
+    const unset = envIssues
+      .map((issue) => issue.slice(0, issue.indexOf(': environment variable')))
+      .map((u) => (u === '(root)' ? '' : u)); // the whole document was one variable
+    const under = (p: string) =>
+      unset.some((u) => u === '' || p === u || p.startsWith(`${u}.`) || p.startsWith(`${u}[`));
     const others = parsed.success ? [] : parsed.error.issues.filter((i) => !under(issuePath(i.path)));
     throw new ConfigError(path, [...envIssues, ...(others.length > 0 ? formatIssues(others, schema, tree ?? {}) : [])]);
   }

@@ -319,7 +319,7 @@ export class AssetPipeline {
           { asset: this.config.name },
           last.shelvedUntil === undefined
             ? `asset ${this.config.name}: its alarm was shelved when the gateway stopped, in a journal that does not say until when: the alarm starts normal`
-            : `asset ${this.config.name}: its alarm's shelve ended at ${new Date(last.shelvedUntil).toISOString()}, while the gateway was stopped: the alarm starts normal`,
+            : `asset ${this.config.name}: its alarm's shelve ended while the gateway was stopped: the alarm starts normal`,
         );
       return false;
     }
@@ -328,7 +328,7 @@ export class AssetPipeline {
     this.deps.logger.info(
       { asset: this.config.name, state, since: new Date(since).toISOString() },
       `asset ${this.config.name}: alarm restored as ${state}${
-        state === 'shelved' ? ` until ${new Date(last.shelvedUntil!).toISOString()}` : ''
+        state === 'shelved' ? ` until ${new Date(this.alarm.shelvedUntilTs!).toISOString()}` : ''
       }, the state the journal left it in`,
     );
     return true;

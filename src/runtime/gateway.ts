@@ -255,7 +255,16 @@ export class Gateway {
     const journal = this.sinks.find((s) => s.lastAlarmStates !== undefined);
     for (const last of journal?.lastAlarmStates?.() ?? []) {
       if (last.alarm !== ANOMALY_ALARM) continue;
-      this.pipelines.find((p) => p.config.name === last.asset)?.restoreAlarm(last);
+      try {
+        this.pipelines.find((p) => p.config.name === last.asset)?.restoreAlarm(last);
+      } catch (err) {
+        // A journal row the gateway cannot use never keeps it from starting: that alarm starts normal.
+        this.deps.logger.error(
+          { asset: last.asset },
+          `asset ${last.asset}: its alarm's last journal row (${last.state} at ${last.ts}) could not be restored: ` +
+            `${(err as Error).message}; the alarm starts normal`,
+        );
+      }
     }
   }
 

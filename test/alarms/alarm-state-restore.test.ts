@@ -11,7 +11,7 @@ const score = (m: AlarmStateMachine, ts: number, value: number) =>
 describe('AlarmStateMachine.restore', () => {
   it('keeps an unacknowledged alarm to be acknowledged, its condition clearing with the next normal scores', () => {
     const m = fresh();
-    expect(m.restore({ state: 'unack_active' }, 0)).toBe(true);
+    expect(m.restore({ state: 'unack_active', ts: 0 }, 0)).toBe(true);
     expect([m.state, m.conditionActive]).toEqual(['unack_active', true]);
     expect(score(m, 0, 0.1)).toBeUndefined();
     expect(score(m, 1000, 0.1)).toMatchObject({ from: 'unack_active', to: 'rtn_unack', cause: 'condition' });
@@ -20,18 +20,18 @@ describe('AlarmStateMachine.restore', () => {
 
   it('keeps an alarm out of service out, and takes nothing over a running state', () => {
     const out = fresh();
-    expect(out.restore({ state: 'out_of_service' }, 0)).toBe(true);
+    expect(out.restore({ state: 'out_of_service', ts: 0 }, 0)).toBe(true);
     expect(score(out, 0, 5)).toBeUndefined(); // a high score raises nothing out of service
     expect(out.state).toBe('out_of_service');
     const running = fresh();
     score(running, 0, 5);
     expect(running.state).toBe('unack_active');
-    expect([running.restore({ state: 'out_of_service' }, 0), running.state]).toEqual([false, 'unack_active']);
+    expect([running.restore({ state: 'out_of_service', ts: 0 }, 0), running.state]).toEqual([false, 'unack_active']);
   });
 
   it('keeps a shelve until its end, and annunciates what is active when it ends', () => {
     const shelved = fresh();
-    expect(shelved.restore({ state: 'shelved', shelvedUntil: 10_000 }, 1000)).toBe(true);
+    expect(shelved.restore({ state: 'shelved', ts: 500, shelvedUntil: 10_000 }, 1000)).toBe(true);
     expect([shelved.state, shelved.shelvedUntilTs]).toEqual(['shelved', 10_000]);
     expect(score(shelved, 2000, 5)).toBeUndefined(); // suppressed while shelved
     expect(shelved.handle({ kind: 'tick', ts: 9999 }).transition).toBeUndefined();
@@ -42,17 +42,27 @@ describe('AlarmStateMachine.restore', () => {
     });
   });
 
-  it('keeps a shelve no longer than the longest shelve from now (a clock stepped back)', () => {
-    const m = fresh(); // max_shelve_s: 8 h, the default
-    expect(m.restore({ state: 'shelved', shelvedUntil: 1000 + 30 * 86_400_000 }, 1000)).toBe(true);
-    expect(m.shelvedUntilTs).toBe(1000 + 8 * 3_600_000);
+  it('keeps a shelve no longer than the longest shelve from when it was journaled, nor from now', () => {
+    const H = 3_600_000; // max_shelve_s: 8 h, the default
+    const steppedBack = fresh(); // journaled 30 days ahead of this clock
+    expect(steppedBack.restore({ state: 'shelved', ts: 30 * 24 * H, shelvedUntil: 31 * 24 * H }, 1000)).toBe(true);
+    expect(steppedBack.shelvedUntilTs).toBe(1000 + 8 * H);
+    // Restarts one after another do not renew it: 8 h from the row's time, whatever the end it names.
+    const journaled = { state: 'shelved', ts: 0, shelvedUntil: 30 * 24 * H } as const;
+    const at7h = fresh();
+    expect([at7h.restore(journaled, 7 * H), at7h.shelvedUntilTs]).toEqual([true, 8 * H]);
+    const at9h = fresh();
+    expect([at9h.restore(journaled, 9 * H), at9h.state]).toEqual([false, 'normal']);
   });
 
   it('starts normal where the shelve ended while stopped, or the journal does not say when it ends', () => {
     const ended = fresh();
-    expect([ended.restore({ state: 'shelved', shelvedUntil: 1000 }, 1000), ended.state]).toEqual([false, 'normal']);
+    expect([ended.restore({ state: 'shelved', ts: 500, shelvedUntil: 1000 }, 1000), ended.state]).toEqual([
+      false,
+      'normal',
+    ]);
     const unknownEnd = fresh();
-    expect([unknownEnd.restore({ state: 'shelved' }, 0), unknownEnd.state]).toEqual([false, 'normal']);
+    expect([unknownEnd.restore({ state: 'shelved', ts: 0 }, 0), unknownEnd.state]).toEqual([false, 'normal']);
   });
 
   it('journals when a shelve ends', () => {
@@ -60,5 +70,12 @@ describe('AlarmStateMachine.restore', () => {
     const { transition } = m.handle({ kind: 'shelve', ts: 500, by: 'op', durationMs: 60_000 });
     expect(transition).toMatchObject({ to: 'shelved', shelvedUntil: 60_500 });
     expect(m.handle({ kind: 'unshelve', ts: 600, by: 'op' }).transition).not.toHaveProperty('shelvedUntil');
+  });
+
+  it('takes a longest shelve of at most 31 days, so every end is a time an event can print', () => {
+    expect(alarmSchema.parse({ max_shelve_s: 31 * 86_400 }).max_shelve_s).toBe(2_678_400);
+    const tooLong = alarmSchema.safeParse({ max_shelve_s: 1e13 });
+    expect(tooLong.success).toBe(false);
+    expect(tooLong.error!.issues[0]).toMatchObject({ path: ['max_shelve_s'], code: 'too_big' });
   });
 });

@@ -366,6 +366,12 @@ describe('configuration', () => {
     expect(await issuesOf(text, {})).toEqual(['http.port: environment variable HTTP_PORT is not set']);
   });
 
+  it('reports a whole document that is one unset variable as that alone', async () => {
+    expect(await issuesOf('${LINEWATCH_WHOLE_CONFIG}', {})).toEqual([
+      '(root): environment variable LINEWATCH_WHOLE_CONFIG is not set',
+    ]);
+  });
+
   it("reports an unset variable together with the file's other problems, not one round at a time", async () => {
     const text = config({ top: 'http:\n  port: ${HTTP_PORT}\n  api_tokn: x' });
     expect(await issuesOf(text, {})).toEqual([

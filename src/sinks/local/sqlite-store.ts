@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS scores (ts INTEGER NOT NULL, asset TEXT NOT NULL, mod
 CREATE INDEX IF NOT EXISTS scores_asset_ts ON scores (asset, ts);
 CREATE TABLE IF NOT EXISTS alarm_journal (ts INTEGER NOT NULL, asset TEXT NOT NULL, alarm TEXT NOT NULL, priority TEXT NOT NULL, state TEXT NOT NULL, previous TEXT NOT NULL, cause TEXT NOT NULL, command TEXT, by TEXT, comment TEXT, condition_active INTEGER NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, top_channels TEXT NOT NULL, message TEXT NOT NULL, shelved_until INTEGER);
 CREATE INDEX IF NOT EXISTS alarm_journal_asset_ts ON alarm_journal (asset, ts);
+CREATE INDEX IF NOT EXISTS alarm_journal_asset_alarm ON alarm_journal (asset, alarm);
 CREATE TABLE IF NOT EXISTS parts (ts INTEGER NOT NULL, asset TEXT NOT NULL, part_id TEXT NOT NULL, verdict TEXT NOT NULL, score REAL, threshold REAL, top_channels TEXT NOT NULL, cycle_ms REAL, reason TEXT, model TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS parts_asset_ts ON parts (asset, ts);
 `;
@@ -35,15 +36,35 @@ function addMissingColumn(db: Database.Database, table: string, definition: stri
     db.exec(`ALTER TABLE ${table} ADD COLUMN ${definition}`);
 }
 
+/**
+ * An insert naming its columns, so a store that holds more (written by a newer version, or by this one and opened
+ * again by an older one after a rollback) takes the rows all the same.
+ */
+function insertInto(db: Database.Database, table: string, columns: string): Database.Statement {
+  const count = columns.split(',').length;
+  return db.prepare(`INSERT INTO ${table} (${columns}) VALUES (${Array(count).fill('?').join(', ')})`);
+}
+
 /** The store's statements, prepared once when it opens. */
 function prepareStatements(db: Database.Database) {
   return {
-    insertSample: db.prepare(
-      'INSERT INTO samples (ts, source, asset, channel, value, quality, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    insertSample: insertInto(db, 'samples', 'ts, source, asset, channel, value, quality, text'),
+    insertScore: insertInto(
+      db,
+      'scores',
+      'ts, asset, model, model_version, score, threshold, anomalous, contributions, part_id',
     ),
-    insertScore: db.prepare('INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    insertPart: db.prepare('INSERT INTO parts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    insertAlarm: db.prepare('INSERT INTO alarm_journal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertPart: insertInto(
+      db,
+      'parts',
+      'ts, asset, part_id, verdict, score, threshold, top_channels, cycle_ms, reason, model',
+    ),
+    insertAlarm: insertInto(
+      db,
+      'alarm_journal',
+      'ts, asset, alarm, priority, state, previous, cause, command, by, comment, condition_active, score, threshold, ' +
+        'top_channels, message, shelved_until',
+    ),
     // Each alarm's newest journal row outlives the retention: it is the state a restart restores (an alarm left
     // unacknowledged for longer than the retention is still unacknowledged).
     prune: TABLES.map((table) =>
@@ -55,6 +76,9 @@ function prepareStatements(db: Database.Database) {
     ),
   };
 }
+
+/** A time in ms that a Date can hold (±8.64e15). */
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 8.64e15;
 
 export class SqliteStore implements Sink {
   readonly name = 'local';
@@ -102,9 +126,15 @@ export class SqliteStore implements Sink {
         'SELECT asset, alarm, state, ts, shelved_until AS shelvedUntil, MAX(rowid) FROM alarm_journal GROUP BY asset, alarm',
       )
       .all()
-      .map((row) => {
-        const { asset, alarm, state, ts, shelvedUntil } = row as JournaledAlarm & { shelvedUntil: number | null };
-        return { asset, alarm, state, ts, ...(shelvedUntil !== null ? { shelvedUntil } : {}) };
+      .flatMap((row) => {
+        const { asset, alarm, state, ts, shelvedUntil } = row as Omit<JournaledAlarm, 'ts'> & {
+          ts: unknown;
+          shelvedUntil: unknown;
+        };
+        // A row whose time is no time (edited by hand, a damaged file) restores nothing; a shelve's end that is no
+        // time is as if none were journaled.
+        if (!isTime(ts)) return [];
+        return [{ asset, alarm, state, ts, ...(isTime(shelvedUntil) ? { shelvedUntil } : {}) }];
       });
   }
 

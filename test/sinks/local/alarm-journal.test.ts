@@ -1,128 +1,151 @@
 /**
  * The alarm journal's last state per alarm, as the gateway reads it at start: a shelve's end goes in and comes back,
- * and a store written before the journal held it (no shelved_until column) is upgraded in place, its rows kept.
+ * each alarm's newest row outlives the retention, a store written before the journal held the end (no shelved_until
+ * column) is upgraded in place, and one holding more columns (a newer version's) still takes rows.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { JournaledAlarm } from '../../../src/core/components.js';
+import type { AlarmEvent } from '../../../src/core/types.js';
 import { SqliteStore } from '../../../src/sinks/local/sqlite-store.js';
 import { localStoreSchema } from '../../../src/sinks/local/schema.js';
 import { anomalyEvent } from '../../../src/testing/alarm-events.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 
-const open = (path: string) =>
-  new SqliteStore(localStoreSchema.parse({ path }), { logger: silentLogger(), metrics: new GatewayMetrics() });
+/** Times within the store's retention (older rows are pruned at each flush). */
+const T = Date.now() - 60_000;
 
-/** The journal's table as stores made before 2026-12-05 created it. */
-/** The journal's rows, read from the store's file by a second connection. */
-function journalRows(path: string): number {
-  const db = new Database(path, { readonly: true });
+const newPath = () => join(mkdtempSync(join(tmpdir(), 'lw-journal-')), 'store.db');
+
+/** A store on `path`, started; `act` runs on it, and it is closed after. */
+async function withStore(
+  path: string,
+  act: (store: SqliteStore) => Promise<void>,
+  o: { retentionHours?: number; now?: () => number } = {},
+): Promise<void> {
+  const store = new SqliteStore(localStoreSchema.parse({ path, retention_hours: o.retentionHours ?? 168 }), {
+    logger: silentLogger(),
+    metrics: new GatewayMetrics(),
+    ...(o.now ? { now: o.now } : {}),
+  });
+  await store.start();
   try {
-    return (db.prepare('SELECT COUNT(*) AS n FROM alarm_journal').get() as { n: number }).n;
+    await act(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Journals `alarms` and flushes them. */
+async function journal(store: SqliteStore, alarms: AlarmEvent[]): Promise<void> {
+  store.write({ samples: [], scores: [], alarms });
+  await store.flush();
+}
+
+const byAsset = (rows: JournaledAlarm[]) => [...rows].sort((a, b) => a.asset.localeCompare(b.asset));
+
+/** Runs SQL on the store's file from a second connection (an older or newer version, a hand edit). */
+function onFile<T>(path: string, act: (db: Database.Database) => T): T {
+  const db = new Database(path);
+  try {
+    return act(db);
   } finally {
     db.close();
   }
 }
 
-/** Times within the store's retention (older rows are pruned at each flush). */
-const T = Date.now() - 60_000;
-
 const OLD_JOURNAL =
   'CREATE TABLE alarm_journal (ts INTEGER NOT NULL, asset TEXT NOT NULL, alarm TEXT NOT NULL, priority TEXT NOT NULL, state TEXT NOT NULL, previous TEXT NOT NULL, cause TEXT NOT NULL, command TEXT, by TEXT, comment TEXT, condition_active INTEGER NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, top_channels TEXT NOT NULL, message TEXT NOT NULL)';
 
 describe('the alarm journal', () => {
-  it("gives back each alarm's newest state, with a shelve's end", async () => {
-    const store = open(join(mkdtempSync(join(tmpdir(), 'lw-journal-')), 'store.db'));
-    await store.start();
-    try {
-      store.write({
-        samples: [],
-        scores: [],
-        alarms: [
-          anomalyEvent('unack_active', { ts: T + 1000 }),
-          anomalyEvent('shelved', { ts: T + 2000, previous: 'unack_active', shelvedUntil: T + 9000 }),
-          anomalyEvent('ack_active', { ts: T + 1500, asset: 'press-1' }),
-        ],
-      });
-      await store.flush();
-      expect(store.lastAlarmStates().sort((a, b) => a.asset.localeCompare(b.asset))).toEqual([
+  it("gives back each alarm's newest state, with a shelve's end", () =>
+    withStore(newPath(), async (store) => {
+      await journal(store, [
+        anomalyEvent('unack_active', { ts: T + 1000 }),
+        anomalyEvent('shelved', { ts: T + 2000, previous: 'unack_active', shelvedUntil: T + 9000 }),
+        anomalyEvent('ack_active', { ts: T + 1500, asset: 'press-1' }),
+      ]);
+      expect(byAsset(store.lastAlarmStates())).toEqual([
         { asset: 'press-1', alarm: 'anomaly', state: 'ack_active', ts: T + 1500 },
         { asset: 'pump-1', alarm: 'anomaly', state: 'shelved', ts: T + 2000, shelvedUntil: T + 9000 },
       ]);
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 
   it('upgrades a store from before shelves were journaled, keeping its rows', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'lw-journal-')), 'store.db');
-    const old = new Database(path);
-    old.exec(OLD_JOURNAL);
-    old
-      .prepare('INSERT INTO alarm_journal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(
-        T + 1000,
-        'pump-1',
-        'anomaly',
-        'high',
-        'shelved',
-        'normal',
-        'operator',
-        'shelve',
-        'ann',
-        null,
-        0,
-        1,
-        2,
-        '',
-        '',
+    const path = newPath();
+    onFile(path, (db) => {
+      db.exec(OLD_JOURNAL);
+      db.prepare('INSERT INTO alarm_journal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+        ...[T + 1000, 'pump-1', 'anomaly', 'high', 'shelved', 'normal', 'operator', 'shelve', 'ann', null],
+        ...[0, 1, 2, '', ''],
       );
-    old.close();
-    const store = open(path);
-    await store.start();
-    try {
+    });
+    await withStore(path, async (store) => {
       expect(store.lastAlarmStates()).toEqual([{ asset: 'pump-1', alarm: 'anomaly', state: 'shelved', ts: T + 1000 }]);
-      store.write({
-        samples: [],
-        scores: [],
-        alarms: [anomalyEvent('shelved', { ts: T + 3000, shelvedUntil: T + 7000 })],
-      });
-      await store.flush();
+      await journal(store, [anomalyEvent('shelved', { ts: T + 3000, shelvedUntil: T + 7000 })]);
       expect(store.lastAlarmStates()).toEqual([
         { asset: 'pump-1', alarm: 'anomaly', state: 'shelved', ts: T + 3000, shelvedUntil: T + 7000 },
       ]);
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it("keeps each alarm's newest row past the retention, and prunes the older ones", async () => {
     let now = T;
-    const path = join(mkdtempSync(join(tmpdir(), 'lw-journal-')), 'store.db');
-    const store = new SqliteStore(localStoreSchema.parse({ path, retention_hours: 1 }), {
-      logger: silentLogger(),
-      metrics: new GatewayMetrics(),
-      now: () => now,
+    const path = newPath();
+    await withStore(
+      path,
+      async (store) => {
+        await journal(store, [
+          anomalyEvent('unack_active', { ts: T }),
+          anomalyEvent('out_of_service', { ts: T + 500, asset: 'press-1' }),
+          anomalyEvent('rtn_unack', { ts: T + 1000 }),
+        ]);
+        now = T + 10 * 3_600_000; // ten hours on, nothing new: every row is past the hour's retention
+        await store.flush();
+        expect(byAsset(store.lastAlarmStates())).toEqual([
+          { asset: 'press-1', alarm: 'anomaly', state: 'out_of_service', ts: T + 500 },
+          { asset: 'pump-1', alarm: 'anomaly', state: 'rtn_unack', ts: T + 1000 },
+        ]);
+      },
+      { retentionHours: 1, now: () => now },
+    );
+    expect(onFile(path, (db) => db.prepare('SELECT COUNT(*) AS n FROM alarm_journal').get())).toEqual({ n: 2 });
+  });
+
+  it('takes rows from a store that holds more columns (a newer version, or a rollback after an upgrade)', async () => {
+    const path = newPath();
+    await withStore(path, async () => {});
+    onFile(path, (db) => {
+      for (const table of ['samples', 'scores', 'alarm_journal', 'parts'])
+        db.exec(`ALTER TABLE ${table} ADD COLUMN added_later TEXT`);
     });
-    await store.start();
-    try {
-      store.write({
-        samples: [],
-        scores: [],
-        alarms: [anomalyEvent('unack_active', { ts: T }), anomalyEvent('rtn_unack', { ts: T + 1000 })],
-      });
-      await store.flush();
-      now = T + 10 * 3_600_000; // ten hours on, nothing new: both rows are past the hour's retention
-      await store.flush();
-      expect(store.lastAlarmStates()).toEqual([
-        { asset: 'pump-1', alarm: 'anomaly', state: 'rtn_unack', ts: T + 1000 },
+    await withStore(path, async (store) => {
+      await journal(store, [anomalyEvent('ack_active', { ts: T })]);
+      expect(store.lastAlarmStates()).toEqual([{ asset: 'pump-1', alarm: 'anomaly', state: 'ack_active', ts: T }]);
+    });
+  });
+
+  it("restores nothing from a row whose time is no time, and no shelve's end that is none", async () => {
+    const path = newPath();
+    await withStore(path, async (store) => {
+      await journal(store, [
+        anomalyEvent('shelved', { ts: T, shelvedUntil: T + 1000 }),
+        anomalyEvent('shelved', { ts: T, asset: 'press-1', shelvedUntil: T + 1000 }),
+        anomalyEvent('unack_active', { ts: T, asset: 'mixer-1' }),
       ]);
-      expect(journalRows(path)).toBe(1);
-    } finally {
-      await store.close();
-    }
+      onFile(path, (db) => {
+        db.exec("UPDATE alarm_journal SET shelved_until = 9e15 WHERE asset = 'pump-1'");
+        db.exec("UPDATE alarm_journal SET shelved_until = 'soon' WHERE asset = 'press-1'");
+        db.exec("UPDATE alarm_journal SET ts = 'yesterday' WHERE asset = 'mixer-1'");
+      });
+      expect(byAsset(store.lastAlarmStates())).toEqual([
+        { asset: 'press-1', alarm: 'anomaly', state: 'shelved', ts: T },
+        { asset: 'pump-1', alarm: 'anomaly', state: 'shelved', ts: T },
+      ]);
+    });
   });
 });
