@@ -7,20 +7,20 @@
  * - NODE-OPCUA-W27, printed at every start on Node 20, says RSA PKCS#1 v1.5 decryption needs
  *   `--security-revert=CVE-2023-46809`. Only the Basic128Rsa15 policy encrypts with PKCS#1 v1.5, and neither the
  *   client's configuration nor the simulator offers it (Basic256Sha256 and the Aes policies use OAEP or PSS).
- * - An untrusted server certificate: node-opcua prints it whole in base64, then NODE-OPCUA-W25 with a dozen indented
- *   lines on its chain. The source's own error says the same in one line: which certificate, the file it was put
- *   in, and the command that trusts it (`untrustedAdvice`).
+ * - A server certificate that fails the check: node-opcua prints it whole in base64 (always dropped), then
+ *   NODE-OPCUA-W25 with a dozen indented lines on its chain. Where it is merely not trusted yet
+ *   (BadCertificateUntrusted), the source's own error says the same in one line: which certificate, the file it was
+ *   put in, and the command that trusts it (`untrustedAdvice`), so W25 goes too; for any other failure (expired, an
+ *   issuer missing) its chain, issuers and validity dates stay in the log.
  */
 import { setErrorLogger, setWarningLogger } from 'node-opcua';
 import { format } from 'node:util';
 
 /** The start of node-opcua's warnings that are dropped (W27 comes as two messages). */
-const DROPPED = [
-  '[NODE-OPCUA-W27]',
-  '  you need to use node flag --security-revert',
-  'serverCertificate = ',
-  '[NODE-OPCUA-W25]',
-];
+const DROPPED = ['[NODE-OPCUA-W27]', '  you need to use node flag --security-revert', 'serverCertificate = '];
+
+/** W25 is dropped only where the certificate is merely untrusted. */
+const untrustedW25 = (text: string) => text.startsWith('[NODE-OPCUA-W25]') && text.includes('BadCertificateUntrusted');
 
 /** How a dropped warning's continuation lines start (W25's certificate chain, indented 17 spaces). */
 const CONTINUATION = ' '.repeat(17);
@@ -30,7 +30,11 @@ const CONTINUATION = ' '.repeat(17);
  * of a dropped one.
  */
 export function dropsWarning(text: string, previousDropped: boolean): boolean {
-  return DROPPED.some((start) => text.startsWith(start)) || (previousDropped && text.startsWith(CONTINUATION));
+  return (
+    DROPPED.some((start) => text.startsWith(start)) ||
+    untrustedW25(text) ||
+    (previousDropped && text.startsWith(CONTINUATION))
+  );
 }
 
 let routed = false;

@@ -165,6 +165,8 @@ export class OpcuaSource implements Source {
     const message = (err as Error)?.message ?? String(err);
     const where = `device ${this.name} (${this.config.endpoint})`;
     const first = message.split('\n')[0];
+    if (/BadCertificate(Issuer)?TimeInvalid/.test(message))
+      return `${where}: the server's certificate (or its issuer's) has expired or is not valid yet (${first}): renew it on the server, or check this gateway's clock; the log's NODE-OPCUA-W25 lines give its validity dates`;
     if (
       /certificate/i.test(message) &&
       /untrusted|not trusted|rejected|BadCertificate|BadSecurityChecksFailed/i.test(message)

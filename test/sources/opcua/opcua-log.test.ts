@@ -59,4 +59,17 @@ describe("node-opcua's log", () => {
       'node-opcua: session closed\nnode-opcua:                  an indented line after a kept one\n',
     );
   });
+
+  it('keeps the chain of a certificate that failed for another reason than trust (it holds the validity dates)', () => {
+    const warn = make_warningLog('test');
+    const out = captured(() => {
+      warn('serverCertificate = ', 'MIIELjCCAxagAwIBAgIRAOO');
+      warn("[NODE-OPCUA-W25] client's server certificate verification has failed ", 'BadCertificateTimeInvalid');
+      warn('                   validity:   2020-12-05T14:14:21.000Z → 2021-12-05T14:14:21.000Z');
+    });
+    expect(out.stderr).toBe(
+      "node-opcua: [NODE-OPCUA-W25] client's server certificate verification has failed  BadCertificateTimeInvalid\n" +
+        'node-opcua:                    validity:   2020-12-05T14:14:21.000Z → 2021-12-05T14:14:21.000Z\n',
+    );
+  });
 });

@@ -1,0 +1,69 @@
+/**
+ * A server whose certificate has expired, though the gateway trusts it: the error says so and what to do (renew it,
+ * or check the clock), not the advice for an untrusted certificate (moving it to trusted/, which would change
+ * nothing), and node-opcua's lines with the certificate's validity dates stay in the log.
+ */
+import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OPCUACertificateManager } from 'node-opcua';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { opcuaSourceSchema } from '../../../src/config/schema.js';
+import { LineSimulator } from '../../../src/sim/line-simulator.js';
+import { startSimOpcuaServer } from '../../../src/sim/opcua-server.js';
+import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
+import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('OPC UA server with an expired certificate', () => {
+  it('is named as expired, with the renewal to do, and its validity dates stay in the log', async () => {
+    const serverPki = await mkdtemp(join(tmpdir(), 'lw-ua-expired-server-'));
+    const manager = new OPCUACertificateManager({ rootFolder: serverPki });
+    await manager.initialize();
+    const certificate = join(serverPki, 'own', 'certs', 'certificate.pem');
+    await manager.createSelfSignedCertificate({
+      subject: '/CN=expired-sim',
+      applicationUri: 'urn:linewatch:expired-sim',
+      dns: ['localhost'],
+      startDate: new Date(Date.now() - 400 * 86_400_000),
+      validity: 30,
+      outputFile: certificate,
+    });
+    const server = await startSimOpcuaServer(new LineSimulator({ seed: 5 }), { port: 0, pkiDir: serverPki });
+    try {
+      const clientPki = await mkdtemp(join(tmpdir(), 'lw-ua-expired-client-'));
+      await mkdir(join(clientPki, 'trusted', 'certs'), { recursive: true });
+      await copyFile(certificate, join(clientPki, 'trusted', 'certs', 'expired-sim.pem'));
+      const source = new OpcuaSource(
+        opcuaSourceSchema.parse({
+          name: 'old-ua',
+          type: 'opcua',
+          endpoint: server.endpointUrl,
+          asset: 'pump-1',
+          pki_dir: clientPki,
+          security_mode: 'SignAndEncrypt',
+          security_policy: 'Basic256Sha256',
+          nodes: [{ channel: 'flow', node_id: 'nsu=urn:linewatch:sim;s=Pump1.flow' }],
+        }),
+        { logger: createLogger('silent'), metrics: new GatewayMetrics() },
+      );
+      let stderr = '';
+      vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+      const refused = await source.readOnce().then(
+        () => 'read',
+        (err: Error) => err.message,
+      );
+      vi.restoreAllMocks();
+      expect(refused).toMatch(
+        /^device old-ua \(opc\.tcp:.*\): the server's certificate \(or its issuer's\) has expired or is not valid yet \(.*BadCertificateTimeInvalid.*\): renew it on the server, or check this gateway's clock/,
+      );
+      expect(refused).not.toContain('mv ');
+      expect(stderr).toMatch(/node-opcua: +validity: +\d{4}-\d\d-\d\dT[\d:.]+Z → \d{4}-\d\d-\d\dT[\d:.]+Z/);
+      expect(stderr).not.toContain('serverCertificate = '); // the base64 dump stays out
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
