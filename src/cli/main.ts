@@ -274,6 +274,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         '--name <name>',
         "the model name (default: csv-<arch> with --csv; with the simulator pump-<arch> for hybrid and stats, else the model's own, pump-ae or press-ae)",
       )
+      .option(
+        '--model-version <version>',
+        "the model's version (default 1.0.0): a release for gateways needs a version other than the one they run, and the name (--name) of the model it replaces",
+      )
       .option('--train-s <n>', 'with the simulator: seconds of normal operation to train on (pump 1800, press 14400)')
       .option(
         '--prune <fraction>',

@@ -1,7 +1,10 @@
 /** `linewatch model keygen | sign | verify`: the publishing side of signed model releases. */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { MANIFEST_FILE, SIGNATURE_FILE } from '../inference/manifest.js';
 import { SessionPool } from '../inference/session-pool.js';
-import { generateKeys, readPublicKey, signRelease, verifyRelease } from '../sync/release.js';
+import { generateKeys, readPrivateKey, readPublicKey, signRelease, verifyRelease } from '../sync/release.js';
 import { readReleaseDir } from '../sync/release-reader.js';
 import { reportError } from './report-error.js';
 import { modelFolderFlag, UsageError } from './usage.js';
@@ -25,7 +28,14 @@ export async function signCommand(opts: { model: string; key: string; sequence?:
       throw new UsageError(
         `--sequence ${opts.sequence}: expected a whole number from 1, above every release of this model signed before`,
       );
-    const path = await signRelease(modelFolderFlag('--model', opts.model), resolve(opts.key), sequence);
+    const folder = modelFolderFlag('--model', opts.model);
+    await readPrivateKey(resolve(opts.key)); // the key's problems first, then the sequence's
+    if (sequence === undefined && (await manifestSequence(folder)) === undefined)
+      throw new UsageError(
+        '--sequence N: required, as this manifest has no release_sequence yet: a gateway takes only a release whose ' +
+          'sequence is above the one it runs (1 for the first release of a model, higher for each later one)',
+      );
+    const path = await signRelease(folder, resolve(opts.key), sequence);
     process.stdout.write(`signed: ${path}\n`);
     return 0;
   } catch (err) {
@@ -33,17 +43,33 @@ export async function signCommand(opts: { model: string; key: string; sequence?:
   }
 }
 
+/** The manifest's release_sequence, where it has one (a manifest that is no JSON is for signRelease to name). */
+async function manifestSequence(folder: string): Promise<unknown> {
+  try {
+    return (JSON.parse(await readFile(join(folder, MANIFEST_FILE), 'utf8')) as { release_sequence?: unknown })
+      .release_sequence;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function verifyCommand(opts: { model: string; publicKey: string }): Promise<number> {
   try {
-    const { loaded, model } = await verifyRelease(
-      await readReleaseDir(modelFolderFlag('--model', opts.model)),
-      await readPublicKey(resolve(opts.publicKey)),
-      undefined,
-      new SessionPool(),
-    );
+    const folder = modelFolderFlag('--model', opts.model);
+    const key = await readPublicKey(resolve(opts.publicKey)); // the key's problems first, then the release's
+    if (!existsSync(join(folder, SIGNATURE_FILE)))
+      throw new Error(
+        `${folder}: unsigned (no ${SIGNATURE_FILE}); sign it with linewatch model sign --model ${opts.model} --key KEY --sequence N`,
+      );
+    const { loaded, model } = await verifyRelease(await readReleaseDir(folder), key, undefined, new SessionPool());
     await model.close();
+    const sequence = loaded.manifest.release_sequence;
     process.stdout.write(
-      `verified: ${loaded.manifest.name} ${loaded.manifest.version} (signature, sha256 ${loaded.manifest.sha256.slice(0, 12)}…, loads, golden window reproduced)\n`,
+      `verified: ${loaded.manifest.name} ${loaded.manifest.version} (signature, sha256 ${loaded.manifest.sha256.slice(0, 12)}…, loads, golden window reproduced; ${
+        sequence === undefined
+          ? 'no release_sequence: a gateway refuses it; sign it again with --sequence N'
+          : `release_sequence ${sequence}`
+      })\n`,
     );
     return 0;
   } catch (err) {

@@ -37,6 +37,7 @@ export interface TrainOptions extends DetectorFlags, PartFlags {
   hidden: string;
   filters: string;
   name?: string;
+  modelVersion?: string;
   prune?: string;
   report?: string;
   force?: boolean;
@@ -80,6 +81,14 @@ export function nameOf(opts: TrainOptions, fallback: string): string {
   if (opts.name === undefined) return fallback;
   if (opts.name.trim() === '') throw new UsageError('--name: expected a model name, not a blank one');
   return opts.name;
+}
+
+/** `--model-version`, where given: not blank (a release is told apart from the model it replaces by its version). */
+export function modelVersionOf(opts: TrainOptions): string | undefined {
+  if (opts.modelVersion === undefined) return undefined;
+  if (opts.modelVersion.trim() === '')
+    throw new UsageError('--model-version: expected a version (1.1.0, 2026-12-05), not a blank one');
+  return opts.modelVersion.trim();
 }
 
 /** The text of the CSV that --csv names; a file that cannot be read is named with the reason (ENOENT, EACCES). */

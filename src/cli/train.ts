@@ -18,6 +18,7 @@ import {
   checkOut,
   csvFlagText,
   filtersOf,
+  modelVersionOf,
   nameOf,
   pruneOf,
   writeTrainReport,
@@ -39,6 +40,7 @@ async function fitAndWrite(
   notes = false,
 ): Promise<void> {
   refuseUnknownSlowChannels(detector.slowChannels, data.channels, 'channel', 'channels');
+  const version = modelVersionOf(opts);
   await checkOut(opts);
   const bar = terminalProgress();
   const fitted = await fitDetector(data, {
@@ -46,7 +48,10 @@ async function fitAndWrite(
     log: (line: string) => process.stderr.write(`${line}\n`),
     ...(bar ? { progress: bar } : {}),
   });
-  await writeModelFolder(resolve(opts.out), fitted);
+  await writeModelFolder(
+    resolve(opts.out),
+    version ? { ...fitted, manifest: { ...fitted.manifest, version } } : fitted,
+  );
   if (notes) for (const note of trainingNotes({ ...data, target: detector.target })) process.stderr.write(`${note}\n`);
   if (opts.report) await writeTrainReport(opts.report, fitted, `${data.name} (${detector.arch}) on ${from}`);
   process.stdout.write(`model ${data.name} written to ${resolve(opts.out)}\n`);

@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, ModelError } from '../core/errors.js';
 import { loadManifest, type LoadedManifest } from '../inference/manifest.js';
+import { readPublicKey } from '../sync/release.js';
 import { duplicates } from '../core/config-primitives.js';
 import { resolveMqttTlsPaths } from '../core/mqtt-broker-schema.js';
 import { actionType, sinkTypes, sourceType } from '../registry/components.js';
@@ -96,8 +97,22 @@ export async function parseConfig(
       });
     models.set(asset.name, loaded);
   }
+  issues.push(...(await publicKeyIssues(config)));
   if (issues.length > 0) throw new ConfigError(path, issues);
   return { file: path, config, models };
+}
+
+/** Each public key a signed release is checked against, read as the gateway will read it: a missing file, a key of
+ * another kind or a private key is the configuration's problem, found by validate, not at run time. */
+async function publicKeyIssues(config: Config): Promise<string[]> {
+  const updates = config.cloud.model_updates;
+  if (!updates) return [];
+  const keys = typeof updates.public_key_file === 'string' ? [updates.public_key_file] : updates.public_key_file;
+  const where = (i: number) => `cloud.model_updates.public_key_file${keys.length > 1 ? `[${i}]` : ''}`;
+  const issues: string[] = [];
+  for (const [i, key] of keys.entries())
+    await readPublicKey(key).catch((err: Error) => issues.push(`${where(i)}: ${err.message}`));
+  return issues;
 }
 
 /** The models shipped with the package (dist/config/ → ../../models; /app/models in the image). */

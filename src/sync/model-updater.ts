@@ -124,6 +124,8 @@ export class ModelUpdater {
   /** The sequence each asset confirmed while running, as soon as it is confirmed (active.json is written after). */
   private readonly confirmed = new Map<string, number>();
   private readonly notices = new NoticeMemory();
+  /** Notices passed over (a model no asset runs, a version an asset runs already), each said once in the log. */
+  private readonly passedOver = new Set<string>();
 
   constructor(
     private readonly config: ModelUpdatesConfig,
@@ -255,10 +257,26 @@ export class ModelUpdater {
    */
   private async apply(notice: ReleaseNotice): Promise<boolean> {
     const running = this.host.assetsRunning(notice.model);
-    if (running.length === 0) return false;
+    if (running.length === 0) {
+      this.passOver(
+        notice,
+        '',
+        `release notice for ${notice.model} ${notice.version} passed over: no asset here runs a model named ` +
+          `${notice.model} (a release carries, in its manifest's name, the name of the model it replaces)`,
+      );
+      return false;
+    }
     const targets: UpdateTarget[] = [];
     for (const target of running) {
-      if (target.model.version === notice.version) continue;
+      if (target.model.version === notice.version) {
+        this.passOver(
+          notice,
+          target.asset,
+          `asset ${target.asset}: release notice for ${notice.model} ${notice.version} passed over: the asset runs ` +
+            'that version already (a release carries a new version in its manifest)',
+        );
+        continue;
+      }
       if ((await this.refused(target.asset)).includes(notice.version)) {
         this.deps.logger.info(
           { component: 'model-updates', asset: target.asset },
@@ -289,6 +307,15 @@ export class ModelUpdater {
     let remember = true;
     for (const t of targets) if (!(await this.applyTo(t, release, event(t)))) remember = false;
     return remember;
+  }
+
+  /** Says once (per model, version and asset) why a notice was passed over: silence leaves its user guessing. */
+  private passOver(notice: ReleaseNotice, asset: string, message: string): void {
+    const key = JSON.stringify([notice.model, notice.version, asset]);
+    if (this.passedOver.has(key)) return;
+    if (this.passedOver.size >= 1024) this.passedOver.clear(); // bounded: notices come from the network
+    this.passedOver.add(key);
+    this.deps.logger.info({ component: 'model-updates', ...(asset ? { asset } : {}) }, message);
   }
 
   /** The sequences a release for `target` must be above (release-sequence.ts). */

@@ -83,11 +83,20 @@ function keyFileError(what: string, path: string, pem: string, err: unknown, tex
 
 export async function readPublicKey(path: string): Promise<KeyObject> {
   let key: KeyObject;
+  let bytes: Buffer | undefined;
   try {
-    key = createPublicKey(await readFile(path));
+    bytes = await readFile(path);
+    key = createPublicKey(bytes);
   } catch (err) {
     throw keyFileError('public key', path, '-----BEGIN PUBLIC KEY-----', err);
   }
+  // createPublicKey takes a private key too (and derives its public half): the signing key would then sit on every
+  // gateway, where it only needs the public one.
+  if (bytes.includes('PRIVATE KEY'))
+    throw new Error(
+      `public key ${path}: this is a private key, the one that signs releases; give the public key "linewatch model ` +
+        'keygen" wrote beside it (release-signing.pub.pem), and keep the private key on the release machine only',
+    );
   if (key.asymmetricKeyType !== 'ed25519')
     throw new Error(`public key ${path}: expected an ed25519 public key, got ${key.asymmetricKeyType}`);
   return key;
@@ -101,9 +110,8 @@ export async function readPublicKeys(paths: string | readonly string[]): Promise
   return Promise.all(list.map(readPublicKey));
 }
 
-/** Signs a model folder's manifest.json (first setting its release_sequence, if given), writing manifest.sig beside
- * it. */
-export async function signRelease(modelDir: string, privateKeyPath: string, sequence?: number): Promise<string> {
+/** The ed25519 private key that signs releases, each problem with the file named. */
+export async function readPrivateKey(privateKeyPath: string): Promise<KeyObject> {
   let key: KeyObject;
   let text: string | undefined;
   try {
@@ -115,6 +123,13 @@ export async function signRelease(modelDir: string, privateKeyPath: string, sequ
   }
   if (key.asymmetricKeyType !== 'ed25519')
     throw new Error(`private key ${privateKeyPath}: expected an ed25519 private key, got ${key.asymmetricKeyType}`);
+  return key;
+}
+
+/** Signs a model folder's manifest.json (first setting its release_sequence, if given), writing manifest.sig beside
+ * it. */
+export async function signRelease(modelDir: string, privateKeyPath: string, sequence?: number): Promise<string> {
+  const key = await readPrivateKey(privateKeyPath);
   if (sequence !== undefined) {
     const m = JSON.parse(await readFile(join(modelDir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
     await writeFile(

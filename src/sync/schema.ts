@@ -9,7 +9,9 @@ export const mqttSyncSchema = z.strictObject({
     .string()
     .min(1)
     .default('linewatch')
-    .describe('Topics start with this: <prefix>/<site>/<line>/<gateway>/...'),
+    .describe(
+      'Topics start with this: <prefix>/<gateway name>/... (status, summary, alarm, part, model); release notices on <prefix>/releases/<model name>.',
+    ),
   client_id: z.string().optional().describe('MQTT client id; default linewatch-<gateway name>.'),
   ...mqttCredentialFields,
   ...mqttTlsFields,
@@ -44,13 +46,13 @@ export const modelUpdatesSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe(
-      "Release notices: a retained MQTT message on `<topic_prefix>/releases/<model name>` (uses cloud.mqtt's broker), and/or an HTTPS URL polled for the same JSON notice.",
+      "Release notices: a retained MQTT message on `<topic_prefix>/releases/<model name>` (uses cloud.mqtt's broker), and/or a URL (HTTPS; HTTP on a trusted network) polled for the same JSON notice.",
     ),
   poll_url: z
     .url()
     .optional()
     .describe(
-      'An HTTPS URL polled for release notices (one notice or a list; no redirect followed, at most max_manifest_bytes).',
+      'A URL (HTTPS; HTTP on a trusted network: the signature still decides) polled for release notices (one notice or a list; no redirect followed, at most max_manifest_bytes).',
     ),
   release_url_prefixes: z
     .array(

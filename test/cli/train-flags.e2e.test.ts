@@ -32,6 +32,10 @@ describe('linewatch train refuses what it would otherwise ignore', () => {
     ],
     [['--model', 'pump', '--arch', 'hybrid', '--name', ''], '--name: expected a model name, not a blank one'],
     [['--csv', CSV, '--name', ' '], '--name: expected a model name, not a blank one'],
+    [
+      ['--csv', CSV, '--model-version', ' '],
+      '--model-version: expected a version (1.1.0, 2026-12-05), not a blank one',
+    ],
     [['--model', 'press', '--train-s', 'abc'], '--train-s abc: expected a whole number from 60'],
     [['--model', 'pump', '--arch', 'hybrid', '--train-s', '59'], '--train-s 59: expected a whole number from 60'],
     [

@@ -49,9 +49,14 @@ describe('train --out', () => {
       `linewatch: --out ${model}: holds other files beside its model (notes.txt); --force replaces a model, never other files: move them out, or name a new folder`,
     ]);
     await rm(join(model, 'notes.txt'));
-    const forced = await runCli(['train', '--csv', csv, '--channels', 'Current,Pressure', '--out', model, '--force']);
+    // A release's name and version, as a gateway running the first model takes it.
+    const forced = await runCli([
+      ...['train', '--csv', csv, '--channels', 'Current,Pressure', '--out', model, '--force'],
+      ...['--name', 'rig-hybrid', '--model-version', '1.1.0'],
+    ]);
     expect(forced.code, forced.stderr).toBe(0);
     expect(await channels(model)).toEqual(['Current', 'Pressure']);
+    expect((await loadManifest(model)).manifest).toMatchObject({ name: 'rig-hybrid', version: '1.1.0' });
     // The model's own files only: no signature of the old one, nothing written on the way.
     expect((await readdir(model)).sort()).toEqual(['manifest.json', 'model.fp32.onnx', 'model.int8.onnx']);
     expect((await readdir(dir)).filter((f) => f.startsWith('model.'))).toEqual([]);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile, parseConfig } from '../../src/config/load.js';
+import { generateKeys } from '../../src/sync/release.js';
 import { ROOT } from '../helpers/cli.js';
 import { accepted, issuesOf } from '../helpers/config-issues.js';
 
@@ -364,6 +365,27 @@ describe('configuration', () => {
     expect(loaded.config.http.port).toBe(9100);
     expect(loaded.config.gateway.name).toBe('edge-1');
     expect(await issuesOf(text, {})).toEqual(['http.port: environment variable HTTP_PORT is not set']);
+  });
+
+  it('checks the public keys releases are verified with: a missing file, a private key, no key', async () => {
+    const keys = await generateKeys(await mkdtemp(join(tmpdir(), 'lw-config-keys-')));
+    const notAKey = join(await mkdtemp(join(tmpdir(), 'lw-config-keys-')), 'notes.csv');
+    await writeFile(notAKey, 'a,b\n1,2\n');
+    const updates = (files: string[]) =>
+      config({
+        top: `cloud:\n  model_updates:\n    public_key_file: [${files.join(', ')}]\n    mqtt: false\n    poll_url: https://releases.example/notice.json`,
+      });
+    expect((await accepted(updates([keys.publicPath]))).cloud.model_updates?.public_key_file).toEqual([
+      keys.publicPath,
+    ]);
+    const issues = await issuesOf(
+      updates([keys.publicPath, keys.privatePath, '/nonexistent/release.pub.pem', notAKey]),
+    );
+    expect(issues).toEqual([
+      `cloud.model_updates.public_key_file[1]: public key ${keys.privatePath}: this is a private key, the one that signs releases; give the public key "linewatch model keygen" wrote beside it (release-signing.pub.pem), and keep the private key on the release machine only`,
+      'cloud.model_updates.public_key_file[2]: public key /nonexistent/release.pub.pem: no such file',
+      `cloud.model_updates.public_key_file[3]: public key ${notAKey}: not a PEM public key; expected the file "linewatch model keygen" wrote, starting with "-----BEGIN PUBLIC KEY-----"`,
+    ]);
   });
 
   it('reports a whole document that is one unset variable as that alone', async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { UpdateHost } from '../../src/sync/model-updater.js';
 import { MAX_REMEMBERED_NOTICES } from '../../src/sync/notice-memory.js';
+import { logLines } from '../helpers/log-lines.js';
 import { outcomeOf, startUpdater } from '../helpers/updater-fixture.js';
 
 /** `host`, recording in `asked` each model name the updater asks about (it asks for every notice it handles). */
@@ -90,9 +91,10 @@ describe('release notices the updater remembers', () => {
     }
   }, 60_000);
 
-  it('remembers nothing of a notice for a model no asset runs', async () => {
+  it('remembers nothing of a notice for a model no asset runs, and says once why it passed it over', async () => {
     const asked: string[] = [];
-    const f = await startUpdater({ host: (host) => recordingAsks(host, asked) });
+    const log = logLines('info');
+    const f = await startUpdater({ host: (host) => recordingAsks(host, asked), logger: log.logger });
     try {
       const notice = JSON.stringify({ model: 'press-ae', version: '2.0.0', url: `${f.releases.url}/press/` });
       for (let i = 0; i < 3; i++) {
@@ -101,6 +103,14 @@ describe('release notices the updater remembers', () => {
       }
       expect(asked).toEqual(['press-ae', 'press-ae', 'press-ae']);
       expect(f.releases.requests).toEqual([]);
+      // The version pump-1 runs already: passed over too, said once.
+      const same = JSON.stringify({ model: 'pump-ae', version: '1.0.0+seed7', url: `${f.releases.url}/same/` });
+      for (let i = 0; i < 2; i++) f.updater.onNoticeText(same, 'mqtt linewatch/releases/pump-ae');
+      await f.updater.idle();
+      expect(log.at(30).filter((m) => m.includes('passed over'))).toEqual([
+        "release notice for press-ae 2.0.0 passed over: no asset here runs a model named press-ae (a release carries, in its manifest's name, the name of the model it replaces)",
+        'asset pump-1: release notice for pump-ae 1.0.0+seed7 passed over: the asset runs that version already (a release carries a new version in its manifest)',
+      ]);
     } finally {
       await f.close();
     }
