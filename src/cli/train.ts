@@ -105,6 +105,12 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
   const textual = heldAsText(detector.slowChannels ?? [], data.textColumns, ': ');
   if (textual) throw new UsageError(`--slow-channels ${detector.slowChannels!.join(',')}${textual}`);
   if (data.missing.length > 0) process.stderr.write(`${opts.csv}: missing readings: ${heldText(data.missing)}\n`);
+  if (data.labelledAnomalous)
+    process.stderr.write(
+      `${opts.csv}: ${data.labelledAnomalous.rows} of the ${data.rowCount} rows trained on are labelled anomalous ` +
+        `(column anomaly, the first at row ${data.labelledAnomalous.first}) and are learnt as normal: train on the ` +
+        `rows before it (--train-rows ${data.labelledAnomalous.first - 1}) or on a recording of normal operation\n`,
+    );
   const prune = pruneOf(opts, detector.arch);
   await fitAndWrite(
     opts,

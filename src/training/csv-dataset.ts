@@ -8,6 +8,7 @@ import {
   heldText,
   holdShortGaps,
   isNotChannel,
+  labelColumn,
   parseSkabCsv,
   refuseOpenGaps,
   rowMajor,
@@ -54,7 +55,13 @@ export function csvNormalData(
     readonly periodMs?: number;
     readonly rows?: number;
   },
-): NormalData & { readonly missing: readonly HeldReadings[]; readonly textColumns?: readonly TextColumn[] } {
+): NormalData & {
+  readonly missing: readonly HeldReadings[];
+  readonly textColumns?: readonly TextColumn[];
+  /** Rows trained on that the file's `anomaly` column labels anomalous (learnt as normal all the same), and the
+   * first of them (1-based). */
+  readonly labelledAnomalous?: { readonly rows: number; readonly first: number };
+} {
   const table = parseSkabCsv(text, file);
   const available = table.header.slice(1);
   const channels = o.channels && o.channels.length > 0 ? [...o.channels] : available.filter((h) => !isNotChannel(h));
@@ -75,6 +82,14 @@ export function csvNormalData(
   const held = holdShortGaps(table, channels, periodMs);
   refuseOpenGaps(held, n, file, periodMs);
   const rows = rowMajor(table, channels, n);
+  const labels = labelColumn(table, 'anomaly');
+  let anomalous = 0;
+  let first = 0;
+  for (let i = 0; labels && i < n; i++) {
+    if (labels[i] === 0 || Number.isNaN(labels[i])) continue;
+    anomalous++;
+    if (first === 0) first = i + 1;
+  }
   return {
     name: o.name,
     source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${leftOutNames(table)}${table.countedRows ? ' (no time column: rows counted as samples)' : ''}${held.length > 0 ? ` (missing readings: ${heldText(held)})` : ''}`,
@@ -84,6 +99,7 @@ export function csvNormalData(
     rowCount: n,
     missing: held,
     ...(table.textColumns ? { textColumns: table.textColumns } : {}),
+    ...(anomalous > 0 ? { labelledAnomalous: { rows: anomalous, first } } : {}),
   };
 }
 

@@ -94,4 +94,23 @@ describe('train --out', () => {
       'note: the training rows span 6.7 min, less than the 1 day the alarm budget (1 false alarm a day) allows',
     );
   }, 60_000);
+
+  it('says so where the rows it trains on are labelled anomalous (learnt as normal all the same)', async () => {
+    // SKAB's valve1/1.csv: its first anomalous row is row 573.
+    const labelled = join(ROOT, 'data/skab/valve1/1.csv');
+    const res = await runCli([
+      ...['train', '--csv', labelled, '--train-rows', '622', '--channels', 'Current,Pressure'],
+      ...['--out', join(dir, 'labelled')],
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain(
+      `${labelled}: 50 of the 622 rows trained on are labelled anomalous (column anomaly, the first at row 573) and are learnt as normal: train on the rows before it (--train-rows 572) or on a recording of normal operation`,
+    );
+    const clean = await runCli([
+      ...['train', '--csv', labelled, '--train-rows', '572', '--channels', 'Current,Pressure'],
+      ...['--out', join(dir, 'clean')],
+    ]);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stderr).not.toContain('labelled anomalous');
+  }, 60_000);
 });
