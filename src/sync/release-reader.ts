@@ -67,17 +67,22 @@ export async function readRelease(
   limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS,
 ): Promise<ReleaseFiles> {
   const unread: string[] = [];
-  const orEmpty = (err: unknown): Uint8Array => {
-    if (err instanceof DownloadTooLarge) throw err;
-    unread.push((err as Error).message);
-    return new Uint8Array();
-  };
+  // Each named by its file: a URL in a message may be redacted down to its host.
+  const orEmpty =
+    (name: string, hint = '') =>
+    (err: unknown): Uint8Array => {
+      if (err instanceof DownloadTooLarge) throw err;
+      unread.push(`${name}: ${(err as Error).message}${hint}`);
+      return new Uint8Array();
+    };
   const capped = (name: string, limit: number, key: string): Promise<Uint8Array> =>
     read(name, limit).catch((err: unknown) => {
       throw namingSetting(err, key);
     });
   const manifest = await capped(MANIFEST_FILE, limits.manifestBytes, 'max_manifest_bytes');
-  const signature = await capped(SIGNATURE_FILE, limits.signatureBytes, 'max_signature_bytes').catch(orEmpty);
+  const signature = await capped(SIGNATURE_FILE, limits.signatureBytes, 'max_signature_bytes').catch(
+    orEmpty(SIGNATURE_FILE, ' (an unsigned release? sign it with linewatch model sign --sequence N)'),
+  );
   let file: unknown = DEFAULT_MODEL_FILE;
   try {
     file = (JSON.parse(Buffer.from(manifest).toString('utf8')) as { file?: unknown }).file ?? file;
@@ -86,7 +91,7 @@ export async function readRelease(
   }
   const model =
     typeof file === 'string' && RELEASE_NAME.test(file)
-      ? await capped(file, limits.modelBytes, 'max_model_bytes').catch(orEmpty)
+      ? await capped(file, limits.modelBytes, 'max_model_bytes').catch(orEmpty(file))
       : new Uint8Array();
   return { manifest, signature, model, origin, ...(unread.length > 0 ? { unread } : {}) };
 }

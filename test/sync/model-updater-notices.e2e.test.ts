@@ -4,7 +4,7 @@
  * file of the release not there yet), nor one for a model no asset runs, and at most
  * MAX_REMEMBERED_NOTICES of them. Real signed releases over a real HTTP server.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { UpdateHost } from '../../src/sync/model-updater.js';
@@ -51,12 +51,28 @@ describe('release notices the updater remembers', () => {
       await f.updater.idle();
       expect(f.events.map(outcomeOf)).toEqual(['2.0.0:rejected:download']);
       expect(f.events[0].reason).toMatch(
-        /^download: release http:\/\/127\.0\.0\.1:\d+\/v2\/ is incomplete: GET http:\/\/127\.0\.0\.1:\d+\/v2\/model\.int8\.onnx answered 404$/,
+        /^download: release http:\/\/127\.0\.0\.1:\d+\/v2\/ is incomplete: model\.int8\.onnx: GET http:\/\/127\.0\.0\.1:\d+\/v2\/model\.int8\.onnx answered 404$/,
       );
       await rename(`${model}.uploading`, model);
       f.notice('2.0.0', 'v2');
       await f.updater.idle();
       expect(f.events.map(outcomeOf)).toEqual(['2.0.0:rejected:download', '2.0.0:applied']);
+    } finally {
+      await f.close();
+    }
+  }, 60_000);
+
+  it('names an unsigned release (no manifest.sig) by the file it lacks', async () => {
+    const f = await startUpdater();
+    try {
+      await f.release('unsigned', '2.0.0', 1);
+      await rm(join(f.releases.root, 'unsigned', 'manifest.sig'));
+      f.notice('2.0.0', 'unsigned');
+      await f.updater.idle();
+      expect(f.events.map(outcomeOf)).toEqual(['2.0.0:rejected:download']);
+      expect(f.events[0].reason).toMatch(
+        /is incomplete: manifest\.sig: GET http:\/\/127\.0\.0\.1:\d+\/unsigned\/manifest\.sig answered 404 \(an unsigned release\? sign it with linewatch model sign --sequence N\)$/,
+      );
     } finally {
       await f.close();
     }
