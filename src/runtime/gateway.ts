@@ -112,11 +112,16 @@ export class Gateway {
       }),
     );
     if (config.cloud.mqtt) {
-      const models = [...this.loaded.models].map(([asset, m]) => ({
+      const configured = [...this.loaded.models].map(([asset, m]) => ({
         asset,
         model: m.manifest.name,
         version: m.manifest.version,
       }));
+      // What each asset runs: the configured models until the pipelines are built, then theirs (updates included).
+      const models = () =>
+        this.pipelines.length === 0
+          ? configured
+          : this.pipelines.map((p) => ({ asset: p.config.name, model: p.model.name, version: p.model.version }));
       const identity = {
         gateway: config.gateway.name,
         site: config.gateway.site,
@@ -177,6 +182,8 @@ export class Gateway {
         );
       }
       if (this.deps.restoreAlarms !== false) this.restoreAlarms();
+      // The cloud's retained status names the models chosen now (a confirmed update, not the configured one).
+      for (const sink of this.sinks) if (sink instanceof MqttSync) sink.announce();
       // Sources whose connection carries alarm actions' writes (a PLC output, an OPC UA node).
       const writers = new Map(
         this.loaded.config.sources.flatMap((c, i) => (writeProtocolOf(c) ? [[c.name, this.sources[i]] as const] : [])),

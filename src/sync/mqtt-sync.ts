@@ -31,7 +31,8 @@ export interface GatewayIdentity {
   readonly site: string;
   readonly line: string;
   readonly version: string;
-  readonly models: readonly { asset: string; model: string; version: string }[];
+  /** The model each asset runs now (read at each status message: an update or a rollback changes it). */
+  readonly models: () => readonly { asset: string; model: string; version: string }[];
 }
 
 interface Envelope {
@@ -87,9 +88,19 @@ export class MqttSync implements Sink {
       site,
       line,
       version,
-      models,
+      models: models(),
       ts: new Date(this.now()).toISOString(),
     });
+  }
+
+  /**
+   * Publishes the retained status again (when connected; the next connect publishes it anyway): after an asset's
+   * model changed, and once the gateway has chosen each asset's model at start (a confirmed update may replace the
+   * configured one after this sink connected).
+   */
+  announce(): void {
+    if (this.client?.connected)
+      this.client.publish(`${this.prefix}/status`, this.status('online'), { qos: 1, retain: true });
   }
 
   async start(): Promise<void> {
@@ -156,7 +167,9 @@ export class MqttSync implements Sink {
           topic: `${this.prefix}/part/${p.asset}`,
           message: { schema: 'linewatch.part/1', id: `${gw}/${p.asset}/${p.partId}/${p.ts}`, gateway: gw, ...p },
         });
-    for (const m of records.modelUpdates ?? [])
+    const updates = records.modelUpdates ?? [];
+    if (updates.some((m) => m.outcome === 'applied' || m.outcome === 'rolled_back')) this.announce();
+    for (const m of updates)
       add('alarm', {
         topic: `${this.prefix}/model/${String(m.asset)}`,
         message: {

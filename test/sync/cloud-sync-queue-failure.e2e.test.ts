@@ -26,7 +26,7 @@ import { INJECTED, sqliteFault } from '../helpers/sqlite-fault.js';
 import { suiteServer } from '../helpers/suite-server.js';
 
 const broker = suiteServer(startMosquitto);
-const identity = { gateway: 'gw-q', site: 's', line: 'l', version: '0.1.0', models: [] };
+const identity = { gateway: 'gw-q', site: 's', line: 'l', version: '0.1.0', models: () => [] };
 const queuePath = () => join(mkdtempSync(join(tmpdir(), 'lw-cloud-fail-')), 'cloud.queue.db');
 
 /** A consumer of gw-q's alarm messages; `ids` fills as they arrive, `count(n)` waits for n. */

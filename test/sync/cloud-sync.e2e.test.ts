@@ -27,7 +27,7 @@ const identity = {
   site: 's',
   line: 'l',
   version: '0.1.0',
-  models: [{ asset: 'pump-1', model: 'pump-ae', version: '1' }],
+  models: () => [{ asset: 'pump-1', model: 'pump-ae', version: '1' }],
 };
 const alarm = (asset: string, n: number, ts: number): AlarmEvent => ({
   asset,
@@ -95,11 +95,44 @@ describe('cloud sync over MQTT', () => {
     });
     expect(String(summary.id)).toMatch(/^gw-7\/pump-1\/\d{4}-\d\d-\d\dT/);
     const birth = got.find((g) => g.topic === 'linewatch/gw-7/status')!.msg;
-    expect(birth).toMatchObject({ state: 'online', gateway: 'gw-7', version: '0.1.0', models: identity.models });
+    expect(birth).toMatchObject({ state: 'online', gateway: 'gw-7', version: '0.1.0', models: identity.models() });
     expect(got.find((g) => g.topic === 'linewatch/gw-7/part/press-1')!.msg).toMatchObject({
       id: `gw-7/press-1/42/${t0 + 6000}`,
       verdict: 'fail',
     });
+  });
+
+  it('publishes its retained status again when an asset runs another model (an update applied, rolled back)', async () => {
+    const consumer = await mqtt.connectAsync(broker().url, { clientId: 'consumer-status' });
+    await consumer.subscribeAsync('linewatch/gw-8/status', { qos: 1 });
+    const statuses: Record<string, unknown>[] = [];
+    consumer.on('message', (_topic, payload) => statuses.push(JSON.parse(payload.toString())));
+    let running = '1.0.0';
+    const sync = new MqttSync(
+      mqttSyncSchema.parse({ url: broker().url }),
+      { ...identity, gateway: 'gw-8', models: () => [{ asset: 'pump-1', model: 'pump-ae', version: running }] },
+      { logger: silentLogger(), metrics: new GatewayMetrics(), queue: new MemoryQueue(1 << 20) },
+    );
+    try {
+      await sync.start();
+      while (!statuses.some((m) => m.state === 'online')) await new Promise((r) => consumer.once('message', r));
+      running = '2.0.0';
+      const update = { asset: 'pump-1', model: 'pump-ae', previousVersion: '1.0.0', ts: Date.now() };
+      const report = (version: string, outcome: 'applied' | 'rejected' | 'rolled_back') =>
+        sync.write({ samples: [], scores: [], alarms: [], modelUpdates: [{ ...update, version, outcome }] });
+      report('2.0.0', 'applied');
+      while (statuses.length < 2) await new Promise((r) => consumer.once('message', r));
+      expect(statuses[1]).toMatchObject({ state: 'online', models: [{ asset: 'pump-1', version: '2.0.0' }] });
+      // A rejected release changes nothing: no status for it.
+      report('3.0.0', 'rejected');
+      running = '1.0.0';
+      report('2.0.0', 'rolled_back');
+      while (statuses.length < 3) await new Promise((r) => consumer.once('message', r));
+      expect(statuses.map((m) => (m.models as { version: string }[])[0].version)).toEqual(['1.0.0', '2.0.0', '1.0.0']);
+    } finally {
+      await sync.close();
+      await consumer.endAsync();
+    }
   });
 
   /** Publishes numbered alarm events for two assets every 20 ms through `sync`; returns their ids. */
