@@ -315,6 +315,7 @@ export class Gateway {
 
   /** Manual rollback of a model update on probation (HTTP API). */
   async rollbackModel(asset: string, by: string, comment?: string): Promise<ModelUpdateEvent> {
+    this.pipelineOf(asset);
     if (!this.updater) throw new CommandError(409, 'model updates are not configured (cloud.model_updates)');
     try {
       return await this.updater.rollback(asset, `requested by ${by}${comment ? `: ${comment}` : ''}`, by);
@@ -337,15 +338,21 @@ export class Gateway {
    * event, which is journaled like every other; throws with the reason when refused.
    */
   command(asset: string, alarm: string, request: Omit<CommandRequest, 'ts'>): AlarmEvent {
+    const pipeline = this.pipelineOf(asset);
+    if (alarm !== ANOMALY_ALARM)
+      throw new CommandError(404, `asset ${asset} has no alarm "${alarm}" (alarms: ${ANOMALY_ALARM})`);
+    return pipeline.command({ ...request, ts: Date.now() });
+  }
+
+  /** The asset's pipeline; a 404 naming the assets there are where there is none of that name. */
+  private pipelineOf(asset: string): AssetPipeline {
     const pipeline = this.pipelines.find((p) => p.config.name === asset);
     if (!pipeline)
       throw new CommandError(
         404,
         `no asset "${asset}" (assets: ${this.pipelines.map((p) => p.config.name).join(', ') || 'none'})`,
       );
-    if (alarm !== ANOMALY_ALARM)
-      throw new CommandError(404, `asset ${asset} has no alarm "${alarm}" (alarms: ${ANOMALY_ALARM})`);
-    return pipeline.command({ ...request, ts: Date.now() });
+    return pipeline;
   }
 
   /** Stops in reverse order, flushing everything accepted. Idempotent. */

@@ -22,6 +22,7 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { z } from 'zod';
 import type { Model } from '../core/components.js';
+import { formatIssues } from '../core/format-issues.js';
 import { brokerErrorText, connectMqtt } from '../core/mqtt-connection.js';
 import type { ModelUpdatesConfig, MqttSyncConfig } from './schema.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -210,9 +211,12 @@ export class ModelUpdater {
     try {
       notice = releaseNoticeSchema.parse(JSON.parse(text));
     } catch (err) {
+      // A schema's issues by their path ("version: expected string"), not the ZodError's JSON dump.
+      const why =
+        err instanceof z.ZodError ? formatIssues(err.issues).join('; ') : (err as Error).message.split('\n')[0];
       this.deps.logger.warn(
         { component: 'model-updates' },
-        `release notice from ${origin} ignored: not a notice: ${(err as Error).message.split('\n')[0]}`,
+        `release notice from ${origin} ignored: not a notice: ${why}`,
       );
       return;
     }

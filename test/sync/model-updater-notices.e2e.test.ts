@@ -62,6 +62,20 @@ describe('release notices the updater remembers', () => {
     }
   }, 60_000);
 
+  it('names what a notice lacks by its key (not the JSON dump of a schema error)', async () => {
+    const log = logLines('info');
+    const f = await startUpdater({ logger: log.logger });
+    try {
+      f.updater.onNoticeText('{"model":"pump-ae","url":"https://releases.example/v2/"}', 'mqtt lw/releases/pump-ae');
+      await f.updater.idle();
+      expect(log.at(40)).toEqual([
+        'release notice from mqtt lw/releases/pump-ae ignored: not a notice: version: Invalid input: expected string, received undefined',
+      ]);
+    } finally {
+      await f.close();
+    }
+  }, 60_000);
+
   it('names an unsigned release (no manifest.sig) by the file it lacks', async () => {
     const f = await startUpdater();
     try {

@@ -145,8 +145,8 @@ async function scoredBy(gw: TestGateway, version: string): Promise<void> {
   }
 }
 
-function requestRollback(gw: TestGateway, body: Record<string, unknown>): Promise<Response> {
-  return fetch(`http://127.0.0.1:${gw.daemon.http!.port}/api/models/pump-1/rollback`, {
+function requestRollback(gw: TestGateway, body: Record<string, unknown>, asset = 'pump-1'): Promise<Response> {
+  return fetch(`http://127.0.0.1:${gw.daemon.http!.port}/api/models/${asset}/rollback`, {
     method: 'POST',
     headers: { authorization: `Bearer ${TOKEN}` },
     body: JSON.stringify(body),
@@ -258,6 +258,11 @@ describe('model updates', () => {
     expect(await res.json()).toMatchObject({ outcome: 'rolled_back', version: '1.1.0', by: 'j.doe' });
     const again = await requestRollback(gw, { by: 'j.doe' });
     expect(again.status).toBe(409);
+    const noAsset = await requestRollback(gw, { by: 'j.doe' }, 'pump-9');
+    expect([noAsset.status, await noAsset.json()]).toEqual([
+      404,
+      { error: 'no asset "pump-9" (assets: pump-1, press-1)' },
+    ]);
     while (gw.cloud.filter((c) => c.topic === `${gw.prefix}/demo-gateway/model/pump-1`).length < 7)
       await new Promise((r) => gw.consumer.once('message', r));
     expect(gw.cloud.map((c) => c.msg.outcome)).toEqual([
