@@ -94,9 +94,9 @@ export class MqttSync implements Sink {
   }
 
   /**
-   * Publishes the retained status again (when connected; the next connect publishes it anyway): after an asset's
-   * model changed, and once the gateway has chosen each asset's model at start (a confirmed update may replace the
-   * configured one after this sink connected).
+   * Publishes the retained status (when connected): at each connect (the birth), after an asset's model changed, and
+   * once the gateway has chosen each asset's model at start (a confirmed update may replace the configured one after
+   * this sink connected).
    */
   announce(): void {
     if (this.client?.connected)
@@ -119,7 +119,7 @@ export class MqttSync implements Sink {
     client.on('connect', () => {
       if (this.lastError) this.deps.logger.info({ sink: this.name }, `cloud broker ${c.url} reachable again`);
       this.lastError = undefined;
-      client.publish(`${this.prefix}/status`, this.status('online'), { qos: 1, retain: true });
+      this.announce();
       void this.pump();
     });
     client.on('error', (err) => this.failure(`cloud broker ${c.url}: ${brokerErrorText(err, c)}`));

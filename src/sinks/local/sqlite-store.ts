@@ -29,6 +29,9 @@ CREATE INDEX IF NOT EXISTS parts_asset_ts ON parts (asset, ts);
 
 const TABLES = ['samples', 'scores', 'alarm_journal', 'parts'] as const;
 
+/** Each alarm's newest journal row (the one written last): the state a restart restores, kept past the retention. */
+const NEWEST_JOURNAL_ROWS = 'SELECT MAX(rowid) FROM alarm_journal GROUP BY asset, alarm';
+
 /** Adds a column a store made by an earlier version lacks (`definition`: its name and type). */
 function addMissingColumn(db: Database.Database, table: string, definition: string): void {
   const name = definition.split(' ')[0];
@@ -65,12 +68,11 @@ function prepareStatements(db: Database.Database) {
       'ts, asset, alarm, priority, state, previous, cause, command, by, comment, condition_active, score, threshold, ' +
         'top_channels, message, shelved_until',
     ),
-    // Each alarm's newest journal row outlives the retention: it is the state a restart restores (an alarm left
-    // unacknowledged for longer than the retention is still unacknowledged).
+    // An alarm left unacknowledged for longer than the retention is still unacknowledged after a restart.
     prune: TABLES.map((table) =>
       db.prepare(
         table === 'alarm_journal'
-          ? 'DELETE FROM alarm_journal WHERE ts < ? AND rowid NOT IN (SELECT MAX(rowid) FROM alarm_journal GROUP BY asset, alarm)'
+          ? `DELETE FROM alarm_journal WHERE ts < ? AND rowid NOT IN (${NEWEST_JOURNAL_ROWS})`
           : `DELETE FROM ${table} WHERE ts < ?`,
       ),
     ),
@@ -123,7 +125,7 @@ export class SqliteStore implements Sink {
     if (!this.db) return [];
     return this.db
       .prepare(
-        'SELECT asset, alarm, state, ts, shelved_until AS shelvedUntil, MAX(rowid) FROM alarm_journal GROUP BY asset, alarm',
+        `SELECT asset, alarm, state, ts, shelved_until AS shelvedUntil FROM alarm_journal WHERE rowid IN (${NEWEST_JOURNAL_ROWS})`,
       )
       .all()
       .flatMap((row) => {
