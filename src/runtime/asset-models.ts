@@ -2,7 +2,8 @@
  * The models the assets start with, all taken from the session pool: an asset's confirmed
  * update (read again from the store and verified) or else its configured model. Assets that run
  * the same model file share one session and its batches, whichever way the file arrived; a
- * confirmed update that no longer loads falls back to the configured model, logged.
+ * confirmed update that no longer verifies or loads falls back to the one confirmed before it, or else to the
+ * configured model: logged, and said in the asset's status until another update is applied.
  */
 import type { KeyObject } from 'node:crypto';
 import type { LoadedManifest } from '../inference/manifest.js';
@@ -12,6 +13,13 @@ import { readPublicKeys } from '../sync/release.js';
 import type { ModelUpdatesConfig } from '../config/schema.js';
 import type { Logger } from '../telemetry/logger.js';
 
+export interface AssetModels {
+  readonly models: Map<string, PooledModel>;
+  /** Assets that do not run their newest confirmed update, because it no longer verifies or loads: why, and what
+   * they run instead (the asset's status says so). */
+  readonly fallbacks: Map<string, string>;
+}
+
 /** Each asset's model, from the pool; on failure every model already taken is given back. */
 export async function acquireAssetModels(
   pool: SessionPool,
@@ -19,23 +27,29 @@ export async function acquireAssetModels(
   assets: readonly string[],
   updates: ModelUpdatesConfig | undefined,
   logger: Logger,
-): Promise<Map<string, PooledModel>> {
+): Promise<AssetModels> {
   const models = new Map<string, PooledModel>();
+  const fallbacks = new Map<string, string>();
   try {
     const keys = updates ? await readPublicKeys(updates.public_key_file) : [];
     for (const asset of assets) {
       const own = configured.get(asset)!;
-      const update = updates ? await confirmedModel(pool, asset, own, updates, keys, logger) : undefined;
-      models.set(asset, update ?? (await pool.acquire(own)));
+      const update = updates ? await confirmedModel(pool, asset, own, updates, keys, logger) : {};
+      if (update.fallback) fallbacks.set(asset, update.fallback);
+      models.set(asset, update.model ?? (await pool.acquire(own)));
     }
   } catch (err) {
     for (const m of models.values()) await m.close();
     throw err;
   }
   logLoads(models, logger);
-  return models;
+  return { models, fallbacks };
 }
 
+/**
+ * The newest confirmed update of `asset` that verifies and loads, if any; and where that is not the newest one, why
+ * (logged here, once per refused release).
+ */
 async function confirmedModel(
   pool: SessionPool,
   asset: string,
@@ -43,32 +57,42 @@ async function confirmedModel(
   updates: ModelUpdatesConfig,
   keys: readonly KeyObject[],
   logger: Logger,
-): Promise<PooledModel | undefined> {
+): Promise<{ model?: PooledModel; fallback?: string }> {
   const limits = {
     manifestBytes: updates.max_manifest_bytes,
     signatureBytes: updates.max_signature_bytes,
     modelBytes: updates.max_model_bytes,
   };
-  const confirmed = await readConfirmedRelease(updates.store_dir!, asset, own.manifest, keys, limits);
-  if (confirmed.kind === 'none') return undefined;
-  let reason = confirmed.kind === 'refused' ? confirmed.reason : '';
-  if (confirmed.kind === 'ok') {
-    try {
-      const model = await pool.acquire(confirmed.loaded);
-      logger.info(
-        { asset, version: model.version },
-        `asset ${asset}: running the confirmed model update ${model.name} ${model.version} from ${confirmed.dir}`,
-      );
-      return model;
-    } catch (err) {
-      reason = (err as Error).message;
-    }
-  }
-  logger.warn(
-    { asset },
-    `asset ${asset}: the confirmed model update in ${confirmed.dir} does not verify any more (${reason}); running the configured model`,
+  const found = await readConfirmedRelease(
+    updates.store_dir!,
+    asset,
+    own.manifest,
+    keys,
+    (loaded) => pool.acquire(loaded),
+    limits,
   );
-  return undefined;
+  for (const r of found.refused)
+    logger.warn(
+      { asset, version: r.version },
+      `asset ${asset}: the confirmed model update ${r.version} in ${r.dir} does not verify or load any more: ${r.reason}`,
+    );
+  const ok = found.ok;
+  if (ok)
+    logger.info(
+      { asset, version: ok.version },
+      `asset ${asset}: running the ${ok.newest ? '' : 'earlier '}confirmed model update ${ok.value.name} ${ok.version} from ${ok.dir}`,
+    );
+  else if (found.newest)
+    logger.warn({ asset }, `asset ${asset}: no confirmed model update verifies: running the configured model`);
+  if (!found.newest || ok?.newest) return { model: ok?.value };
+  const newest = found.refused[0];
+  const instead = ok ? `the earlier confirmed update ${ok.version}` : `the configured model ${own.manifest.version}`;
+  return {
+    model: ok?.value,
+    fallback:
+      `runs ${instead}, not its confirmed update ${newest.version}: ${newest.reason} ` +
+      '(publish that release again, or a newer one)',
+  };
 }
 
 /** One line per model in use: the assets that share it, the provider, whether the optimised graph was cached. */

@@ -87,6 +87,8 @@ export class AssetPipeline {
   private windowsIncomplete = 0;
   private windowsDropped = 0;
   private degraded: string | undefined;
+  /** Why the model at start is not the asset's newest confirmed update, said while that model runs. */
+  private fallback: { readonly model: Model; readonly why: string } | undefined;
   private latest: ScoreResult | undefined;
   private maxScore = 0;
   private alarmSince: number | undefined;
@@ -139,6 +141,15 @@ export class AssetPipeline {
    * lost or scored twice). The new model must take the same channels and window length.
    * Returns the previous model, which the caller keeps for a rollback or closes.
    */
+  /**
+   * Says that the model the asset starts with is not its newest confirmed update, and why (asset-models.ts): the
+   * status carries it as long as that model runs (not while an update is on probation, and no more once one is
+   * confirmed; again after a rollback to it).
+   */
+  runsFallback(why: string): void {
+    this.fallback = { model: this.current, why };
+  }
+
   swapModel(next: Model): Model {
     if (next.windowLength !== this.current.windowLength || next.channels.join() !== this.current.channels.join()) {
       throw new Error(
@@ -381,7 +392,10 @@ export class AssetPipeline {
       windowsIncomplete: this.windowsIncomplete,
       windowsDropped: this.windowsDropped,
       ...(this.config.window.type === 'cycle' ? { parts: { ...this.partCounts } } : {}),
-      degraded: this.degraded ?? (this.watch?.state ? `blind: ${this.watch.state.reason}` : undefined),
+      degraded:
+        this.degraded ??
+        (this.watch?.state ? `blind: ${this.watch.state.reason}` : undefined) ??
+        (this.fallback?.model === this.current ? this.fallback.why : undefined),
       ...(this.watch?.state ? { blind: this.watch.state } : {}),
       alarm: {
         asset: this.config.name,

@@ -160,7 +160,7 @@ export class Gateway {
       // start, after an update and after a restart that runs a confirmed update.
       const { providers, cache_dir: cacheDir } = this.loaded.config.inference;
       this.pool = new SessionPool({ providers, logger, ...(cacheDir ? { cacheDir } : {}) });
-      const models = await acquireAssetModels(
+      const { models, fallbacks } = await acquireAssetModels(
         this.pool,
         this.loaded.models,
         this.loaded.config.assets.map((a) => a.name),
@@ -168,18 +168,19 @@ export class Gateway {
         logger,
       );
       for (const asset of this.loaded.config.assets) {
-        this.pipelines.push(
-          new AssetPipeline(
-            asset,
-            models.get(asset.name)!,
-            {
-              onScores: (s) => this.bus.publish('scores', s),
-              onAlarm: (a) => this.bus.publish('alarm', a),
-              onParts: (p) => this.bus.publish('parts', p),
-            },
-            this.deps,
-          ),
+        const pipeline = new AssetPipeline(
+          asset,
+          models.get(asset.name)!,
+          {
+            onScores: (s) => this.bus.publish('scores', s),
+            onAlarm: (a) => this.bus.publish('alarm', a),
+            onParts: (p) => this.bus.publish('parts', p),
+          },
+          this.deps,
         );
+        const fallback = fallbacks.get(asset.name);
+        if (fallback) pipeline.runsFallback(fallback);
+        this.pipelines.push(pipeline);
       }
       if (this.deps.restoreAlarms !== false) this.restoreAlarms();
       // The cloud's retained status names the models chosen now (a confirmed update, not the configured one).

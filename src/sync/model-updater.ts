@@ -22,6 +22,7 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { z } from 'zod';
 import type { Model } from '../core/components.js';
+import type { ModelManifest } from '../inference/manifest.js';
 import { formatIssues } from '../core/format-issues.js';
 import { brokerErrorText, connectMqtt } from '../core/mqtt-connection.js';
 import type { ModelUpdatesConfig, MqttSyncConfig } from './schema.js';
@@ -38,7 +39,7 @@ import {
   type SignedRelease,
 } from './release-download.js';
 import { DownloadTooLarge, namingSetting, type DownloadLimits } from './release-reader.js';
-import { activeReleaseFile, confirmedSequence } from './confirmed-release.js';
+import { activeReleaseFile, nextActiveFile, readActiveFile } from './confirmed-release.js';
 import { checkNewer, type SequenceFloor } from './release-sequence.js';
 import { NoticeMemory } from './notice-memory.js';
 import { ACTIVE_TMP_FILE, ROLLED_BACK_FILE } from './store-files.js';
@@ -91,6 +92,8 @@ interface Probation {
   readonly dir: string;
   /** Its signed release sequence, recorded with it. */
   readonly sequence: number;
+  /** The sha256 of its model file, as signed, recorded with it. */
+  readonly sha256: string;
 }
 
 export interface ModelUpdaterStatus {
@@ -322,10 +325,22 @@ export class ModelUpdater {
     this.deps.logger.info({ component: 'model-updates', ...(asset ? { asset } : {}) }, message);
   }
 
-  /** The sequences a release for `target` must be above (release-sequence.ts). */
-  private async sequenceFloors(target: UpdateTarget): Promise<SequenceFloor[]> {
+  /**
+   * The sequences a release for `target` must be above (release-sequence.ts). The asset's newest confirmed release
+   * itself may come again where the asset does not run it (it no longer verified at start: a damaged disk): the same
+   * signed sequence, version and model hash, so no downgrade.
+   */
+  private async sequenceFloors(target: UpdateTarget, signed: ModelManifest): Promise<SequenceFloor[]> {
     const { asset } = target;
-    const stored = await confirmedSequence(this.config.store_dir!, asset);
+    const active = await readActiveFile(this.config.store_dir!, asset);
+    const again =
+      active !== undefined &&
+      !this.confirmed.has(asset) &&
+      target.model.version !== active.version &&
+      active.sha256 === signed.sha256 &&
+      active.version === signed.version &&
+      active.sequence === signed.release_sequence;
+    const stored = (active?.sequence ?? 0) - (again ? 1 : 0);
     const floors: SequenceFloor[] = [
       {
         sequence: Math.max(stored, this.confirmed.get(asset) ?? 0),
@@ -356,7 +371,7 @@ export class ModelUpdater {
     let dir: string;
     try {
       checkInputs(signed, { channels: current.channels, windowLength: current.windowLength, samplePeriodMs }, origin);
-      checkNewer(signed, origin, await this.sequenceFloors(target));
+      checkNewer(signed, origin, await this.sequenceFloors(target, signed));
       model = await loadSigned(release.loaded, this.deps.pool, origin);
     } catch (err) {
       this.outcome({ ...base, outcome: 'rejected', reason: refusalReason(err, 'download') });
@@ -385,6 +400,7 @@ export class ModelUpdater {
       until: this.now() + this.config.probation_s * 1000,
       dir,
       sequence: signed.release_sequence!,
+      sha256: signed.sha256,
     });
     this.outcome({ ...base, previousVersion: previous.version, outcome: 'applied' });
     if (old) await old.model.inner.close().catch(() => undefined);
@@ -405,7 +421,7 @@ export class ModelUpdater {
         this.probations.delete(asset);
         this.confirmed.set(asset, p.sequence);
         pending.push(p.previous.close().catch(() => undefined));
-        pending.push(this.recordActive(asset, p.dir, p.model.version, p.sequence));
+        pending.push(this.recordActive(asset, p));
         this.outcome({
           asset,
           model: p.model.name,
@@ -419,20 +435,28 @@ export class ModelUpdater {
     await Promise.all(pending);
   }
 
-  /** Atomically records the confirmed release, so a restart runs it (write, then rename). */
-  private async recordActive(asset: string, dir: string, version: string, sequence: number): Promise<void> {
+  /**
+   * Atomically records the confirmed release (write, then rename), so a restart runs it, with the ones confirmed before
+   * it, which a restart runs where it no longer verifies.
+   */
+  private async recordActive(asset: string, p: Probation): Promise<void> {
     const file = activeReleaseFile(this.config.store_dir!, asset);
     const tmp = join(this.config.store_dir!, asset, ACTIVE_TMP_FILE);
     try {
-      await writeFile(
-        tmp,
-        JSON.stringify({ version, dir, sequence, confirmed_at: new Date(this.now()).toISOString() }),
-      );
+      const record = {
+        version: p.model.version,
+        dir: p.dir,
+        sequence: p.sequence,
+        sha256: p.sha256,
+        confirmed_at: new Date(this.now()).toISOString(),
+      };
+      const before = await readActiveFile(this.config.store_dir!, asset);
+      await writeFile(tmp, JSON.stringify(nextActiveFile(record, before)));
       await rename(tmp, file);
     } catch (err) {
       this.deps.logger.error(
         { component: 'model-updates', asset },
-        `cannot record the confirmed release of ${asset} in ${file}: ${(err as Error).message}; a restart will load the configured model`,
+        `cannot record the confirmed release of ${asset} in ${file}: ${(err as Error).message}; a restart will load the release confirmed before it, or the configured model`,
       );
     }
   }

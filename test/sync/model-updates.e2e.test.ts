@@ -284,6 +284,38 @@ describe('model updates', () => {
     await scoredBy(gw, '1.1.0');
   });
 
+  it('runs the release confirmed before where the newest is damaged on disk, says so, and takes the newest again', async ({
+    gw,
+  }) => {
+    await applyAndConfirm(gw, '1.1.0');
+    await applyAndConfirm(gw, '1.2.0');
+    await gw.daemon.stop();
+    await publishRetained(releaseTopic(gw), ''); // no retained notice: the restarted gateway gets 1.2.0 only when asked
+    // Fault: the newest confirmed release's model file damaged on disk.
+    const file = join(gw.store, 'pump-1', '1.2.0', 'model.int8.onnx');
+    const bytes = await readFile(file);
+    bytes[bytes.length >> 1] ^= 0xff;
+    await writeFile(file, bytes);
+    gw.daemon = await startDaemon(gw.loaded, silentLogger());
+    await scoredBy(gw, '1.1.0');
+    const health = async () => (await fetch(`http://127.0.0.1:${gw.daemon.http!.port}/healthz`)).json();
+    const degraded = () => gw.daemon.gateway.status().assets.find((a) => a.name === 'pump-1')!.degraded;
+    expect(await health()).toMatchObject({ status: 'ok', degraded_assets: ['pump-1'] });
+    expect(degraded()).toMatch(
+      /^runs the earlier confirmed update 1\.1\.0, not its confirmed update 1\.2\.0: release .*\/pump-1\/1\.2\.0: model\.int8\.onnx has sha256 [0-9a-f]{64}, the signed manifest says [0-9a-f]{64} \(publish that release again, or a newer one\)$/,
+    );
+    // The same signed release (sequence, version and hash), announced again, is taken and confirmed again.
+    const applied = nextModelEvent(gw);
+    await announce(gw, '1.2.0', `${gw.releases.url}/1.2.0/`);
+    expect(await applied).toMatchObject({ outcome: 'applied', version: '1.2.0', previousVersion: '1.1.0' });
+    expect(await nextModelEvent(gw)).toMatchObject({ outcome: 'confirmed', version: '1.2.0' });
+    expect(await health()).toMatchObject({ status: 'ok', degraded_assets: [] });
+    expect(JSON.parse(await readFile(join(gw.store, 'pump-1', 'active.json'), 'utf8'))).toMatchObject({
+      version: '1.2.0',
+      earlier: [{ version: '1.1.0' }],
+    });
+  });
+
   it('refuses a signed release whose sequence is not above the confirmed one (a downgrade), and one with no sequence, writing nothing', async ({
     gw,
   }) => {
