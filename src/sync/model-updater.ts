@@ -42,6 +42,7 @@ import { DownloadTooLarge, namingSetting, type DownloadLimits } from './release-
 import { activeReleaseFile, nextActiveFile, readActiveFile } from './confirmed-release.js';
 import { checkNewer, type SequenceFloor } from './release-sequence.js';
 import { NoticeMemory } from './notice-memory.js';
+import { pruneReleases } from './store-prune.js';
 import { ACTIVE_TMP_FILE, ROLLED_BACK_FILE } from './store-files.js';
 
 export const releaseNoticeSchema = z.object({
@@ -451,12 +452,35 @@ export class ModelUpdater {
         confirmed_at: new Date(this.now()).toISOString(),
       };
       const before = await readActiveFile(this.config.store_dir!, asset);
-      await writeFile(tmp, JSON.stringify(nextActiveFile(record, before)));
+      const active = nextActiveFile(record, before);
+      await writeFile(tmp, JSON.stringify(active));
       await rename(tmp, file);
+      await this.prune(asset, [active.dir, ...(active.earlier ?? []).map((r) => r.dir)]);
     } catch (err) {
       this.deps.logger.error(
         { component: 'model-updates', asset },
         `cannot record the confirmed release of ${asset} in ${file}: ${(err as Error).message}; a restart will load the release confirmed before it, or the configured model`,
+      );
+    }
+  }
+
+  /** Removes the asset's release folders a restart can no longer run (store-prune.ts), logged; a failure too. */
+  private async prune(asset: string, keep: readonly string[]): Promise<void> {
+    const onProbation = this.probations.get(asset)?.dir;
+    try {
+      const removed = await pruneReleases(
+        join(this.config.store_dir!, asset),
+        onProbation ? [...keep, onProbation] : keep,
+      );
+      if (removed.length > 0)
+        this.deps.logger.info(
+          { component: 'model-updates', asset, removed },
+          `asset ${asset}: removed the stored releases no restart runs any more: ${removed.join(', ')}`,
+        );
+    } catch (err) {
+      this.deps.logger.warn(
+        { component: 'model-updates', asset },
+        `asset ${asset}: cannot remove old releases from the store: ${(err as Error).message}`,
       );
     }
   }

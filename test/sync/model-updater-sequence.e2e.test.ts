@@ -89,4 +89,37 @@ describe('release sequences on the updater', () => {
       await f.close();
     }
   }, 60_000);
+
+  it('records each confirmed release with the two before it, and removes the stored releases no restart runs', async () => {
+    const f = await startUpdater({ config: () => ({ probation_s: 1 }) });
+    try {
+      for (const [i, version] of ['1.1.0', '1.2.0', '1.3.0', '1.4.0'].entries()) {
+        await f.release(`v${i}`, version, i + 1);
+        f.notice(version, `v${i}`);
+        await f.updater.idle();
+        f.clock.now += 1001;
+        await f.updater.checkProbations();
+      }
+      await f.release('v9', '1.9.0', 9);
+      f.notice('1.9.0', 'v9'); // on probation while nothing is confirmed: kept
+      await f.updater.idle();
+      expect(f.events.map(outcomeOf).slice(-3)).toEqual(['1.4.0:applied', '1.4.0:confirmed', '1.9.0:applied']);
+      const active = JSON.parse(await readFile(join(f.store, 'pump-1', 'active.json'), 'utf8'));
+      expect([active.version, active.sequence, active.earlier.map((e: { version: string }) => e.version)]).toEqual([
+        '1.4.0',
+        4,
+        ['1.3.0', '1.2.0'],
+      ]);
+      expect(active.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect((await readdir(join(f.store, 'pump-1'))).sort()).toEqual([
+        '1.2.0',
+        '1.3.0',
+        '1.4.0',
+        '1.9.0',
+        'active.json',
+      ]);
+    } finally {
+      await f.close();
+    }
+  }, 60_000);
 });
