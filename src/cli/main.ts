@@ -55,7 +55,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       'check a configuration (and the models it names) without opening any connection, or a model folder on its own',
     )
     .addOption(new Option('-c, --config <file>', 'configuration file (YAML)').env('LINEWATCH_CONFIG'))
-    .option('--model <dir>', 'a model folder instead: manifest, file hashes, loads in onnxruntime, golden window')
+    .option(
+      '--model <dir>',
+      "a model folder instead (or a shipped model's name: pump-hybrid): manifest, file hashes, loads in onnxruntime, golden window",
+    )
     .action(
       wrap((opts: { config?: string; model?: string }, command: Command) =>
         validateCommand({ ...opts, configGiven: command.getOptionValueSource('config') === 'cli' }),
@@ -198,7 +201,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       )
       .requiredOption('--data <path>', 'a labelled CSV (or .tsv) file, or a folder of them (searched recursively)')
       .option('--arch <kind>', 'hybrid (default), stats, dense or conv1d')
-      .option('--model <dir>', 'score this model folder on the data instead of fitting one per file')
+      .option(
+        '--model <dir>',
+        "score this model folder (or a shipped model's name) on the data instead of fitting one per file",
+      )
       .option(
         '--train-rows <n>',
         'rows at the start of each file to fit on (default 400); with --model, rows left out of the metrics (default 0)',

@@ -2,6 +2,7 @@
  * Usage errors: a flag with a bad value, a flag that names a missing file. They exit with code 2
  * (as commander's own usage errors do) and their message names the flag.
  */
+import { resolveModelPath } from '../config/load.js';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -50,12 +51,23 @@ const INPUT_PATHS: Record<string, readonly string[]> = {
 
 const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
-/** Refuses a command whose input file or folder flags name nothing, before the command starts. */
+/** Commands whose `--model` may be a shipped model's bare name (`pump-hybrid`), as in a configuration. */
+const SHIPPED_MODEL_NAMES = ['validate', 'eval'];
+
+/**
+ * Refuses a command whose input file or folder flags name nothing, before the command starts; a shipped model's bare
+ * name given to `--model` (where no such folder is here) becomes that model's folder.
+ */
 export function checkInputPaths(command: Command): void {
   const opts = command.opts<Record<string, unknown>>();
   for (const key of INPUT_PATHS[command.name()] ?? []) {
     const value = opts[key];
     if (typeof value !== 'string' || existsSync(resolve(value))) continue;
+    const shipped = resolveModelPath(process.cwd(), value);
+    if (key === 'model' && SHIPPED_MODEL_NAMES.includes(command.name()) && existsSync(shipped)) {
+      command.setOptionValueWithSource(key, shipped, command.getOptionValueSource(key) ?? 'cli');
+      continue;
+    }
     const option = command.options.find((o) => o.attributeName() === key);
     const from = command.getOptionValueSource(key) === 'env' && option?.envVar ? ` (from ${option.envVar})` : '';
     throw new UsageError(`${flagName(key)} ${value}${from}: no such file or folder`);

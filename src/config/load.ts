@@ -119,10 +119,11 @@ async function publicKeyIssues(config: Config): Promise<string[]> {
 const SHIPPED_MODELS = fileURLToPath(new URL('../../models', import.meta.url));
 
 /**
- * A model path is relative to the config file; a bare name (`pump-ae`) that is not there names one of
- * the shipped models. When neither exists the relative path is kept, so the error names it.
+ * A model path is relative to the config file (or, on the command line, to the working folder); a bare name
+ * (`pump-ae`) that is not there names one of the shipped models. When neither exists the relative path is kept, so
+ * the error names it.
  */
-function resolveModelPath(baseDir: string, ref: string): string {
+export function resolveModelPath(baseDir: string, ref: string): string {
   const path = resolve(baseDir, ref);
   if (existsSync(path) || /[\\/]/.test(ref) || ref === '.' || ref === '..') return path;
   const bundled = join(SHIPPED_MODELS, ref);

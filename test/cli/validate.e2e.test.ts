@@ -29,6 +29,26 @@ describe('linewatch validate', () => {
     expect(res.stderr).toContain('sources[0].unit_idd: unknown key; did you mean unit_id?');
   });
 
+  it("takes a shipped model's bare name where no such folder is here, as a configuration does (validate and eval)", async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'lw-validate-bare-'));
+    const shipped = await runCli(['validate', '--model', 'pump-hybrid'], {}, 120_000, cwd);
+    expect([shipped.code, shipped.stderr]).toEqual([0, '']);
+    expect(shipped.stdout.startsWith(`${join(ROOT, 'models/pump-hybrid')}: OK (pump-hybrid@1.0.0:`)).toBe(true);
+    const evaluated = await runCli(
+      ['eval', '--model', 'pump-hybrid', '--data', join(ROOT, 'data/skab/valve1/1.csv')],
+      {},
+      120_000,
+      cwd,
+    );
+    expect(evaluated.stderr).toContain(`the model ${join(ROOT, 'models/pump-hybrid')} needs channel(s) vibration_1,`);
+    // A folder of that name here comes first; a name that is neither is refused as before.
+    await cp(join(ROOT, 'models/pump-ae'), join(cwd, 'pump-hybrid'), { recursive: true });
+    const own = await runCli(['validate', '--model', 'pump-hybrid'], {}, 120_000, cwd);
+    expect(own.stdout.startsWith('pump-hybrid: OK (pump-ae@')).toBe(true);
+    const none = await runCli(['validate', '--model', 'pump-hybridd'], {}, 120_000, cwd);
+    expect([none.code, none.stderr]).toEqual([2, 'linewatch: --model pump-hybridd: no such file or folder\n']);
+  });
+
   it('checks a model folder on its own: a good one, a tampered one, and neither flag', async () => {
     const good = await runCli(['validate', '--model', 'models/pump-hybrid']);
     expect([good.code, good.stderr]).toEqual([0, '']);
