@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { ConnectionFlaps, FLAP_RULE } from './connection-flaps.js';
 
 /** How to reach and log in to a broker (cloud.mqtt, an mqtt_publish action). */
 export interface MqttBroker {
@@ -30,6 +31,11 @@ export interface MqttClientRole {
   readonly idSuffix?: string;
   /** Connection behaviour (reconnect, timeouts, last will...): never TLS or credentials, which come from the broker. */
   readonly options?: Omit<IClientOptions, 'ca' | 'cert' | 'key' | 'username' | 'password' | 'clientId'>;
+  /**
+   * Told, in words, when the broker keeps closing the connection soon after it opens (connection-flaps.ts): most
+   * often another client with the same client id.
+   */
+  readonly onFlapping?: (message: string) => void;
 }
 
 function readPem(broker: MqttBroker, key: 'ca_file' | 'cert_file' | 'key_file', role: string): Buffer | undefined {
@@ -86,7 +92,29 @@ export function brokerErrorText(err: Error, broker: MqttBroker): string {
 
 /** A client that connects (and reconnects, as its options say) in the background. */
 export function connectMqtt(broker: MqttBroker, client: MqttClientRole): MqttClient {
-  return mqtt.connect(broker.url, mqttClientOptions(broker, client));
+  const options = mqttClientOptions(broker, client);
+  const connection = mqtt.connect(broker.url, options);
+  const tell = client.onFlapping;
+  if (tell) {
+    const flaps = new ConnectionFlaps();
+    connection.on('connect', () => flaps.opened());
+    connection.on('close', () => {
+      if (flaps.closed()) tell(flappingText(broker, client, options.clientId!));
+    });
+  }
+  return connection;
+}
+
+/** What a connection the broker keeps closing most likely means, and what to do. */
+export function flappingText(broker: MqttBroker, client: MqttClientRole, clientId: string): string {
+  const { shortMs, times } = FLAP_RULE;
+  const setting = broker.client_id !== undefined ? 'client_id' : 'gateway.name, which the client id is made of';
+  return (
+    `${client.role}: broker ${broker.url} closed the connection ${times} times in a row within ${shortMs / 1000} s ` +
+    `of opening it: most likely another client connects with the same client id ${clientId} (two gateways with one ` +
+    `${setting}), and each takes the connection from the other; give each its own. Otherwise the broker refuses ` +
+    'something this client does: see its log'
+  );
 }
 
 /** A client, once connected (rejects when the first connection fails, in brokerErrorText's words). */

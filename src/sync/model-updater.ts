@@ -168,6 +168,7 @@ export class ModelUpdater {
         defaultClientId: `linewatch-updates-${randomBytes(4).toString('hex')}`,
         idSuffix: '-updates',
         options: { reconnectPeriod: 1000, clean: true },
+        onFlapping: (message) => this.deps.logger.error({ component: 'model-updates' }, message),
       });
       client.on('connect', () => client.subscribe(topic, { qos: 1 }));
       client.on('message', (_topic, payload) => this.onNoticeText(payload.toString('utf8'), `mqtt ${_topic}`));

@@ -114,6 +114,7 @@ export class MqttSync implements Sink {
         connectTimeout: 10_000,
         will: { topic: `${this.prefix}/status`, payload: Buffer.from(this.status('offline')), qos: 1, retain: true },
       },
+      onFlapping: (message) => this.deps.logger.error({ sink: this.name }, message),
     });
     this.client = client;
     client.on('connect', () => {
