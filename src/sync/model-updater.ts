@@ -43,6 +43,12 @@ import { activeReleaseFile, nextActiveFile, readActiveFile } from './confirmed-r
 import { checkNewer, type SequenceFloor } from './release-sequence.js';
 import { NoticeMemory } from './notice-memory.js';
 import { pruneReleases } from './store-prune.js';
+import {
+  clearProbation,
+  countInterruptedProbations,
+  INTERRUPTIONS_TO_ROLL_BACK,
+  markProbation,
+} from './interrupted-probation.js';
 import { ACTIVE_TMP_FILE, ROLLED_BACK_FILE } from './store-files.js';
 
 export const releaseNoticeSchema = z.object({
@@ -160,6 +166,7 @@ export class ModelUpdater {
 
   async start(): Promise<void> {
     this.keys = await readPublicKeys(this.config.public_key_file);
+    await this.recoverInterrupted();
     if (this.config.mqtt && this.mqttConfig) {
       const topic = `${this.mqttConfig.topic_prefix}/releases/+`;
       // The cloud broker's settings (TLS included), under a client id of its own.
@@ -387,6 +394,15 @@ export class ModelUpdater {
       this.outcome({ ...base, outcome: 'rejected', reason: refusalReason(err, 'store') });
       return false;
     }
+    try {
+      await markProbation(this.config.store_dir!, asset, signed.name, signed.version);
+    } catch (err) {
+      this.deps.logger.warn(
+        { component: 'model-updates', asset },
+        `asset ${asset}: cannot mark ${signed.version} on probation in the store (${(err as Error).message}): ` +
+          'a crash during its probation will not count against it',
+      );
+    }
     const probation = new ProbationModel(model, {
       maxErrorRate: this.config.max_error_rate,
       maxAnomalousFraction: this.config.max_anomalous_fraction,
@@ -424,6 +440,7 @@ export class ModelUpdater {
         this.confirmed.set(asset, p.sequence);
         pending.push(p.previous.close().catch(() => undefined));
         pending.push(this.recordActive(asset, p));
+        pending.push(clearProbation(this.config.store_dir!, asset).catch(() => undefined));
         this.outcome({
           asset,
           model: p.model.name,
@@ -510,17 +527,52 @@ export class ModelUpdater {
       ts: this.now(),
     });
     await p.model.inner.close().catch(() => undefined);
+    await this.recordRolledBack(asset, p.model.version);
+    return event;
+  }
+
+  /** Records `version` as rolled back on `asset` (not applied again), and that it is no more on probation. */
+  private async recordRolledBack(asset: string, version: string): Promise<void> {
     try {
       const refused = await this.refused(asset);
       await mkdir(join(this.config.store_dir!, asset), { recursive: true });
-      await writeFile(this.refusedFile(asset), JSON.stringify([...new Set([...refused, p.model.version])]));
+      await writeFile(this.refusedFile(asset), JSON.stringify([...new Set([...refused, version])]));
+      await clearProbation(this.config.store_dir!, asset);
     } catch (err) {
       this.deps.logger.error(
         { component: 'model-updates', asset },
-        `cannot record the rollback of ${p.model.version}: ${(err as Error).message}`,
+        `cannot record the rollback of ${version}: ${(err as Error).message}`,
       );
     }
-    return event;
+  }
+
+  /**
+   * At start, before any notice: a release that was on probation when the gateway ended without stopping (a crash, a
+   * kill, power lost) is said; one that was so INTERRUPTIONS_TO_ROLL_BACK times in a row is rolled back for good, so
+   * a release that crashes the gateway, announced by a retained notice, cannot crash it at every start.
+   */
+  private async recoverInterrupted(): Promise<void> {
+    for (const { asset, mark } of await countInterruptedProbations(this.config.store_dir!)) {
+      const ends = `the gateway ended without stopping (a crash, a kill, power lost) while ${mark.version} was on probation`;
+      if (mark.interrupted < INTERRUPTIONS_TO_ROLL_BACK) {
+        this.deps.logger.warn(
+          { component: 'model-updates', asset, version: mark.version },
+          `asset ${asset}: ${ends}: it runs again only where its notice comes again, on probation anew, and is ` +
+            `rolled back for good if the gateway ends so ${INTERRUPTIONS_TO_ROLL_BACK} times in a row`,
+        );
+        continue;
+      }
+      await this.recordRolledBack(asset, mark.version);
+      this.outcome({
+        asset,
+        model: mark.model,
+        version: this.host.currentModel(asset)?.version ?? '',
+        previousVersion: mark.version,
+        outcome: 'rolled_back',
+        reason: `${ends}, ${mark.interrupted} times in a row: not applied again (publish a new version)`,
+        ts: this.now(),
+      });
+    }
   }
 
   private outcome(event: ModelUpdateEvent): ModelUpdateEvent {
@@ -552,7 +604,11 @@ export class ModelUpdater {
     for (const t of this.timers) clearInterval(t);
     await this.client?.endAsync().catch(() => undefined);
     await this.chain;
-    for (const p of this.probations.values()) await p.previous.close().catch(() => undefined);
+    for (const [asset, p] of this.probations) {
+      await p.previous.close().catch(() => undefined);
+      // An orderly stop is no crash: the release comes back on probation anew where its notice comes again.
+      await clearProbation(this.config.store_dir!, asset).catch(() => undefined);
+    }
     this.probations.clear();
   }
 }

@@ -22,6 +22,8 @@ export interface UpdaterFixture {
   readonly updater: ModelUpdater;
   readonly releases: ReleaseServer;
   readonly store: string;
+  /** The release signing key pair (PEM files). */
+  readonly keys: { readonly privatePath: string; readonly publicPath: string };
   readonly pool: SessionPool;
   /** Every outcome reported, in order. */
   readonly events: ModelUpdateEvent[];
@@ -50,6 +52,9 @@ export async function startUpdater(
     routes?: Routes;
     /** Leaves the updater to be started by the test (after it has prepared releases and notices). */
     start?: boolean;
+    /** A model store and signing keys from before (a restart); new ones otherwise. */
+    store?: string;
+    keys?: { readonly privatePath: string; readonly publicPath: string };
   } = {},
 ): Promise<UpdaterFixture> {
   const releases = await startReleaseServer(options.routes);
@@ -60,8 +65,8 @@ export async function startUpdater(
     events.push(e);
     reported.emit('event', e);
   });
-  const keys = await generateKeys(await mkdtemp(join(tmpdir(), 'lw-upd-keys-')));
-  const store = await mkdtemp(join(tmpdir(), 'lw-upd-store-'));
+  const keys = options.keys ?? (await generateKeys(await mkdtemp(join(tmpdir(), 'lw-upd-keys-'))));
+  const store = options.store ?? (await mkdtemp(join(tmpdir(), 'lw-upd-store-')));
   const clock = { now: 1_000_000 };
   const updater = new ModelUpdater(
     modelUpdatesSchema.parse({
@@ -79,6 +84,7 @@ export async function startUpdater(
     updater,
     releases,
     store,
+    keys,
     pool,
     events,
     nextEvent: async () => ((await once(reported, 'event')) as [ModelUpdateEvent])[0],

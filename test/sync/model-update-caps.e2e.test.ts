@@ -98,6 +98,7 @@ describe('model update size caps', () => {
         'pump-1/2.1.0/manifest.json',
         'pump-1/2.1.0/manifest.sig',
         'pump-1/2.1.0/model.int8.onnx',
+        'pump-1/probation.json',
       ]);
     } finally {
       await updater?.stop();

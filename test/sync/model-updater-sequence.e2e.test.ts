@@ -31,7 +31,7 @@ describe('release sequences on the updater', () => {
         /^not_newer: release http:\/\/127\.0\.0\.1:\d+\/v2\/: release_sequence 2 is not above 3, that of 3\.0\.0, on probation on pump-1$/,
       );
       expect(f.current().version).toBe('3.0.0');
-      expect((await readdir(join(f.store, 'pump-1'))).sort()).toEqual(['3.0.0']);
+      expect((await readdir(join(f.store, 'pump-1'))).sort()).toEqual(['3.0.0', 'probation.json']);
       f.clock.now += 600_001;
       await f.updater.checkProbations();
       expect(f.events.map(outcomeOf).at(-1)).toBe('3.0.0:confirmed');
@@ -117,6 +117,7 @@ describe('release sequences on the updater', () => {
         '1.4.0',
         '1.9.0',
         'active.json',
+        'probation.json',
       ]);
     } finally {
       await f.close();
