@@ -1,9 +1,10 @@
 /**
  * Crash-loop protection for model updates. While a release is on probation on an asset,
- * `<store>/<asset>/probation.json` says so; it goes when the release is confirmed or rolled back, or the gateway stops in order. Found at start, it
- * means the gateway ended without stopping (a crash, a kill, power lost) while that release was on probation: the
- * release may be what ended it, and a retained notice would apply it again at every start. The count of such ends is
- * kept with the mark; at INTERRUPTIONS_TO_ROLL_BACK in a row the updater rolls the release back for good.
+ * `<store>/<asset>/probation.json` says so; it goes when the release is confirmed or rolled back, or the gateway
+ * stops in order. Found at start, it means the gateway ended without stopping (a crash, a kill, power lost) while
+ * that release was on probation: the release may be what ended it, and a retained notice would apply it again at
+ * every start. The count of such ends is kept with the mark; at INTERRUPTIONS_TO_ROLL_BACK in a row the updater
+ * rolls the release back for good.
  */
 import { readdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -16,8 +16,6 @@
  * refused for good: notice-memory.ts), so a redelivery is not downloaded again; one that failed
  * in a way that may pass (the release server down, a 404 before the upload finished) is not.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { randomBytes, type KeyObject } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { z } from 'zod';
@@ -39,17 +37,10 @@ import {
   type SignedRelease,
 } from './release-download.js';
 import { DownloadTooLarge, namingSetting, type DownloadLimits } from './release-reader.js';
-import { activeReleaseFile, nextActiveFile, readActiveFile } from './confirmed-release.js';
 import { checkNewer, type SequenceFloor } from './release-sequence.js';
 import { NoticeMemory } from './notice-memory.js';
-import { pruneReleases } from './store-prune.js';
-import {
-  clearProbation,
-  countInterruptedProbations,
-  INTERRUPTIONS_TO_ROLL_BACK,
-  markProbation,
-} from './interrupted-probation.js';
-import { ACTIVE_TMP_FILE, ROLLED_BACK_FILE } from './store-files.js';
+import { ModelStore } from './model-store.js';
+import { INTERRUPTIONS_TO_ROLL_BACK } from './interrupted-probation.js';
 
 export const releaseNoticeSchema = z.object({
   model: z.string().min(1),
@@ -137,6 +128,8 @@ export class ModelUpdater {
   private readonly notices = new NoticeMemory();
   /** Notices passed over (a model no asset runs, a version an asset runs already), each said once in the log. */
   private readonly passedOver = new Set<string>();
+  /** Each asset's records in the store: confirmed, rolled back, on probation. */
+  private readonly store: ModelStore;
 
   constructor(
     private readonly config: ModelUpdatesConfig,
@@ -149,7 +142,9 @@ export class ModelUpdater {
       /** Where models come from: one session per model file, however many assets take the release. */
       pool: SessionPool;
     },
-  ) {}
+  ) {
+    this.store = new ModelStore(config.store_dir!, deps.logger);
+  }
 
   private get limits(): DownloadLimits {
     const c = this.config;
@@ -251,19 +246,6 @@ export class ModelUpdater {
     return this.chain;
   }
 
-  private refusedFile(asset: string): string {
-    return join(this.config.store_dir!, asset, ROLLED_BACK_FILE);
-  }
-
-  /** Versions rolled back on an asset: a notice for one of them is not applied again. */
-  private async refused(asset: string): Promise<string[]> {
-    try {
-      return JSON.parse(await readFile(this.refusedFile(asset), 'utf8')) as string[];
-    } catch {
-      return [];
-    }
-  }
-
   /**
    * Applies a release to every asset running its model: downloaded and verified once, loaded once
    * (the pool: one session for all of them), then checked, stored and put on probation per asset.
@@ -293,7 +275,7 @@ export class ModelUpdater {
         );
         continue;
       }
-      if ((await this.refused(target.asset)).includes(notice.version)) {
+      if ((await this.store.rolledBack(target.asset)).includes(notice.version)) {
         this.deps.logger.info(
           { component: 'model-updates', asset: target.asset },
           `asset ${target.asset}: ${notice.model} ${notice.version} was rolled back here before; not applied again (publish a new version)`,
@@ -341,7 +323,7 @@ export class ModelUpdater {
    */
   private async sequenceFloors(target: UpdateTarget, signed: ModelManifest): Promise<SequenceFloor[]> {
     const { asset } = target;
-    const active = await readActiveFile(this.config.store_dir!, asset);
+    const active = await this.store.active(asset);
     const again =
       active !== undefined &&
       !this.confirmed.has(asset) &&
@@ -394,15 +376,7 @@ export class ModelUpdater {
       this.outcome({ ...base, outcome: 'rejected', reason: refusalReason(err, 'store') });
       return false;
     }
-    try {
-      await markProbation(this.config.store_dir!, asset, signed.name, signed.version);
-    } catch (err) {
-      this.deps.logger.warn(
-        { component: 'model-updates', asset },
-        `asset ${asset}: cannot mark ${signed.version} on probation in the store (${(err as Error).message}): ` +
-          'a crash during its probation will not count against it',
-      );
-    }
+    await this.store.markProbation(asset, signed.name, signed.version);
     const probation = new ProbationModel(model, {
       maxErrorRate: this.config.max_error_rate,
       maxAnomalousFraction: this.config.max_anomalous_fraction,
@@ -439,8 +413,19 @@ export class ModelUpdater {
         this.probations.delete(asset);
         this.confirmed.set(asset, p.sequence);
         pending.push(p.previous.close().catch(() => undefined));
-        pending.push(this.recordActive(asset, p));
-        pending.push(clearProbation(this.config.store_dir!, asset).catch(() => undefined));
+        pending.push(
+          this.store.recordConfirmed(
+            asset,
+            {
+              version: p.model.version,
+              dir: p.dir,
+              sequence: p.sequence,
+              sha256: p.sha256,
+              confirmed_at: new Date(this.now()).toISOString(),
+            },
+            () => this.probations.get(asset)?.dir,
+          ),
+        );
         this.outcome({
           asset,
           model: p.model.name,
@@ -452,55 +437,6 @@ export class ModelUpdater {
       }
     }
     await Promise.all(pending);
-  }
-
-  /**
-   * Atomically records the confirmed release (write, then rename), so a restart runs it, with the ones confirmed before
-   * it, which a restart runs where it no longer verifies.
-   */
-  private async recordActive(asset: string, p: Probation): Promise<void> {
-    const file = activeReleaseFile(this.config.store_dir!, asset);
-    const tmp = join(this.config.store_dir!, asset, ACTIVE_TMP_FILE);
-    try {
-      const record = {
-        version: p.model.version,
-        dir: p.dir,
-        sequence: p.sequence,
-        sha256: p.sha256,
-        confirmed_at: new Date(this.now()).toISOString(),
-      };
-      const before = await readActiveFile(this.config.store_dir!, asset);
-      const active = nextActiveFile(record, before);
-      await writeFile(tmp, JSON.stringify(active));
-      await rename(tmp, file);
-      await this.prune(asset, [active.dir, ...(active.earlier ?? []).map((r) => r.dir)]);
-    } catch (err) {
-      this.deps.logger.error(
-        { component: 'model-updates', asset },
-        `cannot record the confirmed release of ${asset} in ${file}: ${(err as Error).message}; a restart will load the release confirmed before it, or the configured model`,
-      );
-    }
-  }
-
-  /** Removes the asset's release folders a restart can no longer run (store-prune.ts), logged; a failure too. */
-  private async prune(asset: string, keep: readonly string[]): Promise<void> {
-    const onProbation = this.probations.get(asset)?.dir;
-    try {
-      const removed = await pruneReleases(
-        join(this.config.store_dir!, asset),
-        onProbation ? [...keep, onProbation] : keep,
-      );
-      if (removed.length > 0)
-        this.deps.logger.info(
-          { component: 'model-updates', asset, removed },
-          `asset ${asset}: removed the stored releases no restart runs any more: ${removed.join(', ')}`,
-        );
-    } catch (err) {
-      this.deps.logger.warn(
-        { component: 'model-updates', asset },
-        `asset ${asset}: cannot remove old releases from the store: ${(err as Error).message}`,
-      );
-    }
   }
 
   /**
@@ -527,23 +463,8 @@ export class ModelUpdater {
       ts: this.now(),
     });
     await p.model.inner.close().catch(() => undefined);
-    await this.recordRolledBack(asset, p.model.version);
+    await this.store.recordRolledBack(asset, p.model.version);
     return event;
-  }
-
-  /** Records `version` as rolled back on `asset` (not applied again), and that it is no more on probation. */
-  private async recordRolledBack(asset: string, version: string): Promise<void> {
-    try {
-      const refused = await this.refused(asset);
-      await mkdir(join(this.config.store_dir!, asset), { recursive: true });
-      await writeFile(this.refusedFile(asset), JSON.stringify([...new Set([...refused, version])]));
-      await clearProbation(this.config.store_dir!, asset);
-    } catch (err) {
-      this.deps.logger.error(
-        { component: 'model-updates', asset },
-        `cannot record the rollback of ${version}: ${(err as Error).message}`,
-      );
-    }
   }
 
   /**
@@ -552,7 +473,7 @@ export class ModelUpdater {
    * a release that crashes the gateway, announced by a retained notice, cannot crash it at every start.
    */
   private async recoverInterrupted(): Promise<void> {
-    for (const { asset, mark } of await countInterruptedProbations(this.config.store_dir!)) {
+    for (const { asset, mark } of await this.store.interruptedProbations()) {
       const ends = `the gateway ended without stopping (a crash, a kill, power lost) while ${mark.version} was on probation`;
       if (mark.interrupted < INTERRUPTIONS_TO_ROLL_BACK) {
         this.deps.logger.warn(
@@ -562,7 +483,7 @@ export class ModelUpdater {
         );
         continue;
       }
-      await this.recordRolledBack(asset, mark.version);
+      await this.store.recordRolledBack(asset, mark.version);
       this.outcome({
         asset,
         model: mark.model,
@@ -607,7 +528,7 @@ export class ModelUpdater {
     for (const [asset, p] of this.probations) {
       await p.previous.close().catch(() => undefined);
       // An orderly stop is no crash: the release comes back on probation anew where its notice comes again.
-      await clearProbation(this.config.store_dir!, asset).catch(() => undefined);
+      await this.store.clearProbation(asset);
     }
     this.probations.clear();
   }

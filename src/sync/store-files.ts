@@ -1,10 +1,9 @@
 /**
- * The model store's own files, beside an asset's release folders in `<store>/<asset>/`: the
- * confirmed release a restart loads (and the temporary file it is written through), the
- * versions rolled back there, and the release on probation. A release is stored as
- * `<store>/<asset>/<signed version>/`, so a signed version may never take one of these names (release-download.ts checkNotice); names
- * starting with a dot (the `.incoming-*` folders a release is written into) are already refused
- * by the plain-name rule.
+ * The model store's own files, beside an asset's release folders in `<store>/<asset>/`: the confirmed release a
+ * restart loads (and the temporary file it is written through), the versions rolled back there, and the release on
+ * probation. A release is stored as `<store>/<asset>/<signed version>/`, so a signed version may never take one of
+ * these names (release-download.ts checkNotice); names starting with a dot (the `.incoming-*` folders a release is
+ * written into) are already refused by the plain-name rule.
  */
 export const ACTIVE_FILE = 'active.json';
 /** Written, then renamed over ACTIVE_FILE. */
