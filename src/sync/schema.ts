@@ -12,7 +12,12 @@ export const mqttSyncSchema = z.strictObject({
     .describe(
       'Topics start with this: <prefix>/<gateway name>/... (status, summary, alarm, part, model); release notices on <prefix>/releases/<model name>.',
     ),
-  client_id: z.string().optional().describe('MQTT client id; default linewatch-<gateway name>.'),
+  client_id: z
+    .string()
+    .optional()
+    .describe(
+      'MQTT client id; default linewatch-<gateway name>. One id per broker: two gateways with one name and no client_id take the connection from each other, and the log says so.',
+    ),
   ...mqttCredentialFields,
   ...mqttTlsFields,
   publish_alarms: z.boolean().default(true).describe('Publish alarm transitions.'),
