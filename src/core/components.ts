@@ -99,4 +99,6 @@ export interface JournaledAlarm {
   readonly ts: number;
   /** Where the state is `shelved`: when the shelve ends (ms since the epoch); absent in stores from before 2026-12. */
   readonly shelvedUntil?: number;
+  /** Since when the alarm has been active (raised and not back to normal since), where the journal says. */
+  readonly since?: number;
 }

@@ -323,7 +323,7 @@ export class AssetPipeline {
 
   /** Restores the alarm's state from a previous run (AlarmStateMachine.restore), saying so; false where not taken. */
   restoreAlarm(last: JournaledAlarm): boolean {
-    const { state, ts: since } = last;
+    const { state, ts } = last;
     if (!this.alarm.restore(last, this.wall())) {
       if (state === 'shelved')
         this.deps.logger.warn(
@@ -334,10 +334,17 @@ export class AssetPipeline {
         );
       return false;
     }
-    if (state === 'unack_active' || state === 'ack_active') this.alarmSince = since;
+    // Since the raise, as a running gateway says; where the journal no longer holds it, since the row restored.
+    if (state === 'unack_active' || state === 'ack_active') this.alarmSince = last.since ?? ts;
+    if (state === 'rtn_unack' && last.since !== undefined) this.alarmSince = last.since;
     this.deps.metrics.alarmActive.set({ asset: this.config.name, alarm: ANOMALY_ALARM }, isAnnunciated(state) ? 1 : 0);
     this.deps.logger.info(
-      { asset: this.config.name, state, since: new Date(since).toISOString() },
+      {
+        asset: this.config.name,
+        state,
+        since: new Date(ts).toISOString(),
+        ...(this.alarmSince !== undefined ? { active_since: new Date(this.alarmSince).toISOString() } : {}),
+      },
       `asset ${this.config.name}: alarm restored as ${state}${
         state === 'shelved' ? ` until ${new Date(this.alarm.shelvedUntilTs!).toISOString()}` : ''
       }, the state the journal left it in`,

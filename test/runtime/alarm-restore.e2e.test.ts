@@ -20,8 +20,11 @@ import type { AlarmEvent, AlarmStateName } from '../../src/core/types.js';
 import { ROOT } from '../helpers/cli.js';
 import { nextEvent } from '../helpers/gateway-events.js';
 
-/** A store whose journal's last row for pump-1's alarm is `state` (a previous run's), with `fields`. */
-async function journalLeft(path: string, state: AlarmStateName, fields: Partial<AlarmEvent>): Promise<void> {
+/**
+ * A store whose journal's last row for pump-1's alarm is `state` (a previous run's), with `fields`, a second after
+ * the alarm was raised; resolves with when it was raised.
+ */
+async function journalLeft(path: string, state: AlarmStateName, fields: Partial<AlarmEvent>): Promise<number> {
   const store = new SqliteStore(localStoreSchema.parse({ path }), {
     logger: silentLogger(),
     metrics: new GatewayMetrics(),
@@ -38,13 +41,14 @@ async function journalLeft(path: string, state: AlarmStateName, fields: Partial<
   });
   await store.flush();
   await store.close();
+  return ts - 1000;
 }
 
 /** The demo gateway, a stack light on coil 0, on a store whose journal left pump-1's alarm `state`, and its PLC. */
 async function restartedOn(state: AlarmStateName, fields: Partial<AlarmEvent> = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'lw-restore-'));
   const storePath = join(dir, 'store.db');
-  await journalLeft(storePath, state, fields);
+  const raisedAt = await journalLeft(storePath, state, fields);
   const sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 3 });
   const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
     LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
@@ -58,6 +62,7 @@ async function restartedOn(state: AlarmStateName, fields: Partial<AlarmEvent> = 
   return {
     sim,
     daemon,
+    raisedAt,
     close: async () => {
       await daemon.stop();
       await sim.close();
@@ -76,6 +81,16 @@ describe('an alarm across a restart', () => {
       expect([cleared.previous, cleared.state, cleared.cause]).toEqual(['unack_active', 'rtn_unack', 'condition']);
       // The stack light followed the restored state at start (on), and the cleared one after.
       expect(sim.sim.coils.get(1)![0]).toBe(true);
+    } finally {
+      await close();
+    }
+  }, 60_000);
+
+  it('says since when it has been active: its raise, not its acknowledgement', async () => {
+    const { daemon, raisedAt, close } = await restartedOn('ack_active', { cause: 'operator', command: 'ack' });
+    try {
+      const res = await fetch(`http://127.0.0.1:${daemon.http!.port}/api/alarms`);
+      expect((await res.json())[0]).toMatchObject({ asset: 'pump-1', state: 'ack_active', since: raisedAt });
     } finally {
       await close();
     }

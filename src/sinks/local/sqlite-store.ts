@@ -32,6 +32,14 @@ const TABLES = ['samples', 'scores', 'alarm_journal', 'parts'] as const;
 /** Each alarm's newest journal row (the one written last): the state a restart restores, kept past the retention. */
 const NEWEST_JOURNAL_ROWS = 'SELECT MAX(rowid) FROM alarm_journal GROUP BY asset, alarm';
 
+/**
+ * Since when the alarm of journal row `j` has been active: its first active row after its last normal one (the raise;
+ * where the retention pruned that, the oldest active row kept), or none.
+ */
+const ACTIVE_SINCE = `SELECT MIN(a.ts) FROM alarm_journal a WHERE a.asset = j.asset AND a.alarm = j.alarm
+  AND a.state IN ('unack_active', 'ack_active') AND a.rowid > COALESCE((SELECT MAX(n.rowid) FROM alarm_journal n
+  WHERE n.asset = j.asset AND n.alarm = j.alarm AND n.state = 'normal'), 0)`;
+
 /** Adds a column a store made by an earlier version lacks (`definition`: its name and type). */
 function addMissingColumn(db: Database.Database, table: string, definition: string): void {
   const name = definition.split(' ')[0];
@@ -125,18 +133,29 @@ export class SqliteStore implements Sink {
     if (!this.db) return [];
     return this.db
       .prepare(
-        `SELECT asset, alarm, state, ts, shelved_until AS shelvedUntil FROM alarm_journal WHERE rowid IN (${NEWEST_JOURNAL_ROWS})`,
+        `SELECT asset, alarm, state, ts, shelved_until AS shelvedUntil, (${ACTIVE_SINCE}) AS since FROM alarm_journal j
+         WHERE rowid IN (${NEWEST_JOURNAL_ROWS})`,
       )
       .all()
       .flatMap((row) => {
-        const { asset, alarm, state, ts, shelvedUntil } = row as Omit<JournaledAlarm, 'ts'> & {
+        const { asset, alarm, state, ts, shelvedUntil, since } = row as Omit<JournaledAlarm, 'ts'> & {
           ts: unknown;
           shelvedUntil: unknown;
+          since: unknown;
         };
-        // A row whose time is no time (edited by hand, a damaged file) restores nothing; a shelve's end that is no
-        // time is as if none were journaled.
+        // A row whose time is no time (edited by hand, a damaged file) restores nothing; a shelve's end, or a time
+        // active since, that is no time is as if none were journaled.
         if (!isTime(ts)) return [];
-        return [{ asset, alarm, state, ts, ...(isTime(shelvedUntil) ? { shelvedUntil } : {}) }];
+        return [
+          {
+            asset,
+            alarm,
+            state,
+            ts,
+            ...(isTime(shelvedUntil) ? { shelvedUntil } : {}),
+            ...(isTime(since) ? { since } : {}),
+          },
+        ];
       });
   }
 

@@ -70,8 +70,27 @@ describe('the alarm journal', () => {
         anomalyEvent('ack_active', { ts: T + 1500, asset: 'press-1' }),
       ]);
       expect(byAsset(store.lastAlarmStates())).toEqual([
-        { asset: 'press-1', alarm: 'anomaly', state: 'ack_active', ts: T + 1500 },
-        { asset: 'pump-1', alarm: 'anomaly', state: 'shelved', ts: T + 2000, shelvedUntil: T + 9000 },
+        { asset: 'press-1', alarm: 'anomaly', state: 'ack_active', ts: T + 1500, since: T + 1500 },
+        { asset: 'pump-1', alarm: 'anomaly', state: 'shelved', ts: T + 2000, shelvedUntil: T + 9000, since: T + 1000 },
+      ]);
+    }));
+
+  it('gives since when each alarm has been active: its raise after its last return to normal', () =>
+    withStore(newPath(), async (store) => {
+      await journal(store, [
+        anomalyEvent('unack_active', { ts: T }),
+        anomalyEvent('ack_active', { ts: T + 1000, previous: 'unack_active' }),
+        anomalyEvent('normal', { ts: T + 2000, previous: 'ack_active' }),
+        anomalyEvent('unack_active', { ts: T + 3000 }),
+        anomalyEvent('rtn_unack', { ts: T + 4000, previous: 'unack_active' }),
+        anomalyEvent('unack_active', { ts: T + 4500, previous: 'rtn_unack' }),
+        anomalyEvent('ack_active', { ts: T + 5000, previous: 'unack_active' }),
+        anomalyEvent('unack_active', { ts: T, asset: 'press-1' }),
+        anomalyEvent('normal', { ts: T + 1000, asset: 'press-1', previous: 'unack_active' }),
+      ]);
+      expect(byAsset(store.lastAlarmStates())).toEqual([
+        { asset: 'press-1', alarm: 'anomaly', state: 'normal', ts: T + 1000 },
+        { asset: 'pump-1', alarm: 'anomaly', state: 'ack_active', ts: T + 5000, since: T + 3000 },
       ]);
     }));
 
@@ -125,7 +144,9 @@ describe('the alarm journal', () => {
     });
     await withStore(path, async (store) => {
       await journal(store, [anomalyEvent('ack_active', { ts: T })]);
-      expect(store.lastAlarmStates()).toEqual([{ asset: 'pump-1', alarm: 'anomaly', state: 'ack_active', ts: T }]);
+      expect(store.lastAlarmStates()).toEqual([
+        { asset: 'pump-1', alarm: 'anomaly', state: 'ack_active', ts: T, since: T },
+      ]);
     });
   });
 
