@@ -112,8 +112,8 @@ export function flappingText(broker: MqttBroker, client: MqttClientRole, clientI
   return (
     `${client.role}: broker ${broker.url} closed the connection ${times} times in a row within ${shortMs / 1000} s ` +
     `of opening it: most likely another client connects with the same client id ${clientId} (two gateways with one ` +
-    `${setting}), and each takes the connection from the other; give each its own. Otherwise the broker refuses ` +
-    'something this client does: see its log'
+    `${setting}), and each takes the connection from the other; give each its own. Otherwise the broker restarts ` +
+    'again and again, or refuses something this client does: see its log'
   );
 }
 

@@ -9,6 +9,7 @@ import type { KeyObject } from 'node:crypto';
 import type { LoadedManifest } from '../inference/manifest.js';
 import type { PooledModel, SessionPool } from '../inference/session-pool.js';
 import { readConfirmedRelease } from '../sync/confirmed-release.js';
+import { readRolledBack } from '../sync/model-store.js';
 import { readPublicKeys } from '../sync/release.js';
 import type { ModelUpdatesConfig } from '../config/schema.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -69,8 +70,13 @@ async function confirmedModel(
     own.manifest,
     keys,
     (loaded) => pool.acquire(loaded),
-    limits,
+    { limits, rolledBack: await readRolledBack(updates.store_dir!, asset) },
   );
+  for (const r of found.passed)
+    logger.info(
+      { asset, version: r.version },
+      `asset ${asset}: the confirmed model update ${r.version} in ${r.dir} is passed over: ${r.reason}`,
+    );
   for (const r of found.refused)
     logger.warn(
       { asset, version: r.version },

@@ -160,6 +160,15 @@ export class Gateway {
       // start, after an update and after a restart that runs a confirmed update.
       const { providers, cache_dir: cacheDir } = this.loaded.config.inference;
       this.pool = new SessionPool({ providers, logger, ...(cacheDir ? { cacheDir } : {}) });
+      const updates = this.loaded.config.cloud.model_updates;
+      if (updates) {
+        this.updater = new ModelUpdater(updates, this.loaded.config.cloud.mqtt, this.updateHost(), {
+          ...this.deps,
+          pool: this.pool,
+        });
+        // Before any model is chosen: a release that ended the last runs on probation is not loaded again.
+        await this.updater.recover(this.loaded.config.assets.map((a) => a.name));
+      }
       const { models, fallbacks } = await acquireAssetModels(
         this.pool,
         this.loaded.models,
@@ -213,14 +222,7 @@ export class Gateway {
         logger,
         logAlarms: this.deps.logAlarms,
       });
-      const updates = this.loaded.config.cloud.model_updates;
-      if (updates) {
-        this.updater = new ModelUpdater(updates, this.loaded.config.cloud.mqtt, this.updateHost(), {
-          ...this.deps,
-          pool: this.pool,
-        });
-        await this.updater.start();
-      }
+      await this.updater?.start();
       for (const source of this.sources) await source.start((batch) => this.bus.publish('samples', batch));
       this.tickTimer = setInterval(() => {
         const now = Date.now();

@@ -6,8 +6,8 @@
  * the model from the session pool like any other.
  */
 import type { KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { LoadedManifest, ModelManifest } from '../inference/manifest.js';
 import { checkInputs, verifySigned } from './release.js';
 import { readReleaseDir, type DownloadLimits } from './release-reader.js';
@@ -86,17 +86,20 @@ export interface RefusedRelease {
 export interface ConfirmedReleases<T> {
   /** What `load` made of the newest confirmed release that verifies and loads, if any. */
   readonly ok?: { readonly value: T; readonly dir: string; readonly version: string; readonly newest: boolean };
-  /** The newer ones that did not verify or load, newest first (why each was passed over). */
+  /** The newer ones that did not verify or load (damaged), newest first: why each was passed over. */
   readonly refused: readonly RefusedRelease[];
-  /** The newest confirmed release, verified or not (undefined: none confirmed). */
+  /** Records that are no candidates, and why: rolled back here since, or no release for the model the asset is
+   * configured with now (another model, other inputs, a sequence not above the configured model's). */
+  readonly passed: readonly RefusedRelease[];
+  /** The newest candidate record, verified or not (undefined: none). */
   readonly newest?: ConfirmedRecord;
 }
 
 /**
  * The releases `asset` confirmed, newest first, each checked against the model it is configured with and given to
- * `load` (which takes the model): the first that verifies and loads, and why each newer one did not. A record whose
- * folder is not in the asset's own store folder is refused unread (active.json names a path: it is read as hostile
- * as any other file).
+ * `load` (which takes the model): the first that verifies and loads, and why each newer one did not. A record is read
+ * as hostile as any other file: its folder must be the folder of its version in the asset's own store folder (symbolic
+ * links resolved), and the signed manifest there must be the release it records (version, sequence, model hash).
  */
 export async function readConfirmedRelease<T>(
   storeDir: string,
@@ -104,26 +107,49 @@ export async function readConfirmedRelease<T>(
   configured: ModelManifest,
   keys: readonly KeyObject[],
   load: (loaded: LoadedManifest) => Promise<T>,
-  limits?: DownloadLimits,
+  options: { limits?: DownloadLimits; rolledBack?: readonly string[] } = {},
 ): Promise<ConfirmedReleases<T>> {
   const active = await readActiveFile(storeDir, asset);
-  if (!active) return { refused: [] };
   const refused: RefusedRelease[] = [];
-  for (const [i, record] of [stripEarlier(active), ...(active.earlier ?? [])].entries()) {
-    let reason = await verifyRecord(storeDir, asset, record, configured, keys, limits);
-    if (typeof reason !== 'string')
+  const passed: RefusedRelease[] = [];
+  let newest: ConfirmedRecord | undefined;
+  for (const record of active ? [stripEarlier(active), ...(active.earlier ?? [])] : []) {
+    const { dir, version } = record;
+    if (options.rolledBack?.includes(version)) {
+      passed.push({ dir, version, reason: 'it was rolled back here since' });
+      continue;
+    }
+    const verified = await verifyRecord(storeDir, asset, record, configured, keys, options.limits);
+    if (verified.kind === 'passed') {
+      passed.push({ dir, version, reason: verified.reason });
+      continue;
+    }
+    const first = newest === undefined;
+    newest ??= record;
+    let reason = verified.kind === 'damaged' ? verified.reason : '';
+    if (verified.kind === 'ok')
       try {
-        const value = await load(reason);
-        return { ok: { value, dir: record.dir, version: record.version, newest: i === 0 }, refused, newest: active };
+        const value = await load(verified.loaded);
+        return { ok: { value, dir, version, newest: first }, refused, passed, newest };
       } catch (err) {
         reason = (err as Error).message;
       }
-    refused.push({ dir: record.dir, version: record.version, reason });
+    refused.push({ dir, version, reason });
   }
-  return { refused, newest: active };
+  return { refused, passed, ...(newest ? { newest } : {}) };
 }
 
-/** The release a record names, verified; or why it does not verify. */
+type Verified =
+  | { readonly kind: 'ok'; readonly loaded: LoadedManifest }
+  | { readonly kind: 'damaged'; readonly reason: string }
+  | { readonly kind: 'passed'; readonly reason: string };
+
+/** The real path of `path`, or undefined where there is nothing. */
+async function realPath(path: string): Promise<string | undefined> {
+  return realpath(path).catch(() => undefined);
+}
+
+/** The release a record names, verified and matched to the record; or why it is damaged, or no candidate. */
 async function verifyRecord(
   storeDir: string,
   asset: string,
@@ -131,22 +157,51 @@ async function verifyRecord(
   configured: ModelManifest,
   keys: readonly KeyObject[],
   limits?: DownloadLimits,
-): Promise<LoadedManifest | string> {
+): Promise<Verified> {
   const { dir } = record;
-  if (dirname(resolve(dir)) !== resolve(storeDir, asset))
-    return `its folder is not in the asset's store folder ${join(storeDir, asset)}`;
+  const own = join(storeDir, asset);
+  const [real, realOwn] = [await realPath(dir), await realPath(own)];
+  if (
+    resolve(dir) !== resolve(own, record.version) ||
+    (real !== undefined && real !== join(realOwn ?? own, record.version))
+  )
+    return {
+      kind: 'damaged',
+      reason: `its folder is not ${join(own, record.version)} (the store keeps a release there)`,
+    };
+  let loaded: LoadedManifest;
   try {
-    const loaded = verifySigned(await readReleaseDir(dir, limits), keys);
+    loaded = verifySigned(await readReleaseDir(dir, limits), keys);
+  } catch (err) {
+    return { kind: 'damaged', reason: (err as Error).message };
+  }
+  const m = loaded.manifest;
+  if (m.name !== configured.name)
+    return { kind: 'passed', reason: `it is model ${m.name}, the asset is configured with ${configured.name}` };
+  try {
     const expected = {
       channels: configured.input.channels.map((c) => c.name),
       windowLength: configured.input.window_length,
       samplePeriodMs: configured.input.sample_period_ms,
     };
-    checkInputs(loaded.manifest, expected, dir);
-    if (loaded.manifest.name !== configured.name)
-      return `it is model ${loaded.manifest.name}, the asset is configured with ${configured.name}`;
-    return loaded;
+    checkInputs(m, expected, dir);
   } catch (err) {
-    return (err as Error).message;
+    return { kind: 'passed', reason: (err as Error).message };
   }
+  if (configured.release_sequence !== undefined && (m.release_sequence ?? 0) <= configured.release_sequence)
+    return {
+      kind: 'passed',
+      reason: `its release_sequence ${m.release_sequence} is not above ${configured.release_sequence}, that of the configured model`,
+    };
+  const differs = [
+    m.version !== record.version ? `version ${m.version}` : '',
+    m.release_sequence !== record.sequence ? `release_sequence ${m.release_sequence}` : '',
+    record.sha256 !== undefined && m.sha256 !== record.sha256 ? `model sha256 ${m.sha256}` : '',
+  ].filter(Boolean);
+  if (differs.length > 0)
+    return {
+      kind: 'damaged',
+      reason: `its signed manifest is not the release recorded (${differs.join(', ')}; recorded ${record.version}, sequence ${record.sequence})`,
+    };
+  return { kind: 'ok', loaded };
 }

@@ -1,12 +1,12 @@
 /**
- * Crash-loop protection for model updates. While a release is on probation on an asset,
- * `<store>/<asset>/probation.json` says so; it goes when the release is confirmed or rolled back, or the gateway
- * stops in order. Found at start, it means the gateway ended without stopping (a crash, a kill, power lost) while
- * that release was on probation: the release may be what ended it, and a retained notice would apply it again at
- * every start. The count of such ends is kept with the mark; at INTERRUPTIONS_TO_ROLL_BACK in a row the updater
- * rolls the release back for good.
+ * Crash-loop protection for model updates. From the moment a release is loaded for an asset until it is confirmed,
+ * rolled back or refused (or the gateway stops in order), `<store>/<asset>/probation.json` says so. Found at start,
+ * it means the gateway ended without stopping (a crash, a kill, power lost) while that release was being loaded or
+ * on probation: the release may be what ended it, and a retained notice would apply it again at every start. The
+ * start takes the mark (it counts once) and keeps the count; where the same release goes on probation again the mark
+ * is written with it, and at INTERRUPTIONS_TO_ROLL_BACK ends in a row the updater rolls the release back for good.
  */
-import { readdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PROBATION_FILE, PROBATION_TMP_FILE } from './store-files.js';
 
@@ -34,43 +34,28 @@ async function readMark(storeDir: string, asset: string): Promise<ProbationMark 
 }
 
 async function writeMark(storeDir: string, asset: string, mark: ProbationMark): Promise<void> {
+  await mkdir(join(storeDir, asset), { recursive: true }); // before the release's folder, at its first update
   const tmp = join(storeDir, asset, PROBATION_TMP_FILE);
   await writeFile(tmp, JSON.stringify(mark));
   await rename(tmp, file(storeDir, asset));
 }
 
-/** Marks `version` on probation on `asset`, keeping the count of ends it has seen if it was marked before. */
-export async function markProbation(storeDir: string, asset: string, model: string, version: string): Promise<void> {
-  const before = await readMark(storeDir, asset);
-  const interrupted = before && before.model === model && before.version === version ? before.interrupted : 0;
-  await writeMark(storeDir, asset, { model, version, interrupted });
+/** Marks a release on probation on `asset`, with the count of ends it has seen on probation before. */
+export async function markProbation(storeDir: string, asset: string, mark: ProbationMark): Promise<void> {
+  await writeMark(storeDir, asset, mark);
 }
 
-/** The release on `asset` is off probation (confirmed, rolled back, or the gateway stops in order). */
+/** The release on `asset` is off probation (confirmed, rolled back, refused, or the gateway stops in order). */
 export async function clearProbation(storeDir: string, asset: string): Promise<void> {
   await rm(file(storeDir, asset), { force: true });
 }
 
 /**
- * At start: every asset whose last run ended while a release was on probation there, with that end counted (written
- * back, so the count survives the next end too).
+ * At start: the mark a run that ended without stopping left on `asset`, if any, taken (removed from the store: it
+ * counts once; it is written again only where that release goes on probation again).
  */
-export async function countInterruptedProbations(
-  storeDir: string,
-): Promise<{ readonly asset: string; readonly mark: ProbationMark }[]> {
-  let assets: string[];
-  try {
-    assets = (await readdir(storeDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
-  } catch {
-    return [];
-  }
-  const found: { asset: string; mark: ProbationMark }[] = [];
-  for (const asset of assets) {
-    const before = await readMark(storeDir, asset);
-    if (!before) continue;
-    const mark = { ...before, interrupted: before.interrupted + 1 };
-    await writeMark(storeDir, asset, mark);
-    found.push({ asset, mark });
-  }
-  return found;
+export async function takeProbationMark(storeDir: string, asset: string): Promise<ProbationMark | undefined> {
+  const mark = await readMark(storeDir, asset);
+  if (mark) await clearProbation(storeDir, asset);
+  return mark;
 }

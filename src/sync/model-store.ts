@@ -9,13 +9,26 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../telemetry/logger.js';
 import { activeReleaseFile, nextActiveFile, readActiveFile, type ConfirmedRecord } from './confirmed-release.js';
-import { clearProbation, countInterruptedProbations, markProbation } from './interrupted-probation.js';
-import { pruneReleases } from './store-prune.js';
+import { clearProbation, markProbation, takeProbationMark, type ProbationMark } from './interrupted-probation.js';
+import { pruneReleases, removeIncomplete } from './store-prune.js';
 import { ACTIVE_TMP_FILE, ROLLED_BACK_FILE } from './store-files.js';
 
 const LOG = { component: 'model-updates' } as const;
 
+/** Versions rolled back on an asset (`<store>/<asset>/rolled-back.json`): never applied or run at a restart again. */
+export async function readRolledBack(storeDir: string, asset: string): Promise<string[]> {
+  try {
+    const list = JSON.parse(await readFile(join(storeDir, asset, ROLLED_BACK_FILE), 'utf8')) as unknown;
+    return Array.isArray(list) ? list.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 export class ModelStore {
+  /** Ends counted at start (takeInterruptedProbations), per asset. */
+  private readonly interrupted = new Map<string, ProbationMark>();
+
   constructor(
     readonly dir: string,
     private readonly logger: Logger,
@@ -29,12 +42,8 @@ export class ModelStore {
   }
 
   /** Versions rolled back on an asset: a notice for one of them is not applied again. */
-  async rolledBack(asset: string): Promise<string[]> {
-    try {
-      return JSON.parse(await readFile(this.rolledBackFile(asset), 'utf8')) as string[];
-    } catch {
-      return [];
-    }
+  rolledBack(asset: string): Promise<string[]> {
+    return readRolledBack(this.dir, asset);
   }
 
   /** Records `version` as rolled back on `asset` (not applied again), and that it is no more on probation. */
@@ -57,28 +66,33 @@ export class ModelStore {
    */
   async recordConfirmed(asset: string, record: ConfirmedRecord, onProbation: () => string | undefined): Promise<void> {
     const file = activeReleaseFile(this.dir, asset);
+    if (!onProbation()) await this.clearProbation(asset);
     try {
       const active = nextActiveFile(record, await readActiveFile(this.dir, asset));
       const tmp = join(this.dir, asset, ACTIVE_TMP_FILE);
       await writeFile(tmp, JSON.stringify(active));
       await rename(tmp, file);
-      const keep = [active.dir, ...(active.earlier ?? []).map((r) => r.dir)];
-      const newer = onProbation();
-      await this.prune(asset, newer ? [...keep, newer] : keep);
     } catch (err) {
       this.logger.error(
         { ...LOG, asset },
         `cannot record the confirmed release of ${asset} in ${file}: ${(err as Error).message}; a restart will load ` +
           'the release confirmed before it, or the configured model',
       );
+      return;
     }
-    if (!onProbation()) await this.clearProbation(asset);
+    await this.prune(asset, onProbation);
   }
 
-  /** Removes the asset's release folders not in `keep` (store-prune.ts), logged; a failure too. */
-  private async prune(asset: string, keep: readonly string[]): Promise<void> {
+  /**
+   * Removes the asset's release folders no restart runs (store-prune.ts): all but those active.json records, and the
+   * one on probation (`onProbation`, asked when the folders are listed); logged, a failure too.
+   */
+  async prune(asset: string, onProbation: () => string | undefined): Promise<void> {
     try {
-      const removed = await pruneReleases(join(this.dir, asset), keep);
+      const active = await readActiveFile(this.dir, asset);
+      const keep = active ? [active.dir, ...(active.earlier ?? []).map((r) => r.dir)] : [];
+      const newer = onProbation();
+      const removed = await pruneReleases(join(this.dir, asset), newer ? [...keep, newer] : keep);
       if (removed.length > 0)
         this.logger.info(
           { ...LOG, asset, removed },
@@ -92,10 +106,15 @@ export class ModelStore {
     }
   }
 
-  /** Marks `version` on probation on `asset` (interrupted-probation.ts). */
+  /**
+   * Marks a release on probation on `asset` (interrupted-probation.ts), from its load on, with the ends the start
+   * counted for that same release (0 for any other).
+   */
   async markProbation(asset: string, model: string, version: string): Promise<void> {
+    const counted = this.interrupted.get(asset);
+    const interrupted = counted && counted.model === model && counted.version === version ? counted.interrupted : 0;
     try {
-      await markProbation(this.dir, asset, model, version);
+      await markProbation(this.dir, asset, { model, version, interrupted });
     } catch (err) {
       this.logger.warn(
         { ...LOG, asset },
@@ -105,11 +124,27 @@ export class ModelStore {
     }
   }
 
-  /** The asset's release is off probation: confirmed, rolled back, or the gateway stops in order. */
+  /** The asset's release is off probation: confirmed, rolled back, refused, or the gateway stops in order. */
   async clearProbation(asset: string): Promise<void> {
     await clearProbation(this.dir, asset).catch(() => undefined);
   }
 
-  /** At start: the assets whose last run ended during a release's probation, each end counted. */
-  readonly interruptedProbations = () => countInterruptedProbations(this.dir);
+  /**
+   * At start, before any model is chosen: the configured assets whose last run ended while a release was being
+   * loaded or on probation there, each such end counted (the marks are taken; a mark for the release the asset
+   * confirmed, left by an end during its confirmation, counts for nothing). Folders a release was being written into
+   * when the gateway ended are removed.
+   */
+  async takeInterruptedProbations(assets: readonly string[]): Promise<{ asset: string; mark: ProbationMark }[]> {
+    const found: { asset: string; mark: ProbationMark }[] = [];
+    for (const asset of assets) {
+      await removeIncomplete(join(this.dir, asset));
+      const before = await takeProbationMark(this.dir, asset).catch(() => undefined);
+      if (!before || (await readActiveFile(this.dir, asset))?.version === before.version) continue;
+      const mark = { ...before, interrupted: before.interrupted + 1 };
+      this.interrupted.set(asset, mark);
+      found.push({ asset, mark });
+    }
+    return found;
+  }
 }

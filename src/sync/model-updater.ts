@@ -128,6 +128,8 @@ export class ModelUpdater {
   private readonly notices = new NoticeMemory();
   /** Notices passed over (a model no asset runs, a version an asset runs already), each said once in the log. */
   private readonly passedOver = new Set<string>();
+  /** Rollbacks recover() decided before the gateway chose its models, reported at start(). */
+  private readonly recovered: Omit<ModelUpdateEvent, 'version' | 'ts'>[] = [];
   /** Each asset's records in the store: confirmed, rolled back, on probation. */
   private readonly store: ModelStore;
 
@@ -161,7 +163,8 @@ export class ModelUpdater {
 
   async start(): Promise<void> {
     this.keys = await readPublicKeys(this.config.public_key_file);
-    await this.recoverInterrupted();
+    for (const event of this.recovered.splice(0))
+      this.outcome({ ...event, version: this.host.currentModel(event.asset)?.version ?? '', ts: this.now() });
     if (this.config.mqtt && this.mqttConfig) {
       const topic = `${this.mqttConfig.topic_prefix}/releases/+`;
       // The cloud broker's settings (TLS included), under a client id of its own.
@@ -170,7 +173,10 @@ export class ModelUpdater {
         defaultClientId: `linewatch-updates-${randomBytes(4).toString('hex')}`,
         idSuffix: '-updates',
         options: { reconnectPeriod: 1000, clean: true },
-        onFlapping: (message) => this.deps.logger.error({ component: 'model-updates' }, message),
+        // A client id of its own (random) cannot be taken over; a configured client_id can.
+        ...(this.mqttConfig.client_id !== undefined
+          ? { onFlapping: (message: string) => this.deps.logger.error({ component: 'model-updates' }, message) }
+          : {}),
       });
       client.on('connect', () => client.subscribe(topic, { qos: 1 }));
       client.on('message', (_topic, payload) => this.onNoticeText(payload.toString('utf8'), `mqtt ${_topic}`));
@@ -363,8 +369,16 @@ export class ModelUpdater {
     try {
       checkInputs(signed, { channels: current.channels, windowLength: current.windowLength, samplePeriodMs }, origin);
       checkNewer(signed, origin, await this.sequenceFloors(target, signed));
+    } catch (err) {
+      this.outcome({ ...base, outcome: 'rejected', reason: refusalReason(err, 'download') });
+      return isFinal(err);
+    }
+    // Marked from the load on: a release whose load ends the process (a native crash, out of memory) counts too.
+    await this.store.markProbation(asset, signed.name, signed.version);
+    try {
       model = await loadSigned(release.loaded, this.deps.pool, origin);
     } catch (err) {
+      await this.unmark(asset);
       this.outcome({ ...base, outcome: 'rejected', reason: refusalReason(err, 'download') });
       return isFinal(err);
     }
@@ -373,10 +387,10 @@ export class ModelUpdater {
       dir = await storeRelease(this.config.store_dir!, asset, release.files, signed);
     } catch (err) {
       await model.close();
+      await this.unmark(asset);
       this.outcome({ ...base, outcome: 'rejected', reason: refusalReason(err, 'store') });
       return false;
     }
-    await this.store.markProbation(asset, signed.name, signed.version);
     const probation = new ProbationModel(model, {
       maxErrorRate: this.config.max_error_rate,
       maxAnomalousFraction: this.config.max_anomalous_fraction,
@@ -399,6 +413,13 @@ export class ModelUpdater {
     return true;
   }
 
+  /** A release refused after it was marked: the mark goes back to the release on probation there, if any. */
+  private async unmark(asset: string): Promise<void> {
+    const p = this.probations.get(asset);
+    if (p) await this.store.markProbation(asset, p.model.name, p.model.version);
+    else await this.store.clearProbation(asset);
+  }
+
   /**
    * Judges every release on probation (start's timer, each second): rolls back one that
    * misbehaves, confirms one whose probation is over. Resolves once those rollbacks and records
@@ -414,16 +435,18 @@ export class ModelUpdater {
         this.confirmed.set(asset, p.sequence);
         pending.push(p.previous.close().catch(() => undefined));
         pending.push(
-          this.store.recordConfirmed(
-            asset,
-            {
-              version: p.model.version,
-              dir: p.dir,
-              sequence: p.sequence,
-              sha256: p.sha256,
-              confirmed_at: new Date(this.now()).toISOString(),
-            },
-            () => this.probations.get(asset)?.dir,
+          this.onChain(() =>
+            this.store.recordConfirmed(
+              asset,
+              {
+                version: p.model.version,
+                dir: p.dir,
+                sequence: p.sequence,
+                sha256: p.sha256,
+                confirmed_at: new Date(this.now()).toISOString(),
+              },
+              () => this.probations.get(asset)?.dir,
+            ),
           ),
         );
         this.outcome({
@@ -464,17 +487,20 @@ export class ModelUpdater {
     });
     await p.model.inner.close().catch(() => undefined);
     await this.store.recordRolledBack(asset, p.model.version);
+    // Its folder goes, on the chain (an update in progress is not waited for here).
+    void this.onChain(() => this.store.prune(asset, () => this.probations.get(asset)?.dir)).catch(() => undefined);
     return event;
   }
 
   /**
-   * At start, before any notice: a release that was on probation when the gateway ended without stopping (a crash, a
-   * kill, power lost) is said; one that was so INTERRUPTIONS_TO_ROLL_BACK times in a row is rolled back for good, so
-   * a release that crashes the gateway, announced by a retained notice, cannot crash it at every start.
+   * At start, before any model is chosen (the gateway calls it first): a release that was being loaded or on probation
+   * when the gateway ended without stopping (a crash, a kill, power lost) is said; one that was so
+   * INTERRUPTIONS_TO_ROLL_BACK times in a row is rolled back for good (reported once started), so a release that
+   * crashes the gateway, announced by a retained notice, cannot crash it at every start.
    */
-  private async recoverInterrupted(): Promise<void> {
-    for (const { asset, mark } of await this.store.interruptedProbations()) {
-      const ends = `the gateway ended without stopping (a crash, a kill, power lost) while ${mark.version} was on probation`;
+  async recover(assets: readonly string[]): Promise<void> {
+    for (const { asset, mark } of await this.store.takeInterruptedProbations(assets)) {
+      const ends = `the gateway ended without stopping (a crash, a kill, power lost) while ${mark.version} was being loaded or on probation`;
       if (mark.interrupted < INTERRUPTIONS_TO_ROLL_BACK) {
         this.deps.logger.warn(
           { component: 'model-updates', asset, version: mark.version },
@@ -484,16 +510,21 @@ export class ModelUpdater {
         continue;
       }
       await this.store.recordRolledBack(asset, mark.version);
-      this.outcome({
+      this.recovered.push({
         asset,
         model: mark.model,
-        version: this.host.currentModel(asset)?.version ?? '',
         previousVersion: mark.version,
         outcome: 'rolled_back',
         reason: `${ends}, ${mark.interrupted} times in a row: not applied again (publish a new version)`,
-        ts: this.now(),
       });
     }
+  }
+
+  /** Runs `step` on the updates' chain: never between the steps of an update (a prune while a release is stored). */
+  private onChain(step: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(step);
+    this.chain = run.catch(() => undefined);
+    return run;
   }
 
   private outcome(event: ModelUpdateEvent): ModelUpdateEvent {

@@ -14,7 +14,7 @@ import type { KeyObject } from 'node:crypto';
 import { readBytesStart } from '../core/http-body.js';
 import type { LoadedManifest, ModelManifest } from '../inference/manifest.js';
 import { ReleaseRejected, verifySigned } from './release.js';
-import { STORE_FILES } from './store-files.js';
+import { INCOMING_PREFIX, STORE_FILES } from './store-files.js';
 import {
   DEFAULT_DOWNLOAD_LIMITS,
   DownloadTooLarge,
@@ -102,7 +102,7 @@ export async function storeRelease(
 ): Promise<string> {
   const parent = join(storeDir, asset);
   const dir = join(parent, signed.version);
-  const tmp = join(parent, `.incoming-${randomBytes(6).toString('hex')}`);
+  const tmp = join(parent, `${INCOMING_PREFIX}${randomBytes(6).toString('hex')}`);
   await mkdir(tmp, { recursive: true });
   try {
     await writeFile(join(tmp, 'manifest.json'), files.manifest);

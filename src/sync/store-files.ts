@@ -20,3 +20,5 @@ export const STORE_FILES: readonly string[] = [
   PROBATION_FILE,
   PROBATION_TMP_FILE,
 ];
+/** The temporary folders a release is written into before it is renamed into place (release-download.ts). */
+export const INCOMING_PREFIX = '.incoming-';

@@ -6,7 +6,7 @@
  */
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { STORE_FILES } from './store-files.js';
+import { INCOMING_PREFIX, STORE_FILES } from './store-files.js';
 
 /** Removes the release folders of `assetDir` not in `keep` (folder paths); resolves with the names removed. */
 export async function pruneReleases(assetDir: string, keep: readonly string[]): Promise<string[]> {
@@ -20,4 +20,11 @@ export async function pruneReleases(assetDir: string, keep: readonly string[]): 
     removed.push(entry.name);
   }
   return removed;
+}
+
+/** Removes the `.incoming-*` folders a release was being written into when the gateway ended (at start). */
+export async function removeIncomplete(assetDir: string): Promise<void> {
+  for (const entry of await readdir(assetDir, { withFileTypes: true }).catch(() => []))
+    if (entry.isDirectory() && entry.name.startsWith(INCOMING_PREFIX))
+      await rm(join(assetDir, entry.name), { recursive: true, force: true });
 }

@@ -79,7 +79,10 @@ export async function startUpdater(
     options.host ? options.host(host) : host,
     { logger: options.logger ?? silentLogger(), metrics: new GatewayMetrics(), pool, now: () => clock.now },
   );
-  if (options.start !== false) await updater.start();
+  if (options.start !== false) {
+    await updater.recover(['pump-1']); // as the gateway does, before it chooses its models
+    await updater.start();
+  }
   return {
     updater,
     releases,

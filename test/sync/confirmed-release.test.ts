@@ -3,7 +3,7 @@
  * newer one was passed over, the history kept when a release is confirmed, and a record naming a folder outside the
  * asset's store folder refused unread. Real signed releases (the shipped pump-ae, signed with a fresh key).
  */
-import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
@@ -84,28 +84,68 @@ describe('confirmed releases', () => {
     expect([found.ok?.value, found.refused.map((r) => r.reason)]).toEqual(['1.1.0', ['no session: out of memory']]);
   });
 
-  it("refuses unread a record whose folder is not in the asset's store folder", async () => {
+  it("refuses a record whose folder is not its version's in the asset's store folder, a symbolic link included", async () => {
     const store = await mkdtemp(join(tmpdir(), 'lw-confirmed-'));
     const elsewhere = await storeSigned(await mkdtemp(join(tmpdir(), 'lw-elsewhere-')), '1.1.0', 1);
     await mkdir(join(store, 'pump-1'), { recursive: true });
     await writeFile(join(store, 'pump-1', 'active.json'), JSON.stringify(nextActiveFile(elsewhere, undefined)));
     const found = await readConfirmedRelease(store, 'pump-1', configured, keys, load);
     expect(found.ok).toBeUndefined();
-    expect(found.refused).toEqual([
-      {
-        dir: elsewhere.dir,
-        version: '1.1.0',
-        reason: `its folder is not in the asset's store folder ${join(store, 'pump-1')}`,
-      },
-    ]);
+    const reason = `its folder is not ${join(store, 'pump-1', '1.1.0')} (the store keeps a release there)`;
+    expect(found.refused).toEqual([{ dir: elsewhere.dir, version: '1.1.0', reason }]);
     expect(found.newest).toMatchObject({ version: '1.1.0' });
+    // The same folder linked into the store, under the version's name.
+    await symlink(elsewhere.dir, join(store, 'pump-1', '1.1.0'));
+    const linked = { ...elsewhere, dir: join(store, 'pump-1', '1.1.0') };
+    await writeFile(join(store, 'pump-1', 'active.json'), JSON.stringify(nextActiveFile(linked, undefined)));
+    const viaLink = await readConfirmedRelease(store, 'pump-1', configured, keys, load);
+    expect([viaLink.ok, viaLink.refused.map((r) => r.reason)]).toEqual([undefined, [reason]]);
+  });
+
+  it('refuses a record that is not the signed release in its folder (version, sequence)', async () => {
+    const store = await mkdtemp(join(tmpdir(), 'lw-confirmed-'));
+    const signed = await storeSigned(store, '1.1.0', 1);
+    const lying = { ...signed, sequence: 99 };
+    await writeFile(join(store, 'pump-1', 'active.json'), JSON.stringify(nextActiveFile(lying, undefined)));
+    const found = await readConfirmedRelease(store, 'pump-1', configured, keys, load);
+    expect(found.refused.map((r) => r.reason)).toEqual([
+      'its signed manifest is not the release recorded (release_sequence 1; recorded 1.1.0, sequence 99)',
+    ]);
+  });
+
+  it('passes over, as no candidate, a release rolled back since and one for another model or inputs', async () => {
+    const store = await mkdtemp(join(tmpdir(), 'lw-confirmed-'));
+    const older = await storeSigned(store, '1.1.0', 1);
+    const newest = await storeSigned(store, '1.2.0', 2);
+    await writeFile(join(store, 'pump-1', 'active.json'), JSON.stringify(nextActiveFile(newest, { ...older })));
+    const found = await readConfirmedRelease(store, 'pump-1', configured, keys, load, { rolledBack: ['1.2.0'] });
+    expect([found.ok?.value, found.ok?.newest, found.refused]).toEqual(['1.1.0', true, []]);
+    expect(found.passed).toEqual([{ dir: newest.dir, version: '1.2.0', reason: 'it was rolled back here since' }]);
+    // The asset is configured with another model now: no release recorded is a candidate, none is damaged.
+    const other = { ...configured, name: 'pump-hybrid' };
+    const reconfigured = await readConfirmedRelease(store, 'pump-1', other, keys, load);
+    expect([reconfigured.ok, reconfigured.refused, reconfigured.newest]).toEqual([undefined, [], undefined]);
+    expect(reconfigured.passed.map((r) => r.reason)).toEqual([
+      'it is model pump-ae, the asset is configured with pump-hybrid',
+      'it is model pump-ae, the asset is configured with pump-hybrid',
+    ]);
+    // A configured model whose release_sequence is above them (a newer model shipped with the gateway).
+    const newer = await readConfirmedRelease(store, 'pump-1', { ...configured, release_sequence: 2 }, keys, load);
+    expect([newer.ok, newer.newest, newer.passed.map((r) => r.reason)]).toEqual([
+      undefined,
+      undefined,
+      [
+        'its release_sequence 2 is not above 2, that of the configured model',
+        'its release_sequence 1 is not above 2, that of the configured model',
+      ],
+    ]);
   });
 
   it('finds nothing where nothing was confirmed, or active.json is not a record', async () => {
     const store = await mkdtemp(join(tmpdir(), 'lw-confirmed-'));
-    expect(await readConfirmedRelease(store, 'pump-1', configured, keys, load)).toEqual({ refused: [] });
+    expect(await readConfirmedRelease(store, 'pump-1', configured, keys, load)).toEqual({ refused: [], passed: [] });
     await mkdir(join(store, 'pump-1'));
     await writeFile(join(store, 'pump-1', 'active.json'), '{"dir": 7}');
-    expect(await readConfirmedRelease(store, 'pump-1', configured, keys, load)).toEqual({ refused: [] });
+    expect(await readConfirmedRelease(store, 'pump-1', configured, keys, load)).toEqual({ refused: [], passed: [] });
   });
 });

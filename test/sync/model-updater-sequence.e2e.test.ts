@@ -101,7 +101,7 @@ describe('release sequences on the updater', () => {
         await f.updater.checkProbations();
       }
       await f.release('v9', '1.9.0', 9);
-      f.notice('1.9.0', 'v9'); // on probation while nothing is confirmed: kept
+      f.notice('1.9.0', 'v9'); // stored after the last prune, on probation: no confirmation removes it
       await f.updater.idle();
       expect(f.events.map(outcomeOf).slice(-3)).toEqual(['1.4.0:applied', '1.4.0:confirmed', '1.9.0:applied']);
       const active = JSON.parse(await readFile(join(f.store, 'pump-1', 'active.json'), 'utf8'));

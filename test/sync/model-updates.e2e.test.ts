@@ -304,6 +304,13 @@ describe('model updates', () => {
     expect(degraded()).toMatch(
       /^runs the earlier confirmed update 1\.1\.0, not its confirmed update 1\.2\.0: release .*\/pump-1\/1\.2\.0: model\.int8\.onnx has sha256 [0-9a-f]{64}, the signed manifest says [0-9a-f]{64} \(publish that release again, or a newer one\)$/,
     );
+    // Another version signed with the same sequence (and the same model file) is no such release: refused.
+    const other = await makeRelease(gw, '1.2.1', undefined, undefined, 2);
+    const refused = nextModelEvent(gw);
+    await announce(gw, '1.2.1', other);
+    expect((await refused).reason).toMatch(
+      /^not_newer: release .*: release_sequence 2 is not above 2, the last this gateway confirmed for pump-1$/,
+    );
     // The same signed release (sequence, version and hash), announced again, is taken and confirmed again.
     const applied = nextModelEvent(gw);
     await announce(gw, '1.2.0', `${gw.releases.url}/1.2.0/`);
