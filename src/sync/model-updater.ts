@@ -1,14 +1,15 @@
 /**
  * Signed model updates on the gateway. A release notice — a retained MQTT message on
- * `<prefix>/releases/<model name>` or a JSON document polled over HTTPS — names a model version
- * and the URL of its folder. The updater downloads the release and verifies its signature and
+ * `<prefix>/releases/<model name>` or a JSON document polled over HTTPS (notice-sources.ts) — names
+ * a model version and the URL of its folder. The updater downloads the release and verifies its signature and
  * hash once, takes the model from the session pool (loaded and its golden window run once, one
  * session for every asset that runs it: see release.ts, session-pool.ts); then for every asset
  * running that model it checks the inputs and release sequence, stores the release, swaps it in
  * between two scoring runs, keeps the previous model, and watches the new one on probation (a
  * ProbationModel per asset around its view of the shared model); it rolls back by itself if the
  * new model fails runs or flags too much of a healthy line, and on request (HTTP API). Every
- * outcome is reported (event, log, metric, and through the cloud sink).
+ * outcome is reported (event, log, metric, and through the cloud sink). What it keeps of each
+ * asset across restarts (confirmed releases, rollbacks, the crash mark) is model-store.ts's.
  *
  * Updates run one at a time; a rollback may come at any moment between their steps, so each
  * change of an asset's state (the model the gateway runs, the release on probation) is made in
@@ -16,29 +17,22 @@
  * refused for good: notice-memory.ts), so a redelivery is not downloaded again; one that failed
  * in a way that may pass (the release server down, a 404 before the upload finished) is not.
  */
-import { randomBytes, type KeyObject } from 'node:crypto';
-import type { MqttClient } from 'mqtt';
+import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { Model } from '../core/components.js';
 import type { ModelManifest } from '../inference/manifest.js';
 import { formatIssues } from '../core/format-issues.js';
-import { brokerErrorText, connectMqtt } from '../core/mqtt-connection.js';
 import type { ModelUpdatesConfig, MqttSyncConfig } from './schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { ProbationModel } from './probation.js';
 import type { SessionPool } from '../inference/session-pool.js';
 import { checkInputs, loadSigned, readPublicKeys, ReleaseRejected } from './release.js';
-import {
-  checkReleaseUrl,
-  fetchSignedRelease,
-  getCapped,
-  storeRelease,
-  type SignedRelease,
-} from './release-download.js';
-import { DownloadTooLarge, namingSetting, type DownloadLimits } from './release-reader.js';
+import { checkReleaseUrl, fetchSignedRelease, storeRelease, type SignedRelease } from './release-download.js';
+import { DownloadTooLarge, type DownloadLimits } from './release-reader.js';
 import { checkNewer, type SequenceFloor } from './release-sequence.js';
 import { NoticeMemory } from './notice-memory.js';
+import { NoticeSources } from './notice-sources.js';
 import { ModelStore } from './model-store.js';
 import { INTERRUPTIONS_TO_ROLL_BACK } from './interrupted-probation.js';
 
@@ -118,7 +112,7 @@ function isFinal(err: unknown): boolean {
 
 export class ModelUpdater {
   private keys: KeyObject[] = [];
-  private client: MqttClient | undefined;
+  private sources: NoticeSources | undefined;
   private timers: NodeJS.Timeout[] = [];
   private chain: Promise<void> = Promise.resolve();
   private readonly probations = new Map<string, Probation>();
@@ -165,57 +159,12 @@ export class ModelUpdater {
     this.keys = await readPublicKeys(this.config.public_key_file);
     for (const event of this.recovered.splice(0))
       this.outcome({ ...event, version: this.host.currentModel(event.asset)?.version ?? '', ts: this.now() });
-    if (this.config.mqtt && this.mqttConfig) {
-      const topic = `${this.mqttConfig.topic_prefix}/releases/+`;
-      // The cloud broker's settings (TLS included), under a client id of its own.
-      const client = connectMqtt(this.mqttConfig, {
-        role: 'release notices',
-        defaultClientId: `linewatch-updates-${randomBytes(4).toString('hex')}`,
-        idSuffix: '-updates',
-        options: { reconnectPeriod: 1000, clean: true },
-        // A client id of its own (random) cannot be taken over; a configured client_id can.
-        ...(this.mqttConfig.client_id !== undefined
-          ? { onFlapping: (message: string) => this.deps.logger.error({ component: 'model-updates' }, message) }
-          : {}),
-      });
-      client.on('connect', () => client.subscribe(topic, { qos: 1 }));
-      client.on('message', (_topic, payload) => this.onNoticeText(payload.toString('utf8'), `mqtt ${_topic}`));
-      client.on('error', (err) =>
-        this.deps.logger.warn(
-          { component: 'model-updates' },
-          `release notices: broker ${this.mqttConfig!.url}: ${brokerErrorText(err, this.mqttConfig!)}`,
-        ),
-      );
-      this.client = client;
-    }
-    if (this.config.poll_url) {
-      const poll = () => void this.poll();
-      poll();
-      this.timers.push(setInterval(poll, this.config.poll_interval_s * 1000));
-    }
+    this.sources = new NoticeSources(this.config, this.mqttConfig, this.deps.logger, (text, origin) =>
+      this.onNoticeText(text, origin),
+    );
+    this.sources.start();
     this.timers.push(setInterval(() => void this.checkProbations(), 1000));
     for (const t of this.timers) t.unref();
-  }
-
-  /** Fetches poll_url (no redirect, at most max_manifest_bytes) and handles each notice in it (one, or a list). */
-  private async poll(): Promise<void> {
-    const url = this.config.poll_url!;
-    try {
-      const bytes = await getCapped(new URL(url), this.config.max_manifest_bytes, 'the notice document', 10_000).catch(
-        (err: unknown) => {
-          throw namingSetting(err, 'max_manifest_bytes');
-        },
-      );
-      let body: unknown;
-      try {
-        body = JSON.parse(Buffer.from(bytes).toString('utf8'));
-      } catch (err) {
-        throw new Error(`not JSON: ${(err as Error).message}`);
-      }
-      for (const notice of Array.isArray(body) ? body : [body]) this.onNoticeText(JSON.stringify(notice), url);
-    } catch (err) {
-      this.deps.logger.warn({ component: 'model-updates' }, `release notices: ${url}: ${(err as Error).message}`);
-    }
   }
 
   /** Parses a notice and queues it (updates run one at a time). */
@@ -554,7 +503,7 @@ export class ModelUpdater {
   /** Stops listening; models on probation stay in place, their predecessors are closed. */
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
-    await this.client?.endAsync().catch(() => undefined);
+    await this.sources?.stop();
     await this.chain;
     for (const [asset, p] of this.probations) {
       await p.previous.close().catch(() => undefined);

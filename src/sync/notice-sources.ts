@@ -1,0 +1,79 @@
+/**
+ * Where release notices come from: retained MQTT messages on `<prefix>/releases/<model name>` (the cloud broker's
+ * settings, TLS included, under a client id of its own) and a JSON document polled over HTTP(S) at `poll_url` (one
+ * notice, or a list; no redirect, at most max_manifest_bytes). Each notice's text goes to `onText` with where it came
+ * from; what a notice is, and what follows, is the updater's (model-updater.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import type { MqttClient } from 'mqtt';
+import { brokerErrorText, connectMqtt } from '../core/mqtt-connection.js';
+import type { Logger } from '../telemetry/logger.js';
+import { getCapped } from './release-download.js';
+import { namingSetting } from './release-reader.js';
+import type { ModelUpdatesConfig, MqttSyncConfig } from './schema.js';
+
+const LOG = { component: 'model-updates' } as const;
+
+export class NoticeSources {
+  private client: MqttClient | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly config: ModelUpdatesConfig,
+    private readonly mqttConfig: MqttSyncConfig | undefined,
+    private readonly logger: Logger,
+    private readonly onText: (text: string, origin: string) => void,
+  ) {}
+
+  start(): void {
+    const broker = this.mqttConfig;
+    if (this.config.mqtt && broker) {
+      const topic = `${broker.topic_prefix}/releases/+`;
+      const client = connectMqtt(broker, {
+        role: 'release notices',
+        defaultClientId: `linewatch-updates-${randomBytes(4).toString('hex')}`,
+        idSuffix: '-updates',
+        options: { reconnectPeriod: 1000, clean: true },
+        // A client id of its own (random) cannot be taken over; a configured client_id can.
+        ...(broker.client_id !== undefined ? { onFlapping: (message: string) => this.logger.error(LOG, message) } : {}),
+      });
+      client.on('connect', () => client.subscribe(topic, { qos: 1 }));
+      client.on('message', (t, payload) => this.onText(payload.toString('utf8'), `mqtt ${t}`));
+      client.on('error', (err) =>
+        this.logger.warn(LOG, `release notices: broker ${broker.url}: ${brokerErrorText(err, broker)}`),
+      );
+      this.client = client;
+    }
+    if (this.config.poll_url) {
+      const poll = () => void this.poll(this.config.poll_url!);
+      poll();
+      this.timer = setInterval(poll, this.config.poll_interval_s * 1000);
+      this.timer.unref();
+    }
+  }
+
+  /** Fetches the notice document and hands on each notice in it (one, or a list). */
+  private async poll(url: string): Promise<void> {
+    try {
+      const bytes = await getCapped(new URL(url), this.config.max_manifest_bytes, 'the notice document', 10_000).catch(
+        (err: unknown) => {
+          throw namingSetting(err, 'max_manifest_bytes');
+        },
+      );
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.from(bytes).toString('utf8'));
+      } catch (err) {
+        throw new Error(`not JSON: ${(err as Error).message}`);
+      }
+      for (const notice of Array.isArray(body) ? body : [body]) this.onText(JSON.stringify(notice), url);
+    } catch (err) {
+      this.logger.warn(LOG, `release notices: ${url}: ${(err as Error).message}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.client?.endAsync().catch(() => undefined);
+  }
+}
