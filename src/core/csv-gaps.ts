@@ -39,14 +39,25 @@ export interface HeldReadings {
 }
 
 /**
- * Holds each of `columns`' missing readings in place where its gap is at most `holdRows(periodMs)` rows long, as the
- * gateway holds a channel's last sample for `max_sample_age_ms` (a gap before the first reading takes that one);
- * longer gaps stay NaN and are returned as open.
+ * Whether a gap ends in a pause: the next reading comes more than HOLD_MS after the last one (`times` in ms). That is
+ * how `linewatch export` marks a pause (the gateway stopped, its source down): a row with no reading just after the
+ * last row before it, so that no window spans the pause, as none did in the gateway.
+ */
+function endsInPause(g: MissingCells['gaps'][number], times: Float64Array | undefined): boolean {
+  if (!times || g.row === 0 || g.row + g.rows >= times.length) return false;
+  return times[g.row + g.rows] - times[g.row - 1] > HOLD_MS;
+}
+
+/**
+ * Holds each of `columns`' missing readings in place where its gap is at most `holdRows(periodMs)` rows long and,
+ * where the rows' times are given (ms), does not end in a pause, as the gateway holds a channel's last sample for
+ * `max_sample_age_ms` (a gap before the first reading takes that one); other gaps stay NaN and are returned as open.
  */
 export function holdShortGaps(
   table: { readonly columns: ReadonlyMap<string, Float64Array>; readonly missing?: readonly MissingCells[] },
   columns: readonly string[],
   periodMs: number,
+  times?: Float64Array,
 ): HeldReadings[] {
   const limit = holdRows(periodMs);
   return (table.missing ?? [])
@@ -55,7 +66,7 @@ export function holdShortGaps(
       const values = table.columns.get(m.column)!;
       let held = 0;
       const open = m.gaps.filter((g) => {
-        if (g.rows > limit) return true;
+        if (g.rows > limit || endsInPause(g, times)) return true;
         values.fill(g.row > 0 ? values[g.row - 1] : values[g.row + g.rows], g.row, g.row + g.rows);
         held += g.rows;
         return false;
@@ -70,7 +81,9 @@ export function refuseOpenGaps(readings: readonly HeldReadings[], rows: number, 
     const gap = r.open.find((g) => g.row < rows);
     if (gap)
       throw new Error(
-        `${file}:${gap.line}: column ${r.column}: no reading for ${gap.rows} rows in a row from here, longer than the ${holdRows(periodMs)} row(s) (${HOLD_MS} ms) a gateway holds a reading; the rows a model learns from need every channel: cut the gap out or fit on other rows`,
+        gap.rows <= holdRows(periodMs)
+          ? `${file}:${gap.line}: column ${r.column}: a pause from here (the next reading comes more than ${HOLD_MS} ms after the last: a gateway holds none that long; linewatch export marks a pause so); the rows a model learns from must not span one: fit on the rows before it (--train-rows), or export a span without it (--from, --to)`
+          : `${file}:${gap.line}: column ${r.column}: no reading for ${gap.rows} rows in a row from here, longer than the ${holdRows(periodMs)} row(s) (${HOLD_MS} ms) a gateway holds a reading; the rows a model learns from need every channel: cut the gap out or fit on other rows`,
       );
   }
 }

@@ -93,7 +93,7 @@ export function readLabelledCsv(
     throw new Error(
       `${file}: its time column gives a sample period of ${periodMs} ms, not the ${periodGivenMs} of --period-ms (which is for times written as plain numbers and for files with no time column)`,
     );
-  const missing = holdShortGaps(table, channels, periodMs);
+  const missing = holdShortGaps(table, channels, periodMs, times);
   const rows = rowMajor(table, channels);
   return {
     file,

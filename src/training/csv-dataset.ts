@@ -76,10 +76,10 @@ export function csvNormalData(
   if (o.rows !== undefined && o.rows > all)
     throw new Error(`${file}: --train-rows ${o.rows}: the file has ${all} rows`);
   const n = o.rows ?? all;
-  const { periodMs } = timesInMs(table, file, o.periodMs, n);
+  const { periodMs, times } = timesInMs(table, file, o.periodMs, n);
   // Every channel must have a reading in the rows a model learns from: a gap no longer than the gateway holds a
-  // reading is held, a longer one refused.
-  const held = holdShortGaps(table, channels, periodMs);
+  // reading is held, a longer one (or a pause) refused.
+  const held = holdShortGaps(table, channels, periodMs, times);
   refuseOpenGaps(held, n, file, periodMs);
   const rows = rowMajor(table, channels, n);
   const labels = labelColumn(table, 'anomaly');

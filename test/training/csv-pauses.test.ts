@@ -1,0 +1,48 @@
+/**
+ * A pause in a recording (how `linewatch export` marks one: a row with no reading just after the last row before it,
+ * the next row coming more than the 5 s a gateway holds a reading later) is never held over: `train` refuses to
+ * learn across it, naming the line and what to do, and `eval` scores no window over it. A short gap at the sample
+ * period is held at the last reading, as before.
+ */
+import { describe, expect, it } from 'vitest';
+import { csvNormalData } from '../../src/training/csv-dataset.js';
+import { readLabelledCsv } from '../../src/eval/labelled-csv.js';
+
+/** 40 rows a second apart from t0, with `blank` (a row with no reading) after row `at`, and the rest `jumpMs` later. */
+function recording(at: number, jumpMs: number): string {
+  const lines = ['timestamp,flow,pressure,anomaly'];
+  let t = 1_764_900_000_000;
+  for (let i = 0; i < 40; i++) {
+    if (i === at + 1) {
+      lines.push(`${t - 1000 + 1},,,0`);
+      t += jumpMs - 1000;
+    }
+    lines.push(`${t},${10 + (i % 3)},${2 + (i % 2)},0`);
+    t += 1000;
+  }
+  return lines.join('\n');
+}
+
+describe('a pause in a recording', () => {
+  it('is refused in the rows a model learns from, naming its line and the fix', () => {
+    expect(() => csvNormalData(recording(19, 60_000), 'pump.csv', { name: 'pump' })).toThrow(
+      'pump.csv:22: column flow: a pause from here (the next reading comes more than 5000 ms after the last: a gateway ' +
+        'holds none that long; linewatch export marks a pause so); the rows a model learns from must not span one: fit ' +
+        'on the rows before it (--train-rows), or export a span without it (--from, --to)',
+    );
+    expect(csvNormalData(recording(19, 60_000), 'pump.csv', { name: 'pump', rows: 20 }).rowCount).toBe(20);
+  });
+
+  it('is left open in eval (no window over it), while a blank row within the hold is held', () => {
+    const paused = readLabelledCsv('pump.csv', recording(19, 60_000));
+    expect(paused.missing!.map((m) => [m.column, m.held, m.open.map((g) => g.line)])).toEqual([
+      ['flow', 0, [22]],
+      ['pressure', 0, [22]],
+    ]);
+    const short = readLabelledCsv('pump.csv', recording(19, 2000));
+    expect(short.missing!.map((m) => [m.column, m.held, m.open.length])).toEqual([
+      ['flow', 1, 0],
+      ['pressure', 1, 0],
+    ]);
+  });
+});
