@@ -74,6 +74,8 @@ export class Gateway {
   private readonly outputs: { action: AlarmAction; asset: string; source: Source; connection: number }[] = [];
   private readonly partActions: AlarmAction[] = [];
   private updater: ModelUpdater | undefined;
+  /** The models the assets ran when the gateway stopped (the cloud's goodbye names them). */
+  private lastModels: { asset: string; model: string; version: string }[] | undefined;
   /** The one owner of the models' sessions (start-up, updates, rollbacks). */
   private pool = new SessionPool();
   private healthTimer: NodeJS.Timeout | undefined;
@@ -112,16 +114,9 @@ export class Gateway {
       }),
     );
     if (config.cloud.mqtt) {
-      const configured = [...this.loaded.models].map(([asset, m]) => ({
-        asset,
-        model: m.manifest.name,
-        version: m.manifest.version,
-      }));
-      // What each asset runs: the configured models until the pipelines are built, then theirs (updates included).
-      const models = () =>
-        this.pipelines.length === 0
-          ? configured
-          : this.pipelines.map((p) => ({ asset: p.config.name, model: p.model.name, version: p.model.version }));
+      // What each asset runs (updates included): none before the models are chosen (a confirmed update may replace
+      // the configured one), the last ones once the gateway stops.
+      const models = () => (this.pipelines.length === 0 ? this.lastModels : this.runningModels());
       const identity = {
         gateway: config.gateway.name,
         site: config.gateway.site,
@@ -316,6 +311,11 @@ export class Gateway {
     };
   }
 
+  /** The model each asset runs now. */
+  private runningModels(): { asset: string; model: string; version: string }[] {
+    return this.pipelines.map((p) => ({ asset: p.config.name, model: p.model.name, version: p.model.version }));
+  }
+
   /** Manual rollback of a model update on probation (HTTP API). */
   async rollbackModel(asset: string, by: string, comment?: string): Promise<ModelUpdateEvent> {
     this.pipelineOf(asset);
@@ -377,6 +377,7 @@ export class Gateway {
           this.deps.logger.error({ source: source.name }, `stopping ${source.name}: ${(err as Error).message}`),
         );
     for (const p of this.pipelines) await p.idle();
+    if (this.pipelines.length > 0) this.lastModels = this.runningModels(); // the goodbye names them
     for (const p of this.pipelines) await p.model.close();
     this.pipelines.length = 0;
     for (const sink of [...this.sinks].reverse())

@@ -2,7 +2,9 @@
  * Edge–cloud sync over MQTT, as a sink behind the durable queue. What goes out (QoS 1, each
  * message with a schema and a stable id so consumers drop duplicates):
  *
- *   <prefix>/<gateway>/status          retained birth {state: online, versions, models}; last will {state: offline}
+ *   <prefix>/<gateway>/status          retained birth {state: online, versions, models}; goodbye {state: offline,
+ *                                      models}; last will {state: offline} (no models: it was set when the
+ *                                      connection opened, and the models may have changed since)
  * <prefix>/<gateway>/summary/<asset> per asset and minute: score min/mean/max/p95, alarm counts and transitions,
  * parts and pass rate
  *   <prefix>/<gateway>/alarm/<asset>   every alarm transition
@@ -31,8 +33,9 @@ export interface GatewayIdentity {
   readonly site: string;
   readonly line: string;
   readonly version: string;
-  /** The model each asset runs now (read at each status message: an update or a rollback changes it). */
-  readonly models: () => readonly { asset: string; model: string; version: string }[];
+  /** The model each asset runs now (read at each status message: an update or a rollback changes it); undefined
+   * while the gateway has not chosen them yet (the status then names none). */
+  readonly models: () => readonly { asset: string; model: string; version: string }[] | undefined;
 }
 
 interface Envelope {
@@ -79,8 +82,10 @@ export class MqttSync implements Sink {
     return (this.deps.now ?? Date.now)();
   }
 
-  private status(state: 'online' | 'offline'): string {
-    const { gateway, site, line, version, models } = this.identity;
+  /** The retained status; `withModels` false for the last will (set at connect, published whenever it drops). */
+  private status(state: 'online' | 'offline', withModels = true): string {
+    const { gateway, site, line, version } = this.identity;
+    const models = withModels ? this.identity.models() : undefined;
     return JSON.stringify({
       schema: 'linewatch.status/1',
       state,
@@ -88,7 +93,7 @@ export class MqttSync implements Sink {
       site,
       line,
       version,
-      models: models(),
+      ...(models ? { models } : {}),
       ts: new Date(this.now()).toISOString(),
     });
   }
@@ -112,7 +117,12 @@ export class MqttSync implements Sink {
         clean: true,
         reconnectPeriod: 1000,
         connectTimeout: 10_000,
-        will: { topic: `${this.prefix}/status`, payload: Buffer.from(this.status('offline')), qos: 1, retain: true },
+        will: {
+          topic: `${this.prefix}/status`,
+          payload: Buffer.from(this.status('offline', false)),
+          qos: 1,
+          retain: true,
+        },
       },
       onFlapping: (message) => this.deps.logger.error({ sink: this.name }, message),
     });

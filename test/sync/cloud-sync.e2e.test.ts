@@ -102,6 +102,38 @@ describe('cloud sync over MQTT', () => {
     });
   });
 
+  it('says offline in its last will without models (set when the connection opened), and names them in its goodbye', async () => {
+    const proxy = await startTcpProxy(broker().port);
+    const consumer = await mqtt.connectAsync(broker().url, { clientId: 'consumer-will' });
+    await consumer.subscribeAsync('linewatch/gw-9/status', { qos: 1 });
+    const statuses: Record<string, unknown>[] = [];
+    consumer.on('message', (_topic, payload) => statuses.push(JSON.parse(payload.toString())));
+    const next = async (n: number) => {
+      while (statuses.length < n) await new Promise((r) => consumer.once('message', r));
+      return statuses[n - 1];
+    };
+    const sync = new MqttSync(
+      mqttSyncSchema.parse({ url: `mqtt://127.0.0.1:${proxy.port}` }),
+      { ...identity, gateway: 'gw-9' },
+      { logger: silentLogger(), metrics: new GatewayMetrics(), queue: new MemoryQueue(1 << 20) },
+    );
+    try {
+      await sync.start();
+      expect(await next(1)).toMatchObject({ state: 'online', models: identity.models() });
+      proxy.setUp(false); // Fault: the connection drops with no goodbye (the gateway killed, its link cut).
+      const will = await next(2);
+      expect([will.state, 'models' in will]).toEqual(['offline', false]);
+      proxy.setUp(true);
+      expect(await next(3)).toMatchObject({ state: 'online', models: identity.models() });
+      await sync.close();
+      expect(await next(4)).toMatchObject({ state: 'offline', models: identity.models() });
+    } finally {
+      await sync.close();
+      await consumer.endAsync();
+      await proxy.close();
+    }
+  });
+
   it('publishes its retained status again when an asset runs another model (an update applied, rolled back)', async () => {
     const consumer = await mqtt.connectAsync(broker().url, { clientId: 'consumer-status' });
     await consumer.subscribeAsync('linewatch/gw-8/status', { qos: 1 });

@@ -280,6 +280,17 @@ describe('model updates', () => {
     await applyAndConfirm(gw, '1.1.0');
     await applyAndRollBack(gw, '1.4.0'); // its notice stays retained: the restarted gateway gets it again
     await gw.daemon.stop();
+    // The goodbye, retained, names the model the asset ran (not the configured one).
+    const status = await mqtt.connectAsync(broker.url);
+    const retained = new Promise<Record<string, unknown>>((resolve) =>
+      status.once('message', (_t, payload) => resolve(JSON.parse(payload.toString()))),
+    );
+    await status.subscribeAsync(`${gw.prefix}/demo-gateway/status`, { qos: 1 });
+    expect(await retained).toMatchObject({
+      state: 'offline',
+      models: [{ asset: 'pump-1', model: 'pump-ae', version: '1.1.0' }, { asset: 'press-1' }],
+    });
+    await status.endAsync();
     gw.daemon = await startDaemon(gw.loaded, silentLogger());
     await scoredBy(gw, '1.1.0');
   });
