@@ -19,6 +19,7 @@
  * it and leaves the queue alone for a backoff; a batch whose removal failed is sent again.
  */
 import type { MqttClient } from 'mqtt';
+import { FLAP_RULE } from '../core/connection-flaps.js';
 import { brokerErrorText, connectMqtt } from '../core/mqtt-connection.js';
 import type { DurableQueue, QueueInput } from '../buffer/queue.js';
 import { acceptOrKeep, QueueFailures, queuedRecords } from '../buffer/queue-failures.js';
@@ -64,6 +65,10 @@ export class MqttSync implements Sink {
   private timer: NodeJS.Timeout | undefined;
   private pumping: Promise<void> | undefined;
   private closed = false;
+  /** The client id is being taken over (another client with it): connects and drops are not logged one by one. */
+  private taken = false;
+  /** Connections opened so far (which one a check is for). */
+  private connects = 0;
   private lastError: string | undefined;
   private readonly prefix: string;
   private readonly queueFailures: QueueFailures;
@@ -124,11 +129,18 @@ export class MqttSync implements Sink {
           retain: true,
         },
       },
-      onFlapping: (message) => this.deps.logger.error({ sink: this.name }, message),
+      onFlapping: (message) => {
+        this.taken = true;
+        this.deps.logger.error({ sink: this.name }, message);
+      },
     });
     this.client = client;
     client.on('connect', () => {
-      if (this.lastError) this.deps.logger.info({ sink: this.name }, `cloud broker ${c.url} reachable again`);
+      // Where the id is taken over again and again, each connect and drop is no news: said once (onFlapping), and
+      // once more when a connection holds.
+      this.connects++;
+      if (this.taken) this.steadyCheck(client, c.url);
+      else if (this.lastError) this.deps.logger.info({ sink: this.name }, `cloud broker ${c.url} reachable again`);
       this.lastError = undefined;
       this.announce();
       void this.pump();
@@ -142,9 +154,20 @@ export class MqttSync implements Sink {
     this.timer.unref();
   }
 
+  /** Says, once a connection has held for FLAP_RULE.shortMs, that the takeovers are over. */
+  private steadyCheck(client: MqttClient, url: string): void {
+    const connection = this.connects;
+    const timer = setTimeout(() => {
+      if (this.connects !== connection || !client.connected || !this.taken || this.closed) return;
+      this.taken = false;
+      this.deps.logger.info({ sink: this.name }, `cloud broker ${url}: the connection holds again`);
+    }, FLAP_RULE.shortMs);
+    timer.unref();
+  }
+
   private failure(message: string): void {
     this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'network' });
-    if (message !== this.lastError)
+    if (message !== this.lastError && !this.taken)
       this.deps.logger.warn(
         { sink: this.name, queued: queuedRecords(this.deps.queue) },
         `${message}; messages stay queued`,

@@ -4,7 +4,13 @@
  * instead of only "unreachable".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MqttClient } from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
+import { MemoryQueue } from '../../src/buffer/memory-queue.js';
+import { mqttSyncSchema } from '../../src/config/schema.js';
+import { MqttSync } from '../../src/sync/mqtt-sync.js';
+import { silentLogger, type Logger } from '../../src/telemetry/logger.js';
+import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+import { logLines } from '../helpers/log-lines.js';
 import { connectMqtt } from '../../src/core/mqtt-connection.js';
 import { startMosquitto, type Mosquitto } from '../../src/testing/mosquitto.js';
 
@@ -58,4 +64,39 @@ describe('a client id taken over again and again', () => {
       await Promise.all(clients.map((c) => c.endAsync(true)));
     }
   });
+});
+
+describe('cloud sync under a takeover', () => {
+  it('says it once, logs no connect or drop while it lasts, and says when the connection holds again', async () => {
+    const log = logLines('info');
+    const statuses: string[] = [];
+    const consumer = await mqtt.connectAsync(broker.url, { clientId: 'consumer-takeover' });
+    await consumer.subscribeAsync('linewatch/gw-twin/status', { qos: 1 });
+    consumer.on('message', (_t, payload) => statuses.push(String(JSON.parse(payload.toString()).state)));
+    const sync = (logger: Logger) =>
+      new MqttSync(
+        mqttSyncSchema.parse({ url: broker.url }),
+        { gateway: 'gw-twin', site: 's', line: 'l', version: '0.1.0', models: () => undefined },
+        { logger, metrics: new GatewayMetrics(), queue: new MemoryQueue(1 << 20) },
+      );
+    const [watched, twin] = [sync(log.logger), sync(silentLogger())];
+    try {
+      await watched.start();
+      await twin.start();
+      await log.next(/closed the connection 3 times in a row/);
+      const said = log.lines.length;
+      // Six more takeovers (each a will and a birth on the status topic), then the twin goes.
+      const seen = statuses.length;
+      while (statuses.length < seen + 12) await new Promise((r) => consumer.once('message', r));
+      await twin.close();
+      await log.next(/the connection holds again/);
+      expect(log.lines.slice(said).map((l) => l.msg)).toEqual([
+        `cloud broker ${broker.url}: the connection holds again`,
+      ]);
+    } finally {
+      await twin.close();
+      await watched.close();
+      await consumer.endAsync();
+    }
+  }, 60_000);
 });
