@@ -226,7 +226,7 @@ export class ModelUpdater {
           notice,
           target.asset,
           `asset ${target.asset}: release notice for ${notice.model} ${notice.version} passed over: the asset runs ` +
-            'that version already (a release carries a new version in its manifest)',
+            'that version already (a release that replaces it carries another version in its manifest)',
         );
         continue;
       }
@@ -459,6 +459,7 @@ export class ModelUpdater {
         continue;
       }
       await this.store.recordRolledBack(asset, mark.version);
+      await this.store.prune(asset, () => undefined); // its folder goes: nothing is on probation yet
       this.recovered.push({
         asset,
         model: mark.model,

@@ -53,6 +53,7 @@ describe('a release on probation when the gateway ended without stopping', () =>
           'probation, 2 times in a row: not applied again (publish a new version)',
       );
       expect(JSON.parse(await readFile(join(third.store, 'pump-1', 'rolled-back.json'), 'utf8'))).toEqual(['2.0.0']);
+      expect((await readdir(join(third.store, 'pump-1'))).sort()).toEqual(['rolled-back.json']); // its folder gone
       await third.release('v2', '2.0.0', 2);
       third.notice('2.0.0', 'v2');
       await third.updater.idle();

@@ -139,7 +139,7 @@ describe('release notices the updater remembers', () => {
       await f.updater.idle();
       expect(log.at(30).filter((m) => m.includes('passed over'))).toEqual([
         "release notice for press-ae 2.0.0 passed over: no asset here runs a model named press-ae (a release carries, in its manifest's name, the name of the model it replaces)",
-        'asset pump-1: release notice for pump-ae 1.0.0+seed7 passed over: the asset runs that version already (a release carries a new version in its manifest)',
+        'asset pump-1: release notice for pump-ae 1.0.0+seed7 passed over: the asset runs that version already (a release that replaces it carries another version in its manifest)',
       ]);
     } finally {
       await f.close();
