@@ -148,6 +148,7 @@ export class AssetPipeline {
    */
   runsFallback(why: string): void {
     this.fallback = { model: this.current, why };
+    this.deps.metrics.assetModelFallback.set({ asset: this.config.name }, 1);
   }
 
   swapModel(next: Model): Model {
@@ -158,6 +159,8 @@ export class AssetPipeline {
     }
     const previous = this.current;
     this.current = next;
+    if (this.fallback)
+      this.deps.metrics.assetModelFallback.set({ asset: this.config.name }, next === this.fallback.model ? 1 : 0);
     return previous;
   }
 

@@ -60,6 +60,8 @@ export async function collectHealth(
       queue_evicted_total: await total(metrics.queueEvicted),
       points_dropped_total: await total(metrics.sinkDroppedPoints),
       sink_write_errors_total: await total(metrics.sinkWriteErrors),
+      assets_blind: await total(metrics.assetBlind),
+      assets_on_fallback_model: await total(metrics.assetModelFallback),
     },
   };
   return [gateway, ...perSource];

@@ -70,6 +70,12 @@ export class GatewayMetrics {
     labelNames: ['asset'],
     registers: [this.registry],
   });
+  readonly assetModelFallback = new Gauge({
+    name: 'linewatch_asset_model_fallback',
+    help: '1 while an asset runs an earlier model than its confirmed update, whose files no longer verify or load (a damaged disk): see /api/status, degraded',
+    labelNames: ['asset'],
+    registers: [this.registry],
+  });
   readonly windowsDropped = new Counter({
     name: 'linewatch_windows_dropped_total',
     help: 'Windows dropped unscored because scoring fell behind (the oldest queued windows go first)',

@@ -312,6 +312,11 @@ describe('model updates', () => {
     const health = async () => (await fetch(`http://127.0.0.1:${gw.daemon.http!.port}/healthz`)).json();
     const degraded = () => gw.daemon.gateway.status().assets.find((a) => a.name === 'pump-1')!.degraded;
     expect(await health()).toMatchObject({ status: 'ok', degraded_assets: ['pump-1'] });
+    const fallbackMetric = async () =>
+      (await (await fetch(`http://127.0.0.1:${gw.daemon.http!.port}/metrics`)).text())
+        .split('\n')
+        .find((l) => l.startsWith('linewatch_asset_model_fallback{asset="pump-1"}'));
+    expect(await fallbackMetric()).toBe('linewatch_asset_model_fallback{asset="pump-1"} 1');
     expect(degraded()).toMatch(
       /^runs the earlier confirmed update 1\.1\.0, not its confirmed update 1\.2\.0: release .*\/pump-1\/1\.2\.0: model\.int8\.onnx has sha256 [0-9a-f]{64}, the signed manifest says [0-9a-f]{64} \(publish that release again, or a newer one\)$/,
     );
@@ -328,6 +333,7 @@ describe('model updates', () => {
     expect(await applied).toMatchObject({ outcome: 'applied', version: '1.2.0', previousVersion: '1.1.0' });
     expect(await nextModelEvent(gw)).toMatchObject({ outcome: 'confirmed', version: '1.2.0' });
     expect(await health()).toMatchObject({ status: 'ok', degraded_assets: [] });
+    expect(await fallbackMetric()).toBe('linewatch_asset_model_fallback{asset="pump-1"} 0');
   });
 
   it('refuses a signed release whose sequence is not above the confirmed one (a downgrade), and one with no sequence, writing nothing', async ({
