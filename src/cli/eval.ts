@@ -47,8 +47,12 @@ import type { CalibrationTarget } from '../training/alarm-calibration.js';
 function line(r: EvalReport): string {
   const delay = r.delay_s === null ? 'n/a' : `${r.delay_s.toFixed(1)} s`;
   const perDay = r.false_alarms_per_day === null ? 'n/a' : r.false_alarms_per_day.toFixed(1);
+  // No labelled anomaly row: F1 and MAR measure nothing (FAR and the false alarms do).
+  const labelled = r.confusion.tp + r.confusion.fn > 0;
+  const f1 = labelled ? r.f1.toFixed(3) : 'n/a (no labelled anomaly)';
+  const mar = labelled ? `${r.mar.toFixed(2)} %` : 'n/a';
   return (
-    `${r.precision.padEnd(5)} ${r.files} files  F1 ${r.f1.toFixed(3)}  FAR ${r.far.toFixed(2)} %  MAR ${r.mar.toFixed(2)} %  NAB standard ${r.nab.standard.toFixed(1)}  ` +
+    `${r.precision.padEnd(5)} ${r.files} files  F1 ${f1}  FAR ${r.far.toFixed(2)} %  MAR ${mar}  NAB standard ${r.nab.standard.toFixed(1)}  ` +
     `low FP ${r.nab.low_fp.toFixed(1)}  low FN ${r.nab.low_fn.toFixed(1)}  delay ${delay}  spans ${r.detected_spans}  false alarms/day ${perDay}  ` +
     `(TP ${r.confusion.tp} FP ${r.confusion.fp} TN ${r.confusion.tn} FN ${r.confusion.fn})`
   );

@@ -38,6 +38,16 @@ interface Report {
 }
 
 describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', () => {
+  it('says F1 and MAR measure nothing where no row is labelled anomalous (not F1 0.000)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-eval-normal-'));
+    const rows = (await readFile(join(SKAB, 'valve1/1.csv'), 'utf8')).split(/\r?\n/).slice(0, 601);
+    const normal = [rows[0], ...rows.slice(1).map((r) => r.replace(/;[\d.]+;[\d.]+$/, ';0.0;0.0'))];
+    await writeFile(join(dir, 'normal.csv'), normal.join('\n'));
+    const res = await runCli(['eval', '--data', join(dir, 'normal.csv'), '--train-rows', '400']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^int8 {2}1 files {2}F1 n\/a \(no labelled anomaly\) {2}FAR [\d.]+ % {2}MAR n\/a {2}/m);
+  }, 120_000);
+
   it('reports pointwise, NAB and operator figures for int8 and fp32, int8 within 0.01 F1 of fp32', async () => {
     const res = await runCli(['eval', '--data', SKAB, '--train-rows', '400', '--precision', 'both', '--json']);
     expect(res.stderr).toBe('');
