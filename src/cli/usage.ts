@@ -63,10 +63,12 @@ export function checkInputPaths(command: Command): void {
   for (const key of INPUT_PATHS[command.name()] ?? []) {
     const value = opts[key];
     if (typeof value !== 'string' || existsSync(resolve(value))) continue;
-    const shipped = resolveModelPath(process.cwd(), value);
-    if (key === 'model' && SHIPPED_MODEL_NAMES.includes(command.name()) && existsSync(shipped)) {
-      command.setOptionValueWithSource(key, shipped, command.getOptionValueSource(key) ?? 'cli');
-      continue;
+    if (key === 'model' && SHIPPED_MODEL_NAMES.includes(command.name())) {
+      const shipped = resolveModelPath(process.cwd(), value);
+      if (existsSync(shipped)) {
+        command.setOptionValueWithSource(key, shipped, command.getOptionValueSource(key) ?? 'cli');
+        continue;
+      }
     }
     const option = command.options.find((o) => o.attributeName() === key);
     const from = command.getOptionValueSource(key) === 'env' && option?.envVar ? ` (from ${option.envVar})` : '';

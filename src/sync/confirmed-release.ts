@@ -72,11 +72,6 @@ function stripEarlier(a: ActiveFile): ConfirmedRecord {
   return record;
 }
 
-/** The release sequence an asset last confirmed (0: none). */
-export async function confirmedSequence(storeDir: string, asset: string): Promise<number> {
-  return (await readActiveFile(storeDir, asset))?.sequence ?? 0;
-}
-
 export interface RefusedRelease {
   readonly dir: string;
   readonly version: string;

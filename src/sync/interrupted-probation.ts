@@ -33,16 +33,12 @@ async function readMark(storeDir: string, asset: string): Promise<ProbationMark 
   }
 }
 
-async function writeMark(storeDir: string, asset: string, mark: ProbationMark): Promise<void> {
+/** Marks a release on probation on `asset`, with the count of ends it has seen on probation before (write, rename). */
+export async function markProbation(storeDir: string, asset: string, mark: ProbationMark): Promise<void> {
   await mkdir(join(storeDir, asset), { recursive: true }); // before the release's folder, at its first update
   const tmp = join(storeDir, asset, PROBATION_TMP_FILE);
   await writeFile(tmp, JSON.stringify(mark));
   await rename(tmp, file(storeDir, asset));
-}
-
-/** Marks a release on probation on `asset`, with the count of ends it has seen on probation before. */
-export async function markProbation(storeDir: string, asset: string, mark: ProbationMark): Promise<void> {
-  await writeMark(storeDir, asset, mark);
 }
 
 /** The release on `asset` is off probation (confirmed, rolled back, refused, or the gateway stops in order). */

@@ -15,10 +15,12 @@ import { ACTIVE_TMP_FILE, ROLLED_BACK_FILE } from './store-files.js';
 
 const LOG = { component: 'model-updates' } as const;
 
+const rolledBackFile = (storeDir: string, asset: string) => join(storeDir, asset, ROLLED_BACK_FILE);
+
 /** Versions rolled back on an asset (`<store>/<asset>/rolled-back.json`): never applied or run at a restart again. */
 export async function readRolledBack(storeDir: string, asset: string): Promise<string[]> {
   try {
-    const list = JSON.parse(await readFile(join(storeDir, asset, ROLLED_BACK_FILE), 'utf8')) as unknown;
+    const list = JSON.parse(await readFile(rolledBackFile(storeDir, asset), 'utf8')) as unknown;
     return Array.isArray(list) ? list.filter((v): v is string => typeof v === 'string') : [];
   } catch {
     return [];
@@ -37,10 +39,6 @@ export class ModelStore {
   /** The asset's active.json (confirmed-release.ts), if any. */
   readonly active = (asset: string) => readActiveFile(this.dir, asset);
 
-  private rolledBackFile(asset: string): string {
-    return join(this.dir, asset, ROLLED_BACK_FILE);
-  }
-
   /** Versions rolled back on an asset: a notice for one of them is not applied again. */
   rolledBack(asset: string): Promise<string[]> {
     return readRolledBack(this.dir, asset);
@@ -51,7 +49,7 @@ export class ModelStore {
     try {
       const refused = await this.rolledBack(asset);
       await mkdir(join(this.dir, asset), { recursive: true });
-      await writeFile(this.rolledBackFile(asset), JSON.stringify([...new Set([...refused, version])]));
+      await writeFile(rolledBackFile(this.dir, asset), JSON.stringify([...new Set([...refused, version])]));
       await clearProbation(this.dir, asset);
     } catch (err) {
       this.logger.error({ ...LOG, asset }, `cannot record the rollback of ${version}: ${(err as Error).message}`);
