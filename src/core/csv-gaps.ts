@@ -28,6 +28,35 @@ export const HOLD_MS = 5000;
 /** Rows a missing reading is held for at a sample period: as long as the gateway holds one, and at least one row. */
 export const holdRows = (periodMs: number): number => Math.max(1, Math.floor(HOLD_MS / periodMs));
 
+/**
+ * The longest step from one row to the next that is no pause: as long as a gateway holds a reading, and at slow rates
+ * a period and a half (a late row, not a missing one). A longer step means every reading was missing for longer than a
+ * gateway holds one (a recording stopped, a historian's hole): no window may span it, as none does in a gateway, whose
+ * windows start again after a restart or a source's outage.
+ */
+export const pauseAfterMs = (periodMs: number): number => Math.max(HOLD_MS, 1.5 * periodMs);
+
+/** The rows (of the first `n`) that come after a pause: more than pauseAfterMs after the row before (`times` in ms). */
+export function pauseRows(times: ArrayLike<number>, periodMs: number, n = times.length): number[] {
+  const limit = pauseAfterMs(periodMs);
+  const rows: number[] = [];
+  for (let i = 1; i < n; i++) if (times[i] - times[i - 1] > limit) rows.push(i);
+  return rows;
+}
+
+/** A pause as a message says it: the times around it and its length. */
+export const pauseText = (times: ArrayLike<number>, row: number): string =>
+  `from ${new Date(times[row - 1]).toISOString()} to ${new Date(times[row]).toISOString()} (${(times[row] - times[row - 1]) / 1000} s)`;
+
+/** Refuses a pause in the first `rows` rows (the rows a model learns from), naming where it is and the fix. */
+export function refusePauses(times: ArrayLike<number>, rows: number, file: string, periodMs: number): void {
+  const [row] = pauseRows(times, periodMs, rows);
+  if (row === undefined) return;
+  throw new Error(
+    `${file}: no row ${pauseText(times, row)}, data rows ${row} and ${row + 1}: a pause longer than ${pauseAfterMs(periodMs)} ms (a gateway holds a reading ${HOLD_MS} ms; a row comes every ${periodMs} ms); the rows a model learns from must not span one: fit on the rows before it (--train-rows ${row}), or on a span without it`,
+  );
+}
+
 /** A channel's missing readings once short gaps are held: how many were held, and the gaps left open (too long). */
 export interface HeldReadings {
   readonly column: string;
@@ -39,13 +68,13 @@ export interface HeldReadings {
 }
 
 /**
- * Whether a gap ends in a pause: the next reading comes more than HOLD_MS after the last one (`times` in ms). That is
- * how `linewatch export` marks a pause (the gateway stopped, its source down): a row with no reading just after the
- * last row before it, so that no window spans the pause, as none did in the gateway.
+ * Whether a gap ends in a pause: the next reading comes more than pauseAfterMs after the last one (`times` in ms).
+ * That is how `linewatch export` marks a pause (the gateway stopped, its source down): a row with no reading just
+ * after the last row before it, so that no window spans the pause, as none did in the gateway.
  */
-function endsInPause(g: MissingCells['gaps'][number], times: Float64Array | undefined): boolean {
+function endsInPause(g: MissingCells['gaps'][number], times: Float64Array | undefined, periodMs: number): boolean {
   if (!times || g.row === 0 || g.row + g.rows >= times.length) return false;
-  return times[g.row + g.rows] - times[g.row - 1] > HOLD_MS;
+  return times[g.row + g.rows] - times[g.row - 1] > pauseAfterMs(periodMs);
 }
 
 /**
@@ -66,7 +95,7 @@ export function holdShortGaps(
       const values = table.columns.get(m.column)!;
       let held = 0;
       const open = m.gaps.filter((g) => {
-        if (g.rows > limit || endsInPause(g, times)) return true;
+        if (g.rows > limit || endsInPause(g, times, periodMs)) return true;
         values.fill(g.row > 0 ? values[g.row - 1] : values[g.row + g.rows], g.row, g.row + g.rows);
         held += g.rows;
         return false;
@@ -82,7 +111,7 @@ export function refuseOpenGaps(readings: readonly HeldReadings[], rows: number, 
     if (gap)
       throw new Error(
         gap.rows <= holdRows(periodMs)
-          ? `${file}:${gap.line}: column ${r.column}: a pause from here (the next reading comes more than ${HOLD_MS} ms after the last: a gateway holds none that long; linewatch export marks a pause so); the rows a model learns from must not span one: fit on the rows before it (--train-rows), or export a span without it (--from, --to)`
+          ? `${file}:${gap.line}: column ${r.column}: a pause from here (the next reading comes more than ${pauseAfterMs(periodMs)} ms after the last: a gateway holds none that long; linewatch export marks a pause so); the rows a model learns from must not span one: fit on the rows before it (--train-rows), or export a span without it (--from, --to)`
           : `${file}:${gap.line}: column ${r.column}: no reading for ${gap.rows} rows in a row from here, longer than the ${holdRows(periodMs)} row(s) (${HOLD_MS} ms) a gateway holds a reading; the rows a model learns from need every channel: cut the gap out or fit on other rows`,
       );
   }

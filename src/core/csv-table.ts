@@ -52,7 +52,9 @@ export {
   heldText,
   holdRows,
   holdShortGaps,
+  pauseRows,
   refuseOpenGaps,
+  refusePauses,
   type HeldReadings,
   type MissingCells,
 } from './csv-gaps.js';

@@ -16,7 +16,14 @@ import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { sha256Hex, type LoadedManifest, type ModelManifest } from '../inference/manifest.js';
 import type { FittedModel } from '../training/build-model.js';
 import { fitDetector, heldOutRowsOf, type DetectorOptions } from '../training/fit-detector.js';
-import { csvHeader, heldAsText, refuseOpenGaps, type HeldReadings } from '../core/csv-table.js';
+import {
+  csvHeader,
+  heldAsText,
+  pauseRows,
+  refuseOpenGaps,
+  refusePauses,
+  type HeldReadings,
+} from '../core/csv-table.js';
 import { constantChannels, type ConstantChannel } from '../training/constant-channels.js';
 import { RowAssembler } from '../windows/row-assembler.js';
 import { SlidingWindow } from '../windows/sliding/sliding-window.js';
@@ -158,6 +165,7 @@ export async function fitOnSeries(
     );
   // A gap longer than the gateway holds a reading has no rows to learn from (see holdShortGaps).
   refuseOpenGaps(series.missing ?? [], trainRows, series.file, series.periodMs);
+  refusePauses(series.times, trainRows, series.file, series.periodMs);
   const c = series.channels.length;
   const { channels, constant } = learnableChannels(series, trainRows, options.validationFraction);
   if (channels.length === 0)
@@ -286,7 +294,11 @@ export async function streamSeries(
   // The row each window ends on, in window order (scores come back in that order): by row, not by time, so rows that
   // repeat a time or go back (a daylight-saving change in a local-time export) keep their own score.
   const windowRow: number[] = [];
+  // After a pause no window spans it: the window fills again, as a gateway's does after a restart or an outage.
+  const pauses = new Set(pauseRows(times, series.periodMs));
+  const gapRow = { values: new Float64Array(model.channels.length).fill(Number.NaN), complete: false };
   for (let i = 0; i < n; i++) {
+    if (pauses.has(i)) slider.push({ ts: times[i - 1], ...gapRow });
     const batch: Sample[] = model.channels.map((channel, j) => ({
       source: 'csv',
       asset: 'eval',

@@ -11,6 +11,7 @@ import {
   labelColumn,
   parseSkabCsv,
   refuseOpenGaps,
+  refusePauses,
   rowMajor,
   textColumnsText,
   timesInMs,
@@ -81,6 +82,7 @@ export function csvNormalData(
   // reading is held, a longer one (or a pause) refused.
   const held = holdShortGaps(table, channels, periodMs, times);
   refuseOpenGaps(held, n, file, periodMs);
+  refusePauses(times, n, file, periodMs);
   const rows = rowMajor(table, channels, n);
   const labels = labelColumn(table, 'anomaly');
   let anomalous = 0;

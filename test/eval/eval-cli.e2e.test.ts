@@ -186,6 +186,20 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     expect(Array.from(b.predictions)).not.toEqual(Array.from(a.predictions));
   });
 
+  it('scores no window over a pause in the recording: the window fills again after it, as after an outage', async () => {
+    // valve2/1.csv: its rows 837 and 838 (0-based) are 64 s apart, no row marks the pause, every cell has a reading.
+    const file = join(SKAB, 'valve2/1.csv');
+    const series = readLabelledCsv(file);
+    expect(series.times[838] - series.times[837]).toBe(64_000);
+    const model = inMemoryModel(await fitOnSeries(series, 400, OPTIONS), 'int8', file);
+    const length = model.manifest.input.window_length;
+    const r = await streamSeries(series, model, 400);
+    expect(Number.isFinite(r.scores[837])).toBe(true);
+    expect(Array.from(r.scores.subarray(838, 838 + length - 1)).every(Number.isNaN)).toBe(true);
+    expect(Number.isFinite(r.scores[838 + length - 1])).toBe(true);
+    expect(Array.from(r.scores.subarray(500, 837)).every(Number.isFinite)).toBe(true);
+  });
+
   it('reads a time column of plain numbers at the --period-ms given, with the figures of the same file in dates', async () => {
     // valve1/3.csv with its times written as seconds since the start: the file no longer says its unit.
     const file = join(SKAB, 'valve1/3.csv');

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvNormalData } from '../../src/training/csv-dataset.js';
 import { readLabelledCsv } from '../../src/eval/labelled-csv.js';
+import { pauseRows } from '../../src/core/csv-table.js';
 
 /** 40 rows a second apart from t0, with `blank` (a row with no reading) after row `at`, and the rest `jumpMs` later. */
 function recording(at: number, jumpMs: number): string {
@@ -44,5 +45,29 @@ describe('a pause in a recording', () => {
       ['flow', 1, 0],
       ['pressure', 1, 0],
     ]);
+  });
+
+  it('is found where rows jump in time with no marker row, and refused in the rows a model learns from', () => {
+    // Row 20 comes 60 s after row 19 (a historian's hole): no blank row says so.
+    const lines = recording(99, 0).split('\n');
+    const jumped = lines.map((l, i) => {
+      if (i <= 20) return l;
+      const [t, ...rest] = l.split(',');
+      return [Number(t) + 59_000, ...rest].join(',');
+    });
+    expect(() => csvNormalData(jumped.join('\n'), 'pump.csv', { name: 'pump' })).toThrow(
+      'pump.csv: no row from 2025-12-05T02:00:19.000Z to 2025-12-05T02:01:19.000Z (60 s), data rows 20 and 21: a ' +
+        'pause longer than 5000 ms (a gateway holds a reading 5000 ms; a row comes every 1000 ms); the rows a model ' +
+        'learns from must not span one: fit on the rows before it (--train-rows 20), or on a span without it',
+    );
+    expect(csvNormalData(jumped.join('\n'), 'pump.csv', { name: 'pump', rows: 20 }).rowCount).toBe(20);
+  });
+
+  it('is a step longer than the hold and than a period and a half: a late row at a slow rate is none', () => {
+    const second = [0, 1000, 2000, 7000, 12_001, 13_001];
+    expect(pauseRows(second, 1000)).toEqual([4]);
+    // One row every 3 minutes: a row 4 minutes late is late, one that misses a row (6 minutes) marks a pause.
+    const slow = [0, 180_000, 420_000, 600_000, 960_000];
+    expect(pauseRows(slow, 180_000)).toEqual([4]);
   });
 });
