@@ -19,6 +19,8 @@ export interface AssetModels {
   /** Assets that do not run their newest confirmed update, because it no longer verifies or loads: why, and what
    * they run instead (the asset's status says so). */
   readonly fallbacks: Map<string, string>;
+  /** Assets that run a confirmed update, not their configured model: the update's folder in the store. */
+  readonly updateDirs: Map<string, string>;
 }
 
 /** Each asset's model, from the pool; on failure every model already taken is given back. */
@@ -31,12 +33,14 @@ export async function acquireAssetModels(
 ): Promise<AssetModels> {
   const models = new Map<string, PooledModel>();
   const fallbacks = new Map<string, string>();
+  const updateDirs = new Map<string, string>();
   try {
     const keys = updates ? await readPublicKeys(updates.public_key_file) : [];
     for (const asset of assets) {
       const own = configured.get(asset)!;
       const update = updates ? await confirmedModel(pool, asset, own, updates, keys, logger) : {};
       if (update.fallback) fallbacks.set(asset, update.fallback);
+      if (update.dir) updateDirs.set(asset, update.dir);
       models.set(asset, update.model ?? (await pool.acquire(own)));
     }
   } catch (err) {
@@ -44,7 +48,7 @@ export async function acquireAssetModels(
     throw err;
   }
   logLoads(models, logger);
-  return { models, fallbacks };
+  return { models, fallbacks, updateDirs };
 }
 
 /**
@@ -58,7 +62,7 @@ async function confirmedModel(
   updates: ModelUpdatesConfig,
   keys: readonly KeyObject[],
   logger: Logger,
-): Promise<{ model?: PooledModel; fallback?: string }> {
+): Promise<{ model?: PooledModel; dir?: string; fallback?: string }> {
   const limits = {
     manifestBytes: updates.max_manifest_bytes,
     signatureBytes: updates.max_signature_bytes,
@@ -90,11 +94,12 @@ async function confirmedModel(
     );
   else if (found.newest)
     logger.warn({ asset }, `asset ${asset}: no confirmed model update verifies: running the configured model`);
-  if (!found.newest || ok?.newest) return { model: ok?.value };
+  const chosen = ok ? { model: ok.value, dir: ok.dir } : {};
+  if (!found.newest || ok?.newest) return chosen;
   const newest = found.refused[0];
   const instead = ok ? `the earlier confirmed update ${ok.version}` : `the configured model ${own.manifest.version}`;
   return {
-    model: ok?.value,
+    ...chosen,
     fallback:
       `runs ${instead}, not its confirmed update ${newest.version}: ${newest.reason} ` +
       '(publish that release again, or a newer one)',

@@ -22,7 +22,8 @@ export interface ProbationMark {
 
 const file = (storeDir: string, asset: string) => join(storeDir, asset, PROBATION_FILE);
 
-async function readMark(storeDir: string, asset: string): Promise<ProbationMark | undefined> {
+/** The mark on `asset`, if any, read only (validate says what the next start will make of it). */
+export async function readProbationMark(storeDir: string, asset: string): Promise<ProbationMark | undefined> {
   try {
     const m = JSON.parse(await readFile(file(storeDir, asset), 'utf8')) as Partial<ProbationMark>;
     if (typeof m.model !== 'string' || typeof m.version !== 'string') return undefined;
@@ -51,7 +52,7 @@ export async function clearProbation(storeDir: string, asset: string): Promise<v
  * counts once; it is written again only where that release goes on probation again).
  */
 export async function takeProbationMark(storeDir: string, asset: string): Promise<ProbationMark | undefined> {
-  const mark = await readMark(storeDir, asset);
+  const mark = await readProbationMark(storeDir, asset);
   if (mark) await clearProbation(storeDir, asset);
   return mark;
 }

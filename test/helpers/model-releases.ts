@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Model } from '../../src/core/components.js';
+import type { ConfirmedRecord } from '../../src/sync/confirmed-release.js';
 import type { ModelUpdateEvent, UpdateHost } from '../../src/sync/model-updater.js';
 import { signRelease } from '../../src/sync/release.js';
 import { ROOT } from './cli.js';
@@ -80,6 +81,18 @@ export async function makeRelease(
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
   await signRelease(dir, release.privateKeyPath, release.sequence);
   return dir;
+}
+
+/** A signed release of pump-ae as `version`, stored as a release is at `<store>/pump-1/<version>`; its record. */
+export async function storedRelease(
+  store: string,
+  privateKeyPath: string,
+  version: string,
+  sequence: number,
+): Promise<ConfirmedRecord> {
+  const dir = await makeRelease(join(store, 'pump-1'), version, { version, privateKeyPath, sequence });
+  const { sha256 } = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { sha256: string };
+  return { version, dir, sequence, sha256 };
 }
 
 /** What the updater sees of a gateway with one asset, pump-1, running `model` (200 ms samples) at first. */

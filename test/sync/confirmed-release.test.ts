@@ -3,7 +3,7 @@
  * newer one was passed over, the history kept when a release is confirmed, and a record naming a folder outside the
  * asset's store folder refused unread. Real signed releases (the shipped pump-ae, signed with a fresh key).
  */
-import { cp, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
@@ -14,9 +14,10 @@ import {
   readConfirmedRelease,
   type ConfirmedRecord,
 } from '../../src/sync/confirmed-release.js';
-import { generateKeys, readPublicKeys, signRelease } from '../../src/sync/release.js';
+import { generateKeys, readPublicKeys } from '../../src/sync/release.js';
 import { loadManifest, type ModelManifest } from '../../src/inference/manifest.js';
 import { ROOT } from '../helpers/cli.js';
+import { storedRelease } from '../helpers/model-releases.js';
 
 let keys: KeyObject[];
 let privatePath: string;
@@ -28,16 +29,6 @@ beforeAll(async () => {
   keys = await readPublicKeys(k.publicPath);
   configured = (await loadManifest(join(ROOT, 'models/pump-ae'))).manifest;
 });
-
-/** A signed release of pump-ae as `version`, stored at `<store>/pump-1/<version>`; its record. */
-async function storeSigned(store: string, version: string, sequence: number): Promise<ConfirmedRecord> {
-  const dir = join(store, 'pump-1', version);
-  await cp(join(ROOT, 'models/pump-ae'), dir, { recursive: true });
-  const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
-  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...m, version }));
-  await signRelease(dir, privatePath, sequence);
-  return { version, dir, sequence, sha256: m.sha256 };
-}
 
 const load = async (l: { manifest: ModelManifest }) => l.manifest.version;
 
@@ -56,8 +47,8 @@ describe('confirmed releases', () => {
 
   it('runs the newest that verifies, saying why each newer one does not', async () => {
     const store = await mkdtemp(join(tmpdir(), 'lw-confirmed-'));
-    const older = await storeSigned(store, '1.1.0', 1);
-    const newest = await storeSigned(store, '1.2.0', 2);
+    const older = await storedRelease(store, privatePath, '1.1.0', 1);
+    const newest = await storedRelease(store, privatePath, '1.2.0', 2);
     await writeFile(join(newest.dir, 'manifest.sig'), 'AAAA'); // damaged signature
     await writeFile(join(store, 'pump-1', 'active.json'), JSON.stringify(nextActiveFile(newest, { ...older })));
     const found = await readConfirmedRelease(store, 'pump-1', configured, keys, load);
@@ -73,8 +64,8 @@ describe('confirmed releases', () => {
 
   it('passes over a release that verifies but does not load, to the one before it', async () => {
     const store = await mkdtemp(join(tmpdir(), 'lw-confirmed-'));
-    const older = await storeSigned(store, '1.1.0', 1);
-    const newest = await storeSigned(store, '1.2.0', 2);
+    const older = await storedRelease(store, privatePath, '1.1.0', 1);
+    const newest = await storedRelease(store, privatePath, '1.2.0', 2);
     await writeFile(join(store, 'pump-1', 'active.json'), JSON.stringify(nextActiveFile(newest, { ...older })));
     const refuse120 = async (l: { manifest: ModelManifest }) => {
       if (l.manifest.version === '1.2.0') throw new Error('no session: out of memory');
@@ -86,7 +77,7 @@ describe('confirmed releases', () => {
 
   it("refuses a record whose folder is not its version's in the asset's store folder, a symbolic link included", async () => {
     const store = await mkdtemp(join(tmpdir(), 'lw-confirmed-'));
-    const elsewhere = await storeSigned(await mkdtemp(join(tmpdir(), 'lw-elsewhere-')), '1.1.0', 1);
+    const elsewhere = await storedRelease(await mkdtemp(join(tmpdir(), 'lw-elsewhere-')), privatePath, '1.1.0', 1);
     await mkdir(join(store, 'pump-1'), { recursive: true });
     await writeFile(join(store, 'pump-1', 'active.json'), JSON.stringify(nextActiveFile(elsewhere, undefined)));
     const found = await readConfirmedRelease(store, 'pump-1', configured, keys, load);
@@ -104,7 +95,7 @@ describe('confirmed releases', () => {
 
   it('refuses a record that is not the signed release in its folder (version, sequence)', async () => {
     const store = await mkdtemp(join(tmpdir(), 'lw-confirmed-'));
-    const signed = await storeSigned(store, '1.1.0', 1);
+    const signed = await storedRelease(store, privatePath, '1.1.0', 1);
     const lying = { ...signed, sequence: 99 };
     await writeFile(join(store, 'pump-1', 'active.json'), JSON.stringify(nextActiveFile(lying, undefined)));
     const found = await readConfirmedRelease(store, 'pump-1', configured, keys, load);
@@ -115,8 +106,8 @@ describe('confirmed releases', () => {
 
   it('passes over, as no candidate, a release rolled back since and one for another model or inputs', async () => {
     const store = await mkdtemp(join(tmpdir(), 'lw-confirmed-'));
-    const older = await storeSigned(store, '1.1.0', 1);
-    const newest = await storeSigned(store, '1.2.0', 2);
+    const older = await storedRelease(store, privatePath, '1.1.0', 1);
+    const newest = await storedRelease(store, privatePath, '1.2.0', 2);
     await writeFile(join(store, 'pump-1', 'active.json'), JSON.stringify(nextActiveFile(newest, { ...older })));
     const found = await readConfirmedRelease(store, 'pump-1', configured, keys, load, { rolledBack: ['1.2.0'] });
     expect([found.ok?.value, found.ok?.newest, found.refused]).toEqual(['1.1.0', true, []]);

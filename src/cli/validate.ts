@@ -1,0 +1,132 @@
+/**
+ * `linewatch validate`: a configuration and the models it names, or a model folder on its own, checked as the gateway
+ * would check them at start, without starting anything and without writing anything. With signed model updates, the
+ * model each asset would start with is chosen from the release store as a start chooses it (same code), and what a
+ * start would say about the store (a damaged confirmed update, a release passed over, a crash during probation) is
+ * said here first.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
+import { sourceType } from '../registry/components.js';
+import { loadConfigFile, type LoadedConfig } from '../config/load.js';
+import { AutoencoderModel } from '../inference/autoencoder-model.js';
+import { loadManifest, readFp32Graph, SIGNATURE_FILE } from '../inference/manifest.js';
+import { SessionPool } from '../inference/session-pool.js';
+import { acquireAssetModels } from '../runtime/asset-models.js';
+import { INTERRUPTIONS_TO_ROLL_BACK, readProbationMark } from '../sync/interrupted-probation.js';
+import { createLogger } from '../telemetry/logger.js';
+import { reportError } from './report-error.js';
+import { UsageError } from './usage.js';
+
+const round4 = (v: number) => Number(v.toPrecision(4));
+
+/**
+ * A model folder on its own (validate --model): its manifest, the sha256 of its files, onnxruntime loads it and its
+ * golden window scores as recorded. What a gateway would refuse, named, before a configuration names the folder.
+ */
+async function validateModel(dir: string): Promise<void> {
+  const loaded = await loadManifest(dir);
+  await (await AutoencoderModel.load(loaded, { asset: 'validate' })).close();
+  const m = loaded.manifest;
+  await readFp32Graph(loaded);
+  const signed = existsSync(join(dirname(loaded.manifestPath), SIGNATURE_FILE));
+  process.stdout.write(
+    `${dir}: OK (${m.name}@${m.version}: ${m.input.window_length} rows of ${m.input.channels.map((c) => c.name).join(', ')}, ` +
+      `every ${m.input.sample_period_ms} ms; alarm on ${round4(m.score.threshold)}` +
+      `${m.score.off_threshold !== undefined ? `, off ${round4(m.score.off_threshold)}` : ''}; ` +
+      `sha256 of ${m.fp32_file !== undefined ? 'both graphs' : 'the graph'} as recorded; golden window scored as recorded; ` +
+      `${signed ? 'signed: check the signature with linewatch model verify --public-key KEY' : 'unsigned'})\n`,
+  );
+}
+
+/** What the gateway's start logs while it chooses and loads the models, kept to be said as validate's notes. */
+interface Heard {
+  readonly level: number;
+  readonly msg: string;
+  readonly provider?: string;
+}
+
+function listener(): { logger: ReturnType<typeof createLogger>; heard: Heard[] } {
+  const heard: Heard[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.trim() !== '') heard.push(JSON.parse(line) as Heard);
+      done();
+    },
+  });
+  return { logger: createLogger('info', stream, { format: 'json' }), heard };
+}
+
+const WARN = 40;
+
+/**
+ * Each asset's model as a start would choose it (a confirmed update from the store, else the configured one), loaded
+ * and its golden window run, then given back; no optimised graph is cached. Returns `asset=name@version` per asset
+ * and the notes a start would log (each model's "loaded" line left out, a provider's fallback kept).
+ */
+async function startingModels(loaded: LoadedConfig): Promise<{ models: string[]; notes: string[] }> {
+  const { logger, heard } = listener();
+  const pool = new SessionPool({ providers: loaded.config.inference.providers, logger });
+  const assets = loaded.config.assets.map((a) => a.name);
+  const updates = loaded.config.cloud.model_updates;
+  const chosen = await acquireAssetModels(pool, loaded.models, assets, updates, logger);
+  const models = assets.map((asset) => {
+    const m = chosen.models.get(asset)!;
+    const dir = chosen.updateDirs.get(asset);
+    return `${asset}=${m.name}@${m.version}${dir ? ` (confirmed update, ${dir})` : ''}`;
+  });
+  for (const m of chosen.models.values()) await m.close();
+  const notes = heard
+    .filter((h) => h.level >= WARN || h.provider === undefined)
+    .map((h) => `${h.level >= WARN ? 'warning' : 'note'}: ${h.msg}`);
+  for (const asset of updates ? assets : []) {
+    const mark = await readProbationMark(updates!.store_dir!, asset);
+    if (!mark) continue;
+    const next =
+      mark.interrupted >= INTERRUPTIONS_TO_ROLL_BACK
+        ? `the next start rolls it back for good (${mark.interrupted} ends in a row)`
+        : `the next start says so, and rolls it back for good if that happens ${INTERRUPTIONS_TO_ROLL_BACK} times in a row`;
+    notes.push(
+      `warning: asset ${asset}: the gateway ended without stopping (a crash, a kill, power lost) while ` +
+        `${mark.model} ${mark.version} was being loaded or on probation: ${next}`,
+    );
+  }
+  return { models, notes };
+}
+
+async function validateConfig(path: string): Promise<void> {
+  const loaded = await loadConfigFile(path);
+  const { config } = loaded;
+  const { models, notes } = await startingModels(loaded);
+  const registers = config.sources.reduce((n, s) => n + sourceType(s.type).tagCount(s), 0);
+  process.stdout.write(
+    `${loaded.file}: OK (${config.sources.length} source(s), ${registers} tag(s), ${config.assets.length} asset(s) with models: ${models.join(', ') || 'none'})\n`,
+  );
+  for (const note of notes) process.stderr.write(`linewatch: ${note}\n`);
+}
+
+export async function validateCommand(opts: {
+  config?: string;
+  model?: string;
+  /** --config given on the command line (not from LINEWATCH_CONFIG). */
+  configGiven?: boolean;
+}): Promise<number> {
+  try {
+    if (opts.model !== undefined) {
+      if (opts.configGiven)
+        throw new UsageError('--config and --model: validate checks a configuration or a model folder, one at a time');
+      await validateModel(opts.model);
+      return 0;
+    }
+    if (!opts.config)
+      throw new UsageError(
+        'give --config (a gateway configuration and the models it names) or --model (a model folder)',
+      );
+    await validateConfig(opts.config);
+    return 0;
+  } catch (err) {
+    return reportError(err);
+  }
+}
