@@ -229,7 +229,14 @@ export async function fitFileModel(
     return await fit(first, 0);
   } catch (err) {
     const anomalous = series.anomaly.subarray(0, trainRows).filter((v) => v !== 0).length;
-    return fit(trainRows, anomalous, (err as Error).message);
+    const why = (err as Error).message;
+    try {
+      return await fit(trainRows, anomalous, why);
+    } catch (again) {
+      throw new Error(
+        `${series.file}: neither the ${first} rows before its first labelled anomaly can be fitted on (${why}) nor its first ${trainRows} (${(again as Error).message})`,
+      );
+    }
   }
 }
 

@@ -262,6 +262,32 @@ describe('eval of a file whose rows before its first fault cannot be fitted on',
     );
   });
 
+  it('is not evaluated where its first training rows span a pause either, naming both reasons', async () => {
+    // As above, and the rig stopped recording for a minute after row 300 (its rows jump 61 s, no row marks it).
+    const dir = await mkdtemp(join(tmpdir(), 'lw-eval-odd-before-'));
+    const later = (date: string) =>
+      new Date(Date.parse(`${date.replace(' ', 'T')}Z`) + 60_000).toISOString().replace('T', ' ').slice(0, 19);
+    await writeFile(
+      join(dir, 'late-start.csv'),
+      valveWith((row, c) =>
+        row < 0
+          ? c
+          : row < 200
+            ? [c[0], ...c.slice(1, -2).map(() => '0'), ...c.slice(-2)]
+            : row < 210
+              ? [...c.slice(0, -2), '1', row === 200 ? '1' : '0']
+              : row < 300
+                ? c
+                : [later(c[0]), ...c.slice(1)],
+      ),
+    );
+    const res = await runCli(['eval', '--data', dir, '--train-rows', '400', '--json']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      /^linewatch: .*late-start\.csv: neither the 200 rows before its first labelled anomaly can be fitted on \(.*every channel .* is constant in the rows a model learns from; nothing to fit\) nor its first 400 \(.*late-start\.csv: no row from 2020-03-09T11:19:47\.000Z to 2020-03-09T11:20:48\.000Z \(61 s\), data rows 300 and 301: a pause longer than 5000 ms/,
+    );
+  });
+
   it('holds a missing reading as a gateway would, says where, and leaves a longer gap unscored', async () => {
     // Every 17th row of valve1/3.csv misses its Pressure reading (written as NaN, a blank or NA in turn), and rows
     // 800-829 miss it too: one row is held (a gateway holds a reading 5 s, 5 rows at 1 s), 30 are not.
