@@ -231,24 +231,26 @@ function trimBlank(text: string): string {
     .join('\n')}\n`;
 }
 
+/** valve1/3.csv with every channel constant before row 200 and rows 200–209 labelled anomalous; `after` maps the
+ * rows from 210 on. */
+const lateStart = (after: (row: number, c: string[]) => string[] = (_, c) => c): string =>
+  valveWith((row, c) =>
+    row < 0
+      ? c
+      : row < 200
+        ? [c[0], ...c.slice(1, -2).map(() => '0'), ...c.slice(-2)]
+        : row < 210
+          ? [...c.slice(0, -2), '1', row === 200 ? '1' : '0']
+          : after(row, c),
+  );
+
 describe('eval of a file whose rows before its first fault cannot be fitted on', () => {
   it('fits on the training rows, counts their anomalous rows and says why', async () => {
     // Every channel constant before row 200, a labelled anomaly from row 200: the 200 rows before it hold nothing to
     // learn, so the model is fitted on the first 400 rows, 10 of them labelled anomalous.
     const dir = await mkdtemp(join(tmpdir(), 'lw-eval-odd-before-'));
     const file = join(dir, 'late-start.csv');
-    await writeFile(
-      file,
-      valveWith((row, c) =>
-        row < 0
-          ? c
-          : row < 200
-            ? [c[0], ...c.slice(1, -2).map(() => '0'), ...c.slice(-2)]
-            : row < 210
-              ? [...c.slice(0, -2), '1', row === 200 ? '1' : '0']
-              : c,
-      ),
-    );
+    await writeFile(file, lateStart());
     const res = await runCli(['eval', '--data', file, '--train-rows', '400', '--json']);
     expect(res.code).toBe(0);
     const f = (JSON.parse(res.stdout) as { perFile: Record<string, unknown>[] }).perFile[0];
@@ -269,17 +271,7 @@ describe('eval of a file whose rows before its first fault cannot be fitted on',
       new Date(Date.parse(`${date.replace(' ', 'T')}Z`) + 60_000).toISOString().replace('T', ' ').slice(0, 19);
     await writeFile(
       join(dir, 'late-start.csv'),
-      valveWith((row, c) =>
-        row < 0
-          ? c
-          : row < 200
-            ? [c[0], ...c.slice(1, -2).map(() => '0'), ...c.slice(-2)]
-            : row < 210
-              ? [...c.slice(0, -2), '1', row === 200 ? '1' : '0']
-              : row < 300
-                ? c
-                : [later(c[0]), ...c.slice(1)],
-      ),
+      lateStart((row, c) => (row < 300 ? c : [later(c[0]), ...c.slice(1)])),
     );
     const res = await runCli(['eval', '--data', dir, '--train-rows', '400', '--json']);
     expect(res.code).toBe(1);
