@@ -20,7 +20,7 @@ const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*):\/\/([^\s"'<>)\]}]+)/gi;
  * out first, up to the last @ before a / ? # or the line's end. Errs towards hiding too much. */
 const USER_AND_PASSWORD = /\b([a-z][a-z0-9+.-]*):\/\/[^\s/?#@:]+:[^\n/?#]{0,256}@/gi;
 
-export function redactUrl(scheme: string, rest: string): string {
+export function redactUrl(scheme: string, rest: string, keepPath = false): string {
   const hashless = rest.split('#')[0];
   const [beforeQuery, query] = [
     hashless.split('?')[0],
@@ -32,7 +32,7 @@ export function redactUrl(scheme: string, rest: string): string {
   const at = authority.lastIndexOf('@');
   if (at >= 0) authority = `***@${authority.slice(at + 1)}`;
   const public_ = PATH_SHOWN.has(scheme.toLowerCase()) || (at < 0 && HOST_SHOWN.has(authority.toLowerCase()));
-  const shown = path === '' || path === '/' || public_ ? path : '/***';
+  const shown = path === '' || path === '/' || public_ || keepPath ? path : '/***';
   const q =
     query === undefined
       ? ''
@@ -45,12 +45,25 @@ export function redactUrl(scheme: string, rest: string): string {
 
 /** The text with every URL in it redacted. */
 export function redactSecrets(text: string): string {
+  return redactIn(text, false);
+}
+
+/**
+ * The text with every URL's user info and query values redacted, its path kept: for what goes back to where the URL
+ * came from (a model update's outcome names the release URL the cloud's notice gave, and the folder that was
+ * refused), where a hidden path would leave the cloud's operator unable to tell which release or prefix was meant.
+ */
+export function redactCredentials(text: string): string {
+  return redactIn(text, true);
+}
+
+function redactIn(text: string, keepPath: boolean): string {
   return text
     .replace(USER_AND_PASSWORD, (_, scheme: string) => `${scheme}://***@`)
     .replace(URL_IN_TEXT, (_, scheme: string, rest: string) => {
       // Punctuation that ends a sentence or a clause ("GET http://h/a.json: answered 404") is the text's, not the URL's.
       const tail = /[:.,;]+$/.exec(rest)?.[0] ?? '';
-      return redactUrl(scheme, rest.slice(0, rest.length - tail.length)) + tail;
+      return redactUrl(scheme, rest.slice(0, rest.length - tail.length), keepPath) + tail;
     });
 }
 

@@ -22,6 +22,7 @@ import { z } from 'zod';
 import type { Model } from '../core/components.js';
 import type { ModelManifest } from '../inference/manifest.js';
 import { formatIssues } from '../core/format-issues.js';
+import { redactCredentials } from '../core/redact.js';
 import type { ModelUpdatesConfig, MqttSyncConfig } from './schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
@@ -477,7 +478,10 @@ export class ModelUpdater {
     return run;
   }
 
-  private outcome(event: ModelUpdateEvent): ModelUpdateEvent {
+  private outcome(reported: ModelUpdateEvent): ModelUpdateEvent {
+    // The event leaves the box (cloud, InfluxDB, the event stream): no credentials or query values of a release URL
+    // (a token) in its reason; the path stays, the cloud gave it and needs it to tell which release was refused.
+    const event = reported.reason ? { ...reported, reason: redactCredentials(reported.reason) } : reported;
     this.last.set(event.asset, event);
     this.deps.metrics.modelUpdates.inc({ asset: event.asset, outcome: event.outcome });
     const text = `asset ${event.asset}: model ${event.model} ${event.outcome === 'rolled_back' ? `rolled back to ${event.version} from ${event.previousVersion}` : `${event.version} ${event.outcome}`}${event.reason ? `: ${event.reason}` : ''}`;

@@ -1,6 +1,6 @@
 /** URLs in what the gateway shows lose their credentials, query values and secret paths. */
 import { describe, expect, it } from 'vitest';
-import { redactDeep, redactSecrets } from '../../src/core/redact.js';
+import { redactCredentials, redactDeep, redactSecrets } from '../../src/core/redact.js';
 
 describe('redactSecrets', () => {
   it.each([
@@ -38,5 +38,21 @@ describe('redactSecrets', () => {
       n: 3,
       b: { c: 'mqtt://***@h' },
     });
+  });
+});
+
+describe('redactCredentials (what goes back to where a URL came from)', () => {
+  it.each([
+    [
+      'GET https://fleet:pw@cdn.example/r/2.0.0/manifest.json answered 404',
+      'GET https://***@cdn.example/r/2.0.0/manifest.json answered 404',
+    ],
+    [
+      'release https://cdn.example/r/2.0.0/?sig=abc&se=2027: not under',
+      'release https://cdn.example/r/2.0.0/?sig=***&se=***: not under',
+    ],
+    ['no url here', 'no url here'],
+  ])('%s → %s', (text, shown) => {
+    expect(redactCredentials(text)).toBe(shown);
   });
 });

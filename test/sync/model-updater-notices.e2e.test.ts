@@ -62,6 +62,25 @@ describe('release notices the updater remembers', () => {
     }
   }, 60_000);
 
+  it("reports a refusal without a release URL's credentials or query values, keeping its path", async () => {
+    const f = await startUpdater();
+    try {
+      const url = f.releases.url.replace('http://', 'http://fleet:hunter2@');
+      f.updater.onNoticeText(
+        JSON.stringify({ model: 'pump-ae', version: '2.0.0', url: `${url}/v2/?sig=tok3n` }),
+        'mqtt lw/releases/pump-ae',
+      );
+      await f.updater.idle();
+      expect(f.events.map(outcomeOf)).toEqual(['2.0.0:rejected:download']);
+      const reason = f.events[0].reason!;
+      expect(reason).not.toContain('hunter2');
+      expect(reason).not.toContain('tok3n');
+      expect(reason).toContain(`http://***@${f.releases.url.slice('http://'.length)}/v2/`);
+    } finally {
+      await f.close();
+    }
+  }, 60_000);
+
   it('names what a notice lacks by its key (not the JSON dump of a schema error)', async () => {
     const log = logLines('info');
     const f = await startUpdater({ logger: log.logger });
