@@ -46,6 +46,12 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     const res = await runCli(['eval', '--data', join(dir, 'normal.csv'), '--train-rows', '400']);
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/^int8 {2}1 files {2}F1 n\/a \(no labelled anomaly\) {2}FAR [\d.]+ % {2}MAR n\/a {2}/m);
+    // The alarm rule in words, with the settings that change it.
+    expect(res.stdout).toContain(
+      "alarm, as a gateway raises it: raised when the score stays above the model's alarm threshold for 1000 ms " +
+        "(alarm.on_delay_ms), or above its clear level for a window's span (alarm.sustain_ms); cleared when it stays " +
+        'below the clear level for 5000 ms (alarm.off_delay_ms)\n',
+    );
   }, 120_000);
 
   it('reports pointwise, NAB and operator figures for int8 and fp32, int8 within 0.01 F1 of fp32', async () => {
