@@ -12,14 +12,18 @@
  * client's own reconnection is off, and a lost or refused connection (or a refused
  * subscription) is rebuilt here after core/backoff.ts's exponential, jittered delay, each
  * distinct failure logged once; each subscription is logged ("again" after failures).
- * `connected` is true while the subscriptions stand. readOnce (`run --once`) uses a client of its
+ * `connected` is true while the subscriptions stand. With a client_id, a broker that keeps closing the connection soon
+ * after it opens (another client with the same id: a copied configuration) is said once, as an error naming the id;
+ * while that lasts the takeovers are not logged one by one and the backoff is not reset, until a connection holds.
+ * readOnce (`run --once`) uses a client of its
  * own with a clean session, so a running gateway's persistent session is left alone.
  */
 import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { FailureStreak, pause } from '../../core/backoff.js';
 import type { SampleHandler, Source } from '../../core/components.js';
-import { brokerErrorText, connectMqtt } from '../../core/mqtt-connection.js';
+import { ConnectionFlaps, FLAP_RULE } from '../../core/connection-flaps.js';
+import { brokerErrorText, connectMqtt, flappingText } from '../../core/mqtt-connection.js';
 import type { Sample } from '../../core/types.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
@@ -59,6 +63,11 @@ export class MqttSource implements Source {
   private wake: (() => void) | undefined;
   private lastBadLogAt = Number.NEGATIVE_INFINITY;
   private badUnlogged = 0;
+  /** Connections the broker closed soon after they opened: with a client_id only (a random id is nobody else's). */
+  private readonly flaps: ConnectionFlaps | undefined;
+  /** Said to be taken over, until a connection holds for FLAP_RULE.shortMs. */
+  private takenOver = false;
+  private holdTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly config: MqttSourceConfig,
@@ -74,6 +83,7 @@ export class MqttSource implements Source {
     this.filters = [...new Set(config.tags.map((t) => t.topic))];
     this.defaultClientId = `linewatch-source-${config.name}-${randomBytes(4).toString('hex')}`;
     this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
+    this.flaps = config.client_id !== undefined ? new ConnectionFlaps() : undefined;
   }
 
   get connected(): boolean {
@@ -111,19 +121,23 @@ export class MqttSource implements Source {
         await this.subscribe(client);
         this.isConnected = true;
         this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
-        const failures = this.failures.end();
-        this.deps.logger.info(
-          { source: this.name, after_failures: failures },
-          `${this.label}: subscribed to ${this.filters.join(', ')}${failures > 0 ? ` again, after ${failures} failed attempt(s)` : ''}`,
-        );
+        this.flaps?.opened();
+        if (this.takenOver) this.holdTimer = setTimeout(() => this.holds(), FLAP_RULE.shortMs);
+        else this.subscribed(this.failures.end());
         reason = await lost;
       } catch (err) {
         reason = (err as Error).message;
       }
+      clearTimeout(this.holdTimer);
       this.isConnected = false;
       this.deps.metrics.sourceConnected.set({ source: this.name }, 0);
       await this.close();
       if (!this.running) break;
+      if (this.flaps?.closed()) {
+        this.takenOver = true;
+        const role = { role: `mqtt source ${this.name}`, defaultClientId: this.defaultClientId };
+        this.deps.logger.error({ source: this.name }, flappingText(this.config, role, this.config.client_id!));
+      }
       this.onFailure(reason);
       const backoff = pause(this.failures.delayMs());
       this.wake = backoff.wake;
@@ -201,11 +215,26 @@ export class MqttSource implements Source {
     await end(client);
   }
 
+  private subscribed(failures: number): void {
+    this.deps.logger.info(
+      { source: this.name, after_failures: failures },
+      `${this.label}: subscribed to ${this.filters.join(', ')}${failures > 0 ? ` again, after ${failures} failed attempt(s)` : ''}`,
+    );
+  }
+
+  /** A connection held for FLAP_RULE.shortMs after takeovers were said: said, and the backoff starts afresh. */
+  private holds(): void {
+    this.takenOver = false;
+    this.deps.logger.info({ source: this.name }, `${this.label}: the connection holds again`);
+    this.subscribed(this.failures.end());
+  }
+
   private onFailure(message: string): void {
     const fresh = this.failures.fail(message);
     this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'connection' });
     this.deps.metrics.sourceReconnects.inc({ source: this.name });
-    if (fresh)
+    // While taken over, each drop is the same news as the error that said so.
+    if (fresh && !this.takenOver)
       this.deps.logger.warn({ source: this.name, failures: this.failures.count }, `${message}; connecting again`);
   }
 

@@ -39,7 +39,9 @@ export const mqttSourceSchema = z.strictObject({
   client_id: z
     .string()
     .optional()
-    .describe('MQTT client id; default linewatch-source-<name>-<random>. Required with persistent_session.'),
+    .describe(
+      'MQTT client id; default linewatch-source-<name>-<random>. Required with persistent_session. One id per broker: two sources with one client_id (a copied configuration) take the connection from each other, and the log says so.',
+    ),
   ...mqttCredentialFields,
   ...mqttTlsFields,
   asset: name.describe("The asset the tags' channels belong to."),

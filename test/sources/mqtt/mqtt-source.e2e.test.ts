@@ -306,6 +306,33 @@ describe('mqtt source', () => {
     expect(first.batches).toEqual([]);
   });
 
+  it('two sources with one client_id (a copied config): said once as an error naming the id, quiet until one holds', async () => {
+    const settings = { client_id: 'linewatch-e2e-twin', tags: [{ channel: 'flow', topic: 't/twin/pump-3' }] };
+    const a = harness(settings);
+    const b = harness(settings);
+    await a.start();
+    await b.start();
+    const taken = (l: LogLine) => l.level === 50 && l.msg.includes('same client id linewatch-e2e-twin');
+    const said = await Promise.race([a.logged(taken), b.logged(taken)]);
+    expect(said.msg).toBe(
+      `mqtt source broker: broker ${broker().url} closed the connection 3 times in a row within 5 s of opening it: ` +
+        'most likely another client connects with the same client id linewatch-e2e-twin (two gateways with one ' +
+        'client_id), and each takes the connection from the other; give each its own. Otherwise the broker restarts ' +
+        'again and again, or refuses something this client does: see its log',
+    );
+    const [loud, quiet] = a.logs.some(taken) ? [a, b] : [b, a];
+    const after = loud.logs.length;
+    // The other one stops: the connection holds, said once, and samples flow.
+    await quiet.source.stop();
+    await loud.logged((l) => l.msg.endsWith(': the connection holds again'));
+    const since = loud.logs.slice(after);
+    expect(since.filter(taken)).toEqual([]);
+    expect(since.filter((l) => l.msg.includes('connecting again'))).toHaveLength(0);
+    const pub = await publisher();
+    await pub.publishAsync('t/twin/pump-3', '7');
+    expect(await loud.batchesFrom(loud.batches.length, 1)).toEqual([[sample('flow', 7, T0)]]);
+  }, 60_000);
+
   it('readOnce: the latest message of every tag (retained ones at once), a tag without one bad with the reason', async () => {
     const pub = await publisher();
     await pub.publishAsync('t/once/pump-3', '{"flow": 4.5, "pressure": 1.25}', { qos: 1, retain: true });
