@@ -269,7 +269,10 @@ export function alarmOverRows(
   const alarm = new AlarmStateMachine({ ...delays, latching: false, maxShelveMs: 1 });
   const out = new Uint8Array(scores.length);
   for (let i = 0; i < scores.length; i++) {
-    if (Number.isNaN(scores[i])) continue;
+    if (Number.isNaN(scores[i])) {
+      alarm.handle({ kind: 'gap', ts: times[i] });
+      continue;
+    }
     alarm.handle({ kind: 'score', ts: times[i], score: scores[i], threshold, offThreshold });
     out[i] = alarm.conditionActive ? 1 : 0;
   }

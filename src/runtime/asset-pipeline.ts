@@ -75,12 +75,16 @@ export interface CommandRequest {
 interface QueuedWindow {
   readonly window: Window;
   readonly cycleMs?: number;
+  /** Windows before this one could not be scored (incomplete, or the model failed): the alarm's delays start again. */
+  gapBefore?: number;
 }
 
 export class AssetPipeline {
   private readonly windows: AssetWindows;
   private readonly partCounts = { pass: 0, fail: 0, unknown: 0 };
   private readonly alarm: AlarmStateMachine;
+  /** Since the last queued window, windows could not be scored (from this time): told to the alarm in order. */
+  private pendingGap: number | undefined;
   private queue: QueuedWindow[] = [];
   private running: Promise<void> | undefined;
   private windowsScored = 0;
@@ -172,6 +176,7 @@ export class AssetPipeline {
     const now = this.now();
     for (const outcome of outcomes) {
       if (outcome.kind === 'incomplete') {
+        this.pendingGap ??= outcome.ts;
         this.watch?.incomplete(now);
         this.windowsIncomplete++;
         this.deps.metrics.windowsIncomplete.inc({ asset: this.config.name });
@@ -183,12 +188,16 @@ export class AssetPipeline {
       this.queue.push({
         window: outcome.window,
         ...(outcome.durationMs !== undefined ? { cycleMs: outcome.durationMs } : {}),
+        ...(this.pendingGap !== undefined ? { gapBefore: this.pendingGap } : {}),
       });
+      this.pendingGap = undefined;
     }
     const max = this.deps.maxQueuedWindows ?? 256;
     if (this.queue.length > max) {
       const dropped = this.queue.length - max;
-      this.unscored(this.queue.splice(0, dropped), 'its window was dropped unscored: scoring fell behind');
+      const gone = this.queue.splice(0, dropped);
+      this.unscored(gone, 'its window was dropped unscored: scoring fell behind');
+      this.queue[0].gapBefore ??= gone[0].gapBefore ?? gone[gone.length - 1].window.end;
       this.windowsDropped += dropped;
       this.deps.metrics.windowsDropped.inc({ asset: this.config.name }, dropped);
       this.deps.logger.warn(
@@ -252,6 +261,10 @@ export class AssetPipeline {
         if (this.degraded !== message) this.deps.logger.error({ asset: this.config.name }, message);
         this.degraded = message;
         this.unscored(batch, `its window was not scored: ${message}`);
+        // The windows queued since come after the ones that failed.
+        const ts = batch[batch.length - 1].window.end;
+        if (this.queue.length > 0) this.queue[0].gapBefore ??= ts;
+        else this.pendingGap ??= ts;
         continue;
       } finally {
         stop();
@@ -283,7 +296,9 @@ export class AssetPipeline {
         });
       }
       if (parts.length > 0) this.output.onParts(parts);
-      for (const r of scored) {
+      for (const [i, r] of scored.entries()) {
+        const gap = batch[i].gapBefore;
+        if (gap !== undefined) this.alarm.handle({ kind: 'gap', ts: gap });
         this.latest = r;
         this.deps.metrics.anomalyScore.set({ asset: this.config.name }, r.score);
         const { transition } = this.alarm.handle({

@@ -13,7 +13,7 @@ const DEF: AlarmDefinition = {
 // Shorthand inputs: h = high score (above threshold 1), m = mid (between 0.8 and 1), l = low.
 type Step = [
   t: number,
-  input: 'h' | 'm' | 'l' | 'ack' | 'reset' | 'unshelve' | 'oos' | 'ios' | 'tick' | `shelve:${number}`,
+  input: 'h' | 'm' | 'l' | 'ack' | 'reset' | 'unshelve' | 'oos' | 'ios' | 'tick' | 'gap' | `shelve:${number}`,
 ];
 
 function run(steps: Step[], def: Partial<AlarmDefinition> = {}): string[] {
@@ -22,7 +22,7 @@ function run(steps: Step[], def: Partial<AlarmDefinition> = {}): string[] {
     let input: AlarmInput;
     if (s === 'h' || s === 'm' || s === 'l')
       input = { kind: 'score', ts, score: { h: 2, m: 0.9, l: 0.1 }[s], threshold: 1 };
-    else if (s === 'tick') input = { kind: 'tick', ts };
+    else if (s === 'tick' || s === 'gap') input = { kind: s, ts };
     else if (s.startsWith('shelve:')) input = { kind: 'shelve', ts, by: 'op', durationMs: Number(s.slice(7)) };
     else
       input = {
@@ -54,6 +54,48 @@ describe('ISA-18.2 alarm state machine', () => {
         [1500, 'l'],
       ],
       expected: ['-', '-', '-', '-'],
+    },
+    {
+      name: 'on-delay: two high scores either side of windows that could not be scored (a gap) do not raise',
+      steps: [
+        [0, 'h'],
+        [500, 'gap'],
+        [60_000, 'h'],
+        [61_000, 'h'],
+      ],
+      expected: ['-', '-', '-', 'normal>unack_active'],
+    },
+    {
+      name: 'off-delay and sustain count again after a gap; the condition stays through it',
+      steps: [
+        [0, 'h'],
+        [1000, 'h'],
+        [1500, 'l'],
+        [1600, 'gap'],
+        [9000, 'l'],
+        [10_000, 'l'],
+        [11_000, 'l'],
+        [12_000, 'm'],
+        [13_000, 'gap'],
+        [20_000, 'm'],
+        [24_000, 'm'],
+        [25_000, 'm'],
+      ],
+      expected: [
+        '-',
+        'normal>unack_active',
+        '-',
+        '-',
+        '-',
+        '-',
+        'unack_active>rtn_unack',
+        '-',
+        '-',
+        '-',
+        '-',
+        'rtn_unack>unack_active',
+      ],
+      def: { sustainMs: 5000 },
     },
     {
       name: 'raised once the score stays above for the on-delay; no duplicates',

@@ -127,6 +127,20 @@ describe('AssetPipeline', () => {
     expect(own.pipeline.status()).toMatchObject({ windowsScored: 1, maxScore: 0.75 });
   });
 
+  it('counts the on delay again after windows it could not score: high either side of an outage is not high since', async () => {
+    const { pipeline, alarms } = setup({ alarm: { on_delay_ms: 150, sustain_ms: 0 } });
+    const raisedBy = async (until: number, from: number) => {
+      for (let t = from; t <= until; t += 100) pipeline.push(poll(t, t === 400 ? Number.NaN : 2));
+      await pipeline.idle();
+      return alarms.filter((a) => a.state === 'unack_active').map((a) => a.ts);
+    };
+    // 300: the first window, high. 400: no reading, so the windows ending at 400, 500 and 600 cannot be scored.
+    expect(await raisedBy(700, 100)).toEqual([]);
+    expect(await raisedBy(800, 800)).toEqual([]);
+    // High from 700 on, in a row: raised at 900, 200 ms on, not at 700 (400 ms after the window before the outage).
+    expect(await raisedBy(900, 900)).toEqual([900]);
+  });
+
   it('drops the oldest windows when scoring falls behind, counts them and reports them as a metric', async () => {
     const model = new MeanModel();
     let open!: () => void;
