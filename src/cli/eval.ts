@@ -58,12 +58,18 @@ function line(r: EvalReport): string {
   );
 }
 
+/** A file's pauses as the text report and the page say them. */
+const pausesText = (count: number, longest: string): string =>
+  `${count} pause(s) in the recording, where no window is scored until it fills again, as in a gateway after an ` +
+  `outage (the longest: ${longest})`;
+
 function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
   const s = r.series;
   const c = s.channels.length;
   const missing = missingInModel(r);
   const notes = [
     ...(missing.length > 0 ? [`missing readings: ${heldText(missing)}`] : []),
+    ...(r.pauses ? [pausesText(r.pauses.count, r.pauses.longest.text)] : []),
     ...(s.textColumns ? [`left out, they hold text, not readings: ${textColumnsText(s.textColumns)}`] : []),
   ];
   return {
@@ -300,6 +306,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           process.stdout.write(
             `${f.file}: ${f.anomalous_training_rows} of the ${trainRows} rows its model was fitted on are labelled anomalous and were learnt as normal (the rows before them could not be fitted on: ${f.fit_before_fault_failed ?? 'unknown'})\n`,
           );
+        if (f.pauses) process.stdout.write(`${f.file}: ${pausesText(f.pauses.count, f.pauses.longest)}\n`);
         if (f.missing_readings)
           process.stdout.write(
             `${f.file}: missing readings: ${heldText(

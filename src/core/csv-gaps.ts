@@ -2,6 +2,10 @@
  * A channel's missing readings in a CSV (blank, NaN, NA, null cells): where they are, and which of them a gateway
  * would hold at the last reading (a gap no longer than it holds one) and which it would leave unscored.
  */
+import { HOLD_MS, pauseAfterMs } from './csv-pauses.js';
+
+export { HOLD_MS };
+
 /** A channel's missing readings: how many, the first one's line, and each run of them (its first row, length, line). */
 export interface MissingCells {
   readonly column: string;
@@ -22,40 +26,8 @@ export function gapsOf(values: Float64Array, lineOf: (row: number) => number): M
   return gaps;
 }
 
-/** The default `max_sample_age_ms` of an asset's window: how long the gateway holds a channel's last reading. */
-export const HOLD_MS = 5000;
-
 /** Rows a missing reading is held for at a sample period: as long as the gateway holds one, and at least one row. */
 export const holdRows = (periodMs: number): number => Math.max(1, Math.floor(HOLD_MS / periodMs));
-
-/**
- * The longest step from one row to the next that is no pause: as long as a gateway holds a reading, and at slow rates
- * a period and a half (a late row, not a missing one). A longer step means every reading was missing for longer than a
- * gateway holds one (a recording stopped, a historian's hole): no window may span it, as none does in a gateway, whose
- * windows start again after a restart or a source's outage.
- */
-export const pauseAfterMs = (periodMs: number): number => Math.max(HOLD_MS, 1.5 * periodMs);
-
-/** The rows (of the first `n`) that come after a pause: more than pauseAfterMs after the row before (`times` in ms). */
-export function pauseRows(times: ArrayLike<number>, periodMs: number, n = times.length): number[] {
-  const limit = pauseAfterMs(periodMs);
-  const rows: number[] = [];
-  for (let i = 1; i < n; i++) if (times[i] - times[i - 1] > limit) rows.push(i);
-  return rows;
-}
-
-/** A pause as a message says it: the times around it and its length. */
-export const pauseText = (times: ArrayLike<number>, row: number): string =>
-  `from ${new Date(times[row - 1]).toISOString()} to ${new Date(times[row]).toISOString()} (${(times[row] - times[row - 1]) / 1000} s)`;
-
-/** Refuses a pause in the first `rows` rows (the rows a model learns from), naming where it is and the fix. */
-export function refusePauses(times: ArrayLike<number>, rows: number, file: string, periodMs: number): void {
-  const [row] = pauseRows(times, periodMs, rows);
-  if (row === undefined) return;
-  throw new Error(
-    `${file}: no row ${pauseText(times, row)}, data rows ${row} and ${row + 1}: a pause longer than ${pauseAfterMs(periodMs)} ms (a gateway holds a reading ${HOLD_MS} ms; a row comes every ${periodMs} ms); the rows a model learns from must not span one: fit on the rows before it (--train-rows ${row}), or on a span without it`,
-  );
-}
 
 /** A channel's missing readings once short gaps are held: how many were held, and the gaps left open (too long). */
 export interface HeldReadings {

@@ -52,13 +52,12 @@ export {
   heldText,
   holdRows,
   holdShortGaps,
-  pauseRows,
   refuseOpenGaps,
-  refusePauses,
   type HeldReadings,
   type MissingCells,
 } from './csv-gaps.js';
 export { heldAsText, textColumnsText, type TextColumn } from './csv-text-columns.js';
+export { pauseRows, pausesFound, refusePauses, type PausesFound } from './csv-pauses.js';
 
 /**
  * Where the time column is among the columns after a pandas index: the first named as a time, or else the first named

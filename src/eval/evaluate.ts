@@ -20,9 +20,11 @@ import {
   csvHeader,
   heldAsText,
   pauseRows,
+  pausesFound,
   refuseOpenGaps,
   refusePauses,
   type HeldReadings,
+  type PausesFound,
 } from '../core/csv-table.js';
 import { constantChannels, type ConstantChannel } from '../training/constant-channels.js';
 import { RowAssembler } from '../windows/row-assembler.js';
@@ -65,6 +67,8 @@ export interface FileResult {
   readonly channels: readonly string[];
   /** Channels of the file left out of its fitted model, constant in the rows it learnt from (learnableChannels). */
   readonly leftOut?: readonly ConstantChannel[];
+  /** Its pauses (pausesFound): no window spans one. */
+  readonly pauses?: PausesFound;
   /** Rows among those its model was fitted on that the file labels anomalous: learnt as normal. */
   readonly anomalousTrainingRows?: number;
   /** Why its model could not be fitted on the rows before its first anomaly (see FileFit). */
@@ -305,7 +309,8 @@ export async function streamSeries(
   // repeat a time or go back (a daylight-saving change in a local-time export) keep their own score.
   const windowRow: number[] = [];
   // After a pause no window spans it: the window fills again, as a gateway's does after a restart or an outage.
-  const pauses = new Set(pauseRows(times, series.periodMs));
+  const pauseList = pauseRows(times, series.periodMs);
+  const pauses = new Set(pauseList);
   const gapRow = { values: new Float64Array(model.channels.length).fill(Number.NaN), complete: false };
   for (let i = 0; i < n; i++) {
     if (pauses.has(i)) slider.push({ ts: times[i - 1], ...gapRow });
@@ -363,6 +368,7 @@ export async function streamSeries(
     offThreshold: off,
     series,
     channels: model.channels,
+    ...(pauseList.length > 0 ? { pauses: pausesFound(times, pauseList) } : {}),
   };
 }
 
@@ -408,6 +414,9 @@ export interface EvalReport {
     text_columns?: { column: string; values: string[]; distinct: number }[];
     /** Present when channels had missing readings (blank, NaN, NA, null cells): gaps no longer than a gateway holds a
      * reading were held at the last one; longer gaps were not scored, as a gateway scores no window over them. */
+    /** Present when the recording pauses (rows further apart than a gateway holds a reading, or going back in time):
+     * no window spans a pause, the window fills again after it. How many, and the longest. */
+    pauses?: { count: number; longest_at_row: number; longest: string };
     missing_readings?: {
       channel: string;
       cells: number;
@@ -481,6 +490,9 @@ export function summarise(
         }
       : {}),
     ...missingReadings(r),
+    ...(r.pauses
+      ? { pauses: { count: r.pauses.count, longest_at_row: r.pauses.longest.row, longest: r.pauses.longest.text } }
+      : {}),
   }));
   return {
     precision,

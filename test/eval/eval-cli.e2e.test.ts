@@ -204,6 +204,12 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     expect(Array.from(r.scores.subarray(838, 838 + length - 1)).every(Number.isNaN)).toBe(true);
     expect(Number.isFinite(r.scores[838 + length - 1])).toBe(true);
     expect(Array.from(r.scores.subarray(500, 837)).every(Number.isFinite)).toBe(true);
+    // Said in the text report (and --json, and the page).
+    const text = await runCli(['eval', '--data', file, '--train-rows', '400']);
+    expect(text.stdout).toContain(
+      'valve2/1.csv: 1 pause(s) in the recording, where no window is scored until it fills again, as in a gateway ' +
+        'after an outage (the longest: no row from 2020-03-09T16:31:28.000Z to 2020-03-09T16:32:32.000Z (64 s))\n',
+    );
   });
 
   it('reads a time column of plain numbers at the --period-ms given, with the figures of the same file in dates', async () => {

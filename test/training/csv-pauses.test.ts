@@ -70,4 +70,23 @@ describe('a pause in a recording', () => {
     const slow = [0, 180_000, 420_000, 600_000, 960_000];
     expect(pauseRows(slow, 180_000)).toEqual([4]);
   });
+
+  it('is where rows go back in time (recordings joined out of order, rows repeated), not where the clocks went back', () => {
+    const lines = recording(99, 0).split('\n');
+    // Rows 20 on are stamped 10 minutes earlier: two exports joined the wrong way round.
+    const joined = lines.map((l, i) => {
+      if (i <= 20) return l;
+      const [t, ...rest] = l.split(',');
+      return [Number(t) - 600_000, ...rest].join(',');
+    });
+    expect(() => csvNormalData(joined.join('\n'), 'pump.csv', { name: 'pump' })).toThrow(
+      'pump.csv: the rows go back in time from 2025-12-05T02:00:19.000Z to 2025-12-05T01:50:20.000Z (599 s back: ' +
+        'recordings joined out of order, or rows repeated), data rows 20 and 21: rows that go back in time; the rows ' +
+        'a model learns from must not span one: fit on the rows before it (--train-rows 20), or on a span without it',
+    );
+    // A local-time export across the end of summer time: the clock goes back an hour, the rows run on.
+    expect(pauseRows([0, 1000, 2000 - 3_600_000, 3000 - 3_600_000], 1000)).toEqual([]);
+    // The same rows twice (a step back of 2 s) are a pause; a repeated time stamp (a step of 0) is not.
+    expect(pauseRows([0, 1000, 2000, 0, 1000, 1000, 2000], 1000)).toEqual([3]);
+  });
 });

@@ -1,0 +1,70 @@
+/**
+ * Pauses in a recording: rows further apart than a gateway holds a reading (a recording stopped, a historian's hole,
+ * a gateway restarted), or rows that go back in time (recordings joined out of order, rows repeated). No window may
+ * span one, as none does in a gateway, whose windows start again after a restart or a source's outage. A step back of
+ * one hour less a step is a daylight-saving change in a local-time export, not a pause. Pure.
+ */
+
+/** The default `max_sample_age_ms` of an asset's window: how long the gateway holds a channel's last reading. */
+export const HOLD_MS = 5000;
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The longest step from one row to the next that is no pause: as long as a gateway holds a reading, and at slow rates
+ * a period and a half (a late row, not a missing one).
+ */
+export const pauseAfterMs = (periodMs: number): number => Math.max(HOLD_MS, 1.5 * periodMs);
+
+/** Whether a step from one row to the next (ms) is a pause at this sample period. */
+export function isPause(stepMs: number, periodMs: number): boolean {
+  const limit = pauseAfterMs(periodMs);
+  if (stepMs > limit) return true;
+  if (stepMs >= 0) return false;
+  // Back by an hour, less at most a step: the clocks went back (a daylight-saving change), the rows run on.
+  return !(stepMs + HOUR_MS >= 0 && stepMs + HOUR_MS <= limit);
+}
+
+/** The rows (of the first `n`) that come after a pause (`times` in ms). */
+export function pauseRows(times: ArrayLike<number>, periodMs: number, n = times.length): number[] {
+  const rows: number[] = [];
+  for (let i = 1; i < n; i++) if (isPause(times[i] - times[i - 1], periodMs)) rows.push(i);
+  return rows;
+}
+
+const iso = (t: number): string => new Date(t).toISOString();
+
+/** A pause as a message says it: the times around it and its length (or how far back the rows go). */
+export function pauseText(times: ArrayLike<number>, row: number): string {
+  const [from, to] = [times[row - 1], times[row]];
+  return to < from
+    ? `the rows go back in time from ${iso(from)} to ${iso(to)} (${(from - to) / 1000} s back: recordings joined out of order, or rows repeated)`
+    : `no row from ${iso(from)} to ${iso(to)} (${(to - from) / 1000} s)`;
+}
+
+/** Refuses a pause in the first `rows` rows (the rows a model learns from), naming where it is and the fix. */
+export function refusePauses(times: ArrayLike<number>, rows: number, file: string, periodMs: number): void {
+  const [row] = pauseRows(times, periodMs, rows);
+  if (row === undefined) return;
+  const what =
+    times[row] < times[row - 1]
+      ? 'rows that go back in time'
+      : `a pause longer than ${pauseAfterMs(periodMs)} ms (a gateway holds a reading ${HOLD_MS} ms; a row comes every ${periodMs} ms)`;
+  throw new Error(
+    `${file}: ${pauseText(times, row)}, data rows ${row} and ${row + 1}: ${what}; the rows a model learns from must not span one: fit on the rows before it (--train-rows ${row}), or on a span without it`,
+  );
+}
+
+/** A file's pauses as eval reports them: how many, and the longest (its first row, 1-based, and length in s). */
+export interface PausesFound {
+  readonly count: number;
+  readonly longest: { readonly row: number; readonly text: string };
+}
+
+/** The pauses of a recording for a report; undefined where there is none. */
+export function pausesFound(times: ArrayLike<number>, rows: readonly number[]): PausesFound | undefined {
+  if (rows.length === 0) return undefined;
+  const size = (r: number) => Math.abs(times[r] - times[r - 1]);
+  const longest = rows.reduce((a, r) => (size(r) > size(a) ? r : a));
+  return { count: rows.length, longest: { row: longest + 1, text: pauseText(times, longest) } };
+}
