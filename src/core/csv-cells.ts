@@ -24,7 +24,7 @@ export const MISSING_READING = new RegExp(`^(?:${EMPTY}|${PI_NO_VALUE})$`, 'i');
 
 /** A number written with a decimal comma (`1,25`, `-0,5`, `1,5E-03`): read as such only where `,` does not separate
  * cells (`;` or tab-separated files). */
-const DECIMAL_COMMA = /^[+-]?\d+,\d+(?:[eE][+-]?\d+)?$/;
+export const DECIMAL_COMMA = /^[+-]?\d+,\d+(?:[eE][+-]?\d+)?$/;
 
 /** Hexadecimal, binary and octal literals, which `Number` reads (0x10 as 16) but no measuring export writes. */
 const RADIX_LITERAL = /^\s*[+-]?0[xbo]/i;

@@ -1,8 +1,10 @@
 /**
  * A CSV text's records as csv-parse splits them (quotes, separators inside quotes, CRLF, surrounding spaces), with its
- * separator found (`,`, `;` or a tab, or an Excel `sep=` line) and every parse error named by file, line and column.
+ * separator found (`,`, `;` or a tab, or an Excel `sep=` line) and every parse error named by file, line and column;
+ * UTF-16 text and a header separated by `|` are refused, naming the fix (csv-export-mistakes.ts).
  */
 import { CsvError, parse, type Options } from 'csv-parse/sync';
+import { refuseNul, refusePipes } from './csv-export-mistakes.js';
 
 /**
  * csv-parse's options for a `separator`-separated text: records end at CRLF or LF, mixed as they may
@@ -22,11 +24,13 @@ const csvOptions = (separator: string, to?: number): Options => ({
 
 /** The records of a CSV text (the first `to` only, if given); a problem names the file and line. */
 export function csvRecords(text: string, file: string, to?: number) {
+  refuseNul(text, file);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // Excel's `sep=;` line before the header names the separator; cut to a blank line, so that lines keep their numbers.
   // (A tab may be written as the two characters `\t`, as a person types it.)
   const declared = /^"?sep=([;,\t]|\\t)"?[ \t]*(?=\r?\n)/.exec(text);
   if (declared) text = text.slice(declared[0].length);
+  else refusePipes(text, file);
   const separator = declared ? ((declared[1] === '\\t' ? '\t' : declared[1]) as Separator) : separatorOf(text);
   try {
     const records = parse(text, csvOptions(separator, to));

@@ -19,6 +19,7 @@ import { csvRecords } from './csv-records.js';
 import { gapsOf, type MissingCells } from './csv-gaps.js';
 import { columnKindOf, readingOf, textColumnsText, type ColumnKind, type TextColumn } from './csv-text-columns.js';
 import { DecimalCommas } from './decimal-commas.js';
+import { commaNumberCause, refuseUnitsRow, splitNumbersCause } from './csv-export-mistakes.js';
 
 export interface SkabTable {
   readonly header: readonly string[];
@@ -128,6 +129,7 @@ export function parseSkabCsv(
   const data = records.flatMap((r, i) => (i > 0 && r.some((c) => c.trim() !== '') ? [i] : []));
   if (data.length === 0) throw new Error(`${file}: no data rows`);
   const at = timeColumnAt(named.slice(index));
+  refuseUnitsRow(named, records, data, at < 0 ? leadingIndexNames(named) : index + at, file, lineOf, separator);
   const found = at < 0 ? countedRowsFrom(named, records, data, file, lineOf, separator) : undefined;
   const counted = found?.counted ? found.from : undefined;
   const from = found?.from ?? index + at;
@@ -174,7 +176,10 @@ export function parseSkabCsv(
   data.forEach((record, row) => {
     const cells = records[record];
     if (cells.length !== width && !(cells.length === width + 1 && cells[width].trim() === ''))
-      throw new Error(`${file}:${lineOf(record)}: expected ${width} fields, found ${cells.length}`);
+      throw new Error(
+        `${file}:${lineOf(record)}: expected ${width} fields, found ${cells.length}` +
+          splitNumbersCause(cells.slice(from + 1 + shift), cells.length - width, separator),
+      );
     time.read(
       row,
       record,
@@ -200,7 +205,8 @@ export function parseSkabCsv(
         labels[k - 1] || kinds[k - 1]?.kind === 'digital' ? readingOf(cell, separator) : numberOf(cell, separator);
       if (!Number.isFinite(v))
         throw new Error(
-          `${file}:${lineOf(record)}: column ${header[k]}: ${labels[k - 1] ? 'not a number, true or false' : 'not a number'}: "${cell}"`,
+          `${file}:${lineOf(record)}: column ${header[k]}: ${labels[k - 1] ? 'not a number, true or false' : 'not a number'}: "${cell}"` +
+            commaNumberCause(cell, separator),
         );
       if (separator === '\t' && cell.includes(',')) commas.see(k - 1, cell, record);
       if (options.binaryLabels && labels[k - 1]) {

@@ -6,7 +6,7 @@
  * any column (`0,125`, `1,25`: a German export that writes one column to three decimals) has decimal commas.
  * (`1,234,567` and `1,234.5` are no number and refused where they stand.)
  */
-const GROUPED = /^[+-]?[1-9]\d{0,2},\d{3}$/;
+export const GROUPED = /^[+-]?[1-9]\d{0,2},\d{3}$/;
 
 export class DecimalCommas {
   /** Per column: the record of its first cell that may be grouped (-1: none), and whether one is surely decimal. */

@@ -255,7 +255,8 @@ describe('parseSkabCsv refusals name the file, the line as the file has it, and 
     [
       'a decimal comma where , separates',
       'time,Current\n1000,"1,25"\n',
-      'eu.csv:2: column Current: not a number: "1,25"',
+      'eu.csv:2: column Current: not a number: "1,25": a decimal comma, in a file whose cells are separated by ' +
+        'commas; export it with ";" as the separator (read with decimal commas) or with a decimal point',
     ],
     [
       'a quote never closed (the line it opens on)',

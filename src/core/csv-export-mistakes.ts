@@ -1,0 +1,116 @@
+/**
+ * Export mistakes a CSV's cells show the cause of, named with the fix where the reader refuses the file: UTF-16 text
+ * (Excel's "Unicode Text"), a separator the reader does not read (`|`), decimal commas in a file whose cells `,`
+ * separates (quoted, or splitting each number into two fields), and a units row under the header (pure).
+ */
+import { DECIMAL_COMMA, MISSING_READING } from './csv-cells.js';
+import { GROUPED } from './decimal-commas.js';
+import { readingOf } from './csv-text-columns.js';
+import { isDateCell } from './time-cells.js';
+
+/** The 1-based line of `text` that character `at` is on. */
+const lineAt = (text: string, at: number): number => text.slice(0, at).split('\n').length;
+
+/**
+ * Refuses a text with a NUL character, which no CSV text holds (and no terminal should be sent): UTF-16 text read as
+ * UTF-8 (a byte order mark, FF FE or FE FF, or a NUL beside most characters of its start), else a binary or damaged
+ * file. The message never quotes the text.
+ */
+export function refuseNul(text: string, file: string): void {
+  const at = text.indexOf('\0');
+  if (at < 0) return;
+  const start = text.slice(0, 200);
+  const nuls = start.split('\0').length - 1;
+  if (start.startsWith('\ufffd\ufffd') || nuls * 3 >= start.length)
+    throw new Error(
+      `${file}: the file is UTF-16 text (Excel's "Unicode Text"), which linewatch does not read; save it as ` +
+        '"CSV UTF-8" (Excel: Save As, "CSV UTF-8 (Comma delimited)")',
+    );
+  throw new Error(
+    `${file}:${lineAt(text, at)}: a NUL byte, which no CSV text holds: the file is binary or damaged; export it again`,
+  );
+}
+
+/**
+ * Refuses a header (the first line that is not blank) whose names `|` separates, with none of the separators read
+ * (`,`, `;`, a tab): it would be read as one column named by the whole line.
+ */
+export function refusePipes(text: string, file: string): void {
+  const first = text.search(/\S/);
+  if (first < 0) return;
+  const start = text.lastIndexOf('\n', first) + 1;
+  const end = text.indexOf('\n', start);
+  const header = text.slice(start, end < 0 ? text.length : end).trim();
+  if (!header.includes('|') || /[,;\t]/.test(header)) return;
+  const names = header.split('|');
+  throw new Error(
+    `${file}:${lineAt(text, start)}: "|" separates the header's names (${names.slice(0, 3).join('|')}` +
+      `${names.length > 3 ? '|…' : ''}), and is no separator linewatch reads; export the file with ",", ";" or a ` +
+      'tab as the separator',
+  );
+}
+
+const DECIMAL_COMMA_FIX = 'export it with ";" as the separator (read with decimal commas) or with a decimal point';
+
+/** Why a cell of a `,`-separated file is no number, where it holds a comma number (`"32,48"`, quoted); else ''. */
+export function commaNumberCause(cell: string, separator: string): string {
+  const c = cell.trim();
+  if (separator !== ',' || !DECIMAL_COMMA.test(c)) return '';
+  if (GROUPED.test(c))
+    return (
+      `: a thousands separator (${c.replace(',', '')}) or a decimal comma (${c.replace(',', '.')}), in a file whose ` +
+      'cells are separated by commas; export the numbers without thousands separators, with a decimal point'
+    );
+  return `: a decimal comma, in a file whose cells are separated by commas; ${DECIMAL_COMMA_FIX}`;
+}
+
+/**
+ * Why a row of a `,`-separated file has `extra` fields more than the header, where decimal commas split its numbers:
+ * at least `extra` pairs of neighbouring fields that read as the two halves of a number (`32` and `48`); else ''.
+ * `cells`: the row's fields after the time.
+ */
+export function splitNumbersCause(cells: readonly string[], extra: number, separator: string): string {
+  if (separator !== ',' || extra <= 0) return '';
+  const pairs: number[] = [];
+  for (let i = 0; i + 1 < cells.length; i++)
+    if (/^[+-]?\d+$/.test(cells[i].trim()) && /^\d+(?:[eE][+-]?\d+)?$/.test(cells[i + 1].trim())) pairs.push(i++);
+  if (pairs.length < extra) return '';
+  const [a, b] = [cells[pairs[0]].trim(), cells[pairs[0] + 1].trim()];
+  return (
+    `: its numbers look written with decimal commas ("${a},${b}" read as the two fields "${a}" and "${b}"), in a file ` +
+    `whose cells are separated by commas; ${DECIMAL_COMMA_FIX}`
+  );
+}
+
+/**
+ * Refuses a first data row that is a units row (`,m3/h,bar,degC`): from the time column (`start`; with none, the first
+ * channel) on, every cell blank or a word (no reading, true/false, missing reading or date) in a column that holds a
+ * reading or a date further down, and at least one such word past the time. Such a row is refused anyway, at its
+ * time or at a word among readings.
+ */
+export function refuseUnitsRow(
+  header: readonly string[],
+  records: readonly string[][],
+  data: readonly number[],
+  start: number,
+  file: string,
+  lineOf: (record: number) => number,
+  separator: string,
+): void {
+  const cell = (r: number, j: number) => (records[r][j] ?? '').trim();
+  const value = (c: string) => Number.isFinite(readingOf(c, separator)) || isDateCell(c);
+  const units: number[] = [];
+  for (let j = start; j < records[data[0]].length; j++) {
+    const c = cell(data[0], j);
+    if (c === '') continue;
+    if (value(c) || MISSING_READING.test(c) || !data.some((r) => value(cell(r, j)))) return;
+    if (j > start) units.push(j);
+  }
+  if (units.length === 0) return;
+  const shown = units.slice(0, 3).map((j) => `"${cell(data[0], j)}"`);
+  throw new Error(
+    `${file}:${lineOf(data[0])}: the row under the header holds words, not readings (${shown.join(', ')}` +
+      `${units.length > 3 ? ', …' : ''}), and no time: a units row, it seems; remove it (a unit may go into its ` +
+      `column's name: "${header[units[0]]} [${cell(data[0], units[0])}]")`,
+  );
+}
