@@ -397,12 +397,39 @@ export function timesInMs(
       throw new Error(`${file}: the time column's numbers do not increase (median spacing ${spacing})`);
     return { times: times.map((t) => (t * givenMs) / spacing), periodMs: givenMs };
   }
+  if (spacing === 0) return repeatedStamps(times, file, givenMs);
   const periodMs = givenMs ?? spacing;
   if (!(periodMs > 0))
     throw new Error(
       `${file}: cannot tell the sample period from the time column (median spacing ${periodMs} ms); give --period-ms`,
     );
   return { times, periodMs };
+}
+
+/**
+ * Dates that most rows share with the row before (whole seconds at several rows a second, as Excel often shows them):
+ * with `givenMs`, the rows that share a stamp are spread from it `givenMs` apart; without, an error that says so.
+ */
+function repeatedStamps(
+  times: Float64Array,
+  file: string,
+  givenMs: number | undefined,
+): { times: Float64Array; periodMs: number } {
+  const spread = new Float64Array(times.length);
+  let runs = 0;
+  for (let i = 0; i < times.length; i++) {
+    const first = i > 0 && times[i] === times[i - 1] ? undefined : i;
+    if (first !== undefined) runs++;
+    spread[i] = i > 0 && first === undefined ? spread[i - 1] + (givenMs ?? 0) : times[i];
+  }
+  if (givenMs === undefined)
+    throw new Error(
+      `${file}: most rows share their time with the row before (${times.length} rows, ${runs} distinct times, ` +
+        `${new Date(times[0]).toISOString()} first): the times are coarser than the rows, such as whole seconds at ` +
+        'several rows a second; export them with milliseconds, or give --period-ms (the rows that share a time are ' +
+        'then read that far apart)',
+    );
+  return { times: spread, periodMs: givenMs };
 }
 
 /** The median spacing of the first `n` times (the sample period of a recording); NaN with fewer than two. */

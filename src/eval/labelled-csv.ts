@@ -9,6 +9,7 @@ import {
   isNotChannel,
   parseSkabCsv,
   rowMajor,
+  medianSpacing,
   timesInMs,
   unitlessTimes,
   holdShortGaps,
@@ -84,10 +85,15 @@ export function readLabelledCsv(
     .filter((h) => !isLabelColumn(h, labelName) && (!isNotChannel(h) || asked.includes(h)));
   const n = table.times.length;
   // The given period scales plain numbers; a file with dates gives its own, which the given one must match.
+  // Dates that repeat (whole seconds at several rows a second) take the given period too (see timesInMs).
   const { times, periodMs } = timesInMs(
     table,
     file,
-    unitlessTimes(table) ? (periodGivenMs ?? periodForPlainNumbersMs) : undefined,
+    unitlessTimes(table)
+      ? (periodGivenMs ?? periodForPlainNumbersMs)
+      : medianSpacing(table.times) === 0
+        ? periodGivenMs
+        : undefined,
   );
   if (periodGivenMs !== undefined && periodGivenMs !== periodMs)
     throw new Error(

@@ -540,9 +540,21 @@ describe('timesInMs: the times in ms and the sample period, or what to give', ()
     expect(refusal(() => timesInMs(table(['5', '5', '5']), 'log.csv', 1000))).toBe(
       "log.csv: the time column's numbers do not increase (median spacing 0)",
     );
-    expect(refusal(() => timesInMs(table(['2024-01-23 00:00:00', '2024-01-23 00:00:00']), 'log.csv'))).toBe(
-      'log.csv: cannot tell the sample period from the time column (median spacing 0 ms); give --period-ms',
+  });
+
+  it('reads dates coarser than the rows (whole seconds at 5 rows a second) with --period-ms, and says so without', () => {
+    const stamps = ['2024-01-23 00:00:00', '2024-01-23 00:00:01'].flatMap((t) => Array<string>(5).fill(t));
+    const whole = table(stamps);
+    expect(refusal(() => timesInMs(whole, 'log.csv'))).toBe(
+      'log.csv: most rows share their time with the row before (10 rows, 2 distinct times, 2024-01-23T00:00:00.000Z ' +
+        'first): the times are coarser than the rows, such as whole seconds at several rows a second; export them ' +
+        'with milliseconds, or give --period-ms (the rows that share a time are then read that far apart)',
     );
+    const t0 = Date.parse('2024-01-23T00:00:00Z');
+    expect(timesInMs(whole, 'log.csv', 200)).toEqual({
+      times: Float64Array.from([0, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800], (d) => t0 + d),
+      periodMs: 200,
+    });
   });
 
   it('refuses rows newest first, with or without a period (before, --period-ms was asked for and then ignored)', () => {
