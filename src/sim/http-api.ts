@@ -1,7 +1,8 @@
 /**
  * The simulator's HTTP control API:
- *   GET    /faults     active and scheduled faults with their current level
- *   POST   /faults     inject a fault: {"type":"cavitation","severity":0.8,"ramp_s":5,"duration_s":30}
+ *   GET    /faults     every fault injected, with its state (scheduled, active, ended) and current level
+ *   POST   /faults     inject a fault: {"type":"cavitation","severity":0.8,"ramp_s":5,"duration_s":30}; a sensor
+ *                      fault may name its channel: {"type":"stuck_sensor","channel":"flow"}
  *   DELETE /faults     clear every fault
  *   GET    /snapshot   the plant's current signals
  */

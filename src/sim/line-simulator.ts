@@ -6,7 +6,14 @@
  */
 import { EventEmitter } from 'node:events';
 import { encodeRegisters, encodeText, fromEngineering } from '../sources/modbus/encoding.js';
-import { faultLevel, faultSpecSchema, type ActiveFault, type FaultSpec } from './faults.js';
+import {
+  faultLevel,
+  faultSpecSchema,
+  faultState,
+  type ActiveFault,
+  type FaultSpec,
+  type FaultState,
+} from './faults.js';
 import { PressModel, PumpModel, type PumpSignalSource } from './plant.js';
 import { REGISTERS_PER_UNIT, SIM_REGISTERS, SIM_TEXT_REGISTERS, type PlantSnapshot } from './register-map.js';
 
@@ -105,10 +112,11 @@ export class LineSimulator extends EventEmitter<LineSimulatorEvents> {
     this.faults = [];
   }
 
-  /** Faults with their current level, for the HTTP API and the demo console. */
-  listFaults(): Array<ActiveFault & { level: number }> {
+  /** Faults with their state and current level (an ended fault is kept, marked so), for the HTTP API and the demo
+   * console. */
+  listFaults(): Array<ActiveFault & { state: FaultState; level: number }> {
     const t = this.simTime();
-    return this.faults.map((f) => ({ ...f, level: faultLevel(f, t) }));
+    return this.faults.map((f) => ({ ...f, state: faultState(f, t), level: faultLevel(f, t) }));
   }
 
   start(): void {

@@ -4,19 +4,11 @@
  * flow, pressure, current, vibration and temperature together, as on a real rig; faults bend
  * those relations in the ways a reliability engineer would recognise.
  */
-import { faultLevel, type ActiveFault } from './faults.js';
+import { faultLevel, sensorFaultChannel, type ActiveFault } from './faults.js';
 import { SeededRandom } from '../core/random.js';
+import type { PumpChannel } from './pump-channels.js';
 
-export const PUMP_CHANNELS = [
-  'vibration_1',
-  'vibration_2',
-  'motor_current',
-  'voltage',
-  'pressure',
-  'temperature',
-  'flow',
-] as const;
-export type PumpChannel = (typeof PUMP_CHANNELS)[number];
+export { PUMP_CHANNELS, type PumpChannel } from './pump-channels.js';
 export type PumpSignals = Record<PumpChannel, number>;
 
 export const PUMP_UNITS: Record<PumpChannel, string> = {
@@ -109,13 +101,12 @@ export class PumpModel {
           out.vibration_2 += 0.018 * k + 0.006 * k * Math.abs(n());
           break;
         case 'sensor_drift': {
-          const ch = (f.channel ?? 'temperature') as keyof PumpSignals;
-          if (ch in out) out[ch] += (t_s - f.at_s) * 0.02 * f.severity * Math.abs(s[ch] || 1);
+          const ch = sensorFaultChannel(f);
+          out[ch] += (t_s - f.at_s) * 0.02 * f.severity * Math.abs(s[ch] || 1);
           break;
         }
         case 'stuck_sensor': {
-          const ch = (f.channel ?? 'pressure') as keyof PumpSignals;
-          if (!(ch in out)) break;
+          const ch = sensorFaultChannel(f);
           if (!this.stuck.has(f.id)) this.stuck.set(f.id, out[ch]);
           out[ch] = this.stuck.get(f.id)!;
           break;

@@ -9,6 +9,7 @@ import { parseSkabCsv } from '../../src/core/csv-table.js';
 import { LineSimulator } from '../../src/sim/line-simulator.js';
 import type { FaultType } from '../../src/sim/faults.js';
 import { parseFaultArg } from '../../src/cli/simulate.js';
+import { startSimHttpApi } from '../../src/sim/http-api.js';
 
 const SKAB = join(__dirname, '../../data/skab/valve1/0.csv');
 
@@ -78,6 +79,62 @@ describe('plant model', () => {
     expect(() => parseFaultArg('meltdown@5')).toThrow(
       /expected TYPE@START_S\[\+DURATION_S\] with TYPE one of valve_closure/,
     );
+  });
+});
+
+describe('fault HTTP API', () => {
+  async function withApi(body: (url: string, setNow: (ms: number) => void) => Promise<void>) {
+    let now = 0;
+    const sim = new LineSimulator({ now: () => now });
+    const api = await startSimHttpApi(sim, '127.0.0.1', 0);
+    try {
+      await body(`http://127.0.0.1:${api.port}/faults`, (ms) => (now = ms));
+    } finally {
+      await api.close();
+    }
+  }
+  const post = (url: string, spec: unknown) => fetch(url, { method: 'POST', body: JSON.stringify(spec) });
+
+  it('refuses a sensor fault on a channel the plant does not have, naming the channels it has', async () => {
+    await withApi(async (url) => {
+      const res = await post(url, { type: 'stuck_sensor', channel: 'outlet_p', duration_s: 40 });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        error:
+          'channel: the plant has no channel "outlet_p"; its channels: ' +
+          'vibration_1, vibration_2, motor_current, voltage, pressure, temperature, flow',
+      });
+      expect(await (await fetch(url)).json()).toEqual([]);
+    });
+  });
+
+  it('refuses a channel on a fault that acts on no one channel', async () => {
+    await withApi(async (url) => {
+      const res = await post(url, { type: 'cavitation', channel: 'flow' });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        error:
+          'channel: a cavitation fault takes no channel (only sensor_drift and stuck_sensor do): leave channel out',
+      });
+    });
+  });
+
+  it('lists each fault as scheduled, active, then ended', async () => {
+    await withApi(async (url, setNow) => {
+      const res = await post(url, { type: 'stuck_sensor', channel: 'flow', start_s: 5, duration_s: 10, ramp_s: 0 });
+      expect(res.status).toBe(201);
+      const states = [];
+      for (const ms of [0, 6000, 16000]) {
+        setNow(ms);
+        const [fault] = (await (await fetch(url)).json()) as { channel: string; state: string; level: number }[];
+        states.push([fault.channel, fault.state, fault.level]);
+      }
+      expect(states).toEqual([
+        ['flow', 'scheduled', 0],
+        ['flow', 'active', 0.8],
+        ['flow', 'ended', 0],
+      ]);
+    });
   });
 });
 
