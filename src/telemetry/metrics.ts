@@ -30,7 +30,7 @@ export class GatewayMetrics {
   });
   readonly deviceUp = new Gauge({
     name: 'linewatch_device_up',
-    help: '1 while a Modbus device (unit) answers, 0 while it is failing',
+    help: '1 while a Modbus device (unit) answers (from its first answered read), 0 while it is failing',
     labelNames: ['source', 'unit'],
     registers: [this.registry],
   });
@@ -42,7 +42,7 @@ export class GatewayMetrics {
   });
   readonly sourceReconnects = new Counter({
     name: 'linewatch_source_reconnects_total',
-    help: 'Reconnect attempts per source',
+    help: 'Attempts to connect again after a refused or lost connection, per source (a first connect is not one)',
     labelNames: ['source'],
     registers: [this.registry],
   });

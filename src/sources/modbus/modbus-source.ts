@@ -141,6 +141,8 @@ class Device {
   readonly failures: FailureStreak;
   nextAttemptAt = 0;
   queuedWrites = 0;
+  /** Whether a read has been answered yet: linewatch_device_up is set to 1 at the first. */
+  answered = false;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -211,6 +213,7 @@ export class ModbusSource implements Source {
   }
 
   private connectionCount = 0;
+  private connectAttempts = 0;
 
   /** How many times its connection was made (Source.connections). */
   get connections(): number {
@@ -378,7 +381,8 @@ export class ModbusSource implements Source {
   private async connect(): Promise<void> {
     await this.close();
     const client = new ModbusClient();
-    this.deps.metrics.sourceReconnects.inc({ source: this.name });
+    // The first attempt is a connect; every later one (after a refused or dropped connection) a reconnect.
+    if (this.connectAttempts++ > 0) this.deps.metrics.sourceReconnects.inc({ source: this.name });
     const c = this.config;
     if (c.type === 'modbus_tcp') await client.connectTCP(c.host, { port: c.port });
     else if (c.type === 'modbus_rtu_tcp') await client.connectTcpRTUBuffered(c.host, { port: c.port });
@@ -466,6 +470,8 @@ export class ModbusSource implements Source {
           });
         }
         if (device.failures.count > 0) this.onDeviceRecovered(device);
+        else if (!device.answered) this.setDeviceUp(device, 1);
+        device.answered = true;
       } catch (err) {
         const error = describeModbusError(device.label, what, err);
         const reason = mode === 'once' ? error.message : undefined;
@@ -519,7 +525,7 @@ export class ModbusSource implements Source {
   private onDeviceFailure(device: Device, message: string, kind: string): void {
     const fresh = device.failures.fail(message);
     this.deps.metrics.sourceErrors.inc({ source: this.name, kind });
-    this.deps.metrics.deviceUp.set({ source: this.name, unit: String(device.config.unitId) }, 0);
+    this.setDeviceUp(device, 0);
     if (fresh)
       this.deps.logger.warn(
         { source: this.name, unit: device.config.unitId, failures: device.failures.count },
@@ -534,7 +540,11 @@ export class ModbusSource implements Source {
       `${device.label}: answers again`,
     );
     device.nextAttemptAt = 0;
-    this.deps.metrics.deviceUp.set({ source: this.name, unit: String(device.config.unitId) }, 1);
+    this.setDeviceUp(device, 1);
+  }
+
+  private setDeviceUp(device: Device, up: 0 | 1): void {
+    this.deps.metrics.deviceUp.set({ source: this.name, unit: String(device.config.unitId) }, up);
   }
 
   private onConnectFailure(message: string): void {

@@ -20,6 +20,7 @@ const SLOW_MS = 150;
 let server: InstanceType<typeof ModbusSerial.ServerTCP>;
 let port: number;
 let connections = 0;
+const sockets: import('node:net').Socket[] = [];
 const reads = new Map<string, number>();
 const coils = new Map<number, boolean>();
 const registers = new Map<number, number>();
@@ -57,7 +58,10 @@ beforeAll(async () => {
     },
   };
   server = new ModbusSerial.ServerTCP(vector as never, { host: '127.0.0.1', port, unitID: 255 });
-  (server as unknown as { _server: import('node:net').Server })._server.on('connection', () => connections++);
+  (server as unknown as { _server: import('node:net').Server })._server.on('connection', (socket) => {
+    connections++;
+    sockets.push(socket);
+  });
   await new Promise<void>((r) => server.on('initialized', () => r()));
 });
 
@@ -95,6 +99,52 @@ const metricValue = async (metrics: GatewayMetrics, name: string, labels: Record
   (await metrics.registry.getSingleMetric(name)!.get()).values.find((v) =>
     Object.entries(labels).every(([k, x]) => v.labels[k] === x),
   )?.value ?? 0;
+
+/** Every series of a metric, labels and value: a series never set is absent (not 0). */
+const series = async (metrics: GatewayMetrics, name: string) =>
+  (await metrics.registry.getSingleMetric(name)!.get()).values;
+
+describe('device and connection metrics', () => {
+  it("linewatch_device_up is 1 from a device's first answered read; a first connect is no reconnect, a dropped connection's is", async () => {
+    const { src, metrics } = source([device(1), device(2)]);
+    const batches: Sample[][] = [];
+    const opened = sockets.length;
+    await src.start((b) => batches.push([...b]));
+    const answered = (n: number) =>
+      expect.poll(
+        () =>
+          new Set(
+            batches
+              .slice(n)
+              .filter((b) => b[0].quality === 'good')
+              .map((b) => b[0].asset),
+          ).size,
+        {
+          timeout: 10_000,
+          interval: 20,
+        },
+      );
+    try {
+      await answered(0).toBe(2);
+      expect(await series(metrics, 'linewatch_device_up')).toEqual([
+        { labels: { source: 'gw', unit: '1' }, value: 1 },
+        { labels: { source: 'gw', unit: '2' }, value: 1 },
+      ]);
+      expect(await series(metrics, 'linewatch_source_reconnects_total')).toEqual([]);
+      expect(sockets.length - opened).toBe(1);
+
+      sockets[opened].destroy();
+      await expect.poll(() => sockets.length - opened, { timeout: 10_000, interval: 20 }).toBe(2);
+      await answered(batches.length).toBe(2);
+      expect(await series(metrics, 'linewatch_source_reconnects_total')).toEqual([
+        { labels: { source: 'gw' }, value: 1 },
+      ]);
+      expect((await series(metrics, 'linewatch_device_up')).map((v) => v.value)).toEqual([1, 1]);
+    } finally {
+      await src.stop();
+    }
+  });
+});
 
 describe('several devices on one Modbus connection', () => {
   it('a unit that stops answering backs off alone: the others keep their rate, over one TCP connection', async () => {
