@@ -6,6 +6,7 @@ import { resolveModelPath } from '../config/load.js';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { ListenError } from '../core/errors.js';
 import { MANIFEST_FILE, MODEL_FOLDER_HOLDS } from '../inference/manifest.js';
 
 export class UsageError extends Error {
@@ -82,8 +83,14 @@ export function checkInputPaths(command: Command): void {
  */
 export function portTakenHint(err: unknown, ports: Readonly<Record<string, number>>): unknown {
   const message = (err as Error | undefined)?.message ?? '';
-  if ((err as NodeJS.ErrnoException | undefined)?.code !== 'EADDRINUSE' && !message.includes('EADDRINUSE')) return err;
-  const port = Number([...message.matchAll(/:(\d{1,5})\b/g)].pop()?.[1]);
+  // The daemon's own error (its config's http.port, which the demo's --http-port gave) says which port.
+  if (err instanceof ListenError && err.reason !== 'EADDRINUSE') return err;
+  const taken =
+    err instanceof ListenError ||
+    (err as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE' ||
+    message.includes('EADDRINUSE');
+  if (!taken) return err;
+  const port = err instanceof ListenError ? err.port : Number([...message.matchAll(/:(\d{1,5})\b/g)].pop()?.[1]);
   const flag = Object.keys(ports).find((f) => ports[f] === port);
   if (flag === undefined) return err;
   return new UsageError(

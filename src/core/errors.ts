@@ -38,6 +38,22 @@ export class ConfigError extends LinewatchError {
 }
 
 /**
+ * A server that cannot listen on the port its configuration or flag gives: `reason` is the listen error's code
+ * (EADDRINUSE: another program holds it; EACCES; EADDRNOTAVAIL), `port` the port asked for.
+ */
+export class ListenError extends LinewatchError {
+  constructor(
+    readonly port: number,
+    readonly reason: string,
+    message: string,
+    cause?: unknown,
+  ) {
+    super('CONFIG_INVALID', message, { cause });
+    this.name = 'ListenError';
+  }
+}
+
+/**
  * A model that cannot be used: MODEL_INVALID (its files), MODEL_UNLOADABLE (onnxruntime refuses the graph),
  * MODEL_IO_MISMATCH (the graph lacks the manifest's input or outputs), MODEL_GOLDEN_MISMATCH (the golden window
  * does not reproduce), MODEL_MISMATCH (a window the model cannot take). Callers sort by `code`, never by message.

@@ -4,6 +4,8 @@
  */
 import type { LoadedConfig } from '../config/load.js';
 import { startHttpEndpoint, type HttpEndpoint } from '../api/http-server.js';
+import { ListenError } from '../core/errors.js';
+import { listenProblem } from '../core/free-port.js';
 import type { Logger } from '../telemetry/logger.js';
 import { GatewayMetrics } from '../telemetry/metrics.js';
 import { Gateway } from '../runtime/gateway.js';
@@ -24,6 +26,11 @@ export async function startDaemon(
   logger: Logger,
   o: { readonly restoreAlarms?: boolean; readonly logAlarms?: boolean } = {},
 ): Promise<Daemon> {
+  const { http: httpConfig } = loaded.config;
+  // Refused before the gateway starts (nothing said running, then stopped); the listen below can still lose a race.
+  const problem =
+    httpConfig.enabled && httpConfig.port !== 0 && (await listenProblem(httpConfig.port, httpConfig.host));
+  if (problem) throw httpListenError(problem, httpConfig, loaded.file);
   const metrics = new GatewayMetrics({ processMetrics: true });
   const gateway = new Gateway(loaded, {
     logger,
@@ -32,7 +39,6 @@ export async function startDaemon(
     ...(o.logAlarms === false ? { logAlarms: false } : {}),
   });
   await gateway.start();
-  const { http: httpConfig } = loaded.config;
   let http: HttpEndpoint | undefined;
   try {
     http = httpConfig.enabled
@@ -50,9 +56,7 @@ export async function startDaemon(
       : undefined;
   } catch (err) {
     await gateway.stop();
-    throw new Error(
-      `http.port: cannot listen on ${httpConfig.host}:${httpConfig.port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
+    throw httpListenError(err, httpConfig, loaded.file);
   }
   if (http)
     logger.info(
@@ -72,6 +76,17 @@ export async function startDaemon(
       return stopping;
     },
   };
+}
+
+/** The configuration's http.port that cannot be listened on: which port, in which file, and what to do. */
+function httpListenError(err: unknown, http: { host: string; port: number }, file: string): ListenError {
+  const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  const at = `http.port ${http.port} (${file})`;
+  const why =
+    reason === 'EADDRINUSE'
+      ? `another program listens on ${http.host}:${http.port} already; set another http.port there (0: any free port), or stop that program`
+      : `cannot listen on ${http.host}:${http.port}: ${reason}${reason === 'EACCES' ? ' (a port below 1024 needs privileges: pick one from 1024)' : ''}`;
+  return new ListenError(http.port, reason, `${at}: ${why}`, err);
 }
 
 /** Resolves when SIGTERM or SIGINT arrives (or `extra` resolves), after which `stop` has run. */

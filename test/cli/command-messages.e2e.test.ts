@@ -87,6 +87,16 @@ describe('what a command says about a wrong input', () => {
     ]);
   }, 60_000);
 
+  it('run with http.port another program holds: refused before the gateway starts, naming the setting', async () => {
+    const config = join(ROOT, 'config/demo.yaml');
+    const res = await runCli(['run', '--config', config], { LINEWATCH_HTTP_PORT: String(busyPort) });
+    expect([res.code, res.stdout, res.stderr.trim()]).toEqual([
+      2,
+      '',
+      `linewatch: http.port ${busyPort} (${config}): another program listens on 127.0.0.1:${busyPort} already; set another http.port there (0: any free port), or stop that program`,
+    ]);
+  });
+
   it("help for a subcommand's subcommand prints that one's options", async () => {
     const res = await runCli(['help', 'model', 'verify']);
     expect(res.code).toBe(0);

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { ListenError } from '../../src/core/errors.js';
 import { checkInputPaths, numberFlag, portFlag, portTakenHint, UsageError } from '../../src/cli/usage.js';
 
 describe('portFlag', () => {
@@ -28,7 +29,7 @@ describe('portTakenHint', () => {
       ),
     );
     // The daemon's own message, from a config key the demo's user never wrote.
-    const daemon = new Error('http.port: cannot listen on 127.0.0.1:8080: EADDRINUSE');
+    const daemon = new ListenError(8080, 'EADDRINUSE', 'http.port 8080 (demo.yaml): another program listens on …');
     expect((portTakenHint(daemon, { 'http-port': 8080 }) as Error).message).toBe(
       '--http-port 8080: another program listens on port 8080 already; pick another with --http-port (0: any free port)',
     );
@@ -38,6 +39,8 @@ describe('portTakenHint', () => {
     const refused = new Error('connect ECONNREFUSED 127.0.0.1:5020');
     expect(portTakenHint(refused, { 'modbus-port': 5020 })).toBe(refused);
     expect(portTakenHint(taken, { 'http-port': 8080 })).toBe(taken);
+    const denied = new ListenError(80, 'EACCES', 'http.port 80 (demo.yaml): cannot listen on 127.0.0.1:80: EACCES');
+    expect(portTakenHint(denied, { 'http-port': 80 })).toBe(denied);
   });
 });
 
