@@ -43,6 +43,7 @@ const INPUT_PATHS: Record<string, readonly string[]> = {
   run: ['config'],
   validate: ['config', 'model'],
   simulate: ['config', 'replay'],
+  export: ['config'],
   eval: ['data', 'model'],
   train: ['csv'],
   quantize: ['model', 'csv'],

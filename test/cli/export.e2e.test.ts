@@ -91,6 +91,12 @@ describe('linewatch export', () => {
       2,
       `linewatch: ${join(dir, 'none.db')}: no such file (the local store, storage.local.path)`,
     ]);
+    // A configuration that is not there: said as every command says it, by the flag as given.
+    const noConfig = await runCli(['export', '--config', 'nope.yaml', '--out', 'x.csv'], {}, undefined, dir);
+    expect([noConfig.code, noConfig.stderr.trim()]).toEqual([
+      2,
+      'linewatch: --config nope.yaml: no such file or folder',
+    ]);
     const both = await runCli(['export', '--out', join(dir, 'x.csv')]);
     expect([both.code, both.stderr.trim()]).toEqual([
       2,
