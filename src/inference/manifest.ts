@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { plainFileNameSchema } from '../core/config-primitives.js';
 import { fileErrorText, ModelError } from '../core/errors.js';
@@ -164,6 +164,13 @@ export async function loadManifest(ref: string): Promise<LoadedManifest> {
     raw = JSON.parse((await readModelFile(manifestPath, `model manifest ${manifestPath}`)).toString('utf8'));
   } catch (err) {
     if (err instanceof ModelError) throw err;
+    // A file named in place of the folder (a CSV, an ONNX file): what it is not, rather than where its JSON breaks.
+    if (manifestPath === resolve(ref) && basename(manifestPath) !== MANIFEST_FILE)
+      throw new ModelError(
+        'MODEL_INVALID',
+        `model ${ref}: a file that is not JSON, so neither a model folder nor its ${MANIFEST_FILE}; ${MODEL_FOLDER_HOLDS}`,
+        err,
+      );
     throw new ModelError('MODEL_INVALID', `model manifest ${manifestPath}: ${(err as Error).message}`, err);
   }
   const parsed = manifestSchema.safeParse(raw);

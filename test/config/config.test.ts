@@ -269,6 +269,25 @@ describe('configuration', () => {
     expect(issues).toEqual(['assets[0].model: model /nonexistent/model: no such file or directory']);
   });
 
+  it('rejects a file named as the model (a CSV), saying it is no model folder and what one holds', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-model-csv-'));
+    const csv = join(dir, 'probe.csv');
+    await writeFile(csv, 'timestamp,a\n1764914400000,1\n');
+    const issues = await issuesOf(config({ assets: `  - name: pump-1\n    model: ${csv}` }));
+    expect(issues).toEqual([
+      `assets[0].model: model ${csv}: a file that is not JSON, so neither a model folder nor its manifest.json; a model folder holds the manifest.json and ONNX files that linewatch train writes`,
+    ]);
+  });
+
+  it("names where a model folder's manifest.json breaks", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-model-broken-'));
+    await writeFile(join(dir, 'manifest.json'), '{"name": ');
+    const issues = await issuesOf(config({ assets: `  - name: pump-1\n    model: ${dir}` }));
+    expect(issues).toEqual([
+      `assets[0].model: model manifest ${join(dir, 'manifest.json')}: Unexpected end of JSON input`,
+    ]);
+  });
+
   it('rejects a model whose channels the sources do not provide', async () => {
     const registers = CHANNELS.filter((c) => c !== 'flow')
       .map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`)
