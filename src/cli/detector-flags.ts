@@ -57,10 +57,11 @@ export function detectorFlags(
   const fraction = Number(flags.validationFraction);
   if (!(fraction > 0 && fraction < 1))
     throw new UsageError(`--validation-fraction ${flags.validationFraction}: expected a number between 0 and 1`);
+  // `none`: no channel is slow (as an empty list).
   const slow = flags.slowChannels
     ?.split(',')
     .map((c) => c.trim())
-    .filter(Boolean);
+    .filter((c) => c !== '' && c !== 'none');
   return {
     arch,
     seed: wholeNumber('seed', flags.seed, 0),

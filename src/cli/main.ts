@@ -181,7 +181,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       )
       .option(
         '--slow-channels <list>',
-        'channels that drift in normal operation (scored on their change, not their level), comma-separated; default: found from the training rows',
+        'channels that drift in normal operation (scored on their change, not their level), comma-separated, or none; default: found from the training rows',
       )
       .option('--validation-fraction <f>', validationHelp, '0.25')
       .option(

@@ -262,6 +262,14 @@ async function fitTermDetector(
     `${data.name}: ${o.arch}, ${fit.trainWindows} training and ${heldOut.length} held-out windows of ${W}×${c}; slow channels ${slowNames.join(', ') || 'none'}; ` +
       `alarm on ${alarm.on.toFixed(3)}, off ${alarm.off.toFixed(3)}; int8/fp32 verdict agreement ${(agree * 100).toFixed(2)} %`,
   );
+  if (!o.slowChannels && slowNames.length > c / 2)
+    o.log(
+      `most channels (${slowNames.length} of ${c}) were found slow: their level moves more across the training rows ` +
+        `than within a window, so each is scored on its change over ${geometry.lag} rows, not on its level, and a ` +
+        "level that stays off is seen only as it moves. On a short recording that may be the recording's own drift: " +
+        'train on a longer span of normal operation, or name the channels that drift with --slow-channels (none: no ' +
+        'channel)',
+    );
   const above = fit.calibrationSegments.reduce((a, s) => a + s.filter((v) => v >= alarm.on).length, 0);
   o.log(
     `largest score on the normal rows (each quarter scored against the rest): ${largest.z.toFixed(2)}, ${describeTerm(largest)} over the ${W} rows up to row ${largest.row + 1}; ` +
