@@ -340,7 +340,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       }
       process.stdout.write(
         opts.model
-          ? `model ${opts.model}, scored on every row; metrics on the rows after the first ${trainRows}; causal\n`
+          ? `model ${opts.model}, scored on every row; metrics on ${trainRows > 0 ? `the rows after the first ${trainRows}` : 'every row'}; causal\n`
           : `detector: ${detector!.arch}, fitted on the first ${trainRows} rows of each file (the last ${Math.round(detector!.validationFraction * 100)} % held out for calibration), alarm calibrated for ${targetText(detector!.target)}; one configuration for every file; causal\n`,
       );
       process.stdout.write(

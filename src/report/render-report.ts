@@ -80,17 +80,23 @@ function swatch(colour: string, mark: LegendItem['mark']): string {
   );
 }
 
-/** Which colour is what, once for the whole page. */
-function colourKey(): string {
-  const items: [string, LegendItem['mark'], string][] = [
-    [COLOURS.line, 'line', 'anomaly score'],
-    [COLOURS.threshold, 'line', 'alarm on threshold'],
-    [COLOURS.threshold, 'dash', 'alarm off threshold'],
-    [COLOURS.label, 'shade', 'labelled anomaly'],
-    [COLOURS.alarm, 'band', 'alarm raised'],
-    [COLOURS.train, 'shade', 'training rows (fitted on)'],
-    [COLOURS.validation, 'line', 'validation loss'],
+/** Which colour is what, once for the whole page: what the page draws (an eval page no loss curve, a train page no
+ * labels or alarms). */
+function colourKey(page: ReportPage): string {
+  const files = page.files ?? [];
+  const scored = files.length > 0;
+  const fitted = files.some((f) => f.trainRows > 0);
+  const loss = (page.training ?? []).some((t) => t.loss && t.loss.validation.length > 0);
+  const all: [boolean, string, LegendItem['mark'], string][] = [
+    [scored, COLOURS.line, 'line', 'anomaly score'],
+    [true, COLOURS.threshold, 'line', 'alarm on threshold'],
+    [true, COLOURS.threshold, 'dash', 'alarm off threshold'],
+    [scored, COLOURS.label, 'shade', 'labelled anomaly'],
+    [scored, COLOURS.alarm, 'band', 'alarm raised'],
+    [fitted, COLOURS.train, 'shade', 'training rows (fitted on)'],
+    [loss, COLOURS.validation, 'line', 'validation loss'],
   ];
+  const items = all.filter(([shown]) => shown).map(([, ...item]) => item);
   return `<div class="legend-key">${items.map(([c, m, text]) => `<span>${swatch(c, m)}${text}</span>`).join('')}</div>`;
 }
 
@@ -197,7 +203,7 @@ export function renderReport(page: ReportPage): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(page.title)}</title><style>${STYLE}</style></head>`,
     `<body><main><h1>${escapeHtml(page.title)}</h1>`,
-    colourKey(),
+    colourKey(page),
     keyValueTable('summary', page.summary ?? {}),
     fileIndex(files),
     (page.training ?? []).map(trainingSection).join('\n'),

@@ -226,3 +226,27 @@ describe('spans and the page', () => {
     expect(await readFile(path, 'utf8')).toBe(renderReport(page));
   });
 });
+
+describe('the colour key', () => {
+  const key = (html: string): string[] =>
+    [...(/<div class="legend-key">(.*?)<\/div>/.exec(html)?.[1] ?? '').matchAll(/<\/svg>([^<]+)<\/span>/g)].map(
+      (m) => m[1],
+    );
+
+  it('names what the page draws: an eval page no loss curve, a train page no labels, alarms or scored rows', () => {
+    expect(key(renderReport({ title: 'eval', files: [fileReport(50)] }))).toEqual([
+      'anomaly score',
+      'alarm on threshold',
+      'alarm off threshold',
+      'labelled anomaly',
+      'alarm raised',
+      'training rows (fitted on)',
+    ]);
+    const loss = { train: [1, 0.5], validation: [1.2, 0.6] };
+    expect(
+      key(
+        renderReport({ title: 'train', training: [{ title: 'm', scores: [1], threshold: 3, calibration: 'c', loss }] }),
+      ),
+    ).toEqual(['alarm on threshold', 'alarm off threshold', 'validation loss']);
+  });
+});
