@@ -3,6 +3,8 @@
  * in, a response out. src/api/http-server.ts serves them over HTTP; the unit tests call them
  * directly.
  *   GET  /healthz                                  200 while running, 503 otherwise
+ *   GET  /readyz                                   200 while running with every source connected and no asset
+ *                                                  degraded (blind, model failed, on a fallback model), 503 otherwise
  *   GET  /metrics                                  Prometheus text format
  *   GET  /api/status                               assets, latest scores, alarms
  *   GET  /api/alarms                               every alarm with its state
@@ -167,13 +169,17 @@ export function createApiHandler(
       });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { error: 'method not allowed' });
-    if (path === '/healthz') {
+    if (path === '/healthz' || path === '/readyz') {
       const s = api.status();
-      const ok = s.state === 'running';
+      const running = s.state === 'running';
+      const degraded = s.assets.filter((a) => a.degraded).map((a) => a.name);
+      const down = s.sources.filter((x) => !x.connected).map((x) => x.name);
+      // /healthz: the process runs (a restart would not bring a PLC back); /readyz: it also sees and scores everything.
+      const ok = path === '/healthz' ? running : running && degraded.length === 0 && down.length === 0;
       return json(ok ? 200 : 503, {
-        status: ok ? 'ok' : s.state,
+        status: ok ? 'ok' : running ? 'degraded' : s.state,
         sources: s.sources,
-        degraded_assets: s.assets.filter((a) => a.degraded).map((a) => a.name),
+        degraded_assets: degraded,
       });
     }
     if (path === '/metrics')
@@ -200,6 +206,6 @@ export function createApiHandler(
       streams.active++;
       return { kind: 'events', types };
     }
-    return json(404, { error: 'not found: try /healthz, /metrics, /api/status, /api/alarms or /api/events' });
+    return json(404, { error: 'not found: try /healthz, /readyz, /metrics, /api/status, /api/alarms or /api/events' });
   };
 }

@@ -10,7 +10,7 @@ const READ = 'read-token-0123456789';
 const WRITE = 'write-token-0123456789';
 
 /** The gateway side of the API, recording the commands it is given. */
-function gateway(state: GatewayStatus['state'] = 'running') {
+function gateway(state: GatewayStatus['state'] = 'running', over: Partial<GatewayStatus> = {}) {
   const commands: { asset: string; alarm: string; request: Omit<CommandRequest, 'ts'> }[] = [];
   const rollbacks: string[] = [];
   const api: GatewayApi = {
@@ -24,6 +24,7 @@ function gateway(state: GatewayStatus['state'] = 'running') {
       assets: [],
       alarms: [],
       actions: [],
+      ...over,
     }),
     events: { subscribe: () => () => undefined },
     command: (asset, alarm, request) => {
@@ -40,8 +41,8 @@ function gateway(state: GatewayStatus['state'] = 'running') {
   return { api, commands, rollbacks };
 }
 
-function setup(options: Partial<HttpOptions> = {}, state?: GatewayStatus['state']) {
-  const g = gateway(state);
+function setup(options: Partial<HttpOptions> = {}, state?: GatewayStatus['state'], over?: Partial<GatewayStatus>) {
+  const g = gateway(state, over);
   const metrics = new GatewayMetrics();
   const streams = { active: 0 };
   const handle = createApiHandler({ host: '127.0.0.1', port: 0, ...options }, g.api, metrics, streams);
@@ -66,6 +67,29 @@ describe('operator API handlers', () => {
     });
     const stopping = await setup({}, 'stopping').call('GET', '/healthz');
     expect(stopping).toMatchObject({ status: 503, body: { status: 'stopping' } });
+  });
+
+  it('answers /readyz 200 only while every source is connected and no asset degraded; /healthz stays 200', async () => {
+    expect(await setup({ readToken: READ }).call('GET', '/readyz')).toMatchObject({
+      status: 200,
+      body: { status: 'ok' },
+    });
+    const blind = {
+      sources: [{ name: 'plc', connected: false }],
+      assets: [{ name: 'pump-1', degraded: 'blind' }] as unknown as GatewayStatus['assets'],
+    };
+    expect(await setup({}, 'running', blind).call('GET', '/readyz')).toEqual({
+      kind: 'json',
+      status: 503,
+      body: { status: 'degraded', sources: [{ name: 'plc', connected: false }], degraded_assets: ['pump-1'] },
+    });
+    expect(await setup({}, 'running', blind).call('GET', '/healthz')).toMatchObject({ status: 200 });
+    const down = { sources: [{ name: 'plc', connected: false }] };
+    expect(await setup({}, 'running', down).call('GET', '/readyz')).toMatchObject({ status: 503 });
+    expect(await setup({}, 'stopping').call('GET', '/readyz')).toMatchObject({
+      status: 503,
+      body: { status: 'stopping' },
+    });
   });
 
   it('serves /metrics as Prometheus text without a token', async () => {
