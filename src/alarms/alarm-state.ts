@@ -14,8 +14,8 @@
  * level (hysteresis) for `offDelayMs`: `clearRatio × threshold` when the alarm sets a ratio, else
  * the model's calibrated `offThreshold`, else 0.8 × threshold. With `sustainMs`, a score that stays
  * above the clear level that long (and at least the on delay) also raises it (a deviation that persists below the
- * threshold). Each delay counts scores in a row: windows that could not be scored in between (a `gap`) start it
- * again, so two high scores either side of a source's outage are not taken for a score that stayed high.
+ * threshold). The raising delays count scores in a row: windows that could not be scored in between (a `gap`) start
+ * them again, so two high scores either side of a source's outage are not taken for a score that stayed high.
  * A latching alarm stays active after the condition clears until an operator acknowledges and
  * resets it. Every input yields at most one transition, so one condition never produces duplicate
  * events.
@@ -49,8 +49,9 @@ export type AlarmInput =
       readonly sustainMs?: number;
     }
   | { readonly kind: 'tick'; readonly ts: number }
-  /** Windows that could not be scored (incomplete: a source down, a pause; or a model that failed): the on, off and
-   * sustain delays count again from the next score, since nothing is known of the time between. The condition stays. */
+  /** Windows that could not be scored (incomplete: a source down, a pause): the on and sustain delays count again
+   * from the next score, since nothing is known of the time between. The off delay goes on (an alarm must not stay
+   * active because windows keep going missing), and the condition stays. */
   | { readonly kind: 'gap'; readonly ts: number }
   | {
       readonly kind: OperatorCommand;
@@ -157,7 +158,7 @@ export class AlarmStateMachine {
           this.def.sustainMs ?? input.sustainMs ?? 0,
         );
       case 'gap':
-        this.aboveSince = this.belowSince = this.elevatedSince = undefined;
+        this.aboveSince = this.elevatedSince = undefined;
         return {};
       case 'tick':
         if (this.current === 'shelved' && this.shelvedUntil !== undefined && input.ts >= this.shelvedUntil)

@@ -14,11 +14,11 @@ const HOUR_MS = 3_600_000;
  * The longest step from one row to the next that is no pause: as long as a gateway holds a reading, and at slow rates
  * a period and a half (a late row, not a missing one).
  */
-export const pauseAfterMs = (periodMs: number): number => Math.max(HOLD_MS, 1.5 * periodMs);
+export const pauseAfterMs = (periodMs: number, holdMs = HOLD_MS): number => Math.max(holdMs, 1.5 * periodMs);
 
-/** Whether a step from one row to the next (ms) is a pause at this sample period. */
-export function isPause(stepMs: number, periodMs: number): boolean {
-  const limit = pauseAfterMs(periodMs);
+/** Whether a step from one row to the next (ms) is a pause at this sample period (and a gateway's hold). */
+export function isPause(stepMs: number, periodMs: number, holdMs = HOLD_MS): boolean {
+  const limit = pauseAfterMs(periodMs, holdMs);
   if (stepMs > limit) return true;
   if (stepMs >= 0) return false;
   // Back by an hour, less at most a step: the clocks went back (a daylight-saving change), the rows run on.

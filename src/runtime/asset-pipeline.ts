@@ -75,7 +75,8 @@ export interface CommandRequest {
 interface QueuedWindow {
   readonly window: Window;
   readonly cycleMs?: number;
-  /** Windows before this one could not be scored (incomplete, or the model failed): the alarm's delays start again. */
+  /** Windows before this one were incomplete (no data: a source down, a pause): the alarm's raising delays start
+   * again. */
   gapBefore?: number;
 }
 
@@ -83,7 +84,7 @@ export class AssetPipeline {
   private readonly windows: AssetWindows;
   private readonly partCounts = { pass: 0, fail: 0, unknown: 0 };
   private readonly alarm: AlarmStateMachine;
-  /** Since the last queued window, windows could not be scored (from this time): told to the alarm in order. */
+  /** Since the last queued window, windows were incomplete (from this time): told to the alarm in order. */
   private pendingGap: number | undefined;
   private queue: QueuedWindow[] = [];
   private running: Promise<void> | undefined;
@@ -197,7 +198,10 @@ export class AssetPipeline {
       const dropped = this.queue.length - max;
       const gone = this.queue.splice(0, dropped);
       this.unscored(gone, 'its window was dropped unscored: scoring fell behind');
-      this.queue[0].gapBefore ??= gone[0].gapBefore ?? gone[gone.length - 1].window.end;
+      // A gap the dropped windows carried still stands before the windows kept (dropped ones are no gap of their own:
+      // the plant was seen, and an alarm must not wait for ever while scoring falls behind).
+      const carried = gone.find((q) => q.gapBefore !== undefined)?.gapBefore;
+      if (carried !== undefined) this.queue[0].gapBefore ??= carried;
       this.windowsDropped += dropped;
       this.deps.metrics.windowsDropped.inc({ asset: this.config.name }, dropped);
       this.deps.logger.warn(
@@ -261,10 +265,6 @@ export class AssetPipeline {
         if (this.degraded !== message) this.deps.logger.error({ asset: this.config.name }, message);
         this.degraded = message;
         this.unscored(batch, `its window was not scored: ${message}`);
-        // The windows queued since come after the ones that failed.
-        const ts = batch[batch.length - 1].window.end;
-        if (this.queue.length > 0) this.queue[0].gapBefore ??= ts;
-        else this.pendingGap ??= ts;
         continue;
       } finally {
         stop();

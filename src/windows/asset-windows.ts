@@ -9,6 +9,7 @@ import type { Sample, Window } from '../core/types.js';
 import type { WindowSettings } from './schema.js';
 import { RowAssembler, type Row } from './row-assembler.js';
 import { TimeGrid } from './time-grid.js';
+import { isPause } from '../core/csv-pauses.js';
 import { CycleWindow } from './cycle/cycle-window.js';
 import { SlidingWindow } from './sliding/sliding-window.js';
 
@@ -54,6 +55,8 @@ export class AssetWindows {
   private readonly rows: RowAssembler | TimeGrid;
   private readonly windows: SlidingWindow | CycleWindow;
   private readonly partIds: PartIdTracker | undefined;
+  /** The time of the last batch row (align batch), to tell a pause. */
+  private lastTs: number | undefined;
 
   constructor(
     readonly asset: string,
@@ -101,11 +104,12 @@ export class AssetWindows {
     this.partIds?.push(batch);
     if (this.rows instanceof RowAssembler) {
       const row = this.rows.push(batch);
-      if (!row) return NONE;
-      const outcome = this.pushRow(row);
-      return outcome ? [outcome] : NONE;
+      return row ? this.outcomesOf(this.afterPause(row)) : NONE;
     }
-    const rows = this.rows.push(batch);
+    return this.outcomesOf(this.rows.push(batch));
+  }
+
+  private outcomesOf(rows: readonly Row[]): readonly AssetWindowOutcome[] {
     if (rows.length === 0) return NONE;
     const out: AssetWindowOutcome[] = [];
     for (const row of rows) {
@@ -113,6 +117,18 @@ export class AssetWindows {
       if (outcome) out.push(outcome);
     }
     return out;
+  }
+
+  /**
+   * A batch row after a pause (a source that went quiet, a clock stepped back): an incomplete row first, so that no
+   * window spans it and the alarm's delays start again, as eval does at a pause in a recording (csv-pauses.ts).
+   */
+  private afterPause(row: Row): readonly Row[] {
+    const last = this.lastTs;
+    this.lastTs = row.ts;
+    if (last === undefined || this.periodMs === undefined) return [row];
+    if (!isPause(row.ts - last, this.periodMs, this.settings.max_sample_age_ms)) return [row];
+    return [{ ts: last, values: new Float64Array(row.values.length).fill(Number.NaN), complete: false }, row];
   }
 
   private pushRow(row: Row): AssetWindowOutcome | undefined {

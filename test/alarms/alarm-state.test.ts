@@ -66,7 +66,7 @@ describe('ISA-18.2 alarm state machine', () => {
       expected: ['-', '-', '-', 'normal>unack_active'],
     },
     {
-      name: 'off-delay and sustain count again after a gap; the condition stays through it',
+      name: 'sustain counts again after a gap, the off delay goes on across it; the condition stays through it',
       steps: [
         [0, 'h'],
         [1000, 'h'],
@@ -86,9 +86,9 @@ describe('ISA-18.2 alarm state machine', () => {
         'normal>unack_active',
         '-',
         '-',
-        '-',
-        '-',
         'unack_active>rtn_unack',
+        '-',
+        '-',
         '-',
         '-',
         '-',
@@ -96,6 +96,21 @@ describe('ISA-18.2 alarm state machine', () => {
         'rtn_unack>unack_active',
       ],
       def: { sustainMs: 5000 },
+    },
+    {
+      name: 'gaps that keep coming do not hold an alarm active: its off delay counts across them',
+      steps: [
+        [0, 'h'],
+        [1000, 'h'],
+        [1500, 'l'],
+        [3000, 'gap'],
+        [4000, 'l'],
+        [5000, 'gap'],
+        [6000, 'l'],
+        [6500, 'l'],
+      ],
+      expected: ['-', 'normal>unack_active', '-', '-', '-', '-', '-', 'unack_active>rtn_unack'],
+      def: { offDelayMs: 5000 },
     },
     {
       name: 'raised once the score stays above for the on-delay; no duplicates',

@@ -141,6 +141,18 @@ describe('AssetPipeline', () => {
     expect(await raisedBy(900, 900)).toEqual([900]);
   });
 
+  it('scores no window over a source that went quiet (no samples at all), and counts the on delay again after it', async () => {
+    const { pipeline, alarms, scores } = setup({ alarm: { on_delay_ms: 150, sustain_ms: 0 } });
+    for (const t of [100, 200, 300, 60_300, 60_400, 60_500, 60_600]) pipeline.push(poll(t, 2));
+    await pipeline.idle();
+    // The windows ending at 60,300 and 60,400 would hold rows from before the minute without samples.
+    expect(scores.map((s) => s.ts)).toEqual([300, 60_500, 60_600]);
+    expect(alarms.filter((a) => a.state === 'unack_active')).toEqual([]);
+    pipeline.push(poll(60_700, 2));
+    await pipeline.idle();
+    expect(alarms.filter((a) => a.state === 'unack_active').map((a) => a.ts)).toEqual([60_700]);
+  });
+
   it('drops the oldest windows when scoring falls behind, counts them and reports them as a metric', async () => {
     const model = new MeanModel();
     let open!: () => void;
