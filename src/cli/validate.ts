@@ -14,12 +14,18 @@ import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { loadManifest, readFp32Graph, SIGNATURE_FILE } from '../inference/manifest.js';
 import { SessionPool } from '../inference/session-pool.js';
 import { acquireAssetModels } from '../runtime/asset-models.js';
-import { INTERRUPTIONS_TO_ROLL_BACK, readProbationMark } from '../sync/interrupted-probation.js';
+import { readActiveFile } from '../sync/confirmed-release.js';
+import { countedEnd, INTERRUPTIONS_TO_ROLL_BACK, readProbationMark } from '../sync/interrupted-probation.js';
 import { createLogger } from '../telemetry/logger.js';
 import { reportError } from './report-error.js';
 import { UsageError } from './usage.js';
 
 const round4 = (v: number) => Number(v.toPrecision(4));
+
+/** Text with each control character (a line break, an escape sequence) written as its JSON escape. */
+const printable = (text: string): string =>
+  // eslint-disable-next-line no-control-regex
+  text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 
 /**
  * A model folder on its own (validate --model): its manifest, the sha256 of its files, onnxruntime loads it and its
@@ -82,7 +88,10 @@ async function startingModels(loaded: LoadedConfig): Promise<{ models: string[];
     .filter((h) => h.level >= WARN || h.provider === undefined)
     .map((h) => `${h.level >= WARN ? 'warning' : 'note'}: ${h.msg}`);
   for (const asset of updates ? assets : []) {
-    const mark = await readProbationMark(updates!.store_dir!, asset);
+    const store = updates!.store_dir!;
+    const found = await readProbationMark(store, asset);
+    // As the start counts it (ModelStore.takeInterruptedProbations).
+    const mark = found && countedEnd(found, (await readActiveFile(store, asset))?.version);
     if (!mark) continue;
     const next =
       mark.interrupted >= INTERRUPTIONS_TO_ROLL_BACK
@@ -104,7 +113,8 @@ async function validateConfig(path: string): Promise<void> {
   process.stdout.write(
     `${loaded.file}: OK (${config.sources.length} source(s), ${registers} tag(s), ${config.assets.length} asset(s) with models: ${models.join(', ') || 'none'})\n`,
   );
-  for (const note of notes) process.stderr.write(`linewatch: ${note}\n`);
+  // A note may quote the store's files (a version, a model name): hostile, so no control character reaches a terminal.
+  for (const note of notes) process.stderr.write(`linewatch: ${printable(note)}\n`);
 }
 
 export async function validateCommand(opts: {

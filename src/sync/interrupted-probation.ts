@@ -56,3 +56,11 @@ export async function takeProbationMark(storeDir: string, asset: string): Promis
   if (mark) await clearProbation(storeDir, asset);
   return mark;
 }
+
+/**
+ * What a start makes of a mark it found: the end counted once more, or nothing where the mark is for the release
+ * active.json records as confirmed (it was left during the confirmation, which counts for nothing).
+ */
+export function countedEnd(mark: ProbationMark, confirmedVersion: string | undefined): ProbationMark | undefined {
+  return mark.version === confirmedVersion ? undefined : { ...mark, interrupted: mark.interrupted + 1 };
+}

@@ -9,7 +9,13 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../telemetry/logger.js';
 import { activeReleaseFile, nextActiveFile, readActiveFile, type ConfirmedRecord } from './confirmed-release.js';
-import { clearProbation, markProbation, takeProbationMark, type ProbationMark } from './interrupted-probation.js';
+import {
+  clearProbation,
+  countedEnd,
+  markProbation,
+  takeProbationMark,
+  type ProbationMark,
+} from './interrupted-probation.js';
 import { pruneReleases, removeIncomplete } from './store-prune.js';
 import { ACTIVE_TMP_FILE, ROLLED_BACK_FILE } from './store-files.js';
 
@@ -138,8 +144,8 @@ export class ModelStore {
     for (const asset of assets) {
       await removeIncomplete(join(this.dir, asset));
       const before = await takeProbationMark(this.dir, asset).catch(() => undefined);
-      if (!before || (await readActiveFile(this.dir, asset))?.version === before.version) continue;
-      const mark = { ...before, interrupted: before.interrupted + 1 };
+      const mark = before && countedEnd(before, (await readActiveFile(this.dir, asset))?.version);
+      if (!mark) continue;
       this.interrupted.set(asset, mark);
       found.push({ asset, mark });
     }

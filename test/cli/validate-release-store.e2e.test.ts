@@ -92,7 +92,8 @@ describe('linewatch validate --config with signed model updates', () => {
   it('says that the gateway ended during a probation, and what the next start will do about it', async () => {
     const g = await gateway();
     await mkdir(join(g.store, 'pump-1'), { recursive: true });
-    await markProbation(g.store, 'pump-1', { model: 'pump-ae', version: '1.3.0', interrupted: 1 });
+    // A first probation of 1.3.0 (no end before it), and the gateway killed during it.
+    await markProbation(g.store, 'pump-1', { model: 'pump-ae', version: '1.3.0', interrupted: 0 });
     let res = await runCli(['validate', '--config', g.config]);
     expect(res.code).toBe(0);
     expect(res.stderr).toBe(
@@ -100,14 +101,31 @@ describe('linewatch validate --config with signed model updates', () => {
         'pump-ae 1.3.0 was being loaded or on probation: the next start says so, and rolls it back for good if that ' +
         'happens 2 times in a row\n',
     );
-    await markProbation(g.store, 'pump-1', { model: 'pump-ae', version: '1.3.0', interrupted: 2 });
+    // Its second probation, after one such end, ended so too: the start counts the second and rolls it back.
+    await markProbation(g.store, 'pump-1', { model: 'pump-ae', version: '1.3.0', interrupted: 1 });
     res = await runCli(['validate', '--config', g.config]);
-    expect(res.stderr).toContain('pump-ae 1.3.0 was being loaded or on probation: the next start rolls it back');
+    expect(res.stderr).toContain(
+      'pump-ae 1.3.0 was being loaded or on probation: the next start rolls it back for good (2 ends in a row)',
+    );
     // The mark is read, not taken: the start still finds it.
     expect(JSON.parse(await readFile(join(g.store, 'pump-1', 'probation.json'), 'utf8'))).toEqual({
       model: 'pump-ae',
       version: '1.3.0',
-      interrupted: 2,
+      interrupted: 1,
     });
   });
+
+  it('says nothing of a mark left while its release was being confirmed, and no control character of a hostile one', async () => {
+    const g = await gateway();
+    const confirmed = await storedRelease(g.store, g.privatePath, '1.1.0', 1);
+    await writeFile(join(g.store, 'pump-1', 'active.json'), JSON.stringify(nextActiveFile(confirmed, undefined)));
+    await markProbation(g.store, 'pump-1', { model: 'pump-ae', version: '1.1.0', interrupted: 0 });
+    let res = await runCli(['validate', '--config', g.config]);
+    expect(res.stderr).not.toContain('ended without stopping');
+    await markProbation(g.store, 'pump-1', { model: 'pump-ae', version: '9\n\u001b[31mlinewatch: OK', interrupted: 0 });
+    res = await runCli(['validate', '--config', g.config]);
+    expect(res.stderr).toContain('pump-ae 9\\n\\u001b[31mlinewatch: OK was being loaded');
+    expect(res.stderr).not.toContain('\u001b');
+    expect(res.stderr.trimEnd().split('\n')).toHaveLength(2);
+  }, 60_000);
 });
