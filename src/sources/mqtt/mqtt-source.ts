@@ -110,6 +110,7 @@ export class MqttSource implements Source {
     };
     while (this.running) {
       let reason: string;
+      let opened = false;
       try {
         const client = this.open(onMessage, { clean: !this.config.persistent_session });
         this.client = client;
@@ -121,6 +122,7 @@ export class MqttSource implements Source {
         await this.subscribe(client);
         this.isConnected = true;
         this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
+        opened = true;
         this.flaps?.opened();
         if (this.takenOver) this.holdTimer = setTimeout(() => this.holds(), FLAP_RULE.shortMs);
         else this.subscribed(this.failures.end());
@@ -133,6 +135,8 @@ export class MqttSource implements Source {
       this.deps.metrics.sourceConnected.set({ source: this.name }, 0);
       await this.close();
       if (!this.running) break;
+      // A connect the broker refused or that never came (the broker down) is no takeover: said as any failure.
+      if (!opened) this.takenOver = false;
       if (this.flaps?.closed()) {
         this.takenOver = true;
         const role = { role: `mqtt source ${this.name}`, defaultClientId: this.defaultClientId };

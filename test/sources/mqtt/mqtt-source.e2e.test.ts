@@ -83,6 +83,7 @@ function harness(settings: Record<string, unknown>) {
   return {
     source,
     config,
+    seen,
     batches,
     logs,
     metrics,
@@ -331,6 +332,27 @@ describe('mqtt source', () => {
     const pub = await publisher();
     await pub.publishAsync('t/twin/pump-3', '7');
     expect(await loud.batchesFrom(loud.batches.length, 1)).toEqual([[sample('flow', 7, T0)]]);
+  }, 60_000);
+
+  it('after a takeover was said, a broker that goes down is said as any failure (a refused connect is no takeover)', async () => {
+    const settings = { client_id: 'linewatch-e2e-twin-down', tags: [{ channel: 'flow', topic: 't/twin2/pump-3' }] };
+    const a = harness(settings);
+    const b = harness(settings);
+    await a.start();
+    await b.start();
+    const taken = (l: LogLine) => l.level === 50 && l.msg.includes('same client id linewatch-e2e-twin-down');
+    await Promise.race([a.logged(taken), b.logged(taken)]);
+    const loud = a.logs.some(taken) ? a : b;
+    const from = loud.logs.length;
+    await broker().pause();
+    try {
+      const said = await until(loud.seen, 'log', () =>
+        loud.logs.slice(from).find((l) => l.level === 40 && l.msg.endsWith('; connecting again')),
+      );
+      expect(said.msg).toMatch(/^mqtt broker \(mqtt:\/\/127\.0\.0\.1:\d+\): .+; connecting again$/);
+    } finally {
+      await broker().resume();
+    }
   }, 60_000);
 
   it('readOnce: the latest message of every tag (retained ones at once), a tag without one bad with the reason', async () => {
