@@ -26,9 +26,18 @@ export function refuseNul(text: string, file: string): void {
       `${file}: the file is UTF-16 text (Excel's "Unicode Text"), which linewatch does not read; save it as ` +
         '"CSV UTF-8" (Excel: Save As, "CSV UTF-8 (Comma delimited)")',
     );
+  // A NUL inside a quoted cell (a text column's junk) is the cell's: the cell is read or left out as any other.
+  if (insideQuotes(text, at)) return;
   throw new Error(
     `${file}:${lineAt(text, at)}: a NUL byte, which no CSV text holds: the file is binary or damaged; export it again`,
   );
+}
+
+/** Whether character `at` lies inside a quoted field: an odd number of `"` before it on its record (a fair guess). */
+function insideQuotes(text: string, at: number): boolean {
+  let quotes = 0;
+  for (let i = text.lastIndexOf('\n', at) + 1; i < at; i++) if (text.charCodeAt(i) === 34) quotes++;
+  return quotes % 2 === 1;
 }
 
 /**
@@ -41,7 +50,9 @@ export function refusePipes(text: string, file: string): void {
   const start = text.lastIndexOf('\n', first) + 1;
   const end = text.indexOf('\n', start);
   const header = text.slice(start, end < 0 ? text.length : end).trim();
-  if (!header.includes('|') || /[,;\t]/.test(header)) return;
+  // A `|` inside a quoted name ("Line1|Flow") is the name's.
+  const unquoted = header.replace(/"(?:[^"]|"")*"/g, '');
+  if (!unquoted.includes('|') || /[,;\t]/.test(header)) return;
   const names = header.split('|');
   throw new Error(
     `${file}:${lineAt(text, start)}: "|" separates the header's names (${names.slice(0, 3).join('|')}` +

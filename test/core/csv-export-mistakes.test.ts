@@ -77,6 +77,8 @@ describe('a file separated by "|"', () => {
 
   it('leaves a "|" inside a name of a file with a separator read, and reads its tab-separated twin', () => {
     expect(parseSkabCsv('time,a|b\n1000,1\n', 'x.csv').header).toEqual(['time', 'a|b']);
+    // One column whose quoted name holds a "|": no separator at all, read as before.
+    expect(parseSkabCsv('"Line1|Flow"\n1\n2\n', 'one.csv').header).toEqual(['sample', 'Line1|Flow']);
     const tabs = csv(
       ROWS.map((r) => r.replaceAll(',', '\t')),
       HEADER.replaceAll(',', '\t'),
@@ -138,6 +140,11 @@ describe('a UTF-16 file (Excel\'s "Unicode Text")', () => {
     expect(refusal(() => csvNormalData(text, 'bad/utf16.csv', { name: 'm' }))).toBe(UTF16);
     expect(refusal(() => readLabelledCsv(file))).toBe(UTF16.replace('bad/utf16.csv', file));
     expect(refusal(() => csvHeader(file))).toBe(UTF16.replace('bad/utf16.csv', file));
+  });
+
+  it('leaves a NUL inside a quoted cell to its cell (a text column left out), as before', () => {
+    const text = `time,a,b,note\n${[1000, 2000, 3000].map((t, i) => `${t},${i},${i * 2},"x${i === 1 ? '\0' : ''}"`).join('\n')}\n`;
+    expect(parseSkabCsv(text, 'nul.csv', {}).header).toEqual(['time', 'a', 'b']);
   });
 
   it('names a stray NUL byte in UTF-8 text by its line, never printing it', () => {
