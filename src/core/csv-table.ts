@@ -397,7 +397,7 @@ export function timesInMs(
       throw new Error(`${file}: the time column's numbers do not increase (median spacing ${spacing})`);
     return { times: times.map((t) => (t * givenMs) / spacing), periodMs: givenMs };
   }
-  if (spacing === 0) return repeatedStamps(times, file, givenMs);
+  if (repeatsStamps(times)) return repeatedStamps(times, file, givenMs);
   const periodMs = givenMs ?? spacing;
   if (!(periodMs > 0))
     throw new Error(
@@ -406,9 +406,18 @@ export function timesInMs(
   return { times, periodMs };
 }
 
+/** Whether a quarter or more of the rows share their time with the row before: the times are coarser than the rows
+ * (whole seconds at two or more rows a second), and their spacing is no sample period. */
+export function repeatsStamps(times: ArrayLike<number>): boolean {
+  let same = 0;
+  for (let i = 1; i < times.length; i++) if (times[i] === times[i - 1]) same++;
+  return times.length > 1 && same * 4 >= times.length - 1;
+}
+
 /**
- * Dates that most rows share with the row before (whole seconds at several rows a second, as Excel often shows them):
- * with `givenMs`, the rows that share a stamp are spread from it `givenMs` apart; without, an error that says so.
+ * Dates that rows share with the row before (whole seconds at several rows a second, as Excel often shows them):
+ * with `givenMs`, the rows that share a stamp are spread from it `givenMs` apart (refused where they would run past
+ * the next stamp: the period is too long); without, an error that says so.
  */
 function repeatedStamps(
   times: Float64Array,
@@ -422,9 +431,16 @@ function repeatedStamps(
     if (first !== undefined) runs++;
     spread[i] = i > 0 && first === undefined ? spread[i - 1] + (givenMs ?? 0) : times[i];
   }
+  for (let i = 1; givenMs !== undefined && i < times.length; i++)
+    if (times[i] !== times[i - 1] && spread[i - 1] >= times[i])
+      throw new Error(
+        `${file}: --period-ms ${givenMs}: the rows that share the time ${new Date(times[i - 1]).toISOString()}, ` +
+          `${givenMs} ms apart, run up to ${new Date(spread[i - 1]).toISOString()}, past the next time: give the ` +
+          'period the rows were taken at (the time from one stamp to the next over the rows that share one)',
+      );
   if (givenMs === undefined)
     throw new Error(
-      `${file}: most rows share their time with the row before (${times.length} rows, ${runs} distinct times, ` +
+      `${file}: many rows share their time with the row before (${times.length} rows, ${runs} distinct times, ` +
         `${new Date(times[0]).toISOString()} first): the times are coarser than the rows, such as whole seconds at ` +
         'several rows a second; export them with milliseconds, or give --period-ms (the rows that share a time are ' +
         'then read that far apart)',

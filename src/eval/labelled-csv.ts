@@ -9,7 +9,7 @@ import {
   isNotChannel,
   parseSkabCsv,
   rowMajor,
-  medianSpacing,
+  repeatsStamps,
   timesInMs,
   unitlessTimes,
   holdShortGaps,
@@ -91,7 +91,7 @@ export function readLabelledCsv(
     file,
     unitlessTimes(table)
       ? (periodGivenMs ?? periodForPlainNumbersMs)
-      : medianSpacing(table.times) === 0
+      : repeatsStamps(table.times)
         ? periodGivenMs
         : undefined,
   );

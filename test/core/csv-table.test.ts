@@ -546,7 +546,7 @@ describe('timesInMs: the times in ms and the sample period, or what to give', ()
     const stamps = ['2024-01-23 00:00:00', '2024-01-23 00:00:01'].flatMap((t) => Array<string>(5).fill(t));
     const whole = table(stamps);
     expect(refusal(() => timesInMs(whole, 'log.csv'))).toBe(
-      'log.csv: most rows share their time with the row before (10 rows, 2 distinct times, 2024-01-23T00:00:00.000Z ' +
+      'log.csv: many rows share their time with the row before (10 rows, 2 distinct times, 2024-01-23T00:00:00.000Z ' +
         'first): the times are coarser than the rows, such as whole seconds at several rows a second; export them ' +
         'with milliseconds, or give --period-ms (the rows that share a time are then read that far apart)',
     );

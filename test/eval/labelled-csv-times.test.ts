@@ -23,9 +23,25 @@ describe('eval of dates coarser than the rows', () => {
 
   it('without --period-ms, says why it cannot tell the period and what to do', () => {
     expect(() => readLabelledCsv('line.csv', text)).toThrow(
-      'line.csv: most rows share their time with the row before (15 rows, 3 distinct times, 2024-01-23T00:00:00.000Z ' +
+      'line.csv: many rows share their time with the row before (15 rows, 3 distinct times, 2024-01-23T00:00:00.000Z ' +
         'first): the times are coarser than the rows, such as whole seconds at several rows a second; export them ' +
         'with milliseconds, or give --period-ms (the rows that share a time are then read that far apart)',
+    );
+  });
+
+  it('tells two rows a stamp whatever the row count (a median step of 0 or of 1000 ms), and a period that overruns', () => {
+    // 2 rows a second with whole-second stamps, 7 rows: the median step is 1000 ms, the true period 500 ms.
+    const two = [
+      'timestamp;flow;anomaly',
+      ...Array.from({ length: 7 }, (_, i) => `2024-01-23 00:00:0${Math.floor(i / 2)};${10 + i};0`),
+    ].join('\n');
+    expect(() => readLabelledCsv('two.csv', two)).toThrow('two.csv: many rows share their time with the row before');
+    const series = readLabelledCsv('two.csv', two, 500);
+    expect(Array.from(series.times, (t) => t - series.times[0])).toEqual([0, 500, 1000, 1500, 2000, 2500, 3000]);
+    expect(() => readLabelledCsv('two.csv', two, 1000)).toThrow(
+      'two.csv: --period-ms 1000: the rows that share the time 2024-01-23T00:00:00.000Z, 1000 ms apart, run up to ' +
+        '2024-01-23T00:00:01.000Z, past the next time: give the period the rows were taken at (the time from one ' +
+        'stamp to the next over the rows that share one)',
     );
   });
 });
