@@ -1,8 +1,8 @@
 /**
  * Pauses in a recording: rows further apart than a gateway holds a reading (a recording stopped, a historian's hole,
  * a gateway restarted), or rows that go back in time (recordings joined out of order, rows repeated). No window may
- * span one, as none does in a gateway, whose windows start again after a restart or a source's outage. A step back of
- * one hour less a step is a daylight-saving change in a local-time export, not a pause. Pure.
+ * span one, as none does in a gateway, whose windows start again after a restart or a source's outage. A
+ * daylight-saving change in a local-time export is no pause: unwrapClockChanges makes its rows run on. Pure.
  */
 
 /** The default `max_sample_age_ms` of an asset's window: how long the gateway holds a channel's last reading. */
@@ -18,11 +18,36 @@ export const pauseAfterMs = (periodMs: number, holdMs = HOLD_MS): number => Math
 
 /** Whether a step from one row to the next (ms) is a pause at this sample period (and a gateway's hold). */
 export function isPause(stepMs: number, periodMs: number, holdMs = HOLD_MS): boolean {
-  const limit = pauseAfterMs(periodMs, holdMs);
-  if (stepMs > limit) return true;
-  if (stepMs >= 0) return false;
-  // Back by an hour, less at most a step: the clocks went back (a daylight-saving change), the rows run on.
-  return !(stepMs + HOUR_MS >= 0 && stepMs + HOUR_MS <= limit);
+  return stepMs > pauseAfterMs(periodMs, holdMs) || stepMs < 0;
+}
+
+/**
+ * Local-time dates across a daylight-saving change, made to run on: where the rows step back by an hour less at most
+ * a pause's length (the clocks went back) the rows after it get an hour more, and where they step on by an hour and at
+ * most that (the clocks went forward) an hour less, so that no window, alarm delay or detection delay sees an hour
+ * that was not there. Only where a row comes well within half an hour (slower rows can step an hour for real).
+ * Returns `times` itself where nothing changes.
+ */
+export function unwrapClockChanges(times: Float64Array, periodMs: number): Float64Array {
+  const limit = pauseAfterMs(periodMs);
+  if (limit >= HOUR_MS / 2) return times;
+  let out = times;
+  let shift = 0;
+  for (let i = 1; i < times.length; i++) {
+    const step = times[i] - times[i - 1];
+    const change =
+      step + HOUR_MS >= 0 && step + HOUR_MS <= limit
+        ? HOUR_MS
+        : step - HOUR_MS >= 0 && step - HOUR_MS <= limit
+          ? -HOUR_MS
+          : 0;
+    if (change !== 0) {
+      if (out === times) out = Float64Array.from(times);
+      shift += change;
+    }
+    if (shift !== 0) out[i] = times[i] + shift;
+  }
+  return out;
 }
 
 /** The rows (of the first `n`) that come after a pause (`times` in ms). */

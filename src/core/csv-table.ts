@@ -17,6 +17,7 @@ import {
 import { ROW_COUNTER, countedRowsFrom } from './csv-row-counter.js';
 import { csvRecords } from './csv-records.js';
 import { gapsOf, type MissingCells } from './csv-gaps.js';
+import { unwrapClockChanges } from './csv-pauses.js';
 import { columnKindOf, readingOf, textColumnsText, type ColumnKind, type TextColumn } from './csv-text-columns.js';
 import { DecimalCommas } from './decimal-commas.js';
 import { commaNumberCause, refuseUnitsRow, splitNumbersCause } from './csv-export-mistakes.js';
@@ -403,7 +404,8 @@ export function timesInMs(
     throw new Error(
       `${file}: cannot tell the sample period from the time column (median spacing ${periodMs} ms); give --period-ms`,
     );
-  return { times, periodMs };
+  // Dates written in local time run on across a daylight-saving change (Unix times have none).
+  return { times: table.numericTimes === true ? times : unwrapClockChanges(times, periodMs), periodMs };
 }
 
 /** Whether a quarter or more of the rows share their time with the row before: the times are coarser than the rows

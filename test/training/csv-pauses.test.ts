@@ -71,7 +71,7 @@ describe('a pause in a recording', () => {
     expect(pauseRows(slow, 180_000)).toEqual([4]);
   });
 
-  it('is where rows go back in time (recordings joined out of order, rows repeated), not where the clocks went back', () => {
+  it('is where rows go back in time (recordings joined out of order, rows repeated), not where the clocks change', () => {
     const lines = recording(99, 0).split('\n');
     // Rows 20 on are stamped 10 minutes earlier: two exports joined the wrong way round.
     const joined = lines.map((l, i) => {
@@ -84,8 +84,32 @@ describe('a pause in a recording', () => {
         'recordings joined out of order, or rows repeated), data rows 20 and 21: rows that go back in time; the rows ' +
         'a model learns from must not span one: fit on the rows before it (--train-rows 20), or on a span without it',
     );
-    // A local-time export across the end of summer time: the clock goes back an hour, the rows run on.
-    expect(pauseRows([0, 1000, 2000 - 3_600_000, 3000 - 3_600_000], 1000)).toEqual([]);
+    // A local-time export across the end of summer time (the clock goes back an hour) and across its start (an hour
+    // skipped): the rows run on, no pause, and the times after the change are put back in line.
+    const local = (times: string[]) => {
+      const text = `time,flow,anomaly\n${times.map((t, i) => `${t},${i},0`).join('\n')}\n`;
+      const series = readLabelledCsv('local.csv', text);
+      return {
+        steps: Array.from(series.times.subarray(1), (t, i) => t - series.times[i]),
+        pauses: pauseRows(series.times, 1000),
+      };
+    };
+    expect(local(['2024-10-27 02:59:58', '2024-10-27 02:59:59', '2024-10-27 02:00:00', '2024-10-27 02:00:01'])).toEqual(
+      {
+        steps: [1000, 1000, 1000],
+        pauses: [],
+      },
+    );
+    expect(local(['2024-03-31 01:59:58', '2024-03-31 01:59:59', '2024-03-31 03:00:00', '2024-03-31 03:00:01'])).toEqual(
+      {
+        steps: [1000, 1000, 1000],
+        pauses: [],
+      },
+    );
+    // An hour and a minute back is no clock change: a pause.
+    expect(
+      local(['2024-10-27 02:59:58', '2024-10-27 02:59:59', '2024-10-27 01:59:00', '2024-10-27 01:59:01']).pauses,
+    ).toEqual([2]);
     // The same rows twice (a step back of 2 s) are a pause; a repeated time stamp (a step of 0) is not.
     expect(pauseRows([0, 1000, 2000, 0, 1000, 1000, 2000], 1000)).toEqual([3]);
   });
