@@ -86,6 +86,13 @@ function optionalPositive(p: Record<string, unknown>, key: string): number | und
 /** A value as a message shows it: strings quoted, anything else (NaN, BigInt) as String gives it. */
 const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 
+/** The time of an incomplete window the window node sent (its second output: `reason`, no score); else undefined. */
+export function gapFromMessage(msg: NodeMessage): number | undefined {
+  const p = msg.payload as Record<string, unknown> | null;
+  if (p === null || typeof p !== 'object' || 'score' in p || typeof p.reason !== 'string') return undefined;
+  return typeof p.ts === 'number' && Number.isFinite(p.ts) ? p.ts : Date.now();
+}
+
 function scoreFromMessage(msg: NodeMessage, thresholdOverride: number | undefined, now: number): ScoreInput {
   const p = msg.payload as Record<string, unknown> | null;
   if (p === null || typeof p !== 'object' || typeof p.score !== 'number' || !Number.isFinite(p.score))
@@ -192,6 +199,13 @@ export function registerAlarmNode(RED: RedApi): void {
           if (result.refused)
             return done(new Error(`${asset || 'asset'}/${alarmName}: ${command.kind} refused: ${result.refused}`));
           emit(result.transition!, send);
+          return done();
+        }
+        // The window node's second output (an incomplete window: a source down, a pause): the on and sustain delays
+        // start again, as in the daemon.
+        const gap = gapFromMessage(msg);
+        if (gap !== undefined) {
+          machine.handle({ kind: 'gap', ts: gap });
           return done();
         }
         latest = scoreFromMessage(msg, settings.threshold, Date.now());

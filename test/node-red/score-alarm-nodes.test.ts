@@ -271,6 +271,20 @@ describe('linewatch-alarm', () => {
     expect(events.map((e) => e.payload.state)).toEqual(['unack_active', 'rtn_unack']);
   });
 
+  it("counts the on delay again after an incomplete window (the window node's second output), as the daemon does", async () => {
+    await helper.load([nodes.alarm], alarmFlow({ onDelayMs: '500', offDelayMs: '0' }));
+    const events = collect(helper.getNode('events')!);
+    const a = helper.getNode('a')!;
+    a.receive(score(1.5, 1000));
+    a.receive({ payload: { asset: 'pump-1', ts: 1100, reason: 'a sample in the window was missing, stale or bad' } });
+    a.receive(score(1.5, 60_000));
+    a.receive(score(1.5, 60_400));
+    a.receive(score(1.5, 60_500));
+    await expect.poll(() => events.length).toBe(1);
+    // Raised 500 ms after the first high score after the gap, not at 60,000 (59 s after the one before it).
+    expect(events[0].payload.ts).toBe(60_500);
+  });
+
   it('with a sustain time, a score between the clear level and the threshold for that long raises it', async () => {
     await helper.load([nodes.alarm], alarmFlow({ sustainMs: '1000' }));
     const events = collect(helper.getNode('events')!);
