@@ -5,6 +5,7 @@
  * parts out; every problem names the file, the column and what is wrong.
  */
 import { isNotChannel, labelColumn, parseSkabCsv, rowMajor, timesInMs, type SkabTable } from '../core/csv-table.js';
+import { pauseRows, pauseText } from '../core/csv-pauses.js';
 import { MISSING_READING } from '../core/csv-cells.js';
 import { median } from '../core/measure.js';
 import { partKey } from '../core/part-id.js';
@@ -134,7 +135,15 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     textIds && idAt(opened) === undefined ? `(no id, part ${partId})` : partId;
   // The row the running part opened on: a flag's rising edge, a counter's change (which also closes the one before).
   let openedAt = 0;
+  // A part that spans a pause in the recording is left out, as the gateway leaves it unjudged (csv-pauses.ts).
+  const pauses = new Set(pauseRows(times, periodMs));
+  const gap = new Float64Array(width).fill(Number.NaN);
+  let pausedIn: string | undefined;
   for (let t = 0; t < n; t++) {
+    if (pauses.has(t) && cycles.running) {
+      cycles.push({ ts: times[t - 1], values: gap, complete: false }, idAt(t - 1));
+      pausedIn ??= `the recording pauses during the cycle: ${pauseText(times, t)}`;
+    }
     const values = rows.subarray(t * width, (t + 1) * width);
     let complete = true;
     for (let j = 0; j < c; j++) if (!Number.isFinite(values[j])) complete = false;
@@ -147,7 +156,8 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
       rowSpans.push([opened, opened + outcome.rows - 1]);
       startTimes.push(times[opened]);
     } else if (outcome?.kind === 'incomplete')
-      leftOut.push({ partId: named(outcome.partId, opened), reason: outcome.reason, row: opened });
+      leftOut.push({ partId: named(outcome.partId, opened), reason: pausedIn ?? outcome.reason, row: opened });
+    if (outcome !== undefined) pausedIn = undefined;
     if (cycles.running && (!wasRunning || outcome !== undefined)) openedAt = t;
   }
   if (windows.length === 0 && leftOut.length === 0) {

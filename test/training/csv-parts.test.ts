@@ -74,6 +74,26 @@ describe('parts from a CSV of cycles', () => {
     ]);
   });
 
+  it('leaves out a part that spans a pause in the recording (its rows jump a minute), naming the pause', () => {
+    // From part 3's fourth row (line 26) on, every row a minute later: the recording stopped during that cycle.
+    const lines = cyclesCsv(4).trimEnd().split('\n');
+    const paused = lines.map((l, i) => {
+      if (i < 26) return l;
+      const [t, ...rest] = l.split(',');
+      return [Number(t) + 60_000, ...rest].join(',');
+    });
+    const parts = csvParts(`${paused.join('\n')}\n`, 'press.csv', FLAG);
+    expect(parts.partIds).toEqual(['1', '2', '4']);
+    expect(parts.leftOut).toEqual([
+      {
+        partId: '3',
+        reason:
+          'the recording pauses during the cycle: no row from 2026-01-05T06:00:02.400Z to 2026-01-05T06:01:02.500Z (60.1 s)',
+        row: 22,
+      },
+    ]);
+  });
+
   it('finds each part by the row it opened on, where a part starts on the same time as the row before it', () => {
     const text = cyclesCsv(5, 8, (_p, r, cells) => {
       if (r === 0) cells[0] = String(Number(cells[0]) - 100);
