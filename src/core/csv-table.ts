@@ -501,7 +501,11 @@ function headerFrom(path: string): { header: string[]; counted: boolean; before:
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(64 * 1024);
-    const head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+    const read = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+    // The header is read here, not the rows: a NUL past the start (a damaged or sparse file) is for the whole read to
+    // name (after its size is checked); NULs at the start (UTF-16 text) are named now.
+    const nul = read.indexOf('\0');
+    const head = nul > 200 ? read.slice(0, nul) : read;
     const [first = [], row = []] = csvRecords(head, path, 2).records;
     const header = first.map((h) => h.trim());
     const index = indexColumns(header);
