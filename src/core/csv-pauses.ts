@@ -16,9 +16,12 @@ const HOUR_MS = 3_600_000;
  */
 export const pauseAfterMs = (periodMs: number, holdMs = HOLD_MS): number => Math.max(holdMs, 1.5 * periodMs);
 
-/** Whether a step from one row to the next (ms) is a pause at this sample period (and a gateway's hold). */
+/**
+ * Whether a step from one row to the next (ms) is a pause at this sample period (and a gateway's hold): longer than
+ * pauseAfterMs, or back by more than a period (a step back by less is the jitter of time stamps, not rows out of order).
+ */
 export function isPause(stepMs: number, periodMs: number, holdMs = HOLD_MS): boolean {
-  return stepMs > pauseAfterMs(periodMs, holdMs) || stepMs < 0;
+  return stepMs > pauseAfterMs(periodMs, holdMs) || stepMs < -periodMs;
 }
 
 /**

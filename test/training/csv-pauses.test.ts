@@ -110,7 +110,9 @@ describe('a pause in a recording', () => {
     expect(
       local(['2024-10-27 02:59:58', '2024-10-27 02:59:59', '2024-10-27 01:59:00', '2024-10-27 01:59:01']).pauses,
     ).toEqual([2]);
-    // The same rows twice (a step back of 2 s) are a pause; a repeated time stamp (a step of 0) is not.
+    // The same rows twice (a step back of 2 s) are a pause; a repeated time stamp (a step of 0) is not, nor a step
+    // back by less than a period (time stamps' jitter: a row taken at 998 ms stamped after one at 1003 ms).
     expect(pauseRows([0, 1000, 2000, 0, 1000, 1000, 2000], 1000)).toEqual([3]);
+    expect(pauseRows([0, 1003, 998, 2000, 3000], 1000)).toEqual([]);
   });
 });
