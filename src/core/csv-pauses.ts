@@ -18,7 +18,7 @@ export const pauseAfterMs = (periodMs: number, holdMs = HOLD_MS): number => Math
 
 /**
  * Whether a step from one row to the next (ms) is a pause at this sample period (and a gateway's hold): longer than
- * pauseAfterMs, or back by more than a period (a step back by less is the jitter of time stamps, not rows out of order).
+ * pauseAfterMs, or back by more than a period (a step back by less is time stamps' jitter, not rows out of order).
  */
 export function isPause(stepMs: number, periodMs: number, holdMs = HOLD_MS): boolean {
   return stepMs > pauseAfterMs(periodMs, holdMs) || stepMs < -periodMs;
