@@ -426,27 +426,26 @@ function repeatedStamps(
   file: string,
   givenMs: number | undefined,
 ): { times: Float64Array; periodMs: number } {
-  const spread = new Float64Array(times.length);
-  let runs = 0;
-  for (let i = 0; i < times.length; i++) {
-    const first = i > 0 && times[i] === times[i - 1] ? undefined : i;
-    if (first !== undefined) runs++;
-    spread[i] = i > 0 && first === undefined ? spread[i - 1] + (givenMs ?? 0) : times[i];
-  }
-  for (let i = 1; givenMs !== undefined && i < times.length; i++)
-    if (times[i] !== times[i - 1] && spread[i - 1] >= times[i])
-      throw new Error(
-        `${file}: --period-ms ${givenMs}: the rows that share the time ${new Date(times[i - 1]).toISOString()}, ` +
-          `${givenMs} ms apart, run up to ${new Date(spread[i - 1]).toISOString()}, past the next time: give the ` +
-          'period the rows were taken at (the time from one stamp to the next over the rows that share one)',
-      );
-  if (givenMs === undefined)
+  if (givenMs === undefined) {
+    let runs = 1;
+    for (let i = 1; i < times.length; i++) if (times[i] !== times[i - 1]) runs++;
     throw new Error(
       `${file}: many rows share their time with the row before (${times.length} rows, ${runs} distinct times, ` +
         `${new Date(times[0]).toISOString()} first): the times are coarser than the rows, such as whole seconds at ` +
         'several rows a second; export them with milliseconds, or give --period-ms (the rows that share a time are ' +
         'then read that far apart)',
     );
+  }
+  const spread = Float64Array.from(times);
+  for (let i = 1; i < times.length; i++) {
+    if (times[i] === times[i - 1]) spread[i] = spread[i - 1] + givenMs;
+    else if (spread[i - 1] >= times[i])
+      throw new Error(
+        `${file}: --period-ms ${givenMs}: the rows that share the time ${new Date(times[i - 1]).toISOString()}, ` +
+          `${givenMs} ms apart, run up to ${new Date(spread[i - 1]).toISOString()}, past the next time: give the ` +
+          'period the rows were taken at (the time from one stamp to the next over the rows that share one)',
+      );
+  }
   return { times: spread, periodMs: givenMs };
 }
 

@@ -1,9 +1,9 @@
 /**
  * `linewatch eval`: detection measured the way it ships. For each labelled CSV (SKAB format) either
  * fit a model on its first N rows with `fitDetector` (the code `linewatch train` runs) or take a
- * model folder as it is, then stream every row through the gateway's own code: RowAssembler and
- * SlidingWindow (hop 1), the ONNX graph run by AutoencoderModel in micro-batches, and the alarm
- * state machine with the model's calibrated on/off thresholds as the causal prediction for each row.
+ * model folder as it is, then stream every row through the gateway's own code: AssetWindows (an asset's default
+ * window settings: a row per batch, a window every row), the ONNX graph run by AutoencoderModel in micro-batches, and
+ * the alarm state machine with the model's calibrated on/off thresholds as the causal prediction for each row.
  * Metrics cover the rows after the first N, summed over all files.
  */
 import { readdirSync, statSync } from 'node:fs';
@@ -27,8 +27,8 @@ import {
   type PausesFound,
 } from '../core/csv-table.js';
 import { constantChannels, type ConstantChannel } from '../training/constant-channels.js';
-import { RowAssembler } from '../windows/row-assembler.js';
-import { SlidingWindow } from '../windows/sliding/sliding-window.js';
+import { AssetWindows } from '../windows/asset-windows.js';
+import { windowSchema } from '../windows/schema.js';
 import {
   addOperatorMetrics,
   operatorFigures,
@@ -302,18 +302,14 @@ export async function streamSeries(
     );
   }
   const index = model.channels.map((ch) => channels.indexOf(ch));
-  const assembler = new RowAssembler('eval', model.channels, 10_000);
-  const slider = new SlidingWindow('eval', model.channels, model.windowLength, 1);
+  // The asset pipeline's own windows, at an asset's default settings (one row per batch, a window every row): after a
+  // pause no window spans it, the window fills again, as a gateway's does after a restart or an outage.
+  const slider = new AssetWindows('eval', model.channels, model.windowLength, windowSchema.parse({}), series.periodMs);
   const windows: Window[] = [];
   // The row each window ends on, in window order (scores come back in that order): by row, not by time, so rows that
   // repeat a time or go back (a daylight-saving change in a local-time export) keep their own score.
   const windowRow: number[] = [];
-  // After a pause no window spans it: the window fills again, as a gateway's does after a restart or an outage.
-  const pauseList = pauseRows(times, series.periodMs);
-  const pauses = new Set(pauseList);
-  const gapRow = { values: new Float64Array(model.channels.length).fill(Number.NaN), complete: false };
   for (let i = 0; i < n; i++) {
-    if (pauses.has(i)) slider.push({ ts: times[i - 1], ...gapRow });
     const batch: Sample[] = model.channels.map((channel, j) => ({
       source: 'csv',
       asset: 'eval',
@@ -322,11 +318,11 @@ export async function streamSeries(
       value: series.rows[i * c + index[j]],
       quality: 'good',
     }));
-    const outcome = slider.push(assembler.push(batch)!);
-    if (outcome?.kind === 'window') {
-      windows.push(outcome.window);
-      windowRow.push(i);
-    }
+    for (const outcome of slider.push(batch))
+      if (outcome.kind === 'window') {
+        windows.push(outcome.window);
+        windowRow.push(i);
+      }
   }
   const scores = new Float64Array(n).fill(Number.NaN);
   try {
@@ -354,6 +350,7 @@ export async function streamSeries(
   );
   const operator = operatorMetrics(times.subarray(skipRows), labels, pred, series.periodMs);
   const m = pointwise(conf);
+  const pauses = pausesFound(times, pauseRows(times, series.periodMs));
   return {
     file,
     testRows: n - skipRows,
@@ -368,7 +365,7 @@ export async function streamSeries(
     offThreshold: off,
     series,
     channels: model.channels,
-    ...(pauseList.length > 0 ? { pauses: pausesFound(times, pauseList) } : {}),
+    ...(pauses ? { pauses } : {}),
   };
 }
 
@@ -412,11 +409,11 @@ export interface EvalReport {
     /** Present when columns hold text, not readings (a quality flag, a unit, a machine state): left out, with their
      * first few distinct values and how many there are. */
     text_columns?: { column: string; values: string[]; distinct: number }[];
-    /** Present when channels had missing readings (blank, NaN, NA, null cells): gaps no longer than a gateway holds a
-     * reading were held at the last one; longer gaps were not scored, as a gateway scores no window over them. */
     /** Present when the recording pauses (rows further apart than a gateway holds a reading, or going back in time):
      * no window spans a pause, the window fills again after it. How many, and the longest. */
     pauses?: { count: number; longest_at_row: number; longest: string };
+    /** Present when channels had missing readings (blank, NaN, NA, null cells): gaps no longer than a gateway holds a
+     * reading were held at the last one; longer gaps were not scored, as a gateway scores no window over them. */
     missing_readings?: {
       channel: string;
       cells: number;

@@ -60,8 +60,10 @@ describe('checkInputPaths', () => {
     return cmd;
   };
 
-  it('passes paths that exist', () => {
-    expect(() => checkInputPaths(command(['--model', 'models/pump-ae', '--public-key', 'package.json']))).not.toThrow();
+  it('passes paths that exist, leaving them as typed', () => {
+    const cmd = command(['--model', 'models/pump-ae', '--public-key', 'package.json']);
+    expect(checkInputPaths(cmd)).toBeUndefined();
+    expect(cmd.opts()).toEqual({ model: 'models/pump-ae', publicKey: 'package.json' });
   });
 
   it('names the first flag whose path is missing, spelt as typed', () => {

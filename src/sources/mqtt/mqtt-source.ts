@@ -15,8 +15,8 @@
  * `connected` is true while the subscriptions stand. With a client_id, a broker that keeps closing the connection soon
  * after it opens (another client with the same id: a copied configuration) is said once, as an error naming the id;
  * while that lasts the takeovers are not logged one by one and the backoff is not reset, until a connection holds.
- * readOnce (`run --once`) uses a client of its
- * own with a clean session, so a running gateway's persistent session is left alone.
+ * readOnce (`run --once`) uses a client of its own with a clean session, so a running gateway's persistent session is
+ * left alone.
  */
 import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';

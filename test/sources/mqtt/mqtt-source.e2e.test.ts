@@ -102,6 +102,22 @@ function harness(settings: Record<string, unknown>) {
   };
 }
 
+/**
+ * Two sources with one client id on the suite's broker, started, once one of them has said the takeover: what it
+ * said, the one that said it (`loud`), the other, and the test for the error line.
+ */
+async function twins(clientId: string, topic: string) {
+  const settings = { client_id: clientId, tags: [{ channel: 'flow', topic }] };
+  const a = harness(settings);
+  const b = harness(settings);
+  await a.start();
+  await b.start();
+  const taken = (l: LogLine) => l.level === 50 && l.msg.includes(`same client id ${clientId} `);
+  const said = await Promise.race([a.logged(taken), b.logged(taken)]);
+  const [loud, quiet] = a.logs.some(taken) ? [a, b] : [b, a];
+  return { said, loud, quiet, taken };
+}
+
 /** A counter's value for the labels given (0 when it has none). */
 async function count(counter: GatewayMetrics['sourceErrors'], labels: Record<string, string>): Promise<number> {
   const { values } = await counter.get();
@@ -308,20 +324,13 @@ describe('mqtt source', () => {
   });
 
   it('two sources with one client_id (a copied config): said once as an error naming the id, quiet until one holds', async () => {
-    const settings = { client_id: 'linewatch-e2e-twin', tags: [{ channel: 'flow', topic: 't/twin/pump-3' }] };
-    const a = harness(settings);
-    const b = harness(settings);
-    await a.start();
-    await b.start();
-    const taken = (l: LogLine) => l.level === 50 && l.msg.includes('same client id linewatch-e2e-twin');
-    const said = await Promise.race([a.logged(taken), b.logged(taken)]);
+    const { said, loud, quiet, taken } = await twins('linewatch-e2e-twin', 't/twin/pump-3');
     expect(said.msg).toBe(
       `mqtt source broker: broker ${broker().url} closed the connection 3 times in a row within 5 s of opening it: ` +
         'most likely another client connects with the same client id linewatch-e2e-twin (two gateways with one ' +
         'client_id), and each takes the connection from the other; give each its own. Otherwise the broker restarts ' +
         'again and again, or refuses something this client does: see its log',
     );
-    const [loud, quiet] = a.logs.some(taken) ? [a, b] : [b, a];
     const after = loud.logs.length;
     // The other one stops: the connection holds, said once, and samples flow.
     await quiet.source.stop();
@@ -335,14 +344,7 @@ describe('mqtt source', () => {
   }, 60_000);
 
   it('after a takeover was said, a broker that goes down is said as any failure (a refused connect is no takeover)', async () => {
-    const settings = { client_id: 'linewatch-e2e-twin-down', tags: [{ channel: 'flow', topic: 't/twin2/pump-3' }] };
-    const a = harness(settings);
-    const b = harness(settings);
-    await a.start();
-    await b.start();
-    const taken = (l: LogLine) => l.level === 50 && l.msg.includes('same client id linewatch-e2e-twin-down');
-    await Promise.race([a.logged(taken), b.logged(taken)]);
-    const loud = a.logs.some(taken) ? a : b;
+    const { loud } = await twins('linewatch-e2e-twin-down', 't/twin2/pump-3');
     const from = loud.logs.length;
     await broker().pause();
     try {
