@@ -105,6 +105,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
   const textual = heldAsText(detector.slowChannels ?? [], data.textColumns, ': ');
   if (textual) throw new UsageError(`--slow-channels ${detector.slowChannels!.join(',')}${textual}`);
   if (data.missing.length > 0) process.stderr.write(`${opts.csv}: missing readings: ${heldText(data.missing)}\n`);
+  if (data.breaks) process.stderr.write(`${opts.csv}: ${data.breaks}\n`);
   if (data.labelledAnomalous)
     process.stderr.write(
       `${opts.csv}: ${data.labelledAnomalous.rows} of the ${data.rowCount} rows trained on are labelled anomalous ` +

@@ -76,19 +76,6 @@ export function holdShortGaps(
     });
 }
 
-/** Refuses a gap left open in the first `rows` rows (the rows a model learns from), naming it and the fix. */
-export function refuseOpenGaps(readings: readonly HeldReadings[], rows: number, file: string, periodMs: number): void {
-  for (const r of readings) {
-    const gap = r.open.find((g) => g.row < rows);
-    if (gap)
-      throw new Error(
-        gap.rows <= holdRows(periodMs)
-          ? `${file}:${gap.line}: column ${r.column}: a pause from here (the next reading comes more than ${pauseAfterMs(periodMs)} ms after the last: a gateway holds none that long; linewatch export marks a pause so); the rows a model learns from must not span one: fit on the rows before it (--train-rows), or export a span without it (--from, --to)`
-          : `${file}:${gap.line}: column ${r.column}: no reading for ${gap.rows} rows in a row from here, longer than the ${holdRows(periodMs)} row(s) (${HOLD_MS} ms) a gateway holds a reading; the rows a model learns from need every channel: cut the gap out or fit on other rows`,
-      );
-  }
-}
-
 /** Missing readings as a report says them; '' where none. */
 export function heldText(readings: readonly HeldReadings[]): string {
   return readings

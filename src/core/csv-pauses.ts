@@ -70,16 +70,16 @@ export function pauseText(times: ArrayLike<number>, row: number): string {
     : `no row from ${iso(from)} to ${iso(to)} (${(to - from) / 1000} s)`;
 }
 
-/** Refuses a pause in the first `rows` rows (the rows a model learns from), naming where it is and the fix. */
-export function refusePauses(times: ArrayLike<number>, rows: number, file: string, periodMs: number): void {
-  const [row] = pauseRows(times, periodMs, rows);
+/**
+ * Refuses rows that go back in time (by more than a period) in the first `rows` rows, those a model learns from,
+ * naming where and the fix: recordings joined out of order, or rows repeated, would be learnt twice or out of order.
+ * A pause forward in time is learnt around (training/segments.ts).
+ */
+export function refuseStepsBack(times: ArrayLike<number>, rows: number, file: string, periodMs: number): void {
+  const row = pauseRows(times, periodMs, rows).find((r) => times[r] < times[r - 1]);
   if (row === undefined) return;
-  const what =
-    times[row] < times[row - 1]
-      ? 'rows that go back in time'
-      : `a pause longer than ${pauseAfterMs(periodMs)} ms (a gateway holds a reading ${HOLD_MS} ms; a row comes every ${periodMs} ms)`;
   throw new Error(
-    `${file}: ${pauseText(times, row)}, data rows ${row} and ${row + 1}: ${what}; the rows a model learns from must not span one: fit on the rows before it (--train-rows ${row}), or on a span without it`,
+    `${file}: ${pauseText(times, row)}, data rows ${row} and ${row + 1}; the rows a model learns from must run forward in time: sort them, remove the repeated rows, fit on the rows before it (--train-rows ${row}), or on a span without it`,
   );
 }
 

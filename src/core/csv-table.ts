@@ -49,17 +49,9 @@ export interface RunColumn {
 }
 
 export { LABEL_COLUMNS, isLabelColumn, isNotChannel } from './csv-cells.js';
-export {
-  HOLD_MS,
-  heldText,
-  holdRows,
-  holdShortGaps,
-  refuseOpenGaps,
-  type HeldReadings,
-  type MissingCells,
-} from './csv-gaps.js';
+export { HOLD_MS, heldText, holdRows, holdShortGaps, type HeldReadings, type MissingCells } from './csv-gaps.js';
 export { heldAsText, textColumnsText, type TextColumn } from './csv-text-columns.js';
-export { pauseRows, pausesFound, refusePauses, type PausesFound } from './csv-pauses.js';
+export { pauseRows, pausesFound, refuseStepsBack, type PausesFound } from './csv-pauses.js';
 
 /**
  * Where the time column is among the columns after a pandas index: the first named as a time, or else the first named

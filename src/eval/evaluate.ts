@@ -6,6 +6,7 @@
  * the alarm state machine with the model's calibrated on/off thresholds as the causal prediction for each row.
  * Metrics cover the rows after the first N, summed over all files.
  */
+import { segmentRows, segmentsText } from '../training/segments.js';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { AlarmStateMachine, clearLevel } from '../alarms/alarm-state.js';
@@ -21,8 +22,7 @@ import {
   heldAsText,
   pauseRows,
   pausesFound,
-  refuseOpenGaps,
-  refusePauses,
+  refuseStepsBack,
   type HeldReadings,
   type PausesFound,
 } from '../core/csv-table.js';
@@ -167,9 +167,9 @@ export async function fitOnSeries(
     throw new Error(
       `${series.file}: --train-rows ${trainRows} leaves no rows to evaluate (the file has ${series.rowCount})`,
     );
-  // A gap longer than the gateway holds a reading has no rows to learn from (see holdShortGaps).
-  refuseOpenGaps(series.missing ?? [], trainRows, series.file, series.periodMs);
-  refusePauses(series.times, trainRows, series.file, series.periodMs);
+  // As train: the rows of a gap longer than the gateway holds a reading are left out, and the rows learnt from in
+  // segments around it and around pauses (segments.ts); rows that go back in time are refused.
+  refuseStepsBack(series.times, trainRows, series.file, series.periodMs);
   const c = series.channels.length;
   const { channels, constant } = learnableChannels(series, trainRows, options.validationFraction);
   if (channels.length === 0)
@@ -180,14 +180,19 @@ export async function fitOnSeries(
   const rows = new Float64Array(trainRows * channels.length);
   for (let t = 0; t < trainRows; t++)
     index.forEach((from, j) => (rows[t * channels.length + j] = series.rows[t * c + from]));
+  const segmented = segmentRows(rows, channels.length, series.times, series.periodMs, trainRows);
+  if (segmented.rowCount === 0)
+    throw new Error(`${series.file}: no row of the first ${trainRows} has a reading of every channel`);
   return fitDetector(
     {
       name: 'eval',
-      source: `${series.file}: first ${trainRows} rows`,
+      source: `${series.file}: first ${trainRows} rows${segmentsText(segmented)}`,
       channels,
       periodMs: series.periodMs,
-      rows,
-      rowCount: trainRows,
+      rows: segmented.rows,
+      rowCount: segmented.rowCount,
+      ...(segmented.segmentStarts.length > 0 ? { segmentStarts: segmented.segmentStarts } : {}),
+      ...(segmented.sourceRows ? { sourceRows: segmented.sourceRows } : {}),
     },
     options,
   );

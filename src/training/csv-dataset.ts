@@ -10,8 +10,7 @@ import {
   isNotChannel,
   labelColumn,
   parseSkabCsv,
-  refuseOpenGaps,
-  refusePauses,
+  refuseStepsBack,
   rowMajor,
   textColumnsText,
   timesInMs,
@@ -21,7 +20,8 @@ import {
 } from '../core/csv-table.js';
 import type { TrainingSet } from './build-model.js';
 import type { NormalData } from './fit-detector.js';
-import { channelStats, slidingWindows, type Recording } from './sim-recording.js';
+import { channelStats } from './sim-recording.js';
+import { segmentRows, segmentsText, windowEnds, windowsAt } from './segments.js';
 
 export interface CsvTrainingOptions {
   readonly name: string;
@@ -62,6 +62,9 @@ export function csvNormalData(
   /** Rows trained on that the file's `anomaly` column labels anomalous (learnt as normal all the same), and the
    * first of them (1-based). */
   readonly labelledAnomalous?: { readonly rows: number; readonly first: number };
+  /** How the rows were learnt around pauses and missing readings, for a person (segmentsText); absent where the rows
+   * run on without a break. */
+  readonly breaks?: string;
 } {
   const table = parseSkabCsv(text, file);
   const available = table.header.slice(1);
@@ -78,12 +81,17 @@ export function csvNormalData(
     throw new Error(`${file}: --train-rows ${o.rows}: the file has ${all} rows`);
   const n = o.rows ?? all;
   const { periodMs, times } = timesInMs(table, file, o.periodMs, n);
-  // Every channel must have a reading in the rows a model learns from: a gap no longer than the gateway holds a
-  // reading is held, a longer one (or a pause) refused.
+  // A gap no longer than the gateway holds a reading is held; the rows of a longer one are left out, and the rows are
+  // learnt from in segments around it and around pauses, no window spanning a break (segments.ts). Rows that go back
+  // in time are refused.
   const held = holdShortGaps(table, channels, periodMs, times);
-  refuseOpenGaps(held, n, file, periodMs);
-  refusePauses(times, n, file, periodMs);
-  const rows = rowMajor(table, channels, n);
+  refuseStepsBack(times, n, file, periodMs);
+  const segmented = segmentRows(rowMajor(table, channels, n), channels.length, times, periodMs, n);
+  if (segmented.rowCount === 0)
+    throw new Error(
+      `${file}: no row${o.rows !== undefined ? ` of the first ${n}` : ''} has a reading of every channel (${channels.join(', ')})`,
+    );
+  const { rows } = segmented;
   const labels = labelColumn(table, 'anomaly');
   let anomalous = 0;
   let first = 0;
@@ -94,11 +102,14 @@ export function csvNormalData(
   }
   return {
     name: o.name,
-    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${leftOutNames(table)}${table.countedRows ? ' (no time column: rows counted as samples)' : ''}${held.length > 0 ? ` (missing readings: ${heldText(held)})` : ''}`,
+    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${leftOutNames(table)}${table.countedRows ? ' (no time column: rows counted as samples)' : ''}${held.length > 0 ? ` (missing readings: ${heldText(held)})` : ''}${segmentsText(segmented)}`,
     channels,
     periodMs,
     rows,
-    rowCount: n,
+    rowCount: segmented.rowCount,
+    ...(segmented.segmentStarts.length > 0 ? { segmentStarts: segmented.segmentStarts } : {}),
+    ...(segmented.sourceRows ? { sourceRows: segmented.sourceRows } : {}),
+    ...(segmentsText(segmented) ? { breaks: segmentsText(segmented).trim().slice(1, -1) } : {}),
     missing: held,
     ...(table.textColumns ? { textColumns: table.textColumns } : {}),
     ...(anomalous > 0 ? { labelledAnomalous: { rows: anomalous, first } } : {}),
@@ -106,32 +117,32 @@ export function csvNormalData(
 }
 
 export function csvTrainingSet(text: string, file: string, o: CsvTrainingOptions): TrainingSet {
-  const { channels, periodMs, rows, rowCount: n } = csvNormalData(text, file, o);
+  const { channels, periodMs, rows, rowCount: n, segmentStarts = [] } = csvNormalData(text, file, o);
   const split = Math.floor(n * (1 - o.validationFraction));
-  const part = (from: number, to: number): Recording => ({
-    channels,
-    periodMs,
-    rows: rows.subarray(from * channels.length, to * channels.length),
-    rowCount: to - from,
-  });
-  const train = part(0, split);
-  const validation = part(split, n);
-  if (train.rowCount < o.windowLength || validation.rowCount < o.windowLength) {
+  const W = o.windowLength;
+  const trainEnds = windowEnds(W - 1, split, W, segmentStarts).filter((e) => (e - (W - 1)) % o.hop === 0);
+  const validationEnds = windowEnds(split + W - 1, n, W, segmentStarts);
+  if (trainEnds.length === 0 || validationEnds.length === 0) {
     throw new Error(
-      `${file}: ${n} rows give ${train.rowCount} training and ${validation.rowCount} validation rows; each needs at least one window of ${o.windowLength}`,
+      `${file}: ${n} rows give ${split} training and ${n - split} validation rows; each needs at least one window of ${W}${segmentStarts.length > 0 ? ' rows in a row (no window spans a break)' : ''}`,
     );
   }
-  const { mean, std } = channelStats(train);
+  const { mean, std } = channelStats({
+    channels,
+    periodMs,
+    rows: rows.subarray(0, split * channels.length),
+    rowCount: split,
+  });
   return {
     name: o.name,
-    description: `Dense autoencoder over ${o.windowLength}-sample windows of ${channels.length} channels from ${file}, int8 QDQ; the graph normalises raw windows and outputs the score and per-channel errors.`,
-    data: `${file}: ${train.rowCount} rows for training, the last ${validation.rowCount} for validation, sample period ${periodMs} ms`,
+    description: `Dense autoencoder over ${W}-sample windows of ${channels.length} channels from ${file}, int8 QDQ; the graph normalises raw windows and outputs the score and per-channel errors.`,
+    data: `${file}: ${split} rows for training, the last ${n - split} for validation, sample period ${periodMs} ms`,
     channels: channels.map((name) => ({ name, unit: '' })),
-    windowLength: o.windowLength,
+    windowLength: W,
     periodMs,
     hidden: o.hidden,
-    train: slidingWindows(train, o.windowLength, o.hop),
-    validation: slidingWindows(validation, o.windowLength, 1),
+    train: windowsAt(rows, channels.length, trainEnds, W),
+    validation: windowsAt(rows, channels.length, validationEnds, W),
     validationNote: `the last ${Math.round(o.validationFraction * 100)}% of ${file}`,
     mean,
     std,

@@ -23,6 +23,7 @@
  *
  * Slow channels are found from the training rows, not by name (see slowChannels).
  */
+import { windowEnds } from './segments.js';
 import { principalComponents } from './principal-components.js';
 
 /** Window geometry in rows, the same for every plant: see DEFAULT_GEOMETRY. */
@@ -83,11 +84,11 @@ function median(values: ArrayLike<number>): number {
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** The median mean-|difference| over k rows of every channel in the training windows: its typical variability. */
-export function typicalVariability(x: Float64Array, rowCount: number, c: number, g: DetectorGeometry): number[] {
+/** The median mean-|difference| over k rows of every channel in the windows ending at `ends`: its typical
+ * variability. */
+export function typicalVariability(x: Float64Array, c: number, g: DetectorGeometry, ends: readonly number[]): number[] {
   const per: number[][] = Array.from({ length: c }, () => []);
-  for (let end = g.windowLength - 1; end < rowCount; end++)
-    meanAbsDifference(x, end, c, g.k).forEach((v, ch) => per[ch].push(v));
+  for (const end of ends) meanAbsDifference(x, end, c, g.k).forEach((v, ch) => per[ch].push(v));
   return per.map((v) => median(v));
 }
 
@@ -107,7 +108,8 @@ export function variabilityFeature(
  * sd). A channel of noise around a steady level has the reverse (its k-row mean spreads about
  * 1/√k of its within-window sd); one that warms up or wanders slowly moves further between windows
  * than inside them, so tomorrow's level will leave today's range without a fault. `r2` also reports
- * the R² of a straight line through the level, for the manifest.
+ * the R² of a straight line through the level, for the manifest. Neither a level nor a window spans a segment start
+ * (segments.ts).
  */
 export function slowChannels(
   x: Float64Array,
@@ -115,18 +117,21 @@ export function slowChannels(
   c: number,
   k: number,
   windowLength: number,
+  segmentStarts: readonly number[] = [],
 ): { slow: boolean[]; ratio: number[]; r2: number[] } {
   const r2: number[] = [];
   const ratio: number[] = [];
+  const levelEnds = windowEnds(k - 1, rowCount, k, segmentStarts);
+  const ends = windowEnds(windowLength - 1, rowCount, windowLength, segmentStarts);
   for (let ch = 0; ch < c; ch++) {
     const ys: number[] = [];
-    for (let end = k - 1; end < rowCount; end++) {
+    for (const end of levelEnds) {
       let s = 0;
       for (let r = end - k + 1; r <= end; r++) s += x[r * c + ch];
       ys.push(s / k);
     }
     const within: number[] = [];
-    for (let end = windowLength - 1; end < rowCount; end += 1) {
+    for (const end of ends) {
       let m = 0;
       let q = 0;
       for (let r = end - windowLength + 1; r <= end; r++) m += x[r * c + ch] / windowLength;

@@ -29,7 +29,8 @@ import { DEFAULT_GEOMETRY, type DetectorGeometry } from './detector-features.js'
 import { TERM_OUTPUT } from './detector-graph.js';
 import { describeTerm, fitStatistical, termKinds, type NormalRows } from './fit-statistical.js';
 import { CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT } from './scoring-graph.js';
-import { channelStats, slidingWindows } from './sim-recording.js';
+import { channelStats } from './sim-recording.js';
+import { windowEnds, windowsAt } from './segments.js';
 import { refuseConstantChannels } from './constant-channels.js';
 import { changeBeforeRows } from './residual-change.js';
 
@@ -88,9 +89,13 @@ export async function fitDetector(data: NormalData, o: DetectorOptions): Promise
       rowCount: to - from,
     });
     const W = geometry.windowLength;
-    if (split < W || heldOutRows < W)
+    const starts = data.segmentStarts ?? [];
+    const hop = o.hop ?? 1;
+    const trainEnds = windowEnds(W - 1, split, W, starts).filter((e) => (e - (W - 1)) % hop === 0);
+    const heldOutEnds = windowEnds(split, data.rowCount, W, starts);
+    if (split < W || heldOutRows < W || trainEnds.length === 0 || heldOutEnds.length === 0)
       throw new Error(
-        `${data.source}: ${data.rowCount} rows give ${split} training and ${heldOutRows} held-out rows; each needs at least one window of ${W}`,
+        `${data.source}: ${data.rowCount} rows give ${split} training and ${heldOutRows} held-out rows; each needs at least one window of ${W}${starts.length > 0 ? ' rows in a row (no window spans a break)' : ''}`,
       );
     const { mean, std } = channelStats(part(0, split));
     return fitAutoencoderModel(
@@ -102,8 +107,8 @@ export async function fitDetector(data: NormalData, o: DetectorOptions): Promise
         windowLength: W,
         periodMs: data.periodMs,
         hidden: o.hidden ?? [32, 6, 32],
-        train: slidingWindows(part(0, split), W, o.hop ?? 1),
-        validation: slidingWindows(part(split - W + 1, data.rowCount), W, 1),
+        train: windowsAt(data.rows, c, trainEnds, W),
+        validation: windowsAt(data.rows, c, heldOutEnds, W),
         validationNote: `the last ${heldOutRows} rows of ${data.source}`,
         mean,
         std,
@@ -201,7 +206,7 @@ async function fitTermDetector(
       details: {
         ...alarm.details,
         largest_score_term: describeTerm(largest),
-        largest_score_row: largest.row + 1,
+        largest_score_row: (data.sourceRows?.[largest.row] ?? largest.row) + 1,
       },
     },
     quantization: {
@@ -272,7 +277,7 @@ async function fitTermDetector(
     );
   const above = fit.calibrationSegments.reduce((a, s) => a + s.filter((v) => v >= alarm.on).length, 0);
   o.log(
-    `largest score on the normal rows (each quarter scored against the rest): ${largest.z.toFixed(2)}, ${describeTerm(largest)} over the ${W} rows up to row ${largest.row + 1}; ` +
+    `largest score on the normal rows (each quarter scored against the rest): ${largest.z.toFixed(2)}, ${describeTerm(largest)} over the ${W} rows up to row ${(data.sourceRows?.[largest.row] ?? largest.row) + 1}; ` +
       (above === 0
         ? 'the alarm sits above it, so if those rows were not normal operation, train without them'
         : `${above} normal windows score at or above the alarm, as the budget allows`),

@@ -61,6 +61,8 @@ export function fitResidual(
   g: DetectorGeometry,
   allEnds: readonly number[],
   least: readonly number[],
+  /** Rows that start a segment (segments.ts): no level or window of the wander test spans one. */
+  segmentStarts: readonly number[] = [],
 ): ResidualFit {
   const c = channels.length;
   const W = g.windowLength;
@@ -86,7 +88,7 @@ export function fitResidual(
   // ageing sensor, is absorbed by a fit over the same rows but shows as block-to-block offsets here.
   const wandering = outOfFoldResiduals(x, c, ridge, crossFitBlocks(n));
   const spread = channelStats({ channels, periodMs: 0, rows: wandering, rowCount: n });
-  const wanders = slowChannels(normaliseRows(wandering, spread.mean, spread.std), n, c, g.k, W).slow;
+  const wanders = slowChannels(normaliseRows(wandering, spread.mean, spread.std), n, c, g.k, W, segmentStarts).slow;
   // One channel cannot be predicted from the others alone: with fewer than two kept, none is in the linear model
   // (a kept channel would copy itself, and its zero residual over a floored spread would read as an anomaly).
   const leftOut = wanders.filter((w) => !w).length < 2 ? wanders.map(() => true) : wanders;

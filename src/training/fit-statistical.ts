@@ -26,6 +26,7 @@ import { channelStats } from './sim-recording.js';
 import { crossFitted, crossFittedZ, fewestWindowsToCompare, outOfFoldLevel, type LargestTerm } from './cross-fit.js';
 import { fitResidual } from './fit-residual.js';
 import { channelWindowVariability, wholeWindowVariability } from './window-variability.js';
+import { splitAtJoins, windowEnds } from './segments.js';
 
 export interface NormalRows {
   readonly channels: readonly string[];
@@ -33,6 +34,11 @@ export interface NormalRows {
   /** Time-major rows × channels. */
   readonly rows: Float64Array;
   readonly rowCount: number;
+  /** Rows that start a segment (after a pause or left-out rows, segments.ts): no window spans one. */
+  readonly segmentStarts?: readonly number[];
+  /** Each row's index among the rows given before rows without every reading were left out (segments.ts), if any
+   * were: how a message names a row. */
+  readonly sourceRows?: readonly number[];
 }
 
 export interface StatisticalFitOptions {
@@ -81,31 +87,32 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const n = data.rowCount;
   const split = n - o.heldOutRows;
   const W = g.windowLength;
-  if (split - (W - 1) < 20 || o.heldOutRows < 20) {
+  const starts = data.segmentStarts ?? [];
+  const trainEnds = windowEnds(W - 1, split, W, starts);
+  const heldOutEnds = windowEnds(split, n, W, starts);
+  const inSegments = starts.length > 0 ? ` in ${starts.length + 1} segments (no window spans a break)` : '';
+  if (trainEnds.length < 20 || heldOutEnds.length < 20) {
     throw new Error(
-      `${n} rows of normal operation are too few: a window is ${W} rows, and both the ${split} training and the ${o.heldOutRows} held-out rows need at least 20 windows`,
+      `${n} rows of normal operation${inSegments} are too few: a window is ${W} rows, and both the ${split} training and the ${o.heldOutRows} held-out rows need at least 20 windows (they give ${trainEnds.length} and ${heldOutEnds.length})`,
     );
   }
+  const allEnds = [...trainEnds, ...heldOutEnds];
   // Each window's terms are standardised on the windows that do not overlap it (crossFittedZ): at least 2 of them.
-  const fewestRows = fewestWindowsToCompare(W) + W - 1;
-  if (n < fewestRows) {
+  if (allEnds.length < fewestWindowsToCompare(W)) {
     throw new Error(
-      `${n} rows of normal operation are too few: a window is ${W} rows, and each window is compared with the windows that do not overlap it, which needs at least ${fewestRows} rows`,
+      `${n} rows of normal operation${inSegments} are too few: a window is ${W} rows, and each window is compared with the windows that do not overlap it, which needs at least ${fewestWindowsToCompare(W)} windows (${fewestWindowsToCompare(W) + W - 1} rows in a row)`,
     );
   }
   // Normalisation, slow channels and the terms' standardisation use every row; only the
   // autoencoder holds rows out (it is fitted on the training part), and the calibration is cross-fitted.
   const { mean, std } = channelStats(data);
   const x = normaliseRows(data.rows, mean, std);
-  const found = slowChannels(x, n, c, g.k, W);
+  const found = slowChannels(x, n, c, g.k, W, starts);
   const slow = o.slowChannels ? data.channels.map((ch) => o.slowChannels!.includes(ch)) : found.slow;
-  const trainEnds = Array.from({ length: split - (W - 1) }, (_, i) => W - 1 + i);
-  const heldOutEnds = Array.from({ length: n - split }, (_, i) => split + i);
-  const allEnds = [...trainEnds, ...heldOutEnds];
   const levels = allEnds.map((e) => levelFeature(x, e, c, g, slow));
   // Quantised channels (integer registers, status words): no term is known more finely than one step allows.
   const resolution = channelResolution(x, n, c);
-  const { floor, minSd: variabilityLeast } = variabilityScale(typicalVariability(x, n, c, g), resolution, g.k);
+  const { floor, minSd: variabilityLeast } = variabilityScale(typicalVariability(x, c, g, allEnds), resolution, g.k);
   const least = [levelMinSd(resolution), variabilityLeast];
   const variabilities = allEnds.map((e) => variabilityFeature(x, e, c, g.k, floor));
   // The level term in units of its out-of-fold spread: a channel whose level wanders across the span is judged by how
@@ -140,7 +147,8 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
     windowVariability,
   };
   if (!o.hybrid) {
-    const { segments: calibrationSegments, largest } = crossFitted(signedZ, statisticalZ, termScale);
+    const { segments, largest } = crossFitted(signedZ, statisticalZ, termScale);
+    const calibrationSegments = splitAtJoins(segments, allEnds);
     return {
       layout: base,
       mean,
@@ -155,12 +163,13 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
       encode: (name, range) => encode(name, { ...base, ...(range ? { termRange: range } : {}) }),
     };
   }
-  const fitted = fitResidual(x, n, data.channels, g, allEnds, least[0]);
-  const { segments: calibrationSegments, largest } = crossFitted(
+  const fitted = fitResidual(x, n, data.channels, g, allEnds, least[0], starts);
+  const { segments, largest } = crossFitted(
     signedZ,
     fitted.z.map((r, i) => Float64Array.of(...r, ...statisticalZ[i])),
     termScale,
   );
+  const calibrationSegments = splitAtJoins(segments, allEnds);
   const layout: DetectorLayout = { ...base, residual: fitted.residual };
   return {
     layout,

@@ -39,7 +39,7 @@ export function wholeWindowVariability(
   shortSd: readonly number[] = kRowVariabilitySd(y, n, m, g, ends, resolution),
 ): WholeWindowVariability {
   const whole = g.windowLength - 1;
-  const wide = variabilityScale(typicalVariability(y, n, m, { ...g, k: whole }), resolution, whole);
+  const wide = variabilityScale(typicalVariability(y, m, { ...g, k: whole }, ends), resolution, whole);
   const values = ends.map((e) => variabilityFeature(y, e, m, whole, wide.floor));
   const { centre } = centreAndSpread(values);
   const sd = shortSd.map((v, i) => Math.max(v * Math.sqrt(g.k / whole), wide.minSd[i]));
@@ -59,7 +59,7 @@ function kRowVariabilitySd(
   ends: readonly number[],
   resolution: readonly number[],
 ): number[] {
-  const short = variabilityScale(typicalVariability(y, n, m, g), resolution, g.k);
+  const short = variabilityScale(typicalVariability(y, m, g, ends), resolution, g.k);
   return centreAndSpread(
     ends.map((e) => variabilityFeature(y, e, m, g.k, short.floor)),
     short.minSd,

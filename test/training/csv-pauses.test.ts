@@ -1,8 +1,8 @@
 /**
  * A pause in a recording (how `linewatch export` marks one: a row with no reading just after the last row before it,
- * the next row coming more than the 5 s a gateway holds a reading later) is never held over: `train` refuses to
- * learn across it, naming the line and what to do, and `eval` scores no window over it. A short gap at the sample
- * period is held at the last reading, as before.
+ * the next row coming more than the 5 s a gateway holds a reading later) is never held over: `train` learns from the
+ * rows on either side of it as segments (no window spans it, training/segments.ts) and says so, and `eval` scores no
+ * window over it. A short gap at the sample period is held at the last reading, as before.
  */
 import { describe, expect, it } from 'vitest';
 import { csvNormalData } from '../../src/training/csv-dataset.js';
@@ -25,13 +25,21 @@ function recording(at: number, jumpMs: number): string {
 }
 
 describe('a pause in a recording', () => {
-  it('is refused in the rows a model learns from, naming its line and the fix', () => {
-    expect(() => csvNormalData(recording(19, 60_000), 'pump.csv', { name: 'pump' })).toThrow(
-      'pump.csv:22: column flow: a pause from here (the next reading comes more than 5000 ms after the last: a gateway ' +
-        'holds none that long; linewatch export marks a pause so); the rows a model learns from must not span one: fit ' +
-        'on the rows before it (--train-rows), or export a span without it (--from, --to)',
+  it('is learnt around in the rows a model learns from: the rows either side of it, as two segments', () => {
+    const data = csvNormalData(recording(19, 60_000), 'pump.csv', { name: 'pump' });
+    // The marker row (no reading) is left out; the 40 rows with readings are kept, the 21st starting a segment.
+    expect(data.rowCount).toBe(40);
+    expect(data.segmentStarts).toEqual([20]);
+    expect(Array.from(data.rows.subarray(19 * 2, 21 * 2))).toEqual([10 + (19 % 3), 2 + (19 % 2), 10 + (20 % 3), 2]);
+    expect(data.source).toBe(
+      'pump.csv (missing readings: flow 1 missing (first on line 22): 0 held at the last reading, 1 in 1 gap(s) longer ' +
+        'than a gateway holds one (the longest 1 rows from line 22), not scored; pressure 1 missing (first on line ' +
+        '22): 0 held at the last reading, 1 in 1 gap(s) longer than a gateway holds one (the longest 1 rows from line ' +
+        '22), not scored) (learnt in 2 segments: 1 pause(s), 1 row(s) without every reading left out; no window spans ' +
+        'a break)',
     );
-    expect(csvNormalData(recording(19, 60_000), 'pump.csv', { name: 'pump', rows: 20 }).rowCount).toBe(20);
+    const before = csvNormalData(recording(19, 60_000), 'pump.csv', { name: 'pump', rows: 20 });
+    expect([before.rowCount, before.segmentStarts]).toEqual([20, undefined]);
   });
 
   it('is left open in eval (no window over it), while a blank row within the hold is held', () => {
@@ -47,7 +55,7 @@ describe('a pause in a recording', () => {
     ]);
   });
 
-  it('is found where rows jump in time with no marker row, and refused in the rows a model learns from', () => {
+  it('is found where rows jump in time with no marker row, and learnt around', () => {
     // Row 20 comes 60 s after row 19 (a historian's hole): no blank row says so.
     const lines = recording(99, 0).split('\n');
     const jumped = lines.map((l, i) => {
@@ -55,12 +63,10 @@ describe('a pause in a recording', () => {
       const [t, ...rest] = l.split(',');
       return [Number(t) + 59_000, ...rest].join(',');
     });
-    expect(() => csvNormalData(jumped.join('\n'), 'pump.csv', { name: 'pump' })).toThrow(
-      'pump.csv: no row from 2025-12-05T02:00:19.000Z to 2025-12-05T02:01:19.000Z (60 s), data rows 20 and 21: a ' +
-        'pause longer than 5000 ms (a gateway holds a reading 5000 ms; a row comes every 1000 ms); the rows a model ' +
-        'learns from must not span one: fit on the rows before it (--train-rows 20), or on a span without it',
-    );
-    expect(csvNormalData(jumped.join('\n'), 'pump.csv', { name: 'pump', rows: 20 }).rowCount).toBe(20);
+    const data = csvNormalData(jumped.join('\n'), 'pump.csv', { name: 'pump' });
+    expect([data.rowCount, data.segmentStarts]).toEqual([40, [20]]);
+    expect(data.source).toBe('pump.csv (learnt in 2 segments: 1 pause(s); no window spans a break)');
+    expect(csvNormalData(jumped.join('\n'), 'pump.csv', { name: 'pump', rows: 20 }).segmentStarts).toBeUndefined();
   });
 
   it('is a step longer than the hold and than a period and a half: a late row at a slow rate is none', () => {
@@ -81,8 +87,9 @@ describe('a pause in a recording', () => {
     });
     expect(() => csvNormalData(joined.join('\n'), 'pump.csv', { name: 'pump' })).toThrow(
       'pump.csv: the rows go back in time from 2025-12-05T02:00:19.000Z to 2025-12-05T01:50:20.000Z (599 s back: ' +
-        'recordings joined out of order, or rows repeated), data rows 20 and 21: rows that go back in time; the rows ' +
-        'a model learns from must not span one: fit on the rows before it (--train-rows 20), or on a span without it',
+        'recordings joined out of order, or rows repeated), data rows 20 and 21; the rows a model learns from must ' +
+        'run forward in time: sort them, remove the repeated rows, fit on the rows before it (--train-rows 20), or on ' +
+        'a span without it',
     );
     // A local-time export across the end of summer time (the clock goes back an hour) and across its start (an hour
     // skipped): the rows run on, no pause, and the times after the change are put back in line.

@@ -270,14 +270,14 @@ describe('linewatch train --csv', () => {
     );
     res = await runCli(['train', '--csv', join(dir, 'short.csv'), '--out', out]);
     expect(res.stderr).toMatch(
-      /^linewatch: 29 rows of normal operation are too few: a window is 32 rows, and both the 22 training and the 7 held-out rows need at least 20 windows\n$/,
+      /^linewatch: 29 rows of normal operation are too few: a window is 32 rows, and both the 22 training and the 7 held-out rows need at least 20 windows \(they give 0 and 0\)\n$/,
     );
     // 97 rows pass the 20-window rule (42 training and 24 held-out windows, 66 in all) but leave the middle windows one
     // window more than a window's length away to compare with: the rows needed are named, not a stack trace.
     await writeFile(join(dir, 'span97.csv'), text.slice(0, 98).join('\n'));
     res = await runCli(['train', '--csv', join(dir, 'span97.csv'), '--arch', 'stats', '--out', out]);
     expect(res.stderr).toBe(
-      'linewatch: 97 rows of normal operation are too few: a window is 32 rows, and each window is compared with the windows that do not overlap it, which needs at least 98 rows\n',
+      'linewatch: 97 rows of normal operation are too few: a window is 32 rows, and each window is compared with the windows that do not overlap it, which needs at least 67 windows (98 rows in a row)\n',
     );
     res = await runCli(['train', '--csv', CSV, '--window', '16', '--out', out]);
     expect(res.stderr).toBe(

@@ -4,6 +4,7 @@
  * variability in and out of the normal range, so the alarm flickers; over the whole window the swings average and the
  * term stays up while the variation lasts. The calibration counts it as the graph computes it, and names it.
  */
+import { windowEnds } from '../../src/training/segments.js';
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
 import { describeTerm, fitStatistical, nameLargest } from '../../src/training/fit-statistical.js';
@@ -112,7 +113,11 @@ describe('the window variability', () => {
       const resolution = channelResolution(x, plant.rowCount, c7);
       expect(resolution[c7 - 1]).toBeGreaterThan(0);
       const whole = { ...DEFAULT_GEOMETRY, k: W - 1 };
-      const least = variabilityScale(typicalVariability(x, plant.rowCount, c7, whole), resolution, W - 1).minSd;
+      const least = variabilityScale(
+        typicalVariability(x, c7, whole, windowEnds(0, plant.rowCount, W)),
+        resolution,
+        W - 1,
+      ).minSd;
       // One step in 31 differences, at the register's typical (no) movement: log 2 × the quantisation sd.
       expect(least[c7 - 1]).toBeCloseTo(Math.log(2) * QUANTISATION_SD, 9);
       expect(l.windowVariability!.sd[c7 - 1]).toBeGreaterThanOrEqual(least[c7 - 1] - 1e-12);

@@ -1,0 +1,123 @@
+/**
+ * Rows of normal operation in segments (pure): a recording with pauses in it (the gateway restarted, a source down, a
+ * historian's hole) or with a channel's reading missing for longer than a gateway holds one is learnt from around
+ * them, as the gateway scores it: no window spans a pause or a missing reading, as none does in operation, where the
+ * windows start again after one. The rows without every reading are left out; the rest are kept in order, and the
+ * rows that start a segment (after a pause or left-out rows) are marked so that no window is formed across them.
+ */
+import { isPause } from '../core/csv-pauses.js';
+
+/** Rows of normal operation (row-major, every reading present) and where segments start. */
+export interface SegmentedRows {
+  readonly rows: Float64Array;
+  readonly rowCount: number;
+  /** Indices into the kept rows (ascending, never 0) of the rows that start a segment: no window spans one. */
+  readonly segmentStarts: readonly number[];
+  /** Each kept row's index among the `n` rows given (where rows were left out), to name rows as the file has them. */
+  readonly sourceRows?: readonly number[];
+  /** Rows left out, each lacking a reading of at least one channel. */
+  readonly leftOutRows: number;
+  /** Pauses among the rows (steps from a row to the next longer than a gateway holds a reading). */
+  readonly pauses: number;
+}
+
+/**
+ * The first `n` of `rows` (row-major, `c` channels, NaN where a reading is missing) that have every reading, and the
+ * rows that start a segment among them: the first kept row after left-out rows or after a pause (`times` in ms, a
+ * step from a row to the next longer than pauseAfterMs at `periodMs`; rows left out for lack of a reading are no
+ * pause). Steps back in time must be refused before (refuseStepsBack).
+ */
+export function segmentRows(
+  rows: Float64Array,
+  c: number,
+  times: ArrayLike<number>,
+  periodMs: number,
+  n: number,
+): SegmentedRows {
+  const complete = (i: number) => {
+    for (let ch = 0; ch < c; ch++) if (Number.isNaN(rows[i * c + ch])) return false;
+    return true;
+  };
+  const keep: number[] = [];
+  const starts: number[] = [];
+  let leftOut = 0;
+  let pauses = 0;
+  let broken = false;
+  for (let i = 0; i < n; i++) {
+    // A pause is a step from one row to the next (the row export writes at a stop has no reading: it is left out).
+    const paused = i > 0 && isPause(times[i] - times[i - 1], periodMs);
+    if (paused) pauses++;
+    if (!complete(i)) {
+      leftOut++;
+      broken = true;
+      continue;
+    }
+    if (keep.length > 0 && (paused || broken)) starts.push(keep.length);
+    broken = false;
+    keep.push(i);
+  }
+  if (leftOut === 0 && starts.length === 0)
+    return { rows: rows.subarray(0, n * c), rowCount: n, segmentStarts: [], leftOutRows: 0, pauses: 0 };
+  const out = new Float64Array(keep.length * c);
+  keep.forEach((from, to) => out.set(rows.subarray(from * c, (from + 1) * c), to * c));
+  return {
+    rows: out,
+    rowCount: keep.length,
+    segmentStarts: starts,
+    ...(leftOut > 0 ? { sourceRows: keep } : {}),
+    leftOutRows: leftOut,
+    pauses,
+  };
+}
+
+/**
+ * The last rows (ascending) of the windows of `length` rows that end in [from, to) and span no segment start: a window
+ * ending at `e` reads rows e − length + 1 … e, all in one segment.
+ */
+export function windowEnds(from: number, to: number, length: number, segmentStarts: readonly number[] = []): number[] {
+  const ends: number[] = [];
+  let next = 0; // the first segment start after the window's first row
+  for (let e = Math.max(from, length - 1); e < to; e++) {
+    const first = e - length + 1;
+    while (next < segmentStarts.length && segmentStarts[next] <= first) next++;
+    if (next < segmentStarts.length && segmentStarts[next] <= e) continue;
+    ends.push(e);
+  }
+  return ends;
+}
+
+/**
+ * Scores in time order (one array per cross-fit block, one score per window of `ends`), cut again where the windows
+ * are not consecutive rows (a segment start lies between them): an alarm's run of windows does not go on across it.
+ */
+export function splitAtJoins(blocks: readonly Float64Array[], ends: readonly number[]): Float64Array[] {
+  const out: Float64Array[] = [];
+  let w = 0;
+  for (const block of blocks) {
+    let from = 0;
+    for (let i = 1; i < block.length; i++)
+      if (ends[w + i] !== ends[w + i - 1] + 1) {
+        out.push(block.subarray(from, i));
+        from = i;
+      }
+    out.push(block.subarray(from));
+    w += block.length;
+  }
+  return out;
+}
+
+/** What a model's data says of its segments: '' where the rows run on without a break. */
+export function segmentsText(s: Pick<SegmentedRows, 'segmentStarts' | 'leftOutRows' | 'pauses'>): string {
+  if (s.segmentStarts.length === 0 && s.leftOutRows === 0) return '';
+  const parts = [
+    ...(s.pauses > 0 ? [`${s.pauses} pause(s)`] : []),
+    ...(s.leftOutRows > 0 ? [`${s.leftOutRows} row(s) without every reading left out`] : []),
+  ];
+  const n = s.segmentStarts.length + 1;
+  return ` (learnt in ${n} segment${n > 1 ? 's' : ''}: ${parts.join(', ')}; no window spans a break)`;
+}
+
+/** The windows of `length` rows (row-major, `c` channels) ending at `ends`, each a copy. */
+export function windowsAt(rows: Float64Array, c: number, ends: readonly number[], length: number): Float64Array[] {
+  return ends.map((e) => rows.slice((e - length + 1) * c, (e + 1) * c));
+}
