@@ -37,7 +37,7 @@ export function numberOf(cell: string, separator: string): number {
   return Number.isNaN(v) && separator !== ',' && DECIMAL_COMMA.test(cell) ? Number(cell.replace(',', '.')) : v;
 }
 
-/** A column named as a time (dates, or Unix times: ms, s, µs or ns; csv-table.ts UNIX_UNITS). */
+/** A column named as a time (dates, or Unix times: ms, s, µs or ns; csv-times.ts UNIX_UNITS). */
 export const TIME_NAME = /^(datetime|time|timestamp|ts|date)$/i;
 /** A column that counts samples instead of giving times: read as plain numbers, which need a sample period. */
 export const COUNTER_NAME = /^(sample|sample[ _-]?(no|nr|number|index)|index|idx|row|step)$/i;

@@ -28,8 +28,9 @@ export function isPause(stepMs: number, periodMs: number, holdMs = HOLD_MS): boo
  * Local-time dates across a daylight-saving change, made to run on: where the rows step back by an hour less at most
  * a pause's length (the clocks went back) the rows after it get an hour more, and where they step on by an hour and at
  * most that (the clocks went forward) an hour less, so that no window, alarm delay or detection delay sees an hour
- * that was not there. Only where a row comes well within half an hour (slower rows can step an hour for real).
- * Returns `times` itself where nothing changes.
+ * that was not there. Only where a row comes well within half an hour (slower rows can step an hour for real), and
+ * only for dates without a zone (timesInMs): Unix times and dates with their zone or offset are absolute time, where
+ * an hour's step is real. Returns `times` itself where nothing changes.
  */
 export function unwrapClockChanges(times: Float64Array, periodMs: number): Float64Array {
   const limit = pauseAfterMs(periodMs);

@@ -17,21 +17,15 @@ import {
 import { ROW_COUNTER, countedRowsFrom } from './csv-row-counter.js';
 import { csvRecords } from './csv-records.js';
 import { gapsOf, type MissingCells } from './csv-gaps.js';
-import { unwrapClockChanges } from './csv-pauses.js';
+import { refuseMixedUnixMs, unixUnitOf, type TableTimes } from './csv-times.js';
 import { columnKindOf, readingOf, textColumnsText, type ColumnKind, type TextColumn } from './csv-text-columns.js';
 import { DecimalCommas } from './decimal-commas.js';
 import { commaNumberCause, refuseUnitsRow, splitNumbersCause } from './csv-export-mistakes.js';
 
-export interface SkabTable {
+/** A parsed table: its time column as TableTimes says (csv-times.ts), its channels and what was left out. */
+export interface SkabTable extends TableTimes {
   readonly header: readonly string[];
-  readonly times: Float64Array;
   readonly columns: ReadonlyMap<string, Float64Array>;
-  /** Every time cell was a plain number (not a date). */
-  readonly numericTimes?: boolean;
-  /** The plain numbers were Unix times in this unit, now in ms in `times` (UNIX_UNITS). */
-  readonly unixUnit?: 's' | 'µs' | 'ns';
-  /** The file has no time column: its rows were counted as samples (1, 2, 3, …) in a `sample` column. */
-  readonly countedRows?: boolean;
   /** Columns before a sample counter that name the run (one value in every row), left out of the channels. */
   readonly runColumns?: readonly RunColumn[];
   /** Columns of text, not readings (a quality flag, a unit, a machine state), left out of the channels. */
@@ -52,6 +46,17 @@ export { LABEL_COLUMNS, isLabelColumn, isNotChannel } from './csv-cells.js';
 export { HOLD_MS, heldText, holdRows, holdShortGaps, type HeldReadings, type MissingCells } from './csv-gaps.js';
 export { heldAsText, textColumnsText, type TextColumn } from './csv-text-columns.js';
 export { pauseRows, pausesFound, refuseStepsBack, type PausesFound } from './csv-pauses.js';
+export {
+  UNIX_MS_FROM,
+  UNIX_MS_UNTIL,
+  UNIX_UNITS,
+  medianSpacing,
+  plainNumberTimes,
+  repeatsStamps,
+  timesInMs,
+  unitlessTimes,
+  type TableTimes,
+} from './csv-times.js';
 
 /**
  * Where the time column is among the columns after a pandas index: the first named as a time, or else the first named
@@ -258,6 +263,7 @@ export function parseSkabCsv(
     times,
     columns: new Map(header.slice(1).flatMap((h, k) => (texts[k] ? [] : [[h, values[k]] as const]))),
     numericTimes: time.numeric,
+    ...(time.zoned ? { zonedTimes: true } : {}),
     ...(unix ? { unixUnit: unix.unit } : {}),
     ...(counted === undefined ? {} : { countedRows: true }),
     ...(runColumns.length > 0 ? { runColumns } : {}),
@@ -307,145 +313,6 @@ function leadingColumns(
       );
     return [{ name, value: cell(data[0]) }];
   });
-}
-
-/** Plain numbers read as Unix time in milliseconds: from 1e11 (1973-03-03) to below 1e14 (the year 5138). A smaller
- * one is elapsed time or a row count, a larger one Unix µs or ns: a unit the file does not say. */
-export const UNIX_MS_FROM = 1e11;
-export const UNIX_MS_UNTIL = 1e14;
-const isUnixMs = (t: number): boolean => t >= UNIX_MS_FROM && t < UNIX_MS_UNTIL;
-
-/**
- * Other Unix units a column named as a time (TIME_NAME) may hold, each told by its size from 2001-09-09 to 2286-11-20
- * (ranges apart from each other and from Unix ms, by a factor of 10 at least): the factor to milliseconds. Under a
- * counter's name or none, such numbers stay plain (a sample number is never read as a date).
- */
-export const UNIX_UNITS: readonly { readonly unit: 's' | 'µs' | 'ns'; readonly from: number; readonly toMs: number }[] =
-  [
-    { unit: 's', from: 1e9, toMs: 1e3 },
-    { unit: 'µs', from: 1e15, toMs: 1e-3 },
-    { unit: 'ns', from: 1e18, toMs: 1e-6 },
-  ];
-
-/** The Unix unit of plain-number times under a time's name, when every one lies in its range (see UNIX_UNITS). */
-function unixUnitOf(name: string, times: Float64Array): (typeof UNIX_UNITS)[number] | undefined {
-  if (!TIME_NAME.test(name) || times.length === 0) return undefined;
-  let [lo, hi] = [Infinity, -Infinity];
-  for (const t of times) [lo, hi] = [Math.min(lo, t), Math.max(hi, t)];
-  return UNIX_UNITS.find((u) => lo >= u.from && hi < 10 * u.from);
-}
-
-/** Plain-number times of which some have the size of Unix ms and some not (Unix seconds, then ms): refused, since
- * either reading would put some rows decades away from the others. */
-function refuseMixedUnixMs(times: Float64Array, file: string, column: string, lineOf: (row: number) => number): void {
-  const first = isUnixMs(times[0]);
-  const other = times.findIndex((t) => isUnixMs(t) !== first);
-  if (other < 0) return;
-  const [ms, not] = first ? [0, other] : [other, 0];
-  throw new Error(
-    `${file}:${lineOf(not)}: column ${column}: ${times[not]} is not of the size of Unix ms (1973 to 5138), ${times[ms]} at line ${lineOf(ms)} is: the column is neither Unix ms throughout nor plain numbers of one other size (a placeholder such as 0, two units, or a count that grows past 1e11); write every time as a date, or in one unit`,
-  );
-}
-
-/** Whether the first `n` times are plain numbers in a unit the file does not say (see UNIX_MS_FROM). */
-export function unitlessTimes(table: SkabTable, n = table.times.length): boolean {
-  if (table.numericTimes !== true) return false;
-  return !isUnixMs(Math.max(table.times[0], table.times[n - 1]));
-}
-
-/** The start of a message about a time column of plain numbers (see unitlessTimes): the file and its first times. */
-export function plainNumberTimes(file: string, times: Float64Array, countedRows = false): string {
-  return countedRows
-    ? `${file}: has no time column (${TIME_COLUMN_NAMES}): its rows are read as samples`
-    : `${file}: the time column holds plain numbers (${[...times.subarray(0, 3)].join(', ')}, …), not dates or Unix times (ms; s, µs or ns under a time's name)`;
-}
-
-/**
- * The times of the first `n` rows in milliseconds and the sample period. Dates and Unix times (read as ms by
- * parseSkabCsv) are taken as they are, the period from `givenMs` or else the median spacing. Other plain numbers
- * (seconds or hours since the start, a sample number, Unix times under a counter's name) have no unit the file says:
- * they need `givenMs`, and are scaled so that their median spacing is that period (gaps keep their length in rows). A
- * period the file cannot give is an error naming the file and the fix.
- */
-export function timesInMs(
-  table: SkabTable,
-  file: string,
-  givenMs?: number,
-  n = table.times.length,
-): { times: Float64Array; periodMs: number } {
-  const times = table.times.subarray(0, n);
-  const spacing = medianSpacing(times);
-  if (spacing < 0)
-    throw new Error(
-      `${file}: its rows run back in time (newest first: the median step from one row to the next is ${spacing}); sort them oldest first`,
-    );
-  if (unitlessTimes(table, n)) {
-    if (n < 2 && table.countedRows)
-      throw new Error(`${file}: one row, and no time column: a sample period needs at least two rows`);
-    if (givenMs === undefined)
-      throw new Error(
-        `${plainNumberTimes(file, times, table.countedRows)}, so the sample period is unknown; give --period-ms, or ${table.countedRows ? 'add a time column' : 'write the times as dates (2024-01-23 00:03:00)'}`,
-      );
-    if (!(spacing > 0))
-      throw new Error(`${file}: the time column's numbers do not increase (median spacing ${spacing})`);
-    return { times: times.map((t) => (t * givenMs) / spacing), periodMs: givenMs };
-  }
-  if (repeatsStamps(times)) return repeatedStamps(times, file, givenMs);
-  const periodMs = givenMs ?? spacing;
-  if (!(periodMs > 0))
-    throw new Error(
-      `${file}: cannot tell the sample period from the time column (median spacing ${periodMs} ms); give --period-ms`,
-    );
-  // Dates written in local time run on across a daylight-saving change (Unix times have none).
-  return { times: table.numericTimes === true ? times : unwrapClockChanges(times, periodMs), periodMs };
-}
-
-/** Whether a quarter or more of the rows share their time with the row before: the times are coarser than the rows
- * (whole seconds at two or more rows a second), and their spacing is no sample period. */
-export function repeatsStamps(times: ArrayLike<number>): boolean {
-  let same = 0;
-  for (let i = 1; i < times.length; i++) if (times[i] === times[i - 1]) same++;
-  return times.length > 1 && same * 4 >= times.length - 1;
-}
-
-/**
- * Dates that rows share with the row before (whole seconds at several rows a second, as Excel often shows them):
- * with `givenMs`, the rows that share a stamp are spread from it `givenMs` apart (refused where they would run past
- * the next stamp: the period is too long); without, an error that says so.
- */
-function repeatedStamps(
-  times: Float64Array,
-  file: string,
-  givenMs: number | undefined,
-): { times: Float64Array; periodMs: number } {
-  if (givenMs === undefined) {
-    let runs = 1;
-    for (let i = 1; i < times.length; i++) if (times[i] !== times[i - 1]) runs++;
-    throw new Error(
-      `${file}: many rows share their time with the row before (${times.length} rows, ${runs} distinct times, ` +
-        `${new Date(times[0]).toISOString()} first): the times are coarser than the rows, such as whole seconds at ` +
-        'several rows a second; export them with milliseconds, or give --period-ms (the rows that share a time are ' +
-        'then read that far apart)',
-    );
-  }
-  const spread = Float64Array.from(times);
-  for (let i = 1; i < times.length; i++) {
-    if (times[i] === times[i - 1]) spread[i] = spread[i - 1] + givenMs;
-    else if (spread[i - 1] >= times[i])
-      throw new Error(
-        `${file}: --period-ms ${givenMs}: the rows that share the time ${new Date(times[i - 1]).toISOString()}, ` +
-          `${givenMs} ms apart, run up to ${new Date(spread[i - 1]).toISOString()}, past the next time: give the ` +
-          'period the rows were taken at (the time from one stamp to the next over the rows that share one)',
-      );
-  }
-  return { times: spread, periodMs: givenMs };
-}
-
-/** The median spacing of the first `n` times (the sample period of a recording); NaN with fewer than two. */
-export function medianSpacing(times: ArrayLike<number>, n = times.length): number {
-  if (n < 2) return NaN;
-  const spacing = Array.from({ length: n - 1 }, (_, i) => times[i + 1] - times[i]).sort((a, b) => a - b);
-  return spacing[Math.floor(spacing.length / 2)];
 }
 
 /** A label column's values: the column named so, else one named so in another case (`Anomaly`); undefined if none. */

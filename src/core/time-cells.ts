@@ -8,6 +8,7 @@
  *   day, a second part over 12 makes the first the month); where both orders stay possible it is refused, not guessed.
  * - dates with the month's English name, day first (OSIsoft PI's form): `03-Jan-2024 00:00:00`, `3 Jan 2024 13:05`;
  * - ISO dates ending in ` UTC` or ` GMT`: `2024-01-03 00:00:00 UTC`.
+ * ISO dates with a zone or offset (`Z`, `+01:00`, ` UTC`) are read in it, and marked so (`zoned`): absolute time.
  * A date with a two-digit year (`03.01.24`, `3/19/20 10:14`, `24/01/03`, `03-Jan-24`) is refused: nothing in it says
  * the century nor whether the year comes first or last (Date.parse read `03.01.24` as 1 March 2024 until 2026-12-04).
  * A day-month-year date without a time of day (`03.01.2024`, `01/03/2024`) is read by the same rules. Before
@@ -55,6 +56,8 @@ const monthNamed = (name: string): number => {
 const MONTH_NAMED = new RegExp(String.raw`^(\d{1,2})([- ])([A-Za-z]{3,9})\2(\d{2}|\d{4})(?:(?:\s+|:)${CLOCK})?$`);
 /** An ISO date whose zone is written as a word after it. */
 const ZONE_WORD = /\s+(?:UTC|GMT)$/i;
+/** A date that says its zone (`Z`, an offset `+01:00`, `-0500`; ZONE_WORD as `Z`): Date.parse reads it so. */
+const ZONED = /[zZ]|[+-]\d\d:?\d\d$/;
 
 /** A plain decimal number: sign, digits with an optional fraction, an optional exponent. */
 const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -117,6 +120,9 @@ export class TimeColumn {
   readonly times: Float64Array;
   /** Every cell so far was a plain number. */
   numeric = true;
+  /** Every cell so far was a date written with its zone or offset (`Z`, `+01:00`, `-0500`, ` UTC`): absolute time.
+   * Plain numbers, and dates without one (local time, read as UTC), make it false. */
+  zoned = true;
   /** Slash dates, read once the whole column says in which order (see settled). */
   private readonly slashed: DayDate[] = [];
 
@@ -137,6 +143,7 @@ export class TimeColumn {
     this.numeric &&= numeric;
     const m = numeric ? null : DAY_DATE.exec(cell);
     if (m) {
+      this.zoned = false;
       const clock = m[5] === undefined ? undefined : clockMs(m, 5);
       const date = { row, record, cell, first: +m[1], second: +m[3], year: +m[4], clockMs: clock };
       // Dotted dates are day first whatever the rest of the column holds: read now.
@@ -152,6 +159,7 @@ export class TimeColumn {
       );
     const named = numeric ? null : MONTH_NAMED.exec(cell);
     if (named) {
+      this.zoned = false;
       const month = monthNamed(named[3]);
       if (named[4].length === 2)
         this.refuse(
@@ -164,10 +172,13 @@ export class TimeColumn {
       return;
     }
     const zoned = numeric ? cell : cell.replace(ZONE_WORD, 'Z');
+    // Only an ISO date (read by Date.parse) may say its zone; one that does not is read as UTC, its zone unknown.
+    const hasZone = !numeric && ZONED.test(zoned);
     const parsed = numeric
       ? Number(cell)
-      : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(zoned) ? zoned.replace(' ', 'T') : `${zoned.replace(' ', 'T')}Z`);
+      : Date.parse(hasZone ? zoned.replace(' ', 'T') : `${zoned.replace(' ', 'T')}Z`);
     const y = Number.isNaN(parsed) ? YEAR_FIRST.exec(cell) : null;
+    this.zoned &&= hasZone && !y;
     const t = y ? utc(+y[1], +y[3], +y[4], clockMs(y, 5)) : parsed;
     if (!Number.isFinite(t)) this.refuse(record, `bad time "${cell}"; ${FORMS}`);
     this.times[row] = t;

@@ -525,9 +525,17 @@ describe('timesInMs: the times in ms and the sample period, or what to give', ()
     expect([...times].map((t) => Math.round(t))).toEqual([0, 180_000, 360_000, 720_000, 900_000]);
   });
 
-  it('refuses numbers that do not increase, and a period it cannot tell', () => {
+  it('refuses numbers that hold one value throughout, and one row of numbers (no spacing to scale)', () => {
     expect(refusal(() => timesInMs(table(['5', '5', '5']), 'log.csv', 1000))).toBe(
-      "log.csv: the time column's numbers do not increase (median spacing 0)",
+      'log.csv: the time column holds 5 in all its 3 rows: it says no time; write the times as dates, or leave the ' +
+        'column out to have the rows counted as samples --period-ms apart',
+    );
+    // Before, "the time column's numbers do not increase (median spacing NaN)", or a period asked for (no help).
+    expect(refusal(() => timesInMs(table(['5']), 'log.csv', 1000))).toBe(
+      'log.csv: one row: a sample period needs at least two rows',
+    );
+    expect(refusal(() => timesInMs(table(['5']), 'log.csv'))).toBe(
+      'log.csv: one row: a sample period needs at least two rows',
     );
   });
 

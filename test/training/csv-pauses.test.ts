@@ -113,6 +113,20 @@ describe('a pause in a recording', () => {
         pauses: [],
       },
     );
+    // Dates written with their zone are absolute time: the same step back of an hour is rows going back, in eval
+    // and in train (before, it was read as the clocks changing and the rows ran on).
+    const zoned = ['2024-10-27T02:59:58Z', '2024-10-27T02:59:59Z', '2024-10-27T02:00:00Z', '2024-10-27T02:00:01Z'];
+    expect(local(zoned)).toEqual({ steps: [1000, -3_599_000, 1000], pauses: [2] });
+    expect(() =>
+      csvNormalData(`time,flow\n${zoned.map((t, i) => `${t},${i}`).join('\n')}\n`, 'utc.csv', { name: 'utc' }),
+    ).toThrow(
+      'utc.csv: the rows go back in time from 2024-10-27T02:59:59.000Z to 2024-10-27T02:00:00.000Z (3599 s back: ' +
+        'recordings joined out of order, or rows repeated), data rows 2 and 3; the rows a model learns from must run ' +
+        'forward in time',
+    );
+    // The clocks going back written with offsets (+02:00, then +01:00) run on as written.
+    const offsets = ['2024-10-27T02:59:58+02:00', '2024-10-27T02:59:59+02:00', '2024-10-27T02:00:00+01:00'];
+    expect(local(offsets)).toEqual({ steps: [1000, 1000], pauses: [] });
     // An hour and a minute back is no clock change: a pause.
     expect(
       local(['2024-10-27 02:59:58', '2024-10-27 02:59:59', '2024-10-27 01:59:00', '2024-10-27 01:59:01']).pauses,
