@@ -118,6 +118,8 @@ export async function evalParts(
     readonly unlabelled: readonly string[];
     /** The same as a person reads them: a table of part results named as one. */
     readonly unlabelledText?: string;
+    /** CSVs whose header the reader refused, with its error: not evaluated, named with it. */
+    readonly unreadable?: ReadonlyMap<string, Error>;
     readonly precisions: readonly Precision[];
     readonly trainRows: number;
     readonly periodMs?: number;
@@ -148,6 +150,8 @@ export async function evalParts(
   const unlabelled = [...a.unlabelled];
   for (const file of a.files) {
     try {
+      const refused = a.unreadable?.get(file);
+      if (refused) throw refused;
       const name = relative(opts.data, file) || file;
       const tableFile = match?.fileOf(name, resolve(file));
       if (match && tableFile === undefined) {

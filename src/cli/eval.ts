@@ -128,9 +128,19 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     // quality system's table of part results (--part-labels) every recording under --data but the table is measured.
     const cut = await partEvalCut(opts);
     const partResults = partResultsFlag(opts, cut);
-    const files = partResults
-      ? csvs.filter((f) => resolve(f) !== resolve(opts.partLabels!))
-      : csvs.filter((f) => hasLabels(f, labelName));
+    // A CSV whose header the reader refuses (UTF-16 text, `|` separators) may be labelled or not: it is not passed over
+    // as unlabelled but left out as a file the reader cannot read, with its message (one bad export does not stop a
+    // folder's run; alone, its error stands).
+    const unreadable = new Map<string, Error>();
+    const labelled = (f: string): boolean => {
+      try {
+        return hasLabels(f, labelName);
+      } catch (err) {
+        unreadable.set(f, err as Error);
+        return true;
+      }
+    };
+    const files = partResults ? csvs.filter((f) => resolve(f) !== resolve(opts.partLabels!)) : csvs.filter(labelled);
     if (partResults && files.length === 0)
       throw new UsageError(`--data ${opts.data}: no recording (CSV) besides the table of part results`);
     // CSVs without labels are not evaluated (an anomaly-free recording is one); say which, with one header to check.
@@ -165,6 +175,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         files,
         unlabelled,
         unlabelledText,
+        unreadable,
         precisions,
         trainRows,
         periodMs,
@@ -176,7 +187,9 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '));
     if (detector?.slowChannels) {
       // A column called `label` may be asked for by name (isNotChannel): only the labels themselves may not.
-      const columns = new Set(files.flatMap((f) => csvDataColumns(f).filter((h) => !isLabelColumn(h, labelName))));
+      const columns = new Set(
+        files.flatMap((f) => (unreadable.has(f) ? [] : csvDataColumns(f).filter((h) => !isLabelColumn(h, labelName)))),
+      );
       refuseUnknownSlowChannels(
         detector.slowChannels,
         [...columns],
@@ -198,6 +211,8 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     for (const [done, file] of files.entries()) {
       let series: LabelledSeries;
       try {
+        const refused = unreadable.get(file);
+        if (refused) throw refused;
         series = readLabelledCsv(file, undefined, periodMs, modelPeriodMs, labelName, [
           ...(modelChannels ?? []),
           ...(detector?.slowChannels ?? []),

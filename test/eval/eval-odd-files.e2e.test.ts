@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { labelEdges, readLabelledCsv } from '../../src/eval/labelled-csv.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { VALVE, VALVE_TEXT, valveWith } from '../helpers/csv-tables.js';
+import { evalPartsJson, pressDataset } from '../helpers/press-data.js';
 
 const SKAB = join(ROOT, 'data/skab');
 
@@ -18,6 +19,7 @@ interface Report {
   f1: number;
   far: number;
   nab: { standard: number };
+  confusion: { tp: number; fp: number; tn: number; fn: number };
   perFile: { file: string; f1: number; far: number; changepoints_from_labels?: true }[];
   not_evaluated?: { file: string; reason: string }[];
   without_labels?: { reason: string; files: string[] };
@@ -175,6 +177,115 @@ describe('eval over a folder with files it cannot evaluate', () => {
     expect(res.stderr).toContain(`no file can be evaluated: `);
     for (const f of files)
       expect(res.stderr).toMatch(new RegExp(`${f.replace('.', '\\.')}: it has \\d+ rows, none after`));
+  });
+});
+
+/** The reader's refusals of the files badExports() writes, without the file's name (eval names it beside them). */
+const UTF16 =
+  'the file is UTF-16 text (Excel\'s "Unicode Text"), which linewatch does not read; save it as "CSV UTF-8" (Excel: ' +
+  'Save As, "CSV UTF-8 (Comma delimited)")';
+const PIPES =
+  'line 1: "|" separates the header\'s names (datetime|Accelerometer1RMS|Accelerometer2RMS|…), and is no separator ' +
+  'linewatch reads; export the file with ",", ";" or a tab as the separator';
+const UNITS =
+  'line 2: the row under the header holds words, not readings ("g", "g", "A", …), and no time: a units row, it seems; ' +
+  'remove it (a unit may go into its column\'s name: "Accelerometer1RMS [g]")';
+
+/** valve1/3.csv as exports the reader refuses write it, into `dir`: UTF-16 ("Unicode Text"), `|`-separated, and with
+ * a units row under the header. */
+async function badExports(dir: string): Promise<void> {
+  await writeFile(
+    join(dir, 'c-unicode.csv'),
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(VALVE_TEXT, 'utf16le')]),
+  );
+  await writeFile(
+    join(dir, 'd-pipes.csv'),
+    valveWith((_, c) => c, '|'),
+  );
+  const [header, ...rows] = valveWith((_, c) => c).split('\n');
+  const units = ['', 'g', 'g', 'A', 'bar', 'degC', 'degC', 'V', 'l/min', '', ''];
+  await writeFile(join(dir, 'e-units.csv'), [header, units.join(';'), ...rows].join('\n'));
+}
+
+describe('eval over a folder with a file the reader refuses', () => {
+  it("leaves it out with the reader's message and measures the others, with --arch and with --model", async () => {
+    const good = await mkdtemp(join(tmpdir(), 'lw-eval-refused-good-'));
+    await writeFile(join(good, 'a-valve.csv'), VALVE_TEXT);
+    await writeFile(join(good, 'b-valve.csv'), await readFile(join(SKAB, 'valve1/4.csv')));
+    const dir = await mkdtemp(join(tmpdir(), 'lw-eval-refused-'));
+    await writeFile(join(dir, 'a-valve.csv'), VALVE_TEXT);
+    await writeFile(join(dir, 'b-valve.csv'), await readFile(join(SKAB, 'valve1/4.csv')));
+    await badExports(dir);
+    const [all, alone] = await Promise.all(
+      [dir, good].map((d) => runCli(['eval', '--data', d, '--train-rows', '400', '--json'])),
+    );
+    expect(all.stderr).toBe('');
+    expect(all.code).toBe(0);
+    const r = JSON.parse(all.stdout) as Report;
+    const a = JSON.parse(alone.stdout) as Report;
+    expect(r.files).toBe(2);
+    expect(r.perFile.map((f) => f.file)).toEqual(['a-valve.csv', 'b-valve.csv']);
+    expect([r.confusion, r.f1, r.far, r.nab]).toEqual([a.confusion, a.f1, a.far, a.nab]);
+    // Left out with the reason, not passed over as files without labels.
+    expect(r.not_evaluated).toEqual([
+      { file: 'c-unicode.csv', reason: UTF16 },
+      { file: 'd-pipes.csv', reason: PIPES },
+      { file: 'e-units.csv', reason: UNITS },
+    ]);
+    expect(r.without_labels).toBeUndefined();
+    const text = await runCli(['eval', '--data', dir, '--train-rows', '400']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^int8 {2}2 files {2}F1 /);
+    expect(text.stdout).toContain(`\nnot evaluated: c-unicode.csv: ${UTF16}\nnot evaluated: d-pipes.csv: ${PIPES}\n`);
+    // --strict: exit 1 naming them, as for any file left out.
+    const strict = await runCli(['eval', '--data', dir, '--train-rows', '400', '--json', '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toBe(
+      'linewatch: --strict: 3 of 5 labelled file(s) not evaluated: c-unicode.csv, d-pipes.csv, e-units.csv\n',
+    );
+    // A model folder scores the same two files and names the same three.
+    const model = join(await mkdtemp(join(tmpdir(), 'lw-eval-refused-model-')), 'model');
+    expect((await runCli(['train', '--csv', VALVE, '--train-rows', '400', '--out', model])).code).toBe(0);
+    const [scored, scoredAlone] = await Promise.all(
+      [dir, good].map((d) => runCli(['eval', '--model', model, '--data', d, '--train-rows', '400', '--json'])),
+    );
+    expect(scored.stderr).toBe('');
+    expect(scored.code).toBe(0);
+    const [m, mAlone] = [scored, scoredAlone].map((res) => JSON.parse(res.stdout) as Report);
+    expect(m.files).toBe(2);
+    expect([m.confusion, m.f1]).toEqual([mAlone.confusion, mAlone.f1]);
+    expect(m.not_evaluated).toEqual(r.not_evaluated);
+  });
+
+  it("leaves it out of a part model's figures too", async () => {
+    const alone = await pressDataset(1, 3);
+    const dir = await pressDataset(1, 3);
+    await badExports(dir);
+    const args = ['--cycle-channel', 'cycle_active', '--part-id-channel', 'part_counter', '--train-rows', '18000'];
+    const [a, r] = await Promise.all([alone, dir].map((d) => evalPartsJson(['--data', d, ...args])));
+    expect([r.parts, r.bad_parts, r.confusion]).toEqual([a.parts, a.bad_parts, a.confusion]);
+    const left = (r as { not_evaluated?: { file: string; reason: string }[] }).not_evaluated;
+    expect(left?.map((n) => n.file)).toEqual(['c-unicode.csv', 'd-pipes.csv', 'e-units.csv']);
+    expect(left?.slice(0, 2)).toEqual([
+      { file: 'c-unicode.csv', reason: UTF16 },
+      { file: 'd-pipes.csv', reason: PIPES },
+    ]);
+  });
+
+  it('stops with every message when no file can be read, and with its own error for one file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-eval-refused-all-'));
+    await badExports(dir);
+    const res = await runCli(['eval', '--data', dir, '--train-rows', '400', '--json']);
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toBe(
+      `linewatch: --data ${dir}: no file can be evaluated: c-unicode.csv: ${UTF16}; d-pipes.csv: ${PIPES}; ` +
+        `e-units.csv: ${UNITS}\n`,
+    );
+    const file = join(dir, 'c-unicode.csv');
+    const one = await runCli(['eval', '--data', file, '--train-rows', '400']);
+    expect(one.code).toBe(1);
+    expect(one.stderr).toBe(`linewatch: ${file}: ${UTF16}\n`);
   });
 });
 
