@@ -221,8 +221,8 @@ export async function exportCommand(opts: ExportOptions): Promise<number> {
           : '') +
         (summary.pauses > 0
           ? `; ${summary.pauses} pause(s) longer than ${maxAgeMs} ms (the gateway stopped, a source down), each ` +
-            'marked by a row with no reading, so that no part or window spans it (train learns across none: export a ' +
-            'span without one with --from/--to, or train on the rows before the first with --train-rows)'
+            'marked by a row with no reading, so that no part or window spans it (train learns from the rows on ' +
+            'both sides)'
           : '') +
         (configured
           ? `\n  next: linewatch train --csv ${opts.out}${configured.partFlags} --out MODEL_DIR\n`
