@@ -16,6 +16,7 @@ import { SessionPool } from '../inference/session-pool.js';
 import { acquireAssetModels } from '../runtime/asset-models.js';
 import { readActiveFile } from '../sync/confirmed-release.js';
 import { countedEnd, INTERRUPTIONS_TO_ROLL_BACK, readProbationMark } from '../sync/interrupted-probation.js';
+import { readPublicKeys } from '../sync/release.js';
 import { createLogger } from '../telemetry/logger.js';
 import { reportError } from './report-error.js';
 import { UsageError } from './usage.js';
@@ -77,7 +78,8 @@ async function startingModels(loaded: LoadedConfig): Promise<{ models: string[];
   const pool = new SessionPool({ providers: loaded.config.inference.providers, logger });
   const assets = loaded.config.assets.map((a) => a.name);
   const updates = loaded.config.cloud.model_updates;
-  const chosen = await acquireAssetModels(pool, loaded.models, assets, updates, logger);
+  const keys = updates ? await readPublicKeys(updates.public_key_file) : [];
+  const chosen = await acquireAssetModels(pool, loaded.models, assets, updates, keys, logger);
   const models = assets.map((asset) => {
     const m = chosen.models.get(asset)!;
     const dir = chosen.updateDirs.get(asset);

@@ -10,7 +10,7 @@ import type { LoadedManifest } from '../inference/manifest.js';
 import type { PooledModel, SessionPool } from '../inference/session-pool.js';
 import { readConfirmedRelease } from '../sync/confirmed-release.js';
 import { readRolledBack } from '../sync/model-store.js';
-import { readPublicKeys } from '../sync/release.js';
+import { downloadLimitsOf } from '../sync/release-reader.js';
 import type { ModelUpdatesConfig } from '../config/schema.js';
 import type { Logger } from '../telemetry/logger.js';
 
@@ -23,19 +23,22 @@ export interface AssetModels {
   readonly updateDirs: Map<string, string>;
 }
 
-/** Each asset's model, from the pool; on failure every model already taken is given back. */
+/**
+ * Each asset's model, from the pool; on failure every model already taken is given back. A confirmed update is
+ * verified against `keys`, the public keys `updates` configures.
+ */
 export async function acquireAssetModels(
   pool: SessionPool,
   configured: ReadonlyMap<string, LoadedManifest>,
   assets: readonly string[],
   updates: ModelUpdatesConfig | undefined,
+  keys: readonly KeyObject[],
   logger: Logger,
 ): Promise<AssetModels> {
   const models = new Map<string, PooledModel>();
   const fallbacks = new Map<string, string>();
   const updateDirs = new Map<string, string>();
   try {
-    const keys = updates ? await readPublicKeys(updates.public_key_file) : [];
     for (const asset of assets) {
       const own = configured.get(asset)!;
       const update = updates ? await confirmedModel(pool, asset, own, updates, keys, logger) : {};
@@ -63,11 +66,7 @@ async function confirmedModel(
   keys: readonly KeyObject[],
   logger: Logger,
 ): Promise<{ model?: PooledModel; dir?: string; fallback?: string }> {
-  const limits = {
-    manifestBytes: updates.max_manifest_bytes,
-    signatureBytes: updates.max_signature_bytes,
-    modelBytes: updates.max_model_bytes,
-  };
+  const limits = downloadLimitsOf(updates);
   const found = await readConfirmedRelease(
     updates.store_dir!,
     asset,

@@ -26,7 +26,7 @@ import {
   type Sample,
   type ScoreResult,
 } from '../core/types.js';
-import type { ModelUpdateEvent } from '../sync/model-updater.js';
+import type { ModelUpdateEvent } from '../sync/update-outcome.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import type { AssetPipeline } from './asset-pipeline.js';

@@ -24,12 +24,10 @@ import {
 } from '../registry/runtime.js';
 import { LINEWATCH_VERSION } from '../core/version.js';
 import { MqttSync } from '../sync/mqtt-sync.js';
-import {
-  ModelUpdater,
-  type ModelUpdateEvent,
-  type ModelUpdaterStatus,
-  type UpdateHost,
-} from '../sync/model-updater.js';
+import { ModelUpdater, type ModelUpdaterStatus } from '../sync/model-updater.js';
+import { readPublicKeys } from '../sync/release.js';
+import type { UpdateHost } from '../sync/update-host.js';
+import type { ModelUpdateEvent } from '../sync/update-outcome.js';
 import { collectHealth } from '../telemetry/health-reporter.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
@@ -156,10 +154,13 @@ export class Gateway {
       const { providers, cache_dir: cacheDir } = this.loaded.config.inference;
       this.pool = new SessionPool({ providers, logger, ...(cacheDir ? { cacheDir } : {}) });
       const updates = this.loaded.config.cloud.model_updates;
+      // Read once: the confirmed updates chosen now and the releases to come are checked against the same keys.
+      const keys = updates ? await readPublicKeys(updates.public_key_file) : [];
       if (updates) {
         this.updater = new ModelUpdater(updates, this.loaded.config.cloud.mqtt, this.updateHost(), {
           ...this.deps,
           pool: this.pool,
+          keys,
         });
         // Before any model is chosen: a release that ended the last runs on probation is not loaded again.
         await this.updater.recover(this.loaded.config.assets.map((a) => a.name));
@@ -168,7 +169,8 @@ export class Gateway {
         this.pool,
         this.loaded.models,
         this.loaded.config.assets.map((a) => a.name),
-        this.loaded.config.cloud.model_updates,
+        updates,
+        keys,
         logger,
       );
       for (const asset of this.loaded.config.assets) {

@@ -6,9 +6,9 @@
  * start takes the mark (it counts once) and keeps the count; where the same release goes on probation again the mark
  * is written with it, and at INTERRUPTIONS_TO_ROLL_BACK ends in a row the updater rolls the release back for good.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PROBATION_FILE, PROBATION_TMP_FILE } from './store-files.js';
+import { PROBATION_FILE, writeStoreJson } from './store-files.js';
 
 /** Ends during one release's probation, in a row, after which it is rolled back (one may be a power cut). */
 export const INTERRUPTIONS_TO_ROLL_BACK = 2;
@@ -37,9 +37,7 @@ export async function readProbationMark(storeDir: string, asset: string): Promis
 /** Marks a release on probation on `asset`, with the count of ends it has seen on probation before (write, rename). */
 export async function markProbation(storeDir: string, asset: string, mark: ProbationMark): Promise<void> {
   await mkdir(join(storeDir, asset), { recursive: true }); // before the release's folder, at its first update
-  const tmp = join(storeDir, asset, PROBATION_TMP_FILE);
-  await writeFile(tmp, JSON.stringify(mark));
-  await rename(tmp, file(storeDir, asset));
+  await writeStoreJson(file(storeDir, asset), mark);
 }
 
 /** The release on `asset` is off probation (confirmed, rolled back, refused, or the gateway stops in order). */

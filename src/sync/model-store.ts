@@ -5,7 +5,7 @@
  * folders, pruned to those a restart can run (store-prune.ts). Every write is logged where it fails and never throws:
  * the gateway runs on with the model it has.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../telemetry/logger.js';
 import { activeReleaseFile, nextActiveFile, readActiveFile, type ConfirmedRecord } from './confirmed-release.js';
@@ -17,7 +17,7 @@ import {
   type ProbationMark,
 } from './interrupted-probation.js';
 import { pruneReleases, removeIncomplete } from './store-prune.js';
-import { ACTIVE_TMP_FILE, ROLLED_BACK_FILE } from './store-files.js';
+import { ROLLED_BACK_FILE, writeStoreJson } from './store-files.js';
 
 const LOG = { component: 'model-updates' } as const;
 
@@ -72,10 +72,7 @@ export class ModelStore {
     const file = activeReleaseFile(this.dir, asset);
     if (!onProbation()) await this.clearProbation(asset);
     try {
-      const active = nextActiveFile(record, await readActiveFile(this.dir, asset));
-      const tmp = join(this.dir, asset, ACTIVE_TMP_FILE);
-      await writeFile(tmp, JSON.stringify(active));
-      await rename(tmp, file);
+      await writeStoreJson(file, nextActiveFile(record, await readActiveFile(this.dir, asset)));
     } catch (err) {
       this.logger.error(
         { ...LOG, asset },

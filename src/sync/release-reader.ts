@@ -9,6 +9,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PLAIN_FILE_NAME } from '../core/config-primitives.js';
 import { MANIFEST_FILE, SIGNATURE_FILE } from '../inference/manifest.js';
+import type { ModelUpdatesConfig } from './schema.js';
 
 export { MANIFEST_FILE, SIGNATURE_FILE } from '../inference/manifest.js';
 /** The model file of a manifest that names none. */
@@ -30,6 +31,15 @@ export interface DownloadLimits {
   readonly manifestBytes: number;
   readonly signatureBytes: number;
   readonly modelBytes: number;
+}
+
+/** The caps `cloud.model_updates` sets. */
+export function downloadLimitsOf(updates: ModelUpdatesConfig): DownloadLimits {
+  return {
+    manifestBytes: updates.max_manifest_bytes,
+    signatureBytes: updates.max_signature_bytes,
+    modelBytes: updates.max_model_bytes,
+  };
 }
 
 /** A manifest of a few hundred kB (golden windows of wide models), a 64-byte signature in base64, models up to 64

@@ -5,7 +5,9 @@
  * configured with (a shipped model may carry one), whichever is highest.
  */
 import type { ModelManifest } from '../inference/manifest.js';
+import type { ConfirmedRecord } from './confirmed-release.js';
 import { ReleaseRejected } from './release.js';
+import type { UpdateTarget } from './update-host.js';
 
 /** A sequence a release must be above, and whose it is ("the last this gateway confirmed for pump-1"). */
 export interface SequenceFloor {
@@ -30,4 +32,46 @@ export function checkNewer(signed: ModelManifest, origin: string, floors: readon
       'not_newer',
       `release ${origin}: release_sequence ${seq} is not above ${highest.sequence}, ${highest.whose}`,
     );
+}
+
+/** The sequences an asset holds, beside the model it runs. */
+export interface HeldSequences {
+  /** Its newest confirmed release as the store records it (active.json), if any. */
+  readonly active?: ConfirmedRecord;
+  /** The sequence it confirmed since the gateway started, if it did (active.json is written after). */
+  readonly confirmed?: number;
+  /** The release on probation there, if any. */
+  readonly onProbation?: { readonly model: { readonly version: string }; readonly sequence: number };
+}
+
+/**
+ * The floors a release for `target` must be above. The asset's newest confirmed release itself may come again where
+ * the asset does not run it (it no longer verified at start: a damaged disk): the same signed sequence, version and
+ * model hash, so no downgrade.
+ */
+export function sequenceFloors(target: UpdateTarget, signed: ModelManifest, held: HeldSequences): SequenceFloor[] {
+  const { asset } = target;
+  const { active, confirmed, onProbation } = held;
+  const again =
+    active !== undefined &&
+    confirmed === undefined &&
+    target.model.version !== active.version &&
+    active.sha256 === signed.sha256 &&
+    active.version === signed.version &&
+    active.sequence === signed.release_sequence;
+  const stored = (active?.sequence ?? 0) - (again ? 1 : 0);
+  const floors: SequenceFloor[] = [
+    {
+      sequence: Math.max(stored, confirmed ?? 0),
+      whose: `the last this gateway confirmed for ${asset}`,
+    },
+  ];
+  if (onProbation)
+    floors.push({
+      sequence: onProbation.sequence,
+      whose: `that of ${onProbation.model.version}, on probation on ${asset}`,
+    });
+  if (target.releaseSequence !== undefined)
+    floors.push({ sequence: target.releaseSequence, whose: `that of the model ${asset} is configured with` });
+  return floors;
 }

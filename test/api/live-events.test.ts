@@ -7,7 +7,7 @@ import { subscribeDaemonEvents } from '../../src/api/live-events.js';
 import { EventBus } from '../../src/core/event-bus.js';
 import type { PartResult, ScoreResult } from '../../src/core/types.js';
 import type { GatewayTopics } from '../../src/runtime/gateway.js';
-import type { ModelUpdateEvent } from '../../src/sync/model-updater.js';
+import type { ModelUpdateEvent } from '../../src/sync/update-outcome.js';
 import type { DaemonEvent } from '../../src/telemetry/event-stream.js';
 import { anomalyEvent } from '../../src/testing/alarm-events.js';
 

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Model } from '../../src/core/components.js';
 import type { ConfirmedRecord } from '../../src/sync/confirmed-release.js';
-import type { ModelUpdateEvent, UpdateHost } from '../../src/sync/model-updater.js';
+import type { UpdateHost } from '../../src/sync/update-host.js';
+import type { ModelUpdateEvent } from '../../src/sync/update-outcome.js';
 import { signRelease } from '../../src/sync/release.js';
 import { ROOT } from './cli.js';
 

@@ -10,7 +10,7 @@ import { EventBus } from '../../src/core/event-bus.js';
 import type { HealthPoint, PartResult, ScoreResult } from '../../src/core/types.js';
 import type { AssetPipeline } from '../../src/runtime/asset-pipeline.js';
 import { subscriberErrorReporter, wireGateway, type GatewayTopics } from '../../src/runtime/gateway-wiring.js';
-import type { ModelUpdateEvent } from '../../src/sync/model-updater.js';
+import type { ModelUpdateEvent } from '../../src/sync/update-outcome.js';
 import { anomalyEvent } from '../../src/testing/alarm-events.js';
 import { sampleRun } from '../../src/testing/samples.js';
 import { createLogger } from '../../src/telemetry/logger.js';

@@ -7,7 +7,7 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { UpdateHost } from '../../src/sync/model-updater.js';
+import type { UpdateHost } from '../../src/sync/update-host.js';
 import { MAX_REMEMBERED_NOTICES } from '../../src/sync/notice-memory.js';
 import { logLines } from '../helpers/log-lines.js';
 import { outcomeOf, startUpdater } from '../helpers/updater-fixture.js';

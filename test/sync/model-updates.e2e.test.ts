@@ -22,7 +22,7 @@ import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { loadManifest, type LoadedManifest } from '../../src/inference/manifest.js';
 import { generateKeys, signRelease } from '../../src/sync/release.js';
-import type { ModelUpdateEvent } from '../../src/sync/model-updater.js';
+import type { ModelUpdateEvent } from '../../src/sync/update-outcome.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { ROOT } from '../helpers/cli.js';
 import { nextEvent } from '../helpers/gateway-events.js';

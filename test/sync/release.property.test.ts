@@ -8,7 +8,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { releaseNoticeSchema } from '../../src/sync/model-updater.js';
+import { releaseNoticeSchema } from '../../src/sync/release-notice.js';
 import { ReleaseRejected, verifySigned } from '../../src/sync/release.js';
 
 const RUNS = { numRuns: 60 };

@@ -1,0 +1,182 @@
+/**
+ * The releases on probation, one per asset at most: swapped in, each wrapped in a ProbationModel (probation.ts)
+ * around its view of the shared model, and judged each second: rolled back by itself where it fails runs or flags too
+ * much of a healthy line, or on request (HTTP API); confirmed, and recorded in the store, once its probation is over.
+ *
+ * A rollback may come at any moment between an update's steps, so each change of an asset's state (the model the
+ * gateway runs, the release on probation) is made in one synchronous step, never split by an await.
+ */
+import type { Model } from '../core/components.js';
+import type { ModelStore } from './model-store.js';
+import { ProbationModel } from './probation.js';
+import type { ModelUpdatesConfig } from './schema.js';
+import type { UpdateHost } from './update-host.js';
+import type { ModelUpdateEvent, OutcomeReporter } from './update-outcome.js';
+
+export interface Probation {
+  readonly model: ProbationModel;
+  readonly previous: Model;
+  readonly until: number;
+  /** Where the release was stored, recorded as the asset's active release once confirmed. */
+  readonly dir: string;
+  /** Its signed release sequence, recorded with it. */
+  readonly sequence: number;
+  /** The sha256 of its model file, as signed, recorded with it. */
+  readonly sha256: string;
+}
+
+/** A release stored and loaded, to go on probation: where it is stored, its signed sequence and model hash. */
+export interface StoredRelease {
+  readonly dir: string;
+  readonly sequence: number;
+  readonly sha256: string;
+}
+
+export class ProbationWatch {
+  private readonly probations = new Map<string, Probation>();
+  /** The sequence each asset confirmed while running, as soon as it is confirmed (active.json is written after). */
+  private readonly confirmed = new Map<string, number>();
+
+  constructor(
+    private readonly deps: {
+      config: ModelUpdatesConfig;
+      host: UpdateHost;
+      store: ModelStore;
+      outcomes: OutcomeReporter;
+      now: () => number;
+      /** Runs a step on the updates' chain: never between the steps of an update (model-updater.ts). */
+      onChain: (step: () => Promise<void>) => Promise<void>;
+    },
+  ) {}
+
+  /** The release on probation on `asset`, if any. */
+  get(asset: string): Probation | undefined {
+    return this.probations.get(asset);
+  }
+
+  /** The sequence `asset` confirmed while the gateway runs, if it did. */
+  confirmedSequence(asset: string): number | undefined {
+    return this.confirmed.get(asset);
+  }
+
+  /**
+   * Swaps a release's model in on `asset` and puts it on probation (a newer release during probation replaces the one
+   * there, keeping the model before it to roll back to); reports it applied.
+   */
+  async begin(
+    asset: string,
+    model: Model,
+    stored: StoredRelease,
+    base: Omit<ModelUpdateEvent, 'outcome'>,
+  ): Promise<void> {
+    const { config, host } = this.deps;
+    const probation = new ProbationModel(model, {
+      maxErrorRate: config.max_error_rate,
+      maxAnomalousFraction: config.max_anomalous_fraction,
+      minWindows: config.min_windows,
+    });
+    // One step with no await in it: a rollback sees the release on probation and the model the gateway runs change
+    // together (before or after it, never between).
+    const previous = host.swapModel(asset, probation);
+    const old = this.probations.get(asset); // a newer release during probation replaces it
+    this.probations.set(asset, {
+      model: probation,
+      previous: old?.previous ?? previous,
+      until: this.deps.now() + config.probation_s * 1000,
+      ...stored,
+    });
+    this.deps.outcomes.report({ ...base, previousVersion: previous.version, outcome: 'applied' });
+    if (old) await old.model.inner.close().catch(() => undefined);
+  }
+
+  /** A release refused after it was marked: the mark goes back to the release on probation there, if any. */
+  async unmark(asset: string): Promise<void> {
+    const p = this.probations.get(asset);
+    if (p) await this.deps.store.markProbation(asset, p.model.name, p.model.version);
+    else await this.deps.store.clearProbation(asset);
+  }
+
+  /**
+   * Judges every release on probation (the updater's timer, each second): rolls back one that
+   * misbehaves, confirms one whose probation is over. Resolves once those rollbacks and records
+   * are done.
+   */
+  async check(): Promise<void> {
+    const { store, now } = this.deps;
+    const pending: Promise<unknown>[] = [];
+    for (const [asset, p] of this.probations) {
+      const reason = p.model.verdict();
+      if (reason) pending.push(this.rollback(asset, `misbehaved on probation: ${reason}`));
+      else if (now() >= p.until) {
+        this.probations.delete(asset);
+        this.confirmed.set(asset, p.sequence);
+        pending.push(p.previous.close().catch(() => undefined));
+        pending.push(
+          this.deps.onChain(() =>
+            store.recordConfirmed(
+              asset,
+              {
+                version: p.model.version,
+                dir: p.dir,
+                sequence: p.sequence,
+                sha256: p.sha256,
+                confirmed_at: new Date(now()).toISOString(),
+              },
+              () => this.probations.get(asset)?.dir,
+            ),
+          ),
+        );
+        this.deps.outcomes.report({
+          asset,
+          model: p.model.name,
+          version: p.model.version,
+          previousVersion: p.previous.version,
+          outcome: 'confirmed',
+          ts: now(),
+        });
+      }
+    }
+    await Promise.all(pending);
+  }
+
+  /**
+   * Puts the previous model back (automatic on misbehaviour, or requested by an operator): the
+   * release on probation now, whichever it is, in one step with no await (see begin); then
+   * closes it and records its version as rolled back.
+   */
+  async rollback(asset: string, reason: string, by?: string): Promise<ModelUpdateEvent> {
+    const { store } = this.deps;
+    const p = this.probations.get(asset);
+    if (!p)
+      throw new Error(
+        `asset ${asset}: no model update to roll back (rollback is possible while an update is on probation)`,
+      );
+    this.probations.delete(asset);
+    this.deps.host.swapModel(asset, p.previous);
+    const event = this.deps.outcomes.report({
+      asset,
+      model: p.model.name,
+      version: p.previous.version,
+      previousVersion: p.model.version,
+      outcome: 'rolled_back',
+      reason,
+      ...(by ? { by } : {}),
+      ts: this.deps.now(),
+    });
+    await p.model.inner.close().catch(() => undefined);
+    await store.recordRolledBack(asset, p.model.version);
+    // Its folder goes, on the chain (an update in progress is not waited for here).
+    void this.deps.onChain(() => store.prune(asset, () => this.probations.get(asset)?.dir)).catch(() => undefined);
+    return event;
+  }
+
+  /** At an orderly stop: the releases on probation stay in place, their predecessors are closed. */
+  async stop(): Promise<void> {
+    for (const [asset, p] of this.probations) {
+      await p.previous.close().catch(() => undefined);
+      // An orderly stop is no crash: the release comes back on probation anew where its notice comes again.
+      await this.deps.store.clearProbation(asset);
+    }
+    this.probations.clear();
+  }
+}

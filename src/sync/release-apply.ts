@@ -1,0 +1,154 @@
+/**
+ * Applying a release a notice names to every asset running its model: downloaded and its signature and hash verified
+ * once, the model taken from the session pool once (one session for every asset that runs it: session-pool.ts); then,
+ * per asset, its inputs and release sequence checked, the release marked on probation (from its load on: crash-loop
+ * protection), stored, and put on probation (probation-watch.ts). Each refusal is reported as a rejected outcome.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { Model } from '../core/components.js';
+import type { SessionPool } from '../inference/session-pool.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { ModelStore } from './model-store.js';
+import type { ProbationWatch } from './probation-watch.js';
+import { checkInputs, loadSigned } from './release.js';
+import { checkReleaseUrl, fetchSignedRelease, storeRelease, type SignedRelease } from './release-download.js';
+import type { ReleaseNotice } from './release-notice.js';
+import { downloadLimitsOf } from './release-reader.js';
+import { checkNewer, sequenceFloors } from './release-sequence.js';
+import type { ModelUpdatesConfig } from './schema.js';
+import type { UpdateHost, UpdateTarget } from './update-host.js';
+import { isFinal, refusalReason, type ModelUpdateEvent, type OutcomeReporter } from './update-outcome.js';
+
+export class ReleaseApplier {
+  /** Notices passed over (a model no asset runs, a version an asset runs already), each said once in the log. */
+  private readonly passedOver = new Set<string>();
+
+  constructor(
+    private readonly deps: {
+      config: ModelUpdatesConfig;
+      host: UpdateHost;
+      store: ModelStore;
+      probations: ProbationWatch;
+      outcomes: OutcomeReporter;
+      /** The configured public keys a release must be signed with (one of them). */
+      keys: () => readonly KeyObject[];
+      pool: SessionPool;
+      logger: Logger;
+      now: () => number;
+    },
+  ) {}
+
+  /**
+   * Applies a release to every asset running its model: downloaded and verified once, loaded once
+   * (the pool: one session for all of them), then checked, stored and put on probation per asset.
+   * Resolves with whether to remember the notice: yes once it is applied or refused for good; no
+   * after a failure that may pass (a download, the store), and for a model no asset runs (nothing
+   * to download, nothing worth the memory), so a redelivery is handled again.
+   */
+  async apply(notice: ReleaseNotice): Promise<boolean> {
+    const { host, store, config } = this.deps;
+    const running = host.assetsRunning(notice.model);
+    if (running.length === 0) {
+      this.passOver(
+        notice,
+        '',
+        `release notice for ${notice.model} ${notice.version} passed over: no asset here runs a model named ` +
+          `${notice.model} (a release carries, in its manifest's name, the name of the model it replaces)`,
+      );
+      return false;
+    }
+    const targets: UpdateTarget[] = [];
+    for (const target of running) {
+      if (target.model.version === notice.version) {
+        this.passOver(
+          notice,
+          target.asset,
+          `asset ${target.asset}: release notice for ${notice.model} ${notice.version} passed over: the asset runs ` +
+            'that version already (a release that replaces it carries another version in its manifest)',
+        );
+        continue;
+      }
+      if ((await store.rolledBack(target.asset)).includes(notice.version)) {
+        this.deps.logger.info(
+          { component: 'model-updates', asset: target.asset },
+          `asset ${target.asset}: ${notice.model} ${notice.version} was rolled back here before; not applied again (publish a new version)`,
+        );
+        continue;
+      }
+      targets.push(target);
+    }
+    if (targets.length === 0) return true;
+    const event = (t: UpdateTarget) => ({
+      asset: t.asset,
+      model: notice.model,
+      version: notice.version,
+      previousVersion: t.model.version,
+      ts: this.deps.now(),
+    });
+    let release: SignedRelease;
+    try {
+      checkReleaseUrl(notice.url, config.release_url_prefixes);
+      // In memory, size-capped; nothing is written before it verifies.
+      release = await fetchSignedRelease(notice, this.deps.keys(), downloadLimitsOf(config));
+    } catch (err) {
+      const reason = refusalReason(err, 'download');
+      for (const t of targets) this.deps.outcomes.report({ ...event(t), outcome: 'rejected', reason });
+      return isFinal(err);
+    }
+    let remember = true;
+    for (const t of targets) if (!(await this.applyTo(t, release, event(t)))) remember = false;
+    return remember;
+  }
+
+  /** Says once (per model, version and asset) why a notice was passed over: silence leaves its user guessing. */
+  private passOver(notice: ReleaseNotice, asset: string, message: string): void {
+    const key = JSON.stringify([notice.model, notice.version, asset]);
+    if (this.passedOver.has(key)) return;
+    if (this.passedOver.size >= 1024) this.passedOver.clear(); // bounded: notices come from the network
+    this.passedOver.add(key);
+    this.deps.logger.info({ component: 'model-updates', ...(asset ? { asset } : {}) }, message);
+  }
+
+  /** Checks, stores and swaps in a release on one asset; resolves with whether the outcome is final (see apply). */
+  private async applyTo(
+    target: UpdateTarget,
+    release: SignedRelease,
+    base: Omit<ModelUpdateEvent, 'outcome'>,
+  ): Promise<boolean> {
+    const { store, probations, outcomes } = this.deps;
+    const { asset, model: current, samplePeriodMs } = target;
+    const signed = release.loaded.manifest;
+    const origin = release.files.origin;
+    let model: Model;
+    let dir: string;
+    try {
+      checkInputs(signed, { channels: current.channels, windowLength: current.windowLength, samplePeriodMs }, origin);
+      const active = await store.active(asset);
+      const held = { active, confirmed: probations.confirmedSequence(asset), onProbation: probations.get(asset) };
+      checkNewer(signed, origin, sequenceFloors(target, signed, held));
+    } catch (err) {
+      outcomes.report({ ...base, outcome: 'rejected', reason: refusalReason(err, 'download') });
+      return isFinal(err);
+    }
+    // Marked from the load on: a release whose load ends the process (a native crash, out of memory) counts too.
+    await store.markProbation(asset, signed.name, signed.version);
+    try {
+      model = await loadSigned(release.loaded, this.deps.pool, origin);
+    } catch (err) {
+      await probations.unmark(asset);
+      outcomes.report({ ...base, outcome: 'rejected', reason: refusalReason(err, 'download') });
+      return isFinal(err);
+    }
+    try {
+      // Named from the signed manifest, written to a temporary folder and renamed into place.
+      dir = await storeRelease(this.deps.config.store_dir!, asset, release.files, signed);
+    } catch (err) {
+      await model.close();
+      await probations.unmark(asset);
+      outcomes.report({ ...base, outcome: 'rejected', reason: refusalReason(err, 'store') });
+      return false;
+    }
+    await probations.begin(asset, model, { dir, sequence: signed.release_sequence!, sha256: signed.sha256 }, base);
+    return true;
+  }
+}

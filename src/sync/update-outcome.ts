@@ -1,0 +1,63 @@
+/**
+ * A model update's outcomes on an asset (applied, rejected, rolled back, confirmed), each reported once: an event for
+ * the gateway (and through it the cloud sink), a log line and a metric; the last of each asset is kept for its status.
+ */
+import { redactCredentials } from '../core/redact.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { GatewayMetrics } from '../telemetry/metrics.js';
+import { ReleaseRejected } from './release.js';
+import { DownloadTooLarge } from './release-reader.js';
+
+export type UpdateOutcome = 'applied' | 'rejected' | 'rolled_back' | 'confirmed';
+
+export interface ModelUpdateEvent {
+  readonly asset: string;
+  readonly model: string;
+  readonly version: string;
+  readonly previousVersion: string;
+  readonly outcome: UpdateOutcome;
+  readonly reason?: string;
+  readonly by?: string;
+  readonly ts: number;
+}
+
+/** Why a release was refused, as reported: the refusal's code, or what failed around it. */
+export function refusalReason(err: unknown, step: 'download' | 'store'): string {
+  return err instanceof ReleaseRejected ? `${err.code}: ${err.message}` : `${step}: ${(err as Error).message}`;
+}
+
+/**
+ * Whether a refusal would come again for the same notice: the release's own fault (signature,
+ * manifest, sequence, model: a ReleaseRejected) or a file over its size cap. Any other download
+ * failure (no answer, an HTTP error, a timeout) may pass.
+ */
+export function isFinal(err: unknown): boolean {
+  return err instanceof ReleaseRejected || err instanceof DownloadTooLarge;
+}
+
+export class OutcomeReporter {
+  private readonly lastOf = new Map<string, ModelUpdateEvent>();
+
+  constructor(
+    private readonly deps: { logger: Logger; metrics: GatewayMetrics; report: (event: ModelUpdateEvent) => void },
+  ) {}
+
+  /** The last outcome reported on `asset`, if any. */
+  last(asset: string): ModelUpdateEvent | undefined {
+    return this.lastOf.get(asset);
+  }
+
+  report(reported: ModelUpdateEvent): ModelUpdateEvent {
+    // The event leaves the box (cloud, InfluxDB, the event stream): no credentials or query values of a release URL
+    // (a token) in its reason; the path stays, the cloud gave it and needs it to tell which release was refused.
+    const event = reported.reason ? { ...reported, reason: redactCredentials(reported.reason) } : reported;
+    this.lastOf.set(event.asset, event);
+    this.deps.metrics.modelUpdates.inc({ asset: event.asset, outcome: event.outcome });
+    const text = `asset ${event.asset}: model ${event.model} ${event.outcome === 'rolled_back' ? `rolled back to ${event.version} from ${event.previousVersion}` : `${event.version} ${event.outcome}`}${event.reason ? `: ${event.reason}` : ''}`;
+    if (event.outcome === 'rejected' || event.outcome === 'rolled_back')
+      this.deps.logger.warn({ component: 'model-updates', ...event }, text);
+    else this.deps.logger.info({ component: 'model-updates', ...event }, text);
+    this.deps.report(event);
+    return event;
+  }
+}
