@@ -5,7 +5,7 @@
  * folders, pruned to those a restart can run (store-prune.ts). Every write is logged where it fails and never throws:
  * the gateway runs on with the model it has.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../telemetry/logger.js';
 import { activeReleaseFile, nextActiveFile, readActiveFile, type ConfirmedRecord } from './confirmed-release.js';
@@ -55,7 +55,8 @@ export class ModelStore {
     try {
       const refused = await this.rolledBack(asset);
       await mkdir(join(this.dir, asset), { recursive: true });
-      await writeFile(rolledBackFile(this.dir, asset), JSON.stringify([...new Set([...refused, version])]));
+      // Never in place: an update reads the list while a rollback, which does not wait for it, records one more.
+      await writeStoreJson(rolledBackFile(this.dir, asset), [...new Set([...refused, version])]);
       await clearProbation(this.dir, asset);
     } catch (err) {
       this.logger.error({ ...LOG, asset }, `cannot record the rollback of ${version}: ${(err as Error).message}`);

@@ -172,10 +172,16 @@ describe('fetching a model release', () => {
   it("refuses a signed version that is the name of one of the store's own files, writing nothing", async () => {
     const dir = await store();
     const before = await listing(dir);
-    for (const version of ['active.json', 'rolled-back.json', 'active.json.tmp', 'probation.json']) {
+    for (const version of [
+      'active.json',
+      'rolled-back.json',
+      'active.json.tmp',
+      'probation.json',
+      'rolled-back.json.tmp',
+    ]) {
       const url = await release(`store-${version}`, (m) => (m.version = version));
       expect(await refusal(fetchSignedRelease({ model: 'pump-ae', version, url }, publicKey))).toBe(
-        `bad_manifest: release ${url}: version "${version}" is the name of a file the model store keeps beside the release folders (active.json, active.json.tmp, rolled-back.json, probation.json, probation.json.tmp)`,
+        `bad_manifest: release ${url}: version "${version}" is the name of a file the model store keeps beside the release folders (active.json, active.json.tmp, rolled-back.json, rolled-back.json.tmp, probation.json, probation.json.tmp)`,
       );
     }
     expect(await listing(dir)).toEqual(before);

@@ -1,0 +1,34 @@
+/**
+ * The model store's records as another reader finds them while they are written: the versions rolled back on an asset
+ * are read by an update (is this version one of them?) while a rollback, which does not wait for updates, records
+ * another.
+ */
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ModelStore } from '../../src/sync/model-store.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
+
+describe('ModelStore', () => {
+  it('never lets a reader find the versions rolled back half written while another is recorded', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-store-'));
+    const before = Array.from({ length: 3 }, (_, i) => `1.0.${i}`);
+    await mkdir(join(dir, 'pump-1'));
+    await writeFile(join(dir, 'pump-1', 'rolled-back.json'), JSON.stringify(before));
+    const store = new ModelStore(dir, silentLogger());
+    let recording = true;
+    const short: number[] = [];
+    const reader = (async () => {
+      while (recording) {
+        const found = (await store.rolledBack('pump-1')).length;
+        if (found < before.length) short.push(found);
+      }
+    })();
+    for (let i = 0; i < 30; i++) await store.recordRolledBack('pump-1', `2.0.${i}`);
+    recording = false;
+    await reader;
+    expect(short).toEqual([]);
+    expect(await store.rolledBack('pump-1')).toHaveLength(before.length + 30);
+  });
+});
