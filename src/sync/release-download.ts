@@ -5,16 +5,16 @@
  *   - the model file name the (still unsigned) manifest gives must be a plain file name;
  *   - nothing is written before verifyRelease (release.ts) has accepted the bytes;
  *   - the release is then stored as `<store>/<asset>/<signed version>/`, named from the signed
- *     manifest after a strict check, written into a temporary folder and renamed into place.
+ *     manifest after a strict check, written into a temporary folder, synced to the disk and renamed into place.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { readBytesStart } from '../core/http-body.js';
 import type { LoadedManifest, ModelManifest } from '../inference/manifest.js';
 import { ReleaseRejected, verifySigned } from './release.js';
-import { INCOMING_PREFIX, STORE_FILES } from './store-files.js';
+import { INCOMING_PREFIX, STORE_FILES, syncFolder, writeSynced } from './store-files.js';
 import {
   DEFAULT_DOWNLOAD_LIMITS,
   DownloadTooLarge,
@@ -92,8 +92,8 @@ export function checkNotice(notice: { model: string; version: string }, signed: 
     );
 }
 
-/** Stores a verified release as `<store>/<asset>/<signed version>/` (temporary folder, then rename); returns the
- * folder. */
+/** Stores a verified release as `<store>/<asset>/<signed version>/` (temporary folder synced to the disk, then
+ * rename); returns the folder. */
 export async function storeRelease(
   storeDir: string,
   asset: string,
@@ -105,11 +105,14 @@ export async function storeRelease(
   const tmp = join(parent, `${INCOMING_PREFIX}${randomBytes(6).toString('hex')}`);
   await mkdir(tmp, { recursive: true });
   try {
-    await writeFile(join(tmp, 'manifest.json'), files.manifest);
-    await writeFile(join(tmp, SIGNATURE_FILE), files.signature);
-    await writeFile(join(tmp, signed.file), files.model);
+    // On the disk before it takes its place: active.json will name it, and a restart after a power cut will load it.
+    await writeSynced(join(tmp, 'manifest.json'), files.manifest);
+    await writeSynced(join(tmp, SIGNATURE_FILE), files.signature);
+    await writeSynced(join(tmp, signed.file), files.model);
+    await syncFolder(tmp);
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);
+    await syncFolder(parent);
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;

@@ -5,7 +5,8 @@
  * never take one of these names (release-download.ts checkNotice); names starting with a dot (the `.incoming-*`
  * folders a release is written into) are already refused by the plain-name rule.
  */
-import { rename, writeFile } from 'node:fs/promises';
+import { open, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 /** The temporary file a store file is written through (writeStoreJson): named after it with this ending. */
 const TMP_SUFFIX = '.tmp';
@@ -23,12 +24,40 @@ export const STORE_FILES: readonly string[] = [ACTIVE_FILE, ROLLED_BACK_FILE, PR
 /** The temporary folders a release is written into before it is renamed into place (release-download.ts). */
 export const INCOMING_PREFIX = '.incoming-';
 
+/** Writes `data` to `path` and syncs it to the disk, so that a power cut after it finds the file whole. */
+export async function writeSynced(path: string, data: string | Uint8Array): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    await file.writeFile(data);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+}
+
 /**
- * Writes `value` as JSON to the store file `path` in one step: written to its temporary file (`<path>.tmp`), then
- * renamed over it, so a reader finds the file as it was or as it is now, never half written.
+ * Syncs a folder to the disk: a file renamed into it is found there after a power cut. A file system that cannot sync
+ * a folder (EINVAL, ENOTSUP) leaves the rename as durable as it makes it.
+ */
+export async function syncFolder(path: string): Promise<void> {
+  const folder = await open(path, 'r');
+  try {
+    await folder.sync().catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EINVAL' && err.code !== 'ENOTSUP') throw err;
+    });
+  } finally {
+    await folder.close();
+  }
+}
+
+/**
+ * Writes `value` as JSON to the store file `path` in one step: written to its temporary file (`<path>.tmp`) and synced
+ * to the disk, then renamed over it, and its folder synced; so a reader, or a restart after a power cut, finds the
+ * file as it was or as it is now, never half written.
  */
 export async function writeStoreJson(path: string, value: unknown): Promise<void> {
   const tmp = `${path}${TMP_SUFFIX}`;
-  await writeFile(tmp, JSON.stringify(value));
+  await writeSynced(tmp, JSON.stringify(value));
   await rename(tmp, path);
+  await syncFolder(dirname(path));
 }
