@@ -370,6 +370,7 @@ export async function evalParts(
       },
       training,
       files: pages,
+      leftOut: notEvaluated.map(({ file, reason }) => ({ file, reason })),
     });
     process.stderr.write(`report written to ${page}\n`);
   }

@@ -377,6 +377,10 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         },
         training,
         files: results.get(precisions[0])!.map((r) => fileReport(r, opts.data, trainRows)),
+        leftOut: [
+          ...(first.not_evaluated ?? []),
+          ...unlabelled.map((file) => ({ file, reason: `no "${labelName ?? 'anomaly'}" column` })),
+        ],
       })}`;
       process.stderr.write(`report written to ${page}\n`);
     }

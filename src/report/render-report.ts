@@ -194,6 +194,13 @@ function fileIndex(files: readonly FileReport[]): string {
   return items.length > 1 ? `<nav><ul>${items.join('')}</ul></nav>` : '';
 }
 
+/** The files left out of the figures and why, so that a page read alone does not pass for the whole folder. */
+function leftOutSection(leftOut: NonNullable<ReportPage['leftOut']>): string {
+  if (leftOut.length === 0) return '';
+  const items = leftOut.map((l) => `<li><code>${escapeHtml(l.file)}</code>: ${escapeHtml(l.reason)}</li>`);
+  return `<section id="left-out"><h2>Not in the figures (${leftOut.length} file${leftOut.length > 1 ? 's' : ''})</h2><ul>${items.join('')}</ul></section>`;
+}
+
 /** The whole HTML document for the page. */
 export function renderReport(page: ReportPage): string {
   const files = page.files ?? [];
@@ -205,6 +212,7 @@ export function renderReport(page: ReportPage): string {
     `<body><main><h1>${escapeHtml(page.title)}</h1>`,
     colourKey(page),
     keyValueTable('summary', page.summary ?? {}),
+    leftOutSection(page.leftOut ?? []),
     fileIndex(files),
     (page.training ?? []).map(trainingSection).join('\n'),
     files.map(fileSection).join('\n'),

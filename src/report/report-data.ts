@@ -56,6 +56,8 @@ export interface ReportPage {
   readonly summary?: Readonly<Record<string, number | string>>;
   readonly training?: readonly TrainingReport[];
   readonly files?: readonly FileReport[];
+  /** Files left out of the figures, each with why (eval's not_evaluated, and the files without labels). */
+  readonly leftOut?: readonly { readonly file: string; readonly reason: string }[];
 }
 
 /** A fitted model's section: its loss curve where it has one, its held-out scores, thresholds and how they were

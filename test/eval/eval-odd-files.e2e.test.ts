@@ -110,6 +110,15 @@ describe('eval over a folder with files it cannot evaluate', () => {
     );
     const whole = await runCli(['eval', '--data', VALVE, '--train-rows', '400', '--strict']);
     expect(whole.code).toBe(0);
+    // The report page names the files left out of its figures and why, as the text does.
+    const reportDir = join(dir, 'report');
+    expect((await runCli(['eval', '--data', dir, '--train-rows', '400', '--report', reportDir])).code).toBe(0);
+    const page = await readFile(join(reportDir, 'index.html'), 'utf8');
+    expect(page).toContain('<h2>Not in the figures (8 files)</h2>');
+    expect(page).toContain(
+      '<li><code>b-short.csv</code>: it has 350 rows, none after the first 400 (--train-rows) to measure on</li>',
+    );
+    expect(page).toContain('<li><code>h-normal.csv</code>: no &#34;anomaly&#34; column</li>');
   });
 
   it("with a model folder, names a file that lacks one of the model's channels and scores the others", async () => {
