@@ -1,8 +1,9 @@
 /**
  * What the Dockerfile and docker-compose.yml name exists and agrees (no container engine runs
  * here): the files they copy and mount, the ports the configs listen on and the images expose and
- * publish, the variables the configs need and the services provide, pinned images and package
- * versions, health conditions, log rotation, and ports published on 127.0.0.1 only.
+ * publish, the variables the configs and the example flows need and the services provide, pinned
+ * images and package versions, health conditions, log rotation, and ports published on 127.0.0.1
+ * only.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -41,6 +42,22 @@ function requiredVars(text: string): string[] {
 }
 const imageEnv = (target: string) => Object.assign({}, ...ops(stage(stages, target), 'ENV').map(parseEnv));
 const containerPort = (port: string) => Number(port.split(':').at(-1));
+/** A compose value as `docker compose` interpolates it with nothing set: `${VAR:-default}` gives the default. */
+const composeValue = (v: string) =>
+  v.replace(/\$\{(\w+)(?::?([-?])([^}]*))?\}/g, (_, name: string, op?: string, arg?: string) =>
+    op === '-' ? arg! : `<${name}>`,
+  );
+interface FlowNode {
+  type: string;
+  url?: string;
+  env?: { name: string }[];
+  [key: string]: unknown;
+}
+/** The value the simulator service's command gives a flag. */
+const simFlag = (name: string) => {
+  const command = compose.services.simulator.command!;
+  return Number(command[command.indexOf(name) + 1]);
+};
 const mounts = (s: Service) => (s.volumes ?? []).map((v) => ({ source: v.split(':')[0], target: v.split(':')[1] }));
 
 describe('container files', () => {
@@ -135,14 +152,12 @@ describe('container files', () => {
 
   it('every service the compose file reaches by URL or port listens there', async () => {
     const composed = (await loadConfigFile(join(ROOT, 'deploy/compose/linewatch.yaml'), TOKEN)).config;
-    const sim = compose.services.simulator.command!;
-    const flag = (name: string) => Number(sim[sim.indexOf(name) + 1]);
     for (const source of composed.sources)
-      expect(source.type === 'modbus_tcp' && source.port, `source ${source.name}`).toBe(flag('--modbus-port'));
+      expect(source.type === 'modbus_tcp' && source.port, `source ${source.name}`).toBe(simFlag('--modbus-port'));
     expect(compose.services.simulator.ports!.map(containerPort)).toEqual(
-      ['--modbus-port', '--opcua-port', '--http-port'].map(flag),
+      ['--modbus-port', '--opcua-port', '--http-port'].map(simFlag),
     );
-    expect(compose.services.simulator.healthcheck!.test.join(' ')).toContain(`:${flag('--http-port')}/`);
+    expect(compose.services.simulator.healthcheck!.test.join(' ')).toContain(`:${simFlag('--http-port')}/`);
     const influx = compose.services.influxdb.ports!.map(containerPort);
     const urls = [compose.services.gateway.environment!.INFLUX_URL, compose.services.grafana.environment!.INFLUXDB_URL];
     for (const url of urls) expect(influx).toContain(Number(new URL(url).port));
@@ -151,6 +166,55 @@ describe('container files', () => {
     expect(prometheus.scrape_configs[0].static_configs[0].targets).toEqual([`gateway:${composed.http.port}`]);
     const grafanaProm = new URL(compose.services.grafana.environment!.PROMETHEUS_URL);
     expect(compose.services[grafanaProm.hostname].ports!.map(containerPort)).toContain(Number(grafanaProm.port));
+  });
+
+  it('the Node-RED service sets exactly the LINEWATCH_* variables the example flows read, pointing where things listen', async () => {
+    const env = Object.fromEntries(
+      Object.entries(compose.services['node-red'].environment!).map(([k, v]) => [k, composeValue(v)]),
+    );
+    // What a flow reads: its tab's environment, the ${VAR}s and env.get()s of its nodes, and the API token that
+    // the linewatch gateway and daemon nodes take from Node-RED's environment when their credential is empty.
+    const tokenFallback = ['gateway-config-node.ts', 'daemon-node.ts'].every((f) =>
+      readFileSync(join(ROOT, 'src/node-red', f), 'utf8').includes('process.env.LINEWATCH_API_TOKEN'),
+    );
+    expect(tokenFallback).toBe(true);
+    const read = new Set<string>();
+    const httpIn: string[] = [];
+    for (const file of readdirSync(join(ROOT, 'flows')).filter((f) => f.endsWith('.json'))) {
+      const nodes = JSON.parse(readFileSync(join(ROOT, 'flows', file), 'utf8')) as FlowNode[];
+      for (const n of nodes) {
+        for (const e of n.env ?? []) read.add(e.name);
+        const text = JSON.stringify({ ...n, env: undefined, info: undefined });
+        for (const m of text.matchAll(/\$\{(\w+)\}|env\.get\(\\?['"](\w+)\\?['"]\)/g)) read.add(m[1] ?? m[2]);
+        if (n.type === 'linewatch-gateway' || n.type === 'linewatch-daemon') read.add('LINEWATCH_API_TOKEN');
+        if (n.type === 'http in') httpIn.push(n.url!);
+      }
+    }
+    expect([...read].filter((v) => v.startsWith('LINEWATCH_')).sort()).toEqual(
+      Object.keys(env)
+        .filter((v) => v.startsWith('LINEWATCH_'))
+        .sort(),
+    );
+    // Every address is a compose service (localhost: Node-RED itself) on a port that service listens on.
+    const composed = (await loadConfigFile(join(ROOT, 'deploy/compose/linewatch.yaml'), TOKEN)).config;
+    const listens = (host: string, port: number) => {
+      const service = host === 'localhost' || host === '127.0.0.1' ? 'node-red' : host;
+      expect(Object.keys(compose.services), `${host} is a compose service`).toContain(service);
+      expect(compose.services[service].ports!.map(containerPort), `${service} listens on ${port}`).toContain(port);
+      return service;
+    };
+    for (const [name, value] of Object.entries(env).filter(([, v]) => /^[a-z.]+:\/\//.test(v))) {
+      const url = new URL(value.replace(/^opc\.tcp:/, 'http:'));
+      const service = listens(url.hostname, Number(url.port));
+      if (service === 'node-red') expect(httpIn, `${name}: an http in node of a flow listens there`).toContain(url.pathname);
+    }
+    expect(new URL(env.LINEWATCH_OPCUA_ENDPOINT.replace(/^opc\.tcp:/, 'http:')).port).toBe(String(simFlag('--opcua-port')));
+    listens(env.LINEWATCH_MODBUS_HOST, Number(env.LINEWATCH_MODBUS_PORT));
+    expect(Number(env.LINEWATCH_MODBUS_PORT)).toBe(simFlag('--modbus-port'));
+    expect(env.LINEWATCH_INFLUX_DB).toBe(compose.services.influxdb.environment!.INFLUXDB_DB);
+    expect(env.LINEWATCH_INFLUX_DB).toBe(composed.storage.influxdb?.database);
+    // Node-RED's scores and alarms land beside the gateway's, under its site and line.
+    expect([env.LINEWATCH_SITE, env.LINEWATCH_LINE]).toEqual([composed.gateway.site, composed.gateway.line]);
   });
 
   it('the variables the configs need are given: by compose, by the image, or named in the file for docker run', () => {
