@@ -56,6 +56,7 @@ COPY --from=jetson-build /usr/local/bin/node /usr/local/bin/node
 ENV NODE_ENV=production \
     ORT_DISABLE_TELEMETRY=1 \
     LINEWATCH_CONFIG=/config/linewatch.yaml \
+    LINEWATCH_SIM_PKI_DIR=/data/sim-pki \
     ORT_TENSORRT_ENGINE_CACHE_ENABLE=1 \
     ORT_TENSORRT_CACHE_PATH=/data/tensorrt-cache \
     LD_LIBRARY_PATH=/app/node_modules/onnxruntime-node/bin/napi-v6/linux/arm64:/usr/lib/aarch64-linux-gnu:/usr/local/cuda/lib64
@@ -103,9 +104,11 @@ ENTRYPOINT ["node", "node_modules/node-red/red.js", "--userDir", "/data"]
 
 FROM node:${NODE_VERSION}-bookworm-slim AS gateway
 # The entry point's `run` and the health check read the config LINEWATCH_CONFIG names.
+# `simulate` keeps its OPC UA PKI on the data volume (the working directory /app is root's).
 ENV NODE_ENV=production \
     ORT_DISABLE_TELEMETRY=1 \
-    LINEWATCH_CONFIG=/config/linewatch.yaml
+    LINEWATCH_CONFIG=/config/linewatch.yaml \
+    LINEWATCH_SIM_PKI_DIR=/data/sim-pki
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

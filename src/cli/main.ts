@@ -99,7 +99,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addOption(new Option('--opcua', 'start the OPC UA server (the default)').default(true))
     .option('--no-opcua', 'do not start the OPC UA server')
     .option('--http-port <port>', 'fault-injection HTTP API port', '8091')
-    .option('--pki-dir <dir>', 'OPC UA server PKI folder', 'data/sim-pki')
+    .addOption(
+      new Option('--pki-dir <dir>', 'OPC UA server PKI folder (created if missing; must be writable)')
+        .env('LINEWATCH_SIM_PKI_DIR')
+        .default('data/sim-pki'),
+    )
     .option('--seed <n>', 'random seed', '1')
     .option('--speed <x>', 'simulated seconds per real second', '1')
     .option('--fault <spec...>', 'schedule a fault: TYPE@START_S[+DURATION_S] (e.g. cavitation@60+30)')

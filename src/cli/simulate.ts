@@ -1,4 +1,5 @@
 /** `linewatch simulate`: the line simulator alone, for pointing any Modbus or OPC UA client at it. */
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { FAULT_TYPES, type FaultSpec, type FaultType } from '../sim/faults.js';
 import { runSimulator, type RunSimulatorOptions } from '../sim/run-simulator.js';
@@ -39,6 +40,23 @@ export function parseFaultArg(arg: string): FaultSpec {
   };
 }
 
+/**
+ * The OPC UA server keeps its certificate and trust lists in its PKI folder: made here, so that one it cannot make
+ * (a read-only working directory, as in a container) is refused naming the folder and how to choose another.
+ */
+async function makePkiFolder(dir: string, config: string | undefined): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    const reason = (err as Error).message.split(',')[0];
+    const where = config ? `opcua.pki_dir in ${config}` : '--pki-dir (or LINEWATCH_SIM_PKI_DIR)';
+    throw new UsageError(
+      `cannot create the OPC UA server's PKI folder ${dir} (${reason}): ` +
+        `choose a writable folder with ${where}, or leave OPC UA out (${config ? 'opcua.enabled: false' : '--no-opcua'})`,
+    );
+  }
+}
+
 export async function simulateCommand(opts: SimulateOptions): Promise<number> {
   try {
     const extraFaults = (opts.fault ?? []).map(parseFaultArg);
@@ -55,6 +73,7 @@ export async function simulateCommand(opts: SimulateOptions): Promise<number> {
           speed: Number(opts.speed),
           replayCsv: opts.replay,
         };
+    if (options.opcua) await makePkiFolder(options.opcua.pkiDir, opts.config);
     const host = options.host ?? '127.0.0.1';
     const rtu = opts.rtuPath ? { path: opts.rtuPath, baudRate: Number(opts.rtuBaud) } : undefined;
     const running = await runSimulator({

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT, runCli } from '../helpers/cli.js';
 import { execForm, ops, parseCopy, parseEnv, readDockerfile, stage } from '../helpers/dockerfile.js';
 
 interface Service {
@@ -215,6 +215,26 @@ describe('container files', () => {
     expect(env.LINEWATCH_INFLUX_DB).toBe(composed.storage.influxdb?.database);
     // Node-RED's scores and alarms land beside the gateway's, under its site and line.
     expect([env.LINEWATCH_SITE, env.LINEWATCH_LINE]).toEqual([composed.gateway.site, composed.gateway.line]);
+  });
+
+  it('`docker run linewatch simulate` keeps its OPC UA PKI on the data volume, which the image user owns', async () => {
+    const help = (await runCli(['simulate', '--help'])).stdout.replace(/\s+/g, ' ');
+    const [, fallback, variable] = /--pki-dir <dir> .*?\(default: "([^"]+)", env: (\w+)\)/.exec(help)!;
+    // The command's own default lies under the working directory: /app in the images, which is root's.
+    expect(fallback).not.toMatch(/^\//);
+    for (const target of ['gateway', 'jetson']) {
+      const s = stage(stages, target);
+      expect(ops(s, 'WORKDIR')).toEqual(['/app']);
+      const dir = imageEnv(target)[variable] as string | undefined;
+      const volume = ops(s, 'VOLUME')
+        .flatMap(execForm)
+        .find((v) => dir?.startsWith(`${v}/`));
+      expect(volume, `${target}: ${variable}=${dir} lies on a volume`).toBeDefined();
+      const [user] = ops(s, 'USER');
+      expect(ops(s, 'RUN').join('\n'), `${target}: ${user} owns ${volume}`).toMatch(
+        new RegExp(`chown ${user}:\\S+ (\\S+ )*${volume}\\b`),
+      );
+    }
   });
 
   it('the variables the configs need are given: by compose, by the image, or named in the file for docker run', () => {
