@@ -57,6 +57,14 @@ async function makePkiFolder(dir: string, config: string | undefined): Promise<v
   }
 }
 
+/** `--speed X`: simulated seconds per real second (the plant still steps 100 ms of its time per update). */
+function speedFlag(value: string): number {
+  const speed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(speed) || speed <= 0)
+    throw new UsageError(`--speed ${value}: expected a positive number (simulated seconds per real second)`);
+  return speed;
+}
+
 export async function simulateCommand(opts: SimulateOptions): Promise<number> {
   try {
     const extraFaults = (opts.fault ?? []).map(parseFaultArg);
@@ -70,7 +78,7 @@ export async function simulateCommand(opts: SimulateOptions): Promise<number> {
             : undefined,
           httpPort: portFlag('http-port', opts.httpPort),
           seed: Number(opts.seed),
-          speed: Number(opts.speed),
+          speed: speedFlag(opts.speed),
           replayCsv: opts.replay,
         };
     if (options.opcua) await makePkiFolder(options.opcua.pkiDir, opts.config);

@@ -17,9 +17,22 @@ import {
 import { PressModel, PumpModel, type PumpSignalSource } from './plant.js';
 import { REGISTERS_PER_UNIT, SIM_REGISTERS, SIM_TEXT_REGISTERS, type PlantSnapshot } from './register-map.js';
 
+/** Plant time between two updates of the plant: the press's 4 s stroke is drawn in 40 steps. */
+export const PLANT_STEP_MS = 100;
+
+/**
+ * Real time between two updates at `speed`: one plant step (PLANT_STEP_MS of plant time) each, so a client polling
+ * `speed` times faster sees the curves it sees at speed 1. Timers fire at most every millisecond: above 100× a step
+ * spans more plant time.
+ */
+export function tickMsAt(speed: number): number {
+  return Math.max(1, PLANT_STEP_MS / speed);
+}
+
 export interface LineSimulatorOptions {
   readonly seed?: number;
   readonly speed?: number;
+  /** Real ms between plant updates (default: tickMsAt(speed), a plant step each). */
   readonly tickMs?: number;
   readonly schedule?: readonly FaultSpec[];
   /** Replaces the pump model's healthy signals, e.g. a CSV replay. */
@@ -62,7 +75,7 @@ export class LineSimulator extends EventEmitter<LineSimulatorEvents> {
     this.press = new PressModel(seed);
     this.now = options.now ?? Date.now;
     this.speed = options.speed ?? 1;
-    this.tickMs = options.tickMs ?? 100;
+    this.tickMs = options.tickMs ?? tickMsAt(this.speed);
     this.pumpSource = options.pumpSource;
     this.startedAt = this.now();
     for (const spec of options.schedule ?? []) this.injectFault(spec, 0);

@@ -14,7 +14,7 @@ export interface RunSimulatorOptions {
   readonly httpPort?: number;
   readonly seed?: number;
   readonly speed?: number;
-  /** Plant update period in ms (default 100). */
+  /** Real ms between plant updates (default: a plant step of 100 ms at any speed, tickMsAt(speed)). */
   readonly tickMs?: number;
   readonly schedule?: readonly FaultSpec[];
   readonly replayCsv?: string;

@@ -64,7 +64,8 @@ export async function soakMain(argv: readonly string[]): Promise<number> {
 
   const influxd = await startInfluxd();
   const mosquitto = await startMosquitto();
-  const sim = await runSimulator({ modbusPort: await freePort(), seed: 42, speed: rate, tickMs: 100 / rate });
+  // The plant steps 100 ms of its time per update at any rate (the simulator's default tick), as at rate 1.
+  const sim = await runSimulator({ modbusPort: await freePort(), seed: 42, speed: rate });
   const demoYaml = readFileSync(DEMO_CONFIG, 'utf8');
   const modelDir = join(out, 'models');
   for (const name of demoModelFolders(demoYaml)) {

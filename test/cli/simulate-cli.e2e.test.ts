@@ -109,6 +109,12 @@ describe('linewatch simulate', () => {
     );
   });
 
+  it('refuses a --speed that is not a positive number', async () => {
+    const res = await runCli(['simulate', '--speed', '0', ...PORTS_ANY, '--no-opcua']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toBe('linewatch: --speed 0: expected a positive number (simulated seconds per real second)\n');
+  });
+
   it('refuses a bad simulator config naming the path', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-sim-bad-'));
     await writeFile(join(dir, 'sim.yaml'), 'faults:\n  - { type: cavitation, severity: 3 }\n');

@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { csvReplaySource } from '../../src/sim/csv-replay.js';
 import { parseSkabCsv } from '../../src/core/csv-table.js';
-import { LineSimulator } from '../../src/sim/line-simulator.js';
+import { LineSimulator, PLANT_STEP_MS } from '../../src/sim/line-simulator.js';
+import { runSimulator } from '../../src/sim/run-simulator.js';
 import type { FaultType } from '../../src/sim/faults.js';
 import { parseFaultArg } from '../../src/cli/simulate.js';
 import { startSimHttpApi } from '../../src/sim/http-api.js';
@@ -79,6 +80,73 @@ describe('plant model', () => {
     expect(() => parseFaultArg('meltdown@5')).toThrow(
       /expected TYPE@START_S\[\+DURATION_S\] with TYPE one of valve_closure/,
     );
+  });
+});
+
+describe('--speed', () => {
+  afterEach(() => vi.useRealTimers());
+
+  /**
+   * The simulator as `simulate --speed` starts it, on a fake clock: the press's force read every `pollMs` of real
+   * time for 3 cycles, as a client polling it would; per pressed part, the distinct values it read.
+   */
+  function pollPress(speed: number, pollMs: number) {
+    vi.useFakeTimers();
+    const sim = new LineSimulator({ seed: 3, speed });
+    const steps: number[] = [];
+    let last = sim.snapshot.t_s;
+    sim.on('tick', (s) => {
+      steps.push(s.t_s - last);
+      last = s.t_s;
+    });
+    sim.start();
+    const perPart = new Map<number, Set<number>>();
+    for (let t = 0; t < (3 * 6000) / speed; t += pollMs) {
+      vi.advanceTimersByTime(pollMs);
+      const { press } = sim.snapshot;
+      if (press.cycle_active)
+        perPart.set(press.part_counter, (perPart.get(press.part_counter) ?? new Set()).add(press.force_kn));
+    }
+    sim.stop();
+    // The first and last part seen may be cut short by the start and end of the polling.
+    return { steps, distinct: [...perPart.values()].slice(1, -1).map((values) => values.size) };
+  }
+
+  it('steps the plant 100 ms of its time per update at any speed', () => {
+    for (const speed of [1, 5, 20]) {
+      const { steps } = pollPress(speed, 100 / speed);
+      expect(steps.length, `speed ${speed}`).toBeGreaterThan(100);
+      for (const step of steps) expect(step, `speed ${speed}`).toBeCloseTo(PLANT_STEP_MS / 1000, 6);
+    }
+  });
+
+  it("at 5× a 20 ms poll reads each part's force curve in as many values as a 100 ms poll at 1×", () => {
+    const normal = pollPress(1, 100).distinct;
+    const fast = pollPress(5, 20).distinct;
+    // 4 s of stroke in 100 ms steps; before, at 5× the plant moved 500 ms a step and a part had 8 values.
+    expect(normal).toEqual([40, 40]);
+    expect(fast).toEqual(normal);
+  });
+
+  it('runSimulator, which simulate starts, takes the same step on real timers', async () => {
+    const running = await runSimulator({ modbusPort: 0, seed: 3, speed: 5 });
+    try {
+      const steps: number[] = [];
+      let last = running.sim.snapshot.t_s;
+      await new Promise<void>((resolve) =>
+        running.sim.on('tick', (s) => {
+          steps.push(s.t_s - last);
+          last = s.t_s;
+          if (steps.length === 21) resolve();
+        }),
+      );
+      const median = steps.sort((a, b) => a - b)[10];
+      // 20 ms of real time a tick at 5×: 0.1 s of plant time, more on a busy machine (before: 0.5 s at least).
+      expect(median).toBeGreaterThan(0.08);
+      expect(median).toBeLessThan(0.4);
+    } finally {
+      await running.close();
+    }
   });
 });
 
