@@ -2,12 +2,14 @@
 #   gateway (default)  the gateway daemon:  docker build -t linewatch .
 #   node-red           Node-RED 4.1 with the linewatch nodes and the contrib nodes of the example
 #                      flows:               docker build --target node-red -t linewatch-node-red .
-#   jetson             the gateway on JetPack 6 with onnxruntime's TensorRT/CUDA providers; needs
-#                      deploy/jetson/onnxruntime-node-jetson-arm64.tgz (deploy/ARM64-JETSON.md):
-#                                           docker build --target jetson -t linewatch:jetson .
-# Debian slim everywhere (glibc: onnxruntime-node has no musl build, so not Node-RED's Alpine
-# images); production dependencies only (the compiler lives in the build stage alone); non-root;
-# health-checked on the port the config names; SIGTERM stops gracefully.
+#   jetson             the gateway on JetPack 6 (Jetson Orin) with onnxruntime's TensorRT/CUDA
+#                      providers, linux/arm64 only; needs deploy/jetson/onnxruntime-node-jetson-arm64.tgz
+#                      (deploy/ARM64-JETSON.md); on the Jetson, or on x86 with QEMU:
+#                      docker buildx build --platform linux/arm64 --target jetson -t linewatch:jetson --load .
+# Debian slim everywhere but the jetson target, NVIDIA's L4T (glibc: onnxruntime-node has no musl
+# build, so not Node-RED's Alpine images); production dependencies only (the compiler lives in the
+# build stages alone); non-root; health-checked on the port the config names; SIGTERM stops
+# gracefully.
 #   docker run --rm -p 127.0.0.1:8080:8080 -e LINEWATCH_API_TOKEN=... -e PLC_HOST=... linewatch
 #   (config/linewatch.yaml is /config/linewatch.yaml; -v $PWD/config:/config mounts your own)
 # Multi-arch: docker buildx build --platform linux/amd64,linux/arm64 ... (see deploy/ARM64-JETSON.md)
@@ -42,15 +44,35 @@ RUN npm init -y > /dev/null \
  && npm install --omit=dev --no-audit --no-fund --save-exact \
       node-red@4.1.1 node-red-contrib-modbus@5.23.3 node-red-contrib-opcua@0.2.354 node-red-contrib-influxdb@0.7.0
 
-FROM deps AS jetson-build
+# The jetson target runs on arm64 only, so its stages are pinned to linux/arm64: built on an x86
+# host (with QEMU, deploy/ARM64-JETSON.md) they still hold arm64 node and native modules, not the
+# host's. The production dependencies are installed on the L4T base itself (Ubuntu 22.04 on
+# JetPack 6), so better-sqlite3 is built against the glibc and libstdc++ the image runs with; node
+# is the official arm64 binary (needs glibc 2.28 or later).
+# (The two stages pinned are named for it, as Docker's FromPlatformFlagConstDisallowed check asks.)
+FROM --platform=linux/arm64 node:${NODE_VERSION}-bookworm-slim AS node-arm64
+FROM --platform=linux/arm64 ${L4T_BASE} AS l4t-arm64
+
+FROM l4t-arm64 AS jetson-build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=node-arm64 /usr/local/bin/node /usr/local/bin/node
+COPY --from=node-arm64 /usr/local/include/node /usr/local/include/node
+COPY --from=node-arm64 /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/npm
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+COPY scripts/prune-runtime.sh ./scripts/
+RUN npm ci --omit=dev && sh scripts/prune-runtime.sh .
 # The GPU build of the binding replaces the CPU-only arm64 one shipped on npm.
 COPY deploy/jetson/onnxruntime-node-jetson-arm64.tgz /tmp/
 RUN rm -rf node_modules/onnxruntime-node/bin/napi-v6/linux/arm64 \
  && mkdir -p node_modules/onnxruntime-node/bin/napi-v6/linux/arm64 \
  && tar -C node_modules/onnxruntime-node/bin/napi-v6/linux/arm64 -xzf /tmp/onnxruntime-node-jetson-arm64.tgz
 
-FROM ${L4T_BASE} AS jetson
-COPY --from=jetson-build /usr/local/bin/node /usr/local/bin/node
+FROM l4t-arm64 AS jetson
+COPY --from=node-arm64 /usr/local/bin/node /usr/local/bin/node
 # TensorRT builds an engine per model at session creation (slow on Jetson): cache them on the
 # data volume (the TensorRT provider reads these when it is created without explicit options).
 ENV NODE_ENV=production \
@@ -62,6 +84,7 @@ ENV NODE_ENV=production \
     LD_LIBRARY_PATH=/app/node_modules/onnxruntime-node/bin/napi-v6/linux/arm64:/usr/lib/aarch64-linux-gnu:/usr/local/cuda/lib64
 WORKDIR /app
 COPY --from=jetson-build /app/node_modules ./node_modules
+# JavaScript only: the build stage may run on the host's platform.
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin

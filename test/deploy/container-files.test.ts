@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { ROOT, runCli } from '../helpers/cli.js';
-import { execForm, ops, parseCopy, parseEnv, readDockerfile, stage } from '../helpers/dockerfile.js';
+import { execForm, ops, parseCopy, parseEnv, readDockerfile, stage, type Stage } from '../helpers/dockerfile.js';
 
 interface Service {
   image?: string;
@@ -105,6 +105,55 @@ describe('container files', () => {
     const pinned = installs.flatMap((r) => [...r.matchAll(/\s((?:@[\w-]+\/)?[\w.-]+)@(\S+)/g)]);
     expect(pinned.map((m) => m[1])).toEqual(expect.arrayContaining(['typescript', '@types/better-sqlite3', 'node-red']));
     for (const [, pkg, version] of pinned) expect(`${pkg}@${version}`).toBe(`${pkg}@${lock.packages[`node_modules/${pkg}`]?.version}`);
+  });
+
+  it('builds the jetson target for arm64 whatever the host, its native modules on its own base', () => {
+    const byName = (name: string) => stages.find((s) => s.name === name);
+    const platformOf = (s: Stage): string | undefined => s.platform ?? (byName(s.from) && platformOf(byName(s.from)!));
+    const baseOf = (s: Stage): string => (byName(s.from) ? baseOf(byName(s.from)!) : s.from);
+    const jetson = stage(stages, 'jetson');
+    expect(platformOf(jetson)).toBe('linux/arm64');
+    expect(baseOf(jetson)).toBe(args.L4T_BASE);
+    // Every stage it copies from holds arm64 binaries (node, node_modules); the compiled JavaScript may come from
+    // the host's platform. So do the stages those copy from.
+    const seen = new Set<string>();
+    const arm64 = (s: Stage, why: string) => {
+      if (seen.has(s.name)) return;
+      seen.add(s.name);
+      expect(platformOf(s), `${why}: stage ${s.name}`).toBe('linux/arm64');
+      for (const copy of ops(s, 'COPY').map(parseCopy))
+        if (copy.from) arm64(stage(stages, copy.from), `${s.name} copies ${copy.sources.join(' ')}`);
+    };
+    for (const copy of ops(jetson, 'COPY').map(parseCopy))
+      if (copy.from && !copy.sources.every((source) => source === '/app/dist'))
+        arm64(stage(stages, copy.from), `jetson copies ${copy.sources.join(' ')}`);
+    // better-sqlite3 is compiled (or its prebuilt binary chosen) on the image's own base: its glibc and libstdc++.
+    const modules = ops(jetson, 'COPY')
+      .map(parseCopy)
+      .find((c) => c.dest === './node_modules')!;
+    const installer = stage(stages, modules.from!);
+    expect(baseOf(installer)).toBe(baseOf(jetson));
+    expect(ops(installer, 'RUN').join('\n')).toMatch(/npm ci --omit=dev/);
+  });
+
+  it('documents the jetson target for Orin (JetPack 6), built for linux/arm64', () => {
+    const docs = ['Dockerfile', 'deploy/ARM64-JETSON.md', 'deploy/jetson/README.md', 'docs/container.md'].map(
+      (file) => [file, readFileSync(join(ROOT, file), 'utf8')] as const,
+    );
+    let builds = 0;
+    for (const [file, text] of docs)
+      for (const line of text.split('\n').filter((l) => /docker (buildx )?build .*--target jetson/.test(l))) {
+        builds++;
+        expect(line, `${file}: an x86 host builds amd64 binaries into the arm64 image`).toContain('--platform linux/arm64');
+      }
+    expect(builds).toBeGreaterThanOrEqual(2);
+    // JetPack 6 (L4T r36, the base's TensorRT 10) runs on Orin modules only; Xavier stops at JetPack 5.1.
+    expect(args.L4T_BASE).toMatch(/:r10\.\d+\.\d+-/);
+    const guide = docs[1][1];
+    const heading = guide.split('\n').find((l) => /^## .*Jetson/.test(l))!;
+    expect(heading).toContain('Orin');
+    expect(heading).not.toContain('Xavier');
+    expect(guide).toMatch(/Xavier[^.]*JetPack 5/);
   });
 
   it('the gateway listens, exposes and publishes one port, and its config comes from where LINEWATCH_CONFIG says', async () => {

@@ -17,6 +17,8 @@ export interface Stage {
   readonly name: string;
   /** The image or earlier stage it starts from, ARGs substituted. */
   readonly from: string;
+  /** `FROM --platform=...`: the platform it is pinned to (else the build's target platform). */
+  readonly platform?: string;
   readonly instructions: readonly Instruction[];
 }
 
@@ -42,7 +44,7 @@ export function readDockerfile(file = join(ROOT, 'Dockerfile')): {
     }
   }
   const args: Record<string, string> = {};
-  const stages: { name: string; from: string; instructions: Instruction[] }[] = [];
+  const stages: { name: string; from: string; platform?: string; instructions: Instruction[] }[] = [];
   for (const line of lines) {
     const [, op, rest] = /^(\w+)\s*(.*)$/.exec(line)!;
     const upper = op.toUpperCase();
@@ -50,8 +52,10 @@ export function readDockerfile(file = join(ROOT, 'Dockerfile')): {
       const [key, value] = rest.split('=');
       args[key] = value ?? '';
     } else if (upper === 'FROM') {
-      const [image, , name] = rest.replace(/\$\{(\w+)\}/g, (_, k: string) => args[k] ?? '').split(/\s+/);
-      stages.push({ name: name ?? String(stages.length), from: image, instructions: [] });
+      const words = rest.replace(/\$\{(\w+)\}/g, (_, k: string) => args[k] ?? '').split(/\s+/);
+      const platform = words[0].startsWith('--platform=') ? words.shift()!.slice('--platform='.length) : undefined;
+      const [image, , name] = words;
+      stages.push({ name: name ?? String(stages.length), from: image, platform, instructions: [] });
     } else stages.at(-1)!.instructions.push({ op: upper, args: rest });
   }
   return { args, stages };
