@@ -221,4 +221,25 @@ describe('the linewatch nodes in the Node-RED editor', () => {
     expect(await readFile(join(red.userDir, 'flows_cred.json'), 'utf8')).toContain(TOKEN);
     expect(problems).toEqual([]);
   }, 180_000);
+
+  it("shows a drop-down a flow leaves out at the runtime's default, not blank", async () => {
+    // As a flow written by hand (or before the field existed) imports: without align, mode, format, priority.
+    await page.evaluate(() => {
+      (window as any).RED.view.importNodes(
+        [
+          { id: 'w2', type: 'linewatch-window', asset: 'pump-1', x: 700, y: 200, wires: [[], []] },
+          { id: 'a2', type: 'linewatch-alarm', asset: 'pump-1', x: 700, y: 400, wires: [[], []] },
+        ],
+        { generateIds: false, touchImport: true },
+      );
+    });
+    await openDialog('w2', '#node-input-maxAgeMs');
+    const selects = ['align', 'mode', 'trigger', 'format'].map((p) => `#node-input-${p}`);
+    expect(await Promise.all(selects.map(valueOf))).toEqual(['batch', 'sliding', 'flag', 'object']);
+    await press('#node-dialog-cancel');
+    await openDialog('a2', '#node-input-clearRatio');
+    expect(await valueOf('#node-input-priority')).toBe('high');
+    await press('#node-dialog-cancel');
+    expect(problems).toEqual([]);
+  }, 180_000);
 });

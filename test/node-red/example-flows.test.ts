@@ -11,7 +11,10 @@ import { describe, expect, it } from 'vitest';
 import type { AlarmEvent, ScoreResult } from '../../src/core/types.js';
 import { alarmLine, scoreLine } from '../../src/sinks/influx/line-protocol.js';
 import { scorePayload } from '../../src/node-red/score-node.js';
+import { windowSettings } from '../../src/node-red/window-node.js';
+import { alarmSettings } from '../../src/node-red/alarm-node.js';
 import { ROOT } from '../helpers/cli.js';
+import { ops, parseCopy, readDockerfile, stage } from '../helpers/dockerfile.js';
 
 const jsonata = createRequire(import.meta.url)('jsonata') as (e: string) => {
   evaluate(input: unknown, bindings: Record<string, unknown>): Promise<unknown>;
@@ -81,6 +84,71 @@ describe('example flows', () => {
       expect(nodes.filter((n) => n.type !== 'tab' && n.z !== tab.id).map((n) => `${n.type} ${n.id}`)).toEqual([]);
     });
   }
+});
+
+/** A node type's editor (node-red/TYPE.html): the properties it saves, and the choices of each drop-down. */
+function editorOf(type: string) {
+  const html = readFileSync(join(ROOT, 'node-red', `${type}.html`), 'utf8');
+  const block = /defaults: \{\n([\s\S]*?)\n {4}\},/.exec(html)![1];
+  const defaults = Object.fromEntries(
+    [...block.matchAll(/^ {6}(\w+): \{ value: ('[^']*'|\d+|true|false)/gm)].map((m) => [
+      m[1],
+      JSON.parse(m[2].replace(/'/g, '"')),
+    ]),
+  ) as Record<string, unknown>;
+  expect(Object.keys(defaults), `${type}'s defaults`).toEqual([...block.matchAll(/^ {6}(\w+):/gm)].map((m) => m[1]));
+  const selects = Object.fromEntries(
+    [...html.matchAll(/<select id="node-input-(\w+)">([\s\S]*?)<\/select>/g)].map((m) => [
+      m[1],
+      [...m[2].matchAll(/<option(?: value="([^"]*)")?>([^<]*)<\/option>/g)].map((o) => o[1] ?? o[2]),
+    ]),
+  ) as Record<string, string[]>;
+  return { defaults, selects };
+}
+
+describe('the example flows in the editor', () => {
+  it('reads the editors: each drop-down holds its default, which is what the runtime takes for a blank value', () => {
+    const window = editorOf('linewatch-window');
+    expect(Object.keys(window.selects).sort()).toEqual(['align', 'format', 'mode', 'trigger']);
+    for (const [key, options] of Object.entries(window.selects)) expect(options).toContain(window.defaults[key]);
+    const settings = windowSettings({ id: 'w', type: 'linewatch-window', channels: 'a', length: '3' } as never);
+    expect([settings.window.type, settings.window.align, settings.window.trigger, settings.format]).toEqual(
+      ['mode', 'align', 'trigger', 'format'].map((k) => window.defaults[k]),
+    );
+    const alarm = editorOf('linewatch-alarm');
+    expect(alarm.selects).toEqual({ priority: ['low', 'medium', 'high', 'critical'] });
+    expect(alarmSettings({ id: 'a', type: 'linewatch-alarm' } as never).priority).toBe(alarm.defaults.priority);
+  });
+
+  for (const name of FLOWS)
+    it(`${name}: every linewatch node sets each property its editor saves, a drop-down's to one of its choices`, () => {
+      // The editor shows a property a flow leaves out blank: an empty drop-down, for one.
+      const nodes = flow(name).filter((n) => n.type.startsWith('linewatch-'));
+      for (const node of nodes) {
+        const { defaults, selects } = editorOf(node.type);
+        for (const key of Object.keys(defaults))
+          expect(Object.keys(node), `${name}: ${node.type} ${node.id}`).toContain(key);
+        for (const [key, options] of Object.entries(selects))
+          expect(options, `${name}: ${node.type} ${node.id} ${key}`).toContain(node[key]);
+      }
+    });
+});
+
+describe('where the editor lists the example flows', () => {
+  it('the docs name the folder Import → Examples shows: the palette package, and the module the image installs', () => {
+    const name = (file: string) => (JSON.parse(readFileSync(join(ROOT, file), 'utf8')) as { name: string }).name;
+    // Node-RED lists a module's examples/ under the module's name.
+    const copies = ops(stage(readDockerfile().stages, 'node-red'), 'COPY').map(parseCopy);
+    const examples = copies.find((c) => c.sources.includes('flows') && c.dest.endsWith('/examples'))!.dest;
+    const moduleDir = examples.slice(0, -'/examples'.length);
+    expect(copies).toContainEqual({ from: undefined, sources: ['package.json'], dest: `${moduleDir}/` });
+    const imageModule = name('package.json');
+    expect(moduleDir.endsWith(`/node_modules/${imageModule}`)).toBe(true);
+    const palette = name('packages/node-red-contrib-linewatch/package.json');
+    const docs = readFileSync(join(ROOT, 'docs/node-red.md'), 'utf8').replace(/\s+/g, ' ');
+    for (const module of [palette, imageModule]) expect(docs).toContain(`Import → Examples → ${module}`);
+    expect(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')).toContain(`Import → Examples → ${imageModule})`);
+  });
 });
 
 describe('opcua-influxdb writes what the gateway writes', () => {
