@@ -44,6 +44,9 @@ export interface AlarmEventContext {
   readonly threshold: number;
 }
 
+/** ` for N ms`: how long the condition held before the transition; nothing when it took effect at once (a delay 0). */
+const forMs = (ms: number) => (ms > 0 ? ` for ${ms} ms` : '');
+
 export function alarmEvent(t: AlarmTransition, ctx: AlarmEventContext): AlarmEvent {
   const top = ctx.latest ? ctx.latest.contributions.slice(0, 3) : [];
   const shares = top.map(shareText).join(', ');
@@ -54,10 +57,10 @@ export function alarmEvent(t: AlarmTransition, ctx: AlarmEventContext): AlarmEve
   if (t.cause === 'condition' && t.to === 'unack_active' && t.sustained) {
     message = `${name}: anomaly score ${score.toFixed(3)} above its clear level ${t.sustained.clear.toFixed(3)} for ${t.sustained.forMs} ms, below the threshold ${threshold.toFixed(3)}: a sustained deviation; top contributors: ${shares}`;
   } else if (t.cause === 'condition' && t.to === 'unack_active') {
-    message = `${name}: anomaly score ${score.toFixed(3)} above threshold ${threshold.toFixed(3)} for ${ctx.settings.on_delay_ms} ms; top contributors: ${shares}`;
+    message = `${name}: anomaly score ${score.toFixed(3)} above threshold ${threshold.toFixed(3)}${forMs(ctx.settings.on_delay_ms)}; top contributors: ${shares}`;
   } else if (t.cause === 'condition') {
     const clear = clearLevel({ clearRatio: ctx.settings.clear_ratio }, threshold, ctx.latest?.offThreshold);
-    message = `${name}: anomaly score back below ${clear.toFixed(3)} for ${ctx.settings.off_delay_ms} ms (${t.from} → ${t.to})`;
+    message = `${name}: anomaly score back below ${clear.toFixed(3)}${forMs(ctx.settings.off_delay_ms)} (${t.from} → ${t.to})`;
   } else if (t.cause === 'expiry') {
     message = `${name}: shelve expired (${t.from} → ${t.to})`;
   } else {

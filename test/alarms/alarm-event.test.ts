@@ -42,6 +42,38 @@ describe('alarm event', () => {
     expect(event.topKinds).toEqual(['variability', 'residual', 'level']);
   });
 
+  it('says how long the score stayed above or below, and nothing of it when a delay is 0', () => {
+    const latest = {
+      score: 0.07,
+      threshold: 0.063,
+      offThreshold: 0.05,
+      contributions: [{ channel: 'force', share: 1 }],
+    };
+    const message = (on_delay_ms: number, off_delay_ms: number, t: Parameters<typeof alarmEvent>[0] = raise) =>
+      alarmEvent(t, {
+        asset: 'press-1',
+        alarm: 'anomaly',
+        settings: { ...settings, on_delay_ms, off_delay_ms },
+        threshold: 1,
+        latest,
+      }).message;
+    const back = {
+      from: 'unack_active',
+      to: 'rtn_unack',
+      ts: 2000,
+      cause: 'condition',
+      conditionActive: false,
+    } as const;
+    expect(message(0, 0)).toBe('press-1: anomaly score 0.070 above threshold 0.063; top contributors: force 100%');
+    expect(message(1000, 0)).toBe(
+      'press-1: anomaly score 0.070 above threshold 0.063 for 1000 ms; top contributors: force 100%',
+    );
+    expect(message(0, 0, back)).toBe('press-1: anomaly score back below 0.050 (unack_active → rtn_unack)');
+    expect(message(0, 12000, back)).toBe(
+      'press-1: anomaly score back below 0.050 for 12000 ms (unack_active → rtn_unack)',
+    );
+  });
+
   it('an autoencoder has no kinds: share only, and the event has no topKinds', () => {
     expect(shareText({ channel: 'flow', share: 0.426 })).toBe('flow 43%');
     const latest = { score: 2, threshold: 1, contributions: [{ channel: 'flow', share: 0.426 }] };
