@@ -28,6 +28,7 @@ import {
 import { sideBySide, throughput } from '../core/measure.js';
 import type { Progress } from '../core/progress.js';
 import type { FitCurve } from '../core/types.js';
+import { splitAtJoins } from './segments.js';
 import { calibrateAlarm, type CalibrationTarget, type CalibrationUnit } from './alarm-calibration.js';
 
 export type Architecture = 'dense' | 'conv1d';
@@ -114,6 +115,10 @@ export interface TrainingSet {
   readonly hidden: readonly number[];
   readonly train: readonly Float64Array[];
   readonly validation: readonly Float64Array[];
+  /** The last row of each validation window, where the rows were learnt in segments (segments.ts): the calibration
+   * cuts the windows' scores into runs where they are not consecutive rows, as no alarm's run goes on across a break.
+   * Absent: one run. */
+  readonly validationEnds?: readonly number[];
   readonly validationNote: string;
   readonly mean: number[];
   readonly std: number[];
@@ -413,7 +418,12 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
   const fp32Scores = await score(fp32, 'model.fp32.onnx');
   const p999 = quantile(int8Scores, 0.999);
   const alarm = options.calibration
-    ? calibrateAlarm([int8Scores], options.calibration.rowsPerDay, options.calibration.target, options.calibration.unit)
+    ? calibrateAlarm(
+        set.validationEnds ? splitAtJoins([Float64Array.from(int8Scores)], set.validationEnds) : [int8Scores],
+        options.calibration.rowsPerDay,
+        options.calibration.target,
+        options.calibration.unit,
+      )
     : undefined;
   const threshold = alarm ? alarm.on : 2 * p999;
   const { meanRel, agree } = int8Agreement(int8Scores, fp32Scores, threshold);

@@ -143,6 +143,7 @@ export function csvTrainingSet(text: string, file: string, o: CsvTrainingOptions
     hidden: o.hidden,
     train: windowsAt(rows, channels.length, trainEnds, W),
     validation: windowsAt(rows, channels.length, validationEnds, W),
+    ...(segmentStarts.length > 0 ? { validationEnds } : {}),
     validationNote: `the last ${Math.round(o.validationFraction * 100)}% of ${file}`,
     mean,
     std,

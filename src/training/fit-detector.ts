@@ -109,6 +109,7 @@ export async function fitDetector(data: NormalData, o: DetectorOptions): Promise
         hidden: o.hidden ?? [32, 6, 32],
         train: windowsAt(data.rows, c, trainEnds, W),
         validation: windowsAt(data.rows, c, heldOutEnds, W),
+        ...(starts.length > 0 ? { validationEnds: heldOutEnds } : {}),
         validationNote: `the last ${heldOutRows} rows of ${data.source}`,
         mean,
         std,
