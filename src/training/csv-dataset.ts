@@ -21,7 +21,7 @@ import {
 import type { TrainingSet } from './build-model.js';
 import type { NormalData } from './fit-detector.js';
 import { channelStats } from './sim-recording.js';
-import { segmentRows, segmentsText, windowEnds, windowsAt } from './segments.js';
+import { hopEnds, segmentRows, segmentsText, windowEnds, windowsAt } from './segments.js';
 
 export interface CsvTrainingOptions {
   readonly name: string;
@@ -120,7 +120,7 @@ export function csvTrainingSet(text: string, file: string, o: CsvTrainingOptions
   const { channels, periodMs, rows, rowCount: n, segmentStarts = [] } = csvNormalData(text, file, o);
   const split = Math.floor(n * (1 - o.validationFraction));
   const W = o.windowLength;
-  const trainEnds = windowEnds(W - 1, split, W, segmentStarts).filter((e) => (e - (W - 1)) % o.hop === 0);
+  const trainEnds = hopEnds(windowEnds(W - 1, split, W, segmentStarts), W, o.hop, segmentStarts);
   const validationEnds = windowEnds(split + W - 1, n, W, segmentStarts);
   if (trainEnds.length === 0 || validationEnds.length === 0) {
     throw new Error(

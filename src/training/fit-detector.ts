@@ -30,7 +30,7 @@ import { TERM_OUTPUT } from './detector-graph.js';
 import { describeTerm, fitStatistical, termKinds, type NormalRows } from './fit-statistical.js';
 import { CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT } from './scoring-graph.js';
 import { channelStats } from './sim-recording.js';
-import { windowEnds, windowsAt } from './segments.js';
+import { hopEnds, windowEnds, windowsAt } from './segments.js';
 import { refuseConstantChannels } from './constant-channels.js';
 import { changeBeforeRows } from './residual-change.js';
 
@@ -91,7 +91,7 @@ export async function fitDetector(data: NormalData, o: DetectorOptions): Promise
     const W = geometry.windowLength;
     const starts = data.segmentStarts ?? [];
     const hop = o.hop ?? 1;
-    const trainEnds = windowEnds(W - 1, split, W, starts).filter((e) => (e - (W - 1)) % hop === 0);
+    const trainEnds = hopEnds(windowEnds(W - 1, split, W, starts), W, hop, starts);
     const heldOutEnds = windowEnds(split, data.rowCount, W, starts);
     if (split < W || heldOutRows < W || trainEnds.length === 0 || heldOutEnds.length === 0)
       throw new Error(

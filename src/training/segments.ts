@@ -87,6 +87,25 @@ export function windowEnds(from: number, to: number, length: number, segmentStar
 }
 
 /**
+ * Of `ends` (ascending, windowEnds), the windows `hop` rows apart, counted in each segment from its first window: a
+ * segment that holds a window gives its first, whatever row it starts on (counted from row 0 across the whole span, a
+ * hop as long as a window took none from a segment of under two windows that started on the wrong row).
+ */
+export function hopEnds(
+  ends: readonly number[],
+  length: number,
+  hop: number,
+  segmentStarts: readonly number[] = [],
+): number[] {
+  let segment = 0; // the last segment start at or before the window's first row
+  let start = 0;
+  return ends.filter((e) => {
+    while (segment < segmentStarts.length && segmentStarts[segment] <= e - length + 1) start = segmentStarts[segment++];
+    return (e - (start + length - 1)) % hop === 0;
+  });
+}
+
+/**
  * Scores in time order (one array per cross-fit block, one score per window of `ends`), cut again where the windows
  * are not consecutive rows (a segment start lies between them): an alarm's run of windows does not go on across it.
  */

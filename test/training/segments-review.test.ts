@@ -3,8 +3,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TARGET, fitDetector, type NormalData } from '../../src/training/fit-detector.js';
+import { csvTrainingSet } from '../../src/training/csv-dataset.js';
 import { twoSourcePlant } from '../helpers/two-source-plant.js';
 
+/** A CSV of `rows` rows a second apart (Unix ms), three noisy channels, a minute's pause before every row `every`. */
+function csvWithPauses(rows: number, every: number): string {
+  const out = ['timestamp,a,b,c'];
+  let t = 1_764_900_000_000;
+  let s = 7;
+  const noise = () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1;
+  for (let i = 0; i < rows; i++) {
+    if (i > 0 && i % every === 0) t += 60_000;
+    out.push([t, 10 + noise(), 20 + 2 * noise(), 5 + Math.sin(i / 9) + noise()].join(','));
+    t += 1000;
+  }
+  return `${out.join('\n')}\n`;
+}
 describe('dense and conv1d: the calibration on held-out windows in segments', () => {
   it('treats the held-out windows on each side of a join as runs of their own, as stats and hybrid do', async () => {
     const plant = twoSourcePlant();
@@ -21,5 +35,20 @@ describe('dense and conv1d: the calibration on held-out windows in segments', ()
     });
     expect(fitted.manifest.score.details!.windows).toBe(100 + 69);
     expect(fitted.manifest.score.details!.segments).toBe(2);
+  });
+});
+
+describe('dense and conv1d with --hop: each segment its own windows', () => {
+  it('takes a window from every training segment that holds one, whatever row it starts on', () => {
+    // Segments of 40 rows: each holds 9 windows of 32; with a hop of 32, one each.
+    const set = csvTrainingSet(csvWithPauses(1000, 40), 'p.csv', {
+      name: 'p',
+      windowLength: 32,
+      hop: 32,
+      hidden: [4],
+      validationFraction: 0.2,
+    } as Parameters<typeof csvTrainingSet>[2]);
+    // The first 800 rows are for training: 20 segments of 40 rows.
+    expect(set.train.length).toBe(20);
   });
 });
