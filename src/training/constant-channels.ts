@@ -12,16 +12,23 @@ export interface ConstantChannel {
   readonly value: number;
 }
 
-const sameValue = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isNaN(b));
-
-/** The channels whose value is the same in every one of the first `rowCount` rows. */
+/**
+ * The channels whose value is the same in every one of the first `rowCount` rows that hold a reading of it (a missing
+ * reading, NaN, is no change: the rows without one are left out of the fit, segments.ts); a channel with no reading in
+ * them at all is constant too, at NaN.
+ */
 export function constantChannels(data: NormalRows, rowCount = data.rowCount): ConstantChannel[] {
   const c = data.channels.length;
   const out: ConstantChannel[] = [];
   for (let ch = 0; ch < c; ch++) {
-    const first = data.rows[ch]!;
-    let t = 1;
-    while (t < rowCount && sameValue(data.rows[t * c + ch]!, first)) t++;
+    let first = NaN;
+    let t = 0;
+    for (; t < rowCount; t++) {
+      const v = data.rows[t * c + ch]!;
+      if (Number.isNaN(v)) continue;
+      if (Number.isNaN(first)) first = v;
+      else if (v !== first) break;
+    }
     if (t >= rowCount) out.push({ name: data.channels[ch]!, value: first });
   }
   return out;

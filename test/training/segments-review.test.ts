@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TARGET, fitDetector, type NormalData } from '../../src/training/fit-detector.js';
 import { csvTrainingSet } from '../../src/training/csv-dataset.js';
+import { constantChannels } from '../../src/training/constant-channels.js';
 import { twoSourcePlant } from '../helpers/two-source-plant.js';
 
 /** A CSV of `rows` rows a second apart (Unix ms), three noisy channels, a minute's pause before every row `every`. */
@@ -50,5 +51,21 @@ describe('dense and conv1d with --hop: each segment its own windows', () => {
     } as Parameters<typeof csvTrainingSet>[2]);
     // The first 800 rows are for training: 20 segments of 40 rows.
     expect(set.train.length).toBe(20);
+  });
+});
+
+describe('eval: a channel constant but for missing readings', () => {
+  it('is constant: a model cannot learn its spread from the rows that hold a reading', () => {
+    const rows = new Float64Array(20 * 2);
+    for (let t = 0; t < 20; t++) {
+      rows[t * 2] = t % 3;
+      rows[t * 2 + 1] = t >= 5 && t < 12 ? NaN : 5;
+    }
+    const first = Float64Array.from(rows);
+    first[1] = NaN; // no reading in the first row either
+    for (const r of [rows, first])
+      expect(constantChannels({ channels: ['x', 'k'], periodMs: 1000, rows: r, rowCount: 20 })).toEqual([
+        { name: 'k', value: 5 },
+      ]);
   });
 });
