@@ -95,7 +95,10 @@ export function csvNormalData(
   const labels = labelColumn(table, 'anomaly');
   let anomalous = 0;
   let first = 0;
-  for (let i = 0; labels && i < n; i++) {
+  // Among the rows learnt from: a row left out for lack of a reading is not learnt as normal.
+  const kept = segmented.sourceRows;
+  for (let k = 0; labels && k < segmented.rowCount; k++) {
+    const i = kept ? kept[k] : k;
     if (labels[i] === 0 || Number.isNaN(labels[i])) continue;
     anomalous++;
     if (first === 0) first = i + 1;

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TARGET, fitDetector, type NormalData } from '../../src/training/fit-detector.js';
-import { csvTrainingSet } from '../../src/training/csv-dataset.js';
+import { csvNormalData, csvTrainingSet } from '../../src/training/csv-dataset.js';
 import { constantChannels } from '../../src/training/constant-channels.js';
 import { twoSourcePlant } from '../helpers/two-source-plant.js';
 
@@ -67,5 +67,20 @@ describe('eval: a channel constant but for missing readings', () => {
       expect(constantChannels({ channels: ['x', 'k'], periodMs: 1000, rows: r, rowCount: 20 })).toEqual([
         { name: 'k', value: 5 },
       ]);
+  });
+});
+
+describe('train: rows labelled anomalous among the rows left out', () => {
+  it('are not counted as learnt as normal', () => {
+    // An outage labelled anomalous: rows 100-119 have no reading and are left out, the rest are normal.
+    const lines = csvWithPauses(600, 10_000).trim().split('\n');
+    const out = [`${lines[0]},anomaly`];
+    lines.slice(1).forEach((l, i) => {
+      const [t, ...cells] = l.split(',');
+      out.push(i >= 100 && i < 120 ? [t, '', '', '', '1'].join(',') : [t, ...cells, '0'].join(','));
+    });
+    const data = csvNormalData(`${out.join('\n')}\n`, 'o.csv', { name: 'o' });
+    expect(data.rowCount).toBe(580);
+    expect(data.labelledAnomalous).toBeUndefined();
   });
 });
