@@ -91,16 +91,23 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   const trainEnds = windowEnds(W - 1, split, W, starts);
   const heldOutEnds = windowEnds(split, n, W, starts);
   const inSegments = starts.length > 0 ? ` in ${starts.length + 1} segments (no window spans a break)` : '';
+  // Where the breaks leave too few windows, what a person can change: the runs between them, or the channel that breaks
+  // them (its missing readings leave rows out).
+  const longest = Math.max(...[...starts, n].map((s, i) => s - (i > 0 ? starts[i - 1] : 0)));
+  const shortSegments =
+    starts.length > 0
+      ? `; the longest segment has ${longest} rows${longest < W ? `, fewer than a window's ${W}` : ''}: learn from a recording with longer runs between its pauses, or leave out (--channels) a channel whose missing readings break it`
+      : '';
   if (trainEnds.length < 20 || heldOutEnds.length < 20) {
     throw new Error(
-      `${n} rows of normal operation${inSegments} are too few: a window is ${W} rows, and both the ${split} training and the ${o.heldOutRows} held-out rows need at least 20 windows (they give ${trainEnds.length} and ${heldOutEnds.length})`,
+      `${n} rows of normal operation${inSegments} are too few: a window is ${W} rows, and both the ${split} training and the ${o.heldOutRows} held-out rows need at least 20 windows (they give ${trainEnds.length} and ${heldOutEnds.length})${shortSegments}`,
     );
   }
   const allEnds = [...trainEnds, ...heldOutEnds];
   // Each window's terms are standardised on the windows that do not overlap it (crossFittedZ): at least 2 of them.
   if (allEnds.length < fewestWindowsToCompare(W)) {
     throw new Error(
-      `${n} rows of normal operation${inSegments} are too few: a window is ${W} rows, and each window is compared with the windows that do not overlap it, which needs at least ${fewestWindowsToCompare(W)} windows (${fewestWindowsToCompare(W) + W - 1} rows in a row)`,
+      `${n} rows of normal operation${inSegments} are too few: a window is ${W} rows, and each window is compared with the windows that do not overlap it, which needs at least ${fewestWindowsToCompare(W)} windows (${fewestWindowsToCompare(W) + W - 1} rows in a row)${shortSegments}`,
     );
   }
   // Normalisation, slow channels and the terms' standardisation use every row; only the

@@ -91,7 +91,9 @@ describe('eval over a folder with files it cannot evaluate', () => {
         file: 'g-gap.csv',
         reason:
           '100 rows of normal operation in 2 segments (no window spans a break) are too few: a window is 32 rows, and ' +
-          'both the 75 training and the 25 held-out rows need at least 20 windows (they give 19 and 19)',
+          'both the 75 training and the 25 held-out rows need at least 20 windows (they give 19 and 19); the longest ' +
+          'segment has 50 rows: learn from a recording with longer runs between its pauses, or leave out (--channels) a ' +
+          'channel whose missing readings break it',
       },
     ]);
     const text = await runCli(['eval', '--data', dir, '--train-rows', '400']);

@@ -84,3 +84,24 @@ describe('train: rows labelled anomalous among the rows left out', () => {
     expect(data.labelledAnomalous).toBeUndefined();
   });
 });
+
+describe('stats and hybrid: segments each shorter than a window', () => {
+  it('says the segments are too short, not the rows too few', async () => {
+    const plant = twoSourcePlant();
+    const starts = Array.from({ length: 39 }, (_, i) => (i + 1) * 20);
+    await expect(
+      fitDetector(
+        { ...plant, segmentStarts: starts },
+        {
+          arch: 'stats',
+          seed: 1,
+          epochs: 1,
+          validationFraction: 0.25,
+          target: DEFAULT_TARGET,
+          command: 'test',
+          log: () => {},
+        },
+      ),
+    ).rejects.toThrow(/longest segment has 20 rows/);
+  });
+});
