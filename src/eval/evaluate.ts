@@ -6,7 +6,7 @@
  * the alarm state machine with the model's calibrated on/off thresholds as the causal prediction for each row.
  * Metrics cover the rows after the first N, summed over all files.
  */
-import { segmentRows, segmentsText } from '../training/segments.js';
+import { noCompleteRowError, segmentRows, segmentsText } from '../training/segments.js';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { AlarmStateMachine, clearLevel } from '../alarms/alarm-state.js';
@@ -181,8 +181,7 @@ export async function fitOnSeries(
   for (let t = 0; t < trainRows; t++)
     index.forEach((from, j) => (rows[t * channels.length + j] = series.rows[t * c + from]));
   const segmented = segmentRows(rows, channels.length, series.times, series.periodMs, trainRows);
-  if (segmented.rowCount === 0)
-    throw new Error(`${series.file}: no row of the first ${trainRows} has a reading of every channel`);
+  if (segmented.rowCount === 0) throw noCompleteRowError(series.file, rows, channels, trainRows);
   return fitDetector(
     {
       name: 'eval',

@@ -21,7 +21,7 @@ import {
 import type { TrainingSet } from './build-model.js';
 import type { NormalData } from './fit-detector.js';
 import { channelStats } from './sim-recording.js';
-import { hopEnds, segmentRows, segmentsText, windowEnds, windowsAt } from './segments.js';
+import { hopEnds, noCompleteRowError, segmentRows, segmentsText, windowEnds, windowsAt } from './segments.js';
 
 export interface CsvTrainingOptions {
   readonly name: string;
@@ -86,11 +86,9 @@ export function csvNormalData(
   // in time are refused.
   const held = holdShortGaps(table, channels, periodMs, times);
   refuseStepsBack(times, n, file, periodMs);
-  const segmented = segmentRows(rowMajor(table, channels, n), channels.length, times, periodMs, n);
-  if (segmented.rowCount === 0)
-    throw new Error(
-      `${file}: no row${o.rows !== undefined ? ` of the first ${n}` : ''} has a reading of every channel (${channels.join(', ')})`,
-    );
+  const readings = rowMajor(table, channels, n);
+  const segmented = segmentRows(readings, channels.length, times, periodMs, n);
+  if (segmented.rowCount === 0) throw noCompleteRowError(file, readings, channels, n);
   const { rows } = segmented;
   const labels = labelColumn(table, 'anomaly');
   let anomalous = 0;

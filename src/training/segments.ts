@@ -140,3 +140,24 @@ export function segmentsText(s: Pick<SegmentedRows, 'segmentStarts' | 'leftOutRo
 export function windowsAt(rows: Float64Array, c: number, ends: readonly number[], length: number): Float64Array[] {
   return ends.map((e) => rows.slice((e - length + 1) * c, (e + 1) * c));
 }
+
+/**
+ * The error where no row of the first `n` (row-major, NaN where a reading is missing) has a reading of every channel:
+ * how many rows each channel misses, most first, and the fix.
+ */
+export function noCompleteRowError(file: string, rows: Float64Array, channels: readonly string[], n: number): Error {
+  const c = channels.length;
+  const missing = channels.map((name, ch) => {
+    let count = 0;
+    for (let i = 0; i < n; i++) if (Number.isNaN(rows[i * c + ch])) count++;
+    return { name, count };
+  });
+  const named = missing
+    .filter((m) => m.count > 0)
+    .sort((a, b) => b.count - a.count)
+    .map((m) => `${m.name} in ${m.count}`);
+  return new Error(
+    `${file}: no row of the first ${n} has a reading of every channel the model reads (missing: ${named.join(', ')} of ` +
+      `them): leave out a channel whose readings are missing (--channels), or learn from other rows`,
+  );
+}

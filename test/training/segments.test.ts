@@ -4,7 +4,13 @@
  * a break, as no window of the gateway does (it starts its windows again after one).
  */
 import { describe, expect, it } from 'vitest';
-import { segmentRows, splitAtJoins, windowEnds, segmentsText } from '../../src/training/segments.js';
+import {
+  noCompleteRowError,
+  segmentRows,
+  splitAtJoins,
+  windowEnds,
+  segmentsText,
+} from '../../src/training/segments.js';
 import { DEFAULT_TARGET, fitDetector, type NormalData } from '../../src/training/fit-detector.js';
 import { twoSourcePlant } from '../helpers/two-source-plant.js';
 
@@ -112,5 +118,16 @@ describe('a detector fitted on a recording with a break', () => {
     expect(spansBreak(around.details)).toBe(false);
     // Each segment's windows are their own runs for the calibration's clusters of high scores.
     expect(Number(around.details.segments)).toBe(Number(across.details.segments) + 1);
+  });
+});
+
+describe('a recording in which no row has every reading', () => {
+  it('is refused naming how many rows each channel misses, most first, and the fix', () => {
+    const rows = Float64Array.from([1, NaN, NaN, NaN, 2, 3, NaN, NaN, 4]);
+    expect(noCompleteRowError('pump.csv', rows, ['flow', 'pressure', 'speed'], 3).message).toBe(
+      'pump.csv: no row of the first 3 has a reading of every channel the model reads (missing: flow in 2, ' +
+        'pressure in 2, speed in 1 of them): leave out a channel whose readings are missing (--channels), or learn from ' +
+        'other rows',
+    );
   });
 });
