@@ -341,6 +341,18 @@ function targetPerRow(
 const fmt = (x: number) => Number(x.toPrecision(4));
 
 /**
+ * Where the tail of ascending `sorted` scores starts (see above): the k-th largest, k = max(MIN_EXCEEDANCES, ⌈√n⌉),
+ * moved down past ties so that at least k scores lie strictly above it; uIndex −1 where no such score is.
+ */
+export function tailThreshold(sorted: Float64Array): { readonly k: number; readonly uIndex: number } {
+  const n = sorted.length;
+  const k = Math.max(MIN_EXCEEDANCES, Math.ceil(Math.sqrt(n)));
+  let uIndex = n - 1 - k;
+  while (uIndex >= 0 && sorted[uIndex] === sorted[uIndex + 1]) uIndex--;
+  return { k, uIndex };
+}
+
+/**
  * `on` and `off` for the target from held-out normal scores. segments: time-ordered scores of held-out normal windows,
  * one array per contiguous stretch. rowsPerDay = 86_400_000 / samplePeriodMs (hop 1). `unit`: what a score is of, a
  * row's window or a produced part (one window per part: the budget then counts false rejects a day at `rowsPerDay`
@@ -362,9 +374,7 @@ export function calibrateAlarm(
       `calibrateAlarm: all ${n} scores equal ${largest}: a constant score has no tail to fit (set on by hand above ${largest}; any rise then alarms)`,
     );
   }
-  const k = Math.max(MIN_EXCEEDANCES, Math.ceil(Math.sqrt(n)));
-  let uIndex = n - 1 - k;
-  while (uIndex >= 0 && sorted[uIndex] === sorted[uIndex + 1]) uIndex--;
+  const { k, uIndex } = tailThreshold(sorted);
   if (uIndex < 0) {
     const above = sorted.filter((x) => x > smallest).length;
     throw new Error(

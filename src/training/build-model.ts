@@ -233,6 +233,31 @@ function epochReporter(
   };
 }
 
+/** Epochs without a better validation loss after which a fit stops (early stopping). */
+const PATIENCE = 6;
+
+/**
+ * A note where a fit ran to its epoch limit with the validation loss still falling: early stopping had not ended it
+ * (its best epoch is within the last PATIENCE), and over those epochs the loss fell by more than all its rises added
+ * up (a trend, not an epoch-to-epoch wobble); undefined otherwise. `validation`: the loss after each epoch.
+ */
+export function stillFalling(validation: readonly number[], epochs: number): string | undefined {
+  const last = validation.length;
+  if (last < epochs || last <= PATIENCE) return undefined;
+  const from = validation[last - 1 - PATIENCE];
+  const recent = validation.slice(last - PATIENCE);
+  const best = Math.min(...recent);
+  let rises = 0;
+  for (let e = last - PATIENCE; e < last; e++) rises += Math.max(0, validation[e] - validation[e - 1]);
+  if (!(from - best > rises)) return undefined;
+  return (
+    `note: the fit stopped at its epoch limit (${epochs} of ${epochs}) with the validation loss still falling: ` +
+    `${from.toPrecision(3)} at epoch ${last - PATIENCE}, ${best.toPrecision(3)} at epoch ${last - PATIENCE + recent.indexOf(best) + 1} ` +
+    `(${((100 * (best - from)) / from).toFixed(0)} % in ${PATIENCE} epochs); a longer fit may reconstruct normal data ` +
+    `closer and lower its scores: train again with more epochs (--epochs ${2 * epochs})`
+  );
+}
+
 /** Either autoencoder: both train, calibrate, prune and export the same way. */
 export type Autoencoder = DenseAutoencoder | ConvAutoencoder;
 
@@ -326,12 +351,14 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
     epochs: options.epochs,
     batchSize: 64,
     learningRate: 2e-3,
-    patience: 6,
+    patience: PATIENCE,
     seed: options.seed,
     onEpoch: epochReporter('epoch', options.epochs, options, curve),
   });
   options.progress?.end();
   log(`best epoch ${fit.bestEpoch}: validation loss ${fit.validationLoss.toFixed(4)}`);
+  const falling = stillFalling(curve.validation, options.epochs);
+  if (falling) log(falling);
 
   const layout = { windowLength: set.windowLength, mean, std };
   const graphName = set.name.replace(/-/g, '_');

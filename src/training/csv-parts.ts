@@ -8,6 +8,7 @@ import { isNotChannel, labelColumn, parseSkabCsv, rowMajor, timesInMs, type Skab
 import { pauseRows, pauseText } from '../core/csv-pauses.js';
 import { MISSING_READING } from '../core/csv-cells.js';
 import { median } from '../core/measure.js';
+import { repeatsStamps } from '../core/csv-times.js';
 import { partKey } from '../core/part-id.js';
 import { CycleWindow, type CycleTrigger } from '../windows/cycle/cycle-window.js';
 import type { TrainingSet } from './build-model.js';
@@ -54,6 +55,13 @@ export interface CsvParts {
   readonly rowSpans: readonly (readonly [number, number])[];
   /** Each part's first row's time (ms). */
   readonly startTimes: readonly number[];
+  /** Each part's longest step from one of its rows to the next (ms), up to the row that ends it. */
+  readonly longestSteps: readonly number[];
+  /**
+   * The median step from one row to the next (ms): the spacing of the recording's polls; NaN where the times are
+   * coarser than the rows (whole seconds at several rows a second), so that it cannot be told.
+   */
+  readonly pollStepMs: number;
   readonly leftOut: readonly LeftOutPart[];
   /** Parts a day at the rate the file made them while making them (the median time from a part's start to the next). */
   readonly partsPerDay: number;
@@ -128,6 +136,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   const partIds: string[] = [];
   const rowSpans: [number, number][] = [];
   const startTimes: number[] = [];
+  const longestSteps: number[] = [];
   const leftOut: LeftOutPart[] = [];
   // A part whose id was not read where it started is numbered by the gateway; here it is marked so, so that its
   // number is never taken for a real id (a quality system's result for part 12).
@@ -155,6 +164,9 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
       partIds.push(named(outcome.window.partId!, opened));
       rowSpans.push([opened, opened + outcome.rows - 1]);
       startTimes.push(times[opened]);
+      let longest = 0;
+      for (let r = opened + 1; r <= t; r++) longest = Math.max(longest, times[r] - times[r - 1]);
+      longestSteps.push(longest);
     } else if (outcome?.kind === 'incomplete')
       leftOut.push({ partId: named(outcome.partId, opened), reason: pausedIn ?? outcome.reason, row: opened });
     if (outcome !== undefined) pausedIn = undefined;
@@ -176,6 +188,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   // pause in the recording (a break, the gateway stopped) does not count as time the line was making parts.
   const steps = startTimes.slice(1).map((t, i) => t - startTimes[i]);
   const step = steps.length > 0 ? median(steps) : 0;
+  const rowSteps = Array.from({ length: Math.max(0, n - 1) }, (_, i) => times[i + 1] - times[i]);
   return {
     channels,
     periodMs,
@@ -183,6 +196,8 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     partIds,
     rowSpans,
     startTimes,
+    longestSteps,
+    pollStepMs: rowSteps.length > 0 && !repeatsStamps(table.times.subarray(0, n)) ? median(rowSteps) : Number.NaN,
     leftOut,
     ...(labels ? { labels: labels.subarray(0, n) } : {}),
     partsPerDay: step > 0 ? Number((86_400_000 / step).toPrecision(4)) : NaN,
@@ -198,7 +213,55 @@ export function withoutParts(parts: CsvParts, leave: (partId: string) => boolean
     partIds: keep.map((i) => parts.partIds[i]),
     rowSpans: keep.map((i) => parts.rowSpans[i]),
     startTimes: keep.map((i) => parts.startTimes[i]),
+    longestSteps: keep.map((i) => parts.longestSteps[i]),
   };
+}
+
+/**
+ * A step from one row of a part to the next longer than this many times the recording's median step is a missed poll:
+ * nearer two polls apart than one (a pause's reading too, csv-pauses.ts: a period and a half is a late row, not a
+ * missing one).
+ */
+export const MISSED_POLL_STEPS = 1.5;
+
+/** A part cut whole, but with a poll missing from its rows. */
+export interface PollGapPart {
+  readonly partId: string;
+  /** Its longest step from one row to the next (ms). */
+  readonly stepMs: number;
+}
+
+/**
+ * The parts but those with a missed poll among their rows (a step longer than MISSED_POLL_STEPS × the recording's
+ * median step: an event loop stalled, a source slow to answer), and those. The gateway judges such a part, as a pause
+ * shorter than max_sample_age_ms ends no part; but its curve has a hole the resampling bridges with a straight line,
+ * so it is not a normal part to learn from or to calibrate the threshold on. None where the spacing cannot be told.
+ */
+export function withoutPollGaps(parts: CsvParts): { parts: CsvParts; gaps: PollGapPart[]; limitMs: number } {
+  const limitMs = MISSED_POLL_STEPS * parts.pollStepMs;
+  if (!(limitMs > 0)) return { parts, gaps: [], limitMs };
+  const gaps = parts.partIds.flatMap((partId, i) =>
+    parts.longestSteps[i] > limitMs ? [{ partId, stepMs: parts.longestSteps[i] }] : [],
+  );
+  if (gaps.length === 0) return { parts, gaps, limitMs };
+  const ids = new Set(gaps.map((g) => g.partId));
+  return { parts: withoutParts(parts, (id) => ids.has(id)), gaps, limitMs };
+}
+
+const seconds = (ms: number) => `${Number((ms / 1000).toPrecision(3))} s`;
+
+/**
+ * "2 parts not learned from, a poll missed in their rows (a step over 1.5× the recording's median of 100 ms): 150 (no
+ * row for 0.55 s), 163 (…)", the first `shown` named; '' where none was.
+ */
+export function pollGapText(gaps: readonly PollGapPart[], pollStepMs: number, shown = 20): string {
+  if (gaps.length === 0) return '';
+  const list = gaps.slice(0, shown).map((g) => `${g.partId} (no row for ${seconds(g.stepMs)})`);
+  if (gaps.length > shown) list.push(`… (${gaps.length - shown} more)`);
+  return (
+    `${gaps.length} part${gaps.length === 1 ? '' : 's'} not learned from, a poll missed in ${gaps.length === 1 ? 'its' : 'their'} rows ` +
+    `(a step over ${MISSED_POLL_STEPS}× the recording's median of ${Number(pollStepMs.toPrecision(3))} ms): ${list.join(', ')}`
+  );
 }
 
 /** "3 parts left out: 12 (the cycle had 2 samples, fewer than 5), …" or '' where none was. */
@@ -232,6 +295,8 @@ export function partsTrainingSet(
     readonly rows?: number;
     /** Parts a quality system rejected, already left out, and where it said so. */
     readonly rejected?: { readonly parts: number; readonly source: string };
+    /** Parts with a missed poll, already left out (withoutPollGaps), as pollGapText says it. */
+    readonly pollGaps?: string;
   },
   cut: string,
 ): TrainingSet {
@@ -244,6 +309,7 @@ export function partsTrainingSet(
         (o.rejected && o.rejected.parts > 0
           ? `; ${o.rejected.parts} more were rejected in ${o.rejected.source} and left out`
           : '') +
+        (o.pollGaps ? `; ${o.pollGaps}` : '') +
         (o.rows !== undefined ? `; those are the parts in the first ${o.rows} rows: give more with --train-rows` : ''),
     );
   const train = parts.windows.slice(0, n - held);
@@ -287,7 +353,7 @@ export function partsTrainingSet(
   return {
     name: o.name,
     description: `Autoencoder over each part's curves (${parts.channels.join(', ')}, resampled to ${L} points per cycle), int8 QDQ; a part passes when its score is below the threshold.`,
-    data: `${file}: ${n} parts (cycles cut by ${cut}, each resampled to ${L} points by the gateway's cycle window), the first ${n - held} to learn from, the last ${held} held out, sample period ${parts.periodMs} ms${parts.leftOut.length > 0 ? `; ${leftOutText(parts.leftOut)}` : ''}`,
+    data: `${file}: ${n} parts (cycles cut by ${cut}, each resampled to ${L} points by the gateway's cycle window), the first ${n - held} to learn from, the last ${held} held out, sample period ${parts.periodMs} ms${parts.leftOut.length > 0 ? `; ${leftOutText(parts.leftOut)}` : ''}${o.pollGaps ? `; ${o.pollGaps}` : ''}`,
     channels: parts.channels.map((name) => ({ name, unit: '' })),
     windowLength: L,
     periodMs: parts.periodMs,

@@ -9,7 +9,16 @@ import type { Progress } from '../core/progress.js';
 import { cycleWindowConfig, type PartCut } from '../windows/cycle/part-cut.js';
 import type { CalibrationTarget } from './alarm-calibration.js';
 import { buildInMemory, fitAutoencoderModel, type Architecture, type FittedModel } from './build-model.js';
-import { csvParts, leftOutText, partsTrainingSet, withoutParts, type CsvParts } from './csv-parts.js';
+import {
+  csvParts,
+  leftOutText,
+  partsTrainingSet,
+  pollGapText,
+  withoutParts,
+  withoutPollGaps,
+  type CsvParts,
+} from './csv-parts.js';
+import { heldOutPartsReport } from './held-out-parts.js';
 
 export interface PartFitOptions {
   readonly cut: PartCut;
@@ -70,13 +79,16 @@ export async function fitPartModel(
       `${file}: none of its ${made.partIds.length} parts (ids ${made.partIds[0]} to ${made.partIds.at(-1)}, from ` +
         `${o.cut.partIdChannel ?? 'their order'}) has a result in ${results.source}`,
     );
-  const parts = results ? withoutParts(made, (id) => results.of(id) === true) : made;
-  const dropped = made.windows.length - parts.windows.length;
+  const good = results ? withoutParts(made, (id) => results.of(id) === true) : made;
+  const dropped = made.windows.length - good.windows.length;
+  const { parts, gaps, limitMs } = withoutPollGaps(good);
+  const gapText = pollGapText(gaps, made.pollStepMs);
   o.log(
     `${file}: ${made.windows.length} parts cut by ${cut}` +
       (Number.isFinite(made.partsPerDay) ? `, about ${made.partsPerDay.toFixed(0)} a day` : '') +
       (made.leftOut.length > 0 ? `; ${leftOutText(made.leftOut)}` : '') +
-      (results ? `; ${dropped} rejected in ${results.source}, not learned from` : ''),
+      (results ? `; ${dropped} rejected in ${results.source}, not learned from` : '') +
+      (gapText ? `; ${gapText}` : ''),
   );
   const set = partsTrainingSet(
     parts,
@@ -87,13 +99,30 @@ export async function fitPartModel(
       hidden: o.hidden,
       ...(o.rows !== undefined ? { rows: o.rows } : {}),
       ...(results ? { rejected: { parts: dropped, source: results.source } } : {}),
+      ...(gapText ? { pollGaps: gapText } : {}),
     },
     cut,
   );
-  const fitted = await fitAutoencoderModel(
-    set,
-    buildInMemory(o, { rowsPerDay: o.partsPerDay ?? parts.partsPerDay, target: o.target, unit: 'parts' }),
-  );
+  const rowsPerDay = o.partsPerDay ?? parts.partsPerDay;
+  const fitted = await fitAutoencoderModel(set, buildInMemory(o, { rowsPerDay, target: o.target, unit: 'parts' }));
+  const score = fitted.manifest.score;
+  const held = parts.partIds.slice(parts.partIds.length - set.validation.length);
+  const report = heldOutPartsReport({
+    scores: fitted.heldOutScores,
+    ids: held,
+    threshold: score.threshold,
+    rowsPerDay,
+    target: o.target,
+    targetText: String(score.details?.target ?? ''),
+    expectedInSpan: Number(score.details?.expected_in_span ?? Number.NaN),
+    validationFraction: o.validationFraction,
+    // A part left out of what is learned: NOK in a table of part results, as parts a quality system rejected.
+    leaveOut:
+      o.cut.partIdChannel !== undefined
+        ? `NOK in a --part-labels table, columns ${o.cut.partIdChannel} and result`
+        : 'NOK in a --part-labels table, with the parts named by --part-id-channel; or train on rows without them',
+  });
+  for (const line of report.lines) o.log(line);
   const record = {
     window: cycleWindowConfig(o.cut),
     parts: parts.windows.length,
@@ -103,7 +132,19 @@ export async function fitPartModel(
     ...(o.partsPerDay !== undefined ? { parts_per_day_given: true, recording_parts_per_day: parts.partsPerDay } : {}),
     left_out: parts.leftOut.length,
     ...(results ? { rejected_left_out: dropped } : {}),
+    poll_gaps_left_out: gaps.length,
+    ...(gaps.length > 0
+      ? {
+          poll_gap_parts: gaps.map((g) => g.partId),
+          poll_step_ms: made.pollStepMs,
+          poll_gap_limit_ms: limitMs,
+        }
+      : {}),
   };
-  const manifest = { ...fitted.manifest, training: { ...fitted.manifest.training, parts: record } };
+  const manifest = {
+    ...fitted.manifest,
+    score: { ...score, details: { ...score.details, ...report.details } },
+    training: { ...fitted.manifest.training, parts: record },
+  };
   return { fitted: { ...fitted, manifest }, parts };
 }

@@ -3,7 +3,14 @@
  * every problem named: no such column, no part at all, too few parts, a curve that never moves, a part with a gap.
  */
 import { describe, expect, it } from 'vitest';
-import { csvParts, MIN_PARTS, partsTrainingSet, type CsvPartsOptions } from '../../src/training/csv-parts.js';
+import {
+  csvParts,
+  MIN_PARTS,
+  partsTrainingSet,
+  pollGapText,
+  withoutPollGaps,
+  type CsvPartsOptions,
+} from '../../src/training/csv-parts.js';
 
 const T0 = Date.UTC(2026, 0, 5, 6);
 
@@ -92,6 +99,37 @@ describe('parts from a CSV of cycles', () => {
         row: 22,
       },
     ]);
+  });
+
+  it('keeps a part whose polls missed a few rows in the cut, as the gateway judges it, and leaves it out of learning', () => {
+    // Part 3 lost its third to fifth rows (lines 25 to 27): a 400 ms step, as an event loop stalled for 300 ms at
+    // 100 ms polls would leave; far short of a pause (5 s), so the gateway judges the part. Part 2's fifth row (line
+    // 17) comes 40 ms late, the next on time: a late poll, not a missing one (1.4 periods).
+    const lines = cyclesCsv(5).trimEnd().split('\n');
+    const late = lines.map((l, i) => {
+      if (i !== 17) return l;
+      const [t, ...rest] = l.split(',');
+      return [Number(t) + 40, ...rest].join(',');
+    });
+    const text = `${late.filter((_, i) => i < 25 || i > 27).join('\n')}\n`;
+    const parts = csvParts(text, 'press.csv', FLAG);
+    expect(parts.partIds).toEqual(['1', '2', '3', '4', '5']);
+    expect(parts.leftOut).toEqual([]);
+    expect(parts.pollStepMs).toBe(100);
+    expect(parts.longestSteps.map((s) => Math.round(s))).toEqual([100, 140, 400, 100, 100]);
+    const { parts: kept, gaps, limitMs } = withoutPollGaps(parts);
+    expect(kept.partIds).toEqual(['1', '2', '4', '5']);
+    expect(kept.windows).toEqual([0, 1, 3, 4].map((i) => parts.windows[i]));
+    expect([gaps, limitMs]).toEqual([[{ partId: '3', stepMs: 400 }], 150]);
+    expect(pollGapText(gaps, parts.pollStepMs)).toBe(
+      "1 part not learned from, a poll missed in its rows (a step over 1.5× the recording's median of 100 ms): " +
+        '3 (no row for 0.4 s)',
+    );
+    // Times coarser than the rows (whole seconds, read --period-ms apart) say nothing of the polls: none is left out.
+    const coarse = cyclesCsv(5).replace(/^(\d+)(\d{3}),/gm, (_m, s: string) => `${s}000,`);
+    const spread = csvParts(coarse, 'press.csv', { ...FLAG, periodMs: 100 });
+    expect(spread.pollStepMs).toBeNaN();
+    expect(withoutPollGaps(spread).gaps).toEqual([]);
   });
 
   it('finds each part by the row it opened on, where a part starts on the same time as the row before it', () => {
