@@ -178,7 +178,7 @@ export class AssetPipeline {
     for (const outcome of outcomes) {
       if (outcome.kind === 'incomplete') {
         this.pendingGap ??= outcome.ts;
-        this.watch?.incomplete(now);
+        this.watch?.incomplete(now, outcome.why);
         this.windowsIncomplete++;
         this.deps.metrics.windowsIncomplete.inc({ asset: this.config.name });
         if (outcome.partId !== undefined)

@@ -2,7 +2,8 @@
  * Whether an asset's sliding windows are being formed (pure; the caller gives the times). An asset whose source is
  * down, or whose channels come stale or bad, forms no complete window: nothing is scored and its alarm cannot rise,
  * while it reads "normal". Without a complete window for longer than `limitMs` (the pipeline gives two window spans,
- * or a hop and a span where hops are longer) the asset is blind, and says why; the next complete window ends it.
+ * or a hop and a span where hops are longer) the asset is blind, and says why (for incomplete windows: which channels
+ * were missing, stale or bad, as the newest incomplete window said); the next complete window ends it.
  * Durations are read on a monotonic clock (`now`), so that a step of the wall clock is no outage; `since` is the wall
  * clock's (`wall`) for people.
  */
@@ -17,6 +18,8 @@ export class InputWatch {
   private lastCompleteWall = 0;
   private lastSample: number | undefined;
   private incompleteSince: number | undefined;
+  /** What the newest incomplete window said of its channels ("pressure missing"), where it did. */
+  private why: string | undefined;
   private blind: Blindness | undefined;
 
   constructor(private readonly limitMs: number) {}
@@ -31,11 +34,13 @@ export class InputWatch {
     this.lastComplete = now;
     this.lastCompleteWall = wall;
     this.incompleteSince = undefined;
+    this.why = undefined;
   }
 
-  /** A window could not be formed (a sample missing, stale or bad). */
-  incomplete(now: number): void {
+  /** A window could not be formed (a sample missing, stale or bad); `why` names the channels, where known. */
+  incomplete(now: number, why?: string): void {
     this.incompleteSince ??= now;
+    if (why !== undefined) this.why = why;
   }
 
   /**
@@ -57,7 +62,8 @@ export class InputWatch {
 
   private reason(now: number): string {
     if (this.lastSample === undefined || now - this.lastSample > this.limitMs) return 'no samples of its channels';
-    if (this.incompleteSince !== undefined) return 'its windows are incomplete: a sample missing, stale or bad';
+    if (this.incompleteSince !== undefined)
+      return `its windows are incomplete: ${this.why ?? 'a sample missing, stale or bad'}`;
     return 'no complete window formed from its samples';
   }
 

@@ -15,8 +15,17 @@ import { SlidingWindow } from './sliding/sliding-window.js';
 
 export type AssetWindowOutcome =
   | { readonly kind: 'window'; readonly window: Window; readonly durationMs?: number }
-  /** A window (or a part, with its id) that cannot be judged: never scored as if normal. */
-  | { readonly kind: 'incomplete'; readonly ts: number; readonly partId?: string; readonly reason: string };
+  /**
+   * A window (or a part, with its id) that cannot be judged: never scored as if normal. `why`, where known: which
+   * channels made it so, shortly ("pressure missing"), as the reason ends.
+   */
+  | {
+      readonly kind: 'incomplete';
+      readonly ts: number;
+      readonly partId?: string;
+      readonly reason: string;
+      readonly why?: string;
+    };
 
 /**
  * The newest part id of a cycle asset: a string tag's text (a serial number), or a number (a part
@@ -128,7 +137,8 @@ export class AssetWindows {
     this.lastTs = row.ts;
     if (last === undefined || this.periodMs === undefined) return [row];
     if (!isPause(row.ts - last, this.periodMs, this.settings.max_sample_age_ms)) return [row];
-    return [{ ts: last, values: new Float64Array(row.values.length).fill(Number.NaN), complete: false }, row];
+    const values = new Float64Array(row.values.length).fill(Number.NaN);
+    return [{ ts: last, values, complete: false, why: 'a pause in the samples' }, row];
   }
 
   private pushRow(row: Row): AssetWindowOutcome | undefined {
@@ -139,6 +149,10 @@ export class AssetWindows {
     }
     const outcome = this.windows.push(row);
     if (!outcome || outcome.kind === 'window') return outcome;
-    return { kind: 'incomplete', ts: outcome.ts, reason: 'a sample in the window was missing, stale or bad' };
+    const reason = 'a sample in the window was missing, stale or bad';
+    const { ts, why } = outcome;
+    return why === undefined
+      ? { kind: 'incomplete', ts, reason }
+      : { kind: 'incomplete', ts, reason: `${reason}: ${why}`, why };
   }
 }

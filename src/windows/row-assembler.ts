@@ -2,7 +2,7 @@
  * Turns batches of samples into rows of one asset's channels (pure). Each batch that carries
  * any of the asset's channels yields one row: the newest value of every channel (hold-last),
  * provided it is good and no older than `maxAgeMs`. A row with a missing, stale or bad value is
- * incomplete and is never scored as if it were normal.
+ * incomplete and is never scored as if it were normal; it says which channels made it so (`why`).
  */
 import type { Sample } from '../core/types.js';
 
@@ -10,6 +10,26 @@ export interface Row {
   readonly ts: number;
   readonly values: Float64Array;
   readonly complete: boolean;
+  /** Of an incomplete row, where known: which channels made it so, shortly ("pressure missing; flow stale"). */
+  readonly why?: string;
+}
+
+/** Why a channel's value cannot be used in a row: never received, older than the age limit, or bad (or NaN). */
+export type Unusable = 'missing' | 'stale' | 'bad';
+
+/** Channels named in a row's `why` per kind; more are counted ("a, b, c, d and 3 more stale"). */
+const NAMED = 4;
+
+/** A row's `why`: the unusable channels by kind, missing first ("pressure missing; flow, temperature stale"). */
+export function unusableText(channels: readonly string[], kinds: readonly (Unusable | undefined)[]): string {
+  const parts: string[] = [];
+  for (const kind of ['missing', 'stale', 'bad'] as const) {
+    const names = channels.filter((_, i) => kinds[i] === kind);
+    if (names.length === 0) continue;
+    const shown = names.slice(0, NAMED).join(', ');
+    parts.push(`${shown}${names.length > NAMED ? ` and ${names.length - NAMED} more` : ''} ${kind}`);
+  }
+  return parts.join('; ');
 }
 
 export class RowAssembler {
@@ -58,7 +78,22 @@ export class RowAssembler {
     if (ts === Number.NEGATIVE_INFINITY) return undefined;
     let complete = true;
     for (let i = 0; i < this.channels.length; i++) if (!this.usable(i, ts)) complete = false;
-    return { ts, values: Float64Array.from(this.values), complete };
+    const values = Float64Array.from(this.values);
+    return complete ? { ts, values, complete } : { ts, values, complete, why: this.why(ts) };
+  }
+
+  /** Which channels are not usable at `ts`, and why (a row's `why`). */
+  private why(ts: number): string {
+    const kinds = this.channels.map((_, i): Unusable | undefined =>
+      this.times[i] === Number.NEGATIVE_INFINITY
+        ? 'missing'
+        : this.good[i] !== 1
+          ? 'bad'
+          : this.usable(i, ts)
+            ? undefined
+            : 'stale',
+    );
+    return unusableText(this.channels, kinds);
   }
 
   /** Whether channel `i`'s newest value is good and no older than the age limit at `ts` (a row's time). */

@@ -13,7 +13,7 @@
  * than `maxGapRows` grid steps the grid jumps ahead, emitting one incomplete row to mark it.
  */
 import type { Sample } from '../core/types.js';
-import type { Row } from './row-assembler.js';
+import { unusableText, type Row, type Unusable } from './row-assembler.js';
 
 export type Alignment = 'hold' | 'linear';
 
@@ -65,7 +65,8 @@ export class TimeGrid {
     const rows: Row[] = [];
     if ((this.watermark - this.next) / this.periodMs > this.maxGapRows) {
       // A long gap: one incomplete row marks it, then the grid continues from this batch's samples.
-      rows.push({ ts: this.next, values: new Float64Array(this.channels.length).fill(Number.NaN), complete: false });
+      const values = new Float64Array(this.channels.length).fill(Number.NaN);
+      rows.push({ ts: this.next, values, complete: false, why: 'a gap in the samples' });
       this.next = Math.max(this.next + this.periodMs, gridAt(earliest));
     }
     while (this.isFinal(this.next)) {
@@ -93,7 +94,19 @@ export class TimeGrid {
       values[c] = v;
       if (!Number.isFinite(v)) complete = false;
     });
-    return { ts: t, values, complete };
+    if (complete) return { ts: t, values, complete };
+    const kinds = this.history.map((h, c) => (Number.isFinite(values[c]) ? undefined : this.unusable(h, t)));
+    return { ts: t, values, complete, why: unusableText(this.channels, kinds) };
+  }
+
+  /** Why a channel has no value at t: no sample at or before it, a bad one around it, or one too old. */
+  private unusable(h: readonly Point[], t: number): Unusable {
+    let k = h.length - 1;
+    while (k >= 0 && h[k].ts > t) k--;
+    if (k < 0) return 'missing';
+    if (!h[k].good) return 'bad';
+    const after = h[k + 1];
+    return this.method === 'linear' && h[k].ts < t && after && !after.good ? 'bad' : 'stale';
   }
 
   /** The newest good value at or before t, within maxAge; NaN otherwise. */

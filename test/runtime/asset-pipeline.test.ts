@@ -277,7 +277,7 @@ describe('AssetPipeline: an asset whose inputs stop', () => {
     for (let t = 400; t <= 900; t += 100) at(t, bad(t));
     expect(pipeline.status().blind).toBeUndefined(); // 600 ms after the last complete window: not yet
     at(1000, bad(1000));
-    const reason = 'its windows are incomplete: a sample missing, stale or bad';
+    const reason = 'its windows are incomplete: a, b bad';
     expect(pipeline.status().blind).toEqual({ since: 300, reason });
     expect(pipeline.status().degraded).toBe(`blind: ${reason}`);
     expect(await blindGauge(metrics)).toBe(1);
@@ -288,6 +288,27 @@ describe('AssetPipeline: an asset whose inputs stop', () => {
       undefined,
       0,
     ]);
+    await pipeline.idle();
+  });
+
+  it('names the channels its incomplete windows lack, as the newest one said: never read, stale, bad', async () => {
+    let now = 0;
+    const { pipeline } = setup({ window: { max_sample_age_ms: 150 } }, { now: () => now });
+    const at = (t: number, batch: Sample[]) => {
+      now = t;
+      pipeline.push(batch);
+      pipeline.tick(now);
+    };
+    // Only channel a is read (b's tag misspelt, say): blind 600 ms after the watch started.
+    for (let t = 100; t <= 800; t += 100) at(t, poll(t, 0.5).slice(0, 1));
+    expect(pipeline.status().blind).toEqual({ since: 100, reason: 'its windows are incomplete: b missing' });
+    // b is read once, at 900 ms; at 1100 ms its value is 200 ms old.
+    at(900, poll(900, 0.5));
+    at(1000, poll(1000, 0.5).slice(0, 1));
+    at(1100, poll(1100, 0.5).slice(0, 1));
+    expect(pipeline.status().blind?.reason).toBe('its windows are incomplete: b stale');
+    at(1200, [{ ...poll(1200, Number.NaN)[0], quality: 'bad' }]);
+    expect(pipeline.status().blind?.reason).toBe('its windows are incomplete: b stale; a bad');
     await pipeline.idle();
   });
 

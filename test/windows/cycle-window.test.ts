@@ -79,6 +79,19 @@ describe('cycle-triggered windows', () => {
     ]);
   });
 
+  it('flag: the incomplete part says which channels its newest incomplete row lacked', () => {
+    const stale = { ...row(2, 9, 1, 3, false), why: 'cycle_active stale' };
+    const out = feed(flag(), [row(0, 0, 0, 3), row(1, 5, 1, 3), stale, row(3, 0, 0, 4)]);
+    expect(out).toEqual([
+      {
+        kind: 'incomplete',
+        ts: 3,
+        partId: '3',
+        reason: 'a sample was missing, stale or bad during the cycle: cycle_active stale',
+      },
+    ]);
+  });
+
   it('flag: too short and too long cycles are incomplete', () => {
     expect(feed(flag(), [row(0, 0, 0), row(1, 5, 1), row(2, 0, 0)])[0]).toMatchObject({
       kind: 'incomplete',

@@ -67,6 +67,15 @@ describe('time grid', () => {
       [200, false, 'NaN', 10], // a bad sample
       [300, false, 3, 'NaN'], // slow is 300 ms old, more than 250
     ]);
+    expect(out.map((r) => r.why)).toEqual([undefined, undefined, 'fast bad', 'slow stale']);
+  });
+
+  it('names a channel with no sample at or before a grid time missing, and a gap as a gap', () => {
+    const grid = new TimeGrid('a', ['fast', 'slow'], 100, 'hold', 1000, 50);
+    const rows = [...grid.push([s('fast', 0, 0)]), ...grid.push([s('fast', 100, 1), s('slow', 100, 10)])];
+    expect(rows.map((r) => [r.ts, r.why])).toEqual([[0, 'slow missing']]);
+    const after = grid.push([s('fast', 60_000, 5), s('slow', 60_000, 5), s('fast', 60_100, 6)]);
+    expect(after[0]).toMatchObject({ complete: false, why: 'a gap in the samples' });
   });
 
   it('is causal and ignores late samples: a row once emitted never changes', () => {

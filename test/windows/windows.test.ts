@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../src/core/types.js';
-import { RowAssembler } from '../../src/windows/row-assembler.js';
+import { RowAssembler, unusableText } from '../../src/windows/row-assembler.js';
 import { SlidingWindow } from '../../src/windows/sliding/sliding-window.js';
 
 const s = (channel: string, ts: number, value: number, quality: Sample['quality'] = 'good', asset = 'a'): Sample => ({
@@ -42,6 +42,21 @@ describe('row assembly', () => {
     const r = new RowAssembler('a', ['x'], 1000);
     expect(r.push([s('x', 10, Number.NaN)])!.complete).toBe(false);
   });
+
+  it('says which channels make a row incomplete: never read, stale or bad (NaN too); a complete row says nothing', () => {
+    const r = new RowAssembler('a', ['w', 'x', 'y', 'z'], 100);
+    expect(r.push([s('w', 0, 1), s('x', 0, 1), s('y', 0, 1), s('z', 0, 1)])).not.toHaveProperty('why');
+    expect(r.push([s('w', 200, 1), s('y', 200, Number.NaN)])!.why).toBe('x, z stale; y bad');
+    const fresh = new RowAssembler('a', ['x', 'y'], 100);
+    expect(fresh.push([s('x', 0, 1, 'uncertain')])!.why).toBe('y missing; x bad');
+  });
+
+  it('names four channels of a kind at most, and counts the rest', () => {
+    const channels = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7'];
+    expect(unusableText(channels, ['stale', 'stale', 'stale', 'missing', 'stale', 'stale', 'stale'])).toBe(
+      'c4 missing; c1, c2, c3, c5 and 2 more stale',
+    );
+  });
 });
 
 describe('sliding window', () => {
@@ -69,5 +84,12 @@ describe('sliding window', () => {
     w.push(row(1, false));
     expect(w.push(row(2))).toEqual({ kind: 'incomplete', ts: 2 });
     expect(w.push(row(3))?.kind).toBe('window');
+  });
+
+  it('an incomplete window says what its newest incomplete row said of its channels', () => {
+    const w = new SlidingWindow('a', ['x', 'y'], 3, 1);
+    w.push({ ...row(1, false), why: 'x missing' });
+    w.push({ ...row(2, false), why: 'y stale' });
+    expect(w.push(row(3))).toEqual({ kind: 'incomplete', ts: 3, why: 'y stale' });
   });
 });

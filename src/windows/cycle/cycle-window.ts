@@ -8,7 +8,8 @@
  *            next; the part id is the counter value of the part being made.
  *
  * A cycle with an incomplete row, too few rows or too many is reported as incomplete with its
- * part id: it is never scored as if it were normal.
+ * part id: it is never scored as if it were normal. Where an incomplete row says why (which
+ * channels were missing, stale or bad), the reason says so too.
  */
 import type { Window } from '../../core/types.js';
 import { resampleRows } from '../resample.js';
@@ -41,6 +42,8 @@ export class CycleWindow {
   private ts: number[] = [];
   private values: number[] = [];
   private complete = true;
+  /** What the newest incomplete row of the running cycle said of its channels (Row.why). */
+  private why: string | undefined;
   private overflow = false;
   private sequence = 0;
 
@@ -56,7 +59,7 @@ export class CycleWindow {
     const trigger = row.values[this.o.triggerIndex];
     if (!Number.isFinite(trigger)) {
       // Without the trigger we cannot tell where the part starts or ends: the part is unknown.
-      if (this.open) this.complete = false;
+      if (this.open) this.incomplete(row);
       return undefined;
     }
     const previous = this.lastTrigger;
@@ -86,11 +89,17 @@ export class CycleWindow {
     this.ts = [];
     this.values = [];
     this.complete = true;
+    this.why = undefined;
     this.overflow = false;
   }
 
+  private incomplete(row: Row): void {
+    this.complete = false;
+    if (row.why !== undefined) this.why = row.why;
+  }
+
   private add(row: Row): void {
-    if (!row.complete) this.complete = false;
+    if (!row.complete) this.incomplete(row);
     if (this.ts.length >= this.o.maxRows) {
       this.overflow = true;
       return;
@@ -103,8 +112,10 @@ export class CycleWindow {
     this.open = false;
     const partId = this.partId;
     const n = this.ts.length;
-    if (!this.complete)
-      return { kind: 'incomplete', ts, partId, reason: 'a sample was missing, stale or bad during the cycle' };
+    if (!this.complete) {
+      const reason = 'a sample was missing, stale or bad during the cycle';
+      return { kind: 'incomplete', ts, partId, reason: this.why !== undefined ? `${reason}: ${this.why}` : reason };
+    }
     if (this.overflow)
       return { kind: 'incomplete', ts, partId, reason: `the cycle ran longer than ${this.o.maxRows} samples` };
     if (n < this.o.minRows)

@@ -6,7 +6,9 @@ import type { Window } from '../../core/types.js';
 import type { Row } from '../row-assembler.js';
 
 export type WindowOutcome =
-  { readonly kind: 'window'; readonly window: Window } | { readonly kind: 'incomplete'; readonly ts: number };
+  | { readonly kind: 'window'; readonly window: Window }
+  /** `why`: the newest incomplete row's, where it says (row-assembler.ts). */
+  | { readonly kind: 'incomplete'; readonly ts: number; readonly why?: string };
 
 export class SlidingWindow {
   private readonly rows: Row[] = [];
@@ -27,7 +29,10 @@ export class SlidingWindow {
     this.sinceEmit++;
     if (this.rows.length < this.length || this.sinceEmit < this.hop) return undefined;
     this.sinceEmit = 0;
-    if (!this.rows.every((r) => r.complete)) return { kind: 'incomplete', ts: row.ts };
+    let incomplete: Row | undefined;
+    for (const r of this.rows) if (!r.complete) incomplete = r;
+    if (incomplete)
+      return { kind: 'incomplete', ts: row.ts, ...(incomplete.why !== undefined ? { why: incomplete.why } : {}) };
     const c = this.channels.length;
     const data = new Float32Array(this.length * c);
     this.rows.forEach((r, t) => data.set(r.values, t * c));
