@@ -2,11 +2,11 @@
 import { AlarmAction, type ActionDeps, type ActionSettings } from '../actions/alarm-action.js';
 import type { Sink, Source } from '../core/components.js';
 import type { SinkDeps } from '../sinks/sink-type.js';
-import type { ComponentDeps } from '../telemetry/component-deps.js';
+import type { SourceDeps } from '../sources/source-type.js';
 import { actionType, sinkTypes, sourceType } from './components.js';
 
-/** A source of any registered type. */
-export function createSource(config: { readonly type: string; readonly name: string }, deps: ComponentDeps): Source {
+/** A source of any registered type (`deps.where`: its path in the configuration, `sources[i]`). */
+export function createSource(config: { readonly type: string; readonly name: string }, deps: SourceDeps): Source {
   return sourceType(config.type).create(config, deps);
 }
 

@@ -59,7 +59,9 @@ export interface GatewayStatus {
 
 /** One source for each configured source, of whichever registered type. */
 export function createSources(loaded: LoadedConfig, deps: { logger: Logger; metrics: GatewayMetrics }): Source[] {
-  return loaded.config.sources.map((s) => createSource(s, deps));
+  return loaded.config.sources.map((s, i) =>
+    createSource(s, { logger: deps.logger, metrics: deps.metrics, where: `sources[${i}]` }),
+  );
 }
 
 export class Gateway {

@@ -19,6 +19,11 @@ export interface SourceFeed {
   readonly periodKey: string;
 }
 
+/** What a source is built with: a logger, the metrics, and where it is configured (`sources[i]`) for its messages. */
+export interface SourceDeps extends ComponentDeps {
+  readonly where: string;
+}
+
 export interface SourceCheckContext {
   /**
    * Claims an asset's channel for the tag configured at `where`; returns where it is already
@@ -44,7 +49,7 @@ export interface SourceType<S extends z.ZodType<{ type: string; name: string }>>
   check(config: z.output<S>, where: string, ctx: SourceCheckContext): string[];
   /** Makes its file paths absolute. */
   resolvePaths?(config: z.output<S>, paths: ConfigPaths): void;
-  create(config: z.output<S>, deps: ComponentDeps): Source;
+  create(config: z.output<S>, deps: SourceDeps): Source;
 }
 
 /** The issue, if any, of a tag at `at` (`sources[i].nodes[j]`) claiming a channel another tag already reads. */

@@ -1,8 +1,8 @@
 /**
  * `linewatch run --once` against the simulator's OPC UA server when one configured node id does
  * not exist there: the good node still prints, the unknown one prints bad with the status code
- * name and its node id, and the exit status says a read failed. A server that is not there is
- * still one clear error for the whole source.
+ * name, its configuration path, node id and channel, and the exit status says a read failed. A
+ * server that is not there is still one clear error for the whole source.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -46,7 +46,7 @@ interface Line {
 }
 
 describe('linewatch run --once with an unknown OPC UA node id', () => {
-  it('prints the good nodes and the unknown one as bad with its status code and node id, exit 3', async () => {
+  it('prints the good nodes and the unknown one as bad with its status code, config path and channel, exit 3', async () => {
     const file = join(dir, 'partial.yaml');
     await writeFile(file, config(sim.opcuaEndpoint!));
     const res = await runCli(['run', '--config', file, '--once']);
@@ -54,7 +54,7 @@ describe('linewatch run --once with an unknown OPC UA node id', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Line);
-    const reason = `device pump-ua (${sim.opcuaEndpoint}): node nsu=urn:linewatch:sim;s=Pump1.no_such_signal: BadNodeIdUnknown`;
+    const reason = `device pump-ua (${sim.opcuaEndpoint}): sources[0].nodes[1].node_id nsu=urn:linewatch:sim;s=Pump1.no_such_signal (channel ghost): BadNodeIdUnknown`;
     expect(res.code).toBe(3);
     expect(lines.map((l) => [l.channel, l.quality])).toEqual([
       ['flow', 'good'],
@@ -77,7 +77,7 @@ describe('linewatch run --once with an unknown OPC UA node id', () => {
     expect(res.code).toBe(3);
     expect(res.stdout).toBe('');
     expect(res.stderr.split('\n')).toContain(
-      `linewatch: source pump-ua: device pump-ua (${endpoint}): The connection cannot be established with server ${endpoint} .`,
+      `linewatch: source pump-ua: device pump-ua (${endpoint}): The connection cannot be established with server ${endpoint}`,
     );
   }, 60_000);
 });

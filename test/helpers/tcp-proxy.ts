@@ -1,6 +1,7 @@
 /**
  * A TCP proxy for fault injection: forwards to a real server while up; while down it cuts every
- * open connection and refuses new ones, as a dead network link or a stopped server would.
+ * open connection and refuses new ones, as a dead network link or a stopped server would; while
+ * stalled it keeps every connection open and forwards nothing, as a link that went silent would.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -8,25 +9,40 @@ import type { AddressInfo } from 'node:net';
 export interface TcpProxy {
   readonly port: number;
   setUp(up: boolean): void;
+  /** Holds every byte, both ways, while `stalled` (the connections stay open); forwards them again after. */
+  stall(stalled: boolean): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   let up = true;
+  let stalled = false;
   const sockets = new Set<Socket>();
+  const links = new Set<readonly [Socket, Socket]>();
+  const forward = ([client, upstream]: readonly [Socket, Socket]) => client.pipe(upstream).pipe(client);
+  const hold = ([client, upstream]: readonly [Socket, Socket]) => {
+    client.unpipe(upstream);
+    upstream.unpipe(client);
+    client.pause();
+    upstream.pause();
+  };
   const server: Server = createServer((client) => {
     if (!up) return client.destroy();
     const upstream = createConnection({ host: targetHost, port: targetPort });
     sockets.add(client).add(upstream);
+    const link = [client, upstream] as const;
+    links.add(link);
     const drop = () => {
       client.destroy();
       upstream.destroy();
       sockets.delete(client);
       sockets.delete(upstream);
+      links.delete(link);
     };
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream).pipe(client);
+    if (stalled) hold(link);
+    else forward(link);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -34,6 +50,11 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     setUp(value) {
       up = value;
       if (!up) for (const s of sockets) s.destroy();
+    },
+    stall(value) {
+      if (value === stalled) return;
+      stalled = value;
+      for (const link of links) (stalled ? hold : forward)(link);
     },
     close: () =>
       new Promise<void>((resolve) => {

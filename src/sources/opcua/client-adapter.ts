@@ -19,12 +19,13 @@ import {
   type ClientSession,
   type ClientSubscription,
   type DataValue,
+  type NotificationMessage,
   type UserIdentityInfo,
 } from 'node-opcua';
 import { X509Certificate } from 'node:crypto';
 import { makeBrowsePath } from 'node-opcua';
 import { routeOpcuaLogs } from './opcua-log.js';
-import { qualityOf, toReading, type Reading } from './opcua-value.js';
+import { firstLine, qualityOf, toReading, type Reading } from './opcua-value.js';
 
 routeOpcuaLogs();
 
@@ -52,18 +53,25 @@ export interface MonitoredNode {
 export interface SubscriptionHandlers {
   /** `reading` is reused for the next notification: copy what you keep, do not hold on to it. */
   onChange(index: number, reading: Reading): void;
-  onKeepAlive(): void;
+  /**
+   * A publish response arrived, with changes or as a keep-alive (before its changes are handed to onChange): the
+   * server's publish time (ms), where it gave one.
+   */
+  onPublish(publishTs: number | undefined): void;
   onTerminated(reason: string): void;
 }
 
 export interface OpcuaConnection {
   readNamespaceArray(): Promise<string[]>;
-  /** Starts one subscription; resolves with an error message per node (undefined when fine). */
+  /**
+   * Starts one subscription; resolves with an error message per node (undefined when fine) and the keep-alive period
+   * the server granted (its maxKeepAliveCount times its publishing interval): the longest it stays silent.
+   */
   subscribe(
     nodes: readonly MonitoredNode[],
     publishingIntervalMs: number,
     handlers: SubscriptionHandlers,
-  ): Promise<(string | undefined)[]>;
+  ): Promise<{ errors: (string | undefined)[]; keepAliveMs: number }>;
   read(nodeIds: readonly string[]): Promise<Reading[]>;
   /** Resolves browse paths ("/Objects/2:Plant/2:Pump1") to node ids, or says why not. */
   translate(browsePaths: readonly string[]): Promise<({ nodeId: string } | { error: string })[]>;
@@ -105,7 +113,7 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
   const lostCallbacks: ((reason: string) => void)[] = [];
   const lost = (reason: string) => lostCallbacks.forEach((cb) => cb(reason));
   client.on('connection_lost', () => lost('connection lost'));
-  client.on('close', (err) => lost(`connection closed${err ? `: ${err.message}` : ''}`));
+  client.on('close', (err) => lost(`connection closed${err ? `: ${firstLine(err.message)}` : ''}`));
   let session: ClientSession | undefined;
   let subscription: ClientSubscription | undefined;
   try {
@@ -132,12 +140,19 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
       subscription = await s.createSubscription2({
         requestedPublishingInterval: publishingIntervalMs,
         requestedLifetimeCount: 600,
-        requestedMaxKeepAliveCount: 10,
+        // A keep-alive after every publishing interval without a change, or as soon after as the server allows
+        // (node-opcua's servers grant 2 at least): each publish response, changes or keep-alive, is what keeps the
+        // values of the items that did not change current (OpcuaSource).
+        requestedMaxKeepAliveCount: 1,
         maxNotificationsPerPublish: 0,
         publishingEnabled: true,
         priority: 10,
       });
-      subscription.on('keepalive', () => handlers.onKeepAlive());
+      // Every publish response, changes or keep-alive; emitted before its changes reach the group's 'changed'.
+      subscription.on('raw_notification', (message: NotificationMessage) => {
+        const publishTs = message.publishTime?.getTime();
+        handlers.onPublish(publishTs !== undefined && publishTs > 0 ? publishTs : undefined);
+      });
       subscription.on('terminated', () => handlers.onTerminated('subscription terminated'));
       const errors: (string | undefined)[] = [];
       const defaults = {
@@ -195,12 +210,13 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
                 filter,
               });
             } catch (err) {
-              errors[i] = `monitoring parameters refused: ${(err as Error).message}`;
+              errors[i] = `monitoring parameters refused: ${firstLine((err as Error).message)}`;
             }
           }
         }),
       );
-      return nodes.map((_, i) => errors[i]);
+      const keepAliveMs = subscription.maxKeepAliveCount * subscription.publishingInterval;
+      return { errors: nodes.map((_, i) => errors[i]), keepAliveMs };
     },
     async translate(browsePaths) {
       if (browsePaths.length === 0) return [];

@@ -4,11 +4,33 @@
  * and a quality from the status code (bad and uncertain samples are marked, never fed to a model
  * as good).
  *
+ * Values that do not change are held. A monitored item reports a change only (its data change
+ * filter): a cycle-active bit, a part counter or a setpoint that stays put is sent once and then
+ * not again, while the gateway's rows take a channel whose newest sample is older than
+ * `max_sample_age_ms` as stale. In OPC UA an item's last reported value is its current value for
+ * as long as the subscription lives, and it lives while its publish responses (changes, or
+ * keep-alives when nothing changed) keep coming. So a publish response's batch carries, besides
+ * the items that changed, the last notification again of every item not sent for a keep-alive
+ * period (the longest the server may stay silent; not at every publish, which would send a large
+ * subscription's items several times over when the server splits a publishing cycle into several
+ * responses): same value and quality, stamped at that publish (`publishTime`, the server's clock)
+ * on the item's own clock (its timestamp moved on by the time the server's clock says passed
+ * since it stamped the value: publishTime − serverTimestamp), so that an item whose source
+ * timestamps come from a device clock off the server's stays on that clock. Nothing is held on a
+ * local timer: when publish responses stop (a server or link that died, a subscription that
+ * ended), nothing more is sent and the values age out in the rows as any source's do. The
+ * subscription asks for a keep-alive after every publishing interval without a change
+ * (maxKeepAliveCount 1; servers may grant more, node-opcua's grant 2), so while the server is
+ * there a held value is at most about two keep-alive periods old (four publishing intervals with
+ * node-opcua's servers): keep `max_sample_age_ms` above that.
+ *
  * Recovery does not rely on node-opcua's own reconnection: when the connection is lost, the
  * subscription is terminated, or nothing (no notification, no keep-alive) arrives for
  * `stale_after_ms`, the whole client is rebuilt: new connection and session, namespace indexes
  * resolved again (node ids may name their namespace by URI), monitored items created again.
  * Rebuilds back off exponentially with jitter; each failure is logged once per distinct message.
+ * A node that cannot be subscribed or read is named by its configuration path
+ * (`sources[0].nodes[4].node_id`), its node id or browse path and its channel.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +41,7 @@ import type { OpcuaSourceConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import type { OpcuaConnection, Reading } from './client-adapter.js';
+import { firstLine } from './opcua-value.js';
 
 /** node-opcua is large and prints to stdout when loaded: load it only when an OPC UA source runs. */
 async function connectOpcua(
@@ -89,11 +112,6 @@ export function untrustedAdvice(pkiDir: string, detail: string): string {
   return `certificate refused (${detail}): the server does not trust ours, ${join(pkiDir, 'own', 'certs', 'client_certificate.pem')}; add it to the server's trusted certificates.`;
 }
 
-/** How a configured node is named in messages. */
-function nodeLabel(n: { node_id?: string; browse_path?: string }): string {
-  return n.node_id ?? n.browse_path ?? '?';
-}
-
 export function resolveNodeId(nodeId: string, namespaces: readonly string[]): string {
   const m = /^nsu=([^;]+);(.*)$/.exec(nodeId);
   if (!m) return nodeId;
@@ -116,10 +134,28 @@ export class OpcuaSource implements Source {
   private flushScheduled = false;
   private readonly tagErrors = new Set<string>();
   private isConnected = false;
+  private onBatch: SampleHandler = () => {};
+  /** Each item's last notification on this subscription, by node index: what it holds until it changes. */
+  private last: (Sample | undefined)[] = [];
+  /** The server timestamp of each item's last notification (NaN where it had none). */
+  private lastServerTs = new Float64Array(0);
+  /** Per item, the publish time of the response its last notification came with or was held at. */
+  private lastSent = new Float64Array(0);
+  /** How long an unchanged item goes unsent before it is held: the subscription's keep-alive period. */
+  private holdAfterMs = Number.POSITIVE_INFINITY;
+  /** The publish time of the newest publish response since the last batch (its arrival, where it had none). */
+  private publishTs: number | undefined;
 
   constructor(
     private readonly config: OpcuaSourceConfig,
-    private readonly deps: { logger: Logger; metrics: GatewayMetrics; now?: () => number; random?: () => number },
+    private readonly deps: {
+      logger: Logger;
+      metrics: GatewayMetrics;
+      now?: () => number;
+      random?: () => number;
+      /** Where the source is configured (`sources[2]`): nodes are named by their path in messages. */
+      where?: string;
+    },
   ) {
     this.name = config.name;
     this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
@@ -161,10 +197,21 @@ export class OpcuaSource implements Source {
     } as const;
   }
 
+  /**
+   * How configured node `index` is named in messages: its configuration path, node id or browse path, and channel
+   * ("sources[0].nodes[4].node_id ns=2;s=Pump1.presure (channel pressure)").
+   */
+  private nodeLabel(index: number): string {
+    const n = this.config.nodes[index];
+    const key = n.node_id !== undefined ? 'node_id' : 'browse_path';
+    const at = `${this.deps.where !== undefined ? `${this.deps.where}.` : ''}nodes[${index}].${key}`;
+    return `${at} ${n.node_id ?? n.browse_path} (channel ${n.channel})`;
+  }
+
   private describe(err: unknown): string {
     const message = (err as Error)?.message ?? String(err);
     const where = `device ${this.name} (${this.config.endpoint})`;
-    const first = message.split('\n')[0];
+    const first = firstLine(message);
     if (/BadCertificate(Issuer)?TimeInvalid/.test(message))
       return `${where}: the server's certificate (or its issuer's) has expired or is not valid yet (${first}): renew it on the server, or check this gateway's clock; the log's NODE-OPCUA-W25 lines give its validity dates`;
     if (
@@ -185,6 +232,7 @@ export class OpcuaSource implements Source {
 
   async start(onBatch: SampleHandler): Promise<void> {
     this.running = true;
+    this.onBatch = onBatch;
     this.watchdog = setInterval(
       () => {
         if (this.isConnected && this.now() - this.lastActivity > this.config.stale_after_ms)
@@ -193,11 +241,11 @@ export class OpcuaSource implements Source {
       Math.min(1000, this.config.stale_after_ms / 2),
     );
     this.watchdog.unref();
-    this.loop = this.run(onBatch);
+    this.loop = this.run();
   }
 
   /** Connect, subscribe, wait until the subscription is lost, clean up, back off, again. */
-  private async run(onBatch: SampleHandler): Promise<void> {
+  private async run(): Promise<void> {
     while (this.running) {
       let lostReason: string | undefined;
       const lost = new Promise<void>((resolve) => (this.wake = resolve));
@@ -213,14 +261,22 @@ export class OpcuaSource implements Source {
           queueSize: n.queue_size,
           deadband: n.deadband,
         }));
-        const errors = await connection.subscribe(nodes, this.config.publishing_interval_ms, {
-          onChange: (index, reading) => this.onReading(index, reading, onBatch),
-          onKeepAlive: () => (this.lastActivity = this.now()),
+        // A new subscription holds nothing of the last one's: each item's first notification comes anew.
+        this.last = [];
+        this.lastServerTs = new Float64Array(nodes.length).fill(Number.NaN);
+        this.lastSent = new Float64Array(nodes.length);
+        this.publishTs = undefined;
+        // Until the server says what it granted: a keep-alive every other publishing interval, as node-opcua's grant.
+        this.holdAfterMs = 2 * this.config.publishing_interval_ms;
+        const { errors, keepAliveMs } = await connection.subscribe(nodes, this.config.publishing_interval_ms, {
+          onChange: (index, reading) => this.onReading(index, reading),
+          onPublish: (publishTs) => this.onPublish(publishTs),
           onTerminated: (reason) => this.rebuild(reason),
         });
+        this.holdAfterMs = keepAliveMs;
         resolved.forEach((r, i) => {
           if (r.error) this.tagError(i, r.error);
-          else if (errors[i]) this.tagError(i, `node ${nodeLabel(this.config.nodes[i])}: ${errors[i]}`);
+          else if (errors[i]) this.tagError(i, `${this.nodeLabel(i)}: ${errors[i]}`);
         });
         this.lastActivity = this.now();
         this.isConnected = true;
@@ -278,18 +334,26 @@ export class OpcuaSource implements Source {
     this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'tag' });
     this.deps.logger.warn(
       { source: this.name, channel: this.config.nodes[index].channel },
-      `device ${this.name}: ${message}`,
+      `device ${this.name} (${this.config.endpoint}): ${message}`,
     );
   }
 
+  /** A publish response (changes, or a keep-alive): the subscription lives, and with it every item's last value. */
+  private onPublish(publishTs: number | undefined): void {
+    const now = this.now();
+    this.lastActivity = now;
+    this.publishTs = publishTs ?? now;
+    this.scheduleFlush();
+  }
+
   /** One notification (the hot path: up to tens of thousands a second). */
-  private onReading(index: number, r: Reading, onBatch: SampleHandler): void {
+  private onReading(index: number, r: Reading): void {
     const now = this.now();
     this.lastActivity = now;
     const node = this.config.nodes[index];
     if (!node) return;
-    if (r.wrongType) this.tagError(index, `node ${nodeLabel(node)}: expected a number or boolean, got ${r.wrongType}`);
-    this.pending.push({
+    if (r.wrongType) this.tagError(index, `${this.nodeLabel(index)}: expected a number or boolean, got ${r.wrongType}`);
+    const sample: Sample = {
       source: this.name,
       asset: this.config.asset,
       channel: node.channel,
@@ -298,24 +362,49 @@ export class OpcuaSource implements Source {
       value: r.value,
       quality: r.quality,
       unit: node.unit,
-    });
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      // Notifications of one publish response arrive in one turn: deliver them as one batch.
-      setImmediate(() => {
-        this.flushScheduled = false;
-        const batch = this.pending;
-        this.pending = [];
-        if (batch.length > 0 && this.running) {
-          let good = 0;
-          for (const sample of batch) if (sample.quality === 'good') good++;
-          if (good > 0) this.deps.metrics.samples.inc({ source: this.name, quality: 'good' }, good);
-          if (batch.length > good)
-            this.deps.metrics.samples.inc({ source: this.name, quality: 'bad' }, batch.length - good);
-          this.deps.metrics.sourcePolls.inc({ source: this.name });
-          onBatch(batch);
-        }
-      });
+    };
+    this.pending.push(sample);
+    this.last[index] = sample;
+    this.lastServerTs[index] = r.serverTs ?? Number.NaN;
+    this.lastSent[index] = this.publishTs ?? now;
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // A publish response and its notifications arrive in one turn: deliver them as one batch.
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (this.publishTs !== undefined) this.hold(batch, this.publishTs);
+    this.publishTs = undefined;
+    if (batch.length === 0 || !this.running) return;
+    let good = 0;
+    for (const sample of batch) if (sample.quality === 'good') good++;
+    if (good > 0) this.deps.metrics.samples.inc({ source: this.name, quality: 'good' }, good);
+    if (batch.length > good) this.deps.metrics.samples.inc({ source: this.name, quality: 'bad' }, batch.length - good);
+    this.deps.metrics.sourcePolls.inc({ source: this.name });
+    this.onBatch(batch);
+  }
+
+  /**
+   * Adds to a publish response's batch the items not sent for a keep-alive period: their last notification, stamped at
+   * the publish on their own clock (the module comment says why).
+   */
+  private hold(batch: Sample[], publishTs: number): void {
+    const now = this.now();
+    for (let i = 0; i < this.last.length; i++) {
+      const last = this.last[i];
+      if (last === undefined || publishTs - this.lastSent[i] < this.holdAfterMs) continue;
+      const serverTs = this.lastServerTs[i];
+      const ts = Number.isNaN(serverTs) ? publishTs : last.ts + Math.max(0, publishTs - serverTs);
+      batch.push({ ...last, ts, received: now });
+      this.lastSent[i] = publishTs;
     }
   }
 
@@ -338,9 +427,9 @@ export class OpcuaSource implements Source {
         const problem =
           resolved[i].error ??
           (r?.wrongType
-            ? `node ${nodeLabel(node)}: expected a number or boolean, got ${r.wrongType}`
+            ? `${this.nodeLabel(i)}: expected a number or boolean, got ${r.wrongType}`
             : r?.quality === 'bad'
-              ? `node ${nodeLabel(node)}: ${r.status ?? 'bad status'}`
+              ? `${this.nodeLabel(i)}: ${r.status ?? 'bad status'}`
               : undefined);
         return {
           source: this.name,
@@ -372,18 +461,21 @@ export class OpcuaSource implements Source {
         if (n.node_id !== undefined) out[i] = { nodeId: resolveNodeId(n.node_id, namespaces) };
         else paths.push({ index: i, text: browsePathText(n.browse_path!, n.browse_namespace, namespaces) });
       } catch (err) {
-        out[i] = { error: `node ${nodeLabel(n)}: ${(err as Error).message}` };
+        out[i] = { error: `${this.nodeLabel(i)}: ${(err as Error).message}` };
       }
     });
     const translated = await connection.translate(paths.map((p) => p.text));
     translated.forEach((t, k) => {
       const { index, text } = paths[k];
-      out[index] =
-        'nodeId' in t
-          ? { nodeId: t.nodeId }
-          : {
-              error: `browse path ${nodes[index].browse_path} (${text}): ${t.error}${t.error === 'BadNoMatch' ? ': no such node; check the element names and browse_namespace' : ''}`,
-            };
+      if ('nodeId' in t) {
+        out[index] = { nodeId: t.nodeId };
+        return;
+      }
+      const why =
+        t.error === 'BadNoMatch'
+          ? `: no such node at ${text}; check the element names and browse_namespace`
+          : ` (at ${text})`;
+      out[index] = { error: `${this.nodeLabel(index)}: ${t.error}${why}` };
     });
     return out;
   }

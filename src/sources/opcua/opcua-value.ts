@@ -54,3 +54,11 @@ export function toReading(v: RawValue): Reading {
   const wrongType = raw === null || raw === undefined ? 'no value' : (v.dataType ?? typeof raw);
   return { sourceTs, serverTs, value: Number.NaN, quality: 'bad', ...(quality === 'good' ? { wrongType } : {}) };
 }
+
+/**
+ * A node-opcua error message as one line of ours: its first line, without the " ." node-opcua ends some with
+ * ("The connection cannot be established with server opc.tcp://plc:4840 .").
+ */
+export function firstLine(message: string): string {
+  return message.split('\n')[0].replace(/\s+\.$/, '');
+}

@@ -74,7 +74,9 @@ export const opcuaSourceSchema = z.strictObject({
     .int()
     .min(10)
     .default(1000)
-    .describe('How often the subscription publishes changes.'),
+    .describe(
+      'How often the subscription publishes changes; values that did not change are sent again with a publish or keep-alive, so they stay fresh while the subscription lives (keep max_sample_age_ms at four publishing intervals or more).',
+    ),
   stale_after_ms: z
     .number()
     .int()

@@ -16,6 +16,7 @@ import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import { BIN } from '../../helpers/cli.js';
+import { logLines } from '../../helpers/log-lines.js';
 
 const serverPki = mkdtempSync(join(tmpdir(), 'lw-opcua-server-pki-'));
 let server: ChildProcess | undefined;
@@ -63,7 +64,7 @@ describe('OPC UA source', () => {
   it('subscribes, and after the server is killed and restarted gets data again within 10 s', async () => {
     const port = await freePort();
     server = await startServer(port);
-    const logs: string[] = [];
+    const log = logLines('info');
     const config = opcuaSourceSchema.parse({
       name: 'pump-ua',
       type: 'opcua',
@@ -85,10 +86,7 @@ describe('OPC UA source', () => {
       ],
     });
     const metrics = new GatewayMetrics();
-    const source = new OpcuaSource(config, {
-      logger: createLogger('info', { write: (l: string) => logs.push(l) } as unknown as NodeJS.WritableStream),
-      metrics,
-    });
+    const source = new OpcuaSource(config, { logger: log.logger, metrics, where: 'sources[3]' });
     const batches: Sample[][] = [];
     await source.start((b) => batches.push([...b]));
     const first = await nextBatch(batches, 0);
@@ -96,16 +94,27 @@ describe('OPC UA source', () => {
     expect(flow.quality).toBe('good');
     expect(flow.value).toBeGreaterThan(20);
     expect(Math.abs(flow.ts - Date.now())).toBeLessThan(5000);
-    // The unresolved node's warning comes from the subscription set-up, which may finish after the first batch.
-    await expect
-      .poll(() => logs.join(''), { timeout: 10_000 })
-      .toMatch(/device pump-ua: node nsu=urn:linewatch:sim;s=Pump1.nope: BadNodeIdUnknown/);
+    // The unknown node's warning comes from the subscription set-up, which may finish after the first batch: named by
+    // its configuration path, node id and channel.
+    const device = `device pump-ua (${config.endpoint})`;
+    const unknown = await log.next(/nodes\[2\]/);
+    expect([unknown.level, unknown.channel, unknown.msg]).toEqual([
+      40,
+      'missing',
+      `${device}: sources[3].nodes[2].node_id nsu=urn:linewatch:sim;s=Pump1.nope (channel missing): BadNodeIdUnknown`,
+    ]);
     // A browse path resolves on the server (namespace by URI); a wrong one is named, the rest runs.
     const pressure = (await nextBatch(batches, batches.length)) && batches.flat().find((s) => s.channel === 'pressure');
     expect(pressure?.quality).toBe('good');
-    expect(logs.join('')).toMatch(
-      /browse path \/Objects\/Plant\/Pump9\/pressure \(\/Objects\/\d:Plant\/\d:Pump9\/\d:pressure\): BadNoMatch: no such node/,
-    );
+    const lost = await log.next(/nodes\[4\]/);
+    // The namespace's index is the server's: any, the same in each element of the path.
+    expect([lost.level, lost.channel, lost.msg.replace(/\/(\d+):/g, '/<ns>:')]).toEqual([
+      40,
+      'lost',
+      `${device}: sources[3].nodes[4].browse_path /Objects/Plant/Pump9/pressure (channel lost): BadNoMatch: ` +
+        'no such node at /Objects/<ns>:Plant/<ns>:Pump9/<ns>:pressure; check the element names and browse_namespace',
+    ]);
+    expect(new Set(lost.msg.match(/\/\d+:/g)).size).toBe(1);
 
     await kill(server);
     server = await startServer(port);

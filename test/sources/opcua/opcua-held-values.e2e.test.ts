@@ -1,0 +1,186 @@
+/**
+ * OPC UA items that do not change for longer than a window's max_sample_age_ms: the simulator's press (run 4× fast: a
+ * part every 1.5 s, 1 s pressing) holds cycle_active and part_counter for a whole phase, 0.5–1 s, while force and
+ * position change at every plant tick. A monitored item reports changes only; while the subscription's publish
+ * responses keep coming the source sends the unchanged items' last values again, so the gateway's cycle window (its
+ * rows taking a value older than 300 ms as stale) cuts every part complete. When the link goes silent (a proxy that
+ * stops forwarding, the connection left open: no publish response, no keep-alive), nothing more is held and the values
+ * age out, long before the source would notice the silence itself (stale_after_ms). And items that change at every
+ * publishing cycle are not sent twice over where the server splits a cycle into several publish responses (node-opcua
+ * servers send 1,000 notifications in one at most).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Subscription } from 'node-opcua';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCounterServer } from '../../../src/bench/counter-opcua-server.js';
+import { opcuaSourceSchema, windowSchema } from '../../../src/config/schema.js';
+import type { Sample } from '../../../src/core/types.js';
+import { LineSimulator } from '../../../src/sim/line-simulator.js';
+import { freePort } from '../../../src/core/free-port.js';
+import { startSimOpcuaServer, type SimOpcuaServer } from '../../../src/sim/opcua-server.js';
+import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
+import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
+import { AssetWindows, type AssetWindowOutcome } from '../../../src/windows/asset-windows.js';
+import { RowAssembler } from '../../../src/windows/row-assembler.js';
+import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
+
+const MAX_AGE_MS = 300;
+const CHANNELS = ['cycle_active', 'part_counter', 'force', 'position'];
+
+let sim: LineSimulator;
+let server: SimOpcuaServer;
+let proxy: TcpProxy;
+
+beforeAll(async () => {
+  sim = new LineSimulator({ seed: 4, speed: 4 });
+  sim.start();
+  server = await startSimOpcuaServer(sim, { port: 0, pkiDir: mkdtempSync(join(tmpdir(), 'lw-held-server-pki-')) });
+  proxy = await startTcpProxy(server.port);
+});
+
+afterAll(async () => {
+  sim?.stop();
+  await proxy?.close();
+  await server?.close();
+});
+
+/** What the source sent, as it came; `until(done)` resolves at the first batch after which `done()` holds. */
+function collect(feed: (batch: readonly Sample[]) => void) {
+  const batches: Sample[][] = [];
+  let waiter: { done: () => boolean; resolve: () => void } | undefined;
+  return {
+    batches,
+    onBatch(batch: readonly Sample[]) {
+      batches.push([...batch]);
+      feed(batch);
+      if (waiter?.done()) {
+        waiter.resolve();
+        waiter = undefined;
+      }
+    },
+    until(done: () => boolean): Promise<void> {
+      return new Promise((resolve) => (waiter = { done, resolve }));
+    },
+  };
+}
+
+describe('OPC UA items that do not change', () => {
+  it('are held while publish responses come (parts cut complete), and age out when they stop', async () => {
+    const config = opcuaSourceSchema.parse({
+      name: 'press-ua',
+      type: 'opcua',
+      endpoint: `opc.tcp://127.0.0.1:${proxy.port}/UA/linewatch-sim`,
+      asset: 'press-1',
+      publishing_interval_ms: 50,
+      stale_after_ms: 60_000,
+      pki_dir: mkdtempSync(join(tmpdir(), 'lw-held-client-pki-')),
+      nodes: CHANNELS.map((channel) => ({ channel, node_id: `nsu=urn:linewatch:sim;s=Press1.${channel}` })),
+    });
+    const windows = new AssetWindows(
+      'press-1',
+      ['force', 'position'],
+      16,
+      windowSchema.parse({
+        type: 'cycle',
+        trigger_channel: 'cycle_active',
+        trigger: 'flag',
+        part_id_channel: 'part_counter',
+        min_samples: 5,
+        max_samples: 100,
+        max_sample_age_ms: MAX_AGE_MS,
+      }),
+    );
+    const rows = new RowAssembler('press-1', CHANNELS, MAX_AGE_MS);
+    const outcomes: AssetWindowOutcome[] = [];
+    const source = new OpcuaSource(config, { logger: createLogger('silent'), metrics: new GatewayMetrics() });
+    const seen = collect((batch) => {
+      outcomes.push(...windows.push(batch));
+      rows.push(batch);
+    });
+    await source.start((b) => seen.onBatch(b));
+    try {
+      await seen.until(() => outcomes.length >= 3);
+      // Every part complete: cycle_active stayed 1 for its whole pressing, three times the age limit and more.
+      expect(outcomes.map((o) => o.kind)).toEqual(['window', 'window', 'window']);
+      for (const o of outcomes) if (o.kind === 'window') expect(o.durationMs).toBeGreaterThan(2 * MAX_AGE_MS);
+      const ids = outcomes.map((o) => (o.kind === 'window' ? Number(o.window.partId) : Number.NaN));
+      expect([ids[1] - ids[0], ids[2] - ids[1]]).toEqual([1, 1]); // named by the held part counter
+      // A held value is sent again stamped at the publish: cycle_active's times run on while its value does not.
+      const flags = seen.batches.flat().filter((s) => s.channel === 'cycle_active');
+      expect(new Set(flags.map((s) => s.ts)).size).toBeGreaterThan(new Set(flags.map((s) => s.value)).size * 5);
+
+      // The link goes silent: no publish response, no keep-alive, the connection open. Nothing more is held.
+      proxy.stall(true);
+      await expect
+        .poll(() => CHANNELS.filter((_, i) => rows.usable(i, Date.now())), { timeout: 10_000, interval: 50 })
+        .toEqual([]);
+      expect(source.connected).toBe(true); // the source has not noticed: only the values aged out
+
+      // Forwarded again: the subscription goes on (no rebuild) and its values are held again.
+      proxy.stall(false);
+      const before = seen.batches.length;
+      await seen.until(() => seen.batches.length > before && CHANNELS.every((_, i) => rows.usable(i, Date.now())));
+      expect(source.connections).toBe(1);
+    } finally {
+      await source.stop();
+    }
+  }, 60_000);
+
+  it('are not sent again beside changes when a publishing cycle comes in several responses', async () => {
+    // 1,500 variables all set to the next count every 200 ms; the server sends 100 notifications in a publish response
+    // at most (node-opcua's servers: 1,000), so each cycle's changes come in 15 responses.
+    const count = 1500;
+    const limit = Subscription.maxNotificationPerPublishHighLimit;
+    Subscription.maxNotificationPerPublishHighLimit = 100;
+    const server = await startCounterServer({
+      port: await freePort(),
+      count,
+      periodMs: 200,
+      pkiDir: mkdtempSync(join(tmpdir(), 'lw-cycles-server-pki-')),
+    });
+    const source = new OpcuaSource(
+      opcuaSourceSchema.parse({
+        name: 'cycles',
+        type: 'opcua',
+        endpoint: server.endpointUrl,
+        asset: 'line',
+        publishing_interval_ms: 200,
+        pki_dir: mkdtempSync(join(tmpdir(), 'lw-cycles-client-pki-')),
+        nodes: Array.from({ length: count }, (_, k) => ({
+          channel: `v${k}`,
+          node_id: `nsu=urn:linewatch:bench;s=v${k}`,
+        })),
+      }),
+      { logger: createLogger('silent'), metrics: new GatewayMetrics() },
+    );
+    const values = new Map<string, number[]>();
+    /** Per batch, the samples that changed their item's value. */
+    const changes: number[] = [];
+    const seen = collect((batch) => {
+      let changed = 0;
+      for (const s of batch) {
+        const v = values.get(s.channel) ?? [];
+        if (v.length === 0 || v[v.length - 1] !== s.value) changed++;
+        values.set(s.channel, [...v, s.value]);
+      }
+      changes.push(changed);
+    });
+    await source.start((b) => seen.onBatch(b));
+    try {
+      await seen.until(() => values.size === count && [...values.values()].every((v) => v.length >= 10));
+      // The cycles did come split: batches with some of the 1,500 changes of a cycle.
+      expect(changes.filter((n) => n > 0 && n < count).length).toBeGreaterThan(5);
+      // A sample that repeats its item's value is a held one: next to a change at every cycle, next to none.
+      const samples = [...values.values()].reduce((n, v) => n + v.length, 0);
+      const repeats = [...values.values()].reduce((n, v) => n + v.filter((x, i) => i > 0 && x === v[i - 1]).length, 0);
+      expect(repeats / samples).toBeLessThan(0.05);
+    } finally {
+      await source.stop();
+      await server.close();
+      Subscription.maxNotificationPerPublishHighLimit = limit;
+    }
+  }, 60_000);
+});
