@@ -34,7 +34,9 @@ export const opcuaNodeSchema = z
     queue_size: z.number().int().min(1).default(1).describe('Values the server keeps per node between publishes.'),
     deadband: z
       .strictObject({
-        type: z.enum(['absolute', 'percent']).describe('The source type.'),
+        type: z
+          .enum(['absolute', 'percent'])
+          .describe("absolute: in the value's own units; percent: of the node's EURange (its engineering range)."),
         value: z.number().min(0).describe("The deadband's size."),
       })
       .optional()
