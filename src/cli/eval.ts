@@ -315,7 +315,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       for (const f of reports[0].perFile) {
         if (f.left_out)
           process.stdout.write(
-            `${f.file}: left out of its model, constant in the training rows: ${f.left_out.map((k) => `${k.channel} (${k.constant})`).join(', ')}\n`,
+            `${f.file}: left out of its model, constant in the training rows: ${f.left_out.map((k) => `${k.channel} (${Number.isNaN(k.constant) ? 'no reading' : k.constant})`).join(', ')}\n`,
           );
         if (f.anomalous_training_rows)
           process.stdout.write(

@@ -26,7 +26,7 @@ import {
   type HeldReadings,
   type PausesFound,
 } from '../core/csv-table.js';
-import { constantChannels, type ConstantChannel } from '../training/constant-channels.js';
+import { constantChannels, constantText, type ConstantChannel } from '../training/constant-channels.js';
 import { AssetWindows } from '../windows/asset-windows.js';
 import { windowSchema } from '../windows/schema.js';
 import {
@@ -152,7 +152,7 @@ export function whyNotEvaluated(
   if (validationFraction === undefined) return undefined;
   const { channels, constant, learnFrom } = learnableChannels(series, trainRows, validationFraction);
   if (channels.length === 0)
-    return `every channel is constant in the first ${learnFrom} rows, those a model learns from (${constant.map((k) => `${k.name} always ${k.value}`).join(', ')}): nothing to learn`;
+    return `every channel is constant in the first ${learnFrom} rows, those a model learns from (${constant.map(constantText).join(', ')}): nothing to learn`;
   return undefined;
 }
 
@@ -174,7 +174,7 @@ export async function fitOnSeries(
   const { channels, constant } = learnableChannels(series, trainRows, options.validationFraction);
   if (channels.length === 0)
     throw new Error(
-      `${series.file}: every channel (${constant.map((k) => `${k.name} always ${k.value}`).join(', ')}) is constant in the rows a model learns from; nothing to fit`,
+      `${series.file}: every channel (${constant.map(constantText).join(', ')}) is constant in the rows a model learns from; nothing to fit`,
     );
   const index = channels.map((ch) => series.channels.indexOf(ch));
   const rows = new Float64Array(trainRows * channels.length);

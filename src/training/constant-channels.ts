@@ -34,13 +34,18 @@ export function constantChannels(data: NormalRows, rowCount = data.rowCount): Co
   return out;
 }
 
+/** A constant channel as a message says it: "Current always 0", or "Current with no reading" (NaN). */
+export function constantText(k: ConstantChannel): string {
+  return Number.isNaN(k.value) ? `${k.name} with no reading` : `${k.name} always ${k.value}`;
+}
+
 /** Throws, naming the file, the constant channels and the fix, when any channel does not vary in the training rows. */
 export function refuseConstantChannels(data: NormalRows & { readonly source: string }, trainingRows: number): void {
   const constant = constantChannels(data, trainingRows);
   if (constant.length === 0) return;
   const names = new Set(constant.map((k) => k.name));
   const varying = data.channels.filter((ch) => !names.has(ch));
-  const listed = constant.map((k) => `${k.name} (always ${k.value})`).join(', ');
+  const listed = constant.map((k) => `${k.name} (${constantText(k).slice(k.name.length + 1)})`).join(', ');
   throw new Error(
     `${data.source}: channel(s) ${listed} do not vary in the ${trainingRows} training rows, so a model cannot learn ` +
       `their spread; ${varying.length > 0 ? `leave them out with --channels ${shellWord(varying.join(','))}` : 'train on a recording in which the channels vary'}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { constantChannels, refuseConstantChannels } from '../../src/training/constant-channels.js';
+import { constantChannels, constantText, refuseConstantChannels } from '../../src/training/constant-channels.js';
 import { DEFAULT_TARGET, fitDetector } from '../../src/training/fit-detector.js';
 
 /** Rows of three channels: a varies, b is always 5, c is 2.5 until row `cChangesAt`. */
@@ -33,6 +33,11 @@ describe('refuseConstantChannels', () => {
     expect(() => refuseConstantChannels(flat, 20)).toThrow(
       'plant.csv: channel(s) b (always 7) do not vary in the 20 training rows, so a model cannot learn their spread; train on a recording in which the channels vary',
     );
+  });
+  it('names a channel with no reading at all as such, not as always NaN', () => {
+    const blank = { ...rows(20), channels: ['b'], rows: new Float64Array(20).fill(NaN) };
+    expect(constantChannels(blank, 20).map(constantText)).toEqual(['b with no reading']);
+    expect(() => refuseConstantChannels(blank, 20)).toThrow('plant.csv: channel(s) b (with no reading) do not vary');
   });
   it('lets data through where every channel varies', () => {
     const varying = { ...rows(20), channels: ['a'], rows: Float64Array.from({ length: 20 }, (_, t) => t % 3) };
