@@ -213,6 +213,19 @@ export interface FileFit {
 }
 
 /**
+ * The rows among the first `rows` that the file labels anomalous and a model fitted on them learns from: those with a
+ * reading of every channel it reads (the others are left out, segments.ts).
+ */
+function anomalousRowsLearnt(series: LabelledSeries, rows: number, validationFraction: number): number {
+  const c = series.channels.length;
+  const read = learnableChannels(series, rows, validationFraction).channels.map((ch) => series.channels.indexOf(ch));
+  let count = 0;
+  for (let t = 0; t < rows; t++)
+    if (series.anomaly[t] !== 0 && read.every((j) => !Number.isNaN(series.rows[t * c + j]))) count++;
+  return count;
+}
+
+/**
  * Fits a file's model on its normal start: the first `trainRows` rows, or, where the file labels an anomaly among them,
  * the rows before it, so that a fault that starts early (Tennessee Eastman test runs start theirs at row 160) is not
  * learnt as normal operation. The metrics still cover the rows after the first `trainRows`. If the rows before the
@@ -236,7 +249,7 @@ export async function fitFileModel(
   try {
     return await fit(first, 0);
   } catch (err) {
-    const anomalous = series.anomaly.subarray(0, trainRows).filter((v) => v !== 0).length;
+    const anomalous = anomalousRowsLearnt(series, trainRows, options.validationFraction);
     const why = (err as Error).message;
     try {
       return await fit(trainRows, anomalous, why);

@@ -401,6 +401,24 @@ describe('eval of a file whose rows before its first fault cannot be fitted on',
     const f = (JSON.parse(res.stdout) as { perFile: Record<string, unknown>[] }).perFile[0];
     expect(f.anomalous_training_rows).toBe(10);
     expect(f.pauses).toMatchObject({ count: 1, longest_at_row: 301 });
+    // Pressure missing on the first 8 labelled rows (longer than a gateway holds a reading): those rows are left out,
+    // so the model learns 2 labelled rows as normal, not 10.
+    const lines = lateStart().split('\n');
+    const pressure = lines[0].split(';').indexOf('Pressure');
+    const gapped = lines.map((l, i) =>
+      i >= 201 && i <= 208
+        ? l
+            .split(';')
+            .map((v, k) => (k === pressure ? '' : v))
+            .join(';')
+        : l,
+    );
+    await writeFile(join(dir, 'late-start.csv'), gapped.join('\n'));
+    const gap = await runCli(['eval', '--data', dir, '--train-rows', '400', '--json']);
+    expect(gap.code, gap.stderr).toBe(0);
+    expect((JSON.parse(gap.stdout) as { perFile: Record<string, unknown>[] }).perFile[0].anomalous_training_rows).toBe(
+      2,
+    );
   });
 
   it('holds a missing reading as a gateway would, says where, and leaves a longer gap unscored', async () => {
