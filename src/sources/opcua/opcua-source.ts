@@ -15,7 +15,8 @@
  * subscription's items several times over when the server splits a publishing cycle into several
  * responses): same value and quality, stamped at that publish (`publishTime`, the server's clock)
  * on the item's own clock (its timestamp moved on by the time the server's clock says passed
- * since it stamped the value: publishTime − serverTimestamp), so that an item whose source
+ * since the response that carried it: publishTime − that response's publishTime; not the
+ * value's serverTimestamp, which servers may omit or send as MinDateTime), so that an item whose source
  * timestamps come from a device clock off the server's stays on that clock. Nothing is held on a
  * local timer: when publish responses stop (a server or link that died, a subscription that
  * ended), nothing more is sent and the values age out in the rows as any source's do. The
@@ -137,8 +138,13 @@ export class OpcuaSource implements Source {
   private onBatch: SampleHandler = () => {};
   /** Each item's last notification on this subscription, by node index: what it holds until it changes. */
   private last: (Sample | undefined)[] = [];
-  /** The server timestamp of each item's last notification (NaN where it had none). */
-  private lastServerTs = new Float64Array(0);
+  /**
+   * The publish time of the response that carried each item's last notification (the server's clock; its arrival
+   * where the response had none): a held value is moved on by the time since then. Not the notification's
+   * serverTimestamp: a server may leave that out or send it as MinDateTime (node-opcua: 1601), which put held
+   * stamps on the publish's clock instead of the item's, or centuries ahead.
+   */
+  private lastOrigin = new Float64Array(0);
   /** Per item, the publish time of the response its last notification came with or was held at. */
   private lastSent = new Float64Array(0);
   /** How long an unchanged item goes unsent before it is held: the subscription's keep-alive period. */
@@ -263,7 +269,7 @@ export class OpcuaSource implements Source {
         }));
         // A new subscription holds nothing of the last one's: each item's first notification comes anew.
         this.last = [];
-        this.lastServerTs = new Float64Array(nodes.length).fill(Number.NaN);
+        this.lastOrigin = new Float64Array(nodes.length);
         this.lastSent = new Float64Array(nodes.length);
         this.publishTs = undefined;
         // Until the server says what it granted: a keep-alive every other publishing interval, as node-opcua's grant.
@@ -365,8 +371,7 @@ export class OpcuaSource implements Source {
     };
     this.pending.push(sample);
     this.last[index] = sample;
-    this.lastServerTs[index] = r.serverTs ?? Number.NaN;
-    this.lastSent[index] = this.publishTs ?? now;
+    this.lastOrigin[index] = this.lastSent[index] = this.publishTs ?? now;
     this.scheduleFlush();
   }
 
@@ -401,8 +406,7 @@ export class OpcuaSource implements Source {
     for (let i = 0; i < this.last.length; i++) {
       const last = this.last[i];
       if (last === undefined || publishTs - this.lastSent[i] < this.holdAfterMs) continue;
-      const serverTs = this.lastServerTs[i];
-      const ts = Number.isNaN(serverTs) ? publishTs : last.ts + Math.max(0, publishTs - serverTs);
+      const ts = last.ts + Math.max(0, publishTs - this.lastOrigin[i]);
       batch.push({ ...last, ts, received: now });
       this.lastSent[i] = publishTs;
     }
