@@ -17,7 +17,10 @@
  * on the item's own clock (its timestamp moved on by the time the server's clock says passed
  * since the response that carried it: publishTime − that response's publishTime; not the
  * value's serverTimestamp, which servers may omit or send as MinDateTime), so that an item whose source
- * timestamps come from a device clock off the server's stays on that clock. Nothing is held on a
+ * timestamps come from a device clock off the server's stays on that clock, less the item's sampling
+ * interval: a change the server had not sampled yet when it cut the response happened at most that long
+ * before it, and its own (later-arriving) stamp must stay newer than the held one, or a time grid drops it
+ * as late. Stored with the rest: a steady item is written once a keep-alive period. Nothing is held on a
  * local timer: when publish responses stop (a server or link that died, a subscription that
  * ended), nothing more is sent and the values age out in the rows as any source's do. The
  * subscription asks for a keep-alive after every publishing interval without a change
@@ -149,6 +152,8 @@ export class OpcuaSource implements Source {
   private lastSent = new Float64Array(0);
   /** How long an unchanged item goes unsent before it is held: the subscription's keep-alive period. */
   private holdAfterMs = Number.POSITIVE_INFINITY;
+  /** Per item: its sampling interval (ms), by which a held stamp stays behind the publish (the module comment). */
+  private samplingMs = new Float64Array(0);
   /** The publish time of the newest publish response since the last batch (its arrival, where it had none). */
   private publishTs: number | undefined;
 
@@ -271,6 +276,7 @@ export class OpcuaSource implements Source {
         this.last = [];
         this.lastOrigin = new Float64Array(nodes.length);
         this.lastSent = new Float64Array(nodes.length);
+        this.samplingMs = Float64Array.from(nodes, (n) => n.samplingIntervalMs);
         this.publishTs = undefined;
         // Until the server says what it granted: a keep-alive every other publishing interval, as node-opcua's grant.
         this.holdAfterMs = 2 * this.config.publishing_interval_ms;
@@ -406,7 +412,7 @@ export class OpcuaSource implements Source {
     for (let i = 0; i < this.last.length; i++) {
       const last = this.last[i];
       if (last === undefined || publishTs - this.lastSent[i] < this.holdAfterMs) continue;
-      const ts = last.ts + Math.max(0, publishTs - this.lastOrigin[i]);
+      const ts = last.ts + Math.max(0, publishTs - this.lastOrigin[i] - this.samplingMs[i]);
       batch.push({ ...last, ts, received: now });
       this.lastSent[i] = publishTs;
     }
