@@ -282,6 +282,7 @@ export class AssetPipeline {
         if (r.partId === undefined) continue;
         const verdict = verdictOf(r) as PartVerdict;
         this.partCounts[verdict]++;
+        this.deps.metrics.parts.inc({ asset: this.config.name, verdict });
         const { cycleMs } = batch[i];
         parts.push({
           asset: this.config.name,
@@ -328,6 +329,7 @@ export class AssetPipeline {
   private unjudged(parts: readonly { partId: string; ts: number; reason: string; cycleMs?: number }[]): void {
     if (parts.length === 0) return;
     this.partCounts.unknown += parts.length;
+    this.deps.metrics.parts.inc({ asset: this.config.name, verdict: 'unknown' }, parts.length);
     this.output.onParts(
       parts.map((p) => ({
         asset: this.config.name,

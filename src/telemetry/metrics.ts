@@ -58,6 +58,12 @@ export class GatewayMetrics {
     labelNames: ['asset'],
     registers: [this.registry],
   });
+  readonly parts = new Counter({
+    name: 'linewatch_parts_total',
+    help: 'Parts judged per asset and verdict: pass, fail, or unknown (not judged: a sample missing, stale or bad, its window dropped or its model failed)',
+    labelNames: ['asset', 'verdict'],
+    registers: [this.registry],
+  });
   readonly windowsIncomplete = new Counter({
     name: 'linewatch_windows_incomplete_total',
     help: 'Windows not scored because of gaps or bad samples',

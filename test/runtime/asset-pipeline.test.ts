@@ -186,7 +186,7 @@ describe('AssetPipeline', () => {
     const model = new MeanModel();
     let open!: () => void;
     model.gate = new Promise((r) => (open = r));
-    const { pipeline, parts, cycle } = cycleSetup({}, { maxQueuedWindows: 1, model });
+    const { pipeline, parts, cycle, metrics } = cycleSetup({}, { maxQueuedWindows: 1, model });
     cycle(0.5); // part 1: its run waits at the gate
     cycle(2, 6);
     cycle(2, 5); // parts 2 and 3 are dropped in turn as the next part queues behind them
@@ -201,6 +201,13 @@ describe('AssetPipeline', () => {
       ['4', 'fail', 300, undefined],
     ]);
     expect(pipeline.status()).toMatchObject({ windowsDropped: 2, parts: { pass: 1, fail: 1, unknown: 2 } });
+    // The same counts on /metrics, per verdict (what a Prometheus reject-rate panel reads).
+    const counted = (await metrics.parts.get()).values.map((v) => [v.labels.verdict, v.value]);
+    expect(counted.sort()).toEqual([
+      ['fail', 1],
+      ['pass', 1],
+      ['unknown', 2],
+    ]);
   });
 
   it("judges a part unknown when the model fails on its window, with the model's error", async () => {
