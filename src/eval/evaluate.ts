@@ -182,10 +182,11 @@ export async function fitOnSeries(
     index.forEach((from, j) => (rows[t * channels.length + j] = series.rows[t * c + from]));
   const segmented = segmentRows(rows, channels.length, series.times, series.periodMs, trainRows);
   if (segmented.rowCount === 0) throw noCompleteRowError(series.file, rows, channels, trainRows);
+  const breaks = segmentsText(segmented);
   return fitDetector(
     {
       name: 'eval',
-      source: `${series.file}: first ${trainRows} rows${segmentsText(segmented)}`,
+      source: `${series.file}: first ${trainRows} rows${breaks ? ` (${breaks})` : ''}`,
       channels,
       periodMs: series.periodMs,
       rows: segmented.rows,

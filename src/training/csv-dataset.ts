@@ -21,7 +21,7 @@ import {
 import type { TrainingSet } from './build-model.js';
 import type { NormalData } from './fit-detector.js';
 import { channelStats } from './sim-recording.js';
-import { hopEnds, noCompleteRowError, segmentRows, segmentsText, windowEnds, windowsAt } from './segments.js';
+import { autoencoderWindows, noCompleteRowError, segmentRows, segmentsText } from './segments.js';
 
 export interface CsvTrainingOptions {
   readonly name: string;
@@ -90,6 +90,7 @@ export function csvNormalData(
   const segmented = segmentRows(readings, channels.length, times, periodMs, n);
   if (segmented.rowCount === 0) throw noCompleteRowError(file, readings, channels, n);
   const { rows } = segmented;
+  const breaks = segmentsText(segmented);
   const labels = labelColumn(table, 'anomaly');
   let anomalous = 0;
   let first = 0;
@@ -103,14 +104,14 @@ export function csvNormalData(
   }
   return {
     name: o.name,
-    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${leftOutNames(table)}${table.countedRows ? ' (no time column: rows counted as samples)' : ''}${held.length > 0 ? ` (missing readings: ${heldText(held)})` : ''}${segmentsText(segmented)}`,
+    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${leftOutNames(table)}${table.countedRows ? ' (no time column: rows counted as samples)' : ''}${held.length > 0 ? ` (missing readings: ${heldText(held)})` : ''}${breaks ? ` (${breaks})` : ''}`,
     channels,
     periodMs,
     rows,
     rowCount: segmented.rowCount,
     ...(segmented.segmentStarts.length > 0 ? { segmentStarts: segmented.segmentStarts } : {}),
     ...(segmented.sourceRows ? { sourceRows: segmented.sourceRows } : {}),
-    ...(segmentsText(segmented) ? { breaks: segmentsText(segmented).trim().slice(1, -1) } : {}),
+    ...(breaks ? { breaks } : {}),
     missing: held,
     ...(table.textColumns ? { textColumns: table.textColumns } : {}),
     ...(anomalous > 0 ? { labelledAnomalous: { rows: anomalous, first } } : {}),
@@ -121,9 +122,14 @@ export function csvTrainingSet(text: string, file: string, o: CsvTrainingOptions
   const { channels, periodMs, rows, rowCount: n, segmentStarts = [] } = csvNormalData(text, file, o);
   const split = Math.floor(n * (1 - o.validationFraction));
   const W = o.windowLength;
-  const trainEnds = hopEnds(windowEnds(W - 1, split, W, segmentStarts), W, o.hop, segmentStarts);
-  const validationEnds = windowEnds(split + W - 1, n, W, segmentStarts);
-  if (trainEnds.length === 0 || validationEnds.length === 0) {
+  const windows = autoencoderWindows(
+    rows,
+    channels.length,
+    n,
+    { length: W, split, heldOutFrom: split + W - 1, hop: o.hop },
+    segmentStarts,
+  );
+  if (windows.train.length === 0 || windows.validation.length === 0) {
     throw new Error(
       `${file}: ${n} rows give ${split} training and ${n - split} validation rows; each needs at least one window of ${W}${segmentStarts.length > 0 ? ' rows in a row (no window spans a break)' : ''}`,
     );
@@ -142,9 +148,7 @@ export function csvTrainingSet(text: string, file: string, o: CsvTrainingOptions
     windowLength: W,
     periodMs,
     hidden: o.hidden,
-    train: windowsAt(rows, channels.length, trainEnds, W),
-    validation: windowsAt(rows, channels.length, validationEnds, W),
-    ...(segmentStarts.length > 0 ? { validationEnds } : {}),
+    ...windows,
     validationNote: `the last ${Math.round(o.validationFraction * 100)}% of ${file}`,
     mean,
     std,

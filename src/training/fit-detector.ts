@@ -30,7 +30,7 @@ import { TERM_OUTPUT } from './detector-graph.js';
 import { describeTerm, fitStatistical, termKinds, type NormalRows } from './fit-statistical.js';
 import { CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT } from './scoring-graph.js';
 import { channelStats } from './sim-recording.js';
-import { hopEnds, windowEnds, windowsAt } from './segments.js';
+import { autoencoderWindows } from './segments.js';
 import { refuseConstantChannels } from './constant-channels.js';
 import { changeBeforeRows } from './residual-change.js';
 
@@ -90,10 +90,14 @@ export async function fitDetector(data: NormalData, o: DetectorOptions): Promise
     });
     const W = geometry.windowLength;
     const starts = data.segmentStarts ?? [];
-    const hop = o.hop ?? 1;
-    const trainEnds = hopEnds(windowEnds(W - 1, split, W, starts), W, hop, starts);
-    const heldOutEnds = windowEnds(split, data.rowCount, W, starts);
-    if (split < W || heldOutRows < W || trainEnds.length === 0 || heldOutEnds.length === 0)
+    const windows = autoencoderWindows(
+      data.rows,
+      c,
+      data.rowCount,
+      { length: W, split, heldOutFrom: split, hop: o.hop ?? 1 },
+      starts,
+    );
+    if (split < W || heldOutRows < W || windows.train.length === 0 || windows.validation.length === 0)
       throw new Error(
         `${data.source}: ${data.rowCount} rows give ${split} training and ${heldOutRows} held-out rows; each needs at least one window of ${W}${starts.length > 0 ? ' rows in a row (no window spans a break)' : ''}`,
       );
@@ -107,9 +111,7 @@ export async function fitDetector(data: NormalData, o: DetectorOptions): Promise
         windowLength: W,
         periodMs: data.periodMs,
         hidden: o.hidden ?? [32, 6, 32],
-        train: windowsAt(data.rows, c, trainEnds, W),
-        validation: windowsAt(data.rows, c, heldOutEnds, W),
-        ...(starts.length > 0 ? { validationEnds: heldOutEnds } : {}),
+        ...windows,
         validationNote: `the last ${heldOutRows} rows of ${data.source}`,
         mean,
         std,
@@ -194,6 +196,8 @@ async function fitTermDetector(
   const { meanRel, agree } = int8Agreement(int8Scores, fp32Scores, alarm.on);
   refuseInt8Alarms(int8Scores, fp32Scores, alarm.on, data.source);
   const largest = fit.largestNormalTerm;
+  /** The largest normal score's row as the file has it (1-based; rows left out for lack of a reading counted). */
+  const largestRow = (data.sourceRows?.[largest.row] ?? largest.row) + 1;
   const change = fit.layout.residual?.change;
   const manifest: ModelManifest = {
     ...base,
@@ -207,7 +211,7 @@ async function fitTermDetector(
       details: {
         ...alarm.details,
         largest_score_term: describeTerm(largest),
-        largest_score_row: (data.sourceRows?.[largest.row] ?? largest.row) + 1,
+        largest_score_row: largestRow,
       },
     },
     quantization: {
@@ -278,7 +282,7 @@ async function fitTermDetector(
     );
   const above = fit.calibrationSegments.reduce((a, s) => a + s.filter((v) => v >= alarm.on).length, 0);
   o.log(
-    `largest score on the normal rows (each quarter scored against the rest): ${largest.z.toFixed(2)}, ${describeTerm(largest)} over the ${W} rows up to row ${(data.sourceRows?.[largest.row] ?? largest.row) + 1}; ` +
+    `largest score on the normal rows (each quarter scored against the rest): ${largest.z.toFixed(2)}, ${describeTerm(largest)} over the ${W} rows up to row ${largestRow}; ` +
       (above === 0
         ? 'the alarm sits above it, so if those rows were not normal operation, train without them'
         : `${above} normal windows score at or above the alarm, as the budget allows`),

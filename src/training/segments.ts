@@ -133,7 +133,29 @@ export function segmentsText(s: Pick<SegmentedRows, 'segmentStarts' | 'leftOutRo
     ...(s.leftOutRows > 0 ? [`${s.leftOutRows} row(s) without every reading left out`] : []),
   ];
   const n = s.segmentStarts.length + 1;
-  return ` (learnt in ${n} segment${n > 1 ? 's' : ''}: ${parts.join(', ')}; no window spans a break)`;
+  return `learnt in ${n} segment${n > 1 ? 's' : ''}: ${parts.join(', ')}; no window spans a break`;
+}
+
+/**
+ * An autoencoder's windows of `length` rows (row-major, `c` channels, `n` rows), none spanning a segment start: for
+ * training those ending before `split`, `hop` rows apart in each segment (hopEnds); held out those ending in
+ * [heldOutFrom, n), with their last rows where segments start (the calibration cuts their scores there).
+ */
+export function autoencoderWindows(
+  rows: Float64Array,
+  c: number,
+  n: number,
+  o: { readonly length: number; readonly split: number; readonly heldOutFrom: number; readonly hop: number },
+  segmentStarts: readonly number[] = [],
+): { train: Float64Array[]; validation: Float64Array[]; validationEnds?: number[] } {
+  const { length, split } = o;
+  const trainEnds = hopEnds(windowEnds(length - 1, split, length, segmentStarts), length, o.hop, segmentStarts);
+  const heldOutEnds = windowEnds(o.heldOutFrom, n, length, segmentStarts);
+  return {
+    train: windowsAt(rows, c, trainEnds, length),
+    validation: windowsAt(rows, c, heldOutEnds, length),
+    ...(segmentStarts.length > 0 ? { validationEnds: heldOutEnds } : {}),
+  };
 }
 
 /** The windows of `length` rows (row-major, `c` channels) ending at `ends`, each a copy. */

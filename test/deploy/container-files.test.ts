@@ -278,7 +278,7 @@ describe('container files', () => {
       const volume = ops(s, 'VOLUME')
         .flatMap(execForm)
         .find((v) => dir?.startsWith(`${v}/`));
-      expect(volume, `${target}: ${variable}=${dir} lies on a volume`).toBeDefined();
+      expect(volume, `${target}: ${variable}=${dir} lies on a volume`).toBe('/data');
       const [user] = ops(s, 'USER');
       expect(ops(s, 'RUN').join('\n'), `${target}: ${user} owns ${volume}`).toMatch(
         new RegExp(`chown ${user}:\\S+ (\\S+ )*${volume}\\b`),

@@ -3,7 +3,7 @@
  * the shape `fitDetector` takes. `adjust` may change a value (a fault), `extra` adds channels computed from each row.
  */
 import { SeededRandom } from '../../src/core/random.js';
-import { DEFAULT_TARGET, fitDetector } from '../../src/training/fit-detector.js';
+import { DEFAULT_TARGET, fitDetector, type DetectorArch, type NormalData } from '../../src/training/fit-detector.js';
 
 export const PLANT_CHANNELS = ['flow', 'pressure', 'level', 'valve', 'speed', 'current'];
 
@@ -58,8 +58,14 @@ export function plantWithPOnlyLoop() {
 
 /** The hybrid detector fitted on a plant as `train` fits it, at the default budget. */
 export function fitHybrid(plant: ReturnType<typeof twoSourcePlant>) {
-  return fitDetector(plant, {
-    arch: 'hybrid',
+  return fitPlant(plant, 'hybrid');
+}
+
+/** A detector fitted on rows of normal operation (a plant, segments and all) as `train` fits it, at the default budget,
+ * one epoch. */
+export function fitPlant(data: NormalData, arch: DetectorArch) {
+  return fitDetector(data, {
+    arch,
     seed: 1,
     epochs: 1,
     validationFraction: 0.25,

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_TARGET, fitDetector, type NormalData } from '../../src/training/fit-detector.js';
 import { csvNormalData, csvTrainingSet } from '../../src/training/csv-dataset.js';
 import { constantChannels } from '../../src/training/constant-channels.js';
-import { twoSourcePlant } from '../helpers/two-source-plant.js';
+import { fitPlant, twoSourcePlant } from '../helpers/two-source-plant.js';
 
 /** A CSV of `rows` rows a second apart (Unix ms), three noisy channels, a minute's pause before every row `every`. */
 function csvWithPauses(rows: number, every: number): string {
@@ -89,19 +89,6 @@ describe('stats and hybrid: segments each shorter than a window', () => {
   it('says the segments are too short, not the rows too few', async () => {
     const plant = twoSourcePlant();
     const starts = Array.from({ length: 39 }, (_, i) => (i + 1) * 20);
-    await expect(
-      fitDetector(
-        { ...plant, segmentStarts: starts },
-        {
-          arch: 'stats',
-          seed: 1,
-          epochs: 1,
-          validationFraction: 0.25,
-          target: DEFAULT_TARGET,
-          command: 'test',
-          log: () => {},
-        },
-      ),
-    ).rejects.toThrow(/longest segment has 20 rows/);
+    await expect(fitPlant({ ...plant, segmentStarts: starts }, 'stats')).rejects.toThrow(/longest segment has 20 rows/);
   });
 });

@@ -11,8 +11,8 @@ import {
   windowEnds,
   segmentsText,
 } from '../../src/training/segments.js';
-import { DEFAULT_TARGET, fitDetector, type NormalData } from '../../src/training/fit-detector.js';
-import { twoSourcePlant } from '../helpers/two-source-plant.js';
+import type { NormalData } from '../../src/training/fit-detector.js';
+import { fitPlant, twoSourcePlant } from '../helpers/two-source-plant.js';
 
 describe('segmentRows', () => {
   // Three channels, 8 rows a second apart; row 2 lacks a reading, and row 6 comes a minute after row 5.
@@ -36,7 +36,7 @@ describe('segmentRows', () => {
     expect(s.sourceRows).toEqual([0, 1, 3, 4, 5, 6, 7]);
     expect([s.leftOutRows, s.pauses]).toEqual([1, 1]);
     expect(segmentsText(s)).toBe(
-      ' (learnt in 3 segments: 1 pause(s), 1 row(s) without every reading left out; no window spans a break)',
+      'learnt in 3 segments: 1 pause(s), 1 row(s) without every reading left out; no window spans a break',
     );
   });
 
@@ -90,16 +90,7 @@ function plantWithCut(): NormalData {
 }
 
 async function fit(data: NormalData) {
-  const lines: string[] = [];
-  const fitted = await fitDetector(data, {
-    arch: 'stats',
-    seed: 1,
-    epochs: 1,
-    validationFraction: 0.25,
-    target: DEFAULT_TARGET,
-    command: 'test',
-    log: (l) => lines.push(l),
-  });
+  const fitted = await fitPlant(data, 'stats');
   return { manifest: fitted.manifest, details: fitted.manifest.score.details! };
 }
 
