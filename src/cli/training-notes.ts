@@ -4,17 +4,9 @@
  */
 import { nameSchema } from '../core/config-primitives.js';
 import type { CalibrationTarget } from '../training/alarm-calibration.js';
+import { spanText } from '../core/span-text.js';
 
 const DAY_MS = 86_400_000;
-
-/** A span of time as a person reads it: 45 s, 2.8 min, 5.5 h, 3.2 days. */
-export function spanText(ms: number): string {
-  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
-  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
-  if (ms < DAY_MS) return `${(ms / 3_600_000).toFixed(1)} h`;
-  const days = (ms / DAY_MS).toFixed(1).replace(/\.0$/, '');
-  return days === '1' ? '1 day' : `${days} days`;
-}
 
 /** ` (e.g. Volume_Flow_RateRMS)`: the name with what a configuration refuses replaced; nothing where none is left. */
 function example(name: string): string {

@@ -119,7 +119,7 @@ export function registerWindowNode(RED: RedApi): void {
         throw new Error('window settings: window length must be a whole number of samples (or choose a model)');
       if (window.align !== 'batch' && periodMs === undefined)
         throw new Error(`window settings: align ${window.align} puts samples on the model's time grid: choose a model`);
-      windows = new AssetWindows(asset, channels, length, window, periodMs);
+      windows = new AssetWindows(asset, channels, length, window, periodMs, (message) => node.warn(message));
       node.status({ fill: 'grey', shape: 'ring', text: `${channels.length} channels × ${length}, waiting` });
     };
     const ready = setup().catch((err: Error) => {

@@ -120,6 +120,7 @@ export class AssetPipeline {
       current.windowLength,
       config.window,
       current.samplePeriodMs,
+      (message) => deps.logger.warn({ asset: config.name }, message),
     );
     // A sliding window's score that stays above the clear level for a window's span raises the alarm too (sustain_ms);
     // parts (cycle windows) are judged one by one.

@@ -10,9 +10,18 @@
  *
  * A value older than `maxAgeMs` at t (for linear: either neighbour further than that from t),
  * bad or non-finite makes the row incomplete: it is never scored as if normal. After a gap longer
- * than `maxGapRows` grid steps the grid jumps ahead, emitting one incomplete row to mark it.
+ * than `maxGapRows` grid steps the grid jumps ahead, emitting one incomplete row to mark it; one push
+ * never emits more than about `maxGapRows` rows, whatever the samples' stamps say.
+ *
+ * Stamps come from the devices' clocks (OPC UA source timestamps, an MQTT payload's time field).
+ * A sample whose clock jumped ahead of the gateway's (its stamp less its receipt time, against the
+ * channel's last sample) by more than that gap is held back: a single one (a corrupt or hostile
+ * stamp, a year 2099 from a PLC) is dropped, so it neither ends the channel's later samples as late
+ * nor jumps the grid; the next sample on the same new clock confirms a clock step and the grid
+ * follows. A steady offset (a device clock minutes off) is no jump and is followed as before.
  */
 import type { Sample } from '../core/types.js';
+import { spanText } from '../core/span-text.js';
 import { unusableText, type Row, type Unusable } from './row-assembler.js';
 
 export type Alignment = 'hold' | 'linear';
@@ -25,6 +34,13 @@ interface Point {
 
 const NO_ROWS: readonly Row[] = Object.freeze([]);
 
+/** A sample held back because its clock jumped ahead, until the channel's next sample confirms or refutes it. */
+interface Jump {
+  readonly point: Point;
+  /** Its stamp less its receipt time. */
+  readonly offset: number;
+}
+
 export class TimeGrid {
   private readonly index = new Map<string, number>();
   /** Recent samples per channel, oldest first. */
@@ -32,6 +48,9 @@ export class TimeGrid {
   /** The next grid time to emit; NaN until the first sample. */
   private next = Number.NaN;
   private watermark = Number.NEGATIVE_INFINITY;
+  /** Per channel: the last accepted sample's stamp less its receipt time (NaN: not known). */
+  private readonly offsets: Float64Array;
+  private readonly jumps: (Jump | undefined)[];
 
   constructor(
     readonly asset: string,
@@ -40,10 +59,14 @@ export class TimeGrid {
     readonly method: Alignment,
     private readonly maxAgeMs: number,
     private readonly maxGapRows = 1000,
+    /** Told of each sample dropped or clock step followed (a log line's text). */
+    private readonly onClockJump?: (message: string) => void,
   ) {
     if (!(periodMs > 0)) throw new RangeError(`time grid period ${periodMs} ms: expected > 0`);
     channels.forEach((c, i) => this.index.set(c, i));
     this.history = channels.map(() => []);
+    this.offsets = new Float64Array(channels.length).fill(Number.NaN);
+    this.jumps = channels.map(() => undefined);
   }
 
   /** Feeds a batch; returns the grid rows that became final, oldest first. */
@@ -55,19 +78,26 @@ export class TimeGrid {
       if (i === undefined) continue;
       const h = this.history[i];
       if (h.length > 0 && s.ts <= h[h.length - 1].ts) continue; // late or repeated: the grid has moved on
-      h.push({ ts: s.ts, value: s.value, good: s.quality === 'good' && Number.isFinite(s.value) });
-      if (s.ts > this.watermark) this.watermark = s.ts;
-      if (s.ts < earliest) earliest = s.ts;
+      const point = { ts: s.ts, value: s.value, good: s.quality === 'good' && Number.isFinite(s.value) };
+      const accepted = this.afterClockCheck(i, point, s.received);
+      if (!accepted) continue;
+      for (const p of accepted) {
+        h.push(p);
+        if (p.ts > this.watermark) this.watermark = p.ts;
+        if (p.ts < earliest) earliest = p.ts;
+      }
     }
     if (earliest === Number.POSITIVE_INFINITY) return NO_ROWS;
     const gridAt = (ts: number) => Math.ceil(ts / this.periodMs) * this.periodMs;
     if (Number.isNaN(this.next)) this.next = gridAt(earliest);
     const rows: Row[] = [];
-    if ((this.watermark - this.next) / this.periodMs > this.maxGapRows) {
-      // A long gap: one incomplete row marks it, then the grid continues from this batch's samples.
+    const gapMs = this.maxGapRows * this.periodMs;
+    if (this.watermark - this.next > gapMs) {
+      // A long gap: one incomplete row marks it, then the grid continues from this batch's samples, and no further
+      // back than a gap before the newest (a batch that spans longer is not replayed row by row).
       const values = new Float64Array(this.channels.length).fill(Number.NaN);
       rows.push({ ts: this.next, values, complete: false, why: 'a gap in the samples' });
-      this.next = Math.max(this.next + this.periodMs, gridAt(earliest));
+      this.next = Math.max(this.next + this.periodMs, gridAt(earliest), gridAt(this.watermark - gapMs));
     }
     while (this.isFinal(this.next)) {
       rows.push(this.rowAt(this.next));
@@ -75,6 +105,42 @@ export class TimeGrid {
     }
     this.trim();
     return rows;
+  }
+
+  /**
+   * The points to add for a channel's new sample: itself; nothing while a jump of its clock ahead is unconfirmed; or
+   * the held jump and the sample once the sample confirms it. Without a receipt time (a recording) nothing is checked.
+   */
+  private afterClockCheck(c: number, point: Point, received: number | undefined): readonly Point[] | undefined {
+    if (received === undefined || !Number.isFinite(received)) return [point];
+    const offset = point.ts - received;
+    const gapMs = this.maxGapRows * this.periodMs;
+    const jump = this.jumps[c];
+    this.jumps[c] = undefined;
+    if (jump && Math.abs(offset - jump.offset) <= gapMs) {
+      this.onClockJump?.(
+        `asset ${this.asset}: channel ${this.channels[c]}'s clock stepped ${spanText(jump.offset - this.known(c))} ` +
+          'ahead and stayed there; the time grid follows it',
+      );
+      this.offsets[c] = offset;
+      return point.ts > jump.point.ts ? [jump.point, point] : [point];
+    }
+    if (jump)
+      this.onClockJump?.(
+        `asset ${this.asset}: dropped one sample of channel ${this.channels[c]} stamped ` +
+          `${spanText(jump.offset - this.known(c))} ahead of its clock (${new Date(jump.point.ts).toISOString()})`,
+      );
+    const last = this.offsets[c];
+    if (!Number.isNaN(last) && offset - last > gapMs) {
+      this.jumps[c] = { point, offset };
+      return undefined;
+    }
+    this.offsets[c] = offset;
+    return [point];
+  }
+
+  private known(c: number): number {
+    return Number.isNaN(this.offsets[c]) ? 0 : this.offsets[c];
   }
 
   private isFinal(t: number): boolean {

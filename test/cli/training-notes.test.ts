@@ -1,6 +1,7 @@
 /** What train tells about a model from a CSV: channels no configuration can name, a span shorter than the budget's. */
 import { describe, expect, it } from 'vitest';
-import { spanText, trainingNotes, undeployableChannels } from '../../src/cli/training-notes.js';
+import { spanText } from '../../src/core/span-text.js';
+import { trainingNotes, undeployableChannels } from '../../src/cli/training-notes.js';
 
 describe('trainingNotes', () => {
   it("names the channels a gateway configuration cannot name, with the column's fix", () => {

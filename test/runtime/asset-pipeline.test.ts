@@ -8,7 +8,8 @@ import { assetSchema } from '../../src/config/schema.js';
 import type { Model } from '../../src/core/components.js';
 import type { AlarmEvent, PartResult, Sample, ScoreResult, Window } from '../../src/core/types.js';
 import { AssetPipeline } from '../../src/runtime/asset-pipeline.js';
-import { silentLogger } from '../../src/telemetry/logger.js';
+import { silentLogger, type Logger } from '../../src/telemetry/logger.js';
+import { logLines } from '../helpers/log-lines.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 
 const CHANNELS = ['a', 'b'];
@@ -57,7 +58,7 @@ class MeanModel implements Model {
 
 function setup(
   asset: Record<string, unknown> = {},
-  options: { maxQueuedWindows?: number; model?: MeanModel; now?: () => number } = {},
+  options: { maxQueuedWindows?: number; model?: MeanModel; now?: () => number; logger?: Logger } = {},
 ) {
   const config = assetSchema.parse({ name: 'pump-1', model: 'unused', ...asset });
   const model = options.model ?? new MeanModel();
@@ -70,7 +71,7 @@ function setup(
     model,
     { onScores: (s) => scores.push(...s), onAlarm: (a) => alarms.push(a), onParts: (p) => parts.push(...p) },
     {
-      logger: silentLogger(),
+      logger: options.logger ?? silentLogger(),
       metrics,
       ...(options.maxQueuedWindows ? { maxQueuedWindows: options.maxQueuedWindows } : {}),
       ...(options.now ? { now: options.now, wall: options.now } : {}),
@@ -317,6 +318,25 @@ describe('AssetPipeline: an asset whose inputs stop', () => {
     at(1200, [{ ...poll(1200, Number.NaN)[0], quality: 'bad' }]);
     expect(pipeline.status().blind?.reason).toBe('its windows are incomplete: b stale; a bad');
     await pipeline.idle();
+  });
+
+  it('on a time grid, logs and drops a sample stamped far ahead of its clock, and scores on', async () => {
+    const log = logLines('info');
+    const { pipeline, scores } = setup({ window: { align: 'hold' } }, { logger: log.logger });
+    const T0 = Date.UTC(2026, 11, 6);
+    for (let k = 0; k < 12; k++) {
+      const t = T0 + k * 100;
+      // Row 5: channel b's device sends one stamp in the year 2106.
+      const batch = poll(t, 0.5).map((sample) => ({ ...sample, received: t }));
+      if (k === 5) batch[1] = { ...batch[1], ts: Date.UTC(2106, 0, 1) };
+      pipeline.push(batch);
+    }
+    await pipeline.idle();
+    expect(log.at(40)).toEqual([
+      'asset pump-1: dropped one sample of channel b stamped 79 years ahead of its clock (2106-01-01T00:00:00.000Z)',
+    ]);
+    // Rows 0–10 are final (row 11 waits for a later sample): windows of 3 end at rows 2 to 10, all scored.
+    expect(scores.map((r) => r.ts - T0)).toEqual([200, 300, 400, 500, 600, 700, 800, 900, 1000]);
   });
 
   it('is not blind between the complete windows of long hops', () => {

@@ -98,6 +98,74 @@ describe('time grid', () => {
   });
 });
 
+/** A sample as a live source stamps it: on the device's clock (`ts`), received at `received` on the gateway's. */
+const live = (channel: string, ts: number, received: number, value = 1): Sample => ({
+  ...s(channel, ts, value),
+  received,
+});
+
+describe('time grid: stamps from device clocks', () => {
+  const T0 = Date.UTC(2026, 11, 6, 8);
+
+  it('drops one sample stamped far ahead of its clock: no row per period up to it, the channel goes on', () => {
+    const notes: string[] = [];
+    const grid = new TimeGrid('a', ['fast', 'slow'], 100, 'hold', 1000, 1000, (m) => notes.push(m));
+    const rows = [];
+    for (let k = 0; k < 30; k++) {
+      const t = T0 + k * 100;
+      const batch = [live('fast', t, t), live('slow', t, t)];
+      // Row 10: the PLC sends one stamp 80 years ahead (a corrupt clock); row 11 a day ahead.
+      if (k === 10) batch[0] = live('fast', Date.UTC(2106, 0, 1), t);
+      if (k === 11) batch[0] = live('fast', t + 86_400_000, t);
+      rows.push(...grid.push(batch));
+    }
+    // Without the check: 864,000 rows up to the day-ahead stamp (and a row per period to 2106: a freeze).
+    expect(rows.map((r) => r.ts)).toEqual(Array.from({ length: 29 }, (_, k) => T0 + k * 100));
+    // The rows the dropped samples would have set hold the value before them; none is incomplete.
+    expect(rows.filter((r) => !r.complete)).toEqual([]);
+    // Each is named when the channel's next sample shows it was not a clock step.
+    expect(notes).toEqual([
+      `asset a: dropped one sample of channel fast stamped 79 years ahead of its clock (2106-01-01T00:00:00.000Z)`,
+      `asset a: dropped one sample of channel fast stamped 1 day ahead of its clock (2026-12-07T08:00:01.100Z)`,
+    ]);
+  });
+
+  it('follows a device clock stepped ahead and staying there: one incomplete row marks the step', () => {
+    const notes: string[] = [];
+    const grid = new TimeGrid('a', ['v'], 100, 'hold', 1000, 1000, (m) => notes.push(m));
+    const rows = [];
+    for (let k = 0; k < 20; k++) {
+      const t = T0 + k * 100;
+      const step = k >= 10 ? 3_600_000 : 0; // someone set the PLC's clock an hour ahead at row 10
+      rows.push(...grid.push([live('v', t + step, t, k)]));
+    }
+    expect(notes).toEqual([
+      `asset a: channel v's clock stepped 1.0 h ahead and stayed there; the time grid follows it`,
+    ]);
+    const gap = rows.findIndex((r) => !r.complete);
+    expect(rows[gap]).toMatchObject({ ts: T0 + 900, why: 'a gap in the samples' });
+    expect(rows.slice(gap + 1).map((r) => [r.ts - 3_600_000, r.values[0]])).toEqual(
+      Array.from({ length: 9 }, (_, k) => [T0 + (10 + k) * 100, 10 + k]),
+    );
+  });
+
+  it('takes a device clock that is off by a steady amount as it is, without a note', () => {
+    const notes: string[] = [];
+    const grid = new TimeGrid('a', ['v'], 100, 'hold', 1000, 1000, (m) => notes.push(m));
+    const rows = [];
+    for (let k = 0; k < 10; k++) rows.push(...grid.push([live('v', T0 + k * 100 + 600_000, T0 + k * 100, k)]));
+    expect(rows.map((r) => r.values[0])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(notes).toEqual([]);
+  });
+
+  it('never emits more than the gap allows from one push, whatever its stamps (no receipt times to check)', () => {
+    const grid = new TimeGrid('a', ['v'], 100, 'hold', 1000, 50);
+    const rows = grid.push([s('v', 0, 1), s('v', 100, 1), s('v', 8.64e15, 2)]);
+    expect(rows.length).toBeLessThanOrEqual(52);
+    expect(rows[0]).toMatchObject({ ts: 0, complete: false, why: 'a gap in the samples' });
+  });
+});
+
 describe('windows on the time grid', () => {
   it('cut sliding windows of the model length from channels at different rates, hop in ms', () => {
     const settings = windowSchema.parse({ align: 'linear', hop_ms: 200, max_sample_age_ms: 1000 });
