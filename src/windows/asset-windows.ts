@@ -53,8 +53,9 @@ export class PartIdTracker {
     }
   }
 
+  /** The id at a part's time: none where the id's stamp is further from it than the age limit, either side. */
   at(ts: number): string | undefined {
-    return ts - this.ts <= this.maxAgeMs ? this.id : undefined;
+    return Math.abs(ts - this.ts) <= this.maxAgeMs ? this.id : undefined;
   }
 }
 

@@ -14,8 +14,19 @@ export interface Row {
   readonly why?: string;
 }
 
-/** Why a channel's value cannot be used in a row: never received, older than the age limit, or bad (or NaN). */
-export type Unusable = 'missing' | 'stale' | 'bad';
+/**
+ * Why a channel's value cannot be used in a row: never received, older than the age limit, bad (or NaN), or stamped
+ * further ahead of the row's time than the age limit (its device's clock runs ahead of the others').
+ */
+export type Unusable = 'missing' | 'stale' | 'bad' | 'ahead';
+
+/** How a row's `why` words each kind. */
+const WORDS: Readonly<Record<Unusable, string>> = {
+  missing: 'missing',
+  stale: 'stale',
+  bad: 'bad',
+  ahead: 'stamped ahead of the others',
+};
 
 /** Channels named in a row's `why` per kind; more are counted ("a, b, c, d and 3 more stale"). */
 const NAMED = 4;
@@ -23,11 +34,11 @@ const NAMED = 4;
 /** A row's `why`: the unusable channels by kind, missing first ("pressure missing; flow, temperature stale"). */
 export function unusableText(channels: readonly string[], kinds: readonly (Unusable | undefined)[]): string {
   const parts: string[] = [];
-  for (const kind of ['missing', 'stale', 'bad'] as const) {
+  for (const kind of ['missing', 'stale', 'bad', 'ahead'] as const) {
     const names = channels.filter((_, i) => kinds[i] === kind);
     if (names.length === 0) continue;
     const shown = names.slice(0, NAMED).join(', ');
-    parts.push(`${shown}${names.length > NAMED ? ` and ${names.length - NAMED} more` : ''} ${kind}`);
+    parts.push(`${shown}${names.length > NAMED ? ` and ${names.length - NAMED} more` : ''} ${WORDS[kind]}`);
   }
   return parts.join('; ');
 }
@@ -91,13 +102,18 @@ export class RowAssembler {
           ? 'bad'
           : this.usable(i, ts)
             ? undefined
-            : 'stale',
+            : this.times[i] > ts
+              ? 'ahead'
+              : 'stale',
     );
     return unusableText(this.channels, kinds);
   }
 
-  /** Whether channel `i`'s newest value is good and no older than the age limit at `ts` (a row's time). */
+  /**
+   * Whether channel `i`'s newest value is good and within the age limit of `ts` (a row's time), either side: a value
+   * stamped an hour ahead by a clock that runs fast is not fresh for an hour after its source stopped.
+   */
   usable(i: number, ts: number): boolean {
-    return this.good[i] === 1 && ts - this.times[i] <= this.maxAgeMs;
+    return this.good[i] === 1 && Math.abs(ts - this.times[i]) <= this.maxAgeMs;
   }
 }

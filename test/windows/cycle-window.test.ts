@@ -126,6 +126,50 @@ describe('cycle-triggered windows', () => {
     ]);
   });
 
+  it('flag: a part that starts while the trigger cannot be read is incomplete: its first rows are unknown', () => {
+    const unread = (ts: number) => ({ ...row(ts, 5, Number.NaN, 3, false), why: 'cycle_active bad' });
+    const out = feed(flag(), [
+      row(0, 0, 0, 3),
+      unread(1),
+      unread(2),
+      row(3, 5, 1, 3),
+      row(4, 9, 1, 3),
+      row(5, 0, 0, 4),
+    ]);
+    expect(out).toEqual([
+      {
+        kind: 'incomplete',
+        ts: 5,
+        partId: '3',
+        reason: 'its start was not seen: the trigger could not be read (cycle_active bad)',
+      },
+    ]);
+    // Unread while idle, and still idle after: nothing lost; the next part is judged as usual.
+    const idle = feed(flag(), [row(0, 0, 0), unread(1), row(2, 0, 0), row(3, 5, 1), row(4, 9, 1), row(5, 0, 0)]);
+    expect(idle.map((o) => o.kind)).toEqual(['window']);
+  });
+
+  it('counter: a counter that changed while it could not be read starts a part whose start was not seen', () => {
+    const w = new CycleWindow({
+      asset: 'press',
+      channels: ['force'],
+      triggerIndex: 2,
+      trigger: 'counter',
+      partIdIndex: 2,
+      length: 2,
+      minRows: 2,
+      maxRows: 10,
+    });
+    const unread = (ts: number) => ({ ts, values: Float64Array.of(1, 0, Number.NaN), complete: false });
+    const out = feed(w, [row(0, 1, 0, 1), row(1, 2, 0, 2), row(2, 4, 0, 2), unread(3), row(4, 6, 0, 3)]);
+    out.push(...feed(w, [row(5, 8, 0, 3), row(6, 9, 0, 4)]));
+    // Part 2's end and part 3's start were not seen: neither is judged.
+    expect(out.map((o) => (o.kind === 'window' ? o.window.partId : [o.partId, o.reason]))).toEqual([
+      ['2', 'a sample was missing, stale or bad during the cycle'],
+      ['3', 'its start was not seen: the trigger could not be read'],
+    ]);
+  });
+
   it('numbers parts itself when no part id channel is configured', () => {
     const w = flag({ partIdIndex: undefined });
     const out = feed(w, [

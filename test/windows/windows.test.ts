@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../src/core/types.js';
 import { RowAssembler, unusableText } from '../../src/windows/row-assembler.js';
 import { SlidingWindow } from '../../src/windows/sliding/sliding-window.js';
+import { PartIdTracker } from '../../src/windows/asset-windows.js';
 
 const s = (channel: string, ts: number, value: number, quality: Sample['quality'] = 'good', asset = 'a'): Sample => ({
   source: 'src',
@@ -33,6 +34,19 @@ describe('row assembly', () => {
     expect(r.push([s('y', 200, 3)])!.complete).toBe(false);
   });
 
+  it('takes a value stamped further ahead of the row than the age limit as unusable: a fast clock keeps nothing fresh', () => {
+    const r = new RowAssembler('a', ['flow', 'pressure'], 5000);
+    // The pressure transmitter's clock runs an hour fast; it sends once and stops.
+    r.push([s('pressure', 3_600_000, 3.1)]);
+    // Half an hour later the flow source still polls: pressure has had no reading for 30 minutes.
+    const row = r.push([s('flow', 1_800_000, 12.5)])!;
+    expect([row.complete, row.why]).toEqual([false, 'pressure stamped ahead of the others']);
+    // A few ms either side (two sources polled one after the other) is no clock problem.
+    const near = new RowAssembler('a', ['flow', 'pressure'], 5000);
+    near.push([s('pressure', 1_000_040, 3.1)]);
+    expect(near.push([s('flow', 1_000_000, 12.5)])!.complete).toBe(true);
+  });
+
   it.each(['bad', 'uncertain'] as const)('marks a row with a %s sample incomplete', (quality) => {
     const r = new RowAssembler('a', ['x', 'y'], 1000);
     expect(r.push([s('x', 10, 1), s('y', 10, 2, quality)])!.complete).toBe(false);
@@ -56,6 +70,15 @@ describe('row assembly', () => {
     expect(unusableText(channels, ['stale', 'stale', 'stale', 'missing', 'stale', 'stale', 'stale'])).toBe(
       'c4 missing; c1, c2, c3, c5 and 2 more stale',
     );
+  });
+});
+
+describe('part id', () => {
+  it('names no part from an id stamped further ahead than the age limit (a serial tag on a clock an hour fast)', () => {
+    const ids = new PartIdTracker('a', 'serial', 5000);
+    ids.push([{ ...s('serial', 3_600_000, Number.NaN), text: 'SN-0001' }]);
+    expect(ids.at(1_800_000)).toBeUndefined();
+    expect(ids.at(3_601_000)).toBe('SN-0001');
   });
 });
 

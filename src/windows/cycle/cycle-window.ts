@@ -7,8 +7,9 @@
  *   counter  each change of the trigger (a part counter) closes the running cycle and opens the
  *            next; the part id is the counter value of the part being made.
  *
- * A cycle with an incomplete row, too few rows or too many is reported as incomplete with its
- * part id: it is never scored as if it were normal. Where an incomplete row says why (which
+ * A cycle with an incomplete row, too few rows or too many, or one that started while the trigger
+ * could not be read (its first rows unknown), is reported as incomplete with its part id: it is
+ * never scored as if it were normal. Where an incomplete row says why (which
  * channels were missing, stale or bad), the reason says so too.
  */
 import type { Window } from '../../core/types.js';
@@ -46,6 +47,10 @@ export class CycleWindow {
   private why: string | undefined;
   private overflow = false;
   private sequence = 0;
+  /** The trigger could not be read since its last value: what the row said, or ''. */
+  private lost: string | undefined;
+  /** The running part started while the trigger could not be read: what the row said. */
+  private unseenStart: string | undefined;
 
   constructor(private readonly o: CycleWindowOptions) {}
 
@@ -58,15 +63,19 @@ export class CycleWindow {
   push(row: Row, partId?: string): CycleOutcome | undefined {
     const trigger = row.values[this.o.triggerIndex];
     if (!Number.isFinite(trigger)) {
-      // Without the trigger we cannot tell where the part starts or ends: the part is unknown.
+      // Without the trigger we cannot tell where the part starts or ends: the part is unknown, and so is a part that
+      // starts before it is read again.
       if (this.open) this.incomplete(row);
+      this.lost = row.why ?? '';
       return undefined;
     }
     const previous = this.lastTrigger;
     this.lastTrigger = trigger;
+    const lost = this.lost;
+    this.lost = undefined;
     if (this.o.trigger === 'flag') {
       const on = trigger !== 0;
-      if (on && !this.open && previous !== undefined && previous === 0) this.start(row, partId);
+      if (on && !this.open && previous !== undefined && previous === 0) this.start(row, partId, lost);
       else if (!on && this.open) return this.finish(row.ts);
       if (this.open && on) this.add(row);
       return undefined;
@@ -75,14 +84,16 @@ export class CycleWindow {
     let outcome: CycleOutcome | undefined;
     if (trigger !== previous) {
       if (this.open) outcome = this.finish(row.ts);
-      this.start(row, partId);
+      this.start(row, partId, lost);
     }
     if (this.open) this.add(row);
     return outcome;
   }
 
-  private start(row: Row, partId: string | undefined): void {
+  /** `lost`: the trigger could not be read just before (what its rows said), so the part's first rows are unknown. */
+  private start(row: Row, partId: string | undefined, lost: string | undefined): void {
     this.open = true;
+    this.unseenStart = lost;
     this.sequence++;
     const id = this.o.partIdIndex !== undefined ? row.values[this.o.partIdIndex] : Number.NaN;
     this.partId = partId ?? (Number.isFinite(id) ? String(id) : String(this.sequence));
@@ -112,6 +123,10 @@ export class CycleWindow {
     this.open = false;
     const partId = this.partId;
     const n = this.ts.length;
+    if (this.unseenStart !== undefined) {
+      const why = this.unseenStart === '' ? '' : ` (${this.unseenStart})`;
+      return { kind: 'incomplete', ts, partId, reason: `its start was not seen: the trigger could not be read${why}` };
+    }
     if (!this.complete) {
       const reason = 'a sample was missing, stale or bad during the cycle';
       return { kind: 'incomplete', ts, partId, reason: this.why !== undefined ? `${reason}: ${this.why}` : reason };
