@@ -26,6 +26,19 @@ const flag = (over: Partial<ConstructorParameters<typeof CycleWindow>[0]> = {}) 
     ...over,
   });
 
+/** Parts cut by a part counter (the row's third value), which is also the part id. */
+const counter = () =>
+  new CycleWindow({
+    asset: 'press',
+    channels: ['force'],
+    triggerIndex: 2,
+    trigger: 'counter',
+    partIdIndex: 2,
+    length: 2,
+    minRows: 2,
+    maxRows: 10,
+  });
+
 describe('resampling a cycle', () => {
   it.each([
     { name: 'identity when lengths match', ts: [0, 1, 2], v: [0, 10, 20], len: 3, out: [0, 10, 20] },
@@ -102,16 +115,7 @@ describe('cycle-triggered windows', () => {
   });
 
   it('counter: each change of the part counter closes one part and opens the next', () => {
-    const w = new CycleWindow({
-      asset: 'press',
-      channels: ['force'],
-      triggerIndex: 2,
-      trigger: 'counter',
-      partIdIndex: 2,
-      length: 2,
-      minRows: 2,
-      maxRows: 10,
-    });
+    const w = counter();
     const out = feed(w, [
       row(0, 1, 0, 1),
       row(1, 2, 0, 2),
@@ -150,16 +154,7 @@ describe('cycle-triggered windows', () => {
   });
 
   it('counter: a counter that changed while it could not be read starts a part whose start was not seen', () => {
-    const w = new CycleWindow({
-      asset: 'press',
-      channels: ['force'],
-      triggerIndex: 2,
-      trigger: 'counter',
-      partIdIndex: 2,
-      length: 2,
-      minRows: 2,
-      maxRows: 10,
-    });
+    const w = counter();
     const unread = (ts: number) => ({ ts, values: Float64Array.of(1, 0, Number.NaN), complete: false });
     const out = feed(w, [row(0, 1, 0, 1), row(1, 2, 0, 2), row(2, 4, 0, 2), unread(3), row(4, 6, 0, 3)]);
     out.push(...feed(w, [row(5, 8, 0, 3), row(6, 9, 0, 4)]));
