@@ -21,6 +21,8 @@ export async function startCounterServer(o: {
   readonly count: number;
   readonly periodMs: number;
   readonly pkiDir: string;
+  /** The source timestamp each tick is set with (default: the time of the tick); tests send broken clocks. */
+  readonly sourceTimestamp?: () => Date;
 }): Promise<CounterServer> {
   const { port, count, periodMs } = o;
   const server = new OPCUAServer({
@@ -60,7 +62,7 @@ export async function startCounterServer(o: {
   let ticks = 0;
   const tick = () => {
     ticks++;
-    const now = new Date();
+    const now = o.sourceTimestamp?.() ?? new Date();
     for (const v of variables)
       v.setValueFromSource(new Variant({ dataType: DataType.Double, value: ticks }), StatusCodes.Good, now);
   };

@@ -139,14 +139,17 @@ export class InfluxSink implements Sink {
     if (stats.records >= this.config.batch_size) void this.flush();
   }
 
-  /** Keeps at most one sample per channel per `raw_interval_ms` (decimation: the first in each interval). */
+  /**
+   * Keeps at most one sample per channel per `raw_interval_ms` (decimation: the first in each interval). A sample
+   * stamped before the last kept one starts the interval again: one stamp a day ahead does not drop a day of samples.
+   */
   private downsample(samples: SinkRecords['samples']): SinkRecords['samples'] {
     const interval = this.config.raw_interval_ms;
     if (interval <= 0) return samples;
     return samples.filter((s) => {
       const key = `${s.asset}\u0000${s.channel}`;
       const last = this.lastRaw.get(key);
-      if (last !== undefined && s.ts - last < interval) return false;
+      if (last !== undefined && s.ts >= last && s.ts - last < interval) return false;
       this.lastRaw.set(key, s.ts);
       return true;
     });
@@ -299,8 +302,11 @@ export class InfluxSink implements Sink {
     const shown = excerpt(text, SHOWN_CHARS, truncated);
     const database = this.config.database;
     if (status === 400 || status === 422) {
-      // "partial write: ... dropped=N": InfluxDB kept the other points of the batch.
-      const dropped = Math.min(lines, Number(/dropped=(\d+)/.exec(text)?.[1] ?? lines));
+      // "partial write: ... dropped=N": InfluxDB kept the other points of the batch. 1.x counts a point it could not
+      // parse (a time outside its range) apart, as "unable to parse", and not in dropped=N.
+      const counted = /dropped=(\d+)/.exec(text);
+      const unparsed = text.match(/unable to parse/g)?.length ?? 0;
+      const dropped = Math.min(lines, counted ? Number(counted[1]) + unparsed : unparsed || lines);
       this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: `http_${status}` });
       this.deps.logger.error(
         { sink: this.name, status, dropped },

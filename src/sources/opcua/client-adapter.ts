@@ -80,14 +80,26 @@ export interface OpcuaConnection {
   close(): Promise<void>;
 }
 
+/** Stamps before this are no time: MinDateTime (1601, which OPC UA defines as null) or a clock never set. */
+const FIRST_PLAUSIBLE_MS = Date.UTC(2000, 0, 1);
+
+/**
+ * A DataValue's timestamp in ms, or undefined where it has none or one before 2000 (the source or server clock not
+ * set, or MinDateTime): the sample then takes the next clock, the server's, else its arrival.
+ */
+export function stampOf(date: Date | null | undefined): number | undefined {
+  const ms = date?.getTime();
+  return ms !== undefined && ms >= FIRST_PLAUSIBLE_MS ? ms : undefined;
+}
+
 /** The parts of a node-opcua DataValue that make a reading, with the status code's name where it is not Good. */
 function readingOf(dv: DataValue): Reading {
   const reading = toReading({
     raw: dv.value?.value,
     dataType: dv.value ? DataType[dv.value.dataType] : undefined,
     status: dv.statusCode.value,
-    sourceTs: dv.sourceTimestamp?.getTime(),
-    serverTs: dv.serverTimestamp?.getTime(),
+    sourceTs: stampOf(dv.sourceTimestamp),
+    serverTs: stampOf(dv.serverTimestamp),
   });
   return dv.statusCode.value === 0 ? reading : { ...reading, status: dv.statusCode.name };
 }
@@ -175,8 +187,8 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
       };
       group.on('changed', (_item, dataValue, index) => {
         const raw: unknown = dataValue.value?.value;
-        scratch.sourceTs = dataValue.sourceTimestamp?.getTime();
-        scratch.serverTs = dataValue.serverTimestamp?.getTime();
+        scratch.sourceTs = stampOf(dataValue.sourceTimestamp);
+        scratch.serverTs = stampOf(dataValue.serverTimestamp);
         if (typeof raw === 'number') {
           scratch.value = raw;
           scratch.quality = qualityOf(dataValue.statusCode.value);

@@ -128,9 +128,45 @@ describe('InfluxDB sink against a real influxd', () => {
     const [scores] = await influx().query('lw_reject', 'SELECT COUNT(score) FROM linewatch_score');
     expect(scores.values[0][1]).toBe(1);
   });
+
+  it('counts a point InfluxDB cannot parse (a 1601 stamp, OPC UA MinDateTime) as dropped, and writes the rest', async () => {
+    const metrics = new GatewayMetrics();
+    const sink = new InfluxSink(config(influx().url, 'lw_unparsed'), tags, {
+      logger: silentLogger(),
+      metrics,
+      queue: memoryQueue(),
+    });
+    await sink.start();
+    const samples = sampleRun(100, Date.now() - 10_000);
+    samples[50] = { ...samples[50], channel: 'pressure', ts: Date.UTC(1601, 0, 1) };
+    sink.write({ samples, scores: [], alarms: [] });
+    await sink.close();
+    // influxd 1.x answers "partial write: unable to parse '…': time outside range … dropped=0".
+    expect(await metrics.registry.getSingleMetricAsString('linewatch_sink_dropped_points_total')).toMatch(
+      /reason="rejected"\} 1$/m,
+    );
+    const [count] = await influx().query('lw_unparsed', 'SELECT COUNT(value) FROM linewatch_sample');
+    expect(count.values[0][1]).toBe(99);
+  });
 });
 
 describe('database setup and downsampling', () => {
+  it('raw_interval_ms: one sample stamped a day ahead does not drop the channel for a day', async () => {
+    const sink = new InfluxSink(
+      influxSchema.parse({ ...config(influx().url, 'lw_ahead'), raw_interval_ms: 1000 }),
+      tags,
+      { logger: silentLogger(), metrics: new GatewayMetrics(), queue: memoryQueue() },
+    );
+    await sink.start();
+    const t0 = Date.now() - 120_000;
+    sink.write({ samples: [{ ...sampleRun(1, t0)[0], ts: t0 + 86_400_000 }], scores: [], alarms: [] });
+    // 60 samples a second apart after it, as the PLC's clock has them.
+    for (let i = 0; i < 60; i++) sink.write({ samples: sampleRun(1, t0 + i * 1000), scores: [], alarms: [] });
+    await sink.close();
+    const [count] = await influx().query('lw_ahead', 'SELECT COUNT(value) FROM linewatch_sample');
+    expect(count.values[0][1]).toBe(61);
+  });
+
   it('creates the retention policy as the default and keeps one raw point per channel per raw_interval_ms', async () => {
     const sink = new InfluxSink(
       influxSchema.parse({ ...config(influx().url, 'lw_retention'), retention: '30d', raw_interval_ms: 100 }),

@@ -183,4 +183,39 @@ describe('OPC UA items that do not change', () => {
       Subscription.maxNotificationPerPublishHighLimit = limit;
     }
   }, 60_000);
+
+  it('stamp a value whose source timestamp is MinDateTime (1601, OPC UA for none) on the next clock', async () => {
+    const server = await startCounterServer({
+      port: await freePort(),
+      count: 2,
+      periodMs: 100,
+      pkiDir: mkdtempSync(join(tmpdir(), 'lw-mindate-server-pki-')),
+      sourceTimestamp: () => new Date(Date.UTC(1601, 0, 1)),
+    });
+    const source = new OpcuaSource(
+      opcuaSourceSchema.parse({
+        name: 'mindate',
+        type: 'opcua',
+        endpoint: server.endpointUrl,
+        asset: 'line',
+        publishing_interval_ms: 100,
+        pki_dir: mkdtempSync(join(tmpdir(), 'lw-mindate-client-pki-')),
+        nodes: [0, 1].map((k) => ({ channel: `v${k}`, node_id: `nsu=urn:linewatch:bench;s=v${k}` })),
+      }),
+      { logger: createLogger('silent'), metrics: new GatewayMetrics() },
+    );
+    const seen = collect(() => {});
+    const before = Date.now();
+    await source.start((b) => seen.onBatch(b));
+    try {
+      await seen.until(() => seen.batches.flat().length >= 10);
+      const stamps = seen.batches.flat().map((s) => s.ts);
+      // Before: stamped 1601-01-01 (-11644473600000), which a time grid and InfluxDB cannot use.
+      expect(Math.min(...stamps)).toBeGreaterThanOrEqual(before - 60_000);
+      expect(Math.max(...stamps)).toBeLessThanOrEqual(Date.now() + 60_000);
+    } finally {
+      await source.stop();
+      await server.close();
+    }
+  }, 60_000);
 });
