@@ -22,6 +22,7 @@ import {
   type RegisterType,
 } from '../sources/modbus/encoding.js';
 import type { NodeMessage } from './red-api.js';
+import { describeJson, deviceStamp, timestampOf } from '../core/json-values.js';
 
 export const INPUT_FORMATS = ['object', 'topic', 'registers'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
@@ -80,14 +81,21 @@ export function parseTopicMap(textValue: string): Map<string, string> {
   return map;
 }
 
-function timeOf(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (value instanceof Date) return value.getTime();
-  if (typeof value === 'string' && value.trim() !== '') {
-    const t = Date.parse(value);
-    return Number.isNaN(t) ? undefined : t;
-  }
-  return undefined;
+/**
+ * `msg.timestamp`, where set: epoch milliseconds, an ISO 8601 time with a zone, or a Date; anything else is refused by
+ * name (a typo, epoch seconds, "March 7" would put the sample decades off and stall the window's batching).
+ */
+function messageTime(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const t = timestampOf(value instanceof Date ? value.getTime() : value);
+  if ('problem' in t) throw new Error(`msg.timestamp: ${t.problem}`);
+  return t.ts;
+}
+
+/** An OPC UA DataValue's timestamp: none where unset, unreadable or before 2000 (MinDateTime, a clock never set). */
+function dataValueTime(value: unknown): number | undefined {
+  const t = timestampOf(value instanceof Date ? value.getTime() : value);
+  return 'ts' in t ? deviceStamp(t.ts) : undefined;
 }
 
 function qualityOf(msg: NodeMessage): Quality {
@@ -112,9 +120,7 @@ function numeric(value: unknown, what: string): number {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'number') return value;
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  throw new Error(
-    `${what}: expected a number or boolean, got ${value === null ? 'null' : typeof value}${typeof value === 'string' ? ` "${value}"` : ''}`,
-  );
+  throw new Error(`${what}: expected a number or boolean, got ${describeJson(value)}`);
 }
 
 export interface MessageFormat {
@@ -154,7 +160,8 @@ function unwrapDataValue(msg: NodeMessage): NodeMessage {
 /** The samples in one message; throws with what is wrong about it. */
 export function samplesFromMessage(msg: NodeMessage, f: MessageFormat, now: number): Sample[] {
   if (f.format === 'topic') msg = unwrapDataValue(msg);
-  const ts = timeOf(msg.timestamp) ?? timeOf(msg.sourceTimestamp) ?? timeOf(msg.serverTimestamp) ?? now;
+  const ts =
+    messageTime(msg.timestamp) ?? dataValueTime(msg.sourceTimestamp) ?? dataValueTime(msg.serverTimestamp) ?? now;
   const quality = qualityOf(msg);
   const sample = (channel: string, value: number): Sample => ({
     source: 'node-red',

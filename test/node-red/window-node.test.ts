@@ -25,19 +25,32 @@ const flow = (props: Record<string, unknown>) => [
   { id: 'bad', type: 'helper' },
 ];
 
+/** One good sample of `channel` at `ts`, as the window node makes them. */
+const sampleAt = (channel: string, ts: number) => ({
+  source: 'x',
+  asset: 'a',
+  channel,
+  ts,
+  value: 1,
+  quality: 'good' as const,
+});
+
+/** Message times as a PLC or OPC UA server stamps them: epoch milliseconds of a day in 2026. */
+const T = Date.UTC(2026, 11, 6);
+
 describe('linewatch-window', () => {
   it('emits sliding windows, time-major, from {channel: value} payloads', async () => {
     await helper.load([nodes.window], flow({}));
     const out = collect(helper.getNode('out')!);
     const w = helper.getNode('w')!;
-    for (let i = 0; i < 4; i++) w.receive({ payload: { a: i, b: 10 * i }, timestamp: 1000 + 100 * i });
+    for (let i = 0; i < 4; i++) w.receive({ payload: { a: i, b: 10 * i }, timestamp: T + 1000 + 100 * i });
     await expect.poll(() => out.length).toBe(2);
     expect(out[0].payload).toEqual({
       asset: 'pump-1',
       channels: ['a', 'b'],
       length: 3,
-      start: 1000,
-      end: 1200,
+      start: T + 1000,
+      end: T + 1200,
       data: [0, 0, 1, 10, 2, 20],
     });
     expect(out[1].payload.data).toEqual([1, 10, 2, 20, 3, 30]);
@@ -48,21 +61,21 @@ describe('linewatch-window', () => {
     const out = collect(helper.getNode('out')!);
     const bad = collect(helper.getNode('bad')!);
     const w = helper.getNode('w')!;
-    w.receive({ topic: 'a', payload: 1, timestamp: 1000 });
-    w.receive({ topic: 'b', payload: 2, timestamp: 1000 });
+    w.receive({ topic: 'a', payload: 1, timestamp: T + 1000 });
+    w.receive({ topic: 'b', payload: 2, timestamp: T + 1000 });
     w.receive({
       topic: 'a',
       payload: null,
       statusCode: { name: 'BadSensorFailure', value: 0x808b0000 },
-      timestamp: 1100,
+      timestamp: T + 1100,
     });
-    w.receive({ topic: 'b', payload: 3, timestamp: 1200 });
+    w.receive({ topic: 'b', payload: 3, timestamp: T + 1200 });
     await expect.poll(() => bad.length).toBe(1);
     expect(out).toHaveLength(1);
-    expect(out[0].payload).toMatchObject({ start: 1000, end: 1000, data: [1, 2] });
+    expect(out[0].payload).toMatchObject({ start: T + 1000, end: T + 1000, data: [1, 2] });
     expect(bad[0].payload).toMatchObject({
       asset: 'pump-1',
-      ts: 1100,
+      ts: T + 1100,
       reason: expect.stringMatching(/missing, stale or bad/),
     });
   });
@@ -75,7 +88,7 @@ describe('linewatch-window', () => {
     );
     const out = collect(helper.getNode('out')!);
     const words = [...encodeRegisters(12345, 'uint32', 'CDAB'), ...encodeRegisters(3.5, 'float32', 'BADC'), 0b10];
-    helper.getNode('w')!.receive({ payload: words, timestamp: 5000 });
+    helper.getNode('w')!.receive({ payload: words, timestamp: T + 5000 });
     await expect.poll(() => out.length).toBe(1);
     expect(out[0].payload.data).toEqual([Math.fround(12.345), 3.5, 1]);
   });
@@ -102,10 +115,10 @@ describe('linewatch-window', () => {
       [0, 0, 8],
     ];
     rows.forEach(([active, force, counter], i) =>
-      w.receive({ payload: { active, force, counter }, timestamp: 1000 + i * 100 }),
+      w.receive({ payload: { active, force, counter }, timestamp: T + 1000 + i * 100 }),
     );
     await expect.poll(() => out.length).toBe(1);
-    expect(out[0].payload).toMatchObject({ asset: 'pump-1', partId: '8', length: 4, start: 1100, end: 1300 });
+    expect(out[0].payload).toMatchObject({ asset: 'pump-1', partId: '8', length: 4, start: T + 1100, end: T + 1300 });
   });
 
   it('reports a payload it cannot read through done(err), naming the field, and keeps running', async () => {
@@ -114,7 +127,7 @@ describe('linewatch-window', () => {
     const out = collect(helper.getNode('out')!);
     const error = nextError(w);
     w.receive({ payload: { a: 'high', b: 1 } });
-    expect(await error).toMatch(/msg\.payload\.a: expected a number or boolean, got string "high"/);
+    expect(await error).toMatch(/msg\.payload\.a: expected a number or boolean, got a string \("high"\)/);
     w.receive({ payload: { a: 1, b: 1 } });
     await expect.poll(() => out.length).toBe(1);
   });
@@ -187,18 +200,53 @@ describe('message → samples (pure)', () => {
 
   it('groups one-tag messages into rows by source timestamp', () => {
     const b = new TimestampBatches();
-    const s = (channel: string, ts: number) => ({
-      source: 'x',
-      asset: 'a',
-      channel,
-      ts,
-      value: 1,
-      quality: 'good' as const,
-    });
+    const s = sampleAt;
     expect(b.push([s('a', 1), s('b', 1)])).toEqual([]);
     expect(b.push([s('a', 2)])).toEqual([[s('a', 1), s('b', 1)]]);
     // A late sample of an older tick joins the open row rather than going back in time.
     expect(b.push([s('b', 1), s('b', 3)])).toEqual([[s('a', 2), s('b', 1)]]);
+  });
+
+  it('a stamp far ahead does not hold back the rows after it: an open row holds one sample per channel', () => {
+    const b = new TimestampBatches();
+    const s = sampleAt;
+    b.push([s('a', T + 365 * 86_400_000)]); // a device clock a year ahead, once
+    const rows = [];
+    for (let i = 1; i <= 1000; i++) rows.push(...b.push([s('a', T + i * 100), s('b', T + i * 100)]));
+    // Before: every later sample joined the open batch (nothing emitted, the batch growing without bound).
+    expect(rows).toHaveLength(1000);
+    expect(rows.slice(1).every((row) => row.length === 2 && row[0].ts === row[1].ts)).toBe(true);
+  });
+
+  it.each([
+    ['March 7', 'expected epoch milliseconds or an ISO 8601 time with a zone, got a string ("March 7")'],
+    [1.7e9, 'expected epoch milliseconds, got 1700000000 (epoch seconds?)'],
+    [-8.64e15, 'expected epoch milliseconds, got -8640000000000000'],
+    [
+      '2026-12-06 08:00',
+      'expected epoch milliseconds or an ISO 8601 time with a zone, got a string ("2026-12-06 08:00")',
+    ],
+  ])('refuses msg.timestamp %j by name, instead of putting the sample decades off', (timestamp, problem) => {
+    expect(() => samplesFromMessage({ payload: { a: 1 }, timestamp }, { format: 'object', asset: 'x' }, T)).toThrow(
+      `msg.timestamp: ${problem}`,
+    );
+  });
+
+  it('takes an OPC UA sourceTimestamp of MinDateTime (1601, none) as no stamp: the server clock, else arrival', () => {
+    const topics = new Map([['ns=1;s=Flow', 'flow']]);
+    const minDate = new Date(Date.UTC(1601, 0, 1));
+    const message = { topic: 'ns=1;s=Flow', payload: 3, sourceTimestamp: minDate };
+    expect(samplesFromMessage(message, { format: 'topic', asset: 'p', topics }, T)[0].ts).toBe(T);
+    const server = new Date(T - 50);
+    const [s] = samplesFromMessage({ ...message, serverTimestamp: server }, { format: 'topic', asset: 'p', topics }, T);
+    expect(s.ts).toBe(T - 50);
+  });
+
+  it('quotes no more than the start of a hostile text value in its error', () => {
+    const huge = 'x'.repeat(5_000_000);
+    expect(() => samplesFromMessage({ payload: { a: huge } }, { format: 'object', asset: 'x' }, T)).toThrow(
+      'msg.payload.a: expected a number or boolean, got a string ("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…")',
+    );
   });
 
   it('names the register list line that is wrong', () => {

@@ -6,6 +6,7 @@
  * number; a timestamp must be epoch milliseconds or ISO 8601 with a zone. A tag whose value or
  * timestamp does not pass comes back with the problem, for a `bad` sample.
  */
+import { describeJson, timestampOf } from '../../core/json-values.js';
 
 /** How a message went wrong, as the source counts it (`kind` of linewatch_source_errors_total). */
 export type MessageProblem = 'too_large' | 'not_json' | 'bad_value';
@@ -82,13 +83,6 @@ export function valueAt(doc: unknown, path: readonly string[]): { found: true; v
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** A JSON value in words, for a problem: `a string ("abc")`, `an object`, `null`. */
-function describeJson(raw: unknown): string {
-  if (raw === null) return 'null';
-  if (Array.isArray(raw)) return 'a list';
-  if (typeof raw === 'string') return `a string (${JSON.stringify(raw.length > 32 ? `${raw.slice(0, 32)}…` : raw)})`;
-  return typeof raw === 'object' ? 'an object' : `a ${typeof raw}`;
-}
-
 /** A tag's value from its JSON: a finite number, a boolean as 1/0, or a string that is a decimal number. */
 export function numberOf(raw: unknown): { value: number } | { problem: string } {
   if (typeof raw === 'boolean') return { value: raw ? 1 : 0 };
@@ -98,36 +92,6 @@ export function numberOf(raw: unknown): { value: number } | { problem: string } 
   if (!Number.isFinite(value))
     return { problem: `expected a finite number, got ${typeof raw === 'string' ? JSON.stringify(raw) : String(raw)}` };
   return { value };
-}
-
-/** Epoch milliseconds before this are not: 1e11 ms is March 1973, 1e11 s is the year 5138 (epoch seconds sent). */
-const MIN_EPOCH_MS = 1e11;
-const MAX_EPOCH_MS = 8.64e15;
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(Z|([+-])(\d{2}):(\d{2}))$/;
-
-/** A timestamp from its JSON: epoch milliseconds, or ISO 8601 with a zone (`Z` or `+01:00`). */
-export function timestampOf(raw: unknown): { ts: number } | { problem: string } {
-  if (typeof raw === 'number') {
-    if (Number.isFinite(raw) && raw >= MIN_EPOCH_MS && raw <= MAX_EPOCH_MS) return { ts: raw };
-    return {
-      problem: `expected epoch milliseconds, got ${JSON.stringify(raw)}${Number.isFinite(raw) && raw > 0 && raw < MIN_EPOCH_MS ? ' (epoch seconds?)' : ''}`,
-    };
-  }
-  const m = typeof raw === 'string' ? ISO_8601.exec(raw) : null;
-  if (m) {
-    const ts = Date.parse(raw as string);
-    // Date.parse rolls 2024-02-30 over to March 1: the date must read back as written.
-    const offsetMin = m[7] === 'Z' ? 0 : (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10]));
-    const local = new Date(ts + offsetMin * 60_000);
-    if (
-      Number.isFinite(ts) &&
-      local.getUTCFullYear() === Number(m[1]) &&
-      local.getUTCMonth() + 1 === Number(m[2]) &&
-      local.getUTCDate() === Number(m[3])
-    )
-      return { ts };
-  }
-  return { problem: `expected epoch milliseconds or an ISO 8601 time with a zone, got ${describeJson(raw)}` };
 }
 
 const fieldName = (path: readonly string[] | undefined) => (path ? `field ${path.join('.')}` : 'payload');

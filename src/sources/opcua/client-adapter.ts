@@ -26,6 +26,7 @@ import { X509Certificate } from 'node:crypto';
 import { makeBrowsePath } from 'node-opcua';
 import { routeOpcuaLogs } from './opcua-log.js';
 import { firstLine, qualityOf, toReading, type Reading } from './opcua-value.js';
+import { deviceStamp } from '../../core/json-values.js';
 
 routeOpcuaLogs();
 
@@ -80,16 +81,9 @@ export interface OpcuaConnection {
   close(): Promise<void>;
 }
 
-/** Stamps before this are no time: MinDateTime (1601, which OPC UA defines as null) or a clock never set. */
-const FIRST_PLAUSIBLE_MS = Date.UTC(2000, 0, 1);
-
-/**
- * A DataValue's timestamp in ms, or undefined where it has none or one before 2000 (the source or server clock not
- * set, or MinDateTime): the sample then takes the next clock, the server's, else its arrival.
- */
-export function stampOf(date: Date | null | undefined): number | undefined {
-  const ms = date?.getTime();
-  return ms !== undefined && ms >= FIRST_PLAUSIBLE_MS ? ms : undefined;
+/** A DataValue's timestamp in ms; none where unset or before 2000 (the sample then takes the next clock). */
+function stampOf(date: Date | null | undefined): number | undefined {
+  return deviceStamp(date?.getTime());
 }
 
 /** The parts of a node-opcua DataValue that make a reading, with the status code's name where it is not Good. */

@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { timestampOf } from '../../../src/core/json-values.js';
 import {
   decodeMessage,
   numberOf,
-  timestampOf,
   topicFilterProblem,
   topicMatches,
   valueAt,
