@@ -19,7 +19,7 @@
  * left alone.
  */
 import { randomBytes } from 'node:crypto';
-import type { MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { FailureStreak, pause } from '../../core/backoff.js';
 import type { SampleHandler, Source } from '../../core/components.js';
 import { ConnectionFlaps, FLAP_RULE } from '../../core/connection-flaps.js';
@@ -158,7 +158,13 @@ export class MqttSource implements Source {
       role: this.label,
       defaultClientId: `${this.defaultClientId}${idSuffix ?? ''}`,
       idSuffix,
-      options: { reconnectPeriod: 0, connectTimeout: this.config.timeout_ms, resubscribe: false, ...session },
+      options: {
+        reconnectPeriod: 0,
+        connectTimeout: this.config.timeout_ms,
+        resubscribe: false,
+        ...session,
+        ...protocolOptions(this.config, session.clean),
+      },
     });
     // An 'error' without a listener would throw; connected$() reports the ones that matter.
     client.on('error', () => undefined);
@@ -177,7 +183,8 @@ export class MqttSource implements Source {
         else resolve();
       };
       const onConnect = () => settle();
-      const onError = (err: Error) => settle(new Error(`${this.label}: ${brokerErrorText(err, this.config)}`));
+      const onError = (err: Error) =>
+        settle(new Error(`${this.label}: ${brokerErrorText(err, this.config)}${protocolHint(err, this.config)}`));
       const onClose = () => settle(new Error(`${this.label}: the connection closed before the broker accepted it`));
       client.on('connect', onConnect);
       client.on('error', onError);
@@ -341,4 +348,34 @@ export class MqttSource implements Source {
     await this.loop;
     this.isConnected = false;
   }
+}
+
+/**
+ * The MQTT version's options. With MQTT 5 the broker is told the largest packet this client takes: a message's
+ * max_payload_bytes and the longest topic MQTT allows, with room for the headers. The broker drops a larger one, so a
+ * publisher cannot make the gateway read hundreds of MB before refusing it; a message a little over max_payload_bytes
+ * still arrives and is refused and counted here. A persistent session is kept until the broker's own limit (MQTT 5
+ * ends a session at the disconnect unless told otherwise; 3.1.1 keeps it).
+ */
+function protocolOptions(config: MqttSourceConfig, clean: boolean): Partial<IClientOptions> {
+  if (config.protocol_version === 4) return { protocolVersion: 4 };
+  return {
+    protocolVersion: 5,
+    properties: {
+      maximumPacketSize: config.max_payload_bytes + LONGEST_TOPIC_BYTES + HEADER_BYTES,
+      ...(clean ? {} : { sessionExpiryInterval: SESSION_KEPT_S }),
+    },
+  };
+}
+
+/** MQTT's longest topic (a 16-bit length), and room for a publish packet's fixed header, id and properties. */
+const LONGEST_TOPIC_BYTES = 65_535;
+const HEADER_BYTES = 1024;
+/** 0xFFFFFFFF: the session does not expire (as 3.1.1 keeps it). */
+const SESSION_KEPT_S = 0xffffffff;
+
+/** Where a broker refuses MQTT 5: how to connect with 3.1.1. */
+function protocolHint(err: Error, config: MqttSourceConfig): string {
+  if (config.protocol_version === 4 || !/protocol version/i.test(err.message)) return '';
+  return ' (the broker does not speak MQTT 5: set protocol_version: 4)';
 }

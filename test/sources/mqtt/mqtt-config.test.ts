@@ -68,6 +68,7 @@ describe('mqtt source configuration', () => {
       persistent_session: false,
       publish_interval_ms: 1000,
       max_payload_bytes: 65536,
+      protocol_version: 5,
       timeout_ms: 5000,
       tags: [{ channel: 'flow', topic: 'plant/pump-1', field: 'flow' }],
     });

@@ -210,6 +210,26 @@ describe('mqtt source', () => {
     ]);
   });
 
+  it.each([
+    [5, 'dropped by the broker: the source was told the largest packet it takes', 0],
+    [4, 'read whole by the source (3.1.1 cannot tell the broker), then refused', 1],
+  ] as const)('protocol_version %i: a 2 MB message over max_payload_bytes is %s', async (version, _how, read) => {
+    const h = harness({
+      max_payload_bytes: 256,
+      protocol_version: version,
+      tags: [{ channel: 'flow', topic: 't/huge/pump-3', field: 'flow' }],
+    });
+    await h.start();
+    const pub = await publisher();
+    await pub.publishAsync('t/huge/pump-3', JSON.stringify({ flow: 1, pad: 'x'.repeat(2_000_000) }), { qos: 1 });
+    await pub.publishAsync('t/huge/pump-3', '{"flow": 2}', { qos: 1 });
+    // The next message arrives either way; what came before it is the 2 MB one, refused, or nothing.
+    const batches = await h.batchesFrom(0, read + 1);
+    expect(batches[read]).toEqual([sample('flow', 2, T0)]);
+    expect(await count(h.metrics.sourceErrors, { source: 'broker', kind: 'too_large' })).toBe(read);
+    expect(h.source.connected).toBe(true);
+  });
+
   it('counts and logs bad messages (not JSON, too big, not a number), keeps what it had, and goes on', async () => {
     const h = harness({
       max_payload_bytes: 256,
