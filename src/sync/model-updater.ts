@@ -37,6 +37,9 @@ export interface ModelUpdaterStatus {
   readonly asset: string;
   readonly version: string;
   readonly probationUntil?: number;
+  /** The release on probation, and whether its results drive alarms (live) or are only judged (shadow). */
+  readonly probationVersion?: string;
+  readonly probationMode?: 'shadow' | 'live';
   readonly previousVersion?: string;
   readonly last?: ModelUpdateEvent;
 }
@@ -179,7 +182,14 @@ export class ModelUpdater {
       return {
         asset,
         version: this.host.currentModel(asset)?.version ?? '',
-        ...(p ? { probationUntil: p.until, previousVersion: p.previous.version } : {}),
+        ...(p
+          ? {
+              probationUntil: p.until,
+              probationVersion: p.model.inner.version,
+              probationMode: p.model.mode,
+              previousVersion: p.previous.version,
+            }
+          : {}),
         ...(last ? { last } : {}),
       };
     });

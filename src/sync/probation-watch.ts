@@ -70,29 +70,40 @@ export class ProbationWatch {
     base: Omit<ModelUpdateEvent, 'outcome'>,
   ): Promise<void> {
     const { config, host } = this.deps;
-    const probation = new ProbationModel(model, {
-      maxErrorRate: config.max_error_rate,
-      maxAnomalousFraction: config.max_anomalous_fraction,
-      minWindows: config.min_windows,
-    });
+    const old = this.probations.get(asset); // a newer release during probation replaces it
+    // The model before the release: the one to shadow it with and to roll back to.
+    const before = old?.previous ?? host.currentModel(asset);
+    if (!before) throw new Error(`asset ${asset}: no model runs there to put a release on probation beside`);
+    const probation = new ProbationModel(
+      model,
+      {
+        maxErrorRate: config.max_error_rate,
+        maxAnomalousFraction: config.max_anomalous_fraction,
+        minWindows: config.min_windows,
+      },
+      config.probation === 'shadow' ? before : undefined,
+    );
     // One step with no await in it: a rollback sees the release on probation and the model the gateway runs change
     // together (before or after it, never between).
     const previous = host.swapModel(asset, probation);
-    const old = this.probations.get(asset); // a newer release during probation replaces it
     this.probations.set(asset, {
       model: probation,
-      previous: old?.previous ?? previous,
+      previous: before,
       until: this.deps.now() + config.probation_s * 1000,
       ...stored,
     });
-    this.deps.outcomes.report({ ...base, previousVersion: previous.version, outcome: 'applied' });
+    this.deps.outcomes.report({
+      ...base,
+      previousVersion: old?.model.inner.version ?? previous.version,
+      outcome: 'applied',
+    });
     if (old) await old.model.inner.close().catch(() => undefined);
   }
 
   /** A release refused after it was marked: the mark goes back to the release on probation there, if any. */
   async unmark(asset: string): Promise<void> {
     const p = this.probations.get(asset);
-    if (p) await this.deps.store.markProbation(asset, p.model.name, p.model.version);
+    if (p) await this.deps.store.markProbation(asset, p.model.inner.name, p.model.inner.version);
     else await this.deps.store.clearProbation(asset);
   }
 
@@ -110,13 +121,19 @@ export class ProbationWatch {
       else if (now() >= p.until) {
         this.probations.delete(asset);
         this.confirmed.set(asset, p.sequence);
-        pending.push(p.previous.close().catch(() => undefined));
+        // Shadowed, the release's results become the gateway's now; the model before it closes once no run uses it.
+        pending.push(
+          p.model
+            .goLive()
+            .then(() => p.previous.close())
+            .catch(() => undefined),
+        );
         pending.push(
           this.deps.onChain(() =>
             store.recordConfirmed(
               asset,
               {
-                version: p.model.version,
+                version: p.model.inner.version,
                 dir: p.dir,
                 sequence: p.sequence,
                 sha256: p.sha256,
@@ -128,8 +145,8 @@ export class ProbationWatch {
         );
         this.deps.outcomes.report({
           asset,
-          model: p.model.name,
-          version: p.model.version,
+          model: p.model.inner.name,
+          version: p.model.inner.version,
           previousVersion: p.previous.version,
           outcome: 'confirmed',
           ts: now(),
@@ -155,16 +172,16 @@ export class ProbationWatch {
     this.deps.host.swapModel(asset, p.previous);
     const event = this.deps.outcomes.report({
       asset,
-      model: p.model.name,
+      model: p.model.inner.name,
       version: p.previous.version,
-      previousVersion: p.model.version,
+      previousVersion: p.model.inner.version,
       outcome: 'rolled_back',
       reason,
       ...(by ? { by } : {}),
       ts: this.deps.now(),
     });
     await p.model.inner.close().catch(() => undefined);
-    await store.recordRolledBack(asset, p.model.version);
+    await store.recordRolledBack(asset, p.model.inner.version);
     // Its folder goes, on the chain (an update in progress is not waited for here).
     void this.deps.onChain(() => store.prune(asset, () => this.probations.get(asset)?.dir)).catch(() => undefined);
     return event;

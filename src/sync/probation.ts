@@ -1,6 +1,9 @@
 /**
- * A model on probation: scores like the model it wraps, and counts what the rollback decision
- * needs (runs that failed, windows judged anomalous). Pure bookkeeping around `score`.
+ * A model on probation: counts what the rollback decision needs (runs that failed, windows judged anomalous) of the
+ * release it wraps. Live, the release's results are the gateway's: they raise alarms and drive the PLC outputs.
+ * Shadowed (the default), the model before it keeps scoring for the gateway and the release scores the same windows
+ * beside it, counted only: a release that flags a healthy line is rolled back without sounding the horn. Once
+ * confirmed it goes live.
  */
 import type { Model } from '../core/components.js';
 import type { ScoreResult, Window } from '../core/types.js';
@@ -16,12 +19,31 @@ export class ProbationModel implements Model {
   failedRuns = 0;
   windows = 0;
   anomalous = 0;
+  /** The model whose results the gateway gets while shadowing; none once live. */
+  private shadowing: Model | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
+    /** The release on probation. */
     readonly inner: Model,
     private readonly limits: ProbationLimits,
-  ) {}
+    /** The model before it, to keep scoring for the gateway while the release is shadowed; none: live at once. */
+    shadowed?: Model,
+  ) {
+    this.shadowing = shadowed;
+  }
 
+  /** Whether the release's results are the gateway's (live) or only counted beside the model before it (shadow). */
+  get mode(): 'live' | 'shadow' {
+    return this.shadowing ? 'shadow' : 'live';
+  }
+
+  /** The model whose results the gateway gets: its threshold is what alarms are made with. */
+  private get scoring(): Model {
+    return this.shadowing ?? this.inner;
+  }
+
+  /** The release's name and version: what the asset runs, on probation (its results carry whose they are). */
   get name() {
     return this.inner.name;
   }
@@ -38,10 +60,24 @@ export class ProbationModel implements Model {
     return this.inner.samplePeriodMs;
   }
   get threshold() {
-    return this.inner.threshold;
+    return this.scoring.threshold;
   }
 
   async score(windows: readonly Window[]): Promise<ScoreResult[]> {
+    const shadowing = this.shadowing;
+    const trial = this.tried(windows);
+    if (!shadowing) return trial;
+    const run = Promise.all([trial.catch(() => undefined), shadowing.score(windows)]);
+    this.inFlight.add(run);
+    try {
+      return (await run)[1];
+    } finally {
+      this.inFlight.delete(run);
+    }
+  }
+
+  /** The release's results for `windows`, counted. */
+  private async tried(windows: readonly Window[]): Promise<ScoreResult[]> {
     this.runs++;
     try {
       const results = await this.inner.score(windows);
@@ -54,6 +90,15 @@ export class ProbationModel implements Model {
     }
   }
 
+  /**
+   * The release's results become the gateway's from the next run on (confirmed); resolves once no run uses the model
+   * before it any more, which may then be closed.
+   */
+  async goLive(): Promise<void> {
+    this.shadowing = undefined;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
   /** Why the model should be rolled back, or undefined while it behaves. */
   verdict(): string | undefined {
     if (this.runs > 0 && this.failedRuns / this.runs > this.limits.maxErrorRate)
@@ -64,7 +109,13 @@ export class ProbationModel implements Model {
     return undefined;
   }
 
+  /** Closes the release (the model before it is the watch's to close or put back). */
   close(): Promise<void> {
     return this.inner.close();
   }
+}
+
+/** The release an asset runs: the one on probation where there is one (shadowed or live), else the model itself. */
+export function releaseOf(model: Model): Model {
+  return model instanceof ProbationModel ? model.inner : model;
 }

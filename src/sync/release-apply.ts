@@ -10,6 +10,7 @@ import type { SessionPool } from '../inference/session-pool.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { ModelStore } from './model-store.js';
 import type { ProbationWatch } from './probation-watch.js';
+import { releaseOf } from './probation.js';
 import { checkInputs, loadSigned } from './release.js';
 import { checkReleaseUrl, fetchSignedRelease, storeRelease, type SignedRelease } from './release-download.js';
 import type { ReleaseNotice } from './release-notice.js';
@@ -59,7 +60,7 @@ export class ReleaseApplier {
     }
     const targets: UpdateTarget[] = [];
     for (const target of running) {
-      if (target.model.version === notice.version) {
+      if (releaseOf(target.model).version === notice.version) {
         this.passOver(
           notice,
           target.asset,

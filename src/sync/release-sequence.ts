@@ -7,6 +7,7 @@
 import type { ModelManifest } from '../inference/manifest.js';
 import type { ConfirmedRecord } from './confirmed-release.js';
 import { ReleaseRejected } from './release.js';
+import { releaseOf } from './probation.js';
 import type { UpdateTarget } from './update-host.js';
 
 /** A sequence a release must be above, and whose it is ("the last this gateway confirmed for pump-1"). */
@@ -41,7 +42,10 @@ export interface HeldSequences {
   /** The sequence it confirmed since the gateway started, if it did (active.json is written after). */
   readonly confirmed?: number;
   /** The release on probation there, if any. */
-  readonly onProbation?: { readonly model: { readonly version: string }; readonly sequence: number };
+  readonly onProbation?: {
+    readonly model: { readonly inner: { readonly version: string } };
+    readonly sequence: number;
+  };
 }
 
 /**
@@ -55,7 +59,7 @@ export function sequenceFloors(target: UpdateTarget, signed: ModelManifest, held
   const again =
     active !== undefined &&
     confirmed === undefined &&
-    target.model.version !== active.version &&
+    releaseOf(target.model).version !== active.version &&
     active.sha256 === signed.sha256 &&
     active.version === signed.version &&
     active.sequence === signed.release_sequence;
@@ -69,7 +73,7 @@ export function sequenceFloors(target: UpdateTarget, signed: ModelManifest, held
   if (onProbation)
     floors.push({
       sequence: onProbation.sequence,
-      whose: `that of ${onProbation.model.version}, on probation on ${asset}`,
+      whose: `that of ${onProbation.model.inner.version}, on probation on ${asset}`,
     });
   if (target.releaseSequence !== undefined)
     floors.push({ sequence: target.releaseSequence, whose: `that of the model ${asset} is configured with` });

@@ -80,6 +80,12 @@ export const modelUpdatesSchema = z.strictObject({
     .min(0)
     .default(600)
     .describe('After a swap, the new model is watched this long and rolled back if it misbehaves.'),
+  probation: z
+    .enum(['shadow', 'live'])
+    .default('shadow')
+    .describe(
+      'shadow: during probation the model before keeps raising alarms and driving outputs while the new one scores the same windows beside it, judged only (twice the scoring work for probation_s); live: the new model drives them at once.',
+    ),
   max_error_rate: z
     .number()
     .min(0)

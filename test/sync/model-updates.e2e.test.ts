@@ -219,26 +219,42 @@ describe('model updates', () => {
     await scoredBy(gw, '1.0.0+seed7');
   });
 
-  it('applies a good release without a gap in scoring, and confirms it after probation', async ({ gw }) => {
+  it('applies a good release without a gap in scoring, shadowed on probation, and confirms it after', async ({
+    gw,
+  }) => {
     await scoredBy(gw, '1.0.0+seed7'); // the release comes while the gateway scores the pump
     const url = await makeRelease(gw, '1.1.0');
     const applied = nextModelEvent(gw);
     await announce(gw, '1.1.0', url);
     expect(await applied).toMatchObject({ outcome: 'applied', version: '1.1.0', previousVersion: '1.0.0+seed7' });
-    await scoredBy(gw, '1.1.0');
+    // On probation the model before keeps scoring for the gateway (its alarms, outputs, stored scores).
+    const versions = new Set<string>();
+    const off = gw.daemon.gateway.events.subscribe('scores', (scores) => {
+      for (const s of scores) if (s.asset === 'pump-1') versions.add(s.modelVersion);
+    });
     const status = (await (await fetch(`http://127.0.0.1:${gw.daemon.http!.port}/api/status`)).json()) as {
       models: { asset: string; version: string; probationUntil?: number }[];
     };
     expect(status.models.find((m) => m.asset === 'pump-1')).toMatchObject({
       version: '1.1.0',
+      probationVersion: '1.1.0',
+      probationMode: 'shadow',
       previousVersion: '1.0.0+seed7',
     });
     expect(await nextModelEvent(gw)).toMatchObject({ outcome: 'confirmed', version: '1.1.0' });
+    off();
+    expect([...versions]).toEqual(['1.0.0+seed7']);
+    await scoredBy(gw, '1.1.0'); // confirmed: its results are the gateway's
   });
 
-  it('rolls back by itself a release that flags a healthy line', async ({ gw }) => {
+  it('rolls back by itself a release that flags a healthy line, shadowed: no alarm raised', async ({ gw }) => {
     await applyAndConfirm(gw, '1.1.0');
+    const raised: string[] = [];
+    const off = gw.daemon.gateway.events.subscribe('alarm', (a) => raised.push(`${a.asset} ${a.state}`));
     const rolled = await applyTriggerHappy(gw, '1.3.0-trigger-happy');
+    off();
+    // Before shadowing, the release's alarm sounded the horn and stayed to be acknowledged after its rollback.
+    expect(raised).toEqual([]);
     expect(rolled).toMatchObject({ outcome: 'rolled_back', version: '1.1.0', previousVersion: '1.3.0-trigger-happy' });
     expect(rolled.reason).toMatch(/misbehaved on probation: \d+ of \d+ windows judged anomalous/);
     await scoredBy(gw, '1.1.0');

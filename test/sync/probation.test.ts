@@ -4,26 +4,26 @@ import type { Model } from '../../src/core/components.js';
 import type { ScoreResult, Window } from '../../src/core/types.js';
 import { ProbationModel } from '../../src/sync/probation.js';
 
-/** Judges each window anomalous when its first value is above 0; fails a run holding a NaN (fault injection). */
-function model(): Model & { closed: number } {
+/** Judges each window anomalous when its first value is above its threshold (0.3); fails a run holding a NaN (fault injection). */
+function model(version = '1.1.0', threshold = 0.3): Model & { closed: number } {
   return {
     name: 'pump-ae',
-    version: '1.1.0',
+    version,
     channels: ['a'],
     windowLength: 1,
     samplePeriodMs: 200,
-    threshold: 0.3,
+    threshold,
     closed: 0,
     async score(windows: readonly Window[]): Promise<ScoreResult[]> {
       if (windows.some((w) => Number.isNaN(w.data[0]))) throw new Error('model pump-ae: input window 0 contains NaN');
       return windows.map((w) => ({
         asset: w.asset,
         model: 'pump-ae',
-        modelVersion: '1.1.0',
+        modelVersion: version,
         ts: w.end,
         score: w.data[0],
-        threshold: 0.3,
-        anomalous: w.data[0] > 0,
+        threshold,
+        anomalous: w.data[0] > threshold,
         contributions: [],
       }));
     },
@@ -89,5 +89,45 @@ describe('ProbationModel', () => {
     await b.score([win(0), win(0), win(0), win(0)]);
     expect(a.verdict()).toBe('4 of 4 windows judged anomalous (limit 50 %)');
     expect(b.verdict()).toBeUndefined();
+  });
+
+  it('shadowed: the model before keeps scoring for the gateway; the release is judged on the same windows only', async () => {
+    const before = model('1.0.0', 0.3);
+    const release = model('1.1.0', 0.0001); // flags a healthy line
+    const p = new ProbationModel(release, limits, before);
+    // It names the release on probation; alarms are made with the threshold of the model whose results they judge.
+    expect([p.mode, p.name, p.version, p.threshold]).toEqual(['shadow', 'pump-ae', '1.1.0', 0.3]);
+    const results = await p.score([win(0.1), win(0.1), win(0.1), win(0.1)]);
+    // The gateway gets 1.0.0's judgement (no alarm); the release's four anomalous windows count against it.
+    expect(results.map((r) => [r.modelVersion, r.anomalous])).toEqual(Array(4).fill(['1.0.0', false]));
+    expect(p.verdict()).toBe('4 of 4 windows judged anomalous (limit 50 %)');
+  });
+
+  it('shadowed: a failing release is counted, not thrown; a failing model before it is the gateway’s error', async () => {
+    const failing = { ...model('1.1.0'), score: () => Promise.reject(new Error('release broken')) };
+    const p = new ProbationModel(failing, limits, model('1.0.0'));
+    expect((await p.score([win(0)])).map((r) => r.modelVersion)).toEqual(['1.0.0']);
+    expect([p.runs, p.failedRuns]).toEqual([1, 1]);
+    const q = new ProbationModel(model('1.1.0'), limits, model('1.0.0'));
+    await expect(q.score([win(Number.NaN)])).rejects.toThrow('model pump-ae: input window 0 contains NaN');
+  });
+
+  it('goes live once confirmed: the release scores for the gateway, after the run in flight on the model before', async () => {
+    let finish: () => void = () => undefined;
+    const before = model('1.0.0');
+    const slow = {
+      ...before,
+      score: (w: readonly Window[]) => new Promise<void>((r) => (finish = r)).then(() => before.score(w)),
+    };
+    const p = new ProbationModel(model('1.1.0'), limits, slow);
+    const inFlight = p.score([win(0)]);
+    let live = false;
+    const going = p.goLive().then(() => (live = true));
+    await Promise.resolve();
+    expect([p.mode, p.threshold, live]).toEqual(['live', 0.3, false]); // the run on 1.0.0 still goes on
+    finish();
+    await going;
+    expect((await inFlight).map((r) => r.modelVersion)).toEqual(['1.0.0']);
+    expect((await p.score([win(0)])).map((r) => r.modelVersion)).toEqual(['1.1.0']);
   });
 });
