@@ -4,7 +4,10 @@ import type { Model } from '../../src/core/components.js';
 import type { ScoreResult, Window } from '../../src/core/types.js';
 import { ProbationModel } from '../../src/sync/probation.js';
 
-/** Judges each window anomalous when its first value is above its threshold (0.3); fails a run holding a NaN (fault injection). */
+/**
+ * Judges each window anomalous when its first value is above its threshold (0.3); fails a run holding a NaN (fault
+ * injection).
+ */
 function model(version = '1.1.0', threshold = 0.3): Model & { closed: number } {
   return {
     name: 'pump-ae',
