@@ -86,7 +86,8 @@ export interface Sink {
   close(): Promise<void>;
   /**
    * A sink that journals alarms (the local store): each alarm's last journaled state, for the gateway to restore at
-   * start. Called after start().
+   * start. Called after start(). Such a sink has an alarm event on disk when write() returns: the gateway answers an
+   * operator's command, and runs the alarm's actions, after that.
    */
   lastAlarmStates?(): JournaledAlarm[];
 }

@@ -2,8 +2,12 @@
  * The embedded local store (SQLite through better-sqlite3): scores, the alarm journal (every
  * transition with who or what caused it) and optionally
  * raw samples, so a gateway without InfluxDB still keeps its history and the demo needs no
- * external service. Writes are batched into one transaction per flush; rows older than the
- * retention are deleted as time goes on. WAL mode, so readers never block the writer.
+ * external service. Samples, scores and parts are batched into one transaction per flush (every
+ * second: a crash loses at most the last second of them). An alarm transition is committed before
+ * write() returns, with what is pending, and synced to disk (synchronous FULL): an operator's
+ * acknowledgement the API answered, or the raise its stack light shows, survives a crash or a power
+ * cut right after. Rows older than the retention are deleted as time goes on. WAL mode, so readers
+ * never block the writer.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -87,6 +91,15 @@ function prepareStatements(db: Database.Database) {
   };
 }
 
+/** Back to the store's usual synchronous mode after a commit synced to disk; never throws. */
+function relaxSync(db: Database.Database): void {
+  try {
+    db.pragma('synchronous = NORMAL');
+  } catch {
+    // stays FULL
+  }
+}
+
 /** A time in ms that a Date can hold (±8.64e15). */
 const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 8.64e15;
 
@@ -165,9 +178,26 @@ export class SqliteStore implements Sink {
     this.pending.scores.push(...records.scores);
     this.pending.alarms.push(...records.alarms);
     this.pending.parts.push(...(records.parts ?? []));
+    // The journal is what a restart restores: an alarm transition is on disk before the caller goes on (the API's
+    // answer to an operator, the alarm's actions).
+    if (records.alarms.length > 0) this.commit(true);
   }
 
   async flush(): Promise<void> {
+    if (!this.db) return;
+    this.commit(false);
+    try {
+      this.prune();
+    } catch (err) {
+      this.failed(`deleting rows older than ${this.config.retention_hours} h`, err);
+    }
+  }
+
+  /**
+   * Writes what is pending in one transaction; `sync`: synced to disk before it returns (the WAL's fsync), where
+   * a flush of samples and scores leaves that to the next checkpoint. Never throws: a failure is counted and logged.
+   */
+  private commit(sync: boolean): void {
     const db = this.db;
     if (!db || !this.statements) return;
     const { samples, scores, alarms, parts } = this.pending;
@@ -175,6 +205,7 @@ export class SqliteStore implements Sink {
     if (samples.length + scores.length + alarms.length + parts.length > 0) {
       const { insertSample, insertScore, insertPart, insertAlarm } = this.statements;
       try {
+        if (sync) db.pragma('synchronous = FULL');
         db.transaction(() => {
           for (const s of samples)
             insertSample.run(
@@ -243,12 +274,10 @@ export class SqliteStore implements Sink {
           samples.length + scores.length + alarms.length + parts.length,
         );
         this.failed('write', err);
+      } finally {
+        // Back to a sync at checkpoints for the batched rows; where that fails, FULL stays: slower, never less safe.
+        if (sync) relaxSync(db);
       }
-    }
-    try {
-      this.prune();
-    } catch (err) {
-      this.failed(`deleting rows older than ${this.config.retention_hours} h`, err);
     }
   }
 
