@@ -15,14 +15,18 @@ export function writeProtocolOf(config: { readonly type: string }): string | und
   return sourceType(config.type).writeProtocol;
 }
 
-/** One sink for each configured `storage:` section, in the registry's order. */
-export function createSinks(storage: Readonly<Record<string, object | undefined>>, deps: SinkDeps): Sink[] {
-  return sinkTypes.flatMap((t) => (storage[t.key] ? [t.create(storage[t.key]!, deps)] : []));
-}
-
-/** The health intervals the configured sinks ask for (0: none). */
-export function sinkHealthIntervals(storage: Readonly<Record<string, object | undefined>>): number[] {
-  return sinkTypes.map((t) => (storage[t.key] && t.healthIntervalMs ? t.healthIntervalMs(storage[t.key]!) : 0));
+/**
+ * One sink for each configured `storage:` section, in the registry's order, with how often it wants the gateway's
+ * health points (0: never).
+ */
+export function createSinks(
+  storage: Readonly<Record<string, object | undefined>>,
+  deps: SinkDeps,
+): { sink: Sink; intervalMs: number }[] {
+  return sinkTypes.flatMap((t) => {
+    const config = storage[t.key];
+    return config ? [{ sink: t.create(config, deps), intervalMs: t.healthIntervalMs?.(config) ?? 0 }] : [];
+  });
 }
 
 export interface AlarmActionDeps extends ActionDeps {

@@ -10,7 +10,10 @@
  *   parts    log of the parts that did not pass, sinks, part actions
  *   alarm    log, sinks, alarm actions
  *   model    sinks
- *   health   sinks
+ *
+ * Health points are not stored through the bus: the gateway writes them to each sink that wants them
+ * at that sink's own interval (health-schedule.ts), and publishes each collection on `health` for
+ * whoever listens.
  *
  * Whoever subscribes through `gateway.events` once the gateway runs (the API's event streams, the
  * console of `linewatch demo`, the soak counts) comes after these.
@@ -42,7 +45,7 @@ export interface GatewayTopics {
   alarm: AlarmEvent;
   /** One model update's outcome (applied, rejected, rolled back, confirmed). */
   model: ModelUpdateEvent;
-  /** The gateway's periodic health points. */
+  /** The gateway's periodic health points (each sink is written its own at its own interval, not from here). */
   health: readonly HealthPoint[];
 }
 
@@ -114,7 +117,6 @@ function storeIn(bus: Subscribable<GatewayTopics>, sink: Sink): (() => void)[] {
     bus.subscribe('model', (event) =>
       sink.write({ samples: [], scores: [], alarms: [], modelUpdates: [{ ...event }] }),
     ),
-    bus.subscribe('health', (health) => sink.write({ samples: [], scores: [], alarms: [], health })),
   ];
 }
 

@@ -15,13 +15,7 @@ import type { AlarmAction, ActionStatus } from '../actions/alarm-action.js';
 import { openQueue } from '../buffer/open-queue.js';
 import type { DurableQueue } from '../buffer/queue.js';
 import type { BufferConfig } from '../buffer/schema.js';
-import {
-  createAlarmAction,
-  createSinks,
-  createSource,
-  sinkHealthIntervals,
-  writeProtocolOf,
-} from '../registry/runtime.js';
+import { createAlarmAction, createSinks, createSource, writeProtocolOf } from '../registry/runtime.js';
 import { LINEWATCH_VERSION } from '../core/version.js';
 import { MqttSync } from '../sync/mqtt-sync.js';
 import { ModelUpdater, type ModelUpdaterStatus } from '../sync/model-updater.js';
@@ -40,6 +34,7 @@ import {
 } from './asset-pipeline.js';
 import { acquireAssetModels } from './asset-models.js';
 import { subscriberErrorReporter, wireGateway, type GatewayTopics } from './gateway-wiring.js';
+import { scheduleHealth, type HealthTarget } from './health-schedule.js';
 
 export type { GatewayTopics } from './gateway-wiring.js';
 
@@ -78,7 +73,10 @@ export class Gateway {
   private lastModels: { asset: string; model: string; version: string }[] | undefined;
   /** The one owner of the models' sessions (start-up, updates, rollbacks). */
   private pool = new SessionPool();
-  private healthTimer: NodeJS.Timeout | undefined;
+  /** The sinks that want the gateway's health points, each with its interval. */
+  private readonly healthTargets: HealthTarget[] = [];
+  /** Stops the health timers. */
+  private stopHealth: (() => void) | undefined;
   private state: GatewayStatus['state'] = 'stopped';
   private startedAt = 0;
   private readonly bus: EventBus<GatewayTopics>;
@@ -106,13 +104,13 @@ export class Gateway {
   private createSinks(): void {
     const { config } = this.loaded;
     const tags = { site: config.gateway.site, line: config.gateway.line, gateway: config.gateway.name };
-    this.sinks.push(
-      ...createSinks(config.storage, {
-        ...this.deps,
-        tags,
-        openQueue: (sink, buffer) => this.queueFor(sink, buffer),
-      }),
-    );
+    const created = createSinks(config.storage, {
+      ...this.deps,
+      tags,
+      openQueue: (sink, buffer) => this.queueFor(sink, buffer),
+    });
+    this.sinks.push(...created.map((c) => c.sink));
+    this.healthTargets.push(...created);
     if (config.cloud.mqtt) {
       // What each asset runs (updates included): none before the models are chosen (a confirmed update may replace
       // the configured one), the last ones once the gateway stops.
@@ -124,12 +122,14 @@ export class Gateway {
         version: LINEWATCH_VERSION,
         models,
       };
-      this.sinks.push(
-        new MqttSync(config.cloud.mqtt, identity, {
-          ...this.deps,
-          queue: this.queueFor('cloud', config.cloud.mqtt.buffer),
-        }),
-      );
+      const cloud = new MqttSync(config.cloud.mqtt, identity, {
+        ...this.deps,
+        queue: this.queueFor('cloud', config.cloud.mqtt.buffer),
+      });
+      this.sinks.push(cloud);
+      // None where it does not publish them.
+      const { publish_health: publish, health_interval_ms: intervalMs } = config.cloud.mqtt;
+      this.healthTargets.push({ sink: cloud, intervalMs: publish ? intervalMs : 0 });
     }
   }
 
@@ -229,22 +229,13 @@ export class Gateway {
         this.reassertOutputs(now);
       }, 1000);
       this.tickTimer.unref();
-      const intervals = [
-        ...sinkHealthIntervals(this.loaded.config.storage),
-        this.loaded.config.cloud.mqtt?.health_interval_ms ?? 0,
-      ].filter((v) => v > 0);
-      const healthMs = intervals.length > 0 ? Math.min(...intervals) : 0;
-      if (healthMs > 0) {
-        // A failed health report is logged; it must not become an unhandled rejection that ends the daemon.
-        this.healthTimer = setInterval(
-          () =>
-            this.reportHealth().catch((err: unknown) =>
-              this.deps.logger.error({ component: 'health' }, `health report: ${(err as Error).message}`),
-            ),
-          healthMs,
-        );
-        this.healthTimer.unref();
-      }
+      // Each sink at its own interval (one timer per interval); a failed report is logged, never an unhandled
+      // rejection that ends the daemon.
+      this.stopHealth = scheduleHealth(this.healthTargets, (sinks) =>
+        this.reportHealth(sinks).catch((err: unknown) =>
+          this.deps.logger.error({ component: 'health' }, `health report: ${(err as Error).message}`),
+        ),
+      );
     } catch (err) {
       await this.stop();
       throw err;
@@ -331,12 +322,15 @@ export class Gateway {
     }
   }
 
-  private async reportHealth(): Promise<void> {
+  /** Collects the health points once and writes them to `sinks` (those whose interval came round), then publishes
+   * them to whoever listens on `events`. */
+  private async reportHealth(sinks: readonly Sink[]): Promise<void> {
     const health = await collectHealth(
       this.deps.metrics,
       this.sources.map((s) => s.name),
       Date.now(),
     );
+    for (const sink of sinks) sink.write({ samples: [], scores: [], alarms: [], health });
     this.bus.publish('health', health);
   }
 
@@ -367,8 +361,13 @@ export class Gateway {
     if (this.state === 'stopped' && this.pipelines.length === 0) return;
     this.state = 'stopping';
     if (this.tickTimer) clearInterval(this.tickTimer);
-    if (this.healthTimer) clearInterval(this.healthTimer);
-    if (this.healthTimer && this.sinks.length > 0) await this.reportHealth();
+    // Where the health timers ran, a last health point for every sink that takes them (the state at shutdown).
+    const stopHealth = this.stopHealth;
+    this.stopHealth = undefined;
+    stopHealth?.();
+    const healthSinks = this.healthTargets.filter((t) => t.intervalMs > 0).map((t) => t.sink);
+    this.healthTargets.length = 0;
+    if (stopHealth && healthSinks.length > 0) await this.reportHealth(healthSinks);
     // Actions in flight get a moment to land on the PLC before the connections close.
     const allActions = [...this.actions, ...this.partActions];
     for (const action of allActions) action.close();
