@@ -102,8 +102,12 @@ export class AlarmAction {
         const stop = this.deps.metrics.actionSeconds.startTimer({ action: this.name });
         try {
           const outcome = await job.run();
+          if (outcome === 'unchanged') {
+            // Nothing was sent (the output holds the value): counted as such, and not timed as an attempt.
+            this.deps.metrics.actions.inc({ action: this.name, outcome: 'unchanged' });
+            break;
+          }
           stop();
-          if (outcome === 'unchanged') break;
           this.succeeded++;
           this.deps.metrics.actions.inc({ action: this.name, outcome: 'ok' });
           if (attempt > 1)

@@ -121,13 +121,13 @@ export class GatewayMetrics {
   });
   readonly actions = new Counter({
     name: 'linewatch_alarm_actions_total',
-    help: 'Alarm action attempts per action and outcome (ok, retry, failed)',
+    help: 'Alarm action attempts per action and outcome (ok, retry, failed), and writes not made because the output held the value (unchanged)',
     labelNames: ['action', 'outcome'],
     registers: [this.registry],
   });
   readonly actionSeconds = new Histogram({
     name: 'linewatch_alarm_action_seconds',
-    help: 'Time per alarm action attempt',
+    help: 'Time per alarm action attempt that succeeded (outcome ok; a write not needed, unchanged, is not timed)',
     labelNames: ['action'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
     registers: [this.registry],

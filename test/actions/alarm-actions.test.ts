@@ -78,6 +78,22 @@ describe('alarm actions', () => {
     expect(action.status().succeeded).toBe(2);
   });
 
+  it('count a write the output did not need as unchanged, and time only the writes made', async () => {
+    const plc = new FlakyPlc(1);
+    const { action, metrics } = setup(plc, stackLight);
+    for (const s of ['unack_active', 'ack_active', 'rtn_unack', 'normal'] as const) {
+      action.dispatch(anomalyEvent(s));
+      await action.idle();
+    }
+    const outcomes = Object.fromEntries(
+      (await metrics.actions.get()).values.map((v) => [v.labels.outcome, v.value] as const),
+    );
+    // on (a retry, then ok), on again twice (unchanged), off (ok).
+    expect(outcomes).toEqual({ retry: 1, ok: 2, unchanged: 2 });
+    const timed = (await metrics.actionSeconds.get()).values.find((v) => v.metricName?.endsWith('_count'));
+    expect(timed?.value).toBe(outcomes.ok);
+  });
+
   it('send an event again never: a webhook is not reasserted', async () => {
     const { action } = setup(new FlakyPlc(0), {
       type: 'webhook',
