@@ -3,8 +3,9 @@
  * in, a response out. src/api/http-server.ts serves them over HTTP; the unit tests call them
  * directly.
  *   GET  /healthz                                  200 while running, 503 otherwise
- *   GET  /readyz                                   200 while running with every source connected and no asset
- *                                                  degraded (blind, model failed, on a fallback model), 503 otherwise
+ *   GET  /readyz                                   200 while running with every source connected, no asset
+ *                                                  degraded (blind, model failed, on a fallback model) and every
+ *                                                  sink delivering, 503 otherwise
  *   GET  /metrics                                  Prometheus text format
  *   GET  /api/status                               assets, latest scores, alarms
  *   GET  /api/alarms                               every alarm with its state
@@ -174,12 +175,18 @@ export function createApiHandler(
       const running = s.state === 'running';
       const degraded = s.assets.filter((a) => a.degraded).map((a) => a.name);
       const down = s.sources.filter((x) => !x.connected).map((x) => x.name);
-      // /healthz: the process runs (a restart would not bring a PLC back); /readyz: it also sees and scores everything.
-      const ok = path === '/healthz' ? running : running && degraded.length === 0 && down.length === 0;
+      const unreachable = s.sinks.filter((x) => !x.reachable).map((x) => x.name);
+      // /healthz: the process runs (a restart would not bring a PLC or InfluxDB back); /readyz: it also sees and
+      // scores everything, and stores it where it is configured to.
+      const ok =
+        path === '/healthz'
+          ? running
+          : running && degraded.length === 0 && down.length === 0 && unreachable.length === 0;
       return json(ok ? 200 : 503, {
         status: ok ? 'ok' : running ? 'degraded' : s.state,
         sources: s.sources,
         degraded_assets: degraded,
+        unreachable_sinks: unreachable,
       });
     }
     if (path === '/metrics')

@@ -90,6 +90,11 @@ export interface Sink {
    * operator's command, and runs the alarm's actions, after that.
    */
   lastAlarmStates?(): JournaledAlarm[];
+  /**
+   * Where its writes fail now: since when (ms since the epoch) and why; undefined while they work. A sink without it
+   * is judged by its queue (src/runtime/sink-watch.ts). For /api/status and /readyz.
+   */
+  failing?(): { readonly since: number; readonly error: string } | undefined;
 }
 
 /** An alarm's last journaled state. */

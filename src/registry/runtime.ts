@@ -1,5 +1,6 @@
 /** The registered component types built from a validated configuration (the gateway wires what they return). */
 import { AlarmAction, type ActionDeps, type ActionSettings } from '../actions/alarm-action.js';
+import type { DurableQueue } from '../buffer/queue.js';
 import type { Sink, Source } from '../core/components.js';
 import type { SinkDeps } from '../sinks/sink-type.js';
 import type { SourceDeps } from '../sources/source-type.js';
@@ -17,15 +18,19 @@ export function writeProtocolOf(config: { readonly type: string }): string | und
 
 /**
  * One sink for each configured `storage:` section, in the registry's order, with how often it wants the gateway's
- * health points (0: never).
+ * health points (0: never) and the queue it opened through `deps.openQueue`, if any.
  */
 export function createSinks(
   storage: Readonly<Record<string, object | undefined>>,
   deps: SinkDeps,
-): { sink: Sink; intervalMs: number }[] {
+): { sink: Sink; intervalMs: number; queue?: DurableQueue }[] {
   return sinkTypes.flatMap((t) => {
     const config = storage[t.key];
-    return config ? [{ sink: t.create(config, deps), intervalMs: t.healthIntervalMs?.(config) ?? 0 }] : [];
+    if (!config) return [];
+    // The queue it opened, if any (the gateway watches what it delivers).
+    let queue: DurableQueue | undefined;
+    const sink = t.create(config, { ...deps, openQueue: (name, buffer) => (queue = deps.openQueue(name, buffer)) });
+    return [{ sink, intervalMs: t.healthIntervalMs?.(config) ?? 0, ...(queue ? { queue } : {}) }];
   });
 }
 

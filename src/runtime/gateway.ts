@@ -35,6 +35,7 @@ import {
 import { acquireAssetModels } from './asset-models.js';
 import { subscriberErrorReporter, wireGateway, type GatewayTopics } from './gateway-wiring.js';
 import { scheduleHealth, type HealthTarget } from './health-schedule.js';
+import { SinkWatch, WatchedQueue, type SinkStatus } from './sink-watch.js';
 
 export type { GatewayTopics } from './gateway-wiring.js';
 
@@ -49,6 +50,8 @@ export interface GatewayStatus {
   /** Alarms that are not normal (annunciated, shelved or out of service). */
   readonly alarms: AlarmStatus[];
   readonly actions: ActionStatus[];
+  /** Each sink: whether it delivers, since when, why not, what waits in its queue. */
+  readonly sinks: SinkStatus[];
   readonly models?: ModelUpdaterStatus[];
 }
 
@@ -75,6 +78,8 @@ export class Gateway {
   private pool = new SessionPool();
   /** The sinks that want the gateway's health points, each with its interval. */
   private readonly healthTargets: HealthTarget[] = [];
+  /** Whether each sink delivers (/api/status, /readyz). */
+  private readonly sinkWatches: SinkWatch[] = [];
   /** Stops the health timers. */
   private stopHealth: (() => void) | undefined;
   private state: GatewayStatus['state'] = 'stopped';
@@ -107,10 +112,14 @@ export class Gateway {
     const created = createSinks(config.storage, {
       ...this.deps,
       tags,
-      openQueue: (sink, buffer) => this.queueFor(sink, buffer),
+      openQueue: (sink, buffer) => new WatchedQueue(this.queueFor(sink, buffer)),
     });
     this.sinks.push(...created.map((c) => c.sink));
     this.healthTargets.push(...created);
+    for (const c of created)
+      this.sinkWatches.push(
+        new SinkWatch(c.sink, c.queue instanceof WatchedQueue ? c.queue : undefined, this.deps.metrics),
+      );
     if (config.cloud.mqtt) {
       // What each asset runs (updates included): none before the models are chosen (a confirmed update may replace
       // the configured one), the last ones once the gateway stops.
@@ -122,11 +131,10 @@ export class Gateway {
         version: LINEWATCH_VERSION,
         models,
       };
-      const cloud = new MqttSync(config.cloud.mqtt, identity, {
-        ...this.deps,
-        queue: this.queueFor('cloud', config.cloud.mqtt.buffer),
-      });
+      const queue = new WatchedQueue(this.queueFor('cloud', config.cloud.mqtt.buffer));
+      const cloud = new MqttSync(config.cloud.mqtt, identity, { ...this.deps, queue });
       this.sinks.push(cloud);
+      this.sinkWatches.push(new SinkWatch(cloud, queue, this.deps.metrics));
       // None where it does not publish them.
       const { publish_health: publish, health_interval_ms: intervalMs } = config.cloud.mqtt;
       this.healthTargets.push({ sink: cloud, intervalMs: publish ? intervalMs : 0 });
@@ -227,6 +235,8 @@ export class Gateway {
         const now = Date.now();
         for (const p of this.pipelines) p.tick(now);
         this.reassertOutputs(now);
+        // A look that fails (it never should) keeps the sink's last status; it must not end the daemon.
+        for (const w of this.sinkWatches) w.look().catch(() => undefined);
       }, 1000);
       this.tickTimer.unref();
       // Each sink at its own interval (one timer per interval); a failed report is logged, never an unhandled
@@ -388,6 +398,7 @@ export class Gateway {
         .close()
         .catch((err) => this.deps.logger.error({ sink: sink.name }, `closing ${sink.name}: ${(err as Error).message}`));
     this.sinks.length = 0;
+    this.sinkWatches.length = 0;
     this.unwire();
     this.unwire = () => {};
     this.state = 'stopped';
@@ -407,6 +418,7 @@ export class Gateway {
       assets,
       alarms: assets.map((a) => a.alarm).filter((a) => a.state !== 'normal'),
       actions: [...this.actions, ...this.partActions].map((a) => a.status()),
+      sinks: this.sinkWatches.map((w) => w.status()),
       ...(this.updater ? { models: this.updater.status(this.pipelines.map((p) => p.config.name)) } : {}),
     };
   }

@@ -24,6 +24,7 @@ function gateway(state: GatewayStatus['state'] = 'running', over: Partial<Gatewa
       assets: [],
       alarms: [],
       actions: [],
+      sinks: [{ name: 'local', reachable: true }],
       ...over,
     }),
     events: { subscribe: () => () => undefined },
@@ -63,7 +64,7 @@ describe('operator API handlers', () => {
     expect(await setup({ readToken: READ }).call('GET', '/healthz')).toEqual({
       kind: 'json',
       status: 200,
-      body: { status: 'ok', sources: [{ name: 'plc', connected: true }], degraded_assets: [] },
+      body: { status: 'ok', sources: [{ name: 'plc', connected: true }], degraded_assets: [], unreachable_sinks: [] },
     });
     const stopping = await setup({}, 'stopping').call('GET', '/healthz');
     expect(stopping).toMatchObject({ status: 503, body: { status: 'stopping' } });
@@ -81,7 +82,12 @@ describe('operator API handlers', () => {
     expect(await setup({}, 'running', blind).call('GET', '/readyz')).toEqual({
       kind: 'json',
       status: 503,
-      body: { status: 'degraded', sources: [{ name: 'plc', connected: false }], degraded_assets: ['pump-1'] },
+      body: {
+        status: 'degraded',
+        sources: [{ name: 'plc', connected: false }],
+        degraded_assets: ['pump-1'],
+        unreachable_sinks: [],
+      },
     });
     expect(await setup({}, 'running', blind).call('GET', '/healthz')).toMatchObject({ status: 200 });
     const down = { sources: [{ name: 'plc', connected: false }] };
@@ -90,6 +96,20 @@ describe('operator API handlers', () => {
       status: 503,
       body: { status: 'stopping' },
     });
+  });
+
+  it('answers /readyz 503 degraded, naming the sink, while a sink does not deliver; /healthz stays 200', async () => {
+    const outage = {
+      sinks: [
+        { name: 'local', reachable: true },
+        { name: 'influxdb', reachable: false, since: 1000, queued: { points: 40, bytes: 4000, oldestAgeS: 120 } },
+      ],
+    };
+    expect(await setup({}, 'running', outage).call('GET', '/readyz')).toMatchObject({
+      status: 503,
+      body: { status: 'degraded', degraded_assets: [], unreachable_sinks: ['influxdb'] },
+    });
+    expect(await setup({}, 'running', outage).call('GET', '/healthz')).toMatchObject({ status: 200 });
   });
 
   it('serves /metrics as Prometheus text without a token', async () => {

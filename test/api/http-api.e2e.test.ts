@@ -89,7 +89,10 @@ describe('the operator API', () => {
 describe('a client that does not read its event stream', () => {
   it('is dropped once its backlog passes the limit, and counted; the endpoint goes on', async () => {
     const events = new EventBus<GatewayTopics>(() => undefined);
-    const api = { status: () => ({ state: 'running', sources: [], assets: [] }), events } as unknown as GatewayApi;
+    const api = {
+      status: () => ({ state: 'running', sources: [], assets: [], sinks: [] }),
+      events,
+    } as unknown as GatewayApi;
     const metrics = new GatewayMetrics();
     const endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0 }, api, metrics);
     const closed = new Promise<void>((resolve) => {
@@ -114,7 +117,10 @@ describe('a client that does not read its event stream', () => {
 describe('event streams asked for in one pipelined burst', () => {
   it('cannot pass max_event_streams: one stream opens, the pipelined ones are refused and hold nothing', async () => {
     const events = new EventBus<GatewayTopics>(() => undefined);
-    const api = { status: () => ({ state: 'running', sources: [], assets: [] }), events } as unknown as GatewayApi;
+    const api = {
+      status: () => ({ state: 'running', sources: [], assets: [], sinks: [] }),
+      events,
+    } as unknown as GatewayApi;
     const metrics = new GatewayMetrics();
     const endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0, maxEventStreams: 2 }, api, metrics);
     const burst = 200;

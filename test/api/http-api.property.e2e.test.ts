@@ -16,7 +16,7 @@ const commands: { asset: string; alarm: string; request: unknown }[] = [];
 let endpoint: HttpEndpoint;
 
 const api = {
-  status: () => ({ state: 'running', sources: [], assets: [], alarms: [], actions: [] }),
+  status: () => ({ state: 'running', sources: [], assets: [], alarms: [], actions: [], sinks: [] }),
   events: { subscribe: () => () => undefined },
   command: (asset: string, alarm: string, req: unknown) => {
     commands.push({ asset, alarm, request: req });

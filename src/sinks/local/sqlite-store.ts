@@ -115,6 +115,8 @@ export class SqliteStore implements Sink {
   };
   private timer: NodeJS.Timeout | undefined;
   private lastPrune = 0;
+  /** Since when its writes fail, and the last error; undefined while they work. */
+  private failure: { since: number; error: string } | undefined;
 
   constructor(
     private readonly config: LocalStoreConfig,
@@ -266,6 +268,7 @@ export class SqliteStore implements Sink {
           { sink: this.name },
           samples.length + scores.length + alarms.length + parts.length,
         );
+        this.failure = undefined;
       } catch (err) {
         // The transaction wrote none of them: they are lost, and counted as such (the store is this box's own copy;
         // the InfluxDB and cloud queues hold theirs).
@@ -274,11 +277,18 @@ export class SqliteStore implements Sink {
           samples.length + scores.length + alarms.length + parts.length,
         );
         this.failed('write', err);
+        const error = `${this.config.path}: write failed: ${(err as Error).message}`;
+        this.failure = { since: this.failure?.since ?? (this.deps.now ?? Date.now)(), error };
       } finally {
         // Back to a sync at checkpoints for the batched rows; where that fails, FULL stays: slower, never less safe.
         if (sync) relaxSync(db);
       }
     }
+  }
+
+  /** Where its writes fail now: since when and why (/api/status, /readyz). */
+  failing(): { since: number; error: string } | undefined {
+    return this.failure;
   }
 
   /** Once a minute at most; a failure is tried again a minute later. */

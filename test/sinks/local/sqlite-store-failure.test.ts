@@ -76,8 +76,15 @@ describe('local store with a file that fails at run time', () => {
       expect.stringMatching(new RegExp(`^local store ${path.replaceAll('.', '\\.')}: write failed: .*scores`)),
       expect.stringMatching(new RegExp(`^local store ${path.replaceAll('.', '\\.')}: deleting rows older than`)),
     ]);
+    // /api/status and /readyz show it unreachable, with why, until a write works again.
+    expect(store.failing()).toEqual({
+      since: expect.any(Number),
+      error: expect.stringMatching(/write failed: .*scores/),
+    });
     fault.heal();
     store.write({ samples: [], scores: [score(now + 2)], alarms: [] });
+    await store.flush();
+    expect(store.failing()).toBeUndefined();
     await store.close();
     const db = new Database(path, { readonly: true });
     expect(db.prepare('SELECT ts FROM scores').all()).toEqual([{ ts: now + 2 }]);
