@@ -67,12 +67,12 @@ function redactIn(text: string, keepPath: boolean): string {
     });
 }
 
-/** A JSON-able value with every string in it redacted. */
-export function redactDeep<T>(value: T): T {
-  if (typeof value === 'string') return redactSecrets(value) as T;
-  if (Array.isArray(value)) return value.map(redactDeep) as T;
+/** A JSON-able value with every string in it redacted (`keepPath`: as redactCredentials does). */
+export function redactDeep<T>(value: T, keepPath = false): T {
+  if (typeof value === 'string') return redactIn(value, keepPath) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v, keepPath)) as T;
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, keepPath)])) as T;
   }
   return value;
 }

@@ -3,7 +3,7 @@
  * the gateway (and through it the cloud sink), a log line and a metric; the last of each asset is kept for its status.
  */
 import { redactCredentials } from '../core/redact.js';
-import type { Logger } from '../telemetry/logger.js';
+import { URL_PATHS_KEPT, type Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { ReleaseRejected } from './release.js';
 import { DownloadTooLarge } from './release-reader.js';
@@ -54,9 +54,10 @@ export class OutcomeReporter {
     this.lastOf.set(event.asset, event);
     this.deps.metrics.modelUpdates.inc({ asset: event.asset, outcome: event.outcome });
     const text = `asset ${event.asset}: model ${event.model} ${event.outcome === 'rolled_back' ? `rolled back to ${event.version} from ${event.previousVersion}` : `${event.version} ${event.outcome}`}${event.reason ? `: ${event.reason}` : ''}`;
-    if (event.outcome === 'rejected' || event.outcome === 'rolled_back')
-      this.deps.logger.warn({ component: 'model-updates', ...event }, text);
-    else this.deps.logger.info({ component: 'model-updates', ...event }, text);
+    // The log names the release URL as the event does (its path kept), not as every other line (its path hidden).
+    const fields = { component: 'model-updates', ...event, [URL_PATHS_KEPT]: true };
+    if (event.outcome === 'rejected' || event.outcome === 'rolled_back') this.deps.logger.warn(fields, text);
+    else this.deps.logger.info(fields, text);
     this.deps.report(event);
     return event;
   }

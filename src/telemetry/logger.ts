@@ -1,13 +1,27 @@
 /**
  * pino logger factory. On a terminal, readable lines (coloured unless NO_COLOR is set,
  * pretty-stream.ts); anywhere else (a pipe, a file, a container log driver), JSON lines.
- * Every URL in a message or a field loses its credentials, query values and secret path (redact.ts).
+ * Every URL in a message or a field loses its credentials, query values and secret path (redact.ts); a line whose
+ * fields carry URL_PATHS_KEPT keeps the paths (a model update's outcome: the release URL as the cloud gave it).
  */
 import { pino, type Logger } from 'pino';
-import { redactDeep, redactSecrets } from '../core/redact.js';
+import { redactCredentials, redactDeep, redactSecrets } from '../core/redact.js';
 import { colorAllowed, prettyStream } from './pretty-stream.js';
 
 export type { Logger };
+
+/**
+ * Set (true) among a line's fields, its URLs lose their user info and query values but keep their path, as a model
+ * update's outcome names its release URL (update-outcome.ts): the log then names the release the event names. A
+ * symbol, so it is never written out.
+ */
+export const URL_PATHS_KEPT = Symbol('url paths kept');
+
+function pathsKept(fields: unknown): boolean {
+  return (
+    typeof fields === 'object' && fields !== null && (fields as { [URL_PATHS_KEPT]?: unknown })[URL_PATHS_KEPT] === true
+  );
+}
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -28,12 +42,13 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream,
       level,
       base: { svc: 'linewatch' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { log: (fields) => redactDeep(fields) },
+      formatters: { log: (fields) => redactDeep(fields, pathsKept(fields)) },
       hooks: {
         logMethod(args, method) {
+          const redact = pathsKept(args[0]) ? redactCredentials : redactSecrets;
           return method.apply(
             this,
-            args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a)) as Parameters<typeof method>,
+            args.map((a) => (typeof a === 'string' ? redact(a) : a)) as Parameters<typeof method>,
           );
         },
       },

@@ -81,6 +81,29 @@ describe('release notices the updater remembers', () => {
     }
   }, 60_000);
 
+  it('logs a refusal naming the release URL as its outcome does: its path kept, query values out', async () => {
+    const log = logLines('info');
+    const f = await startUpdater({ logger: log.logger });
+    try {
+      await f.release('bad', '2.0.0', 2);
+      const manifest = join(f.releases.root, 'bad', 'manifest.json');
+      await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('"2.0.0"', '"2.0.0" ')); // after signing
+      f.updater.onNoticeText(
+        JSON.stringify({ model: 'pump-ae', version: '2.0.0', url: `${f.releases.url}/bad/?sig=tok3n` }),
+        'mqtt lw/releases/pump-ae',
+      );
+      await f.updater.idle();
+      const reason = f.events[0].reason!;
+      expect(reason).toMatch(/^bad_signature: release http:\/\/127\.0\.0\.1:\d+\/bad\/\?sig=\*\*\*/);
+      const line = log.lines.find((l) => l.outcome === 'rejected')!;
+      expect(line.msg).toBe(`asset pump-1: model pump-ae 2.0.0 rejected: ${reason}`);
+      expect(line.reason).toBe(reason);
+      expect(JSON.stringify(log.lines)).not.toContain('tok3n');
+    } finally {
+      await f.close();
+    }
+  }, 60_000);
+
   it('names what a notice lacks by its key (not the JSON dump of a schema error)', async () => {
     const log = logLines('info');
     const f = await startUpdater({ logger: log.logger });
