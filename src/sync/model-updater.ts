@@ -13,9 +13,10 @@
  *
  * Updates run one at a time; a rollback may come at any moment between their steps, so each
  * change of an asset's state (the model the gateway runs, the release on probation) is made in
- * one synchronous step, never split by an await. A notice is remembered once settled (applied or
- * refused for good: notice-memory.ts), so a redelivery is not downloaded again; one that failed
- * in a way that may pass (the release server down, a 404 before the upload finished) is not.
+ * one synchronous step, never split by an await. A notice is remembered once handled (notice-memory.ts), so a
+ * redelivery is not downloaded again: for good once applied; once refused for good (a bad signature, not newer) until
+ * it comes again a while later (its release may have been signed again at the same URL); one that failed in a way
+ * that may pass (the release server down, a 404 before the upload finished) is not remembered.
  */
 import type { KeyObject } from 'node:crypto';
 import type { ModelUpdatesConfig, MqttSyncConfig } from './schema.js';
@@ -23,13 +24,13 @@ import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import type { SessionPool } from '../inference/session-pool.js';
 import { readPublicKeys } from './release.js';
-import { NoticeMemory } from './notice-memory.js';
+import { NoticeMemory, type Rejection } from './notice-memory.js';
 import { NoticeSources } from './notice-sources.js';
 import { ModelStore } from './model-store.js';
 import { recoverInterrupted, type RecoveredRollback } from './probation-recovery.js';
 import { ProbationWatch } from './probation-watch.js';
 import { ReleaseApplier } from './release-apply.js';
-import { parseReleaseNotice } from './release-notice.js';
+import { parseReleaseNotice, type ReleaseNotice } from './release-notice.js';
 import type { UpdateHost } from './update-host.js';
 import { OutcomeReporter, type ModelUpdateEvent } from './update-outcome.js';
 
@@ -104,16 +105,19 @@ export class ModelUpdater {
     this.keys = this.deps.keys ?? (await readPublicKeys(this.config.public_key_file));
     for (const event of this.recovered.splice(0))
       this.outcomes.report({ ...event, version: this.host.currentModel(event.asset)?.version ?? '', ts: this.now() });
-    this.sources = new NoticeSources(this.config, this.mqttConfig, this.deps.logger, (text, origin) =>
-      this.onNoticeText(text, origin),
+    this.sources = new NoticeSources(this.config, this.mqttConfig, this.deps.logger, (text, origin, published) =>
+      this.onNoticeText(text, origin, published),
     );
     this.sources.start();
     this.timers.push(setInterval(() => void this.checkProbations(), 1000));
     for (const t of this.timers) t.unref();
   }
 
-  /** Parses a notice and queues it (updates run one at a time). */
-  onNoticeText(text: string, origin: string): void {
+  /**
+   * Parses a notice and queues it (updates run one at a time). `published`: published anew while the gateway listened
+   * (an MQTT message not flagged retained), not delivered again (a retained one at a reconnect, a poll).
+   */
+  onNoticeText(text: string, origin: string, published = false): void {
     const parsed = parseReleaseNotice(text);
     if ('why' in parsed) {
       this.deps.logger.warn(
@@ -123,18 +127,31 @@ export class ModelUpdater {
       return;
     }
     const { notice } = parsed;
-    if (this.notices.seen(notice)) return;
+    const recall = this.notices.recall(notice, this.now(), published);
+    if (!recall.handle) {
+      if (recall.rejection && recall.tell) this.tellRefusedAgain(notice, recall.rejection);
+      return;
+    }
     this.chain = this.chain
       .then(() => this.applier.apply(notice))
       .then(
-        (remember) => {
-          if (!remember) this.notices.forget(notice);
-        },
+        (verdict) => this.notices.settle(notice, verdict, this.now()),
         (err: Error) => {
-          this.notices.forget(notice);
+          this.notices.settle(notice, 'again', this.now());
           this.deps.logger.error({ component: 'model-updates' }, `model update failed: ${err.message}`);
         },
       );
+  }
+
+  /** Says (once per refusal) that a notice refused for good came again and is passed over, and until when. */
+  private tellRefusedAgain(notice: ReleaseNotice, rejection: Rejection): void {
+    const after = (published: boolean) => new Date(rejection.at + NoticeMemory.wait(published)).toISOString();
+    this.deps.logger.info(
+      { component: 'model-updates', model: notice.model, version: notice.version },
+      `release notice for ${notice.model} ${notice.version} already handled: rejected (${rejection.code}) at ` +
+        `${new Date(rejection.at).toISOString()}; looked at again when published anew after ${after(true)}, or ` +
+        `delivered again (a reconnect, a poll) after ${after(false)}; publish it under a new URL or version to retry now`,
+    );
   }
 
   /** Resolves when queued updates have been handled (for tests and orderly shutdown). */

@@ -22,7 +22,8 @@ export class NoticeSources {
     private readonly config: ModelUpdatesConfig,
     private readonly mqttConfig: MqttSyncConfig | undefined,
     private readonly logger: Logger,
-    private readonly onText: (text: string, origin: string) => void,
+    /** `published`: published anew while subscribed, not delivered again (a retained message, a poll). */
+    private readonly onText: (text: string, origin: string, published: boolean) => void,
   ) {}
 
   start(): void {
@@ -38,7 +39,8 @@ export class NoticeSources {
         ...(broker.client_id !== undefined ? { onFlapping: (message: string) => this.logger.error(LOG, message) } : {}),
       });
       client.on('connect', () => client.subscribe(topic, { qos: 1 }));
-      client.on('message', (t, payload) => this.onText(payload.toString('utf8'), `mqtt ${t}`));
+      // A message published while subscribed comes without the retain flag (MQTT 3.3.1.3), a retained one with it.
+      client.on('message', (t, payload, packet) => this.onText(payload.toString('utf8'), `mqtt ${t}`, !packet.retain));
       client.on('error', (err) =>
         this.logger.warn(LOG, `release notices: broker ${broker.url}: ${brokerErrorText(err, broker)}`),
       );
@@ -66,7 +68,7 @@ export class NoticeSources {
       } catch (err) {
         throw new Error(`not JSON: ${(err as Error).message}`);
       }
-      for (const notice of Array.isArray(body) ? body : [body]) this.onText(JSON.stringify(notice), url);
+      for (const notice of Array.isArray(body) ? body : [body]) this.onText(JSON.stringify(notice), url, false);
     } catch (err) {
       this.logger.warn(LOG, `release notices: ${url}: ${(err as Error).message}`);
     }

@@ -18,7 +18,8 @@ import { downloadLimitsOf } from './release-reader.js';
 import { checkNewer, sequenceFloors } from './release-sequence.js';
 import type { ModelUpdatesConfig } from './schema.js';
 import type { UpdateHost, UpdateTarget } from './update-host.js';
-import { isFinal, refusalReason, type ModelUpdateEvent, type OutcomeReporter } from './update-outcome.js';
+import { combineVerdicts, type NoticeVerdict } from './notice-memory.js';
+import { refusalReason, refusalVerdict, type ModelUpdateEvent, type OutcomeReporter } from './update-outcome.js';
 
 export class ReleaseApplier {
   /** Notices passed over (a model no asset runs, a version an asset runs already), each said once in the log. */
@@ -42,11 +43,11 @@ export class ReleaseApplier {
   /**
    * Applies a release to every asset running its model: downloaded and verified once, loaded once
    * (the pool: one session for all of them), then checked, stored and put on probation per asset.
-   * Resolves with whether to remember the notice: yes once it is applied or refused for good; no
-   * after a failure that may pass (a download, the store), and for a model no asset runs (nothing
-   * to download, nothing worth the memory), so a redelivery is handled again.
+   * Resolves with what it came to (notice-memory.ts): settled once applied; the refusal's code once refused for good
+   * (on any asset); 'again' after a failure that may pass (a download, the store), and for a model no asset runs
+   * (nothing to download, nothing worth the memory), so a redelivery is handled again.
    */
-  async apply(notice: ReleaseNotice): Promise<boolean> {
+  async apply(notice: ReleaseNotice): Promise<NoticeVerdict> {
     const { host, store, config } = this.deps;
     const running = host.assetsRunning(notice.model);
     if (running.length === 0) {
@@ -56,7 +57,7 @@ export class ReleaseApplier {
         `release notice for ${notice.model} ${notice.version} passed over: no asset here runs a model named ` +
           `${notice.model} (a release carries, in its manifest's name, the name of the model it replaces)`,
       );
-      return false;
+      return 'again';
     }
     const targets: UpdateTarget[] = [];
     for (const target of running) {
@@ -78,7 +79,7 @@ export class ReleaseApplier {
       }
       targets.push(target);
     }
-    if (targets.length === 0) return true;
+    if (targets.length === 0) return 'settled';
     const event = (t: UpdateTarget) => ({
       asset: t.asset,
       model: notice.model,
@@ -94,11 +95,11 @@ export class ReleaseApplier {
     } catch (err) {
       const reason = refusalReason(err, 'download');
       for (const t of targets) this.deps.outcomes.report({ ...event(t), outcome: 'rejected', reason });
-      return isFinal(err);
+      return refusalVerdict(err, 'download');
     }
-    let remember = true;
-    for (const t of targets) if (!(await this.applyTo(t, release, event(t)))) remember = false;
-    return remember;
+    let verdict: NoticeVerdict = 'settled';
+    for (const t of targets) verdict = combineVerdicts(verdict, await this.applyTo(t, release, event(t)));
+    return verdict;
   }
 
   /** Says once (per model, version and asset) why a notice was passed over: silence leaves its user guessing. */
@@ -110,12 +111,12 @@ export class ReleaseApplier {
     this.deps.logger.info({ component: 'model-updates', ...(asset ? { asset } : {}) }, message);
   }
 
-  /** Checks, stores and swaps in a release on one asset; resolves with whether the outcome is final (see apply). */
+  /** Checks, stores and swaps in a release on one asset; resolves with what it came to (see apply). */
   private async applyTo(
     target: UpdateTarget,
     release: SignedRelease,
     base: Omit<ModelUpdateEvent, 'outcome'>,
-  ): Promise<boolean> {
+  ): Promise<NoticeVerdict> {
     const { store, probations, outcomes } = this.deps;
     const { asset, model: current, samplePeriodMs } = target;
     const signed = release.loaded.manifest;
@@ -129,7 +130,7 @@ export class ReleaseApplier {
       checkNewer(signed, origin, sequenceFloors(target, signed, held));
     } catch (err) {
       outcomes.report({ ...base, outcome: 'rejected', reason: refusalReason(err, 'download') });
-      return isFinal(err);
+      return refusalVerdict(err, 'download');
     }
     // Marked from the load on: a release whose load ends the process (a native crash, out of memory) counts too.
     await store.markProbation(asset, signed.name, signed.version);
@@ -138,7 +139,7 @@ export class ReleaseApplier {
     } catch (err) {
       await probations.unmark(asset);
       outcomes.report({ ...base, outcome: 'rejected', reason: refusalReason(err, 'download') });
-      return isFinal(err);
+      return refusalVerdict(err, 'download');
     }
     try {
       // Named from the signed manifest, written to a temporary folder and renamed into place.
@@ -147,9 +148,9 @@ export class ReleaseApplier {
       await model.close();
       await probations.unmark(asset);
       outcomes.report({ ...base, outcome: 'rejected', reason: refusalReason(err, 'store') });
-      return false;
+      return 'again';
     }
     await probations.begin(asset, model, { dir, sequence: signed.release_sequence!, sha256: signed.sha256 }, base);
-    return true;
+    return 'settled';
   }
 }

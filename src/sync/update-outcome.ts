@@ -6,6 +6,7 @@ import { redactCredentials } from '../core/redact.js';
 import { URL_PATHS_KEPT, type Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { ReleaseRejected } from './release.js';
+import type { NoticeVerdict } from './notice-memory.js';
 import { DownloadTooLarge } from './release-reader.js';
 
 export type UpdateOutcome = 'applied' | 'rejected' | 'rolled_back' | 'confirmed';
@@ -21,9 +22,19 @@ export interface ModelUpdateEvent {
   readonly ts: number;
 }
 
+/** A refusal's code: the ReleaseRejected's, or the step that failed around it. */
+export function refusalCode(err: unknown, step: 'download' | 'store'): string {
+  return err instanceof ReleaseRejected ? err.code : step;
+}
+
 /** Why a release was refused, as reported: the refusal's code, or what failed around it. */
 export function refusalReason(err: unknown, step: 'download' | 'store'): string {
-  return err instanceof ReleaseRejected ? `${err.code}: ${err.message}` : `${step}: ${(err as Error).message}`;
+  return `${refusalCode(err, step)}: ${(err as Error).message}`;
+}
+
+/** What a refusal makes of its notice: refused for good (isFinal), or to be handled again when it comes. */
+export function refusalVerdict(err: unknown, step: 'download' | 'store'): NoticeVerdict {
+  return isFinal(err) ? { rejected: refusalCode(err, step) } : 'again';
 }
 
 /**

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { UpdateHost } from '../../src/sync/update-host.js';
 import { MAX_REMEMBERED_NOTICES } from '../../src/sync/notice-memory.js';
 import { logLines } from '../helpers/log-lines.js';
-import { outcomeOf, startUpdater } from '../helpers/updater-fixture.js';
+import { outcomeOf, startUpdater, type UpdaterFixture } from '../helpers/updater-fixture.js';
 
 /** `host`, recording in `asked` each model name the updater asks about (it asks for every notice it handles). */
 function recordingAsks(host: UpdateHost, asked: string[]): UpdateHost {
@@ -21,6 +21,13 @@ function recordingAsks(host: UpdateHost, asked: string[]): UpdateHost {
       return host.assetsRunning(name);
     },
   };
+}
+
+/** A signed release of pump-ae `version` in `<releases>/<folder>/`, its manifest changed after signing. */
+async function tamperedRelease(f: UpdaterFixture, folder: string, version: string): Promise<void> {
+  await f.release(folder, version, 2);
+  const manifest = join(f.releases.root, folder, 'manifest.json');
+  await writeFile(manifest, (await readFile(manifest, 'utf8')).replace(`"${version}"`, `"${version}" `));
 }
 
 describe('release notices the updater remembers', () => {
@@ -85,9 +92,7 @@ describe('release notices the updater remembers', () => {
     const log = logLines('info');
     const f = await startUpdater({ logger: log.logger });
     try {
-      await f.release('bad', '2.0.0', 2);
-      const manifest = join(f.releases.root, 'bad', 'manifest.json');
-      await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('"2.0.0"', '"2.0.0" ')); // after signing
+      await tamperedRelease(f, 'bad', '2.0.0');
       f.updater.onNoticeText(
         JSON.stringify({ model: 'pump-ae', version: '2.0.0', url: `${f.releases.url}/bad/?sig=tok3n` }),
         'mqtt lw/releases/pump-ae',
@@ -137,9 +142,7 @@ describe('release notices the updater remembers', () => {
   it('does not download again a notice refused for good (a bad signature, a release not newer)', async () => {
     const f = await startUpdater();
     try {
-      await f.release('bad', '2.0.0', 2);
-      const manifest = join(f.releases.root, 'bad', 'manifest.json');
-      await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('"2.0.0"', '"2.0.0" ')); // after signing
+      await tamperedRelease(f, 'bad', '2.0.0');
       await f.release('v3', '3.0.0', 3);
       await f.release('v1', '1.5.0', 1);
       for (const [version, folder] of [
@@ -158,6 +161,70 @@ describe('release notices the updater remembers', () => {
       ]);
       const manifests = f.releases.requests.filter((p) => p.endsWith('/manifest.json'));
       expect(manifests).toEqual(['/bad/manifest.json', '/v3/manifest.json', '/v1/manifest.json']);
+    } finally {
+      await f.close();
+    }
+  }, 60_000);
+
+  it('looks again at a refused notice published anew a minute later (re-signed at the same URL), says why not before', async () => {
+    const log = logLines('info');
+    const f = await startUpdater({ logger: log.logger });
+    const published = (version: string, folder: string) =>
+      f.updater.onNoticeText(
+        JSON.stringify({ model: 'pump-ae', version, url: `${f.releases.url}/${folder}/` }),
+        'mqtt linewatch/releases/pump-ae',
+        true,
+      );
+    try {
+      await f.release('v3', '3.0.0', 3);
+      await f.release('v15', '1.5.0', 1);
+      published('3.0.0', 'v3');
+      published('1.5.0', 'v15');
+      await f.updater.idle();
+      expect(f.events.map(outcomeOf)).toEqual(['3.0.0:applied', '1.5.0:rejected:not_newer']);
+      const refusedAt = f.clock.now;
+      await f.release('v15', '1.5.0', 4); // signed again, same URL; the same notice published again at once
+      for (let i = 0; i < 3; i++) published('1.5.0', 'v15');
+      await f.updater.idle();
+      expect(f.events.map(outcomeOf)).toEqual(['3.0.0:applied', '1.5.0:rejected:not_newer']);
+      const iso = (ms: number) => new Date(refusedAt + ms).toISOString();
+      expect(log.at(30).filter((m) => m.includes('already handled'))).toEqual([
+        `release notice for pump-ae 1.5.0 already handled: rejected (not_newer) at ${iso(0)}; looked at again when ` +
+          `published anew after ${iso(60_000)}, or delivered again (a reconnect, a poll) after ${iso(900_000)}; ` +
+          'publish it under a new URL or version to retry now',
+      ]);
+      f.clock.now += 60_000;
+      f.notice('1.5.0', 'v15'); // a retained notice at a reconnect: not yet
+      await f.updater.idle();
+      expect(f.events).toHaveLength(2);
+      published('1.5.0', 'v15');
+      await f.updater.idle();
+      expect(f.events.map(outcomeOf)).toEqual(['3.0.0:applied', '1.5.0:rejected:not_newer', '1.5.0:applied']);
+      expect(f.current().version).toBe('1.5.0');
+      expect(f.releases.requests.filter((p) => p === '/v15/manifest.json')).toHaveLength(2);
+    } finally {
+      await f.close();
+    }
+  }, 60_000);
+
+  it('looks again at a refused notice delivered again (a retained one, a poll) 15 minutes later, no sooner', async () => {
+    const f = await startUpdater();
+    try {
+      await tamperedRelease(f, 'bad', '2.0.0');
+      f.notice('2.0.0', 'bad');
+      await f.updater.idle();
+      f.clock.now += 15 * 60_000 - 1;
+      f.notice('2.0.0', 'bad');
+      await f.updater.idle();
+      expect(f.events.map(outcomeOf)).toEqual(['2.0.0:rejected:bad_signature']);
+      f.clock.now += 1;
+      f.notice('2.0.0', 'bad');
+      await f.updater.idle();
+      expect(f.events.map(outcomeOf)).toEqual(['2.0.0:rejected:bad_signature', '2.0.0:rejected:bad_signature']);
+      expect(f.releases.requests.filter((p) => p.endsWith('/manifest.json'))).toEqual([
+        '/bad/manifest.json',
+        '/bad/manifest.json',
+      ]);
     } finally {
       await f.close();
     }
