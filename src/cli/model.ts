@@ -30,11 +30,14 @@ export async function signCommand(opts: { model: string; key: string; sequence?:
       );
     const folder = modelFolderFlag('--model', opts.model);
     await readPrivateKey(resolve(opts.key)); // the key's problems first, then the sequence's
-    if (sequence === undefined && (await manifestSequence(folder)) === undefined)
+    const before = await manifestFields(folder);
+    if (sequence === undefined && before.release_sequence === undefined)
       throw new UsageError(
         '--sequence N: required, as this manifest has no release_sequence yet: a gateway takes only a release whose ' +
           'sequence is above the one it runs (1 for the first release of a model, higher for each later one)',
       );
+    const again = signedAgain(folder, before, sequence);
+    if (again) process.stderr.write(`linewatch: warning: ${again}\n`);
     const path = await signRelease(folder, resolve(opts.key), sequence);
     process.stdout.write(`signed: ${path}\n`);
     return 0;
@@ -43,14 +46,37 @@ export async function signCommand(opts: { model: string; key: string; sequence?:
   }
 }
 
-/** The manifest's release_sequence, where it has one (a manifest that is no JSON is for signRelease to name). */
-async function manifestSequence(folder: string): Promise<unknown> {
+/** What sign reads of a manifest before signing it. */
+interface ManifestFields {
+  readonly release_sequence?: unknown;
+  readonly version?: unknown;
+}
+
+/** The manifest's release_sequence and version, where it has them (a manifest that is no JSON is for signRelease to
+ * name). */
+async function manifestFields(folder: string): Promise<ManifestFields> {
   try {
-    return (JSON.parse(await readFile(join(folder, MANIFEST_FILE), 'utf8')) as { release_sequence?: unknown })
-      .release_sequence;
+    return JSON.parse(await readFile(join(folder, MANIFEST_FILE), 'utf8')) as ManifestFields;
   } catch {
-    return undefined;
+    return {};
   }
+}
+
+/**
+ * Where a signed manifest is signed again with a sequence not above the one it was signed with: why a gateway that
+ * took the release before refuses this one (not_newer). A warning, not a refusal: signing a release again under its
+ * sequence is right where no gateway took it (a signature made with the wrong key, a key rotated).
+ */
+function signedAgain(folder: string, before: ManifestFields, sequence: number | undefined): string | undefined {
+  const signedAs = before.release_sequence;
+  if (!existsSync(join(folder, SIGNATURE_FILE)) || typeof signedAs !== 'number') return undefined;
+  const next = sequence ?? signedAs;
+  if (next > signedAs) return undefined;
+  const it = next === signedAs ? 'it' : `sequence ${next}`;
+  return (
+    `manifest already signed as sequence ${signedAs} for version ${String(before.version)}; a gateway that has taken ` +
+    `sequence ${signedAs} will refuse ${it} as not newer (--sequence ${signedAs + 1} or higher for a release it takes)`
+  );
 }
 
 export async function verifyCommand(opts: { model: string; publicKey: string }): Promise<number> {

@@ -40,4 +40,32 @@ describe('linewatch model keygen | sign | verify', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('the signature does not verify against the configured public key');
   });
+
+  it('warns on stderr when a signed manifest is signed again with a sequence not above its own, and signs it', async () => {
+    const keyDir = await mkdtemp(join(tmpdir(), 'lw-cli-keys-'));
+    await runCli(['model', 'keygen', '--out', keyDir]);
+    const dir = await mkdtemp(join(tmpdir(), 'lw-cli-release-'));
+    await cp(join(ROOT, 'models/press-ae'), dir, { recursive: true });
+    const sign = (...sequence: string[]) =>
+      runCli(['model', 'sign', '--model', dir, '--key', join(keyDir, 'release-signing.key.pem'), ...sequence]);
+    const sequenceOf = async () => JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')).release_sequence;
+    const first = await sign('--sequence', '1');
+    expect([first.code, first.stderr]).toEqual([0, '']);
+    const warning = (it: string, signedAs: number) =>
+      `linewatch: warning: manifest already signed as sequence ${signedAs} for version 1.0.0+seed7; a gateway that ` +
+      `has taken sequence ${signedAs} will refuse ${it} as not newer (--sequence ${signedAs + 1} or higher for a ` +
+      'release it takes)\n';
+    const same = await sign('--sequence', '1');
+    expect([same.code, same.stdout, same.stderr]).toEqual([
+      0,
+      `signed: ${join(dir, 'manifest.sig')}\n`,
+      warning('it', 1),
+    ]);
+    const kept = await sign(); // no --sequence: signed again as the manifest's own
+    expect([kept.code, kept.stderr]).toEqual([0, warning('it', 1)]);
+    const higher = await sign('--sequence', '3');
+    expect([higher.code, higher.stderr, await sequenceOf()]).toEqual([0, '', 3]);
+    const lower = await sign('--sequence', '2');
+    expect([lower.code, lower.stderr, await sequenceOf()]).toEqual([0, warning('sequence 2', 3), 2]);
+  });
 });
