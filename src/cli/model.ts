@@ -3,9 +3,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MANIFEST_FILE, SIGNATURE_FILE } from '../inference/manifest.js';
-import { SessionPool } from '../inference/session-pool.js';
-import { generateKeys, readPrivateKey, readPublicKey, signRelease, verifyRelease } from '../sync/release.js';
-import { readReleaseDir } from '../sync/release-reader.js';
+import { generateKeys, readPrivateKey, signRelease } from '../sync/release.js';
+import { checkReleaseFolder, reportReleaseError } from './release-check.js';
 import { reportError } from './report-error.js';
 import { modelFolderFlag, UsageError } from './usage.js';
 
@@ -81,14 +80,7 @@ function signedAgain(folder: string, before: ManifestFields, sequence: number | 
 
 export async function verifyCommand(opts: { model: string; publicKey: string }): Promise<number> {
   try {
-    const folder = modelFolderFlag('--model', opts.model);
-    const key = await readPublicKey(resolve(opts.publicKey)); // the key's problems first, then the release's
-    if (!existsSync(join(folder, SIGNATURE_FILE)))
-      throw new Error(
-        `${folder}: unsigned (no ${SIGNATURE_FILE}); sign it with linewatch model sign --model ${opts.model} --key KEY --sequence N`,
-      );
-    const { loaded, model } = await verifyRelease(await readReleaseDir(folder), key, undefined, new SessionPool());
-    await model.close();
+    const loaded = await checkReleaseFolder(opts.model, opts.publicKey);
     const sequence = loaded.manifest.release_sequence;
     process.stdout.write(
       `verified: ${loaded.manifest.name} ${loaded.manifest.version} (signature, sha256 ${loaded.manifest.sha256.slice(0, 12)}…, loads, golden window reproduced; ${
@@ -99,7 +91,6 @@ export async function verifyCommand(opts: { model: string; publicKey: string }):
     );
     return 0;
   } catch (err) {
-    process.stderr.write(`linewatch: ${(err as Error).message}\n`);
-    return 2;
+    return reportReleaseError(err);
   }
 }

@@ -12,7 +12,7 @@ async function editManifest(dir: string, f: (m: Record<string, any>) => void): P
 }
 
 describe('linewatch model keygen | sign | verify', () => {
-  it('round-trips, and verify exits non-zero naming the reason for a tampered release', async () => {
+  it('round-trips, and verify exits 1 naming the reason for an unsigned or tampered release', async () => {
     const keyDir = await mkdtemp(join(tmpdir(), 'lw-cli-keys-'));
     expect((await runCli(['model', 'keygen', '--out', keyDir])).code).toBe(0);
     const dir = await mkdtemp(join(tmpdir(), 'lw-cli-release-'));
@@ -22,7 +22,7 @@ describe('linewatch model keygen | sign | verify', () => {
       runCli(['model', 'verify', '--model', dir, '--public-key', join(keyDir, 'release-signing.pub.pem')]);
     const unsigned = await verify();
     expect([unsigned.code, unsigned.stderr]).toEqual([
-      2,
+      1,
       `linewatch: ${dir}: unsigned (no manifest.sig); sign it with linewatch model sign --model ${dir} --key KEY --sequence N\n`,
     ]);
     // Without a sequence the release would be refused by every gateway: sign asks for one.
@@ -37,7 +37,7 @@ describe('linewatch model keygen | sign | verify', () => {
     expect(ok.stdout).toMatch(/^verified: press-ae 1\.0\.0\+seed7 .*; release_sequence 1\)\n$/);
     await editManifest(dir, (m) => (m.version = '9.9.9'));
     const bad = await verify();
-    expect(bad.code).toBe(2);
+    expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('the signature does not verify against the configured public key');
   });
 
@@ -67,5 +67,35 @@ describe('linewatch model keygen | sign | verify', () => {
     expect([higher.code, higher.stderr, await sequenceOf()]).toEqual([0, '', 3]);
     const lower = await sign('--sequence', '2');
     expect([lower.code, lower.stderr, await sequenceOf()]).toEqual([0, warning('sequence 2', 3), 2]);
+  });
+
+  it('verify exits 1 when the check fails (a model file changed after signing), 2 for an invalid model', async () => {
+    const keyDir = await mkdtemp(join(tmpdir(), 'lw-cli-keys-'));
+    await runCli(['model', 'keygen', '--out', keyDir]);
+    const key = join(keyDir, 'release-signing.key.pem');
+    const release = async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'lw-cli-release-'));
+      await cp(join(ROOT, 'models/press-ae'), dir, { recursive: true });
+      return dir;
+    };
+    const verify = (dir: string) =>
+      runCli(['model', 'verify', '--model', dir, '--public-key', join(keyDir, 'release-signing.pub.pem')]);
+    const tampered = await release();
+    await runCli(['model', 'sign', '--model', tampered, '--key', key, '--sequence', '1']);
+    const onnx = join(tampered, 'model.int8.onnx');
+    await writeFile(onnx, Buffer.concat([await readFile(onnx), Buffer.from([0])]));
+    const changed = await verify(tampered);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toMatch(
+      /^linewatch: release .*: model\.int8\.onnx has sha256 [0-9a-f]{64}, the signed manifest/,
+    );
+    // Signed as it is, but its golden window is not what the model computes: an invalid model, as validate says.
+    const invalid = await release();
+    await editManifest(invalid, (m) => (m.golden.score = m.golden.score * 10 + 1));
+    await runCli(['model', 'sign', '--model', invalid, '--key', key, '--sequence', '1']);
+    const golden = await verify(invalid);
+    expect(golden.code).toBe(2);
+    expect(golden.stderr).toMatch(/^linewatch: release .*: golden window scored [0-9.e-]+, the manifest expects /);
+    expect((await runCli(['validate', '--model', invalid])).code).toBe(2);
   });
 });
