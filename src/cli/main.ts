@@ -10,6 +10,7 @@ import { DEFAULT_OFF_DELAY_MS, DEFAULT_ON_DELAY_MS } from '../alarms/schema.js';
 import { initCommand } from './init.js';
 import { setCliLogLevel } from './logging.js';
 import { keygenCommand, signCommand, verifyCommand } from './model.js';
+import { publishCommand, type PublishOptions } from './model-publish.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { simulateCommand } from './simulate.js';
@@ -123,7 +124,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--fault <type>', 'fault injected by the demo', 'cavitation')
     .option('--fault-at-s <n>', 'seconds after start when the fault begins', '20')
     .action(wrap((opts) => demoCommand(opts)));
-  const model = program.command('model').description('signed model releases: keys, signing, verification');
+  const model = program.command('model').description('signed model releases: keys, signing, verification, publishing');
   model
     .command('keygen')
     .description('create an ed25519 key pair for signing releases')
@@ -145,6 +146,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     .requiredOption('--model <dir>', 'model folder')
     .requiredOption('--public-key <file>', 'ed25519 public key (PEM)')
     .action(wrap((opts: { model: string; publicKey: string }) => verifyCommand(opts)));
+  model
+    .command('publish')
+    .description(
+      'announce a signed release: checks it as verify does, then publishes its notice retained on ' +
+        '<prefix>/releases/<model name> (broker login from LINEWATCH_MQTT_USERNAME and LINEWATCH_MQTT_PASSWORD)',
+    )
+    .requiredOption('--model <dir>', 'the signed release folder, as uploaded')
+    .requiredOption('--public-key <file>', 'ed25519 public key (PEM) the gateways are configured with')
+    .requiredOption('--url <url>', 'the http(s) URL of the folder the release is uploaded to, as gateways fetch it')
+    .requiredOption('--broker <url>', "the gateways' cloud broker: mqtt://host:1883 or mqtts://host:8883")
+    .option('--prefix <prefix>', "the gateways' cloud.mqtt.topic_prefix", 'linewatch')
+    .option('--ca-file <file>', 'TLS: CA bundle to trust (PEM)')
+    .option('--cert-file <file>', 'TLS: client certificate (PEM)')
+    .option('--key-file <file>', 'TLS: private key of --cert-file (PEM)')
+    .action(wrap((opts: PublishOptions) => publishCommand(opts)));
   /** The cut of a part model (quality inspection: one window per produced part), for train --csv and eval alike. */
   const partOptions = (cmd: Command, csvOnly: string) =>
     cmd

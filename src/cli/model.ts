@@ -1,4 +1,4 @@
-/** `linewatch model keygen | sign | verify`: the publishing side of signed model releases. */
+/** `linewatch model keygen | sign | verify`: the publishing side of signed model releases (and model-publish.ts). */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';

@@ -49,6 +49,7 @@ const INPUT_PATHS: Record<string, readonly string[]> = {
   quantize: ['model', 'csv'],
   sign: ['model', 'key'],
   verify: ['model', 'publicKey'],
+  publish: ['model', 'publicKey', 'caFile', 'certFile', 'keyFile'],
 };
 
 const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

@@ -1,7 +1,7 @@
 /**
  * (Used by the test suite and the benchmarks.) Starts Debian's mosquitto on 127.0.0.1 on a free
- * port, anonymous, persistent sessions in a temp folder (so a consumer's queued QoS 1 messages
- * survive a broker restart, as on a production broker; no cap on a session's queue, as an
+ * port, anonymous (or with one user: `user`), persistent sessions in a temp folder (so a consumer's queued QoS 1
+ * messages survive a broker restart, as on a production broker; no cap on a session's queue, as an
  * ingest broker behind a fleet would be set up). Fails loudly when it is not installed: run
  * scripts/install-test-deps.sh. `pause`/`resume` stop and restart it on the same port.
  */
@@ -18,6 +18,10 @@ const BINARY =
   process.env.MOSQUITTO_BIN ??
   ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => existsSync(p)) ??
   '/usr/sbin/mosquitto';
+
+/** mosquitto_passwd, which writes the password file of a broker with a user. */
+const PASSWD_BINARY =
+  ['/usr/bin/mosquitto_passwd', '/usr/sbin/mosquitto_passwd'].find((p) => existsSync(p)) ?? 'mosquitto_passwd';
 
 export interface Mosquitto {
   readonly url: string;
@@ -129,7 +133,13 @@ function makeCertificates(dir: string): {
   };
 }
 
-export async function startMosquitto(options: { tls?: boolean } = {}): Promise<Mosquitto> {
+export async function startMosquitto(
+  options: {
+    tls?: boolean;
+    /** A login every client must give (no anonymous clients), made with mosquitto_passwd. */
+    user?: { readonly name: string; readonly password: string };
+  } = {},
+): Promise<Mosquitto> {
   if (!existsSync(BINARY))
     throw new Error(
       `${BINARY} not found: the MQTT tests need Debian's mosquitto package (bash scripts/install-test-deps.sh)`,
@@ -138,7 +148,12 @@ export async function startMosquitto(options: { tls?: boolean } = {}): Promise<M
   const port = await freePort();
   // Started as root, mosquitto drops to its own user, which cannot read our temp folder (and then
   // silently keeps no persistent sessions): stay root for these test brokers.
-  let conf = `${process.getuid?.() === 0 ? 'user root\n' : ''}per_listener_settings false\nallow_anonymous true\npersistence true\npersistence_location ${dir}/\nautosave_interval 1\nmax_queued_messages 0\nlog_dest stderr\nlog_type error\nlistener ${port} 127.0.0.1\n`;
+  let conf = `${process.getuid?.() === 0 ? 'user root\n' : ''}per_listener_settings false\nallow_anonymous ${!options.user}\npersistence true\npersistence_location ${dir}/\nautosave_interval 1\nmax_queued_messages 0\nlog_dest stderr\nlog_type error\nlistener ${port} 127.0.0.1\n`;
+  if (options.user) {
+    const file = join(dir, 'passwd');
+    execFileSync(PASSWD_BINARY, ['-c', '-b', file, options.user.name, options.user.password]);
+    conf += `password_file ${file}\n`;
+  }
   let tls: Mosquitto['tls'];
   if (options.tls) {
     const certs = makeCertificates(dir);

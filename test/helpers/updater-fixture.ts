@@ -8,7 +8,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Model } from '../../src/core/components.js';
-import { modelUpdatesSchema } from '../../src/config/schema.js';
+import { modelUpdatesSchema, type MqttSyncConfig } from '../../src/config/schema.js';
 import { loadManifest } from '../../src/inference/manifest.js';
 import { SessionPool } from '../../src/inference/session-pool.js';
 import { ModelUpdater } from '../../src/sync/model-updater.js';
@@ -57,6 +57,8 @@ export async function startUpdater(
     /** A model store and signing keys from before (a restart); new ones otherwise. */
     store?: string;
     keys?: { readonly privatePath: string; readonly publicPath: string };
+    /** cloud.mqtt: the broker release notices come from (with `config` giving `mqtt: true`). */
+    mqtt?: MqttSyncConfig;
   } = {},
 ): Promise<UpdaterFixture> {
   const releases = await startReleaseServer(options.routes);
@@ -77,7 +79,7 @@ export async function startUpdater(
       mqtt: false,
       ...options.config?.(releases.url),
     }),
-    undefined,
+    options.mqtt,
     options.host ? options.host(host) : host,
     { logger: options.logger ?? silentLogger(), metrics: new GatewayMetrics(), pool, now: () => clock.now },
   );

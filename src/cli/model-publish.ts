@@ -1,0 +1,106 @@
+/**
+ * `linewatch model publish`: announces a signed release to the gateways. The release folder is checked first as a
+ * gateway checks it (release-check.ts: an unsigned, tampered or invalid one is refused, naming why, and nothing is
+ * published); its notice ({model, version, url}: release-notice.ts) is built from its signed manifest and published
+ * retained, QoS 1, on `<prefix>/releases/<model name>`, where gateways listen (notice-sources.ts). The broker's
+ * credentials come from the environment (LINEWATCH_MQTT_USERNAME, LINEWATCH_MQTT_PASSWORD), never from a flag that
+ * `ps` would show.
+ */
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { mqttUrlSchema } from '../core/mqtt-broker-schema.js';
+import type { MqttBroker } from '../core/mqtt-connection.js';
+import { connectMqttAsync } from '../core/mqtt-connection.js';
+import { redactCredentials, redactSecrets } from '../core/redact.js';
+import { releaseNoticeSchema, type ReleaseNotice } from '../sync/release-notice.js';
+import { checkReleaseFolder, reportReleaseError } from './release-check.js';
+import { UsageError } from './usage.js';
+
+export interface PublishOptions {
+  readonly model: string;
+  readonly publicKey: string;
+  readonly url: string;
+  readonly broker: string;
+  readonly prefix: string;
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+}
+
+/** The topic a gateway with `cloud.mqtt.topic_prefix` `prefix` takes notices for `model` from. */
+export function releaseTopic(prefix: string, model: string): string {
+  return `${prefix}/releases/${model}`;
+}
+
+/** The flags' problems, before the release is read. */
+function checkFlags(opts: PublishOptions): void {
+  if (!mqttUrlSchema.safeParse(opts.broker).success)
+    throw new UsageError(`--broker ${redactSecrets(opts.broker)}: expected mqtt://host:port or mqtts://host:port`);
+  let url: URL | undefined;
+  try {
+    url = new URL(opts.url);
+  } catch {
+    // refused below
+  }
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
+    throw new UsageError(
+      `--url ${redactSecrets(opts.url)}: expected the http(s) URL of the folder the release is uploaded to`,
+    );
+  if (opts.prefix === '' || /[#+]/.test(opts.prefix))
+    throw new UsageError(`--prefix ${opts.prefix}: expected the gateways' cloud.mqtt.topic_prefix (no # or +)`);
+}
+
+/** The broker as the flags and the environment give it. */
+function brokerOf(opts: PublishOptions, env: NodeJS.ProcessEnv): MqttBroker {
+  const { LINEWATCH_MQTT_USERNAME: username, LINEWATCH_MQTT_PASSWORD: password } = env;
+  return {
+    url: opts.broker,
+    ...(username ? { username } : {}),
+    ...(password ? { password } : {}),
+    ...(opts.caFile ? { ca_file: resolve(opts.caFile) } : {}),
+    ...(opts.certFile ? { cert_file: resolve(opts.certFile) } : {}),
+    ...(opts.keyFile ? { key_file: resolve(opts.keyFile) } : {}),
+  };
+}
+
+/** Publishes `notice` retained on `topic`; resolves once the broker has it (QoS 1). */
+async function publishRetained(broker: MqttBroker, topic: string, notice: ReleaseNotice): Promise<void> {
+  const client = await connectMqttAsync(broker, {
+    role: 'release notice',
+    defaultClientId: `linewatch-publish-${randomBytes(4).toString('hex')}`,
+    options: { reconnectPeriod: 0, connectTimeout: 10_000 },
+  }).catch((err: Error) => {
+    throw new Error(`--broker ${broker.url}: ${err.message}`, { cause: err });
+  });
+  try {
+    await client.publishAsync(topic, JSON.stringify(notice), { qos: 1, retain: true });
+  } finally {
+    await client.endAsync();
+  }
+}
+
+export async function publishCommand(opts: PublishOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  try {
+    checkFlags(opts);
+    const { manifest } = await checkReleaseFolder(opts.model, opts.publicKey);
+    if (manifest.release_sequence === undefined)
+      throw new Error(
+        `${resolve(opts.model)}: the signed manifest has no release_sequence, so every gateway refuses it; sign it ` +
+          `with linewatch model sign --model ${opts.model} --key KEY --sequence N`,
+      );
+    // What a gateway parses (release-notice.ts): a notice it would ignore is never published.
+    const notice = releaseNoticeSchema.parse({ model: manifest.name, version: manifest.version, url: opts.url });
+    const topic = releaseTopic(opts.prefix, notice.model);
+    await publishRetained(brokerOf(opts, env), topic, notice);
+    // The user's own URL, its path shown (it names the release); user info and query values (a token) are not.
+    process.stdout.write(
+      redactCredentials(
+        `published: ${JSON.stringify(notice)} retained on ${topic} at ${opts.broker} ` +
+          `(${manifest.name} ${manifest.version}, release_sequence ${manifest.release_sequence})`,
+      ) + '\n',
+    );
+    return 0;
+  } catch (err) {
+    return reportReleaseError(err);
+  }
+}
