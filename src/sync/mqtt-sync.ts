@@ -70,6 +70,8 @@ export class MqttSync implements Sink {
   /** Connections opened so far (which one a check is for). */
   private connects = 0;
   private lastError: string | undefined;
+  /** Since when the broker has been unreachable (ms since the epoch); undefined while connected. */
+  private failingSince: number | undefined;
   private readonly prefix: string;
   private readonly queueFailures: QueueFailures;
 
@@ -142,6 +144,7 @@ export class MqttSync implements Sink {
       if (this.taken) this.steadyCheck(client, c.url);
       else if (this.lastError) this.deps.logger.info({ sink: this.name }, `cloud broker ${c.url} reachable again`);
       this.lastError = undefined;
+      this.failingSince = undefined;
       this.announce();
       void this.pump();
     });
@@ -173,6 +176,14 @@ export class MqttSync implements Sink {
         `${message}; messages stay queued`,
       );
     this.lastError = message;
+    this.failingSince ??= this.now();
+  }
+
+  /** Where the broker cannot be reached now: since when and why (/api/status, /readyz). */
+  failing(): { since: number; error: string } | undefined {
+    return this.failingSince !== undefined && this.lastError !== undefined
+      ? { since: this.failingSince, error: this.lastError }
+      : undefined;
   }
 
   write(records: SinkRecords): void {

@@ -46,6 +46,8 @@ describe('a sink that cannot be reached', () => {
           name: 'influxdb',
           reachable: false,
           since: expect.any(Number),
+          // What the log said, so an operator reading the status knows why.
+          lastError: expect.stringMatching(/^influxdb http:\/\/127\.0\.0\.1:\d+ unreachable: connect ECONNREFUSED/),
           queued: { points: expect.any(Number), bytes: expect.any(Number), oldestAgeS: expect.any(Number) },
         }),
       ]);

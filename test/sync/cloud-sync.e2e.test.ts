@@ -45,6 +45,28 @@ const alarm = (asset: string, n: number, ts: number): AlarmEvent => ({
 });
 
 describe('cloud sync over MQTT', () => {
+  it('says since when and why the broker cannot be reached (/api/status), and nothing once it is', async () => {
+    const proxy = await startTcpProxy(broker().port);
+    proxy.setUp(false);
+    const sync = new MqttSync(mqttSyncSchema.parse({ url: `mqtt://127.0.0.1:${proxy.port}` }), identity, {
+      logger: silentLogger(),
+      metrics: new GatewayMetrics(),
+      queue: new MemoryQueue(1 << 20),
+    });
+    try {
+      await sync.start();
+      await expect.poll(() => sync.failing(), { timeout: 20_000 }).toMatchObject({
+        since: expect.any(Number),
+        error: expect.stringMatching(/^cloud broker mqtt:\/\/127\.0\.0\.1:\d+/),
+      });
+      proxy.setUp(true);
+      await expect.poll(() => sync.failing(), { timeout: 20_000 }).toBeUndefined();
+    } finally {
+      await sync.close();
+      await proxy.close();
+    }
+  }, 60_000);
+
   it('publishes birth, summaries, alarms and parts with stable ids, and says goodbye', async () => {
     const consumer = await mqtt.connectAsync(broker().url, { clientId: 'consumer-basic' });
     await consumer.subscribeAsync('linewatch/gw-7/#', { qos: 1 });

@@ -62,6 +62,8 @@ export class InfluxSink implements Sink {
   private failures = 0;
   private retryAt = 0;
   private lastError: string | undefined;
+  /** Since when writes have been kept for later (ms since the epoch); undefined while they are delivered. */
+  private failingSince: number | undefined;
   private closed = false;
   private reportedEvictions = 0;
   /** The queue's eviction totals already counted in linewatch_queue_evicted_total, per class. */
@@ -283,6 +285,7 @@ export class InfluxSink implements Sink {
           this.deps.logger.info({ sink: this.name, after_failures: this.failures }, 'influxdb reachable again');
         this.failures = 0;
         this.lastError = undefined;
+        this.failingSince = undefined;
         return { kind: 'ok' };
       }
       return await this.answered(res, lines);
@@ -360,9 +363,17 @@ export class InfluxSink implements Sink {
         `${message}; points stay queued, retrying`,
       );
     this.lastError = message;
+    this.failingSince ??= (this.deps.now ?? Date.now)();
     // The server's Retry-After, else 500 ms after the first failure, doubling up to 30 s.
     this.retryAt = (this.deps.now ?? Date.now)() + (afterMs ?? backoffMs(this.failures + 1, 250, 30_000));
     return { kind: 'retry' };
+  }
+
+  /** Where its writes are kept for later now: since when and why (/api/status, /readyz). */
+  failing(): { since: number; error: string } | undefined {
+    return this.failingSince !== undefined && this.lastError !== undefined
+      ? { since: this.failingSince, error: this.lastError }
+      : undefined;
   }
 
   /** Tries once more to deliver, then closes the queue (a disk queue keeps the rest). */
