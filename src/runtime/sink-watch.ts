@@ -2,9 +2,9 @@
  * Whether each sink delivers, as /api/status and /readyz show it (the walk: a two-minute InfluxDB outage left them all
  * 200 ok). A sink that says why its writes fail (`Sink.failing`: the local store, InfluxDB, the cloud broker) is
  * taken at its word. For one that does not, its queue says it: a batch rejected (not delivered, kept to be sent
- * again) makes it unreachable, one accepted reachable again; and where its write errors grow between two looks with nothing delivered (a broker that
- * went offline, so nothing is even taken from the queue), it is unreachable since that look. Each look also exports
- * the queue's depth, bytes and oldest age for every queued sink, whichever its type.
+ * again) makes it unreachable, one accepted reachable again; and where its write errors grow between two looks with
+ * nothing delivered (a broker that went offline, so nothing is even taken from the queue), it is unreachable since
+ * that look. Each look also exports the queue's depth, bytes and oldest age for every queued sink, whichever its type.
  */
 import type { DurableQueue, QueueBatch, QueueInput, QueueStats } from '../buffer/queue.js';
 import type { Sink } from '../core/components.js';
