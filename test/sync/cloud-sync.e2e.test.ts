@@ -55,10 +55,12 @@ describe('cloud sync over MQTT', () => {
     });
     try {
       await sync.start();
-      await expect.poll(() => sync.failing(), { timeout: 20_000 }).toMatchObject({
-        since: expect.any(Number),
-        error: expect.stringMatching(/^cloud broker mqtt:\/\/127\.0\.0\.1:\d+/),
-      });
+      await expect
+        .poll(() => sync.failing(), { timeout: 20_000 })
+        .toMatchObject({
+          since: expect.any(Number),
+          error: expect.stringMatching(/^cloud broker mqtt:\/\/127\.0\.0\.1:\d+/),
+        });
       proxy.setUp(true);
       await expect.poll(() => sync.failing(), { timeout: 20_000 }).toBeUndefined();
     } finally {
