@@ -75,15 +75,15 @@ export class AssetWindows {
     readonly settings: WindowSettings,
     /** The model's sample period: the time grid's step (align hold/linear) and the unit of hop_ms. */
     readonly periodMs?: number,
-    /** Told when the time grid drops a sample whose clock jumped ahead, or follows a device's clock step. */
-    onClockJump?: (message: string) => void,
+    /** Told when a source's clock is far off the gateway's or changes (the time grid puts it on the gateway's). */
+    onClockChange?: (message: string) => void,
   ) {
     const w = settings;
     const rowsOf = (rowChannels: readonly string[]) => {
       if (w.align === 'batch') return new RowAssembler(asset, rowChannels, w.max_sample_age_ms);
       if (periodMs === undefined)
         throw new Error(`asset ${asset}: window.align ${w.align} needs the model's sample period`);
-      return new TimeGrid(asset, rowChannels, periodMs, w.align, w.max_sample_age_ms, undefined, onClockJump);
+      return new TimeGrid(asset, rowChannels, periodMs, w.align, w.max_sample_age_ms, undefined, onClockChange);
     };
     if (w.type === 'cycle') {
       if (!w.trigger_channel) throw new Error(`asset ${asset}: cycle windows need a trigger channel`);

@@ -13,15 +13,11 @@
  * than `maxGapRows` grid steps the grid jumps ahead, emitting one incomplete row to mark it; one push
  * never emits more than about `maxGapRows` rows, whatever the samples' stamps say.
  *
- * Stamps come from the devices' clocks (OPC UA source timestamps, an MQTT payload's time field).
- * A sample whose clock jumped ahead of the gateway's (its stamp less its receipt time, against the
- * channel's last sample) by more than that gap is held back: a single one (a corrupt or hostile
- * stamp, a year 2099 from a PLC) is dropped, so it neither ends the channel's later samples as late
- * nor jumps the grid; the next sample on the same new clock confirms a clock step and the grid
- * follows. A steady offset (a device clock minutes off) is no jump and is followed as before.
+ * Stamps come from the devices' clocks; a source whose clock is far off the gateway's, or steps, is put on the
+ * gateway's clock (source-clocks.ts), so no stamp can freeze the grid or blind the asset.
  */
 import type { Sample } from '../core/types.js';
-import { spanText } from '../core/span-text.js';
+import { SourceClocks } from './source-clocks.js';
 import { unusableText, type Row, type Unusable } from './row-assembler.js';
 
 export type Alignment = 'hold' | 'linear';
@@ -34,13 +30,6 @@ interface Point {
 
 const NO_ROWS: readonly Row[] = Object.freeze([]);
 
-/** A sample held back because its clock jumped ahead, until the channel's next sample confirms or refutes it. */
-interface Jump {
-  readonly point: Point;
-  /** Its stamp less its receipt time. */
-  readonly offset: number;
-}
-
 export class TimeGrid {
   private readonly index = new Map<string, number>();
   /** Recent samples per channel, oldest first. */
@@ -48,9 +37,7 @@ export class TimeGrid {
   /** The next grid time to emit; NaN until the first sample. */
   private next = Number.NaN;
   private watermark = Number.NEGATIVE_INFINITY;
-  /** Per channel: the last accepted sample's stamp less its receipt time (NaN: not known). */
-  private readonly offsets: Float64Array;
-  private readonly jumps: (Jump | undefined)[];
+  private readonly clocks: SourceClocks;
 
   constructor(
     readonly asset: string,
@@ -59,14 +46,13 @@ export class TimeGrid {
     readonly method: Alignment,
     private readonly maxAgeMs: number,
     private readonly maxGapRows = 1000,
-    /** Told of each sample dropped or clock step followed (a log line's text). */
-    private readonly onClockJump?: (message: string) => void,
+    /** Told when a source's clock is far off the gateway's, or changes (a log line's text). */
+    onClockChange?: (message: string) => void,
   ) {
     if (!(periodMs > 0)) throw new RangeError(`time grid period ${periodMs} ms: expected > 0`);
     channels.forEach((c, i) => this.index.set(c, i));
     this.history = channels.map(() => []);
-    this.offsets = new Float64Array(channels.length).fill(Number.NaN);
-    this.jumps = channels.map(() => undefined);
+    this.clocks = new SourceClocks(asset, maxGapRows * periodMs, onClockChange);
   }
 
   /** Feeds a batch; returns the grid rows that became final, oldest first. */
@@ -77,15 +63,11 @@ export class TimeGrid {
       const i = this.index.get(s.channel);
       if (i === undefined) continue;
       const h = this.history[i];
-      if (h.length > 0 && s.ts <= h[h.length - 1].ts) continue; // late or repeated: the grid has moved on
-      const point = { ts: s.ts, value: s.value, good: s.quality === 'good' && Number.isFinite(s.value) };
-      const accepted = this.afterClockCheck(i, point, s.received);
-      if (!accepted) continue;
-      for (const p of accepted) {
-        h.push(p);
-        if (p.ts > this.watermark) this.watermark = p.ts;
-        if (p.ts < earliest) earliest = p.ts;
-      }
+      const ts = this.clocks.place(s);
+      if (h.length > 0 && ts <= h[h.length - 1].ts) continue; // late or repeated: the grid has moved on
+      h.push({ ts, value: s.value, good: s.quality === 'good' && Number.isFinite(s.value) });
+      if (ts > this.watermark) this.watermark = ts;
+      if (ts < earliest) earliest = ts;
     }
     if (earliest === Number.POSITIVE_INFINITY) return NO_ROWS;
     const gridAt = (ts: number) => Math.ceil(ts / this.periodMs) * this.periodMs;
@@ -105,42 +87,6 @@ export class TimeGrid {
     }
     this.trim();
     return rows;
-  }
-
-  /**
-   * The points to add for a channel's new sample: itself; nothing while a jump of its clock ahead is unconfirmed; or
-   * the held jump and the sample once the sample confirms it. Without a receipt time (a recording) nothing is checked.
-   */
-  private afterClockCheck(c: number, point: Point, received: number | undefined): readonly Point[] | undefined {
-    if (received === undefined || !Number.isFinite(received)) return [point];
-    const offset = point.ts - received;
-    const gapMs = this.maxGapRows * this.periodMs;
-    const jump = this.jumps[c];
-    this.jumps[c] = undefined;
-    if (jump && Math.abs(offset - jump.offset) <= gapMs) {
-      this.onClockJump?.(
-        `asset ${this.asset}: channel ${this.channels[c]}'s clock stepped ${spanText(jump.offset - this.known(c))} ` +
-          'ahead and stayed there; the time grid follows it',
-      );
-      this.offsets[c] = offset;
-      return point.ts > jump.point.ts ? [jump.point, point] : [point];
-    }
-    if (jump)
-      this.onClockJump?.(
-        `asset ${this.asset}: dropped one sample of channel ${this.channels[c]} stamped ` +
-          `${spanText(jump.offset - this.known(c))} ahead of its clock (${new Date(jump.point.ts).toISOString()})`,
-      );
-    const last = this.offsets[c];
-    if (!Number.isNaN(last) && offset - last > gapMs) {
-      this.jumps[c] = { point, offset };
-      return undefined;
-    }
-    this.offsets[c] = offset;
-    return [point];
-  }
-
-  private known(c: number): number {
-    return Number.isNaN(this.offsets[c]) ? 0 : this.offsets[c];
   }
 
   private isFinal(t: number): boolean {

@@ -218,6 +218,21 @@ describe('message → samples (pure)', () => {
     expect(rows.slice(1).every((row) => row.length === 2 && row[0].ts === row[1].ts)).toBe(true);
   });
 
+  it('takes the same sample delivered twice (an MQTT QoS 1 duplicate) once, in its own row', () => {
+    const b = new TimestampBatches();
+    const s = sampleAt;
+    const rows = [
+      ...b.push([s('a', T + 100), s('b', T + 100)]),
+      ...b.push([s('a', T + 200), s('a', T + 200), s('b', T + 200)]),
+      ...b.push([s('a', T + 300)]),
+    ];
+    // Before: the duplicate closed the row: a@200 alone, then a@200 with b@200 (a row twice).
+    expect(rows.map((row) => row.map((x) => `${x.channel}@${x.ts - T}`))).toEqual([
+      ['a@100', 'b@100'],
+      ['a@200', 'b@200'],
+    ]);
+  });
+
   it.each([
     ['March 7', 'expected epoch milliseconds or an ISO 8601 time with a zone, got a string ("March 7")'],
     [1.7e9, 'expected epoch milliseconds, got 1700000000 (epoch seconds?)'],

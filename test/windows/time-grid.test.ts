@@ -106,56 +106,92 @@ const live = (channel: string, ts: number, received: number, value = 1): Sample 
 
 describe('time grid: stamps from device clocks', () => {
   const T0 = Date.UTC(2026, 11, 6, 8);
-
-  it('drops one sample stamped far ahead of its clock: no row per period up to it, the channel goes on', () => {
+  /** A grid whose told clock changes are kept. */
+  const noted = (channels: string[]) => {
     const notes: string[] = [];
-    const grid = new TimeGrid('a', ['fast', 'slow'], 100, 'hold', 1000, 1000, (m) => notes.push(m));
+    return { notes, grid: new TimeGrid('a', channels, 100, 'hold', 1000, 1000, (m) => notes.push(m)) };
+  };
+  const ahead = (span: string) =>
+    `asset a: source x's clock is ${span} ahead of this gateway's: its samples go on the time grid by the gateway’s ` +
+    'clock (their stamps less that), so it freezes nothing and its channels stay with the others';
+
+  it('puts samples stamped far ahead (2106, a day) where they arrived: no row per period up to them, none lost', () => {
+    const { grid, notes } = noted(['fast', 'slow']);
     const rows = [];
     for (let k = 0; k < 30; k++) {
       const t = T0 + k * 100;
-      const batch = [live('fast', t, t), live('slow', t, t)];
-      // Row 10: the PLC sends one stamp 80 years ahead (a corrupt clock); row 11 a day ahead.
-      if (k === 10) batch[0] = live('fast', Date.UTC(2106, 0, 1), t);
-      if (k === 11) batch[0] = live('fast', t + 86_400_000, t);
+      const batch = [live('fast', t, t, k), live('slow', t, t)];
+      // Row 10: the PLC sends one stamp in 2106 (a corrupt clock); row 11 one a day ahead.
+      if (k === 10) batch[0] = live('fast', Date.UTC(2106, 0, 1), t, k);
+      if (k === 11) batch[0] = live('fast', t + 86_400_000, t, k);
       rows.push(...grid.push(batch));
     }
-    // Without the check: 864,000 rows up to the day-ahead stamp (and a row per period to 2106: a freeze).
-    expect(rows.map((r) => r.ts)).toEqual(Array.from({ length: 29 }, (_, k) => T0 + k * 100));
-    // The rows the dropped samples would have set hold the value before them; none is incomplete.
-    expect(rows.filter((r) => !r.complete)).toEqual([]);
-    // Each is named when the channel's next sample shows it was not a clock step.
-    expect(notes).toEqual([
-      `asset a: dropped one sample of channel fast stamped 79 years ahead of its clock (2106-01-01T00:00:00.000Z)`,
-      `asset a: dropped one sample of channel fast stamped 1 day ahead of its clock (2026-12-07T08:00:01.100Z)`,
-    ]);
+    // Before: 864,000 rows up to the day-ahead stamp, a row per period to 2106 (a freeze), then the channel's samples
+    // dropped as late for as long.
+    expect(rows.map((r) => [r.ts - T0, r.complete, r.values[0]])).toEqual(
+      Array.from({ length: 29 }, (_, k) => [k * 100, true, k]),
+    );
+    expect(notes).toEqual([ahead('79 years')]);
+    // The changes after it (right again for the slow channel, a day ahead, right again) are told a minute on, counted.
+    grid.push([live('fast', T0 + 61_000, T0 + 61_000), live('slow', T0 + 61_000, T0 + 61_000)]);
+    expect(notes[1]).toBe(
+      "asset a: source x's clock agrees with this gateway's again: its samples go by their stamps " +
+        '(its clock changed 3 more time(s) in the last minute)',
+    );
   });
 
-  it('follows a device clock stepped ahead and staying there: one incomplete row marks the step', () => {
-    const notes: string[] = [];
-    const grid = new TimeGrid('a', ['v'], 100, 'hold', 1000, 1000, (m) => notes.push(m));
+  it('keeps scoring through a device clock set an hour ahead: its samples on the gateway clock, no gap', () => {
+    const { grid, notes } = noted(['v']);
     const rows = [];
     for (let k = 0; k < 20; k++) {
       const t = T0 + k * 100;
       const step = k >= 10 ? 3_600_000 : 0; // someone set the PLC's clock an hour ahead at row 10
       rows.push(...grid.push([live('v', t + step, t, k)]));
     }
-    expect(notes).toEqual([
-      `asset a: channel v's clock stepped 1.0 h ahead and stayed there; the time grid follows it`,
-    ]);
-    const gap = rows.findIndex((r) => !r.complete);
-    expect(rows[gap]).toMatchObject({ ts: T0 + 900, why: 'a gap in the samples' });
-    expect(rows.slice(gap + 1).map((r) => [r.ts - 3_600_000, r.values[0]])).toEqual(
-      Array.from({ length: 9 }, (_, k) => [T0 + (10 + k) * 100, 10 + k]),
+    expect(notes).toEqual([ahead('1.0 h')]);
+    expect(rows.map((r) => [r.ts - T0, r.complete, r.values[0]])).toEqual(
+      Array.from({ length: 19 }, (_, k) => [k * 100, true, k]),
     );
   });
 
-  it('takes a device clock that is off by a steady amount as it is, without a note', () => {
-    const notes: string[] = [];
-    const grid = new TimeGrid('a', ['v'], 100, 'hold', 1000, 1000, (m) => notes.push(m));
+  it('keeps two PLCs together where one clock steps an hour: before, the other was stale in every row', () => {
+    const { grid } = noted(['p1', 'p2']);
     const rows = [];
-    for (let k = 0; k < 10; k++) rows.push(...grid.push([live('v', T0 + k * 100 + 600_000, T0 + k * 100, k)]));
-    expect(rows.map((r) => r.values[0])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(notes).toEqual([]);
+    for (let k = 0; k < 40; k++) {
+      const t = T0 + k * 100;
+      const p2 = { ...live('p2', t + (k >= 10 ? 3_600_000 : 0), t, k), source: 'plc2' };
+      rows.push(...grid.push([{ ...live('p1', t, t, k), source: 'plc1' }]), ...grid.push([p2]));
+    }
+    expect(rows.filter((r) => !r.complete)).toEqual([]);
+    expect(rows).toHaveLength(39);
+  });
+
+  it('takes a clock off by less than the gap as it is, without a note; one further off is put on the gateway clock', () => {
+    const near = noted(['v']);
+    const rows = [];
+    for (let k = 0; k < 10; k++) rows.push(...near.grid.push([live('v', T0 + k * 100 + 30_000, T0 + k * 100, k)]));
+    expect(rows.map((r) => [r.ts - T0, r.values[0]])).toEqual(
+      Array.from({ length: 9 }, (_, k) => [30_000 + k * 100, k]),
+    );
+    expect(near.notes).toEqual([]);
+    const far = noted(['v']);
+    const placed = [];
+    for (let k = 0; k < 10; k++) placed.push(...far.grid.push([live('v', T0 + k * 100 + 600_000, T0 + k * 100, k)]));
+    expect(placed.map((r) => r.ts - T0)).toEqual(Array.from({ length: 9 }, (_, k) => k * 100));
+    expect(far.notes).toEqual([ahead('10.0 min')]);
+  });
+
+  it('tells a publisher that alternates its stamps once a minute at most, and loses none of its rows', () => {
+    const { grid, notes } = noted(['v']);
+    const rows = [];
+    for (let k = 0; k < 10_000; k++) {
+      const t = T0 + k * 100;
+      rows.push(...grid.push([live('v', k % 2 ? Date.UTC(2106, 0, 1) + k : t, t, k)]));
+    }
+    expect(rows.filter((r) => !r.complete)).toEqual([]);
+    expect(rows).toHaveLength(9_999);
+    // 1,000 s of samples: the first change, then one note a minute.
+    expect(notes.length).toBeLessThanOrEqual(18);
   });
 
   it('never emits more than the gap allows from one push, whatever its stamps (no receipt times to check)', () => {

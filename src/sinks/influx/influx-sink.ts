@@ -143,7 +143,8 @@ export class InfluxSink implements Sink {
 
   /**
    * Keeps at most one sample per channel per `raw_interval_ms` (decimation: the first in each interval). A sample
-   * stamped before the last kept one starts the interval again: one stamp a day ahead does not drop a day of samples.
+   * stamped more than an interval before the last kept one starts the interval again: one stamp a day ahead does not
+   * drop a day of samples, and two publishers a little apart do not turn decimation off.
    */
   private downsample(samples: SinkRecords['samples']): SinkRecords['samples'] {
     const interval = this.config.raw_interval_ms;
@@ -151,7 +152,7 @@ export class InfluxSink implements Sink {
     return samples.filter((s) => {
       const key = `${s.asset}\u0000${s.channel}`;
       const last = this.lastRaw.get(key);
-      if (last !== undefined && s.ts >= last && s.ts - last < interval) return false;
+      if (last !== undefined && s.ts - last < interval && last - s.ts <= interval) return false;
       this.lastRaw.set(key, s.ts);
       return true;
     });
@@ -307,9 +308,10 @@ export class InfluxSink implements Sink {
     if (status === 400 || status === 422) {
       // "partial write: ... dropped=N": InfluxDB kept the other points of the batch. 1.x counts a point it could not
       // parse (a time outside its range) apart, as "unable to parse", and not in dropped=N.
+      // Where the answer was cut short, or says no count, every point of the batch is counted as dropped.
       const counted = /dropped=(\d+)/.exec(text);
       const unparsed = text.match(/unable to parse/g)?.length ?? 0;
-      const dropped = Math.min(lines, counted ? Number(counted[1]) + unparsed : unparsed || lines);
+      const dropped = truncated || !counted ? lines : Math.min(lines, Number(counted[1]) + unparsed);
       this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: `http_${status}` });
       this.deps.logger.error(
         { sink: this.name, status, dropped },

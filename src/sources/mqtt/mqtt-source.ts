@@ -185,7 +185,15 @@ export class MqttSource implements Source {
       const onConnect = () => settle();
       const onError = (err: Error) =>
         settle(new Error(`${this.label}: ${brokerErrorText(err, this.config)}${protocolHint(err, this.config)}`));
-      const onClose = () => settle(new Error(`${this.label}: the connection closed before the broker accepted it`));
+      const onClose = () =>
+        settle(
+          new Error(
+            `${this.label}: the connection closed before the broker accepted it` +
+              (this.config.protocol_version === 5
+                ? ' (a broker without MQTT 5 may close it so: set protocol_version: 4 if it does not speak MQTT 5)'
+                : ''),
+          ),
+        );
       client.on('connect', onConnect);
       client.on('error', onError);
       client.on('close', onClose);

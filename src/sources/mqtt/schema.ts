@@ -65,7 +65,9 @@ export const mqttSourceSchema = z.strictObject({
     .int()
     .min(1)
     .default(64 * 1024)
-    .describe('A larger message is not parsed: its tags get bad samples, and it is counted.'),
+    .describe(
+      'A larger message is not parsed: its tags get bad samples, and it is counted. With protocol_version 5 one larger than this and the longest topic (64 KiB more) is dropped by the broker unseen.',
+    ),
   protocol_version: z
     .literal([4, 5])
     .default(5)

@@ -31,6 +31,7 @@ import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import { TimeGrid } from '../../../src/windows/time-grid.js';
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
+const T0 = Date.UTC(2026, 0, 1);
 
 async function started() {
   const config = opcuaSourceSchema.parse({
@@ -42,7 +43,12 @@ async function started() {
     nodes: [{ channel: 'x', node_id: 'ns=2;s=x' }],
   });
   const batches: Sample[][] = [];
-  const source = new OpcuaSource(config, { logger: createLogger('silent'), metrics: new GatewayMetrics() });
+  // The gateway's clock agrees with the server's (stamps in T0's second): the time grid goes by their stamps.
+  const source = new OpcuaSource(config, {
+    logger: createLogger('silent'),
+    metrics: new GatewayMetrics(),
+    now: () => T0,
+  });
   const ready = new Promise<void>((r) => (subscribed = r));
   await source.start((b) => batches.push([...b]));
   await ready;
@@ -56,7 +62,6 @@ async function started() {
   return { source, batches, publish };
 }
 
-const T0 = Date.UTC(2026, 0, 1);
 const MIN_DATE = Date.UTC(1601, 0, 1); // what node-opcua decodes an encoded DateTime of 0 to
 
 describe('held OPC UA values, adversarially', () => {
