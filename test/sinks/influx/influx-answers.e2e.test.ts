@@ -129,4 +129,22 @@ describe('InfluxDB answers that drop points', () => {
       await proxy.close();
     }
   });
+
+  it('400 whose answer is cut short before its count (every line refused, echoed back): all points dropped', async () => {
+    // influxd 1.x echoes each line it cannot parse; 2,000 of them run far past the part of the answer that is read.
+    const line = "unable to parse 'linewatch_sample,asset=pump-1 value=1 -11644473600000': time outside range";
+    const body = JSON.stringify({ error: Array.from({ length: 2000 }, () => line).join('\n') });
+    const { s, metric, proxy } = await throughProxy('plant_unparsed', [{ status: 400, body }]);
+    try {
+      s.write({ samples: sampleRun(2000, Date.now() - 10_000), scores: [], alarms: [] });
+      await s.close();
+      // Before: the "unable to parse" lines in the part read were counted (334), the rest as written.
+      expect(await metric('linewatch_sink_dropped_points_total')).toEqual([
+        'linewatch_sink_dropped_points_total{sink="influxdb",reason="rejected"} 2000',
+      ]);
+      expect(await count('plant_unparsed')).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
 });
