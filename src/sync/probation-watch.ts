@@ -187,10 +187,17 @@ export class ProbationWatch {
     return event;
   }
 
-  /** At an orderly stop: the releases on probation stay in place, their predecessors are closed. */
+  /**
+   * At an orderly stop: a release on probation live stays in place and its predecessor is closed; a shadowed one is
+   * closed and the model before it put back (it scores for the gateway to the end).
+   */
   async stop(): Promise<void> {
     for (const [asset, p] of this.probations) {
-      await p.previous.close().catch(() => undefined);
+      if (p.model.mode === 'shadow') {
+        // Shadowed, the model before still scores what the gateway flushes while it stops: it stays, the release goes.
+        this.deps.host.swapModel(asset, p.previous);
+        await p.model.inner.close().catch(() => undefined);
+      } else await p.previous.close().catch(() => undefined);
       // An orderly stop is no crash: the release comes back on probation anew where its notice comes again.
       await this.deps.store.clearProbation(asset);
     }

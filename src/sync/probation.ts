@@ -14,6 +14,9 @@ export interface ProbationLimits {
   readonly minWindows: number;
 }
 
+/** Runs a shadowed release may lag behind the model before it before the next ones count as failed. */
+const MAX_TRIALS_BEHIND = 4;
+
 export class ProbationModel implements Model {
   runs = 0;
   failedRuns = 0;
@@ -21,7 +24,11 @@ export class ProbationModel implements Model {
   anomalous = 0;
   /** The model whose results the gateway gets while shadowing; none once live. */
   private shadowing: Model | undefined;
+  /** Runs of the model before it in flight (shadowed), to wait for before it is closed. */
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The release's runs beside them, chained; how many have not ended. */
+  private trials: Promise<unknown> = Promise.resolve();
+  private trialsBehind = 0;
 
   constructor(
     /** The release on probation. */
@@ -65,12 +72,23 @@ export class ProbationModel implements Model {
 
   async score(windows: readonly Window[]): Promise<ScoreResult[]> {
     const shadowing = this.shadowing;
-    const trial = this.tried(windows);
-    if (!shadowing) return trial;
-    const run = Promise.all([trial.catch(() => undefined), shadowing.score(windows)]);
+    if (!shadowing) return this.tried(windows);
+    // Shadowed, the gateway does not wait for the release: its runs go on beside, one after another, counted as they
+    // end. A release more than a few runs behind (slower than the line, or hung) fails the runs it cannot take.
+    if (this.trialsBehind >= MAX_TRIALS_BEHIND) {
+      this.runs++;
+      this.failedRuns++;
+    } else {
+      this.trialsBehind++;
+      this.trials = this.trials
+        .then(() => this.tried(windows))
+        .catch(() => undefined)
+        .finally(() => this.trialsBehind--);
+    }
+    const run = shadowing.score(windows);
     this.inFlight.add(run);
     try {
-      return (await run)[1];
+      return await run;
     } finally {
       this.inFlight.delete(run);
     }
@@ -97,6 +115,11 @@ export class ProbationModel implements Model {
   async goLive(): Promise<void> {
     this.shadowing = undefined;
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Resolves once the release's runs so far have ended (shadowed; at once when live). */
+  async trialsEnded(): Promise<void> {
+    await this.trials;
   }
 
   /** Why the model should be rolled back, or undefined while it behaves. */

@@ -103,6 +103,7 @@ describe('ProbationModel', () => {
     const results = await p.score([win(0.1), win(0.1), win(0.1), win(0.1)]);
     // The gateway gets 1.0.0's judgement (no alarm); the release's four anomalous windows count against it.
     expect(results.map((r) => [r.modelVersion, r.anomalous])).toEqual(Array(4).fill(['1.0.0', false]));
+    await p.trialsEnded();
     expect(p.verdict()).toBe('4 of 4 windows judged anomalous (limit 50 %)');
   });
 
@@ -110,6 +111,7 @@ describe('ProbationModel', () => {
     const failing = { ...model('1.1.0'), score: () => Promise.reject(new Error('release broken')) };
     const p = new ProbationModel(failing, limits, model('1.0.0'));
     expect((await p.score([win(0)])).map((r) => r.modelVersion)).toEqual(['1.0.0']);
+    await p.trialsEnded();
     expect([p.runs, p.failedRuns]).toEqual([1, 1]);
     const q = new ProbationModel(model('1.1.0'), limits, model('1.0.0'));
     await expect(q.score([win(Number.NaN)])).rejects.toThrow('model pump-ae: input window 0 contains NaN');
@@ -132,5 +134,14 @@ describe('ProbationModel', () => {
     await going;
     expect((await inFlight).map((r) => r.modelVersion)).toEqual(['1.0.0']);
     expect((await p.score([win(0)])).map((r) => r.modelVersion)).toEqual(['1.1.0']);
+  });
+
+  it('shadowed: a hung release does not hold the gateway up; once it is 4 runs behind, its runs fail (rolled back)', async () => {
+    const hung = { ...model('1.1.0'), score: () => new Promise<ScoreResult[]>(() => undefined) };
+    const p = new ProbationModel(hung, limits, model('1.0.0'));
+    for (let k = 0; k < 8; k++) expect((await p.score([win(0)])).map((r) => r.modelVersion)).toEqual(['1.0.0']);
+    // Before: the gateway's run waited for the release's, for ever.
+    expect([p.runs, p.failedRuns]).toEqual([5, 4]);
+    expect(p.verdict()).toBe('4 of 5 scoring runs failed (limit 25 %)');
   });
 });
