@@ -1,40 +1,8 @@
 /** A model on probation counts failed runs and anomalous windows, and says when to roll back and why. */
 import { describe, expect, it } from 'vitest';
-import type { Model } from '../../src/core/components.js';
 import type { ScoreResult, Window } from '../../src/core/types.js';
 import { ProbationModel } from '../../src/sync/probation.js';
-
-/**
- * Judges each window anomalous when its first value is above its threshold (0.3); fails a run holding a NaN (fault
- * injection).
- */
-function model(version = '1.1.0', threshold = 0.3): Model & { closed: number } {
-  return {
-    name: 'pump-ae',
-    version,
-    channels: ['a'],
-    windowLength: 1,
-    samplePeriodMs: 200,
-    threshold,
-    closed: 0,
-    async score(windows: readonly Window[]): Promise<ScoreResult[]> {
-      if (windows.some((w) => Number.isNaN(w.data[0]))) throw new Error('model pump-ae: input window 0 contains NaN');
-      return windows.map((w) => ({
-        asset: w.asset,
-        model: 'pump-ae',
-        modelVersion: version,
-        ts: w.end,
-        score: w.data[0],
-        threshold,
-        anomalous: w.data[0] > threshold,
-        contributions: [],
-      }));
-    },
-    async close() {
-      this.closed++;
-    },
-  };
-}
+import { pumpModel as model } from '../helpers/pump-model.js';
 
 const win = (value: number): Window => ({
   asset: 'pump-1',
