@@ -16,7 +16,8 @@
  *                                                  return_to_service | reset
  *        body {"by": "who", "comment": "...", "duration_s": 3600 (shelve)}
  *        needs "Authorization: Bearer <http.api_token>"; refused when no token is configured.
- *   POST /api/models/{asset}/rollback              puts back the model a probation update replaced
+ *   POST /api/models/{asset}/rollback              puts back the model a probation update replaced, or with none on
+ *                                                  probation the release confirmed before (local-rollback.ts)
  *        body {"by": "who", "comment": "..."}, same token
  */
 import { createHash, timingSafeEqual } from 'node:crypto';

@@ -124,12 +124,14 @@ async function update(
       assetsRunning: (name) =>
         current.filter((c) => c.model.name === name).map((c) => ({ ...c, samplePeriodMs: c.model.samplePeriodMs })),
       currentModel: (asset) => current.find((c) => c.asset === asset)?.model,
+      configuredModel: () => undefined, // no local rollback here
       swapModel: (asset, model) => {
         const c = current.find((x) => x.asset === asset)!;
         const previous = c.model;
         c.model = model;
         return previous;
       },
+      runsEnded: async () => undefined, // scores nothing while it updates
       report: () => undefined,
     },
     { logger: silentLogger(), metrics: new GatewayMetrics(), pool },

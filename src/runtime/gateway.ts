@@ -311,7 +311,9 @@ export class Gateway {
             };
           }),
       currentModel: (asset) => find(asset)?.model,
+      configuredModel: (asset) => this.loaded.models.get(asset),
       swapModel: (asset, model) => find(asset)!.swapModel(model),
+      runsEnded: async (asset) => find(asset)?.idle(),
       report: (event) => this.bus.publish('model', event),
     };
   }
@@ -321,7 +323,10 @@ export class Gateway {
     return this.pipelines.map((p) => ({ asset: p.config.name, model: p.model.name, version: p.model.version }));
   }
 
-  /** Manual rollback of a model update on probation (HTTP API). */
+  /**
+   * An operator's rollback (HTTP API): of the model update on probation, or else back to the release confirmed before
+   * the one the asset runs, or its configured model (local-rollback.ts); 409 with the reason where refused.
+   */
   async rollbackModel(asset: string, by: string, comment?: string): Promise<ModelUpdateEvent> {
     this.pipelineOf(asset);
     if (!this.updater) throw new CommandError(409, 'model updates are not configured (cloud.model_updates)');

@@ -1,9 +1,10 @@
 /**
  * The releases an asset confirmed before a restart (`<store>/<asset>/active.json`): the newest, which a restart runs
  * instead of the configured model, and the ones confirmed before it (newest first, at most EARLIER_KEPT), which a
- * restart runs where the newest no longer verifies (a damaged disk). Each is read from the store and verified again as
- * any release is (signature by a configured key, manifest, hash, inputs, model name). Loads nothing: the caller takes
- * the model from the session pool like any other.
+ * restart runs where the newest no longer verifies (a damaged disk), and an operator's local rollback goes back to
+ * (local-rollback.ts: active.json is then rewritten, the sequence floor kept). Each is read from the store and verified
+ * again as any release is (signature by a configured key, manifest, hash, inputs, model name). Loads nothing: the
+ * caller takes the model from the session pool like any other.
  */
 import type { KeyObject } from 'node:crypto';
 import { readFile, realpath } from 'node:fs/promises';
@@ -27,9 +28,31 @@ export interface ConfirmedRecord {
   readonly confirmed_at?: string;
 }
 
+/**
+ * The highest release sequence an asset confirmed, kept where an operator's local rollback (local-rollback.ts) put an
+ * earlier model back since: a release from the network must still be above it, so the rollback opens no door to an
+ * older signed release (a replay).
+ */
+export interface SequenceFloorRecord {
+  readonly sequence: number;
+  /** The version confirmed with that sequence. */
+  readonly version: string;
+}
+
 /** active.json: the newest confirmed release, and those confirmed before it. */
 export interface ActiveFile extends ConfirmedRecord {
   readonly earlier?: readonly ConfirmedRecord[];
+  /** Where a local rollback put this release back: the highest sequence confirmed before it (above its own). */
+  readonly floor?: SequenceFloorRecord;
+}
+
+/**
+ * What `<store>/<asset>/active.json` holds: the release a restart runs, if any (none: the configured model), and the
+ * sequence floor a local rollback left, if any (it stays where the rollback went back to the configured model).
+ */
+export interface ActiveJson {
+  readonly active?: ActiveFile;
+  readonly floor?: SequenceFloorRecord;
 }
 
 /** `<store>/<asset>/active.json`: the confirmed release a restart loads instead of the configured model. */
@@ -49,26 +72,80 @@ function isRecord(v: unknown): v is ConfirmedRecord {
   );
 }
 
-/** The asset's active.json, or undefined where there is none or it is not one. */
-export async function readActiveFile(storeDir: string, asset: string): Promise<ActiveFile | undefined> {
+function isFloor(v: unknown): v is SequenceFloorRecord {
+  const f = v as Partial<SequenceFloorRecord> | null;
+  return typeof f === 'object' && f !== null && Number.isInteger(f.sequence) && typeof f.version === 'string';
+}
+
+/** The asset's active.json, read: each part that is not what it should be is left out. */
+export async function readActiveJson(storeDir: string, asset: string): Promise<ActiveJson> {
+  let raw: unknown;
   try {
-    const raw = JSON.parse(await readFile(activeReleaseFile(storeDir, asset), 'utf8')) as unknown;
-    if (!isRecord(raw)) return undefined;
-    const earlier = (raw as { earlier?: unknown }).earlier;
-    return { ...raw, earlier: Array.isArray(earlier) ? earlier.filter(isRecord) : [] };
+    raw = JSON.parse(await readFile(activeReleaseFile(storeDir, asset), 'utf8'));
   } catch {
-    return undefined;
+    return {};
   }
+  const floor = (raw as { floor?: unknown } | null)?.floor;
+  const kept = isFloor(floor) ? { floor } : {};
+  if (!isRecord(raw)) return kept;
+  const earlier = (raw as { earlier?: unknown }).earlier;
+  const { floor: _floor, ...record } = raw as ActiveFile;
+  return { active: { ...record, earlier: Array.isArray(earlier) ? earlier.filter(isRecord) : [], ...kept }, ...kept };
 }
 
-/** The record of a release just confirmed, with the ones before it (without the same folder), newest first. */
-export function nextActiveFile(confirmed: ConfirmedRecord, before: ActiveFile | undefined): ActiveFile {
-  const history = before ? [stripEarlier(before), ...(before.earlier ?? [])] : [];
-  return { ...confirmed, earlier: history.filter((r) => r.dir !== confirmed.dir).slice(0, EARLIER_KEPT) };
+/** The asset's active.json, or undefined where there is none, it is not one, or it names no release. */
+export async function readActiveFile(storeDir: string, asset: string): Promise<ActiveFile | undefined> {
+  return (await readActiveJson(storeDir, asset)).active;
 }
 
+/** The releases active.json records, newest first. */
+export function recordsOf(active: ActiveFile | undefined): ConfirmedRecord[] {
+  return active ? [stripEarlier(active), ...(active.earlier ?? [])] : [];
+}
+
+/**
+ * The record of a release just confirmed, with the ones before it (without the same folder), newest first; with the
+ * floor a local rollback left where it is above the release's sequence (the same release confirmed again).
+ */
+export function nextActiveFile(
+  confirmed: ConfirmedRecord,
+  before: ActiveFile | undefined,
+  floor?: SequenceFloorRecord,
+): ActiveFile {
+  const history = recordsOf(before);
+  return {
+    ...confirmed,
+    earlier: history.filter((r) => r.dir !== confirmed.dir).slice(0, EARLIER_KEPT),
+    ...(floor && floor.sequence > confirmed.sequence ? { floor } : {}),
+  };
+}
+
+/**
+ * active.json once an operator rolled the asset back locally to `to`, a release it records (undefined: the configured
+ * model): that release, with those recorded after it; the releases recorded before it are no more, and the highest
+ * sequence of those (or the floor there was) stays as the floor, so no older signed release comes back from the
+ * network. Undefined `active`: no release recorded (a restart runs the configured model), the floor only.
+ */
+export function activeAfterRollback(before: ActiveJson, to: string | undefined): ActiveJson {
+  const records = recordsOf(before.active);
+  const at = to === undefined ? records.length : records.findIndex((r) => r.version === to);
+  if (at < 0) throw new Error(`active.json records no release ${to}`);
+  const floor = [...records.slice(0, at), ...(before.floor ? [before.floor] : [])].reduce<
+    SequenceFloorRecord | undefined
+  >((a, r) => (a && a.sequence >= r.sequence ? a : { sequence: r.sequence, version: r.version }), undefined);
+  const kept = floor && floor.sequence > (records[at]?.sequence ?? -Infinity) ? { floor } : {};
+  if (at === records.length) return kept;
+  return { active: { ...records[at], earlier: records.slice(at + 1), ...kept }, ...kept };
+}
+
+/** What active.json holds, as it is written. */
+export function activeJsonValue(json: ActiveJson): ActiveFile | { floor?: SequenceFloorRecord } {
+  return json.active ?? (json.floor ? { floor: json.floor } : {});
+}
+
+/** The release record alone, without the ones before it and the floor. */
 function stripEarlier(a: ActiveFile): ConfirmedRecord {
-  const { earlier: _earlier, ...record } = a;
+  const { earlier: _earlier, floor: _floor, ...record } = a;
   return record;
 }
 
@@ -102,13 +179,24 @@ export async function readConfirmedRelease<T>(
   configured: ModelManifest,
   keys: readonly KeyObject[],
   load: (loaded: LoadedManifest) => Promise<T>,
-  options: { limits?: DownloadLimits; rolledBack?: readonly string[] } = {},
+  options: {
+    limits?: DownloadLimits;
+    rolledBack?: readonly string[];
+    /** Only the releases recorded after (confirmed before) this version, and none where it is not recorded. */
+    after?: string;
+    /** Only the first candidate: where it does not verify or load, none (a local rollback goes no further back). */
+    firstOnly?: boolean;
+  } = {},
 ): Promise<ConfirmedReleases<T>> {
-  const active = await readActiveFile(storeDir, asset);
+  let records = recordsOf(await readActiveFile(storeDir, asset));
+  if (options.after !== undefined) {
+    const at = records.findIndex((r) => r.version === options.after);
+    records = at < 0 ? [] : records.slice(at + 1);
+  }
   const refused: RefusedRelease[] = [];
   const passed: RefusedRelease[] = [];
   let newest: ConfirmedRecord | undefined;
-  for (const record of active ? [stripEarlier(active), ...(active.earlier ?? [])] : []) {
+  for (const record of records) {
     const { dir, version } = record;
     if (options.rolledBack?.includes(version)) {
       passed.push({ dir, version, reason: 'it was rolled back here since' });
@@ -130,6 +218,7 @@ export async function readConfirmedRelease<T>(
         reason = (err as Error).message;
       }
     refused.push({ dir, version, reason });
+    if (options.firstOnly) break;
   }
   return { refused, passed, ...(newest ? { newest } : {}) };
 }

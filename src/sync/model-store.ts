@@ -1,6 +1,7 @@
 /**
  * What the model updater keeps of each asset in its store (`<store>/<asset>/`), written so that a restart finds it:
- * the confirmed release and the two before it (active.json, confirmed-release.ts), the versions rolled back there
+ * the confirmed release and the two before it, and the sequence floor a local rollback left (active.json,
+ * confirmed-release.ts), the versions rolled back there
  * (never applied again), the release on probation (crash-loop protection, interrupted-probation.ts), and the release
  * folders, pruned to those a restart can run (store-prune.ts). Every write is logged where it fails and never throws:
  * the gateway runs on with the model it has.
@@ -8,7 +9,15 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../telemetry/logger.js';
-import { activeReleaseFile, nextActiveFile, readActiveFile, type ConfirmedRecord } from './confirmed-release.js';
+import {
+  activeAfterRollback,
+  activeJsonValue,
+  activeReleaseFile,
+  nextActiveFile,
+  readActiveFile,
+  readActiveJson,
+  type ConfirmedRecord,
+} from './confirmed-release.js';
 import {
   clearProbation,
   countedEnd,
@@ -45,6 +54,9 @@ export class ModelStore {
   /** The asset's active.json (confirmed-release.ts), if any. */
   readonly active = (asset: string) => readActiveFile(this.dir, asset);
 
+  /** The sequence floor a local rollback left on the asset (confirmed-release.ts), if any. */
+  readonly floor = async (asset: string) => (await readActiveJson(this.dir, asset)).floor;
+
   /** Versions rolled back on an asset: a notice for one of them is not applied again. */
   rolledBack(asset: string): Promise<string[]> {
     return readRolledBack(this.dir, asset);
@@ -73,7 +85,8 @@ export class ModelStore {
     const file = activeReleaseFile(this.dir, asset);
     if (!onProbation()) await this.clearProbation(asset);
     try {
-      await writeStoreJson(file, nextActiveFile(record, await readActiveFile(this.dir, asset)));
+      const before = await readActiveJson(this.dir, asset);
+      await writeStoreJson(file, nextActiveFile(record, before.active, before.floor));
     } catch (err) {
       this.logger.error(
         { ...LOG, asset },
@@ -83,6 +96,28 @@ export class ModelStore {
       return;
     }
     await this.prune(asset, onProbation);
+  }
+
+  /**
+   * Records an operator's local rollback (local-rollback.ts) from `from`, a release active.json records, to `to`, one
+   * recorded after it (undefined: the configured model): `from` as rolled back (its notice is not applied again), then
+   * active.json with `to` first and the sequence floor kept (activeAfterRollback), then the folders no restart runs
+   * removed. Logged where it fails: a restart then passes `from` over all the same, as rolled back.
+   */
+  async recordLocalRollback(asset: string, from: string, to: string | undefined): Promise<void> {
+    await this.recordRolledBack(asset, from);
+    const file = activeReleaseFile(this.dir, asset);
+    try {
+      await writeStoreJson(file, activeJsonValue(activeAfterRollback(await readActiveJson(this.dir, asset), to)));
+    } catch (err) {
+      this.logger.error(
+        { ...LOG, asset },
+        `cannot record the rollback of ${asset} to ${to ?? 'the configured model'} in ${file}: ` +
+          `${(err as Error).message}; a restart passes ${from} over, as rolled back`,
+      );
+      return;
+    }
+    await this.prune(asset, () => undefined); // on the updates' chain: no release is on probation
   }
 
   /**

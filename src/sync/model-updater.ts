@@ -7,7 +7,8 @@
  * running that model it checks the inputs and release sequence, stores the release, swaps it in
  * between two scoring runs, keeps the previous model (release-apply.ts), and watches the new one on probation (a
  * ProbationModel per asset around its view of the shared model); it rolls back by itself if the
- * new model fails runs or flags too much of a healthy line, and on request (HTTP API: probation-watch.ts). Every
+ * new model fails runs or flags too much of a healthy line, and on request (HTTP API: probation-watch.ts); with no
+ * update on probation, an operator's request goes back to the release confirmed before (local-rollback.ts). Every
  * outcome is reported (event, log, metric, and through the cloud sink: update-outcome.ts). What it keeps of each
  * asset across restarts (confirmed releases, rollbacks, the crash mark) is model-store.ts's.
  *
@@ -26,6 +27,7 @@ import type { SessionPool } from '../inference/session-pool.js';
 import { readPublicKeys } from './release.js';
 import { NoticeMemory, type Rejection } from './notice-memory.js';
 import { NoticeSources } from './notice-sources.js';
+import { LocalRollback } from './local-rollback.js';
 import { ModelStore } from './model-store.js';
 import { recoverInterrupted, type RecoveredRollback } from './probation-recovery.js';
 import { ProbationWatch } from './probation-watch.js';
@@ -58,6 +60,7 @@ export class ModelUpdater {
   private readonly outcomes: OutcomeReporter;
   private readonly probations: ProbationWatch;
   private readonly applier: ReleaseApplier;
+  private readonly local: LocalRollback;
 
   constructor(
     private readonly config: ModelUpdatesConfig,
@@ -93,6 +96,16 @@ export class ModelUpdater {
       keys: () => this.keys,
       pool: deps.pool,
       logger: deps.logger,
+      now,
+    });
+    const keys = () => this.keys;
+    this.local = new LocalRollback({
+      config,
+      host,
+      store: this.store,
+      outcomes: this.outcomes,
+      keys,
+      pool: deps.pool,
       now,
     });
   }
@@ -170,10 +183,20 @@ export class ModelUpdater {
 
   /**
    * Puts the previous model back (automatic on misbehaviour, or requested by an operator) in place of the release on
-   * probation now, and records its version as rolled back (probation-watch.ts).
+   * probation now, and records its version as rolled back (probation-watch.ts); at once, an update in progress is not
+   * waited for. With no release on probation (an operator's request), the release confirmed before the one the asset
+   * runs, or its configured model, is verified, loaded and put back (local-rollback.ts) on the updates' chain, after
+   * the update in progress, if any: where that one put a release on probation by then, that release is rolled back.
    */
-  rollback(asset: string, reason: string, by?: string): Promise<ModelUpdateEvent> {
-    return this.probations.rollback(asset, reason, by);
+  async rollback(asset: string, reason: string, by?: string): Promise<ModelUpdateEvent> {
+    if (this.probations.get(asset)) return this.probations.rollback(asset, reason, by);
+    let event: ModelUpdateEvent | undefined;
+    await this.onChain(async () => {
+      event = this.probations.get(asset)
+        ? await this.probations.rollback(asset, reason, by)
+        : await this.local.rollback(asset, reason, by);
+    });
+    return event!;
   }
 
   /**

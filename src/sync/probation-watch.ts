@@ -7,11 +7,9 @@
  * gateway runs, the release on probation) is made in one synchronous step, never split by an await.
  */
 import type { Model } from '../core/components.js';
-import type { ModelStore } from './model-store.js';
 import { ProbationModel } from './probation.js';
-import type { ModelUpdatesConfig } from './schema.js';
-import type { UpdateHost } from './update-host.js';
-import type { ModelUpdateEvent, OutcomeReporter } from './update-outcome.js';
+import type { UpdaterParts } from './update-host.js';
+import type { ModelUpdateEvent } from './update-outcome.js';
 
 export interface Probation {
   readonly model: ProbationModel;
@@ -38,12 +36,7 @@ export class ProbationWatch {
   private readonly confirmed = new Map<string, number>();
 
   constructor(
-    private readonly deps: {
-      config: ModelUpdatesConfig;
-      host: UpdateHost;
-      store: ModelStore;
-      outcomes: OutcomeReporter;
-      now: () => number;
+    private readonly deps: UpdaterParts & {
       /** Runs a step on the updates' chain: never between the steps of an update (model-updater.ts). */
       onChain: (step: () => Promise<void>) => Promise<void>;
     },

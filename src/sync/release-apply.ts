@@ -8,7 +8,6 @@ import type { KeyObject } from 'node:crypto';
 import type { Model } from '../core/components.js';
 import type { SessionPool } from '../inference/session-pool.js';
 import type { Logger } from '../telemetry/logger.js';
-import type { ModelStore } from './model-store.js';
 import type { ProbationWatch } from './probation-watch.js';
 import { releaseOf } from './probation.js';
 import { checkInputs, loadSigned } from './release.js';
@@ -16,27 +15,21 @@ import { checkReleaseUrl, fetchSignedRelease, storeRelease, type SignedRelease }
 import type { ReleaseNotice } from './release-notice.js';
 import { downloadLimitsOf } from './release-reader.js';
 import { checkNewer, sequenceFloors } from './release-sequence.js';
-import type { ModelUpdatesConfig } from './schema.js';
-import type { UpdateHost, UpdateTarget } from './update-host.js';
+import type { UpdaterParts, UpdateTarget } from './update-host.js';
 import { combineVerdicts, type NoticeVerdict } from './notice-memory.js';
-import { refusalReason, refusalVerdict, type ModelUpdateEvent, type OutcomeReporter } from './update-outcome.js';
+import { refusalReason, refusalVerdict, type ModelUpdateEvent } from './update-outcome.js';
 
 export class ReleaseApplier {
   /** Notices passed over (a model no asset runs, a version an asset runs already), each said once in the log. */
   private readonly passedOver = new Set<string>();
 
   constructor(
-    private readonly deps: {
-      config: ModelUpdatesConfig;
-      host: UpdateHost;
-      store: ModelStore;
+    private readonly deps: UpdaterParts & {
       probations: ProbationWatch;
-      outcomes: OutcomeReporter;
       /** The configured public keys a release must be signed with (one of them). */
       keys: () => readonly KeyObject[];
       pool: SessionPool;
       logger: Logger;
-      now: () => number;
     },
   ) {}
 
@@ -125,8 +118,13 @@ export class ReleaseApplier {
     let dir: string;
     try {
       checkInputs(signed, { channels: current.channels, windowLength: current.windowLength, samplePeriodMs }, origin);
-      const active = await store.active(asset);
-      const held = { active, confirmed: probations.confirmedSequence(asset), onProbation: probations.get(asset) };
+      const [active, floor] = [await store.active(asset), await store.floor(asset)];
+      const held = {
+        active,
+        floor,
+        confirmed: probations.confirmedSequence(asset),
+        onProbation: probations.get(asset),
+      };
       checkNewer(signed, origin, sequenceFloors(target, signed, held));
     } catch (err) {
       outcomes.report({ ...base, outcome: 'rejected', reason: refusalReason(err, 'download') });

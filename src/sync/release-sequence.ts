@@ -1,11 +1,12 @@
 /**
  * Only newer releases: an old signed release cannot be replayed (a downgrade). A release's signed
  * `release_sequence` must be above every sequence the asset holds: the one it last confirmed
- * (active.json), the one of a release now on probation there, and the one of the model it is
- * configured with (a shipped model may carry one), whichever is highest.
+ * (active.json), the highest it confirmed before an operator's local rollback put an earlier model back (the floor
+ * active.json keeps: a local rollback lowers nothing), the one of a release now on probation there, and the one of the
+ * model it is configured with (a shipped model may carry one), whichever is highest.
  */
 import type { ModelManifest } from '../inference/manifest.js';
-import type { ConfirmedRecord } from './confirmed-release.js';
+import type { ConfirmedRecord, SequenceFloorRecord } from './confirmed-release.js';
 import { ReleaseRejected } from './release.js';
 import { releaseOf } from './probation.js';
 import type { UpdateTarget } from './update-host.js';
@@ -39,6 +40,8 @@ export function checkNewer(signed: ModelManifest, origin: string, floors: readon
 export interface HeldSequences {
   /** Its newest confirmed release as the store records it (active.json), if any. */
   readonly active?: ConfirmedRecord;
+  /** The highest sequence it confirmed before a local rollback, if one left a floor (active.json). */
+  readonly floor?: SequenceFloorRecord;
   /** The sequence it confirmed since the gateway started, if it did (active.json is written after). */
   readonly confirmed?: number;
   /** The release on probation there, if any. */
@@ -51,11 +54,11 @@ export interface HeldSequences {
 /**
  * The floors a release for `target` must be above. The asset's newest confirmed release itself may come again where
  * the asset does not run it (it no longer verified at start: a damaged disk): the same signed sequence, version and
- * model hash, so no downgrade.
+ * model hash, so no downgrade (the release active.json names, the one a local rollback chose included).
  */
 export function sequenceFloors(target: UpdateTarget, signed: ModelManifest, held: HeldSequences): SequenceFloor[] {
   const { asset } = target;
-  const { active, confirmed, onProbation } = held;
+  const { active, floor, confirmed, onProbation } = held;
   const again =
     active !== undefined &&
     confirmed === undefined &&
@@ -70,6 +73,11 @@ export function sequenceFloors(target: UpdateTarget, signed: ModelManifest, held
       whose: `the last this gateway confirmed for ${asset}`,
     },
   ];
+  if (floor && !again)
+    floors.push({
+      sequence: floor.sequence,
+      whose: `that of ${floor.version}, which this gateway confirmed for ${asset} before a local rollback`,
+    });
   if (onProbation)
     floors.push({
       sequence: onProbation.sequence,

@@ -1,5 +1,12 @@
-/** What the model updater needs of the gateway: the assets running a model, swapping a model in, its outcomes. */
+/**
+ * What the model updater needs of the gateway: the assets running a model, the model each is configured with, swapping
+ * a model in, its outcomes.
+ */
 import type { Model } from '../core/components.js';
+import type { LoadedManifest } from '../inference/manifest.js';
+import type { ModelStore } from './model-store.js';
+import type { ModelUpdatesConfig } from './schema.js';
+import type { OutcomeReporter } from './update-outcome.js';
 import type { ModelUpdateEvent } from './update-outcome.js';
 
 /** An asset running a model a notice names. */
@@ -17,6 +24,21 @@ export interface UpdateHost {
   /** Assets whose current model has this name, with that model. */
   assetsRunning(modelName: string): UpdateTarget[];
   currentModel(asset: string): Model | undefined;
+  /** The model the asset is configured with (what a local rollback goes back to where no release is left). */
+  configuredModel(asset: string): LoadedManifest | undefined;
+  /** Replaces the asset's model between two scoring runs; returns the model before it (a run may still use it). */
   swapModel(asset: string, model: Model): Model;
+  /** Resolves once the asset's scoring runs started so far have ended (a model swapped out may then be closed). */
+  runsEnded(asset: string): Promise<void>;
   report(event: ModelUpdateEvent): void;
+}
+
+/** What each part of the updater (probation watch, release applier, local rollback) works with. */
+export interface UpdaterParts {
+  readonly config: ModelUpdatesConfig;
+  readonly host: UpdateHost;
+  /** Each asset's records: confirmed, rolled back, on probation. */
+  readonly store: ModelStore;
+  readonly outcomes: OutcomeReporter;
+  readonly now: () => number;
 }

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Model } from '../../src/core/components.js';
+import type { LoadedManifest } from '../../src/inference/manifest.js';
 import type { ConfirmedRecord } from '../../src/sync/confirmed-release.js';
 import type { UpdateHost } from '../../src/sync/update-host.js';
 import type { ModelUpdateEvent } from '../../src/sync/update-outcome.js';
@@ -96,10 +97,14 @@ export async function storedRelease(
   return { version, dir, sequence, sha256 };
 }
 
-/** What the updater sees of a gateway with one asset, pump-1, running `model` (200 ms samples) at first. */
+/**
+ * What the updater sees of a gateway with one asset, pump-1, running `model` (200 ms samples) at first, configured
+ * with `configured` (the model a local rollback goes back to last), and scoring nothing.
+ */
 export function oneAssetHost(
   model: Model,
   report: (event: ModelUpdateEvent) => void,
+  configured?: LoadedManifest,
 ): { host: UpdateHost; current: () => Model } {
   let current = model;
   return {
@@ -108,11 +113,13 @@ export function oneAssetHost(
       assetsRunning: (name) =>
         current.name === name ? [{ asset: 'pump-1', model: current, samplePeriodMs: 200 }] : [],
       currentModel: () => current,
+      configuredModel: () => configured,
       swapModel: (_asset, next) => {
         const previous = current;
         current = next;
         return previous;
       },
+      runsEnded: async () => undefined,
       report,
     },
   };

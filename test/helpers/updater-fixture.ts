@@ -65,10 +65,12 @@ export async function startUpdater(
   const pool = new SessionPool();
   const events: ModelUpdateEvent[] = [];
   const reported = new EventEmitter();
-  const { host, current } = oneAssetHost(await pool.acquire(await loadManifest(join(ROOT, 'models/pump-ae'))), (e) => {
+  const configured = await loadManifest(join(ROOT, 'models/pump-ae'));
+  const report = (e: ModelUpdateEvent) => {
     events.push(e);
     reported.emit('event', e);
-  });
+  };
+  const { host, current } = oneAssetHost(await pool.acquire(configured), report, configured);
   const keys = options.keys ?? (await generateKeys(await mkdtemp(join(tmpdir(), 'lw-upd-keys-'))));
   const store = options.store ?? (await mkdtemp(join(tmpdir(), 'lw-upd-store-')));
   const clock = { now: 1_000_000 };

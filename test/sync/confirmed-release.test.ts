@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  activeAfterRollback,
   EARLIER_KEPT,
   nextActiveFile,
   readConfirmedRelease,
@@ -43,6 +44,27 @@ describe('confirmed releases', () => {
     expect(active.earlier!.every((e) => !('earlier' in e))).toBe(true);
     // The same release confirmed again (taken again after it was damaged) is not its own predecessor.
     expect(nextActiveFile(r('4', 4), active).earlier!.map((e) => e.version)).toEqual(['3', '2']);
+  });
+
+  it('rolls back locally to a recorded release keeping the highest sequence as the floor, until one above it', () => {
+    const r = (v: string, sequence: number): ConfirmedRecord => ({ version: v, dir: `/s/pump-1/${v}`, sequence });
+    const active = nextActiveFile(
+      r('1.3.0', 3),
+      nextActiveFile(r('1.2.0', 2), nextActiveFile(r('1.1.0', 1), undefined)),
+    );
+    const back = activeAfterRollback({ active }, '1.2.0');
+    expect(back.active).toEqual({
+      ...r('1.2.0', 2),
+      earlier: [r('1.1.0', 1)],
+      floor: { sequence: 3, version: '1.3.0' },
+    });
+    // Back again, past 1.1.0 too, to the configured model: no release recorded, 1.3.0's sequence still the floor.
+    const configured = activeAfterRollback(activeAfterRollback(back, '1.1.0'), undefined);
+    expect(configured).toEqual({ floor: { sequence: 3, version: '1.3.0' } });
+    // The same release confirmed again (taken again after it was damaged) keeps the floor; a newer one drops it.
+    expect(nextActiveFile(r('1.2.0', 2), back.active, back.floor).floor).toEqual({ sequence: 3, version: '1.3.0' });
+    expect(nextActiveFile(r('1.4.0', 4), undefined, configured.floor)).not.toHaveProperty('floor');
+    expect(() => activeAfterRollback({ active }, '0.9.0')).toThrow('active.json records no release 0.9.0');
   });
 
   it('runs the newest that verifies, saying why each newer one does not', async () => {

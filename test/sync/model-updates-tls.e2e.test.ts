@@ -62,11 +62,13 @@ describe('model updates over TLS', () => {
               .filter(([, model]) => model.name === name)
               .map(([asset, model]) => ({ asset, model, samplePeriodMs: 200 })),
           currentModel: (asset) => current.get(asset),
+          configuredModel: () => undefined,
           swapModel: (asset, model) => {
             const previous = current.get(asset)!;
             current.set(asset, model);
             return previous;
           },
+          runsEnded: async () => undefined,
           report: (e) => {
             events.push(e);
             if (events.length === 2) bothApplied();

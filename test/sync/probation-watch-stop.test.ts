@@ -24,11 +24,13 @@ async function stoppedDuring(probation: 'shadow' | 'live') {
     host: {
       assetsRunning: () => [],
       currentModel: () => current,
+      configuredModel: () => undefined,
       swapModel: (_asset, next) => {
         const was = current;
         current = next;
         return was;
       },
+      runsEnded: nothing,
       report: () => undefined,
     },
     store: { markProbation: nothing, clearProbation: nothing } as unknown as ModelStore,
