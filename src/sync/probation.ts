@@ -73,6 +73,7 @@ export class ProbationModel implements Model {
   async score(windows: readonly Window[]): Promise<ScoreResult[]> {
     const shadowing = this.shadowing;
     if (!shadowing) return this.tried(windows);
+    const run = shadowing.score(windows);
     // Shadowed, the gateway does not wait for the release: its runs go on beside, one after another, counted as they
     // end. A release more than a few runs behind (slower than the line, or hung) fails the runs it cannot take.
     if (this.trialsBehind >= MAX_TRIALS_BEHIND) {
@@ -80,12 +81,12 @@ export class ProbationModel implements Model {
       this.failedRuns++;
     } else {
       this.trialsBehind++;
+      const before = run.catch(() => undefined);
       this.trials = this.trials
-        .then(() => this.tried(windows))
+        .then(() => this.tried(windows, before))
         .catch(() => undefined)
         .finally(() => this.trialsBehind--);
     }
-    const run = shadowing.score(windows);
     this.inFlight.add(run);
     try {
       return await run;
@@ -94,13 +95,24 @@ export class ProbationModel implements Model {
     }
   }
 
-  /** The release's results for `windows`, counted. */
-  private async tried(windows: readonly Window[]): Promise<ScoreResult[]> {
+  /**
+   * The release's results for `windows`, counted. Shadowed, with the results of the model before it (`before`): only
+   * the windows that model judged normal count, so a real fault on the line during probation, which both flag, does
+   * not roll a good release back; where it failed, every window counts.
+   */
+  private async tried(
+    windows: readonly Window[],
+    before?: Promise<readonly ScoreResult[] | undefined>,
+  ): Promise<ScoreResult[]> {
     this.runs++;
     try {
       const results = await this.inner.score(windows);
-      this.windows += results.length;
-      for (const r of results) if (r.anomalous) this.anomalous++;
+      const judged = await before;
+      results.forEach((r, k) => {
+        if (judged?.[k]?.anomalous) return; // the line was not healthy there
+        this.windows++;
+        if (r.anomalous) this.anomalous++;
+      });
       return results;
     } catch (err) {
       this.failedRuns++;
@@ -127,7 +139,8 @@ export class ProbationModel implements Model {
     if (this.runs > 0 && this.failedRuns / this.runs > this.limits.maxErrorRate)
       return `${this.failedRuns} of ${this.runs} scoring runs failed (limit ${this.limits.maxErrorRate * 100} %)`;
     if (this.windows >= this.limits.minWindows && this.anomalous / this.windows > this.limits.maxAnomalousFraction) {
-      return `${this.anomalous} of ${this.windows} windows judged anomalous (limit ${this.limits.maxAnomalousFraction * 100} %)`;
+      const where = this.shadowing ? ', of those the model before judged normal' : '';
+      return `${this.anomalous} of ${this.windows} windows judged anomalous${where} (limit ${this.limits.maxAnomalousFraction * 100} %)`;
     }
     return undefined;
   }

@@ -72,7 +72,7 @@ describe('ProbationModel', () => {
     // The gateway gets 1.0.0's judgement (no alarm); the release's four anomalous windows count against it.
     expect(results.map((r) => [r.modelVersion, r.anomalous])).toEqual(Array(4).fill(['1.0.0', false]));
     await p.trialsEnded();
-    expect(p.verdict()).toBe('4 of 4 windows judged anomalous (limit 50 %)');
+    expect(p.verdict()).toBe('4 of 4 windows judged anomalous, of those the model before judged normal (limit 50 %)');
   });
 
   it('shadowed: a failing release is counted, not thrown; a failing model before it is the gateway’s error', async () => {
@@ -111,5 +111,14 @@ describe('ProbationModel', () => {
     // Before: the gateway's run waited for the release's, for ever.
     expect([p.runs, p.failedRuns]).toEqual([5, 4]);
     expect(p.verdict()).toBe('4 of 5 scoring runs failed (limit 25 %)');
+  });
+
+  it('shadowed: a real fault on the line during probation, flagged by both models, does not count against the release', async () => {
+    const p = new ProbationModel(model('1.1.0'), limits, model('1.0.0'));
+    // A fault (values above both thresholds) for 6 windows, then 2 normal ones.
+    await p.score([win(2), win(2), win(2), win(2), win(2), win(2), win(0), win(0)]);
+    await p.trialsEnded();
+    // Before: 6 of 8 judged anomalous, over the 50 % limit: a good release rolled back for good by the plant's fault.
+    expect([p.windows, p.anomalous, p.verdict()]).toEqual([2, 0, undefined]);
   });
 });
