@@ -64,10 +64,18 @@ export class ReleaseApplier {
         continue;
       }
       if ((await store.rolledBack(target.asset)).includes(notice.version)) {
-        this.deps.logger.info(
-          { component: 'model-updates', asset: target.asset },
-          `asset ${target.asset}: ${notice.model} ${notice.version} was rolled back here before; not applied again (publish a new version)`,
-        );
+        // A refusal like any other (status, metric, the cloud's outcome topic): whoever published it again hears why.
+        this.deps.outcomes.report({
+          asset: target.asset,
+          model: notice.model,
+          version: notice.version,
+          previousVersion: target.model.version,
+          ts: this.deps.now(),
+          outcome: 'rejected',
+          reason:
+            `rolled_back_before: ${notice.model} ${notice.version} was rolled back on ${target.asset} before; not ` +
+            'applied again (publish a new version, signed with a release sequence above the last this gateway took)',
+        });
         continue;
       }
       targets.push(target);

@@ -58,7 +58,14 @@ describe('a release on probation when the gateway ended without stopping', () =>
       third.notice('2.0.0', 'v2');
       await third.updater.idle();
       expect(third.current().version).toBe('1.0.0+seed7');
-      expect(third.events).toHaveLength(1);
+      // Its notice again: refused, and said as any refusal is.
+      expect(third.events.slice(1)).toMatchObject([
+        {
+          outcome: 'rejected',
+          version: '2.0.0',
+          reason: expect.stringMatching(/^rolled_back_before: pump-ae 2\.0\.0/),
+        },
+      ]);
     } finally {
       await third.close();
     }

@@ -90,7 +90,15 @@ describe('local rollback of a confirmed model update', () => {
     // The restarted gateway runs 1.1.0; 1.2.0's retained notice comes at once and is passed over.
     const log = logLines('info');
     await restartGateway(gw, log.logger);
-    await log.next(/^asset pump-1: pump-ae 1\.2\.0 was rolled back here before; not applied again/);
+    // Refused as any release is: in the log, the status, the metric and the cloud's outcome topic.
+    await log.next(
+      /^asset pump-1: model pump-ae 1\.2\.0 rejected: rolled_back_before: pump-ae 1\.2\.0 was rolled back/,
+    );
+    expect(gw.daemon.gateway.status().models!.find((m) => m.asset === 'pump-1')!.last).toMatchObject({
+      outcome: 'rejected',
+      version: '1.2.0',
+      reason: expect.stringMatching(/^rolled_back_before: /),
+    });
     await scoredBy(gw, '1.1.0');
     expect(gw.daemon.gateway.status().models!.find((m) => m.asset === 'pump-1')!.version).toBe('1.1.0');
     // Another release signed with 1.2.0's sequence is no newer one: the rollback opened no door to a replay.
