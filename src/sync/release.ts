@@ -162,7 +162,8 @@ export function verifySigned(files: ReleaseFiles, keys: Keys): LoadedManifest {
   if (sig.length !== 64 || !list.some((key) => verify(null, files.manifest, key, sig)))
     throw new ReleaseRejected(
       'bad_signature',
-      `${where}: the signature does not verify against the configured public key${list.length > 1 ? `s (${list.length})` : ''}`,
+      `${where}: the signature does not verify against the configured public key${list.length > 1 ? `s (${list.length})` : ''}` +
+        ': the manifest changed since it was signed, or another key signed it',
     );
   let raw: unknown;
   try {

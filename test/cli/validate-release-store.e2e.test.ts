@@ -82,7 +82,7 @@ describe('linewatch validate --config with signed model updates', () => {
     expect(res.stdout).toContain(`pump-1=pump-ae@1.1.0 (confirmed update, ${older.dir}))`);
     expect(res.stderr).toContain(
       `linewatch: warning: asset pump-1: the confirmed model update 1.2.0 in ${newest.dir} does not verify or load ` +
-        `any more: release ${newest.dir}: the signature does not verify against the configured public key\n`,
+        `any more: release ${newest.dir}: the signature does not verify against the configured public key: the manifest changed since it was signed, or another key signed it\n`,
     );
     expect(res.stderr).toContain('running the earlier confirmed model update pump-ae 1.1.0');
     // validate writes nothing: no record, mark or folder changes.

@@ -79,7 +79,7 @@ describe('confirmed releases', () => {
       {
         dir: newest.dir,
         version: '1.2.0',
-        reason: `release ${newest.dir}: the signature does not verify against the configured public key`,
+        reason: `release ${newest.dir}: the signature does not verify against the configured public key: the manifest changed since it was signed, or another key signed it`,
       },
     ]);
   });

@@ -74,7 +74,7 @@ describe('model updates', () => {
       previousVersion: '1.0.0+seed7',
     });
     expect(event.reason).toMatch(
-      /^bad_signature: release http:\/\/127\.0\.0\.1:\d+\/1\.0\.1-tampered\/: the signature does not verify against the configured public key$/,
+      /^bad_signature: release http:\/\/127\.0\.0\.1:\d+\/1\.0\.1-tampered\/: the signature does not verify against the configured public key: the manifest changed since it was signed, or another key signed it$/,
     );
     await scoredBy(gw, '1.0.0+seed7');
   });

@@ -35,7 +35,9 @@ describe('release verification (property)', () => {
       fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ maxLength: 100 }), async (manifest, sig) => {
         const err = await rejection({ manifest, signature: sig, model: new Uint8Array(), origin });
         expect(err.code).toBe('bad_signature');
-        expect(err.message).toBe(`release ${origin}: the signature does not verify against the configured public key`);
+        expect(err.message).toBe(
+          `release ${origin}: the signature does not verify against the configured public key: the manifest changed since it was signed, or another key signed it`,
+        );
       }),
       RUNS,
     );

@@ -153,7 +153,7 @@ describe('key rotation: public_key_file lists several keys', () => {
     expect(() => verifySigned(old, configured)).toThrow(
       new ReleaseRejected(
         'bad_signature',
-        `release ${old.origin}: the signature does not verify against the configured public keys (2)`,
+        `release ${old.origin}: the signature does not verify against the configured public keys (2): the manifest changed since it was signed, or another key signed it`,
       ),
     );
   });
