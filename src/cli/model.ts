@@ -73,7 +73,8 @@ function signedAgain(folder: string, before: ManifestFields, sequence: number | 
   if (next > signedAs) return undefined;
   const it = next === signedAs ? 'it' : `sequence ${next}`;
   return (
-    `manifest already signed as sequence ${signedAs} for version ${String(before.version)}; a gateway that has taken ` +
+    // Not "for version …": the version a copied folder's manifest reads now may not be the one that was signed.
+    `manifest already signed as sequence ${signedAs}; a gateway that has taken ` +
     `sequence ${signedAs} will refuse ${it} as not newer (--sequence ${signedAs + 1} or higher for a release it takes)`
   );
 }

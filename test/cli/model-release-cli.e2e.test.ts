@@ -52,7 +52,7 @@ describe('linewatch model keygen | sign | verify', () => {
     const first = await sign('--sequence', '1');
     expect([first.code, first.stderr]).toEqual([0, '']);
     const warning = (it: string, signedAs: number) =>
-      `linewatch: warning: manifest already signed as sequence ${signedAs} for version 1.0.0+seed7; a gateway that ` +
+      `linewatch: warning: manifest already signed as sequence ${signedAs}; a gateway that ` +
       `has taken sequence ${signedAs} will refuse ${it} as not newer (--sequence ${signedAs + 1} or higher for a ` +
       'release it takes)\n';
     const same = await sign('--sequence', '1');
