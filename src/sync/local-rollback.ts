@@ -15,7 +15,6 @@ import type { KeyObject } from 'node:crypto';
 import type { Model } from '../core/components.js';
 import type { SessionPool } from '../inference/session-pool.js';
 import { activeReleaseFile, readConfirmedRelease, recordsOf } from './confirmed-release.js';
-import { releaseOf } from './probation.js';
 import { downloadLimitsOf } from './release-reader.js';
 import type { UpdaterParts } from './update-host.js';
 import type { ModelUpdateEvent } from './update-outcome.js';
@@ -35,11 +34,10 @@ export class LocalRollback {
     const current = host.currentModel(asset);
     const configured = host.configuredModel(asset);
     if (!current || !configured) throw new Error(`asset ${asset}: no model runs there to roll back`);
-    const running = releaseOf(current);
-    if (!recordsOf(await store.active(asset)).some((r) => r.version === running.version))
+    if (!recordsOf(await store.active(asset)).some((r) => r.version === current.version))
       throw new Error(
-        `asset ${asset}: no model update to roll back: it runs ${running.name} ${running.version}, ` +
-          (running.version === configured.manifest.version
+        `asset ${asset}: no model update to roll back: it runs ${current.name} ${current.version}, ` +
+          (current.version === configured.manifest.version
             ? 'the model it is configured with, and there is nothing earlier to go back to (rollback is possible ' +
               'while an update is on probation, or from a confirmed update)'
             : `which ${activeReleaseFile(store.dir, asset)} does not record as confirmed`),
@@ -53,15 +51,15 @@ export class LocalRollback {
       {
         limits: downloadLimitsOf(config),
         rolledBack: await store.rolledBack(asset),
-        after: running.version,
+        after: current.version,
         firstOnly: true,
       },
     );
     const earlier = found.refused[0];
     if (earlier)
       throw new Error(
-        `asset ${asset}: cannot roll back to ${earlier.version}, confirmed before ${running.version}: its release in ` +
-          `${earlier.dir} does not verify or load any more: ${earlier.reason}; ${asset} runs ${running.version} still`,
+        `asset ${asset}: cannot roll back to ${earlier.version}, confirmed before ${current.version}: its release in ` +
+          `${earlier.dir} does not verify or load any more: ${earlier.reason}; ${asset} runs ${current.version} still`,
       );
     const model: Model = found.ok?.value ?? (await this.deps.pool.acquire(configured));
     let previous: Model;
@@ -75,13 +73,13 @@ export class LocalRollback {
       asset,
       model: model.name,
       version: model.version,
-      previousVersion: running.version,
+      previousVersion: current.version,
       outcome: 'rolled_back',
       reason,
       ...(by ? { by } : {}),
       ts: this.deps.now(),
     });
-    await store.recordLocalRollback(asset, running.version, found.ok?.version);
+    await store.recordLocalRollback(asset, current.version, found.ok?.version);
     // The model swapped out may be scoring a window still: it closes once that run has ended.
     await host.runsEnded(asset);
     await previous.close().catch(() => undefined);

@@ -225,7 +225,7 @@ export class ModelUpdater {
         ...(p
           ? {
               probationUntil: p.until,
-              probationVersion: p.model.inner.version,
+              probationVersion: p.model.version,
               probationMode: p.model.mode,
               previousVersion: p.previous.version,
             }

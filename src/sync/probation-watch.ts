@@ -87,7 +87,7 @@ export class ProbationWatch {
     });
     this.deps.outcomes.report({
       ...base,
-      previousVersion: old?.model.inner.version ?? previous.version,
+      previousVersion: old?.model.version ?? previous.version,
       outcome: 'applied',
     });
     if (old) await old.model.inner.close().catch(() => undefined);
@@ -96,7 +96,7 @@ export class ProbationWatch {
   /** A release refused after it was marked: the mark goes back to the release on probation there, if any. */
   async unmark(asset: string): Promise<void> {
     const p = this.probations.get(asset);
-    if (p) await this.deps.store.markProbation(asset, p.model.inner.name, p.model.inner.version);
+    if (p) await this.deps.store.markProbation(asset, p.model.name, p.model.version);
     else await this.deps.store.clearProbation(asset);
   }
 
@@ -126,7 +126,7 @@ export class ProbationWatch {
             store.recordConfirmed(
               asset,
               {
-                version: p.model.inner.version,
+                version: p.model.version,
                 dir: p.dir,
                 sequence: p.sequence,
                 sha256: p.sha256,
@@ -138,8 +138,8 @@ export class ProbationWatch {
         );
         this.deps.outcomes.report({
           asset,
-          model: p.model.inner.name,
-          version: p.model.inner.version,
+          model: p.model.name,
+          version: p.model.version,
           previousVersion: p.previous.version,
           outcome: 'confirmed',
           ts: now(),
@@ -165,16 +165,16 @@ export class ProbationWatch {
     this.deps.host.swapModel(asset, p.previous);
     const event = this.deps.outcomes.report({
       asset,
-      model: p.model.inner.name,
+      model: p.model.name,
       version: p.previous.version,
-      previousVersion: p.model.inner.version,
+      previousVersion: p.model.version,
       outcome: 'rolled_back',
       reason,
       ...(by ? { by } : {}),
       ts: this.deps.now(),
     });
     await p.model.inner.close().catch(() => undefined);
-    await store.recordRolledBack(asset, p.model.inner.version);
+    await store.recordRolledBack(asset, p.model.version);
     // Its folder goes, on the chain (an update in progress is not waited for here).
     void this.deps.onChain(() => store.prune(asset, () => this.probations.get(asset)?.dir)).catch(() => undefined);
     return event;

@@ -150,8 +150,3 @@ export class ProbationModel implements Model {
     return this.inner.close();
   }
 }
-
-/** The release an asset runs: the one on probation where there is one (shadowed or live), else the model itself. */
-export function releaseOf(model: Model): Model {
-  return model instanceof ProbationModel ? model.inner : model;
-}

@@ -9,7 +9,6 @@ import type { Model } from '../core/components.js';
 import type { SessionPool } from '../inference/session-pool.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { ProbationWatch } from './probation-watch.js';
-import { releaseOf } from './probation.js';
 import { checkInputs, loadSigned } from './release.js';
 import { checkReleaseUrl, fetchSignedRelease, storeRelease, type SignedRelease } from './release-download.js';
 import type { ReleaseNotice } from './release-notice.js';
@@ -54,7 +53,7 @@ export class ReleaseApplier {
     }
     const targets: UpdateTarget[] = [];
     for (const target of running) {
-      if (releaseOf(target.model).version === notice.version) {
+      if (target.model.version === notice.version) {
         this.passOver(
           notice,
           target.asset,

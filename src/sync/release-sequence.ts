@@ -8,7 +8,6 @@
 import type { ModelManifest } from '../inference/manifest.js';
 import type { ConfirmedRecord, SequenceFloorRecord } from './confirmed-release.js';
 import { ReleaseRejected } from './release.js';
-import { releaseOf } from './probation.js';
 import type { UpdateTarget } from './update-host.js';
 
 /** A sequence a release must be above, and whose it is ("the last this gateway confirmed for pump-1"). */
@@ -46,7 +45,7 @@ export interface HeldSequences {
   readonly confirmed?: number;
   /** The release on probation there, if any. */
   readonly onProbation?: {
-    readonly model: { readonly inner: { readonly version: string } };
+    readonly model: { readonly version: string };
     readonly sequence: number;
   };
 }
@@ -62,7 +61,7 @@ export function sequenceFloors(target: UpdateTarget, signed: ModelManifest, held
   const again =
     active !== undefined &&
     confirmed === undefined &&
-    releaseOf(target.model).version !== active.version &&
+    target.model.version !== active.version &&
     active.sha256 === signed.sha256 &&
     active.version === signed.version &&
     active.sequence === signed.release_sequence;
@@ -81,7 +80,7 @@ export function sequenceFloors(target: UpdateTarget, signed: ModelManifest, held
   if (onProbation)
     floors.push({
       sequence: onProbation.sequence,
-      whose: `that of ${onProbation.model.inner.version}, on probation on ${asset}`,
+      whose: `that of ${onProbation.model.version}, on probation on ${asset}`,
     });
   if (target.releaseSequence !== undefined)
     floors.push({ sequence: target.releaseSequence, whose: `that of the model ${asset} is configured with` });

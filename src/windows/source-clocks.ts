@@ -5,8 +5,9 @@
  * says, as before. A source whose clock is further off (a PLC an hour ahead, a clock never set, a hostile stamp in
  * 2106) is put on the gateway's clock instead: its stamps less that offset, so its samples keep their spacing and sit
  * with the other sources' samples. Where the offset changes by more than the tolerance (the PLC's clock set right, a
- * glitch, a stamp far off once) the source is placed anew at once: no sample of it is dropped, none freezes the grid or
- * ends the asset's other channels as stale. A recording (no receipt times) goes by its stamps.
+ * glitch, a stamp far off once) the source is placed anew at once: none of its samples is held back (one placed
+ * before its channel's last is skipped as late by the grid), none freezes the grid or ends the other channels as
+ * stale. A recording (no receipt times) goes by its stamps.
  *
  * Each change is told (a log line), the first at once, the others of the same source at most once a minute with how
  * many there were, so a publisher that alternates its stamps cannot flood the log.

@@ -38,6 +38,8 @@ export class TimeGrid {
   private next = Number.NaN;
   private watermark = Number.NEGATIVE_INFINITY;
   private readonly clocks: SourceClocks;
+  /** A gap longer than this (maxGapRows grid steps) is marked and jumped; also how far a source's clock may be off. */
+  private readonly gapMs: number;
 
   constructor(
     readonly asset: string,
@@ -45,14 +47,15 @@ export class TimeGrid {
     readonly periodMs: number,
     readonly method: Alignment,
     private readonly maxAgeMs: number,
-    private readonly maxGapRows = 1000,
+    maxGapRows = 1000,
     /** Told when a source's clock is far off the gateway's, or changes (a log line's text). */
     onClockChange?: (message: string) => void,
   ) {
     if (!(periodMs > 0)) throw new RangeError(`time grid period ${periodMs} ms: expected > 0`);
     channels.forEach((c, i) => this.index.set(c, i));
     this.history = channels.map(() => []);
-    this.clocks = new SourceClocks(asset, maxGapRows * periodMs, onClockChange);
+    this.gapMs = maxGapRows * periodMs;
+    this.clocks = new SourceClocks(asset, this.gapMs, onClockChange);
   }
 
   /** Feeds a batch; returns the grid rows that became final, oldest first. */
@@ -73,7 +76,7 @@ export class TimeGrid {
     const gridAt = (ts: number) => Math.ceil(ts / this.periodMs) * this.periodMs;
     if (Number.isNaN(this.next)) this.next = gridAt(earliest);
     const rows: Row[] = [];
-    const gapMs = this.maxGapRows * this.periodMs;
+    const { gapMs } = this;
     if (this.watermark - this.next > gapMs) {
       // A long gap: one incomplete row marks it, then the grid continues from this batch's samples, and no further
       // back than a gap before the newest (a batch that spans longer is not replayed row by row).

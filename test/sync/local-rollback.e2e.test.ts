@@ -97,7 +97,8 @@ describe('local rollback of a confirmed model update', () => {
     expect(gw.daemon.gateway.status().models!.find((m) => m.asset === 'pump-1')!.last).toMatchObject({
       outcome: 'rejected',
       version: '1.2.0',
-      reason: expect.stringMatching(/^rolled_back_before: /),
+      reason:
+        'rolled_back_before: pump-ae 1.2.0 was rolled back on pump-1 before; not applied again (publish a new version, signed with a release sequence above the last this gateway took)',
     });
     await scoredBy(gw, '1.1.0');
     expect(gw.daemon.gateway.status().models!.find((m) => m.asset === 'pump-1')!.version).toBe('1.1.0');
