@@ -86,6 +86,11 @@ export async function parseConfig(
     if (w.align === 'batch')
       config.sources.forEach((source, si) => {
         for (const feed of sourceType(source.type).feeds(source)) {
+          for (const held of feed.onChange ?? [])
+            if (feed.asset === asset.name)
+              issues.push(
+                `sources[${si}]${held.key}: channel ${held.channel} of asset ${asset.name} is sent only when it changes, but the asset's window.align batch makes a row of each message: set align: hold (or linear) to put it on the model's time grid`,
+              );
           if (feed.asset !== asset.name || feed.periodMs === period || (cycle && feed.periodMs < period)) continue;
           if (!feed.channels.some((ch) => loaded.manifest.input.channels.some((c) => c.name === ch))) continue;
           issues.push(

@@ -17,6 +17,11 @@ export interface SourceFeed {
   readonly periodMs: number;
   /** The setting that sets that period, after `sources[i]`. */
   readonly periodKey: string;
+  /**
+   * Channels sent only when they change (held between messages), each with its setting after `sources[i]`: no row per
+   * batch can be made of them (an asset's window align batch), only a time grid.
+   */
+  readonly onChange?: readonly { readonly channel: string; readonly key: string }[];
 }
 
 /** What a source is built with: a logger, the metrics, and where it is configured (`sources[i]`) for its messages. */

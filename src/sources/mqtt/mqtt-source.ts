@@ -6,7 +6,8 @@
  * value or timestamp unreadable gives those tags `bad` samples (NaN, with the reason), as a
  * failed read does in the other sources; it is counted in linewatch_source_errors_total (kind
  * too_large, not_json or bad_value) and logged at most once a minute with how many went unlogged.
- * Samples already delivered are never touched.
+ * Samples already delivered are never touched. A tag published on change (`hold_ms`) keeps its last value fresh
+ * while the source is connected, for up to its hold_ms (held-values.ts).
  *
  * Connection: core/mqtt-connection.ts builds the client (TLS, credentials, client id); the
  * client's own reconnection is off, and a lost or refused connection (or a refused
@@ -27,6 +28,7 @@ import { brokerErrorText, connectMqtt, flappingText } from '../../core/mqtt-conn
 import type { Sample } from '../../core/types.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
+import { HeldValues } from './held-values.js';
 import { decodeMessage, type MessageProblem, type TagPaths, type TagReading } from './payload.js';
 import type { MqttSourceConfig } from './schema.js';
 
@@ -68,6 +70,9 @@ export class MqttSource implements Source {
   /** Said to be taken over, until a connection holds for FLAP_RULE.shortMs. */
   private takenOver = false;
   private holdTimer: NodeJS.Timeout | undefined;
+  /** Tags published on change (hold_ms): their last values, sent again every publish interval while connected. */
+  private readonly held: HeldValues;
+  private resendTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly config: MqttSourceConfig,
@@ -84,6 +89,10 @@ export class MqttSource implements Source {
     this.defaultClientId = `linewatch-source-${config.name}-${randomBytes(4).toString('hex')}`;
     this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
     this.flaps = config.client_id !== undefined ? new ConnectionFlaps() : undefined;
+    this.held = new HeldValues(
+      config.tags.map((t) => t.hold_ms),
+      config.publish_interval_ms,
+    );
   }
 
   get connected(): boolean {
@@ -103,7 +112,10 @@ export class MqttSource implements Source {
   private async run(onBatch: SampleHandler): Promise<void> {
     const onMessage: MessageHandler = (topic, payload) => {
       if (!this.running) return;
-      const batch = this.samples(topic, payload).map((r) => r.sample);
+      const received = this.now();
+      const out = this.samples(topic, payload, received);
+      for (const { tag, sample } of out) this.held.note(tag, sample, received);
+      const batch = out.map((r) => r.sample);
       if (batch.length === 0) return;
       this.deps.metrics.sourcePolls.inc({ source: this.name });
       onBatch(batch);
@@ -126,11 +138,15 @@ export class MqttSource implements Source {
         this.flaps?.opened();
         if (this.takenOver) this.holdTimer = setTimeout(() => this.holds(), FLAP_RULE.shortMs);
         else this.subscribed(this.failures.end());
+        if (this.held.any) this.resendTimer = setInterval(() => this.resend(onBatch), this.config.publish_interval_ms);
         reason = await lost;
       } catch (err) {
         reason = (err as Error).message;
       }
       clearTimeout(this.holdTimer);
+      clearInterval(this.resendTimer);
+      // Messages sent while away are missed, unless the broker keeps them for a persistent session.
+      if (!this.config.persistent_session) this.held.clear();
       this.isConnected = false;
       this.deps.metrics.sourceConnected.set({ source: this.name }, 0);
       await this.close();
@@ -241,6 +257,13 @@ export class MqttSource implements Source {
     );
   }
 
+  /** The values of tags published on change, sent again while they hold (held-values.ts). */
+  private resend(onBatch: SampleHandler): void {
+    if (!this.running) return;
+    const batch = this.held.due(this.now());
+    if (batch.length > 0) onBatch(batch);
+  }
+
   /** A connection held for FLAP_RULE.shortMs after takeovers were said: said, and the backoff starts afresh. */
   private holds(): void {
     this.takenOver = false;
@@ -261,8 +284,7 @@ export class MqttSource implements Source {
    * A message's samples with their tags' places (none when it is for no tag), counted; a bad
    * message counted and logged now and then.
    */
-  private samples(topic: string, payload: Buffer): { tag: number; sample: Sample }[] {
-    const received = this.now();
+  private samples(topic: string, payload: Buffer, received = this.now()): { tag: number; sample: Sample }[] {
     const decoded = decodeMessage(topic, payload, this.tags, received, this.config.max_payload_bytes);
     if (decoded.kind) this.onBadMessage(decoded.kind, decoded.problem ?? topic);
     const out = decoded.readings.map((r) => ({ tag: r.tag, sample: this.sample(r, received) }));

@@ -30,6 +30,14 @@ export const mqttTagSchema = z.strictObject({
     .optional()
     .describe('Where its time is in the payload: epoch milliseconds or ISO 8601 with a zone. Omitted: when received.'),
   unit: z.string().optional().describe('Engineering unit, carried on the samples.'),
+  hold_ms: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe(
+      "The publisher sends this tag only when its value changes (report by exception, deadband): its last good value stands for up to this long after its message while the source is connected, sent again every publish_interval_ms, so the channel stays fresh. A publisher silent for longer is taken as gone (the channel goes stale). Needs the asset's window align hold or linear. Lost with the connection unless persistent_session (a retained last value comes back at once).",
+    ),
 });
 
 export const mqttSourceSchema = z.strictObject({

@@ -30,13 +30,21 @@ tags:
       channels: source.tags.map((t) => t.channel),
       periodMs: source.publish_interval_ms,
       periodKey: '.publish_interval_ms',
+      onChange: source.tags.flatMap((t, ti) =>
+        t.hold_ms === undefined ? [] : [{ channel: t.channel, key: `.tags[${ti}].hold_ms` }],
+      ),
     },
   ],
   tagCount: (source) => source.tags.length,
   check(source, where, ctx) {
     const issues: string[] = [];
-    for (const [ti, tag] of source.tags.entries())
+    for (const [ti, tag] of source.tags.entries()) {
       issues.push(...claimChannel(ctx, source.asset, tag.channel, `${where}.tags[${ti}]`));
+      if (tag.hold_ms !== undefined && tag.hold_ms < source.publish_interval_ms)
+        issues.push(
+          `${where}.tags[${ti}].hold_ms: ${tag.hold_ms} ms holds the value for less than publish_interval_ms (${source.publish_interval_ms} ms), how often it is sent again: hold it for the longest time the publisher may stay silent while its value does not change`,
+        );
+    }
     if (source.persistent_session && source.client_id === undefined)
       issues.push(`${where}.client_id: required with persistent_session (the broker keeps the session under it)`);
     if (source.persistent_session && source.qos === 0)

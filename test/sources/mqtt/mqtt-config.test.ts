@@ -149,4 +149,22 @@ describe('mqtt source configuration', () => {
       'assets[0].model: model pump-ae needs channel(s) flow of asset pump-1, which no source provides (provided: vibration_1, vibration_2, motor_current, voltage, pressure, temperature, level)',
     ]);
   });
+
+  it('a tag published on change (hold_ms) holds at least a publish interval, and only on a time grid', async () => {
+    const held = '      - { channel: flow, topic: plant/pump-1, field: flow, hold_ms: 500 }';
+    expect(await issuesOf(config('    publish_interval_ms: 1000', held, 'pump-1'))).toEqual([
+      'sources[2].tags[0].hold_ms: 500 ms holds the value for less than publish_interval_ms (1000 ms), how often it is sent again: hold it for the longest time the publisher may stay silent while its value does not change',
+    ]);
+    const long = held.replace('500', '600000');
+    const { config: onGrid } = await parseConfig(
+      config('    publish_interval_ms: 200', long, 'pump-1'),
+      CONFIG_PATH,
+      {},
+    );
+    expect(onGrid.sources[2]).toMatchObject({ tags: [{ channel: 'flow', hold_ms: 600_000 }] });
+    const batch = config('    publish_interval_ms: 200', long, 'pump-1').replace('align: hold', 'align: batch');
+    expect(await issuesOf(batch)).toEqual([
+      "sources[2].tags[0].hold_ms: channel flow of asset pump-1 is sent only when it changes, but the asset's window.align batch makes a row of each message: set align: hold (or linear) to put it on the model's time grid",
+    ]);
+  });
 });

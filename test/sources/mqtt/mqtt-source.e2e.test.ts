@@ -295,6 +295,29 @@ describe('mqtt source', () => {
     ]);
   });
 
+  it('a tag published on change (hold_ms) is sent again every publish interval while it holds, on its own', async () => {
+    const h = harness({
+      publish_interval_ms: 50,
+      tags: [
+        { channel: 'flow', topic: 't/held/pump-3/flow' },
+        { channel: 'temperature', topic: 't/held/pump-3/temperature', hold_ms: 60_000 },
+      ],
+    });
+    await h.start();
+    const pub = await publisher();
+    await pub.publishAsync('t/held/pump-3/temperature', '41.5', { qos: 1 });
+    expect(await h.batchesFrom(0, 1)).toEqual([[sample('temperature', 41.5, T0)]]);
+    // The gateway's clock moves on a second: the held value comes again, stamped then (the flow tag is not held).
+    h.clock.now = T0 + 1000;
+    expect(await h.batchesFrom(1, 1)).toEqual([[sample('temperature', 41.5, T0 + 1000, { received: T0 + 1000 })]]);
+    h.clock.now = T0 + 2000;
+    await pub.publishAsync('t/held/pump-3/flow', '7', { qos: 1 });
+    const next = await h.batchesFrom(2, 2);
+    expect(next).toContainEqual([sample('flow', 7, T0 + 2000, { received: T0 + 2000 })]);
+    expect(next).toContainEqual([sample('temperature', 41.5, T0 + 2000, { received: T0 + 2000 })]);
+    expect(h.batches.flat().filter((s) => s.channel === 'flow')).toHaveLength(1);
+  });
+
   it('after a broker restart it reconnects with backoff, subscribes again, and samples flow again', async () => {
     const h = harness({ tags: [{ channel: 'flow', topic: 't/restart/pump-3', field: 'flow' }] });
     await h.start();
