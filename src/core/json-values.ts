@@ -14,27 +14,38 @@ export function describeJson(raw: unknown): string {
 /** Epoch milliseconds before this are not: 1e11 ms is March 1973, 1e11 s is the year 5138 (epoch seconds sent). */
 const MIN_EPOCH_MS = 1e11;
 const MAX_EPOCH_MS = 8.64e15;
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(Z|([+-])(\d{2}):(\d{2}))$/;
+/**
+ * ISO 8601 / RFC 3339 with a zone: a `T` or a space between date and time (Python's str() of a datetime), a fraction,
+ * and `Z` or an offset as `+01:00`, `+0100` or `+01`.
+ */
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;
+/** Epoch milliseconds written as a string of digits (a JSON string from a database or a form). */
+const DIGITS = /^\d{1,16}$/;
 
-/** A timestamp from its JSON: epoch milliseconds, or ISO 8601 with a zone (`Z` or `+01:00`). */
+/** A timestamp from its JSON: epoch milliseconds (a number, or a string of digits), or ISO 8601 with a zone. */
 export function timestampOf(raw: unknown): { ts: number } | { problem: string } {
-  if (typeof raw === 'number') {
-    if (Number.isFinite(raw) && raw >= MIN_EPOCH_MS && raw <= MAX_EPOCH_MS) return { ts: raw };
+  if (typeof raw === 'number' || (typeof raw === 'string' && DIGITS.test(raw))) {
+    const ms = Number(raw);
+    if (Number.isFinite(ms) && ms >= MIN_EPOCH_MS && ms <= MAX_EPOCH_MS) return { ts: ms };
     return {
-      problem: `expected epoch milliseconds, got ${JSON.stringify(raw)}${Number.isFinite(raw) && raw > 0 && raw < MIN_EPOCH_MS ? ' (epoch seconds?)' : ''}`,
+      problem: `expected epoch milliseconds, got ${JSON.stringify(raw)}${Number.isFinite(ms) && ms > 0 && ms < MIN_EPOCH_MS ? ' (epoch seconds?)' : ''}`,
     };
   }
   const m = typeof raw === 'string' ? ISO_8601.exec(raw) : null;
   if (m) {
-    const ts = Date.parse(raw as string);
+    const [, year, month, day, hour, minute, second, fraction = ''] = m;
+    const offsetMin = m[8] ? 0 : (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11] ?? 0));
+    // Read in one form (milliseconds, a colon in the offset) whatever form it came in.
+    const zone = m[8] ? 'Z' : `${m[9]}${m[10]}:${m[11] ?? '00'}`;
+    const ts = Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}${fraction.slice(0, 4)}${zone}`);
     // Date.parse rolls 2024-02-30 over to March 1: the date must read back as written.
-    const offsetMin = m[7] === 'Z' ? 0 : (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10]));
     const local = new Date(ts + offsetMin * 60_000);
     if (
       Number.isFinite(ts) &&
-      local.getUTCFullYear() === Number(m[1]) &&
-      local.getUTCMonth() + 1 === Number(m[2]) &&
-      local.getUTCDate() === Number(m[3])
+      local.getUTCFullYear() === Number(year) &&
+      local.getUTCMonth() + 1 === Number(month) &&
+      local.getUTCDate() === Number(day)
     )
       return { ts };
   }

@@ -131,6 +131,13 @@ describe('timestamps', () => {
     ['2025-03-07T05:15:00-05:00', Date.UTC(2025, 2, 7, 10, 15, 0)],
     ['2025-03-07T10:15:00.123456789Z', Date.UTC(2025, 2, 7, 10, 15, 0, 123)],
     ['2024-02-29T00:00:00Z', Date.UTC(2024, 1, 29)],
+    // Offsets without a colon or minutes, a space for the T (Python's str() of a datetime), a lower-case z.
+    ['2025-03-07T11:15:00+0100', Date.UTC(2025, 2, 7, 10, 15, 0)],
+    ['2025-03-07T11:45:00.5+01', Date.UTC(2025, 2, 7, 10, 45, 0, 500)],
+    ['2025-03-07 05:45:00.123456-0430', Date.UTC(2025, 2, 7, 10, 15, 0, 123)],
+    ['2025-03-07t10:15:00z', Date.UTC(2025, 2, 7, 10, 15, 0)],
+    // Epoch milliseconds as a string of digits (from a database, a form).
+    ['1741342500123', 1_741_342_500_123],
   ])('%j is %d', (raw, ts) => {
     expect(timestampOf(raw)).toEqual({ ts });
   });
@@ -152,7 +159,19 @@ describe('timestamps', () => {
       'expected epoch milliseconds or an ISO 8601 time with a zone, got a string ("2025-03-07T25:15:00Z")',
     ],
     ['March 7, 2025', 'expected epoch milliseconds or an ISO 8601 time with a zone, got a string ("March 7, 2025")'],
-    ['1741342500123', 'expected epoch milliseconds or an ISO 8601 time with a zone, got a string ("1741342500123")'],
+    ['1741342500', 'expected epoch milliseconds, got "1741342500" (epoch seconds?)'],
+    [
+      '1741342500123.5',
+      'expected epoch milliseconds or an ISO 8601 time with a zone, got a string ("1741342500123.5")',
+    ],
+    [
+      '2025-03-07T10:15:00+1',
+      'expected epoch milliseconds or an ISO 8601 time with a zone, got a string ("2025-03-07T10:15:00+1")',
+    ],
+    [
+      '2025-03-07 10:15:00',
+      'expected epoch milliseconds or an ISO 8601 time with a zone, got a string ("2025-03-07 10:15:00")',
+    ],
     [null, 'expected epoch milliseconds or an ISO 8601 time with a zone, got null'],
   ])('%j is refused: %s', (raw, problem) => {
     expect(timestampOf(raw)).toEqual({ problem });
