@@ -160,6 +160,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--ca-file <file>', 'TLS: CA bundle to trust (PEM)')
     .option('--cert-file <file>', 'TLS: client certificate (PEM)')
     .option('--key-file <file>', 'TLS: private key of --cert-file (PEM)')
+    .option(
+      '--no-url-check',
+      'publish without first fetching the release from --url and comparing it with the folder (where this machine ' +
+        'cannot reach the URL the gateways use)',
+    )
     .action(wrap((opts: PublishOptions) => publishCommand(opts)));
   /** The cut of a part model (quality inspection: one window per produced part), for train --csv and eval alike. */
   const partOptions = (cmd: Command, csvOnly: string) =>

@@ -1,10 +1,10 @@
 /**
  * `linewatch model publish`: announces a signed release to the gateways. The release folder is checked first as a
  * gateway checks it (release-check.ts: an unsigned, tampered or invalid one is refused, naming why, and nothing is
- * published); its notice ({model, version, url}: release-notice.ts) is built from its signed manifest and published
- * retained, QoS 1, on `<prefix>/releases/<model name>`, where gateways listen (notice-sources.ts). The broker's
- * credentials come from the environment (LINEWATCH_MQTT_USERNAME, LINEWATCH_MQTT_PASSWORD), never from a flag that
- * `ps` would show.
+ * published), then the release at the URL must be that folder (uploaded-release.ts); its notice ({model, version,
+ * url}: release-notice.ts) is built from its signed manifest and published retained, QoS 1, on
+ * `<prefix>/releases/<model name>`, where gateways listen (notice-sources.ts). The broker's credentials come from the
+ * environment (LINEWATCH_MQTT_USERNAME, LINEWATCH_MQTT_PASSWORD), never from a flag that `ps` would show.
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -14,6 +14,7 @@ import { connectMqttAsync } from '../core/mqtt-connection.js';
 import { redactCredentials, redactSecrets } from '../core/redact.js';
 import { releaseNoticeSchema, type ReleaseNotice } from '../sync/release-notice.js';
 import { checkReleaseFolder, reportReleaseError } from './release-check.js';
+import { checkUploaded } from './uploaded-release.js';
 import { UsageError } from './usage.js';
 
 export interface PublishOptions {
@@ -25,6 +26,8 @@ export interface PublishOptions {
   readonly caFile?: string;
   readonly certFile?: string;
   readonly keyFile?: string;
+  /** Whether the release at `url` is fetched and compared with the folder first (commander's --no-url-check). */
+  readonly urlCheck?: boolean;
 }
 
 /** The topic a gateway with `cloud.mqtt.topic_prefix` `prefix` takes notices for `model` from. */
@@ -82,7 +85,7 @@ async function publishRetained(broker: MqttBroker, topic: string, notice: Releas
 export async function publishCommand(opts: PublishOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   try {
     checkFlags(opts);
-    const { manifest } = await checkReleaseFolder(opts.model, opts.publicKey);
+    const { manifest, modelPath } = await checkReleaseFolder(opts.model, opts.publicKey);
     if (manifest.release_sequence === undefined)
       throw new Error(
         `${resolve(opts.model)}: the signed manifest has no release_sequence, so every gateway refuses it; sign it ` +
@@ -91,6 +94,7 @@ export async function publishCommand(opts: PublishOptions, env: NodeJS.ProcessEn
     // What a gateway parses (release-notice.ts): a notice it would ignore is never published.
     const notice = releaseNoticeSchema.parse({ model: manifest.name, version: manifest.version, url: opts.url });
     const topic = releaseTopic(opts.prefix, notice.model);
+    if (opts.urlCheck !== false) await checkUploaded(resolve(opts.model), modelPath, opts.url);
     await publishRetained(brokerOf(opts, env), topic, notice);
     // The user's own URL, its path shown (it names the release); user info and query values (a token) are not.
     process.stdout.write(

@@ -3,7 +3,8 @@
  * ModelUpdater listening on that broker (cloud.mqtt), which fetches the release from a real HTTP server; a fresh
  * subscriber finds it retained and the gateway's notice parser accepts it.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,22 +29,32 @@ async function editJson(path: string, edit: (value: Record<string, unknown>) => 
   await writeFile(path, JSON.stringify(value));
 }
 
-/** `linewatch model publish` of `<releases>/<folder>` at its URL on the release server, to `broker`. */
-function publish(f: UpdaterFixture, folder: string, brokerUrl = broker.url, env: NodeJS.ProcessEnv = {}) {
+/**
+ * `linewatch model publish` of `<releases>/<folder>` (or the folder `local`) at its URL on the release server, to
+ * `broker`, with `extra` flags.
+ */
+function publish(
+  f: UpdaterFixture,
+  folder: string,
+  brokerUrl = broker.url,
+  env: NodeJS.ProcessEnv = {},
+  { local = join(f.releases.root, folder), url = `${f.releases.url}/${folder}/`, extra = [] as string[] } = {},
+) {
   return runCli(
     [
       'model',
       'publish',
       '--model',
-      join(f.releases.root, folder),
+      local,
       '--public-key',
       f.keys.publicPath,
       '--url',
-      `${f.releases.url}/${folder}/`,
+      url,
       '--broker',
       brokerUrl,
       '--prefix',
       'plant7',
+      ...extra,
     ],
     env,
   );
@@ -201,6 +212,46 @@ describe('linewatch model publish', () => {
     } finally {
       await f.close();
       await guarded.stop();
+    }
+  }, 120_000);
+
+  it('refuses to announce a release its URL does not serve, or serves as another upload, unless --no-url-check', async () => {
+    const f = await startUpdater({ start: false });
+    const closed = `mqtt://127.0.0.1:${await freePort()}`; // a check that passed would connect and fail here
+    const work = await mkdtemp(join(tmpdir(), 'lw-publish-'));
+    try {
+      await f.release('v2', '2.0.0', 2);
+      // Not uploaded: the folder is signed here, the URL serves nothing.
+      const local = join(work, 'v2');
+      await cp(join(f.releases.root, 'v2'), local, { recursive: true });
+      const url = `${f.releases.url}/v2-not-uploaded/`;
+      const missing = await publish(f, 'v2', closed, {}, { local, url });
+      expect([missing.code, missing.stdout]).toEqual([1, '']);
+      expect(missing.stderr).toBe(
+        // Paths in an error are redacted as every URL in a message is (a path may hold a token).
+        `linewatch: --url ${f.releases.url}/***: GET ${f.releases.url}/*** answered 404; upload the release folder there ` +
+          '(or --no-url-check where this machine cannot reach the URL the gateways use)\n',
+      );
+      // Signed again here after the upload: the URL serves the older signature and manifest.
+      expect(
+        (await runCli(['model', 'sign', '--model', local, '--key', f.keys.privatePath, '--sequence', '3'])).code,
+      ).toBe(0);
+      const stale = await publish(f, 'v2', closed, {}, { local });
+      expect([stale.code, stale.stdout]).toEqual([1, '']);
+      expect(stale.stderr).toBe(
+        `linewatch: --url ${f.releases.url}/***: the release there is not the one in ${local}: manifest.json, ` +
+          'manifest.sig differ (an older upload, or the folder signed again since?); upload the folder again ' +
+          '(or --no-url-check where this machine cannot reach the URL the gateways use)\n',
+      );
+      // Without the check it goes on to the broker (down here: named).
+      const unchecked = await publish(f, 'v2', closed, {}, { local, extra: ['--no-url-check'] });
+      expect([unchecked.code, unchecked.stderr]).toEqual([
+        1,
+        expect.stringMatching(new RegExp(`^linewatch: --broker ${closed}: connect ECONNREFUSED`)),
+      ]);
+    } finally {
+      await f.close();
+      await rm(work, { recursive: true, force: true });
     }
   }, 120_000);
 });
