@@ -15,7 +15,8 @@
  *   POST /api/alarms/{asset}/{alarm}/{command}     ack | shelve | unshelve | remove_from_service |
  *                                                  return_to_service | reset
  *        body {"by": "who", "comment": "...", "duration_s": 3600 (shelve)}
- *        needs "Authorization: Bearer <http.api_token>"; refused when no token is configured.
+ *        needs "Authorization: Bearer <http.api_token>"; refused when no token is configured. Answered once the
+ *        transition is journaled; 503 where the local store could not write it (the body says what took effect).
  *   POST /api/models/{asset}/rollback              puts back the model a probation update replaced, or with none on
  *                                                  probation the release confirmed before (local-rollback.ts)
  *        body {"by": "who", "comment": "..."}, same token
@@ -32,7 +33,8 @@ export interface GatewayApi {
   status(): GatewayStatus;
   /** The gateway's live events, which the event streams subscribe to (live-events.ts). */
   readonly events: Subscribable<GatewayTopics>;
-  command(asset: string, alarm: string, request: Omit<CommandRequest, 'ts'>): AlarmEvent;
+  /** Resolves with the transition once it is journaled; rejects with a CommandError (its status) otherwise. */
+  command(asset: string, alarm: string, request: Omit<CommandRequest, 'ts'>): Promise<AlarmEvent>;
   rollbackModel(asset: string, by: string, comment?: string): Promise<unknown>;
 }
 
@@ -140,7 +142,8 @@ export function createApiHandler(
       if (typeof result === 'string') return json(400, { error: result });
       return json(200, result);
     } catch (err) {
-      return json((err as { status?: number }).status ?? 500, { error: (err as Error).message });
+      const { status, details } = err as { status?: number; details?: Record<string, unknown> };
+      return json(status ?? 500, { error: (err as Error).message, ...details });
     }
   };
 

@@ -86,10 +86,16 @@ export interface Sink {
   close(): Promise<void>;
   /**
    * A sink that journals alarms (the local store): each alarm's last journaled state, for the gateway to restore at
-   * start. Called after start(). Such a sink has an alarm event on disk when write() returns: the gateway answers an
-   * operator's command, and runs the alarm's actions, after that.
+   * start. Called after start().
    */
   lastAlarmStates?(): JournaledAlarm[];
+  /**
+   * A sink that journals alarms: resolves once every alarm event written so far is on disk (it commits those written
+   * in the same turn of the event loop together, with one sync); rejects with why where that commit failed (the events
+   * stay pending and are committed with the next ones). The gateway answers an operator's command, and runs the
+   * alarm's actions, once it settles.
+   */
+  journaled?(): Promise<void>;
   /**
    * Where its writes fail now: since when (ms since the epoch) and why; undefined while they work. A sink without it
    * is judged by its queue (src/runtime/sink-watch.ts). For /api/status and /readyz.

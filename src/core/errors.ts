@@ -90,12 +90,14 @@ export function fileErrorText(err: unknown): string | undefined {
   }
 }
 
-/** A refused operator command, with the HTTP status that describes it: 400 for its input, 409 for the alarm's state
- * or the gateway's setup, 404 for what does not exist. */
+/** A refused or failed operator command, with the HTTP status that describes it: 400 for its input, 409 for the
+ * alarm's state or the gateway's setup, 404 for what does not exist, 503 for a command carried out that the alarm
+ * journal could not store; `details`: more fields for the answer's JSON body, beside `error`. */
 export class CommandError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }

@@ -8,8 +8,13 @@
  *   samples  asset pipelines, sinks
  *   scores   debug log, sinks
  *   parts    log of the parts that did not pass, sinks, part actions
- *   alarm    log, sinks, alarm actions
+ *   alarm    log, sinks, alarm actions (once the journal has the transition on disk)
  *   model    sinks
+ *
+ * A sink that journals alarms (the local store) commits the transitions of one turn of the event loop
+ * together, after the publish: the alarm actions dispatch a transition once its commit is on disk,
+ * or has failed (a full disk does not keep a stack light dark). Without such a sink they dispatch at
+ * once.
  *
  * Health points are not stored through the bus: the gateway writes them to each sink that wants them
  * at that sink's own interval (health-schedule.ts), and publishes each collection on `health` for
@@ -58,11 +63,14 @@ export interface GatewayComponents {
   readonly logger: Logger;
   /** false: alarm transitions are not logged (the demo prints each one itself). */
   readonly logAlarms?: boolean;
+  /** Hears of an error an alarm action's dispatch throws after the journal settled (the bus's own `onError`). */
+  readonly onError: (topic: keyof GatewayTopics, error: unknown) => void;
 }
 
 /** Subscribes the gateway's components to the bus, in the order above; returns what unsubscribes them all. */
 export function wireGateway(bus: Subscribable<GatewayTopics>, c: GatewayComponents): () => void {
   const { logger } = c;
+  const journal = c.sinks.find((s) => s.journaled !== undefined);
   const subscriptions = [
     ...c.pipelines.map((p) => bus.subscribe('samples', (batch) => p.push(batch))),
     bus.subscribe('scores', (scores) => logScores(logger, scores)),
@@ -71,7 +79,12 @@ export function wireGateway(bus: Subscribable<GatewayTopics>, c: GatewayComponen
     ...c.sinks.flatMap((sink) => storeIn(bus, sink)),
     ...c.actions.map((action) =>
       bus.subscribe('alarm', (event) => {
-        if (event.asset === action.asset) action.dispatch(event);
+        if (event.asset !== action.asset) return;
+        if (!journal) return action.dispatch(event);
+        const dispatch = () => action.dispatch(event);
+        journal.journaled!()
+          .then(dispatch, dispatch)
+          .catch((err: unknown) => c.onError('alarm', err));
       }),
     ),
     // Each action has its own queue: the order between actions does not matter, within one the parts keep theirs.

@@ -35,6 +35,7 @@ import {
 import { acquireAssetModels } from './asset-models.js';
 import { subscriberErrorReporter, wireGateway, type GatewayTopics } from './gateway-wiring.js';
 import { scheduleHealth, type HealthTarget } from './health-schedule.js';
+import { journaledCommand } from './journal-answer.js';
 import { SinkWatch, WatchedQueue, type SinkStatus } from './sink-watch.js';
 
 export type { GatewayTopics } from './gateway-wiring.js';
@@ -85,6 +86,8 @@ export class Gateway {
   private state: GatewayStatus['state'] = 'stopped';
   private startedAt = 0;
   private readonly bus: EventBus<GatewayTopics>;
+  /** Counts and logs a subscriber's error (the bus's, and an alarm action's dispatched after the journal). */
+  private readonly onError: (topic: keyof GatewayTopics, error: unknown) => void;
   /** Undoes the wiring made at start. */
   private unwire = () => {};
 
@@ -101,7 +104,8 @@ export class Gateway {
     private readonly deps: { logger: Logger; metrics: GatewayMetrics; restoreAlarms?: boolean; logAlarms?: boolean },
   ) {
     this.sources = createSources(loaded, deps);
-    this.bus = new EventBus<GatewayTopics>(subscriberErrorReporter(deps));
+    this.onError = subscriberErrorReporter(deps);
+    this.bus = new EventBus<GatewayTopics>(this.onError);
     this.events = this.bus;
   }
 
@@ -228,6 +232,7 @@ export class Gateway {
         partActions: this.partActions,
         logger,
         logAlarms: this.deps.logAlarms,
+        onError: this.onError,
       });
       await this.updater?.start();
       for (const source of this.sources) await source.start((batch) => this.bus.publish('samples', batch));
@@ -350,14 +355,19 @@ export class Gateway {
   }
 
   /**
-   * An operator command on an alarm (acknowledge, shelve, ...). Resolves with the transition's
-   * event, which is journaled like every other; throws with the reason when refused.
+   * An operator command on an alarm (acknowledge, shelve, ...). Resolves with the transition's event once it is
+   * journaled (on disk in the local store, where there is one); rejects with the reason when refused, and with a 503
+   * that says what took effect where the journal could not be written (journal-answer.ts).
    */
-  command(asset: string, alarm: string, request: Omit<CommandRequest, 'ts'>): AlarmEvent {
+  async command(asset: string, alarm: string, request: Omit<CommandRequest, 'ts'>): Promise<AlarmEvent> {
     const pipeline = this.pipelineOf(asset);
     if (alarm !== ANOMALY_ALARM)
       throw new CommandError(404, `asset ${asset} has no alarm "${alarm}" (alarms: ${ANOMALY_ALARM})`);
-    return pipeline.command({ ...request, ts: Date.now() });
+    const event = pipeline.command({ ...request, ts: Date.now() });
+    return journaledCommand(
+      this.sinks.find((s) => s.journaled !== undefined),
+      event,
+    );
   }
 
   /** The asset's pipeline; a 404 naming the assets there are where there is none of that name. */

@@ -156,6 +156,16 @@ export class GatewayMetrics {
     labelNames: ['sink', 'reason'],
     registers: [this.registry],
   });
+  readonly journalSyncs = new Counter({
+    name: 'linewatch_alarm_journal_syncs_total',
+    help: "Commits of the local store's alarm journal synced to disk: one per group of alarm transitions",
+    registers: [this.registry],
+  });
+  readonly journalPending = new Gauge({
+    name: 'linewatch_alarm_journal_pending',
+    help: 'Alarm transitions accepted and not yet on disk in the local store (above 0 for long only while its commits fail)',
+    registers: [this.registry],
+  });
   readonly sinkBufferedPoints = new Gauge({
     name: 'linewatch_sink_buffered_points',
     help: 'Points waiting in a sink queue',

@@ -28,9 +28,14 @@ function gateway(state: GatewayStatus['state'] = 'running', over: Partial<Gatewa
       ...over,
     }),
     events: { subscribe: () => () => undefined },
-    command: (asset, alarm, request) => {
+    command: async (asset, alarm, request) => {
       if (asset !== 'pump-1') throw new CommandError(404, `no asset "${asset}" (assets: pump-1)`);
       if (request.command === 'reset') throw new CommandError(409, 'reset: the alarm is not latched');
+      if (request.by === 'on-a-full-disk')
+        throw new CommandError(503, 'ack took effect in memory but is not journaled', {
+          sink: 'local',
+          journaled: false,
+        });
       commands.push({ asset, alarm, request });
       return { asset, alarm, state: 'ack_active' } as unknown as AlarmEvent;
     },
@@ -228,6 +233,17 @@ describe('operator API handlers', () => {
       kind: 'json',
       status: 409,
       body: { error: 'reset: the alarm is not latched' },
+    });
+  });
+
+  it("answers a command the journal could not store with the gateway's 503 and its fields beside the error", async () => {
+    const s = setup({ apiToken: WRITE });
+    expect(
+      await s.call('POST', '/api/alarms/pump-1/anomaly/ack', { token: WRITE, body: '{"by":"on-a-full-disk"}' }),
+    ).toEqual({
+      kind: 'json',
+      status: 503,
+      body: { error: 'ack took effect in memory but is not journaled', sink: 'local', journaled: false },
     });
   });
 

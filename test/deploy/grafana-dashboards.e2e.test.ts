@@ -90,7 +90,7 @@ beforeAll(async () => {
   await nextEvent(gateway.events, 'scores');
   sim.sim.injectFault({ type: 'cavitation', severity: 0.9, ramp_s: 0.5 });
   await nextEvent(gateway.events, 'alarm');
-  gateway.command('pump-1', 'anomaly', { command: 'ack', by: 'grafana-test', comment: 'seen' });
+  await gateway.command('pump-1', 'anomaly', { command: 'ack', by: 'grafana-test', comment: 'seen' });
   await nextEvent(gateway.events, 'parts'); // a pressed part, for the pass-rate panel
   await gateway.stop();
   await sim.close();

@@ -11,6 +11,8 @@ export const INJECTED = 'disk I/O error (injected)';
 export interface SqliteFault {
   /** Every DELETE from the table fails (accepting a batch, evicting, pruning). */
   failDeletes(): SqliteFault;
+  /** Every INSERT into the table fails (a commit of the alarm journal on a full disk). */
+  failInserts(): SqliteFault;
   /** Storing a row whose payload column holds this fails (a queue's item). */
   failInsertsOf(payload: string): SqliteFault;
   /** The table is gone: every statement on it fails. */
@@ -26,6 +28,11 @@ export function sqliteFault(path: string, table = 'queue'): SqliteFault {
     failDeletes() {
       db.exec(`CREATE TRIGGER lw_fail_delete BEFORE DELETE ON ${table} ${raise}`);
       undo.push('DROP TRIGGER lw_fail_delete');
+      return fault;
+    },
+    failInserts() {
+      db.exec(`CREATE TRIGGER lw_fail_inserts BEFORE INSERT ON ${table} ${raise}`);
+      undo.push('DROP TRIGGER lw_fail_inserts');
       return fault;
     },
     failInsertsOf(payload) {

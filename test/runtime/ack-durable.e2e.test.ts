@@ -12,39 +12,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { localStoreSchema } from '../../src/config/schema.js';
 import { runSimulator } from '../../src/sim/run-simulator.js';
-import { SqliteStore } from '../../src/sinks/local/sqlite-store.js';
-import { anomalyEvent } from '../../src/testing/alarm-events.js';
-import { silentLogger } from '../../src/telemetry/logger.js';
-import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import { BIN, ROOT } from '../helpers/cli.js';
+import { journalLeftUnacknowledged, openStore } from '../helpers/journal-left.js';
 
 const TOKEN = 'operator-token-0123456789';
-
-const openStore = async (path: string) => {
-  const store = new SqliteStore(localStoreSchema.parse({ path }), {
-    logger: silentLogger(),
-    metrics: new GatewayMetrics(),
-  });
-  await store.start();
-  return store;
-};
-
-/** A journal whose last row leaves pump-1's alarm in rtn_unack (raised, cleared, unacknowledged), as a run left it. */
-async function journalLeftUnacknowledged(path: string): Promise<void> {
-  const store = await openStore(path);
-  const ts = Date.now() - 60_000;
-  store.write({
-    samples: [],
-    scores: [],
-    alarms: [
-      anomalyEvent('unack_active', { ts }),
-      anomalyEvent('rtn_unack', { ts: ts + 5000, previous: 'unack_active', conditionActive: false }),
-    ],
-  });
-  await store.close();
-}
 
 /** config/demo.yaml with its store, data and models where this test wants them. */
 async function demoConfig(dir: string, storePath: string): Promise<string> {

@@ -8,41 +8,15 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alarmActionSchema, localStoreSchema } from '../../src/config/schema.js';
+import { alarmActionSchema } from '../../src/config/schema.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { startDaemon } from '../../src/daemon/daemon.js';
 import { runSimulator } from '../../src/sim/run-simulator.js';
-import { SqliteStore } from '../../src/sinks/local/sqlite-store.js';
-import { anomalyEvent } from '../../src/testing/alarm-events.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
-import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import type { AlarmEvent, AlarmStateName } from '../../src/core/types.js';
 import { ROOT } from '../helpers/cli.js';
 import { nextEvent } from '../helpers/gateway-events.js';
-
-/**
- * A store whose journal's last row for pump-1's alarm is `state` (a previous run's), with `fields`, a second after
- * the alarm was raised; resolves with when it was raised.
- */
-async function journalLeft(path: string, state: AlarmStateName, fields: Partial<AlarmEvent>): Promise<number> {
-  const store = new SqliteStore(localStoreSchema.parse({ path }), {
-    logger: silentLogger(),
-    metrics: new GatewayMetrics(),
-  });
-  await store.start();
-  const ts = Date.now() - 60_000;
-  store.write({
-    samples: [],
-    scores: [],
-    alarms: [
-      anomalyEvent('unack_active', { ts: ts - 1000 }),
-      anomalyEvent(state, { ts, previous: 'unack_active', ...fields }),
-    ],
-  });
-  await store.flush();
-  await store.close();
-  return ts - 1000;
-}
+import { journalLeft } from '../helpers/journal-left.js';
 
 /** The demo gateway, a stack light on coil 0, on a store whose journal left pump-1's alarm `state`, and its PLC. */
 async function restartedOn(state: AlarmStateName, fields: Partial<AlarmEvent> = {}) {

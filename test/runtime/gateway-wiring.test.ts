@@ -1,8 +1,13 @@
 /**
  * What the gateway subscribes to its bus at start (src/runtime/gateway-wiring.ts), with stand-ins
  * that record each call: on every topic logging first, sinks next, actions last (journaled before
- * dispatched); everything unsubscribed by the function it returns; subscriber errors counted and logged.
+ * dispatched: with a real local store, an action sees its transition on disk, or the commit failed);
+ * everything unsubscribed by the function it returns; subscriber errors counted and logged.
  */
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AlarmAction } from '../../src/actions/alarm-action.js';
 import type { Sink, SinkRecords } from '../../src/core/components.js';
@@ -11,10 +16,14 @@ import type { HealthPoint, PartResult, ScoreResult } from '../../src/core/types.
 import type { AssetPipeline } from '../../src/runtime/asset-pipeline.js';
 import { subscriberErrorReporter, wireGateway, type GatewayTopics } from '../../src/runtime/gateway-wiring.js';
 import type { ModelUpdateEvent } from '../../src/sync/update-outcome.js';
+import { localStoreSchema } from '../../src/sinks/local/schema.js';
+import { SqliteStore } from '../../src/sinks/local/sqlite-store.js';
 import { anomalyEvent } from '../../src/testing/alarm-events.js';
 import { sampleRun } from '../../src/testing/samples.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
+import { INJECTED, sqliteFault } from '../helpers/sqlite-fault.js';
 
 const TOPICS = ['samples', 'scores', 'parts', 'alarm', 'model', 'health'] as const;
 
@@ -25,7 +34,8 @@ function wired() {
   const logger = createLogger('debug', {
     write: (line: string) => calls.push(`log ${JSON.parse(line).msg}`),
   } as unknown as NodeJS.WritableStream);
-  const bus = new EventBus<GatewayTopics>((topic, error) => calls.push(`error on ${topic}: ${String(error)}`));
+  const onError = (topic: string, error: unknown) => calls.push(`error on ${topic}: ${String(error)}`);
+  const bus = new EventBus<GatewayTopics>(onError);
   const sink = (name: string) =>
     ({
       name,
@@ -47,6 +57,7 @@ function wired() {
     actions: [action('pump-1'), action('press-1')],
     partActions: [action('press-1')],
     logger,
+    onError,
   });
   return { bus, calls, writes, unwire };
 }
@@ -132,6 +143,74 @@ describe('wireGateway', () => {
     bus.publish('alarm', anomalyEvent('unack_active'));
     bus.publish('scores', [score]);
     expect(calls).toEqual(['console']);
+  });
+});
+
+/**
+ * A bus wired to a real local store and pump-1's alarm action, which notes at each dispatch how many journal rows
+ * another connection (the next start) reads.
+ */
+async function wiredToStore() {
+  const path = join(mkdtempSync(join(tmpdir(), 'lw-wiring-')), 'store.db');
+  const store = new SqliteStore(localStoreSchema.parse({ path }), {
+    logger: silentLogger(),
+    metrics: new GatewayMetrics(),
+    flushIntervalMs: 3_600_000,
+  });
+  await store.start();
+  const onDisk = () => {
+    const db = new Database(path, { readonly: true });
+    try {
+      return (db.prepare('SELECT COUNT(*) AS n FROM alarm_journal').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+  const dispatched: string[] = [];
+  const errors: string[] = [];
+  const bus = new EventBus<GatewayTopics>((topic, error) => errors.push(`${topic}: ${String(error)}`));
+  const action = {
+    asset: 'pump-1',
+    dispatch: (e: { state: string }) => dispatched.push(`${e.state}, ${onDisk()} journal row(s) on disk`),
+  } as unknown as AlarmAction;
+  wireGateway(bus, {
+    pipelines: [],
+    sinks: [store],
+    actions: [action],
+    partActions: [],
+    logger: silentLogger(),
+    onError: (topic, error) => errors.push(`${topic}: ${String(error)}`),
+  });
+  return { path, store, bus, dispatched, errors };
+}
+
+describe('wireGateway with a local store', () => {
+  it('dispatches an alarm transition to the actions once the store has it on disk', async () => {
+    const w = await wiredToStore();
+    try {
+      w.bus.publish('alarm', anomalyEvent('unack_active'));
+      w.bus.publish('alarm', anomalyEvent('ack_active', { previous: 'unack_active' }));
+      expect(w.dispatched).toEqual([]); // the commit runs after this turn
+      await w.store.journaled(); // the wiring waits on the same commit, and was first to
+      expect(w.dispatched).toEqual(['unack_active, 2 journal row(s) on disk', 'ack_active, 2 journal row(s) on disk']);
+      expect(w.errors).toEqual([]);
+    } finally {
+      await w.store.close();
+    }
+  });
+
+  it('dispatches it all the same where the commit failed (a full disk does not keep a stack light dark)', async () => {
+    const w = await wiredToStore();
+    const fault = sqliteFault(w.path, 'alarm_journal').failInserts();
+    try {
+      w.bus.publish('alarm', anomalyEvent('unack_active'));
+      await expect(w.store.journaled()).rejects.toThrow(new Error(`local store ${w.path}: write failed: ${INJECTED}`));
+      expect(w.dispatched).toEqual(['unack_active, 0 journal row(s) on disk']);
+      expect(w.errors).toEqual([]);
+    } finally {
+      fault.heal();
+      await w.store.close();
+    }
   });
 });
 

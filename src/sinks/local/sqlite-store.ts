@@ -3,11 +3,14 @@
  * transition with who or what caused it) and optionally
  * raw samples, so a gateway without InfluxDB still keeps its history and the demo needs no
  * external service. Samples, scores and parts are batched into one transaction per flush (every
- * second: a crash loses at most the last second of them). An alarm transition is committed before
- * write() returns, with what is pending, and synced to disk (synchronous FULL): an operator's
- * acknowledgement the API answered, or the raise its stack light shows, survives a crash or a power
- * cut right after. Rows older than the retention are deleted as time goes on. WAL mode, so readers
- * never block the writer.
+ * second: a crash loses at most the last second of them). Alarm transitions are group-committed
+ * (group-commit.ts): those written before the scheduled commit runs (setImmediate, after this turn of
+ * the event loop) go in one transaction with what is pending, synced to disk once (synchronous FULL);
+ * `journaled()` resolves when they are on disk, and an operator's acknowledgement is answered, and an
+ * alarm's actions run, after that, so what the API answered or a stack light shows survives a crash or
+ * a power cut right after. A commit that fails keeps its transitions pending for the next group or
+ * flush. Rows older than the retention are deleted as time goes on. WAL mode, so readers never block
+ * the writer.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -18,6 +21,7 @@ import type { LocalStoreConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { limitSqliteCache } from '../../core/sqlite-memory.js';
+import { GroupCommit, MAX_PENDING, type Schedule } from './group-commit.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS samples (ts INTEGER NOT NULL, source TEXT NOT NULL, asset TEXT NOT NULL, channel TEXT NOT NULL, value REAL, quality TEXT NOT NULL, text TEXT);
@@ -107,21 +111,34 @@ export class SqliteStore implements Sink {
   readonly name = 'local';
   private db: Database.Database | undefined;
   private statements: ReturnType<typeof prepareStatements> | undefined;
-  private pending: { samples: Sample[]; scores: ScoreResult[]; alarms: AlarmEvent[]; parts: PartResult[] } = {
+  private pending: { samples: Sample[]; scores: ScoreResult[]; parts: PartResult[] } = {
     samples: [],
     scores: [],
-    alarms: [],
     parts: [],
   };
+  /** Alarm transitions not yet on disk, committed in groups. */
+  private readonly journal: GroupCommit<AlarmEvent>;
   private timer: NodeJS.Timeout | undefined;
   private lastPrune = 0;
   /** Since when its writes fail, and the last error; undefined while they work. */
   private failure: { since: number; error: string } | undefined;
 
+  /**
+   * `scheduleJournal`: when a group of alarm transitions is committed (default: setImmediate; the benchmark's baseline
+   * runs it at once, one sync a transition).
+   */
   constructor(
     private readonly config: LocalStoreConfig,
-    private readonly deps: { logger: Logger; metrics: GatewayMetrics; flushIntervalMs?: number; now?: () => number },
-  ) {}
+    private readonly deps: {
+      logger: Logger;
+      metrics: GatewayMetrics;
+      flushIntervalMs?: number;
+      now?: () => number;
+      scheduleJournal?: Schedule;
+    },
+  ) {
+    this.journal = new GroupCommit(() => this.commit(), deps.scheduleJournal ?? ((run) => setImmediate(run)));
+  }
 
   async start(): Promise<void> {
     const path = this.config.path!; // the config loader always sets it
@@ -178,16 +195,27 @@ export class SqliteStore implements Sink {
     if (!this.db) return;
     if (this.config.write_raw_samples) this.pending.samples.push(...records.samples);
     this.pending.scores.push(...records.scores);
-    this.pending.alarms.push(...records.alarms);
     this.pending.parts.push(...(records.parts ?? []));
-    // The journal is what a restart restores: an alarm transition is on disk before the caller goes on (the API's
-    // answer to an operator, the alarm's actions).
-    if (records.alarms.length > 0) this.commit(true);
+    // The journal is what a restart restores: whoever goes on only once a transition is on disk (the API's answer to
+    // an operator, the alarm's actions) waits on journaled().
+    if (records.alarms.length > 0) {
+      this.backlogDropped(this.journal.add(records.alarms));
+      this.deps.metrics.journalPending.set(this.journal.size);
+    }
+  }
+
+  /**
+   * Resolves once every alarm transition written so far is committed and synced to disk (with the group it went in);
+   * rejects with the store's error where that commit failed: the transitions stay pending, to be committed with the
+   * next group or flush.
+   */
+  journaled(): Promise<void> {
+    return this.journal.durable();
   }
 
   async flush(): Promise<void> {
     if (!this.db) return;
-    this.commit(false);
+    this.commit();
     try {
       this.prune();
     } catch (err) {
@@ -196,15 +224,20 @@ export class SqliteStore implements Sink {
   }
 
   /**
-   * Writes what is pending in one transaction; `sync`: synced to disk before it returns (the WAL's fsync), where
-   * a flush of samples and scores leaves that to the next checkpoint. Never throws: a failure is counted and logged.
+   * Writes what is pending in one transaction, with the alarm transitions' group. Where the group holds any, the
+   * commit is synced to disk before it returns (the WAL's fsync), where a flush of samples and scores alone leaves that
+   * to the next checkpoint. Never throws: a failure is counted and logged, the transitions stay pending.
    */
-  private commit(sync: boolean): void {
+  private commit(): void {
     const db = this.db;
     if (!db || !this.statements) return;
-    const { samples, scores, alarms, parts } = this.pending;
-    this.pending = { samples: [], scores: [], alarms: [], parts: [] };
-    if (samples.length + scores.length + alarms.length + parts.length > 0) {
+    const { samples, scores, parts } = this.pending;
+    this.pending = { samples: [], scores: [], parts: [] };
+    const group = this.journal.take();
+    const alarms = group.items;
+    const sync = alarms.length > 0;
+    const batched = samples.length + scores.length + parts.length;
+    if (batched + alarms.length > 0) {
       const { insertSample, insertScore, insertPart, insertAlarm } = this.statements;
       try {
         if (sync) db.pragma('synchronous = FULL');
@@ -264,31 +297,50 @@ export class SqliteStore implements Sink {
               a.shelvedUntil ?? null,
             );
         })();
-        this.deps.metrics.sinkPointsWritten.inc(
-          { sink: this.name },
-          samples.length + scores.length + alarms.length + parts.length,
-        );
+        this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batched + alarms.length);
+        if (sync) this.deps.metrics.journalSyncs.inc();
         this.failure = undefined;
+        group.settle();
       } catch (err) {
-        // The transaction wrote none of them: they are lost, and counted as such (the store is this box's own copy;
-        // the InfluxDB and cloud queues hold theirs).
-        this.deps.metrics.sinkDroppedPoints.inc(
-          { sink: this.name, reason: 'write_failed' },
-          samples.length + scores.length + alarms.length + parts.length,
-        );
+        // The transaction wrote none of them. Samples, scores and parts are lost, and counted as such (the store is
+        // this box's own copy; the InfluxDB and cloud queues hold theirs); the alarm transitions stay pending.
+        if (batched > 0) this.deps.metrics.sinkDroppedPoints.inc({ sink: this.name, reason: 'write_failed' }, batched);
         this.failed('write', err);
         const error = `${this.config.path}: write failed: ${(err as Error).message}`;
         this.failure = { since: this.failure?.since ?? (this.deps.now ?? Date.now)(), error };
+        this.backlogDropped(group.settle(new Error(`local store ${error}`)));
       } finally {
         // Back to a sync at checkpoints for the batched rows; where that fails, FULL stays: slower, never less safe.
         if (sync) relaxSync(db);
       }
-    }
+    } else group.settle();
+    this.deps.metrics.journalPending.set(this.journal.size);
   }
 
-  /** Where its writes fail now: since when and why (/api/status, /readyz). */
+  /**
+   * Where its writes fail now: since when and why, with the alarm transitions that wait to be journaled (/api/status,
+   * /readyz).
+   */
   failing(): { since: number; error: string } | undefined {
-    return this.failure;
+    const waiting = this.journal.size;
+    if (!this.failure || waiting === 0) return this.failure;
+    return {
+      since: this.failure.since,
+      error:
+        `${this.failure.error}; ${waiting} alarm transition(s) not on disk, kept in memory and committed again with ` +
+        'the next transition or flush (each second)',
+    };
+  }
+
+  /** Transitions the bound on pending ones dropped (a journal that could not be written for long): counted, logged. */
+  private backlogDropped(count: number): void {
+    if (count === 0) return;
+    this.deps.metrics.sinkDroppedPoints.inc({ sink: this.name, reason: 'journal_backlog' }, count);
+    this.deps.logger.error(
+      { sink: this.name, path: this.config.path, dropped: count },
+      `local store ${this.config.path}: ${count} alarm transition(s) dropped unjournaled, the oldest of those waiting ` +
+        `(at most ${MAX_PENDING} wait while the journal cannot be written)`,
+    );
   }
 
   /** Once a minute at most; a failure is tried again a minute later. */
@@ -313,6 +365,16 @@ export class SqliteStore implements Sink {
     if (!this.db) return;
     if (this.timer) clearInterval(this.timer);
     await this.flush();
+    const lost = this.journal.size;
+    if (lost > 0) {
+      // Nothing commits them after this: counted and said.
+      this.deps.metrics.sinkDroppedPoints.inc({ sink: this.name, reason: 'write_failed' }, lost);
+      this.deps.logger.error(
+        { sink: this.name, path: this.config.path, lost },
+        `local store ${this.config.path}: closed with ${lost} alarm transition(s) it could not journal; ` +
+          'a restart restores what was journaled before them',
+      );
+    }
     this.db.close();
     this.db = undefined;
     this.statements = undefined;

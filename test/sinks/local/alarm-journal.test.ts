@@ -1,6 +1,6 @@
 /**
- * The alarm journal's last state per alarm, as the gateway reads it at start: a transition is committed when written
- * (no flush: a crash right after keeps it), a shelve's end goes in and comes back,
+ * The alarm journal's last state per alarm, as the gateway reads it at start: a transition is committed once
+ * journaled() resolves (no flush: a crash right after keeps it), a shelve's end goes in and comes back,
  * each alarm's newest row outlives the retention, a store written before the journal held the end (no shelved_until
  * column) is upgraded in place, and one holding more columns (a newer version's) still takes rows.
  */
@@ -171,12 +171,13 @@ describe('the alarm journal', () => {
     });
   });
 
-  it('commits an alarm transition when write returns, with what was pending, no flush needed', () => {
+  it('commits an alarm transition once journaled() resolves, with what was pending, no flush needed', () => {
     const path = newPath();
     return withStore(path, async (store) => {
       const score = { ts: T, asset: 'pump-1', model: 'm', modelVersion: '1', score: 2, threshold: 1, anomalous: true };
       store.write({ samples: [], scores: [{ ...score, contributions: [] }], alarms: [] });
       store.write({ samples: [], scores: [], alarms: [anomalyEvent('normal', { ts: T, by: 'op3', command: 'ack' })] });
+      await store.journaled();
       // Another connection (what the next start reads) sees both while the store still runs.
       expect(onFile(path, (db) => db.prepare('SELECT by, command FROM alarm_journal').all())).toEqual([
         { by: 'op3', command: 'ack' },

@@ -1,0 +1,114 @@
+/**
+ * Group commit, apart from the database: the items (alarm transitions) accepted before the scheduled commit runs are
+ * committed together, in one transaction with one sync to disk, where each used to have a sync of its own. Whoever
+ * needs an item on disk (the API's answer to an operator, the alarm's actions) waits on `durable()`. A group that fails
+ * to commit is not dropped: its items stay pending, ahead of those accepted since, and go with the next group; those
+ * waiting on it are told why. The bound on pending items (a journal that cannot be written for hours) drops the
+ * oldest, and says how many.
+ */
+
+/** Runs `run` later (setImmediate: after the I/O of this turn of the event loop), or at once (one sync an item). */
+export type Schedule = (run: () => void) => void;
+
+/** The most items kept pending while commits fail; past it the oldest go. */
+export const MAX_PENDING = 10_000;
+
+/** A group taken for a commit: its items, and `settle` to say how the commit went. */
+export interface Group<T> {
+  readonly items: readonly T[];
+  /** Without an error: the items are on disk. With one: they are pending again; returns how many the bound dropped. */
+  settle(error?: Error): number;
+}
+
+interface Waiting {
+  readonly promise: Promise<void>;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+function waiting(): Waiting {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+export class GroupCommit<T> {
+  private pending: T[] = [];
+  private scheduled = false;
+  /** Those waiting on the items pending now; created by the first durable() call, so no rejection goes unheard. */
+  private waiters: Waiting | undefined;
+  /** Why the last commit failed; undefined once one succeeds. */
+  private lastError: Error | undefined;
+
+  /** `due`: commits (it calls take() and settles the group); `schedule`: when. */
+  constructor(
+    private readonly due: () => void,
+    private readonly schedule: Schedule,
+    private readonly maxPending = MAX_PENDING,
+  ) {}
+
+  /** Items accepted and not yet on disk. */
+  get size(): number {
+    return this.pending.length;
+  }
+
+  /** Accepts items and schedules a commit, unless one is already; returns how many the bound dropped. */
+  add(items: readonly T[]): number {
+    this.pending.push(...items);
+    const dropped = this.bound();
+    if (!this.scheduled) {
+      this.scheduled = true;
+      this.schedule(() => {
+        this.scheduled = false;
+        this.due();
+      });
+    }
+    return dropped;
+  }
+
+  /**
+   * Resolves once every item accepted so far is on disk; rejects with the error of the commit that failed to put them
+   * there. Where the last commit failed and none is scheduled, rejects at once with its error (the items wait for the
+   * next group or the next flush).
+   */
+  durable(): Promise<void> {
+    if (this.pending.length === 0) return Promise.resolve();
+    if (!this.scheduled) return Promise.reject(this.lastError ?? new Error('not committed: no commit is scheduled'));
+    this.waiters ??= waiting();
+    return this.waiters.promise;
+  }
+
+  /** Takes every pending item for one commit, and with them those who wait on them. */
+  take(): Group<T> {
+    const items = this.pending;
+    const waiters = this.waiters;
+    this.pending = [];
+    this.waiters = undefined;
+    return {
+      items,
+      settle: (error) => {
+        if (!error) {
+          this.lastError = undefined;
+          waiters?.resolve();
+          return 0;
+        }
+        this.pending = [...items, ...this.pending];
+        this.lastError = error;
+        waiters?.reject(error);
+        return this.bound();
+      },
+    };
+  }
+
+  /** Drops the oldest pending items past the bound; returns how many. */
+  private bound(): number {
+    const over = this.pending.length - this.maxPending;
+    if (over <= 0) return 0;
+    this.pending.splice(0, over);
+    return over;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The group commit's logic apart from SQLite (src/sinks/local/group-commit.ts): a schedule the test runs by hand, and a
+ * commit that records each group or fails where the test says (the fault).
+ */
+import { describe, expect, it } from 'vitest';
+import { GroupCommit, type Schedule } from '../../../src/sinks/local/group-commit.js';
+
+/** A GroupCommit of strings whose commits are recorded in `groups`, or fail with `fail.error` while it is set. */
+function setup(o: { schedule?: Schedule; maxPending?: number } = {}) {
+  const due: (() => void)[] = [];
+  const groups: string[][] = [];
+  const fail: { error?: Error } = {};
+  const commit: GroupCommit<string> = new GroupCommit(
+    () => {
+      const group = commit.take();
+      if (fail.error) return group.settle(fail.error);
+      groups.push([...group.items]);
+      group.settle();
+    },
+    o.schedule ?? ((run) => due.push(run)),
+    o.maxPending,
+  );
+  /** Runs the scheduled commits, as the event loop would after this turn. */
+  const runDue = () => due.splice(0).forEach((run) => run());
+  return { commit, due, groups, fail, runDue };
+}
+
+/** How a promise settled, once it has: 'resolved', or the rejection's message. */
+const outcome = (p: Promise<void>) =>
+  p.then(
+    () => 'resolved',
+    (err: Error) => err.message,
+  );
+
+describe('GroupCommit', () => {
+  it('commits what is added before the scheduled commit runs as one group, with one commit scheduled', async () => {
+    const s = setup();
+    s.commit.add(['a']);
+    s.commit.add(['b', 'c']);
+    const durable = outcome(s.commit.durable());
+    expect(s.due).toHaveLength(1);
+    expect(s.groups).toEqual([]);
+    s.runDue();
+    expect(s.groups).toEqual([['a', 'b', 'c']]);
+    expect(await durable).toBe('resolved');
+    s.commit.add(['d']);
+    s.runDue();
+    expect(s.groups).toEqual([['a', 'b', 'c'], ['d']]);
+    expect(s.commit.size).toBe(0);
+  });
+
+  it('resolves durable() at once with nothing pending', async () => {
+    expect(await outcome(setup().commit.durable())).toBe('resolved');
+  });
+
+  it('keeps a failed group pending ahead of what comes after, tells its waiters why, and commits it with the next', async () => {
+    const s = setup();
+    s.fail.error = new Error('disk full');
+    s.commit.add(['a', 'b']);
+    const first = outcome(s.commit.durable());
+    s.runDue();
+    expect(await first).toBe('disk full');
+    expect(s.commit.size).toBe(2);
+    // Nothing scheduled until the next add: a caller asking now is told at once.
+    expect(await outcome(s.commit.durable())).toBe('disk full');
+    s.fail.error = undefined;
+    s.commit.add(['c']);
+    const next = outcome(s.commit.durable());
+    s.runDue();
+    expect(s.groups).toEqual([['a', 'b', 'c']]);
+    expect(await next).toBe('resolved');
+  });
+
+  it('drops the oldest pending items past the bound and says how many', () => {
+    const s = setup({ maxPending: 3 });
+    s.fail.error = new Error('disk full');
+    expect(s.commit.add(['a', 'b'])).toBe(0);
+    s.runDue();
+    expect(s.commit.add(['c', 'd'])).toBe(1);
+    s.fail.error = undefined;
+    s.runDue();
+    expect(s.groups).toEqual([['b', 'c', 'd']]);
+  });
+
+  it('commits each add at once with a schedule that runs at once (the baseline: one sync an item)', async () => {
+    const s = setup({ schedule: (run) => run() });
+    s.commit.add(['a']);
+    s.commit.add(['b']);
+    expect(s.groups).toEqual([['a'], ['b']]);
+    expect(await outcome(s.commit.durable())).toBe('resolved');
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * The local store's alarm journal, group-committed (the review's finding: one fsync per transition, on the event loop;
+ * 200 transitions over 50 assets blocked it 208 ms): a burst written in one turn of the event loop goes to disk in one
+ * commit with one sync, counted by linewatch_alarm_journal_syncs_total; a commit that fails keeps its transitions,
+ * says so to whoever waits and in failing(), and commits them with the next group once the fault is gone. The fault
+ * is a real SQLite failure, a trigger added from a second connection to the same file.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Schedule } from '../../../src/sinks/local/group-commit.js';
+import { SqliteStore } from '../../../src/sinks/local/sqlite-store.js';
+import { localStoreSchema } from '../../../src/sinks/local/schema.js';
+import { anomalyEvent } from '../../../src/testing/alarm-events.js';
+import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
+import { logLines } from '../../helpers/log-lines.js';
+import { INJECTED, sqliteFault } from '../../helpers/sqlite-fault.js';
+
+/** A started store on a new file, its metrics and log; flushes only when told (no timer in the way). */
+async function started(scheduleJournal?: Schedule) {
+  const path = join(mkdtempSync(join(tmpdir(), 'lw-group-')), 'store.db');
+  const metrics = new GatewayMetrics();
+  const log = logLines();
+  const store = new SqliteStore(localStoreSchema.parse({ path }), {
+    logger: log.logger,
+    metrics,
+    flushIntervalMs: 3_600_000,
+    ...(scheduleJournal ? { scheduleJournal } : {}),
+  });
+  await store.start();
+  const syncs = async () => (await metrics.journalSyncs.get()).values[0]?.value ?? 0;
+  const pending = async () => (await metrics.journalPending.get()).values[0]?.value;
+  /** The journal's rows as another connection (the next start) reads them. */
+  const rows = () => {
+    const db = new Database(path, { readonly: true });
+    try {
+      return db.prepare('SELECT asset, state FROM alarm_journal ORDER BY rowid').all();
+    } finally {
+      db.close();
+    }
+  };
+  return { path, metrics, log, store, syncs, pending, rows };
+}
+
+/** One raise on each of `n` assets, as a line-wide disturbance gives. */
+const burst = (n: number, state: 'unack_active' | 'rtn_unack' = 'unack_active') =>
+  Array.from({ length: n }, (_, i) => anomalyEvent(state, { asset: `asset-${i}` }));
+
+describe('the alarm journal, group-committed', () => {
+  it('commits a burst written in one turn of the event loop with one sync, after the turn', async () => {
+    const s = await started();
+    try {
+      for (const event of burst(50)) s.store.write({ samples: [], scores: [], alarms: [event] });
+      expect(s.rows()).toEqual([]); // not yet: the group commits after this turn
+      await s.store.journaled();
+      expect(s.rows()).toHaveLength(50);
+      expect(await s.syncs()).toBe(1);
+      for (const event of burst(50, 'rtn_unack')) s.store.write({ samples: [], scores: [], alarms: [event] });
+      await s.store.journaled();
+      expect(s.rows()).toHaveLength(100);
+      expect(await s.syncs()).toBe(2);
+      expect(await s.pending()).toBe(0);
+    } finally {
+      await s.store.close();
+    }
+  });
+
+  it('syncs once per transition with a schedule that commits at once (the baseline the benchmark measures)', async () => {
+    const s = await started((run) => run());
+    try {
+      for (const event of burst(5)) s.store.write({ samples: [], scores: [], alarms: [event] });
+      expect(s.rows()).toHaveLength(5);
+      expect(await s.syncs()).toBe(5);
+    } finally {
+      await s.store.close();
+    }
+  });
+
+  it('keeps the transitions of a failed commit, says why, and commits them with the next group once healed', async () => {
+    const s = await started();
+    try {
+      const fault = sqliteFault(s.path, 'alarm_journal').failInserts();
+      s.store.write({ samples: [], scores: [], alarms: burst(2) });
+      await expect(s.store.journaled()).rejects.toThrow(new Error(`local store ${s.path}: write failed: ${INJECTED}`));
+      expect(s.store.failing()).toEqual({
+        since: expect.any(Number),
+        error:
+          `${s.path}: write failed: ${INJECTED}; 2 alarm transition(s) not on disk, kept in memory and committed ` +
+          'again with the next transition or flush (each second)',
+      });
+      expect(await s.pending()).toBe(2);
+      expect(s.log.at(50)).toEqual([`local store ${s.path}: write failed: ${INJECTED}`]);
+      // Kept, not dropped: nothing counted as lost.
+      expect(await s.metrics.registry.getSingleMetricAsString('linewatch_sink_dropped_points_total')).not.toContain(
+        'sink="local"',
+      );
+      fault.heal();
+      s.store.write({ samples: [], scores: [], alarms: [anomalyEvent('rtn_unack', { asset: 'asset-0' })] });
+      await s.store.journaled();
+      expect(s.rows()).toEqual([
+        { asset: 'asset-0', state: 'unack_active' },
+        { asset: 'asset-1', state: 'unack_active' },
+        { asset: 'asset-0', state: 'rtn_unack' },
+      ]);
+      expect(s.store.failing()).toBeUndefined();
+      expect(await s.pending()).toBe(0);
+    } finally {
+      await s.store.close();
+    }
+  });
+
+  it('commits the kept transitions at the next flush where no transition follows', async () => {
+    const s = await started();
+    try {
+      const fault = sqliteFault(s.path, 'alarm_journal').failInserts();
+      s.store.write({ samples: [], scores: [], alarms: burst(1) });
+      await expect(s.store.journaled()).rejects.toThrow(new Error(`local store ${s.path}: write failed: ${INJECTED}`));
+      fault.heal();
+      await s.store.flush();
+      expect(s.rows()).toEqual([{ asset: 'asset-0', state: 'unack_active' }]);
+      await s.store.journaled(); // nothing pending: resolves
+      expect(s.store.failing()).toBeUndefined();
+    } finally {
+      await s.store.close();
+    }
+  });
+
+  it('counts and logs the transitions it still holds when it closes on a journal that cannot be written', async () => {
+    const s = await started();
+    sqliteFault(s.path, 'alarm_journal').failInserts(); // never healed: the file is thrown away
+    s.store.write({ samples: [], scores: [], alarms: burst(3) });
+    await expect(s.store.journaled()).rejects.toThrow(new Error(`local store ${s.path}: write failed: ${INJECTED}`));
+    await s.store.close();
+    expect(await s.metrics.registry.getSingleMetricAsString('linewatch_sink_dropped_points_total')).toContain(
+      'linewatch_sink_dropped_points_total{sink="local",reason="write_failed"} 3',
+    );
+    expect(s.log.at(50).at(-1)).toBe(
+      `local store ${s.path}: closed with 3 alarm transition(s) it could not journal; ` +
+        'a restart restores what was journaled before them',
+    );
+  });
+});
