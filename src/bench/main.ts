@@ -9,6 +9,7 @@ import { modbusIngestBenchmark } from './modbus-ingest-benchmark.js';
 import { opcuaIngestBenchmark } from './opcua-ingest-benchmark.js';
 import { eventLoopBenchmark } from './event-loop-benchmark.js';
 import { detectorBenchmark } from './detector-benchmark.js';
+import { journalBenchmark } from './journal-benchmark.js';
 
 export const BENCHMARKS: readonly Benchmark[] = [
   scoringPipeline,
@@ -17,6 +18,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   sharedModelBenchmark,
   influxSinkBenchmark,
   alarmWritebackBenchmark,
+  journalBenchmark,
   modelReloadBenchmark,
   fleetBenchmark,
   modbusIngestBenchmark,
