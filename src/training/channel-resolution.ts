@@ -80,3 +80,21 @@ export function variabilityScale(
   );
   return { floor, minSd };
 }
+
+/**
+ * Per channel: whether its variability term counts only a rise (one-sided). A quantised channel (resolution > 0) whose
+ * training windows include one with no step in its last k rows (a mean |difference| under half a step over k rows)
+ * has shown, in normal operation, the lowest variability its readings can show: a calmer window than that cannot be
+ * read, and one as calm is normal. Its lower side then carries no evidence, only the long lower tail of a count of
+ * steps (the log of a mean of 8 differences that are mostly 0 or one step: SKAB's Pressure, 5 values, and flow, 16–29
+ * values, half their rows repeating the one before): scored two-sided, such a window read 4–10 z and was the largest
+ * normal score of 25 of SKAB's 34 files, so it set the alarm for every other channel. `differences`: each training
+ * window's mean |difference| over k rows per channel (meanAbsDifference).
+ */
+export function calmUnreadable(
+  differences: readonly ArrayLike<number>[],
+  resolution: readonly number[],
+  k: number,
+): boolean[] {
+  return resolution.map((q, ch) => q > 0 && differences.some((d) => d[ch] < q / (2 * k)));
+}

@@ -14,7 +14,9 @@
  *               change of their residual (RMS over the last rows of it less its mean over as many rows before, / sd)
  *   level z     = |level − centre| / sd, the larger of it and the component level: |mean over the whole window of each
  *               component channel − centre| / sd, times each channel's share of it
- *   variability = |log(mean |difference| + floor) − centre| / sd, the larger of it, the spread: the same over the
+ *   variability = |log(mean |difference| + floor) − centre| / sd (max(0, …) instead of |…| on a quantised channel
+ *               that sat still for k rows in the training rows: channel-resolution.ts, calmUnreadable), the larger of
+ *               it, the spread: the same over the
  *               whole window of each component channel (window × projection), times each channel's share of it, and
  *               the window variability: the same over the whole window of the channel itself
  *   channel_error = the largest term of the channel, score = the largest channel_error
@@ -50,7 +52,8 @@ export interface DetectorLayout {
   readonly std: readonly number[];
   readonly slow: readonly boolean[];
   readonly level: Standardisation;
-  readonly variability: Standardisation & { readonly floor: readonly number[] };
+  /** `oneSided`: per channel, only a rise counts (channel-resolution.ts: calmUnreadable); absent, every channel |z|. */
+  readonly variability: Standardisation & { readonly floor: readonly number[]; readonly oneSided?: readonly boolean[] };
   /** The hybrid's leave-one-out linear autoencoder (leave-one-out.ts; input: one row of channels, normalised, every
    * channel at its level; each channel rebuilt from the others) and its residual's standardisation. */
   readonly residual?: Standardisation & {
@@ -147,7 +150,7 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
     term: string,
     input: string,
     rows: number,
-    s: Standardisation & { floor: readonly number[] },
+    s: Standardisation & { floor: readonly number[]; oneSided?: readonly boolean[] },
   ) => {
     slice(`${term}_rows_now`, W - rows, W, input);
     slice(`${term}_rows_before`, W - rows - 1, W - 1, input);
@@ -158,7 +161,21 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
     node('Add', `${term}_floored`, [`${term}_mean_abs_difference`, `${term}_floor`]);
     node('Log', term, [`${term}_floored`]);
     standardised(term, s);
-    node('Abs', `${term}_z`, [`${term}_z_signed`]);
+    if (s.oneSided) {
+      // |z| on two-sided channels, max(z, 0) on one-sided ones: max(z, −z × two-sided).
+      f32(
+        `${term}_two_sided`,
+        s.oneSided.map((o) => (o ? 0 : 1)),
+      );
+      node('Neg', `${term}_z_negated`, [`${term}_z_signed`]);
+      node('Mul', `${term}_z_lower`, [`${term}_z_negated`, `${term}_two_sided`]);
+      g.nodes.push({
+        op: 'Max',
+        name: `${term}_z`,
+        inputs: [`${term}_z_signed`, `${term}_z_lower`],
+        outputs: [`${term}_z`],
+      });
+    } else node('Abs', `${term}_z`, [`${term}_z_signed`]);
     return `${term}_z`;
   };
   // Variability: over the last k rows.

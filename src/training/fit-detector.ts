@@ -238,6 +238,9 @@ async function fitTermDetector(
       window_variability: fit.layout.windowVariability
         ? `each channel's variability over the whole window (${W - 1} row-to-row differences) joins its variability term`
         : 'none',
+      variability_one_sided: fit.layout.variability.oneSided
+        ? `${data.channels.filter((_, i) => fit.layout.variability.oneSided![i]).join(', ')}: quantised, and still for ${geometry.k} rows in the training rows, so only a rise of their variability counts`
+        : 'none',
       geometry: {
         window_rows: W,
         level_rows: geometry.k,

@@ -5,7 +5,7 @@
  * export fp32 and int8 graphs, and return the cross-fitted scores of every window for the threshold
  * calibration (fit-detector.ts; the cross-fitting itself is cross-fit.ts).
  */
-import { channelResolution, levelMinSd, variabilityScale } from './channel-resolution.js';
+import { calmUnreadable, channelResolution, levelMinSd, variabilityScale } from './channel-resolution.js';
 import {
   centreAndSpread,
   levelFeature,
@@ -16,6 +16,7 @@ import {
   componentChannels,
   componentRows,
   meanOverRows,
+  meanAbsDifference,
   type ComponentChannels,
   type DetectorGeometry,
 } from './detector-features.js';
@@ -126,9 +127,25 @@ export function fitStatistical(data: NormalRows, o: StatisticalFitOptions): Stat
   // far it wanders, so it neither sets the alarm for every other channel nor hides a fault on a steady one.
   // Each window's level and variability standardised on the windows that do not overlap it (the calibration's terms).
   const { z: levelZ, scale: levelScale, ...level } = outOfFoldLevel(W, levels, least[0]);
-  const signedZ = [levelZ, crossFittedZ(W, variabilities, least[1])];
+  // A quantised channel that sat still for k rows in the training rows has shown the calmest variability it can: its
+  // variability counts only a rise (channel-resolution.ts: calmUnreadable).
+  const oneSided = calmUnreadable(
+    allEnds.map((e) => meanAbsDifference(x, e, c, g.k)),
+    resolution,
+    g.k,
+  );
+  const variabilityZ = oneSided.some((v) => v)
+    ? crossFittedZ(W, variabilities, least[1], true).map((z) =>
+        z.map((v, ch) => (oneSided[ch] ? Math.max(v, 0) : Math.abs(v))),
+      )
+    : crossFittedZ(W, variabilities, least[1]);
+  const signedZ = [levelZ, variabilityZ];
   const termScale = [levelScale];
-  const variability = { floor, ...centreAndSpread(variabilities, least[1]) };
+  const variability = {
+    floor,
+    ...centreAndSpread(variabilities, least[1]),
+    ...(oneSided.some((v) => v) ? { oneSided } : {}),
+  };
   const { spread: componentTerm, componentLevel, componentZ } = componentTerms(x, n, c, slow, g, allEnds);
   // Each channel's variability over the whole window: a random variation that the 8-row variability flickers with. Its
   // sd starts from the 8-row variability's, standardised above on the same windows.

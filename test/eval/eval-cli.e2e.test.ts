@@ -70,12 +70,13 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     // channels' residual change: F1 0.601, FAR 3.24 %, 24 of 34 spans, 31.3 false alarms a day (4 in the 34 files'
     // normal rows: one more than before it, after other/5's fault ends and the accelerometers step back) at the
     // default budget and alarm delays; 2026-12-03: F1 0.597, FAR 2.94 %, 21 spans); the issue's target F1 0.82 is
-    // not met.
-    expect(int8.far).toBeLessThanOrEqual(4);
-    expect(int8.f1).toBeGreaterThan(0.55);
-    expect(int8.false_alarms_per_day).toBeLessThan(35);
+    // not met. 2026-12-06, a quantised channel still for 8 training rows scored on a rise of its variability only:
+    // F1 0.725, FAR 5.35 %, 27 of 34 spans, 47.0 false alarms a day (6 in the 34 files' normal rows).
+    expect(int8.far).toBeLessThanOrEqual(6);
+    expect(int8.f1).toBeGreaterThan(0.68);
+    expect(int8.false_alarms_per_day).toBeLessThan(50);
     const detected = int8.perFile.filter((f) => f.delay_s !== null);
-    expect(detected.length).toBeGreaterThan(17);
+    expect(detected.length).toBeGreaterThan(24);
     // A detection comes after the fault starts, unless a false alarm raised before it was still on (delay 0).
     for (const f of detected) if (f.false_alarms === 0) expect(f.delay_s).toBeGreaterThan(0);
   });
@@ -125,7 +126,8 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
   });
 
   it("raises and clears with the daemon's default alarm delays unless told other ones", async () => {
-    const file = join(SKAB, 'valve1/3.csv');
+    // valve1/8: its fault's score stays between off and on (valve1/3 until 2026-12-06, whose fault now crosses on).
+    const file = join(SKAB, 'valve1/8.csv');
     const run = async (extra: string[]) => {
       const res = await runCli(['eval', '--data', file, '--train-rows', '400', '--json', ...extra]);
       expect(res.code).toBe(0);
