@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listen } from '../core/http-listen.js';
-import { redactDeep, redactSecrets } from '../core/redact.js';
+import { redactCredentials, redactDeep, redactSecrets } from '../core/redact.js';
 import { formatSse, type DaemonEvent } from '../telemetry/event-stream.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { createApiHandler, type ApiResponse, type GatewayApi, type HttpOptions, type StreamCount } from './handlers.js';
@@ -69,7 +69,9 @@ function streamEvents(
     }
     res.write(text);
   };
-  const unsubscribe = subscribeDaemonEvents(api.events, types, (event) => write(redactSecrets(formatSse(event))));
+  // A model update's outcome names the release URL as the log and the cloud do (its path kept: update-outcome.ts).
+  const redact = (event: DaemonEvent) => (event.type === 'model' ? redactCredentials : redactSecrets)(formatSse(event));
+  const unsubscribe = subscribeDaemonEvents(api.events, types, (event) => write(redact(event)));
   const keepalive = setInterval(() => write(': keepalive\n\n'), KEEPALIVE_MS);
   keepalive.unref();
   res.on('close', stop);

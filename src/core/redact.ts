@@ -67,12 +67,38 @@ function redactIn(text: string, keepPath: boolean): string {
     });
 }
 
-/** A JSON-able value with every string in it redacted (`keepPath`: as redactCredentials does). */
+/**
+ * Set (true) on an object, its URLs lose their user info and query values but keep their path wherever it is shown
+ * (redactDeep: the HTTP API's answers; a log line's fields, telemetry/logger.ts): a model update's outcome, which names
+ * the release URL as the cloud gave it (update-outcome.ts). A symbol, so it is never written out.
+ */
+export const URL_PATHS_KEPT = Symbol('url paths kept');
+
+/**
+ * `value` marked URL_PATHS_KEPT (a copy), the mark not enumerable: a comparison or a copy by spread does not see it,
+ * redactDeep does.
+ */
+export function keepingPaths<T extends object>(value: T): T {
+  return Object.defineProperty({ ...value }, URL_PATHS_KEPT, { value: true, enumerable: false });
+}
+
+/** Whether `value` is marked URL_PATHS_KEPT. */
+export function pathsKept(value: unknown): boolean {
+  return (
+    typeof value === 'object' && value !== null && (value as { [URL_PATHS_KEPT]?: unknown })[URL_PATHS_KEPT] === true
+  );
+}
+
+/**
+ * A JSON-able value with every string in it redacted (`keepPath`: as redactCredentials does, as in an object marked
+ * URL_PATHS_KEPT and what it holds).
+ */
 export function redactDeep<T>(value: T, keepPath = false): T {
   if (typeof value === 'string') return redactIn(value, keepPath) as T;
   if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v, keepPath)) as T;
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, keepPath)])) as T;
+    const keep = keepPath || pathsKept(value);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, keep)])) as T;
   }
   return value;
 }

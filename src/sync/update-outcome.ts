@@ -2,7 +2,7 @@
  * A model update's outcomes on an asset (applied, rejected, rolled back, confirmed), each reported once: an event for
  * the gateway (and through it the cloud sink), a log line and a metric; the last of each asset is kept for its status.
  */
-import { redactCredentials } from '../core/redact.js';
+import { keepingPaths, redactCredentials } from '../core/redact.js';
 import { URL_PATHS_KEPT, type Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { ReleaseRejected } from './release.js';
@@ -53,7 +53,7 @@ export class OutcomeReporter {
     private readonly deps: { logger: Logger; metrics: GatewayMetrics; report: (event: ModelUpdateEvent) => void },
   ) {}
 
-  /** The last outcome reported on `asset`, if any. */
+  /** The last outcome reported on `asset`, if any, marked to be shown as the log shows it (URL_PATHS_KEPT). */
   last(asset: string): ModelUpdateEvent | undefined {
     return this.lastOf.get(asset);
   }
@@ -62,7 +62,8 @@ export class OutcomeReporter {
     // The event leaves the box (cloud, InfluxDB, the event stream): no credentials or query values of a release URL
     // (a token) in its reason; the path stays, the cloud gave it and needs it to tell which release was refused.
     const event = reported.reason ? { ...reported, reason: redactCredentials(reported.reason) } : reported;
-    this.lastOf.set(event.asset, event);
+    // /api/status names the release URL as the log and the cloud do.
+    this.lastOf.set(event.asset, keepingPaths(event));
     this.deps.metrics.modelUpdates.inc({ asset: event.asset, outcome: event.outcome });
     const text = `asset ${event.asset}: model ${event.model} ${event.outcome === 'rolled_back' ? `rolled back to ${event.version} from ${event.previousVersion}` : `${event.version} ${event.outcome}`}${event.reason ? `: ${event.reason}` : ''}`;
     // The log names the release URL as the event does (its path kept), not as every other line (its path hidden).

@@ -5,23 +5,16 @@
  * fields carry URL_PATHS_KEPT keeps the paths (a model update's outcome: the release URL as the cloud gave it).
  */
 import { pino, type Logger } from 'pino';
-import { redactCredentials, redactDeep, redactSecrets } from '../core/redact.js';
+import { pathsKept, redactCredentials, redactDeep, redactSecrets } from '../core/redact.js';
 import { colorAllowed, prettyStream } from './pretty-stream.js';
 
 export type { Logger };
 
 /**
  * Set (true) among a line's fields, its URLs lose their user info and query values but keep their path, as a model
- * update's outcome names its release URL (update-outcome.ts): the log then names the release the event names. A
- * symbol, so it is never written out.
+ * update's outcome names its release URL (update-outcome.ts): the log then names the release the event names.
  */
-export const URL_PATHS_KEPT = Symbol('url paths kept');
-
-function pathsKept(fields: unknown): boolean {
-  return (
-    typeof fields === 'object' && fields !== null && (fields as { [URL_PATHS_KEPT]?: unknown })[URL_PATHS_KEPT] === true
-  );
-}
+export { URL_PATHS_KEPT } from '../core/redact.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

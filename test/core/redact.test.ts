@@ -1,6 +1,6 @@
 /** URLs in what the gateway shows lose their credentials, query values and secret paths. */
 import { describe, expect, it } from 'vitest';
-import { redactCredentials, redactDeep, redactSecrets } from '../../src/core/redact.js';
+import { keepingPaths, redactCredentials, redactDeep, redactSecrets } from '../../src/core/redact.js';
 
 describe('redactSecrets', () => {
   it.each([
@@ -37,6 +37,14 @@ describe('redactSecrets', () => {
       a: ['x http://***@h/***'],
       n: 3,
       b: { c: 'mqtt://***@h' },
+    });
+  });
+
+  it('keeps the paths in an object marked URL_PATHS_KEPT (a model update outcome), hides them beside it', () => {
+    const last = keepingPaths({ reason: 'release https://u:p@cdn.example/r/2.0.0/?sig=abc', more: ['https://h/a/b'] });
+    expect(redactDeep({ models: [{ last }], hook: 'https://hooks.example/services/T0/X' })).toEqual({
+      models: [{ last: { reason: 'release https://***@cdn.example/r/2.0.0/?sig=***', more: ['https://h/a/b'] } }],
+      hook: 'https://hooks.example/***',
     });
   });
 });

@@ -11,12 +11,14 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { describe, expect } from 'vitest';
 import { startDaemon } from '../../src/daemon/daemon.js';
 import type { ModelUpdateEvent } from '../../src/sync/update-outcome.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
+import { SseParser } from '../../src/telemetry/event-stream.js';
 import {
   announce,
   applyAndConfirm,
@@ -63,6 +65,27 @@ async function applyAndRollBack(gw: TestGateway, version: string): Promise<void>
   expect((await requestRollback(gw, { by: 'j.doe' })).status).toBe(200);
 }
 
+/** Opens the gateway's /api/events for model outcomes; resolves, once it is open, with the first one to come. */
+function streamModelEvents(gw: TestGateway): Promise<{ first: Promise<Record<string, unknown>> }> {
+  return new Promise((opened, failed) => {
+    const req = request(`http://127.0.0.1:${gw.daemon.http!.port}/api/events?types=model`, (res) => {
+      const parser = new SseParser();
+      opened({
+        first: new Promise((resolve) =>
+          res.on('data', (chunk: Buffer) => {
+            const model = parser.push(chunk.toString('utf8')).find((m) => m.event === 'model');
+            if (!model) return;
+            resolve(JSON.parse(model.data) as Record<string, unknown>);
+            req.destroy();
+          }),
+        ),
+      });
+    });
+    req.on('error', failed);
+    req.end();
+  });
+}
+
 // One test at a time: six daemons at once on a loaded 2-core CI machine would race the 4 s probation.
 describe('model updates', () => {
   it('rejects a tampered release and keeps scoring with the old model', async ({ gw }) => {
@@ -77,6 +100,27 @@ describe('model updates', () => {
       /^bad_signature: release http:\/\/127\.0\.0\.1:\d+\/1\.0\.1-tampered\/: the signature does not verify against the configured public key: the manifest changed since it was signed, or another key signed it$/,
     );
     await scoredBy(gw, '1.0.0+seed7');
+  });
+
+  it("says a refusal in /api/status as the log and the cloud do: the release URL's path, no credentials", async ({
+    gw,
+  }) => {
+    const url = (await makeRelease(gw, '1.0.2')).replace('http://', 'http://fleet:hunter2@');
+    const event = nextModelEvent(gw);
+    const streamed = await streamModelEvents(gw);
+    await announce(gw, '1.0.2', `${url}?sig=tok3n`);
+    const { reason } = await event;
+    expect(reason).toContain(`http://***@127.0.0.1:${new URL(gw.releases.url).port}/1.0.2/`);
+    const status = (await (await fetch(`http://127.0.0.1:${gw.daemon.http!.port}/api/status`)).json()) as {
+      models: { asset: string; last?: { reason?: string } }[];
+    };
+    // Was 'http://***@127.0.0.1:PORT/***': the release's path hidden, which the log and the cloud name.
+    expect(status.models.find((m) => m.asset === 'pump-1')!.last).toMatchObject({ outcome: 'rejected', reason });
+    const topic = `${gw.prefix}/demo-gateway/model/pump-1`;
+    while (!gw.cloud.some((c) => c.topic === topic)) await new Promise((r) => gw.consumer.once('message', r));
+    expect(gw.cloud.find((c) => c.topic === topic)!.msg.reason).toBe(reason);
+    expect((await streamed.first).reason).toBe(reason); // /api/events too
+    expect(JSON.stringify(status)).not.toMatch(/hunter2|tok3n/);
   });
 
   it('applies a good release without a gap in scoring, shadowed on probation, and confirms it after', async ({
