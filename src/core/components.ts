@@ -42,6 +42,12 @@ export interface Model {
   readonly samplePeriodMs: number;
   readonly threshold: number;
   /**
+   * The model whose results score() resolves with and whose threshold this one gives, where that is another one: a
+   * release shadowed on probation returns those of the model before it, which drive the alarms (sync/probation.ts).
+   * None: its own.
+   */
+  readonly driving?: Model;
+  /**
    * Scores windows whose `channels` equal `this.channels` and whose length equals
    * `windowLength`; resolves with one result per window, in order. Rejects only on an
    * inference failure; the caller marks the asset degraded and keeps running.

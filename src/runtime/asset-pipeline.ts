@@ -47,6 +47,7 @@ export interface AlarmStatus {
 
 export interface AssetStatus {
   readonly name: string;
+  /** The model whose results drive the alarm (a release shadowed on probation is not it: /api/status's models). */
   readonly model: string;
   readonly modelVersion: string;
   readonly channels: readonly string[];
@@ -411,10 +412,11 @@ export class AssetPipeline {
   }
 
   status(): AssetStatus {
+    const driving = this.model.driving ?? this.model;
     return {
       name: this.config.name,
-      model: this.model.name,
-      modelVersion: this.model.version,
+      model: driving.name,
+      modelVersion: driving.version,
       channels: this.model.channels,
       windowsScored: this.windowsScored,
       windowsIncomplete: this.windowsIncomplete,

@@ -30,7 +30,7 @@ import { NoticeSources } from './notice-sources.js';
 import { LocalRollback } from './local-rollback.js';
 import { ModelStore } from './model-store.js';
 import { recoverInterrupted, type RecoveredRollback } from './probation-recovery.js';
-import { ProbationWatch } from './probation-watch.js';
+import { ProbationWatch, type ProbationStatus } from './probation-watch.js';
 import { ReleaseApplier } from './release-apply.js';
 import { parseReleaseNotice, type ReleaseNotice } from './release-notice.js';
 import type { UpdateHost } from './update-host.js';
@@ -38,11 +38,11 @@ import { OutcomeReporter, type ModelUpdateEvent } from './update-outcome.js';
 
 export interface ModelUpdaterStatus {
   readonly asset: string;
+  /** The version of the model whose results drive the alarms (shadowed on probation: the one before the release). */
   readonly version: string;
-  readonly probationUntil?: number;
-  /** The release on probation, and whether its results drive alarms (live) or are only judged (shadow). */
-  readonly probationVersion?: string;
-  readonly probationMode?: 'shadow' | 'live';
+  /** The release on probation, if any: its version, mode, own counts and latest score. */
+  readonly probation?: ProbationStatus;
+  /** With a release on probation, the model before it: what a rollback puts back. */
   readonly previousVersion?: string;
   readonly last?: ModelUpdateEvent;
 }
@@ -219,17 +219,11 @@ export class ModelUpdater {
     return assets.map((asset) => {
       const p = this.probations.get(asset);
       const last = this.outcomes.last(asset);
+      const current = this.host.currentModel(asset);
       return {
         asset,
-        version: this.host.currentModel(asset)?.version ?? '',
-        ...(p
-          ? {
-              probationUntil: p.until,
-              probationVersion: p.model.version,
-              probationMode: p.model.mode,
-              previousVersion: p.previous.version,
-            }
-          : {}),
+        version: (current?.driving ?? current)?.version ?? '',
+        ...(p ? { probation: this.probations.status(asset), previousVersion: p.previous.version } : {}),
         ...(last ? { last } : {}),
       };
     });

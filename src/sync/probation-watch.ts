@@ -7,6 +7,7 @@
  * gateway runs, the release on probation) is made in one synchronous step, never split by an await.
  */
 import type { Model } from '../core/components.js';
+import type { ScoreResult } from '../core/types.js';
 import { ProbationModel } from './probation.js';
 import type { UpdaterParts } from './update-host.js';
 import type { ModelUpdateEvent } from './update-outcome.js';
@@ -14,6 +15,8 @@ import type { ModelUpdateEvent } from './update-outcome.js';
 export interface Probation {
   readonly model: ProbationModel;
   readonly previous: Model;
+  /** When it went on probation, and when its probation ends (ms since the epoch). */
+  readonly since: number;
   readonly until: number;
   /** Where the release was stored, recorded as the asset's active release once confirmed. */
   readonly dir: string;
@@ -21,6 +24,23 @@ export interface Probation {
   readonly sequence: number;
   /** The sha256 of its model file, as signed, recorded with it. */
   readonly sha256: string;
+}
+
+/**
+ * A release on probation as /api/status shows it, beside the model that drives the alarms: its version, whether its
+ * results drive them (live) or are only judged (shadow), since and until when, the windows it was judged on and
+ * flagged, and its own latest score.
+ */
+export interface ProbationStatus {
+  readonly version: string;
+  readonly mode: 'shadow' | 'live';
+  readonly since: number;
+  readonly until: number;
+  /** Shadowed: the windows the driving model judged normal; live: every window it scored. */
+  readonly windowsJudged: number;
+  /** Of those, the ones it judged anomalous (shadowed: where the driving model did not). */
+  readonly windowsFlagged: number;
+  readonly latest?: ScoreResult;
 }
 
 /** A release stored and loaded, to go on probation: where it is stored, its signed sequence and model hash. */
@@ -45,6 +65,22 @@ export class ProbationWatch {
   /** The release on probation on `asset`, if any. */
   get(asset: string): Probation | undefined {
     return this.probations.get(asset);
+  }
+
+  /** The release on probation on `asset` as the status shows it, if any. */
+  status(asset: string): ProbationStatus | undefined {
+    const p = this.probations.get(asset);
+    if (!p) return undefined;
+    const { model } = p;
+    return {
+      version: model.version,
+      mode: model.mode,
+      since: p.since,
+      until: p.until,
+      windowsJudged: model.windows,
+      windowsFlagged: model.anomalous,
+      ...(model.latest ? { latest: model.latest } : {}),
+    };
   }
 
   /** The sequence `asset` confirmed while the gateway runs, if it did. */
@@ -79,10 +115,12 @@ export class ProbationWatch {
     // One step with no await in it: a rollback sees the release on probation and the model the gateway runs change
     // together (before or after it, never between).
     const previous = host.swapModel(asset, probation);
+    const since = this.deps.now();
     this.probations.set(asset, {
       model: probation,
       previous: before,
-      until: this.deps.now() + config.probation_s * 1000,
+      since,
+      until: since + config.probation_s * 1000,
       ...stored,
     });
     this.deps.outcomes.report({

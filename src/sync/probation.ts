@@ -20,8 +20,12 @@ const MAX_TRIALS_BEHIND = 4;
 export class ProbationModel implements Model {
   runs = 0;
   failedRuns = 0;
+  /** Windows the release was judged on: shadowed, those the model before it judged normal; live, all it scored. */
   windows = 0;
+  /** Of those, the ones the release judged anomalous (shadowed: where the model before it did not). */
   anomalous = 0;
+  /** The release's own latest result (shadowed, the gateway never sees it otherwise). */
+  latest: ScoreResult | undefined;
   /** The model whose results the gateway gets while shadowing; none once live. */
   private shadowing: Model | undefined;
   /** Runs of the model before it in flight (shadowed), to wait for before it is closed. */
@@ -50,7 +54,15 @@ export class ProbationModel implements Model {
     return this.shadowing ?? this.inner;
   }
 
-  /** The release's name and version: what the asset runs, on probation (its results carry whose they are). */
+  /** Shadowed, the model before it: its results drive the alarms (the asset's status names it); live, none. */
+  get driving(): Model | undefined {
+    return this.shadowing;
+  }
+
+  /**
+   * The release's name and version: what the asset runs, on probation (its results carry whose they are; the model
+   * whose results drive the alarms is `driving`, where it is another).
+   */
   get name() {
     return this.inner.name;
   }
@@ -107,6 +119,7 @@ export class ProbationModel implements Model {
     this.runs++;
     try {
       const results = await this.inner.score(windows);
+      this.latest = results.at(-1) ?? this.latest;
       const judged = await before;
       results.forEach((r, k) => {
         if (judged?.[k]?.anomalous) return; // the line was not healthy there

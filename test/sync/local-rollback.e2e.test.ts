@@ -63,7 +63,7 @@ describe('local rollback of a confirmed model update', () => {
       version: '1.1.0',
       last: { outcome: 'rolled_back', version: '1.1.0', previousVersion: '1.2.0', by: 'j.doe' },
     });
-    expect(status.models.find((m) => m.asset === 'pump-1')).not.toHaveProperty('probationVersion');
+    expect(status.models.find((m) => m.asset === 'pump-1')).not.toHaveProperty('probation');
     const metrics = await (await api(gw, '/metrics')).text();
     expect(metrics).toContain('linewatch_model_updates_total{asset="pump-1",outcome="rolled_back"} 1');
     const topic = `${gw.prefix}/demo-gateway/model/pump-1`;

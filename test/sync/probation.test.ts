@@ -75,6 +75,18 @@ describe('ProbationModel', () => {
     expect(p.verdict()).toBe('4 of 4 windows judged anomalous, of those the model before judged normal (limit 50 %)');
   });
 
+  it('shadowed: names the model before as the one driving the alarms, and keeps the release’s own latest result', async () => {
+    const before = model('1.0.0', 0.3);
+    const p = new ProbationModel(model('1.1.0', 0.0001), limits, before);
+    expect(p.latest).toBeUndefined();
+    await p.score([win(0.1), win(0.5)]);
+    await p.trialsEnded();
+    expect(p.driving).toBe(before);
+    expect([p.latest?.modelVersion, p.latest?.score, p.latest?.anomalous]).toEqual(['1.1.0', 0.5, true]);
+    await p.goLive();
+    expect(p.driving).toBeUndefined(); // confirmed: its own results drive them
+  });
+
   it('shadowed: a failing release is counted, not thrown; a failing model before it is the gateway’s error', async () => {
     const failing = { ...model('1.1.0'), score: () => Promise.reject(new Error('release broken')) };
     const p = new ProbationModel(failing, limits, model('1.0.0'));
