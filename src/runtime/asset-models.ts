@@ -8,7 +8,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { LoadedManifest } from '../inference/manifest.js';
 import type { PooledModel, SessionPool } from '../inference/session-pool.js';
-import { readConfirmedRelease } from '../sync/confirmed-release.js';
+import { readActiveJson, readConfirmedRelease, type LocalRollbackRecord } from '../sync/confirmed-release.js';
 import { readRolledBack } from '../sync/model-store.js';
 import { downloadLimitsOf } from '../sync/release-reader.js';
 import type { ModelUpdatesConfig } from '../config/schema.js';
@@ -86,13 +86,22 @@ async function confirmedModel(
       `asset ${asset}: the confirmed model update ${r.version} in ${r.dir} does not verify or load any more: ${r.reason}`,
     );
   const ok = found.ok;
+  // An operator's local rollback that left the asset so (active.json): said with what runs, and why.
+  const { active, rollback } = await readActiveJson(updates.store_dir!, asset);
+  const why = (runs: boolean) => (rollback && runs ? `: ${rolledBackBy(rollback, asset)}` : '');
   if (ok)
     logger.info(
       { asset, version: ok.version },
-      `asset ${asset}: running the ${ok.newest ? '' : 'earlier '}confirmed model update ${ok.value.name} ${ok.version} from ${ok.dir}`,
+      `asset ${asset}: running the ${ok.newest ? '' : 'earlier '}confirmed model update ${ok.value.name} ${ok.version} from ${ok.dir}` +
+        why(ok.newest && ok.version === active?.version),
     );
   else if (found.newest)
     logger.warn({ asset }, `asset ${asset}: no confirmed model update verifies: running the configured model`);
+  else if (rollback && !active)
+    logger.info(
+      { asset, version: own.manifest.version },
+      `asset ${asset}: running the configured model ${own.manifest.name} ${own.manifest.version}${why(true)}`,
+    );
   const chosen = ok ? { model: ok.value, dir: ok.dir } : {};
   if (!found.newest || ok?.newest) return chosen;
   const newest = found.refused[0];
@@ -103,6 +112,14 @@ async function confirmedModel(
       `runs ${instead}, not its confirmed update ${newest.version}: ${newest.reason} ` +
       '(publish that release again, or a newer one)',
   };
+}
+
+/** Who rolled what back when, as a start says it. */
+function rolledBackBy(r: LocalRollbackRecord, asset: string): string {
+  return (
+    `${r.by ?? 'an operator'} rolled back ${r.version} at ${r.at} (POST /api/models/${asset}/rollback), ` +
+    `${r.version} is not applied again`
+  );
 }
 
 /** One line per model in use: the assets that share it, the provider, whether the optimised graph was cached. */

@@ -39,6 +39,17 @@ export interface SequenceFloorRecord {
   readonly version: string;
 }
 
+/**
+ * An operator's local rollback (local-rollback.ts), as active.json keeps it (`local_rollback`) until a release is
+ * confirmed: the version rolled back, when (ISO 8601) and by whom. It says why the asset runs what active.json names
+ * first, or the configured model where it names none.
+ */
+export interface LocalRollbackRecord {
+  readonly version: string;
+  readonly at: string;
+  readonly by?: string;
+}
+
 /** active.json: the newest confirmed release, and those confirmed before it. */
 export interface ActiveFile extends ConfirmedRecord {
   readonly earlier?: readonly ConfirmedRecord[];
@@ -53,6 +64,8 @@ export interface ActiveFile extends ConfirmedRecord {
 export interface ActiveJson {
   readonly active?: ActiveFile;
   readonly floor?: SequenceFloorRecord;
+  /** The operator's local rollback that left it so, if that is what did (none once a release is confirmed). */
+  readonly rollback?: LocalRollbackRecord;
 }
 
 /** `<store>/<asset>/active.json`: the confirmed release a restart loads instead of the configured model. */
@@ -77,6 +90,17 @@ function isFloor(v: unknown): v is SequenceFloorRecord {
   return typeof f === 'object' && f !== null && Number.isInteger(f.sequence) && typeof f.version === 'string';
 }
 
+function isRollback(v: unknown): v is LocalRollbackRecord {
+  const r = v as Partial<LocalRollbackRecord> | null;
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.version === 'string' &&
+    typeof r.at === 'string' &&
+    (r.by === undefined || typeof r.by === 'string')
+  );
+}
+
 /** The asset's active.json, read: each part that is not what it should be is left out. */
 export async function readActiveJson(storeDir: string, asset: string): Promise<ActiveJson> {
   let raw: unknown;
@@ -85,12 +109,17 @@ export async function readActiveJson(storeDir: string, asset: string): Promise<A
   } catch {
     return {};
   }
-  const floor = (raw as { floor?: unknown } | null)?.floor;
+  const { floor, local_rollback: rollback } = (raw ?? {}) as { floor?: unknown; local_rollback?: unknown };
   const kept = isFloor(floor) ? { floor } : {};
-  if (!isRecord(raw)) return kept;
+  const said = isRollback(rollback) ? { rollback } : {};
+  if (!isRecord(raw)) return { ...kept, ...said };
   const earlier = (raw as { earlier?: unknown }).earlier;
-  const { floor: _floor, ...record } = raw as ActiveFile;
-  return { active: { ...record, earlier: Array.isArray(earlier) ? earlier.filter(isRecord) : [], ...kept }, ...kept };
+  const { floor: _floor, local_rollback: _rollback, ...record } = raw as ActiveFile & { local_rollback?: unknown };
+  return {
+    active: { ...record, earlier: Array.isArray(earlier) ? earlier.filter(isRecord) : [], ...kept },
+    ...kept,
+    ...said,
+  };
 }
 
 /** The asset's active.json, or undefined where there is none, it is not one, or it names no release. */
@@ -139,8 +168,11 @@ export function activeAfterRollback(before: ActiveJson, to: string | undefined):
 }
 
 /** What active.json holds, as it is written. */
-export function activeJsonValue(json: ActiveJson): ActiveFile | { floor?: SequenceFloorRecord } {
-  return json.active ?? (json.floor ? { floor: json.floor } : {});
+export function activeJsonValue(
+  json: ActiveJson,
+): (ActiveFile | { floor?: SequenceFloorRecord }) & { local_rollback?: LocalRollbackRecord } {
+  const value = json.active ?? (json.floor ? { floor: json.floor } : {});
+  return json.rollback ? { ...value, local_rollback: json.rollback } : value;
 }
 
 /** The release record alone, without the ones before it and the floor. */

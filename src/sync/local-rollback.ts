@@ -79,7 +79,7 @@ export class LocalRollback {
       ...(by ? { by } : {}),
       ts: this.deps.now(),
     });
-    await store.recordLocalRollback(asset, current.version, found.ok?.version);
+    await store.recordLocalRollback(asset, current.version, found.ok?.version, { at: event.ts, ...(by ? { by } : {}) });
     // The model swapped out may be scoring a window still: it closes once that run has ended.
     await host.runsEnded(asset);
     await previous.close().catch(() => undefined);

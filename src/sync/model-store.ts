@@ -17,6 +17,7 @@ import {
   readActiveFile,
   readActiveJson,
   type ConfirmedRecord,
+  type LocalRollbackRecord,
 } from './confirmed-release.js';
 import {
   clearProbation,
@@ -45,6 +46,8 @@ export async function readRolledBack(storeDir: string, asset: string): Promise<s
 export class ModelStore {
   /** Ends counted at start (takeInterruptedProbations), per asset. */
   private readonly interrupted = new Map<string, ProbationMark>();
+  /** The operator's local rollback each asset's active.json records, as read at start and written since. */
+  private readonly rollbacks = new Map<string, LocalRollbackRecord>();
 
   constructor(
     readonly dir: string,
@@ -56,6 +59,22 @@ export class ModelStore {
 
   /** The sequence floor a local rollback left on the asset (confirmed-release.ts), if any. */
   readonly floor = async (asset: string) => (await readActiveJson(this.dir, asset)).floor;
+
+  /**
+   * The operator's local rollback that left `asset` running what it runs at start (active.json's first release, or
+   * the configured model), as recorded; none once a release is confirmed there. Read at start (readLocalRollbacks).
+   */
+  localRollback(asset: string): LocalRollbackRecord | undefined {
+    return this.rollbacks.get(asset);
+  }
+
+  /** At start: reads the local rollback each asset's active.json records (localRollback). */
+  async readLocalRollbacks(assets: readonly string[]): Promise<void> {
+    for (const asset of assets) {
+      const { rollback } = await readActiveJson(this.dir, asset);
+      if (rollback) this.rollbacks.set(asset, rollback);
+    }
+  }
 
   /** Versions rolled back on an asset: a notice for one of them is not applied again. */
   rolledBack(asset: string): Promise<string[]> {
@@ -83,6 +102,7 @@ export class ModelStore {
    */
   async recordConfirmed(asset: string, record: ConfirmedRecord, onProbation: () => string | undefined): Promise<void> {
     const file = activeReleaseFile(this.dir, asset);
+    this.rollbacks.delete(asset); // the release confirmed runs now, whatever a rollback left before
     if (!onProbation()) await this.clearProbation(asset);
     try {
       const before = await readActiveJson(this.dir, asset);
@@ -101,14 +121,27 @@ export class ModelStore {
   /**
    * Records an operator's local rollback (local-rollback.ts) from `from`, a release active.json records, to `to`, one
    * recorded after it (undefined: the configured model): `from` as rolled back (its notice is not applied again), then
-   * active.json with `to` first and the sequence floor kept (activeAfterRollback), then the folders no restart runs
-   * removed. Logged where it fails: a restart then passes `from` over all the same, as rolled back.
+   * active.json with `to` first, the sequence floor kept (activeAfterRollback) and the rollback (`from`, when, by whom:
+   * what runs after a restart says why), then the folders no restart runs removed. Logged where it fails: a restart
+   * then passes `from` over all the same, as rolled back.
    */
-  async recordLocalRollback(asset: string, from: string, to: string | undefined): Promise<void> {
+  async recordLocalRollback(
+    asset: string,
+    from: string,
+    to: string | undefined,
+    how: { readonly at: number; readonly by?: string },
+  ): Promise<void> {
+    const rollback: LocalRollbackRecord = {
+      version: from,
+      at: new Date(how.at).toISOString(),
+      ...(how.by ? { by: how.by } : {}),
+    };
+    this.rollbacks.set(asset, rollback);
     await this.recordRolledBack(asset, from);
     const file = activeReleaseFile(this.dir, asset);
     try {
-      await writeStoreJson(file, activeJsonValue(activeAfterRollback(await readActiveJson(this.dir, asset), to)));
+      const after = activeAfterRollback(await readActiveJson(this.dir, asset), to);
+      await writeStoreJson(file, activeJsonValue({ ...after, rollback }));
     } catch (err) {
       this.logger.error(
         { ...LOG, asset },

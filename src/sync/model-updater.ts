@@ -30,6 +30,7 @@ import { NoticeSources } from './notice-sources.js';
 import { LocalRollback } from './local-rollback.js';
 import { ModelStore } from './model-store.js';
 import { recoverInterrupted, type RecoveredRollback } from './probation-recovery.js';
+import type { LocalRollbackRecord } from './confirmed-release.js';
 import { ProbationWatch, type ProbationStatus } from './probation-watch.js';
 import { ReleaseApplier } from './release-apply.js';
 import { parseReleaseNotice, type ReleaseNotice } from './release-notice.js';
@@ -44,6 +45,12 @@ export interface ModelUpdaterStatus {
   readonly probation?: ProbationStatus;
   /** With a release on probation, the model before it: what a rollback puts back. */
   readonly previousVersion?: string;
+  /**
+   * With none on probation, the operator's local rollback that left the asset running `version` (the configured model
+   * where no earlier release was left), as the store records it across restarts: the version rolled back, when, by
+   * whom. None once a release is confirmed.
+   */
+  readonly localRollback?: LocalRollbackRecord;
   readonly last?: ModelUpdateEvent;
 }
 
@@ -202,10 +209,11 @@ export class ModelUpdater {
   /**
    * At start, before any model is chosen (the gateway calls it first): a release that was being loaded or on probation
    * when the gateway ended without stopping is said, or rolled back for good (probation-recovery.ts), which is reported
-   * once started.
+   * once started; the local rollbacks the store records are read (status).
    */
   async recover(assets: readonly string[]): Promise<void> {
     this.recovered.push(...(await recoverInterrupted(this.store, assets, this.deps.logger)));
+    await this.store.readLocalRollbacks(assets); // why an asset runs what an operator's rollback left (status)
   }
 
   /** Runs `step` on the updates' chain: never between the steps of an update (a prune while a release is stored). */
@@ -224,6 +232,7 @@ export class ModelUpdater {
         asset,
         version: (current?.driving ?? current)?.version ?? '',
         ...(p ? { probation: this.probations.status(asset), previousVersion: p.previous.version } : {}),
+        ...(!p && this.store.localRollback(asset) ? { localRollback: this.store.localRollback(asset) } : {}),
         ...(last ? { last } : {}),
       };
     });

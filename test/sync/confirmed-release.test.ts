@@ -10,8 +10,10 @@ import type { KeyObject } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   activeAfterRollback,
+  activeJsonValue,
   EARLIER_KEPT,
   nextActiveFile,
+  readActiveJson,
   readConfirmedRelease,
   type ConfirmedRecord,
 } from '../../src/sync/confirmed-release.js';
@@ -65,6 +67,29 @@ describe('confirmed releases', () => {
     expect(nextActiveFile(r('1.2.0', 2), back.active, back.floor).floor).toEqual({ sequence: 3, version: '1.3.0' });
     expect(nextActiveFile(r('1.4.0', 4), undefined, configured.floor)).not.toHaveProperty('floor');
     expect(() => activeAfterRollback({ active }, '0.9.0')).toThrow('active.json records no release 0.9.0');
+  });
+
+  it('keeps who rolled back what and when beside the release gone back to, until a release is confirmed', async () => {
+    const store = await mkdtemp(join(tmpdir(), 'lw-confirmed-rollback-'));
+    await mkdir(join(store, 'pump-1'));
+    const file = join(store, 'pump-1', 'active.json');
+    const r = (v: string, sequence: number): ConfirmedRecord => ({ version: v, dir: `/s/pump-1/${v}`, sequence });
+    const rollback = { version: '1.2.0', at: '2026-12-06T05:00:00.000Z', by: 'j.doe' };
+    const back = activeAfterRollback(
+      { active: nextActiveFile(r('1.2.0', 2), nextActiveFile(r('1.1.0', 1), undefined)) },
+      '1.1.0',
+    );
+    await writeFile(file, JSON.stringify(activeJsonValue({ ...back, rollback })));
+    const read = await readActiveJson(store, 'pump-1');
+    // Beside the record, not in it: the release's own record (and those confirmed after it) never carry it.
+    expect(read).toEqual({ ...back, rollback });
+    expect(nextActiveFile(r('1.3.0', 3), read.active, read.floor)).not.toHaveProperty('local_rollback');
+    // Back to the configured model: the floor and the rollback only.
+    await writeFile(file, JSON.stringify(activeJsonValue({ ...activeAfterRollback(read, undefined), rollback })));
+    expect(await readActiveJson(store, 'pump-1')).toEqual({ floor: { sequence: 2, version: '1.2.0' }, rollback });
+    // One that is not a rollback record is left out.
+    await writeFile(file, JSON.stringify({ floor: { sequence: 2, version: '1.2.0' }, local_rollback: { version: 3 } }));
+    expect(await readActiveJson(store, 'pump-1')).toEqual({ floor: { sequence: 2, version: '1.2.0' } });
   });
 
   it('runs the newest that verifies, saying why each newer one does not', async () => {

@@ -143,9 +143,27 @@ describe('local rollback of a confirmed model update', () => {
     ]);
     await scoredBy(gw, '1.0.0+seed7');
     expect((await requestRollback(gw, { by: 'j.doe' })).status).toBe(409);
-    // No release recorded to run, the floor kept: a restart runs the configured model, and 1.1.0's sequence stands.
-    expect(await storeJson(gw, 'active.json')).toEqual({ floor: { sequence: 1, version: '1.1.0' } });
-    await restartGateway(gw);
+    // No release recorded to run, the floor kept: a restart runs the configured model, and 1.1.0's sequence stands;
+    // and why it runs it: the rollback, when and by whom.
+    const rollback = { version: '1.1.0', at: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/), by: 'j.doe' };
+    expect(await storeJson(gw, 'active.json')).toEqual({
+      floor: { sequence: 1, version: '1.1.0' },
+      local_rollback: rollback,
+    });
+    const before = gw.daemon.gateway.status().models!.find((m) => m.asset === 'pump-1');
+    expect(before).toMatchObject({ version: '1.0.0+seed7', localRollback: rollback });
+    const log = logLines('info');
+    await restartGateway(gw, log.logger);
+    // Said at start, and in the status (its last outcome, the rollback, is gone with the restart).
+    const said = await log.next(/^asset pump-1: running the configured model /);
+    expect(said.msg).toBe(
+      `asset pump-1: running the configured model pump-ae 1.0.0+seed7: j.doe rolled back 1.1.0 at ` +
+        `${before!.localRollback!.at} (POST /api/models/pump-1/rollback), 1.1.0 is not applied again`,
+    );
+    expect(gw.daemon.gateway.status().models!.find((m) => m.asset === 'pump-1')).toMatchObject({
+      version: '1.0.0+seed7',
+      localRollback: before!.localRollback,
+    });
     await scoredBy(gw, '1.0.0+seed7');
     expect((await offer(gw, '1.0.5', 1)).reason).toMatch(
       /^not_newer: release .*: release_sequence 1 is not above 1, that of 1\.1\.0, which this gateway confirmed for pump-1 before a local rollback$/,
