@@ -2,8 +2,8 @@
  * `linewatch validate`: a configuration and the models it names, or a model folder on its own, checked as the gateway
  * would check them at start, without starting anything and without writing anything. With signed model updates, the
  * model each asset would start with is chosen from the release store as a start chooses it (same code), and what a
- * start would say about the store (a damaged confirmed update, a release passed over, a crash during probation) is
- * said here first.
+ * start would say about the store (a damaged confirmed update, a release passed over, an operator's local rollback, a
+ * crash during probation) is said here first, with the sequence floor a local rollback left (active.json).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,7 +14,7 @@ import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { loadManifest, readFp32Graph, SIGNATURE_FILE } from '../inference/manifest.js';
 import { SessionPool } from '../inference/session-pool.js';
 import { acquireAssetModels } from '../runtime/asset-models.js';
-import { readActiveFile } from '../sync/confirmed-release.js';
+import { activeReleaseFile, readActiveFile, readActiveJson } from '../sync/confirmed-release.js';
 import { countedEnd, INTERRUPTIONS_TO_ROLL_BACK, readProbationMark } from '../sync/interrupted-probation.js';
 import { readPublicKeys } from '../sync/release.js';
 import { createLogger } from '../telemetry/logger.js';
@@ -91,6 +91,13 @@ async function startingModels(loaded: LoadedConfig): Promise<{ models: string[];
     .map((h) => `${h.level >= WARN ? 'warning' : 'note'}: ${h.msg}`);
   for (const asset of updates ? assets : []) {
     const store = updates!.store_dir!;
+    const { floor } = await readActiveJson(store, asset);
+    if (floor)
+      notes.push(
+        `note: asset ${asset}: a release must carry a release_sequence above ${floor.sequence}, the sequence floor ` +
+          `${activeReleaseFile(store, asset)} keeps: ${floor.version} was confirmed with it before an operator's local ` +
+          'rollback, so no older signed release is taken again',
+      );
     const found = await readProbationMark(store, asset);
     // As the start counts it (ModelStore.takeInterruptedProbations).
     const mark = found && countedEnd(found, (await readActiveFile(store, asset))?.version);

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nextActiveFile } from '../../src/sync/confirmed-release.js';
+import { activeJsonValue, nextActiveFile } from '../../src/sync/confirmed-release.js';
 import { markProbation } from '../../src/sync/interrupted-probation.js';
 import { generateKeys } from '../../src/sync/release.js';
 import { ROOT, runCli } from '../helpers/cli.js';
@@ -88,6 +88,25 @@ describe('linewatch validate --config with signed model updates', () => {
     // validate writes nothing: no record, mark or folder changes.
     expect(await readdir(join(g.store, 'pump-1'))).toEqual(before);
   }, 60_000);
+
+  it("says why the configured model runs after an operator's local rollback, and the sequence floor it left", async () => {
+    const g = await gateway();
+    await mkdir(join(g.store, 'pump-1'), { recursive: true });
+    const active = join(g.store, 'pump-1', 'active.json');
+    // What a local rollback from 1.2.0 (sequence 2), with no earlier release left, writes.
+    const rollback = { version: '1.2.0', at: '2026-12-06T05:00:00.000Z', by: 'j.doe' };
+    await writeFile(active, JSON.stringify(activeJsonValue({ floor: { sequence: 2, version: '1.2.0' }, rollback })));
+    const res = await runCli(['validate', '--config', g.config]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('pump-1=pump-ae@1.0.0+seed7)');
+    expect(res.stderr).toBe(
+      'linewatch: note: asset pump-1: running the configured model pump-ae 1.0.0+seed7: j.doe rolled back 1.2.0 at ' +
+        '2026-12-06T05:00:00.000Z (POST /api/models/pump-1/rollback), 1.2.0 is not applied again\n' +
+        `linewatch: note: asset pump-1: a release must carry a release_sequence above 2, the sequence floor ${active} ` +
+        "keeps: 1.2.0 was confirmed with it before an operator's local rollback, so no older signed release is taken " +
+        'again\n',
+    );
+  });
 
   it('says that the gateway ended during a probation, and what the next start will do about it', async () => {
     const g = await gateway();
