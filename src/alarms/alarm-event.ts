@@ -4,7 +4,7 @@
  * a message an operator can read. Shared by the daemon's asset pipeline and the Node-RED alarm
  * node, so both say the same thing about the same transition.
  */
-import { clearLevel } from './alarm-state.js';
+import { releaseLevel } from './alarm-state.js';
 import type { AlarmSettings } from './schema.js';
 import type { AlarmEvent, ChannelContribution } from '../core/types.js';
 import type { AlarmDefinition, AlarmTransition } from './alarm-state.js';
@@ -38,6 +38,7 @@ export interface AlarmEventContext {
     readonly score: number;
     readonly threshold: number;
     readonly offThreshold?: number;
+    readonly clearThreshold?: number;
     readonly contributions: readonly ChannelContribution[];
   };
   /** Threshold reported while no score has been seen yet. */
@@ -59,7 +60,12 @@ export function alarmEvent(t: AlarmTransition, ctx: AlarmEventContext): AlarmEve
   } else if (t.cause === 'condition' && t.to === 'unack_active') {
     message = `${name}: anomaly score ${score.toFixed(3)} above threshold ${threshold.toFixed(3)}${forMs(ctx.settings.on_delay_ms)}; top contributors: ${shares}`;
   } else if (t.cause === 'condition') {
-    const clear = clearLevel({ clearRatio: ctx.settings.clear_ratio }, threshold, ctx.latest?.offThreshold);
+    const clear = releaseLevel(
+      { clearRatio: ctx.settings.clear_ratio },
+      threshold,
+      ctx.latest?.offThreshold,
+      ctx.latest?.clearThreshold,
+    );
     message = `${name}: anomaly score back below ${clear.toFixed(3)}${forMs(ctx.settings.off_delay_ms)} (${t.from} → ${t.to})`;
   } else if (t.cause === 'expiry') {
     message = `${name}: shelve expired (${t.from} → ${t.to})`;

@@ -14,8 +14,11 @@
  * level (hysteresis) for `offDelayMs`: `clearRatio × threshold` when the alarm sets a ratio, else
  * the model's calibrated `offThreshold`, else 0.8 × threshold. With `sustainMs`, a score that stays
  * above the clear level that long (and at least the on delay) also raises it (a deviation that persists below the
- * threshold). The raising delays count scores in a row: windows that could not be scored in between (a `gap`) start
- * them again, so two high scores either side of a source's outage are not taken for a score that stayed high.
+ * threshold). Where the model's `clearThreshold` (its largest normal score) lies below the clear level and the alarm
+ * sets no ratio, a raised alarm clears only below it (releaseLevel): a score above every normal score is not back to
+ * normal; the clear level still sets what a sustained deviation must hold. The raising delays count scores in a row:
+ * windows that could not be scored in between (a `gap`) start them again, so two high scores either side of a
+ * source's outage are not taken for a score that stayed high.
  * A latching alarm stays active after the condition clears until an operator acknowledges and
  * resets it. Every input yields at most one transition, so one condition never produces duplicate
  * events.
@@ -45,6 +48,9 @@ export type AlarmInput =
       readonly score: number;
       readonly threshold: number;
       readonly offThreshold?: number;
+      /** Where a raised alarm clears when below the clear level (the model's largest normal score): the clear level
+       * then only sets what a sustained deviation must hold. Ignored where the alarm sets a clear ratio. */
+      readonly clearThreshold?: number;
       /** The sustain time the score's model suggests (its window span), used when the definition sets none. */
       readonly sustainMs?: number;
     }
@@ -92,6 +98,19 @@ export const DEFAULT_CLEAR_RATIO = 0.8;
 export function clearLevel(def: Pick<AlarmDefinition, 'clearRatio'>, threshold: number, offThreshold?: number): number {
   if (def.clearRatio !== undefined) return threshold * def.clearRatio;
   return offThreshold !== undefined && offThreshold < threshold ? offThreshold : threshold * DEFAULT_CLEAR_RATIO;
+}
+
+/** Where a raised alarm clears: the clear level (clearLevel), or the model's clear threshold where that lies below it
+ * and the alarm sets no ratio of its own. */
+export function releaseLevel(
+  def: Pick<AlarmDefinition, 'clearRatio'>,
+  threshold: number,
+  offThreshold?: number,
+  clearThreshold?: number,
+): number {
+  const clear = clearLevel(def, threshold, offThreshold);
+  const own = def.clearRatio === undefined && clearThreshold !== undefined;
+  return own && clearThreshold < clear ? clearThreshold : clear;
 }
 
 /** The states a restart restores (AlarmStateMachine.restore). */
@@ -156,6 +175,7 @@ export class AlarmStateMachine {
           input.threshold,
           clearLevel(this.def, input.threshold, input.offThreshold),
           this.def.sustainMs ?? input.sustainMs ?? 0,
+          releaseLevel(this.def, input.threshold, input.offThreshold, input.clearThreshold),
         );
       case 'gap':
         this.aboveSince = this.elevatedSince = undefined;
@@ -169,10 +189,17 @@ export class AlarmStateMachine {
     }
   }
 
-  private onScore(ts: number, score: number, threshold: number, clear: number, sustain: number): AlarmResult {
+  private onScore(
+    ts: number,
+    score: number,
+    threshold: number,
+    clear: number,
+    sustain: number,
+    release = clear,
+  ): AlarmResult {
     if (score > threshold) this.aboveSince ??= ts;
     else this.aboveSince = undefined;
-    if (score < clear) this.belowSince ??= ts;
+    if (score < release) this.belowSince ??= ts;
     else this.belowSince = undefined;
     if (score > clear) this.elevatedSince ??= ts;
     else this.elevatedSince = undefined;

@@ -36,7 +36,7 @@ export const alarmSettingsSchema = z
       .max(1)
       .optional()
       .describe(
-        "Clear below clear_ratio × threshold; default: the model's calibrated off threshold (manifest score.off_threshold), else 0.8.",
+        "Clear below clear_ratio × threshold; default: the model's calibrated off threshold (manifest score.off_threshold), or its largest normal score where that is lower (score.clear_threshold; the off threshold still sets what the sustain rule reads), else 0.8.",
       ),
     latching: z
       .boolean()

@@ -57,6 +57,9 @@ export interface ScoreResult {
   readonly threshold: number;
   /** Where an alarm on this score clears (the model's calibrated hysteresis), when the model has one. */
   readonly offThreshold?: number;
+  /** Where a raised alarm clears when that lies below offThreshold (the model's largest normal score); offThreshold
+   * then stays the level a sustained deviation must hold. */
+  readonly clearThreshold?: number;
   readonly anomalous: boolean;
   /** All channels, largest share first. */
   readonly contributions: readonly ChannelContribution[];

@@ -33,6 +33,9 @@ export function withThreshold(r: ScoreResult, threshold: number | undefined): Sc
     ...r,
     threshold,
     ...(r.offThreshold !== undefined ? { offThreshold: scaledClearLevel(r.offThreshold, r.threshold, threshold) } : {}),
+    ...(r.clearThreshold !== undefined
+      ? { clearThreshold: scaledClearLevel(r.clearThreshold, r.threshold, threshold) }
+      : {}),
     anomalous: isAnomalous(r.score, threshold),
   };
 }

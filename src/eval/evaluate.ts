@@ -287,6 +287,8 @@ export function alarmOverRows(
   threshold: number,
   offThreshold: number,
   delays: AlarmDelays,
+  /** Where a raised alarm clears when below offThreshold (the model's clear threshold). */
+  clearThreshold?: number,
 ): Uint8Array {
   const alarm = new AlarmStateMachine({ ...delays, latching: false, maxShelveMs: 1 });
   const out = new Uint8Array(scores.length);
@@ -295,7 +297,14 @@ export function alarmOverRows(
       alarm.handle({ kind: 'gap', ts: times[i] });
       continue;
     }
-    alarm.handle({ kind: 'score', ts: times[i], score: scores[i], threshold, offThreshold });
+    alarm.handle({
+      kind: 'score',
+      ts: times[i],
+      score: scores[i],
+      threshold,
+      offThreshold,
+      ...(clearThreshold !== undefined ? { clearThreshold } : {}),
+    });
     out[i] = alarm.conditionActive ? 1 : 0;
   }
   return out;
@@ -350,10 +359,14 @@ export async function streamSeries(
     await model.close();
   }
   const off = clearLevel({}, model.threshold, model.offThreshold);
-  const predictions = alarmOverRows(times, scores, model.threshold, off, {
-    ...delays,
-    sustainMs: delays.sustainMs ?? windowSpanMs(model),
-  });
+  const predictions = alarmOverRows(
+    times,
+    scores,
+    model.threshold,
+    off,
+    { ...delays, sustainMs: delays.sustainMs ?? windowSpanMs(model) },
+    model.clearThreshold,
+  );
   const labels = series.anomaly.subarray(skipRows);
   const pred = predictions.subarray(skipRows);
   const conf = confusion(labels, pred);

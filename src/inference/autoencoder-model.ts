@@ -39,6 +39,9 @@ export class AutoencoderModel implements Model {
   private readonly features: number;
   /** Where the alarm clears, from the manifest's calibration (hysteresis); undefined: the alarm's own clear_ratio. */
   readonly offThreshold: number | undefined;
+  /** Where a raised alarm clears when below offThreshold (the manifest's clear_threshold); undefined: at
+   * offThreshold. */
+  readonly clearThreshold: number | undefined;
   private closed = false;
   /**
    * The input buffer of the last run, reused when no run is using it: allocating (and zeroing) a
@@ -66,6 +69,8 @@ export class AutoencoderModel implements Model {
     // An asset's own threshold (config) keeps the manifest's on/off ratio.
     const off = manifest.score.off_threshold;
     this.offThreshold = off === undefined ? undefined : (off / manifest.score.threshold) * this.threshold;
+    const clear = manifest.score.clear_threshold;
+    this.clearThreshold = clear === undefined ? undefined : (clear / manifest.score.threshold) * this.threshold;
     this.provider = provider;
   }
 
@@ -174,6 +179,7 @@ export class AutoencoderModel implements Model {
         score,
         threshold: this.threshold,
         ...(this.offThreshold !== undefined ? { offThreshold: this.offThreshold } : {}),
+        ...(this.clearThreshold !== undefined ? { clearThreshold: this.clearThreshold } : {}),
         anomalous: score > this.threshold,
         contributions: ranked,
         partId: windows[i].partId,

@@ -60,6 +60,9 @@ const manifestFields = z.strictObject({
     threshold: z.number().positive(),
     /** Where the alarm clears (hysteresis), calibrated with the threshold; below it. */
     off_threshold: z.number().positive().optional(),
+    /** Where a raised alarm clears, when below off_threshold (the largest normal score of the calibration);
+     * off_threshold then stays the level a sustained deviation must hold to raise it. */
+    clear_threshold: z.number().positive().optional(),
     calibration: z.string().min(1),
     /** What the calibration aimed at, e.g. { false_alarms_per_day: 1 }, and what it found. */
     target: z.record(z.string(), z.number()).optional(),
@@ -87,6 +90,10 @@ export const manifestSchema = manifestFields.superRefine((m, ctx) => {
     problem(['golden', 'input'], `${m.golden.input.length} values, expected ${c * w} (${w} × ${c} channels)`);
   if (m.score.off_threshold !== undefined && !(m.score.off_threshold < m.score.threshold))
     problem(['score', 'off_threshold'], `${m.score.off_threshold} is not below score.threshold ${m.score.threshold}`);
+  const clearAbove = m.score.off_threshold !== undefined ? 'off_threshold' : 'threshold';
+  const clearBound = m.score.off_threshold ?? m.score.threshold;
+  if (m.score.clear_threshold !== undefined && !(m.score.clear_threshold < clearBound))
+    problem(['score', 'clear_threshold'], `${m.score.clear_threshold} is not below score.${clearAbove} ${clearBound}`);
 });
 
 export type ModelManifest = z.infer<typeof manifestSchema>;

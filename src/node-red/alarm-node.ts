@@ -70,6 +70,7 @@ interface ScoreInput {
   score: number;
   threshold: number;
   offThreshold?: number;
+  clearThreshold?: number;
   windowSpanMs?: number;
   contributions: ChannelContribution[];
 }
@@ -110,6 +111,10 @@ function scoreFromMessage(msg: NodeMessage, thresholdOverride: number | undefine
   if (off !== undefined && !(off < (p.threshold as number)))
     throw new Error(`msg.payload.offThreshold: ${off} must be below msg.payload.threshold (${String(p.threshold)})`);
   const offThreshold = off === undefined ? undefined : scaledClearLevel(off, p.threshold as number, threshold);
+  const clear = optionalPositive(p, 'clearThreshold');
+  if (clear !== undefined && !(typeof p.threshold === 'number' && p.threshold > 0))
+    throw new Error('msg.payload.clearThreshold: needs msg.payload.threshold, the threshold it was calibrated with');
+  const clearThreshold = clear === undefined ? undefined : scaledClearLevel(clear, p.threshold as number, threshold);
   if (p.ts !== undefined && !(typeof p.ts === 'number' && Number.isFinite(p.ts)))
     throw new Error(`msg.payload.ts: expected a time in ms since the epoch or nothing, got ${describe(p.ts)}`);
   return {
@@ -118,6 +123,7 @@ function scoreFromMessage(msg: NodeMessage, thresholdOverride: number | undefine
     score: p.score,
     threshold,
     ...(offThreshold !== undefined ? { offThreshold } : {}),
+    ...(clearThreshold !== undefined ? { clearThreshold } : {}),
     ...(windowSpanMs !== undefined ? { windowSpanMs } : {}),
     contributions: contributionsOf(top),
   };
@@ -216,6 +222,7 @@ export function registerAlarmNode(RED: RedApi): void {
           score: latest.score,
           threshold: latest.threshold,
           ...(latest.offThreshold !== undefined ? { offThreshold: latest.offThreshold } : {}),
+          ...(latest.clearThreshold !== undefined ? { clearThreshold: latest.clearThreshold } : {}),
           ...(latest.windowSpanMs !== undefined ? { sustainMs: latest.windowSpanMs } : {}),
         });
         if (transition) emit(transition, send);

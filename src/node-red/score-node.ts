@@ -18,6 +18,8 @@ export interface ScorePayload {
   readonly threshold: number;
   /** The level the alarm clears below: the model's calibrated one (scaled with an overridden threshold), if any. */
   readonly offThreshold?: number;
+  /** Where a raised alarm clears when below offThreshold (the model's largest normal score), scaled the same way. */
+  readonly clearThreshold?: number;
   /** A sliding window's span (the model's window length × sample period): how long a score above the clear level
    * must last to raise the alarm too, as the daemon's default sustain time. Not given for a part. */
   readonly windowSpanMs?: number;
@@ -87,6 +89,7 @@ export function scorePayload(
     score: r.score,
     threshold: r.threshold,
     ...(r.offThreshold !== undefined ? { offThreshold: r.offThreshold } : {}),
+    ...(r.clearThreshold !== undefined ? { clearThreshold: r.clearThreshold } : {}),
     ...(windowSpanMs !== undefined && r.partId === undefined ? { windowSpanMs } : {}),
     anomalous: r.anomalous,
     verdict: verdictOf(r),

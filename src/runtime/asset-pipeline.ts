@@ -310,6 +310,7 @@ export class AssetPipeline {
           score: r.score,
           threshold: r.threshold,
           ...(r.offThreshold !== undefined ? { offThreshold: r.offThreshold } : {}),
+          ...(r.clearThreshold !== undefined ? { clearThreshold: r.clearThreshold } : {}),
         });
         if (transition) this.emitAlarm(transition);
       }

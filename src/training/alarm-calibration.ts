@@ -34,6 +34,9 @@
  * same
  *    for any score distribution, not fitted), never below u, so an alarm clears once the score is back among ordinary
  *    normal values. A wobble around `on` above `off` is one episode, so hysteresis only lowers the episode rate;
+ *  - `clear`: where `off` lies above the largest calibration score, a raised alarm clears only below that score (the
+ *    largest normal score: above it the score is above anything normal operation gave, so not back among normal
+ *    values); `off` stays the level the sustain rule reads. It only holds a raised alarm, so it raises none;
  *  - when the target allows less than one episode (or exceedance, for a quantile) in the whole calibration span, `on`
  *    is strictly above the largest held-out score (the predictive level almost always is; this is a floor);
  *  - a constant score (a perfectly quiet channel, all zeros) has no tail: an Error telling the caller to set `on` by
@@ -59,8 +62,12 @@ export interface CalibrationTarget {
 export interface AlarmCalibration {
   /** Alarm threshold: raise when the score goes above it. */
   readonly on: number;
-  /** Clear threshold (< on): clear when the score goes below it. */
+  /** Clear threshold (< on): clear when the score goes below it; a score that stays above it for a window's span
+   * raises the alarm too (the sustain rule). */
   readonly off: number;
+  /** Where a raised alarm clears when that lies below `off`: the largest normal score (the calibration's), so an alarm
+   * holds while the score stays above every normal score seen; absent where `off` lies at or below it. */
+  readonly clear?: number;
   /** One sentence for the model manifest: how on/off were found, with the fitted numbers. */
   readonly method: string;
   readonly details: Readonly<Record<string, number | string>>;
@@ -411,15 +418,22 @@ export function calibrateAlarm(
       throw new Error(`calibrateAlarm: no normal score lies below on = ${on}, so off cannot be placed below it`);
     off = below[below.length - 1];
   }
+  // An alarm clears once the score is back among the normal scores: below `off`, and where `off` lies above every
+  // normal score, below the largest of them (a score above it is above anything normal operation gave).
+  const clear = largest < off ? largest : undefined;
   const pluginOn = pOn >= pu ? on : gpdLevel(u, fit, pu, pOn);
   const method =
     `on ${fmt(on)} is the ${onRule} for ${goal.text} (score above on in ${pOn.toExponential(2)} of ${unit}` +
     `${goal.episodes ? `, extremal index ${fmt(theta)}` : ''}), from a GPD tail (shape ${fmt(fit.shape)}, scale ${fmt(fit.scale)}) ` +
     `over u ${fmt(u)}, the top ${exceedances} of ${n} held-out normal scores (plug-in level ${fmt(pluginOn)}); ` +
-    `off ${fmt(off)} is exceeded ${OFF_RATE_MULTIPLE}× as often, never below u.`;
+    `off ${fmt(off)} is exceeded ${OFF_RATE_MULTIPLE}× as often, never below u` +
+    (clear !== undefined
+      ? `; a raised alarm clears below the largest normal score ${fmt(clear)}, under off (off stays the level a sustained deviation must hold).`
+      : '.');
   return {
     on,
     off,
+    ...(clear !== undefined ? { clear } : {}),
     method,
     details: {
       windows: n,

@@ -458,6 +458,7 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
     ? {
         threshold,
         off_threshold: alarm.off,
+        ...(alarm.clear !== undefined ? { clear_threshold: alarm.clear } : {}),
         calibration: alarm.method,
         target: targetRecord(options.calibration!.target),
         details: alarm.details,

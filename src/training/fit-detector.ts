@@ -206,6 +206,7 @@ async function fitTermDetector(
       function: 'max_term_z',
       threshold: alarm.on,
       off_threshold: alarm.off,
+      ...(alarm.clear !== undefined ? { clear_threshold: alarm.clear } : {}),
       calibration: alarm.method,
       target: targetRecord(o.target),
       details: {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { alarmDefinition } from '../../src/alarms/alarm-event.js';
-import { AlarmStateMachine, clearLevel, type AlarmDefinition, type AlarmInput } from '../../src/alarms/alarm-state.js';
+import {
+  AlarmStateMachine,
+  clearLevel,
+  releaseLevel,
+  type AlarmDefinition,
+  type AlarmInput,
+} from '../../src/alarms/alarm-state.js';
 
 const DEF: AlarmDefinition = {
   onDelayMs: 1000,
@@ -406,5 +412,64 @@ describe("an asset's alarm definition", () => {
       undefined,
       undefined,
     ]);
+  });
+});
+
+describe("the model's clear threshold (its largest normal score, below the clear level)", () => {
+  // Threshold 1, clear level (off) 0.6, the largest normal score 0.4; no on or off delay, sustain 5 s.
+  const def: AlarmDefinition = { onDelayMs: 0, offDelayMs: 0, latching: false, maxShelveMs: 1, sustainMs: 5000 };
+  const scores = (d: AlarmDefinition, values: [number, number][], clearThreshold: number | null = 0.4) => {
+    const m = new AlarmStateMachine(d);
+    return values.map(([ts, score]) => {
+      m.handle({
+        kind: 'score',
+        ts,
+        score,
+        threshold: 1,
+        offThreshold: 0.6,
+        ...(clearThreshold !== null ? { clearThreshold } : {}),
+      });
+      return m.conditionActive ? 1 : 0;
+    });
+  };
+
+  it('a raised alarm holds while the score stays above it, under the clear level, and clears below it', () => {
+    const after: [number, number][] = [
+      [0, 2],
+      [1000, 0.5],
+      [2000, 0.45],
+      [3000, 0.5],
+      [4000, 0.3],
+    ];
+    expect(scores(def, after)).toEqual([1, 1, 1, 1, 0]);
+    // Without it the alarm clears at the clear level, as before.
+    expect(scores(def, after, null)).toEqual([1, 0, 0, 0, 0]);
+  });
+
+  it('raises nothing: the sustain rule still reads the clear level, and an alarm clear ratio overrides it', () => {
+    // Between the two for far longer than the sustain time: no alarm.
+    expect(
+      scores(
+        def,
+        [0, 10_000, 20_000, 60_000].map((ts) => [ts, 0.5] as [number, number]),
+      ),
+    ).toEqual([0, 0, 0, 0]);
+    // Above the clear level for the sustain time raises, as before.
+    expect(
+      scores(
+        def,
+        [0, 5000].map((ts) => [ts, 0.7] as [number, number]),
+      ),
+    ).toEqual([0, 1]);
+    // An alarm that sets its own clear ratio (0.8) clears there: the model's levels are not used.
+    expect(
+      scores({ ...def, clearRatio: 0.8 }, [
+        [0, 2],
+        [1000, 0.5],
+      ]),
+    ).toEqual([1, 0]);
+    expect(releaseLevel({}, 1, 0.6, 0.4)).toBe(0.4);
+    expect(releaseLevel({}, 1, 0.6, 0.7)).toBe(0.6);
+    expect(releaseLevel({ clearRatio: 0.8 }, 1, 0.6, 0.4)).toBe(0.8);
   });
 });

@@ -50,7 +50,8 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     expect(res.stdout).toContain(
       "alarm, as a gateway raises it: raised when the score stays above the model's alarm threshold for 1000 ms " +
         "(alarm.on_delay_ms), or above its clear level for a window's span (alarm.sustain_ms); cleared when it stays " +
-        'below the clear level for 5000 ms (alarm.off_delay_ms)\n',
+        "below the clear level, or the model's largest normal score where that is lower, for 5000 ms " +
+        '(alarm.off_delay_ms)\n',
     );
   }, 120_000);
 
@@ -71,10 +72,12 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     // normal rows: one more than before it, after other/5's fault ends and the accelerometers step back) at the
     // default budget and alarm delays; 2026-12-03: F1 0.597, FAR 2.94 %, 21 spans); the issue's target F1 0.82 is
     // not met. 2026-12-06, a quantised channel still for 8 training rows scored on a rise of its variability only:
-    // F1 0.725, FAR 5.35 %, 27 of 34 spans, 47.0 false alarms a day (6 in the 34 files' normal rows).
-    expect(int8.far).toBeLessThanOrEqual(6);
-    expect(int8.f1).toBeGreaterThan(0.68);
-    expect(int8.false_alarms_per_day).toBeLessThan(50);
+    // F1 0.725, FAR 5.35 %, 27 of 34 spans, 47.0 false alarms a day (6 in the 34 files' normal rows). Later that day,
+    // a raised alarm cleared only below the largest normal score where `off` lies above it (every SKAB file): F1
+    // 0.767, FAR 8.76 % (alarms held after a fault's end), 27 spans, 31.3 false alarms a day (4), NAB 28.9 -> 26.7.
+    expect(int8.far).toBeLessThanOrEqual(9.5);
+    expect(int8.f1).toBeGreaterThan(0.74);
+    expect(int8.false_alarms_per_day).toBeLessThan(40);
     const detected = int8.perFile.filter((f) => f.delay_s !== null);
     expect(detected.length).toBeGreaterThan(24);
     // A detection comes after the fault starts, unless a false alarm raised before it was still on (delay 0).
@@ -97,6 +100,9 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.score.function).toBe('max_term_z');
     expect(manifest.score.off_threshold).toBeLessThan(manifest.score.threshold);
+    // Off lies above every normal score here: a raised alarm clears below the largest of them.
+    expect(manifest.score.clear_threshold).toBeLessThan(manifest.score.off_threshold);
+    expect(manifest.score.clear_threshold).toBe(manifest.score.details.largest_score);
     expect(manifest.output.terms.kinds).toEqual(['residual', 'level', 'variability']);
     // A column called `label` (here a copy of the anomaly labels) is no channel for train's default nor for eval, so
     // the two still fit one model (and eval does not report it as a constant channel left out).

@@ -327,6 +327,25 @@ describe('hysteresis', () => {
   });
 });
 
+describe('the clear level', () => {
+  it('where off lies above every normal score (369 windows, 1 a day at 1 s), a raised alarm clears at the largest', () => {
+    const span = take(maxAbsMovingMean(3, 22), 369);
+    const c = calibrateAlarm([span], 86_400, { falseAlarmsPerDay: 1 });
+    const largest = Math.max(...span);
+    expect(c.off).toBeGreaterThan(largest);
+    expect(c.clear).toBe(largest);
+    expect(c.clear).toBeGreaterThanOrEqual(Number(c.details.tail_threshold_u));
+    expect(c.method).toMatch(/a raised alarm clears below the largest normal score \d+\.\d+, under off/);
+  });
+
+  it('none where off lies at or below the largest normal score (3,000 windows, 10 a day)', () => {
+    const span = take(maxAbsMovingMean(3, 21), LONG);
+    const c = calibrateAlarm([span], 86_400, { falseAlarmsPerDay: 10 });
+    expect(c.off).toBeLessThanOrEqual(Math.max(...span));
+    expect(c.clear).toBeUndefined();
+  });
+});
+
 describe('bad inputs', () => {
   const scores = take(maxAbsMovingMean(3, 31), 300);
   const perDay: CalibrationTarget = { falseAlarmsPerDay: 2 };
