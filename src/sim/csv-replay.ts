@@ -1,7 +1,8 @@
 /**
  * Replays a CSV in the SKAB format (`;`-separated, `datetime` first, one row per reading) as the
- * pump's signals, looping at the end. Time follows the file's own timestamps, so the
- * simulator's `speed` replays it at real or accelerated pace.
+ * pump's signals, looping at the end: the columns of SKAB_COLUMNS, each to its pump channel, every other column
+ * dropped (docs/simulator.md has the table, a test keeps it to SKAB_COLUMNS). Time follows the file's own
+ * timestamps, so the simulator's `speed` replays it at real or accelerated pace.
  */
 import { readCsvText } from '../core/csv-file.js';
 import { heldAsText, parseSkabCsv, plainNumberTimes, unitlessTimes } from '../core/csv-table.js';
