@@ -18,6 +18,8 @@ export interface DetectorFlags {
   seed: string;
   epochs: string;
   validationFraction: string;
+  /** --rename OLD=NEW, each given (rename-flag.ts). */
+  rename?: string[];
 }
 
 /** A whole number option, checked; the error names the flag. A blank value is refused (Number('') is 0). */

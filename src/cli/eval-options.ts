@@ -8,7 +8,7 @@ import { fp32Manifest, type Precision } from '../eval/evaluate.js';
 import { loadManifest, sha256Hex, type LoadedManifest } from '../inference/manifest.js';
 import type { DetectorFlags } from './detector-flags.js';
 import type { PartFlags } from './train-options.js';
-import { UsageError } from './usage.js';
+import { refuseGiven, UsageError } from './usage.js';
 
 export interface EvalOptions extends DetectorFlags, PartFlags {
   /** Part models (--cycle-channel): points a part is resampled to, and the autoencoder's shape. */
@@ -50,4 +50,33 @@ export function withoutFile(message: string, file: string): string {
   const rest = message.slice(file.length + 1);
   const line = /^(\d+): /.exec(rest);
   return line ? `line ${line[1]}: ${rest.slice(line[0].length)}` : rest.trimStart();
+}
+
+/** Whether `--flag` is on the command line (`--flag V` or `--flag=V`): for flags whose default hides whether it was. */
+const onCommandLine = (argv: readonly string[], flag: string): boolean =>
+  argv.some((a) => a === flag || a.startsWith(`${flag}=`));
+
+/**
+ * With --model, the flags that choose or fit the model eval would fit (--arch, its shape, its seed, its calibration)
+ * are refused, naming them and --model, rather than ignored: the model folder is scored as it was fitted.
+ */
+export function refuseFitFlagsWithModel(opts: EvalOptions, argv: readonly string[]): void {
+  if (!opts.model) return;
+  const given = (flag: string) => (onCommandLine(argv, flag) ? 'given' : undefined);
+  refuseGiven(
+    {
+      '--arch': opts.arch,
+      '--false-alarms-per-day': opts.falseAlarmsPerDay,
+      '--quantile': opts.quantile,
+      '--slow-channels': opts.slowChannels,
+      '--validation-fraction': given('--validation-fraction'),
+      '--seed': given('--seed'),
+      '--epochs': given('--epochs'),
+      '--window': opts.window,
+      '--hidden': opts.hidden,
+      '--filters': opts.filters,
+    },
+    `for the models eval fits (without --model); --model ${opts.model} is scored as it was fitted and calibrated ` +
+      '(its architecture, shape and alarm levels are in its manifest)',
+  );
 }

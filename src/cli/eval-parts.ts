@@ -8,6 +8,7 @@
  */
 import { relative, resolve } from 'node:path';
 import { readCsvText } from '../core/csv-file.js';
+import type { ColumnRenames } from '../core/csv-table.js';
 import { isAnomalous } from '../core/verdict.js';
 import type { LoadedManifest } from '../inference/manifest.js';
 import { inMemoryModel, type Precision } from '../eval/evaluate.js';
@@ -126,6 +127,8 @@ export async function evalParts(
     readonly labelName?: string;
     /** The quality system's results (--part-labels), the parts' labels instead of the rows'. */
     readonly results?: PartResults;
+    /** Columns read under another name (--rename). */
+    readonly rename?: ColumnRenames;
   },
 ): Promise<number> {
   const results = a.results;
@@ -165,6 +168,7 @@ export async function evalParts(
               cut: a.cut,
               name: 'eval-parts',
               windowLength: points,
+              ...(a.rename ? { rename: a.rename } : {}),
               ...(a.periodMs !== undefined ? { periodMs: a.periodMs } : {}),
               rows: a.trainRows,
               arch,
@@ -195,6 +199,7 @@ export async function evalParts(
         ...a.cut,
         channels: m.input.channels.map((c) => c.name),
         windowLength: m.input.window_length,
+        ...(a.rename ? { rename: a.rename } : {}),
         ...(a.periodMs !== undefined ? { periodMs: a.periodMs } : {}),
         ...(results ? {} : { labels: a.labelName !== undefined ? { column: a.labelName } : {} }),
       });

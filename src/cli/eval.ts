@@ -36,13 +36,15 @@ import { writeReport } from '../report/render-report.js';
 import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { terminalProgress } from '../core/progress.js';
-import { UsageError } from './usage.js';
+import { refuseGiven, UsageError } from './usage.js';
 import { isPartResultsHeader } from '../eval/part-results.js';
 import { evalParts, partEvalCut, partResultsFlag } from './eval-parts.js';
 import { refusePartFlagsWithoutCycle } from './train-parts.js';
-import { folderModel, withoutFile, type EvalOptions } from './eval-options.js';
+import { refuseRenamesOf, renameFlag } from './rename-flag.js';
+import { folderModel, refuseFitFlagsWithModel, withoutFile, type EvalOptions } from './eval-options.js';
 export type { EvalOptions } from './eval-options.js';
-import type { CalibrationTarget } from '../training/alarm-calibration.js';
+import { targetText } from '../training/alarm-calibration.js';
+import { termDetectorRowsText, type DetectorArch } from '../training/fit-detector.js';
 
 function line(r: EvalReport): string {
   const delay = r.delay_s === null ? 'n/a' : `${r.delay_s.toFixed(1)} s`;
@@ -58,12 +60,21 @@ function line(r: EvalReport): string {
   );
 }
 
+/** What a fit does with a file's training rows and their last `fraction`, per architecture (fit-detector.ts). */
+function rowsUse(arch: DetectorArch, fraction: number): string {
+  const last = `${Math.round(fraction * 100)} %`;
+  return arch === 'dense' || arch === 'conv1d'
+    ? `the last ${last} held out: early stopping and the alarm calibration`
+    : termDetectorRowsText(`last ${last}`);
+}
+
 /** A file's pauses as the text report and the page say them. */
 const pausesText = (count: number, longest: string): string =>
   `${count} pause(s) in the recording, where no window is scored until it fills again, as in a gateway after an ` +
   `outage (the longest: ${longest})`;
 
-function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
+/** A file's page; `fitted`: its model was fitted on its first `skipRows` rows (--arch), else only not measured. */
+function fileReport(r: FileResult, dir: string, skipRows: number, fitted: boolean): FileReport {
   const s = r.series;
   const c = s.channels.length;
   const missing = missingInModel(r);
@@ -86,6 +97,7 @@ function fileReport(r: FileResult, dir: string, skipRows: number): FileReport {
     threshold: r.threshold,
     offThreshold: r.offThreshold,
     trainRows: skipRows,
+    ...(fitted ? {} : { trainRowsFitted: false }),
     labels: s.anomaly,
     alarms: r.predictions,
     metrics: {
@@ -102,6 +114,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
   try {
     if (!['int8', 'fp32', 'both'].includes(opts.precision))
       throw new UsageError(`--precision ${opts.precision}: expected int8, fp32 or both`);
+    refuseFitFlagsWithModel(opts, argv);
     const trainRows = Number(opts.trainRows ?? (opts.model ? '0' : '400'));
     if (!Number.isInteger(trainRows) || trainRows < (opts.model ? 0 : 1))
       throw new UsageError(
@@ -124,6 +137,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       throw new UsageError(
         `--label-column ${JSON.stringify(labelName)}: name the column that labels anomalies when it is not "anomaly"`,
       );
+    const rename = renameFlag(opts.rename, labelName);
     // A part model (--cycle-channel, or a model folder that records its cut) is measured on parts, not rows; with a
     // quality system's table of part results (--part-labels) every recording under --data but the table is measured.
     const cut = await partEvalCut(opts);
@@ -169,8 +183,16 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
               'row); a label column comes after it, one label per row'
             : ''),
       );
+    // A rename names a column of the files (one at least), and no column that keeps its name.
+    if (rename)
+      refuseRenamesOf(
+        rename,
+        [...new Set(files.flatMap((f) => (unreadable.has(f) ? [] : csvDataColumns(f))))],
+        `--data ${opts.data}`,
+      );
     if (cut)
       return await evalParts(opts, argv, {
+        ...(rename ? { rename } : {}),
         cut,
         files,
         unlabelled,
@@ -183,12 +205,17 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         ...(partResults ? { results: partResults } : {}),
       });
     refusePartFlagsWithoutCycle(opts);
-    if (opts.window !== undefined) throw new UsageError('--window: for part models (--cycle-channel) only');
+    refuseGiven(
+      { '--window': opts.window, '--hidden': opts.hidden, '--filters': opts.filters },
+      'for part models (--cycle-channel) only',
+    );
     const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '));
     if (detector?.slowChannels) {
       // A column called `label` may be asked for by name (isNotChannel): only the labels themselves may not.
       const columns = new Set(
-        files.flatMap((f) => (unreadable.has(f) ? [] : csvDataColumns(f).filter((h) => !isLabelColumn(h, labelName)))),
+        files.flatMap((f) =>
+          unreadable.has(f) ? [] : csvDataColumns(f, rename).filter((h) => !isLabelColumn(h, labelName)),
+        ),
       );
       refuseUnknownSlowChannels(
         detector.slowChannels,
@@ -213,10 +240,15 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       try {
         const refused = unreadable.get(file);
         if (refused) throw refused;
-        series = readLabelledCsv(file, undefined, periodMs, modelPeriodMs, labelName, [
-          ...(modelChannels ?? []),
-          ...(detector?.slowChannels ?? []),
-        ]);
+        series = readLabelledCsv(
+          file,
+          undefined,
+          periodMs,
+          modelPeriodMs,
+          labelName,
+          [...(modelChannels ?? []), ...(detector?.slowChannels ?? [])],
+          rename,
+        );
       } catch (err) {
         notEvaluated.push({ file, reason: withoutFile((err as Error).message, file), error: err as Error });
         continue;
@@ -356,7 +388,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       process.stdout.write(
         opts.model
           ? `model ${opts.model}, scored on every row; metrics on ${trainRows > 0 ? `the rows after the first ${trainRows}` : 'every row'}; causal\n`
-          : `detector: ${detector!.arch}, fitted on the first ${trainRows} rows of each file (the last ${Math.round(detector!.validationFraction * 100)} % held out for calibration), alarm calibrated for ${targetText(detector!.target)}; one configuration for every file; causal\n`,
+          : `detector: ${detector!.arch}, fitted on the first ${trainRows} rows of each file (${rowsUse(detector!.arch, detector!.validationFraction)}), alarm calibrated for ${targetText(detector!.target)}; one configuration for every file; causal\n`,
       );
       process.stdout.write(
         `alarm, as a gateway raises it: raised when the score stays above the model's alarm threshold for ${delays.onDelayMs} ms (alarm.on_delay_ms), or above its clear level for ${delays.sustainMs === undefined ? "a window's span" : `${delays.sustainMs} ms`} (alarm.sustain_ms); cleared when it stays below the clear level, or the model's largest normal score where that is lower, for ${delays.offDelayMs} ms (alarm.off_delay_ms)\n`,
@@ -376,7 +408,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           'false alarms/day': first.false_alarms_per_day?.toFixed(1) ?? 'n/a',
         },
         training,
-        files: results.get(precisions[0])!.map((r) => fileReport(r, opts.data, trainRows)),
+        files: results.get(precisions[0])!.map((r) => fileReport(r, opts.data, trainRows, !opts.model)),
         leftOut: [
           ...(first.not_evaluated ?? []),
           ...unlabelled.map((file) => ({ file, reason: `no "${labelName ?? 'anomaly'}" column` })),
@@ -395,11 +427,4 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
   } catch (err) {
     return reportError(err);
   }
-}
-
-/** The alarm budget as an operator reads it. */
-function targetText(t: CalibrationTarget): string {
-  if (t.falseAlarmsPerDay !== undefined)
-    return `${t.falseAlarmsPerDay} false alarm${t.falseAlarmsPerDay === 1 ? '' : 's'} a day of normal operation`;
-  return `the ${t.quantile} quantile of normal scores`;
 }

@@ -17,7 +17,13 @@ import { simulateCommand } from './simulate.js';
 import { quantizeCommand } from './quantize.js';
 import { trainCommand } from './train.js';
 import { checkInputPaths } from './usage.js';
+import { collect } from './rename-flag.js';
 import { versionText } from './version.js';
+
+/** What --validation-fraction's rows are for, per architecture (fit-detector.ts). */
+const VALIDATION_ROWS =
+  'that dense and conv1d hold out (early stopping and the alarm calibration); hybrid and stats hold out none: ' +
+  "they fit on every row, calibrate on every window's out-of-fold score and check int8 against fp32 on these rows";
 
 /** --config, or LINEWATCH_CONFIG when the flag is not given. */
 const configOption = (help: string) =>
@@ -108,7 +114,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--seed <n>', 'random seed', '1')
     .option('--speed <x>', 'simulated seconds per real second', '1')
     .option('--fault <spec...>', 'schedule a fault: TYPE@START_S[+DURATION_S] (e.g. cavitation@60+30)')
-    .option('--replay <csv>', 'replay a SKAB-format CSV as the pump signals')
+    .option(
+      '--replay <csv>',
+      "replay a SKAB-format CSV as the pump station's signals: 7 of its columns to the pump's channels, Thermocouple dropped (docs/simulator.md)",
+    )
     .option('--rtu-path <device>', 'also serve Modbus RTU on this serial device (e.g. a socat pty)')
     .option('--rtu-baud <n>', 'RTU baud rate', '9600')
     .option(
@@ -219,6 +228,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         'maximum epochs of the dense and conv1d autoencoders (early stopping may end sooner)',
         '60',
       )
+      .option(
+        '--rename <old=new>',
+        'read a CSV column under another name, e.g. "Volume Flow RateRMS=flow_rms" (a name a gateway configuration ' +
+          'takes: letters, digits, "_", "." and "-"); once per column; --channels, --slow-channels and the model ' +
+          'name it by the new name',
+        collect,
+      )
       .option('--report <dir>', 'also write a self-contained HTML report (index.html) into this folder');
   detectorOptions(
     partOptions(program.command('eval'), '')
@@ -268,7 +284,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         '--strict',
         'exit 1 (after the report) when any labelled file could not be evaluated; without it they are listed (not_evaluated) and eval exits 0',
       ),
-    'share of the training rows held out (dense and conv1d: early stopping and the alarm calibration)',
+    `share of the last training rows ${VALIDATION_ROWS}`,
   ).action(wrap((opts) => evalCommand(opts, argv)));
   detectorOptions(
     partOptions(program.command('train'), 'with --csv: ')
@@ -316,7 +332,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         'remove this fraction of hidden units or conv channels (smallest L1 norm), fine-tune, and record size, speed and loss change in the manifest',
       )
       .requiredOption('--out <dir>', 'output folder for manifest.json and the ONNX files'),
-    'with --csv, and hybrid or stats from the simulator: share of the last rows held out (dense and conv1d: early stopping and the alarm calibration)',
+    `with --csv, and hybrid or stats from the simulator: share of the last rows ${VALIDATION_ROWS}`,
   ).action(wrap((opts) => trainCommand(opts, argv)));
 
   program

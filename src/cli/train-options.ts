@@ -5,7 +5,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { readCsvText } from '../core/csv-file.js';
-import { modelFilesOf, type FittedModel } from '../training/build-model.js';
+import { csvDataColumns, type ColumnRenames } from '../core/csv-table.js';
+import { refuseRenamesOf, renameFlag } from './rename-flag.js';
+import { modelFilesOf, targetOfRecord, type FittedModel } from '../training/build-model.js';
+import { targetText } from '../training/alarm-calibration.js';
 import { MANIFEST_FILE, SIGNATURE_FILE } from '../inference/manifest.js';
 import { writeReport } from '../report/render-report.js';
 import { fittedModelReport } from '../report/report-data.js';
@@ -60,8 +63,16 @@ export function pruneOf(opts: TrainOptions, arch: string): number | undefined {
   return prune;
 }
 
-/** `--report DIR`: the fitted model's loss curve (where it has one) and held-out score distribution, as a page. */
-export async function writeTrainReport(dir: string, fitted: FittedModel, title: string): Promise<void> {
+/**
+ * `--report DIR`: the fitted model's loss curve (where it has one) and the distribution of the normal scores it was
+ * calibrated on, as a page; `notes`: what train said of the model (trainingNotes' lines), shown above the charts.
+ */
+export async function writeTrainReport(
+  dir: string,
+  fitted: FittedModel,
+  title: string,
+  notes: readonly string[] = [],
+): Promise<void> {
   const s = fitted.manifest.score;
   const page = await writeReport(dir, {
     title: `linewatch train: ${title}`,
@@ -69,9 +80,14 @@ export async function writeTrainReport(dir: string, fitted: FittedModel, title: 
       architecture: String(fitted.manifest.training.architecture),
       threshold: s.threshold.toFixed(3),
       'off threshold': s.off_threshold?.toFixed(3) ?? 'n/a',
-      target: JSON.stringify(s.target ?? {}),
+      target: s.target ? targetText(targetOfRecord(s.target)) : 'n/a',
     },
-    training: [fittedModelReport(`${fitted.manifest.name}: held-out normal windows`, fitted)],
+    training: [
+      {
+        ...fittedModelReport(`${fitted.manifest.name}: ${fitted.scoresAre ?? 'held-out normal windows'}`, fitted),
+        ...(notes.length > 0 ? { notes: notes.map((n) => n.replace(/^note: /, '')) } : {}),
+      },
+    ],
   });
   process.stderr.write(`report written to ${page}\n`);
 }
@@ -99,6 +115,13 @@ export function csvFlagText(csv: string): string {
     const code = (err as NodeJS.ErrnoException).code;
     throw code ? new UsageError(`--csv ${csv}: ${fileErrorText(err) ?? code}`) : err;
   }
+}
+
+/** --rename, checked, against the columns of the CSV --csv names. */
+export function csvRenames(opts: Pick<TrainOptions, 'rename' | 'csv'>): ColumnRenames | undefined {
+  const renames = renameFlag(opts.rename);
+  refuseRenamesOf(renames, csvDataColumns(opts.csv!), `--csv ${opts.csv}`);
+  return renames;
 }
 
 /** Entries of a folder that are not files of anyone's (a volume's lost+found, a .gitkeep). */

@@ -17,6 +17,7 @@ import { wholeNumber } from './detector-flags.js';
 import {
   checkOut,
   csvFlagText,
+  csvRenames,
   filtersOf,
   nameOf,
   pruneOf,
@@ -142,6 +143,7 @@ export async function trainParts(
   const cut = partCutFlags(opts);
   const windowLength = partPoints(opts.window, arch, cut);
   const text = csvFlagText(opts.csv!);
+  const rename = csvRenames(opts);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const prune = pruneOf(opts, arch);
   await checkOut(opts);
@@ -160,6 +162,7 @@ export async function trainParts(
         }
       : {}),
     windowLength,
+    ...(rename ? { rename } : {}),
     ...(opts.periodMs !== undefined ? { periodMs: wholeNumber('period-ms', opts.periodMs, 1) } : {}),
     ...(opts.trainRows !== undefined ? { rows: wholeNumber('train-rows', opts.trainRows) } : {}),
     arch,

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { buildModel, writeModelFolder, type Architecture } from '../training/build-model.js';
 import { csvNormalData } from '../training/csv-dataset.js';
-import { csvDataColumns, heldAsText, heldText } from '../core/csv-table.js';
+import { csvDataColumns, heldAsText, heldText, type ColumnRenames } from '../core/csv-table.js';
 import { MODEL_KINDS, pumpNormalData, trainingSet, type ModelKind } from '../training/datasets.js';
 import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
 import { fitDetector, type DetectorOptions, type NormalData } from '../training/fit-detector.js';
@@ -17,6 +17,7 @@ import { refusePartFlagsWithoutCycle, trainParts } from './train-parts.js';
 import {
   checkOut,
   csvFlagText,
+  csvRenames,
   filtersOf,
   modelVersionOf,
   nameOf,
@@ -29,8 +30,8 @@ import { refuseGiven, UsageError } from './usage.js';
 
 /**
  * Fits `data` through fitDetector (as eval --arch does), writes the model folder and, with --report, its page; `from`
- * says where the rows came from; `notes` (a user's CSV): what trainingNotes finds. A --slow-channels name that is no
- * channel is refused first.
+ * says where the rows came from; `notes` (a user's CSV): what trainingNotes finds is said on the console too (the page
+ * always has it). A --slow-channels name that is no channel is refused first.
  */
 async function fitAndWrite(
   opts: TrainOptions,
@@ -52,8 +53,11 @@ async function fitAndWrite(
     resolve(opts.out),
     version ? { ...fitted, manifest: { ...fitted.manifest, version } } : fitted,
   );
-  if (notes) for (const note of trainingNotes({ ...data, target: detector.target })) process.stderr.write(`${note}\n`);
-  if (opts.report) await writeTrainReport(opts.report, fitted, `${data.name} (${detector.arch}) on ${from}`);
+  // What the user's rows leave to know (channels no configuration names, an alarm level extrapolated beyond them): said
+  // for a CSV, and on the page for the simulator's rows too.
+  const said = trainingNotes({ ...data, target: detector.target });
+  if (notes) for (const note of said) process.stderr.write(`${note}\n`);
+  if (opts.report) await writeTrainReport(opts.report, fitted, `${data.name} (${detector.arch}) on ${from}`, said);
   process.stdout.write(`model ${data.name} written to ${resolve(opts.out)}\n`);
 }
 
@@ -70,6 +74,7 @@ function refuseCsvOnlyFlags(opts: TrainOptions): void {
       '--part-id-channel': opts.partIdChannel,
       '--min-samples': opts.minSamples,
       '--max-samples': opts.maxSamples,
+      '--rename': opts.rename?.join(' '),
     },
     "with --csv only; the simulator's models have their own channels, rows and window",
   );
@@ -95,10 +100,12 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     ?.split(',')
     .map((c) => c.trim())
     .filter(Boolean);
-  refuseMissingChannels(opts.channels, channels, opts.csv!);
+  const rename = csvRenames(opts);
+  refuseMissingChannels(opts.channels, channels, opts.csv!, rename);
   const data = csvNormalData(text, opts.csv!, {
     name: nameOf(opts, `csv-${detector.arch}`),
     channels,
+    ...(rename ? { rename } : {}),
     ...(opts.periodMs !== undefined ? { periodMs: wholeNumber('period-ms', opts.periodMs, 1) } : {}),
     ...(opts.trainRows !== undefined ? { rows: wholeNumber('train-rows', opts.trainRows) } : {}),
   });
@@ -129,10 +136,16 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
   );
 }
 
-/** A `--channels` name the CSV has no column of: a usage error naming the flag (exit 2), as eval's. */
-function refuseMissingChannels(flag: string | undefined, channels: readonly string[] | undefined, csv: string): void {
+/** A `--channels` name the CSV has no column of (renamed ones by their new name): a usage error naming the flag (exit
+ * 2), as eval's. */
+function refuseMissingChannels(
+  flag: string | undefined,
+  channels: readonly string[] | undefined,
+  csv: string,
+  rename: ColumnRenames | undefined,
+): void {
   if (channels === undefined) return;
-  const available = csvDataColumns(csv);
+  const available = csvDataColumns(csv, rename);
   const missing = channels.filter((c) => !available.includes(c));
   if (missing.length > 0)
     throw new UsageError(

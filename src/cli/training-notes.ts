@@ -8,10 +8,10 @@ import { spanText } from '../core/span-text.js';
 
 const DAY_MS = 86_400_000;
 
-/** ` (e.g. Volume_Flow_RateRMS)`: the name with what a configuration refuses replaced; nothing where none is left. */
-function example(name: string): string {
+/** The name with what a configuration refuses replaced (Volume_Flow_RateRMS); undefined where nothing is left. */
+function fixedName(name: string): string | undefined {
   const fixed = name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '');
-  return /[A-Za-z0-9]/.test(fixed) ? ` (e.g. ${fixed})` : '';
+  return /[A-Za-z0-9]/.test(fixed) ? fixed : undefined;
 }
 
 /** The channels a gateway configuration cannot name (config channel names: letters, digits, `_`, `.`, `-`). */
@@ -27,17 +27,27 @@ export interface TrainedRows {
   readonly target: CalibrationTarget;
 }
 
+/**
+ * What a model with the channels `bad` (undeployableChannels') cannot be, and the way out: train (and validate --model)
+ * say it in these words.
+ */
+export function undeployableText(bad: readonly string[]): string {
+  const many = bad.length > 1;
+  const fixed = fixedName(bad[0]);
+  const rename = `--rename ${JSON.stringify(`${bad[0]}=${fixed ?? 'new_name'}`)}`;
+  return (
+    `a gateway configuration cannot name the channel${many ? 's' : ''} ${bad.map((c) => `"${c}"`).join(', ')} ` +
+    `(channel names are letters, digits, "_", "." and "-"), so no gateway can run this model as it is: train it ` +
+    `again with ${many ? 'those columns' : 'that column'} renamed (${rename}${many ? ', one --rename each' : ''}), or ` +
+    `leave ${many ? 'them' : 'it'} out with --channels`
+  );
+}
+
 /** Notes for the user, one line each (none where the model can be deployed as it is and its span covers the budget). */
 export function trainingNotes(t: TrainedRows): string[] {
   const notes: string[] = [];
   const bad = undeployableChannels(t.channels);
-  if (bad.length > 0)
-    notes.push(
-      `note: a gateway configuration cannot name the channel${bad.length > 1 ? 's' : ''} ${bad.map((c) => `"${c}"`).join(', ')} ` +
-        `(channel names are letters, digits, "_", "." and "-"), so no gateway can run this model as it is: rename ` +
-        `${bad.length > 1 ? 'those columns' : 'that column'} in the CSV${example(bad[0])} ` +
-        `and train again, or leave ${bad.length > 1 ? 'them' : 'it'} out with --channels`,
-    );
+  if (bad.length > 0) notes.push(`note: ${undeployableText(bad)}`);
   const perDay = t.target.falseAlarmsPerDay;
   const span = (t.rowCount ?? 0) * (t.periodMs ?? 0);
   if (perDay !== undefined && span > 0 && span < DAY_MS / perDay)

@@ -19,6 +19,8 @@ import { countedEnd, INTERRUPTIONS_TO_ROLL_BACK, readProbationMark } from '../sy
 import { readPublicKeys } from '../sync/release.js';
 import { createLogger } from '../telemetry/logger.js';
 import { reportError } from './report-error.js';
+import { undeployableChannels, undeployableText } from './training-notes.js';
+import { ModelError } from '../core/errors.js';
 import { UsageError } from './usage.js';
 
 const round4 = (v: number) => Number(v.toPrecision(4));
@@ -30,12 +32,15 @@ const printable = (text: string): string =>
 
 /**
  * A model folder on its own (validate --model): its manifest, the sha256 of its files, onnxruntime loads it and its
- * golden window scores as recorded. What a gateway would refuse, named, before a configuration names the folder.
+ * golden window scores as recorded. What a gateway would refuse, named, before a configuration names the folder; and a
+ * channel no configuration can name (a CSV's column with a space, trained as it was), which no gateway can run.
  */
 async function validateModel(dir: string): Promise<void> {
   const loaded = await loadManifest(dir);
   await (await AutoencoderModel.load(loaded, { asset: 'validate' })).close();
   const m = loaded.manifest;
+  const bad = undeployableChannels(m.input.channels.map((c) => c.name));
+  if (bad.length > 0) throw new ModelError('MODEL_INVALID', `${dir}: ${undeployableText(bad)}`);
   await readFp32Graph(loaded);
   const signed = existsSync(join(dirname(loaded.manifestPath), SIGNATURE_FILE));
   process.stdout.write(

@@ -36,6 +36,13 @@ export interface SkabTable extends TableTimes {
   readonly missing?: readonly MissingCells[];
 }
 
+/** Columns read under another name (train and eval --rename OLD=NEW): header name → the name read. */
+export type ColumnRenames = ReadonlyMap<string, string>;
+
+/** A header's names (trimmed) with the renamed ones under their new names. */
+const renamed = (names: readonly string[], rename: ColumnRenames | undefined): string[] =>
+  names.map((h) => rename?.get(h.trim()) ?? h.trim());
+
 /** A column that names the run: its name and its one value. */
 export interface RunColumn {
   readonly name: string;
@@ -119,10 +126,12 @@ export function parseSkabCsv(
      * also those that start with a digit, and ids too long for a number to hold exactly).
      */
     readonly keepText?: readonly string[];
+    /** Columns read under another name (--rename): every other option, and the table, name them by the new name. */
+    readonly rename?: ColumnRenames;
   } = {},
 ): SkabTable {
   const { separator, records, lineOf } = csvRecords(text, file);
-  const named = (records[0] ?? []).map((h) => h.trim());
+  const named = renamed(records[0] ?? [], options.rename);
   const index = indexColumns(named);
   const data = records.flatMap((r, i) => (i > 0 && r.some((c) => c.trim() !== '') ? [i] : []));
   if (data.length === 0) throw new Error(`${file}: no data rows`);
@@ -338,14 +347,14 @@ export function rowMajor(table: SkabTable, channels: readonly string[], n = tabl
  * The header of a CSV file (its first record, read as parseSkabCsv reads it, from the time column on; with no time
  * column, every column after a nameless index), read from the file's first 64 KiB.
  */
-export function csvHeader(path: string): string[] {
-  return headerFrom(path).header;
+export function csvHeader(path: string, rename?: ColumnRenames): string[] {
+  return headerFrom(path, rename).header;
 }
 
 /** The columns after the time column (with none, every column after a nameless index), as the header names them, from
  * the file's first 64 KiB: the channels and labels parseSkabCsv reads (and a split Date/Time file's `Time`). */
-export function csvDataColumns(path: string): string[] {
-  const { header, counted } = headerFrom(path);
+export function csvDataColumns(path: string, rename?: ColumnRenames): string[] {
+  const { header, counted } = headerFrom(path, rename);
   return counted ? header : header.slice(1);
 }
 
@@ -355,7 +364,7 @@ export function csvColumnsBeforeTime(path: string): string[] {
   return headerFrom(path).before;
 }
 
-function headerFrom(path: string): { header: string[]; counted: boolean; before: string[] } {
+function headerFrom(path: string, rename?: ColumnRenames): { header: string[]; counted: boolean; before: string[] } {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(64 * 1024);
@@ -365,7 +374,7 @@ function headerFrom(path: string): { header: string[]; counted: boolean; before:
     const nul = read.indexOf('\0');
     const head = nul > 200 ? read.slice(0, nul) : read;
     const [first = [], row = []] = csvRecords(head, path, 2).records;
-    const header = first.map((h) => h.trim());
+    const header = renamed(first, rename);
     const index = indexColumns(header);
     const at = timeColumnAt(header.slice(index));
     if (at >= 0) return { header: header.slice(index + at), counted: false, before: header.slice(index, index + at) };

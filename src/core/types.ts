@@ -147,4 +147,9 @@ export interface FitCurve {
   readonly xCaption?: string;
   /** The chart's title after the model's; by default "loss per epoch". */
   readonly label?: string;
+  /** What the two curves are, in the chart's legend and the page's colour key; by default training and validation
+   * loss. */
+  readonly names?: { readonly train: string; readonly validation: string };
+  /** The y axis' caption; by default "loss". */
+  readonly yCaption?: string;
 }

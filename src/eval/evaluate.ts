@@ -418,6 +418,9 @@ export interface EvalReport {
     file: string;
     f1: number;
     far: number;
+    /** The file's missed alarm rate (%) and NAB scores, as the totals' (mar, nab) over its rows alone. */
+    mar: number;
+    nab: { standard: number; low_fp: number; low_fn: number };
     delay_s: number | null;
     detected_spans: string;
     false_alarms: number;
@@ -498,6 +501,8 @@ export function summarise(
     file: relative(dir, r.file) || r.file,
     f1: r.f1,
     far: r.far,
+    mar: pointwise(r.confusion).mar,
+    nab: nabNormalised(r.nab),
     ...operatorFigures(r.operator),
     ...(r.leftOut?.length ? { left_out: r.leftOut.map((k) => ({ channel: k.name, constant: k.value })) } : {}),
     ...(r.anomalousTrainingRows ? { anomalous_training_rows: r.anomalousTrainingRows } : {}),

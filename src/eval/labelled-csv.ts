@@ -14,6 +14,7 @@ import {
   unitlessTimes,
   holdShortGaps,
   labelColumn,
+  type ColumnRenames,
   type HeldReadings,
   type RunColumn,
   type TextColumn,
@@ -67,11 +68,17 @@ export function readLabelledCsv(
   /** Columns asked for by name (a model folder's channels, --slow-channels): channels even where isNotChannel says
    * not (a column called `label` that `train --channels` took). */
   asked: readonly string[] = [],
+  /** Columns read under another name (eval --rename): `labelName` and `asked` name them by the new name. */
+  rename?: ColumnRenames,
 ): LabelledSeries {
   // Labels are read as 0 or 1 (false or true; a fault's class number reads as 1): the metrics, the changepoints and
   // the fit's choice of normal rows read them alike (a -1/1 scikit-learn label would count as normal in one and
   // anomalous in another, so it is refused).
-  const table = parseSkabCsv(text, file, { binaryLabels: true, ...(labelName ? { labelColumn: labelName } : {}) });
+  const table = parseSkabCsv(text, file, {
+    binaryLabels: true,
+    ...(labelName ? { labelColumn: labelName } : {}),
+    ...(rename ? { rename } : {}),
+  });
   const anomaly = labelName ? table.columns.get(labelName) : labelColumn(table, 'anomaly');
   if (!anomaly)
     throw new Error(

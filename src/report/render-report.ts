@@ -82,11 +82,22 @@ function swatch(colour: string, mark: LegendItem['mark']): string {
 
 /** Which colour is what, once for the whole page: what the page draws (an eval page no loss curve, a train page no
  * labels or alarms). */
+/** A model folder's first rows (eval --model --train-rows): not fitted on here, only left out of the metrics. */
+const SKIPPED_ROWS = 'rows left out of the metrics (the model was fitted elsewhere)';
+
 function colourKey(page: ReportPage): string {
   const files = page.files ?? [];
   const scored = files.length > 0;
-  const fitted = files.some((f) => f.trainRows > 0);
-  const loss = (page.training ?? []).some((t) => t.loss && t.loss.validation.length > 0);
+  const fitted = files.some((f) => f.trainRows > 0 && f.trainRowsFitted !== false);
+  const skipped = files.some((f) => f.trainRows > 0 && f.trainRowsFitted === false);
+  // The validation curve by what it is (validation loss, or the hybrid's out-of-fold error), each name once.
+  const validation = [
+    ...new Set(
+      (page.training ?? []).flatMap((t) =>
+        t.loss && t.loss.validation.length > 0 ? [t.loss.names?.validation ?? 'validation loss'] : [],
+      ),
+    ),
+  ];
   const all: [boolean, string, LegendItem['mark'], string][] = [
     [scored, COLOURS.line, 'line', 'anomaly score'],
     [true, COLOURS.threshold, 'line', 'alarm on threshold'],
@@ -94,7 +105,13 @@ function colourKey(page: ReportPage): string {
     [scored, COLOURS.label, 'shade', 'labelled anomaly'],
     [scored, COLOURS.alarm, 'band', 'alarm raised'],
     [fitted, COLOURS.train, 'shade', 'training rows (fitted on)'],
-    [loss, COLOURS.validation, 'line', 'validation loss'],
+    [skipped, COLOURS.train, 'shade', SKIPPED_ROWS],
+    ...validation.map((name): [boolean, string, LegendItem['mark'], string] => [
+      true,
+      COLOURS.validation,
+      'line',
+      name,
+    ]),
   ];
   const items = all.filter(([shown]) => shown).map(([, ...item]) => item);
   return `<div class="legend-key">${items.map(([c, m, text]) => `<span>${swatch(c, m)}${text}</span>`).join('')}</div>`;
@@ -110,25 +127,27 @@ function thresholdLines(on: number, off: number | undefined): ThresholdSpec[] {
 function trainingSection(t: TrainingReport, index: number): string {
   const parts = [`<section class="training" id="training-${index + 1}"><h2>${escapeHtml(t.title)}</h2>`];
   parts.push(`<p class="calibration">${escapeHtml(t.calibration)}</p>`);
+  for (const note of t.notes ?? []) parts.push(`<p class="note">${escapeHtml(note)}</p>`);
   const scores = t.scores.filter(Number.isFinite);
   const above = scores.filter((s) => s > t.threshold).length;
   const share = scores.length > 0 ? ` (${formatNumber((100 * above) / scores.length, 3)} %)` : '';
+  const scoresAre = t.scoresAre ?? 'held-out normal windows';
   parts.push(
-    `<p class="meta">${scores.length} held-out normal windows; ${above} of them score above the on threshold${share}.</p><div class="charts">`,
+    `<p class="meta">${scores.length} ${escapeHtml(scoresAre)}; ${above} of them score above the on threshold${share}.</p><div class="charts">`,
   );
   if (t.loss && (t.loss.train.length > 0 || t.loss.validation.length > 0))
     parts.push(lossChart(t.loss, CHART_WIDTH, 240, `${t.title}: ${t.loss.label ?? 'loss per epoch'}`));
   parts.push(
     histogramChart({
       cls: 'score-histogram',
-      label: `${t.title}: scores of held-out normal windows`,
+      label: `${t.title}: scores of ${scoresAre}`,
       width: CHART_WIDTH,
       height: 240,
       values: scores,
       thresholds: thresholdLines(t.threshold, t.offThreshold),
       logCount: 'auto',
       xCaption: 'score',
-      legend: 'held-out normal windows',
+      legend: scoresAre,
     }),
   );
   parts.push('</div></section>');
@@ -162,13 +181,18 @@ function fileSection(f: FileReport, index: number): string {
       cls: 'span-train',
       colour: COLOURS.train,
       mode: 'shade',
-      legend: 'training rows',
+      legend: f.trainRowsFitted === false ? 'left out of the metrics' : 'training rows',
     },
     { spans: labelled, cls: 'span-label', colour: COLOURS.label, mode: 'shade', legend: 'labelled anomaly' },
     { spans: alarms, cls: 'span-alarm', colour: COLOURS.alarm, mode: 'band', legend: 'alarm' },
   ];
   const when = kind === 'time' ? `${formatDateTime(f.times[0])} → ${formatDateTime(f.times[rows - 1])} · ` : '';
-  const fitted = trainRows > 0 ? ` · fitted on the first ${trainRows}` : '';
+  const fitted =
+    trainRows === 0
+      ? ''
+      : f.trainRowsFitted === false
+        ? ` · the first ${trainRows} left out of the metrics (the model was fitted elsewhere)`
+        : ` · fitted on the first ${trainRows}`;
   const meta = `${when}${rows} ${f.unit ?? 'rows'}${fitted} · ${count(labelled.length, 'labelled span')} · ${count(alarms.length, 'alarm')}`;
   const common = { width: CHART_WIDTH, left: CHART_LEFT, x, xKind: kind, xCaption: caption, spans };
   const label = `${f.file}: channels, each scaled to its own range`;

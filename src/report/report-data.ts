@@ -27,8 +27,13 @@ export interface FileReport {
   readonly threshold: number;
   /** Alarm clears below this. */
   readonly offThreshold?: number;
-  /** The first rows used for fitting (shaded). */
+  /** The first rows used for fitting (shaded), or with `trainRowsFitted` false only left out of the metrics. */
   readonly trainRows: number;
+  /**
+   * Whether the file's model was fitted on its first `trainRows` rows (eval --arch: the default), or fitted elsewhere
+   * and those rows only left out of the metrics (eval --model).
+   */
+  readonly trainRowsFitted?: boolean;
   /** 1 = labelled anomaly, per row. */
   readonly labels?: ArrayLike<number>;
   /** 1 = alarm active, per row. */
@@ -43,8 +48,12 @@ export interface TrainingReport {
   /** E.g. "hybrid model skab-hybrid". */
   readonly title: string;
   readonly loss?: FitCurve;
-  /** Scores of held-out normal windows. */
+  /** Scores of normal windows: held out, or as `scoresAre` says. */
   readonly scores: readonly number[];
+  /** What the scores are; by default "held-out normal windows". */
+  readonly scoresAre?: string;
+  /** What a reader must know about the threshold (an alarm level extrapolated beyond the rows), one line each. */
+  readonly notes?: readonly string[];
   readonly threshold: number;
   readonly offThreshold?: number;
   /** How the threshold was found, shown as text. */
@@ -68,6 +77,7 @@ export function fittedModelReport(title: string, fitted: FittedModel): TrainingR
     title,
     ...(fitted.loss ? { loss: fitted.loss } : {}),
     scores: [...fitted.heldOutScores],
+    ...(fitted.scoresAre ? { scoresAre: fitted.scoresAre } : {}),
     threshold: s.threshold,
     ...(s.off_threshold ? { offThreshold: s.off_threshold } : {}),
     calibration: s.calibration,

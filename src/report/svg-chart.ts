@@ -335,10 +335,15 @@ export function lossChart(
     x: loss.x ? Float64Array.from(loss.x) : Float64Array.from({ length: epochs }, (_, i) => i + 1),
     xKind: loss.x ? 'number' : 'integer',
     xCaption: loss.xCaption ?? 'epoch',
-    yCaption: 'loss',
+    yCaption: loss.yCaption ?? 'loss',
     series: [
-      { name: 'training loss', values: loss.train, colour: COLOURS.line, cls: 'loss-train' },
-      { name: 'validation loss', values: loss.validation, colour: COLOURS.validation, cls: 'loss-validation' },
+      { name: loss.names?.train ?? 'training loss', values: loss.train, colour: COLOURS.line, cls: 'loss-train' },
+      {
+        name: loss.names?.validation ?? 'validation loss',
+        values: loss.validation,
+        colour: COLOURS.validation,
+        cls: 'loss-validation',
+      },
     ],
   });
 }

@@ -59,6 +59,13 @@ export interface CalibrationTarget {
   readonly quantile?: number;
 }
 
+/** The alarm budget as an operator reads it. */
+export function targetText(t: CalibrationTarget): string {
+  if (t.falseAlarmsPerDay !== undefined)
+    return `${t.falseAlarmsPerDay} false alarm${t.falseAlarmsPerDay === 1 ? '' : 's'} a day of normal operation`;
+  return `the ${t.quantile} quantile of normal scores`;
+}
+
 export interface AlarmCalibration {
   /** Alarm threshold: raise when the score goes above it. */
   readonly on: number;
@@ -337,9 +344,10 @@ function targetPerRow(
       throw new Error(`calibrateAlarm: rowsPerDay must be a positive finite number (got ${rowsPerDay})`);
     // A false alarm is an episode (a run of rows above on: its clusters count, the extremal index), a false reject
     // one part: each part above on counts.
+    const s = f === 1 ? '' : 's';
     if (unit === 'parts')
-      return { perRow: f / rowsPerDay, episodes: false, text: `${f} false rejects/day at ${rowsPerDay} parts/day` };
-    return { perRow: f / rowsPerDay, episodes: true, text: `${f} false alarms/day at ${rowsPerDay} rows/day` };
+      return { perRow: f / rowsPerDay, episodes: false, text: `${f} false reject${s}/day at ${rowsPerDay} parts/day` };
+    return { perRow: f / rowsPerDay, episodes: true, text: `${f} false alarm${s}/day at ${rowsPerDay} rows/day` };
   }
   if (!(q! >= 0.5 && q! < 1)) throw new Error(`calibrateAlarm: quantile must be in [0.5, 1) (got ${q})`);
   return { perRow: 1 - q!, episodes: false, text: `quantile ${q}` };
@@ -370,6 +378,8 @@ export function calibrateAlarm(
   rowsPerDay: number,
   target: CalibrationTarget,
   unit: CalibrationUnit = 'rows',
+  /** What the scores are, in the method's words: held out, or every window's scored out of fold (hybrid, stats). */
+  scoresAre = 'held-out normal scores',
 ): AlarmCalibration {
   const goal = targetPerRow(rowsPerDay, target, unit);
   const all = checkedScores(segments);
@@ -425,7 +435,7 @@ export function calibrateAlarm(
   const method =
     `on ${fmt(on)} is the ${onRule} for ${goal.text} (score above on in ${pOn.toExponential(2)} of ${unit}` +
     `${goal.episodes ? `, extremal index ${fmt(theta)}` : ''}), from a GPD tail (shape ${fmt(fit.shape)}, scale ${fmt(fit.scale)}) ` +
-    `over u ${fmt(u)}, the top ${exceedances} of ${n} held-out normal scores (plug-in level ${fmt(pluginOn)}); ` +
+    `over u ${fmt(u)}, the top ${exceedances} of ${n} ${scoresAre} (plug-in level ${fmt(pluginOn)}); ` +
     `off ${fmt(off)} is exceeded ${OFF_RATE_MULTIPLE}× as often, never below u` +
     (clear !== undefined
       ? `; a raised alarm clears below the largest normal score ${fmt(clear)}, under off (off stays the level a sustained deviation must hold).`

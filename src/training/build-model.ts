@@ -66,6 +66,9 @@ export interface FittedModel {
   readonly loss?: FitCurve;
   /** int8 scores of the held-out normal windows, in time order (what the threshold was calibrated on). */
   readonly heldOutScores: readonly number[];
+  /** What heldOutScores are, for a person, where they are not held-out windows' (the hybrid's and stats' are every
+   * window's, cross-fitted); by default "held-out normal windows". */
+  readonly scoresAre?: string;
 }
 
 /** Writes a fitted model's folder: manifest.json, model.int8.onnx, model.fp32.onnx. */
@@ -514,4 +517,11 @@ export function goldenTolerance(score: number): number {
 /** The manifest's record of a calibration target. */
 export function targetRecord(t: CalibrationTarget): Record<string, number> {
   return t.falseAlarmsPerDay !== undefined ? { false_alarms_per_day: t.falseAlarmsPerDay } : { quantile: t.quantile! };
+}
+
+/** A manifest's record of its target (targetRecord's) as the CalibrationTarget it records. */
+export function targetOfRecord(r: Readonly<Record<string, number>>): CalibrationTarget {
+  return r.false_alarms_per_day !== undefined
+    ? { falseAlarmsPerDay: r.false_alarms_per_day }
+    : { quantile: r.quantile };
 }

@@ -15,6 +15,7 @@ import {
   textColumnsText,
   timesInMs,
   type HeldReadings,
+  type ColumnRenames,
   type SkabTable,
   type TextColumn,
 } from '../core/csv-table.js';
@@ -45,6 +46,12 @@ function leftOutNames(table: SkabTable): string {
   );
 }
 
+/** The renamed columns, for the model's record of its data; '' where none. */
+function renamesText(rename: ColumnRenames | undefined): string {
+  if (!rename || rename.size === 0) return '';
+  return ` (renamed: ${[...rename].map(([from, to]) => `${from} → ${to}`).join(', ')})`;
+}
+
 /** Rows of normal operation from a CSV: the chosen channels (default all but labels), the first `rows` rows if given.
  * */
 export function csvNormalData(
@@ -55,6 +62,8 @@ export function csvNormalData(
     readonly channels?: readonly string[];
     readonly periodMs?: number;
     readonly rows?: number;
+    /** Columns read under another name (--rename). */
+    readonly rename?: ColumnRenames;
   },
 ): NormalData & {
   readonly missing: readonly HeldReadings[];
@@ -66,7 +75,7 @@ export function csvNormalData(
    * run on without a break. */
   readonly breaks?: string;
 } {
-  const table = parseSkabCsv(text, file);
+  const table = parseSkabCsv(text, file, o.rename ? { rename: o.rename } : {});
   const available = table.header.slice(1);
   const channels = o.channels && o.channels.length > 0 ? [...o.channels] : available.filter((h) => !isNotChannel(h));
   const missing = channels.filter((c) => !table.columns.has(c));
@@ -104,7 +113,7 @@ export function csvNormalData(
   }
   return {
     name: o.name,
-    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${leftOutNames(table)}${table.countedRows ? ' (no time column: rows counted as samples)' : ''}${held.length > 0 ? ` (missing readings: ${heldText(held)})` : ''}${breaks ? ` (${breaks})` : ''}`,
+    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${renamesText(o.rename)}${leftOutNames(table)}${table.countedRows ? ' (no time column: rows counted as samples)' : ''}${held.length > 0 ? ` (missing readings: ${heldText(held)})` : ''}${breaks ? ` (${breaks})` : ''}`,
     channels,
     periodMs,
     rows,

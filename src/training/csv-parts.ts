@@ -4,7 +4,15 @@
  * flag or a part counter), each part resampled to `windowLength` points, as the gateway will see them. Pure: text in,
  * parts out; every problem names the file, the column and what is wrong.
  */
-import { isNotChannel, labelColumn, parseSkabCsv, rowMajor, timesInMs, type SkabTable } from '../core/csv-table.js';
+import {
+  isNotChannel,
+  labelColumn,
+  parseSkabCsv,
+  rowMajor,
+  timesInMs,
+  type ColumnRenames,
+  type SkabTable,
+} from '../core/csv-table.js';
 import { pauseRows, pauseText } from '../core/csv-pauses.js';
 import { MISSING_READING } from '../core/csv-cells.js';
 import { median } from '../core/measure.js';
@@ -35,6 +43,8 @@ export interface CsvPartsOptions {
    * 1; `anomaly` in any case): the column eval --label-column names, or `anomaly`.
    */
   readonly labels?: { readonly column?: string };
+  /** Columns read under another name (--rename): the cycle, id and channel names above name them by the new name. */
+  readonly rename?: ColumnRenames;
 }
 
 /** A part the cycle window could not judge (a missing reading, too short, too long), with why. */
@@ -86,6 +96,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     // The part id column as text: serial numbers, also those that start with a digit, and ids beyond a double's
     // precision; unless it is the cycle's own counter, which is read as numbers.
     ...(o.partIdChannel !== undefined && o.partIdChannel !== o.cycleChannel ? { keepText: [o.partIdChannel] } : {}),
+    ...(o.rename ? { rename: o.rename } : {}),
   });
   const cycle = columnOf(table, file, '--cycle-channel', o.cycleChannel);
   // A part id column names each part by its cell on the row the part starts on, as the gateway names it by the tag's

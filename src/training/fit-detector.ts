@@ -69,6 +69,18 @@ export interface DetectorOptions {
   readonly progress?: Progress;
 }
 
+/** What the hybrid's and stats' calibration scores are (FittedModel.scoresAre): every window's, none held out. */
+export const CROSS_FITTED_SCORES = 'normal windows, each scored out of fold (by a fit without it)';
+
+/**
+ * What the hybrid and stats fits do with their rows (fitStatistical), in words: none is held out; all are fitted on,
+ * and the alarm is calibrated on every window's out-of-fold score; the `last` rows (the validation fraction: "last 100
+ * rows") only check int8 against fp32 and give the golden window.
+ */
+export const termDetectorRowsText = (last: string): string =>
+  `all fitted on, the alarm calibrated on every window's out-of-fold score; the ${last} also check int8 against fp32 ` +
+  'and give the golden window';
+
 /** The last rows of `rowCount` that fitDetector holds out (see above); it learns from the rest. */
 export function heldOutRowsOf(rowCount: number, validationFraction: number): number {
   return Math.floor(rowCount * validationFraction);
@@ -181,7 +193,7 @@ async function fitTermDetector(
   // Calibrated on the cross-fitted scores of every window (fit-statistical.ts), not only the few held-out ones.
   const calibrate = () => {
     try {
-      return calibrateAlarm(fit.calibrationSegments, rowsPerDay, o.target);
+      return calibrateAlarm(fit.calibrationSegments, rowsPerDay, o.target, 'rows', 'out-of-fold normal scores');
     } catch (err) {
       throw new Error(`${data.source}: ${(err as Error).message}`, { cause: err });
     }
@@ -231,7 +243,7 @@ async function fitTermDetector(
     },
     training: {
       command: o.command,
-      data: `${data.source}: ${data.rowCount - heldOutRows} rows for training, the last ${heldOutRows} held out, sample period ${data.periodMs} ms`,
+      data: `${data.source}: ${data.rowCount} rows, ${termDetectorRowsText(`last ${heldOutRows} rows`)}, sample period ${data.periodMs} ms`,
       architecture: `${o.arch}: ${kinds.join(' + ')} terms${fit.autoencoder ? `; autoencoder ${fit.autoencoder.architecture}` : ''}`,
       spread_components: fit.layout.spread
         ? `${fit.layout.spread.components.count} principal components of the fast channels (above the mean variance); their variability over the whole window joins the variability term, their mean over it the level term`
@@ -273,7 +285,7 @@ async function fitTermDetector(
     golden: { input: Array.from(heldOut[0]), score: int8Scores[0], tolerance: goldenTolerance(int8Scores[0]) },
   };
   o.log(
-    `${data.name}: ${o.arch}, ${fit.trainWindows} training and ${heldOut.length} held-out windows of ${W}×${c}; slow channels ${slowNames.join(', ') || 'none'}; ` +
+    `${data.name}: ${o.arch}, ${fit.trainWindows + heldOut.length} windows of ${W}×${c}, ${termDetectorRowsText(`${heldOut.length} windows in the last ${heldOutRows} rows`)}; slow channels ${slowNames.join(', ') || 'none'}; ` +
       `alarm on ${alarm.on.toFixed(3)}, off ${alarm.off.toFixed(3)}; int8/fp32 verdict agreement ${(agree * 100).toFixed(2)} %`,
   );
   if (!o.slowChannels && slowNames.length > c / 2)
@@ -303,10 +315,14 @@ async function fitTermDetector(
             x: fit.autoencoder.ridgeCurve.ridge.map(Math.log10),
             xCaption: 'log10 ridge (× the mean variance)',
             label:
-              'leave-one-out fit, mean squared error per ridge (each channel takes the ridge of its least validation error)',
+              'leave-one-out fit, mean squared error per ridge tried, in sample and out of fold (each channel takes ' +
+              'the ridge of its least out-of-fold error)',
+            names: { train: 'in sample (fitted on every window)', validation: 'out of fold (cross-validated)' },
+            yCaption: 'mean squared error per value',
           },
         }
       : {}),
     heldOutScores: fit.calibrationSegments.flatMap((s) => Array.from(s)),
+    scoresAre: CROSS_FITTED_SCORES,
   };
 }

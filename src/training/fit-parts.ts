@@ -6,6 +6,7 @@
  * configuration cut parts the same way.
  */
 import type { Progress } from '../core/progress.js';
+import type { ColumnRenames } from '../core/csv-table.js';
 import { cycleWindowConfig, type PartCut } from '../windows/cycle/part-cut.js';
 import type { CalibrationTarget } from './alarm-calibration.js';
 import { buildInMemory, fitAutoencoderModel, type Architecture, type FittedModel } from './build-model.js';
@@ -27,6 +28,8 @@ export interface PartFitOptions {
   /** Points each part is resampled to. */
   readonly windowLength: number;
   readonly periodMs?: number;
+  /** Columns read under another name (--rename). */
+  readonly rename?: ColumnRenames;
   /** Only the parts within the first `rows` rows. */
   readonly rows?: number;
   readonly arch: Architecture;
@@ -71,6 +74,7 @@ export async function fitPartModel(
     windowLength: o.windowLength,
     ...(o.periodMs !== undefined ? { periodMs: o.periodMs } : {}),
     ...(o.rows !== undefined ? { rows: o.rows } : {}),
+    ...(o.rename ? { rename: o.rename } : {}),
   });
   const cut = `${o.cut.cycleChannel} (${o.cut.trigger})`;
   const results = o.results;

@@ -162,7 +162,7 @@ export function heldOutPartsReport(o: {
   readonly threshold: number;
   readonly rowsPerDay: number;
   readonly target: CalibrationTarget;
-  /** The budget as the calibration words it ("1 false rejects/day at 14230 parts/day"). */
+  /** The budget as the calibration words it ("1 false reject/day at 14230 parts/day"). */
   readonly targetText: string;
   /** The parts the budget expects above the threshold among the held-out ones. */
   readonly expectedInSpan: number;

@@ -109,6 +109,6 @@ describe('linewatch train refuses what it would otherwise ignore', () => {
     expect(res.code, res.stderr).toBe(0);
     const page = await readFile(join(dir, 'report', 'index.html'), 'utf8');
     expect(page).toContain('linewatch train: pump-hybrid (hybrid) on the simulator');
-    expect(page).toContain('pump-hybrid: held-out normal windows');
+    expect(page).toContain('pump-hybrid: normal windows, each scored out of fold (by a fit without it)');
   });
 });

@@ -12,14 +12,19 @@ describe('trainingNotes', () => {
     const [note] = trainingNotes({ channels: ['Current', 'Volume Flow RateRMS'], target: {} });
     expect(note).toBe(
       'note: a gateway configuration cannot name the channel "Volume Flow RateRMS" (channel names are letters, digits, ' +
-        '"_", "." and "-"), so no gateway can run this model as it is: rename that column in the CSV (e.g. ' +
-        'Volume_Flow_RateRMS) and train again, or leave it out with --channels',
+        '"_", "." and "-"), so no gateway can run this model as it is: train it again with that column renamed ' +
+        '(--rename "Volume Flow RateRMS=Volume_Flow_RateRMS"), or leave it out with --channels',
     );
   });
 
-  it('gives no example where nothing of the name is left', () => {
-    expect(trainingNotes({ channels: ['温度'], target: {} })[0]).toMatch(
-      /rename that column in the CSV and train again/,
+  it('gives a placeholder where nothing of the name is left, and one --rename per column for several', () => {
+    expect(trainingNotes({ channels: ['温度'], target: {} })[0]).toContain(
+      'train it again with that column renamed (--rename "温度=new_name"), or leave it out with --channels',
+    );
+    expect(trainingNotes({ channels: ['a b', 'c d'], target: {} })[0]).toContain(
+      'the channels "a b", "c d" (channel names are letters, digits, "_", "." and "-"), so no gateway can run this ' +
+        'model as it is: train it again with those columns renamed (--rename "a b=a_b", one --rename each), or leave ' +
+        'them out with --channels',
     );
   });
 

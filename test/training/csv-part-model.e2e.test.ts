@@ -63,7 +63,7 @@ describe('a part model trained on a CSV of normal cycles', () => {
     // About 600 parts in the hour, the last quarter held out for the calibration.
     const parts = (manifest.training.parts as { parts: number }).parts;
     expect(parts).toBeGreaterThan(550);
-    expect(manifest.score.calibration).toContain(`for 1 false rejects/day at `);
+    expect(manifest.score.calibration).toContain(`for 1 false reject/day at `);
     expect(manifest.score.details!.windows).toBe(Math.floor(parts * 0.25));
     expect(stderr).toContain(
       "the asset's window in the gateway's config: {type: cycle, trigger_channel: cycle_active, trigger: flag, part_id_channel: part_counter, min_samples: 5, max_samples: 10000}",
@@ -78,7 +78,7 @@ describe('a part model trained on a CSV of normal cycles', () => {
     expect(res.code, res.stderr).toBe(0);
     const [given, recorded] = await Promise.all([loadManifest(slower), loadManifest(model)]);
     expect(given.manifest.training.parts).toMatchObject({ parts_per_day: 1440, parts_per_day_given: true });
-    expect(given.manifest.score.calibration).toContain('for 1 false rejects/day at 1440 parts/day');
+    expect(given.manifest.score.calibration).toContain('for 1 false reject/day at 1440 parts/day');
     // A tenth of the parts a day for the same budget: each part may fail ten times as often, so the threshold is lower.
     expect(given.manifest.score.threshold).toBeLessThan(recorded.manifest.score.threshold);
   });
@@ -263,7 +263,7 @@ describe('a part model from a short recording with one part far off the others',
     // 41 held-out parts for 1 false reject in 14,230: said once, with what to do; and the fit was still improving.
     expect(stderr.match(/note: the threshold is extrapolated from few parts/g)).toHaveLength(1);
     expect(stderr).toMatch(
-      /note: the threshold is extrapolated from few parts: the budget \(1 false rejects\/day at 14230 parts\/day\) expects 0\.002881 of the 41 held-out parts above it, .* record more parts, 400 at least \(100 held out\)\n/,
+      /note: the threshold is extrapolated from few parts: the budget \(1 false reject\/day at 14230 parts\/day\) expects 0\.002881 of the 41 held-out parts above it, .* record more parts, 400 at least \(100 held out\)\n/,
     );
     expect(stderr).toMatch(
       /note: the fit stopped at its epoch limit \(60 of 60\) with the validation loss still falling: .* train again with more epochs \(--epochs 120\)\n/,

@@ -24,7 +24,7 @@ describe('linewatch train --csv', () => {
       /^hybrid: residual \+ level \+ variability terms; autoencoder leave-one-out linear autoencoder per row \(each channel rebuilt from the others/,
     );
     expect(m.training.data).toMatch(
-      /anomaly-free\.csv: first 400 rows: 300 rows for training, the last 100 held out, sample period 1000 ms$/,
+      /anomaly-free\.csv: first 400 rows: 400 rows, all fitted on, the alarm calibrated on every window's out-of-fold score; the last 100 rows also check int8 against fp32 and give the golden window, sample period 1000 ms$/,
     );
     expect(m.score).toMatchObject({ function: 'max_term_z', target: { false_alarms_per_day: 1 } });
     expect(m.score.off_threshold).toBeLessThan(m.score.threshold);

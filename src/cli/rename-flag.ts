@@ -1,0 +1,53 @@
+/**
+ * `--rename OLD=NEW` (train and eval, once per column): a CSV column read under another name, so that a recording whose
+ * column a gateway configuration cannot name (SKAB's `Volume Flow RateRMS`) trains a model a gateway can run, without
+ * editing the file. NEW follows the configuration's rule for channel names (nameSchema, the one rule).
+ */
+import { nameSchema } from '../core/config-primitives.js';
+import { isLabelColumn, type ColumnRenames } from '../core/csv-table.js';
+import { UsageError } from './usage.js';
+
+/** Commander's collector for a repeatable option: each value after the earlier ones. */
+export const collect = (value: string, earlier: string[] | undefined): string[] => [...(earlier ?? []), value];
+
+/**
+ * The --rename values as old name → new name, checked on their own: OLD=NEW (split at the last `=`: a channel name has
+ * none), NEW a channel name a configuration takes and no label column, each OLD and each NEW once.
+ */
+export function renameFlag(values: readonly string[] | undefined, labelName?: string): ColumnRenames | undefined {
+  if (values === undefined || values.length === 0) return undefined;
+  const renames = new Map<string, string>();
+  for (const value of values) {
+    const at = value.lastIndexOf('=');
+    const from = value.slice(0, at).trim();
+    const to = value.slice(at + 1).trim();
+    const flag = `--rename ${JSON.stringify(value)}`;
+    if (at < 0 || from === '' || to === '')
+      throw new UsageError(`${flag}: expected OLD=NEW, a column's name in the CSV and the name to read it under`);
+    const name = nameSchema.safeParse(to);
+    if (!name.success)
+      throw new UsageError(
+        `${flag}: "${to}" is no channel name a gateway configuration takes: ${name.error.issues[0].message}`,
+      );
+    if (isLabelColumn(to, labelName) || isLabelColumn(from, labelName))
+      throw new UsageError(`${flag}: renames a channel's column, not a label column or to a label column's name`);
+    if (renames.has(from)) throw new UsageError(`${flag}: column "${from}" is renamed twice`);
+    if ([...renames.values()].includes(to)) throw new UsageError(`${flag}: two columns renamed to "${to}"`);
+    renames.set(from, to);
+  }
+  return renames;
+}
+
+/**
+ * Refuses a rename of a column that `columns` (the CSV's, as written: `where` says whose) lacks, and one to the name of
+ * a column that keeps its own.
+ */
+export function refuseRenamesOf(renames: ColumnRenames | undefined, columns: readonly string[], where: string): void {
+  for (const [from, to] of renames ?? []) {
+    const flag = `--rename ${JSON.stringify(`${from}=${to}`)}`;
+    if (!columns.includes(from))
+      throw new UsageError(`${flag}: ${where} has no column "${from}" (columns: ${columns.join(', ')})`);
+    if (columns.includes(to) && !renames!.has(to))
+      throw new UsageError(`${flag}: ${where} has a column "${to}" already; rename to another name`);
+  }
+}
