@@ -9,6 +9,7 @@ export default tseslint.config(
       'node_modules/',
       'examples/',
       'data/',
+      'tools/tep/',
       'models/',
       '.vitest-tmp/',
       'packages/*/nodes/',
