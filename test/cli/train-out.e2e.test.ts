@@ -89,7 +89,7 @@ describe('train --out', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(existsSync(join(model, 'model.int8.onnx'))).toBe(true);
     expect(res.stderr).toContain('note: a gateway configuration cannot name the channel "Volume Flow RateRMS"');
-    expect(res.stderr).toContain('(e.g. Volume_Flow_RateRMS)');
+    expect(res.stderr).toContain('(--rename "Volume Flow RateRMS=Volume_Flow_RateRMS")');
     expect(res.stderr).toContain(
       'note: the training rows span 6.7 min, less than the 1 day the alarm budget (1 false alarm a day) allows',
     );
