@@ -78,6 +78,9 @@ const manifestFields = z.strictObject({
   }),
 });
 
+/** The lowest clear level a manifest may carry, as a share of its threshold. */
+const MIN_CLEAR_SHARE = 0.01;
+
 /** A manifest: its fields, and that they fit together (checked wherever one is read: a model folder, a release). */
 export const manifestSchema = manifestFields.superRefine((m, ctx) => {
   const c = m.input.channels.length;
@@ -94,6 +97,14 @@ export const manifestSchema = manifestFields.superRefine((m, ctx) => {
   const clearBound = m.score.off_threshold ?? m.score.threshold;
   if (m.score.clear_threshold !== undefined && !(m.score.clear_threshold < clearBound))
     problem(['score', 'clear_threshold'], `${m.score.clear_threshold} is not below score.${clearAbove} ${clearBound}`);
+  // A clear level next to nothing holds a raised alarm for good (and every later fault unannounced): a sanity bound,
+  // far below any calibration's (the largest normal score lies within about 1/12 of the threshold on SKAB's files).
+  const clearFloor = m.score.threshold * MIN_CLEAR_SHARE;
+  if (m.score.clear_threshold !== undefined && !(m.score.clear_threshold >= clearFloor))
+    problem(
+      ['score', 'clear_threshold'],
+      `${m.score.clear_threshold} is below ${MIN_CLEAR_SHARE * 100} % of score.threshold ${m.score.threshold}: a raised alarm would never clear`,
+    );
 });
 
 export type ModelManifest = z.infer<typeof manifestSchema>;

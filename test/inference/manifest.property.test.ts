@@ -36,6 +36,17 @@ describe('model manifests (property)', () => {
     expect(loaded?.manifest).toEqual(shipped);
   });
 
+  it('refuses a clear level next to nothing (an alarm that never clears), and takes one a calibration would give', async () => {
+    const score = shipped.score as { threshold: number; off_threshold?: number };
+    const { err } = await load(JSON.stringify({ ...shipped, score: { ...score, clear_threshold: 5e-324 } }));
+    expect((err as ModelError).message).toBe(
+      `model manifest ${path}: score.clear_threshold: 5e-324 is below 1 % of score.threshold ${score.threshold}: a raised alarm would never clear`,
+    );
+    const clear = (score.off_threshold ?? score.threshold) / 2;
+    const { loaded } = await load(JSON.stringify({ ...shipped, score: { ...score, clear_threshold: clear } }));
+    expect(loaded?.manifest.score.clear_threshold).toBe(clear);
+  });
+
   it.each(['../model.int8.onnx', '/etc/passwd', ' ', '.hidden', 'sub/model.int8.onnx'])(
     'refuses a model file %j that is not a plain name in the model folder',
     async (file) => {
