@@ -4,7 +4,7 @@
  * is sent again every publish interval (as an OPC UA subscription's keep-alive keeps an unchanged item fresh), for at
  * most `hold_ms` after the message that carried it: a publisher silent for longer is taken as gone, and its channel
  * goes stale as any other. A bad reading ends the hold. A value sent again keeps its publisher's clock: its stamp moves
- * on from the message's by the time since that message arrived.
+ * on from the message's by the time since that message arrived. A retained message holds only by its own stamp.
  */
 import type { Sample } from '../../core/types.js';
 
@@ -33,11 +33,19 @@ export class HeldValues {
     return this.holdMs.some((h) => h !== undefined);
   }
 
-  /** A message's sample for tag `tag`, arrived at `received`: a held tag's good value is kept, a bad one ends it. */
-  note(tag: number, sample: Sample, received: number): void {
+  /**
+   * A message's sample for tag `tag`, arrived at `received`: a held tag's good value is kept, a bad one ends it. A
+   * retained message (the broker's copy of the last one, sent at every subscribe, also long after its publisher is
+   * gone) starts a hold only where its time is in the message (`stamped`), and then runs from that time.
+   */
+  note(tag: number, sample: Sample, received: number, from: { retained?: boolean; stamped?: boolean } = {}): void {
     if (this.holdMs[tag] === undefined) return;
-    if (sample.quality === 'good') this.held.set(tag, { sample, received, sent: received });
-    else this.held.delete(tag);
+    if (sample.quality !== 'good' || (from.retained && !from.stamped)) {
+      this.held.delete(tag);
+      return;
+    }
+    const since = from.retained ? Math.min(received, sample.ts) : received;
+    this.held.set(tag, { sample, received: since, sent: received });
   }
 
   /**

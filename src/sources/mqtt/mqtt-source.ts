@@ -44,7 +44,7 @@ export interface MqttSourceDeps {
   readonly random?: () => number;
 }
 
-type MessageHandler = (topic: string, payload: Buffer) => void;
+type MessageHandler = (topic: string, payload: Buffer, packet: { retain?: boolean }) => void;
 
 /** Ends a client at once (no wait for anything in flight). */
 async function end(client: MqttClient | undefined): Promise<void> {
@@ -110,11 +110,15 @@ export class MqttSource implements Source {
 
   /** Connect, subscribe, wait until the connection is lost, clean up, back off, again. */
   private async run(onBatch: SampleHandler): Promise<void> {
-    const onMessage: MessageHandler = (topic, payload) => {
+    const onMessage: MessageHandler = (topic, payload, packet) => {
       if (!this.running) return;
       const received = this.now();
       const out = this.samples(topic, payload, received);
-      for (const { tag, sample } of out) this.held.note(tag, sample, received);
+      for (const { tag, sample } of out)
+        this.held.note(tag, sample, received, {
+          retained: packet.retain === true,
+          stamped: this.config.tags[tag].timestamp_field !== undefined,
+        });
       const batch = out.map((r) => r.sample);
       if (batch.length === 0) return;
       this.deps.metrics.sourcePolls.inc({ source: this.name });
@@ -130,7 +134,9 @@ export class MqttSource implements Source {
           client.once('close', () => resolve(`${this.label}: connection lost`));
           this.wake = () => resolve('stopped');
         });
-        await this.connected$(client);
+        const sessionPresent = await this.connected$(client);
+        // A session the broker lost (restarted, expired, taken by a copied client_id) lost the changes sent meanwhile.
+        if (!sessionPresent) this.held.clear();
         await this.subscribe(client);
         this.isConnected = true;
         this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
@@ -188,17 +194,24 @@ export class MqttSource implements Source {
     return client;
   }
 
-  /** Resolves once the broker accepted the connection; rejects with why not (errors here name the source). */
-  private connected$(client: MqttClient): Promise<void> {
+  /**
+   * Resolves once the broker accepted the connection, with whether it kept a session for this client; rejects with why
+   * not (errors here name the source).
+   */
+  private connected$(client: MqttClient): Promise<boolean> {
     return new Promise((resolve, reject) => {
+      let sessionPresent = false;
       const settle = (err?: Error) => {
         client.off('connect', onConnect);
         client.off('error', onError);
         client.off('close', onClose);
         if (err) reject(err);
-        else resolve();
+        else resolve(sessionPresent);
       };
-      const onConnect = () => settle();
+      const onConnect = (connack: { sessionPresent?: boolean }) => {
+        sessionPresent = connack.sessionPresent === true;
+        settle();
+      };
       const onError = (err: Error) =>
         settle(new Error(`${this.label}: ${brokerErrorText(err, this.config)}${protocolHint(err, this.config)}`));
       const onClose = () =>

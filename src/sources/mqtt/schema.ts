@@ -36,7 +36,7 @@ export const mqttTagSchema = z.strictObject({
     .min(1)
     .optional()
     .describe(
-      "The publisher sends this tag only when its value changes (report by exception, deadband): its last good value stands for up to this long after its message while the source is connected, sent again every publish_interval_ms, so the channel stays fresh. A publisher silent for longer is taken as gone (the channel goes stale). Needs the asset's window align hold or linear. Lost with the connection unless persistent_session (a retained last value comes back at once).",
+      'The publisher sends this tag only when its value changes (report by exception, deadband): its last good value stands for up to this long after its message while the source is connected, sent again every publish_interval_ms, so the channel stays fresh. A publisher silent for longer is taken as gone (the channel goes stale). At least twice publish_interval_ms; needs qos 1 and align hold or linear. Lost with the connection unless persistent_session and the broker kept the session. A retained message is held only by its timestamp_field, from that time.',
     ),
 });
 

@@ -40,9 +40,13 @@ tags:
     const issues: string[] = [];
     for (const [ti, tag] of source.tags.entries()) {
       issues.push(...claimChannel(ctx, source.asset, tag.channel, `${where}.tags[${ti}]`));
-      if (tag.hold_ms !== undefined && tag.hold_ms < source.publish_interval_ms)
+      if (tag.hold_ms !== undefined && tag.hold_ms < 2 * source.publish_interval_ms)
         issues.push(
-          `${where}.tags[${ti}].hold_ms: ${tag.hold_ms} ms holds the value for less than publish_interval_ms (${source.publish_interval_ms} ms), how often it is sent again: hold it for the longest time the publisher may stay silent while its value does not change`,
+          `${where}.tags[${ti}].hold_ms: ${tag.hold_ms} ms holds the value for less than twice publish_interval_ms (${source.publish_interval_ms} ms), how often it is sent again: hold it for the longest time the publisher may stay silent while its value does not change`,
+        );
+      if (tag.hold_ms !== undefined && source.qos === 0)
+        issues.push(
+          `${where}.tags[${ti}].hold_ms: with qos 0 a lost change would leave the value before it held as current: set qos 1`,
         );
     }
     if (source.persistent_session && source.client_id === undefined)

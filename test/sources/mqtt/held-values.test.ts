@@ -57,4 +57,15 @@ describe('HeldValues', () => {
     expect(new HeldValues([undefined, undefined], 1000).any).toBe(false);
     expect(new HeldValues([undefined, 60_000], 1000).any).toBe(true);
   });
+
+  it('a retained message (the broker replays it at every subscribe) holds only by its own stamp', () => {
+    const held = new HeldValues([60_000, 60_000], 1000);
+    // No stamp in the message: delivered, not held (its publisher may be gone for days).
+    held.note(0, reading('temperature', 41.5, T0), T0, { retained: true, stamped: false });
+    // Stamped 50 s before it came: held for the 10 s its hold has left.
+    held.note(1, reading('pressure', 3, T0 - 50_000), T0, { retained: true, stamped: true });
+    expect(held.due(T0 + 1000)).toEqual([{ ...reading('pressure', 3, T0 + 1000), received: T0 + 1000 }]);
+    expect(held.due(T0 + 10_000).map((s) => s.channel)).toEqual(['pressure']);
+    expect(held.due(T0 + 10_001)).toEqual([]);
+  });
 });

@@ -150,10 +150,15 @@ describe('mqtt source configuration', () => {
     ]);
   });
 
-  it('a tag published on change (hold_ms) holds at least a publish interval, and only on a time grid', async () => {
+  it('a tag published on change (hold_ms) holds at least two publish intervals, at qos 1, and only on a time grid', async () => {
     const held = '      - { channel: flow, topic: plant/pump-1, field: flow, hold_ms: 500 }';
     expect(await issuesOf(config('    publish_interval_ms: 1000', held, 'pump-1'))).toEqual([
-      'sources[2].tags[0].hold_ms: 500 ms holds the value for less than publish_interval_ms (1000 ms), how often it is sent again: hold it for the longest time the publisher may stay silent while its value does not change',
+      'sources[2].tags[0].hold_ms: 500 ms holds the value for less than twice publish_interval_ms (1000 ms), how often it is sent again: hold it for the longest time the publisher may stay silent while its value does not change',
+    ]);
+    expect(
+      await issuesOf(config('    publish_interval_ms: 1000\n    qos: 0', held.replace('500', '2000'), 'pump-1')),
+    ).toEqual([
+      'sources[2].tags[0].hold_ms: with qos 0 a lost change would leave the value before it held as current: set qos 1',
     ]);
     const long = held.replace('500', '600000');
     const { config: onGrid } = await parseConfig(
