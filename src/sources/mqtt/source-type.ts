@@ -44,6 +44,10 @@ tags:
         issues.push(
           `${where}.tags[${ti}].hold_ms: ${tag.hold_ms} ms holds the value for less than twice publish_interval_ms (${source.publish_interval_ms} ms), how often it is sent again: hold it for the longest time the publisher may stay silent while its value does not change`,
         );
+      if (tag.hold_ms !== undefined && /[+#]/.test(tag.topic))
+        issues.push(
+          `${where}.tags[${ti}].hold_ms: topic ${tag.topic} is a filter, and one held value stands for whichever publisher sent last: hold a tag on one topic`,
+        );
       if (tag.hold_ms !== undefined && source.qos === 0)
         issues.push(
           `${where}.tags[${ti}].hold_ms: with qos 0 a lost change would leave the value before it held as current: set qos 1`,

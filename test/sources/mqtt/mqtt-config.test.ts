@@ -160,6 +160,10 @@ describe('mqtt source configuration', () => {
     ).toEqual([
       'sources[2].tags[0].hold_ms: with qos 0 a lost change would leave the value before it held as current: set qos 1',
     ]);
+    const wildcard = '      - { channel: flow, topic: plant/+/pump-1, field: flow, hold_ms: 600000 }';
+    expect(await issuesOf(config('    publish_interval_ms: 200', wildcard, 'pump-1'))).toEqual([
+      'sources[2].tags[0].hold_ms: topic plant/+/pump-1 is a filter, and one held value stands for whichever publisher sent last: hold a tag on one topic',
+    ]);
     const long = held.replace('500', '600000');
     const { config: onGrid } = await parseConfig(
       config('    publish_interval_ms: 200', long, 'pump-1'),
