@@ -47,6 +47,6 @@ describe('--rename', () => {
     expect(() => refuseRenamesOf(renameFlag(['Current=Voltage']), SKAB, '--data d')).toThrow(
       '--rename "Current=Voltage": --data d has a column "Voltage" already; rename to another name',
     );
-    expect(() => refuseRenamesOf(renameFlag(['Current=Voltage', 'Voltage=Current']), SKAB, '--data d')).not.toThrow();
+    expect(refuseRenamesOf(renameFlag(['Current=Voltage', 'Voltage=Current']), SKAB, '--data d')).toBeUndefined();
   });
 });

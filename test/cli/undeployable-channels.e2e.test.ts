@@ -45,7 +45,7 @@ describe('a channel no configuration can name', () => {
       'Voltage',
       'flow_rms',
     ]);
-    expect(m.training.data).toMatch(/anomaly-free\.csv: first 1500 rows \(renamed: Volume Flow RateRMS → flow_rms\): /);
+    expect(m.training.data).toContain('anomaly-free.csv: first 1500 rows (renamed: Volume Flow RateRMS → flow_rms): ');
     const validated = await runCli(['validate', '--model', out]);
     expect([validated.code, validated.stderr]).toEqual([0, '']);
     expect(validated.stdout).toMatch(
