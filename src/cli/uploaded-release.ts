@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { redactCredentials } from '../core/redact.js';
 import { downloadRelease } from '../sync/release-download.js';
-import { readReleaseDir, type ReleaseFiles } from '../sync/release-reader.js';
+import { MANIFEST_FILE, readReleaseDir, SIGNATURE_FILE, type ReleaseFiles } from '../sync/release-reader.js';
 
 const SKIP = 'or --no-url-check where this machine cannot reach the URL the gateways use';
 
@@ -30,9 +30,9 @@ export async function checkUploaded(folder: string, modelPath: string, url: stri
       `--url ${shown}: ${redactCredentials(remote.unread.join('; '))}; upload the whole release folder there (${SKIP})`,
     );
   const local = await readReleaseDir(folder);
-  const files: [keyof ReleaseFiles & ('manifest' | 'signature' | 'model'), string][] = [
-    ['manifest', 'manifest.json'],
-    ['signature', 'manifest.sig'],
+  const files: ['manifest' | 'signature' | 'model', string][] = [
+    ['manifest', MANIFEST_FILE],
+    ['signature', SIGNATURE_FILE],
     ['model', basename(modelPath)],
   ];
   const differ = files.filter(([key]) => !Buffer.from(local[key]).equals(Buffer.from(remote[key]))).map(([, n]) => n);

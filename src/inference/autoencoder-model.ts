@@ -8,6 +8,7 @@
 import type { Model } from '../core/components.js';
 import { ModelError } from '../core/errors.js';
 import type { ScoreResult, Window } from '../core/types.js';
+import { scaledClearLevel } from '../core/verdict.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { LoadedManifest, ModelManifest } from './manifest.js';
 import { createSession, ort, type CreatedSession, type ExecutionProvider } from './onnx-session.js';
@@ -67,10 +68,10 @@ export class AutoencoderModel implements Model {
     this.threshold = threshold ?? manifest.score.threshold;
     this.features = this.channels.length * this.windowLength;
     // An asset's own threshold (config) keeps the manifest's on/off ratio.
-    const off = manifest.score.off_threshold;
-    this.offThreshold = off === undefined ? undefined : (off / manifest.score.threshold) * this.threshold;
-    const clear = manifest.score.clear_threshold;
-    this.clearThreshold = clear === undefined ? undefined : (clear / manifest.score.threshold) * this.threshold;
+    const scaled = (level: number | undefined) =>
+      level === undefined ? undefined : scaledClearLevel(level, manifest.score.threshold, this.threshold);
+    this.offThreshold = scaled(manifest.score.off_threshold);
+    this.clearThreshold = scaled(manifest.score.clear_threshold);
     this.provider = provider;
   }
 

@@ -38,6 +38,7 @@ import type { ModelUpdateEvent } from '../sync/update-outcome.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import type { AssetPipeline } from './asset-pipeline.js';
+import { alarmJournal } from './journal-answer.js';
 
 export interface GatewayTopics {
   /** One batch of samples from one source. */
@@ -70,7 +71,7 @@ export interface GatewayComponents {
 /** Subscribes the gateway's components to the bus, in the order above; returns what unsubscribes them all. */
 export function wireGateway(bus: Subscribable<GatewayTopics>, c: GatewayComponents): () => void {
   const { logger } = c;
-  const journal = c.sinks.find((s) => s.journaled !== undefined);
+  const journal = alarmJournal(c.sinks);
   const subscriptions = [
     ...c.pipelines.map((p) => bus.subscribe('samples', (batch) => p.push(batch))),
     bus.subscribe('scores', (scores) => logScores(logger, scores)),

@@ -35,7 +35,7 @@ import {
 import { acquireAssetModels } from './asset-models.js';
 import { subscriberErrorReporter, wireGateway, type GatewayTopics } from './gateway-wiring.js';
 import { scheduleHealth, type HealthTarget } from './health-schedule.js';
-import { journaledCommand } from './journal-answer.js';
+import { alarmJournal, journaledCommand } from './journal-answer.js';
 import { SinkWatch, WatchedQueue, type SinkStatus } from './sink-watch.js';
 
 export type { GatewayTopics } from './gateway-wiring.js';
@@ -364,10 +364,7 @@ export class Gateway {
     if (alarm !== ANOMALY_ALARM)
       throw new CommandError(404, `asset ${asset} has no alarm "${alarm}" (alarms: ${ANOMALY_ALARM})`);
     const event = pipeline.command({ ...request, ts: Date.now() });
-    return journaledCommand(
-      this.sinks.find((s) => s.journaled !== undefined),
-      event,
-    );
+    return journaledCommand(alarmJournal(this.sinks), event);
   }
 
   /** The asset's pipeline; a 404 naming the assets there are where there is none of that name. */

@@ -10,6 +10,11 @@ import type { Sink } from '../core/components.js';
 import { CommandError } from '../core/errors.js';
 import type { AlarmEvent } from '../core/types.js';
 
+/** The sink that journals alarm transitions (the local store), if the gateway has one. */
+export function alarmJournal(sinks: readonly Sink[]): Sink | undefined {
+  return sinks.find((s) => s.journaled !== undefined);
+}
+
 /** `event` once `journal` has it on disk (at once without a journal); a CommandError 503 where it could not. */
 export async function journaledCommand(journal: Sink | undefined, event: AlarmEvent): Promise<AlarmEvent> {
   try {
