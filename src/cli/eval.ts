@@ -40,7 +40,7 @@ import { refuseGiven, UsageError } from './usage.js';
 import { isPartResultsHeader } from '../eval/part-results.js';
 import { evalParts, partEvalCut, partResultsFlag } from './eval-parts.js';
 import { refusePartFlagsWithoutCycle } from './train-parts.js';
-import { refuseRenamesOf, renameFlag } from './rename-flag.js';
+import { refuseRenamesOf, renameFlag, renameHint } from './rename-flag.js';
 import { folderModel, refuseFitFlagsWithModel, withoutFile, type EvalOptions } from './eval-options.js';
 export type { EvalOptions } from './eval-options.js';
 import { targetText } from '../training/alarm-calibration.js';
@@ -258,7 +258,8 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       const reason =
         missing.length > 0
           ? `the model ${opts.model} needs channel(s) ${missing.join(', ')}; the file has ${series.channels.join(', ')}` +
-            heldAsText(missing, series.textColumns)
+            heldAsText(missing, series.textColumns) +
+            renameHint(missing, series.channels, modelChannels ?? [])
           : slowText
             ? `--slow-channels ${detector!.slowChannels!.join(',')}${slowText}`
             : modelPeriodMs !== undefined && series.periodMs !== modelPeriodMs

@@ -51,3 +51,15 @@ export function refuseRenamesOf(renames: ColumnRenames | undefined, columns: rea
       throw new UsageError(`${flag}: ${where} has a column "${to}" already; rename to another name`);
   }
 }
+
+/**
+ * What to add where a model lacks channels a file has under other names: with one channel missing and one column the
+ * model does not read, the --rename that reads it under the model's name (a guess the user checks, so only then);
+ * otherwise the flag's form.
+ */
+export function renameHint(missing: readonly string[], columns: readonly string[], modelChannels: readonly string[]) {
+  const unread = columns.filter((c) => !modelChannels.includes(c));
+  if (missing.length === 1 && unread.length === 1)
+    return ` (if column "${unread[0]}" holds ${missing[0]}: --rename "${unread[0]}=${missing[0]}")`;
+  return unread.length > 0 ? ' (a column holding one under another name: --rename COLUMN=CHANNEL)' : '';
+}
