@@ -4,12 +4,13 @@
  * Pointwise: confusion counts summed over files; F1 = TP / (TP + (FP + FN) / 2),
  * FAR = 100·FP / (FP + TN), MAR = 100·FN / (FN + TP).
  *
- * Changepoints, NAB-style: a window [cp, cp + windowS] after each true changepoint; predicted
- * changepoints are the rising and falling edges of the binary prediction. The first prediction
- * inside a window scores from A_tp (1, at the window start) down to A_fp (at its end) along a
- * scaled sigmoid; later predictions in the same window score nothing; every prediction outside all
- * windows adds A_fp; every window with no prediction adds A_fn. Normalised over all windows:
- * 100·(S − n·A_fn) / (n·A_tp − n·A_fn).
+ * Changepoints, NAB as SKAB's reference scores it (its `chp_score`, window "righter"): a window [cp, cp + window]
+ * after each true changepoint; where a window reaches the next one's start, that one starts at its end instead (the
+ * reference's "cut right window"). Predicted changepoints are the rising and falling edges of the binary prediction,
+ * and its first row when that is 1. In each window the first predicted changepoint in it (ends included: one on the
+ * boundary two windows share counts in both) scores from A_tp at the window start down to A_fp at its end along the
+ * reference's tanh curve; later ones in the window score nothing; every predicted changepoint in no window adds A_fp;
+ * every window with none adds A_fn. Normalised over all windows: 100·(S − n·A_fn) / (n·A_tp − n·A_fn).
  */
 
 export interface Confusion {
@@ -55,17 +56,34 @@ export const NAB_PROFILES: Readonly<Record<'standard' | 'low_fp' | 'low_fn', Nab
   low_fn: { tp: 1, fp: -0.11, fn: -2 },
 };
 
-/** Indices (into the series) where the binary prediction rises or falls. */
+/** Indices (into the series) where the binary prediction rises or falls, and 0 where it starts at 1 (the reference
+ * takes the prediction's first value as its first change). */
 export function predictedChangepoints(predicted: ArrayLike<number>): number[] {
-  const out: number[] = [];
+  const out: number[] = predicted.length > 0 && predicted[0] > 0 ? [0] : [];
   for (let i = 1; i < predicted.length; i++) if (predicted[i] > 0 !== predicted[i - 1] > 0) out.push(i);
   return out;
 }
 
-/** 1 at the window start, 0 at its end, along a sigmoid (steepest at the middle). */
-export function scaledSigmoid(relative: number): number {
-  const s = (x: number) => 1 / (1 + Math.exp(10 * (x - 0.5)));
-  return (s(relative) - s(1)) / (s(0) - s(1));
+/** The reference's credit for a detection at `relative` (0: window start, 1: its end): 1 down to 0 along
+ * (1 − tanh(x) / tanh(π/2)) / 2, x from −π/2 to π/2 over 1000 steps, the step ⌊1000·relative⌋ (at most the last). */
+export function nabCredit(relative: number): number {
+  const steps = 1000;
+  const k = Math.min(steps - 1, Math.max(0, Math.floor(relative * steps)));
+  const x = -Math.PI / 2 + (Math.PI * k) / (steps - 1);
+  return (1 - Math.tanh(x) / Math.tanh(Math.PI / 2)) / 2;
+}
+
+/** NAB's windows: [t, t + windowLength] after each true changepoint, a window that the one before reaches starting
+ * at that one's end. */
+export function nabWindows(
+  times: ArrayLike<number>,
+  truth: ArrayLike<number>,
+  windowLength: number,
+): [number, number][] {
+  const windows: [number, number][] = [];
+  for (let i = 0; i < truth.length; i++) if (truth[i] > 0) windows.push([times[i], times[i] + windowLength]);
+  for (let w = 1; w < windows.length; w++) if (windows[w - 1][1] >= windows[w][0]) windows[w][0] = windows[w - 1][1];
+  return windows;
 }
 
 export interface NabTally {
@@ -85,22 +103,20 @@ export function nabTally(
   predicted: ArrayLike<number>,
   windowLength: number,
 ): NabTally {
-  const windows: [number, number][] = [];
-  for (let i = 0; i < truth.length; i++) if (truth[i] > 0) windows.push([times[i], times[i] + windowLength]);
+  const windows = nabWindows(times, truth, windowLength);
+  const at = predictedChangepoints(predicted).map((i) => times[i]);
+  const profiles = Object.entries(NAB_PROFILES) as [keyof typeof NAB_PROFILES, NabProfile][];
   const score = { standard: 0, low_fp: 0, low_fn: 0 };
-  const hit = new Array<boolean>(windows.length).fill(false);
-  for (const idx of predictedChangepoints(predicted)) {
-    const t = times[idx];
-    const w = windows.findIndex(([a, b]) => t >= a && t <= b);
-    for (const [name, p] of Object.entries(NAB_PROFILES) as [keyof typeof NAB_PROFILES, NabProfile][]) {
-      if (w < 0) score[name] += p.fp;
-      else if (!hit[w]) score[name] += p.fp + (p.tp - p.fp) * scaledSigmoid((t - windows[w][0]) / windowLength);
-    }
-    if (w >= 0) hit[w] = true;
+  const add = (of: (p: NabProfile) => number) => {
+    for (const [name, p] of profiles) score[name] += of(p);
+  };
+  for (const [a, b] of windows) {
+    const first = at.find((t) => t >= a && t <= b);
+    if (first === undefined) add((p) => p.fn);
+    else add((p) => p.fp + (p.tp - p.fp) * nabCredit(b > a ? (first - a) / (b - a) : 0));
   }
-  for (const [name, p] of Object.entries(NAB_PROFILES) as [keyof typeof NAB_PROFILES, NabProfile][]) {
-    score[name] += hit.filter((h) => !h).length * p.fn;
-  }
+  const outside = at.filter((t) => !windows.some(([a, b]) => t >= a && t <= b)).length;
+  add((p) => outside * p.fp);
   return { score, windows: windows.length };
 }
 

@@ -5,8 +5,8 @@ import {
   nabNormalised,
   nabTally,
   pointwise,
+  nabCredit,
   predictedChangepoints,
-  scaledSigmoid,
 } from '../../src/eval/metrics.js';
 
 describe('pointwise metrics', () => {
@@ -32,10 +32,13 @@ describe('NAB changepoint score', () => {
   const truth = times.map((t) => (t === 50 || t === 150 ? 1 : 0));
   const step = (from: number, to: number) => times.map((t) => (t >= from && t < to ? 1 : 0));
 
-  it('the sigmoid runs from 1 at the window start to 0 at its end', () => {
-    expect(scaledSigmoid(0)).toBeCloseTo(1, 10);
-    expect(scaledSigmoid(1)).toBeCloseTo(0, 10);
-    expect(scaledSigmoid(0.5)).toBeCloseTo(0.5, 10);
+  it("the credit follows SKAB's reference curve: 1 at the window start, 0 at its end, tanh in 1000 steps", () => {
+    // (1 − tanh(x) / tanh(π/2)) / 2 at x = −π/2 + π·k/999, k = ⌊1000·relative⌋ (numpy's linspace, as the reference).
+    expect(nabCredit(0)).toBeCloseTo(1, 12);
+    expect(nabCredit(1)).toBeCloseTo(0, 12);
+    expect(nabCredit(0.25)).toBeCloseTo(0.8572721089742168, 12);
+    expect(nabCredit(1 / 3)).toBeCloseTo(0.7619372810117109, 12);
+    expect(nabCredit(0.5)).toBeCloseTo(0.4991427992174627, 12);
   });
 
   it('predicting both changepoints at once scores 100', () => {
@@ -58,10 +61,11 @@ describe('NAB changepoint score', () => {
   });
 
   it('a late detection scores less, a false edge costs A_fp, a missed window costs A_fn', () => {
-    // Rise at 80 (30 s into the first window: half credit), fall at 120 (between windows: A_fp); window 2 missed.
+    // Rise at 80 (30 s into the first window: about half credit), fall at 120 (between windows: A_fp); window 2
+    // missed.
     const t = nabTally(times, truth, step(80, 120), 60);
     const s = t.score.standard;
-    expect(s).toBeCloseTo(-0.11 + 1.11 * 0.5 - 0.11 - 1, 6);
+    expect(s).toBeCloseTo(-0.11 + 1.11 * 0.4991427992174627 - 0.11 - 1, 10);
     expect(predictedChangepoints(step(80, 120))).toEqual([80, 120]);
   });
 
@@ -69,6 +73,29 @@ describe('NAB changepoint score', () => {
     const pred = times.map((t) => (t === 50 || t === 52 ? 1 : 0)); // edges at 50, 51, 52, 53
     const t = nabTally(times, truth, pred, 60);
     expect(t.score.standard).toBeCloseTo(1 - 1, 6); // window 1 hit at its start, window 2 missed
+  });
+
+  it('a change on the boundary of two touching windows counts in both', () => {
+    // Changepoints 60 s apart (SKAB's valve files): windows [50, 110] and [110, 170]. The rise at 110 ends the first
+    // window (credit A_fp) and starts the second (A_tp); the fall at 180 lies in neither.
+    const touching = times.map((t) => (t === 50 || t === 110 ? 1 : 0));
+    expect(nabTally(times, touching, step(110, 180), 60).score.standard).toBeCloseTo(-0.11 + 1 - 0.11, 10);
+  });
+
+  it('a window the one before overlaps starts at its end', () => {
+    // Changepoints at 50 and 80: windows [50, 110] and [110, 140]. Nothing in the first (A_fn); the rise at 120 lies a
+    // third into the second; the fall at 190 in neither (A_fp).
+    const close = times.map((t) => (t === 50 || t === 80 ? 1 : 0));
+    const t = nabTally(times, close, step(120, 190), 60);
+    expect(t.windows).toBe(2);
+    expect(t.score.standard).toBeCloseTo(-1 + (-0.11 + 1.11 * 0.7619372810117109) - 0.11, 10);
+  });
+
+  it('a prediction that starts at 1 changes at its first row', () => {
+    // The reference's change series takes the prediction's first value: a rise at 0 and a fall at 20, both outside
+    // the windows, and both windows missed.
+    expect(predictedChangepoints(step(0, 20))).toEqual([0, 20]);
+    expect(nabTally(times, truth, step(0, 20), 60).score.standard).toBeCloseTo(-0.22 - 2, 10);
   });
 
   it('sums over files before normalising', () => {
