@@ -59,6 +59,9 @@ export function alarmEvent(t: AlarmTransition, ctx: AlarmEventContext): AlarmEve
     message = `${name}: anomaly score ${score.toFixed(3)} above its clear level ${t.sustained.clear.toFixed(3)} for ${t.sustained.forMs} ms, below the threshold ${threshold.toFixed(3)}: a sustained deviation; top contributors: ${shares}`;
   } else if (t.cause === 'condition' && t.to === 'unack_active') {
     message = `${name}: anomaly score ${score.toFixed(3)} above threshold ${threshold.toFixed(3)}${forMs(ctx.settings.on_delay_ms)}; top contributors: ${shares}`;
+  } else if (t.cause === 'condition' && t.settled) {
+    const { clear, release, forMs: below } = t.settled;
+    message = `${name}: anomaly score below its clear level ${clear.toFixed(3)} for ${below} ms, not back below the largest normal score ${release.toFixed(3)}: settled, no longer held (${t.from} → ${t.to})`;
   } else if (t.cause === 'condition') {
     const clear = releaseLevel(
       { clearRatio: ctx.settings.clear_ratio },

@@ -16,7 +16,11 @@
  * above the clear level that long (and at least the on delay) also raises it (a deviation that persists below the
  * threshold). Where the model's `clearThreshold` (its largest normal score) lies below the clear level and the alarm
  * sets no ratio, a raised alarm clears only below it (releaseLevel): a score above every normal score is not back to
- * normal; the clear level still sets what a sustained deviation must hold. The raising delays count scores in a row:
+ * normal; the clear level still sets what a sustained deviation must hold. That hold lasts at most the sustain time
+ * (none without one), the mirror of the sustain rule: once the score has stayed below the clear level that long, the
+ * alarm clears there after the off delay as it would without the hold, so a plant that settles above its largest
+ * normal score after a fault (a new steady state) cannot keep an alarm active, and hide the next fault, for good. The
+ * raising delays count scores in a row:
  * windows that could not be scored in between (a `gap`) start them again, so two high scores either side of a
  * source's outage are not taken for a score that stayed high.
  * A latching alarm stays active after the condition clears until an operator acknowledges and
@@ -79,6 +83,10 @@ export interface AlarmTransition {
   /** Present when the sustain rule raised it (the score stayed above its clear level, not above the threshold for the
    * on delay): the clear level and how long the score has been above it. */
   readonly sustained?: { readonly clear: number; readonly forMs: number };
+  /** Present when the hold ran out (the score stayed below the clear level for the sustain time but above the
+   * model's largest normal score, where a raised alarm otherwise clears): the clear level, the largest normal score
+   * and how long the score has been below the clear level. */
+  readonly settled?: { readonly clear: number; readonly release: number; readonly forMs: number };
   /** Into `shelved`: when the shelve ends. */
   readonly shelvedUntil?: number;
 }
@@ -121,6 +129,7 @@ export class AlarmStateMachine {
   private condition = false;
   private aboveSince: number | undefined;
   private belowSince: number | undefined;
+  private underClearSince: number | undefined;
   private elevatedSince: number | undefined;
   private shelvedUntil: number | undefined;
 
@@ -201,6 +210,8 @@ export class AlarmStateMachine {
     else this.aboveSince = undefined;
     if (score < release) this.belowSince ??= ts;
     else this.belowSince = undefined;
+    if (score < clear) this.underClearSince ??= ts;
+    else this.underClearSince = undefined;
     if (score > clear) this.elevatedSince ??= ts;
     else this.elevatedSince = undefined;
     // The sustain rule never raises sooner than the on delay would: the on delay is the least time any raise waits.
@@ -213,11 +224,18 @@ export class AlarmStateMachine {
         return this.go('unack_active', ts, 'condition', undefined, above ? undefined : { clear, forMs: elevatedMs });
       return {};
     }
-    if (this.condition && this.belowSince !== undefined && ts - this.belowSince >= this.def.offDelayMs) {
+    if (!this.condition) return {};
+    const cleared = this.belowSince !== undefined && ts - this.belowSince >= this.def.offDelayMs;
+    // The hold below the clear level lasts the sustain time, as a sustained deviation must last to raise; after it the
+    // alarm clears below the clear level for the off delay, as it would without the hold.
+    const underMs = this.underClearSince === undefined ? -1 : ts - this.underClearSince;
+    const settled = !cleared && release < clear && underMs >= sustain + this.def.offDelayMs;
+    if (cleared || settled) {
       this.condition = false;
       if (this.def.latching) return {};
-      if (this.current === 'unack_active') return this.go('rtn_unack', ts, 'condition');
-      if (this.current === 'ack_active') return this.go('normal', ts, 'condition');
+      const how = settled ? { clear, release, forMs: underMs } : undefined;
+      if (this.current === 'unack_active') return this.go('rtn_unack', ts, 'condition', undefined, undefined, how);
+      if (this.current === 'ack_active') return this.go('normal', ts, 'condition', undefined, undefined, how);
     }
     return {};
   }
@@ -267,6 +285,7 @@ export class AlarmStateMachine {
     cause: TransitionCause,
     op?: { kind: string; by: string; comment?: string },
     sustained?: AlarmTransition['sustained'],
+    settled?: AlarmTransition['settled'],
   ): AlarmResult {
     const from = this.current;
     this.current = to;
@@ -282,6 +301,7 @@ export class AlarmStateMachine {
           ? { command: op.kind as OperatorCommand, by: op.by, ...(op.comment ? { comment: op.comment } : {}) }
           : {}),
         ...(sustained ? { sustained } : {}),
+        ...(settled ? { settled } : {}),
         ...(to === 'shelved' ? { shelvedUntil: this.shelvedUntil } : {}),
       },
     };

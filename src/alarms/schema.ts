@@ -28,7 +28,7 @@ export const alarmSettingsSchema = z
       .min(0)
       .optional()
       .describe(
-        "Raise also when the score stays above its clear level this long (and at least on_delay_ms), below the threshold: a deviation that persists. Default: the span of the model's window (window_length × sample_period_ms) for sliding windows, off for cycle windows (parts); 0: only the threshold raises.",
+        "Raise also when the score stays above its clear level this long (and at least on_delay_ms), below the threshold: a deviation that persists. Default: the span of the model's window (window_length × sample_period_ms) for sliding windows, off for cycle windows (parts); 0: only the threshold raises. It also bounds how long the largest normal score holds a raised alarm (clear_ratio).",
       ),
     clear_ratio: z
       .number()
@@ -36,7 +36,7 @@ export const alarmSettingsSchema = z
       .max(1)
       .optional()
       .describe(
-        "Clear below clear_ratio × threshold; default: the model's calibrated off threshold (manifest score.off_threshold), or its largest normal score where that is lower (score.clear_threshold; the off threshold still sets what the sustain rule reads), else 0.8.",
+        "Clear below clear_ratio × threshold; default: the model's calibrated off threshold (manifest score.off_threshold), or its largest normal score where that is lower (score.clear_threshold; the off threshold still sets what the sustain rule reads) until the score has stayed below the off threshold for sustain_ms (none without it: a plant settled above its largest normal score is let go), else 0.8.",
       ),
     latching: z
       .boolean()

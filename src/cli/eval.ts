@@ -392,7 +392,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           : `detector: ${detector!.arch}, fitted on the first ${trainRows} rows of each file (${rowsUse(detector!.arch, detector!.validationFraction)}), alarm calibrated for ${targetText(detector!.target)}; one configuration for every file; causal\n`,
       );
       process.stdout.write(
-        `alarm, as a gateway raises it: raised when the score stays above the model's alarm threshold for ${delays.onDelayMs} ms (alarm.on_delay_ms), or above its clear level for ${delays.sustainMs === undefined ? "a window's span" : `${delays.sustainMs} ms`} (alarm.sustain_ms); cleared when it stays below the clear level, or the model's largest normal score where that is lower, for ${delays.offDelayMs} ms (alarm.off_delay_ms)\n`,
+        `alarm, as a gateway raises it: raised when the score stays above the model's alarm threshold for ${delays.onDelayMs} ms (alarm.on_delay_ms), or above its clear level for ${delays.sustainMs === undefined ? "a window's span" : `${delays.sustainMs} ms`} (alarm.sustain_ms); cleared when it stays below the clear level, or the model's largest normal score where that is lower, for ${delays.offDelayMs} ms (alarm.off_delay_ms); that lower level holds it for at most the sustain time\n`,
       );
     }
     if (opts.report) {

@@ -36,7 +36,8 @@
  *    normal values. A wobble around `on` above `off` is one episode, so hysteresis only lowers the episode rate;
  *  - `clear`: where `off` lies above the largest calibration score, a raised alarm clears only below that score (the
  *    largest normal score: above it the score is above anything normal operation gave, so not back among normal
- *    values); `off` stays the level the sustain rule reads. It only holds a raised alarm, so it raises none;
+ *    values); `off` stays the level the sustain rule reads. It only holds a raised alarm, so it raises none, and
+ *    for at most the sustain time (the alarm state machine): a plant settled above it after a fault is let go;
  *  - when the target allows less than one episode (or exceedance, for a quantile) in the whole calibration span, `on`
  *    is strictly above the largest held-out score (the predictive level almost always is; this is a floor);
  *  - a constant score (a perfectly quiet channel, all zeros) has no tail: an Error telling the caller to set `on` by

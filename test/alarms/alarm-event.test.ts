@@ -74,6 +74,21 @@ describe('alarm event', () => {
     );
   });
 
+  it('an alarm the hold let go says so: below the clear level that long, still above the largest normal score', () => {
+    const settled = {
+      from: 'ack_active',
+      to: 'normal',
+      ts: 40_000,
+      cause: 'condition',
+      conditionActive: false,
+      settled: { clear: 0.6, release: 0.4, forMs: 37_000 },
+    } as const;
+    const latest = { score: 0.5, threshold: 1, offThreshold: 0.6, clearThreshold: 0.4, contributions: [] };
+    expect(alarmEvent(settled, { asset: 'pump-1', alarm: 'anomaly', settings, threshold: 1, latest }).message).toBe(
+      'pump-1: anomaly score below its clear level 0.600 for 37000 ms, not back below the largest normal score 0.400: settled, no longer held (ack_active → normal)',
+    );
+  });
+
   it('an autoencoder has no kinds: share only, and the event has no topKinds', () => {
     expect(shareText({ channel: 'flow', share: 0.426 })).toBe('flow 43%');
     const latest = { score: 2, threshold: 1, contributions: [{ channel: 'flow', share: 0.426 }] };

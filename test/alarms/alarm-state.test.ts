@@ -446,6 +446,56 @@ describe("the model's clear threshold (its largest normal score, below the clear
     expect(scores(def, after, null)).toEqual([1, 0, 0, 0, 0]);
   });
 
+  it('holds for at most the sustain time, then clears below the clear level after the off delay', () => {
+    // Raised, then the score settles at 0.5 (below the clear level 0.6, above the largest normal score 0.4) for good.
+    const settle: [number, number][] = [0, 1000, 3000, 5999, 6000, 7000, 60_000].map((ts) => [ts, ts === 0 ? 2 : 0.5]);
+    // Below the clear level from 1000: held until 1000 + the sustain time 5000.
+    expect(scores(def, settle)).toEqual([1, 1, 1, 1, 0, 0, 0]);
+    // With an off delay of 2000 too: cleared at 1000 + 5000 + 2000.
+    expect(scores({ ...def, offDelayMs: 2000 }, settle)).toEqual([1, 1, 1, 1, 1, 1, 0]);
+    // A score back above the clear level starts the hold again: a dip shorter than the sustain time stays bridged.
+    const dips: [number, number][] = [
+      [0, 2],
+      [1000, 0.5],
+      [5000, 0.5],
+      [5500, 0.7],
+      [6000, 0.5],
+      [10_000, 0.5],
+      [11_000, 0.5],
+    ];
+    expect(scores(def, dips)).toEqual([1, 1, 1, 1, 1, 1, 0]);
+    // Without a sustain time there is no hold: the alarm clears at the clear level as without the clear threshold.
+    expect(scores({ ...def, sustainMs: 0 }, settle)).toEqual([1, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('an acknowledged alarm held by a score that stopped moving returns to normal, and says why', () => {
+    const m = new AlarmStateMachine(def);
+    const score = (ts: number, s: number) =>
+      m.handle({ kind: 'score', ts, score: s, threshold: 1, offThreshold: 0.6, clearThreshold: 0.4 }).transition;
+    expect(score(0, 2)?.to).toBe('unack_active');
+    expect(m.handle({ kind: 'ack', ts: 500, by: 'op' }).transition?.to).toBe('ack_active');
+    // Acknowledging does not clear it: the condition holds at 0.5 until the sustain time has run.
+    expect(score(1000, 0.5)).toBeUndefined();
+    expect(score(5999, 0.5)).toBeUndefined();
+    expect(m.state).toBe('ack_active');
+    expect(score(6000, 0.5)).toMatchObject({
+      from: 'ack_active',
+      to: 'normal',
+      cause: 'condition',
+      settled: { clear: 0.6, release: 0.4, forMs: 5000 },
+    });
+    // The next fault raises the alarm anew.
+    expect(score(7000, 2)?.to).toBe('unack_active');
+  });
+
+  it('a clearing below the largest normal score carries no settled part', () => {
+    const m = new AlarmStateMachine(def);
+    m.handle({ kind: 'score', ts: 0, score: 2, threshold: 1, offThreshold: 0.6, clearThreshold: 0.4 });
+    const t = m.handle({ kind: 'score', ts: 1000, score: 0.3, threshold: 1, offThreshold: 0.6, clearThreshold: 0.4 });
+    expect(t.transition).toMatchObject({ to: 'rtn_unack', cause: 'condition' });
+    expect(t.transition).not.toHaveProperty('settled');
+  });
+
   it('raises nothing: the sustain rule still reads the clear level, and an alarm clear ratio overrides it', () => {
     // Between the two for far longer than the sustain time: no alarm.
     expect(
