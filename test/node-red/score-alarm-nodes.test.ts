@@ -433,6 +433,25 @@ describe("linewatch-alarm left at its defaults takes the scores' clear level and
     expect(events[1].payload).toMatchObject({ state: 'rtn_unack', ts: 3000 });
   });
 
+  it("holds a raised alarm at the scores' largest normal score for at most the window span, as the daemon", async () => {
+    await helper.load([nodes.alarm], defaults());
+    const events = collect(helper.getNode('events')!);
+    const a = helper.getNode('a')!;
+    const held = (value: number, ts: number) => calibrated(value, ts, { clearThreshold: 0.2 });
+    a.receive(held(1.5, 0));
+    await expect.poll(() => events.length).toBe(1);
+    // 0.3: below the clear level 0.4, above the largest normal score 0.2: held for the window span (1000 ms) only.
+    [500, 1000, 1499].forEach((t) => a.receive(held(0.3, t)));
+    a.receive(held(1.5, 1600)); // back above the threshold: the hold starts again
+    [1700, 2000, 2699].forEach((t) => a.receive(held(0.3, t)));
+    a.receive(held(0.3, 2700));
+    await expect.poll(() => events.length).toBe(2);
+    expect(events[1].payload).toMatchObject({ state: 'rtn_unack', ts: 2700 });
+    expect(events[1].payload.message).toBe(
+      'pump-1: anomaly score below its clear level 0.400 for 1000 ms, not back below the largest normal score 0.200: settled, no longer held (unack_active → rtn_unack)',
+    );
+  });
+
   it('a sustain time of 0 switches it off, and a clear ratio sets the clear level', async () => {
     await helper.load([nodes.alarm], defaults({ sustainMs: '0', clearRatio: '0.8' }));
     const events = collect(helper.getNode('events')!);
