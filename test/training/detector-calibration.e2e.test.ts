@@ -221,11 +221,19 @@ async function measure(seed: number, arch: DetectorArch, trainRows: number): Pro
   );
   const falseAlarms = r.operator.falseAlarms;
   const { window_length: w, sample_period_ms: period } = fitted.manifest.input;
-  const sustained = alarmOverRows(fresh.times, r.scores, r.threshold, r.offThreshold, {
-    onDelayMs: 0,
-    offDelayMs: 0,
-    sustainMs: w * period,
-  });
+  // The daemon's alarm as it runs: the sustain rule, and a raised alarm held at the largest normal score where the
+  // calibration sets one (clear_threshold), for at most the sustain time. On these plants it sets none (2026-12-06:
+  // `off` lies at or below the largest normal score on every seed, as on Tennessee Eastman), so the hold is not
+  // measured here; it only prolongs a raised alarm, and SKAB's figures in docs/detection.md count what it adds.
+  const clear = fitted.manifest.score.clear_threshold;
+  const sustained = alarmOverRows(
+    fresh.times,
+    r.scores,
+    r.threshold,
+    r.offThreshold,
+    { onDelayMs: 0, offDelayMs: 0, sustainMs: w * period },
+    clear,
+  );
   const sustainFalseAlarms = operatorMetrics(fresh.times, fresh.anomaly, sustained, period).falseAlarms;
   // The sustain rule only adds alarms to the calibrated ones.
   expect(sustainFalseAlarms).toBeGreaterThanOrEqual(falseAlarms);
