@@ -17,9 +17,35 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
+/** The value at a path of what was parsed. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let node = input;
+  for (const key of path)
+    node = typeof node === 'object' && node !== null ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+  return node;
+}
+
+/**
+ * Where an unknown key that misspells none is a key of a sibling (`hop_samples` beside `window:` instead of under it,
+ * an indentation slip), the sibling it belongs under, if only one takes it.
+ */
+function siblingTaking(
+  key: string,
+  path: readonly PropertyKey[],
+  schema: z.ZodType,
+  input: unknown,
+): string | undefined {
+  const here = valueAt(input, path);
+  if (typeof here !== 'object' || here === null || Array.isArray(here)) return undefined;
+  const takers = Object.keys(here).filter((s) => s !== key && keysAt(schema, [...path, s], input).includes(key));
+  return takers.length === 1 ? takers[0] : undefined;
+}
+
 /**
  * `schema`, where given (and `input`, what was parsed): an unknown key is named with the key it most likely misspells
- * (`did you mean …?`) among those its object takes.
+ * (`did you mean …?`) among those its object takes, or else with the sibling whose keys take it (indent it under
+ * that); a value not allowed with the allowed value it most likely misspells; a key left empty where a mapping or a
+ * list is expected is said to be empty (in YAML, what should be indented under it was not).
  */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType, input?: unknown): string[] {
   const lines: string[] = [];
@@ -28,10 +54,29 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.Zod
       const known = schema ? keysAt(schema, issue.path, input) : [];
       for (const key of issue.keys) {
         const meant = nearestKey(key, known);
-        lines.push(`${formatPath([...issue.path, key])}: unknown key${meant ? `; did you mean ${meant}?` : ''}`);
+        const under = meant || !schema ? undefined : siblingTaking(key, issue.path, schema, input);
+        const hint = meant
+          ? `; did you mean ${meant}?`
+          : under
+            ? `; it is a key of ${formatPath([...issue.path, under])}: indent it under ${under}`
+            : '';
+        lines.push(`${formatPath([...issue.path, key])}: unknown key${hint}`);
       }
     } else if (issue.code === 'invalid_value') {
-      lines.push(`${formatPath(issue.path)}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`);
+      const given = input === undefined ? undefined : valueAt(input, issue.path);
+      const meant = typeof given === 'string' ? nearestKey(given, issue.values.map(String)) : undefined;
+      lines.push(
+        `${formatPath(issue.path)}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${meant ? `; did you mean ${JSON.stringify(meant)}?` : ''}`,
+      );
+    } else if (
+      issue.code === 'invalid_type' &&
+      (issue.expected === 'object' || issue.expected === 'array') &&
+      input !== undefined &&
+      issue.path.length > 0 &&
+      valueAt(input, issue.path) === null
+    ) {
+      const what = issue.expected === 'object' ? 'a mapping (its keys' : 'a list (its items';
+      lines.push(`${formatPath(issue.path)}: empty; expected ${what} on the lines below, indented further)`);
     } else if (issue.code === 'invalid_union' && issue.path.length > 0) {
       lines.push(`${formatPath(issue.path)}: ${issue.message}`);
     } else {

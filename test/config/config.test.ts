@@ -42,7 +42,7 @@ describe('configuration', () => {
   it('names the path of a wrong enum value and lists the choices', async () => {
     const issues = await issuesOf(config({ registers: '      - { channel: flow, address: 0, type: float33 }' }));
     expect(issues).toContain(
-      'sources[0].registers[0].type: expected one of "int16", "uint16", "int32", "uint32", "int64", "uint64", "float32", "float64", "bit", "string"',
+      'sources[0].registers[0].type: expected one of "int16", "uint16", "int32", "uint32", "int64", "uint64", "float32", "float64", "bit", "string"; did you mean "float32"?',
     );
   });
 
@@ -51,7 +51,7 @@ describe('configuration', () => {
     expect(loaded.config.inference.providers).toEqual(['tensorrt', 'cuda', 'cpu']);
     expect((await parseConfig(config(), 'x.yaml', {})).config.inference.providers).toEqual(['cpu']);
     const issues = await issuesOf(config({ top: 'inference: { providers: [tpu, cpu] }' }));
-    expect(issues).toContain('inference.providers[0]: expected one of "tensorrt", "cuda", "cpu"');
+    expect(issues).toContain('inference.providers[0]: expected one of "tensorrt", "cuda", "cpu"; did you mean "cpu"?');
   });
 
   it('checks the devices of a Modbus connection: unit ids, assets, tag intervals, the model period per device', async () => {

@@ -87,3 +87,56 @@ describe("the gateway's configuration", () => {
     expect(keysAt(configSchema, ['sources', 0], input)).not.toContain('endpoint');
   });
 });
+
+describe('formatIssues on an indentation slip and a misspelt value', () => {
+  const yamlLike = (window: unknown, extra: Record<string, unknown>) => ({
+    sources: [],
+    assets: [{ name: 'pump', model: 'pump-hybrid', window, ...extra }],
+  });
+
+  it('says an empty section is empty, and names the section a stray key belongs under', () => {
+    // `window:` with `hop_samples: 5` indented as its sibling instead of under it.
+    const input = yamlLike(null, { hop_samples: 5 });
+    const parsed = configSchema.safeParse(input);
+    expect(parsed.success).toBe(false);
+    const lines = formatIssues(parsed.error!.issues, configSchema, input);
+    expect(lines).toContain(
+      'assets[0].window: empty; expected a mapping (its keys on the lines below, indented further)',
+    );
+    expect(lines).toContain(
+      'assets[0].hop_samples: unknown key; it is a key of assets[0].window: indent it under window',
+    );
+  });
+
+  it('names no section where none takes the key, and keeps the misspelling hint first', () => {
+    const input = yamlLike({ hop_samples: 5 }, { colour: 'red', alram: {} });
+    const lines = formatIssues(configSchema.safeParse(input).error!.issues, configSchema, input);
+    expect(lines).toContain('assets[0].colour: unknown key');
+    expect(lines).toContain('assets[0].alram: unknown key; did you mean alarm?');
+  });
+
+  it('offers the allowed value a misspelt one most likely meant, and none where two are as near', () => {
+    const input = {
+      sources: [
+        {
+          name: 'plc',
+          type: 'modbus_tcp',
+          host: '127.0.0.1',
+          unit_id: 1,
+          asset: 'pump',
+          registers: [
+            { channel: 'a', table: 'holdings', address: 0, type: 'uint16' },
+            { channel: 'b', address: 1, type: 'float' },
+          ],
+        },
+      ],
+      assets: [],
+    };
+    const lines = formatIssues(configSchema.safeParse(input).error!.issues, configSchema, input);
+    expect(lines).toContain(
+      'sources[0].registers[0].table: expected one of "holding", "input", "coil", "discrete"; did you mean "holding"?',
+    );
+    const type = lines.find((l) => l.startsWith('sources[0].registers[1].type:'));
+    expect(type).toMatch(/^sources\[0\]\.registers\[1\]\.type: expected one of "int16", .*"string"$/); // float32 or float64
+  });
+});
