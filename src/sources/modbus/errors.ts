@@ -12,6 +12,17 @@ const EXCEPTIONS: Record<number, string> = {
   11: 'gateway target device failed to respond',
 };
 
+/** What a socket error code means for someone setting up a device, said after the code. */
+const SOCKET_ERRORS: Record<string, string> = {
+  ENOTFOUND: 'the host name does not resolve in DNS: check host, or give the IP address',
+  EAI_AGAIN: 'the host name could not be resolved now, DNS not answering: check host and the DNS server',
+  ECONNREFUSED:
+    'connection refused, nothing listens at that address and port: check port, and that the device serves Modbus TCP',
+  EHOSTUNREACH: 'no route to that address: check host and the network',
+  ENETUNREACH: 'network unreachable from this machine: check host and the routes',
+  ETIMEDOUT: 'no answer to the connection attempt: check host, and any firewall between',
+};
+
 export function describeModbusError(device: string, what: string, err: unknown): LinewatchError {
   const e = err as { modbusCode?: number; errno?: string; code?: string; message?: string };
   if (typeof e?.modbusCode === 'number') {
@@ -27,7 +38,9 @@ export function describeModbusError(device: string, what: string, err: unknown):
       cause: err,
     });
   }
-  return new LinewatchError('DEVICE_UNREACHABLE', `${device}: ${what}: ${e?.code ?? e?.message ?? String(err)}`, {
+  const meaning = e?.code ? SOCKET_ERRORS[e.code] : undefined;
+  const detail = `${e?.code ?? e?.message ?? String(err)}${meaning ? ` (${meaning})` : ''}`;
+  return new LinewatchError('DEVICE_UNREACHABLE', `${device}: ${what}: ${detail}`, {
     retryable: true,
     cause: err,
   });

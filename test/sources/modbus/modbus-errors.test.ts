@@ -1,0 +1,31 @@
+/** A connection that fails says, after the socket's code, what that code means for someone setting up a device. */
+import { describe, expect, it } from 'vitest';
+import { describeModbusError } from '../../../src/sources/modbus/errors.js';
+
+const device = 'device plc (plc-01.plant.local:502, unit 1)';
+
+describe('describeModbusError', () => {
+  it('says a host name that does not resolve is a DNS problem, keeping the code', () => {
+    const err = Object.assign(new Error('getaddrinfo ENOTFOUND plc-01.plant.local'), { code: 'ENOTFOUND' });
+    const e = describeModbusError(device, 'connect', err);
+    expect(e.code).toBe('DEVICE_UNREACHABLE');
+    expect(e.message).toBe(
+      `${device}: connect: ENOTFOUND (the host name does not resolve in DNS: check host, or give the IP address)`,
+    );
+  });
+
+  it('says a refused connection is a port where nothing listens', () => {
+    const err = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:502'), { code: 'ECONNREFUSED' });
+    expect(describeModbusError(device, 'connect', err).message).toMatch(
+      /: connect: ECONNREFUSED \(connection refused, nothing listens at that address and port: check port/,
+    );
+  });
+
+  it('keeps a code it has no words for as it is, and a Modbus exception by its name', () => {
+    const err = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    expect(describeModbusError(device, 'read holding 0-3', err).message).toBe(`${device}: read holding 0-3: EPIPE`);
+    expect(describeModbusError(device, 'read holding 0-3', { modbusCode: 2 }).message).toBe(
+      `${device}: read holding 0-3: illegal data address (Modbus exception 2)`,
+    );
+  });
+});
