@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { parseDocument, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, LinewatchError } from './errors.js';
 import { substituteEnv } from './env-substitution.js';
@@ -36,7 +36,7 @@ export function parseYamlDocument<S extends z.ZodType>(
     const pos = problem.linePos?.[0];
     throw new ConfigError(path, [
       // The pretty message repeats the position (" at line 12, column 3:") before its snippet: said once, up front.
-      `${pos ? `line ${pos.line}, column ${pos.col}` : 'YAML'}: ${problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+      `${pos ? `line ${pos.line}, column ${pos.col}` : 'YAML'}: ${problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}${layoutHint(problem, text)}`,
     ]);
   }
   try {
@@ -72,6 +72,42 @@ export function parseYamlDocument<S extends z.ZodType>(
   }
   if (!parsed.success) throw new ConfigError(path, formatIssues(parsed.error.issues, schema, tree ?? {}));
   return parsed.data;
+}
+
+/**
+ * For the YAML errors an indentation slip or a missing comma makes, what the lines say and what to check, since the
+ * parser's words ("Nested mappings are not allowed in compact mappings") name its grammar, not the slip. A line is
+ * quoted without the value of a key that may hold a secret (password, token, key).
+ */
+function layoutHint(problem: YAMLError, text: string): string {
+  const from = problem.linePos?.[0];
+  if (!from) return '';
+  const lines = text.split(/\r?\n/);
+  const quoted = (n: number) =>
+    JSON.stringify((lines[n - 1] ?? '').trim().replace(/^(.*(?:password|token|secret|key)[^:]*:).*$/i, '$1 …'));
+  const sameColumn = 'the keys of one mapping start in the same column';
+  const commas = `: ${quoted(from.line)}; inside { } or [ ] the entries are separated by commas`;
+  const flow = /[{[]/.test(lines[from.line - 1] ?? '');
+  if (problem.code === 'BLOCK_IN_FLOW') return commas;
+  if (problem.code === 'BLOCK_AS_IMPLICIT_KEY' || problem.code === 'MULTILINE_IMPLICIT_KEY') {
+    if (flow) return commas;
+    // The key's value runs on into the next line, indented further than the key, and so is read as part of it.
+    const next = nextContentLine(lines, from.line);
+    return next && indentOf(lines[next - 1]) > indentOf(lines[from.line - 1])
+      ? `: line ${from.line} ${quoted(from.line)} runs on into line ${next} ${quoted(next)}, indented further than it: ${sameColumn}`
+      : '';
+  }
+  if (problem.code === 'MISSING_CHAR' && problem.message.startsWith('Sequence item without'))
+    return `: line ${from.line} ${quoted(from.line)} is indented less than the keys above it: ${sameColumn}`;
+  return '';
+}
+
+const indentOf = (line: string) => line.search(/\S/);
+
+/** The number (from 1) of the first line after `line` that is neither blank nor a comment. */
+function nextContentLine(lines: readonly string[], line: number): number | undefined {
+  for (let n = line + 1; n <= lines.length; n++) if (!/^\s*(#.*)?$/.test(lines[n - 1])) return n;
+  return undefined;
 }
 
 /** A zod issue path as substituteEnv writes paths: `a.b[0].c`. */

@@ -428,6 +428,26 @@ describe('configuration', () => {
     ]);
   });
 
+  it('says which lines an indentation slip or a missing comma is on, and what to check', async () => {
+    // A key indented one space less than its siblings: the next one runs on into it.
+    expect(
+      await issuesOf('assets:\n  - name: pump\n    alarm:\n     priority: high\n      on_delay_ms: 1000\n'),
+    ).toEqual([
+      'line 4, column 16: Nested mappings are not allowed in compact mappings: line 4 "priority: high" runs on into line 5 "on_delay_ms: 1000", indented further than it: the keys of one mapping start in the same column',
+    ]);
+    // A key indented less than its siblings, in a list item.
+    expect(await issuesOf('sources:\n  - name: plc\n    host: h\n   port: 502\n')).toEqual([
+      'line 4, column 1: Sequence item without - indicator: line 4 "port: 502" is indented less than the keys above it: the keys of one mapping start in the same column',
+    ]);
+    expect(await issuesOf('registers:\n  - { channel: flow address: 10 }\n')).toEqual([
+      'line 2, column 16: Block collections are not allowed within flow collections: "- { channel: flow address: 10 }"; inside { } or [ ] the entries are separated by commas',
+    ]);
+    // A line quoted in a message never shows the value of a key that may hold a secret.
+    const secret = await issuesOf('http:\n  api_token: hunter2\n   port: 1\n');
+    expect(secret[0]).toContain('"api_token: …" runs on into line 3 "port: 1"');
+    expect(secret.join('\n')).not.toContain('hunter2');
+  });
+
   it('names an unreadable config file', async () => {
     await expect(loadConfigFile('/nonexistent/linewatch.yaml')).rejects.toThrow(
       'cannot read configuration /nonexistent/linewatch.yaml: ENOENT',
