@@ -5,13 +5,14 @@
  * with its path, so a user fixes a config in one pass.
  */
 import { partCutIssues } from '../windows/cycle/part-cut.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, ModelError } from '../core/errors.js';
 import { loadManifest, type LoadedManifest } from '../inference/manifest.js';
 import { readPublicKey } from '../sync/release.js';
 import { duplicates } from '../core/config-primitives.js';
+import { nearestKey } from '../core/schema-keys.js';
 import { resolveMqttTlsPaths } from '../core/mqtt-broker-schema.js';
 import { actionType, sinkTypes, sourceType } from '../registry/components.js';
 import { windowTypeOf } from '../windows/schema.js';
@@ -37,6 +38,7 @@ export async function parseConfig(
 ): Promise<LoadedConfig> {
   const config = parseYamlDocument(configSchema, text, path, env);
   const baseDir = dirname(path);
+  const refs = config.assets.map((a) => a.model);
   resolvePaths(config, baseDir);
 
   const issues = [...checkComponents(config), ...checkExposure(config)];
@@ -49,7 +51,7 @@ export async function parseConfig(
       loaded = await loadManifest(asset.model);
     } catch (err) {
       if (err instanceof ModelError) {
-        issues.push(`${where}: ${err.message}`);
+        issues.push(`${where}: ${err.message}${existsSync(asset.model) ? '' : shippedModelHint(refs[i])}`);
         continue;
       }
       throw err;
@@ -133,6 +135,25 @@ export function resolveModelPath(baseDir: string, ref: string): string {
   if (existsSync(path) || /[\\/]/.test(ref) || ref === '.' || ref === '..') return path;
   const bundled = join(SHIPPED_MODELS, ref);
   return existsSync(bundled) ? bundled : path;
+}
+
+/**
+ * What to add where a model that names no folder was given as a bare name (`pump-hybird`): that it is no shipped model
+ * either, which ones are, and the one it likely misspells. Nothing for a path (`models/x`, `./x`).
+ */
+export function shippedModelHint(ref: string): string {
+  if (/[\\/]/.test(ref) || ref === '.' || ref === '..') return '';
+  let shipped: string[];
+  try {
+    shipped = readdirSync(SHIPPED_MODELS, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    return '';
+  }
+  const meant = nearestKey(ref, shipped);
+  return `, nor a shipped model (${shipped.join(', ')})${meant ? `: did you mean ${meant}?` : ''}`;
 }
 
 function resolvePaths(config: Config, baseDir: string): void {

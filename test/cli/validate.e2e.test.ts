@@ -46,7 +46,10 @@ describe('linewatch validate', () => {
     const own = await runCli(['validate', '--model', 'pump-hybrid'], {}, 120_000, cwd);
     expect(own.stdout.startsWith('pump-hybrid: OK (pump-ae@')).toBe(true);
     const none = await runCli(['validate', '--model', 'pump-hybridd'], {}, 120_000, cwd);
-    expect([none.code, none.stderr]).toEqual([2, 'linewatch: --model pump-hybridd: no such file or folder\n']);
+    expect([none.code, none.stderr]).toEqual([
+      2,
+      'linewatch: --model pump-hybridd: no such file or folder, nor a shipped model (press-ae, pump-ae, pump-conv-ae, pump-hybrid): did you mean pump-hybrid?\n',
+    ]);
   });
 
   it('checks a model folder on its own: a good one, a tampered one, and neither flag', async () => {

@@ -269,6 +269,17 @@ describe('configuration', () => {
     expect(issues).toEqual(['assets[0].model: model /nonexistent/model: no such file or directory']);
   });
 
+  it('names the shipped models where a bare model name is none of them, and the one it likely misspells', async () => {
+    const shipped = 'nor a shipped model (press-ae, pump-ae, pump-conv-ae, pump-hybrid)';
+    const typo = await issuesOf(config({ assets: '  - name: pump-1\n    model: pump-hybird' }));
+    expect(typo).toEqual([
+      `assets[0].model: model /etc/linewatch/pump-hybird: no such file or directory, ${shipped}: did you mean pump-hybrid?`,
+    ]);
+    // A path is no shipped model's name: nothing added.
+    const path = await issuesOf(config({ assets: '  - name: pump-1\n    model: models/pump-hybird' }));
+    expect(path).toEqual([`assets[0].model: model /etc/linewatch/models/pump-hybird: no such file or directory`]);
+  });
+
   it('rejects a file named as the model (a CSV), saying it is no model folder and what one holds', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-model-csv-'));
     const csv = join(dir, 'probe.csv');
@@ -496,7 +507,9 @@ describe('configuration', () => {
 
   it('names the path relative to the config file when a bare model name is neither there nor shipped', async () => {
     const issues = await issuesOf(config({ assets: '  - name: pump-1\n    model: no-such-model' }));
-    expect(issues).toEqual(['assets[0].model: model /etc/linewatch/no-such-model: no such file or directory']);
+    expect(issues).toEqual([
+      'assets[0].model: model /etc/linewatch/no-such-model: no such file or directory, nor a shipped model (press-ae, pump-ae, pump-conv-ae, pump-hybrid)',
+    ]);
   });
 
   it('the container configs validate, their bare model names found in the shipped models folder', async () => {
