@@ -91,6 +91,16 @@ describe('NAB changepoint score', () => {
     expect(t.score.standard).toBeCloseTo(-1 + (-0.11 + 1.11 * 0.7619372810117109) - 0.11, 10);
   });
 
+  it("a change on a window's last instant is its detection (credit A_fp), not also a false positive; steps round down", () => {
+    // Windows [50, 110] and [150, 210]. The rise at 110 ends the first window: credit A_fp + 0, and no A_fp besides
+    // (the reference counts a change outside only when after the end). The fall at 190 lies 2/3 into the second
+    // window: step ⌊666.67⌋ = 666 (numpy's int(), not rounding to 667). Values from SKAB's chp_score on this case.
+    const t = nabTally(times, truth, step(110, 190), 60);
+    expect(t.score.standard).toBeCloseTo(-0.11 + (-0.11 + 1.11 * 0.23806271898828923), 12);
+    expect(t.score.standard).toBeCloseTo(0.04424961807700105, 12);
+    expect(t.score.low_fp).toBeCloseTo(-0.14956348283428716, 12);
+  });
+
   it('a prediction that starts at 1 changes at its first row', () => {
     // The reference's change series takes the prediction's first value: a rise at 0 and a fall at 20, both outside
     // the windows, and both windows missed.
