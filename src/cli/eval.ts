@@ -259,7 +259,13 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         missing.length > 0
           ? `the model ${opts.model} needs channel(s) ${missing.join(', ')}; the file has ${series.channels.join(', ')}` +
             heldAsText(missing, series.textColumns) +
-            renameHint(missing, series.channels, modelChannels ?? [])
+            renameHint(
+              missing,
+              series.channels,
+              modelChannels ?? [],
+              rename,
+              series.textColumns?.map((c) => c.name),
+            )
           : slowText
             ? `--slow-channels ${detector!.slowChannels!.join(',')}${slowText}`
             : modelPeriodMs !== undefined && series.periodMs !== modelPeriodMs

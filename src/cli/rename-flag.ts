@@ -55,11 +55,26 @@ export function refuseRenamesOf(renames: ColumnRenames | undefined, columns: rea
 /**
  * What to add where a model lacks channels a file has under other names: with one channel missing and one column the
  * model does not read, the --rename that reads it under the model's name (a guess the user checks, so only then);
- * otherwise the flag's form.
+ * otherwise the flag's form. `columns` are the file's channels as read (renamed: `renames` maps them back to the CSV's
+ * names, which the flag takes); a missing channel the file has as a column of text (`textColumns`) is no name to rename
+ * a column to (refuseRenamesOf), so no guess names it.
  */
-export function renameHint(missing: readonly string[], columns: readonly string[], modelChannels: readonly string[]) {
+export function renameHint(
+  missing: readonly string[],
+  columns: readonly string[],
+  modelChannels: readonly string[],
+  renames?: ColumnRenames,
+  textColumns: readonly string[] = [],
+) {
   const unread = columns.filter((c) => !modelChannels.includes(c));
-  if (missing.length === 1 && unread.length === 1)
-    return ` (if column "${unread[0]}" holds ${missing[0]}: --rename "${unread[0]}=${missing[0]}")`;
-  return unread.length > 0 ? ' (a column holding one under another name: --rename COLUMN=CHANNEL)' : '';
+  const absent = missing.filter((m) => !textColumns.includes(m));
+  if (absent.length === 1 && unread.length === 1) {
+    const read = unread[0];
+    const column = [...(renames ?? [])].find(([, to]) => to === read)?.[0] ?? read;
+    const instead = column === read ? '' : ` in place of --rename "${column}=${read}"`;
+    return ` (if column "${column}" holds ${absent[0]}: --rename "${column}=${absent[0]}"${instead})`;
+  }
+  return absent.length > 0 && unread.length > 0
+    ? ' (a column holding one under another name: --rename COLUMN=CHANNEL)'
+    : '';
 }

@@ -1,6 +1,6 @@
 /** train and eval --rename OLD=NEW, checked on its own and against a CSV's columns: each bad value named. */
 import { describe, expect, it } from 'vitest';
-import { refuseRenamesOf, renameFlag } from '../../src/cli/rename-flag.js';
+import { refuseRenamesOf, renameFlag, renameHint } from '../../src/cli/rename-flag.js';
 
 const SKAB = ['Accelerometer1RMS', 'Current', 'Voltage', 'Volume Flow RateRMS', 'anomaly', 'changepoint'];
 
@@ -48,5 +48,43 @@ describe('--rename', () => {
       '--rename "Current=Voltage": --data d has a column "Voltage" already; rename to another name',
     );
     expect(refuseRenamesOf(renameFlag(['Current=Voltage', 'Voltage=Current']), SKAB, '--data d')).toBeUndefined();
+  });
+});
+
+describe("eval --model's hint for a channel the file lacks", () => {
+  const model = ['Accelerometer1RMS', 'Current', 'Voltage', 'flow_rms'];
+  // The flag a hint names, as the user would paste it: it must pass the checks eval runs on the CSV's own header.
+  const pasted = (hint: string) => /--rename "([^"]+)"/.exec(hint)![1];
+
+  it('names the one unread column and the one missing channel', () => {
+    const read = ['Accelerometer1RMS', 'Current', 'Voltage', 'Volume Flow RateRMS'];
+    const hint = renameHint(['flow_rms'], read, model);
+    expect(hint).toBe(' (if column "Volume Flow RateRMS" holds flow_rms: --rename "Volume Flow RateRMS=flow_rms")');
+    expect(refuseRenamesOf(renameFlag([pasted(hint)]), SKAB, '--data d')).toBeUndefined();
+  });
+
+  it("names the CSV's column where a --rename read it under another name, not the name it was read under", () => {
+    // --rename "Volume Flow RateRMS=flw": the file's channels as read have flw; a flag must name the CSV's column.
+    const renames = renameFlag(['Volume Flow RateRMS=flw']);
+    const read = ['Accelerometer1RMS', 'Current', 'Voltage', 'flw'];
+    const hint = renameHint(['flow_rms'], read, model, renames);
+    expect(hint).toBe(
+      ' (if column "Volume Flow RateRMS" holds flow_rms: --rename "Volume Flow RateRMS=flow_rms" in place of ' +
+        '--rename "Volume Flow RateRMS=flw")',
+    );
+    expect(refuseRenamesOf(renameFlag([pasted(hint)]), SKAB, '--data d')).toBeUndefined();
+  });
+
+  it('guesses no column for a channel the file holds as text: that name is taken (refuseRenamesOf)', () => {
+    const csv = ['Current', 'Voltage', 'State', 'Pressure'];
+    const read = ['Current', 'Voltage', 'Pressure']; // State holds ON/OFF: left out of the channels
+    expect(() => refuseRenamesOf(renameFlag(['Pressure=State']), csv, '--data d')).toThrow(
+      '--rename "Pressure=State": --data d has a column "State" already',
+    );
+    expect(renameHint(['State'], read, ['Current', 'Voltage', 'State'], undefined, ['State'])).toBe('');
+    // With another channel absent as well, that one is the guess.
+    expect(renameHint(['State', 'Flow'], read, ['Current', 'Voltage', 'State', 'Flow'], undefined, ['State'])).toBe(
+      ' (if column "Pressure" holds Flow: --rename "Pressure=Flow")',
+    );
   });
 });
