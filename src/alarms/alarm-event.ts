@@ -61,7 +61,8 @@ export function alarmEvent(t: AlarmTransition, ctx: AlarmEventContext): AlarmEve
     message = `${name}: anomaly score ${score.toFixed(3)} above threshold ${threshold.toFixed(3)}${forMs(ctx.settings.on_delay_ms)}; top contributors: ${shares}`;
   } else if (t.cause === 'condition' && t.settled) {
     const { clear, release, forMs: below } = t.settled;
-    message = `${name}: anomaly score below its clear level ${clear.toFixed(3)} for ${below} ms, not back below the largest normal score ${release.toFixed(3)}: settled, no longer held (${t.from} → ${t.to})`;
+    // Not back below the largest normal score for the off delay: it may lie below it now, for less than that.
+    message = `${name}: anomaly score below its clear level ${clear.toFixed(3)} for ${below} ms, not back below the largest normal score ${release.toFixed(3)}${forMs(ctx.settings.off_delay_ms)}: settled, no longer held (${t.from} → ${t.to})`;
   } else if (t.cause === 'condition') {
     const clear = releaseLevel(
       { clearRatio: ctx.settings.clear_ratio },

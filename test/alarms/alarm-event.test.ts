@@ -1,6 +1,7 @@
 /** The event an alarm transition becomes: the message an operator reads names the contributors and their kind. */
 import { describe, expect, it } from 'vitest';
-import { alarmEvent, shareText } from '../../src/alarms/alarm-event.js';
+import { alarmDefinition, alarmEvent, shareText } from '../../src/alarms/alarm-event.js';
+import { AlarmStateMachine } from '../../src/alarms/alarm-state.js';
 
 const settings = {
   priority: 'high',
@@ -85,7 +86,25 @@ describe('alarm event', () => {
     } as const;
     const latest = { score: 0.5, threshold: 1, offThreshold: 0.6, clearThreshold: 0.4, contributions: [] };
     expect(alarmEvent(settled, { asset: 'pump-1', alarm: 'anomaly', settings, threshold: 1, latest }).message).toBe(
-      'pump-1: anomaly score below its clear level 0.600 for 37000 ms, not back below the largest normal score 0.400: settled, no longer held (ack_active → normal)',
+      'pump-1: anomaly score below its clear level 0.600 for 37000 ms, not back below the largest normal score 0.400 for 5000 ms: settled, no longer held (ack_active → normal)',
+    );
+  });
+
+  it('a hold let go while the score lies below the largest normal score, for less than the off delay, says so', () => {
+    // On and off delay as `settings` (1000, 5000), sustain 5000: raised at 1000; below the clear level 0.6 from 2000,
+    // below 0.4 from 11_500; the hold runs out at 12_000 (2000 + 5000 + 5000), before the off delay below 0.4.
+    const m = new AlarmStateMachine(alarmDefinition(settings, 5000));
+    const score = (ts: number, s: number) =>
+      m.handle({ kind: 'score', ts, score: s, threshold: 1, offThreshold: 0.6, clearThreshold: 0.4 }).transition;
+    score(0, 2);
+    expect(score(1000, 2)?.to).toBe('unack_active');
+    [2000, 6000, 11_000].forEach((ts) => expect(score(ts, 0.5)).toBeUndefined());
+    expect(score(11_500, 0.3)).toBeUndefined();
+    const t = score(12_000, 0.3)!;
+    expect(t).toMatchObject({ to: 'rtn_unack', settled: { clear: 0.6, release: 0.4, forMs: 10_000 } });
+    const latest = { score: 0.3, threshold: 1, offThreshold: 0.6, clearThreshold: 0.4, contributions: [] };
+    expect(alarmEvent(t, { asset: 'pump-1', alarm: 'anomaly', settings, threshold: 1, latest }).message).toBe(
+      'pump-1: anomaly score below its clear level 0.600 for 10000 ms, not back below the largest normal score 0.400 for 5000 ms: settled, no longer held (unack_active → rtn_unack)',
     );
   });
 
