@@ -210,7 +210,9 @@ export class AlarmStateMachine {
     else this.aboveSince = undefined;
     if (score < release) this.belowSince ??= ts;
     else this.belowSince = undefined;
-    if (score < clear) this.underClearSince ??= ts;
+    // Not above the clear level (at it included: a score that neither sustains a deviation nor counts down the hold
+    // would hold a raised alarm for good); NaN is neither.
+    if (score <= clear) this.underClearSince ??= ts;
     else this.underClearSince = undefined;
     if (score > clear) this.elevatedSince ??= ts;
     else this.elevatedSince = undefined;

@@ -488,6 +488,14 @@ describe("the model's clear threshold (its largest normal score, below the clear
     expect(score(7000, 2)?.to).toBe('unack_active');
   });
 
+  it('a score exactly at the clear level counts down the hold, as below it; a NaN score does not', () => {
+    // 0.6 is the clear level: no sustained deviation (not above it), so it must not hold the alarm for good either.
+    const at: [number, number][] = [0, 1000, 5999, 6000, 600_000].map((ts) => [ts, ts === 0 ? 2 : 0.6]);
+    expect(scores(def, at)).toEqual([1, 1, 1, 0, 0]);
+    const nan: [number, number][] = [0, 1000, 6000, 600_000].map((ts) => [ts, ts === 0 ? 2 : Number.NaN]);
+    expect(scores(def, nan)).toEqual([1, 1, 1, 1]);
+  });
+
   it('a clearing below the largest normal score carries no settled part', () => {
     const m = new AlarmStateMachine(def);
     m.handle({ kind: 'score', ts: 0, score: 2, threshold: 1, offThreshold: 0.6, clearThreshold: 0.4 });
