@@ -265,6 +265,20 @@ export async function fitFileModel(
 /** NAB's changepoint window in sample periods. */
 export const NAB_WINDOW_PERIODS = 60;
 
+/**
+ * NAB over scored rows, their times in ms as the file gives them. Not converted to seconds: windows that touch (a
+ * changepoint a window's span after another) must meet exactly for a change there to count in both, as in the
+ * reference's exact times, and t / 1000 + window does not meet (t + window) / 1000 in floating point at every period.
+ */
+export function nabOverRows(
+  timesMs: ArrayLike<number>,
+  changepoints: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  periodMs: number,
+): NabTally {
+  return nabTally(timesMs, changepoints, predicted, NAB_WINDOW_PERIODS * periodMs);
+}
+
 /** The alarm's on and off delays (ms), as an asset's `alarm.on_delay_ms` and `off_delay_ms`, and its sustain time
  * (`alarm.sustain_ms`; undefined: the model's window span, as the daemon's default). */
 export interface AlarmDelays {
@@ -373,12 +387,7 @@ export async function streamSeries(
   // NAB's window: 60 sample periods (60 s on SKAB, 3 h at one row every 3 minutes), so that a detection in the first
   // rows after a changepoint counts wherever the plant samples slowly; a fixed 60 s ended before the first possible
   // alarm on such a plant and scored every detection as a miss and a false positive.
-  const nab = nabTally(
-    Array.from(times.subarray(skipRows), (t) => t / 1000),
-    series.changepoint.subarray(skipRows),
-    pred,
-    NAB_WINDOW_PERIODS * (series.periodMs / 1000),
-  );
+  const nab = nabOverRows(times.subarray(skipRows), series.changepoint.subarray(skipRows), pred, series.periodMs);
   const operator = operatorMetrics(times.subarray(skipRows), labels, pred, series.periodMs);
   const m = pointwise(conf);
   const pauses = pausesFound(times, pauseRows(times, series.periodMs));

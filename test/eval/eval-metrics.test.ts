@@ -8,6 +8,7 @@ import {
   nabCredit,
   predictedChangepoints,
 } from '../../src/eval/metrics.js';
+import { nabOverRows } from '../../src/eval/evaluate.js';
 
 describe('pointwise metrics', () => {
   it('counts a hand-made case', () => {
@@ -117,5 +118,20 @@ describe('NAB changepoint score', () => {
       60,
     );
     expect(nabNormalised(addNab(a, b)).standard).toBeCloseTo(50, 6);
+  });
+});
+
+describe("eval's NAB over a file's rows", () => {
+  it('windows that touch meet exactly at any period, times from the epoch in ms (a change there counts in both)', () => {
+    // Changepoints 60 rows apart at 10 ms a row: windows [t20, t80] and [t80, t140]; the rise at row 80 ends the first
+    // (A_fp) and starts the second (A_tp); the fall at row 150 lies in neither. In seconds (t / 1000, the window 0.6)
+    // the first window ended an ulp before t80 / 1000: missed, and the score was -1 + 1 - 0.11 = -0.11, not 0.78.
+    const t0 = 1_600_000_007_919;
+    const times = Array.from({ length: 200 }, (_, i) => t0 + 10 * i);
+    const truth = times.map((_, i) => (i === 20 || i === 80 ? 1 : 0));
+    const pred = times.map((_, i) => (i >= 80 && i < 150 ? 1 : 0));
+    const t = nabOverRows(times, truth, pred, 10);
+    expect(t.windows).toBe(2);
+    expect(t.score.standard).toBeCloseTo(-0.11 + 1 - 0.11, 10);
   });
 });
