@@ -235,7 +235,8 @@ export class AlarmStateMachine {
     if (cleared || settled) {
       this.condition = false;
       if (this.def.latching) return {};
-      const how = settled ? { clear, release, forMs: underMs } : undefined;
+      // Without a sustain time there was no hold to end: a plain clearing at the clear level.
+      const how = settled && sustain > 0 ? { clear, release, forMs: underMs } : undefined;
       if (this.current === 'unack_active') return this.go('rtn_unack', ts, 'condition', undefined, undefined, how);
       if (this.current === 'ack_active') return this.go('normal', ts, 'condition', undefined, undefined, how);
     }

@@ -502,6 +502,19 @@ describe("the model's clear threshold (its largest normal score, below the clear
     const t = m.handle({ kind: 'score', ts: 1000, score: 0.3, threshold: 1, offThreshold: 0.6, clearThreshold: 0.4 });
     expect(t.transition).toMatchObject({ to: 'rtn_unack', cause: 'condition' });
     expect(t.transition).not.toHaveProperty('settled');
+    // Without a sustain time there is no hold, so a clearing at the clear level is no settling either.
+    const plain = new AlarmStateMachine({ ...def, sustainMs: 0 });
+    plain.handle({ kind: 'score', ts: 0, score: 2, threshold: 1, offThreshold: 0.6, clearThreshold: 0.4 });
+    const c = plain.handle({
+      kind: 'score',
+      ts: 1000,
+      score: 0.5,
+      threshold: 1,
+      offThreshold: 0.6,
+      clearThreshold: 0.4,
+    });
+    expect(c.transition).toMatchObject({ to: 'rtn_unack', cause: 'condition' });
+    expect(c.transition).not.toHaveProperty('settled');
   });
 
   it('raises nothing: the sustain rule still reads the clear level, and an alarm clear ratio overrides it', () => {
