@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { ConnectionFlaps, FLAP_RULE } from './connection-flaps.js';
+import { boundIncomingPackets, type RefusedPacket } from './mqtt-packet-bound.js';
 
 /** How to reach and log in to a broker (cloud.mqtt, an mqtt_publish action). */
 export interface MqttBroker {
@@ -36,6 +37,11 @@ export interface MqttClientRole {
    * often another client with the same client id.
    */
   readonly onFlapping?: (message: string) => void;
+  /**
+   * The largest packet the client takes from the broker, in bytes, and who is told of one larger: its connection is
+   * closed before it is read whole (mqtt-packet-bound.ts). Without it, a packet is bounded only by MQTT (256 MB).
+   */
+  readonly incoming?: { readonly maxPacketBytes: number; readonly onRefused: (packet: RefusedPacket) => void };
 }
 
 function readPem(broker: MqttBroker, key: 'ca_file' | 'cert_file' | 'key_file', role: string): Buffer | undefined {
@@ -94,6 +100,7 @@ export function brokerErrorText(err: Error, broker: MqttBroker): string {
 export function connectMqtt(broker: MqttBroker, client: MqttClientRole): MqttClient {
   const options = mqttClientOptions(broker, client);
   const connection = mqtt.connect(broker.url, options);
+  if (client.incoming) boundIncomingPackets(connection, client.incoming.maxPacketBytes, client.incoming.onRefused);
   const tell = client.onFlapping;
   if (tell) {
     const flaps = new ConnectionFlaps();

@@ -21,6 +21,7 @@
 import type { MqttClient } from 'mqtt';
 import { FLAP_RULE } from '../core/connection-flaps.js';
 import { brokerErrorText, connectMqtt } from '../core/mqtt-connection.js';
+import { refusedPacketText } from '../core/mqtt-packet-bound.js';
 import type { DurableQueue, QueueInput } from '../buffer/queue.js';
 import { acceptOrKeep, QueueFailures, queuedRecords } from '../buffer/queue-failures.js';
 import type { Sink, SinkRecords } from '../core/components.js';
@@ -134,6 +135,14 @@ export class MqttSync implements Sink {
       onFlapping: (message) => {
         this.taken = true;
         this.deps.logger.error({ sink: this.name }, message);
+      },
+      // It subscribes to nothing: acknowledgements come in, nothing larger.
+      incoming: {
+        maxPacketBytes: c.max_incoming_bytes,
+        onRefused: (packet) =>
+          this.failure(
+            `cloud broker ${c.url} sent ${refusedPacketText(packet)}, over max_incoming_bytes ${c.max_incoming_bytes}: refused unread, the connection closed`,
+          ),
       },
     });
     this.client = client;

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { brokerErrorText, connectMqtt } from '../core/mqtt-connection.js';
+import { refusedPacketText, type RefusedPacket } from '../core/mqtt-packet-bound.js';
 import type { Logger } from '../telemetry/logger.js';
 import { getCapped } from './release-download.js';
 import { namingSetting } from './release-reader.js';
@@ -17,6 +18,8 @@ const LOG = { component: 'model-updates' } as const;
 export class NoticeSources {
   private client: MqttClient | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The last refused packet said (refused-packet lines are not repeated). */
+  private lastRefused: string | undefined;
 
   constructor(
     private readonly config: ModelUpdatesConfig,
@@ -37,6 +40,7 @@ export class NoticeSources {
         options: { reconnectPeriod: 1000, clean: true },
         // A client id of its own (random) cannot be taken over; a configured client_id can.
         ...(broker.client_id !== undefined ? { onFlapping: (message: string) => this.logger.error(LOG, message) } : {}),
+        incoming: { maxPacketBytes: broker.max_incoming_bytes, onRefused: (packet) => this.refused(packet, broker) },
       });
       client.on('connect', () => client.subscribe(topic, { qos: 1 }));
       // A message published while subscribed comes without the retain flag (MQTT 3.3.1.3), a retained one with it.
@@ -52,6 +56,17 @@ export class NoticeSources {
       this.timer = setInterval(poll, this.config.poll_interval_s * 1000);
       this.timer.unref();
     }
+  }
+
+  /**
+   * A packet over cloud.mqtt.max_incoming_bytes closed the connection: said once while the same one comes again (a
+   * retained notice comes at every reconnect) and the connection holds no longer.
+   */
+  private refused(packet: RefusedPacket, broker: MqttSyncConfig): void {
+    const text = `release notices: broker ${broker.url} sent ${refusedPacketText(packet)}, over cloud.mqtt.max_incoming_bytes ${broker.max_incoming_bytes}: refused unread, the connection closed (a retained one is refused again at each reconnect: clear it on the broker)`;
+    if (text === this.lastRefused) return;
+    this.lastRefused = text;
+    this.logger.error(LOG, text);
   }
 
   /** Fetches the notice document and hands on each notice in it (one, or a list). */

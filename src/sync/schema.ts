@@ -36,6 +36,14 @@ export const mqttSyncSchema = z.strictObject({
     .min(100)
     .default(10_000)
     .describe('A publish without PUBACK in this time is retried.'),
+  max_incoming_bytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024)
+    .describe(
+      'The largest MQTT packet taken from this broker, in bytes. What comes in is acknowledgements and release notices on <prefix>/releases/+ (a JSON of a model, a version and a URL: a few hundred bytes, its topic included); a larger packet closes the connection before it is read whole (the client connects again), and the log names its topic.',
+    ),
   buffer: bufferSchema
     .default({ type: 'disk', max_bytes: 256 * 1024 * 1024, sync: 'normal' })
     .describe('The durable queue in front of the broker.'),

@@ -25,11 +25,19 @@ import { FailureStreak, pause } from '../../core/backoff.js';
 import type { SampleHandler, Source } from '../../core/components.js';
 import { ConnectionFlaps, FLAP_RULE } from '../../core/connection-flaps.js';
 import { brokerErrorText, connectMqtt, flappingText } from '../../core/mqtt-connection.js';
+import { refusedPacketText, type RefusedPacket } from '../../core/mqtt-packet-bound.js';
 import type { Sample } from '../../core/types.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { HeldValues } from './held-values.js';
-import { decodeMessage, type MessageProblem, type TagPaths, type TagReading } from './payload.js';
+import {
+  decodeMessage,
+  refusedMessage,
+  type DecodedMessage,
+  type MessageProblem,
+  type TagPaths,
+  type TagReading,
+} from './payload.js';
 import type { MqttSourceConfig } from './schema.js';
 
 const BACKOFF_MIN_MS = 250;
@@ -44,7 +52,9 @@ export interface MqttSourceDeps {
   readonly random?: () => number;
 }
 
-type MessageHandler = (topic: string, payload: Buffer, packet: { retain?: boolean }) => void;
+/** A message's samples, made when `decode` is called with when it was received; `retained` the broker's copy. */
+type MessageHandler = (decode: (received: number) => Reading[], retained: boolean) => void;
+type Reading = { tag: number; sample: Sample };
 
 /** Ends a client at once (no wait for anything in flight). */
 async function end(client: MqttClient | undefined): Promise<void> {
@@ -110,13 +120,13 @@ export class MqttSource implements Source {
 
   /** Connect, subscribe, wait until the connection is lost, clean up, back off, again. */
   private async run(onBatch: SampleHandler): Promise<void> {
-    const onMessage: MessageHandler = (topic, payload, packet) => {
+    const onMessage: MessageHandler = (decode, retained) => {
       if (!this.running) return;
       const received = this.now();
-      const out = this.samples(topic, payload, received);
+      const out = decode(received);
       for (const { tag, sample } of out)
         this.held.note(tag, sample, received, {
-          retained: packet.retain === true,
+          retained,
           stamped: this.config.tags[tag].timestamp_field !== undefined,
         });
       const batch = out.map((r) => r.sample);
@@ -187,10 +197,13 @@ export class MqttSource implements Source {
         ...session,
         ...protocolOptions(this.config, session.clean),
       },
+      incoming: { maxPacketBytes: maxPacketBytes(this.config), onRefused: (p) => this.refused(p, onMessage) },
     });
     // An 'error' without a listener would throw; connected$() reports the ones that matter.
     client.on('error', () => undefined);
-    client.on('message', onMessage);
+    client.on('message', (topic, payload, packet) =>
+      onMessage((received) => this.samples(topic, payload, received), packet.retain === true),
+    );
     return client;
   }
 
@@ -294,12 +307,29 @@ export class MqttSource implements Source {
   }
 
   /**
+   * A packet over maxPacketBytes, its connection closed before it was read (the connection is then lost as any): a
+   * message gives the tags its topic feeds bad samples, as one over max_payload_bytes does; counted and logged alike.
+   */
+  private refused(packet: RefusedPacket, onMessage: MessageHandler): void {
+    const problem = `${refusedPacketText(packet)} is over the ${maxPacketBytes(this.config)} bytes a packet may take (max_payload_bytes and the longest topic): not read, the connection closed`;
+    if (packet.topic === undefined) this.onBadMessage('too_large', problem);
+    else
+      onMessage(
+        (received) => this.counted(refusedMessage(packet.topic!, this.tags, received, 'too_large', problem), received),
+        false,
+      );
+  }
+
+  /**
    * A message's samples with their tags' places (none when it is for no tag), counted; a bad
    * message counted and logged now and then.
    */
-  private samples(topic: string, payload: Buffer, received = this.now()): { tag: number; sample: Sample }[] {
-    const decoded = decodeMessage(topic, payload, this.tags, received, this.config.max_payload_bytes);
-    if (decoded.kind) this.onBadMessage(decoded.kind, decoded.problem ?? topic);
+  private samples(topic: string, payload: Buffer, received = this.now()): Reading[] {
+    return this.counted(decodeMessage(topic, payload, this.tags, received, this.config.max_payload_bytes), received);
+  }
+
+  private counted(decoded: DecodedMessage, received: number): Reading[] {
+    if (decoded.kind) this.onBadMessage(decoded.kind, decoded.problem ?? 'a bad message');
     const out = decoded.readings.map((r) => ({ tag: r.tag, sample: this.sample(r, received) }));
     let good = 0;
     for (const { sample } of out) if (sample.quality === 'good') good++;
@@ -352,8 +382,8 @@ export class MqttSource implements Source {
     let timer: NodeJS.Timeout | undefined;
     // A client of its own (a clean session, its own id), so a running gateway's session is left alone.
     const client = this.open(
-      (topic, payload) => {
-        for (const { tag, sample } of this.samples(topic, payload)) latest.set(tag, sample);
+      (decode) => {
+        for (const { tag, sample } of decode(this.now())) latest.set(tag, sample);
         if (latest.size === this.config.tags.length) allIn();
       },
       { clean: true },
@@ -394,18 +424,26 @@ export class MqttSource implements Source {
 }
 
 /**
- * The MQTT version's options. With MQTT 5 the broker is told the largest packet this client takes: a message's
- * max_payload_bytes and the longest topic MQTT allows, with room for the headers. The broker drops a larger one, so a
- * publisher cannot make the gateway read hundreds of MB before refusing it; a message a little over max_payload_bytes
- * still arrives and is refused and counted here. A persistent session is kept until the broker's own limit (MQTT 5
- * ends a session at the disconnect unless told otherwise; 3.1.1 keeps it).
+ * The largest packet this client takes: a message's max_payload_bytes and the longest topic MQTT allows, with room for
+ * the headers. A larger one closes the connection before it is read whole, whatever the MQTT version (the client's
+ * incoming bound), so a publisher or broker cannot make the gateway read hundreds of MB before refusing it; a message
+ * a little over max_payload_bytes still arrives and is refused and counted here.
+ */
+export function maxPacketBytes(config: MqttSourceConfig): number {
+  return config.max_payload_bytes + LONGEST_TOPIC_BYTES + HEADER_BYTES;
+}
+
+/**
+ * The MQTT version's options. With MQTT 5 the broker is told the largest packet this client takes (maxPacketBytes)
+ * and drops a larger one unsent, so the connection stays. A persistent session is kept until the broker's own limit
+ * (MQTT 5 ends a session at the disconnect unless told otherwise; 3.1.1 keeps it).
  */
 function protocolOptions(config: MqttSourceConfig, clean: boolean): Partial<IClientOptions> {
   if (config.protocol_version === 4) return { protocolVersion: 4 };
   return {
     protocolVersion: 5,
     properties: {
-      maximumPacketSize: config.max_payload_bytes + LONGEST_TOPIC_BYTES + HEADER_BYTES,
+      maximumPacketSize: maxPacketBytes(config),
       ...(clean ? {} : { sessionExpiryInterval: SESSION_KEPT_S }),
     },
   };

@@ -114,6 +114,33 @@ function readTag(doc: unknown, tag: TagPaths, index: number, receivedAt: number)
     : { tag: index, value: Number.NaN, ts, problem };
 }
 
+/** The places of the tags whose filter matches a topic. */
+function matchingTags(topic: string, tags: readonly TagPaths[]): number[] {
+  const matching: number[] = [];
+  tags.forEach((t, i) => {
+    if (topicMatches(t.topic, topic)) matching.push(i);
+  });
+  return matching;
+}
+
+/**
+ * What a message refused whole (`problem` says why) gives the tags its topic feeds: a bad reading each; the kind and
+ * problem also where it feeds none (the refusal is still counted).
+ */
+export function refusedMessage(
+  topic: string,
+  tags: readonly TagPaths[],
+  receivedAt: number,
+  kind: MessageProblem,
+  problem: string,
+): DecodedMessage {
+  return refused(matchingTags(topic, tags), receivedAt, kind, problem);
+}
+
+function refused(matching: number[], receivedAt: number, kind: MessageProblem, problem: string): DecodedMessage {
+  return { kind, problem, readings: matching.map((tag) => ({ tag, value: Number.NaN, ts: receivedAt, problem })) };
+}
+
 /**
  * The readings a message gives the tags whose topic filter matches its topic (none: the message
  * is not for this source). A payload over `maxBytes` or not JSON gives every such tag a bad
@@ -127,16 +154,9 @@ export function decodeMessage(
   receivedAt: number,
   maxBytes: number,
 ): DecodedMessage {
-  const matching: number[] = [];
-  tags.forEach((t, i) => {
-    if (topicMatches(t.topic, topic)) matching.push(i);
-  });
+  const matching = matchingTags(topic, tags);
   if (matching.length === 0) return { readings: [] };
-  const refuse = (kind: MessageProblem, problem: string): DecodedMessage => ({
-    kind,
-    problem,
-    readings: matching.map((tag) => ({ tag, value: Number.NaN, ts: receivedAt, problem })),
-  });
+  const refuse = (kind: MessageProblem, problem: string) => refused(matching, receivedAt, kind, problem);
   if (payload.byteLength > maxBytes)
     return refuse(
       'too_large',

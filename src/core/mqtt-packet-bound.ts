@@ -1,0 +1,144 @@
+/**
+ * A bound on the MQTT packets a broker sends a client, kept before a packet is read whole. mqtt.js reads every packet
+ * into memory before it looks at it (its MQTT 5 `maximumPacketSize` check comes after that, and MQTT 3.1.1 has
+ * none), so a broken or hostile broker could make the gateway buffer up to 256 MB per packet. The guard here reads
+ * the bytes as they arrive, only the fixed headers (type and remaining length) and, for a publish over the bound, its
+ * topic: a packet over the bound is known from its first bytes, and the connection is closed then (as MQTT 5 says a
+ * client does with a packet over its Maximum Packet Size). At most the bound and one socket read are held.
+ */
+import type { Duplex } from 'node:stream';
+import type { MqttClient } from 'mqtt';
+
+/** A packet refused: its type, its whole size as its header gives it, and a publish's topic. */
+export interface RefusedPacket {
+  readonly type: string;
+  readonly bytes: number;
+  /** A publish's topic ('' where it comes by a topic alias); undefined for other packets. */
+  readonly topic?: string;
+}
+
+const TYPES = [
+  'reserved',
+  'connect',
+  'connack',
+  'publish',
+  'puback',
+  'pubrec',
+  'pubrel',
+  'pubcomp',
+  'subscribe',
+  'suback',
+  'unsubscribe',
+  'unsuback',
+  'pingreq',
+  'pingresp',
+  'disconnect',
+  'auth',
+];
+const PUBLISH = 3;
+
+/** Reads the packet boundaries of a byte stream from a broker and says the first packet over `maxBytes`. */
+export class PacketSizeGuard {
+  /** The fixed header read so far (type byte and remaining-length bytes). */
+  private header: number[] = [];
+  /** Bytes of the current packet's body still to pass. */
+  private skip = 0;
+  /** A refused publish: the type and size known, its topic being read. */
+  private refusing: { bytes: number; topic: number[]; topicLength: number; lengthBytes: number[] } | undefined;
+  /** Set once the stream cannot be read as MQTT (a bad length): the client's parser says so; the guard stops. */
+  private lost = false;
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** Feeds bytes as read; returns the first packet over the bound once known (a publish: once its topic is read). */
+  feed(chunk: Uint8Array): RefusedPacket | undefined {
+    let i = 0;
+    while (i < chunk.length && !this.lost) {
+      if (this.refusing) {
+        const r = this.refusing;
+        if (r.lengthBytes.length < 2) r.lengthBytes.push(chunk[i++]);
+        else r.topic.push(chunk[i++]);
+        if (r.lengthBytes.length === 2) r.topicLength = Math.min((r.lengthBytes[0] << 8) | r.lengthBytes[1], r.bytes);
+        if (r.lengthBytes.length === 2 && r.topic.length >= r.topicLength)
+          return { type: 'publish', bytes: r.bytes, topic: Buffer.from(r.topic).toString('utf8') };
+      } else if (this.skip > 0) {
+        const n = Math.min(this.skip, chunk.length - i);
+        this.skip -= n;
+        i += n;
+      } else {
+        this.header.push(chunk[i++]);
+        const refused = this.headerRead();
+        if (refused) return refused;
+      }
+    }
+    return undefined;
+  }
+
+  /** After each header byte: where the header is whole, the packet passes (its body skipped) or is refused. */
+  private headerRead(): RefusedPacket | undefined {
+    const h = this.header;
+    if (h.length < 2 || (h[h.length - 1] & 0x80) !== 0) {
+      if (h.length > 5) this.lost = true; // a remaining length of more than 4 bytes: not MQTT
+      return undefined;
+    }
+    let remaining = 0;
+    for (let k = h.length - 1; k >= 1; k--) remaining = remaining * 128 + (h[k] & 0x7f);
+    const bytes = h.length + remaining;
+    const type = h[0] >> 4;
+    this.header = [];
+    if (bytes <= this.maxBytes) {
+      this.skip = remaining;
+      return undefined;
+    }
+    if (type !== PUBLISH || remaining < 2) return { type: TYPES[type], bytes };
+    this.refusing = { bytes, topic: [], topicLength: 0, lengthBytes: [] };
+    return undefined;
+  }
+}
+
+/** A refused packet in words: "a publish on plant/x of 2000000 bytes". */
+export function refusedPacketText(p: RefusedPacket): string {
+  const TOPIC_SHOWN = 200;
+  const topic =
+    p.topic === undefined
+      ? ''
+      : p.topic === ''
+        ? ' (its topic by alias)'
+        : ` on ${p.topic.length > TOPIC_SHOWN ? `${p.topic.slice(0, TOPIC_SHOWN)}…` : p.topic}`;
+  return `a ${p.type}${topic} of ${p.bytes} bytes`;
+}
+
+type StreamBuilder = (client: MqttClient) => Duplex;
+
+/**
+ * Bounds the packets a client takes: at each connection it opens, the first packet over `maxBytes` closes that
+ * connection before it is read whole, and `onRefused` is told once it is closed. The client then does what it does on
+ * any lost connection (reconnects, or reports it). mqtt.js builds a stream for each connection with its
+ * `streamBuilder` and pipes it to its parser; the guard listens to the same stream, first: to the one a client just
+ * made by mqtt.connect has (no byte is read before the next turn of the event loop), and to each one it builds later.
+ */
+export function boundIncomingPackets(
+  client: MqttClient,
+  maxBytes: number,
+  onRefused: (packet: RefusedPacket) => void,
+): void {
+  const c = client as unknown as { streamBuilder?: StreamBuilder; stream?: Duplex };
+  const build = c.streamBuilder;
+  if (typeof build !== 'function' || c.stream === undefined)
+    throw new Error('the mqtt client has no streamBuilder or stream (mqtt.js changed): packets cannot be bounded');
+  const guarded = (stream: Duplex): Duplex => {
+    const guard = new PacketSizeGuard(maxBytes);
+    const watch = (chunk: Buffer) => {
+      const refused = guard.feed(chunk);
+      if (!refused) return;
+      stream.off('data', watch);
+      // Told once closed: the client still handles the packets that came before it in this read (a CONNACK).
+      stream.once('close', () => onRefused(refused));
+      stream.destroy();
+    };
+    stream.prependListener('data', watch);
+    return stream;
+  };
+  c.streamBuilder = (owner) => guarded(build(owner));
+  guarded(c.stream);
+}

@@ -1,0 +1,82 @@
+/** The incoming packet bound reads packet boundaries from the bytes as they come, however the reads split them. */
+import { describe, expect, it } from 'vitest';
+import { PacketSizeGuard, refusedPacketText } from '../../src/core/mqtt-packet-bound.js';
+
+/** MQTT's variable byte integer. */
+function varint(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) byte |= 0x80;
+    out.push(byte);
+  } while (n > 0);
+  return out;
+}
+
+/** A QoS 0 publish of `payloadBytes` on `topic`, whole. */
+function publish(topic: string, payloadBytes: number): Buffer {
+  const t = Buffer.from(topic);
+  const remaining = 2 + t.length + payloadBytes;
+  return Buffer.concat([
+    Buffer.from([0x30, ...varint(remaining), t.length >> 8, t.length & 0xff]),
+    t,
+    Buffer.alloc(payloadBytes, 0x20),
+  ]);
+}
+
+/** Feeds `bytes` in reads of `size`, returning the refusal and after how many bytes it came. */
+function feedInReads(guard: PacketSizeGuard, bytes: Buffer, size: number) {
+  for (let at = 0; at < bytes.length; at += size) {
+    const refused = guard.feed(bytes.subarray(at, at + size));
+    if (refused) return { refused, after: Math.min(at + size, bytes.length) };
+  }
+  return undefined;
+}
+
+const CONNACK = Buffer.from([0x20, 2, 0, 0]);
+const PUBACK = Buffer.from([0x40, 2, 0, 7]);
+const PINGRESP = Buffer.from([0xd0, 0]);
+
+describe('PacketSizeGuard', () => {
+  it('passes packets up to the bound, whatever the reads; refuses the first one over it, with its topic', () => {
+    const bound = 300;
+    const fits = publish('plant/a', bound - 1 - 2 - 2 - 'plant/a'.length); // 1 type byte, 2 length bytes
+    expect(fits.length).toBe(bound);
+    const huge = publish('plant/pump-1/telemetry', 5_000_000);
+    const stream = Buffer.concat([CONNACK, fits, PUBACK, PINGRESP, fits, huge]);
+    const hugeAt = stream.length - huge.length;
+    for (const size of [1, 2, 3, 7, 64, 1000, stream.length]) {
+      const got = feedInReads(new PacketSizeGuard(bound), stream, size);
+      expect(got?.refused).toEqual({ type: 'publish', bytes: huge.length, topic: 'plant/pump-1/telemetry' });
+      // Known in the read that brings the end of its header and topic: no read of its payload needed.
+      const topicEnd = hugeAt + 1 + 4 + 2 + 'plant/pump-1/telemetry'.length;
+      expect(got!.after).toBeGreaterThanOrEqual(topicEnd);
+      expect(got!.after).toBeLessThan(topicEnd + size);
+    }
+    expect(feedInReads(new PacketSizeGuard(bound), Buffer.concat([CONNACK, fits, fits, PINGRESP]), 5)).toBeUndefined();
+  });
+
+  it('refuses a packet one byte over the bound, another type without a topic, and says each in words', () => {
+    const p = publish('t', 100);
+    expect(new PacketSizeGuard(p.length).feed(p)).toBeUndefined();
+    expect(new PacketSizeGuard(p.length - 1).feed(p)).toEqual({ type: 'publish', bytes: p.length, topic: 't' });
+    const suback = Buffer.from([0x90, ...varint(70_000)]);
+    const refused = new PacketSizeGuard(65_536).feed(suback);
+    expect(refused).toEqual({ type: 'suback', bytes: 1 + 3 + 70_000 });
+    expect(refusedPacketText(refused!)).toBe('a suback of 70004 bytes');
+    expect(refusedPacketText({ type: 'publish', bytes: 9, topic: 'a/b' })).toBe('a publish on a/b of 9 bytes');
+    expect(refusedPacketText({ type: 'publish', bytes: 9, topic: '' })).toBe(
+      'a publish (its topic by alias) of 9 bytes',
+    );
+    expect(refusedPacketText({ type: 'publish', bytes: 9, topic: 'x'.repeat(300) })).toBe(
+      `a publish on ${'x'.repeat(200)}… of 9 bytes`,
+    );
+  });
+
+  it('stops at bytes that are not MQTT (a remaining length of 5 bytes), leaving them to the parser', () => {
+    const guard = new PacketSizeGuard(100);
+    expect(guard.feed(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x7f]))).toBeUndefined();
+    expect(guard.feed(publish('t', 1000))).toBeUndefined();
+  });
+});
