@@ -69,7 +69,10 @@ describe('an acknowledgement the journal cannot store', () => {
           reachable: false,
           since: expect.any(Number),
           lastError: expect.stringMatching(
-            new RegExp(`^${storePath}: write failed: disk I/O error \\(injected\\); 1 alarm transition\\(s\\) not on`),
+            new RegExp(
+              `^${storePath}: write failed: disk I/O error \\(injected\\); 1 alarm transition\\(s\\) \\(\\d+ bytes\\) not on ` +
+                'disk, .*; past 10000 transitions or 16 MiB the oldest are dropped unjournaled',
+            ),
           ),
         },
       ]);

@@ -3,8 +3,9 @@
  * committed together, in one transaction with one sync to disk, where each used to have a sync of its own. Whoever
  * needs an item on disk (the API's answer to an operator, the alarm's actions) waits on `durable()`. A group that fails
  * to commit is not dropped: its items stay pending, ahead of those accepted since, and go with the next group; those
- * waiting on it are told why. The bound on pending items (a journal that cannot be written for hours) drops the
- * oldest, and says how many.
+ * waiting on it are told why. The bound on pending items, in items and in bytes (a journal that cannot be written for
+ * hours; transitions with operators' comments of up to 64 KiB), drops the oldest, and says how many: what the gateway
+ * already acted on cannot be refused afterwards, and the newest transitions say the alarms' current states.
  */
 
 /** Runs `run` later (setImmediate: after the I/O of this turn of the event loop), or at once (one sync an item). */
@@ -12,6 +13,18 @@ export type Schedule = (run: () => void) => void;
 
 /** The most items kept pending while commits fail; past it the oldest go. */
 export const MAX_PENDING = 10_000;
+/**
+ * The most bytes of items kept pending (their size as sizeOf gives it): 10,000 transitions of about 1 KiB fit, 256 with
+ * 64 KiB comments; past it the oldest go.
+ */
+export const MAX_PENDING_BYTES = 16 * 1024 * 1024;
+
+/** The bound on pending items: how many, and how many bytes (`sizeOf` an item). */
+export interface PendingBound<T> {
+  readonly items: number;
+  readonly bytes: number;
+  readonly sizeOf: (item: T) => number;
+}
 
 /** A group taken for a commit: its items, and `settle` to say how the commit went. */
 export interface Group<T> {
@@ -38,6 +51,9 @@ function waiting(): Waiting {
 
 export class GroupCommit<T> {
   private pending: T[] = [];
+  /** The size of each pending item, in order, and their sum. */
+  private sizes: number[] = [];
+  private pendingBytes = 0;
   private scheduled = false;
   /** Those waiting on the items pending now; created by the first durable() call, so no rejection goes unheard. */
   private waiters: Waiting | undefined;
@@ -48,7 +64,7 @@ export class GroupCommit<T> {
   constructor(
     private readonly due: () => void,
     private readonly schedule: Schedule,
-    private readonly maxPending = MAX_PENDING,
+    private readonly limit: PendingBound<T>,
   ) {}
 
   /** Items accepted and not yet on disk. */
@@ -56,9 +72,19 @@ export class GroupCommit<T> {
     return this.pending.length;
   }
 
+  /** Their bytes, as the bound counts them. */
+  get bytes(): number {
+    return this.pendingBytes;
+  }
+
   /** Accepts items and schedules a commit, unless one is already; returns how many the bound dropped. */
   add(items: readonly T[]): number {
-    this.pending.push(...items);
+    for (const item of items) {
+      const size = this.limit.sizeOf(item);
+      this.pending.push(item);
+      this.sizes.push(size);
+      this.pendingBytes += size;
+    }
     const dropped = this.bound();
     if (!this.scheduled) {
       this.scheduled = true;
@@ -85,8 +111,12 @@ export class GroupCommit<T> {
   /** Takes every pending item for one commit, and with them those who wait on them. */
   take(): Group<T> {
     const items = this.pending;
+    const sizes = this.sizes;
+    const bytes = this.pendingBytes;
     const waiters = this.waiters;
     this.pending = [];
+    this.sizes = [];
+    this.pendingBytes = 0;
     this.waiters = undefined;
     return {
       items,
@@ -97,6 +127,8 @@ export class GroupCommit<T> {
           return 0;
         }
         this.pending = [...items, ...this.pending];
+        this.sizes = [...sizes, ...this.sizes];
+        this.pendingBytes += bytes;
         this.lastError = error;
         waiters?.reject(error);
         return this.bound();
@@ -104,11 +136,16 @@ export class GroupCommit<T> {
     };
   }
 
-  /** Drops the oldest pending items past the bound; returns how many. */
+  /** Drops the oldest pending items past the bound, in items or in bytes; returns how many. */
   private bound(): number {
-    const over = this.pending.length - this.maxPending;
-    if (over <= 0) return 0;
+    let over = Math.max(0, this.pending.length - this.limit.items);
+    let bytes = this.pendingBytes;
+    for (let i = 0; i < over; i++) bytes -= this.sizes[i];
+    while (bytes > this.limit.bytes && over < this.pending.length) bytes -= this.sizes[over++];
+    if (over === 0) return 0;
     this.pending.splice(0, over);
+    this.sizes.splice(0, over);
+    this.pendingBytes = bytes;
     return over;
   }
 }

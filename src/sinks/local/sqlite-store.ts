@@ -21,7 +21,7 @@ import type { LocalStoreConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { limitSqliteCache } from '../../core/sqlite-memory.js';
-import { GroupCommit, MAX_PENDING, type Schedule } from './group-commit.js';
+import { GroupCommit, MAX_PENDING, MAX_PENDING_BYTES, type Schedule } from './group-commit.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS samples (ts INTEGER NOT NULL, source TEXT NOT NULL, asset TEXT NOT NULL, channel TEXT NOT NULL, value REAL, quality TEXT NOT NULL, text TEXT);
@@ -104,6 +104,12 @@ function relaxSync(db: Database.Database): void {
   }
 }
 
+/** What a transition waiting to be journaled is counted as in the backlog's bound: its size as JSON (UTF-8). */
+const transitionBytes = (a: AlarmEvent): number => Buffer.byteLength(JSON.stringify(a));
+
+/** The backlog's bound in words. */
+const BACKLOG_BOUND = `${MAX_PENDING} transitions or ${MAX_PENDING_BYTES / (1024 * 1024)} MiB`;
+
 /** A time in ms that a Date can hold (±8.64e15). */
 const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 8.64e15;
 
@@ -122,6 +128,8 @@ export class SqliteStore implements Sink {
   private lastPrune = 0;
   /** Since when its writes fail, and the last error; undefined while they work. */
   private failure: { since: number; error: string } | undefined;
+  /** Transitions the backlog's bound dropped since the store started. */
+  private backlogDroppedTotal = 0;
 
   /**
    * `scheduleJournal`: when a group of alarm transitions is committed (default: setImmediate; the benchmark's baseline
@@ -137,7 +145,11 @@ export class SqliteStore implements Sink {
       scheduleJournal?: Schedule;
     },
   ) {
-    this.journal = new GroupCommit(() => this.commit(), deps.scheduleJournal ?? ((run) => setImmediate(run)));
+    this.journal = new GroupCommit(() => this.commit(), deps.scheduleJournal ?? ((run) => setImmediate(run)), {
+      items: MAX_PENDING,
+      bytes: MAX_PENDING_BYTES,
+      sizeOf: transitionBytes,
+    });
   }
 
   async start(): Promise<void> {
@@ -324,22 +336,26 @@ export class SqliteStore implements Sink {
   failing(): { since: number; error: string } | undefined {
     const waiting = this.journal.size;
     if (!this.failure || waiting === 0) return this.failure;
+    const dropped = this.backlogDroppedTotal;
     return {
       since: this.failure.since,
       error:
-        `${this.failure.error}; ${waiting} alarm transition(s) not on disk, kept in memory and committed again with ` +
-        'the next transition or flush (each second)',
+        `${this.failure.error}; ${waiting} alarm transition(s) (${this.journal.bytes} bytes) not on disk, kept in ` +
+        `memory and committed again with the next transition or flush (each second); past ${BACKLOG_BOUND} the ` +
+        `oldest are dropped unjournaled (linewatch_sink_dropped_points_total{reason="journal_backlog"})` +
+        (dropped > 0 ? `: ${dropped} dropped so far` : ''),
     };
   }
 
   /** Transitions the bound on pending ones dropped (a journal that could not be written for long): counted, logged. */
   private backlogDropped(count: number): void {
     if (count === 0) return;
+    this.backlogDroppedTotal += count;
     this.deps.metrics.sinkDroppedPoints.inc({ sink: this.name, reason: 'journal_backlog' }, count);
     this.deps.logger.error(
       { sink: this.name, path: this.config.path, dropped: count },
       `local store ${this.config.path}: ${count} alarm transition(s) dropped unjournaled, the oldest of those waiting ` +
-        `(at most ${MAX_PENDING} wait while the journal cannot be written)`,
+        `(at most ${BACKLOG_BOUND} wait while the journal cannot be written)`,
     );
   }
 

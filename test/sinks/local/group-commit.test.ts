@@ -3,10 +3,10 @@
  * commit that records each group or fails where the test says (the fault).
  */
 import { describe, expect, it } from 'vitest';
-import { GroupCommit, type Schedule } from '../../../src/sinks/local/group-commit.js';
+import { GroupCommit, MAX_PENDING, MAX_PENDING_BYTES, type Schedule } from '../../../src/sinks/local/group-commit.js';
 
 /** A GroupCommit of strings whose commits are recorded in `groups`, or fail with `fail.error` while it is set. */
-function setup(o: { schedule?: Schedule; maxPending?: number } = {}) {
+function setup(o: { schedule?: Schedule; maxPending?: number; maxBytes?: number } = {}) {
   const due: (() => void)[] = [];
   const groups: string[][] = [];
   const fail: { error?: Error } = {};
@@ -18,7 +18,7 @@ function setup(o: { schedule?: Schedule; maxPending?: number } = {}) {
       group.settle();
     },
     o.schedule ?? ((run) => due.push(run)),
-    o.maxPending,
+    { items: o.maxPending ?? MAX_PENDING, bytes: o.maxBytes ?? MAX_PENDING_BYTES, sizeOf: (item) => item.length },
   );
   /** Runs the scheduled commits, as the event loop would after this turn. */
   const runDue = () => due.splice(0).forEach((run) => run());
@@ -80,6 +80,26 @@ describe('GroupCommit', () => {
     s.fail.error = undefined;
     s.runDue();
     expect(s.groups).toEqual([['b', 'c', 'd']]);
+  });
+
+  it('drops the oldest pending items past the bound in bytes too, and counts the bytes of those kept', () => {
+    // Sizes are the strings' lengths: a 6-byte bound keeps 'b', 'ccc' and 'dd', not 'aaaa' before them.
+    const s = setup({ maxBytes: 6 });
+    s.fail.error = new Error('disk full');
+    expect(s.commit.add(['aaaa', 'b'])).toBe(0);
+    expect(s.commit.bytes).toBe(5);
+    s.runDue();
+    expect(s.commit.bytes).toBe(5); // a failed group is pending again, with its bytes
+    expect(s.commit.add(['ccc', 'dd'])).toBe(1);
+    expect([s.commit.size, s.commit.bytes]).toEqual([3, 6]);
+    // An item over the bound on its own goes too, with all before it.
+    expect(s.commit.add(['xxxxxxx'])).toBe(4);
+    expect([s.commit.size, s.commit.bytes]).toEqual([0, 0]);
+    s.commit.add(['e']);
+    s.fail.error = undefined;
+    s.runDue();
+    expect(s.groups).toEqual([['e']]);
+    expect(s.commit.bytes).toBe(0);
   });
 
   it('commits each add at once with a schedule that runs at once (the baseline: one sync an item)', async () => {

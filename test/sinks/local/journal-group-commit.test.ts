@@ -82,13 +82,16 @@ describe('the alarm journal, group-committed', () => {
     const s = await started();
     try {
       const fault = sqliteFault(s.path, 'alarm_journal').failInserts();
-      s.store.write({ samples: [], scores: [], alarms: burst(2) });
+      const two = burst(2);
+      s.store.write({ samples: [], scores: [], alarms: two });
+      const bytes = two.reduce((sum, a) => sum + Buffer.byteLength(JSON.stringify(a)), 0);
       await expect(s.store.journaled()).rejects.toThrow(new Error(`local store ${s.path}: write failed: ${INJECTED}`));
       expect(s.store.failing()).toEqual({
         since: expect.any(Number),
         error:
-          `${s.path}: write failed: ${INJECTED}; 2 alarm transition(s) not on disk, kept in memory and committed ` +
-          'again with the next transition or flush (each second)',
+          `${s.path}: write failed: ${INJECTED}; 2 alarm transition(s) (${bytes} bytes) not on disk, kept in memory ` +
+          'and committed again with the next transition or flush (each second); past 10000 transitions or 16 MiB ' +
+          'the oldest are dropped unjournaled (linewatch_sink_dropped_points_total{reason="journal_backlog"})',
       });
       expect(await s.pending()).toBe(2);
       expect(s.log.at(50)).toEqual([`local store ${s.path}: write failed: ${INJECTED}`]);
@@ -106,6 +109,37 @@ describe('the alarm journal, group-committed', () => {
       ]);
       expect(s.store.failing()).toBeUndefined();
       expect(await s.pending()).toBe(0);
+    } finally {
+      await s.store.close();
+    }
+  });
+
+  it('bounds the kept transitions in bytes: 64 KiB comments keep 16 MiB of the newest, the rest dropped, counted, said', async () => {
+    const s = await started();
+    try {
+      sqliteFault(s.path, 'alarm_journal').failInserts(); // never healed: the file is thrown away
+      const comment = 'x'.repeat(64 * 1024);
+      const acks = Array.from({ length: 300 }, (_, i) =>
+        anomalyEvent('ack_active', { asset: `asset-${String(i).padStart(3, '0')}`, comment, ts: 1_765_000_000_000 }),
+      );
+      s.store.write({ samples: [], scores: [], alarms: acks }); // one turn: one group
+      await expect(s.store.journaled()).rejects.toThrow(`write failed: ${INJECTED}`);
+      const each = Buffer.byteLength(JSON.stringify(acks[0]));
+      const kept = Math.floor((16 * 1024 * 1024) / each);
+      expect(kept).toBeLessThan(256); // each a little over 64 KiB
+      expect(await s.pending()).toBe(kept);
+      expect(await s.metrics.registry.getSingleMetricAsString('linewatch_sink_dropped_points_total')).toContain(
+        `linewatch_sink_dropped_points_total{sink="local",reason="journal_backlog"} ${300 - kept}`,
+      );
+      expect(s.store.failing()?.error).toMatch(
+        new RegExp(
+          `; ${kept} alarm transition\\(s\\) \\(${kept * each} bytes\\) not on disk, .*: ${300 - kept} dropped so far$`,
+        ),
+      );
+      expect(s.log.at(50)).toContain(
+        `local store ${s.path}: ${300 - kept} alarm transition(s) dropped unjournaled, the oldest of those waiting ` +
+          '(at most 10000 transitions or 16 MiB wait while the journal cannot be written)',
+      );
     } finally {
       await s.store.close();
     }
