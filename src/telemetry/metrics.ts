@@ -52,6 +52,12 @@ export class GatewayMetrics {
     labelNames: ['source', 'quality'],
     registers: [this.registry],
   });
+  readonly heldSamples = new Counter({
+    name: 'linewatch_source_held_samples_total',
+    help: "Samples an MQTT source sent again from a tag's last value while it holds (tags[].hold_ms); not in linewatch_samples_total, which counts the readings that came",
+    labelNames: ['source'],
+    registers: [this.registry],
+  });
   readonly windowsScored = new Counter({
     name: 'linewatch_windows_scored_total',
     help: 'Windows scored per asset',

@@ -287,7 +287,10 @@ export class MqttSource implements Source {
   private resend(onBatch: SampleHandler): void {
     if (!this.running) return;
     const batch = this.held.due(this.now());
-    if (batch.length > 0) onBatch(batch);
+    if (batch.length === 0) return;
+    // Counted apart from the readings that came (linewatch_samples_total): a reader can tell them from fresh ones.
+    this.deps.metrics.heldSamples.inc({ source: this.name }, batch.length);
+    onBatch(batch);
   }
 
   /** A connection held for FLAP_RULE.shortMs after takeovers were said: said, and the backoff starts afresh. */

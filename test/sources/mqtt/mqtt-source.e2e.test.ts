@@ -119,7 +119,10 @@ async function twins(clientId: string, topic: string) {
 }
 
 /** A counter's value for the labels given (0 when it has none). */
-async function count(counter: GatewayMetrics['sourceErrors'], labels: Record<string, string>): Promise<number> {
+async function count(
+  counter: { get(): Promise<{ values: { labels: object; value: number }[] }> },
+  labels: Record<string, string>,
+): Promise<number> {
   const { values } = await counter.get();
   return (
     values.find((v) =>
@@ -332,6 +335,11 @@ describe('mqtt source', () => {
     expect(next).toContainEqual([sample('flow', 7, T0 + 2000, { received: T0 + 2000 })]);
     expect(next).toContainEqual([sample('temperature', 41.5, T0 + 2000, { received: T0 + 2000 })]);
     expect(h.batches.flat().filter((s) => s.channel === 'flow')).toHaveLength(1);
+    // Readings that came and values sent again are counted apart.
+    const resent = h.batches.flat().filter((s) => s.channel === 'temperature').length - 1;
+    expect(resent).toBeGreaterThanOrEqual(2);
+    expect(await count(h.metrics.heldSamples, { source: 'broker' })).toBe(resent);
+    expect(await count(h.metrics.samples, { source: 'broker', quality: 'good' })).toBe(2);
   });
 
   it('after a broker restart it reconnects with backoff, subscribes again, and samples flow again', async () => {
