@@ -284,15 +284,7 @@ export class MqttSync implements Sink {
       try {
         for (const item of batch.items) {
           const { topic, body } = unqueued(item.payload);
-          await Promise.race([
-            client.publishAsync(topic, body, { qos: 1 }),
-            new Promise((_, reject) =>
-              setTimeout(
-                () => reject(new Error(`no PUBACK within ${this.config.publish_timeout_ms} ms`)),
-                this.config.publish_timeout_ms,
-              ).unref(),
-            ),
-          ]);
+          await this.publish(client, topic, body, false);
         }
       } catch (err) {
         queue.reject(batch);
@@ -308,6 +300,42 @@ export class MqttSync implements Sink {
     this.deps.metrics.queueOldestAge.set({ sink: this.name }, s.oldestAgeMs / 1000);
   }
 
+  /** Publishes at QoS 1; rejects when no PUBACK comes within publish_timeout_ms. */
+  private async publish(client: MqttClient, topic: string, body: string, retain: boolean): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        client.publishAsync(topic, body, { qos: 1, retain }),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no PUBACK within ${this.config.publish_timeout_ms} ms`)),
+            this.config.publish_timeout_ms,
+          );
+          timer.unref();
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Ends the client: a plain end (a DISCONNECT, so no last will) waits until every publish in flight is acknowledged,
+   * which a broker gone silent never does; after publish_timeout_ms the client is ended at once.
+   */
+  private async end(client: MqttClient): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([
+      client.endAsync().then(
+        () => true,
+        () => true,
+      ),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.config.publish_timeout_ms))),
+    ]);
+    clearTimeout(timer);
+    if (!ended) await client.endAsync(true).catch(() => undefined);
+  }
+
   async flush(): Promise<void> {
     await this.pump();
   }
@@ -321,11 +349,10 @@ export class MqttSync implements Sink {
     this.queueFailures.retryNow();
     await this.pump();
     const client = this.client;
+    // Each within publish_timeout_ms: a broker gone silent would keep the goodbye, and the stop, waiting for good.
     if (client?.connected)
-      await client
-        .publishAsync(`${this.prefix}/status`, this.status('offline'), { qos: 1, retain: true })
-        .catch(() => undefined);
-    await client?.endAsync().catch(() => undefined);
+      await this.publish(client, `${this.prefix}/status`, this.status('offline'), true).catch(() => undefined);
+    if (client) await this.end(client);
     const left = queuedRecords(this.deps.queue);
     if ((left ?? 0) > 0)
       this.deps.logger.warn(

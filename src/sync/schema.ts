@@ -35,7 +35,9 @@ export const mqttSyncSchema = z.strictObject({
     .int()
     .min(100)
     .default(10_000)
-    .describe('A publish without PUBACK in this time is retried.'),
+    .describe(
+      'A publish without PUBACK in this time is retried. At shutdown the goodbye waits this long for its PUBACK, and the disconnect as long for what is in flight, then the connection is closed.',
+    ),
   max_incoming_bytes: z
     .number()
     .int()

@@ -70,6 +70,31 @@ describe('cloud sync over MQTT', () => {
     }
   }, 60_000);
 
+  it('closes within its publish timeouts when the broker went silent (its goodbye and the end never acknowledged)', async () => {
+    const proxy = await startTcpProxy(broker().port);
+    const consumer = await mqtt.connectAsync(broker().url, { clientId: 'consumer-silent' });
+    await consumer.subscribeAsync('linewatch/gw-silent/status', { qos: 1 });
+    const sync = new MqttSync(
+      mqttSyncSchema.parse({ url: `mqtt://127.0.0.1:${proxy.port}`, publish_timeout_ms: 500 }),
+      { ...identity, gateway: 'gw-silent' },
+      { logger: silentLogger(), metrics: new GatewayMetrics(), queue: new MemoryQueue(1 << 20) },
+    );
+    try {
+      const birth = new Promise((resolve) => consumer.once('message', resolve));
+      await sync.start();
+      await birth; // connected
+      proxy.stall(true);
+      const started = Date.now();
+      await sync.close(); // waited for good before: a goodbye without PUBACK, then an end waiting for it
+      expect(Date.now() - started).toBeLessThan(500 + 500 + 1000);
+    } finally {
+      await sync.close();
+      proxy.stall(false);
+      await proxy.close();
+      await consumer.endAsync();
+    }
+  }, 30_000);
+
   it('publishes birth, summaries, alarms and parts with stable ids, and says goodbye', async () => {
     const consumer = await mqtt.connectAsync(broker().url, { clientId: 'consumer-basic' });
     await consumer.subscribeAsync('linewatch/gw-7/#', { qos: 1 });
