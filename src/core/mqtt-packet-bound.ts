@@ -132,8 +132,9 @@ export function boundIncomingPackets(
       const refused = guard.feed(chunk);
       if (!refused) return;
       stream.off('data', watch);
-      // Told once closed: the client still handles the packets that came before it in this read (a CONNACK).
-      stream.once('close', () => onRefused(refused));
+      // Told once closed (the client still handles the packets that came before it in this read, a CONNACK), and
+      // before the client hears of the close.
+      stream.prependOnceListener('close', () => onRefused(refused));
       stream.destroy();
     };
     stream.prependListener('data', watch);

@@ -71,6 +71,8 @@ export class MqttSync implements Sink {
   /** Connections opened so far (which one a check is for). */
   private connects = 0;
   private lastError: string | undefined;
+  /** Why the connection closed, where it closed on a packet over max_incoming_bytes; undefined once it connects. */
+  private refused: string | undefined;
   /** Since when the broker has been unreachable (ms since the epoch); undefined while connected. */
   private failingSince: number | undefined;
   private readonly prefix: string;
@@ -139,10 +141,10 @@ export class MqttSync implements Sink {
       // It subscribes to nothing: acknowledgements come in, nothing larger.
       incoming: {
         maxPacketBytes: c.max_incoming_bytes,
-        onRefused: (packet) =>
-          this.failure(
-            `cloud broker ${c.url} sent ${refusedPacketText(packet)}, over max_incoming_bytes ${c.max_incoming_bytes}: refused unread, the connection closed`,
-          ),
+        onRefused: (packet) => {
+          this.refused = `cloud broker ${c.url} sent ${refusedPacketText(packet)}, over max_incoming_bytes ${c.max_incoming_bytes}: refused unread, the connection closed`;
+          this.failure(this.refused);
+        },
       },
     });
     this.client = client;
@@ -153,12 +155,14 @@ export class MqttSync implements Sink {
       if (this.taken) this.steadyCheck(client, c.url);
       else if (this.lastError) this.deps.logger.info({ sink: this.name }, `cloud broker ${c.url} reachable again`);
       this.lastError = undefined;
+      this.refused = undefined;
       this.failingSince = undefined;
       this.announce();
       void this.pump();
     });
     client.on('error', (err) => this.failure(`cloud broker ${c.url}: ${brokerErrorText(err, c)}`));
-    client.on('offline', () => this.failure(`cloud broker ${c.url} unreachable`));
+    // A connection closed on a refused packet is down for that reason, not for want of a broker.
+    client.on('offline', () => this.failure(this.refused ?? `cloud broker ${c.url} unreachable`));
     this.timer = setInterval(() => {
       this.enqueueSummaries(false);
       void this.pump();

@@ -45,6 +45,9 @@ describe('incoming MQTT packets over the bound', () => {
     expect(line.msg).toContain(
       `cloud broker ${broker.url} sent a publish on linewatch/gw/junk of ${1 + 4 + 200 * 1024 * 1024} bytes, over max_incoming_bytes 65536`,
     );
+    // Until it connects again, the failure (/api/status) is the refusal, not an unreachable broker.
+    expect(sync.failing()?.error).toBe(line.msg.replace(/; messages stay queued$/, ''));
+    expect(log.lines.filter((l) => l.msg.includes('unreachable'))).toEqual([]);
     // The next connection, without it, holds (the sync's close waits for its goodbye to be acknowledged).
     await log.next(/reachable again/);
   }, 30_000);
