@@ -29,6 +29,7 @@ import {
   heldAsText,
   heldText,
   isLabelColumn,
+  namesText,
   textColumnsText,
 } from '../core/csv-table.js';
 import { fittedModelReport, type FileReport, type TrainingReport } from '../report/report-data.js';
@@ -172,7 +173,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       throw new UsageError(
         `--data ${opts.data}: no labelled CSV files (SKAB format with ${labelName === undefined ? 'an "anomaly" column; another label column is named by --label-column' : `a "${labelName}" column (--label-column)`})` +
           (unlabelled.length > 0
-            ? `; ${unlabelled.length} CSV file(s) without one, e.g. ${unlabelled[0]} with the header ${JSON.stringify(csvHeader(unlabelledPaths[0]).slice(0, 6)).slice(0, 160)}`
+            ? `; ${unlabelled.length} CSV file(s) without one, e.g. ${unlabelled[0]} with the header ${namesText(csvHeader(unlabelledPaths[0]))}`
             : '') +
           (texts.length > 0
             ? `; ${texts.length} .txt file(s) there (Excel saves "Text (Tab delimited)" as ` +

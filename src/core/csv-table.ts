@@ -43,6 +43,13 @@ export type ColumnRenames = ReadonlyMap<string, string>;
 const renamed = (names: readonly string[], rename: ColumnRenames | undefined): string[] =>
   names.map((h) => rename?.get(h.trim()) ?? h.trim());
 
+/** A header's names for a message: the first `shown` quoted, and how many more there are where the list is cut
+ * (`["time","flow", … 10 more of 12]`), so a reader never takes a cut list for the whole header. */
+export function namesText(names: readonly string[], shown = 6): string {
+  const listed = JSON.stringify(names.slice(0, shown));
+  return names.length > shown ? `${listed.slice(0, -1)}, … ${names.length - shown} more of ${names.length}]` : listed;
+}
+
 /** A column that names the run: its name and its one value. */
 export interface RunColumn {
   readonly name: string;

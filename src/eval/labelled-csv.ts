@@ -14,6 +14,7 @@ import {
   unitlessTimes,
   holdShortGaps,
   labelColumn,
+  namesText,
   type ColumnRenames,
   type HeldReadings,
   type RunColumn,
@@ -83,7 +84,7 @@ export function readLabelledCsv(
   if (!anomaly)
     throw new Error(
       labelName
-        ? `${file}: no "${labelName}" column (--label-column), among ${JSON.stringify(table.header.slice(1)).slice(0, 160)}`
+        ? `${file}: no "${labelName}" column (--label-column), among ${namesText(table.header.slice(1))}`
         : `${file}: no "anomaly" column`,
     );
   const changepoint = labelColumn(table, 'changepoint');

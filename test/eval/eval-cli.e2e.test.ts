@@ -324,6 +324,8 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     expect(unlabelled.stderr).toContain(
       `no labelled CSV files (SKAB format with an "anomaly" column; another label column is named by --label-column); 1 CSV file(s) without one, e.g. export.csv with the header ["datetime","Accelerometer1RMS",`,
     );
+    // Its header has 11 names: the list shows 6 and says it is cut.
+    expect(unlabelled.stderr).toContain('"Pressure","Temperature", … 5 more of 11]');
     // An upper-case extension is a CSV too; the unlabelled file beside it is named, not silently passed over.
     await writeFile(join(dir, 'RUN.CSV'), await readFile(join(SKAB, 'valve1/3.csv'), 'utf8'));
     const upper = await runCli(['eval', '--data', dir, '--train-rows', '400']);
