@@ -27,6 +27,8 @@ export interface EvalOptions extends DetectorFlags, PartFlags {
   sustainMs?: string;
   periodMs?: string;
   labelColumn?: string;
+  /** FROM/TO spans of time labelled anomalous, for files without a label column (anomaly-spans.ts). */
+  anomaly?: string[];
 }
 
 /** A model folder's graph of the given precision (fp32: its fp32_file, checked against fp32_sha256). */

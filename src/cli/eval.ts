@@ -22,6 +22,8 @@ import {
   type Precision,
 } from '../eval/evaluate.js';
 import { readLabelledCsv, type LabelledSeries } from '../eval/labelled-csv.js';
+import { parseAnomalySpans, spanFile, spansByFile, type AnomalySpan } from '../eval/anomaly-spans.js';
+import { readCsvText } from '../core/csv-file.js';
 import {
   csvColumnsBeforeTime,
   csvDataColumns,
@@ -30,6 +32,7 @@ import {
   heldText,
   isLabelColumn,
   namesText,
+  parseSkabCsv,
   textColumnsText,
 } from '../core/csv-table.js';
 import { fittedModelReport, type FileReport, type TrainingReport } from '../report/report-data.js';
@@ -111,6 +114,33 @@ function fileReport(r: FileResult, dir: string, skipRows: number, fitted: boolea
   };
 }
 
+/** The spans of --anomaly and the files under --data each one labels (by their names there); a bad span is a usage
+ * error naming it. A file the reader refuses is passed over here and named as unreadable with its message later. */
+function anomalySpans(
+  given: readonly string[],
+  data: string,
+  csvs: readonly string[],
+  labelName: string | undefined,
+): Map<string, AnomalySpan[]> {
+  try {
+    const spans = parseAnomalySpans(given);
+    const files = csvs.flatMap((f) => {
+      try {
+        const table = parseSkabCsv(readCsvText(f), f, labelName ? { labelColumn: labelName } : {});
+        return [
+          spanFile(table, relative(data, f) || f, hasLabels(f, labelName) ? (labelName ?? 'anomaly') : undefined),
+        ];
+      } catch {
+        return [];
+      }
+    });
+    if (files.length === 0) throw new Error(`--anomaly: no CSV under --data ${data} can be read`);
+    return spansByFile(spans, files);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
 export async function evalCommand(opts: EvalOptions, argv: readonly string[]): Promise<number> {
   try {
     if (!['int8', 'fp32', 'both'].includes(opts.precision))
@@ -139,6 +169,9 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         `--label-column ${JSON.stringify(labelName)}: name the column that labels anomalies when it is not "anomaly"`,
       );
     const rename = renameFlag(opts.rename, labelName);
+    // A recorded fault labelled by its start and end times (--anomaly): the files whose rows lie in each span.
+    const spanned = opts.anomaly ? anomalySpans(opts.anomaly, opts.data, csvs, labelName) : undefined;
+    const spansOf = (f: string) => spanned?.get(relative(opts.data, f) || f);
     // A part model (--cycle-channel, or a model folder that records its cut) is measured on parts, not rows; with a
     // quality system's table of part results (--part-labels) every recording under --data but the table is measured.
     const cut = await partEvalCut(opts);
@@ -149,7 +182,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     const unreadable = new Map<string, Error>();
     const labelled = (f: string): boolean => {
       try {
-        return hasLabels(f, labelName);
+        return spansOf(f) !== undefined || hasLabels(f, labelName);
       } catch (err) {
         unreadable.set(f, err as Error);
         return true;
@@ -191,6 +224,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         [...new Set(files.flatMap((f) => (unreadable.has(f) ? [] : csvDataColumns(f))))],
         `--data ${opts.data}`,
       );
+    if (cut || partResults) refuseGiven({ '--anomaly': opts.anomaly?.join(' ') }, 'labels rows, not parts');
     if (cut)
       return await evalParts(opts, argv, {
         ...(rename ? { rename } : {}),
@@ -249,6 +283,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           labelName,
           [...(modelChannels ?? []), ...(detector?.slowChannels ?? [])],
           rename,
+          spansOf(file),
         );
       } catch (err) {
         notEvaluated.push({ file, reason: withoutFile((err as Error).message, file), error: err as Error });

@@ -260,6 +260,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         '--label-column <name>',
         'the column that labels anomalies (0 or 1) when it is not "anomaly", named exactly (label, attack, fault)',
       )
+      .option(
+        '--anomaly <from/to>',
+        'label the rows from FROM to TO (both included) anomalous in a file with no label column: times as its time ' +
+          'column writes them (2026-12-06T09:03:10Z/2026-12-06T09:05:40Z, or its plain numbers 120/180); once per ' +
+          "fault; under a folder, each span labels the files with rows in it; the spans' edges are the changepoints",
+        collect,
+      )
 
       .option(
         '--on-delay-ms <ms>',

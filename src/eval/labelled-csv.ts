@@ -20,6 +20,7 @@ import {
   type RunColumn,
   type TextColumn,
 } from '../core/csv-table.js';
+import { spanFile, spanLabels, type AnomalySpan } from './anomaly-spans.js';
 
 export interface LabelledSeries {
   readonly file: string;
@@ -71,6 +72,8 @@ export function readLabelledCsv(
   asked: readonly string[] = [],
   /** Columns read under another name (eval --rename): `labelName` and `asked` name them by the new name. */
   rename?: ColumnRenames,
+  /** The file's anomalies as spans of time (eval --anomaly, see spansByFile) where it has no label column. */
+  spans?: readonly AnomalySpan[],
 ): LabelledSeries {
   // Labels are read as 0 or 1 (false or true; a fault's class number reads as 1): the metrics, the changepoints and
   // the fit's choice of normal rows read them alike (a -1/1 scikit-learn label would count as normal in one and
@@ -80,7 +83,12 @@ export function readLabelledCsv(
     ...(labelName ? { labelColumn: labelName } : {}),
     ...(rename ? { rename } : {}),
   });
-  const anomaly = labelName ? table.columns.get(labelName) : labelColumn(table, 'anomaly');
+  const column = labelName ? table.columns.get(labelName) : labelColumn(table, 'anomaly');
+  if (column && spans)
+    throw new Error(
+      `${file}: has an "${labelName ?? 'anomaly'}" column: its rows are labelled there, not by --anomaly`,
+    );
+  const anomaly = spans ? spanLabels(spanFile(table, file), spans) : column;
   if (!anomaly)
     throw new Error(
       labelName
