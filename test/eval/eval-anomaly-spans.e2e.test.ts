@@ -60,6 +60,13 @@ describe('eval --anomaly', () => {
     // The file's own plain numbers (seconds since the start here), with --period-ms: the same rows.
     const numbers = await evalJson(['--data', join(dir, 'numbers.csv'), '--period-ms', '1000', '--anomaly', '400/449']);
     expect(numbers.confusion).toEqual(column.confusion);
+    // Unix ms, as `export` writes its timestamp column: an ISO span reads them as the dates they are.
+    await writeFile(
+      join(dir, 'export.csv'),
+      recording((i) => String(START + i * 1000)),
+    );
+    const exported = await evalJson(['--data', join(dir, 'export.csv'), '--anomaly', SPAN]);
+    expect(exported.confusion).toEqual(column.confusion);
     // The text report says where NAB's changepoints come from.
     const text = await runCli([
       'eval',
