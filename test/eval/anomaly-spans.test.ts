@@ -1,0 +1,62 @@
+/**
+ * The spans of `eval --anomaly` (anomaly-spans.ts) matched to a file's times as its time column reads them: both
+ * ends included, dates with an offset against Unix times, dates without one against local-time files only.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseAnomalySpans, spanLabels, spansByFile, type SpanFile } from '../../src/eval/anomaly-spans.js';
+
+const T0 = Date.parse('2026-12-06T08:00:00Z');
+const seconds = (n: number, from = T0) => Float64Array.from({ length: n }, (_, i) => from + i * 1000);
+
+describe('anomaly spans', () => {
+  it('labels the rows from the start to the end, both included, in the units of each kind of time column', () => {
+    const [span] = parseAnomalySpans(['2026-12-06T09:00:02+01:00/2026-12-06T08:00:04Z']);
+    const zoned: SpanFile = { name: 'a.csv', times: seconds(8), kind: 'zoned' };
+    expect([...spanLabels(zoned, [span])]).toEqual([0, 0, 1, 1, 1, 0, 0, 0]);
+    // Unix s under a time's name, read as ms: the same instants.
+    const unix: SpanFile = { name: 'b.csv', times: seconds(8), kind: 'number', unixToMs: 1000 };
+    expect([...spanLabels(unix, [span])]).toEqual([0, 0, 1, 1, 1, 0, 0, 0]);
+    const [plain] = parseAnomalySpans([`${(T0 + 5000) / 1000}/${(T0 + 6000) / 1000}`]);
+    expect([...spanLabels(unix, [plain])]).toEqual([0, 0, 0, 0, 0, 1, 1, 0]);
+    // A file of local times (no offset) takes a span without one, not one with it.
+    const local: SpanFile = { name: 'c.csv', times: seconds(8), kind: 'local' };
+    const [clock] = parseAnomalySpans(['2026-12-06 08:00:06/2026-12-06 08:00:09']);
+    expect([...spanLabels(local, [clock])]).toEqual([0, 0, 0, 0, 0, 0, 1, 1]);
+    expect(() => spansByFile([span], [local])).toThrow(
+      "--anomaly 2026-12-06T09:00:02+01:00/2026-12-06T08:00:04Z: no row of c.csv lies in it; its times are dates with their offset or Z, c.csv's are dates without an offset (local time): write them as the file's time column does",
+    );
+  });
+
+  it('gives each file the spans with rows in it, and refuses a span between two rows', () => {
+    const files: SpanFile[] = [
+      { name: 'mon.csv', times: seconds(10), kind: 'zoned' },
+      { name: 'tue.csv', times: seconds(10, T0 + 10_000), kind: 'zoned' },
+    ];
+    const spans = parseAnomalySpans([
+      '2026-12-06T08:00:08Z/2026-12-06T08:00:11Z',
+      '2026-12-06T08:00:15Z/2026-12-06T08:00:15Z',
+    ]);
+    const byFile = spansByFile(spans, files);
+    expect(byFile.get('mon.csv')!.map((s) => s.text)).toEqual([spans[0].text]);
+    expect(byFile.get('tue.csv')!.map((s) => s.text)).toEqual(spans.map((s) => s.text));
+    const between = parseAnomalySpans(['2026-12-06T08:00:03.2Z/2026-12-06T08:00:03.8Z']);
+    expect(() => spansByFile(between, files.slice(0, 1))).toThrow(
+      '--anomaly 2026-12-06T08:00:03.2Z/2026-12-06T08:00:03.8Z: no row of mon.csv lies in it (mon.csv runs from 2026-12-06T08:00:00.000Z to 2026-12-06T08:00:09.000Z)',
+    );
+  });
+
+  it('refuses spans that cannot be read or overlap, naming the span', () => {
+    expect(() => parseAnomalySpans(['2026-12-06T08:00:00Z'])).toThrow(
+      '--anomaly 2026-12-06T08:00:00Z: expected FROM/TO, a start and an end time separated by "/"',
+    );
+    expect(() => parseAnomalySpans(['5/10', '10/12'])).toThrow(
+      '--anomaly 5/10 and --anomaly 10/12 overlap: a row in both would be labelled twice; give one span from the first start to the last end',
+    );
+    expect(() => parseAnomalySpans(['5/10', '2026-13-06T08:00:00Z/2026-12-06T08:00:01Z'])).toThrow(
+      '--anomaly 2026-13-06T08:00:00Z/2026-12-06T08:00:01Z (#2 of 2): "2026-13-06T08:00:00Z" is not a time',
+    );
+    expect(() => parseAnomalySpans(['10/2026-12-06T08:00:01Z'])).toThrow(
+      '--anomaly 10/2026-12-06T08:00:01Z: its start is written as plain numbers, its end as dates with their offset or Z',
+    );
+  });
+});
