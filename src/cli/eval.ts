@@ -270,6 +270,8 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     // A model folder's sample period: the period of plain-number times unless --period-ms gives one, and the period a
     // file must have (its windows span window_length rows of it).
     const modelPeriodMs = folder?.[0].manifest.input.sample_period_ms;
+    // The files --anomaly labelled, with the rows it marked (the text report names them).
+    const labelledBySpans: string[] = [];
     for (const [done, file] of files.entries()) {
       let series: LabelledSeries;
       try {
@@ -289,6 +291,11 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         notEvaluated.push({ file, reason: withoutFile((err as Error).message, file), error: err as Error });
         continue;
       }
+      const spans = spansOf(file);
+      if (spans)
+        labelledBySpans.push(
+          `${relative(opts.data, file) || file}: labelled by --anomaly: ${series.anomaly.reduce((a, b) => a + b, 0)} row(s) in ${spans.length} span(s)`,
+        );
       const missing = modelChannels?.filter((ch) => !series.channels.includes(ch)) ?? [];
       const slowText = heldAsText(detector?.slowChannels ?? [], series.textColumns, ': ');
       const reason =
@@ -386,6 +393,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       if (unlabelled.length > 0)
         process.stdout.write(`not evaluated, no "${labelName ?? 'anomaly'}" column: ${unlabelledText}\n`);
       for (const n of reports[0].not_evaluated ?? []) process.stdout.write(`not evaluated: ${n.file}: ${n.reason}\n`);
+      for (const l of labelledBySpans) process.stdout.write(`${l}\n`);
       // What each file's model could not learn, or learnt from fewer rows.
       for (const f of reports[0].perFile) {
         if (f.left_out)

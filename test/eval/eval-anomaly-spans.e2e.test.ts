@@ -79,6 +79,7 @@ describe('eval --anomaly', () => {
       '--anomaly',
       SPAN,
     ]);
+    expect(text.stdout).toContain(`${join(dir, 'rec.csv')}: labelled by --anomaly: 50 row(s) in 1 span(s)\n`);
     expect(text.stdout).toContain("no changepoint column; NAB's changepoints are its anomaly labels' edges");
   });
 
