@@ -206,7 +206,8 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       throw new UsageError(
         `--data ${opts.data}: no labelled CSV files (SKAB format with ${labelName === undefined ? 'an "anomaly" column; another label column is named by --label-column' : `a "${labelName}" column (--label-column)`})` +
           (unlabelled.length > 0
-            ? `; ${unlabelled.length} CSV file(s) without one, e.g. ${unlabelled[0]} with the header ${namesText(csvHeader(unlabelledPaths[0]))}`
+            ? `; ${unlabelled.length} CSV file(s) without one, e.g. ${unlabelled[0]} with the header ${namesText(csvHeader(unlabelledPaths[0]))}` +
+              (opts.anomaly ? '' : '; a recorded fault is labelled by its start and end time with --anomaly FROM/TO')
             : '') +
           (texts.length > 0
             ? `; ${texts.length} .txt file(s) there (Excel saves "Text (Tab delimited)" as ` +

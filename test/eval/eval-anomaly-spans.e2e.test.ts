@@ -67,6 +67,12 @@ describe('eval --anomaly', () => {
     );
     const exported = await evalJson(['--data', join(dir, 'export.csv'), '--anomaly', SPAN]);
     expect(exported.confusion).toEqual(column.confusion);
+    // Without the flag, the file is refused as unlabelled, and the message says how to label it.
+    const unlabelled = await runCli(['eval', '--data', join(dir, 'rec.csv')]);
+    expect(unlabelled.code).toBe(2);
+    expect(unlabelled.stderr).toContain(
+      'with the header ["time","flow","pressure"]; a recorded fault is labelled by its start and end time with --anomaly FROM/TO\n',
+    );
     // The text report says where NAB's changepoints come from.
     const text = await runCli([
       'eval',
