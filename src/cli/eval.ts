@@ -225,7 +225,11 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         [...new Set(files.flatMap((f) => (unreadable.has(f) ? [] : csvDataColumns(f))))],
         `--data ${opts.data}`,
       );
-    if (cut || partResults) refuseGiven({ '--anomaly': opts.anomaly?.join(' ') }, 'labels rows, not parts');
+    if (cut || partResults)
+      refuseGiven(
+        { '--anomaly': opts.anomaly?.join(' ') },
+        "labels rows, and a part model is measured on parts: its labels are a quality system's table (--part-labels)",
+      );
     if (cut)
       return await evalParts(opts, argv, {
         ...(rename ? { rename } : {}),

@@ -155,6 +155,12 @@ describe('eval --anomaly', () => {
     expect(await refused(join(dir, 'labelled.csv'), SPAN)).toBe(
       `linewatch: --anomaly ${SPAN}: ${join(dir, 'labelled.csv')} has an "anomaly" column, which labels its rows already: give its faults there or by --anomaly, not both\n`,
     );
+    // A part model is measured on parts, labelled by a table of part results.
+    const parts = await runCli(['eval', '--data', rec, '--cycle-channel', 'flow', '--anomaly', SPAN]);
+    expect(parts.code).toBe(2);
+    expect(parts.stderr).toBe(
+      "linewatch: --anomaly: labels rows, and a part model is measured on parts: its labels are a quality system's table (--part-labels)\n",
+    );
     // Under a folder, a span in a file with its column is refused too.
     expect(await refused(dir, SPAN)).toBe(
       `linewatch: --anomaly ${SPAN}: labelled.csv has an "anomaly" column, which labels its rows already: give its faults there or by --anomaly, not both\n`,
