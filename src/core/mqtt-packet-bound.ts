@@ -142,4 +142,12 @@ export function boundIncomingPackets(
   };
   c.streamBuilder = (owner) => guarded(build(owner));
   guarded(c.stream);
+  // A packet mqtt.js's parser cannot read (a malformed header or body) makes it drop what it holds and read the next
+  // socket read as a new packet, and mqtt.js keeps the connection open (it closes it on every other protocol error):
+  // the guard, counting on, would no longer see the packets parsed, and the next read could start a publish of any
+  // size. So an error on a connection that is not being ended closes it, as MQTT says a client does on a malformed
+  // packet.
+  client.on('error', () => {
+    if (!client.disconnecting && !c.stream!.destroyed) c.stream!.destroy();
+  });
 }

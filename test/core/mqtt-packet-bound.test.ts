@@ -1,6 +1,9 @@
 /** The incoming packet bound reads packet boundaries from the bytes as they come, however the reads split them. */
+import { once } from 'node:events';
+import { Duplex } from 'node:stream';
+import { MqttClient } from 'mqtt';
 import { describe, expect, it } from 'vitest';
-import { PacketSizeGuard, refusedPacketText } from '../../src/core/mqtt-packet-bound.js';
+import { boundIncomingPackets, PacketSizeGuard, refusedPacketText } from '../../src/core/mqtt-packet-bound.js';
 
 /** MQTT's variable byte integer. */
 function varint(n: number): number[] {
@@ -78,5 +81,42 @@ describe('PacketSizeGuard', () => {
     const guard = new PacketSizeGuard(100);
     expect(guard.feed(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x7f]))).toBeUndefined();
     expect(guard.feed(publish('t', 1000))).toBeUndefined();
+  });
+
+  // mqtt.js's parser, on a packet it cannot read, drops what it holds and reads the next socket read as a new packet,
+  // and mqtt.js keeps the connection open: a guard counting on would then read the body of a huge publish as headers.
+  it.each([
+    ['a QoS 3 publish', [0x36, 0x7f]],
+    ['a pubrel with wrong flags', [0x60, 0x7f]],
+    ['a remaining length of 5 bytes', [0x30, 0xff, 0xff, 0xff, 0xff, 0xff]],
+    ['a publish whose topic runs past its end', [0x30, 3, 0x00, 0x09, 0x61]],
+  ])('a connection is closed at %s, so a publish over the bound after it is never read', async (_what, bad) => {
+    const streams: Duplex[] = [];
+    const client = new MqttClient(
+      () => {
+        const d = new Duplex({ read: () => undefined, write: (_c, _e, done) => done() });
+        streams.push(d);
+        return d;
+      },
+      { protocolVersion: 4, reconnectPeriod: 0, keepalive: 0, clientId: 'guard-test' },
+    );
+    const errors: string[] = [];
+    client.on('error', (err) => errors.push(err.message));
+    const refused: unknown[] = [];
+    boundIncomingPackets(client, 1000, (p) => refused.push(p));
+    const stream = streams[0];
+    stream.push(Buffer.from([0x20, 2, 0, 0]));
+    await new Promise((resolve) => client.once('connect', resolve));
+    const outcome = Promise.race([
+      once(stream, 'close').then(() => 'closed'),
+      // (not events.once, which rejects at the client's parse error)
+      new Promise((resolve) => client.on('message', (_t, p) => resolve(`read a message of ${p.length} bytes`))),
+    ]);
+    stream.push(Buffer.from(bad)); // a read of its own: the parser fails on it
+    stream.push(publish('plant/x', 5000)); // the next read
+    expect(await outcome).toBe('closed');
+    expect(errors.length).toBe(1);
+    expect(streams.length).toBe(1);
+    client.end(true);
   });
 });
