@@ -5,7 +5,8 @@
  * to commit is not dropped: its items stay pending, ahead of those accepted since, and go with the next group; those
  * waiting on it are told why. The bound on pending items, in items and in bytes (a journal that cannot be written for
  * hours; transitions with operators' comments of up to 64 KiB), drops the oldest, and says how many: what the gateway
- * already acted on cannot be refused afterwards, and the newest transitions say the alarms' current states.
+ * already acted on cannot be refused afterwards. Each alarm's newest transition, the state a restart restores, goes
+ * last: the transitions it supersedes go first.
  */
 
 /** Runs `run` later (setImmediate: after the I/O of this turn of the event loop), or at once (one sync an item). */
@@ -19,11 +20,15 @@ export const MAX_PENDING = 10_000;
  */
 export const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
-/** The bound on pending items: how many, and how many bytes (`sizeOf` an item). */
+/**
+ * The bound on pending items: how many, and how many bytes (`sizeOf` an item). With `key` (an alarm's), an item that a
+ * newer one of the same key supersedes goes before any other: each key's newest item is dropped last.
+ */
 export interface PendingBound<T> {
   readonly items: number;
   readonly bytes: number;
   readonly sizeOf: (item: T) => number;
+  readonly key?: (item: T) => string;
 }
 
 /** A group taken for a commit: its items, and `settle` to say how the commit went. */
@@ -136,16 +141,31 @@ export class GroupCommit<T> {
     };
   }
 
-  /** Drops the oldest pending items past the bound, in items or in bytes; returns how many. */
+  /**
+   * Drops pending items past the bound, in items or in bytes, and returns how many: the oldest of those a newer item
+   * of their key supersedes first, then the oldest.
+   */
   private bound(): number {
-    let over = Math.max(0, this.pending.length - this.limit.items);
+    const { items: maxItems, bytes: maxBytes, key } = this.limit;
+    let count = this.pending.length;
     let bytes = this.pendingBytes;
-    for (let i = 0; i < over; i++) bytes -= this.sizes[i];
-    while (bytes > this.limit.bytes && over < this.pending.length) bytes -= this.sizes[over++];
-    if (over === 0) return 0;
-    this.pending.splice(0, over);
-    this.sizes.splice(0, over);
+    if (count <= maxItems && bytes <= maxBytes) return 0;
+    const dropped = new Set<number>();
+    const drop = (i: number) => {
+      dropped.add(i);
+      count--;
+      bytes -= this.sizes[i];
+    };
+    const over = () => count > maxItems || bytes > maxBytes;
+    if (key) {
+      const newest = new Map<string, number>();
+      this.pending.forEach((item, i) => newest.set(key(item), i));
+      for (let i = 0; i < this.pending.length && over(); i++) if (newest.get(key(this.pending[i])) !== i) drop(i);
+    }
+    for (let i = 0; i < this.pending.length && over(); i++) if (!dropped.has(i)) drop(i);
+    this.pending = this.pending.filter((_, i) => !dropped.has(i));
+    this.sizes = this.sizes.filter((_, i) => !dropped.has(i));
     this.pendingBytes = bytes;
-    return over;
+    return dropped.size;
   }
 }

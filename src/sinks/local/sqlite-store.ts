@@ -149,6 +149,8 @@ export class SqliteStore implements Sink {
       items: MAX_PENDING,
       bytes: MAX_PENDING_BYTES,
       sizeOf: transitionBytes,
+      // A restart restores each alarm's newest journaled transition (NEWEST_JOURNAL_ROWS): kept over older ones.
+      key: (a) => `${a.asset}\u0000${a.alarm}`,
     });
   }
 

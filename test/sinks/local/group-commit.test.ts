@@ -102,6 +102,29 @@ describe('GroupCommit', () => {
     expect(s.commit.bytes).toBe(0);
   });
 
+  it('with a key, drops the items a newer one of their key supersedes first, in items and in bytes, then the oldest', () => {
+    const keyed = (maxPending: number, maxBytes: number) =>
+      new GroupCommit<string>(
+        () => undefined,
+        () => undefined,
+        {
+          items: maxPending,
+          bytes: maxBytes,
+          sizeOf: (item) => item.length,
+          key: (item) => item[0], // 'a1' and 'a22' are one alarm's transitions
+        },
+      );
+    const byCount = keyed(3, 1000);
+    expect(byCount.add(['a1', 'b1', 'a2', 'c1', 'a3'])).toBe(2); // a1 and a2: a3 supersedes them
+    expect(byCount.take().items).toEqual(['b1', 'c1', 'a3']);
+    const byBytes = keyed(100, 7);
+    expect(byBytes.add(['x1', 'yy1', 'x2', 'z1'])).toBe(1); // 9 bytes: x1 goes, not yy1
+    expect(byBytes.take().items).toEqual(['yy1', 'x2', 'z1']);
+    const noneSuperseded = keyed(2, 1000);
+    expect(noneSuperseded.add(['a1', 'b1', 'c1'])).toBe(1);
+    expect(noneSuperseded.take().items).toEqual(['b1', 'c1']);
+  });
+
   it('commits each add at once with a schedule that runs at once (the baseline: one sync an item)', async () => {
     const s = setup({ schedule: (run) => run() });
     s.commit.add(['a']);

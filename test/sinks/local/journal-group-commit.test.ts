@@ -145,6 +145,31 @@ describe('the alarm journal, group-committed', () => {
     }
   });
 
+  it("keeps each alarm's newest transition past the bound: a restart after drops restores every alarm as it stood", async () => {
+    const s = await started();
+    try {
+      const fault = sqliteFault(s.path, 'alarm_journal').failInserts();
+      // pump-1's raise, then a flood of another alarm's transitions while the journal cannot be written
+      s.store.write({ samples: [], scores: [], alarms: [anomalyEvent('unack_active', { asset: 'pump-1', ts: 1 })] });
+      const flood = Array.from({ length: 10_050 }, (_, i) =>
+        anomalyEvent(i % 2 === 0 ? 'unack_active' : 'normal', { asset: 'pump-2', ts: 2 + i }),
+      );
+      s.store.write({ samples: [], scores: [], alarms: flood });
+      await expect(s.store.journaled()).rejects.toThrow(`write failed: ${INJECTED}`);
+      expect(await s.pending()).toBe(10_000);
+      fault.heal();
+      await s.store.flush();
+      await s.store.journaled();
+      // What the next start restores: pump-1 raised (before: its raise was the oldest, dropped: restored as no alarm)
+      expect(s.store.lastAlarmStates().map((a) => [a.asset, a.state])).toEqual([
+        ['pump-1', 'unack_active'],
+        ['pump-2', 'normal'],
+      ]);
+    } finally {
+      await s.store.close();
+    }
+  });
+
   it('commits the kept transitions at the next flush where no transition follows', async () => {
     const s = await started();
     try {
