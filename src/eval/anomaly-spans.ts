@@ -105,6 +105,34 @@ function rowsIn(times: ArrayLike<number>, from: number, to: number): number {
   return n;
 }
 
+/** The runs of consecutive rows of `times` in [from, to], as [first, last] row indices. */
+function runsIn(times: ArrayLike<number>, from: number, to: number): [number, number][] {
+  const runs: [number, number][] = [];
+  for (let i = 0; i < times.length; i++) {
+    if (!(times[i] >= from && times[i] <= to)) continue;
+    const last = runs[runs.length - 1];
+    if (last && last[1] === i - 1) last[1] = i;
+    else runs.push([i, i]);
+  }
+  return runs;
+}
+
+/**
+ * Refuses a span whose rows in a file are not one run: its times come twice there (local times across the autumn
+ * clock change) or the rows are out of order, and the span would label rows far apart, as one fault.
+ */
+function refuseSplitRows(span: AnomalySpan, f: SpanFile, from: number, to: number): void {
+  const runs = runsIn(f.times, from, to);
+  if (runs.length < 2) return;
+  const rows = runs.slice(0, 2).map(([a, b]) => `${a + 1}-${b + 1}`);
+  throw new Error(
+    `${span.where}: the rows of ${f.name} in it are not one run (rows ${rows.join(' and ')}${runs.length > 2 ? ', …' : ''}): ` +
+      (f.kind === 'local'
+        ? 'its times come twice there (local times stepping back, as at a daylight-saving change), so the span cannot say which; label those rows with an anomaly column'
+        : 'its times step back in between (rows out of time order), so the span cannot say which rows are meant; sort the file by time'),
+  );
+}
+
 /** A file's time range as its time column writes it. */
 function rangeText(f: SpanFile): string {
   const [a, b] = [f.times[0], f.times[f.times.length - 1]];
@@ -158,7 +186,11 @@ export function spansByFile(spans: readonly AnomalySpan[], files: readonly SpanF
           .map((f) => f.name)
           .join(', ')}${hit.length > 3 ? ', …' : ''} all have rows in it: give one file with --data FILE`,
       );
-    for (const f of hit) byFile.set(f.name, [...(byFile.get(f.name) ?? []), span]);
+    for (const f of hit) {
+      const s = spanIn(span, f)!;
+      refuseSplitRows(span, f, s.from, s.to);
+      byFile.set(f.name, [...(byFile.get(f.name) ?? []), span]);
+    }
   }
   return byFile;
 }

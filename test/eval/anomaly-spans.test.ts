@@ -60,3 +60,28 @@ describe('anomaly spans', () => {
     );
   });
 });
+
+describe('anomaly spans over local times that come twice', () => {
+  // A local-time export across the autumn clock change: 02:00-02:59 comes twice, an hour apart in rows.
+  const base = Date.parse('2026-10-25T01:50:00Z'); // local times read as written, in ms
+  const times = Float64Array.from([
+    ...Array.from({ length: 70 }, (_, i) => base + i * 60_000), // 01:50 .. 02:59
+    ...Array.from({ length: 30 }, (_, i) => base + (10 + i) * 60_000), // 02:00 .. 02:29 again
+  ]);
+  const file: SpanFile = { name: 'local.csv', times, kind: 'local' };
+
+  it('refuses a span whose rows are not one run, naming them, where it would label two hours', () => {
+    const spans = parseAnomalySpans(['2026-10-25T02:10:00/2026-10-25T02:20:00']);
+    expect(() => spansByFile(spans, [file])).toThrow(
+      '--anomaly 2026-10-25T02:10:00/2026-10-25T02:20:00: the rows of local.csv in it are not one run (rows 21-31 and 81-91): its times come twice there (local times stepping back, as at a daylight-saving change), so the span cannot say which; label those rows with an anomaly column',
+    );
+  });
+
+  it('takes a span outside the hour that comes twice', () => {
+    const spans = parseAnomalySpans(['2026-10-25T02:40:00/2026-10-25T02:50:00']);
+    const labels = spanLabels(file, spansByFile(spans, [file]).get('local.csv')!);
+    expect(labels.reduce((a, b) => a + b, 0)).toBe(11);
+    expect(labels[50]).toBe(1);
+    expect(labels[60]).toBe(1);
+  });
+});
