@@ -344,7 +344,7 @@ export class SqliteStore implements Sink {
       error:
         `${this.failure.error}; ${waiting} alarm transition(s) (${this.journal.bytes} bytes) not on disk, kept in ` +
         `memory and committed again with the next transition or flush (each second); past ${BACKLOG_BOUND} the ` +
-        `oldest are dropped unjournaled (linewatch_sink_dropped_points_total{reason="journal_backlog"})` +
+        `oldest are dropped unjournaled, each alarm's newest last (linewatch_sink_dropped_points_total{reason="journal_backlog"})` +
         (dropped > 0 ? `: ${dropped} dropped so far` : ''),
     };
   }
@@ -356,7 +356,7 @@ export class SqliteStore implements Sink {
     this.deps.metrics.sinkDroppedPoints.inc({ sink: this.name, reason: 'journal_backlog' }, count);
     this.deps.logger.error(
       { sink: this.name, path: this.config.path, dropped: count },
-      `local store ${this.config.path}: ${count} alarm transition(s) dropped unjournaled, the oldest of those waiting ` +
+      `local store ${this.config.path}: ${count} alarm transition(s) dropped unjournaled, the oldest of those waiting, each alarm's newest last ` +
         `(at most ${BACKLOG_BOUND} wait while the journal cannot be written)`,
     );
   }

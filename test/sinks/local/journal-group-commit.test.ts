@@ -91,7 +91,7 @@ describe('the alarm journal, group-committed', () => {
         error:
           `${s.path}: write failed: ${INJECTED}; 2 alarm transition(s) (${bytes} bytes) not on disk, kept in memory ` +
           'and committed again with the next transition or flush (each second); past 10000 transitions or 16 MiB ' +
-          'the oldest are dropped unjournaled (linewatch_sink_dropped_points_total{reason="journal_backlog"})',
+          `the oldest are dropped unjournaled, each alarm's newest last (linewatch_sink_dropped_points_total{reason="journal_backlog"})`,
       });
       expect(await s.pending()).toBe(2);
       expect(s.log.at(50)).toEqual([`local store ${s.path}: write failed: ${INJECTED}`]);
@@ -137,7 +137,7 @@ describe('the alarm journal, group-committed', () => {
         ),
       );
       expect(s.log.at(50)).toContain(
-        `local store ${s.path}: ${300 - kept} alarm transition(s) dropped unjournaled, the oldest of those waiting ` +
+        `local store ${s.path}: ${300 - kept} alarm transition(s) dropped unjournaled, the oldest of those waiting, each alarm's newest last ` +
           '(at most 10000 transitions or 16 MiB wait while the journal cannot be written)',
       );
     } finally {
