@@ -1,7 +1,9 @@
 /** The incoming packet bound reads packet boundaries from the bytes as they come, however the reads split them. */
 import { once } from 'node:events';
 import { Duplex } from 'node:stream';
+import fc from 'fast-check';
 import { MqttClient } from 'mqtt';
+import mqttPacket from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import { boundIncomingPackets, PacketSizeGuard, refusedPacketText } from '../../src/core/mqtt-packet-bound.js';
 
@@ -118,5 +120,58 @@ describe('PacketSizeGuard', () => {
     expect(errors.length).toBe(1);
     expect(streams.length).toBe(1);
     client.end(true);
+  });
+});
+
+describe('PacketSizeGuard against mqtt-packet', () => {
+  /** A packet as a broker sends it, by mqtt-packet's own encoder: `size` sets its payload or its reason codes. */
+  const packet = (kind: number, size: number, version: 4 | 5): Buffer => {
+    const properties = version === 5 ? { userProperties: { site: 'x'.repeat(size % 50) } } : undefined;
+    const packets: Record<number, object> = {
+      0: { cmd: 'publish', topic: `plant/${size}`, payload: Buffer.alloc(size, 1), qos: 0, properties },
+      1: { cmd: 'publish', topic: 'a', payload: Buffer.alloc(size), qos: 1, messageId: 7, properties },
+      2: { cmd: 'publish', topic: 't/'.repeat(size % 400), payload: 'x', qos: 2, messageId: 9, retain: true },
+      3: { cmd: 'puback', messageId: 3 },
+      4: { cmd: 'suback', messageId: 4, granted: Array.from({ length: 1 + (size % 300) }, () => 1) },
+      5: { cmd: 'pingresp' },
+    };
+    return mqttPacket.generate(packets[kind] as mqttPacket.Packet, { protocolVersion: version });
+  };
+
+  it('refuses exactly the first packet over the bound, with its size and topic, however the reads split the stream', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 20_000 })), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        fc.constantFrom(4 as const, 5 as const),
+        fc.integer({ min: 2, max: 20_000 }),
+        fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 8 }),
+        (kinds, version, bound, reads) => {
+          const list = kinds.map(([kind, size]) => packet(kind, size, version));
+          const stream = Buffer.concat(list);
+          const first = list.findIndex((p) => p.length > bound);
+          const guard = new PacketSizeGuard(bound);
+          let refused;
+          for (let at = 0, r = 0; at < stream.length && !refused; at += reads[r++ % reads.length])
+            refused = guard.feed(stream.subarray(at, at + reads[r % reads.length]));
+          if (first < 0) {
+            expect(refused).toBeUndefined();
+            return;
+          }
+          const p = mqttPacket.parser({ protocolVersion: version });
+          let parsed: mqttPacket.Packet | undefined;
+          p.on('packet', (x) => (parsed = x));
+          p.parse(list[first]);
+          expect(refused).toEqual({
+            type: parsed!.cmd,
+            bytes: list[first].length,
+            ...(parsed!.cmd === 'publish' ? { topic: (parsed as mqttPacket.IPublishPacket).topic } : {}),
+          });
+        },
+      ),
+      { seed: 20261206, numRuns: 300 },
+    );
   });
 });
