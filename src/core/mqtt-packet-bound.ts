@@ -78,7 +78,7 @@ export class PacketSizeGuard {
   private headerRead(): RefusedPacket | undefined {
     const h = this.header;
     if (h.length < 2 || (h[h.length - 1] & 0x80) !== 0) {
-      if (h.length > 5) this.lost = true; // a remaining length of more than 4 bytes: not MQTT
+      if (h.length === 5) this.lost = true; // a fourth length byte that goes on: not MQTT (as mqtt-packet reads it)
       return undefined;
     }
     let remaining = 0;

@@ -80,8 +80,17 @@ describe('PacketSizeGuard', () => {
   });
 
   it('stops at bytes that are not MQTT (a remaining length of 5 bytes), leaving them to the parser', () => {
+    // Four length bytes that all go on: mqtt-packet's parser fails there, and the connection is closed (below).
+    const bad = Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x7f]);
+    const parser = mqttPacket.parser({ protocolVersion: 4 });
+    const errors: string[] = [];
+    parser.on('error', (err) => errors.push(err.message));
+    parser.parse(bad);
+    expect(errors).toEqual(['Invalid variable byte integer']);
     const guard = new PacketSizeGuard(100);
-    expect(guard.feed(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x7f]))).toBeUndefined();
+    // Not read as a fifth length byte (before: a publish of 34359738373 bytes, its 'topic' the bytes that follow)
+    expect(guard.feed(bad)).toBeUndefined();
+    expect(guard.feed(Buffer.from([0, 1, 0x41]))).toBeUndefined();
     expect(guard.feed(publish('t', 1000))).toBeUndefined();
   });
 
