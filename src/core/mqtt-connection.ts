@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { ConnectionFlaps, FLAP_RULE } from './connection-flaps.js';
-import { boundIncomingPackets, type RefusedPacket } from './mqtt-packet-bound.js';
+import { boundIncomingPackets, refusedPacketText, type RefusedPacket } from './mqtt-packet-bound.js';
 
 /** How to reach and log in to a broker (cloud.mqtt, an mqtt_publish action). */
 export interface MqttBroker {
@@ -124,12 +124,44 @@ export function flappingText(broker: MqttBroker, client: MqttClientRole, clientI
   );
 }
 
-/** A client, once connected (rejects when the first connection fails, in brokerErrorText's words). */
+/**
+ * A client, once connected (rejects when the first connection fails, in brokerErrorText's words, or when the broker
+ * sends a packet over `incoming`'s bound before it accepts the connection). As mqtt.connectAsync, with the bound on
+ * the packets read from the first byte.
+ */
 export async function connectMqttAsync(broker: MqttBroker, client: MqttClientRole): Promise<MqttClient> {
   const options = mqttClientOptions(broker, client);
+  const connection = mqtt.connect(broker.url, options);
+  let refused: ((packet: RefusedPacket) => void) | undefined;
+  if (client.incoming) {
+    const { maxPacketBytes, onRefused } = client.incoming;
+    boundIncomingPackets(connection, maxPacketBytes, (packet) => {
+      refused?.(packet);
+      onRefused(packet);
+    });
+  }
   try {
-    return await mqtt.connectAsync(broker.url, options);
+    await new Promise<void>((resolve, reject) => {
+      const settle = (err?: Error) => {
+        refused = undefined;
+        connection.off('connect', done);
+        connection.off('end', done);
+        connection.off('error', settle);
+        if (!err) return resolve();
+        connection.end();
+        reject(err);
+      };
+      const done = () => settle();
+      refused = (packet) =>
+        settle(
+          new Error(`sent ${refusedPacketText(packet)}, over the ${client.incoming!.maxPacketBytes} bytes it may`),
+        );
+      connection.on('connect', done);
+      connection.on('end', done);
+      connection.on('error', settle);
+    });
   } catch (err) {
     throw new Error(brokerErrorText(err as Error, broker), { cause: err });
   }
+  return connection;
 }

@@ -14,6 +14,12 @@ import { modelUpdatesSchema, mqttSyncSchema } from '../../src/sync/schema.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import type { Sample } from '../../src/core/types.js';
 import { logLines } from '../helpers/log-lines.js';
+import {
+  ACTION_MAX_INCOMING_BYTES,
+  mqttPublishActionSchema,
+  mqttPublishActionType,
+} from '../../src/actions/mqtt-publish/action-type.js';
+import { anomalyEvent } from '../../src/testing/alarm-events.js';
 import { startOversizeBroker } from '../helpers/oversize-broker.js';
 
 /**
@@ -105,4 +111,18 @@ describe('incoming MQTT packets over the bound', () => {
     },
     30_000,
   );
+
+  it('an mqtt_publish action closes it and its attempt fails naming the packet (before: it read on to the cutoff)', async () => {
+    const broker = await startOversizeBroker({ topic: 'plant/junk', after: 'connack', floods: 1 });
+    cleanups.push(() => broker.close());
+    const config = mqttPublishActionSchema.parse({ type: 'mqtt_publish', name: 'siren', url: broker.url, qos: 1 });
+    const job = mqttPublishActionType.driver(config, { name: 'siren' }).job({
+      kind: 'alarm',
+      event: anomalyEvent('unack_active'),
+    });
+    await expect(job!.run()).rejects.toThrow(
+      `the broker sent a publish on plant/junk of ${1 + 4 + 200 * 1024 * 1024} bytes, over the ${ACTION_MAX_INCOMING_BYTES} bytes an action's connection takes: closed unread`,
+    );
+    expect(await broker.firstClosed).toBeLessThan(ACTION_MAX_INCOMING_BYTES + SOCKET_SLACK);
+  }, 30_000);
 });

@@ -7,6 +7,7 @@ import {
   resolveMqttTlsPaths,
 } from '../../core/mqtt-broker-schema.js';
 import { connectMqttAsync } from '../../core/mqtt-connection.js';
+import { refusedPacketText, type RefusedPacket } from '../../core/mqtt-packet-bound.js';
 import { ALARM_STATES } from '../../core/types.js';
 import {
   actionName,
@@ -18,6 +19,9 @@ import {
   triggerPayload,
   triggerVars,
 } from '../action-type.js';
+
+/** The largest packet an action's connection takes from the broker: it is sent a CONNACK and a PUBACK, a few bytes. */
+export const ACTION_MAX_INCOMING_BYTES = 64 * 1024;
 
 export const mqttPublishActionSchema = z
   .strictObject({
@@ -73,17 +77,28 @@ ca_file: certs/plant-ca.pem
         what: triggerLabel(t),
         describe: `publish ${topic} on ${c.url}`,
         run: async () => {
-          // One connection per attempt: no hidden client-side queue that could resend later.
+          // One connection per attempt: no hidden client-side queue that could resend later. The broker sends it
+          // acknowledgements only: a larger packet closes the connection unread and fails the attempt.
+          let refused: (packet: RefusedPacket) => void = () => undefined;
           const client = await connectMqttAsync(c, {
             role: `action ${name}`,
             defaultClientId: `linewatch-action-${name}-${process.pid}`,
             options: { connectTimeout: c.timeout_ms, reconnectPeriod: 0 },
+            incoming: { maxPacketBytes: ACTION_MAX_INCOMING_BYTES, onRefused: (packet) => refused(packet) },
           });
           try {
             await Promise.race([
               client.publishAsync(topic, body, {
                 qos: c.qos,
                 retain: c.retain,
+              }),
+              new Promise((_, reject) => {
+                refused = (packet) =>
+                  reject(
+                    new Error(
+                      `the broker sent ${refusedPacketText(packet)}, over the ${ACTION_MAX_INCOMING_BYTES} bytes an action's connection takes: closed unread`,
+                    ),
+                  );
               }),
               new Promise((_, reject) =>
                 setTimeout(() => reject(new Error(`no PUBACK within ${c.timeout_ms} ms`)), c.timeout_ms).unref(),
