@@ -107,6 +107,13 @@ export interface Sink {
    * is judged by its queue (src/runtime/sink-watch.ts). For /api/status and /readyz.
    */
   failing?(): { readonly since: number; readonly error: string } | undefined;
+  /**
+   * A sink that journals alarms: the alarm transitions it dropped unjournaled since it started (its backlog's bound,
+   * while it could not write), of how many alarms, between which transition times; undefined where none. For
+   * /api/status, which keeps saying it after the sink writes again.
+   */
+  journalGap?():
+    { readonly dropped: number; readonly alarms: number; readonly from: number; readonly to: number } | undefined;
 }
 
 /** An alarm's last journaled state. */

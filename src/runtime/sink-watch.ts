@@ -22,6 +22,17 @@ export interface SinkStatus {
   readonly lastErrorKind?: string;
   /** What waits in its queue, for a sink behind one. */
   readonly queued?: { readonly points: number; readonly bytes: number; readonly oldestAgeS: number };
+  /**
+   * For a sink that journals alarms: the transitions it dropped unjournaled since the gateway started, of how many
+   * alarms, between which transition times (ms since the epoch); absent where none. Stays after the sink recovers:
+   * the journal's history has a gap there (the local store records it, per alarm, in alarm_journal_gaps).
+   */
+  readonly journalGap?: {
+    readonly dropped: number;
+    readonly alarms: number;
+    readonly from: number;
+    readonly to: number;
+  };
 }
 
 /** A sink's queue, passed through, noting each batch delivered (accepted) or not (rejected). */
@@ -114,7 +125,12 @@ export class SinkWatch {
   /** As it stands: the queue's figures now (the last known where it cannot answer), the errors' kind when looked. */
   status(): SinkStatus {
     this.queued = this.queueFigures() ?? this.queued;
-    const base = { name: this.sink.name, ...(this.queued ? { queued: this.queued } : {}) };
+    const gap = this.sink.journalGap?.();
+    const base = {
+      name: this.sink.name,
+      ...(this.queued ? { queued: this.queued } : {}),
+      ...(gap ? { journalGap: gap } : {}),
+    };
     if (this.sink.failing) {
       const failing = this.sink.failing();
       return failing

@@ -29,6 +29,8 @@ export interface PendingBound<T> {
   readonly bytes: number;
   readonly sizeOf: (item: T) => number;
   readonly key?: (item: T) => string;
+  /** Told the items the bound drops, oldest first, each time it drops any (the journal records its gap). */
+  readonly dropped?: (items: readonly T[]) => void;
 }
 
 /** A group taken for a commit: its items, and `settle` to say how the commit went. */
@@ -163,6 +165,7 @@ export class GroupCommit<T> {
       for (let i = 0; i < this.pending.length && over(); i++) if (newest.get(key(this.pending[i])) !== i) drop(i);
     }
     for (let i = 0; i < this.pending.length && over(); i++) if (!dropped.has(i)) drop(i);
+    if (this.limit.dropped) this.limit.dropped(this.pending.filter((_, i) => dropped.has(i)));
     this.pending = this.pending.filter((_, i) => !dropped.has(i));
     this.sizes = this.sizes.filter((_, i) => !dropped.has(i));
     this.pendingBytes = bytes;

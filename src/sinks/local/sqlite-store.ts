@@ -22,6 +22,7 @@ import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { limitSqliteCache } from '../../core/sqlite-memory.js';
 import { GroupCommit, MAX_PENDING, MAX_PENDING_BYTES, type Schedule } from './group-commit.js';
+import { JournalGap, type AlarmGap, type JournalGapSummary } from './journal-gap.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS samples (ts INTEGER NOT NULL, source TEXT NOT NULL, asset TEXT NOT NULL, channel TEXT NOT NULL, value REAL, quality TEXT NOT NULL, text TEXT);
@@ -33,9 +34,11 @@ CREATE INDEX IF NOT EXISTS alarm_journal_asset_ts ON alarm_journal (asset, ts);
 CREATE INDEX IF NOT EXISTS alarm_journal_asset_alarm ON alarm_journal (asset, alarm);
 CREATE TABLE IF NOT EXISTS parts (ts INTEGER NOT NULL, asset TEXT NOT NULL, part_id TEXT NOT NULL, verdict TEXT NOT NULL, score REAL, threshold REAL, top_channels TEXT NOT NULL, cycle_ms REAL, reason TEXT, model TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS parts_asset_ts ON parts (asset, ts);
+CREATE TABLE IF NOT EXISTS alarm_journal_gaps (ts INTEGER NOT NULL, asset TEXT NOT NULL, alarm TEXT NOT NULL, dropped INTEGER NOT NULL, from_ts INTEGER NOT NULL, to_ts INTEGER NOT NULL, message TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS alarm_journal_gaps_asset_ts ON alarm_journal_gaps (asset, ts);
 `;
 
-const TABLES = ['samples', 'scores', 'alarm_journal', 'parts'] as const;
+const TABLES = ['samples', 'scores', 'alarm_journal', 'parts', 'alarm_journal_gaps'] as const;
 
 /** Each alarm's newest journal row (the one written last): the state a restart restores, kept past the retention. */
 const NEWEST_JOURNAL_ROWS = 'SELECT MAX(rowid) FROM alarm_journal GROUP BY asset, alarm';
@@ -84,6 +87,7 @@ function prepareStatements(db: Database.Database) {
       'ts, asset, alarm, priority, state, previous, cause, command, by, comment, condition_active, score, threshold, ' +
         'top_channels, message, shelved_until',
     ),
+    insertGap: insertInto(db, 'alarm_journal_gaps', 'ts, asset, alarm, dropped, from_ts, to_ts, message'),
     // An alarm left unacknowledged for longer than the retention is still unacknowledged after a restart.
     prune: TABLES.map((table) =>
       db.prepare(
@@ -113,6 +117,13 @@ const BACKLOG_BOUND = `${MAX_PENDING} transitions or ${MAX_PENDING_BYTES / (1024
 /** A time in ms that a Date can hold (±8.64e15). */
 const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 8.64e15;
 
+/** A time as ISO 8601, where a Date can hold it. */
+const iso = (ts: number): string => (isTime(ts) ? new Date(ts).toISOString() : String(ts));
+
+/** A gap row's message: what the journal lacks of the alarm, and why. */
+const gapMessage = (g: AlarmGap): string =>
+  `${g.dropped} transition(s) of ${g.asset}/${g.alarm} from ${iso(g.from)} to ${iso(g.to)} are not journaled: dropped while the journal could not be written (past ${BACKLOG_BOUND} waiting)`;
+
 export class SqliteStore implements Sink {
   readonly name = 'local';
   private db: Database.Database | undefined;
@@ -128,8 +139,8 @@ export class SqliteStore implements Sink {
   private lastPrune = 0;
   /** Since when its writes fail, and the last error; undefined while they work. */
   private failure: { since: number; error: string } | undefined;
-  /** Transitions the backlog's bound dropped since the store started. */
-  private backlogDroppedTotal = 0;
+  /** Transitions the backlog's bound dropped: since the store started, and those not yet recorded in the journal. */
+  private readonly gap = new JournalGap();
 
   /**
    * `scheduleJournal`: when a group of alarm transitions is committed (default: setImmediate; the benchmark's baseline
@@ -151,6 +162,7 @@ export class SqliteStore implements Sink {
       sizeOf: transitionBytes,
       // A restart restores each alarm's newest journaled transition (NEWEST_JOURNAL_ROWS): kept over older ones.
       key: (a) => `${a.asset}\u0000${a.alarm}`,
+      dropped: (items) => this.backlogDropped(items),
     });
   }
 
@@ -213,7 +225,7 @@ export class SqliteStore implements Sink {
     // The journal is what a restart restores: whoever goes on only once a transition is on disk (the API's answer to
     // an operator, the alarm's actions) waits on journaled().
     if (records.alarms.length > 0) {
-      this.backlogDropped(this.journal.add(records.alarms));
+      this.journal.add(records.alarms);
       this.deps.metrics.journalPending.set(this.journal.size);
     }
   }
@@ -249,10 +261,13 @@ export class SqliteStore implements Sink {
     this.pending = { samples: [], scores: [], parts: [] };
     const group = this.journal.take();
     const alarms = group.items;
-    const sync = alarms.length > 0;
+    // The transitions the bound dropped are recorded in the journal with the first commit that works.
+    const gaps = this.gap.take();
+    const sync = alarms.length + gaps.gaps.length > 0;
     const batched = samples.length + scores.length + parts.length;
-    if (batched + alarms.length > 0) {
-      const { insertSample, insertScore, insertPart, insertAlarm } = this.statements;
+    if (batched + alarms.length + gaps.gaps.length > 0) {
+      const { insertSample, insertScore, insertPart, insertAlarm, insertGap } = this.statements;
+      const now = (this.deps.now ?? Date.now)();
       try {
         if (sync) db.pragma('synchronous = FULL');
         db.transaction(() => {
@@ -310,10 +325,12 @@ export class SqliteStore implements Sink {
               a.message,
               a.shelvedUntil ?? null,
             );
+          for (const g of gaps.gaps) insertGap.run(now, g.asset, g.alarm, g.dropped, g.from, g.to, gapMessage(g));
         })();
         this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batched + alarms.length);
         if (sync) this.deps.metrics.journalSyncs.inc();
         this.failure = undefined;
+        gaps.settle(true);
         group.settle();
       } catch (err) {
         // The transaction wrote none of them. Samples, scores and parts are lost, and counted as such (the store is
@@ -322,12 +339,16 @@ export class SqliteStore implements Sink {
         this.failed('write', err);
         const error = `${this.config.path}: write failed: ${(err as Error).message}`;
         this.failure = { since: this.failure?.since ?? (this.deps.now ?? Date.now)(), error };
-        this.backlogDropped(group.settle(new Error(`local store ${error}`)));
+        gaps.settle(false);
+        group.settle(new Error(`local store ${error}`));
       } finally {
         // Back to a sync at checkpoints for the batched rows; where that fails, FULL stays: slower, never less safe.
         if (sync) relaxSync(db);
       }
-    } else group.settle();
+    } else {
+      gaps.settle(true);
+      group.settle();
+    }
     this.deps.metrics.journalPending.set(this.journal.size);
   }
 
@@ -338,7 +359,7 @@ export class SqliteStore implements Sink {
   failing(): { since: number; error: string } | undefined {
     const waiting = this.journal.size;
     if (!this.failure || waiting === 0) return this.failure;
-    const dropped = this.backlogDroppedTotal;
+    const dropped = this.gap.summary()?.dropped ?? 0;
     return {
       since: this.failure.since,
       error:
@@ -349,10 +370,23 @@ export class SqliteStore implements Sink {
     };
   }
 
-  /** Transitions the bound on pending ones dropped (a journal that could not be written for long): counted, logged. */
-  private backlogDropped(count: number): void {
+  /**
+   * The journal's gap since the store started: the transitions the backlog's bound dropped unjournaled, of how many
+   * alarms, between which times; undefined where none was. /api/status says it after the journal writes again (the
+   * journal itself records it per alarm in alarm_journal_gaps).
+   */
+  journalGap(): JournalGapSummary | undefined {
+    return this.gap.summary();
+  }
+
+  /**
+   * Transitions the bound on pending ones dropped (a journal that could not be written for long): counted, logged,
+   * noted to be recorded in the journal.
+   */
+  private backlogDropped(items: readonly AlarmEvent[]): void {
+    const count = items.length;
     if (count === 0) return;
-    this.backlogDroppedTotal += count;
+    this.gap.dropped(items);
     this.deps.metrics.sinkDroppedPoints.inc({ sink: this.name, reason: 'journal_backlog' }, count);
     this.deps.logger.error(
       { sink: this.name, path: this.config.path, dropped: count },
@@ -393,6 +427,13 @@ export class SqliteStore implements Sink {
           'a restart restores what was journaled before them',
       );
     }
+    const unrecorded = this.gap.unrecorded;
+    if (unrecorded > 0)
+      this.deps.logger.error(
+        { sink: this.name, path: this.config.path, unrecorded },
+        `local store ${this.config.path}: closed before it could record in the journal (alarm_journal_gaps) that ` +
+          `${unrecorded} alarm transition(s) were dropped unjournaled; only this log says so`,
+      );
     this.db.close();
     this.db = undefined;
     this.statements = undefined;

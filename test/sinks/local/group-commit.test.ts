@@ -125,6 +125,31 @@ describe('GroupCommit', () => {
     expect(noneSuperseded.take().items).toEqual(['b1', 'c1']);
   });
 
+  it('tells which items the bound drops, at an add and at a failed commit, oldest first (the journal records its gap)', () => {
+    const told: string[][] = [];
+    const commit = new GroupCommit<string>(
+      () => undefined,
+      () => undefined,
+      {
+        items: 3,
+        bytes: 1000,
+        sizeOf: (item) => item.length,
+        key: (item) => item[0],
+        dropped: (d) => told.push([...d]),
+      },
+    );
+    expect(commit.add(['a1', 'b1', 'a2', 'c1', 'a3'])).toBe(2);
+    expect(told).toEqual([['a1', 'a2']]);
+    const group = commit.take(); // b1, c1, a3
+    commit.add(['d1', 'e1']);
+    expect(group.settle(new Error('disk full'))).toBe(2); // pending again ahead of d1, e1: the oldest go
+    expect(told).toEqual([
+      ['a1', 'a2'],
+      ['b1', 'c1'],
+    ]);
+    expect(commit.take().items).toEqual(['a3', 'd1', 'e1']);
+  });
+
   it('commits each add at once with a schedule that runs at once (the baseline: one sync an item)', async () => {
     const s = setup({ schedule: (run) => run() });
     s.commit.add(['a']);
