@@ -6,18 +6,7 @@ import { MqttClient } from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import { boundIncomingPackets, PacketSizeGuard, refusedPacketText } from '../../src/core/mqtt-packet-bound.js';
-
-/** MQTT's variable byte integer. */
-function varint(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return out;
-}
+import { varint } from '../helpers/oversize-broker.js';
 
 /** A QoS 0 publish of `payloadBytes` on `topic`, whole. */
 function publish(topic: string, payloadBytes: number): Buffer {

@@ -1,10 +1,17 @@
 /** A local store's journal as a previous run left it, for a gateway to restore its alarms from. */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfigFile } from '../../src/config/load.js';
 import { localStoreSchema } from '../../src/config/schema.js';
 import type { AlarmEvent, AlarmStateName } from '../../src/core/types.js';
+import { startDaemon } from '../../src/daemon/daemon.js';
+import { runSimulator } from '../../src/sim/run-simulator.js';
 import { SqliteStore } from '../../src/sinks/local/sqlite-store.js';
 import { anomalyEvent } from '../../src/testing/alarm-events.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+import { ROOT } from './cli.js';
 
 /** A started store on `path` (a new file, or one left before). */
 export async function openStore(path: string): Promise<SqliteStore> {
@@ -37,3 +44,26 @@ export async function journalLeft(path: string, state: AlarmStateName, fields: P
 
 /** A journal that leaves pump-1's alarm in rtn_unack (raised, cleared, unacknowledged), as a run left it. */
 export const journalLeftUnacknowledged = (path: string) => journalLeft(path, 'rtn_unack', { conditionActive: false });
+
+/** The operator token the demo daemon of `demoOnUnacknowledgedJournal` takes. */
+export const DEMO_TOKEN = 'operator-token-0123456789';
+
+/**
+ * The demo gateway (config/demo.yaml against an in-process simulator) started on a new store in a temporary folder
+ * whose journal leaves pump-1's alarm rtn_unack, as a previous run left it. The caller stops the daemon and the
+ * simulator.
+ */
+export async function demoOnUnacknowledgedJournal(prefix: string) {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const storePath = join(dir, 'store.db');
+  await journalLeftUnacknowledged(storePath);
+  const sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 3 });
+  const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
+    LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
+    LINEWATCH_HTTP_PORT: '0',
+    LINEWATCH_API_TOKEN: DEMO_TOKEN,
+  });
+  loaded.config.storage.local!.path = storePath;
+  const daemon = await startDaemon(loaded, silentLogger());
+  return { storePath, sim, daemon };
+}

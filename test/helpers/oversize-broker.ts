@@ -18,8 +18,8 @@ export interface OversizeBroker {
   close(): Promise<void>;
 }
 
-/** MQTT's variable byte integer. */
-function varint(n: number): number[] {
+/** MQTT's variable byte integer (a remaining length's encoding). */
+export function varint(n: number): number[] {
   const out: number[] = [];
   do {
     let byte = n % 128;

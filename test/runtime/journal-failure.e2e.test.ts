@@ -6,39 +6,19 @@
  * reason, /readyz names it. Once the fault is gone, the next command's group commits the kept acknowledgement with it.
  */
 import Database from 'better-sqlite3';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../src/config/load.js';
-import { startDaemon } from '../../src/daemon/daemon.js';
-import { runSimulator } from '../../src/sim/run-simulator.js';
-import { silentLogger } from '../../src/telemetry/logger.js';
-import { ROOT } from '../helpers/cli.js';
-import { journalLeftUnacknowledged } from '../helpers/journal-left.js';
+import { DEMO_TOKEN, demoOnUnacknowledgedJournal } from '../helpers/journal-left.js';
 import { INJECTED, sqliteFault } from '../helpers/sqlite-fault.js';
-
-const TOKEN = 'operator-token-0123456789';
 
 describe('an acknowledgement the journal cannot store', () => {
   it('is answered 503 saying what took effect, shows in the status, and is journaled once the store writes', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lw-journal-failure-'));
-    const storePath = join(dir, 'store.db');
-    await journalLeftUnacknowledged(storePath);
-    const sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 3 });
-    const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
-      LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
-      LINEWATCH_HTTP_PORT: '0',
-      LINEWATCH_API_TOKEN: TOKEN,
-    });
-    loaded.config.storage.local!.path = storePath;
-    const daemon = await startDaemon(loaded, silentLogger());
+    const { storePath, sim, daemon } = await demoOnUnacknowledgedJournal('lw-journal-failure-');
     const api = (path: string, body?: object) =>
       fetch(`http://127.0.0.1:${daemon.http!.port}${path}`, {
         ...(body
           ? {
               method: 'POST',
-              headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+              headers: { authorization: `Bearer ${DEMO_TOKEN}`, 'content-type': 'application/json' },
               body: JSON.stringify(body),
             }
           : {}),

@@ -6,38 +6,18 @@
  * Once the fault is gone, the journal records the gap (alarm_journal_gaps) and /api/status keeps saying it.
  */
 import Database from 'better-sqlite3';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../src/config/load.js';
-import { startDaemon } from '../../src/daemon/daemon.js';
-import { runSimulator } from '../../src/sim/run-simulator.js';
-import { silentLogger } from '../../src/telemetry/logger.js';
-import { ROOT } from '../helpers/cli.js';
-import { journalLeftUnacknowledged } from '../helpers/journal-left.js';
+import { DEMO_TOKEN, demoOnUnacknowledgedJournal } from '../helpers/journal-left.js';
 import { sqliteFault } from '../helpers/sqlite-fault.js';
-
-const TOKEN = 'operator-token-0123456789';
 
 describe("the alarm journal's gap through the daemon", () => {
   it('is recorded in the journal once it writes again and stays in /api/status', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lw-journal-gap-'));
-    const storePath = join(dir, 'store.db');
-    await journalLeftUnacknowledged(storePath);
-    const sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 3 });
-    const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
-      LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
-      LINEWATCH_HTTP_PORT: '0',
-      LINEWATCH_API_TOKEN: TOKEN,
-    });
-    loaded.config.storage.local!.path = storePath;
-    const daemon = await startDaemon(loaded, silentLogger());
+    const { storePath, sim, daemon } = await demoOnUnacknowledgedJournal('lw-journal-gap-');
     const url = (path: string) => `http://127.0.0.1:${daemon.http!.port}${path}`;
     const command = (name: string) =>
       fetch(url(`/api/alarms/pump-1/anomaly/${name}`), {
         method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${DEMO_TOKEN}`, 'content-type': 'application/json' },
         body: JSON.stringify({ by: 'op3', duration_s: 600 }),
       });
     const status = async () => ((await (await fetch(url('/api/status'))).json()) as { sinks: unknown[] }).sinks;

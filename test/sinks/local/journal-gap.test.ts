@@ -10,22 +10,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../../src/sinks/local/sqlite-store.js';
-import { localStoreSchema } from '../../../src/sinks/local/schema.js';
+import { loggedStore } from '../../helpers/logged-store.js';
 import { SinkWatch } from '../../../src/runtime/sink-watch.js';
 import { anomalyEvent } from '../../../src/testing/alarm-events.js';
-import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
-import { logLines } from '../../helpers/log-lines.js';
 import { INJECTED, sqliteFault } from '../../helpers/sqlite-fault.js';
 
 function open(path: string) {
-  const metrics = new GatewayMetrics();
-  const log = logLines();
-  const store = new SqliteStore(localStoreSchema.parse({ path }), {
-    logger: log.logger,
-    metrics,
-    flushIntervalMs: 3_600_000,
-  });
+  const { store, log, metrics } = loggedStore(path);
   return { store, log, watch: new SinkWatch(store, undefined, metrics) };
 }
 

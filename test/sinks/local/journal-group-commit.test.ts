@@ -10,25 +10,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loggedStore } from '../../helpers/logged-store.js';
 import type { Schedule } from '../../../src/sinks/local/group-commit.js';
-import { SqliteStore } from '../../../src/sinks/local/sqlite-store.js';
-import { localStoreSchema } from '../../../src/sinks/local/schema.js';
 import { anomalyEvent } from '../../../src/testing/alarm-events.js';
-import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
-import { logLines } from '../../helpers/log-lines.js';
 import { INJECTED, sqliteFault } from '../../helpers/sqlite-fault.js';
 
 /** A started store on a new file, its metrics and log; flushes only when told (no timer in the way). */
 async function started(scheduleJournal?: Schedule) {
   const path = join(mkdtempSync(join(tmpdir(), 'lw-group-')), 'store.db');
-  const metrics = new GatewayMetrics();
-  const log = logLines();
-  const store = new SqliteStore(localStoreSchema.parse({ path }), {
-    logger: log.logger,
-    metrics,
-    flushIntervalMs: 3_600_000,
-    ...(scheduleJournal ? { scheduleJournal } : {}),
-  });
+  const { store, log, metrics } = loggedStore(path, scheduleJournal);
   await store.start();
   const syncs = async () => (await metrics.journalSyncs.get()).values[0]?.value ?? 0;
   const pending = async () => (await metrics.journalPending.get()).values[0]?.value;
