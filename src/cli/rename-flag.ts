@@ -5,6 +5,7 @@
  */
 import { nameSchema } from '../core/config-primitives.js';
 import { isLabelColumn, type ColumnRenames } from '../core/csv-table.js';
+import { shellWord } from '../core/shell-word.js';
 import { UsageError } from './usage.js';
 
 /** Commander's collector for a repeatable option: each value after the earlier ones. */
@@ -57,7 +58,8 @@ export function refuseRenamesOf(renames: ColumnRenames | undefined, columns: rea
  * model does not read, the --rename that reads it under the model's name (a guess the user checks, so only then);
  * otherwise the flag's form. `columns` are the file's channels as read (renamed: `renames` maps them back to the CSV's
  * names, which the flag takes); a missing channel the file has as a column of text (`textColumns`) is no name to rename
- * a column to (refuseRenamesOf), so no guess names it.
+ * a column to (refuseRenamesOf), so no guess names it. The flag is written as one shell word (shellWord), so that it
+ * pastes into a shell as it reads, whatever the column's name holds (a space, `"`, `$`, a backtick, `'`).
  */
 export function renameHint(
   missing: readonly string[],
@@ -71,8 +73,9 @@ export function renameHint(
   if (absent.length === 1 && unread.length === 1) {
     const read = unread[0];
     const column = [...(renames ?? [])].find(([, to]) => to === read)?.[0] ?? read;
-    const instead = column === read ? '' : ` in place of --rename "${column}=${read}"`;
-    return ` (if column "${column}" holds ${absent[0]}: --rename "${column}=${absent[0]}"${instead})`;
+    const flag = (to: string) => `--rename ${shellWord(`${column}=${to}`)}`;
+    const instead = column === read ? '' : ` in place of ${flag(read)}`;
+    return ` (if column ${JSON.stringify(column)} holds ${absent[0]}: ${flag(absent[0])}${instead})`;
   }
   return absent.length > 0 && unread.length > 0
     ? ' (a column holding one under another name: --rename COLUMN=CHANNEL)'

@@ -1,4 +1,5 @@
 /** train and eval --rename OLD=NEW, checked on its own and against a CSV's columns: each bad value named. */
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { refuseRenamesOf, renameFlag, renameHint } from '../../src/cli/rename-flag.js';
 
@@ -53,14 +54,23 @@ describe('--rename', () => {
 
 describe("eval --model's hint for a channel the file lacks", () => {
   const model = ['Accelerometer1RMS', 'Current', 'Voltage', 'flow_rms'];
-  // The flag a hint names, as the user would paste it: it must pass the checks eval runs on the CSV's own header.
-  const pasted = (hint: string) => /--rename "([^"]+)"/.exec(hint)![1];
+  /**
+   * The arguments a real bash makes of the flag a hint names (after `holds CHANNEL: `, to `in place of` or the closing
+   * bracket), pasted after a command: it must pass the checks eval runs on the CSV's own header.
+   */
+  const pasted = (hint: string) => {
+    const flag = hint.replace(/^ \(if column .* holds [^:]+: /s, '').replace(/( in place of .*)?\)$/s, '');
+    const args = execFileSync('bash', ['-c', `printf '%s\\0' ${flag}`], { encoding: 'utf8' }).split('\0');
+    expect(args.shift()).toBe('--rename');
+    return args.slice(0, -1);
+  };
 
   it('names the one unread column and the one missing channel', () => {
     const read = ['Accelerometer1RMS', 'Current', 'Voltage', 'Volume Flow RateRMS'];
     const hint = renameHint(['flow_rms'], read, model);
-    expect(hint).toBe(' (if column "Volume Flow RateRMS" holds flow_rms: --rename "Volume Flow RateRMS=flow_rms")');
-    expect(refuseRenamesOf(renameFlag([pasted(hint)]), SKAB, '--data d')).toBeUndefined();
+    expect(hint).toBe(' (if column "Volume Flow RateRMS" holds flow_rms: --rename \'Volume Flow RateRMS=flow_rms\')');
+    expect(pasted(hint)).toEqual(['Volume Flow RateRMS=flow_rms']);
+    expect(refuseRenamesOf(renameFlag(pasted(hint)), SKAB, '--data d')).toBeUndefined();
   });
 
   it("names the CSV's column where a --rename read it under another name, not the name it was read under", () => {
@@ -69,10 +79,11 @@ describe("eval --model's hint for a channel the file lacks", () => {
     const read = ['Accelerometer1RMS', 'Current', 'Voltage', 'flw'];
     const hint = renameHint(['flow_rms'], read, model, renames);
     expect(hint).toBe(
-      ' (if column "Volume Flow RateRMS" holds flow_rms: --rename "Volume Flow RateRMS=flow_rms" in place of ' +
-        '--rename "Volume Flow RateRMS=flw")',
+      ' (if column "Volume Flow RateRMS" holds flow_rms: --rename \'Volume Flow RateRMS=flow_rms\' in place of ' +
+        "--rename 'Volume Flow RateRMS=flw')",
     );
-    expect(refuseRenamesOf(renameFlag([pasted(hint)]), SKAB, '--data d')).toBeUndefined();
+    expect(pasted(hint)).toEqual(['Volume Flow RateRMS=flow_rms']);
+    expect(refuseRenamesOf(renameFlag(pasted(hint)), SKAB, '--data d')).toBeUndefined();
   });
 
   it('guesses no column for a channel the file holds as text: that name is taken (refuseRenamesOf)', () => {
@@ -84,7 +95,20 @@ describe("eval --model's hint for a channel the file lacks", () => {
     expect(renameHint(['State'], read, ['Current', 'Voltage', 'State'], undefined, ['State'])).toBe('');
     // With another channel absent as well, that one is the guess.
     expect(renameHint(['State', 'Flow'], read, ['Current', 'Voltage', 'State', 'Flow'], undefined, ['State'])).toBe(
-      ' (if column "Pressure" holds Flow: --rename "Pressure=Flow")',
+      ' (if column "Pressure" holds Flow: --rename Pressure=Flow)',
     );
   });
+
+  // Regression: the hint wrote --rename "COLUMN=CHANNEL", which bash expands ($, `) or ends early (") inside.
+  it.each(['Flow "main"', 'Flow $HOME', 'Flow `id`', "Operator's flow", 'Flow rate (l/min)', 'a\\b; echo x'])(
+    'writes a flag for column %j that a real bash reads back as that column',
+    (column) => {
+      const csv = ['Accelerometer1RMS', 'Current', 'Voltage', column];
+      const hint = renameHint(['flow_rms'], csv, model);
+      expect(hint.startsWith(` (if column ${JSON.stringify(column)} holds flow_rms: --rename `)).toBe(true);
+      expect(pasted(hint)).toEqual([`${column}=flow_rms`]);
+      expect([...renameFlag(pasted(hint))!]).toEqual([[column, 'flow_rms']]);
+      expect(refuseRenamesOf(renameFlag(pasted(hint)), csv, '--data d')).toBeUndefined();
+    },
+  );
 });

@@ -60,7 +60,7 @@ describe('a channel no configuration can name', () => {
     expect(raw.stderr).toContain(`the model ${out} needs channel(s) flow_rms; the file has `);
     // and names the flag that reads the one column the model does not use under the missing channel's name.
     expect(raw.stderr).toContain(
-      ' (if column "Volume Flow RateRMS" holds flow_rms: --rename "Volume Flow RateRMS=flow_rms")',
+      ' (if column "Volume Flow RateRMS" holds flow_rms: --rename \'Volume Flow RateRMS=flow_rms\')',
     );
     // --channels names a renamed column by its new name; the old name is no column any more.
     const two = join(dir, 'two');
