@@ -264,7 +264,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         '--anomaly <from/to>',
         'label the rows from FROM to TO (both included) anomalous in a file with no label column: times as its time ' +
           'column writes them (2026-12-06T09:03:10Z/2026-12-06T09:05:40Z, or its plain numbers 120/180); once per ' +
-          "fault; under a folder, each span labels the files with rows in it; the spans' edges are the changepoints",
+          'fault; under a folder, each span labels the files with rows in it; spans may touch (A/B and B/C), not ' +
+          "overlap; the labelled rows' edges are the changepoints",
         collect,
       )
 

@@ -2,8 +2,9 @@
  * `eval --anomaly FROM/TO`: a recorded fault labelled by its start and end time (a maintenance log's, an operator's
  * note) instead of an `anomaly` column. Each span is read as the CSV's time column reads its cells (an ISO 8601 date
  * and time with its offset or Z, one without where the file's dates have none, or the file's own plain numbers), and
- * marks the rows whose time lies in it, both ends included. Spans name times, not files: under a folder each one
- * labels the file(s) with rows in it. Every refusal names the span as given and what is wrong. Pure.
+ * marks the rows whose time lies in it, both ends included (spans may touch, not overlap). Spans name times, not
+ * files: under a folder each one labels the file(s) with rows in it. Every refusal names the span as given and what is
+ * wrong. Pure.
  */
 import { TimeColumn } from '../core/time-cells.js';
 import { UNIX_UNITS, unitlessTimes, type TableTimes } from '../core/csv-times.js';
@@ -55,7 +56,7 @@ function spanTime(cell: string, where: string): { t: number; kind: TimeKind } {
   return { t, kind: column.numeric ? 'number' : column.zoned ? 'zoned' : 'local' };
 }
 
-/** The spans of `--anomaly` flags: each FROM/TO read, its end not before its start, no two overlapping. */
+/** The spans of `--anomaly` flags: each FROM/TO read, its end not before its start, none overlapping another. */
 export function parseAnomalySpans(texts: readonly string[]): AnomalySpan[] {
   const spans = texts.map((text, i) => {
     const where = `--anomaly ${text}${texts.length > 1 ? ` (#${i + 1} of ${texts.length})` : ''}`;
@@ -71,14 +72,24 @@ export function parseAnomalySpans(texts: readonly string[]): AnomalySpan[] {
     return { text, where, from: from.t, to: to.t, kind: from.kind };
   });
   for (const kind of ['number', 'zoned', 'local'] as const) {
-    const sorted = spans.filter((s) => s.kind === kind).sort((a, b) => a.from - b.from);
-    for (let i = 1; i < sorted.length; i++)
-      if (sorted[i].from <= sorted[i - 1].to)
-        throw new Error(
-          `--anomaly ${sorted[i - 1].text} and --anomaly ${sorted[i].text} overlap: a row in both would be labelled twice; give one span from the first start to the last end`,
-        );
+    const sorted = spans.filter((s) => s.kind === kind).sort((a, b) => a.from - b.from || a.to - b.to);
+    for (let i = 1; i < sorted.length; i++) refuseOverlap(sorted[i - 1], sorted[i]);
   }
   return spans;
+}
+
+/**
+ * Refuses two spans (`a` starting no later than `b`) that share more than an instant: a stretch of time in both is two
+ * faults at once or one written twice. Spans that touch (one's end the next one's start, as a maintenance log writes a
+ * fault that ends as the next begins) are taken: a row at that very time lies in both and is labelled anomalous, once.
+ * A span of one instant at another's end is no second fault, and the same span twice is one given twice: both refused.
+ */
+function refuseOverlap(a: AnomalySpan, b: AnomalySpan): void {
+  const touching = b.from === a.to && a.from < a.to && b.from < b.to;
+  if (b.from > a.to || touching) return;
+  throw new Error(
+    `--anomaly ${a.text} and --anomaly ${b.text} overlap: a stretch of time lies in both (two faults at once, or one given twice); give one span from the first start to the last end, or spans that touch (one's end the next one's start)`,
+  );
 }
 
 const KIND_TEXT: Record<TimeKind, string> = {

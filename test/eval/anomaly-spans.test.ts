@@ -49,9 +49,15 @@ describe('anomaly spans', () => {
     expect(() => parseAnomalySpans(['2026-12-06T08:00:00Z'])).toThrow(
       '--anomaly 2026-12-06T08:00:00Z: expected FROM/TO, a start and an end time separated by "/"',
     );
-    expect(() => parseAnomalySpans(['5/10', '10/12'])).toThrow(
-      '--anomaly 5/10 and --anomaly 10/12 overlap: a row in both would be labelled twice; give one span from the first start to the last end',
-    );
+    const overlap = (a: string, b: string) =>
+      `--anomaly ${a} and --anomaly ${b} overlap: a stretch of time lies in both (two faults at once, or one given twice); give one span from the first start to the last end, or spans that touch (one's end the next one's start)`;
+    expect(() => parseAnomalySpans(['5/10', '9/12'])).toThrow(overlap('5/10', '9/12'));
+    expect(() => parseAnomalySpans(['10/12', '4/6', '5/10'])).toThrow(overlap('4/6', '5/10'));
+    expect(() => parseAnomalySpans(['5/10', '5/10'])).toThrow(overlap('5/10', '5/10'));
+    expect(() => parseAnomalySpans(['6/8', '5/10'])).toThrow(overlap('5/10', '6/8'));
+    // An instant at another span's end or start is inside it, no fault of its own.
+    expect(() => parseAnomalySpans(['5/10', '10/10'])).toThrow(overlap('5/10', '10/10'));
+    expect(() => parseAnomalySpans(['5/10', '5/5'])).toThrow(overlap('5/5', '5/10'));
     expect(() => parseAnomalySpans(['5/10', '2026-13-06T08:00:00Z/2026-12-06T08:00:01Z'])).toThrow(
       '--anomaly 2026-13-06T08:00:00Z/2026-12-06T08:00:01Z (#2 of 2): "2026-13-06T08:00:00Z" is not a time',
     );
@@ -83,5 +89,24 @@ describe('anomaly spans over local times that come twice', () => {
     expect(labels.reduce((a, b) => a + b, 0)).toBe(11);
     expect(labels[50]).toBe(1);
     expect(labels[60]).toBe(1);
+  });
+
+  // Regression: --anomaly A/B --anomaly B/C (a fault ending as the next begins) was refused as overlapping.
+  it('takes spans that touch, the row at the shared time anomalous once, and a span of one instant on its own', () => {
+    const spans = parseAnomalySpans([
+      '2026-12-06T08:00:04Z/2026-12-06T08:00:06Z',
+      '2026-12-06T08:00:02Z/2026-12-06T08:00:04Z',
+      '2026-12-06T08:00:06Z/2026-12-06T08:00:06.5Z',
+      '2026-12-06T08:00:08Z/2026-12-06T08:00:08Z',
+    ]);
+    const file: SpanFile = { name: 'log.csv', times: seconds(10), kind: 'zoned' };
+    expect(spansByFile(spans, [file]).get('log.csv')).toHaveLength(4);
+    // Rows at 08:00:04 and 08:00:06 lie in two spans each: 1, as every row in one.
+    expect([...spanLabels(file, spans)]).toEqual([0, 0, 1, 1, 1, 1, 1, 0, 1, 0]);
+    expect([...parseAnomalySpans(['0/3', '3/5', '5/9']).map((s) => [s.from, s.to])]).toEqual([
+      [0, 3],
+      [3, 5],
+      [5, 9],
+    ]);
   });
 });

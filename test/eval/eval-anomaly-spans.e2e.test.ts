@@ -57,6 +57,18 @@ describe('eval --anomaly', () => {
     expect(spans.confusion.tn + spans.confusion.fp).toBe(250);
     expect(spans.confusion).toEqual(column.confusion);
     expect([spans.f1, spans.far, spans.nab.standard]).toEqual([column.f1, column.far, column.nab.standard]);
+    // Regression: two faults, the second starting as the first ends (a maintenance log's), were refused as overlapping.
+    // The row at 08:07:00 lies in both and is anomalous once: the same 50 rows, one run of labels, the same scores.
+    const touching = await evalJson([
+      '--data',
+      join(dir, 'rec.csv'),
+      '--anomaly',
+      '2026-12-06T08:07:00Z/2026-12-06T08:07:29Z',
+      '--anomaly',
+      '2026-12-06T08:06:40Z/2026-12-06T08:07:00Z',
+    ]);
+    expect(touching.confusion).toEqual(column.confusion);
+    expect([touching.f1, touching.far, touching.nab.standard]).toEqual([column.f1, column.far, column.nab.standard]);
     // The file's own plain numbers (seconds since the start here), with --period-ms: the same rows.
     const numbers = await evalJson(['--data', join(dir, 'numbers.csv'), '--period-ms', '1000', '--anomaly', '400/449']);
     expect(numbers.confusion).toEqual(column.confusion);
@@ -145,8 +157,8 @@ describe('eval --anomaly', () => {
     expect(await refused(rec, '2026-12-06T09:06:40Z/2026-12-06T09:07:29Z')).toBe(
       `linewatch: --anomaly 2026-12-06T09:06:40Z/2026-12-06T09:07:29Z: no row of ${rec} lies in it (${rec} runs from 2026-12-06T08:00:00.000Z to 2026-12-06T08:09:59.000Z)\n`,
     );
-    expect(await refused(rec, SPAN, '2026-12-06T08:07:29Z/2026-12-06T08:08:00Z')).toBe(
-      `linewatch: --anomaly ${SPAN} and --anomaly 2026-12-06T08:07:29Z/2026-12-06T08:08:00Z overlap: a row in both would be labelled twice; give one span from the first start to the last end\n`,
+    expect(await refused(rec, SPAN, '2026-12-06T08:07:28Z/2026-12-06T08:08:00Z')).toBe(
+      `linewatch: --anomaly ${SPAN} and --anomaly 2026-12-06T08:07:28Z/2026-12-06T08:08:00Z overlap: a stretch of time lies in both (two faults at once, or one given twice); give one span from the first start to the last end, or spans that touch (one's end the next one's start)\n`,
     );
     expect(await refused(rec, '400/449')).toBe(
       `linewatch: --anomaly 400/449: no row of ${rec} lies in it; its times are plain numbers, ${rec}'s are dates with their offset or Z: write them as the file's time column does\n`,
