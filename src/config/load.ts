@@ -12,7 +12,7 @@ import { ConfigError, ModelError } from '../core/errors.js';
 import { loadManifest, type LoadedManifest } from '../inference/manifest.js';
 import { readPublicKey } from '../sync/release.js';
 import { duplicates } from '../core/config-primitives.js';
-import { nearestKey } from '../core/schema-keys.js';
+import { nearestName } from '../core/nearest-name.js';
 import { resolveMqttTlsPaths } from '../core/mqtt-broker-schema.js';
 import { actionType, sinkTypes, sourceType } from '../registry/components.js';
 import { windowTypeOf } from '../windows/schema.js';
@@ -152,7 +152,7 @@ export function shippedModelHint(ref: string): string {
   } catch {
     return '';
   }
-  const meant = nearestKey(ref, shipped);
+  const meant = nearestName(ref, shipped);
   return `, nor a shipped model (${shipped.join(', ')})${meant ? `: did you mean ${meant}?` : ''}`;
 }
 

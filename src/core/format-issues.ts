@@ -3,7 +3,8 @@
  * not a plain name (blank, spaces, dots, quotes) is written quoted, `gateway[" name"]`, so it can be seen.
  */
 import type { z } from 'zod';
-import { keysAt, nearestKey } from './schema-keys.js';
+import { keysAt } from './schema-keys.js';
+import { nearestName } from './nearest-name.js';
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
@@ -53,7 +54,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.Zod
     if (issue.code === 'unrecognized_keys') {
       const known = schema ? keysAt(schema, issue.path, input) : [];
       for (const key of issue.keys) {
-        const meant = nearestKey(key, known);
+        const meant = nearestName(key, known);
         const under = meant || !schema ? undefined : siblingTaking(key, issue.path, schema, input);
         const hint = meant
           ? `; did you mean ${meant}?`
@@ -64,7 +65,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.Zod
       }
     } else if (issue.code === 'invalid_value') {
       const given = input === undefined ? undefined : valueAt(input, issue.path);
-      const meant = typeof given === 'string' ? nearestKey(given, issue.values.map(String)) : undefined;
+      const meant = typeof given === 'string' ? nearestName(given, issue.values.map(String)) : undefined;
       lines.push(
         `${formatPath(issue.path)}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${meant ? `; did you mean ${JSON.stringify(meant)}?` : ''}`,
       );

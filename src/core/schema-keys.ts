@@ -1,8 +1,7 @@
 /**
- * The keys a schema's object takes at a path, and the one a misspelt key most likely meant: an unknown key in a
- * configuration (`poll_interval`) is named with the key the schema has (`poll_interval_ms`).
+ * The keys a schema's object takes at a path, among which an unknown key in a configuration (`poll_interval`) is
+ * named with the one it most likely misspells (`poll_interval_ms`, nearestName).
  */
-import { distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
 
 interface Def {
@@ -92,22 +91,4 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[], input?: 
   };
   visit(schema, 0, input, 0);
   return [...found];
-}
-
-/**
- * The key among `known` that `key` most likely misspells: the nearest by edit distance, where it shares more than
- * half of its characters' places (as commander suggests a mistyped option); undefined where none is that near or two
- * are equally near.
- */
-export function nearestKey(key: string, known: readonly string[]): string | undefined {
-  let best: string[] = [];
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    if (candidate === key) continue;
-    const d = distance(key.toLowerCase(), candidate.toLowerCase());
-    if ((Math.max(key.length, candidate.length) - d) / Math.max(key.length, candidate.length) <= 0.5) continue;
-    if (d < bestDistance) [best, bestDistance] = [[candidate], d];
-    else if (d === bestDistance) best.push(candidate);
-  }
-  return best.length === 1 ? best[0] : undefined;
 }

@@ -51,7 +51,11 @@ describe('configuration', () => {
     expect(loaded.config.inference.providers).toEqual(['tensorrt', 'cuda', 'cpu']);
     expect((await parseConfig(config(), 'x.yaml', {})).config.inference.providers).toEqual(['cpu']);
     const issues = await issuesOf(config({ top: 'inference: { providers: [tpu, cpu] }' }));
-    expect(issues).toContain('inference.providers[0]: expected one of "tensorrt", "cuda", "cpu"; did you mean "cpu"?');
+    // No suggestion: a TPU is another processor, not a typo of cpu (one letter of three; nearest-name.ts).
+    expect(issues).toContain('inference.providers[0]: expected one of "tensorrt", "cuda", "cpu"');
+    expect(await issuesOf(config({ top: 'inference: { providers: [cdua] }' }))).toContain(
+      'inference.providers[0]: expected one of "tensorrt", "cuda", "cpu"; did you mean "cuda"?',
+    );
   });
 
   it('checks the devices of a Modbus connection: unit ids, assets, tag intervals, the model period per device', async () => {

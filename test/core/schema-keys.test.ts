@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { configSchema } from '../../src/config/schema.js';
 import { formatIssues } from '../../src/core/format-issues.js';
-import { keysAt, nearestKey } from '../../src/core/schema-keys.js';
+import { keysAt } from '../../src/core/schema-keys.js';
 
 describe('keysAt', () => {
   it('finds the keys of the object at a path through arrays, optional, default and union branches', () => {
@@ -42,20 +42,6 @@ describe('keysAt', () => {
 
   it("reaches a Modbus register's keys in the gateway's own schema", () => {
     expect(keysAt(configSchema, ['sources', 0, 'registers', 3])).toEqual(expect.arrayContaining(['scale', 'channel']));
-  });
-});
-
-describe('nearestKey', () => {
-  it('takes the nearest key, and none where no key is near or two are as near', () => {
-    const known = ['poll_interval_ms', 'unit_id', 'scale', 'channel', 'timeout_ms'];
-    expect(nearestKey('poll_interval', known)).toBe('poll_interval_ms');
-    expect(nearestKey('unit_idd', known)).toBe('unit_id');
-    expect(nearestKey('Scale', known)).toBe('scale');
-    expect(nearestKey('POLL_INTERVAL_MS', known)).toBe('poll_interval_ms'); // case is no distance
-    expect(nearestKey('colour', known)).toBeUndefined();
-    expect(nearestKey('ab', ['ac', 'ad'])).toBeUndefined();
-    // Never the key itself (valid in another branch, refused in this one).
-    expect(nearestKey('publish_interval_ms', ['publish_interval_ms', 'poll_interval_ms'])).toBe('poll_interval_ms');
   });
 });
 
