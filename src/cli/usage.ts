@@ -2,7 +2,7 @@
  * Usage errors: a flag with a bad value, a flag that names a missing file. They exit with code 2
  * (as commander's own usage errors do) and their message names the flag.
  */
-import { resolveModelPath, shippedModelHint } from '../config/load.js';
+import { missingModelHint, resolveModelPath } from '../config/model-ref.js';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -75,7 +75,8 @@ export function checkInputPaths(command: Command): void {
     }
     const option = command.options.find((o) => o.attributeName() === key);
     const from = command.getOptionValueSource(key) === 'env' && option?.envVar ? ` (from ${option.envVar})` : '';
-    const hint = key === 'model' && SHIPPED_MODEL_NAMES.includes(command.name()) ? shippedModelHint(value) : '';
+    const hint =
+      key === 'model' ? missingModelHint(process.cwd(), value, SHIPPED_MODEL_NAMES.includes(command.name())) : '';
     throw new UsageError(`${flagName(key)} ${value}${from}: no such file or folder${hint}`);
   }
 }

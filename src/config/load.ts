@@ -5,18 +5,17 @@
  * with its path, so a user fixes a config in one pass.
  */
 import { partCutIssues } from '../windows/cycle/part-cut.js';
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ConfigError, ModelError } from '../core/errors.js';
 import { loadManifest, type LoadedManifest } from '../inference/manifest.js';
 import { readPublicKey } from '../sync/release.js';
 import { duplicates } from '../core/config-primitives.js';
-import { nearestName } from '../core/nearest-name.js';
 import { resolveMqttTlsPaths } from '../core/mqtt-broker-schema.js';
 import { actionType, sinkTypes, sourceType } from '../registry/components.js';
 import { windowTypeOf } from '../windows/schema.js';
 import { configSchema, type Config } from './schema.js';
+import { missingModelHint, resolveModelPath } from './model-ref.js';
 import { parseYamlDocument, readTextFile } from '../core/yaml-document.js';
 
 export interface LoadedConfig {
@@ -51,7 +50,7 @@ export async function parseConfig(
       loaded = await loadManifest(asset.model);
     } catch (err) {
       if (err instanceof ModelError) {
-        issues.push(`${where}: ${err.message}${existsSync(asset.model) ? '' : shippedModelHint(refs[i])}`);
+        issues.push(`${where}: ${err.message}${existsSync(asset.model) ? '' : missingModelHint(baseDir, refs[i])}`);
         continue;
       }
       throw err;
@@ -120,40 +119,6 @@ async function publicKeyIssues(config: Config): Promise<string[]> {
   for (const [i, key] of keys.entries())
     await readPublicKey(key).catch((err: Error) => issues.push(`${where(i)}: ${err.message}`));
   return issues;
-}
-
-/** The models shipped with the package (dist/config/ → ../../models; /app/models in the image). */
-const SHIPPED_MODELS = fileURLToPath(new URL('../../models', import.meta.url));
-
-/**
- * A model path is relative to the config file (or, on the command line, to the working folder); a bare name
- * (`pump-ae`) that is not there names one of the shipped models. When neither exists the relative path is kept, so
- * the error names it.
- */
-export function resolveModelPath(baseDir: string, ref: string): string {
-  const path = resolve(baseDir, ref);
-  if (existsSync(path) || /[\\/]/.test(ref) || ref === '.' || ref === '..') return path;
-  const bundled = join(SHIPPED_MODELS, ref);
-  return existsSync(bundled) ? bundled : path;
-}
-
-/**
- * What to add where a model that names no folder was given as a bare name (`pump-hybird`): that it is no shipped model
- * either, which ones are, and the one it likely misspells. Nothing for a path (`models/x`, `./x`).
- */
-export function shippedModelHint(ref: string): string {
-  if (/[\\/]/.test(ref) || ref === '.' || ref === '..') return '';
-  let shipped: string[];
-  try {
-    shipped = readdirSync(SHIPPED_MODELS, { withFileTypes: true })
-      .filter((e) => e.isDirectory())
-      .map((e) => e.name)
-      .sort();
-  } catch {
-    return '';
-  }
-  const meant = nearestName(ref, shipped);
-  return `, nor a shipped model (${shipped.join(', ')})${meant ? `: did you mean ${meant}?` : ''}`;
 }
 
 function resolvePaths(config: Config, baseDir: string): void {

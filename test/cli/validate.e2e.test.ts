@@ -41,14 +41,41 @@ describe('linewatch validate', () => {
       cwd,
     );
     expect(evaluated.stderr).toContain(`the model ${join(ROOT, 'models/pump-hybrid')} needs channel(s) vibration_1,`);
-    // A folder of that name here comes first; a name that is neither is refused as before.
+    const shippedOnly = await runCli(['validate', '--model', 'pump-hybridd'], {}, 120_000, cwd);
+    expect([shippedOnly.code, shippedOnly.stderr]).toEqual([
+      2,
+      'linewatch: --model pump-hybridd: no such file or folder, nor a shipped model (press-ae, pump-ae, pump-conv-ae, pump-hybrid): did you mean pump-hybrid?\n',
+    ]);
+    // A folder of that name here comes first; a name that is neither is refused, the hint naming the folder it means.
     await cp(join(ROOT, 'models/pump-ae'), join(cwd, 'pump-hybrid'), { recursive: true });
     const own = await runCli(['validate', '--model', 'pump-hybrid'], {}, 120_000, cwd);
     expect(own.stdout.startsWith('pump-hybrid: OK (pump-ae@')).toBe(true);
     const none = await runCli(['validate', '--model', 'pump-hybridd'], {}, 120_000, cwd);
     expect([none.code, none.stderr]).toEqual([
       2,
-      'linewatch: --model pump-hybridd: no such file or folder, nor a shipped model (press-ae, pump-ae, pump-conv-ae, pump-hybrid): did you mean pump-hybrid?\n',
+      `linewatch: --model pump-hybridd: no such file or folder, nor a shipped model (press-ae, pump-ae, pump-conv-ae, pump-hybrid): did you mean pump-hybrid (${join(cwd, 'pump-hybrid')})?\n`,
+    ]);
+  });
+
+  // Regression: a typo in the path of one's own model folder was named with nothing to try.
+  it('names the model folder beside a mistyped --model path, as it was typed', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'lw-validate-typo-'));
+    await cp(join(ROOT, 'models/pump-ae'), join(cwd, 'models', 'line-3'), { recursive: true });
+    const typo = await runCli(['validate', '--model', './models/lnie-3'], {}, 120_000, cwd);
+    expect([typo.code, typo.stderr]).toEqual([
+      2,
+      'linewatch: --model ./models/lnie-3: no such file or folder; did you mean ./models/line-3?\n',
+    ]);
+    // Any command's --model: quantize's too.
+    const quantize = await runCli(
+      ['quantize', '--model', 'models/line3', '--csv', 'x.csv', '--out', 'q'],
+      {},
+      120_000,
+      cwd,
+    );
+    expect([quantize.code, quantize.stderr]).toEqual([
+      2,
+      'linewatch: --model models/line3: no such file or folder; did you mean models/line-3?\n',
     ]);
   });
 
