@@ -14,7 +14,7 @@ import { FAULT_TYPES, type FaultType } from '../sim/faults.js';
 import { runSimulator } from '../sim/run-simulator.js';
 import { cliLogger } from './logging.js';
 import { reportError } from './report-error.js';
-import { numberFlag, portFlag, portTakenHint, UsageError } from './usage.js';
+import { choiceFlag, numberFlag, portFlag, portTakenHint } from './usage.js';
 
 export const DEMO_CONFIG = fileURLToPath(new URL('../../config/demo.yaml', import.meta.url));
 
@@ -36,8 +36,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     durationS = numberFlag('duration-s', opts.durationS);
     faultAt = numberFlag('fault-at-s', opts.faultAtS);
     httpPort = portFlag('http-port', opts.httpPort);
-    if (!FAULT_TYPES.includes(opts.fault as FaultType))
-      throw new UsageError(`--fault ${opts.fault}: expected one of ${FAULT_TYPES.join(', ')}`);
+    choiceFlag('fault', opts.fault, FAULT_TYPES);
   } catch (err) {
     return reportError(err);
   }

@@ -8,7 +8,7 @@ import {
   type DetectorArch,
   type DetectorOptions,
 } from '../training/fit-detector.js';
-import { UsageError } from './usage.js';
+import { choiceFlag, UsageError } from './usage.js';
 
 export interface DetectorFlags {
   arch?: string;
@@ -53,9 +53,7 @@ export function detectorFlags(
   command: string,
   defaultArch: DetectorArch = DEFAULT_ARCH,
 ): Omit<DetectorOptions, 'log'> {
-  const arch = (flags.arch ?? defaultArch) as DetectorArch;
-  if (!DETECTOR_ARCHS.includes(arch))
-    throw new UsageError(`--arch ${flags.arch}: expected one of ${DETECTOR_ARCHS.join(', ')}`);
+  const arch = choiceFlag('arch', flags.arch ?? defaultArch, DETECTOR_ARCHS);
   const fraction = Number(flags.validationFraction);
   if (!(fraction > 0 && fraction < 1))
     throw new UsageError(`--validation-fraction ${flags.validationFraction}: expected a number between 0 and 1`);

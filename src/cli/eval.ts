@@ -31,7 +31,7 @@ import {
   heldAsText,
   heldText,
   isLabelColumn,
-  namesText,
+  headerText,
   parseSkabCsv,
   textColumnsText,
 } from '../core/csv-table.js';
@@ -40,7 +40,7 @@ import { writeReport } from '../report/render-report.js';
 import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { terminalProgress } from '../core/progress.js';
-import { refuseGiven, UsageError } from './usage.js';
+import { choiceFlag, refuseGiven, UsageError } from './usage.js';
 import { isPartResultsHeader } from '../eval/part-results.js';
 import { evalParts, partEvalCut, partResultsFlag } from './eval-parts.js';
 import { refusePartFlagsWithoutCycle } from './train-parts.js';
@@ -143,8 +143,7 @@ function anomalySpans(
 
 export async function evalCommand(opts: EvalOptions, argv: readonly string[]): Promise<number> {
   try {
-    if (!['int8', 'fp32', 'both'].includes(opts.precision))
-      throw new UsageError(`--precision ${opts.precision}: expected int8, fp32 or both`);
+    choiceFlag('precision', opts.precision, ['int8', 'fp32', 'both']);
     refuseFitFlagsWithModel(opts, argv);
     const trainRows = Number(opts.trainRows ?? (opts.model ? '0' : '400'));
     if (!Number.isInteger(trainRows) || trainRows < (opts.model ? 0 : 1))
@@ -206,7 +205,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       throw new UsageError(
         `--data ${opts.data}: no labelled CSV files (SKAB format with ${labelName === undefined ? 'an "anomaly" column; another label column is named by --label-column' : `a "${labelName}" column (--label-column)`})` +
           (unlabelled.length > 0
-            ? `; ${unlabelled.length} CSV file(s) without one, e.g. ${unlabelled[0]} with the header ${namesText(csvHeader(unlabelledPaths[0]))}` +
+            ? `; ${unlabelled.length} CSV file(s) without one, e.g. ${unlabelled[0]} ${headerText(csvHeader(unlabelledPaths[0]))}` +
               (opts.anomaly ? '' : '; a recorded fault is labelled by its start and end time with --anomaly FROM/TO')
             : '') +
           (texts.length > 0

@@ -26,7 +26,7 @@ import {
   type TrainOptions,
 } from './train-options.js';
 export type { TrainOptions } from './train-options.js';
-import { refuseGiven, UsageError } from './usage.js';
+import { choiceFlag, refuseGiven, UsageError } from './usage.js';
 
 /**
  * Fits `data` through fitDetector (as eval --arch does), writes the model folder and, with --report, its page; `from`
@@ -170,8 +170,7 @@ function trainSecondsOf(opts: TrainOptions): number | undefined {
 }
 
 async function trainSim(opts: TrainOptions, argv: readonly string[]): Promise<void> {
-  if (!MODEL_KINDS.includes(opts.model as ModelKind))
-    throw new UsageError(`--model ${opts.model}: expected one of ${MODEL_KINDS.join(', ')}`);
+  choiceFlag('model', opts.model, MODEL_KINDS);
   refuseCsvOnlyFlags(opts);
   const detector = detectorFlags(opts, argv.join(' '), 'dense');
   if (detector.arch === 'hybrid' || detector.arch === 'stats') return trainSimRows(opts, detector);

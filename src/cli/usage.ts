@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ListenError } from '../core/errors.js';
+import { nearestName } from '../core/nearest-name.js';
 import { MANIFEST_FILE, MODEL_FOLDER_HOLDS } from '../inference/manifest.js';
 
 export class UsageError extends Error {
@@ -20,6 +21,15 @@ export class UsageError extends Error {
 export function refuseGiven(values: Record<string, string | undefined>, why: string): void {
   const given = Object.keys(values).filter((flag) => values[flag] !== undefined);
   if (given.length > 0) throw new UsageError(`${given.join(', ')}: ${why}`);
+}
+
+/** A flag that takes one of `choices`: another value is refused, with the one it likely misspells (nearestName). */
+export function choiceFlag<T extends string>(flag: string, value: string, choices: readonly T[]): T {
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  const meant = nearestName(value, choices);
+  throw new UsageError(
+    `--${flag} ${value}: expected one of ${choices.join(', ')}${meant ? `; did you mean ${meant}?` : ''}`,
+  );
 }
 
 /** A TCP port flag (0 asks the system for a free port). */

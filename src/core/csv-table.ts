@@ -50,6 +50,10 @@ export function namesText(names: readonly string[], shown = 6): string {
   return names.length > shown ? `${listed.slice(0, -1)}, … ${names.length - shown} more of ${names.length}]` : listed;
 }
 
+/** A file's header for a message that names the file: `with the header [...]`, or that it has none (an empty file). */
+export const headerText = (names: readonly string[]): string =>
+  names.length > 0 ? `with the header ${namesText(names)}` : 'with no header line (an empty file)';
+
 /** A column that names the run: its name and its one value. */
 export interface RunColumn {
   readonly name: string;

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { ListenError } from '../../src/core/errors.js';
-import { checkInputPaths, numberFlag, portFlag, portTakenHint, UsageError } from '../../src/cli/usage.js';
+import { checkInputPaths, choiceFlag, numberFlag, portFlag, portTakenHint, UsageError } from '../../src/cli/usage.js';
 
 describe('portFlag', () => {
   it.each([
@@ -70,5 +70,23 @@ describe('checkInputPaths', () => {
     expect(() => checkInputPaths(command(['--model', 'models/pump-ae', '--public-key', 'nope.pem']))).toThrow(
       new UsageError('--public-key nope.pem: no such file or folder'),
     );
+  });
+});
+
+describe('choiceFlag', () => {
+  const PRECISIONS = ['int8', 'fp32', 'both'] as const;
+
+  it('takes a value among the choices', () => {
+    expect(choiceFlag('precision', 'fp32', PRECISIONS)).toBe('fp32');
+  });
+
+  it.each([
+    // One letter of four: offered (nearestName's rule); int8 is the nearest precision there is.
+    ['int4', '--precision int4: expected one of int8, fp32, both; did you mean int8?'],
+    ['FP32', '--precision FP32: expected one of int8, fp32, both; did you mean fp32?'],
+    ['bothh', '--precision bothh: expected one of int8, fp32, both; did you mean both?'],
+    ['fp', '--precision fp: expected one of int8, fp32, both'],
+  ])('refuses %j with the choices and the one it likely misspells', (value, message) => {
+    expect(() => choiceFlag('precision', value, PRECISIONS)).toThrow(new UsageError(message));
   });
 });

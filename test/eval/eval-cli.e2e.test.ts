@@ -337,9 +337,15 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(`linewatch: --data ${join(dir, 'nope')}: no such file or folder\n`);
     const badPrecision = await runCli(['eval', '--data', SKAB, '--precision', 'int4']);
-    expect(badPrecision.stderr).toBe('linewatch: --precision int4: expected int8, fp32 or both\n'); // a message, not a stack trace
+    expect(badPrecision.stderr).toBe(
+      'linewatch: --precision int4: expected one of int8, fp32, both; did you mean int8?\n', // a message, not a stack trace
+    );
     const badArch = await runCli(['eval', '--data', SKAB, '--arch', 'lstm']);
     expect(badArch.stderr).toBe('linewatch: --arch lstm: expected one of hybrid, stats, dense, conv1d\n');
+    const typoArch = await runCli(['eval', '--data', SKAB, '--arch', 'hybird']);
+    expect(typoArch.stderr).toBe(
+      'linewatch: --arch hybird: expected one of hybrid, stats, dense, conv1d; did you mean hybrid?\n',
+    );
     const twoTargets = await runCli(['eval', '--data', SKAB, '--quantile', '0.99', '--false-alarms-per-day', '2']);
     expect(twoTargets.stderr).toBe('linewatch: --false-alarms-per-day and --quantile: give one target, not both\n');
     const badBudget = await runCli(['eval', '--data', SKAB, '--false-alarms-per-day', '-1']);

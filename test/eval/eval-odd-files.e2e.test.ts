@@ -179,6 +179,14 @@ describe('eval over a folder with files it cannot evaluate', () => {
     const res = await runCli(['eval', '--data', file, '--train-rows', '400']);
     expect(res.code).toBe(1);
     expect(res.stderr).toBe(`linewatch: ${file}: no data rows\n`);
+    // Regression: a file of no bytes at all was named "with the header []".
+    const blank = join(dir, 'blank.csv');
+    await writeFile(blank, '');
+    const none = await runCli(['eval', '--data', blank]);
+    expect([none.code, none.stderr]).toEqual([
+      2,
+      `linewatch: --data ${blank}: no labelled CSV files (SKAB format with an "anomaly" column; another label column is named by --label-column); 1 CSV file(s) without one, e.g. ${blank} with no header line (an empty file); a recorded fault is labelled by its start and end time with --anomaly FROM/TO\n`,
+    ]);
   });
 
   it('stops with every reason when no file can be evaluated', async () => {
