@@ -5,6 +5,7 @@
  */
 import { nameSchema } from '../core/config-primitives.js';
 import { isLabelColumn, type ColumnRenames } from '../core/csv-table.js';
+import { nearestName } from '../core/nearest-name.js';
 import { shellWord } from '../core/shell-word.js';
 import { UsageError } from './usage.js';
 
@@ -40,14 +41,18 @@ export function renameFlag(values: readonly string[] | undefined, labelName?: st
 }
 
 /**
- * Refuses a rename of a column that `columns` (the CSV's, as written: `where` says whose) lacks, and one to the name of
- * a column that keeps its own.
+ * Refuses a rename of a column that `columns` (the CSV's, as written: `where` says whose) lacks (named with the column
+ * it likely misspells), and one to the name of a column that keeps its own.
  */
 export function refuseRenamesOf(renames: ColumnRenames | undefined, columns: readonly string[], where: string): void {
   for (const [from, to] of renames ?? []) {
     const flag = `--rename ${JSON.stringify(`${from}=${to}`)}`;
-    if (!columns.includes(from))
-      throw new UsageError(`${flag}: ${where} has no column "${from}" (columns: ${columns.join(', ')})`);
+    if (!columns.includes(from)) {
+      const meant = nearestName(from, columns);
+      throw new UsageError(
+        `${flag}: ${where} has no column "${from}" (columns: ${columns.join(', ')})${meant ? `; did you mean "${meant}"?` : ''}`,
+      );
+    }
     if (columns.includes(to) && !renames!.has(to))
       throw new UsageError(`${flag}: ${where} has a column "${to}" already; rename to another name`);
   }

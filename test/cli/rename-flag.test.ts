@@ -49,6 +49,11 @@ describe('--rename', () => {
       '--rename "Current=Voltage": --data d has a column "Voltage" already; rename to another name',
     );
     expect(refuseRenamesOf(renameFlag(['Current=Voltage', 'Voltage=Current']), SKAB, '--data d')).toBeUndefined();
+    // A misspelt column: the one it likely means, by the rule configuration keys follow.
+    expect(() => refuseRenamesOf(renameFlag(['Curent=current']), SKAB, '--data d')).toThrow(
+      '--rename "Curent=current": --data d has no column "Curent" (columns: Accelerometer1RMS, Current, Voltage, ' +
+        'Volume Flow RateRMS, anomaly, changepoint); did you mean "Current"?',
+    );
   });
 });
 
