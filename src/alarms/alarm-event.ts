@@ -64,12 +64,16 @@ export function alarmEvent(t: AlarmTransition, ctx: AlarmEventContext): AlarmEve
     // Not back below the largest normal score for the off delay: it may lie below it now, for less than that.
     message = `${name}: anomaly score below its clear level ${clear.toFixed(3)} for ${below} ms, not back below the largest normal score ${release.toFixed(3)}${forMs(ctx.settings.off_delay_ms)}: settled, no longer held (${t.from} → ${t.to})`;
   } else if (t.cause === 'condition') {
-    const clear = releaseLevel(
-      { clearRatio: ctx.settings.clear_ratio },
-      threshold,
-      ctx.latest?.offThreshold,
-      ctx.latest?.clearThreshold,
-    );
+    // Where the state machine says (a clearing without a hold may be at the clear level, above the largest normal
+    // score); else where the latest score's levels put it.
+    const clear =
+      t.clearedBelow ??
+      releaseLevel(
+        { clearRatio: ctx.settings.clear_ratio },
+        threshold,
+        ctx.latest?.offThreshold,
+        ctx.latest?.clearThreshold,
+      );
     message = `${name}: anomaly score back below ${clear.toFixed(3)}${forMs(ctx.settings.off_delay_ms)} (${t.from} → ${t.to})`;
   } else if (t.cause === 'expiry') {
     message = `${name}: shelve expired (${t.from} → ${t.to})`;

@@ -20,7 +20,10 @@
  * (none without one), the mirror of the sustain rule: once the score has stayed below the clear level that long, the
  * alarm clears there after the off delay as it would without the hold, so a plant that settles above its largest
  * normal score after a fault (a new steady state) cannot keep an alarm active, and hide the next fault, for good. The
- * raising delays count scores in a row:
+ * hold counts time seen at or below the clear level: the time between two scores there, not across a `gap` (nothing
+ * is known of it, so it counts neither way: what was counted before it stays, a score above the clear level starts the
+ * count again) nor across a restart (restore() takes back the count a previous run reached; the downtime is not in
+ * it). The raising delays count scores in a row:
  * windows that could not be scored in between (a `gap`) start them again, so two high scores either side of a
  * source's outage are not taken for a score that stayed high.
  * A latching alarm stays active after the condition clears until an operator acknowledges and
@@ -61,7 +64,9 @@ export type AlarmInput =
   | { readonly kind: 'tick'; readonly ts: number }
   /** Windows that could not be scored (incomplete: a source down, a pause): the on and sustain delays count again
    * from the next score, since nothing is known of the time between. The off delay goes on (an alarm must not stay
-   * active because windows keep going missing), and the condition stays. */
+   * active because windows keep going missing), and the condition stays. The hold at the largest normal score pauses:
+   * the time up to the next score is not counted as time at or below the clear level, what was counted stays (a
+   * source that drops out now and then must not hold a settled alarm for good, as starting again would). */
   | { readonly kind: 'gap'; readonly ts: number }
   | {
       readonly kind: OperatorCommand;
@@ -85,8 +90,11 @@ export interface AlarmTransition {
   readonly sustained?: { readonly clear: number; readonly forMs: number };
   /** Present when the hold ran out (the score stayed below the clear level for the sustain time but above the
    * model's largest normal score, where a raised alarm otherwise clears): the clear level, the largest normal score
-   * and how long the score has been below the clear level. */
+   * and the time seen at or below the clear level (gaps and restarts not counted). */
   readonly settled?: { readonly clear: number; readonly release: number; readonly forMs: number };
+  /** A condition that cleared (cause `condition`, not active): the level the score stayed below for the off delay,
+   * the largest normal score, or the clear level (at or below) where there was no hold. */
+  readonly clearedBelow?: number;
   /** Into `shelved`: when the shelve ends. */
   readonly shelvedUntil?: number;
 }
@@ -121,6 +129,13 @@ export function releaseLevel(
   return own && clearThreshold < clear ? clearThreshold : clear;
 }
 
+/** How long a held alarm's score has been seen at or below its clear level (the hold's count), as of a score's time:
+ * what a restart takes back (AlarmStateMachine.restore). */
+export interface HoldCount {
+  readonly ms: number;
+  readonly ts: number;
+}
+
 /** The states a restart restores (AlarmStateMachine.restore). */
 const RESTORED: readonly AlarmStateName[] = ['unack_active', 'ack_active', 'rtn_unack', 'out_of_service'];
 
@@ -129,7 +144,10 @@ export class AlarmStateMachine {
   private condition = false;
   private aboveSince: number | undefined;
   private belowSince: number | undefined;
-  private underClearSince: number | undefined;
+  /** Time seen at or below the clear level since the score last went above it (undefined: it is above, or none yet),
+   * and the time of the last score counted, undefined after a gap or a restart: the next score starts counting. */
+  private underClearMs: number | undefined;
+  private underClearLast: number | undefined;
   private elevatedSince: number | undefined;
   private shelvedUntil: number | undefined;
 
@@ -147,6 +165,12 @@ export class AlarmStateMachine {
     return this.current === 'shelved' ? this.shelvedUntil : undefined;
   }
 
+  /** The hold's count while the condition is active: the time seen at or below the clear level; undefined where the
+   * score is above it (or none came yet) or the condition is clear. */
+  get holdMs(): number | undefined {
+    return this.condition ? this.underClearMs : undefined;
+  }
+
   /**
    * Puts a fresh alarm back in the state a previous run left it in (the local store's journal): an unacknowledged
    * alarm stays to be acknowledged, one out of service stays out. The condition is taken as the state says (active in
@@ -154,10 +178,19 @@ export class AlarmStateMachine {
    * A shelved alarm stays shelved until its shelve's end, where that is still ahead of `now`; else it starts normal,
    * and an active condition raises it anew. The end is never later than the longest shelve from when it was journaled
    * (`ts`) nor from `now`: a clock stepped back, a journal from another box or restarts one after another cannot hide
-   * the alarm for longer than an operator could. Returns whether the state was taken.
+   * the alarm for longer than an operator could. An active alarm takes back the hold's count (`hold`: the time the
+   * previous run saw its score at or below the clear level), where it is a count that alarm could have reached: at
+   * most the time from `since` (its raise), else `ts`, to the count's. The time the gateway was stopped is not
+   * counted: the next score counts on from there. Returns whether the state was taken.
    */
   restore(
-    last: { readonly state: AlarmStateName; readonly ts: number; readonly shelvedUntil?: number },
+    last: {
+      readonly state: AlarmStateName;
+      readonly ts: number;
+      readonly shelvedUntil?: number;
+      readonly since?: number;
+      readonly hold?: HoldCount;
+    },
     now: number,
   ): boolean {
     if (this.current !== 'normal') return false;
@@ -172,6 +205,11 @@ export class AlarmStateMachine {
     if (!RESTORED.includes(last.state)) return false;
     this.current = last.state;
     this.condition = last.state === 'unack_active' || last.state === 'ack_active';
+    const { hold } = last;
+    if (this.condition && hold && hold.ms >= 0 && hold.ms <= hold.ts - (last.since ?? last.ts)) {
+      this.underClearMs = hold.ms;
+      this.underClearLast = undefined;
+    }
     return true;
   }
 
@@ -188,6 +226,7 @@ export class AlarmStateMachine {
         );
       case 'gap':
         this.aboveSince = this.elevatedSince = undefined;
+        this.underClearLast = undefined;
         return {};
       case 'tick':
         if (this.current === 'shelved' && this.shelvedUntil !== undefined && input.ts >= this.shelvedUntil)
@@ -212,8 +251,8 @@ export class AlarmStateMachine {
     else this.belowSince = undefined;
     // Not above the clear level (at it included: a score that neither sustains a deviation nor counts down the hold
     // would hold a raised alarm for good); NaN is neither.
-    if (score <= clear) this.underClearSince ??= ts;
-    else this.underClearSince = undefined;
+    if (score <= clear) this.countUnderClear(ts);
+    else this.underClearMs = this.underClearLast = undefined;
     if (score > clear) this.elevatedSince ??= ts;
     else this.elevatedSince = undefined;
     // The sustain rule never raises sooner than the on delay would: the on delay is the least time any raise waits.
@@ -230,17 +269,27 @@ export class AlarmStateMachine {
     const cleared = this.belowSince !== undefined && ts - this.belowSince >= this.def.offDelayMs;
     // The hold below the clear level lasts the sustain time, as a sustained deviation must last to raise; after it the
     // alarm clears below the clear level for the off delay, as it would without the hold.
-    const underMs = this.underClearSince === undefined ? -1 : ts - this.underClearSince;
+    const underMs = this.underClearMs ?? -1;
     const settled = !cleared && release < clear && underMs >= sustain + this.def.offDelayMs;
     if (cleared || settled) {
       this.condition = false;
       if (this.def.latching) return {};
       // Without a sustain time there was no hold to end: a plain clearing at the clear level.
       const how = settled && sustain > 0 ? { clear, release, forMs: underMs } : undefined;
-      if (this.current === 'unack_active') return this.go('rtn_unack', ts, 'condition', undefined, undefined, how);
-      if (this.current === 'ack_active') return this.go('normal', ts, 'condition', undefined, undefined, how);
+      const below = cleared ? release : clear;
+      if (this.current === 'unack_active')
+        return this.go('rtn_unack', ts, 'condition', undefined, undefined, how, below);
+      if (this.current === 'ack_active') return this.go('normal', ts, 'condition', undefined, undefined, how, below);
     }
     return {};
+  }
+
+  /** A score at or below the clear level: the time since the previous one counts where nothing came between (a gap, a
+   * restart); a clock stepped back counts nothing. */
+  private countUnderClear(ts: number): void {
+    const last = this.underClearLast;
+    this.underClearMs = (this.underClearMs ?? 0) + (last === undefined ? 0 : Math.max(0, ts - last));
+    this.underClearLast = ts;
   }
 
   private onCommand(input: Extract<AlarmInput, { by: string }>): AlarmResult {
@@ -289,6 +338,7 @@ export class AlarmStateMachine {
     op?: { kind: string; by: string; comment?: string },
     sustained?: AlarmTransition['sustained'],
     settled?: AlarmTransition['settled'],
+    clearedBelow?: number,
   ): AlarmResult {
     const from = this.current;
     this.current = to;
@@ -305,6 +355,7 @@ export class AlarmStateMachine {
           : {}),
         ...(sustained ? { sustained } : {}),
         ...(settled ? { settled } : {}),
+        ...(clearedBelow !== undefined ? { clearedBelow } : {}),
         ...(to === 'shelved' ? { shelvedUntil: this.shelvedUntil } : {}),
       },
     };

@@ -79,3 +79,55 @@ describe('AlarmStateMachine.restore', () => {
     expect(tooLong.error!.issues[0]).toMatchObject({ path: ['max_shelve_s'], code: 'too_big' });
   });
 });
+
+describe("AlarmStateMachine.restore: the hold's count", () => {
+  // Threshold 1, clear level 0.6, the largest normal score 0.4; no on or off delay, sustain (the window span) 1 h.
+  const H = 3_600_000;
+  const held = () =>
+    new AlarmStateMachine({ onDelayMs: 0, offDelayMs: 0, latching: false, maxShelveMs: 1, sustainMs: H });
+  const at = (m: AlarmStateMachine, ts: number, value: number) =>
+    m.handle({ kind: 'score', ts, score: value, threshold: 1, offThreshold: 0.6, clearThreshold: 0.4 }).transition;
+
+  it('goes on from the count a previous run reached, without the time the gateway was stopped', () => {
+    const m = held();
+    // Raised at 0, the score at or below the clear level for 50 min when the gateway stopped at 50 min; up at 3 h.
+    const journaled = { state: 'ack_active', ts: 1000, since: 0, hold: { ms: 50 * 60_000, ts: 50 * 60_000 } } as const;
+    expect(m.restore(journaled, 3 * H)).toBe(true);
+    expect(m.holdMs).toBe(50 * 60_000);
+    expect(at(m, 3 * H, 0.5)).toBeUndefined(); // the first score counts on from 50 min, not from the stop
+    expect(at(m, 3 * H + 9 * 60_000, 0.5)).toBeUndefined();
+    expect(at(m, 3 * H + 10 * 60_000, 0.5)).toMatchObject({
+      from: 'ack_active',
+      to: 'normal',
+      settled: { clear: 0.6, release: 0.4, forMs: H },
+    });
+  });
+
+  it('starts the count again where the next score is above the clear level', () => {
+    const m = held();
+    expect(m.restore({ state: 'unack_active', ts: 0, since: 0, hold: { ms: 59 * 60_000, ts: H } }, 2 * H)).toBe(true);
+    at(m, 2 * H, 0.7);
+    expect(m.holdMs).toBeUndefined();
+    expect(at(m, 2 * H + 60_000, 0.5)).toBeUndefined();
+    expect(m.holdMs).toBe(0);
+  });
+
+  it('takes no count the alarm could not have reached, nor one for a condition that is clear', () => {
+    // More than the time from the raise (or from the row, where the journal does not say the raise) to the count's.
+    const cases = [
+      { state: 'unack_active', ts: 0, since: 10_000, hold: { ms: 5000, ts: 12_000 } },
+      { state: 'unack_active', ts: 10_000, hold: { ms: 5000, ts: 12_000 } },
+      { state: 'unack_active', ts: 0, hold: { ms: -1, ts: 12_000 } },
+      { state: 'unack_active', ts: 0, hold: { ms: Number.NaN, ts: 12_000 } },
+      { state: 'unack_active', ts: 0, hold: { ms: 1000, ts: Number.NaN } },
+      { state: 'rtn_unack', ts: 0, hold: { ms: 1000, ts: 12_000 } },
+    ] as const;
+    for (const last of cases) {
+      const m = held();
+      expect([m.restore(last, 20_000), m.holdMs]).toEqual([true, undefined]);
+    }
+    const within = held();
+    within.restore({ state: 'unack_active', ts: 10_000, hold: { ms: 2000, ts: 12_000 } }, 20_000);
+    expect(within.holdMs).toBe(2000);
+  });
+});
