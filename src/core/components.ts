@@ -72,6 +72,20 @@ export interface SinkRecords {
   readonly parts?: readonly PartResult[];
   /** Model update outcomes (applied, rejected, rolled back, confirmed), for the cloud. */
   readonly modelUpdates?: readonly Record<string, unknown>[];
+  /** Held alarms' counts (AlarmHoldCount), for the sink that journals alarms: what a restart takes back. */
+  readonly alarmHolds?: readonly AlarmHoldCount[];
+}
+
+/**
+ * How long an active alarm's score has been seen at or below its clear level (the hold at the model's largest normal
+ * score counts it: src/alarms/alarm-state.ts), as of the score at `ts`; no `ms` where it is above it or the condition
+ * is clear. Written each time it changes, with the transition that raised the alarm where one did.
+ */
+export interface AlarmHoldCount {
+  readonly asset: string;
+  readonly alarm: string;
+  readonly ts: number;
+  readonly ms?: number;
 }
 
 export interface Sink {
@@ -126,4 +140,6 @@ export interface JournaledAlarm {
   readonly shelvedUntil?: number;
   /** Since when the alarm has been active (raised and not back to normal since), where the journal says. */
   readonly since?: number;
+  /** The hold's count the previous run reached (AlarmHoldCount), where it had one. */
+  readonly hold?: { readonly ms: number; readonly ts: number };
 }

@@ -9,7 +9,7 @@
  */
 import { alarmDefinition, alarmEvent, isAnnunciated, type AlarmEventContext } from '../alarms/alarm-event.js';
 import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../alarms/alarm-state.js';
-import { windowSpanMs, type JournaledAlarm, type Model } from '../core/components.js';
+import { windowSpanMs, type AlarmHoldCount, type JournaledAlarm, type Model } from '../core/components.js';
 import { CommandError } from '../core/errors.js';
 import { verdictOf, withThreshold, type PartVerdict } from '../core/verdict.js';
 import type {
@@ -33,6 +33,9 @@ export interface AssetPipelineOutput {
   onScores(scores: readonly ScoreResult[]): void;
   onAlarm(event: AlarmEvent): void;
   onParts(parts: readonly PartResult[]): void;
+  /** The alarm's hold count changed (AlarmHoldCount): for the journal, which a restart restores it from. Called after
+   * the transition of the same score, if any, in the same turn. */
+  onAlarmHold?(hold: AlarmHoldCount): void;
 }
 
 export interface AlarmStatus {
@@ -98,6 +101,8 @@ export class AssetPipeline {
   private latest: ScoreResult | undefined;
   private maxScore = 0;
   private alarmSince: number | undefined;
+  /** The hold count last told to onAlarmHold; null: none yet this run, so the first score's is told whatever it is. */
+  private toldHoldMs: number | undefined | null = null;
   private readonly watch: InputWatch | undefined;
   private readonly now: () => number;
   private readonly wall: () => number;
@@ -313,8 +318,23 @@ export class AssetPipeline {
           ...(r.clearThreshold !== undefined ? { clearThreshold: r.clearThreshold } : {}),
         });
         if (transition) this.emitAlarm(transition);
+        this.tellHold(r.ts);
       }
     }
+  }
+
+  /** Tells the alarm's hold count where it changed, or where none was told yet this run (the journal may hold an
+   * old one). */
+  private tellHold(ts: number): void {
+    const ms = this.alarm.holdMs;
+    if (ms === this.toldHoldMs) return;
+    this.toldHoldMs = ms;
+    this.output.onAlarmHold?.({
+      asset: this.config.name,
+      alarm: ANOMALY_ALARM,
+      ts,
+      ...(ms !== undefined ? { ms } : {}),
+    });
   }
 
   /** The parts among windows that go unscored (dropped, or the model failed): judged unknown, with why. */
@@ -361,16 +381,22 @@ export class AssetPipeline {
     if (state === 'unack_active' || state === 'ack_active') this.alarmSince = last.since ?? ts;
     if (state === 'rtn_unack' && last.since !== undefined) this.alarmSince = last.since;
     this.deps.metrics.alarmActive.set({ asset: this.config.name, alarm: ANOMALY_ALARM }, isAnnunciated(state) ? 1 : 0);
+    const holdMs = this.alarm.holdMs;
     this.deps.logger.info(
       {
         asset: this.config.name,
         state,
         since: new Date(ts).toISOString(),
         ...(this.alarmSince !== undefined ? { active_since: new Date(this.alarmSince).toISOString() } : {}),
+        ...(holdMs !== undefined ? { hold_ms: holdMs } : {}),
       },
       `asset ${this.config.name}: alarm restored as ${state}${
         state === 'shelved' ? ` until ${new Date(this.alarm.shelvedUntilTs!).toISOString()}` : ''
-      }, the state the journal left it in`,
+      }, the state the journal left it in${
+        holdMs !== undefined
+          ? `, its score seen at or below the clear level for ${holdMs} ms so far (the hold goes on from there)`
+          : ''
+      }`,
     );
     return true;
   }

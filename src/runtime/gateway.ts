@@ -187,6 +187,7 @@ export class Gateway {
         keys,
         logger,
       );
+      const journal = this.restoreJournal();
       for (const asset of this.loaded.config.assets) {
         const pipeline = new AssetPipeline(
           asset,
@@ -195,6 +196,8 @@ export class Gateway {
             onScores: (s) => this.bus.publish('scores', s),
             onAlarm: (a) => this.bus.publish('alarm', a),
             onParts: (p) => this.bus.publish('parts', p),
+            // Only the journal keeps it (for a restart); nothing else reads it, so it goes there, not on the bus.
+            onAlarmHold: (h) => journal?.write({ samples: [], scores: [], alarms: [], alarmHolds: [h] }),
           },
           this.deps,
         );
@@ -262,12 +265,17 @@ export class Gateway {
     );
   }
 
+  /** The sink whose journal a restart restores alarms from (the local store): it also keeps the holds' counts. */
+  private restoreJournal(): Sink | undefined {
+    return this.sinks.find((s) => s.lastAlarmStates !== undefined);
+  }
+
   /**
    * Each asset's alarm as the local store's journal left it (an unacknowledged alarm stays to be acknowledged across a
    * restart, one out of service stays out); nothing without a local store.
    */
   private restoreAlarms(): void {
-    const journal = this.sinks.find((s) => s.lastAlarmStates !== undefined);
+    const journal = this.restoreJournal();
     for (const last of journal?.lastAlarmStates?.() ?? []) {
       if (last.alarm !== ANOMALY_ALARM) continue;
       try {

@@ -4,9 +4,14 @@ import type { ScoreResult, Window } from '../../src/core/types.js';
 
 /**
  * Judges each window anomalous when its first value is above its threshold (0.3); fails a run holding a NaN, and
- * any run once closed, as an ONNX session does (fault injection).
+ * any run once closed, as an ONNX session does (fault injection). `levels`: the calibrated off and clear thresholds
+ * each result carries, where the test needs them (the alarm's clear level and the model's largest normal score).
  */
-export function pumpModel(version = '1.1.0', threshold = 0.3): Model & { closed: number } {
+export function pumpModel(
+  version = '1.1.0',
+  threshold = 0.3,
+  levels: { readonly offThreshold?: number; readonly clearThreshold?: number } = {},
+): Model & { closed: number } {
   return {
     name: 'pump-ae',
     version,
@@ -25,6 +30,7 @@ export function pumpModel(version = '1.1.0', threshold = 0.3): Model & { closed:
         ts: w.end,
         score: w.data[0],
         threshold,
+        ...levels,
         anomalous: w.data[0] > threshold,
         contributions: [],
       }));

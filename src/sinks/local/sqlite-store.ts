@@ -23,6 +23,7 @@ import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { limitSqliteCache } from '../../core/sqlite-memory.js';
 import { GroupCommit, MAX_PENDING, MAX_PENDING_BYTES, type Schedule } from './group-commit.js';
 import { JournalGap, type AlarmGap, type JournalGapSummary } from './journal-gap.js';
+import { ALARM_HOLDS_SCHEMA, HOLD_OF_JOURNAL_ROW, holdOf, PendingHolds, upsertHold } from './alarm-holds.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS samples (ts INTEGER NOT NULL, source TEXT NOT NULL, asset TEXT NOT NULL, channel TEXT NOT NULL, value REAL, quality TEXT NOT NULL, text TEXT);
@@ -88,6 +89,7 @@ function prepareStatements(db: Database.Database) {
         'top_channels, message, shelved_until',
     ),
     insertGap: insertInto(db, 'alarm_journal_gaps', 'ts, asset, alarm, dropped, from_ts, to_ts, message'),
+    upsertHold: upsertHold(db),
     // An alarm left unacknowledged for longer than the retention is still unacknowledged after a restart.
     prune: TABLES.map((table) =>
       db.prepare(
@@ -141,6 +143,8 @@ export class SqliteStore implements Sink {
   private failure: { since: number; error: string } | undefined;
   /** Transitions the backlog's bound dropped: since the store started, and those not yet recorded in the journal. */
   private readonly gap = new JournalGap();
+  /** Held alarms' counts not yet written (alarm-holds.ts). */
+  private readonly holds = new PendingHolds();
 
   /**
    * `scheduleJournal`: when a group of alarm transitions is committed (default: setImmediate; the benchmark's baseline
@@ -173,7 +177,7 @@ export class SqliteStore implements Sink {
     db.pragma('journal_mode = WAL');
     limitSqliteCache(db);
     db.pragma('synchronous = NORMAL');
-    db.exec(SCHEMA);
+    db.exec(SCHEMA + ALARM_HOLDS_SCHEMA);
     // Stores made before string tags existed lack the text column; before shelves were restored, shelved_until.
     addMissingColumn(db, 'samples', 'text TEXT');
     addMissingColumn(db, 'alarm_journal', 'shelved_until INTEGER');
@@ -191,16 +195,19 @@ export class SqliteStore implements Sink {
     if (!this.db) return [];
     return this.db
       .prepare(
-        `SELECT asset, alarm, state, ts, shelved_until AS shelvedUntil, (${ACTIVE_SINCE}) AS since FROM alarm_journal j
-         WHERE rowid IN (${NEWEST_JOURNAL_ROWS})`,
+        `SELECT asset, alarm, state, ts, shelved_until AS shelvedUntil, (${ACTIVE_SINCE}) AS since, ${HOLD_OF_JOURNAL_ROW}
+         FROM alarm_journal j WHERE rowid IN (${NEWEST_JOURNAL_ROWS})`,
       )
       .all()
       .flatMap((row) => {
-        const { asset, alarm, state, ts, shelvedUntil, since } = row as Omit<JournaledAlarm, 'ts'> & {
+        const { asset, alarm, state, ts, shelvedUntil, since, holdMs, holdTs } = row as Omit<JournaledAlarm, 'ts'> & {
           ts: unknown;
           shelvedUntil: unknown;
           since: unknown;
+          holdMs: unknown;
+          holdTs: unknown;
         };
+        const hold = holdOf(holdMs, holdTs);
         // A row whose time is no time (edited by hand, a damaged file) restores nothing; a shelve's end, or a time
         // active since, that is no time is as if none were journaled.
         if (!isTime(ts)) return [];
@@ -212,6 +219,7 @@ export class SqliteStore implements Sink {
             ts,
             ...(isTime(shelvedUntil) ? { shelvedUntil } : {}),
             ...(isTime(since) ? { since } : {}),
+            ...(hold ? { hold } : {}),
           },
         ];
       });
@@ -222,6 +230,7 @@ export class SqliteStore implements Sink {
     if (this.config.write_raw_samples) this.pending.samples.push(...records.samples);
     this.pending.scores.push(...records.scores);
     this.pending.parts.push(...(records.parts ?? []));
+    if (records.alarmHolds) this.holds.note(records.alarmHolds);
     // The journal is what a restart restores: whoever goes on only once a transition is on disk (the API's answer to
     // an operator, the alarm's actions) waits on journaled().
     if (records.alarms.length > 0) {
@@ -263,10 +272,11 @@ export class SqliteStore implements Sink {
     const alarms = group.items;
     // The transitions the bound dropped are recorded in the journal with the first commit that works.
     const gaps = this.gap.take();
+    const holds = this.holds.take();
     const sync = alarms.length + gaps.gaps.length > 0;
     const batched = samples.length + scores.length + parts.length;
-    if (batched + alarms.length + gaps.gaps.length > 0) {
-      const { insertSample, insertScore, insertPart, insertAlarm, insertGap } = this.statements;
+    if (batched + alarms.length + gaps.gaps.length + holds.holds.length > 0) {
+      const { insertSample, insertScore, insertPart, insertAlarm, insertGap, upsertHold } = this.statements;
       const now = (this.deps.now ?? Date.now)();
       try {
         if (sync) db.pragma('synchronous = FULL');
@@ -326,6 +336,7 @@ export class SqliteStore implements Sink {
               a.shelvedUntil ?? null,
             );
           for (const g of gaps.gaps) insertGap.run(now, g.asset, g.alarm, g.dropped, g.from, g.to, gapMessage(g));
+          for (const h of holds.holds) upsertHold(h);
         })();
         this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batched + alarms.length);
         if (sync) this.deps.metrics.journalSyncs.inc();
@@ -340,6 +351,7 @@ export class SqliteStore implements Sink {
         const error = `${this.config.path}: write failed: ${(err as Error).message}`;
         this.failure = { since: this.failure?.since ?? (this.deps.now ?? Date.now)(), error };
         gaps.settle(false);
+        holds.failed();
         group.settle(new Error(`local store ${error}`));
       } finally {
         // Back to a sync at checkpoints for the batched rows; where that fails, FULL stays: slower, never less safe.
