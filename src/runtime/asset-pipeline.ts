@@ -272,6 +272,7 @@ export class AssetPipeline {
         if (this.degraded !== message) this.deps.logger.error({ asset: this.config.name }, message);
         this.degraded = message;
         this.unscored(batch, `its window was not scored: ${message}`);
+        this.gapAfter(batch);
         continue;
       } finally {
         stop();
@@ -335,6 +336,17 @@ export class AssetPipeline {
       ts,
       ...(ms !== undefined ? { ms } : {}),
     });
+  }
+
+  /**
+   * Windows the model failed on are a gap for the alarm, as incomplete ones: nothing is known of the score over them,
+   * so its raising delays count again after them and the hold does not count their time. Told before the next window
+   * scored (one queued while the model ran, or the next to come), with a gap the failed windows carried.
+   */
+  private gapAfter(failed: readonly QueuedWindow[]): void {
+    const gap = failed.find((q) => q.gapBefore !== undefined)?.gapBefore ?? failed[0].window.end;
+    if (this.queue.length > 0) this.queue[0].gapBefore ??= gap;
+    else this.pendingGap ??= gap;
   }
 
   /** The parts among windows that go unscored (dropped, or the model failed): judged unknown, with why. */

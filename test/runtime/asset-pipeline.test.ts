@@ -154,6 +154,24 @@ describe('AssetPipeline', () => {
     expect(alarms.filter((a) => a.state === 'unack_active').map((a) => a.ts)).toEqual([60_700]);
   });
 
+  it('counts the on delay again after windows the model failed on: high either side of them is not high since', async () => {
+    const model = new MeanModel();
+    const { pipeline, alarms } = setup({ alarm: { on_delay_ms: 150, sustain_ms: 0 } }, { model });
+    const push = async (from: number, to: number) => {
+      for (let t = from; t <= to; t += 100) pipeline.push(poll(t, 2));
+      await pipeline.idle();
+    };
+    await push(100, 300); // the first window, high
+    model.failure = new Error('session lost');
+    await push(400, 400); // not scored
+    model.failure = undefined;
+    // High again from 500: raised 200 ms on, at 700, not at 500 (200 ms after the window before the failure).
+    await push(500, 600);
+    expect(alarms).toEqual([]);
+    await push(700, 700);
+    expect(alarms.map((a) => [a.state, a.ts])).toEqual([['unack_active', 700]]);
+  });
+
   it('drops the oldest windows when scoring falls behind, counts them and reports them as a metric', async () => {
     const model = new MeanModel();
     let open!: () => void;
