@@ -4,6 +4,7 @@
  * rtn_unack, as after any alarm whose condition clears. A shelved alarm stays shelved until its shelve's end, and
  * starts normal where that end passed while the gateway was stopped.
  */
+import Database from 'better-sqlite3';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,7 @@ async function restartedOn(state: AlarmStateName, fields: Partial<AlarmEvent> = 
     sim,
     daemon,
     raisedAt,
+    storePath,
     close: async () => {
       await daemon.stop();
       await sim.close();
@@ -46,7 +48,7 @@ async function restartedOn(state: AlarmStateName, fields: Partial<AlarmEvent> = 
 
 describe('an alarm across a restart', () => {
   it('stays unacknowledged, with its output on, until the operator acknowledges it', async () => {
-    const { sim, daemon, close } = await restartedOn('unack_active');
+    const { sim, daemon, storePath, close } = await restartedOn('unack_active');
     try {
       const alarm = () => daemon.gateway.status().assets[0].alarm;
       expect(alarm()).toMatchObject({ asset: 'pump-1', state: 'unack_active', conditionActive: true });
@@ -57,6 +59,16 @@ describe('an alarm across a restart', () => {
       expect(sim.sim.coils.get(1)![0]).toBe(true);
     } finally {
       await close();
+    }
+    // The gateway kept the hold's count in the store as it ran (alarm_holds), none once the condition cleared: a
+    // restart now restores no count.
+    const db = new Database(storePath, { readonly: true });
+    try {
+      expect(db.prepare("SELECT alarm, ms FROM alarm_holds WHERE asset = 'pump-1'").all()).toEqual([
+        { alarm: 'anomaly', ms: null },
+      ]);
+    } finally {
+      db.close();
     }
   }, 60_000);
 
