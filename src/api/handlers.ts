@@ -9,8 +9,9 @@
  *   GET  /metrics                                  Prometheus text format
  *   GET  /api/status                               assets, latest scores, alarms
  *   GET  /api/alarms                               every alarm with its state
- *   GET  /api/events[?types=score,alarm,part,model] live events as Server-Sent Events (at most
- *                                                  max_event_streams at once)
+ *   GET  /api/events[?types=score,alarm,part,model,journal_gap]
+ *                                                  live events as Server-Sent Events (at most max_event_streams at
+ *                                                  once); journal_gap: a gap the alarm journal recorded
  *        the /api GETs need "Authorization: Bearer <http.read_token or api_token>" when read_token is set
  *   POST /api/alarms/{asset}/{alarm}/{command}     ack | shelve | unshelve | remove_from_service |
  *                                                  return_to_service | reset

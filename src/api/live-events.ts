@@ -1,6 +1,7 @@
 /**
  * The gateway's events as the API streams them (GET /api/events): one DaemonEvent per score,
- * alarm transition, part verdict and model update, subscribed only for the types a client asked for.
+ * alarm transition, part verdict, model update and gap the alarm journal recorded, subscribed only for the types a
+ * client asked for.
  */
 import type { Subscribable } from '../core/event-bus.js';
 import type { GatewayTopics } from '../runtime/gateway.js';
@@ -20,6 +21,8 @@ export function subscribeDaemonEvents(
     subscriptions.push(events.subscribe('parts', (p) => p.forEach((data) => listener({ type: 'part', data }))));
   if (types.has('model'))
     subscriptions.push(events.subscribe('model', (data) => listener({ type: 'model', data: { ...data } })));
+  if (types.has('journal_gap'))
+    subscriptions.push(events.subscribe('journalGap', (data) => listener({ type: 'journal_gap', data })));
   return () => {
     for (const unsubscribe of subscriptions) unsubscribe();
   };

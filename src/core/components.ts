@@ -74,6 +74,11 @@ export interface SinkRecords {
   readonly modelUpdates?: readonly Record<string, unknown>[];
   /** Held alarms' counts (AlarmHoldCount), for the sink that journals alarms: what a restart takes back. */
   readonly alarmHolds?: readonly AlarmHoldCount[];
+  /**
+   * Gaps the alarm journal recorded (transitions it dropped unjournaled), for the sinks that keep a history of alarms
+   * elsewhere (InfluxDB); the sink that journals alarms wrote them itself and takes no notice.
+   */
+  readonly journalGaps?: readonly AlarmJournalGap[];
 }
 
 /**
@@ -142,4 +147,22 @@ export interface JournaledAlarm {
   readonly since?: number;
   /** The hold's count the previous run reached (AlarmHoldCount), where it had one. */
   readonly hold?: { readonly ms: number; readonly ts: number };
+}
+
+/**
+ * One alarm's gap in the alarm journal, as the journal recorded it (its table alarm_journal_gaps): transitions the
+ * journal's backlog dropped unjournaled while it could not write, how many, the first and the last one's times (ms
+ * since the epoch). The gateway published those transitions all the same (the event stream, InfluxDB and the alarm's
+ * actions had them); the journal, which a restart restores alarm states from, lacks them.
+ */
+export interface AlarmJournalGap {
+  readonly asset: string;
+  readonly alarm: string;
+  readonly dropped: number;
+  readonly from: number;
+  readonly to: number;
+  /** When the journal recorded the gap (ms since the epoch). */
+  readonly ts: number;
+  /** What the journal lacks of the alarm and why, as the journal's row says it. */
+  readonly message: string;
 }

@@ -10,6 +10,7 @@
  *   parts    log of the parts that did not pass, sinks, part actions
  *   alarm    log, sinks, alarm actions (once the journal has the transition on disk)
  *   model    sinks
+ *   journalGap  sinks (InfluxDB; the local store, which recorded it, takes no notice)
  *
  * A sink that journals alarms (the local store) commits the transitions of one turn of the event loop
  * together, after the publish: the alarm actions dispatch a transition once its commit is on disk,
@@ -24,7 +25,7 @@
  * console of `linewatch demo`, the soak counts) comes after these.
  */
 import type { AlarmAction } from '../actions/alarm-action.js';
-import type { Sink } from '../core/components.js';
+import type { AlarmJournalGap, Sink } from '../core/components.js';
 import type { Subscribable } from '../core/event-bus.js';
 import {
   isRaise,
@@ -51,6 +52,8 @@ export interface GatewayTopics {
   alarm: AlarmEvent;
   /** One model update's outcome (applied, rejected, rolled back, confirmed). */
   model: ModelUpdateEvent;
+  /** One alarm's gap the journal recorded once it could write again (transitions it had dropped unjournaled). */
+  journalGap: AlarmJournalGap;
   /** The gateway's periodic health points (each sink is written its own at its own interval, not from here). */
   health: readonly HealthPoint[];
 }
@@ -131,6 +134,7 @@ function storeIn(bus: Subscribable<GatewayTopics>, sink: Sink): (() => void)[] {
     bus.subscribe('model', (event) =>
       sink.write({ samples: [], scores: [], alarms: [], modelUpdates: [{ ...event }] }),
     ),
+    bus.subscribe('journalGap', (gap) => sink.write({ samples: [], scores: [], alarms: [], journalGaps: [gap] })),
   ];
 }
 

@@ -117,6 +117,7 @@ export class Gateway {
       ...this.deps,
       tags,
       openQueue: (sink, buffer) => new WatchedQueue(this.queueFor(sink, buffer)),
+      journalGapRecorded: (gap) => this.bus.publish('journalGap', gap),
     });
     this.sinks.push(...created.map((c) => c.sink));
     this.healthTargets.push(...created);

@@ -3,7 +3,7 @@
  * `storage:`, its schema, how it is built, and a commented sample for docs/configuration.md.
  */
 import type { z } from 'zod';
-import type { Sink } from '../core/components.js';
+import type { AlarmJournalGap, Sink } from '../core/components.js';
 import type { ConfigPaths } from '../core/config-primitives.js';
 import type { BufferConfig } from '../buffer/schema.js';
 import type { DurableQueue } from '../buffer/queue.js';
@@ -14,6 +14,11 @@ export interface SinkDeps extends ComponentDeps {
   readonly tags: { readonly site: string; readonly line: string; readonly gateway: string };
   /** Opens the sink's durable queue (a corrupt file is set aside and reported). */
   openQueue(sink: string, buffer: BufferConfig): DurableQueue;
+  /**
+   * A sink that journals alarms calls it with each gap it recorded in the journal, once the commit that recorded it
+   * is on disk (the gateway publishes it: the live event stream, InfluxDB).
+   */
+  readonly journalGapRecorded?: (gap: AlarmJournalGap) => void;
 }
 
 export interface SinkType<K extends string, S extends z.ZodType<object>> {

@@ -1,19 +1,23 @@
 /**
  * The daemon's live event stream (GET /api/events), as Server-Sent Events: one event per score,
- * alarm transition, part verdict or model update, `data` a single JSON line. Browsers read it
+ * alarm transition, part verdict, model update or gap the alarm journal recorded (`journal_gap`: transitions it
+ * dropped unjournaled while it could not write, one event per alarm), `data` a single JSON line. Browsers read it
  * with EventSource; the Node-RED daemon node reads it with `SseParser`. Pure: formatting and
  * parsing only, no sockets.
  */
+import type { AlarmJournalGap } from '../core/components.js';
 import type { AlarmEvent, PartResult, ScoreResult } from '../core/types.js';
 
-export const DAEMON_EVENT_TYPES = ['score', 'alarm', 'part', 'model'] as const;
+/** Each is also a `types=` value: a client asks for exactly the events it names. */
+export const DAEMON_EVENT_TYPES = ['score', 'alarm', 'part', 'model', 'journal_gap'] as const;
 export type DaemonEventType = (typeof DAEMON_EVENT_TYPES)[number];
 
 export type DaemonEvent =
   | { readonly type: 'score'; readonly data: ScoreResult }
   | { readonly type: 'alarm'; readonly data: AlarmEvent }
   | { readonly type: 'part'; readonly data: PartResult }
-  | { readonly type: 'model'; readonly data: Readonly<Record<string, unknown>> };
+  | { readonly type: 'model'; readonly data: Readonly<Record<string, unknown>> }
+  | { readonly type: 'journal_gap'; readonly data: AlarmJournalGap };
 
 /** Parses `?types=alarm,part`; all types when absent. Returns an error text for unknown types. */
 export function parseEventTypes(query: string | null): Set<DaemonEventType> | string {

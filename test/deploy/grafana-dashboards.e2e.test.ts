@@ -1,7 +1,8 @@
 /**
  * Grafana does not run here, so every query of every InfluxDB dashboard (panels, annotations,
  * template variables) is run against a real InfluxDB filled by a real gateway run against the
- * simulator, with an injected fault, a raised and acknowledged alarm and health points. Each must
+ * simulator, with an injected fault, a raised and acknowledged alarm and health points (and a gap of the alarm
+ * journal, written by the InfluxDB sink as the gateway writes one it recorded). Each must
  * return data of the shape its panel expects. The Prometheus dashboard's expressions must name
  * only families the gateway's /metrics has. Every panel has a unit and thresholds, every
  * dashboard a datasource variable its panels use.
@@ -12,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadConfigFile } from '../../src/config/load.js';
 import { influxSchema } from '../../src/config/schema.js';
+import { MemoryQueue } from '../../src/buffer/memory-queue.js';
 import { Gateway } from '../../src/runtime/gateway.js';
+import { InfluxSink } from '../../src/sinks/influx/influx-sink.js';
 import { runSimulator } from '../../src/sim/run-simulator.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
@@ -49,7 +52,9 @@ interface Dashboard {
   panels: Panel[];
   links?: { url?: string; type: string }[];
   templating: { list: { name: string; type: string; query: string; datasource?: Datasource }[] };
-  annotations: { list: { name: string; query: string; datasource: Datasource }[] };
+  annotations: {
+    list: { name: string; query: string; datasource: Datasource; textColumn: string; timeEndColumn?: string }[];
+  };
 }
 
 const all = readdirSync(join(ROOT, 'grafana/dashboards')).map(
@@ -96,6 +101,19 @@ beforeAll(async () => {
   await sim.close();
   const [last] = await influx.query(DB, 'SELECT last("annunciated") FROM "linewatch_alarm"');
   alarmWrittenAt = last.values[0][0] as number;
+  // A gap the local store's journal recorded (the gateway publishes it to its sinks): not made here by filling the
+  // journal's backlog past its bound (test/runtime/journal-gap-told.e2e.test.ts does that).
+  const { name, site, line } = loaded.config.gateway;
+  const sink = new InfluxSink(loaded.config.storage.influxdb!, { gateway: name, site, line }, {
+    logger: silentLogger(),
+    metrics: new GatewayMetrics(),
+    queue: new MemoryQueue(1 << 20),
+  });
+  await sink.start();
+  const from = alarmWrittenAt - 5_000;
+  const gap = { asset: 'pump-1', alarm: 'anomaly', dropped: 3, from, to: from + 2_000, ts: from };
+  sink.write({ samples: [], scores: [], alarms: [], journalGaps: [{ ...gap, message: '3 transition(s) dropped' }] });
+  await sink.close();
 });
 afterAll(async () => {
   await influx?.stop();
@@ -126,11 +144,16 @@ describe.each(dashboards.map((d) => [d.title, d] as const))('dashboard %s', (_, 
   );
 
   it.each(dashboard.annotations.list.map((a) => [a.name, a] as const))(
-    'annotation %s finds the raised alarm',
+    'annotation %s finds what it marks',
     async (_, annotation) => {
       const [series] = await influx.query(DB, expand(annotation.query));
       expect(series.values.length).toBeGreaterThan(0);
       expect(series.columns).toContain('message');
+      expect(series.columns).toContain(annotation.textColumn);
+      // A span's end (ms since the epoch), after its start, where the annotation marks a span
+      const [first] = series.values as number[][];
+      if (annotation.timeEndColumn)
+        expect(first[series.columns.indexOf(annotation.timeEndColumn)]).toBeGreaterThan(first[0]);
     },
   );
 

@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigFile } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
 import { localStoreSchema } from '../../src/config/schema.js';
 import type { AlarmEvent, AlarmStateName } from '../../src/core/types.js';
 import { startDaemon } from '../../src/daemon/daemon.js';
@@ -50,10 +51,10 @@ export const DEMO_TOKEN = 'operator-token-0123456789';
 
 /**
  * The demo gateway (config/demo.yaml against an in-process simulator) started on a new store in a temporary folder
- * whose journal leaves pump-1's alarm rtn_unack, as a previous run left it. The caller stops the daemon and the
- * simulator.
+ * whose journal leaves pump-1's alarm rtn_unack, as a previous run left it; `configure` changes its configuration
+ * before it starts (another sink). The caller stops the daemon and the simulator.
  */
-export async function demoOnUnacknowledgedJournal(prefix: string) {
+export async function demoOnUnacknowledgedJournal(prefix: string, configure?: (config: Config) => void) {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   const storePath = join(dir, 'store.db');
   await journalLeftUnacknowledged(storePath);
@@ -64,6 +65,7 @@ export async function demoOnUnacknowledgedJournal(prefix: string) {
     LINEWATCH_API_TOKEN: DEMO_TOKEN,
   });
   loaded.config.storage.local!.path = storePath;
+  configure?.(loaded.config);
   const daemon = await startDaemon(loaded, silentLogger());
   return { storePath, sim, daemon };
 }

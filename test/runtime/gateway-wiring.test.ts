@@ -25,7 +25,7 @@ import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { INJECTED, sqliteFault } from '../helpers/sqlite-fault.js';
 
-const TOPICS = ['samples', 'scores', 'parts', 'alarm', 'model', 'health'] as const;
+const TOPICS = ['samples', 'scores', 'parts', 'alarm', 'model', 'health', 'journalGap'] as const;
 
 /** A bus wired to two sinks, a pipeline, an alarm action and a part action per asset, all recording into `calls`. */
 function wired() {
@@ -132,13 +132,24 @@ describe('wireGateway', () => {
     expect(writes[0].records.modelUpdates![0]).not.toBe(update);
   });
 
+  it('stores each gap the alarm journal recorded, as a record of its own, in every sink', () => {
+    const { bus, calls, writes } = wired();
+    const gap = { asset: 'pump-1', alarm: 'anomaly', dropped: 2, from: 3, to: 4, ts: 5, message: '2 transition(s)' };
+    bus.publish('journalGap', gap);
+    expect(calls).toEqual(['sink local', 'sink influxdb']);
+    expect(writes[1]).toEqual({
+      sink: 'influxdb',
+      records: { samples: [], scores: [], alarms: [], journalGaps: [gap] },
+    });
+  });
+
   it('runs a subscriber added later after its own, and unsubscribes only its own when undone', () => {
     const { bus, calls, unwire } = wired();
     bus.subscribe('scores', () => calls.push('console'));
     bus.publish('scores', [score]);
     expect(calls.at(-1)).toBe('console');
     unwire();
-    expect(TOPICS.map((t) => bus.subscriberCount(t))).toEqual([0, 1, 0, 0, 0, 0]);
+    expect(TOPICS.map((t) => bus.subscriberCount(t))).toEqual([0, 1, 0, 0, 0, 0, 0]);
     calls.length = 0;
     bus.publish('alarm', anomalyEvent('unack_active'));
     bus.publish('scores', [score]);

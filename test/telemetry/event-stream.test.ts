@@ -20,7 +20,8 @@ describe('daemon event stream (SSE)', () => {
   });
 
   it('checks the requested event types', () => {
-    expect([...(parseEventTypes(null) as Set<string>)]).toEqual(['score', 'alarm', 'part', 'model']);
+    expect([...(parseEventTypes(null) as Set<string>)]).toEqual(['score', 'alarm', 'part', 'model', 'journal_gap']);
+    expect([...(parseEventTypes('journal_gap') as Set<string>)]).toEqual(['journal_gap']);
     expect([...(parseEventTypes('alarm, part') as Set<string>)]).toEqual(['alarm', 'part']);
     expect(parseEventTypes('alarm,warning')).toMatch(/unknown event type\(s\) warning/);
   });

@@ -30,7 +30,15 @@ import type { InfluxConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { ensureDatabase } from './database-setup.js';
-import { alarmLine, healthLine, partLine, sampleLine, scoreLine, type SeriesTags } from './line-protocol.js';
+import {
+  alarmLine,
+  healthLine,
+  journalGapLine,
+  partLine,
+  sampleLine,
+  scoreLine,
+  type SeriesTags,
+} from './line-protocol.js';
 
 type Outcome = { kind: 'ok' } | { kind: 'rejected'; dropped: number } | { kind: 'retry' };
 
@@ -116,6 +124,8 @@ export class InfluxSink implements Sink {
     group(records.scores, (r) => scoreLine(r, this.tags), 'score');
     group(records.parts, (p) => partLine(p, this.tags), 'part');
     for (const a of records.alarms) group([a], (e) => alarmLine(e, this.tags), 'alarm');
+    // What the alarm journal lacks is kept as long as the alarms themselves.
+    group(records.journalGaps, (g) => journalGapLine(g, this.tags), 'alarm');
     if (items.length === 0) return;
     try {
       this.deps.queue.push(items);

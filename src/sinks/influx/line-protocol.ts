@@ -12,8 +12,11 @@
  * (queue_items, connected, …)
  * linewatch_alarm    tags site,line,gateway,asset,alarm,state,priority     fields
  * previous,cause,by,comment,condition_active,annunciated,score,threshold,top_channels,message[,shelved_until (ms)]
+ * linewatch_alarm_journal_gap  tags site,line,gateway,asset,alarm       fields dropped,from_ts,to_ts,recorded_at
+ * (ms),message; time: the first dropped transition's (from_ts), so a dashboard marks the span from_ts..to_ts
  */
 import { isAnnunciated } from '../../alarms/alarm-event.js';
+import type { AlarmJournalGap } from '../../core/components.js';
 import type { AlarmEvent, HealthPoint, PartResult, Sample, ScoreResult } from '../../core/types.js';
 
 export interface SeriesTags {
@@ -43,6 +46,11 @@ function tagSet(tags: Record<string, string>): string {
 
 function float(v: number): string {
   return Number.isFinite(v) ? String(v) : '';
+}
+
+/** An integer field (counts, times in ms); none where it is not a finite number. */
+function integer(v: number): string {
+  return Number.isFinite(v) ? `${Math.round(v)}i` : '';
 }
 
 function line(
@@ -97,7 +105,7 @@ export function alarmLine(a: AlarmEvent, t: SeriesTags): string | undefined {
       top_channels: escapeString(a.topChannels.join(',')),
       top_kinds: escapeString((a.topKinds ?? []).join(',')),
       message: escapeString(a.message),
-      ...(a.shelvedUntil !== undefined ? { shelved_until: `${Math.round(a.shelvedUntil)}i` } : {}),
+      ...(a.shelvedUntil !== undefined ? { shelved_until: integer(a.shelvedUntil) } : {}),
     },
     a.ts,
   );
@@ -123,5 +131,24 @@ export function partLine(p: PartResult, t: SeriesTags): string | undefined {
       reason: escapeString(p.reason ?? ''),
     },
     p.ts,
+  );
+}
+
+/**
+ * A gap the alarm journal recorded: the transitions of one alarm it dropped unjournaled. The fields are from_ts and
+ * to_ts (the journal table's names), not from and to, which InfluxQL reads as keywords unless quoted.
+ */
+export function journalGapLine(g: AlarmJournalGap, t: SeriesTags): string | undefined {
+  return line(
+    'linewatch_alarm_journal_gap',
+    { ...t, asset: g.asset, alarm: g.alarm },
+    {
+      dropped: integer(g.dropped),
+      from_ts: integer(g.from),
+      to_ts: integer(g.to),
+      recorded_at: integer(g.ts),
+      message: escapeString(g.message),
+    },
+    g.from,
   );
 }

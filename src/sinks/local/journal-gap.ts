@@ -5,16 +5,11 @@
  * since the store started (/api/status says it after the journal recovers). A gap row is never a transition: it lives
  * in a table of its own, which the restore of alarm states does not read.
  */
+import type { AlarmJournalGap } from '../../core/components.js';
 import type { AlarmEvent } from '../../core/types.js';
 
-/** What was dropped of one alarm: how many transitions, the first and the last one's times. */
-export interface AlarmGap {
-  readonly asset: string;
-  readonly alarm: string;
-  readonly dropped: number;
-  readonly from: number;
-  readonly to: number;
-}
+/** What was dropped of one alarm: how many transitions, the first and the last one's times (not yet recorded). */
+export type AlarmGap = Omit<AlarmJournalGap, 'ts' | 'message'>;
 
 /** The journal's gap since the store started: transitions dropped, of how many alarms, between which times. */
 export interface JournalGapSummary {

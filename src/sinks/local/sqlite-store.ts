@@ -15,7 +15,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { JournaledAlarm, Sink, SinkRecords } from '../../core/components.js';
+import type { AlarmJournalGap, JournaledAlarm, Sink, SinkRecords } from '../../core/components.js';
 import type { AlarmEvent, PartResult, Sample, ScoreResult } from '../../core/types.js';
 import type { LocalStoreConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
@@ -158,6 +158,8 @@ export class SqliteStore implements Sink {
       flushIntervalMs?: number;
       now?: () => number;
       scheduleJournal?: Schedule;
+      /** Told each gap recorded in the journal, once its commit is on disk (the gateway publishes it). */
+      journalGapRecorded?: (gap: AlarmJournalGap) => void;
     },
   ) {
     this.journal = new GroupCommit(() => this.commit(), deps.scheduleJournal ?? ((run) => setImmediate(run)), {
@@ -273,11 +275,13 @@ export class SqliteStore implements Sink {
     // The transitions the bound dropped are recorded in the journal with the first commit that works.
     const gaps = this.gap.take();
     const holds = this.holds.take();
+    let recorded: AlarmJournalGap[] = [];
     const sync = alarms.length + gaps.gaps.length > 0;
     const batched = samples.length + scores.length + parts.length;
     if (batched + alarms.length + gaps.gaps.length + holds.holds.length > 0) {
       const { insertSample, insertScore, insertPart, insertAlarm, insertGap, upsertHold } = this.statements;
       const now = (this.deps.now ?? Date.now)();
+      const rows = gaps.gaps.map((g) => ({ ...g, ts: now, message: gapMessage(g) }));
       try {
         if (sync) db.pragma('synchronous = FULL');
         db.transaction(() => {
@@ -335,14 +339,15 @@ export class SqliteStore implements Sink {
               a.message,
               a.shelvedUntil ?? null,
             );
-          for (const g of gaps.gaps) insertGap.run(now, g.asset, g.alarm, g.dropped, g.from, g.to, gapMessage(g));
           for (const h of holds.holds) upsertHold(h);
+          for (const g of rows) insertGap.run(g.ts, g.asset, g.alarm, g.dropped, g.from, g.to, g.message);
         })();
         this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batched + alarms.length);
         if (sync) this.deps.metrics.journalSyncs.inc();
         this.failure = undefined;
         gaps.settle(true);
         group.settle();
+        recorded = rows;
       } catch (err) {
         // The transaction wrote none of them. Samples, scores and parts are lost, and counted as such (the store is
         // this box's own copy; the InfluxDB and cloud queues hold theirs); the alarm transitions stay pending.
@@ -362,6 +367,15 @@ export class SqliteStore implements Sink {
       group.settle();
     }
     this.deps.metrics.journalPending.set(this.journal.size);
+    // Outside the commit's try: whoever hears of a gap cannot make a commit that worked count as failed.
+    try {
+      for (const g of recorded) this.deps.journalGapRecorded?.(g);
+    } catch (err) {
+      this.deps.logger.error(
+        { sink: this.name },
+        `local store: a listener to the journal's gaps failed: ${String(err)}`,
+      );
+    }
   }
 
   /**

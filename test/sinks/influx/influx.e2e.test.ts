@@ -71,6 +71,42 @@ describe('InfluxDB sink against a real influxd', () => {
     );
   });
 
+  it("stores the alarm journal's gaps in a measurement of their own, one point per alarm at its first drop", async () => {
+    const sink = new InfluxSink(config(influx().url, 'lw_gaps'), tags, {
+      logger: silentLogger(),
+      metrics: new GatewayMetrics(),
+      queue: memoryQueue(),
+    });
+    await sink.start();
+    const from = Date.now() - 60_000;
+    const gap = (asset: string, dropped: number) => ({
+      asset,
+      alarm: 'anomaly',
+      dropped,
+      from,
+      to: from + 2_000,
+      ts: from + 30_000,
+      message: `${dropped} transition(s) of ${asset}/anomaly "not journaled"`,
+    });
+    sink.write({ samples: [], scores: [], alarms: [], journalGaps: [gap('pump 1', 4), gap('press,2', 1)] });
+    await sink.close();
+    const series = await influx().query(
+      'lw_gaps',
+      'SELECT "dropped", "from_ts", "to_ts", "recorded_at", "message" FROM "linewatch_alarm_journal_gap" ' +
+        'GROUP BY "asset", "alarm"',
+    );
+    expect(series.map((s) => [s.tags, s.values])).toEqual([
+      [
+        { asset: 'press,2', alarm: 'anomaly' },
+        [[from, 1, from, from + 2_000, from + 30_000, '1 transition(s) of press,2/anomaly "not journaled"']],
+      ],
+      [
+        { asset: 'pump 1', alarm: 'anomaly' },
+        [[from, 4, from, from + 2_000, from + 30_000, '4 transition(s) of pump 1/anomaly "not journaled"']],
+      ],
+    ]);
+  });
+
   it('keeps points while InfluxDB is unreachable and delivers every one, once, when it is back', async () => {
     const metrics = new GatewayMetrics();
     const proxy = await startTcpProxy(Number(new URL(influx().url).port));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alarmLine, sampleLine, scoreLine } from '../../../src/sinks/influx/line-protocol.js';
+import { alarmLine, journalGapLine, sampleLine, scoreLine } from '../../../src/sinks/influx/line-protocol.js';
 import { anomalyEvent } from '../../../src/testing/alarm-events.js';
 
 const tags = { site: 'plant 1', line: 'l,1', gateway: 'gw=1' };
@@ -91,5 +91,24 @@ describe('InfluxDB line protocol', () => {
     const shelved = alarmLine(anomalyEvent('shelved', { ts: 5, shelvedUntil: 3_600_005 }), tags)!;
     expect(shelved).toContain(',shelved_until=3600005i ');
     expect(alarmLine(anomalyEvent('unack_active', { ts: 5 }), tags)).not.toContain('shelved_until');
+  });
+
+  it("writes a journal gap as its own measurement, at its first dropped transition's time, escaped as alarms are", () => {
+    const gap = {
+      asset: 'press 1',
+      alarm: 'a,b=c',
+      dropped: 4,
+      from: 1_700_000_000_100,
+      to: 1_700_000_000_900,
+      ts: 1_700_000_005_000,
+      message: '4 transition(s) "dropped"\nlinewatch_alarm,asset=x state="normal" 1',
+    };
+    const line = journalGapLine(gap, tags)!;
+    expect(line.split('\n')).toHaveLength(1);
+    expect(line).toBe(
+      'linewatch_alarm_journal_gap,alarm=a\\,b\\=c,asset=press\\ 1,gateway=gw\\=1,line=l\\,1,site=plant\\ 1 ' +
+        'dropped=4i,from_ts=1700000000100i,to_ts=1700000000900i,recorded_at=1700000005000i,' +
+        'message="4 transition(s) \\"dropped\\"\\nlinewatch_alarm,asset=x state=\\"normal\\" 1" 1700000000100',
+    );
   });
 });

@@ -10,13 +10,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { AlarmJournalGap } from '../../../src/core/components.js';
 import { loggedStore } from '../../helpers/logged-store.js';
 import { SinkWatch } from '../../../src/runtime/sink-watch.js';
 import { anomalyEvent } from '../../../src/testing/alarm-events.js';
 import { INJECTED, sqliteFault } from '../../helpers/sqlite-fault.js';
 
-function open(path: string) {
-  const { store, log, metrics } = loggedStore(path);
+function open(path: string, more: Parameters<typeof loggedStore>[2] = {}) {
+  const { store, log, metrics } = loggedStore(path, undefined, more);
   return { store, log, watch: new SinkWatch(store, undefined, metrics) };
 }
 
@@ -104,5 +105,59 @@ describe("the alarm journal's gap", () => {
         'transition(s) were dropped unjournaled; only this log says so',
     );
     expect(gapRows(path)).toEqual([]);
+  });
+
+  it('is told, per alarm, once the commit that recorded it is on disk: not for a commit that failed, and once', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'lw-gap-')), 'store.db');
+    const told: AlarmJournalGap[] = [];
+    const clock = { now: 1_000_000 };
+    const { store } = open(path, { now: () => clock.now, journalGapRecorded: (gap) => told.push(gap) });
+    await store.start();
+    try {
+      const fault = sqliteFault(path, 'alarm_journal').failInserts();
+      // pump-2 and pump-3 in turn, two transitions each: the 10 oldest of 10,010 go, 6 of pump-2's and 4 of pump-3's
+      const turns = Array.from({ length: 10_010 }, (_, i) =>
+        anomalyEvent(i % 2 === 0 ? 'unack_active' : 'normal', { asset: `pump-${2 + (Math.floor(i / 2) % 2)}`, ts: i }),
+      );
+      store.write({ samples: [], scores: [], alarms: turns });
+      await expect(store.journaled()).rejects.toThrow(`write failed: ${INJECTED}`);
+      await store.flush(); // fails again: nothing recorded, nothing told
+      expect(told).toEqual([]);
+      fault.heal();
+      clock.now = 2_000_000;
+      await store.flush();
+      expect(told).toEqual([
+        { asset: 'pump-2', alarm: 'anomaly', dropped: 6, from: 0, to: 9, ts: 2_000_000, message: expect.any(String) },
+        { asset: 'pump-3', alarm: 'anomaly', dropped: 4, from: 2, to: 7, ts: 2_000_000, message: expect.any(String) },
+      ]);
+      // What it is told is what the journal's rows say
+      expect(told.map((g) => g.message)).toEqual(gapRows(path).map((r) => (r as { message: string }).message));
+      await store.flush();
+      expect(told).toHaveLength(2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a listener that throws does not undo the commit that recorded the gap: logged, the journal has it', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'lw-gap-')), 'store.db');
+    const { store, log, watch } = open(path, {
+      journalGapRecorded: () => {
+        throw new Error('listener broke');
+      },
+    });
+    await store.start();
+    try {
+      const fault = sqliteFault(path, 'alarm_journal').failInserts();
+      store.write({ samples: [], scores: [], alarms: flood(1, 10_001) });
+      await expect(store.journaled()).rejects.toThrow(`write failed: ${INJECTED}`);
+      fault.heal();
+      await store.flush();
+      expect(gapRows(path)).toHaveLength(1);
+      expect(watch.status()).toMatchObject({ name: 'local', reachable: true });
+      expect(log.at(50)).toContain("local store: a listener to the journal's gaps failed: Error: listener broke");
+    } finally {
+      await store.close();
+    }
   });
 });
