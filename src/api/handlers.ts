@@ -5,7 +5,8 @@
  *   GET  /healthz                                  200 while running, 503 otherwise
  *   GET  /readyz                                   200 while running with every source connected, no asset
  *                                                  degraded (blind, model failed, on a fallback model) and every
- *                                                  sink delivering, 503 otherwise
+ *                                                  sink delivering (or failing for less than its grace,
+ *                                                  readyzGraceUntil), 503 otherwise
  *   GET  /metrics                                  Prometheus text format
  *   GET  /api/status                               assets, latest scores, alarms
  *   GET  /api/alarms                               every alarm with its state
@@ -180,7 +181,8 @@ export function createApiHandler(
       const running = s.state === 'running';
       const degraded = s.assets.filter((a) => a.degraded).map((a) => a.name);
       const down = s.sources.filter((x) => !x.connected).map((x) => x.name);
-      const unreachable = s.sinks.filter((x) => !x.reachable).map((x) => x.name);
+      // A sink within its grace (one failed batch its next try may deliver) is not counted yet; /api/status says it.
+      const unreachable = s.sinks.filter((x) => !x.reachable && x.readyzGraceUntil === undefined).map((x) => x.name);
       // /healthz: the process runs (a restart would not bring a PLC or InfluxDB back); /readyz: it also sees and
       // scores everything, and stores it where it is configured to.
       const ok =

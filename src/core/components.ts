@@ -127,6 +127,13 @@ export interface Sink {
    */
   failing?(): { readonly since: number; readonly error: string } | undefined;
   /**
+   * A sink whose failed writes wait in its queue to be sent again: how long, at most, from a failed write until it
+   * has tried again and heard back (where the server asks for no longer wait). /readyz counts it unreachable only once
+   * it has failed for `http.readyz_grace_retries` of these (src/runtime/sink-watch.ts); /api/status says it at once.
+   * None: /readyz counts it from its first failure.
+   */
+  retryCycleMs?(): number;
+  /**
    * A sink that journals alarms: the alarm transitions it dropped unjournaled since it started (its backlog's bound,
    * while it could not write), of how many alarms, between which transition times; undefined where none. For
    * /api/status, which keeps saying it after the sink writes again.

@@ -121,10 +121,11 @@ export class Gateway {
     });
     this.sinks.push(...created.map((c) => c.sink));
     this.healthTargets.push(...created);
-    for (const c of created)
-      this.sinkWatches.push(
-        new SinkWatch(c.sink, c.queue instanceof WatchedQueue ? c.queue : undefined, this.deps.metrics),
-      );
+    const grace = config.http.readyz_grace_retries;
+    for (const c of created) {
+      const queue = c.queue instanceof WatchedQueue ? c.queue : undefined;
+      this.sinkWatches.push(new SinkWatch(c.sink, queue, this.deps.metrics, Date.now, grace));
+    }
     if (config.cloud.mqtt) {
       // What each asset runs (updates included): none before the models are chosen (a confirmed update may replace
       // the configured one), the last ones once the gateway stops.
@@ -139,7 +140,7 @@ export class Gateway {
       const queue = new WatchedQueue(this.queueFor('cloud', config.cloud.mqtt.buffer));
       const cloud = new MqttSync(config.cloud.mqtt, identity, { ...this.deps, queue });
       this.sinks.push(cloud);
-      this.sinkWatches.push(new SinkWatch(cloud, queue, this.deps.metrics));
+      this.sinkWatches.push(new SinkWatch(cloud, queue, this.deps.metrics, Date.now, grace));
       // None where it does not publish them.
       const { publish_health: publish, health_interval_ms: intervalMs } = config.cloud.mqtt;
       this.healthTargets.push({ sink: cloud, intervalMs: publish ? intervalMs : 0 });

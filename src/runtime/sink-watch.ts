@@ -5,6 +5,12 @@
  * again) makes it unreachable, one accepted reachable again; and where its write errors grow between two looks with
  * nothing delivered (a broker that went offline, so nothing is even taken from the queue), it is unreachable since
  * that look. Each look also exports the queue's depth, bytes and oldest age for every queued sink, whichever its type.
+ *
+ * /api/status says a failure at once. /readyz gives a sink whose failed writes wait in its queue to be sent again
+ * (`Sink.retryCycleMs`: InfluxDB) a grace of `graceRetries` of its retry cycles from the failure (http.
+ * readyz_grace_retries, default 1), so one failed batch the next try delivers does not make a readiness probe flap;
+ * a sink without a retry cycle (the local store, whose failure an operator's command already meets with 503) counts
+ * from its first failure.
  */
 import type { DurableQueue, QueueBatch, QueueInput, QueueStats } from '../buffer/queue.js';
 import type { Sink } from '../core/components.js';
@@ -20,6 +26,11 @@ export interface SinkStatus {
   readonly lastError?: string;
   /** What failed, where the sink does not say why: the kind of its last write errors (`network`, `http_503`...). */
   readonly lastErrorKind?: string;
+  /**
+   * Unreachable for less than its grace (`graceRetries` of its retry cycles from `since`): until when (ms since the
+   * epoch) /readyz still counts it as delivering. Absent otherwise.
+   */
+  readonly readyzGraceUntil?: number;
   /** What waits in its queue, for a sink behind one. */
   readonly queued?: { readonly points: number; readonly bytes: number; readonly oldestAgeS: number };
   /**
@@ -87,6 +98,8 @@ export class SinkWatch {
     private readonly queue: WatchedQueue | undefined,
     private readonly metrics: GatewayMetrics,
     private readonly now: () => number = Date.now,
+    /** Retry cycles of the sink's a failure may last before /readyz counts it (0: none, from the first failure). */
+    private readonly graceRetries = 0,
   ) {}
 
   /**
@@ -134,7 +147,7 @@ export class SinkWatch {
     if (this.sink.failing) {
       const failing = this.sink.failing();
       return failing
-        ? { ...base, reachable: false, since: failing.since, lastError: failing.error }
+        ? { ...base, reachable: false, since: failing.since, ...this.grace(failing.since), lastError: failing.error }
         : { ...base, reachable: true };
     }
     const last = this.queue?.last;
@@ -143,7 +156,15 @@ export class SinkWatch {
       ...base,
       reachable: last.delivered,
       since: last.ts,
+      ...(!last.delivered ? this.grace(last.ts) : {}),
       ...(!last.delivered && this.errorKind ? { lastErrorKind: this.errorKind } : {}),
     };
+  }
+
+  /** For a sink unreachable since `since`: its readyzGraceUntil while that is still to come, else nothing. */
+  private grace(since: number): Pick<SinkStatus, 'readyzGraceUntil'> {
+    const cycle = this.sink.retryCycleMs?.() ?? 0;
+    const until = since + this.graceRetries * cycle;
+    return this.now() < until ? { readyzGraceUntil: until } : {};
   }
 }

@@ -117,6 +117,17 @@ describe('operator API handlers', () => {
     expect(await setup({}, 'running', outage).call('GET', '/healthz')).toMatchObject({ status: 200 });
   });
 
+  it('answers /readyz 200 while the one sink that fails is within its grace; /api/status says it', async () => {
+    const hiccup = {
+      sinks: [{ name: 'influxdb', reachable: false, since: 1000, readyzGraceUntil: 7500, lastError: 'answered 503' }],
+    };
+    expect(await setup({}, 'running', hiccup).call('GET', '/readyz')).toMatchObject({
+      status: 200,
+      body: { status: 'ok', unreachable_sinks: [] },
+    });
+    expect(await setup({}, 'running', hiccup).call('GET', '/api/status')).toMatchObject({ status: 200, body: hiccup });
+  });
+
   it('serves /metrics as Prometheus text without a token', async () => {
     const res = await setup({ readToken: READ }).call('GET', '/metrics');
     expect(res.kind).toBe('text');

@@ -25,6 +25,8 @@ describe('a sink that cannot be reached', () => {
       LINEWATCH_HTTP_PORT: '0',
     });
     loaded.config.storage.local!.path = join(dir, 'store.db');
+    // /readyz from the first failed batch: its grace (one retry cycle by default) is test/runtime/sink-watch.test.ts's
+    loaded.config.http.readyz_grace_retries = 0;
     const influxUrl = `http://127.0.0.1:${await freePort()}`; // nobody listens there
     loaded.config.storage.influxdb = influxSchema.parse({
       url: influxUrl,

@@ -47,6 +47,9 @@ const ERROR_BODY_BYTES = 64 * 1024;
 /** How much of it a log line shows. */
 const SHOWN_CHARS = 300;
 
+/** The wait before the next try after `failures` failed ones in a row: 500 ms after the first, doubling up to 30 s. */
+const retryDelayMs = (failures: number): number => backoffMs(failures + 1, 250, 30_000);
+
 /** An HTTP Retry-After (seconds or a date) as milliseconds from `now`, within 1 s to 10 min; undefined if absent or
  * unreadable. */
 export function retryAfterMs(header: string | null, now: number): number | undefined {
@@ -377,7 +380,7 @@ export class InfluxSink implements Sink {
     this.lastError = message;
     this.failingSince ??= (this.deps.now ?? Date.now)();
     // The server's Retry-After, else 500 ms after the first failure, doubling up to 30 s.
-    this.retryAt = (this.deps.now ?? Date.now)() + (afterMs ?? backoffMs(this.failures + 1, 250, 30_000));
+    this.retryAt = (this.deps.now ?? Date.now)() + (afterMs ?? retryDelayMs(this.failures));
     return { kind: 'retry' };
   }
 
@@ -386,6 +389,14 @@ export class InfluxSink implements Sink {
     return this.failingSince !== undefined && this.lastError !== undefined
       ? { since: this.failingSince, error: this.lastError }
       : undefined;
+  }
+
+  /**
+   * From a failed batch until the try after it has been answered, at most: the wait before that try, then the next
+   * flush (each flush_interval_ms), then its timeout (timeout_ms). 6.5 s with the defaults.
+   */
+  retryCycleMs(): number {
+    return retryDelayMs(1) + this.config.flush_interval_ms + this.config.timeout_ms;
   }
 
   /** Tries once more to deliver, then closes the queue (a disk queue keeps the rest). */
