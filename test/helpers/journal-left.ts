@@ -69,3 +69,28 @@ export async function demoOnUnacknowledgedJournal(prefix: string, configure?: (c
   const daemon = await startDaemon(loaded, silentLogger());
   return { storePath, sim, daemon };
 }
+
+/** An operator's command on pump-1's alarm through the API on `port` (the demo daemon's) by op3; a shelve for 600 s. */
+export function demoCommand(port: number, name: string): Promise<Response> {
+  return fetch(`http://127.0.0.1:${port}/api/alarms/pump-1/anomaly/${name}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${DEMO_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ by: 'op3', duration_s: 600 }),
+  });
+}
+
+/**
+ * While the journal cannot be written: the ack of pump-1's alarm left rtn_unack, then 5,001 shelves and unshelves,
+ * 10,003 transitions, past the backlog's bound of 10,000 (its 3 oldest go); resolves with the answers' statuses other
+ * than 503 (none, where every command was answered that it is not journaled).
+ */
+export async function commandsPastTheBound(port: number): Promise<number[]> {
+  const other: number[] = [];
+  const note = (res: Response) => res.status !== 503 && other.push(res.status);
+  note(await demoCommand(port, 'ack'));
+  for (let i = 0; i < 5_001; i++) {
+    note(await demoCommand(port, 'shelve'));
+    note(await demoCommand(port, 'unshelve'));
+  }
+  return other;
+}
