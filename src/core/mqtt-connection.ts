@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { ConnectionFlaps, FLAP_RULE } from './connection-flaps.js';
 import { boundIncomingPackets, refusedPacketText, type RefusedPacket } from './mqtt-packet-bound.js';
+import { REFUSAL_BACKOFF, RefusalEpisode, type RefusalBackoff, type RefusalRetry } from './mqtt-refusals.js';
 
 /** How to reach and log in to a broker (cloud.mqtt, an mqtt_publish action). */
 export interface MqttBroker {
@@ -40,8 +41,24 @@ export interface MqttClientRole {
   /**
    * The largest packet the client takes from the broker, in bytes, and who is told of one larger: its connection is
    * closed before it is read whole (mqtt-packet-bound.ts). Without it, a packet is bounded only by MQTT (256 MB).
+   * With MQTT 5 (`options.protocolVersion` 5) the broker is told the bound (CONNECT's Maximum Packet Size) and drops
+   * a larger packet unsent (MQTT 5 §3.1.2.11.4); the guard stays for brokers that send it anyway.
    */
-  readonly incoming?: { readonly maxPacketBytes: number; readonly onRefused: (packet: RefusedPacket) => void };
+  readonly incoming?: IncomingBound;
+}
+
+export interface IncomingBound {
+  readonly maxPacketBytes: number;
+  /**
+   * Told once the connection is closed on a packet over the bound, with what follows (mqtt-refusals.ts): refusals of
+   * the same packet in a row (a retained message sent at each reconnect) count up and the client waits longer before
+   * it connects again; say the first of them.
+   */
+  readonly onRefused: (packet: RefusedPacket, retry: RefusalRetry) => void;
+  /** Told when a connection holds after refusals (the episode is over), with how many there were. */
+  readonly onHeld?: (refusals: number) => void;
+  /** How the delay grows; REFUSAL_BACKOFF by default. */
+  readonly backoff?: RefusalBackoff;
 }
 
 function readPem(broker: MqttBroker, key: 'ca_file' | 'cert_file' | 'key_file', role: string): Buffer | undefined {
@@ -62,8 +79,13 @@ export function mqttClientOptions(broker: MqttBroker, client: MqttClientRole): I
   const key = readPem(broker, 'key_file', client.role);
   if ((cert === undefined) !== (key === undefined))
     throw new Error(`${client.role}: cert_file and key_file go together (a client certificate needs its key)`);
+  const bound = client.incoming?.maxPacketBytes;
+  const options = client.options ?? {};
   return {
-    ...client.options,
+    ...options,
+    ...(options.protocolVersion === 5 && bound !== undefined
+      ? { properties: { ...options.properties, maximumPacketSize: bound } }
+      : {}),
     clientId: broker.client_id !== undefined ? `${broker.client_id}${client.idSuffix ?? ''}` : client.defaultClientId,
     ...(broker.username !== undefined ? { username: broker.username } : {}),
     ...(broker.password !== undefined ? { password: broker.password } : {}),
@@ -100,16 +122,56 @@ export function brokerErrorText(err: Error, broker: MqttBroker): string {
 export function connectMqtt(broker: MqttBroker, client: MqttClientRole): MqttClient {
   const options = mqttClientOptions(broker, client);
   const connection = mqtt.connect(broker.url, options);
-  if (client.incoming) boundIncomingPackets(connection, client.incoming.maxPacketBytes, client.incoming.onRefused);
+  /** The connection closing now was closed by the bound (told before the client's 'close'). */
+  let refusedClose = false;
+  if (client.incoming) boundWithBackoff(connection, client.incoming, () => (refusedClose = true));
   const tell = client.onFlapping;
   if (tell) {
     const flaps = new ConnectionFlaps();
     connection.on('connect', () => flaps.opened());
     connection.on('close', () => {
-      if (flaps.closed()) tell(flappingText(broker, client, options.clientId!));
+      // A connection this client closed on a packet is no sign of another client with its id.
+      if (!refusedClose && flaps.closed()) tell(flappingText(broker, client, options.clientId!));
+      refusedClose = false;
     });
   }
   return connection;
+}
+
+/**
+ * The bound on a reconnecting client: while the same packet is refused at each connection, the reconnect period grows
+ * (mqtt.js reads it at each close, after the guard told of the refusal); once a connection holds, it is as before.
+ */
+function boundWithBackoff(connection: MqttClient, incoming: IncomingBound, closing: () => void): void {
+  const reconnectMs = connection.options.reconnectPeriod ?? 1000;
+  const backoff = incoming.backoff ?? REFUSAL_BACKOFF;
+  const episode = new RefusalEpisode(reconnectMs, backoff);
+  boundIncomingPackets(connection, incoming.maxPacketBytes, (packet) => {
+    closing();
+    const retry = episode.refused(packet);
+    if (retry.delayMs !== undefined) connection.options.reconnectPeriod = Math.round(retry.delayMs);
+    incoming.onRefused(packet, retry);
+  });
+  let holding: NodeJS.Timeout | undefined;
+  connection.on('connect', () => {
+    clearTimeout(holding);
+    if (!episode.active) return;
+    holding = setTimeout(() => {
+      connection.options.reconnectPeriod = reconnectMs;
+      incoming.onHeld?.(episode.held());
+    }, backoff.holdMs);
+    holding.unref();
+  });
+  connection.on('close', () => clearTimeout(holding));
+}
+
+/**
+ * Where a broker refused the connection for its MQTT version (a 3.1.1-only broker answers MQTT 5 so): which setting
+ * connects with 3.1.1. '' otherwise.
+ */
+export function protocolVersionHint(err: Error, protocolVersion: number | undefined, setting: string): string {
+  if (protocolVersion !== 5 || !/protocol version/i.test(err.message)) return '';
+  return ` (the broker does not speak MQTT 5: set ${setting}: 4)`;
 }
 
 /** What a connection the broker keeps closing most likely means, and what to do. */
@@ -135,9 +197,10 @@ export async function connectMqttAsync(broker: MqttBroker, client: MqttClientRol
   let refused: ((packet: RefusedPacket) => void) | undefined;
   if (client.incoming) {
     const { maxPacketBytes, onRefused } = client.incoming;
+    // It does not reconnect (nor back off): the first refusal ends it.
     boundIncomingPackets(connection, maxPacketBytes, (packet) => {
       refused?.(packet);
-      onRefused(packet);
+      onRefused(packet, { count: 1, delayMs: undefined });
     });
   }
   try {

@@ -20,8 +20,9 @@
  */
 import type { MqttClient } from 'mqtt';
 import { FLAP_RULE } from '../core/connection-flaps.js';
-import { brokerErrorText, connectMqtt } from '../core/mqtt-connection.js';
+import { brokerErrorText, connectMqtt, protocolVersionHint } from '../core/mqtt-connection.js';
 import { refusedPacketText } from '../core/mqtt-packet-bound.js';
+import { refusalRetryText, type RefusalBackoff } from '../core/mqtt-refusals.js';
 import type { DurableQueue, QueueInput } from '../buffer/queue.js';
 import { acceptOrKeep, QueueFailures, queuedRecords } from '../buffer/queue-failures.js';
 import type { Sink, SinkRecords } from '../core/components.js';
@@ -73,6 +74,8 @@ export class MqttSync implements Sink {
   private lastError: string | undefined;
   /** Why the connection closed, where it closed on a packet over max_incoming_bytes; undefined once it connects. */
   private refused: string | undefined;
+  /** Connections are being closed on the same packet over max_incoming_bytes, and none has held since. */
+  private refusing = false;
   /** Since when the broker has been unreachable (ms since the epoch); undefined while connected. */
   private failingSince: number | undefined;
   private readonly prefix: string;
@@ -81,7 +84,14 @@ export class MqttSync implements Sink {
   constructor(
     private readonly config: MqttSyncConfig,
     private readonly identity: GatewayIdentity,
-    private readonly deps: { logger: Logger; metrics: GatewayMetrics; queue: DurableQueue; now?: () => number },
+    private readonly deps: {
+      logger: Logger;
+      metrics: GatewayMetrics;
+      queue: DurableQueue;
+      now?: () => number;
+      /** How reconnects slow down while the broker sends the same packet over the bound (mqtt-refusals.ts). */
+      refusalBackoff?: RefusalBackoff;
+    },
   ) {
     this.summaries = new MinuteSummarizer(identity.gateway);
     this.prefix = `${config.topic_prefix}/${identity.gateway}`;
@@ -124,6 +134,7 @@ export class MqttSync implements Sink {
       role: 'cloud sync',
       defaultClientId: `linewatch-${this.identity.gateway}`,
       options: {
+        protocolVersion: c.protocol_version,
         clean: true,
         reconnectPeriod: 1000,
         connectTimeout: 10_000,
@@ -141,26 +152,32 @@ export class MqttSync implements Sink {
       // It subscribes to nothing: acknowledgements come in, nothing larger.
       incoming: {
         maxPacketBytes: c.max_incoming_bytes,
-        onRefused: (packet) => {
-          this.refused = `cloud broker ${c.url} sent ${refusedPacketText(packet)}, over max_incoming_bytes ${c.max_incoming_bytes}: refused unread, the connection closed`;
-          this.failure(this.refused);
+        // Said once while the same packet comes at each connection (the status keeps the latest).
+        onRefused: (packet, retry) => {
+          this.refusing = true;
+          this.refused = `cloud broker ${c.url} sent ${refusedPacketText(packet)}, over max_incoming_bytes ${c.max_incoming_bytes}: refused unread, the connection closed; ${refusalRetryText(retry, this.deps.refusalBackoff)}`;
+          this.failure(this.refused, retry.count === 1);
         },
+        onHeld: () => {
+          this.refusing = false;
+          this.reachable(client, c.url);
+        },
+        ...(this.deps.refusalBackoff ? { backoff: this.deps.refusalBackoff } : {}),
       },
     });
     this.client = client;
     client.on('connect', () => {
-      // Where the id is taken over again and again, each connect and drop is no news: said once (onFlapping), and
-      // once more when a connection holds.
       this.connects++;
-      if (this.taken) this.steadyCheck(client, c.url);
-      else if (this.lastError) this.deps.logger.info({ sink: this.name }, `cloud broker ${c.url} reachable again`);
-      this.lastError = undefined;
-      this.refused = undefined;
-      this.failingSince = undefined;
+      // While the same packet is refused at each connection, a connect is no news: the failure stands until one holds.
+      if (!this.refusing) this.reachable(client, c.url);
       this.announce();
       void this.pump();
     });
-    client.on('error', (err) => this.failure(`cloud broker ${c.url}: ${brokerErrorText(err, c)}`));
+    client.on('error', (err) =>
+      this.failure(
+        `cloud broker ${c.url}: ${brokerErrorText(err, c)}${protocolVersionHint(err, c.protocol_version, 'cloud.mqtt.protocol_version')}`,
+      ),
+    );
     // A connection closed on a refused packet is down for that reason, not for want of a broker.
     client.on('offline', () => this.failure(this.refused ?? `cloud broker ${c.url} unreachable`));
     this.timer = setInterval(() => {
@@ -168,6 +185,17 @@ export class MqttSync implements Sink {
       void this.pump();
     }, 5000);
     this.timer.unref();
+  }
+
+  /** The broker accepted a connection: a failure is over (said, unless the client id is being taken over). */
+  private reachable(client: MqttClient, url: string): void {
+    // Where the id is taken over again and again, each connect and drop is no news: said once (onFlapping), and once
+    // more when a connection holds.
+    if (this.taken) this.steadyCheck(client, url);
+    else if (this.lastError) this.deps.logger.info({ sink: this.name }, `cloud broker ${url} reachable again`);
+    this.lastError = undefined;
+    this.refused = undefined;
+    this.failingSince = undefined;
   }
 
   /** Says, once a connection has held for FLAP_RULE.shortMs, that the takeovers are over. */
@@ -181,9 +209,10 @@ export class MqttSync implements Sink {
     timer.unref();
   }
 
-  private failure(message: string): void {
+  /** Counts a failure; says it (`tell`: by default, when it differs from the last one) unless the id is taken over. */
+  private failure(message: string, tell = message !== this.lastError): void {
     this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'network' });
-    if (message !== this.lastError && !this.taken)
+    if (tell && !this.taken)
       this.deps.logger.warn(
         { sink: this.name, queued: queuedRecords(this.deps.queue) },
         `${message}; messages stay queued`,

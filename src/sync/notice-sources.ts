@@ -6,8 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
-import { brokerErrorText, connectMqtt } from '../core/mqtt-connection.js';
+import { brokerErrorText, connectMqtt, protocolVersionHint } from '../core/mqtt-connection.js';
 import { refusedPacketText, type RefusedPacket } from '../core/mqtt-packet-bound.js';
+import { refusalRetryText, type RefusalRetry } from '../core/mqtt-refusals.js';
+import { shellWord } from '../core/shell-word.js';
 import type { Logger } from '../telemetry/logger.js';
 import { getCapped } from './release-download.js';
 import { namingSetting } from './release-reader.js';
@@ -18,8 +20,6 @@ const LOG = { component: 'model-updates' } as const;
 export class NoticeSources {
   private client: MqttClient | undefined;
   private timer: NodeJS.Timeout | undefined;
-  /** The last refused packet said (refused-packet lines are not repeated). */
-  private lastRefused: string | undefined;
 
   constructor(
     private readonly config: ModelUpdatesConfig,
@@ -37,16 +37,24 @@ export class NoticeSources {
         role: 'release notices',
         defaultClientId: `linewatch-updates-${randomBytes(4).toString('hex')}`,
         idSuffix: '-updates',
-        options: { reconnectPeriod: 1000, clean: true },
+        options: { protocolVersion: broker.protocol_version, reconnectPeriod: 1000, clean: true },
         // A client id of its own (random) cannot be taken over; a configured client_id can.
         ...(broker.client_id !== undefined ? { onFlapping: (message: string) => this.logger.error(LOG, message) } : {}),
-        incoming: { maxPacketBytes: broker.max_incoming_bytes, onRefused: (packet) => this.refused(packet, broker) },
+        incoming: {
+          maxPacketBytes: broker.max_incoming_bytes,
+          onRefused: (packet, retry) => this.refused(packet, retry, broker),
+          onHeld: (refusals) =>
+            this.logger.info(LOG, `release notices: broker ${broker.url}: connected again (after ${refusals} refused)`),
+        },
       });
       client.on('connect', () => client.subscribe(topic, { qos: 1 }));
       // A message published while subscribed comes without the retain flag (MQTT 3.3.1.3), a retained one with it.
       client.on('message', (t, payload, packet) => this.onText(payload.toString('utf8'), `mqtt ${t}`, !packet.retain));
       client.on('error', (err) =>
-        this.logger.warn(LOG, `release notices: broker ${broker.url}: ${brokerErrorText(err, broker)}`),
+        this.logger.warn(
+          LOG,
+          `release notices: broker ${broker.url}: ${brokerErrorText(err, broker)}${protocolVersionHint(err, broker.protocol_version, 'cloud.mqtt.protocol_version')}`,
+        ),
       );
       this.client = client;
     }
@@ -59,14 +67,23 @@ export class NoticeSources {
   }
 
   /**
-   * A packet over cloud.mqtt.max_incoming_bytes closed the connection: said once while the same one comes again (a
-   * retained notice comes at every reconnect) and the connection holds no longer.
+   * A packet over cloud.mqtt.max_incoming_bytes closed the connection: said at the first of an episode (a retained
+   * notice comes at every connection, and the client connects again later each time: mqtt-refusals.ts), with how to
+   * end it.
    */
-  private refused(packet: RefusedPacket, broker: MqttSyncConfig): void {
-    const text = `release notices: broker ${broker.url} sent ${refusedPacketText(packet)}, over cloud.mqtt.max_incoming_bytes ${broker.max_incoming_bytes}: refused unread, the connection closed (a retained one is refused again at each reconnect: clear it on the broker)`;
-    if (text === this.lastRefused) return;
-    this.lastRefused = text;
-    this.logger.error(LOG, text);
+  private refused(packet: RefusedPacket, retry: RefusalRetry, broker: MqttSyncConfig): void {
+    if (retry.count !== 1) return;
+    const SHOWN = 200;
+    const clear =
+      packet.topic !== undefined && packet.topic !== '' && packet.topic.length <= SHOWN
+        ? ` (mosquitto_pub -r -n -t ${shellWord(packet.topic)})`
+        : '';
+    this.logger.error(
+      LOG,
+      `release notices: broker ${broker.url} sent ${refusedPacketText(packet)}, over cloud.mqtt.max_incoming_bytes ${broker.max_incoming_bytes}: refused unread, the connection closed; ${refusalRetryText(retry)}. ` +
+        `A retained message is sent again at each connection, and no notice arrives meanwhile: clear it on the broker${clear}` +
+        (broker.protocol_version === 4 ? ', or set cloud.mqtt.protocol_version: 5 if the broker speaks MQTT 5' : ''),
+    );
   }
 
   /** Fetches the notice document and hands on each notice in it (one, or a list). */

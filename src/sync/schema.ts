@@ -44,7 +44,13 @@ export const mqttSyncSchema = z.strictObject({
     .min(1024)
     .default(64 * 1024)
     .describe(
-      'The largest MQTT packet taken from this broker, in bytes. What comes in is acknowledgements and release notices on <prefix>/releases/+ (a JSON of a model, a version and a URL: a few hundred bytes, its topic included); a larger packet closes the connection before it is read whole (the client connects again), and the log names its topic.',
+      'The largest MQTT packet taken from this broker, in bytes. What comes in is acknowledgements and release notices on <prefix>/releases/+ (a JSON of a model, a version and a URL: a few hundred bytes, its topic included). With protocol_version 5 the broker is told this and drops a larger message unsent (its log says so). Otherwise a larger packet closes the connection before it is read whole, the log names its topic once, and the client connects again, later each time while the same one comes (a retained one: clear it on the broker).',
+    ),
+  protocol_version: z
+    .literal([4, 5])
+    .default(5)
+    .describe(
+      'MQTT 5 (default) or 4 (3.1.1, for a broker without MQTT 5: it refuses the connection, and the log says to set this). With 5 the broker is told max_incoming_bytes and keeps larger messages back; with 4 it sends them, and the gateway closes the connection at their first bytes.',
     ),
   buffer: bufferSchema
     .default({ type: 'disk', max_bytes: 256 * 1024 * 1024, sync: 'normal' })

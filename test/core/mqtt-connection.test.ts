@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { brokerErrorText, mqttClientOptions } from '../../src/core/mqtt-connection.js';
+import { brokerErrorText, mqttClientOptions, protocolVersionHint } from '../../src/core/mqtt-connection.js';
 
 describe('mqttClientOptions', () => {
   it("gives every role the broker's TLS files and credentials, and keeps client ids apart", async () => {
@@ -35,6 +35,37 @@ describe('mqttClientOptions', () => {
     expect(notices.reconnectPeriod).toBe(1000);
     const plain = mqttClientOptions({ url: 'mqtt://127.0.0.1:1883' }, { role: 'action a', defaultClientId: 'lw-a' });
     expect(plain).toEqual({ clientId: 'lw-a' });
+  });
+
+  it("tells an MQTT 5 broker the client's incoming bound as its Maximum Packet Size, keeping its other properties", () => {
+    const incoming = { maxPacketBytes: 65_536, onRefused: () => undefined };
+    const broker = { url: 'mqtt://127.0.0.1:1883' };
+    const v5 = mqttClientOptions(broker, {
+      role: 'release notices',
+      defaultClientId: 'lw-u',
+      options: { protocolVersion: 5, properties: { sessionExpiryInterval: 60 } },
+      incoming,
+    });
+    expect(v5.properties).toEqual({ sessionExpiryInterval: 60, maximumPacketSize: 65_536 });
+    // MQTT 3.1.1 has no such property (the socket guard alone bounds it), and without a bound none is told.
+    const v4 = mqttClientOptions(broker, {
+      role: 'r',
+      defaultClientId: 'lw-u',
+      options: { protocolVersion: 4 },
+      incoming,
+    });
+    expect(v4.properties).toBeUndefined();
+    const unbound = mqttClientOptions(broker, { role: 'r', defaultClientId: 'lw-u', options: { protocolVersion: 5 } });
+    expect(unbound.properties).toBeUndefined();
+  });
+
+  it('names the setting that connects with MQTT 3.1.1 where a broker refuses MQTT 5', () => {
+    const refused = new Error('Connection refused: Unacceptable protocol version');
+    expect(protocolVersionHint(refused, 5, 'cloud.mqtt.protocol_version')).toBe(
+      ' (the broker does not speak MQTT 5: set cloud.mqtt.protocol_version: 4)',
+    );
+    expect(protocolVersionHint(refused, 4, 'cloud.mqtt.protocol_version')).toBe('');
+    expect(protocolVersionHint(new Error('Connection refused: Not authorized'), 5, 'x')).toBe('');
   });
 
   it('names the role, the setting and the file that cannot be read, and a certificate without its key', () => {

@@ -15,6 +15,10 @@ export interface OversizeBroker {
   readonly firstClosed: Promise<number>;
   /** Resolves once `n` connections got the huge publish and were closed (or cut off). */
   flooded(n: number): Promise<void>;
+  /** The protocol level of each connection accepted (CONNACK 0), in order. */
+  readonly accepted: number[];
+  /** Resolves once a client's QoS 1 publish was acknowledged on `n` connections. */
+  published(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,15 +65,21 @@ export async function startOversizeBroker(opts: {
   cutoffBytes?: number;
   /** How many connections get the huge publish (default: each); later ones get acknowledgements only. */
   floods?: number;
+  /** The MQTT protocol levels it speaks (default 4 and 5); a CONNECT of another is refused (return code 1), as a
+   * 3.1.1-only broker answers MQTT 5. */
+  speaks?: readonly number[];
 }): Promise<OversizeBroker> {
   let floods = opts.floods ?? Number.POSITIVE_INFINITY;
   const announced = opts.announcedBytes ?? 200 * 1024 * 1024;
   const cutoff = opts.cutoffBytes ?? 32 * 1024 * 1024;
   const written: number[] = [];
+  const accepted: number[] = [];
+  let publishedOn = 0;
   let closed: (n: number) => void = () => undefined;
   const firstClosed = new Promise<number>((resolve) => (closed = resolve));
   const sockets = new Set<Socket>();
   const events = new EventEmitter();
+  const firstPublish = new WeakSet<Socket>();
 
   const flood = async (socket: Socket): Promise<void> => {
     const topic = Buffer.from(opts.topic);
@@ -114,12 +124,22 @@ export async function startOversizeBroker(opts: {
       for (const p of list) {
         if (p.type === 1) {
           level = p.body[6]; // after "\0\4MQTT"
+          if (!(opts.speaks ?? [4, 5]).includes(level)) {
+            socket.end(Buffer.from([0x20, 2, 0, 1]));
+            continue;
+          }
           socket.write(Buffer.from(level === 5 ? [0x20, 3, 0, 0, 0] : [0x20, 2, 0, 0]));
+          accepted.push(level);
           if (opts.after === 'connack') void flood(socket);
         } else if (p.type === 3 && (p.flags & 0x06) !== 0) {
           // A QoS 1 publish from the client (the cloud sync's status) is acknowledged, so it can close.
           const at = 2 + p.body.readUInt16BE(0);
           socket.write(Buffer.from([0x40, 2, p.body[at], p.body[at + 1]]));
+          if (!firstPublish.has(socket)) {
+            firstPublish.add(socket);
+            publishedOn++;
+            events.emit('published');
+          }
           if (opts.after === 'publish') void flood(socket);
         } else if (p.type === 8) {
           const id = [p.body[0], p.body[1]];
@@ -138,6 +158,10 @@ export async function startOversizeBroker(opts: {
     firstClosed,
     async flooded(n) {
       while (written.length < n) await once(events, 'flooded');
+    },
+    accepted,
+    async published(n) {
+      while (publishedOn < n) await once(events, 'published');
     },
     close: () =>
       new Promise<void>((resolve) => {

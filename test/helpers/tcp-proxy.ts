@@ -3,6 +3,7 @@
  * open connection and refuses new ones, as a dead network link or a stopped server would; while
  * stalled it keeps every connection open and forwards nothing, as a link that went silent would.
  */
+import { EventEmitter, once } from 'node:events';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
@@ -11,6 +12,10 @@ export interface TcpProxy {
   setUp(up: boolean): void;
   /** Holds every byte, both ways, while `stalled` (the connections stay open); forwards them again after. */
   stall(stalled: boolean): void;
+  /** When each connection was accepted (performance.now(), ms), the refused ones while down included. */
+  readonly opened: number[];
+  /** Resolves once `n` connections were accepted. */
+  accepted(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -19,6 +24,8 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   let stalled = false;
   const sockets = new Set<Socket>();
   const links = new Set<readonly [Socket, Socket]>();
+  const opened: number[] = [];
+  const events = new EventEmitter();
   const forward = ([client, upstream]: readonly [Socket, Socket]) => client.pipe(upstream).pipe(client);
   const hold = ([client, upstream]: readonly [Socket, Socket]) => {
     client.unpipe(upstream);
@@ -27,6 +34,8 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     upstream.pause();
   };
   const server: Server = createServer((client) => {
+    opened.push(performance.now());
+    events.emit('accepted');
     if (!up) return client.destroy();
     const upstream = createConnection({ host: targetHost, port: targetPort });
     sockets.add(client).add(upstream);
@@ -47,6 +56,10 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
+    opened,
+    async accepted(n) {
+      while (opened.length < n) await once(events, 'accepted');
+    },
     setUp(value) {
       up = value;
       if (!up) for (const s of sockets) s.destroy();

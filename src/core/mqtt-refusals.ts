@@ -1,0 +1,74 @@
+/**
+ * Repeated refusals of one packet over a client's incoming bound (mqtt-packet-bound.ts). A broker that keeps a
+ * retained message over the bound sends it again at every reconnect, so the client would connect, be refused and
+ * connect again at its reconnect period for ever. Here the refusals of the same packet (its type and topic) make an
+ * episode: the first is said, the delay before the next connect doubles from the client's reconnect period up to
+ * `maxMs`, and the episode ends once a connection holds `holdMs` without a refusal (or another packet is refused,
+ * which starts a new one). Pure: the caller says what was refused and when a connection held.
+ */
+import { FailureStreak } from './backoff.js';
+import type { RefusedPacket } from './mqtt-packet-bound.js';
+
+/** What follows a refusal. */
+export interface RefusalRetry {
+  /** Refusals of this packet in a row, this one included: 1 starts an episode (say it then). */
+  readonly count: number;
+  /** ms until the client connects again; undefined where it does not reconnect (a one-shot client). */
+  readonly delayMs: number | undefined;
+}
+
+export interface RefusalBackoff {
+  /** The longest delay between connects while the same packet is refused. */
+  readonly maxMs: number;
+  /** A connection that lasts this long without a refusal ends the episode (the reconnect period is as before). */
+  readonly holdMs: number;
+  /** Jitter's random source (backoff.ts), so many gateways refused the same retained message do not retry in step. */
+  readonly random?: () => number;
+}
+
+/** A minute at most between connects; a connection that lasts 5 s is taken as holding. */
+export const REFUSAL_BACKOFF: RefusalBackoff = { maxMs: 60_000, holdMs: 5000 };
+
+export class RefusalEpisode {
+  private readonly streak: FailureStreak;
+
+  /** `reconnectMs`: the client's reconnect period (0: it does not reconnect). */
+  constructor(
+    private readonly reconnectMs: number,
+    backoff: RefusalBackoff = REFUSAL_BACKOFF,
+  ) {
+    this.streak = new FailureStreak(reconnectMs, Math.max(backoff.maxMs, reconnectMs), backoff.random);
+  }
+
+  /** Whether refusals are being counted (no connection has held since the first). */
+  get active(): boolean {
+    return this.streak.count > 0;
+  }
+
+  /** Counts a refusal; a different packet than the episode's starts a new episode. */
+  refused(packet: RefusedPacket): RefusalRetry {
+    if (this.streak.fail(`${packet.type} ${packet.topic ?? ''}`) && this.streak.count > 1) {
+      this.streak.end();
+      this.streak.fail(`${packet.type} ${packet.topic ?? ''}`);
+    }
+    return { count: this.streak.count, delayMs: this.reconnectMs > 0 ? this.streak.delayMs() : undefined };
+  }
+
+  /** A connection held: the episode is over; returns how many refusals it had. */
+  held(): number {
+    return this.streak.end();
+  }
+}
+
+/** What follows a refusal, in words: "the client connects again in 2 s, ...". */
+export function refusalRetryText(retry: RefusalRetry, backoff: RefusalBackoff = REFUSAL_BACKOFF): string {
+  if (retry.delayMs === undefined) return 'the client does not connect again';
+  return (
+    `the client connects again in ${seconds(retry.delayMs)}, each time later while the broker sends the same ` +
+    `(up to ${seconds(backoff.maxMs)} apart)`
+  );
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
