@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { mqttUrlSchema } from '../core/mqtt-broker-schema.js';
 import type { MqttBroker } from '../core/mqtt-connection.js';
-import { connectMqttAsync } from '../core/mqtt-connection.js';
+import { publishOnce } from '../core/mqtt-publish-once.js';
 import { redactCredentials, redactSecrets } from '../core/redact.js';
 import { releaseNoticeSchema, type ReleaseNotice } from '../sync/release-notice.js';
 import { checkReleaseFolder, reportReleaseError } from './release-check.js';
@@ -66,20 +66,27 @@ function brokerOf(opts: PublishOptions, env: NodeJS.ProcessEnv): MqttBroker {
   };
 }
 
+/**
+ * The largest packet taken from the broker: it sends a CONNACK and a PUBACK, a few bytes (with MQTT 5 properties, a
+ * few hundred); a larger one closes the connection unread and fails the command.
+ */
+export const PUBLISH_MAX_INCOMING_BYTES = 4096;
+
 /** Publishes `notice` retained on `topic`; resolves once the broker has it (QoS 1). */
 async function publishRetained(broker: MqttBroker, topic: string, notice: ReleaseNotice): Promise<void> {
-  const client = await connectMqttAsync(broker, {
-    role: 'release notice',
-    defaultClientId: `linewatch-publish-${randomBytes(4).toString('hex')}`,
-    options: { reconnectPeriod: 0, connectTimeout: 10_000 },
-  }).catch((err: Error) => {
+  await publishOnce(
+    broker,
+    {
+      role: 'release notice',
+      defaultClientId: `linewatch-publish-${randomBytes(4).toString('hex')}`,
+      maxIncomingBytes: PUBLISH_MAX_INCOMING_BYTES,
+      boundOf: 'the publishing connection',
+      timeoutMs: 10_000,
+    },
+    { topic, payload: JSON.stringify(notice), qos: 1, retain: true },
+  ).catch((err: Error) => {
     throw new Error(`--broker ${broker.url}: ${err.message}`, { cause: err });
   });
-  try {
-    await client.publishAsync(topic, JSON.stringify(notice), { qos: 1, retain: true });
-  } finally {
-    await client.endAsync();
-  }
 }
 
 export async function publishCommand(opts: PublishOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {

@@ -14,6 +14,7 @@ import { parseReleaseNotice } from '../../src/sync/release-notice.js';
 import { signRelease } from '../../src/sync/release.js';
 import { startMosquitto, type Mosquitto } from '../../src/testing/mosquitto.js';
 import { runCli } from '../helpers/cli.js';
+import { startOversizeBroker } from '../helpers/oversize-broker.js';
 import { outcomeOf, startUpdater, type UpdaterFixture } from '../helpers/updater-fixture.js';
 
 let broker: Mosquitto;
@@ -188,6 +189,25 @@ describe('linewatch model publish', () => {
       ]);
     } finally {
       await f.close();
+    }
+  }, 120_000);
+
+  it('fails naming a packet over its bound the broker sends, having closed the connection at its first bytes', async () => {
+    const junk = await startOversizeBroker({ topic: 'plant7/junk', after: 'connack' });
+    const f = await startUpdater({ start: false });
+    try {
+      await f.release('v2', '2.0.0', 2);
+      const result = await publish(f, 'v2', junk.url);
+      expect([result.code, result.stdout, result.stderr]).toEqual([
+        1,
+        '',
+        `linewatch: --broker ${junk.url}: the broker sent a publish on plant7/junk of ${1 + 4 + 200 * 1024 * 1024} bytes, over the 4096 bytes the publishing connection takes: closed unread\n`,
+      ]);
+      // Its bound and what loopback sockets buffer (a few MB); before, it read on to the broker's 32 MB cutoff.
+      expect(await junk.firstClosed).toBeLessThan(4096 + 8 * 1024 * 1024);
+    } finally {
+      await f.close();
+      await junk.close();
     }
   }, 120_000);
 

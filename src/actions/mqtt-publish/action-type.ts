@@ -6,8 +6,7 @@ import {
   mqttUrlSchema,
   resolveMqttTlsPaths,
 } from '../../core/mqtt-broker-schema.js';
-import { connectMqttAsync } from '../../core/mqtt-connection.js';
-import { refusedPacketText, type RefusedPacket } from '../../core/mqtt-packet-bound.js';
+import { publishOnce } from '../../core/mqtt-publish-once.js';
 import { ALARM_STATES } from '../../core/types.js';
 import {
   actionName,
@@ -77,36 +76,18 @@ ca_file: certs/plant-ca.pem
         what: triggerLabel(t),
         describe: `publish ${topic} on ${c.url}`,
         run: async () => {
-          // One connection per attempt: no hidden client-side queue that could resend later. The broker sends it
-          // acknowledgements only: a larger packet closes the connection unread and fails the attempt.
-          let refused: (packet: RefusedPacket) => void = () => undefined;
-          const client = await connectMqttAsync(c, {
-            role: `action ${name}`,
-            defaultClientId: `linewatch-action-${name}-${process.pid}`,
-            options: { connectTimeout: c.timeout_ms, reconnectPeriod: 0 },
-            incoming: { maxPacketBytes: ACTION_MAX_INCOMING_BYTES, onRefused: (packet) => refused(packet) },
-          });
-          try {
-            await Promise.race([
-              client.publishAsync(topic, body, {
-                qos: c.qos,
-                retain: c.retain,
-              }),
-              new Promise((_, reject) => {
-                refused = (packet) =>
-                  reject(
-                    new Error(
-                      `the broker sent ${refusedPacketText(packet)}, over the ${ACTION_MAX_INCOMING_BYTES} bytes an action's connection takes: closed unread`,
-                    ),
-                  );
-              }),
-              new Promise((_, reject) =>
-                setTimeout(() => reject(new Error(`no PUBACK within ${c.timeout_ms} ms`)), c.timeout_ms).unref(),
-              ),
-            ]);
-          } finally {
-            await client.endAsync(true).catch(() => undefined);
-          }
+          // One connection per attempt (publishOnce): no hidden client-side queue that could resend later.
+          await publishOnce(
+            c,
+            {
+              role: `action ${name}`,
+              defaultClientId: `linewatch-action-${name}-${process.pid}`,
+              maxIncomingBytes: ACTION_MAX_INCOMING_BYTES,
+              boundOf: "an action's connection",
+              timeoutMs: c.timeout_ms,
+            },
+            { topic, payload: body, qos: c.qos, retain: c.retain },
+          );
         },
       };
     },
