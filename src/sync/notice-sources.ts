@@ -44,7 +44,10 @@ export class NoticeSources {
           maxPacketBytes: broker.max_incoming_bytes,
           onRefused: (packet, retry) => this.refused(packet, retry, broker),
           onHeld: (refusals) =>
-            this.logger.info(LOG, `release notices: broker ${broker.url}: connected again (after ${refusals} refused)`),
+            this.logger.info(
+              LOG,
+              `release notices: broker ${broker.url}: connected again, and the connection holds (${refusals} closed on the refused packet before)`,
+            ),
         },
       });
       client.on('connect', () => client.subscribe(topic, { qos: 1 }));
@@ -78,11 +81,14 @@ export class NoticeSources {
       packet.topic !== undefined && packet.topic !== '' && packet.topic.length <= SHOWN
         ? ` (mosquitto_pub -r -n -t ${shellWord(packet.topic)})`
         : '';
+    const advice =
+      packet.type !== 'publish'
+        ? ''
+        : `. A retained message is sent again at each connection, and no notice arrives meanwhile: clear it on the broker${clear}` +
+          (broker.protocol_version === 4 ? ', or set cloud.mqtt.protocol_version: 5 if the broker speaks MQTT 5' : '');
     this.logger.error(
       LOG,
-      `release notices: broker ${broker.url} sent ${refusedPacketText(packet)}, over cloud.mqtt.max_incoming_bytes ${broker.max_incoming_bytes}: refused unread, the connection closed; ${refusalRetryText(retry)}. ` +
-        `A retained message is sent again at each connection, and no notice arrives meanwhile: clear it on the broker${clear}` +
-        (broker.protocol_version === 4 ? ', or set cloud.mqtt.protocol_version: 5 if the broker speaks MQTT 5' : ''),
+      `release notices: broker ${broker.url} sent ${refusedPacketText(packet)}, over cloud.mqtt.max_incoming_bytes ${broker.max_incoming_bytes}: refused unread, the connection closed; ${refusalRetryText(retry)}${advice}`,
     );
   }
 
