@@ -16,34 +16,27 @@
  * kind poll), and the next poll starts when the running one ends. Writes wait in the device's
  * queue up to `max_queued_writes`; beyond that a write is refused at once and counted (kind
  * write); the alarm action that asked retries it with backoff.
+ *
+ * Its parts: the connection and its backoff (modbus-connection.ts), each device's queue and health
+ * (polled-device.ts), the poll groups (poll-groups.ts), a response's samples (register-samples.ts)
+ * and a write's request (write-request.ts). This file runs the poll loops and reads a group.
  */
-import { FailureStreak } from '../../core/backoff.js';
-import ModbusSerial from 'modbus-serial';
 import type { SampleHandler, Source } from '../../core/components.js';
 import { LinewatchError } from '../../core/errors.js';
 import type { Sample } from '../../core/types.js';
-import type { ModbusSourceConfig, RegisterConfig } from './schema.js';
-import { modbusDevices, type ModbusDeviceConfig } from './devices.js';
+import type { ModbusSourceConfig } from './schema.js';
+import { modbusDevices } from './devices.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
-import {
-  compileDecoder,
-  decodeText,
-  encodeRegisters,
-  encodeText,
-  fitText,
-  fromEngineering,
-  type ByteOrder,
-  type RegisterDecoder,
-  type RegisterType,
-  type TagType,
-} from './encoding.js';
 import { describeModbusError } from './errors.js';
-import { isBitTable, planReads, type ReadRequest } from './request-plan.js';
+import { ModbusConnection } from './modbus-connection.js';
+import { PolledDevice } from './polled-device.js';
+import type { PollGroup } from './poll-groups.js';
+import { readName } from './register-names.js';
+import { badSamples, responseSamples, type SampleOrigin } from './register-samples.js';
+import { writeName, writeRequest, type ModbusWrite } from './write-request.js';
 
-/** modbus-serial is CommonJS; its `default` export is the client class itself. */
-const ModbusClient = ModbusSerial.default;
-type ModbusClient = InstanceType<typeof ModbusClient>;
+export type { ModbusWrite } from './write-request.js';
 
 export interface ModbusSourceDeps {
   readonly logger: Logger;
@@ -52,159 +45,29 @@ export interface ModbusSourceDeps {
   readonly random?: () => number;
 }
 
-/** A value to write: a coil (several consecutive coils: function 15), a holding register value encoded like a read, or
- * text over `length` registers. */
-export type ModbusWrite =
-  | { readonly table: 'coil'; readonly address: number; readonly value: boolean | readonly boolean[] }
-  | {
-      readonly table: 'holding';
-      readonly address: number;
-      readonly text: string;
-      readonly length: number;
-      readonly byteOrder: ByteOrder;
-    }
-  | {
-      readonly table: 'holding';
-      readonly address: number;
-      readonly value: number;
-      readonly type: Exclude<RegisterType, 'bit'>;
-      readonly byteOrder: ByteOrder;
-      readonly scale: number;
-      readonly offset: number;
-    };
-
-const BACKOFF_MIN_MS = 500;
-const BACKOFF_MAX_MS = 30_000;
-
-/** The PLC-manual (Modicon) numbers of a read, counted from 1: 0xxxx coils, 1xxxx discrete inputs, 3xxxx input and
- * 4xxxx holding registers (six digits past 9999). */
-export function modiconRange(table: RegisterConfig['table'], address: number, count: number): string {
-  const six = address + count > 9999;
-  const prefix = { coil: 0, discrete: 1, input: 3, holding: 4 }[table] * (six ? 100_000 : 10_000);
-  const n = (a: number) => String(prefix + a + 1).padStart(six ? 6 : 5, '0');
-  return `${n(address)}..${n(address + count - 1)}`;
-}
-
-/**
- * A tag with its decoder built once. A class, not `{ ...register, decode }`: V8 gives an object
- * literal holding a distinct closure its own hidden class, so 2,000 tags had 2,000 shapes and
- * every property read in the polling loop went megamorphic (≈0.5 µs per register, measured).
- */
-class Tag {
-  readonly channel: string;
-  readonly table: RegisterConfig['table'];
-  readonly address: number;
-  readonly type: TagType;
-  readonly length: number | undefined;
-  readonly unit: string | undefined;
-  readonly scale: number;
-  readonly offset: number;
-  readonly decode: RegisterDecoder;
-  /** Set for `string` tags, whose samples carry text (value NaN). */
-  readonly decodeText: ((words: readonly number[], offset: number) => string) | undefined;
-  readonly pollIntervalMs: number | undefined;
-
-  constructor(register: RegisterConfig) {
-    this.channel = register.channel;
-    this.table = register.table;
-    this.address = register.address;
-    this.type = register.type;
-    this.length = register.length;
-    this.unit = register.unit;
-    this.scale = register.scale;
-    this.offset = register.offset;
-    const type = register.type;
-    if (type === 'string') {
-      const length = register.length ?? 1;
-      this.decode = () => Number.NaN;
-      this.decodeText = (w, o) => decodeText(w, o, length, register.byte_order);
-    } else {
-      this.decode = isBitTable(register.table)
-        ? (w, o) => (w[o] ? 1 : 0)
-        : compileDecoder(type, register.byte_order, register.bit);
-      this.decodeText = undefined;
-    }
-    this.pollIntervalMs = register.poll_interval_ms;
-  }
-}
-
-interface PollGroup {
-  readonly intervalMs: number;
-  readonly tags: readonly Tag[];
-  readonly requests: readonly ReadRequest<Tag>[];
-}
-
-/** One unit id on the connection, with its own queue and health. */
-class Device {
-  readonly groups: PollGroup[];
-  readonly label: string;
-  readonly failures: FailureStreak;
-  nextAttemptAt = 0;
-  queuedWrites = 0;
-  /** Whether a read has been answered yet: linewatch_device_up is set to 1 at the first. */
-  answered = false;
-  private queue: Promise<unknown> = Promise.resolve();
-
-  constructor(
-    readonly config: ModbusDeviceConfig,
-    source: string,
-    where: string,
-    random: () => number,
-  ) {
-    this.label = `device ${source} (${where}, unit ${config.unitId})`;
-    this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, random);
-    const byInterval = new Map<number, Tag[]>();
-    for (const register of config.registers) {
-      const tag = new Tag(register);
-      const interval = tag.pollIntervalMs ?? config.pollIntervalMs;
-      byInterval.set(interval, [...(byInterval.get(interval) ?? []), tag]);
-    }
-    this.groups = [...byInterval]
-      .sort(([a], [b]) => a - b)
-      .map(([intervalMs, tags]) => ({ intervalMs, tags, requests: planReads(tags, config.maxGapRegisters) }));
-  }
-
-  /** Runs `fn` after every poll or write queued before it on this device. */
-  exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-}
-
 export class ModbusSource implements Source {
   readonly name: string;
-  private readonly devices: Device[];
-  private readonly where: string;
-  /** The connection in messages: "device plc (10.0.0.5:502, unit 1)" or "(..., units 1, 2)". */
-  private readonly label: string;
-  private readonly oneAtATime: boolean;
-  private client: ModbusClient | undefined;
-  private connecting: Promise<void> | undefined;
+  private readonly devices: PolledDevice[];
+  private readonly connection: ModbusConnection;
   private readonly timers = new Set<NodeJS.Timeout>();
   private running = false;
-  private readonly connectFailures: FailureStreak;
-  private nextConnectAt = 0;
-  private line: Promise<unknown> = Promise.resolve();
   private readonly now: () => number;
-  private readonly random: () => number;
 
   constructor(
     private readonly config: ModbusSourceConfig,
     private readonly deps: ModbusSourceDeps,
   ) {
     this.name = config.name;
-    this.where =
-      config.type === 'modbus_rtu'
-        ? `${config.path} ${config.baud_rate} ${config.data_bits}${config.parity[0].toUpperCase()}${config.stop_bits}`
-        : `${config.host}:${config.port}${config.type === 'modbus_rtu_tcp' ? ' RTU' : ''}`;
     this.now = deps.now ?? Date.now;
-    this.random = deps.random ?? Math.random;
-    this.connectFailures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, this.random);
-    this.devices = modbusDevices(config).map((d) => new Device(d, config.name, this.where, this.random));
-    const units = this.devices.map((d) => d.config.unitId);
-    this.label = `device ${config.name} (${this.where}, unit${units.length > 1 ? 's' : ''} ${units.join(', ')})`;
-    this.oneAtATime = config.type !== 'modbus_tcp';
+    const random = deps.random ?? Math.random;
+    const devices = modbusDevices(config);
+    const shared = { logger: deps.logger, metrics: deps.metrics, now: this.now, random };
+    this.connection = new ModbusConnection(
+      config,
+      devices.map((d) => d.unitId),
+      shared,
+    );
+    this.devices = devices.map((d) => new PolledDevice(d, this.connection.where, { ...shared, source: config.name }));
   }
 
   /** Read requests per poll of every group, after planning. */
@@ -212,16 +75,13 @@ export class ModbusSource implements Source {
     return this.devices.reduce((n, d) => n + d.groups.reduce((m, g) => m + g.requests.length, 0), 0);
   }
 
-  private connectionCount = 0;
-  private connectAttempts = 0;
-
   /** How many times its connection was made (Source.connections). */
   get connections(): number {
-    return this.connectionCount;
+    return this.connection.connections;
   }
 
   get connected(): boolean {
-    return this.client?.isOpen ?? false;
+    return this.connection.connected;
   }
 
   async start(onBatch: SampleHandler): Promise<void> {
@@ -263,15 +123,15 @@ export class ModbusSource implements Source {
 
   async readOnce(): Promise<Sample[]> {
     try {
-      await this.connect().catch((err: unknown) => {
-        throw describeModbusError(this.label, 'connect', err);
+      await this.connection.connect().catch((err: unknown) => {
+        throw describeModbusError(this.connection.label, 'connect', err);
       });
       const out: Sample[] = [];
       for (const device of this.devices)
         for (const group of device.groups) out.push(...(await this.readGroup(device, group, this.now(), 'once')));
       return out;
     } finally {
-      await this.close();
+      await this.connection.close();
     }
   }
 
@@ -279,7 +139,7 @@ export class ModbusSource implements Source {
     this.running = false;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    await this.close();
+    await this.connection.close();
   }
 
   /**
@@ -293,7 +153,7 @@ export class ModbusSource implements Source {
       return Promise.reject(
         new LinewatchError(
           'CONFIG_INVALID',
-          `${this.label}: no unit ${unitId} on this connection (units: ${this.devices.map((d) => d.config.unitId).join(', ')})`,
+          `${this.connection.label}: no unit ${unitId} on this connection (units: ${this.devices.map((d) => d.config.unitId).join(', ')})`,
         ),
       );
     if (device.queuedWrites >= this.config.max_queued_writes) {
@@ -309,68 +169,38 @@ export class ModbusSource implements Source {
     device.queuedWrites++;
     return device
       .exclusive(async () => {
-        const coils = target.table === 'coil' && typeof target.value !== 'boolean' ? target.value : undefined;
-        const what = coils
-          ? `write coils ${target.address}..${target.address + coils.length - 1}`
-          : `write ${target.table === 'coil' ? 'coil' : 'holding register'} ${target.address}`;
+        const what = writeName(target);
         try {
-          if (!this.connected) await this.connect();
+          if (!this.connected) await this.connection.connect();
           const unit = device.config.unitId;
-          if (coils) await this.request(device, (c, cb) => c.writeFC15(unit, target.address, [...coils], cb));
-          else if (target.table === 'coil')
-            await this.request(device, (c, cb) => c.writeFC5(unit, target.address, target.value as boolean, cb));
-          else if ('text' in target) {
-            const words = encodeText(fitText(target.text, target.length * 2), target.length, target.byteOrder);
-            await this.request(device, (c, cb) => c.writeFC16(unit, target.address, words, cb));
-          } else {
-            const words = encodeRegisters(
-              fromEngineering(target.value, target.scale, target.offset),
-              target.type,
-              target.byteOrder,
-            );
-            if (words.length === 1)
-              await this.request(device, (c, cb) => c.writeFC6(unit, target.address, words[0], cb));
-            else await this.request(device, (c, cb) => c.writeFC16(unit, target.address, words, cb));
-          }
+          const timeoutMs = device.config.timeoutMs;
+          const req = writeRequest(target);
+          await this.connection.request(timeoutMs, (c, cb) => {
+            if (req.fc === 5) c.writeFC5(unit, req.address, req.value, cb);
+            else if (req.fc === 15) c.writeFC15(unit, req.address, req.values, cb);
+            else if (req.fc === 6) c.writeFC6(unit, req.address, req.value, cb);
+            else c.writeFC16(unit, req.address, req.values, cb);
+          });
         } catch (err) {
           const error = describeModbusError(device.label, what, err);
-          if (error.code === 'DEVICE_UNREACHABLE') await this.close();
+          if (error.code === 'DEVICE_UNREACHABLE') await this.connection.close();
           throw error;
         }
       })
       .finally(() => device.queuedWrites--);
   }
 
-  /** One request on the line (one at a time on serial lines), with this device's timeout. */
-  private request<T>(
-    device: Device,
-    send: (client: ModbusClient, cb: (err: unknown, res: T) => void) => void,
-  ): Promise<T> {
-    const run = () =>
-      new Promise<T>((resolve, reject) => {
-        const client = this.client;
-        if (!client?.isOpen) return reject(Object.assign(new Error('Port Not Open'), { code: 'ECONNRESET' }));
-        // The timeout is read when the request is sent (synchronously), so per-device values do not race.
-        client.setTimeout(device.config.timeoutMs);
-        send(client, (err, res) => (err ? reject(err) : resolve(res)));
-      });
-    if (!this.oneAtATime) return run();
-    const done = this.line.then(run, run);
-    this.line = done.catch(() => undefined);
-    return done;
-  }
-
-  private async pollGroup(device: Device, group: PollGroup): Promise<Sample[]> {
+  private async pollGroup(device: PolledDevice, group: PollGroup): Promise<Sample[]> {
     const ts = this.now();
     // A device in backoff costs the line nothing; its tags show the gap.
-    if (ts < device.nextAttemptAt) return this.badSamples(device, group.tags, ts);
+    if (ts < device.nextAttemptAt) return badSamples(this.origin(device), group.tags, ts);
     if (!this.connected) {
-      if (ts < this.nextConnectAt) return this.badSamples(device, group.tags, ts);
+      if (this.connection.backingOff(ts)) return badSamples(this.origin(device), group.tags, ts);
       try {
-        await (this.connecting ??= this.connect().finally(() => (this.connecting = undefined)));
+        await this.connection.connectShared();
       } catch (err) {
-        this.onConnectFailure(describeModbusError(this.label, 'connect', err).message);
-        return this.badSamples(device, group.tags, ts);
+        this.connection.onConnectFailure(describeModbusError(this.connection.label, 'connect', err).message);
+        return badSamples(this.origin(device), group.tags, ts);
       }
     }
     const samples = await this.readGroup(device, group, ts, 'poll');
@@ -378,106 +208,39 @@ export class ModbusSource implements Source {
     return samples;
   }
 
-  private async connect(): Promise<void> {
-    await this.close();
-    const client = new ModbusClient();
-    // The first attempt is a connect; every later one (after a refused or dropped connection) a reconnect.
-    if (this.connectAttempts++ > 0) this.deps.metrics.sourceReconnects.inc({ source: this.name });
-    const c = this.config;
-    if (c.type === 'modbus_tcp') await client.connectTCP(c.host, { port: c.port });
-    else if (c.type === 'modbus_rtu_tcp') await client.connectTcpRTUBuffered(c.host, { port: c.port });
-    else
-      await client.connectRTUBuffered(c.path, {
-        baudRate: c.baud_rate,
-        parity: c.parity,
-        dataBits: c.data_bits,
-        stopBits: c.stop_bits,
-      });
-    client.setID(this.devices[0].config.unitId);
-    this.client = client;
-    this.connectionCount++;
-    this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
-    const failures = this.connectFailures.end();
-    if (failures > 0)
-      this.deps.logger.info({ source: this.name, after_failures: failures }, `${this.label}: connected again`);
-  }
-
-  /**
-   * Drops the connection. destroy(), not close(): a close waits for the device to end its side,
-   * and a device that has stopped answering never does (regression: a silent PLC hung the poll
-   * loop for good).
-   */
-  private async close(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    this.deps.metrics.sourceConnected.set({ source: this.name }, 0);
-    if (!client?.isOpen) return;
-    // A serial port is closed (which releases its lock); a socket is destroyed.
-    if (this.config.type === 'modbus_rtu') await new Promise<void>((resolve) => client.close(() => resolve()));
-    else await new Promise<void>((resolve) => client.destroy(() => resolve()));
-  }
-
   /**
    * Reads a poll group's requests. A failed request's tags come back bad; in `once` mode (readOnce) each carries the
    * reason, and the device is neither logged nor backed off.
    */
-  private async readGroup(device: Device, group: PollGroup, ts: number, mode: 'poll' | 'once'): Promise<Sample[]> {
+  private async readGroup(
+    device: PolledDevice,
+    group: PollGroup,
+    ts: number,
+    mode: 'poll' | 'once',
+  ): Promise<Sample[]> {
     const out: Sample[] = [];
     const unit = device.config.unitId;
+    const origin = this.origin(device);
     let good = 0;
     for (const req of group.requests) {
-      const what = `read ${req.table === 'coil' ? 'coils' : req.table === 'discrete' ? 'discrete inputs' : `${req.table} registers`} ${req.address}..${req.address + req.count - 1} (${modiconRange(req.table, req.address, req.count)})`;
       try {
-        const res = await this.request<{ data: readonly (number | boolean)[] }>(device, (c, cb) => {
-          if (req.table === 'holding') c.writeFC3(unit, req.address, req.count, cb);
-          else if (req.table === 'input') c.writeFC4(unit, req.address, req.count, cb);
-          else if (req.table === 'coil') c.writeFC1(unit, req.address, req.count, cb as never);
-          else c.writeFC2(unit, req.address, req.count, cb as never);
-        });
-        const received = this.now();
-        const data = res.data as readonly number[];
-        const tags = req.tags;
-        // The hot path of polling: one typed sample per tag, no intermediate arrays.
-        for (let i = 0; i < tags.length; i++) {
-          const { tag, offset } = tags[i];
-          if (tag.decodeText) {
-            good++;
-            out.push({
-              source: this.name,
-              asset: device.config.asset,
-              channel: tag.channel,
-              ts,
-              received,
-              value: Number.NaN,
-              quality: 'good',
-              unit: tag.unit,
-              text: tag.decodeText(data, offset),
-            });
-            continue;
-          }
-          const value = tag.decode(data, offset) * tag.scale + tag.offset;
-          const ok = value - value === 0; // finite
-          if (ok) good++;
-          out.push({
-            source: this.name,
-            asset: device.config.asset,
-            channel: tag.channel,
-            ts,
-            received,
-            value,
-            quality: ok ? 'good' : 'bad',
-            unit: tag.unit,
-          });
-        }
-        if (device.failures.count > 0) this.onDeviceRecovered(device);
-        else if (!device.answered) this.setDeviceUp(device, 1);
-        device.answered = true;
+        const res = await this.connection.request<{ data: readonly (number | boolean)[] }>(
+          device.config.timeoutMs,
+          (c, cb) => {
+            if (req.table === 'holding') c.writeFC3(unit, req.address, req.count, cb);
+            else if (req.table === 'input') c.writeFC4(unit, req.address, req.count, cb);
+            else if (req.table === 'coil') c.writeFC1(unit, req.address, req.count, cb as never);
+            else c.writeFC2(unit, req.address, req.count, cb as never);
+          },
+        );
+        good += responseSamples(origin, req, res.data as readonly number[], ts, this.now(), out);
+        device.onAnswer();
       } catch (err) {
-        const error = describeModbusError(device.label, what, err);
+        const error = describeModbusError(device.label, readName(req.table, req.address, req.count), err);
         const reason = mode === 'once' ? error.message : undefined;
-        if (mode === 'poll') this.onDeviceFailure(device, error.message, error.code);
-        for (const s of this.badSamples(
-          device,
+        if (mode === 'poll') device.onFailure(error.message, error.code);
+        for (const s of badSamples(
+          origin,
           req.tags.map((t) => t.tag),
           ts,
           reason,
@@ -489,11 +252,11 @@ export class ModbusSource implements Source {
           error.code === 'DEVICE_UNREACHABLE' ||
           (error.code === 'DEVICE_TIMEOUT' && this.devices.every((d) => d.failures.count > 0))
         )
-          await this.close();
+          await this.connection.close();
         if (error.code !== 'DEVICE_EXCEPTION') {
           const done = new Set(out.map((s) => s.channel));
-          for (const s of this.badSamples(
-            device,
+          for (const s of badSamples(
+            origin,
             group.tags.filter((t) => !done.has(t.channel)),
             ts,
             reason,
@@ -508,49 +271,7 @@ export class ModbusSource implements Source {
     return out;
   }
 
-  private badSamples(device: Device, tags: readonly Tag[], ts: number, reason?: string): Sample[] {
-    return tags.map((t) => ({
-      source: this.name,
-      asset: device.config.asset,
-      channel: t.channel,
-      ts,
-      value: Number.NaN,
-      quality: 'bad' as const,
-      unit: t.unit,
-      ...(reason !== undefined ? { reason } : {}),
-    }));
-  }
-
-  /** Logs a device failure once per distinct message, counts every one, and backs the device off. */
-  private onDeviceFailure(device: Device, message: string, kind: string): void {
-    const fresh = device.failures.fail(message);
-    this.deps.metrics.sourceErrors.inc({ source: this.name, kind });
-    this.setDeviceUp(device, 0);
-    if (fresh)
-      this.deps.logger.warn(
-        { source: this.name, unit: device.config.unitId, failures: device.failures.count },
-        message,
-      );
-    if (kind !== 'DEVICE_EXCEPTION') device.nextAttemptAt = this.now() + device.failures.delayMs();
-  }
-
-  private onDeviceRecovered(device: Device): void {
-    this.deps.logger.info(
-      { source: this.name, unit: device.config.unitId, after_failures: device.failures.end() },
-      `${device.label}: answers again`,
-    );
-    device.nextAttemptAt = 0;
-    this.setDeviceUp(device, 1);
-  }
-
-  private setDeviceUp(device: Device, up: 0 | 1): void {
-    this.deps.metrics.deviceUp.set({ source: this.name, unit: String(device.config.unitId) }, up);
-  }
-
-  private onConnectFailure(message: string): void {
-    const fresh = this.connectFailures.fail(message);
-    this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'connect' });
-    if (fresh) this.deps.logger.warn({ source: this.name, failures: this.connectFailures.count }, message);
-    this.nextConnectAt = this.now() + this.connectFailures.delayMs();
+  private origin(device: PolledDevice): SampleOrigin {
+    return { source: this.name, asset: device.config.asset };
   }
 }

@@ -1,0 +1,143 @@
+/**
+ * The one connection of a Modbus source (TCP, RTU over a serial line, or RTU over TCP), shared by its devices: it
+ * opens and drops the modbus-serial client, backs off after a failed connect (each distinct failure logged once), and
+ * sends requests. Over TCP the devices' requests run concurrently on the shared socket (each request names its unit);
+ * on a serial line, or RTU over TCP to a serial gateway, one request is on the line at a time.
+ */
+import ModbusSerial from 'modbus-serial';
+import { FailureStreak } from '../../core/backoff.js';
+import type { Logger } from '../../telemetry/logger.js';
+import type { GatewayMetrics } from '../../telemetry/metrics.js';
+import type { ModbusSourceConfig } from './schema.js';
+
+/** modbus-serial is CommonJS; its `default` export is the client class itself. */
+const ModbusClient = ModbusSerial.default;
+export type ModbusClient = InstanceType<typeof ModbusClient>;
+
+/** The backoff of a failed connect, and of a device that stopped answering. */
+export const BACKOFF_MIN_MS = 500;
+export const BACKOFF_MAX_MS = 30_000;
+
+export interface ModbusConnectionDeps {
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly now: () => number;
+  readonly random: () => number;
+}
+
+/** Where a connection goes, in messages: "10.0.0.5:502", "10.0.0.6:4001 RTU", "/dev/ttyUSB0 19200 8E1". */
+export function connectionWhere(config: ModbusSourceConfig): string {
+  return config.type === 'modbus_rtu'
+    ? `${config.path} ${config.baud_rate} ${config.data_bits}${config.parity[0].toUpperCase()}${config.stop_bits}`
+    : `${config.host}:${config.port}${config.type === 'modbus_rtu_tcp' ? ' RTU' : ''}`;
+}
+
+export class ModbusConnection {
+  readonly where: string;
+  /** The connection in messages: "device plc (10.0.0.5:502, unit 1)" or "(..., units 1, 2)". */
+  readonly label: string;
+  private readonly name: string;
+  private readonly oneAtATime: boolean;
+  private client: ModbusClient | undefined;
+  private connecting: Promise<void> | undefined;
+  private readonly failures: FailureStreak;
+  private nextConnectAt = 0;
+  private line: Promise<unknown> = Promise.resolve();
+  private connectionCount = 0;
+  private connectAttempts = 0;
+
+  /** @param units the unit ids of its devices, the first one the client's default */
+  constructor(
+    private readonly config: ModbusSourceConfig,
+    private readonly units: readonly number[],
+    private readonly deps: ModbusConnectionDeps,
+  ) {
+    this.name = config.name;
+    this.where = connectionWhere(config);
+    this.label = `device ${config.name} (${this.where}, unit${units.length > 1 ? 's' : ''} ${units.join(', ')})`;
+    this.oneAtATime = config.type !== 'modbus_tcp';
+    this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
+  }
+
+  /** How many times the connection was made. */
+  get connections(): number {
+    return this.connectionCount;
+  }
+
+  get connected(): boolean {
+    return this.client?.isOpen ?? false;
+  }
+
+  /** Whether a connect failed and its backoff has not run out at `ts`. */
+  backingOff(ts: number): boolean {
+    return ts < this.nextConnectAt;
+  }
+
+  /** Connects for a poll: one connect for every device that asks while it runs. */
+  connectShared(): Promise<void> {
+    return (this.connecting ??= this.connect().finally(() => (this.connecting = undefined)));
+  }
+
+  async connect(): Promise<void> {
+    await this.close();
+    const client = new ModbusClient();
+    // The first attempt is a connect; every later one (after a refused or dropped connection) a reconnect.
+    if (this.connectAttempts++ > 0) this.deps.metrics.sourceReconnects.inc({ source: this.name });
+    const c = this.config;
+    if (c.type === 'modbus_tcp') await client.connectTCP(c.host, { port: c.port });
+    else if (c.type === 'modbus_rtu_tcp') await client.connectTcpRTUBuffered(c.host, { port: c.port });
+    else
+      await client.connectRTUBuffered(c.path, {
+        baudRate: c.baud_rate,
+        parity: c.parity,
+        dataBits: c.data_bits,
+        stopBits: c.stop_bits,
+      });
+    client.setID(this.units[0]);
+    this.client = client;
+    this.connectionCount++;
+    this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
+    const failures = this.failures.end();
+    if (failures > 0)
+      this.deps.logger.info({ source: this.name, after_failures: failures }, `${this.label}: connected again`);
+  }
+
+  /** Counts a failed connect, logs it once per distinct message, and backs off. */
+  onConnectFailure(message: string): void {
+    const fresh = this.failures.fail(message);
+    this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'connect' });
+    if (fresh) this.deps.logger.warn({ source: this.name, failures: this.failures.count }, message);
+    this.nextConnectAt = this.deps.now() + this.failures.delayMs();
+  }
+
+  /**
+   * Drops the connection. destroy(), not close(): a close waits for the device to end its side,
+   * and a device that has stopped answering never does (regression: a silent PLC hung the poll
+   * loop for good).
+   */
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.deps.metrics.sourceConnected.set({ source: this.name }, 0);
+    if (!client?.isOpen) return;
+    // A serial port is closed (which releases its lock); a socket is destroyed.
+    if (this.config.type === 'modbus_rtu') await new Promise<void>((resolve) => client.close(() => resolve()));
+    else await new Promise<void>((resolve) => client.destroy(() => resolve()));
+  }
+
+  /** One request on the line (one at a time on serial lines), with the device's timeout. */
+  request<T>(timeoutMs: number, send: (client: ModbusClient, cb: (err: unknown, res: T) => void) => void): Promise<T> {
+    const run = () =>
+      new Promise<T>((resolve, reject) => {
+        const client = this.client;
+        if (!client?.isOpen) return reject(Object.assign(new Error('Port Not Open'), { code: 'ECONNRESET' }));
+        // The timeout is read when the request is sent (synchronously), so per-device values do not race.
+        client.setTimeout(timeoutMs);
+        send(client, (err, res) => (err ? reject(err) : resolve(res)));
+      });
+    if (!this.oneAtATime) return run();
+    const done = this.line.then(run, run);
+    this.line = done.catch(() => undefined);
+    return done;
+  }
+}

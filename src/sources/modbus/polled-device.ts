@@ -1,0 +1,85 @@
+/**
+ * One unit id on a Modbus connection as the source polls it: its poll groups, its own queue (a device's polls and
+ * writes run one at a time), and its health: a failure is counted every time and logged once per distinct message,
+ * backs the device off (its tags then come back bad without waiting on the line), and sets linewatch_device_up to 0;
+ * the first answer after failures is logged and ends the backoff.
+ */
+import { FailureStreak } from '../../core/backoff.js';
+import type { Logger } from '../../telemetry/logger.js';
+import type { GatewayMetrics } from '../../telemetry/metrics.js';
+import type { ModbusDeviceConfig } from './devices.js';
+import { BACKOFF_MAX_MS, BACKOFF_MIN_MS } from './modbus-connection.js';
+import { pollGroups, type PollGroup } from './poll-groups.js';
+
+export interface PolledDeviceDeps {
+  /** The source's name. */
+  readonly source: string;
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly now: () => number;
+  readonly random: () => number;
+}
+
+export class PolledDevice {
+  readonly groups: PollGroup[];
+  /** The device in messages: "device plc (10.0.0.5:502, unit 3)". */
+  readonly label: string;
+  readonly failures: FailureStreak;
+  /** Until when the device is backed off (ms). */
+  nextAttemptAt = 0;
+  queuedWrites = 0;
+  /** Whether a read has been answered yet: linewatch_device_up is set to 1 at the first. */
+  private answered = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** @param where the connection in messages: "10.0.0.5:502", "/dev/ttyUSB0 19200 8E1" */
+  constructor(
+    readonly config: ModbusDeviceConfig,
+    where: string,
+    private readonly deps: PolledDeviceDeps,
+  ) {
+    this.label = `device ${deps.source} (${where}, unit ${config.unitId})`;
+    this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
+    this.groups = pollGroups(config);
+  }
+
+  /** Runs `fn` after every poll or write queued before it on this device. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A read of this device was answered. */
+  onAnswer(): void {
+    if (this.failures.count > 0) this.onRecovered();
+    else if (!this.answered) this.setUp(1);
+    this.answered = true;
+  }
+
+  /** Logs a device failure once per distinct message, counts every one, and backs the device off. */
+  onFailure(message: string, kind: string): void {
+    const fresh = this.failures.fail(message);
+    this.deps.metrics.sourceErrors.inc({ source: this.deps.source, kind });
+    this.setUp(0);
+    if (fresh)
+      this.deps.logger.warn(
+        { source: this.deps.source, unit: this.config.unitId, failures: this.failures.count },
+        message,
+      );
+    if (kind !== 'DEVICE_EXCEPTION') this.nextAttemptAt = this.deps.now() + this.failures.delayMs();
+  }
+
+  private onRecovered(): void {
+    this.deps.logger.info(
+      { source: this.deps.source, unit: this.config.unitId, after_failures: this.failures.end() },
+      `${this.label}: answers again`,
+    );
+    this.nextAttemptAt = 0;
+    this.setUp(1);
+  }
+
+  private setUp(up: 0 | 1): void {
+    this.deps.metrics.deviceUp.set({ source: this.deps.source, unit: String(this.config.unitId) }, up);
+  }
+}
