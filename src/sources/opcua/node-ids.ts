@@ -1,0 +1,91 @@
+/**
+ * The configured nodes of an OPC UA source on one server: node ids that name their namespace by URI, and browse
+ * paths, resolved with the server's namespace array (pure, but for the one translate call); a node that cannot be
+ * resolved is named by its configuration path, node id or browse path, and channel.
+ */
+import type { OpcuaConnection } from './client-adapter.js';
+import type { OpcuaSourceConfig } from './schema.js';
+
+const STANDARD_ELEMENTS = new Set(['Objects', 'Types', 'Views', 'Server']);
+
+/**
+ * A browse path in the text form node-opcua resolves ("/Objects/2:Plant/2:Pump1/2:flow"):
+ * elements that name no namespace index take `namespaceUri`'s index on this server (the standard
+ * folders stay in namespace 0).
+ */
+export function browsePathText(path: string, namespaceUri: string | undefined, namespaces: readonly string[]): string {
+  let index: number | undefined;
+  if (namespaceUri !== undefined) {
+    index = namespaces.indexOf(namespaceUri);
+    if (index < 0)
+      throw new Error(
+        `namespace "${namespaceUri}" of browse path ${path} is not on the server (it has: ${namespaces.join(', ')})`,
+      );
+  }
+  return path
+    .split('/')
+    .slice(1)
+    .map((element) =>
+      /^\d+:/.test(element) || index === undefined || STANDARD_ELEMENTS.has(element)
+        ? `/${element}`
+        : `/${index}:${element}`,
+    )
+    .join('');
+}
+
+/** Turns `nsu=<uri>;...` into `ns=<index>;...` with the server's namespace array. */
+export function resolveNodeId(nodeId: string, namespaces: readonly string[]): string {
+  const m = /^nsu=([^;]+);(.*)$/.exec(nodeId);
+  if (!m) return nodeId;
+  const index = namespaces.indexOf(m[1]);
+  if (index < 0)
+    throw new Error(`namespace "${m[1]}" of node ${nodeId} is not on the server (it has: ${namespaces.join(', ')})`);
+  return `ns=${index};${m[2]}`;
+}
+
+/**
+ * How configured node `index` is named in messages: its configuration path, node id or browse path, and channel
+ * ("sources[0].nodes[4].node_id ns=2;s=Pump1.presure (channel pressure)"); `where` is the source's path, if known.
+ */
+export function nodeLabel(nodes: OpcuaSourceConfig['nodes'], index: number, where: string | undefined): string {
+  const n = nodes[index];
+  const key = n.node_id !== undefined ? 'node_id' : 'browse_path';
+  const at = `${where !== undefined ? `${where}.` : ''}nodes[${index}].${key}`;
+  return `${at} ${n.node_id ?? n.browse_path} (channel ${n.channel})`;
+}
+
+/** A configured node on this server: its node id, or why it has none (naming the node). */
+export type ResolvedNode = { nodeId?: string; error?: string };
+
+/** Node ids for the configured nodes on this connection (namespace URIs and browse paths resolved), or why not. */
+export async function resolveNodes(
+  connection: OpcuaConnection,
+  nodes: OpcuaSourceConfig['nodes'],
+  label: (index: number) => string,
+): Promise<ResolvedNode[]> {
+  const namespaces = await connection.readNamespaceArray();
+  const out: ResolvedNode[] = nodes.map(() => ({}));
+  const paths: { index: number; text: string }[] = [];
+  nodes.forEach((n, i) => {
+    try {
+      if (n.node_id !== undefined) out[i] = { nodeId: resolveNodeId(n.node_id, namespaces) };
+      else paths.push({ index: i, text: browsePathText(n.browse_path!, n.browse_namespace, namespaces) });
+    } catch (err) {
+      out[i] = { error: `${label(i)}: ${(err as Error).message}` };
+    }
+  });
+  const translated = await connection.translate(paths.map((p) => p.text));
+  translated.forEach((t, k) => {
+    const { index, text } = paths[k];
+    if ('nodeId' in t) {
+      out[index] = { nodeId: t.nodeId };
+      return;
+    }
+    const why =
+      t.error === 'BadNoMatch'
+        ? `: no such node at ${text}; check the element names and browse_namespace`
+        : ` (at ${text})`;
+    out[index] = { error: `${label(index)}: ${t.error}${why}` };
+  });
+  return out;
+}

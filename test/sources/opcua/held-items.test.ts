@@ -1,0 +1,77 @@
+/** Held OPC UA items, pure: what a publish response's batch carries again, and with which stamp. */
+import { describe, expect, it } from 'vitest';
+import type { Sample } from '../../../src/core/types.js';
+import { HeldItems } from '../../../src/sources/opcua/held-items.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+const sample = (channel: string, ts: number, value = 1): Sample => ({
+  source: 'ua',
+  asset: 'a',
+  channel,
+  ts,
+  received: ts,
+  value,
+  quality: 'good',
+});
+
+/** Two items sampled every 100 ms and 0 ms, a keep-alive period of 200 ms. */
+function items(): HeldItems {
+  const held = new HeldItems();
+  held.reset([100, 0], 200);
+  return held;
+}
+
+const heldAt = (held: HeldItems, publishTs: number, now = publishTs) => {
+  const batch: Sample[] = [];
+  held.hold(batch, publishTs, now);
+  return batch;
+};
+
+describe('HeldItems', () => {
+  it('holds nothing before a keep-alive period has passed since an item was sent', () => {
+    const held = items();
+    held.noted(0, sample('x', T0), T0);
+    expect(heldAt(held, T0 + 199)).toEqual([]);
+  });
+
+  it("holds an item's last notification once a keep-alive period, on its own clock, a sampling interval behind", () => {
+    const held = items();
+    // The device's clock runs a minute ahead of the server's publish times.
+    held.noted(0, sample('x', T0 + 60_000, 7), T0);
+    const [first] = heldAt(held, T0 + 300, T0 + 305);
+    expect(first).toEqual({ ...sample('x', T0 + 60_000 + 300 - 100, 7), received: T0 + 305 });
+    // Sent at T0 + 300: the next hold is due a keep-alive period later, still moved on from its notification.
+    expect(heldAt(held, T0 + 400)).toEqual([]);
+    expect(heldAt(held, T0 + 500).map((s) => s.ts)).toEqual([T0 + 60_000 + 500 - 100]);
+  });
+
+  it('never stamps a held value before the notification it repeats', () => {
+    const held = items();
+    held.noted(0, sample('x', T0), T0);
+    // A publish only 50 ms later, with a keep-alive of 0 (a server granting the least): less than the sampling
+    // interval has passed, so the stamp stays the notification's.
+    held.keepAlive(0);
+    expect(heldAt(held, T0 + 50).map((s) => s.ts)).toEqual([T0]);
+  });
+
+  it('holds only items that were noted, and a bad one bad', () => {
+    const held = items();
+    held.noted(1, { ...sample('y', T0), value: Number.NaN, quality: 'bad' }, T0);
+    expect(heldAt(held, T0 + 200).map((s) => [s.channel, s.quality])).toEqual([['y', 'bad']]);
+  });
+
+  it('goes by the keep-alive period the server granted', () => {
+    const held = items();
+    held.keepAlive(1000);
+    held.noted(0, sample('x', T0), T0);
+    expect(heldAt(held, T0 + 999)).toEqual([]);
+    expect(heldAt(held, T0 + 1000)).toHaveLength(1);
+  });
+
+  it('a new subscription holds nothing of the last one', () => {
+    const held = items();
+    held.noted(0, sample('x', T0), T0);
+    held.reset([100, 0], 200);
+    expect(heldAt(held, T0 + 1000)).toEqual([]);
+  });
+});
