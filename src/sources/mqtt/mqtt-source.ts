@@ -5,7 +5,8 @@
  * Hostile input never stops it: a message over `max_payload_bytes`, not JSON, or with a tag's
  * value or timestamp unreadable gives those tags `bad` samples (NaN, with the reason), as a
  * failed read does in the other sources; it is counted in linewatch_source_errors_total (kind
- * too_large, not_json or bad_value) and logged at most once a minute with how many went unlogged.
+ * too_large, not_json or bad_value) and logged at most once a minute with how many went unlogged
+ * (message-samples.ts). A packet larger than the bound of protocol-options.ts is not read at all.
  * Samples already delivered are never touched. A tag published on change (`hold_ms`) keeps its last value fresh
  * while the source is connected, for up to its hold_ms (held-values.ts).
  *
@@ -20,30 +21,24 @@
  * left alone.
  */
 import { randomBytes } from 'node:crypto';
-import type { IClientOptions, MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { FailureStreak, pause } from '../../core/backoff.js';
 import type { SampleHandler, Source } from '../../core/components.js';
 import { ConnectionFlaps, FLAP_RULE } from '../../core/connection-flaps.js';
 import { brokerErrorText, connectMqtt, flappingText } from '../../core/mqtt-connection.js';
-import { refusedPacketText, type RefusedPacket } from '../../core/mqtt-packet-bound.js';
+import type { RefusedPacket } from '../../core/mqtt-packet-bound.js';
 import type { Sample } from '../../core/types.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { HeldValues } from './held-values.js';
-import {
-  decodeMessage,
-  refusedMessage,
-  type DecodedMessage,
-  type MessageProblem,
-  type TagPaths,
-  type TagReading,
-} from './payload.js';
+import { MessageSamples, type TagSample } from './message-samples.js';
+import { maxPacketBytes, protocolHint, protocolOptions } from './protocol-options.js';
 import type { MqttSourceConfig } from './schema.js';
+
+export { maxPacketBytes } from './protocol-options.js';
 
 const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 15_000;
-/** Bad messages are logged at most this often (every one is counted). */
-const BAD_MESSAGE_LOG_MS = 60_000;
 
 export interface MqttSourceDeps {
   readonly logger: Logger;
@@ -53,8 +48,7 @@ export interface MqttSourceDeps {
 }
 
 /** A message's samples, made when `decode` is called with when it was received; `retained` the broker's copy. */
-type MessageHandler = (decode: (received: number) => Reading[], retained: boolean) => void;
-type Reading = { tag: number; sample: Sample };
+type MessageHandler = (decode: (received: number) => TagSample[], retained: boolean) => void;
 
 /** Ends a client at once (no wait for anything in flight). */
 async function end(client: MqttClient | undefined): Promise<void> {
@@ -64,7 +58,7 @@ async function end(client: MqttClient | undefined): Promise<void> {
 export class MqttSource implements Source {
   readonly name: string;
   private readonly label: string;
-  private readonly tags: readonly TagPaths[];
+  private readonly messages: MessageSamples;
   private readonly filters: readonly string[];
   private readonly defaultClientId: string;
   private readonly failures: FailureStreak;
@@ -73,8 +67,6 @@ export class MqttSource implements Source {
   private client: MqttClient | undefined;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
-  private lastBadLogAt = Number.NEGATIVE_INFINITY;
-  private badUnlogged = 0;
   /** Connections the broker closed soon after they opened: with a client_id only (a random id is nobody else's). */
   private readonly flaps: ConnectionFlaps | undefined;
   /** Said to be taken over, until a connection holds for FLAP_RULE.shortMs. */
@@ -90,11 +82,7 @@ export class MqttSource implements Source {
   ) {
     this.name = config.name;
     this.label = `mqtt ${config.name} (${config.url})`;
-    this.tags = config.tags.map((t) => ({
-      topic: t.topic,
-      field: t.field?.split('.'),
-      timestampField: t.timestamp_field?.split('.'),
-    }));
+    this.messages = new MessageSamples(config, this.label, { ...deps, now: () => this.now() });
     this.filters = [...new Set(config.tags.map((t) => t.topic))];
     this.defaultClientId = `linewatch-source-${config.name}-${randomBytes(4).toString('hex')}`;
     this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
@@ -202,7 +190,7 @@ export class MqttSource implements Source {
     // An 'error' without a listener would throw; connected$() reports the ones that matter.
     client.on('error', () => undefined);
     client.on('message', (topic, payload, packet) =>
-      onMessage((received) => this.samples(topic, payload, received), packet.retain === true),
+      onMessage((received) => this.messages.of(topic, payload, received), packet.retain === true),
     );
     return client;
   }
@@ -309,67 +297,10 @@ export class MqttSource implements Source {
       this.deps.logger.warn({ source: this.name, failures: this.failures.count }, `${message}; connecting again`);
   }
 
-  /**
-   * A packet over maxPacketBytes, its connection closed before it was read (the connection is then lost as any): a
-   * message gives the tags its topic feeds bad samples, as one over max_payload_bytes does; counted and logged alike.
-   */
+  /** A packet over maxPacketBytes (message-samples.ts): its tags' bad samples go the way of a message's. */
   private refused(packet: RefusedPacket, onMessage: MessageHandler): void {
-    const problem = `${refusedPacketText(packet)} is over the ${maxPacketBytes(this.config)} bytes a packet may take (max_payload_bytes and the longest topic): not read, the connection closed`;
-    if (packet.topic === undefined) this.onBadMessage('too_large', problem);
-    else
-      onMessage(
-        (received) => this.counted(refusedMessage(packet.topic!, this.tags, received, 'too_large', problem), received),
-        false,
-      );
-  }
-
-  /**
-   * A message's samples with their tags' places (none when it is for no tag), counted; a bad
-   * message counted and logged now and then.
-   */
-  private samples(topic: string, payload: Buffer, received = this.now()): Reading[] {
-    return this.counted(decodeMessage(topic, payload, this.tags, received, this.config.max_payload_bytes), received);
-  }
-
-  private counted(decoded: DecodedMessage, received: number): Reading[] {
-    if (decoded.kind) this.onBadMessage(decoded.kind, decoded.problem ?? 'a bad message');
-    const out = decoded.readings.map((r) => ({ tag: r.tag, sample: this.sample(r, received) }));
-    let good = 0;
-    for (const { sample } of out) if (sample.quality === 'good') good++;
-    if (good > 0) this.deps.metrics.samples.inc({ source: this.name, quality: 'good' }, good);
-    if (out.length > good) this.deps.metrics.samples.inc({ source: this.name, quality: 'bad' }, out.length - good);
-    return out;
-  }
-
-  private sample(r: TagReading, received: number): Sample {
-    const tag = this.config.tags[r.tag];
-    return {
-      source: this.name,
-      asset: this.config.asset,
-      channel: tag.channel,
-      ts: r.ts,
-      received,
-      value: r.value,
-      quality: r.problem === undefined ? 'good' : 'bad',
-      ...(tag.unit !== undefined ? { unit: tag.unit } : {}),
-      ...(r.problem !== undefined ? { reason: `${this.label}: ${r.problem}` } : {}),
-    };
-  }
-
-  private onBadMessage(kind: MessageProblem, problem: string): void {
-    this.deps.metrics.sourceErrors.inc({ source: this.name, kind });
-    const now = this.now();
-    if (now - this.lastBadLogAt < BAD_MESSAGE_LOG_MS) {
-      this.badUnlogged++;
-      return;
-    }
-    const unlogged = this.badUnlogged;
-    this.lastBadLogAt = now;
-    this.badUnlogged = 0;
-    this.deps.logger.warn(
-      { source: this.name, kind, unlogged },
-      `${this.label}: bad message: ${problem}; its tags' samples are bad${unlogged > 0 ? ` (and ${unlogged} more bad messages since the last of these lines, logged at most once a minute)` : ''}`,
-    );
+    const decode = this.messages.ofRefused(packet);
+    if (decode) onMessage(decode, false);
   }
 
   /**
@@ -401,19 +332,7 @@ export class MqttSource implements Source {
       await end(client);
     }
     const now = this.now();
-    return this.config.tags.map(
-      (tag, i) =>
-        latest.get(i) ?? {
-          source: this.name,
-          asset: this.config.asset,
-          channel: tag.channel,
-          ts: now,
-          value: Number.NaN,
-          quality: 'bad',
-          ...(tag.unit !== undefined ? { unit: tag.unit } : {}),
-          reason: `${this.label}: no message on ${tag.topic} within ${waitMs} ms`,
-        },
-    );
+    return this.config.tags.map((_, i) => latest.get(i) ?? this.messages.missing(i, now, waitMs));
   }
 
   async stop(): Promise<void> {
@@ -424,42 +343,4 @@ export class MqttSource implements Source {
     await this.loop;
     this.isConnected = false;
   }
-}
-
-/**
- * The largest packet this client takes: a message's max_payload_bytes and the longest topic MQTT allows, with room for
- * the headers. A larger one closes the connection before it is read whole, whatever the MQTT version (the client's
- * incoming bound), so a publisher or broker cannot make the gateway read hundreds of MB before refusing it; a message
- * a little over max_payload_bytes still arrives and is refused and counted here.
- */
-export function maxPacketBytes(config: MqttSourceConfig): number {
-  return config.max_payload_bytes + LONGEST_TOPIC_BYTES + HEADER_BYTES;
-}
-
-/**
- * The MQTT version's options. With MQTT 5 the broker is told the largest packet this client takes (maxPacketBytes)
- * and drops a larger one unsent, so the connection stays. A persistent session is kept until the broker's own limit
- * (MQTT 5 ends a session at the disconnect unless told otherwise; 3.1.1 keeps it).
- */
-function protocolOptions(config: MqttSourceConfig, clean: boolean): Partial<IClientOptions> {
-  if (config.protocol_version === 4) return { protocolVersion: 4 };
-  return {
-    protocolVersion: 5,
-    properties: {
-      maximumPacketSize: maxPacketBytes(config),
-      ...(clean ? {} : { sessionExpiryInterval: SESSION_KEPT_S }),
-    },
-  };
-}
-
-/** MQTT's longest topic (a 16-bit length), and room for a publish packet's fixed header, id and properties. */
-const LONGEST_TOPIC_BYTES = 65_535;
-const HEADER_BYTES = 1024;
-/** 0xFFFFFFFF: the session does not expire (as 3.1.1 keeps it). */
-const SESSION_KEPT_S = 0xffffffff;
-
-/** Where a broker refuses MQTT 5: how to connect with 3.1.1. */
-function protocolHint(err: Error, config: MqttSourceConfig): string {
-  if (config.protocol_version === 4 || !/protocol version/i.test(err.message)) return '';
-  return ' (the broker does not speak MQTT 5: set protocol_version: 4)';
 }
