@@ -45,6 +45,8 @@ export class ModbusConnection {
   private line: Promise<unknown> = Promise.resolve();
   private connectionCount = 0;
   private connectAttempts = 0;
+  /** How many times end() was called: a connect that sees it change on its way drops what it opened. */
+  private ends = 0;
 
   /** @param units the unit ids of its devices, the first one the client's default */
   constructor(
@@ -73,13 +75,18 @@ export class ModbusConnection {
     return ts < this.nextConnectAt;
   }
 
-  /** Connects for a poll: one connect for every device that asks while it runs. */
-  connectShared(): Promise<void> {
-    return (this.connecting ??= this.connect().finally(() => (this.connecting = undefined)));
+  /**
+   * Connects (again): one connect for every poll, write or read that asks while it runs. Rejects when it fails, or
+   * when end() was called on its way (a stop): what it opened is then closed, not kept (regression: a stop during
+   * the first connect left the PLC's socket open for good).
+   */
+  connect(): Promise<void> {
+    return (this.connecting ??= this.open().finally(() => (this.connecting = undefined)));
   }
 
-  async connect(): Promise<void> {
+  private async open(): Promise<void> {
     await this.close();
+    const ends = this.ends;
     const client = new ModbusClient();
     // The first attempt is a connect; every later one (after a refused or dropped connection) a reconnect.
     if (this.connectAttempts++ > 0) this.deps.metrics.sourceReconnects.inc({ source: this.name });
@@ -93,6 +100,10 @@ export class ModbusConnection {
         dataBits: c.data_bits,
         stopBits: c.stop_bits,
       });
+    if (this.ends !== ends) {
+      await this.drop(client);
+      throw Object.assign(new Error('closed while connecting'), { code: 'ECONNABORTED' });
+    }
     client.setID(this.units[0]);
     this.client = client;
     this.connectionCount++;
@@ -119,7 +130,17 @@ export class ModbusConnection {
     const client = this.client;
     this.client = undefined;
     this.deps.metrics.sourceConnected.set({ source: this.name }, 0);
-    if (!client?.isOpen) return;
+    if (client) await this.drop(client);
+  }
+
+  /** Closes the connection, and one on its way as soon as it is made (the source stops). */
+  end(): Promise<void> {
+    this.ends++;
+    return this.close();
+  }
+
+  private async drop(client: ModbusClient): Promise<void> {
+    if (!client.isOpen) return;
     // A serial port is closed (which releases its lock); a socket is destroyed.
     if (this.config.type === 'modbus_rtu') await new Promise<void>((resolve) => client.close(() => resolve()));
     else await new Promise<void>((resolve) => client.destroy(() => resolve()));

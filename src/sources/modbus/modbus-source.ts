@@ -139,7 +139,7 @@ export class ModbusSource implements Source {
     this.running = false;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    await this.connection.close();
+    await this.connection.end();
   }
 
   /**
@@ -197,8 +197,10 @@ export class ModbusSource implements Source {
     if (!this.connected) {
       if (this.connection.backingOff(ts)) return badSamples(this.origin(device), group.tags, ts);
       try {
-        await this.connection.connectShared();
+        await this.connection.connect();
       } catch (err) {
+        // Stopped on the way: nothing to say, and nothing will be delivered.
+        if (!this.running) return [];
         this.connection.onConnectFailure(describeModbusError(this.connection.label, 'connect', err).message);
         return badSamples(this.origin(device), group.tags, ts);
       }
