@@ -17,6 +17,8 @@ export interface TcpProxy {
   /** Resolves once `n` connections were accepted. */
   accepted(n: number): Promise<void>;
   close(): Promise<void>;
+  /** Emits 'accepted' as each connection is accepted, and 'connection' with each client's socket as it is forwarded: a test can see a client close it. */
+  readonly events: EventEmitter;
 }
 
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
@@ -52,6 +54,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     upstream.on('error', drop).on('close', drop);
     if (stalled) hold(link);
     else forward(link);
+    events.emit('connection', client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -60,6 +63,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     async accepted(n) {
       while (opened.length < n) await once(events, 'accepted');
     },
+    events,
     setUp(value) {
       up = value;
       if (!up) for (const s of sockets) s.destroy();

@@ -111,7 +111,8 @@ export class OpcuaSource implements Source {
         const connection = await connectOpcua(connectOptions(this.config));
         this.connection = connection;
         connection.onLost((reason) => this.rebuild(reason));
-        if (!this.running) break;
+        // Stopped while connecting: closed below as any connection (a `break` here left it open, its session alive).
+        if (!this.running) throw new Error('stopped while connecting');
         const resolved = await this.resolveNodes(connection);
         const nodes = this.config.nodes.map((n, i) => ({
           nodeId: resolved[i].nodeId ?? 'i=0',

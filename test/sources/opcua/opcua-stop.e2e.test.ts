@@ -1,0 +1,62 @@
+/**
+ * Regression: stop() while the source was still connecting (session not made yet) left that connection, its session
+ * and its secure channel open for good: the loop saw it was stopped and left without closing what it had just opened.
+ */
+import { once } from 'node:events';
+import { mkdtemp } from 'node:fs/promises';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { opcuaSourceSchema } from '../../../src/config/schema.js';
+import { LineSimulator } from '../../../src/sim/line-simulator.js';
+import { startSimOpcuaServer } from '../../../src/sim/opcua-server.js';
+import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
+import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
+import { startTcpProxy } from '../../helpers/tcp-proxy.js';
+
+describe('OPC UA source stop', () => {
+  it('closes a connection it was still making when it stopped', async () => {
+    const server = await startSimOpcuaServer(new LineSimulator({ seed: 3 }), {
+      port: 0,
+      pkiDir: await mkdtemp(join(tmpdir(), 'lw-ua-stop-server-')),
+    });
+    // Between the source and the server, to see the source's TCP connection open and close.
+    const proxy = await startTcpProxy(server.port);
+    try {
+      const metrics = new GatewayMetrics();
+      const source = new OpcuaSource(
+        opcuaSourceSchema.parse({
+          name: 'ua',
+          type: 'opcua',
+          endpoint: server.endpointUrl.replace(`:${server.port}/`, `:${proxy.port}/`),
+          asset: 'pump-1',
+          security_mode: 'None',
+          // The transport's idle timeout closes a forgotten socket after this long: longer than the test waits.
+          timeout_ms: 60_000,
+          pki_dir: await mkdtemp(join(tmpdir(), 'lw-ua-stop-client-')),
+          nodes: [{ channel: 'flow', node_id: 'nsu=urn:linewatch:sim;s=Pump1.flow' }],
+        }),
+        { logger: createLogger('silent'), metrics },
+      );
+      // Every TCP connection the source makes.
+      const clients: Socket[] = [];
+      proxy.events.on('connection', (socket: Socket) => clients.push(socket));
+      const accepted = once(proxy.events, 'connection');
+      await source.start(() => undefined);
+      // The first TCP connection is open; the OPC UA hello, secure channel and session are still to come.
+      await accepted;
+      await source.stop();
+      // stop() resolved: the loop has ended, so every connection it made is made.
+      expect(clients.length).toBeGreaterThan(0);
+      // actual: the last one stayed open (the test timed out here), its session kept alive.
+      await Promise.all(clients.map((c) => (c.destroyed ? undefined : once(c, 'close'))));
+      expect(source.connected).toBe(false);
+      expect(source.connections).toBe(0);
+    } finally {
+      await proxy.close();
+      await server.close();
+    }
+  });
+});
