@@ -91,15 +91,18 @@ export class ModbusConnection {
     // The first attempt is a connect; every later one (after a refused or dropped connection) a reconnect.
     if (this.connectAttempts++ > 0) this.deps.metrics.sourceReconnects.inc({ source: this.name });
     const c = this.config;
-    if (c.type === 'modbus_tcp') await client.connectTCP(c.host, { port: c.port });
-    else if (c.type === 'modbus_rtu_tcp') await client.connectTcpRTUBuffered(c.host, { port: c.port });
-    else
-      await client.connectRTUBuffered(c.path, {
-        baudRate: c.baud_rate,
-        parity: c.parity,
-        dataBits: c.data_bits,
-        stopBits: c.stop_bits,
-      });
+    const opening =
+      c.type === 'modbus_tcp'
+        ? client.connectTCP(c.host, { port: c.port })
+        : c.type === 'modbus_rtu_tcp'
+          ? client.connectTcpRTUBuffered(c.host, { port: c.port })
+          : client.connectRTUBuffered(c.path, {
+              baudRate: c.baud_rate,
+              parity: c.parity,
+              dataBits: c.data_bits,
+              stopBits: c.stop_bits,
+            });
+    await this.within(c.timeout_ms, opening, client);
     if (this.ends !== ends) {
       await this.drop(client);
       throw Object.assign(new Error('closed while connecting'), { code: 'ECONNABORTED' });
@@ -111,6 +114,29 @@ export class ModbusConnection {
     const failures = this.failures.end();
     if (failures > 0)
       this.deps.logger.info({ source: this.name, after_failures: failures }, `${this.label}: connected again`);
+  }
+
+  /**
+   * Waits for `opening` at most `timeoutMs`: a device whose network drops the connection attempt unanswered (a
+   * firewall, a route to nowhere) is otherwise waited on for the system's TCP timeout, about two minutes, with every
+   * device of the connection (and `run --once`) waiting on it. Rejects as that timeout would, sooner, and drops the
+   * attempt.
+   */
+  private async within(timeoutMs: number, opening: Promise<unknown>, client: ModbusClient): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // The attempt is given up: its outcome, if it ever comes, is nobody's.
+        opening.catch(() => undefined);
+        client.destroy(() => undefined);
+        reject(Object.assign(new Error(`connect ETIMEDOUT ${this.where}`), { code: 'ETIMEDOUT' }));
+      }, timeoutMs);
+    });
+    try {
+      await Promise.race([opening, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Counts a failed connect, logs it once per distinct message, and backs off. */

@@ -66,7 +66,11 @@ const modbusCommon = {
     .describe('The first device: `unit_id`, `asset`, `registers` (omit them when every device is under `devices`).'),
   asset: name.optional().describe("The asset the device's channels belong to."),
   poll_interval_ms: z.number().int().min(1).default(1000).describe('How often the device is polled.'),
-  timeout_ms: timeoutMs.default(1000).describe(TIMEOUT_TEXT),
+  timeout_ms: timeoutMs
+    .default(1000)
+    .describe(
+      `${TIMEOUT_TEXT} A connect without an answer in this time fails too (not after the system's two-minute TCP timeout).`,
+    ),
   max_gap_registers: maxGapRegisters.default(0).describe(MAX_GAP_TEXT),
   registers: z.array(registerSchema).default([]).describe('The tags read from the device.'),
   devices: z
