@@ -17,7 +17,10 @@ export interface TcpProxy {
   /** Resolves once `n` connections were accepted. */
   accepted(n: number): Promise<void>;
   close(): Promise<void>;
-  /** Emits 'accepted' as each connection is accepted, and 'connection' with each client's socket as it is forwarded: a test can see a client close it. */
+  /**
+   * Emits 'accepted' as each connection is accepted, and 'connection' with each client's socket as it is forwarded:
+   * a test can see a client close it.
+   */
   readonly events: EventEmitter;
 }
 
