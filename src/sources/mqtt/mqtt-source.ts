@@ -25,14 +25,14 @@ import type { MqttClient } from 'mqtt';
 import { FailureStreak, pause } from '../../core/backoff.js';
 import type { SampleHandler, Source } from '../../core/components.js';
 import { ConnectionFlaps, FLAP_RULE } from '../../core/connection-flaps.js';
-import { brokerErrorText, connectMqtt, flappingText } from '../../core/mqtt-connection.js';
+import { brokerErrorText, connectMqtt, flappingText, protocolVersionHint } from '../../core/mqtt-connection.js';
 import type { RefusedPacket } from '../../core/mqtt-packet-bound.js';
 import type { Sample } from '../../core/types.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { HeldValues } from './held-values.js';
 import { MessageSamples, type TagSample } from './message-samples.js';
-import { maxPacketBytes, protocolHint, protocolOptions } from './protocol-options.js';
+import { maxPacketBytes, protocolOptions } from './protocol-options.js';
 import type { MqttSourceConfig } from './schema.js';
 
 export { maxPacketBytes } from './protocol-options.js';
@@ -214,7 +214,7 @@ export class MqttSource implements Source {
         settle();
       };
       const onError = (err: Error) =>
-        settle(new Error(`${this.label}: ${brokerErrorText(err, this.config)}${protocolHint(err, this.config)}`));
+        settle(new Error(`${this.label}: ${brokerErrorText(err, this.config)}${protocolVersionHint(err, this.config.protocol_version, 'protocol_version')}`));
       const onClose = () =>
         settle(
           new Error(

@@ -22,23 +22,12 @@ export function maxPacketBytes(config: MqttSourceConfig): number {
 }
 
 /**
- * The MQTT version's options. With MQTT 5 the broker is told the largest packet this client takes (maxPacketBytes)
- * and drops a larger one unsent, so the connection stays. A persistent session is kept until the broker's own limit
- * (MQTT 5 ends a session at the disconnect unless told otherwise; 3.1.1 keeps it).
+ * The MQTT version's options. With MQTT 5 the broker is told the largest packet this client takes (the connection's
+ * incoming bound, maxPacketBytes: core/mqtt-connection.ts sets it) and drops a larger one unsent, so the connection
+ * stays. A persistent session is kept until the broker's own limit (MQTT 5 ends a session at the disconnect unless
+ * told otherwise; 3.1.1 keeps it).
  */
 export function protocolOptions(config: MqttSourceConfig, clean: boolean): Partial<IClientOptions> {
   if (config.protocol_version === 4) return { protocolVersion: 4 };
-  return {
-    protocolVersion: 5,
-    properties: {
-      maximumPacketSize: maxPacketBytes(config),
-      ...(clean ? {} : { sessionExpiryInterval: SESSION_KEPT_S }),
-    },
-  };
-}
-
-/** Where a broker refuses MQTT 5: how to connect with 3.1.1. */
-export function protocolHint(err: Error, config: MqttSourceConfig): string {
-  if (config.protocol_version === 4 || !/protocol version/i.test(err.message)) return '';
-  return ' (the broker does not speak MQTT 5: set protocol_version: 4)';
+  return { protocolVersion: 5, properties: clean ? {} : { sessionExpiryInterval: SESSION_KEPT_S } };
 }
