@@ -3,6 +3,9 @@
  * understands, "F false alarms per day" (a false alarm = one alarm episode, i.e. one rising edge, in normal operation),
  * or a per-window quantile. Pure functions, no I/O.
  *
+ * Its parts: the GPD tail in gpd-tail.ts, the extremal index and alarm episodes in exceedance-clusters.ts, the target
+ * in calibration-target.ts; calibrateAlarm here puts them together, and this module re-exports them.
+ *
  * Method: peaks over threshold with a Generalized Pareto (GPD) tail, as in SPOT (Siffer et al., KDD 2017), plus
  *  - the extremal index θ (Ferro & Segers 2003, intervals estimator: no run-length constant), because scores of sliding
  * windows (hop 1) exceed a level in clusters: episodes start at θ·P(score > on) per row, so the target F /
@@ -53,19 +56,24 @@
  *  - scores must be stationary between calibration and use; θ is estimated at u and usually grows with the level,
  *    which errs towards fewer alarms. Debouncing (onDelayMs) in the alarm state machine lowers the rate further.
  */
+import { targetPerRow, type CalibrationTarget, type CalibrationUnit } from './calibration-target.js';
+import { extremalIndex } from './exceedance-clusters.js';
+import { fitGpd, gpdLevel, gpdPosterior, predictiveLevel } from './gpd-tail.js';
 
-/** Exactly one of: false alarms (episodes) per day in normal operation, or the per-window quantile of normal scores. */
-export interface CalibrationTarget {
-  readonly falseAlarmsPerDay?: number;
-  readonly quantile?: number;
-}
-
-/** The alarm budget as an operator reads it. */
-export function targetText(t: CalibrationTarget): string {
-  if (t.falseAlarmsPerDay !== undefined)
-    return `${t.falseAlarmsPerDay} false alarm${t.falseAlarmsPerDay === 1 ? '' : 's'} a day of normal operation`;
-  return `the ${t.quantile} quantile of normal scores`;
-}
+export { targetText, type CalibrationTarget, type CalibrationUnit } from './calibration-target.js';
+export { countEpisodes, extremalIndex } from './exceedance-clusters.js';
+export {
+  fitGpd,
+  gpdLevel,
+  gpdLogLikelihood,
+  gpdPosterior,
+  gpdSurvival,
+  predictiveLevel,
+  SHAPE_MAX,
+  SHAPE_MIN,
+  type GpdFit,
+  type PosteriorCell,
+} from './gpd-tail.js';
 
 export interface AlarmCalibration {
   /** Alarm threshold: raise when the score goes above it. */
@@ -81,224 +89,9 @@ export interface AlarmCalibration {
   readonly details: Readonly<Record<string, number | string>>;
 }
 
-export interface GpdFit {
-  readonly shape: number;
-  readonly scale: number;
-  readonly logLikelihood: number;
-}
-
-export const SHAPE_MIN = -0.5;
-export const SHAPE_MAX = 0.5;
 export const MIN_EXCEEDANCES = 10;
-/** What each calibrated score is of: a row's window (sliding) or a produced part (cycle). */
-export type CalibrationUnit = 'rows' | 'parts';
-
 export const MIN_SCORES = 2 * MIN_EXCEEDANCES;
 export const OFF_RATE_MULTIPLE = 10;
-const GRID = 41;
-const NEAR_ZERO_SHAPE = 1e-9;
-
-/** Log-likelihood of GPD(scale, shape) for excesses over the threshold (all > 0). */
-export function gpdLogLikelihood(excesses: ArrayLike<number>, scale: number, shape: number): number {
-  if (!(scale > 0)) return -Infinity;
-  const k = excesses.length;
-  let sum = 0;
-  if (Math.abs(shape) < NEAR_ZERO_SHAPE) {
-    for (let i = 0; i < k; i++) sum += excesses[i];
-    return -k * Math.log(scale) - sum / scale;
-  }
-  for (let i = 0; i < k; i++) {
-    const t = (shape * excesses[i]) / scale;
-    if (!(t > -1)) return -Infinity;
-    sum += Math.log1p(t);
-  }
-  return -k * Math.log(scale) - (1 + 1 / shape) * sum;
-}
-
-/** P(excess > y) under GPD(scale, shape). */
-export function gpdSurvival(y: number, scale: number, shape: number): number {
-  if (y <= 0) return 1;
-  if (Math.abs(shape) < NEAR_ZERO_SHAPE) return Math.exp(-y / scale);
-  const t = 1 + (shape * y) / scale;
-  return t > 0 ? Math.exp(-Math.log(t) / shape) : 0;
-}
-
-interface Excesses {
-  readonly values: Float64Array;
-  readonly largest: number;
-  readonly mean: number;
-}
-
-function checkedExcesses(excesses: ArrayLike<number>): Excesses {
-  const values = Float64Array.from(excesses);
-  let largest = 0;
-  let sum = 0;
-  for (const y of values) {
-    if (!(y > 0) || !Number.isFinite(y))
-      throw new Error(`GPD fit: excesses must be positive finite numbers (got ${y})`);
-    largest = Math.max(largest, y);
-    sum += y;
-  }
-  if (values.length < 2) throw new Error(`GPD fit: at least 2 excesses are needed (got ${values.length})`);
-  return { values, largest, mean: sum / values.length };
-}
-
-/** The maximum-likelihood scale for a fixed shape: the score equation Σ(1+ξ)w/(1+ξw) = k, w = y/σ, falls with σ. */
-function scaleForShape(e: Excesses, shape: number): number {
-  if (Math.abs(shape) < NEAR_ZERO_SHAPE) return e.mean;
-  const k = e.values.length;
-  const excessOfScore = (scale: number) => {
-    let s = 0;
-    for (let i = 0; i < k; i++) {
-      const w = e.values[i] / scale;
-      s += ((1 + shape) * w) / (1 + shape * w);
-    }
-    return s - k;
-  };
-  let lo = shape < 0 ? -shape * e.largest : e.largest * 1e-12;
-  let hi = 4 * (e.largest + e.mean);
-  for (let i = 0; i < 100 && hi / lo > 1 + 1e-13; i++) {
-    const mid = Math.sqrt(lo * hi);
-    if (excessOfScore(mid) > 0) lo = mid;
-    else hi = mid;
-  }
-  return hi;
-}
-
-/** Maximum-likelihood GPD fit, shape in [SHAPE_MIN, SHAPE_MAX]: the profile likelihood over a grid, then golden
- * section. */
-export function fitGpd(excesses: ArrayLike<number>): GpdFit {
-  const e = checkedExcesses(excesses);
-  const profile = (shape: number) => gpdLogLikelihood(e.values, scaleForShape(e, shape), shape);
-  const step = (SHAPE_MAX - SHAPE_MIN) / (GRID - 1);
-  let best = 0;
-  let bestValue = -Infinity;
-  for (let i = 0; i < GRID; i++) {
-    const v = profile(SHAPE_MIN + i * step);
-    if (v > bestValue) [best, bestValue] = [i, v];
-  }
-  let lo = SHAPE_MIN + Math.max(0, best - 1) * step;
-  let hi = SHAPE_MIN + Math.min(GRID - 1, best + 1) * step;
-  const golden = (Math.sqrt(5) - 1) / 2;
-  let shape = SHAPE_MIN + best * step;
-  for (let i = 0; i < 40; i++) {
-    const a = hi - golden * (hi - lo);
-    const b = lo + golden * (hi - lo);
-    if (profile(a) >= profile(b)) hi = b;
-    else lo = a;
-  }
-  const mid = (lo + hi) / 2;
-  if (profile(mid) > bestValue) shape = mid;
-  const scale = scaleForShape(e, shape);
-  return { shape, scale, logLikelihood: gpdLogLikelihood(e.values, scale, shape) };
-}
-
-/** The plug-in level exceeded with probability p, when u is exceeded with probability pu ≥ p. */
-export function gpdLevel(
-  u: number,
-  fit: { readonly shape: number; readonly scale: number },
-  pu: number,
-  p: number,
-): number {
-  const logRatio = Math.log(pu / p);
-  const growth = Math.abs(fit.shape) < NEAR_ZERO_SHAPE ? logRatio : Math.expm1(fit.shape * logRatio) / fit.shape;
-  return u + fit.scale * growth;
-}
-
-export interface PosteriorCell {
-  readonly scale: number;
-  readonly shape: number;
-  readonly weight: number;
-}
-
-/**
- * The posterior over (scale, shape) on a grid: flat in shape over [SHAPE_MIN, SHAPE_MAX], 1/σ in scale, likelihood
- * raised
- * to `likelihoodWeight` (θ for clustered exceedances). Per shape, log σ spans ±7 posterior standard deviations around
- * that shape's maximum-likelihood scale.
- */
-export function gpdPosterior(excesses: ArrayLike<number>, likelihoodWeight: number): PosteriorCell[] {
-  const e = checkedExcesses(excesses);
-  const halfWidth = 7 / Math.sqrt(Math.max(1, likelihoodWeight * e.values.length));
-  const step = (2 * halfWidth) / (GRID - 1);
-  const cells: { scale: number; shape: number; logWeight: number }[] = [];
-  for (let i = 0; i < GRID; i++) {
-    const shape = SHAPE_MIN + ((SHAPE_MAX - SHAPE_MIN) * i) / (GRID - 1);
-    const centre = Math.log(scaleForShape(e, shape));
-    for (let j = 0; j < GRID; j++) {
-      const scale = Math.exp(centre - halfWidth + j * step);
-      const l = gpdLogLikelihood(e.values, scale, shape);
-      // uniform in log σ is the 1/σ prior; `step` is the cell's width in log σ
-      if (l > -Infinity) cells.push({ scale, shape, logWeight: likelihoodWeight * l + Math.log(step) });
-    }
-  }
-  const top = Math.max(...cells.map((c) => c.logWeight));
-  const weights = cells.map((c) => Math.exp(c.logWeight - top));
-  const total = weights.reduce((a, b) => a + b, 0);
-  return cells
-    .map((c, i) => ({ scale: c.scale, shape: c.shape, weight: weights[i] / total }))
-    .filter((c) => c.weight > 1e-15);
-}
-
-/** The level z above u whose predictive exceedance probability pu·Σ weight·S(z − u) equals p (p < pu). */
-export function predictiveLevel(posterior: readonly PosteriorCell[], u: number, pu: number, p: number): number {
-  const exceedance = (y: number) => pu * posterior.reduce((a, c) => a + c.weight * gpdSurvival(y, c.scale, c.shape), 0);
-  let lo = 0;
-  let hi = Math.max(...posterior.map((c) => c.scale));
-  for (let i = 0; i < 2000 && exceedance(hi) > p; i++) [lo, hi] = [hi, hi * 2];
-  for (let i = 0; i < 100 && hi - lo > 1e-12 * hi; i++) {
-    const mid = (lo + hi) / 2;
-    if (exceedance(mid) > p) lo = mid;
-    else hi = mid;
-  }
-  return u + hi;
-}
-
-/**
- * Extremal index θ from the exceedances of u (Ferro & Segers 2003, intervals estimator): 1 for independent exceedances,
- * 1/m for clusters of mean size m. Gaps are counted within a segment only; with no gap at all θ = 1.
- */
-export function extremalIndex(segments: readonly ArrayLike<number>[], u: number): number {
-  let gaps = 0;
-  let longest = 0;
-  let sum1 = 0;
-  let sum2 = 0;
-  let sumMinus1 = 0;
-  let sumProduct = 0;
-  for (const s of segments) {
-    let last = -1;
-    for (let i = 0; i < s.length; i++) {
-      if (!(s[i] > u)) continue;
-      if (last >= 0) {
-        const t = i - last;
-        gaps++;
-        longest = Math.max(longest, t);
-        sum1 += t;
-        sum2 += t * t;
-        sumMinus1 += t - 1;
-        sumProduct += (t - 1) * (t - 2);
-      }
-      last = i;
-    }
-  }
-  if (gaps === 0) return 1;
-  const estimate = longest <= 2 ? (2 * sum1 * sum1) / (gaps * sum2) : (2 * sumMinus1 * sumMinus1) / (gaps * sumProduct);
-  return Math.min(1, estimate);
-}
-
-/** Alarm episodes (rising edges) with hysteresis: raised when a score goes above `on`, cleared when it goes below
- * `off`. */
-export function countEpisodes(scores: ArrayLike<number>, on: number, off: number): number {
-  let active = false;
-  let episodes = 0;
-  for (let i = 0; i < scores.length; i++) {
-    if (!active && scores[i] > on) {
-      active = true;
-      episodes++;
-    } else if (active && scores[i] < off) active = false;
-  }
-  return episodes;
-}
 
 /** The smallest double above x. */
 function nextAbove(x: number): number {
@@ -324,34 +117,6 @@ function checkedScores(segments: readonly ArrayLike<number>[]): Float64Array {
   if (n < MIN_SCORES)
     throw new Error(`calibrateAlarm: ${n} scores; at least ${MIN_SCORES} held-out normal scores are needed`);
   return all;
-}
-
-/** The target as an episode rate per row (falseAlarmsPerDay) or an exceedance probability per row (quantile). */
-function targetPerRow(
-  rowsPerDay: number,
-  target: CalibrationTarget,
-  unit: CalibrationUnit,
-): { perRow: number; episodes: boolean; text: string } {
-  const { falseAlarmsPerDay: f, quantile: q } = target;
-  if ((f === undefined) === (q === undefined)) {
-    throw new Error(
-      `calibrateAlarm: give exactly one of falseAlarmsPerDay and quantile (got ${f === undefined ? 'neither' : 'both'})`,
-    );
-  }
-  if (f !== undefined) {
-    if (!(f > 0) || !Number.isFinite(f))
-      throw new Error(`calibrateAlarm: falseAlarmsPerDay must be a positive finite number (got ${f})`);
-    if (!(rowsPerDay > 0) || !Number.isFinite(rowsPerDay))
-      throw new Error(`calibrateAlarm: rowsPerDay must be a positive finite number (got ${rowsPerDay})`);
-    // A false alarm is an episode (a run of rows above on: its clusters count, the extremal index), a false reject
-    // one part: each part above on counts.
-    const s = f === 1 ? '' : 's';
-    if (unit === 'parts')
-      return { perRow: f / rowsPerDay, episodes: false, text: `${f} false reject${s}/day at ${rowsPerDay} parts/day` };
-    return { perRow: f / rowsPerDay, episodes: true, text: `${f} false alarm${s}/day at ${rowsPerDay} rows/day` };
-  }
-  if (!(q! >= 0.5 && q! < 1)) throw new Error(`calibrateAlarm: quantile must be in [0.5, 1) (got ${q})`);
-  return { perRow: 1 - q!, episodes: false, text: `quantile ${q}` };
 }
 
 const fmt = (x: number) => Number(x.toPrecision(4));
