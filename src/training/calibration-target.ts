@@ -1,6 +1,7 @@
 /**
  * The alarm budget a calibration aims at: false alarms (or false rejects of parts) a day of normal operation, or a
- * per-window quantile of normal scores; how an operator reads it, and what it asks of each score. Pure.
+ * per-window quantile of normal scores; how an operator reads it, how a manifest records it, and what it asks of each
+ * score. Pure.
  */
 
 /** Exactly one of: false alarms (episodes) per day in normal operation, or the per-window quantile of normal scores. */
@@ -45,4 +46,16 @@ export function targetPerRow(
   }
   if (!(q! >= 0.5 && q! < 1)) throw new Error(`calibrateAlarm: quantile must be in [0.5, 1) (got ${q})`);
   return { perRow: 1 - q!, episodes: false, text: `quantile ${q}` };
+}
+
+/** The manifest's record of a calibration target. */
+export function targetRecord(t: CalibrationTarget): Record<string, number> {
+  return t.falseAlarmsPerDay !== undefined ? { false_alarms_per_day: t.falseAlarmsPerDay } : { quantile: t.quantile! };
+}
+
+/** A manifest's record of its target (targetRecord's) as the CalibrationTarget it records. */
+export function targetOfRecord(r: Readonly<Record<string, number>>): CalibrationTarget {
+  return r.false_alarms_per_day !== undefined
+    ? { falseAlarmsPerDay: r.false_alarms_per_day }
+    : { quantile: r.quantile };
 }

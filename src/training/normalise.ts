@@ -17,3 +17,15 @@ export function normaliseInto(
     for (let ch = 0; ch < c; ch++) out[offset + base + ch] = (data[base + ch] - norm.mean[ch]) / norm.std[ch];
   }
 }
+
+/** Windows normalised and laid end to end (time-major each): the matrix a fit trains on. */
+export function flattenNormalised(windows: readonly Float64Array[], mean: number[], std: number[]): Float64Array {
+  const d = windows[0].length;
+  const tmp = new Float32Array(d);
+  const out = new Float64Array(windows.length * d);
+  windows.forEach((w, i) => {
+    normaliseInto(w, { mean, std }, tmp);
+    out.set(tmp, i * d);
+  });
+  return out;
+}
