@@ -1,0 +1,147 @@
+/**
+ * One labelled file streamed through the gateway's own code: AssetWindows (an asset's default window settings: a row
+ * per batch, a window every row), the ONNX graph run by AutoencoderModel in micro-batches, and the daemon's alarm as
+ * the causal prediction for each row; its metrics on the rows after the training rows.
+ */
+import { clearLevel } from '../alarms/alarm-state.js';
+import { windowSpanMs } from '../core/components.js';
+import { heldAsText, pauseRows, pausesFound, type PausesFound } from '../core/csv-table.js';
+import type { Sample, Window } from '../core/types.js';
+import { AutoencoderModel } from '../inference/autoencoder-model.js';
+import type { LoadedManifest } from '../inference/manifest.js';
+import type { ConstantChannel } from '../training/constant-channels.js';
+import { AssetWindows } from '../windows/asset-windows.js';
+import { windowSchema } from '../windows/schema.js';
+import { alarmOverRows, DAEMON_ALARM_DELAYS, type AlarmDelays } from './alarm-over-rows.js';
+import { operatorMetrics, type LabelledSeries, type OperatorMetrics } from './labelled-csv.js';
+import { confusion, nabTally, pointwise, type Confusion, type NabTally } from './metrics.js';
+
+export interface FileResult {
+  readonly file: string;
+  readonly testRows: number;
+  readonly confusion: Confusion;
+  readonly f1: number;
+  readonly far: number;
+  readonly nab: NabTally;
+  readonly operator: OperatorMetrics;
+  /** Per row: the alarm condition (1 active), and the score (NaN before the first window). */
+  readonly predictions: Uint8Array;
+  readonly scores: Float64Array;
+  readonly threshold: number;
+  readonly offThreshold: number;
+  readonly series: LabelledSeries;
+  /** The channels the model reads: the file's missing readings are reported for these only. */
+  readonly channels: readonly string[];
+  /** Channels of the file left out of its fitted model, constant in the rows it learnt from (learnableChannels). */
+  readonly leftOut?: readonly ConstantChannel[];
+  /** Its pauses (pausesFound): no window spans one. */
+  readonly pauses?: PausesFound;
+  /** Rows among those its model was fitted on that the file labels anomalous: learnt as normal. */
+  readonly anomalousTrainingRows?: number;
+  /** Why its model could not be fitted on the rows before its first anomaly (see FileFit, file-fit.ts). */
+  readonly beforeFaultFailed?: string;
+  /** Rows its model was fitted on, where fewer than the training rows (those before its first labelled anomaly). */
+  readonly fitRows?: number;
+}
+
+/** NAB's changepoint window in sample periods. */
+export const NAB_WINDOW_PERIODS = 60;
+
+/**
+ * NAB over scored rows, their times in ms as the file gives them. Not converted to seconds: windows that touch (a
+ * changepoint a window's span after another) must meet exactly for a change there to count in both, as in the
+ * reference's exact times, and t / 1000 + window does not meet (t + window) / 1000 in floating point at every period.
+ */
+export function nabOverRows(
+  timesMs: ArrayLike<number>,
+  changepoints: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  periodMs: number,
+): NabTally {
+  return nabTally(timesMs, changepoints, predicted, NAB_WINDOW_PERIODS * periodMs);
+}
+
+/** Streams every row of a series through a model and the alarm; metrics on the rows after `skipRows`. */
+export async function streamSeries(
+  series: LabelledSeries,
+  loaded: LoadedManifest,
+  skipRows: number,
+  delays: AlarmDelays = DAEMON_ALARM_DELAYS,
+): Promise<FileResult> {
+  const { file, channels, rowCount: n, times } = series;
+  const c = channels.length;
+  const model = await AutoencoderModel.load(loaded, { asset: 'eval' });
+  const missing = model.channels.filter((ch) => !channels.includes(ch));
+  if (missing.length > 0) {
+    await model.close();
+    throw new Error(
+      `${file}: the model ${loaded.manifest.name} needs channel(s) ${missing.join(', ')}, the file has ${channels.join(', ')}` +
+        heldAsText(missing, series.textColumns),
+    );
+  }
+  const index = model.channels.map((ch) => channels.indexOf(ch));
+  // The asset pipeline's own windows, at an asset's default settings (one row per batch, a window every row): after a
+  // pause no window spans it, the window fills again, as a gateway's does after a restart or an outage.
+  const slider = new AssetWindows('eval', model.channels, model.windowLength, windowSchema.parse({}), series.periodMs);
+  const windows: Window[] = [];
+  // The row each window ends on, in window order (scores come back in that order): by row, not by time, so rows that
+  // repeat a time or go back (a daylight-saving change in a local-time export) keep their own score.
+  const windowRow: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const batch: Sample[] = model.channels.map((channel, j) => ({
+      source: 'csv',
+      asset: 'eval',
+      channel,
+      ts: times[i],
+      value: series.rows[i * c + index[j]],
+      quality: 'good',
+    }));
+    for (const outcome of slider.push(batch))
+      if (outcome.kind === 'window') {
+        windows.push(outcome.window);
+        windowRow.push(i);
+      }
+  }
+  const scores = new Float64Array(n).fill(Number.NaN);
+  try {
+    for (let b = 0; b < windows.length; b += 256)
+      (await model.score(windows.slice(b, b + 256))).forEach((r, k) => (scores[windowRow[b + k]] = r.score));
+  } finally {
+    await model.close();
+  }
+  const off = clearLevel({}, model.threshold, model.offThreshold);
+  const predictions = alarmOverRows(
+    times,
+    scores,
+    model.threshold,
+    off,
+    { ...delays, sustainMs: delays.sustainMs ?? windowSpanMs(model) },
+    model.clearThreshold,
+  );
+  const labels = series.anomaly.subarray(skipRows);
+  const pred = predictions.subarray(skipRows);
+  const conf = confusion(labels, pred);
+  // NAB's window: 60 sample periods (60 s on SKAB, 3 h at one row every 3 minutes), so that a detection in the first
+  // rows after a changepoint counts wherever the plant samples slowly; a fixed 60 s ended before the first possible
+  // alarm on such a plant and scored every detection as a miss and a false positive.
+  const nab = nabOverRows(times.subarray(skipRows), series.changepoint.subarray(skipRows), pred, series.periodMs);
+  const operator = operatorMetrics(times.subarray(skipRows), labels, pred, series.periodMs);
+  const m = pointwise(conf);
+  const pauses = pausesFound(times, pauseRows(times, series.periodMs));
+  return {
+    file,
+    testRows: n - skipRows,
+    confusion: conf,
+    f1: m.f1,
+    far: m.far,
+    nab,
+    operator,
+    predictions,
+    scores,
+    threshold: model.threshold,
+    offThreshold: off,
+    series,
+    channels: model.channels,
+    ...(pauses ? { pauses } : {}),
+  };
+}
