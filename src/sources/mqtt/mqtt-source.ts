@@ -214,7 +214,11 @@ export class MqttSource implements Source {
         settle();
       };
       const onError = (err: Error) =>
-        settle(new Error(`${this.label}: ${brokerErrorText(err, this.config)}${protocolVersionHint(err, this.config.protocol_version, 'protocol_version')}`));
+        settle(
+          new Error(
+            `${this.label}: ${brokerErrorText(err, this.config)}${protocolVersionHint(err, this.config.protocol_version, 'protocol_version')}`,
+          ),
+        );
       const onClose = () =>
         settle(
           new Error(
