@@ -54,7 +54,7 @@ export class GatewayMetrics {
   });
   readonly heldSamples = new Counter({
     name: 'linewatch_source_held_samples_total',
-    help: "Samples an MQTT source sent again from a tag's last value while it holds (tags[].hold_ms); not in linewatch_samples_total, which counts the readings that came",
+    help: "Samples a source sent again from a value that did not change: an MQTT tag's last value while it holds (tags[].hold_ms), an OPC UA item's last notification once per keep-alive period; not in linewatch_samples_total, which counts the readings that came",
     labelNames: ['source'],
     registers: [this.registry],
   });

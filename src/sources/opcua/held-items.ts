@@ -17,7 +17,9 @@
  * before it, and its own (later-arriving) stamp must stay newer than the held one, or a time grid drops it
  * as late. Stored with the rest: a steady item is written once a keep-alive period. Nothing is held on a
  * local timer: when publish responses stop (a server or link that died, a subscription that
- * ended), nothing more is sent and the values age out in the rows as any source's do. The
+ * ended), nothing more is sent and the values age out in the rows as any source's do. Held values
+ * are counted apart from the notifications that came, as an MQTT source's held tags are
+ * (`linewatch_source_held_samples_total`, not `linewatch_samples_total`; OpcuaSource). The
  * subscription asks for a keep-alive after every publishing interval without a change
  * (maxKeepAliveCount 1; servers may grant more, node-opcua's grant 2), so while the server is
  * there a held value is at most about two keep-alive periods old (four publishing intervals with
@@ -68,9 +70,10 @@ export class HeldItems {
 
   /**
    * Adds to a publish response's batch the items not sent for a keep-alive period: their last notification, stamped at
-   * the publish on their own clock (the module comment says why), received `now`.
+   * the publish on their own clock (the module comment says why), received `now`. Returns how many it added.
    */
-  hold(batch: Sample[], publishTs: number, now: number): void {
+  hold(batch: Sample[], publishTs: number, now: number): number {
+    const before = batch.length;
     for (let i = 0; i < this.last.length; i++) {
       const last = this.last[i];
       if (last === undefined || publishTs - this.sent[i] < this.holdAfterMs) continue;
@@ -78,5 +81,6 @@ export class HeldItems {
       batch.push({ ...last, ts, received: now });
       this.sent[i] = publishTs;
     }
+    return batch.length - before;
   }
 }

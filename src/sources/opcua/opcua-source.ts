@@ -6,7 +6,8 @@
  *
  * Values that do not change are held (held-items.ts): a publish response's batch carries, besides the items that
  * changed, the last notification again of every item not sent for a keep-alive period, so that a steady item is
- * written once a keep-alive period while the subscription lives, and stops when its publish responses stop.
+ * written once a keep-alive period while the subscription lives, and stops when its publish responses stop. They are
+ * counted in linewatch_source_held_samples_total, not in linewatch_samples_total (the notifications that came).
  *
  * Recovery does not rely on node-opcua's own reconnection: when the connection is lost, the
  * subscription is terminated, or nothing (no notification, no keep-alive) arrives for
@@ -238,13 +239,17 @@ export class OpcuaSource implements Source {
     this.flushScheduled = false;
     const batch = this.pending;
     this.pending = [];
-    if (this.publishTs !== undefined) this.held.hold(batch, this.publishTs, this.now());
+    // The notifications that came, then the held values (held-items.ts) after them.
+    const came = batch.length;
+    const held = this.publishTs !== undefined ? this.held.hold(batch, this.publishTs, this.now()) : 0;
     this.publishTs = undefined;
     if (batch.length === 0 || !this.running) return;
     let good = 0;
-    for (const sample of batch) if (sample.quality === 'good') good++;
+    for (let i = 0; i < came; i++) if (batch[i].quality === 'good') good++;
     if (good > 0) this.deps.metrics.samples.inc({ source: this.name, quality: 'good' }, good);
-    if (batch.length > good) this.deps.metrics.samples.inc({ source: this.name, quality: 'bad' }, batch.length - good);
+    if (came > good) this.deps.metrics.samples.inc({ source: this.name, quality: 'bad' }, came - good);
+    // Counted apart from the readings that came, as an MQTT source's held tags are: a reader can tell them apart.
+    if (held > 0) this.deps.metrics.heldSamples.inc({ source: this.name }, held);
     this.deps.metrics.sourcePolls.inc({ source: this.name });
     this.onBatch(batch);
   }

@@ -68,6 +68,16 @@ describe('HeldItems', () => {
     expect(heldAt(held, T0 + 1000)).toHaveLength(1);
   });
 
+  it('says how many it added, after what the batch already held', () => {
+    const held = items();
+    held.noted(0, sample('x', T0), T0);
+    held.noted(1, sample('y', T0), T0);
+    const batch = [sample('z', T0 + 200)];
+    expect(held.hold(batch, T0 + 200, T0 + 200)).toBe(2);
+    expect(batch.map((s) => s.channel)).toEqual(['z', 'x', 'y']);
+    expect(held.hold(batch, T0 + 300, T0 + 300)).toBe(0);
+  });
+
   it('a new subscription holds nothing of the last one', () => {
     const held = items();
     held.noted(0, sample('x', T0), T0);

@@ -184,6 +184,43 @@ describe('OPC UA items that do not change', () => {
     }
   }, 60_000);
 
+  it('are counted in linewatch_source_held_samples_total, not in linewatch_samples_total (as MQTT held tags)', async () => {
+    // Two variables set once and never again (a tick an hour): each notification comes once, then only held values.
+    const server = await startCounterServer({
+      port: await freePort(),
+      count: 2,
+      periodMs: 3_600_000,
+      pkiDir: mkdtempSync(join(tmpdir(), 'lw-steady-server-pki-')),
+    });
+    const metrics = new GatewayMetrics();
+    const source = new OpcuaSource(
+      opcuaSourceSchema.parse({
+        name: 'steady',
+        type: 'opcua',
+        endpoint: server.endpointUrl,
+        asset: 'line',
+        publishing_interval_ms: 50,
+        pki_dir: mkdtempSync(join(tmpdir(), 'lw-steady-client-pki-')),
+        nodes: [0, 1].map((k) => ({ channel: `v${k}`, node_id: `nsu=urn:linewatch:bench;s=v${k}` })),
+      }),
+      { logger: createLogger('silent'), metrics },
+    );
+    const seen = collect(() => {});
+    await source.start((b) => seen.onBatch(b));
+    try {
+      await seen.until(() => seen.batches.flat().length >= 12);
+    } finally {
+      await source.stop();
+      await server.close();
+    }
+    const counted = async (counter: { get(): Promise<{ values: { labels: object; value: number }[] }> }) =>
+      (await counter.get()).values.filter((v) => (v.labels as { source?: string }).source === 'steady');
+    const sent = seen.batches.flat();
+    expect(new Set(sent.map((s) => s.value))).toEqual(new Set([1]));
+    expect(await counted(metrics.samples)).toEqual([{ labels: { source: 'steady', quality: 'good' }, value: 2 }]);
+    expect(await counted(metrics.heldSamples)).toEqual([{ labels: { source: 'steady' }, value: sent.length - 2 }]);
+  }, 60_000);
+
   it('stamp a value whose source timestamp is MinDateTime (1601, OPC UA for none) on the next clock', async () => {
     const server = await startCounterServer({
       port: await freePort(),
