@@ -24,6 +24,8 @@ import {
 } from 'node-opcua';
 import { X509Certificate } from 'node:crypto';
 import { makeBrowsePath } from 'node-opcua';
+import { boundedTransportFactory } from './bounded-transport.js';
+import { describeRefusal, receiveLimits } from './message-bound.js';
 import { routeOpcuaLogs } from './opcua-log.js';
 import { firstLine, qualityOf, toReading, type Reading } from './opcua-value.js';
 import { deviceStamp } from '../../core/json-values.js';
@@ -42,6 +44,8 @@ export interface OpcuaConnectOptions {
   readonly userCertificate?: { readonly certificatePem: string; readonly privateKeyPem: string };
   readonly pkiDir: string;
   readonly timeoutMs: number;
+  /** The largest message the server may send (message-bound.ts). */
+  readonly maxMessageBytes: number;
 }
 
 export interface MonitoredNode {
@@ -104,6 +108,9 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
     automaticallyAcceptUnknownCertificate: false,
   });
   await certificateManager.initialize();
+  const limits = receiveLimits(o.maxMessageBytes);
+  /** Why the transport last closed the connection on a message over the bound (node-opcua's events do not say). */
+  let refused: string | undefined;
   const client = OPCUAClient.create({
     applicationName: 'linewatch',
     endpointMustExist: false,
@@ -115,9 +122,15 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
     requestedSessionTimeout: 60_000,
     keepSessionAlive: true,
     transportTimeout: o.timeoutMs,
+    // Announced in the HEL, and kept whatever the server ACKs (message-bound.ts).
+    transportSettings: limits,
+    transportFactory: boundedTransportFactory(limits, (detail) => (refused = detail)),
   });
   const lostCallbacks: ((reason: string) => void)[] = [];
-  const lost = (reason: string) => lostCallbacks.forEach((cb) => cb(reason));
+  const lost = (reason: string) => {
+    const why = refused ? describeRefusal(o.maxMessageBytes, refused) : reason;
+    lostCallbacks.forEach((cb) => cb(why));
+  };
   client.on('connection_lost', () => lost('connection lost'));
   client.on('close', (err) => lost(`connection closed${err ? `: ${firstLine(err.message)}` : ''}`));
   let session: ClientSession | undefined;

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OpcuaConnectOptions, OpcuaConnection } from './client-adapter.js';
+import { describeRefusal, isOversize } from './message-bound.js';
 import { firstLine } from './opcua-value.js';
 import type { OpcuaSourceConfig } from './schema.js';
 
@@ -41,6 +42,7 @@ export function connectOptions(c: OpcuaSourceConfig): OpcuaConnectOptions {
       : {}),
     pkiDir: c.pki_dir!,
     timeoutMs: c.timeout_ms,
+    maxMessageBytes: c.max_message_bytes,
   } as const;
 }
 
@@ -71,6 +73,7 @@ export function describeConnectError(c: OpcuaSourceConfig, err: unknown): string
   const message = (err as Error)?.message ?? String(err);
   const where = `device ${c.name} (${c.endpoint})`;
   const first = firstLine(message);
+  if (isOversize(message)) return `${where}: ${describeRefusal(c.max_message_bytes, first.trim())}`;
   if (/BadCertificate(Issuer)?TimeInvalid/.test(message))
     return `${where}: the server's certificate (or its issuer's) has expired or is not valid yet (${first}): renew it on the server, or check this gateway's clock; the log's NODE-OPCUA-W25 lines give its validity dates`;
   if (

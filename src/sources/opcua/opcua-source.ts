@@ -26,6 +26,7 @@ import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import type { OpcuaConnection, Reading } from './client-adapter.js';
 import { HeldItems } from './held-items.js';
 import { nodeLabel, resolveNodeId, resolveNodes, type ResolvedNode } from './node-ids.js';
+import { isOversize } from './message-bound.js';
 import { connectOpcua, connectOptions, describeConnectError } from './opcua-connect.js';
 
 const BACKOFF_MIN_MS = 250;
@@ -142,12 +143,10 @@ export class OpcuaSource implements Source {
         this.isConnected = true;
         this.connectionCount++;
         this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
-        const failures = this.failures.end();
-        if (failures > 0)
-          this.deps.logger.info(
-            { source: this.name, after_failures: failures },
-            `device ${this.name} (${this.config.endpoint}): subscription rebuilt`,
-          );
+        // After a message over max_message_bytes, the streak (its backoff, its one log line) ends only once a publish
+        // response came through: a server that sends the same one at every subscription is not asked again at once.
+        if (this.lastLossTooLarge) this.endStreakOnPublish = true;
+        else this.endStreak();
         await lost;
         lostReason = this.lostReason;
       } catch (err) {
@@ -167,6 +166,22 @@ export class OpcuaSource implements Source {
   }
 
   private lostReason: string | undefined;
+  /** Whether the last failure was a message over max_message_bytes (message-bound.ts). */
+  private lastLossTooLarge = false;
+  /** The failure streak ends at the next publish response rather than with the subscription made. */
+  private endStreakOnPublish = false;
+
+  /** A subscription that holds: the failure streak ends, said where there was one. */
+  private endStreak(): void {
+    this.endStreakOnPublish = false;
+    this.lastLossTooLarge = false;
+    const failures = this.failures.end();
+    if (failures > 0)
+      this.deps.logger.info(
+        { source: this.name, after_failures: failures },
+        `device ${this.name} (${this.config.endpoint}): subscription rebuilt`,
+      );
+  }
 
   /** Ends the current subscription so the loop builds a new one. */
   private rebuild(reason: string): void {
@@ -178,7 +193,9 @@ export class OpcuaSource implements Source {
 
   private onFailure(message: string): void {
     const fresh = this.failures.fail(message);
-    this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'connection' });
+    this.lastLossTooLarge = isOversize(message);
+    this.endStreakOnPublish = false;
+    this.deps.metrics.sourceErrors.inc({ source: this.name, kind: this.lastLossTooLarge ? 'too_large' : 'connection' });
     this.deps.metrics.sourceReconnects.inc({ source: this.name });
     if (fresh)
       this.deps.logger.warn(
@@ -203,6 +220,7 @@ export class OpcuaSource implements Source {
     const now = this.now();
     this.lastActivity = now;
     this.publishTs = publishTs ?? now;
+    if (this.endStreakOnPublish) this.endStreak();
     this.scheduleFlush();
   }
 
@@ -213,6 +231,11 @@ export class OpcuaSource implements Source {
     const node = this.config.nodes[index];
     if (!node) return;
     if (r.wrongType) this.tagError(index, `${this.nodeLabel(index)}: expected a number or boolean, got ${r.wrongType}`);
+    else if (r.status === 'BadResponseTooLarge')
+      this.tagError(
+        index,
+        `${this.nodeLabel(index)}: its value is over max_message_bytes (${this.config.max_message_bytes} bytes), the server sends BadResponseTooLarge instead`,
+      );
     const sample: Sample = {
       source: this.name,
       asset: this.config.asset,

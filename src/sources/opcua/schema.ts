@@ -86,6 +86,15 @@ export const opcuaSourceSchema = z.strictObject({
     .default(10_000)
     .describe('No notification nor keep-alive for this long: the subscription is rebuilt.'),
   timeout_ms: z.number().int().min(100).default(5000).describe('Connect and request timeout.'),
+  max_message_bytes: z
+    .number()
+    .int()
+    .min(65_536)
+    .max(64 * 1024 * 1024)
+    .default(4 * 1024 * 1024)
+    .describe(
+      "The largest message the server may send, in bytes (64 KiB to 64 MiB): announced to it when connecting and kept whatever it answers; a larger one is refused from its first chunks, the connection closed and built again. Publish responses carry about 35 bytes per changed item (1,500 items: 42 KB), a server's endpoints and certificates 10 to 200 KB: the default, 4 MiB, leaves room for 100,000 changes in one response.",
+    ),
   nodes: z.array(opcuaNodeSchema).min(1).describe('The nodes subscribed to, one channel each.'),
 });
 

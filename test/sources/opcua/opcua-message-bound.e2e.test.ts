@@ -1,0 +1,203 @@
+/**
+ * The largest message an OPC UA server may send (max_message_bytes, message-bound.ts), against a real node-opcua server
+ * with a variable whose value (a 1 MiB ByteString) makes every response carrying it too large: directly, where the
+ * server keeps to the limits the client announced, and through a proxy that rewrites the client's HEL to announce
+ * none, as a server that ignores them would: the ACK then gives the server's own limits, and the client must still
+ * refuse the message from its first chunks.
+ */
+import { mkdtempSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataType, OPCUACertificateManager, OPCUAServer, Variant } from 'node-opcua';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opcuaSourceSchema } from '../../../src/config/schema.js';
+import { freePort } from '../../../src/core/free-port.js';
+import type { Sample } from '../../../src/core/types.js';
+import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
+
+import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
+import { logLines } from '../../helpers/log-lines.js';
+
+const BIG_BYTES = 1024 * 1024;
+const BOUND = 64 * 1024;
+
+let server: OPCUAServer;
+let endpoint: string;
+let proxy: { port: number; close(): Promise<void> };
+
+/** A server with `ns=1;s=flow` (a Double) and `ns=1;s=blob` (a ByteString of BIG_BYTES). */
+async function startServer(port: number): Promise<OPCUAServer> {
+  const s = new OPCUAServer({
+    port,
+    hostname: '127.0.0.1',
+    resourcePath: '/UA/bound',
+    serverCertificateManager: new OPCUACertificateManager({
+      rootFolder: mkdtempSync(join(tmpdir(), 'lw-bound-server-pki-')),
+      automaticallyAcceptUnknownCertificate: true,
+    }),
+  });
+  await s.initialize();
+  const addressSpace = s.engine.addressSpace!;
+  const ns = addressSpace.getOwnNamespace();
+  const folder = ns.addFolder(addressSpace.rootFolder.objects, { browseName: 'Bound' });
+  ns.addVariable({
+    organizedBy: folder,
+    browseName: 'flow',
+    nodeId: 's=flow',
+    dataType: 'Double',
+    value: new Variant({ dataType: DataType.Double, value: 7.5 }),
+  });
+  ns.addVariable({
+    organizedBy: folder,
+    browseName: 'blob',
+    nodeId: 's=blob',
+    dataType: 'ByteString',
+    value: new Variant({ dataType: DataType.ByteString, value: Buffer.alloc(BIG_BYTES, 0x41) }),
+  });
+  await s.start();
+  return s;
+}
+
+/**
+ * Fault injection: forwards to `targetPort`, rewriting the client's HEL to announce no message size and no chunk
+ * count limit (0), as if the client had asked for none: the server then sends what it likes.
+ */
+async function startHelloRewriter(targetPort: number) {
+  const sockets = new Set<Socket>();
+  const proxyServer: Server = createServer((client) => {
+    const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
+    sockets.add(client).add(upstream);
+    let first = true;
+    client.on('data', (data: Buffer) => {
+      if (first && data.subarray(0, 4).toString('latin1') === 'HELF') {
+        data.writeUInt32LE(0, 20); // MaxMessageSize
+        data.writeUInt32LE(0, 24); // MaxChunkCount
+      }
+      first = false;
+      upstream.write(data);
+    });
+    upstream.pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((resolve) => proxyServer.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (proxyServer.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        proxyServer.close(() => resolve());
+      }),
+  };
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  server = await startServer(port);
+  endpoint = `opc.tcp://127.0.0.1:${port}/UA/bound`;
+  proxy = await startHelloRewriter(port);
+});
+
+afterAll(async () => {
+  await proxy?.close();
+  await server?.shutdown(0);
+});
+
+function sourceOf(url: string, nodes: string[], maxMessageBytes?: number) {
+  const log = logLines();
+  const metrics = new GatewayMetrics();
+  const config = opcuaSourceSchema.parse({
+    name: 'bound',
+    type: 'opcua',
+    endpoint: url,
+    asset: 'line',
+    publishing_interval_ms: 100,
+    ...(maxMessageBytes ? { max_message_bytes: maxMessageBytes } : {}),
+    pki_dir: mkdtempSync(join(tmpdir(), 'lw-bound-client-pki-')),
+    nodes: nodes.map((n) => ({ channel: n, node_id: `ns=1;s=${n}` })),
+  });
+  const batches: Sample[][] = [];
+  const source = new OpcuaSource(config, { logger: log.logger, metrics, where: 'sources[0]' });
+  const counted = async (kind: string) =>
+    (await metrics.sourceErrors.get()).values.find((v) => v.labels.kind === kind)?.value ?? 0;
+  return { source, log, batches, counted, start: () => source.start((b) => batches.push([...b])) };
+}
+
+const viaProxy = () => endpoint.replace(/:\d+\//, `:${proxy.port}/`);
+const good = (batches: Sample[][], channel: string) =>
+  batches.flat().some((s) => s.channel === channel && s.quality === 'good');
+
+describe('max_message_bytes', () => {
+  it('a server that keeps to it: the item over it comes bad and is logged with its node, the others flow', async () => {
+    const h = sourceOf(endpoint, ['flow', 'blob'], BOUND);
+    await h.start();
+    try {
+      const line = await h.log.next(/BadResponseTooLarge/);
+      expect(line.msg).toBe(
+        `device bound (${endpoint}): sources[0].nodes[1].node_id ns=1;s=blob (channel blob): its value is over max_message_bytes (65536 bytes), the server sends BadResponseTooLarge instead`,
+      );
+      await expect.poll(() => good(h.batches, 'flow'), { timeout: 10_000 }).toBe(true);
+      expect(
+        h.batches
+          .flat()
+          .filter((s) => s.channel === 'blob')
+          .map((s) => s.quality),
+      ).not.toContain('good');
+      expect(h.source.connections).toBe(1);
+    } finally {
+      await h.source.stop();
+    }
+    // A read of both in one request: the server answers with a fault rather than the response.
+    await expect(sourceOf(endpoint, ['flow', 'blob'], BOUND).source.readOnce()).rejects.toThrow(
+      `device bound (${endpoint}): a message from the server over max_message_bytes (65536 bytes) was refused (serviceResult = BadTcpMessageTooLarge (0x80800000))`,
+    );
+  }, 60_000);
+
+  it('a server that ignores it: the message is refused from its first chunks, logged once, the source goes on', async () => {
+    const url = viaProxy();
+    const h = sourceOf(url, ['flow', 'blob'], BOUND);
+    await h.start();
+    try {
+      const line = await h.log.next(/over max_message_bytes/);
+      const refused =
+        /^device bound \(opc\.tcp:\/\/127\.0\.0\.1:\d+\/UA\/bound\): a message from the server over max_message_bytes \(65536 bytes\) was refused \(max message size exceeded: 65536 : total message size (\d+)\); raise max_message_bytes if the server's responses are that large; rebuilding the connection$/.exec(
+          line.msg,
+        );
+      expect(refused).not.toBeNull();
+      // Held no further than the chunk that crossed the bound: not the 1 MiB response.
+      expect(Number(refused![1])).toBeLessThanOrEqual(2 * BOUND);
+      // Built again (with backoff) and refused again, counted each time, logged once.
+      await expect.poll(() => h.counted('too_large'), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+      expect(h.log.at(40).filter((m) => m.includes('max_message_bytes'))).toEqual([line.msg]);
+      expect(await h.counted('connection')).toBe(0);
+      expect(h.source.connections).toBeGreaterThanOrEqual(2);
+    } finally {
+      await h.source.stop();
+    }
+    await expect(sourceOf(url, ['flow', 'blob'], BOUND).source.readOnce()).rejects.toThrow(
+      /over max_message_bytes \(65536 bytes\) was refused \(premature socket termination max message size exceeded: 65536 : total message size \d+\)/,
+    );
+  }, 60_000);
+
+  it('under the default (4 MiB), the same server sends both, ignoring limits or not', async () => {
+    for (const url of [endpoint, viaProxy()]) {
+      const h = sourceOf(url, ['flow', 'blob']);
+      await h.start();
+      try {
+        await expect.poll(() => good(h.batches, 'flow'), { timeout: 10_000 }).toBe(true);
+        // The 1 MiB ByteString came whole: not a number, so a bad sample saying so.
+        await h.log.next(/blob \(channel blob\): expected a number or boolean, got ByteString/);
+        expect(h.log.lines.map((l) => l.msg).filter((m) => m.includes('max_message_bytes'))).toEqual([]);
+        expect(h.source.connections).toBe(1);
+      } finally {
+        await h.source.stop();
+      }
+    }
+  }, 60_000);
+});
