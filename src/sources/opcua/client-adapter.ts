@@ -26,6 +26,7 @@ import { X509Certificate } from 'node:crypto';
 import { makeBrowsePath } from 'node-opcua';
 import { boundedTransportFactory } from './bounded-transport.js';
 import { describeRefusal, receiveLimits } from './message-bound.js';
+import { fetchServerCertificate } from './server-certificate.js';
 import { routeOpcuaLogs } from './opcua-log.js';
 import { firstLine, qualityOf, toReading, type Reading } from './opcua-value.js';
 import { deviceStamp } from '../../core/json-values.js';
@@ -111,12 +112,25 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
   const limits = receiveLimits(o.maxMessageBytes);
   /** Why the transport last closed the connection on a message over the bound (node-opcua's events do not say). */
   let refused: string | undefined;
+  const onRefused = (detail: string) => (refused = detail);
+  // Sign, SignAndEncrypt: the server's certificate, fetched under the bound (node-opcua's own fetch is not).
+  const securityMode = o.securityMode;
+  let serverCertificate: Buffer | undefined;
+  if (securityMode !== 'None') {
+    try {
+      serverCertificate = await fetchServerCertificate({ ...o, securityMode }, limits, certificateManager, onRefused);
+    } catch (err) {
+      await certificateManager.dispose();
+      throw err;
+    }
+  }
   const client = OPCUAClient.create({
     applicationName: 'linewatch',
     endpointMustExist: false,
     securityMode: MessageSecurityMode[o.securityMode],
     securityPolicy: SecurityPolicy[o.securityPolicy],
     clientCertificateManager: certificateManager,
+    ...(serverCertificate ? { serverCertificate } : {}),
     // linewatch rebuilds connections itself (see OpcuaSource); node-opcua must not retry forever.
     connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 500 },
     requestedSessionTimeout: 60_000,
@@ -124,7 +138,7 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
     transportTimeout: o.timeoutMs,
     // Announced in the HEL, and kept whatever the server ACKs (message-bound.ts).
     transportSettings: limits,
-    transportFactory: boundedTransportFactory(limits, (detail) => (refused = detail)),
+    transportFactory: boundedTransportFactory(limits, onRefused),
   });
   const lostCallbacks: ((reason: string) => void)[] = [];
   const lost = (reason: string) => {

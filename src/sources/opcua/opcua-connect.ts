@@ -75,7 +75,7 @@ export function describeConnectError(c: OpcuaSourceConfig, err: unknown): string
   const first = firstLine(message);
   if (isOversize(message)) return `${where}: ${describeRefusal(c.max_message_bytes, first.trim())}`;
   if (/BadCertificate(Issuer)?TimeInvalid/.test(message))
-    return `${where}: the server's certificate (or its issuer's) has expired or is not valid yet (${first}): renew it on the server, or check this gateway's clock; the log's NODE-OPCUA-W25 lines give its validity dates`;
+    return `${where}: the server's certificate (or its issuer's) has expired or is not valid yet (${first}): renew it on the server, or check this gateway's clock`;
   if (
     /certificate/i.test(message) &&
     /untrusted|not trusted|rejected|BadCertificate|BadSecurityChecksFailed/i.test(message)

@@ -11,7 +11,9 @@
  *   NODE-OPCUA-W25 with a dozen indented lines on its chain. Where it is merely not trusted yet
  *   (BadCertificateUntrusted), the source's own error says the same in one line: which certificate, the file it was
  *   put in, and the command that trusts it (`untrustedAdvice`), so W25 goes too; for any other failure (expired, an
- *   issuer missing) its chain, issuers and validity dates stay in the log.
+ *   issuer missing) its chain, issuers and validity dates stay in the log. (The OPC UA source fetches and checks the
+ *   server's certificate itself, server-certificate.ts, its error naming the dates: W25 comes from node-opcua's own
+ *   fetch only, which the source's client makes on a retry after BadCertificateInvalid.)
  */
 import { setErrorLogger, setWarningLogger } from 'node-opcua';
 import { format } from 'node:util';

@@ -1,7 +1,7 @@
 /**
  * A server whose certificate has expired, though the gateway trusts it: the error says so and what to do (renew it,
  * or check the clock), not the advice for an untrusted certificate (moving it to trusted/, which would change
- * nothing), and node-opcua's lines with the certificate's validity dates stay in the log.
+ * nothing), with the certificate's subject and validity dates.
  */
 import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,7 @@ import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 afterEach(() => vi.restoreAllMocks());
 
 describe('OPC UA server with an expired certificate', () => {
-  it('is named as expired, with the renewal to do, and its validity dates stay in the log', async () => {
+  it('is named as expired, with the renewal to do and its validity dates', async () => {
     const serverPki = await mkdtemp(join(tmpdir(), 'lw-ua-expired-server-'));
     const manager = new OPCUACertificateManager({ rootFolder: serverPki });
     await manager.initialize();
@@ -56,11 +56,12 @@ describe('OPC UA server with an expired certificate', () => {
         (err: Error) => err.message,
       );
       vi.restoreAllMocks();
+      // Its subject and validity dates in the error itself (the certificate is fetched and checked under
+      // max_message_bytes, server-certificate.ts, not by node-opcua's fetch, whose W25 lines gave them).
       expect(refused).toMatch(
-        /^device old-ua \(opc\.tcp:.*\): the server's certificate \(or its issuer's\) has expired or is not valid yet \(.*BadCertificateTimeInvalid.*\): renew it on the server, or check this gateway's clock/,
+        /^device old-ua \(opc\.tcp:.*\): the server's certificate \(or its issuer's\) has expired or is not valid yet \(.*BadCertificateTimeInvalid.*: certificate CN=expired-sim.*, valid \d{4}-\d\d-\d\dT[\d:.]+Z → \d{4}-\d\d-\d\dT[\d:.]+Z\): renew it on the server, or check this gateway's clock$/,
       );
       expect(refused).not.toContain('mv ');
-      expect(stderr).toMatch(/node-opcua: +validity: +\d{4}-\d\d-\d\dT[\d:.]+Z → \d{4}-\d\d-\d\dT[\d:.]+Z/);
       expect(stderr).not.toContain('serverCertificate = '); // the base64 dump stays out
     } finally {
       await server.close();

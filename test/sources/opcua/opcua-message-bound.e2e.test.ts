@@ -6,10 +6,11 @@
  * refuse the message from its first chunks.
  */
 import { mkdtempSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { DataType, OPCUACertificateManager, OPCUAServer, Variant } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opcuaSourceSchema } from '../../../src/config/schema.js';
@@ -25,7 +26,7 @@ const BOUND = 64 * 1024;
 
 let server: OPCUAServer;
 let endpoint: string;
-let proxy: { port: number; close(): Promise<void> };
+let proxy: Awaited<ReturnType<typeof startHelloRewriter>>;
 
 /** A server with `ns=1;s=flow` (a Double) and `ns=1;s=blob` (a ByteString of BIG_BYTES). */
 async function startServer(port: number): Promise<OPCUAServer> {
@@ -66,12 +67,15 @@ async function startServer(port: number): Promise<OPCUAServer> {
  */
 async function startHelloRewriter(targetPort: number) {
   const sockets = new Set<Socket>();
+  /** The MaxMessageSize of each HEL as the client sent it, before the rewrite. */
+  const announced: number[] = [];
   const proxyServer: Server = createServer((client) => {
     const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
     sockets.add(client).add(upstream);
     let first = true;
     client.on('data', (data: Buffer) => {
       if (first && data.subarray(0, 4).toString('latin1') === 'HELF') {
+        announced.push(data.readUInt32LE(20));
         data.writeUInt32LE(0, 20); // MaxMessageSize
         data.writeUInt32LE(0, 24); // MaxChunkCount
       }
@@ -89,6 +93,7 @@ async function startHelloRewriter(targetPort: number) {
   await new Promise<void>((resolve) => proxyServer.listen(0, '127.0.0.1', resolve));
   return {
     port: (proxyServer.address() as AddressInfo).port,
+    announced,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -109,7 +114,7 @@ afterAll(async () => {
   await server?.shutdown(0);
 });
 
-function sourceOf(url: string, nodes: string[], maxMessageBytes?: number) {
+function sourceOf(url: string, nodes: string[], maxMessageBytes?: number, extra: object = {}) {
   const log = logLines();
   const metrics = new GatewayMetrics();
   const config = opcuaSourceSchema.parse({
@@ -121,6 +126,7 @@ function sourceOf(url: string, nodes: string[], maxMessageBytes?: number) {
     ...(maxMessageBytes ? { max_message_bytes: maxMessageBytes } : {}),
     pki_dir: mkdtempSync(join(tmpdir(), 'lw-bound-client-pki-')),
     nodes: nodes.map((n) => ({ channel: n, node_id: `ns=1;s=${n}` })),
+    ...extra,
   });
   const batches: Sample[][] = [];
   const source = new OpcuaSource(config, { logger: log.logger, metrics, where: 'sources[0]' });
@@ -183,6 +189,32 @@ describe('max_message_bytes', () => {
     await expect(sourceOf(url, ['flow', 'blob'], BOUND).source.readOnce()).rejects.toThrow(
       /over max_message_bytes \(65536 bytes\) was refused \(premature socket termination max message size exceeded: 65536 : total message size \d+\)/,
     );
+  }, 60_000);
+
+  it('SignAndEncrypt: the server certificate is fetched under it too, then checked against the trust lists', async () => {
+    const pki = mkdtempSync(join(tmpdir(), 'lw-bound-secure-pki-'));
+    const secure = () =>
+      sourceOf(viaProxy(), ['flow'], BOUND, {
+        pki_dir: pki,
+        security_mode: 'SignAndEncrypt',
+        security_policy: 'Basic256Sha256',
+      }).source;
+    const before = proxy.announced.length;
+    // Not trusted yet: refused after the endpoints were fetched (node-opcua's own fetch announced no limit: 0).
+    const refused = await secure()
+      .readOnce()
+      .then(
+        () => 'read',
+        (err: Error) => err.message,
+      );
+    const [, from, to] = /BadCertificateUntrusted.*To trust it: mv "([^"]+)" "([^"]+)"/.exec(refused) ?? [];
+    expect(from).toMatch(/\/rejected\/.*\.pem$/);
+    expect(proxy.announced.slice(before)).toEqual([BOUND]);
+    // Trusted: the endpoints again, then the secure channel, both bounded; the value read.
+    await rename(from, join(to, basename(from)));
+    const [flow] = await secure().readOnce();
+    expect(flow).toMatchObject({ channel: 'flow', value: 7.5, quality: 'good' });
+    expect(proxy.announced.slice(before)).toEqual([BOUND, BOUND, BOUND]);
   }, 60_000);
 
   it('under the default (4 MiB), the same server sends both, ignoring limits or not', async () => {

@@ -1,0 +1,91 @@
+/**
+ * The server's certificate for a Sign or SignAndEncrypt connection, fetched under the source's bound and checked
+ * against the trust lists. Given none, node-opcua's client fetches it itself (GetEndpoints on an unsecured channel)
+ * through a client of its own that takes none of the options given to the first: no transportSettings, no
+ * transportFactory, so that exchange alone could bring a 64 MiB message, or a chunk of any size (message-bound.ts).
+ * Fetched here with the same bounded transport, it is checked as node-opcua checks it there (the certificate
+ * manager's checkCertificate: an unknown one goes to rejected/, an expired one fails) and handed to the client
+ * (`serverCertificate`), which then fetches nothing and trusts what it is given.
+ */
+import {
+  MessageSecurityMode,
+  OPCUAClient,
+  SecurityPolicy,
+  type EndpointDescription,
+  type OPCUACertificateManager,
+} from 'node-opcua';
+import { X509Certificate } from 'node:crypto';
+import { boundedTransportFactory } from './bounded-transport.js';
+import type { ReceiveLimits } from './message-bound.js';
+
+export interface CertificateQuery {
+  readonly endpoint: string;
+  readonly securityMode: 'Sign' | 'SignAndEncrypt';
+  readonly securityPolicy: string;
+  readonly timeoutMs: number;
+}
+
+/** The certificate of the endpoint offering `mode` and `policy`, or an error naming what the server offers. */
+export function certificateOf(endpoints: readonly EndpointDescription[], q: CertificateQuery): Buffer {
+  const mode = MessageSecurityMode[q.securityMode];
+  const policyUri = SecurityPolicy[q.securityPolicy as keyof typeof SecurityPolicy];
+  const match = endpoints.find((e) => e.securityMode === mode && e.securityPolicyUri === policyUri);
+  if (match?.serverCertificate) return match.serverCertificate;
+  const offered = endpoints.map((e) => `${MessageSecurityMode[e.securityMode]}/${e.securityPolicyUri?.split('#')[1]}`);
+  throw new Error(
+    `the server offers no endpoint with security_mode ${q.securityMode} and security_policy ${q.securityPolicy}${match ? ' with a certificate' : ''} (it offers: ${[...new Set(offered)].join(', ') || 'none'})`,
+  );
+}
+
+/** Fetches the server's endpoints under `limits` and returns the certificate of the one the query asks for. */
+export async function fetchServerCertificate(
+  q: CertificateQuery,
+  limits: ReceiveLimits,
+  certificateManager: OPCUACertificateManager,
+  onRefused: (detail: string) => void,
+): Promise<Buffer> {
+  const discovery = OPCUAClient.create({
+    applicationName: 'linewatch',
+    clientName: 'linewatch-endpoints',
+    endpointMustExist: false,
+    securityMode: MessageSecurityMode.None,
+    securityPolicy: SecurityPolicy.None,
+    clientCertificateManager: certificateManager,
+    connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 500 },
+    transportTimeout: q.timeoutMs,
+    transportSettings: limits,
+    transportFactory: boundedTransportFactory(limits, onRefused),
+  });
+  let certificate: Buffer;
+  try {
+    await discovery.connect(q.endpoint);
+    certificate = certificateOf(await discovery.getEndpoints(), q);
+  } finally {
+    await discovery.disconnect().catch(() => undefined);
+  }
+  const status = await certificateManager.checkCertificate(certificate);
+  // node-opcua's words, which say what failed (BadCertificateUntrusted, BadCertificateTimeInvalid...), and its dates.
+  if (!status.isGood())
+    throw new Error(`server Certificate verification failed with err ${status.toString()}${validity(certificate)}`);
+  return certificate;
+}
+
+/** The first certificate of a DER chain (a SEQUENCE with its length), or the buffer where it cannot be told. */
+export function firstOfChain(der: Buffer): Buffer {
+  if (der.length < 2 || der[0] !== 0x30) return der;
+  const lengthBytes = der[1] & 0x80 ? der[1] & 0x7f : 0;
+  if (lengthBytes > 4 || der.length < 2 + lengthBytes) return der;
+  const length = lengthBytes === 0 ? der[1] : der.subarray(2, 2 + lengthBytes).reduce((n, b) => n * 256 + b, 0);
+  return der.subarray(0, Math.min(der.length, 2 + lengthBytes + length));
+}
+
+/** ": certificate <subject>, valid <from> → <to>" (ISO 8601), or nothing where it cannot be read. */
+function validity(chain: Buffer): string {
+  try {
+    const c = new X509Certificate(firstOfChain(chain));
+    const iso = (d: string) => new Date(d).toISOString();
+    return `: certificate ${c.subject.replace(/\n/g, ', ')}, valid ${iso(c.validFrom)} → ${iso(c.validTo)}`;
+  } catch {
+    return '';
+  }
+}
