@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Subscription } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCounterServer } from '../../../src/bench/counter-opcua-server.js';
+import { startCounterServer, type CounterServer } from '../../../src/bench/counter-opcua-server.js';
 import { opcuaSourceSchema, windowSchema } from '../../../src/config/schema.js';
 import type { Sample } from '../../../src/core/types.js';
 import { LineSimulator } from '../../../src/sim/line-simulator.js';
@@ -65,6 +65,34 @@ function collect(feed: (batch: readonly Sample[]) => void) {
       return new Promise((resolve) => (waiter = { done, resolve }));
     },
   };
+}
+
+/** A counter server with two variables (a tick every `periodMs`) and a source `name` on both (not started). */
+async function twoCounters(
+  name: string,
+  o: { periodMs: number; publishingMs: number; sourceTimestamp?: () => Date },
+): Promise<{ server: CounterServer; source: OpcuaSource; metrics: GatewayMetrics }> {
+  const server = await startCounterServer({
+    port: await freePort(),
+    count: 2,
+    periodMs: o.periodMs,
+    pkiDir: mkdtempSync(join(tmpdir(), `lw-${name}-server-pki-`)),
+    ...(o.sourceTimestamp ? { sourceTimestamp: o.sourceTimestamp } : {}),
+  });
+  const metrics = new GatewayMetrics();
+  const source = new OpcuaSource(
+    opcuaSourceSchema.parse({
+      name,
+      type: 'opcua',
+      endpoint: server.endpointUrl,
+      asset: 'line',
+      publishing_interval_ms: o.publishingMs,
+      pki_dir: mkdtempSync(join(tmpdir(), `lw-${name}-client-pki-`)),
+      nodes: [0, 1].map((k) => ({ channel: `v${k}`, node_id: `nsu=urn:linewatch:bench;s=v${k}` })),
+    }),
+    { logger: createLogger('silent'), metrics },
+  );
+  return { server, source, metrics };
 }
 
 describe('OPC UA items that do not change', () => {
@@ -186,25 +214,7 @@ describe('OPC UA items that do not change', () => {
 
   it('are counted in linewatch_source_held_samples_total, not in linewatch_samples_total (as MQTT held tags)', async () => {
     // Two variables set once and never again (a tick an hour): each notification comes once, then only held values.
-    const server = await startCounterServer({
-      port: await freePort(),
-      count: 2,
-      periodMs: 3_600_000,
-      pkiDir: mkdtempSync(join(tmpdir(), 'lw-steady-server-pki-')),
-    });
-    const metrics = new GatewayMetrics();
-    const source = new OpcuaSource(
-      opcuaSourceSchema.parse({
-        name: 'steady',
-        type: 'opcua',
-        endpoint: server.endpointUrl,
-        asset: 'line',
-        publishing_interval_ms: 50,
-        pki_dir: mkdtempSync(join(tmpdir(), 'lw-steady-client-pki-')),
-        nodes: [0, 1].map((k) => ({ channel: `v${k}`, node_id: `nsu=urn:linewatch:bench;s=v${k}` })),
-      }),
-      { logger: createLogger('silent'), metrics },
-    );
+    const { server, source, metrics } = await twoCounters('steady', { periodMs: 3_600_000, publishingMs: 50 });
     const seen = collect(() => {});
     await source.start((b) => seen.onBatch(b));
     try {
@@ -222,25 +232,11 @@ describe('OPC UA items that do not change', () => {
   }, 60_000);
 
   it('stamp a value whose source timestamp is MinDateTime (1601, OPC UA for none) on the next clock', async () => {
-    const server = await startCounterServer({
-      port: await freePort(),
-      count: 2,
+    const { server, source } = await twoCounters('mindate', {
       periodMs: 100,
-      pkiDir: mkdtempSync(join(tmpdir(), 'lw-mindate-server-pki-')),
+      publishingMs: 100,
       sourceTimestamp: () => new Date(Date.UTC(1601, 0, 1)),
     });
-    const source = new OpcuaSource(
-      opcuaSourceSchema.parse({
-        name: 'mindate',
-        type: 'opcua',
-        endpoint: server.endpointUrl,
-        asset: 'line',
-        publishing_interval_ms: 100,
-        pki_dir: mkdtempSync(join(tmpdir(), 'lw-mindate-client-pki-')),
-        nodes: [0, 1].map((k) => ({ channel: `v${k}`, node_id: `nsu=urn:linewatch:bench;s=v${k}` })),
-      }),
-      { logger: createLogger('silent'), metrics: new GatewayMetrics() },
-    );
     const seen = collect(() => {});
     const before = Date.now();
     await source.start((b) => seen.onBatch(b));
