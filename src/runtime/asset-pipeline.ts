@@ -7,45 +7,28 @@
  * asset degraded; the rest of the gateway keeps running. A part whose window goes unscored
  * (dropped, or the model failed) is judged unknown with the reason, like an incomplete cycle.
  */
-import { alarmDefinition, alarmEvent, isAnnunciated, type AlarmEventContext } from '../alarms/alarm-event.js';
-import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../alarms/alarm-state.js';
-import { windowSpanMs, type AlarmHoldCount, type JournaledAlarm, type Model } from '../core/components.js';
-import { CommandError } from '../core/errors.js';
-import { verdictOf, withThreshold, type PartVerdict } from '../core/verdict.js';
-import type {
-  AlarmEvent,
-  AlarmStateName,
-  OperatorCommand,
-  PartResult,
-  Sample,
-  ScoreResult,
-  Window,
-} from '../core/types.js';
+import { windowSpanMs, type JournaledAlarm, type Model } from '../core/components.js';
+import { withThreshold } from '../core/verdict.js';
+import type { AlarmEvent, PartResult, Sample, ScoreResult, Window } from '../core/types.js';
 import type { AssetConfig } from '../config/schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { AssetWindows } from '../windows/asset-windows.js';
+import {
+  ANOMALY_ALARM,
+  AssetAlarm,
+  type AlarmStatus,
+  type AssetAlarmOutput,
+  type CommandRequest,
+} from './asset-alarm.js';
 import { InputWatch, type Blindness } from './input-watch.js';
+import { judgedParts, unknownParts, unscoredParts, type UnjudgedPart } from './part-results.js';
 
-export const ANOMALY_ALARM = 'anomaly';
+export { ANOMALY_ALARM, type AlarmStatus, type CommandRequest };
 
-export interface AssetPipelineOutput {
+export interface AssetPipelineOutput extends AssetAlarmOutput {
   onScores(scores: readonly ScoreResult[]): void;
-  onAlarm(event: AlarmEvent): void;
   onParts(parts: readonly PartResult[]): void;
-  /** The alarm's hold count changed (AlarmHoldCount): for the journal, which a restart restores it from. Called after
-   * the transition of the same score, if any, in the same turn. */
-  onAlarmHold?(hold: AlarmHoldCount): void;
-}
-
-export interface AlarmStatus {
-  readonly asset: string;
-  readonly alarm: string;
-  readonly priority: string;
-  readonly state: AlarmStateName;
-  readonly conditionActive: boolean;
-  readonly shelvedUntil?: number;
-  readonly since?: number;
 }
 
 export interface AssetStatus {
@@ -67,14 +50,6 @@ export interface AssetStatus {
   readonly maxScore: number;
 }
 
-export interface CommandRequest {
-  readonly command: OperatorCommand;
-  readonly by: string;
-  readonly comment?: string;
-  readonly durationMs?: number;
-  readonly ts: number;
-}
-
 /** A window waiting to be scored, with its part's cycle time: it leaves the queue with the window. */
 interface QueuedWindow {
   readonly window: Window;
@@ -87,7 +62,7 @@ interface QueuedWindow {
 export class AssetPipeline {
   private readonly windows: AssetWindows;
   private readonly partCounts = { pass: 0, fail: 0, unknown: 0 };
-  private readonly alarm: AlarmStateMachine;
+  private readonly alarm: AssetAlarm;
   /** Since the last queued window, windows were incomplete (from this time): told to the alarm in order. */
   private pendingGap: number | undefined;
   private queue: QueuedWindow[] = [];
@@ -100,9 +75,6 @@ export class AssetPipeline {
   private fallback: { readonly model: Model; readonly why: string } | undefined;
   private latest: ScoreResult | undefined;
   private maxScore = 0;
-  private alarmSince: number | undefined;
-  /** The hold count last told to onAlarmHold; null: none yet this run, so the first score's is told whatever it is. */
-  private toldHoldMs: number | undefined | null = null;
   private readonly watch: InputWatch | undefined;
   private readonly now: () => number;
   private readonly wall: () => number;
@@ -131,10 +103,15 @@ export class AssetPipeline {
     // A sliding window's score that stays above the clear level for a window's span raises the alarm too (sustain_ms);
     // parts (cycle windows) are judged one by one.
     const span = config.window.type === 'cycle' ? undefined : windowSpanMs(current);
-    this.alarm = new AlarmStateMachine(alarmDefinition(config.alarm, span));
     // Parts are judged one by one, an incomplete one as unknown; a sliding window's asset can go blind unseen.
     this.now = deps.now ?? (() => performance.now());
     this.wall = deps.wall ?? Date.now;
+    this.alarm = new AssetAlarm(config, span, output, {
+      logger: deps.logger,
+      metrics: deps.metrics,
+      scoring: () => ({ latest: this.latest, modelThreshold: this.model.threshold }),
+      wall: this.wall,
+    });
     if (span !== undefined) {
       const w = config.window as { hop_ms?: number; hop_samples?: number };
       const hopMs = w.hop_ms ?? (w.hop_samples ?? 1) * current.samplePeriodMs;
@@ -149,11 +126,6 @@ export class AssetPipeline {
   }
 
   /**
-   * Replaces the model between two scoring runs (atomic: the queue is untouched, so no window is
-   * lost or scored twice). The new model must take the same channels and window length.
-   * Returns the previous model, which the caller keeps for a rollback or closes.
-   */
-  /**
    * Says that the model the asset starts with is not its newest confirmed update, and why (asset-models.ts): the
    * status carries it as long as that model runs (not while an update is on probation, and no more once one is
    * confirmed; again after a rollback to it).
@@ -163,6 +135,11 @@ export class AssetPipeline {
     this.deps.metrics.assetModelFallback.set({ asset: this.config.name }, 1);
   }
 
+  /**
+   * Replaces the model between two scoring runs (atomic: the queue is untouched, so no window is
+   * lost or scored twice). The new model must take the same channels and window length.
+   * Returns the previous model, which the caller keeps for a rollback or closes.
+   */
   swapModel(next: Model): Model {
     if (next.windowLength !== this.current.windowLength || next.channels.join() !== this.current.channels.join()) {
       throw new Error(
@@ -227,25 +204,12 @@ export class AssetPipeline {
 
   /** An operator command on the asset's alarm; resolves with the event, or rejects with why not. */
   command(request: CommandRequest): AlarmEvent {
-    const result = this.alarm.handle({
-      kind: request.command,
-      ts: request.ts,
-      by: request.by,
-      comment: request.comment,
-      durationMs: request.durationMs,
-    } as AlarmInput);
-    if (result.refused)
-      throw new CommandError(
-        result.invalid ? 400 : 409,
-        `${this.config.name}/${ANOMALY_ALARM}: ${request.command} refused: ${result.refused}`,
-      );
-    return this.emitAlarm(result.transition!);
+    return this.alarm.command(request);
   }
 
   /** Time passes (shelve expiry; whether the asset went blind or sees again). */
   tick(ts: number): void {
-    const { transition } = this.alarm.handle({ kind: 'tick', ts });
-    if (transition) this.emitAlarm(transition);
+    this.alarm.tick(ts);
     const change = this.watch?.check(this.now(), this.wall());
     if (change === undefined) return;
     const asset = this.config.name;
@@ -284,58 +248,24 @@ export class AssetPipeline {
       this.deps.metrics.windowsScored.inc({ asset: this.config.name }, scored.length);
       for (const r of scored) this.maxScore = Math.max(this.maxScore, r.score);
       this.output.onScores(scored);
-      const parts: PartResult[] = [];
-      // One result per window, in order (the Model contract): the i-th result is batch[i]'s.
-      for (const [i, r] of scored.entries()) {
-        if (r.partId === undefined) continue;
-        const verdict = verdictOf(r) as PartVerdict;
+      const parts = judgedParts(
+        this.config.name,
+        scored,
+        batch.map((q) => q.cycleMs),
+      );
+      for (const { verdict } of parts) {
         this.partCounts[verdict]++;
         this.deps.metrics.parts.inc({ asset: this.config.name, verdict });
-        const { cycleMs } = batch[i];
-        parts.push({
-          asset: this.config.name,
-          partId: r.partId,
-          ts: r.ts,
-          verdict,
-          score: r.score,
-          threshold: r.threshold,
-          topChannels: r.contributions.slice(0, 3).map((c) => c.channel),
-          ...(cycleMs !== undefined ? { cycleMs } : {}),
-          model: r.model,
-        });
       }
       if (parts.length > 0) this.output.onParts(parts);
       for (const [i, r] of scored.entries()) {
         const gap = batch[i].gapBefore;
-        if (gap !== undefined) this.alarm.handle({ kind: 'gap', ts: gap });
+        if (gap !== undefined) this.alarm.gap(gap);
         this.latest = r;
         this.deps.metrics.anomalyScore.set({ asset: this.config.name }, r.score);
-        const { transition } = this.alarm.handle({
-          kind: 'score',
-          ts: r.ts,
-          score: r.score,
-          threshold: r.threshold,
-          ...(r.offThreshold !== undefined ? { offThreshold: r.offThreshold } : {}),
-          ...(r.clearThreshold !== undefined ? { clearThreshold: r.clearThreshold } : {}),
-        });
-        if (transition) this.emitAlarm(transition);
-        this.tellHold(r.ts);
+        this.alarm.score(r);
       }
     }
-  }
-
-  /** Tells the alarm's hold count where it changed, or where none was told yet this run (the journal may hold an
-   * old one). */
-  private tellHold(ts: number): void {
-    const ms = this.alarm.holdMs;
-    if (ms === this.toldHoldMs) return;
-    this.toldHoldMs = ms;
-    this.output.onAlarmHold?.({
-      asset: this.config.name,
-      alarm: ANOMALY_ALARM,
-      ts,
-      ...(ms !== undefined ? { ms } : {}),
-    });
   }
 
   /**
@@ -351,66 +281,20 @@ export class AssetPipeline {
 
   /** The parts among windows that go unscored (dropped, or the model failed): judged unknown, with why. */
   private unscored(entries: readonly QueuedWindow[], reason: string): void {
-    this.unjudged(
-      entries.flatMap(({ window: w, cycleMs }) =>
-        w.partId === undefined
-          ? []
-          : [{ partId: w.partId, ts: w.end, reason, ...(cycleMs !== undefined ? { cycleMs } : {}) }],
-      ),
-    );
+    this.unjudged(unscoredParts(entries, reason));
   }
 
   /** Parts that cannot be judged: counted and reported with the verdict unknown and the reason. */
-  private unjudged(parts: readonly { partId: string; ts: number; reason: string; cycleMs?: number }[]): void {
+  private unjudged(parts: readonly UnjudgedPart[]): void {
     if (parts.length === 0) return;
     this.partCounts.unknown += parts.length;
     this.deps.metrics.parts.inc({ asset: this.config.name, verdict: 'unknown' }, parts.length);
-    this.output.onParts(
-      parts.map((p) => ({
-        asset: this.config.name,
-        ...p,
-        verdict: 'unknown',
-        topChannels: [],
-        model: this.model.name,
-      })),
-    );
+    this.output.onParts(unknownParts(this.config.name, this.model.name, parts));
   }
 
   /** Restores the alarm's state from a previous run (AlarmStateMachine.restore), saying so; false where not taken. */
   restoreAlarm(last: JournaledAlarm): boolean {
-    const { state, ts } = last;
-    if (!this.alarm.restore(last, this.wall())) {
-      if (state === 'shelved')
-        this.deps.logger.warn(
-          { asset: this.config.name },
-          last.shelvedUntil === undefined
-            ? `asset ${this.config.name}: its alarm was shelved when the gateway stopped, in a journal that does not say until when: the alarm starts normal`
-            : `asset ${this.config.name}: its alarm's shelve ended while the gateway was stopped: the alarm starts normal`,
-        );
-      return false;
-    }
-    // Since the raise, as a running gateway says; where the journal no longer holds it, since the row restored.
-    if (state === 'unack_active' || state === 'ack_active') this.alarmSince = last.since ?? ts;
-    if (state === 'rtn_unack' && last.since !== undefined) this.alarmSince = last.since;
-    this.deps.metrics.alarmActive.set({ asset: this.config.name, alarm: ANOMALY_ALARM }, isAnnunciated(state) ? 1 : 0);
-    const holdMs = this.alarm.holdMs;
-    this.deps.logger.info(
-      {
-        asset: this.config.name,
-        state,
-        since: new Date(ts).toISOString(),
-        ...(this.alarmSince !== undefined ? { active_since: new Date(this.alarmSince).toISOString() } : {}),
-        ...(holdMs !== undefined ? { hold_ms: holdMs } : {}),
-      },
-      `asset ${this.config.name}: alarm restored as ${state}${
-        state === 'shelved' ? ` until ${new Date(this.alarm.shelvedUntilTs!).toISOString()}` : ''
-      }, the state the journal left it in${
-        holdMs !== undefined
-          ? `, its score seen at or below the clear level for ${holdMs} ms so far (the hold goes on from there)`
-          : ''
-      }`,
-    );
-    return true;
+    return this.alarm.restore(last);
   }
 
   /**
@@ -418,36 +302,7 @@ export class AssetPipeline {
    * written again from, at start and when the device it writes to comes back. Not a transition: never published.
    */
   currentAlarm(ts: number): AlarmEvent {
-    const state = this.alarm.state;
-    return {
-      ...alarmEvent(
-        { from: state, to: state, ts, cause: 'condition', conditionActive: this.alarm.conditionActive },
-        this.alarmContext(),
-      ),
-      message: `${this.config.name}: alarm ${state}, its outputs written again`,
-    };
-  }
-
-  /** What an alarm event of this asset is made with besides its transition: its settings, latest score, threshold. */
-  private alarmContext(): AlarmEventContext {
-    return {
-      asset: this.config.name,
-      alarm: ANOMALY_ALARM,
-      settings: this.config.alarm,
-      latest: this.latest,
-      threshold: this.config.alarm.threshold ?? this.model.threshold,
-    };
-  }
-
-  private emitAlarm(t: AlarmTransition): AlarmEvent {
-    const event = alarmEvent(t, this.alarmContext());
-    if (t.to === 'unack_active' || t.to === 'ack_active') this.alarmSince ??= t.ts;
-    if (t.to === 'normal') this.alarmSince = undefined;
-    const labels = { asset: event.asset, alarm: event.alarm };
-    this.deps.metrics.alarmActive.set(labels, isAnnunciated(t.to) ? 1 : 0);
-    if (t.to === 'unack_active' && t.from !== 'unack_active') this.deps.metrics.alarmsRaised.inc(labels);
-    this.output.onAlarm(event);
-    return event;
+    return this.alarm.current(ts);
   }
 
   status(): AssetStatus {
@@ -466,15 +321,7 @@ export class AssetPipeline {
         (this.watch?.state ? `blind: ${this.watch.state.reason}` : undefined) ??
         (this.fallback?.model === this.current ? this.fallback.why : undefined),
       ...(this.watch?.state ? { blind: this.watch.state } : {}),
-      alarm: {
-        asset: this.config.name,
-        alarm: ANOMALY_ALARM,
-        priority: this.config.alarm.priority,
-        state: this.alarm.state,
-        conditionActive: this.alarm.conditionActive,
-        ...(this.alarm.shelvedUntilTs !== undefined ? { shelvedUntil: this.alarm.shelvedUntilTs } : {}),
-        ...(this.alarmSince !== undefined ? { since: this.alarmSince } : {}),
-      },
+      alarm: this.alarm.status(),
       latest: this.latest,
       maxScore: this.maxScore,
     };
