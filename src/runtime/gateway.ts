@@ -12,15 +12,10 @@ import type { AlarmEvent } from '../core/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import { SessionPool } from '../inference/session-pool.js';
 import type { AlarmAction, ActionStatus } from '../actions/alarm-action.js';
-import { openQueue } from '../buffer/open-queue.js';
-import type { DurableQueue } from '../buffer/queue.js';
-import type { BufferConfig } from '../buffer/schema.js';
-import { createAlarmAction, createSinks, createSource, writeProtocolOf } from '../registry/runtime.js';
-import { LINEWATCH_VERSION } from '../core/version.js';
+import { createSource } from '../registry/runtime.js';
 import { MqttSync } from '../sync/mqtt-sync.js';
 import { ModelUpdater, type ModelUpdaterStatus } from '../sync/model-updater.js';
 import { readPublicKeys } from '../sync/release.js';
-import type { UpdateHost } from '../sync/update-host.js';
 import type { ModelUpdateEvent } from '../sync/update-outcome.js';
 import { collectHealth } from '../telemetry/health-reporter.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -36,7 +31,10 @@ import { acquireAssetModels } from './asset-models.js';
 import { subscriberErrorReporter, wireGateway, type GatewayTopics } from './gateway-wiring.js';
 import { scheduleHealth, type HealthTarget } from './health-schedule.js';
 import { alarmJournal, journaledCommand } from './journal-answer.js';
-import { SinkWatch, WatchedQueue, type SinkStatus } from './sink-watch.js';
+import { pipelinesUpdateHost } from './pipelines-update-host.js';
+import { addGatewayActions, reassertOutputs, type AlarmOutput } from './gateway-actions.js';
+import { addGatewaySinks, type GatewaySinks } from './gateway-sinks.js';
+import type { SinkStatus, SinkWatch } from './sink-watch.js';
 
 export type { GatewayTopics } from './gateway-wiring.js';
 
@@ -70,7 +68,7 @@ export class Gateway {
   private tickTimer: NodeJS.Timeout | undefined;
   private readonly actions: AlarmAction[] = [];
   /** The alarm actions that write through a source (a PLC output), with the source's connection they last wrote on. */
-  private readonly outputs: { action: AlarmAction; asset: string; source: Source; connection: number }[] = [];
+  private readonly outputs: AlarmOutput[] = [];
   private readonly partActions: AlarmAction[] = [];
   private updater: ModelUpdater | undefined;
   /** The models the assets ran when the gateway stopped (the cloud's goodbye names them). */
@@ -109,53 +107,9 @@ export class Gateway {
     this.events = this.bus;
   }
 
-  /** Sinks are created at start: the disk queues open their files then. */
-  private createSinks(): void {
-    const { config } = this.loaded;
-    const tags = { site: config.gateway.site, line: config.gateway.line, gateway: config.gateway.name };
-    const created = createSinks(config.storage, {
-      ...this.deps,
-      tags,
-      openQueue: (sink, buffer) => new WatchedQueue(this.queueFor(sink, buffer)),
-      journalGapRecorded: (gap) => this.bus.publish('journalGap', gap),
-    });
-    this.sinks.push(...created.map((c) => c.sink));
-    this.healthTargets.push(...created);
-    const grace = config.http.readyz_grace_retries;
-    for (const c of created) {
-      const queue = c.queue instanceof WatchedQueue ? c.queue : undefined;
-      this.sinkWatches.push(new SinkWatch(c.sink, queue, this.deps.metrics, Date.now, grace));
-    }
-    if (config.cloud.mqtt) {
-      // What each asset runs (updates included): none before the models are chosen (a confirmed update may replace
-      // the configured one), the last ones once the gateway stops.
-      const models = () => (this.pipelines.length === 0 ? this.lastModels : this.runningModels());
-      const identity = {
-        gateway: config.gateway.name,
-        site: config.gateway.site,
-        line: config.gateway.line,
-        version: LINEWATCH_VERSION,
-        models,
-      };
-      const queue = new WatchedQueue(this.queueFor('cloud', config.cloud.mqtt.buffer));
-      const cloud = new MqttSync(config.cloud.mqtt, identity, { ...this.deps, queue });
-      this.sinks.push(cloud);
-      this.sinkWatches.push(new SinkWatch(cloud, queue, this.deps.metrics, Date.now, grace));
-      // None where it does not publish them.
-      const { publish_health: publish, health_interval_ms: intervalMs } = config.cloud.mqtt;
-      this.healthTargets.push({ sink: cloud, intervalMs: publish ? intervalMs : 0 });
-    }
-  }
-
-  /** A sink's queue; a corrupt queue file is set aside (logged once, counted) and a fresh one opened. */
-  private queueFor(sink: string, buffer: BufferConfig): DurableQueue {
-    return openQueue(buffer, Date.now, (c) => {
-      this.deps.metrics.queueCorrupt.inc({ sink });
-      this.deps.logger.error(
-        { component: 'buffer', sink, path: c.path, moved_to: c.movedTo, bytes: c.bytes },
-        `queue file ${c.path} of sink ${sink} cannot be read (${c.reason}): ${c.bytes} bytes set aside as ${c.movedTo}; a fresh queue is used, what was queued in it is not sent`,
-      );
-    });
+  /** The gateway's sinks, their health targets and watches, as addGatewaySinks fills them. */
+  private sinkParts(): GatewaySinks {
+    return { sinks: this.sinks, healthTargets: this.healthTargets, sinkWatches: this.sinkWatches };
   }
 
   async start(): Promise<void> {
@@ -163,7 +117,13 @@ export class Gateway {
     this.startedAt = Date.now();
     const { logger } = this.deps;
     try {
-      this.createSinks();
+      // Sinks are created at start: the disk queues open their files then.
+      addGatewaySinks(this.sinkParts(), this.loaded, this.deps, {
+        // What each asset runs (updates included): none before the models are chosen (a confirmed update may replace
+        // the configured one), the last ones once the gateway stops.
+        models: () => (this.pipelines.length === 0 ? this.lastModels : this.runningModels()),
+        journalGapRecorded: (gap) => this.bus.publish('journalGap', gap),
+      });
       for (const sink of this.sinks) await sink.start();
       // Every model comes from the pool: assets that run the same model file share one session and its batches, at
       // start, after an update and after a restart that runs a confirmed update.
@@ -173,11 +133,16 @@ export class Gateway {
       // Read once: the confirmed updates chosen now and the releases to come are checked against the same keys.
       const keys = updates ? await readPublicKeys(updates.public_key_file) : [];
       if (updates) {
-        this.updater = new ModelUpdater(updates, this.loaded.config.cloud.mqtt, this.updateHost(), {
-          ...this.deps,
-          pool: this.pool,
-          keys,
-        });
+        this.updater = new ModelUpdater(
+          updates,
+          this.loaded.config.cloud.mqtt,
+          pipelinesUpdateHost(this.pipelines, this.loaded.models, (event) => this.bus.publish('model', event)),
+          {
+            ...this.deps,
+            pool: this.pool,
+            keys,
+          },
+        );
         // Before any model is chosen: a release that ended the last runs on probation is not loaded again.
         await this.updater.recover(this.loaded.config.assets.map((a) => a.name));
       }
@@ -210,26 +175,12 @@ export class Gateway {
       if (this.deps.restoreAlarms !== false) this.restoreAlarms();
       // The cloud's retained status names the models chosen now (a confirmed update, not the configured one).
       for (const sink of this.sinks) if (sink instanceof MqttSync) sink.announce();
-      // Sources whose connection carries alarm actions' writes (a PLC output, an OPC UA node).
-      const writers = new Map(
-        this.loaded.config.sources.flatMap((c, i) => (writeProtocolOf(c) ? [[c.name, this.sources[i]] as const] : [])),
+      addGatewayActions(
+        { actions: this.actions, partActions: this.partActions, outputs: this.outputs },
+        this.loaded,
+        this.sources,
+        this.deps,
       );
-      for (const asset of this.loaded.config.assets) {
-        asset.alarm.actions.forEach((a, i) => {
-          const action = createAlarmAction(asset.name, a, i, { ...this.deps, writers });
-          this.actions.push(action);
-          const source = writers.get((a as { source?: string }).source ?? '');
-          if (source) this.outputs.push({ action, asset: asset.name, source, connection: 0 });
-        });
-        asset.part_actions.forEach((a, i) =>
-          this.partActions.push(
-            createAlarmAction(asset.name, { ...a, name: a.name ?? `${asset.name}-part-${a.type}-${i}` }, i, {
-              ...this.deps,
-              writers,
-            }),
-          ),
-        );
-      }
       this.unwire = wireGateway(this.bus, {
         pipelines: this.pipelines,
         sinks: this.sinks,
@@ -244,7 +195,9 @@ export class Gateway {
       this.tickTimer = setInterval(() => {
         const now = Date.now();
         for (const p of this.pipelines) p.tick(now);
-        this.reassertOutputs(now);
+        reassertOutputs(this.outputs, (asset) =>
+          this.pipelines.find((p) => p.config.name === asset)?.currentAlarm(now),
+        );
         // A look that fails (it never should) keeps the sink's last status; it must not end the daemon.
         for (const w of this.sinkWatches) w.look().catch(() => undefined);
       }, 1000);
@@ -291,46 +244,6 @@ export class Gateway {
         );
       }
     }
-  }
-
-  /**
-   * A PLC output that follows an alarm (a stack light, a lamp) is written with the alarm's state when its source's
-   * connection comes up: at start (the gateway's first write, the green light), and after the PLC or the link was
-   * down, when the device may have lost what was written before; an output written once is otherwise not repeated.
-   */
-  private reassertOutputs(now: number): void {
-    for (const o of this.outputs) {
-      // A source that does not count its connections: each time it is seen up after being seen down.
-      const connection = o.source.connections ?? (o.source.connected ? Math.max(o.connection, 1) : 0);
-      if (o.source.connected && connection !== o.connection) {
-        const pipeline = this.pipelines.find((p) => p.config.name === o.asset);
-        if (pipeline) o.action.reassert(pipeline.currentAlarm(now));
-      }
-      o.connection = connection;
-    }
-  }
-
-  private updateHost(): UpdateHost {
-    const find = (asset: string) => this.pipelines.find((p) => p.config.name === asset);
-    return {
-      assetsRunning: (modelName) =>
-        this.pipelines
-          .filter((p) => p.model.name === modelName)
-          .map((p) => {
-            const configured = this.loaded.models.get(p.config.name)!.manifest;
-            return {
-              asset: p.config.name,
-              model: p.model,
-              samplePeriodMs: configured.input.sample_period_ms,
-              releaseSequence: configured.release_sequence,
-            };
-          }),
-      currentModel: (asset) => find(asset)?.model,
-      configuredModel: (asset) => this.loaded.models.get(asset),
-      swapModel: (asset, model) => find(asset)!.swapModel(model),
-      runsEnded: async (asset) => find(asset)?.idle(),
-      report: (event) => this.bus.publish('model', event),
-    };
   }
 
   /** The model each asset runs now. */

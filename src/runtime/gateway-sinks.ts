@@ -1,0 +1,85 @@
+/**
+ * The gateway's sinks, created when it starts (the disk queues open their files then): one for each configured
+ * `storage:` section and cloud sync where configured, each with its durable queue watched, the health points it
+ * wants and how often, and a SinkWatch that says whether it delivers (/api/status, /readyz).
+ */
+import type { AlarmJournalGap, Sink } from '../core/components.js';
+import { LINEWATCH_VERSION } from '../core/version.js';
+import type { LoadedConfig } from '../config/load.js';
+import { openQueue } from '../buffer/open-queue.js';
+import type { DurableQueue } from '../buffer/queue.js';
+import type { BufferConfig } from '../buffer/schema.js';
+import { createSinks } from '../registry/runtime.js';
+import { MqttSync, type GatewayIdentity } from '../sync/mqtt-sync.js';
+import type { ComponentDeps } from '../telemetry/component-deps.js';
+import type { HealthTarget } from './health-schedule.js';
+import { SinkWatch, WatchedQueue } from './sink-watch.js';
+
+export interface GatewaySinks {
+  readonly sinks: Sink[];
+  readonly healthTargets: HealthTarget[];
+  readonly sinkWatches: SinkWatch[];
+}
+
+/** What the sinks ask of the gateway while they run. */
+export interface GatewaySinkHooks {
+  /** What each asset runs (cloud sync's status names them); undefined before the models are chosen. */
+  readonly models: GatewayIdentity['models'];
+  /** A gap the local store recorded in its journal, once on disk: the gateway publishes it. */
+  readonly journalGapRecorded: (gap: AlarmJournalGap) => void;
+}
+
+/**
+ * Adds every sink of the configuration to `into`, in the registry's order, then cloud sync: one by one, so that where
+ * one cannot be created those before it are there to be closed.
+ */
+export function addGatewaySinks(
+  into: GatewaySinks,
+  loaded: LoadedConfig,
+  deps: ComponentDeps,
+  hooks: GatewaySinkHooks,
+): void {
+  const { config } = loaded;
+  const { sinks, healthTargets, sinkWatches } = into;
+  const tags = { site: config.gateway.site, line: config.gateway.line, gateway: config.gateway.name };
+  const created = createSinks(config.storage, {
+    ...deps,
+    tags,
+    openQueue: (sink, buffer) => new WatchedQueue(openSinkQueue(sink, buffer, deps)),
+    journalGapRecorded: hooks.journalGapRecorded,
+  });
+  sinks.push(...created.map((c) => c.sink));
+  healthTargets.push(...created);
+  const grace = config.http.readyz_grace_retries;
+  for (const c of created) {
+    const queue = c.queue instanceof WatchedQueue ? c.queue : undefined;
+    sinkWatches.push(new SinkWatch(c.sink, queue, deps.metrics, Date.now, grace));
+  }
+  if (config.cloud.mqtt) {
+    const identity = {
+      gateway: config.gateway.name,
+      site: config.gateway.site,
+      line: config.gateway.line,
+      version: LINEWATCH_VERSION,
+      models: hooks.models,
+    };
+    const queue = new WatchedQueue(openSinkQueue('cloud', config.cloud.mqtt.buffer, deps));
+    const cloud = new MqttSync(config.cloud.mqtt, identity, { ...deps, queue });
+    sinks.push(cloud);
+    sinkWatches.push(new SinkWatch(cloud, queue, deps.metrics, Date.now, grace));
+    // None where it does not publish them.
+    const { publish_health: publish, health_interval_ms: intervalMs } = config.cloud.mqtt;
+    healthTargets.push({ sink: cloud, intervalMs: publish ? intervalMs : 0 });
+  }
+}
+
+/** A sink's queue; a corrupt queue file is set aside (logged once, counted) and a fresh one opened. */
+function openSinkQueue(sink: string, buffer: BufferConfig, deps: ComponentDeps): DurableQueue {
+  return openQueue(buffer, Date.now, (c) => {
+    deps.metrics.queueCorrupt.inc({ sink });
+    deps.logger.error(
+      { component: 'buffer', sink, path: c.path, moved_to: c.movedTo, bytes: c.bytes },
+      `queue file ${c.path} of sink ${sink} cannot be read (${c.reason}): ${c.bytes} bytes set aside as ${c.movedTo}; a fresh queue is used, what was queued in it is not sent`,
+    );
+  });
+}
