@@ -7,6 +7,8 @@
  */
 import type { AlarmJournalGap } from '../../core/components.js';
 import type { AlarmEvent } from '../../core/types.js';
+import { MAX_PENDING, MAX_PENDING_BYTES } from './group-commit.js';
+import { iso } from './journal-states.js';
 
 /** What was dropped of one alarm: how many transitions, the first and the last one's times (not yet recorded). */
 export type AlarmGap = Omit<AlarmJournalGap, 'ts' | 'message'>;
@@ -18,6 +20,13 @@ export interface JournalGapSummary {
   readonly from: number;
   readonly to: number;
 }
+
+/** The backlog's bound in words. */
+export const BACKLOG_BOUND = `${MAX_PENDING} transitions or ${MAX_PENDING_BYTES / (1024 * 1024)} MiB`;
+
+/** A gap row's message: what the journal lacks of the alarm, and why. */
+export const gapMessage = (g: AlarmGap): string =>
+  `${g.dropped} transition(s) of ${g.asset}/${g.alarm} from ${iso(g.from)} to ${iso(g.to)} are not journaled: dropped while the journal could not be written (past ${BACKLOG_BOUND} waiting)`;
 
 type Gaps = Map<string, AlarmGap>;
 

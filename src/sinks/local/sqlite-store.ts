@@ -12,94 +12,17 @@
  * flush. Rows older than the retention are deleted as time goes on. WAL mode, so readers never block
  * the writer.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import type { AlarmJournalGap, JournaledAlarm, Sink, SinkRecords } from '../../core/components.js';
 import type { AlarmEvent, PartResult, Sample, ScoreResult } from '../../core/types.js';
 import type { LocalStoreConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
-import { limitSqliteCache } from '../../core/sqlite-memory.js';
 import { GroupCommit, MAX_PENDING, MAX_PENDING_BYTES, type Schedule } from './group-commit.js';
-import { JournalGap, type AlarmGap, type JournalGapSummary } from './journal-gap.js';
-import { ALARM_HOLDS_SCHEMA, HOLD_OF_JOURNAL_ROW, holdOf, PendingHolds, upsertHold } from './alarm-holds.js';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS samples (ts INTEGER NOT NULL, source TEXT NOT NULL, asset TEXT NOT NULL, channel TEXT NOT NULL, value REAL, quality TEXT NOT NULL, text TEXT);
-CREATE INDEX IF NOT EXISTS samples_asset_ts ON samples (asset, ts);
-CREATE TABLE IF NOT EXISTS scores (ts INTEGER NOT NULL, asset TEXT NOT NULL, model TEXT NOT NULL, model_version TEXT NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, anomalous INTEGER NOT NULL, contributions TEXT NOT NULL, part_id TEXT);
-CREATE INDEX IF NOT EXISTS scores_asset_ts ON scores (asset, ts);
-CREATE TABLE IF NOT EXISTS alarm_journal (ts INTEGER NOT NULL, asset TEXT NOT NULL, alarm TEXT NOT NULL, priority TEXT NOT NULL, state TEXT NOT NULL, previous TEXT NOT NULL, cause TEXT NOT NULL, command TEXT, by TEXT, comment TEXT, condition_active INTEGER NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, top_channels TEXT NOT NULL, message TEXT NOT NULL, shelved_until INTEGER);
-CREATE INDEX IF NOT EXISTS alarm_journal_asset_ts ON alarm_journal (asset, ts);
-CREATE INDEX IF NOT EXISTS alarm_journal_asset_alarm ON alarm_journal (asset, alarm);
-CREATE TABLE IF NOT EXISTS parts (ts INTEGER NOT NULL, asset TEXT NOT NULL, part_id TEXT NOT NULL, verdict TEXT NOT NULL, score REAL, threshold REAL, top_channels TEXT NOT NULL, cycle_ms REAL, reason TEXT, model TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS parts_asset_ts ON parts (asset, ts);
-CREATE TABLE IF NOT EXISTS alarm_journal_gaps (ts INTEGER NOT NULL, asset TEXT NOT NULL, alarm TEXT NOT NULL, dropped INTEGER NOT NULL, from_ts INTEGER NOT NULL, to_ts INTEGER NOT NULL, message TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS alarm_journal_gaps_asset_ts ON alarm_journal_gaps (asset, ts);
-`;
-
-const TABLES = ['samples', 'scores', 'alarm_journal', 'parts', 'alarm_journal_gaps'] as const;
-
-/** Each alarm's newest journal row (the one written last): the state a restart restores, kept past the retention. */
-const NEWEST_JOURNAL_ROWS = 'SELECT MAX(rowid) FROM alarm_journal GROUP BY asset, alarm';
-
-/**
- * Since when the alarm of journal row `j` has been active: its first active row after its last normal one (the raise;
- * where the retention pruned that, the oldest active row kept), or none.
- */
-const ACTIVE_SINCE = `SELECT MIN(a.ts) FROM alarm_journal a WHERE a.asset = j.asset AND a.alarm = j.alarm
-  AND a.state IN ('unack_active', 'ack_active') AND a.rowid > COALESCE((SELECT MAX(n.rowid) FROM alarm_journal n
-  WHERE n.asset = j.asset AND n.alarm = j.alarm AND n.state = 'normal'), 0)`;
-
-/** Adds a column a store made by an earlier version lacks (`definition`: its name and type). */
-function addMissingColumn(db: Database.Database, table: string, definition: string): void {
-  const name = definition.split(' ')[0];
-  if (!(db.pragma(`table_info(${table})`) as { name: string }[]).some((c) => c.name === name))
-    db.exec(`ALTER TABLE ${table} ADD COLUMN ${definition}`);
-}
-
-/**
- * An insert naming its columns, so a store that holds more (written by a newer version, or by this one and opened
- * again by an older one after a rollback) takes the rows all the same.
- */
-function insertInto(db: Database.Database, table: string, columns: string): Database.Statement {
-  const count = columns.split(',').length;
-  return db.prepare(`INSERT INTO ${table} (${columns}) VALUES (${Array(count).fill('?').join(', ')})`);
-}
-
-/** The store's statements, prepared once when it opens. */
-function prepareStatements(db: Database.Database) {
-  return {
-    insertSample: insertInto(db, 'samples', 'ts, source, asset, channel, value, quality, text'),
-    insertScore: insertInto(
-      db,
-      'scores',
-      'ts, asset, model, model_version, score, threshold, anomalous, contributions, part_id',
-    ),
-    insertPart: insertInto(
-      db,
-      'parts',
-      'ts, asset, part_id, verdict, score, threshold, top_channels, cycle_ms, reason, model',
-    ),
-    insertAlarm: insertInto(
-      db,
-      'alarm_journal',
-      'ts, asset, alarm, priority, state, previous, cause, command, by, comment, condition_active, score, threshold, ' +
-        'top_channels, message, shelved_until',
-    ),
-    insertGap: insertInto(db, 'alarm_journal_gaps', 'ts, asset, alarm, dropped, from_ts, to_ts, message'),
-    upsertHold: upsertHold(db),
-    // An alarm left unacknowledged for longer than the retention is still unacknowledged after a restart.
-    prune: TABLES.map((table) =>
-      db.prepare(
-        table === 'alarm_journal'
-          ? `DELETE FROM alarm_journal WHERE ts < ? AND rowid NOT IN (${NEWEST_JOURNAL_ROWS})`
-          : `DELETE FROM ${table} WHERE ts < ?`,
-      ),
-    ),
-  };
-}
+import { BACKLOG_BOUND, gapMessage, JournalGap, type JournalGapSummary } from './journal-gap.js';
+import { PendingHolds } from './alarm-holds.js';
+import { readLastAlarmStates } from './journal-states.js';
+import { insertRows, openStoreDatabase, prepareStatements, type StoreStatements } from './store-tables.js';
 
 /** Back to the store's usual synchronous mode after a commit synced to disk; never throws. */
 function relaxSync(db: Database.Database): void {
@@ -113,23 +36,10 @@ function relaxSync(db: Database.Database): void {
 /** What a transition waiting to be journaled is counted as in the backlog's bound: its size as JSON (UTF-8). */
 const transitionBytes = (a: AlarmEvent): number => Buffer.byteLength(JSON.stringify(a));
 
-/** The backlog's bound in words. */
-const BACKLOG_BOUND = `${MAX_PENDING} transitions or ${MAX_PENDING_BYTES / (1024 * 1024)} MiB`;
-
-/** A time in ms that a Date can hold (±8.64e15). */
-const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 8.64e15;
-
-/** A time as ISO 8601, where a Date can hold it. */
-const iso = (ts: number): string => (isTime(ts) ? new Date(ts).toISOString() : String(ts));
-
-/** A gap row's message: what the journal lacks of the alarm, and why. */
-const gapMessage = (g: AlarmGap): string =>
-  `${g.dropped} transition(s) of ${g.asset}/${g.alarm} from ${iso(g.from)} to ${iso(g.to)} are not journaled: dropped while the journal could not be written (past ${BACKLOG_BOUND} waiting)`;
-
 export class SqliteStore implements Sink {
   readonly name = 'local';
   private db: Database.Database | undefined;
-  private statements: ReturnType<typeof prepareStatements> | undefined;
+  private statements: StoreStatements | undefined;
   private pending: { samples: Sample[]; scores: ScoreResult[]; parts: PartResult[] } = {
     samples: [],
     scores: [],
@@ -174,15 +84,7 @@ export class SqliteStore implements Sink {
 
   async start(): Promise<void> {
     const path = this.config.path!; // the config loader always sets it
-    mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    limitSqliteCache(db);
-    db.pragma('synchronous = NORMAL');
-    db.exec(SCHEMA + ALARM_HOLDS_SCHEMA);
-    // Stores made before string tags existed lack the text column; before shelves were restored, shelved_until.
-    addMissingColumn(db, 'samples', 'text TEXT');
-    addMissingColumn(db, 'alarm_journal', 'shelved_until INTEGER');
+    const db = openStoreDatabase(path);
     this.db = db;
     this.statements = prepareStatements(db);
     this.timer = setInterval(() => void this.flush(), this.deps.flushIntervalMs ?? 1000);
@@ -195,36 +97,7 @@ export class SqliteStore implements Sink {
    */
   lastAlarmStates(): JournaledAlarm[] {
     if (!this.db) return [];
-    return this.db
-      .prepare(
-        `SELECT asset, alarm, state, ts, shelved_until AS shelvedUntil, (${ACTIVE_SINCE}) AS since, ${HOLD_OF_JOURNAL_ROW}
-         FROM alarm_journal j WHERE rowid IN (${NEWEST_JOURNAL_ROWS})`,
-      )
-      .all()
-      .flatMap((row) => {
-        const { asset, alarm, state, ts, shelvedUntil, since, holdMs, holdTs } = row as Omit<JournaledAlarm, 'ts'> & {
-          ts: unknown;
-          shelvedUntil: unknown;
-          since: unknown;
-          holdMs: unknown;
-          holdTs: unknown;
-        };
-        const hold = holdOf(holdMs, holdTs);
-        // A row whose time is no time (edited by hand, a damaged file) restores nothing; a shelve's end, or a time
-        // active since, that is no time is as if none were journaled.
-        if (!isTime(ts)) return [];
-        return [
-          {
-            asset,
-            alarm,
-            state,
-            ts,
-            ...(isTime(shelvedUntil) ? { shelvedUntil } : {}),
-            ...(isTime(since) ? { since } : {}),
-            ...(hold ? { hold } : {}),
-          },
-        ];
-      });
+    return readLastAlarmStates(this.db);
   }
 
   write(records: SinkRecords): void {
@@ -279,69 +152,14 @@ export class SqliteStore implements Sink {
     const sync = alarms.length + gaps.gaps.length > 0;
     const batched = samples.length + scores.length + parts.length;
     if (batched + alarms.length + gaps.gaps.length + holds.holds.length > 0) {
-      const { insertSample, insertScore, insertPart, insertAlarm, insertGap, upsertHold } = this.statements;
       const now = (this.deps.now ?? Date.now)();
       const rows = gaps.gaps.map((g) => ({ ...g, ts: now, message: gapMessage(g) }));
       try {
         if (sync) db.pragma('synchronous = FULL');
-        db.transaction(() => {
-          for (const s of samples)
-            insertSample.run(
-              s.ts,
-              s.source,
-              s.asset,
-              s.channel,
-              Number.isFinite(s.value) ? s.value : null,
-              s.quality,
-              s.text ?? null,
-            );
-          for (const r of scores)
-            insertScore.run(
-              r.ts,
-              r.asset,
-              r.model,
-              r.modelVersion,
-              r.score,
-              r.threshold,
-              r.anomalous ? 1 : 0,
-              JSON.stringify(r.contributions),
-              r.partId ?? null,
-            );
-          for (const p of parts)
-            insertPart.run(
-              p.ts,
-              p.asset,
-              p.partId,
-              p.verdict,
-              p.score ?? null,
-              p.threshold ?? null,
-              p.topChannels.join(','),
-              p.cycleMs ?? null,
-              p.reason ?? null,
-              p.model,
-            );
-          for (const a of alarms)
-            insertAlarm.run(
-              a.ts,
-              a.asset,
-              a.alarm,
-              a.priority,
-              a.state,
-              a.previous,
-              a.cause,
-              a.command ?? null,
-              a.by ?? null,
-              a.comment ?? null,
-              a.conditionActive ? 1 : 0,
-              a.score,
-              a.threshold,
-              a.topChannels.join(','),
-              a.message,
-              a.shelvedUntil ?? null,
-            );
-          for (const h of holds.holds) upsertHold(h);
-          for (const g of rows) insertGap.run(g.ts, g.asset, g.alarm, g.dropped, g.from, g.to, g.message);
-        })();
+        const statements = this.statements;
+        db.transaction(() =>
+          insertRows(statements, { samples, scores, parts, alarms, holds: holds.holds, gaps: rows }),
+        )();
         this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batched + alarms.length);
         if (sync) this.deps.metrics.journalSyncs.inc();
         this.failure = undefined;

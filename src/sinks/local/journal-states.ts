@@ -1,0 +1,58 @@
+/**
+ * Each alarm's last state as the local store's journal holds it, read back for the gateway to restore at start: the
+ * newest journal row per asset and alarm, since when it has been active, its shelve's end and its hold count. Rows
+ * whose times are no times (edited by hand, a damaged file) are read as far as they can be.
+ */
+import type Database from 'better-sqlite3';
+import type { JournaledAlarm } from '../../core/components.js';
+import { HOLD_OF_JOURNAL_ROW, holdOf } from './alarm-holds.js';
+import { NEWEST_JOURNAL_ROWS } from './store-tables.js';
+
+/**
+ * Since when the alarm of journal row `j` has been active: its first active row after its last normal one (the raise;
+ * where the retention pruned that, the oldest active row kept), or none.
+ */
+const ACTIVE_SINCE = `SELECT MIN(a.ts) FROM alarm_journal a WHERE a.asset = j.asset AND a.alarm = j.alarm
+  AND a.state IN ('unack_active', 'ack_active') AND a.rowid > COALESCE((SELECT MAX(n.rowid) FROM alarm_journal n
+  WHERE n.asset = j.asset AND n.alarm = j.alarm AND n.state = 'normal'), 0)`;
+
+/** A time in ms that a Date can hold (±8.64e15). */
+export const isTime = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 8.64e15;
+
+/** A time as ISO 8601, where a Date can hold it. */
+export const iso = (ts: number): string => (isTime(ts) ? new Date(ts).toISOString() : String(ts));
+
+/** Each alarm's last journaled state (the newest row per asset and alarm, in the order they were written). */
+export function readLastAlarmStates(db: Database.Database): JournaledAlarm[] {
+  return db
+    .prepare(
+      `SELECT asset, alarm, state, ts, shelved_until AS shelvedUntil, (${ACTIVE_SINCE}) AS since, ${HOLD_OF_JOURNAL_ROW}
+         FROM alarm_journal j WHERE rowid IN (${NEWEST_JOURNAL_ROWS})`,
+    )
+    .all()
+    .flatMap((row) => {
+      const { asset, alarm, state, ts, shelvedUntil, since, holdMs, holdTs } = row as Omit<JournaledAlarm, 'ts'> & {
+        ts: unknown;
+        shelvedUntil: unknown;
+        since: unknown;
+        holdMs: unknown;
+        holdTs: unknown;
+      };
+      const hold = holdOf(holdMs, holdTs);
+      // A row whose time is no time (edited by hand, a damaged file) restores nothing; a shelve's end, or a time
+      // active since, that is no time is as if none were journaled.
+      if (!isTime(ts)) return [];
+      return [
+        {
+          asset,
+          alarm,
+          state,
+          ts,
+          ...(isTime(shelvedUntil) ? { shelvedUntil } : {}),
+          ...(isTime(since) ? { since } : {}),
+          ...(hold ? { hold } : {}),
+        },
+      ];
+    });
+}
