@@ -22,41 +22,24 @@
  */
 import { backoffMs } from '../../core/backoff.js';
 import { gzipSync } from 'node:zlib';
-import type { DurableQueue, QueueInput, QueueStats } from '../../buffer/queue.js';
+import type { DurableQueue, QueueStats } from '../../buffer/queue.js';
 import { acceptOrKeep, QueueFailures, queuedRecords } from '../../buffer/queue-failures.js';
-import { excerpt, readBodyStart } from '../../core/http-body.js';
+import { readBodyStart } from '../../core/http-body.js';
 import type { Sink, SinkRecords } from '../../core/components.js';
 import type { InfluxConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { ensureDatabase } from './database-setup.js';
-import {
-  alarmLine,
-  healthLine,
-  journalGapLine,
-  partLine,
-  sampleLine,
-  scoreLine,
-  type SeriesTags,
-} from './line-protocol.js';
+import type { SeriesTags } from './line-protocol.js';
+import { queueItems, RawDecimator } from './queue-items.js';
+import { ERROR_BODY_BYTES, judgeAnswer, retryAfterMs } from './write-answer.js';
+
+export { retryAfterMs };
 
 type Outcome = { kind: 'ok' } | { kind: 'rejected'; dropped: number } | { kind: 'retry' };
 
-/** How much of an error answer is read (enough for InfluxDB's partial-write message); the rest is not. */
-const ERROR_BODY_BYTES = 64 * 1024;
-/** How much of it a log line shows. */
-const SHOWN_CHARS = 300;
-
 /** The wait before the next try after `failures` failed ones in a row: 500 ms after the first, doubling up to 30 s. */
 const retryDelayMs = (failures: number): number => backoffMs(failures + 1, 250, 30_000);
-
-/** An HTTP Retry-After (seconds or a date) as milliseconds from `now`, within 1 s to 10 min; undefined if absent or
- * unreadable. */
-export function retryAfterMs(header: string | null, now: number): number | undefined {
-  if (!header) return undefined;
-  const seconds = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - now;
-  return Number.isFinite(seconds) ? Math.min(600_000, Math.max(1000, seconds)) : undefined;
-}
 
 export interface InfluxSinkDeps {
   readonly logger: Logger;
@@ -79,8 +62,8 @@ export class InfluxSink implements Sink {
   private reportedEvictions = 0;
   /** The queue's eviction totals already counted in linewatch_queue_evicted_total, per class. */
   private readonly evictionsCounted: Partial<Record<string, number>> = {};
-  /** Last raw sample time written per series, for downsampling. */
-  private readonly lastRaw = new Map<string, number>();
+  /** Raw samples kept per channel, for downsampling (raw_interval_ms). */
+  private readonly decimator: RawDecimator;
   private readonly queueFailures: QueueFailures;
 
   constructor(
@@ -89,6 +72,7 @@ export class InfluxSink implements Sink {
     private readonly deps: InfluxSinkDeps,
   ) {
     this.queueFailures = new QueueFailures(this.name, deps);
+    this.decimator = new RawDecimator(config.raw_interval_ms);
   }
 
   /** Points waiting in the queue. */
@@ -109,26 +93,8 @@ export class InfluxSink implements Sink {
   /** Queues the records' lines: one queue entry per class and call, durable when it returns. */
   write(records: SinkRecords): void {
     if (this.closed) return;
-    const items: QueueInput[] = [];
-    const group = <T>(
-      list: readonly T[] | undefined,
-      toLine: (r: T) => string | undefined,
-      priority: QueueInput['priority'],
-    ) => {
-      const lines: string[] = [];
-      for (const r of list ?? []) {
-        const l = toLine(r);
-        if (l) lines.push(l);
-      }
-      if (lines.length > 0) items.push({ payload: lines.join('\n'), count: lines.length, priority });
-    };
-    if (this.config.write_raw_samples) group(this.downsample(records.samples), (s) => sampleLine(s, this.tags), 'raw');
-    group(records.health, (h) => healthLine(h, this.tags), 'raw');
-    group(records.scores, (r) => scoreLine(r, this.tags), 'score');
-    group(records.parts, (p) => partLine(p, this.tags), 'part');
-    for (const a of records.alarms) group([a], (e) => alarmLine(e, this.tags), 'alarm');
-    // What the alarm journal lacks is kept as long as the alarms themselves.
-    group(records.journalGaps, (g) => journalGapLine(g, this.tags), 'alarm');
+    const samples = this.config.write_raw_samples ? this.decimator.keep(records.samples) : undefined;
+    const items = queueItems(records, samples, this.tags);
     if (items.length === 0) return;
     try {
       this.deps.queue.push(items);
@@ -152,23 +118,6 @@ export class InfluxSink implements Sink {
     }
     this.noteEvictions(stats.evicted);
     if (stats.records >= this.config.batch_size) void this.flush();
-  }
-
-  /**
-   * Keeps at most one sample per channel per `raw_interval_ms` (decimation: the first in each interval). A sample
-   * stamped more than an interval before the last kept one starts the interval again: one stamp a day ahead does not
-   * drop a day of samples, and two publishers a little apart do not turn decimation off.
-   */
-  private downsample(samples: SinkRecords['samples']): SinkRecords['samples'] {
-    const interval = this.config.raw_interval_ms;
-    if (interval <= 0) return samples;
-    return samples.filter((s) => {
-      const key = `${s.asset}\u0000${s.channel}`;
-      const last = this.lastRaw.get(key);
-      if (last !== undefined && s.ts - last < interval && last - s.ts <= interval) return false;
-      this.lastRaw.set(key, s.ts);
-      return true;
-    });
   }
 
   private noteEvictions(evicted: QueueStats['evicted']): void {
@@ -312,60 +261,28 @@ export class InfluxSink implements Sink {
     }
   }
 
-  /** What an answer other than 2xx means for the batch (see the table at the top). */
+  /** What an answer other than 2xx means for the batch (see the table at the top; write-answer.ts). */
   private async answered(res: Response, lines: number): Promise<Outcome | { kind: 'split' }> {
     const { status } = res;
     const { text, truncated } = await readBodyStart(res, ERROR_BODY_BYTES);
-    const shown = excerpt(text, SHOWN_CHARS, truncated);
-    const database = this.config.database;
-    if (status === 400 || status === 422) {
-      // "partial write: ... dropped=N": InfluxDB kept the other points of the batch. 1.x counts a point it could not
-      // parse (a time outside its range) apart, as "unable to parse", and not in dropped=N.
-      // Where the answer was cut short, or says no count, every point of the batch is counted as dropped.
-      const counted = /dropped=(\d+)/.exec(text);
-      const unparsed = text.match(/unable to parse/g)?.length ?? 0;
-      const dropped = truncated || !counted ? lines : Math.min(lines, Number(counted[1]) + unparsed);
-      this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: `http_${status}` });
-      this.deps.logger.error(
-        { sink: this.name, status, dropped },
-        `influxdb refused ${dropped} of ${lines} points (not retried): ${shown}`,
-      );
-      return { kind: 'rejected', dropped };
-    }
-    if (status === 401 || status === 403) {
-      const user = this.config.username ?? '(none)';
-      const fix =
-        status === 401
-          ? 'check its password'
-          : `grant it WRITE on the database: GRANT WRITE ON "${database}" TO "${user}"`;
-      return this.retryLater(
-        `influxdb refused the write as user "${user}" (HTTP ${status}: ${shown}): ${fix}`,
-        `http_${status}`,
-        'error',
-      );
-    }
-    if (status === 404 && /database not found/i.test(text)) {
-      this.databaseReady = false; // created again before the next attempt, where allowed
-      const what = this.config.create_database ? 'creating it again' : 'create it, or set create_database: true';
-      return this.retryLater(`influxdb: database "${database}" not found (${what})`, 'http_404', 'error');
-    }
-    if (status === 404)
-      return this.retryLater(
-        `influxdb ${this.config.url} answered 404 to a write to database "${database}" (${shown}): check that url is InfluxDB's HTTP API (for 2.x, with a DBRP mapping of "${database}" to a bucket) and that the database exists`,
-        'http_404',
-        'error',
-      );
-    if (status === 413) {
-      this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'http_413' });
-      return { kind: 'split' };
-    }
-    // 408, 429, 5xx, and answers a person must look at (a proxy's 405...): never dropped.
-    return this.retryLater(
-      `influxdb answered ${status}: ${shown}`,
-      `http_${status}`,
-      status >= 500 || status === 408 || status === 429 ? 'warn' : 'error',
-      retryAfterMs(res.headers.get('retry-after'), (this.deps.now ?? Date.now)()),
+    const now = (this.deps.now ?? Date.now)();
+    const verdict = judgeAnswer(
+      { status, text, truncated, retryAfter: res.headers.get('retry-after') },
+      lines,
+      this.config,
+      now,
     );
+    if (verdict.kind === 'rejected') {
+      this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: `http_${status}` });
+      this.deps.logger.error({ sink: this.name, status, dropped: verdict.dropped }, verdict.message);
+      return { kind: 'rejected', dropped: verdict.dropped };
+    }
+    if (verdict.kind === 'split') {
+      this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'http_413' });
+      return verdict;
+    }
+    if (verdict.databaseMissing) this.databaseReady = false; // created again before the next attempt, where allowed
+    return this.retryLater(verdict.message, verdict.errorKind, verdict.level, verdict.afterMs);
   }
 
   /** Keeps the batch for later: logged once per distinct message, counted every time. */

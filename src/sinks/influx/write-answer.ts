@@ -1,0 +1,110 @@
+/**
+ * What InfluxDB's answer to a write means for the batch, apart from the HTTP call (pure): an answer other than 2xx,
+ * with the start of its body, judged as the table at the top of influx-sink.ts says: points refused (counted as
+ * dropped, never retried), the batch kept and retried (with the message a person reads and when), or split in halves.
+ */
+import { excerpt } from '../../core/http-body.js';
+import type { InfluxConfig } from './schema.js';
+
+/** How much of an error answer is read (enough for InfluxDB's partial-write message); the rest is not. */
+export const ERROR_BODY_BYTES = 64 * 1024;
+/** How much of it a log line shows. */
+const SHOWN_CHARS = 300;
+
+/** An answer other than 2xx: its status, the start of its body, and its Retry-After header. */
+export interface WriteAnswer {
+  readonly status: number;
+  readonly text: string;
+  /** The body was longer than what was read. */
+  readonly truncated: boolean;
+  readonly retryAfter: string | null;
+}
+
+export type AnswerVerdict =
+  /** InfluxDB refused points (bad ones): `dropped` of the batch's lines are counted as dropped, the rest written. */
+  | { readonly kind: 'rejected'; readonly dropped: number; readonly message: string }
+  /** Kept and retried: logged once at `level`, counted under `errorKind`, tried again after `afterMs` or backoff. */
+  | {
+      readonly kind: 'retry';
+      readonly message: string;
+      readonly errorKind: string;
+      readonly level: 'warn' | 'error';
+      readonly afterMs?: number;
+      /** The database is gone: created again before the next try, where allowed. */
+      readonly databaseMissing?: true;
+    }
+  /** Too large (413): sent again in halves. */
+  | { readonly kind: 'split' };
+
+/** An HTTP Retry-After (seconds or a date) as milliseconds from `now`, within 1 s to 10 min; undefined if absent or
+ * unreadable. */
+export function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (!header) return undefined;
+  const seconds = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - now;
+  return Number.isFinite(seconds) ? Math.min(600_000, Math.max(1000, seconds)) : undefined;
+}
+
+/** What an answer other than 2xx to a batch of `lines` points means (see the table at the top of influx-sink.ts). */
+export function judgeAnswer(
+  answer: WriteAnswer,
+  lines: number,
+  config: Pick<InfluxConfig, 'url' | 'database' | 'username' | 'create_database'>,
+  now: number,
+): AnswerVerdict {
+  const { status, text, truncated } = answer;
+  const shown = excerpt(text, SHOWN_CHARS, truncated);
+  const database = config.database;
+  if (status === 400 || status === 422) {
+    // "partial write: ... dropped=N": InfluxDB kept the other points of the batch. 1.x counts a point it could not
+    // parse (a time outside its range) apart, as "unable to parse", and not in dropped=N.
+    // Where the answer was cut short, or says no count, every point of the batch is counted as dropped.
+    const counted = /dropped=(\d+)/.exec(text);
+    const unparsed = text.match(/unable to parse/g)?.length ?? 0;
+    const dropped = truncated || !counted ? lines : Math.min(lines, Number(counted[1]) + unparsed);
+    return {
+      kind: 'rejected',
+      dropped,
+      message: `influxdb refused ${dropped} of ${lines} points (not retried): ${shown}`,
+    };
+  }
+  if (status === 401 || status === 403) {
+    const user = config.username ?? '(none)';
+    const fix =
+      status === 401
+        ? 'check its password'
+        : `grant it WRITE on the database: GRANT WRITE ON "${database}" TO "${user}"`;
+    return {
+      kind: 'retry',
+      message: `influxdb refused the write as user "${user}" (HTTP ${status}: ${shown}): ${fix}`,
+      errorKind: `http_${status}`,
+      level: 'error',
+    };
+  }
+  if (status === 404 && /database not found/i.test(text)) {
+    const what = config.create_database ? 'creating it again' : 'create it, or set create_database: true';
+    return {
+      kind: 'retry',
+      message: `influxdb: database "${database}" not found (${what})`,
+      errorKind: 'http_404',
+      level: 'error',
+      databaseMissing: true,
+    };
+  }
+  if (status === 404)
+    return {
+      kind: 'retry',
+      message: `influxdb ${config.url} answered 404 to a write to database "${database}" (${shown}): check that url is InfluxDB's HTTP API (for 2.x, with a DBRP mapping of "${database}" to a bucket) and that the database exists`,
+      errorKind: 'http_404',
+      level: 'error',
+    };
+  if (status === 413) return { kind: 'split' };
+  // 408, 429, 5xx, and answers a person must look at (a proxy's 405...): never dropped.
+  const afterMs = retryAfterMs(answer.retryAfter, now);
+  return {
+    kind: 'retry',
+    message: `influxdb answered ${status}: ${shown}`,
+    errorKind: `http_${status}`,
+    level: status >= 500 || status === 408 || status === 429 ? 'warn' : 'error',
+    ...(afterMs !== undefined ? { afterMs } : {}),
+  };
+}
