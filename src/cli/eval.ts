@@ -15,131 +15,26 @@ import {
   type AlarmDelays,
   streamSeries,
   summarise,
-  type EvalReport,
   type FileFit,
   type FileResult,
-  missingInModel,
   type Precision,
 } from '../eval/evaluate.js';
 import { readLabelledCsv, type LabelledSeries } from '../eval/labelled-csv.js';
-import { parseAnomalySpans, spanFile, spansByFile, type AnomalySpan } from '../eval/anomaly-spans.js';
-import { readCsvText } from '../core/csv-file.js';
-import {
-  csvColumnsBeforeTime,
-  csvDataColumns,
-  csvHeader,
-  heldAsText,
-  heldText,
-  isLabelColumn,
-  headerText,
-  parseSkabCsv,
-  textColumnsText,
-} from '../core/csv-table.js';
-import { fittedModelReport, type FileReport, type TrainingReport } from '../report/report-data.js';
-import { writeReport } from '../report/render-report.js';
+import { csvDataColumns, csvHeader, heldAsText, isLabelColumn } from '../core/csv-table.js';
+import { fittedModelReport, type TrainingReport } from '../report/report-data.js';
 import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { terminalProgress } from '../core/progress.js';
 import { choiceFlag, refuseGiven, UsageError } from './usage.js';
 import { isPartResultsHeader } from '../eval/part-results.js';
+import { anomalySpans, noLabelledFiles } from './eval-labels.js';
+import { writeEvalPage } from './eval-page.js';
 import { evalParts, partEvalCut, partResultsFlag } from './eval-parts.js';
+import { evalTextLines } from './eval-text.js';
 import { refusePartFlagsWithoutCycle } from './train-parts.js';
 import { refuseRenamesOf, renameFlag, renameHint } from './rename-flag.js';
 import { folderModel, refuseFitFlagsWithModel, withoutFile, type EvalOptions } from './eval-options.js';
 export type { EvalOptions } from './eval-options.js';
-import { targetText } from '../training/alarm-calibration.js';
-import { termDetectorRowsText, type DetectorArch } from '../training/fit-detector.js';
-
-function line(r: EvalReport): string {
-  const delay = r.delay_s === null ? 'n/a' : `${r.delay_s.toFixed(1)} s`;
-  const perDay = r.false_alarms_per_day === null ? 'n/a' : r.false_alarms_per_day.toFixed(1);
-  // No labelled anomaly row: F1 and MAR measure nothing (FAR and the false alarms do).
-  const labelled = r.confusion.tp + r.confusion.fn > 0;
-  const f1 = labelled ? r.f1.toFixed(3) : 'n/a (no labelled anomaly)';
-  const mar = labelled ? `${r.mar.toFixed(2)} %` : 'n/a';
-  return (
-    `${r.precision.padEnd(5)} ${r.files} files  F1 ${f1}  FAR ${r.far.toFixed(2)} %  MAR ${mar}  NAB standard ${r.nab.standard.toFixed(1)}  ` +
-    `low FP ${r.nab.low_fp.toFixed(1)}  low FN ${r.nab.low_fn.toFixed(1)}  delay ${delay}  spans ${r.detected_spans}  false alarms/day ${perDay}  ` +
-    `(TP ${r.confusion.tp} FP ${r.confusion.fp} TN ${r.confusion.tn} FN ${r.confusion.fn})`
-  );
-}
-
-/** What a fit does with a file's training rows and their last `fraction`, per architecture (fit-detector.ts). */
-function rowsUse(arch: DetectorArch, fraction: number): string {
-  const last = `${Math.round(fraction * 100)} %`;
-  return arch === 'dense' || arch === 'conv1d'
-    ? `the last ${last} held out: early stopping and the alarm calibration`
-    : termDetectorRowsText(`last ${last}`);
-}
-
-/** A file's pauses as the text report and the page say them. */
-const pausesText = (count: number, longest: string): string =>
-  `${count} pause(s) in the recording, where no window is scored until it fills again, as in a gateway after an ` +
-  `outage (the longest: ${longest})`;
-
-/** A file's page; `fitted`: its model was fitted on its first `skipRows` rows (--arch), else only not measured. */
-function fileReport(r: FileResult, dir: string, skipRows: number, fitted: boolean): FileReport {
-  const s = r.series;
-  const c = s.channels.length;
-  const missing = missingInModel(r);
-  const notes = [
-    ...(missing.length > 0 ? [`missing readings: ${heldText(missing)}`] : []),
-    ...(r.pauses ? [pausesText(r.pauses.count, r.pauses.longest.text)] : []),
-    ...(s.textColumns ? [`left out, they hold text, not readings: ${textColumnsText(s.textColumns)}`] : []),
-  ];
-  return {
-    file: relative(dir, r.file) || r.file,
-    times: s.times,
-    // A channel its model left out (constant in the training rows) is drawn, and named as not scored.
-    channels: s.channels.map((name, j) => ({
-      name: r.leftOut?.some((k) => k.name === name)
-        ? `${name} (left out of the model: constant in its training rows)`
-        : name,
-      values: Float64Array.from({ length: s.rowCount }, (_, i) => s.rows[i * c + j]),
-    })),
-    score: r.scores,
-    threshold: r.threshold,
-    offThreshold: r.offThreshold,
-    trainRows: skipRows,
-    ...(fitted ? {} : { trainRowsFitted: false }),
-    labels: s.anomaly,
-    alarms: r.predictions,
-    metrics: {
-      F1: r.f1.toFixed(3),
-      'FAR %': r.far.toFixed(2),
-      'spans detected': `${r.operator.detected}/${r.operator.spans}`,
-      'false alarms': r.operator.falseAlarms,
-    },
-    ...(notes.length > 0 ? { notes } : {}),
-  };
-}
-
-/** The spans of --anomaly and the files under --data each one labels (by their names there); a bad span is a usage
- * error naming it. A file the reader refuses is passed over here and named as unreadable with its message later. */
-function anomalySpans(
-  given: readonly string[],
-  data: string,
-  csvs: readonly string[],
-  labelName: string | undefined,
-): Map<string, AnomalySpan[]> {
-  try {
-    const spans = parseAnomalySpans(given);
-    const files = csvs.flatMap((f) => {
-      try {
-        const table = parseSkabCsv(readCsvText(f), f, labelName ? { labelColumn: labelName } : {});
-        return [
-          spanFile(table, relative(data, f) || f, hasLabels(f, labelName) ? (labelName ?? 'anomaly') : undefined),
-        ];
-      } catch {
-        return [];
-      }
-    });
-    if (files.length === 0) throw new Error(`--anomaly: no CSV under --data ${data} can be read`);
-    return spansByFile(spans, files);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
 
 export async function evalCommand(opts: EvalOptions, argv: readonly string[]): Promise<number> {
   try {
@@ -202,21 +97,14 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     // Excel saves its tab-delimited text as .txt: a folder of them is named, not passed over in silence.
     const texts = csvs.length === 0 ? filesUnder(opts.data, /\.txt$/i) : [];
     if (files.length === 0)
-      throw new UsageError(
-        `--data ${opts.data}: no labelled CSV files (SKAB format with ${labelName === undefined ? 'an "anomaly" column; another label column is named by --label-column' : `a "${labelName}" column (--label-column)`})` +
-          (unlabelled.length > 0
-            ? `; ${unlabelled.length} CSV file(s) without one, e.g. ${unlabelled[0]} ${headerText(csvHeader(unlabelledPaths[0]))}` +
-              (opts.anomaly ? '' : '; a recorded fault is labelled by its start and end time with --anomaly FROM/TO')
-            : '') +
-          (texts.length > 0
-            ? `; ${texts.length} .txt file(s) there (Excel saves "Text (Tab delimited)" as ` +
-              '.txt): eval reads .csv and .tsv files under a folder; rename them, or give one with --data FILE'
-            : '') +
-          (labelName !== undefined && unlabelledPaths.some((f) => csvColumnsBeforeTime(f).includes(labelName))
-            ? `; column ${labelName} comes before the time column, where columns name the run (one value in every ` +
-              'row); a label column comes after it, one label per row'
-            : ''),
-      );
+      throw noLabelledFiles({
+        data: opts.data,
+        labelName,
+        unlabelledPaths,
+        unlabelled,
+        texts,
+        anomalyGiven: !!opts.anomaly,
+      });
     // A rename names a column of the files (one at least), and no column that keeps its name.
     if (rename)
       refuseRenamesOf(
@@ -393,82 +281,30 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         `${JSON.stringify(listed.length === 1 ? listed[0] : { reports: listed, f1_difference: Math.abs(reports[0].f1 - reports[1].f1) })}\n`,
       );
     } else {
-      for (const r of reports) process.stdout.write(`${line(r)}\n`);
-      if (unlabelled.length > 0)
-        process.stdout.write(`not evaluated, no "${labelName ?? 'anomaly'}" column: ${unlabelledText}\n`);
-      for (const n of reports[0].not_evaluated ?? []) process.stdout.write(`not evaluated: ${n.file}: ${n.reason}\n`);
-      for (const l of labelledBySpans) process.stdout.write(`${l}\n`);
-      // What each file's model could not learn, or learnt from fewer rows.
-      for (const f of reports[0].perFile) {
-        if (f.left_out)
-          process.stdout.write(
-            `${f.file}: left out of its model, constant in the training rows: ${f.left_out.map((k) => `${k.channel} (${Number.isNaN(k.constant) ? 'no reading' : k.constant})`).join(', ')}\n`,
-          );
-        if (f.anomalous_training_rows)
-          process.stdout.write(
-            `${f.file}: ${f.anomalous_training_rows} of the ${trainRows} rows its model was fitted on are labelled anomalous and were learnt as normal (the rows before them could not be fitted on: ${f.fit_before_fault_failed ?? 'unknown'})\n`,
-          );
-        if (f.pauses) process.stdout.write(`${f.file}: ${pausesText(f.pauses.count, f.pauses.longest)}\n`);
-        if (f.missing_readings)
-          process.stdout.write(
-            `${f.file}: missing readings: ${heldText(
-              f.missing_readings.map((m) => ({
-                column: m.channel,
-                cells: m.cells,
-                firstLine: m.first_line,
-                held: m.held,
-                open: m.gaps_not_scored.map((g) => ({ row: 0, rows: g.rows, line: g.line })),
-              })),
-            )}\n`,
-          );
-        if (f.run_columns)
-          process.stdout.write(
-            `${f.file}: left out, they name the run (one value in every row): ${f.run_columns.map((k) => `${k.column} (${k.value})`).join(', ')}\n`,
-          );
-        if (f.text_columns)
-          process.stdout.write(
-            `${f.file}: left out, they hold text, not readings: ${textColumnsText(f.text_columns.map((t) => ({ ...t, name: t.column })))}\n`,
-          );
-        if (f.rows_counted_as_samples)
-          process.stdout.write(`${f.file}: no time column; its rows are counted as samples one sample period apart\n`);
-        if (f.changepoints_from_labels)
-          process.stdout.write(
-            `${f.file}: no changepoint column; NAB's changepoints are its anomaly labels' edges (each span's first row and the first normal row after it)\n`,
-          );
-        if (f.fitted_rows !== undefined)
-          process.stdout.write(
-            `${f.file}: fitted on its first ${f.fitted_rows} rows, those before its first labelled anomaly (metrics on the rows after the first ${trainRows}, as for every file)\n`,
-          );
-      }
-      process.stdout.write(
-        opts.model
-          ? `model ${opts.model}, scored on every row; metrics on ${trainRows > 0 ? `the rows after the first ${trainRows}` : 'every row'}; causal\n`
-          : `detector: ${detector!.arch}, fitted on the first ${trainRows} rows of each file (${rowsUse(detector!.arch, detector!.validationFraction)}), alarm calibrated for ${targetText(detector!.target)}; one configuration for every file; causal\n`,
-      );
-      process.stdout.write(
-        `alarm, as a gateway raises it: raised when the score stays above the model's alarm threshold for ${delays.onDelayMs} ms (alarm.on_delay_ms), or above its clear level for ${delays.sustainMs === undefined ? "a window's span" : `${delays.sustainMs} ms`} (alarm.sustain_ms); cleared when it stays below the clear level, or the model's largest normal score where that is lower, for ${delays.offDelayMs} ms (alarm.off_delay_ms); that lower level holds it for at most the sustain time\n`,
-      );
+      const text = evalTextLines(reports, {
+        unlabelled,
+        unlabelledText,
+        labelName,
+        labelledBySpans,
+        trainRows,
+        model: opts.model,
+        detector,
+        delays,
+      });
+      for (const l of text) process.stdout.write(`${l}\n`);
     }
     if (opts.report) {
-      const first = reports[0];
-      const page = `${await writeReport(opts.report, {
-        title: `linewatch eval: ${opts.model ? `model ${opts.model}` : detector!.arch} on ${opts.data}`,
-        summary: {
-          precision: first.precision,
-          files: first.files,
-          F1: first.f1.toFixed(3),
-          'FAR %': first.far.toFixed(2),
-          'MAR %': first.mar.toFixed(2),
-          'NAB standard': first.nab.standard.toFixed(1),
-          'false alarms/day': first.false_alarms_per_day?.toFixed(1) ?? 'n/a',
-        },
+      const page = await writeEvalPage(opts.report, {
+        what: opts.model ? `model ${opts.model}` : detector!.arch,
+        data: opts.data,
+        reports,
         training,
-        files: results.get(precisions[0])!.map((r) => fileReport(r, opts.data, trainRows, !opts.model)),
-        leftOut: [
-          ...(first.not_evaluated ?? []),
-          ...unlabelled.map((file) => ({ file, reason: `no "${labelName ?? 'anomaly'}" column` })),
-        ],
-      })}`;
+        results: results.get(precisions[0])!,
+        trainRows,
+        fitted: !opts.model,
+        unlabelled,
+        labelName,
+      });
       process.stderr.write(`report written to ${page}\n`);
     }
     // --strict: a gate (a CI job, a model release) must not pass on the files that were left out.

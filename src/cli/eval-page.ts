@@ -1,0 +1,86 @@
+/**
+ * `linewatch eval --report`: the HTML page, with the first precision's figures, the models fitted, one chart per file
+ * (its channels, score, threshold, labels and alarms) and the files left out.
+ */
+import { relative } from 'node:path';
+import { missingInModel, type EvalReport, type FileResult } from '../eval/evaluate.js';
+import { heldText, textColumnsText } from '../core/csv-table.js';
+import type { FileReport, TrainingReport } from '../report/report-data.js';
+import { writeReport } from '../report/render-report.js';
+import { pausesText } from './eval-text.js';
+
+/** A file's page; `fitted`: its model was fitted on its first `skipRows` rows (--arch), else only not measured. */
+export function fileReport(r: FileResult, dir: string, skipRows: number, fitted: boolean): FileReport {
+  const s = r.series;
+  const c = s.channels.length;
+  const missing = missingInModel(r);
+  const notes = [
+    ...(missing.length > 0 ? [`missing readings: ${heldText(missing)}`] : []),
+    ...(r.pauses ? [pausesText(r.pauses.count, r.pauses.longest.text)] : []),
+    ...(s.textColumns ? [`left out, they hold text, not readings: ${textColumnsText(s.textColumns)}`] : []),
+  ];
+  return {
+    file: relative(dir, r.file) || r.file,
+    times: s.times,
+    // A channel its model left out (constant in the training rows) is drawn, and named as not scored.
+    channels: s.channels.map((name, j) => ({
+      name: r.leftOut?.some((k) => k.name === name)
+        ? `${name} (left out of the model: constant in its training rows)`
+        : name,
+      values: Float64Array.from({ length: s.rowCount }, (_, i) => s.rows[i * c + j]),
+    })),
+    score: r.scores,
+    threshold: r.threshold,
+    offThreshold: r.offThreshold,
+    trainRows: skipRows,
+    ...(fitted ? {} : { trainRowsFitted: false }),
+    labels: s.anomaly,
+    alarms: r.predictions,
+    metrics: {
+      F1: r.f1.toFixed(3),
+      'FAR %': r.far.toFixed(2),
+      'spans detected': `${r.operator.detected}/${r.operator.spans}`,
+      'false alarms': r.operator.falseAlarms,
+    },
+    ...(notes.length > 0 ? { notes } : {}),
+  };
+}
+
+/** What the page is made of. */
+export interface EvalPage {
+  /** The model folder (--model), or the detector's architecture. */
+  readonly what: string;
+  readonly data: string;
+  readonly reports: readonly EvalReport[];
+  readonly training: readonly TrainingReport[];
+  /** The first precision's results, one per file evaluated. */
+  readonly results: readonly FileResult[];
+  readonly trainRows: number;
+  /** Each file's model was fitted on its first rows (not a model folder scored). */
+  readonly fitted: boolean;
+  readonly unlabelled: readonly string[];
+  readonly labelName: string | undefined;
+}
+
+/** Writes the page to `path`; resolves with where it was written. */
+export async function writeEvalPage(path: string, p: EvalPage): Promise<string> {
+  const first = p.reports[0];
+  return `${await writeReport(path, {
+    title: `linewatch eval: ${p.what} on ${p.data}`,
+    summary: {
+      precision: first.precision,
+      files: first.files,
+      F1: first.f1.toFixed(3),
+      'FAR %': first.far.toFixed(2),
+      'MAR %': first.mar.toFixed(2),
+      'NAB standard': first.nab.standard.toFixed(1),
+      'false alarms/day': first.false_alarms_per_day?.toFixed(1) ?? 'n/a',
+    },
+    training: p.training,
+    files: p.results.map((r) => fileReport(r, p.data, p.trainRows, p.fitted)),
+    leftOut: [
+      ...(first.not_evaluated ?? []),
+      ...p.unlabelled.map((file) => ({ file, reason: `no "${p.labelName ?? 'anomaly'}" column` })),
+    ],
+  })}`;
+}

@@ -1,0 +1,112 @@
+/**
+ * `linewatch eval`'s text report (pure): one line of metrics per precision, then what was not evaluated, what each
+ * file's model could not learn or learnt from fewer rows, and how the detector was fitted and the alarm raised.
+ */
+import type { AlarmDelays, EvalReport } from '../eval/evaluate.js';
+import { heldText, textColumnsText } from '../core/csv-table.js';
+import { targetText } from '../training/alarm-calibration.js';
+import { termDetectorRowsText, type DetectorArch, type DetectorOptions } from '../training/fit-detector.js';
+
+/** One precision's metrics on one line. */
+export function reportLine(r: EvalReport): string {
+  const delay = r.delay_s === null ? 'n/a' : `${r.delay_s.toFixed(1)} s`;
+  const perDay = r.false_alarms_per_day === null ? 'n/a' : r.false_alarms_per_day.toFixed(1);
+  // No labelled anomaly row: F1 and MAR measure nothing (FAR and the false alarms do).
+  const labelled = r.confusion.tp + r.confusion.fn > 0;
+  const f1 = labelled ? r.f1.toFixed(3) : 'n/a (no labelled anomaly)';
+  const mar = labelled ? `${r.mar.toFixed(2)} %` : 'n/a';
+  return (
+    `${r.precision.padEnd(5)} ${r.files} files  F1 ${f1}  FAR ${r.far.toFixed(2)} %  MAR ${mar}  NAB standard ${r.nab.standard.toFixed(1)}  ` +
+    `low FP ${r.nab.low_fp.toFixed(1)}  low FN ${r.nab.low_fn.toFixed(1)}  delay ${delay}  spans ${r.detected_spans}  false alarms/day ${perDay}  ` +
+    `(TP ${r.confusion.tp} FP ${r.confusion.fp} TN ${r.confusion.tn} FN ${r.confusion.fn})`
+  );
+}
+
+/** What a fit does with a file's training rows and their last `fraction`, per architecture (fit-detector.ts). */
+export function rowsUse(arch: DetectorArch, fraction: number): string {
+  const last = `${Math.round(fraction * 100)} %`;
+  return arch === 'dense' || arch === 'conv1d'
+    ? `the last ${last} held out: early stopping and the alarm calibration`
+    : termDetectorRowsText(`last ${last}`);
+}
+
+/** A file's pauses as the text report and the page say them. */
+export const pausesText = (count: number, longest: string): string =>
+  `${count} pause(s) in the recording, where no window is scored until it fills again, as in a gateway after an ` +
+  `outage (the longest: ${longest})`;
+
+/** What the text report says besides the reports' figures. */
+export interface EvalTextContext {
+  /** The CSVs under --data without labels, as named there, and as the report lists them. */
+  readonly unlabelled: readonly string[];
+  readonly unlabelledText: string;
+  readonly labelName: string | undefined;
+  /** The files --anomaly labelled, with the rows it marked. */
+  readonly labelledBySpans: readonly string[];
+  readonly trainRows: number;
+  /** --model: a model folder scored, not fitted. */
+  readonly model: string | undefined;
+  /** The detector fitted on each file (none with --model). */
+  readonly detector: Pick<DetectorOptions, 'arch' | 'validationFraction' | 'target'> | undefined;
+  readonly delays: AlarmDelays;
+}
+
+/** The text report's lines, without their line ends. */
+export function evalTextLines(reports: readonly EvalReport[], c: EvalTextContext): string[] {
+  const out: string[] = reports.map(reportLine);
+  const { trainRows, delays } = c;
+  if (c.unlabelled.length > 0) out.push(`not evaluated, no "${c.labelName ?? 'anomaly'}" column: ${c.unlabelledText}`);
+  for (const n of reports[0].not_evaluated ?? []) out.push(`not evaluated: ${n.file}: ${n.reason}`);
+  out.push(...c.labelledBySpans);
+  // What each file's model could not learn, or learnt from fewer rows.
+  for (const f of reports[0].perFile) {
+    if (f.left_out)
+      out.push(
+        `${f.file}: left out of its model, constant in the training rows: ${f.left_out.map((k) => `${k.channel} (${Number.isNaN(k.constant) ? 'no reading' : k.constant})`).join(', ')}`,
+      );
+    if (f.anomalous_training_rows)
+      out.push(
+        `${f.file}: ${f.anomalous_training_rows} of the ${trainRows} rows its model was fitted on are labelled anomalous and were learnt as normal (the rows before them could not be fitted on: ${f.fit_before_fault_failed ?? 'unknown'})`,
+      );
+    if (f.pauses) out.push(`${f.file}: ${pausesText(f.pauses.count, f.pauses.longest)}`);
+    if (f.missing_readings)
+      out.push(
+        `${f.file}: missing readings: ${heldText(
+          f.missing_readings.map((m) => ({
+            column: m.channel,
+            cells: m.cells,
+            firstLine: m.first_line,
+            held: m.held,
+            open: m.gaps_not_scored.map((g) => ({ row: 0, rows: g.rows, line: g.line })),
+          })),
+        )}`,
+      );
+    if (f.run_columns)
+      out.push(
+        `${f.file}: left out, they name the run (one value in every row): ${f.run_columns.map((k) => `${k.column} (${k.value})`).join(', ')}`,
+      );
+    if (f.text_columns)
+      out.push(
+        `${f.file}: left out, they hold text, not readings: ${textColumnsText(f.text_columns.map((t) => ({ ...t, name: t.column })))}`,
+      );
+    if (f.rows_counted_as_samples)
+      out.push(`${f.file}: no time column; its rows are counted as samples one sample period apart`);
+    if (f.changepoints_from_labels)
+      out.push(
+        `${f.file}: no changepoint column; NAB's changepoints are its anomaly labels' edges (each span's first row and the first normal row after it)`,
+      );
+    if (f.fitted_rows !== undefined)
+      out.push(
+        `${f.file}: fitted on its first ${f.fitted_rows} rows, those before its first labelled anomaly (metrics on the rows after the first ${trainRows}, as for every file)`,
+      );
+  }
+  out.push(
+    c.model
+      ? `model ${c.model}, scored on every row; metrics on ${trainRows > 0 ? `the rows after the first ${trainRows}` : 'every row'}; causal`
+      : `detector: ${c.detector!.arch}, fitted on the first ${trainRows} rows of each file (${rowsUse(c.detector!.arch, c.detector!.validationFraction)}), alarm calibrated for ${targetText(c.detector!.target)}; one configuration for every file; causal`,
+  );
+  out.push(
+    `alarm, as a gateway raises it: raised when the score stays above the model's alarm threshold for ${delays.onDelayMs} ms (alarm.on_delay_ms), or above its clear level for ${delays.sustainMs === undefined ? "a window's span" : `${delays.sustainMs} ms`} (alarm.sustain_ms); cleared when it stays below the clear level, or the model's largest normal score where that is lower, for ${delays.offDelayMs} ms (alarm.off_delay_ms); that lower level holds it for at most the sustain time`,
+  );
+  return out;
+}

@@ -1,0 +1,109 @@
+/** eval's text report from its figures, apart from the command: the metrics line, the notes per file, the footer. */
+import { describe, expect, it } from 'vitest';
+import type { EvalReport } from '../../src/eval/evaluate.js';
+import { evalTextLines, reportLine } from '../../src/cli/eval-text.js';
+
+function report(more: Partial<EvalReport> = {}, perFile: Partial<EvalReport['perFile'][number]>[] = []): EvalReport {
+  const file = {
+    file: 'valve1/0.csv',
+    f1: 0.5,
+    far: 1,
+    mar: 2,
+    nab: { standard: 10, low_fp: 5, low_fn: 12 },
+    delay_s: null,
+    detected_spans: '1/2',
+    false_alarms: 0,
+    false_alarms_per_day: null,
+  };
+  return {
+    precision: 'int8',
+    files: 1,
+    trainRows: 400,
+    detector: {},
+    confusion: { tp: 3, fp: 1, tn: 90, fn: 6 },
+    f1: 0.4,
+    far: 1.1,
+    mar: 66.67,
+    nab: { standard: 12.34, low_fp: 5.55, low_fn: 20 },
+    delay_s: 4.25,
+    detected_spans: '1/2',
+    false_alarms: 1,
+    false_alarms_per_day: null,
+    perFile: perFile.map((f) => ({ ...file, ...f })),
+    ...more,
+  } as EvalReport;
+}
+
+const delays = { onDelayMs: 5_000, offDelayMs: 10_000 };
+
+describe('reportLine', () => {
+  it('gives every figure of a precision on one line', () => {
+    expect(reportLine(report())).toBe(
+      'int8  1 files  F1 0.400  FAR 1.10 %  MAR 66.67 %  NAB standard 12.3  low FP 5.5  low FN 20.0  delay 4.3 s  ' +
+        'spans 1/2  false alarms/day n/a  (TP 3 FP 1 TN 90 FN 6)',
+    );
+  });
+
+  it('says F1 and MAR measure nothing where no row is labelled anomalous', () => {
+    const line = reportLine(report({ confusion: { tp: 0, fp: 2, tn: 98, fn: 0 }, delay_s: null }));
+    expect(line).toContain('F1 n/a (no labelled anomaly)  FAR 1.10 %  MAR n/a  ');
+    expect(line).toContain('delay n/a  ');
+  });
+});
+
+describe('evalTextLines', () => {
+  const context = {
+    unlabelled: [],
+    unlabelledText: '',
+    labelName: undefined,
+    labelledBySpans: [],
+    trainRows: 400,
+    model: undefined,
+    detector: { arch: 'dense' as const, validationFraction: 0.2, target: { falseAlarmsPerDay: 1 } },
+    delays,
+  };
+
+  it("follows the metrics with what was left out, each file's notes, the fit and the alarm", () => {
+    const lines = evalTextLines(
+      [
+        report({ not_evaluated: [{ file: 'b.csv', reason: 'too short' }] }, [
+          { fitted_rows: 250, rows_counted_as_samples: true },
+        ]),
+      ],
+      {
+        ...context,
+        unlabelled: ['c.csv'],
+        unlabelledText: 'c.csv',
+        labelledBySpans: ['d.csv: labelled by --anomaly: 3 row(s) in 1 span(s)'],
+      },
+    );
+    expect(lines.slice(1, 6)).toEqual([
+      'not evaluated, no "anomaly" column: c.csv',
+      'not evaluated: b.csv: too short',
+      'd.csv: labelled by --anomaly: 3 row(s) in 1 span(s)',
+      'valve1/0.csv: no time column; its rows are counted as samples one sample period apart',
+      'valve1/0.csv: fitted on its first 250 rows, those before its first labelled anomaly (metrics on the rows after the first 400, as for every file)',
+    ]);
+    expect(lines[6]).toBe(
+      'detector: dense, fitted on the first 400 rows of each file (the last 20 % held out: early stopping and the alarm ' +
+        'calibration), alarm calibrated for 1 false alarm a day of normal operation; one configuration for every file; causal',
+    );
+    expect(lines[7]).toMatch(
+      /^alarm, as a gateway raises it: raised when the score stays above the model's alarm threshold for 5000 ms .* for 10000 ms \(alarm\.off_delay_ms\)/,
+    );
+    expect(lines).toHaveLength(8);
+  });
+
+  it('names a model folder scored on every row where there are no training rows', () => {
+    const lines = evalTextLines([report(), report({ precision: 'fp32' })], {
+      ...context,
+      trainRows: 0,
+      model: 'models/pump-ae',
+      detector: undefined,
+      delays: { ...delays, sustainMs: 3_000 },
+    });
+    expect(lines.map((l) => l.slice(0, 5))).toEqual(['int8 ', 'fp32 ', 'model', 'alarm']);
+    expect(lines[2]).toBe('model models/pump-ae, scored on every row; metrics on every row; causal');
+    expect(lines[3]).toContain('or above its clear level for 3000 ms (alarm.sustain_ms)');
+  });
+});
