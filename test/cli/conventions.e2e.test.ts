@@ -88,7 +88,7 @@ describe('usage errors exit 2 and name the flag', () => {
     [
       'a bad flag value',
       ['eval', '--data', 'data', '--precision', 'int4'],
-      'linewatch: --precision int4: expected int8',
+      'linewatch: --precision int4: expected one of int8, fp32, both',
     ],
   ])('%s', async (_, args, message) => {
     const res = await runCli(args);
