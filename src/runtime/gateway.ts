@@ -14,6 +14,7 @@ import { SessionPool } from '../inference/session-pool.js';
 import type { AlarmAction, ActionStatus } from '../actions/alarm-action.js';
 import { createSource } from '../registry/runtime.js';
 import { MqttSync } from '../sync/mqtt-sync.js';
+import { statusModel, type StatusModel } from '../sync/status-models.js';
 import { ModelUpdater, type ModelUpdaterStatus } from '../sync/model-updater.js';
 import { readPublicKeys } from '../sync/release.js';
 import type { ModelUpdateEvent } from '../sync/update-outcome.js';
@@ -72,7 +73,7 @@ export class Gateway {
   private readonly partActions: AlarmAction[] = [];
   private updater: ModelUpdater | undefined;
   /** The models the assets ran when the gateway stopped (the cloud's goodbye names them). */
-  private lastModels: { asset: string; model: string; version: string }[] | undefined;
+  private lastModels: StatusModel[] | undefined;
   /** The one owner of the models' sessions (start-up, updates, rollbacks). */
   private pool = new SessionPool();
   /** The sinks that want the gateway's health points, each with its interval. */
@@ -246,9 +247,10 @@ export class Gateway {
     }
   }
 
-  /** The model each asset runs now. */
-  private runningModels(): { asset: string; model: string; version: string }[] {
-    return this.pipelines.map((p) => ({ asset: p.config.name, model: p.model.name, version: p.model.version }));
+  /** The model each asset runs now, the one driving its alarms, and a release on probation (status-models.ts). */
+  private runningModels(): StatusModel[] {
+    const updates = this.updater?.status(this.pipelines.map((p) => p.config.name));
+    return this.pipelines.map((p, k) => statusModel(p.config.name, p.model, updates?.[k]));
   }
 
   /**

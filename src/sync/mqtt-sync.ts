@@ -4,7 +4,10 @@
  *
  *   <prefix>/<gateway>/status          retained birth {state: online, versions, models}; goodbye {state: offline,
  *                                      models}; last will {state: offline} (no models: it was set when the
- *                                      connection opened, and the models may have changed since)
+ *                                      connection opened, and the models may have changed since). Each of models
+ *                                      (status-models.ts): the model the asset runs, the version driving its
+ *                                      alarms, a release on probation; published again at each update outcome
+ *                                      but a refusal (applied, confirmed, rolled back)
  * <prefix>/<gateway>/summary/<asset> per asset and minute: score min/mean/max/p95, alarm counts and transitions,
  * parts and pass rate
  *   <prefix>/<gateway>/alarm/<asset>   every alarm transition
@@ -30,15 +33,17 @@ import type { MqttSyncConfig } from './schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { MinuteSummarizer } from './summaries.js';
+import type { StatusModel } from './status-models.js';
 
 export interface GatewayIdentity {
   readonly gateway: string;
   readonly site: string;
   readonly line: string;
   readonly version: string;
-  /** The model each asset runs now (read at each status message: an update or a rollback changes it); undefined
-   * while the gateway has not chosen them yet (the status then names none). */
-  readonly models: () => readonly { asset: string; model: string; version: string }[] | undefined;
+  /** The model each asset runs now, the one driving its alarms and a release on probation (read at each status
+   * message: an update, a confirmation or a rollback changes them); undefined while the gateway has not chosen them yet
+   * (the status then names none). */
+  readonly models: () => readonly StatusModel[] | undefined;
 }
 
 interface Envelope {
@@ -255,7 +260,8 @@ export class MqttSync implements Sink {
           message: { schema: 'linewatch.part/1', id: `${gw}/${p.asset}/${p.partId}/${p.ts}`, gateway: gw, ...p },
         });
     const updates = records.modelUpdates ?? [];
-    if (updates.some((m) => m.outcome === 'applied' || m.outcome === 'rolled_back')) this.announce();
+    // The status names the release on probation and the model driving the alarms: each of these changes them.
+    if (updates.some((m) => m.outcome !== 'rejected')) this.announce();
     for (const m of updates)
       add('alarm', {
         topic: `${this.prefix}/model/${String(m.asset)}`,

@@ -11,7 +11,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startMosquitto, type Mosquitto } from '../../src/testing/mosquitto.js';
 import { loadConfigFile, type LoadedConfig } from '../../src/config/load.js';
-import { modelUpdatesSchema, mqttSyncSchema } from '../../src/config/schema.js';
+import { modelUpdatesSchema, mqttSyncSchema, type ModelUpdatesConfig } from '../../src/config/schema.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { loadManifest, type LoadedManifest } from '../../src/inference/manifest.js';
@@ -125,6 +125,12 @@ export const brokerUrl = () => shared.broker.url;
 export async function restartGateway(gw: TestGateway, logger: Logger = silentLogger()): Promise<void> {
   await gw.daemon.stop();
   gw.daemon = await startDaemon(gw.loaded, logger);
+}
+
+/** Starts the test's gateway again with `edit` made to its cloud.model_updates (probation mode, length...). */
+export async function restartWithUpdates(gw: TestGateway, edit: (u: ModelUpdatesConfig) => void): Promise<void> {
+  edit(gw.loaded.config.cloud.model_updates!);
+  await restartGateway(gw);
 }
 
 /**

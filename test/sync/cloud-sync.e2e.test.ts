@@ -27,7 +27,7 @@ const identity = {
   site: 's',
   line: 'l',
   version: '0.1.0',
-  models: () => [{ asset: 'pump-1', model: 'pump-ae', version: '1' }],
+  models: () => [{ asset: 'pump-1', model: 'pump-ae', version: '1', drivingVersion: '1' }],
 };
 const alarm = (asset: string, n: number, ts: number): AlarmEvent => ({
   asset,
@@ -184,7 +184,7 @@ describe('cloud sync over MQTT', () => {
     }
   });
 
-  it('publishes its retained status again when an asset runs another model (an update applied, rolled back)', async () => {
+  it('publishes its retained status again when an asset runs another model or ends a probation (applied, rolled back, confirmed)', async () => {
     const consumer = await mqtt.connectAsync(broker().url, { clientId: 'consumer-status' });
     await consumer.subscribeAsync('linewatch/gw-8/status', { qos: 1 });
     const statuses: Record<string, unknown>[] = [];
@@ -192,7 +192,11 @@ describe('cloud sync over MQTT', () => {
     let running = '1.0.0';
     const sync = new MqttSync(
       mqttSyncSchema.parse({ url: broker().url }),
-      { ...identity, gateway: 'gw-8', models: () => [{ asset: 'pump-1', model: 'pump-ae', version: running }] },
+      {
+        ...identity,
+        gateway: 'gw-8',
+        models: () => [{ asset: 'pump-1', model: 'pump-ae', version: running, drivingVersion: running }],
+      },
       { logger: silentLogger(), metrics: new GatewayMetrics(), queue: new MemoryQueue(1 << 20) },
     );
     try {
@@ -200,7 +204,7 @@ describe('cloud sync over MQTT', () => {
       while (!statuses.some((m) => m.state === 'online')) await new Promise((r) => consumer.once('message', r));
       running = '2.0.0';
       const update = { asset: 'pump-1', model: 'pump-ae', previousVersion: '1.0.0', ts: Date.now() };
-      const report = (version: string, outcome: 'applied' | 'rejected' | 'rolled_back') =>
+      const report = (version: string, outcome: 'applied' | 'rejected' | 'rolled_back' | 'confirmed') =>
         sync.write({ samples: [], scores: [], alarms: [], modelUpdates: [{ ...update, version, outcome }] });
       report('2.0.0', 'applied');
       while (statuses.length < 2) await new Promise((r) => consumer.once('message', r));
@@ -211,6 +215,10 @@ describe('cloud sync over MQTT', () => {
       report('2.0.0', 'rolled_back');
       while (statuses.length < 3) await new Promise((r) => consumer.once('message', r));
       expect(statuses.map((m) => (m.models as { version: string }[])[0].version)).toEqual(['1.0.0', '2.0.0', '1.0.0']);
+      // A confirmation ends a probation (shadowed, the release's results drive the alarms from then on): a status too.
+      report('1.0.0', 'confirmed');
+      while (statuses.length < 4) await new Promise((r) => consumer.once('message', r));
+      expect(statuses).toHaveLength(4);
     } finally {
       await sync.close();
       await consumer.endAsync();

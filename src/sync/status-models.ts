@@ -1,0 +1,62 @@
+/**
+ * What the cloud's retained status (`<prefix>/<gateway>/status`, mqtt-sync.ts) says of each asset's model, as
+ * `/api/status` says it: the model the asset runs (`model`, `version`: on probation, the release, as before), the
+ * version whose results drive its alarms and PLC outputs (`drivingVersion`: shadowed, the one before the release), and
+ * a release on probation (`probation`: its version, mode, since and until, what a rollback puts back). A fixed set of
+ * fields per asset, its texts (a signed manifest's name and version) cut at MAX_STATUS_TEXT: the status's size is
+ * bounded by the number of assets, and no count or score in it changes while nothing else does (it is published again
+ * only when an asset's model or probation changes).
+ */
+import type { Model } from '../core/components.js';
+import type { ModelUpdaterStatus } from './model-updater.js';
+
+/** Characters of a model's name or version the status keeps (a version is a few dozen; the rest is cut, marked). */
+export const MAX_STATUS_TEXT = 128;
+
+export interface StatusProbation {
+  readonly version: string;
+  /** shadow: the model before drives the alarms while the release is judged beside it; live: the release does. */
+  readonly mode: 'shadow' | 'live';
+  /** When it went on probation, and when it is confirmed unless rolled back before (ISO 8601). */
+  readonly since: string;
+  readonly until: string;
+  /** What a rollback puts back. */
+  readonly previousVersion: string;
+}
+
+export interface StatusModel {
+  readonly asset: string;
+  readonly model: string;
+  /** The model the asset runs: on probation, the release (its results drive the alarms only live). */
+  readonly version: string;
+  /** The version whose results drive the asset's alarms and PLC outputs. */
+  readonly drivingVersion: string;
+  readonly probation?: StatusProbation;
+}
+
+/** `text` cut to MAX_STATUS_TEXT characters, the cut marked with an ellipsis. */
+function bounded(text: string): string {
+  return text.length <= MAX_STATUS_TEXT ? text : `${text.slice(0, MAX_STATUS_TEXT - 1)}…`;
+}
+
+/** The status entry of `asset` running `model`, with the updater's status of it where model updates are configured. */
+export function statusModel(asset: string, model: Model, update?: ModelUpdaterStatus): StatusModel {
+  const p = update?.probation;
+  return {
+    asset,
+    model: bounded(model.name),
+    version: bounded(model.version),
+    drivingVersion: bounded((model.driving ?? model).version),
+    ...(p
+      ? {
+          probation: {
+            version: bounded(p.version),
+            mode: p.mode,
+            since: new Date(p.since).toISOString(),
+            until: new Date(p.until).toISOString(),
+            previousVersion: bounded(update.previousVersion ?? ''),
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * The cloud's retained status as a fleet dashboard reads it (a real broker, a real gateway scoring the simulator's
+ * pump, releases signed and served as a publisher does): which model drives each asset's alarms, which release is on
+ * probation, until when and in which mode, before, during and after probation (confirmed, rolled back).
+ */
+import mqtt from 'mqtt';
+import { describe, expect } from 'vitest';
+import {
+  announce,
+  brokerUrl,
+  makeRelease,
+  nextModelEvent,
+  requestRollback,
+  restartWithUpdates,
+  useUpdateGateways,
+  type TestGateway,
+} from '../helpers/update-gateway.js';
+
+const it = useUpdateGateways();
+
+type Status = { state: string; ts: string; models?: Record<string, any>[] };
+
+const pump = (s: Status) => s.models?.find((m) => m.asset === 'pump-1');
+
+/** A fleet consumer of the gateway's status: each one as it comes, and the one a dashboard joining now is given. */
+async function fleetView(gw: TestGateway) {
+  const topic = `${gw.prefix}/demo-gateway/status`;
+  const client = await mqtt.connectAsync(brokerUrl());
+  const seen: Status[] = [];
+  client.on('message', (_t, payload) => seen.push(JSON.parse(payload.toString()) as Status));
+  await client.subscribeAsync(topic, { qos: 1 });
+  let read = 0;
+  return {
+    /** The next status (after the last one this returned) that `matches`. */
+    async next(matches: (s: Status) => boolean): Promise<Status> {
+      for (;;) {
+        const k = seen.findIndex((s, i) => i >= read && matches(s));
+        if (k >= 0) {
+          read = k + 1;
+          return seen[k];
+        }
+        await new Promise((r) => client.once('message', r));
+      }
+    },
+    /** The retained status, as a consumer that subscribes now gets it. */
+    async retained(): Promise<Status> {
+      const late = await mqtt.connectAsync(brokerUrl());
+      const first = new Promise<Status>((r) => late.once('message', (_t, p) => r(JSON.parse(p.toString()) as Status)));
+      await late.subscribeAsync(topic, { qos: 1 });
+      const status = await first;
+      await late.endAsync();
+      return status;
+    },
+    close: () => client.endAsync(),
+  };
+}
+
+const SEED = '1.0.0+seed7';
+const running = (version: string) => ({ asset: 'pump-1', model: 'pump-ae', version, drivingVersion: version });
+
+describe('the retained cloud status during probation', () => {
+  it('names the release on probation beside the model driving the alarms (shadow), then the release once confirmed', async ({
+    gw,
+  }) => {
+    const fleet = await fleetView(gw);
+    try {
+      expect(pump(await fleet.next((s) => pump(s) !== undefined))).toEqual(running(SEED));
+      const url = await makeRelease(gw, '1.1.0');
+      const applied = nextModelEvent(gw);
+      await announce(gw, '1.1.0', url);
+      expect(await applied).toMatchObject({ outcome: 'applied', version: '1.1.0' });
+      const confirmed = nextModelEvent(gw); // 4 s later
+      // Before: {version: '1.1.0'} alone, as if 1.1.0 were confirmed, while 1.0.0+seed7 still drove the alarms.
+      const during = pump(await fleet.next((s) => pump(s)?.probation !== undefined))!;
+      expect(during).toEqual({
+        ...running('1.1.0'),
+        drivingVersion: SEED,
+        probation: {
+          version: '1.1.0',
+          mode: 'shadow',
+          since: expect.any(String),
+          until: expect.any(String),
+          previousVersion: SEED,
+        },
+      });
+      expect(Date.parse(during.probation.until) - Date.parse(during.probation.since)).toBe(4000);
+      expect(await confirmed).toMatchObject({ outcome: 'confirmed', version: '1.1.0' });
+      // Before: no status at a confirmation (nothing had changed in it).
+      const after = await fleet.next((s) => pump(s)?.probation === undefined);
+      expect(pump(after)).toEqual(running('1.1.0'));
+      expect(await fleet.retained()).toEqual(after);
+    } finally {
+      await fleet.close();
+    }
+  });
+
+  it('names a live release as driving the alarms, and the model put back after a rollback', async ({ gw }) => {
+    await restartWithUpdates(gw, (u) => (u.probation = 'live'));
+    const fleet = await fleetView(gw);
+    try {
+      expect(pump(await fleet.next((s) => pump(s) !== undefined))).toEqual(running(SEED));
+      const url = await makeRelease(gw, '1.2.0');
+      const applied = nextModelEvent(gw);
+      await announce(gw, '1.2.0', url);
+      expect(await applied).toMatchObject({ outcome: 'applied', version: '1.2.0' });
+      const during = pump(await fleet.next((s) => pump(s)?.probation !== undefined))!;
+      expect(during).toMatchObject({
+        ...running('1.2.0'),
+        probation: { version: '1.2.0', mode: 'live', previousVersion: SEED },
+      });
+      expect((await requestRollback(gw, { by: 'j.doe' })).status).toBe(200);
+      const after = await fleet.next((s) => pump(s)?.probation === undefined);
+      expect(pump(after)).toEqual(running(SEED));
+      expect(await fleet.retained()).toEqual(after);
+    } finally {
+      await fleet.close();
+    }
+  });
+});
