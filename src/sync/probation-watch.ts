@@ -147,7 +147,8 @@ export class ProbationWatch {
     const { store, now } = this.deps;
     const pending: Promise<unknown>[] = [];
     for (const [asset, p] of this.probations) {
-      const reason = p.model.verdict();
+      // Whether its threshold suits its scores is judged once, over the whole probation (shadowed only).
+      const reason = p.model.verdict() ?? (now() >= p.until ? p.model.thresholdTooHigh() : undefined);
       if (reason) pending.push(this.rollback(asset, `misbehaved on probation: ${reason}`));
       else if (now() >= p.until) {
         this.probations.delete(asset);
