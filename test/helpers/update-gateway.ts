@@ -208,9 +208,14 @@ export function requestRollback(gw: TestGateway, body: Record<string, unknown>, 
 
 /** Precondition: `version` applied and, after its probation, confirmed (signed as `sequence`; default the next). */
 export async function applyAndConfirm(gw: TestGateway, version: string, sequence?: number): Promise<void> {
-  const url = await makeRelease(gw, version, undefined, undefined, sequence);
-  const applied = nextModelEvent(gw);
-  await announce(gw, version, url);
-  expect(await applied).toMatchObject({ outcome: 'applied', version });
+  await applyRelease(gw, version, await makeRelease(gw, version, undefined, undefined, sequence));
   expect(await nextModelEvent(gw)).toMatchObject({ outcome: 'confirmed', version });
+}
+
+/** Announces pump-ae `version` at `url` (default: the shipped pump-ae made as that release); resolves once applied. */
+export async function applyRelease(gw: TestGateway, version: string, url?: string): Promise<void> {
+  const at = url ?? (await makeRelease(gw, version));
+  const applied = nextModelEvent(gw);
+  await announce(gw, version, at);
+  expect(await applied).toMatchObject({ outcome: 'applied', version });
 }

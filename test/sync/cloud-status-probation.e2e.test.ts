@@ -6,9 +6,8 @@
 import mqtt from 'mqtt';
 import { describe, expect } from 'vitest';
 import {
-  announce,
+  applyRelease,
   brokerUrl,
-  makeRelease,
   nextModelEvent,
   requestRollback,
   restartWithUpdates,
@@ -65,10 +64,7 @@ describe('the retained cloud status during probation', () => {
     const fleet = await fleetView(gw);
     try {
       expect(pump(await fleet.next((s) => pump(s) !== undefined))).toEqual(running(SEED));
-      const url = await makeRelease(gw, '1.1.0');
-      const applied = nextModelEvent(gw);
-      await announce(gw, '1.1.0', url);
-      expect(await applied).toMatchObject({ outcome: 'applied', version: '1.1.0' });
+      await applyRelease(gw, '1.1.0');
       const confirmed = nextModelEvent(gw); // 4 s later
       // Before: {version: '1.1.0'} alone, as if 1.1.0 were confirmed, while 1.0.0+seed7 still drove the alarms.
       const during = pump(await fleet.next((s) => pump(s)?.probation !== undefined))!;
@@ -99,10 +95,7 @@ describe('the retained cloud status during probation', () => {
     const fleet = await fleetView(gw);
     try {
       expect(pump(await fleet.next((s) => pump(s) !== undefined))).toEqual(running(SEED));
-      const url = await makeRelease(gw, '1.2.0');
-      const applied = nextModelEvent(gw);
-      await announce(gw, '1.2.0', url);
-      expect(await applied).toMatchObject({ outcome: 'applied', version: '1.2.0' });
+      await applyRelease(gw, '1.2.0');
       const during = pump(await fleet.next((s) => pump(s)?.probation !== undefined))!;
       expect(during).toMatchObject({
         ...running('1.2.0'),

@@ -7,7 +7,7 @@
  */
 import { describe, expect } from 'vitest';
 import {
-  announce,
+  applyRelease,
   makeRelease,
   makeReleaseOf,
   nextModelEvent,
@@ -24,9 +24,7 @@ const SEED = '1.0.0+seed7';
 
 /** Announces the release at `url`; resolves, once it is applied, with the outcome of its probation. */
 async function probationOf(gw: TestGateway, version: string, url: string): Promise<ModelUpdateEvent> {
-  const applied = nextModelEvent(gw);
-  await announce(gw, version, url);
-  expect(await applied).toMatchObject({ outcome: 'applied', version });
+  await applyRelease(gw, version, url);
   return nextModelEvent(gw);
 }
 
