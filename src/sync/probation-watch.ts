@@ -147,8 +147,7 @@ export class ProbationWatch {
     const { store, now } = this.deps;
     const pending: Promise<unknown>[] = [];
     for (const [asset, p] of this.probations) {
-      // Whether its threshold suits its scores is judged once, over the whole probation (shadowed only).
-      const reason = p.model.verdict() ?? (now() >= p.until ? p.model.thresholdTooHigh() : undefined);
+      const reason = p.model.verdict();
       if (reason) pending.push(this.rollback(asset, `misbehaved on probation: ${reason}`));
       else if (now() >= p.until) {
         this.probations.delete(asset);

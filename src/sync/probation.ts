@@ -24,13 +24,6 @@ export class ProbationModel implements Model {
   windows = 0;
   /** Of those, the ones the release judged anomalous (shadowed: where the model before it did not). */
   anomalous = 0;
-  /**
-   * Shadowed, the windows counted in `windows` that both models scored, and over them the release's largest score and
-   * the smallest score of the model before, each as a share of its own threshold (thresholdTooHigh).
-   */
-  compared = 0;
-  private releaseHighest = 0;
-  private beforeLowest = Number.POSITIVE_INFINITY;
   /** The release's own latest result (shadowed, the gateway never sees it otherwise). */
   latest: ScoreResult | undefined;
   /** The model whose results the gateway gets while shadowing; none once live. */
@@ -129,24 +122,15 @@ export class ProbationModel implements Model {
       this.latest = results.at(-1) ?? this.latest;
       const judged = await before;
       results.forEach((r, k) => {
-        const prior = judged?.[k];
-        if (prior?.anomalous) return; // the line was not healthy there
+        if (judged?.[k]?.anomalous) return; // the line was not healthy there
         this.windows++;
         if (r.anomalous) this.anomalous++;
-        if (prior) this.compare(r, prior);
       });
       return results;
     } catch (err) {
       this.failedRuns++;
       throw err;
     }
-  }
-
-  /** Compares the release's score with that of the model before on one window, each as a share of its threshold. */
-  private compare(release: ScoreResult, before: ScoreResult): void {
-    this.compared++;
-    this.releaseHighest = Math.max(this.releaseHighest, release.score / release.threshold);
-    this.beforeLowest = Math.min(this.beforeLowest, before.score / before.threshold);
   }
 
   /**
@@ -172,21 +156,6 @@ export class ProbationModel implements Model {
       return `${this.anomalous} of ${this.windows} windows judged anomalous${where} (limit ${this.limits.maxAnomalousFraction * 100} %)`;
     }
     return undefined;
-  }
-
-  /**
-   * At the end of a shadowed probation: why the release must not be confirmed although it flagged little, or undefined.
-   * Each threshold is calibrated to its own model's scores, so only shares of each model's own threshold compare. Where
-   * the release's highest score over at least min_windows windows both judged normal stays below the lowest share the
-   * model before reached of its own threshold, the release's threshold lies further above all its normal scores than
-   * the whole spread of the other model's normal scores: too high for its scores, it would miss what the model before
-   * flags (a healthy line shows no fault to miss). A threshold raised by less than that spread (fewer false alarms)
-   * passes.
-   */
-  thresholdTooHigh(): string | undefined {
-    if (this.compared < this.limits.minWindows || this.releaseHighest >= this.beforeLowest) return undefined;
-    const pct = (share: number) => `${Number((share * 100).toPrecision(2))} %`;
-    return `its threshold is too high for its scores: over ${this.compared} windows the model before judged normal its scores reached at most ${pct(this.releaseHighest)} of its threshold, below the least the model before reached of its own (${pct(this.beforeLowest)})`;
   }
 
   /** Closes the release (the model before it is the watch's to close or put back). */

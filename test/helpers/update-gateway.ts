@@ -137,33 +137,17 @@ export async function restartWithUpdates(gw: TestGateway, edit: (u: ModelUpdates
  * Writes the shipped pump-ae model as release `version` on the gateway's release server, `edit` applied to its
  * manifest, signed (as `sequence`: by default the next; null: with none), then `after` done to its folder; its URL.
  */
-export function makeRelease(
+export async function makeRelease(
   gw: TestGateway,
-  version: string,
-  edit?: (m: Record<string, any>) => void,
-  after?: (dir: string) => Promise<void>,
-  sequence: number | null = ++gw.signed,
-): Promise<string> {
-  return makeReleaseOf(gw, 'models/pump-ae', version, edit, after, sequence);
-}
-
-/**
- * As makeRelease, from another model folder (`source`, under the repository: one trained on the same inputs, e.g.
- * models/pump-conv-ae), named pump-ae as the release of pump-ae `version`.
- */
-export async function makeReleaseOf(
-  gw: TestGateway,
-  source: string,
   version: string,
   edit?: (m: Record<string, any>) => void,
   after?: (dir: string) => Promise<void>,
   sequence: number | null = ++gw.signed,
 ): Promise<string> {
   const dir = join(gw.releases.root, version);
-  await cp(join(ROOT, source), dir, { recursive: true });
+  await cp(join(ROOT, 'models/pump-ae'), dir, { recursive: true });
   const path = join(dir, 'manifest.json');
   const m = JSON.parse(await readFile(path, 'utf8'));
-  m.name = 'pump-ae';
   m.version = version;
   edit?.(m);
   await writeFile(path, JSON.stringify(m, null, 2));
