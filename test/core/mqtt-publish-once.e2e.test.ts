@@ -1,0 +1,45 @@
+/**
+ * publishOnce (model publish, the mqtt_publish action) where the broker ends the connection without a word: a listener
+ * that closes each connection as it comes, or after its CONNACK (fault injection: a port that speaks no MQTT, a
+ * broker or load balancer that refuses by closing).
+ */
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLOSED_UNACCEPTED } from '../../src/core/mqtt-connection.js';
+import { publishOnce } from '../../src/core/mqtt-publish-once.js';
+
+let server: Server | undefined;
+afterEach(async () => {
+  server?.close();
+  if (server?.listening) await once(server, 'close');
+  server = undefined;
+});
+
+/** A listener that does `onConnection` with each connection; its mqtt:// URL. */
+async function listener(onConnection: (socket: Socket) => void): Promise<string> {
+  server = createServer((socket) => {
+    socket.on('error', () => undefined);
+    onConnection(socket);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const publisher = {
+  role: 'test',
+  defaultClientId: 'linewatch-test',
+  maxIncomingBytes: 4096,
+  boundOf: 'the test connection',
+  // Longer than the test's own timeout: a failure that waits for it is a failure of the test.
+  timeoutMs: 60_000,
+};
+const message = { topic: 'plant7/t', payload: 'p', qos: 1 as const, retain: false };
+
+describe('publishOnce where the broker closes the connection', () => {
+  it('fails naming it when the broker closes before it accepts the connection (no CONNACK), not waits for ever', async () => {
+    const url = await listener((socket) => socket.end());
+    await expect(publishOnce({ url }, publisher, message)).rejects.toThrow(CLOSED_UNACCEPTED);
+  }, 10_000);
+});
