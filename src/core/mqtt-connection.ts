@@ -186,10 +186,16 @@ export function flappingText(broker: MqttBroker, client: MqttClientRole, clientI
   );
 }
 
+/** connectMqttAsync's error where the broker closed the first connection without accepting or refusing it. */
+export const CLOSED_UNACCEPTED =
+  'the broker closed the connection before accepting it (no CONNACK): is it an MQTT broker at this address, ' +
+  "and does it take this client's login and MQTT version? See its log";
+
 /**
- * A client, once connected (rejects when the first connection fails, in brokerErrorText's words, or when the broker
- * sends a packet over `incoming`'s bound before it accepts the connection). As mqtt.connectAsync, with the bound on
- * the packets read from the first byte.
+ * A client, once connected (rejects when the first connection fails, in brokerErrorText's words, when it closes before
+ * the broker accepts it (CLOSED_UNACCEPTED), or when the broker sends a packet over `incoming`'s bound before it
+ * accepts the connection). As mqtt.connectAsync with no retries, with the bound on the packets read from the first
+ * byte.
  */
 export async function connectMqttAsync(broker: MqttBroker, client: MqttClientRole): Promise<MqttClient> {
   const options = mqttClientOptions(broker, client);
@@ -210,11 +216,15 @@ export async function connectMqttAsync(broker: MqttBroker, client: MqttClientRol
         connection.off('connect', done);
         connection.off('end', done);
         connection.off('error', settle);
+        connection.off('close', closed);
         if (!err) return resolve();
         connection.end();
         reject(err);
       };
       const done = () => settle();
+      // Closed with no CONNACK and no error (a broker that refuses by closing, a port that speaks no MQTT): mqtt.js
+      // clears its connect timeout at the close, so without this the first connection would be awaited for ever.
+      const closed = () => settle(new Error(CLOSED_UNACCEPTED));
       refused = (packet) =>
         settle(
           new Error(`sent ${refusedPacketText(packet)}, over the ${client.incoming!.maxPacketBytes} bytes it may`),
@@ -222,6 +232,7 @@ export async function connectMqttAsync(broker: MqttBroker, client: MqttClientRol
       connection.on('connect', done);
       connection.on('end', done);
       connection.on('error', settle);
+      connection.on('close', closed);
     });
   } catch (err) {
     throw new Error(brokerErrorText(err as Error, broker), { cause: err });
