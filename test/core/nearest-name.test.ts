@@ -1,4 +1,5 @@
 /** `did you mean …?`: the name a typo most likely meant, by one rule for keys, allowed values and model names. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { formatIssues } from '../../src/core/format-issues.js';
@@ -54,6 +55,34 @@ describe('nearestName', () => {
     expect(nearestName('scalar', keys)).toBeUndefined(); // 2 of 6
     expect(nearestName('tensort', providers)).toBe('tensorrt'); // 1 of 8
     expect(nearestName('tenrt', providers)).toBeUndefined(); // 3 of 8
+  });
+
+  it('answers at once where lengths alone rule a name out: a 20,000-letter name against 300 of 200 letters', () => {
+    // A model path, a key or a CSV column of any length comes from a file: each comparison costs the product of the
+    // lengths, so this took 15 s (and a longer name longer) before names too far apart in length were skipped.
+    const folders = Array.from({ length: 300 }, (_, i) => `m${String(i).padStart(199, '0')}`);
+    expect(nearestName('x'.repeat(20_000), folders)).toBeUndefined();
+    expect(nearestName('scael', ['y'.repeat(1_000_000), 'scale'])).toBe('scale');
+  }, 2000);
+
+  it('skips by length only names it would not offer (the same answer as comparing every name)', () => {
+    // The rule spelled out with no shortcut: the nearest under a third of the longer name's letters, and only one.
+    const everyName = (typed: string, known: readonly string[]) => {
+      const near = known
+        .filter((k) => k !== typed)
+        .map((k) => ({ k, d: typoDistance(typed.toLowerCase(), k.toLowerCase()) }))
+        .filter(({ k, d }) => d * 3 < Math.max(typed.length, k.length));
+      const best = Math.min(...near.map(({ d }) => d));
+      const at = [...new Set(near.filter(({ d }) => d === best).map(({ k }) => k))];
+      return at.length === 1 ? at[0] : undefined;
+    };
+    const name = fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'İ', 'ß', '-'), maxLength: 12 });
+    fc.assert(
+      fc.property(name, fc.array(name, { maxLength: 8 }), (typed, known) => {
+        expect(nearestName(typed, known)).toBe(everyName(typed, known));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it("is the rule formatIssues uses for a key and for a value, in the configuration's own words", () => {
