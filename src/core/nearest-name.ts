@@ -34,10 +34,16 @@ export function typoDistance(a: string, b: string): number {
 export function nearestName(typed: string, known: readonly string[]): string | undefined {
   let best: string[] = [];
   let bestDistance = Infinity;
+  const lower = typed.toLowerCase();
   for (const candidate of known) {
     if (candidate === typed) continue;
-    const d = typoDistance(typed.toLowerCase(), candidate.toLowerCase());
-    if (d * 3 >= Math.max(typed.length, candidate.length)) continue;
+    const limit = Math.max(typed.length, candidate.length);
+    const other = candidate.toLowerCase();
+    // The edits are at least the difference in length: a name that far off is not compared (the comparison costs the
+    // product of the lengths, and a name from a file may be of any length).
+    if (Math.abs(lower.length - other.length) * 3 >= limit) continue;
+    const d = typoDistance(lower, other);
+    if (d * 3 >= limit) continue;
     if (d < bestDistance) [best, bestDistance] = [[candidate], d];
     else if (d === bestDistance && !best.includes(candidate)) best.push(candidate);
   }
