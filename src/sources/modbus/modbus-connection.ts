@@ -32,6 +32,9 @@ export function connectionWhere(config: ModbusSourceConfig): string {
     : `${config.host}:${config.port}${config.type === 'modbus_rtu_tcp' ? ' RTU' : ''}`;
 }
 
+/** A connect that end() (a stop) overtook. */
+const closedWhileConnecting = () => Object.assign(new Error('closed while connecting'), { code: 'ECONNABORTED' });
+
 export class ModbusConnection {
   readonly where: string;
   /** The connection in messages: "device plc (10.0.0.5:502, unit 1)" or "(..., units 1, 2)". */
@@ -85,8 +88,10 @@ export class ModbusConnection {
   }
 
   private async open(): Promise<void> {
-    await this.close();
+    // Noted before the old connection is dropped: an end() while it is dropped is one on this connect's way too.
     const ends = this.ends;
+    await this.close();
+    if (this.ends !== ends) throw closedWhileConnecting();
     const client = new ModbusClient();
     // The first attempt is a connect; every later one (after a refused or dropped connection) a reconnect.
     if (this.connectAttempts++ > 0) this.deps.metrics.sourceReconnects.inc({ source: this.name });
@@ -105,7 +110,7 @@ export class ModbusConnection {
     await this.within(c.timeout_ms, opening, client);
     if (this.ends !== ends) {
       await this.drop(client);
-      throw Object.assign(new Error('closed while connecting'), { code: 'ECONNABORTED' });
+      throw closedWhileConnecting();
     }
     client.setID(this.units[0]);
     this.client = client;

@@ -40,9 +40,9 @@ describe('Modbus connection end', () => {
     await connection.end();
     await expect(again).rejects.toThrow('closed while connecting');
     expect(connection.connected).toBe(false);
-    // actual: a second socket stayed open with the PLC.
+    // actual: a second socket stayed open with the PLC. Now none is opened: the connect stops before it.
     await Promise.all(sockets.filter((s) => !s.closed).map((s) => once(s, 'close')));
-    expect(sockets.every((s) => s.closed)).toBe(true);
+    expect(sockets.length).toBe(1);
     plc.close();
   });
 });
