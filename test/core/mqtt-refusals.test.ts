@@ -35,15 +35,25 @@ describe('RefusalEpisode', () => {
     expect(episode.refused(retained)).toEqual({ count: 1, delayMs: 1000 });
   });
 
-  it('starts a new episode on another topic (said anew), a different size of the same topic being the same', () => {
+  it('says another topic anew (count 1), a different size of the same topic being the same; the delay goes on growing', () => {
     const episode = new RefusalEpisode(1000, backoff);
     episode.refused(retained);
     expect(episode.refused({ ...retained, bytes: 200_000 })).toEqual({ count: 2, delayMs: 2000 });
     expect(episode.refused({ ...retained, topic: 'linewatch/releases/press-ae' })).toEqual({
       count: 1,
-      delayMs: 1000,
+      delayMs: 4000,
     });
-    expect(episode.refused({ type: 'suback', bytes: 70_000 }).count).toBe(1);
+    expect(episode.refused({ type: 'suback', bytes: 70_000 })).toEqual({ count: 1, delayMs: 8000 });
+    expect(episode.held()).toBe(4);
+  });
+
+  it('slows a broker that sends two packets by turns as one that sends the same (regression: 1 s apart for ever)', () => {
+    // A hostile or broken broker alternating two oversize publishes: each refusal was a new episode, so the client
+    // connected again at its reconnect period for good, and said each refusal.
+    const episode = new RefusalEpisode(1000, backoff);
+    const other = { ...retained, topic: 'linewatch/releases/press-ae' };
+    const delays = [1, 2, 3, 4, 5].map((i) => episode.refused(i % 2 ? retained : other).delayMs);
+    expect(delays).toEqual([1000, 2000, 4000, 8000, 8000]);
   });
 
   it('gives no delay for a client that does not reconnect', () => {
