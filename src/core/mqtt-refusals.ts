@@ -1,17 +1,18 @@
 /**
  * Repeated refusals of one packet over a client's incoming bound (mqtt-packet-bound.ts). A broker that keeps a
  * retained message over the bound sends it again at every reconnect, so the client would connect, be refused and
- * connect again at its reconnect period for ever. Here the refusals of the same packet (its type and topic) make an
- * episode: the first is said, the delay before the next connect doubles from the client's reconnect period up to
- * `maxMs`, and the episode ends once a connection holds `holdMs` without a refusal (or another packet is refused,
- * which starts a new one). Pure: the caller says what was refused and when a connection held.
+ * connect again at its reconnect period for ever. Here the refusals until a connection holds make an episode: the
+ * delay before the next connect doubles from the client's reconnect period up to `maxMs`, whatever packet each
+ * refusal was (a broker that sends two by turns is slowed as one that sends the same), and the episode ends once a
+ * connection holds `holdMs` without a refusal. The first refusal of a packet (its type and topic) is said, and again
+ * where another came between. Pure: the caller says what was refused and when a connection held.
  */
 import { FailureStreak } from './backoff.js';
 import type { RefusedPacket } from './mqtt-packet-bound.js';
 
 /** What follows a refusal. */
 export interface RefusalRetry {
-  /** Refusals of this packet in a row, this one included: 1 starts an episode (say it then). */
+  /** Refusals of this packet in a row, this one included: 1 is the first of it (say it then). */
   readonly count: number;
   /** ms until the client connects again; undefined where it does not reconnect (a one-shot client). */
   readonly delayMs: number | undefined;
@@ -31,6 +32,8 @@ export const REFUSAL_BACKOFF: RefusalBackoff = { maxMs: 60_000, holdMs: 5000 };
 
 export class RefusalEpisode {
   private readonly streak: FailureStreak;
+  /** Refusals of the last packet refused in a row. */
+  private samePacket = 0;
 
   /** `reconnectMs`: the client's reconnect period (0: it does not reconnect). */
   constructor(
@@ -45,17 +48,16 @@ export class RefusalEpisode {
     return this.streak.count > 0;
   }
 
-  /** Counts a refusal; a different packet than the episode's starts a new episode. */
+  /** Counts a refusal: the delay grows whatever the packet; a packet other than the last one's is said anew. */
   refused(packet: RefusedPacket): RefusalRetry {
-    if (this.streak.fail(`${packet.type} ${packet.topic ?? ''}`) && this.streak.count > 1) {
-      this.streak.end();
-      this.streak.fail(`${packet.type} ${packet.topic ?? ''}`);
-    }
-    return { count: this.streak.count, delayMs: this.reconnectMs > 0 ? this.streak.delayMs() : undefined };
+    const fresh = this.streak.fail(`${packet.type} ${packet.topic ?? ''}`);
+    this.samePacket = fresh ? 1 : this.samePacket + 1;
+    return { count: this.samePacket, delayMs: this.reconnectMs > 0 ? this.streak.delayMs() : undefined };
   }
 
   /** A connection held: the episode is over; returns how many refusals it had. */
   held(): number {
+    this.samePacket = 0;
     return this.streak.end();
   }
 }
