@@ -42,4 +42,17 @@ describe('publishOnce where the broker closes the connection', () => {
     const url = await listener((socket) => socket.end());
     await expect(publishOnce({ url }, publisher, message)).rejects.toThrow(CLOSED_UNACCEPTED);
   }, 10_000);
+
+  it('fails naming it when the broker closes after accepting, before the PUBACK, not at the timeout', async () => {
+    // CONNACK (accepted) to the CONNECT, then the connection closed at the PUBLISH.
+    const url = await listener((socket) => {
+      socket.once('data', () => {
+        socket.write(Buffer.from([0x20, 2, 0, 0]));
+        socket.once('data', () => socket.end());
+      });
+    });
+    await expect(publishOnce({ url }, publisher, message)).rejects.toThrow(
+      'the broker closed the connection before its PUBACK',
+    );
+  }, 10_000);
 });
