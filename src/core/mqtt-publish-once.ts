@@ -7,6 +7,9 @@
 import { connectMqttAsync, type MqttBroker, type MqttClientRole } from './mqtt-connection.js';
 import { refusedPacketText, type RefusedPacket } from './mqtt-packet-bound.js';
 
+/** What tells a publish of each QoS done: written (0), PUBACK (1), PUBCOMP (2). */
+const ACK = ['write', 'PUBACK', 'PUBCOMP'] as const;
+
 export interface OneMessage {
   readonly topic: string;
   readonly payload: string | Buffer;
@@ -43,9 +46,15 @@ export async function publishOnce(broker: MqttBroker, publisher: OnePublisher, m
   });
   let timer: NodeJS.Timeout | undefined;
   let acknowledged = false;
+  let lost: (() => void) | undefined;
   try {
     await Promise.race([
       client.publishAsync(message.topic, message.payload, { qos: message.qos, retain: message.retain }),
+      // It does not reconnect: a connection lost before the acknowledgement fails the publish now, not at the timeout.
+      new Promise((_, reject) => {
+        lost = () => reject(new Error(`the broker closed the connection before its ${ACK[message.qos]}`));
+        client.once('close', lost);
+      }),
       new Promise((_, reject) => {
         if (early) reject(overBound(early));
         refused = (packet) => reject(overBound(packet));
@@ -58,6 +67,7 @@ export async function publishOnce(broker: MqttBroker, publisher: OnePublisher, m
     acknowledged = true;
   } finally {
     clearTimeout(timer);
+    if (lost) client.off('close', lost);
     // A DISCONNECT once it is done (nothing in flight); else the connection is dropped, not waited on.
     await client.endAsync(!acknowledged).catch(() => undefined);
   }
