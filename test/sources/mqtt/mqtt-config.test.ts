@@ -109,6 +109,11 @@ describe('mqtt source configuration', () => {
     expect(await issuesOf(config('    max_payload_bytes: 0'))).toEqual([
       'sources[2].max_payload_bytes: Too small: expected number to be >=1',
     ]);
+    // MQTT's largest packet (256 MB): past 4 GiB the CONNECT's Maximum Packet Size cannot be written, and the client
+    // closed each connection before a byte was sent, saying nothing.
+    expect(await issuesOf(config('    max_payload_bytes: 5000000000'))).toEqual([
+      'sources[2].max_payload_bytes: Too big: expected number to be <=268435455',
+    ]);
     expect(
       await issuesOf(config('', '      - { channel: level, topic: plant/tank-1, feild: values.level, qos: 1 }')),
     ).toEqual(['sources[2].tags[0].feild: unknown key; did you mean field?', 'sources[2].tags[0].qos: unknown key']);
