@@ -7,6 +7,10 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
+/** MQTT's largest packet (3.1.1 §2.2.3, 5 §2.1.4: a remaining length of at most 268,435,455 bytes): no bound on what a
+ * client takes means anything past it. */
+export const MQTT_MAX_PACKET_BYTES = 268_435_455;
+
 export const mqttUrlSchema = z
   .string()
   .regex(/^mqtts?:\/\/.+/, 'expected mqtt://host:port or mqtts://host:port')

@@ -1,7 +1,12 @@
 /** The configuration of the mqtt source type: a broker, the topics subscribed to and the tags read from their JSON. */
 import { z } from 'zod';
 import { nameSchema as name } from '../../core/config-primitives.js';
-import { mqttCredentialFields, mqttTlsFields, mqttUrlSchema } from '../../core/mqtt-broker-schema.js';
+import {
+  MQTT_MAX_PACKET_BYTES,
+  mqttCredentialFields,
+  mqttTlsFields,
+  mqttUrlSchema,
+} from '../../core/mqtt-broker-schema.js';
 import { topicFilterProblem } from './payload.js';
 
 /** A dotted path into a JSON payload: keys, list items by index; nothing to evaluate. */
@@ -72,6 +77,7 @@ export const mqttSourceSchema = z.strictObject({
     .number()
     .int()
     .min(1)
+    .max(MQTT_MAX_PACKET_BYTES)
     .default(64 * 1024)
     .describe(
       'A larger message is not parsed: its tags get bad samples, and it is counted. One larger than this and the longest topic (64 KiB more) is not read at all: with protocol_version 5 the broker drops it unseen; otherwise (3.1.1, or a broker that does not keep to it) the source closes the connection at its first bytes and connects again.',
