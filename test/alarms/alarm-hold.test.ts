@@ -55,6 +55,21 @@ describe('the hold across a gap', () => {
     ]);
   });
 
+  it('counts the scored window after a gap: a source that drops every other window still lets a settled alarm go', () => {
+    // Regression: each score after a gap counted nothing, so with every other window incomplete the count stayed 0 and
+    // the alarm was held for good. A scored window is complete: its span (here 1000 ms, one score a second) was seen.
+    const { m, score, gap } = held({ ...DEF, windowMs: 1000 });
+    score(0, 2);
+    let settled;
+    for (let ts = 2000; ts <= 60_000 && !settled; ts += 2000) {
+      gap(ts - 1000);
+      settled = score(ts, 0.5);
+    }
+    // The first score starts the count; then 1000 ms of each 2000: the sixth brings it to the sustain time.
+    expect(settled).toMatchObject({ to: 'rtn_unack', ts: 12_000, settled: { clear: 0.6, release: 0.4, forMs: 5000 } });
+    expect(m.conditionActive).toBe(false);
+  });
+
   it('starts the count again after a gap where the next score is above the clear level', () => {
     const { m, score, gap } = held();
     score(0, 2);
