@@ -23,6 +23,7 @@ export function alarmDefinition(a: AlarmBehaviour, windowSpanMs?: number): Alarm
     onDelayMs: a.on_delay_ms,
     offDelayMs: a.off_delay_ms,
     ...(sustainMs !== undefined ? { sustainMs } : {}),
+    ...(windowSpanMs !== undefined ? { windowMs: windowSpanMs } : {}),
     ...(a.clear_ratio !== undefined ? { clearRatio: a.clear_ratio } : {}),
     latching: a.latching,
     maxShelveMs: a.max_shelve_s * 1000,

@@ -22,7 +22,8 @@
  * normal score after a fault (a new steady state) cannot keep an alarm active, and hide the next fault, for good. The
  * hold counts time seen at or below the clear level: the time between two scores there, not across a `gap` (nothing
  * is known of it, so it counts neither way: what was counted before it stays, a score above the clear level starts the
- * count again) nor across a restart (restore() takes back the count a previous run reached; the downtime is not in
+ * count again; the first score after it counts its own window, complete and so seen, up to the time since the last
+ * score counted) nor across a restart (restore() takes back the count a previous run reached; the downtime is not in
  * it). The raising delays count scores in a row:
  * windows that could not be scored in between (a `gap`) start them again, so two high scores either side of a
  * source's outage are not taken for a score that stayed high.
@@ -46,6 +47,9 @@ export interface AlarmDefinition {
    * the threshold. 0: only the threshold raises; undefined: the time each score suggests (its model's window span),
    * else only the threshold. */
   readonly sustainMs?: number;
+  /** The span of the windows scored (a sliding window's): the time a score after a gap is known to have seen, which
+   * the hold counts (a scored window is complete). Undefined: none (parts, judged one by one). */
+  readonly windowMs?: number;
 }
 
 export type AlarmInput =
@@ -145,9 +149,11 @@ export class AlarmStateMachine {
   private aboveSince: number | undefined;
   private belowSince: number | undefined;
   /** Time seen at or below the clear level since the score last went above it (undefined: it is above, or none yet),
-   * and the time of the last score counted, undefined after a gap or a restart: the next score starts counting. */
+   * and the time of the last score counted, undefined after a restart (the next score starts counting); after a gap
+   * (`afterGap`) the next score counts at most its window. */
   private underClearMs: number | undefined;
   private underClearLast: number | undefined;
+  private afterGap = false;
   private elevatedSince: number | undefined;
   private shelvedUntil: number | undefined;
 
@@ -226,7 +232,7 @@ export class AlarmStateMachine {
         );
       case 'gap':
         this.aboveSince = this.elevatedSince = undefined;
-        this.underClearLast = undefined;
+        this.afterGap = true;
         return {};
       case 'tick':
         if (this.current === 'shelved' && this.shelvedUntil !== undefined && input.ts >= this.shelvedUntil)
@@ -253,6 +259,7 @@ export class AlarmStateMachine {
     // would hold a raised alarm for good); NaN is neither.
     if (score <= clear) this.countUnderClear(ts);
     else this.underClearMs = this.underClearLast = undefined;
+    this.afterGap = false;
     if (score > clear) this.elevatedSince ??= ts;
     else this.elevatedSince = undefined;
     // The sustain rule never raises sooner than the on delay would: the on delay is the least time any raise waits.
@@ -284,11 +291,13 @@ export class AlarmStateMachine {
     return {};
   }
 
-  /** A score at or below the clear level: the time since the previous one counts where nothing came between (a gap, a
-   * restart); a clock stepped back counts nothing. */
+  /** A score at or below the clear level: the time since the previous one counts where nothing came between; after a
+   * gap, only what the score's window saw of it (none without a window span); after a restart, none. A clock stepped
+   * back counts nothing. */
   private countUnderClear(ts: number): void {
     const last = this.underClearLast;
-    this.underClearMs = (this.underClearMs ?? 0) + (last === undefined ? 0 : Math.max(0, ts - last));
+    const since = last === undefined ? 0 : Math.max(0, ts - last);
+    this.underClearMs = (this.underClearMs ?? 0) + (this.afterGap ? Math.min(since, this.def.windowMs ?? 0) : since);
     this.underClearLast = ts;
   }
 
