@@ -45,6 +45,11 @@ export interface MqttClientRole {
    * a larger packet unsent (MQTT 5 §3.1.2.11.4); the guard stays for brokers that send it anyway.
    */
   readonly incoming?: IncomingBound;
+  /**
+   * Told when the broker closes a connection it did not accept: no CONNACK, no error (a 3.1.1-only broker answers an
+   * MQTT 5 CONNECT so), with why in words (closedUnacceptedText, naming `protocolSetting`). Told at each such close.
+   */
+  readonly onClosedUnaccepted?: { readonly protocolSetting: string; readonly tell: (reason: string) => void };
 }
 
 export interface IncomingBound {
@@ -125,6 +130,14 @@ export function connectMqtt(broker: MqttBroker, client: MqttClientRole): MqttCli
   /** The connection closing now was closed by the bound (told before the client's 'close'). */
   let refusedClose = false;
   if (client.incoming) boundWithBackoff(connection, client.incoming, () => (refusedClose = true));
+  if (client.onClosedUnaccepted) {
+    const { protocolSetting, tell } = client.onClosedUnaccepted;
+    watchClosedUnaccepted(
+      connection,
+      () => refusedClose,
+      () => tell(closedUnacceptedText(options.protocolVersion, protocolSetting)),
+    );
+  }
   const tell = client.onFlapping;
   if (tell) {
     const flaps = new ConnectionFlaps();
@@ -136,6 +149,36 @@ export function connectMqtt(broker: MqttBroker, client: MqttClientRole): MqttCli
     });
   }
   return connection;
+}
+
+/**
+ * Calls `closed` when a connection closes with neither a CONNACK nor an error since the last close, unless this
+ * client closed it (ended, or on a refused packet). An error (a refused TCP connect, a CONNACK with a refusal code,
+ * the connect timeout) says why by itself. Runs before mqtt.js's own 'close' listener, so before its 'offline'.
+ */
+function watchClosedUnaccepted(connection: MqttClient, refusedClose: () => boolean, closed: () => void): void {
+  let accepted = false;
+  let errored = false;
+  connection.on('connect', () => (accepted = true));
+  connection.on('error', () => (errored = true));
+  connection.prependListener('close', () => {
+    if (!accepted && !errored && !refusedClose() && !connection.disconnecting) closed();
+    accepted = false;
+    errored = false;
+  });
+}
+
+/**
+ * Why a broker closed a connection it did not accept, and where the client spoke MQTT 5, the setting that connects
+ * with 3.1.1 (a broker without MQTT 5 may close the connection rather than refuse the version).
+ */
+export function closedUnacceptedText(protocolVersion: number | undefined, setting: string): string {
+  return (
+    'the broker closed the connection before accepting it (no CONNACK)' +
+    (protocolVersion === 5
+      ? `: a broker without MQTT 5 closes it so; set ${setting}: 4 if it does not speak MQTT 5`
+      : '')
+  );
 }
 
 /**

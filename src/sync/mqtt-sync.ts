@@ -79,6 +79,8 @@ export class MqttSync implements Sink {
   private lastError: string | undefined;
   /** Why the connection closed, where it closed on a packet over max_incoming_bytes; undefined once it connects. */
   private refused: string | undefined;
+  /** Why the connection closed, where the broker closed it unaccepted (no CONNACK); undefined once it connects. */
+  private unaccepted: string | undefined;
   /** Connections are being closed on the same packet over max_incoming_bytes, and none has held since. */
   private refusing = false;
   /** Since when the broker has been unreachable (ms since the epoch); undefined while connected. */
@@ -154,6 +156,14 @@ export class MqttSync implements Sink {
         this.taken = true;
         this.deps.logger.error({ sink: this.name }, message);
       },
+      // Said as the connection's failure (and by 'offline' below, which follows it, at the first of an episode).
+      onClosedUnaccepted: {
+        protocolSetting: 'cloud.mqtt.protocol_version',
+        tell: (reason) => {
+          this.unaccepted = `cloud broker ${c.url}: ${reason}`;
+          this.failure(this.unaccepted);
+        },
+      },
       // It subscribes to nothing: acknowledgements come in, nothing larger.
       incoming: {
         maxPacketBytes: c.max_incoming_bytes,
@@ -183,8 +193,8 @@ export class MqttSync implements Sink {
         `cloud broker ${c.url}: ${brokerErrorText(err, c)}${protocolVersionHint(err, c.protocol_version, 'cloud.mqtt.protocol_version')}`,
       ),
     );
-    // A connection closed on a refused packet is down for that reason, not for want of a broker.
-    client.on('offline', () => this.failure(this.refused ?? `cloud broker ${c.url} unreachable`));
+    // A connection closed on a refused packet, or unaccepted, is down for that reason, not for want of a broker.
+    client.on('offline', () => this.failure(this.refused ?? this.unaccepted ?? `cloud broker ${c.url} unreachable`));
     this.timer = setInterval(() => {
       this.enqueueSummaries(false);
       void this.pump();
@@ -200,6 +210,7 @@ export class MqttSync implements Sink {
     else if (this.lastError) this.deps.logger.info({ sink: this.name }, `cloud broker ${url} reachable again`);
     this.lastError = undefined;
     this.refused = undefined;
+    this.unaccepted = undefined;
     this.failingSince = undefined;
   }
 

@@ -33,6 +33,8 @@ export class NoticeSources {
     const broker = this.mqttConfig;
     if (this.config.mqtt && broker) {
       const topic = `${broker.topic_prefix}/releases/+`;
+      /** An unaccepted close was said since the last connect (the client tries again each second). */
+      let unacceptedSaid = false;
       const client = connectMqtt(broker, {
         role: 'release notices',
         defaultClientId: `linewatch-updates-${randomBytes(4).toString('hex')}`,
@@ -40,6 +42,13 @@ export class NoticeSources {
         options: { protocolVersion: broker.protocol_version, reconnectPeriod: 1000, clean: true },
         // A client id of its own (random) cannot be taken over; a configured client_id can.
         ...(broker.client_id !== undefined ? { onFlapping: (message: string) => this.logger.error(LOG, message) } : {}),
+        onClosedUnaccepted: {
+          protocolSetting: 'cloud.mqtt.protocol_version',
+          tell: (reason) => {
+            if (!unacceptedSaid) this.logger.warn(LOG, `release notices: broker ${broker.url}: ${reason}`);
+            unacceptedSaid = true;
+          },
+        },
         incoming: {
           maxPacketBytes: broker.max_incoming_bytes,
           onRefused: (packet, retry) => this.refused(packet, retry, broker),
@@ -50,7 +59,10 @@ export class NoticeSources {
             ),
         },
       });
-      client.on('connect', () => client.subscribe(topic, { qos: 1 }));
+      client.on('connect', () => {
+        unacceptedSaid = false;
+        client.subscribe(topic, { qos: 1 });
+      });
       // A message published while subscribed comes without the retain flag (MQTT 3.3.1.3), a retained one with it.
       client.on('message', (t, payload, packet) => this.onText(payload.toString('utf8'), `mqtt ${t}`, !packet.retain));
       client.on('error', (err) =>

@@ -19,6 +19,8 @@ export interface OversizeBroker {
   readonly accepted: number[];
   /** Resolves once a client's QoS 1 publish was acknowledged on `n` connections. */
   published(n: number): Promise<void>;
+  /** Resolves once `n` CONNECTs of a level it does not speak were answered (refused or closed). */
+  unspokenAnswered(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,9 @@ export async function startOversizeBroker(opts: {
   /** The MQTT protocol levels it speaks (default 4 and 5); a CONNECT of another is refused (return code 1), as a
    * 3.1.1-only broker answers MQTT 5. */
   speaks?: readonly number[];
+  /** How a CONNECT of a level it does not speak is answered: CONNACK return code 1 (default), or the connection
+   * closed with no CONNACK (as many 3.1.1-only brokers answer MQTT 5). */
+  unspoken?: 'connack1' | 'close';
 }): Promise<OversizeBroker> {
   let floods = opts.floods ?? Number.POSITIVE_INFINITY;
   const announced = opts.announcedBytes ?? 200 * 1024 * 1024;
@@ -75,6 +80,7 @@ export async function startOversizeBroker(opts: {
   const written: number[] = [];
   const accepted: number[] = [];
   let publishedOn = 0;
+  let unspoken = 0;
   let closed: (n: number) => void = () => undefined;
   const firstClosed = new Promise<number>((resolve) => (closed = resolve));
   const sockets = new Set<Socket>();
@@ -125,7 +131,10 @@ export async function startOversizeBroker(opts: {
         if (p.type === 1) {
           level = p.body[6]; // after "\0\4MQTT"
           if (!(opts.speaks ?? [4, 5]).includes(level)) {
-            socket.end(Buffer.from([0x20, 2, 0, 1]));
+            if (opts.unspoken === 'close') socket.end();
+            else socket.end(Buffer.from([0x20, 2, 0, 1]));
+            unspoken++;
+            events.emit('unspoken');
             continue;
           }
           socket.write(Buffer.from(level === 5 ? [0x20, 3, 0, 0, 0] : [0x20, 2, 0, 0]));
@@ -162,6 +171,9 @@ export async function startOversizeBroker(opts: {
     accepted,
     async published(n) {
       while (publishedOn < n) await once(events, 'published');
+    },
+    async unspokenAnswered(n) {
+      while (unspoken < n) await once(events, 'unspoken');
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -25,7 +25,13 @@ import type { MqttClient } from 'mqtt';
 import { FailureStreak, pause } from '../../core/backoff.js';
 import type { SampleHandler, Source } from '../../core/components.js';
 import { ConnectionFlaps, FLAP_RULE } from '../../core/connection-flaps.js';
-import { brokerErrorText, connectMqtt, flappingText, protocolVersionHint } from '../../core/mqtt-connection.js';
+import {
+  brokerErrorText,
+  closedUnacceptedText,
+  connectMqtt,
+  flappingText,
+  protocolVersionHint,
+} from '../../core/mqtt-connection.js';
 import type { RefusedPacket } from '../../core/mqtt-packet-bound.js';
 import type { Sample } from '../../core/types.js';
 import type { Logger } from '../../telemetry/logger.js';
@@ -220,14 +226,7 @@ export class MqttSource implements Source {
           ),
         );
       const onClose = () =>
-        settle(
-          new Error(
-            `${this.label}: the connection closed before the broker accepted it` +
-              (this.config.protocol_version === 5
-                ? ' (a broker without MQTT 5 may close it so: set protocol_version: 4 if it does not speak MQTT 5)'
-                : ''),
-          ),
-        );
+        settle(new Error(`${this.label}: ${closedUnacceptedText(this.config.protocol_version, 'protocol_version')}`));
       client.on('connect', onConnect);
       client.on('error', onError);
       client.on('close', onClose);
