@@ -116,6 +116,8 @@ export class OpcuaSource implements Source {
         // Stopped while connecting: closed below as any connection (a `break` here left it open, its session alive).
         if (!this.running) throw new Error('stopped while connecting');
         const resolved = await this.resolveNodes(connection);
+        // Stopped while resolving or subscribing: not counted as connected, closed below.
+        if (!this.running) throw new Error('stopped while resolving nodes');
         const nodes = this.config.nodes.map((n, i) => ({
           nodeId: resolved[i].nodeId ?? 'i=0',
           samplingIntervalMs: n.sampling_interval_ms ?? this.config.publishing_interval_ms,
@@ -134,6 +136,7 @@ export class OpcuaSource implements Source {
           onPublish: (publishTs) => this.onPublish(publishTs),
           onTerminated: (reason) => this.rebuild(reason),
         });
+        if (!this.running) throw new Error('stopped while subscribing');
         this.held.keepAlive(keepAliveMs);
         resolved.forEach((r, i) => {
           if (r.error) this.tagError(i, r.error);

@@ -60,3 +60,75 @@ describe('OPC UA source stop', () => {
     }
   });
 });
+
+/** The request a client sends, found in a chunk of an unsecured channel: its type's binary encoding id. */
+const REQUESTS = { translate: 554, createSubscription: 787 } as const;
+
+/** Whether `data` (client to server, security None) holds a MSG chunk carrying the request `encodingId`. */
+function carries(data: Buffer, encodingId: number): boolean {
+  // "MSGF", size, channel id, token id, sequence number, request id, then the type's node id (four-byte form: 01 00
+  // and the id).
+  for (let at = data.indexOf('MSG'); at >= 0 && at + 28 <= data.length; at = data.indexOf('MSG', at + 1))
+    if (data[at + 24] === 1 && data[at + 25] === 0 && data.readUInt16LE(at + 26) === encodingId) return true;
+  return false;
+}
+
+/**
+ * Regression: a stop() while the source resolved its nodes or subscribed still counted the connection, set
+ * source_connected to 1 (and could log "subscription rebuilt") before it closed it. The proxy holds the server's
+ * answer to the request while the source is stopped.
+ */
+describe('OPC UA source stopped while it sets up the subscription', () => {
+  it.each([
+    ['resolving its nodes', REQUESTS.translate],
+    ['subscribing', REQUESTS.createSubscription],
+  ] as const)('when %s, counts no connection and never says it is connected', async (_, request) => {
+    const server = await startSimOpcuaServer(new LineSimulator({ seed: 3 }), {
+      port: 0,
+      pkiDir: await mkdtemp(join(tmpdir(), 'lw-ua-stop-server-')),
+    });
+    const proxy = await startTcpProxy(server.port);
+    try {
+      const source = new OpcuaSource(
+        opcuaSourceSchema.parse({
+          name: 'ua',
+          type: 'opcua',
+          endpoint: server.endpointUrl.replace(`:${server.port}/`, `:${proxy.port}/`),
+          asset: 'pump-1',
+          security_mode: 'None',
+          pki_dir: await mkdtemp(join(tmpdir(), 'lw-ua-stop-client-')),
+          nodes: [
+            { channel: 'flow', node_id: 'nsu=urn:linewatch:sim;s=Pump1.flow' },
+            {
+              channel: 'pressure',
+              browse_path: '/Objects/Plant/Pump1/pressure',
+              browse_namespace: 'urn:linewatch:sim',
+            },
+          ],
+        }),
+        { logger: createLogger('silent'), metrics: new GatewayMetrics() },
+      );
+      const sent = new Promise<void>((resolve) =>
+        proxy.events.on('connection', (socket: Socket) =>
+          socket.on('data', (data: Buffer) => {
+            if (!carries(data, request)) return;
+            // The request went on; its answer is held until the source is stopped.
+            proxy.stall(true);
+            resolve();
+          }),
+        ),
+      );
+      await source.start(() => undefined);
+      await sent;
+      const stopped = source.stop();
+      proxy.stall(false);
+      await stopped;
+      // actual: 1 (counted, and source_connected set to 1, as it is with the count, before the close).
+      expect(source.connections).toBe(0);
+      expect(source.connected).toBe(false);
+    } finally {
+      await proxy.close();
+      await server.close();
+    }
+  });
+});
