@@ -184,7 +184,9 @@ export class AssetAlarm {
 
   private emit(t: AlarmTransition): AlarmEvent {
     const event = alarmEvent(t, this.context());
-    if (t.to === 'unack_active' || t.to === 'ack_active') this.since ??= t.ts;
+    // Active since the raise; one out of rtn_unack (the condition had cleared) is a new activation.
+    if (t.to === 'unack_active' || t.to === 'ack_active')
+      this.since = t.from === 'rtn_unack' ? t.ts : (this.since ?? t.ts);
     if (t.to === 'normal') this.since = undefined;
     const labels = { asset: event.asset, alarm: event.alarm };
     this.deps.metrics.alarmActive.set(labels, isAnnunciated(t.to) ? 1 : 0);

@@ -146,4 +146,29 @@ describe('the hold across a restart', () => {
       await store.close();
     }
   });
+
+  it('takes a re-raise out of rtn_unack as a new activation: since, and the bound on a restored count, start there', async () => {
+    const path = await newStorePath();
+    const before = await openStore(path);
+    const first = pipelineOn(before);
+    await first.feed(1000, 1000, 2); // raised
+    await first.feed(1200, 11_200, 0.5); // held for the sustain time: returned to normal, unacknowledged
+    await first.feed(11_400, 11_400, 2); // raised again, not acknowledged in between
+    expect(first.alarms.map((a) => [a.state, a.ts])).toEqual([
+      ['unack_active', 1000],
+      ['rtn_unack', 11_200],
+      ['unack_active', 11_400],
+    ]);
+    // actual: 1000, the raise before the return to normal.
+    expect(first.pipeline.status().alarm).toMatchObject({ state: 'unack_active', since: 11_400 });
+    await before.close();
+
+    const after = await openStore(path);
+    try {
+      expect(after.lastAlarmStates()).toEqual([expect.objectContaining({ state: 'unack_active', since: 11_400 })]);
+      expect(restored(after).pipeline.status().alarm).toMatchObject({ state: 'unack_active', since: 11_400 });
+    } finally {
+      await after.close();
+    }
+  });
 });

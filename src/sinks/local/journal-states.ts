@@ -9,12 +9,14 @@ import { HOLD_OF_JOURNAL_ROW, holdOf } from './alarm-holds.js';
 import { NEWEST_JOURNAL_ROWS } from './store-tables.js';
 
 /**
- * Since when the alarm of journal row `j` has been active: its first active row after its last normal one (the raise;
- * where the retention pruned that, the oldest active row kept), or none.
+ * Since when the alarm of journal row `j` has been active: its first active row after its last return to normal,
+ * acknowledged (normal) or not (rtn_unack: a raise out of it is a new activation), where the retention pruned that,
+ * the oldest active row kept; or none. A row `j` in rtn_unack itself gets the raise of the activation it ended, as the
+ * running gateway says.
  */
 const ACTIVE_SINCE = `SELECT MIN(a.ts) FROM alarm_journal a WHERE a.asset = j.asset AND a.alarm = j.alarm
   AND a.state IN ('unack_active', 'ack_active') AND a.rowid > COALESCE((SELECT MAX(n.rowid) FROM alarm_journal n
-  WHERE n.asset = j.asset AND n.alarm = j.alarm AND n.state = 'normal'), 0)`;
+  WHERE n.asset = j.asset AND n.alarm = j.alarm AND (n.state = 'normal' OR (n.state = 'rtn_unack' AND n.rowid < j.rowid))), 0)`;
 
 /** A time in ms that a Date can hold (±8.64e15). */
 export const isTime = (v: unknown): v is number =>

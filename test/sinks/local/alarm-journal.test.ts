@@ -76,7 +76,7 @@ describe('the alarm journal', () => {
       ]);
     }));
 
-  it('gives since when each alarm has been active: its raise after its last return to normal', () =>
+  it('gives since when each alarm has been active: its raise after its last return to normal, acknowledged or not', () =>
     withStore(newPath(), async (store) => {
       await journal(store, [
         anomalyEvent('unack_active', { ts: T }),
@@ -91,7 +91,21 @@ describe('the alarm journal', () => {
       ]);
       expect(byAsset(store.lastAlarmStates())).toEqual([
         { asset: 'press-1', alarm: 'anomaly', state: 'normal', ts: T + 1000 },
-        { asset: 'pump-1', alarm: 'anomaly', state: 'ack_active', ts: T + 5000, since: T + 3000 },
+        // A re-raise out of rtn_unack is a new activation (it was T + 3000, the raise before the return).
+        { asset: 'pump-1', alarm: 'anomaly', state: 'ack_active', ts: T + 5000, since: T + 4500 },
+      ]);
+    }));
+
+  it('gives a returned alarm waiting for its acknowledgement the raise of the activation it ended', () =>
+    withStore(newPath(), async (store) => {
+      await journal(store, [
+        anomalyEvent('unack_active', { ts: T }),
+        anomalyEvent('rtn_unack', { ts: T + 1000, previous: 'unack_active' }),
+        anomalyEvent('unack_active', { ts: T + 2000, previous: 'rtn_unack' }),
+        anomalyEvent('rtn_unack', { ts: T + 3000, previous: 'unack_active' }),
+      ]);
+      expect(store.lastAlarmStates()).toEqual([
+        { asset: 'pump-1', alarm: 'anomaly', state: 'rtn_unack', ts: T + 3000, since: T + 2000 },
       ]);
     }));
 
