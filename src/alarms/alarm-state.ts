@@ -186,8 +186,8 @@ export class AlarmStateMachine {
    * (`ts`) nor from `now`: a clock stepped back, a journal from another box or restarts one after another cannot hide
    * the alarm for longer than an operator could. An active alarm takes back the hold's count (`hold`: the time the
    * previous run saw its score at or below the clear level), where it is a count that alarm could have reached: at
-   * most the time from `since` (its raise), else `ts`, to the count's. The time the gateway was stopped is not
-   * counted: the next score counts on from there. Returns whether the state was taken.
+   * most the time from `since` (its raise), else `ts`, to the count's, and counted no later than `now`. The time the
+   * gateway was stopped is not counted: the next score counts on from there. Returns whether the state was taken.
    */
   restore(
     last: {
@@ -212,7 +212,9 @@ export class AlarmStateMachine {
     this.current = last.state;
     this.condition = last.state === 'unack_active' || last.state === 'ack_active';
     const { hold } = last;
-    if (this.condition && hold && hold.ms >= 0 && hold.ms <= hold.ts - (last.since ?? last.ts)) {
+    // A count journaled after `now` (a clock stepped back, a journal from another box) is not taken: at worst, one
+    // more full hold.
+    if (this.condition && hold && hold.ms >= 0 && hold.ts <= now && hold.ms <= hold.ts - (last.since ?? last.ts)) {
       this.underClearMs = hold.ms;
       this.underClearLast = undefined;
     }

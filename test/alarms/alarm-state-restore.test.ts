@@ -130,4 +130,19 @@ describe("AlarmStateMachine.restore: the hold's count", () => {
     within.restore({ state: 'unack_active', ts: 10_000, hold: { ms: 2000, ts: 12_000 } }, 20_000);
     expect(within.holdMs).toBe(2000);
   });
+
+  it('takes no count journaled after now (a clock stepped back, a journal from another box): at worst one more hold', () => {
+    // Raised at 0, the whole sustain time (1 h) counted by 2 h on the journal's clock; this one says 1 h.
+    const ahead = held();
+    expect(ahead.restore({ state: 'unack_active', ts: 0, since: 0, hold: { ms: H, ts: 2 * H } }, H)).toBe(true);
+    // actual: settled at its first score (unack_active to rtn_unack), instead of holding for the sustain time.
+    expect(at(ahead, H, 0.5)).toBeUndefined();
+    expect(ahead.holdMs).toBe(0);
+    expect(at(ahead, H + 60_000, 0.5)).toBeUndefined();
+    expect(ahead.holdMs).toBe(60_000);
+    // A count journaled at now is taken.
+    const atNow = held();
+    atNow.restore({ state: 'unack_active', ts: 0, since: 0, hold: { ms: 59 * 60_000, ts: H } }, H);
+    expect(atNow.holdMs).toBe(59 * 60_000);
+  });
 });
