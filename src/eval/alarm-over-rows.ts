@@ -2,8 +2,9 @@
  * The daemon's alarm over a file's scored rows: the alarm state machine with the model's thresholds and an asset's
  * delays, one alarm condition per row.
  */
-import { AlarmStateMachine } from '../alarms/alarm-state.js';
-import { DEFAULT_OFF_DELAY_MS, DEFAULT_ON_DELAY_MS } from '../alarms/schema.js';
+import { alarmDefinition } from '../alarms/alarm-event.js';
+import { AlarmStateMachine, type AlarmDefinition } from '../alarms/alarm-state.js';
+import { alarmSettingsSchema, DEFAULT_OFF_DELAY_MS, DEFAULT_ON_DELAY_MS } from '../alarms/schema.js';
 
 /** The alarm's on and off delays (ms), as an asset's `alarm.on_delay_ms` and `off_delay_ms`, and its sustain time
  * (`alarm.sustain_ms`; undefined: the model's window span, as the daemon's default). */
@@ -17,9 +18,23 @@ export interface AlarmDelays {
 export const DAEMON_ALARM_DELAYS: AlarmDelays = { onDelayMs: DEFAULT_ON_DELAY_MS, offDelayMs: DEFAULT_OFF_DELAY_MS };
 
 /**
+ * The alarm definition an asset with these delays gets in the daemon (alarmDefinition, as asset-alarm.ts builds it):
+ * `windowSpanMs`, the model's window span, is the sustain time unless `delays.sustainMs` sets one, and bounds what
+ * the first score after a gap counts towards the hold.
+ */
+export function evalAlarmDefinition(delays: AlarmDelays, windowSpanMs: number | undefined): AlarmDefinition {
+  const settings = alarmSettingsSchema.parse({
+    on_delay_ms: delays.onDelayMs,
+    off_delay_ms: delays.offDelayMs,
+    ...(delays.sustainMs !== undefined ? { sustain_ms: delays.sustainMs } : {}),
+  });
+  return alarmDefinition(settings, windowSpanMs);
+}
+
+/**
  * The daemon's alarm over scored rows (NaN: no window yet), as the asset pipeline runs it: on and off at the model's
- * calibrated thresholds with the given delays and sustain time (undefined or 0: none). Per row, 1 while the alarm
- * condition is active.
+ * calibrated thresholds with the given delays and sustain time (0: none; undefined: the window span). Per row, 1
+ * while the alarm condition is active.
  */
 export function alarmOverRows(
   times: ArrayLike<number>,
@@ -29,8 +44,10 @@ export function alarmOverRows(
   delays: AlarmDelays,
   /** Where a raised alarm clears when below offThreshold (the model's clear threshold). */
   clearThreshold?: number,
+  /** The model's window span (window_length × sample_period_ms), as the daemon's alarm has it. */
+  windowSpanMs?: number,
 ): Uint8Array {
-  const alarm = new AlarmStateMachine({ ...delays, latching: false, maxShelveMs: 1 });
+  const alarm = new AlarmStateMachine(evalAlarmDefinition(delays, windowSpanMs));
   const out = new Uint8Array(scores.length);
   for (let i = 0; i < scores.length; i++) {
     if (Number.isNaN(scores[i])) {

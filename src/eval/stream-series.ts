@@ -115,8 +115,9 @@ export async function streamSeries(
     scores,
     model.threshold,
     off,
-    { ...delays, sustainMs: delays.sustainMs ?? windowSpanMs(model) },
+    delays,
     model.clearThreshold,
+    windowSpanMs(model),
   );
   const labels = series.anomaly.subarray(skipRows);
   const pred = predictions.subarray(skipRows);
