@@ -10,36 +10,55 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { opcuaSourceSchema } from '../../../src/config/schema.js';
 import { LineSimulator } from '../../../src/sim/line-simulator.js';
-import { startSimOpcuaServer } from '../../../src/sim/opcua-server.js';
+import { startSimOpcuaServer, type SimOpcuaServer } from '../../../src/sim/opcua-server.js';
 import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
-import { startTcpProxy } from '../../helpers/tcp-proxy.js';
+import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
+
+/** The sim's OPC UA server behind a TCP proxy (to see and hold the source's traffic), for `act`; closed after. */
+async function withProxiedServer(act: (server: SimOpcuaServer, proxy: TcpProxy) => Promise<void>): Promise<void> {
+  const server = await startSimOpcuaServer(new LineSimulator({ seed: 3 }), {
+    port: 0,
+    pkiDir: await mkdtemp(join(tmpdir(), 'lw-ua-stop-server-')),
+  });
+  const proxy = await startTcpProxy(server.port);
+  try {
+    await act(server, proxy);
+  } finally {
+    await proxy.close();
+    await server.close();
+  }
+}
+
+/** A source of the sim's nodes through the proxy, unsecured. */
+async function sourceVia(
+  server: SimOpcuaServer,
+  proxy: TcpProxy,
+  settings: { nodes: unknown[]; timeout_ms?: number },
+): Promise<OpcuaSource> {
+  return new OpcuaSource(
+    opcuaSourceSchema.parse({
+      name: 'ua',
+      type: 'opcua',
+      endpoint: server.endpointUrl.replace(`:${server.port}/`, `:${proxy.port}/`),
+      asset: 'pump-1',
+      security_mode: 'None',
+      pki_dir: await mkdtemp(join(tmpdir(), 'lw-ua-stop-client-')),
+      ...settings,
+    }),
+    { logger: createLogger('silent'), metrics: new GatewayMetrics() },
+  );
+}
+
+const FLOW = { channel: 'flow', node_id: 'nsu=urn:linewatch:sim;s=Pump1.flow' };
 
 describe('OPC UA source stop', () => {
-  it('closes a connection it was still making when it stopped', async () => {
-    const server = await startSimOpcuaServer(new LineSimulator({ seed: 3 }), {
-      port: 0,
-      pkiDir: await mkdtemp(join(tmpdir(), 'lw-ua-stop-server-')),
-    });
-    // Between the source and the server, to see the source's TCP connection open and close.
-    const proxy = await startTcpProxy(server.port);
-    try {
-      const metrics = new GatewayMetrics();
-      const source = new OpcuaSource(
-        opcuaSourceSchema.parse({
-          name: 'ua',
-          type: 'opcua',
-          endpoint: server.endpointUrl.replace(`:${server.port}/`, `:${proxy.port}/`),
-          asset: 'pump-1',
-          security_mode: 'None',
-          // The transport's idle timeout closes a forgotten socket after this long: longer than the test waits.
-          timeout_ms: 60_000,
-          pki_dir: await mkdtemp(join(tmpdir(), 'lw-ua-stop-client-')),
-          nodes: [{ channel: 'flow', node_id: 'nsu=urn:linewatch:sim;s=Pump1.flow' }],
-        }),
-        { logger: createLogger('silent'), metrics },
-      );
+  it('closes a connection it was still making when it stopped', () =>
+    // Between the source and the server, the proxy sees the source's TCP connection open and close.
+    withProxiedServer(async (server, proxy) => {
+      // The transport's idle timeout closes a forgotten socket after this long: longer than the test waits.
+      const source = await sourceVia(server, proxy, { nodes: [FLOW], timeout_ms: 60_000 });
       // Every TCP connection the source makes.
       const clients: Socket[] = [];
       proxy.events.on('connection', (socket: Socket) => clients.push(socket));
@@ -54,11 +73,7 @@ describe('OPC UA source stop', () => {
       await Promise.all(clients.map((c) => (c.destroyed ? undefined : once(c, 'close'))));
       expect(source.connected).toBe(false);
       expect(source.connections).toBe(0);
-    } finally {
-      await proxy.close();
-      await server.close();
-    }
-  });
+    }));
 });
 
 /** The request a client sends, found in a chunk of an unsecured channel: its type's binary encoding id. */
@@ -82,32 +97,14 @@ describe('OPC UA source stopped while it sets up the subscription', () => {
   it.each([
     ['resolving its nodes', REQUESTS.translate],
     ['subscribing', REQUESTS.createSubscription],
-  ] as const)('when %s, counts no connection and never says it is connected', async (_, request) => {
-    const server = await startSimOpcuaServer(new LineSimulator({ seed: 3 }), {
-      port: 0,
-      pkiDir: await mkdtemp(join(tmpdir(), 'lw-ua-stop-server-')),
-    });
-    const proxy = await startTcpProxy(server.port);
-    try {
-      const source = new OpcuaSource(
-        opcuaSourceSchema.parse({
-          name: 'ua',
-          type: 'opcua',
-          endpoint: server.endpointUrl.replace(`:${server.port}/`, `:${proxy.port}/`),
-          asset: 'pump-1',
-          security_mode: 'None',
-          pki_dir: await mkdtemp(join(tmpdir(), 'lw-ua-stop-client-')),
-          nodes: [
-            { channel: 'flow', node_id: 'nsu=urn:linewatch:sim;s=Pump1.flow' },
-            {
-              channel: 'pressure',
-              browse_path: '/Objects/Plant/Pump1/pressure',
-              browse_namespace: 'urn:linewatch:sim',
-            },
-          ],
-        }),
-        { logger: createLogger('silent'), metrics: new GatewayMetrics() },
-      );
+  ] as const)('when %s, counts no connection and never says it is connected', (_, request) =>
+    withProxiedServer(async (server, proxy) => {
+      const pressure = {
+        channel: 'pressure',
+        browse_path: '/Objects/Plant/Pump1/pressure',
+        browse_namespace: 'urn:linewatch:sim',
+      };
+      const source = await sourceVia(server, proxy, { nodes: [FLOW, pressure] });
       const sent = new Promise<void>((resolve) =>
         proxy.events.on('connection', (socket: Socket) =>
           socket.on('data', (data: Buffer) => {
@@ -126,9 +123,6 @@ describe('OPC UA source stopped while it sets up the subscription', () => {
       // actual: 1 (counted, and source_connected set to 1, as it is with the count, before the close).
       expect(source.connections).toBe(0);
       expect(source.connected).toBe(false);
-    } finally {
-      await proxy.close();
-      await server.close();
-    }
-  });
+    }),
+  );
 });
