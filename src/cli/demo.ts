@@ -113,8 +113,12 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
         out(`${t.toFixed(1).padStart(6)}s ALARM RAISED (${a.priority})  ${a.message}`);
       } else out(`${t.toFixed(1).padStart(6)}s alarm ${a.previous} → ${a.state}: ${a.message}`);
     });
-    const timer = durationS > 0 ? new Promise<void>((resolve) => setTimeout(resolve, durationS * 1000)) : undefined;
+    let ends: NodeJS.Timeout | undefined;
+    const timer =
+      durationS > 0 ? new Promise<void>((resolve) => (ends = setTimeout(resolve, durationS * 1000))) : undefined;
     await runUntilSignal(daemon, logger, timer);
+    // A Ctrl-C before the duration: nothing may keep the process alive until it would have ended.
+    clearTimeout(ends);
   } catch (err) {
     await sim.close();
     return reportError(portTakenHint(err, { 'http-port': httpPort }));

@@ -73,6 +73,24 @@ describe('linewatch run', () => {
     expect(n).toBeGreaterThanOrEqual(2);
   });
 
+  it('demo: a Ctrl-C (SIGINT) ends it at once with its summary, not when --duration-s would have', async () => {
+    const child = spawn(process.execPath, [BIN, 'demo', '--duration-s', '600', '--http-port', '0']);
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const lines: string[] = [];
+    for await (const line of createInterface({ input: child.stdout })) {
+      lines.push(line);
+      if (/ pump-1 score /.test(line)) break;
+    }
+    const rest: string[] = [];
+    child.stdout.on('data', (d: Buffer) => rest.push(d.toString()));
+    child.kill('SIGINT');
+    // Before the fix the process lived on until the 600 s timer fired; the test's own timeout (60 s) fails it then.
+    expect(await exited).toBe(0);
+    const summary = JSON.parse(rest.join('').trim().split('\n').at(-1)!);
+    expect(summary.windows_scored).toBeGreaterThan(0);
+    expect(summary.duration_s).toBeLessThan(600);
+  }, 60_000);
+
   it('refuses to start on a bad config: non-zero exit, the problem named, nothing started', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-bad-'));
     await writeFile(join(dir, 'gw.yaml'), 'sources: []\nassets: 3\n');
