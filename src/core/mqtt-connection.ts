@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { ConnectionFlaps, FLAP_RULE } from './connection-flaps.js';
 import { boundIncomingPackets, refusedPacketText, type RefusedPacket } from './mqtt-packet-bound.js';
-import { REFUSAL_BACKOFF, RefusalEpisode, type RefusalBackoff, type RefusalRetry } from './mqtt-refusals.js';
+import { REFUSAL_BACKOFF, type RefusalBackoff, type RefusalRetry } from './mqtt-refusals.js';
+import { connackRefusalCode, ReconnectPacing } from './reconnect-pacing.js';
 
 /** How to reach and log in to a broker (cloud.mqtt, an mqtt_publish action). */
 export interface MqttBroker {
@@ -50,6 +51,13 @@ export interface MqttClientRole {
    * MQTT 5 CONNECT so), with why in words (closedUnacceptedText, naming `protocolSetting`). Told at each such close.
    */
   readonly onClosedUnaccepted?: { readonly protocolSetting: string; readonly tell: (reason: string) => void };
+  /**
+   * Told when a connection holds after failed ones (refused packets, refused CONNACKs, closes before a CONNACK: the
+   * episode is over, the reconnect period is as before), with how many there were.
+   */
+  readonly onHeld?: (failures: number) => void;
+  /** How the delay between connects grows while they fail (reconnect-pacing.ts); REFUSAL_BACKOFF by default. */
+  readonly backoff?: RefusalBackoff;
 }
 
 export interface IncomingBound {
@@ -60,9 +68,7 @@ export interface IncomingBound {
    * it connects again; say the first of them.
    */
   readonly onRefused: (packet: RefusedPacket, retry: RefusalRetry) => void;
-  /** Told when a connection holds after refusals (the episode is over), with how many there were. */
-  readonly onHeld?: (refusals: number) => void;
-  /** How the delay grows; REFUSAL_BACKOFF by default. */
+  /** How the delay grows; REFUSAL_BACKOFF by default (or the role's `backoff`). */
   readonly backoff?: RefusalBackoff;
 }
 
@@ -123,21 +129,48 @@ export function brokerErrorText(err: Error, broker: MqttBroker): string {
   return `the broker's TLS certificate is not trusted: ${trusted} (${err.message})`;
 }
 
-/** A client that connects (and reconnects, as its options say) in the background. */
+/**
+ * A client that connects (and reconnects, as its options say) in the background. Where it reconnects, a connection the
+ * broker refused (a CONNACK with a refusal code: mqtt.js alone would stop there for good), closed before accepting it,
+ * or that this client closed on a packet over its bound, is tried again later each time (reconnect-pacing.ts).
+ */
 export function connectMqtt(broker: MqttBroker, client: MqttClientRole): MqttClient {
   const options = mqttClientOptions(broker, client);
-  const connection = mqtt.connect(broker.url, options);
+  const reconnects = (options.reconnectPeriod ?? 1000) > 0;
+  const connection = mqtt.connect(broker.url, {
+    ...options,
+    ...(reconnects && options.reconnectOnConnackError === undefined ? { reconnectOnConnackError: true } : {}),
+  });
+  const pacing = new ReconnectPacing(
+    connection,
+    client.backoff ?? client.incoming?.backoff ?? REFUSAL_BACKOFF,
+    (failures) => client.onHeld?.(failures),
+  );
+  // Before the caller's listeners: the next connect's delay is set when the caller is told (and before mqtt.js reads
+  // it).
+  connection.on('error', (err) => {
+    const code = connackRefusalCode(err);
+    if (code !== undefined) pacing.failed(`connack ${code}`);
+  });
   /** The connection closing now was closed by the bound (told before the client's 'close'). */
   let refusedClose = false;
-  if (client.incoming) boundWithBackoff(connection, client.incoming, () => (refusedClose = true));
-  if (client.onClosedUnaccepted) {
-    const { protocolSetting, tell } = client.onClosedUnaccepted;
-    watchClosedUnaccepted(
-      connection,
-      () => refusedClose,
-      () => tell(closedUnacceptedText(options.protocolVersion, protocolSetting)),
-    );
+  if (client.incoming) {
+    const { maxPacketBytes, onRefused } = client.incoming;
+    boundIncomingPackets(connection, maxPacketBytes, (packet) => {
+      refusedClose = true;
+      onRefused(packet, pacing.failed(packet));
+    });
   }
+  watchClosedUnaccepted(
+    connection,
+    () => refusedClose,
+    () => {
+      pacing.failed('closed unaccepted');
+      client.onClosedUnaccepted?.tell(
+        closedUnacceptedText(options.protocolVersion, client.onClosedUnaccepted.protocolSetting),
+      );
+    },
+  );
   const tell = client.onFlapping;
   if (tell) {
     const flaps = new ConnectionFlaps();
@@ -147,7 +180,7 @@ export function connectMqtt(broker: MqttBroker, client: MqttClientRole): MqttCli
       if (!refusedClose && flaps.closed()) tell(flappingText(broker, client, options.clientId!));
       refusedClose = false;
     });
-  }
+  } else connection.on('close', () => (refusedClose = false));
   return connection;
 }
 
@@ -179,33 +212,6 @@ export function closedUnacceptedText(protocolVersion: number | undefined, settin
       ? `: a broker without MQTT 5 closes it so; set ${setting}: 4 if it does not speak MQTT 5`
       : '')
   );
-}
-
-/**
- * The bound on a reconnecting client: while the same packet is refused at each connection, the reconnect period grows
- * (mqtt.js reads it at each close, after the guard told of the refusal); once a connection holds, it is as before.
- */
-function boundWithBackoff(connection: MqttClient, incoming: IncomingBound, closing: () => void): void {
-  const reconnectMs = connection.options.reconnectPeriod ?? 1000;
-  const backoff = incoming.backoff ?? REFUSAL_BACKOFF;
-  const episode = new RefusalEpisode(reconnectMs, backoff);
-  boundIncomingPackets(connection, incoming.maxPacketBytes, (packet) => {
-    closing();
-    const retry = episode.refused(packet);
-    if (retry.delayMs !== undefined) connection.options.reconnectPeriod = Math.round(retry.delayMs);
-    incoming.onRefused(packet, retry);
-  });
-  let holding: NodeJS.Timeout | undefined;
-  connection.on('connect', () => {
-    clearTimeout(holding);
-    if (!episode.active) return;
-    holding = setTimeout(() => {
-      connection.options.reconnectPeriod = reconnectMs;
-      incoming.onHeld?.(episode.held());
-    }, backoff.holdMs);
-    holding.unref();
-  });
-  connection.on('close', () => clearTimeout(holding));
 }
 
 /**

@@ -48,9 +48,13 @@ export class RefusalEpisode {
     return this.streak.count > 0;
   }
 
-  /** Counts a refusal: the delay grows whatever the packet; a packet other than the last one's is said anew. */
-  refused(packet: RefusedPacket): RefusalRetry {
-    const fresh = this.streak.fail(`${packet.type} ${packet.topic ?? ''}`);
+  /**
+   * Counts a refusal: the delay grows whatever the packet; a packet other than the last one's is said anew. A string
+   * names a failure other than a packet (a refused CONNACK, a close before one: mqtt-connection.ts), so one episode
+   * paces them all.
+   */
+  refused(what: RefusedPacket | string): RefusalRetry {
+    const fresh = this.streak.fail(typeof what === 'string' ? what : `${what.type} ${what.topic ?? ''}`);
     this.samePacket = fresh ? 1 : this.samePacket + 1;
     return { count: this.samePacket, delayMs: this.reconnectMs > 0 ? this.streak.delayMs() : undefined };
   }

@@ -26,6 +26,7 @@ import { FLAP_RULE } from '../core/connection-flaps.js';
 import { brokerErrorText, connectMqtt, protocolVersionHint } from '../core/mqtt-connection.js';
 import { refusedPacketText } from '../core/mqtt-packet-bound.js';
 import { refusalRetryText, type RefusalBackoff } from '../core/mqtt-refusals.js';
+import { connackRefusalCode, connackRefusalText } from '../core/reconnect-pacing.js';
 import type { DurableQueue, QueueInput } from '../buffer/queue.js';
 import { acceptOrKeep, QueueFailures, queuedRecords } from '../buffer/queue-failures.js';
 import type { Sink, SinkRecords } from '../core/components.js';
@@ -79,7 +80,10 @@ export class MqttSync implements Sink {
   private lastError: string | undefined;
   /** Why the connection closed, where it closed on a packet over max_incoming_bytes; undefined once it connects. */
   private refused: string | undefined;
-  /** Why the connection closed, where the broker closed it unaccepted (no CONNACK); undefined once it connects. */
+  /**
+   * Why the connection closed, where the broker did not accept it (closed it with no CONNACK, or refused it in its
+   * CONNACK); undefined once it connects.
+   */
   private unaccepted: string | undefined;
   /** Connections are being closed on the same packet over max_incoming_bytes, and none has held since. */
   private refusing = false;
@@ -173,12 +177,13 @@ export class MqttSync implements Sink {
           this.refused = `cloud broker ${c.url} sent ${refusedPacketText(packet)}, over max_incoming_bytes ${c.max_incoming_bytes}: refused unread, the connection closed; ${refusalRetryText(retry, this.deps.refusalBackoff)}`;
           this.failure(this.refused, retry.count === 1);
         },
-        onHeld: () => {
-          this.refusing = false;
-          this.reachable(client, c.url);
-        },
-        ...(this.deps.refusalBackoff ? { backoff: this.deps.refusalBackoff } : {}),
       },
+      onHeld: () => {
+        if (!this.refusing) return;
+        this.refusing = false;
+        this.reachable(client, c.url);
+      },
+      ...(this.deps.refusalBackoff ? { backoff: this.deps.refusalBackoff } : {}),
     });
     this.client = client;
     client.on('connect', () => {
@@ -188,11 +193,13 @@ export class MqttSync implements Sink {
       this.announce();
       void this.pump();
     });
-    client.on('error', (err) =>
-      this.failure(
-        `cloud broker ${c.url}: ${brokerErrorText(err, c)}${protocolVersionHint(err, c.protocol_version, 'cloud.mqtt.protocol_version')}`,
-      ),
-    );
+    // Said once while the same error comes at each connect (a refusal the broker repeats: the client tries again later
+    // each time), and until a connection is accepted in /api/status.
+    client.on('error', (err) => {
+      const message = `cloud broker ${c.url}: ${brokerErrorText(err, c)}${protocolVersionHint(err, c.protocol_version, 'cloud.mqtt.protocol_version')}${connackRefusalText(err, this.deps.refusalBackoff)}`;
+      if (connackRefusalCode(err) !== undefined) this.unaccepted = message;
+      this.failure(message);
+    });
     // A connection closed on a refused packet, or unaccepted, is down for that reason, not for want of a broker.
     client.on('offline', () => this.failure(this.refused ?? this.unaccepted ?? `cloud broker ${c.url} unreachable`));
     this.timer = setInterval(() => {

@@ -9,6 +9,7 @@ import type { MqttClient } from 'mqtt';
 import { brokerErrorText, connectMqtt, protocolVersionHint } from '../core/mqtt-connection.js';
 import { refusedPacketText, type RefusedPacket } from '../core/mqtt-packet-bound.js';
 import { refusalRetryText, type RefusalRetry } from '../core/mqtt-refusals.js';
+import { connackRefusalText } from '../core/reconnect-pacing.js';
 import { shellWord } from '../core/shell-word.js';
 import type { Logger } from '../telemetry/logger.js';
 import { getCapped } from './release-download.js';
@@ -52,25 +53,27 @@ export class NoticeSources {
         incoming: {
           maxPacketBytes: broker.max_incoming_bytes,
           onRefused: (packet, retry) => this.refused(packet, retry, broker),
-          onHeld: (refusals) =>
-            this.logger.info(
-              LOG,
-              `release notices: broker ${broker.url}: connected again, and the connection holds (${refusals} closed on the refused packet before)`,
-            ),
         },
+        onHeld: (failures) =>
+          this.logger.info(
+            LOG,
+            `release notices: broker ${broker.url}: connected again, and the connection holds (${failures} connections refused or closed before)`,
+          ),
       });
+      /** The error last said since the last connect: one the broker repeats at each connect is said once. */
+      let lastError: string | undefined;
       client.on('connect', () => {
         unacceptedSaid = false;
+        lastError = undefined;
         client.subscribe(topic, { qos: 1 });
       });
       // A message published while subscribed comes without the retain flag (MQTT 3.3.1.3), a retained one with it.
       client.on('message', (t, payload, packet) => this.onText(payload.toString('utf8'), `mqtt ${t}`, !packet.retain));
-      client.on('error', (err) =>
-        this.logger.warn(
-          LOG,
-          `release notices: broker ${broker.url}: ${brokerErrorText(err, broker)}${protocolVersionHint(err, broker.protocol_version, 'cloud.mqtt.protocol_version')}`,
-        ),
-      );
+      client.on('error', (err) => {
+        const text = `release notices: broker ${broker.url}: ${brokerErrorText(err, broker)}${protocolVersionHint(err, broker.protocol_version, 'cloud.mqtt.protocol_version')}${connackRefusalText(err)}`;
+        if (text !== lastError) this.logger.warn(LOG, text);
+        lastError = text;
+      });
       this.client = client;
     }
     if (this.config.poll_url) {

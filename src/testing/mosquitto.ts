@@ -35,6 +35,8 @@ export interface Mosquitto {
     readonly clientCert: string;
     readonly clientKey: string;
   };
+  /** With `user`: adds a login to its password file and has it reload (SIGHUP), as an operator adds a user. */
+  addUser(name: string, password: string): void;
   pause(): Promise<void>;
   resume(): Promise<void>;
   stop(): Promise<void>;
@@ -178,6 +180,11 @@ export async function startMosquitto(
       return server.pid;
     },
     ...(tls ? { tls } : {}),
+    addUser(name, password) {
+      if (!options.user) throw new Error('mosquitto: addUser needs a broker started with a user (a password file)');
+      execFileSync(PASSWD_BINARY, ['-b', join(dir, 'passwd'), name, password]);
+      process.kill(server.pid!, 'SIGHUP');
+    },
     pause: halt,
     resume: launch,
     async stop() {

@@ -31,9 +31,9 @@ describe('refusals of the same packet in a row', () => {
         incoming: {
           maxPacketBytes: 4096,
           onRefused: (_packet, retry) => refusals.push({ at: performance.now(), retry }),
-          onHeld: (n) => held(n),
-          backoff: { maxMs: 400, holdMs: 100, random: () => 1 },
         },
+        onHeld: (n) => held(n),
+        backoff: { maxMs: 400, holdMs: 100, random: () => 1 },
       },
     );
     cleanups.push(() => client.endAsync(true));
