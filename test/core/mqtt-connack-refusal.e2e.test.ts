@@ -7,8 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectMqtt } from '../../src/core/mqtt-connection.js';
-import { startMosquitto } from '../../src/testing/mosquitto.js';
-import { startTcpProxy } from '../helpers/tcp-proxy.js';
+import { startLoginRefusingBroker } from '../helpers/login-refusing-broker.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -17,15 +16,12 @@ afterEach(async () => {
 
 describe('a broker that refuses the login', () => {
   it('is tried again later each time, and the client connects once the user is added', async () => {
-    const broker = await startMosquitto({ user: { name: 'watcher', password: 'w' } });
-    cleanups.push(() => broker.stop());
-    const proxy = await startTcpProxy(broker.port);
-    cleanups.push(() => proxy.close());
+    const { broker, proxy, url } = await startLoginRefusingBroker(cleanups);
     const errors: string[] = [];
     let held: (failures: number) => void = () => undefined;
     const heldAfter = new Promise<number>((resolve) => (held = resolve));
     const client = connectMqtt(
-      { url: `mqtt://127.0.0.1:${proxy.port}`, username: 'gw', password: 'pw' },
+      { url, username: 'gw', password: 'pw' },
       {
         role: 'test',
         defaultClientId: 'lw-test',

@@ -11,9 +11,8 @@ import { MemoryQueue } from '../../src/buffer/memory-queue.js';
 import { MqttSync } from '../../src/sync/mqtt-sync.js';
 import { mqttSyncSchema } from '../../src/sync/schema.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
-import { startMosquitto } from '../../src/testing/mosquitto.js';
 import { logLines } from '../helpers/log-lines.js';
-import { startTcpProxy } from '../helpers/tcp-proxy.js';
+import { startLoginRefusingBroker, WATCHER } from '../helpers/login-refusing-broker.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -22,11 +21,7 @@ afterEach(async () => {
 
 describe('cloud sync refused its login', () => {
   it('tries again later each time, and connects and publishes once the broker takes the login', async () => {
-    const broker = await startMosquitto({ user: { name: 'watcher', password: 'w' } });
-    cleanups.push(() => broker.stop());
-    const proxy = await startTcpProxy(broker.port);
-    cleanups.push(() => proxy.close());
-    const url = `mqtt://127.0.0.1:${proxy.port}`;
+    const { broker, proxy, url } = await startLoginRefusingBroker(cleanups);
     const log = logLines('info');
     const sync = new MqttSync(
       mqttSyncSchema.parse({ url, username: 'gw', password: 'pw' }),
@@ -58,7 +53,7 @@ describe('cloud sync refused its login', () => {
       `${refusal}; messages stay queued`,
       `cloud broker ${url} reachable again`,
     ]);
-    const watcher = await mqtt.connectAsync(broker.url, { username: 'watcher', password: 'w' });
+    const watcher = await mqtt.connectAsync(broker.url, WATCHER);
     cleanups.push(() => watcher.endAsync(true));
     const status = new Promise<string>((resolve) => watcher.on('message', (_t, payload) => resolve(String(payload))));
     await watcher.subscribeAsync('linewatch/gw/status', { qos: 1 });

@@ -8,9 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { NoticeSources } from '../../src/sync/notice-sources.js';
 import { modelUpdatesSchema, mqttSyncSchema } from '../../src/sync/schema.js';
-import { startMosquitto } from '../../src/testing/mosquitto.js';
 import { logLines } from '../helpers/log-lines.js';
-import { startTcpProxy } from '../helpers/tcp-proxy.js';
+import { startLoginRefusingBroker, WATCHER } from '../helpers/login-refusing-broker.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -19,11 +18,7 @@ afterEach(async () => {
 
 describe('release notices refused their login', () => {
   it('say it once, try again later each time, and subscribe once the broker takes the login', async () => {
-    const broker = await startMosquitto({ user: { name: 'watcher', password: 'w' } });
-    cleanups.push(() => broker.stop());
-    const proxy = await startTcpProxy(broker.port);
-    cleanups.push(() => proxy.close());
-    const url = `mqtt://127.0.0.1:${proxy.port}`;
+    const { broker, proxy, url } = await startLoginRefusingBroker(cleanups);
     const log = logLines('info');
     let received: (text: string) => void = () => undefined;
     const notice = new Promise<string>((resolve) => (received = resolve));
@@ -44,7 +39,7 @@ describe('release notices refused their login', () => {
         'while the broker refuses (up to 60 s apart)',
     ]);
     broker.addUser('gw', 'pw');
-    const publisher = await mqtt.connectAsync(broker.url, { username: 'watcher', password: 'w' });
+    const publisher = await mqtt.connectAsync(broker.url, WATCHER);
     cleanups.push(() => publisher.endAsync(true));
     await publisher.publishAsync('linewatch/releases/pump-ae', '{"n":1}', { qos: 1, retain: true });
     expect(await notice).toBe('{"n":1}');
