@@ -60,7 +60,7 @@ describe('cloud sync', () => {
     const refused = await startSync({ url: broker.url }, log);
     const line = await log.next(/protocol version/);
     expect(line.msg).toBe(
-      `cloud broker ${broker.url}: Connection refused: Unacceptable protocol version (the broker does not speak MQTT 5: set cloud.mqtt.protocol_version: 4); messages stay queued`,
+      `cloud broker ${broker.url}: Connection refused: Unacceptable protocol version (the broker does not speak MQTT 5: set cloud.mqtt.protocol_version: 4); the client connects again later each time while the broker refuses (up to 1 s apart); messages stay queued`,
     );
     expect(refused.failing()?.error).toContain('set cloud.mqtt.protocol_version: 4');
     await refused.close();

@@ -273,7 +273,15 @@ describe('cloud sync over MQTT', () => {
       const sync = new MqttSync(
         mqttSyncSchema.parse({ url: `mqtt://127.0.0.1:${proxy.port}`, publish_timeout_ms: 2000 }),
         identity,
-        { logger: silentLogger(), metrics: new GatewayMetrics(), queue },
+        // The proxy down accepts each connection and closes it unanswered, which slows the reconnects down (up to a
+        // minute apart by default: reconnect-pacing.ts); kept at the reconnect period here, this test is about what
+        // is queued and delivered, not about the pace.
+        {
+          logger: silentLogger(),
+          metrics: new GatewayMetrics(),
+          queue,
+          refusalBackoff: { maxMs: 1000, holdMs: 5000 },
+        },
       );
       await sync.start();
       const producer = load(sync);
