@@ -75,9 +75,12 @@ describe('max_message_bytes in the configuration', () => {
   });
 
   it('is refused below 64 KiB, above 64 MiB or not whole, naming the source', async () => {
-    for (const value of ['1000', String(128 * MIB), '100000.5'])
-      expect(await issuesOf(config(`, max_message_bytes: ${value}`))).toEqual([
-        expect.stringMatching(/^sources\[0\]\.max_message_bytes: /),
-      ]);
+    const refusals: [string, string][] = [
+      ['1000', 'Too small: expected number to be >=65536'],
+      [String(128 * MIB), 'Too big: expected number to be <=67108864'],
+      ['100000.5', 'Invalid input: expected int, received number'],
+    ];
+    for (const [value, why] of refusals)
+      expect(await issuesOf(config(`, max_message_bytes: ${value}`))).toEqual([`sources[0].max_message_bytes: ${why}`]);
   });
 });
