@@ -68,8 +68,6 @@ export interface IncomingBound {
    * it connects again; say the first of them.
    */
   readonly onRefused: (packet: RefusedPacket, retry: RefusalRetry) => void;
-  /** How the delay grows; REFUSAL_BACKOFF by default (or the role's `backoff`). */
-  readonly backoff?: RefusalBackoff;
 }
 
 function readPem(broker: MqttBroker, key: 'ca_file' | 'cert_file' | 'key_file', role: string): Buffer | undefined {
@@ -141,10 +139,8 @@ export function connectMqtt(broker: MqttBroker, client: MqttClientRole): MqttCli
     ...options,
     ...(reconnects && options.reconnectOnConnackError === undefined ? { reconnectOnConnackError: true } : {}),
   });
-  const pacing = new ReconnectPacing(
-    connection,
-    client.backoff ?? client.incoming?.backoff ?? REFUSAL_BACKOFF,
-    (failures) => client.onHeld?.(failures),
+  const pacing = new ReconnectPacing(connection, client.backoff ?? REFUSAL_BACKOFF, (failures) =>
+    client.onHeld?.(failures),
   );
   // Before the caller's listeners: the next connect's delay is set when the caller is told (and before mqtt.js reads
   // it).
