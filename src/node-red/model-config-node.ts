@@ -8,6 +8,8 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { missingModelHint, resolveModelPath } from '../config/model-ref.js';
+import { ModelError } from '../core/errors.js';
 import { loadManifest, type LoadedManifest } from '../inference/manifest.js';
 import type { ExecutionProvider } from '../inference/onnx-session.js';
 import { SessionPool, type PooledModel } from '../inference/session-pool.js';
@@ -20,15 +22,24 @@ const PROVIDERS: readonly ExecutionProvider[] = ['tensorrt', 'cuda', 'cpu'];
 const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * A relative model path is looked up in the Node-RED user directory first (your own models),
- * then in the linewatch package (the shipped models: "models/pump-hybrid").
+ * A model node's path: absolute as it is; relative, looked up in the Node-RED user directory first (your own models),
+ * then as the daemon's configuration reads it (a bare shipped name, `pump-hybrid`: config/model-ref.ts), then in the
+ * linewatch package (`models/pump-hybrid`, as the example flows name the shipped models).
  */
-export function resolveModelPath(ref: string, userDir: string | undefined): string {
+export function nodeModelPath(ref: string, userDir: string | undefined): string {
   if (isAbsolute(ref)) return ref;
-  const own = resolve(userDir ?? process.cwd(), ref);
+  const own = resolveModelPath(userDir ?? process.cwd(), ref);
   if (existsSync(own)) return own;
   const shipped = resolve(PACKAGE_ROOT, ref);
   return existsSync(shipped) ? shipped : own;
+}
+
+/** A model that cannot load: where its path names nothing, the model folder or shipped model it likely misspells. */
+function withModelHint(err: unknown, path: string, ref: string, userDir: string | undefined): unknown {
+  if (!(err instanceof ModelError) || existsSync(path)) return err;
+  // Beside where it points in the user directory, else beside the shipped ones (`models/pump-hybird`).
+  const hint = missingModelHint(userDir ?? process.cwd(), ref) || missingModelHint(PACKAGE_ROOT, ref, false);
+  return hint ? new ModelError(err.code, `${err.message}${hint}`, err.cause) : err;
 }
 
 export interface ModelConfigNode extends NodeInstance {
@@ -45,15 +56,15 @@ export interface ModelConfigNode extends NodeInstance {
 export function modelSettings(
   config: NodeDefinition,
   userDir: string | undefined,
-): { path: string; providers: ExecutionProvider[] } {
+): { ref: string; path: string; providers: ExecutionProvider[] } {
   const ref = text(config, 'path');
   if (!ref) throw new Error('model: no path set (a model directory holding manifest.json, or the manifest file)');
   const providers = list(config, 'providers').map((p) => p.toLowerCase());
   const unknown = providers.filter((p) => !PROVIDERS.includes(p as ExecutionProvider));
   if (unknown.length > 0)
     throw new Error(`model ${ref}: unknown execution provider(s) ${unknown.join(', ')}; use ${PROVIDERS.join(', ')}`);
-  const path = resolveModelPath(ref, userDir);
-  return { path, providers: providers.length > 0 ? (providers as ExecutionProvider[]) : ['cpu'] };
+  const path = nodeModelPath(ref, userDir);
+  return { ref, path, providers: providers.length > 0 ? (providers as ExecutionProvider[]) : ['cpu'] };
 }
 
 /** The pools of this Node-RED process, one per list of execution providers. */
@@ -93,7 +104,10 @@ export function registerModelConfigNode(RED: RedApi): void {
     } as unknown as Logger;
     node.manifest = () => {
       if (settingsError) return Promise.reject(settingsError);
-      reading ??= loadManifest(settings!.path);
+      const { path, ref } = settings!;
+      reading ??= loadManifest(path).catch((err: unknown) => {
+        throw withModelHint(err, path, ref, RED.settings.userDir);
+      });
       return reading;
     };
     node.model = () => {

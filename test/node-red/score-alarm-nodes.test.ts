@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveModelPath } from '../../src/node-red/model-config-node.js';
+import { nodeModelPath } from '../../src/node-red/model-config-node.js';
 import { AutoencoderModel } from '../../src/inference/autoencoder-model.js';
 import { loadManifest } from '../../src/inference/manifest.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -132,8 +132,8 @@ describe('linewatch-score', () => {
   });
 
   it('finds a shipped model by its relative name when the user directory has none', async () => {
-    expect(resolveModelPath('models/pump-ae', tmpdir())).toBe(join(ROOT, 'models/pump-ae'));
-    expect(resolveModelPath('models/mine', tmpdir())).toBe(join(tmpdir(), 'models/mine'));
+    expect(nodeModelPath('models/pump-ae', tmpdir())).toBe(join(ROOT, 'models/pump-ae'));
+    expect(nodeModelPath('models/mine', tmpdir())).toBe(join(tmpdir(), 'models/mine'));
   });
 
   it('says which model file is wrong when the model cannot load', async () => {
