@@ -11,6 +11,10 @@ import { ConnectionFlaps, FLAP_RULE } from './connection-flaps.js';
 import { boundIncomingPackets, refusedPacketText, type RefusedPacket } from './mqtt-packet-bound.js';
 import { REFUSAL_BACKOFF, type RefusalBackoff, type RefusalRetry } from './mqtt-refusals.js';
 import { connackRefusalCode, ReconnectPacing } from './reconnect-pacing.js';
+import { closedUnacceptedText, protocolVersionHint } from './mqtt-version-hints.js';
+
+// Where the cloud sync and the MQTT source have always found them.
+export { closedUnacceptedText, protocolVersionHint };
 
 /** How to reach and log in to a broker (cloud.mqtt, an mqtt_publish action). */
 export interface MqttBroker {
@@ -58,6 +62,12 @@ export interface MqttClientRole {
   readonly onHeld?: (failures: number) => void;
   /** How the delay between connects grows while they fail (reconnect-pacing.ts); REFUSAL_BACKOFF by default. */
   readonly backoff?: RefusalBackoff;
+  /**
+   * connectMqttAsync: the setting that picks the MQTT version (a config path, or a flag: `--protocol-version`), named
+   * in its errors where the broker refuses an MQTT 5 connection (mqtt-version-hints.ts). connectMqtt names
+   * onClosedUnaccepted's.
+   */
+  readonly protocolSetting?: string;
 }
 
 export interface IncomingBound {
@@ -197,28 +207,6 @@ function watchClosedUnaccepted(connection: MqttClient, refusedClose: () => boole
   });
 }
 
-/**
- * Why a broker closed a connection it did not accept, and where the client spoke MQTT 5, the setting that connects
- * with 3.1.1 (a broker without MQTT 5 may close the connection rather than refuse the version).
- */
-export function closedUnacceptedText(protocolVersion: number | undefined, setting: string): string {
-  return (
-    'the broker closed the connection before accepting it (no CONNACK)' +
-    (protocolVersion === 5
-      ? `: a broker without MQTT 5 closes it so; set ${setting}: 4 if it does not speak MQTT 5`
-      : '')
-  );
-}
-
-/**
- * Where a broker refused the connection for its MQTT version (a 3.1.1-only broker answers MQTT 5 so): which setting
- * connects with 3.1.1. '' otherwise.
- */
-export function protocolVersionHint(err: Error, protocolVersion: number | undefined, setting: string): string {
-  if (protocolVersion !== 5 || !/protocol version/i.test(err.message)) return '';
-  return ` (the broker does not speak MQTT 5: set ${setting}: 4)`;
-}
-
 /** What a connection the broker keeps closing most likely means, and what to do. */
 export function flappingText(broker: MqttBroker, client: MqttClientRole, clientId: string): string {
   const { shortMs, times } = FLAP_RULE;
@@ -231,16 +219,11 @@ export function flappingText(broker: MqttBroker, client: MqttClientRole, clientI
   );
 }
 
-/** connectMqttAsync's error where the broker closed the first connection without accepting or refusing it. */
-export const CLOSED_UNACCEPTED =
-  'the broker closed the connection before accepting it (no CONNACK): is it an MQTT broker at this address, ' +
-  "and does it take this client's login and MQTT version? See its log";
-
 /**
- * A client, once connected (rejects when the first connection fails, in brokerErrorText's words, when it closes before
- * the broker accepts it (CLOSED_UNACCEPTED), or when the broker sends a packet over `incoming`'s bound before it
- * accepts the connection). As mqtt.connectAsync with no retries, with the bound on the packets read from the first
- * byte.
+ * A client, once connected. Rejects when the first connection fails (in brokerErrorText's words, and where the broker
+ * refused MQTT 5, protocolVersionHint's naming `protocolSetting`), when it closes before the broker accepts it
+ * (closedUnacceptedText), or when the broker sends a packet over `incoming`'s bound before it accepts the connection.
+ * As mqtt.connectAsync with no retries, with the bound on the packets read from the first byte.
  */
 export async function connectMqttAsync(broker: MqttBroker, client: MqttClientRole): Promise<MqttClient> {
   const options = mqttClientOptions(broker, client);
@@ -269,7 +252,7 @@ export async function connectMqttAsync(broker: MqttBroker, client: MqttClientRol
       const done = () => settle();
       // Closed with no CONNACK and no error (a broker that refuses by closing, a port that speaks no MQTT): mqtt.js
       // clears its connect timeout at the close, so without this the first connection would be awaited for ever.
-      const closed = () => settle(new Error(CLOSED_UNACCEPTED));
+      const closed = () => settle(new Error(closedUnacceptedText(options.protocolVersion, client.protocolSetting)));
       refused = (packet) =>
         settle(
           new Error(`sent ${refusedPacketText(packet)}, over the ${client.incoming!.maxPacketBytes} bytes it may`),
@@ -280,7 +263,10 @@ export async function connectMqttAsync(broker: MqttBroker, client: MqttClientRol
       connection.on('close', closed);
     });
   } catch (err) {
-    throw new Error(brokerErrorText(err as Error, broker), { cause: err });
+    const hint = client.protocolSetting
+      ? protocolVersionHint(err as Error, options.protocolVersion, client.protocolSetting)
+      : '';
+    throw new Error(`${brokerErrorText(err as Error, broker)}${hint}`, { cause: err });
   }
   return connection;
 }

@@ -55,7 +55,7 @@ export function connackRefusalAdvice(code: number): string {
   if (code === 2 || code === 0x85) return 'check the client id: the broker rejects it (client_id, gateway.name)';
   if (code === 3 || code === 0x88 || code === 0x89 || code === 0x97 || code === 0x9f)
     return 'the broker is unavailable or busy for now';
-  if (code === 1 || code === 0x84) return ''; // the MQTT version: protocolVersionHint (mqtt-connection.ts) says which setting
+  if (code === 1 || code === 0x84) return ''; // the MQTT version: protocolVersionHint (mqtt-version-hints.ts) says which setting
   return "see the broker's log";
 }
 

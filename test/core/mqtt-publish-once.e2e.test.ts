@@ -6,8 +6,8 @@
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLOSED_UNACCEPTED } from '../../src/core/mqtt-connection.js';
 import { publishOnce } from '../../src/core/mqtt-publish-once.js';
+import { closedUnacceptedText } from '../../src/core/mqtt-version-hints.js';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -40,7 +40,30 @@ const message = { topic: 'plant7/t', payload: 'p', qos: 1 as const, retain: fals
 describe('publishOnce where the broker closes the connection', () => {
   it('fails naming it when the broker closes before it accepts the connection (no CONNACK), not waits for ever', async () => {
     const url = await listener((socket) => socket.end());
-    await expect(publishOnce({ url }, publisher, message)).rejects.toThrow(CLOSED_UNACCEPTED);
+    // The one text of a close before a CONNACK, as cloud sync says it (a client of 3.1.1: what to check).
+    await expect(publishOnce({ url }, publisher, message)).rejects.toThrow(
+      new Error(
+        "the broker closed the connection before accepting it (no CONNACK): is it an MQTT broker at this address, and does it take this client's login and MQTT version? See its log",
+      ),
+    );
+    // Cloud sync over MQTT 3.1.1 says the same of its closes (one text: mqtt-version-hints.ts).
+    const err = await publishOnce({ url }, publisher, message).catch((e: Error) => e);
+    expect(closedUnacceptedText(4, 'cloud.mqtt.protocol_version')).toBe((err as Error).message);
+  }, 10_000);
+
+  it('with MQTT 5, names the setting that connects with 3.1.1, as cloud sync does', async () => {
+    const url = await listener((socket) => socket.end());
+    const v5 = { ...publisher, options: { protocolVersion: 5 as const }, protocolSetting: '--protocol-version' };
+    await expect(publishOnce({ url }, v5, message)).rejects.toThrow(
+      new Error(
+        'the broker closed the connection before accepting it (no CONNACK): a broker without MQTT 5 closes it so; ' +
+          'pass --protocol-version 4 if it does not speak MQTT 5',
+      ),
+    );
+    expect(closedUnacceptedText(5, 'cloud.mqtt.protocol_version')).toBe(
+      'the broker closed the connection before accepting it (no CONNACK): a broker without MQTT 5 closes it so; ' +
+        'set cloud.mqtt.protocol_version: 4 if it does not speak MQTT 5',
+    );
   }, 10_000);
 
   it('fails naming it when the broker closes after accepting, before the PUBACK, not at the timeout', async () => {
