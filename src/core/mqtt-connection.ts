@@ -11,7 +11,7 @@ import { ConnectionFlaps, FLAP_RULE } from './connection-flaps.js';
 import { boundIncomingPackets, refusedPacketText, type RefusedPacket } from './mqtt-packet-bound.js';
 import { REFUSAL_BACKOFF, type RefusalBackoff, type RefusalRetry } from './mqtt-refusals.js';
 import { connackRefusalCode, ReconnectPacing } from './reconnect-pacing.js';
-import { closedUnacceptedText, protocolVersionHint } from './mqtt-version-hints.js';
+import { closedUnacceptedText, markResetUnaccepted, protocolVersionHint } from './mqtt-version-hints.js';
 
 // Where the cloud sync and the MQTT source have always found them.
 export { closedUnacceptedText, protocolVersionHint };
@@ -176,6 +176,8 @@ export function connectMqtt(broker: MqttBroker, client: MqttClientRole): MqttCli
         closedUnacceptedText(options.protocolVersion, client.onClosedUnaccepted.protocolSetting),
       );
     },
+    // Its error says why (protocolVersionHint): paced as a close, not told twice.
+    () => pacing.failed('closed unaccepted'),
   );
   const tell = client.onFlapping;
   if (tell) {
@@ -193,13 +195,23 @@ export function connectMqtt(broker: MqttBroker, client: MqttClientRole): MqttCli
 /**
  * Calls `closed` when a connection closes with neither a CONNACK nor an error since the last close, unless this
  * client closed it (ended, or on a refused packet). An error (a refused TCP connect, a CONNACK with a refusal code,
- * the connect timeout) says why by itself. Runs before mqtt.js's own 'close' listener, so before its 'offline'.
+ * the connect timeout) says why by itself; one that reset the connection before a CONNACK is marked for
+ * protocolVersionHint and calls `reset` (before the caller's 'error' listeners). Runs before mqtt.js's own 'close'
+ * listener, so before its 'offline'.
  */
-function watchClosedUnaccepted(connection: MqttClient, refusedClose: () => boolean, closed: () => void): void {
+function watchClosedUnaccepted(
+  connection: MqttClient,
+  refusedClose: () => boolean,
+  closed: () => void,
+  reset: () => void,
+): void {
   let accepted = false;
   let errored = false;
   connection.on('connect', () => (accepted = true));
-  connection.on('error', () => (errored = true));
+  connection.on('error', (err) => {
+    if (!errored && markResetUnaccepted(err, accepted)) reset();
+    errored = true;
+  });
   connection.prependListener('close', () => {
     if (!accepted && !errored && !refusedClose() && !connection.disconnecting) closed();
     accepted = false;
@@ -243,13 +255,17 @@ export async function connectMqttAsync(broker: MqttBroker, client: MqttClientRol
         refused = undefined;
         connection.off('connect', done);
         connection.off('end', done);
-        connection.off('error', settle);
+        connection.off('error', failed);
         connection.off('close', closed);
         if (!err) return resolve();
         connection.end();
         reject(err);
       };
       const done = () => settle();
+      const failed = (err: Error) => {
+        markResetUnaccepted(err, false); // not accepted yet: this is settled at the CONNACK
+        settle(err);
+      };
       // Closed with no CONNACK and no error (a broker that refuses by closing, a port that speaks no MQTT): mqtt.js
       // clears its connect timeout at the close, so without this the first connection would be awaited for ever.
       const closed = () => settle(new Error(closedUnacceptedText(options.protocolVersion, client.protocolSetting)));
@@ -259,7 +275,7 @@ export async function connectMqttAsync(broker: MqttBroker, client: MqttClientRol
         );
       connection.on('connect', done);
       connection.on('end', done);
-      connection.on('error', settle);
+      connection.on('error', failed);
       connection.on('close', closed);
     });
   } catch (err) {

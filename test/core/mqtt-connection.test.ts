@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { brokerErrorText, mqttClientOptions, protocolVersionHint } from '../../src/core/mqtt-connection.js';
+import { markResetUnaccepted } from '../../src/core/mqtt-version-hints.js';
 
 describe('mqttClientOptions', () => {
   it("gives every role the broker's TLS files and credentials, and keeps client ids apart", async () => {
@@ -94,5 +95,23 @@ describe('mqttClientOptions', () => {
     expect(brokerErrorText(refused, { url: 'mqtts://b:8883', ca_file: '/ca.pem' })).toBe(
       'connect ECONNREFUSED 127.0.0.1:8883',
     );
+  });
+});
+
+describe('markResetUnaccepted', () => {
+  it('marks a reset before a CONNACK only: one after the broker accepted the connection gets no protocol hint', () => {
+    const reset = () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    const before = reset();
+    const after = reset();
+    expect([markResetUnaccepted(before, false), markResetUnaccepted(after, true)]).toEqual([true, false]);
+    expect(protocolVersionHint(before, 5, 'protocol_version')).toBe(
+      ' (the broker reset the connection before accepting it, no CONNACK: a broker without MQTT 5 resets it so; ' +
+        'set protocol_version: 4 if it does not speak MQTT 5)',
+    );
+    expect(protocolVersionHint(after, 5, 'protocol_version')).toBe('');
+    // With 3.1.1 already, the version is not why.
+    expect(protocolVersionHint(before, 4, 'protocol_version')).toBe('');
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    expect(markResetUnaccepted(refused, false)).toBe(false);
   });
 });

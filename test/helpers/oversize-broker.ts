@@ -71,8 +71,8 @@ export async function startOversizeBroker(opts: {
    * 3.1.1-only broker answers MQTT 5. */
   speaks?: readonly number[];
   /** How a CONNECT of a level it does not speak is answered: CONNACK return code 1 (default), or the connection
-   * closed with no CONNACK (as many 3.1.1-only brokers answer MQTT 5). */
-  unspoken?: 'connack1' | 'close';
+   * closed with no CONNACK (as many 3.1.1-only brokers answer MQTT 5), or reset (TCP RST: ECONNRESET, as some do). */
+  unspoken?: 'connack1' | 'close' | 'reset';
 }): Promise<OversizeBroker> {
   let floods = opts.floods ?? Number.POSITIVE_INFINITY;
   const announced = opts.announcedBytes ?? 200 * 1024 * 1024;
@@ -132,6 +132,7 @@ export async function startOversizeBroker(opts: {
           level = p.body[6]; // after "\0\4MQTT"
           if (!(opts.speaks ?? [4, 5]).includes(level)) {
             if (opts.unspoken === 'close') socket.end();
+            else if (opts.unspoken === 'reset') socket.resetAndDestroy();
             else socket.end(Buffer.from([0x20, 2, 0, 1]));
             unspoken++;
             events.emit('unspoken');
