@@ -162,6 +162,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--cert-file <file>', 'TLS: client certificate (PEM)')
     .option('--key-file <file>', 'TLS: private key of --cert-file (PEM)')
     .option(
+      '--protocol-version <4|5>',
+      "the MQTT version: 5 (the default, as the gateways' cloud.mqtt.protocol_version) or 4 (3.1.1, for a broker " +
+        'without MQTT 5)',
+    )
+    .option(
       '--no-url-check',
       'publish without first fetching the release from --url and comparing it with the folder (where this machine ' +
         'cannot reach the URL the gateways use)',

@@ -4,7 +4,9 @@
  * published), then the release at the URL must be that folder (uploaded-release.ts); its notice ({model, version,
  * url}: release-notice.ts) is built from its signed manifest and published retained, QoS 1, on
  * `<prefix>/releases/<model name>`, where gateways listen (notice-sources.ts). The broker's credentials come from the
- * environment (LINEWATCH_MQTT_USERNAME, LINEWATCH_MQTT_PASSWORD), never from a flag that `ps` would show.
+ * environment (LINEWATCH_MQTT_USERNAME, LINEWATCH_MQTT_PASSWORD), never from a flag that `ps` would show. It speaks
+ * MQTT 5, as cloud sync does by default (cloud.mqtt.protocol_version), or 3.1.1 with `--protocol-version 4`; a broker
+ * that refuses MQTT 5 is answered with that flag (mqtt-version-hints.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -28,6 +30,21 @@ export interface PublishOptions {
   readonly keyFile?: string;
   /** Whether the release at `url` is fetched and compared with the folder first (commander's --no-url-check). */
   readonly urlCheck?: boolean;
+  /** The MQTT version: '5' (the default, as cloud.mqtt.protocol_version's) or '4' (3.1.1). */
+  readonly protocolVersion?: string;
+}
+
+/** The flag that picks the MQTT version, named where a broker refuses MQTT 5. */
+const PROTOCOL_FLAG = '--protocol-version';
+
+/** The MQTT version the flags ask for: 5 unless --protocol-version says 4. */
+function protocolVersionOf(opts: PublishOptions): 4 | 5 {
+  const given = opts.protocolVersion ?? '5';
+  if (given !== '4' && given !== '5')
+    throw new UsageError(
+      `${PROTOCOL_FLAG} ${given}: expected 5 (MQTT 5, the default, as the gateways' cloud.mqtt.protocol_version) or 4 (MQTT 3.1.1)`,
+    );
+  return given === '4' ? 4 : 5;
 }
 
 /** The topic a gateway with `cloud.mqtt.topic_prefix` `prefix` takes notices for `model` from. */
@@ -51,6 +68,7 @@ function checkFlags(opts: PublishOptions): void {
     );
   if (opts.prefix === '' || /[#+]/.test(opts.prefix))
     throw new UsageError(`--prefix ${opts.prefix}: expected the gateways' cloud.mqtt.topic_prefix (no # or +)`);
+  protocolVersionOf(opts);
 }
 
 /** The broker as the flags and the environment give it. */
@@ -72,13 +90,20 @@ function brokerOf(opts: PublishOptions, env: NodeJS.ProcessEnv): MqttBroker {
  */
 export const PUBLISH_MAX_INCOMING_BYTES = 4096;
 
-/** Publishes `notice` retained on `topic`; resolves once the broker has it (QoS 1). */
-async function publishRetained(broker: MqttBroker, topic: string, notice: ReleaseNotice): Promise<void> {
+/** Publishes `notice` retained on `topic` with MQTT `protocolVersion`; resolves once the broker has it (QoS 1). */
+async function publishRetained(
+  broker: MqttBroker,
+  protocolVersion: 4 | 5,
+  topic: string,
+  notice: ReleaseNotice,
+): Promise<void> {
   await publishOnce(
     broker,
     {
       role: 'release notice',
       defaultClientId: `linewatch-publish-${randomBytes(4).toString('hex')}`,
+      options: { protocolVersion },
+      protocolSetting: PROTOCOL_FLAG,
       maxIncomingBytes: PUBLISH_MAX_INCOMING_BYTES,
       boundOf: 'the publishing connection',
       timeoutMs: 10_000,
@@ -102,7 +127,7 @@ export async function publishCommand(opts: PublishOptions, env: NodeJS.ProcessEn
     const notice = releaseNoticeSchema.parse({ model: manifest.name, version: manifest.version, url: opts.url });
     const topic = releaseTopic(opts.prefix, notice.model);
     if (opts.urlCheck !== false) await checkUploaded(resolve(opts.model), modelPath, opts.url);
-    await publishRetained(brokerOf(opts, env), topic, notice);
+    await publishRetained(brokerOf(opts, env), protocolVersionOf(opts), topic, notice);
     // The user's own URL, its path shown (it names the release); user info and query values (a token) are not.
     process.stdout.write(
       redactCredentials(
