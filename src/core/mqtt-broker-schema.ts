@@ -11,6 +11,11 @@ import { z } from 'zod';
  * client takes means anything past it. */
 export const MQTT_MAX_PACKET_BYTES = 268_435_455;
 
+/** The error of a bound on packets (max_payload_bytes, max_incoming_bytes) over MQTT_MAX_PACKET_BYTES: why it stops. */
+export const OVER_MQTT_MAX_PACKET =
+  `Too big: expected at most ${MQTT_MAX_PACKET_BYTES} bytes, MQTT's largest packet (256 MiB minus one byte): ` +
+  'no MQTT packet is larger, so a larger bound bounds nothing';
+
 export const mqttUrlSchema = z
   .string()
   .regex(/^mqtts?:\/\/.+/, 'expected mqtt://host:port or mqtts://host:port')

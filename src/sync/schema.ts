@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { bufferSchema } from '../buffer/schema.js';
 import {
   MQTT_MAX_PACKET_BYTES,
+  OVER_MQTT_MAX_PACKET,
   mqttCredentialFields,
   mqttTlsFields,
   mqttUrlSchema,
@@ -47,7 +48,7 @@ export const mqttSyncSchema = z.strictObject({
     .number()
     .int()
     .min(1024)
-    .max(MQTT_MAX_PACKET_BYTES)
+    .max(MQTT_MAX_PACKET_BYTES, OVER_MQTT_MAX_PACKET)
     .default(64 * 1024)
     .describe(
       "The largest MQTT packet taken from this broker, in bytes (at most MQTT's largest, 268435455). What comes in is acknowledgements and release notices on <prefix>/releases/+ (a JSON of a model, a version and a URL: a few hundred bytes, its topic included). With protocol_version 5 the broker is told this and drops a larger message unsent (its log says so). Otherwise a larger packet closes the connection before it is read whole, the log names its topic once, and the client connects again, later each time while the same one comes (a retained one: clear it on the broker).",

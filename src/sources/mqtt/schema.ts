@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { nameSchema as name } from '../../core/config-primitives.js';
 import {
   MQTT_MAX_PACKET_BYTES,
+  OVER_MQTT_MAX_PACKET,
   mqttCredentialFields,
   mqttTlsFields,
   mqttUrlSchema,
@@ -77,7 +78,7 @@ export const mqttSourceSchema = z.strictObject({
     .number()
     .int()
     .min(1)
-    .max(MQTT_MAX_PACKET_BYTES)
+    .max(MQTT_MAX_PACKET_BYTES, OVER_MQTT_MAX_PACKET)
     .default(64 * 1024)
     .describe(
       'A larger message is not parsed: its tags get bad samples, and it is counted. One larger than this and the longest topic (64 KiB more) is not read at all: with protocol_version 5 the broker drops it unseen; otherwise (3.1.1, or a broker that does not keep to it) the source closes the connection at its first bytes and connects again.',

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
 import { ROOT } from '../../helpers/cli.js';
+import { OVER_MQTT_MAX_PACKET } from '../../../src/core/mqtt-broker-schema.js';
 import { CONFIG_PATH, issuesOf } from '../../helpers/config-issues.js';
 
 const MODEL = join(ROOT, 'models/pump-ae');
@@ -112,7 +113,7 @@ describe('mqtt source configuration', () => {
     // MQTT's largest packet (256 MB): past 4 GiB the CONNECT's Maximum Packet Size cannot be written, and the client
     // closed each connection before a byte was sent, saying nothing.
     expect(await issuesOf(config('    max_payload_bytes: 5000000000'))).toEqual([
-      'sources[2].max_payload_bytes: Too big: expected number to be <=268435455',
+      `sources[2].max_payload_bytes: ${OVER_MQTT_MAX_PACKET}`,
     ]);
     expect(
       await issuesOf(config('', '      - { channel: level, topic: plant/tank-1, feild: values.level, qos: 1 }')),
