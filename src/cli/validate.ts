@@ -3,13 +3,16 @@
  * would check them at start, without starting anything and without writing anything. With signed model updates, the
  * model each asset would start with is chosen from the release store as a start chooses it (same code), and what a
  * start would say about the store (a damaged confirmed update, a release passed over, an operator's local rollback, a
- * crash during probation) is said here first, with the sequence floor a local rollback left (active.json).
+ * crash during probation) is said here first, with the sequence floor a local rollback left (active.json). A cloud
+ * broker left to the MQTT 5 default is noted (mqtt-version-notes.ts).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { sourceType } from '../registry/components.js';
 import { loadConfigFile, type LoadedConfig } from '../config/load.js';
+import { mqttVersionNotes } from '../config/mqtt-version-notes.js';
+import { readTextFile } from '../core/yaml-document.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { loadManifest, readFp32Graph, SIGNATURE_FILE } from '../inference/manifest.js';
 import { SessionPool } from '../inference/session-pool.js';
@@ -127,6 +130,8 @@ async function validateConfig(path: string): Promise<void> {
   process.stdout.write(
     `${loaded.file}: OK (${config.sources.length} source(s), ${registers} tag(s), ${config.assets.length} asset(s) with models: ${models.join(', ') || 'none'})\n`,
   );
+  // What the file leaves to a default that changed (read from the file itself: the loader fills defaults in).
+  notes.push(...mqttVersionNotes((await readTextFile(loaded.file, 'configuration')).text));
   // A note may quote the store's files (a version, a model name): hostile, so no control character reaches a terminal.
   for (const note of notes) process.stderr.write(`linewatch: ${printable(note)}\n`);
 }
