@@ -131,7 +131,9 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
     securityPolicy: SecurityPolicy[o.securityPolicy],
     clientCertificateManager: certificateManager,
     ...(serverCertificate ? { serverCertificate } : {}),
-    // linewatch rebuilds connections itself (see OpcuaSource); node-opcua must not retry forever.
+    // linewatch rebuilds connections itself (see OpcuaSource); node-opcua must not retry forever. maxRetry 0 also keeps
+    // node-opcua's own reconnection off (reconnectOnFailure): a lost channel is built again by connectOpcua, under the
+    // bound, where node-opcua's would fetch the server's certificate again through a client of its own, unbounded.
     connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 500 },
     requestedSessionTimeout: 60_000,
     keepSessionAlive: true,

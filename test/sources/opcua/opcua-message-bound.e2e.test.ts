@@ -3,115 +3,41 @@
  * with a variable whose value (a 1 MiB ByteString) makes every response carrying it too large: directly, where the
  * server keeps to the limits the client announced, and through a proxy that rewrites the client's HEL to announce
  * none, as a server that ignores them would: the ACK then gives the server's own limits, and the client must still
- * refuse the message from its first chunks.
+ * refuse the message from its first chunks. Then the same after a connection the network dropped: the source builds
+ * it again under the bound, certificate fetch included.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { DataType, OPCUACertificateManager, OPCUAServer, Variant } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opcuaSourceSchema } from '../../../src/config/schema.js';
 import { freePort } from '../../../src/core/free-port.js';
 import type { Sample } from '../../../src/core/types.js';
 import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
-
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
+import { startBlobServer, type BlobServer } from '../../helpers/blob-opcua-server.js';
+import { startHelloRewriter, type HelloRewriter } from '../../helpers/hello-rewriter.js';
 import { logLines } from '../../helpers/log-lines.js';
+import { startTcpProxy } from '../../helpers/tcp-proxy.js';
 
 const BIG_BYTES = 1024 * 1024;
 const BOUND = 64 * 1024;
 
-let server: OPCUAServer;
+let server: BlobServer;
 let endpoint: string;
-let proxy: Awaited<ReturnType<typeof startHelloRewriter>>;
-
-/** A server with `ns=1;s=flow` (a Double) and `ns=1;s=blob` (a ByteString of BIG_BYTES). */
-async function startServer(port: number): Promise<OPCUAServer> {
-  const s = new OPCUAServer({
-    port,
-    hostname: '127.0.0.1',
-    resourcePath: '/UA/bound',
-    serverCertificateManager: new OPCUACertificateManager({
-      rootFolder: mkdtempSync(join(tmpdir(), 'lw-bound-server-pki-')),
-      automaticallyAcceptUnknownCertificate: true,
-    }),
-  });
-  await s.initialize();
-  const addressSpace = s.engine.addressSpace!;
-  const ns = addressSpace.getOwnNamespace();
-  const folder = ns.addFolder(addressSpace.rootFolder.objects, { browseName: 'Bound' });
-  ns.addVariable({
-    organizedBy: folder,
-    browseName: 'flow',
-    nodeId: 's=flow',
-    dataType: 'Double',
-    value: new Variant({ dataType: DataType.Double, value: 7.5 }),
-  });
-  ns.addVariable({
-    organizedBy: folder,
-    browseName: 'blob',
-    nodeId: 's=blob',
-    dataType: 'ByteString',
-    value: new Variant({ dataType: DataType.ByteString, value: Buffer.alloc(BIG_BYTES, 0x41) }),
-  });
-  await s.start();
-  return s;
-}
-
-/**
- * Fault injection: forwards to `targetPort`, rewriting the client's HEL to announce no message size and no chunk
- * count limit (0), as if the client had asked for none: the server then sends what it likes.
- */
-async function startHelloRewriter(targetPort: number) {
-  const sockets = new Set<Socket>();
-  /** The MaxMessageSize of each HEL as the client sent it, before the rewrite. */
-  const announced: number[] = [];
-  const proxyServer: Server = createServer((client) => {
-    const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
-    sockets.add(client).add(upstream);
-    let first = true;
-    client.on('data', (data: Buffer) => {
-      if (first && data.subarray(0, 4).toString('latin1') === 'HELF') {
-        announced.push(data.readUInt32LE(20));
-        data.writeUInt32LE(0, 20); // MaxMessageSize
-        data.writeUInt32LE(0, 24); // MaxChunkCount
-      }
-      first = false;
-      upstream.write(data);
-    });
-    upstream.pipe(client);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-  });
-  await new Promise<void>((resolve) => proxyServer.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (proxyServer.address() as AddressInfo).port,
-    announced,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        proxyServer.close(() => resolve());
-      }),
-  };
-}
+let proxy: HelloRewriter;
 
 beforeAll(async () => {
   const port = await freePort();
-  server = await startServer(port);
-  endpoint = `opc.tcp://127.0.0.1:${port}/UA/bound`;
+  server = await startBlobServer(port, BIG_BYTES);
+  endpoint = server.endpoint;
   proxy = await startHelloRewriter(port);
 });
 
 afterAll(async () => {
   await proxy?.close();
-  await server?.shutdown(0);
+  await server?.close();
 });
 
 function sourceOf(url: string, nodes: string[], maxMessageBytes?: number, extra: object = {}) {
@@ -232,4 +158,64 @@ describe('max_message_bytes', () => {
       }
     }
   }, 60_000);
+});
+
+describe('max_message_bytes after a reconnect', () => {
+  const GROWN_BYTES = 15 * 1024 * 1024;
+
+  /**
+   * A lost connection is built again by the source itself (node-opcua's own reconnection is off: connectionStrategy
+   * maxRetry 0), through the bounded transport and, in SignAndEncrypt, the bounded certificate fetch. Were node-opcua
+   * to reconnect by itself, a certificate fetch of its own would announce its default limits, not the bound.
+   */
+  it.each(['None', 'SignAndEncrypt'] as const)(
+    'security %s: the server grows a value to 15 MiB while the link is down; what it sends after is refused at the bound',
+    async (securityMode) => {
+      const port = await freePort();
+      const grows = await startBlobServer(port, 16);
+      const rewriter = await startHelloRewriter(port);
+      const link = await startTcpProxy(rewriter.port);
+      const pki = mkdtempSync(join(tmpdir(), 'lw-bound-reconnect-pki-'));
+      if (securityMode !== 'None') {
+        // The server's certificate trusted beforehand: every connect goes as far as the secure channel.
+        mkdirSync(join(pki, 'trusted', 'certs'), { recursive: true });
+        writeFileSync(join(pki, 'trusted', 'certs', 'server.der'), grows.server.getCertificate());
+      }
+      const url = grows.endpoint.replace(/:\d+\//, `:${link.port}/`);
+      const h = sourceOf(url, ['flow', 'blob'], BOUND, {
+        pki_dir: pki,
+        security_mode: securityMode,
+        ...(securityMode === 'None' ? {} : { security_policy: 'Basic256Sha256' }),
+      });
+      await h.start();
+      try {
+        await expect.poll(() => good(h.batches, 'flow'), { timeout: 20_000 }).toBe(true);
+        expect(h.source.connections).toBe(1);
+        // The link drops every connection and refuses new ones; the value grows meanwhile.
+        const before = rewriter.announced.length;
+        link.setUp(false);
+        grows.setBlob(GROWN_BYTES);
+        await h.log.next(/rebuilding the connection$/);
+        link.setUp(true);
+        const line = await h.log.next(/over max_message_bytes/);
+        const size = /total message size (\d+)\)/.exec(line.msg);
+        expect(line.msg).toContain(
+          `device bound (${url}): a message from the server over max_message_bytes (65536 bytes)`,
+        );
+        // Held no further than the chunk that crossed the bound, not the 15 MiB response.
+        expect(Number(size?.[1])).toBeLessThanOrEqual(2 * BOUND);
+        // Every connection made since announced the bound: the certificate fetch (SignAndEncrypt) and the channel.
+        const since = rewriter.announced.slice(before);
+        expect(since.length).toBeGreaterThanOrEqual(securityMode === 'None' ? 1 : 2);
+        expect(new Set(since)).toEqual(new Set([BOUND]));
+        expect(h.source.connections).toBe(2);
+      } finally {
+        await h.source.stop();
+        await link.close();
+        await rewriter.close();
+        await grows.close();
+      }
+    },
+    60_000,
+  );
 });

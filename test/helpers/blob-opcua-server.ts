@@ -1,0 +1,54 @@
+/**
+ * A real node-opcua server for the tests of max_message_bytes: `ns=1;s=flow` (a Double, 7.5) and `ns=1;s=blob` (a
+ * ByteString of `blobBytes`), at opc.tcp://127.0.0.1:PORT/UA/bound. `setBlob` gives the blob another size, as a
+ * server whose responses grow would.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataType, OPCUACertificateManager, OPCUAServer, Variant, type UAVariable } from 'node-opcua';
+
+export interface BlobServer {
+  readonly server: OPCUAServer;
+  readonly endpoint: string;
+  setBlob(bytes: number): void;
+  close(): Promise<void>;
+}
+
+export async function startBlobServer(port: number, blobBytes: number): Promise<BlobServer> {
+  const s = new OPCUAServer({
+    port,
+    hostname: '127.0.0.1',
+    resourcePath: '/UA/bound',
+    serverCertificateManager: new OPCUACertificateManager({
+      rootFolder: mkdtempSync(join(tmpdir(), 'lw-bound-server-pki-')),
+      automaticallyAcceptUnknownCertificate: true,
+    }),
+  });
+  await s.initialize();
+  const addressSpace = s.engine.addressSpace!;
+  const ns = addressSpace.getOwnNamespace();
+  const folder = ns.addFolder(addressSpace.rootFolder.objects, { browseName: 'Bound' });
+  ns.addVariable({
+    organizedBy: folder,
+    browseName: 'flow',
+    nodeId: 's=flow',
+    dataType: 'Double',
+    value: new Variant({ dataType: DataType.Double, value: 7.5 }),
+  });
+  const blobOf = (bytes: number) => new Variant({ dataType: DataType.ByteString, value: Buffer.alloc(bytes, 0x41) });
+  const blob: UAVariable = ns.addVariable({
+    organizedBy: folder,
+    browseName: 'blob',
+    nodeId: 's=blob',
+    dataType: 'ByteString',
+    value: blobOf(blobBytes),
+  });
+  await s.start();
+  return {
+    server: s,
+    endpoint: `opc.tcp://127.0.0.1:${port}/UA/bound`,
+    setBlob: (bytes) => blob.setValueFromSource(blobOf(bytes)),
+    close: () => s.shutdown(0),
+  };
+}
