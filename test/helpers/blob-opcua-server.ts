@@ -1,7 +1,7 @@
 /**
- * A real node-opcua server for the tests of max_message_bytes: `ns=1;s=flow` (a Double, 7.5) and `ns=1;s=blob` (a
- * ByteString of `blobBytes`), at opc.tcp://127.0.0.1:PORT/UA/bound. `setBlob` gives the blob another size, as a
- * server whose responses grow would.
+ * A real node-opcua server for the tests of max_message_bytes: `ns=1;s=flow` and `ns=1;s=speed` (Doubles, 7.5 and
+ * 1450) and `ns=1;s=blob` (a ByteString of `blobBytes`), at opc.tcp://127.0.0.1:PORT/UA/bound. `setBlob` gives the
+ * blob another size, as a server whose responses grow would.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,13 @@ export async function startBlobServer(port: number, blobBytes: number): Promise<
     nodeId: 's=flow',
     dataType: 'Double',
     value: new Variant({ dataType: DataType.Double, value: 7.5 }),
+  });
+  ns.addVariable({
+    organizedBy: folder,
+    browseName: 'speed',
+    nodeId: 's=speed',
+    dataType: 'Double',
+    value: new Variant({ dataType: DataType.Double, value: 1450 }),
   });
   const blobOf = (bytes: number) => new Variant({ dataType: DataType.ByteString, value: Buffer.alloc(bytes, 0x41) });
   const blob: UAVariable = ns.addVariable({

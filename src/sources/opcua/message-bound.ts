@@ -52,6 +52,14 @@ export function describeRefusal(maxMessageBytes: number, detail: string): string
   return `a message from the server over max_message_bytes (${maxMessageBytes} bytes) was refused (${detail}); raise max_message_bytes if the server's responses are that large`;
 }
 
+/**
+ * A node whose value alone is over the bound, in words: the bound and the setting's configuration path
+ * (`sources[0].max_message_bytes`); `detail` is node-opcua's.
+ */
+export function describeNodeOverBound(maxMessageBytes: number, setting: string, detail: string): string {
+  return `its value is over max_message_bytes (${maxMessageBytes} bytes, ${setting}): a response with it alone was refused (${detail}); raise ${setting} if the value is meant to be that large`;
+}
+
 /** Whether an error is node-opcua's refusal of a message over the bound (chunk count, message or chunk size). */
 export function isOversize(message: string): boolean {
   return /max message size exceeded|max chunk count exceeded|maximum chunk size exceeded|BadTcpMessageTooLarge|BadResponseTooLarge/.test(

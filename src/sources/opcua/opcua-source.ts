@@ -26,7 +26,8 @@ import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import type { OpcuaConnection, Reading } from './client-adapter.js';
 import { HeldItems } from './held-items.js';
 import { nodeLabel, resolveNodeId, resolveNodes, type ResolvedNode } from './node-ids.js';
-import { isOversize } from './message-bound.js';
+import { describeNodeOverBound, isOversize } from './message-bound.js';
+import { isUnread, readInParts } from './read-in-parts.js';
 import { connectOpcua, connectOptions, describeConnectError } from './opcua-connect.js';
 
 const BACKOFF_MIN_MS = 250;
@@ -282,27 +283,48 @@ export class OpcuaSource implements Source {
 
   /**
    * Reads every node once. A node that cannot be read (not resolved, a bad status such as
-   * BadNodeIdUnknown, a value that is not a number) comes back bad with the reason, naming the
-   * node; only a failure of the whole connection (server unreachable, refused session) rejects.
+   * BadNodeIdUnknown, a value that is not a number, a value over max_message_bytes) comes back bad with the reason,
+   * naming the node; only a failure of the whole connection (server unreachable, refused session) rejects. A response
+   * over the bound is read again in parts (read-in-parts.ts), on a new connection where the refusal closed it.
    */
   async readOnce(): Promise<Sample[]> {
     let connection: OpcuaConnection | undefined;
-    try {
+    let lost = false;
+    const open = async () => {
       connection = await connectOpcua(connectOptions(this.config));
-      const resolved = await this.resolveNodes(connection);
+      lost = false;
+      connection.onLost(() => (lost = true));
+      return connection;
+    };
+    try {
+      const resolved = await this.resolveNodes(await open());
       const readable = resolved.flatMap((r, i) => (r.nodeId !== undefined ? [i] : []));
-      const readings = readable.length > 0 ? await connection.read(readable.map((i) => resolved[i].nodeId!)) : [];
+      const readings = await readInParts(
+        readable.map((i) => resolved[i].nodeId!),
+        async (ids) => {
+          if (lost) {
+            await connection?.close().catch(() => undefined);
+            connection = undefined;
+            await open();
+          }
+          return connection!.read(ids);
+        },
+      );
       const byNode = new Map(readable.map((i, k) => [i, readings[k]]));
       const ts = this.now();
+      const setting = `${this.deps.where !== undefined ? `${this.deps.where}.` : ''}max_message_bytes`;
       return this.config.nodes.map((node, i) => {
-        const r = byNode.get(i);
+        const read = byNode.get(i);
+        const r = isUnread(read) ? undefined : read;
         const problem =
           resolved[i].error ??
-          (r?.wrongType
-            ? `${this.nodeLabel(i)}: expected a number or boolean, got ${r.wrongType}`
-            : r?.quality === 'bad'
-              ? `${this.nodeLabel(i)}: ${r.status ?? 'bad status'}`
-              : undefined);
+          (isUnread(read)
+            ? `${this.nodeLabel(i)}: ${read.tooLarge ? describeNodeOverBound(this.config.max_message_bytes, setting, read.unread) : read.unread}`
+            : r?.wrongType
+              ? `${this.nodeLabel(i)}: expected a number or boolean, got ${r.wrongType}`
+              : r?.quality === 'bad'
+                ? `${this.nodeLabel(i)}: ${r.status ?? 'bad status'}`
+                : undefined);
         return {
           source: this.name,
           asset: this.config.asset,
@@ -318,7 +340,7 @@ export class OpcuaSource implements Source {
     } catch (err) {
       throw new Error(this.describe(err));
     } finally {
-      await connection?.close().catch(() => undefined);
+      await (connection as OpcuaConnection | undefined)?.close().catch(() => undefined);
     }
   }
 

@@ -1,0 +1,47 @@
+/**
+ * A one-shot read of many nodes where a node's value may be over max_message_bytes (message-bound.ts). One Read
+ * request carries every node; a response over the bound fails it whole (a server that keeps to the bound answers
+ * with a fault, BadTcpMessageTooLarge; one that does not has its message refused and the connection closed). The
+ * request is then split in halves, each read on its own, down to the single nodes whose value is over the bound:
+ * those are named, the others read. At most 2n - 1 requests for n nodes; a connection the refusal closed is the
+ * caller's to open again (`read`). Pure: the reads are given.
+ */
+import { isOversize } from './message-bound.js';
+import { firstLine } from './opcua-value.js';
+
+/** A node that was not read: over the bound (`tooLarge`), or its part's read failed after others had been read. */
+export interface Unread {
+  readonly unread: string;
+  readonly tooLarge: boolean;
+}
+
+/**
+ * The readings of `ids` in order, each read or why not. A failure that is not a message over the bound rejects where
+ * nothing was read yet (the connection failed, not a node); after a part was read, it marks the rest of its part.
+ */
+export async function readInParts<R>(
+  ids: readonly string[],
+  read: (ids: readonly string[]) => Promise<R[]>,
+): Promise<(R | Unread)[]> {
+  let readSome = false;
+  const part = async (from: number, to: number): Promise<(R | Unread)[]> => {
+    const some = ids.slice(from, to);
+    try {
+      const readings = await read(some);
+      readSome = true;
+      return readings;
+    } catch (err) {
+      const message = firstLine((err as Error)?.message ?? String(err)).trim();
+      if (!isOversize(message)) {
+        if (!readSome) throw err;
+        return some.map(() => ({ unread: message, tooLarge: false }));
+      }
+      if (some.length === 1) return [{ unread: message, tooLarge: true }];
+      const half = from + Math.ceil(some.length / 2);
+      return [...(await part(from, half)), ...(await part(half, to))];
+    }
+  };
+  return ids.length === 0 ? [] : part(0, ids.length);
+}
+
+export const isUnread = (r: unknown): r is Unread => typeof r === 'object' && r !== null && 'unread' in r;
