@@ -25,6 +25,22 @@ export interface ModbusConnectionDeps {
   readonly random: () => number;
 }
 
+/**
+ * When the system sends a connection attempt (a SYN) for the last time within a connect's default timeout: the first
+ * at 0, again at 1 s and 3 s (the initial retransmission timeout is 1 s, RFC 6298 (2.1), and doubles with each
+ * retransmission, (5.5); Linux: TCP_TIMEOUT_INIT). A connect given up at timeout_ms (1 s by default) failed wherever
+ * the first SYN, or its answer, was lost, though the kernel's second would have made it.
+ */
+const THIRD_SYN_MS = 3000;
+
+/**
+ * How long a connect may take: connect_timeout_ms, or by default long enough for the third SYN (THIRD_SYN_MS) to be
+ * answered within timeout_ms, the time a request's answer is given.
+ */
+export function connectTimeoutMs(config: Pick<ModbusSourceConfig, 'timeout_ms' | 'connect_timeout_ms'>): number {
+  return config.connect_timeout_ms ?? THIRD_SYN_MS + config.timeout_ms;
+}
+
 /** Where a connection goes, in messages: "10.0.0.5:502", "10.0.0.6:4001 RTU", "/dev/ttyUSB0 19200 8E1". */
 export function connectionWhere(config: ModbusSourceConfig): string {
   return config.type === 'modbus_rtu'
@@ -107,7 +123,7 @@ export class ModbusConnection {
               dataBits: c.data_bits,
               stopBits: c.stop_bits,
             });
-    await this.within(c.timeout_ms, opening, client);
+    await this.within(connectTimeoutMs(c), opening, client);
     if (this.ends !== ends) {
       await this.drop(client);
       throw closedWhileConnecting();
@@ -122,10 +138,10 @@ export class ModbusConnection {
   }
 
   /**
-   * Waits for `opening` at most `timeoutMs`: a device whose network drops the connection attempt unanswered (a
-   * firewall, a route to nowhere) is otherwise waited on for the system's TCP timeout, about two minutes, with every
-   * device of the connection (and `run --once`) waiting on it. Rejects as that timeout would, sooner, and drops the
-   * attempt.
+   * Waits for `opening` at most `timeoutMs` (connectTimeoutMs): a device whose network drops the connection attempt
+   * unanswered (a firewall, a route to nowhere) is otherwise waited on for the system's TCP timeout, about two
+   * minutes, with every device of the connection (and `run --once`) waiting on it. Rejects as that timeout would,
+   * sooner, and drops the attempt.
    */
   private async within(timeoutMs: number, opening: Promise<unknown>, client: ModbusClient): Promise<void> {
     let timer: NodeJS.Timeout | undefined;

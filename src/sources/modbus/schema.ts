@@ -66,10 +66,11 @@ const modbusCommon = {
     .describe('The first device: `unit_id`, `asset`, `registers` (omit them when every device is under `devices`).'),
   asset: name.optional().describe("The asset the device's channels belong to."),
   poll_interval_ms: z.number().int().min(1).default(1000).describe('How often the device is polled.'),
-  timeout_ms: timeoutMs
-    .default(1000)
+  timeout_ms: timeoutMs.default(1000).describe(TIMEOUT_TEXT),
+  connect_timeout_ms: timeoutMs
+    .optional()
     .describe(
-      `${TIMEOUT_TEXT} A connect without an answer in this time fails too (not after the system's two-minute TCP timeout).`,
+      "A connect (TCP; serial: opening the port) without an answer in this time fails, not after the system's two-minute TCP timeout. Default: timeout_ms + 3000: the system sends a connection attempt again 1 s and 3 s after the first (RFC 6298's initial 1 s retransmission timeout, doubled each time), so a link that loses two attempts in a row still connects, and the answer to the third has timeout_ms to come.",
     ),
   max_gap_registers: maxGapRegisters.default(0).describe(MAX_GAP_TEXT),
   registers: z.array(registerSchema).default([]).describe('The tags read from the device.'),
