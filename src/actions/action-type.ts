@@ -32,6 +32,11 @@ export interface ActionDriver {
 export interface ActionDriverContext {
   /** The action's name (configured, or `<asset>-<type>-<index>`). */
   readonly name: string;
+  /**
+   * Where the action is in the configuration (`assets[0].alarm.actions[1]`, `assets[0].part_actions[0]`), for errors
+   * that name one of its settings; absent for an action made outside a configuration file (a benchmark's).
+   */
+  readonly where?: string;
   /** For types with a writeProtocol: the source named in `source`, when it is running. */
   readonly writer?: unknown;
 }

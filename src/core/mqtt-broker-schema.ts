@@ -1,6 +1,7 @@
 /**
  * The broker settings every MQTT client of linewatch configures alike (cloud.mqtt, an mqtt_publish
- * action): its URL, credentials and TLS files, as schema pieces, and the TLS files made absolute.
+ * action, an MQTT source): its URL, credentials, TLS files and MQTT version, as schema pieces, and the TLS files made
+ * absolute.
  * Each user adds its own `client_id` (its default differs) and behaviour; core/mqtt-connection.ts
  * connects with them.
  */
@@ -32,6 +33,14 @@ export const mqttTlsFields = {
   cert_file: z.string().optional().describe('Client certificate (PEM) for TLS client authentication.'),
   key_file: z.string().optional().describe('Private key (PEM) of cert_file.'),
 };
+
+/**
+ * The MQTT version a client connects with, `protocol_version`: 5, the default of every linewatch MQTT client, or 4
+ * (3.1.1, for a broker without MQTT 5). `description` says what it changes for that client.
+ */
+export function mqttProtocolVersionSchema(description: string) {
+  return z.literal([4, 5]).default(5).describe(description);
+}
 
 /** Makes a broker's TLS files absolute, relative to the config file's folder. */
 export function resolveMqttTlsPaths(

@@ -39,14 +39,19 @@ export interface AlarmActionDeps extends ActionDeps {
   readonly writers: ReadonlyMap<string, unknown>;
 }
 
-/** An alarm (or part) action of any registered type. */
+/**
+ * An alarm (or part) action of any registered type; `where`: its path in the configuration
+ * (`assets[0].alarm.actions[1]`), which its errors name a setting by.
+ */
 export function createAlarmAction(
   asset: string,
   config: ActionSettings & { readonly source?: string },
   index: number,
   deps: AlarmActionDeps,
+  where?: string,
 ): AlarmAction {
   const type = actionType(config.type);
   const writer = type.writeProtocol && config.source !== undefined ? deps.writers.get(config.source) : undefined;
-  return new AlarmAction(asset, config, index, deps, (name) => type.driver(config, { name, writer }), type.follows);
+  const context = { writer, ...(where !== undefined ? { where } : {}) };
+  return new AlarmAction(asset, config, index, deps, (name) => type.driver(config, { name, ...context }), type.follows);
 }

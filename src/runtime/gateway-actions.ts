@@ -37,19 +37,22 @@ export function addGatewayActions(
   const writers = new Map(
     loaded.config.sources.flatMap((c, i) => (writeProtocolOf(c) ? [[c.name, sources[i]] as const] : [])),
   );
-  for (const asset of loaded.config.assets) {
+  for (const [ai, asset] of loaded.config.assets.entries()) {
     asset.alarm.actions.forEach((a, i) => {
-      const action = createAlarmAction(asset.name, a, i, { ...deps, writers });
+      const action = createAlarmAction(asset.name, a, i, { ...deps, writers }, `assets[${ai}].alarm.actions[${i}]`);
       into.actions.push(action);
       const source = writers.get((a as { source?: string }).source ?? '');
       if (source) into.outputs.push({ action, asset: asset.name, source, connection: 0 });
     });
     asset.part_actions.forEach((a, i) =>
       into.partActions.push(
-        createAlarmAction(asset.name, { ...a, name: a.name ?? `${asset.name}-part-${a.type}-${i}` }, i, {
-          ...deps,
-          writers,
-        }),
+        createAlarmAction(
+          asset.name,
+          { ...a, name: a.name ?? `${asset.name}-part-${a.type}-${i}` },
+          i,
+          { ...deps, writers },
+          `assets[${ai}].part_actions[${i}]`,
+        ),
       ),
     );
   }

@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,11 @@ export interface Mosquitto {
     readonly clientCert: string;
     readonly clientKey: string;
   };
+  /**
+   * With `connectionLog`: the MQTT protocol level each client connected with (4: 3.1.1, 5: MQTT 5), by client id, in
+   * order, as the broker logged it (written before its CONNACK, so complete for every client it accepted).
+   */
+  connectedLevels(): Promise<{ readonly clientId: string; readonly level: number }[]>;
   /** With `user`: adds a login to its password file and has it reload (SIGHUP), as an operator adds a user. */
   addUser(name: string, password: string): void;
   pause(): Promise<void>;
@@ -140,6 +145,8 @@ export async function startMosquitto(
     tls?: boolean;
     /** A login every client must give (no anonymous clients), made with mosquitto_passwd. */
     user?: { readonly name: string; readonly password: string };
+    /** Log each client's connection to a file, for connectedLevels. */
+    connectionLog?: boolean;
   } = {},
 ): Promise<Mosquitto> {
   if (!existsSync(BINARY))
@@ -151,6 +158,8 @@ export async function startMosquitto(
   // Started as root, mosquitto drops to its own user, which cannot read our temp folder (and then
   // silently keeps no persistent sessions): stay root for these test brokers.
   let conf = `${process.getuid?.() === 0 ? 'user root\n' : ''}per_listener_settings false\nallow_anonymous ${!options.user}\npersistence true\npersistence_location ${dir}/\nautosave_interval 1\nmax_queued_messages 0\nlog_dest stderr\nlog_type error\nlistener ${port} 127.0.0.1\n`;
+  const log = join(dir, 'connections.log');
+  if (options.connectionLog) conf += `log_dest file ${log}\nlog_type notice\n`;
   if (options.user) {
     const file = join(dir, 'passwd');
     execFileSync(PASSWD_BINARY, ['-c', '-b', file, options.user.name, options.user.password]);
@@ -180,6 +189,13 @@ export async function startMosquitto(
       return server.pid;
     },
     ...(tls ? { tls } : {}),
+    async connectedLevels() {
+      if (!options.connectionLog)
+        throw new Error('mosquitto: connectedLevels needs a broker started with connectionLog');
+      // mosquitto's words: "New client connected from 127.0.0.1:5 as id (p5, c1, k60)."; p2 is 3.1.1, level 4.
+      const lines = (await readFile(log, 'utf8')).matchAll(/ New client connected from \S+ as (\S+) \(p(\d+),/g);
+      return [...lines].map(([, clientId, p]) => ({ clientId: clientId!, level: p === '2' ? 4 : Number(p) }));
+    },
     addUser(name, password) {
       if (!options.user) throw new Error('mosquitto: addUser needs a broker started with a user (a password file)');
       execFileSync(PASSWD_BINARY, ['-b', join(dir, 'passwd'), name, password]);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import {
   mqttCredentialFields,
+  mqttProtocolVersionSchema,
   mqttTlsFields,
   mqttUrlSchema,
   resolveMqttTlsPaths,
@@ -19,7 +20,10 @@ import {
   triggerVars,
 } from '../action-type.js';
 
-/** The largest packet an action's connection takes from the broker: it is sent a CONNACK and a PUBACK, a few bytes. */
+/**
+ * The largest packet an action's connection takes from the broker: it is sent a CONNACK and a PUBACK, a few bytes (with
+ * MQTT 5 properties, a few hundred). With MQTT 5 the broker is told it.
+ */
 export const ACTION_MAX_INCOMING_BYTES = 64 * 1024;
 
 export const mqttPublishActionSchema = z
@@ -46,6 +50,9 @@ export const mqttPublishActionSchema = z
       .default(['unack_active', 'ack_active', 'rtn_unack', 'normal'])
       .describe('Alarm states that trigger a message.'),
     timeout_ms: z.number().int().min(100).default(5000).describe('Connect and PUBACK timeout.'),
+    protocol_version: mqttProtocolVersionSchema(
+      'MQTT 5 (default) or 4 (3.1.1, for a broker without MQTT 5: it refuses the connection or closes it, and the error says to set this). With 5 the broker is told the largest packet the action takes (64 KiB: it is sent acknowledgements only).',
+    ),
     ...actionRetry,
   })
   .describe('Publishes the alarm event as JSON to an MQTT broker on the listed transitions.');
@@ -67,7 +74,7 @@ username: linewatch
 password: \${MQTT_PASSWORD}
 ca_file: certs/plant-ca.pem
 `,
-  driver: (c, { name }) => ({
+  driver: (c, { name, where }) => ({
     job(t) {
       if (!isSelected(c, t, c.on)) return undefined;
       const topic = fillTemplate(c.topic, triggerVars(t));
@@ -82,6 +89,9 @@ ca_file: certs/plant-ca.pem
             {
               role: `action ${name}`,
               defaultClientId: `linewatch-action-${name}-${process.pid}`,
+              options: { protocolVersion: c.protocol_version },
+              // A broker without MQTT 5 refusing it: the error names the setting that connects with 3.1.1.
+              protocolSetting: where !== undefined ? `${where}.protocol_version` : 'protocol_version',
               maxIncomingBytes: ACTION_MAX_INCOMING_BYTES,
               boundOf: "an action's connection",
               timeoutMs: c.timeout_ms,

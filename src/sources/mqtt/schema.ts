@@ -5,6 +5,7 @@ import {
   MQTT_MAX_PACKET_BYTES,
   OVER_MQTT_MAX_PACKET,
   mqttCredentialFields,
+  mqttProtocolVersionSchema,
   mqttTlsFields,
   mqttUrlSchema,
 } from '../../core/mqtt-broker-schema.js';
@@ -83,12 +84,9 @@ export const mqttSourceSchema = z.strictObject({
     .describe(
       'A larger message is not parsed: its tags get bad samples, and it is counted. One larger than this and the longest topic (64 KiB more) is not read at all: with protocol_version 5 the broker drops it unseen; otherwise (3.1.1, or a broker that does not keep to it) the source closes the connection at its first bytes and connects again.',
     ),
-  protocol_version: z
-    .literal([4, 5])
-    .default(5)
-    .describe(
-      'MQTT 5 (default) or 4 (3.1.1, for a broker without MQTT 5). With 5 the broker is told the largest message the source takes (max_payload_bytes and the longest topic) and drops larger ones; with 4 the broker sends it anyway, and the source closes the connection at its first bytes (reconnecting), unread.',
-    ),
+  protocol_version: mqttProtocolVersionSchema(
+    'MQTT 5 (default) or 4 (3.1.1, for a broker without MQTT 5). With 5 the broker is told the largest message the source takes (max_payload_bytes and the longest topic) and drops larger ones; with 4 the broker sends it anyway, and the source closes the connection at its first bytes (reconnecting), unread.',
+  ),
   timeout_ms: z.number().int().min(100).default(5000).describe('Connect and subscribe timeout.'),
   tags: z.array(mqttTagSchema).min(1).describe('The values read from the messages, one channel each.'),
 });
