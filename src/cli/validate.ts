@@ -3,8 +3,9 @@
  * would check them at start, without starting anything and without writing anything. With signed model updates, the
  * model each asset would start with is chosen from the release store as a start chooses it (same code), and what a
  * start would say about the store (a damaged confirmed update, a release passed over, an operator's local rollback, a
- * crash during probation) is said here first, with the sequence floor a local rollback left (active.json). A cloud
- * broker left to the MQTT 5 default is noted (mqtt-version-notes.ts).
+ * crash during probation) is said here first, with the sequence floor a local rollback left (active.json). Each MQTT
+ * client left to the MQTT 5 default (cloud.mqtt, an MQTT source, an mqtt_publish action) is noted
+ * (mqtt-version-notes.ts).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
