@@ -74,6 +74,8 @@ export class Gateway {
   private updater: ModelUpdater | undefined;
   /** The models the assets ran when the gateway stopped (the cloud's goodbye names them). */
   private lastModels: StatusModel[] | undefined;
+  /** Whether start has chosen each asset's model (the cloud's birth waits for it: it names them). */
+  private modelsChosen = false;
   /** The one owner of the models' sessions (start-up, updates, rollbacks). */
   private pool = new SessionPool();
   /** The sinks that want the gateway's health points, each with its interval. */
@@ -116,13 +118,16 @@ export class Gateway {
   async start(): Promise<void> {
     this.state = 'starting';
     this.startedAt = Date.now();
+    this.modelsChosen = false;
+    this.lastModels = undefined;
     const { logger } = this.deps;
     try {
       // Sinks are created at start: the disk queues open their files then.
       addGatewaySinks(this.sinkParts(), this.loaded, this.deps, {
         // What each asset runs (updates included): none before the models are chosen (a confirmed update may replace
         // the configured one), the last ones once the gateway stops.
-        models: () => (this.pipelines.length === 0 ? this.lastModels : this.runningModels()),
+        models: () =>
+          !this.modelsChosen ? undefined : this.pipelines.length === 0 ? (this.lastModels ?? []) : this.runningModels(),
         journalGapRecorded: (gap) => this.bus.publish('journalGap', gap),
       });
       for (const sink of this.sinks) await sink.start();
@@ -174,7 +179,9 @@ export class Gateway {
         this.pipelines.push(pipeline);
       }
       if (this.deps.restoreAlarms !== false) this.restoreAlarms();
-      // The cloud's retained status names the models chosen now (a confirmed update, not the configured one).
+      // The cloud's retained status names the models chosen now (a confirmed update, not the configured one): its
+      // birth, where the broker is connected already.
+      this.modelsChosen = true;
       for (const sink of this.sinks) if (sink instanceof MqttSync) sink.announce();
       addGatewayActions(
         { actions: this.actions, partActions: this.partActions, outputs: this.outputs },

@@ -2,7 +2,8 @@
  * Edge–cloud sync over MQTT, as a sink behind the durable queue. What goes out (QoS 1, each
  * message with a schema and a stable id so consumers drop duplicates):
  *
- *   <prefix>/<gateway>/status          retained birth {state: online, versions, models}; goodbye {state: offline,
+ *   <prefix>/<gateway>/status          retained birth {state: online, versions, models}, once the models are chosen
+ *                                      (announce); goodbye {state: offline,
  *                                      models}; last will {state: offline} (no models: it was set when the
  *                                      connection opened, and the models may have changed since). Each of models
  *                                      (status-models.ts): the model the asset runs, the version driving its
@@ -43,7 +44,7 @@ export interface GatewayIdentity {
   readonly version: string;
   /** The model each asset runs now, the one driving its alarms and a release on probation (read at each status
    * message: an update, a confirmation or a rollback changes them); undefined while the gateway has not chosen them yet
-   * (the status then names none). */
+   * (no birth is published then; a goodbye names none). */
   readonly models: () => readonly StatusModel[] | undefined;
 }
 
@@ -113,10 +114,9 @@ export class MqttSync implements Sink {
     return (this.deps.now ?? Date.now)();
   }
 
-  /** The retained status; `withModels` false for the last will (set at connect, published whenever it drops). */
-  private status(state: 'online' | 'offline', withModels = true): string {
+  /** The retained status; no `models` for the last will (set at connect, published whenever it drops). */
+  private status(state: 'online' | 'offline', models?: readonly StatusModel[]): string {
     const { gateway, site, line, version } = this.identity;
-    const models = withModels ? this.identity.models() : undefined;
     return JSON.stringify({
       schema: 'linewatch.status/1',
       state,
@@ -132,11 +132,13 @@ export class MqttSync implements Sink {
   /**
    * Publishes the retained status (when connected): at each connect (the birth), after an asset's model changed, and
    * once the gateway has chosen each asset's model at start (a confirmed update may replace the configured one after
-   * this sink connected).
+   * this sink connected). Not before the models are chosen: a dashboard reading the retained status then would see a
+   * gateway running no model (the last status of the run before, or its last will, stays retained meanwhile).
    */
   announce(): void {
-    if (this.client?.connected)
-      this.client.publish(`${this.prefix}/status`, this.status('online'), { qos: 1, retain: true });
+    const models = this.identity.models();
+    if (this.client?.connected && models)
+      this.client.publish(`${this.prefix}/status`, this.status('online', models), { qos: 1, retain: true });
   }
 
   async start(): Promise<void> {
@@ -151,7 +153,7 @@ export class MqttSync implements Sink {
         connectTimeout: 10_000,
         will: {
           topic: `${this.prefix}/status`,
-          payload: Buffer.from(this.status('offline', false)),
+          payload: Buffer.from(this.status('offline')),
           qos: 1,
           retain: true,
         },
@@ -408,7 +410,9 @@ export class MqttSync implements Sink {
     const client = this.client;
     // Each within publish_timeout_ms: a broker gone silent would keep the goodbye, and the stop, waiting for good.
     if (client?.connected)
-      await this.publish(client, `${this.prefix}/status`, this.status('offline'), true).catch(() => undefined);
+      await this.publish(client, `${this.prefix}/status`, this.status('offline', this.identity.models()), true).catch(
+        () => undefined,
+      );
     if (client) await this.end(client);
     const left = queuedRecords(this.deps.queue);
     if ((left ?? 0) > 0)

@@ -41,7 +41,7 @@ describe('incoming MQTT packets over the bound', () => {
     const config = mqttSyncSchema.parse({ url: broker.url });
     const sync = new MqttSync(
       config,
-      { gateway: 'gw', site: 's', line: 'l', version: '0', models: () => undefined },
+      { gateway: 'gw', site: 's', line: 'l', version: '0', models: () => [] },
       { logger: log.logger, metrics: new GatewayMetrics(), queue: new MemoryQueue(1 << 20) },
     );
     cleanups.push(() => sync.close());

@@ -76,7 +76,7 @@ describe('cloud sync under a takeover', () => {
     const sync = (logger: Logger) =>
       new MqttSync(
         mqttSyncSchema.parse({ url: broker.url }),
-        { gateway: 'gw-twin', site: 's', line: 'l', version: '0.1.0', models: () => undefined },
+        { gateway: 'gw-twin', site: 's', line: 'l', version: '0.1.0', models: () => [] },
         { logger, metrics: new GatewayMetrics(), queue: new MemoryQueue(1 << 20) },
       );
     const [watched, twin] = [sync(log.logger), sync(silentLogger())];

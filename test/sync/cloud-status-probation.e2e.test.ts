@@ -3,56 +3,17 @@
  * pump, releases signed and served as a publisher does): which model drives each asset's alarms, which release is on
  * probation, until when and in which mode, before, during and after probation (confirmed, rolled back).
  */
-import mqtt from 'mqtt';
 import { describe, expect } from 'vitest';
+import { fleetView, pump } from '../helpers/fleet-status.js';
 import {
   applyRelease,
-  brokerUrl,
   nextModelEvent,
   requestRollback,
   restartWithUpdates,
   useUpdateGateways,
-  type TestGateway,
 } from '../helpers/update-gateway.js';
 
 const it = useUpdateGateways();
-
-type Status = { state: string; ts: string; models?: Record<string, any>[] };
-
-const pump = (s: Status) => s.models?.find((m) => m.asset === 'pump-1');
-
-/** A fleet consumer of the gateway's status: each one as it comes, and the one a dashboard joining now is given. */
-async function fleetView(gw: TestGateway) {
-  const topic = `${gw.prefix}/demo-gateway/status`;
-  const client = await mqtt.connectAsync(brokerUrl());
-  const seen: Status[] = [];
-  client.on('message', (_t, payload) => seen.push(JSON.parse(payload.toString()) as Status));
-  await client.subscribeAsync(topic, { qos: 1 });
-  let read = 0;
-  return {
-    /** The next status (after the last one this returned) that `matches`. */
-    async next(matches: (s: Status) => boolean): Promise<Status> {
-      for (;;) {
-        const k = seen.findIndex((s, i) => i >= read && matches(s));
-        if (k >= 0) {
-          read = k + 1;
-          return seen[k];
-        }
-        await new Promise((r) => client.once('message', r));
-      }
-    },
-    /** The retained status, as a consumer that subscribes now gets it. */
-    async retained(): Promise<Status> {
-      const late = await mqtt.connectAsync(brokerUrl());
-      const first = new Promise<Status>((r) => late.once('message', (_t, p) => r(JSON.parse(p.toString()) as Status)));
-      await late.subscribeAsync(topic, { qos: 1 });
-      const status = await first;
-      await late.endAsync();
-      return status;
-    },
-    close: () => client.endAsync(),
-  };
-}
 
 const SEED = '1.0.0+seed7';
 const running = (version: string) => ({ asset: 'pump-1', model: 'pump-ae', version, drivingVersion: version });

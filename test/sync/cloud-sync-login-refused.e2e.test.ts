@@ -25,7 +25,7 @@ describe('cloud sync refused its login', () => {
     const log = logLines('info');
     const sync = new MqttSync(
       mqttSyncSchema.parse({ url, username: 'gw', password: 'pw' }),
-      { gateway: 'gw', site: 's', line: 'l', version: '0', models: () => undefined },
+      { gateway: 'gw', site: 's', line: 'l', version: '0', models: () => [] },
       {
         logger: log.logger,
         metrics: new GatewayMetrics(),

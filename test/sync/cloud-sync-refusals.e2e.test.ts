@@ -20,7 +20,7 @@ afterEach(async () => {
 async function startSync(config: Record<string, unknown>, log: LogLines): Promise<MqttSync> {
   const sync = new MqttSync(
     mqttSyncSchema.parse(config),
-    { gateway: 'gw', site: 's', line: 'l', version: '0', models: () => undefined },
+    { gateway: 'gw', site: 's', line: 'l', version: '0', models: () => [] },
     {
       logger: log.logger,
       metrics: new GatewayMetrics(),

@@ -34,7 +34,7 @@ describe('a 3.1.1-only broker that closes an MQTT 5 connection unaccepted', () =
     const log = logLines('info');
     const sync = new MqttSync(
       mqttSyncSchema.parse({ url: broker.url }),
-      { gateway: 'gw', site: 's', line: 'l', version: '0', models: () => undefined },
+      { gateway: 'gw', site: 's', line: 'l', version: '0', models: () => [] },
       { logger: log.logger, metrics: new GatewayMetrics(), queue: new MemoryQueue(1 << 20) },
     );
     cleanups.push(() => sync.close());
