@@ -17,6 +17,7 @@ import { MqttSync } from '../sync/mqtt-sync.js';
 import { statusModel, type StatusModel } from '../sync/status-models.js';
 import { ModelUpdater, type ModelUpdaterStatus } from '../sync/model-updater.js';
 import { readPublicKeys } from '../sync/release.js';
+import type { ReleaseRefusal } from '../sync/release-refusals.js';
 import type { ModelUpdateEvent } from '../sync/update-outcome.js';
 import { collectHealth } from '../telemetry/health-reporter.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -53,6 +54,8 @@ export interface GatewayStatus {
   /** Each sink: whether it delivers, since when, why not, what waits in its queue. */
   readonly sinks: SinkStatus[];
   readonly models?: ModelUpdaterStatus[];
+  /** With model updates, the last release notice refused for each model (release-refusals.ts). */
+  readonly releaseRefusals?: ReleaseRefusal[];
 }
 
 /** One source for each configured source, of whichever registered type. */
@@ -363,7 +366,12 @@ export class Gateway {
       alarms: assets.map((a) => a.alarm).filter((a) => a.state !== 'normal'),
       actions: [...this.actions, ...this.partActions].map((a) => a.status()),
       sinks: this.sinkWatches.map((w) => w.status()),
-      ...(this.updater ? { models: this.updater.status(this.pipelines.map((p) => p.config.name)) } : {}),
+      ...(this.updater
+        ? {
+            models: this.updater.status(this.pipelines.map((p) => p.config.name)),
+            releaseRefusals: this.updater.lastRefusals(),
+          }
+        : {}),
     };
   }
 }

@@ -33,6 +33,7 @@ import { recoverInterrupted, type RecoveredRollback } from './probation-recovery
 import type { LocalRollbackRecord } from './confirmed-release.js';
 import { ProbationWatch, type ProbationStatus } from './probation-watch.js';
 import { ReleaseApplier } from './release-apply.js';
+import { ReleaseRefusals, topicModel, type ReleaseRefusal } from './release-refusals.js';
 import { parseReleaseNotice, type ReleaseNotice } from './release-notice.js';
 import type { UpdateHost } from './update-host.js';
 import { OutcomeReporter, type ModelUpdateEvent } from './update-outcome.js';
@@ -68,6 +69,8 @@ export class ModelUpdater {
   private readonly probations: ProbationWatch;
   private readonly applier: ReleaseApplier;
   private readonly local: LocalRollback;
+  /** The last notice refused for each model (/api/status). */
+  private readonly refusals = new ReleaseRefusals();
 
   constructor(
     private readonly config: ModelUpdatesConfig,
@@ -85,7 +88,14 @@ export class ModelUpdater {
   ) {
     const now = () => this.now();
     this.store = new ModelStore(config.store_dir!, deps.logger);
-    this.outcomes = new OutcomeReporter({ logger: deps.logger, metrics: deps.metrics, report: (e) => host.report(e) });
+    this.outcomes = new OutcomeReporter({
+      logger: deps.logger,
+      metrics: deps.metrics,
+      report: (e) => {
+        this.refusals.outcome(e);
+        host.report(e);
+      },
+    });
     this.probations = new ProbationWatch({
       config,
       host,
@@ -103,6 +113,7 @@ export class ModelUpdater {
       keys: () => this.keys,
       pool: deps.pool,
       logger: deps.logger,
+      refusals: this.refusals,
       now,
     });
     const keys = () => this.keys;
@@ -125,8 +136,13 @@ export class ModelUpdater {
     this.keys = this.deps.keys ?? (await readPublicKeys(this.config.public_key_file));
     for (const event of this.recovered.splice(0))
       this.outcomes.report({ ...event, version: this.host.currentModel(event.asset)?.version ?? '', ts: this.now() });
-    this.sources = new NoticeSources(this.config, this.mqttConfig, this.deps.logger, (text, origin, published) =>
-      this.onNoticeText(text, origin, published),
+    this.sources = new NoticeSources(
+      this.config,
+      this.mqttConfig,
+      this.deps.logger,
+      (text, origin, published) => this.onNoticeText(text, origin, published),
+      (topic, reason) =>
+        this.refusals.refused({ model: topicModel(`mqtt ${topic}`), at: this.now(), reason, from: `mqtt ${topic}` }),
     );
     this.sources.start();
     this.timers.push(setInterval(() => void this.checkProbations(), 1000));
@@ -140,10 +156,9 @@ export class ModelUpdater {
   onNoticeText(text: string, origin: string, published = false): void {
     const parsed = parseReleaseNotice(text);
     if ('why' in parsed) {
-      this.deps.logger.warn(
-        { component: 'model-updates' },
-        `release notice from ${origin} ignored: not a notice: ${parsed.why}`,
-      );
+      const reason = `not a notice: ${parsed.why}`;
+      this.refusals.refused({ model: topicModel(origin), at: this.now(), reason, from: origin });
+      this.deps.logger.warn({ component: 'model-updates' }, `release notice from ${origin} ignored: ${reason}`);
       return;
     }
     const { notice } = parsed;
@@ -236,6 +251,11 @@ export class ModelUpdater {
         ...(last ? { last } : {}),
       };
     });
+  }
+
+  /** The last release notice refused for each model, the latest first (release-refusals.ts). */
+  lastRefusals(): ReleaseRefusal[] {
+    return this.refusals.list();
   }
 
   /** Stops listening; models on probation stay in place, their predecessors are closed. */

@@ -28,6 +28,8 @@ export class NoticeSources {
     private readonly logger: Logger,
     /** `published`: published anew while subscribed, not delivered again (a retained message, a poll). */
     private readonly onText: (text: string, origin: string, published: boolean) => void,
+    /** A message on `topic` refused unread (over max_incoming_bytes), and why: at the first of an episode. */
+    private readonly onRefused: (topic: string, reason: string) => void = () => {},
   ) {}
 
   start(): void {
@@ -101,9 +103,11 @@ export class NoticeSources {
         ? ''
         : `. A retained message is sent again at each connection, and no notice arrives meanwhile: clear it on the broker${clear}` +
           (broker.protocol_version === 4 ? ', or set cloud.mqtt.protocol_version: 5 if the broker speaks MQTT 5' : '');
+    const refused = `${refusedPacketText(packet)}, over cloud.mqtt.max_incoming_bytes ${broker.max_incoming_bytes}: refused unread`;
+    if (packet.type === 'publish' && packet.topic) this.onRefused(packet.topic, refused);
     this.logger.error(
       LOG,
-      `release notices: broker ${broker.url} sent ${refusedPacketText(packet)}, over cloud.mqtt.max_incoming_bytes ${broker.max_incoming_bytes}: refused unread, the connection closed; ${refusalRetryText(retry)}${advice}`,
+      `release notices: broker ${broker.url} sent ${refused}, the connection closed; ${refusalRetryText(retry)}${advice}`,
     );
   }
 

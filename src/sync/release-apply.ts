@@ -16,6 +16,7 @@ import { downloadLimitsOf } from './release-reader.js';
 import { checkNewer, sequenceFloors } from './release-sequence.js';
 import type { UpdaterParts, UpdateTarget } from './update-host.js';
 import { combineVerdicts, type NoticeVerdict } from './notice-memory.js';
+import type { ReleaseRefusals } from './release-refusals.js';
 import { refusalReason, refusalVerdict, type ModelUpdateEvent } from './update-outcome.js';
 
 export class ReleaseApplier {
@@ -29,6 +30,8 @@ export class ReleaseApplier {
       keys: () => readonly KeyObject[];
       pool: SessionPool;
       logger: Logger;
+      /** Where a notice for a model no asset runs is kept as refused (/api/status). */
+      refusals: ReleaseRefusals;
     },
   ) {}
 
@@ -43,6 +46,12 @@ export class ReleaseApplier {
     const { host, store, config } = this.deps;
     const running = host.assetsRunning(notice.model);
     if (running.length === 0) {
+      this.deps.refusals.refused({
+        model: notice.model,
+        version: notice.version,
+        at: this.deps.now(),
+        reason: `no asset here runs a model named ${notice.model}`,
+      });
       this.passOver(
         notice,
         '',

@@ -18,9 +18,8 @@ export function parseReleaseNotice(text: string): { notice: ReleaseNotice } | { 
   try {
     return { notice: releaseNoticeSchema.parse(JSON.parse(text)) };
   } catch (err) {
-    // A schema's issues by their path ("version: expected string"), not the ZodError's JSON dump.
-    return {
-      why: err instanceof z.ZodError ? formatIssues(err.issues).join('; ') : (err as Error).message.split('\n')[0],
-    };
+    // A schema's issues by their path ("version: expected string"), not the ZodError's JSON dump; nothing of the text
+    // itself (JSON.parse's message quotes it), which came from the network.
+    return { why: err instanceof z.ZodError ? formatIssues(err.issues).join('; ') : 'not JSON' };
   }
 }

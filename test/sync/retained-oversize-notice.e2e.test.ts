@@ -38,9 +38,13 @@ async function publishRetained(url: string, topic: string, payload: string | Buf
 }
 
 /** The notice client of a gateway on `url`, and the notices it hands on, by topic. */
-function noticeClient(url: string, protocolVersion: 4 | 5): { log: LogLines; texts: Map<string, string> } {
+function noticeClient(
+  url: string,
+  protocolVersion: 4 | 5,
+): { log: LogLines; texts: Map<string, string>; refused: { topic: string; reason: string }[] } {
   const log = logLines('info');
   const texts = new Map<string, string>();
+  const refused: { topic: string; reason: string }[] = [];
   const sources = new NoticeSources(
     modelUpdatesSchema.parse({ public_key_file: '/nonexistent.pem' }),
     mqttSyncSchema.parse({ url, protocol_version: protocolVersion }),
@@ -49,10 +53,11 @@ function noticeClient(url: string, protocolVersion: 4 | 5): { log: LogLines; tex
       texts.set(origin, text);
       log.logger.info(`test: handed on ${origin}`);
     },
+    (topic, reason) => refused.push({ topic, reason }),
   );
   cleanups.push(() => sources.stop());
   sources.start();
-  return { log, texts };
+  return { log, texts, refused };
 }
 
 describe('a retained release notice over max_incoming_bytes', () => {
@@ -75,7 +80,7 @@ describe('a retained release notice over max_incoming_bytes', () => {
     const broker = await brokerWithBigNotice();
     const proxy = await startTcpProxy(broker.port);
     cleanups.push(() => proxy.close());
-    const { log } = noticeClient(`mqtt://127.0.0.1:${proxy.port}`, 4);
+    const { log, refused } = noticeClient(`mqtt://127.0.0.1:${proxy.port}`, 4);
     const line = await log.next(/over cloud.mqtt.max_incoming_bytes/);
     expect(line.msg).toContain(
       `sent a publish on ${BIG_TOPIC} of ${1 + 3 + 2 + BIG_TOPIC.length + 2 + BIG_BYTES} bytes, over cloud.mqtt.max_incoming_bytes 65536: refused unread, the connection closed; the client connects again in `,
@@ -88,6 +93,13 @@ describe('a retained release notice over max_incoming_bytes', () => {
     expect(gaps[2]).toBeGreaterThan(1900);
     expect(gaps[2]).toBeGreaterThan(gaps[0]);
     expect(log.lines.filter((l) => l.msg.includes('over cloud.mqtt.max_incoming_bytes')).length).toBe(1);
+    // Kept as the model's last refusal (/api/status: releaseRefusals), once per episode as the log says it.
+    expect(refused).toEqual([
+      {
+        topic: BIG_TOPIC,
+        reason: `a publish on ${BIG_TOPIC} of ${1 + 3 + 2 + BIG_TOPIC.length + 2 + BIG_BYTES} bytes, over cloud.mqtt.max_incoming_bytes 65536: refused unread`,
+      },
+    ]);
   }, 30_000);
 
   it('with MQTT 3.1.1, once it is cleared on the broker, the next connection holds and new notices arrive', async () => {
