@@ -31,7 +31,7 @@ import { LocalRollback } from './local-rollback.js';
 import { ModelStore } from './model-store.js';
 import { recoverInterrupted, type RecoveredRollback } from './probation-recovery.js';
 import type { LocalRollbackRecord } from './confirmed-release.js';
-import { ProbationWatch, type ProbationStatus } from './probation-watch.js';
+import { ProbationWatch, type ProbationStatus, type StoppedProbation } from './probation-watch.js';
 import { ReleaseApplier } from './release-apply.js';
 import { ReleaseRefusals, topicModel, type ReleaseRefusal } from './release-refusals.js';
 import { parseReleaseNotice, type ReleaseNotice } from './release-notice.js';
@@ -52,6 +52,8 @@ export interface ModelUpdaterStatus {
    * whom. None once a release is confirmed.
    */
   readonly localRollback?: LocalRollbackRecord;
+  /** Once stopped, the release whose probation the stop ended, and the model the next start runs instead. */
+  readonly stoppedProbation?: StoppedProbation;
   readonly last?: ModelUpdateEvent;
 }
 
@@ -243,11 +245,13 @@ export class ModelUpdater {
       const p = this.probations.get(asset);
       const last = this.outcomes.last(asset);
       const current = this.host.currentModel(asset);
+      const stopped = this.probations.stoppedOn(asset);
       return {
         asset,
-        version: (current?.driving ?? current)?.version ?? '',
+        version: stopped?.next.version ?? (current?.driving ?? current)?.version ?? '',
         ...(p ? { probation: this.probations.status(asset), previousVersion: p.previous.version } : {}),
         ...(!p && this.store.localRollback(asset) ? { localRollback: this.store.localRollback(asset) } : {}),
+        ...(stopped ? { stoppedProbation: stopped } : {}),
         ...(last ? { last } : {}),
       };
     });

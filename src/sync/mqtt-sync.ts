@@ -7,7 +7,8 @@
  *                                      models}; last will {state: offline} (no models: it was set when the
  *                                      connection opened, and the models may have changed since). Each of models
  *                                      (status-models.ts): the model the asset runs, the version driving its
- *                                      alarms, a release on probation; published again at each update outcome
+ *                                      alarms, a release on probation (in the goodbye, the model the next start
+ *                                      runs where the stop ended a probation); published again at each update outcome
  *                                      but a refusal (applied, confirmed, rolled back)
  * <prefix>/<gateway>/summary/<asset> per asset and minute: score min/mean/max/p95, alarm counts and transitions,
  * parts and pass rate

@@ -43,6 +43,17 @@ export interface ProbationStatus {
   readonly latest?: ScoreResult;
 }
 
+/**
+ * A release whose probation an orderly stop ended: the next start runs the model before it (`next`), and puts it on
+ * probation anew where its notice comes again.
+ */
+export interface StoppedProbation {
+  readonly version: string;
+  readonly mode: 'shadow' | 'live';
+  /** The model the next start runs: the one the release replaced. */
+  readonly next: { readonly name: string; readonly version: string };
+}
+
 /** A release stored and loaded, to go on probation: where it is stored, its signed sequence and model hash. */
 export interface StoredRelease {
   readonly dir: string;
@@ -54,6 +65,8 @@ export class ProbationWatch {
   private readonly probations = new Map<string, Probation>();
   /** The sequence each asset confirmed while running, as soon as it is confirmed (active.json is written after). */
   private readonly confirmed = new Map<string, number>();
+  /** The releases whose probation the stop ended, by asset (the goodbye names what the next start runs). */
+  private readonly stopped = new Map<string, StoppedProbation>();
 
   constructor(
     private readonly deps: UpdaterParts & {
@@ -81,6 +94,11 @@ export class ProbationWatch {
       windowsFlagged: model.anomalous,
       ...(model.latest ? { latest: model.latest } : {}),
     };
+  }
+
+  /** The release whose probation the stop ended on `asset`, if any. */
+  stoppedOn(asset: string): StoppedProbation | undefined {
+    return this.stopped.get(asset);
   }
 
   /** The sequence `asset` confirmed while the gateway runs, if it did. */
@@ -220,7 +238,8 @@ export class ProbationWatch {
 
   /**
    * At an orderly stop: a release on probation live stays in place and its predecessor is closed; a shadowed one is
-   * closed and the model before it put back (it scores for the gateway to the end).
+   * closed and the model before it put back (it scores for the gateway to the end). Either way its probation ends
+   * (stoppedOn): the next start runs the model before it.
    */
   async stop(): Promise<void> {
     for (const [asset, p] of this.probations) {
@@ -231,6 +250,8 @@ export class ProbationWatch {
       } else await p.previous.close().catch(() => undefined);
       // An orderly stop is no crash: the release comes back on probation anew where its notice comes again.
       await this.deps.store.clearProbation(asset);
+      const { name, version } = p.previous;
+      this.stopped.set(asset, { version: p.model.version, mode: p.model.mode, next: { name, version } });
     }
     this.probations.clear();
   }

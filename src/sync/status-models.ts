@@ -2,10 +2,11 @@
  * What the cloud's retained status (`<prefix>/<gateway>/status`, mqtt-sync.ts) says of each asset's model, as
  * `/api/status` says it: the model the asset runs (`model`, `version`: on probation, the release, as before), the
  * version whose results drive its alarms and PLC outputs (`drivingVersion`: shadowed, the one before the release), and
- * a release on probation (`probation`: its version, mode, since and until, what a rollback puts back). A fixed set of
- * fields per asset, its texts (a signed manifest's name and version) cut at MAX_STATUS_TEXT: the status's size is
- * bounded by the number of assets, and no count or score in it changes while nothing else does (it is published again
- * only when an asset's model or probation changes).
+ * a release on probation (`probation`: its version, mode, since and until, what a rollback puts back); in the goodbye,
+ * where the stop ended a probation, the model the next start runs and the release (`interruptedProbation`). A fixed
+ * set of fields per asset, its texts (a signed manifest's name and version) cut at MAX_STATUS_TEXT: the status's size
+ * is bounded by the number of assets, and no count or score in it changes while nothing else does (it is published
+ * again only when an asset's model or probation changes).
  */
 import type { Model } from '../core/components.js';
 import type { ModelUpdaterStatus } from './model-updater.js';
@@ -32,6 +33,11 @@ export interface StatusModel {
   /** The version whose results drive the asset's alarms and PLC outputs. */
   readonly drivingVersion: string;
   readonly probation?: StatusProbation;
+  /**
+   * In the goodbye, a release whose probation the stop ended: `model` and `version` then name the model before it,
+   * which the next start runs (the release goes on probation anew where its notice comes again).
+   */
+  readonly interruptedProbation?: { readonly version: string; readonly mode: 'shadow' | 'live' };
 }
 
 /** `text` cut to MAX_STATUS_TEXT characters, the cut marked with an ellipsis. */
@@ -41,6 +47,15 @@ function bounded(text: string): string {
 
 /** The status entry of `asset` running `model`, with the updater's status of it where model updates are configured. */
 export function statusModel(asset: string, model: Model, update?: ModelUpdaterStatus): StatusModel {
+  const stopped = update?.stoppedProbation;
+  if (stopped)
+    return {
+      asset,
+      model: bounded(stopped.next.name),
+      version: bounded(stopped.next.version),
+      drivingVersion: bounded(stopped.next.version),
+      interruptedProbation: { version: bounded(stopped.version), mode: stopped.mode },
+    };
   const p = update?.probation;
   return {
     asset,

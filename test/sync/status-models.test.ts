@@ -48,6 +48,18 @@ describe('statusModel', () => {
     });
   });
 
+  it('after a stop that ended a probation: names the model the next start runs, and the release interrupted', () => {
+    const stoppedProbation = { version: '1.2.0', mode: 'live' as const, next: { name: 'pump-ae', version: '1.0.0' } };
+    // Live, the release still scored what the gateway flushed while it stopped: the pipeline's model is the release.
+    expect(statusModel('pump-1', pumpModel('1.2.0'), { asset: 'pump-1', version: '1.0.0', stoppedProbation })).toEqual({
+      asset: 'pump-1',
+      model: 'pump-ae',
+      version: '1.0.0',
+      drivingVersion: '1.0.0',
+      interruptedProbation: { version: '1.2.0', mode: 'live' },
+    });
+  });
+
   it('cuts a name or version over MAX_STATUS_TEXT characters, marking the cut', () => {
     const long = `1.1.0+${'x'.repeat(5000)}`;
     const entry = statusModel('pump-1', pumpModel(long), { asset: 'pump-1', version: long });
