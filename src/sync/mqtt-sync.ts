@@ -89,6 +89,11 @@ export class MqttSync implements Sink {
   private unaccepted: string | undefined;
   /** Connections are being closed on the same packet over max_incoming_bytes, and none has held since. */
   private refusing = false;
+  /**
+   * The connection closing now was counted and said for its reason (a connect error, a CONNACK refusal, a close before
+   * one, a refused packet: each told before the client's 'close', so before its 'offline'), which then adds nothing.
+   */
+  private closeCounted = false;
   /** Since when the broker has been unreachable (ms since the epoch); undefined while connected. */
   private failingSince: number | undefined;
   private readonly prefix: string;
@@ -168,7 +173,7 @@ export class MqttSync implements Sink {
         protocolSetting: 'cloud.mqtt.protocol_version',
         tell: (reason) => {
           this.unaccepted = `cloud broker ${c.url}: ${reason}`;
-          this.failure(this.unaccepted);
+          this.closeFailure(this.unaccepted);
         },
       },
       // It subscribes to nothing: acknowledgements come in, nothing larger.
@@ -178,7 +183,7 @@ export class MqttSync implements Sink {
         onRefused: (packet, retry) => {
           this.refusing = true;
           this.refused = `cloud broker ${c.url} sent ${refusedPacketText(packet)}, over max_incoming_bytes ${c.max_incoming_bytes}: refused unread, the connection closed; ${refusalRetryText(retry, this.deps.refusalBackoff)}`;
-          this.failure(this.refused, retry.count === 1);
+          this.closeFailure(this.refused, retry.count === 1);
         },
       },
       onHeld: () => {
@@ -201,10 +206,14 @@ export class MqttSync implements Sink {
     client.on('error', (err) => {
       const message = `cloud broker ${c.url}: ${brokerErrorText(err, c)}${protocolVersionHint(err, c.protocol_version, 'cloud.mqtt.protocol_version')}${connackRefusalText(err, this.deps.refusalBackoff)}`;
       if (connackRefusalCode(err) !== undefined) this.unaccepted = message;
-      this.failure(message);
+      this.closeFailure(message);
     });
-    // A connection closed on a refused packet, or unaccepted, is down for that reason, not for want of a broker.
-    client.on('offline', () => this.failure(this.refused ?? this.unaccepted ?? `cloud broker ${c.url} unreachable`));
+    // A connection closed on a refused packet, or unaccepted, is down for that reason, not for want of a broker. The
+    // first close of an episode: counted here only where its reason was not (a connection that dropped).
+    client.on('offline', () => {
+      if (!this.closeCounted) this.failure(this.refused ?? this.unaccepted ?? `cloud broker ${c.url} unreachable`);
+    });
+    client.on('close', () => (this.closeCounted = false));
     this.timer = setInterval(() => {
       this.enqueueSummaries(false);
       void this.pump();
@@ -245,6 +254,12 @@ export class MqttSync implements Sink {
       );
     this.lastError = message;
     this.failingSince ??= this.now();
+  }
+
+  /** A failure that closes the connection, said before the client's 'close' (see closeCounted). */
+  private closeFailure(message: string, tell?: boolean): void {
+    this.failure(message, tell);
+    this.closeCounted = true;
   }
 
   /** Where the broker cannot be reached now: since when and why (/api/status, /readyz). */
