@@ -1,21 +1,6 @@
 /**
- * Edge–cloud sync over MQTT, as a sink behind the durable queue. What goes out (QoS 1, each
- * message with a schema and a stable id so consumers drop duplicates):
- *
- *   <prefix>/<gateway>/status          retained birth {state: online, versions, models}, once the models are chosen
- *                                      (announce); goodbye {state: offline,
- *                                      models}; last will {state: offline} (no models: it was set when the
- *                                      connection opened, and the models may have changed since). Each of models
- *                                      (status-models.ts): the model the asset runs, the version driving its
- *                                      alarms, a release on probation (in the goodbye, the model the next start
- *                                      runs where the stop ended a probation); published again at each update outcome
- *                                      but a refusal (applied, confirmed, rolled back)
- * <prefix>/<gateway>/summary/<asset> per asset and minute: score min/mean/max/p95, alarm counts and transitions,
- * parts and pass rate
- *   <prefix>/<gateway>/alarm/<asset>   every alarm transition
- *   <prefix>/<gateway>/part/<asset>    every part result
- *   <prefix>/<gateway>/health          the gateway's health points
- *   <prefix>/<gateway>/model/<asset>   model update outcomes (applied, rejected, rolled_back, confirmed)
+ * Edge–cloud sync over MQTT, as a sink behind the durable queue: what goes out, and on which topics, is
+ * cloud-messages.ts's; the connection, the retained status and the pump are here.
  *
  * Messages are queued durably first; a pump publishes them in queue order (so in order per
  * asset), one batch at a time, accepting the batch when every message is acknowledged and
@@ -36,6 +21,8 @@ import type { MqttSyncConfig } from './schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { MinuteSummarizer } from './summaries.js';
+import { recordMessages, statusPayload, summaryMessages, unqueued } from './cloud-messages.js';
+import { endWithin, publishWithin } from './client-deadlines.js';
 import type { StatusModel } from './status-models.js';
 
 export interface GatewayIdentity {
@@ -47,25 +34,6 @@ export interface GatewayIdentity {
    * message: an update, a confirmation or a rollback changes them); undefined while the gateway has not chosen them yet
    * (no birth is published then; a goodbye names none). */
   readonly models: () => readonly StatusModel[] | undefined;
-}
-
-interface Envelope {
-  readonly topic: string;
-  readonly message: Record<string, unknown>;
-}
-
-/**
- * A queued message is stored as `<topic>\n<JSON payload>`, ready to publish: the payload is
- * serialised once, when it is queued. JSON.stringify never emits a raw newline, so the last one
- * separates the two.
- */
-function queued(priority: QueueInput['priority'], e: Envelope): QueueInput {
-  return { priority, payload: `${e.topic}\n${JSON.stringify(e.message)}` };
-}
-
-function unqueued(payload: string): { topic: string; body: string } {
-  const cut = payload.lastIndexOf('\n');
-  return { topic: payload.slice(0, cut), body: payload.slice(cut + 1) };
 }
 
 export class MqttSync implements Sink {
@@ -122,17 +90,7 @@ export class MqttSync implements Sink {
 
   /** The retained status; no `models` for the last will (set at connect, published whenever it drops). */
   private status(state: 'online' | 'offline', models?: readonly StatusModel[]): string {
-    const { gateway, site, line, version } = this.identity;
-    return JSON.stringify({
-      schema: 'linewatch.status/1',
-      state,
-      gateway,
-      site,
-      line,
-      version,
-      ...(models ? { models } : {}),
-      ts: new Date(this.now()).toISOString(),
-    });
+    return statusPayload(this.identity, state, this.now(), models);
   }
 
   /**
@@ -271,58 +229,16 @@ export class MqttSync implements Sink {
 
   write(records: SinkRecords): void {
     if (this.closed) return;
-    const gw = this.identity.gateway;
-    const items: QueueInput[] = [];
-    const add = (priority: QueueInput['priority'], e: Envelope) => items.push(queued(priority, e));
     this.summaries.addScores(records.scores);
     this.summaries.addParts(records.parts ?? []);
-    for (const a of records.alarms) {
-      this.summaries.addAlarm(a);
-      if (this.config.publish_alarms)
-        add('alarm', {
-          topic: `${this.prefix}/alarm/${a.asset}`,
-          message: {
-            schema: 'linewatch.alarm/1',
-            id: `${gw}/${a.asset}/${a.alarm}/${a.ts}/${a.state}`,
-            gateway: gw,
-            ...a,
-          },
-        });
-    }
-    if (this.config.publish_parts)
-      for (const p of records.parts ?? [])
-        add('part', {
-          topic: `${this.prefix}/part/${p.asset}`,
-          message: { schema: 'linewatch.part/1', id: `${gw}/${p.asset}/${p.partId}/${p.ts}`, gateway: gw, ...p },
-        });
-    const updates = records.modelUpdates ?? [];
+    for (const a of records.alarms) this.summaries.addAlarm(a);
     // The status names the release on probation and the model driving the alarms: each of these changes them.
-    if (updates.some((m) => m.outcome !== 'rejected')) this.announce();
-    for (const m of updates)
-      add('alarm', {
-        topic: `${this.prefix}/model/${String(m.asset)}`,
-        message: {
-          schema: 'linewatch.model_update/1',
-          id: `${gw}/${String(m.asset)}/model/${String(m.ts)}/${String(m.outcome)}`,
-          gateway: gw,
-          ...m,
-        },
-      });
-    if (this.config.publish_health)
-      for (const h of records.health ?? [])
-        add('raw', {
-          topic: `${this.prefix}/health`,
-          message: { schema: 'linewatch.health/1', id: `${gw}/${h.source ?? 'gateway'}/${h.ts}`, gateway: gw, ...h },
-        });
-    this.push(items);
+    if ((records.modelUpdates ?? []).some((m) => m.outcome !== 'rejected')) this.announce();
+    this.push(recordMessages(records, { prefix: this.prefix, gateway: this.identity.gateway, config: this.config }));
   }
 
   private enqueueSummaries(all: boolean): void {
-    this.push(
-      this.summaries
-        .take(this.now(), all)
-        .map((s) => queued('score', { topic: `${this.prefix}/summary/${s.asset}`, message: { ...s } })),
-    );
+    this.push(summaryMessages(this.summaries.take(this.now(), all), this.prefix));
   }
 
   private push(items: QueueInput[]): void {
@@ -359,7 +275,7 @@ export class MqttSync implements Sink {
       try {
         for (const item of batch.items) {
           const { topic, body } = unqueued(item.payload);
-          await this.publish(client, topic, body, false);
+          await publishWithin(client, topic, body, false, this.config.publish_timeout_ms);
         }
       } catch (err) {
         queue.reject(batch);
@@ -373,42 +289,6 @@ export class MqttSync implements Sink {
     const s = queue.stats();
     this.deps.metrics.sinkBufferedPoints.set({ sink: this.name }, s.records);
     this.deps.metrics.queueOldestAge.set({ sink: this.name }, s.oldestAgeMs / 1000);
-  }
-
-  /** Publishes at QoS 1; rejects when no PUBACK comes within publish_timeout_ms. */
-  private async publish(client: MqttClient, topic: string, body: string, retain: boolean): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        client.publishAsync(topic, body, { qos: 1, retain }),
-        new Promise((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`no PUBACK within ${this.config.publish_timeout_ms} ms`)),
-            this.config.publish_timeout_ms,
-          );
-          timer.unref();
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /**
-   * Ends the client: a plain end (a DISCONNECT, so no last will) waits until every publish in flight is acknowledged,
-   * which a broker gone silent never does; after publish_timeout_ms the client is ended at once.
-   */
-  private async end(client: MqttClient): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const ended = await Promise.race([
-      client.endAsync().then(
-        () => true,
-        () => true,
-      ),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.config.publish_timeout_ms))),
-    ]);
-    clearTimeout(timer);
-    if (!ended) await client.endAsync(true).catch(() => undefined);
   }
 
   async flush(): Promise<void> {
@@ -426,10 +306,14 @@ export class MqttSync implements Sink {
     const client = this.client;
     // Each within publish_timeout_ms: a broker gone silent would keep the goodbye, and the stop, waiting for good.
     if (client?.connected)
-      await this.publish(client, `${this.prefix}/status`, this.status('offline', this.identity.models()), true).catch(
-        () => undefined,
-      );
-    if (client) await this.end(client);
+      await publishWithin(
+        client,
+        `${this.prefix}/status`,
+        this.status('offline', this.identity.models()),
+        true,
+        this.config.publish_timeout_ms,
+      ).catch(() => undefined);
+    if (client) await endWithin(client, this.config.publish_timeout_ms);
     const left = queuedRecords(this.deps.queue);
     if ((left ?? 0) > 0)
       this.deps.logger.warn(

@@ -1,5 +1,5 @@
 /**
- * What the cloud's retained status (`<prefix>/<gateway>/status`, mqtt-sync.ts) says of each asset's model, as
+ * What the cloud's retained status (`<prefix>/<gateway>/status`, cloud-messages.ts) says of each asset's model, as
  * `/api/status` says it: the model the asset runs (`model`, `version`: on probation, the release, as before), the
  * version whose results drive its alarms and PLC outputs (`drivingVersion`: shadowed, the one before the release), and
  * a release on probation (`probation`: its version, mode, since and until, what a rollback puts back); in the goodbye,
