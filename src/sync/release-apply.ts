@@ -51,6 +51,7 @@ export class ReleaseApplier {
         version: notice.version,
         at: this.deps.now(),
         reason: `no asset here runs a model named ${notice.model}`,
+        passedOver: true,
       });
       this.passOver(
         notice,

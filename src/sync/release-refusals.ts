@@ -4,8 +4,10 @@
  * notice's payload), and where it came from. A refusal is anything that kept a notice from being applied: a bad
  * signature or hash, a download over its cap, a release not newer or rolled back before, a model no asset here runs,
  * a notice that does not parse, one over cloud.mqtt.max_incoming_bytes. A later release of that model applied clears
- * it. Bounded: notices come from the network, so at most MAX_REFUSALS models are kept (the one refused longest ago
- * goes first), each text cut at MAX_REFUSAL_TEXT characters.
+ * it. Bounded: notices come from the network, so at most MAX_REFUSALS models are kept, each text cut at
+ * MAX_REFUSAL_TEXT characters; beyond that a notice passed over (a model no asset here runs: on a fleet's broker, the
+ * other gateways' models) goes first, then the one refused longest ago, so a flood of other models' notices cannot push
+ * out the refusal of a model this gateway runs.
  */
 import { keepingPaths, redactCredentials } from '../core/redact.js';
 import type { ModelUpdateEvent } from './update-outcome.js';
@@ -27,6 +29,9 @@ export interface ReleaseRefusal {
   readonly reason: string;
   /** Where it came from, for a notice refused before it was read as one: `mqtt <topic>` or the poll URL. */
   readonly from?: string;
+  /** A notice for a model no asset here runs: nothing failed, but a release meant for this gateway under a wrong name
+   * would land here. */
+  readonly passedOver?: true;
 }
 
 /** `text` cut to `max` characters, the cut marked with an ellipsis. */
@@ -52,12 +57,19 @@ export class ReleaseRefusals {
       at: refusal.at,
       reason: cut(redactCredentials(refusal.reason), MAX_REFUSAL_TEXT),
       ...(refusal.from !== undefined ? { from: cut(redactCredentials(refusal.from), MAX_REFUSAL_TEXT) } : {}),
+      ...(refusal.passedOver ? { passedOver: true as const } : {}),
     };
     const key = kept.model ?? `from ${kept.from ?? ''}`;
     this.byModel.delete(key);
     // The release URL's path stays, as in the log and the outcome: it tells which release was refused.
     this.byModel.set(key, keepingPaths(kept));
-    if (this.byModel.size > MAX_REFUSALS) this.byModel.delete(this.byModel.keys().next().value!);
+    if (this.byModel.size > MAX_REFUSALS) this.byModel.delete(this.oldestToDrop());
+  }
+
+  /** The entry to drop when over the bound: the oldest passed-over notice, else the oldest refusal. */
+  private oldestToDrop(): string {
+    for (const [key, refusal] of this.byModel) if (refusal.passedOver) return key;
+    return this.byModel.keys().next().value!;
   }
 
   /** A model update's outcome: a refusal is kept, a release applied clears its model's. */

@@ -55,6 +55,7 @@ describe('release notices refused, in /api/status', () => {
         version: '2.0.0',
         at: expect.any(Number),
         reason: 'no asset here runs a model named fan-ae',
+        passedOver: true,
       },
       {
         model: 'valve-ae',

@@ -11,6 +11,18 @@ describe('the last release refusal of each model', () => {
     expect(models).not.toContain('m0');
   });
 
+  it("keeps a refusal of a model run here when other models' passed-over notices flood in", () => {
+    const r = new ReleaseRefusals();
+    r.refused({ model: 'pump-ae', version: '2.0.0', at: 0, reason: 'bad_signature: …' });
+    for (let i = 1; i <= 3 * MAX_REFUSALS; i++)
+      r.refused({ model: `other${i}`, at: i, reason: 'no asset here runs it', passedOver: true });
+    const models = r.list().map((x) => x.model);
+    expect(models.length).toBe(MAX_REFUSALS);
+    expect(models).toContain('pump-ae');
+    expect(models[0]).toBe(`other${3 * MAX_REFUSALS}`);
+    expect(r.list().find((x) => x.model === 'other1')).toBeUndefined();
+  });
+
   it('cuts each text to its bound and takes credentials out of a URL in it', () => {
     const r = new ReleaseRefusals();
     r.refused({
