@@ -10,7 +10,7 @@
  *   out_of_service  removed from service (maintenance); nothing annunciated
  *
  * The condition is the score against the threshold, debounced: it becomes active after the score
- * has stayed above the threshold for `onDelayMs`, and clear after it has stayed below the clear
+ * has stayed above the threshold for `onDelayMs`, and clear after it has been seen below the clear
  * level (hysteresis) for `offDelayMs`: `clearRatio × threshold` when the alarm sets a ratio, else
  * the model's calibrated `offThreshold`, else 0.8 × threshold. With `sustainMs`, a score that stays
  * above the clear level that long (and at least the on delay) also raises it (a deviation that persists below the
@@ -24,7 +24,8 @@
  * is known of it, so it counts neither way: what was counted before it stays, a score above the clear level starts the
  * count again; the first score after it counts its own window, complete and so seen, up to the time since the last
  * score counted) nor across a restart (restore() takes back the count a previous run reached; the downtime is not in
- * it). The raising delays count scores in a row:
+ * it). The off delay counts time seen below where the alarm clears the same way (seen-time.ts): a gap pauses it, a
+ * restart goes on from its count. The raising delays count scores in a row:
  * windows that could not be scored in between (a `gap`) start them again, so two high scores either side of a
  * source's outage are not taken for a score that stayed high.
  * A latching alarm stays active after the condition clears until an operator acknowledges and
@@ -33,6 +34,7 @@
  */
 
 import type { AlarmStateName, OperatorCommand, TransitionCause } from '../core/types.js';
+import { SeenTime } from './seen-time.js';
 
 export type { AlarmStateName, OperatorCommand, TransitionCause };
 
@@ -48,7 +50,7 @@ export interface AlarmDefinition {
    * else only the threshold. */
   readonly sustainMs?: number;
   /** The span of the windows scored (a sliding window's): the time a score after a gap is known to have seen, which
-   * the hold counts (a scored window is complete). Undefined: none (parts, judged one by one). */
+   * the hold and the off delay count (a scored window is complete). Undefined: none (parts, judged one by one). */
   readonly windowMs?: number;
 }
 
@@ -64,13 +66,15 @@ export type AlarmInput =
       readonly clearThreshold?: number;
       /** The sustain time the score's model suggests (its window span), used when the definition sets none. */
       readonly sustainMs?: number;
+      /** The time this score's window saw (a part's cycle), where the definition sets no window span for all. */
+      readonly windowMs?: number;
     }
   | { readonly kind: 'tick'; readonly ts: number }
   /** Windows that could not be scored (incomplete: a source down, a pause): the on and sustain delays count again
-   * from the next score, since nothing is known of the time between. The off delay goes on (an alarm must not stay
-   * active because windows keep going missing), and the condition stays. The hold at the largest normal score pauses:
-   * the time up to the next score is not counted as time at or below the clear level, what was counted stays (a
-   * source that drops out now and then must not hold a settled alarm for good, as starting again would). */
+   * from the next score, since nothing is known of the time between; the condition stays. The off delay and the hold
+   * at the largest normal score pause: the time up to the next score is not counted as time below the clear level
+   * but what its window saw, what was counted stays (a source that drops out now and then must not keep an alarm
+   * active for good, as starting again would). */
   | { readonly kind: 'gap'; readonly ts: number }
   | {
       readonly kind: OperatorCommand;
@@ -133,11 +137,13 @@ export function releaseLevel(
   return own && clearThreshold < clear ? clearThreshold : clear;
 }
 
-/** How long a held alarm's score has been seen at or below its clear level (the hold's count), as of a score's time:
- * what a restart takes back (AlarmStateMachine.restore). */
+/** How long a held alarm's score has been seen at or below its clear level (the hold's count), as of a score's time,
+ * and of that, below where it clears (`belowMs`, the off delay's count; none where it is not): what a restart takes
+ * back (AlarmStateMachine.restore). */
 export interface HoldCount {
   readonly ms: number;
   readonly ts: number;
+  readonly belowMs?: number;
 }
 
 /** The states a restart restores (AlarmStateMachine.restore). */
@@ -147,12 +153,11 @@ export class AlarmStateMachine {
   private current: AlarmStateName = 'normal';
   private condition = false;
   private aboveSince: number | undefined;
-  private belowSince: number | undefined;
-  /** Time seen at or below the clear level since the score last went above it (undefined: it is above, or none yet),
-   * and the time of the last score counted, undefined after a restart (the next score starts counting); after a gap
-   * (`afterGap`) the next score counts at most its window. */
-  private underClearMs: number | undefined;
-  private underClearLast: number | undefined;
+  /** Time seen below where a raised alarm clears (the off delay's count) since the score last went to or above it. */
+  private readonly belowRelease = new SeenTime();
+  /** Time seen at or below the clear level since the score last went above it (the hold's count). */
+  private readonly underClear = new SeenTime();
+  /** Windows went unscored since the last score: it counts at most its window. */
   private afterGap = false;
   private elevatedSince: number | undefined;
   private shelvedUntil: number | undefined;
@@ -174,7 +179,13 @@ export class AlarmStateMachine {
   /** The hold's count while the condition is active: the time seen at or below the clear level; undefined where the
    * score is above it (or none came yet) or the condition is clear. */
   get holdMs(): number | undefined {
-    return this.condition ? this.underClearMs : undefined;
+    return this.condition ? this.underClear.ms : undefined;
+  }
+
+  /** The off delay's count while the condition is active: the time seen below where the alarm clears; undefined where
+   * the score is not below it (or none came yet) or the condition is clear. */
+  get offDelayCountMs(): number | undefined {
+    return this.condition ? this.belowRelease.ms : undefined;
   }
 
   /**
@@ -187,7 +198,9 @@ export class AlarmStateMachine {
    * the alarm for longer than an operator could. An active alarm takes back the hold's count (`hold`: the time the
    * previous run saw its score at or below the clear level), where it is a count that alarm could have reached: at
    * most the time from `since` (its raise), else `ts`, to the count's, and counted no later than `now`. The time the
-   * gateway was stopped is not counted: the next score counts on from there. Returns whether the state was taken.
+   * gateway was stopped is not counted: the next score counts on from there. So does the off delay's count taken with
+   * it (`hold.belowMs`), where no more than the hold's (the time below where the alarm clears is time at or below the
+   * clear level). Returns whether the state was taken.
    */
   restore(
     last: {
@@ -215,8 +228,9 @@ export class AlarmStateMachine {
     // A count journaled after `now` (a clock stepped back, a journal from another box) is not taken: at worst, one
     // more full hold.
     if (this.condition && hold && hold.ms >= 0 && hold.ts <= now && hold.ms <= hold.ts - (last.since ?? last.ts)) {
-      this.underClearMs = hold.ms;
-      this.underClearLast = undefined;
+      this.underClear.restore(hold.ms);
+      if (hold.belowMs !== undefined && hold.belowMs >= 0 && hold.belowMs <= hold.ms)
+        this.belowRelease.restore(hold.belowMs);
     }
     return true;
   }
@@ -231,6 +245,7 @@ export class AlarmStateMachine {
           clearLevel(this.def, input.threshold, input.offThreshold),
           this.def.sustainMs ?? input.sustainMs ?? 0,
           releaseLevel(this.def, input.threshold, input.offThreshold, input.clearThreshold),
+          this.def.windowMs ?? input.windowMs,
         );
       case 'gap':
         this.aboveSince = this.elevatedSince = undefined;
@@ -251,16 +266,17 @@ export class AlarmStateMachine {
     threshold: number,
     clear: number,
     sustain: number,
-    release = clear,
+    release: number,
+    windowMs: number | undefined,
   ): AlarmResult {
     if (score > threshold) this.aboveSince ??= ts;
     else this.aboveSince = undefined;
-    if (score < release) this.belowSince ??= ts;
-    else this.belowSince = undefined;
+    if (score < release) this.belowRelease.count(ts, this.afterGap, windowMs);
+    else this.belowRelease.stop();
     // Not above the clear level (at it included: a score that neither sustains a deviation nor counts down the hold
     // would hold a raised alarm for good); NaN is neither.
-    if (score <= clear) this.countUnderClear(ts);
-    else this.underClearMs = this.underClearLast = undefined;
+    if (score <= clear) this.underClear.count(ts, this.afterGap, windowMs);
+    else this.underClear.stop();
     this.afterGap = false;
     if (score > clear) this.elevatedSince ??= ts;
     else this.elevatedSince = undefined;
@@ -275,10 +291,10 @@ export class AlarmStateMachine {
       return {};
     }
     if (!this.condition) return {};
-    const cleared = this.belowSince !== undefined && ts - this.belowSince >= this.def.offDelayMs;
+    const cleared = (this.belowRelease.ms ?? -1) >= this.def.offDelayMs;
     // The hold below the clear level lasts the sustain time, as a sustained deviation must last to raise; after it the
     // alarm clears below the clear level for the off delay, as it would without the hold.
-    const underMs = this.underClearMs ?? -1;
+    const underMs = this.underClear.ms ?? -1;
     const settled = !cleared && release < clear && underMs >= sustain + this.def.offDelayMs;
     if (cleared || settled) {
       this.condition = false;
@@ -291,16 +307,6 @@ export class AlarmStateMachine {
       if (this.current === 'ack_active') return this.go('normal', ts, 'condition', undefined, undefined, how, below);
     }
     return {};
-  }
-
-  /** A score at or below the clear level: the time since the previous one counts where nothing came between; after a
-   * gap, only what the score's window saw of it (none without a window span); after a restart, none. A clock stepped
-   * back counts nothing. */
-  private countUnderClear(ts: number): void {
-    const last = this.underClearLast;
-    const since = last === undefined ? 0 : Math.max(0, ts - last);
-    this.underClearMs = (this.underClearMs ?? 0) + (this.afterGap ? Math.min(since, this.def.windowMs ?? 0) : since);
-    this.underClearLast = ts;
   }
 
   private onCommand(input: Extract<AlarmInput, { by: string }>): AlarmResult {

@@ -21,7 +21,9 @@ export const alarmSettingsSchema = z
       .int()
       .min(0)
       .default(DEFAULT_OFF_DELAY_MS)
-      .describe('...and below its clear level this long before it returns to normal.'),
+      .describe(
+        '...and seen below its clear level this long before it returns to normal (time windows went unscored, or the gateway was stopped, is not counted).',
+      ),
     sustain_ms: z
       .number()
       .int()

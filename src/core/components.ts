@@ -84,13 +84,15 @@ export interface SinkRecords {
 /**
  * How long an active alarm's score has been seen at or below its clear level (the hold at the model's largest normal
  * score counts it: src/alarms/alarm-state.ts), as of the score at `ts`; no `ms` where it is above it or the condition
- * is clear. Written each time it changes, with the transition that raised the alarm where one did.
+ * is clear. `belowMs`: of that, the time seen below where the alarm clears (its off delay's count); none where it is
+ * not below. Written each time either changes, with the transition of the same score where there is one.
  */
 export interface AlarmHoldCount {
   readonly asset: string;
   readonly alarm: string;
   readonly ts: number;
   readonly ms?: number;
+  readonly belowMs?: number;
 }
 
 export interface Sink {
@@ -152,8 +154,8 @@ export interface JournaledAlarm {
   readonly shelvedUntil?: number;
   /** Since when the alarm has been active (raised and not back to normal since), where the journal says. */
   readonly since?: number;
-  /** The hold's count the previous run reached (AlarmHoldCount), where it had one. */
-  readonly hold?: { readonly ms: number; readonly ts: number };
+  /** The hold's count the previous run reached (AlarmHoldCount), where it had one, with its off delay's count. */
+  readonly hold?: { readonly ms: number; readonly ts: number; readonly belowMs?: number };
 }
 
 /**

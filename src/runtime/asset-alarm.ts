@@ -43,8 +43,9 @@ export interface AssetAlarmOutput {
 export class AssetAlarm {
   private readonly machine: AlarmStateMachine;
   private since: number | undefined;
-  /** The hold count last told to onAlarmHold; null: none yet this run, so the first score's is told whatever it is. */
-  private toldHoldMs: number | undefined | null = null;
+  /** The counts last told to onAlarmHold (the hold's, the off delay's); null: none yet this run, so the first score's
+   * are told whatever they are. */
+  private told: { ms: number | undefined; belowMs: number | undefined } | null = null;
 
   /** `sustainMs`: a sliding window's span (alarmDefinition); undefined for parts, judged one by one. */
   constructor(
@@ -90,8 +91,9 @@ export class AssetAlarm {
     this.machine.handle({ kind: 'gap', ts });
   }
 
-  /** A window's score, in order: its transition, if any, then its hold count. */
-  score(r: ScoreResult): void {
+  /** A window's score, in order: its transition, if any, then its hold count. `windowMs`: the time a part's window
+   * saw (its cycle), which the alarm counts after a gap (a sliding window's span is the definition's). */
+  score(r: ScoreResult, windowMs?: number): void {
     const { transition } = this.machine.handle({
       kind: 'score',
       ts: r.ts,
@@ -99,22 +101,25 @@ export class AssetAlarm {
       threshold: r.threshold,
       ...(r.offThreshold !== undefined ? { offThreshold: r.offThreshold } : {}),
       ...(r.clearThreshold !== undefined ? { clearThreshold: r.clearThreshold } : {}),
+      ...(windowMs !== undefined ? { windowMs } : {}),
     });
     if (transition) this.emit(transition);
     this.tellHold(r.ts);
   }
 
-  /** Tells the alarm's hold count where it changed, or where none was told yet this run (the journal may hold an
-   * old one). */
+  /** Tells the alarm's hold and off delay counts where either changed, or where none was told yet this run (the
+   * journal may hold old ones). */
   private tellHold(ts: number): void {
     const ms = this.machine.holdMs;
-    if (ms === this.toldHoldMs) return;
-    this.toldHoldMs = ms;
+    const belowMs = this.machine.offDelayCountMs;
+    if (this.told && ms === this.told.ms && belowMs === this.told.belowMs) return;
+    this.told = { ms, belowMs };
     this.output.onAlarmHold?.({
       asset: this.config.name,
       alarm: ANOMALY_ALARM,
       ts,
       ...(ms !== undefined ? { ms } : {}),
+      ...(ms !== undefined && belowMs !== undefined ? { belowMs } : {}),
     });
   }
 
@@ -136,6 +141,7 @@ export class AssetAlarm {
     if (state === 'rtn_unack' && last.since !== undefined) this.since = last.since;
     this.deps.metrics.alarmActive.set({ asset: this.config.name, alarm: ANOMALY_ALARM }, isAnnunciated(state) ? 1 : 0);
     const holdMs = this.machine.holdMs;
+    const belowMs = this.machine.offDelayCountMs;
     this.deps.logger.info(
       {
         asset: this.config.name,
@@ -143,12 +149,17 @@ export class AssetAlarm {
         since: new Date(ts).toISOString(),
         ...(this.since !== undefined ? { active_since: new Date(this.since).toISOString() } : {}),
         ...(holdMs !== undefined ? { hold_ms: holdMs } : {}),
+        ...(belowMs !== undefined ? { off_delay_counted_ms: belowMs } : {}),
       },
       `asset ${this.config.name}: alarm restored as ${state}${
         state === 'shelved' ? ` until ${new Date(this.machine.shelvedUntilTs!).toISOString()}` : ''
       }, the state the journal left it in${
         holdMs !== undefined
           ? `, its score seen at or below the clear level for ${holdMs} ms so far (the hold goes on from there)`
+          : ''
+      }${
+        belowMs !== undefined
+          ? `, below where it clears for ${belowMs} ms of its off delay (${this.config.alarm.off_delay_ms} ms)`
           : ''
       }`,
     );

@@ -263,7 +263,7 @@ export class AssetPipeline {
         if (gap !== undefined) this.alarm.gap(gap);
         this.latest = r;
         this.deps.metrics.anomalyScore.set({ asset: this.config.name }, r.score);
-        this.alarm.score(r);
+        this.alarm.score(r, batch[i].cycleMs);
       }
     }
   }

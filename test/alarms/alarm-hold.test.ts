@@ -111,13 +111,28 @@ describe('the hold across a gap', () => {
     );
   });
 
-  it('still lets the off delay run across a gap: only the hold pauses', () => {
-    // Below the largest normal score either side of a gap: cleared after the off delay as before.
-    const { score, gap } = held({ ...DEF, offDelayMs: 2000 });
+  it('pauses the off delay across a gap as it does the hold: the first score after it counts its window', () => {
+    // Below the largest normal score either side of a gap: the gap's time is not counted, the 1000 ms window is.
+    const { m, score, gap } = held({ ...DEF, offDelayMs: 2000, windowMs: 1000 });
     score(0, 2);
     score(1000, 0.3);
     gap(1500);
-    expect(score(3000, 0.3)).toMatchObject({ to: 'rtn_unack', clearedBelow: 0.4 });
+    expect(score(60_000, 0.3)).toBeUndefined();
+    expect(m.offDelayCountMs).toBe(1000);
+    expect(score(61_000, 0.3)).toMatchObject({ to: 'rtn_unack', clearedBelow: 0.4 });
+  });
+
+  it("counts a part's own cycle after a gap where the alarm has no window span (parts)", () => {
+    const { m } = held({ ...DEF, offDelayMs: 2000 });
+    const part = (ts: number, windowMs: number) =>
+      m.handle({ kind: 'score', ts, score: 0.3, ...LEVELS, windowMs }).transition;
+    m.handle({ kind: 'score', ts: 0, score: 2, ...LEVELS });
+    part(1000, 800);
+    m.handle({ kind: 'gap', ts: 1500 }); // an incomplete part
+    expect(part(5000, 800)).toBeUndefined();
+    expect(m.offDelayCountMs).toBe(800);
+    m.handle({ kind: 'gap', ts: 5500 });
+    expect(part(9000, 1200)).toMatchObject({ to: 'rtn_unack' });
   });
 });
 

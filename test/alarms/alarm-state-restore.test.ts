@@ -146,3 +146,37 @@ describe("AlarmStateMachine.restore: the hold's count", () => {
     expect(atNow.holdMs).toBe(59 * 60_000);
   });
 });
+
+describe("AlarmStateMachine.restore: the off delay's count", () => {
+  // Threshold 1, clear level 0.6, the largest normal score 0.4; no on delay, an off delay of 10 s, sustain 1 h.
+  const H = 3_600_000;
+  const fresh = () =>
+    new AlarmStateMachine({ onDelayMs: 0, offDelayMs: 10_000, latching: false, maxShelveMs: 1, sustainMs: H });
+  const at = (m: AlarmStateMachine, ts: number, value: number) =>
+    m.handle({ kind: 'score', ts, score: value, threshold: 1, offThreshold: 0.6, clearThreshold: 0.4 }).transition;
+
+  it('goes on from the time a previous run saw below where the alarm clears, without the time it was stopped', () => {
+    const m = fresh();
+    const hold = { ms: 8000, ts: 20_000, belowMs: 8000 };
+    expect(m.restore({ state: 'unack_active', ts: 0, since: 0, hold }, H)).toBe(true);
+    expect(m.offDelayCountMs).toBe(8000);
+    expect(at(m, H, 0.3)).toBeUndefined(); // counts none of the hour stopped
+    expect(at(m, H + 1000, 0.3)).toBeUndefined();
+    expect(at(m, H + 2000, 0.3)).toMatchObject({ from: 'unack_active', to: 'rtn_unack', clearedBelow: 0.4 });
+  });
+
+  it("takes no off delay count above the hold's, nor with a hold it does not take (one journaled after now)", () => {
+    const above = fresh(); // more time below where it clears than at or below the clear level: not a count it reached
+    above.restore({ state: 'unack_active', ts: 0, since: 0, hold: { ms: 2000, ts: 20_000, belowMs: 9000 } }, H);
+    expect([above.holdMs, above.offDelayCountMs]).toEqual([2000, undefined]);
+    const ahead = fresh();
+    ahead.restore({ state: 'unack_active', ts: 0, since: 0, hold: { ms: 9000, ts: 2 * H, belowMs: 9000 } }, H);
+    expect([ahead.holdMs, ahead.offDelayCountMs]).toEqual([undefined, undefined]);
+    expect(at(ahead, H, 0.3)).toBeUndefined(); // the off delay from zero: at worst as long again
+    expect(at(ahead, H + 9000, 0.3)).toBeUndefined();
+    expect(at(ahead, H + 10_000, 0.3)).toMatchObject({ to: 'rtn_unack' });
+    const negative = fresh();
+    negative.restore({ state: 'unack_active', ts: 0, since: 0, hold: { ms: 9000, ts: 20_000, belowMs: -1 } }, H);
+    expect([negative.holdMs, negative.offDelayCountMs]).toEqual([9000, undefined]);
+  });
+});

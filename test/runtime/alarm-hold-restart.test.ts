@@ -22,10 +22,10 @@ import { pumpModel } from '../helpers/pump-model.js';
 const ASSET = { name: 'pump-1', model: 'unused', alarm: { on_delay_ms: 0, off_delay_ms: 0, sustain_ms: 10_000 } };
 
 /** A pipeline of pump-1 that journals its alarm in `store` as the gateway does: its transitions and its hold. */
-function pipelineOn(store: SqliteStore) {
+function pipelineOn(store: SqliteStore, asset: object = ASSET) {
   const alarms: AlarmEvent[] = [];
   const pipeline = new AssetPipeline(
-    assetSchema.parse(ASSET),
+    assetSchema.parse(asset),
     pumpModel('1.0.0', 1, { offThreshold: 0.6, clearThreshold: 0.4 }),
     {
       onScores: (scores) => store.write({ samples: [], scores, alarms: [] }),
@@ -56,8 +56,8 @@ const sample = (ts: number, value: number): Sample => ({
 });
 
 /** Restores the alarm from the journal, as the gateway does at start. */
-function restored(store: SqliteStore) {
-  const run = pipelineOn(store);
+function restored(store: SqliteStore, asset: object = ASSET) {
+  const run = pipelineOn(store, asset);
   for (const last of store.lastAlarmStates()) run.pipeline.restoreAlarm(last);
   return run;
 }
@@ -167,6 +167,66 @@ describe('the hold across a restart', () => {
     try {
       expect(after.lastAlarmStates()).toEqual([expect.objectContaining({ state: 'unack_active', since: 11_400 })]);
       expect(restored(after).pipeline.status().alarm).toMatchObject({ state: 'unack_active', since: 11_400 });
+    } finally {
+      await after.close();
+    }
+  });
+
+  it('goes on with the off delay from the time counted below where the alarm clears, not from zero', async () => {
+    // Regression: the off delay (here 5 s) started again after a restart; the score had been below the largest normal
+    // score (0.4) for 4 s, and the alarm stayed active 5 s more instead of 1 s.
+    const asset = { ...ASSET, alarm: { ...ASSET.alarm, off_delay_ms: 5000 } };
+    const path = await newStorePath();
+    const before = await openStore(path);
+    const first = pipelineOn(before, asset);
+    await first.feed(1000, 1000, 2); // raised
+    await first.feed(1200, 5200, 0.3); // 4 s below 0.4 of the 5 s off delay
+    expect(first.alarms.map((a) => a.state)).toEqual(['unack_active']);
+    await before.close();
+
+    const after = await openStore(path);
+    try {
+      expect(after.lastAlarmStates()).toEqual([
+        expect.objectContaining({ state: 'unack_active', hold: { ms: 4000, ts: 5200, belowMs: 4000 } }),
+      ]);
+      const second = restored(after, asset);
+      // The first score after the restart counts none of the downtime; 1 s more seen below makes the off delay.
+      await second.feed(3_600_000, 3_600_800, 0.3);
+      expect(second.alarms).toEqual([]);
+      await second.feed(3_601_000, 3_601_000, 0.3);
+      // actual before the fix: nothing yet (cleared at 3_605_000).
+      expect(second.alarms).toEqual([
+        expect.objectContaining({ previous: 'unack_active', state: 'rtn_unack', ts: 3_601_000 }),
+      ]);
+      expect(second.alarms[0].message).toBe(
+        'pump-1: anomaly score back below 0.400 for 5000 ms (unack_active → rtn_unack)',
+      );
+    } finally {
+      await after.close();
+    }
+  });
+
+  it('keeps no off delay count where the score went back above where the alarm clears before the restart', async () => {
+    const asset = { ...ASSET, alarm: { ...ASSET.alarm, off_delay_ms: 5000 } };
+    const path = await newStorePath();
+    const before = await openStore(path);
+    const first = pipelineOn(before, asset);
+    await first.feed(1000, 1000, 2);
+    await first.feed(1200, 5200, 0.3);
+    await before.flush(); // 4 s of the off delay counted, on disk
+    await first.feed(5400, 5400, 0.5); // above 0.4 (at or below the clear level 0.6): the off delay starts again
+    await before.close();
+
+    const after = await openStore(path);
+    try {
+      expect(after.lastAlarmStates()).toEqual([
+        expect.objectContaining({ state: 'unack_active', hold: { ms: 4200, ts: 5400 } }),
+      ]);
+      const second = restored(after, asset);
+      await second.feed(3_600_000, 3_604_800, 0.3);
+      expect(second.alarms).toEqual([]);
+      await second.feed(3_605_000, 3_605_000, 0.3);
+      expect(second.alarms).toEqual([expect.objectContaining({ state: 'rtn_unack', ts: 3_605_000 })]);
     } finally {
       await after.close();
     }

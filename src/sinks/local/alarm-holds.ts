@@ -1,22 +1,28 @@
 /**
  * The local store's table of held alarms' counts (alarm_holds: one row per asset and alarm, the newest count): how
- * long an active alarm's score has been seen at or below its clear level, which the journal's transitions do not say,
- * for a restart to go on from (AlarmStateMachine.restore) instead of holding a settled alarm for the sustain time
- * again. Counts are kept in memory until the store's next commit (the flush each second, or the group commit of an
- * alarm transition written in the same turn: the raise and the count it starts again go in one transaction); only the
- * newest per alarm is written. A crash loses at most the last second's counting, which makes the hold longer, never
- * shorter.
+ * long an active alarm's score has been seen at or below its clear level (ms), and of that below where it clears (its
+ * off delay's count, below_ms), which the journal's transitions do not say, for a restart to go on from
+ * (AlarmStateMachine.restore) instead of holding a settled alarm for the sustain time, or the off delay, again.
+ * Counts are kept in memory until the store's next commit (the flush each second, or the group commit of an alarm
+ * transition written in the same turn: the raise and the count it starts again go in one transaction); only the
+ * newest per alarm is written. A crash loses at most the last second's counting, which makes the hold and the off
+ * delay longer, never shorter.
  */
 import type Database from 'better-sqlite3';
 import type { AlarmHoldCount } from '../../core/components.js';
 
 export const ALARM_HOLDS_SCHEMA = `
-CREATE TABLE IF NOT EXISTS alarm_holds (asset TEXT NOT NULL, alarm TEXT NOT NULL, ts INTEGER NOT NULL, ms INTEGER, PRIMARY KEY (asset, alarm));
+CREATE TABLE IF NOT EXISTS alarm_holds (asset TEXT NOT NULL, alarm TEXT NOT NULL, ts INTEGER NOT NULL, ms INTEGER, below_ms INTEGER, PRIMARY KEY (asset, alarm));
 `;
 
-/** Selects, for an alarm_journal row aliased `j`, its alarm's count and the count's time, as `holdMs` and `holdTs`. */
+/** The column stores made before the off delay's count was kept lack. */
+export const ALARM_HOLDS_BELOW_COLUMN = 'below_ms INTEGER';
+
+/** Selects, for an alarm_journal row aliased `j`, its alarm's count, the count's time and its off delay's count, as
+ * `holdMs`, `holdTs` and `holdBelowMs`. */
 export const HOLD_OF_JOURNAL_ROW = `(SELECT h.ms FROM alarm_holds h WHERE h.asset = j.asset AND h.alarm = j.alarm) AS holdMs,
-  (SELECT h.ts FROM alarm_holds h WHERE h.asset = j.asset AND h.alarm = j.alarm) AS holdTs`;
+  (SELECT h.ts FROM alarm_holds h WHERE h.asset = j.asset AND h.alarm = j.alarm) AS holdTs,
+  (SELECT h.below_ms FROM alarm_holds h WHERE h.asset = j.asset AND h.alarm = j.alarm) AS holdBelowMs`;
 
 const keyOf = (h: AlarmHoldCount) => `${h.asset}\u0000${h.alarm}`;
 
@@ -48,15 +54,21 @@ export class PendingHolds {
 /** The statement that writes an alarm's count over the one before (inside the store's transaction). */
 export function upsertHold(db: Database.Database): (h: AlarmHoldCount) => void {
   const upsert = db.prepare(
-    `INSERT INTO alarm_holds (asset, alarm, ts, ms) VALUES (?, ?, ?, ?)
-     ON CONFLICT (asset, alarm) DO UPDATE SET ts = excluded.ts, ms = excluded.ms`,
+    `INSERT INTO alarm_holds (asset, alarm, ts, ms, below_ms) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (asset, alarm) DO UPDATE SET ts = excluded.ts, ms = excluded.ms, below_ms = excluded.below_ms`,
   );
-  return (h) => upsert.run(h.asset, h.alarm, h.ts, h.ms ?? null);
+  return (h) => upsert.run(h.asset, h.alarm, h.ts, h.ms ?? null, h.belowMs ?? null);
 }
 
 /** The count a journal row's alarm had (HOLD_OF_JOURNAL_ROW's columns), where both are finite numbers not below 0
- * (a row edited by hand or a damaged file restores no count; the state machine bounds it further). */
-export function holdOf(holdMs: unknown, holdTs: unknown): { ms: number; ts: number } | undefined {
+ * (a row edited by hand or a damaged file restores no count; the state machine bounds it further), with its off
+ * delay's count where that is one too. */
+export function holdOf(
+  holdMs: unknown,
+  holdTs: unknown,
+  belowMs: unknown,
+): { ms: number; ts: number; belowMs?: number } | undefined {
   const count = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-  return count(holdMs) && count(holdTs) ? { ms: holdMs, ts: holdTs } : undefined;
+  if (!count(holdMs) || !count(holdTs)) return undefined;
+  return { ms: holdMs, ts: holdTs, ...(count(belowMs) ? { belowMs } : {}) };
 }

@@ -1,7 +1,7 @@
 /**
  * Each alarm's last state as the local store's journal holds it, read back for the gateway to restore at start: the
- * newest journal row per asset and alarm, since when it has been active, its shelve's end and its hold count. Rows
- * whose times are no times (edited by hand, a damaged file) are read as far as they can be.
+ * newest journal row per asset and alarm, since when it has been active, its shelve's end and its hold and off delay
+ * counts. Rows whose times are no times (edited by hand, a damaged file) are read as far as they can be.
  */
 import type Database from 'better-sqlite3';
 import type { JournaledAlarm } from '../../core/components.js';
@@ -34,14 +34,18 @@ export function readLastAlarmStates(db: Database.Database): JournaledAlarm[] {
     )
     .all()
     .flatMap((row) => {
-      const { asset, alarm, state, ts, shelvedUntil, since, holdMs, holdTs } = row as Omit<JournaledAlarm, 'ts'> & {
+      const { asset, alarm, state, ts, shelvedUntil, since, holdMs, holdTs, holdBelowMs } = row as Omit<
+        JournaledAlarm,
+        'ts'
+      > & {
         ts: unknown;
         shelvedUntil: unknown;
         since: unknown;
         holdMs: unknown;
         holdTs: unknown;
+        holdBelowMs: unknown;
       };
-      const hold = holdOf(holdMs, holdTs);
+      const hold = holdOf(holdMs, holdTs, holdBelowMs);
       // A row whose time is no time (edited by hand, a damaged file) restores nothing; a shelve's end, or a time
       // active since, that is no time is as if none were journaled.
       if (!isTime(ts)) return [];

@@ -127,6 +127,26 @@ describe('the alarm journal', () => {
     });
   });
 
+  it("upgrades a store from before the off delay's count was kept, keeping its hold counts", async () => {
+    const path = newPath();
+    onFile(path, (db) => {
+      db.exec(
+        'CREATE TABLE alarm_holds (asset TEXT NOT NULL, alarm TEXT NOT NULL, ts INTEGER NOT NULL, ms INTEGER, PRIMARY KEY (asset, alarm))',
+      );
+      db.prepare('INSERT INTO alarm_holds VALUES (?, ?, ?, ?)').run('pump-1', 'anomaly', T + 2000, 1500);
+    });
+    await withStore(path, async (store) => {
+      await journal(store, [anomalyEvent('unack_active', { ts: T })]);
+      expect(store.lastAlarmStates()).toEqual([expect.objectContaining({ hold: { ms: 1500, ts: T + 2000 } })]);
+      const hold = { asset: 'pump-1', alarm: 'anomaly', ts: T + 3000, ms: 2500, belowMs: 1000 };
+      store.write({ samples: [], scores: [], alarms: [], alarmHolds: [hold] });
+      await store.flush();
+      expect(store.lastAlarmStates()).toEqual([
+        expect.objectContaining({ hold: { ms: 2500, ts: T + 3000, belowMs: 1000 } }),
+      ]);
+    });
+  });
+
   it("keeps each alarm's newest row past the retention, and prunes the older ones", async () => {
     let now = T;
     const path = newPath();
