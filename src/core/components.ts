@@ -117,6 +117,12 @@ export interface Sink {
    */
   lastAlarmStates?(): JournaledAlarm[];
   /**
+   * A sink that journals alarms: deletes the hold counts (AlarmHoldCount) it keeps of assets not in `kept`, those
+   * removed from the configuration, and returns those assets; their journal rows stay. Called at start, before the
+   * first write. Throws where the store cannot be written.
+   */
+  forgetAlarmHolds?(kept: readonly string[]): readonly string[];
+  /**
    * A sink that journals alarms: resolves once every alarm event written so far is on disk (it commits those written
    * in the same turn of the event loop together, with one sync); rejects with why where that commit failed (the events
    * stay pending and are committed with the next ones). The gateway answers an operator's command, and runs the

@@ -181,6 +181,7 @@ export class Gateway {
         if (fallback) pipeline.runsFallback(fallback);
         this.pipelines.push(pipeline);
       }
+      this.forgetRemovedAssetsHolds();
       if (this.deps.restoreAlarms !== false) this.restoreAlarms();
       // The cloud's retained status names the models chosen now (a confirmed update, not the configured one): its
       // birth, where the broker is connected already.
@@ -234,6 +235,28 @@ export class Gateway {
   /** The sink whose journal a restart restores alarms from (the local store): it also keeps the holds' counts. */
   private restoreJournal(): Sink | undefined {
     return this.sinks.find((s) => s.lastAlarmStates !== undefined);
+  }
+
+  /**
+   * Deletes the hold counts the local store keeps of assets no longer configured (nothing restores them); their
+   * journal stays. A store that cannot do it never keeps the gateway from starting: the rows stay, unused.
+   */
+  private forgetRemovedAssetsHolds(): void {
+    const journal = this.restoreJournal();
+    try {
+      const removed = journal?.forgetAlarmHolds?.(this.pipelines.map((p) => p.config.name)) ?? [];
+      if (removed.length > 0)
+        this.deps.logger.info(
+          { assets: removed },
+          `local store: deleted the alarm hold counts of ${removed.length} asset(s) no longer configured ` +
+            `(${removed.join(', ')}); their alarm journal stays`,
+        );
+    } catch (err) {
+      this.deps.logger.warn(
+        {},
+        `local store: could not delete the alarm hold counts of assets no longer configured: ${(err as Error).message}`,
+      );
+    }
   }
 
   /**

@@ -17,13 +17,25 @@ import { silentLogger } from '../../src/telemetry/logger.js';
 import type { AlarmEvent, AlarmStateName } from '../../src/core/types.js';
 import { ROOT } from '../helpers/cli.js';
 import { nextEvent } from '../helpers/gateway-events.js';
-import { journalLeft } from '../helpers/journal-left.js';
+import { journalLeft, openStore } from '../helpers/journal-left.js';
+import type { SqliteStore } from '../../src/sinks/local/sqlite-store.js';
+import { anomalyEvent } from '../../src/testing/alarm-events.js';
 
-/** The demo gateway, a stack light on coil 0, on a store whose journal left pump-1's alarm `state`, and its PLC. */
-async function restartedOn(state: AlarmStateName, fields: Partial<AlarmEvent> = {}) {
+/** The demo gateway, a stack light on coil 0, on a store whose journal left pump-1's alarm `state`, and its PLC;
+ * `alsoLeft` writes more in the store before the gateway starts. */
+async function restartedOn(
+  state: AlarmStateName,
+  fields: Partial<AlarmEvent> = {},
+  alsoLeft?: (store: SqliteStore) => Promise<void>,
+) {
   const dir = await mkdtemp(join(tmpdir(), 'lw-restore-'));
   const storePath = join(dir, 'store.db');
   const raisedAt = await journalLeft(storePath, state, fields);
+  if (alsoLeft) {
+    const store = await openStore(storePath);
+    await alsoLeft(store);
+    await store.close();
+  }
   const sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 3 });
   const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
     LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
@@ -66,6 +78,33 @@ describe('an alarm across a restart', () => {
     try {
       expect(db.prepare("SELECT alarm, ms FROM alarm_holds WHERE asset = 'pump-1'").all()).toEqual([
         { alarm: 'anomaly', ms: null },
+      ]);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+
+  it('deletes the hold counts of an asset no longer configured at start, keeping its journal', async () => {
+    const now = Date.now();
+    const { storePath, close } = await restartedOn('unack_active', {}, async (store) => {
+      // press-9 ran before, its alarm held; the demo's configuration has only pump-1 now.
+      store.write({
+        samples: [],
+        scores: [],
+        alarms: [anomalyEvent('unack_active', { asset: 'press-9', ts: now - 30_000 })],
+        alarmHolds: [
+          { asset: 'press-9', alarm: 'anomaly', ts: now - 20_000, ms: 5000, belowMs: 2000 },
+          { asset: 'pump-1', alarm: 'anomaly', ts: now - 50_000, ms: 3000 },
+        ],
+      });
+      await store.flush();
+    });
+    await close();
+    const db = new Database(storePath, { readonly: true });
+    try {
+      expect(db.prepare('SELECT asset FROM alarm_holds ORDER BY asset').all()).toEqual([{ asset: 'pump-1' }]);
+      expect(db.prepare("SELECT state FROM alarm_journal WHERE asset = 'press-9'").all()).toEqual([
+        { state: 'unack_active' },
       ]);
     } finally {
       db.close();

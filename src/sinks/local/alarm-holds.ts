@@ -60,6 +60,23 @@ export function upsertHold(db: Database.Database): (h: AlarmHoldCount) => void {
   return (h) => upsert.run(h.asset, h.alarm, h.ts, h.ms ?? null, h.belowMs ?? null);
 }
 
+/**
+ * Deletes the counts of assets not in `kept` (removed from the configuration: nothing restores them, and an asset
+ * added again later under the same name must not take a count from another run); the journal keeps their rows.
+ * Returns the assets whose counts it deleted.
+ */
+export function forgetHoldsExcept(db: Database.Database, kept: readonly string[]): string[] {
+  const others = `FROM alarm_holds WHERE asset NOT IN (SELECT value FROM json_each(?))`;
+  const list = JSON.stringify(kept);
+  return db.transaction(() => {
+    const assets = (db.prepare(`SELECT DISTINCT asset ${others} ORDER BY asset`).all(list) as { asset: string }[]).map(
+      (r) => r.asset,
+    );
+    db.prepare(`DELETE ${others}`).run(list);
+    return assets;
+  })();
+}
+
 /** The count a journal row's alarm had (HOLD_OF_JOURNAL_ROW's columns), where both are finite numbers not below 0
  * (a row edited by hand or a damaged file restores no count; the state machine bounds it further), with its off
  * delay's count where that is one too. */

@@ -20,7 +20,7 @@ import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { GroupCommit, MAX_PENDING, MAX_PENDING_BYTES, type Schedule } from './group-commit.js';
 import { BACKLOG_BOUND, gapMessage, JournalGap, type JournalGapSummary } from './journal-gap.js';
-import { PendingHolds } from './alarm-holds.js';
+import { forgetHoldsExcept, PendingHolds } from './alarm-holds.js';
 import { readLastAlarmStates } from './journal-states.js';
 import { insertRows, openStoreDatabase, prepareStatements, type StoreStatements } from './store-tables.js';
 
@@ -98,6 +98,12 @@ export class SqliteStore implements Sink {
   lastAlarmStates(): JournaledAlarm[] {
     if (!this.db) return [];
     return readLastAlarmStates(this.db);
+  }
+
+  /** Deletes the hold counts of assets not in `kept` (alarm-holds.ts), at start; returns those assets. */
+  forgetAlarmHolds(kept: readonly string[]): string[] {
+    if (!this.db) return [];
+    return forgetHoldsExcept(this.db, kept);
   }
 
   write(records: SinkRecords): void {

@@ -147,6 +147,29 @@ describe('the alarm journal', () => {
     });
   });
 
+  it('forgets the hold counts of assets not kept, naming them, and keeps their journal', () =>
+    withStore(newPath(), async (store) => {
+      const hold = (asset: string) => ({ asset, alarm: 'anomaly', ts: T + 2000, ms: 1000 });
+      await journal(store, [
+        anomalyEvent('unack_active', { ts: T }),
+        anomalyEvent('ack_active', { ts: T, asset: 'a' }),
+      ]);
+      store.write({ samples: [], scores: [], alarms: [], alarmHolds: ['pump-1', 'b', 'a'].map(hold) });
+      await store.flush();
+      expect(store.forgetAlarmHolds(['pump-1', 'c'])).toEqual(['a', 'b']);
+      expect(byAsset(store.lastAlarmStates())).toEqual([
+        expect.not.objectContaining({ hold: expect.anything() }),
+        expect.objectContaining({ asset: 'pump-1', hold: { ms: 1000, ts: T + 2000 } }),
+      ]);
+      expect(
+        store
+          .lastAlarmStates()
+          .map((a) => a.asset)
+          .sort(),
+      ).toEqual(['a', 'pump-1']);
+      expect(store.forgetAlarmHolds(['pump-1'])).toEqual([]);
+    }));
+
   it("keeps each alarm's newest row past the retention, and prunes the older ones", async () => {
     let now = T;
     const path = newPath();
