@@ -19,6 +19,7 @@ import {
   type ChannelContribution,
   type OperatorCommand,
 } from '../core/types.js';
+import { iso } from '../sinks/local/journal-states.js';
 import { num, text, type NodeDefinition, type NodeInstance, type NodeMessage, type RedApi } from './red-api.js';
 
 export function alarmSettings(config: NodeDefinition) {
@@ -87,6 +88,23 @@ function optionalPositive(p: Record<string, unknown>, key: string): number | und
 /** A value as a message shows it: strings quoted, anything else (NaN, BigInt) as String gives it. */
 const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 
+/** A score message's time (msg.payload.ts), else `now`; an error naming it where it is there but no time. */
+function timeOf(p: Record<string, unknown>, now: number): number {
+  if (p.ts === undefined) return now;
+  if (typeof p.ts === 'number' && Number.isFinite(p.ts)) return p.ts;
+  throw new Error(`msg.payload.ts: expected a time in ms since the epoch or nothing, got ${describe(p.ts)}`);
+}
+
+/**
+ * A score message whose score is a number but no score (NaN, ±Infinity: a model that could not score its window; the
+ * daemon takes such a window as failed, a gap for the alarm): its time and score; else undefined.
+ */
+export function unscoredFromMessage(msg: NodeMessage, now: number): { ts: number; score: number } | undefined {
+  const p = msg.payload as Record<string, unknown> | null;
+  if (p === null || typeof p !== 'object' || typeof p.score !== 'number' || Number.isFinite(p.score)) return undefined;
+  return { ts: timeOf(p, now), score: p.score };
+}
+
 /** The time of an incomplete window the window node sent (its second output: `reason`, no score); else undefined. */
 export function gapFromMessage(msg: NodeMessage): number | undefined {
   const p = msg.payload as Record<string, unknown> | null;
@@ -115,11 +133,9 @@ function scoreFromMessage(msg: NodeMessage, thresholdOverride: number | undefine
   if (clear !== undefined && !(typeof p.threshold === 'number' && p.threshold > 0))
     throw new Error('msg.payload.clearThreshold: needs msg.payload.threshold, the threshold it was calibrated with');
   const clearThreshold = clear === undefined ? undefined : scaledClearLevel(clear, p.threshold as number, threshold);
-  if (p.ts !== undefined && !(typeof p.ts === 'number' && Number.isFinite(p.ts)))
-    throw new Error(`msg.payload.ts: expected a time in ms since the epoch or nothing, got ${describe(p.ts)}`);
   return {
     asset: typeof p.asset === 'string' ? p.asset : undefined,
-    ts: typeof p.ts === 'number' ? p.ts : now,
+    ts: timeOf(p, now),
     score: p.score,
     threshold,
     ...(offThreshold !== undefined ? { offThreshold } : {}),
@@ -162,6 +178,8 @@ export function registerAlarmNode(RED: RedApi): void {
     let lamp: boolean | undefined;
     const lampMessage = (on: boolean) => ({ topic: `${asset || 'asset'}/${alarmName}/lamp`, payload: on });
     const machine = new AlarmStateMachine(alarmDefinition(settings));
+    /** Scores that were no score came since the last one (the status says so, the first of them was warned). */
+    let unscored = false;
     const showState = () => {
       const s = machine.state;
       const fill =
@@ -214,7 +232,25 @@ export function registerAlarmNode(RED: RedApi): void {
           machine.handle({ kind: 'gap', ts: gap });
           return done();
         }
+        // A score that is no score is a gap too, as the daemon takes a window its model failed on: the hold and the
+        // off delay do not count the time up to the next score, the on and sustain delays count again after it.
+        const none = unscoredFromMessage(msg, Date.now());
+        if (none !== undefined) {
+          machine.handle({ kind: 'gap', ts: none.ts });
+          if (!unscored)
+            node.warn(
+              `${asset || 'asset'}/${alarmName}: msg.payload.score ${String(none.score)} at ${iso(none.ts)} is no score: ` +
+                'taken as a gap (a window that could not be scored), as the daemon takes a window its model failed on',
+            );
+          unscored = true;
+          node.status({ fill: 'yellow', shape: 'ring', text: `${machine.state}; gap: score ${String(none.score)}` });
+          return done();
+        }
         latest = scoreFromMessage(msg, settings.threshold, Date.now());
+        if (unscored) {
+          unscored = false;
+          showState();
+        }
         if (!asset && latest.asset) asset = latest.asset;
         const { transition } = machine.handle({
           kind: 'score',
@@ -223,7 +259,10 @@ export function registerAlarmNode(RED: RedApi): void {
           threshold: latest.threshold,
           ...(latest.offThreshold !== undefined ? { offThreshold: latest.offThreshold } : {}),
           ...(latest.clearThreshold !== undefined ? { clearThreshold: latest.clearThreshold } : {}),
-          ...(latest.windowSpanMs !== undefined ? { sustainMs: latest.windowSpanMs } : {}),
+          // The window span is also what the score after a gap saw, as the daemon counts it.
+          ...(latest.windowSpanMs !== undefined
+            ? { sustainMs: latest.windowSpanMs, windowMs: latest.windowSpanMs }
+            : {}),
         });
         if (transition) emit(transition, send);
         else if (lamp === undefined) {

@@ -285,6 +285,34 @@ describe('linewatch-alarm', () => {
     expect(events[0].payload.ts).toBe(60_500);
   });
 
+  it('takes a score that is no number (NaN, Infinity) as a gap, as the daemon a window its model failed on', async () => {
+    await helper.load([nodes.alarm], alarmFlow({ onDelayMs: '500', offDelayMs: '0' }));
+    const events = collect(helper.getNode('events')!);
+    const a = helper.getNode('a')!;
+    const warnings: string[] = [];
+    const statuses: { fill?: string; text?: string }[] = [];
+    a.on('call:warn', (call: { args: unknown[] }) => warnings.push(String(call.args[0])));
+    a.on('call:status', (call: { args: { fill?: string; text?: string }[] }) => statuses.push(call.args[0]));
+    a.receive(score(1.5, 1000));
+    a.receive(score(Number.NaN, 1100));
+    await expect.poll(() => warnings.length).toBe(1);
+    expect(warnings[0]).toBe(
+      'pump-1/anomaly: msg.payload.score NaN at 1970-01-01T00:00:01.100Z is no score: taken as a gap (a window that could not be scored), as the daemon takes a window its model failed on',
+    );
+    expect(statuses.at(-1)).toEqual({ fill: 'yellow', shape: 'ring', text: 'normal; gap: score NaN' });
+    // The on delay counts again from the first score after it: raised at 1900, not at 1500.
+    [1400, 1500, 1900].forEach((t) => a.receive(score(1.5, t)));
+    await expect.poll(() => events.length).toBe(1);
+    expect(events[0].payload.ts).toBe(1900);
+    expect(statuses.at(-1)).toEqual({ fill: 'red', shape: 'dot', text: 'unack_active' });
+    a.receive(score(Number.POSITIVE_INFINITY, 2000));
+    await expect.poll(() => warnings.length).toBe(2);
+    expect(warnings[1]).toContain('msg.payload.score Infinity at 1970-01-01T00:00:02.000Z is no score');
+    expect(statuses.at(-1)).toEqual({ fill: 'yellow', shape: 'ring', text: 'unack_active; gap: score Infinity' });
+    a.receive(score(1.5, 2100)); // a score again: the state shows again
+    await expect.poll(() => statuses.at(-1)).toEqual({ fill: 'red', shape: 'dot', text: 'unack_active' });
+  });
+
   it('with a sustain time, a score between the clear level and the threshold for that long raises it', async () => {
     await helper.load([nodes.alarm], alarmFlow({ sustainMs: '1000' }));
     const events = collect(helper.getNode('events')!);
@@ -450,6 +478,22 @@ describe("linewatch-alarm left at its defaults takes the scores' clear level and
     expect(events[1].payload.message).toBe(
       'pump-1: anomaly score below its clear level 0.400 for 1000 ms, not back below the largest normal score 0.200: settled, no longer held (unack_active → rtn_unack)',
     );
+  });
+
+  it('pauses the hold across a score that is no number, counting the window of the score after it', async () => {
+    await helper.load([nodes.alarm], defaults());
+    const events = collect(helper.getNode('events')!);
+    const a = helper.getNode('a')!;
+    const held = (value: number, ts: number) => calibrated(value, ts, { clearThreshold: 0.2 });
+    a.receive(held(1.5, 0));
+    await expect.poll(() => events.length).toBe(1);
+    a.receive(held(0.3, 500)); // held: below the clear level 0.4, above the largest normal score 0.2
+    a.receive(held(Number.NaN, 600));
+    // A minute later: not a minute seen at 0.3, the score's own window (1000 ms, the sustain time): settled.
+    a.receive(held(0.3, 60_000));
+    await expect.poll(() => events.length).toBe(2);
+    expect(events[1].payload).toMatchObject({ state: 'rtn_unack', ts: 60_000 });
+    expect(events[1].payload.message).toContain('below its clear level 0.400 for 1000 ms');
   });
 
   it('a sustain time of 0 switches it off, and a clear ratio sets the clear level', async () => {
