@@ -62,8 +62,9 @@ export function alarmEvent(t: AlarmTransition, ctx: AlarmEventContext): AlarmEve
     message = `${name}: anomaly score ${score.toFixed(3)} above threshold ${threshold.toFixed(3)}${forMs(ctx.settings.on_delay_ms)}; top contributors: ${shares}`;
   } else if (t.cause === 'condition' && t.settled) {
     const { clear, release, forMs: below } = t.settled;
-    // Not back below the largest normal score for the off delay: it may lie below it now, for less than that.
-    message = `${name}: anomaly score below its clear level ${clear.toFixed(3)} for ${below} ms, not back below the largest normal score ${release.toFixed(3)}${forMs(ctx.settings.off_delay_ms)}: settled, no longer held (${t.from} → ${t.to})`;
+    // Seen at or below the clear level (the hold's count), not back below the largest normal score for the off delay:
+    // it may lie below it now, for less than that.
+    message = `${name}: anomaly score at or below its clear level ${clear.toFixed(3)} for ${below} ms, not back below the largest normal score ${release.toFixed(3)}${forMs(ctx.settings.off_delay_ms)}: settled, no longer held (${t.from} → ${t.to})`;
   } else if (t.cause === 'condition') {
     // Where the state machine says (a clearing without a hold may be at the clear level, above the largest normal
     // score); else where the latest score's levels put it.

@@ -15,11 +15,12 @@
  * the model's calibrated `offThreshold`, else 0.8 × threshold. With `sustainMs`, a score that stays
  * above the clear level that long (and at least the on delay) also raises it (a deviation that persists below the
  * threshold). Where the model's `clearThreshold` (its largest normal score) lies below the clear level and the alarm
- * sets no ratio, a raised alarm clears only below it (releaseLevel): a score above every normal score is not back to
- * normal; the clear level still sets what a sustained deviation must hold. That hold lasts at most the sustain time
- * (none without one), the mirror of the sustain rule: once the score has stayed below the clear level that long, the
- * alarm clears there after the off delay as it would without the hold, so a plant that settles above its largest
- * normal score after a fault (a new steady state) cannot keep an alarm active, and hide the next fault, for good. The
+ * sets no ratio, a raised alarm clears only below it (releaseLevel): a score at or above every normal score is not
+ * back to normal; the clear level still sets what a sustained deviation must hold. That hold lasts at most the sustain
+ * time (none without one), the mirror of the sustain rule: once the score has been seen at or below the clear level
+ * that long, the alarm clears there after the off delay as it would without the hold, so a plant that settles above
+ * its largest normal score after a fault (a new steady state) cannot keep an alarm active, and hide the next fault,
+ * for good. The
  * hold counts time seen at or below the clear level: the time between two scores there, not across a `gap` (nothing
  * is known of it, so it counts neither way: what was counted before it stays, a score above the clear level starts the
  * count again; the first score after it counts its own window, complete and so seen, up to the time since the last
@@ -96,9 +97,10 @@ export interface AlarmTransition {
   /** Present when the sustain rule raised it (the score stayed above its clear level, not above the threshold for the
    * on delay): the clear level and how long the score has been above it. */
   readonly sustained?: { readonly clear: number; readonly forMs: number };
-  /** Present when the hold ran out (the score stayed below the clear level for the sustain time but above the
-   * model's largest normal score, where a raised alarm otherwise clears): the clear level, the largest normal score
-   * and the time seen at or below the clear level (gaps and restarts not counted). */
+  /** Present when the hold ran out (the score was seen at or below the clear level for the sustain time and the off
+   * delay, but not back below the model's largest normal score for the off delay, where a raised alarm otherwise
+   * clears): the clear level, the largest normal score and the time seen at or below the clear level (gaps and
+   * restarts not counted). */
   readonly settled?: { readonly clear: number; readonly release: number; readonly forMs: number };
   /** A condition that cleared (cause `condition`, not active): the level the score stayed below for the off delay,
    * the largest normal score, or the clear level (at or below) where there was no hold. */
@@ -292,8 +294,8 @@ export class AlarmStateMachine {
     }
     if (!this.condition) return {};
     const cleared = (this.belowRelease.ms ?? -1) >= this.def.offDelayMs;
-    // The hold below the clear level lasts the sustain time, as a sustained deviation must last to raise; after it the
-    // alarm clears below the clear level for the off delay, as it would without the hold.
+    // The hold at or below the clear level lasts the sustain time, as a sustained deviation must last to raise; after
+    // it the alarm clears at or below the clear level after the off delay, as it would without the hold.
     const underMs = this.underClear.ms ?? -1;
     const settled = !cleared && release < clear && underMs >= sustain + this.def.offDelayMs;
     if (cleared || settled) {

@@ -38,7 +38,7 @@ export const alarmSettingsSchema = z
       .max(1)
       .optional()
       .describe(
-        "Clear below clear_ratio × threshold; default: the model's calibrated off threshold (manifest score.off_threshold), or its largest normal score where that is lower (score.clear_threshold; the off threshold still sets what the sustain rule reads) until the score has stayed below the off threshold for sustain_ms (none without it: a plant settled above its largest normal score is let go), else 0.8.",
+        "Clear below clear_ratio × threshold; default: the model's calibrated off threshold (manifest score.off_threshold), or its largest normal score where that is lower (score.clear_threshold; the off threshold still sets what the sustain rule reads) until the score has been seen at or below the off threshold for sustain_ms and off_delay_ms (none without it: a plant settled above its largest normal score is let go), else 0.8.",
       ),
     latching: z
       .boolean()

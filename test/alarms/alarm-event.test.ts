@@ -86,7 +86,7 @@ describe('alarm event', () => {
     } as const;
     const latest = { score: 0.5, threshold: 1, offThreshold: 0.6, clearThreshold: 0.4, contributions: [] };
     expect(alarmEvent(settled, { asset: 'pump-1', alarm: 'anomaly', settings, threshold: 1, latest }).message).toBe(
-      'pump-1: anomaly score below its clear level 0.600 for 37000 ms, not back below the largest normal score 0.400 for 5000 ms: settled, no longer held (ack_active → normal)',
+      'pump-1: anomaly score at or below its clear level 0.600 for 37000 ms, not back below the largest normal score 0.400 for 5000 ms: settled, no longer held (ack_active → normal)',
     );
   });
 
@@ -104,7 +104,7 @@ describe('alarm event', () => {
     expect(t).toMatchObject({ to: 'rtn_unack', settled: { clear: 0.6, release: 0.4, forMs: 10_000 } });
     const latest = { score: 0.3, threshold: 1, offThreshold: 0.6, clearThreshold: 0.4, contributions: [] };
     expect(alarmEvent(t, { asset: 'pump-1', alarm: 'anomaly', settings, threshold: 1, latest }).message).toBe(
-      'pump-1: anomaly score below its clear level 0.600 for 10000 ms, not back below the largest normal score 0.400 for 5000 ms: settled, no longer held (unack_active → rtn_unack)',
+      'pump-1: anomaly score at or below its clear level 0.600 for 10000 ms, not back below the largest normal score 0.400 for 5000 ms: settled, no longer held (unack_active → rtn_unack)',
     );
   });
 

@@ -107,7 +107,20 @@ describe('the hold across a gap', () => {
     const t = score(120_000, 0.5)!;
     const latest = { score: 0.5, ...LEVELS, contributions: [] };
     expect(alarmEvent(t, { asset: 'pump-1', alarm: 'anomaly', settings, threshold: 1, latest }).message).toBe(
-      'pump-1: anomaly score below its clear level 0.600 for 7000 ms, not back below the largest normal score 0.400: settled, no longer held (unack_active → rtn_unack)',
+      'pump-1: anomaly score at or below its clear level 0.600 for 7000 ms, not back below the largest normal score 0.400: settled, no longer held (unack_active → rtn_unack)',
+    );
+  });
+
+  it('counts a score at the clear level as held, and the settled event says at or below it', () => {
+    const settings = { priority: 'high', on_delay_ms: 0, off_delay_ms: 0, latching: false, max_shelve_s: 1 } as const;
+    const { score } = held(alarmDefinition(settings, 5000));
+    score(0, 2);
+    [1000, 3000, 5000].forEach((ts) => expect(score(ts, 0.6)).toBeUndefined());
+    const t = score(6000, 0.6)!;
+    expect(t).toMatchObject({ to: 'rtn_unack', settled: { clear: 0.6, release: 0.4, forMs: 5000 } });
+    const latest = { score: 0.6, ...LEVELS, contributions: [] };
+    expect(alarmEvent(t, { asset: 'pump-1', alarm: 'anomaly', settings, threshold: 1, latest }).message).toBe(
+      'pump-1: anomaly score at or below its clear level 0.600 for 5000 ms, not back below the largest normal score 0.400: settled, no longer held (unack_active → rtn_unack)',
     );
   });
 

@@ -476,7 +476,7 @@ describe("linewatch-alarm left at its defaults takes the scores' clear level and
     await expect.poll(() => events.length).toBe(2);
     expect(events[1].payload).toMatchObject({ state: 'rtn_unack', ts: 2700 });
     expect(events[1].payload.message).toBe(
-      'pump-1: anomaly score below its clear level 0.400 for 1000 ms, not back below the largest normal score 0.200: settled, no longer held (unack_active → rtn_unack)',
+      'pump-1: anomaly score at or below its clear level 0.400 for 1000 ms, not back below the largest normal score 0.200: settled, no longer held (unack_active → rtn_unack)',
     );
   });
 
@@ -493,7 +493,7 @@ describe("linewatch-alarm left at its defaults takes the scores' clear level and
     a.receive(held(0.3, 60_000));
     await expect.poll(() => events.length).toBe(2);
     expect(events[1].payload).toMatchObject({ state: 'rtn_unack', ts: 60_000 });
-    expect(events[1].payload.message).toContain('below its clear level 0.400 for 1000 ms');
+    expect(events[1].payload.message).toContain('at or below its clear level 0.400 for 1000 ms');
   });
 
   it('a sustain time of 0 switches it off, and a clear ratio sets the clear level', async () => {

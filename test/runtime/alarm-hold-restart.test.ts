@@ -89,7 +89,7 @@ describe('the hold across a restart', () => {
       expect(second.alarms).toEqual([
         expect.objectContaining({ previous: 'unack_active', state: 'rtn_unack', ts: 3_604_000 }),
       ]);
-      expect(second.alarms[0].message).toContain('below its clear level 0.600 for 10000 ms');
+      expect(second.alarms[0].message).toContain('at or below its clear level 0.600 for 10000 ms');
     } finally {
       await after.close();
     }
