@@ -80,13 +80,16 @@ describe('AlarmStateMachine.restore', () => {
   });
 });
 
+// Threshold 1, clear level 0.6, the largest normal score 0.4; no on delay, sustain (the window span) 1 h.
+const H = 3_600_000;
+const heldWith = (offDelayMs: number) =>
+  new AlarmStateMachine({ onDelayMs: 0, offDelayMs, latching: false, maxShelveMs: 1, sustainMs: H });
+const at = (m: AlarmStateMachine, ts: number, value: number) =>
+  m.handle({ kind: 'score', ts, score: value, threshold: 1, offThreshold: 0.6, clearThreshold: 0.4 }).transition;
+
 describe("AlarmStateMachine.restore: the hold's count", () => {
-  // Threshold 1, clear level 0.6, the largest normal score 0.4; no on or off delay, sustain (the window span) 1 h.
-  const H = 3_600_000;
-  const held = () =>
-    new AlarmStateMachine({ onDelayMs: 0, offDelayMs: 0, latching: false, maxShelveMs: 1, sustainMs: H });
-  const at = (m: AlarmStateMachine, ts: number, value: number) =>
-    m.handle({ kind: 'score', ts, score: value, threshold: 1, offThreshold: 0.6, clearThreshold: 0.4 }).transition;
+  // No off delay.
+  const held = () => heldWith(0);
 
   it('goes on from the count a previous run reached, without the time the gateway was stopped', () => {
     const m = held();
@@ -148,12 +151,8 @@ describe("AlarmStateMachine.restore: the hold's count", () => {
 });
 
 describe("AlarmStateMachine.restore: the off delay's count", () => {
-  // Threshold 1, clear level 0.6, the largest normal score 0.4; no on delay, an off delay of 10 s, sustain 1 h.
-  const H = 3_600_000;
-  const fresh = () =>
-    new AlarmStateMachine({ onDelayMs: 0, offDelayMs: 10_000, latching: false, maxShelveMs: 1, sustainMs: H });
-  const at = (m: AlarmStateMachine, ts: number, value: number) =>
-    m.handle({ kind: 'score', ts, score: value, threshold: 1, offThreshold: 0.6, clearThreshold: 0.4 }).transition;
+  // An off delay of 10 s.
+  const fresh = () => heldWith(10_000);
 
   it('goes on from the time a previous run saw below where the alarm clears, without the time it was stopped', () => {
     const m = fresh();

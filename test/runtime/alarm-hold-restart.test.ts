@@ -172,16 +172,22 @@ describe('the hold across a restart', () => {
     }
   });
 
+  /** pump-1 with an off delay of 5 s, on a new store: raised at 1000, then 4 s of it seen below 0.4 by 5200. */
+  const OFF_DELAY_ASSET = { ...ASSET, alarm: { ...ASSET.alarm, off_delay_ms: 5000 } };
+  async function clearingRun() {
+    const path = await newStorePath();
+    const before = await openStore(path);
+    const first = pipelineOn(before, OFF_DELAY_ASSET);
+    await first.feed(1000, 1000, 2);
+    await first.feed(1200, 5200, 0.3);
+    expect(first.alarms.map((a) => a.state)).toEqual(['unack_active']);
+    return { path, before, first };
+  }
+
   it('goes on with the off delay from the time counted below where the alarm clears, not from zero', async () => {
     // Regression: the off delay (here 5 s) started again after a restart; the score had been below the largest normal
     // score (0.4) for 4 s, and the alarm stayed active 5 s more instead of 1 s.
-    const asset = { ...ASSET, alarm: { ...ASSET.alarm, off_delay_ms: 5000 } };
-    const path = await newStorePath();
-    const before = await openStore(path);
-    const first = pipelineOn(before, asset);
-    await first.feed(1000, 1000, 2); // raised
-    await first.feed(1200, 5200, 0.3); // 4 s below 0.4 of the 5 s off delay
-    expect(first.alarms.map((a) => a.state)).toEqual(['unack_active']);
+    const { path, before } = await clearingRun();
     await before.close();
 
     const after = await openStore(path);
@@ -189,7 +195,7 @@ describe('the hold across a restart', () => {
       expect(after.lastAlarmStates()).toEqual([
         expect.objectContaining({ state: 'unack_active', hold: { ms: 4000, ts: 5200, belowMs: 4000 } }),
       ]);
-      const second = restored(after, asset);
+      const second = restored(after, OFF_DELAY_ASSET);
       // The first score after the restart counts none of the downtime; 1 s more seen below makes the off delay.
       await second.feed(3_600_000, 3_600_800, 0.3);
       expect(second.alarms).toEqual([]);
@@ -207,12 +213,7 @@ describe('the hold across a restart', () => {
   });
 
   it('keeps no off delay count where the score went back above where the alarm clears before the restart', async () => {
-    const asset = { ...ASSET, alarm: { ...ASSET.alarm, off_delay_ms: 5000 } };
-    const path = await newStorePath();
-    const before = await openStore(path);
-    const first = pipelineOn(before, asset);
-    await first.feed(1000, 1000, 2);
-    await first.feed(1200, 5200, 0.3);
+    const { path, before, first } = await clearingRun();
     await before.flush(); // 4 s of the off delay counted, on disk
     await first.feed(5400, 5400, 0.5); // above 0.4 (at or below the clear level 0.6): the off delay starts again
     await before.close();
@@ -222,7 +223,7 @@ describe('the hold across a restart', () => {
       expect(after.lastAlarmStates()).toEqual([
         expect.objectContaining({ state: 'unack_active', hold: { ms: 4200, ts: 5400 } }),
       ]);
-      const second = restored(after, asset);
+      const second = restored(after, OFF_DELAY_ASSET);
       await second.feed(3_600_000, 3_604_800, 0.3);
       expect(second.alarms).toEqual([]);
       await second.feed(3_605_000, 3_605_000, 0.3);
