@@ -147,6 +147,7 @@
  * rate.
  */
 import { describe, expect, it } from 'vitest';
+import { windowSpanMs } from '../../src/core/components.js';
 import { quantile } from '../../src/core/quantile.js';
 import { alarmOverRows, fitOnSeries, inMemoryModel, streamSeries } from '../../src/eval/evaluate.js';
 import { operatorMetrics, type LabelledSeries } from '../../src/eval/labelled-csv.js';
@@ -225,14 +226,17 @@ async function measure(seed: number, arch: DetectorArch, trainRows: number): Pro
   // calibration sets one (clear_threshold), for at most the sustain time. On these plants it sets none (2026-12-06:
   // `off` lies at or below the largest normal score on every seed, as on Tennessee Eastman), so the hold is not
   // measured here; it only prolongs a raised alarm, and SKAB's figures in docs/detection.md count what it adds.
+  // Called as the daemon builds the alarm (and eval): the model's window span is the sustain time (none set here) and
+  // what the first score after a gap counts towards the hold.
   const clear = fitted.manifest.score.clear_threshold;
   const sustained = alarmOverRows(
     fresh.times,
     r.scores,
     r.threshold,
     r.offThreshold,
-    { onDelayMs: 0, offDelayMs: 0, sustainMs: w * period },
+    { onDelayMs: 0, offDelayMs: 0 },
     clear,
+    windowSpanMs({ windowLength: w, samplePeriodMs: period }),
   );
   const sustainFalseAlarms = operatorMetrics(fresh.times, fresh.anomaly, sustained, period).falseAlarms;
   // The sustain rule only adds alarms to the calibrated ones.
