@@ -461,13 +461,19 @@ describe("linewatch-alarm left at its defaults takes the scores' clear level and
     expect(events[1].payload).toMatchObject({ state: 'rtn_unack', ts: 3000 });
   });
 
-  it("holds a raised alarm at the scores' largest normal score for at most the window span, as the daemon", async () => {
+  /** The node at its defaults, raised at 0 by scores whose largest normal score (0.2) lies below the clear level. */
+  async function raisedWithHold() {
     await helper.load([nodes.alarm], defaults());
     const events = collect(helper.getNode('events')!);
     const a = helper.getNode('a')!;
     const held = (value: number, ts: number) => calibrated(value, ts, { clearThreshold: 0.2 });
     a.receive(held(1.5, 0));
     await expect.poll(() => events.length).toBe(1);
+    return { a, events, held };
+  }
+
+  it("holds a raised alarm at the scores' largest normal score for at most the window span, as the daemon", async () => {
+    const { a, events, held } = await raisedWithHold();
     // 0.3: below the clear level 0.4, above the largest normal score 0.2: held for the window span (1000 ms) only.
     [500, 1000, 1499].forEach((t) => a.receive(held(0.3, t)));
     a.receive(held(1.5, 1600)); // back above the threshold: the hold starts again
@@ -481,12 +487,7 @@ describe("linewatch-alarm left at its defaults takes the scores' clear level and
   });
 
   it('pauses the hold across a score that is no number, counting the window of the score after it', async () => {
-    await helper.load([nodes.alarm], defaults());
-    const events = collect(helper.getNode('events')!);
-    const a = helper.getNode('a')!;
-    const held = (value: number, ts: number) => calibrated(value, ts, { clearThreshold: 0.2 });
-    a.receive(held(1.5, 0));
-    await expect.poll(() => events.length).toBe(1);
+    const { a, events, held } = await raisedWithHold();
     a.receive(held(0.3, 500)); // held: below the clear level 0.4, above the largest normal score 0.2
     a.receive(held(Number.NaN, 600));
     // A minute later: not a minute seen at 0.3, the score's own window (1000 ms, the sustain time): settled.
