@@ -5,6 +5,7 @@ import {
   MQTT_MAX_PACKET_BYTES,
   OVER_MQTT_MAX_PACKET,
   mqttCredentialFields,
+  mqttProtocolVersionSchema,
   mqttTlsFields,
   mqttUrlSchema,
 } from '../core/mqtt-broker-schema.js';
@@ -53,12 +54,9 @@ export const mqttSyncSchema = z.strictObject({
     .describe(
       "The largest MQTT packet taken from this broker, in bytes (at most MQTT's largest, 268435455). What comes in is acknowledgements and release notices on <prefix>/releases/+ (a JSON of a model, a version and a URL: a few hundred bytes, its topic included). With protocol_version 5 the broker is told this and drops a larger message unsent (its log says so). Otherwise a larger packet closes the connection before it is read whole, the log names its topic once, and the client connects again, later each time while the same one comes (a retained one: clear it on the broker).",
     ),
-  protocol_version: z
-    .literal([4, 5])
-    .default(5)
-    .describe(
-      'MQTT 5 (default) or 4 (3.1.1, for a broker without MQTT 5: it refuses the connection, and the log says to set this). With 5 the broker is told max_incoming_bytes and keeps larger messages back; with 4 it sends them, and the gateway closes the connection at their first bytes.',
-    ),
+  protocol_version: mqttProtocolVersionSchema(
+    'MQTT 5 (default) or 4 (3.1.1, for a broker without MQTT 5: it refuses the connection, and the log says to set this). With 5 the broker is told max_incoming_bytes and keeps larger messages back; with 4 it sends them, and the gateway closes the connection at their first bytes.',
+  ),
   buffer: bufferSchema
     .default({ type: 'disk', max_bytes: 256 * 1024 * 1024, sync: 'normal' })
     .describe('The durable queue in front of the broker.'),
