@@ -26,8 +26,9 @@ import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import type { OpcuaConnection, Reading } from './client-adapter.js';
 import { HeldItems } from './held-items.js';
 import { nodeLabel, resolveNodeId, resolveNodes, type ResolvedNode } from './node-ids.js';
-import { describeNodeOverBound, isOversize } from './message-bound.js';
-import { isUnread, readInParts } from './read-in-parts.js';
+import { isOversize } from './message-bound.js';
+import { onceSamples } from './once-samples.js';
+import { readNodes } from './read-nodes.js';
 import { connectOpcua, connectOptions, describeConnectError } from './opcua-connect.js';
 
 const BACKOFF_MIN_MS = 250;
@@ -288,60 +289,24 @@ export class OpcuaSource implements Source {
    * over the bound is read again in parts (read-in-parts.ts), on a new connection where the refusal closed it.
    */
   async readOnce(): Promise<Sample[]> {
-    let connection: OpcuaConnection | undefined;
-    let lost = false;
-    const open = async () => {
-      connection = await connectOpcua(connectOptions(this.config));
-      lost = false;
-      connection.onLost(() => (lost = true));
-      return connection;
-    };
     try {
-      const resolved = await this.resolveNodes(await open());
-      const readable = resolved.flatMap((r, i) => (r.nodeId !== undefined ? [i] : []));
-      const readings = await readInParts(
-        readable.map((i) => resolved[i].nodeId!),
-        async (ids) => {
-          if (lost) {
-            await connection?.close().catch(() => undefined);
-            connection = undefined;
-            await open();
-          }
-          return connection!.read(ids);
-        },
+      const reads = await readNodes(
+        () => connectOpcua(connectOptions(this.config)),
+        (c) => this.resolveNodes(c),
       );
-      const byNode = new Map(readable.map((i, k) => [i, readings[k]]));
-      const ts = this.now();
-      const setting = `${this.deps.where !== undefined ? `${this.deps.where}.` : ''}max_message_bytes`;
-      return this.config.nodes.map((node, i) => {
-        const read = byNode.get(i);
-        const r = isUnread(read) ? undefined : read;
-        const problem =
-          resolved[i].error ??
-          (isUnread(read)
-            ? `${this.nodeLabel(i)}: ${read.tooLarge ? describeNodeOverBound(this.config.max_message_bytes, setting, read.unread) : read.unread}`
-            : r?.wrongType
-              ? `${this.nodeLabel(i)}: expected a number or boolean, got ${r.wrongType}`
-              : r?.quality === 'bad'
-                ? `${this.nodeLabel(i)}: ${r.status ?? 'bad status'}`
-                : undefined);
-        return {
-          source: this.name,
-          asset: this.config.asset,
-          channel: node.channel,
-          ts: r?.sourceTs ?? r?.serverTs ?? ts,
-          received: ts,
-          value: r && !problem ? r.value : Number.NaN,
-          quality: problem ? 'bad' : r!.quality,
-          ...(node.unit ? { unit: node.unit } : {}),
-          ...(problem ? { reason: `device ${this.name} (${this.config.endpoint}): ${problem}` } : {}),
-        };
+      return onceSamples(this.config, reads, {
+        label: (i) => this.nodeLabel(i),
+        setting: this.boundSetting(),
+        now: this.now(),
       });
     } catch (err) {
       throw new Error(this.describe(err));
-    } finally {
-      await (connection as OpcuaConnection | undefined)?.close().catch(() => undefined);
     }
+  }
+
+  /** Where max_message_bytes is set (`sources[0].max_message_bytes`). */
+  private boundSetting(): string {
+    return `${this.deps.where !== undefined ? `${this.deps.where}.` : ''}max_message_bytes`;
   }
 
   /** Node ids for the configured nodes on this connection, or why not (node-ids.ts). */

@@ -1,0 +1,53 @@
+/**
+ * Configured nodes read once, on connections of their own (`run --once`; a daemon source looking for the nodes whose
+ * value is over max_message_bytes): node ids resolved, then the nodes read in parts (read-in-parts.ts), a new
+ * connection opened where a refusal at the bound closed the last one (onLost is seen before the read rejects).
+ * The connections are given (`open`); the last one is closed before it resolves or rejects.
+ */
+import type { OpcuaConnection, Reading } from './client-adapter.js';
+import type { ResolvedNode } from './node-ids.js';
+import { readInParts, type Unread } from './read-in-parts.js';
+
+export interface NodeReads {
+  /** Every configured node's node id, or why it has none. */
+  readonly resolved: ResolvedNode[];
+  /** By configured node index: the nodes that were resolved (and asked for), each read or why not. */
+  readonly readings: Map<number, Reading | Unread>;
+}
+
+/**
+ * Reads the configured nodes whose index is in `only` (all where none is given). Rejects only where the first
+ * connection, the resolution or the first read fails (the connection, not a node).
+ */
+export async function readNodes(
+  open: () => Promise<OpcuaConnection>,
+  resolve: (connection: OpcuaConnection) => Promise<ResolvedNode[]>,
+  only?: ReadonlySet<number>,
+): Promise<NodeReads> {
+  let connection: OpcuaConnection | undefined;
+  let lost = false;
+  const connect = async () => {
+    connection = await open();
+    lost = false;
+    connection.onLost(() => (lost = true));
+    return connection;
+  };
+  try {
+    const resolved = await resolve(await connect());
+    const readable = resolved.flatMap((r, i) => (r.nodeId !== undefined && (only?.has(i) ?? true) ? [i] : []));
+    const readings = await readInParts(
+      readable.map((i) => resolved[i].nodeId!),
+      async (ids) => {
+        if (lost) {
+          await connection?.close().catch(() => undefined);
+          connection = undefined;
+          await connect();
+        }
+        return connection!.read(ids);
+      },
+    );
+    return { resolved, readings: new Map(readable.map((i, k) => [i, readings[k]])) };
+  } finally {
+    await (connection as OpcuaConnection | undefined)?.close().catch(() => undefined);
+  }
+}
