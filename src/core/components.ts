@@ -18,6 +18,11 @@ export interface Source {
    */
   readonly connections?: number;
   /**
+   * The tags it cannot deliver now, each in words naming the tag and what to do (an OPC UA node left out of the
+   * subscription, its value over max_message_bytes); their samples come bad. For /api/status. None: nothing to say.
+   */
+  tagIssues?(): readonly string[];
+  /**
    * Opens connections and starts delivering batches to `onBatch`. Resolves once polling has been
    * scheduled; a device that is down is not an error here (the source reconnects by itself),
    * only a bad configuration is. Called once.

@@ -46,7 +46,8 @@ export interface GatewayStatus {
   readonly line: string;
   readonly state: 'starting' | 'running' | 'stopping' | 'stopped';
   readonly uptime_s: number;
-  readonly sources: { name: string; connected: boolean }[];
+  /** Each source: whether it is connected, and the tags it cannot deliver now (`issues`, where any). */
+  readonly sources: { name: string; connected: boolean; issues?: readonly string[] }[];
   readonly assets: AssetStatus[];
   /** Alarms that are not normal (annunciated, shelved or out of service). */
   readonly alarms: AlarmStatus[];
@@ -384,7 +385,10 @@ export class Gateway {
       line: gateway.line,
       state: this.state,
       uptime_s: this.startedAt ? (Date.now() - this.startedAt) / 1000 : 0,
-      sources: this.sources.map((s) => ({ name: s.name, connected: s.connected })),
+      sources: this.sources.map((s) => {
+        const issues = s.tagIssues?.() ?? [];
+        return { name: s.name, connected: s.connected, ...(issues.length > 0 ? { issues } : {}) };
+      }),
       assets,
       alarms: assets.map((a) => a.alarm).filter((a) => a.state !== 'normal'),
       actions: [...this.actions, ...this.partActions].map((a) => a.status()),

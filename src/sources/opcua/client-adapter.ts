@@ -190,6 +190,10 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
       });
       subscription.on('terminated', () => handlers.onTerminated('subscription terminated'));
       const errors: (string | undefined)[] = [];
+      // No items (every node left out, over max_message_bytes): the subscription alone, whose keep-alives go on.
+      const granted = subscription;
+      const keepAliveMs = () => granted.maxKeepAliveCount * granted.publishingInterval;
+      if (nodes.length === 0) return { errors, keepAliveMs: keepAliveMs() };
       const defaults = {
         samplingInterval: nodes[0]?.samplingIntervalMs ?? publishingIntervalMs,
         queueSize: nodes[0]?.queueSize ?? 1,
@@ -250,8 +254,7 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
           }
         }),
       );
-      const keepAliveMs = subscription.maxKeepAliveCount * subscription.publishingInterval;
-      return { errors: nodes.map((_, i) => errors[i]), keepAliveMs };
+      return { errors: nodes.map((_, i) => errors[i]), keepAliveMs: keepAliveMs() };
     },
     async translate(browsePaths) {
       if (browsePaths.length === 0) return [];

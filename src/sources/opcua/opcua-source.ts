@@ -15,7 +15,8 @@
  * resolved again (node ids may name their namespace by URI), monitored items created again.
  * Rebuilds back off exponentially with jitter; each failure is logged once per distinct message.
  * A node that cannot be subscribed or read is named by its configuration path
- * (`sources[0].nodes[4].node_id`), its node id or browse path and its channel.
+ * (`sources[0].nodes[4].node_id`), its node id or browse path and its channel. A node whose value alone is over
+ * max_message_bytes, on a server that sends it anyway, is left out of the subscription (over-bound-nodes.ts).
  */
 import { FailureStreak, pause } from '../../core/backoff.js';
 import type { SampleHandler, Source } from '../../core/components.js';
@@ -29,6 +30,7 @@ import { nodeLabel, resolveNodeId, resolveNodes, type ResolvedNode } from './nod
 import { isOversize } from './message-bound.js';
 import { onceSamples } from './once-samples.js';
 import { readNodes } from './read-nodes.js';
+import { OverBoundNodes } from './over-bound-nodes.js';
 import { connectOpcua, connectOptions, describeConnectError } from './opcua-connect.js';
 
 const BACKOFF_MIN_MS = 250;
@@ -52,6 +54,12 @@ export class OpcuaSource implements Source {
   private readonly held = new HeldItems();
   /** The publish time of the newest publish response since the last batch (its arrival, where it had none). */
   private publishTs: number | undefined;
+  /** Nodes left out of the subscription, each one's value alone over max_message_bytes (over-bound-nodes.ts). */
+  private readonly overBound: OverBoundNodes;
+  /** The nodes left out are yet to be sent as bad samples on this subscription (with its first publish response). */
+  private leftOutUnsent = false;
+  /** The subscription ends to take in nodes that were left out: not a failure, no backoff. */
+  private resubscribing = false;
 
   constructor(
     private readonly config: OpcuaSourceConfig,
@@ -66,6 +74,35 @@ export class OpcuaSource implements Source {
   ) {
     this.name = config.name;
     this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
+    this.overBound = new OverBoundNodes({
+      source: this.name,
+      device: `device ${this.name} (${config.endpoint})`,
+      logger: deps.logger,
+      metrics: deps.metrics,
+      read: async (only) =>
+        (
+          await readNodes(
+            () => connectOpcua(connectOptions(config)),
+            (c) => this.resolveNodes(c),
+            only,
+          )
+        ).readings,
+      bound: config.max_message_bytes,
+      setting: this.boundSetting(),
+      label: (i) => this.nodeLabel(i),
+      channel: (i) => config.nodes[i].channel,
+      random: deps.random,
+    });
+  }
+
+  /** Where max_message_bytes is set (`sources[0].max_message_bytes`). */
+  private boundSetting(): string {
+    return `${this.deps.where !== undefined ? `${this.deps.where}.` : ''}max_message_bytes`;
+  }
+
+  /** The nodes it cannot deliver now and why: those left out of the subscription, over max_message_bytes. */
+  tagIssues(): string[] {
+    return this.overBound.entries().map(([, why]) => why);
   }
 
   private connectionCount = 0;
@@ -111,7 +148,10 @@ export class OpcuaSource implements Source {
     while (this.running) {
       let lostReason: string | undefined;
       const lost = new Promise<void>((resolve) => (this.wake = resolve));
+      this.resubscribing = false;
       try {
+        // After a message refused at the bound: the nodes whose value alone is over it are left out this time.
+        if (this.lastLossTooLarge) await this.overBound.find(this.subscribed().map((n) => n.index));
         const connection = await connectOpcua(connectOptions(this.config));
         this.connection = connection;
         connection.onLost((reason) => this.rebuild(reason));
@@ -120,8 +160,9 @@ export class OpcuaSource implements Source {
         const resolved = await this.resolveNodes(connection);
         // Stopped while resolving or subscribing: not counted as connected, closed below.
         if (!this.running) throw new Error('stopped while resolving nodes');
-        const nodes = this.config.nodes.map((n, i) => ({
-          nodeId: resolved[i].nodeId ?? 'i=0',
+        const subscribed = this.subscribed();
+        const nodes = subscribed.map(({ index, node: n }) => ({
+          nodeId: resolved[index].nodeId ?? 'i=0',
           samplingIntervalMs: n.sampling_interval_ms ?? this.config.publishing_interval_ms,
           queueSize: n.queue_size,
           deadband: n.deadband,
@@ -129,23 +170,27 @@ export class OpcuaSource implements Source {
         // A new subscription holds nothing of the last one's. Until the server says what it granted: a keep-alive
         // every other publishing interval, as node-opcua's grant.
         this.held.reset(
-          nodes.map((n) => n.samplingIntervalMs),
+          this.config.nodes.map((n) => n.sampling_interval_ms ?? this.config.publishing_interval_ms),
           2 * this.config.publishing_interval_ms,
         );
         this.publishTs = undefined;
+        this.leftOutUnsent = subscribed.length < this.config.nodes.length;
         const { errors, keepAliveMs } = await connection.subscribe(nodes, this.config.publishing_interval_ms, {
-          onChange: (index, reading) => this.onReading(index, reading),
+          onChange: (k, reading) => this.onReading(subscribed[k].index, reading),
           onPublish: (publishTs) => this.onPublish(publishTs),
           onTerminated: (reason) => this.rebuild(reason),
         });
         if (!this.running) throw new Error('stopped while subscribing');
         this.held.keepAlive(keepAliveMs);
-        resolved.forEach((r, i) => {
-          if (r.error) this.tagError(i, r.error);
-          else if (errors[i]) this.tagError(i, `${this.nodeLabel(i)}: ${errors[i]}`);
-        });
+        resolved.forEach((r, i) => r.error && this.tagError(i, r.error));
+        subscribed.forEach(
+          ({ index }, k) => errors[k] && this.tagError(index, `${this.nodeLabel(index)}: ${errors[k]}`),
+        );
+        this.overBound.retryLater(() => this.resubscribe());
         this.lastActivity = this.now();
         this.isConnected = true;
+        // Nodes that came back while it was being made (a retry that ended meanwhile): taken in at once.
+        if (this.subscribed().length > subscribed.length) this.resubscribe();
         this.connectionCount++;
         this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
         // After a message over max_message_bytes, the streak (its backoff, its one log line) ends only once a publish
@@ -163,6 +208,7 @@ export class OpcuaSource implements Source {
       this.connection = undefined;
       await connection?.close().catch(() => undefined);
       if (!this.running) break;
+      if (this.resubscribing) continue;
       this.onFailure(lostReason ?? 'connection lost');
       const backoff = pause(this.failures.delayMs());
       this.wake = backoff.wake;
@@ -186,6 +232,19 @@ export class OpcuaSource implements Source {
         { source: this.name, after_failures: failures },
         `device ${this.name} (${this.config.endpoint}): subscription rebuilt`,
       );
+  }
+
+  /** The configured nodes it subscribes, by index: all but those left out (over-bound-nodes.ts). */
+  private subscribed(): { index: number; node: OpcuaSourceConfig['nodes'][number] }[] {
+    return this.config.nodes.flatMap((node, index) => (this.overBound.has(index) ? [] : [{ index, node }]));
+  }
+
+  /** Nodes that were left out read again: the subscription is built again with them, at once (not a failure). */
+  private resubscribe(): void {
+    if (!this.isConnected) return; // the loop is building one, which takes them in
+    this.resubscribing = true;
+    this.isConnected = false;
+    this.wake?.();
   }
 
   /** Ends the current subscription so the loop builds a new one. */
@@ -226,7 +285,32 @@ export class OpcuaSource implements Source {
     this.lastActivity = now;
     this.publishTs = publishTs ?? now;
     if (this.endStreakOnPublish) this.endStreak();
+    if (this.leftOutUnsent) this.sendLeftOut(now);
     this.scheduleFlush();
+  }
+
+  /**
+   * The nodes left out, each as a bad sample saying why, with the subscription's first publish response; held with
+   * the others' values from then on (held-items.ts), as a server that sends BadResponseTooLarge has its item's.
+   */
+  private sendLeftOut(now: number): void {
+    this.leftOutUnsent = false;
+    for (const [index, reason] of this.overBound.entries()) {
+      const node = this.config.nodes[index];
+      const sample: Sample = {
+        source: this.name,
+        asset: this.config.asset,
+        channel: node.channel,
+        ts: now,
+        received: now,
+        value: Number.NaN,
+        quality: 'bad',
+        unit: node.unit,
+        reason,
+      };
+      this.pending.push(sample);
+      this.held.noted(index, sample, this.publishTs ?? now);
+    }
   }
 
   /** One notification (the hot path: up to tens of thousands a second). */
@@ -304,11 +388,6 @@ export class OpcuaSource implements Source {
     }
   }
 
-  /** Where max_message_bytes is set (`sources[0].max_message_bytes`). */
-  private boundSetting(): string {
-    return `${this.deps.where !== undefined ? `${this.deps.where}.` : ''}max_message_bytes`;
-  }
-
   /** Node ids for the configured nodes on this connection, or why not (node-ids.ts). */
   private resolveNodes(connection: OpcuaConnection): Promise<ResolvedNode[]> {
     return resolveNodes(connection, this.config.nodes, (i) => this.nodeLabel(i));
@@ -326,7 +405,7 @@ export class OpcuaSource implements Source {
     this.running = false;
     if (this.watchdog) clearInterval(this.watchdog);
     this.wake?.();
-    await this.loop;
+    await Promise.all([this.loop, this.overBound.stop()]);
     this.isConnected = false;
   }
 }

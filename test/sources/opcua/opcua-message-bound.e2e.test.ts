@@ -96,7 +96,7 @@ describe('max_message_bytes', () => {
     );
   }, 60_000);
 
-  it('a server that ignores it: the message is refused from its first chunks, logged once, the source goes on', async () => {
+  it('a server that ignores it: the message is refused from its first chunks, logged once, the source goes on without the node', async () => {
     const url = viaProxy();
     const h = sourceOf(url, ['flow', 'blob'], BOUND);
     await h.start();
@@ -109,11 +109,13 @@ describe('max_message_bytes', () => {
       expect(refused).not.toBeNull();
       // Held no further than the chunk that crossed the bound: not the 1 MiB response.
       expect(Number(refused![1])).toBeLessThanOrEqual(2 * BOUND);
-      // Built again (with backoff) and refused again, counted each time, logged once.
-      await expect.poll(() => h.counted('too_large'), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
-      expect(h.log.at(40).filter((m) => m.includes('max_message_bytes'))).toEqual([line.msg]);
+      // Built again without the node whose value is over it (opcua-over-bound-node.e2e.test.ts), which is logged.
+      // actual before: built again with it and refused again, for ever; flow never delivered.
+      const left = await h.log.next(/left out of the subscription/);
+      await expect.poll(() => good(h.batches, 'flow'), { timeout: 20_000 }).toBe(true);
+      expect(h.log.at(40).filter((m) => m.includes('max_message_bytes'))).toEqual([line.msg, left.msg]);
       expect(await h.counted('connection')).toBe(0);
-      expect(h.source.connections).toBeGreaterThanOrEqual(2);
+      expect(h.source.connections).toBe(2);
     } finally {
       await h.source.stop();
     }
