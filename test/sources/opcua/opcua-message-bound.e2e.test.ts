@@ -6,19 +6,16 @@
  * refuse the message from its first chunks. Then the same after a connection the network dropped: the source builds
  * it again under the bound, certificate fetch included.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { opcuaSourceSchema } from '../../../src/config/schema.js';
 import { freePort } from '../../../src/core/free-port.js';
 import type { Sample } from '../../../src/core/types.js';
-import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
-import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import { startBlobServer, type BlobServer } from '../../helpers/blob-opcua-server.js';
+import { boundOpcuaSource, trustingPki } from '../../helpers/bound-opcua-source.js';
 import { startHelloRewriter, type HelloRewriter } from '../../helpers/hello-rewriter.js';
-import { logLines } from '../../helpers/log-lines.js';
 import { startTcpProxy } from '../../helpers/tcp-proxy.js';
 
 const BIG_BYTES = 1024 * 1024;
@@ -40,26 +37,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-function sourceOf(url: string, nodes: string[], maxMessageBytes?: number, extra: object = {}) {
-  const log = logLines();
-  const metrics = new GatewayMetrics();
-  const config = opcuaSourceSchema.parse({
-    name: 'bound',
-    type: 'opcua',
-    endpoint: url,
-    asset: 'line',
-    publishing_interval_ms: 100,
-    ...(maxMessageBytes ? { max_message_bytes: maxMessageBytes } : {}),
-    pki_dir: mkdtempSync(join(tmpdir(), 'lw-bound-client-pki-')),
-    nodes: nodes.map((n) => ({ channel: n, node_id: `ns=1;s=${n}` })),
-    ...extra,
-  });
-  const batches: Sample[][] = [];
-  const source = new OpcuaSource(config, { logger: log.logger, metrics, where: 'sources[0]' });
-  const counted = async (kind: string) =>
-    (await metrics.sourceErrors.get()).values.find((v) => v.labels.kind === kind)?.value ?? 0;
-  return { source, log, batches, counted, start: () => source.start((b) => batches.push([...b])) };
-}
+const sourceOf = boundOpcuaSource;
 
 const viaProxy = () => endpoint.replace(/:\d+\//, `:${proxy.port}/`);
 const good = (batches: Sample[][], channel: string) =>
@@ -192,12 +170,8 @@ describe('max_message_bytes after a reconnect', () => {
       const grows = await startBlobServer(port, 16);
       const rewriter = await startHelloRewriter(port);
       const link = await startTcpProxy(rewriter.port);
-      const pki = mkdtempSync(join(tmpdir(), 'lw-bound-reconnect-pki-'));
-      if (securityMode !== 'None') {
-        // The server's certificate trusted beforehand: every connect goes as far as the secure channel.
-        mkdirSync(join(pki, 'trusted', 'certs'), { recursive: true });
-        writeFileSync(join(pki, 'trusted', 'certs', 'server.der'), grows.server.getCertificate());
-      }
+      // The server's certificate trusted beforehand: every connect goes as far as the secure channel.
+      const pki = securityMode === 'None' ? mkdtempSync(join(tmpdir(), 'lw-bound-reconnect-pki-')) : trustingPki(grows);
       const url = grows.endpoint.replace(/:\d+\//, `:${link.port}/`);
       const h = sourceOf(url, ['flow', 'blob'], BOUND, {
         pki_dir: pki,

@@ -5,47 +5,15 @@
  * Regression: every publish response carrying the node was refused, which closed the connection; the source built it
  * again, subscribed the node again and was refused again, for ever: no node of that server was delivered.
  */
-import { EventEmitter } from 'node:events';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { opcuaSourceSchema } from '../../../src/config/schema.js';
 import { freePort } from '../../../src/core/free-port.js';
 import type { Sample } from '../../../src/core/types.js';
-import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
-import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import { startBlobServer } from '../../helpers/blob-opcua-server.js';
+import { boundOpcuaSource, trustingPki } from '../../helpers/bound-opcua-source.js';
 import { startHelloRewriter } from '../../helpers/hello-rewriter.js';
-import { logLines } from '../../helpers/log-lines.js';
 
 const BIG_BYTES = 1024 * 1024;
 const BOUND = 64 * 1024;
-
-/** The batches a source delivered, and a wait for a sample that matches, delivered from batch `from` on. */
-function batchLog() {
-  const batches: Sample[][] = [];
-  const arrived = new EventEmitter();
-  const find = (matches: (s: Sample) => boolean, from: number) => batches.slice(from).flat().find(matches);
-  return {
-    batches,
-    onBatch: (batch: readonly Sample[]) => {
-      batches.push([...batch]);
-      arrived.emit('batch');
-    },
-    next: (matches: (s: Sample) => boolean, from = 0) =>
-      new Promise<Sample>((resolve) => {
-        const look = () => {
-          const found = find(matches, from);
-          if (!found) return;
-          arrived.off('batch', look);
-          resolve(found);
-        };
-        arrived.on('batch', look);
-        look();
-      }),
-  };
-}
 
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -54,40 +22,17 @@ async function overBound(securityMode: 'None' | 'SignAndEncrypt', nodes: string[
   const port = await freePort();
   const server = await startBlobServer(port, BIG_BYTES);
   const rewriter = await startHelloRewriter(port);
-  const pki = mkdtempSync(join(tmpdir(), 'lw-over-bound-pki-'));
-  if (securityMode !== 'None') {
-    mkdirSync(join(pki, 'trusted', 'certs'), { recursive: true });
-    writeFileSync(join(pki, 'trusted', 'certs', 'server.der'), server.server.getCertificate());
-  }
   const url = server.endpoint.replace(/:\d+\//, `:${rewriter.port}/`);
-  const log = logLines();
-  const metrics = new GatewayMetrics();
-  const config = opcuaSourceSchema.parse({
-    name: 'bound',
-    type: 'opcua',
-    endpoint: url,
-    asset: 'line',
-    publishing_interval_ms: 100,
-    max_message_bytes: BOUND,
-    pki_dir: pki,
+  const h = boundOpcuaSource(url, nodes, BOUND, {
     security_mode: securityMode,
-    ...(securityMode === 'None' ? {} : { security_policy: 'Basic256Sha256' }),
-    nodes: nodes.map((n) => ({ channel: n, node_id: `ns=1;s=${n}` })),
+    ...(securityMode === 'None' ? {} : { pki_dir: trustingPki(server), security_policy: 'Basic256Sha256' }),
   });
-  const source = new OpcuaSource(config, { logger: log.logger, metrics, where: 'sources[0]' });
-  const got = batchLog();
   return {
+    ...h,
     server,
     url,
-    log,
-    metrics,
-    source,
-    got,
-    counted: async (kind: string) =>
-      (await metrics.sourceErrors.get()).values.find((v) => v.labels.kind === kind)?.value ?? 0,
-    start: () => source.start(got.onBatch),
     close: async () => {
-      await source.stop();
+      await h.source.stop();
       await rewriter.close();
       await server.close();
     },
@@ -98,7 +43,7 @@ describe('a node over max_message_bytes on a server that ignores it', () => {
   it.each(['None', 'SignAndEncrypt'] as const)(
     'security %s: the node is left out and reported, the others flow; back under the bound, it is subscribed again',
     async (securityMode) => {
-      const { server, url, log, source, got, counted, start, close } = await overBound(securityMode, [
+      const { server, url, log, source, batches, next, counted, start, close } = await overBound(securityMode, [
         'flow',
         'blob',
         'speed',
@@ -116,15 +61,15 @@ describe('a node over max_message_bytes on a server that ignores it', () => {
         expect(left.channel).toBe('blob');
         const why = left.msg.replace(/; left out of the subscription.*$/, '');
         // Its samples come bad, saying why; /api/status says it too.
-        const bad = await got.next((s) => s.channel === 'blob' && s.reason !== undefined);
+        const bad = await next((s) => s.channel === 'blob' && s.reason !== undefined);
         expect(bad).toMatchObject({ value: Number.NaN, quality: 'bad', reason: why });
         expect(source.tagIssues()).toEqual([why]);
         const connections = source.connections;
         // A retry while it is still over: refused on a connection of its own, counted; the subscription stays.
         await log.next(/the nodes left out are still over max_message_bytes$/);
-        const afterRetry = got.batches.length;
-        await got.next(good('flow'), afterRetry);
-        await got.next(good('speed'), afterRetry);
+        const afterRetry = batches.length;
+        await next(good('flow'), afterRetry);
+        await next(good('speed'), afterRetry);
         expect(source.connections).toBe(connections);
         expect(source.connected).toBe(true);
         expect(await counted('too_large')).toBeGreaterThanOrEqual(2);
@@ -134,11 +79,11 @@ describe('a node over max_message_bytes on a server that ignores it', () => {
         expect(back.msg).toBe(
           `device bound (${url}): sources[0].nodes[1].node_id ns=1;s=blob (channel blob): its value is under max_message_bytes again; subscribing it again`,
         );
-        const afterBack = got.batches.length;
+        const afterBack = batches.length;
         // A notification of it (a 16-byte ByteString: bad as not a number, not as left out), and the others with it.
-        const blob = await got.next((s) => s.channel === 'blob' && s.reason === undefined, afterBack);
+        const blob = await next((s) => s.channel === 'blob' && s.reason === undefined, afterBack);
         expect(blob.quality).toBe('bad');
-        await got.next(good('flow'), afterBack);
+        await next(good('flow'), afterBack);
         expect(source.tagIssues()).toEqual([]);
         expect(source.connections).toBe(connections + 1);
         // Logged once for the episode; nothing counted as a lost connection.
@@ -157,9 +102,9 @@ describe('a node over max_message_bytes on a server that ignores it', () => {
     try {
       const left = await h.log.next(/left out of the subscription/);
       const why = left.msg.replace(/; left out of the subscription.*$/, '');
-      const first = await h.got.next((s) => s.reason === why);
+      const first = await h.next((s) => s.reason === why);
       // Held at a later keep-alive: the same bad sample again, counted as held.
-      await h.got.next((s) => s.reason === why && s.ts > first.ts);
+      await h.next((s) => s.reason === why && s.ts > first.ts);
       expect((await h.metrics.heldSamples.get()).values[0]?.value).toBeGreaterThan(0);
       expect(h.source.connected).toBe(true);
       expect(h.source.tagIssues()).toEqual([why]);
