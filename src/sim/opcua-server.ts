@@ -2,7 +2,8 @@
  * Serves the simulated plant over OPC UA (node-opcua): Objects/Plant/{Pump1,Press1}/<signal>,
  * string node ids `ns=1;s=Pump1.<channel>`, values pushed on every simulator tick with source
  * timestamps, so subscriptions see real changes. Security None plus Sign and SignAndEncrypt;
- * its PKI lives in a folder the caller chooses.
+ * its PKI lives in a folder the caller chooses. It listens on `host` only (default 127.0.0.1): it has writable
+ * nodes and accepts security None, so it is not offered on every interface unless asked (`--host 0.0.0.0`).
  */
 import {
   DataType,
@@ -27,6 +28,8 @@ export interface SimOpcuaServer {
 }
 
 export interface SimOpcuaOptions {
+  /** The address it listens on (default 127.0.0.1); 0.0.0.0 or :: for every interface. */
+  readonly host?: string;
   readonly port?: number;
   readonly pkiDir: string;
   /** When set, only these users may open sessions (username → password), and anonymous ones are refused. */
@@ -37,9 +40,20 @@ export interface SimOpcuaOptions {
 
 export const SIM_OPCUA_NAMESPACE = 'urn:linewatch:sim';
 
+/**
+ * The host its endpoint URL names: the listening address, or 127.0.0.1 where it listens on every interface (a client
+ * cannot connect to 0.0.0.0); an IPv6 address in brackets.
+ */
+export function endpointHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 export async function startSimOpcuaServer(sim: LineSimulator, options: SimOpcuaOptions): Promise<SimOpcuaServer> {
   routeOpcuaLogs();
-  const port = options.port && options.port > 0 ? options.port : await freePort();
+  const host = options.host ?? '127.0.0.1';
+  const urlHost = endpointHost(host);
+  const port = options.port && options.port > 0 ? options.port : await freePort(host);
   const certificateManager = new OPCUACertificateManager({
     rootFolder: options.pkiDir,
     automaticallyAcceptUnknownCertificate: true,
@@ -60,8 +74,10 @@ export async function startSimOpcuaServer(sim: LineSimulator, options: SimOpcuaO
       : {}),
     ...(userCertificateManager ? { userCertificateManager } : {}),
     port,
-    hostname: '127.0.0.1',
-    alternateHostname: ['127.0.0.1'],
+    // `host` is the address node-opcua listens on (without it: every interface); `hostname` only names the endpoint.
+    host,
+    hostname: urlHost,
+    alternateHostname: [urlHost],
     resourcePath: '/UA/linewatch-sim',
     serverCertificateManager: certificateManager,
     securityModes: [MessageSecurityMode.None, MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt],
@@ -138,7 +154,7 @@ export async function startSimOpcuaServer(sim: LineSimulator, options: SimOpcuaO
   publish(sim.snapshot);
   sim.on('tick', publish);
   await server.start();
-  const endpointUrl = `opc.tcp://127.0.0.1:${port}/UA/linewatch-sim`;
+  const endpointUrl = `opc.tcp://${urlHost}:${port}/UA/linewatch-sim`;
   let closed = false;
   return {
     endpointUrl,

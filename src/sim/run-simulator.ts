@@ -49,7 +49,7 @@ export async function runSimulator(options: RunSimulatorOptions): Promise<Runnin
     closers.push(() => modbus.close());
     // node-opcua is large and chatty at import: load it only when an OPC UA server is wanted.
     const opcua = options.opcua
-      ? await (await import('./opcua-server.js')).startSimOpcuaServer(sim, options.opcua)
+      ? await (await import('./opcua-server.js')).startSimOpcuaServer(sim, { ...options.opcua, host })
       : undefined;
     if (opcua) closers.push(() => opcua.close());
     if (options.rtu) {
