@@ -1,7 +1,8 @@
 /**
  * One asset's samples → windows (pure): rows assembled from the model's channels (plus the
- * trigger channel for cycle windows), one per source batch or on the model's time grid
- * (`align`), then sliding windows or one window per part.
+ * trigger channel for cycle windows), one per source batch (one per sampling where a batch holds several: two
+ * OPC UA publish responses delivered together) or on the model's time grid (`align`), then sliding windows or one
+ * window per part.
  * Used by the daemon's asset pipeline and by the Node-RED window node, so both cut windows the
  * same way.
  */
@@ -9,6 +10,7 @@ import type { Sample, Window } from '../core/types.js';
 import type { WindowSettings } from './schema.js';
 import { RowAssembler, type Row } from './row-assembler.js';
 import { TimeGrid } from './time-grid.js';
+import { Samplings } from './samplings.js';
 import { isPause } from '../core/csv-pauses.js';
 import { CycleWindow } from './cycle/cycle-window.js';
 import { SlidingWindow } from './sliding/sliding-window.js';
@@ -65,6 +67,8 @@ export class AssetWindows {
   private readonly rows: RowAssembler | TimeGrid;
   private readonly windows: SlidingWindow | CycleWindow;
   private readonly partIds: PartIdTracker | undefined;
+  /** A batch's samplings (align batch): one row each. */
+  private readonly samplings: Samplings;
   /** The time of the last batch row (align batch), to tell a pause. */
   private lastTs: number | undefined;
 
@@ -79,6 +83,7 @@ export class AssetWindows {
     onClockChange?: (message: string) => void,
   ) {
     const w = settings;
+    this.samplings = new Samplings(asset);
     const rowsOf = (rowChannels: readonly string[]) => {
       if (w.align === 'batch') return new RowAssembler(asset, rowChannels, w.max_sample_age_ms);
       if (periodMs === undefined)
@@ -115,8 +120,19 @@ export class AssetWindows {
   push(batch: readonly Sample[]): readonly AssetWindowOutcome[] {
     this.partIds?.push(batch);
     if (this.rows instanceof RowAssembler) {
-      const row = this.rows.push(batch);
-      return row ? this.outcomesOf(this.afterPause(row)) : NONE;
+      const rows = this.rows;
+      const samplings = this.samplings.of(batch, (s) => rows.unchanged(s));
+      if (samplings.length === 1) {
+        const row = this.rows.push(batch);
+        return row ? this.outcomesOf(this.afterPause(row)) : NONE;
+      }
+      // Several samplings in one batch: a row each, in order, so that none is lost (a part's first or last row).
+      const out: AssetWindowOutcome[] = [];
+      for (const sampling of samplings) {
+        const row = this.rows.push(sampling);
+        if (row) out.push(...this.outcomesOf(this.afterPause(row)));
+      }
+      return out;
     }
     return this.outcomesOf(this.rows.push(batch));
   }

@@ -93,6 +93,14 @@ export class RowAssembler {
     return complete ? { ts, values, complete } : { ts, values, complete, why: this.why(ts) };
   }
 
+  /** Whether `s` brings its channel's value and quality as they are (a held value), not a change. */
+  unchanged(s: Sample): boolean {
+    const i = this.index.get(s.channel);
+    if (i === undefined || this.times[i] === Number.NEGATIVE_INFINITY) return false;
+    const good = s.quality === 'good' && Number.isFinite(s.value) ? 1 : 0;
+    return good === this.good[i] && s.value === this.values[i];
+  }
+
   /** Which channels are not usable at `ts`, and why (a row's `why`). */
   private why(ts: number): string {
     const kinds = this.channels.map((_, i): Unusable | undefined =>
