@@ -30,23 +30,15 @@ async function serve(host: string | undefined) {
 }
 
 describe('simulator OPC UA server: the address it listens on', () => {
-  it('by default listens on 127.0.0.1 only: a connection to 127.0.0.2 is refused', async () => {
-    const server = await serve(undefined);
+  it.each([
+    { name: 'by default listens on 127.0.0.1 only', host: undefined, listens: '127.0.0.1', refuses: '127.0.0.2' },
+    { name: 'listens on the host it is given', host: '127.0.0.2', listens: '127.0.0.2', refuses: '127.0.0.1' },
+  ])('$name: names it in its endpoint URL, refuses a connection to $refuses', async ({ host, listens, refuses }) => {
+    const server = await serve(host);
     try {
-      expect(server.endpointUrl).toBe(`opc.tcp://127.0.0.1:${server.port}/UA/linewatch-sim`);
-      expect(await tryConnect('127.0.0.1', server.port)).toBe('connected');
-      expect(await tryConnect('127.0.0.2', server.port)).toBe('ECONNREFUSED');
-    } finally {
-      await server.close();
-    }
-  });
-
-  it('listens on the host it is given, and names it in its endpoint URL', async () => {
-    const server = await serve('127.0.0.2');
-    try {
-      expect(server.endpointUrl).toBe(`opc.tcp://127.0.0.2:${server.port}/UA/linewatch-sim`);
-      expect(await tryConnect('127.0.0.2', server.port)).toBe('connected');
-      expect(await tryConnect('127.0.0.1', server.port)).toBe('ECONNREFUSED');
+      expect(server.endpointUrl).toBe(`opc.tcp://${listens}:${server.port}/UA/linewatch-sim`);
+      expect(await tryConnect(listens, server.port)).toBe('connected');
+      expect(await tryConnect(refuses, server.port)).toBe('ECONNREFUSED');
     } finally {
       await server.close();
     }
