@@ -54,7 +54,7 @@ export interface MqttClientRole {
    * Told when the broker closes a connection it did not accept: no CONNACK, no error (a 3.1.1-only broker answers an
    * MQTT 5 CONNECT so), with why in words (closedUnacceptedText, naming `protocolSetting`). Told at each such close.
    */
-  readonly onClosedUnaccepted?: { readonly protocolSetting: string; readonly tell: (reason: string) => void };
+  readonly onClosedUnaccepted?: (reason: string) => void;
   /**
    * Told when a connection holds after failed ones (refused packets, refused CONNACKs, closes before a CONNACK: the
    * episode is over, the reconnect period is as before), with how many there were.
@@ -63,9 +63,9 @@ export interface MqttClientRole {
   /** How the delay between connects grows while they fail (reconnect-pacing.ts); REFUSAL_BACKOFF by default. */
   readonly backoff?: RefusalBackoff;
   /**
-   * connectMqttAsync: the setting that picks the MQTT version (a config path, or a flag: `--protocol-version`), named
-   * in its errors where the broker refuses an MQTT 5 connection (mqtt-version-hints.ts). connectMqtt names
-   * onClosedUnaccepted's.
+   * The setting that picks the MQTT version (a config path, or a flag: `--protocol-version`), named where the broker
+   * refuses an MQTT 5 connection (mqtt-version-hints.ts): in connectMqttAsync's errors, and in the reason
+   * onClosedUnaccepted is told. Without it, an error gets no hint and a close says what to check instead.
    */
   readonly protocolSetting?: string;
 }
@@ -172,9 +172,7 @@ export function connectMqtt(broker: MqttBroker, client: MqttClientRole): MqttCli
     () => refusedClose,
     () => {
       pacing.failed('closed unaccepted');
-      client.onClosedUnaccepted?.tell(
-        closedUnacceptedText(options.protocolVersion, client.onClosedUnaccepted.protocolSetting),
-      );
+      client.onClosedUnaccepted?.(closedUnacceptedText(options.protocolVersion, client.protocolSetting));
     },
     // Its error says why (protocolVersionHint): paced as a close, not told twice.
     () => pacing.failed('closed unaccepted'),

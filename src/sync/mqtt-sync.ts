@@ -17,7 +17,7 @@ import { connackRefusalCode, connackRefusalText } from '../core/reconnect-pacing
 import type { DurableQueue, QueueInput } from '../buffer/queue.js';
 import { acceptOrKeep, QueueFailures, queuedRecords } from '../buffer/queue-failures.js';
 import type { Sink, SinkRecords } from '../core/components.js';
-import type { MqttSyncConfig } from './schema.js';
+import { CLOUD_PROTOCOL_SETTING, type MqttSyncConfig } from './schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { MinuteSummarizer } from './summaries.js';
@@ -127,12 +127,10 @@ export class MqttSync implements Sink {
         this.deps.logger.error({ sink: this.name }, message);
       },
       // Said as the connection's failure (and by 'offline' below, which follows it, at the first of an episode).
-      onClosedUnaccepted: {
-        protocolSetting: 'cloud.mqtt.protocol_version',
-        tell: (reason) => {
-          this.unaccepted = `cloud broker ${c.url}: ${reason}`;
-          this.closeFailure(this.unaccepted);
-        },
+      protocolSetting: CLOUD_PROTOCOL_SETTING,
+      onClosedUnaccepted: (reason) => {
+        this.unaccepted = `cloud broker ${c.url}: ${reason}`;
+        this.closeFailure(this.unaccepted);
       },
       // It subscribes to nothing: acknowledgements come in, nothing larger.
       incoming: {
@@ -162,7 +160,7 @@ export class MqttSync implements Sink {
     // Said once while the same error comes at each connect (a refusal the broker repeats: the client tries again later
     // each time), and until a connection is accepted in /api/status.
     client.on('error', (err) => {
-      const message = `cloud broker ${c.url}: ${brokerErrorText(err, c)}${protocolVersionHint(err, c.protocol_version, 'cloud.mqtt.protocol_version')}${connackRefusalText(err, this.deps.refusalBackoff)}`;
+      const message = `cloud broker ${c.url}: ${brokerErrorText(err, c)}${protocolVersionHint(err, c.protocol_version, CLOUD_PROTOCOL_SETTING)}${connackRefusalText(err, this.deps.refusalBackoff)}`;
       if (connackRefusalCode(err) !== undefined) this.unaccepted = message;
       this.closeFailure(message);
     });

@@ -14,7 +14,7 @@ import { shellWord } from '../core/shell-word.js';
 import type { Logger } from '../telemetry/logger.js';
 import { getCapped } from './release-download.js';
 import { namingSetting } from './release-reader.js';
-import type { ModelUpdatesConfig, MqttSyncConfig } from './schema.js';
+import { CLOUD_PROTOCOL_SETTING, type ModelUpdatesConfig, type MqttSyncConfig } from './schema.js';
 
 const LOG = { component: 'model-updates' } as const;
 
@@ -45,12 +45,10 @@ export class NoticeSources {
         options: { protocolVersion: broker.protocol_version, reconnectPeriod: 1000, clean: true },
         // A client id of its own (random) cannot be taken over; a configured client_id can.
         ...(broker.client_id !== undefined ? { onFlapping: (message: string) => this.logger.error(LOG, message) } : {}),
-        onClosedUnaccepted: {
-          protocolSetting: 'cloud.mqtt.protocol_version',
-          tell: (reason) => {
-            if (!unacceptedSaid) this.logger.warn(LOG, `release notices: broker ${broker.url}: ${reason}`);
-            unacceptedSaid = true;
-          },
+        protocolSetting: CLOUD_PROTOCOL_SETTING,
+        onClosedUnaccepted: (reason) => {
+          if (!unacceptedSaid) this.logger.warn(LOG, `release notices: broker ${broker.url}: ${reason}`);
+          unacceptedSaid = true;
         },
         incoming: {
           maxPacketBytes: broker.max_incoming_bytes,
@@ -72,7 +70,7 @@ export class NoticeSources {
       // A message published while subscribed comes without the retain flag (MQTT 3.3.1.3), a retained one with it.
       client.on('message', (t, payload, packet) => this.onText(payload.toString('utf8'), `mqtt ${t}`, !packet.retain));
       client.on('error', (err) => {
-        const text = `release notices: broker ${broker.url}: ${brokerErrorText(err, broker)}${protocolVersionHint(err, broker.protocol_version, 'cloud.mqtt.protocol_version')}${connackRefusalText(err)}`;
+        const text = `release notices: broker ${broker.url}: ${brokerErrorText(err, broker)}${protocolVersionHint(err, broker.protocol_version, CLOUD_PROTOCOL_SETTING)}${connackRefusalText(err)}`;
         if (text !== lastError) this.logger.warn(LOG, text);
         lastError = text;
       });

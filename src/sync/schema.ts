@@ -10,6 +10,9 @@ import {
   mqttUrlSchema,
 } from '../core/mqtt-broker-schema.js';
 
+/** The setting that picks the cloud clients' MQTT version, as their errors name it. */
+export const CLOUD_PROTOCOL_SETTING = 'cloud.mqtt.protocol_version';
+
 export const mqttSyncSchema = z.strictObject({
   url: mqttUrlSchema,
   topic_prefix: z

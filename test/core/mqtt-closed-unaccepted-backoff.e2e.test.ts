@@ -27,7 +27,8 @@ describe('a broker that closes connections before accepting them', () => {
         role: 'test',
         defaultClientId: 'lw-test',
         options: { reconnectPeriod: 100, protocolVersion: 5 },
-        onClosedUnaccepted: { protocolSetting: 'x.protocol_version', tell: (reason) => told.push(reason) },
+        protocolSetting: 'x.protocol_version',
+        onClosedUnaccepted: (reason) => told.push(reason),
         backoff: { maxMs: 400, holdMs: 100, random: () => 1 },
       },
     );

@@ -44,7 +44,8 @@ describe('a 3.1.1-only broker that resets an MQTT 5 connection before accepting 
         role: 'test',
         defaultClientId: 'lw-test',
         options: { reconnectPeriod: 100, protocolVersion: 5 },
-        onClosedUnaccepted: { protocolSetting: 'cloud.mqtt.protocol_version', tell: (reason) => told.push(reason) },
+        protocolSetting: 'cloud.mqtt.protocol_version',
+        onClosedUnaccepted: (reason) => told.push(reason),
         backoff: { maxMs: 400, holdMs: 100, random: () => 1 },
       },
     );
