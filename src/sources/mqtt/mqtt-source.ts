@@ -51,6 +51,8 @@ export interface MqttSourceDeps {
   readonly metrics: GatewayMetrics;
   readonly now?: () => number;
   readonly random?: () => number;
+  /** Where the source is configured (`sources[2]`): a broker's refusal of MQTT 5 names its protocol_version so. */
+  readonly where?: string;
 }
 
 /** A message's samples, made when `decode` is called with when it was received; `retained` the broker's copy. */
@@ -67,6 +69,8 @@ export class MqttSource implements Source {
   private readonly messages: MessageSamples;
   private readonly filters: readonly string[];
   private readonly defaultClientId: string;
+  /** The setting that picks its MQTT version, in hints (`sources[2].protocol_version`). */
+  private readonly protocolSetting: string;
   private readonly failures: FailureStreak;
   private running = false;
   private isConnected = false;
@@ -91,6 +95,7 @@ export class MqttSource implements Source {
     this.messages = new MessageSamples(config, this.label, { ...deps, now: () => this.now() });
     this.filters = [...new Set(config.tags.map((t) => t.topic))];
     this.defaultClientId = `linewatch-source-${config.name}-${randomBytes(4).toString('hex')}`;
+    this.protocolSetting = deps.where !== undefined ? `${deps.where}.protocol_version` : 'protocol_version';
     this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
     this.flaps = config.client_id !== undefined ? new ConnectionFlaps() : undefined;
     this.held = new HeldValues(
@@ -184,6 +189,7 @@ export class MqttSource implements Source {
       role: this.label,
       defaultClientId: `${this.defaultClientId}${idSuffix ?? ''}`,
       idSuffix,
+      protocolSetting: this.protocolSetting,
       options: {
         reconnectPeriod: 0,
         connectTimeout: this.config.timeout_ms,
@@ -222,11 +228,11 @@ export class MqttSource implements Source {
       const onError = (err: Error) =>
         settle(
           new Error(
-            `${this.label}: ${brokerErrorText(err, this.config)}${protocolVersionHint(err, this.config.protocol_version, 'protocol_version')}`,
+            `${this.label}: ${brokerErrorText(err, this.config)}${protocolVersionHint(err, this.config.protocol_version, this.protocolSetting)}`,
           ),
         );
       const onClose = () =>
-        settle(new Error(`${this.label}: ${closedUnacceptedText(this.config.protocol_version, 'protocol_version')}`));
+        settle(new Error(`${this.label}: ${closedUnacceptedText(this.config.protocol_version, this.protocolSetting)}`));
       client.on('connect', onConnect);
       client.on('error', onError);
       client.on('close', onClose);
