@@ -281,6 +281,9 @@ export class OpcuaSource implements Source {
 
   /** A publish response (changes, or a keep-alive): the subscription lives, and with it every item's last value. */
   private onPublish(publishTs: number | undefined): void {
+    // node-opcua calls this before the response's own changes: where an earlier response's are still waiting (two
+    // responses in one turn, a loaded gateway), they go as their own batch first, held values stamped at their publish.
+    if (this.flushScheduled) this.flush();
     const now = this.now();
     this.lastActivity = now;
     this.publishTs = publishTs ?? now;

@@ -112,4 +112,16 @@ describe('held OPC UA values, adversarially', () => {
     await source.stop();
     expect(batches.flat().map((s) => s.quality)).toEqual(['bad', 'bad']);
   });
+
+  it('two publish responses that arrive in one turn (a loaded gateway) are two batches, not one row', async () => {
+    const { source, batches } = await started();
+    handlers!.onPublish(T0);
+    handlers!.onChange(0, { value: 1, quality: 'good', sourceTs: T0 - 50 });
+    handlers!.onPublish(T0 + 200);
+    handlers!.onChange(0, { value: 2, quality: 'good', sourceTs: T0 + 150 });
+    await tick();
+    await tick();
+    await source.stop();
+    expect(batches.map((b) => b.map((s) => s.value))).toEqual([[1], [2]]);
+  });
 });
