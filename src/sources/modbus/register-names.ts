@@ -18,3 +18,29 @@ export function readName(table: RegisterTable, address: number, count: number): 
   const what = table === 'coil' ? 'coils' : table === 'discrete' ? 'discrete inputs' : `${table} registers`;
   return `read ${what} ${address}..${address + count - 1} (${modiconRange(table, address, count)})`;
 }
+
+/**
+ * The table and 0-based address a PLC-manual (Modicon) number names, where it can only be one: six digits, 1xxxxx
+ * discrete inputs, 3xxxxx input and 4xxxxx holding registers (100001–165536, 300001–365536, 400001–465536). Five-digit
+ * numbers (40001) and coils (0xxxxx) are not taken: they are protocol addresses too.
+ */
+export function modiconAddress(n: number): { table: RegisterTable; address: number } | undefined {
+  const tables = { 1: 'discrete', 3: 'input', 4: 'holding' } as const;
+  const table = tables[Math.floor(n / 100_000) as keyof typeof tables];
+  const address = (n % 100_000) - 1;
+  return table && Number.isInteger(n) && address >= 0 && address <= 65535 ? { table, address } : undefined;
+}
+
+/**
+ * Why `address` (past 65535) of register `channel` is refused, and where it is a Modicon number what to write instead:
+ * "400011 looks like Modicon notation for holding register 11: write address: 10 with table: holding".
+ */
+export function addressTooBig(channel: string | undefined, table: string, address: number): string {
+  const past = `${channel === undefined ? '' : `channel ${channel}: `}${address} is past the last Modbus address, 65535`;
+  const modicon = modiconAddress(address);
+  if (!modicon)
+    return `${past} (address counts from 0 as on the wire: holding register 1 of a PLC manual, 40001, is address: 0)`;
+  const what = modicon.table === 'discrete' ? 'discrete input' : `${modicon.table} register`;
+  const other = modicon.table === table ? '' : ` (this register has table: ${table})`;
+  return `${past}; ${address} looks like Modicon notation for ${what} ${modicon.address + 1}: write address: ${modicon.address} with table: ${modicon.table}${other}`;
+}

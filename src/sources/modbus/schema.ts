@@ -6,39 +6,60 @@
 import { z } from 'zod';
 import { nameSchema as name, portSchema as port } from '../../core/config-primitives.js';
 import { BYTE_ORDERS, TAG_TYPES } from './encoding.js';
+import { addressTooBig } from './register-names.js';
 
-export const registerSchema = z.strictObject({
-  channel: name.describe('The channel name the value is stored and scored under.'),
-  table: z
-    .enum(['holding', 'input', 'coil', 'discrete'])
-    .default('holding')
-    .describe('holding/input registers (functions 3/4), or coils/discrete inputs (functions 1/2, `type: bit`).'),
-  address: z.number().int().min(0).max(65535).describe('Register (or coil) number, 0-based as on the wire.'),
-  type: z
-    .enum(TAG_TYPES)
-    .describe('A number type, or `string`: text over `length` registers (a part serial number, a recipe).'),
-  byte_order: z
-    .enum(BYTE_ORDERS)
-    .default('ABCD')
-    .describe('Word and byte order of multi-register numbers (ABCD: big-endian, CDAB: word-swapped...).'),
-  bit: z.number().int().min(0).max(15).optional().describe('type bit on a register: which bit, 0-15.'),
-  length: z.number().int().min(1).max(125).optional().describe('Registers of a `string` tag (two characters each).'),
-  scale: z
-    .number()
-    .refine((v) => v !== 0, 'scale must not be 0')
-    .default(1)
-    .describe('value = raw × scale + offset.'),
-  offset: z.number().default(0).describe('Added after scale.'),
-  unit: z.string().optional().describe('Engineering unit, carried on the samples.'),
-  poll_interval_ms: z
-    .number()
-    .int()
-    .min(1)
-    .optional()
-    .describe(
-      "Poll this tag less often than its device (a multiple is best: it is read with the device's next poll when due).",
-    ),
-});
+export const registerSchema = z
+  .strictObject({
+    channel: name.describe('The channel name the value is stored and scored under.'),
+    table: z
+      .enum(['holding', 'input', 'coil', 'discrete'])
+      .default('holding')
+      .describe('holding/input registers (functions 3/4), or coils/discrete inputs (functions 1/2, `type: bit`).'),
+    // The bound is checked with the register (below), to name its channel and read a Modicon number (400011).
+    address: z
+      .number()
+      .int()
+      .min(0)
+      .meta({ maximum: 65535, description: 'Register (or coil) number, 0-based as on the wire.' }),
+    type: z
+      .enum(TAG_TYPES)
+      .describe('A number type, or `string`: text over `length` registers (a part serial number, a recipe).'),
+    byte_order: z
+      .enum(BYTE_ORDERS)
+      .default('ABCD')
+      .describe('Word and byte order of multi-register numbers (ABCD: big-endian, CDAB: word-swapped...).'),
+    bit: z.number().int().min(0).max(15).optional().describe('type bit on a register: which bit, 0-15.'),
+    length: z.number().int().min(1).max(125).optional().describe('Registers of a `string` tag (two characters each).'),
+    scale: z
+      .number()
+      .refine((v) => v !== 0, 'scale must not be 0')
+      .default(1)
+      .describe('value = raw × scale + offset.'),
+    offset: z.number().default(0).describe('Added after scale.'),
+    unit: z.string().optional().describe('Engineering unit, carried on the samples.'),
+    poll_interval_ms: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        "Poll this tag less often than its device (a multiple is best: it is read with the device's next poll when due).",
+      ),
+  })
+  .superRefine(
+    (r, ctx) => {
+      // Run beside the register's other problems: its channel or table may be wrong too.
+      const channel = typeof r.channel === 'string' ? r.channel : undefined;
+      ctx.addIssue({ code: 'custom', path: ['address'], message: addressTooBig(channel, String(r.table), r.address) });
+    },
+    { when: ({ value }) => addressPastEnd(value) },
+  );
+
+/** A number address past 65535 in what was given for a register. */
+function addressPastEnd(register: unknown): boolean {
+  const address = (register as { address?: unknown } | undefined)?.address;
+  return typeof address === 'number' && Number.isInteger(address) && address > 65535;
+}
 
 export const unitId = z.number().int().min(0).max(255);
 /** A request's timeout and the register gap read across: per connection, and per device where it overrides them. */

@@ -1,6 +1,6 @@
 /** How reads are named in messages: protocol addresses and the PLC manual's (Modicon) numbers. */
 import { describe, expect, it } from 'vitest';
-import { modiconRange, readName } from '../../../src/sources/modbus/register-names.js';
+import { addressTooBig, modiconAddress, modiconRange, readName } from '../../../src/sources/modbus/register-names.js';
 
 describe('modiconRange', () => {
   it.each([
@@ -23,5 +23,40 @@ describe('readName', () => {
     expect(readName('input', 10, 1)).toBe('read input registers 10..10 (30011..30011)');
     expect(readName('coil', 0, 16)).toBe('read coils 0..15 (00001..00016)');
     expect(readName('discrete', 5, 2)).toBe('read discrete inputs 5..6 (10006..10007)');
+  });
+});
+
+describe('modiconAddress', () => {
+  it.each([
+    [400011, { table: 'holding', address: 10 }],
+    [300001, { table: 'input', address: 0 }],
+    [365536, { table: 'input', address: 65535 }],
+    [100100, { table: 'discrete', address: 99 }],
+    // Not six-digit Modicon numbers: protocol addresses, or nothing a PLC manual writes.
+    [40011, undefined],
+    [70000, undefined],
+    [400000, undefined],
+    [465537, undefined],
+    [265536, undefined],
+  ] as const)('%i: %j', (n, expected) => {
+    expect(modiconAddress(n)).toEqual(expected);
+  });
+});
+
+// Regression: `address: 400011` and `address: 70000` both said "Too big: expected number to be <=65535".
+describe('addressTooBig', () => {
+  it('names the channel and, for a Modicon number, the address and table to write', () => {
+    expect(addressTooBig('flow', 'holding', 400011)).toBe(
+      'channel flow: 400011 is past the last Modbus address, 65535; 400011 looks like Modicon notation for holding register 11: write address: 10 with table: holding',
+    );
+    expect(addressTooBig('level', 'holding', 300005)).toBe(
+      'channel level: 300005 is past the last Modbus address, 65535; 300005 looks like Modicon notation for input register 5: write address: 4 with table: input (this register has table: holding)',
+    );
+    expect(addressTooBig('door', 'discrete', 100002)).toMatch(
+      /discrete input 2: write address: 1 with table: discrete$/,
+    );
+    expect(addressTooBig('flow', 'holding', 70000)).toBe(
+      'channel flow: 70000 is past the last Modbus address, 65535 (address counts from 0 as on the wire: holding register 1 of a PLC manual, 40001, is address: 0)',
+    );
   });
 });
