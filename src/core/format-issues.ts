@@ -4,7 +4,8 @@
  */
 import type { z } from 'zod';
 import { keysAt } from './schema-keys.js';
-import { nearestName } from './nearest-name.js';
+import { nearestName, nearestNames } from './nearest-name.js';
+import { unitValueHint } from './unit-value.js';
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
@@ -42,10 +43,18 @@ function siblingTaking(
   return takers.length === 1 ? takers[0] : undefined;
 }
 
+/** Where a key with a unit in its name (`timeout_ms`) was given text (`1s`): what to write instead. */
+function unitHint(path: readonly PropertyKey[], input: unknown): string | undefined {
+  const key = path.at(-1);
+  const given = input === undefined ? undefined : valueAt(input, path);
+  return typeof key === 'string' && typeof given === 'string' ? unitValueHint(key, given) : undefined;
+}
+
 /**
  * `schema`, where given (and `input`, what was parsed): an unknown key is named with the key it most likely misspells
  * (`did you mean …?`) among those its object takes, or else with the sibling whose keys take it (indent it under
- * that); a value not allowed with the allowed value it most likely misspells; a key left empty where a mapping or a
+ * that); a value not allowed with the allowed values it most likely misspells (all those equally near); text given to
+ * a key with a unit in its name (`timeout_ms: 1s`) with the number to write; a key left empty where a mapping or a
  * list is expected is said to be empty (in YAML, what should be indented under it was not).
  */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType, input?: unknown): string[] {
@@ -65,9 +74,11 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.Zod
       }
     } else if (issue.code === 'invalid_value') {
       const given = input === undefined ? undefined : valueAt(input, issue.path);
-      const meant = typeof given === 'string' ? nearestName(given, issue.values.map(String)) : undefined;
+      // Each of those equally near (`float`: float32 or float64).
+      const meant = typeof given === 'string' ? nearestNames(given, issue.values.map(String)) : [];
+      const hint = meant.length > 0 ? `; did you mean ${meant.map((m) => JSON.stringify(m)).join(' or ')}?` : '';
       lines.push(
-        `${formatPath(issue.path)}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${meant ? `; did you mean ${JSON.stringify(meant)}?` : ''}`,
+        `${formatPath(issue.path)}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${hint}`,
       );
     } else if (
       issue.code === 'invalid_type' &&
@@ -78,8 +89,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.Zod
     ) {
       const what = issue.expected === 'object' ? 'a mapping (its keys' : 'a list (its items';
       lines.push(`${formatPath(issue.path)}: empty; expected ${what} on the lines below, indented further)`);
-    } else if (issue.code === 'invalid_union' && issue.path.length > 0) {
-      lines.push(`${formatPath(issue.path)}: ${issue.message}`);
+    } else if (issue.code === 'invalid_type' && issue.expected === 'number' && unitHint(issue.path, input)) {
+      lines.push(`${formatPath(issue.path)}: ${unitHint(issue.path, input)}`);
     } else {
       lines.push(`${formatPath(issue.path)}: ${issue.message}`);
     }

@@ -32,6 +32,15 @@ export function typoDistance(a: string, b: string): number {
  * (`tpu`, `cpu`, `gpu`) are other things, not typos; from four letters one slip is offered (`cuda`), from seven two.
  */
 export function nearestName(typed: string, known: readonly string[]): string | undefined {
+  const best = nearestNames(typed, known);
+  return best.length === 1 ? best[0] : undefined;
+}
+
+/**
+ * All the names among `known` that are nearest to `typed` by nearestName's rule, where several are equally near
+ * (`float`: `float32` and `float64`), for a list of allowed values that offers each; none where none is near enough.
+ */
+export function nearestNames(typed: string, known: readonly string[]): string[] {
   let best: string[] = [];
   let bestDistance = Infinity;
   const lower = typed.toLowerCase();
@@ -47,5 +56,5 @@ export function nearestName(typed: string, known: readonly string[]): string | u
     if (d < bestDistance) [best, bestDistance] = [[candidate], d];
     else if (d === bestDistance && !best.includes(candidate)) best.push(candidate);
   }
-  return best.length === 1 ? best[0] : undefined;
+  return best;
 }

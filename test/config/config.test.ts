@@ -242,6 +242,28 @@ describe('configuration', () => {
     );
   });
 
+  // Regression (a newcomer's walk): a Modicon register number, an address past 65535, a time with a unit and a type
+  // two names are near each said only what the schema expected, with no channel and no hint, all in one pass.
+  it('names the channel of an address past 65535, reads a Modicon number, and says what to write', async () => {
+    const issues = await issuesOf(
+      config({
+        registers: [
+          '      - { channel: flow, address: 400011, type: uint32 }',
+          '      - { channel: extra, address: 70000, type: uint16 }',
+          '      - { channel: level, address: 300005, table: holding, type: float, scale: 0.1 }',
+          '    timeout_ms: 1s',
+        ].join('\n'),
+      }),
+    );
+    expect(issues).toEqual([
+      'sources[0].timeout_ms: "1s" is not a number of milliseconds; write 1000',
+      'sources[0].registers[0].address: channel flow: 400011 is past the last Modbus address, 65535; 400011 looks like Modicon notation for holding register 11: write address: 10 with table: holding',
+      'sources[0].registers[1].address: channel extra: 70000 is past the last Modbus address, 65535 (address counts from 0 as on the wire: holding register 1 of a PLC manual, 40001, is address: 0)',
+      'sources[0].registers[2].type: expected one of "int16", "uint16", "int32", "uint32", "int64", "uint64", "float32", "float64", "bit", "string"; did you mean "float32" or "float64"?',
+      'sources[0].registers[2].address: channel level: 300005 is past the last Modbus address, 65535; 300005 looks like Modicon notation for input register 5: write address: 4 with table: input (this register has table: holding)',
+    ]);
+  });
+
   it('rejects unknown keys with their full path', async () => {
     const issues = await issuesOf(
       config({ registers: '      - { channel: flow, address: 0, type: float32, scael: 2 }' }),

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { formatIssues } from '../../src/core/format-issues.js';
-import { nearestName, typoDistance } from '../../src/core/nearest-name.js';
+import { nearestName, nearestNames, typoDistance } from '../../src/core/nearest-name.js';
 
 describe('typoDistance', () => {
   it.each([
@@ -94,6 +94,23 @@ describe('nearestName', () => {
     const coda = { provider: 'coda', scale: 1 };
     expect(formatIssues(schema.safeParse(coda).error!.issues, schema, coda)).toEqual([
       'provider: expected one of "tensorrt", "cuda", "cpu"; did you mean "cuda"?',
+    ]);
+  });
+});
+
+// Regression: `type: float` listed the allowed types and suggested nothing, float32 and float64 being equally near.
+describe('nearestNames', () => {
+  it('offers every name equally near, and none where none is near enough', () => {
+    expect(nearestNames('float', ['int16', 'float32', 'float64', 'string'])).toEqual(['float32', 'float64']);
+    expect(nearestNames('float33', ['float32', 'float64'])).toEqual(['float32']);
+    expect(nearestNames('colour', ['scale', 'unit'])).toEqual([]);
+  });
+
+  it('is offered for a value not allowed: "float" is float32 or float64', () => {
+    const schema = z.strictObject({ type: z.enum(['int16', 'float32', 'float64']) });
+    const input = { type: 'float' };
+    expect(formatIssues(schema.safeParse(input).error!.issues, schema, input)).toEqual([
+      'type: expected one of "int16", "float32", "float64"; did you mean "float32" or "float64"?',
     ]);
   });
 });
