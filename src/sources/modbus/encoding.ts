@@ -215,9 +215,31 @@ export function compileDecoder(type: RegisterType, order: ByteOrder, bit = 0): R
   }
 }
 
-/** Engineering value from a raw register value: raw * scale + offset. */
-export function toEngineering(raw: number, scale: number, offset: number): number {
-  return raw * scale + offset;
+/** The digits after the point of `x` as written (0.001: 3), where 12 or fewer give it exactly; else undefined. */
+function decimalsOf(x: number): number | undefined {
+  for (let d = 0; d <= 12; d++) if (Math.round(x * 10 ** d) / 10 ** d === x) return d;
+  return undefined;
+}
+
+/**
+ * Engineering values from raw register values, raw × scale + offset, that read as written: an integer raw value with a
+ * decimal scale or offset is worked in integers and divided by a power of ten once, so 293 × 0.0001 is 0.0293, not
+ * 0.029300000000000003 (nor 0.1 + 0.2 noise from the offset). A raw value that is no integer (float32), or a product
+ * past 2^53, is multiplied as it is.
+ */
+export function toEngineering(scale: number, offset: number): (raw: number) => number {
+  const plain = (raw: number) => raw * scale + offset;
+  const ds = decimalsOf(scale);
+  const doff = decimalsOf(offset);
+  if (ds === undefined || doff === undefined || Math.max(ds, doff) === 0) return plain;
+  const k = Math.max(ds, doff);
+  const denominator = 10 ** k;
+  const factor = Math.round(scale * 10 ** ds) * 10 ** (k - ds);
+  const added = Math.round(offset * 10 ** doff) * 10 ** (k - doff);
+  return (raw) => {
+    const n = raw * factor + added;
+    return Number.isInteger(raw) && Math.abs(n) <= Number.MAX_SAFE_INTEGER ? n / denominator : plain(raw);
+  };
 }
 
 /** Raw register value from an engineering value, the inverse of toEngineering. */

@@ -4,7 +4,7 @@
  */
 import type { RegisterConfig } from './schema.js';
 import type { ModbusDeviceConfig } from './devices.js';
-import { compileDecoder, decodeText, type RegisterDecoder, type TagType } from './encoding.js';
+import { compileDecoder, decodeText, toEngineering, type RegisterDecoder, type TagType } from './encoding.js';
 import { isBitTable, planReads, type ReadRequest } from './request-plan.js';
 
 /**
@@ -22,6 +22,8 @@ export class Tag {
   readonly scale: number;
   readonly offset: number;
   readonly decode: RegisterDecoder;
+  /** raw × scale + offset, reading as written (toEngineering). */
+  readonly scaled: (raw: number) => number;
   /** Set for `string` tags, whose samples carry text (value NaN). */
   readonly decodeText: ((words: readonly number[], offset: number) => string) | undefined;
   readonly pollIntervalMs: number | undefined;
@@ -35,6 +37,7 @@ export class Tag {
     this.unit = register.unit;
     this.scale = register.scale;
     this.offset = register.offset;
+    this.scaled = toEngineering(register.scale, register.offset);
     const type = register.type;
     if (type === 'string') {
       const length = register.length ?? 1;

@@ -44,7 +44,7 @@ export function responseSamples(
       });
       continue;
     }
-    const value = tag.decode(data, offset) * tag.scale + tag.offset;
+    const value = tag.scaled(tag.decode(data, offset));
     const ok = value - value === 0; // finite
     if (ok) good++;
     out.push({

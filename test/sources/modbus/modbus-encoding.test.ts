@@ -9,6 +9,7 @@ import {
   encodeText,
   fitText,
   registerCount,
+  toEngineering,
   type ByteOrder,
   type RegisterType,
 } from '../../../src/sources/modbus/encoding.js';
@@ -159,5 +160,22 @@ describe('text that must fit', () => {
     expect(fitText('Ünï', 3)).toBe('Ün'); // Ü is 2 bytes, n 1, ï 2
     expect(fitText('ÜÜ', 3)).toBe('Ü');
     expect(fitText('', 4)).toBe('');
+  });
+});
+
+describe('toEngineering', () => {
+  it.each([
+    [0.0001, 0, 293, '0.0293'],
+    [0.001, 0, 29300, '29.3'],
+    [0.01, -5, 2512, '20.12'],
+    [0.1, 0.2, 1, '0.3'], // 0.1 + 0.2 would be 0.30000000000000004
+    [0.3, 0, 3, '0.9'],
+    [2, 0.5, -3, '-5.5'],
+    [1, 0, 65535, '65535'],
+    [0.1, 0, 1.5, String(1.5 * 0.1)], // a float raw value is multiplied as it is
+    [1 / 3, 0, 3, String(3 * (1 / 3))], // a scale no 12 decimals write exactly
+    [0.001, 0, 2 ** 60, String(2 ** 60 * 0.001)], // a product past 2^53
+  ])('raw × %d + %d: %d reads %s', (scale, offset, raw, expected) => {
+    expect(String(toEngineering(scale, offset)(raw))).toBe(expected);
   });
 });

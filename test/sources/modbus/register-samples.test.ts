@@ -53,6 +53,22 @@ describe('responseSamples', () => {
     ]);
   });
 
+  // Regression (a newcomer's walk): a flow of 293 × 0.0001 printed as 0.029300000000000003.
+  it('scales an integer register by a decimal scale and offset to the value as written, a float32 one as it is', () => {
+    const [group] = pollGroups(
+      device([
+        { channel: 'flow', address: 0, type: 'uint16', scale: 0.0001 },
+        { channel: 'temp', address: 1, type: 'int16', scale: 0.1, offset: 0.2 },
+        { channel: 'level', address: 2, type: 'int16', scale: 0.3 },
+        { channel: 'pressure', address: 3, type: 'float32', scale: 0.1 },
+      ]),
+    );
+    const out: Sample[] = [];
+    // 1.5 as float32: 0x3fc0 0x0000.
+    responseSamples(origin, group.requests[0], [293, 1, 123, 0x3fc0, 0x0000], 0, 0, out);
+    expect(out.map((s) => String(s.value))).toEqual(['0.0293', '0.3', '36.9', String(1.5 * 0.1)]);
+  });
+
   it('reads coils as 1 and 0', () => {
     const [group] = pollGroups(
       device([
