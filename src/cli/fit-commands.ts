@@ -174,7 +174,7 @@ export function addFitCommands(program: Command, wrap: CommandWrap, argv: readon
       .option('--filters <f1,f2>', 'with --arch conv1d: channels after the first and the second convolution', '16,8')
       .option(
         '--name <name>',
-        "the model name (default: csv-<arch> with --csv; with the simulator pump-<arch> for hybrid and stats, else the model's own, pump-ae or press-ae)",
+        "the model name (default with --csv: the --out folder's name where it is a valid name, else csv-<arch>; with the simulator pump-<arch> for hybrid and stats, else the model's own, pump-ae or press-ae)",
       )
       .option(
         '--model-version <version>',

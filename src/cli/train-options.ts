@@ -3,7 +3,8 @@
  * that read them (the model's name, pruning, conv filters, the --csv file) and write a trained model's report page.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { nameSchema } from '../core/config-primitives.js';
 import { readCsvText } from '../core/csv-file.js';
 import { csvDataColumns, type ColumnRenames } from '../core/csv-table.js';
 import { refuseRenamesOf, renameFlag } from './rename-flag.js';
@@ -90,6 +91,20 @@ export async function writeTrainReport(
     ],
   });
   process.stderr.write(`report written to ${page}\n`);
+}
+
+/** Folder names that say only that a model is in them: no name for one. */
+const GENERIC_FOLDERS = new Set(['model', 'models', 'out', 'output']);
+
+/**
+ * The name of a model trained from a CSV without `--name`: the `--out` folder's own name where it is a valid name (a
+ * model in `models/pump-2` is `pump-2`), so two models trained for two assets are told apart in validate, /api/status
+ * and InfluxDB's tags (all were csv-hybrid); else, and for a folder named only `model`, `out`..., `fallback`. Pure.
+ */
+export function outFolderName(out: string, fallback: string): string {
+  const folder = basename(resolve(out));
+  const named = folder.length <= 128 && nameSchema.safeParse(folder).success;
+  return named && !GENERIC_FOLDERS.has(folder.toLowerCase()) ? folder : fallback;
 }
 
 /** `--name`, where given: not blank (a manifest needs a name). */

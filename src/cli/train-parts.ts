@@ -20,6 +20,7 @@ import {
   csvRenames,
   filtersOf,
   nameOf,
+  outFolderName,
   pruneOf,
   writeTrainReport,
   type PartFlags,
@@ -152,7 +153,7 @@ export async function trainParts(
     opts.partLabels !== undefined ? recordingResults(partResultsOf(opts.partLabels, cut), opts.csv!) : undefined;
   const { fitted } = await fitPartModel(text, opts.csv!, {
     cut,
-    name: nameOf(opts, `csv-parts-${arch}`),
+    name: nameOf(opts, outFolderName(opts.out, `csv-parts-${arch}`)),
     ...(opts.channels !== undefined
       ? {
           channels: opts.channels

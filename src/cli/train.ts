@@ -21,6 +21,7 @@ import {
   filtersOf,
   modelVersionOf,
   nameOf,
+  outFolderName,
   pruneOf,
   writeTrainReport,
   type TrainOptions,
@@ -103,7 +104,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
   const rename = csvRenames(opts);
   refuseMissingChannels(opts.channels, channels, opts.csv!, rename);
   const data = csvNormalData(text, opts.csv!, {
-    name: nameOf(opts, `csv-${detector.arch}`),
+    name: nameOf(opts, outFolderName(opts.out, `csv-${detector.arch}`)),
     channels,
     ...(rename ? { rename } : {}),
     ...(opts.periodMs !== undefined ? { periodMs: wholeNumber('period-ms', opts.periodMs, 1) } : {}),
