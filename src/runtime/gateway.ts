@@ -32,6 +32,7 @@ import {
 import { acquireAssetModels } from './asset-models.js';
 import { subscriberErrorReporter, wireGateway, type GatewayTopics } from './gateway-wiring.js';
 import { scheduleHealth, type HealthTarget } from './health-schedule.js';
+import { sourcesByAsset, withPartSourcesDown } from './part-sources.js';
 import { alarmJournal, journaledCommand } from './journal-answer.js';
 import { pipelinesUpdateHost } from './pipelines-update-host.js';
 import { addGatewayActions, reassertOutputs, type AlarmOutput } from './gateway-actions.js';
@@ -68,6 +69,8 @@ export function createSources(loaded: LoadedConfig, deps: { logger: Logger; metr
 
 export class Gateway {
   private readonly sources: Source[];
+  /** The sources feeding each asset: a parts asset is degraded while one is disconnected (part-sources.ts). */
+  private readonly feeding: ReadonlyMap<string, readonly string[]>;
   private readonly sinks: Sink[] = [];
   private readonly pipelines: AssetPipeline[] = [];
   private tickTimer: NodeJS.Timeout | undefined;
@@ -109,6 +112,7 @@ export class Gateway {
     private readonly deps: { logger: Logger; metrics: GatewayMetrics; restoreAlarms?: boolean; logAlarms?: boolean },
   ) {
     this.sources = createSources(loaded, deps);
+    this.feeding = sourcesByAsset(loaded.config.sources);
     this.onError = subscriberErrorReporter(deps);
     this.bus = new EventBus<GatewayTopics>(this.onError);
     this.events = this.bus;
@@ -378,17 +382,22 @@ export class Gateway {
 
   status(): GatewayStatus {
     const { gateway } = this.loaded.config;
-    const assets = this.pipelines.map((p) => p.status());
+    const sources = this.sources.map((s) => {
+      const issues = s.tagIssues?.() ?? [];
+      return { name: s.name, connected: s.connected, ...(issues.length > 0 ? { issues } : {}) };
+    });
+    const assets = withPartSourcesDown(
+      this.pipelines.map((p) => p.status()),
+      this.feeding,
+      new Map(sources.map((s) => [s.name, s.connected])),
+    );
     return {
       gateway: gateway.name,
       site: gateway.site,
       line: gateway.line,
       state: this.state,
       uptime_s: this.startedAt ? (Date.now() - this.startedAt) / 1000 : 0,
-      sources: this.sources.map((s) => {
-        const issues = s.tagIssues?.() ?? [];
-        return { name: s.name, connected: s.connected, ...(issues.length > 0 ? { issues } : {}) };
-      }),
+      sources,
       assets,
       alarms: assets.map((a) => a.alarm).filter((a) => a.state !== 'normal'),
       actions: [...this.actions, ...this.partActions].map((a) => a.status()),
