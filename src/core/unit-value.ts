@@ -13,23 +13,11 @@ const KEY_UNITS: Readonly<
   bytes: { words: 'bytes', size: 1, of: 'size' },
 };
 
-/** The units a value may be written with, lower case, in the base of their kind. */
-const VALUE_UNITS: Readonly<Record<string, { readonly size: number; readonly of: 'time' | 'size' }>> = {
-  ms: { size: 1, of: 'time' },
-  s: { size: 1000, of: 'time' },
-  sec: { size: 1000, of: 'time' },
-  m: { size: 60_000, of: 'time' },
-  min: { size: 60_000, of: 'time' },
-  h: { size: 3_600_000, of: 'time' },
-  d: { size: 86_400_000, of: 'time' },
-  b: { size: 1, of: 'size' },
-  kb: { size: 1000, of: 'size' },
-  mb: { size: 1e6, of: 'size' },
-  gb: { size: 1e9, of: 'size' },
-  kib: { size: 1024, of: 'size' },
-  mib: { size: 1024 ** 2, of: 'size' },
-  gib: { size: 1024 ** 3, of: 'size' },
-};
+/** The units a value may be written with, lower case, in the base of their kind (ms, bytes). */
+const UNITS_OF = {
+  time: { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 },
+  size: { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 },
+} as const satisfies Record<'time' | 'size', Record<string, number>>;
 
 /**
  * For `key` given the text `given` where a number is expected: `"1s" is not a number of milliseconds; write 1000`;
@@ -43,9 +31,11 @@ export function unitValueHint(key: string, given: string): string | undefined {
   const said = `${shown} is not a number of ${unit.words}`;
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(given);
   if (!m) return said;
-  const written = m[2] ? VALUE_UNITS[m[2].toLowerCase()] : { size: unit.size, of: unit.of };
-  if (!written || written.of !== unit.of) return said;
-  const value = (Number(m[1]) * written.size) / unit.size;
+  const units: Readonly<Record<string, number>> = UNITS_OF[unit.of];
+  const written = m[2].toLowerCase();
+  if (written !== '' && !Object.hasOwn(units, written)) return said; // not a unit, nor `constructor`
+  const size = written === '' ? unit.size : units[written];
+  const value = (Number(m[1]) * size) / unit.size;
   // Rounded to what a person would write: 1.5 s is 1500 ms, not 1500.0000000000002.
   return `${said}; write ${Number(value.toPrecision(12))}${m[2] ? '' : ' (without quotes)'}`;
 }

@@ -22,6 +22,7 @@ describe('unitValueHint', () => {
     // A unit of another kind, or none that is known: the value and the key's unit, no number.
     ['timeout_ms', '10MB', '"10MB" is not a number of milliseconds'],
     ['max_bytes', 'lots', '"lots" is not a number of bytes'],
+    ['timeout_ms', '5constructor', '"5constructor" is not a number of milliseconds'],
   ])('%s: %j', (key, given, expected) => {
     expect(unitValueHint(key, given)).toBe(expected);
   });
