@@ -143,8 +143,7 @@ export class ModelUpdater {
       this.mqttConfig,
       this.deps.logger,
       (text, origin, published) => this.onNoticeText(text, origin, published),
-      (topic, reason) =>
-        this.refusals.refused({ model: topicModel(`mqtt ${topic}`), at: this.now(), reason, from: `mqtt ${topic}` }),
+      (topic, reason) => this.refusedUnread(`mqtt ${topic}`, reason),
     );
     this.sources.start();
     this.timers.push(setInterval(() => void this.checkProbations(), 1000));
@@ -159,7 +158,7 @@ export class ModelUpdater {
     const parsed = parseReleaseNotice(text);
     if ('why' in parsed) {
       const reason = `not a notice: ${parsed.why}`;
-      this.refusals.refused({ model: topicModel(origin), at: this.now(), reason, from: origin });
+      this.refusedUnread(origin, reason);
       this.deps.logger.warn({ component: 'model-updates' }, `release notice from ${origin} ignored: ${reason}`);
       return;
     }
@@ -178,6 +177,16 @@ export class ModelUpdater {
           this.deps.logger.error({ component: 'model-updates' }, `model update failed: ${err.message}`);
         },
       );
+  }
+
+  /**
+   * Keeps a notice refused before it was read as one (/api/status): its model by its topic, passed over where no asset
+   * runs it, so that a flood of malformed notices on other models' topics cannot push out a refusal that matters here.
+   */
+  private refusedUnread(origin: string, reason: string): void {
+    const model = topicModel(origin);
+    const passedOver = model !== undefined && this.host.assetsRunning(model).length === 0;
+    this.refusals.refused({ model, at: this.now(), reason, from: origin, ...(passedOver ? { passedOver } : {}) });
   }
 
   /** Says (once per refusal) that a notice refused for good came again and is passed over, and until when. */

@@ -5,10 +5,12 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import { describe, expect } from 'vitest';
 import {
   announce,
   applyRelease,
+  brokerUrl,
   makeRelease,
   nextModelEvent,
   publishRetained,
@@ -62,6 +64,8 @@ describe('release notices refused, in /api/status', () => {
         at: expect.any(Number),
         reason: 'not a notice: not JSON',
         from: `mqtt ${gw.prefix}/releases/valve-ae`,
+        // No asset here runs valve-ae: another gateway's, as fan-ae's.
+        passedOver: true,
       },
     ]);
     for (const r of seen!) expect(r.at).toBeGreaterThanOrEqual(start);
@@ -72,5 +76,37 @@ describe('release notices refused, in /api/status', () => {
     expect((await refusals(gw))!.map((r) => r.model)).toEqual(['fan-ae', 'valve-ae']);
     await publishRetained(`${gw.prefix}/releases/valve-ae`, '');
     await publishRetained(`${gw.prefix}/releases/fan-ae`, '');
+  });
+
+  it("keeps the refusal of a model run here when malformed notices flood in on other models' topics", async ({
+    gw,
+  }) => {
+    const url = await makeRelease(gw, '1.1.0', undefined, (dir) =>
+      writeFile(join(dir, 'manifest.json'), JSON.stringify({ name: 'pump-ae', version: '1.1.0', tampered: true })),
+    );
+    const rejected = nextModelEvent(gw);
+    await announce(gw, '1.1.0', url);
+    expect(await rejected).toMatchObject({ outcome: 'rejected', version: '1.1.0' });
+    // Anyone who may publish under the prefix: notices that do not parse, each on a topic of its own (not retained:
+    // nothing to clear after), more than the bound.
+    const flooder = await mqtt.connectAsync(brokerUrl());
+    const flood = Array.from({ length: 40 }, (_, i) => `junk-${i}`);
+    for (const name of flood) await flooder.publishAsync(`${gw.prefix}/releases/${name}`, 'x', { qos: 1 });
+    await flooder.endAsync();
+    await expect.poll(async () => (await refusals(gw))?.map((r) => r.model)).toContain('junk-39');
+    const seen = (await refusals(gw))!;
+    // Before: the 40 malformed notices pushed pump-ae's bad_signature out (32 kept, the oldest went).
+    expect(seen.find((r) => r.model === 'pump-ae')).toMatchObject({
+      version: '1.1.0',
+      reason: expect.stringMatching(/^bad_signature: /),
+    });
+    expect(seen.find((r) => r.model === 'junk-39')).toEqual({
+      model: 'junk-39',
+      at: expect.any(Number),
+      reason: 'not a notice: not JSON',
+      from: `mqtt ${gw.prefix}/releases/junk-39`,
+      passedOver: true,
+    });
+    expect(seen.length).toBe(32);
   });
 });
