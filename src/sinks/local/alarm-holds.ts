@@ -12,17 +12,21 @@ import type Database from 'better-sqlite3';
 import type { AlarmHoldCount } from '../../core/components.js';
 
 export const ALARM_HOLDS_SCHEMA = `
-CREATE TABLE IF NOT EXISTS alarm_holds (asset TEXT NOT NULL, alarm TEXT NOT NULL, ts INTEGER NOT NULL, ms INTEGER, below_ms INTEGER, PRIMARY KEY (asset, alarm));
+CREATE TABLE IF NOT EXISTS alarm_holds (asset TEXT NOT NULL, alarm TEXT NOT NULL, ts INTEGER NOT NULL, ms INTEGER, below_ms INTEGER, below_ts INTEGER, PRIMARY KEY (asset, alarm));
 `;
 
-/** The column stores made before the off delay's count was kept lack. */
-export const ALARM_HOLDS_BELOW_COLUMN = 'below_ms INTEGER';
+/**
+ * The columns stores made before the off delay's count was kept lack: the count, and the time of the count it was
+ * written with (below_ts). A version before it, run on this store (a rollback), writes ts and ms and leaves below_ms
+ * as it was: the count is taken back only where below_ts is the row's ts, written in the same statement.
+ */
+export const ALARM_HOLDS_BELOW_COLUMNS = ['below_ms INTEGER', 'below_ts INTEGER'] as const;
 
 /** Selects, for an alarm_journal row aliased `j`, its alarm's count, the count's time and its off delay's count, as
  * `holdMs`, `holdTs` and `holdBelowMs`. */
 export const HOLD_OF_JOURNAL_ROW = `(SELECT h.ms FROM alarm_holds h WHERE h.asset = j.asset AND h.alarm = j.alarm) AS holdMs,
   (SELECT h.ts FROM alarm_holds h WHERE h.asset = j.asset AND h.alarm = j.alarm) AS holdTs,
-  (SELECT h.below_ms FROM alarm_holds h WHERE h.asset = j.asset AND h.alarm = j.alarm) AS holdBelowMs`;
+  (SELECT CASE WHEN h.below_ts = h.ts THEN h.below_ms END FROM alarm_holds h WHERE h.asset = j.asset AND h.alarm = j.alarm) AS holdBelowMs`;
 
 const keyOf = (h: AlarmHoldCount) => `${h.asset}\u0000${h.alarm}`;
 
@@ -54,10 +58,11 @@ export class PendingHolds {
 /** The statement that writes an alarm's count over the one before (inside the store's transaction). */
 export function upsertHold(db: Database.Database): (h: AlarmHoldCount) => void {
   const upsert = db.prepare(
-    `INSERT INTO alarm_holds (asset, alarm, ts, ms, below_ms) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (asset, alarm) DO UPDATE SET ts = excluded.ts, ms = excluded.ms, below_ms = excluded.below_ms`,
+    `INSERT INTO alarm_holds (asset, alarm, ts, ms, below_ms, below_ts) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (asset, alarm) DO UPDATE SET ts = excluded.ts, ms = excluded.ms, below_ms = excluded.below_ms,
+       below_ts = excluded.below_ts`,
   );
-  return (h) => upsert.run(h.asset, h.alarm, h.ts, h.ms ?? null, h.belowMs ?? null);
+  return (h) => upsert.run(h.asset, h.alarm, h.ts, h.ms ?? null, h.belowMs ?? null, h.ts);
 }
 
 /**

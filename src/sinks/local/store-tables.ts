@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import type { AlarmEvent, PartResult, Sample, ScoreResult } from '../../core/types.js';
 import { limitSqliteCache } from '../../core/sqlite-memory.js';
 import type { AlarmHoldCount, AlarmJournalGap } from '../../core/components.js';
-import { ALARM_HOLDS_BELOW_COLUMN, ALARM_HOLDS_SCHEMA, upsertHold } from './alarm-holds.js';
+import { ALARM_HOLDS_BELOW_COLUMNS, ALARM_HOLDS_SCHEMA, upsertHold } from './alarm-holds.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS samples (ts INTEGER NOT NULL, source TEXT NOT NULL, asset TEXT NOT NULL, channel TEXT NOT NULL, value REAL, quality TEXT NOT NULL, text TEXT);
@@ -38,10 +38,10 @@ export function openStoreDatabase(path: string): Database.Database {
   db.pragma('synchronous = NORMAL');
   db.exec(SCHEMA + ALARM_HOLDS_SCHEMA);
   // Stores made before string tags existed lack the text column; before shelves were restored, shelved_until; before
-  // the off delay's count was kept, alarm_holds' below_ms.
+  // the off delay's count was kept, alarm_holds' below_ms and below_ts.
   addMissingColumn(db, 'samples', 'text TEXT');
   addMissingColumn(db, 'alarm_journal', 'shelved_until INTEGER');
-  addMissingColumn(db, 'alarm_holds', ALARM_HOLDS_BELOW_COLUMN);
+  for (const column of ALARM_HOLDS_BELOW_COLUMNS) addMissingColumn(db, 'alarm_holds', column);
   return db;
 }
 

@@ -147,6 +147,34 @@ describe('the alarm journal', () => {
     });
   });
 
+  it("restores no off delay's count where the version before wrote the hold's count over it (a rollback, then the upgrade again)", async () => {
+    const path = newPath();
+    await withStore(path, async (store) => {
+      await journal(store, [anomalyEvent('unack_active', { ts: T })]);
+      store.write({
+        samples: [],
+        scores: [],
+        alarms: [],
+        alarmHolds: [{ asset: 'pump-1', alarm: 'anomaly', ts: T + 3000, ms: 2500, belowMs: 2000 }],
+      });
+      await store.flush();
+    });
+    // The version before the off delay's count was kept, as its upsertHold writes a count: ts and ms, nothing else.
+    onFile(path, (db) =>
+      db
+        .prepare(
+          `INSERT INTO alarm_holds (asset, alarm, ts, ms) VALUES (?, ?, ?, ?)
+           ON CONFLICT (asset, alarm) DO UPDATE SET ts = excluded.ts, ms = excluded.ms`,
+        )
+        .run('pump-1', 'anomaly', T + 9000, 8000),
+    );
+    await withStore(path, async (store) => {
+      // Before: belowMs 2000 came back with the older version's count, though its score may have been above where the
+      // alarm clears since (the off delay then ended 2 s early, or at once).
+      expect(store.lastAlarmStates()).toEqual([expect.objectContaining({ hold: { ms: 8000, ts: T + 9000 } })]);
+    });
+  });
+
   it('forgets the hold counts of assets not kept, naming them, and keeps their journal', () =>
     withStore(newPath(), async (store) => {
       const hold = (asset: string) => ({ asset, alarm: 'anomaly', ts: T + 2000, ms: 1000 });
