@@ -73,6 +73,8 @@ interface ScoreInput {
   offThreshold?: number;
   clearThreshold?: number;
   windowSpanMs?: number;
+  /** A part's cycle time (the score node passes on the window node's durationMs). */
+  durationMs?: number;
   contributions: ChannelContribution[];
 }
 
@@ -124,6 +126,7 @@ function scoreFromMessage(msg: NodeMessage, thresholdOverride: number | undefine
   // as the daemon's does. A clear level scales with an overridden threshold, as the score node's does.
   const off = optionalPositive(p, 'offThreshold');
   const windowSpanMs = optionalPositive(p, 'windowSpanMs');
+  const durationMs = optionalPositive(p, 'durationMs');
   if (off !== undefined && !(typeof p.threshold === 'number' && p.threshold > 0))
     throw new Error('msg.payload.offThreshold: needs msg.payload.threshold, the threshold it was calibrated with');
   if (off !== undefined && !(off < (p.threshold as number)))
@@ -141,6 +144,7 @@ function scoreFromMessage(msg: NodeMessage, thresholdOverride: number | undefine
     ...(offThreshold !== undefined ? { offThreshold } : {}),
     ...(clearThreshold !== undefined ? { clearThreshold } : {}),
     ...(windowSpanMs !== undefined ? { windowSpanMs } : {}),
+    ...(durationMs !== undefined ? { durationMs } : {}),
     contributions: contributionsOf(top),
   };
 }
@@ -259,10 +263,12 @@ export function registerAlarmNode(RED: RedApi): void {
           threshold: latest.threshold,
           ...(latest.offThreshold !== undefined ? { offThreshold: latest.offThreshold } : {}),
           ...(latest.clearThreshold !== undefined ? { clearThreshold: latest.clearThreshold } : {}),
-          // The window span is also what the score after a gap saw, as the daemon counts it.
+          // The window span is also what the score after a gap saw, as the daemon counts it; a part saw its cycle.
           ...(latest.windowSpanMs !== undefined
             ? { sustainMs: latest.windowSpanMs, windowMs: latest.windowSpanMs }
-            : {}),
+            : latest.durationMs !== undefined
+              ? { windowMs: latest.durationMs }
+              : {}),
         });
         if (transition) emit(transition, send);
         else if (lamp === undefined) {

@@ -23,6 +23,9 @@ export interface ScorePayload {
   /** A sliding window's span (the model's window length × sample period): how long a score above the clear level
    * must last to raise the alarm too, as the daemon's default sustain time. Not given for a part. */
   readonly windowSpanMs?: number;
+  /** A part's cycle time (the window node's durationMs, passed on): what the alarm counts as seen of the time before
+   * the part where incomplete cycles came between, as the daemon counts a part's cycle. Only for a part. */
+  readonly durationMs?: number;
   readonly anomalous: boolean;
   /** normal | anomalous for sliding windows; pass | fail for a part. */
   readonly verdict: 'normal' | 'anomalous' | 'pass' | 'fail';
@@ -73,6 +76,12 @@ export function windowFromPayload(payload: unknown, channels: readonly string[],
   };
 }
 
+/** A part window's cycle time as the window node sends it (durationMs), where it is a positive number. */
+function cycleOf(payload: unknown): number | undefined {
+  const d = (payload as Partial<WindowPayload> | null)?.durationMs;
+  return typeof d === 'number' && Number.isFinite(d) && d > 0 ? d : undefined;
+}
+
 /** The message of a result, judged by the verdict rule (core/verdict.ts) against the node's threshold, if it has
  * one. */
 export function scorePayload(
@@ -81,6 +90,7 @@ export function scorePayload(
   threshold: number | undefined,
   topK: number,
   windowSpanMs?: number,
+  durationMs?: number,
 ): ScorePayload {
   const r = withThreshold(result, threshold);
   return {
@@ -91,6 +101,7 @@ export function scorePayload(
     ...(r.offThreshold !== undefined ? { offThreshold: r.offThreshold } : {}),
     ...(r.clearThreshold !== undefined ? { clearThreshold: r.clearThreshold } : {}),
     ...(windowSpanMs !== undefined && r.partId === undefined ? { windowSpanMs } : {}),
+    ...(durationMs !== undefined && r.partId !== undefined ? { durationMs } : {}),
     anomalous: r.anomalous,
     verdict: verdictOf(r),
     ...(r.partId !== undefined ? { partId: r.partId } : {}),
@@ -151,7 +162,14 @@ export function registerScoreNode(RED: RedApi): void {
         }
         try {
           const result = await modelNode!.score(window);
-          const payload = scorePayload(result, window.asset, thresholdOverride, topK, windowSpanMs(model));
+          const payload = scorePayload(
+            result,
+            window.asset,
+            thresholdOverride,
+            topK,
+            windowSpanMs(model),
+            cycleOf(msg.payload),
+          );
           scored++;
           node.status({
             fill: payload.anomalous ? 'red' : 'green',

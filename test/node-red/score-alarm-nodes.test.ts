@@ -100,6 +100,16 @@ describe('linewatch-score', () => {
     expect(payload.top).toHaveLength(1);
   });
 
+  it("sends a part's cycle time (the window node's durationMs) with its score, for the alarm to count after a gap", async () => {
+    await helper.load([nodes.model, nodes.score], scoreFlow());
+    const received = nextMessage(helper.getNode('out')!);
+    helper.getNode('s')!.receive({ payload: { ...golden, partId: 'P-18', durationMs: 4200 } });
+    const { payload } = await received;
+    // Before: dropped, so the alarm node counted none of a part's cycle after a gap.
+    expect(payload).toMatchObject({ partId: 'P-18', durationMs: 4200 });
+    expect(payload.windowSpanMs).toBeUndefined();
+  });
+
   it('scores a burst of windows, each answered in order', async () => {
     await helper.load([nodes.model, nodes.score], scoreFlow());
     const out = collect(helper.getNode('out')!);
@@ -311,6 +321,31 @@ describe('linewatch-alarm', () => {
     expect(statuses.at(-1)).toEqual({ fill: 'yellow', shape: 'ring', text: 'unack_active; gap: score Infinity' });
     a.receive(score(1.5, 2100)); // a score again: the state shows again
     await expect.poll(() => statuses.at(-1)).toEqual({ fill: 'red', shape: 'dot', text: 'unack_active' });
+  });
+
+  it("clears parts' alarm after its off delay when every other cycle is incomplete, counting each part's cycle", async () => {
+    await helper.load([nodes.alarm], alarmFlow({ offDelayMs: '1000' }));
+    const events = collect(helper.getNode('events')!);
+    const a = helper.getNode('a')!;
+    const part = (value: number, ts: number) => ({
+      payload: {
+        ...score(value, ts).payload,
+        partId: `P-${ts}`,
+        verdict: value > 1 ? 'fail' : 'pass',
+        durationMs: 400,
+      },
+    });
+    a.receive(part(1.5, 0));
+    await expect.poll(() => events.length).toBe(1);
+    // Then a good part (cycle 400 ms) after each incomplete cycle: 400 ms seen below the clear level each time.
+    for (let t = 1000; t <= 4000; t += 1000) {
+      a.receive({ payload: { asset: 'pump-1', ts: t - 500, reason: 'a sample in the cycle was missing' } });
+      a.receive(part(0.1, t));
+    }
+    // Before: a score after a gap counted none of it (parts carry no window span), so the alarm stayed active for good.
+    await expect.poll(() => events.length).toBe(2);
+    // 0 at 1000 (the first counts no time before it), 400 at 2000, 800 at 3000, 1200 at 4000.
+    expect(events[1].payload).toMatchObject({ state: 'rtn_unack', ts: 4000 });
   });
 
   it('with a sustain time, a score between the clear level and the threshold for that long raises it', async () => {
