@@ -19,7 +19,7 @@ import {
   type ChannelContribution,
   type OperatorCommand,
 } from '../core/types.js';
-import { iso } from '../sinks/local/journal-states.js';
+import { iso } from '../core/epoch-time.js';
 import { num, text, type NodeDefinition, type NodeInstance, type NodeMessage, type RedApi } from './red-api.js';
 
 export function alarmSettings(config: NodeDefinition) {

@@ -8,7 +8,7 @@
 import type { AlarmJournalGap } from '../../core/components.js';
 import type { AlarmEvent } from '../../core/types.js';
 import { MAX_PENDING, MAX_PENDING_BYTES } from './group-commit.js';
-import { iso } from './journal-states.js';
+import { iso } from '../../core/epoch-time.js';
 
 /** What was dropped of one alarm: how many transitions, the first and the last one's times (not yet recorded). */
 export type AlarmGap = Omit<AlarmJournalGap, 'ts' | 'message'>;

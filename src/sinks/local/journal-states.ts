@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { JournaledAlarm } from '../../core/components.js';
+import { isTime } from '../../core/epoch-time.js';
 import { HOLD_OF_JOURNAL_ROW, holdOf } from './alarm-holds.js';
 import { NEWEST_JOURNAL_ROWS } from './store-tables.js';
 
@@ -17,13 +18,6 @@ import { NEWEST_JOURNAL_ROWS } from './store-tables.js';
 const ACTIVE_SINCE = `SELECT MIN(a.ts) FROM alarm_journal a WHERE a.asset = j.asset AND a.alarm = j.alarm
   AND a.state IN ('unack_active', 'ack_active') AND a.rowid > COALESCE((SELECT MAX(n.rowid) FROM alarm_journal n
   WHERE n.asset = j.asset AND n.alarm = j.alarm AND (n.state = 'normal' OR (n.state = 'rtn_unack' AND n.rowid < j.rowid))), 0)`;
-
-/** A time in ms that a Date can hold (±8.64e15). */
-export const isTime = (v: unknown): v is number =>
-  typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 8.64e15;
-
-/** A time as ISO 8601, where a Date can hold it. */
-export const iso = (ts: number): string => (isTime(ts) ? new Date(ts).toISOString() : String(ts));
 
 /** Each alarm's last journaled state (the newest row per asset and alarm, in the order they were written). */
 export function readLastAlarmStates(db: Database.Database): JournaledAlarm[] {

@@ -1,7 +1,7 @@
 /** The journal's times and gap messages, apart from the database: what a row's time must be, and how a gap reads. */
 import { describe, expect, it } from 'vitest';
 import { BACKLOG_BOUND, gapMessage } from '../../../src/sinks/local/journal-gap.js';
-import { isTime, iso } from '../../../src/sinks/local/journal-states.js';
+import { isTime, iso } from '../../../src/core/epoch-time.js';
 
 describe('journal times', () => {
   it('takes integer ms a Date can hold and nothing else', () => {
