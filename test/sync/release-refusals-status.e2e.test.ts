@@ -93,7 +93,7 @@ describe('release notices refused, in /api/status', () => {
     const flood = Array.from({ length: 40 }, (_, i) => `junk-${i}`);
     for (const name of flood) await flooder.publishAsync(`${gw.prefix}/releases/${name}`, 'x', { qos: 1 });
     await flooder.endAsync();
-    await expect.poll(async () => (await refusals(gw))?.map((r) => r.model)).toContain('junk-39');
+    await expect.poll(async () => (await refusals(gw))?.map((r) => r.model), { timeout: 10_000 }).toContain('junk-39');
     const seen = (await refusals(gw))!;
     // Before: the 40 malformed notices pushed pump-ae's bad_signature out (32 kept, the oldest went).
     expect(seen.find((r) => r.model === 'pump-ae')).toMatchObject({
