@@ -8,7 +8,7 @@ import ModbusSerial from 'modbus-serial';
 import { FailureStreak } from '../../core/backoff.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
-import type { ModbusSourceConfig } from './schema.js';
+import { MAX_TIMER_MS, type ModbusSourceConfig } from './schema.js';
 
 /** modbus-serial is CommonJS; its `default` export is the client class itself. */
 const ModbusClient = ModbusSerial.default;
@@ -38,7 +38,7 @@ const THIRD_SYN_MS = 3000;
  * answered within timeout_ms, the time a request's answer is given.
  */
 export function connectTimeoutMs(config: Pick<ModbusSourceConfig, 'timeout_ms' | 'connect_timeout_ms'>): number {
-  return config.connect_timeout_ms ?? THIRD_SYN_MS + config.timeout_ms;
+  return config.connect_timeout_ms ?? Math.min(THIRD_SYN_MS + config.timeout_ms, MAX_TIMER_MS);
 }
 
 /** Where a connection goes, in messages: "10.0.0.5:502", "10.0.0.6:4001 RTU", "/dev/ttyUSB0 19200 8E1". */

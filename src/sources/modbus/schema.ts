@@ -64,6 +64,8 @@ function addressPastEnd(register: unknown): boolean {
 export const unitId = z.number().int().min(0).max(255);
 /** A request's timeout and the register gap read across: per connection, and per device where it overrides them. */
 const timeoutMs = z.number().int().min(10);
+/** The longest a Node timer waits (2^31 - 1 ms); one set longer fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 const maxGapRegisters = z.number().int().min(0).max(124);
 const TIMEOUT_TEXT = 'A request without an answer in this time fails (the device backs off).';
 const MAX_GAP_TEXT = 'Read across gaps of up to this many unused registers to save requests.';
@@ -89,6 +91,7 @@ const modbusCommon = {
   poll_interval_ms: z.number().int().min(1).default(1000).describe('How often the device is polled.'),
   timeout_ms: timeoutMs.default(1000).describe(TIMEOUT_TEXT),
   connect_timeout_ms: timeoutMs
+    .max(MAX_TIMER_MS, `at most ${MAX_TIMER_MS} ms (2^31 - 1), the longest a timer waits: beyond it, it fires at once`)
     .optional()
     .describe(
       "A connect (TCP; serial: opening the port) without an answer in this time fails, not after the system's two-minute TCP timeout. Default: timeout_ms + 3000: the system sends a connection attempt again 1 s and 3 s after the first (RFC 6298's initial 1 s retransmission timeout, doubled each time), so a link that loses two attempts in a row still connects, and the answer to the third has timeout_ms to come.",

@@ -130,6 +130,16 @@ describe('Modbus connect timeout', () => {
     }
   }, 10_000);
 
+  it('refuses a connect_timeout_ms past what a timer can wait (2^31 - 1 ms), naming it', () => {
+    // Before: taken, and Node's timer fired after 1 ms instead: every connect failed at once with ETIMEDOUT.
+    expect(() => config(1502, { connect_timeout_ms: 2 ** 31 })).toThrow(/connect_timeout_ms.*2147483647/s);
+    expect(config(1502, { connect_timeout_ms: 2 ** 31 - 1 }).connect_timeout_ms).toBe(2 ** 31 - 1);
+    // The default never passes it either.
+    expect(connectTimeoutMs(config(1502, { connect_timeout_ms: undefined, timeout_ms: 2 ** 31 - 10 }))).toBe(
+      2 ** 31 - 1,
+    );
+  });
+
   it("by default a connect waits for timeout_ms + 3 s: past the system's third attempt (at 3 s)", () => {
     const parsed = (extra: Record<string, unknown>) => config(1502, { connect_timeout_ms: undefined, ...extra });
     expect(connectTimeoutMs(parsed({}))).toBe(3300);
