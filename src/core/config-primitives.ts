@@ -1,4 +1,4 @@
-/** Schema pieces every component's configuration uses: names, plain file names and TCP ports. */
+/** Schema pieces every component's configuration uses: names, plain file names, TCP ports and timer delays. */
 import { z } from 'zod';
 
 /** A source, asset, channel or action name: safe in metrics labels, file names and URLs. */
@@ -17,6 +17,34 @@ export const plainFileNameSchema = z
   .regex(PLAIN_FILE_NAME, 'expected a plain file name in the model folder (letters, digits, . _ + -, no path)');
 
 export const portSchema = z.number().int().min(1).max(65535);
+
+/**
+ * The longest a Node timer waits: 2^31 - 1 ms, about 24.8 days. setTimeout, setInterval and AbortSignal.timeout fire a
+ * longer one after 1 ms (TimeoutOverflowWarning), so a setting meant to wait long would not wait at all.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Why a timer's setting stops at MAX_TIMER_MS, its bound written in the setting's unit. */
+function timerTooLong(bound: string): string {
+  return `Too big: expected at most ${bound} (2^31 - 1 ms, about 24.8 days): a timer cannot wait longer, and one set longer fires at once`;
+}
+
+/** A setting in milliseconds that a timer waits (an interval, a timeout): an integer from `min` to MAX_TIMER_MS. */
+export function timerMsSchema(min: number) {
+  return z
+    .number()
+    .int()
+    .min(min)
+    .max(MAX_TIMER_MS, timerTooLong(`${MAX_TIMER_MS} ms`));
+}
+
+/** A setting in seconds that a timer waits: a positive number of at most MAX_TIMER_MS / 1000. */
+export function timerSecondsSchema() {
+  return z
+    .number()
+    .positive()
+    .max(MAX_TIMER_MS / 1000, timerTooLong(`${MAX_TIMER_MS / 1000} s`));
+}
 
 /** Where the config file's paths are resolved: its folder, and `data_dir` (already absolute). */
 export interface ConfigPaths {

@@ -1,6 +1,7 @@
 /** The configuration of the edge–cloud sync (cloud.mqtt) and of signed model updates (cloud.model_updates). */
 import { z } from 'zod';
 import { bufferSchema } from '../buffer/schema.js';
+import { timerMsSchema, timerSecondsSchema } from '../core/config-primitives.js';
 import {
   MQTT_MAX_PACKET_BYTES,
   OVER_MQTT_MAX_PACKET,
@@ -33,17 +34,11 @@ export const mqttSyncSchema = z.strictObject({
   publish_alarms: z.boolean().default(true).describe('Publish alarm transitions.'),
   publish_parts: z.boolean().default(true).describe('Publish part verdicts.'),
   publish_health: z.boolean().default(true).describe('Publish the gateway health point.'),
-  health_interval_ms: z
-    .number()
-    .int()
-    .min(0)
+  health_interval_ms: timerMsSchema(0)
     .default(60_000)
     .describe("How often the gateway's health point is published (0: never)."),
   batch_size: z.number().int().min(1).default(200).describe('Records per published message.'),
-  publish_timeout_ms: z
-    .number()
-    .int()
-    .min(100)
+  publish_timeout_ms: timerMsSchema(100)
     .default(10_000)
     .describe(
       'A publish without PUBACK in this time is retried. At shutdown the goodbye waits this long for its PUBACK, and the disconnect as long for what is in flight, then the connection is closed.',
@@ -97,7 +92,7 @@ export const modelUpdatesSchema = z.strictObject({
     .describe(
       'Where releases may be fetched from: a notice whose release URL is not under one of these prefixes is refused (url_not_allowed) before anything is fetched. Default: any http(s) URL a notice names.',
     ),
-  poll_interval_s: z.number().positive().default(300).describe('How often poll_url is polled.'),
+  poll_interval_s: timerSecondsSchema().default(300).describe('How often poll_url is polled.'),
   store_dir: z.string().optional().describe('Where releases are downloaded and kept; default `<data_dir>/models`.'),
   probation_s: z
     .number()

@@ -7,6 +7,7 @@ import {
   mqttUrlSchema,
   resolveMqttTlsPaths,
 } from '../../core/mqtt-broker-schema.js';
+import { timerMsSchema } from '../../core/config-primitives.js';
 import { publishOnce } from '../../core/mqtt-publish-once.js';
 import { ALARM_STATES } from '../../core/types.js';
 import {
@@ -49,7 +50,7 @@ export const mqttPublishActionSchema = z
       .min(1)
       .default(['unack_active', 'ack_active', 'rtn_unack', 'normal'])
       .describe('Alarm states that trigger a message.'),
-    timeout_ms: z.number().int().min(100).default(5000).describe('Connect and PUBACK timeout.'),
+    timeout_ms: timerMsSchema(100).default(5000).describe('Connect and PUBACK timeout.'),
     protocol_version: mqttProtocolVersionSchema(
       'MQTT 5 (default) or 4 (3.1.1, for a broker without MQTT 5: it refuses the connection or closes it, and the error says to set this). With 5 the broker is told the largest packet the action takes (64 KiB: it is sent acknowledgements only).',
     ),

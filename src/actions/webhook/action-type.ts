@@ -1,5 +1,6 @@
 /** webhook: POSTs the alarm event (or the part result) as JSON, e.g. to a ticket system or a chat. */
 import { z } from 'zod';
+import { timerMsSchema } from '../../core/config-primitives.js';
 import { bodyExcerpt } from '../../core/http-body.js';
 import { ALARM_STATES } from '../../core/types.js';
 import { actionName, actionRetry, defineAction, isSelected, triggerLabel, triggerPayload } from '../action-type.js';
@@ -14,10 +15,7 @@ export const webhookActionSchema = z
       .record(z.string(), z.string())
       .default({})
       .describe('Extra request headers (an authorization token...).'),
-    timeout_ms: z
-      .number()
-      .int()
-      .min(100)
+    timeout_ms: timerMsSchema(100)
       .default(5000)
       .describe('A call without an answer in this time fails and is retried.'),
     ...actionRetry,

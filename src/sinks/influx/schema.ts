@@ -1,6 +1,7 @@
 /** The configuration of the InfluxDB sink (storage.influxdb). */
 import { z } from 'zod';
 import { bufferSchema } from '../../buffer/schema.js';
+import { timerMsSchema } from '../../core/config-primitives.js';
 
 export const influxSchema = z.strictObject({
   url: z.url().describe('InfluxDB 1.x HTTP API, e.g. http://influxdb:8086.'),
@@ -8,8 +9,8 @@ export const influxSchema = z.strictObject({
   username: z.string().optional().describe('User (with password).'),
   password: z.string().optional().describe('Password, best from the environment.'),
   batch_size: z.number().int().min(1).default(5000).describe('Points per write request.'),
-  flush_interval_ms: z.number().int().min(10).default(1000).describe('Queued points are written at least this often.'),
-  timeout_ms: z.number().int().min(100).default(5000).describe('A write without an answer in this time is retried.'),
+  flush_interval_ms: timerMsSchema(10).default(1000).describe('Queued points are written at least this often.'),
+  timeout_ms: timerMsSchema(100).default(5000).describe('A write without an answer in this time is retried.'),
   gzip: z.boolean().default(true).describe('Compress request bodies (less bandwidth on plant networks, more CPU).'),
   write_raw_samples: z.boolean().default(true).describe('Store raw samples, not only scores, alarms and parts.'),
   raw_interval_ms: z
@@ -29,10 +30,7 @@ export const influxSchema = z.strictObject({
     .regex(/^(\d+[smhdw])+$|^INF$/, 'expected an InfluxQL duration such as "30d" or "INF"')
     .optional()
     .describe('Retention of the database, e.g. "30d" or "52w" (InfluxQL duration); created or updated at start.'),
-  health_interval_ms: z
-    .number()
-    .int()
-    .min(0)
+  health_interval_ms: timerMsSchema(0)
     .default(10_000)
     .describe("How often the gateway's own health point is written (0: never)."),
   buffer: bufferSchema

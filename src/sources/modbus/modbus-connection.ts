@@ -8,7 +8,8 @@ import ModbusSerial from 'modbus-serial';
 import { FailureStreak } from '../../core/backoff.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
-import { MAX_TIMER_MS, type ModbusSourceConfig } from './schema.js';
+import { MAX_TIMER_MS } from '../../core/config-primitives.js';
+import type { ModbusSourceConfig } from './schema.js';
 
 /** modbus-serial is CommonJS; its `default` export is the client class itself. */
 const ModbusClient = ModbusSerial.default;

@@ -4,7 +4,7 @@
  * key is an error, so a typo never silently falls back to a default.
  */
 import { z } from 'zod';
-import { nameSchema as name, portSchema as port } from '../../core/config-primitives.js';
+import { nameSchema as name, portSchema as port, timerMsSchema } from '../../core/config-primitives.js';
 import { BYTE_ORDERS, TAG_TYPES } from './encoding.js';
 import { addressTooBig } from './register-names.js';
 
@@ -37,10 +37,7 @@ export const registerSchema = z
       .describe('value = raw × scale + offset.'),
     offset: z.number().default(0).describe('Added after scale.'),
     unit: z.string().optional().describe('Engineering unit, carried on the samples.'),
-    poll_interval_ms: z
-      .number()
-      .int()
-      .min(1)
+    poll_interval_ms: timerMsSchema(1)
       .optional()
       .describe(
         "Poll this tag less often than its device (a multiple is best: it is read with the device's next poll when due).",
@@ -63,9 +60,7 @@ function addressPastEnd(register: unknown): boolean {
 
 export const unitId = z.number().int().min(0).max(255);
 /** A request's timeout and the register gap read across: per connection, and per device where it overrides them. */
-const timeoutMs = z.number().int().min(10);
-/** The longest a Node timer waits (2^31 - 1 ms); one set longer fires after 1 ms. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+const timeoutMs = timerMsSchema(10);
 const maxGapRegisters = z.number().int().min(0).max(124);
 const TIMEOUT_TEXT = 'A request without an answer in this time fails (the device backs off).';
 const MAX_GAP_TEXT = 'Read across gaps of up to this many unused registers to save requests.';
@@ -74,7 +69,7 @@ export const modbusDeviceSchema = z
   .strictObject({
     unit_id: unitId.describe('Modbus unit id (slave address) of the device.'),
     asset: name.describe("The asset the device's channels belong to."),
-    poll_interval_ms: z.number().int().min(1).optional().describe("Default: the source's."),
+    poll_interval_ms: timerMsSchema(1).optional().describe("Default: the source's."),
     timeout_ms: timeoutMs.optional().describe(TIMEOUT_TEXT),
     max_gap_registers: maxGapRegisters.optional().describe(MAX_GAP_TEXT),
     registers: z.array(registerSchema).min(1).describe('The tags read from the device.'),
@@ -88,10 +83,9 @@ const modbusCommon = {
     .default(1)
     .describe('The first device: `unit_id`, `asset`, `registers` (omit them when every device is under `devices`).'),
   asset: name.optional().describe("The asset the device's channels belong to."),
-  poll_interval_ms: z.number().int().min(1).default(1000).describe('How often the device is polled.'),
+  poll_interval_ms: timerMsSchema(1).default(1000).describe('How often the device is polled.'),
   timeout_ms: timeoutMs.default(1000).describe(TIMEOUT_TEXT),
   connect_timeout_ms: timeoutMs
-    .max(MAX_TIMER_MS, `at most ${MAX_TIMER_MS} ms (2^31 - 1), the longest a timer waits: beyond it, it fires at once`)
     .optional()
     .describe(
       "A connect (TCP; serial: opening the port) without an answer in this time fails, not after the system's two-minute TCP timeout. Default: timeout_ms + 3000: the system sends a connection attempt again 1 s and 3 s after the first (RFC 6298's initial 1 s retransmission timeout, doubled each time), so a link that loses two attempts in a row still connects, and the answer to the third has timeout_ms to come.",

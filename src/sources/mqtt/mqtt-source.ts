@@ -24,6 +24,7 @@ import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { FailureStreak, pause } from '../../core/backoff.js';
 import type { SampleHandler, Source } from '../../core/components.js';
+import { MAX_TIMER_MS } from '../../core/config-primitives.js';
 import { ConnectionFlaps, FLAP_RULE } from '../../core/connection-flaps.js';
 import {
   brokerErrorText,
@@ -314,14 +315,14 @@ export class MqttSource implements Source {
 
   /**
    * Subscribes once and waits for a message for every tag, at most a publish interval and the
-   * timeout (retained messages come at once); a tag without one comes back bad with the reason.
-   * Only a failure of the connection or the subscription rejects.
+   * timeout (retained messages come at once; the two together at most a timer's longest wait); a tag without one comes
+   * back bad with the reason. Only a failure of the connection or the subscription rejects.
    */
   async readOnce(): Promise<Sample[]> {
     const latest = new Map<number, Sample>();
     let allIn: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (allIn = resolve));
-    const waitMs = this.config.publish_interval_ms + this.config.timeout_ms;
+    const waitMs = Math.min(this.config.publish_interval_ms + this.config.timeout_ms, MAX_TIMER_MS);
     let timer: NodeJS.Timeout | undefined;
     // A client of its own (a clean session, its own id), so a running gateway's session is left alone.
     const client = this.open(

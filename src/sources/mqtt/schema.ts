@@ -1,6 +1,6 @@
 /** The configuration of the mqtt source type: a broker, the topics subscribed to and the tags read from their JSON. */
 import { z } from 'zod';
-import { nameSchema as name } from '../../core/config-primitives.js';
+import { nameSchema as name, timerMsSchema } from '../../core/config-primitives.js';
 import {
   MQTT_MAX_PACKET_BYTES,
   OVER_MQTT_MAX_PACKET,
@@ -67,10 +67,7 @@ export const mqttSourceSchema = z.strictObject({
     .describe(
       'Keep the session on the broker (clean session off): QoS 1 messages published while the source is disconnected are delivered when it is back. Needs client_id and qos 1.',
     ),
-  publish_interval_ms: z
-    .number()
-    .int()
-    .min(1)
+  publish_interval_ms: timerMsSchema(1)
     .default(1000)
     .describe(
       "How often the publishers send each tag. With an asset's window.align batch (one row per message) it must be the model's sample period; publishers at other or irregular rates: align hold or linear.",
@@ -87,7 +84,7 @@ export const mqttSourceSchema = z.strictObject({
   protocol_version: mqttProtocolVersionSchema(
     'MQTT 5 (default) or 4 (3.1.1, for a broker without MQTT 5). With 5 the broker is told the largest message the source takes (max_payload_bytes and the longest topic) and drops larger ones; with 4 the broker sends it anyway, and the source closes the connection at its first bytes (reconnecting), unread.',
   ),
-  timeout_ms: z.number().int().min(100).default(5000).describe('Connect and subscribe timeout.'),
+  timeout_ms: timerMsSchema(100).default(5000).describe('Connect and subscribe timeout.'),
   tags: z.array(mqttTagSchema).min(1).describe('The values read from the messages, one channel each.'),
 });
 

@@ -1,6 +1,6 @@
 /** The configuration of the opcua source type: an endpoint, its security and the nodes it subscribes to. */
 import { z } from 'zod';
-import { nameSchema as name } from '../../core/config-primitives.js';
+import { nameSchema as name, timerMsSchema } from '../../core/config-primitives.js';
 
 export const opcuaNodeSchema = z
   .strictObject({
@@ -85,7 +85,7 @@ export const opcuaSourceSchema = z.strictObject({
     .min(100)
     .default(10_000)
     .describe('No notification nor keep-alive for this long: the subscription is rebuilt.'),
-  timeout_ms: z.number().int().min(100).default(5000).describe('Connect and request timeout.'),
+  timeout_ms: timerMsSchema(100).default(5000).describe('Connect and request timeout.'),
   max_message_bytes: z
     .number()
     .int()
