@@ -60,6 +60,9 @@ export class MqttSync implements Sink {
   /**
    * The connection closing now was counted and said for its reason (a connect error, a CONNACK refusal, a close before
    * one, a refused packet: each told before the client's 'close', so before its 'offline'), which then adds nothing.
+   * Every client 'error' is such a reason, even one mqtt.js would keep the connection after (an acknowledgement of the
+   * wrong type): the packet bound (core/mqtt-packet-bound.ts) closes the connection on any error, so no mark outlives
+   * its close (test/sync/cloud-error-then-drop.e2e).
    */
   private closeCounted = false;
   /** Since when the broker has been unreachable (ms since the epoch); undefined while connected. */

@@ -11,14 +11,12 @@ import { MqttSync } from '../../src/sync/mqtt-sync.js';
 import { startMosquitto } from '../../src/testing/mosquitto.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+import { sinkWriteErrors } from '../helpers/sink-write-errors.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 const identity = { gateway: 'gw-errors', site: 's', line: 'l', version: '0', models: () => [] };
 
-async function networkErrors(metrics: GatewayMetrics): Promise<number> {
-  const values = (await metrics.sinkWriteErrors.get()).values;
-  return values.find((v) => v.labels.sink === 'cloud-mqtt' && v.labels.kind === 'network')?.value ?? 0;
-}
+const networkErrors = (metrics: GatewayMetrics) => sinkWriteErrors(metrics, 'cloud-mqtt', 'network');
 
 describe('the cloud sink’s write errors', () => {
   it('count the first close of an outage once (regression: twice, for its reason and for the offline after it)', async () => {
