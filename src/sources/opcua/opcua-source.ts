@@ -4,10 +4,9 @@
  * and a quality from the status code (bad and uncertain samples are marked, never fed to a model
  * as good).
  *
- * Values that do not change are held (held-items.ts): a publish response's batch carries, besides the items that
- * changed, the last notification again of every item not sent for a keep-alive period, so that a steady item is
- * written once a keep-alive period while the subscription lives, and stops when its publish responses stop. They are
- * counted in linewatch_source_held_samples_total, not in linewatch_samples_total (the notifications that came).
+ * Values that do not change are held (held-items.ts): a publish response's batch (publish-batches.ts) carries, besides
+ * the items that changed, the last notification again of every item not sent for a keep-alive period, so that a steady
+ * item is written once a keep-alive period while the subscription lives, and stops when its publish responses stop.
  *
  * Recovery does not rely on node-opcua's own reconnection: when the connection is lost, the
  * subscription is terminated, or nothing (no notification, no keep-alive) arrives for
@@ -25,12 +24,12 @@ import type { OpcuaSourceConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import type { OpcuaConnection, Reading } from './client-adapter.js';
-import { HeldItems } from './held-items.js';
 import { nodeLabel, resolveNodeId, resolveNodes, type ResolvedNode } from './node-ids.js';
 import { isOversize } from './message-bound.js';
 import { onceSamples } from './once-samples.js';
 import { readNodes } from './read-nodes.js';
 import { OverBoundNodes } from './over-bound-nodes.js';
+import { PublishBatches } from './publish-batches.js';
 import { connectOpcua, connectOptions, describeConnectError } from './opcua-connect.js';
 
 const BACKOFF_MIN_MS = 250;
@@ -45,15 +44,11 @@ export class OpcuaSource implements Source {
   private lastActivity = 0;
   private watchdog: NodeJS.Timeout | undefined;
   private readonly failures: FailureStreak;
-  private pending: Sample[] = [];
-  private flushScheduled = false;
   private readonly tagErrors = new Set<string>();
   private isConnected = false;
   private onBatch: SampleHandler = () => {};
-  /** Each item's last notification on this subscription, held while it does not change. */
-  private readonly held = new HeldItems();
-  /** The publish time of the newest publish response since the last batch (its arrival, where it had none). */
-  private publishTs: number | undefined;
+  /** The subscription's samples, one batch per publish response with the values held (publish-batches.ts). */
+  private readonly batches: PublishBatches;
   /** Nodes left out of the subscription, each one's value alone over max_message_bytes (over-bound-nodes.ts). */
   private readonly overBound: OverBoundNodes;
   /** The nodes left out are yet to be sent as bad samples on this subscription (with its first publish response). */
@@ -74,6 +69,13 @@ export class OpcuaSource implements Source {
   ) {
     this.name = config.name;
     this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
+    this.batches = new PublishBatches({
+      source: this.name,
+      metrics: deps.metrics,
+      now: () => this.now(),
+      running: () => this.running,
+      deliver: (batch) => this.onBatch(batch),
+    });
     this.overBound = new OverBoundNodes({
       source: this.name,
       device: `device ${this.name} (${config.endpoint})`,
@@ -169,11 +171,10 @@ export class OpcuaSource implements Source {
         }));
         // A new subscription holds nothing of the last one's. Until the server says what it granted: a keep-alive
         // every other publishing interval, as node-opcua's grant.
-        this.held.reset(
+        this.batches.reset(
           this.config.nodes.map((n) => n.sampling_interval_ms ?? this.config.publishing_interval_ms),
           2 * this.config.publishing_interval_ms,
         );
-        this.publishTs = undefined;
         this.leftOutUnsent = subscribed.length < this.config.nodes.length;
         const { errors, keepAliveMs } = await connection.subscribe(nodes, this.config.publishing_interval_ms, {
           onChange: (k, reading) => this.onReading(subscribed[k].index, reading),
@@ -181,7 +182,7 @@ export class OpcuaSource implements Source {
           onTerminated: (reason) => this.rebuild(reason),
         });
         if (!this.running) throw new Error('stopped while subscribing');
-        this.held.keepAlive(keepAliveMs);
+        this.batches.keepAlive(keepAliveMs);
         resolved.forEach((r, i) => r.error && this.tagError(i, r.error));
         subscribed.forEach(
           ({ index }, k) => errors[k] && this.tagError(index, `${this.nodeLabel(index)}: ${errors[k]}`),
@@ -281,15 +282,10 @@ export class OpcuaSource implements Source {
 
   /** A publish response (changes, or a keep-alive): the subscription lives, and with it every item's last value. */
   private onPublish(publishTs: number | undefined): void {
-    // node-opcua calls this before the response's own changes: where an earlier response's are still waiting (two
-    // responses in one turn, a loaded gateway), they go as their own batch first, held values stamped at their publish.
-    if (this.flushScheduled) this.flush();
-    const now = this.now();
+    const now = this.batches.published(publishTs);
     this.lastActivity = now;
-    this.publishTs = publishTs ?? now;
     if (this.endStreakOnPublish) this.endStreak();
     if (this.leftOutUnsent) this.sendLeftOut(now);
-    this.scheduleFlush();
   }
 
   /**
@@ -311,8 +307,7 @@ export class OpcuaSource implements Source {
         unit: node.unit,
         reason,
       };
-      this.pending.push(sample);
-      this.held.noted(index, sample, this.publishTs ?? now);
+      this.batches.add(index, sample, now);
     }
   }
 
@@ -338,35 +333,7 @@ export class OpcuaSource implements Source {
       quality: r.quality,
       unit: node.unit,
     };
-    this.pending.push(sample);
-    this.held.noted(index, sample, this.publishTs ?? now);
-    this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    // A publish response and its notifications arrive in one turn: deliver them as one batch.
-    setImmediate(() => this.flush());
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    // The notifications that came, then the held values (held-items.ts) after them.
-    const came = batch.length;
-    const held = this.publishTs !== undefined ? this.held.hold(batch, this.publishTs, this.now()) : 0;
-    this.publishTs = undefined;
-    if (batch.length === 0 || !this.running) return;
-    let good = 0;
-    for (let i = 0; i < came; i++) if (batch[i].quality === 'good') good++;
-    if (good > 0) this.deps.metrics.samples.inc({ source: this.name, quality: 'good' }, good);
-    if (came > good) this.deps.metrics.samples.inc({ source: this.name, quality: 'bad' }, came - good);
-    // Counted apart from the readings that came, as an MQTT source's held tags are: a reader can tell them apart.
-    if (held > 0) this.deps.metrics.heldSamples.inc({ source: this.name }, held);
-    this.deps.metrics.sourcePolls.inc({ source: this.name });
-    this.onBatch(batch);
+    this.batches.add(index, sample, now);
   }
 
   /**
