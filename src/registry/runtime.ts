@@ -4,6 +4,7 @@ import type { DurableQueue } from '../buffer/queue.js';
 import type { Sink, Source } from '../core/components.js';
 import type { SinkDeps } from '../sinks/sink-type.js';
 import type { SourceDeps } from '../sources/source-type.js';
+import type { SinkSeries } from '../telemetry/series-at-start.js';
 import { actionType, sinkTypes, sourceType } from './components.js';
 
 /** A source of any registered type (`deps.where`: its path in the configuration, `sources[i]`). */
@@ -18,19 +19,19 @@ export function writeProtocolOf(config: { readonly type: string }): string | und
 
 /**
  * One sink for each configured `storage:` section, in the registry's order, with how often it wants the gateway's
- * health points (0: never) and the queue it opened through `deps.openQueue`, if any.
+ * health points (0: never), the label values of its counters and the queue it opened through `deps.openQueue`, if any.
  */
 export function createSinks(
   storage: Readonly<Record<string, object | undefined>>,
   deps: SinkDeps,
-): { sink: Sink; intervalMs: number; queue?: DurableQueue }[] {
+): { sink: Sink; intervalMs: number; series: SinkSeries; queue?: DurableQueue }[] {
   return sinkTypes.flatMap((t) => {
     const config = storage[t.key];
     if (!config) return [];
     // The queue it opened, if any (the gateway watches what it delivers).
     let queue: DurableQueue | undefined;
     const sink = t.create(config, { ...deps, openQueue: (name, buffer) => (queue = deps.openQueue(name, buffer)) });
-    return [{ sink, intervalMs: t.healthIntervalMs?.(config) ?? 0, ...(queue ? { queue } : {}) }];
+    return [{ sink, intervalMs: t.healthIntervalMs?.(config) ?? 0, series: t.series, ...(queue ? { queue } : {}) }];
   });
 }
 

@@ -8,6 +8,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { AlarmAction } from '../actions/alarm-action.js';
 import { createAlarmAction, writeProtocolOf } from '../registry/runtime.js';
 import type { ComponentDeps } from '../telemetry/component-deps.js';
+import { createSeriesAtZero } from '../telemetry/series-at-start.js';
 
 /** An alarm action that writes through a source (a PLC output), with the source's connection it last wrote on. */
 export interface AlarmOutput {
@@ -56,6 +57,7 @@ export function addGatewayActions(
       ),
     );
   }
+  createSeriesAtZero(deps.metrics, { actions: [...into.actions, ...into.partActions].map((a) => a.name) });
 }
 
 /**

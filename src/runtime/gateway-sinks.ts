@@ -12,6 +12,7 @@ import type { BufferConfig } from '../buffer/schema.js';
 import { createSinks } from '../registry/runtime.js';
 import { MqttSync, type GatewayIdentity } from '../sync/mqtt-sync.js';
 import type { ComponentDeps } from '../telemetry/component-deps.js';
+import { createSeriesAtZero, type SinkSeries } from '../telemetry/series-at-start.js';
 import type { HealthTarget } from './health-schedule.js';
 import { SinkWatch, WatchedQueue } from './sink-watch.js';
 
@@ -49,6 +50,7 @@ export function addGatewaySinks(
     journalGapRecorded: hooks.journalGapRecorded,
   });
   sinks.push(...created.map((c) => c.sink));
+  createSeriesAtZero(deps.metrics, { sinks: created.map((c) => ({ name: c.sink.name, ...c.series })) });
   healthTargets.push(...created);
   const grace = config.http.readyz_grace_retries;
   for (const c of created) {
@@ -66,12 +68,16 @@ export function addGatewaySinks(
     const queue = new WatchedQueue(openSinkQueue('cloud', config.cloud.mqtt.buffer, deps));
     const cloud = new MqttSync(config.cloud.mqtt, identity, { ...deps, queue });
     sinks.push(cloud);
+    createSeriesAtZero(deps.metrics, { sinks: [{ name: cloud.name, ...CLOUD_SERIES }] });
     sinkWatches.push(new SinkWatch(cloud, queue, deps.metrics, Date.now, grace));
     // None where it does not publish them.
     const { publish_health: publish, health_interval_ms: intervalMs } = config.cloud.mqtt;
     healthTargets.push({ sink: cloud, intervalMs: publish ? intervalMs : 0 });
   }
 }
+
+/** What cloud sync counts (mqtt-sync.ts): a failed connection or publish, its queue failing, points not queued. */
+const CLOUD_SERIES: SinkSeries = { writeErrorKinds: ['network', 'queue'], droppedReasons: ['queue_write_failed'] };
 
 /** A sink's queue; a corrupt queue file is set aside (logged once, counted) and a fresh one opened. */
 function openSinkQueue(sink: string, buffer: BufferConfig, deps: ComponentDeps): DurableQueue {

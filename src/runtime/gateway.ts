@@ -12,6 +12,7 @@ import type { AlarmEvent } from '../core/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import { SessionPool } from '../inference/session-pool.js';
 import type { AlarmAction, ActionStatus } from '../actions/alarm-action.js';
+import { sourceType } from '../registry/components.js';
 import { createSource } from '../registry/runtime.js';
 import { MqttSync } from '../sync/mqtt-sync.js';
 import { statusModel, type StatusModel } from '../sync/status-models.js';
@@ -22,6 +23,7 @@ import type { ModelUpdateEvent } from '../sync/update-outcome.js';
 import { collectHealth } from '../telemetry/health-reporter.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
+import { createSeriesAtZero } from '../telemetry/series-at-start.js';
 import {
   ANOMALY_ALARM,
   AssetPipeline,
@@ -187,6 +189,12 @@ export class Gateway {
         this.pipelines.push(pipeline);
       }
       this.forgetRemovedAssetsHolds();
+      // Each source's errors (the kinds its type counts) and each asset's alarm start at 0; the journal's restore sets
+      // an alarm that was active (the sinks' series start in addGatewaySinks).
+      createSeriesAtZero(this.deps.metrics, {
+        sources: this.loaded.config.sources.map((s) => ({ name: s.name, errorKinds: sourceType(s.type).errorKinds })),
+        alarms: this.loaded.config.assets.map((a) => ({ asset: a.name, alarm: ANOMALY_ALARM })),
+      });
       if (this.deps.restoreAlarms !== false) this.restoreAlarms();
       // The cloud's retained status names the models chosen now (a confirmed update, not the configured one): its
       // birth, where the broker is connected already.

@@ -8,6 +8,7 @@ import type { ConfigPaths } from '../core/config-primitives.js';
 import type { BufferConfig } from '../buffer/schema.js';
 import type { DurableQueue } from '../buffer/queue.js';
 import type { ComponentDeps } from '../telemetry/component-deps.js';
+import type { SinkSeries } from '../telemetry/series-at-start.js';
 
 export interface SinkDeps extends ComponentDeps {
   /** The gateway's identity, tagged on every series. */
@@ -27,6 +28,8 @@ export interface SinkType<K extends string, S extends z.ZodType<object>> {
   readonly schema: S;
   /** The commented YAML of its section (validated by a test, shown in docs/configuration.md). */
   readonly sample: string;
+  /** The label values of its error, drop and eviction counters: each series is created at 0 when the gateway starts. */
+  readonly series: SinkSeries;
   /** How often it wants the gateway's health point (0: never). */
   healthIntervalMs?(config: z.output<S>): number;
   /** Makes its file paths absolute (defaults under data_dir). */

@@ -45,6 +45,8 @@ export interface SourceType<S extends z.ZodType<{ type: string; name: string }>>
   readonly sample: string;
   /** Alarm actions that write through a source name its protocol (modbus_write: 'modbus'). */
   readonly writeProtocol?: string;
+  /** The `kind`s of linewatch_source_errors_total it counts: each is created at 0 when the gateway starts. */
+  readonly errorKinds: readonly string[];
   feeds(config: z.output<S>): SourceFeed[];
   /** Channels that carry text (a Modbus `string` tag), not numbers. */
   textChannels?(config: z.output<S>): { asset: string; channel: string }[];

@@ -1,5 +1,6 @@
 /** storage.influxdb: samples, scores, alarms, parts and health to InfluxDB 1.x, through a durable queue. */
 import { resolve } from 'node:path';
+import { PRIORITIES } from '../../buffer/queue.js';
 import { defineSink } from '../sink-type.js';
 import { InfluxSink } from './influx-sink.js';
 import { influxSchema } from './schema.js';
@@ -18,6 +19,12 @@ buffer:
   type: disk
   max_bytes: 268435456
 `,
+  // http_<status> write errors (InfluxDB's answers, write-answer.ts) are no fixed set: they appear when they happen.
+  series: {
+    writeErrorKinds: ['network', 'queue'],
+    droppedReasons: ['rejected', 'queue_write_failed'],
+    evictedClasses: PRIORITIES,
+  },
   healthIntervalMs: (config) => config.health_interval_ms,
   resolvePaths(config, { baseDir, dataDir }) {
     config.buffer.path = resolve(baseDir, config.buffer.path ?? resolve(dataDir, 'influxdb.queue.db'));

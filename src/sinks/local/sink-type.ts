@@ -12,6 +12,7 @@ path: /var/lib/linewatch/linewatch.db   # default <data_dir>/linewatch.db
 retention_hours: 168
 write_raw_samples: true
 `,
+  series: { writeErrorKinds: ['sqlite'], droppedReasons: ['write_failed', 'journal_backlog'] },
   resolvePaths(config, { baseDir, dataDir }) {
     config.path = resolve(baseDir, config.path ?? resolve(dataDir, 'linewatch.db'));
   },

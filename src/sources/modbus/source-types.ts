@@ -64,6 +64,8 @@ function modbusType<S extends z.ZodType<ModbusSourceConfig>>(
     schema,
     sample,
     writeProtocol: 'modbus',
+    // A refused connect (modbus-connection.ts), then a read's error code (errors.ts).
+    errorKinds: ['connect', 'DEVICE_UNREACHABLE', 'DEVICE_TIMEOUT', 'DEVICE_EXCEPTION'],
     feeds: (source) =>
       modbusDevices(source).map((d) => ({
         asset: d.asset,

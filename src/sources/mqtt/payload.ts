@@ -9,7 +9,8 @@
 import { describeJson, timestampOf } from '../../core/json-values.js';
 
 /** How a message went wrong, as the source counts it (`kind` of linewatch_source_errors_total). */
-export type MessageProblem = 'too_large' | 'not_json' | 'bad_value';
+export const MESSAGE_PROBLEMS = ['too_large', 'not_json', 'bad_value'] as const;
+export type MessageProblem = (typeof MESSAGE_PROBLEMS)[number];
 
 /** A configured tag, ready for messages: its topic filter and its field paths split at the dots. */
 export interface TagPaths {

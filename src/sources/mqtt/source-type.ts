@@ -2,11 +2,14 @@
 import { resolveMqttTlsPaths } from '../../core/mqtt-broker-schema.js';
 import { claimChannel, defineSource } from '../source-type.js';
 import { MqttSource } from './mqtt-source.js';
+import { MESSAGE_PROBLEMS } from './payload.js';
 import { mqttSourceSchema } from './schema.js';
 
 export const mqttSourceType = defineSource({
   type: 'mqtt',
   schema: mqttSourceSchema,
+  // A lost or refused connection, then a bad message's problem (payload.ts).
+  errorKinds: ['connection', ...MESSAGE_PROBLEMS],
   sample: `# JSON messages from a broker (devices, Telegraf, EdgeX): each tag a topic (MQTT wildcards allowed) and a field.
 name: line-broker
 type: mqtt

@@ -8,6 +8,7 @@ export const opcuaSourceType = defineSource({
   type: 'opcua',
   schema: opcuaSourceSchema,
   writeProtocol: 'opcua',
+  errorKinds: ['connection', 'too_large', 'tag'],
   sample: `# An OPC UA server: monitored items, pushed at the publishing interval.
 name: line-plc
 type: opcua
