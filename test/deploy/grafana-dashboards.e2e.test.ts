@@ -53,7 +53,14 @@ interface Dashboard {
   links?: { url?: string; type: string }[];
   templating: { list: { name: string; type: string; query: string; datasource?: Datasource }[] };
   annotations: {
-    list: { name: string; query: string; datasource: Datasource; textColumn: string; timeEndColumn?: string }[];
+    list: {
+      name: string;
+      query: string;
+      datasource: Datasource;
+      textColumn: string;
+      tagsColumn?: string;
+      timeEndColumn?: string;
+    }[];
   };
 }
 
@@ -150,6 +157,12 @@ describe.each(dashboards.map((d) => [d.title, d] as const))('dashboard %s', (_, 
       expect(series.values.length).toBeGreaterThan(0);
       expect(series.columns).toContain('message');
       expect(series.columns).toContain(annotation.textColumn);
+      // Each tag column (comma-separated) is one the query returns, with the asset: Grafana tags the mark with it
+      // (regression: "asset" named but not selected, so the marks had no tag).
+      for (const column of annotation.tagsColumn?.split(',').map((c) => c.trim()) ?? []) {
+        expect(series.columns, `${annotation.name}: ${column}`).toContain(column);
+        expect(series.values.map((row) => row[series.columns.indexOf(column)])).toContain('pump-1');
+      }
       // A span's end (ms since the epoch), after its start, where the annotation marks a span
       const [first] = series.values as number[][];
       if (annotation.timeEndColumn)
