@@ -14,7 +14,12 @@ export async function runCommand(opts: { config: string; once?: boolean }): Prom
   } catch (err) {
     return reportError(err);
   }
-  const logger = cliLogger(opts.once ? process.stderr : process.stdout, loaded.config.log.level);
+  const { name: gateway, site, line } = loaded.config.gateway;
+  const logger = cliLogger(opts.once ? process.stderr : process.stdout, loaded.config.log.level, {
+    gateway,
+    site,
+    line,
+  });
   if (opts.once) {
     // Like `telegraf --test`: every source once, samples as JSON lines (a failed read's tags bad, with the reason),
     // failures per source.

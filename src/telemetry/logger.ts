@@ -1,6 +1,7 @@
 /**
  * pino logger factory. On a terminal, readable lines (coloured unless NO_COLOR is set,
- * pretty-stream.ts); anywhere else (a pipe, a file, a container log driver), JSON lines.
+ * pretty-stream.ts); anywhere else (a pipe, a file, a container log driver), JSON lines (docs/logging.md): pino's
+ * numeric `level` with its name in `level_name`, and the gateway's identity where given.
  * Every URL in a message or a field loses its credentials, query values and secret path (redact.ts); a line whose
  * fields carry URL_PATHS_KEPT keeps the paths (a model update's outcome: the release URL as the cloud gave it).
  */
@@ -22,6 +23,8 @@ export interface LoggerOptions {
   /** pretty: readable lines; json: JSON lines; auto (the default): pretty on a terminal. */
   format?: 'auto' | 'pretty' | 'json';
   env?: NodeJS.ProcessEnv;
+  /** Fields every JSON line carries (`run`: the gateway name, site and line, so a fleet's lines can be told apart). */
+  identity?: { readonly gateway: string; readonly site: string; readonly line: string };
 }
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream, options: LoggerOptions = {}): Logger {
@@ -33,9 +36,14 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream,
   return pino(
     {
       level,
-      base: { svc: 'linewatch' },
+      // A terminal shows one gateway: its readable lines leave the identity out.
+      base: { svc: 'linewatch', ...(pretty ? {} : options.identity) },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { log: (fields) => redactDeep(fields, pathsKept(fields)) },
+      formatters: {
+        // The number stays where parsers read it; the name is for people and for collectors that map it.
+        level: (label, number) => ({ level: number, level_name: label }),
+        log: (fields) => redactDeep(fields, pathsKept(fields)),
+      },
       hooks: {
         logMethod(args, method) {
           const redact = pathsKept(args[0]) ? redactCredentials : redactSecrets;

@@ -12,7 +12,7 @@ const LEVELS: Record<number, { name: string; color: number }> = {
   60: { name: 'FATAL', color: 35 },
 };
 /** Fields every line has; the rest are shown as key=value. */
-const HIDDEN = new Set(['level', 'time', 'msg', 'svc', 'pid', 'hostname']);
+const HIDDEN = new Set(['level', 'level_name', 'time', 'msg', 'svc', 'pid', 'hostname']);
 
 /** Where logs may go in colour: a terminal, unless NO_COLOR is set (https://no-color.org). */
 export function colorAllowed(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {

@@ -23,6 +23,6 @@ describe('the logger redacts URLs', () => {
       msg: 'rejected: release https://cdn.example/r/2.0.0/?sig=***',
       reason: 'release https://***@cdn.example/r/2.0.0/?sig=***',
     });
-    expect(Object.keys(log.lines[0]).sort()).toEqual(['level', 'msg', 'reason', 'svc', 'time']);
+    expect(Object.keys(log.lines[0]).sort()).toEqual(['level', 'level_name', 'msg', 'reason', 'svc', 'time']);
   });
 });

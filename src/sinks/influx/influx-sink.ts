@@ -54,6 +54,8 @@ export class InfluxSink implements Sink {
   private flushing: Promise<void> | undefined;
   private databaseReady = false;
   private failures = 0;
+  /** Whether a write was accepted since start (the first is logged). */
+  private written = false;
   private retryAt = 0;
   private lastError: string | undefined;
   /** Since when writes have been kept for later (ms since the epoch); undefined while they are delivered. */
@@ -246,6 +248,9 @@ export class InfluxSink implements Sink {
         await res.body?.cancel().catch(() => undefined); // a proxy's 200 may carry a page: not read
         if (this.failures > 0)
           this.deps.logger.info({ sink: this.name, after_failures: this.failures }, 'influxdb reachable again');
+        else if (!this.written)
+          this.deps.logger.info({ sink: this.name }, `influxdb ${this.config.url} reachable: first points written`);
+        this.written = true;
         this.failures = 0;
         this.lastError = undefined;
         this.failingSince = undefined;

@@ -136,6 +136,7 @@ export class ModbusConnection {
     const failures = this.failures.end();
     if (failures > 0)
       this.deps.logger.info({ source: this.name, after_failures: failures }, `${this.label}: connected again`);
+    else if (this.connectionCount === 1) this.deps.logger.info({ source: this.name }, `${this.label}: connected`);
   }
 
   /**

@@ -223,7 +223,7 @@ export class OpcuaSource implements Source {
   /** The failure streak ends at the next publish response rather than with the subscription made. */
   private endStreakOnPublish = false;
 
-  /** A subscription that holds: the failure streak ends, said where there was one. */
+  /** A subscription that holds: the failure streak ends, said where there was one, and the first one is said. */
   private endStreak(): void {
     this.endStreakOnPublish = false;
     this.lastLossTooLarge = false;
@@ -232,6 +232,11 @@ export class OpcuaSource implements Source {
       this.deps.logger.info(
         { source: this.name, after_failures: failures },
         `device ${this.name} (${this.config.endpoint}): subscription rebuilt`,
+      );
+    else if (this.connectionCount === 1)
+      this.deps.logger.info(
+        { source: this.name },
+        `device ${this.name} (${this.config.endpoint}): connected, subscribed`,
       );
   }
 

@@ -115,6 +115,13 @@ describe('OPC UA source', () => {
         'no such node at /Objects/<ns>:Plant/<ns>:Pump9/<ns>:pressure; check the element names and browse_namespace',
     ]);
     expect(new Set(lost.msg.match(/\/\d+:/g)).size).toBe(1);
+    // The first subscription is said once (before, only failures and a rebuilt one were).
+    const subscribed = await log.next(/: connected, subscribed$/);
+    expect([subscribed.level, subscribed.source, subscribed.msg]).toEqual([
+      30,
+      'pump-ua',
+      `${device}: connected, subscribed`,
+    ]);
 
     await kill(server);
     server = await startServer(port);
@@ -132,6 +139,7 @@ describe('OPC UA source', () => {
     );
     expect(recoveredS).toBeLessThan(10);
     expect(source.connected).toBe(true);
+    expect(log.lines.filter((l) => l.msg === `${device}: connected, subscribed`)).toHaveLength(1); // not again
     expect(await metrics.registry.getSingleMetricAsString('linewatch_source_reconnects_total')).toMatch(
       /source="pump-ua"\} [1-9]/,
     );
