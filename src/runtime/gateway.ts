@@ -152,7 +152,11 @@ export class Gateway {
         this.updater = new ModelUpdater(
           updates,
           this.loaded.config.cloud.mqtt,
-          pipelinesUpdateHost(this.pipelines, this.loaded.models, (event) => this.bus.publish('model', event)),
+          {
+            ...pipelinesUpdateHost(this.pipelines, this.loaded.models, (event) => this.bus.publish('model', event)),
+            // A probation waiting for windows (no outcome reported): the retained status says so.
+            statusChanged: () => this.sinks.forEach((sink) => sink instanceof MqttSync && sink.announce()),
+          },
           {
             ...this.deps,
             pool: this.pool,

@@ -105,6 +105,7 @@ export class ModelUpdater {
       outcomes: this.outcomes,
       now,
       onChain: (step) => this.onChain(step),
+      logger: deps.logger,
     });
     this.applier = new ReleaseApplier({
       config,

@@ -11,6 +11,7 @@ import type { ScoreResult } from '../core/types.js';
 import { ProbationModel } from './probation.js';
 import type { UpdaterParts } from './update-host.js';
 import type { ModelUpdateEvent } from './update-outcome.js';
+import type { Logger } from '../telemetry/logger.js';
 
 export interface Probation {
   readonly model: ProbationModel;
@@ -24,6 +25,11 @@ export interface Probation {
   readonly sequence: number;
   /** The sha256 of its model file, as signed, recorded with it. */
   readonly sha256: string;
+  /**
+   * Set when `until` passed with fewer than min_windows windows judged (a stopped line, a fault, a source down): the
+   * probation goes on until they are, never confirmed unjudged (said once in the log and the statuses).
+   */
+  waitingSince?: number;
 }
 
 /**
@@ -40,6 +46,10 @@ export interface ProbationStatus {
   readonly windowsJudged: number;
   /** Of those, the ones it judged anomalous (shadowed: where the driving model did not). */
   readonly windowsFlagged: number;
+  /** The windows it must be judged on before it is confirmed (min_windows). */
+  readonly minWindows: number;
+  /** Once `until` passed with fewer judged: "waiting for windows: 3 of 10" (its probation goes on until they are). */
+  readonly waitingForWindows?: string;
   readonly latest?: ScoreResult;
 }
 
@@ -72,6 +82,7 @@ export class ProbationWatch {
     private readonly deps: UpdaterParts & {
       /** Runs a step on the updates' chain: never between the steps of an update (model-updater.ts). */
       onChain: (step: () => Promise<void>) => Promise<void>;
+      logger: Logger;
     },
   ) {}
 
@@ -92,6 +103,10 @@ export class ProbationWatch {
       until: p.until,
       windowsJudged: model.windows,
       windowsFlagged: model.anomalous,
+      minWindows: this.deps.config.min_windows,
+      ...(p.waitingSince !== undefined
+        ? { waitingForWindows: waitingText(model.windows, this.deps.config.min_windows) }
+        : {}),
       ...(model.latest ? { latest: model.latest } : {}),
     };
   }
@@ -167,6 +182,7 @@ export class ProbationWatch {
     for (const [asset, p] of this.probations) {
       const reason = p.model.verdict();
       if (reason) pending.push(this.rollback(asset, `misbehaved on probation: ${reason}`));
+      else if (now() >= p.until && p.model.windows < this.deps.config.min_windows) this.waitForWindows(asset, p);
       else if (now() >= p.until) {
         this.probations.delete(asset);
         this.confirmed.set(asset, p.sequence);
@@ -198,11 +214,36 @@ export class ProbationWatch {
           version: p.model.version,
           previousVersion: p.previous.version,
           outcome: 'confirmed',
+          ...judgedCounts(p.model),
           ts: now(),
         });
       }
     }
     await Promise.all(pending);
+  }
+
+  /**
+   * `until` passed with fewer than min_windows windows judged: the release is not confirmed unjudged, its probation
+   * goes on until they are (or it misbehaves, is rolled back on request, or a newer release replaces it). Said once:
+   * in the log and, through the host, in the retained status.
+   */
+  private waitForWindows(asset: string, p: Probation): void {
+    if (p.waitingSince !== undefined) return;
+    p.waitingSince = this.deps.now();
+    const needed = this.deps.config.min_windows;
+    this.deps.logger.warn(
+      {
+        component: 'model-updates',
+        asset,
+        version: p.model.version,
+        windowsJudged: p.model.windows,
+        minWindows: needed,
+      },
+      `asset ${asset}: model ${p.model.name} ${p.model.version}: probation_s is over with ${p.model.windows} of ` +
+        `min_windows ${needed} windows judged (the line stopped, in fault or its source down?): not confirmed ` +
+        `unjudged, its probation goes on until ${needed} are`,
+    );
+    this.deps.host.statusChanged?.();
   }
 
   /**
@@ -227,6 +268,7 @@ export class ProbationWatch {
       outcome: 'rolled_back',
       reason,
       ...(by ? { by } : {}),
+      ...judgedCounts(p.model),
       ts: this.deps.now(),
     });
     await p.model.inner.close().catch(() => undefined);
@@ -255,4 +297,14 @@ export class ProbationWatch {
     }
     this.probations.clear();
   }
+}
+
+/** What /api/status says of a probation past `until` with too few windows judged. */
+function waitingText(judged: number, needed: number): string {
+  return `waiting for windows: ${judged} of ${needed}`;
+}
+
+/** The counts a confirmation or a rollback of a release on probation reports: the windows it was judged on. */
+function judgedCounts(model: ProbationModel): { windowsJudged: number; windowsFlagged: number } {
+  return { windowsJudged: model.windows, windowsFlagged: model.anomalous };
 }

@@ -117,7 +117,14 @@ export const modelUpdatesSchema = z.strictObject({
     .max(1)
     .default(0.5)
     .describe('...or more than this share of its windows judged anomalous (a healthy line is mostly normal).'),
-  min_windows: z.number().int().min(1).default(30).describe('Windows scored before the anomalous share is judged.'),
+  min_windows: z
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe(
+      'Windows judged before the anomalous share is judged, and before a release is confirmed: where probation_s ends with fewer, its probation goes on until they are (never confirmed unjudged).',
+    ),
   max_manifest_bytes: z
     .number()
     .int()

@@ -23,6 +23,10 @@ export interface StatusProbation {
   readonly until: string;
   /** What a rollback puts back. */
   readonly previousVersion: string;
+  /** The windows it must be judged on before it is confirmed (min_windows), `until` or not. */
+  readonly minWindows: number;
+  /** Set once `until` passed with fewer judged: its probation goes on until they are (/api/status has the count). */
+  readonly waitingForWindows?: true;
 }
 
 export interface StatusModel {
@@ -70,6 +74,8 @@ export function statusModel(asset: string, model: Model, update?: ModelUpdaterSt
             since: new Date(p.since).toISOString(),
             until: new Date(p.until).toISOString(),
             previousVersion: bounded(update.previousVersion ?? ''),
+            minWindows: p.minWindows,
+            ...(p.waitingForWindows ? { waitingForWindows: true as const } : {}),
           },
         }
       : {}),

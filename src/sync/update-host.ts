@@ -31,6 +31,8 @@ export interface UpdateHost {
   /** Resolves once the asset's scoring runs started so far have ended (a model swapped out may then be closed). */
   runsEnded(asset: string): Promise<void>;
   report(event: ModelUpdateEvent): void;
+  /** Something the statuses show changed with no outcome reported (a probation waiting for windows): publish again. */
+  statusChanged?(): void;
 }
 
 /** What each part of the updater (probation watch, release applier, local rollback) works with. */

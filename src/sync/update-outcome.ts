@@ -19,6 +19,9 @@ export interface ModelUpdateEvent {
   readonly outcome: UpdateOutcome;
   readonly reason?: string;
   readonly by?: string;
+  /** Confirmed or rolled back from probation: the windows the release was judged on, and of those, flagged. */
+  readonly windowsJudged?: number;
+  readonly windowsFlagged?: number;
   readonly ts: number;
 }
 
@@ -65,7 +68,7 @@ export class OutcomeReporter {
     // /api/status names the release URL as the log and the cloud do.
     this.lastOf.set(event.asset, keepingPaths(event));
     this.deps.metrics.modelUpdates.inc({ asset: event.asset, outcome: event.outcome });
-    const text = `asset ${event.asset}: model ${event.model} ${event.outcome === 'rolled_back' ? `rolled back to ${event.version} from ${event.previousVersion}` : `${event.version} ${event.outcome}`}${event.reason ? `: ${event.reason}` : ''}`;
+    const text = `asset ${event.asset}: model ${event.model} ${event.outcome === 'rolled_back' ? `rolled back to ${event.version} from ${event.previousVersion}` : `${event.version} ${event.outcome}`}${event.reason ? `: ${event.reason}` : ''}${judged(event)}`;
     // The log names the release URL as the event does (its path kept), not as every other line (its path hidden).
     const fields = { component: 'model-updates', ...event, [URL_PATHS_KEPT]: true };
     if (event.outcome === 'rejected' || event.outcome === 'rolled_back') this.deps.logger.warn(fields, text);
@@ -73,4 +76,11 @@ export class OutcomeReporter {
     this.deps.report(event);
     return event;
   }
+}
+
+/** ` (judged on 12 windows, 1 anomalous)`, where the event says how many windows the release was judged on. */
+function judged(event: ModelUpdateEvent): string {
+  return event.windowsJudged === undefined
+    ? ''
+    : ` (judged on ${event.windowsJudged} windows, ${event.windowsFlagged ?? 0} anomalous)`;
 }

@@ -8,10 +8,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Model } from '../../src/core/components.js';
+import type { Window } from '../../src/core/types.js';
 import { modelUpdatesSchema, type MqttSyncConfig } from '../../src/config/schema.js';
 import { loadManifest } from '../../src/inference/manifest.js';
 import { SessionPool } from '../../src/inference/session-pool.js';
 import { ModelUpdater } from '../../src/sync/model-updater.js';
+import { ProbationModel } from '../../src/sync/probation.js';
 import type { UpdateHost } from '../../src/sync/update-host.js';
 import type { ModelUpdateEvent } from '../../src/sync/update-outcome.js';
 import { generateKeys } from '../../src/sync/release.js';
@@ -39,6 +41,11 @@ export interface UpdaterFixture {
   release(folder: string, version: string, sequence: number): Promise<void>;
   /** Delivers a notice for pump-ae `version` in `<releases>/<folder>/`, as the broker would. */
   notice(version: string, folder: string): void;
+  /**
+   * Scores `n` healthy windows (the shipped model's golden window) on what pump-1 runs, as the gateway would, and
+   * waits for a release on probation to be judged on them (default: min_windows' default, 30).
+   */
+  judge(n?: number): Promise<void>;
   /** Stops the updater, closes the running model and the release server. */
   close(): Promise<void>;
 }
@@ -107,6 +114,19 @@ export async function startUpdater(
         JSON.stringify({ model: 'pump-ae', version, url: `${releases.url}/${folder}/` }),
         'mqtt linewatch/releases/pump-ae',
       ),
+    judge: async (n = 30) => {
+      const model = current();
+      const window: Window = {
+        asset: 'pump-1',
+        channels: model.channels,
+        length: model.windowLength,
+        start: 0,
+        end: 1,
+        data: Float32Array.from(configured.manifest.golden.input),
+      };
+      await model.score(Array.from({ length: n }, () => window));
+      if (model instanceof ProbationModel) await model.trialsEnded();
+    },
     close: async () => {
       await updater.stop();
       await current().close();

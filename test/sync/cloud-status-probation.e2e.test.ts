@@ -38,6 +38,7 @@ describe('the retained cloud status during probation', () => {
           since: expect.any(String),
           until: expect.any(String),
           previousVersion: SEED,
+          minWindows: 4,
         },
       });
       expect(Date.parse(during.probation.until) - Date.parse(during.probation.since)).toBe(4000);

@@ -117,6 +117,7 @@ describe('a release on probation when the gateway ended without stopping', () =>
 
   it('counts no end during a confirmation, no folder that is no configured asset, and no release being written', async () => {
     const f = await onProbation();
+    await f.judge();
     f.clock.now += 600_001;
     await f.updater.checkProbations();
     const confirmed = await crashCopy(f);
@@ -151,6 +152,7 @@ describe('a release on probation when the gateway ended without stopping', () =>
         version: '2.0.0',
         interrupted: 0,
       });
+      await confirmed.judge();
       confirmed.clock.now += 600_001;
       await confirmed.updater.checkProbations();
       expect(existsSync(join(confirmed.store, 'pump-1', 'probation.json'))).toBe(false);

@@ -32,6 +32,7 @@ describe('release sequences on the updater', () => {
       );
       expect(f.current().version).toBe('3.0.0');
       expect((await readdir(join(f.store, 'pump-1'))).sort()).toEqual(['3.0.0', 'probation.json']);
+      await f.judge();
       f.clock.now += 600_001;
       await f.updater.checkProbations();
       expect(f.events.map(outcomeOf).at(-1)).toBe('3.0.0:confirmed');
@@ -74,6 +75,7 @@ describe('release sequences on the updater', () => {
     try {
       // Fault: a folder where active.json is written first, so recording the confirmation fails.
       await mkdir(join(f.store, 'pump-1', 'active.json.tmp'));
+      await f.judge();
       f.clock.now += 600_001;
       await f.updater.checkProbations();
       expect(f.events.map(outcomeOf)).toEqual(['3.0.0:applied', '3.0.0:confirmed']);
@@ -97,6 +99,7 @@ describe('release sequences on the updater', () => {
         await f.release(`v${i}`, version, i + 1);
         f.notice(version, `v${i}`);
         await f.updater.idle();
+        await f.judge();
         f.clock.now += 1001;
         await f.updater.checkProbations();
       }

@@ -160,6 +160,7 @@ describe('model updates', () => {
         version: '1.1.0',
         mode: 'shadow',
         until: models.probation.since + 4000,
+        minWindows: 4,
         windowsFlagged: 0, // the same model, signed again: it flags nothing the one before did not
         latest: { asset: 'pump-1', modelVersion: '1.1.0' },
       },

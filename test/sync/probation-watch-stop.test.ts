@@ -11,6 +11,7 @@ import { ProbationWatch } from '../../src/sync/probation-watch.js';
 import { modelUpdatesSchema } from '../../src/sync/schema.js';
 import type { ModelStore } from '../../src/sync/model-store.js';
 import type { OutcomeReporter } from '../../src/sync/update-outcome.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
 
 const win: Window = { asset: 'pump-1', channels: ['a'], length: 1, start: 0, end: 1, data: Float32Array.of(0) };
 
@@ -37,6 +38,7 @@ async function stoppedDuring(probation: 'shadow' | 'live') {
     outcomes: { report: (e: unknown) => e } as unknown as OutcomeReporter,
     now: () => 0,
     onChain: (step) => step(),
+    logger: silentLogger(),
   });
   await watch.begin(
     'pump-1',

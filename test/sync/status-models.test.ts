@@ -30,6 +30,7 @@ describe('statusModel', () => {
         until: since + 600_000,
         windowsJudged: 7,
         windowsFlagged: 1,
+        minWindows: 30,
       },
     };
     expect(statusModel('pump-1', release, update)).toEqual({
@@ -44,7 +45,37 @@ describe('statusModel', () => {
         since: '2026-12-06T12:00:00.000Z',
         until: '2026-12-06T12:10:00.000Z',
         previousVersion: '1.0.0',
+        minWindows: 30,
       },
+    });
+  });
+
+  it('past until with fewer than min_windows judged: says the probation waits for windows (not their count)', () => {
+    const release = new ProbationModel(pumpModel('1.1.0'), limits, pumpModel('1.0.0'));
+    const probation = {
+      version: '1.1.0',
+      mode: 'shadow' as const,
+      since,
+      until: since + 60_000,
+      windowsJudged: 3,
+      windowsFlagged: 0,
+      minWindows: 10,
+      waitingForWindows: 'waiting for windows: 3 of 10',
+    };
+    const entry = statusModel('pump-1', release, {
+      asset: 'pump-1',
+      version: '1.0.0',
+      previousVersion: '1.0.0',
+      probation,
+    });
+    expect(entry.probation).toEqual({
+      version: '1.1.0',
+      mode: 'shadow',
+      since: '2026-12-06T12:00:00.000Z',
+      until: '2026-12-06T12:01:00.000Z',
+      previousVersion: '1.0.0',
+      minWindows: 10,
+      waitingForWindows: true,
     });
   });
 
