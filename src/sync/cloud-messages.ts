@@ -3,9 +3,10 @@
  * messages ready to queue; pure, the connection and the queue are mqtt-sync.ts's:
  *
  *   <prefix>/<gateway>/status          retained birth {state: online, versions, models}, once the models are chosen
- *                                      (announce); goodbye {state: offline, models}; last will {state: offline} (no
- *                                      models: it was set when the connection opened, and the models may have changed
- *                                      since). Each of models (status-models.ts): the model the asset runs, the version
+ *                                      (announce); goodbye {state: offline, models}; last will {state: offline,
+ *                                      startedAt} (no models, no ts: it was set when the sync started, and the models
+ *                                      may have changed since; the broker publishes it whenever the connection
+ *                                      drops). Each of models (status-models.ts): the model the asset runs, the version
  *                                      driving its alarms, a release on probation (in the goodbye, the model the next
  *                                      start runs where the stop ended a probation); published again at each update
  *                                      outcome but a refusal (applied, confirmed, rolled back)
@@ -95,22 +96,37 @@ export function summaryMessages(summaries: readonly MinuteSummary[], prefix: str
   return summaries.map((s) => queued('score', { topic: `${prefix}/summary/${s.asset}`, message: { ...s } }));
 }
 
-/** The retained status's payload; no `models` for the last will (set at connect, published whenever it drops). */
+type StatusIdentity = {
+  readonly gateway: string;
+  readonly site: string;
+  readonly line: string;
+  readonly version: string;
+};
+
+/** What every status message says of the gateway. */
+function statusHead({ gateway, site, line, version }: StatusIdentity, state: 'online' | 'offline') {
+  return { schema: 'linewatch.status/1', state, gateway, site, line, version };
+}
+
+/** The retained status's payload (birth and goodbye): `ts`, when it was published. */
 export function statusPayload(
-  identity: { readonly gateway: string; readonly site: string; readonly line: string; readonly version: string },
+  identity: StatusIdentity,
   state: 'online' | 'offline',
   ts: number,
   models?: readonly StatusModel[],
 ): string {
-  const { gateway, site, line, version } = identity;
   return JSON.stringify({
-    schema: 'linewatch.status/1',
-    state,
-    gateway,
-    site,
-    line,
-    version,
+    ...statusHead(identity, state),
     ...(models ? { models } : {}),
     ts: new Date(ts).toISOString(),
   });
+}
+
+/**
+ * The last will's payload: offline, with no `models` and no `ts` (it is set when the sync starts and the broker
+ * publishes it whenever the connection drops, minutes or days later: a `ts` would give the start as the time it went
+ * offline); `startedAt`, when this run's sync started, tells one run's will from another's.
+ */
+export function willPayload(identity: StatusIdentity, startedAt: number): string {
+  return JSON.stringify({ ...statusHead(identity, 'offline'), startedAt: new Date(startedAt).toISOString() });
 }

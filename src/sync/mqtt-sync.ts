@@ -21,7 +21,7 @@ import { CLOUD_PROTOCOL_SETTING, type MqttSyncConfig } from './schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { MinuteSummarizer } from './summaries.js';
-import { recordMessages, statusPayload, summaryMessages, unqueued } from './cloud-messages.js';
+import { recordMessages, statusPayload, summaryMessages, unqueued, willPayload } from './cloud-messages.js';
 import { endWithin, publishWithin } from './client-deadlines.js';
 import type { StatusModel } from './status-models.js';
 
@@ -120,7 +120,7 @@ export class MqttSync implements Sink {
         connectTimeout: 10_000,
         will: {
           topic: `${this.prefix}/status`,
-          payload: Buffer.from(this.status('offline')),
+          payload: Buffer.from(willPayload(this.identity, this.now())),
           qos: 1,
           retain: true,
         },

@@ -152,8 +152,10 @@ describe('cloud sync over MQTT', () => {
     });
   });
 
-  it('says offline in its last will without models (set when the connection opened), and names them in its goodbye', async () => {
+  it('says offline in its last will without models (set when the sync started), and names them in its goodbye', async () => {
     const proxy = await startTcpProxy(broker().port);
+    const started = Date.parse('2026-12-06T15:28:09Z');
+    let clock = started;
     const consumer = await mqtt.connectAsync(broker().url, { clientId: 'consumer-will' });
     await consumer.subscribeAsync('linewatch/gw-9/status', { qos: 1 });
     const statuses: Record<string, unknown>[] = [];
@@ -165,14 +167,18 @@ describe('cloud sync over MQTT', () => {
     const sync = new MqttSync(
       mqttSyncSchema.parse({ url: `mqtt://127.0.0.1:${proxy.port}` }),
       { ...identity, gateway: 'gw-9' },
-      { logger: silentLogger(), metrics: new GatewayMetrics(), queue: new MemoryQueue(1 << 20) },
+      { logger: silentLogger(), metrics: new GatewayMetrics(), queue: new MemoryQueue(1 << 20), now: () => clock },
     );
     try {
       await sync.start();
       expect(await next(1)).toMatchObject({ state: 'online', models: identity.models() });
+      clock += 76_000; // the link is cut 76 s after the sync started
       proxy.setUp(false); // Fault: the connection drops with no goodbye (the gateway killed, its link cut).
       const will = await next(2);
       expect([will.state, 'models' in will]).toEqual(['offline', false]);
+      // Before: `ts` gave the start (the will is set then) as if it were when the gateway went offline.
+      expect('ts' in will).toBe(false);
+      expect(will.startedAt).toBe(new Date(started).toISOString());
       proxy.setUp(true);
       expect(await next(3)).toMatchObject({ state: 'online', models: identity.models() });
       await sync.close();
