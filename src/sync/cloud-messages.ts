@@ -10,8 +10,8 @@
  *                                      driving its alarms, a release on probation (in the goodbye, the model the next
  *                                      start runs where the stop ended a probation); published again at each update
  *                                      outcome but a refusal (applied, confirmed, rolled back)
- *   <prefix>/<gateway>/summary/<asset> per asset and minute: score min/mean/max/p95, alarm counts and transitions,
- *                                      parts and pass rate
+ *   <prefix>/<gateway>/summary/<asset> per asset, minute and run (its id ends with the run): score
+ *                                      min/mean/max/p95, alarm counts and transitions, parts and pass rate
  *   <prefix>/<gateway>/alarm/<asset>   every alarm transition
  *   <prefix>/<gateway>/part/<asset>    every part result
  *   <prefix>/<gateway>/health          the gateway's health points

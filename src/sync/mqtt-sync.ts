@@ -40,6 +40,8 @@ export class MqttSync implements Sink {
   readonly name = 'cloud-mqtt';
   private client: MqttClient | undefined;
   private readonly summaries: MinuteSummarizer;
+  /** When this sync was made (ms): its run, named by its summaries' ids and its last will. */
+  private readonly startedAt: number;
   private timer: NodeJS.Timeout | undefined;
   private pumping: Promise<void> | undefined;
   private closed = false;
@@ -82,7 +84,9 @@ export class MqttSync implements Sink {
       refusalBackoff?: RefusalBackoff;
     },
   ) {
-    this.summaries = new MinuteSummarizer(identity.gateway);
+    // The run's start: it tells this run's summaries (and last will) from another's of the same minute.
+    this.startedAt = this.now();
+    this.summaries = new MinuteSummarizer(identity.gateway, this.startedAt);
     this.prefix = `${config.topic_prefix}/${identity.gateway}`;
     this.queueFailures = new QueueFailures(this.name, deps);
   }
@@ -120,7 +124,7 @@ export class MqttSync implements Sink {
         connectTimeout: 10_000,
         will: {
           topic: `${this.prefix}/status`,
-          payload: Buffer.from(willPayload(this.identity, this.now())),
+          payload: Buffer.from(willPayload(this.identity, this.startedAt)),
           qos: 1,
           retain: true,
         },

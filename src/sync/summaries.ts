@@ -1,7 +1,9 @@
 /**
  * Per-asset, per-minute summaries for the cloud (pure): score statistics (min, mean, max, p95),
  * alarm raises and transitions, part counts and pass rate. A minute is emitted once it is over
- * (plus a grace period for late records), with a stable id so consumers can drop duplicates.
+ * (plus a grace period for late records), with a stable id so consumers can drop duplicates. The id names the run
+ * (when this gateway's sync started): a stop flushes the minute it is in, and after a restart within that minute the
+ * next run summarises the rest of it; both survive a consumer that drops duplicates by id, and are to be added.
  */
 import { isRaise, type AlarmEvent, type PartResult, type ScoreResult } from '../core/types.js';
 
@@ -13,6 +15,8 @@ export interface MinuteSummary {
   readonly gateway: string;
   readonly asset: string;
   readonly minute: string;
+  /** When the run that summarised it started (ISO 8601): two runs may each summarise a part of one minute. */
+  readonly run: string;
   readonly windows: number;
   readonly score: { readonly min: number; readonly mean: number; readonly max: number; readonly p95: number } | null;
   readonly threshold: number | null;
@@ -39,10 +43,16 @@ const MINUTE = 60_000;
 export class MinuteSummarizer {
   private readonly buckets = new Map<string, Map<number, Bucket>>();
 
+  private readonly run: string;
+
   constructor(
     private readonly gateway: string,
+    /** When this run (the gateway's sync) started, in ms since the epoch. */
+    runStartedAt: number,
     private readonly graceMs = 5_000,
-  ) {}
+  ) {
+    this.run = new Date(runStartedAt).toISOString();
+  }
 
   private bucket(asset: string, ts: number): Bucket {
     const minute = Math.floor(ts / MINUTE) * MINUTE;
@@ -98,10 +108,11 @@ export class MinuteSummarizer {
     const iso = new Date(minute).toISOString();
     return {
       schema: SUMMARY_SCHEMA,
-      id: `${this.gateway}/${asset}/${iso}`,
+      id: `${this.gateway}/${asset}/${iso}/${this.run}`,
       gateway: this.gateway,
       asset,
       minute: iso,
+      run: this.run,
       windows: n,
       score:
         n > 0

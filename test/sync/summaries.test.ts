@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScoreResult } from '../../src/core/types.js';
-import { MinuteSummarizer } from '../../src/sync/summaries.js';
+import { MinuteSummarizer, type MinuteSummary } from '../../src/sync/summaries.js';
+import { ROOT } from '../helpers/cli.js';
 import { anomalyEvent } from '../../src/testing/alarm-events.js';
 
 const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
+const RUN = T0 - 90_000; // when the run (the gateway's sync) started
 const score = (asset: string, ts: number, s: number): ScoreResult => ({
   asset,
   model: 'm',
@@ -17,7 +21,7 @@ const score = (asset: string, ts: number, s: number): ScoreResult => ({
 
 describe('minute summaries', () => {
   it('emits a minute once it is over, with score statistics, alarm and part counts and a stable id', () => {
-    const sum = new MinuteSummarizer('gw-1', 5000);
+    const sum = new MinuteSummarizer('gw-1', RUN, 5000);
     sum.addScores(Array.from({ length: 20 }, (_, i) => score('pump-1', T0 + i * 1000, i + 1)));
     sum.addAlarm(anomalyEvent('unack_active', { ts: T0 + 30_000 }));
     sum.addParts([
@@ -28,7 +32,8 @@ describe('minute summaries', () => {
     expect(sum.take(T0 + 64_000)).toEqual([]); // within the grace period
     const [pump, press] = sum.take(T0 + 66_000);
     expect(pump).toMatchObject({
-      id: 'gw-1/pump-1/2026-11-28T12:00:00.000Z',
+      id: 'gw-1/pump-1/2026-11-28T12:00:00.000Z/2026-11-28T11:58:30.000Z',
+      run: '2026-11-28T11:58:30.000Z',
       windows: 20,
       score: { min: 1, mean: 10.5, max: 20, p95: 19 },
       threshold: 1,
@@ -39,11 +44,37 @@ describe('minute summaries', () => {
   });
 
   it('keeps minutes apart and in order', () => {
-    const sum = new MinuteSummarizer('gw', 0);
+    const sum = new MinuteSummarizer('gw', RUN, 0);
     sum.addScores([score('a', T0 + 61_000, 5), score('a', T0 + 1_000, 3)]);
     expect(sum.take(T0 + 200_000).map((s) => [s.minute, s.score?.max])).toEqual([
       ['2026-11-28T12:00:00.000Z', 3],
       ['2026-11-28T12:01:00.000Z', 5],
     ]);
+  });
+});
+
+/**
+ * The Telegraf consumer (deploy/fleet; Telegraf is not installed here, so its config is read): an InfluxDB point is
+ * its measurement, tag values and timestamp. Two runs' summaries of one minute must be two points; before, the tags
+ * were gateway and asset only, so the second overwrote the first.
+ */
+describe('deploy/fleet/telegraf-mqtt-consumer.conf', () => {
+  const conf = readFileSync(join(ROOT, 'deploy/fleet/telegraf-mqtt-consumer.conf'), 'utf8');
+  const block = conf.split('[[inputs.mqtt_consumer]]').find((b) => b.includes('linewatch/+/summary/+'))!;
+  const tags = [...block.matchAll(/\[\[inputs\.mqtt_consumer\.json_v2\.tag\]\]\s+path = "([^"]+)"/g)].map((m) => m[1]);
+  const timestampPath = /timestamp_path = "([^"]+)"/.exec(block)![1];
+
+  it('keys a summary on its run too: two runs of one minute are two points, a redelivery the same one', () => {
+    expect([timestampPath, tags]).toEqual(['minute', ['gateway', 'asset', 'run']]);
+    const point = (s: MinuteSummary) =>
+      JSON.stringify([timestampPath, ...tags].map((k) => s[k as keyof MinuteSummary]));
+    const summaryOf = (run: number) => {
+      const sum = new MinuteSummarizer('gw', run, 0);
+      sum.addScores([score('pump-1', T0 + 40_000, 1)]);
+      return sum.take(T0 + 60_000)[0];
+    };
+    const [first, second] = [summaryOf(RUN), summaryOf(T0 + 30_000)];
+    expect(point(first)).not.toBe(point(second));
+    expect(point(first)).toBe(point(summaryOf(RUN))); // QoS 1 may deliver one twice: it overwrites itself
   });
 });
