@@ -29,6 +29,7 @@ import { NoticeMemory, type Rejection } from './notice-memory.js';
 import { NoticeSources } from './notice-sources.js';
 import { LocalRollback } from './local-rollback.js';
 import { ModelStore } from './model-store.js';
+import { readRefusedNotices, writeRefusedNotices } from './refused-notices.js';
 import { recoverInterrupted, type RecoveredRollback } from './probation-recovery.js';
 import type { LocalRollbackRecord } from './confirmed-release.js';
 import { ProbationWatch, type ProbationStatus, type StoppedProbation } from './probation-watch.js';
@@ -137,6 +138,8 @@ export class ModelUpdater {
 
   async start(): Promise<void> {
     this.keys = this.deps.keys ?? (await readPublicKeys(this.config.public_key_file));
+    // Before any notice comes: a retained notice refused before this start is not downloaded again at once.
+    this.notices.restore(await readRefusedNotices(this.config.store_dir!, this.deps.logger), this.now());
     for (const event of this.recovered.splice(0))
       this.outcomes.report({ ...event, version: this.host.currentModel(event.asset)?.version ?? '', ts: this.now() });
     this.sources = new NoticeSources(
@@ -172,7 +175,10 @@ export class ModelUpdater {
     this.chain = this.chain
       .then(() => this.applier.apply(notice))
       .then(
-        (verdict) => this.notices.settle(notice, verdict, this.now()),
+        async (verdict) => {
+          this.notices.settle(notice, verdict, this.now());
+          if (typeof verdict === 'object') await this.keepRefusals();
+        },
         (err: Error) => {
           this.notices.settle(notice, 'again', this.now());
           this.deps.logger.error({ component: 'model-updates' }, `model update failed: ${err.message}`);
@@ -198,6 +204,16 @@ export class ModelUpdater {
       `release notice for ${notice.model} ${notice.version} already handled: rejected (${rejection.code}) at ` +
         `${new Date(rejection.at).toISOString()}; looked at again when published anew after ${after(true)}, or ` +
         `delivered again (a reconnect, a poll) after ${after(false)}; publish it under a new URL or version to retry now`,
+    );
+  }
+
+  /** Keeps the notices refused for good across a restart (refused-notices.ts); a failure is said, not fatal. */
+  private async keepRefusals(): Promise<void> {
+    await writeRefusedNotices(this.config.store_dir!, this.notices.refused()).catch((err: Error) =>
+      this.deps.logger.warn(
+        { component: 'model-updates' },
+        `cannot keep the refused release notices for the next start: ${err.message}`,
+      ),
     );
   }
 

@@ -9,7 +9,9 @@
  * a minute. Until then each repetition is passed over, said once in the log per refusal.
  * Bounded: the MAX_REMEMBERED_NOTICES most recently delivered, each kept under the sha256 of the notice (a constant
  * size however long its URL), so a flood of distinct notices costs at most a few hundred kB; a notice pushed out is
- * only checked again (a download at worst) when it comes back.
+ * only checked again (a download at worst) when it comes back. The refusals are kept across restarts
+ * (refused-notices.ts: refused() and restore()), so a retained notice of a tampered release is not downloaded again at
+ * every start: at a start it is a notice delivered again.
  */
 import { createHash } from 'node:crypto';
 
@@ -31,6 +33,13 @@ export type NoticeVerdict = 'settled' | 'again' | { readonly rejected: string };
 
 /** A notice refused for good: the refusal's code and when. */
 export interface Rejection {
+  readonly code: string;
+  readonly at: number;
+}
+
+/** A refusal as kept across restarts: the notice's sha256 (base64), the refusal's code, and when. */
+export interface KeptRefusal {
+  readonly key: string;
   readonly code: string;
   readonly at: number;
 }
@@ -89,6 +98,25 @@ export class NoticeMemory {
   /** How long after its refusal a notice is looked at again (`published`: published anew). */
   static wait(published: boolean): number {
     return published ? REEXAMINE_PUBLISHED_MS : REEXAMINE_REDELIVERED_MS;
+  }
+
+  /** The notices remembered as refused for good, oldest first (to keep across a restart). */
+  refused(): KeptRefusal[] {
+    const out: KeptRefusal[] = [];
+    for (const [key, { rejection }] of this.entries) if (rejection) out.push({ key, ...rejection });
+    return out;
+  }
+
+  /**
+   * Remembers refusals kept before a restart (oldest first), before any notice is delivered; one dated after `now` (a
+   * clock set back) counts from `now`.
+   */
+  restore(kept: readonly KeptRefusal[], now: number): void {
+    for (const { key, code, at } of kept) {
+      this.entries.delete(key);
+      this.entries.set(key, { rejection: { code, at: Math.min(at, now) } });
+      if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+    }
   }
 
   /** Records what handling `notice` came to at `now`: 'again' forgets it (the next delivery is handled again). */

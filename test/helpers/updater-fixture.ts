@@ -64,11 +64,13 @@ export async function startUpdater(
     /** A model store and signing keys from before (a restart); new ones otherwise. */
     store?: string;
     keys?: { readonly privatePath: string; readonly publicPath: string };
+    /** A release server from before (a restart: its notices name the same URLs), left open by close(). */
+    releases?: ReleaseServer;
     /** cloud.mqtt: the broker release notices come from (with `config` giving `mqtt: true`). */
     mqtt?: MqttSyncConfig;
   } = {},
 ): Promise<UpdaterFixture> {
-  const releases = await startReleaseServer(options.routes);
+  const releases = options.releases ?? (await startReleaseServer(options.routes));
   const pool = new SessionPool();
   const events: ModelUpdateEvent[] = [];
   const reported = new EventEmitter();
@@ -130,7 +132,7 @@ export async function startUpdater(
     close: async () => {
       await updater.stop();
       await current().close();
-      await releases.close();
+      if (!options.releases) await releases.close();
     },
   };
 }
