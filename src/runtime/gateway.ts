@@ -155,7 +155,7 @@ export class Gateway {
           {
             ...pipelinesUpdateHost(this.pipelines, this.loaded.models, (event) => this.bus.publish('model', event)),
             // A probation waiting for windows (no outcome reported): the retained status says so.
-            statusChanged: () => this.sinks.forEach((sink) => sink instanceof MqttSync && sink.announce()),
+            statusChanged: () => this.announceModels(),
           },
           {
             ...this.deps,
@@ -203,7 +203,7 @@ export class Gateway {
       // The cloud's retained status names the models chosen now (a confirmed update, not the configured one): its
       // birth, where the broker is connected already.
       this.modelsChosen = true;
-      for (const sink of this.sinks) if (sink instanceof MqttSync) sink.announce();
+      this.announceModels();
       addGatewayActions(
         { actions: this.actions, partActions: this.partActions, outputs: this.outputs },
         this.loaded,
@@ -351,6 +351,11 @@ export class Gateway {
         `no asset "${asset}" (assets: ${this.pipelines.map((p) => p.config.name).join(', ') || 'none'})`,
       );
     return pipeline;
+  }
+
+  /** Publishes the cloud's retained status again (the models chosen, a probation waiting for windows). */
+  private announceModels(): void {
+    for (const sink of this.sinks) if (sink instanceof MqttSync) sink.announce();
   }
 
   /** Stops in reverse order, flushing everything accepted. Idempotent. */
