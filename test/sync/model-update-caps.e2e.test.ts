@@ -84,7 +84,8 @@ describe('model update size caps', () => {
         ts: expect.any(Number),
       });
       await updater.idle();
-      expect(await listStore()).toEqual([]);
+      // Nothing of the release: only the refusal kept for the next start (the notice's hash, refused-notices.ts).
+      expect(await listStore()).toEqual(['.refused-notices.json']);
       expect(current()).toBe(original);
       expect(updater.status(['pump-1'])[0]).toMatchObject({ asset: 'pump-1', version: '1.0.0+seed7' });
 
@@ -94,6 +95,7 @@ describe('model update size caps', () => {
       await updater.idle();
       expect(current().version).toBe('2.1.0');
       expect(await listStore()).toEqual([
+        '.refused-notices.json',
         'pump-1',
         'pump-1/2.1.0',
         'pump-1/2.1.0/manifest.json',
