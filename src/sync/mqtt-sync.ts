@@ -190,6 +190,7 @@ export class MqttSync implements Sink {
     // more when a connection holds.
     if (this.taken) this.steadyCheck(client, url);
     else if (this.lastError) this.deps.logger.info({ sink: this.name }, `cloud broker ${url} reachable again`);
+    else if (this.connects === 1) this.deps.logger.info({ sink: this.name }, `cloud broker ${url}: connected`);
     this.lastError = undefined;
     this.refused = undefined;
     this.unaccepted = undefined;

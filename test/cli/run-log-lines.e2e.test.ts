@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { startInfluxd, type Influxd } from '../../src/testing/influxd.js';
+import { startMosquitto, type Mosquitto } from '../../src/testing/mosquitto.js';
 import { BIN, ROOT } from '../helpers/cli.js';
 
 interface Entry {
@@ -22,10 +23,15 @@ interface Entry {
 
 let sim: RunningSimulator;
 let influx: Influxd;
+let broker: Mosquitto;
 const entries: Entry[] = [];
 
 beforeAll(async () => {
-  [sim, influx] = await Promise.all([runSimulator({ modbusPort: 0, seed: 3 }), startInfluxd()]);
+  [sim, influx, broker] = await Promise.all([
+    runSimulator({ modbusPort: 0, seed: 3 }),
+    startInfluxd(),
+    startMosquitto(),
+  ]);
   const dir = await mkdtemp(join(tmpdir(), 'lw-run-log-'));
   const text = (await readFile(join(ROOT, 'config/demo.yaml'), 'utf8'))
     .replaceAll('model: ../models/', `model: ${join(ROOT, 'models')}/`)
@@ -33,13 +39,19 @@ beforeAll(async () => {
     .concat(
       `  influxdb:\n    url: ${influx.url}\n    database: lw_log\n    flush_interval_ms: 200\n`,
       `    buffer: { type: memory, max_bytes: 16777216 }\n`,
+      `cloud:\n  mqtt:\n    url: ${broker.url}\n    buffer: { type: memory, max_bytes: 16777216 }\n`,
     );
   await writeFile(join(dir, 'gw.yaml'), text);
   const child = spawn(process.execPath, [BIN, 'run', '--config', join(dir, 'gw.yaml')], {
     env: { ...process.env, LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort), LINEWATCH_HTTP_PORT: '0' },
   });
   const exited = new Promise((resolve) => child.on('close', resolve));
-  const wanted = [/^device pump-plc .*: connected$/, /^device press-plc .*: connected$/, /first points written$/];
+  const wanted = [
+    /^device pump-plc .*: connected$/,
+    /^device press-plc .*: connected$/,
+    /first points written$/,
+    /^cloud broker .*: connected$/,
+  ];
   for await (const line of createInterface({ input: child.stdout })) {
     entries.push(JSON.parse(line) as Entry);
     if (wanted.every((w) => entries.some((e) => w.test(e.msg)))) break;
@@ -49,7 +61,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([sim?.close(), influx?.stop()]);
+  await Promise.all([sim?.close(), influx?.stop(), broker?.stop()]);
 });
 
 describe('linewatch run: its JSON log lines', () => {
@@ -65,9 +77,10 @@ describe('linewatch run: its JSON log lines', () => {
     expect(entries.find((e) => e.msg === 'gateway running')?.level_name).toBe('info');
   });
 
-  it('say the first connection of each source and the first points InfluxDB accepted, at info', () => {
+  it('say the first connection of each source and of the cloud broker, and the first points InfluxDB accepted, at info', () => {
     const said = (re: RegExp) => entries.filter((e) => re.test(e.msg)).map((e) => [e.level_name, e.msg]);
-    expect(said(/: connected$/)).toEqual([
+    expect(said(/^cloud broker/)).toEqual([['info', `cloud broker ${broker.url}: connected`]]);
+    expect(said(/^device .*: connected$/)).toEqual([
       ['info', expect.stringMatching(/^device pump-plc \(127\.0\.0\.1:\d+, unit 1\): connected$/)],
       ['info', expect.stringMatching(/^device press-plc \(127\.0\.0\.1:\d+, unit 2\): connected$/)],
     ]);
