@@ -93,6 +93,16 @@ describe('linewatch-window', () => {
     expect(out[0].payload.data).toEqual([Math.fround(12.345), 3.5, 1]);
   });
 
+  it("scales a register as the gateway's Modbus source does: a decimal scale reads as written", () => {
+    const registers = parseRegisterFields('level 0 uint16 0.0001\ntemp 1 int16 0.1');
+    const samples = samplesFromMessage(
+      { payload: [293, 3], timestamp: T },
+      { format: 'registers', asset: 'p', registers },
+      T,
+    );
+    expect(samples.map((x) => x.value)).toEqual([0.0293, 0.3]);
+  });
+
   it('cuts one window per part on a cycle flag, carrying the part id', async () => {
     await helper.load(
       [nodes.window],
