@@ -211,7 +211,7 @@ export function samplesFromMessage(msg: NodeMessage, f: MessageFormat, now: numb
         throw new Error(`msg.payload[${r.offset + i}]: expected a 16-bit register value, got ${JSON.stringify(w)}`);
       return w;
     });
-    // Scaled as the gateway's Modbus source scales: a decimal scale reads as written (0.0293, not 0.029300000000000003).
+    // Scaled as the gateway's Modbus source scales: a decimal scale reads as written (0.0293, not 0.0293000...03).
     return sample(r.channel, toEngineering(r.scale, 0)(decodeRegisters(slice, r.type, r.order, r.bit)));
   });
 }
