@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { mqttUrlSchema } from '../core/mqtt-broker-schema.js';
 import type { MqttBroker } from '../core/mqtt-connection.js';
 import { publishOnce } from '../core/mqtt-publish-once.js';
-import { redactCredentials, redactSecrets } from '../core/redact.js';
+import { redactCredentials } from '../core/redact.js';
 import { releaseNoticeSchema, type ReleaseNotice } from '../sync/release-notice.js';
 import { checkReleaseFolder, reportReleaseError } from './release-check.js';
 import { checkUploaded } from './uploaded-release.js';
@@ -55,7 +55,7 @@ export function releaseTopic(prefix: string, model: string): string {
 /** The flags' problems, before the release is read. */
 function checkFlags(opts: PublishOptions): void {
   if (!mqttUrlSchema.safeParse(opts.broker).success)
-    throw new UsageError(`--broker ${redactSecrets(opts.broker)}: expected mqtt://host:port or mqtts://host:port`);
+    throw new UsageError(`--broker ${redactCredentials(opts.broker)}: expected mqtt://host:port or mqtts://host:port`);
   let url: URL | undefined;
   try {
     url = new URL(opts.url);
@@ -64,7 +64,7 @@ function checkFlags(opts: PublishOptions): void {
   }
   if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
     throw new UsageError(
-      `--url ${redactSecrets(opts.url)}: expected the http(s) URL of the folder the release is uploaded to`,
+      `--url ${redactCredentials(opts.url)}: expected the http(s) URL of the folder the release is uploaded to`,
     );
   if (opts.prefix === '' || /[#+]/.test(opts.prefix))
     throw new UsageError(`--prefix ${opts.prefix}: expected the gateways' cloud.mqtt.topic_prefix (no # or +)`);
@@ -137,6 +137,8 @@ export async function publishCommand(opts: PublishOptions, env: NodeJS.ProcessEn
     );
     return 0;
   } catch (err) {
-    return reportReleaseError(err);
+    // The URLs in its errors are the user's own flags: their path is shown (it says which folder or host is wrong),
+    // their user info and query values (a login, a token) are not, as in the line that says it was published.
+    return reportReleaseError(err, redactCredentials);
   }
 }

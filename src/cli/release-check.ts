@@ -43,9 +43,9 @@ export async function checkReleaseFolder(model: string, publicKey: string): Prom
   return loaded;
 }
 
-/** Reports a failure of a command that checks a release; its exit code (above). */
-export function reportReleaseError(err: unknown): number {
-  if (!(err instanceof ReleaseRejected)) return reportError(err);
+/** Reports a failure of a command that checks a release; its exit code (above). `redact`: as reportError's. */
+export function reportReleaseError(err: unknown, redact?: (text: string) => string): number {
+  if (!(err instanceof ReleaseRejected)) return reportError(err, redact);
   process.stderr.write(`linewatch: ${err.message}\n`);
   return INVALID_MODEL.has(err.code) ? 2 : 1;
 }

@@ -5,9 +5,11 @@ import { UsageError } from './usage.js';
 
 /**
  * Exit codes: 2 for a usage error (a bad flag, a missing file) and a bad config or model
- * (LinewatchError), 1 for anything else. `run --once` exits 3 when a source failed (run.ts).
+ * (LinewatchError), 1 for anything else. `run --once` exits 3 when a source failed (run.ts). `redact` takes the
+ * secrets out of the message: every URL's user info, query values and path (redactSecrets), or, for a command whose
+ * URLs are the user's own flags (`model publish --url`), its user info and query values only (redactCredentials).
  */
-export function reportError(err: unknown): number {
+export function reportError(err: unknown, redact: (text: string) => string = redactSecrets): number {
   // Our own errors (config, devices, models, usage, and plain Errors naming a flag, file or line) are
   // messages for the user; anything else (a TypeError...) is a bug: show where (LINEWATCH_DEBUG=1: always).
   const told =
@@ -16,7 +18,7 @@ export function reportError(err: unknown): number {
     err instanceof UsageError ||
     (err instanceof Error && err.constructor === Error);
   if (told && !process.env.LINEWATCH_DEBUG)
-    process.stderr.write(`linewatch: ${redactSecrets((err as Error).message)}\n`);
-  else process.stderr.write(`linewatch: ${redactSecrets((err as Error)?.stack ?? String(err))}\n`);
+    process.stderr.write(`linewatch: ${redact((err as Error).message)}\n`);
+  else process.stderr.write(`linewatch: ${redact((err as Error)?.stack ?? String(err))}\n`);
   return err instanceof LinewatchError || err instanceof UsageError ? 2 : 1;
 }

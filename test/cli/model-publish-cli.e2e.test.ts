@@ -177,10 +177,12 @@ describe('linewatch model publish', () => {
         '--broker',
         brokerUrl,
       ];
-      const ftp = await runCli(args('ftp://files.example/good/', broker.url));
+      // The user's own URL: its path shown, so they see which part is wrong; a login and a token's value are not.
+      const ftp = await runCli(args('ftp://ops:s3cret@files.example/releases/good/?token=abc123', broker.url));
       expect([ftp.code, ftp.stderr]).toEqual([
         2,
-        'linewatch: --url ftp://files.example/***: expected the http(s) URL of the folder the release is uploaded to\n',
+        'linewatch: --url ftp://***@files.example/releases/good/?token=***: expected the http(s) URL of the folder ' +
+          'the release is uploaded to\n',
       ]);
       const http = await runCli(args(`${f.releases.url}/good/`, 'http://127.0.0.1:1883'));
       expect([http.code, http.stderr]).toEqual([
@@ -248,8 +250,8 @@ describe('linewatch model publish', () => {
       const missing = await publish(f, 'v2', closed, {}, { local, url });
       expect([missing.code, missing.stdout]).toEqual([1, '']);
       expect(missing.stderr).toBe(
-        // Paths in an error are redacted as every URL in a message is (a path may hold a token).
-        `linewatch: --url ${f.releases.url}/***: GET ${f.releases.url}/*** answered 404; upload the release folder there ` +
+        // The path is kept, as the user gave it: it says which folder is not there.
+        `linewatch: --url ${url}: GET ${url}manifest.json answered 404; upload the release folder there ` +
           '(or --no-url-check where this machine cannot reach the URL the gateways use)\n',
       );
       // Signed again here after the upload: the URL serves the older signature and manifest.
@@ -259,7 +261,7 @@ describe('linewatch model publish', () => {
       const stale = await publish(f, 'v2', closed, {}, { local });
       expect([stale.code, stale.stdout]).toEqual([1, '']);
       expect(stale.stderr).toBe(
-        `linewatch: --url ${f.releases.url}/***: the release there is not the one in ${local}: manifest.json, ` +
+        `linewatch: --url ${f.releases.url}/v2/: the release there is not the one in ${local}: manifest.json, ` +
           'manifest.sig differ (an older upload, or the folder signed again since?); upload the folder again ' +
           '(or --no-url-check where this machine cannot reach the URL the gateways use)\n',
       );
