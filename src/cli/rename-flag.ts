@@ -14,7 +14,9 @@ export const collect = (value: string, earlier: string[] | undefined): string[] 
 
 /**
  * The --rename values as old name → new name, checked on their own: OLD=NEW (split at the last `=`: a channel name has
- * none), NEW a channel name a configuration takes and no label column, each OLD and each NEW once.
+ * none), NEW a channel name a configuration takes and no label column, each OLD and each NEW once. OLD is compared as
+ * a CSV's header names are read, without the spaces around it (csv-table.ts); NEW is taken as written, so a space
+ * around it is refused, as a configuration refuses such a channel name, with the flag that reads as meant.
  */
 export function renameFlag(values: readonly string[] | undefined, labelName?: string): ColumnRenames | undefined {
   if (values === undefined || values.length === 0) return undefined;
@@ -22,10 +24,15 @@ export function renameFlag(values: readonly string[] | undefined, labelName?: st
   for (const value of values) {
     const at = value.lastIndexOf('=');
     const from = value.slice(0, at).trim();
-    const to = value.slice(at + 1).trim();
+    const to = value.slice(at + 1);
     const flag = `--rename ${JSON.stringify(value)}`;
-    if (at < 0 || from === '' || to === '')
+    if (at < 0 || from === '' || to.trim() === '')
       throw new UsageError(`${flag}: expected OLD=NEW, a column's name in the CSV and the name to read it under`);
+    if (to !== to.trim())
+      throw new UsageError(
+        `${flag}: "${to}" has a space before or after it, and a gateway configuration takes no channel name with ` +
+          `a space; --rename ${shellWord(`${from}=${to.trim()}`)} reads the column as "${to.trim()}"`,
+      );
     const name = nameSchema.safeParse(to);
     if (!name.success)
       throw new UsageError(

@@ -8,10 +8,23 @@ const SKAB = ['Accelerometer1RMS', 'Current', 'Voltage', 'Volume Flow RateRMS', 
 describe('--rename', () => {
   it('reads OLD=NEW at the last "=", a column name with spaces kept whole', () => {
     expect(renameFlag(undefined)).toBeUndefined();
-    expect([...renameFlag(['Volume Flow RateRMS=flow_rms', ' a=b = c.d '])!]).toEqual([
+    // OLD as a header's names are read: the spaces around it are not the column's (csv-table.ts trims them).
+    expect([...renameFlag(['Volume Flow RateRMS=flow_rms', ' a=b =c.d'])!]).toEqual([
       ['Volume Flow RateRMS', 'flow_rms'],
       ['a=b', 'c.d'],
     ]);
+  });
+
+  it('refuses a NEW with a space around it, as a configuration refuses the channel name, naming the flag meant', () => {
+    expect(() => renameFlag(['Volume Flow RateRMS = flow_rms'])).toThrow(
+      '--rename "Volume Flow RateRMS = flow_rms": " flow_rms" has a space before or after it, and a gateway ' +
+        "configuration takes no channel name with a space; --rename 'Volume Flow RateRMS=flow_rms' reads the " +
+        'column as "flow_rms"',
+    );
+    expect(() => renameFlag(['Current=current '])).toThrow(
+      '--rename "Current=current ": "current " has a space before or after it, and a gateway configuration ' +
+        'takes no channel name with a space; --rename Current=current reads the column as "current"',
+    );
   });
 
   it.each([
