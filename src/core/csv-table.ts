@@ -3,17 +3,10 @@
  * in the other columns. Read by the simulator's replay, by training and by evaluation. The splitting
  * (quotes, separators inside quotes, CRLF, surrounding spaces) is csv-parse's (csv-records.ts).
  */
-import { closeSync, openSync, readSync } from 'node:fs';
-import { TimeColumn, isDateCell } from './time-cells.js';
-import {
-  COUNTER_NAME,
-  MISSING_READING,
-  TIME_COLUMN_NAMES,
-  TIME_NAME,
-  isLabelColumn,
-  leadingIndexNames,
-  numberOf,
-} from './csv-cells.js';
+import { TimeColumn } from './time-cells.js';
+import { MISSING_READING, isLabelColumn, leadingIndexNames, numberOf } from './csv-cells.js';
+import { indexColumns, renamed, timeColumnAt, type ColumnRenames } from './csv-header.js';
+import { leadingColumns, type RunColumn } from './csv-run-columns.js';
 import { ROW_COUNTER, countedRowsFrom } from './csv-row-counter.js';
 import { csvRecords } from './csv-records.js';
 import { gapsOf, type MissingCells } from './csv-gaps.js';
@@ -36,31 +29,16 @@ export interface SkabTable extends TableTimes {
   readonly missing?: readonly MissingCells[];
 }
 
-/** Columns read under another name (train and eval --rename OLD=NEW): header name → the name read. */
-export type ColumnRenames = ReadonlyMap<string, string>;
-
-/** A header's names (trimmed) with the renamed ones under their new names. */
-const renamed = (names: readonly string[], rename: ColumnRenames | undefined): string[] =>
-  names.map((h) => rename?.get(h.trim()) ?? h.trim());
-
-/** A header's names for a message: the first `shown` quoted, and how many more there are where the list is cut
- * (`["time","flow", … 10 more of 12]`), so a reader never takes a cut list for the whole header. */
-export function namesText(names: readonly string[], shown = 6): string {
-  const listed = JSON.stringify(names.slice(0, shown));
-  return names.length > shown ? `${listed.slice(0, -1)}, … ${names.length - shown} more of ${names.length}]` : listed;
-}
-
-/** A file's header for a message that names the file: `with the header [...]`, or that it has none (an empty file). */
-export const headerText = (names: readonly string[]): string =>
-  names.length > 0 ? `with the header ${namesText(names)}` : 'with no header line (an empty file)';
-
-/** A column that names the run: its name and its one value. */
-export interface RunColumn {
-  readonly name: string;
-  readonly value: string;
-}
-
 export { LABEL_COLUMNS, isLabelColumn, isNotChannel } from './csv-cells.js';
+export {
+  csvColumnsBeforeTime,
+  csvDataColumns,
+  csvHeader,
+  headerText,
+  namesText,
+  type ColumnRenames,
+} from './csv-header.js';
+export type { RunColumn } from './csv-run-columns.js';
 export { HOLD_MS, heldText, holdRows, holdShortGaps, type HeldReadings, type MissingCells } from './csv-gaps.js';
 export { heldAsText, textColumnsText, type TextColumn } from './csv-text-columns.js';
 export { pauseRows, pausesFound, refuseStepsBack, type PausesFound } from './csv-pauses.js';
@@ -75,26 +53,6 @@ export {
   unitlessTimes,
   type TableTimes,
 } from './csv-times.js';
-
-/**
- * Where the time column is among the columns after a pandas index: the first named as a time, or else the first named
- * as a sample counter. Columns before it identify the run (Tennessee Eastman as Rieth et al. publish it: `faultNumber`,
- * `simulationRun`, `sample`, then the channels): parseSkabCsv leaves them out if each holds one value throughout the
- * file. -1: none.
- */
-function timeColumnAt(written: readonly string[]): number {
-  const time = written.findIndex((h) => TIME_NAME.test(h));
-  return time >= 0 ? time : written.findIndex((h) => COUNTER_NAME.test(h));
-}
-
-/**
- * How many leading columns of a header are a pandas or R index, not data: nameless or `Unnamed: 0` (a file read and
- * written again) columns before a column named as a time or a sample counter; 0 where the header has none.
- */
-function indexColumns(header: readonly string[]): number {
-  const i = leadingIndexNames(header);
-  return timeColumnAt(header.slice(i)) >= 0 ? i : 0;
-}
 
 /** Whether a header starts with a `Date` column and a `Time` column whose first cell is a time of day (`11:14:34`,
  * `1:05 PM`); a `Time` column of numbers is a channel, as it always was. */
@@ -295,46 +253,6 @@ export function parseSkabCsv(
   };
 }
 
-/**
- * Columns between a pandas index and the time column, checked and left out, or refused naming the column and the fix:
- * before a sample counter, columns that name the run (Tennessee Eastman as Rieth et al. publish it: `faultNumber`,
- * `simulationRun`, `sample`), each one value in every row (not a label); before a column named as a time, only a column
- * that counts the rows under a counter's name (pandas' reset_index `index`, a `sample` or `row` number: 0, 1, 2, … or
- * 1, 2, 3, …). Runs after every row's fields were counted; returns the
- * columns that name the run.
- */
-function leadingColumns(
-  names: readonly string[],
-  from: number,
-  timeName: string,
-  records: readonly string[][],
-  data: readonly number[],
-  file: string,
-  lineOf: (record: number) => number,
-): RunColumn[] {
-  const counter = !TIME_NAME.test(timeName);
-  return names.flatMap((name, j) => {
-    const cell = (r: number) => records[r][from + j].trim();
-    if (!counter) {
-      const start = Number(cell(data[0]));
-      const rowIndex =
-        COUNTER_NAME.test(name) && (start === 0 || start === 1) && data.every((r, k) => cell(r) === String(start + k));
-      if (!rowIndex) throw new Error(`${file}: first column must be ${TIME_COLUMN_NAMES}, found "${name}"`);
-      return [];
-    }
-    if (isLabelColumn(name))
-      throw new Error(
-        `${file}: the label column "${name}" comes before the time column "${timeName}"; put the time first`,
-      );
-    const other = data.find((r) => cell(r) !== cell(data[0]));
-    if (other !== undefined)
-      throw new Error(
-        `${file}:${lineOf(other)}: column "${name}" comes before the time column "${timeName}" and changes ("${cell(data[0])}", then "${cell(other)}"): put the time first; columns before a sample counter may only name the run (one value in every row), one run per file`,
-      );
-    return [{ name, value: cell(data[0]) }];
-  });
-}
-
 /** A label column's values: the column named so, else one named so in another case (`Anomaly`); undefined if none. */
 export function labelColumn(table: SkabTable, name: string): Float64Array | undefined {
   const header = table.header.includes(name) ? name : table.header.slice(1).find((h) => h.toLowerCase() === name);
@@ -352,47 +270,4 @@ export function rowMajor(table: SkabTable, channels: readonly string[], n = tabl
       .forEach((v, i) => (rows[i * c + j] = v)),
   );
   return rows;
-}
-
-/**
- * The header of a CSV file (its first record, read as parseSkabCsv reads it, from the time column on; with no time
- * column, every column after a nameless index), read from the file's first 64 KiB.
- */
-export function csvHeader(path: string, rename?: ColumnRenames): string[] {
-  return headerFrom(path, rename).header;
-}
-
-/** The columns after the time column (with none, every column after a nameless index), as the header names them, from
- * the file's first 64 KiB: the channels and labels parseSkabCsv reads (and a split Date/Time file's `Time`). */
-export function csvDataColumns(path: string, rename?: ColumnRenames): string[] {
-  const { header, counted } = headerFrom(path, rename);
-  return counted ? header : header.slice(1);
-}
-
-/** The columns before the time column, which name the run (Rieth et al.'s `faultNumber`, `simulationRun`), as the
- * header names them, from the file's first 64 KiB; none where the file has no column named as a time or a counter. */
-export function csvColumnsBeforeTime(path: string): string[] {
-  return headerFrom(path).before;
-}
-
-function headerFrom(path: string, rename?: ColumnRenames): { header: string[]; counted: boolean; before: string[] } {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(64 * 1024);
-    const read = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
-    // The header is read here, not the rows: a NUL past the start (a damaged or sparse file) is for the whole read to
-    // name (after its size is checked); NULs at the start (UTF-16 text) are named now.
-    const nul = read.indexOf('\0');
-    const head = nul > 200 ? read.slice(0, nul) : read;
-    const [first = [], row = []] = csvRecords(head, path, 2).records;
-    const header = renamed(first, rename);
-    const index = indexColumns(header);
-    const at = timeColumnAt(header.slice(index));
-    if (at >= 0) return { header: header.slice(index + at), counted: false, before: header.slice(index, index + at) };
-    const from = leadingIndexNames(header);
-    // As parseSkabCsv: dates in the first column make it the time column.
-    return { header: header.slice(from), counted: !isDateCell((row[from] ?? '').trim()), before: [] };
-  } finally {
-    closeSync(fd);
-  }
 }
