@@ -9,7 +9,7 @@ import { PUMP_CHANNELS } from '../sim/plant.js';
 import { PRESS_UNIT_ID, PUMP_UNIT_ID, SIM_REGISTERS } from '../sim/register-map.js';
 import { CycleWindow } from '../windows/cycle/cycle-window.js';
 import { SeededRandom } from '../core/random.js';
-import { decodeRegisters, registerCount } from '../sources/modbus/encoding.js';
+import { decodeRegisters, registerCount, toEngineering } from '../sources/modbus/encoding.js';
 
 export interface Recording {
   readonly channels: readonly string[];
@@ -34,10 +34,7 @@ export function recordPumpFromSimulator(
     now = t * periodMs;
     sim.tick();
     const image = sim.registers.get(PUMP_UNIT_ID)!;
-    regs.forEach((r, c) => {
-      const words = Array.from(image.subarray(r.address, r.address + registerCount(r.type)));
-      rows[t * regs.length + c] = decodeRegisters(words, r.type, r.order) * r.scale;
-    });
+    regs.forEach((r, c) => (rows[t * regs.length + c] = decodeSim(image, r)));
   }
   return { channels: [...PUMP_CHANNELS], periodMs, rows, rowCount };
 }
@@ -64,11 +61,14 @@ export function slidingWindows(rec: Recording, length: number, hop: number): Flo
   return out;
 }
 
-/** Decodes one simulator register into its engineering value, or one bit of it. */
+/**
+ * Decodes one simulator register into its engineering value as the gateway's Modbus source does (toEngineering, the
+ * one scaling: 293 × 0.0001 is 0.0293), or one bit of it.
+ */
 function decodeSim(image: Uint16Array, r: (typeof SIM_REGISTERS)[number], bit?: number): number {
   const words = Array.from(image.subarray(r.address, r.address + registerCount(r.type)));
   return bit === undefined
-    ? decodeRegisters(words, r.type, r.order) * r.scale
+    ? toEngineering(r.scale, 0)(decodeRegisters(words, r.type, r.order))
     : decodeRegisters(words, 'bit', 'ABCD', bit);
 }
 
