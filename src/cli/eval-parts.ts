@@ -12,71 +12,20 @@ import type { ColumnRenames } from '../core/csv-table.js';
 import { isAnomalous } from '../core/verdict.js';
 import type { LoadedManifest } from '../inference/manifest.js';
 import { inMemoryModel, type Precision } from '../eval/evaluate.js';
-import { addTallies, partFigures, partLabels, tallyParts, type PartTally } from '../eval/part-metrics.js';
+import { partLabels, tallyParts } from '../eval/part-metrics.js';
 import { resultOf, type PartResults } from '../eval/part-results.js';
 import { PartResultsMatch, PartResultsMismatch } from '../eval/part-results-match.js';
-import { csvParts, type CsvParts } from '../training/csv-parts.js';
-import { scoreWindows, type FittedModel } from '../training/build-model.js';
-import { fittedModelReport, type FileReport, type TrainingReport } from '../report/report-data.js';
-import { writeReport } from '../report/render-report.js';
+import { csvParts } from '../training/csv-parts.js';
+import { scoreWindows } from '../training/build-model.js';
+import type { FileReport, TrainingReport } from '../report/report-data.js';
 import { fitPartModel } from '../training/fit-parts.js';
 import { partCutOf, type PartCut } from '../windows/cycle/part-cut.js';
 import { detectorFlags, wholeNumber } from './detector-flags.js';
 import { folderModel, withoutFile, type EvalOptions } from './eval-options.js';
+import { partsPage, trainingPage, writePartsEval, type FileParts } from './eval-parts-output.js';
 import { filtersOf } from './train-options.js';
 import { partArch, partCutFlags, partPoints, partResultsOf, partsPerDayFlag } from './train-parts.js';
 import { refuseGiven, UsageError } from './usage.js';
-
-interface FileParts {
-  readonly file: string;
-  readonly parts: number;
-  /** Scored parts the quality system's table has no result for (--part-labels): not counted. */
-  readonly noResult: number;
-  readonly bad: number;
-  readonly threshold: number;
-  readonly tally: PartTally;
-}
-
-/**
- * A file's section of the report, one point per scored part at its start time: each curve's peak in the part, the
- * part's score against the threshold, the bad parts as labelled spans and the failed ones as alarms.
- */
-function partsPage(
-  file: string,
-  parts: CsvParts,
-  scored: readonly number[],
-  bad: readonly boolean[],
-  scores: readonly number[],
-  threshold: number,
-): FileReport {
-  const c = parts.channels.length;
-  const failed = scores.filter((s) => isAnomalous(s, threshold)).length;
-  return {
-    file,
-    unit: 'parts',
-    times: scored.map((i) => parts.startTimes[i]),
-    channels: parts.channels.map((name, j) => ({
-      name: `${name} (peak in each part)`,
-      values: scored.map((i) => parts.windows[i].reduce((m, v, k) => (k % c === j ? Math.max(m, v) : m), -Infinity)),
-    })),
-    score: scores,
-    threshold,
-    trainRows: 0,
-    labels: bad.map((b) => (b ? 1 : 0)),
-    alarms: scores.map((s) => (isAnomalous(s, threshold) ? 1 : 0)),
-    metrics: { parts: scored.length, 'bad parts': bad.filter(Boolean).length, failed },
-    notes: ['one point per part scored, at its start; shaded spans: bad parts (labelled), failed parts (alarms)'],
-  };
-}
-
-/**
- * A fitted part model's section: its loss curve and the held-out parts' scores with the threshold; without the clear
- * level, which a part's verdict does not use.
- */
-function trainingPage(title: string, fitted: FittedModel): TrainingReport {
-  const { offThreshold: _unused, ...page } = fittedModelReport(title, fitted);
-  return page;
-}
 
 /** Throws an Error with `message` (an expression's fallback). */
 function refuse(message: string): never {
@@ -276,114 +225,16 @@ export async function evalParts(
     throw new UsageError(
       `--data ${opts.data}: no file can be evaluated: ${notEvaluated.map((n) => `${n.file}: ${n.reason}`).join('; ')}`,
     );
-  const reports = a.precisions.map((p) => {
-    const files = byPrecision.get(p)!;
-    const tally = files.map((f) => f.tally).reduce(addTallies);
-    return {
-      precision: p,
-      files: files.length,
-      train_rows: a.trainRows,
-      detector: opts.model ? { model: opts.model } : { arch, points, target: detector!.target, seed: detector!.seed },
-      cut: a.cut,
-      parts: files.reduce((s, f) => s + f.parts, 0),
-      bad_parts: files.reduce((s, f) => s + f.bad, 0),
-      ...(results
-        ? {
-            part_labels: {
-              table: results.table,
-              id_column: results.idColumn,
-              result_column: results.resultColumn,
-              by_file: results.files !== undefined,
-              results: results.bad.size,
-              untested: results.untested,
-              without_part: match!.withoutPart,
-            },
-            ...(unlabelled.length > 0 ? { without_results: unlabelled } : {}),
-            no_result: files.reduce((s, f) => s + f.noResult, 0),
-          }
-        : {}),
-      ...(!results && unlabelled.length > 0
-        ? { without_labels: { reason: `no "${a.labelName ?? 'anomaly'}" column`, files: unlabelled } }
-        : {}),
-      confusion: tally,
-      ...partFigures(tally),
-      perFile: files.map((f) => ({
-        file: relative(opts.data, f.file) || f.file,
-        parts: f.parts,
-        bad_parts: f.bad,
-        ...(results ? { no_result: f.noResult } : {}),
-        threshold: f.threshold,
-        confusion: f.tally,
-        ...partFigures(f.tally),
-      })),
-      ...(notEvaluated.length > 0 ? { not_evaluated: notEvaluated.map(({ file, reason }) => ({ file, reason })) } : {}),
-    };
+  return writePartsEval(opts, {
+    ...a,
+    arch,
+    points,
+    detector,
+    byPrecision,
+    pages,
+    training,
+    notEvaluated,
+    allUnlabelled: unlabelled,
+    match,
   });
-  if (opts.json)
-    process.stdout.write(
-      `${JSON.stringify(reports.length === 1 ? reports[0] : { reports, f1_difference: Math.abs((reports[0].f1 ?? 0) - (reports[1].f1 ?? 0)) })}\n`,
-    );
-  else {
-    const pct = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(2)} %`);
-    for (const r of reports) {
-      const t = r.confusion;
-      process.stdout.write(
-        `${r.precision.padEnd(5)} ${r.files} files  ${r.parts} parts (${r.bad_parts} bad)  F1 ${r.f1 === null ? 'n/a' : r.f1.toFixed(3)}  ` +
-          `false rejects ${t.fp} (${pct(r.false_reject_rate)} of good parts)  escapes ${t.fn} (${pct(r.escape_rate)} of bad parts)  ` +
-          `no verdict ${t.unknown}\n`,
-      );
-    }
-    const labels = reports[0].part_labels;
-    if (labels) {
-      const noResult = reports[0].no_result ?? 0;
-      process.stdout.write(
-        `part results from ${labels.table} (${labels.id_column}, ${labels.result_column}): ${labels.results} parts` +
-          (noResult > 0 ? `; ${noResult} scored part(s) with no result there, not counted` : '') +
-          (labels.without_part > 0
-            ? `; ${labels.without_part} result(s) for parts none of these recordings made`
-            : '') +
-          (labels.untested > 0 ? `; ${labels.untested} row(s) with no result` : '') +
-          '\n',
-      );
-    }
-    if (unlabelled.length > 0)
-      process.stdout.write(
-        `not evaluated, ${results ? `no part with a result in ${results.table}` : `no "${a.labelName ?? 'anomaly'}" column`}: ${
-          results || a.unlabelledText === undefined
-            ? unlabelled.join(', ')
-            : [a.unlabelledText, ...unlabelled.slice(a.unlabelled.length)].filter((t) => t !== '').join(', ')
-        }\n`,
-      );
-    for (const n of notEvaluated) process.stdout.write(`not evaluated: ${n.file}: ${n.reason}\n`);
-    process.stdout.write(
-      `${opts.model ? `model ${opts.model}` : `part model (${arch}, ${points} points a part), fitted on the parts within the first ${a.trainRows} rows of each file`}; ` +
-        `parts cut by ${a.cut.cycleChannel} (${a.cut.trigger}); ${results ? `a part is bad where ${results.table} says so${opts.model ? '' : ' (its NOK parts in the training rows not learned from)'}` : 'a part is bad where any of its rows is labelled'}; scored: the parts that start after row ${a.trainRows}\n`,
-    );
-  }
-  if (opts.report) {
-    const first = reports[0];
-    const page = await writeReport(opts.report, {
-      title: `linewatch eval: ${opts.model ? `model ${opts.model}` : `part model (${arch})`} on ${opts.data}`,
-      summary: {
-        precision: first.precision,
-        files: first.files,
-        parts: first.parts,
-        'bad parts': first.bad_parts,
-        F1: first.f1?.toFixed(3) ?? 'n/a',
-        'false rejects': first.confusion.fp,
-        escapes: first.confusion.fn,
-      },
-      training,
-      files: pages,
-      leftOut: notEvaluated.map(({ file, reason }) => ({ file, reason })),
-    });
-    process.stderr.write(`report written to ${page}\n`);
-  }
-  if (opts.strict && notEvaluated.length > 0) {
-    process.stderr.write(
-      `linewatch: --strict: ${notEvaluated.length} of ${a.files.length} labelled file(s) not evaluated: ${notEvaluated.map((n) => n.file).join(', ')}\n`,
-    );
-    return 1;
-  }
-  return 0;
 }
