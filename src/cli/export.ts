@@ -4,11 +4,12 @@
  * normal production with the gateway itself, export it, train on it: no historian needed.
  */
 import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { loadConfigFile } from '../config/load.js';
 import { StoreReader, type StoredAsset } from '../sinks/local/store-reader.js';
 import { writeRecording, type RecordingSummary } from '../training/store-recording.js';
 import { wholeNumber } from './detector-flags.js';
+import { exportNextStep, type AssetCut } from './export-next-step.js';
 import { UsageError } from './usage.js';
 
 export interface ExportOptions {
@@ -63,8 +64,10 @@ interface ConfiguredAsset {
   readonly rows: readonly string[];
   readonly held: readonly string[];
   readonly maxAgeMs: number;
-  /** The flags `train` needs to cut this asset's parts as its window does (a cycle window), else none. */
-  readonly partFlags: string;
+  /** The folder of the model the asset runs. */
+  readonly modelDir: string;
+  /** How its cycle window cuts parts; absent for a sliding window. */
+  readonly cut?: AssetCut;
 }
 
 /** The store's path and, with a configuration, what it says of each asset. */
@@ -99,11 +102,16 @@ async function storeOf(
         rows: w.type === 'cycle' && w.trigger_channel ? [...channels, w.trigger_channel] : channels,
         held: w.type === 'cycle' && w.part_id_channel ? [w.part_id_channel] : [],
         maxAgeMs: w.max_sample_age_ms,
-        partFlags:
-          w.type === 'cycle' && w.trigger_channel
-            ? ` --cycle-channel ${w.trigger_channel}${w.trigger === 'counter' ? ' --cycle-trigger counter' : ''}` +
-              (w.part_id_channel ? ` --part-id-channel ${w.part_id_channel}` : '')
-            : '',
+        modelDir: dirname(model.manifestPath),
+        ...(w.type === 'cycle' && w.trigger_channel
+          ? {
+              cut: {
+                triggerChannel: w.trigger_channel,
+                counter: w.trigger === 'counter',
+                ...(w.part_id_channel ? { partIdChannel: w.part_id_channel } : {}),
+              },
+            }
+          : {}),
       };
     },
   };
@@ -224,9 +232,13 @@ export async function exportCommand(opts: ExportOptions): Promise<number> {
             'marked by a row with no reading, so that no part or window spans it (train learns from the rows on ' +
             'both sides)'
           : '') +
-        (configured
-          ? `\n  next: linewatch train --csv ${opts.out}${configured.partFlags} --out MODEL_DIR\n`
-          : `\n  next: linewatch train --csv ${opts.out} --out MODEL_DIR  (a part model: --cycle-channel NAME)\n`),
+        exportNextStep({
+          out: opts.out,
+          asset: name,
+          written: [...channels, ...held],
+          ...(configured ? { configured } : {}),
+          judged: reader.judgedAbnormal(name, summary.from!, summary.to!),
+        }),
     );
     return 0;
   } finally {

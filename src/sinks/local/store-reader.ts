@@ -103,7 +103,44 @@ export class StoreReader {
     if (batch.length > 0) yield batch;
   }
 
+  /**
+   * What the gateway judged abnormal in one asset's stretch from `from` to `to` (ms, inclusive): the alarms it raised
+   * (into unack_active out of normal or rtn_unack) and the parts it failed, and the first time either happened. A
+   * store without those tables (one that kept raw samples only) judged none.
+   */
+  judgedAbnormal(asset: string, from: number, to: number): JudgedAbnormal {
+    const tables = new Set(
+      (this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+        (t) => t.name,
+      ),
+    );
+    const count = (table: string, where: string) =>
+      tables.has(table)
+        ? (this.db
+            .prepare(
+              `SELECT COUNT(*) AS n, MIN(ts) AS first FROM ${table} WHERE asset = ? AND ts >= ? AND ts <= ? AND ${where}`,
+            )
+            .get(asset, from, to) as { n: number; first: number | null })
+        : { n: 0, first: null };
+    const alarms = count('alarm_journal', "state = 'unack_active' AND previous IN ('normal', 'rtn_unack')");
+    const parts = count('parts', "verdict = 'fail'");
+    const firsts = [alarms.first, parts.first].filter((t): t is number => t !== null);
+    return {
+      alarmsRaised: alarms.n,
+      partsFailed: parts.n,
+      ...(firsts.length > 0 ? { first: Math.min(...firsts) } : {}),
+    };
+  }
+
   close(): void {
     this.db.close();
   }
+}
+
+/** The alarms raised and parts failed in a stretch of a store (StoreReader.judgedAbnormal). */
+export interface JudgedAbnormal {
+  readonly alarmsRaised: number;
+  readonly partsFailed: number;
+  /** When the first of them happened (ms); absent where none did. */
+  readonly first?: number;
 }
