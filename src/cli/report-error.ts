@@ -17,8 +17,7 @@ export function reportError(err: unknown, redact: (text: string) => string = red
     err instanceof LinewatchError ||
     err instanceof UsageError ||
     (err instanceof Error && err.constructor === Error);
-  if (told && !process.env.LINEWATCH_DEBUG)
-    process.stderr.write(`linewatch: ${redact((err as Error).message)}\n`);
+  if (told && !process.env.LINEWATCH_DEBUG) process.stderr.write(`linewatch: ${redact((err as Error).message)}\n`);
   else process.stderr.write(`linewatch: ${redact((err as Error)?.stack ?? String(err))}\n`);
   return err instanceof LinewatchError || err instanceof UsageError ? 2 : 1;
 }
