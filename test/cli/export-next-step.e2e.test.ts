@@ -4,7 +4,7 @@
  * the exported stretch (such rows are no normal operation to train on). A real local store (the gateway's schema and
  * inserts) under the demo configuration; no gateway runs.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import type { AlarmEvent, PartResult, Sample } from '../../src/core/types.js';
 import { loadManifest } from '../../src/inference/manifest.js';
 import { insertRows, openStoreDatabase, prepareStatements } from '../../src/sinks/local/store-tables.js';
 import { ROOT, runCli } from '../helpers/cli.js';
+import { writeDemoConfig } from '../helpers/demo-config-file.js';
 
 const T0 = Date.UTC(2026, 11, 6, 9, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -76,15 +77,7 @@ async function writeStore(path: string): Promise<void> {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lw-export-next-'));
-  config = join(dir, 'gateway.yaml');
-  const demo = await readFile(join(ROOT, 'config/demo.yaml'), 'utf8');
-  await writeFile(
-    config,
-    demo
-      .replaceAll('../models/', `${ROOT}/models/`)
-      .replace('data_dir: ../data', `data_dir: ${dir}/data`)
-      .replace('path: ../data/demo.db', `path: ${dir}/store.db`),
-  );
+  config = await writeDemoConfig(dir);
   await writeStore(join(dir, 'store.db'));
 });
 

@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { silentLogger } from '../../src/telemetry/logger.js';
 import { scoreWindows } from '../../src/training/build-model.js';
 import { csvParts } from '../../src/training/csv-parts.js';
 import { ROOT, runCli } from '../helpers/cli.js';
+import { writeDemoConfig } from '../helpers/demo-config-file.js';
 import { nextEvent } from '../helpers/gateway-events.js';
 
 describe('linewatch export', () => {
@@ -28,15 +29,7 @@ describe('linewatch export', () => {
     const sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 52 });
     onTestFinished(() => sim.close());
     // The demo configuration, its store and data in this test's folder.
-    const config = join(dir, 'gateway.yaml');
-    const demo = await readFile(join(ROOT, 'config/demo.yaml'), 'utf8');
-    await writeFile(
-      config,
-      demo
-        .replaceAll('../models/', `${ROOT}/models/`)
-        .replace('data_dir: ../data', `data_dir: ${dir}/data`)
-        .replace('path: ../data/demo.db', `path: ${dir}/store.db`),
-    );
+    const config = await writeDemoConfig(dir);
     const env = { LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort), LINEWATCH_HTTP_PORT: '0' };
     const daemon = await startDaemon(await loadConfigFile(config, { ...process.env, ...env }), silentLogger());
     let judged = 0;
