@@ -1,10 +1,30 @@
-/** The shipped models in models/ are what `linewatch train` writes, byte for byte (the CLI in a child process). */
+/**
+ * The shipped models in models/ are what `linewatch train` writes, byte for byte (the CLI in a child process):
+ * the ONNX files and the whole manifest but the command line it records (its --out differs), so a detector change
+ * that moves a calibration field cannot leave the demo running a model the code no longer writes.
+ */
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/inference/manifest.js';
 import { ROOT, runCli } from '../helpers/cli.js';
+
+/** The model folder `out` holds what models/<folder> ships: its ONNX files' hashes and its manifest, command aside. */
+async function expectShipped(out: string, folder: string): Promise<Record<string, unknown>> {
+  const shipped = JSON.parse(await readFile(join(ROOT, `models/${folder}/manifest.json`), 'utf8'));
+  const written = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+  expect(sha256Hex(await readFile(join(out, 'model.int8.onnx')))).toBe(shipped.sha256);
+  expect(sha256Hex(await readFile(join(out, 'model.fp32.onnx')))).toBe(shipped.fp32_sha256);
+  const withoutCommand = (m: { training: Record<string, unknown> }) => ({
+    ...m,
+    training: { ...m.training, command: undefined },
+  });
+  expect(withoutCommand(written), `models/${folder}/manifest.json is stale: run npm run model:build`).toEqual(
+    withoutCommand(shipped),
+  );
+  return shipped;
+}
 
 describe('the shipped models are reproducible', () => {
   it.each(['pump', 'press'])(
@@ -13,9 +33,7 @@ describe('the shipped models are reproducible', () => {
       const out = await mkdtemp(join(tmpdir(), 'lw-train-'));
       const res = await runCli(['train', '--model', kind, '--seed', '7', '--out', out], {}, 180_000);
       expect(res.code).toBe(0);
-      const shipped = JSON.parse(await readFile(join(ROOT, `models/${kind}-ae/manifest.json`), 'utf8'));
-      expect(sha256Hex(await readFile(join(out, 'model.int8.onnx')))).toBe(shipped.sha256);
-      expect(sha256Hex(await readFile(join(out, 'model.fp32.onnx')))).toBe(shipped.fp32_sha256);
+      await expectShipped(out, `${kind}-ae`);
       expect(res.stderr).toMatch(/epoch +1\/60/);
     },
     180_000,
@@ -29,10 +47,10 @@ describe('the shipped models are reproducible', () => {
       300_000,
     );
     expect(res.code, res.stderr).toBe(0);
-    const shipped = JSON.parse(await readFile(join(ROOT, 'models/pump-conv-ae/manifest.json'), 'utf8'));
-    expect(sha256Hex(await readFile(join(out, 'model.int8.onnx')))).toBe(shipped.sha256);
-    expect(sha256Hex(await readFile(join(out, 'model.fp32.onnx')))).toBe(shipped.fp32_sha256);
-    expect(shipped.training.architecture).toMatch(/^conv1d 7ch x 20: conv 16, conv 8, deconv 16, deconv 7/);
+    const shipped = await expectShipped(out, 'pump-conv-ae');
+    expect((shipped.training as { architecture: string }).architecture).toMatch(
+      /^conv1d 7ch x 20: conv 16, conv 8, deconv 16, deconv 7/,
+    );
   }, 300_000);
 
   it("`linewatch train --model pump --arch hybrid --seed 7` rebuilds the demo's pump-hybrid byte for byte", async () => {
@@ -43,10 +61,12 @@ describe('the shipped models are reproducible', () => {
       120_000,
     );
     expect(res.code, res.stderr).toBe(0);
-    const shipped = JSON.parse(await readFile(join(ROOT, 'models/pump-hybrid/manifest.json'), 'utf8'));
-    expect(sha256Hex(await readFile(join(out, 'model.int8.onnx')))).toBe(shipped.sha256);
-    expect(sha256Hex(await readFile(join(out, 'model.fp32.onnx')))).toBe(shipped.fp32_sha256);
+    const shipped = (await expectShipped(out, 'pump-hybrid')) as {
+      score: { function: string; clear_threshold?: number };
+      training: { data: string };
+    };
     expect(shipped.score.function).toBe('max_term_z');
+    expect(shipped.score.clear_threshold).toBeTypeOf('number');
     expect(shipped.training.data).toMatch(/^line simulator pump station, 1800 s of normal operation at 200 ms, seed 7/);
   }, 120_000);
 
