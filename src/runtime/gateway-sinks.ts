@@ -10,7 +10,7 @@ import { openQueue } from '../buffer/open-queue.js';
 import type { DurableQueue } from '../buffer/queue.js';
 import type { BufferConfig } from '../buffer/schema.js';
 import { createSinks } from '../registry/runtime.js';
-import { MqttSync, type GatewayIdentity } from '../sync/mqtt-sync.js';
+import { CLOUD_SINK, MqttSync, type GatewayIdentity } from '../sync/mqtt-sync.js';
 import type { ComponentDeps } from '../telemetry/component-deps.js';
 import { createSeriesAtZero, type SinkSeries } from '../telemetry/series-at-start.js';
 import type { HealthTarget } from './health-schedule.js';
@@ -65,7 +65,7 @@ export function addGatewaySinks(
       version: LINEWATCH_VERSION,
       models: hooks.models,
     };
-    const queue = new WatchedQueue(openSinkQueue('cloud', config.cloud.mqtt.buffer, deps));
+    const queue = new WatchedQueue(openSinkQueue(CLOUD_SINK, config.cloud.mqtt.buffer, deps));
     const cloud = new MqttSync(config.cloud.mqtt, identity, { ...deps, queue });
     sinks.push(cloud);
     createSeriesAtZero(deps.metrics, { sinks: [{ name: cloud.name, ...CLOUD_SERIES }] });

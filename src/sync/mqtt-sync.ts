@@ -36,8 +36,11 @@ export interface GatewayIdentity {
   readonly models: () => readonly StatusModel[] | undefined;
 }
 
+/** The cloud sink's name: its `sink` label in every series (its queue's included) and in /api/status. */
+export const CLOUD_SINK = 'cloud-mqtt';
+
 export class MqttSync implements Sink {
-  readonly name = 'cloud-mqtt';
+  readonly name = CLOUD_SINK;
   private client: MqttClient | undefined;
   private readonly summaries: MinuteSummarizer;
   /** When this sync was made (ms): its run, named by its summaries' ids and its last will. */
