@@ -7,7 +7,7 @@ import type { AlarmJournalGap, Sink } from '../core/components.js';
 import { LINEWATCH_VERSION } from '../core/version.js';
 import type { LoadedConfig } from '../config/load.js';
 import { openQueue } from '../buffer/open-queue.js';
-import type { DurableQueue } from '../buffer/queue.js';
+import { PRIORITIES, type DurableQueue } from '../buffer/queue.js';
 import type { BufferConfig } from '../buffer/schema.js';
 import { createSinks } from '../registry/runtime.js';
 import { CLOUD_SINK, MqttSync, type GatewayIdentity } from '../sync/mqtt-sync.js';
@@ -76,8 +76,15 @@ export function addGatewaySinks(
   }
 }
 
-/** What cloud sync counts (mqtt-sync.ts): a failed connection or publish, its queue failing, points not queued. */
-const CLOUD_SERIES: SinkSeries = { writeErrorKinds: ['network', 'queue'], droppedReasons: ['queue_write_failed'] };
+/**
+ * What cloud sync counts (mqtt-sync.ts): a failed connection or publish, its queue failing, points not queued, its
+ * queue's evictions.
+ */
+const CLOUD_SERIES: SinkSeries = {
+  writeErrorKinds: ['network', 'queue'],
+  droppedReasons: ['queue_write_failed'],
+  evictedClasses: PRIORITIES,
+};
 
 /** A sink's queue; a corrupt queue file is set aside (logged once, counted) and a fresh one opened. */
 function openSinkQueue(sink: string, buffer: BufferConfig, deps: ComponentDeps): DurableQueue {

@@ -16,6 +16,7 @@ import { refusalRetryText, type RefusalBackoff } from '../core/mqtt-refusals.js'
 import { connackRefusalCode, connackRefusalText } from '../core/reconnect-pacing.js';
 import type { DurableQueue, QueueInput } from '../buffer/queue.js';
 import { acceptOrKeep, QueueFailures, queuedRecords } from '../buffer/queue-failures.js';
+import { QueueEvictions } from '../buffer/queue-evictions.js';
 import type { Sink, SinkRecords } from '../core/components.js';
 import { CLOUD_PROTOCOL_SETTING, type MqttSyncConfig } from './schema.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -74,6 +75,8 @@ export class MqttSync implements Sink {
   private failingSince: number | undefined;
   private readonly prefix: string;
   private readonly queueFailures: QueueFailures;
+  /** The queue's evictions at its byte bound (while the broker is offline), counted and told once. */
+  private readonly evictions: QueueEvictions;
 
   constructor(
     private readonly config: MqttSyncConfig,
@@ -92,6 +95,12 @@ export class MqttSync implements Sink {
     this.summaries = new MinuteSummarizer(identity.gateway, this.startedAt);
     this.prefix = `${config.topic_prefix}/${identity.gateway}`;
     this.queueFailures = new QueueFailures(this.name, deps);
+    this.evictions = new QueueEvictions(
+      this.name,
+      config.buffer.max_bytes,
+      'health points first, then minute summaries, part results, alarm transitions and model updates',
+      deps,
+    );
   }
 
   private now(): number {
@@ -295,7 +304,9 @@ export class MqttSync implements Sink {
       this.queueFailures.worked();
       this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batch.count);
     }
+    // Each push pumps: what it evicted is counted here, at once while the broker is offline (nothing is published).
     const s = queue.stats();
+    this.evictions.note(s.evicted);
     this.deps.metrics.sinkBufferedPoints.set({ sink: this.name }, s.records);
     this.deps.metrics.queueOldestAge.set({ sink: this.name }, s.oldestAgeMs / 1000);
   }

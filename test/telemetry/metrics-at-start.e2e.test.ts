@@ -86,7 +86,10 @@ describe('/metrics of a gateway just started', () => {
         'sink=cloud-mqtt,reason=queue_write_failed',
       ],
     ],
-    ['linewatch_queue_evicted_total', ['raw', 'score', 'part', 'alarm'].map((c) => `sink=influxdb,class=${c}`)],
+    [
+      'linewatch_queue_evicted_total',
+      ['influxdb', 'cloud-mqtt'].flatMap((sink) => ['raw', 'score', 'part', 'alarm'].map((c) => `sink=${sink},class=${c}`)),
+    ],
     ['linewatch_alarms_raised_total', ['asset=pump-1,alarm=anomaly', 'asset=press-1,alarm=anomaly']],
     ['linewatch_alarm_active', ['asset=pump-1,alarm=anomaly', 'asset=press-1,alarm=anomaly']],
   ])('has %s at 0 for each label set the configuration gives', (family, labelSets) => {

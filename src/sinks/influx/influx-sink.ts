@@ -24,6 +24,7 @@ import { backoffMs } from '../../core/backoff.js';
 import { gzipSync } from 'node:zlib';
 import type { DurableQueue, QueueStats } from '../../buffer/queue.js';
 import { acceptOrKeep, QueueFailures, queuedRecords } from '../../buffer/queue-failures.js';
+import { QueueEvictions } from '../../buffer/queue-evictions.js';
 import { readBodyStart } from '../../core/http-body.js';
 import type { Sink, SinkRecords } from '../../core/components.js';
 import type { InfluxConfig } from './schema.js';
@@ -61,9 +62,8 @@ export class InfluxSink implements Sink {
   /** Since when writes have been kept for later (ms since the epoch); undefined while they are delivered. */
   private failingSince: number | undefined;
   private closed = false;
-  private reportedEvictions = 0;
-  /** The queue's eviction totals already counted in linewatch_queue_evicted_total, per class. */
-  private readonly evictionsCounted: Partial<Record<string, number>> = {};
+  /** The queue's evictions at its byte bound, counted and told once. */
+  private readonly evictions: QueueEvictions;
   /** Raw samples kept per channel, for downsampling (raw_interval_ms). */
   private readonly decimator: RawDecimator;
   private readonly queueFailures: QueueFailures;
@@ -74,6 +74,12 @@ export class InfluxSink implements Sink {
     private readonly deps: InfluxSinkDeps,
   ) {
     this.queueFailures = new QueueFailures(this.name, deps);
+    this.evictions = new QueueEvictions(
+      this.name,
+      config.buffer.max_bytes,
+      'raw samples first, then scores, part results, alarms',
+      deps,
+    );
     this.decimator = new RawDecimator(config.raw_interval_ms);
   }
 
@@ -118,25 +124,8 @@ export class InfluxSink implements Sink {
       this.queueFailures.failed(err);
       return;
     }
-    this.noteEvictions(stats.evicted);
+    this.evictions.note(stats.evicted);
     if (stats.records >= this.config.batch_size) void this.flush();
-  }
-
-  private noteEvictions(evicted: QueueStats['evicted']): void {
-    const total = evicted.raw + evicted.score + evicted.part + evicted.alarm;
-    if (total === this.reportedEvictions) return;
-    for (const [priority, n] of Object.entries(evicted)) {
-      const grown = n - (this.evictionsCounted[priority] ?? 0);
-      if (grown > 0) this.deps.metrics.queueEvicted.inc({ sink: this.name, class: priority }, grown);
-      this.evictionsCounted[priority] = n;
-    }
-    if (this.reportedEvictions === 0) {
-      this.deps.logger.warn(
-        { sink: this.name, evicted },
-        `influxdb queue reached its byte bound (${this.config.buffer.max_bytes} B): evicting the oldest raw samples first, then scores, part results, alarms`,
-      );
-    }
-    this.reportedEvictions = total;
   }
 
   private updateGauges(): void {
