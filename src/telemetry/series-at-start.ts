@@ -1,8 +1,9 @@
 /**
  * The series the gateway knows from its configuration, created at 0 when it starts (as Prometheus' client guidance
  * asks): a counter that first appears at 1 is missed by `increase()` and `rate()`, and a panel or an alert on a series
- * that does not exist yet shows No data. Only label values that are a small fixed set are created: a sink's
- * `http_<status>` write errors appear with their first answer, an action's `unchanged` with its first write not made.
+ * that does not exist yet shows No data. Only label values that are a small fixed set are created: InfluxDB's
+ * `http_<status>` write errors for the statuses it documents (a proxy's other status appears with its first answer),
+ * an action's `unchanged` with its first write not made.
  */
 import type { GatewayMetrics } from './metrics.js';
 

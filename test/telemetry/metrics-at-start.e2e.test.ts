@@ -72,6 +72,8 @@ describe('/metrics of a gateway just started', () => {
         'sink=local,kind=sqlite',
         'sink=influxdb,kind=network',
         'sink=influxdb,kind=queue',
+        // the answers InfluxDB documents for a write (write-answer.ts)
+        ...[400, 401, 403, 404, 413, 422, 429, 500, 503].map((status) => `sink=influxdb,kind=http_${status}`),
         'sink=cloud-mqtt,kind=network',
         'sink=cloud-mqtt,kind=queue',
       ],

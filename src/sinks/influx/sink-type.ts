@@ -4,6 +4,7 @@ import { PRIORITIES } from '../../buffer/queue.js';
 import { defineSink } from '../sink-type.js';
 import { InfluxSink } from './influx-sink.js';
 import { influxSchema } from './schema.js';
+import { DOCUMENTED_STATUSES } from './write-answer.js';
 
 export const influxSinkType = defineSink({
   key: 'influxdb',
@@ -19,9 +20,9 @@ buffer:
   type: disk
   max_bytes: 268435456
 `,
-  // http_<status> write errors (InfluxDB's answers, write-answer.ts) are no fixed set: they appear when they happen.
+  // The http_<status> write errors of the answers InfluxDB documents (write-answer.ts); another appears when it comes.
   series: {
-    writeErrorKinds: ['network', 'queue'],
+    writeErrorKinds: ['network', 'queue', ...DOCUMENTED_STATUSES.map((status) => `http_${status}`)],
     droppedReasons: ['rejected', 'queue_write_failed'],
     evictedClasses: PRIORITIES,
   },

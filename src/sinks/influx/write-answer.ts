@@ -6,6 +6,13 @@
 import { excerpt } from '../../core/http-body.js';
 import type { InfluxConfig } from './schema.js';
 
+/**
+ * The answers other than 2xx that InfluxDB documents for a write (1.x: 400, 401, 404, 413, 500; 2.x's v1 API also
+ * 403, 422, 429, 503): their write-error kinds (`http_<status>`) are created at 0 when the gateway starts, so an alert
+ * on one sees its first answer. Any other status (a proxy's 502 or 504) is counted the same way from its first.
+ */
+export const DOCUMENTED_STATUSES = [400, 401, 403, 404, 413, 422, 429, 500, 503] as const;
+
 /** How much of an error answer is read (enough for InfluxDB's partial-write message); the rest is not. */
 export const ERROR_BODY_BYTES = 64 * 1024;
 /** How much of it a log line shows. */
