@@ -32,6 +32,7 @@ import {
   type CommandRequest,
 } from './asset-pipeline.js';
 import { acquireAssetModels } from './asset-models.js';
+import { forgetRemovedAssetsHolds, restoreAlarms, restoreJournal } from './alarm-restore.js';
 import { subscriberErrorReporter, wireGateway, type GatewayTopics } from './gateway-wiring.js';
 import { scheduleHealth, type HealthTarget } from './health-schedule.js';
 import { sourcesByAsset, withPartSourcesDown } from './part-sources.js';
@@ -174,7 +175,7 @@ export class Gateway {
         keys,
         logger,
       );
-      const journal = this.restoreJournal();
+      const journal = restoreJournal(this.sinks);
       for (const asset of this.loaded.config.assets) {
         const pipeline = new AssetPipeline(
           asset,
@@ -192,14 +193,14 @@ export class Gateway {
         if (fallback) pipeline.runsFallback(fallback);
         this.pipelines.push(pipeline);
       }
-      this.forgetRemovedAssetsHolds();
+      forgetRemovedAssetsHolds(journal, this.pipelines, logger);
       // Each source's errors (the kinds its type counts) and each asset's alarm start at 0; the journal's restore sets
       // an alarm that was active (the sinks' series start in addGatewaySinks).
       createSeriesAtZero(this.deps.metrics, {
         sources: this.loaded.config.sources.map((s) => ({ name: s.name, errorKinds: sourceType(s.type).errorKinds })),
         alarms: this.loaded.config.assets.map((a) => ({ asset: a.name, alarm: ANOMALY_ALARM })),
       });
-      if (this.deps.restoreAlarms !== false) this.restoreAlarms();
+      if (this.deps.restoreAlarms !== false) restoreAlarms(journal, this.pipelines, logger);
       // The cloud's retained status names the models chosen now (a confirmed update, not the configured one): its
       // birth, where the broker is connected already.
       this.modelsChosen = true;
@@ -247,54 +248,6 @@ export class Gateway {
       { sources: this.sources.length, assets: this.pipelines.length, sinks: this.sinks.map((s) => s.name) },
       'gateway running',
     );
-  }
-
-  /** The sink whose journal a restart restores alarms from (the local store): it also keeps the holds' counts. */
-  private restoreJournal(): Sink | undefined {
-    return this.sinks.find((s) => s.lastAlarmStates !== undefined);
-  }
-
-  /**
-   * Deletes the hold counts the local store keeps of assets no longer configured (nothing restores them); their
-   * journal stays. A store that cannot do it never keeps the gateway from starting: the rows stay, unused.
-   */
-  private forgetRemovedAssetsHolds(): void {
-    const journal = this.restoreJournal();
-    try {
-      const removed = journal?.forgetAlarmHolds?.(this.pipelines.map((p) => p.config.name)) ?? [];
-      if (removed.length > 0)
-        this.deps.logger.info(
-          { assets: removed },
-          `local store: deleted the alarm hold counts of ${removed.length} asset(s) no longer configured ` +
-            `(${removed.join(', ')}); their alarm journal stays`,
-        );
-    } catch (err) {
-      this.deps.logger.warn(
-        {},
-        `local store: could not delete the alarm hold counts of assets no longer configured: ${(err as Error).message}`,
-      );
-    }
-  }
-
-  /**
-   * Each asset's alarm as the local store's journal left it (an unacknowledged alarm stays to be acknowledged across a
-   * restart, one out of service stays out); nothing without a local store.
-   */
-  private restoreAlarms(): void {
-    const journal = this.restoreJournal();
-    for (const last of journal?.lastAlarmStates?.() ?? []) {
-      if (last.alarm !== ANOMALY_ALARM) continue;
-      try {
-        this.pipelines.find((p) => p.config.name === last.asset)?.restoreAlarm(last);
-      } catch (err) {
-        // A journal row the gateway cannot use never keeps it from starting: that alarm starts normal.
-        this.deps.logger.error(
-          { asset: last.asset },
-          `asset ${last.asset}: its alarm's last journal row (${last.state} at ${last.ts}) could not be restored: ` +
-            `${(err as Error).message}; the alarm starts normal`,
-        );
-      }
-    }
   }
 
   /** The model each asset runs now, the one driving its alarms, and a release on probation (status-models.ts). */
