@@ -90,7 +90,9 @@ describe('/metrics of a gateway just started', () => {
     ],
     [
       'linewatch_queue_evicted_total',
-      ['influxdb', 'cloud-mqtt'].flatMap((sink) => ['raw', 'score', 'part', 'alarm'].map((c) => `sink=${sink},class=${c}`)),
+      ['influxdb', 'cloud-mqtt'].flatMap((sink) =>
+        ['raw', 'score', 'part', 'alarm'].map((c) => `sink=${sink},class=${c}`),
+      ),
     ],
     ['linewatch_alarms_raised_total', ['asset=pump-1,alarm=anomaly', 'asset=press-1,alarm=anomaly']],
     ['linewatch_alarm_active', ['asset=pump-1,alarm=anomaly', 'asset=press-1,alarm=anomaly']],
