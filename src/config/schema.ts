@@ -101,7 +101,7 @@ export const configSchema = z.strictObject({
         .max(10)
         .default(1)
         .describe(
-          "How long a sink whose failed writes are retried from its queue (InfluxDB) may fail before /readyz answers 503, in its own retry cycles (InfluxDB's: 500 ms + flush_interval_ms + timeout_ms, 6.5 s by default): one failed batch that the next try delivers does not flap a readiness probe. 0: 503 from the first failure; at most 10 (65 s with InfluxDB's defaults): a readiness probe is there to see a sink that is down, and more would hide one for minutes. /api/status says a failure at once; the local store's and the cloud broker's count at once.",
+          "How long InfluxDB or the cloud broker may fail before /readyz answers 503, in the sink's own retry cycles (InfluxDB's: 500 ms + flush_interval_ms + timeout_ms, 6.5 s by default; the broker's: 1 s + a 10 s connect timeout): one failed batch or dropped connection that the next try mends does not flap a readiness probe. 0: 503 from the first failure; at most 10: a probe is there to see a sink that is down. /api/status says a failure at once; the local store counts at once.",
         ),
     })
     .default({ enabled: true, host: '127.0.0.1', port: 8080, max_event_streams: 32, readyz_grace_retries: 1 }),

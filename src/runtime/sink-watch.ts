@@ -7,10 +7,10 @@
  * that look. Each look also exports the queue's depth, bytes and oldest age for every queued sink, whichever its type.
  *
  * /api/status says a failure at once. /readyz gives a sink whose failed writes wait in its queue to be sent again
- * (`Sink.retryCycleMs`: InfluxDB) a grace of `graceRetries` of its retry cycles from the failure (http.
- * readyz_grace_retries, default 1), so one failed batch the next try delivers does not make a readiness probe flap;
- * a sink without a retry cycle (the local store, whose failure an operator's command already meets with 503) counts
- * from its first failure.
+ * (`Sink.retryCycleMs`: InfluxDB, the cloud broker) a grace of `graceRetries` of its retry cycles from the failure
+ * (http.readyz_grace_retries, default 1), so one failed batch the next try delivers does not make a readiness probe
+ * flap; a sink without a retry cycle (the local store, whose failure an operator's command already meets with 503)
+ * counts from its first failure.
  */
 import type { DurableQueue, QueueBatch, QueueInput, QueueStats } from '../buffer/queue.js';
 import type { Sink } from '../core/components.js';

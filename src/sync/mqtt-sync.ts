@@ -37,6 +37,11 @@ export interface GatewayIdentity {
   readonly models: () => readonly StatusModel[] | undefined;
 }
 
+/** How soon the client connects again after a connection closed or failed (a broker's refusals slow it down). */
+const RECONNECT_PERIOD_MS = 1000;
+/** How long a connection may take to be accepted (CONNACK). */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /** The cloud sink's name: its `sink` label in every series (its queue's included) and in /api/status. */
 export const CLOUD_SINK = 'cloud-mqtt';
 
@@ -132,8 +137,8 @@ export class MqttSync implements Sink {
       options: {
         protocolVersion: c.protocol_version,
         clean: true,
-        reconnectPeriod: 1000,
-        connectTimeout: 10_000,
+        reconnectPeriod: RECONNECT_PERIOD_MS,
+        connectTimeout: CONNECT_TIMEOUT_MS,
         will: {
           topic: `${this.prefix}/status`,
           payload: Buffer.from(willPayload(this.identity, this.startedAt)),
@@ -243,6 +248,15 @@ export class MqttSync implements Sink {
     return this.failingSince !== undefined && this.lastError !== undefined
       ? { since: this.failingSince, error: this.lastError }
       : undefined;
+  }
+
+  /**
+   * From a connection lost until the next one has been accepted or has failed, at most: the wait before connecting
+   * again, then the connect's timeout. 11 s: /readyz's grace (http.readyz_grace_retries) counts in these, so a broker
+   * restart or one dropped connection does not flap a readiness probe.
+   */
+  retryCycleMs(): number {
+    return RECONNECT_PERIOD_MS + CONNECT_TIMEOUT_MS;
   }
 
   write(records: SinkRecords): void {

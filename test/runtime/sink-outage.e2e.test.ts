@@ -8,7 +8,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { influxSchema } from '../../src/config/schema.js';
+import { influxSchema, mqttSyncSchema } from '../../src/config/schema.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { freePort } from '../../src/core/free-port.js';
 import { startDaemon } from '../../src/daemon/daemon.js';
@@ -61,6 +61,40 @@ describe('a sink that cannot be reached', () => {
       ]);
       const health = await api('/healthz');
       expect([health.status, (await health.json()).status]).toEqual([200, 'ok']);
+    } finally {
+      await daemon.stop();
+      await sim.close();
+    }
+  }, 60_000);
+
+  it("regression: the cloud broker down at start made /readyz 503 at once; it has InfluxDB's grace", async () => {
+    const sim = await runSimulator({ modbusPort: 0, seed: 4 });
+    const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
+      LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
+      LINEWATCH_HTTP_PORT: '0',
+    });
+    loaded.config.storage.local = undefined;
+    loaded.config.storage.influxdb = undefined;
+    const brokerUrl = `mqtt://127.0.0.1:${await freePort()}`; // nobody listens there
+    loaded.config.cloud.mqtt = mqttSyncSchema.parse({ url: brokerUrl, buffer: { type: 'memory' } });
+    expect(loaded.config.http.readyz_grace_retries).toBe(1); // the default
+    const log = logLines('info');
+    const daemon = await startDaemon(loaded, log.logger, { restoreAlarms: false });
+    try {
+      await log.next(/^cloud broker .* messages stay queued$/);
+      const api = (path: string) => fetch(`http://127.0.0.1:${daemon.http!.port}${path}`);
+      const status = (await (await api('/api/status')).json()) as { sinks: { since: number }[] };
+      // one retry cycle of the cloud broker's: 1 s to connect again and a 10 s connect timeout
+      expect(status.sinks).toEqual([
+        expect.objectContaining({
+          name: 'cloud-mqtt',
+          reachable: false,
+          lastError: `cloud broker ${brokerUrl}: connect ECONNREFUSED 127.0.0.1:${brokerUrl.split(':').pop()}`,
+          readyzGraceUntil: status.sinks[0].since + 11_000,
+        }),
+      ]);
+      const ready = await api('/readyz');
+      expect([ready.status, await ready.json()]).toMatchObject([200, { status: 'ok', unreachable_sinks: [] }]);
     } finally {
       await daemon.stop();
       await sim.close();

@@ -144,7 +144,7 @@ describe("a sink's grace for /readyz", () => {
     }
   });
 
-  it('gives none to a sink without a retry cycle (the local store, the cloud broker)', () => {
+  it('gives none to a sink without a retry cycle (the local store)', () => {
     const { clock, queue } = watched('cloud-mqtt');
     const watch = new SinkWatch({ name: 'cloud-mqtt' } as Sink, queue, new GatewayMetrics(), () => clock.now, 3);
     queue.push([{ priority: 'alarm', payload: 'x' }]);
