@@ -10,7 +10,7 @@
  *   parts    log of the parts that did not pass, sinks, part actions
  *   alarm    log, sinks, alarm actions (once the journal has the transition on disk)
  *   model    sinks
- *   journalGap  sinks (InfluxDB; the local store, which recorded it, takes no notice)
+ *   journalGap  sinks (InfluxDB, the cloud; the local store, which recorded it, takes no notice)
  *
  * A sink that journals alarms (the local store) commits the transitions of one turn of the event loop
  * together, after the publish: the alarm actions dispatch a transition once its commit is on disk,

@@ -16,6 +16,8 @@
  *   <prefix>/<gateway>/part/<asset>    every part result
  *   <prefix>/<gateway>/health          the gateway's health points
  *   <prefix>/<gateway>/model/<asset>   model update outcomes (applied, rejected, rolled_back, confirmed)
+ *   <prefix>/<gateway>/journal_gap/<asset>  each gap the alarm journal recorded (transitions it dropped unjournaled),
+ *                                      whether or not alarms are published: the cloud has no other word of it
  */
 import type { QueueInput } from '../buffer/queue.js';
 import type { SinkRecords } from '../core/components.js';
@@ -51,7 +53,10 @@ export function unqueued(payload: string): { topic: string; body: string } {
   return { topic: payload.slice(0, cut), body: payload.slice(cut + 1) };
 }
 
-/** The messages `records` make, to queue in this order: alarm transitions, parts, model update outcomes, health. */
+/**
+ * The messages `records` make, to queue in this order: alarm transitions, parts, model update outcomes, journal gaps,
+ * health.
+ */
 export function recordMessages(records: SinkRecords, { prefix, gateway: gw, config }: MessageTarget): QueueInput[] {
   const items: QueueInput[] = [];
   const add = (priority: QueueInput['priority'], e: Envelope) => items.push(queued(priority, e));
@@ -80,6 +85,16 @@ export function recordMessages(records: SinkRecords, { prefix, gateway: gw, conf
         id: `${gw}/${String(m.asset)}/model/${String(m.ts)}/${String(m.outcome)}`,
         gateway: gw,
         ...m,
+      },
+    });
+  for (const g of records.journalGaps ?? [])
+    add('alarm', {
+      topic: `${prefix}/journal_gap/${g.asset}`,
+      message: {
+        schema: 'linewatch.alarm_journal_gap/1',
+        id: `${gw}/${g.asset}/${g.alarm}/journal_gap/${g.ts}`,
+        gateway: gw,
+        ...g,
       },
     });
   if (config.publish_health)
