@@ -129,4 +129,12 @@ describe('docs/metrics.md', () => {
     });
     expect(rows.filter((row) => !doc.includes(row))).toEqual([]);
   });
+
+  it('lists no family that /metrics does not serve (each once)', async () => {
+    const doc = await readFile(join(ROOT, 'docs/metrics.md'), 'utf8');
+    const listed = [...doc.matchAll(/^\| `(linewatch_[a-z0-9_]+)` \|/gm)].map((m) => m[1]);
+    const served = [...parseExposition(await new GatewayMetrics().registry.metrics()).keys()];
+    expect(listed.length).toBeGreaterThan(30); // the table was found
+    expect([...listed].sort()).toEqual(served.filter((f) => f.startsWith('linewatch_')).sort());
+  });
 });
