@@ -10,12 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { openQueue, type CorruptQueue } from '../../src/buffer/open-queue.js';
 import { SqliteQueue } from '../../src/buffer/sqlite-queue.js';
 import { loadConfigFile } from '../../src/config/load.js';
-import { influxSchema, mqttSyncSchema } from '../../src/config/schema.js';
+import { influxSchema } from '../../src/config/schema.js';
 import { startDaemon } from '../../src/daemon/daemon.js';
 import { runSimulator } from '../../src/sim/run-simulator.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { startMosquitto } from '../../src/testing/mosquitto.js';
 import { ROOT } from '../helpers/cli.js';
+import { startCloudOnlyDemo } from '../helpers/cloud-only-demo.js';
 import { nextEvent } from '../helpers/gateway-events.js';
 import { parseExposition } from '../helpers/promlint.js';
 
@@ -112,20 +113,13 @@ describe('the gateway with a corrupt sink queue', () => {
 
 describe('regression: the cloud queue was counted corrupt as sink "cloud", every other series says "cloud-mqtt"', () => {
   it('counts the corrupt cloud queue file under the one name the cloud sink has in /metrics', async () => {
-    const [sim, broker] = await Promise.all([runSimulator({ modbusPort: 0, seed: 3 }), startMosquitto()]);
+    const broker = await startMosquitto();
     const dir = mkdtempSync(join(tmpdir(), 'lw-corrupt-cloud-'));
     const queue = join(dir, 'cloud.queue.db');
     writeFileSync(queue, 'not a database');
-    const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
-      LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
-      LINEWATCH_HTTP_PORT: '0',
-    });
-    loaded.config.storage.local = undefined;
-    loaded.config.storage.influxdb = undefined;
-    loaded.config.cloud.mqtt = mqttSyncSchema.parse({ url: broker.url, buffer: { path: queue } });
-    const daemon = await startDaemon(loaded, silentLogger(), { restoreAlarms: false });
+    const demo = await startCloudOnlyDemo({ url: broker.url, buffer: { path: queue } });
     try {
-      const text = await (await fetch(`http://127.0.0.1:${daemon.http!.port}/metrics`)).text();
+      const text = await (await fetch(`http://127.0.0.1:${demo.daemon.http!.port}/metrics`)).text();
       expect(text).toMatch(/^linewatch_queue_corrupt_total\{sink="cloud-mqtt"\} 1$/m);
       const sinks = new Set<string>();
       for (const family of parseExposition(text).values())
@@ -133,8 +127,8 @@ describe('regression: the cloud queue was counted corrupt as sink "cloud", every
       expect([...sinks].sort()).toEqual(['cloud-mqtt']);
       expect(readdirSync(dir).filter((f) => f.startsWith('cloud.queue.db.corrupt-'))).toHaveLength(1);
     } finally {
-      await daemon.stop();
-      await Promise.all([sim.close(), broker.stop()]);
+      await demo.close();
+      await broker.stop();
     }
   }, 60_000);
 });

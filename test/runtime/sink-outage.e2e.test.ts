@@ -8,12 +8,13 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { influxSchema, mqttSyncSchema } from '../../src/config/schema.js';
+import { influxSchema } from '../../src/config/schema.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { freePort } from '../../src/core/free-port.js';
 import { startDaemon } from '../../src/daemon/daemon.js';
 import { runSimulator } from '../../src/sim/run-simulator.js';
 import { ROOT } from '../helpers/cli.js';
+import { startCloudOnlyDemo } from '../helpers/cloud-only-demo.js';
 import { logLines } from '../helpers/log-lines.js';
 
 describe('a sink that cannot be reached', () => {
@@ -68,18 +69,9 @@ describe('a sink that cannot be reached', () => {
   }, 60_000);
 
   it("regression: the cloud broker down at start made /readyz 503 at once; it has InfluxDB's grace", async () => {
-    const sim = await runSimulator({ modbusPort: 0, seed: 4 });
-    const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
-      LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
-      LINEWATCH_HTTP_PORT: '0',
-    });
-    loaded.config.storage.local = undefined;
-    loaded.config.storage.influxdb = undefined;
     const brokerUrl = `mqtt://127.0.0.1:${await freePort()}`; // nobody listens there
-    loaded.config.cloud.mqtt = mqttSyncSchema.parse({ url: brokerUrl, buffer: { type: 'memory' } });
-    expect(loaded.config.http.readyz_grace_retries).toBe(1); // the default
     const log = logLines('info');
-    const daemon = await startDaemon(loaded, log.logger, { restoreAlarms: false });
+    const { daemon, close } = await startCloudOnlyDemo({ url: brokerUrl, buffer: { type: 'memory' } }, log.logger);
     try {
       await log.next(/^cloud broker .* messages stay queued$/);
       const api = (path: string) => fetch(`http://127.0.0.1:${daemon.http!.port}${path}`);
@@ -96,8 +88,7 @@ describe('a sink that cannot be reached', () => {
       const ready = await api('/readyz');
       expect([ready.status, await ready.json()]).toMatchObject([200, { status: 'ok', unreachable_sinks: [] }]);
     } finally {
-      await daemon.stop();
-      await sim.close();
+      await close();
     }
   }, 60_000);
 });

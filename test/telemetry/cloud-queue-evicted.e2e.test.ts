@@ -11,32 +11,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PRIORITIES } from '../../src/buffer/queue.js';
-import { loadConfigFile } from '../../src/config/load.js';
-import { mqttSyncSchema } from '../../src/config/schema.js';
 import { freePort } from '../../src/core/free-port.js';
-import { startDaemon } from '../../src/daemon/daemon.js';
-import { runSimulator } from '../../src/sim/run-simulator.js';
-import { silentLogger } from '../../src/telemetry/logger.js';
-import { ROOT } from '../helpers/cli.js';
+import { startCloudOnlyDemo } from '../helpers/cloud-only-demo.js';
 import { parseExposition } from '../helpers/promlint.js';
 
 describe("the cloud queue's evictions", () => {
   it('are counted per class in /metrics, under the cloud sink', async () => {
-    const sim = await runSimulator({ modbusPort: 0, seed: 5 });
     const queue = join(mkdtempSync(join(tmpdir(), 'lw-cloud-evicted-')), 'cloud.queue.db');
-    const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
-      LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
-      LINEWATCH_HTTP_PORT: '0',
-    });
-    loaded.config.storage.local = undefined;
-    loaded.config.storage.influxdb = undefined;
-    loaded.config.cloud.mqtt = mqttSyncSchema.parse({
+    const { daemon, close } = await startCloudOnlyDemo({
       url: `mqtt://127.0.0.1:${await freePort()}`,
       publish_parts: false,
       publish_health: false,
       buffer: { path: queue, max_bytes: 4096 },
     });
-    const daemon = await startDaemon(loaded, silentLogger(), { restoreAlarms: false });
     let transitions = 0;
     const unsubscribe = daemon.gateway.events.subscribe('alarm', () => transitions++);
     try {
@@ -61,8 +48,7 @@ describe("the cloud queue's evictions", () => {
       expect([...evicted.keys()].sort()).toEqual(['alarm', 'part', 'raw', 'score']);
     } finally {
       unsubscribe();
-      await daemon.stop();
-      await sim.close();
+      await close();
     }
   }, 60_000);
 });
