@@ -1,6 +1,7 @@
 /**
  * Per-asset, per-minute summaries for the cloud (pure): score statistics (min, mean, max, p95),
- * alarm raises and transitions, part counts and pass rate. A minute is emitted once it is over
+ * alarm raises and transitions, part counts and pass rate (pass / (pass + fail): unknown parts are counted apart and
+ * left out of it; null where no part was judged). A minute is emitted once it is over
  * (plus a grace period for late records), with a stable id so consumers can drop duplicates. The id names the run
  * (when this gateway's sync started): a stop flushes the minute it is in, and after a restart within that minute the
  * next run summarises the rest of it; both survive a consumer that drops duplicates by id, and are to be added.

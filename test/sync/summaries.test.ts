@@ -43,6 +43,21 @@ describe('minute summaries', () => {
     expect(sum.take(T0 + 200_000)).toEqual([]); // each minute once
   });
 
+  it('leaves unknown parts out of the pass rate: null where no part of the minute was judged', () => {
+    const sum = new MinuteSummarizer('gw', RUN, 0);
+    const part = (partId: string, verdict: 'pass' | 'unknown') =>
+      ({ asset: 'press-1', partId, ts: T0 + 1_000, verdict, topChannels: [], model: 'p' }) as const;
+    sum.addParts([part('1', 'unknown'), part('2', 'unknown')]);
+    sum.addParts([
+      { ...part('3', 'pass'), ts: T0 + 61_000 },
+      { ...part('4', 'unknown'), ts: T0 + 61_000 },
+    ]);
+    expect(sum.take(T0 + 200_000).map((s) => s.parts)).toEqual([
+      { count: 2, pass: 0, fail: 0, unknown: 2, pass_rate: null },
+      { count: 2, pass: 1, fail: 0, unknown: 1, pass_rate: 1 },
+    ]);
+  });
+
   it('keeps minutes apart and in order', () => {
     const sum = new MinuteSummarizer('gw', RUN, 0);
     sum.addScores([score('a', T0 + 61_000, 5), score('a', T0 + 1_000, 3)]);
@@ -76,5 +91,18 @@ describe('deploy/fleet/telegraf-mqtt-consumer.conf', () => {
     const [first, second] = [summaryOf(RUN), summaryOf(T0 + 30_000)];
     expect(point(first)).not.toBe(point(second));
     expect(point(first)).toBe(point(summaryOf(RUN))); // QoS 1 may deliver one twice: it overwrites itself
+  });
+
+  // Before: it landed parts.count and pass_rate only, so the unknown parts (in the count, not in the rate) could not be
+  // told apart, and the pass rate of a minute split by a restart could not be made from the added counts.
+  it('lands the part counts a pass rate is made of: pass, fail and unknown apart', () => {
+    const fields = [...block.matchAll(/\[\[inputs\.mqtt_consumer\.json_v2\.field\]\]\s+path = "([^"]+)"/g)];
+    expect(fields.map((m) => m[1]).filter((path) => path.startsWith('parts.'))).toEqual([
+      'parts.count',
+      'parts.pass',
+      'parts.fail',
+      'parts.unknown',
+      'parts.pass_rate',
+    ]);
   });
 });
