@@ -11,6 +11,7 @@ import { PRIORITIES, type DurableQueue } from '../buffer/queue.js';
 import type { BufferConfig } from '../buffer/schema.js';
 import { createSinks } from '../registry/runtime.js';
 import { CLOUD_SINK, MqttSync, type GatewayIdentity } from '../sync/mqtt-sync.js';
+import { OpenMinutesFile, openMinutesFile } from '../sync/open-minutes.js';
 import type { ComponentDeps } from '../telemetry/component-deps.js';
 import { createSeriesAtZero, type SinkSeries } from '../telemetry/series-at-start.js';
 import type { HealthTarget } from './health-schedule.js';
@@ -65,8 +66,14 @@ export function addGatewaySinks(
       version: LINEWATCH_VERSION,
       models: hooks.models,
     };
-    const queue = new WatchedQueue(openSinkQueue(CLOUD_SINK, config.cloud.mqtt.buffer, deps));
-    const cloud = new MqttSync(config.cloud.mqtt, identity, { ...deps, queue });
+    const buffer = config.cloud.mqtt.buffer;
+    const queue = new WatchedQueue(openSinkQueue(CLOUD_SINK, buffer, deps));
+    // Beside a disk queue, the minutes being summarised, against a crash; a memory queue loses them with the rest.
+    const openMinutes =
+      buffer.type === 'disk' && buffer.path
+        ? new OpenMinutesFile(openMinutesFile(buffer.path), buffer.sync === 'full')
+        : undefined;
+    const cloud = new MqttSync(config.cloud.mqtt, identity, { ...deps, queue, openMinutes });
     sinks.push(cloud);
     createSeriesAtZero(deps.metrics, { sinks: [{ name: cloud.name, ...CLOUD_SERIES }] });
     sinkWatches.push(new SinkWatch(cloud, queue, deps.metrics, Date.now, grace));

@@ -31,7 +31,8 @@ export interface MinuteSummary {
   };
 }
 
-interface Bucket {
+/** What a minute of one asset has gathered so far. */
+export interface MinuteCounts {
   scores: number[];
   threshold: number | null;
   raised: number;
@@ -39,12 +40,22 @@ interface Bucket {
   parts: { pass: number; fail: number; unknown: number };
 }
 
+/** A minute not summarised yet: its asset, its start (ms since the epoch) and its counts. */
+export interface OpenMinute {
+  readonly asset: string;
+  readonly minute: number;
+  readonly counts: MinuteCounts;
+}
+
 const MINUTE = 60_000;
 
 export class MinuteSummarizer {
-  private readonly buckets = new Map<string, Map<number, Bucket>>();
+  private readonly buckets = new Map<string, Map<number, MinuteCounts>>();
 
   private readonly run: string;
+
+  /** Something was added since the last `open()`. */
+  changed = false;
 
   constructor(
     private readonly gateway: string,
@@ -55,10 +66,11 @@ export class MinuteSummarizer {
     this.run = new Date(runStartedAt).toISOString();
   }
 
-  private bucket(asset: string, ts: number): Bucket {
+  private bucket(asset: string, ts: number): MinuteCounts {
     const minute = Math.floor(ts / MINUTE) * MINUTE;
     let perAsset = this.buckets.get(asset);
     if (!perAsset) this.buckets.set(asset, (perAsset = new Map()));
+    this.changed = true;
     let b = perAsset.get(minute);
     if (!b)
       perAsset.set(
@@ -95,38 +107,53 @@ export class MinuteSummarizer {
         if (!all && minute + MINUTE + this.graceMs > now) continue;
         const b = perAsset.get(minute)!;
         perAsset.delete(minute);
-        out.push(this.summary(asset, minute, b));
+        out.push(minuteSummary(this.gateway, this.run, asset, minute, b));
       }
     }
     return out;
   }
 
-  private summary(asset: string, minute: number, b: Bucket): MinuteSummary {
-    const sorted = [...b.scores].sort((x, y) => x - y);
-    const n = sorted.length;
-    const count = b.parts.pass + b.parts.fail + b.parts.unknown;
-    const judged = b.parts.pass + b.parts.fail;
-    const iso = new Date(minute).toISOString();
-    return {
-      schema: SUMMARY_SCHEMA,
-      id: `${this.gateway}/${asset}/${iso}/${this.run}`,
-      gateway: this.gateway,
-      asset,
-      minute: iso,
-      run: this.run,
-      windows: n,
-      score:
-        n > 0
-          ? {
-              min: sorted[0],
-              mean: sorted.reduce((s, v) => s + v, 0) / n,
-              max: sorted[n - 1],
-              p95: sorted[Math.min(n - 1, Math.ceil(0.95 * n) - 1)],
-            }
-          : null,
-      threshold: b.threshold,
-      alarms: { raised: b.raised, transitions: b.transitions },
-      parts: { count, ...b.parts, pass_rate: judged > 0 ? b.parts.pass / judged : null },
-    };
+  /** The minutes not taken yet (their counts as they are now, to be kept: open-minutes.ts); clears `changed`. */
+  open(): OpenMinute[] {
+    this.changed = false;
+    return [...this.buckets].flatMap(([asset, perAsset]) =>
+      [...perAsset].map(([minute, counts]) => ({ asset, minute, counts })),
+    );
   }
+}
+
+/** The summary of one asset's minute, as summarised by the run started at `run` (ISO 8601). */
+export function minuteSummary(
+  gateway: string,
+  run: string,
+  asset: string,
+  minute: number,
+  b: MinuteCounts,
+): MinuteSummary {
+  const sorted = [...b.scores].sort((x, y) => x - y);
+  const n = sorted.length;
+  const count = b.parts.pass + b.parts.fail + b.parts.unknown;
+  const judged = b.parts.pass + b.parts.fail;
+  const iso = new Date(minute).toISOString();
+  return {
+    schema: SUMMARY_SCHEMA,
+    id: `${gateway}/${asset}/${iso}/${run}`,
+    gateway,
+    asset,
+    minute: iso,
+    run,
+    windows: n,
+    score:
+      n > 0
+        ? {
+            min: sorted[0],
+            mean: sorted.reduce((s, v) => s + v, 0) / n,
+            max: sorted[n - 1],
+            p95: sorted[Math.min(n - 1, Math.ceil(0.95 * n) - 1)],
+          }
+        : null,
+    threshold: b.threshold,
+    alarms: { raised: b.raised, transitions: b.transitions },
+    parts: { count, ...b.parts, pass_rate: judged > 0 ? b.parts.pass / judged : null },
+  };
 }

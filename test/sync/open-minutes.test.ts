@@ -1,0 +1,69 @@
+/**
+ * The minutes cloud sync keeps against a crash (open-minutes.ts), on a real file system: kept and found again, removed
+ * once queued, and a file that cannot be used set aside (nothing in it deleted) with a problem naming it and why.
+ */
+import { existsSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MAX_OPEN_MINUTES_BYTES, OpenMinutesFile, openMinutesFile } from '../../src/sync/open-minutes.js';
+import type { OpenMinute } from '../../src/sync/summaries.js';
+
+const NOW = Date.parse('2026-12-06T17:00:00Z');
+const ASIDE = '2026-12-06T17-00-00-000Z';
+const RUN = '2026-12-06T16:59:30.000Z';
+const minute: OpenMinute = {
+  asset: 'pump-1',
+  minute: Date.parse('2026-12-06T16:59:00Z'),
+  counts: {
+    scores: [1, 3],
+    threshold: 2,
+    raised: 1,
+    transitions: { unack_active: 1 },
+    parts: { pass: 1, fail: 0, unknown: 2 },
+  },
+};
+
+function file(): OpenMinutesFile {
+  return new OpenMinutesFile(openMinutesFile(join(mkdtempSync(join(tmpdir(), 'lw-minutes-')), 'cloud.queue.db')), true);
+}
+
+describe('open minutes kept beside the cloud queue', () => {
+  it('keeps the minutes of a run, finds them again, and removes the file once none is left', () => {
+    const f = file();
+    expect(f.kept(NOW)).toEqual({});
+    f.keep(RUN, [minute]);
+    expect(f.kept(NOW)).toEqual({ minutes: { schema: 'linewatch.open-minutes/1', run: RUN, minutes: [minute] } });
+    f.keep(RUN, []);
+    expect(existsSync(f.path)).toBe(false);
+  });
+
+  it('sets aside a file that is not JSON, naming it', () => {
+    const f = file();
+    writeFileSync(f.path, '{"schema": "linewatch.open-min');
+    expect(f.kept(NOW)).toEqual({
+      problem: `${f.path}: not JSON: set aside as ${f.path}.bad-${ASIDE}; the minutes it held are not summarised`,
+    });
+    expect([existsSync(f.path), readFileSync(`${f.path}.bad-${ASIDE}`, 'utf8')]).toEqual([
+      false,
+      '{"schema": "linewatch.open-min',
+    ]);
+  });
+
+  it('sets aside a file whose minute names no asset a topic can carry, saying where', () => {
+    const f = file();
+    f.keep(RUN, [{ ...minute, asset: 'pump/#' }]);
+    expect(f.kept(NOW).problem).toBe(
+      `${f.path}: minutes[0].asset: expected a name of letters, digits, "_", "." or "-": set aside as ${f.path}.bad-${ASIDE}; the minutes it held are not summarised`,
+    );
+  });
+
+  it('does not read a file over its bound', () => {
+    const f = file();
+    writeFileSync(f.path, '');
+    truncateSync(f.path, MAX_OPEN_MINUTES_BYTES + 1);
+    expect(f.kept(NOW).problem).toBe(
+      `${f.path}: ${MAX_OPEN_MINUTES_BYTES + 1} bytes, over ${MAX_OPEN_MINUTES_BYTES}: set aside as ${f.path}.bad-${ASIDE}; the minutes it held are not summarised`,
+    );
+  });
+});
