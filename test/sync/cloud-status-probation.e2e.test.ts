@@ -52,6 +52,40 @@ describe('the retained cloud status during probation', () => {
     }
   });
 
+  // The republish of a probation waiting for windows (ProbationWatch -> statusChanged -> the gateway's announce) had
+  // unit tests only: here a real gateway's retained status on a real broker.
+  it('says a probation over with fewer than min_windows judged waits for windows, published again and retained', async ({
+    gw,
+  }) => {
+    // Windows of the demo pump come about one a second: probation_s (4 s) ends with far fewer than 10,000 judged.
+    await restartWithUpdates(gw, (u) => (u.min_windows = 10_000));
+    const fleet = await fleetView(gw);
+    try {
+      expect(pump(await fleet.next((s) => pump(s) !== undefined))).toEqual(running(SEED));
+      await applyRelease(gw, '1.3.0');
+      const during = pump(await fleet.next((s) => pump(s)?.probation !== undefined))!;
+      expect(during.probation).toEqual({
+        version: '1.3.0',
+        mode: 'shadow',
+        since: expect.any(String),
+        until: expect.any(String),
+        previousVersion: SEED,
+        minWindows: 10_000,
+      });
+      const waiting = await fleet.next((s) => pump(s)?.probation?.waitingForWindows !== undefined);
+      expect(pump(waiting)).toEqual({
+        ...running('1.3.0'),
+        drivingVersion: SEED,
+        probation: { ...during.probation, waitingForWindows: true },
+      });
+      expect(Date.parse(waiting.ts)).toBeGreaterThanOrEqual(Date.parse(during.probation.until));
+      expect(await fleet.retained()).toEqual(waiting); // a dashboard joining now sees it wait
+      expect(gw.cloud.map((c) => c.msg.outcome)).toEqual(['applied']); // not confirmed unjudged
+    } finally {
+      await fleet.close();
+    }
+  });
+
   it('names a live release as driving the alarms, and the model put back after a rollback', async ({ gw }) => {
     await restartWithUpdates(gw, (u) => (u.probation = 'live'));
     const fleet = await fleetView(gw);
