@@ -87,7 +87,8 @@ async function confirmedModel(
     );
   const ok = found.ok;
   // An operator's local rollback that left the asset so (active.json): said with what runs, and why.
-  const { active, rollback } = await readActiveJson(updates.store_dir!, asset);
+  const { active, rollback, problem } = await readActiveJson(updates.store_dir!, asset);
+  if (problem) logger.warn({ asset }, `asset ${asset}: ${problem}; no confirmed model update is taken from it`);
   const why = (runs: boolean) => (rollback && runs ? `: ${rolledBackBy(rollback, asset)}` : '');
   if (ok)
     logger.info(

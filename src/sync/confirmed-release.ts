@@ -7,9 +7,12 @@
  * caller takes the model from the session pool like any other.
  */
 import type { KeyObject } from 'node:crypto';
-import { readFile, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { z } from 'zod';
 import type { LoadedManifest, ModelManifest } from '../inference/manifest.js';
+import { formatIssues } from '../core/format-issues.js';
+import { readJsonFile } from './json-file.js';
 import { checkInputs, verifySigned } from './release.js';
 import { readReleaseDir, type DownloadLimits } from './release-reader.js';
 import { ACTIVE_FILE } from './store-files.js';
@@ -66,6 +69,8 @@ export interface ActiveJson {
   readonly floor?: SequenceFloorRecord;
   /** The operator's local rollback that left it so, if that is what did (none once a release is confirmed). */
   readonly rollback?: LocalRollbackRecord;
+  /** Where the file could not be read at all: `<path>: why` (it is then as none). */
+  readonly problem?: string;
 }
 
 /** `<store>/<asset>/active.json`: the confirmed release a restart loads instead of the configured model. */
@@ -73,53 +78,57 @@ export function activeReleaseFile(storeDir: string, asset: string): string {
   return join(storeDir, asset, ACTIVE_FILE);
 }
 
-function isRecord(v: unknown): v is ConfirmedRecord {
-  const r = v as Partial<ConfirmedRecord> | null;
-  return (
-    typeof r === 'object' &&
-    r !== null &&
-    typeof r.version === 'string' &&
-    typeof r.dir === 'string' &&
-    typeof r.sequence === 'number' &&
-    Number.isInteger(r.sequence)
-  );
+/** A larger active.json is not read (it holds three records and a floor: well under 2 kB). */
+const MAX_ACTIVE_FILE_BYTES = 64 * 1024;
+
+/** A record as written; keys this version does not know are kept (a newer version may have written them). */
+const confirmedRecordSchema = z.looseObject({
+  version: z.string(),
+  dir: z.string(),
+  sequence: z.number().int(),
+  sha256: z.string().optional(),
+  confirmed_at: z.string().optional(),
+});
+const floorSchema = z.looseObject({ sequence: z.number().int(), version: z.string() });
+const rollbackSchema = z.looseObject({ version: z.string(), at: z.string(), by: z.string().optional() });
+/** The file's parts, each checked on its own below: one that is not what it should be is left out, not the rest. */
+const activeJsonSchema = z.looseObject({}, { error: 'not an object' });
+
+/** What is wrong with the newest record, in one line. */
+function issuesOf(error: z.ZodError): string {
+  return `${formatIssues(error.issues).join('; ')}: the release it records is left out`;
 }
 
-function isFloor(v: unknown): v is SequenceFloorRecord {
-  const f = v as Partial<SequenceFloorRecord> | null;
-  return typeof f === 'object' && f !== null && Number.isInteger(f.sequence) && typeof f.version === 'string';
+/** `value` if `schema` takes it, else undefined. */
+function partOf<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }
 
-function isRollback(v: unknown): v is LocalRollbackRecord {
-  const r = v as Partial<LocalRollbackRecord> | null;
-  return (
-    typeof r === 'object' &&
-    r !== null &&
-    typeof r.version === 'string' &&
-    typeof r.at === 'string' &&
-    (r.by === undefined || typeof r.by === 'string')
-  );
-}
-
-/** The asset's active.json, read: each part that is not what it should be is left out. */
+/**
+ * The asset's active.json, read: each part that is not what it should be is left out. A file that cannot be read at
+ * all (over MAX_ACTIVE_FILE_BYTES, not JSON, not an object) is as none, and `problem` names it and says why; so does
+ * a newest record not of its shape (then left out with the records before it).
+ */
 export async function readActiveJson(storeDir: string, asset: string): Promise<ActiveJson> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(activeReleaseFile(storeDir, asset), 'utf8'));
-  } catch {
-    return {};
+  const path = activeReleaseFile(storeDir, asset);
+  const read = readJsonFile(path, activeJsonSchema, MAX_ACTIVE_FILE_BYTES);
+  if ('absent' in read) return {};
+  if ('why' in read) return { problem: read.why };
+  const raw = read.value;
+  const floor = partOf(floorSchema, raw.floor);
+  const rollback = partOf(rollbackSchema, raw.local_rollback);
+  const kept = floor ? { floor } : {};
+  const said = rollback ? { rollback } : {};
+  const newest = confirmedRecordSchema.safeParse(raw);
+  if (!newest.success) {
+    // A file with no release (a local rollback to the configured model) has only a floor and a rollback: no problem.
+    const problem = 'version' in raw || 'dir' in raw ? { problem: `${path}: ${issuesOf(newest.error)}` } : {};
+    return { ...kept, ...said, ...problem };
   }
-  const { floor, local_rollback: rollback } = (raw ?? {}) as { floor?: unknown; local_rollback?: unknown };
-  const kept = isFloor(floor) ? { floor } : {};
-  const said = isRollback(rollback) ? { rollback } : {};
-  if (!isRecord(raw)) return { ...kept, ...said };
-  const earlier = (raw as { earlier?: unknown }).earlier;
-  const { floor: _floor, local_rollback: _rollback, ...record } = raw as ActiveFile & { local_rollback?: unknown };
-  return {
-    active: { ...record, earlier: Array.isArray(earlier) ? earlier.filter(isRecord) : [], ...kept },
-    ...kept,
-    ...said,
-  };
+  const { floor: _floor, local_rollback: _rollback, earlier, ...record } = newest.data;
+  const records = Array.isArray(earlier) ? earlier.flatMap((e) => partOf(confirmedRecordSchema, e) ?? []) : [];
+  return { active: { ...record, earlier: records, ...kept }, ...kept, ...said };
 }
 
 /** The asset's active.json, or undefined where there is none, it is not one, or it names no release. */

@@ -34,5 +34,7 @@ export function readJsonFile<T>(path: string, schema: z.ZodType<T>, maxBytes: nu
     return { why: `${path}: not JSON` };
   }
   const parsed = schema.safeParse(raw);
-  return parsed.success ? { value: parsed.data } : { why: `${path}: ${formatIssues(parsed.error.issues).join('; ')}` };
+  if (parsed.success) return { value: parsed.data };
+  const issues = formatIssues(parsed.error.issues).map((line) => line.replace(/^\(root\): /, ''));
+  return { why: `${path}: ${issues.join('; ')}` };
 }

@@ -61,6 +61,19 @@ describe('linewatch validate --config with signed model updates', () => {
     expect(res.code).toBe(0);
   });
 
+  // Before: an active.json that was no active.json was taken as none, said nowhere.
+  it('says an active.json that cannot be used, naming the file and what is wrong', async () => {
+    const g = await gateway();
+    await mkdir(join(g.store, 'pump-1'), { recursive: true });
+    const file = join(g.store, 'pump-1', 'active.json');
+    await writeFile(file, '{"version": "1.2.0", "dir');
+    const res = await runCli(['validate', '--config', g.config]);
+    expect([res.stdout, res.stderr]).toEqual([
+      `${g.config}: OK (1 source(s), 7 tag(s), 1 asset(s) with models: pump-1=pump-ae@1.0.0+seed7)\n`,
+      `linewatch: warning: asset pump-1: ${file}: not JSON; no confirmed model update is taken from it\n`,
+    ]);
+  });
+
   it('names the confirmed update a start would run, and a damaged newer one with what runs instead', async () => {
     const g = await gateway();
     const older = await storedRelease(g.store, g.privatePath, '1.1.0', 1);

@@ -186,4 +186,31 @@ describe('confirmed releases', () => {
     await writeFile(join(store, 'pump-1', 'active.json'), '{"dir": 7}');
     expect(await readConfirmedRelease(store, 'pump-1', configured, keys, load)).toEqual({ refused: [], passed: [] });
   });
+
+  // Before: read whole whatever its size, and a file that was no active.json was as none, said nowhere.
+  it('reads active.json bounded, and names the file and what is wrong where it cannot be used', async () => {
+    const store = await mkdtemp(join(tmpdir(), 'lw-confirmed-bad-'));
+    await mkdir(join(store, 'pump-1'));
+    const file = join(store, 'pump-1', 'active.json');
+    const cases: [string, string][] = [
+      ['{"version": "1.1.0", "dir', `${file}: not JSON`],
+      ['[1]', `${file}: not an object`],
+      [' '.repeat(70_000), `${file}: 70000 bytes, over 65536`],
+      [
+        '{"version": "1.1.0", "dir": "/s/pump-1/1.1.0", "sequence": "1", "floor": {"sequence": 2, "version": "1.2.0"}}',
+        `${file}: sequence: Invalid input: expected number, received string: the release it records is left out`,
+      ],
+    ];
+    const read: unknown[] = [];
+    for (const [text] of cases) {
+      await writeFile(file, text);
+      read.push(await readActiveJson(store, 'pump-1'));
+    }
+    expect(read).toEqual([
+      { problem: cases[0][1] },
+      { problem: cases[1][1] },
+      { problem: cases[2][1] },
+      { floor: { sequence: 2, version: '1.2.0' }, problem: cases[3][1] }, // the floor is kept
+    ]);
+  });
 });
