@@ -124,7 +124,12 @@ export class MqttSync implements Sink {
     const gateway = this.identity.gateway;
     const summaries = kept.minutes.map((m) => minuteSummary(gateway, kept.run, m.asset, m.minute, m.counts));
     this.push(summaryMessages(summaries, this.prefix));
-    file.done();
+    try {
+      file.done();
+    } catch (err) {
+      // Left there, it is written over at this run's next keep; a crash before then queues them again (duplicates).
+      this.deps.logger.error({ sink: this.name, file: file.path }, `cloud sync: ${(err as Error).message}`);
+    }
     this.deps.logger.info(
       { sink: this.name, file: file.path, summaries: summaries.length },
       `cloud sync: ${summaries.length} minute summaries of the run started ${kept.run}, which ended before queueing them (a crash), queued from ${file.path}`,
