@@ -202,6 +202,7 @@ export class ModbusSource implements Source {
         // Stopped on the way: nothing to say, and nothing will be delivered.
         if (!this.running) return [];
         this.connection.onConnectFailure(describeModbusError(this.connection.label, 'connect', err).message);
+        for (const d of this.devices) d.onConnectionDown();
         return badSamples(this.origin(device), group.tags, ts);
       }
     }

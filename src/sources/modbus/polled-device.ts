@@ -2,7 +2,9 @@
  * One unit id on a Modbus connection as the source polls it: its poll groups, its own queue (a device's polls and
  * writes run one at a time), and its health: a failure is counted every time and logged once per distinct message,
  * backs the device off (its tags then come back bad without waiting on the line), and sets linewatch_device_up to 0;
- * the first answer after failures is logged and ends the backoff.
+ * the first answer after failures is logged and ends the backoff. A connection that cannot be made sets every device
+ * on it to 0 too (regression: with the PLC or the serial port gone, its units read 1 for the whole outage), and its
+ * first answer after that to 1 again.
  */
 import { FailureStreak } from '../../core/backoff.js';
 import type { Logger } from '../../telemetry/logger.js';
@@ -28,8 +30,8 @@ export class PolledDevice {
   /** Until when the device is backed off (ms). */
   nextAttemptAt = 0;
   queuedWrites = 0;
-  /** Whether a read has been answered yet: linewatch_device_up is set to 1 at the first. */
-  private answered = false;
+  /** linewatch_device_up as last set: absent until the device answered or failed once. */
+  private up: 0 | 1 | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   /** @param where the connection in messages: "10.0.0.5:502", "/dev/ttyUSB0 19200 8E1" */
@@ -53,8 +55,15 @@ export class PolledDevice {
   /** A read of this device was answered. */
   onAnswer(): void {
     if (this.failures.count > 0) this.onRecovered();
-    else if (!this.answered) this.setUp(1);
-    this.answered = true;
+    else if (this.up !== 1) this.setUp(1);
+  }
+
+  /**
+   * Its connection could not be made: the device is down until it answers again. No failure of its own is counted and
+   * it is not backed off: the connection's backoff paces the next tries.
+   */
+  onConnectionDown(): void {
+    this.setUp(0);
   }
 
   /** Logs a device failure once per distinct message, counts every one, and backs the device off. */
@@ -80,6 +89,7 @@ export class PolledDevice {
   }
 
   private setUp(up: 0 | 1): void {
+    this.up = up;
     this.deps.metrics.deviceUp.set({ source: this.deps.source, unit: String(this.config.unitId) }, up);
   }
 }

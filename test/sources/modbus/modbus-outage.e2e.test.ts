@@ -1,0 +1,103 @@
+/**
+ * A PLC that goes away (its Modbus TCP server stopped, its sockets dropped) and comes back, as seen on a plant walk:
+ * linewatch_device_up of its units and linewatch_samples_total while the connection cannot be made. The server is
+ * modbus-serial's TCP server on a real socket, stopped and started again on the same port.
+ */
+import type { Socket } from 'node:net';
+import ModbusSerial from 'modbus-serial';
+import { describe, expect, it } from 'vitest';
+import { modbusTcpSourceSchema } from '../../../src/config/schema.js';
+import { freePort } from '../../../src/core/free-port.js';
+import type { Sample } from '../../../src/core/types.js';
+import { ModbusSource } from '../../../src/sources/modbus/modbus-source.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
+import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
+
+/** A PLC on `port` answering every unit's holding registers; stop() closes it and drops its connections. */
+async function startPlc(port: number): Promise<{ stop: () => Promise<void> }> {
+  const sockets: Socket[] = [];
+  const vector = {
+    getHoldingRegister: (addr: number, unit: number) => (unit * 1000 + addr) & 0xffff,
+    getMultipleHoldingRegisters: (addr: number, length: number, unit: number) =>
+      Array.from({ length }, (_, i) => (unit * 1000 + addr + i) & 0xffff),
+  };
+  const server = new ModbusSerial.ServerTCP(vector as never, { host: '127.0.0.1', port, unitID: 255 });
+  (server as unknown as { _server: import('node:net').Server })._server.on('connection', (s) => void sockets.push(s));
+  await new Promise<void>((r) => server.on('initialized', () => r()));
+  return {
+    stop: async () => {
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}
+
+function plcSource(port: number) {
+  const metrics = new GatewayMetrics();
+  const config = modbusTcpSourceSchema.parse({
+    name: 'plc',
+    type: 'modbus_tcp',
+    host: '127.0.0.1',
+    port,
+    poll_interval_ms: 50,
+    timeout_ms: 400,
+    devices: [1, 2, 3].map((unit) => ({
+      unit_id: unit,
+      asset: `machine-${unit}`,
+      registers: [{ channel: 'a', address: 10, type: 'uint16' }],
+    })),
+  });
+  return { src: new ModbusSource(config, { logger: createLogger('silent'), metrics }), metrics };
+}
+
+/** Every series of a metric, labels and value. */
+const series = async (metrics: GatewayMetrics, name: string) =>
+  (await metrics.registry.getSingleMetric(name)!.get()).values;
+const valueOf = async (metrics: GatewayMetrics, name: string, labels: Record<string, string>) =>
+  (await series(metrics, name)).find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))?.value;
+const upOfUnits = async (metrics: GatewayMetrics) =>
+  (await series(metrics, 'linewatch_device_up')).map((v) => `${v.labels.unit}=${v.value}`).sort();
+const poll = { timeout: 10_000, interval: 20 };
+
+describe('a PLC that goes away and comes back', () => {
+  it('linewatch_device_up of every unit is 0 while its connection cannot be made, 1 again at its first answer (regression: 1 for the whole outage)', async () => {
+    const port = await freePort();
+    let plc = await startPlc(port);
+    const { src, metrics } = plcSource(port);
+    const batches: Sample[][] = [];
+    await src.start((b) => batches.push([...b]));
+    try {
+      await expect.poll(() => upOfUnits(metrics), poll).toEqual(['1=1', '2=1', '3=1']);
+      await plc.stop();
+      // The outage as the walk saw it: linewatch_source_connected 0, connects refused.
+      await expect
+        .poll(() => valueOf(metrics, 'linewatch_source_errors_total', { source: 'plc', kind: 'connect' }), poll)
+        .toBeGreaterThan(0);
+      expect(await valueOf(metrics, 'linewatch_source_connected', { source: 'plc' })).toBe(0);
+      expect(await upOfUnits(metrics)).toEqual(['1=0', '2=0', '3=0']);
+
+      plc = await startPlc(port);
+      const back = batches.length;
+      await expect
+        .poll(
+          () =>
+            new Set(
+              batches
+                .slice(back)
+                .filter((b) => b[0].quality === 'good')
+                .map((b) => b[0].asset),
+            ).size,
+          {
+            timeout: 40_000,
+            interval: 20,
+          },
+        )
+        .toBe(3);
+      expect(await upOfUnits(metrics)).toEqual(['1=1', '2=1', '3=1']);
+    } finally {
+      await src.stop();
+      await plc.stop();
+    }
+  }, 60_000);
+});
