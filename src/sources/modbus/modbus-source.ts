@@ -93,7 +93,9 @@ export class ModbusSource implements Source {
           const started = this.now();
           const batch = await device.exclusive(() => this.pollGroup(device, group));
           if (!this.running) return;
-          if (batch.length > 0) onBatch(batch);
+          // Counted as delivered, whichever way its samples were made (regression: the bad samples of a refused
+          // connect or a backoff were stored, not counted).
+          if (batch.length > 0) onBatch(this.counted(batch));
           const took = this.now() - started;
           const skipped = took > group.intervalMs ? Math.ceil(took / group.intervalMs) - 1 : 0;
           if (skipped > 0)
@@ -129,7 +131,7 @@ export class ModbusSource implements Source {
       const out: Sample[] = [];
       for (const device of this.devices)
         for (const group of device.groups) out.push(...(await this.readGroup(device, group, this.now(), 'once')));
-      return out;
+      return this.counted(out);
     } finally {
       await this.connection.close();
     }
@@ -224,7 +226,6 @@ export class ModbusSource implements Source {
     const out: Sample[] = [];
     const unit = device.config.unitId;
     const origin = this.origin(device);
-    let good = 0;
     for (const req of group.requests) {
       try {
         const res = await this.connection.request<{ data: readonly (number | boolean)[] }>(
@@ -236,7 +237,7 @@ export class ModbusSource implements Source {
             else c.writeFC2(unit, req.address, req.count, cb as never);
           },
         );
-        good += responseSamples(origin, req, res.data as readonly number[], ts, this.now(), out);
+        responseSamples(origin, req, res.data as readonly number[], ts, this.now(), out);
         device.onAnswer();
       } catch (err) {
         const error = describeModbusError(device.label, readName(req.table, req.address, req.count), err);
@@ -269,9 +270,16 @@ export class ModbusSource implements Source {
         }
       }
     }
-    if (good > 0) this.deps.metrics.samples.inc({ source: this.name, quality: 'good' }, good);
-    if (out.length > good) this.deps.metrics.samples.inc({ source: this.name, quality: 'bad' }, out.length - good);
     return out;
+  }
+
+  /** Counts samples in linewatch_samples_total by quality (good, else bad); returns them. */
+  private counted(samples: Sample[]): Sample[] {
+    const good = samples.reduce((n, s) => (s.quality === 'good' ? n + 1 : n), 0);
+    if (good > 0) this.deps.metrics.samples.inc({ source: this.name, quality: 'good' }, good);
+    if (samples.length > good)
+      this.deps.metrics.samples.inc({ source: this.name, quality: 'bad' }, samples.length - good);
+    return samples;
   }
 
   private origin(device: PolledDevice): SampleOrigin {

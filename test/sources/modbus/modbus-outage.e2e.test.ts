@@ -100,4 +100,26 @@ describe('a PLC that goes away and comes back', () => {
       await plc.stop();
     }
   }, 60_000);
+
+  it('linewatch_samples_total counts every sample delivered, the bad ones of a refused connect too (regression: stored, not counted)', async () => {
+    const port = await freePort();
+    const plc = await startPlc(port);
+    const { src, metrics } = plcSource(port);
+    const batches: Sample[][] = [];
+    await src.start((b) => batches.push([...b]));
+    await expect.poll(() => batches.filter((b) => b[0].quality === 'good').length, poll).toBeGreaterThan(3);
+    await plc.stop();
+    await expect
+      .poll(() => valueOf(metrics, 'linewatch_source_errors_total', { source: 'plc', kind: 'connect' }), poll)
+      .toBeGreaterThan(1);
+    await src.stop();
+    const delivered = batches.flat();
+    const bad = delivered.filter((s) => s.quality === 'bad').length;
+    // Each refused connect leaves at least one group's tags bad.
+    expect(bad).toBeGreaterThan(1);
+    expect({
+      good: await valueOf(metrics, 'linewatch_samples_total', { source: 'plc', quality: 'good' }),
+      bad: await valueOf(metrics, 'linewatch_samples_total', { source: 'plc', quality: 'bad' }),
+    }).toEqual({ good: delivered.length - bad, bad });
+  });
 });
