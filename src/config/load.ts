@@ -166,14 +166,11 @@ function checkComponents(config: Config): string[] {
   const issues: string[] = [];
   for (const d of duplicates(config.sources.map((s) => s.name))) issues.push(`sources: duplicate source name "${d}"`);
   for (const d of duplicates(config.assets.map((a) => a.name))) issues.push(`assets: duplicate asset name "${d}"`);
-  const owner = new Map<string, string>();
-  const claim = (asset: string, channel: string, where: string) => {
-    const prior = owner.get(`${asset}/${channel}`);
-    if (!prior) owner.set(`${asset}/${channel}`, where);
-    return prior;
-  };
+  const channels = firstClaims();
+  const claim = (asset: string, channel: string, where: string) => channels(`${asset}/${channel}`, where);
+  const claimLine = firstClaims();
   for (const [si, source] of config.sources.entries())
-    issues.push(...sourceType(source.type).check(source, `sources[${si}]`, { claim }));
+    issues.push(...sourceType(source.type).check(source, `sources[${si}]`, { claim, claimLine }));
   for (const [ai, asset] of config.assets.entries()) {
     if (asset.part_actions.length > 0 && asset.window.type !== 'cycle')
       issues.push(`assets[${ai}].part_actions: parts exist only with window.type "cycle"`);
@@ -204,6 +201,16 @@ function checkComponents(config: Config): string[] {
     }
   }
   return issues;
+}
+
+/** Claims of something only one part of the configuration may have: each returns who claimed its key first, if any. */
+function firstClaims(): (key: string, where: string) => string | undefined {
+  const owner = new Map<string, string>();
+  return (key, where) => {
+    const prior = owner.get(key);
+    if (!prior) owner.set(key, where);
+    return prior;
+  };
 }
 
 /** The asset's channels that carry text (Modbus `string` tags). */

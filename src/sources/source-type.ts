@@ -35,6 +35,11 @@ export interface SourceCheckContext {
    * read from when another tag claimed it first.
    */
   claim(asset: string, channel: string, where: string): string | undefined;
+  /**
+   * Claims for the source at `where` (`sources[i]`) a line that only one source may open (a serial port); returns the
+   * source that claimed it first (`sources[j]`).
+   */
+  claimLine(line: string, where: string): string | undefined;
 }
 
 export interface SourceType<S extends z.ZodType<{ type: string; name: string }>> {

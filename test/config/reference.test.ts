@@ -41,7 +41,7 @@ describe('component samples', () => {
       if (!prior) owner.set(`${asset}/${channel}`, where);
       return prior;
     };
-    expect(t.check(config as never, 'sources[0]', { claim })).toEqual([]);
+    expect(t.check(config as never, 'sources[0]', { claim, claimLine: () => undefined })).toEqual([]);
   });
 
   it.each(ACTION_TYPES.map((t) => [t.type, t] as const))('the %s sample is a valid alarm and part action', (_, t) => {

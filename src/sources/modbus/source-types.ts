@@ -2,6 +2,7 @@
  * The Modbus source types: modbus_tcp, modbus_rtu (a serial line) and modbus_rtu_tcp (RTU frames
  * over TCP), one connection each with one or more devices (unit ids).
  */
+import { realpathSync } from 'node:fs';
 import type { z } from 'zod';
 import { duplicates } from '../../core/config-primitives.js';
 import { claimChannel, defineSource, type SourceCheckContext } from '../source-type.js';
@@ -15,12 +16,50 @@ import {
   type ModbusSourceConfig,
 } from './schema.js';
 
-/** The checks the schema cannot make: an asset for the first device, unit ids, each register's fields. */
+/**
+ * The serial line a source opens, as claimed across sources: a serial port (by the file it links to, where it exists
+ * here: /dev/serial/by-id/... and /dev/ttyUSB0 are one port), or a serial device server's TCP port, whose RTU frames go
+ * to one RS-485 line. Two sources on one line fail: the second cannot lock a serial port, and two masters through a
+ * device server collide on the line, each reading the other's answers. A Modbus TCP server answers each connection on
+ * its own, so modbus_tcp claims nothing.
+ */
+function serialLine(source: ModbusSourceConfig): { line: string; key: string; why: string } | undefined {
+  if (source.type === 'modbus_rtu') {
+    let port = source.path;
+    try {
+      port = realpathSync(source.path);
+    } catch {
+      // Not on this machine (validated elsewhere): compared as written.
+    }
+    return { line: `serial ${port}`, key: 'path', why: `serial port ${source.path}: a second source cannot lock it` };
+  }
+  if (source.type === 'modbus_rtu_tcp')
+    return {
+      line: `rtu-tcp ${source.host}:${source.port}`,
+      key: 'host',
+      why: `serial device server port ${source.host}:${source.port}: two sources would be two masters on its line, each reading the other's answers`,
+    };
+  return undefined;
+}
+
+/**
+ * The checks the schema cannot make: one source per serial line, an asset for the first device, unit ids, each
+ * register's fields.
+ */
 function checkModbus(source: ModbusSourceConfig, where: string, ctx: SourceCheckContext): string[] {
   const issues: string[] = [];
   if (source.registers.length > 0 && !source.asset)
     issues.push(`${where}.asset: required with registers (the asset the first device's channels belong to)`);
   const devices = modbusDevices(source);
+  const serial = serialLine(source);
+  const first = serial && ctx.claimLine(serial.line, where);
+  if (serial && first) {
+    const units = devices.map((d) => d.unitId).join(', ');
+    issues.push(
+      `${where}.${serial.key}: the same line as ${first}.${serial.key} (${serial.why}); one serial line is one ` +
+        `source: put unit ${units || source.unit_id} under ${first}.devices[] (unit_id, asset, registers) and remove ${where}`,
+    );
+  }
   if (devices.length === 0) issues.push(`${where}: no registers: list registers (with unit_id and asset), or devices`);
   for (const d of duplicates(devices.map((d) => String(d.unitId))))
     issues.push(`${where}.devices: unit id ${d} is configured twice on this connection`);
