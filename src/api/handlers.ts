@@ -191,7 +191,8 @@ export function createApiHandler(
           : running && degraded.length === 0 && down.length === 0 && unreachable.length === 0;
       return json(ok ? 200 : 503, {
         status: ok ? 'ok' : running ? 'degraded' : s.state,
-        sources: s.sources,
+        // As before: since and lastError (hosts, paths) are for /api/status, which read_token guards; these are open.
+        sources: s.sources.map(({ name, connected, issues }) => ({ name, connected, ...(issues ? { issues } : {}) })),
         degraded_assets: degraded,
         unreachable_sinks: unreachable,
       });

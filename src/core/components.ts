@@ -18,6 +18,12 @@ export interface Source {
    */
   readonly connections?: number;
   /**
+   * For /api/status: since when (ms since the epoch) `connected` has been what it is now, absent before its first
+   * connect or failed connect; while it is not connected, the error that says why (the failed connect, or what dropped
+   * the connection), absent where none is known. None: the source does not say.
+   */
+  connectionState?(): { readonly since?: number; readonly lastError?: string };
+  /**
    * The tags it cannot deliver now, each in words naming the tag and what to do (an OPC UA node left out of the
    * subscription, its value over max_message_bytes); their samples come bad. For /api/status. None: nothing to say.
    */

@@ -50,8 +50,17 @@ export interface GatewayStatus {
   readonly line: string;
   readonly state: 'starting' | 'running' | 'stopping' | 'stopped';
   readonly uptime_s: number;
-  /** Each source: whether it is connected, and the tags it cannot deliver now (`issues`, where any). */
-  readonly sources: { name: string; connected: boolean; issues?: readonly string[] }[];
+  /**
+   * Each source: whether it is connected, since when and, while not, why (`lastError`), where the source says
+   * (Source.connectionState), and the tags it cannot deliver now (`issues`, where any).
+   */
+  readonly sources: {
+    name: string;
+    connected: boolean;
+    since?: number;
+    lastError?: string;
+    issues?: readonly string[];
+  }[];
   readonly assets: AssetStatus[];
   /** Alarms that are not normal (annunciated, shelved or out of service). */
   readonly alarms: AlarmStatus[];
@@ -354,7 +363,12 @@ export class Gateway {
     const { gateway } = this.loaded.config;
     const sources = this.sources.map((s) => {
       const issues = s.tagIssues?.() ?? [];
-      return { name: s.name, connected: s.connected, ...(issues.length > 0 ? { issues } : {}) };
+      return {
+        name: s.name,
+        connected: s.connected,
+        ...s.connectionState?.(),
+        ...(issues.length > 0 ? { issues } : {}),
+      };
     });
     const assets = withPartSourcesDown(
       this.pipelines.map((p) => p.status()),

@@ -67,6 +67,9 @@ export class ModbusConnection {
   private connectAttempts = 0;
   /** How many times end() was called: a connect that sees it change on its way drops what it opened. */
   private ends = 0;
+  /** When it connected, or was dropped or first failed to connect (ms); why, while it is down. */
+  private changedAt: number | undefined;
+  private lastError: string | undefined;
 
   /** @param units the unit ids of its devices, the first one the client's default */
   constructor(
@@ -88,6 +91,14 @@ export class ModbusConnection {
 
   get connected(): boolean {
     return this.client?.isOpen ?? false;
+  }
+
+  /** Since when it is connected or not, and why not (Source.connectionState). */
+  state(): { since?: number; lastError?: string } {
+    return {
+      ...(this.changedAt !== undefined ? { since: this.changedAt } : {}),
+      ...(this.lastError !== undefined && !this.connected ? { lastError: this.lastError } : {}),
+    };
   }
 
   /** Whether a connect failed and its backoff has not run out at `ts`. */
@@ -131,6 +142,8 @@ export class ModbusConnection {
     }
     client.setID(this.units[0]);
     this.client = client;
+    this.changedAt = this.deps.now();
+    this.lastError = undefined;
     this.connectionCount++;
     this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
     const failures = this.failures.end();
@@ -165,19 +178,25 @@ export class ModbusConnection {
   /** Counts a failed connect, logs it once per distinct message, and backs off. */
   onConnectFailure(message: string): void {
     const fresh = this.failures.fail(message);
+    this.changedAt ??= this.deps.now();
+    this.lastError = message;
     this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'connect' });
     if (fresh) this.deps.logger.warn({ source: this.name, failures: this.failures.count }, message);
     this.nextConnectAt = this.deps.now() + this.failures.delayMs();
   }
 
   /**
-   * Drops the connection. destroy(), not close(): a close waits for the device to end its side,
-   * and a device that has stopped answering never does (regression: a silent PLC hung the poll
-   * loop for good).
+   * Drops the connection, for `reason` where an error made it (said in /api/status while it is down). destroy(), not
+   * close(): a close waits for the device to end its side, and a device that has stopped answering never does
+   * (regression: a silent PLC hung the poll loop for good).
    */
-  async close(): Promise<void> {
+  async close(reason?: string): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    if (client) {
+      this.changedAt = this.deps.now();
+      this.lastError = reason;
+    }
     this.deps.metrics.sourceConnected.set({ source: this.name }, 0);
     if (client) await this.drop(client);
   }

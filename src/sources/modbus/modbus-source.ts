@@ -84,6 +84,10 @@ export class ModbusSource implements Source {
     return this.connection.connected;
   }
 
+  connectionState(): { since?: number; lastError?: string } {
+    return this.connection.state();
+  }
+
   async start(onBatch: SampleHandler): Promise<void> {
     this.running = true;
     for (const device of this.devices) {
@@ -185,7 +189,7 @@ export class ModbusSource implements Source {
           });
         } catch (err) {
           const error = describeModbusError(device.label, what, err);
-          if (error.code === 'DEVICE_UNREACHABLE') await this.connection.close();
+          if (error.code === 'DEVICE_UNREACHABLE') await this.connection.close(error.message);
           throw error;
         }
       })
@@ -256,7 +260,7 @@ export class ModbusSource implements Source {
           error.code === 'DEVICE_UNREACHABLE' ||
           (error.code === 'DEVICE_TIMEOUT' && this.devices.every((d) => d.failures.count > 0))
         )
-          await this.connection.close();
+          await this.connection.close(error.message);
         if (error.code !== 'DEVICE_EXCEPTION') {
           const done = new Set(out.map((s) => s.channel));
           for (const s of badSamples(

@@ -122,4 +122,39 @@ describe('a PLC that goes away and comes back', () => {
       bad: await valueOf(metrics, 'linewatch_samples_total', { source: 'plc', quality: 'bad' }),
     }).toEqual({ good: delivered.length - bad, bad });
   });
+
+  it('says since when it is connected or not and, while not, why (for /api/status; it showed connected alone)', async () => {
+    const port = await freePort();
+    let plc = await startPlc(port);
+    const { src, metrics } = plcSource(port);
+    expect(src.connectionState()).toEqual({});
+    const started = Date.now();
+    await src.start(() => undefined);
+    try {
+      await expect.poll(() => src.connected, poll).toBe(true);
+      const up = src.connectionState();
+      expect(up).toEqual({ since: expect.any(Number) });
+      expect(up.since).toBeGreaterThanOrEqual(started);
+
+      const stopped = Date.now();
+      await plc.stop();
+      await expect
+        .poll(() => valueOf(metrics, 'linewatch_source_errors_total', { source: 'plc', kind: 'connect' }), poll)
+        .toBeGreaterThan(0);
+      const down = src.connectionState();
+      expect(down.lastError).toBe(
+        `device plc (127.0.0.1:${port}, units 1, 2, 3): connect: ECONNREFUSED (connection refused, nothing listens at that address and port: check port, and that the device serves Modbus TCP)`,
+      );
+      expect(down.since).toBeGreaterThanOrEqual(stopped);
+      expect(down.since).toBeLessThanOrEqual(Date.now());
+
+      plc = await startPlc(port);
+      await expect.poll(() => src.connected, { timeout: 40_000, interval: 20 }).toBe(true);
+      expect(src.connectionState()).toEqual({ since: expect.any(Number) });
+      expect(src.connectionState().since).toBeGreaterThan(down.since!);
+    } finally {
+      await src.stop();
+      await plc.stop();
+    }
+  }, 60_000);
 });
