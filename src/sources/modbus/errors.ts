@@ -23,6 +23,32 @@ const SOCKET_ERRORS: Record<string, string> = {
   ETIMEDOUT: 'no answer to the connection attempt: check host, and any firewall between',
 };
 
+/** The error a request meets on a serial port that closed under it (the adapter unplugged): its message says so. */
+export const SERIAL_PORT_CLOSED = 'ESERIALCLOSED';
+
+/**
+ * A serial port's error in serial words, or undefined for any other: serialport's errors carry no code, only a
+ * message ("Error: No such file or directory, cannot open /dev/ttyUSB0", "Error Resource temporarily unavailable Cannot
+ * lock port"); a port that closed under a request is SERIAL_PORT_CLOSED.
+ */
+function serialError(e: { code?: string; message?: string }): string | undefined {
+  const message = e?.message ?? '';
+  if (e?.code === SERIAL_PORT_CLOSED) return message;
+  const open = /^Error:? (.+), cannot open (.+)$/.exec(message);
+  if (open) {
+    const [, reason, path] = open;
+    const hint = /no such file/i.test(reason)
+      ? ': the adapter unplugged, or path names another port (ls /dev/serial/by-id)'
+      : /permission denied/i.test(reason)
+        ? ": add the gateway's user to the dialout group"
+        : '';
+    return `cannot open serial port ${path} (${reason})${hint}`;
+  }
+  if (/Cannot lock port/i.test(message))
+    return 'serial port in use, it cannot be locked: another program, or another source, has it open (one source per serial line)';
+  return undefined;
+}
+
 export function describeModbusError(device: string, what: string, err: unknown): LinewatchError {
   const e = err as { modbusCode?: number; errno?: string; code?: string; message?: string };
   if (typeof e?.modbusCode === 'number') {
@@ -39,7 +65,7 @@ export function describeModbusError(device: string, what: string, err: unknown):
     });
   }
   const meaning = e?.code ? SOCKET_ERRORS[e.code] : undefined;
-  const detail = `${e?.code ?? e?.message ?? String(err)}${meaning ? ` (${meaning})` : ''}`;
+  const detail = serialError(e) ?? `${e?.code ?? e?.message ?? String(err)}${meaning ? ` (${meaning})` : ''}`;
   return new LinewatchError('DEVICE_UNREACHABLE', `${device}: ${what}: ${detail}`, {
     retryable: true,
     cause: err,

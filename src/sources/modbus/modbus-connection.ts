@@ -9,6 +9,7 @@ import { FailureStreak } from '../../core/backoff.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { MAX_TIMER_MS } from '../../core/config-primitives.js';
+import { SERIAL_PORT_CLOSED } from './errors.js';
 import type { ModbusSourceConfig } from './schema.js';
 
 /** modbus-serial is CommonJS; its `default` export is the client class itself. */
@@ -214,12 +215,22 @@ export class ModbusConnection {
     else await new Promise<void>((resolve) => client.destroy(() => resolve()));
   }
 
+  /** A request's error where the connection closed under it: a serial port in serial words, a socket as reset. */
+  private notOpen(): Error {
+    const c = this.config;
+    return c.type === 'modbus_rtu'
+      ? Object.assign(new Error(`serial port ${c.path} closed: the adapter unplugged, or the port gone`), {
+          code: SERIAL_PORT_CLOSED,
+        })
+      : Object.assign(new Error('Port Not Open'), { code: 'ECONNRESET' });
+  }
+
   /** One request on the line (one at a time on serial lines), with the device's timeout. */
   request<T>(timeoutMs: number, send: (client: ModbusClient, cb: (err: unknown, res: T) => void) => void): Promise<T> {
     const run = () =>
       new Promise<T>((resolve, reject) => {
         const client = this.client;
-        if (!client?.isOpen) return reject(Object.assign(new Error('Port Not Open'), { code: 'ECONNRESET' }));
+        if (!client?.isOpen) return reject(this.notOpen());
         // The timeout is read when the request is sent (synchronously), so per-device values do not race.
         client.setTimeout(timeoutMs);
         send(client, (err, res) => (err ? reject(err) : resolve(res)));

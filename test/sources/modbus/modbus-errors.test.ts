@@ -28,4 +28,21 @@ describe('describeModbusError', () => {
       `${device}: read holding 0-3: illegal data address (Modbus exception 2)`,
     );
   });
+
+  it("says a serial port's errors in serial words (serialport's messages carry no code)", () => {
+    const rtu = 'device line (/dev/ttyUSB0 19200 8E1, unit 3)';
+    const say = (message: string) => describeModbusError(rtu, 'connect', new Error(message)).message;
+    expect(say('Error: Permission denied, cannot open /dev/ttyUSB0')).toBe(
+      `${rtu}: connect: cannot open serial port /dev/ttyUSB0 (Permission denied): add the gateway's user to the dialout group`,
+    );
+    expect(say('Error: No such file or directory, cannot open /dev/ttyUSB0')).toBe(
+      `${rtu}: connect: cannot open serial port /dev/ttyUSB0 (No such file or directory): the adapter unplugged, or path names another port (ls /dev/serial/by-id)`,
+    );
+    expect(say('Error Resource temporarily unavailable Cannot lock port')).toBe(
+      `${rtu}: connect: serial port in use, it cannot be locked: another program, or another source, has it open (one source per serial line)`,
+    );
+    expect(say('Error: Input/output error, cannot open /dev/ttyS4')).toBe(
+      `${rtu}: connect: cannot open serial port /dev/ttyS4 (Input/output error)`,
+    );
+  });
 });

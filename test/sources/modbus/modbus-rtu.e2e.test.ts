@@ -11,6 +11,8 @@ import { modbusRtuSourceSchema } from '../../../src/config/schema.js';
 import type { Sample } from '../../../src/core/types.js';
 import { LineSimulator } from '../../../src/sim/line-simulator.js';
 import { startSimModbusRtuServer } from '../../../src/sim/modbus-server.js';
+import { describeModbusError } from '../../../src/sources/modbus/errors.js';
+import { ModbusConnection, type ModbusClient } from '../../../src/sources/modbus/modbus-connection.js';
 import { ModbusSource } from '../../../src/sources/modbus/modbus-source.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
@@ -24,6 +26,11 @@ const cleanups: (() => Promise<void>)[] = [];
 
 /** A fresh socat pty pair with the simulator's RTU server on one end; returns the other end. */
 async function ptyLine(): Promise<string> {
+  return (await unpluggableLine()).path;
+}
+
+/** As ptyLine, and unplug(): socat ends, both ptys vanish, as a USB adapter pulled out. */
+async function unpluggableLine(): Promise<{ path: string; unplug: () => void }> {
   if (!existsSync('/usr/bin/socat'))
     throw new Error(
       "/usr/bin/socat not found: the RTU test needs Debian's socat package (bash scripts/install-test-deps.sh)",
@@ -37,10 +44,10 @@ async function ptyLine(): Promise<string> {
   while (!existsSync(join(dir, 'sim')) || !existsSync(join(dir, 'gw'))) await new Promise((r) => setTimeout(r, 20));
   const server = await startSimModbusRtuServer(sim, join(dir, 'sim'), 19200);
   cleanups.push(async () => {
-    await server.close();
+    await server.close().catch(() => undefined);
     socat.kill();
   });
-  return join(dir, 'gw');
+  return { path: join(dir, 'gw'), unplug: () => socat.kill() };
 }
 
 afterAll(async () => {
@@ -131,5 +138,52 @@ describe('Modbus RTU over a serial line (socat pty pair)', () => {
     // Unit 2's part counter, a uint32 over two registers, reads as the press's own count.
     expect(sim.snapshot.press.part_counter).toBe(66_666);
     expect(batches.find((b) => b[0].asset === 'press-1')![0].value).toBe(66_666);
+  });
+
+  it('says an unplugged port in serial words, with its path (regression: ECONNRESET, a TCP term)', async () => {
+    const { path, unplug } = await unpluggableLine();
+    const cfg = config(path, [{ channel: 'voltage', address: 4, type: 'float32', byte_order: 'CDAB' }]);
+    const metrics = new GatewayMetrics();
+    // A request on the port after it closed under the connection.
+    const connection = new ModbusConnection(cfg, [1], {
+      logger: createLogger('silent'),
+      metrics,
+      now: Date.now,
+      random: Math.random,
+    });
+    await connection.connect();
+    const read = (c: ModbusClient, cb: (err: unknown, res: unknown) => void) => c.writeFC3(1, 4, 2, cb as never);
+    await connection.request(2000, read);
+    // The source, polling the same kind of line, for what it says once the port is gone.
+    const other = await unpluggableLine();
+    const source = new ModbusSource(config(other.path, [{ channel: 'voltage', address: 4, type: 'float32' }]), {
+      logger: createLogger('silent'),
+      metrics,
+    });
+    const batches: Sample[][] = [];
+    await source.start((b) => batches.push([...b]));
+    try {
+      await expect
+        .poll(() => batches.some((b) => b[0].quality === 'good'), { timeout: 10_000, interval: 20 })
+        .toBe(true);
+      unplug();
+      other.unplug();
+      await expect.poll(() => connection.connected, { timeout: 10_000, interval: 20 }).toBe(false);
+      const closed = await connection.request(2000, read).then(
+        () => 'answered',
+        (err: unknown) => describeModbusError(connection.label, 'read', err).message,
+      );
+      expect(closed).toBe(
+        `device pump-rtu (${path} 19200 8N1, unit 1): read: serial port ${path} closed: the adapter unplugged, or the port gone`,
+      );
+      await expect
+        .poll(() => source.connectionState().lastError, { timeout: 10_000, interval: 20 })
+        .toBe(
+          `device pump-rtu (${other.path} 19200 8N1, unit 1): connect: cannot open serial port ${other.path} (No such file or directory): the adapter unplugged, or path names another port (ls /dev/serial/by-id)`,
+        );
+    } finally {
+      await source.stop();
+      await connection.end();
+    }
   });
 });
