@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { keysAt } from './schema-keys.js';
+import { foreignKey, foreignNameNote, foreignValue } from './foreign-names.js';
 import { nearestName, nearestNames } from './nearest-name.js';
 import { unitValueHint } from './unit-value.js';
 
@@ -52,10 +53,11 @@ function unitHint(path: readonly PropertyKey[], input: unknown): string | undefi
 
 /**
  * `schema`, where given (and `input`, what was parsed): an unknown key is named with the key it most likely misspells
- * (`did you mean …?`) among those its object takes, or else with the sibling whose keys take it (indent it under
- * that); a value not allowed with the allowed values it most likely misspells (all those equally near); text given to
- * a key with a unit in its name (`timeout_ms: 1s`) with the number to write; a key left empty where a mapping or a
- * list is expected is said to be empty (in YAML, what should be indented under it was not).
+ * (`did you mean …?`) among those its object takes, or that another tool's name stands for (`slave_id`:
+ * foreign-names.ts), or else with the sibling whose keys take it (indent it under that); a value not allowed with the
+ * allowed value another tool's name stands for (`parity: N`), or else those it most likely misspells (all those equally
+ * near); text given to a key with a unit in its name (`timeout_ms: 1s`) with the number to write; a key left empty
+ * where a mapping or a list is expected is said to be empty (in YAML, what should be indented under it was not).
  */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType, input?: unknown): string[] {
   const lines: string[] = [];
@@ -63,10 +65,11 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.Zod
     if (issue.code === 'unrecognized_keys') {
       const known = schema ? keysAt(schema, issue.path, input) : [];
       for (const key of issue.keys) {
-        const meant = nearestName(key, known);
+        const foreign = foreignKey(key, known);
+        const meant = foreign?.ours ?? nearestName(key, known);
         const under = meant || !schema ? undefined : siblingTaking(key, issue.path, schema, input);
         const hint = meant
-          ? `; did you mean ${meant}?`
+          ? `; did you mean ${meant}?${foreign ? foreignNameNote(key, foreign) : ''}`
           : under
             ? `; it is a key of ${formatPath([...issue.path, under])}: indent it under ${under}`
             : '';
@@ -75,8 +78,11 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.Zod
     } else if (issue.code === 'invalid_value') {
       const given = input === undefined ? undefined : valueAt(input, issue.path);
       // Each of those equally near (`float`: float32 or float64).
-      const meant = typeof given === 'string' ? nearestNames(given, issue.values.map(String)) : [];
-      const hint = meant.length > 0 ? `; did you mean ${meant.map((m) => JSON.stringify(m)).join(' or ')}?` : '';
+      const allowed = issue.values.map(String);
+      const foreign = typeof given === 'string' ? foreignValue(issue.path.at(-1), given, allowed) : undefined;
+      const meant = foreign ? [foreign.ours] : typeof given === 'string' ? nearestNames(given, allowed) : [];
+      const note = foreign && typeof given === 'string' ? foreignNameNote(given, foreign) : '';
+      const hint = meant.length > 0 ? `; did you mean ${meant.map((m) => JSON.stringify(m)).join(' or ')}?${note}` : '';
       lines.push(
         `${formatPath(issue.path)}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${hint}`,
       );
