@@ -181,6 +181,9 @@ describe('Modbus RTU over a serial line (socat pty pair)', () => {
         .toBe(
           `device pump-rtu (${other.path} 19200 8N1, unit 1): connect: cannot open serial port ${other.path} (No such file or directory): the adapter unplugged, or path names another port (ls /dev/serial/by-id)`,
         );
+      // The walk saw its unit at 1 for the whole outage.
+      const up = (await metrics.registry.getSingleMetric('linewatch_device_up')!.get()).values;
+      expect(up).toEqual([{ labels: { source: 'pump-rtu', unit: '1' }, value: 0 }]);
     } finally {
       await source.stop();
       await connection.end();
