@@ -33,7 +33,12 @@ async function startPlc(port: number): Promise<{ stop: () => Promise<void> }> {
   };
 }
 
-function plcSource(port: number) {
+/**
+ * A PLC on a free port and a source for its three units, not started yet: start() collects its batches into
+ * `batches`, restartPlc() brings the PLC back on the same port, end() stops both.
+ */
+async function plcAndSource() {
+  const port = await freePort();
   const metrics = new GatewayMetrics();
   const config = modbusTcpSourceSchema.parse({
     name: 'plc',
@@ -48,7 +53,22 @@ function plcSource(port: number) {
       registers: [{ channel: 'a', address: 10, type: 'uint16' }],
     })),
   });
-  return { src: new ModbusSource(config, { logger: createLogger('silent'), metrics }), metrics };
+  const src = new ModbusSource(config, { logger: createLogger('silent'), metrics });
+  const batches: Sample[][] = [];
+  let plc = await startPlc(port);
+  return {
+    port,
+    src,
+    metrics,
+    batches,
+    start: () => src.start((b) => batches.push([...b])),
+    stopPlc: () => plc.stop(),
+    restartPlc: async () => void (plc = await startPlc(port)),
+    end: async () => {
+      await src.stop();
+      await plc.stop();
+    },
+  };
 }
 
 /** Every series of a metric, labels and value. */
@@ -60,59 +80,50 @@ const upOfUnits = async (metrics: GatewayMetrics) =>
   (await series(metrics, 'linewatch_device_up')).map((v) => `${v.labels.unit}=${v.value}`).sort();
 const poll = { timeout: 10_000, interval: 20 };
 
+/** Until the source's connect was refused more than `times` times. */
+const refused = (metrics: GatewayMetrics, times: number) =>
+  expect
+    .poll(() => valueOf(metrics, 'linewatch_source_errors_total', { source: 'plc', kind: 'connect' }), poll)
+    .toBeGreaterThan(times);
+
 describe('a PLC that goes away and comes back', () => {
   it('linewatch_device_up of every unit is 0 while its connection cannot be made, 1 again at its first answer (regression: 1 for the whole outage)', async () => {
-    const port = await freePort();
-    let plc = await startPlc(port);
-    const { src, metrics } = plcSource(port);
-    const batches: Sample[][] = [];
-    await src.start((b) => batches.push([...b]));
+    const { metrics, batches, ...run } = await plcAndSource();
     try {
+      await run.start();
       await expect.poll(() => upOfUnits(metrics), poll).toEqual(['1=1', '2=1', '3=1']);
-      await plc.stop();
+      await run.stopPlc();
       // The outage as the walk saw it: linewatch_source_connected 0, connects refused.
-      await expect
-        .poll(() => valueOf(metrics, 'linewatch_source_errors_total', { source: 'plc', kind: 'connect' }), poll)
-        .toBeGreaterThan(0);
+      await refused(metrics, 0);
       expect(await valueOf(metrics, 'linewatch_source_connected', { source: 'plc' })).toBe(0);
       expect(await upOfUnits(metrics)).toEqual(['1=0', '2=0', '3=0']);
 
-      plc = await startPlc(port);
+      await run.restartPlc();
       const back = batches.length;
-      await expect
-        .poll(
-          () =>
-            new Set(
-              batches
-                .slice(back)
-                .filter((b) => b[0].quality === 'good')
-                .map((b) => b[0].asset),
-            ).size,
-          {
-            timeout: 40_000,
-            interval: 20,
-          },
-        )
-        .toBe(3);
+      const answered = () =>
+        new Set(
+          batches
+            .slice(back)
+            .filter((b) => b[0].quality === 'good')
+            .map((b) => b[0].asset),
+        ).size;
+      await expect.poll(answered, { timeout: 40_000, interval: 20 }).toBe(3);
       expect(await upOfUnits(metrics)).toEqual(['1=1', '2=1', '3=1']);
     } finally {
-      await src.stop();
-      await plc.stop();
+      await run.end();
     }
   }, 60_000);
 
   it('linewatch_samples_total counts every sample delivered, the bad ones of a refused connect too (regression: stored, not counted)', async () => {
-    const port = await freePort();
-    const plc = await startPlc(port);
-    const { src, metrics } = plcSource(port);
-    const batches: Sample[][] = [];
-    await src.start((b) => batches.push([...b]));
-    await expect.poll(() => batches.filter((b) => b[0].quality === 'good').length, poll).toBeGreaterThan(3);
-    await plc.stop();
-    await expect
-      .poll(() => valueOf(metrics, 'linewatch_source_errors_total', { source: 'plc', kind: 'connect' }), poll)
-      .toBeGreaterThan(1);
-    await src.stop();
+    const { metrics, batches, ...run } = await plcAndSource();
+    try {
+      await run.start();
+      await expect.poll(() => batches.filter((b) => b[0].quality === 'good').length, poll).toBeGreaterThan(3);
+      await run.stopPlc();
+      await refused(metrics, 1);
+    } finally {
+      await run.end();
+    }
     const delivered = batches.flat();
     const bad = delivered.filter((s) => s.quality === 'bad').length;
     // Each refused connect leaves at least one group's tags bad.
@@ -124,23 +135,19 @@ describe('a PLC that goes away and comes back', () => {
   });
 
   it('says since when it is connected or not and, while not, why (for /api/status; it showed connected alone)', async () => {
-    const port = await freePort();
-    let plc = await startPlc(port);
-    const { src, metrics } = plcSource(port);
-    expect(src.connectionState()).toEqual({});
-    const started = Date.now();
-    await src.start(() => undefined);
+    const { src, metrics, port, ...run } = await plcAndSource();
     try {
+      expect(src.connectionState()).toEqual({});
+      const started = Date.now();
+      await run.start();
       await expect.poll(() => src.connected, poll).toBe(true);
       const up = src.connectionState();
       expect(up).toEqual({ since: expect.any(Number) });
       expect(up.since).toBeGreaterThanOrEqual(started);
 
       const stopped = Date.now();
-      await plc.stop();
-      await expect
-        .poll(() => valueOf(metrics, 'linewatch_source_errors_total', { source: 'plc', kind: 'connect' }), poll)
-        .toBeGreaterThan(0);
+      await run.stopPlc();
+      await refused(metrics, 0);
       const down = src.connectionState();
       expect(down.lastError).toBe(
         `device plc (127.0.0.1:${port}, units 1, 2, 3): connect: ECONNREFUSED (connection refused, nothing listens at that address and port: check port, and that the device serves Modbus TCP)`,
@@ -148,13 +155,12 @@ describe('a PLC that goes away and comes back', () => {
       expect(down.since).toBeGreaterThanOrEqual(stopped);
       expect(down.since).toBeLessThanOrEqual(Date.now());
 
-      plc = await startPlc(port);
+      await run.restartPlc();
       await expect.poll(() => src.connected, { timeout: 40_000, interval: 20 }).toBe(true);
       expect(src.connectionState()).toEqual({ since: expect.any(Number) });
       expect(src.connectionState().since).toBeGreaterThan(down.since!);
     } finally {
-      await src.stop();
-      await plc.stop();
+      await run.end();
     }
   }, 60_000);
 });
