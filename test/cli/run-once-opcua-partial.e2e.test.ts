@@ -70,14 +70,15 @@ describe('linewatch run --once with an unknown OPC UA node id', () => {
   }, 60_000);
 
   it('still fails the whole source, with one clear error, when the server is not there', async () => {
-    const endpoint = `opc.tcp://127.0.0.1:${await freePort()}/UA/linewatch-sim`;
+    const port = await freePort();
+    const endpoint = `opc.tcp://127.0.0.1:${port}/UA/linewatch-sim`;
     const file = join(dir, 'unreachable.yaml');
     await writeFile(file, config(endpoint));
     const res = await runCli(['run', '--config', file, '--once']);
     expect(res.code).toBe(3);
     expect(res.stdout).toBe('');
     expect(res.stderr.split('\n')).toContain(
-      `linewatch: source pump-ua: device pump-ua (${endpoint}): The connection cannot be established with server ${endpoint}`,
+      `linewatch: source pump-ua: device pump-ua (${endpoint}): cannot connect (security_mode None, security_policy None): connect ECONNREFUSED 127.0.0.1:${port} (connection refused, nothing listens at that address and port: check port, and that the device serves OPC UA)`,
     );
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 /** Readable Modbus errors: exception codes named, with device and register in the message. */
 import { LinewatchError } from '../../core/errors.js';
+import { socketErrorMeaning } from '../../core/socket-errors.js';
 
 const EXCEPTIONS: Record<number, string> = {
   1: 'illegal function',
@@ -10,17 +11,6 @@ const EXCEPTIONS: Record<number, string> = {
   6: 'server device busy',
   10: 'gateway path unavailable',
   11: 'gateway target device failed to respond',
-};
-
-/** What a socket error code means for someone setting up a device, said after the code. */
-const SOCKET_ERRORS: Record<string, string> = {
-  ENOTFOUND: 'the host name does not resolve in DNS: check host, or give the IP address',
-  EAI_AGAIN: 'the host name could not be resolved now, DNS not answering: check host and the DNS server',
-  ECONNREFUSED:
-    'connection refused, nothing listens at that address and port: check port, and that the device serves Modbus TCP',
-  EHOSTUNREACH: 'no route to that address: check host and the network',
-  ENETUNREACH: 'network unreachable from this machine: check host and the routes',
-  ETIMEDOUT: 'no answer to the connection attempt: check host, and any firewall between',
 };
 
 /** The error a request meets on a serial port that closed under it (the adapter unplugged): its message says so. */
@@ -64,7 +54,7 @@ export function describeModbusError(device: string, what: string, err: unknown):
       cause: err,
     });
   }
-  const meaning = e?.code ? SOCKET_ERRORS[e.code] : undefined;
+  const meaning = e?.code ? socketErrorMeaning(e.code, 'Modbus TCP') : undefined;
   const detail = serialError(e) ?? `${e?.code ?? e?.message ?? String(err)}${meaning ? ` (${meaning})` : ''}`;
   return new LinewatchError('DEVICE_UNREACHABLE', `${device}: ${what}: ${detail}`, {
     retryable: true,

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OpcuaConnectOptions, OpcuaConnection } from './client-adapter.js';
+import { socketErrorMeaning } from '../../core/socket-errors.js';
 import { describeRefusal, isOversize } from './message-bound.js';
 import { firstLine } from './opcua-value.js';
 import type { OpcuaSourceConfig } from './schema.js';
@@ -24,12 +25,17 @@ function readPem(file: string, setting: string): string {
   }
 }
 
+/** The security policy a source asks for: the configured one, or None without security and Basic256Sha256 with. */
+function policyOf(c: OpcuaSourceConfig): OpcuaConnectOptions['securityPolicy'] {
+  return c.security_policy ?? (c.security_mode === 'None' ? 'None' : 'Basic256Sha256');
+}
+
 /** The connect options of a source (reads its user certificate and key, if any). */
 export function connectOptions(c: OpcuaSourceConfig): OpcuaConnectOptions {
   return {
     endpoint: c.endpoint,
     securityMode: c.security_mode,
-    securityPolicy: c.security_policy ?? (c.security_mode === 'None' ? 'None' : 'Basic256Sha256'),
+    securityPolicy: policyOf(c),
     username: c.username,
     password: c.password,
     ...(c.user_certificate_file && c.user_private_key_file
@@ -89,5 +95,29 @@ export function describeConnectError(c: OpcuaSourceConfig, err: unknown): string
         : 'anonymous access';
     return `${where}: the server refused ${user} (${first}): check username and password, or that the server trusts the user certificate`;
   }
-  return `${where}: ${first}`;
+  return `${where}: ${describeUnreached(c, message) ?? first}`;
+}
+
+/** The security a source connects with, as its settings name it ("security_mode Sign, security_policy None"). */
+function securityOf(c: OpcuaSourceConfig): string {
+  return `security_mode ${c.security_mode}, security_policy ${policyOf(c)}`;
+}
+
+/**
+ * A connect that did not reach a session, in words: node-opcua's own ("The connection may have been rejected by
+ * server", its cause on a later line) names neither the cause nor what to check. The socket's error code with its
+ * meaning, a silent server, or no endpoint with this security; undefined where the message is none of those.
+ */
+function describeUnreached(c: OpcuaSourceConfig, message: string): string | undefined {
+  const security = securityOf(c);
+  if (/End point must exist/.test(message))
+    return `the server offers no endpoint with ${security} at this URL: set security_mode and security_policy to one it offers, or check the endpoint's path`;
+  if (!/The connection (may have been rejected|cannot be established)/.test(message)) return undefined;
+  const cause = /Err = \((.*)\)\s*$/s.exec(message)?.[1].trim() ?? firstLine(message);
+  const code = /\b(E[A-Z]{4,})\b/.exec(cause)?.[1];
+  const meaning = code ? socketErrorMeaning(code, 'OPC UA') : undefined;
+  if (meaning) return `cannot connect (${security}): ${firstLine(cause)} (${meaning})`;
+  if (/waiting for data on socket/.test(cause))
+    return `cannot connect (${security}): no answer within timeout_ms (${c.timeout_ms} ms): check host and port, any firewall between, and that the server serves OPC UA at that port`;
+  return `cannot connect (${security}): ${firstLine(cause)}`;
 }
