@@ -31,6 +31,7 @@ import { readNodes } from './read-nodes.js';
 import { OverBoundNodes } from './over-bound-nodes.js';
 import { PublishBatches } from './publish-batches.js';
 import { connectOpcua, connectOptions, describeConnectError } from './opcua-connect.js';
+import { ConnectionLost, SetupLoss } from './setup-loss.js';
 
 const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 15_000;
@@ -127,6 +128,11 @@ export class OpcuaSource implements Source {
     return nodeLabel(this.config.nodes, index, this.deps.where);
   }
 
+  /** `reason`, said by this source's device: `device NAME (ENDPOINT): reason`. */
+  private deviceSays(reason: string): string {
+    return `device ${this.name} (${this.config.endpoint}): ${reason}`;
+  }
+
   private describe(err: unknown): string {
     return describeConnectError(this.config, err);
   }
@@ -156,10 +162,12 @@ export class OpcuaSource implements Source {
         if (this.lastLossTooLarge) await this.overBound.find(this.subscribed().map((n) => n.index));
         const connection = await connectOpcua(connectOptions(this.config));
         this.connection = connection;
-        connection.onLost((reason) => this.rebuild(reason));
+        // Lost while the subscription is made: that fails at once (setup-loss.ts); once made, it is rebuilt.
+        const loss = new SetupLoss();
+        connection.onLost((reason) => loss.heard(reason));
         // Stopped while connecting: closed below as any connection (a `break` here left it open, its session alive).
         if (!this.running) throw new Error('stopped while connecting');
-        const resolved = await this.resolveNodes(connection);
+        const resolved = await loss.until(this.resolveNodes(connection));
         // Stopped while resolving or subscribing: not counted as connected, closed below.
         if (!this.running) throw new Error('stopped while resolving nodes');
         const subscribed = this.subscribed();
@@ -176,11 +184,13 @@ export class OpcuaSource implements Source {
           2 * this.config.publishing_interval_ms,
         );
         this.leftOutUnsent = subscribed.length < this.config.nodes.length;
-        const { errors, keepAliveMs } = await connection.subscribe(nodes, this.config.publishing_interval_ms, {
-          onChange: (k, reading) => this.onReading(subscribed[k].index, reading),
-          onPublish: (publishTs) => this.onPublish(publishTs),
-          onTerminated: (reason) => this.rebuild(reason),
-        });
+        const { errors, keepAliveMs } = await loss.until(
+          connection.subscribe(nodes, this.config.publishing_interval_ms, {
+            onChange: (k, reading) => this.onReading(subscribed[k].index, reading),
+            onPublish: (publishTs) => this.onPublish(publishTs),
+            onTerminated: (reason) => this.rebuild(reason),
+          }),
+        );
         if (!this.running) throw new Error('stopped while subscribing');
         this.batches.keepAlive(keepAliveMs);
         resolved.forEach((r, i) => r.error && this.tagError(i, r.error));
@@ -189,6 +199,7 @@ export class OpcuaSource implements Source {
         );
         this.overBound.retryLater(() => this.resubscribe());
         this.lastActivity = this.now();
+        loss.connected((reason) => this.rebuild(reason));
         this.isConnected = true;
         // Nodes that came back while it was being made (a retry that ended meanwhile): taken in at once.
         if (this.subscribed().length > subscribed.length) this.resubscribe();
@@ -201,7 +212,7 @@ export class OpcuaSource implements Source {
         await lost;
         lostReason = this.lostReason;
       } catch (err) {
-        lostReason = this.describe(err);
+        lostReason = err instanceof ConnectionLost ? this.deviceSays(err.message) : this.describe(err);
       }
       this.isConnected = false;
       this.deps.metrics.sourceConnected.set({ source: this.name }, 0);
@@ -256,7 +267,7 @@ export class OpcuaSource implements Source {
   /** Ends the current subscription so the loop builds a new one. */
   private rebuild(reason: string): void {
     if (!this.isConnected) return;
-    this.lostReason = `device ${this.name} (${this.config.endpoint}): ${reason}`;
+    this.lostReason = this.deviceSays(reason);
     this.isConnected = false;
     this.wake?.();
   }

@@ -3,53 +3,10 @@
  * and its secure channel open for good: the loop saw it was stopped and left without closing what it had just opened.
  */
 import { once } from 'node:events';
-import { mkdtemp } from 'node:fs/promises';
 import type { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { opcuaSourceSchema } from '../../../src/config/schema.js';
-import { LineSimulator } from '../../../src/sim/line-simulator.js';
-import { startSimOpcuaServer, type SimOpcuaServer } from '../../../src/sim/opcua-server.js';
-import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
-import { createLogger } from '../../../src/telemetry/logger.js';
-import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
-import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
-
-/** The sim's OPC UA server behind a TCP proxy (to see and hold the source's traffic), for `act`; closed after. */
-async function withProxiedServer(act: (server: SimOpcuaServer, proxy: TcpProxy) => Promise<void>): Promise<void> {
-  const server = await startSimOpcuaServer(new LineSimulator({ seed: 3 }), {
-    port: 0,
-    pkiDir: await mkdtemp(join(tmpdir(), 'lw-ua-stop-server-')),
-  });
-  const proxy = await startTcpProxy(server.port);
-  try {
-    await act(server, proxy);
-  } finally {
-    await proxy.close();
-    await server.close();
-  }
-}
-
-/** A source of the sim's nodes through the proxy, unsecured. */
-async function sourceVia(
-  server: SimOpcuaServer,
-  proxy: TcpProxy,
-  settings: { nodes: unknown[]; timeout_ms?: number },
-): Promise<OpcuaSource> {
-  return new OpcuaSource(
-    opcuaSourceSchema.parse({
-      name: 'ua',
-      type: 'opcua',
-      endpoint: server.endpointUrl.replace(`:${server.port}/`, `:${proxy.port}/`),
-      asset: 'pump-1',
-      security_mode: 'None',
-      pki_dir: await mkdtemp(join(tmpdir(), 'lw-ua-stop-client-')),
-      ...settings,
-    }),
-    { logger: createLogger('silent'), metrics: new GatewayMetrics() },
-  );
-}
+import { carries, REQUESTS } from '../../helpers/opcua-requests.js';
+import { sourceVia, withProxiedServer } from '../../helpers/proxied-sim-opcua.js';
 
 const FLOW = { channel: 'flow', node_id: 'nsu=urn:linewatch:sim;s=Pump1.flow' };
 
@@ -75,18 +32,6 @@ describe('OPC UA source stop', () => {
       expect(source.connections).toBe(0);
     }));
 });
-
-/** The request a client sends, found in a chunk of an unsecured channel: its type's binary encoding id. */
-const REQUESTS = { translate: 554, createSubscription: 787 } as const;
-
-/** Whether `data` (client to server, security None) holds a MSG chunk carrying the request `encodingId`. */
-function carries(data: Buffer, encodingId: number): boolean {
-  // "MSGF", size, channel id, token id, sequence number, request id, then the type's node id (four-byte form: 01 00
-  // and the id).
-  for (let at = data.indexOf('MSG'); at >= 0 && at + 28 <= data.length; at = data.indexOf('MSG', at + 1))
-    if (data[at + 24] === 1 && data[at + 25] === 0 && data.readUInt16LE(at + 26) === encodingId) return true;
-  return false;
-}
 
 /**
  * Regression: a stop() while the source resolved its nodes or subscribed still counted the connection, set
