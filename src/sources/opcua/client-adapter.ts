@@ -18,6 +18,7 @@ import {
   UserTokenType,
   type ClientSession,
   type ClientSubscription,
+  type OPCUAClientOptions,
   type DataValue,
   type NotificationMessage,
   type UserIdentityInfo,
@@ -124,7 +125,7 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
       throw err;
     }
   }
-  const client = OPCUAClient.create({
+  const clientOptions: OPCUAClientOptions = {
     applicationName: 'linewatch',
     endpointMustExist: false,
     securityMode: MessageSecurityMode[o.securityMode],
@@ -141,7 +142,8 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
     // Announced in the HEL, and kept whatever the server ACKs (message-bound.ts).
     transportSettings: limits,
     transportFactory: boundedTransportFactory(limits, onRefused),
-  });
+  };
+  const client = OPCUAClient.create(clientOptions);
   const lostCallbacks: ((reason: string) => void)[] = [];
   const lost = (reason: string) => {
     const why = refused ? describeRefusal(o.maxMessageBytes, refused) : reason;
@@ -283,12 +285,35 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
     async close() {
       lostCallbacks.length = 0;
       try {
-        await subscription?.terminate().catch(() => undefined);
-        await s.close().catch(() => undefined);
+        // A message refused at the bound closed the channel: node-opcua's close sends nothing without one, and the
+        // server keeps the session (and its subscription) until its timeout. Closed on a channel of its own.
+        if (refused !== undefined) await closeOrphaned(s, clientOptions, o.endpoint);
+        else {
+          await subscription?.terminate().catch(() => undefined);
+          await s.close().catch(() => undefined);
+        }
         await client.disconnect();
       } finally {
         await certificateManager.dispose();
       }
     },
   };
+}
+
+/**
+ * Closes `session`, whose channel is gone, on the server: activated again on a new channel (OPC UA lets a session move
+ * to another channel), then closed with its subscriptions. Best effort, bounded by the transport's timeout: where the
+ * server is gone, so is the session's use.
+ */
+async function closeOrphaned(session: ClientSession, options: OPCUAClientOptions, endpoint: string): Promise<void> {
+  const again = OPCUAClient.create(options);
+  try {
+    await again.connect(endpoint);
+    await again.reactivateSession(session);
+    await session.close(true);
+  } catch {
+    // Not reached, or refused: the server drops the session at its timeout.
+  } finally {
+    await again.disconnect().catch(() => undefined);
+  }
 }
