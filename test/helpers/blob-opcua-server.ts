@@ -1,7 +1,8 @@
 /**
  * A real node-opcua server for the tests of max_message_bytes: `ns=1;s=flow` and `ns=1;s=speed` (Doubles, 7.5 and
- * 1450) and `ns=1;s=blob` (a ByteString of `blobBytes`), at opc.tcp://127.0.0.1:PORT/UA/bound. `setBlob` gives the
- * blob another size, as a server whose responses grow would.
+ * 1450), `ns=1;s=blob` (a ByteString of `blobBytes`) and `ns=1;s=blob2`, `ns=1;s=blob3` (ByteStrings of
+ * `otherBlobBytes`, 16 unless given), at opc.tcp://127.0.0.1:PORT/UA/bound. `setBlob` gives the blob another size, as a server whose
+ * responses grow would.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ export interface BlobServer {
   close(): Promise<void>;
 }
 
-export async function startBlobServer(port: number, blobBytes: number): Promise<BlobServer> {
+export async function startBlobServer(port: number, blobBytes: number, otherBlobBytes = 16): Promise<BlobServer> {
   const s = new OPCUAServer({
     port,
     hostname: '127.0.0.1',
@@ -51,6 +52,14 @@ export async function startBlobServer(port: number, blobBytes: number): Promise<
     dataType: 'ByteString',
     value: blobOf(blobBytes),
   });
+  for (const name of ['blob2', 'blob3'])
+    ns.addVariable({
+      organizedBy: folder,
+      browseName: name,
+      nodeId: `s=${name}`,
+      dataType: 'ByteString',
+      value: blobOf(otherBlobBytes),
+    });
   await s.start();
   return {
     server: s,

@@ -78,6 +78,8 @@ export interface OpcuaConnection {
     nodes: readonly MonitoredNode[],
     publishingIntervalMs: number,
     handlers: SubscriptionHandlers,
+    /** The most notifications the server may put in one publish response; 0: no limit. */
+    maxNotificationsPerPublish?: number,
   ): Promise<{ errors: (string | undefined)[]; keepAliveMs: number }>;
   read(nodeIds: readonly string[]): Promise<Reading[]>;
   /** Resolves browse paths ("/Objects/2:Plant/2:Pump1") to node ids, or says why not. */
@@ -173,7 +175,7 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
   const s = session;
   return {
     readNamespaceArray: () => s.readNamespaceArray(),
-    async subscribe(nodes, publishingIntervalMs, handlers) {
+    async subscribe(nodes, publishingIntervalMs, handlers, maxNotificationsPerPublish = 0) {
       subscription = await s.createSubscription2({
         requestedPublishingInterval: publishingIntervalMs,
         requestedLifetimeCount: 600,
@@ -181,7 +183,7 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
         // (node-opcua's servers grant 2 at least): each publish response, changes or keep-alive, is what keeps the
         // values of the items that did not change current (OpcuaSource).
         requestedMaxKeepAliveCount: 1,
-        maxNotificationsPerPublish: 0,
+        maxNotificationsPerPublish,
         publishingEnabled: true,
         priority: 10,
       });

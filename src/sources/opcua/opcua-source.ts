@@ -185,11 +185,16 @@ export class OpcuaSource implements Source {
         );
         this.leftOutUnsent = subscribed.length < this.config.nodes.length;
         const { errors, keepAliveMs } = await loss.until(
-          connection.subscribe(nodes, this.config.publishing_interval_ms, {
-            onChange: (k, reading) => this.onReading(subscribed[k].index, reading),
-            onPublish: (publishTs) => this.onPublish(publishTs),
-            onTerminated: (reason) => this.rebuild(reason),
-          }),
+          connection.subscribe(
+            nodes,
+            this.config.publishing_interval_ms,
+            {
+              onChange: (k, reading) => this.onReading(subscribed[k].index, reading),
+              onPublish: (publishTs) => this.onPublish(publishTs),
+              onTerminated: (reason) => this.rebuild(reason),
+            },
+            this.overBound.notificationsPerPublish(),
+          ),
         );
         if (!this.running) throw new Error('stopped while subscribing');
         this.batches.keepAlive(keepAliveMs);

@@ -13,8 +13,10 @@
  * When it reads (its value shrank, or max_message_bytes was raised by a reload, which builds a new source), `onBack`
  * has the source subscribe it again: that rebuilds the subscription once. Not retried inside the live subscription:
  * on this server a value still over the bound would close it, and every other node's samples with it, at each retry.
- * Where no node alone is over the bound (several together are), nothing is left out and the source backs off as
- * before.
+ * Where no node alone is over the bound (several together are), nothing is left out: the server is asked for at most
+ * half as many notifications per publish response (`perPublish`) as the last subscription allowed (at first half the
+ * nodes), down to one, each step logged once with the setting to raise; a server that keeps to it splits a publishing
+ * cycle over several responses. A new source (a reload) starts without a limit.
  */
 import { FailureStreak } from '../../core/backoff.js';
 import type { Logger } from '../../telemetry/logger.js';
@@ -52,6 +54,8 @@ export class OverBoundNodes {
   /** A retry under way (its connections open). */
   private retrying: Promise<void> | undefined;
   private stopped = false;
+  /** The most notifications a publish response may carry (OpcuaConnection.subscribe); 0: no limit. */
+  private perPublish = 0;
 
   constructor(private readonly deps: OverBoundDeps) {
     this.retries = new FailureStreak(RETRY_MIN_MS, RETRY_MAX_MS, deps.random);
@@ -66,12 +70,35 @@ export class OverBoundNodes {
     return [...this.left];
   }
 
+  /** The most notifications the server may put in one publish response; 0: no limit. */
+  notificationsPerPublish(): number {
+    return this.perPublish;
+  }
+
   /**
    * After a message refused at the bound: reads `indices` in parts; a node whose value alone is refused is left out
-   * and logged. Rejects where the reads cannot start (the server is not there): the source's failure, not a node's.
+   * and logged; where none is, fewer notifications per publish response are asked for. Rejects where the reads cannot
+   * start (the server is not there): the source's failure, not a node's.
    */
   async find(indices: readonly number[]): Promise<void> {
     const readings = await this.deps.read(new Set(indices));
+    const before = this.left.size;
+    this.leaveOut(readings);
+    if (this.left.size === before && indices.length > 1 && this.perPublish !== 1) this.fewerPerPublish(indices.length);
+  }
+
+  /** No node alone is over the bound, together they are: at most half as many notifications per publish response. */
+  private fewerPerPublish(nodes: number): void {
+    this.perPublish = this.perPublish === 0 ? Math.ceil(nodes / 2) : Math.max(1, Math.floor(this.perPublish / 2));
+    const { device, bound, setting } = this.deps;
+    this.deps.logger.warn(
+      { source: this.deps.source, notifications_per_publish: this.perPublish },
+      `${device}: no node's value alone is over max_message_bytes (${bound} bytes, ${setting}), but together they are: the server is asked for at most ${this.perPublish} notifications per publish response; raise ${setting} to take them in one`,
+    );
+  }
+
+  /** Leaves out each node whose value alone was refused, and logs it. */
+  private leaveOut(readings: Map<number, Reading | Unread>): void {
     for (const [index, reading] of readings) {
       if (!isUnread(reading) || !reading.tooLarge || this.left.has(index)) continue;
       const { device, bound, setting } = this.deps;

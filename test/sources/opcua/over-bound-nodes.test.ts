@@ -69,6 +69,22 @@ describe('OverBoundNodes', () => {
     ]);
   });
 
+  it('where no node alone is over the bound, asks for half as many notifications per publish each time, to one', async () => {
+    const all = new Map<number, Reading | Unread>([0, 1, 2, 3, 4].map((i) => [i, value]));
+    const h = nodes([all, all, all]);
+    expect(h.overBound.notificationsPerPublish()).toBe(0);
+    const steps: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await h.overBound.find([0, 1, 2, 3, 4]);
+      steps.push(h.overBound.notificationsPerPublish());
+    }
+    expect(steps).toEqual([3, 1, 1]);
+    expect(h.overBound.entries()).toEqual([]);
+    const said = (n: number) =>
+      `device bound (opc.tcp://plc:4840): no node's value alone is over max_message_bytes (65536 bytes, sources[0].max_message_bytes), but together they are: the server is asked for at most ${n} notifications per publish response; raise sources[0].max_message_bytes to take them in one`;
+    expect(h.log.at(40)).toEqual([said(3), said(1)]);
+  });
+
   it('a find whose reads cannot start rejects, leaving nothing out', async () => {
     const h = nodes([new Error('connect ECONNREFUSED 127.0.0.1:4840')]);
     await expect(h.overBound.find([0, 1])).rejects.toThrow('connect ECONNREFUSED 127.0.0.1:4840');
