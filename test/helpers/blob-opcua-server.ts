@@ -1,8 +1,9 @@
 /**
  * A real node-opcua server for the tests of max_message_bytes: `ns=1;s=flow` and `ns=1;s=speed` (Doubles, 7.5 and
  * 1450), `ns=1;s=blob` (a ByteString of `blobBytes`) and `ns=1;s=blob2`, `ns=1;s=blob3` (ByteStrings of
- * `otherBlobBytes`, 16 unless given), at opc.tcp://127.0.0.1:PORT/UA/bound. `setBlob` gives the blob another size, as a server whose
- * responses grow would.
+ * `otherBlobBytes`, 16 unless given), and at browse path /Objects/1:Bound/1:long a Double (3.25) whose string node
+ * id is 70,000 characters long, at opc.tcp://127.0.0.1:PORT/UA/bound. `setBlob` gives the blob another size, as a
+ * server whose responses grow would.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,6 +61,15 @@ export async function startBlobServer(port: number, blobBytes: number, otherBlob
       dataType: 'ByteString',
       value: blobOf(otherBlobBytes),
     });
+  // At browse path /Objects/1:Bound/1:long: a Double whose node id is a string of 70,000 characters, so that the
+  // path's translation (which carries the node id) is over a bound of 64 KiB where a read of its value is not.
+  ns.addVariable({
+    organizedBy: folder,
+    browseName: 'long',
+    nodeId: `s=${'L'.repeat(70_000)}`,
+    dataType: 'Double',
+    value: new Variant({ dataType: DataType.Double, value: 3.25 }),
+  });
   await s.start();
   return {
     server: s,

@@ -60,6 +60,11 @@ export function describeNodeOverBound(maxMessageBytes: number, setting: string, 
   return `its value is over max_message_bytes (${maxMessageBytes} bytes, ${setting}): a response with it alone was refused (${detail}); raise ${setting} if the value is meant to be that large`;
 }
 
+/** A browse path whose translation alone is over the bound (it carries the node ids), in words, as a node's. */
+export function describePathOverBound(maxMessageBytes: number, setting: string, detail: string): string {
+  return `its translation to a node id is over max_message_bytes (${maxMessageBytes} bytes, ${setting}): a response with it alone was refused (${detail}); raise ${setting} if the server's node ids are that long`;
+}
+
 /** Whether an error is node-opcua's refusal of a message over the bound (chunk count, message or chunk size). */
 export function isOversize(message: string): boolean {
   return /max message size exceeded|max chunk count exceeded|maximum chunk size exceeded|BadTcpMessageTooLarge|BadResponseTooLarge/.test(

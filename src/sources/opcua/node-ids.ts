@@ -4,6 +4,7 @@
  * resolved is named by its configuration path, node id or browse path, and channel.
  */
 import type { OpcuaConnection } from './client-adapter.js';
+import { readInParts, isUnread } from './read-in-parts.js';
 import type { OpcuaSourceConfig } from './schema.js';
 
 const STANDARD_ELEMENTS = new Set(['Objects', 'Types', 'Views', 'Server']);
@@ -57,13 +58,25 @@ export function nodeLabel(nodes: OpcuaSourceConfig['nodes'], index: number, wher
 /** A configured node on this server: its node id, or why it has none (naming the node). */
 export type ResolvedNode = { nodeId?: string; error?: string };
 
-/** Node ids for the configured nodes on this connection (namespace URIs and browse paths resolved), or why not. */
+/** How the nodes of a source are named, and a translation over max_message_bytes said (from node-ids.ts's caller). */
+export interface ResolveContext {
+  /** How configured node `index` is named in messages. */
+  label(index: number): string;
+  /** A browse path whose translation alone was refused at the bound, in words; `detail` is node-opcua's. */
+  overBound(detail: string): string;
+}
+
+/**
+ * Node ids for the configured nodes (namespace URIs and browse paths resolved), or why not. The browse paths are
+ * translated in parts (read-in-parts.ts) where a response is over max_message_bytes: a path whose translation alone is
+ * refused is that node's error, not the source's. `live` gives the connection, a new one where a refusal closed it.
+ */
 export async function resolveNodes(
-  connection: OpcuaConnection,
+  live: () => Promise<OpcuaConnection>,
   nodes: OpcuaSourceConfig['nodes'],
-  label: (index: number) => string,
+  c: ResolveContext,
 ): Promise<ResolvedNode[]> {
-  const namespaces = await connection.readNamespaceArray();
+  const namespaces = await (await live()).readNamespaceArray();
   const out: ResolvedNode[] = nodes.map(() => ({}));
   const paths: { index: number; text: string }[] = [];
   nodes.forEach((n, i) => {
@@ -71,12 +84,19 @@ export async function resolveNodes(
       if (n.node_id !== undefined) out[i] = { nodeId: resolveNodeId(n.node_id, namespaces) };
       else paths.push({ index: i, text: browsePathText(n.browse_path!, n.browse_namespace, namespaces) });
     } catch (err) {
-      out[i] = { error: `${label(i)}: ${(err as Error).message}` };
+      out[i] = { error: `${c.label(i)}: ${(err as Error).message}` };
     }
   });
-  const translated = await connection.translate(paths.map((p) => p.text));
+  const translated = await readInParts(
+    paths.map((p) => p.text),
+    async (texts) => (await live()).translate(texts),
+  );
   translated.forEach((t, k) => {
     const { index, text } = paths[k];
+    if (isUnread(t)) {
+      out[index] = { error: `${c.label(index)}: ${t.tooLarge ? c.overBound(t.unread) : t.unread}` };
+      return;
+    }
     if ('nodeId' in t) {
       out[index] = { nodeId: t.nodeId };
       return;
@@ -85,7 +105,7 @@ export async function resolveNodes(
       t.error === 'BadNoMatch'
         ? `: no such node at ${text}; check the element names and browse_namespace`
         : ` (at ${text})`;
-    out[index] = { error: `${label(index)}: ${t.error}${why}` };
+    out[index] = { error: `${c.label(index)}: ${t.error}${why}` };
   });
   return out;
 }

@@ -25,7 +25,7 @@ import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import type { OpcuaConnection, Reading } from './client-adapter.js';
 import { nodeLabel, resolveNodeId, resolveNodes, type ResolvedNode } from './node-ids.js';
-import { isOversize } from './message-bound.js';
+import { describePathOverBound, isOversize } from './message-bound.js';
 import { onceSamples } from './once-samples.js';
 import { readNodes } from './read-nodes.js';
 import { OverBoundNodes } from './over-bound-nodes.js';
@@ -86,7 +86,7 @@ export class OpcuaSource implements Source {
         (
           await readNodes(
             () => connectOpcua(connectOptions(config)),
-            (c) => this.resolveNodes(c),
+            (live) => this.resolveNodes(live),
             only,
           )
         ).readings,
@@ -167,7 +167,7 @@ export class OpcuaSource implements Source {
         connection.onLost((reason) => loss.heard(reason));
         // Stopped while connecting: closed below as any connection (a `break` here left it open, its session alive).
         if (!this.running) throw new Error('stopped while connecting');
-        const resolved = await loss.until(this.resolveNodes(connection));
+        const resolved = await loss.until(this.resolveNodes(async () => connection));
         // Stopped while resolving or subscribing: not counted as connected, closed below.
         if (!this.running) throw new Error('stopped while resolving nodes');
         const subscribed = this.subscribed();
@@ -367,7 +367,7 @@ export class OpcuaSource implements Source {
     try {
       const reads = await readNodes(
         () => connectOpcua(connectOptions(this.config)),
-        (c) => this.resolveNodes(c),
+        (live) => this.resolveNodes(live),
       );
       return onceSamples(this.config, reads, {
         label: (i) => this.nodeLabel(i),
@@ -380,8 +380,11 @@ export class OpcuaSource implements Source {
   }
 
   /** Node ids for the configured nodes on this connection, or why not (node-ids.ts). */
-  private resolveNodes(connection: OpcuaConnection): Promise<ResolvedNode[]> {
-    return resolveNodes(connection, this.config.nodes, (i) => this.nodeLabel(i));
+  private resolveNodes(live: () => Promise<OpcuaConnection>): Promise<ResolvedNode[]> {
+    return resolveNodes(live, this.config.nodes, {
+      label: (i) => this.nodeLabel(i),
+      overBound: (detail) => describePathOverBound(this.config.max_message_bytes, this.boundSetting(), detail),
+    });
   }
 
   /** Writes a node (alarm actions). */

@@ -1,7 +1,8 @@
 /**
  * Configured nodes read once, on connections of their own (`run --once`; a daemon source looking for the nodes whose
  * value is over max_message_bytes): node ids resolved, then the nodes read in parts (read-in-parts.ts), a new
- * connection opened where a refusal at the bound closed the last one (onLost is seen before the read rejects).
+ * connection opened where a refusal at the bound closed the last one (onLost is seen before the read rejects), for
+ * the resolution's browse paths as for the reads.
  * The connections are given (`open`); the last one is closed before it resolves or rejects.
  */
 import type { OpcuaConnection, Reading } from './client-adapter.js';
@@ -21,7 +22,7 @@ export interface NodeReads {
  */
 export async function readNodes(
   open: () => Promise<OpcuaConnection>,
-  resolve: (connection: OpcuaConnection) => Promise<ResolvedNode[]>,
+  resolve: (live: () => Promise<OpcuaConnection>) => Promise<ResolvedNode[]>,
   only?: ReadonlySet<number>,
 ): Promise<NodeReads> {
   let connection: OpcuaConnection | undefined;
@@ -32,19 +33,19 @@ export async function readNodes(
     connection.onLost(() => (lost = true));
     return connection;
   };
+  /** The connection, a new one where a refusal at the bound closed the last. */
+  const live = async (): Promise<OpcuaConnection> => {
+    if (connection && !lost) return connection;
+    await connection?.close().catch(() => undefined);
+    connection = undefined;
+    return connect();
+  };
   try {
-    const resolved = await resolve(await connect());
+    const resolved = await resolve(live);
     const readable = resolved.flatMap((r, i) => (r.nodeId !== undefined && (only?.has(i) ?? true) ? [i] : []));
     const readings = await readInParts(
       readable.map((i) => resolved[i].nodeId!),
-      async (ids) => {
-        if (lost) {
-          await connection?.close().catch(() => undefined);
-          connection = undefined;
-          await connect();
-        }
-        return connection!.read(ids);
-      },
+      async (ids) => (await live()).read(ids),
     );
     return { resolved, readings: new Map(readable.map((i, k) => [i, readings[k]])) };
   } finally {
