@@ -1,21 +1,17 @@
 /**
- * An OPC UA source: one subscription with a monitored item per node; notifications arriving
- * together (one publish response) become one batch of samples with source and server timestamps
- * and a quality from the status code (bad and uncertain samples are marked, never fed to a model
- * as good).
+ * An OPC UA source: one subscription with a monitored item per node; notifications arriving together (one publish
+ * response) become one batch of samples with source and server timestamps and a quality from the status code (bad and
+ * uncertain samples are marked, never fed to a model as good). Values that do not change are held (held-items.ts,
+ * publish-batches.ts): a steady item is sent again once a keep-alive period while the subscription lives.
  *
- * Values that do not change are held (held-items.ts): a publish response's batch (publish-batches.ts) carries, besides
- * the items that changed, the last notification again of every item not sent for a keep-alive period, so that a steady
- * item is written once a keep-alive period while the subscription lives, and stops when its publish responses stop.
- *
- * Recovery does not rely on node-opcua's own reconnection: when the connection is lost, the
- * subscription is terminated, or nothing (no notification, no keep-alive) arrives for
- * `stale_after_ms`, the whole client is rebuilt: new connection and session, namespace indexes
- * resolved again (node ids may name their namespace by URI), monitored items created again.
- * Rebuilds back off exponentially with jitter; each failure is logged once per distinct message.
- * A node that cannot be subscribed or read is named by its configuration path
- * (`sources[0].nodes[4].node_id`), its node id or browse path and its channel. A node whose value alone is over
- * max_message_bytes, on a server that sends it anyway, is left out of the subscription (over-bound-nodes.ts).
+ * Recovery does not rely on node-opcua's own reconnection: when the connection is lost (while the subscription is
+ * made too: setup-loss.ts), the subscription is terminated, or nothing (no notification, no keep-alive) arrives for
+ * `stale_after_ms`, the whole client is rebuilt: new connection and session, namespace indexes resolved again (node
+ * ids may name their namespace by URI), monitored items created again. Rebuilds back off exponentially with jitter;
+ * each failure is logged once per distinct message. A node that cannot be subscribed or read is named by its
+ * configuration path (`sources[0].nodes[4].node_id`), its node id or browse path and its channel. A node whose value
+ * alone is over max_message_bytes, on a server that sends it anyway, is left out of the subscription, and nodes over
+ * it only together are spread over publish responses (over-bound-nodes.ts).
  */
 import { FailureStreak, pause } from '../../core/backoff.js';
 import type { SampleHandler, Source } from '../../core/components.js';
@@ -27,7 +23,7 @@ import type { OpcuaConnection, Reading } from './client-adapter.js';
 import { nodeLabel, resolveNodeId, resolveNodes, type ResolvedNode } from './node-ids.js';
 import { describePathOverBound, isOversize } from './message-bound.js';
 import { onceSamples } from './once-samples.js';
-import { readNodes } from './read-nodes.js';
+import { readNodes, type NodeReads } from './read-nodes.js';
 import { OverBoundNodes } from './over-bound-nodes.js';
 import { PublishBatches } from './publish-batches.js';
 import { connectOpcua, connectOptions, describeConnectError } from './opcua-connect.js';
@@ -82,20 +78,27 @@ export class OpcuaSource implements Source {
       device: `device ${this.name} (${config.endpoint})`,
       logger: deps.logger,
       metrics: deps.metrics,
-      read: async (only) =>
-        (
-          await readNodes(
-            () => connectOpcua(connectOptions(config)),
-            (live) => this.resolveNodes(live),
-            only,
-          )
-        ).readings,
+      read: async (only) => (await this.readNodes(only)).readings,
       bound: config.max_message_bytes,
       setting: this.boundSetting(),
       label: (i) => this.nodeLabel(i),
       channel: (i) => config.nodes[i].channel,
       random: deps.random,
     });
+  }
+
+  /**
+   * The configured nodes in `only` (all where none is given) read once on connections of their own (read-nodes.ts),
+   * in parts until timeout_ms × (⌈log2 n⌉ + 1) (read-in-parts.ts).
+   */
+  private readNodes(only?: ReadonlySet<number>): Promise<NodeReads> {
+    const timing = { timeoutMs: this.config.timeout_ms, now: () => this.now() };
+    return readNodes(
+      () => connectOpcua(connectOptions(this.config)),
+      (live) => this.resolveNodes(live),
+      only,
+      timing,
+    );
   }
 
   /** Where max_message_bytes is set (`sources[0].max_message_bytes`). */
@@ -126,15 +129,6 @@ export class OpcuaSource implements Source {
   /** How configured node `index` is named in messages (node-ids.ts). */
   private nodeLabel(index: number): string {
     return nodeLabel(this.config.nodes, index, this.deps.where);
-  }
-
-  /** `reason`, said by this source's device: `device NAME (ENDPOINT): reason`. */
-  private deviceSays(reason: string): string {
-    return `device ${this.name} (${this.config.endpoint}): ${reason}`;
-  }
-
-  private describe(err: unknown): string {
-    return describeConnectError(this.config, err);
   }
 
   async start(onBatch: SampleHandler): Promise<void> {
@@ -217,7 +211,10 @@ export class OpcuaSource implements Source {
         await lost;
         lostReason = this.lostReason;
       } catch (err) {
-        lostReason = err instanceof ConnectionLost ? this.deviceSays(err.message) : this.describe(err);
+        lostReason =
+          err instanceof ConnectionLost
+            ? `device ${this.name} (${this.config.endpoint}): ${err.message}`
+            : describeConnectError(this.config, err);
       }
       this.isConnected = false;
       this.deps.metrics.sourceConnected.set({ source: this.name }, 0);
@@ -272,7 +269,7 @@ export class OpcuaSource implements Source {
   /** Ends the current subscription so the loop builds a new one. */
   private rebuild(reason: string): void {
     if (!this.isConnected) return;
-    this.lostReason = this.deviceSays(reason);
+    this.lostReason = `device ${this.name} (${this.config.endpoint}): ${reason}`;
     this.isConnected = false;
     this.wake?.();
   }
@@ -365,17 +362,14 @@ export class OpcuaSource implements Source {
    */
   async readOnce(): Promise<Sample[]> {
     try {
-      const reads = await readNodes(
-        () => connectOpcua(connectOptions(this.config)),
-        (live) => this.resolveNodes(live),
-      );
+      const reads = await this.readNodes();
       return onceSamples(this.config, reads, {
         label: (i) => this.nodeLabel(i),
         setting: this.boundSetting(),
         now: this.now(),
       });
     } catch (err) {
-      throw new Error(this.describe(err));
+      throw new Error(describeConnectError(this.config, err));
     }
   }
 

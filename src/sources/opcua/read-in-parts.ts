@@ -4,7 +4,12 @@
  * with a fault, BadTcpMessageTooLarge; one that does not has its message refused and the connection closed). The
  * request is then split in halves, each read on its own, down to the single nodes whose value is over the bound:
  * those are named, the others read. At most 2n - 1 requests for n nodes; a connection the refusal closed is the
- * caller's to open again (`read`). Pure: the reads are given.
+ * caller's to open again (`read`). Pure: the reads and the clock are given.
+ *
+ * Against a slow server each of those requests may take a whole timeout: (2n - 1) × timeout_ms in all. With a
+ * `deadline`, no part starts after it: the parts left are unread, saying how many nodes were read by then (so the
+ * whole read takes at most the deadline and one request's timeout). OpcuaSource gives timeout_ms × (⌈log2 n⌉ + 1):
+ * time for one request at each level of halving, from all the nodes down to one alone (partsDeadline).
  */
 import { isOversize } from './message-bound.js';
 import { firstLine } from './opcua-value.js';
@@ -22,13 +27,21 @@ export interface Unread {
 export async function readInParts<R>(
   ids: readonly string[],
   read: (ids: readonly string[]) => Promise<R[]>,
+  deadline?: PartsDeadline,
 ): Promise<(R | Unread)[]> {
   let readSome = false;
+  let readCount = 0;
   const part = async (from: number, to: number): Promise<(R | Unread)[]> => {
     const some = ids.slice(from, to);
+    if (deadline && deadline.now() > deadline.at) {
+      const message = `reading ${ids.length} nodes in parts took over ${deadline.what}: ${readCount} of ${ids.length} read`;
+      if (!readSome) throw new Error(message);
+      return some.map(() => ({ unread: `${message}, this one not`, tooLarge: false }));
+    }
     try {
       const readings = await read(some);
       readSome = true;
+      readCount += some.length;
       return readings;
     } catch (err) {
       const message = firstLine((err as Error)?.message ?? String(err)).trim();
@@ -42,6 +55,23 @@ export async function readInParts<R>(
     }
   };
   return ids.length === 0 ? [] : part(0, ids.length);
+}
+
+/** When reading in parts stops starting parts: `at` on the clock `now` (ms), and what it is in words. */
+export interface PartsDeadline {
+  readonly at: number;
+  readonly now: () => number;
+  readonly what: string;
+}
+
+/**
+ * The deadline for reading `count` nodes in parts, from now: `timeoutMs` (the source's timeout_ms) for one request at
+ * each level of halving, ⌈log2 count⌉ + 1 of them.
+ */
+export function partsDeadline(count: number, timeoutMs: number, now: () => number): PartsDeadline {
+  const levels = Math.ceil(Math.log2(Math.max(1, count))) + 1;
+  const ms = timeoutMs * levels;
+  return { at: now() + ms, now, what: `${ms} ms (timeout_ms ${timeoutMs} × ${levels}, one request per halving)` };
 }
 
 export const isUnread = (r: unknown): r is Unread => typeof r === 'object' && r !== null && 'unread' in r;

@@ -7,7 +7,7 @@
  */
 import type { OpcuaConnection, Reading } from './client-adapter.js';
 import type { ResolvedNode } from './node-ids.js';
-import { readInParts, type Unread } from './read-in-parts.js';
+import { partsDeadline, readInParts, type Unread } from './read-in-parts.js';
 
 export interface NodeReads {
   /** Every configured node's node id, or why it has none. */
@@ -24,6 +24,8 @@ export async function readNodes(
   open: () => Promise<OpcuaConnection>,
   resolve: (live: () => Promise<OpcuaConnection>) => Promise<ResolvedNode[]>,
   only?: ReadonlySet<number>,
+  /** The source's timeout_ms and clock: the reads in parts stop at their deadline (read-in-parts.ts). */
+  timing?: { readonly timeoutMs: number; readonly now: () => number },
 ): Promise<NodeReads> {
   let connection: OpcuaConnection | undefined;
   let lost = false;
@@ -46,6 +48,7 @@ export async function readNodes(
     const readings = await readInParts(
       readable.map((i) => resolved[i].nodeId!),
       async (ids) => (await live()).read(ids),
+      timing && partsDeadline(readable.length, timing.timeoutMs, timing.now),
     );
     return { resolved, readings: new Map(readable.map((i, k) => [i, readings[k]])) };
   } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readInParts } from '../../../src/sources/opcua/read-in-parts.js';
+import { partsDeadline, readInParts } from '../../../src/sources/opcua/read-in-parts.js';
 
 const BOUND = 100;
 const REFUSED = 'serviceResult = BadTcpMessageTooLarge (0x80800000)';
@@ -74,5 +74,37 @@ describe('readInParts', () => {
       { unread: 'connect ECONNREFUSED 127.0.0.1:4840', tooLarge: false },
     ]);
     expect(s.requests).toEqual([['a', 'b', 'c', 'd'], ['a', 'b'], ['a'], ['b'], ['c', 'd']]);
+  });
+
+  describe('against a slow server (each request a whole timeout_ms, 1000 ms on the clock given)', () => {
+    /** Eight nodes each under the bound, any two over it: 15 requests (2n - 1) read them all, 15 s here. */
+    const EIGHT = { a: 60, b: 60, c: 60, d: 60, e: 60, f: 60, g: 60, h: 60 };
+    function slow(firstMs = 1000) {
+      let clock = 0;
+      const s = server(EIGHT);
+      const read = async (ids: readonly string[]) => {
+        clock += s.requests.length === 0 ? firstMs : 1000;
+        return s.read(ids);
+      };
+      return { read, requests: s.requests, deadline: partsDeadline(8, 1000, () => clock) };
+    }
+    const WHAT = 'reading 8 nodes in parts took over 4000 ms (timeout_ms 1000 × 4, one request per halving)';
+
+    it('stops starting parts at timeout_ms × (⌈log2 n⌉ + 1); the rest unread, saying how many were read', async () => {
+      const s = slow();
+      const unread = { unread: `${WHAT}: 2 of 8 read, this one not`, tooLarge: false };
+      expect(await readInParts(Object.keys(EIGHT), s.read, s.deadline)).toEqual([
+        'value of a',
+        'value of b',
+        ...Array(6).fill(unread),
+      ]);
+      expect(s.requests).toEqual([Object.keys(EIGHT), ['a', 'b', 'c', 'd'], ['a', 'b'], ['a'], ['b']]);
+    });
+
+    it('rejects where nothing was read by the deadline', async () => {
+      const s = slow(5000);
+      await expect(readInParts(Object.keys(EIGHT), s.read, s.deadline)).rejects.toThrow(`${WHAT}: 0 of 8 read`);
+      expect(s.requests).toEqual([Object.keys(EIGHT)]);
+    });
   });
 });
