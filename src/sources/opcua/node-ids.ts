@@ -56,7 +56,12 @@ export function nodeLabel(nodes: OpcuaSourceConfig['nodes'], index: number, wher
 }
 
 /** A configured node on this server: its node id, or why it has none (naming the node). */
-export type ResolvedNode = { nodeId?: string; error?: string };
+export type ResolvedNode = {
+  nodeId?: string;
+  error?: string;
+  /** Its browse path's translation alone was refused at max_message_bytes: why, in words (without the node's name). */
+  overBound?: string;
+};
 
 /** How the nodes of a source are named, and a translation over max_message_bytes said (from node-ids.ts's caller). */
 export interface ResolveContext {
@@ -70,16 +75,19 @@ export interface ResolveContext {
  * Node ids for the configured nodes (namespace URIs and browse paths resolved), or why not. The browse paths are
  * translated in parts (read-in-parts.ts) where a response is over max_message_bytes: a path whose translation alone is
  * refused is that node's error, not the source's. `live` gives the connection, a new one where a refusal closed it.
+ * Only the nodes in `only` are resolved, where it is given (the others: neither node id nor error).
  */
 export async function resolveNodes(
   live: () => Promise<OpcuaConnection>,
   nodes: OpcuaSourceConfig['nodes'],
   c: ResolveContext,
+  only?: ReadonlySet<number>,
 ): Promise<ResolvedNode[]> {
   const namespaces = await (await live()).readNamespaceArray();
   const out: ResolvedNode[] = nodes.map(() => ({}));
   const paths: { index: number; text: string }[] = [];
   nodes.forEach((n, i) => {
+    if (only && !only.has(i)) return;
     try {
       if (n.node_id !== undefined) out[i] = { nodeId: resolveNodeId(n.node_id, namespaces) };
       else paths.push({ index: i, text: browsePathText(n.browse_path!, n.browse_namespace, namespaces) });
@@ -94,7 +102,8 @@ export async function resolveNodes(
   translated.forEach((t, k) => {
     const { index, text } = paths[k];
     if (isUnread(t)) {
-      out[index] = { error: `${c.label(index)}: ${t.tooLarge ? c.overBound(t.unread) : t.unread}` };
+      const overBound = t.tooLarge ? c.overBound(t.unread) : undefined;
+      out[index] = { error: `${c.label(index)}: ${overBound ?? t.unread}`, ...(overBound ? { overBound } : {}) };
       return;
     }
     if ('nodeId' in t) {

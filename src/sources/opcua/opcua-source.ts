@@ -95,7 +95,7 @@ export class OpcuaSource implements Source {
     const timing = { timeoutMs: this.config.timeout_ms, now: () => this.now() };
     return readNodes(
       () => connectOpcua(connectOptions(this.config)),
-      (live) => this.resolveNodes(live),
+      (live, some) => this.resolveNodes(live, some),
       only,
       timing,
     );
@@ -161,10 +161,13 @@ export class OpcuaSource implements Source {
         connection.onLost((reason) => loss.heard(reason));
         // Stopped while connecting: closed below as any connection (a `break` here left it open, its session alive).
         if (!this.running) throw new Error('stopped while connecting');
-        const resolved = await loss.until(this.resolveNodes(async () => connection));
+        // The nodes left out are not resolved either: a browse path's translation may be what was over the bound.
+        const subscribed = this.subscribed();
+        const resolved = await loss.until(
+          this.resolveNodes(async () => connection, new Set(subscribed.map((n) => n.index))),
+        );
         // Stopped while resolving or subscribing: not counted as connected, closed below.
         if (!this.running) throw new Error('stopped while resolving nodes');
-        const subscribed = this.subscribed();
         const nodes = subscribed.map(({ index, node: n }) => ({
           nodeId: resolved[index].nodeId ?? 'i=0',
           samplingIntervalMs: n.sampling_interval_ms ?? this.config.publishing_interval_ms,
@@ -313,19 +316,9 @@ export class OpcuaSource implements Source {
   private sendLeftOut(now: number): void {
     this.leftOutUnsent = false;
     for (const [index, reason] of this.overBound.entries()) {
-      const node = this.config.nodes[index];
-      const sample: Sample = {
-        source: this.name,
-        asset: this.config.asset,
-        channel: node.channel,
-        ts: now,
-        received: now,
-        value: Number.NaN,
-        quality: 'bad',
-        unit: node.unit,
-        reason,
-      };
-      this.batches.add(index, sample, now);
+      const { channel, unit } = this.config.nodes[index];
+      const origin = { source: this.name, asset: this.config.asset, channel, unit };
+      this.batches.add(index, { ...origin, ts: now, received: now, value: Number.NaN, quality: 'bad', reason }, now);
     }
   }
 
@@ -374,11 +367,16 @@ export class OpcuaSource implements Source {
   }
 
   /** Node ids for the configured nodes on this connection, or why not (node-ids.ts). */
-  private resolveNodes(live: () => Promise<OpcuaConnection>): Promise<ResolvedNode[]> {
-    return resolveNodes(live, this.config.nodes, {
-      label: (i) => this.nodeLabel(i),
-      overBound: (detail) => describePathOverBound(this.config.max_message_bytes, this.boundSetting(), detail),
-    });
+  private resolveNodes(live: () => Promise<OpcuaConnection>, only?: ReadonlySet<number>): Promise<ResolvedNode[]> {
+    return resolveNodes(
+      live,
+      this.config.nodes,
+      {
+        label: (i) => this.nodeLabel(i),
+        overBound: (detail) => describePathOverBound(this.config.max_message_bytes, this.boundSetting(), detail),
+      },
+      only,
+    );
   }
 
   /** Writes a node (alarm actions). */

@@ -102,7 +102,8 @@ export class OverBoundNodes {
     for (const [index, reading] of readings) {
       if (!isUnread(reading) || !reading.tooLarge || this.left.has(index)) continue;
       const { device, bound, setting } = this.deps;
-      const why = `${device}: ${this.deps.label(index)}: ${describeNodeOverBound(bound, setting, reading.unread)}`;
+      const text = reading.described ? reading.unread : describeNodeOverBound(bound, setting, reading.unread);
+      const why = `${device}: ${this.deps.label(index)}: ${text}`;
       this.left.set(index, why);
       this.deps.logger.warn(
         { source: this.deps.source, channel: this.deps.channel(index) },

@@ -18,6 +18,8 @@ import { firstLine } from './opcua-value.js';
 export interface Unread {
   readonly unread: string;
   readonly tooLarge: boolean;
+  /** `unread` is the whole reason in words already (a browse path's translation refused: read-nodes.ts). */
+  readonly described?: boolean;
 }
 
 /**

@@ -22,7 +22,7 @@ export interface NodeReads {
  */
 export async function readNodes(
   open: () => Promise<OpcuaConnection>,
-  resolve: (live: () => Promise<OpcuaConnection>) => Promise<ResolvedNode[]>,
+  resolve: (live: () => Promise<OpcuaConnection>, only?: ReadonlySet<number>) => Promise<ResolvedNode[]>,
   only?: ReadonlySet<number>,
   /** The source's timeout_ms and clock: the reads in parts stop at their deadline (read-in-parts.ts). */
   timing?: { readonly timeoutMs: number; readonly now: () => number },
@@ -43,14 +43,19 @@ export async function readNodes(
     return connect();
   };
   try {
-    const resolved = await resolve(live);
+    const resolved = await resolve(live, only);
     const readable = resolved.flatMap((r, i) => (r.nodeId !== undefined && (only?.has(i) ?? true) ? [i] : []));
     const readings = await readInParts(
       readable.map((i) => resolved[i].nodeId!),
       async (ids) => (await live()).read(ids),
       timing && partsDeadline(readable.length, timing.timeoutMs, timing.now),
     );
-    return { resolved, readings: new Map(readable.map((i, k) => [i, readings[k]])) };
+    const byIndex = new Map<number, Reading | Unread>(readable.map((i, k) => [i, readings[k]]));
+    // A browse path whose translation alone was refused at the bound: unread, as a node whose value is (over-bound).
+    for (const [i, r] of resolved.entries())
+      if (r.overBound && (only?.has(i) ?? true))
+        byIndex.set(i, { unread: r.overBound, tooLarge: true, described: true });
+    return { resolved, readings: byIndex };
   } finally {
     await (connection as OpcuaConnection | undefined)?.close().catch(() => undefined);
   }
