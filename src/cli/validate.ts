@@ -5,7 +5,7 @@
  * start would say about the store (a damaged confirmed update, a release passed over, an operator's local rollback, a
  * crash during probation) is said here first, with the sequence floor a local rollback left (active.json). Each MQTT
  * client left to the MQTT 5 default (cloud.mqtt, an MQTT source, an mqtt_publish action) is noted
- * (mqtt-version-notes.ts).
+ * (mqtt-version-notes.ts), and so is a configuration without storage (storage-notes.ts).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ import { Writable } from 'node:stream';
 import { sourceType } from '../registry/components.js';
 import { loadConfigFile, type LoadedConfig } from '../config/load.js';
 import { mqttVersionNotes } from '../config/mqtt-version-notes.js';
+import { noStorageNote } from '../config/storage-notes.js';
 import { readTextFile } from '../core/yaml-document.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { loadManifest, readFp32Graph, SIGNATURE_FILE } from '../inference/manifest.js';
@@ -133,6 +134,8 @@ async function validateConfig(path: string): Promise<void> {
   );
   // What the file leaves to a default that changed (read from the file itself: the loader fills defaults in).
   notes.push(...mqttVersionNotes((await readTextFile(loaded.file, 'configuration')).text));
+  const unkept = noStorageNote(config);
+  if (unkept) notes.push(`note: ${unkept}`);
   // A note may quote the store's files (a version, a model name): hostile, so no control character reaches a terminal.
   for (const note of notes) process.stderr.write(`linewatch: ${printable(note)}\n`);
 }

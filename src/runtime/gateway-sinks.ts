@@ -10,6 +10,7 @@ import { openQueue } from '../buffer/open-queue.js';
 import { PRIORITIES, type DurableQueue } from '../buffer/queue.js';
 import type { BufferConfig } from '../buffer/schema.js';
 import { createSinks } from '../registry/runtime.js';
+import { warnNoStorage } from '../config/storage-notes.js';
 import { CLOUD_SINK, MqttSync, type GatewayIdentity } from '../sync/mqtt-sync.js';
 import { OpenMinutesFile, openMinutesFile } from '../sync/open-minutes.js';
 import type { ComponentDeps } from '../telemetry/component-deps.js';
@@ -50,6 +51,7 @@ export function addGatewaySinks(
     openQueue: (sink, buffer) => new WatchedQueue(openSinkQueue(sink, buffer, deps)),
     journalGapRecorded: hooks.journalGapRecorded,
   });
+  if (created.length === 0) warnNoStorage(config, deps.logger);
   sinks.push(...created.map((c) => c.sink));
   createSeriesAtZero(deps.metrics, { sinks: created.map((c) => ({ name: c.sink.name, ...c.series })) });
   healthTargets.push(...created);

@@ -17,7 +17,7 @@ async function configWith(mqtt: string, sources = ''): Promise<string> {
   const file = join(dir, 'gateway.yaml');
   await writeFile(
     file,
-    `cloud:\n  mqtt:\n    url: mqtt://broker:1883\n${mqtt}sources:\n` +
+    `storage: { local: {} }\ncloud:\n  mqtt:\n    url: mqtt://broker:1883\n${mqtt}sources:\n` +
       '  - { name: ua, type: opcua, endpoint: "opc.tcp://plc:4840", asset: press-1, nodes: [{ channel: force, node_id: "ns=2;s=f" }] }\n' +
       sources,
   );

@@ -38,6 +38,7 @@ async function gateway(): Promise<{ dir: string; store: string; config: string; 
       ...CHANNELS.map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`),
       'assets:',
       `  - { name: pump-1, model: ${join(ROOT, 'models/pump-ae')} }`,
+      'storage: { local: {} }',
       'cloud:',
       '  model_updates:',
       `    public_key_file: ${keys.publicPath}`,

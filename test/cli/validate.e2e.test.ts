@@ -16,6 +16,23 @@ describe('linewatch validate', () => {
     );
   });
 
+  // Regression: a configuration without storage validated and ran, keeping nothing, without a word.
+  it('notes a configuration without storage, naming what is kept nowhere and how to add storage, and exits 0', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-validate-nostore-'));
+    const demo = await readFile(join(ROOT, 'config/demo.yaml'), 'utf8');
+    const without = demo.replace(/^storage:\n(?:[ #].*\n|\n)*/m, '').replaceAll('../models/', `${ROOT}/models/`);
+    expect(without).not.toContain('storage:');
+    await writeFile(join(dir, 'gw.yaml'), without);
+    const res = await runCli(['validate', '--config', join(dir, 'gw.yaml')]);
+    expect([res.code, res.stderr]).toEqual([
+      0,
+      'linewatch: note: no storage section: raw samples, scores, alarms and part results are kept nowhere, and alarm ' +
+        'states start normal at each restart (no alarm journal). Add storage.local (a SQLite file on this box: ' +
+        '"storage: { local: {} }") or storage.influxdb (docs/influxdb.md)\n',
+    ]);
+    expect(res.stdout).toMatch(/gw\.yaml: OK \(2 source\(s\), 13 tag\(s\), 2 asset\(s\)/);
+  });
+
   it('exits non-zero and prints every problem with its path', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-validate-'));
     const bad = (await readFile(join(ROOT, 'config/demo.yaml'), 'utf8'))
