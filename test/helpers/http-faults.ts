@@ -1,9 +1,10 @@
 /**
  * HTTP fault injection for tests of what a client does with answers a real server rarely gives:
  * a body streamed without end in sight (counting what the client took before it hung up), and a
- * proxy in front of a real server that answers the first requests on a path itself, then forwards.
+ * proxy in front of a real server that answers the first requests on a path itself, then forwards, and keeps what
+ * each request sent (its headers: the credentials a client sends).
  */
-import { createServer, request, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -41,6 +42,8 @@ export interface FaultProxy {
   readonly streamed: Promise<number>[];
   /** Answers still to give before requests are forwarded. */
   readonly pending: FaultAnswer[];
+  /** Each request's path and headers, answered or forwarded, in order. */
+  readonly requests: { readonly url: string; readonly headers: IncomingHttpHeaders }[];
   close(): Promise<void>;
 }
 
@@ -49,7 +52,9 @@ export async function startFaultProxy(target: string, path: string, answers: Fau
   const to = new URL(target);
   const pending = [...answers];
   const streamed: Promise<number>[] = [];
+  const requests: FaultProxy['requests'] = [];
   const proxy = createServer((req, res) => {
+    requests.push({ url: req.url ?? '', headers: req.headers });
     const answer = req.url?.startsWith(path) ? pending.shift() : undefined;
     if (answer)
       return void req.resume().on('end', () => {
@@ -69,6 +74,7 @@ export async function startFaultProxy(target: string, path: string, answers: Fau
     url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
     streamed,
     pending,
+    requests,
     close: () => {
       proxy.closeAllConnections();
       return new Promise((r) => proxy.close(() => r()));

@@ -1,5 +1,6 @@
 /**
- * InfluxDB 1.x sink (line protocol over HTTP /write; also served by 1.8+/2.x's v1 API), behind
+ * InfluxDB sink (line protocol over HTTP /write: 1.x, and the v1-compatible API of 2.x and 3.x, with basic auth or
+ * a token in `Authorization: Token …`), behind
  * the durable store-and-forward queue. write() puts lines in the queue (raw samples, scores and
  * alarm events in their eviction classes); a flush loop takes batches of `batch_size` lines and
  * settles each one:
@@ -7,8 +8,8 @@
  *   400, 422 (bad points)    accepted; the points InfluxDB says it dropped (`dropped=N`, else all)
  *                            are counted as dropped: retrying cannot help. InfluxDB writes the good
  *                            points of a partial write itself (1.x answers 400, 2.x 422).
- *   401, 403                 kept and retried with backoff: an expired password or a missing
- *                            grant is fixed by a person, one clear error says which user and grant
+ *   401, 403                 kept and retried with backoff: an expired password or token or a missing
+ *                            grant is fixed by a person, one clear error says which user (or the token) and grant
  *   404                      kept and retried with backoff; where the body says the database is
  *                            missing, it is created again if create_database allows, else one
  *                            error names the database and the URL that answered 404 (a 2.x bucket
@@ -175,7 +176,9 @@ export class InfluxSink implements Sink {
     return u.toString();
   }
 
+  /** The credentials of each write: a 2.x/3.x token, else 1.x's basic auth where a user is set. */
   private headers(): Record<string, string> {
+    if (this.config.token) return { authorization: `Token ${this.config.token}` };
     if (!this.config.username) return {};
     return {
       authorization: `Basic ${Buffer.from(`${this.config.username}:${this.config.password ?? ''}`).toString('base64')}`,
@@ -183,7 +186,8 @@ export class InfluxSink implements Sink {
   }
 
   private async ensureDatabase(): Promise<void> {
-    if (this.databaseReady || !this.config.create_database) return;
+    // With a token (2.x, 3.x) the bucket or database is made with InfluxDB's own tools, not by CREATE DATABASE.
+    if (this.databaseReady || !this.config.create_database || this.config.token) return;
     try {
       await ensureDatabase(this.config);
     } catch (err) {

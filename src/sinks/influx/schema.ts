@@ -3,39 +3,67 @@ import { z } from 'zod';
 import { bufferSchema } from '../../buffer/schema.js';
 import { timerMsSchema } from '../../core/config-primitives.js';
 
-export const influxSchema = z.strictObject({
-  url: z.url().describe('InfluxDB 1.x HTTP API, e.g. http://influxdb:8086.'),
-  database: z.string().min(1).describe('Database written to.'),
-  username: z.string().optional().describe('User (with password).'),
-  password: z.string().optional().describe('Password, best from the environment.'),
-  batch_size: z.number().int().min(1).default(5000).describe('Points per write request.'),
-  flush_interval_ms: timerMsSchema(10).default(1000).describe('Queued points are written at least this often.'),
-  timeout_ms: timerMsSchema(100).default(5000).describe('A write without an answer in this time is retried.'),
-  gzip: z.boolean().default(true).describe('Compress request bodies (less bandwidth on plant networks, more CPU).'),
-  write_raw_samples: z.boolean().default(true).describe('Store raw samples, not only scores, alarms and parts.'),
-  raw_interval_ms: z
-    .number()
-    .int()
-    .min(0)
-    .default(0)
-    .describe('Downsampling of raw samples: at most one point per channel per this many ms (0: every sample).'),
-  create_database: z
-    .boolean()
-    .default(true)
-    .describe(
-      'Create the database (and the retention policy) at start, and again if it disappears; false for a user with WRITE only. With true and a user that may not create it, writing goes on anyway.',
-    ),
-  retention: z
-    .string()
-    .regex(/^(\d+[smhdw])+$|^INF$/, 'expected an InfluxQL duration such as "30d" or "INF"')
-    .optional()
-    .describe('Retention of the database, e.g. "30d" or "52w" (InfluxQL duration); created or updated at start.'),
-  health_interval_ms: timerMsSchema(0)
-    .default(10_000)
-    .describe("How often the gateway's own health point is written (0: never)."),
-  buffer: bufferSchema
-    .default({ type: 'disk', max_bytes: 256 * 1024 * 1024, sync: 'normal' })
-    .describe('The durable queue in front of the database.'),
-});
+export const influxSchema = z
+  .strictObject({
+    url: z
+      .url()
+      .describe(
+        "InfluxDB's HTTP API, e.g. http://influxdb:8086: 1.x, or the v1-compatible /write of 2.x (with a DBRP mapping) and 3.x (docs/influxdb.md).",
+      ),
+    database: z
+      .string()
+      .min(1)
+      .describe('Database written to (2.x: the database of a DBRP mapping; 3.x: the database).'),
+    username: z.string().optional().describe('User (with password): 1.x, or a 2.x v1 authorization.'),
+    password: z.string().optional().describe('Password, best from the environment.'),
+    token: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'API token of InfluxDB 2.x or 3.x, sent as "Authorization: Token …", never logged; best from the environment (token: ${INFLUX_TOKEN}). Instead of username and password; the database is not created (create_database is not used).',
+      ),
+    batch_size: z.number().int().min(1).default(5000).describe('Points per write request.'),
+    flush_interval_ms: timerMsSchema(10).default(1000).describe('Queued points are written at least this often.'),
+    timeout_ms: timerMsSchema(100).default(5000).describe('A write without an answer in this time is retried.'),
+    gzip: z.boolean().default(true).describe('Compress request bodies (less bandwidth on plant networks, more CPU).'),
+    write_raw_samples: z.boolean().default(true).describe('Store raw samples, not only scores, alarms and parts.'),
+    raw_interval_ms: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Downsampling of raw samples: at most one point per channel per this many ms (0: every sample).'),
+    create_database: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Create the database (and the retention policy) at start, and again if it disappears; false for a user with WRITE only. With true and a user that may not create it, writing goes on anyway.',
+      ),
+    retention: z
+      .string()
+      .regex(/^(\d+[smhdw])+$|^INF$/, 'expected an InfluxQL duration such as "30d" or "INF"')
+      .optional()
+      .describe('Retention of the database, e.g. "30d" or "52w" (InfluxQL duration); created or updated at start.'),
+    health_interval_ms: timerMsSchema(0)
+      .default(10_000)
+      .describe("How often the gateway's own health point is written (0: never)."),
+    buffer: bufferSchema
+      .default({ type: 'disk', max_bytes: 256 * 1024 * 1024, sync: 'normal' })
+      .describe('The durable queue in front of the database.'),
+  })
+  .superRefine((config, ctx) => {
+    // A token is 2.x's or 3.x's: their buckets and databases are made with their own tools, never by CREATE DATABASE.
+    for (const key of ['username', 'password', 'retention'] as const)
+      if (config.token !== undefined && config[key] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message:
+            key === 'retention'
+              ? 'not with token: set the retention of the 2.x bucket or the 3.x database with its own tools'
+              : `not with token: a token replaces username and password (set one or the other)`,
+        });
+  });
 
 export type InfluxConfig = z.infer<typeof influxSchema>;

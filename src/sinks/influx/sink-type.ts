@@ -1,4 +1,4 @@
-/** storage.influxdb: samples, scores, alarms, parts and health to InfluxDB 1.x, through a durable queue. */
+/** storage.influxdb: samples, scores, alarms, parts and health to InfluxDB (1.x, 2.x, 3.x), through a durable queue. */
 import { resolve } from 'node:path';
 import { PRIORITIES } from '../../buffer/queue.js';
 import { defineSink } from '../sink-type.js';

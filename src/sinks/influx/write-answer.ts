@@ -55,7 +55,7 @@ export function retryAfterMs(header: string | null, now: number): number | undef
 export function judgeAnswer(
   answer: WriteAnswer,
   lines: number,
-  config: Pick<InfluxConfig, 'url' | 'database' | 'username' | 'create_database'>,
+  config: Pick<InfluxConfig, 'url' | 'database' | 'username' | 'token' | 'create_database'>,
   now: number,
 ): AnswerVerdict {
   const { status, text, truncated } = answer;
@@ -74,6 +74,15 @@ export function judgeAnswer(
       message: `influxdb refused ${dropped} of ${lines} points (not retried): ${shown}`,
     };
   }
+  if ((status === 401 || status === 403) && config.token)
+    return {
+      kind: 'retry',
+      message:
+        `influxdb refused the write with the configured token (HTTP ${status}: ${shown}): check that the token is ` +
+        `valid and may write to database "${database}" (2.x: the bucket its DBRP mapping names)`,
+      errorKind: `http_${status}`,
+      level: 'error',
+    };
   if (status === 401 || status === 403) {
     const user = config.username ?? '(none)';
     const fix =
