@@ -240,7 +240,10 @@ export class InfluxSink implements Sink {
       if (res.ok) {
         await res.body?.cancel().catch(() => undefined); // a proxy's 200 may carry a page: not read
         if (this.failures > 0)
-          this.deps.logger.info({ sink: this.name, after_failures: this.failures }, 'influxdb reachable again');
+          this.deps.logger.info(
+            { sink: this.name, after_failures: this.failures },
+            `influxdb ${this.config.url} reachable again`, // user info and query redacted by the logger
+          );
         else if (!this.written)
           this.deps.logger.info({ sink: this.name }, `influxdb ${this.config.url} reachable: first points written`);
         this.written = true;

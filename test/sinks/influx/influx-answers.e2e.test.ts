@@ -90,6 +90,24 @@ describe('InfluxDB answers kept and retried', () => {
     }
   });
 
+  // Regression: the recovery line said "influxdb reachable again" without the URL its failure named.
+  it('after a failure, the write that goes through logs the URL reachable again, as the failure named it', async () => {
+    const { s, lines, clock, proxy } = await throughProxy('plant_again', [{ status: 503, body: 'restarting' }]);
+    try {
+      s.write({ samples: sampleRun(20, Date.now() - 10_000), scores: [], alarms: [] });
+      await s.flush();
+      clock.now += 60_000;
+      await s.flush();
+      expect(lines.filter((l) => l.level >= 30).map((l) => l.msg)).toEqual([
+        'influxdb answered 503: restarting; points stay queued, retrying',
+        `influxdb ${proxy.url} reachable again`,
+      ]);
+      await s.close();
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('a 503 with a 64 MiB body: only its first 64 KiB are read, the batch is kept, the log shows its start', async () => {
     const { s, log, clock, proxy } = await throughProxy('plant_big', [{ status: 503, streamBytes: 64 << 20 }]);
     try {
