@@ -29,7 +29,7 @@ http:
 
 sources:
   - name: pump-plc
-    type: modbus_tcp          # or modbus_rtu, opcua
+    type: modbus_tcp          # or modbus_rtu, modbus_rtu_tcp, opcua, mqtt (docs/config-guide.md#sources)
     host: \${PUMP_PLC_HOST:-127.0.0.1}
     port: \${PUMP_PLC_PORT:-5020}   # 502 on a real PLC
     unit_id: 1
@@ -67,6 +67,7 @@ storage:
   #   database: linewatch
   #   username: linewatch
   #   password: \${INFLUX_PASSWORD}
+  #   # token: \${INFLUX_TOKEN}   # InfluxDB 2.x or 3.x, instead of username and password (docs/influxdb.md)
   #   buffer: { type: disk, max_bytes: 268435456 }   # store-and-forward while InfluxDB is down
 `;
 }
