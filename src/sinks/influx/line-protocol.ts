@@ -1,9 +1,10 @@
 /**
  * InfluxDB line protocol for the gateway's records (pure). Tags are bounded in cardinality:
- * site, line, gateway, asset, channel, source, model, alarm, state. Timestamps in ms precision.
+ * site, line, gateway, asset, channel, source, unit, model, alarm, state. Timestamps in ms precision.
+ * docs/influxdb.md is the reference of what each measurement holds.
  *
  * Measurements:
- *   linewatch_sample   tags site,line,gateway,asset,channel,source,quality  field value (text for string tags)
+ *   linewatch_sample   tags site,line,gateway,asset,channel,source,quality[,unit]  field value (text for string tags)
  * linewatch_score    tags site,line,gateway,asset,model                    fields
  * score,threshold,anomalous,top_channel,model_version, c_<channel> (share)
  * linewatch_part     tags site,line,gateway,asset,model,verdict           fields
@@ -70,7 +71,8 @@ function line(
 export function sampleLine(s: Sample, t: SeriesTags): string | undefined {
   return line(
     'linewatch_sample',
-    { ...t, asset: s.asset, channel: s.channel, source: s.source, quality: s.quality },
+    // The unit is the channel's (one per channel): a tag adds no series beyond the channel's own.
+    { ...t, asset: s.asset, channel: s.channel, source: s.source, quality: s.quality, unit: s.unit ?? '' },
     s.text !== undefined ? { text: escapeString(s.text) } : { value: float(s.value) },
     s.ts,
   );

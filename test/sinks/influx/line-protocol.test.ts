@@ -15,6 +15,15 @@ describe('InfluxDB line protocol', () => {
     );
   });
 
+  // Regression: the channel's configured unit was not written, so a Grafana panel could not show it.
+  it("tags a sample with its channel's unit, escaped, and writes no unit tag where none is configured", () => {
+    const at = { source: 's', asset: 'a', channel: 'c', ts: 1, value: 2, quality: 'good' as const };
+    expect(sampleLine({ ...at, unit: 'm3 h,=' }, tags)).toBe(
+      'linewatch_sample,asset=a,channel=c,gateway=gw\\=1,line=l\\,1,quality=good,site=plant\\ 1,source=s,unit=m3\\ h\\,\\= value=2 1',
+    );
+    expect(sampleLine({ ...at, unit: '' }, tags)).not.toContain('unit=');
+  });
+
   it('skips a sample with no finite value instead of writing an invalid line', () => {
     expect(
       sampleLine({ source: 's', asset: 'a', channel: 'c', ts: 1, value: Number.NaN, quality: 'bad' }, tags),
