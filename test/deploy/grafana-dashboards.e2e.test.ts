@@ -5,7 +5,8 @@
  * journal, written by the InfluxDB sink as the gateway writes one it recorded). Each must
  * return data of the shape its panel expects. The Prometheus dashboard's expressions must name
  * only families the gateway's /metrics has. Every panel has a unit and thresholds, every
- * dashboard a datasource variable its panels use.
+ * dashboard a datasource variable its panels use. docs/influxdb.md's reference of the measurements is checked against
+ * what the same run wrote (every tag and field, with its type, documented) and each of its queries returns rows.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import { ROOT } from '../helpers/cli.js';
 import { startInfluxd, type Influxd, type InfluxSeries } from '../../src/testing/influxd.js';
 import { nextEvent } from '../helpers/gateway-events.js';
+import { documentedMeasurements } from '../helpers/influx-layout-doc.js';
 
 const DB = 'lw_grafana';
 let influx: Influxd;
@@ -211,6 +213,48 @@ describe.each(all.map((d) => [d.title, d] as const))('dashboard %s', (_, dashboa
       ...dashboard.templating.list.filter((v) => v.type === 'query').map((v) => v.datasource!),
     ];
     expect(used.filter((d) => d.uid !== '${datasource}' || d.type !== variable?.query)).toEqual([]);
+  });
+});
+
+describe('docs/influxdb.md, the reference of what is written', () => {
+  const documented = documentedMeasurements();
+
+  it('documents every measurement the gateway wrote, each with its query', async () => {
+    const [written] = await influx.query(DB, 'SHOW MEASUREMENTS');
+    expect(documented.map((m) => m.name).sort()).toEqual(written.values.map((v) => v[0]).sort());
+    for (const m of documented) expect(m.queries, m.name).toHaveLength(1);
+  });
+
+  it.each(documented.map((m) => [m.name, m] as const))(
+    '%s: every tag and every field written is documented, with its type',
+    async (_, m) => {
+      const tagKeys = (await influx.query(DB, `SHOW TAG KEYS FROM "${m.name}"`)).flatMap((s) => s.values.map((v) => v[0]));
+      expect([...tagKeys].sort()).toEqual([...m.tags, 'gateway', 'line', 'site'].filter((t) => tagKeys.includes(t)).sort());
+      expect(tagKeys).toEqual(expect.arrayContaining(['gateway', 'line', 'site']));
+      const [fields] = await influx.query(DB, `SHOW FIELD KEYS FROM "${m.name}"`);
+      const undocumented = fields.values
+        .map(([key, type]) => [key as string, type as string])
+        .filter(([key, type]) => (m.fields.get(key.startsWith('c_') ? 'c_<channel>' : key) ?? 'none') !== type);
+      expect(undocumented).toEqual([]);
+    },
+  );
+
+  it.each(documented.flatMap((m) => m.queries.map((q) => [m.name, q] as const)))(
+    '%s: the documented query returns rows',
+    async (_, query) => {
+      const series = await influx.query(DB, query);
+      expect(series.flatMap((s) => s.values).length, query).toBeGreaterThan(0);
+    },
+  );
+
+  it('linewatch_sample carries each channel\'s configured unit, and none where a channel has none', async () => {
+    const [units] = await influx.query(DB, 'SHOW TAG VALUES FROM "linewatch_sample" WITH KEY = "unit" WHERE "channel" = \'pressure\'');
+    expect(units.values).toEqual([['unit', 'bar']]);
+    const counted = await influx.query(
+      DB,
+      'SELECT count("value") FROM "linewatch_sample" WHERE "channel" = \'part_counter\' AND "unit" = \'\'',
+    );
+    expect(counted[0]?.values[0][1]).toBeGreaterThan(0);
   });
 });
 
