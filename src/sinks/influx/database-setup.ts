@@ -8,6 +8,18 @@ import type { InfluxConfig } from './schema.js';
 
 export const RETENTION_POLICY = 'linewatch';
 
+/**
+ * Why the server refused to create the database, where writing may go on anyway (pure): `user`, a user that may not
+ * (1.x with WRITE only: the database may well exist); `unsupported`, a server that creates none (2.x answers
+ * "not implemented: CREATE DATABASE": its buckets and DBRP mappings are made with its own tools). Undefined for any
+ * other failure (InfluxDB unreachable), which is retried.
+ */
+export function setupRefusal(message: string): 'user' | 'unsupported' | undefined {
+  if (/\b(401|403)\b|not authorized|authorization failed/i.test(message)) return 'user';
+  if (/not implemented: CREATE DATABASE/i.test(message)) return 'unsupported';
+  return undefined;
+}
+
 export async function ensureDatabase(config: InfluxConfig): Promise<void> {
   const url = new URL(config.url);
   const client = new Influx.InfluxDB({

@@ -31,7 +31,7 @@ import type { Sink, SinkRecords } from '../../core/components.js';
 import type { InfluxConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
-import { ensureDatabase } from './database-setup.js';
+import { ensureDatabase, setupRefusal } from './database-setup.js';
 import type { SeriesTags } from './line-protocol.js';
 import { queueItems, RawDecimator } from './queue-items.js';
 import { ERROR_BODY_BYTES, judgeAnswer, retryAfterMs } from './write-answer.js';
@@ -191,12 +191,16 @@ export class InfluxSink implements Sink {
     try {
       await ensureDatabase(this.config);
     } catch (err) {
-      const message = (err as Error).message;
-      // A user with WRITE only may not create databases: the database may well exist; write anyway.
-      if (!/\b(401|403)\b|not authorized|authorization failed/i.test(message)) throw err;
+      const message = (err as Error).message.replace(/\s+/g, ' ').trim().slice(0, 200);
+      const refusal = setupRefusal(message);
+      if (!refusal) throw err;
+      // The database (2.x: its DBRP mapping) may well exist: write anyway.
+      const { url, database, username } = this.config;
       this.deps.logger.warn(
-        { sink: this.name, user: this.config.username },
-        `influxdb: user "${this.config.username ?? '(none)'}" may not create database "${this.config.database}" (${message.replace(/\s+/g, ' ').trim().slice(0, 200)}); writing to it as it is (set create_database: false for a user with WRITE only)`,
+        { sink: this.name, user: username },
+        refusal === 'user'
+          ? `influxdb: user "${username ?? '(none)'}" may not create database "${database}" (${message}); writing to it as it is (set create_database: false for a user with WRITE only)`
+          : `influxdb ${url} does not create databases (${message}): InfluxDB 2.x, whose buckets and DBRP mappings are made with its own tools (docs/influxdb.md); writing to database "${database}" as it is (set create_database: false to skip this)`,
       );
     }
     this.databaseReady = true;

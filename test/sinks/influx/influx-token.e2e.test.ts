@@ -1,7 +1,8 @@
 /**
  * InfluxDB 2.x and 3.x take writes on their v1-compatible /write with an API token (`Authorization: Token …`); the
  * sink had only username and password. Against a real influxd (1.x: it writes what it is sent) behind a proxy that
- * keeps each request's headers and answers the first write 401, as 2.x does for a token it does not know.
+ * keeps each request's headers and answers as 2.x does: 401 to a token it does not know, "not implemented" to
+ * CREATE DATABASE.
  */
 import { describe, expect, it } from 'vitest';
 import { influxSchema } from '../../../src/config/schema.js';
@@ -14,7 +15,7 @@ import { influxSinkUnderTest } from './influx-sink-fixture.js';
 const influx = suiteServer(() => startInfluxd());
 const TOKEN = 'tok-3f9a_Secret==';
 
-describe('InfluxDB with an API token', () => {
+describe('InfluxDB 2.x and 3.x', () => {
   it('sends it as "Authorization: Token …" on every write, never logs it, creates no database, and keeps the points through a 401', async () => {
     await influx().query('_internal', 'CREATE DATABASE plant_token');
     const proxy = await startFaultProxy(influx().url, '/write', [
@@ -39,6 +40,32 @@ describe('InfluxDB with an API token', () => {
         ['/write', `Token ${TOKEN}`],
       ]);
       expect(JSON.stringify(lines)).not.toContain(TOKEN);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  // 2.x answers CREATE DATABASE with 200 and "not implemented"; the sink read it as unreachable and retried forever.
+  it('a 2.x that does not create databases (basic auth, create_database left on): warned once, the points written', async () => {
+    await influx().query('_internal', 'CREATE DATABASE plant_v2');
+    const proxy = await startFaultProxy(influx().url, '/query', [
+      {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: '{"results":[{"statement_id":0,"error":"not implemented: CREATE DATABASE"}]}',
+      },
+    ]);
+    try {
+      const { s, lines } = influxSinkUnderTest({ url: proxy.url, database: 'plant_v2', username: 'v1', password: 'p' });
+      s.write({ samples: sampleRun(50, Date.now() - 10_000), scores: [], alarms: [] });
+      await s.close();
+      const counted = await influx().query('plant_v2', 'SELECT COUNT(value) FROM linewatch_sample');
+      expect(counted[0]?.values[0][1]).toBe(50);
+      expect(lines.filter((l) => l.level >= 40).map((l) => l.msg)).toEqual([
+        `influxdb ${proxy.url} does not create databases (Error from InfluxDB: not implemented: CREATE DATABASE): InfluxDB 2.x, whose ` +
+          'buckets and DBRP mappings are made with its own tools (docs/influxdb.md); writing to database "plant_v2" ' +
+          'as it is (set create_database: false to skip this)',
+      ]);
     } finally {
       await proxy.close();
     }
