@@ -53,6 +53,14 @@ export const influxSchema = z
       .describe('The durable queue in front of the database.'),
   })
   .superRefine((config, ctx) => {
+    // fetch() refuses a URL with user info: every write would fail, logged as InfluxDB unreachable.
+    const url = URL.canParse(config.url) ? new URL(config.url) : undefined;
+    if (url?.username || url?.password)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message: 'no user or password in the URL (the HTTP client refuses it): set username and password, or token',
+      });
     // A token is 2.x's or 3.x's: their buckets and databases are made with their own tools, never by CREATE DATABASE.
     for (const key of ['username', 'password', 'retention'] as const)
       if (config.token !== undefined && config[key] !== undefined)

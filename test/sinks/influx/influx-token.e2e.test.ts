@@ -74,7 +74,9 @@ describe('InfluxDB 2.x and 3.x', () => {
   it.each([
     ['username', { username: 'u', password: 'p' }, 'not with token: a token replaces username and password'],
     ['retention', { retention: '30d' }, 'not with token: set the retention of the 2.x bucket or the 3.x database'],
-  ])('refuses token with %s, naming the key', (key, extra, message) => {
+    // Regression: every write failed ("Request cannot be constructed from a URL that includes credentials").
+    ['url', { url: 'http://linewatch:pw@influx:8086' }, 'no user or password in the URL (the HTTP client refuses it)'],
+  ])('refuses %s where it cannot work, naming the key', (key, extra, message) => {
     const parsed = influxSchema.safeParse({ url: 'http://influx:8086', database: 'd', token: TOKEN, ...extra });
     expect(parsed.error?.issues.map((i) => [i.path.join('.'), i.message.slice(0, message.length)])).toContainEqual([
       key,
