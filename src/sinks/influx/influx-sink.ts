@@ -199,7 +199,7 @@ export class InfluxSink implements Sink {
       this.deps.logger.warn(
         { sink: this.name, user: username },
         refusal === 'user'
-          ? `influxdb: user "${username ?? '(none)'}" may not create database "${database}" (${message}); writing to it as it is (set create_database: false for a user with WRITE only)`
+          ? `influxdb ${url}: user "${username ?? '(none)'}" may not create database "${database}" (${message}); writing to it as it is (set create_database: false for a user with WRITE only)`
           : `influxdb ${url} does not create databases (${message}): InfluxDB 2.x, whose buckets and DBRP mappings are made with its own tools (docs/influxdb.md); writing to database "${database}" as it is (set create_database: false to skip this)`,
       );
     }
@@ -214,7 +214,7 @@ export class InfluxSink implements Sink {
     if (all.length <= 1) {
       this.deps.logger.error(
         { sink: this.name },
-        `influxdb refused a single point as too large (413): dropped: ${body.slice(0, 200)}`,
+        `influxdb ${this.config.url} refused a single point as too large (413): dropped: ${body.slice(0, 200)}`,
       );
       return { kind: 'rejected', dropped: 1 };
     }
@@ -333,7 +333,7 @@ export class InfluxSink implements Sink {
     if (left > 0)
       this.deps.logger.warn(
         { sink: this.name, queued: left },
-        `influxdb unreachable at shutdown: ${left} points stay queued for the next start`,
+        `influxdb ${this.config.url} unreachable at shutdown: ${left} points stay queued for the next start`,
       );
     this.deps.queue.close();
   }

@@ -61,6 +61,8 @@ export function judgeAnswer(
   const { status, text, truncated } = answer;
   const shown = excerpt(text, SHOWN_CHARS, truncated);
   const database = config.database;
+  // Every line names the URL that answered (the logger redacts its user info and query), as sources name endpoints.
+  const influx = `influxdb ${config.url}`;
   if (status === 400 || status === 422) {
     // "partial write: ... dropped=N": InfluxDB kept the other points of the batch. 1.x counts a point it could not
     // parse (a time outside its range) apart, as "unable to parse", and not in dropped=N.
@@ -71,14 +73,14 @@ export function judgeAnswer(
     return {
       kind: 'rejected',
       dropped,
-      message: `influxdb refused ${dropped} of ${lines} points (not retried): ${shown}`,
+      message: `${influx} refused ${dropped} of ${lines} points (not retried): ${shown}`,
     };
   }
   if ((status === 401 || status === 403) && config.token)
     return {
       kind: 'retry',
       message:
-        `influxdb refused the write with the configured token (HTTP ${status}: ${shown}): check that the token is ` +
+        `${influx} refused the write with the configured token (HTTP ${status}: ${shown}): check that the token is ` +
         `valid and may write to database "${database}" (2.x: the bucket its DBRP mapping names)`,
       errorKind: `http_${status}`,
       level: 'error',
@@ -91,7 +93,7 @@ export function judgeAnswer(
         : `grant it WRITE on the database: GRANT WRITE ON "${database}" TO "${user}"`;
     return {
       kind: 'retry',
-      message: `influxdb refused the write as user "${user}" (HTTP ${status}: ${shown}): ${fix}`,
+      message: `${influx} refused the write as user "${user}" (HTTP ${status}: ${shown}): ${fix}`,
       errorKind: `http_${status}`,
       level: 'error',
     };
@@ -100,7 +102,7 @@ export function judgeAnswer(
     const what = config.create_database ? 'creating it again' : 'create it, or set create_database: true';
     return {
       kind: 'retry',
-      message: `influxdb: database "${database}" not found (${what})`,
+      message: `${influx}: database "${database}" not found (${what})`,
       errorKind: 'http_404',
       level: 'error',
       databaseMissing: true,
@@ -109,7 +111,7 @@ export function judgeAnswer(
   if (status === 404)
     return {
       kind: 'retry',
-      message: `influxdb ${config.url} answered 404 to a write to database "${database}" (${shown}): check that url is InfluxDB's HTTP API (for 2.x, with a DBRP mapping of "${database}" to a bucket) and that the database exists`,
+      message: `${influx} answered 404 to a write to database "${database}" (${shown}): check that url is InfluxDB's HTTP API (for 2.x, with a DBRP mapping of "${database}" to a bucket) and that the database exists`,
       errorKind: 'http_404',
       level: 'error',
     };
@@ -118,7 +120,7 @@ export function judgeAnswer(
   const afterMs = retryAfterMs(answer.retryAfter, now);
   return {
     kind: 'retry',
-    message: `influxdb answered ${status}: ${shown}`,
+    message: `${influx} answered ${status}: ${shown}`,
     errorKind: `http_${status}`,
     level: status >= 500 || status === 408 || status === 429 ? 'warn' : 'error',
     ...(afterMs !== undefined ? { afterMs } : {}),

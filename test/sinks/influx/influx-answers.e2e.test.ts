@@ -99,10 +99,27 @@ describe('InfluxDB answers kept and retried', () => {
       clock.now += 60_000;
       await s.flush();
       expect(lines.filter((l) => l.level >= 30).map((l) => l.msg)).toEqual([
-        'influxdb answered 503: restarting; points stay queued, retrying',
+        `influxdb ${proxy.url} answered 503: restarting; points stay queued, retrying`,
         `influxdb ${proxy.url} reachable again`,
       ]);
       await s.close();
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  // Regression: "influxdb answered 503: …" and the shutdown line named no URL; only reachable/unreachable did.
+  it('every line about InfluxDB names its URL: an answer it keeps the batch through, and the shutdown that leaves it', async () => {
+    const busy = { status: 503, body: 'busy' };
+    const { s, lines, proxy } = await throughProxy('plant_named', [busy, busy]);
+    try {
+      s.write({ samples: sampleRun(20, Date.now() - 10_000), scores: [], alarms: [] });
+      await s.flush();
+      await s.close();
+      expect(lines.filter((l) => l.level >= 30).map((l) => l.msg)).toEqual([
+        `influxdb ${proxy.url} answered 503: busy; points stay queued, retrying`,
+        `influxdb ${proxy.url} unreachable at shutdown: 20 points stay queued for the next start`,
+      ]);
     } finally {
       await proxy.close();
     }
@@ -118,7 +135,9 @@ describe('InfluxDB answers kept and retried', () => {
       const sent = await proxy.streamed[0];
       process.stdout.write(`influx 503 with a 64 MiB body: the proxy handed ${sent} bytes to the socket\n`);
       expect(sent).toBeLessThan(16 << 20); // all 64 MiB before the fix
-      expect(log.at(40)).toEqual([`influxdb answered 503: ${'x'.repeat(300)}…; points stay queued, retrying`]);
+      expect(log.at(40)).toEqual([
+        `influxdb ${proxy.url} answered 503: ${'x'.repeat(300)}…; points stay queued, retrying`,
+      ]);
       clock.now += 60_000;
       await s.close();
       expect(await count('plant_big')).toBe(10);

@@ -50,7 +50,7 @@ describe('InfluxDB with authentication', () => {
     expect(await count('plant_d')).toBe(50);
     expect(lines.filter((l) => l.level === 40).map((l) => l.msg)).toEqual([
       expect.stringMatching(
-        /^influxdb: user "writer_d" may not create database "plant_d" \(.*\); writing to it as it is \(set create_database: false/,
+        /^influxdb http:\/\/127\.0\.0\.1:\d+: user "writer_d" may not create database "plant_d" \(.*\); writing to it as it is \(set create_database: false/,
       ),
     ]);
   });
@@ -69,7 +69,7 @@ describe('InfluxDB with authentication', () => {
     const errors = lines.filter((l) => l.level === 50).map((l) => l.msg);
     expect(errors).toHaveLength(1); // logged once, counted every time
     expect(errors[0]).toMatch(
-      /^influxdb refused the write as user "late" \(HTTP 401: .*\): check its password; points stay queued, retrying$/,
+      /^influxdb http:\/\/127\.0\.0\.1:\d+ refused the write as user "late" \(HTTP 401: .*\): check its password; points stay queued, retrying$/,
     );
     await admin(`CREATE USER "late" WITH PASSWORD 'l-pass-1'`);
     await admin('GRANT WRITE ON "plant_401" TO "late"');
@@ -87,7 +87,7 @@ describe('InfluxDB with authentication', () => {
     await s.flush();
     expect(s.buffered).toBe(100);
     expect(lines.find((l) => l.level === 50)?.msg).toMatch(
-      /^influxdb refused the write as user "nogrant" \(HTTP 403: .*\): grant it WRITE on the database: GRANT WRITE ON "plant_403" TO "nogrant"/,
+      /^influxdb http:\/\/127\.0\.0\.1:\d+ refused the write as user "nogrant" \(HTTP 403: .*\): grant it WRITE on the database: GRANT WRITE ON "plant_403" TO "nogrant"/,
     );
     await admin('GRANT WRITE ON "plant_403" TO "nogrant"');
     clock.now += 60_000;
@@ -103,7 +103,7 @@ describe('InfluxDB with authentication', () => {
     await manual.s.flush();
     expect(manual.s.buffered).toBe(60);
     expect(manual.lines.find((l) => l.level === 50)?.msg).toMatch(
-      /^influxdb: database "plant_404" not found \(create it, or set create_database: true\)/,
+      /^influxdb http:\/\/127\.0\.0\.1:\d+: database "plant_404" not found \(create it, or set create_database: true\)/,
     );
     await admin('CREATE DATABASE plant_404');
     manual.clock.now += 60_000;

@@ -27,8 +27,8 @@ describe('InfluxDB 2.x and 3.x', () => {
       await s.flush();
       expect(s.buffered).toBe(120);
       expect(lines.filter((l) => l.level === 50).map((l) => l.msg)).toEqual([
-        'influxdb refused the write with the configured token (HTTP 401: {"code":"unauthorized","message":' +
-          '"unauthorized access"}): check that the token is valid and may write to database "plant_token" (2.x: the ' +
+        `influxdb ${proxy.url} refused the write with the configured token (HTTP 401: {"code":"unauthorized",` +
+          '"message":"unauthorized access"}): check that the token is valid and may write to database "plant_token" (2.x: the ' +
           'bucket its DBRP mapping names); points stay queued, retrying',
       ]);
       clock.now += 60_000;

@@ -18,7 +18,7 @@ describe('judgeAnswer', () => {
     expect(judgeAnswer(answer(400, text), 10, config, NOW)).toEqual({
       kind: 'rejected',
       dropped: 3,
-      message: `influxdb refused 3 of 10 points (not retried): ${text}`,
+      message: `influxdb http://influx:8086 refused 3 of 10 points (not retried): ${text}`,
     });
     expect(judgeAnswer(answer(422, 'partial write: dropped=50'), 10, config, NOW)).toMatchObject({ dropped: 10 });
   });
@@ -32,27 +32,28 @@ describe('judgeAnswer', () => {
   it('keeps the batch on 401 and 403, naming the user and what to fix', () => {
     expect(judgeAnswer(answer(401, 'authorization failed'), 1, config, NOW)).toEqual({
       kind: 'retry',
-      message: 'influxdb refused the write as user "gw" (HTTP 401: authorization failed): check its password',
+      message:
+        'influxdb http://influx:8086 refused the write as user "gw" (HTTP 401: authorization failed): check its password',
       errorKind: 'http_401',
       level: 'error',
     });
     expect(judgeAnswer(answer(403, 'denied'), 1, config, NOW)).toMatchObject({
       message:
-        'influxdb refused the write as user "gw" (HTTP 403: denied): grant it WRITE on the database: GRANT WRITE ON "plant" TO "gw"',
+        'influxdb http://influx:8086 refused the write as user "gw" (HTTP 403: denied): grant it WRITE on the database: GRANT WRITE ON "plant" TO "gw"',
     });
   });
 
   it('tells a missing database apart from a 404 of something that is not InfluxDB', () => {
     expect(judgeAnswer(answer(404, '{"error":"database not found: \\"plant\\""}'), 1, config, NOW)).toEqual({
       kind: 'retry',
-      message: 'influxdb: database "plant" not found (creating it again)',
+      message: 'influxdb http://influx:8086: database "plant" not found (creating it again)',
       errorKind: 'http_404',
       level: 'error',
       databaseMissing: true,
     });
     const noCreate = { ...config, create_database: false };
     expect(judgeAnswer(answer(404, 'database not found'), 1, noCreate, NOW)).toMatchObject({
-      message: 'influxdb: database "plant" not found (create it, or set create_database: true)',
+      message: 'influxdb http://influx:8086: database "plant" not found (create it, or set create_database: true)',
     });
     const other = judgeAnswer(answer(404, 'Not Found'), 1, config, NOW);
     expect(other).toMatchObject({ kind: 'retry', errorKind: 'http_404', level: 'error' });
@@ -66,7 +67,7 @@ describe('judgeAnswer', () => {
     expect(judgeAnswer(answer(413, 'too large'), 9, config, NOW)).toEqual({ kind: 'split' });
     expect(judgeAnswer(answer(503, 'busy', { retryAfter: '30' }), 1, config, NOW)).toEqual({
       kind: 'retry',
-      message: 'influxdb answered 503: busy',
+      message: 'influxdb http://influx:8086 answered 503: busy',
       errorKind: 'http_503',
       level: 'warn',
       afterMs: 30_000,
