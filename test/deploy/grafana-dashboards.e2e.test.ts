@@ -34,6 +34,7 @@ interface Datasource {
 }
 interface Target {
   query: string;
+  alias: string;
   expr: string;
   resultFormat: string;
   refId: string;
@@ -44,6 +45,7 @@ interface Panel {
   type: string;
   datasource: Datasource;
   targets: Target[];
+  transformations?: { id: string; options: Record<string, string> }[];
   fieldConfig: {
     defaults: { unit?: string; thresholds?: { mode: string; steps: { color: string; value: number | null }[] } };
   };
@@ -281,6 +283,25 @@ describe('what the line overview shows', () => {
     );
     expect(line.links?.map((l) => l.url)).toContain('/d/linewatch-asset/linewatch-asset?var-datasource=${datasource}');
     expect(asset.links?.map((l) => l.url)).toContain('/d/linewatch-line/linewatch-line?var-datasource=${datasource}');
+  });
+});
+
+/** The series' name as Grafana shows it: the alias with each $tag_<key> replaced, then the panel's renameByRegex. */
+function shownName(panel: Panel, series: InfluxSeries) {
+  const alias = panel.targets[0].alias.replace(/\$tag_(\w+)/g, (_, key: string) => series.tags?.[key] ?? '');
+  return (panel.transformations ?? [])
+    .filter((t) => t.id === 'renameByRegex')
+    .reduce((name, t) => name.replace(new RegExp(t.options.regex), t.options.renamePattern), alias);
+}
+
+describe('what the asset dashboard shows', () => {
+  // Regression: the Channels panel named each line by its channel alone, though linewatch_sample carries its unit.
+  it("the Channels panel names each channel with its unit, and a channel without one by its name alone", async () => {
+    const panel = byUid('linewatch-asset').panels.find((p) => p.title === 'Channels')!;
+    const names = (await influx.query(DB, expand(panel.targets[0].query))).map((s) => shownName(panel, s));
+    expect(names).toEqual(expect.arrayContaining(['pressure (bar)', 'vibration_1 (g)', 'flow (l/min)', 'force (kN)']));
+    expect(names).toContain('part_counter');
+    expect(names.filter((n) => n.includes('()') || n.includes('$'))).toEqual([]);
   });
 });
 
