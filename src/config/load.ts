@@ -40,7 +40,7 @@ export async function parseConfig(
   const refs = config.assets.map((a) => a.model);
   resolvePaths(config, baseDir);
 
-  const issues = [...checkComponents(config), ...checkExposure(config)];
+  const issues = [...checkComponents(config), ...checkExposure(config), ...checkStorage(config)];
   const models = new Map<string, LoadedManifest>();
   const provided = providedChannels(config);
   for (const [i, asset] of config.assets.entries()) {
@@ -201,6 +201,12 @@ function checkComponents(config: Config): string[] {
     }
   }
   return issues;
+}
+
+/** What each storage sink checks beyond its schema (storage.influxdb.token_file: readable, one token). */
+function checkStorage(config: Config): string[] {
+  const storage: Record<string, object | undefined> = config.storage;
+  return sinkTypes.flatMap((sink) => (storage[sink.key] ? (sink.check?.(storage[sink.key]!) ?? []) : []));
 }
 
 /** Claims of something only one part of the configuration may have: each returns who claimed its key first, if any. */

@@ -34,6 +34,8 @@ export interface SinkType<K extends string, S extends z.ZodType<object>> {
   healthIntervalMs?(config: z.output<S>): number;
   /** Makes its file paths absolute (defaults under data_dir). */
   resolvePaths?(config: z.output<S>, paths: ConfigPaths): void;
+  /** What the schema cannot check (a file it names): each problem a message naming its key. Opens no connection. */
+  check?(config: z.output<S>): string[];
   create(config: z.output<S>, deps: SinkDeps): Sink;
 }
 

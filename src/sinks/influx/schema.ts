@@ -23,6 +23,13 @@ export const influxSchema = z
       .describe(
         'API token of InfluxDB 2.x or 3.x, sent as "Authorization: Token …", never logged; best from the environment (token: ${INFLUX_TOKEN}). Instead of username and password; the database is not created (create_database is not used).',
       ),
+    token_file: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'A file holding the API token instead of token: a Docker secret (/run/secrets/influx_token) or a mounted Kubernetes secret, relative to this file. Read at start: one line, at most 4096 bytes, one trailing newline taken off; never logged.',
+      ),
     batch_size: z.number().int().min(1).default(5000).describe('Points per write request.'),
     flush_interval_ms: timerMsSchema(10).default(1000).describe('Queued points are written at least this often.'),
     timeout_ms: timerMsSchema(100).default(5000).describe('A write without an answer in this time is retried.'),
@@ -61,16 +68,23 @@ export const influxSchema = z
         path: ['url'],
         message: 'no user or password in the URL (the HTTP client refuses it): set username and password, or token',
       });
+    if (config.token !== undefined && config.token_file !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['token_file'],
+        message: 'not with token: set the token, or the file that holds it, not both',
+      });
     // A token is 2.x's or 3.x's: their buckets and databases are made with their own tools, never by CREATE DATABASE.
+    const tokenKey = config.token !== undefined ? 'token' : config.token_file !== undefined ? 'token_file' : undefined;
     for (const key of ['username', 'password', 'retention'] as const)
-      if (config.token !== undefined && config[key] !== undefined)
+      if (tokenKey && config[key] !== undefined)
         ctx.addIssue({
           code: 'custom',
           path: [key],
           message:
             key === 'retention'
-              ? 'not with token: set the retention of the 2.x bucket or the 3.x database with its own tools'
-              : `not with token: a token replaces username and password (set one or the other)`,
+              ? `not with ${tokenKey}: set the retention of the 2.x bucket or the 3.x database with its own tools`
+              : `not with ${tokenKey}: a token replaces username and password (set one or the other)`,
         });
   });
 

@@ -4,6 +4,7 @@ import { PRIORITIES } from '../../buffer/queue.js';
 import { defineSink } from '../sink-type.js';
 import { InfluxSink } from './influx-sink.js';
 import { influxSchema } from './schema.js';
+import { readTokenFile, withFileToken } from './token-file.js';
 import { DOCUMENTED_STATUSES } from './write-answer.js';
 
 export const influxSinkType = defineSink({
@@ -29,7 +30,21 @@ buffer:
   healthIntervalMs: (config) => config.health_interval_ms,
   resolvePaths(config, { baseDir, dataDir }) {
     config.buffer.path = resolve(baseDir, config.buffer.path ?? resolve(dataDir, 'influxdb.queue.db'));
+    if (config.token_file !== undefined) config.token_file = resolve(baseDir, config.token_file);
   },
-  create: (config, deps) =>
-    new InfluxSink(config, deps.tags, { ...deps, queue: deps.openQueue('influxdb', config.buffer) }),
+  // validate reads the token file as the start will: a missing or unfit file is found before the gateway runs.
+  check(config) {
+    if (config.token_file === undefined) return [];
+    try {
+      readTokenFile(config.token_file);
+      return [];
+    } catch (err) {
+      return [(err as Error).message];
+    }
+  },
+  // The token file is read before the queue opens: a start it fails leaves nothing open.
+  create: (config, deps) => {
+    const withToken = withFileToken(config);
+    return new InfluxSink(withToken, deps.tags, { ...deps, queue: deps.openQueue('influxdb', config.buffer) });
+  },
 });

@@ -1,0 +1,59 @@
+/**
+ * storage.influxdb.token_file: the API token read from a file (a Docker secret under /run/secrets, a Kubernetes
+ * secret mounted as a volume), once at start. The file is bounded, one trailing newline (what `echo` and most editors
+ * add) is taken off, and what is left must be one token on one line: a line break or a control character inside
+ * would make every write's Authorization header invalid. Errors name the key and the file, never what it holds.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { LinewatchError, fileErrorText } from '../../core/errors.js';
+import type { InfluxConfig } from './schema.js';
+
+/** Far more than any InfluxDB token (2.x: 88 characters; 3.x: about 100); a larger file is not a token. */
+export const TOKEN_FILE_MAX_BYTES = 4096;
+
+/** The token the file holds; throws a LinewatchError (CONFIG_FILE) naming the key and the file. */
+export function readTokenFile(path: string, key = 'storage.influxdb.token_file'): string {
+  const refuse = (why: string) => new LinewatchError('CONFIG_FILE', `${key} ${path}: ${why}`);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw refuse(`cannot be read (${fileErrorText(err) ?? (err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  let bytes: Buffer;
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw refuse('not a plain file (a secret file holding the token is expected)');
+    // Read one byte past the bound: a file that grew since fstat is refused all the same.
+    const buffer = Buffer.alloc(TOKEN_FILE_MAX_BYTES + 1);
+    const read = readSync(fd, buffer, 0, buffer.length, 0);
+    if (read > TOKEN_FILE_MAX_BYTES)
+      throw refuse(`more than ${TOKEN_FILE_MAX_BYTES} bytes, far more than a token: is it the right file?`);
+    bytes = buffer.subarray(0, read);
+  } catch (err) {
+    if (err instanceof LinewatchError) throw err;
+    throw refuse(`cannot be read (${fileErrorText(err) ?? (err as NodeJS.ErrnoException).code ?? String(err)})`);
+  } finally {
+    closeSync(fd);
+  }
+  return tokenOf(bytes.toString('utf8'), refuse);
+}
+
+/** The token in a secret file's text: one trailing newline (\n or \r\n) taken off, nothing else changed (pure). */
+export function tokenOf(text: string, refuse: (why: string) => Error): string {
+  const token = text.replace(/\r?\n$/, '');
+  if (token === '') throw refuse('empty: it should hold the API token');
+  // Never the token itself in the message: where the problem is, by position.
+  const bad = /[\s\p{Cc}]/u.exec(token);
+  if (bad)
+    throw refuse(
+      `a space, line break or control character at character ${bad.index + 1} of ${token.length}: the file should ` +
+        'hold the token alone, on one line (one trailing newline is taken off)',
+    );
+  return token;
+}
+
+/** The configuration with the token token_file holds, where it names one (read now); else as it is. */
+export function withFileToken(config: InfluxConfig): InfluxConfig {
+  return config.token_file === undefined ? config : { ...config, token: readTokenFile(config.token_file) };
+}
