@@ -334,4 +334,27 @@ describe('datasource provisioning', () => {
     });
     expect(datasources.find((d) => d.type === 'prometheus')).toMatchObject({ url: '${PROMETHEUS_URL}' });
   });
+
+  // Regression: only 1.x's user and password could be provisioned, not the token of storage.influxdb.token (2.x, 3.x).
+  it('for InfluxDB 2.x or 3.x, the token file queries with InfluxQL and "Authorization: Token ${INFLUXDB_TOKEN}"', () => {
+    const tokenFile = readFileSync(join(ROOT, 'grafana/influxdb-token-datasource.yaml'), 'utf8');
+    const withToken = (parseYaml(tokenFile) as { datasources: Record<string, unknown>[] }).datasources;
+    const influxdb = withToken.find((d) => d.type === 'influxdb')!;
+    const shipped = datasources.find((d) => d.type === 'influxdb')!;
+    // The same datasource for the dashboards (name, uid), read with InfluxQL through the DBRP mapping: no Flux.
+    expect(influxdb).toMatchObject({ name: shipped.name, uid: shipped.uid, url: '${INFLUXDB_URL}', access: 'proxy' });
+    expect(influxdb.jsonData).toEqual({
+      ...(shipped.jsonData as object),
+      httpHeaderName1: 'Authorization',
+    });
+    expect(influxdb.secureJsonData).toEqual({ httpHeaderValue1: 'Token ${INFLUXDB_TOKEN}' });
+    expect(influxdb).not.toHaveProperty('user');
+    expect(withToken.filter((d) => d.type !== 'influxdb')).toEqual(datasources.filter((d) => d.type !== 'influxdb'));
+    // docker-compose.yml shows how to put it in place of the shipped file, with the token from the environment.
+    const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+    expect(compose).toContain(
+      '# - ./grafana/influxdb-token-datasource.yaml:/etc/grafana/provisioning/datasources/linewatch.yaml:ro',
+    );
+    expect(compose).toContain('# INFLUXDB_TOKEN: ${INFLUXDB_TOKEN:?');
+  });
 });
