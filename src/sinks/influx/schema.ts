@@ -18,7 +18,14 @@ export const influxSchema = z
     password: z.string().optional().describe('Password, best from the environment.'),
     token: z
       .string()
+      // A secret file's trailing newline is no part of it (the HTTP client strips it from the header all the same).
+      .trim()
       .min(1)
+      // A header: the HTTP client refuses a line break inside, quoting the header (the token) in its error.
+      .regex(
+        /^[\x21-\x7e]+$/,
+        'only visible ASCII characters, no space or line break inside (two lines in the secret?)',
+      )
       .optional()
       .describe(
         'API token of InfluxDB 2.x or 3.x, sent as "Authorization: Token …", never logged; best from the environment (token: ${INFLUX_TOKEN}). Instead of username and password; the database is not created (create_database is not used).',
