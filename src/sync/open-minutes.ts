@@ -80,7 +80,9 @@ export class OpenMinutesFile {
       return;
     }
     const tmp = `${this.path}.tmp`;
-    const fd = openSync(tmp, 'w');
+    // Made new ('wx' follows no link): one left there (a crash's, or planted) is removed, never written through.
+    rmSync(tmp, { force: true });
+    const fd = openSync(tmp, 'wx');
     try {
       writeSync(fd, JSON.stringify({ schema: SCHEMA, run, minutes }));
       if (this.synced) fsyncSync(fd);

@@ -2,7 +2,7 @@
  * The minutes cloud sync keeps against a crash (open-minutes.ts), on a real file system: kept and found again, removed
  * once queued, and a file that cannot be used set aside (nothing in it deleted) with a problem naming it and why.
  */
-import { existsSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,5 +65,18 @@ describe('open minutes kept beside the cloud queue', () => {
     expect(f.kept(NOW).problem).toBe(
       `${f.path}: ${MAX_OPEN_MINUTES_BYTES + 1} bytes, over ${MAX_OPEN_MINUTES_BYTES}: set aside as ${f.path}.bad-${ASIDE}; the minutes it held are not summarised`,
     );
+  });
+
+  // Its temporary file was opened with 'w', which follows a link: one left at `<file>.tmp` had the minutes written into
+  // the file it names (a configuration, another program's data), truncated first.
+  it('writes no file that a link at its temporary file names', () => {
+    const f = file();
+    const victim = join(mkdtempSync(join(tmpdir(), 'lw-victim-')), 'gateway.yaml');
+    writeFileSync(victim, 'site: plant-1\n');
+    symlinkSync(victim, `${f.path}.tmp`);
+    f.keep(RUN, [minute]);
+    expect(readFileSync(victim, 'utf8')).toBe('site: plant-1\n');
+    expect(lstatSync(f.path).isFile()).toBe(true);
+    expect(f.kept(NOW).minutes?.minutes).toEqual([minute]);
   });
 });
