@@ -2,6 +2,7 @@
  * The minutes cloud sync keeps against a crash (open-minutes.ts), on a real file system: kept and found again, removed
  * once queued, and a file that cannot be used set aside (nothing in it deleted) with a problem naming it and why.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,5 +79,16 @@ describe('open minutes kept beside the cloud queue', () => {
     expect(readFileSync(victim, 'utf8')).toBe('site: plant-1\n');
     expect(lstatSync(f.path).isFile()).toBe(true);
     expect(f.kept(NOW).minutes?.minutes).toEqual([minute]);
+  });
+
+  // It was opened to read as any file: a FIFO there (or a link to one, or to a terminal) blocked the open, and with it
+  // the gateway's start, until something wrote to it.
+  it('sets aside what is not a regular file (a FIFO) without waiting on it', () => {
+    const f = file();
+    execFileSync('mkfifo', [f.path]);
+    expect(f.kept(NOW).problem).toBe(
+      `${f.path}: not a regular file: set aside as ${f.path}.bad-${ASIDE}; the minutes it held are not summarised`,
+    );
+    expect(lstatSync(`${f.path}.bad-${ASIDE}`).isFIFO()).toBe(true);
   });
 });
