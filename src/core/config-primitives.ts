@@ -6,6 +6,14 @@ export const nameSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, "_", "." or "-"');
 
+/** A channel's engineering unit: any text on one line (it is an InfluxDB tag on each sample, which cannot hold a
+ * line break: a `unit: |` block scalar keeps its last). */
+export const unitSchema = z
+  .string()
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\x00-\x1f\x7f]*$/, 'no line break or other control character (written as a tag on each sample)')
+  .describe('Engineering unit, carried on the samples.');
+
 /**
  * A file or folder name that stays inside its folder: letters, digits, `.`, `_`, `+`, `-`, not starting with a dot
  * (so never `..`, a path, a URL or a hidden file), at most 128 characters. Model manifests' files, release folders.

@@ -27,6 +27,8 @@ export interface SeriesTags {
 }
 
 const escapeKey = (s: string) => s.replace(/[,= \\]/g, (c) => `\\${c}`);
+/** A tag value on one line: a line break (no escape exists for it) is written as a backslash and r or n. */
+const escapeTagValue = (s: string) => escapeKey(s).replace(/\r/g, '\\r').replace(/\n/g, '\\n');
 const escapeMeasurement = (s: string) => s.replace(/[, \\]/g, (c) => `\\${c}`);
 /** A quoted string field. A line break would end the point for every reader that splits a body into lines (our
  * own 413 split among them), and text from a PLC or an operator's comment could then write a point of its own:
@@ -41,7 +43,7 @@ function tagSet(tags: Record<string, string>): string {
   return Object.keys(tags)
     .sort()
     .filter((k) => tags[k] !== '')
-    .map((k) => `${escapeKey(k)}=${escapeKey(tags[k])}`)
+    .map((k) => `${escapeKey(k)}=${escapeTagValue(tags[k])}`)
     .join(',');
 }
 

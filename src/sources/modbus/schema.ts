@@ -4,7 +4,7 @@
  * key is an error, so a typo never silently falls back to a default.
  */
 import { z } from 'zod';
-import { nameSchema as name, portSchema as port, timerMsSchema } from '../../core/config-primitives.js';
+import { nameSchema as name, portSchema as port, timerMsSchema, unitSchema } from '../../core/config-primitives.js';
 import { BYTE_ORDERS, TAG_TYPES } from './encoding.js';
 import { addressTooBig } from './register-names.js';
 
@@ -36,7 +36,7 @@ export const registerSchema = z
       .default(1)
       .describe('value = raw × scale + offset.'),
     offset: z.number().default(0).describe('Added after scale.'),
-    unit: z.string().optional().describe('Engineering unit, carried on the samples.'),
+    unit: unitSchema.optional(),
     poll_interval_ms: timerMsSchema(1)
       .optional()
       .describe(

@@ -1,6 +1,6 @@
 /** The configuration of the mqtt source type: a broker, the topics subscribed to and the tags read from their JSON. */
 import { z } from 'zod';
-import { nameSchema as name, timerMsSchema } from '../../core/config-primitives.js';
+import { nameSchema as name, timerMsSchema, unitSchema } from '../../core/config-primitives.js';
 import {
   MQTT_MAX_PACKET_BYTES,
   OVER_MQTT_MAX_PACKET,
@@ -36,7 +36,7 @@ export const mqttTagSchema = z.strictObject({
   timestamp_field: jsonPath
     .optional()
     .describe('Where its time is in the payload: epoch milliseconds or ISO 8601 with a zone. Omitted: when received.'),
-  unit: z.string().optional().describe('Engineering unit, carried on the samples.'),
+  unit: unitSchema.optional(),
   hold_ms: z
     .number()
     .int()

@@ -1,6 +1,6 @@
 /** The configuration of the opcua source type: an endpoint, its security and the nodes it subscribes to. */
 import { z } from 'zod';
-import { nameSchema as name, timerMsSchema } from '../../core/config-primitives.js';
+import { nameSchema as name, timerMsSchema, unitSchema } from '../../core/config-primitives.js';
 
 export const opcuaNodeSchema = z
   .strictObject({
@@ -41,7 +41,7 @@ export const opcuaNodeSchema = z
       })
       .optional()
       .describe('Report only changes beyond this (absolute, or percent of the range).'),
-    unit: z.string().optional().describe('Engineering unit, carried on the samples.'),
+    unit: unitSchema.optional(),
   })
   .refine((n) => (n.node_id === undefined) !== (n.browse_path === undefined), {
     message: 'give either node_id or browse_path',

@@ -24,6 +24,15 @@ describe('InfluxDB line protocol', () => {
     expect(sampleLine({ ...at, unit: '' }, tags)).not.toContain('unit=');
   });
 
+  // A tag value cannot hold a line break: a unit with one (a YAML block scalar keeps its last) ended the point there,
+  // and InfluxDB refused every batch with that channel's samples (400, the batch dropped).
+  it('writes a line break in a tag value as backslash r or n, so a point stays one line', () => {
+    const at = { source: 's', asset: 'a', channel: 'c', ts: 1, value: 2, quality: 'good' as const };
+    expect(sampleLine({ ...at, unit: 'm3/h\r\n' }, tags)).toBe(
+      'linewatch_sample,asset=a,channel=c,gateway=gw\\=1,line=l\\,1,quality=good,site=plant\\ 1,source=s,unit=m3/h\\r\\n value=2 1',
+    );
+  });
+
   it('skips a sample with no finite value instead of writing an invalid line', () => {
     expect(
       sampleLine({ source: 's', asset: 'a', channel: 'c', ts: 1, value: Number.NaN, quality: 'bad' }, tags),
