@@ -19,6 +19,8 @@ const SCHEMA = 'linewatch.open-minutes/1';
 export const MAX_OPEN_MINUTES_BYTES = 16 * 1024 * 1024;
 
 const count = z.number().int().nonnegative();
+/** The last time a JavaScript Date holds, in ms since the epoch. */
+const LAST_DATE_MS = 8.64e15;
 const openMinutesSchema = z.strictObject({
   schema: z.literal(SCHEMA),
   /** When the run that kept them started (ISO 8601, as in its summaries). */
@@ -27,7 +29,8 @@ const openMinutesSchema = z.strictObject({
     .array(
       z.strictObject({
         asset: nameSchema.max(256),
-        minute: count.multipleOf(60_000),
+        // Within a Date's range: its summary's id is the minute as ISO 8601 (toISOString throws beyond it).
+        minute: count.multipleOf(60_000).max(LAST_DATE_MS, 'past the last time a date holds (8.64e15 ms)'),
         counts: z.strictObject({
           scores: z.array(z.number()),
           threshold: z.number().nullable(),

@@ -7,7 +7,12 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, symlinkSync, truncate
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MemoryQueue } from '../../src/buffer/memory-queue.js';
+import { mqttSyncSchema } from '../../src/config/schema.js';
+import { MqttSync } from '../../src/sync/mqtt-sync.js';
 import { MAX_OPEN_MINUTES_BYTES, OpenMinutesFile, openMinutesFile } from '../../src/sync/open-minutes.js';
+import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+import { logLines } from '../helpers/log-lines.js';
 import type { OpenMinute } from '../../src/sync/summaries.js';
 
 const NOW = Date.parse('2026-12-06T17:00:00Z');
@@ -90,5 +95,32 @@ describe('open minutes kept beside the cloud queue', () => {
       `${f.path}: not a regular file: set aside as ${f.path}.bad-${ASIDE}; the minutes it held are not summarised`,
     );
     expect(lstatSync(`${f.path}.bad-${ASIDE}`).isFIFO()).toBe(true);
+  });
+
+  // A minute past the last time a Date holds (8.64e15 ms) passed the schema; its summary's id (toISOString) then threw
+  // RangeError from the cloud sink's constructor: the gateway did not start, at every start, the file left in place.
+  it('sets aside a minute past the last time a date holds, and the cloud sink starts', async () => {
+    const f = file();
+    const past = 8_640_000_000_000_000 + 60_000;
+    writeFileSync(
+      f.path,
+      JSON.stringify({ schema: 'linewatch.open-minutes/1', run: RUN, minutes: [{ ...minute, minute: past }] }),
+    );
+    const log = logLines();
+    const sync = new MqttSync(
+      mqttSyncSchema.parse({ url: 'mqtt://127.0.0.1:1' }),
+      { gateway: 'gw-minutes', site: 's', line: 'l', version: '0', models: () => [] },
+      {
+        logger: log.logger,
+        metrics: new GatewayMetrics(),
+        queue: new MemoryQueue(1 << 20),
+        openMinutes: f,
+        now: () => NOW,
+      },
+    );
+    await sync.close();
+    expect(log.at(50)).toEqual([
+      `cloud sync: ${f.path}: minutes[0].minute: past the last time a date holds (8.64e15 ms): set aside as ${f.path}.bad-${ASIDE}; the minutes it held are not summarised`,
+    ]);
   });
 });
