@@ -57,6 +57,18 @@ describe('one source per serial line', () => {
     );
   });
 
+  // A host name is case-insensitive: written once as GW-30.plant.local and once as gw-30.plant.local, one device
+  // server port passed as two lines.
+  it('knows a device server by its host name whatever its case', async () => {
+    const gw = (host: string) => `type: modbus_rtu_tcp\nhost: ${host}\nport: 4001`;
+    const issues = await issuesOf(
+      sources(source('a', 1, gw('GW-30.plant.local')), source('b', 2, gw('gw-30.plant.local'))),
+    );
+    expect(issues).toEqual([
+      `sources[1].host: the same line as sources[0].host (serial device server port gw-30.plant.local:4001: two sources would be two masters on its line, each reading the other's answers); one serial line is one source: put unit 2 under sources[0].devices[] (unit_id, asset, registers) and remove sources[1]`,
+    ]);
+  });
+
   it('takes two serial ports, two device server ports, and two modbus_tcp sources on one PLC (each connection its own)', async () => {
     const tcp = 'type: modbus_tcp\nhost: 10.0.0.5\nport: 502';
     const config = await accepted(

@@ -35,7 +35,8 @@ function serialLine(source: ModbusSourceConfig): { line: string; key: string; wh
   }
   if (source.type === 'modbus_rtu_tcp')
     return {
-      line: `rtu-tcp ${source.host}:${source.port}`,
+      // A host name is case-insensitive (GW-30 and gw-30 are one device server).
+      line: `rtu-tcp ${source.host.toLowerCase()}:${source.port}`,
       key: 'host',
       why: `serial device server port ${source.host}:${source.port}: two sources would be two masters on its line, each reading the other's answers`,
     };
