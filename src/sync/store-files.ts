@@ -5,7 +5,7 @@
  * never take one of these names (release-download.ts checkNotice); names starting with a dot (the `.incoming-*`
  * folders a release is written into) are already refused by the plain-name rule.
  */
-import { open, rename } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** The temporary file a store file is written through (writeStoreJson): named after it with this ending. */
@@ -24,9 +24,12 @@ export const STORE_FILES: readonly string[] = [ACTIVE_FILE, ROLLED_BACK_FILE, PR
 /** The temporary folders a release is written into before it is renamed into place (release-download.ts). */
 export const INCOMING_PREFIX = '.incoming-';
 
-/** Writes `data` to `path` and syncs it to the disk, so that a power cut after it finds the file whole. */
+/**
+ * Writes `data` to the new file `path` and syncs it to the disk, so that a power cut after it finds the file whole.
+ * Made new ('wx', which follows no link): a file or link already there fails it, never written through.
+ */
 export async function writeSynced(path: string, data: string | Uint8Array): Promise<void> {
-  const file = await open(path, 'w');
+  const file = await open(path, 'wx');
   try {
     await file.writeFile(data);
     await file.sync();
@@ -57,6 +60,8 @@ export async function syncFolder(path: string): Promise<void> {
  */
 export async function writeStoreJson(path: string, value: unknown): Promise<void> {
   const tmp = `${path}${TMP_SUFFIX}`;
+  // One left there (a crash's, or a planted link) is removed, not written through.
+  await rm(tmp, { force: true });
   await writeSynced(tmp, JSON.stringify(value));
   await rename(tmp, path);
   await syncFolder(dirname(path));
