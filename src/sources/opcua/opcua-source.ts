@@ -13,7 +13,7 @@
  * alone is over max_message_bytes, on a server that sends it anyway, is left out of the subscription, and nodes over
  * it only together are spread over publish responses (over-bound-nodes.ts).
  */
-import { FailureStreak, pause } from '../../core/backoff.js';
+import { pause } from '../../core/backoff.js';
 import type { SampleHandler, Source } from '../../core/components.js';
 import type { Sample } from '../../core/types.js';
 import type { OpcuaSourceConfig } from './schema.js';
@@ -21,16 +21,14 @@ import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import type { OpcuaConnection, Reading } from './client-adapter.js';
 import { nodeLabel, resolveNodeId, resolveNodes, type ResolvedNode } from './node-ids.js';
-import { describePathOverBound, isOversize } from './message-bound.js';
+import { describePathOverBound } from './message-bound.js';
 import { onceSamples } from './once-samples.js';
 import { readNodes, type NodeReads } from './read-nodes.js';
 import { OverBoundNodes } from './over-bound-nodes.js';
 import { PublishBatches } from './publish-batches.js';
 import { connectOpcua, connectOptions, describeConnectError } from './opcua-connect.js';
 import { ConnectionLost, SetupLoss } from './setup-loss.js';
-
-const BACKOFF_MIN_MS = 250;
-const BACKOFF_MAX_MS = 15_000;
+import { RebuildStreak } from './rebuild-streak.js';
 
 export class OpcuaSource implements Source {
   readonly name: string;
@@ -40,7 +38,8 @@ export class OpcuaSource implements Source {
   private wake: (() => void) | undefined;
   private lastActivity = 0;
   private watchdog: NodeJS.Timeout | undefined;
-  private readonly failures: FailureStreak;
+  /** Failed subscriptions: counted, logged, backed off (rebuild-streak.ts). */
+  private readonly streak: RebuildStreak;
   private readonly tagErrors = new Set<string>();
   private isConnected = false;
   private onBatch: SampleHandler = () => {};
@@ -65,7 +64,13 @@ export class OpcuaSource implements Source {
     },
   ) {
     this.name = config.name;
-    this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
+    this.streak = new RebuildStreak({
+      source: this.name,
+      device: `device ${this.name} (${config.endpoint})`,
+      logger: deps.logger,
+      metrics: deps.metrics,
+      random: deps.random,
+    });
     this.batches = new PublishBatches({
       source: this.name,
       metrics: deps.metrics,
@@ -153,7 +158,7 @@ export class OpcuaSource implements Source {
       this.resubscribing = false;
       try {
         // After a message refused at the bound: the nodes whose value alone is over it are left out this time.
-        if (this.lastLossTooLarge) await this.overBound.find(this.subscribed().map((n) => n.index));
+        if (this.streak.lastLossTooLarge) await this.overBound.find(this.subscribed().map((n) => n.index));
         const connection = await connectOpcua(connectOptions(this.config));
         this.connection = connection;
         // Lost while the subscription is made: that fails at once (setup-loss.ts); once made, it is rebuilt.
@@ -208,9 +213,8 @@ export class OpcuaSource implements Source {
         this.connectionCount++;
         this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
         // After a message over max_message_bytes, the streak (its backoff, its one log line) ends only once a publish
-        // response came through: a server that sends the same one at every subscription is not asked again at once.
-        if (this.lastLossTooLarge) this.endStreakOnPublish = true;
-        else this.endStreak();
+        // response came through (rebuild-streak.ts).
+        this.streak.subscribed(this.connectionCount);
         await lost;
         lostReason = this.lostReason;
       } catch (err) {
@@ -226,36 +230,13 @@ export class OpcuaSource implements Source {
       await connection?.close().catch(() => undefined);
       if (!this.running) break;
       if (this.resubscribing) continue;
-      this.onFailure(lostReason ?? 'connection lost');
-      const backoff = pause(this.failures.delayMs());
+      const backoff = pause(this.streak.failed(lostReason ?? 'connection lost'));
       this.wake = backoff.wake;
       await backoff.done;
     }
   }
 
   private lostReason: string | undefined;
-  /** Whether the last failure was a message over max_message_bytes (message-bound.ts). */
-  private lastLossTooLarge = false;
-  /** The failure streak ends at the next publish response rather than with the subscription made. */
-  private endStreakOnPublish = false;
-
-  /** A subscription that holds: the failure streak ends, said where there was one, and the first one is said. */
-  private endStreak(): void {
-    this.endStreakOnPublish = false;
-    this.lastLossTooLarge = false;
-    const failures = this.failures.end();
-    if (failures > 0)
-      this.deps.logger.info(
-        { source: this.name, after_failures: failures },
-        `device ${this.name} (${this.config.endpoint}): subscription rebuilt`,
-      );
-    else if (this.connectionCount === 1)
-      this.deps.logger.info(
-        { source: this.name },
-        `device ${this.name} (${this.config.endpoint}): connected, subscribed`,
-      );
-  }
-
   /** The configured nodes it subscribes, by index: all but those left out (over-bound-nodes.ts). */
   private subscribed(): { index: number; node: OpcuaSourceConfig['nodes'][number] }[] {
     return this.config.nodes.flatMap((node, index) => (this.overBound.has(index) ? [] : [{ index, node }]));
@@ -277,19 +258,6 @@ export class OpcuaSource implements Source {
     this.wake?.();
   }
 
-  private onFailure(message: string): void {
-    const fresh = this.failures.fail(message);
-    this.lastLossTooLarge = isOversize(message);
-    this.endStreakOnPublish = false;
-    this.deps.metrics.sourceErrors.inc({ source: this.name, kind: this.lastLossTooLarge ? 'too_large' : 'connection' });
-    this.deps.metrics.sourceReconnects.inc({ source: this.name });
-    if (fresh)
-      this.deps.logger.warn(
-        { source: this.name, failures: this.failures.count },
-        `${message}; rebuilding the connection`,
-      );
-  }
-
   private tagError(index: number, message: string): void {
     const key = `${index}:${message}`;
     if (this.tagErrors.has(key)) return;
@@ -305,7 +273,7 @@ export class OpcuaSource implements Source {
   private onPublish(publishTs: number | undefined): void {
     const now = this.batches.published(publishTs);
     this.lastActivity = now;
-    if (this.endStreakOnPublish) this.endStreak();
+    this.streak.published(this.connectionCount);
     if (this.leftOutUnsent) this.sendLeftOut(now);
   }
 
