@@ -6,6 +6,7 @@
  */
 import ModbusSerial from 'modbus-serial';
 import { FailureStreak } from '../../core/backoff.js';
+import { ConnectionSince } from '../../core/connection-since.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { MAX_TIMER_MS } from '../../core/config-primitives.js';
@@ -69,8 +70,7 @@ export class ModbusConnection {
   /** How many times end() was called: a connect that sees it change on its way drops what it opened. */
   private ends = 0;
   /** When it connected, or was dropped or first failed to connect (ms); why, while it is down. */
-  private changedAt: number | undefined;
-  private lastError: string | undefined;
+  private readonly since: ConnectionSince;
 
   /** @param units the unit ids of its devices, the first one the client's default */
   constructor(
@@ -83,6 +83,7 @@ export class ModbusConnection {
     this.label = `device ${config.name} (${this.where}, unit${units.length > 1 ? 's' : ''} ${units.join(', ')})`;
     this.oneAtATime = config.type !== 'modbus_tcp';
     this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
+    this.since = new ConnectionSince(() => this.deps.now());
   }
 
   /** How many times the connection was made. */
@@ -96,10 +97,7 @@ export class ModbusConnection {
 
   /** Since when it is connected or not, and why not (Source.connectionState). */
   state(): { since?: number; lastError?: string } {
-    return {
-      ...(this.changedAt !== undefined ? { since: this.changedAt } : {}),
-      ...(this.lastError !== undefined && !this.connected ? { lastError: this.lastError } : {}),
-    };
+    return this.since.state(this.connected);
   }
 
   /** Whether a connect failed and its backoff has not run out at `ts`. */
@@ -143,8 +141,7 @@ export class ModbusConnection {
     }
     client.setID(this.units[0]);
     this.client = client;
-    this.changedAt = this.deps.now();
-    this.lastError = undefined;
+    this.since.connected();
     this.connectionCount++;
     this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
     const failures = this.failures.end();
@@ -179,8 +176,7 @@ export class ModbusConnection {
   /** Counts a failed connect, logs it once per distinct message, and backs off. */
   onConnectFailure(message: string): void {
     const fresh = this.failures.fail(message);
-    this.changedAt ??= this.deps.now();
-    this.lastError = message;
+    this.since.down(message);
     this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'connect' });
     if (fresh) this.deps.logger.warn({ source: this.name, failures: this.failures.count }, message);
     this.nextConnectAt = this.deps.now() + this.failures.delayMs();
@@ -194,10 +190,7 @@ export class ModbusConnection {
   async close(reason?: string): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    if (client) {
-      this.changedAt = this.deps.now();
-      this.lastError = reason;
-    }
+    if (client) this.since.down(reason);
     this.deps.metrics.sourceConnected.set({ source: this.name }, 0);
     if (client) await this.drop(client);
   }

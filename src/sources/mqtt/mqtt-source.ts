@@ -23,6 +23,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { FailureStreak, pause } from '../../core/backoff.js';
+import { ConnectionSince } from '../../core/connection-since.js';
 import type { SampleHandler, Source } from '../../core/components.js';
 import { MAX_TIMER_MS } from '../../core/config-primitives.js';
 import { ConnectionFlaps, FLAP_RULE } from '../../core/connection-flaps.js';
@@ -75,6 +76,8 @@ export class MqttSource implements Source {
   private readonly failures: FailureStreak;
   private running = false;
   private isConnected = false;
+  /** Since when it is subscribed or not, and why not (Source.connectionState). */
+  private readonly since: ConnectionSince;
   private client: MqttClient | undefined;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -98,6 +101,7 @@ export class MqttSource implements Source {
     this.defaultClientId = `linewatch-source-${config.name}-${randomBytes(4).toString('hex')}`;
     this.protocolSetting = deps.where !== undefined ? `${deps.where}.protocol_version` : 'protocol_version';
     this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
+    this.since = new ConnectionSince(() => this.now());
     this.flaps = config.client_id !== undefined ? new ConnectionFlaps() : undefined;
     this.held = new HeldValues(
       config.tags.map((t) => t.hold_ms),
@@ -107,6 +111,10 @@ export class MqttSource implements Source {
 
   get connected(): boolean {
     return this.isConnected;
+  }
+
+  connectionState(): { since?: number; lastError?: string } {
+    return this.since.state(this.isConnected);
   }
 
   private now(): number {
@@ -149,6 +157,7 @@ export class MqttSource implements Source {
         if (!sessionPresent) this.held.clear();
         await this.subscribe(client);
         this.isConnected = true;
+        this.since.connected();
         this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
         opened = true;
         this.flaps?.opened();
@@ -300,6 +309,7 @@ export class MqttSource implements Source {
 
   private onFailure(message: string): void {
     const fresh = this.failures.fail(message);
+    this.since.down(message);
     this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'connection' });
     this.deps.metrics.sourceReconnects.inc({ source: this.name });
     // While taken over, each drop is the same news as the error that said so.

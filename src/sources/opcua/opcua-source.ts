@@ -14,6 +14,7 @@
  * it only together are spread over publish responses (over-bound-nodes.ts).
  */
 import { pause } from '../../core/backoff.js';
+import { ConnectionSince } from '../../core/connection-since.js';
 import type { SampleHandler, Source } from '../../core/components.js';
 import type { Sample } from '../../core/types.js';
 import type { OpcuaSourceConfig } from './schema.js';
@@ -42,6 +43,8 @@ export class OpcuaSource implements Source {
   private readonly streak: RebuildStreak;
   private readonly tagErrors = new Set<string>();
   private isConnected = false;
+  /** Since when it is subscribed or not, and why not (Source.connectionState). */
+  private readonly since: ConnectionSince;
   private onBatch: SampleHandler = () => {};
   /** The subscription's samples, one batch per publish response with the values held (publish-batches.ts). */
   private readonly batches: PublishBatches;
@@ -64,6 +67,7 @@ export class OpcuaSource implements Source {
     },
   ) {
     this.name = config.name;
+    this.since = new ConnectionSince(() => this.now());
     this.streak = new RebuildStreak({
       source: this.name,
       device: `device ${this.name} (${config.endpoint})`,
@@ -125,6 +129,10 @@ export class OpcuaSource implements Source {
 
   get connected(): boolean {
     return this.isConnected;
+  }
+
+  connectionState(): { since?: number; lastError?: string } {
+    return this.since.state(this.isConnected);
   }
 
   private now(): number {
@@ -208,6 +216,7 @@ export class OpcuaSource implements Source {
         this.lastActivity = this.now();
         loss.connected((reason) => this.rebuild(reason));
         this.isConnected = true;
+        this.since.connected();
         // Nodes that came back while it was being made (a retry that ended meanwhile): taken in at once.
         if (this.subscribed().length > subscribed.length) this.resubscribe();
         this.connectionCount++;
@@ -230,7 +239,9 @@ export class OpcuaSource implements Source {
       await connection?.close().catch(() => undefined);
       if (!this.running) break;
       if (this.resubscribing) continue;
-      const backoff = pause(this.streak.failed(lostReason ?? 'connection lost'));
+      const reason = lostReason ?? 'connection lost';
+      this.since.down(reason);
+      const backoff = pause(this.streak.failed(reason));
       this.wake = backoff.wake;
       await backoff.done;
     }

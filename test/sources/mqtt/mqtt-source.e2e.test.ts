@@ -369,6 +369,29 @@ describe('mqtt source', () => {
     expect(await h.batchesFrom(1, 1)).toEqual([[sample('flow', 2, T0)]]);
   });
 
+  it('says since when it is subscribed or not and, while not, why (for /api/status; it said connected alone)', async () => {
+    const h = harness({ tags: [{ channel: 'flow', topic: 't/state/pump-3', field: 'flow' }] });
+    expect(h.source.connectionState()).toEqual({});
+    await h.start();
+    expect(h.source.connectionState()).toEqual({ since: T0 });
+
+    h.clock.now = T0 + 1000;
+    await broker().pause();
+    try {
+      await h.logged((l) => l.msg === `mqtt broker (${h.config.url}): connection lost; connecting again`);
+      // Failures while it is down keep the time the outage began, and say the latest reason.
+      h.clock.now = T0 + 2000;
+      const down = h.source.connectionState();
+      expect(down.since).toBe(T0 + 1000);
+      const warned = h.logs.filter((l) => l.level === 40).map((l) => l.msg.replace(/; connecting again$/, ''));
+      expect(warned).toContain(down.lastError);
+    } finally {
+      await broker().resume();
+    }
+    await h.logged((l) => l.msg.includes('subscribed to t/state/pump-3 again'));
+    expect(h.source.connectionState()).toEqual({ since: T0 + 2000 });
+  });
+
   it('with a persistent session, QoS 1 messages published while it was stopped arrive when it starts again', async () => {
     const settings = {
       client_id: 'linewatch-e2e-persistent',
