@@ -26,7 +26,7 @@ import {
 import { X509Certificate } from 'node:crypto';
 import { makeBrowsePath } from 'node-opcua';
 import { boundedTransportFactory } from './bounded-transport.js';
-import { describeRefusal, receiveLimits } from './message-bound.js';
+import { describeRefusal, notOpcuaServer, receiveLimits } from './message-bound.js';
 import { fetchServerCertificate } from './server-certificate.js';
 import { routeOpcuaLogs } from './opcua-log.js';
 import { firstLine, qualityOf, toReading, type Reading } from './opcua-value.js';
@@ -115,7 +115,12 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
   const limits = receiveLimits(o.maxMessageBytes);
   /** Why the transport last closed the connection on a message over the bound (node-opcua's events do not say). */
   let refused: string | undefined;
-  const onRefused = (detail: string) => (refused = detail);
+  /** A first answer refused before the server's ACK: the far end does not speak OPC UA (bounded-transport.ts). */
+  let notOpcua: string | undefined;
+  const onRefused = (detail: string, acked: boolean) => (acked ? (refused = detail) : (notOpcua = detail));
+  /** A failed connect's error: said as not an OPC UA server where that is why (node-opcua's says "no data"). */
+  const failure = (err: unknown) =>
+    notOpcua !== undefined ? new Error(notOpcuaServer(notOpcua), { cause: err }) : err;
   // Sign, SignAndEncrypt: the server's certificate, fetched under the bound (node-opcua's own fetch is not).
   const securityMode = o.securityMode;
   let serverCertificate: Buffer | undefined;
@@ -124,7 +129,7 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
       serverCertificate = await fetchServerCertificate({ ...o, securityMode }, limits, certificateManager, onRefused);
     } catch (err) {
       await certificateManager.dispose();
-      throw err;
+      throw failure(err);
     }
   }
   const clientOptions: OPCUAClientOptions = {
@@ -170,7 +175,7 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
   } catch (err) {
     await client.disconnect().catch(() => undefined);
     await certificateManager.dispose();
-    throw err;
+    throw failure(err);
   }
   const s = session;
   return {

@@ -65,6 +65,27 @@ export function describePathOverBound(maxMessageBytes: number, setting: string, 
   return `its translation to a node id is over max_message_bytes (${maxMessageBytes} bytes, ${setting}): a response with it alone was refused (${detail}); raise ${setting} if the server's node ids are that long`;
 }
 
+/** What a source that reached something other than an OPC UA server says (notOpcuaServer). */
+const NOT_OPCUA = 'does not answer as an OPC UA server';
+
+/**
+ * A far end whose first answer to the HEL was refused as over the limits, before any ACK, in words: no OPC UA server
+ * answers so (its ACK is a few dozen bytes), another service listens at the port. Not said as over max_message_bytes,
+ * which raising would not help; `detail` is node-opcua's, of which only the size is kept ("maximum chunk size
+ * exceeded" would read as a refusal at the bound, isOversize).
+ */
+export function notOpcuaServer(detail: string): string {
+  const size = /current chunk size = (\d+)/.exec(detail)?.[1] ?? /total message size (\d+)/.exec(detail)?.[1];
+  const header =
+    size !== undefined ? ` (its answer to the client's hello is no OPC UA acknowledge: a chunk of ${size} bytes)` : '';
+  return `${NOT_OPCUA}${header}: check the port: another service (HTTP, ...) may listen there`;
+}
+
+/** Whether a message says the far end is not an OPC UA server (notOpcuaServer). */
+export function isNotOpcuaServer(message: string): boolean {
+  return message.includes(NOT_OPCUA);
+}
+
 /** Whether an error is node-opcua's refusal of a message over the bound (chunk count, message or chunk size). */
 export function isOversize(message: string): boolean {
   return /max message size exceeded|max chunk count exceeded|maximum chunk size exceeded|BadTcpMessageTooLarge|BadResponseTooLarge/.test(

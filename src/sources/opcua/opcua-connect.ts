@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OpcuaConnectOptions, OpcuaConnection } from './client-adapter.js';
 import { socketErrorMeaning } from '../../core/socket-errors.js';
-import { describeRefusal, isOversize } from './message-bound.js';
+import { describeRefusal, isNotOpcuaServer, isOversize } from './message-bound.js';
 import { firstLine } from './opcua-value.js';
 import type { OpcuaSourceConfig } from './schema.js';
 
@@ -79,6 +79,7 @@ export function describeConnectError(c: OpcuaSourceConfig, err: unknown): string
   const message = (err as Error)?.message ?? String(err);
   const where = `device ${c.name} (${c.endpoint})`;
   const first = firstLine(message);
+  if (isNotOpcuaServer(message)) return `${where}: ${first}`;
   if (isOversize(message)) return `${where}: ${describeRefusal(c.max_message_bytes, first.trim())}`;
   if (/BadCertificate(Issuer)?TimeInvalid/.test(message))
     return `${where}: the server's certificate (or its issuer's) has expired or is not valid yet (${first}): renew it on the server, or check this gateway's clock`;

@@ -15,7 +15,7 @@ import {
   type OPCUACertificateManager,
 } from 'node-opcua';
 import { X509Certificate } from 'node:crypto';
-import { boundedTransportFactory } from './bounded-transport.js';
+import { boundedTransportFactory, type OnRefused } from './bounded-transport.js';
 import type { ReceiveLimits } from './message-bound.js';
 
 export interface CertificateQuery {
@@ -42,7 +42,7 @@ export async function fetchServerCertificate(
   q: CertificateQuery,
   limits: ReceiveLimits,
   certificateManager: OPCUACertificateManager,
-  onRefused: (detail: string) => void,
+  onRefused: OnRefused,
 ): Promise<Buffer> {
   const discovery = OPCUAClient.create({
     applicationName: 'linewatch',
