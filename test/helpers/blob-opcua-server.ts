@@ -3,7 +3,8 @@
  * 1450), `ns=1;s=blob` (a ByteString of `blobBytes`) and `ns=1;s=blob2`, `ns=1;s=blob3` (ByteStrings of
  * `otherBlobBytes`, 16 unless given), and at browse path /Objects/1:Bound/1:long a Double (3.25) whose string node
  * id is 70,000 characters long, at opc.tcp://127.0.0.1:PORT/UA/bound. `setBlob` gives the blob another size, as a
- * server whose responses grow would.
+ * server whose responses grow would. With `longNamespaceUriChars`, the server has a namespace of a URI that long as
+ * well, so that its namespace array is over a bound its other responses are under; `namespaceUri` is ns=1's URI.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,11 +14,18 @@ import { DataType, OPCUACertificateManager, OPCUAServer, Variant, type UAVariabl
 export interface BlobServer {
   readonly server: OPCUAServer;
   readonly endpoint: string;
+  /** The URI of namespace 1, where the nodes are (`nsu=<it>;s=flow` names ns=1;s=flow). */
+  readonly namespaceUri: string;
   setBlob(bytes: number): void;
   close(): Promise<void>;
 }
 
-export async function startBlobServer(port: number, blobBytes: number, otherBlobBytes = 16): Promise<BlobServer> {
+export async function startBlobServer(
+  port: number,
+  blobBytes: number,
+  otherBlobBytes = 16,
+  longNamespaceUriChars?: number,
+): Promise<BlobServer> {
   const s = new OPCUAServer({
     port,
     hostname: '127.0.0.1',
@@ -70,10 +78,12 @@ export async function startBlobServer(port: number, blobBytes: number, otherBlob
     dataType: 'Double',
     value: new Variant({ dataType: DataType.Double, value: 3.25 }),
   });
+  if (longNamespaceUriChars !== undefined) addressSpace.registerNamespace(`urn:${'N'.repeat(longNamespaceUriChars)}`);
   await s.start();
   return {
     server: s,
     endpoint: `opc.tcp://127.0.0.1:${port}/UA/bound`,
+    namespaceUri: ns.namespaceUri,
     setBlob: (bytes) => blob.setValueFromSource(blobOf(bytes)),
     close: () => s.shutdown(0),
   };

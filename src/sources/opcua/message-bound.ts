@@ -65,6 +65,14 @@ export function describePathOverBound(maxMessageBytes: number, setting: string, 
   return `its translation to a node id is over max_message_bytes (${maxMessageBytes} bytes, ${setting}): a response with it alone was refused (${detail}); raise ${setting} if the server's node ids are that long`;
 }
 
+/**
+ * The server's namespace array over the bound, in words, for a node that needs it (a node id or browse_namespace naming
+ * its namespace by URI); `detail` is node-opcua's.
+ */
+export function describeNamespacesOverBound(maxMessageBytes: number, setting: string, detail: string): string {
+  return `the server's namespace array, which its namespace URI is looked up in, is over max_message_bytes (${maxMessageBytes} bytes, ${setting}): a response with it alone was refused (${detail}); raise ${setting}, or name the namespace by index (ns=)`;
+}
+
 /** What a source that reached something other than an OPC UA server says (notOpcuaServer). */
 const NOT_OPCUA = 'does not answer as an OPC UA server';
 

@@ -4,6 +4,8 @@
  * resolved is named by its configuration path, node id or browse path, and channel.
  */
 import type { OpcuaConnection } from './client-adapter.js';
+import { isOversize } from './message-bound.js';
+import { firstLine } from './opcua-value.js';
 import { readInParts, isUnread } from './read-in-parts.js';
 import type { OpcuaSourceConfig } from './schema.js';
 
@@ -69,12 +71,39 @@ export interface ResolveContext {
   label(index: number): string;
   /** A browse path whose translation alone was refused at the bound, in words; `detail` is node-opcua's. */
   overBound(detail: string): string;
+  /** The namespace array refused at the bound, in words, for a node that needs it; `detail` is node-opcua's. */
+  namespacesOverBound(detail: string): string;
+}
+
+/** Whether a node is resolved with the server's namespace array: its node id or browse_namespace names a URI. */
+export function needsNamespaces(n: OpcuaSourceConfig['nodes'][number]): boolean {
+  return n.node_id !== undefined ? n.node_id.startsWith('nsu=') : n.browse_namespace !== undefined;
+}
+
+/**
+ * The server's namespace array, read only where one of the nodes asked for needs it; a response over the bound is
+ * not the source's failure but each such node's (`overBound`, why in words), as a translation's is.
+ */
+async function namespacesFor(
+  live: () => Promise<OpcuaConnection>,
+  asked: OpcuaSourceConfig['nodes'],
+  c: ResolveContext,
+): Promise<{ namespaces: readonly string[]; overBound?: string }> {
+  if (!asked.some(needsNamespaces)) return { namespaces: [] };
+  try {
+    return { namespaces: await (await live()).readNamespaceArray() };
+  } catch (err) {
+    const message = firstLine((err as Error)?.message ?? String(err)).trim();
+    if (!isOversize(message)) throw err;
+    return { namespaces: [], overBound: c.namespacesOverBound(message) };
+  }
 }
 
 /**
  * Node ids for the configured nodes (namespace URIs and browse paths resolved), or why not. The browse paths are
  * translated in parts (read-in-parts.ts) where a response is over max_message_bytes: a path whose translation alone is
- * refused is that node's error, not the source's. `live` gives the connection, a new one where a refusal closed it.
+ * refused is that node's error, not the source's, as is the namespace array's for the nodes that need it (read only
+ * where one does). `live` gives the connection, a new one where a refusal closed it.
  * Only the nodes in `only` are resolved, where it is given (the others: neither node id nor error).
  */
 export async function resolveNodes(
@@ -83,11 +112,20 @@ export async function resolveNodes(
   c: ResolveContext,
   only?: ReadonlySet<number>,
 ): Promise<ResolvedNode[]> {
-  const namespaces = await (await live()).readNamespaceArray();
+  const asked = (i: number) => !only || only.has(i);
+  const { namespaces, overBound } = await namespacesFor(
+    live,
+    nodes.filter((_, i) => asked(i)),
+    c,
+  );
   const out: ResolvedNode[] = nodes.map(() => ({}));
   const paths: { index: number; text: string }[] = [];
   nodes.forEach((n, i) => {
-    if (only && !only.has(i)) return;
+    if (!asked(i)) return;
+    if (overBound !== undefined && needsNamespaces(n)) {
+      out[i] = { error: `${c.label(i)}: ${overBound}`, overBound };
+      return;
+    }
     try {
       if (n.node_id !== undefined) out[i] = { nodeId: resolveNodeId(n.node_id, namespaces) };
       else paths.push({ index: i, text: browsePathText(n.browse_path!, n.browse_namespace, namespaces) });

@@ -22,7 +22,7 @@ import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import type { OpcuaConnection, Reading } from './client-adapter.js';
 import { nodeLabel, resolveNodeId, resolveNodes, type ResolvedNode } from './node-ids.js';
-import { describePathOverBound } from './message-bound.js';
+import { describeNamespacesOverBound, describePathOverBound } from './message-bound.js';
 import { onceSamples } from './once-samples.js';
 import { readNodes, type NodeReads } from './read-nodes.js';
 import { OverBoundNodes } from './over-bound-nodes.js';
@@ -353,6 +353,8 @@ export class OpcuaSource implements Source {
       {
         label: (i) => this.nodeLabel(i),
         overBound: (detail) => describePathOverBound(this.config.max_message_bytes, this.boundSetting(), detail),
+        namespacesOverBound: (detail) =>
+          describeNamespacesOverBound(this.config.max_message_bytes, this.boundSetting(), detail),
       },
       only,
     );
