@@ -10,6 +10,7 @@ import { freePort } from '../../../src/core/free-port.js';
 import { startBlobServer } from '../../helpers/blob-opcua-server.js';
 import { boundOpcuaSource } from '../../helpers/bound-opcua-source.js';
 import { startHelloRewriter } from '../../helpers/hello-rewriter.js';
+import { escaped } from '../../helpers/escaped.js';
 
 /** A blob server with a long namespace URI behind a HEL rewriter; a source of flow (ns=1), speed (nsu=) through it. */
 async function longNamespaces() {
@@ -31,8 +32,6 @@ async function longNamespaces() {
   };
   return { ...h, url, speedId, close };
 }
-
-const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Why the speed node is not read. */
 const why = (url: string, speedId: string) =>

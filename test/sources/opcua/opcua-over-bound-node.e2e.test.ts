@@ -11,11 +11,10 @@ import type { Sample } from '../../../src/core/types.js';
 import { startBlobServer } from '../../helpers/blob-opcua-server.js';
 import { boundOpcuaSource, trustingPki } from '../../helpers/bound-opcua-source.js';
 import { startHelloRewriter } from '../../helpers/hello-rewriter.js';
+import { escaped } from '../../helpers/escaped.js';
 
 const BIG_BYTES = 1024 * 1024;
 const BOUND = 64 * 1024;
-
-const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A blob server (the blob over the bound) behind a HEL rewriter, and a source on `nodes` through it. */
 async function overBound(securityMode: 'None' | 'SignAndEncrypt', nodes: string[]) {

@@ -10,6 +10,7 @@ import { freePort } from '../../../src/core/free-port.js';
 import { startBlobServer } from '../../helpers/blob-opcua-server.js';
 import { boundOpcuaSource } from '../../helpers/bound-opcua-source.js';
 import { startHelloRewriter } from '../../helpers/hello-rewriter.js';
+import { escaped } from '../../helpers/escaped.js';
 
 /** A blob server behind a HEL rewriter; a source of flow, long and speed (the last two by browse path) through it. */
 async function longPath() {
@@ -31,8 +32,6 @@ async function longPath() {
   };
   return { ...h, url, close };
 }
-
-const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Why the long node is not read, after `device bound (URL): `. */
 const why = (url: string) =>
