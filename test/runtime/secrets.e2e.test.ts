@@ -33,7 +33,7 @@ describe('secrets in the configuration', () => {
     config.storage = {
       local: { path: join(dir, 'store.db') },
       influxdb: {
-        url: `http://lwuser:${MARK}influxurl@127.0.0.1:${closed}`,
+        url: `http://127.0.0.1:${closed}`, // user info in it is refused: see below
         database: 'plant',
         username: 'lwuser',
         password: `${MARK}-influx-password`,
@@ -68,7 +68,14 @@ describe('secrets in the configuration', () => {
 
     const validate = await runCli(['validate', '--config', file]);
     expect(validate.code, validate.stderr).toBe(0);
-    const outputs: string[] = [validate.stdout, validate.stderr];
+    // A password in the InfluxDB URL is refused (fetch() cannot send it), and the refusal does not repeat it.
+    const withUserInfo = join(dir, 'gw-userinfo.yaml');
+    const urlPassword = { ...config.storage.influxdb, url: `http://lwuser:${MARK}influxurl@127.0.0.1:${closed}` };
+    await writeFile(withUserInfo, YAML.stringify({ ...config, storage: { ...config.storage, influxdb: urlPassword } }));
+    const refused = await runCli(['validate', '--config', withUserInfo]);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain('storage.influxdb.url');
+    const outputs: string[] = [validate.stdout, validate.stderr, refused.stdout, refused.stderr];
 
     const child = spawn(process.execPath, [BIN, 'run', '--config', file]);
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
