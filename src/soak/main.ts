@@ -4,7 +4,8 @@
  * mosquitto (cloud sync and an mqtt_publish alarm action) and faults injected now and then, in
  * this process; every S seconds it samples memory, open fds, event-loop delay and queue sizes
  * into DIR/samples.csv, and at the end writes DIR/summary.json (RSS and heap slopes after W
- * minutes of warm-up, least squares, MB per hour) and prints it.
+ * minutes of warm-up, least squares, MB per hour) and prints it. `--influx-outage-at-min A` stops influxd at
+ * minute A for `--influx-outage-min` minutes (default 5), as a real InfluxDB outage, then starts it again.
  */
 import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -32,10 +33,12 @@ function positive(name: string, text: string): number {
 }
 
 const USAGE =
-  'usage: npm run soak -- [--minutes 5] [--sample-s 10] [--warmup-minutes W] [--rate 10] [--fault-every-s 60] [--out DIR]\n' +
+  'usage: npm run soak -- [--minutes 5] [--sample-s 10] [--warmup-minutes W] [--rate 10] [--fault-every-s 60]\n' +
+  '                       [--influx-outage-at-min A [--influx-outage-min 5]] [--out DIR]\n' +
   '  the demo line at --rate times its speed for --minutes, with a real influxd and mosquitto and faults injected every\n' +
   '  --fault-every-s seconds; memory, fds, event-loop delay and queues sampled every --sample-s seconds into\n' +
-  '  DIR/samples.csv, the slopes after the warm-up (default a quarter of the run, at most 10 min) in DIR/summary.json\n';
+  '  DIR/samples.csv, the slopes after the warm-up (default a quarter of the run, at most 10 min) in DIR/summary.json;\n' +
+  '  with --influx-outage-at-min, influxd is stopped at minute A for --influx-outage-min minutes, then started again\n';
 
 export async function soakMain(argv: readonly string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -50,6 +53,8 @@ export async function soakMain(argv: readonly string[]): Promise<number> {
       'warmup-minutes': { type: 'string' },
       rate: { type: 'string', default: '10' },
       'fault-every-s': { type: 'string', default: '60' },
+      'influx-outage-at-min': { type: 'string' },
+      'influx-outage-min': { type: 'string', default: '5' },
       out: { type: 'string', default: `soak-out/${new Date().toISOString().replace(/[:.]/g, '-')}` },
     },
   });
@@ -58,6 +63,10 @@ export async function soakMain(argv: readonly string[]): Promise<number> {
   const warmupS = 60 * (values['warmup-minutes'] ? Number(values['warmup-minutes']) : Math.min(10, minutes / 4));
   const rate = positive('rate', values.rate!);
   const faultEveryS = positive('fault-every-s', values['fault-every-s']!);
+  const outageAtMin = values['influx-outage-at-min']
+    ? positive('influx-outage-at-min', values['influx-outage-at-min'])
+    : 0;
+  const outageMin = positive('influx-outage-min', values['influx-outage-min']!);
   const out = resolve(values.out!);
   mkdirSync(join(out, 'data'), { recursive: true });
   const logger = createLogger(process.env.LINEWATCH_LOG_LEVEL ?? 'warn', process.stderr);
@@ -101,6 +110,24 @@ export async function soakMain(argv: readonly string[]): Promise<number> {
     });
   }, faultEveryS * 1000);
 
+  // --influx-outage-at-min A: influxd is stopped at minute A for --influx-outage-min minutes (its data kept), then
+  // started again on the same port, so the InfluxDB sink's queue fills and drains as in a real outage.
+  const outageTimers: NodeJS.Timeout[] = [];
+  if (outageAtMin > 0) {
+    outageTimers.push(
+      setTimeout(() => {
+        process.stderr.write(`soak: influxd stopped at ${outageAtMin} min\n`);
+        void influxd.pause();
+      }, outageAtMin * 60_000),
+      setTimeout(
+        () => {
+          process.stderr.write(`soak: influxd started again at ${outageAtMin + outageMin} min\n`);
+          void influxd.resume();
+        },
+        (outageAtMin + outageMin) * 60_000,
+      ),
+    );
+  }
   const sinks = ['influxdb', 'cloud-mqtt'];
   const csv = join(out, 'samples.csv');
   writeFileSync(csv, `${csvHeader(sinks)}\n`);
@@ -129,6 +156,7 @@ export async function soakMain(argv: readonly string[]): Promise<number> {
     clearInterval(sampler);
     clearInterval(faultTimer);
     clearTimeout(endTimer);
+    for (const t of outageTimers) clearTimeout(t);
     loop.disable();
     await sim.close();
   }
