@@ -121,7 +121,7 @@ export async function soakMain(argv: readonly string[]): Promise<number> {
       }, outageAtMin * 60_000),
       setTimeout(
         () => {
-          process.stderr.write(`soak: influxd started again at ${outageAtMin + outageMin} min\n`);
+          process.stderr.write(`soak: influxd started again at ${Number((outageAtMin + outageMin).toFixed(3))} min\n`);
           void influxd.resume();
         },
         (outageAtMin + outageMin) * 60_000,

@@ -1,7 +1,7 @@
 /**
  * `npm run soak` end to end, briefly: the built soak runs the demo line at ten times its rate with
- * a real influxd and mosquitto for a quarter of a minute and writes its samples and summary; a bad
- * flag is named.
+ * a real influxd and mosquitto for a quarter of a minute and writes its samples and summary; with
+ * --influx-outage-at-min its influxd stops for a while and the InfluxDB queue fills; a bad flag is named.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -43,6 +43,24 @@ describe('npm run soak', () => {
         't_s,rss_mb,rss_anon_mb,rss_file_mb,heap_used_mb,heap_total_mb,external_mb,array_buffers_mb,fds,loop_p50_ms,loop_p99_ms,loop_max_ms,queued_influxdb,queued_cloud-mqtt',
       );
       expect(csv).toHaveLength(summary.samples + 1);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('stops influxd for --influx-outage-min minutes at --influx-outage-at-min: the InfluxDB queue fills', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'lw-soak-'));
+    try {
+      const res = await soak([
+        ...['--minutes', '0.25', '--sample-s', '2', '--warmup-minutes', '0.05', '--out', out],
+        ...['--influx-outage-at-min', '0.05', '--influx-outage-min', '0.1'],
+      ]);
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stderr).toContain('soak: influxd stopped at 0.05 min\n');
+      expect(res.stderr).toContain('soak: influxd started again at 0.15 min\n');
+      const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+      // Without an outage a run at this rate queues under 100 points (each batch sent within its flush).
+      expect(summary.queued_max.influxdb).toBeGreaterThan(500);
     } finally {
       await rm(out, { recursive: true, force: true });
     }
