@@ -158,6 +158,10 @@ export function addFitCommands(program: Command, wrap: CommandWrap, argv: readon
       )
       .option('--train-rows <n>', 'with --csv: use only the first N rows (as eval --train-rows does)')
       .option(
+        '--labels <what>',
+        "with --csv: refuse (the default) to train where the file's anomaly column labels rows anomalous among the rows to train on, or ignore the labels and learn those rows as normal",
+      )
+      .option(
         '--window <n>',
         'with --csv and --arch dense or conv1d: rows per window (default 32); with --cycle-channel, points each part is resampled to (default 32)',
       )

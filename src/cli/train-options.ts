@@ -45,6 +45,8 @@ export interface TrainOptions extends DetectorFlags, PartFlags {
   prune?: string;
   report?: string;
   force?: boolean;
+  /** --labels: refuse (default) or ignore rows the CSV's anomaly column labels anomalous among the rows to train on. */
+  labels?: string;
 }
 
 export function filtersOf(opts: Pick<TrainOptions, 'filters'>): [number, number] {

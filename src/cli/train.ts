@@ -12,6 +12,7 @@ import { fitDetector, type DetectorOptions, type NormalData } from '../training/
 import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { trainingNotes } from './training-notes.js';
+import { labelChoiceOf, refuseLabelledRows } from './train-refusals.js';
 import { terminalProgress } from '../core/progress.js';
 import { refusePartFlagsWithoutCycle, trainParts } from './train-parts.js';
 import {
@@ -32,7 +33,8 @@ import { choiceFlag, refuseGiven, UsageError } from './usage.js';
 /**
  * Fits `data` through fitDetector (as eval --arch does), writes the model folder and, with --report, its page; `from`
  * says where the rows came from; `notes` (a user's CSV): what trainingNotes finds is said on the console too (the page
- * always has it). A --slow-channels name that is no channel is refused first.
+ * always has it). A --slow-channels name that is no channel is refused first; then, after --out is checked, what
+ * `refuse` refuses (train --csv's labelled rows and unnameable channels).
  */
 async function fitAndWrite(
   opts: TrainOptions,
@@ -40,10 +42,12 @@ async function fitAndWrite(
   detector: Omit<DetectorOptions, 'log' | 'progress'>,
   from: string,
   notes = false,
+  refuse?: () => void,
 ): Promise<void> {
   refuseUnknownSlowChannels(detector.slowChannels, data.channels, 'channel', 'channels');
   const version = modelVersionOf(opts);
   await checkOut(opts);
+  refuse?.();
   const bar = terminalProgress();
   const fitted = await fitDetector(data, {
     ...detector,
@@ -76,6 +80,7 @@ function refuseCsvOnlyFlags(opts: TrainOptions): void {
       '--min-samples': opts.minSamples,
       '--max-samples': opts.maxSamples,
       '--rename': opts.rename?.join(' '),
+      '--labels': opts.labels,
     },
     "with --csv only; the simulator's models have their own channels, rows and window",
   );
@@ -114,7 +119,9 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
   if (textual) throw new UsageError(`--slow-channels ${detector.slowChannels!.join(',')}${textual}`);
   if (data.missing.length > 0) process.stderr.write(`${opts.csv}: missing readings: ${heldText(data.missing)}\n`);
   if (data.breaks) process.stderr.write(`${opts.csv}: ${data.breaks}\n`);
-  if (data.labelledAnomalous)
+  const labels = labelChoiceOf(opts.labels);
+  // With --labels ignore, said (the rows are learnt as normal as asked); else refused before fitting (fitAndWrite).
+  if (data.labelledAnomalous && labels === 'ignore')
     process.stderr.write(
       `${opts.csv}: ${data.labelledAnomalous.rows} of the ${data.rowCount} rows trained on are labelled anomalous ` +
         `(column anomaly, the first at row ${data.labelledAnomalous.first}) and are learnt as normal: train on the ` +
@@ -134,6 +141,10 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     },
     opts.csv!,
     true,
+    // Refused before fitting (after the flags and --out): rows labelled anomalous learnt as normal unasked.
+    () => {
+      if (labels === 'refuse') refuseLabelledRows(opts.csv!, data.rowCount, data.labelledAnomalous);
+    },
   );
 }
 

@@ -95,13 +95,25 @@ describe('train --out', () => {
     );
   }, 60_000);
 
-  it('says so where the rows it trains on are labelled anomalous (learnt as normal all the same)', async () => {
+  it('refuses to fit on rows labelled anomalous, naming how many, the first and --train-rows; --labels ignore fits', async () => {
     // SKAB's valve1/1.csv: its first anomalous row is row 573.
     const labelled = join(ROOT, 'data/skab/valve1/1.csv');
-    const res = await runCli([
-      ...['train', '--csv', labelled, '--train-rows', '622', '--channels', 'Current,Pressure'],
-      ...['--out', join(dir, 'labelled')],
+    const flags = ['train', '--csv', labelled, '--train-rows', '622', '--channels', 'Current,Pressure'];
+    const refused = await runCli([...flags, '--out', join(dir, 'refused')]);
+    expect([refused.code, refused.stdout, refused.stderr]).toEqual([
+      2,
+      '',
+      `linewatch: --csv ${labelled}: 50 of the 622 rows to train on are labelled anomalous (column anomaly, the first ` +
+        'at row 573); a model would learn them as normal, so nothing was fitted: train on the rows before it ' +
+        '(--train-rows 572), or add --labels ignore if those rows are normal operation after all\n',
     ]);
+    expect(existsSync(join(dir, 'refused'))).toBe(false);
+    const bad = await runCli([...flags, '--labels', 'ignor', '--out', join(dir, 'bad')]);
+    expect([bad.code, bad.stderr]).toEqual([
+      2,
+      'linewatch: --labels ignor: expected one of refuse, ignore; did you mean ignore?\n',
+    ]);
+    const res = await runCli([...flags, '--labels', 'ignore', '--out', join(dir, 'labelled')]);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toContain(
       `${labelled}: 50 of the 622 rows trained on are labelled anomalous (column anomaly, the first at row 573) and are learnt as normal: train on the rows before it (--train-rows 572) or on a recording of normal operation`,
