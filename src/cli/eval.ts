@@ -34,13 +34,14 @@ import { evalTextLines } from './eval-text.js';
 import { refusePartFlagsWithoutCycle } from './train-parts.js';
 import { refuseRenamesOf, renameFlag, renameHint } from './rename-flag.js';
 import { folderModel, refuseFitFlagsWithModel, withoutFile, type EvalOptions } from './eval-options.js';
+import { modelTrainingRows, type ModelTrainingRows } from './eval-model-rows.js';
 export type { EvalOptions } from './eval-options.js';
 
 export async function evalCommand(opts: EvalOptions, argv: readonly string[]): Promise<number> {
   try {
     choiceFlag('precision', opts.precision, ['int8', 'fp32', 'both']);
     refuseFitFlagsWithModel(opts, argv);
-    const trainRows = Number(opts.trainRows ?? (opts.model ? '0' : '400'));
+    let trainRows = Number(opts.trainRows ?? (opts.model ? '0' : '400'));
     if (!Number.isInteger(trainRows) || trainRows < (opts.model ? 0 : 1))
       throw new UsageError(
         `--train-rows ${opts.trainRows}: expected a ${opts.model ? 'whole' : 'positive whole'} number`,
@@ -164,6 +165,8 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     const modelPeriodMs = folder?.[0].manifest.input.sample_period_ms;
     // The files --anomaly labelled, with the rows it marked (the text report names them).
     const labelledBySpans: string[] = [];
+    // The model's own training rows, where --data is the one file its manifest names (left out of the metrics).
+    let modelRows: ModelTrainingRows | undefined;
     for (const [done, file] of files.entries()) {
       let series: LabelledSeries;
       try {
@@ -182,6 +185,11 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       } catch (err) {
         notEvaluated.push({ file, reason: withoutFile((err as Error).message, file), error: err as Error });
         continue;
+      }
+      const own = ownTrainingRows(opts, folder?.[0].manifest.training, series, files.length === 1);
+      if (own) {
+        trainRows = own.rows;
+        modelRows = own;
       }
       const spans = spansOf(file);
       if (spans)
@@ -276,6 +284,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         ...(unlabelled.length > 0
           ? { without_labels: { reason: `no "${labelName ?? 'anomaly'}" column`, files: unlabelled } }
           : {}),
+        ...(modelRows ? { model_training_rows: { rows: modelRows.rows, manifest: modelRows.recorded } } : {}),
       }));
       process.stdout.write(
         `${JSON.stringify(listed.length === 1 ? listed[0] : { reports: listed, f1_difference: Math.abs(reports[0].f1 - reports[1].f1) })}\n`,
@@ -318,4 +327,27 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
   } catch (err) {
     return reportError(err);
   }
+}
+
+/**
+ * With --model and no --train-rows, the first rows of `series` the model was fitted on (its manifest names this file's
+ * first N rows): where the file is all --data holds, returned (eval leaves them out of the metrics) and said on stderr;
+ * in a folder of files, said only (the figures count them; the file alone leaves them out).
+ */
+function ownTrainingRows(
+  opts: EvalOptions,
+  training: Readonly<Record<string, unknown>> | undefined,
+  series: LabelledSeries,
+  alone: boolean,
+): ModelTrainingRows | undefined {
+  if (!training || opts.trainRows !== undefined) return undefined;
+  const own = modelTrainingRows(training, series.file, series.rowCount);
+  if (!own) return undefined;
+  const said = `${series.file}: its first ${own.rows} rows are the ones the model ${opts.model} was fitted on (its manifest: "${own.recorded}")`;
+  if (alone) {
+    process.stderr.write(`${said}: left out of the metrics; --train-rows 0 scores every row\n`);
+    return own;
+  }
+  process.stderr.write(`${said}: counted in these figures; eval --data ${series.file} alone leaves them out\n`);
+  return undefined;
 }
