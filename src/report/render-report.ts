@@ -11,7 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatDateTime, formatNumber, spansDecades } from './chart-scale.js';
 import type { FileReport, ReportPage, TrainingReport } from './report-data.js';
-import { flaggedSpans } from './series-points.js';
+import { flaggedSpans, sustainedAlarms, type RowSpan } from './series-points.js';
 import {
   histogramChart,
   lossChart,
@@ -85,6 +85,15 @@ function swatch(colour: string, mark: LegendItem['mark']): string {
 /** A model folder's first rows (eval --model --train-rows): not fitted on here, only left out of the metrics. */
 const SKIPPED_ROWS = 'rows left out of the metrics (the model was fitted elsewhere)';
 
+/** What the sustain rule's alarms are, in the legend and on the chart. */
+const SUSTAINED = 'alarm raised: above off for the sustain time (the score never above on)';
+
+/** A file's alarms the sustain rule raised (sustainedAlarms). */
+function sustainedOf(f: FileReport): RowSpan[] {
+  const rows = f.times.length > 0 ? f.times.length : f.alarms.length;
+  return sustainedAlarms(flaggedSpans(f.alarms, rows), f.score, f.threshold);
+}
+
 function colourKey(page: ReportPage): string {
   const files = page.files ?? [];
   const scored = files.length > 0;
@@ -104,6 +113,7 @@ function colourKey(page: ReportPage): string {
     [true, COLOURS.threshold, 'dash', 'alarm off threshold'],
     [scored, COLOURS.label, 'shade', 'labelled anomaly'],
     [scored, COLOURS.alarm, 'band', 'alarm raised'],
+    [files.some((f) => sustainedOf(f).length > 0), COLOURS.sustain, 'shade', SUSTAINED],
     [fitted, COLOURS.train, 'shade', 'training rows (fitted on)'],
     [skipped, COLOURS.train, 'shade', SKIPPED_ROWS],
     ...validation.map((name): [boolean, string, LegendItem['mark'], string] => [
@@ -186,6 +196,16 @@ function fileSection(f: FileReport, index: number): string {
     { spans: labelled, cls: 'span-label', colour: COLOURS.label, mode: 'shade', legend: 'labelled anomaly' },
     { spans: alarms, cls: 'span-alarm', colour: COLOURS.alarm, mode: 'band', legend: 'alarm' },
   ];
+  // An alarm the score never crossed on for puzzles a reader: shaded over the plot and said, with the rule.
+  const sustained = sustainedAlarms(alarms, f.score, f.threshold);
+  if (sustained.length > 0)
+    spans.push({
+      spans: sustained,
+      cls: 'span-alarm-sustain',
+      colour: COLOURS.sustain,
+      mode: 'shade',
+      legend: SUSTAINED,
+    });
   const when = kind === 'time' ? `${formatDateTime(f.times[0])} → ${formatDateTime(f.times[rows - 1])} · ` : '';
   const fitted =
     trainRows === 0
@@ -209,7 +229,15 @@ function fileSection(f: FileReport, index: number): string {
     yCaption: logScore ? 'score (log)' : 'score',
     thresholds: thresholdLines(f.threshold, f.offThreshold),
   });
-  const notes = (f.notes ?? []).map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('');
+  const sustainNote =
+    sustained.length > 0
+      ? [
+          `${count(sustained.length, 'alarm')} of the ${alarms.length} raised by the sustain rule: the score stayed ` +
+            "above the off threshold for the sustain time (alarm.sustain_ms, by default the model's window span) " +
+            'without crossing on',
+        ]
+      : [];
+  const notes = [...(f.notes ?? []), ...sustainNote].map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('');
   return `${open}${title}<p class="meta">${escapeHtml(meta)}</p>${notes}${metricsRow(f.metrics)}<div class="charts">${signals}${score}</div></section>`;
 }
 

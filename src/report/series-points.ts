@@ -76,3 +76,14 @@ export function flaggedSpans(flags: ArrayLike<number> | undefined, rows = flags?
   }
   return spans;
 }
+
+/**
+ * The alarm spans the score never crossed the on threshold in (a NaN score, a window still filling, counts as not
+ * crossing): raised by the sustain rule, the score above the off threshold for the sustain time (alarm.sustain_ms).
+ */
+export function sustainedAlarms(alarms: readonly RowSpan[], score: ArrayLike<number>, on: number): RowSpan[] {
+  return alarms.filter((a) => {
+    for (let i = a.from; i < a.to && i < score.length; i++) if (score[i] > on) return false;
+    return true;
+  });
+}

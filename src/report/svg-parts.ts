@@ -11,6 +11,8 @@ export const COLOURS = {
   validation: '#138d75',
   label: '#f39c12',
   alarm: '#8e24aa',
+  /** An alarm the sustain rule raised (the score above off for the sustain time, never above on). */
+  sustain: '#ce93d8',
   train: '#9e9e9e',
   threshold: '#c62828',
   text: '#333333',
