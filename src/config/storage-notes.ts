@@ -1,8 +1,9 @@
 /**
- * What a configuration without a `storage:` section keeps nowhere (pure): `linewatch validate` says it as a note (the
- * configuration stays valid, exit 0) and `linewatch run` logs it as a warning when its sinks are created. Not refused:
- * a gateway that only drives alarm actions, serves its API or sends cloud summaries is a deployment of its own, and a
- * configuration valid before must stay valid. Before, such a gateway ran with `"sinks": []` and said nothing.
+ * What a configuration without storage (no `storage:` section, or `storage: {}`) keeps nowhere (pure): `linewatch
+ * validate` says it as a note (the configuration stays valid, exit 0) and `linewatch run` logs it as a warning when
+ * its sinks are created. Not refused: a gateway that only drives alarm actions, serves its API or sends cloud
+ * summaries is a deployment of its own, and a configuration valid before must stay valid. Before, such a gateway ran
+ * with `"sinks": []` and said nothing.
  */
 import type { Logger } from '../telemetry/logger.js';
 import type { Config } from './schema.js';
@@ -20,7 +21,7 @@ export function noStorageNote(config: Pick<Config, 'storage' | 'cloud'>): string
   (cloud?.publish_parts ? sent : lost).push('part results');
   const told = cloud ? `; cloud.mqtt sends only ${list(sent)}` : '';
   return (
-    `no storage section: ${list(lost)} are kept nowhere${told}, and alarm ` +
+    `no storage configured: ${list(lost)} are kept nowhere${told}, and alarm ` +
     'states start normal at each restart (no alarm journal). Add storage.local (a SQLite file on this box: ' +
     '"storage: { local: {} }") or storage.influxdb (docs/influxdb.md)'
   );

@@ -26,7 +26,7 @@ describe('linewatch validate', () => {
     const res = await runCli(['validate', '--config', join(dir, 'gw.yaml')]);
     expect([res.code, res.stderr]).toEqual([
       0,
-      'linewatch: note: no storage section: raw samples, scores, alarms and part results are kept nowhere, and alarm ' +
+      'linewatch: note: no storage configured: raw samples, scores, alarms and part results are kept nowhere, and alarm ' +
         'states start normal at each restart (no alarm journal). Add storage.local (a SQLite file on this box: ' +
         '"storage: { local: {} }") or storage.influxdb (docs/influxdb.md)\n',
     ]);

@@ -24,6 +24,11 @@ describe('a configuration without storage', () => {
   it.each([
     ['nothing at all', '', 'raw samples, scores, alarms and part results are kept nowhere, '],
     [
+      'an empty storage section (storage: {})',
+      'storage: {}\n',
+      'raw samples, scores, alarms and part results are kept nowhere, ',
+    ],
+    [
       'cloud sync only: what the cloud gets is left out',
       CLOUD,
       'raw samples and scores are kept nowhere; cloud.mqtt sends only minute summaries, alarms and part results, ',
@@ -34,7 +39,7 @@ describe('a configuration without storage', () => {
       'raw samples, scores, alarms and part results are kept nowhere; cloud.mqtt sends only minute summaries, ',
     ],
   ])('%s: named', async (_, yaml, lost) => {
-    expect(noStorageNote(await config(yaml))).toBe(`no storage section: ${lost}${HOW}`);
+    expect(noStorageNote(await config(yaml))).toBe(`no storage configured: ${lost}${HOW}`);
   });
 
   it('with storage.local or storage.influxdb: no note', async () => {
@@ -60,7 +65,7 @@ describe('a configuration without storage', () => {
       return log.at(40);
     };
     expect(await created('')).toEqual([
-      `no storage section: raw samples, scores, alarms and part results are kept nowhere, ${HOW}`,
+      `no storage configured: raw samples, scores, alarms and part results are kept nowhere, ${HOW}`,
     ]);
     expect(await created(INFLUX)).toEqual([]);
   });
