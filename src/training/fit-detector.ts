@@ -293,8 +293,8 @@ async function fitTermDetector(
       `most channels (${slowNames.length} of ${c}) were found slow: their level moves more across the training rows ` +
         `than within a window, so each is scored on its change over ${geometry.lag} rows, not on its level, and a ` +
         "level that stays off is seen only as it moves. On a short recording that may be the recording's own drift: " +
-        'train on a longer span of normal operation, or name the channels that drift with --slow-channels (none: no ' +
-        'channel)',
+        'train on a longer span of normal operation, or name the channels that drift with --slow-channels a,b ' +
+        '(--slow-channels none: every channel is scored on its level, none on its change)',
     );
   const above = fit.calibrationSegments.reduce((a, s) => a + s.filter((v) => v >= alarm.on).length, 0);
   o.log(

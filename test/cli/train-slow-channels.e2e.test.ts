@@ -37,6 +37,11 @@ describe('linewatch train and slow channels', () => {
     expect(said).toMatch(
       /most channels \(4 of 4\) were found slow: their level moves more across the training rows than within a window, so each is scored on its change over \d+ rows, not on its level/,
     );
+    // The way out says what each form of the flag does, not a cryptic "(none: no channel)".
+    expect(said).toContain(
+      'or name the channels that drift with --slow-channels a,b (--slow-channels none: every channel is scored on ' +
+        'its level, none on its change)\n',
+    );
     const none = await runCli([
       'train',
       '--csv',
