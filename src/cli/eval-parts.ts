@@ -6,6 +6,7 @@
  * through the gateway's scoring code and counted as a quality engineer counts them (part-metrics.ts): false rejects,
  * escapes, F1 over the bad parts, and the parts no verdict could be given.
  */
+import { commandLine } from '../core/shell-word.js';
 import { relative, resolve } from 'node:path';
 import { readCsvText } from '../core/csv-file.js';
 import type { ColumnRenames } from '../core/csv-table.js';
@@ -89,7 +90,7 @@ export async function evalParts(
     throw new UsageError(
       `--parts-per-day: for the models eval fits (--cycle-channel without --model); the model ${opts.model} keeps its calibration`,
     );
-  const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '), 'dense');
+  const detector = opts.model ? undefined : detectorFlags(opts, commandLine(argv), 'dense');
   const arch = detector ? partArch(detector.arch, a.cut.cycleChannel) : undefined;
   const points = arch ? partPoints(opts.window, arch, a.cut) : undefined;
   const folder = opts.model ? await Promise.all(a.precisions.map((p) => folderModel(opts.model!, p))) : undefined;

@@ -3,6 +3,7 @@
  * operator's metrics. `--arch` fits each file's model on its first rows through the code
  * `linewatch train` runs; `--model` scores an existing model folder without training.
  */
+import { commandLine } from '../core/shell-word.js';
 import { relative, resolve } from 'node:path';
 import {
   fitFileModel,
@@ -137,7 +138,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       { '--window': opts.window, '--hidden': opts.hidden, '--filters': opts.filters },
       'for part models (--cycle-channel) only',
     );
-    const detector = opts.model ? undefined : detectorFlags(opts, argv.join(' '));
+    const detector = opts.model ? undefined : detectorFlags(opts, commandLine(argv));
     if (detector?.slowChannels) {
       // A column called `label` may be asked for by name (isNotChannel): only the labels themselves may not.
       const columns = new Set(

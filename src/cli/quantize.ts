@@ -1,4 +1,5 @@
 /** `linewatch quantize`: re-quantizes a model's fp32 export on calibration data from a CSV. */
+import { commandLine } from '../core/shell-word.js';
 import { resolve } from 'node:path';
 import { quantizeModel } from '../training/quantize.js';
 import { reportError } from './report-error.js';
@@ -20,7 +21,7 @@ export async function quantizeCommand(
       outDir: resolve(opts.out),
       validationFraction: fraction,
       hop,
-      command: `linewatch ${argv.join(' ')}`,
+      command: `linewatch ${commandLine(argv)}`,
       log: (line) => process.stderr.write(`${line}\n`),
     });
     process.stdout.write(`int8 model written to ${resolve(opts.out)}\n`);

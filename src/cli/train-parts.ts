@@ -4,6 +4,7 @@
  * held-out parts for a budget of false rejects a day at the rate the recording made parts, or a quantile of scores.
  * The flags of the cut are shared with `linewatch eval --cycle-channel`.
  */
+import { commandLine } from '../core/shell-word.js';
 import { resolve } from 'node:path';
 import { writeModelFolder, type Architecture } from '../training/build-model.js';
 import { trainingNotes } from './training-notes.js';
@@ -176,7 +177,7 @@ export async function trainParts(
     target: detector.target,
     ...partsPerDayFlag(opts),
     ...(results ? { results: { ...results, required: true } } : {}),
-    command: `linewatch ${argv.join(' ')}`,
+    command: `linewatch ${commandLine(argv)}`,
     log,
     ...(bar ? { progress: bar } : {}),
   });

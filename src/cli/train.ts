@@ -2,6 +2,7 @@
  * `linewatch train`: a model folder from a CSV of normal operation (any architecture, through the
  * code `linewatch eval --arch` measures) or from the line simulator (the shipped, seeded models).
  */
+import { commandLine } from '../core/shell-word.js';
 import { resolve } from 'node:path';
 import { buildModel, writeModelFolder, type Architecture } from '../training/build-model.js';
 import { csvNormalData } from '../training/csv-dataset.js';
@@ -87,9 +88,9 @@ function refuseCsvOnlyFlags(opts: TrainOptions): void {
 }
 
 async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<void> {
-  if (opts.cycleChannel !== undefined) return trainParts(opts, detectorFlags(opts, argv.join(' '), 'dense'), argv);
+  if (opts.cycleChannel !== undefined) return trainParts(opts, detectorFlags(opts, commandLine(argv), 'dense'), argv);
   refusePartFlagsWithoutCycle(opts);
-  const detector = detectorFlags(opts, argv.join(' '));
+  const detector = detectorFlags(opts, commandLine(argv));
   const autoencoder = detector.arch === 'dense' || detector.arch === 'conv1d';
   if (!autoencoder && opts.window !== undefined)
     throw new UsageError(
@@ -184,7 +185,7 @@ function trainSecondsOf(opts: TrainOptions): number | undefined {
 async function trainSim(opts: TrainOptions, argv: readonly string[]): Promise<void> {
   choiceFlag('model', opts.model, MODEL_KINDS);
   refuseCsvOnlyFlags(opts);
-  const detector = detectorFlags(opts, argv.join(' '), 'dense');
+  const detector = detectorFlags(opts, commandLine(argv), 'dense');
   if (detector.arch === 'hybrid' || detector.arch === 'stats') return trainSimRows(opts, detector);
   const arch: Architecture = detector.arch;
   refuseGiven(
@@ -213,7 +214,7 @@ async function trainSim(opts: TrainOptions, argv: readonly string[]): Promise<vo
     seed,
     epochs: detector.epochs,
     outDir: resolve(opts.out),
-    command: `linewatch ${argv.join(' ')}`,
+    command: `linewatch ${commandLine(argv)}`,
     log: (line: string) => process.stderr.write(`${line}\n`),
     ...(bar ? { progress: bar } : {}),
   });

@@ -7,3 +7,8 @@ export function shellWord(value: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
+
+/** Command-line arguments as one line a POSIX shell splits back into the same arguments (each a shellWord). */
+export function commandLine(args: readonly string[]): string {
+  return args.map(shellWord).join(' ');
+}

@@ -46,6 +46,10 @@ describe('a channel no configuration can name', () => {
       'flow_rms',
     ]);
     expect(m.training.data).toContain('anomaly-free.csv: first 1500 rows (renamed: Volume Flow RateRMS → flow_rms): ');
+    // The command that made it, as a line to paste into a shell: the flag with spaces quoted.
+    expect(m.training.command).toBe(
+      `linewatch train --csv ${CSV} --train-rows 1500 --rename 'Volume Flow RateRMS=flow_rms' --out ${out}`,
+    );
     const validated = await runCli(['validate', '--model', out]);
     expect([validated.code, validated.stderr]).toEqual([0, '']);
     expect(validated.stdout).toMatch(

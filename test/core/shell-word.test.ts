@@ -1,7 +1,7 @@
 /** A printed command-line value, pasted into a real shell, reads back as the value itself. */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { shellWord } from '../../src/core/shell-word.js';
+import { commandLine, shellWord } from '../../src/core/shell-word.js';
 
 /** What `sh` makes of `printf %s WORD`: the one argument the word becomes. */
 const readBack = (word: string) => execFileSync('sh', ['-c', `printf %s ${word}`], { encoding: 'utf8' });
@@ -18,4 +18,13 @@ describe('shellWord', () => {
       expect(readBack(shellWord(value))).toBe(value);
     },
   );
+});
+
+describe('commandLine', () => {
+  it('writes arguments as a line a shell splits back into the same arguments (a manifest training.command)', () => {
+    const args = ['train', '--csv', 'my export.csv', '--rename', 'Volume Flow RateRMS=flow', '--out', 'm'];
+    expect(commandLine(args)).toBe("train --csv 'my export.csv' --rename 'Volume Flow RateRMS=flow' --out m");
+    const split = execFileSync('sh', ['-c', `printf '%s\\n' ${commandLine(args)}`], { encoding: 'utf8' });
+    expect(split).toBe(`${args.join('\n')}\n`);
+  });
 });
