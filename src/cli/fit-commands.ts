@@ -95,7 +95,7 @@ export function addFitCommands(program: Command, wrap: CommandWrap, argv: readon
       )
       .option(
         '--train-rows <n>',
-        'rows at the start of each file to fit on (default 400); with --model, rows left out of the metrics (default 0)',
+        "rows at the start of each file to fit on (default 400); with --model, rows left out of the metrics (default 0; on the one file the model's manifest says it was fitted on, those rows; 0 scores every row)",
       )
       .option('--precision <p>', 'int8, fp32 or both', 'int8')
       .option(
