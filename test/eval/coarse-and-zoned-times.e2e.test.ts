@@ -53,7 +53,18 @@ describe('time columns read end to end', () => {
         "under a time's name), so the sample period is unknown; give --period-ms (the rows that share a number are " +
         'then read that far apart)',
     );
-    const trained = await runCli(['train', '--csv', seconds, '--period-ms', '250', '--out', out]);
+    // The first 400 rows, as eval fits on: the file's labelled fault comes later (train refuses to fit on it).
+    const trained = await runCli([
+      'train',
+      '--csv',
+      seconds,
+      '--period-ms',
+      '250',
+      '--train-rows',
+      '400',
+      '--out',
+      out,
+    ]);
     expect(trained.code, trained.stderr).toBe(0);
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as {
       input: { sample_period_ms: number };
