@@ -3,6 +3,12 @@ import { z } from 'zod';
 import { bufferSchema } from '../../buffer/schema.js';
 import { timerMsSchema } from '../../core/config-primitives.js';
 
+/**
+ * What a token may hold, whether written in the configuration or read from token_file: visible ASCII only. The
+ * Authorization header refuses anything else, quoting the header (the token) in its error.
+ */
+export const TOKEN_TEXT = /^[\x21-\x7e]+$/;
+
 export const influxSchema = z
   .strictObject({
     url: z
@@ -22,10 +28,7 @@ export const influxSchema = z
       .trim()
       .min(1)
       // A header: the HTTP client refuses a line break inside, quoting the header (the token) in its error.
-      .regex(
-        /^[\x21-\x7e]+$/,
-        'only visible ASCII characters, no space or line break inside (two lines in the secret?)',
-      )
+      .regex(TOKEN_TEXT, 'only visible ASCII characters, no space or line break inside (two lines in the secret?)')
       .optional()
       .describe(
         'API token of InfluxDB 2.x or 3.x, sent as "Authorization: Token …", never logged; best from the environment (token: ${INFLUX_TOKEN}). Instead of username and password; the database is not created (create_database is not used).',

@@ -6,7 +6,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { LinewatchError, fileErrorText } from '../../core/errors.js';
-import type { InfluxConfig } from './schema.js';
+import { TOKEN_TEXT, type InfluxConfig } from './schema.js';
 
 /** Far more than any InfluxDB token (2.x: 88 characters; 3.x: about 100); a larger file is not a token. */
 export const TOKEN_FILE_MAX_BYTES = 4096;
@@ -44,11 +44,12 @@ export function tokenOf(text: string, refuse: (why: string) => Error): string {
   const token = text.replace(/\r?\n$/, '');
   if (token === '') throw refuse('empty: it should hold the API token');
   // Never the token itself in the message: where the problem is, by position.
-  const bad = /[\s\p{Cc}]/u.exec(token);
-  if (bad)
+  // The rule the token setting has (TOKEN_TEXT), said by position.
+  const bad = TOKEN_TEXT.test(token) ? -1 : [...token].findIndex((c) => !TOKEN_TEXT.test(c));
+  if (bad >= 0)
     throw refuse(
-      `a space, line break or control character at character ${bad.index + 1} of ${token.length}: the file should ` +
-        'hold the token alone, on one line (one trailing newline is taken off)',
+      `a space, line break, control or non-ASCII character at character ${bad + 1} of ${token.length}: the file ` +
+        'should hold the token alone, on one line (one trailing newline is taken off)',
     );
   return token;
 }

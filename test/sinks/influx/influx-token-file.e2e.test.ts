@@ -55,13 +55,22 @@ describe('reading the token file', () => {
     [
       'two trailing newlines',
       () => secretFile('two-newlines', `${TOKEN}\n\n`),
-      `a space, line break or control character at character ${TOKEN.length + 1} of ${TOKEN.length + 1}`,
+      `a space, line break, control or non-ASCII character at character ${TOKEN.length + 1} of ${TOKEN.length + 1}`,
     ],
-    ['two lines', () => secretFile('two-lines', `${TOKEN}\nother\n`), 'a space, line break or control character'],
+    [
+      'two lines',
+      () => secretFile('two-lines', `${TOKEN}\nother\n`),
+      'a space, line break, control or non-ASCII character',
+    ],
     [
       'a space inside',
       () => secretFile('space', `Token ${TOKEN}`),
-      'a space, line break or control character at character 6',
+      'a space, line break, control or non-ASCII character at character 6',
+    ],
+    [
+      'a non-ASCII character inside (the token setting refuses it too)',
+      () => secretFile('accent', `abc\u00e9${TOKEN}`),
+      'a space, line break, control or non-ASCII character at character 4',
     ],
   ])('refuses a file that is %s, naming the key and the file, never the token', (_, make, why) => {
     const path = make();
