@@ -4,7 +4,7 @@
  * proxy in front of a real server that answers the first requests on a path itself, then forwards, and keeps what
  * each request sent (its headers: the credentials a client sends).
  */
-import { createServer, request, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -47,15 +47,35 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
+export interface FaultProxyOptions {
+  /**
+   * Serve `target` under this path prefix only (`/influx`), as a reverse proxy does: the prefix is taken off before
+   * `path` is matched and the request forwarded; a request outside it is answered 404 and reaches nothing.
+   */
+  readonly prefix?: string;
+  /** Asked for each request that `answers` no longer answers: an answer to give instead of forwarding it. */
+  readonly answer?: (req: IncomingMessage) => FaultAnswer | undefined;
+}
+
 /** A proxy to `target` answering requests whose path starts with `path` with `answers`, in turn, then forwarding. */
-export async function startFaultProxy(target: string, path: string, answers: FaultAnswer[]): Promise<FaultProxy> {
+export async function startFaultProxy(
+  target: string,
+  path: string,
+  answers: FaultAnswer[],
+  options: FaultProxyOptions = {},
+): Promise<FaultProxy> {
   const to = new URL(target);
   const pending = [...answers];
   const streamed: Promise<number>[] = [];
   const requests: FaultProxy['requests'] = [];
   const proxy = createServer((req, res) => {
     requests.push({ url: req.url ?? '', headers: req.headers });
-    const answer = req.url?.startsWith(path) ? pending.shift() : undefined;
+    const prefix = options.prefix ?? '';
+    const url = req.url ?? '';
+    if (!url.startsWith(`${prefix}/`))
+      return void req.resume().on('end', () => res.writeHead(404).end('404 page not found'));
+    req.url = url.slice(prefix.length);
+    const answer = req.url.startsWith(path) ? (pending.shift() ?? options.answer?.(req)) : options.answer?.(req);
     if (answer)
       return void req.resume().on('end', () => {
         res.writeHead(answer.status, answer.headers);

@@ -1,39 +1,120 @@
 /**
- * Database and retention setup through the `influx` package (its admin API is what it serves
- * best; writes go through our own batched line-protocol path, which the benchmark found as fast
- * as raw POSTs). Idempotent: run at every start and after InfluxDB comes back.
+ * Database and retention setup: InfluxQL statements POSTed to /query under the configured URL (influxUrl: a reverse
+ * proxy's path prefix kept, as for writes), with the writes' credentials. Idempotent: run before the first write and
+ * again after a write finds the database gone.
+ *
+ * Each answer is judged apart from the request (judgeSetupAnswer, pure). An answer that says this user or this server
+ * will not run the statement is a refusal, after which writing goes on as it is (the database may well exist):
+ *   user         401, 403, or an authorization error: a user that may not (1.x WRITE only)
+ *   unsupported  2.x's "not implemented: CREATE DATABASE" (its buckets and DBRP mappings are made with its own tools)
+ * Anything else is retried with the writes' backoff.
  */
-import Influx from 'influx';
+import { excerpt, readBodyStart } from '../../core/http-body.js';
+import { credentialHeaders, influxUrl } from './influx-http.js';
 import type { InfluxConfig } from './schema.js';
 
 export const RETENTION_POLICY = 'linewatch';
 
-/**
- * Why the server refused to create the database, where writing may go on anyway (pure): `user`, a user that may not
- * (1.x with WRITE only: the database may well exist); `unsupported`, a server that creates none (2.x answers
- * "not implemented: CREATE DATABASE": its buckets and DBRP mappings are made with its own tools). Undefined for any
- * other failure (InfluxDB unreachable), which is retried.
- */
-export function setupRefusal(message: string): 'user' | 'unsupported' | undefined {
-  if (/\b(401|403)\b|not authorized|authorization failed/i.test(message)) return 'user';
-  if (/not implemented: CREATE DATABASE/i.test(message)) return 'unsupported';
-  return undefined;
+/** Far more than any setup answer (a few hundred bytes); the rest is not read. */
+const ANSWER_BYTES = 64 * 1024;
+const SHOWN_CHARS = 200;
+
+export type SetupRefusal = 'user' | 'unsupported';
+
+/** What one answer to a setup statement means (pure). */
+export type SetupVerdict =
+  | { readonly kind: 'ok'; readonly rows: readonly Record<string, unknown>[] }
+  | { readonly kind: 'refused'; readonly refusal: SetupRefusal; readonly detail: string }
+  | { readonly kind: 'retry'; readonly status: number; readonly detail: string };
+
+/** The outcome of the whole setup: ready, refused (writing goes on), or to be retried with the writes' backoff. */
+export type SetupOutcome =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'refused'; readonly refusal: SetupRefusal; readonly statement: string; readonly detail: string }
+  | { readonly kind: 'retry'; readonly status: number; readonly statement: string; readonly detail: string };
+
+const AUTHORIZATION = /not authorized|authoriz(ation|ing) failed|error authorizing|unauthorized|forbidden|permission/i;
+/** What 2.x says to CREATE DATABASE. */
+const NOT_SERVED = /not implemented: CREATE DATABASE/i;
+
+/** InfluxQL's quoted identifier: `"` and `\` escaped. */
+export const quoted = (name: string): string => `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/** What the answer to a setup statement means: `text` is the start of its body, `truncated` where it went on. */
+export function judgeSetupAnswer(status: number, text: string, truncated: boolean): SetupVerdict {
+  const shown = `HTTP ${status}: ${excerpt(text, SHOWN_CHARS, truncated) || '(no body)'}`;
+  if (status >= 200 && status < 300) {
+    let body: { results?: { error?: string; series?: { columns?: string[]; values?: unknown[][] }[] }[] };
+    try {
+      if (truncated) throw new Error('cut short');
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      return { kind: 'retry', status, detail: `${shown} (not InfluxDB's answer)` };
+    }
+    const result = body.results?.[0];
+    if (result?.error !== undefined) {
+      const detail = `HTTP ${status}: ${excerpt(result.error, SHOWN_CHARS)}`;
+      if (AUTHORIZATION.test(result.error)) return { kind: 'refused', refusal: 'user', detail };
+      if (NOT_SERVED.test(result.error)) return { kind: 'refused', refusal: 'unsupported', detail };
+      return { kind: 'retry', status, detail };
+    }
+    const rows = (result?.series ?? []).flatMap(({ columns = [], values = [] }) =>
+      values.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))),
+    );
+    return { kind: 'ok', rows };
+  }
+  if (status === 401 || status === 403) return { kind: 'refused', refusal: 'user', detail: shown };
+  return { kind: 'retry', status, detail: shown };
 }
 
-export async function ensureDatabase(config: InfluxConfig): Promise<void> {
-  const url = new URL(config.url);
-  const client = new Influx.InfluxDB({
-    host: url.hostname,
-    port: Number(url.port || (url.protocol === 'https:' ? 443 : 8086)),
-    protocol: url.protocol === 'https:' ? 'https' : 'http',
-    username: config.username,
-    password: config.password,
-    options: { timeout: config.timeout_ms },
-  } as Influx.ISingleHostConfig);
-  await client.createDatabase(config.database);
-  if (!config.retention) return;
-  const policies = await client.showRetentionPolicies(config.database);
-  const options = { database: config.database, duration: config.retention, replication: 1, isDefault: true };
-  if (policies.some((p) => p.name === RETENTION_POLICY)) await client.alterRetentionPolicy(RETENTION_POLICY, options);
-  else await client.createRetentionPolicy(RETENTION_POLICY, options);
+type Statement = (q: string) => Promise<SetupVerdict>;
+
+/**
+ * Creates the database, and sets its retention policy where `retention` is set; `token` is the one writes use.
+ * Rejects only where InfluxDB cannot be reached (a network error, a timeout).
+ */
+export async function ensureDatabase(config: InfluxConfig, token: string | undefined): Promise<SetupOutcome> {
+  const run: Statement = async (q) => {
+    const res = await fetch(influxUrl(config.url, 'query', { q }), {
+      method: 'POST',
+      headers: credentialHeaders(config, token),
+      signal: AbortSignal.timeout(config.timeout_ms),
+    });
+    const { text, truncated } = await readBodyStart(res, ANSWER_BYTES);
+    return judgeSetupAnswer(res.status, text, truncated);
+  };
+  const database = quoted(config.database);
+  const created = await step(run, `CREATE DATABASE ${database}`);
+  if (created.kind !== 'ready' || !config.retention) return created;
+  const shown = await run(`SHOW RETENTION POLICIES ON ${database}`);
+  if (shown.kind !== 'ok') return outcome(shown, `SHOW RETENTION POLICIES ON ${database}`);
+  const verb = shown.rows.some((r) => r.name === RETENTION_POLICY) ? 'ALTER' : 'CREATE';
+  const policy = `${verb} RETENTION POLICY ${quoted(RETENTION_POLICY)} ON ${database} DURATION ${config.retention} REPLICATION 1 DEFAULT`;
+  return step(run, policy);
+}
+
+async function step(run: Statement, statement: string): Promise<SetupOutcome> {
+  return outcome(await run(statement), statement);
+}
+
+function outcome(verdict: SetupVerdict, statement: string): SetupOutcome {
+  return verdict.kind === 'ok' ? { kind: 'ready' } : { ...verdict, statement };
+}
+
+/** The warning a refusal gets (logged once): what was refused, why, and that writing goes on. */
+export function refusalMessage(
+  config: Pick<InfluxConfig, 'url' | 'database' | 'username'>,
+  refused: Extract<SetupOutcome, { kind: 'refused' }>,
+): string {
+  const { url, database, username } = config;
+  const { detail } = refused;
+  const creating = refused.statement.startsWith('CREATE DATABASE');
+  if (refused.refusal === 'user' && username !== undefined) {
+    const what = creating ? 'create database' : 'set the retention policy of database';
+    return `influxdb ${url}: user "${username}" may not ${what} "${database}" (${detail}); writing to it as it is (set create_database: false for a user with WRITE only)`;
+  }
+  if (refused.refusal === 'user')
+    return `influxdb ${url} refused ${refused.statement} without credentials (${detail}); writing to database "${database}" as it is (an InfluxDB with authentication needs username and password, 1.x, or token, 2.x and 3.x; set create_database: false where the database exists)`;
+  const what = creating ? 'create databases' : 'set retention policies';
+  return `influxdb ${url} does not ${what} (${detail}): InfluxDB 2.x (buckets and DBRP mappings are made with its own tools) or 3.x (a database is made by its first write), or no /query there (docs/influxdb.md); writing to database "${database}" as it is (set create_database: false to skip this)`;
 }

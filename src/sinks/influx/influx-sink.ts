@@ -20,6 +20,8 @@
  * Only the first ERROR_BODY_BYTES of an error answer are read. Points are idempotent in InfluxDB
  * (same series and timestamp overwrite), so a batch sent again after a lost answer does not count
  * twice. A failure of the queue itself is logged, counted and retried with backoff (queue-failures).
+ * Before the first write, and after a write finds the database gone, the database is created where create_database
+ * asks for it (database-setup.ts), on the same URL (its path kept: influx-http.ts) and credentials.
  */
 import { backoffMs } from '../../core/backoff.js';
 import { gzipSync } from 'node:zlib';
@@ -31,7 +33,8 @@ import type { Sink, SinkRecords } from '../../core/components.js';
 import type { InfluxConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
-import { ensureDatabase, setupRefusal } from './database-setup.js';
+import { ensureDatabase, refusalMessage } from './database-setup.js';
+import { credentialHeaders, influxUrl } from './influx-http.js';
 import type { SeriesTags } from './line-protocol.js';
 import { queueItems, RawDecimator } from './queue-items.js';
 import { ERROR_BODY_BYTES, judgeAnswer, retryAfterMs } from './write-answer.js';
@@ -60,6 +63,8 @@ export class InfluxSink implements Sink {
   private written = false;
   private retryAt = 0;
   private lastError: string | undefined;
+  /** The last refusal of database setup warned of: the same one is not warned of again. */
+  private setupWarning: string | undefined;
   /** Since when writes have been kept for later (ms since the epoch); undefined while they are delivered. */
   private failingSince: number | undefined;
   private closed = false;
@@ -170,40 +175,27 @@ export class InfluxSink implements Sink {
     }
   }
 
-  private url(path: string, params: Record<string, string>): string {
-    const u = new URL(path, this.config.url.endsWith('/') ? this.config.url : `${this.config.url}/`);
-    for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
-    return u.toString();
-  }
-
-  /** The credentials of each write: a 2.x/3.x token, else 1.x's basic auth where a user is set. */
-  private headers(): Record<string, string> {
-    if (this.config.token) return { authorization: `Token ${this.config.token}` };
-    if (!this.config.username) return {};
-    return {
-      authorization: `Basic ${Buffer.from(`${this.config.username}:${this.config.password ?? ''}`).toString('base64')}`,
-    };
-  }
-
-  private async ensureDatabase(): Promise<void> {
-    // With a token (2.x, 3.x) the bucket or database is made with InfluxDB's own tools, not by CREATE DATABASE.
-    if (this.databaseReady || !this.config.create_database || this.config.token) return;
-    try {
-      await ensureDatabase(this.config);
-    } catch (err) {
-      const message = (err as Error).message.replace(/\s+/g, ' ').trim().slice(0, 200);
-      const refusal = setupRefusal(message);
-      if (!refusal) throw err;
-      // The database (2.x: its DBRP mapping) may well exist: write anyway.
-      const { url, database, username } = this.config;
-      this.deps.logger.warn(
-        { sink: this.name, user: username },
-        refusal === 'user'
-          ? `influxdb ${url}: user "${username ?? '(none)'}" may not create database "${database}" (${message}); writing to it as it is (set create_database: false for a user with WRITE only)`
-          : `influxdb ${url} does not create databases (${message}): InfluxDB 2.x, whose buckets and DBRP mappings are made with its own tools (docs/influxdb.md); writing to database "${database}" as it is (set create_database: false to skip this)`,
+  /**
+   * Creates the database before a write, where create_database asks for it (never with a token: 2.x and 3.x make
+   * theirs with their own tools). Undefined to go on writing; a retry where InfluxDB failed in a way that may pass.
+   * A refusal (a user that may not, a server that does not: database-setup.ts) is warned of once, and writing goes on.
+   */
+  private async ensureDatabase(): Promise<Outcome | undefined> {
+    if (this.databaseReady || !this.config.create_database || this.config.token) return undefined;
+    const setup = await ensureDatabase(this.config, undefined);
+    if (setup.kind === 'retry')
+      return this.retryLater(
+        `influxdb ${this.config.url}: ${setup.statement} failed (${setup.detail})`,
+        `http_${setup.status}`,
       );
+    if (setup.kind === 'refused') {
+      const message = refusalMessage(this.config, setup);
+      if (message !== this.setupWarning)
+        this.deps.logger.warn({ sink: this.name, user: this.config.username }, message);
+      this.setupWarning = message;
     }
     this.databaseReady = true;
+    return undefined;
   }
 
   /** Sends one batch, splitting it while InfluxDB answers 413 (too large). */
@@ -230,11 +222,12 @@ export class InfluxSink implements Sink {
 
   private async sendOnce(body: string, lines: number): Promise<Outcome | { kind: 'split' }> {
     try {
-      await this.ensureDatabase();
-      const res = await fetch(this.url('write', { db: this.config.database, precision: 'ms' }), {
+      const notReady = await this.ensureDatabase();
+      if (notReady) return notReady;
+      const res = await fetch(influxUrl(this.config.url, 'write', { db: this.config.database, precision: 'ms' }), {
         method: 'POST',
         headers: {
-          ...this.headers(),
+          ...credentialHeaders(this.config, this.config.token),
           'content-type': 'text/plain; charset=utf-8',
           ...(this.config.gzip ? { 'content-encoding': 'gzip' } : {}),
         },

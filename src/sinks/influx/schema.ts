@@ -14,7 +14,7 @@ export const influxSchema = z
     url: z
       .url()
       .describe(
-        "InfluxDB's HTTP API, e.g. http://influxdb:8086: 1.x, or the v1-compatible /write of 2.x (with a DBRP mapping) and 3.x (docs/influxdb.md).",
+        "InfluxDB's HTTP API, e.g. http://influxdb:8086, or its path behind a reverse proxy (http://proxy/influx/: writes and database setup both go under it): 1.x, or the v1-compatible /write of 2.x (with a DBRP mapping) and 3.x (docs/influxdb.md).",
       ),
     database: z
       .string()
