@@ -3,11 +3,16 @@
  * proxy's path prefix kept, as for writes), with the writes' credentials. Idempotent: run before the first write and
  * again after a write finds the database gone.
  *
- * Each answer is judged apart from the request (judgeSetupAnswer, pure). An answer that says this user or this server
- * will not run the statement is a refusal, after which writing goes on as it is (the database may well exist):
- *   user         401, 403, or an authorization error: a user that may not (1.x WRITE only)
- *   unsupported  2.x's "not implemented: CREATE DATABASE" (its buckets and DBRP mappings are made with its own tools)
- * Anything else is retried with the writes' backoff.
+ * Each answer is judged apart from the request (judgeSetupAnswer, pure). An answer that says this server or this
+ * user will not run the statement is a refusal, warned of once, after which writing goes on as it is (the database
+ * may well exist; a write to a missing one is kept and retried):
+ *   user         401, 403, or an authorization error: a user that may not (1.x WRITE only), no credentials where
+ *                the server wants some (3.x with its default authentication: 401, empty)
+ *   unsupported  a server that creates no database this way: 2.x ("not implemented: CREATE DATABASE"), 3.x ("must
+ *                specify a 'db' parameter": 500 in its earlier releases, 200 with the error in later ones), a /query
+ *                it does not serve (404, 405, 501), a statement it refuses (400, or 200 with an error), or an answer
+ *                that is not InfluxDB's JSON
+ * Only a failure that may pass is retried (the batch waits for it): another 5xx, 408, 429, no answer.
  */
 import { excerpt, readBodyStart } from '../../core/http-body.js';
 import { credentialHeaders, influxUrl } from './influx-http.js';
@@ -34,8 +39,8 @@ export type SetupOutcome =
   | { readonly kind: 'retry'; readonly status: number; readonly statement: string; readonly detail: string };
 
 const AUTHORIZATION = /not authorized|authoriz(ation|ing) failed|error authorizing|unauthorized|forbidden|permission/i;
-/** What 2.x says to CREATE DATABASE. */
-const NOT_SERVED = /not implemented: CREATE DATABASE/i;
+/** What 2.x and 3.x say to CREATE DATABASE where they answer 500 or 200 (see the top of this file). */
+const NOT_SERVED = /not implemented|not supported|must specify a 'db' parameter/i;
 
 /** InfluxQL's quoted identifier: `"` and `\` escaped. */
 export const quoted = (name: string): string => `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -49,14 +54,12 @@ export function judgeSetupAnswer(status: number, text: string, truncated: boolea
       if (truncated) throw new Error('cut short');
       body = JSON.parse(text) as typeof body;
     } catch {
-      return { kind: 'retry', status, detail: `${shown} (not InfluxDB's answer)` };
+      return { kind: 'refused', refusal: 'unsupported', detail: `${shown} (not InfluxDB's answer)` };
     }
     const result = body.results?.[0];
     if (result?.error !== undefined) {
       const detail = `HTTP ${status}: ${excerpt(result.error, SHOWN_CHARS)}`;
-      if (AUTHORIZATION.test(result.error)) return { kind: 'refused', refusal: 'user', detail };
-      if (NOT_SERVED.test(result.error)) return { kind: 'refused', refusal: 'unsupported', detail };
-      return { kind: 'retry', status, detail };
+      return { kind: 'refused', refusal: AUTHORIZATION.test(result.error) ? 'user' : 'unsupported', detail };
     }
     const rows = (result?.series ?? []).flatMap(({ columns = [], values = [] }) =>
       values.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))),
@@ -64,6 +67,8 @@ export function judgeSetupAnswer(status: number, text: string, truncated: boolea
     return { kind: 'ok', rows };
   }
   if (status === 401 || status === 403) return { kind: 'refused', refusal: 'user', detail: shown };
+  if ([400, 404, 405, 501].includes(status) || (status === 500 && NOT_SERVED.test(text)))
+    return { kind: 'refused', refusal: 'unsupported', detail: shown };
   return { kind: 'retry', status, detail: shown };
 }
 
