@@ -9,7 +9,9 @@
  *                            are counted as dropped: retrying cannot help. InfluxDB writes the good
  *                            points of a partial write itself (1.x answers 400, 2.x 422).
  *   401, 403                 kept and retried with backoff: an expired password or token or a missing
- *                            grant is fixed by a person, one clear error says which user (or the token) and grant
+ *                            grant is fixed by a person, one clear error says which user (or the token) and grant;
+ *                            with token_file, the file is read again first, and where it holds a new token (a secret
+ *                            rotated in place) the batch is sent again with it at once, once
  *   404                      kept and retried with backoff; where the body says the database is
  *                            missing, it is created again if create_database allows, else one
  *                            error names the database and the URL that answered 404 (a 2.x bucket
@@ -35,6 +37,7 @@ import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { ensureDatabase, refusalMessage } from './database-setup.js';
 import { credentialHeaders, influxUrl } from './influx-http.js';
+import { FileToken } from './token-file.js';
 import type { SeriesTags } from './line-protocol.js';
 import { queueItems, RawDecimator } from './queue-items.js';
 import { ERROR_BODY_BYTES, judgeAnswer, retryAfterMs } from './write-answer.js';
@@ -73,6 +76,10 @@ export class InfluxSink implements Sink {
   /** Raw samples kept per channel, for downsampling (raw_interval_ms). */
   private readonly decimator: RawDecimator;
   private readonly queueFailures: QueueFailures;
+  /** The token writes send: token, or token_file's, read again when InfluxDB refuses it. */
+  private readonly token: FileToken;
+  /** The last error reading token_file again: the same one is not logged again. */
+  private tokenFileError: string | undefined;
 
   constructor(
     private readonly config: InfluxConfig,
@@ -87,6 +94,7 @@ export class InfluxSink implements Sink {
       deps,
     );
     this.decimator = new RawDecimator(config.raw_interval_ms);
+    this.token = new FileToken(config.token, config.token_file);
   }
 
   /** Points waiting in the queue. */
@@ -220,14 +228,14 @@ export class InfluxSink implements Sink {
     return dropped > 0 ? { kind: 'rejected', dropped } : { kind: 'ok' };
   }
 
-  private async sendOnce(body: string, lines: number): Promise<Outcome | { kind: 'split' }> {
+  private async sendOnce(body: string, lines: number, tokenReread = false): Promise<Outcome | { kind: 'split' }> {
     try {
       const notReady = await this.ensureDatabase();
       if (notReady) return notReady;
       const res = await fetch(influxUrl(this.config.url, 'write', { db: this.config.database, precision: 'ms' }), {
         method: 'POST',
         headers: {
-          ...credentialHeaders(this.config, this.config.token),
+          ...credentialHeaders(this.config, this.token.current),
           'content-type': 'text/plain; charset=utf-8',
           ...(this.config.gzip ? { 'content-encoding': 'gzip' } : {}),
         },
@@ -249,6 +257,10 @@ export class InfluxSink implements Sink {
         this.failingSince = undefined;
         return { kind: 'ok' };
       }
+      if ((res.status === 401 || res.status === 403) && !tokenReread && this.tokenRotated(res.status)) {
+        await res.body?.cancel().catch(() => undefined);
+        return await this.sendOnce(body, lines, true);
+      }
       return await this.answered(res, lines);
     } catch (err) {
       const cause = (err as Error).cause as Error | undefined;
@@ -257,6 +269,33 @@ export class InfluxSink implements Sink {
         'network',
       );
     }
+  }
+
+  /**
+   * After a 401 or 403, with token_file: reads the file again. True where it holds a new token (the answer is counted
+   * and the write is to be sent again with it); false where there is no file, it holds the same token, or it cannot be
+   * used now (logged once per distinct error; the token in use stays).
+   */
+  private tokenRotated(status: number): boolean {
+    const reread = this.token.reread();
+    if (!reread || reread.kind === 'same') return false;
+    const answer = `influxdb ${this.config.url} answered ${status}`;
+    if (reread.kind === 'unusable') {
+      if (reread.message !== this.tokenFileError)
+        this.deps.logger.error(
+          { sink: this.name },
+          `${reread.message} (read again after ${answer}): the token read before stays in use`,
+        );
+      this.tokenFileError = reread.message;
+      return false;
+    }
+    this.tokenFileError = undefined;
+    this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: `http_${status}` });
+    this.deps.logger.info(
+      { sink: this.name },
+      `storage.influxdb.token_file ${this.token.path}: read again after ${answer}: it holds a new token, the write is sent again with it`,
+    );
+    return true;
   }
 
   /** What an answer other than 2xx means for the batch (see the table at the top; write-answer.ts). */

@@ -38,7 +38,7 @@ export const influxSchema = z
       .min(1)
       .optional()
       .describe(
-        'A file holding the API token instead of token: a Docker secret (/run/secrets/influx_token) or a mounted Kubernetes secret, relative to this file. Read at start: one line, at most 4096 bytes, one trailing newline taken off; never logged.',
+        'A file holding the API token instead of token: a Docker secret (/run/secrets/influx_token) or a mounted Kubernetes secret, relative to this file. Read at start, and again when InfluxDB refuses the token (401, 403): a secret rotated in place needs no restart. One line, at most 4096 bytes, one trailing newline taken off; never logged.',
       ),
     batch_size: z.number().int().min(1).default(5000).describe('Points per write request.'),
     flush_interval_ms: timerMsSchema(10).default(1000).describe('Queued points are written at least this often.'),

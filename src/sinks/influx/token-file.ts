@@ -1,8 +1,9 @@
 /**
  * storage.influxdb.token_file: the API token read from a file (a Docker secret under /run/secrets, a Kubernetes
- * secret mounted as a volume), once at start. The file is bounded, one trailing newline (what `echo` and most editors
+ * secret mounted as a volume), at start. The file is bounded, one trailing newline (what `echo` and most editors
  * add) is taken off, and what is left must be one token on one line: a line break or a control character inside
  * would make every write's Authorization header invalid. Errors name the key and the file, never what it holds.
+ * When InfluxDB refuses the token (401, 403), the file is read again (FileToken): a rotated secret needs no restart.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { LinewatchError, fileErrorText } from '../../core/errors.js';
@@ -57,4 +58,38 @@ export function tokenOf(text: string, refuse: (why: string) => Error): string {
 /** The configuration with the token token_file holds, where it names one (read now); else as it is. */
 export function withFileToken(config: InfluxConfig): InfluxConfig {
   return config.token_file === undefined ? config : { ...config, token: readTokenFile(config.token_file) };
+}
+
+/** What reading token_file again found: another token (now in use), the same, or a file that cannot be used now. */
+export type TokenReread =
+  { readonly kind: 'changed' } | { readonly kind: 'same' } | { readonly kind: 'unusable'; readonly message: string };
+
+/**
+ * The token writes send, and token_file read again when InfluxDB refuses it (401, 403): a secret rotated in place
+ * (a Docker or Kubernetes secret file replaced) is taken up without a restart. Read with readTokenFile's bound and
+ * checks; a file that fails them leaves the token in use as it was.
+ */
+export class FileToken {
+  constructor(
+    private token: string | undefined,
+    readonly path: string | undefined,
+  ) {}
+
+  get current(): string | undefined {
+    return this.token;
+  }
+
+  /** Reads the file again; undefined where the token is not from a file. */
+  reread(): TokenReread | undefined {
+    if (this.path === undefined) return undefined;
+    let token: string;
+    try {
+      token = readTokenFile(this.path);
+    } catch (err) {
+      return { kind: 'unusable', message: (err as Error).message };
+    }
+    if (token === this.token) return { kind: 'same' };
+    this.token = token;
+    return { kind: 'changed' };
+  }
 }
