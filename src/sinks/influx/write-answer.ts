@@ -85,8 +85,17 @@ export function judgeAnswer(
       errorKind: `http_${status}`,
       level: 'error',
     };
+  if ((status === 401 || status === 403) && config.username === undefined)
+    return {
+      kind: 'retry',
+      message:
+        `${influx} refused the write without credentials (HTTP ${status}: ${shown || '(no body)'}): an InfluxDB with ` +
+        'authentication needs username and password (1.x) or token (2.x, 3.x)',
+      errorKind: `http_${status}`,
+      level: 'error',
+    };
   if (status === 401 || status === 403) {
-    const user = config.username ?? '(none)';
+    const user = config.username;
     const fix =
       status === 401
         ? 'check its password'

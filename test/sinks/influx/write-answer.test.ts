@@ -43,6 +43,19 @@ describe('judgeAnswer', () => {
     });
   });
 
+  // 3.x with its default authentication and no token answers 401, no body: this said user "(none)", check its password.
+  it('keeps the batch on 401 and 403 without credentials, saying which settings give some', () => {
+    const anonymous = { url: 'http://influx:8181', database: 'plant', create_database: false };
+    expect(judgeAnswer(answer(401), 1, anonymous, NOW)).toEqual({
+      kind: 'retry',
+      message:
+        'influxdb http://influx:8181 refused the write without credentials (HTTP 401: (no body)): an InfluxDB with ' +
+        'authentication needs username and password (1.x) or token (2.x, 3.x)',
+      errorKind: 'http_401',
+      level: 'error',
+    });
+  });
+
   it('tells a missing database apart from a 404 of something that is not InfluxDB', () => {
     expect(judgeAnswer(answer(404, '{"error":"database not found: \\"plant\\""}'), 1, config, NOW)).toEqual({
       kind: 'retry',
