@@ -6,7 +6,7 @@
 import type { OpcuaConnection } from './client-adapter.js';
 import { isOversize } from './message-bound.js';
 import { firstLine } from './opcua-value.js';
-import { readInParts, isUnread } from './read-in-parts.js';
+import { isUnread, partsDeadline, readInParts, type PartsTiming } from './read-in-parts.js';
 import type { OpcuaSourceConfig } from './schema.js';
 
 const STANDARD_ELEMENTS = new Set(['Objects', 'Types', 'Views', 'Server']);
@@ -103,7 +103,9 @@ async function namespacesFor(
  * Node ids for the configured nodes (namespace URIs and browse paths resolved), or why not. The browse paths are
  * translated in parts (read-in-parts.ts) where a response is over max_message_bytes: a path whose translation alone is
  * refused is that node's error, not the source's, as is the namespace array's for the nodes that need it (read only
- * where one does). `live` gives the connection, a new one where a refusal closed it.
+ * where one does). `live` gives the connection, a new one where a refusal closed it. With `timing`, translating in
+ * parts starts no part after timeout_ms × (⌈log2 p⌉ + 1) for p browse paths (partsDeadline): the paths left are each
+ * that node's error, saying how many were translated; none translated by then fails the resolution.
  * Only the nodes in `only` are resolved, where it is given (the others: neither node id nor error).
  */
 export async function resolveNodes(
@@ -111,6 +113,7 @@ export async function resolveNodes(
   nodes: OpcuaSourceConfig['nodes'],
   c: ResolveContext,
   only?: ReadonlySet<number>,
+  timing?: PartsTiming,
 ): Promise<ResolvedNode[]> {
   const asked = (i: number) => !only || only.has(i);
   const { namespaces, overBound } = await namespacesFor(
@@ -136,6 +139,7 @@ export async function resolveNodes(
   const translated = await readInParts(
     paths.map((p) => p.text),
     async (texts) => (await live()).translate(texts),
+    timing && partsDeadline(paths.length, timing.timeoutMs, timing.now, 'translate'),
   );
   translated.forEach((t, k) => {
     const { index, text } = paths[k];

@@ -25,6 +25,7 @@ import { nodeLabel, resolveNodeId, resolveNodes, type ResolvedNode } from './nod
 import { describeNamespacesOverBound, describePathOverBound } from './message-bound.js';
 import { onceSamples } from './once-samples.js';
 import { readNodes, type NodeReads } from './read-nodes.js';
+import type { PartsTiming } from './read-in-parts.js';
 import { OverBoundNodes } from './over-bound-nodes.js';
 import { PublishBatches } from './publish-batches.js';
 import { connectOpcua, connectOptions, describeConnectError } from './opcua-connect.js';
@@ -101,13 +102,17 @@ export class OpcuaSource implements Source {
    * in parts until timeout_ms × (⌈log2 n⌉ + 1) (read-in-parts.ts).
    */
   private readNodes(only?: ReadonlySet<number>): Promise<NodeReads> {
-    const timing = { timeoutMs: this.config.timeout_ms, now: () => this.now() };
     return readNodes(
       () => connectOpcua(connectOptions(this.config)),
       (live, some) => this.resolveNodes(live, some),
       only,
-      timing,
+      this.timing,
     );
+  }
+
+  /** timeout_ms and the clock: work in parts (reads, translations) stops at its deadline (read-in-parts.ts). */
+  private get timing(): PartsTiming {
+    return { timeoutMs: this.config.timeout_ms, now: () => this.now() };
   }
 
   /** Where max_message_bytes is set (`sources[0].max_message_bytes`). */
@@ -357,6 +362,7 @@ export class OpcuaSource implements Source {
           describeNamespacesOverBound(this.config.max_message_bytes, this.boundSetting(), detail),
       },
       only,
+      this.timing,
     );
   }
 

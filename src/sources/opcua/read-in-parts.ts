@@ -9,7 +9,8 @@
  * Against a slow server each of those requests may take a whole timeout: (2n - 1) × timeout_ms in all. With a
  * `deadline`, no part starts after it: the parts left are unread, saying how many nodes were read by then (so the
  * whole read takes at most the deadline and one request's timeout). OpcuaSource gives timeout_ms × (⌈log2 n⌉ + 1):
- * time for one request at each level of halving, from all the nodes down to one alone (partsDeadline).
+ * time for one request at each level of halving, from all the nodes down to one alone (partsDeadline); the browse
+ * paths it translates to node ids get a deadline of their own by the same rule (node-ids.ts), n the paths.
  */
 import { isOversize } from './message-bound.js';
 import { firstLine } from './opcua-value.js';
@@ -36,7 +37,7 @@ export async function readInParts<R>(
   const part = async (from: number, to: number): Promise<(R | Unread)[]> => {
     const some = ids.slice(from, to);
     if (deadline && deadline.now() > deadline.at) {
-      const message = `reading ${ids.length} nodes in parts took over ${deadline.what}: ${readCount} of ${ids.length} read`;
+      const message = `${deadline.doing} in parts took over ${deadline.what}: ${readCount} of ${ids.length} ${deadline.done}`;
       if (!readSome) throw new Error(message);
       return some.map(() => ({ unread: `${message}, this one not`, tooLarge: false }));
     }
@@ -59,21 +60,50 @@ export async function readInParts<R>(
   return ids.length === 0 ? [] : part(0, ids.length);
 }
 
-/** When reading in parts stops starting parts: `at` on the clock `now` (ms), and what it is in words. */
+/**
+ * When reading in parts stops starting parts: `at` on the clock `now` (ms), and what it is in words: the work
+ * ("reading 8 nodes"), the deadline ("4000 ms (timeout_ms 1000 × 4, …)") and what an item that was done is ("read").
+ */
 export interface PartsDeadline {
   readonly at: number;
   readonly now: () => number;
+  readonly doing: string;
   readonly what: string;
+  readonly done: string;
 }
 
+/** What is done in parts: node values read, or browse paths translated to node ids. */
+const WORK = {
+  read: { items: 'nodes', doing: 'reading', done: 'read' },
+  translate: { items: 'browse paths', doing: 'translating', done: 'translated' },
+} as const;
+
 /**
- * The deadline for reading `count` nodes in parts, from now: `timeoutMs` (the source's timeout_ms) for one request at
- * each level of halving, ⌈log2 count⌉ + 1 of them.
+ * The deadline for reading (or translating) `count` nodes (browse paths) in parts, from now: `timeoutMs` (the
+ * source's timeout_ms) for one request at each level of halving, ⌈log2 count⌉ + 1 of them.
  */
-export function partsDeadline(count: number, timeoutMs: number, now: () => number): PartsDeadline {
+export function partsDeadline(
+  count: number,
+  timeoutMs: number,
+  now: () => number,
+  work: keyof typeof WORK = 'read',
+): PartsDeadline {
   const levels = Math.ceil(Math.log2(Math.max(1, count))) + 1;
   const ms = timeoutMs * levels;
-  return { at: now() + ms, now, what: `${ms} ms (timeout_ms ${timeoutMs} × ${levels}, one request per halving)` };
+  const { items, doing, done } = WORK[work];
+  return {
+    at: now() + ms,
+    now,
+    doing: `${doing} ${count} ${items}`,
+    what: `${ms} ms (timeout_ms ${timeoutMs} × ${levels}, one request per halving)`,
+    done,
+  };
+}
+
+/** The source's timeout_ms and clock, from which each deadline of work in parts is set as it starts. */
+export interface PartsTiming {
+  readonly timeoutMs: number;
+  readonly now: () => number;
 }
 
 export const isUnread = (r: unknown): r is Unread => typeof r === 'object' && r !== null && 'unread' in r;

@@ -7,7 +7,7 @@
  */
 import type { OpcuaConnection, Reading } from './client-adapter.js';
 import type { ResolvedNode } from './node-ids.js';
-import { partsDeadline, readInParts, type Unread } from './read-in-parts.js';
+import { partsDeadline, readInParts, type PartsTiming, type Unread } from './read-in-parts.js';
 
 export interface NodeReads {
   /** Every configured node's node id, or why it has none. */
@@ -25,7 +25,7 @@ export async function readNodes(
   resolve: (live: () => Promise<OpcuaConnection>, only?: ReadonlySet<number>) => Promise<ResolvedNode[]>,
   only?: ReadonlySet<number>,
   /** The source's timeout_ms and clock: the reads in parts stop at their deadline (read-in-parts.ts). */
-  timing?: { readonly timeoutMs: number; readonly now: () => number },
+  timing?: PartsTiming,
 ): Promise<NodeReads> {
   let connection: OpcuaConnection | undefined;
   let lost = false;

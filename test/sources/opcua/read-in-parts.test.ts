@@ -101,6 +101,14 @@ describe('readInParts', () => {
       expect(s.requests).toEqual([Object.keys(EIGHT), ['a', 'b', 'c', 'd'], ['a', 'b'], ['a'], ['b']]);
     });
 
+    it('says translating browse paths where the deadline is for translations', async () => {
+      const s = slow(5000);
+      const deadline = partsDeadline(8, 1000, s.deadline.now, 'translate');
+      await expect(readInParts(Object.keys(EIGHT), s.read, deadline)).rejects.toThrow(
+        'translating 8 browse paths in parts took over 4000 ms (timeout_ms 1000 × 4, one request per halving): 0 of 8 translated',
+      );
+    });
+
     it('rejects where nothing was read by the deadline', async () => {
       const s = slow(5000);
       await expect(readInParts(Object.keys(EIGHT), s.read, s.deadline)).rejects.toThrow(`${WHAT}: 0 of 8 read`);
