@@ -69,6 +69,7 @@ export interface SubscriptionHandlers {
 }
 
 export interface OpcuaConnection {
+  /** The server's namespace array: read once a connection (node-opcua keeps it with the session). */
   readNamespaceArray(): Promise<string[]>;
   /**
    * Starts one subscription; resolves with an error message per node (undefined when fine) and the keep-alive period
@@ -84,6 +85,7 @@ export interface OpcuaConnection {
   read(nodeIds: readonly string[]): Promise<Reading[]>;
   /** Resolves browse paths ("/Objects/2:Plant/2:Pump1") to node ids, or says why not. */
   translate(browsePaths: readonly string[]): Promise<({ nodeId: string } | { error: string })[]>;
+  /** Writes a node's value: a boolean as a Boolean, a number as the node's data type (read once a connection). */
   write(nodeId: string, value: number | boolean): Promise<void>;
   onLost(callback: (reason: string) => void): void;
   close(): Promise<void>;
@@ -178,6 +180,21 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
     throw failure(err);
   }
   const s = session;
+  /**
+   * The data type of each node a number is written to, read at its first write on this connection (session), not at
+   * every one (an alarm's write-back): a restarted server, whose types may have changed, is a new connection. A node
+   * whose type cannot be read is written as a Double, read again next time; a write refused reads it again too.
+   */
+  const writeTypes = new Map<string, DataType>();
+  const writeType = async (nodeId: string): Promise<DataType> => {
+    const known = writeTypes.get(nodeId);
+    if (known !== undefined) return known;
+    const [dv] = await s.read([{ nodeId, attributeId: AttributeIds.DataType }]);
+    const typeId = (dv.value?.value as { value?: number } | undefined)?.value as DataType | undefined;
+    if (dv.statusCode.value !== 0 || typeId === undefined) return DataType.Double;
+    writeTypes.set(nodeId, typeId);
+    return typeId;
+  };
   return {
     readNamespaceArray: () => s.readNamespaceArray(),
     async subscribe(nodes, publishingIntervalMs, handlers, maxNotificationsPerPublish = 0) {
@@ -279,12 +296,11 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
       return values.map(readingOf);
     },
     async write(nodeId, value) {
-      const [dv] = await s.read([{ nodeId, attributeId: AttributeIds.DataType }]);
-      const typeId = dv.value?.value as { value?: number } | undefined;
-      const dataType =
-        typeof value === 'boolean' ? DataType.Boolean : ((typeId?.value as DataType | undefined) ?? DataType.Double);
+      const dataType = typeof value === 'boolean' ? DataType.Boolean : await writeType(nodeId);
       const status = await s.write({ nodeId, attributeId: AttributeIds.Value, value: { value: { dataType, value } } });
-      if (status.value !== 0) throw new Error(`write ${nodeId}: ${status.name}`);
+      if (status.value === 0) return;
+      writeTypes.delete(nodeId);
+      throw new Error(`write ${nodeId}: ${status.name}`);
     },
     onLost(callback) {
       lostCallbacks.push(callback);

@@ -366,12 +366,13 @@ export class OpcuaSource implements Source {
     );
   }
 
-  /** Writes a node (alarm actions). */
+  /** Writes a node (alarm actions); a `nsu=` node id by the namespace array, read once a connection. */
   async write(nodeId: string, value: number | boolean): Promise<void> {
     const connection = this.connection;
     if (!connection || !this.isConnected)
       throw new Error(`device ${this.name} (${this.config.endpoint}): not connected`);
-    await connection.write(resolveNodeId(nodeId, await connection.readNamespaceArray()), value);
+    const namespaces = nodeId.startsWith('nsu=') ? await connection.readNamespaceArray() : [];
+    await connection.write(resolveNodeId(nodeId, namespaces), value);
   }
 
   async stop(): Promise<void> {
