@@ -10,10 +10,16 @@ import { socketErrorMeaning } from '../../core/socket-errors.js';
 import { describeRefusal, isNotOpcuaServer, isOversize } from './message-bound.js';
 import { firstLine } from './opcua-value.js';
 import type { OpcuaSourceConfig } from './schema.js';
+import type { Logger } from '../../telemetry/logger.js';
 
-/** node-opcua is large and prints to stdout when loaded: load it only when an OPC UA source runs. */
-export async function connectOpcua(options: OpcuaConnectOptions): Promise<OpcuaConnection> {
-  return (await import('./client-adapter.js')).connectOpcua(options);
+/**
+ * node-opcua is large and prints to stdout when loaded: load it only when an OPC UA source runs. Its own warnings go
+ * to `logger` from then on (opcua-log.ts).
+ */
+export async function connectOpcua(options: OpcuaConnectOptions, logger: Logger): Promise<OpcuaConnection> {
+  const adapter = await import('./client-adapter.js');
+  (await import('./opcua-log.js')).sendOpcuaLogsTo(logger);
+  return adapter.connectOpcua(options);
 }
 
 /** A PEM file's text; a missing or unreadable file is named with its setting. */

@@ -103,7 +103,7 @@ export class OpcuaSource implements Source {
    */
   private readNodes(only?: ReadonlySet<number>): Promise<NodeReads> {
     return readNodes(
-      () => connectOpcua(connectOptions(this.config)),
+      () => connectOpcua(connectOptions(this.config), this.deps.logger),
       (live, some) => this.resolveNodes(live, some),
       only,
       this.timing,
@@ -172,7 +172,7 @@ export class OpcuaSource implements Source {
       try {
         // After a message refused at the bound: the nodes whose value alone is over it are left out this time.
         if (this.streak.lastLossTooLarge) await this.overBound.find(this.subscribed().map((n) => n.index));
-        const connection = await connectOpcua(connectOptions(this.config));
+        const connection = await connectOpcua(connectOptions(this.config), this.deps.logger);
         this.connection = connection;
         // Lost while the subscription is made: that fails at once (setup-loss.ts); once made, it is rebuilt.
         const loss = new SetupLoss();

@@ -4,7 +4,8 @@
  */
 import { make_warningLog } from 'node-opcua';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { routeOpcuaLogs } from '../../../src/sources/opcua/opcua-log.js';
+import { routeOpcuaLogs, sendOpcuaLogsTo } from '../../../src/sources/opcua/opcua-log.js';
+import { logLines } from '../../helpers/log-lines.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -71,5 +72,44 @@ describe("node-opcua's log", () => {
       "node-opcua: [NODE-OPCUA-W25] client's server certificate verification has failed  BadCertificateTimeInvalid\n" +
         'node-opcua:                    validity:   2020-12-05T14:14:21.000Z → 2021-12-05T14:14:21.000Z\n',
     );
+  });
+
+  it("leaves out the client's refusals of a message over its receive limits, and keeps a server's", () => {
+    const out = captured(() => {
+      make_warningLog('test')('maximum chunk size exceeded (maxChunkSize=65536 current chunk size = 825110831)');
+      make_warningLog('test')('Error  ', 'client0', 'max message size exceeded: 65536 : total message size 131072');
+      make_warningLog('test')(
+        'Error  ',
+        'client12',
+        'packet assembler: maximum chunk size exceeded (maxChunkSize=8192)',
+      );
+      make_warningLog('test')('Error  ', 'client3', 'max chunk count exceeded: 4');
+      make_warningLog('test')('Error  ', 'server2', 'max message size exceeded: 65536 : total message size 131072');
+      make_warningLog('test')('Error  ', 'client4', 'Invalid secure channel Id');
+    });
+    expect(out).toEqual({
+      stdout: '',
+      stderr:
+        'node-opcua: Error   server2 max message size exceeded: 65536 : total message size 131072\n' +
+        'node-opcua: Error   client4 Invalid secure channel Id\n',
+    });
+  });
+
+  it("goes into the logger it is sent to, as JSON lines of node-opcua's; to stderr again after", () => {
+    const log = logLines();
+    sendOpcuaLogsTo(log.logger);
+    const routed = captured(() => {
+      make_warningLog('test')('Creating default certificate ... please wait');
+      make_warningLog('test')('Error  ', 'client4', 'Invalid secure channel Id');
+      make_warningLog('test')('Error  ', 'client0', 'max message size exceeded: 65536 : total message size 131072');
+    });
+    sendOpcuaLogsTo(undefined);
+    const after = captured(() => make_warningLog('test')('session closed'));
+    expect(routed).toEqual({ stdout: '', stderr: '' });
+    expect(log.lines.map((l) => [l.level, l.component, l.msg])).toEqual([
+      [40, 'node-opcua', 'Creating default certificate ... please wait'],
+      [40, 'node-opcua', 'Error   client4 Invalid secure channel Id'],
+    ]);
+    expect(after).toEqual({ stdout: '', stderr: 'node-opcua: session closed\n' });
   });
 });
