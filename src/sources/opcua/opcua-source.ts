@@ -6,12 +6,12 @@
  *
  * Recovery does not rely on node-opcua's own reconnection: when the connection is lost (while the subscription is
  * made too: setup-loss.ts), the subscription is terminated, or nothing (no notification, no keep-alive) arrives for
- * `stale_after_ms`, the whole client is rebuilt: new connection and session, namespace indexes resolved again (node
- * ids may name their namespace by URI), monitored items created again. Rebuilds back off exponentially with jitter;
- * each failure is logged once per distinct message. A node that cannot be subscribed or read is named by its
- * configuration path (`sources[0].nodes[4].node_id`), its node id or browse path and its channel. A node whose value
- * alone is over max_message_bytes, on a server that sends it anyway, is left out of the subscription, and nodes over
- * it only together are spread over publish responses (over-bound-nodes.ts).
+ * `stale_after_ms` (silence-watch.ts), the whole client is rebuilt: new connection and session, namespace indexes
+ * resolved again (node ids may name their namespace by URI), monitored items created again. Rebuilds back off
+ * exponentially with jitter; each failure is logged once per distinct message. A node that cannot be subscribed or
+ * read is named by its configuration path (`sources[0].nodes[4].node_id`), its node id or browse path and its channel.
+ * A node whose value alone is over max_message_bytes, on a server that sends it anyway, is left out of the
+ * subscription, and nodes over it only together are spread over publish responses (over-bound-nodes.ts).
  */
 import { pause } from '../../core/backoff.js';
 import { ConnectionSince } from '../../core/connection-since.js';
@@ -31,6 +31,7 @@ import { PublishBatches } from './publish-batches.js';
 import { connectOpcua, connectOptions, describeConnectError } from './opcua-connect.js';
 import { ConnectionLost, SetupLoss } from './setup-loss.js';
 import { RebuildStreak } from './rebuild-streak.js';
+import { SilenceWatch } from './silence-watch.js';
 
 export class OpcuaSource implements Source {
   readonly name: string;
@@ -38,8 +39,8 @@ export class OpcuaSource implements Source {
   private connection: OpcuaConnection | undefined;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
-  private lastActivity = 0;
-  private watchdog: NodeJS.Timeout | undefined;
+  /** No notification or keep-alive for stale_after_ms: the subscription is built again (silence-watch.ts). */
+  private readonly silence: SilenceWatch;
   /** Failed subscriptions: counted, logged, backed off (rebuild-streak.ts). */
   private readonly streak: RebuildStreak;
   private readonly tagErrors = new Set<string>();
@@ -69,6 +70,12 @@ export class OpcuaSource implements Source {
   ) {
     this.name = config.name;
     this.since = new ConnectionSince(() => this.now());
+    this.silence = new SilenceWatch({
+      staleAfterMs: config.stale_after_ms,
+      now: () => this.now(),
+      watching: () => this.isConnected,
+      onSilent: (reason) => this.rebuild(reason),
+    });
     this.streak = new RebuildStreak({
       source: this.name,
       device: `device ${this.name} (${config.endpoint})`,
@@ -152,14 +159,7 @@ export class OpcuaSource implements Source {
   async start(onBatch: SampleHandler): Promise<void> {
     this.running = true;
     this.onBatch = onBatch;
-    this.watchdog = setInterval(
-      () => {
-        if (this.isConnected && this.now() - this.lastActivity > this.config.stale_after_ms)
-          this.rebuild(`no notification or keep-alive for ${this.config.stale_after_ms} ms`);
-      },
-      Math.min(1000, this.config.stale_after_ms / 2),
-    );
-    this.watchdog.unref();
+    this.silence.start();
     this.loop = this.run();
   }
 
@@ -218,7 +218,7 @@ export class OpcuaSource implements Source {
           ({ index }, k) => errors[k] && this.tagError(index, `${this.nodeLabel(index)}: ${errors[k]}`),
         );
         this.overBound.retryLater(() => this.resubscribe());
-        this.lastActivity = this.now();
+        this.silence.heard(this.now());
         loss.connected((reason) => this.rebuild(reason));
         this.isConnected = true;
         this.since.connected();
@@ -288,7 +288,7 @@ export class OpcuaSource implements Source {
   /** A publish response (changes, or a keep-alive): the subscription lives, and with it every item's last value. */
   private onPublish(publishTs: number | undefined): void {
     const now = this.batches.published(publishTs);
-    this.lastActivity = now;
+    this.silence.heard(now);
     this.streak.published(this.connectionCount);
     if (this.leftOutUnsent) this.sendLeftOut(now);
   }
@@ -309,7 +309,7 @@ export class OpcuaSource implements Source {
   /** One notification (the hot path: up to tens of thousands a second). */
   private onReading(index: number, r: Reading): void {
     const now = this.now();
-    this.lastActivity = now;
+    this.silence.heard(now);
     const node = this.config.nodes[index];
     if (!node) return;
     if (r.wrongType) this.tagError(index, `${this.nodeLabel(index)}: expected a number or boolean, got ${r.wrongType}`);
@@ -377,7 +377,7 @@ export class OpcuaSource implements Source {
 
   async stop(): Promise<void> {
     this.running = false;
-    if (this.watchdog) clearInterval(this.watchdog);
+    this.silence.stop();
     this.wake?.();
     await Promise.all([this.loop, this.overBound.stop()]);
     this.isConnected = false;
