@@ -11,7 +11,8 @@
  * exponentially with jitter; each failure is logged once per distinct message. A node that cannot be subscribed or
  * read is named by its configuration path (`sources[0].nodes[4].node_id`), its node id or browse path and its channel.
  * A node whose value alone is over max_message_bytes, on a server that sends it anyway, is left out of the
- * subscription, and nodes over it only together are spread over publish responses (over-bound-nodes.ts).
+ * subscription, and nodes over it only together are spread over publish responses (over-bound-nodes.ts). What a
+ * notification becomes, its sample and any issue with its value: notification-samples.ts.
  */
 import { pause } from '../../core/backoff.js';
 import { ConnectionSince } from '../../core/connection-since.js';
@@ -32,6 +33,7 @@ import { connectOpcua, connectOptions, describeConnectError } from './opcua-conn
 import { ConnectionLost, SetupLoss } from './setup-loss.js';
 import { RebuildStreak } from './rebuild-streak.js';
 import { SilenceWatch } from './silence-watch.js';
+import { leftOutSample, notificationIssue, notificationSample, type SampleOrigin } from './notification-samples.js';
 
 export class OpcuaSource implements Source {
   readonly name: string;
@@ -39,6 +41,8 @@ export class OpcuaSource implements Source {
   private connection: OpcuaConnection | undefined;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** Where each configured node's samples come from, by index (notification-samples.ts). */
+  private readonly origins: SampleOrigin[];
   /** No notification or keep-alive for stale_after_ms: the subscription is built again (silence-watch.ts). */
   private readonly silence: SilenceWatch;
   /** Failed subscriptions: counted, logged, backed off (rebuild-streak.ts). */
@@ -69,6 +73,7 @@ export class OpcuaSource implements Source {
     },
   ) {
     this.name = config.name;
+    this.origins = config.nodes.map(({ channel, unit }) => ({ source: this.name, asset: config.asset, channel, unit }));
     this.since = new ConnectionSince(() => this.now());
     this.silence = new SilenceWatch({
       staleAfterMs: config.stale_after_ms,
@@ -299,36 +304,19 @@ export class OpcuaSource implements Source {
    */
   private sendLeftOut(now: number): void {
     this.leftOutUnsent = false;
-    for (const [index, reason] of this.overBound.entries()) {
-      const { channel, unit } = this.config.nodes[index];
-      const origin = { source: this.name, asset: this.config.asset, channel, unit };
-      this.batches.add(index, { ...origin, ts: now, received: now, value: Number.NaN, quality: 'bad', reason }, now);
-    }
+    for (const [index, reason] of this.overBound.entries())
+      this.batches.add(index, leftOutSample(this.origins[index], reason, now), now);
   }
 
   /** One notification (the hot path: up to tens of thousands a second). */
   private onReading(index: number, r: Reading): void {
     const now = this.now();
     this.silence.heard(now);
-    const node = this.config.nodes[index];
-    if (!node) return;
-    if (r.wrongType) this.tagError(index, `${this.nodeLabel(index)}: expected a number or boolean, got ${r.wrongType}`);
-    else if (r.status === 'BadResponseTooLarge')
-      this.tagError(
-        index,
-        `${this.nodeLabel(index)}: its value is over max_message_bytes (${this.config.max_message_bytes} bytes), the server sends BadResponseTooLarge instead`,
-      );
-    const sample: Sample = {
-      source: this.name,
-      asset: this.config.asset,
-      channel: node.channel,
-      ts: r.sourceTs ?? r.serverTs ?? now,
-      received: now,
-      value: r.value,
-      quality: r.quality,
-      unit: node.unit,
-    };
-    this.batches.add(index, sample, now);
+    const origin = this.origins[index];
+    if (!origin) return;
+    const issue = notificationIssue(() => this.nodeLabel(index), r, this.config.max_message_bytes);
+    if (issue) this.tagError(index, issue);
+    this.batches.add(index, notificationSample(origin, r, now), now);
   }
 
   /**
