@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/core/free-port.js';
-import { startBlobServer, type BlobServer } from '../helpers/blob-opcua-server.js';
+import { blobTankConfig, startBlobServer, type BlobServer } from '../helpers/blob-opcua-server.js';
 import { runCli } from '../helpers/cli.js';
 import { startHelloRewriter, type HelloRewriter } from '../helpers/hello-rewriter.js';
 
@@ -30,21 +30,6 @@ afterAll(async () => {
   await server?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-const config = (endpoint: string) => `
-data_dir: ${dir}
-sources:
-  - name: tank
-    type: opcua
-    endpoint: ${endpoint}
-    asset: tank-1
-    max_message_bytes: 65536
-    pki_dir: ${join(dir, 'pki')}
-    nodes:
-      - { channel: flow, node_id: "ns=1;s=flow" }
-      - { channel: blob, node_id: "ns=1;s=blob" }
-      - { channel: speed, node_id: "ns=1;s=speed" }
-`;
 
 interface Line {
   channel: string;
@@ -70,7 +55,7 @@ describe('linewatch run --once with an OPC UA node over max_message_bytes', () =
     async ({ via, refused }) => {
       const endpoint = via();
       const file = join(dir, 'bound.yaml');
-      await writeFile(file, config(endpoint));
+      await writeFile(file, blobTankConfig(dir, endpoint));
       const res = await runCli(['run', '--config', file, '--once']);
       // actual before: exit 3, nothing on stdout, one error for the whole source ("a message from the server over
       // max_message_bytes (65536 bytes) was refused ...").

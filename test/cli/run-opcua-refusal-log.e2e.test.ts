@@ -12,10 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../src/core/free-port.js';
-import { startBlobServer } from '../helpers/blob-opcua-server.js';
+import { blobTankConfig, startBoundIgnoringBlobServer } from '../helpers/blob-opcua-server.js';
 import { BIN } from '../helpers/cli.js';
-import { startHelloRewriter } from '../helpers/hello-rewriter.js';
 
 interface Entry {
   level_name: string;
@@ -26,27 +24,9 @@ interface Entry {
 describe('linewatch run: an OPC UA message refused at max_message_bytes', () => {
   it('is said in its JSON log, by the source, and nothing raw reaches stderr', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-run-refusal-log-'));
-    const port = await freePort();
-    const server = await startBlobServer(port, 1024 * 1024);
-    const rewriter = await startHelloRewriter(port);
-    const endpoint = server.endpoint.replace(/:\d+\//, `:${rewriter.port}/`);
+    const server = await startBoundIgnoringBlobServer(1024 * 1024);
     const file = join(dir, 'gw.yaml');
-    await writeFile(
-      file,
-      `data_dir: ${dir}
-sources:
-  - name: tank
-    type: opcua
-    endpoint: ${endpoint}
-    asset: tank-1
-    max_message_bytes: 65536
-    publishing_interval_ms: 200
-    pki_dir: ${join(dir, 'pki')}
-    nodes:
-      - { channel: flow, node_id: "ns=1;s=flow" }
-      - { channel: blob, node_id: "ns=1;s=blob" }
-`,
-    );
+    await writeFile(file, blobTankConfig(dir, server.endpoint));
     const child = spawn(process.execPath, [BIN, 'run', '--config', file], {
       env: { ...process.env, LINEWATCH_HTTP_PORT: '0' },
     });
@@ -64,7 +44,6 @@ sources:
     } finally {
       child.kill('SIGTERM');
       await exited;
-      await rewriter.close();
       await server.close();
     }
     // actual: "node-opcua: Error   client0 max message size exceeded: 65536 : total message size 131072", a line

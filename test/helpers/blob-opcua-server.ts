@@ -5,11 +5,14 @@
  * id is 70,000 characters long, at opc.tcp://127.0.0.1:PORT/UA/bound. `setBlob` gives the blob another size, as a
  * server whose responses grow would. With `longNamespaceUriChars`, the server has a namespace of a URI that long as
  * well, so that its namespace array is over a bound its other responses are under; `namespaceUri` is ns=1's URI.
+ * startBoundIgnoringBlobServer puts it behind a HEL rewriter; blobTankConfig is a gateway's configuration of it.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataType, OPCUACertificateManager, OPCUAServer, Variant, type UAVariable } from 'node-opcua';
+import { freePort } from '../../src/core/free-port.js';
+import { startHelloRewriter } from './hello-rewriter.js';
 
 export interface BlobServer {
   readonly server: OPCUAServer;
@@ -20,22 +23,31 @@ export interface BlobServer {
   close(): Promise<void>;
 }
 
+/**
+ * A node-opcua server on 127.0.0.1:`port` at `resourcePath`, initialized (its address space ready for nodes), not
+ * started; its PKI in a new temporary folder, accepting any client certificate.
+ */
+export async function initializedServer(port: number, resourcePath: string): Promise<OPCUAServer> {
+  const server = new OPCUAServer({
+    port,
+    hostname: '127.0.0.1',
+    resourcePath,
+    serverCertificateManager: new OPCUACertificateManager({
+      rootFolder: mkdtempSync(join(tmpdir(), 'lw-test-server-pki-')),
+      automaticallyAcceptUnknownCertificate: true,
+    }),
+  });
+  await server.initialize();
+  return server;
+}
+
 export async function startBlobServer(
   port: number,
   blobBytes: number,
   otherBlobBytes = 16,
   longNamespaceUriChars?: number,
 ): Promise<BlobServer> {
-  const s = new OPCUAServer({
-    port,
-    hostname: '127.0.0.1',
-    resourcePath: '/UA/bound',
-    serverCertificateManager: new OPCUACertificateManager({
-      rootFolder: mkdtempSync(join(tmpdir(), 'lw-bound-server-pki-')),
-      automaticallyAcceptUnknownCertificate: true,
-    }),
-  });
-  await s.initialize();
+  const s = await initializedServer(port, '/UA/bound');
   const addressSpace = s.engine.addressSpace!;
   const ns = addressSpace.getOwnNamespace();
   const folder = ns.addFolder(addressSpace.rootFolder.objects, { browseName: 'Bound' });
@@ -88,3 +100,40 @@ export async function startBlobServer(
     close: () => s.shutdown(0),
   };
 }
+
+/**
+ * A blob server behind a HEL rewriter (hello-rewriter.ts), as a server that ignores the client's receive limits:
+ * `endpoint` is the rewriter's; `close` closes both.
+ */
+export async function startBoundIgnoringBlobServer(blobBytes: number): Promise<BlobServer> {
+  const port = await freePort();
+  const server = await startBlobServer(port, blobBytes);
+  const rewriter = await startHelloRewriter(port);
+  return {
+    ...server,
+    endpoint: server.endpoint.replace(/:\d+\//, `:${rewriter.port}/`),
+    close: async () => {
+      await rewriter.close();
+      await server.close();
+    },
+  };
+}
+
+/**
+ * A gateway configuration (YAML) with data in `dir` and one OPC UA source, `tank` (asset tank-1) at `endpoint`, bound
+ * to 64 KiB, on the blob server's flow, blob and speed (`ns=1;s=<channel>`).
+ */
+export const blobTankConfig = (dir: string, endpoint: string) => `
+data_dir: ${dir}
+sources:
+  - name: tank
+    type: opcua
+    endpoint: ${endpoint}
+    asset: tank-1
+    max_message_bytes: 65536
+    pki_dir: ${join(dir, 'pki')}
+    nodes:
+      - { channel: flow, node_id: "ns=1;s=flow" }
+      - { channel: blob, node_id: "ns=1;s=blob" }
+      - { channel: speed, node_id: "ns=1;s=speed" }
+`;

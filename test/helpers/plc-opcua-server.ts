@@ -5,19 +5,8 @@
  * both writable. It counts the Read requests for the namespace array (Server_NamespaceArray) and for a node's
  * DataType attribute, and keeps each value written.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  AttributeIds,
-  DataType,
-  OPCUACertificateManager,
-  OPCUAServer,
-  ReadRequest,
-  StatusCodes,
-  Variant,
-  VariableIds,
-} from 'node-opcua';
+import { AttributeIds, DataType, ReadRequest, StatusCodes, Variant, VariableIds } from 'node-opcua';
+import { initializedServer } from './blob-opcua-server.js';
 
 export const PLANT_NAMESPACE = 'urn:linewatch:test:plant';
 
@@ -36,16 +25,7 @@ export async function startPlcServer(
   port: number,
   o: { before: readonly string[]; setpointType: 'Double' | 'Int32' },
 ): Promise<PlcServer> {
-  const server = new OPCUAServer({
-    port,
-    hostname: '127.0.0.1',
-    resourcePath: '/UA/plc',
-    serverCertificateManager: new OPCUACertificateManager({
-      rootFolder: mkdtempSync(join(tmpdir(), 'lw-plc-server-pki-')),
-      automaticallyAcceptUnknownCertificate: true,
-    }),
-  });
-  await server.initialize();
+  const server = await initializedServer(port, '/UA/plc');
   const addressSpace = server.engine.addressSpace!;
   for (const uri of o.before) addressSpace.registerNamespace(uri);
   const plant = addressSpace.registerNamespace(PLANT_NAMESPACE);
