@@ -48,7 +48,7 @@ describe('max_message_bytes', () => {
     const h = sourceOf(endpoint, ['flow', 'blob'], BOUND);
     await h.start();
     try {
-      const line = await h.log.next(/BadResponseTooLarge/);
+      const line = await h.log.next(/^device bound .*BadResponseTooLarge/);
       expect(line.msg).toBe(
         `device bound (${endpoint}): sources[0].nodes[1].node_id ns=1;s=blob (channel blob): its value is over max_message_bytes (65536 bytes), the server sends BadResponseTooLarge instead`,
       );
