@@ -7,7 +7,7 @@
 import { commandLine } from '../core/shell-word.js';
 import { resolve } from 'node:path';
 import { writeModelFolder, type Architecture } from '../training/build-model.js';
-import { trainingNotes } from './training-notes.js';
+import { refuseUndeployableChannels } from './train-refusals.js';
 import { fitPartModel } from '../training/fit-parts.js';
 import { cycleWindowConfig, type PartCut } from '../windows/cycle/part-cut.js';
 import type { DetectorArch, DetectorOptions } from '../training/fit-detector.js';
@@ -177,6 +177,12 @@ export async function trainParts(
     target: detector.target,
     ...partsPerDayFlag(opts),
     ...(results ? { results: { ...results, required: true } } : {}),
+    // Refused before fitting: a channel no configuration names (the curves, and the cut's columns in the asset's
+    // window).
+    beforeFit: (parts) => {
+      const cutColumns = [cut.cycleChannel, ...(cut.partIdChannel !== undefined ? [cut.partIdChannel] : [])];
+      refuseUndeployableChannels(opts.csv!, [...parts.channels, ...cutColumns], cutColumns);
+    },
     command: `linewatch ${commandLine(argv)}`,
     log,
     ...(bar ? { progress: bar } : {}),
@@ -186,12 +192,5 @@ export async function trainParts(
   if (opts.report) await writeTrainReport(opts.report, fitted, `${name} (${arch}) on ${opts.csv}`);
   const window = JSON.stringify(cycleWindowConfig(cut)).replace(/"/g, '').replace(/,/g, ', ').replace(/:/g, ': ');
   log(`the asset's window in the gateway's config: ${window}`);
-  // The cut's channels are named in the asset's window as well: they must be names a configuration holds too.
-  const named = [
-    ...fitted.manifest.input.channels.map((c) => c.name),
-    cut.cycleChannel,
-    ...(cut.partIdChannel !== undefined ? [cut.partIdChannel] : []),
-  ];
-  for (const note of trainingNotes({ channels: named, target: {} })) log(note);
   process.stdout.write(`model ${name} written to ${resolve(opts.out)}\n`);
 }

@@ -1,7 +1,9 @@
 /**
  * What `linewatch train --csv` refuses before it fits anything (pure): rows the file labels anomalous among the rows
- * to train on (a model learns them as normal). The refusal names how many, where, and the flags that put it right.
+ * to train on (a model learns them as normal), and channels no gateway configuration can name (a model no gateway
+ * can run). Each refusal names what is wrong, where, and the flags that put it right.
  */
+import { renameFlagsFor, undeployableChannels } from './training-notes.js';
 import { choiceFlag, UsageError } from './usage.js';
 
 /** `--labels`: refuse (the default) training rows the anomaly column labels anomalous, or ignore the labels. */
@@ -32,5 +34,32 @@ export function refuseLabelledRows(csv: string, rowCount: number, labelled: Labe
     `--csv ${csv}: ${labelled.rows} of the ${rowCount} rows to train on are labelled anomalous (column anomaly, the ` +
       `first at row ${labelled.first}); a model would learn them as normal, so nothing was fitted: ${before}, or add ` +
       '--labels ignore if those rows are normal operation after all',
+  );
+}
+
+/**
+ * Channels (a part model's: its curves, and `cutColumns`, the cycle and part id columns) a gateway configuration cannot
+ * name: refused before fitting (a usage error, exit 2), naming them and the exact --rename flags to add, or --channels
+ * to leave out those it can (not a cut's column).
+ */
+export function refuseUndeployableChannels(
+  csv: string,
+  channels: readonly string[],
+  cutColumns: readonly string[] = [],
+): void {
+  const bad = undeployableChannels(channels);
+  if (bad.length === 0) return;
+  const many = bad.length > 1;
+  const curves = bad.filter((c) => !cutColumns.includes(c));
+  const leaveOut =
+    curves.length === 0
+      ? ''
+      : `, or leave ${curves.length < bad.length ? curves.map((c) => `"${c}"`).join(', ') : many ? 'them' : 'it'} ` +
+        'out with --channels';
+  throw new UsageError(
+    `--csv ${csv}: a gateway configuration cannot name the channel${many ? 's' : ''} ` +
+      `${bad.map((c) => `"${c}"`).join(', ')} (channel names are letters, digits, "_", "." and "-"), so no gateway ` +
+      `could run the model; nothing was fitted: add ${renameFlagsFor(bad)} to read ` +
+      `${many ? 'those columns' : 'that column'} under a name a configuration takes${leaveOut}`,
   );
 }

@@ -13,7 +13,7 @@ import { fitDetector, type DetectorOptions, type NormalData } from '../training/
 import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { trainingNotes } from './training-notes.js';
-import { labelChoiceOf, refuseLabelledRows } from './train-refusals.js';
+import { labelChoiceOf, refuseLabelledRows, refuseUndeployableChannels } from './train-refusals.js';
 import { terminalProgress } from '../core/progress.js';
 import { refusePartFlagsWithoutCycle, trainParts } from './train-parts.js';
 import {
@@ -59,8 +59,8 @@ async function fitAndWrite(
     resolve(opts.out),
     version ? { ...fitted, manifest: { ...fitted.manifest, version } } : fitted,
   );
-  // What the user's rows leave to know (channels no configuration names, an alarm level extrapolated beyond them): said
-  // for a CSV, and on the page for the simulator's rows too.
+  // What the user's rows leave to know (an alarm level extrapolated beyond them): said for a CSV, and on the page for
+  // the simulator's rows too.
   const said = trainingNotes({ ...data, target: detector.target });
   if (notes) for (const note of said) process.stderr.write(`${note}\n`);
   if (opts.report) await writeTrainReport(opts.report, fitted, `${data.name} (${detector.arch}) on ${from}`, said);
@@ -142,8 +142,10 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     },
     opts.csv!,
     true,
-    // Refused before fitting (after the flags and --out): rows labelled anomalous learnt as normal unasked.
+    // Refused before fitting (after the flags and --out): a model no gateway can run, and rows labelled anomalous
+    // learnt as normal unasked.
     () => {
+      refuseUndeployableChannels(opts.csv!, data.channels);
       if (labels === 'refuse') refuseLabelledRows(opts.csv!, data.rowCount, data.labelledAnomalous);
     },
   );

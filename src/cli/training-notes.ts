@@ -1,8 +1,10 @@
 /**
- * What `train` tells the user about a model it wrote from their rows (pure): channels a gateway configuration cannot
- * name, and an alarm level extrapolated from rows shorter than the time the budget allows between false alarms.
+ * What `train` tells the user about a model it wrote from their rows (pure): an alarm level extrapolated from rows
+ * shorter than the time the budget allows between false alarms; and the words for channels a gateway configuration
+ * cannot name (train refuses to fit on them, validate --model refuses a model that has them).
  */
 import { nameSchema } from '../core/config-primitives.js';
+import { shellWord } from '../core/shell-word.js';
 import type { CalibrationTarget } from '../training/alarm-calibration.js';
 import { spanText } from '../core/span-text.js';
 
@@ -19,8 +21,12 @@ export function undeployableChannels(channels: readonly string[]): string[] {
   return channels.filter((c) => !nameSchema.safeParse(c).success);
 }
 
+/** A --rename flag for each of `bad`, to the name train suggests (letters kept, `_` else), as a shell reads it. */
+export function renameFlagsFor(bad: readonly string[]): string {
+  return bad.map((c) => `--rename ${shellWord(`${c}=${fixedName(c) ?? 'new_name'}`)}`).join(' ');
+}
+
 export interface TrainedRows {
-  readonly channels: readonly string[];
   /** The rows the model was fitted on and their period (sliding-window models: the budget's span is checked). */
   readonly rowCount?: number;
   readonly periodMs?: number;
@@ -28,26 +34,22 @@ export interface TrainedRows {
 }
 
 /**
- * What a model with the channels `bad` (undeployableChannels') cannot be, and the way out: train (and validate --model)
- * say it in these words.
+ * What a model with the channels `bad` (undeployableChannels') cannot be, and the way out: validate --model says it in
+ * these words (train refuses to fit such a model, refuseUndeployableChannels).
  */
 export function undeployableText(bad: readonly string[]): string {
   const many = bad.length > 1;
-  const fixed = fixedName(bad[0]);
-  const rename = `--rename ${JSON.stringify(`${bad[0]}=${fixed ?? 'new_name'}`)}`;
   return (
     `a gateway configuration cannot name the channel${many ? 's' : ''} ${bad.map((c) => `"${c}"`).join(', ')} ` +
     `(channel names are letters, digits, "_", "." and "-"), so no gateway can run this model as it is: train it ` +
-    `again with ${many ? 'those columns' : 'that column'} renamed (${rename}${many ? ', one --rename each' : ''}), or ` +
-    `leave ${many ? 'them' : 'it'} out with --channels`
+    `again with ${renameFlagsFor(bad)} to read ${many ? 'those columns' : 'that column'} under a name a ` +
+    `configuration takes, or leave ${many ? 'them' : 'it'} out with --channels`
   );
 }
 
-/** Notes for the user, one line each (none where the model can be deployed as it is and its span covers the budget). */
+/** Notes for the user, one line each (none where the model's span covers the budget). */
 export function trainingNotes(t: TrainedRows): string[] {
   const notes: string[] = [];
-  const bad = undeployableChannels(t.channels);
-  if (bad.length > 0) notes.push(`note: ${undeployableText(bad)}`);
   const perDay = t.target.falseAlarmsPerDay;
   const span = (t.rowCount ?? 0) * (t.periodMs ?? 0);
   if (perDay !== undefined && span > 0 && span < DAY_MS / perDay)

@@ -52,6 +52,11 @@ export interface PartFitOptions {
     readonly source: string;
     readonly required?: boolean;
   };
+  /**
+   * Called with the parts to learn from (those rejected in `results` and those with a missed poll left out) before
+   * anything is fitted: what train refuses to fit on (channels no configuration names).
+   */
+  readonly beforeFit?: (parts: CsvParts) => void;
   readonly command: string;
   readonly log: (line: string) => void;
   readonly progress?: Progress;
@@ -87,6 +92,7 @@ export async function fitPartModel(
   const dropped = made.windows.length - good.windows.length;
   const { parts, gaps, limitMs } = withoutPollGaps(good);
   const gapText = pollGapText(gaps, made.pollStepMs);
+  o.beforeFit?.(parts);
   o.log(
     `${file}: ${made.windows.length} parts cut by ${cut}` +
       (Number.isFinite(made.partsPerDay) ? `, about ${made.partsPerDay.toFixed(0)} a day` : '') +

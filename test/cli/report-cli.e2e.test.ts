@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openFilePage } from '../helpers/browser.js';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { ROOT, runCli, SKAB_RENAME } from '../helpers/cli.js';
 import { generatePressDataset } from '../../src/training/press-dataset.js';
 
 const SKAB = join(ROOT, 'data/skab');
@@ -60,7 +60,18 @@ describe('HTML reports from the command line', () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-train-report-'));
     const out = await mkdtemp(join(tmpdir(), 'lw-train-report-model-'));
     const csv = join(SKAB, 'anomaly-free/anomaly-free.csv');
-    const res = await runCli(['train', '--csv', csv, '--train-rows', '400', '--out', out, '--report', dir]);
+    const res = await runCli([
+      'train',
+      '--csv',
+      csv,
+      '--train-rows',
+      '400',
+      ...SKAB_RENAME,
+      '--out',
+      out,
+      '--report',
+      dir,
+    ]);
     expect(res.code, res.stderr).toBe(0);
     const opened = await openFilePage(join(dir, 'index.html'));
     try {

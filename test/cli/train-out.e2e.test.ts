@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadManifest } from '../../src/inference/manifest.js';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { ROOT, runCli, SKAB_RENAME } from '../helpers/cli.js';
 
 const SKAB = join(ROOT, 'data/skab/anomaly-free/anomaly-free.csv');
 let dir: string;
@@ -82,14 +82,23 @@ describe('train --out', () => {
     expect(await readdir(data)).toEqual(['recording.csv']);
   });
 
-  it('trains into an empty folder, and says what keeps the model from a gateway and how short its span is', async () => {
+  it('refuses, before fitting, a channel no gateway can name, with the --rename to add; trains into an empty folder with it', async () => {
     const model = join(dir, 'empty');
     await mkdir(model);
-    const res = await runCli(['train', '--csv', csv, '--out', model]);
+    const refused = await runCli(['train', '--csv', csv, '--out', model]);
+    expect([refused.code, refused.stdout, refused.stderr]).toEqual([
+      2,
+      '',
+      `linewatch: --csv ${csv}: a gateway configuration cannot name the channel "Volume Flow RateRMS" (channel names ` +
+        'are letters, digits, "_", "." and "-"), so no gateway could run the model; nothing was fitted: add ' +
+        "--rename 'Volume Flow RateRMS=Volume_Flow_RateRMS' to read that column under a name a configuration takes, " +
+        'or leave it out with --channels\n',
+    ]);
+    expect(await readdir(model)).toEqual([]);
+    const res = await runCli(['train', '--csv', csv, ...SKAB_RENAME, '--out', model]);
     expect(res.code, res.stderr).toBe(0);
     expect(existsSync(join(model, 'model.int8.onnx'))).toBe(true);
-    expect(res.stderr).toContain('note: a gateway configuration cannot name the channel "Volume Flow RateRMS"');
-    expect(res.stderr).toContain('(--rename "Volume Flow RateRMS=Volume_Flow_RateRMS")');
+    expect(res.stderr).not.toContain('cannot name the channel');
     expect(res.stderr).toContain(
       'note: the training rows span 6.7 min, less than the 1 day the alarm budget (1 false alarm a day) allows',
     );

@@ -1,48 +1,46 @@
-/** What train tells about a model from a CSV: channels no configuration can name, a span shorter than the budget's. */
+/** What train tells about a model from a CSV (a span shorter than the budget's); the words for unnameable channels. */
 import { describe, expect, it } from 'vitest';
 import { spanText } from '../../src/core/span-text.js';
-import { trainingNotes, undeployableChannels } from '../../src/cli/training-notes.js';
+import { renameFlagsFor, trainingNotes, undeployableChannels, undeployableText } from '../../src/cli/training-notes.js';
 
 describe('trainingNotes', () => {
-  it("names the channels a gateway configuration cannot name, with the column's fix", () => {
+  it('names the channels a gateway configuration cannot name, with the --rename flags a shell reads as written', () => {
     expect(undeployableChannels(['Current', 'Volume Flow RateRMS', 'flow.rate-1', 'Temp (°C)'])).toEqual([
       'Volume Flow RateRMS',
       'Temp (°C)',
     ]);
-    const [note] = trainingNotes({ channels: ['Current', 'Volume Flow RateRMS'], target: {} });
-    expect(note).toBe(
-      'note: a gateway configuration cannot name the channel "Volume Flow RateRMS" (channel names are letters, digits, ' +
-        '"_", "." and "-"), so no gateway can run this model as it is: train it again with that column renamed ' +
-        '(--rename "Volume Flow RateRMS=Volume_Flow_RateRMS"), or leave it out with --channels',
+    expect(undeployableText(['Volume Flow RateRMS'])).toBe(
+      'a gateway configuration cannot name the channel "Volume Flow RateRMS" (channel names are letters, digits, ' +
+        '"_", "." and "-"), so no gateway can run this model as it is: train it again with ' +
+        "--rename 'Volume Flow RateRMS=Volume_Flow_RateRMS' to read that column under a name a configuration " +
+        'takes, or leave it out with --channels',
     );
   });
 
   it('gives a placeholder where nothing of the name is left, and one --rename per column for several', () => {
-    expect(trainingNotes({ channels: ['温度'], target: {} })[0]).toContain(
-      'train it again with that column renamed (--rename "温度=new_name"), or leave it out with --channels',
-    );
-    expect(trainingNotes({ channels: ['a b', 'c d'], target: {} })[0]).toContain(
+    expect(renameFlagsFor(['温度'])).toBe("--rename '温度=new_name'");
+    expect(renameFlagsFor(['a b', "it's"])).toBe("--rename 'a b=a_b' --rename 'it'\\''s=it_s'");
+    expect(undeployableText(['a b', 'c d'])).toContain(
       'the channels "a b", "c d" (channel names are letters, digits, "_", "." and "-"), so no gateway can run this ' +
-        'model as it is: train it again with those columns renamed (--rename "a b=a_b", one --rename each), or leave ' +
-        'them out with --channels',
+        "model as it is: train it again with --rename 'a b=a_b' --rename 'c d=c_d' to read those columns under a " +
+        'name a configuration takes, or leave them out with --channels',
     );
   });
 
   it('says when the rows span less than the time the budget allows between two false alarms, and not otherwise', () => {
-    const channels = ['a', 'b'];
     // 400 rows a second apart: 6.7 minutes against one false alarm a day.
-    const [short] = trainingNotes({ channels, rowCount: 400, periodMs: 1000, target: { falseAlarmsPerDay: 1 } });
+    const [short] = trainingNotes({ rowCount: 400, periodMs: 1000, target: { falseAlarmsPerDay: 1 } });
     expect(short).toMatch(
       /^note: the training rows span 6\.7 min, less than the 1 day the alarm budget \(1 false alarm a day\)/,
     );
     // The same rows at 5 minutes span 33 hours: longer than a day.
-    expect(trainingNotes({ channels, rowCount: 400, periodMs: 300_000, target: { falseAlarmsPerDay: 1 } })).toEqual([]);
+    expect(trainingNotes({ rowCount: 400, periodMs: 300_000, target: { falseAlarmsPerDay: 1 } })).toEqual([]);
     // 10 a day allow 2.4 h between false alarms; 33 h cover it, 400 s do not.
-    expect(trainingNotes({ channels, rowCount: 400, periodMs: 1000, target: { falseAlarmsPerDay: 10 } })[0]).toMatch(
+    expect(trainingNotes({ rowCount: 400, periodMs: 1000, target: { falseAlarmsPerDay: 10 } })[0]).toMatch(
       /less than the 2\.4 h the alarm budget \(10 false alarms a day\)/,
     );
     // A quantile target promises no rate a day: nothing to compare the span with.
-    expect(trainingNotes({ channels, rowCount: 400, periodMs: 1000, target: { quantile: 0.999 } })).toEqual([]);
+    expect(trainingNotes({ rowCount: 400, periodMs: 1000, target: { quantile: 0.999 } })).toEqual([]);
   });
 
   it('writes spans as a person reads them', () => {

@@ -1,9 +1,11 @@
 /**
  * A model trained on SKAB's anomaly-free file as it is has the channel `Volume Flow RateRMS`, which no gateway
- * configuration can name: validate --model said OK to it. Now it refuses it in train's words, and train and eval
- * --rename read the column under a name a configuration takes, without editing the file.
+ * configuration can name: validate --model said OK to it, and train wrote it with a note and exit 0. Now train refuses
+ * to fit it, naming the --rename to add; validate --model refuses such a model (an older linewatch's); and train and
+ * eval --rename read the column under a name a configuration takes, without editing the file.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,17 +17,32 @@ const VALVE = join(ROOT, 'data/skab/valve1/1.csv');
 const RENAME = ['--rename', 'Volume Flow RateRMS=flow_rms'];
 
 describe('a channel no configuration can name', () => {
-  it('validate --model refuses a model trained with it, in the words train uses, naming --rename', async () => {
+  it('train refuses to fit it, naming the --rename to add; validate --model refuses a model that has it', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'lw-undeployable-')), 'model');
-    const trained = await runCli(['train', '--csv', CSV, '--train-rows', '1500', '--out', out]);
+    const refused = await runCli(['train', '--csv', CSV, '--train-rows', '1500', '--out', out]);
+    expect([refused.code, refused.stdout, refused.stderr]).toEqual([
+      2,
+      '',
+      `linewatch: --csv ${CSV}: a gateway configuration cannot name the channel "Volume Flow RateRMS" (channel ` +
+        'names are letters, digits, "_", "." and "-"), so no gateway could run the model; nothing was fitted: add ' +
+        "--rename 'Volume Flow RateRMS=Volume_Flow_RateRMS' to read that column under a name a configuration takes, " +
+        'or leave it out with --channels\n',
+    ]);
+    expect(existsSync(out)).toBe(false);
+    // A model an older linewatch wrote with the column's own name: trained renamed, its manifest named back.
+    const trained = await runCli(['train', '--csv', CSV, '--train-rows', '1500', ...RENAME, '--out', out]);
     expect(trained.code, trained.stderr).toBe(0);
-    const advice =
-      'a gateway configuration cannot name the channel "Volume Flow RateRMS" (channel names are letters, digits, ' +
-      '"_", "." and "-"), so no gateway can run this model as it is: train it again with that column renamed ' +
-      '(--rename "Volume Flow RateRMS=Volume_Flow_RateRMS"), or leave it out with --channels';
-    expect(trained.stderr).toContain(`note: ${advice}\n`);
+    const manifest = join(out, 'manifest.json');
+    await writeFile(manifest, (await readFile(manifest, 'utf8')).replaceAll('"flow_rms"', '"Volume Flow RateRMS"'));
     const validated = await runCli(['validate', '--model', out]);
-    expect([validated.code, validated.stdout, validated.stderr]).toEqual([2, '', `linewatch: ${out}: ${advice}\n`]);
+    expect([validated.code, validated.stdout, validated.stderr]).toEqual([
+      2,
+      '',
+      `linewatch: ${out}: a gateway configuration cannot name the channel "Volume Flow RateRMS" (channel names are ` +
+        'letters, digits, "_", "." and "-"), so no gateway can run this model as it is: train it again with ' +
+        "--rename 'Volume Flow RateRMS=Volume_Flow_RateRMS' to read that column under a name a configuration " +
+        'takes, or leave it out with --channels\n',
+    ]);
   }, 120_000);
 
   it('train --rename writes a model validate takes, which eval --rename scores on the raw SKAB file', async () => {

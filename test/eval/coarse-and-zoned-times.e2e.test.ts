@@ -8,7 +8,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, SKAB_RENAME } from '../helpers/cli.js';
 import { valveWith } from '../helpers/csv-tables.js';
 
 interface Report {
@@ -62,6 +62,7 @@ describe('time columns read end to end', () => {
       '250',
       '--train-rows',
       '400',
+      ...SKAB_RENAME,
       '--out',
       out,
     ]);

@@ -7,7 +7,7 @@ import { fitOnSeries, inMemoryModel, streamSeries } from '../../src/eval/evaluat
 import { readLabelledCsv } from '../../src/eval/labelled-csv.js';
 import { alarmSettingsSchema } from '../../src/alarms/schema.js';
 import { DEFAULT_TARGET, type DetectorOptions } from '../../src/training/fit-detector.js';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { ROOT, runCli, SKAB_RENAME } from '../helpers/cli.js';
 
 const SKAB = join(ROOT, 'data/skab');
 const OPTIONS: DetectorOptions = {
@@ -88,10 +88,20 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
   it('a model that train fits on the first N rows, scored by eval --model, gives exactly what eval --arch reports', async () => {
     const file = join(SKAB, 'valve1/3.csv');
     const out = await mkdtemp(join(tmpdir(), 'lw-eval-model-'));
-    const trained = await runCli(['train', '--csv', file, '--train-rows', '400', '--out', out]);
-    expect(trained.code).toBe(0);
-    const byArch = await runCli(['eval', '--data', file, '--train-rows', '400', '--json']);
-    const byModel = await runCli(['eval', '--model', out, '--data', file, '--train-rows', '400', '--json']);
+    const trained = await runCli(['train', '--csv', file, '--train-rows', '400', ...SKAB_RENAME, '--out', out]);
+    expect(trained.code, trained.stderr).toBe(0);
+    const byArch = await runCli(['eval', '--data', file, '--train-rows', '400', ...SKAB_RENAME, '--json']);
+    const byModel = await runCli([
+      'eval',
+      '--model',
+      out,
+      '--data',
+      file,
+      '--train-rows',
+      '400',
+      ...SKAB_RENAME,
+      '--json',
+    ]);
     expect(byModel.code).toBe(0);
     const a = JSON.parse(byArch.stdout) as Report;
     const b = JSON.parse(byModel.stdout) as Report;
@@ -111,11 +121,25 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     const [header, ...rows] = (await readFile(file, 'utf8')).trimEnd().split(/\r?\n/);
     await writeFile(labelled, [`${header};label`, ...rows.map((r) => `${r};${r.split(';').at(-2)}`)].join('\n'));
     const out2 = await mkdtemp(join(tmpdir(), 'lw-eval-model-'));
-    expect((await runCli(['train', '--csv', labelled, '--train-rows', '400', '--out', out2])).code).toBe(0);
+    expect(
+      (await runCli(['train', '--csv', labelled, '--train-rows', '400', ...SKAB_RENAME, '--out', out2])).code,
+    ).toBe(0);
     const channels = JSON.parse(await readFile(join(out2, 'manifest.json'), 'utf8')).input.channels;
     expect(channels.map((c: { name: string }) => c.name)).not.toContain('label');
-    const arch2 = JSON.parse((await runCli(['eval', '--data', labelled, '--train-rows', '400', '--json'])).stdout);
-    const model2 = await runCli(['eval', '--model', out2, '--data', labelled, '--train-rows', '400', '--json']);
+    const arch2 = JSON.parse(
+      (await runCli(['eval', '--data', labelled, '--train-rows', '400', ...SKAB_RENAME, '--json'])).stdout,
+    );
+    const model2 = await runCli([
+      'eval',
+      '--model',
+      out2,
+      '--data',
+      labelled,
+      '--train-rows',
+      '400',
+      ...SKAB_RENAME,
+      '--json',
+    ]);
     expect(JSON.parse(model2.stdout).perFile).toEqual(arch2.perFile);
     expect(arch2.perFile[0].f1).toBe(a.perFile[0].f1);
     // Asked for by name, a column called `label` is a channel: train --channels takes it, eval --model scores it.

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labelEdges, readLabelledCsv } from '../../src/eval/labelled-csv.js';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { ROOT, runCli, SKAB_RENAME } from '../helpers/cli.js';
 import { VALVE, VALVE_TEXT, valveWith } from '../helpers/csv-tables.js';
 import { evalPartsJson, pressDataset } from '../helpers/press-data.js';
 
@@ -125,7 +125,9 @@ describe('eval over a folder with files it cannot evaluate', () => {
 
   it("with a model folder, names a file that lacks one of the model's channels and scores the others", async () => {
     const model = await mkdtemp(join(tmpdir(), 'lw-eval-odd-model-'));
-    expect((await runCli(['train', '--csv', VALVE, '--train-rows', '400', '--out', model])).code).toBe(0);
+    expect((await runCli(['train', '--csv', VALVE, '--train-rows', '400', ...SKAB_RENAME, '--out', model])).code).toBe(
+      0,
+    );
     const dir = await mkdtemp(join(tmpdir(), 'lw-eval-odd-missing-'));
     // The same rows at exactly one a second (SKAB's own times skip a second now and then, which moves the alarm's
     // delays), so that the sample-number copy below must score exactly alike.
@@ -153,7 +155,17 @@ describe('eval over a folder with files it cannot evaluate', () => {
         ...c.slice(1),
       ]),
     );
-    const res = await runCli(['eval', '--model', model, '--data', dir, '--train-rows', '400', '--json']);
+    const res = await runCli([
+      'eval',
+      '--model',
+      model,
+      '--data',
+      dir,
+      '--train-rows',
+      '400',
+      ...SKAB_RENAME,
+      '--json',
+    ]);
     expect(res.code).toBe(0);
     const r = JSON.parse(res.stdout) as Report;
     expect(r.perFile.map((f) => f.file)).toEqual(['a-valve.csv', 'c-sample-numbers.csv']);
@@ -264,9 +276,13 @@ describe('eval over a folder with a file the reader refuses', () => {
     );
     // A model folder scores the same two files and names the same three.
     const model = join(await mkdtemp(join(tmpdir(), 'lw-eval-refused-model-')), 'model');
-    expect((await runCli(['train', '--csv', VALVE, '--train-rows', '400', '--out', model])).code).toBe(0);
+    expect((await runCli(['train', '--csv', VALVE, '--train-rows', '400', ...SKAB_RENAME, '--out', model])).code).toBe(
+      0,
+    );
     const [scored, scoredAlone] = await Promise.all(
-      [dir, good].map((d) => runCli(['eval', '--model', model, '--data', d, '--train-rows', '400', '--json'])),
+      [dir, good].map((d) =>
+        runCli(['eval', '--model', model, '--data', d, '--train-rows', '400', ...SKAB_RENAME, '--json']),
+      ),
     );
     expect(scored.stderr).toBe('');
     expect(scored.code).toBe(0);

@@ -32,3 +32,9 @@ export function runCli(
     });
   });
 }
+
+/**
+ * The flag train's refusal asks for on SKAB's files: their column `Volume Flow RateRMS` read under a name a gateway
+ * configuration takes (train refuses to fit a channel none can name).
+ */
+export const SKAB_RENAME = ['--rename', 'Volume Flow RateRMS=Volume_Flow_RateRMS'] as const;

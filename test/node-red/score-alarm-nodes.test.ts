@@ -7,7 +7,7 @@ import { nodeModelPath } from '../../src/node-red/model-config-node.js';
 import { AutoencoderModel } from '../../src/inference/autoencoder-model.js';
 import { loadManifest } from '../../src/inference/manifest.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { ROOT, runCli, SKAB_RENAME } from '../helpers/cli.js';
 import { collect, helper, nextError, nextMessage, nodes } from './helper.js';
 
 const manifest = JSON.parse(readFileSync(`${ROOT}/models/pump-ae/manifest.json`, 'utf8'));
@@ -416,6 +416,7 @@ describe('linewatch-score and linewatch-alarm with a calibrated model: the alarm
       join(ROOT, 'data/skab/anomaly-free/anomaly-free.csv'),
       '--train-rows',
       '400',
+      ...SKAB_RENAME,
       '--out',
       dir,
     ]);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openFilePage } from '../helpers/browser.js';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { ROOT, runCli, SKAB_RENAME } from '../helpers/cli.js';
 
 const CSV = join(ROOT, 'data/skab/anomaly-free/anomaly-free.csv');
 const VALVE = join(ROOT, 'data/skab/valve1/1.csv');
@@ -54,6 +54,7 @@ describe('the words of the train and eval pages', () => {
       CSV,
       '--train-rows',
       '1500',
+      ...SKAB_RENAME,
       '--out',
       join(dir, 'model'),
       '--report',
@@ -87,7 +88,7 @@ describe('the words of the train and eval pages', () => {
   it('an eval --model page shades the first rows as left out of the metrics, an eval --arch page as fitted on', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-newcomer-eval-'));
     const model = join(dir, 'model');
-    const trained = await runCli(['train', '--csv', CSV, '--train-rows', '1500', '--out', model]);
+    const trained = await runCli(['train', '--csv', CSV, '--train-rows', '1500', ...SKAB_RENAME, '--out', model]);
     expect(trained.code, trained.stderr).toBe(0);
     const scored = await runCli([
       'eval',
@@ -97,6 +98,7 @@ describe('the words of the train and eval pages', () => {
       VALVE,
       '--train-rows',
       '400',
+      ...SKAB_RENAME,
       '--report',
       join(dir, 'model-report'),
     ]);

@@ -9,14 +9,24 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AutoencoderModel } from '../../src/inference/autoencoder-model.js';
 import { loadManifest } from '../../src/inference/manifest.js';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { ROOT, runCli, SKAB_RENAME } from '../helpers/cli.js';
 
 const CSV = join(ROOT, 'data/skab/anomaly-free/anomaly-free.csv');
+
+/** SKAB's anomaly-free run with its flow column named as a configuration names it: quantize reads it (no --rename). */
+async function namedCopy(): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'lw-csv-named-')), 'anomaly-free.csv');
+  await writeFile(file, (await readFile(CSV, 'utf8')).replace('Volume Flow RateRMS', 'Volume_Flow_RateRMS'));
+  return file;
+}
 
 describe('linewatch train --csv', () => {
   it('trains the default hybrid on the first N rows: a model that loads, flags a shifted channel and says which term', async () => {
     const out = await mkdtemp(join(tmpdir(), 'lw-csv-hybrid-'));
-    const res = await runCli(['train', '--csv', CSV, '--train-rows', '400', '--name', 'skab-hybrid', '--out', out]);
+    const res = await runCli([
+      ...['train', '--csv', CSV, '--train-rows', '400', ...SKAB_RENAME],
+      ...['--name', 'skab-hybrid', '--out', out],
+    ]);
     expect(res.code, res.stderr).toBe(0);
     const loaded = await loadManifest(out);
     const m = loaded.manifest;
@@ -24,7 +34,7 @@ describe('linewatch train --csv', () => {
       /^hybrid: residual \+ level \+ variability terms; autoencoder leave-one-out linear autoencoder per row \(each channel rebuilt from the others/,
     );
     expect(m.training.data).toMatch(
-      /anomaly-free\.csv: first 400 rows: 400 rows, all fitted on, the alarm calibrated on every window's out-of-fold score; the last 100 rows also check int8 against fp32 and give the golden window, sample period 1000 ms$/,
+      /anomaly-free\.csv: first 400 rows \(renamed: Volume Flow RateRMS → Volume_Flow_RateRMS\): 400 rows, all fitted on, the alarm calibrated on every window's out-of-fold score; the last 100 rows also check int8 against fp32 and give the golden window, sample period 1000 ms$/,
     );
     expect(m.score).toMatchObject({ function: 'max_term_z', target: { false_alarms_per_day: 1 } });
     expect(m.score.off_threshold).toBeLessThan(m.score.threshold);
@@ -51,8 +61,9 @@ describe('linewatch train --csv', () => {
       CSV,
       '--arch',
       'dense',
+      ...SKAB_RENAME,
       '--channels',
-      'Accelerometer1RMS,Accelerometer2RMS,Current,Pressure,Volume Flow RateRMS',
+      'Accelerometer1RMS,Accelerometer2RMS,Current,Pressure,Volume_Flow_RateRMS',
       '--window',
       '10',
       '--epochs',
@@ -70,7 +81,7 @@ describe('linewatch train --csv', () => {
       'Accelerometer2RMS',
       'Current',
       'Pressure',
-      'Volume Flow RateRMS',
+      'Volume_Flow_RateRMS',
     ]);
     expect(loaded.manifest.input.sample_period_ms).toBe(1000);
     expect(loaded.manifest.score.threshold).toBeGreaterThan(0);
@@ -103,6 +114,7 @@ describe('linewatch train --csv', () => {
       '3',
       '--prune',
       '0.5',
+      ...SKAB_RENAME,
       '--out',
       out,
     ]);
@@ -135,10 +147,11 @@ describe('linewatch train --csv', () => {
 
   it('--arch conv1d: a pruned 1-D conv autoencoder trains, exports, re-quantizes, loads and tells a fault from normal', async () => {
     const out = await mkdtemp(join(tmpdir(), 'lw-csv-conv-'));
+    const named = await namedCopy();
     const res = await runCli([
       'train',
       '--csv',
-      CSV,
+      named,
       '--arch',
       'conv1d',
       '--filters',
@@ -169,7 +182,7 @@ describe('linewatch train --csv', () => {
     );
     // quantize reads the conv graph back and calibrates it again.
     const requantized = await mkdtemp(join(tmpdir(), 'lw-csv-conv-q-'));
-    const q = await runCli(['quantize', '--model', out, '--csv', CSV, '--hop', '5', '--out', requantized]);
+    const q = await runCli(['quantize', '--model', out, '--csv', named, '--hop', '5', '--out', requantized]);
     expect(q.code, q.stderr).toBe(0);
     const after = await loadManifest(requantized);
     expect(
@@ -195,8 +208,9 @@ describe('linewatch train --csv', () => {
 
   it('linewatch quantize: re-quantizes the fp32 export on other calibration data; the manifest records it and the model loads', async () => {
     const trained = await mkdtemp(join(tmpdir(), 'lw-q-trained-'));
+    const named = await namedCopy();
     expect(
-      (await runCli(['train', '--csv', CSV, '--arch', 'dense', '--window', '10', '--epochs', '3', '--out', trained]))
+      (await runCli(['train', '--csv', named, '--arch', 'dense', '--window', '10', '--epochs', '3', '--out', trained]))
         .code,
     ).toBe(0);
     const before = await loadManifest(trained);
@@ -206,7 +220,7 @@ describe('linewatch train --csv', () => {
       '--model',
       trained,
       '--csv',
-      CSV,
+      named,
       '--hop',
       '3',
       '--validation-fraction',
@@ -232,7 +246,7 @@ describe('linewatch train --csv', () => {
     const noChannel = await runCli(['quantize', '--model', join(ROOT, 'models/pump-ae'), '--csv', CSV, '--out', out]);
     expect(noChannel.stderr).toMatch(/anomaly-free\.csv: no column "vibration_1", "vibration_2"/);
     await writeFile(join(trained, 'model.fp32.onnx'), await readFile(join(trained, 'model.int8.onnx')));
-    const tampered = await runCli(['quantize', '--model', trained, '--csv', CSV, '--out', out]);
+    const tampered = await runCli(['quantize', '--model', trained, '--csv', named, '--out', out]);
     // The check validate --model makes, with its words, and the exit code of a bad model (2).
     expect(tampered.stderr).toMatch(
       /fp32 model file .*model\.fp32\.onnx: sha256 [0-9a-f]{64} does not match the manifest's fp32_sha256 [0-9a-f]{64}\n$/,
@@ -258,24 +272,27 @@ describe('linewatch train --csv', () => {
     const pi = [...text];
     pi[50] = pi[50].replace(/;[^;]+$/, ';I/O Timeout');
     await writeFile(join(dir, 'pi.csv'), pi.join('\n'));
-    res = await runCli(['train', '--csv', join(dir, 'pi.csv'), '--out', join(dir, 'pi-model')]);
+    res = await runCli(['train', '--csv', join(dir, 'pi.csv'), ...SKAB_RENAME, '--out', join(dir, 'pi-model')]);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toContain(
-      'pi.csv: missing readings: Volume Flow RateRMS 1 missing (first on line 51): 1 held at the last reading\n',
+      'pi.csv: missing readings: Volume_Flow_RateRMS 1 missing (first on line 51): 1 held at the last reading\n',
     );
     await writeFile(join(dir, 'short.csv'), text.slice(0, 30).join('\n'));
-    res = await runCli(['train', '--csv', join(dir, 'short.csv'), '--arch', 'dense', '--window', '20', '--out', out]);
+    res = await runCli([
+      ...['train', '--csv', join(dir, 'short.csv'), '--arch', 'dense', '--window', '20', ...SKAB_RENAME],
+      ...['--out', out],
+    ]);
     expect(res.stderr).toMatch(
-      /short\.csv: 29 rows give 22 training and 7 held-out rows; each needs at least one window of 20/,
+      /short\.csv \(renamed: Volume Flow RateRMS → Volume_Flow_RateRMS\): 29 rows give 22 training and 7 held-out rows; each needs at least one window of 20/,
     );
-    res = await runCli(['train', '--csv', join(dir, 'short.csv'), '--out', out]);
+    res = await runCli(['train', '--csv', join(dir, 'short.csv'), ...SKAB_RENAME, '--out', out]);
     expect(res.stderr).toMatch(
       /^linewatch: 29 rows of normal operation are too few: a window is 32 rows, and both the 22 training and the 7 held-out rows need at least 20 windows \(they give 0 and 0\)\n$/,
     );
     // 97 rows pass the 20-window rule (42 training and 24 held-out windows, 66 in all) but leave the middle windows one
     // window more than a window's length away to compare with: the rows needed are named, not a stack trace.
     await writeFile(join(dir, 'span97.csv'), text.slice(0, 98).join('\n'));
-    res = await runCli(['train', '--csv', join(dir, 'span97.csv'), '--arch', 'stats', '--out', out]);
+    res = await runCli(['train', '--csv', join(dir, 'span97.csv'), '--arch', 'stats', ...SKAB_RENAME, '--out', out]);
     expect(res.stderr).toBe(
       'linewatch: 97 rows of normal operation are too few: a window is 32 rows, and each window is compared with the windows that do not overlap it, which needs at least 67 windows (98 rows in a row)\n',
     );
@@ -301,8 +318,11 @@ describe('linewatch train --csv', () => {
       /numbered\.csv: the time column holds plain numbers \(0, 1, 2, …\).*give --period-ms/,
     );
     await expect(readFile(join(out, 'manifest.json'))).rejects.toThrow(/ENOENT/);
-    const given = await runCli(['train', '--csv', csv, '--arch', 'stats', '--period-ms', '60000', '--out', out]);
-    expect(given.code).toBe(0);
+    const given = await runCli([
+      ...['train', '--csv', csv, '--arch', 'stats', '--period-ms', '60000', ...SKAB_RENAME],
+      ...['--out', out],
+    ]);
+    expect(given.code, given.stderr).toBe(0);
     const { manifest } = await loadManifest(out);
     expect(manifest.input.sample_period_ms).toBe(60_000);
   }, 60_000);
@@ -320,10 +340,10 @@ describe('linewatch train --csv', () => {
     expect(header.split(';')[5]).toBe('Temperature');
     await writeFile(join(dir, 'stuck.csv'), [header, ...stuck].join('\n'));
     const out = join(dir, 'model');
-    const res = await runCli(['train', '--csv', join(dir, 'stuck.csv'), '--out', out]);
+    const res = await runCli(['train', '--csv', join(dir, 'stuck.csv'), ...SKAB_RENAME, '--out', out]);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(
-      /stuck\.csv: channel\(s\) Temperature \(always 20\.5\) do not vary in the 300 training rows, so a model cannot learn their spread; leave them out with --channels 'Accelerometer1RMS,Accelerometer2RMS,Current,Pressure,Thermocouple,Voltage,Volume Flow RateRMS'\n$/,
+      /stuck\.csv \(renamed: Volume Flow RateRMS → Volume_Flow_RateRMS\): channel\(s\) Temperature \(always 20\.5\) do not vary in the 300 training rows, so a model cannot learn their spread; leave them out with --channels Accelerometer1RMS,Accelerometer2RMS,Current,Pressure,Thermocouple,Voltage,Volume_Flow_RateRMS\n$/,
     );
     await expect(readFile(join(out, 'manifest.json'))).rejects.toThrow(/ENOENT/);
   }, 60_000);
