@@ -159,7 +159,7 @@ export function addFitCommands(program: Command, wrap: CommandWrap, argv: readon
       .option('--train-rows <n>', 'with --csv: use only the first N rows (as eval --train-rows does)')
       .option(
         '--labels <what>',
-        "with --csv: refuse (the default) to train where the file's anomaly column labels rows anomalous among the rows to train on, or ignore the labels and learn those rows as normal",
+        "with --csv: refuse (the default) to train where the file's anomaly column labels rows anomalous among the rows to train on (with --cycle-channel: parts holding such a row), or ignore the labels and learn those rows as normal",
       )
       .option(
         '--window <n>',

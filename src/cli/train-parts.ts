@@ -7,7 +7,7 @@
 import { commandLine } from '../core/shell-word.js';
 import { resolve } from 'node:path';
 import { writeModelFolder, type Architecture } from '../training/build-model.js';
-import { refuseUndeployableChannels } from './train-refusals.js';
+import { labelChoiceOf, labelledPartsOf, refuseLabelledParts, refuseUndeployableChannels } from './train-refusals.js';
 import { fitPartModel } from '../training/fit-parts.js';
 import { cycleWindowConfig, type PartCut } from '../windows/cycle/part-cut.js';
 import type { DetectorArch, DetectorOptions } from '../training/fit-detector.js';
@@ -143,6 +143,7 @@ export async function trainParts(
   if (detector.slowChannels !== undefined)
     throw new UsageError('--slow-channels: for sliding-window detectors; a part model reads each part whole');
   const cut = partCutFlags(opts);
+  const labels = labelChoiceOf(opts.labels);
   const windowLength = partPoints(opts.window, arch, cut);
   const text = csvFlagText(opts.csv!);
   const rename = csvRenames(opts);
@@ -178,10 +179,19 @@ export async function trainParts(
     ...partsPerDayFlag(opts),
     ...(results ? { results: { ...results, required: true } } : {}),
     // Refused before fitting: a channel no configuration names (the curves, and the cut's columns in the asset's
-    // window).
+    // window); parts the rows label anomalous, learnt as good unasked (a table of part results, where given, labels
+    // the parts instead, as in eval).
     beforeFit: (parts) => {
       const cutColumns = [cut.cycleChannel, ...(cut.partIdChannel !== undefined ? [cut.partIdChannel] : [])];
       refuseUndeployableChannels(opts.csv!, [...parts.channels, ...cutColumns], cutColumns);
+      const labelled = results ? undefined : labelledPartsOf(parts);
+      if (labels === 'refuse') refuseLabelledParts(opts.csv!, labelled);
+      else if (labelled)
+        log(
+          `${opts.csv}: ${labelled.parts} of the ${labelled.of} parts learnt from have rows labelled anomalous ` +
+            `(column anomaly; the first, part ${labelled.firstId}, starts at row ${labelled.firstRow}) and are learnt ` +
+            'as good parts (--labels ignore)',
+        );
     },
     command: `linewatch ${commandLine(argv)}`,
     log,

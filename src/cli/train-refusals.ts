@@ -3,6 +3,7 @@
  * to train on (a model learns them as normal), and channels no gateway configuration can name (a model no gateway
  * can run). Each refusal names what is wrong, where, and the flags that put it right.
  */
+import type { CsvParts } from '../training/csv-parts.js';
 import { renameFlagsFor, undeployableChannels } from './training-notes.js';
 import { choiceFlag, UsageError } from './usage.js';
 
@@ -61,5 +62,46 @@ export function refuseUndeployableChannels(
       `${bad.map((c) => `"${c}"`).join(', ')} (channel names are letters, digits, "_", "." and "-"), so no gateway ` +
       `could run the model; nothing was fitted: add ${renameFlagsFor(bad)} to read ` +
       `${many ? 'those columns' : 'that column'} under a name a configuration takes${leaveOut}`,
+  );
+}
+
+/** The parts to learn from that hold a row labelled anomalous, and the first (its id, its first row 1-based). */
+export interface LabelledParts {
+  readonly parts: number;
+  readonly of: number;
+  readonly firstId: string;
+  readonly firstRow: number;
+}
+
+/** The parts any of whose rows `parts.labels` (`anomaly`, as eval reads it) mark anomalous; none without labels. */
+export function labelledPartsOf(parts: CsvParts): LabelledParts | undefined {
+  const labels = parts.labels;
+  if (!labels) return undefined;
+  const bad = parts.rowSpans.flatMap(([from, to], i) => (labels.subarray(from, to + 1).some((v) => v > 0) ? [i] : []));
+  if (bad.length === 0) return undefined;
+  const first = bad[0];
+  return {
+    parts: bad.length,
+    of: parts.windows.length,
+    firstId: parts.partIds[first],
+    firstRow: parts.rowSpans[first][0] + 1,
+  };
+}
+
+/**
+ * Parts labelled anomalous among those a part model would learn as good: refused (a usage error, exit 2) naming how
+ * many, the first (its id and row) and the --train-rows that ends before it (none where it is the first part).
+ */
+export function refuseLabelledParts(csv: string, labelled: LabelledParts | undefined): void {
+  if (!labelled) return;
+  const before =
+    labelled.firstRow > 1
+      ? `train on the rows before it (--train-rows ${labelled.firstRow - 1})`
+      : 'it starts on the first row: train on a recording of good parts';
+  throw new UsageError(
+    `--csv ${csv}: ${labelled.parts} of the ${labelled.of} parts to learn from have rows labelled anomalous ` +
+      `(column anomaly; the first, part ${labelled.firstId}, starts at row ${labelled.firstRow}); a model would ` +
+      `learn them as good parts, so nothing was fitted: ${before}, mark them NOK in a --part-labels table, or add ` +
+      '--labels ignore if those parts are good after all',
   );
 }

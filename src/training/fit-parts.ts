@@ -53,8 +53,9 @@ export interface PartFitOptions {
     readonly required?: boolean;
   };
   /**
-   * Called with the parts to learn from (those rejected in `results` and those with a missed poll left out) before
-   * anything is fitted: what train refuses to fit on (channels no configuration names).
+   * Called with the parts to learn from (those rejected in `results` and those with a missed poll left out), their
+   * rows' labels with them (`anomaly` in any case, read as eval reads it), before anything is fitted: what train
+   * refuses to fit on (channels no configuration names, parts labelled bad). Without it no label is read.
    */
   readonly beforeFit?: (parts: CsvParts) => void;
   readonly command: string;
@@ -80,6 +81,7 @@ export async function fitPartModel(
     ...(o.periodMs !== undefined ? { periodMs: o.periodMs } : {}),
     ...(o.rows !== undefined ? { rows: o.rows } : {}),
     ...(o.rename ? { rename: o.rename } : {}),
+    ...(o.beforeFit ? { labels: {} } : {}),
   });
   const cut = `${o.cut.cycleChannel} (${o.cut.trigger})`;
   const results = o.results;
