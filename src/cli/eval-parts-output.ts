@@ -25,6 +25,8 @@ export interface FileParts {
   readonly bad: number;
   readonly threshold: number;
   readonly tally: PartTally;
+  /** --model of a part model fitted on this file: what eval could tell of its training rows (modelTrainingRowsJson). */
+  readonly modelTrainingRows?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -135,6 +137,7 @@ export async function writePartsEval(opts: EvalOptions, o: PartsEvalOutcome): Pr
         threshold: f.threshold,
         confusion: f.tally,
         ...partFigures(f.tally),
+        ...(f.modelTrainingRows ? { model_training_rows: f.modelTrainingRows } : {}),
       })),
       ...(notEvaluated.length > 0 ? { not_evaluated: notEvaluated.map(({ file, reason }) => ({ file, reason })) } : {}),
     };

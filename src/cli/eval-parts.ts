@@ -20,6 +20,7 @@ import { csvParts } from '../training/csv-parts.js';
 import { scoreWindows } from '../training/build-model.js';
 import type { FileReport, TrainingReport } from '../report/report-data.js';
 import { fitPartModel } from '../training/fit-parts.js';
+import { modelTrainingRows, modelTrainingRowsJson, scoredAllText } from './eval-model-rows.js';
 import { partCutOf, type PartCut } from '../windows/cycle/part-cut.js';
 import { detectorFlags, wholeNumber } from './detector-flags.js';
 import { folderModel, withoutFile, type EvalOptions } from './eval-options.js';
@@ -145,6 +146,9 @@ export async function evalParts(
         ? a.precisions.map((p) => inMemoryModel(fit.fitted, p, file))
         : (folder as LoadedManifest[]);
       const m = models[0].manifest;
+      // A part model fitted on this file: its manifest does not say on which rows, so every part is scored, and said.
+      const own = !fit && opts.trainRows === undefined ? modelTrainingRows(m.training, file, Infinity) : undefined;
+      if (own?.scoredAll) process.stderr.write(scoredAllText(file, opts.model!, own));
       const parts = csvParts(text, file, {
         ...a.cut,
         channels: m.input.channels.map((c) => c.name),
@@ -198,6 +202,7 @@ export async function evalParts(
           noResult: after.length - scored.length,
           bad: bad.filter(Boolean).length,
           threshold,
+          ...(own?.scoredAll ? { modelTrainingRows: modelTrainingRowsJson(own) } : {}),
           tally: tallyParts(
             bad,
             scores.map((s) => isAnomalous(s, threshold)),

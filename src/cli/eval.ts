@@ -35,7 +35,7 @@ import { evalTextLines } from './eval-text.js';
 import { refusePartFlagsWithoutCycle } from './train-parts.js';
 import { refuseRenamesOf, renameFlag, renameHint } from './rename-flag.js';
 import { folderModel, refuseFitFlagsWithModel, withoutFile, type EvalOptions } from './eval-options.js';
-import { modelTrainingRows, type ModelTrainingRows } from './eval-model-rows.js';
+import { modelTrainingRows, modelTrainingRowsJson, scoredAllText, type ModelTrainingRows } from './eval-model-rows.js';
 export type { EvalOptions } from './eval-options.js';
 
 export async function evalCommand(opts: EvalOptions, argv: readonly string[]): Promise<number> {
@@ -189,7 +189,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       }
       const own = ownTrainingRows(opts, folder?.[0].manifest.training, series, files.length === 1);
       if (own) {
-        trainRows = own.rows;
+        if (own.rows !== undefined) trainRows = own.rows;
         modelRows = own;
       }
       const spans = spansOf(file);
@@ -285,7 +285,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         ...(unlabelled.length > 0
           ? { without_labels: { reason: `no "${labelName ?? 'anomaly'}" column`, files: unlabelled } }
           : {}),
-        ...(modelRows ? { model_training_rows: { rows: modelRows.rows, manifest: modelRows.recorded } } : {}),
+        ...(modelRows ? { model_training_rows: modelTrainingRowsJson(modelRows) } : {}),
       }));
       process.stdout.write(
         `${JSON.stringify(listed.length === 1 ? listed[0] : { reports: listed, f1_difference: Math.abs(reports[0].f1 - reports[1].f1) })}\n`,
@@ -333,7 +333,9 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
 /**
  * With --model and no --train-rows, the first rows of `series` the model was fitted on (its manifest names this file's
  * first N rows): where the file is all --data holds, returned (eval leaves them out of the metrics) and said on stderr;
- * in a folder of files, said only (the figures count them; the file alone leaves them out).
+ * in a folder of files, said only (the figures count them; the file alone leaves them out). A record that names the
+ * file but no rows that leave any to score (the whole file, all its rows) is said, and returned without rows: every row
+ * is scored.
  */
 function ownTrainingRows(
   opts: EvalOptions,
@@ -344,6 +346,10 @@ function ownTrainingRows(
   if (!training || opts.trainRows !== undefined) return undefined;
   const own = modelTrainingRows(training, series.file, series.rowCount);
   if (!own) return undefined;
+  if (own.rows === undefined) {
+    process.stderr.write(scoredAllText(series.file, opts.model!, own));
+    return alone ? own : undefined;
+  }
   const said = `${series.file}: its first ${own.rows} rows are the ones the model ${opts.model} was fitted on (its manifest: "${own.recorded}")`;
   if (alone) {
     process.stderr.write(`${said}: left out of the metrics; --train-rows 0 scores every row\n`);
