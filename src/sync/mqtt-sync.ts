@@ -21,8 +21,8 @@ import type { Sink, SinkRecords } from '../core/components.js';
 import { CLOUD_PROTOCOL_SETTING, type MqttSyncConfig } from './schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
-import { MinuteSummarizer, minuteSummary } from './summaries.js';
 import type { OpenMinutesFile } from './open-minutes.js';
+import { OpenMinutesKeeper } from './open-minutes-keeper.js';
 import { recordMessages, statusPayload, summaryMessages, unqueued, willPayload } from './cloud-messages.js';
 import { endWithin, publishWithin } from './client-deadlines.js';
 import type { StatusModel } from './status-models.js';
@@ -49,7 +49,8 @@ export const CLOUD_SINK = 'cloud-mqtt';
 export class MqttSync implements Sink {
   readonly name = CLOUD_SINK;
   private client: MqttClient | undefined;
-  private readonly summaries: MinuteSummarizer;
+  /** The minutes being summarised, kept against a crash (open-minutes-keeper.ts). */
+  private readonly minutes: OpenMinutesKeeper;
   /** When this sync was made (ms): its run, named by its summaries' ids and its last will. */
   private readonly startedAt: number;
   private timer: NodeJS.Timeout | undefined;
@@ -83,8 +84,6 @@ export class MqttSync implements Sink {
   private readonly queueFailures: QueueFailures;
   /** The queue's evictions at its byte bound (while the broker is offline), counted and told once. */
   private readonly evictions: QueueEvictions;
-  /** Why the minutes could not be kept the last time (said once while it repeats). */
-  private keepError: string | undefined;
 
   constructor(
     private readonly config: MqttSyncConfig,
@@ -102,7 +101,6 @@ export class MqttSync implements Sink {
   ) {
     // The run's start: it tells this run's summaries (and last will) from another's of the same minute.
     this.startedAt = this.now();
-    this.summaries = new MinuteSummarizer(identity.gateway, this.startedAt);
     this.prefix = `${config.topic_prefix}/${identity.gateway}`;
     this.queueFailures = new QueueFailures(this.name, deps);
     this.evictions = new QueueEvictions(
@@ -111,43 +109,14 @@ export class MqttSync implements Sink {
       'health points first, then minute summaries, part results, alarm transitions and model updates',
       deps,
     );
-    this.queueKeptMinutes();
-  }
-
-  /** Queues the summaries of the minutes a run before kept and did not queue: it ended in a crash (open-minutes.ts). */
-  private queueKeptMinutes(): void {
-    const file = this.deps.openMinutes;
-    if (!file) return;
-    const { minutes: kept, problem } = file.kept(this.now());
-    if (problem) this.deps.logger.error({ sink: this.name, file: file.path }, `cloud sync: ${problem}`);
-    if (!kept) return;
-    const gateway = this.identity.gateway;
-    const summaries = kept.minutes.map((m) => minuteSummary(gateway, kept.run, m.asset, m.minute, m.counts));
-    this.push(summaryMessages(summaries, this.prefix));
-    try {
-      file.done();
-    } catch (err) {
-      // Left there, it is written over at this run's next keep; a crash before then queues them again (duplicates).
-      this.deps.logger.error({ sink: this.name, file: file.path }, `cloud sync: ${(err as Error).message}`);
-    }
-    this.deps.logger.info(
-      { sink: this.name, file: file.path, summaries: summaries.length },
-      `cloud sync: ${summaries.length} minute summaries of the run started ${kept.run}, which ended before queueing them (a crash), queued from ${file.path}`,
-    );
-  }
-
-  /** Keeps the minutes being summarised (open-minutes.ts); a failure is logged (once while it repeats), not thrown. */
-  private keepMinutes(): void {
-    const file = this.deps.openMinutes;
-    if (!file) return;
-    try {
-      file.keep(new Date(this.startedAt).toISOString(), this.summaries.open());
-      this.keepError = undefined;
-    } catch (err) {
-      const message = `cloud sync: cannot keep the minutes being summarised in ${file.path}: ${(err as Error).message}; a crash loses them`;
-      if (message !== this.keepError) this.deps.logger.error({ sink: this.name, file: file.path }, message);
-      this.keepError = message;
-    }
+    this.minutes = new OpenMinutesKeeper(identity.gateway, this.startedAt, {
+      logger: deps.logger,
+      sink: this.name,
+      now: () => this.now(),
+      queue: (summaries) => this.push(summaryMessages(summaries, this.prefix)),
+      ...(deps.openMinutes ? { file: deps.openMinutes } : {}),
+    });
+    this.minutes.queueCrashed();
   }
 
   private now(): number {
@@ -237,7 +206,7 @@ export class MqttSync implements Sink {
     });
     client.on('close', () => (this.closeCounted = false));
     this.timer = setInterval(() => {
-      this.enqueueSummaries(false);
+      this.minutes.tick();
       void this.pump();
     }, 5000);
     this.timer.unref();
@@ -303,27 +272,10 @@ export class MqttSync implements Sink {
 
   write(records: SinkRecords): void {
     if (this.closed) return;
-    this.summaries.addScores(records.scores);
-    this.summaries.addParts(records.parts ?? []);
-    for (const a of records.alarms) this.summaries.addAlarm(a);
-    // An alarm transition or a part is kept at once, scores every few seconds (the timer): open-minutes.ts.
-    if (records.alarms.length > 0 || (records.parts ?? []).length > 0) this.keepMinutes();
+    this.minutes.add(records);
     // The status names the release on probation and the model driving the alarms: each of these changes them.
     if ((records.modelUpdates ?? []).some((m) => m.outcome !== 'rejected')) this.announce();
     this.push(recordMessages(records, { prefix: this.prefix, gateway: this.identity.gateway, config: this.config }));
-  }
-
-  /**
-   * Queues the summaries of the minutes over (`all`: of every minute), and keeps what is left. The minutes are kept
-   * first as they are: a crash between queueing and keeping then finds them as they were queued (the same id and
-   * counts, a duplicate), never a part of them that would overwrite the whole where a consumer keys on the id.
-   */
-  private enqueueSummaries(all: boolean): void {
-    if (this.summaries.changed) this.keepMinutes();
-    const summaries = this.summaries.take(this.now(), all);
-    if (summaries.length === 0) return;
-    this.push(summaryMessages(summaries, this.prefix));
-    this.keepMinutes();
   }
 
   private push(items: QueueInput[]): void {
@@ -387,7 +339,7 @@ export class MqttSync implements Sink {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
-    this.enqueueSummaries(true);
+    this.minutes.tick(true);
     this.queueFailures.retryNow();
     await this.pump();
     const client = this.client;
