@@ -1,15 +1,26 @@
 /**
- * The minutes cloud sync is summarising, and when they are kept against a crash (open-minutes.ts holds the file): at
- * each alarm transition and part result, at each tick where anything changed, and when a minute is over (first as they
- * are, so a crash between queueing and the next write finds them as they were queued: a duplicate by id, never a part
- * of them that would overwrite the whole where a consumer keys on the id; then what is left once its summaries are
- * queued). Failures to write are logged (once while the same one repeats), never thrown: the summaries still go out,
- * only a crash would lose them.
+ * The minutes cloud sync is summarising, and when they are kept against a crash (open-minutes.ts holds the file).
+ * A minute's summary is queued once the minute is over; until then its counts are written beside the disk queue:
+ *
+ * - at each alarm transition and part result, at once: a crash (kill -9, a power cut) loses none of them;
+ * - while only scores come, at most every SCORES_KEPT_EVERY_MS (30 s) after the last write: a crash loses up to that
+ *   much of the minute's scores (the summary's `windows` says how many it holds), never an alarm or a part. They were
+ *   written every 5 s: about 720 rewrites of the whole file an hour on a gateway's SD card or eMMC, for scores a crash
+ *   loses anyway while the gateway is down;
+ * - when a minute is over: first as they are, where anything changed since the last write (so a crash between
+ *   queueing and the next write finds them as they were queued: a duplicate by id, never a part of them that would
+ *   overwrite the whole where a consumer keys on the id), then what is left once its summaries are queued.
+ *
+ * Nothing is written where nothing changed since the last write. A failure to write is logged (once while the same one
+ * repeats), never thrown, and tried again at each tick: the summaries still go out, only a crash would lose them.
  */
 import type { SinkRecords } from '../core/components.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { OpenMinutesFile } from './open-minutes.js';
 import { MinuteSummarizer, minuteSummary, type MinuteSummary } from './summaries.js';
+
+/** While only scores come, the minutes are written at most this often (ms). */
+export const SCORES_KEPT_EVERY_MS = 30_000;
 
 export interface OpenMinutesKeeperDeps {
   readonly logger: Logger;
@@ -26,6 +37,8 @@ export class OpenMinutesKeeper {
   private readonly summaries: MinuteSummarizer;
   /** The run's start (ISO 8601), named by its summaries and by the file. */
   private readonly run: string;
+  /** When the minutes were last written, or the run started (ms since the epoch). */
+  private keptAt: number;
   /** Why the minutes could not be kept the last time (said once while it repeats). */
   private keepError: string | undefined;
 
@@ -37,6 +50,7 @@ export class OpenMinutesKeeper {
   ) {
     this.summaries = new MinuteSummarizer(gateway, startedAt);
     this.run = new Date(startedAt).toISOString();
+    this.keptAt = startedAt;
   }
 
   /** Queues the summaries of the minutes a run before kept and did not queue: it ended in a crash. */
@@ -70,13 +84,19 @@ export class OpenMinutesKeeper {
     if (records.alarms.length > 0 || parts.length > 0) this.keep();
   }
 
-  /** Queues the summaries of the minutes over (`all`: of every minute, at a stop) and keeps what is left. */
+  /**
+   * Queues the summaries of the minutes over (`all`: of every minute, at a stop) and keeps what is left; otherwise
+   * keeps the scores that came, where the last write is SCORES_KEPT_EVERY_MS old. Called every few seconds.
+   */
   tick(all = false): void {
-    if (this.summaries.changed) this.keep();
-    const summaries = this.summaries.take(this.deps.now(), all);
-    if (summaries.length === 0) return;
-    this.deps.queue(summaries);
-    this.keep();
+    const now = this.deps.now();
+    if (this.summaries.due(now, all)) {
+      if (this.summaries.changed) this.keep();
+      this.deps.queue(this.summaries.take(now, all));
+      this.keep();
+      // A write that failed holds what was to be kept (an alarm, a part): tried again at each tick until one works.
+    } else if (this.keepError !== undefined || (this.summaries.changed && now - this.keptAt >= SCORES_KEPT_EVERY_MS))
+      this.keep();
   }
 
   /** Writes the minutes not queued yet (none: removes the file); a failure is logged, not thrown. */
@@ -85,6 +105,7 @@ export class OpenMinutesKeeper {
     if (!file) return;
     try {
       file.keep(this.run, this.summaries.open());
+      this.keptAt = this.deps.now();
       this.keepError = undefined;
     } catch (err) {
       const message = `cloud sync: cannot keep the minutes being summarised in ${file.path}: ${(err as Error).message}; a crash loses them`;

@@ -99,12 +99,23 @@ export class MinuteSummarizer {
     for (const p of parts) this.bucket(p.asset, p.ts).parts[p.verdict]++;
   }
 
+  /** Whether a minute ended before `now − grace` (`all`: whether there is any minute), which `take` would summarise. */
+  due(now: number, all = false): boolean {
+    for (const perAsset of this.buckets.values())
+      for (const minute of perAsset.keys()) if (all || this.over(minute, now)) return true;
+    return false;
+  }
+
+  private over(minute: number, now: number): boolean {
+    return minute + MINUTE + this.graceMs <= now;
+  }
+
   /** Summaries of every minute that ended before `now − grace`, oldest first per asset. */
   take(now: number, all = false): MinuteSummary[] {
     const out: MinuteSummary[] = [];
     for (const [asset, perAsset] of this.buckets) {
       for (const minute of [...perAsset.keys()].sort((a, b) => a - b)) {
-        if (!all && minute + MINUTE + this.graceMs > now) continue;
+        if (!all && !this.over(minute, now)) continue;
         const b = perAsset.get(minute)!;
         perAsset.delete(minute);
         out.push(minuteSummary(this.gateway, this.run, asset, minute, b));
