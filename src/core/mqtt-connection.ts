@@ -12,6 +12,7 @@ import { boundIncomingPackets, refusedPacketText, type RefusedPacket } from './m
 import { REFUSAL_BACKOFF, type RefusalBackoff, type RefusalRetry } from './mqtt-refusals.js';
 import { connackRefusalCode, ReconnectPacing } from './reconnect-pacing.js';
 import { closedUnacceptedText, markResetUnaccepted, protocolVersionHint } from './mqtt-version-hints.js';
+import { closedAcceptedText, markResetAccepted } from './mqtt-accepted-close.js';
 
 // Where the cloud sync and the MQTT source have always found them.
 export { closedUnacceptedText, protocolVersionHint };
@@ -51,8 +52,10 @@ export interface MqttClientRole {
    */
   readonly incoming?: IncomingBound;
   /**
-   * Told when the broker closes a connection it did not accept: no CONNACK, no error (a 3.1.1-only broker answers an
-   * MQTT 5 CONNECT so), with why in words (closedUnacceptedText, naming `protocolSetting`). Told at each such close.
+   * Told when the broker closes a connection before the client could use it, with why in words: with no CONNACK and
+   * no error (a 3.1.1-only broker answers an MQTT 5 CONNECT so: closedUnacceptedText, naming `protocolSetting`), or
+   * after a CONNACK, before mqtt.js's 'connect' (mqtt-accepted-close.ts: naming the client id where it is configured
+   * or `onFlapping` is given, an id another client may hold). Told at each such close.
    */
   readonly onClosedUnaccepted?: (reason: string) => void;
   /**
@@ -170,11 +173,13 @@ export function connectMqtt(broker: MqttBroker, client: MqttClientRole): MqttCli
   watchClosedUnaccepted(
     connection,
     () => refusedClose,
-    () => {
+    // Another client may hold a configured id, or one a role says can be taken over (onFlapping); not a random one.
+    broker.client_id !== undefined || client.onFlapping ? options.clientId : undefined,
+    (accepted) => {
       pacing.failed('closed unaccepted');
-      client.onClosedUnaccepted?.(closedUnacceptedText(options.protocolVersion, client.protocolSetting));
+      client.onClosedUnaccepted?.(accepted ?? closedUnacceptedText(options.protocolVersion, client.protocolSetting));
     },
-    // Its error says why (protocolVersionHint): paced as a close, not told twice.
+    // Its error says why (protocolVersionHint, acceptedCloseHint): paced as a close, not told twice.
     () => pacing.failed('closed unaccepted'),
   );
   const tell = client.onFlapping;
@@ -191,28 +196,56 @@ export function connectMqtt(broker: MqttBroker, client: MqttClientRole): MqttCli
 }
 
 /**
- * Calls `closed` when a connection closes with neither a CONNACK nor an error since the last close, unless this
- * client closed it (ended, or on a refused packet). An error (a refused TCP connect, a CONNACK with a refusal code,
- * the connect timeout) says why by itself; one that reset the connection before a CONNACK is marked for
- * protocolVersionHint and calls `reset` (before the caller's 'error' listeners). Runs before mqtt.js's own 'close'
- * listener, so before its 'offline'.
+ * Calls `closed` when a connection closes before the client could use it (mqtt.js's 'connect'), with no error since
+ * the last close, unless this client closed it (ended, or on a refused packet): with undefined where no CONNACK came,
+ * with closedAcceptedText where the broker had accepted it (mqtt.js tells 'connect' only once the messages it kept
+ * unacknowledged are sent again). An error (a refused TCP connect, a CONNACK with a refusal code, the connect timeout)
+ * says why by itself; a reset before mqtt.js's 'connect' is marked, for protocolVersionHint where no CONNACK came
+ * (markResetUnaccepted), for acceptedCloseHint after one (markResetAccepted), and calls `reset` (before the caller's
+ * 'error' listeners). Runs before mqtt.js's own 'close' listener, so before its 'offline'.
  */
 function watchClosedUnaccepted(
   connection: MqttClient,
   refusedClose: () => boolean,
-  closed: () => void,
+  /** The client id, where another client may hold it (named in closedAcceptedText). */
+  clientId: string | undefined,
+  closed: (accepted: string | undefined) => void,
   reset: () => void,
 ): void {
-  let accepted = false;
+  /** When the broker accepted the connection (a CONNACK with no refusal; performance.now()). */
+  let acceptedAt: number | undefined;
+  /** The reason code of the broker's DISCONNECT (MQTT 5), where it sent one. */
+  let reasonCode: number | undefined;
+  let usable = false;
   let errored = false;
-  connection.on('connect', () => (accepted = true));
+  connection.on('packetreceive', (packet) => {
+    if (packet.cmd === 'connack' && (packet.reasonCode ?? packet.returnCode ?? 0) === 0) acceptedAt = performance.now();
+    else if (packet.cmd === 'disconnect') reasonCode = packet.reasonCode;
+  });
+  const acceptedClose = (at: number) =>
+    closedAcceptedText({
+      afterMs: performance.now() - at,
+      clientId,
+      before: 'before the client could use it',
+      ...(reasonCode !== undefined ? { reasonCode } : {}),
+    });
+  connection.on('connect', () => (usable = true));
   connection.on('error', (err) => {
-    if (!errored && markResetUnaccepted(err, accepted)) reset();
+    if (!errored && !usable) {
+      if (markResetUnaccepted(err, acceptedAt !== undefined)) reset();
+      else if (acceptedAt !== undefined && (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
+        markResetAccepted(err, acceptedClose(acceptedAt));
+        reset();
+      }
+    }
     errored = true;
   });
   connection.prependListener('close', () => {
-    if (!accepted && !errored && !refusedClose() && !connection.disconnecting) closed();
-    accepted = false;
+    if (!usable && !errored && !refusedClose() && !connection.disconnecting)
+      closed(acceptedAt !== undefined ? acceptedClose(acceptedAt) : undefined);
+    acceptedAt = undefined;
+    reasonCode = undefined;
+    usable = false;
     errored = false;
   });
 }

@@ -11,6 +11,7 @@
 import type { MqttClient } from 'mqtt';
 import { FLAP_RULE } from '../core/connection-flaps.js';
 import { brokerErrorText, connectMqtt, protocolVersionHint } from '../core/mqtt-connection.js';
+import { acceptedCloseHint } from '../core/mqtt-accepted-close.js';
 import { refusedPacketText } from '../core/mqtt-packet-bound.js';
 import { refusalRetryText, type RefusalBackoff } from '../core/mqtt-refusals.js';
 import { connackRefusalCode, connackRefusalText } from '../core/reconnect-pacing.js';
@@ -195,7 +196,7 @@ export class MqttSync implements Sink {
     // Said once while the same error comes at each connect (a refusal the broker repeats: the client tries again later
     // each time), and until a connection is accepted in /api/status.
     client.on('error', (err) => {
-      const message = `cloud broker ${c.url}: ${brokerErrorText(err, c)}${protocolVersionHint(err, c.protocol_version, CLOUD_PROTOCOL_SETTING)}${connackRefusalText(err, this.deps.refusalBackoff)}`;
+      const message = `cloud broker ${c.url}: ${brokerErrorText(err, c)}${protocolVersionHint(err, c.protocol_version, CLOUD_PROTOCOL_SETTING)}${acceptedCloseHint(err)}${connackRefusalText(err, this.deps.refusalBackoff)}`;
       if (connackRefusalCode(err) !== undefined) this.unaccepted = message;
       this.closeFailure(message);
     });

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { brokerErrorText, connectMqtt, protocolVersionHint } from '../core/mqtt-connection.js';
+import { acceptedCloseHint } from '../core/mqtt-accepted-close.js';
 import { refusedPacketText, type RefusedPacket } from '../core/mqtt-packet-bound.js';
 import { refusalRetryText, type RefusalRetry } from '../core/mqtt-refusals.js';
 import { connackRefusalText } from '../core/reconnect-pacing.js';
@@ -70,7 +71,7 @@ export class NoticeSources {
       // A message published while subscribed comes without the retain flag (MQTT 3.3.1.3), a retained one with it.
       client.on('message', (t, payload, packet) => this.onText(payload.toString('utf8'), `mqtt ${t}`, !packet.retain));
       client.on('error', (err) => {
-        const text = `release notices: broker ${broker.url}: ${brokerErrorText(err, broker)}${protocolVersionHint(err, broker.protocol_version, CLOUD_PROTOCOL_SETTING)}${connackRefusalText(err)}`;
+        const text = `release notices: broker ${broker.url}: ${brokerErrorText(err, broker)}${protocolVersionHint(err, broker.protocol_version, CLOUD_PROTOCOL_SETTING)}${acceptedCloseHint(err)}${connackRefusalText(err)}`;
         if (text !== lastError) this.logger.warn(LOG, text);
         lastError = text;
       });

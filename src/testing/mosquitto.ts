@@ -147,6 +147,8 @@ export async function startMosquitto(
     user?: { readonly name: string; readonly password: string };
     /** Log each client's connection to a file, for connectedLevels. */
     connectionLog?: boolean;
+    /** mosquitto's max_packet_size: a client that sends a larger packet is disconnected (after its CONNACK). */
+    maxPacketBytes?: number;
   } = {},
 ): Promise<Mosquitto> {
   if (!existsSync(BINARY))
@@ -160,6 +162,7 @@ export async function startMosquitto(
   let conf = `${process.getuid?.() === 0 ? 'user root\n' : ''}per_listener_settings false\nallow_anonymous ${!options.user}\npersistence true\npersistence_location ${dir}/\nautosave_interval 1\nmax_queued_messages 0\nlog_dest stderr\nlog_type error\nlistener ${port} 127.0.0.1\n`;
   const log = join(dir, 'connections.log');
   if (options.connectionLog) conf += `log_dest file ${log}\nlog_type notice\n`;
+  if (options.maxPacketBytes !== undefined) conf += `max_packet_size ${options.maxPacketBytes}\n`;
   if (options.user) {
     const file = join(dir, 'passwd');
     execFileSync(PASSWD_BINARY, ['-c', '-b', file, options.user.name, options.user.password]);

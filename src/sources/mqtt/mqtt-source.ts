@@ -21,7 +21,7 @@
  * left alone.
  */
 import { randomBytes } from 'node:crypto';
-import type { MqttClient } from 'mqtt';
+import type { MqttClient, Packet } from 'mqtt';
 import { FailureStreak, pause } from '../../core/backoff.js';
 import { ConnectionSince } from '../../core/connection-since.js';
 import type { SampleHandler, Source } from '../../core/components.js';
@@ -35,6 +35,7 @@ import {
   protocolVersionHint,
 } from '../../core/mqtt-connection.js';
 import type { RefusedPacket } from '../../core/mqtt-packet-bound.js';
+import { acceptedCloseHint, closedAcceptedText } from '../../core/mqtt-accepted-close.js';
 import type { Sample } from '../../core/types.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
@@ -152,10 +153,10 @@ export class MqttSource implements Source {
           client.once('close', () => resolve(`${this.label}: connection lost`));
           this.wake = () => resolve('stopped');
         });
-        const sessionPresent = await this.connected$(client);
+        const { sessionPresent, acceptedAt } = await this.connected$(client);
         // A session the broker lost (restarted, expired, taken by a copied client_id) lost the changes sent meanwhile.
         if (!sessionPresent) this.held.clear();
-        await this.subscribe(client);
+        await this.subscribe(client, acceptedAt);
         this.isConnected = true;
         this.since.connected();
         this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
@@ -218,18 +219,25 @@ export class MqttSource implements Source {
   }
 
   /**
-   * Resolves once the broker accepted the connection, with whether it kept a session for this client; rejects with why
-   * not (errors here name the source).
+   * Resolves once the broker accepted the connection, with whether it kept a session for this client and when its
+   * CONNACK came (performance.now()); rejects with why not (errors here name the source): a close after the CONNACK,
+   * before mqtt.js's 'connect', is no "no CONNACK" (mqtt-accepted-close.ts).
    */
-  private connected$(client: MqttClient): Promise<boolean> {
+  private connected$(client: MqttClient): Promise<{ sessionPresent: boolean; acceptedAt: number }> {
     return new Promise((resolve, reject) => {
       let sessionPresent = false;
+      let acceptedAt: number | undefined;
       const settle = (err?: Error) => {
         client.off('connect', onConnect);
         client.off('error', onError);
         client.off('close', onClose);
+        client.off('packetreceive', onPacket);
         if (err) reject(err);
-        else resolve(sessionPresent);
+        else resolve({ sessionPresent, acceptedAt: acceptedAt ?? performance.now() });
+      };
+      const onPacket = (packet: Packet) => {
+        if (packet.cmd === 'connack' && (packet.reasonCode ?? packet.returnCode ?? 0) === 0)
+          acceptedAt = performance.now();
       };
       const onConnect = (connack: { sessionPresent?: boolean }) => {
         sessionPresent = connack.sessionPresent === true;
@@ -238,26 +246,48 @@ export class MqttSource implements Source {
       const onError = (err: Error) =>
         settle(
           new Error(
-            `${this.label}: ${brokerErrorText(err, this.config)}${protocolVersionHint(err, this.config.protocol_version, this.protocolSetting)}`,
+            `${this.label}: ${brokerErrorText(err, this.config)}${protocolVersionHint(err, this.config.protocol_version, this.protocolSetting)}${acceptedCloseHint(err)}`,
           ),
         );
       const onClose = () =>
-        settle(new Error(`${this.label}: ${closedUnacceptedText(this.config.protocol_version, this.protocolSetting)}`));
+        settle(
+          new Error(
+            `${this.label}: ${
+              acceptedAt !== undefined
+                ? this.closedAccepted(acceptedAt, 'before the client could use it')
+                : closedUnacceptedText(this.config.protocol_version, this.protocolSetting)
+            }`,
+          ),
+        );
+      client.on('packetreceive', onPacket);
       client.on('connect', onConnect);
       client.on('error', onError);
       client.on('close', onClose);
     });
   }
 
-  /** Subscribes to every tag's topic filter; rejects when the broker refuses one or does not answer in time. */
-  private async subscribe(client: MqttClient): Promise<void> {
+  /** Why the broker closed a connection it accepted at `acceptedAt` (performance.now()), before what. */
+  private closedAccepted(acceptedAt: number, before: string): string {
+    // Another client may hold a configured client_id; the random one is nobody else's.
+    return closedAcceptedText({ afterMs: performance.now() - acceptedAt, clientId: this.config.client_id, before });
+  }
+
+  /**
+   * Subscribes to every tag's topic filter; rejects when the broker refuses one, does not answer in time, or closes
+   * the connection it accepted at `acceptedAt` first.
+   */
+  private async subscribe(client: MqttClient, acceptedAt: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     try {
       const granted = await Promise.race([
         client
           .subscribeAsync(Object.fromEntries(this.filters.map((f) => [f, { qos: this.config.qos }])))
           .catch((err: Error) => {
-            throw new Error(`${this.label}: subscribing: ${err.message}`, { cause: err });
+            // mqtt.js says "Connection closed": the broker closed it after accepting it (a clash, a refusal).
+            const why = client.connected
+              ? err.message
+              : this.closedAccepted(acceptedAt, 'before it answered the subscription');
+            throw new Error(`${this.label}: subscribing: ${why}`, { cause: err });
           }),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
@@ -344,8 +374,8 @@ export class MqttSource implements Source {
       '-once',
     );
     try {
-      await this.connected$(client);
-      await this.subscribe(client);
+      const { acceptedAt } = await this.connected$(client);
+      await this.subscribe(client, acceptedAt);
       await Promise.race([done, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
     } finally {
       clearTimeout(timer);
