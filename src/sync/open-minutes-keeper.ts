@@ -5,8 +5,8 @@
  * - at each alarm transition and part result, at once: a crash (kill -9, a power cut) loses none of them;
  * - while only scores come, at most every SCORES_KEPT_EVERY_MS (30 s) after the last write: a crash loses up to that
  *   much of the minute's scores (the summary's `windows` says how many it holds), never an alarm or a part. They were
- *   written every 5 s: about 720 rewrites of the whole file an hour on a gateway's SD card or eMMC, for scores a crash
- *   loses anyway while the gateway is down;
+ *   written every 5 s: 779 rewrites of the whole file an hour with scores only (179 now; docs/operations.md), on a
+ *   gateway's SD card or eMMC, for scores a crash loses anyway while the gateway is down;
  * - when a minute is over: first as they are, where anything changed since the last write (so a crash between
  *   queueing and the next write finds them as they were queued: a duplicate by id, never a part of them that would
  *   overwrite the whole where a consumer keys on the id), then what is left once its summaries are queued.

@@ -1,8 +1,8 @@
 /**
  * When cloud sync writes the minutes it is summarising (open-minutes-keeper.ts), on a real file system with the test's
  * clock. Regression: they were written every 5 s while scores came (each second on a running line), the whole file each
- * time: about 720 rewrites an hour on a gateway's SD card. Now an alarm transition or a part is written at once, scores
- * at most every 30 s, a minute over when it is queued; nothing where nothing changed.
+ * time: 779 rewrites an hour with scores only, on a gateway's SD card. Now an alarm transition or a part is written at
+ * once, scores at most every 30 s, a minute over when it is queued; nothing where nothing changed.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
