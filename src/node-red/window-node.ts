@@ -18,6 +18,7 @@ import {
   INPUT_FORMATS,
   type InputFormat,
   type MessageFormat,
+  type RegisterField,
 } from './message-samples.js';
 import { list, num, text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 import type { ModelConfigNode } from './model-config-node.js';
@@ -79,6 +80,11 @@ export function windowSettings(config: NodeDefinition, cut?: PartCut) {
   return { window: parsed.data, format };
 }
 
+/** The window's channels the register list has no line for (each would be missing from every row). */
+export function channelsWithoutRegister(channels: readonly string[], registers: readonly RegisterField[]): string[] {
+  return channels.filter((c) => !registers.some((r) => r.channel === c));
+}
+
 export function registerWindowNode(RED: RedApi): void {
   RED.nodes.registerType('linewatch-window', function (this: NodeInstance, config: NodeDefinition) {
     RED.nodes.createNode(this, config);
@@ -115,6 +121,12 @@ export function registerWindowNode(RED: RedApi): void {
         periodMs = model.samplePeriodMs;
       }
       if (channels.length === 0) throw new Error('window settings: no channels (choose a model, or list the channels)');
+      const unread = format.registers ? channelsWithoutRegister(channels, format.registers) : [];
+      if (unread.length > 0)
+        throw new Error(
+          `register list: no line for ${unread.join(', ')} (the window takes ${channels.join(', ')}): ` +
+            'without one every window would be incomplete',
+        );
       if (length === undefined || !Number.isInteger(length) || length < 1)
         throw new Error('window settings: window length must be a whole number of samples (or choose a model)');
       if (window.align !== 'batch' && periodMs === undefined)

@@ -150,6 +150,21 @@ describe('linewatch-window', () => {
     expect(await error).toMatch(/cycle windows need a trigger channel/);
   });
 
+  it('refuses a register list without a line for one of its channels at deploy, naming the channel', async () => {
+    // Before, it deployed and every window came out incomplete ("running missing"), seconds later.
+    const registers = 'flow 0 uint32 CDAB 0.001\npressure 2 float32 BADC';
+    await helper.load(
+      [nodes.window],
+      flow({ format: 'registers', registers, channels: 'flow,pressure,running', length: '1' }),
+    );
+    const w = helper.getNode('w')!;
+    const error = nextError(w);
+    w.receive({ payload: [0, 0, 0, 0, 0] });
+    expect(await error).toMatch(
+      /register list: no line for running \(the window takes flow, pressure, running\): without one every window/,
+    );
+  });
+
   it('a time grid needs a model (its sample period), and says so', async () => {
     await helper.load([nodes.window], flow({ align: 'linear' }));
     const w = helper.getNode('w')!;
