@@ -184,6 +184,8 @@ export function registerAlarmNode(RED: RedApi): void {
     const machine = new AlarmStateMachine(alarmDefinition(settings));
     /** Scores that were no score came since the last one (the status says so, the first of them was warned). */
     let unscored = false;
+    /** The last message was refused (the status says why, red, until a score or command is taken). */
+    let refused = false;
     const showState = () => {
       const s = machine.state;
       const fill =
@@ -251,8 +253,9 @@ export function registerAlarmNode(RED: RedApi): void {
           return done();
         }
         latest = scoreFromMessage(msg, settings.threshold, Date.now());
-        if (unscored) {
+        if (unscored || refused) {
           unscored = false;
+          refused = false;
           showState();
         }
         if (!asset && latest.asset) asset = latest.asset;
@@ -277,6 +280,10 @@ export function registerAlarmNode(RED: RedApi): void {
         }
         done();
       } catch (err) {
+        // The node shows it too, as the window and score nodes do: a green "normal" over a node that refuses every
+        // message (a window wired in where a score belongs) hid the fault from the flow's canvas.
+        refused = true;
+        node.status({ fill: 'red', shape: 'ring', text: `${machine.state}; ${(err as Error).message}`.slice(0, 60) });
         done(err as Error);
       }
     });

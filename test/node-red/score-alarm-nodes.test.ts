@@ -323,6 +323,24 @@ describe('linewatch-alarm', () => {
     await expect.poll(() => statuses.at(-1)).toEqual({ fill: 'red', shape: 'dot', text: 'unack_active' });
   });
 
+  it('shows a message it refuses in its status, red, until a score comes (a window wired in where a score belongs)', async () => {
+    await helper.load([nodes.alarm], alarmFlow());
+    const a = helper.getNode('a')!;
+    const statuses: { fill?: string; text?: string }[] = [];
+    a.on('call:status', (call: { args: { fill?: string; text?: string }[] }) => statuses.push(call.args[0]));
+    const error = nextError(a);
+    a.receive({ payload: { asset: 'pump-1', channels: ['flow'], length: 1, start: 0, end: 0, data: [1] } });
+    expect(await error).toMatch(/^msg\.payload\.score: expected a number \(wire a linewatch-score node in/);
+    // Before, it stayed green "normal" while refusing every message.
+    expect(statuses.at(-1)).toEqual({
+      fill: 'red',
+      shape: 'ring',
+      text: 'normal; msg.payload.score: expected a number (wire a linewat',
+    });
+    a.receive(score(0.2, 1000));
+    await expect.poll(() => statuses.at(-1)).toEqual({ fill: 'green', shape: 'ring', text: 'normal' });
+  });
+
   it("clears parts' alarm after its off delay when every other cycle is incomplete, counting each part's cycle", async () => {
     await helper.load([nodes.alarm], alarmFlow({ offDelayMs: '1000' }));
     const events = collect(helper.getNode('events')!);
