@@ -177,7 +177,7 @@ export function samplesFromMessage(msg: NodeMessage, f: MessageFormat, now: numb
   if (f.format === 'object') {
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
       throw new Error(
-        `msg.payload: expected an object of channel values like {"flow": 12.5}, got ${Array.isArray(payload) ? 'an array' : typeof payload}`,
+        `msg.payload: expected an object of channel values like {"flow": 12.5}, got ${Array.isArray(payload) ? `an array of ${payload.length} (registers from a Modbus read: set Input to "Modbus registers array" and list them)` : typeof payload}`,
       );
     return Object.entries(payload as Record<string, unknown>).map(([channel, value]) =>
       sample(channel, numeric(value, `msg.payload.${channel}`)),

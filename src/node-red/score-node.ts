@@ -37,11 +37,31 @@ export interface ScorePayload {
   readonly modelVersion: string;
 }
 
+/** What a payload that is no window is, for its error: samples wired straight in show as what they are. */
+function kindOf(payload: unknown): string {
+  if (Array.isArray(payload)) return `an array of ${payload.length} (wire samples into a linewatch-window node first)`;
+  if (payload === null) return 'null';
+  if (typeof payload !== 'object') return typeof payload;
+  const keys = Object.keys(payload);
+  return `an object with ${
+    keys.length === 0
+      ? 'no keys'
+      : `keys ${keys
+          .slice(0, 5)
+          .map((k) => k.slice(0, 40))
+          .join(', ')}${keys.length > 5 ? ', …' : ''}`
+  }`;
+}
+
 /** Checks a message payload is a window the model can take; throws naming what is wrong. */
 export function windowFromPayload(payload: unknown, channels: readonly string[], length: number): Window {
-  if (payload === null || typeof payload !== 'object')
-    throw new Error('msg.payload: expected a window {asset, channels, length, start, end, data} from linewatch-window');
-  const p = payload as Partial<WindowPayload>;
+  const p = payload as Partial<WindowPayload> | null;
+  // Anything with neither channels nor data is no window at all (Modbus registers, a sample object): say so, rather
+  // than name the first field it lacks.
+  if (p === null || typeof p !== 'object' || Array.isArray(p) || (!('channels' in p) && !('data' in p)))
+    throw new Error(
+      `msg.payload: expected a window {asset, channels, length, start, end, data} from linewatch-window, got ${kindOf(payload)}`,
+    );
   if (typeof p.asset !== 'string' || p.asset === '') throw new Error('msg.payload.asset: expected the asset name');
   if (!Array.isArray(p.channels) || p.channels.join() !== channels.join())
     throw new Error(
