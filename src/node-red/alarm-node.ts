@@ -21,6 +21,7 @@ import {
 } from '../core/types.js';
 import { iso } from '../core/epoch-time.js';
 import { num, text, type NodeDefinition, type NodeInstance, type NodeMessage, type RedApi } from './red-api.js';
+import { RepeatedErrors } from './repeated-errors.js';
 
 export function alarmSettings(config: NodeDefinition) {
   const raw = {
@@ -186,6 +187,8 @@ export function registerAlarmNode(RED: RedApi): void {
     let unscored = false;
     /** The last message was refused (the status says why, red, until a score or command is taken). */
     let refused = false;
+    // The same refusal of every score message (a window wired in) is reported once a minute; operators' commands each.
+    const repeats = new RepeatedErrors();
     const showState = () => {
       const s = machine.state;
       const fill =
@@ -222,8 +225,10 @@ export function registerAlarmNode(RED: RedApi): void {
     ticker.unref();
 
     node.on('input', (msg, send, done) => {
+      let commanding = true;
       try {
         const command = commandFromMessage(msg, Date.now());
+        commanding = false;
         if (command) {
           const result = machine.handle(command);
           if (result.refused)
@@ -253,6 +258,7 @@ export function registerAlarmNode(RED: RedApi): void {
           return done();
         }
         latest = scoreFromMessage(msg, settings.threshold, Date.now());
+        repeats.taken();
         if (unscored || refused) {
           unscored = false;
           refused = false;
@@ -284,7 +290,7 @@ export function registerAlarmNode(RED: RedApi): void {
         // message (a window wired in where a score belongs) hid the fault from the flow's canvas.
         refused = true;
         node.status({ fill: 'red', shape: 'ring', text: `${machine.state}; ${(err as Error).message}`.slice(0, 60) });
-        done(err as Error);
+        done(commanding ? (err as Error) : repeats.admit(err as Error));
       }
     });
     node.on('close', (_removed, done) => {

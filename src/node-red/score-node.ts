@@ -10,6 +10,7 @@ import { verdictOf, withThreshold } from '../core/verdict.js';
 import type { WindowPayload } from './window-node.js';
 import { num, text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 import type { ModelConfigNode } from './model-config-node.js';
+import { RepeatedErrors } from './repeated-errors.js';
 
 export interface ScorePayload {
   readonly asset: string;
@@ -170,15 +171,17 @@ export function registerScoreNode(RED: RedApi): void {
       }
     });
     let scored = 0;
+    // The same error for every message (no model, windows it cannot take) is reported once a minute.
+    const repeats = new RepeatedErrors();
     node.on('input', (msg, send, done) => {
       ready.then(async (model) => {
-        if (!model) return done(new Error(`score: ${problem?.message ?? 'no model'}`));
+        if (!model) return done(repeats.admit(new Error(`score: ${problem?.message ?? 'no model'}`)));
         let window: Window;
         try {
           window = windowFromPayload(msg.payload, model.channels, model.windowLength);
         } catch (err) {
           node.status({ fill: 'red', shape: 'ring', text: (err as Error).message.slice(0, 60) });
-          return done(err as Error);
+          return done(repeats.admit(err as Error));
         }
         try {
           const result = await modelNode!.score(window);
@@ -196,11 +199,12 @@ export function registerScoreNode(RED: RedApi): void {
             shape: 'dot',
             text: `${payload.verdict} ${payload.score.toFixed(3)} / ${payload.threshold.toFixed(3)} (${scored})`,
           });
+          repeats.taken();
           send({ ...msg, topic: window.asset, payload });
           done();
         } catch (err) {
           node.status({ fill: 'red', shape: 'dot', text: (err as Error).message.slice(0, 60) });
-          done(err as Error);
+          done(repeats.admit(err as Error));
         }
       }, done);
     });

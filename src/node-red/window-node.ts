@@ -22,6 +22,7 @@ import {
 } from './message-samples.js';
 import { list, num, text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 import type { ModelConfigNode } from './model-config-node.js';
+import { RepeatedErrors } from './repeated-errors.js';
 
 /** A window as it travels in a message: plain arrays, JSON-safe. */
 export interface WindowPayload {
@@ -98,6 +99,8 @@ export function registerWindowNode(RED: RedApi): void {
     let emitted = 0;
     let incomplete = 0;
     const modelNode = RED.nodes.getNode(text(config, 'model')) as ModelConfigNode | undefined;
+    // The same error for every message (not set up, a payload every read gets wrong) is reported once a minute.
+    const repeats = new RepeatedErrors();
 
     const setup = async () => {
       const loaded = modelNode ? await modelNode.manifest() : undefined;
@@ -143,7 +146,9 @@ export function registerWindowNode(RED: RedApi): void {
     node.on('input', (msg, send, done) => {
       ready.then(() => {
         if (problem || !windows || !format)
-          return done(new Error(`window ${asset} is not set up: ${problem?.message ?? 'still loading'}`));
+          return done(
+            repeats.admit(new Error(`window ${asset} is not set up: ${problem?.message ?? 'still loading'}`)),
+          );
         const outcomes: AssetWindowOutcome[] = [];
         try {
           const samples = samplesFromMessage(msg, format, Date.now());
@@ -152,8 +157,9 @@ export function registerWindowNode(RED: RedApi): void {
           }
         } catch (err) {
           node.status({ fill: 'red', shape: 'dot', text: (err as Error).message.slice(0, 60) });
-          return done(err as Error);
+          return done(repeats.admit(err as Error));
         }
+        repeats.taken();
         for (const outcome of outcomes) {
           if (outcome.kind === 'window') {
             emitted++;

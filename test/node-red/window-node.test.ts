@@ -165,6 +165,30 @@ describe('linewatch-window', () => {
     );
   });
 
+  it('reports a node that is not set up once, not with every message (a Modbus read every 200 ms)', async () => {
+    await helper.load([nodes.window], flow({ hop: '0' }));
+    const w = helper.getNode('w')! as ReturnType<typeof helper.getNode> & {
+      _complete(msg: unknown, err?: Error): void;
+    };
+    // Every message ends in done(), with an error or without: count both.
+    const ended: (Error | undefined)[] = [];
+    const complete = w._complete.bind(w);
+    w._complete = (msg, err) => {
+      ended.push(err);
+      complete(msg, err);
+    };
+    for (let i = 0; i < 5; i++) w.receive({ payload: { a: i, b: i } });
+    await expect.poll(() => ended.length).toBe(5);
+    // Before: five errors, one a message, in the debug sidebar and the log.
+    expect(ended.map((e) => e?.message)).toEqual([
+      expect.stringMatching(/^window pump-1 is not set up: window settings: hop_samples/),
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
   it('a time grid needs a model (its sample period), and says so', async () => {
     await helper.load([nodes.window], flow({ align: 'linear' }));
     const w = helper.getNode('w')!;
