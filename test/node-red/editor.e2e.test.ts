@@ -222,6 +222,76 @@ describe('the linewatch nodes in the Node-RED editor', () => {
     expect(problems).toEqual([]);
   }, 180_000);
 
+  it('flags a number the runtime would refuse, on the node and on the field, with the field named', async () => {
+    // Walk w1: each of these was accepted by the dialogs (hop -3, top channels 0, clear ratio 3, ...), and the node
+    // only turned red after the deploy, naming the YAML key (hop_samples) rather than the field.
+    await page.evaluate(() => {
+      (window as any).RED.view.importNodes(
+        [
+          { id: 'm4', type: 'linewatch-model', path: 'models/pump-ae', providers: 'cpucuda' },
+          {
+            id: 'w4',
+            type: 'linewatch-window',
+            asset: 'pump-1',
+            model: 'm4',
+            hop: '-3',
+            maxAgeMs: '0',
+            x: 250,
+            y: 650,
+          },
+          { id: 's4', type: 'linewatch-score', model: 'm4', topK: '2.5', threshold: '.', x: 450, y: 650 },
+          { id: 'a4', type: 'linewatch-alarm', onDelayMs: '-5', clearRatio: '3', maxShelveS: '0', x: 650, y: 650 },
+        ],
+        { generateIds: false, touchImport: true },
+      );
+    });
+    const errors = await page.evaluate(() =>
+      Object.fromEntries(
+        ['m4', 'w4', 's4', 'a4'].map((id) => {
+          const n = (window as any).RED.nodes.node(id);
+          (window as any).RED.editor.validateNode(n);
+          return [id, { valid: n.valid, errors: n.validationErrors }];
+        }),
+      ),
+    );
+    expect(errors).toEqual({
+      m4: { valid: false, errors: ['Providers: cpucuda is not one of tensorrt, cuda, cpu'] },
+      w4: {
+        valid: false,
+        // 'model': Node-RED flags a node whose configuration node (m4, its providers) is invalid.
+        errors: [
+          'model',
+          'Hop: a whole number from 1, or empty for the default',
+          'Max age: a whole number from 1, or empty for the default',
+        ],
+      },
+      s4: {
+        valid: false,
+        errors: [
+          'model',
+          'Threshold: a number above 0, or empty for the default',
+          'Top channels: a whole number from 1, or empty for the default',
+        ],
+      },
+      a4: {
+        valid: false,
+        errors: [
+          'On delay: a whole number from 0, or empty for the default',
+          'Clear ratio: a number above 0 to 1, or empty for the default',
+          'Max shelve: a number above 0 to 2678400, or empty for the default',
+        ],
+      },
+    });
+    // In the dialog the field turns red as it is typed, and a good value clears it.
+    await openDialog('w4', '#node-input-maxAgeMs');
+    const hopFlagged = () => page.$eval('#node-input-hop', (el) => el.classList.contains('input-error'));
+    expect(await hopFlagged()).toBe(true);
+    await fillAll({ '#node-input-hop': '5' });
+    await expect.poll(hopFlagged).toBe(false);
+    await press('#node-dialog-cancel');
+    expect(problems).toEqual([]);
+  }, 180_000);
+
   it("shows a drop-down a flow leaves out at the runtime's default, not blank", async () => {
     // As a flow written by hand (or before the field existed) imports: without align, mode, format, priority.
     await page.evaluate(() => {
