@@ -8,6 +8,7 @@
  * from a linewatch-gateway config node (gateway-config-node.ts).
  */
 import { backoffMs, jittered } from '../core/backoff.js';
+import { socketErrorMeaning } from '../core/socket-errors.js';
 import { readBodyStart } from '../core/http-body.js';
 import { OPERATOR_COMMANDS, type OperatorCommand } from '../core/types.js';
 import { SseParser, parseEventTypes } from '../telemetry/event-stream.js';
@@ -68,6 +69,24 @@ export function commandRequest(msg: NodeMessage): {
   return { asset, alarm, command: command as OperatorCommand, body };
 }
 
+/**
+ * Why a request to the gateway failed, as its operator can act on it: fetch says only "fetch failed", the socket's
+ * reason is in its cause (ECONNREFUSED: nothing listens there).
+ */
+export function unreachable(err: unknown, base: URL): Error {
+  const e = err as Error & { cause?: { code?: unknown; message?: unknown } };
+  const code = typeof e.cause?.code === 'string' ? e.cause.code : undefined;
+  const meaning = code ? socketErrorMeaning(code, "the linewatch HTTP API (the gateway's http.listen)") : undefined;
+  const why = meaning ? `${code}: ${meaning}` : typeof e.cause?.message === 'string' ? e.cause.message : e.message;
+  return new Error(`gateway ${base.host} unreachable: ${why}`);
+}
+
+/** What an answer other than 2xx to the events request means. */
+function eventsRefused(stream: URL, status: number): Error {
+  const hint = status === 404 ? ": no events API there, check the gateway URL (a linewatch gateway's http.listen)" : '';
+  return new Error(`${stream.href} answered ${status}${hint}`);
+}
+
 export function registerDaemonNode(RED: RedApi): void {
   RED.nodes.registerType(
     'linewatch-daemon',
@@ -99,8 +118,12 @@ export function registerDaemonNode(RED: RedApi): void {
         abort = new AbortController();
         node.status({ fill: 'yellow', shape: 'ring', text: `connecting to ${base.host}` });
         try {
-          const res = await fetch(stream, { signal: abort.signal, headers: { accept: 'text/event-stream' } });
-          if (!res.ok || !res.body) throw new Error(`${stream.href} answered ${res.status}`);
+          const res = await fetch(stream, { signal: abort.signal, headers: { accept: 'text/event-stream' } }).catch(
+            (err: unknown) => {
+              throw unreachable(err, base);
+            },
+          );
+          if (!res.ok || !res.body) throw eventsRefused(stream, res.status);
           attempt = 0;
           node.status({ fill: 'green', shape: 'dot', text: `connected to ${base.host}` });
           const parser = new SseParser();
@@ -149,6 +172,11 @@ export function registerDaemonNode(RED: RedApi): void {
           headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
           body: JSON.stringify(request.body),
         })
+          .catch((err: unknown) => {
+            throw new Error(
+              `${request.command} on ${request.asset}/${request.alarm}: ${unreachable(err, base).message}`,
+            );
+          })
           .then(async (res) => {
             const body = commandAnswer((await readBodyStart(res, MAX_ANSWER_BYTES)).text);
             if (!res.ok)
