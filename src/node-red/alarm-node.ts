@@ -20,24 +20,49 @@ import {
   type OperatorCommand,
 } from '../core/types.js';
 import { iso } from '../core/epoch-time.js';
-import { num, text, type NodeDefinition, type NodeInstance, type NodeMessage, type RedApi } from './red-api.js';
+import {
+  num,
+  text,
+  withFieldLabel,
+  type NodeDefinition,
+  type NodeInstance,
+  type NodeMessage,
+  type RedApi,
+} from './red-api.js';
 import { RepeatedErrors } from './repeated-errors.js';
+
+/** The alarm schema's keys as the edit dialog names their fields. */
+const ALARM_FIELDS = {
+  priority: 'Priority',
+  on_delay_ms: 'On delay',
+  off_delay_ms: 'Off delay',
+  sustain_ms: 'Sustain',
+  clear_ratio: 'Clear ratio',
+  latching: 'Latching',
+  max_shelve_s: 'Max shelve',
+  threshold: 'Threshold',
+};
 
 export function alarmSettings(config: NodeDefinition) {
   const raw = {
     priority: text(config, 'priority', 'high'),
-    on_delay_ms: num(config, 'onDelayMs'),
-    off_delay_ms: num(config, 'offDelayMs'),
-    sustain_ms: num(config, 'sustainMs'),
-    clear_ratio: num(config, 'clearRatio'),
+    on_delay_ms: num(config, 'onDelayMs', 'On delay'),
+    off_delay_ms: num(config, 'offDelayMs', 'Off delay'),
+    sustain_ms: num(config, 'sustainMs', 'Sustain'),
+    clear_ratio: num(config, 'clearRatio', 'Clear ratio'),
     latching: config.latching === true || config.latching === 'true',
-    max_shelve_s: num(config, 'maxShelveS'),
-    threshold: num(config, 'threshold'),
+    max_shelve_s: num(config, 'maxShelveS', 'Max shelve'),
+    threshold: num(config, 'threshold', 'Threshold'),
   };
   const parsed = alarmSettingsSchema.safeParse(
     Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
   );
-  if (!parsed.success) throw new Error(`alarm settings: ${formatIssues(parsed.error.issues).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `alarm settings: ${formatIssues(parsed.error.issues)
+        .map((line) => withFieldLabel(line, ALARM_FIELDS))
+        .join('; ')}`,
+    );
   return parsed.data;
 }
 

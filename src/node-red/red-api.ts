@@ -58,13 +58,26 @@ export function text(config: NodeDefinition, key: string, fallback = ''): string
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : fallback;
 }
 
-/** A numeric setting from the editor (the editor stores numbers as strings); undefined when empty. */
-export function num(config: NodeDefinition, key: string): number | undefined {
+/**
+ * A numeric setting from the editor (the editor stores numbers as strings); undefined when empty. `label`: the field
+ * as the edit dialog names it, for the error.
+ */
+export function num(config: NodeDefinition, key: string, label = key): number | undefined {
   const v = config[key];
   if (v === undefined || v === null || v === '') return undefined;
   const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isFinite(n)) throw new Error(`${key}: "${String(v)}" is not a number`);
+  if (!Number.isFinite(n)) throw new Error(`${label}: "${String(v).slice(0, 40)}" is not a number`);
   return n;
+}
+
+/**
+ * A "key: message" line of a settings schema's issues with the key's field as the edit dialog names it in front
+ * (`Hop (hop_samples): ...`): the user sees the dialog, the key is the gateway configuration's.
+ */
+export function withFieldLabel(line: string, labels: Readonly<Record<string, string>>): string {
+  const m = /^([A-Za-z_]\w*)(: [\s\S]*)$/.exec(line);
+  const label = m ? labels[m[1]!] : undefined;
+  return m && label ? `${label} (${m[1]})${m[2]}` : line;
 }
 
 /** A comma- or newline-separated list setting. */

@@ -143,11 +143,11 @@ export function registerScoreNode(RED: RedApi): void {
     let topK = 3;
     let problem: Error | undefined;
     try {
-      thresholdOverride = num(config, 'threshold');
+      thresholdOverride = num(config, 'threshold', 'Threshold');
       if (thresholdOverride !== undefined && !(thresholdOverride > 0))
-        throw new Error("threshold: must be a positive number (empty: the model's calibrated threshold)");
-      topK = num(config, 'topK') ?? 3;
-      if (!Number.isInteger(topK) || topK < 1) throw new Error('top channels: must be a whole number from 1');
+        throw new Error("Threshold: must be a positive number (empty: the model's calibrated threshold)");
+      topK = num(config, 'topK', 'Top channels') ?? 3;
+      if (!Number.isInteger(topK) || topK < 1) throw new Error('Top channels: must be a whole number from 1');
       if (!modelNode) throw new Error('no model: add a linewatch-model configuration');
     } catch (err) {
       problem = err as Error;

@@ -20,7 +20,7 @@ import {
   type MessageFormat,
   type RegisterField,
 } from './message-samples.js';
-import { list, num, text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
+import { list, num, text, withFieldLabel, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 import type { ModelConfigNode } from './model-config-node.js';
 import { RepeatedErrors } from './repeated-errors.js';
 
@@ -49,6 +49,19 @@ export function windowPayload(w: Window, durationMs?: number): WindowPayload {
   };
 }
 
+/** The window schema's keys as the edit dialog names their fields. */
+const WINDOW_FIELDS = {
+  type: 'Windows',
+  hop_samples: 'Hop',
+  max_sample_age_ms: 'Max age',
+  align: 'Rows',
+  trigger_channel: 'Trigger',
+  trigger: 'Trigger kind',
+  part_id_channel: 'Part id',
+  min_samples: 'Min samples',
+  max_samples: 'Max samples',
+};
+
 /**
  * The editor's settings turned into windowing options; throws naming the setting. A cycle window whose trigger channel
  * is left empty takes the cut its part model learned (`cut`, from the model's manifest), as its channels and length
@@ -61,18 +74,23 @@ export function windowSettings(config: NodeDefinition, cut?: PartCut) {
   const partIdChannel = text(config, 'partIdChannel') || adopt?.partIdChannel;
   const raw = {
     type: text(config, 'mode', 'sliding'),
-    hop_samples: num(config, 'hop'),
-    max_sample_age_ms: num(config, 'maxAgeMs'),
+    hop_samples: num(config, 'hop', 'Hop'),
+    max_sample_age_ms: num(config, 'maxAgeMs', 'Max age'),
     align: text(config, 'align', 'batch'),
     ...(triggerChannel ? { trigger_channel: triggerChannel } : {}),
     trigger: adopt?.trigger ?? text(config, 'trigger', 'flag'),
     ...(partIdChannel ? { part_id_channel: partIdChannel } : {}),
     // Bounds left empty follow the part model, whichever trigger is set (validate then checks the two agree).
-    min_samples: num(config, 'minSamples') ?? (partWindow ? cut?.minRows : undefined),
-    max_samples: num(config, 'maxSamples') ?? (partWindow ? cut?.maxRows : undefined),
+    min_samples: num(config, 'minSamples', 'Min samples') ?? (partWindow ? cut?.minRows : undefined),
+    max_samples: num(config, 'maxSamples', 'Max samples') ?? (partWindow ? cut?.maxRows : undefined),
   };
   const parsed = windowSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
-  if (!parsed.success) throw new Error(`window settings: ${formatIssues(parsed.error.issues).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `window settings: ${formatIssues(parsed.error.issues)
+        .map((line) => withFieldLabel(line, WINDOW_FIELDS))
+        .join('; ')}`,
+    );
   if (parsed.data.type === 'cycle' && !parsed.data.trigger_channel)
     throw new Error('window settings: cycle windows need a trigger channel (a cycle-active flag or a part counter)');
   const format = text(config, 'format', 'object') as InputFormat;
@@ -115,7 +133,7 @@ export function registerWindowNode(RED: RedApi): void {
         ...(f === 'topic' ? { topics: parseTopicMap(text(config, 'topics')) } : {}),
       };
       let channels = list(config, 'channels');
-      let length = num(config, 'length');
+      let length = num(config, 'length', 'Length');
       let periodMs: number | undefined;
       if (modelNode) {
         const model = await modelNode.model();

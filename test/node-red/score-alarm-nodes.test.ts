@@ -414,7 +414,17 @@ describe('linewatch-alarm', () => {
     const a = helper.getNode('a')!;
     const error = nextError(a);
     a.receive(score(2, 1));
-    expect(await error).toMatch(/alarm settings: clear_ratio/);
+    // The field as the dialog names it, then the configuration's key (it said "clear_ratio" alone).
+    expect(await error).toBe('alarm settings: Clear ratio (clear_ratio): Too big: expected number to be <=1');
+  });
+
+  it('names a field that is not a number as the dialog does', async () => {
+    await helper.load([nodes.alarm], alarmFlow({ onDelayMs: '1s' }));
+    const a = helper.getNode('a')!;
+    const error = nextError(a);
+    a.receive(score(2, 1));
+    // It said 'onDelayMs: "1s" is not a number'.
+    expect(await error).toBe('On delay: "1s" is not a number');
   });
 });
 

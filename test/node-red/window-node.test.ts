@@ -181,7 +181,7 @@ describe('linewatch-window', () => {
     await expect.poll(() => ended.length).toBe(5);
     // Before: five errors, one a message, in the debug sidebar and the log.
     expect(ended.map((e) => e?.message)).toEqual([
-      expect.stringMatching(/^window pump-1 is not set up: window settings: hop_samples/),
+      expect.stringMatching(/^window pump-1 is not set up: window settings: Hop \(hop_samples\): Too small/),
       undefined,
       undefined,
       undefined,
