@@ -103,6 +103,8 @@ export class AssetWindows {
         length,
         minRows: w.min_samples,
         maxRows: w.max_samples,
+        // A part pressed while the gateway (re)started is judged unknown, not passed over without a verdict.
+        runningAtStart: 'unknown',
       });
     } else {
       this.rows = rowsOf(channels);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CycleWindow, type CycleOutcome } from '../../src/windows/cycle/cycle-window.js';
+import { CycleWindow, RUNNING_AT_START, type CycleOutcome } from '../../src/windows/cycle/cycle-window.js';
 import { resampleRows } from '../../src/windows/resample.js';
 
 // Rows: [force, trigger, partCounter].
@@ -27,7 +27,7 @@ const flag = (over: Partial<ConstructorParameters<typeof CycleWindow>[0]> = {}) 
   });
 
 /** Parts cut by a part counter (the row's third value), which is also the part id. */
-const counter = () =>
+const counter = (over: Partial<ConstructorParameters<typeof CycleWindow>[0]> = {}) =>
   new CycleWindow({
     asset: 'press',
     channels: ['force'],
@@ -37,6 +37,7 @@ const counter = () =>
     length: 2,
     minRows: 2,
     maxRows: 10,
+    ...over,
   });
 
 describe('resampling a cycle', () => {
@@ -83,6 +84,32 @@ describe('cycle-triggered windows', () => {
 
   it('flag: a cycle already running when data starts is not a part (no rising edge seen)', () => {
     expect(feed(flag(), [row(0, 5, 1), row(1, 5, 1), row(2, 0, 0)])).toEqual([]);
+  });
+
+  // Before, the gateway passed over the part pressed while it restarted: no verdict, no record, no reject gate.
+  it('flag, runningAtStart unknown: the part running at the first reading is judged unknown, then parts as usual', () => {
+    const w = flag({ runningAtStart: 'unknown' });
+    const out = feed(w, [row(0, 5, 1, 7), row(1, 6, 1, 7), row(2, 0, 0, 8), row(3, 5, 1, 8), row(4, 9, 1, 8)]);
+    out.push(...feed(w, [row(5, 0, 0, 9)]));
+    expect(out.map((o) => (o.kind === 'window' ? ['window', o.window.partId] : [o.partId, o.reason]))).toEqual([
+      ['7', `its start was not seen: ${RUNNING_AT_START}`],
+      ['window', '8'],
+    ]);
+    // Idle at the first reading: nothing to judge until the next rising edge.
+    expect(feed(flag({ runningAtStart: 'unknown' }), [row(0, 0, 0), row(1, 5, 1), row(2, 0, 0)])).toEqual([
+      { kind: 'incomplete', ts: 2, partId: '0', reason: 'the cycle had 1 samples, fewer than 2' },
+    ]);
+    // The trigger unread at first, then read mid-cycle: the same.
+    const unread = { ts: 0, values: Float64Array.of(5, Number.NaN, 7), complete: false };
+    expect(feed(flag({ runningAtStart: 'unknown' }), [unread, row(1, 5, 1, 7), row(2, 0, 0, 8)])).toEqual([
+      { kind: 'incomplete', ts: 2, partId: '7', reason: `its start was not seen: ${RUNNING_AT_START}` },
+    ]);
+  });
+
+  it('counter, runningAtStart unknown: the first value is passed over (it may name a part judged before a restart)', () => {
+    const w = counter({ runningAtStart: 'unknown' });
+    const out = feed(w, [row(0, 1, 0, 41), row(1, 2, 0, 41), row(2, 4, 0, 42), row(3, 6, 0, 42), row(4, 8, 0, 43)]);
+    expect(out.map((o) => (o.kind === 'window' ? o.window.partId : [o.partId, o.reason]))).toEqual(['42']);
   });
 
   it('flag: a bad sample during the cycle makes the part incomplete, named by its id', () => {

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../src/core/types.js';
 import { RowAssembler, unusableText } from '../../src/windows/row-assembler.js';
 import { SlidingWindow } from '../../src/windows/sliding/sliding-window.js';
-import { PartIdTracker } from '../../src/windows/asset-windows.js';
+import { AssetWindows, PartIdTracker } from '../../src/windows/asset-windows.js';
+import { RUNNING_AT_START } from '../../src/windows/cycle/cycle-window.js';
+import { windowSchema } from '../../src/windows/schema.js';
 
 const s = (channel: string, ts: number, value: number, quality: Sample['quality'] = 'good', asset = 'a'): Sample => ({
   source: 'src',
@@ -79,6 +81,33 @@ describe('part id', () => {
     ids.push([{ ...s('serial', 3_600_000, Number.NaN), text: 'SN-0001' }]);
     expect(ids.at(1_800_000)).toBeUndefined();
     expect(ids.at(3_601_000)).toBe('SN-0001');
+  });
+});
+
+describe("a cycle asset's windows (the gateway's)", () => {
+  // Before, the part being pressed while the gateway restarted got no verdict and no record at all.
+  it('judge the part running when the gateway starts unknown, named by its serial, then the next part', () => {
+    const settings = windowSchema.parse({
+      type: 'cycle',
+      trigger_channel: 'cycle_active',
+      part_id_channel: 'serial',
+      min_samples: 2,
+    });
+    const w = new AssetWindows('a', ['force'], 2, settings);
+    const poll = (ts: number, active: number, force: number, serial: string) =>
+      w.push([s('cycle_active', ts, active), s('force', ts, force), { ...s('serial', ts, 0), text: serial }]);
+    const out = [
+      poll(0, 1, 5, 'PRS-000041'),
+      poll(200, 1, 6, 'PRS-000041'),
+      poll(400, 0, 0, 'PRS-000041'),
+      poll(600, 1, 4, 'PRS-000042'),
+      poll(800, 1, 7, 'PRS-000042'),
+      poll(1000, 0, 0, 'PRS-000042'),
+    ].flat();
+    expect(out.map((o) => (o.kind === 'window' ? ['window', o.window.partId] : [o.partId, o.reason]))).toEqual([
+      ['PRS-000041', `its start was not seen: ${RUNNING_AT_START}`],
+      ['window', 'PRS-000042'],
+    ]);
   });
 });
 

@@ -11,6 +11,11 @@
  * could not be read (its first rows unknown), is reported as incomplete with its part id: it is
  * never scored as if it were normal. Where an incomplete row says why (which
  * channels were missing, stale or bad), the reason says so too.
+ *
+ * A flag already set at the first reading is a part whose start was not seen. A recording (train, eval) passes it
+ * over; the gateway (`runningAtStart: 'unknown'`) judges it unknown, so that the part pressed while it restarted
+ * gets a verdict and a record (the reject gate's `unknown`), not none. A counter's first value is passed over
+ * either way: it may name a part judged before the restart.
  */
 import type { Window } from '../../core/types.js';
 import { resampleRows } from '../resample.js';
@@ -30,11 +35,24 @@ export interface CycleWindowOptions {
   readonly length: number;
   readonly minRows: number;
   readonly maxRows: number;
+  /**
+   * flag: a cycle already running at the first reading of the trigger. `ignore` (default): not a part (a recording
+   * that starts mid-cycle); `unknown`: a part judged unknown, its start not seen (the gateway, after a start or a
+   * restart).
+   */
+  readonly runningAtStart?: 'ignore' | 'unknown';
 }
+
+/** Why a part running at the first reading of its trigger is unknown. */
+export const RUNNING_AT_START =
+  'the cycle was already running when its trigger was first read (the gateway started or restarted mid-cycle)';
 
 export type CycleOutcome =
   | { readonly kind: 'window'; readonly window: Window; readonly rows: number; readonly durationMs: number }
   | { readonly kind: 'incomplete'; readonly ts: number; readonly partId: string; readonly reason: string };
+
+/** The start marker of a part running at the first reading (never a row's `why`, which is text). */
+const RUNNING = Symbol('running at start');
 
 export class CycleWindow {
   private open = false;
@@ -50,7 +68,7 @@ export class CycleWindow {
   /** The trigger could not be read since its last value: what the row said, or ''. */
   private lost: string | undefined;
   /** The running part started while the trigger could not be read: what the row said. */
-  private unseenStart: string | undefined;
+  private unseenStart: string | typeof RUNNING | undefined;
 
   constructor(private readonly o: CycleWindowOptions) {}
 
@@ -76,6 +94,7 @@ export class CycleWindow {
     if (this.o.trigger === 'flag') {
       const on = trigger !== 0;
       if (on && !this.open && previous !== undefined && previous === 0) this.start(row, partId, lost);
+      else if (on && previous === undefined && this.o.runningAtStart === 'unknown') this.start(row, partId, RUNNING);
       else if (!on && this.open) return this.finish(row.ts);
       if (this.open && on) this.add(row);
       return undefined;
@@ -90,8 +109,11 @@ export class CycleWindow {
     return outcome;
   }
 
-  /** `lost`: the trigger could not be read just before (what its rows said), so the part's first rows are unknown. */
-  private start(row: Row, partId: string | undefined, lost: string | undefined): void {
+  /**
+   * `lost`: the trigger could not be read just before (what its rows said), so the part's first rows are unknown;
+   * RUNNING: it was running at the first reading.
+   */
+  private start(row: Row, partId: string | undefined, lost: string | typeof RUNNING | undefined): void {
     this.open = true;
     this.unseenStart = lost;
     this.sequence++;
@@ -123,6 +145,8 @@ export class CycleWindow {
     this.open = false;
     const partId = this.partId;
     const n = this.ts.length;
+    if (this.unseenStart === RUNNING)
+      return { kind: 'incomplete', ts, partId, reason: `its start was not seen: ${RUNNING_AT_START}` };
     if (this.unseenStart !== undefined) {
       const why = this.unseenStart === '' ? '' : ` (${this.unseenStart})`;
       return { kind: 'incomplete', ts, partId, reason: `its start was not seen: the trigger could not be read${why}` };
