@@ -75,6 +75,7 @@ const datasourceKind = (d: Dashboard) => d.templating.list.find((v) => v.type ==
 const dashboards = all.filter((d) => datasourceKind(d) === 'influxdb');
 const byUid = (uid: string) => all.find((d) => d.uid === uid)!;
 let alarmWrittenAt: number;
+const YIELD_ASSET = 'press-yield';
 
 /** What Grafana substitutes before sending a query. */
 function expand(query: string): string {
@@ -125,6 +126,17 @@ beforeAll(async () => {
   const from = alarmWrittenAt - 5_000;
   const gap = { asset: 'pump-1', alarm: 'anomaly', dropped: 3, from, to: from + 2_000, ts: from };
   sink.write({ samples: [], scores: [], alarms: [], journalGaps: [{ ...gap, message: '3 transition(s) dropped' }] });
+  // Two parts of a press of their own in one second: one passed, one unknown (its start not seen).
+  const part = { asset: YIELD_ASSET, ts: from - 5_000, topChannels: [], model: 'press-ae' };
+  sink.write({
+    samples: [],
+    scores: [],
+    alarms: [],
+    parts: [
+      { ...part, partId: 'PRS-1', verdict: 'pass', score: 0.01, threshold: 0.02, cycleMs: 3900 },
+      { ...part, partId: 'PRS-2', verdict: 'unknown', reason: 'its start was not seen' },
+    ],
+  });
   await sink.close();
 });
 afterAll(async () => {
@@ -185,6 +197,24 @@ describe.each(dashboards.map((d) => [d.title, d] as const))('dashboard %s', (_, 
 });
 
 describe('what the panels show', () => {
+  const panelQuery = (title: RegExp) =>
+    expand(byUid('linewatch-line').panels.find((p) => title.test(p.title))!.targets[0].query);
+  const ofAsset = (series: InfluxSeries[]) => series.filter((s) => s.tags?.asset === YIELD_ASSET);
+
+  // Before, the pass rate was mean("pass"): an unknown part has no pass field, so 1 pass and 1 unknown read 100 %.
+  it('the first-pass yield counts an unknown part as not passed', async () => {
+    const [series] = ofAsset(await influx.query(DB, panelQuery(/^First-pass yield/)));
+    expect(series.values.map((v) => v[1])).toEqual([0.5]);
+  });
+
+  it('the parts per verdict panel counts each verdict, unknown too', async () => {
+    const series = ofAsset(await influx.query(DB, panelQuery(/^Parts per verdict/)));
+    expect(series.map((s) => [s.tags!.verdict, s.values.map((v) => v[1])])).toEqual([
+      ['pass', [1]],
+      ['unknown', [1]],
+    ]);
+  });
+
   it('the alarm journal shows the raise and the acknowledgement with who did it', async () => {
     const [series] = await influx.query(
       DB,
