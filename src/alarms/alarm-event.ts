@@ -41,6 +41,8 @@ export interface AlarmEventContext {
     readonly offThreshold?: number;
     readonly clearThreshold?: number;
     readonly contributions: readonly ChannelContribution[];
+    /** The part the score judged (a cycle asset): the raise names it. */
+    readonly partId?: string;
   };
   /** Threshold reported while no score has been seen yet. */
   readonly threshold: number;
@@ -55,11 +57,13 @@ export function alarmEvent(t: AlarmTransition, ctx: AlarmEventContext): AlarmEve
   const score = ctx.latest?.score ?? 0;
   const threshold = ctx.latest?.threshold ?? ctx.threshold;
   const name = ctx.asset;
+  // A cycle asset's raise names the part whose score raised it, as a quality engineer looks it up.
+  const raisedBy = ctx.latest?.partId !== undefined ? ` part ${ctx.latest.partId} failed,` : '';
   let message: string;
   if (t.cause === 'condition' && t.to === 'unack_active' && t.sustained) {
-    message = `${name}: anomaly score ${score.toFixed(3)} above its clear level ${t.sustained.clear.toFixed(3)} for ${t.sustained.forMs} ms, below the threshold ${threshold.toFixed(3)}: a sustained deviation; top contributors: ${shares}`;
+    message = `${name}:${raisedBy} anomaly score ${score.toFixed(3)} above its clear level ${t.sustained.clear.toFixed(3)} for ${t.sustained.forMs} ms, below the threshold ${threshold.toFixed(3)}: a sustained deviation; top contributors: ${shares}`;
   } else if (t.cause === 'condition' && t.to === 'unack_active') {
-    message = `${name}: anomaly score ${score.toFixed(3)} above threshold ${threshold.toFixed(3)}${forMs(ctx.settings.on_delay_ms)}; top contributors: ${shares}`;
+    message = `${name}:${raisedBy} anomaly score ${score.toFixed(3)} above threshold ${threshold.toFixed(3)}${forMs(ctx.settings.on_delay_ms)}; top contributors: ${shares}`;
   } else if (t.cause === 'condition' && t.settled) {
     const { clear, release, forMs: below } = t.settled;
     // Seen at or below the clear level (the hold's count), not back below the largest normal score for the off delay:

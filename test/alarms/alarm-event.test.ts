@@ -43,6 +43,20 @@ describe('alarm event', () => {
     expect(event.topKinds).toEqual(['variability', 'residual', 'level']);
   });
 
+  // Before, a part alarm said "press-1: anomaly score 0.064 above threshold 0.019": which part, the log line beside it.
+  it("names the part that raised a cycle asset's alarm", () => {
+    const event = alarmEvent(raise, {
+      asset: 'press-1',
+      alarm: 'anomaly',
+      settings: { ...settings, on_delay_ms: 0 },
+      threshold: 0.019,
+      latest: { score: 0.064, threshold: 0.019, contributions: [{ channel: 'force', share: 1 }], partId: 'PRS-000024' },
+    });
+    expect(event.message).toBe(
+      'press-1: part PRS-000024 failed, anomaly score 0.064 above threshold 0.019; top contributors: force 100%',
+    );
+  });
+
   it('says how long the score stayed above or below, and nothing of it when a delay is 0', () => {
     const latest = {
       score: 0.07,
