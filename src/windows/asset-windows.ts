@@ -159,7 +159,8 @@ export class AssetWindows {
     if (last === undefined || this.periodMs === undefined) return [row];
     if (!isPause(row.ts - last, this.periodMs, this.settings.max_sample_age_ms)) return [row];
     const values = new Float64Array(row.values.length).fill(Number.NaN);
-    return [{ ts: last, values, complete: false, why: 'a pause in the samples' }, row];
+    const why = `a pause in the samples (none for ${row.ts - last} ms)`;
+    return [{ ts: last, values, complete: false, why, pause: true }, row];
   }
 
   private pushRow(row: Row): AssetWindowOutcome | undefined {

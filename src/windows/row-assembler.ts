@@ -12,6 +12,8 @@ export interface Row {
   readonly complete: boolean;
   /** Of an incomplete row, where known: which channels made it so, shortly ("pressure missing; flow stale"). */
   readonly why?: string;
+  /** A row marking a pause in the samples (no row for longer than a reading is held): every value NaN. */
+  readonly pause?: true;
 }
 
 /**

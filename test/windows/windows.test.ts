@@ -111,6 +111,26 @@ describe("a cycle asset's windows (the gateway's)", () => {
   });
 });
 
+describe("a cycle asset's windows after a pause in the samples", () => {
+  // Before: "its start was not seen: the trigger could not be read (a pause in the samples)", where every poll had read
+  // the trigger: the gateway had not polled (an event loop stalled), which the reason now says, with how long.
+  it('judge a part that starts after the pause unknown, saying the samples paused and for how long', () => {
+    const settings = windowSchema.parse({ type: 'cycle', trigger_channel: 'cycle_active', min_samples: 2 });
+    const w = new AssetWindows('a', ['force'], 2, settings, 200);
+    const poll = (ts: number, active: number, force: number) =>
+      w.push([s('cycle_active', ts, active), s('force', ts, force)]);
+    const out = [poll(0, 0, 0), poll(200, 0, 0), poll(6200, 1, 3), poll(6400, 1, 5), poll(6600, 0, 0)].flat();
+    expect(out).toEqual([
+      {
+        kind: 'incomplete',
+        ts: 6600,
+        partId: '1',
+        reason: 'its start was not seen: a pause in the samples (none for 6000 ms)',
+      },
+    ]);
+  });
+});
+
 describe('sliding window', () => {
   const row = (ts: number, complete = true) => ({ ts, values: Float64Array.of(ts, -ts), complete });
 

@@ -51,9 +51,6 @@ export type CycleOutcome =
   | { readonly kind: 'window'; readonly window: Window; readonly rows: number; readonly durationMs: number }
   | { readonly kind: 'incomplete'; readonly ts: number; readonly partId: string; readonly reason: string };
 
-/** The start marker of a part running at the first reading (never a row's `why`, which is text). */
-const RUNNING = Symbol('running at start');
-
 export class CycleWindow {
   private open = false;
   private lastTrigger: number | undefined;
@@ -65,10 +62,10 @@ export class CycleWindow {
   private why: string | undefined;
   private overflow = false;
   private sequence = 0;
-  /** The trigger could not be read since its last value: what the row said, or ''. */
+  /** The trigger could not be read since its last value: why a part starting now was not seen from its start. */
   private lost: string | undefined;
   /** The running part started while the trigger could not be read: what the row said. */
-  private unseenStart: string | typeof RUNNING | undefined;
+  private unseenStart: string | undefined;
 
   constructor(private readonly o: CycleWindowOptions) {}
 
@@ -84,7 +81,9 @@ export class CycleWindow {
       // Without the trigger we cannot tell where the part starts or ends: the part is unknown, and so is a part that
       // starts before it is read again.
       if (this.open) this.incomplete(row);
-      this.lost = row.why ?? '';
+      // A pause row says for how long no sample came; the trigger was read before and after it.
+      const why = row.why !== undefined ? ` (${row.why})` : '';
+      this.lost = row.pause ? (row.why ?? 'a pause in the samples') : `the trigger could not be read${why}`;
       return undefined;
     }
     const previous = this.lastTrigger;
@@ -94,7 +93,8 @@ export class CycleWindow {
     if (this.o.trigger === 'flag') {
       const on = trigger !== 0;
       if (on && !this.open && previous !== undefined && previous === 0) this.start(row, partId, lost);
-      else if (on && previous === undefined && this.o.runningAtStart === 'unknown') this.start(row, partId, RUNNING);
+      else if (on && previous === undefined && this.o.runningAtStart === 'unknown')
+        this.start(row, partId, RUNNING_AT_START);
       else if (!on && this.open) return this.finish(row.ts);
       if (this.open && on) this.add(row);
       return undefined;
@@ -110,10 +110,10 @@ export class CycleWindow {
   }
 
   /**
-   * `lost`: the trigger could not be read just before (what its rows said), so the part's first rows are unknown;
-   * RUNNING: it was running at the first reading.
+   * `lost`, where the part's first rows are unknown: why (the trigger could not be read just before, the samples
+   * paused, it was running at the first reading).
    */
-  private start(row: Row, partId: string | undefined, lost: string | typeof RUNNING | undefined): void {
+  private start(row: Row, partId: string | undefined, lost: string | undefined): void {
     this.open = true;
     this.unseenStart = lost;
     this.sequence++;
@@ -145,12 +145,8 @@ export class CycleWindow {
     this.open = false;
     const partId = this.partId;
     const n = this.ts.length;
-    if (this.unseenStart === RUNNING)
-      return { kind: 'incomplete', ts, partId, reason: `its start was not seen: ${RUNNING_AT_START}` };
-    if (this.unseenStart !== undefined) {
-      const why = this.unseenStart === '' ? '' : ` (${this.unseenStart})`;
-      return { kind: 'incomplete', ts, partId, reason: `its start was not seen: the trigger could not be read${why}` };
-    }
+    if (this.unseenStart !== undefined)
+      return { kind: 'incomplete', ts, partId, reason: `its start was not seen: ${this.unseenStart}` };
     if (!this.complete) {
       const reason = 'a sample was missing, stale or bad during the cycle';
       return { kind: 'incomplete', ts, partId, reason: this.why !== undefined ? `${reason}: ${this.why}` : reason };
