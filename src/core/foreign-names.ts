@@ -1,17 +1,44 @@
 /**
  * Names another tool gives our keys and values, for `did you mean …?` where nearest-name.ts finds nothing: a
- * configuration moved from Telegraf's Modbus input (`slave_id`, `data_type`, `byte_order = "AB"`, `parity = "N"`)
- * names the same things otherwise. Each is offered only where the object takes the key, or the key takes the value,
- * it stands for. Pure.
+ * configuration moved from Telegraf's Modbus input (`slave_id`, `data_type`, `byte_order = "AB"`, `parity = "N"`) or
+ * its OPC UA inputs (`subscription_interval`, `namespace` + `identifier_type` + `identifier`, `deadband_type`) names
+ * the same things otherwise. Each is offered only where the object takes the key, or the key takes the value, it
+ * stands for. Pure.
  */
 
 /** A name of ours that another tool's name stands for, and whose that name is. */
 export interface ForeignName {
   readonly ours: string;
   readonly tool: string;
+  /** Where the other tool's keys make ours together, or mean more than a rename: what to write instead, from the
+   * object they were given in. */
+  readonly write?: (given: Readonly<Record<string, unknown>>) => string;
 }
 
 const TELEGRAF = "Telegraf's Modbus input";
+const TELEGRAF_OPCUA = "Telegraf's OPC UA inputs";
+
+/** Telegraf's namespace (or namespace_uri), identifier_type and identifier, as the one node_id they make here. */
+function telegrafNodeId(given: Readonly<Record<string, unknown>>): string {
+  const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+  const uri = text(given.namespace_uri);
+  const index = text(given.namespace);
+  const ns = uri !== undefined ? `nsu=${uri};` : index !== undefined ? `ns=${index};` : '';
+  const id = `${ns}${text(given.identifier_type) ?? 's'}=${text(given.identifier) ?? '…'}`;
+  return `namespace${uri !== undefined ? '_uri' : ''}, identifier_type and identifier make one node_id here: node_id: ${JSON.stringify(id)}`;
+}
+
+/** Telegraf's deadband_type and deadband_value, as the deadband they make here. */
+function telegrafDeadband(given: Readonly<Record<string, unknown>>): string {
+  const type = typeof given.deadband_type === 'string' ? given.deadband_type.toLowerCase() : 'absolute';
+  const value = typeof given.deadband_value === 'number' ? given.deadband_value : '…';
+  return `deadband_type and deadband_value make one deadband here: deadband: { type: ${type}, value: ${value} }`;
+}
+
+const nodeId: ForeignName = { ours: 'node_id', tool: TELEGRAF_OPCUA, write: telegrafNodeId };
+const deadband: ForeignName = { ours: 'deadband', tool: TELEGRAF_OPCUA, write: telegrafDeadband };
+const ownCertificate = (key: string) => (): string =>
+  `the gateway's own ${key === 'certificate' ? 'certificate' : 'private key'} is ${key === 'certificate' ? 'own/certs/client_certificate.pem' : 'own/private/private_key.pem'} under pki_dir, made at the first connect where absent (docs/security.md)`;
 
 /** Keys by their name in another tool. */
 const KEYS: Readonly<Record<string, ForeignName>> = {
@@ -19,6 +46,38 @@ const KEYS: Readonly<Record<string, ForeignName>> = {
   data_type: { ours: 'type', tool: TELEGRAF },
   // A register's (or an OPC UA node's) `name` in Telegraf is its field: the channel here.
   name: { ours: 'channel', tool: 'Telegraf' },
+  // Telegraf's opcua and opcua_listener inputs, and node-red-contrib-opcua's endpoint settings where they differ.
+  subscription_interval: { ours: 'publishing_interval_ms', tool: TELEGRAF_OPCUA },
+  connect_timeout: {
+    ours: 'timeout_ms',
+    tool: TELEGRAF_OPCUA,
+    write: () => 'one timeout_ms bounds the connect and each request',
+  },
+  request_timeout: {
+    ours: 'timeout_ms',
+    tool: TELEGRAF_OPCUA,
+    write: () => 'one timeout_ms bounds the connect and each request',
+  },
+  auth_method: {
+    ours: 'username',
+    tool: TELEGRAF_OPCUA,
+    write: () =>
+      'the method follows from the keys given: username and password, or user_certificate_file and user_private_key_file, or neither for anonymous',
+  },
+  certificate: { ours: 'pki_dir', tool: TELEGRAF_OPCUA, write: ownCertificate('certificate') },
+  private_key: { ours: 'pki_dir', tool: TELEGRAF_OPCUA, write: ownCertificate('private_key') },
+  namespace: nodeId,
+  namespace_uri: nodeId,
+  identifier_type: nodeId,
+  identifier: nodeId,
+  deadband_type: deadband,
+  deadband_value: deadband,
+  monitoring_params: {
+    ours: 'deadband',
+    tool: TELEGRAF_OPCUA,
+    write: () =>
+      'a node takes its monitoring parameters as keys of its own: sampling_interval_ms, queue_size, deadband: { type, value }',
+  },
 };
 
 /** Values by the key that takes them, by their name in another tool. */
@@ -60,7 +119,9 @@ export function foreignValue(
   return name && allowed.includes(name.ours) ? name : undefined;
 }
 
-/** How a hint says whose name it was: ` (N in Telegraf's Modbus input)`. */
-export function foreignNameNote(typed: string, name: ForeignName): string {
-  return ` (${JSON.stringify(typed)} in ${name.tool})`;
+/** How a hint says whose name it was: ` (N in Telegraf's Modbus input)`, and what to write where it says (`given`: the
+ * object the name was in). */
+export function foreignNameNote(typed: string, name: ForeignName, given?: Readonly<Record<string, unknown>>): string {
+  const write = name.write && given ? `: ${name.write(given)}` : '';
+  return ` (${JSON.stringify(typed)} in ${name.tool}${write})`;
 }

@@ -44,6 +44,14 @@ function siblingTaking(
   return takers.length === 1 ? takers[0] : undefined;
 }
 
+/** The mapping at a path of what was parsed, if it is one. */
+function objectAt(input: unknown, path: readonly PropertyKey[]): Readonly<Record<string, unknown>> | undefined {
+  const here = input === undefined ? undefined : valueAt(input, path);
+  return typeof here === 'object' && here !== null && !Array.isArray(here)
+    ? (here as Record<string, unknown>)
+    : undefined;
+}
+
 /** Where a key with a unit in its name (`timeout_ms`) was given text (`1s`): what to write instead. */
 function unitHint(path: readonly PropertyKey[], input: unknown): string | undefined {
   const key = path.at(-1);
@@ -65,11 +73,13 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.Zod
     if (issue.code === 'unrecognized_keys') {
       const known = schema ? keysAt(schema, issue.path, input) : [];
       for (const key of issue.keys) {
-        const foreign = foreignKey(key, known);
-        const meant = foreign?.ours ?? nearestName(key, known);
+        // A key of ours it misspells first (Telegraf's connect_timeout is a Modbus source's connect_timeout_ms).
+        const near = nearestName(key, known);
+        const foreign = near ? undefined : foreignKey(key, known);
+        const meant = near ?? foreign?.ours;
         const under = meant || !schema ? undefined : siblingTaking(key, issue.path, schema, input);
         const hint = meant
-          ? `; did you mean ${meant}?${foreign ? foreignNameNote(key, foreign) : ''}`
+          ? `; did you mean ${meant}?${foreign ? foreignNameNote(key, foreign, objectAt(input, issue.path)) : ''}`
           : under
             ? `; it is a key of ${formatPath([...issue.path, under])}: indent it under ${under}`
             : '';
