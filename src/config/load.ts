@@ -16,6 +16,7 @@ import { actionType, sinkTypes, sourceType } from '../registry/components.js';
 import { windowTypeOf } from '../windows/schema.js';
 import { configSchema, type Config } from './schema.js';
 import { missingModelHint, resolveModelPath } from './model-ref.js';
+import { nodeRedNodeIdIssues } from './node-red-node-ids.js';
 import { parseYamlDocument, readTextFile } from '../core/yaml-document.js';
 
 export interface LoadedConfig {
@@ -40,7 +41,12 @@ export async function parseConfig(
   const refs = config.assets.map((a) => a.model);
   resolvePaths(config, baseDir);
 
-  const issues = [...checkComponents(config), ...checkExposure(config), ...checkStorage(config)];
+  const issues = [
+    ...checkComponents(config),
+    ...nodeRedNodeIdIssues(config),
+    ...checkExposure(config),
+    ...checkStorage(config),
+  ];
   const models = new Map<string, LoadedManifest>();
   const provided = providedChannels(config);
   for (const [i, asset] of config.assets.entries()) {
