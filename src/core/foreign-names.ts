@@ -16,7 +16,7 @@ export interface ForeignName {
 }
 
 const TELEGRAF = "Telegraf's Modbus input";
-const TELEGRAF_OPCUA = "Telegraf's OPC UA inputs";
+export const TELEGRAF_OPCUA = "Telegraf's OPC UA inputs";
 
 /** Telegraf's namespace (or namespace_uri), identifier_type and identifier, as the one node_id they make here. */
 function telegrafNodeId(given: Readonly<Record<string, unknown>>): string {
@@ -101,6 +101,11 @@ const VALUES: Readonly<Record<string, Readonly<Record<string, ForeignName>>>> = 
     'FLOAT64-IEEE': { ours: 'float64', tool: TELEGRAF },
   },
 };
+
+/** The keys of `tool` that have a name of ours (what the guide's table of that tool lists). */
+export function foreignKeysOf(tool: string): string[] {
+  return Object.keys(KEYS).filter((key) => KEYS[key].tool === tool);
+}
 
 /** The key of ours that `typed` names in another tool, where the object takes it (`known`). */
 export function foreignKey(typed: string, known: readonly string[]): ForeignName | undefined {
