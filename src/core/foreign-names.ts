@@ -24,7 +24,10 @@ function telegrafNodeId(given: Readonly<Record<string, unknown>>): string {
   const uri = text(given.namespace_uri);
   const index = text(given.namespace);
   const ns = uri !== undefined ? `nsu=${uri};` : index !== undefined ? `ns=${index};` : '';
-  const id = `${ns}${text(given.identifier_type) ?? 's'}=${text(given.identifier) ?? '…'}`;
+  // A node_id given beside a namespace key, without one of its own (`i=1007`), is the identifier.
+  const nodeId = text(given.node_id);
+  const bare = given.identifier === undefined && nodeId !== undefined && !/^nsu?=/.test(nodeId) ? nodeId : undefined;
+  const id = `${ns}${bare ?? `${text(given.identifier_type) ?? 's'}=${text(given.identifier) ?? '…'}`}`;
   return `namespace${uri !== undefined ? '_uri' : ''}, identifier_type and identifier make one node_id here: node_id: ${JSON.stringify(id)}`;
 }
 

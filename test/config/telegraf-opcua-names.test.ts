@@ -38,6 +38,13 @@ describe("Telegraf's OPC UA names", () => {
     );
   });
 
+  it('writes the namespace before a node_id given without one', async () => {
+    const issues = await issuesOf(opcua('', 'node_id: "i=1007", namespace_uri: "urn:plant"'));
+    expect(issues).toEqual([
+      `sources[0].nodes[0].namespace_uri: unknown key; did you mean node_id? ("namespace_uri" in Telegraf's OPC UA inputs: namespace_uri, identifier_type and identifier make one node_id here: node_id: "nsu=urn:plant;i=1007")`,
+    ]);
+  });
+
   it('writes the deadband that deadband_type and deadband_value make', async () => {
     const issues = await issuesOf(
       opcua('', 'node_id: "ns=2;s=Line.Tag1", deadband_type: Absolute, deadband_value: 0.5'),
