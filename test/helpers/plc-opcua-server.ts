@@ -2,10 +2,13 @@
  * A real node-opcua server as a PLC's, which a project download changes: started again on the same port, its plant
  * namespace (PLANT_NAMESPACE) may sit at another index (after the namespaces `before` it) and its setpoint have another
  * data type. At opc.tcp://127.0.0.1:PORT/UA/plc, in that namespace: `s=lamp` (Boolean) and `s=setpoint` (`setpointType`),
- * both writable. It counts the Read requests for the namespace array (Server_NamespaceArray) and for a node's
- * DataType attribute, and keeps each value written.
+ * and nodes whose DataType is not a built-in type (`s=duration`, a Duration; `s=stamp`, a UtcTime; `s=mode`, an
+ * enumeration of the plant's, PumpMode; `s=trim`, a Double by a subtype of Duration of the plant's, TrimTime;
+ * `s=recipe`, a structure of the plant's, Recipe), all writable, each refusing a value of any variant type but the
+ * one its DataType is built on. It counts the Read requests for the namespace array (Server_NamespaceArray) and for a
+ * node's DataType attribute, and the Browse requests, and keeps each value written.
  */
-import { AttributeIds, DataType, ReadRequest, StatusCodes, Variant, VariableIds } from 'node-opcua';
+import { AttributeIds, BrowseRequest, DataType, ReadRequest, StatusCodes, Variant, VariableIds } from 'node-opcua';
 import { initializedServer } from './blob-opcua-server.js';
 
 export const PLANT_NAMESPACE = 'urn:linewatch:test:plant';
@@ -14,8 +17,8 @@ export interface PlcServer {
   readonly endpoint: string;
   /** The plant namespace's index on this server. */
   readonly plantIndex: number;
-  /** Read requests so far: for the namespace array, and for a DataType attribute. */
-  readonly reads: { namespaceArray: number; dataType: number };
+  /** Requests so far: Reads of the namespace array and of a DataType attribute, and Browses. */
+  readonly reads: { namespaceArray: number; dataType: number; browse: number };
   /** The values written, node name and value, in order. */
   readonly written: [string, unknown][];
   close(): Promise<void>;
@@ -29,17 +32,27 @@ export async function startPlcServer(
   const addressSpace = server.engine.addressSpace!;
   for (const uri of o.before) addressSpace.registerNamespace(uri);
   const plant = addressSpace.registerNamespace(PLANT_NAMESPACE);
+  const pumpMode = plant.addEnumerationType({ browseName: 'PumpMode', enumeration: ['Off', 'Auto', 'Manual'] });
+  const trimTime = plant.createDataType({ browseName: 'TrimTime', isAbstract: false, subtypeOf: 'Duration' });
+  const recipe = plant.createDataType({ browseName: 'Recipe', isAbstract: false, subtypeOf: 'Structure' });
   const written: [string, unknown][] = [];
-  for (const [name, dataType, initial] of [
-    ['lamp', DataType.Boolean, false],
-    ['setpoint', DataType[o.setpointType], 0],
+  // Each node: its name, its DataType (a built-in type's name or a plant's type), the variant type it holds, and its
+  // first value.
+  for (const [name, nodeType, dataType, initial] of [
+    ['lamp', 'Boolean', DataType.Boolean, false],
+    ['setpoint', o.setpointType, DataType[o.setpointType], 0],
+    ['duration', 'Duration', DataType.Double, 0],
+    ['stamp', 'UtcTime', DataType.DateTime, new Date(0)],
+    ['mode', pumpMode, DataType.Int32, 0],
+    ['trim', trimTime, DataType.Double, 0],
+    ['recipe', recipe, DataType.ExtensionObject, null],
   ] as const) {
     let value: unknown = initial;
     plant.addVariable({
       organizedBy: addressSpace.rootFolder.objects,
       browseName: name,
       nodeId: `s=${name}`,
-      dataType: DataType[dataType],
+      dataType: nodeType,
       accessLevel: 'CurrentRead | CurrentWrite',
       userAccessLevel: 'CurrentRead | CurrentWrite',
       // A getter's value is sampled, not pushed: a subscription sees a write within this many ms.
@@ -55,8 +68,9 @@ export async function startPlcServer(
       },
     });
   }
-  const reads = { namespaceArray: 0, dataType: 0 };
+  const reads = { namespaceArray: 0, dataType: 0, browse: 0 };
   server.on('request', (request: unknown) => {
+    if (request instanceof BrowseRequest) reads.browse++;
     if (!(request instanceof ReadRequest)) return;
     for (const n of request.nodesToRead ?? []) {
       if (n.nodeId.namespace === 0 && n.nodeId.value === VariableIds.Server_NamespaceArray) reads.namespaceArray++;

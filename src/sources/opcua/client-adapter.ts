@@ -31,6 +31,7 @@ import { fetchServerCertificate } from './server-certificate.js';
 import { routeOpcuaLogs } from './opcua-log.js';
 import { firstLine, qualityOf, toReading, type Reading } from './opcua-value.js';
 import { deviceStamp } from '../../core/json-values.js';
+import { numberWriteType, readWriteType, type WriteType } from './write-types.js';
 
 routeOpcuaLogs();
 
@@ -85,7 +86,10 @@ export interface OpcuaConnection {
   read(nodeIds: readonly string[]): Promise<Reading[]>;
   /** Resolves browse paths ("/Objects/2:Plant/2:Pump1") to node ids, or says why not. */
   translate(browsePaths: readonly string[]): Promise<({ nodeId: string } | { error: string })[]>;
-  /** Writes a node's value: a boolean as a Boolean, a number as the node's data type (read once a connection). */
+  /**
+   * Writes a node's value: a boolean as a Boolean, a number as the built-in type the node's DataType is built on (read
+   * once a connection, write-types.ts); rejects a number the type cannot hold, saying why.
+   */
   write(nodeId: string, value: number | boolean): Promise<void>;
   onLost(callback: (reason: string) => void): void;
   close(): Promise<void>;
@@ -181,19 +185,22 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
   }
   const s = session;
   /**
-   * The data type of each node a number is written to, read at its first write on this connection (session), not at
-   * every one (an alarm's write-back): a restarted server, whose types may have changed, is a new connection. A node
-   * whose type cannot be read is written as a Double, read again next time; a write refused reads it again too.
+   * The DataType of each node a number is written to, and the built-in type it is built on (write-types.ts), read at
+   * its first write on this connection (session), not at every one (an alarm's write-back): a restarted server, whose
+   * types may have changed, is a new connection. A node whose DataType cannot be read is written as a Double, read
+   * again next time; a write refused reads it again too.
    */
-  const writeTypes = new Map<string, DataType>();
-  const writeType = async (nodeId: string): Promise<DataType> => {
-    const known = writeTypes.get(nodeId);
-    if (known !== undefined) return known;
-    const [dv] = await s.read([{ nodeId, attributeId: AttributeIds.DataType }]);
-    const typeId = (dv.value?.value as { value?: number } | undefined)?.value as DataType | undefined;
-    if (dv.statusCode.value !== 0 || typeId === undefined) return DataType.Double;
-    writeTypes.set(nodeId, typeId);
-    return typeId;
+  const writeTypes = new Map<string, WriteType>();
+  const writeType = async (nodeId: string, value: number): Promise<DataType> => {
+    let known = writeTypes.get(nodeId);
+    if (!known) {
+      known = await readWriteType(s, nodeId);
+      if (!known) return DataType.Double;
+      writeTypes.set(nodeId, known);
+    }
+    const type = numberWriteType(nodeId, known.typeName, known.base, value);
+    if (typeof type === 'string') throw new Error(type);
+    return type;
   };
   return {
     readNamespaceArray: () => s.readNamespaceArray(),
@@ -296,7 +303,7 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
       return values.map(readingOf);
     },
     async write(nodeId, value) {
-      const dataType = typeof value === 'boolean' ? DataType.Boolean : await writeType(nodeId);
+      const dataType = typeof value === 'boolean' ? DataType.Boolean : await writeType(nodeId, value);
       const status = await s.write({ nodeId, attributeId: AttributeIds.Value, value: { value: { dataType, value } } });
       if (status.value === 0) return;
       writeTypes.delete(nodeId);

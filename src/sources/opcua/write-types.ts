@@ -1,0 +1,92 @@
+/**
+ * What a number written to a node (an alarm's opcua_write) is sent as: the built-in type the node's DataType is built
+ * on. A DataType may be a subtype (Duration, i=290, of Double; UtcTime of DateTime; an enumeration of Int32 by way of
+ * Enumeration; a plant's own types), which the server's own encoding does not know by its number: it is followed up
+ * its supertypes on the server (findBasicDataType: a Browse a level), once a node a connection. A number a node's type
+ * cannot hold (a Boolean, a UtcTime, a structure; a fraction or a value out of range for an integer type) is refused
+ * here, naming the node, its DataType and why, before anything is sent: node-opcua would cut 1.5 to 1 for an Int32, or
+ * fail with "Invalid variant".
+ */
+import { AttributeIds, DataType, DataTypeIds, findBasicDataType, NodeId, type ClientSession } from 'node-opcua';
+import { firstLine } from './opcua-value.js';
+
+/** The integer built-in types and the values each holds (Int64, UInt64: those a number holds exactly). */
+const INTEGER_RANGES = new Map<DataType, readonly [number, number]>([
+  [DataType.SByte, [-128, 127]],
+  [DataType.Byte, [0, 255]],
+  [DataType.Int16, [-32_768, 32_767]],
+  [DataType.UInt16, [0, 65_535]],
+  [DataType.Int32, [-2_147_483_648, 2_147_483_647]],
+  [DataType.UInt32, [0, 4_294_967_295]],
+  [DataType.Int64, [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]],
+  [DataType.UInt64, [0, Number.MAX_SAFE_INTEGER]],
+]);
+
+/** The largest finite Float. */
+const FLOAT_MAX = 3.4028234663852886e38;
+
+/** The names of the standard DataTypes by their numeric id in namespace 0 ("UtcTime" for 294). */
+const STANDARD_NAMES = new Map<number, string>(Object.entries(DataTypeIds).map(([name, id]) => [id as number, name]));
+
+/** A DataType in words: a standard one by name and id ("UtcTime (i=294)"), another by its node id. */
+export function dataTypeName(id: { readonly namespace: number; readonly value: unknown; toString(): string }): string {
+  const name = id.namespace === 0 && typeof id.value === 'number' ? STANDARD_NAMES.get(id.value) : undefined;
+  return name ? `${name} (i=${id.value as number})` : id.toString();
+}
+
+/** A built-in type in words, with what it means where its name does not say. */
+function baseName(base: DataType): string {
+  if (base === DataType.ExtensionObject) return 'ExtensionObject (a structure)';
+  if (base === DataType.Variant) return 'BaseDataType (abstract: no single built-in type, such as Number or Integer)';
+  return DataType[base] ?? `built-in type ${base}`;
+}
+
+const ONLY_NUMERIC =
+  'a number is written only to a numeric node (SByte to Double, or a subtype of one, such as Duration or an enumeration)';
+
+/**
+ * The built-in type `value` is written as to `nodeId`, whose DataType (`typeName`, in words) is built on `base`; or why
+ * it cannot be, in words that name the node. Pure.
+ */
+export function numberWriteType(nodeId: string, typeName: string, base: DataType, value: number): DataType | string {
+  const where = `write ${nodeId}: its DataType ${typeName}`;
+  const range = INTEGER_RANGES.get(base);
+  if (range) {
+    const [min, max] = range;
+    if (Number.isInteger(value) && value >= min && value <= max) return base;
+    return `${where} is ${base === DataType.Int64 || base === DataType.UInt64 ? 'written as' : 'built on'} ${DataType[base]}, which holds whole numbers from ${min} to ${max}: ${value} is not one`;
+  }
+  if (base === DataType.Double) return base;
+  if (base === DataType.Float) {
+    if (Math.abs(value) <= FLOAT_MAX || !Number.isFinite(value)) return base;
+    return `${where} is built on Float, which holds up to ±${FLOAT_MAX}: ${value} is not one`;
+  }
+  if (base === DataType.Boolean) return `${where} is built on Boolean: write true or false to it, not ${value}`;
+  return `${where} is built on ${baseName(base)}: ${ONLY_NUMERIC}`;
+}
+
+/** A node's DataType: its id in words, and the built-in type it is built on. */
+export interface WriteType {
+  readonly typeName: string;
+  readonly base: DataType;
+}
+
+/**
+ * The DataType of `nodeId` on `session` and the built-in type it is built on: undefined where the server does not say
+ * (its DataType attribute is not readable); rejects, naming the node and the DataType, where its supertypes cannot be
+ * followed to a built-in type.
+ */
+export async function readWriteType(session: ClientSession, nodeId: string): Promise<WriteType | undefined> {
+  const [dv] = await session.read([{ nodeId, attributeId: AttributeIds.DataType }]);
+  const typeId: unknown = dv.value?.value;
+  if (dv.statusCode.value !== 0 || !(typeId instanceof NodeId)) return undefined;
+  const typeName = dataTypeName(typeId);
+  try {
+    return { typeName, base: await findBasicDataType(session, typeId) };
+  } catch (err) {
+    throw new Error(
+      `write ${nodeId}: its DataType ${typeName} could not be followed to a built-in type on the server: ${firstLine((err as Error)?.message ?? String(err))}`,
+      { cause: err },
+    );
+  }
+}
