@@ -31,6 +31,8 @@ import { fetchServerCertificate } from './server-certificate.js';
 import { routeOpcuaLogs } from './opcua-log.js';
 import { firstLine, qualityOf, toReading, type Reading } from './opcua-value.js';
 import { deviceStamp } from '../../core/json-values.js';
+import { timeoutOptions } from './request-timeout.js';
+import { describeTimedOut } from './timed-out.js';
 import { numberWriteType, readWriteType, type WriteType } from './write-types.js';
 
 routeOpcuaLogs();
@@ -151,7 +153,7 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
     connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 500 },
     requestedSessionTimeout: 60_000,
     keepSessionAlive: true,
-    transportTimeout: o.timeoutMs,
+    ...timeoutOptions(o.timeoutMs),
     // Announced in the HEL, and kept whatever the server ACKs (message-bound.ts).
     transportSettings: limits,
     transportFactory: boundedTransportFactory(limits, onRefused),
@@ -304,7 +306,13 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
     },
     async write(nodeId, value) {
       const dataType = typeof value === 'boolean' ? DataType.Boolean : await writeType(nodeId, value);
-      const status = await s.write({ nodeId, attributeId: AttributeIds.Value, value: { value: { dataType, value } } });
+      let status;
+      try {
+        status = await s.write({ nodeId, attributeId: AttributeIds.Value, value: { value: { dataType, value } } });
+      } catch (err) {
+        const timedOut = describeTimedOut((err as Error)?.message ?? '');
+        throw timedOut ? new Error(`write ${nodeId}: ${timedOut}`, { cause: err }) : err;
+      }
       if (status.value === 0) return;
       writeTypes.delete(nodeId);
       throw new Error(`write ${nodeId}: ${status.name}`);

@@ -9,6 +9,7 @@ import type { OpcuaConnectOptions, OpcuaConnection } from './client-adapter.js';
 import { socketErrorMeaning } from '../../core/socket-errors.js';
 import { describeRefusal, isNotOpcuaServer, isOversize } from './message-bound.js';
 import { firstLine } from './opcua-value.js';
+import { describeTimedOut } from './timed-out.js';
 import type { OpcuaSourceConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 
@@ -86,6 +87,8 @@ export function describeConnectError(c: OpcuaSourceConfig, err: unknown): string
   const where = `device ${c.name} (${c.endpoint})`;
   const first = firstLine(message);
   if (isNotOpcuaServer(message)) return `${where}: ${first}`;
+  const timedOut = describeTimedOut(message);
+  if (timedOut) return `${where}: ${timedOut}`;
   if (isOversize(message)) return `${where}: ${describeRefusal(c.max_message_bytes, first.trim())}`;
   if (/BadCertificate(Issuer)?TimeInvalid/.test(message))
     return `${where}: the server's certificate (or its issuer's) has expired or is not valid yet (${first}): renew it on the server, or check this gateway's clock`;

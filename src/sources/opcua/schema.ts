@@ -1,6 +1,7 @@
 /** The configuration of the opcua source type: an endpoint, its security and the nodes it subscribes to. */
 import { z } from 'zod';
 import { nameSchema as name, timerMsSchema, unitSchema } from '../../core/config-primitives.js';
+import { MIN_TIMEOUT_MS } from './timed-out.js';
 
 export const opcuaNodeSchema = z
   .strictObject({
@@ -85,7 +86,11 @@ export const opcuaSourceSchema = z.strictObject({
     .min(100)
     .default(10_000)
     .describe('No notification nor keep-alive for this long: the subscription is rebuilt.'),
-  timeout_ms: timerMsSchema(100).default(5000).describe('Connect and request timeout.'),
+  timeout_ms: timerMsSchema(MIN_TIMEOUT_MS)
+    .default(5000)
+    .describe(
+      "Connect and request timeout: the longest the connect, and each request (a read, an alarm's write, a translation), waits for the server's answer; a connection without a byte from the server for this long is closed.",
+    ),
   max_message_bytes: z
     .number()
     .int()

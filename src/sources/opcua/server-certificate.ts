@@ -15,6 +15,7 @@ import {
   type OPCUACertificateManager,
 } from 'node-opcua';
 import { X509Certificate } from 'node:crypto';
+import { timeoutOptions } from './request-timeout.js';
 import { boundedTransportFactory, type OnRefused } from './bounded-transport.js';
 import type { ReceiveLimits } from './message-bound.js';
 
@@ -52,7 +53,7 @@ export async function fetchServerCertificate(
     securityPolicy: SecurityPolicy.None,
     clientCertificateManager: certificateManager,
     connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 500 },
-    transportTimeout: q.timeoutMs,
+    ...timeoutOptions(q.timeoutMs),
     transportSettings: limits,
     transportFactory: boundedTransportFactory(limits, onRefused),
   });
