@@ -8,7 +8,14 @@
  * one its DataType is built on. It counts the Read requests for the namespace array (Server_NamespaceArray) and for a
  * node's DataType attribute, and the Browse requests, and keeps each value written.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AttributeIds, BrowseRequest, DataType, ReadRequest, StatusCodes, Variant, VariableIds } from 'node-opcua';
+import { opcuaSourceSchema } from '../../src/config/schema.js';
+import { OpcuaSource } from '../../src/sources/opcua/opcua-source.js';
+import type { Logger } from '../../src/telemetry/logger.js';
+import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import { initializedServer } from './blob-opcua-server.js';
 
 export const PLANT_NAMESPACE = 'urn:linewatch:test:plant';
@@ -85,4 +92,20 @@ export async function startPlcServer(
     written,
     close: () => server.shutdown(0),
   };
+}
+
+/** A source `plc` of the server at `endpoint`, subscribed to `node_id` (channel lamp), publishing every 100 ms. */
+export function plcSource(endpoint: string, nodeId: string, logger: Logger): OpcuaSource {
+  return new OpcuaSource(
+    opcuaSourceSchema.parse({
+      name: 'plc',
+      type: 'opcua',
+      endpoint,
+      asset: 'line',
+      publishing_interval_ms: 100,
+      pki_dir: mkdtempSync(join(tmpdir(), 'lw-plc-source-pki-')),
+      nodes: [{ channel: 'lamp', node_id: nodeId }],
+    }),
+    { logger, metrics: new GatewayMetrics() },
+  );
 }

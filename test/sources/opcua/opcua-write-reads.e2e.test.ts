@@ -7,16 +7,10 @@
  * download), is a new connection that reads them again: a write after the restart goes to the node's new index, as
  * its new type.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { opcuaSourceSchema } from '../../../src/config/schema.js';
 import { freePort } from '../../../src/core/free-port.js';
-import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
-import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import { logLines } from '../../helpers/log-lines.js';
-import { PLANT_NAMESPACE, startPlcServer } from '../../helpers/plc-opcua-server.js';
+import { PLANT_NAMESPACE, plcSource, startPlcServer } from '../../helpers/plc-opcua-server.js';
 
 const LAMP = `nsu=${PLANT_NAMESPACE};s=lamp`;
 const SETPOINT = `nsu=${PLANT_NAMESPACE};s=setpoint`;
@@ -26,19 +20,8 @@ describe('OPC UA writes', () => {
     const port = await freePort();
     const log = logLines();
     let server = await startPlcServer(port, { before: ['urn:linewatch:test:other'], setpointType: 'Double' });
-    const source = new OpcuaSource(
-      opcuaSourceSchema.parse({
-        name: 'plc',
-        type: 'opcua',
-        endpoint: server.endpoint,
-        asset: 'line',
-        publishing_interval_ms: 100,
-        pki_dir: mkdtempSync(join(tmpdir(), 'lw-write-reads-pki-')),
-        // By index: the subscription's resolution reads no namespace array.
-        nodes: [{ channel: 'lamp', node_id: `ns=${server.plantIndex};s=lamp` }],
-      }),
-      { logger: log.logger, metrics: new GatewayMetrics() },
-    );
+    // By index: the subscription's resolution reads no namespace array.
+    const source = plcSource(server.endpoint, `ns=${server.plantIndex};s=lamp`, log.logger);
     try {
       await source.start(() => undefined);
       await log.next(/connected, subscribed$/);

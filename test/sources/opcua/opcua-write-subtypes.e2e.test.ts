@@ -6,16 +6,10 @@
  * its DataType), and a node that a number cannot be written to (a UtcTime, a structure) is refused before anything
  * is sent, naming the node, its DataType and why.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { opcuaSourceSchema } from '../../../src/config/schema.js';
 import { freePort } from '../../../src/core/free-port.js';
-import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
-import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import { logLines } from '../../helpers/log-lines.js';
-import { PLANT_NAMESPACE, startPlcServer } from '../../helpers/plc-opcua-server.js';
+import { PLANT_NAMESPACE, plcSource, startPlcServer } from '../../helpers/plc-opcua-server.js';
 
 const node = (name: string) => `nsu=${PLANT_NAMESPACE};s=${name}`;
 
@@ -24,18 +18,7 @@ describe('OPC UA writes to nodes whose DataType is a subtype', () => {
     const port = await freePort();
     const log = logLines();
     const server = await startPlcServer(port, { before: [], setpointType: 'Double' });
-    const source = new OpcuaSource(
-      opcuaSourceSchema.parse({
-        name: 'plc',
-        type: 'opcua',
-        endpoint: server.endpoint,
-        asset: 'line',
-        publishing_interval_ms: 100,
-        pki_dir: mkdtempSync(join(tmpdir(), 'lw-write-subtypes-pki-')),
-        nodes: [{ channel: 'lamp', node_id: node('lamp') }],
-      }),
-      { logger: log.logger, metrics: new GatewayMetrics() },
-    );
+    const source = plcSource(server.endpoint, node('lamp'), log.logger);
     try {
       await source.start(() => undefined);
       await log.next(/connected, subscribed$/);
