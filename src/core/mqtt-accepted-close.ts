@@ -20,6 +20,11 @@ export interface AcceptedClose {
   readonly before: string;
   /** The reason code of the broker's DISCONNECT (MQTT 5), where it sent one. */
   readonly reasonCode?: number;
+  /**
+   * What the client sent that the broker may refuse, where it is one message ("its message on plant/t (5000 bytes)":
+   * a client that publishes once); by default what it sends first at each connect, the messages it kept.
+   */
+  readonly sent?: string;
 }
 
 /** Why a broker closed a connection it had accepted, and what most likely made it. */
@@ -32,10 +37,14 @@ export function closedAcceptedText(close: AcceptedClose): string {
       ? `another client connected with the same client id ${close.clientId} (the broker drops the older ` +
         'connection: two gateways with one name or client_id), or '
       : '';
+  const refused =
+    close.sent !== undefined
+      ? `the broker refuses ${close.sent}: over its packet size limit, or a topic its ACL denies`
+      : 'the broker refuses what this client sends first: over its packet size limit, or a topic its ACL denies ' +
+        '(messages not acknowledged are sent again at each connect)';
   return (
     `the broker accepted the connection (CONNACK), then closed it ${Math.round(close.afterMs)} ms later${said}, ` +
-    `${close.before}: most likely ${clash}the broker refuses what this client sends first: over its packet size ` +
-    'limit, or a topic its ACL denies (messages not acknowledged are sent again at each connect); see its log'
+    `${close.before}: most likely ${clash}${refused}; see its log`
   );
 }
 

@@ -4,6 +4,8 @@
  * acknowledgements only, so its incoming bound is small, from the first byte (connectMqttAsync); a larger packet
  * closes the connection unread and fails the publish, naming it.
  */
+import type { Packet } from 'mqtt';
+import { closedAcceptedText } from './mqtt-accepted-close.js';
 import { connectMqttAsync, type MqttBroker, type MqttClientRole } from './mqtt-connection.js';
 import { refusedPacketText, type RefusedPacket } from './mqtt-packet-bound.js';
 
@@ -28,7 +30,9 @@ export interface OnePublisher extends Omit<MqttClientRole, 'incoming' | 'onFlapp
 /**
  * Connects, publishes `message`, ends. Rejects when the connection fails (brokerErrorText's words), when the broker
  * sends a packet over the bound (`the broker sent a publish on x of N bytes, over the M bytes <boundOf> takes: closed
- * unread`), or when no acknowledgement comes within timeoutMs.
+ * unread`), when the broker closes the connection before the acknowledgement (closedAcceptedText: the broker accepted
+ * the connection, then closed it, with its reason where MQTT 5 gives one, and the likely causes), or when no
+ * acknowledgement comes within timeoutMs.
  */
 export async function publishOnce(broker: MqttBroker, publisher: OnePublisher, message: OneMessage): Promise<void> {
   const { maxIncomingBytes, boundOf, timeoutMs, ...role } = publisher;
@@ -44,6 +48,26 @@ export async function publishOnce(broker: MqttBroker, publisher: OnePublisher, m
     options: { ...role.options, connectTimeout: timeoutMs, reconnectPeriod: 0 },
     incoming: { maxPacketBytes: maxIncomingBytes, onRefused: (packet) => refused(packet) },
   });
+  // When the broker accepted the connection: with no kept message to send again (a fresh client), mqtt.js tells
+  // 'connect' within ticks of the CONNACK, so the broker's close comes after it, never as connectMqttAsync's "no
+  // CONNACK" (measured: 120 closes and resets sent with the CONNACK itself, 398 takeovers of the client id on
+  // mosquitto 2.0.11).
+  const acceptedAt = performance.now();
+  let reasonCode: number | undefined;
+  const onPacket = (packet: Packet) => {
+    if (packet.cmd === 'disconnect') reasonCode = packet.reasonCode;
+  };
+  client.on('packetreceive', onPacket);
+  const bytes = Buffer.byteLength(message.payload);
+  const closedText = () =>
+    closedAcceptedText({
+      afterMs: performance.now() - acceptedAt,
+      // Another client may hold a configured id; not the role's own (random, or the process's).
+      clientId: broker.client_id !== undefined ? client.options.clientId : undefined,
+      before: `before its ${ACK[message.qos]}`,
+      sent: `its message on ${message.topic} (${bytes} byte${bytes === 1 ? '' : 's'})`,
+      ...(reasonCode !== undefined ? { reasonCode } : {}),
+    });
   let timer: NodeJS.Timeout | undefined;
   let acknowledged = false;
   let lost: (() => void) | undefined;
@@ -52,7 +76,7 @@ export async function publishOnce(broker: MqttBroker, publisher: OnePublisher, m
       client.publishAsync(message.topic, message.payload, { qos: message.qos, retain: message.retain }),
       // It does not reconnect: a connection lost before the acknowledgement fails the publish now, not at the timeout.
       new Promise((_, reject) => {
-        lost = () => reject(new Error(`the broker closed the connection before its ${ACK[message.qos]}`));
+        lost = () => reject(new Error(closedText()));
         client.once('close', lost);
       }),
       new Promise((_, reject) => {
@@ -68,6 +92,7 @@ export async function publishOnce(broker: MqttBroker, publisher: OnePublisher, m
   } finally {
     clearTimeout(timer);
     if (lost) client.off('close', lost);
+    client.off('packetreceive', onPacket);
     // A DISCONNECT once it is done (nothing in flight); else the connection is dropped, not waited on.
     await client.endAsync(!acknowledged).catch(() => undefined);
   }

@@ -35,4 +35,19 @@ describe('closedAcceptedText', () => {
         `answered the subscription: most likely ${CAUSES}`,
     );
   });
+
+  it('of one message (a client that publishes once), names it in place of the messages sent again', () => {
+    expect(
+      closedAcceptedText({
+        afterMs: 1.2,
+        clientId: undefined,
+        before: 'before its PUBACK',
+        sent: 'its message on plant7/big (4096 bytes)',
+      }),
+    ).toBe(
+      'the broker accepted the connection (CONNACK), then closed it 1 ms later, before its PUBACK: most likely the ' +
+        'broker refuses its message on plant7/big (4096 bytes): over its packet size limit, or a topic its ACL ' +
+        'denies; see its log',
+    );
+  });
 });
