@@ -14,9 +14,8 @@
  * client's own reconnection is off, and a lost or refused connection (or a refused
  * subscription) is rebuilt here after core/backoff.ts's exponential, jittered delay, each
  * distinct failure logged once; each subscription is logged ("again" after failures).
- * `connected` is true while the subscriptions stand. With a client_id, a broker that keeps closing the connection soon
- * after it opens (another client with the same id: a copied configuration) is said once, as an error naming the id;
- * while that lasts the takeovers are not logged one by one and the backoff is not reset, until a connection holds.
+ * `connected` is true while the subscriptions stand. With a client_id, another client taking the id over is said once
+ * (client-id-takeovers.ts).
  * readOnce (`run --once`) uses a client of its own with a clean session, so a running gateway's persistent session is
  * left alone.
  */
@@ -26,7 +25,6 @@ import { FailureStreak, pause } from '../../core/backoff.js';
 import { ConnectionSince } from '../../core/connection-since.js';
 import type { SampleHandler, Source } from '../../core/components.js';
 import { MAX_TIMER_MS } from '../../core/config-primitives.js';
-import { ConnectionFlaps, FLAP_RULE } from '../../core/connection-flaps.js';
 import {
   brokerErrorText,
   closedUnacceptedText,
@@ -39,6 +37,7 @@ import { acceptedCloseHint, closedAcceptedText } from '../../core/mqtt-accepted-
 import type { Sample } from '../../core/types.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
+import { ClientIdTakeovers } from './client-id-takeovers.js';
 import { HeldValues } from './held-values.js';
 import { MessageSamples, type TagSample } from './message-samples.js';
 import { maxPacketBytes, protocolOptions } from './protocol-options.js';
@@ -82,11 +81,8 @@ export class MqttSource implements Source {
   private client: MqttClient | undefined;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
-  /** Connections the broker closed soon after they opened: with a client_id only (a random id is nobody else's). */
-  private readonly flaps: ConnectionFlaps | undefined;
-  /** Said to be taken over, until a connection holds for FLAP_RULE.shortMs. */
-  private takenOver = false;
-  private holdTimer: NodeJS.Timeout | undefined;
+  /** Another client taking the id over: with a client_id only (a random id is nobody else's). */
+  private readonly takeovers: ClientIdTakeovers | undefined;
   /** Tags published on change (hold_ms): their last values, sent again every publish interval while connected. */
   private readonly held: HeldValues;
   private resendTimer: NodeJS.Timeout | undefined;
@@ -103,7 +99,10 @@ export class MqttSource implements Source {
     this.protocolSetting = deps.where !== undefined ? `${deps.where}.protocol_version` : 'protocol_version';
     this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
     this.since = new ConnectionSince(() => this.now());
-    this.flaps = config.client_id !== undefined ? new ConnectionFlaps() : undefined;
+    this.takeovers =
+      config.client_id !== undefined
+        ? new ClientIdTakeovers({ takenOver: () => this.takenOver(), holds: () => this.holds() })
+        : undefined;
     this.held = new HeldValues(
       config.tags.map((t) => t.hold_ms),
       config.publish_interval_ms,
@@ -161,15 +160,13 @@ export class MqttSource implements Source {
         this.since.connected();
         this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
         opened = true;
-        this.flaps?.opened();
-        if (this.takenOver) this.holdTimer = setTimeout(() => this.holds(), FLAP_RULE.shortMs);
-        else this.subscribed(this.failures.end());
+        if (!this.takeovers?.subscribed()) this.subscribed(this.failures.end());
         if (this.held.any) this.resendTimer = setInterval(() => this.resend(onBatch), this.config.publish_interval_ms);
         reason = await lost;
       } catch (err) {
         reason = (err as Error).message;
       }
-      clearTimeout(this.holdTimer);
+      this.takeovers?.dropped();
       clearInterval(this.resendTimer);
       // Messages sent while away are missed, unless the broker keeps them for a persistent session.
       if (!this.config.persistent_session) this.held.clear();
@@ -178,12 +175,7 @@ export class MqttSource implements Source {
       await this.close();
       if (!this.running) break;
       // A connect the broker refused or that never came (the broker down) is no takeover: said as any failure.
-      if (!opened) this.takenOver = false;
-      if (this.flaps?.closed()) {
-        this.takenOver = true;
-        const role = { role: `mqtt source ${this.name}`, defaultClientId: this.defaultClientId };
-        this.deps.logger.error({ source: this.name }, flappingText(this.config, role, this.config.client_id!));
-      }
+      this.takeovers?.failed(opened);
       this.onFailure(reason);
       const backoff = pause(this.failures.delayMs());
       this.wake = backoff.wake;
@@ -330,9 +322,14 @@ export class MqttSource implements Source {
     onBatch(batch);
   }
 
+  /** Another client keeps taking the client id (client-id-takeovers.ts): said once, as an error naming the id. */
+  private takenOver(): void {
+    const role = { role: `mqtt source ${this.name}`, defaultClientId: this.defaultClientId };
+    this.deps.logger.error({ source: this.name }, flappingText(this.config, role, this.config.client_id!));
+  }
+
   /** A connection held for FLAP_RULE.shortMs after takeovers were said: said, and the backoff starts afresh. */
   private holds(): void {
-    this.takenOver = false;
     this.deps.logger.info({ source: this.name }, `${this.label}: the connection holds again`);
     this.subscribed(this.failures.end());
   }
@@ -343,7 +340,7 @@ export class MqttSource implements Source {
     this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'connection' });
     this.deps.metrics.sourceReconnects.inc({ source: this.name });
     // While taken over, each drop is the same news as the error that said so.
-    if (fresh && !this.takenOver)
+    if (fresh && !this.takeovers?.quiet)
       this.deps.logger.warn({ source: this.name, failures: this.failures.count }, `${message}; connecting again`);
   }
 
