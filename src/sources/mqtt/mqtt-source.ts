@@ -42,6 +42,7 @@ import { HeldValues } from './held-values.js';
 import { MessageSamples, type TagSample } from './message-samples.js';
 import { maxPacketBytes, protocolOptions } from './protocol-options.js';
 import type { MqttSourceConfig } from './schema.js';
+import { subscribeFilters } from './subscription.js';
 
 export { maxPacketBytes } from './protocol-options.js';
 
@@ -264,38 +265,12 @@ export class MqttSource implements Source {
     return closedAcceptedText({ afterMs: performance.now() - acceptedAt, clientId: this.config.client_id, before });
   }
 
-  /**
-   * Subscribes to every tag's topic filter; rejects when the broker refuses one, does not answer in time, or closes
-   * the connection it accepted at `acceptedAt` first.
-   */
-  private async subscribe(client: MqttClient, acceptedAt: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const granted = await Promise.race([
-        client
-          .subscribeAsync(Object.fromEntries(this.filters.map((f) => [f, { qos: this.config.qos }])))
-          .catch((err: Error) => {
-            // mqtt.js says "Connection closed": the broker closed it after accepting it (a clash, a refusal).
-            const why = client.connected
-              ? err.message
-              : this.closedAccepted(acceptedAt, 'before it answered the subscription');
-            throw new Error(`${this.label}: subscribing: ${why}`, { cause: err });
-          }),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`${this.label}: no answer to the subscription within ${this.config.timeout_ms} ms`)),
-            this.config.timeout_ms,
-          );
-        }),
-      ]);
-      const refused = granted.filter((g) => g.qos === 128).map((g) => g.topic);
-      if (refused.length > 0)
-        throw new Error(
-          `${this.label}: the broker refused the subscription to ${refused.join(', ')} (not allowed for this user?)`,
-        );
-    } finally {
-      clearTimeout(timer);
-    }
+  /** Subscribes to every tag's topic filter (subscription.ts); the connection was accepted at `acceptedAt`. */
+  private subscribe(client: MqttClient, acceptedAt: number): Promise<void> {
+    const { qos, timeout_ms: timeoutMs } = this.config;
+    return subscribeFilters(client, { label: this.label, filters: this.filters, qos, timeoutMs }, () =>
+      this.closedAccepted(acceptedAt, 'before it answered the subscription'),
+    );
   }
 
   /** Ends the running client (a connect in flight fails with it). */
