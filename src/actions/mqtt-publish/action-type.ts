@@ -1,4 +1,5 @@
 /** mqtt_publish: publishes the alarm event (or the part result) as JSON to an MQTT broker. */
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import {
   mqttCredentialFields,
@@ -43,7 +44,10 @@ export const mqttPublishActionSchema = z
       .describe('MQTT quality of service.'),
     retain: z.boolean().default(false).describe('Publish retained: a late subscriber gets the last state.'),
     ...mqttCredentialFields,
-    client_id: z.string().optional().describe('MQTT client id; default linewatch-action-<name>-<pid>.'),
+    client_id: z
+      .string()
+      .optional()
+      .describe('MQTT client id; default linewatch-action-<name>-<8 hex digits drawn at start>.'),
     ...mqttTlsFields,
     on: z
       .array(z.enum(ALARM_STATES))
@@ -75,32 +79,37 @@ username: linewatch
 password: \${MQTT_PASSWORD}
 ca_file: certs/plant-ca.pem
 `,
-  driver: (c, { name, where }) => ({
-    job(t) {
-      if (!isSelected(c, t, c.on)) return undefined;
-      const topic = fillTemplate(c.topic, triggerVars(t));
-      const body = triggerPayload(t);
-      return {
-        what: triggerLabel(t),
-        describe: `publish ${topic} on ${c.url}`,
-        run: async () => {
-          // One connection per attempt (publishOnce): no hidden client-side queue that could resend later.
-          await publishOnce(
-            c,
-            {
-              role: `action ${name}`,
-              defaultClientId: `linewatch-action-${name}-${process.pid}`,
-              options: { protocolVersion: c.protocol_version },
-              // A broker without MQTT 5 refusing it: the error names the setting that connects with 3.1.1.
-              protocolSetting: where !== undefined ? `${where}.protocol_version` : 'protocol_version',
-              maxIncomingBytes: ACTION_MAX_INCOMING_BYTES,
-              boundOf: "an action's connection",
-              timeoutMs: c.timeout_ms,
-            },
-            { topic, payload: body, qos: c.qos, retain: c.retain },
-          );
-        },
-      };
-    },
-  }),
+  driver: (c, { name, where }) => {
+    // Drawn once per action at start, not the pid: two gateways in containers both run as pid 1, and one client id
+    // shared makes the broker drop one's connection whenever both publish at once.
+    const defaultClientId = `linewatch-action-${name}-${randomBytes(4).toString('hex')}`;
+    return {
+      job(t) {
+        if (!isSelected(c, t, c.on)) return undefined;
+        const topic = fillTemplate(c.topic, triggerVars(t));
+        const body = triggerPayload(t);
+        return {
+          what: triggerLabel(t),
+          describe: `publish ${topic} on ${c.url}`,
+          run: async () => {
+            // One connection per attempt (publishOnce): no hidden client-side queue that could resend later.
+            await publishOnce(
+              c,
+              {
+                role: `action ${name}`,
+                defaultClientId,
+                options: { protocolVersion: c.protocol_version },
+                // A broker without MQTT 5 refusing it: the error names the setting that connects with 3.1.1.
+                protocolSetting: where !== undefined ? `${where}.protocol_version` : 'protocol_version',
+                maxIncomingBytes: ACTION_MAX_INCOMING_BYTES,
+                boundOf: "an action's connection",
+                timeoutMs: c.timeout_ms,
+              },
+              { topic, payload: body, qos: c.qos, retain: c.retain },
+            );
+          },
+        };
+      },
+    };
+  },
 });
