@@ -36,6 +36,11 @@ export interface SimOpcuaOptions {
   readonly users?: Readonly<Record<string, string>>;
   /** PKI folder for X.509 user certificates: users whose certificate is in its trusted/certs may open sessions. */
   readonly userPkiDir?: string;
+  /**
+   * false: a client certificate the server does not know is refused and put in its pkiDir's rejected/ (a PLC's way);
+   * true (the default): trusted at first sight.
+   */
+  readonly trustUnknownClients?: boolean;
 }
 
 export const SIM_OPCUA_NAMESPACE = 'urn:linewatch:sim';
@@ -56,7 +61,7 @@ export async function startSimOpcuaServer(sim: LineSimulator, options: SimOpcuaO
   const port = options.port && options.port > 0 ? options.port : await freePort(host);
   const certificateManager = new OPCUACertificateManager({
     rootFolder: options.pkiDir,
-    automaticallyAcceptUnknownCertificate: true,
+    automaticallyAcceptUnknownCertificate: options.trustUnknownClients ?? true,
   });
   const userCertificateManager = options.userPkiDir
     ? new OPCUACertificateManager({ rootFolder: options.userPkiDir, automaticallyAcceptUnknownCertificate: false })

@@ -78,7 +78,26 @@ export function untrustedAdvice(pkiDir: string, detail: string): string {
     const file = join(rejectedDir, newest);
     return `the server's certificate ${newest.replace(/\.(pem|der)$/, '')} is not trusted (${detail}); it was put in ${file}. To trust it: mv "${file}" "${join(pkiDir, 'trusted', 'certs')}/" and the next connect uses it.`;
   }
-  return `certificate refused (${detail}): the server does not trust ours, ${join(pkiDir, 'own', 'certs', 'client_certificate.pem')}; add it to the server's trusted certificates.`;
+  return ownCertificateAdvice(pkiDir, detail);
+}
+
+/** The gateway's own certificate under `pki_dir`, made at its first connect: the one a server must trust. */
+export function ownCertificateFile(pkiDir: string): string {
+  return join(pkiDir, 'own', 'certs', 'client_certificate.pem');
+}
+
+/** What to do about a server that does not trust this gateway's certificate: which file, and where it goes there. */
+export function ownCertificateAdvice(pkiDir: string, detail: string): string {
+  return `the server does not trust this gateway's certificate ${ownCertificateFile(pkiDir)} (${detail}): give that file to the server's administrator to trust (a node-opcua server: from its rejected/ to its trusted/certs/; a PLC: its trusted certificates, in its web page or engineering tool); the next connect then goes through`;
+}
+
+/**
+ * The server refused this gateway's certificate: node-opcua's words for a refusal the server sent ("The connection
+ * has been rejected by server: BadSecurityChecksFailed", the code a node-opcua server answers to a client certificate
+ * it does not trust; other servers answer BadCertificateUntrusted and its kin), which name no certificate.
+ */
+function isOwnCertificateRefused(message: string): boolean {
+  return /has been rejected by server: /i.test(message) && /BadSecurityChecksFailed|BadCertificate\w*/.test(message);
 }
 
 /** A failed connect or session in one line, naming the source and endpoint, with what to do where that is known. */
@@ -90,6 +109,10 @@ export function describeConnectError(c: OpcuaSourceConfig, err: unknown): string
   const timedOut = describeTimedOut(message);
   if (timedOut) return `${where}: ${timedOut}`;
   if (isOversize(message)) return `${where}: ${describeRefusal(c.max_message_bytes, first.trim())}`;
+  if (isOwnCertificateRefused(message))
+    return /BadCertificate(Issuer)?TimeInvalid/.test(message)
+      ? `${where}: the server finds this gateway's certificate ${ownCertificateFile(c.pki_dir!)} expired or not valid yet (${first}): check this gateway's clock`
+      : `${where}: ${ownCertificateAdvice(c.pki_dir!, first)}`;
   if (/BadCertificate(Issuer)?TimeInvalid/.test(message))
     return `${where}: the server's certificate (or its issuer's) has expired or is not valid yet (${first}): renew it on the server, or check this gateway's clock`;
   if (

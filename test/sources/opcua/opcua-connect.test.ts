@@ -1,0 +1,46 @@
+/**
+ * describeConnectError's words for refusals the e2e tests cannot all bring about on node-opcua's servers: the codes
+ * other servers answer to a gateway certificate they do not trust or find expired.
+ */
+import { describe, expect, it } from 'vitest';
+import { accepted } from '../../helpers/config-issues.js';
+import { describeConnectError } from '../../../src/sources/opcua/opcua-connect.js';
+
+const source = async (extra = '') => {
+  const c = (
+    await accepted(`sources:
+  - { name: plc, type: opcua, endpoint: "opc.tcp://plc:4840/PLC", asset: line1, pki_dir: /var/lib/lw/pki${extra},
+      nodes: [{ channel: t1, node_id: "ns=2;s=Line.Tag1" }] }
+`)
+  ).sources[0];
+  if (c.type !== 'opcua') throw new Error('expected the opcua source');
+  return c;
+};
+
+const secure = ', security_mode: SignAndEncrypt, security_policy: Basic256Sha256';
+
+describe("describeConnectError: the server's refusal of the gateway's certificate", () => {
+  it.each([
+    'The connection has been rejected by server: BadSecurityChecksFailed (0x80130000)',
+    'The connection has been rejected by server: BadCertificateUntrusted (0x801a0000)',
+  ])('%s names our certificate file and who trusts it', async (message) => {
+    expect(describeConnectError(await source(secure), new Error(message))).toBe(
+      `device plc (opc.tcp://plc:4840/PLC): the server does not trust this gateway's certificate ` +
+        `/var/lib/lw/pki/own/certs/client_certificate.pem (${message}): give that file to the server's administrator ` +
+        `to trust (a node-opcua server: from its rejected/ to its trusted/certs/; a PLC: its trusted certificates, ` +
+        `in its web page or engineering tool); the next connect then goes through`,
+    );
+  });
+
+  it("an expired one is said as ours, with the clock to check, not as the server's", async () => {
+    const text = describeConnectError(
+      await source(secure),
+      new Error('The connection has been rejected by server: BadCertificateTimeInvalid (0x80140000)'),
+    );
+    expect(text).toBe(
+      "device plc (opc.tcp://plc:4840/PLC): the server finds this gateway's certificate " +
+        '/var/lib/lw/pki/own/certs/client_certificate.pem expired or not valid yet ' +
+        "(The connection has been rejected by server: BadCertificateTimeInvalid (0x80140000)): check this gateway's clock",
+    );
+  });
+});
