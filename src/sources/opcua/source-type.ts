@@ -43,6 +43,16 @@ nodes:
       issues.push(`${where}: use either username/password or a user certificate, not both`);
     if (source.security_mode !== 'None' && source.security_policy === 'None')
       issues.push(`${where}.security_policy: "None" cannot be used with security_mode ${source.security_mode}`);
+    // A policy over no security: the server closes the connect ("socket has been disconnected by third party").
+    if (source.security_mode === 'None' && source.security_policy !== undefined && source.security_policy !== 'None')
+      issues.push(
+        `${where}.security_mode: security_policy ${source.security_policy} needs security_mode Sign or SignAndEncrypt, and security_mode is None (its default): set security_mode: SignAndEncrypt (or Sign), or remove security_policy`,
+      );
+    // The client sends a password only with a user name: without one the session is anonymous.
+    if (source.password !== undefined && source.username === undefined)
+      issues.push(
+        `${where}.password: a password without a username is not sent (the session would be anonymous): add username, or remove password`,
+      );
     return issues;
   },
   resolvePaths(source, { baseDir, dataDir }) {
