@@ -28,6 +28,7 @@ import { makeBrowsePath } from 'node-opcua';
 import { boundedTransportFactory } from './bounded-transport.js';
 import { describeRefusal, notOpcuaServer, receiveLimits } from './message-bound.js';
 import { fetchServerCertificate } from './server-certificate.js';
+import { describeMonitoringRefusal } from './monitoring-refusal.js';
 import { routeOpcuaLogs } from './opcua-log.js';
 import { firstLine, qualityOf, toReading, type Reading } from './opcua-value.js';
 import { deviceStamp } from '../../core/json-values.js';
@@ -284,7 +285,7 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
                 filter,
               });
             } catch (err) {
-              errors[i] = `monitoring parameters refused: ${firstLine((err as Error).message)}`;
+              errors[i] = describeMonitoringRefusal(n.deadband?.type, firstLine((err as Error).message));
             }
           }
         }),
