@@ -120,15 +120,17 @@ export function describeConnectError(c: OpcuaSourceConfig, err: unknown): string
     /untrusted|not trusted|rejected|BadCertificate|BadSecurityChecksFailed/i.test(message)
   )
     return `${where}: ${untrustedAdvice(c.pki_dir!, first)}`;
-  if (/BadUserAccessDenied|BadIdentityToken|user token policy/i.test(message)) {
-    const user = c.user_certificate_file
-      ? `the user certificate ${c.user_certificate_file}`
-      : c.username
-        ? `user "${c.username}"`
-        : 'anonymous access';
-    return `${where}: the server refused ${user} (${first}): check username and password, or that the server trusts the user certificate`;
-  }
+  if (/BadUserAccessDenied|BadIdentityToken|user token policy/i.test(message))
+    return `${where}: the server refused ${refusedUser(c, first)}`;
   return `${where}: ${describeUnreached(c, message) ?? first}`;
+}
+
+/** The user a server refused, with the refusal, and what to check: the password, the certificate or a user to give. */
+function refusedUser(c: OpcuaSourceConfig, refusal: string): string {
+  if (c.user_certificate_file)
+    return `the user certificate ${c.user_certificate_file} (${refusal}): check that the server trusts it (its administrator adds it to the server's trusted user certificates)`;
+  if (c.username) return `user "${c.username}" (${refusal}): check username and password`;
+  return `anonymous access (${refusal}): set username and password, or user_certificate_file and user_private_key_file`;
 }
 
 /** The security a source connects with, as its settings name it ("security_mode Sign, security_policy None"). */

@@ -44,3 +44,33 @@ describe("describeConnectError: the server's refusal of the gateway's certificat
     );
   });
 });
+
+describe('describeConnectError: a refused user', () => {
+  const refused = new Error('BadUserAccessDenied (0x801f0000)');
+
+  it('a password refused is said as that, naming no user certificate where none is configured', async () => {
+    expect(describeConnectError(await source(', username: integrator, password: wrong'), refused)).toBe(
+      'device plc (opc.tcp://plc:4840/PLC): the server refused user "integrator" (BadUserAccessDenied (0x801f0000)): ' +
+        'check username and password',
+    );
+  });
+
+  it('a user certificate refused is said with the file the server must trust', async () => {
+    const text = describeConnectError(
+      await source(`${secure}, user_certificate_file: op.pem, user_private_key_file: op.key`),
+      refused,
+    );
+    expect(text).toBe(
+      'device plc (opc.tcp://plc:4840/PLC): the server refused the user certificate /etc/linewatch/op.pem ' +
+        "(BadUserAccessDenied (0x801f0000)): check that the server trusts it (its administrator adds it to the server's " +
+        'trusted user certificates)',
+    );
+  });
+
+  it('anonymous access refused names the keys that give a user', async () => {
+    expect(describeConnectError(await source(), refused)).toBe(
+      'device plc (opc.tcp://plc:4840/PLC): the server refused anonymous access (BadUserAccessDenied (0x801f0000)): ' +
+        'set username and password, or user_certificate_file and user_private_key_file',
+    );
+  });
+});
