@@ -8,12 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OPCUACertificateManager } from 'node-opcua';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { opcuaSourceSchema } from '../../../src/config/schema.js';
 import { LineSimulator } from '../../../src/sim/line-simulator.js';
 import { startSimOpcuaServer } from '../../../src/sim/opcua-server.js';
-import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
-import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import { logLines } from '../../helpers/log-lines.js';
+import { secureSimSource } from '../../helpers/secure-sim-opcua-source.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -38,19 +36,7 @@ describe('OPC UA server with an expired certificate', () => {
       await copyFile(certificate, join(clientPki, 'trusted', 'certs', 'expired-sim.pem'));
       // node-opcua's own lines go to the source's logger once it connects (opcua-log.ts), to stderr before.
       const log = logLines();
-      const source = new OpcuaSource(
-        opcuaSourceSchema.parse({
-          name: 'old-ua',
-          type: 'opcua',
-          endpoint: server.endpointUrl,
-          asset: 'pump-1',
-          pki_dir: clientPki,
-          security_mode: 'SignAndEncrypt',
-          security_policy: 'Basic256Sha256',
-          nodes: [{ channel: 'flow', node_id: 'nsu=urn:linewatch:sim;s=Pump1.flow' }],
-        }),
-        { logger: log.logger, metrics: new GatewayMetrics() },
-      );
+      const source = secureSimSource('old-ua', server.endpointUrl, clientPki, log.logger);
       let stderr = '';
       vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
       const refused = await source.readOnce().then(

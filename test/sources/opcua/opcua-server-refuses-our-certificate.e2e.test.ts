@@ -8,12 +8,10 @@ import { copyFile, mkdir, mkdtemp, readdir, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { opcuaSourceSchema } from '../../../src/config/schema.js';
 import { LineSimulator } from '../../../src/sim/line-simulator.js';
 import { startSimOpcuaServer, type SimOpcuaServer } from '../../../src/sim/opcua-server.js';
-import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
-import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
+import { secureSimSource } from '../../helpers/secure-sim-opcua-source.js';
 
 let server: SimOpcuaServer;
 let serverPki: string;
@@ -38,19 +36,7 @@ afterAll(async () => {
 
 describe('OPC UA server that does not trust the gateway', () => {
   it("names the gateway's certificate file and where the server's administrator puts it; doing that works", async () => {
-    const source = new OpcuaSource(
-      opcuaSourceSchema.parse({
-        name: 'plc',
-        type: 'opcua',
-        endpoint: server.endpointUrl,
-        asset: 'pump-1',
-        pki_dir: clientPki,
-        security_mode: 'SignAndEncrypt',
-        security_policy: 'Basic256Sha256',
-        nodes: [{ channel: 'flow', node_id: 'nsu=urn:linewatch:sim;s=Pump1.flow' }],
-      }),
-      { logger: createLogger('silent'), metrics: new GatewayMetrics() },
-    );
+    const source = secureSimSource('plc', server.endpointUrl, clientPki, createLogger('silent'));
     const refused = await source.readOnce().then(
       () => 'read',
       (err: Error) => err.message,
