@@ -186,12 +186,14 @@ export async function trainParts(
       refuseUndeployableChannels(opts.csv!, [...parts.channels, ...cutColumns], cutColumns);
       const labelled = results ? undefined : labelledPartsOf(parts);
       if (labels === 'refuse') refuseLabelledParts(opts.csv!, labelled);
-      else if (labelled)
-        log(
-          `${opts.csv}: ${labelled.parts} of the ${labelled.of} parts learnt from have rows labelled anomalous ` +
-            `(column anomaly; the first, part ${labelled.firstId}, starts at row ${labelled.firstRow}) and are learnt ` +
-            'as good parts (--labels ignore)',
-        );
+      // Said after the line of the parts cut (fitPartModel logs it), as they are learnt after they are cut.
+      return labelled
+        ? [
+            `${opts.csv}: ${labelled.parts} of the ${labelled.of} parts learnt from have rows labelled anomalous ` +
+              `(column anomaly; the first, part ${labelled.firstId}, starts at row ${labelled.firstRow}) and are ` +
+              'learnt as good parts (--labels ignore)',
+          ]
+        : [];
     },
     command: `linewatch ${commandLine(argv)}`,
     log,

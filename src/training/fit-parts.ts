@@ -55,9 +55,11 @@ export interface PartFitOptions {
   /**
    * Called with the parts to learn from (those rejected in `results` and those with a missed poll left out), their
    * rows' labels with them (`anomaly` in any case, read as eval reads it), before anything is fitted: what train
-   * refuses to fit on (channels no configuration names, parts labelled bad). Without it no label is read.
+   * refuses to fit on (channels no configuration names, parts labelled bad). Without it no label is read. It returns
+   * what it has to say of the parts (parts labelled bad learnt as good, asked for), logged after the line that says
+   * how many were cut, so that the lines come in the order things happen.
    */
-  readonly beforeFit?: (parts: CsvParts) => void;
+  readonly beforeFit?: (parts: CsvParts) => readonly string[];
   readonly command: string;
   readonly log: (line: string) => void;
   readonly progress?: Progress;
@@ -94,7 +96,7 @@ export async function fitPartModel(
   const dropped = made.windows.length - good.windows.length;
   const { parts, gaps, limitMs } = withoutPollGaps(good);
   const gapText = pollGapText(gaps, made.pollStepMs);
-  o.beforeFit?.(parts);
+  const notes = o.beforeFit?.(parts) ?? [];
   o.log(
     `${file}: ${made.windows.length} parts cut by ${cut}` +
       (Number.isFinite(made.partsPerDay) ? `, about ${made.partsPerDay.toFixed(0)} a day` : '') +
@@ -102,6 +104,7 @@ export async function fitPartModel(
       (results ? `; ${dropped} rejected in ${results.source}, not learned from` : '') +
       (gapText ? `; ${gapText}` : ''),
   );
+  for (const note of notes) o.log(note);
   const set = partsTrainingSet(
     parts,
     file,

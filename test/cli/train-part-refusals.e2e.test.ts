@@ -70,5 +70,13 @@ describe('train --cycle-channel refuses before fitting', () => {
       `${csv}: 50 of the 99 parts learnt from have rows labelled anomalous (column anomaly; the first, part 50, ` +
         'starts at row 1501) and are learnt as good parts (--labels ignore)\n',
     );
+    // In the order things happen: the parts are cut, then learnt (the line saying so came first before).
+    const lines = ignored.stderr.split('\n');
+    const cutAt = lines.findIndex((l) => l.startsWith(`${csv}: 99 parts cut by cycle_active (flag)`));
+    expect(cutAt, ignored.stderr).toBeGreaterThan(-1);
+    expect(lines[cutAt + 1]).toBe(
+      `${csv}: 50 of the 99 parts learnt from have rows labelled anomalous (column anomaly; the first, part 50, ` +
+        'starts at row 1501) and are learnt as good parts (--labels ignore)',
+    );
   });
 });
