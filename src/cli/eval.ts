@@ -33,7 +33,8 @@ import { writeEvalPage } from './eval-page.js';
 import { evalParts, partEvalCut, partResultsFlag } from './eval-parts.js';
 import { evalTextLines } from './eval-text.js';
 import { refusePartFlagsWithoutCycle } from './train-parts.js';
-import { refuseRenamesOf, renameFlag, renameHint } from './rename-flag.js';
+import { refuseRenamesOf, renameFlag } from './rename-flag.js';
+import { missingChannelsHint } from './model-renames.js';
 import { folderModel, refuseFitFlagsWithModel, withoutFile, type EvalOptions } from './eval-options.js';
 import { modelTrainingRows, modelTrainingRowsJson, scoredAllText, type ModelTrainingRows } from './eval-model-rows.js';
 export type { EvalOptions } from './eval-options.js';
@@ -203,13 +204,15 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         missing.length > 0
           ? `the model ${opts.model} needs channel(s) ${missing.join(', ')}; the file has ${series.channels.join(', ')}` +
             heldAsText(missing, series.textColumns) +
-            renameHint(
+            missingChannelsHint({
               missing,
-              series.channels,
-              modelChannels ?? [],
-              rename,
-              series.textColumns?.map((c) => c.name),
-            )
+              written: csvDataColumns(file),
+              channels: series.channels,
+              modelChannels: modelChannels ?? [],
+              training: folder![0].manifest.training,
+              ...(rename ? { rename } : {}),
+              ...(series.textColumns ? { textColumns: series.textColumns.map((c) => c.name) } : {}),
+            })
           : slowText
             ? `--slow-channels ${detector!.slowChannels!.join(',')}${slowText}`
             : modelPeriodMs !== undefined && series.periodMs !== modelPeriodMs

@@ -13,7 +13,8 @@ import { publishCommand, type PublishOptions } from './model-publish.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { simulateCommand } from './simulate.js';
-import { quantizeCommand } from './quantize.js';
+import { quantizeCommand, type QuantizeFlags } from './quantize.js';
+import { collect } from './rename-flag.js';
 import { checkInputPaths } from './usage.js';
 import { versionText } from './version.js';
 
@@ -216,8 +217,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .option('--hop <n>', 'rows between calibration windows', '1')
     .option('--validation-fraction <f>', 'share of the last rows used to compare int8 with fp32', '0.25')
+    .option(
+      '--rename <old=new>',
+      'read a CSV column under the name of the model\'s channel, as train --rename did, e.g. "Volume Flow ' +
+        'RateRMS=Volume_Flow_RateRMS"; once per column',
+      collect,
+    )
     .requiredOption('--out <dir>', 'output folder (the model folder itself to replace its int8 file)')
-    .action(wrap((opts) => quantizeCommand(opts, argv)));
+    .action(wrap((opts: QuantizeFlags) => quantizeCommand(opts, argv)));
 
   // `help model verify`: commander's help command takes one name; a subcommand's help is its --help.
   const args = argv[0] === 'help' && argv.length > 2 ? [...argv.slice(1), '--help'] : [...argv];

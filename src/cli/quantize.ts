@@ -1,23 +1,40 @@
 /** `linewatch quantize`: re-quantizes a model's fp32 export on calibration data from a CSV. */
 import { commandLine } from '../core/shell-word.js';
 import { resolve } from 'node:path';
+import { csvDataColumns, isNotChannel, type ColumnRenames } from '../core/csv-table.js';
+import type { ModelManifest } from '../inference/manifest.js';
 import { quantizeModel } from '../training/quantize.js';
+import { missingChannelsHint } from './model-renames.js';
+import { csvRenames } from './rename-flag.js';
 import { reportError } from './report-error.js';
+import { csvFlagText } from './train-options.js';
 import { UsageError } from './usage.js';
 
-export async function quantizeCommand(
-  opts: { model: string; csv: string; hop: string; validationFraction: string; out: string },
-  argv: readonly string[],
-): Promise<number> {
+export interface QuantizeFlags {
+  readonly model: string;
+  readonly csv: string;
+  readonly hop: string;
+  readonly validationFraction: string;
+  readonly out: string;
+  /** --rename OLD=NEW, each given (rename-flag.ts). */
+  readonly rename?: string[];
+}
+
+export async function quantizeCommand(opts: QuantizeFlags, argv: readonly string[]): Promise<number> {
   try {
     const fraction = Number(opts.validationFraction);
     if (!(fraction > 0 && fraction < 1))
       throw new UsageError(`--validation-fraction ${opts.validationFraction}: expected a number between 0 and 1`);
     const hop = Number(opts.hop);
     if (!Number.isInteger(hop) || hop < 1) throw new UsageError(`--hop ${opts.hop}: expected a whole number from 1`);
+    const text = csvFlagText(opts.csv);
+    const rename = csvRenames(opts);
     await quantizeModel({
       modelDir: resolve(opts.model),
       csv: opts.csv,
+      text,
+      ...(rename ? { rename } : {}),
+      checkModel: (manifest) => refuseMissingChannels(opts, manifest, rename),
       outDir: resolve(opts.out),
       validationFraction: fraction,
       hop,
@@ -29,4 +46,28 @@ export async function quantizeCommand(
   } catch (err) {
     return reportError(err);
   }
+}
+
+/**
+ * A model channel the CSV has no column of (after --rename): a usage error (exit 2) naming them and the flag to add:
+ * a --rename the model was trained with that reads one from a column the file has (its manifest's training.command),
+ * else a guess, as eval --model says (missingChannelsHint).
+ */
+function refuseMissingChannels(opts: QuantizeFlags, manifest: ModelManifest, rename: ColumnRenames | undefined): void {
+  const channels = manifest.input.channels.map((c) => c.name);
+  const columns = csvDataColumns(opts.csv, rename);
+  const missing = channels.filter((c) => !columns.includes(c));
+  if (missing.length === 0) return;
+  const hint = missingChannelsHint({
+    missing,
+    written: csvDataColumns(opts.csv),
+    channels: columns.filter((c) => !isNotChannel(c)),
+    modelChannels: channels,
+    training: manifest.training,
+    ...(rename ? { rename } : {}),
+  });
+  throw new UsageError(
+    `--csv ${opts.csv}: no column ${missing.map((m) => `"${m}"`).join(', ')} of the model ${opts.model}'s channels ` +
+      `(columns: ${columns.join(', ')})${hint}`,
+  );
 }

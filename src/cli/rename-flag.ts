@@ -1,10 +1,12 @@
 /**
- * `--rename OLD=NEW` (train and eval, once per column): a CSV column read under another name, so that a recording whose
- * column a gateway configuration cannot name (SKAB's `Volume Flow RateRMS`) trains a model a gateway can run, without
- * editing the file. NEW follows the configuration's rule for channel names (nameSchema, the one rule).
+ * `--rename OLD=NEW` (train, eval and quantize, once per column): a CSV column read under another name, so that a
+ * recording whose column a gateway configuration cannot name (SKAB's `Volume Flow RateRMS`) trains a model a gateway
+ * can run, without editing the file, and the same recording is read again as the model reads it (eval --model,
+ * quantize).
+ * NEW follows the configuration's rule for channel names (nameSchema, the one rule).
  */
 import { nameSchema } from '../core/config-primitives.js';
-import { isLabelColumn, type ColumnRenames } from '../core/csv-table.js';
+import { csvDataColumns, isLabelColumn, type ColumnRenames } from '../core/csv-table.js';
 import { nearestName } from '../core/nearest-name.js';
 import { shellWord } from '../core/shell-word.js';
 import { UsageError } from './usage.js';
@@ -63,6 +65,16 @@ export function refuseRenamesOf(renames: ColumnRenames | undefined, columns: rea
     if (columns.includes(to) && !renames!.has(to))
       throw new UsageError(`${flag}: ${where} has a column "${to}" already; rename to another name`);
   }
+}
+
+/** --rename (train, quantize), checked on its own and against the columns of the CSV --csv names. */
+export function csvRenames(opts: {
+  readonly rename?: readonly string[];
+  readonly csv?: string;
+}): ColumnRenames | undefined {
+  const renames = renameFlag(opts.rename);
+  refuseRenamesOf(renames, csvDataColumns(opts.csv!), `--csv ${opts.csv}`);
+  return renames;
 }
 
 /**

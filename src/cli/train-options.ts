@@ -6,8 +6,6 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { nameSchema } from '../core/config-primitives.js';
 import { readCsvText } from '../core/csv-file.js';
-import { csvDataColumns, type ColumnRenames } from '../core/csv-table.js';
-import { refuseRenamesOf, renameFlag } from './rename-flag.js';
 import { modelFilesOf, targetOfRecord, type FittedModel } from '../training/build-model.js';
 import { targetText } from '../training/alarm-calibration.js';
 import { MANIFEST_FILE, SIGNATURE_FILE } from '../inference/manifest.js';
@@ -132,13 +130,6 @@ export function csvFlagText(csv: string): string {
     const code = (err as NodeJS.ErrnoException).code;
     throw code ? new UsageError(`--csv ${csv}: ${fileErrorText(err) ?? code}`) : err;
   }
-}
-
-/** --rename, checked, against the columns of the CSV --csv names. */
-export function csvRenames(opts: Pick<TrainOptions, 'rename' | 'csv'>): ColumnRenames | undefined {
-  const renames = renameFlag(opts.rename);
-  refuseRenamesOf(renames, csvDataColumns(opts.csv!), `--csv ${opts.csv}`);
-  return renames;
 }
 
 /** Entries of a folder that are not files of anyone's (a volume's lost+found, a .gitkeep). */

@@ -18,7 +18,6 @@ import { wholeNumber } from './detector-flags.js';
 import {
   checkOut,
   csvFlagText,
-  csvRenames,
   filtersOf,
   nameOf,
   outFolderName,
@@ -27,6 +26,7 @@ import {
   type PartFlags,
   type TrainOptions,
 } from './train-options.js';
+import { csvRenames } from './rename-flag.js';
 import { refuseGiven, UsageError } from './usage.js';
 
 /** The gateway's defaults for a cycle window (config: window min_samples, max_samples). */

@@ -19,7 +19,6 @@ import { refusePartFlagsWithoutCycle, trainParts } from './train-parts.js';
 import {
   checkOut,
   csvFlagText,
-  csvRenames,
   filtersOf,
   modelVersionOf,
   nameOf,
@@ -28,6 +27,7 @@ import {
   writeTrainReport,
   type TrainOptions,
 } from './train-options.js';
+import { csvRenames } from './rename-flag.js';
 export type { TrainOptions } from './train-options.js';
 import { choiceFlag, refuseGiven, UsageError } from './usage.js';
 

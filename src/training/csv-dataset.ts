@@ -33,6 +33,8 @@ export interface CsvTrainingOptions {
   readonly periodMs?: number;
   readonly validationFraction: number;
   readonly hidden: readonly number[];
+  /** Columns read under another name (--rename). */
+  readonly rename?: ColumnRenames;
 }
 
 /** The columns left out of the channels (those that name the run, those of text), for the model's record of its data;
@@ -47,7 +49,7 @@ function leftOutNames(table: SkabTable): string {
 }
 
 /** The renamed columns, for the model's record of its data; '' where none. */
-function renamesText(rename: ColumnRenames | undefined): string {
+export function renamesText(rename: ColumnRenames | undefined): string {
   if (!rename || rename.size === 0) return '';
   return ` (renamed: ${[...rename].map(([from, to]) => `${from} → ${to}`).join(', ')})`;
 }

@@ -18,7 +18,8 @@ import {
   type Autoencoder,
 } from './build-model.js';
 import { ConvAutoencoder, CONV_KERNEL, type ConvLayer } from './conv-autoencoder.js';
-import { csvTrainingSet } from './csv-dataset.js';
+import { csvTrainingSet, renamesText } from './csv-dataset.js';
+import type { ColumnRenames } from '../core/csv-table.js';
 import { DenseAutoencoder, type DenseLayer } from './dense-autoencoder.js';
 import { calibrateRanges } from './scoring-graph.js';
 import { floats, readOnnxGraph } from './onnx-reader.js';
@@ -67,6 +68,13 @@ export function autoencoderFromOnnx(
 export interface QuantizeOptions {
   readonly modelDir: string;
   readonly csv: string;
+  /** The text of `csv`, where the caller has read it (else read here). */
+  readonly text?: string;
+  /** Columns read under another name (--rename), as train read them. */
+  readonly rename?: ColumnRenames;
+  /** Called with the model's manifest once it is known to be one quantize re-quantizes, before the CSV is read: what
+   * the caller refuses of the CSV against it (quantize's channels the file lacks, with the flag to add). */
+  readonly checkModel?: (manifest: ModelManifest) => void;
   readonly outDir: string;
   readonly validationFraction: number;
   readonly hop: number;
@@ -90,9 +98,10 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
       `model ${loaded.manifestPath}: a ${arch} model; quantize re-quantizes a dense or conv1d autoencoder on new data, ` +
         `while a ${arch} model's int8 graph is built with its fit: train it again on the new data (linewatch train --csv)`,
     );
+  o.checkModel?.(m);
   const channels = m.input.channels.map((c) => c.name);
   const ae = autoencoderFromOnnx(fp32, fp32Path, channels.length, m.input.window_length);
-  const set = csvTrainingSet(readCsvText(o.csv), o.csv, {
+  const set = csvTrainingSet(o.text ?? readCsvText(o.csv), o.csv, {
     name: m.name,
     channels,
     windowLength: m.input.window_length,
@@ -100,6 +109,7 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
     periodMs: m.input.sample_period_ms,
     validationFraction: o.validationFraction,
     hidden: [],
+    ...(o.rename ? { rename: o.rename } : {}),
   });
   const { mean, std } = m.normalisation;
   const calibration = flattenNormalised(set.train, mean, std);
@@ -126,7 +136,7 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
       scheme: 'static QDQ, opset 13',
       weights: weightScheme(ae),
       activations: 'uint8 asymmetric, per tensor, min/max calibrated',
-      calibration: `${basename(o.csv)}: ${set.train.length} windows (linewatch quantize)`,
+      calibration: `${basename(o.csv)}${renamesText(o.rename)}: ${set.train.length} windows (linewatch quantize)`,
       calibration_windows: set.train.length,
       command: o.command,
       fp32_agreement: {

@@ -79,10 +79,8 @@ describe('a channel no configuration can name', () => {
     const raw = await runCli(['eval', '--model', out, '--data', VALVE]);
     expect(raw.code).toBe(2);
     expect(raw.stderr).toContain(`the model ${out} needs channel(s) flow_rms; the file has `);
-    // and names the flag that reads the one column the model does not use under the missing channel's name.
-    expect(raw.stderr).toContain(
-      ' (if column "Volume Flow RateRMS" holds flow_rms: --rename \'Volume Flow RateRMS=flow_rms\')',
-    );
+    // and names the flag the model was trained with, from its manifest's training.command (model-renames.ts).
+    expect(raw.stderr).toContain(" (the model was trained with --rename 'Volume Flow RateRMS=flow_rms': add it)\n");
     // --channels names a renamed column by its new name; the old name is no column any more.
     const two = join(dir, 'two');
     const picked = await runCli([

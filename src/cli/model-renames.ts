@@ -1,0 +1,86 @@
+/**
+ * The --rename flags a model was trained with, read back from its manifest's `training.command` (train records its
+ * command line there), so that a command that reads a CSV as the model reads it (eval --model, quantize) can say which
+ * flag to add where the file lacks one of the model's channels but has the column train read it from. Told, never
+ * applied unasked: the same column name in another recording may hold another reading, and the command the user runs
+ * (recorded in turn: quantization.command) then says how the file was read. Pure.
+ */
+import type { ColumnRenames } from '../core/csv-table.js';
+import { shellWord, shellWords } from '../core/shell-word.js';
+import { renameFlag, renameHint } from './rename-flag.js';
+
+/** The longest `training.command` read back (a command line is far shorter; a manifest is a file, and files lie). */
+const MAX_COMMAND_CHARS = 64 * 1024;
+
+/**
+ * The renames `training.command` records (`--rename OLD=NEW` and `--rename=OLD=NEW`), each value one train would take
+ * (renameFlag: those it would refuse are passed over, as is a command that does not split as a shell splits it);
+ * empty where it records none.
+ */
+export function recordedRenames(training: Readonly<Record<string, unknown>>): ColumnRenames {
+  const command = training.command;
+  const renames = new Map<string, string>();
+  if (typeof command !== 'string' || command.length > MAX_COMMAND_CHARS) return renames;
+  const words = shellWords(command) ?? [];
+  for (let i = 0; i < words.length; i++) {
+    const value = words[i] === '--rename' ? words[++i] : /^--rename=(.*)$/s.exec(words[i])?.[1];
+    if (value === undefined) continue;
+    try {
+      for (const [from, to] of renameFlag([value]) ?? [])
+        if (!renames.has(from) && ![...renames.values()].includes(to)) renames.set(from, to);
+    } catch {
+      // A value train would refuse: no flag to suggest.
+    }
+  }
+  return renames;
+}
+
+/**
+ * Where a file lacks model channels (`missing`) that a rename the model was trained with (`recorded`) reads from a
+ * column the file has (`columns`, its header's names as written, before any --rename): ` (the model was trained with
+ * --rename 'A=B': add it)`, with the flag given for that column (`given`) it would replace; '' where no recorded rename
+ * names a missing channel and a column of the file. Each flag is one shell word (shellWord), to paste as it reads.
+ */
+export function recordedRenameHint(
+  missing: readonly string[],
+  columns: readonly string[],
+  recorded: ColumnRenames,
+  given?: ColumnRenames,
+): string {
+  const flag = (from: string, to: string) => `--rename ${shellWord(`${from}=${to}`)}`;
+  const add: string[] = [];
+  const replaced: string[] = [];
+  for (const [from, to] of recorded) {
+    if (!missing.includes(to) || !columns.includes(from)) continue;
+    add.push(flag(from, to));
+    const instead = given?.get(from);
+    if (instead !== undefined) replaced.push(flag(from, instead));
+  }
+  if (add.length === 0) return '';
+  const them = add.length === 1 ? 'it' : 'them';
+  return ` (the model was trained with ${add.join(' ')}: add ${them}${replaced.length > 0 ? ` in place of ${replaced.join(' ')}` : ''})`;
+}
+
+/**
+ * What to add where a file lacks `missing` of a model's channels (eval --model, quantize): the renames the model was
+ * trained with that read them from the file's columns (recordedRenameHint), else a guess at the one column the model
+ * does not read (renameHint); '' where neither applies.
+ */
+export function missingChannelsHint(o: {
+  readonly missing: readonly string[];
+  /** The file's header names as written, before --rename. */
+  readonly written: readonly string[];
+  /** The file's channels as read (--rename applied, no label column). */
+  readonly channels: readonly string[];
+  readonly modelChannels: readonly string[];
+  /** The model manifest's training record (its command). */
+  readonly training: Readonly<Record<string, unknown>>;
+  readonly rename?: ColumnRenames;
+  /** The file's columns of text, by name as read. */
+  readonly textColumns?: readonly string[];
+}): string {
+  return (
+    recordedRenameHint(o.missing, o.written, recordedRenames(o.training), o.rename) ||
+    renameHint(o.missing, o.channels, o.modelChannels, o.rename, o.textColumns)
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * `quantize --rename` and the renames a model remembers: a model trained on SKAB's file with `--rename 'Volume Flow
+ * RateRMS=Volume_Flow_RateRMS'` is re-quantized on the same raw file with the same flag, checked as train checks it;
+ * without it, quantize (which named the column missing, with no word of the flag) and eval --model name the flag the
+ * model was trained with, from its manifest's training.command.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadManifest } from '../../src/inference/manifest.js';
+import { AutoencoderModel } from '../../src/inference/autoencoder-model.js';
+import { ROOT, runCli, SKAB_RENAME } from '../helpers/cli.js';
+
+const CSV = join(ROOT, 'data/skab/anomaly-free/anomaly-free.csv');
+const LABELLED = join(ROOT, 'data/skab/valve1/0.csv');
+const COLUMNS =
+  'Accelerometer1RMS, Accelerometer2RMS, Current, Pressure, Temperature, Thermocouple, Voltage, Volume Flow RateRMS';
+
+let dir: string;
+let trained: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lw-quantize-rename-'));
+  trained = join(dir, 'trained');
+  const flags = ['--arch', 'dense', '--window', '10', '--epochs', '2', '--train-rows', '800'];
+  const res = await runCli(['train', '--csv', CSV, ...SKAB_RENAME, ...flags, '--out', trained]);
+  expect(res.code, res.stderr).toBe(0);
+}, 120_000);
+
+describe('quantize --rename', () => {
+  it('re-quantizes on the raw CSV read as the model was trained; the manifest records the rename', async () => {
+    const out = join(dir, 'requantized');
+    const res = await runCli([
+      'quantize',
+      '--model',
+      trained,
+      '--csv',
+      CSV,
+      ...SKAB_RENAME,
+      '--hop',
+      '7',
+      '--out',
+      out,
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    const after = (await loadManifest(out)).manifest;
+    const q = after.quantization as { calibration: string; command: string };
+    expect(q.calibration).toMatch(
+      /^anomaly-free\.csv \(renamed: Volume Flow RateRMS → Volume_Flow_RateRMS\): \d+ windows \(linewatch quantize\)$/,
+    );
+    expect(q.command).toContain(" --rename 'Volume Flow RateRMS=Volume_Flow_RateRMS' ");
+    const model = await AutoencoderModel.load(await loadManifest(out), { asset: 'rig' }); // golden window re-scored
+    await model.close();
+  }, 60_000);
+
+  it('without it, names the --rename the model was trained with (exit 2, nothing written)', async () => {
+    const out = join(dir, 'not-written');
+    const res = await runCli(['quantize', '--model', trained, '--csv', CSV, '--out', out]);
+    expect([res.code, res.stdout, res.stderr]).toEqual([
+      2,
+      '',
+      `linewatch: --csv ${CSV}: no column "Volume_Flow_RateRMS" of the model ${trained}'s channels (columns: ` +
+        `${COLUMNS}) (the model was trained with --rename 'Volume Flow RateRMS=Volume_Flow_RateRMS': add it)\n`,
+    ]);
+    expect(existsSync(out)).toBe(false);
+    // The column read under another name: the flag it replaces.
+    const other = await runCli([
+      'quantize',
+      '--model',
+      trained,
+      '--csv',
+      CSV,
+      ...['--rename', 'Volume Flow RateRMS=flow', '--out', out],
+    ]);
+    expect(other.stderr).toContain(
+      "(the model was trained with --rename 'Volume Flow RateRMS=Volume_Flow_RateRMS': add it in place of " +
+        "--rename 'Volume Flow RateRMS=flow')\n",
+    );
+  });
+
+  it('refuses a bad --rename with the words train and eval use', async () => {
+    const quantize = (rename: string) =>
+      runCli(['quantize', '--model', trained, '--csv', CSV, '--rename', rename, '--out', join(dir, 'not-written')]);
+    const misspelt = await quantize('Volume Flow RateRMZ=x');
+    expect([misspelt.code, misspelt.stderr]).toEqual([
+      2,
+      `linewatch: --rename "Volume Flow RateRMZ=x": --csv ${CSV} has no column "Volume Flow RateRMZ" (columns: ` +
+        `${COLUMNS}); did you mean "Volume Flow RateRMS"?\n`,
+    ]);
+    const spaced = await quantize('Current=cur rent');
+    expect([spaced.code, spaced.stderr]).toEqual([
+      2,
+      'linewatch: --rename "Current=cur rent": "cur rent" is no channel name a gateway configuration takes: ' +
+        'expected a name of letters, digits, "_", "." or "-"\n',
+    ]);
+  });
+});
+
+describe('eval --model on a file without the rename', () => {
+  it('names the --rename the model was trained with', async () => {
+    const res = await runCli(['eval', '--model', trained, '--data', LABELLED]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(
+      'the model ' +
+        trained +
+        ' needs channel(s) Volume_Flow_RateRMS; the file has Accelerometer1RMS, Accelerometer2RMS, Current, Pressure, ' +
+        "Temperature, Thermocouple, Voltage, Volume Flow RateRMS (the model was trained with --rename 'Volume Flow " +
+        "RateRMS=Volume_Flow_RateRMS': add it)\n",
+    );
+  });
+});
