@@ -14,6 +14,7 @@ import { mqttUrlSchema } from '../core/mqtt-broker-schema.js';
 import type { MqttBroker } from '../core/mqtt-connection.js';
 import { publishOnce } from '../core/mqtt-publish-once.js';
 import { redactCredentials } from '../core/redact.js';
+import { formatIssues } from '../core/format-issues.js';
 import { releaseNoticeSchema, type ReleaseNotice } from '../sync/release-notice.js';
 import { checkReleaseFolder, reportReleaseError } from './release-check.js';
 import { checkUploaded } from './uploaded-release.js';
@@ -124,7 +125,10 @@ export async function publishCommand(opts: PublishOptions, env: NodeJS.ProcessEn
           `with linewatch model sign --model ${opts.model} --key KEY --sequence N`,
       );
     // What a gateway parses (release-notice.ts): a notice it would ignore is never published.
-    const notice = releaseNoticeSchema.parse({ model: manifest.name, version: manifest.version, url: opts.url });
+    const parsed = releaseNoticeSchema.safeParse({ model: manifest.name, version: manifest.version, url: opts.url });
+    if (!parsed.success)
+      throw new Error(`the notice would be refused by every gateway: ${formatIssues(parsed.error.issues).join('; ')}`);
+    const notice = parsed.data;
     const topic = releaseTopic(opts.prefix, notice.model);
     if (opts.urlCheck !== false) await checkUploaded(resolve(opts.model), modelPath, opts.url);
     await publishRetained(brokerOf(opts, env), protocolVersionOf(opts), topic, notice);

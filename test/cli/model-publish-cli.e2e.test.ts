@@ -150,6 +150,15 @@ describe('linewatch model publish', () => {
       expect(unsequenced.stderr).toMatch(
         /: the signed manifest has no release_sequence, so every gateway refuses it; sign it/,
       );
+      // Signed, but its version cannot name a release folder: every gateway refuses the notice unread.
+      await f.release('long', `2.0.0-${'x'.repeat(130)}`, 2);
+      const long = await publish(f, 'long', closed);
+      expect([long.code, long.stdout, long.stderr]).toEqual([
+        1,
+        '',
+        'linewatch: the notice would be refused by every gateway: version: at most 128 characters (a release ' +
+          'version names a folder)\n',
+      ]);
       await f.release('good', '2.0.0', 2);
       const down = await publish(f, 'good', closed);
       expect([down.code, down.stdout]).toEqual([1, '']);

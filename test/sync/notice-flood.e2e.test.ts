@@ -1,0 +1,68 @@
+/**
+ * Release notices from whoever may publish on `<prefix>/releases/+` (the threat model's attacker on the broker), over a
+ * real mosquitto, to an updater running pump-ae beside a real release server: a notice's fields are bounded before
+ * anything is fetched or reported (regression: a 20,000-character version went into a rejected outcome queued for the
+ * cloud, InfluxDB and the local store, and into the log).
+ */
+import mqtt from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { mqttSyncSchema } from '../../src/sync/schema.js';
+import { startMosquitto } from '../../src/testing/mosquitto.js';
+import { logLines, type LogLines } from '../helpers/log-lines.js';
+import { startUpdater, type UpdaterFixture } from '../helpers/updater-fixture.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/**
+ * An updater whose notices come from a real mosquitto, and a client publishing on its releases topic; resolves once
+ * the updater has handled a first notice (retained before it started: its subscription stands).
+ */
+async function brokeredUpdater(): Promise<{
+  f: UpdaterFixture;
+  publish: (notice: unknown) => Promise<void>;
+  log: LogLines;
+}> {
+  const broker = await startMosquitto();
+  cleanups.push(() => broker.stop());
+  const client = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+  cleanups.push(() => client.endAsync());
+  const first = { model: 'pump-ae', version: '2.0.0', url: 'http://127.0.0.1:9/v2/' }; // nothing listens: refused
+  await client.publishAsync('linewatch/releases/first', JSON.stringify(first), { qos: 1, retain: true });
+  const log = logLines('info');
+  const f = await startUpdater({
+    config: () => ({ mqtt: true }),
+    mqtt: mqttSyncSchema.parse({ url: broker.url }),
+    logger: log.logger,
+  });
+  cleanups.push(() => f.close());
+  if (f.events.length === 0) await f.nextEvent();
+  const publish = async (notice: unknown) => {
+    await client.publishAsync('linewatch/releases/pump-ae', JSON.stringify(notice), { qos: 1 });
+  };
+  return { f, publish, log };
+}
+
+describe('release notices from the broker are bounded', () => {
+  it('refuses a notice whose version or model is longer than a release can name, before fetching or reporting', async () => {
+    const { f, publish, log } = await brokeredUpdater();
+    const long = 'v'.repeat(20_000);
+    await publish({ model: 'pump-ae', version: long, url: `${f.releases.url}/long/` });
+    await publish({ model: long, version: '2.0.1', url: `${f.releases.url}/long-model/` });
+    await publish({ model: 'pump-ae', version: '2.0.2', url: `${f.releases.url}/${'p'.repeat(5000)}/` });
+    await publish({ model: 'pump-ae', version: '2.0.3', url: `${f.releases.url}/v203/` }); // a last one, as a marker
+    await f.nextEvent();
+    await f.updater.idle();
+    expect(f.events.map((e) => e.version)).toEqual(['2.0.0', '2.0.3']);
+    expect(f.releases.requests).toEqual(['/v203/manifest.json']);
+    const refused = log.at(40).filter((m) => m.startsWith('release notice from mqtt linewatch/releases/pump-ae'));
+    expect(refused).toEqual([
+      'release notice from mqtt linewatch/releases/pump-ae ignored: not a notice: version: at most 128 characters (a release version names a folder)',
+      'release notice from mqtt linewatch/releases/pump-ae ignored: not a notice: model: at most 256 characters',
+      'release notice from mqtt linewatch/releases/pump-ae ignored: not a notice: url: at most 2048 characters',
+    ]);
+    expect(Math.max(...log.lines.map((l) => JSON.stringify(l).length))).toBeLessThan(2000);
+  }, 60_000);
+});
