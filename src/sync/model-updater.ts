@@ -25,6 +25,7 @@ import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import type { SessionPool } from '../inference/session-pool.js';
 import { readPublicKeys } from './release.js';
+import { NoticeBacklog } from './notice-backlog.js';
 import { NoticeMemory, type Rejection } from './notice-memory.js';
 import { NoticeSources } from './notice-sources.js';
 import { LocalRollback } from './local-rollback.js';
@@ -64,6 +65,8 @@ export class ModelUpdater {
   private timers: NodeJS.Timeout[] = [];
   private chain: Promise<void> = Promise.resolve();
   private readonly notices = new NoticeMemory();
+  /** The notices waiting to be handled, bounded (notice-backlog.ts). */
+  private readonly backlog: NoticeBacklog;
   /** Rollbacks recover() decided before the gateway chose its models, reported at start(). */
   private readonly recovered: RecoveredRollback[] = [];
   /** Each asset's records in the store: confirmed, rolled back, on probation. */
@@ -90,6 +93,7 @@ export class ModelUpdater {
     },
   ) {
     const now = () => this.now();
+    this.backlog = new NoticeBacklog(deps.logger);
     this.store = new ModelStore(config.store_dir!, deps.logger);
     this.outcomes = new OutcomeReporter({
       logger: deps.logger,
@@ -172,6 +176,10 @@ export class ModelUpdater {
       if (recall.rejection && recall.tell) this.tellRefusedAgain(notice, recall.rejection);
       return;
     }
+    if (!this.backlog.take(notice, origin)) {
+      this.notices.settle(notice, 'again', this.now()); // not remembered: handled when it comes again
+      return;
+    }
     this.chain = this.chain
       .then(() => this.applier.apply(notice))
       .then(
@@ -183,7 +191,8 @@ export class ModelUpdater {
           this.notices.settle(notice, 'again', this.now());
           this.deps.logger.error({ component: 'model-updates' }, `model update failed: ${err.message}`);
         },
-      );
+      )
+      .finally(() => this.backlog.done());
   }
 
   /**

@@ -8,6 +8,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { UpdateHost } from '../../src/sync/update-host.js';
+import { MAX_WAITING_NOTICES } from '../../src/sync/notice-backlog.js';
 import { MAX_REMEMBERED_NOTICES } from '../../src/sync/notice-memory.js';
 import { logLines } from '../helpers/log-lines.js';
 import { outcomeOf, startUpdater, type UpdaterFixture } from '../helpers/updater-fixture.js';
@@ -265,7 +266,11 @@ describe('release notices the updater remembers', () => {
         'mqtt linewatch/releases/pump-ae',
       );
     try {
-      for (let i = 0; i <= MAX_REMEMBERED_NOTICES; i++) notice(i);
+      // In turns, each of fewer than may wait at once (notice-backlog.ts).
+      for (let i = 0; i <= MAX_REMEMBERED_NOTICES; i++) {
+        notice(i);
+        if (i % (MAX_WAITING_NOTICES / 2) === 0) await f.updater.idle();
+      }
       await f.updater.idle();
       expect(asked.length).toBe(MAX_REMEMBERED_NOTICES + 1);
       notice(MAX_REMEMBERED_NOTICES); // the last delivered: remembered

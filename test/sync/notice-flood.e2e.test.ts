@@ -2,10 +2,13 @@
  * Release notices from whoever may publish on `<prefix>/releases/+` (the threat model's attacker on the broker), over a
  * real mosquitto, to an updater running pump-ae beside a real release server: a notice's fields are bounded before
  * anything is fetched or reported (regression: a 20,000-character version went into a rejected outcome queued for the
- * cloud, InfluxDB and the local store, and into the log).
+ * cloud, InfluxDB and the local store, and into the log); and the notices waiting to be handled are bounded
+ * (regression: behind a release server that does not answer, every notice published meanwhile waited in memory).
  */
 import mqtt from 'mqtt';
+import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_WAITING_NOTICES } from '../../src/sync/notice-backlog.js';
 import { mqttSyncSchema } from '../../src/sync/schema.js';
 import { startMosquitto } from '../../src/testing/mosquitto.js';
 import { logLines, type LogLines } from '../helpers/log-lines.js';
@@ -64,5 +67,51 @@ describe('release notices from the broker are bounded', () => {
       'release notice from mqtt linewatch/releases/pump-ae ignored: not a notice: url: at most 2048 characters',
     ]);
     expect(Math.max(...log.lines.map((l) => JSON.stringify(l).length))).toBeLessThan(2000);
+  }, 60_000);
+
+  it(`lets at most ${MAX_WAITING_NOTICES} notices wait behind a release server that does not answer`, async () => {
+    const held: ServerResponse[] = [];
+    let asked!: () => void;
+    const hanging = new Promise<void>((r) => (asked = r));
+    const log = logLines('info');
+    const f = await startUpdater({
+      logger: log.logger,
+      routes: {
+        '/slow/manifest.json': (res) => {
+          held.push(res);
+          asked();
+        },
+      },
+    });
+    cleanups.push(() => f.close());
+    cleanups.push(async () => held.forEach((res) => res.destroy())); // before the close, which waits for it
+    const deliver = (version: string, folder: string) =>
+      f.updater.onNoticeText(
+        JSON.stringify({ model: 'pump-ae', version, url: `${f.releases.url}/${folder}/` }),
+        'mqtt linewatch/releases/pump-ae',
+      );
+    deliver('2.0.0', 'slow');
+    await hanging;
+    const flood = MAX_WAITING_NOTICES + 40;
+    for (let i = 0; i < flood; i++) deliver(`3.0.${i}`, `v3-${i}`);
+    const warned = log.at(40).filter((m) => m.startsWith('release notices:'));
+    expect(warned).toEqual([
+      `release notices: ${MAX_WAITING_NOTICES} are waiting to be handled (a release server slow to answer, or a ` +
+        `flood of notices): the notice for pump-ae 3.0.${MAX_WAITING_NOTICES - 1} from mqtt ` +
+        'linewatch/releases/pump-ae is passed over, and so is each one more until fewer wait; one delivered again ' +
+        'later is handled',
+    ]);
+    held[0].writeHead(404).end();
+    await f.updater.idle();
+    // The one held, then the notices that waited behind it: none of the others was fetched.
+    expect(f.releases.requests.length).toBe(MAX_WAITING_NOTICES);
+    expect(f.releases.requests.at(-1)).toBe(`/v3-${MAX_WAITING_NOTICES - 2}/manifest.json`);
+    expect(log.at(30).filter((m) => m.startsWith('release notices:'))).toEqual([
+      `release notices: ${flood - MAX_WAITING_NOTICES + 1} passed over while ${MAX_WAITING_NOTICES} waited; none waits now`,
+    ]);
+    // Not remembered: delivered again, it is handled.
+    deliver(`3.0.${flood - 1}`, `v3-${flood - 1}`);
+    await f.updater.idle();
+    expect(f.releases.requests.at(-1)).toBe(`/v3-${flood - 1}/manifest.json`);
   }, 60_000);
 });
