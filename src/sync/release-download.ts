@@ -57,13 +57,20 @@ export function downloadRelease(
 
 /**
  * The release URL a notice names, before anything is fetched: http or https only, and, where the gateway lists
- * `release_url_prefixes`, under one of them (compared after the URL is normalised, so `..` cannot climb out). Without
+ * `release_url_prefixes`, under one of them (compared after the URL is normalised, so `..` cannot climb out, and with
+ * no encoded slash in its path, which a server may decode and climb out by). Without
  * the list, whoever can publish a notice can make the gateway GET any address it reaches.
  */
 export function checkReleaseUrl(url: string, prefixes: readonly string[] | undefined): void {
   const parsed = new URL(url);
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
     throw new ReleaseRejected('url_not_allowed', `release ${parsed.href}: only http and https URLs are fetched`);
+  // A file server (nginx, IIS) may decode %2F or %5C before it resolves `..`: /approved/..%2Fother/ is then /other/.
+  if (prefixes && /%(2f|5c)/i.test(parsed.pathname))
+    throw new ReleaseRejected(
+      'url_not_allowed',
+      `release ${parsed.href}: its path holds an encoded slash or backslash (%2F, %5C), which a server may decode into another folder`,
+    );
   if (prefixes && !prefixes.some((p) => parsed.href.startsWith(new URL(p).href)))
     throw new ReleaseRejected(
       'url_not_allowed',

@@ -43,6 +43,29 @@ describe('release_url_prefixes', () => {
     }
   }, 60_000);
 
+  it('refuses a release URL that climbs out of its prefix through an encoded slash, which a file server decodes', async () => {
+    const f = await startUpdater({ config: (url) => ({ release_url_prefixes: [`${url}/approved/`] }) });
+    try {
+      // Signed with the gateway's key, but not where the prefixes allow (the release server, like nginx, decodes the
+      // path before it resolves `..`).
+      await f.release('beside', '2.0.0', 2);
+      const deliver = (version: string, url: string) =>
+        f.updater.onNoticeText(JSON.stringify({ model: 'pump-ae', version, url }), 'mqtt linewatch/releases/pump-ae');
+      deliver('2.0.0', `${f.releases.url}/approved/..%2Fbeside/`);
+      deliver('2.0.0', `${f.releases.url}/approved/..%5cbeside/`);
+      await f.updater.idle();
+      expect(f.events.map(outcomeOf)).toEqual(['2.0.0:rejected:url_not_allowed', '2.0.0:rejected:url_not_allowed']);
+      expect(f.events[0].reason).toBe(
+        `url_not_allowed: release ${f.releases.url}/approved/..%2Fbeside/: its path holds an encoded slash or ` +
+          'backslash (%2F, %5C), which a server may decode into another folder',
+      );
+      expect(f.releases.requests).toEqual([]);
+      expect(f.current().version).toBe('1.0.0+seed7');
+    } finally {
+      await f.close();
+    }
+  }, 60_000);
+
   it('takes only http(s) prefixes that end with a slash', () => {
     const issues = (prefixes: unknown) =>
       modelUpdatesSchema
