@@ -23,9 +23,17 @@ export interface RecordingSummary {
   readonly to?: number;
 }
 
-/** A cell of text as CSV writes it: quoted where it holds a separator, a quote or a line break. */
+/** What a spreadsheet takes for the start of a formula (OWASP's CSV injection list). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A cell of text as CSV writes it: quoted where it holds a separator, a quote or a line break; after a `'` where a
+ * spreadsheet would take it for a formula (a text reading comes from the plant network: `=HYPERLINK(...)` as a serial
+ * number would run in the spreadsheet the export is opened in), unless it is a number (`-5`).
+ */
 export function csvCell(text: string): string {
-  return /[",;\t\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const cell = FORMULA_START.test(text) && !Number.isFinite(Number(text)) ? `'${text}` : text;
+  return /[",;\t\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
 /**
