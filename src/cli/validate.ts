@@ -27,13 +27,9 @@ import { reportError } from './report-error.js';
 import { undeployableChannels, undeployableText } from './training-notes.js';
 import { ModelError } from '../core/errors.js';
 import { UsageError } from './usage.js';
+import { printable } from '../core/printable.js';
 
 const round4 = (v: number) => Number(v.toPrecision(4));
-
-/** Text with each control character (a line break, an escape sequence) written as its JSON escape. */
-const printable = (text: string): string =>
-  // eslint-disable-next-line no-control-regex
-  text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 
 /**
  * A model folder on its own (validate --model): its manifest, the sha256 of its files, onnxruntime loads it and its

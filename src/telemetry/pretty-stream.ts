@@ -1,7 +1,9 @@
 /**
  * Readable log lines for a terminal: pino's JSON lines turned into `time LEVEL message key=value`,
- * coloured by level when colour is allowed. Off a terminal the logger writes JSON (logger.ts).
+ * coloured by level when colour is allowed; each control character in them written as text (core/printable.ts): a
+ * line quotes what came from outside. Off a terminal the logger writes JSON (logger.ts).
  */
+import { printable } from '../core/printable.js';
 
 const LEVELS: Record<number, { name: string; color: number }> = {
   10: { name: 'TRACE', color: 90 },
@@ -20,8 +22,8 @@ export function colorAllowed(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv
 }
 
 function fieldText(value: unknown): string {
-  if (typeof value === 'string') return /[\s"=]/.test(value) ? JSON.stringify(value) : value;
-  return JSON.stringify(value);
+  if (typeof value === 'string') return printable(/[\s"=]/.test(value) ? JSON.stringify(value) : value);
+  return printable(JSON.stringify(value));
 }
 
 /** One pino JSON line as a readable line (a line that is not JSON passes unchanged). */
@@ -38,7 +40,7 @@ export function prettyLine(json: string, color: boolean): string {
   const fields = Object.entries(entry)
     .filter(([k]) => !HIDDEN.has(k))
     .map(([k, v]) => `${paint(90, `${k}=`)}${fieldText(v)}`);
-  return `${paint(90, time)} ${paint(level.color, level.name.padEnd(5))} ${String(entry.msg ?? '')}${fields.length > 0 ? `  ${fields.join(' ')}` : ''}\n`;
+  return `${paint(90, time)} ${paint(level.color, level.name.padEnd(5))} ${printable(String(entry.msg ?? ''))}${fields.length > 0 ? `  ${fields.join(' ')}` : ''}\n`;
 }
 
 /** A pino destination that writes readable lines to `out`. */

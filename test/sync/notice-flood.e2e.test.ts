@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_WAITING_NOTICES } from '../../src/sync/notice-backlog.js';
 import { mqttSyncSchema } from '../../src/sync/schema.js';
 import { startMosquitto } from '../../src/testing/mosquitto.js';
+import { createLogger, type Logger } from '../../src/telemetry/logger.js';
 import { logLines, type LogLines } from '../helpers/log-lines.js';
 import { startUpdater, type UpdaterFixture } from '../helpers/updater-fixture.js';
 
@@ -23,7 +24,7 @@ afterEach(async () => {
  * An updater whose notices come from a real mosquitto, and a client publishing on its releases topic; resolves once
  * the updater has handled a first notice (retained before it started: its subscription stands).
  */
-async function brokeredUpdater(): Promise<{
+async function brokeredUpdater(logger?: Logger): Promise<{
   f: UpdaterFixture;
   publish: (notice: unknown) => Promise<void>;
   log: LogLines;
@@ -38,7 +39,7 @@ async function brokeredUpdater(): Promise<{
   const f = await startUpdater({
     config: () => ({ mqtt: true }),
     mqtt: mqttSyncSchema.parse({ url: broker.url }),
-    logger: log.logger,
+    logger: logger ?? log.logger,
   });
   cleanups.push(() => f.close());
   if (f.events.length === 0) await f.nextEvent();
@@ -113,5 +114,24 @@ describe('release notices from the broker are bounded', () => {
     deliver(`3.0.${flood - 1}`, `v3-${flood - 1}`);
     await f.updater.idle();
     expect(f.releases.requests.at(-1)).toBe(`/v3-${flood - 1}/manifest.json`);
+  }, 60_000);
+
+  it("writes a notice's control characters to a terminal as text, never as an escape sequence it obeys", async () => {
+    const lines: string[] = [];
+    const terminal = { isTTY: true, write: (line: string) => lines.push(line) } as unknown as NodeJS.WritableStream;
+    const { f, publish } = await brokeredUpdater(createLogger('info', terminal, { env: { NO_COLOR: '1' } }));
+    // OSC 52 writes the terminal's clipboard (what the operator pastes next), CSI 2J clears the screen, C1 CSI too.
+    const model = 'x\u001b]52;c;cm0gLXJmIH4K\u0007\u001b[2J\u009b2J\r\nFAKE';
+    await publish({ model, version: '2.0.0', url: `${f.releases.url}/x/` });
+    await publish({ model: 'pump-ae', version: '2.0.1', url: `${f.releases.url}/v201/` }); // a marker
+    await f.nextEvent();
+    const said = lines.find((l) => l.includes('passed over: no asset here runs a model named'));
+    expect(said).toContain(
+      String.raw`release notice for x\u001b]52;c;cm0gLXJmIH4K\u0007\u001b[2J\u009b2J\r\nFAKE 2.0.0 passed over`,
+    );
+    // Nothing a terminal obeys: no control character but each line's own end.
+    expect(lines.filter((l) => [...l.slice(0, -1)].some((c) => c < ' ' || (c >= '\u007f' && c <= '\u009f')))).toEqual(
+      [],
+    );
   }, 60_000);
 });

@@ -29,6 +29,20 @@ describe('prettyLine', () => {
     );
   });
 
+  it('writes control characters in the message and the fields as text (\\u001b, \\n), so a terminal obeys none', () => {
+    const line = JSON.stringify({
+      level: 30,
+      time: '2026-01-02T03:04:05.678Z',
+      topic: 'plant/\u009b2J',
+      detail: { text: 'a\u007fb' },
+      msg: 'from \u001b]0;title\u0007\nnext',
+    });
+    expect(prettyLine(line, false)).toBe(
+      String.raw`03:04:05.678 INFO  from \u001b]0;title\u0007\nnext  topic=plant/\u009b2J detail={"text":"a\u007fb"}` +
+        '\n',
+    );
+  });
+
   it('passes a line that is not JSON unchanged', () => {
     expect(prettyLine('not json', false)).toBe('not json');
   });
