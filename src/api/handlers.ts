@@ -13,7 +13,8 @@
  *   GET  /api/events[?types=score,alarm,part,model,journal_gap]
  *                                                  live events as Server-Sent Events (at most max_event_streams at
  *                                                  once); journal_gap: a gap the alarm journal recorded
- *        the /api GETs need "Authorization: Bearer <http.read_token or api_token>" when read_token is set
+ *        the /api GETs need "Authorization: Bearer <http.read_token or api_token>" when read_token is set; without
+ *        it, on a loopback listener, a Host that names loopback (403 otherwise: DNS rebinding, a reverse proxy)
  *   POST /api/alarms/{asset}/{alarm}/{command}     ack | shelve | unshelve | remove_from_service |
  *                                                  return_to_service | reset
  *        body {"by": "who", "comment": "...", "duration_s": 3600 (shelve)}
@@ -24,6 +25,7 @@
  *        body {"by": "who", "comment": "..."}, same token
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { hostOfHeader, isLoopbackHost } from '../core/loopback.js';
 import { OPERATOR_COMMANDS, type AlarmEvent, type OperatorCommand } from '../core/types.js';
 import type { AlarmStatus, CommandRequest } from '../runtime/asset-pipeline.js';
 import type { Subscribable } from '../core/event-bus.js';
@@ -54,6 +56,8 @@ export interface ApiRequest {
   readonly url: string;
   /** The Authorization header, if any. */
   readonly authorization?: string;
+  /** The Host header, if any. */
+  readonly host?: string;
   /** The body as text; rejects when it is too large. */
   readBody(): Promise<string>;
 }
@@ -204,6 +208,22 @@ export function createApiHandler(
         body: await metrics.registry.metrics(),
         contentType: metrics.registry.contentType,
       };
+    // On loopback with no read token, reads are open to this machine only: a request through another name came
+    // through a reverse proxy, or from a web page in a browser here that pointed its own name at 127.0.0.1 (DNS
+    // rebinding) to read the API as its own origin.
+    if (
+      path.startsWith('/api/') &&
+      !options.readToken &&
+      isLoopbackHost(options.host) &&
+      req.host !== undefined &&
+      !isLoopbackHost(hostOfHeader(req.host))
+    )
+      return json(403, {
+        error:
+          `the API listens on loopback (${options.host}) and answers /api/ under a loopback name (localhost, ` +
+          '127.0.0.1, [::1]) only, unless http.read_token is set: a request through another name came from beyond ' +
+          'this machine (a reverse proxy) or from a web page that pointed its own name here',
+      });
     if (path.startsWith('/api/') && options.readToken) {
       const auth = req.authorization;
       if (!tokenMatches(auth, options.readToken) && !(options.apiToken && tokenMatches(auth, options.apiToken)))

@@ -103,6 +103,7 @@ export async function startHttpEndpoint(
       method: req.method ?? 'GET',
       url: req.url ?? '/',
       authorization: req.headers.authorization,
+      host: req.headers.host,
       readBody: () => readBody(req),
     })
       .then((response) => answer(res, response))

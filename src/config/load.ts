@@ -18,6 +18,7 @@ import { configSchema, type Config } from './schema.js';
 import { missingModelHint, resolveModelPath } from './model-ref.js';
 import { nodeRedNodeIdIssues } from './node-red-node-ids.js';
 import { parseYamlDocument, readTextFile } from '../core/yaml-document.js';
+import { isLoopbackHost } from '../core/loopback.js';
 
 export interface LoadedConfig {
   readonly file: string;
@@ -159,9 +160,7 @@ function resolvePaths(config: Config, baseDir: string): void {
 /** The operator API open beyond loopback needs a token: without one anyone on the network reads it. */
 function checkExposure(config: Config): string[] {
   const { http } = config;
-  // An address of 127.0.0.0/8 written as one, not a name that starts like one (127.plant.local resolves anywhere).
-  const loopback = ['::1', 'localhost'].includes(http.host) || /^127(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(http.host);
-  if (!http.enabled || loopback || http.api_token || http.read_token) return [];
+  if (!http.enabled || isLoopbackHost(http.host) || http.api_token || http.read_token) return [];
   return [
     `http.host: ${http.host} opens the API beyond this machine: set http.read_token (and http.api_token for acknowledge and shelve), or listen on 127.0.0.1`,
   ];

@@ -1,0 +1,15 @@
+/** Loopback addresses and names, as the operator API and its configuration check tell them. */
+
+/** 127.0.0.0/8 written as an address, not a name that starts like one (127.plant.local resolves anywhere). */
+const LOOPBACK_V4 = /^127(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/** Whether `host` (an address or name, an IPv6 literal with or without brackets) is this machine's loopback. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return name === 'localhost' || name === '::1' || LOOPBACK_V4.test(name);
+}
+
+/** The host a Host header names, without its port (`[::1]:8080` is `[::1]`, `localhost:8080` is `localhost`). */
+export function hostOfHeader(header: string): string {
+  return header.startsWith('[') ? header.slice(0, header.indexOf(']') + 1) : header.replace(/:\d*$/, '');
+}

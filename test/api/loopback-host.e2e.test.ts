@@ -1,0 +1,75 @@
+/**
+ * Regression (DNS rebinding): an API on loopback with no read_token answered /api/ reads whatever Host the request
+ * named, so a web page open in a browser on the gateway's machine (an HMI panel PC) could point its own name at
+ * 127.0.0.1 and read /api/status and /api/events as its own origin. On a loopback listener, /api/ reads without
+ * read_token are answered under a loopback name only; /healthz and /metrics, and a read with the token, as before. A
+ * real HTTP endpoint on 127.0.0.1, requests sent with the Host a browser would send.
+ */
+import { request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startHttpEndpoint, type GatewayApi, type HttpEndpoint } from '../../src/api/http-server.js';
+import { EventBus } from '../../src/core/event-bus.js';
+import type { GatewayTopics } from '../../src/runtime/gateway.js';
+import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+
+const READ = 'read-token-0123456789';
+const api = {
+  status: () => ({ state: 'running', sources: [], assets: [], sinks: [] }),
+  events: new EventBus<GatewayTopics>(() => undefined),
+} as unknown as GatewayApi;
+
+let endpoint: HttpEndpoint | undefined;
+afterEach(async () => {
+  await endpoint?.close();
+  endpoint = undefined;
+});
+
+/** GET `path` on the endpoint with `host` as the Host header; the status and the body. */
+function get(path: string, host: string, token?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: endpoint!.port,
+        path,
+        headers: { host, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('an API on loopback, read by another name', () => {
+  it('answers /api/ reads without read_token under a loopback name only', async () => {
+    endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0 }, api, new GatewayMetrics());
+    const port = endpoint.port;
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`, '127.0.0.2'])
+      expect([host, (await get('/api/status', host)).status]).toEqual([host, 200]);
+    const rebound = await get('/api/status', `evil.example:${port}`);
+    expect(rebound.status).toBe(403);
+    expect(JSON.parse(rebound.body)).toEqual({
+      error:
+        'the API listens on loopback (127.0.0.1) and answers /api/ under a loopback name (localhost, 127.0.0.1, ' +
+        '[::1]) only, unless http.read_token is set: a request through another name came from beyond this machine ' +
+        '(a reverse proxy) or from a web page that pointed its own name here',
+    });
+    expect((await get('/api/events', `evil.example:${port}`)).status).toBe(403);
+    expect((await get('/healthz', `evil.example:${port}`)).status).toBe(200);
+    expect((await get('/metrics', `evil.example:${port}`)).status).toBe(200);
+  });
+
+  it('leaves it to the token where read_token is set, and to any name beyond loopback', async () => {
+    endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0, readToken: READ }, api, new GatewayMetrics());
+    expect((await get('/api/status', 'gateway.plant.example')).status).toBe(401);
+    expect((await get('/api/status', 'gateway.plant.example', READ)).status).toBe(200);
+    await endpoint.close();
+    endpoint = await startHttpEndpoint({ host: '0.0.0.0', port: 0, apiToken: READ }, api, new GatewayMetrics());
+    expect((await get('/api/status', 'gateway.plant.example')).status).toBe(200);
+  });
+});
