@@ -5,6 +5,7 @@
  * file name must be a plain name in the folder (never a path, an absolute URL or another host).
  * Nothing here trusts what it read: verifyRelease (release.ts) does.
  */
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PLAIN_FILE_NAME } from '../core/config-primitives.js';
@@ -106,13 +107,19 @@ export async function readRelease(
   return { manifest, signature, model, origin, ...(unread.length > 0 ? { unread } : {}) };
 }
 
-/** A reader of a local folder: the size is checked before anything is read. */
+/**
+ * A reader of a local folder: each file opened without waiting and read only where it is a regular file (a FIFO
+ * blocked the read for ever, a link to /dev/zero, whose size says 0, read until the memory gave out), its size checked
+ * before anything is read.
+ */
 export function folderReader(dir: string): ReleaseFileReader {
   return async (name, limit) => {
     const path = join(dir, name);
-    const handle = await open(path, 'r');
+    const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
-      const { size } = await handle.stat();
+      const info = await handle.stat();
+      if (!info.isFile()) throw new Error(`${path}: not a regular file`);
+      const { size } = info;
       if (size > limit) throw new DownloadTooLarge(`${path}: ${name} of ${size} bytes is over the ${limit}-byte limit`);
       return await handle.readFile();
     } finally {
