@@ -100,23 +100,52 @@ function parseJsonObject(text: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/**
+ * Who (a name or badge) and why, at most this long: each goes into the journal, the cloud and, for a model rollback,
+ * the model store's active.json, which is read back only up to 64 KiB (a longer file loses its records and floor).
+ */
+export const MAX_BY_CHARS = 200;
+export const MAX_COMMENT_CHARS = 2000;
+
+/** Checks who and why in an operator's body (`by` required, `comment` optional); the problem, or undefined. */
+function operatorProblem(body: Record<string, unknown>): string | undefined {
+  if (typeof body.by !== 'string' || body.by.trim() === '') return 'by: required, who is doing this (a name or badge)';
+  if (body.by.trim().length > MAX_BY_CHARS)
+    return `by: at most ${MAX_BY_CHARS} characters, who is doing this (a name or badge)`;
+  if (body.comment !== undefined && typeof body.comment !== 'string') return 'comment: expected a string';
+  if (typeof body.comment === 'string' && body.comment.length > MAX_COMMENT_CHARS)
+    return `comment: at most ${MAX_COMMENT_CHARS} characters`;
+  return undefined;
+}
+
+/** The fields of `body` other than `allowed`, as a problem; undefined where there are none. */
+function unknownFields(body: Record<string, unknown>, allowed: readonly string[]): string | undefined {
+  const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
+  return unknown.length > 0 ? `unknown field(s): ${unknown.join(', ')}` : undefined;
+}
+
 /** Checks a command body; returns the request or the problem. */
 export function parseCommandBody(
   command: OperatorCommand,
   body: Record<string, unknown>,
 ): Omit<CommandRequest, 'ts'> | string {
-  const unknown = Object.keys(body).filter((k) => !['by', 'comment', 'duration_s'].includes(k));
-  if (unknown.length > 0) return `unknown field(s): ${unknown.join(', ')}`;
-  if (typeof body.by !== 'string' || body.by.trim() === '') return 'by: required, who is doing this (a name or badge)';
-  if (body.comment !== undefined && typeof body.comment !== 'string') return 'comment: expected a string';
+  const problem = unknownFields(body, ['by', 'comment', 'duration_s']) ?? operatorProblem(body);
+  if (problem !== undefined) return problem;
   if (command === 'shelve' && (typeof body.duration_s !== 'number' || !(body.duration_s > 0)))
     return 'duration_s: required for shelve, a positive number of seconds';
   return {
     command,
-    by: body.by.trim(),
+    by: (body.by as string).trim(),
     ...(typeof body.comment === 'string' ? { comment: body.comment } : {}),
     ...(typeof body.duration_s === 'number' ? { durationMs: body.duration_s * 1000 } : {}),
   };
+}
+
+/** Checks a model rollback's body; returns who and why, or the problem. */
+export function parseRollbackBody(body: Record<string, unknown>): { by: string; comment?: string } | string {
+  const problem = unknownFields(body, ['by', 'comment']) ?? operatorProblem(body);
+  if (problem !== undefined) return problem;
+  return { by: (body.by as string).trim(), ...(typeof body.comment === 'string' ? { comment: body.comment } : {}) };
 }
 
 /** The API's request handler; `streams` is shared with the server that holds the event streams open. */
@@ -159,11 +188,10 @@ export function createApiHandler(
       return json(400, { error: 'bad path: malformed percent-encoding' });
     if (req.method === 'POST' && /^\/api\/models\/[^/]+\/rollback$/.test(path)) {
       const asset = decodeSegment(path.split('/')[3])!;
-      return write(req, (body) =>
-        typeof body.by !== 'string' || !body.by.trim()
-          ? 'by: required, who is doing this'
-          : api.rollbackModel(asset, body.by.trim(), typeof body.comment === 'string' ? body.comment : undefined),
-      );
+      return write(req, (body) => {
+        const who = parseRollbackBody(body);
+        return typeof who === 'string' ? who : api.rollbackModel(asset, who.by, who.comment);
+      });
     }
     if (req.method === 'POST') {
       const m = /^\/api\/alarms\/([^/]+)\/([^/]+)\/([a-z_]+)$/.exec(path);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createApiHandler, type ApiRequest, type GatewayApi, type HttpOptions } from '../../src/api/handlers.js';
+import {
+  createApiHandler,
+  MAX_BY_CHARS,
+  MAX_COMMENT_CHARS,
+  type ApiRequest,
+  type GatewayApi,
+  type HttpOptions,
+} from '../../src/api/handlers.js';
 import type { AlarmEvent } from '../../src/core/types.js';
 import type { CommandRequest } from '../../src/runtime/asset-pipeline.js';
 import { CommandError } from '../../src/core/errors.js';
@@ -263,11 +270,30 @@ describe('operator API handlers', () => {
     expect(await s.call('POST', '/api/models/pump%201/rollback', { token: WRITE, body: '{}' })).toEqual({
       kind: 'json',
       status: 400,
-      body: { error: 'by: required, who is doing this' },
+      body: { error: 'by: required, who is doing this (a name or badge)' },
     });
     const res = await s.call('POST', '/api/models/pump%201/rollback', { token: WRITE, body: '{"by":"ann"}' });
     expect(res).toEqual({ kind: 'json', status: 200, body: { asset: 'pump 1', outcome: 'rolled_back' } });
     expect(s.rollbacks).toEqual(['pump 1 by ann']);
+  });
+
+  it('refuses a name or comment longer than its bound, and a field it does not know, on a command and a rollback', async () => {
+    const s = setup({ apiToken: WRITE });
+    const refused = async (path: string, body: unknown) =>
+      ((await s.call('POST', path, { token: WRITE, body: JSON.stringify(body) })) as { body: { error: string } }).body
+        .error;
+    for (const path of ['/api/alarms/pump-1/anomaly/ack', '/api/models/pump-1/rollback']) {
+      expect(await refused(path, { by: 'a'.repeat(MAX_BY_CHARS + 1) })).toBe(
+        `by: at most ${MAX_BY_CHARS} characters, who is doing this (a name or badge)`,
+      );
+      expect(await refused(path, { by: 'ann', comment: 'c'.repeat(MAX_COMMENT_CHARS + 1) })).toBe(
+        `comment: at most ${MAX_COMMENT_CHARS} characters`,
+      );
+      expect(await refused(path, { by: 'ann', coment: 'typo' })).toBe('unknown field(s): coment');
+      expect(await refused(path, { by: 'ann', comment: 5 })).toBe('comment: expected a string');
+    }
+    expect(s.rollbacks).toEqual([]);
+    expect(s.commands).toEqual([]);
   });
 
   it('opens event streams of the asked types up to the limit, then refuses and counts', async () => {

@@ -199,4 +199,20 @@ describe('local rollback of a confirmed model update', () => {
       version: '1.2.0',
     });
   });
+
+  it('regression: refuses a rollback whose by is longer than a name, so active.json stays readable and keeps its floor', async ({
+    gw,
+  }) => {
+    await applyAndConfirm(gw, '1.1.0'); // sequence 1
+    await applyAndConfirm(gw, '1.2.0'); // sequence 2
+    await scoredBy(gw, '1.2.0');
+    // A name pasted with a log under it: active.json records who rolled back, and one over its 64 KiB read bound
+    // (65,858 bytes with this one) was not read at the next start, its floor with it, so a release signed at 1.2.0's
+    // sequence was applied after the restart.
+    const res = await requestRollback(gw, { by: `j.doe ${'x'.repeat(65_500)}` });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'by: at most 200 characters, who is doing this (a name or badge)' });
+    await restartGateway(gw);
+    expect((await offer(gw, '1.1.5', 2)).reason).toMatch(/^not_newer: /);
+  });
 });
