@@ -6,8 +6,10 @@
  * start takes the mark (it counts once) and keeps the count; where the same release goes on probation again the mark
  * is written with it, and at INTERRUPTIONS_TO_ROLL_BACK ends in a row the updater rolls the release back for good.
  */
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { readJsonFile } from './json-file.js';
 import { PROBATION_FILE, writeStoreJson } from './store-files.js';
 
 /** Ends during one release's probation, in a row, after which it is rolled back (one may be a power cut). */
@@ -22,16 +24,19 @@ export interface ProbationMark {
 
 const file = (storeDir: string, asset: string) => join(storeDir, asset, PROBATION_FILE);
 
-/** The mark on `asset`, if any, read only (validate says what the next start will make of it). */
+/** A mark is a few dozen bytes: a larger file is none. */
+const MAX_MARK_BYTES = 4096;
+const markSchema = z.looseObject({ model: z.string(), version: z.string(), interrupted: z.unknown() });
+
+/**
+ * The mark on `asset`, if any, read only (validate says what the next start will make of it). Read as the store's
+ * other files are (json-file.ts: a regular file only, bounded); none where it cannot be read.
+ */
 export async function readProbationMark(storeDir: string, asset: string): Promise<ProbationMark | undefined> {
-  try {
-    const m = JSON.parse(await readFile(file(storeDir, asset), 'utf8')) as Partial<ProbationMark>;
-    if (typeof m.model !== 'string' || typeof m.version !== 'string') return undefined;
-    const n = m.interrupted;
-    return { model: m.model, version: m.version, interrupted: Number.isInteger(n) && n! > 0 ? n! : 0 };
-  } catch {
-    return undefined;
-  }
+  const read = readJsonFile(file(storeDir, asset), markSchema, MAX_MARK_BYTES);
+  if (!('value' in read)) return undefined;
+  const { model, version, interrupted: n } = read.value;
+  return { model, version, interrupted: typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : 0 };
 }
 
 /** Marks a release on probation on `asset`, with the count of ends it has seen on probation before (write, rename). */

@@ -6,7 +6,7 @@
  * folders, pruned to those a restart can run (store-prune.ts). Every write is logged where it fails and never throws:
  * the gateway runs on with the model it has.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../telemetry/logger.js';
 import {
@@ -28,19 +28,25 @@ import {
 } from './interrupted-probation.js';
 import { pruneReleases, removeIncomplete } from './store-prune.js';
 import { ROLLED_BACK_FILE, writeStoreJson } from './store-files.js';
+import { z } from 'zod';
+import { readJsonFile } from './json-file.js';
 
 const LOG = { component: 'model-updates' } as const;
 
 const rolledBackFile = (storeDir: string, asset: string) => join(storeDir, asset, ROLLED_BACK_FILE);
 
-/** Versions rolled back on an asset (`<store>/<asset>/rolled-back.json`): never applied or run at a restart again. */
+/** A larger rolled-back.json is not read: thousands of versions (each at most 128 characters). */
+const MAX_ROLLED_BACK_BYTES = 1 << 20;
+/** The file: a list, its texts the versions (anything else in it left out). */
+const rolledBackSchema = z.array(z.unknown());
+
+/**
+ * Versions rolled back on an asset (`<store>/<asset>/rolled-back.json`): never applied or run at a restart again. Read
+ * as the store's other files are (json-file.ts: a regular file only, bounded); none where it cannot be read.
+ */
 export async function readRolledBack(storeDir: string, asset: string): Promise<string[]> {
-  try {
-    const list = JSON.parse(await readFile(rolledBackFile(storeDir, asset), 'utf8')) as unknown;
-    return Array.isArray(list) ? list.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
+  const read = readJsonFile(rolledBackFile(storeDir, asset), rolledBackSchema, MAX_ROLLED_BACK_BYTES);
+  return 'value' in read ? read.value.filter((v): v is string => typeof v === 'string') : [];
 }
 
 export class ModelStore {

@@ -23,6 +23,8 @@ describe('ModelStore', () => {
       while (recording) {
         const found = (await store.rolledBack('pump-1')).length;
         if (found < before.length) short.push(found);
+        // The file is read at once (json-file.ts): give the rollbacks being recorded their turn, as any reader does.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     })();
     for (let i = 0; i < 30; i++) await store.recordRolledBack('pump-1', `2.0.${i}`);
