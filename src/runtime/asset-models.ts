@@ -67,13 +67,20 @@ async function confirmedModel(
   logger: Logger,
 ): Promise<{ model?: PooledModel; dir?: string; fallback?: string }> {
   const limits = downloadLimitsOf(updates);
+  const rolledBack = await readRolledBack(updates.store_dir!, asset);
+  if (rolledBack.why !== undefined)
+    logger.error(
+      { asset },
+      `asset ${asset}: ${rolledBack.why}: the versions rolled back there cannot be read; no release is applied on ` +
+        'it until the file is put right (fix or remove it)',
+    );
   const found = await readConfirmedRelease(
     updates.store_dir!,
     asset,
     own.manifest,
     keys,
     (loaded) => pool.acquire(loaded),
-    { limits, rolledBack: await readRolledBack(updates.store_dir!, asset) },
+    { limits, rolledBack: rolledBack.versions },
   );
   for (const r of found.passed)
     logger.info(

@@ -50,7 +50,7 @@ export class LocalRollback {
       (loaded) => this.deps.pool.acquire(loaded),
       {
         limits: downloadLimitsOf(config),
-        rolledBack: await store.rolledBack(asset),
+        rolledBack: (await store.rolledBack(asset)).versions,
         after: current.version,
         firstOnly: true,
       },

@@ -40,13 +40,22 @@ const MAX_ROLLED_BACK_BYTES = 1 << 20;
 /** The file: a list, its texts the versions (anything else in it left out). */
 const rolledBackSchema = z.array(z.unknown());
 
+/** The versions rolled back on an asset, and why the list is unusable where it cannot be read (`<path>: …`). */
+export interface RolledBackList {
+  readonly versions: string[];
+  readonly why?: string;
+}
+
 /**
  * Versions rolled back on an asset (`<store>/<asset>/rolled-back.json`): never applied or run at a restart again. Read
- * as the store's other files are (json-file.ts: a regular file only, bounded); none where it cannot be read.
+ * as the store's other files are (json-file.ts: a regular file only, bounded); none where there is no file. Where the
+ * file is there but cannot be read (a FIFO, a disk fault, a hand edit), `why` says so: which versions were rolled back
+ * is then unknown, and the updater applies none until it is put right (release-apply.ts).
  */
-export async function readRolledBack(storeDir: string, asset: string): Promise<string[]> {
+export async function readRolledBack(storeDir: string, asset: string): Promise<RolledBackList> {
   const read = readJsonFile(rolledBackFile(storeDir, asset), rolledBackSchema, MAX_ROLLED_BACK_BYTES);
-  return 'value' in read ? read.value.filter((v): v is string => typeof v === 'string') : [];
+  if ('value' in read) return { versions: read.value.filter((v): v is string => typeof v === 'string') };
+  return 'why' in read ? { versions: [], why: read.why } : { versions: [] };
 }
 
 export class ModelStore {
@@ -83,7 +92,7 @@ export class ModelStore {
   }
 
   /** Versions rolled back on an asset: a notice for one of them is not applied again. */
-  rolledBack(asset: string): Promise<string[]> {
+  rolledBack(asset: string): Promise<RolledBackList> {
     return readRolledBack(this.dir, asset);
   }
 
@@ -91,9 +100,19 @@ export class ModelStore {
   async recordRolledBack(asset: string, version: string): Promise<void> {
     try {
       const refused = await this.rolledBack(asset);
+      if (refused.why !== undefined) {
+        // Rewritten, the list would lose the versions it held, and a retained notice of one would apply it again.
+        this.logger.error(
+          { ...LOG, asset },
+          `cannot record the rollback of ${version}: ${refused.why}; left as it is, and no release is applied on ` +
+            `${asset} until it is put right (fix or remove it)`,
+        );
+        await clearProbation(this.dir, asset);
+        return;
+      }
       await mkdir(join(this.dir, asset), { recursive: true });
       // Never in place: an update reads the list while a rollback, which does not wait for it, records one more.
-      await writeStoreJson(rolledBackFile(this.dir, asset), [...new Set([...refused, version])]);
+      await writeStoreJson(rolledBackFile(this.dir, asset), [...new Set([...refused.versions, version])]);
       await clearProbation(this.dir, asset);
     } catch (err) {
       this.logger.error({ ...LOG, asset }, `cannot record the rollback of ${version}: ${(err as Error).message}`);

@@ -68,7 +68,11 @@ describe("the model store's own files", () => {
     await symlink('/dev/zero', join(store, 'pump-2', 'rolled-back.json'));
     await symlink('/dev/zero', join(store, 'pump-2', 'probation.json'));
     for (const asset of ['pump-1', 'pump-2']) {
-      expect(await readRolledBack(store, asset)).toEqual([]);
+      const path = join(store, asset, 'rolled-back.json');
+      expect(await readRolledBack(store, asset)).toEqual({
+        versions: [],
+        why: asset === 'pump-1' ? `${path}: not a regular file` : expect.stringMatching(/^\S+rolled-back\.json: /),
+      });
       expect(await readProbationMark(store, asset)).toBeUndefined();
     }
   }, 10_000);
@@ -81,7 +85,7 @@ describe("the model store's own files", () => {
       join(store, 'pump-1', 'probation.json'),
       JSON.stringify({ model: 'pump-ae', version: '1.3.0', interrupted: 1 }),
     );
-    expect(await readRolledBack(store, 'pump-1')).toEqual(['1.2.0', '1.3.0']);
+    expect(await readRolledBack(store, 'pump-1')).toEqual({ versions: ['1.2.0', '1.3.0'] });
     expect(await readProbationMark(store, 'pump-1')).toEqual({ model: 'pump-ae', version: '1.3.0', interrupted: 1 });
   });
 });

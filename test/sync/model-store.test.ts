@@ -3,12 +3,13 @@
  * are read by an update (is this version one of them?) while a rollback, which does not wait for updates, records
  * another.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ModelStore } from '../../src/sync/model-store.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
+import { logLines } from '../helpers/log-lines.js';
 
 describe('ModelStore', () => {
   it('never lets a reader find the versions rolled back half written while another is recorded', async () => {
@@ -21,7 +22,7 @@ describe('ModelStore', () => {
     const short: number[] = [];
     const reader = (async () => {
       while (recording) {
-        const found = (await store.rolledBack('pump-1')).length;
+        const found = (await store.rolledBack('pump-1')).versions.length;
         if (found < before.length) short.push(found);
         // The file is read at once (json-file.ts): give the rollbacks being recorded their turn, as any reader does.
         await new Promise((resolve) => setImmediate(resolve));
@@ -31,6 +32,18 @@ describe('ModelStore', () => {
     recording = false;
     await reader;
     expect(short).toEqual([]);
-    expect(await store.rolledBack('pump-1')).toHaveLength(before.length + 30);
+    expect((await store.rolledBack('pump-1')).versions).toHaveLength(before.length + 30);
+  });
+
+  it('leaves a versions list it cannot read as it is when recording a rollback, and says so', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-store-'));
+    const file = join(dir, 'pump-1', 'rolled-back.json');
+    await mkdir(join(dir, 'pump-1'));
+    await writeFile(file, '["1.0.0", "1.0');
+    const log = logLines();
+    await new ModelStore(dir, log.logger).recordRolledBack('pump-1', '2.0.0');
+    expect(await readFile(file, 'utf8')).toBe('["1.0.0", "1.0'); // rewritten, it would have lost 1.0.0
+    expect(log.at(50).join('\n')).toContain(`cannot record the rollback of 2.0.0: ${file}: `);
+    expect(log.at(50).join('\n')).toContain('left as it is, and no release is applied on pump-1 until it is put right');
   });
 });
