@@ -38,12 +38,11 @@ export function exportNextStep(f: ExportedFacts): string {
     ]
       .filter((w) => w !== '')
       .join(' and ');
+    const model = f.configured ? shellWord(f.configured.modelDir) : 'MODEL_DIR';
     return (
       `\n  the gateway ${what} on ${f.asset} in these rows (the first at ${iso(judged.first)}): not the normal ` +
       'operation train learns from (export a stretch without them for that)' +
-      `\n  next: linewatch eval --model ${f.configured ? shellWord(f.configured.modelDir) : 'MODEL_DIR'} --data ${csv} ` +
-      '--anomaly FROM/TO  ' +
-      "(the fault's start and end, as the log or the operator noted them)\n"
+      `\n  next: ${evalStep(f, `linewatch eval --model ${model} --data ${csv}`)}\n`
     );
   }
   if (!f.configured)
@@ -54,11 +53,43 @@ export function exportNextStep(f: ExportedFacts): string {
       `\n  next: linewatch train --csv ${csv} --out MODEL_DIR  (${f.asset} cuts parts by ${cut.triggerChannel}, ` +
       'which --channels left out: name it there for a part model)\n'
     );
-  const flags = cut
-    ? ` --cycle-channel ${shellWord(cut.triggerChannel)}${cut.counter ? ' --cycle-trigger counter' : ''}` +
-      (cut.partIdChannel !== undefined && f.written.includes(cut.partIdChannel)
-        ? ` --part-id-channel ${shellWord(cut.partIdChannel)}`
-        : '')
-    : '';
-  return `\n  next: linewatch train --csv ${csv}${flags} --out MODEL_DIR\n`;
+  return `\n  next: linewatch train --csv ${csv}${cut ? cutFlags(cut, f.written) : ''} --out MODEL_DIR\n`;
+}
+
+/** The flags that cut the asset's parts as its window does, the part id only where the CSV holds it. */
+function cutFlags(cut: AssetCut, written: readonly string[]): string {
+  return (
+    ` --cycle-channel ${shellWord(cut.triggerChannel)}${cut.counter ? ' --cycle-trigger counter' : ''}` +
+    (cut.partIdChannel !== undefined && written.includes(cut.partIdChannel)
+      ? ` --part-id-channel ${shellWord(cut.partIdChannel)}`
+      : '')
+  );
+}
+
+/**
+ * The eval step, or what to do first: how eval is to label the exported rows, with its note. A sliding-window
+ * model's by the fault's start and end (--anomaly); a part model's by the quality system's result of each part
+ * (--part-labels, matched by the part id column), with the cut flags, since a model folder need not record its cut
+ * (the shipped press-ae records none). eval refuses --anomaly for a part model.
+ */
+function evalStep(f: ExportedFacts, evalCommand: string): string {
+  const cut = f.configured?.cut;
+  if (!cut)
+    return `${evalCommand} --anomaly FROM/TO  (the fault's start and end, as the log or the operator noted them)`;
+  if (!f.written.includes(cut.triggerChannel))
+    return (
+      `export again with ${cut.triggerChannel} in --channels, then eval: ${f.asset}'s model is measured on the ` +
+      `parts ${cut.triggerChannel} cuts`
+    );
+  const flags = cutFlags(cut, f.written);
+  if (cut.partIdChannel !== undefined && f.written.includes(cut.partIdChannel))
+    return (
+      `${evalCommand} --part-labels RESULTS.csv${flags}  (RESULTS.csv: the quality system's OK/NOK of each part ` +
+      `by its ${cut.partIdChannel})`
+    );
+  return (
+    `${evalCommand}${flags}  (a part model is measured on parts: add an "anomaly" column, 1 on the rows of the ` +
+    'bad parts; a table of part results needs the part id column' +
+    `${cut.partIdChannel !== undefined ? ` ${cut.partIdChannel}, which --channels left out` : ''})`
+  );
 }

@@ -4,7 +4,7 @@
  * the exported stretch (such rows are no normal operation to train on). A real local store (the gateway's schema and
  * inserts) under the demo configuration; no gateway runs.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -142,8 +142,20 @@ describe('linewatch export: the next step', () => {
     expect(stdout).toContain(
       `\n  the gateway failed 1 part(s) on press-1 in these rows (the first at ${iso(T0 + 15 * 200)}): not the normal`,
     );
+    const next = `linewatch eval --model ${join(ROOT, 'models/press-ae')} --data ${join(dir, 'press-fault.csv')} --part-labels RESULTS.csv --cycle-channel cycle_active --part-id-channel serial`;
     expect(stdout).toContain(
-      `\n  next: linewatch eval --model ${join(ROOT, 'models/press-ae')} --data ${join(dir, 'press-fault.csv')} `,
+      `\n  next: ${next}  (RESULTS.csv: the quality system's OK/NOK of each part by its serial)\n`,
     );
+    expect(stdout).not.toContain('--anomaly');
+    // The step runs as printed, with the quality system's table in place of RESULTS.csv (press-ae records no cut).
+    const table = join(dir, 'results.csv');
+    await writeFile(table, 'serial,result\nPRS-1,OK\nPRS-2,NOK\n');
+    const args = next
+      .replace(/^linewatch /, '')
+      .replace('RESULTS.csv', table)
+      .split(' ');
+    const res = await runCli(args);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain('1 parts (1 bad)');
   });
 });
