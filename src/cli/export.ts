@@ -3,6 +3,7 @@
  * CSV that `train --csv` and `eval` read, its rows the rows the gateway formed (training/store-recording.ts). Record
  * normal production with the gateway itself, export it, train on it: no historian needed.
  */
+import { pauseAfterMs } from '../core/csv-pauses.js';
 import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadConfigFile } from '../config/load.js';
@@ -64,6 +65,8 @@ interface ConfiguredAsset {
   readonly rows: readonly string[];
   readonly held: readonly string[];
   readonly maxAgeMs: number;
+  /** The sample period of the model the asset runs (the gateway's rule for a pause, with maxAgeMs). */
+  readonly periodMs: number;
   /** The folder of the model the asset runs. */
   readonly modelDir: string;
   /** How its cycle window cuts parts; absent for a sliding window. */
@@ -102,6 +105,7 @@ async function storeOf(
         rows: w.type === 'cycle' && w.trigger_channel ? [...channels, w.trigger_channel] : channels,
         held: w.type === 'cycle' && w.part_id_channel ? [w.part_id_channel] : [],
         maxAgeMs: w.max_sample_age_ms,
+        periodMs: model.manifest.input.sample_period_ms,
         modelDir: dirname(model.manifestPath),
         ...(w.type === 'cycle' && w.trigger_channel
           ? {
@@ -215,7 +219,17 @@ export async function exportCommand(opts: ExportOptions): Promise<number> {
         : (configured?.maxAgeMs ?? DEFAULT_MAX_AGE_MS);
     const out = resolve(opts.out);
     const summary = writeOut(out, opts.out, (line) =>
-      writeRecording(reader.batches(name, from, to), { asset: name, channels, heldChannels: held, maxAgeMs }, line),
+      writeRecording(
+        reader.batches(name, from, to),
+        {
+          asset: name,
+          channels,
+          heldChannels: held,
+          maxAgeMs,
+          ...(configured ? { periodMs: configured.periodMs } : {}),
+        },
+        line,
+      ),
     );
     if (summary.rows === 0)
       throw new UsageError(
@@ -228,7 +242,8 @@ export async function exportCommand(opts: ExportOptions): Promise<number> {
           ? `; ${summary.incompleteRows} rows with an empty cell (a reading bad or older than ${maxAgeMs} ms)`
           : '') +
         (summary.pauses > 0
-          ? `; ${summary.pauses} pause(s) longer than ${maxAgeMs} ms (the gateway stopped, a source down), each ` +
+          ? `; ${summary.pauses} pause(s) longer than ${pauseAfterMs(configured?.periodMs ?? 0, maxAgeMs)} ms ` +
+            '(the gateway stopped, a source down), each ' +
             'marked by a row with no reading, so that no part or window spans it (train learns from the rows on ' +
             'both sides)'
           : '') +

@@ -88,6 +88,15 @@ function columnOf(table: SkabTable, file: string, flag: string, name: string): s
   return name;
 }
 
+const iso = (t: number): string => new Date(t).toISOString();
+
+/** The pause a row with no reading marks: from the row before it to the row after it, with its length. */
+function pauseAround(times: ArrayLike<number>, t: number, n: number): string {
+  const from = times[Math.max(0, t - 1)];
+  const to = times[Math.min(n - 1, t + 1)];
+  return `no reading from ${iso(from)} to ${iso(to)}, ${(to - from) / 1000} s`;
+}
+
 /** Cuts a CSV's rows into parts with the gateway's cycle window. */
 export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvParts {
   const table = parseSkabCsv(text, file, {
@@ -167,9 +176,15 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     const values = rows.subarray(t * width, (t + 1) * width);
     let complete = true;
     for (let j = 0; j < c; j++) if (!Number.isFinite(values[j])) complete = false;
+    // A row with no reading at all is how `linewatch export` marks a pause of the gateway's (store-recording.ts): the
+    // trigger was read on both sides of it, so a part cut short or not seen from its start is so by the pause.
+    const noReading = !complete && values.every((v) => !Number.isFinite(v)) && idAt(t) === undefined;
+    const why = noReading ? `a pause in the recording (a row with no reading: ${pauseAround(times, t, n)})` : undefined;
+    if (why !== undefined && cycles.running) pausedIn ??= `the recording pauses during the cycle: ${why}`;
     const wasRunning = cycles.running;
     const opened = openedAt;
-    const outcome = cycles.push({ ts: times[t], values, complete }, idAt(t));
+    const row = why !== undefined ? { ts: times[t], values, complete, why, pause: true as const } : undefined;
+    const outcome = cycles.push(row ?? { ts: times[t], values, complete }, idAt(t));
     if (outcome?.kind === 'window') {
       windows.push(Float64Array.from(outcome.window.data));
       partIds.push(named(outcome.window.partId!, opened));

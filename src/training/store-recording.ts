@@ -6,6 +6,7 @@
  * counter, text channels) are written beside the rows, their newest reading held. The time column is Unix ms. This
  * is the CSV `linewatch train --csv` and `eval` read.
  */
+import { isPause } from '../core/csv-pauses.js';
 import type { Sample } from '../core/types.js';
 import { PartIdTracker } from '../windows/asset-windows.js';
 import { RowAssembler } from '../windows/row-assembler.js';
@@ -57,6 +58,8 @@ export function writeRecording(
     /** Channels written beside them, each newest reading held (a part id, text or a number). */
     readonly heldChannels: readonly string[];
     readonly maxAgeMs: number;
+    /** The asset's model's sample period: a pause is the gateway's (csv-pauses.ts isPause), not maxAgeMs alone. */
+    readonly periodMs?: number;
   },
   line: (text: string) => void,
 ): RecordingSummary {
@@ -77,8 +80,9 @@ export function writeRecording(
     const heldCells = held.map((tracker) => csvCell(tracker.at(row.ts) ?? ''));
     if (cells.includes('') || heldCells.includes('')) incomplete++;
     // A pause (the gateway stopped, the source down) is marked by a row with no reading just after the last row
-    // before it: no part and no window spans it, as none did in the gateway.
-    if (to !== undefined && row.ts - to > o.maxAgeMs) {
+    // before it: no part and no window spans it, as none did in the gateway, whose rule it is (longer than
+    // max_sample_age_ms and 1.5x the model's period: a late poll is no pause).
+    if (to !== undefined && isPause(row.ts - to, o.periodMs ?? 0, o.maxAgeMs)) {
       pauses++;
       line([String(to + 1), ...cells.map(() => ''), ...heldCells.map(() => '')].join(','));
     }

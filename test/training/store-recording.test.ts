@@ -62,6 +62,29 @@ describe('a recording from stored samples', () => {
     expect(summary).toMatchObject({ rows: 4, pauses: 1 });
   });
 
+  it("marks a pause by the gateway's rule: a late poll within 1.5x the model's sample period is no pause", () => {
+    // Seen: polls 40 ms apart, max_sample_age_ms 200, a model period of 200 ms: the gateway (pause beyond 300 ms)
+    // judged the part after a 245 ms gap that export marked as a pause.
+    const at = (times: number[], periodMs?: number) => {
+      const lines: string[] = [];
+      const batches = times.map((ts) => [sample('plc', 'force', ts, 1)]);
+      const options = { asset: 'press-1', channels: ['force'], heldChannels: [], maxAgeMs: 200 };
+      writeRecording(batches, periodMs === undefined ? options : { ...options, periodMs }, (l) => lines.push(l));
+      return lines;
+    };
+    expect(at([1000, 1040, 1285, 1325], 200)).toEqual(['timestamp,force', '1000,1', '1040,1', '1285,1', '1325,1']);
+    expect(at([1000, 1040, 1345, 1385], 200)).toEqual([
+      'timestamp,force',
+      '1000,1',
+      '1040,1',
+      '1041,',
+      '1345,1',
+      '1385,1',
+    ]);
+    // Without a model (--db): the age limit alone.
+    expect(at([1000, 1040, 1285], undefined)).toContain('1041,');
+  });
+
   it('reads a store back in the batches the sources delivered, and refuses a file that is not a store', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lw-store-read-'));
     const path = join(dir, 'store.db');
