@@ -49,6 +49,13 @@ export async function partEvalCut(opts: EvalOptions): Promise<PartCut | undefine
  */
 export function partResultsFlag(opts: EvalOptions, cut: PartCut | undefined): PartResults | undefined {
   if (opts.partLabels === undefined) return undefined;
+  if (!cut && opts.model !== undefined)
+    // A part model need not record its cut (the shipped press-ae does not): the flags that name it, named.
+    throw new UsageError(
+      `--part-labels ${opts.partLabels}: for part models, whose parts it labels; the model ${opts.model} records no ` +
+        "cut: give the asset's cycle window's with --cycle-channel NAME (its trigger_channel), --part-id-channel NAME " +
+        '(its part_id_channel, the ids the table names) and, for a part counter, --cycle-trigger counter',
+    );
   if (!cut)
     throw new UsageError(
       `--part-labels ${opts.partLabels}: for part models (--cycle-channel, or --model of a part model), whose parts it labels`,

@@ -81,6 +81,10 @@ describe('parts labelled by a table of part results', () => {
       '--part-labels qs.csv: for part models (--cycle-channel, or --model of a part model), whose parts it labels',
     ],
     [
+      ['--model', 'models/press-ae', '--part-labels', 'qs.csv'],
+      "--part-labels qs.csv: for part models, whose parts it labels; the model models/press-ae records no cut: give the asset's cycle window's with --cycle-channel NAME (its trigger_channel), --part-id-channel NAME (its part_id_channel, the ids the table names) and, for a part counter, --cycle-trigger counter",
+    ],
+    [
       ['--cycle-channel', 'cycle_active', '--part-labels', 'qs.csv'],
       "--part-labels qs.csv: name the recording's column of part ids with --part-id-channel, to match the table's",
     ],
