@@ -65,6 +65,25 @@ export interface PartFitOptions {
   readonly progress?: Progress;
 }
 
+/**
+ * "272 of the 397 parts recorded are learned from; not: 120 a poll missed in their rows, 5 its start was not seen":
+ * the parts the cut left out counted by their reason (its words before the particulars), and `more` (count, why)
+ * of those it cut; '' where every part recorded is learned from.
+ */
+export function learnedOfText(made: CsvParts, learned: number, more: readonly (readonly [number, string])[]): string {
+  const recorded = made.windows.length + made.leftOut.length;
+  if (learned >= recorded) return '';
+  const byReason = new Map<string, number>();
+  for (const p of made.leftOut) {
+    const reason = p.reason.split(/ \(|: /)[0];
+    byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+  }
+  const counts = [...more.filter(([n]) => n > 0), ...[...byReason].map(([why, n]) => [n, why] as const)]
+    .sort((a, b) => b[0] - a[0])
+    .map(([n, why]) => `${n} ${why}`);
+  return `${learned} of the ${recorded} parts recorded are learned from; not: ${counts.join(', ')}`;
+}
+
 /** The fewest and most rows of the parts. */
 function partRows(parts: CsvParts): [number, number] {
   const counts = parts.rowSpans.map(([from, to]) => to - from + 1);
@@ -136,6 +155,10 @@ export async function fitPartModel(
       o.cut.partIdChannel !== undefined
         ? `NOK in a --part-labels table, columns ${o.cut.partIdChannel} and result`
         : 'NOK in a --part-labels table, with the parts named by --part-id-channel; or train on rows without them',
+    learnedOf: learnedOfText(made, parts.windows.length, [
+      [dropped, `NOK in ${results?.source ?? 'the table'}`],
+      [gaps.length, 'a poll missed in their rows'],
+    ]),
   });
   for (const line of report.lines) o.log(line);
   const record = {

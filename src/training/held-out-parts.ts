@@ -169,6 +169,8 @@ export function heldOutPartsReport(o: {
   readonly validationFraction: number;
   /** How a part can be left out of the parts learned from: --part-labels where parts have ids. */
   readonly leaveOut: string;
+  /** How many of the parts recorded are learned from, and why the others are not, where some are not. */
+  readonly learnedOf?: string;
 }): { lines: string[]; details: Record<string, string | number> } {
   const n = o.scores.length;
   const sorted = Float64Array.from(o.scores).sort();
@@ -213,7 +215,8 @@ export function heldOutPartsReport(o: {
         `${num(o.expectedInSpan)} of the ${n} held-out parts above it, so it lies beyond all of them, fitted on the ` +
         `top ${k}, the fewest a tail fit takes; it carries a wide margin for what so few parts leave uncertain ` +
         `(${num(o.threshold)}, ${num(o.threshold / sorted[n - 1])}× the largest held-out score) and may pass bad ` +
-        `parts: record more parts, ${partsForTail(o.validationFraction)} at least (${TAIL_PARTS} held out)`,
+        `parts: record more parts, ${partsForTail(o.validationFraction)} at least learned from (${TAIL_PARTS} held out)` +
+        (o.learnedOf ? `; ${o.learnedOf}` : ''),
     );
   }
   return { lines, details };

@@ -263,7 +263,7 @@ describe('a part model from a short recording with one part far off the others',
     // 41 held-out parts for 1 false reject in 14,230: said once, with what to do; and the fit was still improving.
     expect(stderr.match(/note: the threshold is extrapolated from few parts/g)).toHaveLength(1);
     expect(stderr).toMatch(
-      /note: the threshold is extrapolated from few parts: the budget \(1 false reject\/day at 14230 parts\/day\) expects 0\.002881 of the 41 held-out parts above it, .* record more parts, 400 at least \(100 held out\)\n/,
+      /note: the threshold is extrapolated from few parts: the budget \(1 false reject\/day at 14230 parts\/day\) expects 0\.002881 of the 41 held-out parts above it, .* record more parts, 400 at least learned from \(100 held out\); 166 of the 167 parts recorded are learned from; not: 1 a poll missed in their rows\n/,
     );
     expect(stderr).toMatch(
       /note: the fit stopped at its epoch limit \(60 of 60\) with the validation loss still falling: .* train again with more epochs \(--epochs 120\)\n/,

@@ -94,7 +94,7 @@ describe("a part model's held-out parts", () => {
     // 42 held-out parts for 1 false reject in 28,670: too few, said once, with the parts a recording needs.
     expect(warned.lines.slice(1)).toHaveLength(1);
     expect(warned.lines[1]).toMatch(
-      /^note: the threshold is extrapolated from few parts: the budget \(1 false reject\/day at 28670 parts\/day\) expects 0\.001465 of the 42 held-out parts above it, so it lies beyond all of them, fitted on the top 10, the fewest a tail fit takes; .* record more parts, 400 at least \(100 held out\)$/,
+      /^note: the threshold is extrapolated from few parts: the budget \(1 false reject\/day at 28670 parts\/day\) expects 0\.001465 of the 42 held-out parts above it, so it lies beyond all of them, fitted on the top 10, the fewest a tail fit takes; .* record more parts, 400 at least learned from \(100 held out\)$/,
     );
     expect(warned.details.tail_parts).toBe(10);
   });
