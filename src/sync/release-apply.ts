@@ -72,35 +72,31 @@ export class ReleaseApplier {
         );
         continue;
       }
+      // A refusal like any other (status, metric, the cloud's outcome topic): whoever published it again hears why.
+      const refuse = (reason: string) =>
+        this.deps.outcomes.report({
+          asset: target.asset,
+          model: notice.model,
+          version: notice.version,
+          previousVersion: target.model.version,
+          ts: this.deps.now(),
+          outcome: 'rejected',
+          reason,
+        });
       const rolledBack = await store.rolledBack(target.asset);
       if (rolledBack.why !== undefined) {
         // Which versions were rolled back is unknown: this one may be one of them, so none is applied.
-        this.deps.outcomes.report({
-          asset: target.asset,
-          model: notice.model,
-          version: notice.version,
-          previousVersion: target.model.version,
-          ts: this.deps.now(),
-          outcome: 'rejected',
-          reason:
-            `rolled_back_unreadable: ${rolledBack.why}: the versions rolled back on ${target.asset} cannot be read, ` +
+        refuse(
+          `rolled_back_unreadable: ${rolledBack.why}: the versions rolled back on ${target.asset} cannot be read, ` +
             'so no release is applied there until the file is put right (fix or remove it)',
-        });
+        );
         continue;
       }
       if (rolledBack.versions.includes(notice.version)) {
-        // A refusal like any other (status, metric, the cloud's outcome topic): whoever published it again hears why.
-        this.deps.outcomes.report({
-          asset: target.asset,
-          model: notice.model,
-          version: notice.version,
-          previousVersion: target.model.version,
-          ts: this.deps.now(),
-          outcome: 'rejected',
-          reason:
-            `rolled_back_before: ${notice.model} ${notice.version} was rolled back on ${target.asset} before; not ` +
+        refuse(
+          `rolled_back_before: ${notice.model} ${notice.version} was rolled back on ${target.asset} before; not ` +
             'applied again (publish a new version, signed with a release sequence above the last this gateway took)',
-        });
+        );
         continue;
       }
       targets.push(target);
