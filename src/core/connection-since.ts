@@ -3,6 +3,12 @@
  * when the current state began (the connect, the drop, or the first failed connect of a streak), absent before the
  * first connect or failed connect; `lastError`, the latest failure, is said only while it is down.
  */
+/**
+ * The most of a failure's text kept for /api/status: a server's error can be long (a certificate dump, a body quoted
+ * whole), and the status is polled by dashboards; the source's log line says it whole.
+ */
+export const MAX_LAST_ERROR_CHARS = 1000;
+
 export class ConnectionSince {
   private changedAt: number | undefined;
   private lastError: string | undefined;
@@ -24,7 +30,10 @@ export class ConnectionSince {
   down(reason?: string): void {
     if (this.up || this.changedAt === undefined) this.changedAt = this.now();
     this.up = false;
-    this.lastError = reason;
+    this.lastError =
+      reason !== undefined && reason.length > MAX_LAST_ERROR_CHARS
+        ? `${reason.slice(0, MAX_LAST_ERROR_CHARS)}… (${reason.length - MAX_LAST_ERROR_CHARS} more characters)`
+        : reason;
   }
 
   /** The state for Source.connectionState; `connected` is the source's own (lastError only while it is false). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionSince } from '../../src/core/connection-since.js';
+import { ConnectionSince, MAX_LAST_ERROR_CHARS } from '../../src/core/connection-since.js';
 
 /** A ConnectionSince on a clock the test sets. */
 function tracker() {
@@ -52,5 +52,13 @@ describe('ConnectionSince (Source.connectionState for /api/status)', () => {
     expect(since.state(false)).toEqual({ since: 2000 });
     since.down('refused');
     expect(since.state(true)).toEqual({ since: 2000 });
+  });
+
+  it("keeps at most MAX_LAST_ERROR_CHARS of a failure's text, saying how much more there was", () => {
+    const { since } = tracker();
+    since.down('x'.repeat(MAX_LAST_ERROR_CHARS + 250));
+    expect(since.state(false).lastError).toBe(`${'x'.repeat(MAX_LAST_ERROR_CHARS)}… (250 more characters)`);
+    since.down('y'.repeat(MAX_LAST_ERROR_CHARS));
+    expect(since.state(false).lastError).toBe('y'.repeat(MAX_LAST_ERROR_CHARS));
   });
 });
