@@ -39,13 +39,19 @@ export function constantText(k: ConstantChannel): string {
   return Number.isNaN(k.value) ? `${k.name} with no reading` : `${k.name} always ${k.value}`;
 }
 
+/** The most constant channels a refusal names one by one. */
+const LISTED = 20;
+
 /** Throws, naming the file, the constant channels and the fix, when any channel does not vary in the training rows. */
 export function refuseConstantChannels(data: NormalRows & { readonly source: string }, trainingRows: number): void {
   const constant = constantChannels(data, trainingRows);
   if (constant.length === 0) return;
   const names = new Set(constant.map((k) => k.name));
   const varying = data.channels.filter((ch) => !names.has(ch));
-  const listed = constant.map((k) => `${k.name} (${constantText(k).slice(k.name.length + 1)})`).join(', ');
+  // A file of thousands of flat columns would make a line of megabytes: the first LISTED named, the rest counted.
+  const named = constant.slice(0, LISTED).map((k) => `${k.name} (${constantText(k).slice(k.name.length + 1)})`);
+  const more = constant.length - named.length;
+  const listed = named.join(', ') + (more > 0 ? ` and ${more} more (${constant.length} in all)` : '');
   throw new Error(
     `${data.source}: channel(s) ${listed} do not vary in the ${trainingRows} training rows, so a model cannot learn ` +
       `their spread; ${varying.length > 0 ? `leave them out with --channels ${shellWord(varying.join(','))}` : 'train on a recording in which the channels vary'}`,

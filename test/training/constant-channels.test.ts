@@ -39,6 +39,16 @@ describe('refuseConstantChannels', () => {
     expect(constantChannels(blank, 20).map(constantText)).toEqual(['b with no reading']);
     expect(() => refuseConstantChannels(blank, 20)).toThrow('plant.csv: channel(s) b (with no reading) do not vary');
   });
+  it('names the first 20 constant channels and counts the rest (a file of thousands: no line of megabytes)', () => {
+    const channels = ['a', ...Array.from({ length: 5000 }, (_, i) => `k${i}`)];
+    const data = new Float64Array(10 * channels.length);
+    for (let t = 0; t < 10; t++) data[t * channels.length] = t;
+    const wide = { ...rows(10), channels, rows: data, rowCount: 10 };
+    const first = Array.from({ length: 20 }, (_, i) => `k${i} (always 0)`).join(', ');
+    expect(() => refuseConstantChannels(wide, 10)).toThrow(
+      `plant.csv: channel(s) ${first} and 4980 more (5000 in all) do not vary in the 10 training rows, so a model cannot learn their spread; leave them out with --channels a`,
+    );
+  });
   it('lets data through where every channel varies', () => {
     const varying = { ...rows(20), channels: ['a'], rows: Float64Array.from({ length: 20 }, (_, t) => t % 3) };
     expect(refuseConstantChannels(varying, 20)).toBeUndefined();
