@@ -25,7 +25,9 @@ const configOption = (help: string) =>
 export async function main(argv: readonly string[]): Promise<number> {
   let code = 0;
   const program = new Command('linewatch')
-    .description('Industrial IoT edge gateway: Modbus ingestion, int8 ONNX anomaly detection, local alarms, storage')
+    .description(
+      'Industrial IoT edge gateway: Modbus, OPC UA and MQTT ingestion, int8 ONNX anomaly detection and part inspection, local alarms, InfluxDB storage, cloud sync',
+    )
     .exitOverride()
     .showHelpAfterError()
     .version(versionText(), '-V, --version', 'print the version of linewatch, onnxruntime-node and Node.js')
