@@ -17,6 +17,7 @@ import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { freePort } from '../../src/core/free-port.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
+import { DAEMON_EVENT_TYPES } from '../../src/telemetry/event-stream.js';
 import { startNodeRedIn, type NodeRedRuntime } from '../../src/testing/node-red-process.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { ROOT } from '../helpers/cli.js';
@@ -291,6 +292,36 @@ describe('the linewatch nodes in the Node-RED editor', () => {
     await press('#node-dialog-cancel');
     expect(problems).toEqual([]);
   }, 180_000);
+
+  it("flags an event kind the gateway events node's runtime would refuse, naming the daemon's kinds", async () => {
+    // Walk w1: the Events field took any text ("alarms"); the node only failed after the deploy.
+    await page.evaluate(() => {
+      (window as any).RED.view.importNodes(
+        [
+          { id: 'g5', type: 'linewatch-gateway', url: 'http://127.0.0.1:8080' },
+          { id: 'd5', type: 'linewatch-daemon', gateway: 'g5', events: 'alarms, part', x: 250, y: 750 },
+          { id: 'd6', type: 'linewatch-daemon', gateway: 'g5', events: 'score alarm,journal_gap', x: 450, y: 750 },
+          { id: 'd7', type: 'linewatch-daemon', gateway: 'g5', events: '', x: 650, y: 750 },
+        ],
+        { generateIds: false, touchImport: true },
+      );
+    });
+    const validity = await page.evaluate(() =>
+      Object.fromEntries(
+        ['d5', 'd6', 'd7'].map((id) => {
+          const n = (window as any).RED.nodes.node(id);
+          (window as any).RED.editor.validateNode(n);
+          return [id, { valid: n.valid, errors: n.validationErrors ?? [] }];
+        }),
+      ),
+    );
+    expect(validity).toEqual({
+      d5: { valid: false, errors: [`Events: alarms is not one of ${DAEMON_EVENT_TYPES.join(', ')}`] },
+      d6: { valid: true, errors: [] },
+      d7: { valid: true, errors: [] },
+    });
+    expect(problems).toEqual([]);
+  }, 60_000);
 
   it("shows a drop-down a flow leaves out at the runtime's default, not blank", async () => {
     // As a flow written by hand (or before the field existed) imports: without align, mode, format, priority.
