@@ -30,6 +30,7 @@ import {
   type RedApi,
 } from './red-api.js';
 import { RepeatedErrors } from './repeated-errors.js';
+import { statusText } from './status-text.js';
 
 /** The alarm schema's keys as the edit dialog names their fields. */
 const ALARM_FIELDS = {
@@ -195,7 +196,7 @@ export function registerAlarmNode(RED: RedApi): void {
     try {
       settings = alarmSettings(config);
     } catch (err) {
-      node.status({ fill: 'red', shape: 'ring', text: (err as Error).message.slice(0, 60) });
+      node.status({ fill: 'red', shape: 'ring', text: statusText((err as Error).message) });
       node.error((err as Error).message);
       node.on('input', (_msg, _send, done) => done(err as Error));
       return;
@@ -314,7 +315,7 @@ export function registerAlarmNode(RED: RedApi): void {
         // The node shows it too, as the window and score nodes do: a green "normal" over a node that refuses every
         // message (a window wired in where a score belongs) hid the fault from the flow's canvas.
         refused = true;
-        node.status({ fill: 'red', shape: 'ring', text: `${machine.state}; ${(err as Error).message}`.slice(0, 60) });
+        node.status({ fill: 'red', shape: 'ring', text: statusText(`${machine.state}; ${(err as Error).message}`) });
         done(commanding ? (err as Error) : repeats.admit(err as Error));
       }
     });

@@ -14,6 +14,7 @@ import { OPERATOR_COMMANDS, type OperatorCommand } from '../core/types.js';
 import { SseParser, parseEventTypes } from '../telemetry/event-stream.js';
 import { gatewayUrl, type GatewayConfigNode } from './gateway-config-node.js';
 import { list, text, type NodeDefinition, type NodeInstance, type NodeMessage, type RedApi } from './red-api.js';
+import { statusText } from './status-text.js';
 
 /** The daemon answers a command with the alarm's event, a few hundred bytes; more is not read. */
 const MAX_ANSWER_BYTES = 1 << 20;
@@ -101,7 +102,7 @@ export function registerDaemonNode(RED: RedApi): void {
         ({ url: base, token } = daemonEndpoint(config, gateway ?? undefined, node.credentials?.token));
         if (typeof types === 'string') throw new Error(`events: ${types}`);
       } catch (err) {
-        node.status({ fill: 'red', shape: 'ring', text: (err as Error).message.slice(0, 60) });
+        node.status({ fill: 'red', shape: 'ring', text: statusText((err as Error).message) });
         node.error((err as Error).message);
         node.on('input', (_m, _s, done) => done(err as Error));
         return;

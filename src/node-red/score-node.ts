@@ -11,6 +11,7 @@ import type { WindowPayload } from './window-node.js';
 import { num, text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 import type { ModelConfigNode } from './model-config-node.js';
 import { RepeatedErrors } from './repeated-errors.js';
+import { statusText } from './status-text.js';
 
 export interface ScorePayload {
   readonly asset: string;
@@ -166,7 +167,7 @@ export function registerScoreNode(RED: RedApi): void {
         );
     void ready.then(() => {
       if (problem) {
-        node.status({ fill: 'red', shape: 'ring', text: problem.message.slice(0, 60) });
+        node.status({ fill: 'red', shape: 'ring', text: statusText(problem.message) });
         node.error(problem.message);
       }
     });
@@ -180,7 +181,7 @@ export function registerScoreNode(RED: RedApi): void {
         try {
           window = windowFromPayload(msg.payload, model.channels, model.windowLength);
         } catch (err) {
-          node.status({ fill: 'red', shape: 'ring', text: (err as Error).message.slice(0, 60) });
+          node.status({ fill: 'red', shape: 'ring', text: statusText((err as Error).message) });
           return done(repeats.admit(err as Error));
         }
         try {
@@ -203,7 +204,7 @@ export function registerScoreNode(RED: RedApi): void {
           send({ ...msg, topic: window.asset, payload });
           done();
         } catch (err) {
-          node.status({ fill: 'red', shape: 'dot', text: (err as Error).message.slice(0, 60) });
+          node.status({ fill: 'red', shape: 'dot', text: statusText((err as Error).message) });
           done(repeats.admit(err as Error));
         }
       }, done);

@@ -23,6 +23,7 @@ import {
 import { list, num, text, withFieldLabel, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 import type { ModelConfigNode } from './model-config-node.js';
 import { RepeatedErrors } from './repeated-errors.js';
+import { statusText } from './status-text.js';
 
 /** A window as it travels in a message: plain arrays, JSON-safe. */
 export interface WindowPayload {
@@ -157,7 +158,7 @@ export function registerWindowNode(RED: RedApi): void {
     };
     const ready = setup().catch((err: Error) => {
       problem = err;
-      node.status({ fill: 'red', shape: 'ring', text: err.message.slice(0, 60) });
+      node.status({ fill: 'red', shape: 'ring', text: statusText(err.message) });
       node.error(err.message);
     });
 
@@ -174,7 +175,7 @@ export function registerWindowNode(RED: RedApi): void {
             outcomes.push(...windows.push(batch));
           }
         } catch (err) {
-          node.status({ fill: 'red', shape: 'dot', text: (err as Error).message.slice(0, 60) });
+          node.status({ fill: 'red', shape: 'dot', text: statusText((err as Error).message) });
           return done(repeats.admit(err as Error));
         }
         repeats.taken();

@@ -335,7 +335,7 @@ describe('linewatch-alarm', () => {
     expect(statuses.at(-1)).toEqual({
       fill: 'red',
       shape: 'ring',
-      text: 'normal; msg.payload.score: expected a number (wire a linewat',
+      text: 'normal; msg.payload.score: expected a number (wire a linewa…', // cut, marked (status-text.ts)
     });
     a.receive(score(0.2, 1000));
     await expect.poll(() => statuses.at(-1)).toEqual({ fill: 'green', shape: 'ring', text: 'normal' });
