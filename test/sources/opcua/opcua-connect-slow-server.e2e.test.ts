@@ -4,16 +4,10 @@
  * setting. Since timeout_ms bounds each request (node-opcua's transaction timeout), the connect's first request that
  * goes unanswered is named with timeout_ms and what to do. A real node-opcua server answers every request 3 s late.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { opcuaSourceSchema } from '../../../src/config/schema.js';
 import { freePort } from '../../../src/core/free-port.js';
-import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
-import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
-import { logLines } from '../../helpers/log-lines.js';
 import { initializedServer } from '../../helpers/blob-opcua-server.js';
+import { boundOpcuaSource } from '../../helpers/bound-opcua-source.js';
 
 describe('an OPC UA server slower than timeout_ms at connect', () => {
   it('is said as no answer within timeout_ms, naming the request and the setting', async () => {
@@ -24,19 +18,10 @@ describe('an OPC UA server slower than timeout_ms at connect', () => {
     const late: NodeJS.Timeout[] = [];
     server.on_request = (message, channel) => void late.push(setTimeout(() => answer(message, channel), 3000));
     await server.start();
-    const log = logLines();
-    const source = new OpcuaSource(
-      opcuaSourceSchema.parse({
-        name: 'slow',
-        type: 'opcua',
-        endpoint: `opc.tcp://127.0.0.1:${port}/UA/slow`,
-        asset: 'line',
-        timeout_ms: 1000,
-        pki_dir: mkdtempSync(join(tmpdir(), 'lw-connect-slow-pki-')),
-        nodes: [{ channel: 'flow', node_id: 'ns=1;s=flow' }],
-      }),
-      { logger: log.logger, metrics: new GatewayMetrics() },
-    );
+    const { source, log } = boundOpcuaSource(`opc.tcp://127.0.0.1:${port}/UA/slow`, ['flow'], undefined, {
+      name: 'slow',
+      timeout_ms: 1000,
+    });
     try {
       await source.start(() => undefined);
       const line = await log.next(/device slow \(/);
