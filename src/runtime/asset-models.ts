@@ -9,7 +9,7 @@ import type { KeyObject } from 'node:crypto';
 import type { LoadedManifest } from '../inference/manifest.js';
 import type { PooledModel, SessionPool } from '../inference/session-pool.js';
 import { readActiveJson, readConfirmedRelease, type LocalRollbackRecord } from '../sync/confirmed-release.js';
-import { readRolledBack } from '../sync/model-store.js';
+import { readRolledBack, rolledBackUnreadable } from '../sync/model-store.js';
 import { downloadLimitsOf } from '../sync/release-reader.js';
 import type { ModelUpdatesConfig } from '../config/schema.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -69,11 +69,7 @@ async function confirmedModel(
   const limits = downloadLimitsOf(updates);
   const rolledBack = await readRolledBack(updates.store_dir!, asset);
   if (rolledBack.why !== undefined)
-    logger.error(
-      { asset },
-      `asset ${asset}: ${rolledBack.why}: the versions rolled back there cannot be read; no release is applied on ` +
-        'it until the file is put right (fix or remove it)',
-    );
+    logger.error({ asset }, `asset ${asset}: ${rolledBackUnreadable(asset, rolledBack.why)}`);
   const found = await readConfirmedRelease(
     updates.store_dir!,
     asset,

@@ -58,6 +58,14 @@ export async function readRolledBack(storeDir: string, asset: string): Promise<R
   return 'why' in read ? { versions: [], why: read.why } : { versions: [] };
 }
 
+/** What an unreadable versions list (`why`, RolledBackList's) means for `asset`, as the log and refusals say it. */
+export function rolledBackUnreadable(asset: string, why: string): string {
+  return (
+    `${why}: the versions rolled back on ${asset} cannot be read, so no release is applied there until the file is ` +
+    'put right (fix or remove it)'
+  );
+}
+
 export class ModelStore {
   /** Ends counted at start (takeInterruptedProbations), per asset. */
   private readonly interrupted = new Map<string, ProbationMark>();
@@ -100,19 +108,17 @@ export class ModelStore {
   async recordRolledBack(asset: string, version: string): Promise<void> {
     try {
       const refused = await this.rolledBack(asset);
-      if (refused.why !== undefined) {
+      if (refused.why !== undefined)
         // Rewritten, the list would lose the versions it held, and a retained notice of one would apply it again.
         this.logger.error(
           { ...LOG, asset },
-          `cannot record the rollback of ${version}: ${refused.why}; left as it is, and no release is applied on ` +
-            `${asset} until it is put right (fix or remove it)`,
+          `cannot record the rollback of ${version}: ${rolledBackUnreadable(asset, refused.why)}; left as it is`,
         );
-        await clearProbation(this.dir, asset);
-        return;
+      else {
+        await mkdir(join(this.dir, asset), { recursive: true });
+        // Never in place: an update reads the list while a rollback, which does not wait for it, records one more.
+        await writeStoreJson(rolledBackFile(this.dir, asset), [...new Set([...refused.versions, version])]);
       }
-      await mkdir(join(this.dir, asset), { recursive: true });
-      // Never in place: an update reads the list while a rollback, which does not wait for it, records one more.
-      await writeStoreJson(rolledBackFile(this.dir, asset), [...new Set([...refused.versions, version])]);
       await clearProbation(this.dir, asset);
     } catch (err) {
       this.logger.error({ ...LOG, asset }, `cannot record the rollback of ${version}: ${(err as Error).message}`);

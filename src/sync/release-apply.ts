@@ -14,6 +14,7 @@ import { checkReleaseUrl, fetchSignedRelease, storeRelease, type SignedRelease }
 import type { ReleaseNotice } from './release-notice.js';
 import { downloadLimitsOf } from './release-reader.js';
 import { checkNewer, sequenceFloors } from './release-sequence.js';
+import { rolledBackUnreadable } from './model-store.js';
 import type { UpdaterParts, UpdateTarget } from './update-host.js';
 import { combineVerdicts, type NoticeVerdict } from './notice-memory.js';
 import type { ReleaseRefusals } from './release-refusals.js';
@@ -86,10 +87,7 @@ export class ReleaseApplier {
       const rolledBack = await store.rolledBack(target.asset);
       if (rolledBack.why !== undefined) {
         // Which versions were rolled back is unknown: this one may be one of them, so none is applied.
-        refuse(
-          `rolled_back_unreadable: ${rolledBack.why}: the versions rolled back on ${target.asset} cannot be read, ` +
-            'so no release is applied there until the file is put right (fix or remove it)',
-        );
+        refuse(`rolled_back_unreadable: ${rolledBackUnreadable(target.asset, rolledBack.why)}`);
         continue;
       }
       if (rolledBack.versions.includes(notice.version)) {

@@ -213,6 +213,9 @@ describe('local rollback of a confirmed model update', () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: 'by: at most 200 characters, who is doing this (a name or badge)' });
     await restartGateway(gw);
-    expect((await offer(gw, '1.1.5', 2)).reason).toMatch(/^not_newer: /);
+    // The floor read back from active.json: 1.2.0's sequence, the last confirmed.
+    expect((await offer(gw, '1.1.5', 2)).reason).toMatch(
+      /^not_newer: release http:\/\/127\.0\.0\.1:\d+\/1\.1\.5\/: release_sequence 2 is not above 2, the last this gateway confirmed for pump-1$/,
+    );
   });
 });

@@ -43,7 +43,14 @@ describe('ModelStore', () => {
     const log = logLines();
     await new ModelStore(dir, log.logger).recordRolledBack('pump-1', '2.0.0');
     expect(await readFile(file, 'utf8')).toBe('["1.0.0", "1.0'); // rewritten, it would have lost 1.0.0
-    expect(log.at(50).join('\n')).toContain(`cannot record the rollback of 2.0.0: ${file}: `);
-    expect(log.at(50).join('\n')).toContain('left as it is, and no release is applied on pump-1 until it is put right');
+    const [line, ...more] = log.at(50);
+    expect(more).toEqual([]);
+    const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(line).toMatch(
+      new RegExp(
+        `^cannot record the rollback of 2\\.0\\.0: ${escaped}: .+: the versions rolled back on pump-1 cannot be read, ` +
+          'so no release is applied there until the file is put right \\(fix or remove it\\); left as it is$',
+      ),
+    );
   });
 });
