@@ -3,7 +3,7 @@
  * not a plain name (blank, spaces, dots, quotes) is written quoted, `gateway[" name"]`, so it can be seen.
  */
 import type { z } from 'zod';
-import { keysAt } from './schema-keys.js';
+import { fieldsAt, keysAt } from './schema-keys.js';
 import { foreignKey, foreignNameNote, foreignValue } from './foreign-names.js';
 import { nearestName, nearestNames } from './nearest-name.js';
 import { unitValueHint } from './unit-value.js';
@@ -50,6 +50,25 @@ function objectAt(input: unknown, path: readonly PropertyKey[]): Readonly<Record
   return typeof here === 'object' && here !== null && !Array.isArray(here)
     ? (here as Record<string, unknown>)
     : undefined;
+}
+
+/**
+ * Where a required key is absent from its mapping: that it is missing, with the first sentence of what the schema
+ * says the key is (`Host name or IP address of the device.`), instead of the schema library's "expected string,
+ * received undefined".
+ */
+function missingKeyLine(
+  path: readonly PropertyKey[],
+  schema: z.ZodType | undefined,
+  input: unknown,
+): string | undefined {
+  const key = path.at(-1);
+  const parent = input === undefined || path.length === 0 ? undefined : objectAt(input, path.slice(0, -1));
+  if (typeof key !== 'string' || !parent || Object.hasOwn(parent, key)) return undefined;
+  const said = schema ? fieldsAt(schema, path.slice(0, -1), input).get(key)?.description : undefined;
+  const first = said?.match(/^.*?[.;:](?=\s|$)/)?.[0] ?? said;
+  const what = first && first.length <= 200 ? ` (${first.replace(/[.;:]$/, '')})` : '';
+  return `${formatPath(path)}: missing; it is required${what}`;
 }
 
 /** Where a key with a unit in its name (`timeout_ms`) was given text (`1s`): what to write instead. */
@@ -105,6 +124,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.Zod
     ) {
       const what = issue.expected === 'object' ? 'a mapping (its keys' : 'a list (its items';
       lines.push(`${formatPath(issue.path)}: empty; expected ${what} on the lines below, indented further)`);
+    } else if (issue.code === 'invalid_type' && missingKeyLine(issue.path, schema, input)) {
+      lines.push(missingKeyLine(issue.path, schema, input) as string);
     } else if (issue.code === 'invalid_type' && issue.expected === 'number' && unitHint(issue.path, input)) {
       lines.push(`${formatPath(issue.path)}: ${unitHint(issue.path, input)}`);
     } else {

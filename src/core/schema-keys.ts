@@ -45,7 +45,12 @@ function otherBranch(option: z.ZodType, value: unknown): boolean {
  * (`type: modbus_tcp`) it contradicts are left out, so that an OPC UA key is not offered to a Modbus source.
  */
 export function keysAt(schema: z.ZodType, path: readonly PropertyKey[], input?: unknown): string[] {
-  const found = new Set<string>();
+  return [...fieldsAt(schema, path, input).keys()];
+}
+
+/** The schema of each key the object at `path` may hold (keysAt), the first found where branches share a key. */
+export function fieldsAt(schema: z.ZodType, path: readonly PropertyKey[], input?: unknown): Map<string, z.ZodType> {
+  const found = new Map<string, z.ZodType>();
   const child = (value: unknown, key: PropertyKey) =>
     typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   const visit = (s: z.ZodType | undefined, i: number, value: unknown, depth: number): void => {
@@ -82,13 +87,14 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[], input?: 
         if (i < path.length) down(def.valueType);
         return;
       case 'object':
-        if (i === path.length) for (const key of Object.keys(def.shape ?? {})) found.add(key);
-        else down(def.shape?.[String(path[i])]);
+        if (i === path.length) {
+          for (const [key, field] of Object.entries(def.shape ?? {})) if (!found.has(key)) found.set(key, field);
+        } else down(def.shape?.[String(path[i])]);
         return;
       default:
         return;
     }
   };
   visit(schema, 0, input, 0);
-  return [...found];
+  return found;
 }

@@ -129,3 +129,24 @@ describe('formatIssues on an indentation slip and a misspelt value', () => {
     );
   });
 });
+
+describe('formatIssues on a required key left out', () => {
+  const source = { name: 'plc', type: 'modbus_tcp', host: '127.0.0.1', asset: 'pump', registers: [] };
+
+  it("says the key is missing and what it is, from the schema's own description", () => {
+    const { host: _left, ...input0 } = source;
+    const input = { sources: [input0], assets: [{ name: 'pump' }] };
+    const lines = formatIssues(configSchema.safeParse(input).error!.issues, configSchema, input);
+    expect(lines).toContain('sources[0].host: missing; it is required (Host name or IP address of the device)');
+    expect(lines).toContain(
+      'assets[0].model: missing; it is required (Model directory (holding manifest.json) or manifest file, relative to the config file)',
+    );
+    expect(lines.join('\n')).not.toContain('received undefined');
+  });
+
+  it('keeps the type message for a key that is there with the wrong type', () => {
+    const input = { sources: [{ ...source, host: 5 }], assets: [] };
+    const lines = formatIssues(configSchema.safeParse(input).error!.issues, configSchema, input);
+    expect(lines).toContain('sources[0].host: Invalid input: expected string, received number');
+  });
+});
