@@ -2,10 +2,11 @@
  * storage.influxdb.token_file: the API token read from a file (a Docker secret under /run/secrets, a Kubernetes
  * secret mounted as a volume), at start. The file is bounded, one trailing newline (what `echo` and most editors
  * add) is taken off, and what is left must be one token on one line: a line break or a control character inside
- * would make every write's Authorization header invalid. Errors name the key and the file, never what it holds.
+ * would make every write's Authorization header invalid. Only a regular file is read, opened without waiting (a FIFO
+ * blocked the gateway). Errors name the key and the file, never what it holds.
  * When InfluxDB refuses the token (401, 403), the file is read again (FileToken): a rotated secret needs no restart.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { LinewatchError, fileErrorText } from '../../core/errors.js';
 import { TOKEN_TEXT, type InfluxConfig } from './schema.js';
 
@@ -17,7 +18,9 @@ export function readTokenFile(path: string, key = 'storage.influxdb.token_file')
   const refuse = (why: string) => new LinewatchError('CONFIG_FILE', `${key} ${path}: ${why}`);
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // The open does not wait: a FIFO there (or a link to one) blocked it, and with it the start, validate, and the
+    // whole gateway where a 401 read the file again; what is not a regular file is refused below.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     throw refuse(`cannot be read (${fileErrorText(err) ?? (err as NodeJS.ErrnoException).code ?? String(err)})`);
   }

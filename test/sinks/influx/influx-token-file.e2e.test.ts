@@ -4,8 +4,9 @@
  * key and the file named (never the token); validate reads it as the start does; the token reaches a real influxd
  * (behind a proxy that keeps each request's headers) in `Authorization: Token …` and no log line.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ import { readTokenFile, TOKEN_FILE_MAX_BYTES } from '../../../src/sinks/influx/t
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import { startInfluxd } from '../../../src/testing/influxd.js';
 import { sampleRun } from '../../../src/testing/samples.js';
-import { ROOT } from '../../helpers/cli.js';
+import { ROOT, runCli } from '../../helpers/cli.js';
 import { startFaultProxy } from '../../helpers/http-faults.js';
 import { logLines } from '../../helpers/log-lines.js';
 import { suiteServer } from '../../helpers/suite-server.js';
@@ -110,6 +111,23 @@ describe('token_file in the configuration', () => {
     const loaded = await parseConfig(withFile(secretFile('valid', `${TOKEN}\n`)), configPath, env);
     expect(loaded.config.storage.influxdb?.token_file).toBe(join(dir, 'valid'));
     expect(JSON.stringify(loaded.config)).not.toContain(TOKEN); // the configuration holds the path, not the token
+  });
+
+  // Regression: the file was opened waiting for a writer; a FIFO there blocked validate, the start and (read again at
+  // a 401) the whole gateway for ever. A real mkfifo, the built command.
+  it('validate names a FIFO as token_file at once (the open does not wait for a writer)', async () => {
+    const demo = YAML.parse(await readFile(join(ROOT, 'config/demo.yaml'), 'utf8'));
+    for (const asset of demo.assets) asset.model = join(ROOT, 'config', asset.model);
+    const fifo = join(dir, 'fifo-secret');
+    execFileSync('mkfifo', [fifo]);
+    const configPath = join(dir, 'fifo-secret.yaml');
+    demo.storage = { influxdb: { url: 'http://influx:8086', database: 'd', token_file: fifo } };
+    await writeFile(configPath, YAML.stringify(demo));
+    const validated = await runCli(['validate', '-c', configPath], { LINEWATCH_DEMO_MODBUS_PORT: '5020' }, 20_000);
+    expect([validated.code, validated.stderr.trim()]).toEqual([
+      2,
+      `linewatch: invalid configuration ${configPath}:\n  storage.influxdb.token_file ${fifo}: not a plain file (a secret file holding the token is expected)`,
+    ]);
   });
 });
 
