@@ -7,7 +7,8 @@
  *   2xx                      accepted
  *   400, 422 (bad points)    accepted; the points InfluxDB says it dropped (`dropped=N`, else all)
  *                            are counted as dropped: retrying cannot help. InfluxDB writes the good
- *                            points of a partial write itself (1.x answers 400, 2.x 422).
+ *                            points of a partial write itself (1.x answers 400, 2.x 422). A 400 or 422
+ *                            whose body is not a JSON object (a proxy's page) is not InfluxDB's: kept, as 404
  *   401, 403                 kept and retried with backoff: an expired password or token or a missing
  *                            grant is fixed by a person, one clear error says which user (or the token) and grant;
  *                            with token_file, the file is read again first, and where it holds a new token (a secret

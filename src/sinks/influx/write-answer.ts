@@ -63,6 +63,17 @@ export function judgeAnswer(
   const database = config.database;
   // Every line names the URL that answered (the logger redacts its user info and query), as sources name endpoints.
   const influx = `influxdb ${config.url}`;
+  // InfluxDB (1.x, 2.x, 3.x) says why it refused points in a JSON object; a proxy's own 400 (nginx's "The plain HTTP
+  // request was sent to HTTPS port", "Request Header Or Cookie Too Large") is a page: nothing refused the points.
+  if ((status === 400 || status === 422) && !text.trimStart().startsWith('{'))
+    return {
+      kind: 'retry',
+      message:
+        `${influx} answered ${status} with an answer that is not InfluxDB's (${shown || '(no body)'}): a proxy or ` +
+        "another server in front of it? check that url is InfluxDB's HTTP API",
+      errorKind: `http_${status}`,
+      level: 'error',
+    };
   if (status === 400 || status === 422) {
     // "partial write: ... dropped=N": InfluxDB kept the other points of the batch. 1.x counts a point it could not
     // parse (a time outside its range) apart, as "unable to parse", and not in dropped=N.

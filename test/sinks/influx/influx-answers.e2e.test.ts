@@ -2,8 +2,8 @@
  * InfluxDB answers that influxd 1.x itself does not give, through a fault-injecting proxy in front
  * of a real influxd (issue: "some 404s and 408 drop points; error bodies are read whole"): a 2.x
  * bucket's 404, a proxy's 404 page, 408, 5xx and a proxy's 405 keep every point until the write
- * goes through; 422 (2.x's partial write) drops only what it says it dropped; a huge error body is
- * not read past its first bytes.
+ * goes through, as does a proxy's own 400 page; 422 (2.x's partial write) drops only what it says it dropped; a huge
+ * error body is not read past its first bytes.
  */
 import { describe, expect, it } from 'vitest';
 import { startInfluxd } from '../../../src/testing/influxd.js';
@@ -85,6 +85,27 @@ describe('InfluxDB answers kept and retried', () => {
       expect((await metric('linewatch_sink_write_errors_total')).sort()).toEqual(
         codes.map((c) => `linewatch_sink_write_errors_total{sink="influxdb",kind="http_${c}"} 1`).sort(),
       );
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  // Regression: a proxy's own 400 (nginx's answer to plain HTTP on its HTTPS port) was taken for InfluxDB refusing the
+  // points, and the whole batch was counted as dropped: a disk queue's backlog drained by a misconfigured proxy.
+  it("a proxy's 400 page: the batch is kept, one error says the answer is not InfluxDB's, and all arrive after", async () => {
+    const page = '<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n</html>';
+    const { s, log, metric, clock, proxy } = await throughProxy('plant_proxy_400', [{ status: 400, body: page }]);
+    try {
+      s.write({ samples: sampleRun(150, Date.now() - 10_000), scores: [], alarms: [] });
+      await s.flush();
+      expect(s.buffered).toBe(150); // 0 before the fix: all 150 counted as dropped
+      expect(await metric('linewatch_sink_dropped_points_total')).toEqual([]);
+      expect(log.at(50)).toEqual([
+        `influxdb ${proxy.url} answered 400 with an answer that is not InfluxDB's (<html> <head><title>400 The plain HTTP request was sent to HTTPS port</title></head> </html>): a proxy or another server in front of it? check that url is InfluxDB's HTTP API; points stay queued, retrying`,
+      ]);
+      clock.now += 60_000;
+      await s.close();
+      expect(await count('plant_proxy_400')).toBe(150);
     } finally {
       await proxy.close();
     }

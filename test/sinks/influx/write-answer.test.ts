@@ -14,20 +14,41 @@ const NOW = Date.parse('2026-01-01T00:00:00Z');
 
 describe('judgeAnswer', () => {
   it('counts the points a partial write dropped, with those it could not parse, and no more than the batch', () => {
-    const text = 'partial write: unable to parse x: bad timestamp dropped=2';
+    const text = '{"error":"partial write: unable to parse x: bad timestamp dropped=2"}';
     expect(judgeAnswer(answer(400, text), 10, config, NOW)).toEqual({
       kind: 'rejected',
       dropped: 3,
       message: `influxdb http://influx:8086 refused 3 of 10 points (not retried): ${text}`,
     });
-    expect(judgeAnswer(answer(422, 'partial write: dropped=50'), 10, config, NOW)).toMatchObject({ dropped: 10 });
+    expect(judgeAnswer(answer(422, '{"message":"partial write: dropped=50"}'), 10, config, NOW)).toMatchObject({
+      dropped: 10,
+    });
   });
 
   it('counts every point as dropped where the answer says no count or was cut short', () => {
-    expect(judgeAnswer(answer(400, 'bad request'), 7, config, NOW)).toMatchObject({ kind: 'rejected', dropped: 7 });
-    const cut = answer(400, 'partial write: dropped=1', { truncated: true });
+    expect(judgeAnswer(answer(400, '{"error":"bad request"}'), 7, config, NOW)).toMatchObject({
+      kind: 'rejected',
+      dropped: 7,
+    });
+    const cut = answer(400, '{"error":"partial write: dropped=1', { truncated: true });
     expect(judgeAnswer(cut, 7, config, NOW)).toMatchObject({ kind: 'rejected', dropped: 7 });
   });
+
+  // Regression: a proxy's own 400 page (a plain-HTTP request to its HTTPS port) dropped every point of the batch.
+  it.each([
+    [400, '<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head></html>'],
+    [422, 'Unprocessable'],
+    [400, ''],
+  ])(
+    "keeps the batch on a %i that is not InfluxDB's JSON (%j): a proxy refused the request, not the points",
+    (status, text) => {
+      const verdict = judgeAnswer(answer(status, text), 7, config, NOW);
+      expect(verdict).toMatchObject({ kind: 'retry', errorKind: `http_${status}`, level: 'error' });
+      expect(verdict.kind === 'retry' && verdict.message).toContain(
+        `influxdb http://influx:8086 answered ${status} with an answer that is not InfluxDB's (`,
+      );
+    },
+  );
 
   it('keeps the batch on 401 and 403, naming the user and what to fix', () => {
     expect(judgeAnswer(answer(401, 'authorization failed'), 1, config, NOW)).toEqual({
