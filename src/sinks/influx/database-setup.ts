@@ -11,7 +11,7 @@
  *   unsupported  a server that creates no database this way: 2.x ("not implemented: CREATE DATABASE"), 3.x ("must
  *                specify a 'db' parameter": 500 in its earlier releases, 200 with the error in later ones), a /query
  *                it does not serve (404, 405, 501), a statement it refuses (400, or 200 with an error), or an answer
- *                that is not InfluxDB's JSON
+ *                that is not InfluxDB's JSON; a redirect (3xx: never followed)
  * Only a failure that may pass is retried (the batch waits for it): another 5xx, 408, 429, no answer.
  */
 import { excerpt, readBodyStart } from '../../core/http-body.js';
@@ -67,7 +67,12 @@ export function judgeSetupAnswer(status: number, text: string, truncated: boolea
     return { kind: 'ok', rows };
   }
   if (status === 401 || status === 403) return { kind: 'refused', refusal: 'user', detail: shown };
-  if ([400, 404, 405, 501].includes(status) || (status === 500 && NOT_SERVED.test(text)))
+  // A redirect (3xx, not followed): not InfluxDB's answer; the write's own answer says where it pointed.
+  if (
+    (status >= 300 && status < 400) ||
+    [400, 404, 405, 501].includes(status) ||
+    (status === 500 && NOT_SERVED.test(text))
+  )
     return { kind: 'refused', refusal: 'unsupported', detail: shown };
   return { kind: 'retry', status, detail: shown };
 }
@@ -83,6 +88,7 @@ export async function ensureDatabase(config: InfluxConfig, token: string | undef
     const res = await fetch(influxUrl(config.url, 'query', { q }), {
       method: 'POST',
       headers: credentialHeaders(config, token),
+      redirect: 'manual', // as for writes: a redirect is an answer (judged below), never followed
       signal: AbortSignal.timeout(config.timeout_ms),
     });
     const { text, truncated } = await readBodyStart(res, ANSWER_BYTES);

@@ -18,6 +18,7 @@
  *                            error names the database and the URL that answered 404 (a 2.x bucket
  *                            without a mapping, a proxy in front of something else)
  *   413 (batch too large)    split in halves, each sent on its own (one line too large: dropped)
+ *   3xx (a redirect)         not followed: kept and retried, one error names where it pointed
  *   any other answer         kept and retried, after the server's Retry-After where given (429,
  *   (408, 429, 5xx, ...)     503), else with backoff; so are network errors and timeouts.
  * Only the first ERROR_BODY_BYTES of an error answer are read. Points are idempotent in InfluxDB
@@ -241,6 +242,7 @@ export class InfluxSink implements Sink {
           ...(this.config.gzip ? { 'content-encoding': 'gzip' } : {}),
         },
         body: this.config.gzip ? gzipSync(body) : body,
+        redirect: 'manual', // a redirect is judged, not followed (write-answer.ts)
         signal: AbortSignal.timeout(this.config.timeout_ms),
       });
       if (res.ok) {
@@ -305,7 +307,7 @@ export class InfluxSink implements Sink {
     const { text, truncated } = await readBodyStart(res, ERROR_BODY_BYTES);
     const now = (this.deps.now ?? Date.now)();
     const verdict = judgeAnswer(
-      { status, text, truncated, retryAfter: res.headers.get('retry-after') },
+      { status, text, truncated, retryAfter: res.headers.get('retry-after'), location: res.headers.get('location') },
       lines,
       this.config,
       now,

@@ -25,6 +25,8 @@ export interface WriteAnswer {
   /** The body was longer than what was read. */
   readonly truncated: boolean;
   readonly retryAfter: string | null;
+  /** Its Location header, where it has one (a redirect, which is not followed). */
+  readonly location?: string | null;
 }
 
 export type AnswerVerdict =
@@ -136,6 +138,17 @@ export function judgeAnswer(
       level: 'error',
     };
   if (status === 413) return { kind: 'split' };
+  // InfluxDB never redirects a write: a redirect sends the points elsewhere (fetch would follow it, counting them
+  // written wherever they landed, and drop the credentials on the way), so it is not followed.
+  if (status >= 300 && status < 400)
+    return {
+      kind: 'retry',
+      message:
+        `${influx} answered ${status}, a redirect to ${answer.location || '(no Location)'}: not followed (InfluxDB ` +
+        "never redirects a write): set url to InfluxDB's own address",
+      errorKind: `http_${status}`,
+      level: 'error',
+    };
   // 408, 429, 5xx, and answers a person must look at (a proxy's 405...): never dropped.
   const afterMs = retryAfterMs(answer.retryAfter, now);
   return {

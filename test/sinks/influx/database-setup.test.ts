@@ -36,6 +36,7 @@ describe('judgeSetupAnswer', () => {
     ['a /query for GET only', 405, '{"error":"method not allowed"}', 'unsupported'],
     ['a server that does not implement it', 501, 'Not Implemented', 'unsupported'],
     ["a proxy's page answered 200", 200, '<html><body>welcome</body></html>', 'unsupported'],
+    ['a redirect (never followed)', 307, '', 'unsupported'],
   ])('%s (HTTP %i): %j', (_, status, text, expected) => {
     const verdict = judgeSetupAnswer(status, text, false);
     if (typeof expected === 'string')

@@ -2,9 +2,11 @@
  * InfluxDB answers that influxd 1.x itself does not give, through a fault-injecting proxy in front
  * of a real influxd (issue: "some 404s and 408 drop points; error bodies are read whole"): a 2.x
  * bucket's 404, a proxy's 404 page, 408, 5xx and a proxy's 405 keep every point until the write
- * goes through, as does a proxy's own 400 page; 422 (2.x's partial write) drops only what it says it dropped; a huge
- * error body is not read past its first bytes.
+ * goes through, as do a proxy's own 400 page and a redirect (never followed); 422 (2.x's partial write) drops only
+ * what it says it dropped; a huge error body is not read past its first bytes.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startInfluxd } from '../../../src/testing/influxd.js';
 import { sampleRun } from '../../../src/testing/samples.js';
@@ -108,6 +110,36 @@ describe('InfluxDB answers kept and retried', () => {
       expect(await count('plant_proxy_400')).toBe(150);
     } finally {
       await proxy.close();
+    }
+  });
+
+  // Regression: fetch followed a redirect: a 307 from whatever answered for InfluxDB sent the batch to another server
+  // (its Authorization dropped), and that server's 204 counted every point written; none reached InfluxDB.
+  it('a redirect is not followed: the batch is kept, one error names where it pointed, and all arrive after', async () => {
+    const elsewhere: string[] = [];
+    const other = createServer((req, res) => (elsewhere.push(req.url ?? ''), res.writeHead(204).end()));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherHost = `127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const target = `http://${otherHost}/write?db=plant_redirect`;
+    const { s, log, metric, clock, proxy } = await throughProxy('plant_redirect', [
+      { status: 307, headers: { location: target } },
+    ]);
+    try {
+      s.write({ samples: sampleRun(80, Date.now() - 10_000), scores: [], alarms: [] });
+      await s.flush();
+      expect(s.buffered).toBe(80); // 0 before the fix: counted written, sent to the other server
+      expect(elsewhere).toEqual([]);
+      expect(log.at(50)).toEqual([
+        // The logger keeps a URL's host only where it is not the configured one (its path and query values hidden).
+        `influxdb ${proxy.url} answered 307, a redirect to http://${otherHost}/***?db=***: not followed (InfluxDB never redirects a write): set url to InfluxDB's own address; points stay queued, retrying`,
+      ]);
+      clock.now += 60_000;
+      await s.close();
+      expect(await count('plant_redirect')).toBe(80);
+      expect(await metric('linewatch_sink_dropped_points_total')).toEqual([]);
+    } finally {
+      await proxy.close();
+      await new Promise((resolve) => other.close(resolve));
     }
   });
 
