@@ -17,7 +17,8 @@
  *                            missing, it is created again if create_database allows, else one
  *                            error names the database and the URL that answered 404 (a 2.x bucket
  *                            without a mapping, a proxy in front of something else)
- *   413 (batch too large)    split in halves, each sent on its own (one line too large: dropped)
+ *   413 (batch too large)    split in halves, each sent on its own (one line too large: dropped; one line
+ *                            refused by a page, not InfluxDB's JSON: a proxy's limit, kept and retried)
  *   3xx (a redirect)         not followed: kept and retried, one error names where it pointed
  *   any other answer         kept and retried, after the server's Retry-After where given (429,
  *   (408, 429, 5xx, ...)     503), else with backoff; so are network errors and timeouts.

@@ -67,7 +67,8 @@ export function judgeAnswer(
   const influx = `influxdb ${config.url}`;
   // InfluxDB (1.x, 2.x, 3.x) says why it refused points in a JSON object; a proxy's own 400 (nginx's "The plain HTTP
   // request was sent to HTTPS port", "Request Header Or Cookie Too Large") is a page: nothing refused the points.
-  if ((status === 400 || status === 422) && !text.trimStart().startsWith('{'))
+  const influxAnswered = text.trimStart().startsWith('{');
+  if ((status === 400 || status === 422) && !influxAnswered)
     return {
       kind: 'retry',
       message:
@@ -135,6 +136,18 @@ export function judgeAnswer(
       kind: 'retry',
       message: `${influx} answered 404 to a write to database "${database}" (${shown}): check that url is InfluxDB's HTTP API (for 2.x, with a DBRP mapping of "${database}" to a bucket) and that the database exists`,
       errorKind: 'http_404',
+      level: 'error',
+    };
+  // One point too large for InfluxDB's own limit (its JSON answer) is dropped once split down to it (influx-sink.ts);
+  // a proxy that refuses one point (a page) refuses them all: each was dropped, and logged, in turn.
+  if (status === 413 && lines === 1 && !influxAnswered)
+    return {
+      kind: 'retry',
+      message:
+        `${influx} answered 413 to a single point with an answer that is not InfluxDB's (${shown || '(no body)'}): ` +
+        "a proxy's body limit below one point? raise it (nginx: client_max_body_size), or set url to InfluxDB's own " +
+        'address',
+      errorKind: 'http_413',
       level: 'error',
     };
   if (status === 413) return { kind: 'split' };

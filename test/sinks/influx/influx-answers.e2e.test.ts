@@ -2,8 +2,8 @@
  * InfluxDB answers that influxd 1.x itself does not give, through a fault-injecting proxy in front
  * of a real influxd (issue: "some 404s and 408 drop points; error bodies are read whole"): a 2.x
  * bucket's 404, a proxy's 404 page, 408, 5xx and a proxy's 405 keep every point until the write
- * goes through, as do a proxy's own 400 page and a redirect (never followed); 422 (2.x's partial write) drops only
- * what it says it dropped; a huge error body is not read past its first bytes.
+ * goes through, as do a proxy's own 400 and 413 pages and a redirect (never followed); 422 (2.x's partial write)
+ * drops only what it says it dropped; a huge error body is not read past its first bytes.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -140,6 +140,30 @@ describe('InfluxDB answers kept and retried', () => {
     } finally {
       await proxy.close();
       await new Promise((resolve) => other.close(resolve));
+    }
+  });
+
+  // Regression: a proxy answering 413 with its page to every request (a body limit below one point) had each batch
+  // split down to single points, each dropped and logged in turn: 2,000 queued points gave 3,999 requests, 2,000 error
+  // lines and 2,000 points dropped. One point refused by a page is a proxy's limit, not a point too large for InfluxDB.
+  it("a proxy's 413 page to a single point: the batch is kept after one split down, one error, all arrive after", async () => {
+    const tooLarge = { status: 413, body: '<html><head><title>413 Request Entity Too Large</title></head></html>' };
+    const { s, log, metric, clock, proxy } = await throughProxy('plant_proxy_413', Array(20).fill(tooLarge));
+    try {
+      s.write({ samples: sampleRun(300, Date.now() - 10_000), scores: [], alarms: [] });
+      await s.flush();
+      expect(s.buffered).toBe(300);
+      expect(proxy.requests.length).toBe(10); // 300, 150, 75, 38, 19, 10, 5, 3, 2, then one point
+      expect(await metric('linewatch_sink_dropped_points_total')).toEqual([]);
+      expect(log.at(50)).toEqual([
+        `influxdb ${proxy.url} answered 413 to a single point with an answer that is not InfluxDB's (<html><head><title>413 Request Entity Too Large</title></head></html>): a proxy's body limit below one point? raise it (nginx: client_max_body_size), or set url to InfluxDB's own address; points stay queued, retrying`,
+      ]);
+      proxy.pending.length = 0;
+      clock.now += 60_000;
+      await s.close();
+      expect(await count('plant_proxy_413')).toBe(300);
+    } finally {
+      await proxy.close();
     }
   });
 

@@ -99,6 +99,12 @@ describe('judgeAnswer', () => {
 
   it("splits a batch too large, and retries anything else after the server's Retry-After", () => {
     expect(judgeAnswer(answer(413, 'too large'), 9, config, NOW)).toEqual({ kind: 'split' });
+    // One point: InfluxDB's own 413 (its JSON) is split down to it and dropped; a proxy's page keeps it.
+    expect(judgeAnswer(answer(413, '{"error":"Request Entity Too Large"}'), 1, config, NOW)).toEqual({ kind: 'split' });
+    expect(judgeAnswer(answer(413, '<html>413</html>'), 1, config, NOW)).toMatchObject({
+      kind: 'retry',
+      errorKind: 'http_413',
+    });
     expect(judgeAnswer(answer(503, 'busy', { retryAfter: '30' }), 1, config, NOW)).toEqual({
       kind: 'retry',
       message: 'influxdb http://influx:8086 answered 503: busy',
