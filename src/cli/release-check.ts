@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { printableLines } from '../core/printable.js';
 import type { LoadedManifest } from '../inference/manifest.js';
 import { SIGNATURE_FILE } from '../inference/manifest.js';
 import { SessionPool } from '../inference/session-pool.js';
@@ -46,6 +47,6 @@ export async function checkReleaseFolder(model: string, publicKey: string): Prom
 /** Reports a failure of a command that checks a release; its exit code (above). `redact`: as reportError's. */
 export function reportReleaseError(err: unknown, redact?: (text: string) => string): number {
   if (!(err instanceof ReleaseRejected)) return reportError(err, redact);
-  process.stderr.write(`linewatch: ${err.message}\n`);
+  process.stderr.write(`linewatch: ${printableLines(err.message)}\n`); // it quotes the release's manifest
   return INVALID_MODEL.has(err.code) ? 2 : 1;
 }
