@@ -9,7 +9,13 @@ export function isLoopbackHost(host: string): boolean {
   return name === 'localhost' || name === '::1' || LOOPBACK_V4.test(name);
 }
 
-/** The host a Host header names, without its port (`[::1]:8080` is `[::1]`, `localhost:8080` is `localhost`). */
+/** A Host header's parts: a name or address, or an IPv6 literal in brackets, then an optional port. */
+const HOST_HEADER = /^(\[[^\]]*\]|[^:[\]]*)(:\d*)?$/;
+
+/**
+ * The host a Host header names, without its port (`[::1]:8080` is `[::1]`, `localhost:8080` is `localhost`); a header
+ * of another shape is returned whole, so that it names no loopback (`[::1]evil.example` was read as `[::1]`).
+ */
 export function hostOfHeader(header: string): string {
-  return header.startsWith('[') ? header.slice(0, header.indexOf(']') + 1) : header.replace(/:\d*$/, '');
+  return HOST_HEADER.exec(header)?.[1] ?? header;
 }

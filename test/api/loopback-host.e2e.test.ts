@@ -60,6 +60,9 @@ describe('an API on loopback, read by another name', () => {
         '(a reverse proxy) or from a web page that pointed its own name here',
     });
     expect((await get('/api/events', `evil.example:${port}`)).status).toBe(403);
+    // Regression: the part up to ']' was taken for the host, whatever followed it.
+    for (const host of ['[::1]evil.example', `[::1]evil.example:${port}`, '[::1]:80x', 'localhost:80:80'])
+      expect([host, (await get('/api/status', host)).status]).toEqual([host, 403]);
     expect((await get('/healthz', `evil.example:${port}`)).status).toBe(200);
     expect((await get('/metrics', `evil.example:${port}`)).status).toBe(200);
   });
