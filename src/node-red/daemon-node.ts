@@ -119,11 +119,12 @@ export function registerDaemonNode(RED: RedApi): void {
         abort = new AbortController();
         node.status({ fill: 'yellow', shape: 'ring', text: `connecting to ${base.host}` });
         try {
-          const res = await fetch(stream, { signal: abort.signal, headers: { accept: 'text/event-stream' } }).catch(
-            (err: unknown) => {
-              throw unreachable(err, base);
-            },
-          );
+          // The API token reads too: a gateway with http.read_token refuses an event stream without one (401).
+          const bearer = token();
+          const headers = { accept: 'text/event-stream', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) };
+          const res = await fetch(stream, { signal: abort.signal, headers }).catch((err: unknown) => {
+            throw unreachable(err, base);
+          });
           if (!res.ok || !res.body) throw eventsRefused(stream, res.status);
           attempt = 0;
           node.status({ fill: 'green', shape: 'dot', text: `connected to ${base.host}` });
