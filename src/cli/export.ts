@@ -151,17 +151,25 @@ function channelsOf(opts: ExportOptions, asset: StoredAsset, configured: Configu
   return { rows, held };
 }
 
-/** Writes the recording to `out` through a file beside it, renamed at the end: no file where nothing was written. */
+/**
+ * Writes the recording to `out` through a file beside it (`<out>.partial`, made new), renamed at the end: no file where
+ * nothing was written.
+ */
 function writeOut(out: string, flag: string, write: (line: (l: string) => void) => RecordingSummary): RecordingSummary {
   const partial = `${out}.partial`;
   if (statSync(out, { throwIfNoEntry: false }))
     throw new UsageError(`--out ${flag}: the file exists; export does not overwrite it`);
   let fd: number;
   try {
-    fd = openSync(partial, 'w');
+    // Made new ('wx' follows no link): one left there (a crash's, or planted: a link was written through, into the
+    // file it named) is removed first, never written through.
+    rmSync(partial, { force: true });
+    fd = openSync(partial, 'wx');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`--out ${flag}: ${code === 'ENOENT' ? 'no such folder' : `cannot write (${code})`}`);
+    throw new UsageError(
+      `--out ${flag}: ${code === 'ENOENT' ? 'no such folder' : `cannot write ${partial} (${code})`}`,
+    );
   }
   let pending: string[] = [];
   const flush = () => {
