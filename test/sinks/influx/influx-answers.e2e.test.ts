@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startInfluxd } from '../../../src/testing/influxd.js';
 import { sampleRun } from '../../../src/testing/samples.js';
-import { startFaultProxy, type FaultAnswer } from '../../helpers/http-faults.js';
+import { startFaultProxy, type FaultAnswer, type FaultProxy } from '../../helpers/http-faults.js';
 import { suiteServer } from '../../helpers/suite-server.js';
 import { influxSinkUnderTest } from './influx-sink-fixture.js';
 
@@ -23,6 +23,35 @@ async function throughProxy(database: string, answers: FaultAnswer[]) {
   await influx().query('_internal', `CREATE DATABASE ${database}`);
   const proxy = await startFaultProxy(influx().url, '/write', answers);
   return { ...influxSinkUnderTest({ url: proxy.url, database, create_database: false }), proxy };
+}
+
+/**
+ * Writes `points` through a proxy giving `answers` to the first writes, and flushes once: the batch is kept, nothing
+ * is dropped, the one error is `error` (the proxy's URL given), and `more` checks the rest of what happened. Then the
+ * answers left are dropped, and once the sink closes every point is in InfluxDB.
+ */
+async function keptThenWritten(
+  database: string,
+  answers: FaultAnswer[],
+  points: number,
+  error: (url: string) => string,
+  more: (proxy: FaultProxy) => void = () => undefined,
+) {
+  const { s, log, metric, clock, proxy } = await throughProxy(database, answers);
+  try {
+    s.write({ samples: sampleRun(points, Date.now() - 10_000), scores: [], alarms: [] });
+    await s.flush();
+    expect(s.buffered).toBe(points);
+    expect(await metric('linewatch_sink_dropped_points_total')).toEqual([]);
+    expect(log.at(50)).toEqual([`${error(proxy.url)}; points stay queued, retrying`]);
+    more(proxy);
+    proxy.pending.length = 0;
+    clock.now += 60_000;
+    await s.close();
+    expect(await count(database)).toBe(points);
+  } finally {
+    await proxy.close();
+  }
 }
 
 const BUCKET_404 = '{"code":"not found","message":"bucket \\"plant_b/autogen\\" not found"}';
@@ -96,21 +125,14 @@ describe('InfluxDB answers kept and retried', () => {
   // points, and the whole batch was counted as dropped: a disk queue's backlog drained by a misconfigured proxy.
   it("a proxy's 400 page: the batch is kept, one error says the answer is not InfluxDB's, and all arrive after", async () => {
     const page = '<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n</html>';
-    const { s, log, metric, clock, proxy } = await throughProxy('plant_proxy_400', [{ status: 400, body: page }]);
-    try {
-      s.write({ samples: sampleRun(150, Date.now() - 10_000), scores: [], alarms: [] });
-      await s.flush();
-      expect(s.buffered).toBe(150); // 0 before the fix: all 150 counted as dropped
-      expect(await metric('linewatch_sink_dropped_points_total')).toEqual([]);
-      expect(log.at(50)).toEqual([
-        `influxdb ${proxy.url} answered 400 with an answer that is not InfluxDB's (<html> <head><title>400 The plain HTTP request was sent to HTTPS port</title></head> </html>): a proxy or another server in front of it? check that url is InfluxDB's HTTP API; points stay queued, retrying`,
-      ]);
-      clock.now += 60_000;
-      await s.close();
-      expect(await count('plant_proxy_400')).toBe(150);
-    } finally {
-      await proxy.close();
-    }
+    // Before the fix: none kept, all 150 counted as dropped.
+    await keptThenWritten(
+      'plant_proxy_400',
+      [{ status: 400, body: page }],
+      150,
+      (url) =>
+        `influxdb ${url} answered 400 with an answer that is not InfluxDB's (<html> <head><title>400 The plain HTTP request was sent to HTTPS port</title></head> </html>): a proxy or another server in front of it? check that url is InfluxDB's HTTP API`,
+    );
   });
 
   // Regression: fetch followed a redirect: a 307 from whatever answered for InfluxDB sent the batch to another server
@@ -120,25 +142,18 @@ describe('InfluxDB answers kept and retried', () => {
     const other = createServer((req, res) => (elsewhere.push(req.url ?? ''), res.writeHead(204).end()));
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     const otherHost = `127.0.0.1:${(other.address() as AddressInfo).port}`;
-    const target = `http://${otherHost}/write?db=plant_redirect`;
-    const { s, log, metric, clock, proxy } = await throughProxy('plant_redirect', [
-      { status: 307, headers: { location: target } },
-    ]);
     try {
-      s.write({ samples: sampleRun(80, Date.now() - 10_000), scores: [], alarms: [] });
-      await s.flush();
-      expect(s.buffered).toBe(80); // 0 before the fix: counted written, sent to the other server
-      expect(elsewhere).toEqual([]);
-      expect(log.at(50)).toEqual([
+      // Before the fix: none kept (counted written), the batch sent to the other server.
+      await keptThenWritten(
+        'plant_redirect',
+        [{ status: 307, headers: { location: `http://${otherHost}/write?db=plant_redirect` } }],
+        80,
         // The logger keeps a URL's host only where it is not the configured one (its path and query values hidden).
-        `influxdb ${proxy.url} answered 307, a redirect to http://${otherHost}/***?db=***: not followed (InfluxDB never redirects a write): set url to InfluxDB's own address; points stay queued, retrying`,
-      ]);
-      clock.now += 60_000;
-      await s.close();
-      expect(await count('plant_redirect')).toBe(80);
-      expect(await metric('linewatch_sink_dropped_points_total')).toEqual([]);
+        (url) =>
+          `influxdb ${url} answered 307, a redirect to http://${otherHost}/***?db=***: not followed (InfluxDB never redirects a write): set url to InfluxDB's own address`,
+        () => expect(elsewhere).toEqual([]),
+      );
     } finally {
-      await proxy.close();
       await new Promise((resolve) => other.close(resolve));
     }
   });
@@ -148,23 +163,14 @@ describe('InfluxDB answers kept and retried', () => {
   // lines and 2,000 points dropped. One point refused by a page is a proxy's limit, not a point too large for InfluxDB.
   it("a proxy's 413 page to a single point: the batch is kept after one split down, one error, all arrive after", async () => {
     const tooLarge = { status: 413, body: '<html><head><title>413 Request Entity Too Large</title></head></html>' };
-    const { s, log, metric, clock, proxy } = await throughProxy('plant_proxy_413', Array(20).fill(tooLarge));
-    try {
-      s.write({ samples: sampleRun(300, Date.now() - 10_000), scores: [], alarms: [] });
-      await s.flush();
-      expect(s.buffered).toBe(300);
-      expect(proxy.requests.length).toBe(10); // 300, 150, 75, 38, 19, 10, 5, 3, 2, then one point
-      expect(await metric('linewatch_sink_dropped_points_total')).toEqual([]);
-      expect(log.at(50)).toEqual([
-        `influxdb ${proxy.url} answered 413 to a single point with an answer that is not InfluxDB's (<html><head><title>413 Request Entity Too Large</title></head></html>): a proxy's body limit below one point? raise it (nginx: client_max_body_size), or set url to InfluxDB's own address; points stay queued, retrying`,
-      ]);
-      proxy.pending.length = 0;
-      clock.now += 60_000;
-      await s.close();
-      expect(await count('plant_proxy_413')).toBe(300);
-    } finally {
-      await proxy.close();
-    }
+    await keptThenWritten(
+      'plant_proxy_413',
+      Array(20).fill(tooLarge),
+      300,
+      (url) =>
+        `influxdb ${url} answered 413 to a single point with an answer that is not InfluxDB's (<html><head><title>413 Request Entity Too Large</title></head></html>): a proxy's body limit below one point? raise it (nginx: client_max_body_size), or set url to InfluxDB's own address`,
+      (proxy) => expect(proxy.requests.length).toBe(10), // 300, 150, 75, 38, 19, 10, 5, 3, 2, then one point
+    );
   });
 
   // Regression: the recovery line said "influxdb reachable again" without the URL its failure named.
