@@ -6,6 +6,7 @@
  * fields carry URL_PATHS_KEPT keeps the paths (a model update's outcome: the release URL as the cloud gave it).
  */
 import { pino, type Logger } from 'pino';
+import { printable } from '../core/printable.js';
 import { pathsKept, redactCredentials, redactDeep, redactSecrets } from '../core/redact.js';
 import { colorAllowed, prettyStream } from './pretty-stream.js';
 
@@ -32,7 +33,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream,
   const tty = (out as { isTTY?: boolean }).isTTY === true;
   const format = options.format ?? 'auto';
   const pretty = format === 'pretty' || (format === 'auto' && tty);
-  const stream = pretty ? prettyStream(out, colorAllowed(out as { isTTY?: boolean }, options.env)) : out;
+  const stream = pretty ? prettyStream(out, colorAllowed(out as { isTTY?: boolean }, options.env)) : jsonStream(out);
   return pino(
     {
       level,
@@ -56,6 +57,15 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream,
     },
     stream as pino.DestinationStream,
   );
+}
+
+/**
+ * JSON lines as pino writes them (one a write), with DEL and the C1 controls written as \u escapes: JSON escapes C0
+ * (ESC is \u001b) but leaves those raw, and `docker logs` or `kubectl logs` shows the line on a terminal, which obeys
+ * a C1 CSI (\u009b) as it does ESC [. Outside a string no JSON line holds one, so the line stays the same JSON.
+ */
+function jsonStream(out: NodeJS.WritableStream): { write(line: string): void } {
+  return { write: (line: string) => void out.write(`${printable(line.replace(/\n$/, ''))}\n`) };
 }
 
 export function silentLogger(): Logger {

@@ -66,6 +66,17 @@ describe('createLogger', () => {
     expect(JSON.parse(lines[0])).toMatchObject({ level: 30, svc: 'linewatch', sink: 'local', msg: 'stored' });
   });
 
+  // Regression: JSON escapes C0 (ESC) but left DEL and C1 raw, and a terminal showing `docker logs` obeys a C1 CSI.
+  it('writes DEL and C1 controls in JSON lines as \\u escapes, the line the same JSON', () => {
+    const { stream, lines } = capture(false);
+    createLogger('info', stream).info({ topic: 'plant/\u009b2J' }, 'from \u001b[2J\u009b31m\u007f');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(String.raw`"topic":"plant/\u009b2J"`);
+    expect(lines[0]).toContain(String.raw`"msg":"from \u001b[2J\u009b31m\u007f"`);
+    expect(lines[0].endsWith('}\n')).toBe(true);
+    expect(JSON.parse(lines[0])).toMatchObject({ topic: 'plant/\u009b2J', msg: 'from \u001b[2J\u009b31m\u007f' });
+  });
+
   it('writes readable lines on a terminal, without colour under NO_COLOR', () => {
     const { stream, lines } = capture(true);
     createLogger('info', stream, { env: { NO_COLOR: '1' } }).info({ sink: 'local' }, 'stored');
