@@ -14,6 +14,7 @@
  *                that is not InfluxDB's JSON; a redirect (3xx: never followed)
  * Only a failure that may pass is retried (the batch waits for it): another 5xx, 408, 429, no answer.
  */
+import { z } from 'zod';
 import { excerpt, readBodyStart } from '../../core/http-body.js';
 import { credentialHeaders, influxUrl } from './influx-http.js';
 import type { InfluxConfig } from './schema.js';
@@ -42,6 +43,22 @@ const AUTHORIZATION = /not authorized|authoriz(ation|ing) failed|error authorizi
 /** What 2.x and 3.x say to CREATE DATABASE where they answer 500 or 200 (see the top of this file). */
 const NOT_SERVED = /not implemented|not supported|must specify a 'db' parameter/i;
 
+/** InfluxDB's answer to /query, as far as setup reads it: the first statement's error, or its series. */
+const setupAnswerSchema = z.object({
+  results: z
+    .array(
+      z.object({
+        error: z.string().optional(),
+        series: z
+          .array(
+            z.object({ columns: z.array(z.string()).default([]), values: z.array(z.array(z.unknown())).default([]) }),
+          )
+          .optional(),
+      }),
+    )
+    .optional(),
+});
+
 /** InfluxQL's quoted identifier: `"` and `\` escaped. */
 export const quoted = (name: string): string => `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
@@ -49,10 +66,12 @@ export const quoted = (name: string): string => `"${name.replace(/\\/g, '\\\\').
 export function judgeSetupAnswer(status: number, text: string, truncated: boolean): SetupVerdict {
   const shown = `HTTP ${status}: ${excerpt(text, SHOWN_CHARS, truncated) || '(no body)'}`;
   if (status >= 200 && status < 300) {
-    let body: { results?: { error?: string; series?: { columns?: string[]; values?: unknown[][] }[] }[] };
+    let body: z.infer<typeof setupAnswerSchema>;
     try {
       if (truncated) throw new Error('cut short');
-      body = JSON.parse(text) as typeof body;
+      // Checked as whatever answered may have sent it (a series that is not a list threw a TypeError, retried as
+      // "unreachable" for ever).
+      body = setupAnswerSchema.parse(JSON.parse(text));
     } catch {
       return { kind: 'refused', refusal: 'unsupported', detail: `${shown} (not InfluxDB's answer)` };
     }
@@ -61,7 +80,7 @@ export function judgeSetupAnswer(status: number, text: string, truncated: boolea
       const detail = `HTTP ${status}: ${excerpt(result.error, SHOWN_CHARS)}`;
       return { kind: 'refused', refusal: AUTHORIZATION.test(result.error) ? 'user' : 'unsupported', detail };
     }
-    const rows = (result?.series ?? []).flatMap(({ columns = [], values = [] }) =>
+    const rows = (result?.series ?? []).flatMap(({ columns, values }) =>
       values.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))),
     );
     return { kind: 'ok', rows };

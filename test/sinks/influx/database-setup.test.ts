@@ -37,6 +37,12 @@ describe('judgeSetupAnswer', () => {
     ['a server that does not implement it', 501, 'Not Implemented', 'unsupported'],
     ["a proxy's page answered 200", 200, '<html><body>welcome</body></html>', 'unsupported'],
     ['a redirect (never followed)', 307, '', 'unsupported'],
+    // Regression: each of these threw a TypeError out of the setup, retried as InfluxDB unreachable for ever.
+    ['a series that is not a list', 200, '{"results":[{"series":5}]}', 'unsupported'],
+    ['a series without columns', 200, '{"results":[{"series":[{"columns":null,"values":[[1]]}]}]}', 'unsupported'],
+    ['a series that is null', 200, '{"results":[{"series":[null]}]}', 'unsupported'],
+    ['an error that is not text', 200, '{"results":[{"error":5}]}', 'unsupported'],
+    ['JSON null', 200, 'null', 'unsupported'],
   ])('%s (HTTP %i): %j', (_, status, text, expected) => {
     const verdict = judgeSetupAnswer(status, text, false);
     if (typeof expected === 'string')
