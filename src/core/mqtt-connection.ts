@@ -5,7 +5,6 @@
  * (`role`), which names it in errors and keeps its client id apart from the others' (two clients
  * with one id would keep disconnecting each other).
  */
-import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { ConnectionFlaps, FLAP_RULE } from './connection-flaps.js';
 import { boundIncomingPackets, refusedPacketText, type RefusedPacket } from './mqtt-packet-bound.js';
@@ -13,6 +12,7 @@ import { REFUSAL_BACKOFF, type RefusalBackoff, type RefusalRetry } from './mqtt-
 import { connackRefusalCode, ReconnectPacing } from './reconnect-pacing.js';
 import { closedUnacceptedText, markResetUnaccepted, protocolVersionHint } from './mqtt-version-hints.js';
 import { closedAcceptedText, markResetAccepted } from './mqtt-accepted-close.js';
+import { PEM_FILE_MAX_BYTES, readRegularFileSync, regularFileErrorText } from './regular-file.js';
 
 // Where the cloud sync and the MQTT source have always found them.
 export { closedUnacceptedText, protocolVersionHint };
@@ -87,10 +87,9 @@ function readPem(broker: MqttBroker, key: 'ca_file' | 'cert_file' | 'key_file', 
   const path = broker[key];
   if (path === undefined) return undefined;
   try {
-    return readFileSync(path);
+    return readRegularFileSync(path, PEM_FILE_MAX_BYTES);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`${role}: ${key} ${path} cannot be read (${code ?? (err as Error).message})`, { cause: err });
+    throw new Error(`${role}: ${key} ${path} cannot be read (${regularFileErrorText(err)})`, { cause: err });
   }
 }
 

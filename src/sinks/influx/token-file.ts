@@ -6,8 +6,8 @@
  * blocked the gateway). Errors name the key and the file, never what it holds.
  * When InfluxDB refuses the token (401, 403), the file is read again (FileToken): a rotated secret needs no restart.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { LinewatchError, fileErrorText } from '../../core/errors.js';
+import { LinewatchError } from '../../core/errors.js';
+import { FileRefused, readRegularFileSync, regularFileErrorText } from '../../core/regular-file.js';
 import { TOKEN_TEXT, type InfluxConfig } from './schema.js';
 
 /** Far more than any InfluxDB token (2.x: 88 characters; 3.x: about 100); a larger file is not a token. */
@@ -16,29 +16,18 @@ export const TOKEN_FILE_MAX_BYTES = 4096;
 /** The token the file holds; throws a LinewatchError (CONFIG_FILE) naming the key and the file. */
 export function readTokenFile(path: string, key = 'storage.influxdb.token_file'): string {
   const refuse = (why: string) => new LinewatchError('CONFIG_FILE', `${key} ${path}: ${why}`);
-  let fd: number;
-  try {
-    // The open does not wait: a FIFO there (or a link to one) blocked it, and with it the start, validate, and the
-    // whole gateway where a 401 read the file again; what is not a regular file is refused below.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (err) {
-    throw refuse(`cannot be read (${fileErrorText(err) ?? (err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
   let bytes: Buffer;
   try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw refuse('not a plain file (a secret file holding the token is expected)');
-    // Read one byte past the bound: a file that grew since fstat is refused all the same.
-    const buffer = Buffer.alloc(TOKEN_FILE_MAX_BYTES + 1);
-    const read = readSync(fd, buffer, 0, buffer.length, 0);
-    if (read > TOKEN_FILE_MAX_BYTES)
-      throw refuse(`more than ${TOKEN_FILE_MAX_BYTES} bytes, far more than a token: is it the right file?`);
-    bytes = buffer.subarray(0, read);
+    // Opened without waiting: a FIFO there (or a link to one) blocked the start, validate, and the whole gateway
+    // where a 401 read the file again.
+    bytes = readRegularFileSync(path, TOKEN_FILE_MAX_BYTES);
   } catch (err) {
-    if (err instanceof LinewatchError) throw err;
-    throw refuse(`cannot be read (${fileErrorText(err) ?? (err as NodeJS.ErrnoException).code ?? String(err)})`);
-  } finally {
-    closeSync(fd);
+    if (!(err instanceof FileRefused)) throw refuse(`cannot be read (${regularFileErrorText(err)})`);
+    throw refuse(
+      err.message === 'not a regular file'
+        ? 'not a plain file (a secret file holding the token is expected)'
+        : `more than ${TOKEN_FILE_MAX_BYTES} bytes, far more than a token: is it the right file?`,
+    );
   }
   return tokenOf(bytes.toString('utf8'), refuse);
 }

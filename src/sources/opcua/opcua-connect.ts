@@ -3,10 +3,11 @@
  * (PEM files read, each named by its setting when it cannot be), and what a failed connect means for whoever set it
  * up: an expired or untrusted certificate, a refused user.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OpcuaConnectOptions, OpcuaConnection } from './client-adapter.js';
 import { socketErrorMeaning } from '../../core/socket-errors.js';
+import { PEM_FILE_MAX_BYTES, readRegularFileSync, regularFileErrorText } from '../../core/regular-file.js';
 import { describeRefusal, isNotOpcuaServer, isOversize } from './message-bound.js';
 import { firstLine } from './opcua-value.js';
 import { describeTimedOut } from './timed-out.js';
@@ -26,9 +27,9 @@ export async function connectOpcua(options: OpcuaConnectOptions, logger: Logger)
 /** A PEM file's text; a missing or unreadable file is named with its setting. */
 function readPem(file: string, setting: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readRegularFileSync(file, PEM_FILE_MAX_BYTES).toString('utf8');
   } catch (err) {
-    throw new Error(`${setting} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new Error(`${setting} ${file}: ${regularFileErrorText(err)}`);
   }
 }
 
