@@ -14,6 +14,8 @@ export interface DetectorFlags {
   arch?: string;
   falseAlarmsPerDay?: string;
   quantile?: string;
+  /** A part model's budget: ppm of good parts rejected (part models only: refused elsewhere by the part flags). */
+  falseRejectsPpm?: string;
   slowChannels?: string;
   seed: string;
   epochs: string;
@@ -30,9 +32,30 @@ export function wholeNumber(flag: string, value: string, min = 1): number {
   return n;
 }
 
-export function calibrationTarget(flags: Pick<DetectorFlags, 'falseAlarmsPerDay' | 'quantile'>): CalibrationTarget {
+export function calibrationTarget(
+  flags: Pick<DetectorFlags, 'falseAlarmsPerDay' | 'quantile' | 'falseRejectsPpm'>,
+): CalibrationTarget {
   if (flags.falseAlarmsPerDay !== undefined && flags.quantile !== undefined)
     throw new UsageError('--false-alarms-per-day and --quantile: give one target, not both');
+  if (flags.falseRejectsPpm !== undefined) {
+    // One budget: a per-day budget and a ppm one are the same thing at a rate of parts, so two would disagree.
+    const other =
+      flags.falseAlarmsPerDay !== undefined
+        ? '--false-alarms-per-day'
+        : flags.quantile !== undefined
+          ? '--quantile'
+          : '';
+    if (other)
+      throw new UsageError(
+        `--false-rejects-ppm and ${other}: give one budget, not both (ppm of good parts rejected = false rejects a day × 10⁶ ÷ parts a day)`,
+      );
+    const ppm = Number(flags.falseRejectsPpm);
+    if (!(ppm > 0 && ppm < 500_000))
+      throw new UsageError(
+        `--false-rejects-ppm ${flags.falseRejectsPpm}: expected a number above 0 and below 500000 (good parts rejected in a million, e.g. 100)`,
+      );
+    return { falseRejectsPpm: ppm };
+  }
   if (flags.quantile !== undefined) {
     const q = Number(flags.quantile);
     if (!(q > 0 && q < 1))

@@ -70,6 +70,7 @@ export function refuseFitFlagsWithModel(opts: EvalOptions, argv: readonly string
       '--arch': opts.arch,
       '--false-alarms-per-day': opts.falseAlarmsPerDay,
       '--quantile': opts.quantile,
+      '--false-rejects-ppm': opts.falseRejectsPpm,
       '--slow-channels': opts.slowChannels,
       '--validation-fraction': given('--validation-fraction'),
       '--seed': given('--seed'),

@@ -46,6 +46,10 @@ export function addFitCommands(program: Command, wrap: CommandWrap, argv: readon
         "with --cycle-channel: the parts a day the line makes, for the budget of false rejects a day (default: the recording's rate)",
       )
       .option(
+        '--false-rejects-ppm <n>',
+        'with --cycle-channel: the budget as good parts rejected in a million (instead of --false-alarms-per-day, which counts them a day); the threshold is calibrated no stricter than the held-out parts support, and train says which it used',
+      )
+      .option(
         '--part-labels <file>',
         "with a part model: a quality system's table of part results (part id and OK/NOK; a file column where ids start again in each recording): its NOK parts are not learned from; in eval, the parts' labels instead of the rows'",
       );

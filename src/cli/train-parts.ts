@@ -14,7 +14,7 @@ import type { DetectorArch, DetectorOptions } from '../training/fit-detector.js'
 import { terminalProgress } from '../core/progress.js';
 import { readCsvText } from '../core/csv-file.js';
 import { parsePartResults, recordingOf, resultOf, type PartResults } from '../eval/part-results.js';
-import { wholeNumber } from './detector-flags.js';
+import { wholeNumber, type DetectorFlags } from './detector-flags.js';
 import {
   checkOut,
   csvFlagText,
@@ -65,7 +65,7 @@ export function partCutFlags(opts: PartFlags): PartCut {
 }
 
 /** Flags that only a part model gives meaning to, refused without --cycle-channel instead of ignored. */
-export function refusePartFlagsWithoutCycle(opts: PartFlags): void {
+export function refusePartFlagsWithoutCycle(opts: PartFlags & Pick<DetectorFlags, 'falseRejectsPpm'>): void {
   refuseGiven(
     {
       '--cycle-trigger': opts.cycleTrigger,
@@ -73,6 +73,7 @@ export function refusePartFlagsWithoutCycle(opts: PartFlags): void {
       '--min-samples': opts.minSamples,
       '--max-samples': opts.maxSamples,
       '--parts-per-day': opts.partsPerDay,
+      '--false-rejects-ppm': opts.falseRejectsPpm,
       '--part-labels': opts.partLabels,
     },
     'for part models only; give --cycle-channel too',

@@ -80,6 +80,7 @@ function refuseCsvOnlyFlags(opts: TrainOptions): void {
       '--part-id-channel': opts.partIdChannel,
       '--min-samples': opts.minSamples,
       '--max-samples': opts.maxSamples,
+      '--false-rejects-ppm': opts.falseRejectsPpm,
       '--rename': opts.rename?.join(' '),
       '--labels': opts.labels,
     },

@@ -121,13 +121,18 @@ function checkedScores(segments: readonly ArrayLike<number>[]): Float64Array {
 
 const fmt = (x: number) => Number(x.toPrecision(4));
 
+/** The scores the tail is fitted on among n: max(MIN_EXCEEDANCES, ⌈√n⌉). */
+export function tailSize(n: number): number {
+  return Math.max(MIN_EXCEEDANCES, Math.ceil(Math.sqrt(n)));
+}
+
 /**
  * Where the tail of ascending `sorted` scores starts (see above): the k-th largest, k = max(MIN_EXCEEDANCES, ⌈√n⌉),
  * moved down past ties so that at least k scores lie strictly above it; uIndex −1 where no such score is.
  */
 export function tailThreshold(sorted: Float64Array): { readonly k: number; readonly uIndex: number } {
   const n = sorted.length;
-  const k = Math.max(MIN_EXCEEDANCES, Math.ceil(Math.sqrt(n)));
+  const k = tailSize(n);
   let uIndex = n - 1 - k;
   while (uIndex >= 0 && sorted[uIndex] === sorted[uIndex + 1]) uIndex--;
   return { k, uIndex };

@@ -4,14 +4,19 @@
  * score. Pure.
  */
 
-/** Exactly one of: false alarms (episodes) per day in normal operation, or the per-window quantile of normal scores. */
+/**
+ * Exactly one of: false alarms (episodes) per day in normal operation, the per-window quantile of normal scores, or
+ * (part models only) good parts rejected in a million.
+ */
 export interface CalibrationTarget {
   readonly falseAlarmsPerDay?: number;
   readonly quantile?: number;
+  readonly falseRejectsPpm?: number;
 }
 
 /** The alarm budget as an operator reads it. */
 export function targetText(t: CalibrationTarget): string {
+  if (t.falseRejectsPpm !== undefined) return `${t.falseRejectsPpm} ppm of good parts rejected`;
   if (t.falseAlarmsPerDay !== undefined)
     return `${t.falseAlarmsPerDay} false alarm${t.falseAlarmsPerDay === 1 ? '' : 's'} a day of normal operation`;
   return `the ${t.quantile} quantile of normal scores`;
@@ -26,7 +31,8 @@ export function targetPerRow(
   target: CalibrationTarget,
   unit: CalibrationUnit,
 ): { perRow: number; episodes: boolean; text: string } {
-  const { falseAlarmsPerDay: f, quantile: q } = target;
+  const { falseAlarmsPerDay: f, quantile: q, falseRejectsPpm: ppm } = target;
+  if (ppm !== undefined) return ppmPerPart(ppm, f !== undefined || q !== undefined, unit);
   if ((f === undefined) === (q === undefined)) {
     throw new Error(
       `calibrateAlarm: give exactly one of falseAlarmsPerDay and quantile (got ${f === undefined ? 'neither' : 'both'})`,
@@ -48,13 +54,28 @@ export function targetPerRow(
   return { perRow: 1 - q!, episodes: false, text: `quantile ${q}` };
 }
 
+/** A budget of false rejects in ppm as a share of parts: checked, for part models only, and alone. */
+function ppmPerPart(
+  ppm: number,
+  another: boolean,
+  unit: CalibrationUnit,
+): { perRow: number; episodes: boolean; text: string } {
+  if (another) throw new Error('calibrateAlarm: give one budget: falseRejectsPpm with falseAlarmsPerDay or quantile');
+  if (unit !== 'parts') throw new Error('calibrateAlarm: falseRejectsPpm is a budget for parts, not rows');
+  if (!(ppm > 0 && ppm < 500_000))
+    throw new Error(`calibrateAlarm: falseRejectsPpm must be above 0 and below 500000 (half the parts; got ${ppm})`);
+  return { perRow: ppm / 1e6, episodes: false, text: `${ppm} ppm of good parts rejected` };
+}
+
 /** The manifest's record of a calibration target. */
 export function targetRecord(t: CalibrationTarget): Record<string, number> {
+  if (t.falseRejectsPpm !== undefined) return { false_rejects_ppm: t.falseRejectsPpm };
   return t.falseAlarmsPerDay !== undefined ? { false_alarms_per_day: t.falseAlarmsPerDay } : { quantile: t.quantile! };
 }
 
 /** A manifest's record of its target (targetRecord's) as the CalibrationTarget it records. */
 export function targetOfRecord(r: Readonly<Record<string, number>>): CalibrationTarget {
+  if (r.false_rejects_ppm !== undefined) return { falseRejectsPpm: r.false_rejects_ppm };
   return r.false_alarms_per_day !== undefined
     ? { falseAlarmsPerDay: r.false_alarms_per_day }
     : { quantile: r.quantile };

@@ -2,7 +2,8 @@
  * A part model fitted on a CSV of a machine's cycles: the one code path `linewatch train --cycle-channel` writes and
  * `linewatch eval --cycle-channel` measures. The parts are cut as the gateway cuts them (csv-parts.ts), the model is
  * an autoencoder over each part's curves, and its threshold is calibrated on the held-out parts for a budget of false
- * rejects a day at the recording's rate of parts. The manifest records the cut, so that `eval --model` and the asset's
+ * rejects (ppm of good parts, or a day at the recording's rate of parts), no stricter than the held-out parts support
+ * (part-budget.ts). The manifest records the cut, so that `eval --model` and the asset's
  * configuration cut parts the same way.
  */
 import type { Progress } from '../core/progress.js';
@@ -20,6 +21,8 @@ import {
   type CsvParts,
 } from './csv-parts.js';
 import { heldOutPartsReport } from './held-out-parts.js';
+import { targetPerRow, targetRecord } from './calibration-target.js';
+import { partBudget, partBudgetRecord, partBudgetText } from './part-budget.js';
 
 export interface PartFitOptions {
   readonly cut: PartCut;
@@ -138,16 +141,32 @@ export async function fitPartModel(
     cut,
   );
   const rowsPerDay = o.partsPerDay ?? parts.partsPerDay;
-  const fitted = await fitAutoencoderModel(set, buildInMemory(o, { rowsPerDay, target: o.target, unit: 'parts' }));
+  const budget = partBudget({
+    asked: o.target,
+    partsPerDay: rowsPerDay,
+    heldOut: set.validation.length,
+    learned: parts.windows.length,
+    validationFraction: o.validationFraction,
+  });
+  const target = budget.used;
+  const fitted = await fitAutoencoderModel(set, buildInMemory(o, { rowsPerDay, target, unit: 'parts' }));
   const score = fitted.manifest.score;
+  const learnedOf = learnedOfText(made, parts.windows.length, [
+    [dropped, `NOK in ${results?.source ?? 'the table'}`],
+    [gaps.length, 'a poll missed in their rows'],
+  ]);
+  const budgetText = partBudgetText(budget, targetPerRow(rowsPerDay, o.target, 'parts').text, rowsPerDay);
+  o.log(budgetText + (!budget.usedAsked && learnedOf ? `; ${learnedOf}` : ''));
   const held = parts.partIds.slice(parts.partIds.length - set.validation.length);
   const report = heldOutPartsReport({
     scores: fitted.heldOutScores,
     ids: held,
     threshold: score.threshold,
     rowsPerDay,
-    target: o.target,
+    target,
     targetText: String(score.details?.target ?? ''),
+    // Where the asked budget was beyond the parts, the budget's line said so and what to record.
+    extrapolationNote: budget.usedAsked,
     expectedInSpan: Number(score.details?.expected_in_span ?? Number.NaN),
     validationFraction: o.validationFraction,
     // A part left out of what is learned: NOK in a table of part results, as parts a quality system rejected.
@@ -155,10 +174,7 @@ export async function fitPartModel(
       o.cut.partIdChannel !== undefined
         ? `NOK in a --part-labels table, columns ${o.cut.partIdChannel} and result`
         : 'NOK in a --part-labels table, with the parts named by --part-id-channel; or train on rows without them',
-    learnedOf: learnedOfText(made, parts.windows.length, [
-      [dropped, `NOK in ${results?.source ?? 'the table'}`],
-      [gaps.length, 'a poll missed in their rows'],
-    ]),
+    learnedOf,
   });
   for (const line of report.lines) o.log(line);
   const record = {
@@ -170,6 +186,7 @@ export async function fitPartModel(
     ...(o.partsPerDay !== undefined ? { parts_per_day_given: true, recording_parts_per_day: parts.partsPerDay } : {}),
     left_out: parts.leftOut.length,
     ...(results ? { rejected_left_out: dropped } : {}),
+    budget: { asked: targetRecord(o.target), ...partBudgetRecord(budget) },
     poll_gaps_left_out: gaps.length,
     ...(gaps.length > 0
       ? {
@@ -181,7 +198,7 @@ export async function fitPartModel(
   };
   const manifest = {
     ...fitted.manifest,
-    score: { ...score, details: { ...score.details, ...report.details } },
+    score: { ...score, details: { ...score.details, ...report.details, ...partBudgetRecord(budget) } },
     training: { ...fitted.manifest.training, parts: record },
   };
   return { fitted: { ...fitted, manifest }, parts };

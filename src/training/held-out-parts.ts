@@ -17,7 +17,8 @@
  *  - Too few parts: where the budget expects less than one of the held-out parts above the threshold, the threshold is
  *    extrapolated beyond them, from the top MIN_EXCEEDANCES of them, the fewest a tail fit takes, until there are
  *    MIN_EXCEEDANCES² held-out parts (then the top √n). Below that the threshold carries a wide margin for what so
- *    few parts leave uncertain about the tail.
+ *    few parts leave uncertain about the tail. Said only where the asked budget was used: a budget beyond what the
+ *    parts support is replaced by the supported one (part-budget.ts), whose own line says so.
  */
 import {
   calibrateAlarm,
@@ -31,6 +32,7 @@ import {
   tailThreshold,
   type CalibrationTarget,
 } from './alarm-calibration.js';
+import { partsForHeldOut } from './part-budget.js';
 
 /** The chance below which parts are far outside the others: the conventional 1 % significance level, not fitted. */
 export const OUTLIER_CHANCE = 0.01;
@@ -148,9 +150,7 @@ export function heldOutOutliers(
 
 /** The parts a recording needs for `TAIL_PARTS` held out, at `validationFraction` held out. */
 export function partsForTail(validationFraction: number): number {
-  let parts = Math.ceil(TAIL_PARTS / validationFraction);
-  while (Math.floor(parts * validationFraction) < TAIL_PARTS) parts++;
-  return parts;
+  return partsForHeldOut(TAIL_PARTS, validationFraction);
 }
 
 const num = (x: number) => Number(x.toPrecision(4)).toString();
@@ -171,6 +171,9 @@ export function heldOutPartsReport(o: {
   readonly leaveOut: string;
   /** How many of the parts recorded are learned from, and why the others are not, where some are not. */
   readonly learnedOf?: string;
+  /** Whether to note a threshold extrapolated beyond the held-out parts (default true; false where the budget's own
+   * line has said what the parts support). */
+  readonly extrapolationNote?: boolean;
 }): { lines: string[]; details: Record<string, string | number> } {
   const n = o.scores.length;
   const sorted = Float64Array.from(o.scores).sort();
@@ -207,7 +210,7 @@ export function heldOutPartsReport(o: {
         `train without ${one ? 'it' : 'them'} (${o.leaveOut}); if ${one ? 'it was' : 'they were'}, record more parts like ${one ? 'it' : 'them'}`,
     );
   }
-  if (o.expectedInSpan < 1 && n < TAIL_PARTS) {
+  if (o.expectedInSpan < 1 && n < TAIL_PARTS && o.extrapolationNote !== false) {
     const k = tailThreshold(sorted).k;
     details.tail_parts = k;
     lines.push(
