@@ -24,6 +24,8 @@ export interface FileParts {
   readonly noResult: number;
   readonly bad: number;
   readonly threshold: number;
+  /** The budget the threshold was calibrated for, as the manifest records it (training.parts.budget), where it does. */
+  readonly budget?: Readonly<Record<string, unknown>>;
   readonly tally: PartTally;
   /** --model of a part model fitted on this file: what eval could tell of its training rows (modelTrainingRowsJson). */
   readonly modelTrainingRows?: Readonly<Record<string, unknown>>;
@@ -135,6 +137,7 @@ export async function writePartsEval(opts: EvalOptions, o: PartsEvalOutcome): Pr
         bad_parts: f.bad,
         ...(results ? { no_result: f.noResult } : {}),
         threshold: f.threshold,
+        ...(f.budget ? { budget: f.budget } : {}),
         confusion: f.tally,
         ...partFigures(f.tally),
         ...(f.modelTrainingRows ? { model_training_rows: f.modelTrainingRows } : {}),

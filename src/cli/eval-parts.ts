@@ -35,6 +35,12 @@ function refuse(message: string): never {
 }
 
 /** The part model's cut: from the flags, or else from --model's manifest; undefined for a sliding-window eval. */
+/** A part model's budget as its manifest records it (fit-parts.ts: asked, supported, used), where it does. */
+function budgetOf(m: LoadedManifest['manifest']): { budget?: Record<string, unknown> } {
+  const b = (m.training.parts as { budget?: Record<string, unknown> } | undefined)?.budget;
+  return b ? { budget: b } : {};
+}
+
 export async function partEvalCut(opts: EvalOptions): Promise<PartCut | undefined> {
   if (opts.cycleChannel !== undefined) return partCutFlags(opts);
   if (!opts.model) return undefined;
@@ -209,6 +215,7 @@ export async function evalParts(
           noResult: after.length - scored.length,
           bad: bad.filter(Boolean).length,
           threshold,
+          ...budgetOf(loaded.manifest),
           ...(own?.scoredAll ? { modelTrainingRows: modelTrainingRowsJson(own) } : {}),
           tally: tallyParts(
             bad,

@@ -188,7 +188,7 @@ describe('a part model trained on a CSV of normal cycles', () => {
       f1: number;
       false_reject_rate: number;
       escape_rate: number;
-      perFile: { threshold: number }[];
+      perFile: { threshold: number; budget?: Record<string, unknown> }[];
     };
     // Half an hour of parts after the training rows, a third of them made while the press-fit was bad.
     expect(r.parts).toBeGreaterThan(280);
@@ -199,6 +199,9 @@ describe('a part model trained on a CSV of normal cycles', () => {
     expect(fn).toBeGreaterThan(0);
     expect([r.false_reject_rate, r.escape_rate]).toEqual([0, (100 * fn) / r.bad_parts]);
     expect(r.f1).toBeCloseTo((2 * tp) / (2 * tp + fn), 12);
+    // Each file's fit says which budget its threshold was calibrated for: about 150 held out support ~517 ppm, not the
+    // 69 ppm of 1 a day at 14,400 parts a day.
+    expect(r.perFile[0].budget).toMatchObject({ asked: { false_alarms_per_day: 1 }, budget_used: 'supported' });
     // The model train fits on the same rows, scored by eval --model, gives the same figures: one code path.
     const firstHour = join(dir, 'model-first-hour');
     const trained = await runCli(['train', '--csv', csv, '--train-rows', '18000', ...cut, '--out', firstHour]);
@@ -206,11 +209,12 @@ describe('a part model trained on a CSV of normal cycles', () => {
     const scored = await runCli(['eval', '--model', firstHour, '--data', csv, '--train-rows', '18000', '--json']);
     expect(scored.code, scored.stderr).toBe(0);
     const s = JSON.parse(scored.stdout) as typeof r;
-    expect([s.parts, s.bad_parts, s.confusion, s.perFile[0].threshold]).toEqual([
+    expect([s.parts, s.bad_parts, s.confusion, s.perFile[0].threshold, s.perFile[0].budget]).toEqual([
       r.parts,
       r.bad_parts,
       r.confusion,
       r.perFile[0].threshold,
+      r.perFile[0].budget,
     ]);
   });
 });
