@@ -109,7 +109,9 @@ function duration(parts: number, partsPerDay: number): string {
 
 /** What train says of the budget: asked, supported, used, and the parts to record for the asked one. */
 export function partBudgetText(b: PartBudget, askedText: string, partsPerDay: number): string {
-  const a = `budget asked: ${ppm(b.askedPpm)} of good parts rejected (${askedText})`;
+  // A budget asked in ppm needs no second wording.
+  const as = b.asked.falseRejectsPpm !== undefined ? '' : ` (${askedText})`;
+  const a = `budget asked: ${ppm(b.askedPpm)} of good parts rejected${as}`;
   const s = `the ${b.heldOut} held-out parts support ${ppm(b.supportedPpm)} at the strictest (1/(${b.heldOut}·${tailSize(b.heldOut)}) of parts)`;
   if (b.usedAsked) return `${a}; ${s}; used: the asked budget`;
   const perDay = Number.isFinite(partsPerDay)

@@ -61,7 +61,7 @@ describe("a part model's budget of false rejects", () => {
     const b = partBudget({ ...GATEWAY, asked: { falseRejectsPpm: 2000 } });
     expect([b.usedAsked, b.used, b.usedPpm, b.moreParts]).toEqual([true, { falseRejectsPpm: 2000 }, 2000, 0]);
     expect(partBudgetText(b, '2000 ppm of good parts rejected', 72_000)).toBe(
-      'budget asked: 2000 ppm of good parts rejected (2000 ppm of good parts rejected); the 68 held-out parts support ' +
+      'budget asked: 2000 ppm of good parts rejected; the 68 held-out parts support ' +
         '1480 ppm at the strictest (1/(68·10) of parts); used: the asked budget',
     );
     // A quantile is a share of parts too.
