@@ -4,14 +4,26 @@
  * data type. At opc.tcp://127.0.0.1:PORT/UA/plc, in that namespace: `s=lamp` (Boolean) and `s=setpoint` (`setpointType`),
  * and nodes whose DataType is not a built-in type (`s=duration`, a Duration; `s=stamp`, a UtcTime; `s=mode`, an
  * enumeration of the plant's, PumpMode; `s=trim`, a Double by a subtype of Duration of the plant's, TrimTime;
- * `s=recipe`, a structure of the plant's, Recipe), all writable, each refusing a value of any variant type but the
- * one its DataType is built on. It counts the Read requests for the namespace array (Server_NamespaceArray) and for a
- * node's DataType attribute, and the Browse requests, and keeps each value written.
+ * `s=recipe`, a structure of the plant's, Recipe), and nodes of an abstract DataType (`s=count`, a UInteger holding a
+ * UInt16; `s=level`, a Number holding a Float; `s=any`, a BaseDataType holding a Double; `s=empty`, a Number holding
+ * null; `s=list`, a Number holding an array of 3 Int32), all writable, each refusing a value of any variant type but
+ * the one its DataType is built on (or, abstract, it holds), as a PLC's tag does. It counts the Read requests for the
+ * namespace array (Server_NamespaceArray), for a node's DataType attribute and for a plant node's value, and the
+ * Browse requests, and keeps each value written.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AttributeIds, BrowseRequest, DataType, ReadRequest, StatusCodes, Variant, VariableIds } from 'node-opcua';
+import {
+  AttributeIds,
+  BrowseRequest,
+  DataType,
+  ReadRequest,
+  StatusCodes,
+  Variant,
+  VariantArrayType,
+  VariableIds,
+} from 'node-opcua';
 import { opcuaSourceSchema } from '../../src/config/schema.js';
 import { OpcuaSource } from '../../src/sources/opcua/opcua-source.js';
 import type { Logger } from '../../src/telemetry/logger.js';
@@ -24,8 +36,8 @@ export interface PlcServer {
   readonly endpoint: string;
   /** The plant namespace's index on this server. */
   readonly plantIndex: number;
-  /** Requests so far: Reads of the namespace array and of a DataType attribute, and Browses. */
-  readonly reads: { namespaceArray: number; dataType: number; browse: number };
+  /** Requests so far: Reads of the namespace array, a DataType attribute and a plant node's value; Browses. */
+  readonly reads: { namespaceArray: number; dataType: number; value: number; browse: number };
   /** The values written, node name and value, in order. */
   readonly written: [string, unknown][];
   close(): Promise<void>;
@@ -44,7 +56,7 @@ export async function startPlcServer(
   const recipe = plant.createDataType({ browseName: 'Recipe', isAbstract: false, subtypeOf: 'Structure' });
   const written: [string, unknown][] = [];
   // Each node: its name, its DataType (a built-in type's name or a plant's type), the variant type it holds, and its
-  // first value.
+  // first value (an Int32Array: an array).
   for (const [name, nodeType, dataType, initial] of [
     ['lamp', 'Boolean', DataType.Boolean, false],
     ['setpoint', o.setpointType, DataType[o.setpointType], 0],
@@ -53,19 +65,26 @@ export async function startPlcServer(
     ['mode', pumpMode, DataType.Int32, 0],
     ['trim', trimTime, DataType.Double, 0],
     ['recipe', recipe, DataType.ExtensionObject, null],
+    ['count', 'UInteger', DataType.UInt16, 0],
+    ['level', 'Number', DataType.Float, 0],
+    ['any', 'BaseDataType', DataType.Double, 0],
+    ['empty', 'Number', DataType.Null, null],
+    ['list', 'Number', DataType.Int32, new Int32Array([1, 2, 3])],
   ] as const) {
     let value: unknown = initial;
+    const arrayType = initial instanceof Int32Array ? VariantArrayType.Array : VariantArrayType.Scalar;
     plant.addVariable({
       organizedBy: addressSpace.rootFolder.objects,
       browseName: name,
       nodeId: `s=${name}`,
       dataType: nodeType,
+      valueRank: arrayType === VariantArrayType.Array ? 1 : -1,
       accessLevel: 'CurrentRead | CurrentWrite',
       userAccessLevel: 'CurrentRead | CurrentWrite',
       // A getter's value is sampled, not pushed: a subscription sees a write within this many ms.
       minimumSamplingInterval: 100,
       value: {
-        get: () => new Variant({ dataType, value }),
+        get: () => new Variant({ dataType, arrayType, value }),
         set: (variant: Variant) => {
           if (variant.dataType !== dataType) return StatusCodes.BadTypeMismatch;
           value = variant.value;
@@ -75,13 +94,14 @@ export async function startPlcServer(
       },
     });
   }
-  const reads = { namespaceArray: 0, dataType: 0, browse: 0 };
+  const reads = { namespaceArray: 0, dataType: 0, value: 0, browse: 0 };
   server.on('request', (request: unknown) => {
     if (request instanceof BrowseRequest) reads.browse++;
     if (!(request instanceof ReadRequest)) return;
     for (const n of request.nodesToRead ?? []) {
       if (n.nodeId.namespace === 0 && n.nodeId.value === VariableIds.Server_NamespaceArray) reads.namespaceArray++;
       if (n.attributeId === AttributeIds.DataType) reads.dataType++;
+      if (n.attributeId === AttributeIds.Value && n.nodeId.namespace === plant.index) reads.value++;
     }
   });
   await server.start();

@@ -90,8 +90,9 @@ export interface OpcuaConnection {
   /** Resolves browse paths ("/Objects/2:Plant/2:Pump1") to node ids, or says why not. */
   translate(browsePaths: readonly string[]): Promise<({ nodeId: string } | { error: string })[]>;
   /**
-   * Writes a node's value: a boolean as a Boolean, a number as the built-in type the node's DataType is built on (read
-   * once a connection, write-types.ts); rejects a number the type cannot hold, saying why.
+   * Writes a node's value: a boolean as a Boolean, a number as the built-in type the node's DataType is built on, or
+   * for an abstract one the type of the value it holds (read once a connection, write-types.ts); rejects a number the
+   * type cannot hold, saying why.
    */
   write(nodeId: string, value: number | boolean): Promise<void>;
   onLost(callback: (reason: string) => void): void;
@@ -188,10 +189,11 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
   }
   const s = session;
   /**
-   * The DataType of each node a number is written to, and the built-in type it is built on (write-types.ts), read at
-   * its first write on this connection (session), not at every one (an alarm's write-back): a restarted server, whose
-   * types may have changed, is a new connection. A node whose DataType cannot be read is written as a Double, read
-   * again next time; a write refused reads it again too.
+   * The DataType of each node a number is written to, and the built-in type it is built on (write-types.ts; for an
+   * abstract DataType, that of the value the node holds), read at its first write on this connection (session), not
+   * at every one (an alarm's write-back): a restarted server, whose types may have changed, is a new connection. A
+   * node whose DataType cannot be read is written as a Double, read again next time; a write refused reads it again
+   * too, as does a node refused for the value it holds (none, an array).
    */
   const writeTypes = new Map<string, WriteType>();
   const writeType = async (nodeId: string, value: number): Promise<DataType> => {
@@ -201,7 +203,7 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
       if (!known) return DataType.Double;
       writeTypes.set(nodeId, known);
     }
-    const type = numberWriteType(nodeId, known.typeName, known.base, value);
+    const type = numberWriteType(nodeId, known, value);
     if (typeof type === 'string') throw new Error(type);
     return type;
   };

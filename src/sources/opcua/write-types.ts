@@ -6,8 +6,22 @@
  * cannot hold (a Boolean, a UtcTime, a structure; a fraction or a value out of range for an integer type) is refused
  * here, naming the node, its DataType and why, before anything is sent: node-opcua would cut 1.5 to 1 for an Int32, or
  * fail with "Invalid variant".
+ *
+ * An abstract DataType (BaseDataType, Number, Integer, UInteger, or a plant's abstract subtype of one) is built on no
+ * single built-in type: findBasicDataType follows it to BaseDataType (Variant). A server takes any of its subtypes
+ * (node-opcua's validateDataTypeCorrectness: an Int16 or a Double for Number), a PLC often only the one its tag is:
+ * such a node is written as the built-in type of the value it holds, read once a connection with its DataType. One
+ * that holds nothing or an array is refused, naming the node, its DataType and why.
  */
-import { AttributeIds, DataType, DataTypeIds, findBasicDataType, NodeId, type ClientSession } from 'node-opcua';
+import {
+  AttributeIds,
+  DataType,
+  DataTypeIds,
+  findBasicDataType,
+  NodeId,
+  VariantArrayType,
+  type ClientSession,
+} from 'node-opcua';
 import { firstLine } from './opcua-value.js';
 
 /** The integer built-in types and the values each holds (Int64, UInt64: those a number holds exactly). */
@@ -37,7 +51,6 @@ export function dataTypeName(id: { readonly namespace: number; readonly value: u
 /** A built-in type in words, with what it means where its name does not say. */
 function baseName(base: DataType): string {
   if (base === DataType.ExtensionObject) return 'ExtensionObject (a structure)';
-  if (base === DataType.Variant) return 'BaseDataType (abstract: no single built-in type, such as Number or Integer)';
   return DataType[base] ?? `built-in type ${base}`;
 }
 
@@ -45,48 +58,89 @@ const ONLY_NUMERIC =
   'a number is written only to a numeric node (SByte to Double, or a subtype of one, such as Duration or an enumeration)';
 
 /**
- * The built-in type `value` is written as to `nodeId`, whose DataType (`typeName`, in words) is built on `base`; or why
- * it cannot be, in words that name the node. Pure.
+ * A node's DataType: its id in words, and the built-in type a number is written as: the one the DataType is built on,
+ * or, where it is abstract (`held`), the one of the value the node holds.
  */
-export function numberWriteType(nodeId: string, typeName: string, base: DataType, value: number): DataType | string {
-  const where = `write ${nodeId}: its DataType ${typeName}`;
+export interface WriteType {
+  readonly typeName: string;
+  readonly base: DataType;
+  readonly held?: boolean;
+}
+
+/**
+ * The built-in type `value` is written as to `nodeId`, whose DataType is `type`; or why it cannot be, in words that
+ * name the node. Pure.
+ */
+export function numberWriteType(nodeId: string, type: WriteType, value: number): DataType | string {
+  const { base } = type;
+  const where = `write ${nodeId}: its DataType ${type.typeName}`;
+  const built = (as = 'built on') => (type.held ? `is abstract and the node holds` : `is ${as}`);
   const range = INTEGER_RANGES.get(base);
   if (range) {
     const [min, max] = range;
     if (Number.isInteger(value) && value >= min && value <= max) return base;
-    return `${where} is ${base === DataType.Int64 || base === DataType.UInt64 ? 'written as' : 'built on'} ${DataType[base]}, which holds whole numbers from ${min} to ${max}: ${value} is not one`;
+    return `${where} ${built(base === DataType.Int64 || base === DataType.UInt64 ? 'written as' : 'built on')} ${DataType[base]}, which holds whole numbers from ${min} to ${max}: ${value} is not one`;
   }
   if (base === DataType.Double) return base;
   if (base === DataType.Float) {
     if (Math.abs(value) <= FLOAT_MAX || !Number.isFinite(value)) return base;
-    return `${where} is built on Float, which holds up to ±${FLOAT_MAX}: ${value} is not one`;
+    return `${where} ${built()} Float, which holds up to ±${FLOAT_MAX}: ${value} is not one`;
   }
-  if (base === DataType.Boolean) return `${where} is built on Boolean: write true or false to it, not ${value}`;
-  return `${where} is built on ${baseName(base)}: ${ONLY_NUMERIC}`;
-}
-
-/** A node's DataType: its id in words, and the built-in type it is built on. */
-export interface WriteType {
-  readonly typeName: string;
-  readonly base: DataType;
+  if (base === DataType.Boolean) return `${where} ${built()} Boolean: write true or false to it, not ${value}`;
+  return `${where} ${built()} ${baseName(base)}: ${ONLY_NUMERIC}`;
 }
 
 /**
- * The DataType of `nodeId` on `session` and the built-in type it is built on: undefined where the server does not say
- * (its DataType attribute is not readable); rejects, naming the node and the DataType, where its supertypes cannot be
- * followed to a built-in type.
+ * The DataType of `nodeId` on `session` and the built-in type a number is written as: undefined where the server does
+ * not say (its DataType attribute is not readable); rejects, naming the node and the DataType, where its supertypes
+ * cannot be followed to a built-in type, or where it is abstract and the node holds no single value (heldType).
  */
 export async function readWriteType(session: ClientSession, nodeId: string): Promise<WriteType | undefined> {
   const [dv] = await session.read([{ nodeId, attributeId: AttributeIds.DataType }]);
   const typeId: unknown = dv.value?.value;
   if (dv.statusCode.value !== 0 || !(typeId instanceof NodeId)) return undefined;
   const typeName = dataTypeName(typeId);
+  let base: DataType;
   try {
-    return { typeName, base: await findBasicDataType(session, typeId) };
+    base = await findBasicDataType(session, typeId);
   } catch (err) {
     throw new Error(
       `write ${nodeId}: its DataType ${typeName} could not be followed to a built-in type on the server: ${firstLine((err as Error)?.message ?? String(err))}`,
       { cause: err },
     );
   }
+  if (base !== DataType.Variant) return { typeName, base };
+  const [held] = await session.read([{ nodeId, attributeId: AttributeIds.Value }]);
+  const length: unknown = (held.value?.value as { length?: unknown } | null | undefined)?.length;
+  const type = heldType(`write ${nodeId}: its DataType ${typeName} is abstract`, {
+    status: held.statusCode.value === 0 ? undefined : held.statusCode.name,
+    dataType: held.value?.dataType ?? DataType.Null,
+    scalar: (held.value?.arrayType ?? VariantArrayType.Scalar) === VariantArrayType.Scalar,
+    length: typeof length === 'number' ? length : undefined,
+  });
+  if (typeof type === 'string') throw new Error(type);
+  return { typeName, base: type, held: true };
+}
+
+/** What a Read of a node's value gave: its status code's name where not Good, its variant's type and shape. */
+export interface HeldValue {
+  readonly status: string | undefined;
+  readonly dataType: DataType;
+  readonly scalar: boolean;
+  readonly length?: number;
+}
+
+/**
+ * The built-in type a number is written as to a node of an abstract DataType (`where` says which): that of the single
+ * value it holds; or why there is none, after `where`. Pure.
+ */
+export function heldType(where: string, held: HeldValue): DataType | string {
+  const why = 'a number is written to it as the built-in type of the value it holds';
+  if (held.status !== undefined) return `${where}: ${why}, and its value could not be read (${held.status})`;
+  if (!held.scalar) {
+    const what = held.length === undefined ? 'an array of' : `an array of ${held.length}`;
+    return `${where}: ${why}, and it holds ${what} ${DataType[held.dataType] ?? held.dataType}, not a single value`;
+  }
+  if (held.dataType === DataType.Null) return `${where}: ${why}, and it holds none (a null value)`;
+  return held.dataType;
 }

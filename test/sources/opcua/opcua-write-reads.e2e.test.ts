@@ -26,17 +26,17 @@ describe('OPC UA writes', () => {
       await source.start(() => undefined);
       await log.next(/connected, subscribed$/);
       expect(server.plantIndex).toBe(3);
-      expect(server.reads).toEqual({ namespaceArray: 0, dataType: 0, browse: 0 });
+      expect(server.reads).toEqual({ namespaceArray: 0, dataType: 0, value: 0, browse: 0 });
       await source.write(`ns=3;s=lamp`, true);
       await source.write(`ns=3;s=setpoint`, 1.5);
       await source.write(`ns=3;s=setpoint`, 2.5);
       await source.write(`ns=3;s=lamp`, false);
       // actual: { namespaceArray: 1, dataType: 4 }
-      expect(server.reads).toEqual({ namespaceArray: 0, dataType: 1, browse: 0 });
+      expect(server.reads).toEqual({ namespaceArray: 0, dataType: 1, value: 0, browse: 0 });
       await source.write(SETPOINT, 3.5);
       await source.write(LAMP, true);
       // actual: dataType 6
-      expect(server.reads).toEqual({ namespaceArray: 1, dataType: 1, browse: 0 });
+      expect(server.reads).toEqual({ namespaceArray: 1, dataType: 1, value: 0, browse: 0 });
       expect(server.written).toEqual([
         ['lamp', true],
         ['setpoint', 1.5],
@@ -53,7 +53,7 @@ describe('OPC UA writes', () => {
       expect(server.plantIndex).toBe(2);
       await source.write(SETPOINT, 7);
       expect(server.written).toEqual([['setpoint', 7]]);
-      expect(server.reads).toEqual({ namespaceArray: 1, dataType: 1, browse: 0 });
+      expect(server.reads).toEqual({ namespaceArray: 1, dataType: 1, value: 0, browse: 0 });
     } finally {
       await source.stop();
       await server.close();

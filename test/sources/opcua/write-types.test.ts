@@ -1,7 +1,10 @@
-/** What a number written to a node is sent as, by the built-in type its DataType is built on (write-types.ts). */
+/**
+ * What a number written to a node is sent as, by the built-in type its DataType is built on, or for an abstract one the
+ * type of the value it holds (write-types.ts).
+ */
 import { DataType, NodeId } from 'node-opcua';
 import { describe, expect, it } from 'vitest';
-import { dataTypeName, numberWriteType } from '../../../src/sources/opcua/write-types.js';
+import { dataTypeName, heldType, numberWriteType } from '../../../src/sources/opcua/write-types.js';
 
 const NUMERIC =
   'a number is written only to a numeric node (SByte to Double, or a subtype of one, such as Duration or an enumeration)';
@@ -19,7 +22,7 @@ describe('numberWriteType', () => {
     ['Int64', Number.MAX_SAFE_INTEGER],
     ['UInt64', 0],
   ] as const)('%s holds %s: written as it', (base, value) => {
-    expect(numberWriteType('ns=2;s=x', 'T', DataType[base], value)).toBe(DataType[base]);
+    expect(numberWriteType('ns=2;s=x', { typeName: 'T', base: DataType[base] }, value)).toBe(DataType[base]);
   });
 
   it.each([
@@ -36,15 +39,57 @@ describe('numberWriteType', () => {
     ['DateTime', 5, `is built on DateTime: ${NUMERIC}`],
     ['String', 5, `is built on String: ${NUMERIC}`],
     ['ExtensionObject', 5, `is built on ExtensionObject (a structure): ${NUMERIC}`],
-    [
-      'Variant',
-      5,
-      `is built on BaseDataType (abstract: no single built-in type, such as Number or Integer): ${NUMERIC}`,
-    ],
   ] as const)('%s refuses %s, naming the node and its DataType', (base, value, why) => {
-    expect(numberWriteType('ns=2;s=x', 'T (ns=2;i=7)', DataType[base], value)).toBe(
+    expect(numberWriteType('ns=2;s=x', { typeName: 'T (ns=2;i=7)', base: DataType[base] }, value)).toBe(
       `write ns=2;s=x: its DataType T (ns=2;i=7) ${why}`,
     );
+  });
+
+  it.each([
+    ['UInt16', 70_000, 'UInt16, which holds whole numbers from 0 to 65535: 70000 is not one'],
+    [
+      'Int64',
+      0.5,
+      `Int64, which holds whole numbers from ${Number.MIN_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}: 0.5 is not one`,
+    ],
+    ['Float', -1e39, 'Float, which holds up to ±3.4028234663852886e+38: -1e+39 is not one'],
+    ['Boolean', 0, 'Boolean: write true or false to it, not 0'],
+    ['String', 5, `String: ${NUMERIC}`],
+  ] as const)('an abstract DataType holding a %s refuses %s, saying the node holds it', (held, value, why) => {
+    const type = { typeName: 'Number (i=26)', base: DataType[held], held: true };
+    expect(numberWriteType('ns=2;s=x', type, value)).toBe(
+      `write ns=2;s=x: its DataType Number (i=26) is abstract and the node holds ${why}`,
+    );
+  });
+
+  it('an abstract DataType holding an Int16 writes it as an Int16', () => {
+    expect(numberWriteType('ns=2;s=x', { typeName: 'Integer (i=27)', base: DataType.Int16, held: true }, -3)).toBe(
+      DataType.Int16,
+    );
+  });
+});
+
+describe('heldType', () => {
+  const where = 'write ns=2;s=x: its DataType Number (i=26) is abstract';
+  const why = `${where}: a number is written to it as the built-in type of the value it holds, and`;
+
+  it('is the type of the single value held', () => {
+    expect(heldType(where, { status: undefined, dataType: DataType.Float, scalar: true })).toBe(DataType.Float);
+  });
+
+  it.each([
+    [
+      { status: 'BadNotReadable', dataType: DataType.Null, scalar: true },
+      'its value could not be read (BadNotReadable)',
+    ],
+    [{ status: undefined, dataType: DataType.Null, scalar: true }, 'it holds none (a null value)'],
+    [
+      { status: undefined, dataType: DataType.Double, scalar: false, length: 4 },
+      'it holds an array of 4 Double, not a single value',
+    ],
+    [{ status: undefined, dataType: DataType.Int32, scalar: false }, 'it holds an array of Int32, not a single value'],
+  ])('refuses %o, saying why', (held, says) => {
+    expect(heldType(where, held)).toBe(`${why} ${says}`);
   });
 });
 
