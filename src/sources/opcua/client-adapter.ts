@@ -6,10 +6,7 @@
 import {
   AttributeIds,
   ClientMonitoredItemGroup,
-  DataChangeFilter,
-  DataChangeTrigger,
   DataType,
-  DeadbandType,
   MessageSecurityMode,
   OPCUACertificateManager,
   OPCUAClient,
@@ -28,7 +25,7 @@ import { makeBrowsePath } from 'node-opcua';
 import { boundedTransportFactory } from './bounded-transport.js';
 import { describeRefusal, notOpcuaServer, receiveLimits } from './message-bound.js';
 import { fetchServerCertificate } from './server-certificate.js';
-import { describeMonitoringRefusal } from './monitoring-refusal.js';
+import { applyItemParameters, type ItemParameters } from './item-parameters.js';
 import { routeOpcuaLogs } from './opcua-log.js';
 import { firstLine, qualityOf, toReading, type Reading } from './opcua-value.js';
 import { deviceStamp } from '../../core/json-values.js';
@@ -54,11 +51,8 @@ export interface OpcuaConnectOptions {
   readonly maxMessageBytes: number;
 }
 
-export interface MonitoredNode {
+export interface MonitoredNode extends ItemParameters {
   readonly nodeId: string;
-  readonly samplingIntervalMs: number;
-  readonly queueSize: number;
-  readonly deadband?: { readonly type: 'absolute' | 'percent'; readonly value: number };
 }
 
 export interface SubscriptionHandlers {
@@ -271,25 +265,8 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
             errors[i] = status.name;
             return;
           }
-          if (n.deadband || n.samplingIntervalMs !== defaults.samplingInterval || n.queueSize !== defaults.queueSize) {
-            const filter = n.deadband
-              ? new DataChangeFilter({
-                  trigger: DataChangeTrigger.StatusValue,
-                  deadbandType: n.deadband.type === 'absolute' ? DeadbandType.Absolute : DeadbandType.Percent,
-                  deadbandValue: n.deadband.value,
-                })
-              : null;
-            try {
-              await item.modify({
-                samplingInterval: n.samplingIntervalMs,
-                queueSize: n.queueSize,
-                discardOldest: true,
-                filter,
-              });
-            } catch (err) {
-              errors[i] = describeMonitoringRefusal(n.deadband?.type, firstLine((err as Error).message));
-            }
-          }
+          if (n.deadband || n.samplingIntervalMs !== defaults.samplingInterval || n.queueSize !== defaults.queueSize)
+            errors[i] = await applyItemParameters(item, n);
         }),
       );
       return { errors: nodes.map((_, i) => errors[i]), keepAliveMs: keepAliveMs() };

@@ -3,6 +3,9 @@
  * BadMonitoredItemFilterUnsupported), which a walk from Telegraf found logged as `monitoring parameters refused:
  * ErrorBadMonitoredItemFilterUnsupported`, with neither cause nor fix. The warning names the node and channel, says the
  * percent deadband needs the node's EURange, and what to write instead; the node's values still come.
+ * Regression (the next session's walk): the warning said the deadband was not applied, not whether the node's sampling
+ * interval and queue size, asked in the same request, were. They are now asked again without the deadband, and the
+ * warning gives what the server granted.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,11 +43,17 @@ describe('OPC UA percent deadband on a node without an EURange', () => {
       publishing_interval_ms: 200,
       pki_dir: await mkdtemp(join(tmpdir(), 'lw-ua-deadband-client-')),
       nodes: [
-        { channel: 'flow', node_id: 'nsu=urn:linewatch:sim;s=Pump1.flow', deadband: { type: 'percent', value: 1 } },
         {
           channel: 'force',
           node_id: 'nsu=urn:linewatch:sim;s=Press1.force',
           deadband: { type: 'absolute', value: 0.5 },
+        },
+        {
+          channel: 'flow',
+          node_id: 'nsu=urn:linewatch:sim;s=Pump1.flow',
+          deadband: { type: 'percent', value: 1 },
+          sampling_interval_ms: 500,
+          queue_size: 5,
         },
       ],
     });
@@ -57,17 +66,19 @@ describe('OPC UA percent deadband on a node without an EURange', () => {
       if (b.some((s) => s.channel === 'flow' && s.quality === 'good')) flowCame();
     });
     try {
-      const refused = await log.next(/nodes\[0\]/);
+      const refused = await log.next(/nodes\[1\]/);
       expect([refused.level, refused.channel, refused.msg]).toEqual([
         40,
         'flow',
-        `device plc (${server.endpointUrl}): sources[0].nodes[0].node_id nsu=urn:linewatch:sim;s=Pump1.flow ` +
+        `device plc (${server.endpointUrl}): sources[0].nodes[1].node_id nsu=urn:linewatch:sim;s=Pump1.flow ` +
           "(channel flow): its percent deadband was refused: a percent deadband is a percentage of the node's EURange " +
-          '(engineering range) property, and this node has none (BadMonitoredItemFilterUnsupported); its values come ' +
-          "with no deadband: write an absolute one in the value's units (deadband: { type: absolute, value: … }), or none",
+          '(engineering range) property, and this node has none (BadMonitoredItemFilterUnsupported); its sampling ' +
+          'interval and queue size were applied without it (every 500 ms, queue size 5): its values come at every ' +
+          "change, with no deadband: write an absolute one in the value's units (deadband: { type: absolute, value: … " +
+          '}), or none',
       ]);
       await flowGood;
-      expect(log.lines.filter((l) => /nodes\[1\]/.test(l.msg))).toEqual([]);
+      expect(log.lines.filter((l) => /nodes\[0\]/.test(l.msg))).toEqual([]);
     } finally {
       await source.stop();
     }
