@@ -1,14 +1,14 @@
-/** `linewatch init`: writes the annotated starter configuration; never overwrites a file. */
+/** `linewatch init`: writes the annotated starter configuration (Modbus or OPC UA); never overwrites a file. */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { reportError } from './report-error.js';
-import { starterConfig } from './starter-config.js';
+import { starterConfig, type StarterProtocol } from './starter-config.js';
 import { UsageError } from './usage.js';
 
-export function initCommand(opts: { out: string }): number {
+export function initCommand(opts: { out: string; protocol: StarterProtocol }): number {
   const out = resolve(opts.out);
   try {
-    writeFileSync(out, starterConfig(), { flag: 'wx' });
+    writeFileSync(out, starterConfig(opts.protocol), { flag: 'wx' });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST')

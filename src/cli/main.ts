@@ -7,6 +7,7 @@ import { datasetCommand } from './dataset.js';
 import { addFitCommands } from './fit-commands.js';
 import { demoCommand } from './demo.js';
 import { initCommand } from './init.js';
+import { STARTER_PROTOCOLS, type StarterProtocol } from './starter-config.js';
 import { setCliLogLevel } from './logging.js';
 import { keygenCommand, signCommand, verifyCommand } from './model.js';
 import { publishCommand, type PublishOptions } from './model-publish.js';
@@ -71,7 +72,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('init')
     .description('write an annotated starter configuration (reads the simulator; refuses to overwrite a file)')
     .option('-o, --out <file>', 'where to write it', 'linewatch.yaml')
-    .action(wrap(async (opts: { out: string }) => initCommand(opts)));
+    .addOption(
+      new Option('-p, --protocol <protocol>', "how the starter reads the simulator's pump: Modbus TCP or OPC UA")
+        .choices(STARTER_PROTOCOLS)
+        .default('modbus'),
+    )
+    .action(wrap(async (opts: { out: string; protocol: StarterProtocol }) => initCommand(opts)));
   program
     .command('export')
     .description(
