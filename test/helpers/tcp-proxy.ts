@@ -1,7 +1,8 @@
 /**
  * A TCP proxy for fault injection: forwards to a real server while up; while down it cuts every
  * open connection and refuses new ones, as a dead network link or a stopped server would; while
- * stalled it keeps every connection open and forwards nothing, as a link that went silent would.
+ * stalled it keeps every connection open and forwards nothing, as a link that went silent would;
+ * retargeted, it forwards new connections to another port (a server started again there).
  */
 import { EventEmitter, once } from 'node:events';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
@@ -12,6 +13,8 @@ export interface TcpProxy {
   setUp(up: boolean): void;
   /** Holds every byte, both ways, while `stalled` (the connections stay open); forwards them again after. */
   stall(stalled: boolean): void;
+  /** Forwards the connections accepted from now on to `port` (a server started again elsewhere); open ones stay. */
+  retarget(port: number): void;
   /** When each connection was accepted (performance.now(), ms), the refused ones while down included. */
   readonly opened: number[];
   /** Resolves once `n` connections were accepted. */
@@ -27,6 +30,7 @@ export interface TcpProxy {
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   let up = true;
   let stalled = false;
+  let target = targetPort;
   const sockets = new Set<Socket>();
   const links = new Set<readonly [Socket, Socket]>();
   const opened: number[] = [];
@@ -42,7 +46,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     opened.push(performance.now());
     events.emit('accepted');
     if (!up) return client.destroy();
-    const upstream = createConnection({ host: targetHost, port: targetPort });
+    const upstream = createConnection({ host: targetHost, port: target });
     sockets.add(client).add(upstream);
     const link = [client, upstream] as const;
     links.add(link);
@@ -70,6 +74,9 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     setUp(value) {
       up = value;
       if (!up) for (const s of sockets) s.destroy();
+    },
+    retarget(port) {
+      target = port;
     },
     stall(value) {
       if (value === stalled) return;
