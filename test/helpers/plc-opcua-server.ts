@@ -25,10 +25,12 @@ import {
   VariableIds,
 } from 'node-opcua';
 import { opcuaSourceSchema } from '../../src/config/schema.js';
+import { freePort } from '../../src/core/free-port.js';
 import { OpcuaSource } from '../../src/sources/opcua/opcua-source.js';
 import type { Logger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import { initializedServer } from './blob-opcua-server.js';
+import { logLines } from './log-lines.js';
 
 export const PLANT_NAMESPACE = 'urn:linewatch:test:plant';
 
@@ -128,4 +130,25 @@ export function plcSource(endpoint: string, nodeId: string, logger: Logger): Opc
     }),
     { logger, metrics: new GatewayMetrics() },
   );
+}
+
+/** A node of the plant namespace by its name, `nsu=`…: the index looked up on the server. */
+export const plantNode = (name: string) => `nsu=${PLANT_NAMESPACE};s=${name}`;
+
+/**
+ * A PLC server (setpoint a Double) on a free port and a source of it subscribed to the lamp, connected, for `act`;
+ * both closed after.
+ */
+export async function withPlcSource(act: (server: PlcServer, source: OpcuaSource) => Promise<void>): Promise<void> {
+  const log = logLines();
+  const server = await startPlcServer(await freePort(), { before: [], setpointType: 'Double' });
+  const source = plcSource(server.endpoint, plantNode('lamp'), log.logger);
+  try {
+    await source.start(() => undefined);
+    await log.next(/connected, subscribed$/);
+    await act(server, source);
+  } finally {
+    await source.stop();
+    await server.close();
+  }
 }

@@ -6,21 +6,11 @@
  * naming the node, its DataType and why, before anything is sent.
  */
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../../src/core/free-port.js';
-import { logLines } from '../../helpers/log-lines.js';
-import { PLANT_NAMESPACE, plcSource, startPlcServer } from '../../helpers/plc-opcua-server.js';
-
-const node = (name: string) => `nsu=${PLANT_NAMESPACE};s=${name}`;
+import { plantNode as node, withPlcSource } from '../../helpers/plc-opcua-server.js';
 
 describe('OPC UA writes to nodes whose DataType is abstract', () => {
   it('write a number as the type the node holds; refuse a node holding none or an array', async () => {
-    const port = await freePort();
-    const log = logLines();
-    const server = await startPlcServer(port, { before: [], setpointType: 'Double' });
-    const source = plcSource(server.endpoint, node('lamp'), log.logger);
-    try {
-      await source.start(() => undefined);
-      await log.next(/connected, subscribed$/);
+    await withPlcSource(async (server, source) => {
       // The server refuses any variant type but the one each node holds (UInt16, Float, Double).
       await source.write(node('count'), 7);
       await source.write(node('level'), 2.5);
@@ -49,9 +39,6 @@ describe('OPC UA writes to nodes whose DataType is abstract', () => {
           'of the value it holds, and it holds an array of 3 Int32, not a single value',
       );
       expect(server.written).toHaveLength(4);
-    } finally {
-      await source.stop();
-      await server.close();
-    }
+    });
   }, 60_000);
 });

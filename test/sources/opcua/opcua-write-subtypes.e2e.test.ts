@@ -7,21 +7,11 @@
  * is sent, naming the node, its DataType and why.
  */
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../../src/core/free-port.js';
-import { logLines } from '../../helpers/log-lines.js';
-import { PLANT_NAMESPACE, plcSource, startPlcServer } from '../../helpers/plc-opcua-server.js';
-
-const node = (name: string) => `nsu=${PLANT_NAMESPACE};s=${name}`;
+import { plantNode as node, withPlcSource } from '../../helpers/plc-opcua-server.js';
 
 describe('OPC UA writes to nodes whose DataType is a subtype', () => {
   it('write a number as the built-in type the DataType is built on; refuse a UtcTime and a structure', async () => {
-    const port = await freePort();
-    const log = logLines();
-    const server = await startPlcServer(port, { before: [], setpointType: 'Double' });
-    const source = plcSource(server.endpoint, node('lamp'), log.logger);
-    try {
-      await source.start(() => undefined);
-      await log.next(/connected, subscribed$/);
+    await withPlcSource(async (server, source) => {
       await source.write(node('duration'), 2.5);
       await source.write(node('mode'), 2);
       await source.write(node('trim'), 0.25);
@@ -49,9 +39,6 @@ describe('OPC UA writes to nodes whose DataType is a subtype', () => {
         /^write ns=2;s=mode: its DataType ns=2;i=\d+ is built on Int32, which holds whole numbers from -2147483648 to 2147483647: 1.5 is not one$/,
       );
       expect(server.written).toHaveLength(5);
-    } finally {
-      await source.stop();
-      await server.close();
-    }
+    });
   }, 60_000);
 });
