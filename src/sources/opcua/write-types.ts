@@ -22,7 +22,7 @@ import {
   VariantArrayType,
   type ClientSession,
 } from 'node-opcua';
-import { firstLine } from './opcua-value.js';
+import { firstLine, qualityOf } from './opcua-value.js';
 
 /** The integer built-in types and the values each holds (Int64, UInt64: those a number holds exactly). */
 const INTEGER_RANGES = new Map<DataType, readonly [number, number]>([
@@ -113,7 +113,7 @@ export async function readWriteType(session: ClientSession, nodeId: string): Pro
   const [held] = await session.read([{ nodeId, attributeId: AttributeIds.Value }]);
   const length: unknown = (held.value?.value as { length?: unknown } | null | undefined)?.length;
   const type = heldType(`write ${nodeId}: its DataType ${typeName} is abstract`, {
-    status: held.statusCode.value === 0 ? undefined : held.statusCode.name,
+    status: qualityOf(held.statusCode.value) === 'bad' ? held.statusCode.name : undefined,
     dataType: held.value?.dataType ?? DataType.Null,
     scalar: (held.value?.arrayType ?? VariantArrayType.Scalar) === VariantArrayType.Scalar,
     length: typeof length === 'number' ? length : undefined,
@@ -122,7 +122,7 @@ export async function readWriteType(session: ClientSession, nodeId: string): Pro
   return { typeName, base: type, held: true };
 }
 
-/** What a Read of a node's value gave: its status code's name where not Good, its variant's type and shape. */
+/** What a Read of a node's value gave: its status code's name where Bad, its variant's type and shape. */
 export interface HeldValue {
   readonly status: string | undefined;
   readonly dataType: DataType;
