@@ -45,6 +45,12 @@ export interface MqttClientRole {
    */
   readonly onFlapping?: (message: string) => void;
   /**
+   * Its client id (the default one too) may be another client's: the cloud sync's, made of gateway.name, which a copied
+   * configuration shares, and which says takeovers itself (client-id-takeovers.ts). Named, as a configured client_id
+   * and a role's with `onFlapping` are, where the broker closes a connection after accepting it.
+   */
+  readonly idShared?: boolean;
+  /**
    * The largest packet the client takes from the broker, in bytes, and who is told of one larger: its connection is
    * closed before it is read whole (mqtt-packet-bound.ts). Without it, a packet is bounded only by MQTT (256 MB).
    * With MQTT 5 (`options.protocolVersion` 5) the broker is told the bound (CONNECT's Maximum Packet Size) and drops
@@ -172,8 +178,9 @@ export function connectMqtt(broker: MqttBroker, client: MqttClientRole): MqttCli
   watchClosedUnaccepted(
     connection,
     () => refusedClose,
-    // Another client may hold a configured id, or one a role says can be taken over (onFlapping); not a random one.
-    broker.client_id !== undefined || client.onFlapping ? options.clientId : undefined,
+    // Another client may hold a configured id, or one a role says can be taken over (onFlapping, idShared); not a
+    // random one.
+    broker.client_id !== undefined || client.onFlapping || client.idShared ? options.clientId : undefined,
     (accepted) => {
       pacing.failed('closed unaccepted');
       client.onClosedUnaccepted?.(accepted ?? closedUnacceptedText(options.protocolVersion, client.protocolSetting));

@@ -19,7 +19,7 @@ export interface OneMessage {
   readonly retain: boolean;
 }
 
-export interface OnePublisher extends Omit<MqttClientRole, 'incoming' | 'onFlapping'> {
+export interface OnePublisher extends Omit<MqttClientRole, 'incoming' | 'onFlapping' | 'idShared'> {
   /** The largest packet taken from the broker, and whose it is in errors ("an action's connection"). */
   readonly maxIncomingBytes: number;
   readonly boundOf: string;

@@ -9,8 +9,8 @@
  * it and leaves the queue alone for a backoff; a batch whose removal failed is sent again.
  */
 import type { MqttClient } from 'mqtt';
-import { FLAP_RULE } from '../core/connection-flaps.js';
-import { brokerErrorText, connectMqtt, protocolVersionHint } from '../core/mqtt-connection.js';
+import { ClientIdTakeovers } from '../core/client-id-takeovers.js';
+import { brokerErrorText, connectMqtt, flappingText, protocolVersionHint } from '../core/mqtt-connection.js';
 import { acceptedCloseHint } from '../core/mqtt-accepted-close.js';
 import { refusedPacketText } from '../core/mqtt-packet-bound.js';
 import { refusalRetryText, type RefusalBackoff } from '../core/mqtt-refusals.js';
@@ -57,8 +57,15 @@ export class MqttSync implements Sink {
   private timer: NodeJS.Timeout | undefined;
   private pumping: Promise<void> | undefined;
   private closed = false;
-  /** The client id is being taken over (another client with it): connects and drops are not logged one by one. */
-  private taken = false;
+  /**
+   * Takeovers of the client id (another client with it: client-id-takeovers.ts): while they go on, connects and drops
+   * are not logged one by one; said once, and once more when a connection holds.
+   */
+  private readonly takeovers = new ClientIdTakeovers({
+    takenOver: () => this.takenOver(),
+    holds: () =>
+      this.deps.logger.info({ sink: this.name }, `cloud broker ${this.config.url}: the connection holds again`),
+  });
   /** Connections opened so far (which one a check is for). */
   private connects = 0;
   private lastError: string | undefined;
@@ -158,10 +165,8 @@ export class MqttSync implements Sink {
           retain: true,
         },
       },
-      onFlapping: (message) => {
-        this.taken = true;
-        this.deps.logger.error({ sink: this.name }, message);
-      },
+      // Its id, made of gateway.name, is another gateway's where a configuration was copied (takeovers below).
+      idShared: true,
       // Said as the connection's failure (and by 'offline' below, which follows it, at the first of an episode).
       protocolSetting: CLOUD_PROTOCOL_SETTING,
       onClosedUnaccepted: (reason) => {
@@ -173,6 +178,7 @@ export class MqttSync implements Sink {
         maxPacketBytes: c.max_incoming_bytes,
         // Said once while the same packet comes at each connection (the status keeps the latest).
         onRefused: (packet, retry) => {
+          closedOnRefusal = true;
           this.refusing = true;
           this.refused = `cloud broker ${c.url} sent ${refusedPacketText(packet)}, over max_incoming_bytes ${c.max_incoming_bytes}: refused unread, the connection closed; ${refusalRetryText(retry, this.deps.refusalBackoff)}`;
           this.closeFailure(this.refused, retry.count === 1);
@@ -181,15 +187,23 @@ export class MqttSync implements Sink {
       onHeld: () => {
         if (!this.refusing) return;
         this.refusing = false;
-        this.reachable(client, c.url);
+        this.reachable(c.url, this.takeovers.quiet);
       },
       ...(this.deps.refusalBackoff ? { backoff: this.deps.refusalBackoff } : {}),
     });
     this.client = client;
+    /** The broker accepted the connection (a CONNACK with no refusal): its close may be a takeover. */
+    let accepted = false;
+    /** This client closed the connection on a packet over max_incoming_bytes: no sign of another client. */
+    let closedOnRefusal = false;
+    client.on('packetreceive', (packet) => {
+      if (packet.cmd === 'connack' && (packet.reasonCode ?? packet.returnCode ?? 0) === 0) accepted = true;
+    });
     client.on('connect', () => {
       this.connects++;
+      const quiet = this.takeovers.opened();
       // While the same packet is refused at each connection, a connect is no news: the failure stands until one holds.
-      if (!this.refusing) this.reachable(client, c.url);
+      if (!this.refusing) this.reachable(c.url, quiet);
       this.announce();
       void this.pump();
     });
@@ -205,7 +219,19 @@ export class MqttSync implements Sink {
     client.on('offline', () => {
       if (!this.closeCounted) this.failure(this.refused ?? this.unaccepted ?? `cloud broker ${c.url} unreachable`);
     });
-    client.on('close', () => (this.closeCounted = false));
+    // After mqtt.js's own 'close' listener, so after its 'offline': the close that makes the takeovers is said as a
+    // drop.
+    client.on('close', () => {
+      this.closeCounted = false;
+      const quiet = this.takeovers.quiet;
+      if (closedOnRefusal) this.takeovers.dropped();
+      else this.takeovers.failed(accepted);
+      // A connect that failed (the broker refused it, or is down) ends the takeovers: its failure, kept quiet while
+      // they lasted, is said now.
+      if (quiet && !this.takeovers.quiet && this.lastError !== undefined) this.sayFailure(this.lastError);
+      accepted = false;
+      closedOnRefusal = false;
+    });
     this.timer = setInterval(() => {
       this.minutes.tick();
       void this.pump();
@@ -213,40 +239,40 @@ export class MqttSync implements Sink {
     this.timer.unref();
   }
 
-  /** The broker accepted a connection: a failure is over (said, unless the client id is being taken over). */
-  private reachable(client: MqttClient, url: string): void {
-    // Where the id is taken over again and again, each connect and drop is no news: said once (onFlapping), and once
-    // more when a connection holds.
-    if (this.taken) this.steadyCheck(client, url);
-    else if (this.lastError) this.deps.logger.info({ sink: this.name }, `cloud broker ${url} reachable again`);
-    else if (this.connects === 1) this.deps.logger.info({ sink: this.name }, `cloud broker ${url}: connected`);
+  /**
+   * The broker accepted a connection: a failure is over (said, unless `quiet`: the client id is being taken over, each
+   * connect and drop no news, said once, and once more when a connection holds).
+   */
+  private reachable(url: string, quiet: boolean): void {
+    if (!quiet && this.lastError) this.deps.logger.info({ sink: this.name }, `cloud broker ${url} reachable again`);
+    else if (!quiet && this.connects === 1)
+      this.deps.logger.info({ sink: this.name }, `cloud broker ${url}: connected`);
     this.lastError = undefined;
     this.refused = undefined;
     this.unaccepted = undefined;
     this.failingSince = undefined;
   }
 
-  /** Says, once a connection has held for FLAP_RULE.shortMs, that the takeovers are over. */
-  private steadyCheck(client: MqttClient, url: string): void {
-    const connection = this.connects;
-    const timer = setTimeout(() => {
-      if (this.connects !== connection || !client.connected || !this.taken || this.closed) return;
-      this.taken = false;
-      this.deps.logger.info({ sink: this.name }, `cloud broker ${url}: the connection holds again`);
-    }, FLAP_RULE.shortMs);
-    timer.unref();
+  /** Another client keeps taking the client id: said once, as an error naming the id and the setting. */
+  private takenOver(): void {
+    const clientId = this.client?.options.clientId ?? `linewatch-${this.identity.gateway}`;
+    const role = { role: 'cloud sync', defaultClientId: `linewatch-${this.identity.gateway}` };
+    this.deps.logger.error({ sink: this.name }, flappingText(this.config, role, clientId));
   }
 
   /** Counts a failure; says it (`tell`: by default, when it differs from the last one) unless the id is taken over. */
   private failure(message: string, tell = message !== this.lastError): void {
     this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'network' });
-    if (tell && !this.taken)
-      this.deps.logger.warn(
-        { sink: this.name, queued: queuedRecords(this.deps.queue) },
-        `${message}; messages stay queued`,
-      );
+    if (tell && !this.takeovers.quiet) this.sayFailure(message);
     this.lastError = message;
     this.failingSince ??= this.now();
+  }
+
+  private sayFailure(message: string): void {
+    this.deps.logger.warn(
+      { sink: this.name, queued: queuedRecords(this.deps.queue) },
+      `${message}; messages stay queued`,
+    );
   }
 
   /** A failure that closes the connection, said before the client's 'close' (see closeCounted). */
@@ -339,6 +365,7 @@ export class MqttSync implements Sink {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.takeovers.dropped();
     if (this.timer) clearInterval(this.timer);
     this.minutes.tick(true);
     this.queueFailures.retryNow();

@@ -66,6 +66,15 @@ describe('a client id taken over again and again', () => {
   });
 });
 
+/** A cloud sync of gateway `gateway` (its client id, linewatch-<gateway>, shared by every such sync). */
+function twinSync(logger: Logger, gateway: string): MqttSync {
+  return new MqttSync(
+    mqttSyncSchema.parse({ url: broker.url }),
+    { gateway, site: 's', line: 'l', version: '0.1.0', models: () => [] },
+    { logger, metrics: new GatewayMetrics(), queue: new MemoryQueue(1 << 20) },
+  );
+}
+
 describe('cloud sync under a takeover', () => {
   it('says it once, logs no connect or drop while it lasts, and says when the connection holds again', async () => {
     const log = logLines('info');
@@ -73,17 +82,18 @@ describe('cloud sync under a takeover', () => {
     const consumer = await mqtt.connectAsync(broker.url, { clientId: 'consumer-takeover' });
     await consumer.subscribeAsync('linewatch/gw-twin/status', { qos: 1 });
     consumer.on('message', (_t, payload) => statuses.push(String(JSON.parse(payload.toString()).state)));
-    const sync = (logger: Logger) =>
-      new MqttSync(
-        mqttSyncSchema.parse({ url: broker.url }),
-        { gateway: 'gw-twin', site: 's', line: 'l', version: '0.1.0', models: () => [] },
-        { logger, metrics: new GatewayMetrics(), queue: new MemoryQueue(1 << 20) },
-      );
+    const sync = (logger: Logger) => twinSync(logger, 'gw-twin');
     const [watched, twin] = [sync(log.logger), sync(silentLogger())];
     try {
       await watched.start();
       await twin.start();
-      await log.next(/closed the connection 3 times in a row/);
+      const takenOver = await log.next(/closed the connection 3 times in a row/);
+      expect(takenOver.msg).toBe(
+        `cloud sync: broker ${broker.url} closed the connection 3 times in a row within 5 s of opening it: most likely ` +
+          'another client connects with the same client id linewatch-gw-twin (two gateways with one gateway.name, ' +
+          'which the client id is made of), and each takes the connection from the other; give each its own. ' +
+          'Otherwise the broker restarts again and again, or refuses something this client does: see its log',
+      );
       const said = log.lines.length;
       // Six more takeovers (each a will and a birth on the status topic), then the twin goes.
       const seen = statuses.length;
@@ -97,6 +107,31 @@ describe('cloud sync under a takeover', () => {
       await twin.close();
       await watched.close();
       await consumer.endAsync();
+    }
+  }, 60_000);
+
+  // The takeovers are the MQTT source's (client-id-takeovers.ts): it was silent until a connection held, for good while
+  // the broker stayed down.
+  it('after the takeover was said, a broker that goes down is said as any failure (a refused connect is no takeover)', async () => {
+    const log = logLines('info');
+    const [watched, twin] = [twinSync(log.logger, 'gw-twin-down'), twinSync(silentLogger(), 'gw-twin-down')];
+    try {
+      await watched.start();
+      await twin.start();
+      await log.next(/closed the connection 3 times in a row/);
+      const from = log.lines.length;
+      await broker.pause();
+      try {
+        const said = await log.nextFrom(from, /; messages stay queued$/);
+        expect(said.msg).toBe(
+          `cloud broker ${broker.url}: connect ECONNREFUSED 127.0.0.1:${broker.port}; messages stay queued`,
+        );
+      } finally {
+        await broker.resume();
+      }
+    } finally {
+      await twin.close();
+      await watched.close();
     }
   }, 60_000);
 });

@@ -17,6 +17,8 @@ export interface LogLines {
   at(level: number): string[];
   /** Resolves with the first line, logged already or later, whose message matches. */
   next(matches: RegExp): Promise<LogLine>;
+  /** As next, from the `from`-th line on (lines.length before an event: what it makes is logged after). */
+  nextFrom(from: number, matches: RegExp): Promise<LogLine>;
 }
 
 export function logLines(level = 'debug'): LogLines {
@@ -38,16 +40,20 @@ export function logLines(level = 'debug'): LogLines {
     logger,
     lines,
     at: (l) => lines.filter((line) => line.level === l).map((line) => line.msg),
-    next: (matches) =>
-      new Promise((resolve) => {
-        const found = lines.find((l) => matches.test(l.msg));
-        if (found) return resolve(found);
-        const listen = (line: LogLine) => {
-          if (!matches.test(line.msg)) return;
-          logged.off('line', listen);
-          resolve(line);
-        };
-        logged.on('line', listen);
-      }),
+    next: (matches) => nextFrom(0, matches),
+    nextFrom: (from, matches) => nextFrom(from, matches),
   };
+
+  function nextFrom(from: number, matches: RegExp): Promise<LogLine> {
+    return new Promise((resolve) => {
+      const found = lines.slice(from).find((l) => matches.test(l.msg));
+      if (found) return resolve(found);
+      const listen = (line: LogLine) => {
+        if (!matches.test(line.msg)) return;
+        logged.off('line', listen);
+        resolve(line);
+      };
+      logged.on('line', listen);
+    });
+  }
 }

@@ -37,7 +37,7 @@ import { acceptedCloseHint, closedAcceptedText } from '../../core/mqtt-accepted-
 import type { Sample } from '../../core/types.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
-import { ClientIdTakeovers } from './client-id-takeovers.js';
+import { ClientIdTakeovers } from '../../core/client-id-takeovers.js';
 import { HeldValues } from './held-values.js';
 import { MessageSamples, type TagSample } from './message-samples.js';
 import { maxPacketBytes, protocolOptions } from './protocol-options.js';
@@ -161,7 +161,7 @@ export class MqttSource implements Source {
         this.since.connected();
         this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
         opened = true;
-        if (!this.takeovers?.subscribed()) this.subscribed(this.failures.end());
+        if (!this.takeovers?.opened()) this.subscribed(this.failures.end());
         if (this.held.any) this.resendTimer = setInterval(() => this.resend(onBatch), this.config.publish_interval_ms);
         reason = await lost;
       } catch (err) {

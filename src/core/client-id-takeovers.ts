@@ -1,12 +1,13 @@
 /**
- * Takeovers of an MQTT source's configured client id: another client connecting with the same id (a copied
- * configuration) makes the broker drop the older connection, and the two take turns for ever. Three connections in a
- * row that close soon after they were subscribed (connection-flaps.ts) are said once (`takenOver`); while that lasts
- * each drop is the same news (`quiet`: not logged one by one, the backoff not reset), until a connection holds for
+ * Takeovers of an MQTT client's id (an MQTT source's configured client_id, the cloud sync's, made of gateway.name):
+ * another client connecting with the same id (a copied configuration) makes the broker drop the older connection, and
+ * the two take turns for ever. Three connections in a row that close soon after they were opened (the source:
+ * subscribed; the cloud sync: connected; connection-flaps.ts) are said once (`takenOver`); while that lasts each drop
+ * is the same news (`quiet`: not logged one by one, the backoff not reset), until a connection holds for
  * FLAP_RULE.shortMs (`holds`). A connect that fails (the broker refused it, or was down) ends the episode: it is said
- * as any failure. Pure, but for its timer, which is injected.
+ * as any failure. Pure, but for its timer, which is injected. The one wait for "the connection holds again".
  */
-import { ConnectionFlaps, FLAP_RULE, type FlapRule } from '../../core/connection-flaps.js';
+import { ConnectionFlaps, FLAP_RULE, type FlapRule } from './connection-flaps.js';
 
 /** What is told: the takeovers (once an episode), and a connection that held after them. */
 export interface TakeoverNews {
@@ -21,7 +22,8 @@ export interface HoldTimer {
 }
 
 const NODE_TIMER: HoldTimer = {
-  set: (fn, ms) => setTimeout(fn, ms),
+  // The wait keeps no process alive: a client that stops drops it (dropped()) first.
+  set: (fn, ms) => setTimeout(fn, ms).unref(),
   clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
@@ -45,10 +47,10 @@ export class ClientIdTakeovers {
   }
 
   /**
-   * A connection is subscribed. False where no takeover was said (the caller says it is subscribed); true while one
-   * was, and `holds` is told once this connection lasted rule.shortMs.
+   * A connection is open for use (the source: subscribed; the cloud sync: connected). False where no takeover was said
+   * (the caller says it is open); true while one was, and `holds` is told once this connection lasted rule.shortMs.
    */
-  subscribed(): boolean {
+  opened(): boolean {
     this.flaps.opened();
     if (!this.said) return false;
     this.waiting = this.timer.set(() => {
@@ -66,8 +68,8 @@ export class ClientIdTakeovers {
   }
 
   /**
-   * A connect or a connection failed (`opened`: it had been subscribed). Tells `takenOver` where it was the
-   * rule.times-th short connection in a row (once an episode); a connect that failed ends the episode.
+   * A connect or a connection failed (`opened`: it had been opened, or the broker had accepted it). Tells `takenOver`
+   * where it was the rule.times-th short connection in a row (once an episode); a connect that failed ends the episode.
    */
   failed(opened: boolean): void {
     this.dropped();

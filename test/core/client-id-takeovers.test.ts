@@ -1,10 +1,10 @@
 /**
- * Takeovers of a source's client id (client-id-takeovers.ts): said once after three short connections in a row,
- * quiet while they last, over once a connection holds for the rule's shortMs; a connect that fails ends the episode.
- * An injected clock and timer: nothing waits.
+ * Takeovers of a client id, the MQTT source's and the cloud sync's (client-id-takeovers.ts): said once after three
+ * short connections in a row, quiet while they last, over once a connection holds for the rule's shortMs; a connect
+ * that fails ends the episode. An injected clock and timer: nothing waits.
  */
 import { describe, expect, it } from 'vitest';
-import { ClientIdTakeovers, type HoldTimer } from '../../../src/sources/mqtt/client-id-takeovers.js';
+import { ClientIdTakeovers, type HoldTimer } from '../../src/core/client-id-takeovers.js';
 
 const RULE = { shortMs: 5000, times: 3 };
 
@@ -34,9 +34,9 @@ function takeovers() {
       fn();
     }
   };
-  /** A connection subscribed, then dropped `ms` later; what subscribed() answered. */
+  /** A connection subscribed, then dropped `ms` later; what opened() answered. */
   const connection = (ms: number) => {
-    const waits = watch.subscribed();
+    const waits = watch.opened();
     advance(ms);
     watch.dropped();
     watch.failed(true);
@@ -54,7 +54,7 @@ describe('ClientIdTakeovers', () => {
     t.connection(100);
     expect(t.told).toEqual(['taken over']);
     expect(t.watch.quiet).toBe(true);
-    // The next ones: subscribed() says the caller is not to say it subscribed; nothing more is told.
+    // The next ones: opened() says the caller is not to say it subscribed; nothing more is told.
     expect([t.connection(100), t.connection(100)]).toEqual([true, true]);
     expect(t.told).toEqual(['taken over']);
   });
@@ -62,7 +62,7 @@ describe('ClientIdTakeovers', () => {
   it('says a connection that held for shortMs after the takeovers, and is loud again', () => {
     const t = takeovers();
     for (let i = 0; i < 3; i++) t.connection(100);
-    expect(t.watch.subscribed()).toBe(true);
+    expect(t.watch.opened()).toBe(true);
     t.advance(RULE.shortMs - 1);
     expect(t.told).toEqual(['taken over']);
     t.advance(1);
@@ -73,7 +73,7 @@ describe('ClientIdTakeovers', () => {
   it('a connection dropped before it held tells nothing (its wait ends with it)', () => {
     const t = takeovers();
     for (let i = 0; i < 3; i++) t.connection(100);
-    expect(t.watch.subscribed()).toBe(true);
+    expect(t.watch.opened()).toBe(true);
     t.advance(RULE.shortMs - 1);
     t.watch.dropped();
     expect(t.pending()).toBeUndefined();
