@@ -6,6 +6,7 @@
  */
 import type { Packet } from 'mqtt';
 import { closedAcceptedText } from './mqtt-accepted-close.js';
+import { overBrokerLimit } from './mqtt-broker-limit.js';
 import { connectMqttAsync, type MqttBroker, type MqttClientRole } from './mqtt-connection.js';
 import { refusedPacketText, type RefusedPacket } from './mqtt-packet-bound.js';
 
@@ -28,7 +29,9 @@ export interface OnePublisher extends Omit<MqttClientRole, 'incoming' | 'onFlapp
 }
 
 /**
- * Connects, publishes `message`, ends. Rejects when the connection fails (brokerErrorText's words), when the broker
+ * Connects, publishes `message`, ends. Rejects when the connection fails (brokerErrorText's words), when the message is
+ * over the packet limit the broker said in its CONNACK (MQTT 5: OverBrokerLimit, naming the topic, the size and the
+ * limit; not sent, so a QoS 0 message the broker would drop is not taken for published), when the broker
  * sends a packet over the bound (`the broker sent a publish on x of N bytes, over the M bytes <boundOf> takes: closed
  * unread`), when the broker closes the connection before the acknowledgement (closedAcceptedText: the broker accepted
  * the connection, then closed it, with its reason where MQTT 5 gives one, and the likely causes), or when no
@@ -53,6 +56,11 @@ export async function publishOnce(broker: MqttBroker, publisher: OnePublisher, m
   // CONNACK" (measured: 120 closes and resets sent with the CONNACK itself, 398 takeovers of the client id on
   // mosquitto 2.0.11).
   const acceptedAt = performance.now();
+  const over = overBrokerLimit(client, message.topic, message.payload, message.qos);
+  if (over) {
+    await client.endAsync().catch(() => undefined);
+    throw over;
+  }
   let reasonCode: number | undefined;
   const onPacket = (packet: Packet) => {
     if (packet.cmd === 'disconnect') reasonCode = packet.reasonCode;

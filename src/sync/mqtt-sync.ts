@@ -16,6 +16,7 @@ import { refusedPacketText } from '../core/mqtt-packet-bound.js';
 import { refusalRetryText, type RefusalBackoff } from '../core/mqtt-refusals.js';
 import { connackRefusalCode, connackRefusalText } from '../core/reconnect-pacing.js';
 import type { DurableQueue, QueueInput } from '../buffer/queue.js';
+import { CloudPacketLimit } from './cloud-packet-limit.js';
 import { acceptOrKeep, QueueFailures, queuedRecords } from '../buffer/queue-failures.js';
 import { QueueEvictions } from '../buffer/queue-evictions.js';
 import type { Sink, SinkRecords } from '../core/components.js';
@@ -92,6 +93,8 @@ export class MqttSync implements Sink {
   private readonly queueFailures: QueueFailures;
   /** The queue's evictions at its byte bound (while the broker is offline), counted and told once. */
   private readonly evictions: QueueEvictions;
+  /** Messages over the broker's packet limit (MQTT 5), found before they are sent (cloud-packet-limit.ts). */
+  private readonly packetLimit: CloudPacketLimit;
 
   constructor(
     private readonly config: MqttSyncConfig,
@@ -111,6 +114,7 @@ export class MqttSync implements Sink {
     this.startedAt = this.now();
     this.prefix = `${config.topic_prefix}/${identity.gateway}`;
     this.queueFailures = new QueueFailures(this.name, deps);
+    this.packetLimit = new CloudPacketLimit(this.name, config.url, deps);
     this.evictions = new QueueEvictions(
       this.name,
       config.buffer.max_bytes,
@@ -144,8 +148,10 @@ export class MqttSync implements Sink {
    */
   announce(): void {
     const models = this.identity.models();
-    if (this.client?.connected && models)
-      this.client.publish(`${this.prefix}/status`, this.status('online', models), { qos: 1, retain: true });
+    if (!this.client?.connected || !models) return;
+    const body = this.status('online', models);
+    if (this.packetLimit.statusFits(this.client, `${this.prefix}/status`, body))
+      this.client.publish(`${this.prefix}/status`, body, { qos: 1, retain: true });
   }
 
   async start(): Promise<void> {
@@ -334,7 +340,8 @@ export class MqttSync implements Sink {
     const queue = this.deps.queue;
     if (this.queueFailures.waiting) return;
     while (client?.connected) {
-      const batch = queue.take(this.config.batch_size);
+      // A message over the broker's packet limit is set aside unsent: the messages before it go as a batch first.
+      const batch = this.packetLimit.take(client, queue, this.config.batch_size);
       if (!batch) break;
       try {
         for (const item of batch.items) {
@@ -372,14 +379,11 @@ export class MqttSync implements Sink {
     await this.pump();
     const client = this.client;
     // Each within publish_timeout_ms: a broker gone silent would keep the goodbye, and the stop, waiting for good.
-    if (client?.connected)
-      await publishWithin(
-        client,
-        `${this.prefix}/status`,
-        this.status('offline', this.identity.models()),
-        true,
-        this.config.publish_timeout_ms,
-      ).catch(() => undefined);
+    const goodbye = this.status('offline', this.identity.models());
+    if (client?.connected && this.packetLimit.statusFits(client, `${this.prefix}/status`, goodbye))
+      await publishWithin(client, `${this.prefix}/status`, goodbye, true, this.config.publish_timeout_ms).catch(
+        () => undefined,
+      );
     if (client) await endWithin(client, this.config.publish_timeout_ms);
     const left = queuedRecords(this.deps.queue);
     if ((left ?? 0) > 0)

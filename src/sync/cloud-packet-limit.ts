@@ -1,0 +1,68 @@
+/**
+ * The cloud sync's messages over the packet limit its broker said (MQTT 5's CONNACK: core/mqtt-broker-limit.ts), found
+ * before they are sent. A queued one is set aside: taken out of the queue alone (it would close the connection at each
+ * connect, and hold every message behind it for good), said whole in an error line, and counted in
+ * linewatch_sink_dropped_points_total{reason="over_broker_packet_limit"}. A status message is said, unsent.
+ */
+import type { MqttClient } from 'mqtt';
+import { acceptOrKeep } from '../buffer/queue-failures.js';
+import type { DurableQueue, QueueBatch } from '../buffer/queue.js';
+import { overBrokerLimit, type OverBrokerLimit } from '../core/mqtt-broker-limit.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { GatewayMetrics } from '../telemetry/metrics.js';
+import { unqueued } from './cloud-messages.js';
+
+export class CloudPacketLimit {
+  constructor(
+    private readonly sink: string,
+    private readonly url: string,
+    private readonly deps: { readonly logger: Logger; readonly metrics: GatewayMetrics },
+  ) {}
+
+  /** Where a queued message (`<topic>\n<body>`) is over the broker's limit, why it is not sent. */
+  over(client: MqttClient, payload: string): OverBrokerLimit | undefined {
+    const { topic, body } = unqueued(payload);
+    return overBrokerLimit(client, topic, body, 1);
+  }
+
+  /**
+   * Takes the next batch to publish from `queue`, up to `maxRecords` messages that fit the broker's limit; a message
+   * over it, first in the queue, is set aside (accepted alone: a QueueStoreError is thrown on, the message kept) and
+   * the next batch taken. Undefined when the queue is empty or a batch is in flight.
+   */
+  take(client: MqttClient, queue: DurableQueue, maxRecords: number): QueueBatch | undefined {
+    for (;;) {
+      const batch = queue.take(maxRecords);
+      if (!batch) return undefined;
+      const first = batch.items.findIndex((item) => this.over(client, item.payload) !== undefined);
+      if (first < 0) return batch;
+      queue.reject(batch);
+      // Cloud messages count 1 each: the messages before it, or it alone.
+      if (first > 0) return queue.take(first);
+      const alone = queue.take(1)!;
+      this.setAside(queue, alone, this.over(client, alone.items[0]!.payload)!);
+    }
+  }
+
+  private setAside(queue: DurableQueue, batch: QueueBatch, over: OverBrokerLimit): void {
+    acceptOrKeep(queue, batch);
+    const { body } = unqueued(batch.items[0]!.payload);
+    this.deps.metrics.sinkDroppedPoints.inc({ sink: this.sink, reason: 'over_broker_packet_limit' }, batch.count);
+    this.deps.logger.error(
+      { sink: this.sink, topic: over.topic, bytes: over.bytes, limit: over.limit, message: body },
+      `cloud broker ${this.url}: ${over.message}, set aside so the messages behind it go (it is this line's ` +
+        "`message`); raise the broker's limit to have such messages delivered",
+    );
+  }
+
+  /** Whether the gateway's status message fits the broker's limit; where it does not, it is said, unsent. */
+  statusFits(client: MqttClient, topic: string, body: string): boolean {
+    const over = overBrokerLimit(client, topic, body, 1);
+    if (over)
+      this.deps.logger.error(
+        { sink: this.sink, topic: over.topic, bytes: over.bytes, limit: over.limit },
+        `cloud broker ${this.url}: the gateway's status: ${over.message}`,
+      );
+    return over === undefined;
+  }
+}
