@@ -15,9 +15,12 @@ import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { MemoryQueue } from '../../src/buffer/memory-queue.js';
 import { publishOnce } from '../../src/core/mqtt-publish-once.js';
+import { alarmActionSchema } from '../../src/config/schema.js';
+import { createAlarmAction } from '../../src/registry/runtime.js';
 import { MqttSync } from '../../src/sync/mqtt-sync.js';
 import { mqttSyncSchema } from '../../src/sync/schema.js';
 import { startMosquitto } from '../../src/testing/mosquitto.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import { anomalyEvent } from '../../src/testing/alarm-events.js';
 import { logLines } from '../helpers/log-lines.js';
@@ -86,6 +89,32 @@ describe('publishOnce (mqtt_publish, model publish): a message over the limit th
         `the message on ${TOPIC} is ${LIMIT + 8 + TOPIC.length} bytes as a publish packet, over the ${LIMIT} bytes ` +
         "the broker takes (its CONNACK's Maximum Packet Size; mosquitto: max_packet_size): not sent",
     });
+  });
+});
+
+describe('mqtt_publish action: an alarm over the limit the broker said (MQTT 5)', () => {
+  it('fails, at QoS 0, naming the topic, the size and the limit, where it counted as published', async () => {
+    const config = alarmActionSchema.parse({
+      type: 'mqtt_publish',
+      url: broker().url,
+      topic: 'plant/alarms/{asset}',
+      qos: 0,
+      max_attempts: 1,
+    });
+    const action = createAlarmAction('pump-1', config, 0, {
+      logger: silentLogger(),
+      metrics: new GatewayMetrics(),
+      writers: new Map(),
+    });
+    action.dispatch(anomalyEvent('unack_active', { message: 'x'.repeat(LIMIT) }));
+    await action.idle();
+    expect(action.status()).toMatchObject({ succeeded: 0, failed: 1 });
+    expect(action.status().lastError).toMatch(
+      new RegExp(
+        `: the message on plant/alarms/pump-1 is \\d+ bytes as a publish packet, over the ${LIMIT} bytes the broker ` +
+          "takes \\(its CONNACK's Maximum Packet Size; mosquitto: max_packet_size\\): not sent$",
+      ),
+    );
   });
 });
 
