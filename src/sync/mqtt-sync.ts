@@ -15,7 +15,7 @@ import { acceptedCloseHint } from '../core/mqtt-accepted-close.js';
 import { refusedPacketText } from '../core/mqtt-packet-bound.js';
 import { refusalRetryText, type RefusalBackoff } from '../core/mqtt-refusals.js';
 import { connackRefusalCode, connackRefusalText } from '../core/reconnect-pacing.js';
-import type { DurableQueue, QueueInput } from '../buffer/queue.js';
+import type { DurableQueue, QueueBatch, QueueInput } from '../buffer/queue.js';
 import { CloudPacketLimit } from './cloud-packet-limit.js';
 import { acceptOrKeep, QueueFailures, queuedRecords } from '../buffer/queue-failures.js';
 import { QueueEvictions } from '../buffer/queue-evictions.js';
@@ -343,25 +343,36 @@ export class MqttSync implements Sink {
       // A message over the broker's packet limit is set aside unsent: the messages before it go as a batch first.
       const batch = this.packetLimit.take(client, queue, this.config.batch_size);
       if (!batch) break;
+      /** The batch's messages acknowledged so far, in order. */
+      let acknowledged = 0;
       try {
         for (const item of batch.items) {
           const { topic, body } = unqueued(item.payload);
           await publishWithin(client, topic, body, false, this.config.publish_timeout_ms);
+          acknowledged++;
         }
       } catch (err) {
         queue.reject(batch);
         this.failure(`cloud publish failed: ${(err as Error).message}`);
+        // Those acknowledged leave the queue: only the rest is sent again (it was the whole batch, up to batch_size
+        // duplicates at each broker restart or publish timeout). Cloud messages count 1 each.
+        if (acknowledged > 0) this.delivered(queue.take(acknowledged)!);
         break;
       }
-      acceptOrKeep(queue, batch);
-      this.queueFailures.worked();
-      this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batch.count);
+      this.delivered(batch);
     }
     // Each push pumps: what it evicted is counted here, at once while the broker is offline (nothing is published).
     const s = queue.stats();
     this.evictions.note(s.evicted);
     this.deps.metrics.sinkBufferedPoints.set({ sink: this.name }, s.records);
     this.deps.metrics.queueOldestAge.set({ sink: this.name }, s.oldestAgeMs / 1000);
+  }
+
+  /** A batch the broker acknowledged: out of the queue (kept, to be sent again, where the store cannot remove it). */
+  private delivered(batch: QueueBatch): void {
+    acceptOrKeep(this.deps.queue, batch);
+    this.queueFailures.worked();
+    this.deps.metrics.sinkPointsWritten.inc({ sink: this.name }, batch.count);
   }
 
   async flush(): Promise<void> {
