@@ -36,7 +36,7 @@ import type { LocalRollbackRecord } from './confirmed-release.js';
 import { ProbationWatch, type ProbationStatus, type StoppedProbation } from './probation-watch.js';
 import { ReleaseApplier } from './release-apply.js';
 import { ReleaseRefusals, topicModel, type ReleaseRefusal } from './release-refusals.js';
-import { parseReleaseNotice, type ReleaseNotice } from './release-notice.js';
+import { parseReleaseNotice, wrongTopic, type ReleaseNotice } from './release-notice.js';
 import type { UpdateHost } from './update-host.js';
 import { OutcomeReporter, type ModelUpdateEvent } from './update-outcome.js';
 
@@ -171,6 +171,8 @@ export class ModelUpdater {
       return;
     }
     const { notice } = parsed;
+    const misplaced = wrongTopic(notice, origin);
+    if (misplaced !== undefined) return this.refuseMisplaced(notice, origin, misplaced);
     const recall = this.notices.recall(notice, this.now(), published);
     if (!recall.handle) {
       if (recall.rejection && recall.tell) this.tellRefusedAgain(notice, recall.rejection);
@@ -203,6 +205,40 @@ export class ModelUpdater {
     const model = topicModel(origin);
     const passedOver = model !== undefined && this.host.assetsRunning(model).length === 0;
     this.refusals.refused({ model, at: this.now(), reason, from: origin, ...(passedOver ? { passedOver } : {}) });
+  }
+
+  /**
+   * Refuses a notice on another model's topic (release-notice.ts: wrongTopic) before anything is fetched, remembering
+   * nothing of it (the same notice on its own topic is handled): a rejected outcome on each asset running the model it
+   * names (those it would have changed), or, where none runs it, kept in /api/status and said in the log.
+   */
+  private refuseMisplaced(notice: ReleaseNotice, origin: string, reason: string): void {
+    const running = this.host.assetsRunning(notice.model);
+    for (const { asset, model } of running) {
+      const { version } = notice;
+      this.outcomes.report({
+        asset,
+        model: notice.model,
+        version,
+        previousVersion: model.version,
+        ts: this.now(),
+        outcome: 'rejected',
+        reason,
+      });
+    }
+    if (running.length > 0) return;
+    this.refusals.refused({
+      model: notice.model,
+      version: notice.version,
+      at: this.now(),
+      reason,
+      from: origin,
+      passedOver: true,
+    });
+    this.deps.logger.warn(
+      { component: 'model-updates' },
+      `release notice for ${notice.model} ${notice.version} refused: ${reason}`,
+    );
   }
 
   /** Says (once per refusal) that a notice refused for good came again and is passed over, and until when. */

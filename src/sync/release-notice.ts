@@ -35,3 +35,25 @@ export function parseReleaseNotice(text: string): { notice: ReleaseNotice } | { 
     return { why: err instanceof z.ZodError ? formatIssues(err.issues).join('; ') : 'not JSON' };
   }
 }
+
+/**
+ * Why a notice is refused where it came from, or undefined where it may come from there. One key signs every model, so
+ * the signature cannot tell which topic a notice belongs on; the broker's ACL can (who may publish on
+ * `<prefix>/releases/<model>`), so a notice from MQTT must name the model of its topic's last level: a signed release
+ * of pump-ae announced on press-ae's topic is refused (`wrong_topic`), before anything is fetched. A polled notice
+ * (origin: the poll URL, which the configuration names) has no topic and names any model.
+ */
+export function wrongTopic(notice: ReleaseNotice, origin: string): string | undefined {
+  if (!origin.startsWith('mqtt ')) return undefined;
+  const topic = origin.slice('mqtt '.length);
+  const levelAt = topic.lastIndexOf('/') + 1;
+  const level = topic.slice(levelAt);
+  if (level === notice.model) return undefined;
+  // The topic's level comes from the network, bounded as a notice's model is (the notice's model is bounded already).
+  const shown = level.length > MAX_NOTICE_MODEL ? `${level.slice(0, MAX_NOTICE_MODEL)}…` : level;
+  return (
+    `wrong_topic: a notice for ${notice.model} on ${topic.slice(0, levelAt)}${shown}; a release notice is taken ` +
+    `only on its own model's topic, ${topic.slice(0, levelAt)}${notice.model} (where the broker lets its publisher ` +
+    'announce that model)'
+  );
+}

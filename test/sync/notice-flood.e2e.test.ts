@@ -34,7 +34,7 @@ async function brokeredUpdater(logger?: Logger): Promise<{
   const client = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
   cleanups.push(() => client.endAsync());
   const first = { model: 'pump-ae', version: '2.0.0', url: 'http://127.0.0.1:9/v2/' }; // nothing listens: refused
-  await client.publishAsync('linewatch/releases/first', JSON.stringify(first), { qos: 1, retain: true });
+  await client.publishAsync('linewatch/releases/pump-ae', JSON.stringify(first), { qos: 1, retain: true });
   const log = logLines('info');
   const f = await startUpdater({
     config: () => ({ mqtt: true }),
@@ -125,9 +125,10 @@ describe('release notices from the broker are bounded', () => {
     await publish({ model, version: '2.0.0', url: `${f.releases.url}/x/` });
     await publish({ model: 'pump-ae', version: '2.0.1', url: `${f.releases.url}/v201/` }); // a marker
     await f.nextEvent();
-    const said = lines.find((l) => l.includes('passed over: no asset here runs a model named'));
+    // On pump-ae's topic, refused as on another model's topic (wrong_topic), naming the model the notice gives.
+    const said = lines.find((l) => l.includes('refused: wrong_topic'));
     expect(said).toContain(
-      String.raw`release notice for x\u001b]52;c;cm0gLXJmIH4K\u0007\u001b[2J\u009b2J\r\nFAKE 2.0.0 passed over`,
+      String.raw`release notice for x\u001b]52;c;cm0gLXJmIH4K\u0007\u001b[2J\u009b2J\r\nFAKE 2.0.0 refused`,
     );
     // Nothing a terminal obeys: no control character but each line's own end.
     expect(lines.filter((l) => [...l.slice(0, -1)].some((c) => c < ' ' || (c >= '\u007f' && c <= '\u009f')))).toEqual(
