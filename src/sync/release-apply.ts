@@ -13,7 +13,7 @@ import { checkInputs, loadSigned } from './release.js';
 import { checkReleaseUrl, fetchSignedRelease, storeRelease, type SignedRelease } from './release-download.js';
 import type { ReleaseNotice } from './release-notice.js';
 import { downloadLimitsOf } from './release-reader.js';
-import { checkNewer, sequenceFloors } from './release-sequence.js';
+import { checkNewer, checkVersionFree, sequenceFloors } from './release-sequence.js';
 import { rolledBackUnreadable } from './model-store.js';
 import type { UpdaterParts, UpdateTarget } from './update-host.js';
 import { combineVerdicts, type NoticeVerdict } from './notice-memory.js';
@@ -153,6 +153,7 @@ export class ReleaseApplier {
         onProbation: probations.get(asset),
       };
       checkNewer(signed, origin, sequenceFloors(target, signed, held));
+      checkVersionFree(signed, origin, asset, active); // its folder holds a confirmed release: never written over
     } catch (err) {
       outcomes.report({ ...base, outcome: 'rejected', reason: refusalReason(err, 'download') });
       return refusalVerdict(err, 'download');

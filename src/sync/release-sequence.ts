@@ -6,7 +6,7 @@
  * model it is configured with (a shipped model may carry one), whichever is highest.
  */
 import type { ModelManifest } from '../inference/manifest.js';
-import type { ConfirmedRecord, SequenceFloorRecord } from './confirmed-release.js';
+import { recordsOf, type ActiveFile, type ConfirmedRecord, type SequenceFloorRecord } from './confirmed-release.js';
 import { ReleaseRejected } from './release.js';
 import type { UpdateTarget } from './update-host.js';
 
@@ -85,4 +85,26 @@ export function sequenceFloors(target: UpdateTarget, signed: ModelManifest, held
   if (target.releaseSequence !== undefined)
     floors.push({ sequence: target.releaseSequence, whose: `that of the model ${asset} is configured with` });
   return floors;
+}
+
+/**
+ * Throws a ReleaseRejected 'version_taken' where `signed` carries the version of a release `asset` confirmed
+ * (active.json: the newest, or one kept before it to fall back on) but is not that release (another sequence or model
+ * hash): it would be stored in that release's folder, `<store>/<asset>/<version>`, in its place, and what a restart
+ * or a rollback goes back to would be gone (active.json's record then no longer matching it). The release itself,
+ * come again where the asset does not run it (sequenceFloors: a damaged folder), passes.
+ */
+export function checkVersionFree(signed: ModelManifest, origin: string, asset: string, active?: ActiveFile): void {
+  const taken = recordsOf(active).find((r) => r.version === signed.version);
+  if (!taken) return;
+  const same =
+    taken.sequence === signed.release_sequence && (taken.sha256 === undefined || taken.sha256 === signed.sha256);
+  if (same) return;
+  const hash = taken.sha256 !== undefined ? `, model sha256 ${taken.sha256.slice(0, 12)}…` : '';
+  throw new ReleaseRejected(
+    'version_taken',
+    `release ${origin}: version ${signed.version} is that of a release this gateway confirmed for ${asset} ` +
+      `(sequence ${taken.sequence}${hash}), kept in ${taken.dir}; this one is another (sequence ` +
+      `${signed.release_sequence}, model sha256 ${signed.sha256.slice(0, 12)}…): sign it under a version of its own`,
+  );
 }

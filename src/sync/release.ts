@@ -30,6 +30,7 @@ export type RejectionCode =
   | 'golden_mismatch'
   | 'notice_mismatch'
   | 'not_newer'
+  | 'version_taken'
   | 'url_not_allowed';
 
 export class ReleaseRejected extends Error {
