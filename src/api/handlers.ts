@@ -48,6 +48,10 @@ export interface HttpOptions {
   readonly apiToken?: string;
   readonly readToken?: string;
   readonly maxEventStreams?: number;
+  /** Connections held open at once (http.max_connections); one more is closed unanswered. */
+  readonly maxConnections?: number;
+  /** How long a client may take to send a request's headers (http.headers_timeout_ms). */
+  readonly headersTimeoutMs?: number;
 }
 
 export interface ApiRequest {

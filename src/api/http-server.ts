@@ -18,6 +18,18 @@ export interface HttpEndpoint {
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * Slow clients (slowloris): a request's headers are a line and a few headers, sent at once by a client on this
+ * machine or its network, so one still sending them after HEADERS_TIMEOUT_MS (http.headers_timeout_ms; Node's default
+ * is a minute), or a connection that sends nothing, is answered 408 and closed; the body (at most MAX_BODY_BYTES) has
+ * BODY_TIMEOUT_MS more. Node checks every connection at an interval: at most a second here (30 s by default), so a
+ * timeout ends within a second of its time. And at most MAX_CONNECTIONS (http.max_connections) are held at once,
+ * event streams included: one more is closed as it comes (Node's maxConnections), so slow clients cannot take every
+ * file descriptor of the gateway.
+ */
+export const HEADERS_TIMEOUT_MS = 10_000;
+const BODY_TIMEOUT_MS = 20_000;
+export const MAX_CONNECTIONS = 128;
 const KEEPALIVE_MS = 15_000;
 /** Bytes an event stream may have waiting for a slow client before it is dropped. */
 export const MAX_STREAM_BACKLOG_BYTES = 1 << 20;
@@ -98,16 +110,26 @@ export async function startHttpEndpoint(
     }
     streamEvents(res, response.types, api, () => metrics.apiEventStreamsDropped.inc(), release);
   };
-  const server: Server = createServer((req, res) => {
-    handle({
-      method: req.method ?? 'GET',
-      url: req.url ?? '/',
-      authorization: req.headers.authorization,
-      host: req.headers.host,
-      readBody: () => readBody(req),
-    })
-      .then((response) => answer(res, response))
-      .catch((err: Error) => send(res, 500, { error: err.message }));
-  });
+  const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const server: Server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: headersTimeout + BODY_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.min(1000, headersTimeout / 4),
+    },
+    (req, res) => {
+      handle({
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        authorization: req.headers.authorization,
+        host: req.headers.host,
+        readBody: () => readBody(req),
+      })
+        .then((response) => answer(res, response))
+        .catch((err: Error) => send(res, 500, { error: err.message }));
+    },
+  );
+  server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
+  server.on('drop', () => metrics.apiConnectionsRefused.inc());
   return listen(server, options.port, options.host);
 }

@@ -46,6 +46,7 @@ export async function parseConfig(
     ...checkComponents(config),
     ...nodeRedNodeIdIssues(config),
     ...checkExposure(config),
+    ...checkConnectionRoom(config),
     ...checkStorage(config),
   ];
   const models = new Map<string, LoadedManifest>();
@@ -163,6 +164,17 @@ function checkExposure(config: Config): string[] {
   if (!http.enabled || isLoopbackHost(http.host) || http.api_token || http.read_token) return [];
   return [
     `http.host: ${http.host} opens the API beyond this machine: set http.read_token (and http.api_token for acknowledge and shelve), or listen on 127.0.0.1`,
+  ];
+}
+
+/** Each event stream holds a connection: as many streams as connections would leave none for a request. */
+function checkConnectionRoom(config: Config): string[] {
+  const { http } = config;
+  if (!http.enabled || http.max_connections > http.max_event_streams) return [];
+  return [
+    `http.max_connections: ${http.max_connections} is not above http.max_event_streams ${http.max_event_streams}: ` +
+      'each event stream holds a connection, and requests (/healthz, /metrics, /api/status) need some too; raise ' +
+      'max_connections or lower max_event_streams',
   ];
 }
 

@@ -94,6 +94,24 @@ export const configSchema = z.strictObject({
         .min(1)
         .default(32)
         .describe('Live event streams (/api/events) served at once; more are refused with 503.'),
+      max_connections: z
+        .number()
+        .int()
+        .min(2)
+        .max(10_000)
+        .default(128)
+        .describe(
+          'Connections to the API held open at once (an event stream holds one; a scraper or panel that keeps its connection alive, one; requests answered at once free theirs). One more is closed as it comes, unanswered, and counted (linewatch_api_connections_refused_total). Above max_event_streams, so streams leave room for requests.',
+        ),
+      headers_timeout_ms: z
+        .number()
+        .int()
+        .min(100)
+        .max(300_000)
+        .default(10_000)
+        .describe(
+          "How long a client may take to send a request's headers (the API's requests are a line and a few headers, sent at once). A slower one, or a connection that sends nothing, is answered 408 and closed, so slow clients cannot hold connections (slowloris); a request's body (at most 64 KiB) has 20 s more.",
+        ),
       readyz_grace_retries: z
         .number()
         .int()
@@ -104,7 +122,15 @@ export const configSchema = z.strictObject({
           "How long InfluxDB or the cloud broker may fail before /readyz answers 503, in the sink's own retry cycles (InfluxDB's: 500 ms + flush_interval_ms + timeout_ms, 6.5 s by default; the broker's: 1 s + a 10 s connect timeout): one failed batch or dropped connection that the next try mends does not flap a readiness probe. 0: 503 from the first failure; at most 10: a probe is there to see a sink that is down. /api/status says a failure at once; the local store counts at once.",
         ),
     })
-    .default({ enabled: true, host: '127.0.0.1', port: 8080, max_event_streams: 32, readyz_grace_retries: 1 }),
+    .default({
+      enabled: true,
+      host: '127.0.0.1',
+      port: 8080,
+      max_event_streams: 32,
+      max_connections: 128,
+      headers_timeout_ms: 10_000,
+      readyz_grace_retries: 1,
+    }),
   data_dir: z
     .string()
     .min(1)

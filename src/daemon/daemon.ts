@@ -49,6 +49,8 @@ export async function startDaemon(
             apiToken: httpConfig.api_token,
             readToken: httpConfig.read_token,
             maxEventStreams: httpConfig.max_event_streams,
+            maxConnections: httpConfig.max_connections,
+            headersTimeoutMs: httpConfig.headers_timeout_ms,
           },
           gateway,
           metrics,

@@ -195,6 +195,11 @@ export class GatewayMetrics {
     help: 'Event streams refused because http.max_event_streams were open',
     registers: [this.registry],
   });
+  readonly apiConnectionsRefused = new Counter({
+    name: 'linewatch_api_connections_refused_total',
+    help: 'Connections to the HTTP API closed unanswered because http.max_connections were open',
+    registers: [this.registry],
+  });
   readonly apiEventStreamsDropped = new Counter({
     name: 'linewatch_api_event_streams_dropped_total',
     help: 'Event streams dropped because the client fell behind',

@@ -91,6 +91,22 @@ describe('the operator API beyond loopback', () => {
     });
   });
 
+  it('needs room for requests beside event streams: max_connections not above max_event_streams is refused', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-connections-'));
+    const base =
+      'sources:\n  - { name: plc, type: modbus_tcp, host: 127.0.0.1, asset: a, registers: [{ channel: x, address: 0, type: uint16 }] }\nassets: []\n';
+    await writeFile(join(dir, 'tight.yaml'), `http: { max_connections: 32 }\n${base}`);
+    await expect(loadConfigFile(join(dir, 'tight.yaml'), {})).rejects.toThrow(
+      'http.max_connections: 32 is not above http.max_event_streams 32: each event stream holds a connection, and ' +
+        'requests (/healthz, /metrics, /api/status) need some too; raise max_connections or lower max_event_streams',
+    );
+    await writeFile(join(dir, 'default.yaml'), base);
+    expect((await loadConfigFile(join(dir, 'default.yaml'), {})).config.http).toMatchObject({
+      max_connections: 128,
+      headers_timeout_ms: 10_000,
+    });
+  });
+
   it('the compose gateway config has no default token: without LINEWATCH_API_TOKEN it does not load', async () => {
     await expect(
       loadConfigFile(join(ROOT, 'deploy/compose/linewatch.yaml'), { LINEWATCH_MODELS: join(ROOT, 'models') }),
