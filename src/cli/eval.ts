@@ -210,6 +210,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
               channels: series.channels,
               modelChannels: modelChannels ?? [],
               training: folder![0].manifest.training,
+              quantization: folder![0].manifest.quantization,
               ...(rename ? { rename } : {}),
               ...(series.textColumns ? { textColumns: series.textColumns.map((c) => c.name) } : {}),
             })

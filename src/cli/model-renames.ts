@@ -1,9 +1,11 @@
 /**
- * The --rename flags a model was trained with, read back from its manifest's `training.command` (train records its
- * command line there), so that a command that reads a CSV as the model reads it (eval --model, quantize) can say which
- * flag to add where the file lacks one of the model's channels but has the column train read it from. Told, never
- * applied unasked: the same column name in another recording may hold another reading, and the command the user runs
- * (recorded in turn: quantization.command) then says how the file was read. Pure.
+ * The --rename flags a model was made with, read back from its manifest: `training.command` (train records its command
+ * line there) and `quantization.command` (so does quantize: a model trained on a file with the channels' own names
+ * may be quantized on a recording that needs a rename, and re-quantized on it later), so that a command that reads a
+ * CSV as the model reads it (eval --model, quantize) can say which flag to add where the file lacks one of the model's
+ * channels but has the column it was read from. Told, never applied unasked: the same column name in another
+ * recording may hold another reading, and the command the user runs (recorded in turn: quantization.command) then
+ * says how the file was read. Pure.
  */
 import type { ColumnRenames } from '../core/csv-table.js';
 import { shellWord, shellWords } from '../core/shell-word.js';
@@ -35,36 +37,65 @@ export function recordedRenames(training: Readonly<Record<string, unknown>>): Co
   return renames;
 }
 
+/** The renames a manifest records: train's, and quantize's that name neither a column nor a channel train's do. */
+export interface ManifestRenames {
+  readonly trained: ColumnRenames;
+  readonly quantized: ColumnRenames;
+}
+
+/** The renames `training.command` and `quantization.command` record (recordedRenames), each column and name once. */
+export function manifestRenames(m: {
+  readonly training: Readonly<Record<string, unknown>>;
+  readonly quantization?: Readonly<Record<string, unknown>>;
+}): ManifestRenames {
+  const trained = recordedRenames(m.training);
+  const taken = new Set(trained.values());
+  const quantized = new Map(
+    [...recordedRenames(m.quantization ?? {})].filter(([from, to]) => !trained.has(from) && !taken.has(to)),
+  );
+  return { trained, quantized };
+}
+
 /**
- * Where a file lacks model channels (`missing`) that a rename the model was trained with (`recorded`) reads from a
+ * Where a file lacks model channels (`missing`) that a rename the model was made with (`recorded`) reads from a
  * column the file has (`columns`, its header's names as written, before any --rename): ` (the model was trained with
- * --rename 'A=B': add it)`, with the flag given for that column (`given`) it would replace; '' where no recorded rename
- * names a missing channel and a column of the file. Each flag is one shell word (shellWord), to paste as it reads.
+ * --rename 'A=B': add it)` (`quantized with` for a rename quantize recorded), with the flag given for that column
+ * (`given`) it would replace; '' where no recorded rename names a missing channel and a column of the file. Each flag
+ * is one shell word (shellWord), to paste as it reads.
  */
 export function recordedRenameHint(
   missing: readonly string[],
   columns: readonly string[],
-  recorded: ColumnRenames,
+  recorded: ManifestRenames,
   given?: ColumnRenames,
 ): string {
   const flag = (from: string, to: string) => `--rename ${shellWord(`${from}=${to}`)}`;
-  const add: string[] = [];
+  const made: string[] = [];
+  let added = 0;
   const replaced: string[] = [];
-  for (const [from, to] of recorded) {
-    if (!missing.includes(to) || !columns.includes(from)) continue;
-    add.push(flag(from, to));
-    const instead = given?.get(from);
-    if (instead !== undefined) replaced.push(flag(from, instead));
+  for (const [how, renames] of [
+    ['trained', recorded.trained],
+    ['quantized', recorded.quantized],
+  ] as const) {
+    const add: string[] = [];
+    for (const [from, to] of renames) {
+      if (!missing.includes(to) || !columns.includes(from)) continue;
+      add.push(flag(from, to));
+      const instead = given?.get(from);
+      if (instead !== undefined) replaced.push(flag(from, instead));
+    }
+    if (add.length > 0) made.push(`${how} with ${add.join(' ')}`);
+    added += add.length;
   }
-  if (add.length === 0) return '';
-  const them = add.length === 1 ? 'it' : 'them';
-  return ` (the model was trained with ${add.join(' ')}: add ${them}${replaced.length > 0 ? ` in place of ${replaced.join(' ')}` : ''})`;
+  if (added === 0) return '';
+  const them = added === 1 ? 'it' : 'them';
+  return ` (the model was ${made.join(' and ')}: add ${them}${replaced.length > 0 ? ` in place of ${replaced.join(' ')}` : ''})`;
 }
 
 /**
  * What to add where a file lacks `missing` of a model's channels (eval --model, quantize): the renames the model was
- * trained with that read them from the file's columns (recordedRenameHint), else a guess at the one column the model
- * does not read (renameHint); '' where neither applies.
+ * trained or quantized with that read them from the file's columns (recordedRenameHint), else a guess at the one
+ * column the model does not read (renameHint); '' where neither applies.
  */
 export function missingChannelsHint(o: {
   readonly missing: readonly string[];
@@ -75,12 +106,14 @@ export function missingChannelsHint(o: {
   readonly modelChannels: readonly string[];
   /** The model manifest's training record (its command). */
   readonly training: Readonly<Record<string, unknown>>;
+  /** Its quantization record (its command), where quantize made it. */
+  readonly quantization?: Readonly<Record<string, unknown>>;
   readonly rename?: ColumnRenames;
   /** The file's columns of text, by name as read. */
   readonly textColumns?: readonly string[];
 }): string {
   return (
-    recordedRenameHint(o.missing, o.written, recordedRenames(o.training), o.rename) ||
+    recordedRenameHint(o.missing, o.written, manifestRenames(o), o.rename) ||
     renameHint(o.missing, o.channels, o.modelChannels, o.rename, o.textColumns)
   );
 }

@@ -50,8 +50,9 @@ export async function quantizeCommand(opts: QuantizeFlags, argv: readonly string
 
 /**
  * A model channel the CSV has no column of (after --rename): a usage error (exit 2) naming them and the flag to add:
- * a --rename the model was trained with that reads one from a column the file has (its manifest's training.command),
- * else a guess, as eval --model says (missingChannelsHint).
+ * a --rename the model was trained or quantized with that reads one from a column the file has (its manifest's
+ * training.command and quantization.command: a model quantized with --rename keeps the hint when re-quantized), else a
+ * guess, as eval --model says (missingChannelsHint).
  */
 function refuseMissingChannels(opts: QuantizeFlags, manifest: ModelManifest, rename: ColumnRenames | undefined): void {
   const channels = manifest.input.channels.map((c) => c.name);
@@ -64,6 +65,7 @@ function refuseMissingChannels(opts: QuantizeFlags, manifest: ModelManifest, ren
     channels: columns.filter((c) => !isNotChannel(c)),
     modelChannels: channels,
     training: manifest.training,
+    quantization: manifest.quantization,
     ...(rename ? { rename } : {}),
   });
   throw new UsageError(

@@ -1,6 +1,11 @@
 /** The --rename flags a model's manifest records (training.command), and the hint eval --model and quantize give. */
 import { describe, expect, it } from 'vitest';
-import { missingChannelsHint, recordedRenameHint, recordedRenames } from '../../src/cli/model-renames.js';
+import {
+  manifestRenames,
+  missingChannelsHint,
+  recordedRenameHint,
+  recordedRenames,
+} from '../../src/cli/model-renames.js';
 import { commandLine } from '../../src/core/shell-word.js';
 
 const SKAB = ['Accelerometer1RMS', 'Current', 'Voltage', 'Volume Flow RateRMS', 'anomaly', 'changepoint'];
@@ -35,10 +40,13 @@ describe('recordedRenames', () => {
 });
 
 describe('recordedRenameHint', () => {
-  const recorded = new Map([
-    ['Volume Flow RateRMS', 'flow'],
-    ['Current', 'current'],
-  ]);
+  const recorded = {
+    trained: new Map([
+      ['Volume Flow RateRMS', 'flow'],
+      ['Current', 'current'],
+    ]),
+    quantized: new Map<string, string>(),
+  };
 
   it('names the recorded flag for a missing channel whose column the file has, as one shell word', () => {
     expect(recordedRenameHint(['flow'], SKAB, recorded)).toBe(
@@ -59,6 +67,45 @@ describe('recordedRenameHint', () => {
   it('says nothing where the file lacks the column, or the channel is not missing', () => {
     expect(recordedRenameHint(['flow'], ['Accelerometer1RMS', 'Flow'], recorded)).toBe('');
     expect(recordedRenameHint(['Pressure'], SKAB, recorded)).toBe('');
+  });
+});
+
+describe('manifestRenames', () => {
+  const quantizedWith = (...args: string[]) => ({
+    command: `linewatch ${commandLine(['quantize', '--model', 'm', '--csv', 'raw.csv', ...args])}`,
+  });
+
+  it("reads quantize's renames beside train's, each column and name once (train's first)", () => {
+    const renames = manifestRenames({
+      training: trainedWith('--rename', 'Current=current'),
+      quantization: quantizedWith(
+        '--rename',
+        'Volume Flow RateRMS=flow',
+        '--rename',
+        'Current=amps',
+        '--rename=I=current',
+      ),
+    });
+    expect([...renames.trained]).toEqual([['Current', 'current']]);
+    expect([...renames.quantized]).toEqual([['Volume Flow RateRMS', 'flow']]);
+  });
+
+  it("names a rename quantize recorded as the model's, where training.command has none", () => {
+    const renames = manifestRenames({
+      training: trainedWith(),
+      quantization: quantizedWith('--rename', 'Volume Flow RateRMS=flow'),
+    });
+    expect(recordedRenameHint(['flow'], SKAB, renames)).toBe(
+      " (the model was quantized with --rename 'Volume Flow RateRMS=flow': add it)",
+    );
+    const both = manifestRenames({
+      training: trainedWith('--rename', 'Current=current'),
+      quantization: quantizedWith('--rename', 'Volume Flow RateRMS=flow'),
+    });
+    expect(recordedRenameHint(['flow', 'current'], SKAB, both)).toBe(
+      ' (the model was trained with --rename Current=current and quantized with --rename ' +
+        "'Volume Flow RateRMS=flow': add them)",
+    );
   });
 });
 

@@ -2,10 +2,11 @@
  * `quantize --rename` and the renames a model remembers: a model trained on SKAB's file with `--rename 'Volume Flow
  * RateRMS=Volume_Flow_RateRMS'` is re-quantized on the same raw file with the same flag, checked as train checks it;
  * without it, quantize (which named the column missing, with no word of the flag) and eval --model name the flag the
- * model was trained with, from its manifest's training.command.
+ * model was trained with, from its manifest's training.command. A model trained on a file with the channel's own name
+ * and quantized on the raw one with the flag names it from quantization.command when re-quantized without it.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +96,30 @@ describe('quantize --rename', () => {
         'expected a name of letters, digits, "_", "." or "-"\n',
     ]);
   });
+});
+
+describe('a model quantized with --rename, re-quantized without it', () => {
+  it("names the flag from the manifest's quantization.command (training.command has none)", async () => {
+    // Trained on a copy whose header has the channel's own name: its training.command holds no --rename.
+    const raw = await readFile(CSV, 'utf8');
+    const cleaned = join(dir, 'cleaned.csv');
+    await writeFile(cleaned, raw.replace('Volume Flow RateRMS', 'Volume_Flow_RateRMS'));
+    const plain = join(dir, 'plain');
+    const flags = ['--arch', 'dense', '--window', '10', '--epochs', '2', '--train-rows', '800'];
+    const train = await runCli(['train', '--csv', cleaned, ...flags, '--out', plain]);
+    expect(train.code, train.stderr).toBe(0);
+    const quantized = join(dir, 'quantized-raw');
+    const first = await runCli(['quantize', '--model', plain, '--csv', CSV, ...SKAB_RENAME, '--out', quantized]);
+    expect(first.code, first.stderr).toBe(0);
+    const out = join(dir, 'requantized-raw');
+    const again = await runCli(['quantize', '--model', quantized, '--csv', CSV, '--out', out]);
+    expect([again.code, again.stderr]).toEqual([
+      2,
+      `linewatch: --csv ${CSV}: no column "Volume_Flow_RateRMS" of the model ${quantized}'s channels (columns: ` +
+        `${COLUMNS}) (the model was quantized with --rename 'Volume Flow RateRMS=Volume_Flow_RateRMS': add it)\n`,
+    ]);
+    expect(existsSync(out)).toBe(false);
+  }, 120_000);
 });
 
 describe('eval --model on a file without the rename', () => {
