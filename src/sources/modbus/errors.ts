@@ -17,6 +17,12 @@ const EXCEPTIONS: Record<number, string> = {
 export const SERIAL_PORT_CLOSED = 'ESERIALCLOSED';
 
 /**
+ * The error of a request whose connection the source dropped while it waited (another unit's failure, a stop): its
+ * message says why; it is no failure of the request's own device.
+ */
+export const CONNECTION_DROPPED = 'ECONNDROPPED';
+
+/**
  * A serial port's error in serial words, or undefined for any other: serialport's errors carry no code, only a
  * message ("Error: No such file or directory, cannot open /dev/ttyUSB0", "Error Resource temporarily unavailable Cannot
  * lock port"); a port that closed under a request is SERIAL_PORT_CLOSED.
@@ -39,6 +45,11 @@ function serialError(e: { code?: string; message?: string }): string | undefined
   return undefined;
 }
 
+/** Whether a request failed because the source dropped its connection meanwhile (CONNECTION_DROPPED). */
+export function droppedUnderIt(err: unknown): boolean {
+  return (err as { code?: unknown } | undefined)?.code === CONNECTION_DROPPED;
+}
+
 export function describeModbusError(device: string, what: string, err: unknown): LinewatchError {
   const e = err as { modbusCode?: number; errno?: string; code?: string; message?: string };
   if (typeof e?.modbusCode === 'number') {
@@ -55,7 +66,9 @@ export function describeModbusError(device: string, what: string, err: unknown):
     });
   }
   const meaning = e?.code ? socketErrorMeaning(e.code, 'Modbus TCP') : undefined;
-  const detail = serialError(e) ?? `${e?.code ?? e?.message ?? String(err)}${meaning ? ` (${meaning})` : ''}`;
+  const detail =
+    (e?.code === CONNECTION_DROPPED ? e.message : serialError(e)) ??
+    `${e?.code ?? e?.message ?? String(err)}${meaning ? ` (${meaning})` : ''}`;
   return new LinewatchError('DEVICE_UNREACHABLE', `${device}: ${what}: ${detail}`, {
     retryable: true,
     cause: err,

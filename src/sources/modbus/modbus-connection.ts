@@ -10,7 +10,7 @@ import { ConnectionSince } from '../../core/connection-since.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { MAX_TIMER_MS } from '../../core/config-primitives.js';
-import { SERIAL_PORT_CLOSED } from './errors.js';
+import { CONNECTION_DROPPED, SERIAL_PORT_CLOSED } from './errors.js';
 import type { ModbusSourceConfig } from './schema.js';
 
 /** modbus-serial is CommonJS; its `default` export is the client class itself. */
@@ -71,6 +71,12 @@ export class ModbusConnection {
   private ends = 0;
   /** When it connected, or was dropped or first failed to connect (ms); why, while it is down. */
   private readonly since: ConnectionSince;
+  /**
+   * How to fail each request sent and not yet answered: a drop fails them, since modbus-serial's destroy() cancels
+   * their timeouts and never calls them back (regression: over TCP, another unit's read in flight when a drop came
+   * waited for good, and its device was never polled again).
+   */
+  private readonly inFlight = new Set<(err: Error) => void>();
 
   /** @param units the unit ids of its devices, the first one the client's default */
   constructor(
@@ -192,6 +198,13 @@ export class ModbusConnection {
     this.client = undefined;
     if (client) this.since.down(reason);
     this.deps.metrics.sourceConnected.set({ source: this.name }, 0);
+    const cut = [...this.inFlight];
+    this.inFlight.clear();
+    const dropped = Object.assign(
+      new Error(`the connection was dropped before the answer came${reason ? ` (${reason})` : ''}`),
+      { code: CONNECTION_DROPPED },
+    );
+    for (const fail of cut) fail(dropped);
     if (client) await this.drop(client);
   }
 
@@ -226,7 +239,12 @@ export class ModbusConnection {
         if (!client?.isOpen) return reject(this.notOpen());
         // The timeout is read when the request is sent (synchronously), so per-device values do not race.
         client.setTimeout(timeoutMs);
-        send(client, (err, res) => (err ? reject(err) : resolve(res)));
+        this.inFlight.add(reject);
+        send(client, (err, res) => {
+          this.inFlight.delete(reject);
+          if (err) reject(err);
+          else resolve(res);
+        });
       });
     if (!this.oneAtATime) return run();
     const done = this.line.then(run, run);

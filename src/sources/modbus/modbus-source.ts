@@ -28,7 +28,7 @@ import type { ModbusSourceConfig } from './schema.js';
 import { modbusDevices } from './devices.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
-import { describeModbusError } from './errors.js';
+import { describeModbusError, droppedUnderIt } from './errors.js';
 import { ModbusConnection } from './modbus-connection.js';
 import { PolledDevice } from './polled-device.js';
 import type { PollGroup } from './poll-groups.js';
@@ -189,7 +189,7 @@ export class ModbusSource implements Source {
           });
         } catch (err) {
           const error = describeModbusError(device.label, what, err);
-          if (error.code === 'DEVICE_UNREACHABLE') await this.connection.close(error.message);
+          if (error.code === 'DEVICE_UNREACHABLE' && !droppedUnderIt(err)) await this.connection.close(error.message);
           throw error;
         }
       })
@@ -246,7 +246,9 @@ export class ModbusSource implements Source {
       } catch (err) {
         const error = describeModbusError(device.label, readName(req.table, req.address, req.count), err);
         const reason = mode === 'once' ? error.message : undefined;
-        if (mode === 'poll') device.onFailure(error.message, error.code);
+        // A read cut by a drop that another unit's failure (or a stop) made is no failure of this device.
+        const dropped = droppedUnderIt(err);
+        if (mode === 'poll' && !dropped) device.onFailure(error.message, error.code);
         for (const s of badSamples(
           origin,
           req.tags.map((t) => t.tag),
@@ -257,8 +259,9 @@ export class ModbusSource implements Source {
         // A dropped connection is the connection's problem; anything else stays with this device,
         // unless no device on the connection answers any more (a half-open socket): then reconnect.
         if (
-          error.code === 'DEVICE_UNREACHABLE' ||
-          (error.code === 'DEVICE_TIMEOUT' && this.devices.every((d) => d.failures.count > 0))
+          !dropped &&
+          (error.code === 'DEVICE_UNREACHABLE' ||
+            (error.code === 'DEVICE_TIMEOUT' && this.devices.every((d) => d.failures.count > 0)))
         )
           await this.connection.close(error.message);
         if (error.code !== 'DEVICE_EXCEPTION') {
