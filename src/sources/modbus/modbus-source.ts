@@ -33,7 +33,7 @@ import { ModbusConnection } from './modbus-connection.js';
 import { PolledDevice } from './polled-device.js';
 import type { PollGroup } from './poll-groups.js';
 import { readName } from './register-names.js';
-import { badSamples, responseSamples, type SampleOrigin } from './register-samples.js';
+import { badSamples, responseSamples, shortAnswer, type SampleOrigin } from './register-samples.js';
 import { writeName, writeRequest, type ModbusWrite } from './write-request.js';
 
 export type { ModbusWrite } from './write-request.js';
@@ -241,6 +241,8 @@ export class ModbusSource implements Source {
             else c.writeFC2(unit, req.address, req.count, cb as never);
           },
         );
+        const short = shortAnswer(req, res.data.length);
+        if (short !== undefined) throw new Error(short);
         responseSamples(origin, req, res.data as readonly number[], ts, this.now(), out);
         device.onAnswer();
       } catch (err) {

@@ -61,6 +61,17 @@ export function responseSamples(
   return good;
 }
 
+/**
+ * Why an answer of `received` registers (or bits) cannot serve `request`, or undefined where it holds all it asked
+ * for. modbus-serial takes as many as the answer's byte count says, so a count short of the request (a faulty
+ * firmware, a gateway's bug) would otherwise read the missing ones as 0.
+ */
+export function shortAnswer(request: Pick<ReadRequest<Tag>, 'table' | 'count'>, received: number): string | undefined {
+  if (received >= request.count) return undefined;
+  const what = request.table === 'holding' || request.table === 'input' ? 'registers' : 'bits';
+  return `the answer holds ${received} ${what}, ${request.count} asked for`;
+}
+
 /** A bad sample (NaN) for each tag, with `reason` where given. */
 export function badSamples(origin: SampleOrigin, tags: readonly Tag[], ts: number, reason?: string): Sample[] {
   return tags.map((t) => ({

@@ -62,4 +62,19 @@ describe('Modbus TCP gateway: one unit misbehaves, the others are read', () => {
     ).toBe(true);
     expect(logs.filter((l) => l.includes('unit 1)'))).toEqual([]);
   });
+
+  it('an answer whose byte count is short of the registers asked for is bad, not zeros (regression: read as 0, good)', async () => {
+    // modbus-serial takes as many registers as the byte count says: here none, of one asked for.
+    const { batches, good, logs } = await gatewaySource({ 1: {}, 2: { answer: 'short-count' } }, 'per-unit', 1000);
+    await expect.poll(() => good(1).length, { timeout: 10_000, interval: 20 }).toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(() => batches.filter((b) => b[0].asset === 'unit-2').length, { timeout: 10_000, interval: 20 })
+      .toBeGreaterThanOrEqual(3);
+    expect(good(2)).toEqual([]);
+    expect(
+      logs.some((l) =>
+        l.includes('unit 2): read holding registers 10..10 (40011..40011): the answer holds 0 registers, 1 asked for'),
+      ),
+    ).toBe(true);
+  });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModbusDeviceConfig } from '../../../src/sources/modbus/devices.js';
 import { pollGroups } from '../../../src/sources/modbus/poll-groups.js';
-import { badSamples, responseSamples } from '../../../src/sources/modbus/register-samples.js';
+import { badSamples, responseSamples, shortAnswer } from '../../../src/sources/modbus/register-samples.js';
 import { registerSchema } from '../../../src/sources/modbus/schema.js';
 import type { Sample } from '../../../src/core/types.js';
 
@@ -113,5 +113,18 @@ describe('badSamples', () => {
       },
     ]);
     expect(badSamples(origin, group.tags, 5)[0]).not.toHaveProperty('reason');
+  });
+});
+
+describe('shortAnswer', () => {
+  it.each([
+    ['holding', 2, 2, undefined],
+    ['input', 4, 3, 'the answer holds 3 registers, 4 asked for'],
+    ['holding', 1, 0, 'the answer holds 0 registers, 1 asked for'],
+    // Bits come in whole bytes: 10 coils are 16 bits.
+    ['coil', 10, 16, undefined],
+    ['discrete', 10, 8, 'the answer holds 8 bits, 10 asked for'],
+  ] as const)('%s × %i, %i received: %s', (table, count, received, why) => {
+    expect(shortAnswer({ table, count }, received)).toBe(why);
   });
 });
