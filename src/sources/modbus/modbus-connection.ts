@@ -51,6 +51,9 @@ export function connectionWhere(config: ModbusSourceConfig): string {
     : `${config.host}:${config.port}${config.type === 'modbus_rtu_tcp' ? ' RTU' : ''}`;
 }
 
+/** A request without its answer in time, as modbus-serial's own timeout says it. */
+const noAnswer = () => Object.assign(new Error('Timed out'), { errno: 'ETIMEDOUT' });
+
 /** A connect that end() (a stop) overtook. */
 const closedWhileConnecting = () => Object.assign(new Error('closed while connecting'), { code: 'ECONNABORTED' });
 
@@ -77,6 +80,8 @@ export class ModbusConnection {
    * waited for good, and its device was never polled again).
    */
   private readonly inFlight = new Set<(err: Error) => void>();
+  /** Settles once every request sent so far has: where the next request's timeout starts (request()). */
+  private ahead: Promise<void> = Promise.resolve();
 
   /** @param units the unit ids of its devices, the first one the client's default */
   constructor(
@@ -231,21 +236,42 @@ export class ModbusConnection {
       : Object.assign(new Error('Port Not Open'), { code: 'ECONNRESET' });
   }
 
-  /** One request on the line (one at a time on serial lines), with the device's timeout. */
+  /**
+   * One request on the line (one at a time on serial lines), failed after the device's `timeoutMs` without its
+   * answer, counted from when the requests sent before it on the connection have settled. Over TCP several units'
+   * requests are on the socket at once, and a gateway to an RS-485 line answers them one after another: a read sent
+   * behind a slow unit's waits that unit's time out at the gateway before its own answer can come (regression: a
+   * unit slower than timeout_ms made every unit on the gateway time out, and the connection was dropped each time).
+   * A server that answers each at once is unaffected; one that answers nothing is found out after the timeouts of
+   * the requests ahead, at most one per device.
+   */
   request<T>(timeoutMs: number, send: (client: ModbusClient, cb: (err: unknown, res: T) => void) => void): Promise<T> {
-    const run = () =>
-      new Promise<T>((resolve, reject) => {
+    const run = () => {
+      const ahead = this.ahead;
+      const answered = new Promise<T>((resolve, reject) => {
         const client = this.client;
         if (!client?.isOpen) return reject(this.notOpen());
-        // The timeout is read when the request is sent (synchronously), so per-device values do not race.
-        client.setTimeout(timeoutMs);
-        this.inFlight.add(reject);
-        send(client, (err, res) => {
-          this.inFlight.delete(reject);
+        let timer: NodeJS.Timeout | undefined;
+        let settled = false;
+        const settle = (err: unknown, res?: T) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          this.inFlight.delete(settle);
           if (err) reject(err);
-          else resolve(res);
+          else resolve(res as T);
+        };
+        this.inFlight.add(settle);
+        void ahead.then(() => {
+          if (!settled) timer = setTimeout(() => settle(noAnswer()), timeoutMs);
         });
+        // The timeout is this one's, above: modbus-serial's own would count from the send.
+        client.setTimeout(0);
+        send(client, settle);
       });
+      this.ahead = Promise.all([ahead, answered.catch(() => undefined)]).then(() => undefined);
+      return answered;
+    };
     if (!this.oneAtATime) return run();
     const done = this.line.then(run, run);
     this.line = done.catch(() => undefined);

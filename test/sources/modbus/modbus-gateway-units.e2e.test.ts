@@ -77,4 +77,15 @@ describe('Modbus TCP gateway: one unit misbehaves, the others are read', () => {
       ),
     ).toBe(true);
   });
+
+  it("a healthy unit's reads wait out a slow unit's on the gateway's one serial line without timing out (regression: every unit timed out and the connection was dropped)", async () => {
+    // Unit 2 holds the line 600 ms, past timeout_ms 400: the gateway answers unit 1's read only after it.
+    const { gateway, batches, good, logs } = await gatewaySource({ 1: {}, 2: { delayMs: 600 } }, 'one', 400);
+    await expect.poll(() => gateway.requests.get(2) ?? 0, { timeout: 10_000, interval: 20 }).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => good(1).length, { timeout: 10_000, interval: 20 }).toBeGreaterThanOrEqual(20);
+    expect(batches.filter((b) => b[0].asset === 'unit-1' && b[0].quality !== 'good')).toEqual([]);
+    expect(gateway.connections).toBe(1);
+    expect(logs.filter((l) => l.includes('unit 1)'))).toEqual([]);
+    expect(logs.some((l) => l.includes('unit 2): read holding registers 10..10 (40011..40011): no answer'))).toBe(true);
+  });
 });
