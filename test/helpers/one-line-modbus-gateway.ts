@@ -5,8 +5,9 @@
  * multi-port gateway), so the units answer independently. A unit may be slow (answers after `delayMs`, holding its
  * line that long), silent (holds the line `delayMs` and answers nothing, as a gateway waiting out a dead unit), answer
  * too long (`answer: 'long'`: one register more than asked, its byte count saying so) or with a byte count short of
- * the registers it carries (`answer: 'short-count'`, as a faulty firmware sends). Function 3 only: register `a` of
- * unit `u` reads `u * 1000 + a`. Real sockets; the faults are the units' (fault injection).
+ * the registers it carries (`answer: 'short-count'`, as a faulty firmware sends), and may refuse some registers
+ * (`refused`: exception 2). Function 3 only: register `a` of unit `u` reads `u * 1000 + a`. Real sockets; the faults
+ * are the units' (fault injection).
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +17,8 @@ export interface GatewayUnit {
   readonly delayMs?: number;
   /** Answers nothing. */
   readonly silent?: boolean;
+  /** Registers the unit refuses with exception 2, illegal data address (the set may change while it runs). */
+  readonly refused?: Set<number>;
   /** A malformed answer: one register too many, or a byte count one register short of the registers it carries. */
   readonly answer?: 'long' | 'short-count';
 }
@@ -40,6 +43,13 @@ function readAnswer(request: Buffer, unit: number, malformed?: GatewayUnit['answ
   answer[7] = 3;
   answer[8] = count * 2 - (malformed === 'short-count' ? 2 : 0);
   for (let i = 0; i < count; i++) answer.writeUInt16BE((unit * 1000 + address + i) & 0xffff, 9 + i * 2);
+  return answer;
+}
+
+/** Exception 2 (illegal data address) to a function 3 request. */
+function illegalAddress(request: Buffer, unit: number): Buffer {
+  const answer = Buffer.from([0, 0, 0, 0, 0, 3, unit, 0x83, 0x02]);
+  request.copy(answer, 0, 0, 2);
   return answer;
 }
 
@@ -71,7 +81,10 @@ export async function startOneLineGateway(
             gateway.requests.set(unitId, (gateway.requests.get(unitId) ?? 0) + 1);
             const unit = units.get(unitId) ?? { silent: true };
             if (unit.delayMs) await new Promise((r) => setTimeout(r, unit.delayMs));
-            if (!unit.silent && !socket.destroyed) socket.write(readAnswer(frame, unitId, unit.answer));
+            if (unit.silent || socket.destroyed) return;
+            const first = frame.readUInt16BE(8);
+            const refused = [...(unit.refused ?? [])].some((r) => r >= first && r < first + frame.readUInt16BE(10));
+            socket.write(refused ? illegalAddress(frame, unitId) : readAnswer(frame, unitId, unit.answer));
           }),
         );
       }

@@ -244,13 +244,16 @@ export class ModbusSource implements Source {
         const short = shortAnswer(req, res.data.length);
         if (short !== undefined) throw new Error(short);
         responseSamples(origin, req, res.data as readonly number[], ts, this.now(), out);
-        device.onAnswer();
+        device.onAnswer(req, () => readName(req.table, req.address, req.count));
       } catch (err) {
         const error = describeModbusError(device.label, readName(req.table, req.address, req.count), err);
         const reason = mode === 'once' ? error.message : undefined;
         // A read cut by a drop that another unit's failure (or a stop) made is no failure of this device.
         const dropped = droppedUnderIt(err);
-        if (mode === 'poll' && !dropped) device.onFailure(error.message, error.code);
+        if (mode === 'poll' && !dropped) {
+          if (error.code === 'DEVICE_EXCEPTION') device.onRefused(req, error.message);
+          else device.onFailure(error.message, error.code);
+        }
         for (const s of badSamples(
           origin,
           req.tags.map((t) => t.tag),

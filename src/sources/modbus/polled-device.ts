@@ -4,7 +4,8 @@
  * backs the device off (its tags then come back bad without waiting on the line), and sets linewatch_device_up to 0;
  * the first answer after failures is logged and ends the backoff. A connection that cannot be made sets every device
  * on it to 0 too (regression: with the PLC or the serial port gone, its units read 1 for the whole outage), and its
- * first answer after that to 1 again.
+ * first answer after that to 1 again. A request the device refuses with a Modbus exception is no failure of the
+ * device, which answered: it is counted every time and logged once while it lasts.
  */
 import { FailureStreak } from '../../core/backoff.js';
 import type { Logger } from '../../telemetry/logger.js';
@@ -33,6 +34,8 @@ export class PolledDevice {
   /** linewatch_device_up as last set: absent until the device answered or failed once. */
   private up: 0 | 1 | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The requests it refuses with a Modbus exception (a request of its plan), with the message logged. */
+  private readonly refused = new Map<object, string>();
 
   /** @param where the connection in messages: "10.0.0.5:502", "/dev/ttyUSB0 19200 8E1" */
   constructor(
@@ -52,10 +55,28 @@ export class PolledDevice {
     return run;
   }
 
-  /** A read of this device was answered. */
-  onAnswer(): void {
+  /** A read of this device was answered; `request`, named `what` in messages, where it is one it refused before. */
+  onAnswer(request?: object, what?: () => string): void {
+    if (request !== undefined && this.refused.delete(request) && what)
+      this.deps.logger.info(
+        { source: this.deps.source, unit: this.config.unitId },
+        `${this.label}: ${what()}: answered again`,
+      );
     if (this.failures.count > 0) this.onRecovered();
     else if (this.up !== 1) this.setUp(1);
+  }
+
+  /**
+   * The device refused `request` with a Modbus exception (`message`): it answered, so it is up and not backed off.
+   * Counted every time, logged once while the refusal lasts (regression: a register the PLC refuses beside one it
+   * serves logged the refusal and "answers again" at every poll).
+   */
+  onRefused(request: object, message: string): void {
+    this.deps.metrics.sourceErrors.inc({ source: this.deps.source, kind: 'DEVICE_EXCEPTION' });
+    this.onAnswer();
+    if (this.refused.get(request) === message) return;
+    this.refused.set(request, message);
+    this.deps.logger.warn({ source: this.deps.source, unit: this.config.unitId }, message);
   }
 
   /**
@@ -66,7 +87,7 @@ export class PolledDevice {
     this.setUp(0);
   }
 
-  /** Logs a device failure once per distinct message, counts every one, and backs the device off. */
+  /** Logs a device failure (no answer, a bad one) once per distinct message, counts every one, and backs it off. */
   onFailure(message: string, kind: string): void {
     const fresh = this.failures.fail(message);
     this.deps.metrics.sourceErrors.inc({ source: this.deps.source, kind });
@@ -76,7 +97,7 @@ export class PolledDevice {
         { source: this.deps.source, unit: this.config.unitId, failures: this.failures.count },
         message,
       );
-    if (kind !== 'DEVICE_EXCEPTION') this.nextAttemptAt = this.deps.now() + this.failures.delayMs();
+    this.nextAttemptAt = this.deps.now() + this.failures.delayMs();
   }
 
   private onRecovered(): void {

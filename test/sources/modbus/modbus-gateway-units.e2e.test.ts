@@ -15,13 +15,22 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-/** A source on the gateway, one device per unit (asset unit-N, register 10 as uint16), polled every 50 ms. */
-async function gatewaySource(units: Record<number, GatewayUnit>, lines: 'one' | 'per-unit', timeoutMs: number) {
+/**
+ * A source on the gateway, one device per unit (asset unit-N, register 10 as uint16, and `registers` more), polled
+ * every 50 ms.
+ */
+async function gatewaySource(
+  units: Record<number, GatewayUnit>,
+  lines: 'one' | 'per-unit',
+  timeoutMs: number,
+  registers: unknown[] = [],
+) {
   const gateway: OneLineGateway = await startOneLineGateway(
     new Map(Object.entries(units).map(([u, v]) => [+u, v])),
     lines,
   );
   const logs: string[] = [];
+  const metrics = new GatewayMetrics();
   const logger = createLogger('info', { write: (l: string) => logs.push(l) } as unknown as NodeJS.WritableStream);
   const source = new ModbusSource(
     modbusTcpSourceSchema.parse({
@@ -34,10 +43,10 @@ async function gatewaySource(units: Record<number, GatewayUnit>, lines: 'one' | 
       devices: Object.keys(units).map((u) => ({
         unit_id: +u,
         asset: `unit-${u}`,
-        registers: [{ channel: 'r10', address: 10, type: 'uint16' }],
+        registers: [{ channel: 'r10', address: 10, type: 'uint16' }, ...registers],
       })),
     }),
-    { logger, metrics: new GatewayMetrics() },
+    { logger, metrics },
   );
   const batches: Sample[][] = [];
   await source.start((b) => batches.push([...b]));
@@ -46,7 +55,7 @@ async function gatewaySource(units: Record<number, GatewayUnit>, lines: 'one' | 
     await gateway.close();
   });
   const good = (unit: number) => batches.filter((b) => b[0].asset === `unit-${unit}` && b[0].quality === 'good');
-  return { gateway, source, logs, batches, good };
+  return { gateway, source, logs, batches, good, metrics };
 }
 
 describe('Modbus TCP gateway: one unit misbehaves, the others are read', () => {
@@ -87,5 +96,32 @@ describe('Modbus TCP gateway: one unit misbehaves, the others are read', () => {
     expect(gateway.connections).toBe(1);
     expect(logs.filter((l) => l.includes('unit 1)'))).toEqual([]);
     expect(logs.some((l) => l.includes('unit 2): read holding registers 10..10 (40011..40011): no answer'))).toBe(true);
+  });
+
+  it('a register the unit refuses is logged once while it lasts, and its unit stays up (regression: the refusal and "answers again" at every poll)', async () => {
+    const refused = new Set([60]);
+    const { batches, logs, metrics } = await gatewaySource({ 1: { refused } }, 'one', 1000, [
+      { channel: 'r60', address: 60, type: 'uint16' },
+    ]);
+    const r60 = () => batches.flat().filter((s) => s.channel === 'r60');
+    await expect.poll(() => r60().length, { timeout: 10_000, interval: 20 }).toBeGreaterThanOrEqual(10);
+    expect(r60().filter((s) => s.quality === 'good')).toEqual([]);
+    expect(batches.flat().filter((s) => s.channel === 'r10' && s.quality !== 'good')).toEqual([]);
+    const refusal = 'unit 1): read holding registers 60..60 (40061..40061): illegal data address (Modbus exception 2)';
+    expect(logs.filter((l) => l.includes(refusal))).toHaveLength(1);
+    expect(logs.filter((l) => l.includes('answer'))).toEqual([]);
+    const value = async (name: string, labels: Record<string, string>) =>
+      (await metrics.registry.getSingleMetric(name)!.get()).values.find((v) =>
+        Object.entries(labels).every(([k, x]) => v.labels[k] === x),
+      )?.value;
+    expect(await value('linewatch_device_up', { unit: '1' })).toBe(1);
+    expect(await value('linewatch_source_errors_total', { kind: 'DEVICE_EXCEPTION' })).toBeGreaterThanOrEqual(10);
+    // The PLC's program now has the register: said once.
+    refused.clear();
+    await expect.poll(() => r60().at(-1)?.quality, { timeout: 10_000, interval: 20 }).toBe('good');
+    expect(r60().at(-1)?.value).toBe(1060);
+    expect(
+      logs.filter((l) => l.includes('unit 1): read holding registers 60..60 (40061..40061): answered again')),
+    ).toHaveLength(1);
   });
 });
