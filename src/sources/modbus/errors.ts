@@ -22,6 +22,25 @@ export const SERIAL_PORT_CLOSED = 'ESERIALCLOSED';
  */
 export const CONNECTION_DROPPED = 'ECONNDROPPED';
 
+/** The error of a request without its answer within its timeout: its message says how long, and what to check. */
+export const NO_ANSWER = 'ENOANSWER';
+
+/**
+ * A request's timeout in words: how long, which key sets it, and the likely causes; on a serial line (RTU, or RTU over
+ * TCP through a device server) settings that differ from the device's are one.
+ */
+export function noAnswer(timeoutMs: number, serial: boolean): Error & { code: string; errno: string } {
+  const line = serial
+    ? ", or the line's serial settings (baud rate, parity, data and stop bits) are not the device's"
+    : '';
+  return Object.assign(
+    new Error(
+      `no answer within ${timeoutMs} ms (timeout_ms): the device is off or slower than that, or none has this unit id${line}`,
+    ),
+    { code: NO_ANSWER, errno: 'ETIMEDOUT' },
+  );
+}
+
 /**
  * A serial port's error in serial words, or undefined for any other: serialport's errors carry no code, only a
  * message ("Error: No such file or directory, cannot open /dev/ttyUSB0", "Error Resource temporarily unavailable Cannot
@@ -60,7 +79,8 @@ export function describeModbusError(device: string, what: string, err: unknown):
     });
   }
   if (e?.errno === 'ETIMEDOUT' || /timed out/i.test(e?.message ?? '')) {
-    return new LinewatchError('DEVICE_TIMEOUT', `${device}: ${what}: no answer within the timeout`, {
+    const said = e.code === NO_ANSWER ? e.message : 'no answer within the timeout';
+    return new LinewatchError('DEVICE_TIMEOUT', `${device}: ${what}: ${said}`, {
       retryable: true,
       cause: err,
     });

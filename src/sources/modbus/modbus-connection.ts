@@ -10,7 +10,7 @@ import { ConnectionSince } from '../../core/connection-since.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { MAX_TIMER_MS } from '../../core/config-primitives.js';
-import { CONNECTION_DROPPED, SERIAL_PORT_CLOSED } from './errors.js';
+import { CONNECTION_DROPPED, noAnswer, SERIAL_PORT_CLOSED } from './errors.js';
 import type { ModbusSourceConfig } from './schema.js';
 
 /** modbus-serial is CommonJS; its `default` export is the client class itself. */
@@ -50,9 +50,6 @@ export function connectionWhere(config: ModbusSourceConfig): string {
     ? `${config.path} ${config.baud_rate} ${config.data_bits}${config.parity[0].toUpperCase()}${config.stop_bits}`
     : `${config.host}:${config.port}${config.type === 'modbus_rtu_tcp' ? ' RTU' : ''}`;
 }
-
-/** A request without its answer in time, as modbus-serial's own timeout says it. */
-const noAnswer = () => Object.assign(new Error('Timed out'), { errno: 'ETIMEDOUT' });
 
 /** A connect that end() (a stop) overtook. */
 const closedWhileConnecting = () => Object.assign(new Error('closed while connecting'), { code: 'ECONNABORTED' });
@@ -263,7 +260,7 @@ export class ModbusConnection {
         };
         this.inFlight.add(settle);
         void ahead.then(() => {
-          if (!settled) timer = setTimeout(() => settle(noAnswer()), timeoutMs);
+          if (!settled) timer = setTimeout(() => settle(noAnswer(timeoutMs, this.oneAtATime)), timeoutMs);
         });
         // The timeout is this one's, above: modbus-serial's own would count from the send.
         client.setTimeout(0);

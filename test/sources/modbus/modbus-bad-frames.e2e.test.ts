@@ -86,7 +86,7 @@ describe('bad Modbus answers on the wire', () => {
 
     const expected: Record<Exclude<Mode, 'good'>, RegExp> = {
       truncated:
-        /device flaky-plc \(127\.0\.0\.1:\d+, unit 1\): read holding registers 0\.\.1 \(40001\.\.40002\): no answer within the timeout/,
+        /device flaky-plc \(127\.0\.0\.1:\d+, unit 1\): read holding registers 0\.\.1 \(40001\.\.40002\): no answer within 300 ms \(timeout_ms\)/,
       'wrong-count':
         /device flaky-plc \(127\.0\.0\.1:\d+, unit 1\): read holding registers 0\.\.1 \(40001\.\.40002\): /,
       garbage: /device flaky-plc \(127\.0\.0\.1:\d+, unit 1\): read holding registers 0\.\.1 \(40001\.\.40002\): /,

@@ -62,6 +62,6 @@ describe('Modbus device isolation', () => {
     expect(silentBatches.length).toBeGreaterThan(0);
     expect(silentBatches.flat().every((s) => s.quality === 'bad')).toBe(true);
     expect(logs.join('')).toContain('device silent (127.0.0.1:');
-    expect(logs.join('')).toContain('no answer within the timeout');
+    expect(logs.join('')).toContain('no answer within 800 ms (timeout_ms)');
   });
 });

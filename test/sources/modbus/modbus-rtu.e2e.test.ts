@@ -29,8 +29,13 @@ async function ptyLine(): Promise<string> {
   return (await unpluggableLine()).path;
 }
 
+/** A socat pty pair with nothing on the other end, as a serial line whose devices are all off; returns one end. */
+async function silentLine(): Promise<string> {
+  return (await unpluggableLine(false)).path;
+}
+
 /** As ptyLine, and unplug(): socat ends, both ptys vanish, as a USB adapter pulled out. */
-async function unpluggableLine(): Promise<{ path: string; unplug: () => void }> {
+async function unpluggableLine(served = true): Promise<{ path: string; unplug: () => void }> {
   if (!existsSync('/usr/bin/socat'))
     throw new Error(
       "/usr/bin/socat not found: the RTU test needs Debian's socat package (bash scripts/install-test-deps.sh)",
@@ -42,9 +47,9 @@ async function unpluggableLine(): Promise<{ path: string; unplug: () => void }> 
   ]);
   // socat creates both links once it runs: wait for them (there is no event to await).
   while (!existsSync(join(dir, 'sim')) || !existsSync(join(dir, 'gw'))) await new Promise((r) => setTimeout(r, 20));
-  const server = await startSimModbusRtuServer(sim, join(dir, 'sim'), 19200);
+  const server = served ? await startSimModbusRtuServer(sim, join(dir, 'sim'), 19200) : undefined;
   cleanups.push(async () => {
-    await server.close().catch(() => undefined);
+    await server?.close().catch(() => undefined);
     socat.kill();
   });
   return { path: join(dir, 'gw'), unplug: () => socat.kill() };
@@ -101,6 +106,33 @@ describe('Modbus RTU over a serial line (socat pty pair)', () => {
       channel: 'nothing',
       quality: 'bad',
       reason: `device pump-rtu (${path} 19200 8N1, unit 1): read holding registers 40..40 (40041..40041): illegal data address (Modbus exception 2)`,
+    });
+  });
+
+  it('names a unit that does not answer with the timeout, its key and what to check on a serial line', async () => {
+    // No device on the line: unit 5 is never answered (the simulator's server would answer exception 11 for it).
+    const path = await silentLine();
+    const source = new ModbusSource(
+      modbusRtuSourceSchema.parse({
+        name: 'pump-rtu',
+        type: 'modbus_rtu',
+        path,
+        baud_rate: 19200,
+        unit_id: 5,
+        asset: 'pump-5',
+        timeout_ms: 300,
+        registers: [{ channel: 'voltage', address: 4, type: 'float32', byte_order: 'CDAB' }],
+      }),
+      { logger: createLogger('silent'), metrics: new GatewayMetrics() },
+    );
+    const [voltage] = await source.readOnce();
+    expect(voltage).toMatchObject({
+      channel: 'voltage',
+      quality: 'bad',
+      reason:
+        `device pump-rtu (${path} 19200 8N1, unit 5): read holding registers 4..5 (40005..40006): no answer within ` +
+        "300 ms (timeout_ms): the device is off or slower than that, or none has this unit id, or the line's serial " +
+        "settings (baud rate, parity, data and stop bits) are not the device's",
     });
   });
 
