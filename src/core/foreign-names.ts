@@ -1,6 +1,7 @@
 /**
  * Names another tool gives our keys and values, for `did you mean …?` where nearest-name.ts finds nothing: a
- * configuration moved from Telegraf's Modbus input (`slave_id`, `data_type`, `byte_order = "AB"`, `parity = "N"`) or
+ * configuration moved from Telegraf's Modbus input (`slave_id`, `data_type`, `byte_order = "AB"`, `parity = "N"`,
+ * `register = "holding"`), node-red-contrib-modbus (`tcpHost`, `serialBaudrate`, `dataType: HoldingRegister`) or
  * its OPC UA inputs (`subscription_interval`, `namespace` + `identifier_type` + `identifier`, `deadband_type`) names
  * the same things otherwise. Each is offered only where the object takes the key, or the key takes the value, it
  * stands for. Pure.
@@ -17,6 +18,19 @@ export interface ForeignName {
 
 const TELEGRAF = "Telegraf's Modbus input";
 export const TELEGRAF_OPCUA = "Telegraf's OPC UA inputs";
+export const NODE_RED_MODBUS = 'node-red-contrib-modbus';
+
+/** Telegraf's register-style lists (`holding_registers = [...]`): one registers list here, the table on each. */
+const telegrafList = (table: string): ForeignName => ({
+  ours: 'registers',
+  tool: TELEGRAF,
+  write: () => `one registers list here, each register with table: ${table}`,
+});
+const nodeRed = (ours: string, write?: string): ForeignName => ({
+  ours,
+  tool: NODE_RED_MODBUS,
+  ...(write ? { write: () => write } : {}),
+});
 
 /** Telegraf's namespace (or namespace_uri), identifier_type and identifier, as the one node_id they make here. */
 function telegrafNodeId(given: Readonly<Record<string, unknown>>): string {
@@ -47,6 +61,29 @@ const ownCertificate = (key: string) => (): string =>
 const KEYS: Readonly<Record<string, ForeignName>> = {
   slave_id: { ours: 'unit_id', tool: TELEGRAF },
   data_type: { ours: 'type', tool: TELEGRAF },
+  // Telegraf's request style: a request's register (its table) and fields (its registers).
+  register: { ours: 'table', tool: TELEGRAF },
+  fields: {
+    ours: 'registers',
+    tool: TELEGRAF,
+    write: () => "a request's fields are the source's registers here, each with its own table and address",
+  },
+  holding_registers: telegrafList('holding'),
+  input_registers: telegrafList('input'),
+  coils: telegrafList('coil'),
+  discrete_inputs: telegrafList('discrete'),
+  // node-red-contrib-modbus: the client config node and the read node.
+  tcpHost: nodeRed('host'),
+  tcpPort: nodeRed('port'),
+  clientTimeout: nodeRed('timeout_ms'),
+  serialPort: nodeRed('path'),
+  serialBaudrate: nodeRed('baud_rate'),
+  serialParity: nodeRed('parity'),
+  serialDatabits: nodeRed('data_bits'),
+  serialStopbits: nodeRed('stop_bits'),
+  rate: nodeRed('poll_interval_ms', 'rate and rateUnit make one poll_interval_ms here, in milliseconds'),
+  adr: nodeRed('address'),
+  dataType: nodeRed('table', 'HoldingRegister is table: holding, InputRegister input, Coil coil, Input discrete'),
   // A register's (or an OPC UA node's) `name` in Telegraf is its field: the channel here.
   name: { ours: 'channel', tool: 'Telegraf' },
   // Telegraf's opcua and opcua_listener inputs, and node-red-contrib-opcua's endpoint settings where they differ.
@@ -102,6 +139,14 @@ const VALUES: Readonly<Record<string, Readonly<Record<string, ForeignName>>>> = 
   type: {
     'FLOAT32-IEEE': { ours: 'float32', tool: TELEGRAF },
     'FLOAT64-IEEE': { ours: 'float64', tool: TELEGRAF },
+  },
+  // Telegraf's register-style list names, and node-red-contrib-modbus's dataType, given as a register's table.
+  table: {
+    HOLDING_REGISTERS: { ours: 'holding', tool: TELEGRAF },
+    INPUT_REGISTERS: { ours: 'input', tool: TELEGRAF },
+    DISCRETE_INPUTS: { ours: 'discrete', tool: TELEGRAF },
+    HOLDINGREGISTER: { ours: 'holding', tool: NODE_RED_MODBUS },
+    INPUTREGISTER: { ours: 'input', tool: NODE_RED_MODBUS },
   },
 };
 
