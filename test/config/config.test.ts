@@ -180,6 +180,31 @@ describe('configuration', () => {
     ).toEqual(['assets[0].alarm.actions[0].value_active: 2 coils from 65535 run past coil 65535']);
   });
 
+  it('refuses a modbus_write number its data_type cannot hold, and registers past 65535', async () => {
+    const action = (a: string) =>
+      config({ assets: `  - name: pump-1\n    model: ${MODEL}\n    alarm: { actions: [${a}] }` });
+    expect(
+      await issuesOf(
+        action(
+          '{ type: modbus_write, source: plc, table: holding, address: 7, scale: 0.001, value_active: 100, value_inactive: -2 }',
+        ),
+      ),
+    ).toEqual([
+      'assets[0].alarm.actions[0].value_active: 100 is 100000 raw ((value - offset) / scale), out of range for data_type uint16 (0..65535)',
+      'assets[0].alarm.actions[0].value_inactive: -2 is -2000 raw ((value - offset) / scale), out of range for data_type uint16 (0..65535)',
+    ]);
+    expect(
+      await issuesOf(action('{ type: modbus_write, source: plc, table: holding, address: 7, value_active: 70000 }')),
+    ).toEqual(['assets[0].alarm.actions[0].value_active: 70000 is out of range for data_type uint16 (0..65535)']);
+    expect(
+      await issuesOf(
+        action(
+          '{ type: modbus_write, source: plc, table: holding, address: 65535, data_type: float32, value_active: 1 }',
+        ),
+      ),
+    ).toEqual(['assets[0].alarm.actions[0].address: float32 at 65535 runs past register 65535']);
+  });
+
   it('writes text only to holding registers, with a length', async () => {
     const action = (a: string) =>
       config({ assets: `  - name: pump-1\n    model: ${MODEL}\n    alarm: { actions: [${a}] }` });

@@ -4,7 +4,14 @@
  */
 import { z } from 'zod';
 import { modbusDevices } from '../../sources/modbus/devices.js';
-import { BYTE_ORDERS, REGISTER_TYPES, type RegisterType } from '../../sources/modbus/encoding.js';
+import {
+  BYTE_ORDERS,
+  fromEngineering,
+  outOfRange,
+  REGISTER_TYPES,
+  tagRegisterCount,
+  type RegisterType,
+} from '../../sources/modbus/encoding.js';
 import type { ModbusWrite } from '../../sources/modbus/modbus-source.js';
 import { unitId } from '../../sources/modbus/schema.js';
 import type { ModbusSourceConfig } from '../../sources/modbus/schema.js';
@@ -94,9 +101,14 @@ function checkModbusWrite(action: ModbusWriteActionConfig, where: string, source
     );
   if (action.data_type !== 'string' && action.length !== undefined)
     issues.push(`${where}.length: only for data_type string`);
+  if (action.table === 'holding' && action.address + tagRegisterCount(action.data_type, action.length) > 65536)
+    issues.push(`${where}.address: ${action.data_type} at ${action.address} runs past register 65535`);
   for (const key of ['value_active', 'value_inactive'] as const) {
     const v = action[key];
-    if (typeof v === 'number') continue;
+    if (typeof v === 'number') {
+      if (action.table === 'holding' && action.data_type !== 'string') issues.push(...outOfType(action, key, v, where));
+      continue;
+    }
     if (action.table !== 'coil')
       issues.push(
         `${where}.${key}: a list of values is written to consecutive coils; for a holding register give one number`,
@@ -113,6 +125,21 @@ function checkModbusWrite(action: ModbusWriteActionConfig, where: string, source
       );
   }
   return issues;
+}
+
+/**
+ * A holding register's value that its data_type cannot hold once scale and offset are undone, as the write would
+ * encode it (regression: 70000 as a uint16 was written as 4464, -1 as 65535).
+ */
+function outOfType(action: ModbusWriteActionConfig, key: string, value: number, where: string): string[] {
+  const type = action.data_type as Exclude<RegisterType, 'bit'>;
+  const out = outOfRange(fromEngineering(value, action.scale, action.offset), type);
+  if (!out) return [];
+  const said =
+    action.scale === 1 && action.offset === 0
+      ? `${value} is`
+      : `${value} is ${out.raw} raw ((value - offset) / scale),`;
+  return [`${where}.${key}: ${said} out of range for data_type ${type} (${out.range})`];
 }
 
 /** The request for the value the trigger calls for, with how it is shown in messages. */

@@ -110,9 +110,46 @@ export function decodeRegisters(words: readonly number[], type: RegisterType, or
   }
 }
 
-/** Encodes a raw value into registers, the inverse of decodeRegisters (integers are rounded). */
+/** What each number type holds: its least and greatest values, and the greatest as written. */
+const RANGES: Record<Exclude<RegisterType, 'bit'>, readonly [number, number, string]> = {
+  int16: [-32768, 32767, '32767'],
+  uint16: [0, 65535, '65535'],
+  int32: [-(2 ** 31), 2 ** 31 - 1, '2147483647'],
+  uint32: [0, 2 ** 32 - 1, '4294967295'],
+  // 2^63 - 1 and 2^64 - 1 are no doubles: a value must be below 2^63 and 2^64, which are.
+  int64: [-(2 ** 63), 2 ** 63, '9223372036854775807'],
+  uint64: [0, 2 ** 64, '18446744073709551615'],
+  float32: [-3.4028234663852886e38, 3.4028234663852886e38, '3.4028234663852886e38'],
+  float64: [-Number.MAX_VALUE, Number.MAX_VALUE, String(Number.MAX_VALUE)],
+};
+
+/** A raw value that `type` cannot hold: the value as it would be written (an integer type's rounded), and the range. */
+export interface OutOfRange {
+  readonly raw: number;
+  readonly range: string;
+}
+
+/**
+ * Whether `raw` fits `type` as encodeRegisters writes it (an integer type's value rounded): undefined where it does.
+ * DataView would otherwise write it wrapped (70000 as a uint16 is 4464, -1 is 65535), a finite float32 too large as
+ * infinity.
+ */
+export function outOfRange(raw: number, type: Exclude<RegisterType, 'bit'>): OutOfRange | undefined {
+  const [least, greatest, shown] = RANGES[type];
+  const float = type === 'float32' || type === 'float64';
+  const value = float ? raw : Math.round(raw);
+  const wide = type === 'int64' || type === 'uint64';
+  // A float's infinities and NaN are its own values; a finite one past float32's greatest would become infinity.
+  const fits = (float && !Number.isFinite(value)) || (value >= least && (wide ? value < greatest : value <= greatest));
+  return fits ? undefined : { raw: value, range: `${least === -greatest ? '±' : `${least}..`}${shown}` };
+}
+
+/** Encodes a raw value into registers, the inverse of decodeRegisters (integers are rounded); throws (RangeError) for
+ * a value its type cannot hold (outOfRange). */
 export function encodeRegisters(value: number, type: RegisterType, order: ByteOrder): number[] {
   if (type === 'bit') throw new RangeError('a bit is written as part of its register, not encoded alone');
+  const out = outOfRange(value, type);
+  if (out) throw new RangeError(`${out.raw} is out of range for ${type} (${out.range})`);
   const bytes = new Uint8Array(registerCount(type) * 2);
   const view = new DataView(bytes.buffer);
   const int = Math.round(value);

@@ -176,11 +176,17 @@ export class ModbusSource implements Source {
     return device
       .exclusive(async () => {
         const what = writeName(target);
+        let req: ReturnType<typeof writeRequest>;
+        try {
+          req = writeRequest(target);
+        } catch (err) {
+          // A value its type cannot hold: nothing is sent, and the connection is none of its business.
+          throw new LinewatchError('CONFIG_INVALID', `${device.label}: ${what}: ${(err as Error).message}`);
+        }
         try {
           if (!this.connected) await this.connection.connect();
           const unit = device.config.unitId;
           const timeoutMs = device.config.timeoutMs;
-          const req = writeRequest(target);
           await this.connection.request(timeoutMs, (c, cb) => {
             if (req.fc === 5) c.writeFC5(unit, req.address, req.value, cb);
             else if (req.fc === 15) c.writeFC15(unit, req.address, req.values, cb);

@@ -124,4 +124,23 @@ describe('Modbus TCP gateway: one unit misbehaves, the others are read', () => {
       logs.filter((l) => l.includes('unit 1): read holding registers 60..60 (40061..40061): answered again')),
     ).toHaveLength(1);
   });
+
+  it('refuses a write its type cannot hold before sending it, and keeps the connection', async () => {
+    const { source, good } = await gatewaySource({ 1: {} }, 'one', 1000);
+    await expect.poll(() => good(1).length, { timeout: 10_000, interval: 20 }).toBeGreaterThanOrEqual(1);
+    const write = {
+      table: 'holding',
+      address: 0,
+      value: 70000,
+      type: 'uint16',
+      byteOrder: 'ABCD',
+      scale: 1,
+      offset: 0,
+    };
+    await expect(source.write(write as never, 1)).rejects.toThrow(
+      /^device gw \(127\.0\.0\.1:\d+, unit 1\): write holding register 0: 70000 is out of range for uint16 \(0\.\.65535\)$/,
+    );
+    expect(source.connected).toBe(true);
+    expect(source.connections).toBe(1);
+  });
 });

@@ -28,6 +28,23 @@ describe('writeRequest', () => {
     expect(writeRequest(number(30, 'uint16', 1, 10))).toEqual({ fc: 6, address: 100, value: 20 });
   });
 
+  it('refuses a number its type cannot hold, raw (regression: 70000 as uint16 wrote 4464, -1 wrote 65535)', () => {
+    expect(() => writeRequest(number(70000, 'uint16'))).toThrow(
+      new RangeError('70000 is out of range for uint16 (0..65535)'),
+    );
+    expect(() => writeRequest(number(-1, 'uint16'))).toThrow(
+      new RangeError('-1 is out of range for uint16 (0..65535)'),
+    );
+    expect(() => writeRequest(number(40000, 'int16'))).toThrow(
+      new RangeError('40000 is out of range for int16 (-32768..32767)'),
+    );
+    // 100 at a scale of 0.001 is 100000 raw.
+    expect(() => writeRequest(number(100, 'uint16', 0.001))).toThrow(
+      new RangeError('100000 is out of range for uint16 (0..65535)'),
+    );
+    expect(writeRequest(number(65.535, 'uint16', 0.001))).toEqual({ fc: 6, address: 100, value: 65535 });
+  });
+
   it('writes a two-register number with function 16', () => {
     // 1.5 as an IEEE 754 float: 0x3fc00000, big-endian words.
     expect(writeRequest(number(1.5, 'float32'))).toEqual({ fc: 16, address: 100, values: [0x3fc0, 0x0000] });
