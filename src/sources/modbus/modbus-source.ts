@@ -88,6 +88,14 @@ export class ModbusSource implements Source {
     return this.connection.state();
   }
 
+  /**
+   * While connected, what keeps some of its tags bad (Source.tagIssues): each device that stopped answering, and each
+   * register its device refuses, in the log's words. While it is not, connectionState's lastError says why.
+   */
+  tagIssues(): string[] {
+    return this.connected ? this.devices.flatMap((d) => d.issues()) : [];
+  }
+
   async start(onBatch: SampleHandler): Promise<void> {
     this.running = true;
     for (const device of this.devices) {

@@ -36,6 +36,8 @@ export class PolledDevice {
   private queue: Promise<unknown> = Promise.resolve();
   /** The requests it refuses with a Modbus exception (a request of its plan), with the message logged. */
   private readonly refused = new Map<object, string>();
+  /** The message of its last failure (onFailure). */
+  private lastFailure: string | undefined;
 
   /** @param where the connection in messages: "10.0.0.5:502", "/dev/ttyUSB0 19200 8E1" */
   constructor(
@@ -87,8 +89,17 @@ export class PolledDevice {
     this.setUp(0);
   }
 
+  /**
+   * What keeps its tags from being delivered now, in the log's words (for /api/status): its last failure while it
+   * is failing, and each refused request while it is refused.
+   */
+  issues(): string[] {
+    return [...(this.failures.count > 0 && this.lastFailure ? [this.lastFailure] : []), ...this.refused.values()];
+  }
+
   /** Logs a device failure (no answer, a bad one) once per distinct message, counts every one, and backs it off. */
   onFailure(message: string, kind: string): void {
+    this.lastFailure = message;
     const fresh = this.failures.fail(message);
     this.deps.metrics.sourceErrors.inc({ source: this.deps.source, kind });
     this.setUp(0);

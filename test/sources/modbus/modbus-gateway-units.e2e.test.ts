@@ -89,18 +89,21 @@ describe('Modbus TCP gateway: one unit misbehaves, the others are read', () => {
 
   it("a healthy unit's reads wait out a slow unit's on the gateway's one serial line without timing out (regression: every unit timed out and the connection was dropped)", async () => {
     // Unit 2 holds the line 600 ms, past timeout_ms 400: the gateway answers unit 1's read only after it.
-    const { gateway, batches, good, logs } = await gatewaySource({ 1: {}, 2: { delayMs: 600 } }, 'one', 400);
+    const { gateway, batches, good, logs, source } = await gatewaySource({ 1: {}, 2: { delayMs: 600 } }, 'one', 400);
     await expect.poll(() => gateway.requests.get(2) ?? 0, { timeout: 10_000, interval: 20 }).toBeGreaterThanOrEqual(3);
     await expect.poll(() => good(1).length, { timeout: 10_000, interval: 20 }).toBeGreaterThanOrEqual(20);
     expect(batches.filter((b) => b[0].asset === 'unit-1' && b[0].quality !== 'good')).toEqual([]);
     expect(gateway.connections).toBe(1);
     expect(logs.filter((l) => l.includes('unit 1)'))).toEqual([]);
     expect(logs.some((l) => l.includes('unit 2): read holding registers 10..10 (40011..40011): no answer'))).toBe(true);
+    expect(source.tagIssues()).toEqual([
+      expect.stringMatching(/unit 2\): read holding registers 10\.\.10 \(40011\.\.40011\): no answer within 400 ms/),
+    ]);
   });
 
   it('a register the unit refuses is logged once while it lasts, and its unit stays up (regression: the refusal and "answers again" at every poll)', async () => {
     const refused = new Set([60]);
-    const { batches, logs, metrics } = await gatewaySource({ 1: { refused } }, 'one', 1000, [
+    const { batches, logs, metrics, source } = await gatewaySource({ 1: { refused } }, 'one', 1000, [
       { channel: 'r60', address: 60, type: 'uint16' },
     ]);
     const r60 = () => batches.flat().filter((s) => s.channel === 'r60');
@@ -115,11 +118,14 @@ describe('Modbus TCP gateway: one unit misbehaves, the others are read', () => {
         Object.entries(labels).every(([k, x]) => v.labels[k] === x),
       )?.value;
     expect(await value('linewatch_device_up', { unit: '1' })).toBe(1);
+    // /api/status lists it among the source's issues while it lasts.
+    expect(source.tagIssues()).toEqual([expect.stringContaining(refusal)]);
     expect(await value('linewatch_source_errors_total', { kind: 'DEVICE_EXCEPTION' })).toBeGreaterThanOrEqual(10);
     // The PLC's program now has the register: said once.
     refused.clear();
     await expect.poll(() => r60().at(-1)?.quality, { timeout: 10_000, interval: 20 }).toBe('good');
     expect(r60().at(-1)?.value).toBe(1060);
+    expect(source.tagIssues()).toEqual([]);
     expect(
       logs.filter((l) => l.includes('unit 1): read holding registers 60..60 (40061..40061): answered again')),
     ).toHaveLength(1);
