@@ -135,7 +135,7 @@ export class ModbusConnection {
       c.type === 'modbus_tcp'
         ? client.connectTCP(c.host, { port: c.port })
         : c.type === 'modbus_rtu_tcp'
-          ? client.connectTcpRTUBuffered(c.host, { port: c.port })
+          ? client.connectTelnet(c.host, { port: c.port })
           : client.connectRTUBuffered(c.path, {
               baudRate: c.baud_rate,
               parity: c.parity,

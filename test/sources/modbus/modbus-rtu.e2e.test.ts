@@ -2,10 +2,6 @@
  * Modbus RTU over a real serial line: a pseudo-terminal pair made by socat, the simulator's RTU
  * server on one end, the gateway's RTU source on the other.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { modbusRtuSourceSchema } from '../../../src/config/schema.js';
 import type { Sample } from '../../../src/core/types.js';
@@ -16,6 +12,7 @@ import { ModbusConnection, type ModbusClient } from '../../../src/sources/modbus
 import { ModbusSource } from '../../../src/sources/modbus/modbus-source.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
+import { ptyPair } from '../../helpers/pty-pair.js';
 
 // The plant's clock stands at 400,000 s, so the press has made 66,666 parts: its uint32 counter needs the high word.
 let clockMs = 0;
@@ -36,23 +33,13 @@ async function silentLine(): Promise<string> {
 
 /** As ptyLine, and unplug(): socat ends, both ptys vanish, as a USB adapter pulled out. */
 async function unpluggableLine(served = true): Promise<{ path: string; unplug: () => void }> {
-  if (!existsSync('/usr/bin/socat'))
-    throw new Error(
-      "/usr/bin/socat not found: the RTU test needs Debian's socat package (bash scripts/install-test-deps.sh)",
-    );
-  const dir = mkdtempSync(join(tmpdir(), 'lw-pty-'));
-  const socat: ChildProcess = spawn('/usr/bin/socat', [
-    `pty,raw,echo=0,link=${dir}/sim`,
-    `pty,raw,echo=0,link=${dir}/gw`,
-  ]);
-  // socat creates both links once it runs: wait for them (there is no event to await).
-  while (!existsSync(join(dir, 'sim')) || !existsSync(join(dir, 'gw'))) await new Promise((r) => setTimeout(r, 20));
-  const server = served ? await startSimModbusRtuServer(sim, join(dir, 'sim'), 19200) : undefined;
+  const line = await ptyPair();
+  const server = served ? await startSimModbusRtuServer(sim, line.device, 19200) : undefined;
   cleanups.push(async () => {
     await server?.close().catch(() => undefined);
-    socat.kill();
+    line.close();
   });
-  return { path: join(dir, 'gw'), unplug: () => socat.kill() };
+  return { path: line.gateway, unplug: () => line.close() };
 }
 
 afterAll(async () => {
