@@ -2,7 +2,7 @@
  * A channel's missing readings in a CSV (blank, NaN, NA, null cells): where they are, and which of them a gateway
  * would hold at the last reading (a gap no longer than it holds one) and which it would leave unscored.
  */
-import { HOLD_MS, pauseAfterMs } from './csv-pauses.js';
+import { HOLD_MS, isPause } from './csv-pauses.js';
 
 export { HOLD_MS };
 
@@ -40,18 +40,22 @@ export interface HeldReadings {
 }
 
 /**
- * Whether a gap ends in a pause: the next reading comes more than pauseAfterMs after the last one (`times` in ms).
- * That is how `linewatch export` marks a pause (the gateway stopped, its source down): a row with no reading just
- * after the last row before it, so that no window spans the pause, as none did in the gateway.
+ * Whether a gap spans a pause: a step from the reading before it, through its rows, to the next reading, that is itself
+ * a pause (isPause: longer than pauseAfterMs, or back in time; `times` in ms). That is how `linewatch export` marks a
+ * pause (the gateway stopped, its source down): a row with no reading just after the last row before it, the next row
+ * long after, so that no window spans the pause, as none did in the gateway. Rows that keep their period are no pause,
+ * however slow it is: one missed sample of a historian's 3-minute rows is held (holdRows), not a pause (until
+ * 2026-12-07 the next reading's coming 6 minutes after the last made it one, contrary to "at least one row").
  */
-function endsInPause(g: MissingCells['gaps'][number], times: Float64Array | undefined, periodMs: number): boolean {
+function spansPause(g: MissingCells['gaps'][number], times: Float64Array | undefined, periodMs: number): boolean {
   if (!times || g.row === 0 || g.row + g.rows >= times.length) return false;
-  return times[g.row + g.rows] - times[g.row - 1] > pauseAfterMs(periodMs);
+  for (let i = g.row; i <= g.row + g.rows; i++) if (isPause(times[i] - times[i - 1], periodMs)) return true;
+  return false;
 }
 
 /**
  * Holds each of `columns`' missing readings in place where its gap is at most `holdRows(periodMs)` rows long and,
- * where the rows' times are given (ms), does not end in a pause, as the gateway holds a channel's last sample for
+ * where the rows' times are given (ms), spans no pause, as the gateway holds a channel's last sample for
  * `max_sample_age_ms` (a gap before the first reading takes that one); other gaps stay NaN and are returned as open.
  */
 export function holdShortGaps(
@@ -67,7 +71,7 @@ export function holdShortGaps(
       const values = table.columns.get(m.column)!;
       let held = 0;
       const open = m.gaps.filter((g) => {
-        if (g.rows > limit || endsInPause(g, times, periodMs)) return true;
+        if (g.rows > limit || spansPause(g, times, periodMs)) return true;
         values.fill(g.row > 0 ? values[g.row - 1] : values[g.row + g.rows], g.row, g.row + g.rows);
         held += g.rows;
         return false;

@@ -55,6 +55,32 @@ describe('a pause in a recording', () => {
     ]);
   });
 
+  it('is not a missed sample of slow rows (historian_3min_blank_cell): one blank row at 3 minutes is held', () => {
+    // A historian's 3-minute rows with one missed sample in one channel: the rows keep their period, so the gap is no
+    // pause; a gateway holds a reading at least one row (holdRows). Before, the next reading's coming 6 minutes after
+    // the last (over a period and a half) made it one: the row was left out, and eval left a window's span unscored.
+    const t0 = Date.parse('2026-11-02T00:00:00+01:00');
+    const lines = ['timestamp;FIC-101 Flow [m3/h];TI-302 Temp [degC];anomaly'];
+    for (let i = 0; i < 40; i++)
+      lines.push(
+        `${new Date(t0 + i * 180_000).toISOString()};${i === 20 ? '' : `${10 + (i % 3)},5`};${60 + (i % 2)};0`,
+      );
+    const text = lines.join('\n');
+    const data = csvNormalData(text, 'plant.csv', { name: 'plant' });
+    expect([data.rowCount, data.segmentStarts, data.breaks]).toEqual([40, undefined, undefined]);
+    expect(data.rows[20 * 2]).toBe(10 + (19 % 3) + 0.5);
+    expect(data.source).toBe(
+      'plant.csv (missing readings: FIC-101 Flow [m3/h] 1 missing (first on line 22): 1 held at the last reading)',
+    );
+    const scored = readLabelledCsv('plant.csv', text);
+    expect(scored.missing!.map((m) => [m.column, m.held, m.open.length])).toEqual([['FIC-101 Flow [m3/h]', 1, 0]]);
+    // Two missed samples in a row are more than a gateway holds at 3 minutes: left open, as before.
+    const two = lines.map((l, i) => (i === 22 ? l.replace(/;[^;]*;/, ';;') : l)).join('\n');
+    expect(readLabelledCsv('plant.csv', two).missing!.map((m) => [m.held, m.open.map((g) => g.rows)])).toEqual([
+      [0, [2]],
+    ]);
+  });
+
   it('is found where rows jump in time with no marker row, and learnt around', () => {
     // Row 20 comes 60 s after row 19 (a historian's hole): no blank row says so.
     const lines = recording(99, 0).split('\n');
