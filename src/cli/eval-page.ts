@@ -43,6 +43,7 @@ export function fileReport(r: FileResult, dir: string, skipRows: number, fitted:
       'false alarms': r.operator.falseAlarms,
     },
     ...(notes.length > 0 ? { notes } : {}),
+    ...(r.alarmCauses && r.alarmCauses.length > 0 ? { alarmCauses: r.alarmCauses } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import type { LoadedManifest } from '../inference/manifest.js';
 import type { ConstantChannel } from '../training/constant-channels.js';
 import { AssetWindows } from '../windows/asset-windows.js';
 import { windowSchema } from '../windows/schema.js';
+import { alarmCauses, TopContributors, type AlarmCause } from './alarm-causes.js';
 import { alarmOverRows, DAEMON_ALARM_DELAYS, type AlarmDelays } from './alarm-over-rows.js';
 import { operatorMetrics, type LabelledSeries, type OperatorMetrics } from './labelled-csv.js';
 import { confusion, nabTally, pointwise, type Confusion, type NabTally } from './metrics.js';
@@ -42,6 +43,8 @@ export interface FileResult {
   readonly beforeFaultFailed?: string;
   /** Rows its model was fitted on, where fewer than the training rows (those before its first labelled anomaly). */
   readonly fitRows?: number;
+  /** Each alarm's first row and the channels with the largest share of the score there (the report's "why"). */
+  readonly alarmCauses?: readonly AlarmCause[];
 }
 
 /** NAB's changepoint window in sample periods. */
@@ -103,9 +106,13 @@ export async function streamSeries(
       }
   }
   const scores = new Float64Array(n).fill(Number.NaN);
+  const tops = new TopContributors(model.channels, n);
   try {
     for (let b = 0; b < windows.length; b += 256)
-      (await model.score(windows.slice(b, b + 256))).forEach((r, k) => (scores[windowRow[b + k]] = r.score));
+      (await model.score(windows.slice(b, b + 256))).forEach((r, k) => {
+        scores[windowRow[b + k]] = r.score;
+        tops.set(windowRow[b + k], r.contributions);
+      });
   } finally {
     await model.close();
   }
@@ -144,5 +151,6 @@ export async function streamSeries(
     series,
     channels: model.channels,
     ...(pauses ? { pauses } : {}),
+    alarmCauses: alarmCauses(predictions, tops),
   };
 }

@@ -10,6 +10,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatDateTime, formatNumber, spansDecades } from './chart-scale.js';
+import { shareText } from '../alarms/alarm-event.js';
 import type { FileReport, ReportPage, TrainingReport } from './report-data.js';
 import { flaggedSpans, sustainedAlarms, type RowSpan } from './series-points.js';
 import {
@@ -36,6 +37,7 @@ section { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding:
 .note { color: #8a4b00; margin: 0 0 8px; }
 .calibration { white-space: pre-wrap; }
 table { border-collapse: collapse; margin: 6px 0 10px; font-size: 13px; }
+caption { text-align: left; color: #555; padding: 2px 0; }
 th, td { border: 1px solid #e2e2e2; padding: 2px 8px; text-align: left; }
 th { background: #f4f4f4; font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -238,7 +240,33 @@ function fileSection(f: FileReport, index: number): string {
         ]
       : [];
   const notes = [...(f.notes ?? []), ...sustainNote].map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('');
-  return `${open}${title}<p class="meta">${escapeHtml(meta)}</p>${notes}${metricsRow(f.metrics)}<div class="charts">${signals}${score}</div></section>`;
+  return `${open}${title}<p class="meta">${escapeHtml(meta)}</p>${notes}${metricsRow(f.metrics)}<div class="charts">${signals}${score}</div>${causesTable(f, kind)}</section>`;
+}
+
+/** The most alarms a file's table of causes lists; the rest are counted. */
+const CAUSES_LISTED = 30;
+
+/**
+ * Why each alarm was raised, one row each: when it came on, the score then, whether that row is labelled anomalous
+ * (else the alarm is a false one), and the channels with the largest share of the score, as the gateway's alarm message
+ * names them (share and the kind of term: residual, level or variability).
+ */
+function causesTable(f: FileReport, kind: XKind): string {
+  const causes = f.alarmCauses ?? [];
+  if (causes.length === 0) return '';
+  const rows = causes.slice(0, CAUSES_LISTED).map((c) => {
+    const at = kind === 'time' ? `${formatDateTime(f.times[c.row])} UTC` : `row ${c.row + 1}`;
+    const label = f.labels ? (f.labels[c.row] ? 'yes' : 'no: a false alarm') : 'no labels';
+    const top = c.top.length > 0 ? c.top.map(shareText).join(', ') : 'not scored';
+    return `<tr><td>${escapeHtml(at)}</td>${valueCell(f.score[c.row])}<td>${label}</td><td>${escapeHtml(top)}</td></tr>`;
+  });
+  const more = causes.length - rows.length;
+  return (
+    '<table class="alarm-causes"><caption>Why each alarm was raised: the channels with the largest share of the ' +
+    'score when it came on (the kind of term: residual, the channel not as the others predict it; level; ' +
+    'variability)</caption><tr><th>raised at</th><th>score</th><th>labelled anomaly</th><th>top contributors</th></tr>' +
+    `${rows.join('')}</table>${more > 0 ? `<p class="meta">and ${count(more, 'more alarm')}</p>` : ''}`
+  );
 }
 
 function fileIndex(files: readonly FileReport[]): string {

@@ -2,7 +2,7 @@
  * What the HTML report of `linewatch eval --report` and `linewatch train --report` shows: plain data,
  * filled by the commands and turned into one self-contained page by render-report.ts.
  */
-import type { FitCurve } from '../core/types.js';
+import type { ChannelContribution, FitCurve } from '../core/types.js';
 import type { FittedModel } from '../training/build-model.js';
 
 /** One named series, one value per row. */
@@ -41,6 +41,8 @@ export interface FileReport {
   readonly metrics?: Readonly<Record<string, number | string>>;
   /** What a reader of the charts must know about the data (missing readings held or not scored), one line each. */
   readonly notes?: readonly string[];
+  /** Why each alarm was raised: its first row and the channels with the largest share of the score there. */
+  readonly alarmCauses?: readonly { readonly row: number; readonly top: readonly ChannelContribution[] }[];
 }
 
 /** One trained model: how it learned and where its threshold sits among normal scores. */

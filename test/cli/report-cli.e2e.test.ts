@@ -31,6 +31,7 @@ describe('HTML reports from the command line', () => {
           labelled: s.querySelectorAll('svg.score-chart rect.span-label').length,
           alarms: s.querySelectorAll('svg.score-chart rect.span-alarm').length,
           strips: s.querySelectorAll('svg.channels-chart .strip-name').length,
+          causes: [...s.querySelectorAll('table.alarm-causes tr td:last-child')].map((td) => td.textContent ?? ''),
         })),
         training: [...document.querySelectorAll('section.training')].map((s) => s.querySelectorAll('svg.chart').length),
         sizes: [...document.querySelectorAll('svg.chart')].map(
@@ -45,8 +46,15 @@ describe('HTML reports from the command line', () => {
         expect(f.strips).toBe(8);
         expect(f.labelled).toBeGreaterThan(0);
       }
-      // The hybrid detects at least one fault in these files: its alarms are drawn.
+      // The hybrid detects at least one fault in these files: its alarms are drawn, and each is listed with the SKAB
+      // channels behind it, as the gateway's alarm message names them.
       expect(drawn.files.some((f) => f.alarms > 0)).toBe(true);
+      const channel = '(Accelerometer[12]RMS|Current|Pressure|Temperature|Thermocouple|Voltage|Volume Flow RateRMS)';
+      const share = new RegExp(`^${channel} \\d+% \\((residual|level|variability)\\)$`);
+      for (const f of drawn.files) {
+        expect(f.causes.length > 0).toBe(f.alarms > 0);
+        for (const cell of f.causes) for (const c of cell.split(', ')) expect(c).toMatch(share);
+      }
       // Each file's fitted hybrid: loss curve and score distribution.
       expect(drawn.training).toEqual([2, 2, 2, 2]);
       for (const area of drawn.sizes) expect(area).toBeGreaterThan(20_000);

@@ -44,6 +44,46 @@ function scoreChart(values: ArrayLike<number>): string {
   return timeSeriesChart({ cls: 'score-chart', label: 'score', width: 960, height: 230, x, xKind: 'time', series });
 }
 
+describe('why each alarm was raised', () => {
+  it('lists each alarm with its time (UTC), score, label and top contributors, and counts those past 30', () => {
+    const rows = 200;
+    const alarms = Float64Array.from({ length: rows }, (_, i) => (i >= 50 && i < 60 ? 1 : 0));
+    const labels = Float64Array.from({ length: rows }, (_, i) => (i >= 40 && i < 70 ? 1 : 0));
+    const html = renderReport({
+      title: 't',
+      files: [
+        fileReport(rows, {
+          alarms,
+          labels,
+          alarmCauses: [
+            {
+              row: 50,
+              top: [
+                { channel: 'Pressure', share: 0.62, kind: 'level' },
+                { channel: 'Flow <1>', share: 0.2, kind: 'residual' },
+              ],
+            },
+            { row: 120, top: [] },
+          ],
+        }),
+      ],
+    });
+    const table = /<table class="alarm-causes">.*?<\/table>/.exec(html)?.[0] ?? '';
+    const cells = [
+      ...table.matchAll(/<tr><td>(.*?)<\/td><td class="num">(.*?)<\/td><td>(.*?)<\/td><td>(.*?)<\/td><\/tr>/g),
+    ];
+    expect(cells.map((m) => m.slice(1))).toEqual([
+      ['2020-03-09 10:00:50 UTC', '1.1', 'yes', 'Pressure 62% (level), Flow &#60;1&#62; 20% (residual)'],
+      ['2020-03-09 10:02:00 UTC', '1.1', 'no: a false alarm', 'not scored'],
+    ]);
+    const many = Array.from({ length: 32 }, (_, k) => ({ row: 10 + k, top: [{ channel: 'Pressure', share: 1 }] }));
+    const long = renderReport({ title: 't', files: [fileReport(rows, { alarmCauses: many })] });
+    expect(long.match(/<tr><td>2020-03-09/g)).toHaveLength(30);
+    expect(long).toContain('<p class="meta">and 2 more alarms</p>');
+    expect(renderReport({ title: 't', files: [fileReport(rows)] })).not.toContain('alarm-causes');
+  });
+});
+
 describe('the report page escapes what comes from data', () => {
   it('shows a channel and a file named like HTML as text, never as markup', () => {
     const evil = '<script>alert(1)</script>';
