@@ -80,18 +80,47 @@ export function holdShortGaps(
     });
 }
 
-/** Missing readings as a report says them; '' where none. */
+/** The channels whose missing readings heldText names one by one (those missing the most); the rest it sums up. */
+export const HELD_LISTED = 3;
+
+type Gap = MissingCells['gaps'][number];
+
+/** The longest of `gaps` (the first of equals); undefined where there is none. */
+const longestOf = (gaps: readonly Gap[]): Gap | undefined =>
+  gaps.reduce<Gap | undefined>((a, g) => (a === undefined || g.rows > a.rows ? g : a), undefined);
+
+/** One channel's missing readings, as a report says them. */
+function channelHeldText(r: HeldReadings): string {
+  const longest = longestOf(r.open);
+  const open = longest
+    ? `, ${r.cells - r.held} in ${r.open.length} gap(s) longer than a gateway holds one (the longest ${longest.rows} rows from line ${longest.line}), not scored`
+    : '';
+  return `${r.column} ${r.cells} missing (first on line ${r.firstLine}): ${r.held} held at the last reading${open}`;
+}
+
+/**
+ * Missing readings as a report says them; '' where none. Each channel is named where a few miss readings; where more
+ * do (a historian's export of forty channels, each with a missed sample), the HELD_LISTED that miss the most are named
+ * and the others summed up, so that the line stays readable (before 2026-12-07: a sentence per channel, 10 KB for 39
+ * channels). Every channel's count stays in eval's --json (missing_readings).
+ */
 export function heldText(readings: readonly HeldReadings[]): string {
-  return readings
-    .map((r) => {
-      const longest = r.open.reduce<MissingCells['gaps'][number] | undefined>(
-        (a, g) => (a === undefined || g.rows > a.rows ? g : a),
-        undefined,
-      );
-      const open = longest
-        ? `, ${r.cells - r.held} in ${r.open.length} gap(s) longer than a gateway holds one (the longest ${longest.rows} rows from line ${longest.line}), not scored`
-        : '';
-      return `${r.column} ${r.cells} missing (first on line ${r.firstLine}): ${r.held} held at the last reading${open}`;
-    })
-    .join('; ');
+  if (readings.length <= HELD_LISTED + 1) return readings.map(channelHeldText).join('; ');
+  const ranked = readings.map((r, i) => ({ r, i })).sort((a, b) => b.r.cells - a.r.cells || a.i - b.i);
+  const rest = ranked.slice(HELD_LISTED).map(({ r }) => r);
+  const cells = rest.reduce((a, r) => a + r.cells, 0);
+  const held = rest.reduce((a, r) => a + r.held, 0);
+  const gaps = rest.flatMap((r) => r.open.map((g) => ({ g, column: r.column })));
+  const longest = longestOf(gaps.map(({ g }) => g));
+  const where = gaps.find(({ g }) => g === longest)?.column;
+  const open = longest
+    ? `, ${cells - held} in ${gaps.length} gap(s) longer than a gateway holds one (the longest ${longest.rows} rows from line ${longest.line}, in ${where}), not scored`
+    : '';
+  return (
+    `${ranked
+      .slice(0, HELD_LISTED)
+      .map(({ r }) => channelHeldText(r))
+      .join('; ')}; ` +
+    `and ${rest.length} more channels: ${cells} missing (first on line ${Math.min(...rest.map((r) => r.firstLine))}), ${held} held at the last reading${open}`
+  );
 }
