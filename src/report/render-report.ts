@@ -173,7 +173,8 @@ function rowAxis(f: FileReport, rows: number): { x: ArrayLike<number>; kind: XKi
   const t = f.times;
   let ok = t.length === rows && rows > 0 && t[rows - 1] > t[0];
   for (let i = 0; ok && i < rows; i++) ok = Number.isFinite(t[i]) && (i === 0 || t[i] >= t[i - 1]);
-  if (ok) return { x: t, kind: 'time', caption: '' };
+  // Times are drawn in UTC (a historian's local times, +01:00, are an hour earlier here): said on the axis.
+  if (ok) return { x: t, kind: 'time', caption: 'time (UTC)' };
   return { x: Float64Array.from({ length: rows }, (_, i) => i), kind: 'integer', caption: 'row' };
 }
 
@@ -208,7 +209,7 @@ function fileSection(f: FileReport, index: number): string {
       mode: 'shade',
       legend: SUSTAINED,
     });
-  const when = kind === 'time' ? `${formatDateTime(f.times[0])} → ${formatDateTime(f.times[rows - 1])} · ` : '';
+  const when = kind === 'time' ? `${formatDateTime(f.times[0])} → ${formatDateTime(f.times[rows - 1])} UTC · ` : '';
   const fitted =
     trainRows === 0
       ? ''

@@ -81,6 +81,9 @@ describe('why each alarm was raised', () => {
     expect(long.match(/<tr><td>2020-03-09/g)).toHaveLength(30);
     expect(long).toContain('<p class="meta">and 2 more alarms</p>');
     expect(renderReport({ title: 't', files: [fileReport(rows)] })).not.toContain('alarm-causes');
+    // The file's times and its charts' time axis say they are UTC (a historian's +01:00 times read an hour earlier).
+    expect(html).toContain('<p class="meta">2020-03-09 10:00:00 → 2020-03-09 10:03:19 UTC · 200 rows');
+    expect(html.match(/>time \(UTC\)</g)).toHaveLength(2);
   });
 });
 
