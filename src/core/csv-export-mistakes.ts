@@ -119,9 +119,13 @@ export function refuseUnitsRow(
   }
   if (units.length === 0) return;
   const shown = units.slice(0, 3).map((j) => `"${cell(data[0], j)}"`);
+  // Where the names already hold their units (a historian's `FIC-101 Flow [m3/h]`), adding one again is no advice.
+  const named = units.every((j) => (header[j] ?? '').toLowerCase().includes(cell(data[0], j).toLowerCase()));
+  const hint = named
+    ? 'the column names hold the units already'
+    : `a unit may go into its column's name: "${header[units[0]]} [${cell(data[0], units[0])}]"`;
   throw new Error(
     `${file}:${lineOf(data[0])}: the row under the header holds words, not readings (${shown.join(', ')}` +
-      `${units.length > 3 ? ', …' : ''}), and no time: a units row, it seems; remove it (a unit may go into its ` +
-      `column's name: "${header[units[0]]} [${cell(data[0], units[0])}]")`,
+      `${units.length > 3 ? ', …' : ''}), and no time: a units row, it seems; remove it (${hint})`,
   );
 }

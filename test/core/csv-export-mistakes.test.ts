@@ -106,6 +106,15 @@ describe('a units row under the header', () => {
     );
   });
 
+  it('says the names hold the units already where they do (historian_units_row_named_units)', () => {
+    // Before, the fix offered was "FIC-101 Flow [m3/h] [m3/h]".
+    const text = 'Timestamp;FIC-101 Flow [m3/h];TI-302 Temp [degC]\n;m3/h;degC\n2026-11-02T00:00:00+01:00;1,5;60\n';
+    expect(refusal(() => parseSkabCsv(text, 'historian.csv'))).toBe(
+      'historian.csv:2: the row under the header holds words, not readings ("m3/h", "degC"), and no time: a units ' +
+        'row, it seems; remove it (the column names hold the units already)',
+    );
+  });
+
   it('is not seen in a first row of text columns, or with a time', () => {
     const text = parseSkabCsv('flow,state\n,Running\n5,Running\n6,Idle\n', 'x.csv');
     expect(text.textColumns?.map((t) => t.name)).toEqual(['state']);
