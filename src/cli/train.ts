@@ -6,7 +6,7 @@ import { commandLine } from '../core/shell-word.js';
 import { resolve } from 'node:path';
 import { buildModel, writeModelFolder, type Architecture } from '../training/build-model.js';
 import { csvNormalData } from '../training/csv-dataset.js';
-import { csvDataColumns, heldAsText, heldText, type ColumnRenames } from '../core/csv-table.js';
+import { csvDataColumns, heldAsText, heldText, textColumnsText, type ColumnRenames } from '../core/csv-table.js';
 import { MODEL_KINDS, pumpNormalData, trainingSet, type ModelKind } from '../training/datasets.js';
 import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
 import { fitDetector, type DetectorOptions, type NormalData } from '../training/fit-detector.js';
@@ -44,6 +44,7 @@ async function fitAndWrite(
   from: string,
   notes = false,
   refuse?: () => void,
+  dataNotes: readonly string[] = [],
 ): Promise<void> {
   refuseUnknownSlowChannels(detector.slowChannels, data.channels, 'channel', 'channels');
   const version = modelVersionOf(opts);
@@ -63,7 +64,8 @@ async function fitAndWrite(
   // the simulator's rows too.
   const said = trainingNotes({ ...data, target: detector.target });
   if (notes) for (const note of said) process.stderr.write(`${note}\n`);
-  if (opts.report) await writeTrainReport(opts.report, fitted, `${data.name} (${detector.arch}) on ${from}`, said);
+  if (opts.report)
+    await writeTrainReport(opts.report, fitted, `${data.name} (${detector.arch}) on ${from}`, [...dataNotes, ...said]);
   process.stdout.write(`model ${data.name} written to ${resolve(opts.out)}\n`);
 }
 
@@ -119,8 +121,15 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
   });
   const textual = heldAsText(detector.slowChannels ?? [], data.textColumns, ': ');
   if (textual) throw new UsageError(`--slow-channels ${detector.slowChannels!.join(',')}${textual}`);
-  if (data.missing.length > 0) process.stderr.write(`${opts.csv}: missing readings: ${heldText(data.missing)}\n`);
-  if (data.breaks) process.stderr.write(`${opts.csv}: ${data.breaks}\n`);
+  // What the rows held that the model did not learn as they were: said on stderr, and on the --report page above the
+  // charts (before 2026-12-07 the page said nothing of them).
+  const held = data.missing.length > 0 ? [`missing readings: ${heldText(data.missing)}`] : [];
+  for (const line of [...held, ...(data.breaks ? [data.breaks] : [])]) process.stderr.write(`${opts.csv}: ${line}\n`);
+  const dataNotes = [
+    ...held,
+    ...(data.breaks ? [data.breaks] : []),
+    ...(data.textColumns ? [`left out, they hold text, not readings: ${textColumnsText(data.textColumns)}`] : []),
+  ];
   const labels = labelChoiceOf(opts.labels);
   // With --labels ignore, said (the rows are learnt as normal as asked); else refused before fitting (fitAndWrite).
   if (data.labelledAnomalous && labels === 'ignore')
@@ -149,6 +158,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
       refuseUndeployableChannels(opts.csv!, data.channels);
       if (labels === 'refuse') refuseLabelledRows(opts.csv!, data.rowCount, data.labelledAnomalous);
     },
+    dataNotes,
   );
 }
 

@@ -91,6 +91,32 @@ describe('linewatch train refuses what it would otherwise ignore', () => {
     expect(await readFile(file, 'utf8')).toBe('keep me');
   });
 
+  it('says on the report page what the CSV held that was not learnt as it was (train_report_data_notes)', async () => {
+    // A historian's 3-minute rows: a missed sample (held), a 5-row hole in one channel (its rows left out: two
+    // segments) and a status column of text (left out). Before, stderr said the first two and the page nothing.
+    const dir = await mkdtemp(join(tmpdir(), 'lw-train-report-notes-'));
+    const t0 = Date.parse('2026-11-02T00:00:00Z');
+    const lines = ['timestamp,flow,temp,level,Status'];
+    for (let i = 0; i < 900; i++) {
+      const flow = i === 100 || (i >= 500 && i < 505) ? '' : (10 + Math.sin(i / 7) + ((i * 7919) % 13) / 50).toFixed(3);
+      const temp = (60 + Math.cos(i / 11) + ((i * 104729) % 17) / 60).toFixed(3);
+      const level = (40 + Math.sin(i / 5) * 0.5 + ((i * 1299709) % 11) / 40).toFixed(3);
+      lines.push(`${new Date(t0 + i * 180_000).toISOString()},${flow},${temp},${level},Running`);
+    }
+    const csv = join(dir, 'historian.csv');
+    await writeFile(csv, `${lines.join('\n')}\n`);
+    const res = await runCli(['train', '--csv', csv, '--report', join(dir, 'report'), '--out', join(dir, 'model')]);
+    expect(res.code, res.stderr).toBe(0);
+    const held =
+      'missing readings: flow 6 missing (first on line 102): 1 held at the last reading, 5 in 1 gap(s) longer than a ' +
+      'gateway holds one (the longest 5 rows from line 502), not scored';
+    const breaks = 'learnt in 2 segments: 5 row(s) without every reading left out; no window spans a break';
+    expect(res.stderr).toContain(`${csv}: ${held}\n${csv}: ${breaks}\n`);
+    const page = await readFile(join(dir, 'report', 'index.html'), 'utf8');
+    for (const note of [held, breaks, 'left out, they hold text, not readings: Status (Running)'])
+      expect(page).toContain(`<p class="note">${note}</p>`);
+  });
+
   it('writes the report page for a hybrid trained on the simulator, as it does for one trained on a CSV', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-train-report-'));
     const res = await runCli([
