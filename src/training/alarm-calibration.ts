@@ -93,6 +93,8 @@ export const MIN_EXCEEDANCES = 10;
 export const MIN_SCORES = 2 * MIN_EXCEEDANCES;
 export const OFF_RATE_MULTIPLE = 10;
 
+/** The on level's rule where the budget expects less than one false alarm in the rows: above every normal score. */
+const JUST_ABOVE = 'just above the largest score';
 /** The smallest double above x. */
 function nextAbove(x: number): number {
   if (x === 0) return Number.MIN_VALUE;
@@ -189,7 +191,7 @@ export function calibrateAlarm(
   let on = levelAt(pOn);
   let onRule = pOn >= pu ? 'empirical quantile' : 'posterior-predictive GPD level';
   const expectedInSpan = goal.perRow * n;
-  if (expectedInSpan < 1 && on <= largest) [on, onRule] = [nextAbove(largest), 'just above the largest score'];
+  if (expectedInSpan < 1 && on <= largest) [on, onRule] = [nextAbove(largest), JUST_ABOVE];
   const pOff = Math.min(OFF_RATE_MULTIPLE * pOn, 0.5);
   let off = levelAt(pOff);
   if (on > u) off = Math.max(off, u);
@@ -204,7 +206,7 @@ export function calibrateAlarm(
   const clear = largest < off ? largest : undefined;
   const pluginOn = pOn >= pu ? on : gpdLevel(u, fit, pu, pOn);
   const method =
-    `on ${fmt(on)} is the ${onRule} for ${goal.text} (score above on in ${pOn.toExponential(2)} of ${unit}` +
+    `on ${fmt(on)} is ${onRule === JUST_ABOVE ? '' : 'the '}${onRule} for ${goal.text} (score above on in ${pOn.toExponential(2)} of ${unit}` +
     `${goal.episodes ? `, extremal index ${fmt(theta)}` : ''}), from a GPD tail (shape ${fmt(fit.shape)}, scale ${fmt(fit.scale)}) ` +
     `over u ${fmt(u)}, the top ${exceedances} of ${n} ${scoresAre} (plug-in level ${fmt(pluginOn)}); ` +
     `off ${fmt(off)} is exceeded ${OFF_RATE_MULTIPLE}× as often, never below u` +

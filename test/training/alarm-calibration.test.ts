@@ -327,6 +327,22 @@ describe('hysteresis', () => {
   });
 });
 
+describe('the method of an alarm set just above the largest score', () => {
+  it('reads as a sentence (calibration_just_above_wording): "on X is just above the largest score for …"', () => {
+    // 300 scores at 480 rows a day (3-minute rows) and 1 false alarm a day: less than one expected in the rows, so on
+    // lies just above the largest score. Before, the method read "on X is the just above the largest score for …".
+    let seed = 7;
+    const scores = Float64Array.from({ length: 300 }, () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return 1 + seed / 2147483648;
+    });
+    scores[150] = 50; // one normal window far above the rest: the tail's level lies below it
+    const c = calibrateAlarm([scores], 480, { falseAlarmsPerDay: 1 });
+    expect(c.on).toBeGreaterThan(50);
+    expect(c.method).toMatch(/^on 50(\.\d+)? is just above the largest score for 1 false alarm\/day at 480 rows\/day /);
+  });
+});
+
 describe('the clear level', () => {
   it('where off lies above every normal score (369 windows, 1 a day at 1 s), a raised alarm clears at the largest', () => {
     const span = take(maxAbsMovingMean(3, 22), 369);
