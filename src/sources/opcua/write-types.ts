@@ -2,23 +2,25 @@
  * What a number written to a node (an alarm's opcua_write) is sent as: the built-in type the node's DataType is built
  * on. A DataType may be a subtype (Duration, i=290, of Double; UtcTime of DateTime; an enumeration of Int32 by way of
  * Enumeration; a plant's own types), which the server's own encoding does not know by its number: it is followed up
- * its supertypes on the server (findBasicDataType: a Browse a level), once a node a connection. A number a node's type
+ * its supertypes on the server (basicDataType: a Browse a level), once a node a connection. A number a node's type
  * cannot hold (a Boolean, a UtcTime, a structure; a fraction or a value out of range for an integer type) is refused
  * here, naming the node, its DataType and why, before anything is sent: node-opcua would cut 1.5 to 1 for an Int32, or
  * fail with "Invalid variant".
  *
  * An abstract DataType (BaseDataType, Number, Integer, UInteger, or a plant's abstract subtype of one) is built on no
- * single built-in type: findBasicDataType follows it to BaseDataType (Variant). A server takes any of its subtypes
+ * single built-in type: basicDataType follows it to BaseDataType (Variant). A server takes any of its subtypes
  * (node-opcua's validateDataTypeCorrectness: an Int16 or a Double for Number), a PLC often only the one its tag is:
  * such a node is written as the built-in type of the value it holds, read once a connection with its DataType. One
  * that holds nothing or an array is refused, naming the node, its DataType and why.
  */
 import {
   AttributeIds,
+  BrowseDirection,
   DataType,
   DataTypeIds,
-  findBasicDataType,
   NodeId,
+  NodeIdType,
+  ReferenceTypeIds,
   VariantArrayType,
   type ClientSession,
 } from 'node-opcua';
@@ -90,6 +92,39 @@ export function numberWriteType(nodeId: string, type: WriteType, value: number):
   return `${where} ${built()} ${baseName(base)}: ${ONLY_NUMERIC}`;
 }
 
+/** Far deeper than any DataType hierarchy (the standard's deepest is a few levels): a server's loop is cut here. */
+export const MAX_SUPERTYPES = 32;
+
+/**
+ * The built-in type `typeId` is built on: followed up its supertypes (a Browse a level, inverse HasSubtype) to a
+ * namespace-0 type of number 1–25 (Enumeration: Int32), with node-opcua's rule, but never round a loop (a hostile or
+ * broken server's A subtype of B subtype of A browsed for ever, 1,100 Browse requests a second) nor deeper than
+ * MAX_SUPERTYPES, and a type that has no supertype said as that (node-opcua threw a TypeError). A numeric id of another
+ * namespace is no built-in type, whatever its number.
+ */
+export async function basicDataType(session: ClientSession, typeId: NodeId): Promise<DataType> {
+  const seen = new Set<string>();
+  for (let id = typeId; ;) {
+    if (id.namespace === 0 && id.identifierType === NodeIdType.NUMERIC) {
+      if (id.value === DataTypeIds.Enumeration) return DataType.Int32;
+      if ((id.value as number) <= DataType.DiagnosticInfo) return id.value as DataType;
+    }
+    if (seen.has(id.toString())) throw new Error(`its supertypes loop back to ${dataTypeName(id)}`);
+    if (seen.size >= MAX_SUPERTYPES) throw new Error(`more than ${MAX_SUPERTYPES} supertypes deep`);
+    seen.add(id.toString());
+    const result = await session.browse({
+      nodeId: id,
+      browseDirection: BrowseDirection.Inverse,
+      referenceTypeId: ReferenceTypeIds.HasSubtype,
+      includeSubtypes: false,
+      resultMask: 0,
+    });
+    const up = result.references?.[0]?.nodeId;
+    if (!up) throw new Error(`${dataTypeName(id)} has no supertype (${result.statusCode.name})`);
+    id = up;
+  }
+}
+
 /**
  * The DataType of `nodeId` on `session` and the built-in type a number is written as: undefined where the server does
  * not say (its DataType attribute is not readable); rejects, naming the node and the DataType, where its supertypes
@@ -102,7 +137,7 @@ export async function readWriteType(session: ClientSession, nodeId: string): Pro
   const typeName = dataTypeName(typeId);
   let base: DataType;
   try {
-    base = await findBasicDataType(session, typeId);
+    base = await basicDataType(session, typeId);
   } catch (err) {
     throw new Error(
       `write ${nodeId}: its DataType ${typeName} could not be followed to a built-in type on the server: ${firstLine((err as Error)?.message ?? String(err))}`,
