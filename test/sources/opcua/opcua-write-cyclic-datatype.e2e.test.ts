@@ -29,7 +29,8 @@ describe('an OPC UA write to a node whose DataType hierarchy has a cycle', () =>
       value: { get: () => new Variant({ dataType: DataType.Double, value: 0 }), set: () => StatusCodes.Good },
     });
     await server.start();
-    // Made once the server runs (node-opcua's own address space recurses on it too): A's supertype becomes B, A -> B -> A.
+    // Made once the server runs (node-opcua's own address space recurses on it too): A's supertype becomes B,
+    // A -> B -> A.
     a.removeReference({
       referenceType: 'HasSubtype',
       isForward: false,
