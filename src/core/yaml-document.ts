@@ -8,7 +8,7 @@ import { parseDocument, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, LinewatchError } from './errors.js';
 import { substituteEnv } from './env-substitution.js';
-import { formatIssues } from './format-issues.js';
+import { formatIssues, formatPath } from './format-issues.js';
 
 export async function readTextFile(file: string, what: string): Promise<{ path: string; text: string }> {
   const path = resolve(file);
@@ -20,6 +20,28 @@ export async function readTextFile(file: string, what: string): Promise<{ path: 
       `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
     );
   }
+}
+
+/**
+ * Where a tree holds itself (`a: &x [*x]`, which the YAML library turns into a list that is its own item): the path of
+ * the first mapping or list found inside itself; undefined where there is none. Every later step walks the tree, and
+ * such a loop overflowed the stack (a RangeError instead of a message).
+ */
+export function aliasLoop(tree: unknown): PropertyKey[] | undefined {
+  const open = new Set<object>();
+  const visit = (node: unknown, at: PropertyKey[]): PropertyKey[] | undefined => {
+    if (typeof node !== 'object' || node === null) return undefined;
+    if (open.has(node)) return at;
+    open.add(node);
+    const entries: [PropertyKey, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
+    for (const [key, value] of entries) {
+      const found = visit(value, [...at, key]);
+      if (found) return found;
+    }
+    open.delete(node);
+    return undefined;
+  };
+  return visit(tree, []);
 }
 
 export function parseYamlDocument<S extends z.ZodType>(
@@ -45,6 +67,11 @@ export function parseYamlDocument<S extends z.ZodType>(
     // e.g. "Excessive alias count indicates a resource exhaustion attack" (an alias bomb).
     throw new ConfigError(path, [`YAML: ${(err as Error).message.split('\n')[0]}`]);
   }
+  const loop = aliasLoop(tree);
+  if (loop)
+    throw new ConfigError(path, [
+      `${formatPath(loop)}: holds itself through a YAML alias (an anchor &name used as *name inside what it names): a configuration cannot be a loop`,
+    ]);
   const envIssues: string[] = [];
   const retyped = new Map<string, string>();
   tree = substituteEnv(tree, env, envIssues, '', retyped);

@@ -52,6 +52,28 @@ describe('YAML that attacks the parser', () => {
       /^invalid configuration bomb\.yaml:\n {2}YAML: Excessive alias count indicates a resource exhaustion attack/,
     );
   });
+
+  it('an alias inside what its anchor names (a loop) is a configuration error at its path, not a stack overflow', () => {
+    const loop = 'holds itself through a YAML alias (an anchor &name used as *name inside what it names)';
+    const cannot = 'a configuration cannot be a loop';
+    expect(() => parseYamlDocument(schema, 'items: &x [*x]\n', 'loop.yaml', {})).toThrow(
+      new ConfigError('loop.yaml', [`items[0]: ${loop}: ${cannot}`]),
+    );
+    expect(() => parseYamlDocument(schema, 'password: x\nitems:\n  - &m\n    token: *m\n', 'loop.yaml', {})).toThrow(
+      new ConfigError('loop.yaml', [`items[0].token: ${loop}: ${cannot}`]),
+    );
+    // The same anchor used twice beside itself is no loop.
+    expect(
+      parseYamlDocument(schema, 'password: x\nport: 1\nitems: [&i {token: a, on: true}, *i]\n', 'ok.yaml', {}),
+    ).toEqual({
+      password: 'x',
+      port: 1,
+      items: [
+        { token: 'a', on: true },
+        { token: 'a', on: true },
+      ],
+    });
+  });
 });
 
 describe('model keygen', () => {
