@@ -38,11 +38,13 @@ export function csvCell(text: string): string {
 }
 
 /**
- * A reading as a CSV cell: at most 15 significant digits, so that a register scaled by 0.0001 is written 0.0289, not
- * 0.028900000000000002 (the double the scaling made; 15 digits are what any decimal of that many digits keeps).
+ * A reading as a CSV cell: the shortest decimal that reads back as the same number (JavaScript's String), so that what
+ * train and eval read is what the gateway stored: an int64 register's -9007199254740992 stays that, not the
+ * -9007199254740990 of 15 significant digits (regression). A register scaled by 0.0001 reads 0.0289, not
+ * 0.028900000000000002: the scaling makes that decimal's own double (toEngineering, sources/modbus/encoding.ts).
  */
 export function readingCell(value: number): string {
-  return String(Number(value.toPrecision(15)));
+  return String(value);
 }
 
 /**

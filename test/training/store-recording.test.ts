@@ -133,16 +133,19 @@ describe('a recording from stored samples', () => {
 });
 
 describe('readingCell', () => {
-  it("writes a scaled register's reading as its decimal, not the double the scaling made", () => {
-    // 289 raw × 0.0001, as a register map's scale makes it.
-    expect(289 * 0.0001).toBe(0.028900000000000002);
-    expect([289 * 0.0001, 0.1 + 0.2, 1234.5, -7, 1e-7, 123456789012345680000].map(readingCell)).toEqual([
-      '0.0289',
-      '0.3',
+  it('writes each reading as the shortest decimal that reads back as the number stored', () => {
+    // -2^53 as an int64 register stores it (regression: 15 significant digits wrote -9007199254740990), the double
+    // 0.1 + 0.2 makes, and a number past 2^53.
+    const stored = [-9007199254740992, 0.1 + 0.2, 1234.5, -7, 1e-7, 123456789012345680000, 2 ** 53 + 2];
+    expect(stored.map(readingCell)).toEqual([
+      '-9007199254740992',
+      '0.30000000000000004',
       '1234.5',
       '-7',
       '1e-7',
-      '123456789012346000000',
+      '123456789012345680000',
+      '9007199254740994',
     ]);
+    for (const v of stored) expect(Number(readingCell(v))).toBe(v);
   });
 });
