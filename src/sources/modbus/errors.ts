@@ -69,7 +69,11 @@ export function droppedUnderIt(err: unknown): boolean {
   return (err as { code?: unknown } | undefined)?.code === CONNECTION_DROPPED;
 }
 
-export function describeModbusError(device: string, what: string, err: unknown): LinewatchError {
+/**
+ * A request's or connect's error in words, naming `device` and `what` (a read, a write, connect); `serves` is what the
+ * far end should serve, said after a refused connect (connectionServes).
+ */
+export function describeModbusError(device: string, what: string, err: unknown, serves = 'Modbus TCP'): LinewatchError {
   const e = err as { modbusCode?: number; errno?: string; code?: string; message?: string };
   if (typeof e?.modbusCode === 'number') {
     const name = EXCEPTIONS[e.modbusCode] ?? `exception ${e.modbusCode}`;
@@ -85,7 +89,7 @@ export function describeModbusError(device: string, what: string, err: unknown):
       cause: err,
     });
   }
-  const meaning = e?.code ? socketErrorMeaning(e.code, 'Modbus TCP') : undefined;
+  const meaning = e?.code ? socketErrorMeaning(e.code, serves) : undefined;
   const detail =
     (e?.code === CONNECTION_DROPPED ? e.message : serialError(e)) ??
     `${e?.code ?? e?.message ?? String(err)}${meaning ? ` (${meaning})` : ''}`;

@@ -51,11 +51,23 @@ export function connectionWhere(config: ModbusSourceConfig): string {
     : `${config.host}:${config.port}${config.type === 'modbus_rtu_tcp' ? ' RTU' : ''}`;
 }
 
+/**
+ * What the far end of a connection should serve, in a refused connect's message ("check port, and that the device
+ * serves ..."): Modbus TCP, or for RTU over TCP a serial device server's raw TCP port passing RTU frames to its line.
+ */
+export function connectionServes(config: ModbusSourceConfig): string {
+  return config.type === 'modbus_rtu_tcp'
+    ? 'RTU frames over TCP: a serial device server (a Moxa NPort, a USR-TCP232) in TCP server mode, passing them to its serial line'
+    : 'Modbus TCP';
+}
+
 /** A connect that end() (a stop) overtook. */
 const closedWhileConnecting = () => Object.assign(new Error('closed while connecting'), { code: 'ECONNABORTED' });
 
 export class ModbusConnection {
   readonly where: string;
+  /** What its far end should serve, in a refused connect's message (connectionServes). */
+  readonly serves: string;
   /** The connection in messages: "device plc (10.0.0.5:502, unit 1)" or "(..., units 1, 2)". */
   readonly label: string;
   private readonly name: string;
@@ -88,6 +100,7 @@ export class ModbusConnection {
   ) {
     this.name = config.name;
     this.where = connectionWhere(config);
+    this.serves = connectionServes(config);
     this.label = `device ${config.name} (${this.where}, unit${units.length > 1 ? 's' : ''} ${units.join(', ')})`;
     this.oneAtATime = config.type !== 'modbus_tcp';
     this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);

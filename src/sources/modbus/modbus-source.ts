@@ -138,7 +138,7 @@ export class ModbusSource implements Source {
   async readOnce(): Promise<Sample[]> {
     try {
       await this.connection.connect().catch((err: unknown) => {
-        throw describeModbusError(this.connection.label, 'connect', err);
+        throw describeModbusError(this.connection.label, 'connect', err, this.connection.serves);
       });
       const out: Sample[] = [];
       for (const device of this.devices)
@@ -202,7 +202,7 @@ export class ModbusSource implements Source {
             else c.writeFC16(unit, req.address, req.values, cb);
           });
         } catch (err) {
-          const error = describeModbusError(device.label, what, err);
+          const error = describeModbusError(device.label, what, err, this.connection.serves);
           if (error.code === 'DEVICE_UNREACHABLE' && !droppedUnderIt(err)) await this.connection.close(error.message);
           throw error;
         }
@@ -221,7 +221,9 @@ export class ModbusSource implements Source {
       } catch (err) {
         // Stopped on the way: nothing to say, and nothing will be delivered.
         if (!this.running) return [];
-        this.connection.onConnectFailure(describeModbusError(this.connection.label, 'connect', err).message);
+        this.connection.onConnectFailure(
+          describeModbusError(this.connection.label, 'connect', err, this.connection.serves).message,
+        );
         for (const d of this.devices) d.onConnectionDown();
         return badSamples(this.origin(device), group.tags, ts);
       }
@@ -260,7 +262,12 @@ export class ModbusSource implements Source {
         responseSamples(origin, req, res.data as readonly number[], ts, this.now(), out);
         device.onAnswer(req, () => readName(req.table, req.address, req.count));
       } catch (err) {
-        const error = describeModbusError(device.label, readName(req.table, req.address, req.count), err);
+        const error = describeModbusError(
+          device.label,
+          readName(req.table, req.address, req.count),
+          err,
+          this.connection.serves,
+        );
         const reason = mode === 'once' ? error.message : undefined;
         // A read cut by a drop that another unit's failure (or a stop) made is no failure of this device.
         const dropped = droppedUnderIt(err);

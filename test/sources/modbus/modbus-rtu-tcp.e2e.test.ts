@@ -48,25 +48,29 @@ async function deviceServer(): Promise<number> {
   return port;
 }
 
+/** A modbus_rtu_tcp source on `port` of this machine, unit 1: a float32 the simulator serves, a register it lacks. */
+const nportSource = (port: number) =>
+  new ModbusSource(
+    modbusRtuOverTcpSourceSchema.parse({
+      name: 'nport',
+      type: 'modbus_rtu_tcp',
+      host: '127.0.0.1',
+      port,
+      unit_id: 1,
+      asset: 'pump-1',
+      timeout_ms: 1000,
+      registers: [
+        { channel: 'voltage', address: 4, type: 'float32', byte_order: 'CDAB' },
+        { channel: 'nothing', address: 40, type: 'uint16' },
+      ],
+    }),
+    { logger: createLogger('silent'), metrics: new GatewayMetrics() },
+  );
+
 describe('modbus_rtu_tcp through a transparent serial device server', () => {
   it('reads RTU frames over TCP, and names an exception (regression: it sent Modbus TCP frames, never answered)', async () => {
     const port = await deviceServer();
-    const source = new ModbusSource(
-      modbusRtuOverTcpSourceSchema.parse({
-        name: 'nport',
-        type: 'modbus_rtu_tcp',
-        host: '127.0.0.1',
-        port,
-        unit_id: 1,
-        asset: 'pump-1',
-        timeout_ms: 1000,
-        registers: [
-          { channel: 'voltage', address: 4, type: 'float32', byte_order: 'CDAB' },
-          { channel: 'nothing', address: 40, type: 'uint16' },
-        ],
-      }),
-      { logger: createLogger('silent'), metrics: new GatewayMetrics() },
-    );
+    const source = nportSource(port);
     const samples = await source.readOnce();
     const voltage = samples.find((s) => s.channel === 'voltage');
     expect(voltage).toMatchObject({ quality: 'good' });
@@ -76,5 +80,18 @@ describe('modbus_rtu_tcp through a transparent serial device server', () => {
       quality: 'bad',
       reason: `device nport (127.0.0.1:${port} RTU, unit 1): read holding registers 40..40 (40041..40041): illegal data address (Modbus exception 2)`,
     });
+  });
+});
+
+describe('modbus_rtu_tcp where nothing listens', () => {
+  it('says a refused connect wants a serial device server passing RTU frames, not a Modbus TCP server', async () => {
+    // A free port of this machine: the connect is refused by the system, as a device server's port left closed is.
+    const port = await freePort();
+    const source = nportSource(port);
+    await expect(source.readOnce()).rejects.toThrow(
+      `device nport (127.0.0.1:${port} RTU, unit 1): connect: ECONNREFUSED (connection refused, nothing listens at ` +
+        'that address and port: check port, and that the device serves RTU frames over TCP: a serial device server ' +
+        '(a Moxa NPort, a USR-TCP232) in TCP server mode, passing them to its serial line)',
+    );
   });
 });
