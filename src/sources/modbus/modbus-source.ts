@@ -291,14 +291,20 @@ export class ModbusSource implements Source {
         )
           await this.connection.close(error.message);
         if (error.code !== 'DEVICE_EXCEPTION') {
+          // The group's later reads are not sent: each of their tags says so, naming its own read (regression: they
+          // carried the failed read's reason, which names another register).
           const done = new Set(out.map((s) => s.channel));
-          for (const s of badSamples(
-            origin,
-            group.tags.filter((t) => !done.has(t.channel)),
-            ts,
-            reason,
-          ))
-            out.push(s);
+          const failed = readName(req.table, req.address, req.count);
+          const why = error.message.slice(`${device.label}: ${failed}: `.length);
+          for (const later of group.requests.slice(group.requests.indexOf(req) + 1)) {
+            const untried =
+              mode === 'once'
+                ? `${device.label}: ${readName(later.table, later.address, later.count)}: not sent, ` +
+                  `since ${failed} before it failed: ${why}`
+                : undefined;
+            const tags = later.tags.map((t) => t.tag).filter((t) => !done.has(t.channel));
+            for (const s of badSamples(origin, tags, ts, untried)) out.push(s);
+          }
           break;
         }
       }
