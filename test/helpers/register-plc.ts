@@ -1,6 +1,7 @@
 /**
  * A PLC whose holding registers hold given words: modbus-serial's Modbus TCP server on a real socket, on a free port
  * of 127.0.0.1, answering every unit id; an address it does not hold is refused (exception 2, illegal data address).
+ * It can close its connections and listen on (dropConnections).
  */
 import ModbusSerial from 'modbus-serial';
 import type { AddressInfo, Server, Socket } from 'node:net';
@@ -8,6 +9,8 @@ import { freePort } from '../../src/core/free-port.js';
 
 export interface RegisterPlc {
   readonly port: number;
+  /** Closes the connections it has (as a PLC restarting its Modbus task does), listening on. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -43,6 +46,9 @@ export async function startRegisterPlc(holding: ReadonlyMap<number, number>): Pr
   });
   return {
     port: (net.address() as AddressInfo).port,
+    dropConnections: () => {
+      for (const s of sockets) s.destroy();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -91,6 +91,13 @@ export class ModbusConnection {
   private readonly inFlight = new Set<(err: Error) => void>();
   /** Settles once every request sent so far has: where the next request's timeout starts (request()). */
   private ahead: Promise<void> = Promise.resolve();
+  /** Why the last connection ended (the source dropped it, or the far end closed it): said at the reconnect. */
+  private dropped: string | undefined;
+  /**
+   * A reconnect after a drop was said and no request was answered since: a device that is dropped again at once (one
+   * that never answers) is not said at every reconnect.
+   */
+  private dropSaid = false;
 
   /** @param units the unit ids of its devices, the first one the client's default */
   constructor(
@@ -138,6 +145,8 @@ export class ModbusConnection {
   private async open(): Promise<void> {
     // Noted before the old connection is dropped: an end() while it is dropped is one on this connect's way too.
     const ends = this.ends;
+    // A connection that closed without the source closing it: the far end (or something between) closed it.
+    if (this.client && !this.client.isOpen) this.droppedFor('the device, or something between, closed it');
     await this.close();
     if (this.ends !== ends) throw closedWhileConnecting();
     const client = new ModbusClient();
@@ -166,9 +175,20 @@ export class ModbusConnection {
     this.connectionCount++;
     this.deps.metrics.sourceConnected.set({ source: this.name }, 1);
     const failures = this.failures.end();
+    const dropped = this.dropped;
+    this.dropped = undefined;
     if (failures > 0)
       this.deps.logger.info({ source: this.name, after_failures: failures }, `${this.label}: connected again`);
-    else if (this.connectionCount === 1) this.deps.logger.info({ source: this.name }, `${this.label}: connected`);
+    else if (dropped !== undefined) {
+      // One line per reconnect after a drop (regression: counted in linewatch_source_reconnects_total, never logged).
+      this.dropSaid = true;
+      this.deps.logger.info({ source: this.name }, `${this.label}: connected again, after a drop: ${dropped}`);
+    } else if (this.connectionCount === 1) this.deps.logger.info({ source: this.name }, `${this.label}: connected`);
+  }
+
+  /** The connection ended for `reason`: said at the reconnect, unless one was said and nothing answered since. */
+  private droppedFor(reason: string): void {
+    if (!this.dropSaid) this.dropped = reason;
   }
 
   /**
@@ -212,6 +232,7 @@ export class ModbusConnection {
     const client = this.client;
     this.client = undefined;
     if (client) this.since.down(reason);
+    if (client && reason !== undefined) this.droppedFor(`the source dropped it (${reason})`);
     this.deps.metrics.sourceConnected.set({ source: this.name }, 0);
     const cut = [...this.inFlight];
     this.inFlight.clear();
@@ -269,7 +290,10 @@ export class ModbusConnection {
           clearTimeout(timer);
           this.inFlight.delete(settle);
           if (err) reject(err);
-          else resolve(res as T);
+          else {
+            this.dropSaid = false;
+            resolve(res as T);
+          }
         };
         this.inFlight.add(settle);
         void ahead.then(() => {
