@@ -221,6 +221,22 @@ export function encodeText(text: string, count: number, order: ByteOrder): numbe
   return bigEndianBytesToWords(bytes, order);
 }
 
+/**
+ * The value of a 64-bit integer (int64, uint64) in `words` (four registers from `offset`), where a number cannot hold
+ * it exactly: past 2^53 decoding rounds it to the nearest double (-9007199254740993 reads -9007199254740992).
+ * Undefined where the number is exact.
+ */
+export function roundedInteger(
+  words: readonly number[],
+  offset: number,
+  type: 'int64' | 'uint64',
+  order: ByteOrder,
+): bigint | undefined {
+  const view = new DataView(wordsToBigEndianBytes(words.slice(offset, offset + 4), order).buffer);
+  const exact = type === 'int64' ? view.getBigInt64(0) : view.getBigUint64(0);
+  return BigInt(Number(exact)) === exact ? undefined : exact;
+}
+
 /** Decodes one value at `offset` of a read's registers; see compileDecoder. */
 export type RegisterDecoder = (words: readonly number[], offset: number) => number;
 

@@ -260,6 +260,7 @@ export class ModbusSource implements Source {
         const short = shortAnswer(req, res.data.length);
         if (short !== undefined) throw new Error(short);
         responseSamples(origin, req, res.data as readonly number[], ts, this.now(), out);
+        device.warnRounded(req, res.data as readonly number[]);
         device.onAnswer(req, () => readName(req.table, req.address, req.count));
       } catch (err) {
         const error = describeModbusError(

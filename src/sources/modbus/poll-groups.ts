@@ -4,7 +4,14 @@
  */
 import type { RegisterConfig } from './schema.js';
 import type { ModbusDeviceConfig } from './devices.js';
-import { compileDecoder, decodeText, toEngineering, type RegisterDecoder, type TagType } from './encoding.js';
+import {
+  compileDecoder,
+  decodeText,
+  roundedInteger,
+  toEngineering,
+  type RegisterDecoder,
+  type TagType,
+} from './encoding.js';
 import { isBitTable, planReads, type ReadRequest } from './request-plan.js';
 
 /**
@@ -27,6 +34,8 @@ export class Tag {
   /** Set for `string` tags, whose samples carry text (value NaN). */
   readonly decodeText: ((words: readonly number[], offset: number) => string) | undefined;
   readonly pollIntervalMs: number | undefined;
+  /** Set for int64 and uint64 registers: the value read where a number cannot hold it exactly (roundedInteger). */
+  readonly rounded: ((words: readonly number[], offset: number) => bigint | undefined) | undefined;
 
   constructor(register: RegisterConfig) {
     this.channel = register.channel;
@@ -50,6 +59,10 @@ export class Tag {
       this.decodeText = undefined;
     }
     this.pollIntervalMs = register.poll_interval_ms;
+    this.rounded =
+      (type === 'int64' || type === 'uint64') && !isBitTable(register.table)
+        ? (w, o) => roundedInteger(w, o, type, register.byte_order)
+        : undefined;
   }
 }
 

@@ -12,7 +12,8 @@ import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import type { ModbusDeviceConfig } from './devices.js';
 import { BACKOFF_MAX_MS, BACKOFF_MIN_MS } from './modbus-connection.js';
-import { pollGroups, type PollGroup } from './poll-groups.js';
+import { pollGroups, type PollGroup, type Tag } from './poll-groups.js';
+import type { ReadRequest } from './request-plan.js';
 
 export interface PolledDeviceDeps {
   /** The source's name. */
@@ -38,6 +39,8 @@ export class PolledDevice {
   private readonly refused = new Map<object, string>();
   /** The message of its last failure (onFailure). */
   private lastFailure: string | undefined;
+  /** Its 64-bit integer tags read past 2^53, warned of once each (warnRounded). */
+  private readonly roundedTags = new Set<Tag>();
 
   /** @param where the connection in messages: "10.0.0.5:502", "/dev/ttyUSB0 19200 8E1" */
   constructor(
@@ -79,6 +82,25 @@ export class PolledDevice {
     if (this.refused.get(request) === message) return;
     this.refused.set(request, message);
     this.deps.logger.warn({ source: this.deps.source, unit: this.config.unitId }, message);
+  }
+
+  /**
+   * Warns once per tag of `request` whose int64 or uint64 value in the answer's `data` a number cannot hold (past 2^53,
+   * where a double stops holding every integer), naming the register, the value the device sent and the one delivered.
+   */
+  warnRounded(request: ReadRequest<Tag>, data: readonly number[]): void {
+    for (const { tag, offset } of request.tags) {
+      if (!tag.rounded || this.roundedTags.has(tag)) continue;
+      const exact = tag.rounded(data, offset);
+      if (exact === undefined) continue;
+      this.roundedTags.add(tag);
+      this.deps.logger.warn(
+        { source: this.deps.source, unit: this.config.unitId, channel: tag.channel },
+        `${this.label}: channel ${tag.channel} (${tag.type}, ${tag.table} register ${tag.address}): read ${exact}, ` +
+          `past 2^53, delivered as ${Number(exact)}: a sample holds integers exactly up to 2^53 (9007199254740992); ` +
+          'said once per register',
+      );
+    }
   }
 
   /**

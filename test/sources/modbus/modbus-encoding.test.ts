@@ -9,6 +9,7 @@ import {
   encodeText,
   fitText,
   registerCount,
+  roundedInteger,
   toEngineering,
   type ByteOrder,
   type RegisterType,
@@ -177,5 +178,27 @@ describe('toEngineering', () => {
     [0.001, 0, 2 ** 60, String(2 ** 60 * 0.001)], // a product past 2^53
   ])('raw × %d + %d: %d reads %s', (scale, offset, raw, expected) => {
     expect(String(toEngineering(scale, offset)(raw))).toBe(expected);
+  });
+});
+
+describe('roundedInteger', () => {
+  /** The registers of a 64-bit integer in `order`, from its exact value (a number cannot hold some of them). */
+  const words64 = (value: bigint, order: ByteOrder) => {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setBigUint64(0, BigInt.asUintN(64, value));
+    const abcd = [0, 2, 4, 6].map((o) => view.getUint16(o));
+    const swapped = order === 'BADC' || order === 'DCBA' ? abcd.map((w) => ((w & 0xff) << 8) | (w >> 8)) : abcd;
+    return order === 'CDAB' || order === 'DCBA' ? swapped.reverse() : swapped;
+  };
+
+  it('gives the exact value of a 64-bit integer a number cannot hold, in every byte order', () => {
+    for (const order of BYTE_ORDERS) {
+      expect(roundedInteger([7, ...words64(-(2n ** 53n) - 1n, order)], 1, 'int64', order)).toBe(-(2n ** 53n) - 1n);
+      expect(roundedInteger(words64(2n ** 64n - 1n, order), 0, 'uint64', order)).toBe(2n ** 64n - 1n);
+      // Exact as numbers: -2^53, and 2^53 + 2 (past 2^53, but a double).
+      expect(roundedInteger(words64(-(2n ** 53n), order), 0, 'int64', order)).toBeUndefined();
+      expect(roundedInteger(words64(2n ** 53n + 2n, order), 0, 'uint64', order)).toBeUndefined();
+      expect(decodeRegisters(words64(-(2n ** 53n) - 1n, order), 'int64', order)).toBe(-(2 ** 53));
+    }
   });
 });
