@@ -42,6 +42,9 @@ export interface GatewayApi {
   rollbackModel(asset: string, by: string, comment?: string): Promise<unknown>;
 }
 
+/** Event streams served at once where http.max_event_streams is not given. */
+export const MAX_EVENT_STREAMS = 32;
+
 export interface HttpOptions {
   readonly host: string;
   readonly port: number;
@@ -159,7 +162,7 @@ export function createApiHandler(
   metrics: GatewayMetrics,
   streams: StreamCount = { active: 0 },
 ): (req: ApiRequest) => Promise<ApiResponse> {
-  const maxStreams = options.maxEventStreams ?? 32;
+  const maxStreams = options.maxEventStreams ?? MAX_EVENT_STREAMS;
 
   /** A write call: token checked, JSON body parsed, `act` run; every failure answered with its status. */
   const write = async (

@@ -3,11 +3,19 @@
  * (handlers.ts), and written back; live event streams held open here, with their backlog bound.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { capConnectionsPerAddress } from './connections-per-address.js';
 import { listen } from '../core/http-listen.js';
 import { redactCredentials, redactDeep, redactSecrets } from '../core/redact.js';
 import { formatSse, type DaemonEvent } from '../telemetry/event-stream.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
-import { createApiHandler, type ApiResponse, type GatewayApi, type HttpOptions, type StreamCount } from './handlers.js';
+import {
+  createApiHandler,
+  MAX_EVENT_STREAMS,
+  type ApiResponse,
+  type GatewayApi,
+  type HttpOptions,
+  type StreamCount,
+} from './handlers.js';
 import { subscribeDaemonEvents } from './live-events.js';
 
 export type { GatewayApi, HttpOptions } from './handlers.js';
@@ -25,7 +33,7 @@ const MAX_BODY_BYTES = 64 * 1024;
  * BODY_TIMEOUT_MS more. Node checks every connection at an interval: at most a second here (30 s by default), so a
  * timeout ends within a second of its time. And at most MAX_CONNECTIONS (http.max_connections) are held at once,
  * event streams included: one more is closed as it comes (Node's maxConnections), so slow clients cannot take every
- * file descriptor of the gateway.
+ * file descriptor of the gateway; and one address holds at most half of them (connections-per-address.ts).
  */
 export const HEADERS_TIMEOUT_MS = 10_000;
 const BODY_TIMEOUT_MS = 20_000;
@@ -131,5 +139,10 @@ export async function startHttpEndpoint(
   );
   server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
   server.on('drop', () => metrics.apiConnectionsRefused.inc());
+  const limits = {
+    maxConnections: server.maxConnections,
+    maxEventStreams: options.maxEventStreams ?? MAX_EVENT_STREAMS,
+  };
+  capConnectionsPerAddress(server, limits, () => metrics.apiConnectionsRefused.inc());
   return listen(server, options.port, options.host);
 }

@@ -101,7 +101,7 @@ export const configSchema = z.strictObject({
         .max(10_000)
         .default(128)
         .describe(
-          'Connections to the API held open at once (an event stream holds one; a scraper or panel that keeps its connection alive, one; requests answered at once free theirs). One more is closed as it comes, unanswered, and counted (linewatch_api_connections_refused_total). Above max_event_streams, so streams leave room for requests.',
+          'Connections to the API held open at once (an event stream holds one; a scraper or panel that keeps its connection alive, one; requests answered at once free theirs). One more is closed as it comes, unanswered, and counted (linewatch_api_connections_refused_total), as is one from an address already holding half of them (or max_event_streams and one more, where that is more), so one peer cannot lock out the others. Above max_event_streams, so streams leave room for requests.',
         ),
       headers_timeout_ms: z
         .number()

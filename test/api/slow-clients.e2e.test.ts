@@ -27,8 +27,8 @@ interface RawClient {
 }
 
 /** Connects to `port`; resolves once connected, having sent `first` (nothing where undefined). */
-async function rawClient(port: number, first?: string): Promise<RawClient> {
-  const socket = connect(port, '127.0.0.1');
+async function rawClient(port: number, first?: string, localAddress?: string): Promise<RawClient> {
+  const socket = connect({ port, host: '127.0.0.1', ...(localAddress ? { localAddress } : {}) });
   cleanups.push(() => socket.destroy());
   socket.on('error', () => undefined);
   let text = '';
@@ -46,8 +46,8 @@ async function rawClient(port: number, first?: string): Promise<RawClient> {
 }
 
 /** A slowloris client: the request line, then one more header line each 50 ms, never the blank line. */
-async function trickling(port: number): Promise<RawClient> {
-  const client = await rawClient(port, 'GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
+async function trickling(port: number, localAddress?: string): Promise<RawClient> {
+  const client = await rawClient(port, 'GET /healthz HTTP/1.1\r\nHost: localhost\r\n', localAddress);
   let n = 0;
   const timer = setInterval(() => client.socket.writable && client.socket.write(`X-Slow-${n++}: 1\r\n`), 50);
   cleanups.push(() => clearInterval(timer));
@@ -77,7 +77,7 @@ function openStream(port: number): Promise<IncomingMessage> {
   });
 }
 
-async function endpoint(options: { headersTimeoutMs: number; maxConnections: number }) {
+async function endpoint(options: { headersTimeoutMs: number; maxConnections: number; maxEventStreams?: number }) {
   const api = {
     status: () => ({ state: 'running', sources: [], assets: [], sinks: [] }),
     events: new EventBus<GatewayTopics>(() => undefined),
@@ -112,16 +112,39 @@ describe('slow clients on the operator API', () => {
   }, 30_000);
 
   it('holds at most max_connections: one more is closed unanswered, counted, and the API answers once they end', async () => {
-    const { port, refused } = await endpoint({ headersTimeoutMs: 1000, maxConnections: 3 });
+    // From four addresses: one holds at most half of max_connections (the next test).
+    const { port, refused } = await endpoint({ headersTimeoutMs: 1000, maxConnections: 4, maxEventStreams: 1 });
     const stream = await openStream(port);
-    const held = [await trickling(port), await rawClient(port)]; // with the stream, 3: the cap
-    const extra = await rawClient(port, 'GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    const held = [await trickling(port, '127.0.0.2'), await rawClient(port, undefined, '127.0.0.3')];
+    held.push(await rawClient(port, undefined, '127.0.0.3')); // with the stream, 4: the cap
+    const extra = await rawClient(port, 'GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n', '127.0.0.4');
     await extra.closed;
     expect(extra.received()).toBe('');
     expect(await refused()).toBe('1');
-    expect(held.map((c) => c.isClosed())).toEqual([false, false]);
+    expect(held.map((c) => c.isClosed())).toEqual([false, false, false]);
     await Promise.all(held.map((c) => c.closed));
     expect(await get(port, '/healthz')).toBe(200);
     expect(stream.socket.destroyed).toBe(false);
+  }, 30_000);
+
+  it('holds at most half of max_connections from one address: the rest stay free for other clients', async () => {
+    // Adversarial review r2 (s32): one peer opening max_connections sockets that send nothing (or a request every few
+    // seconds, kept alive) held every slot, and every other client (Node-RED, an operator) was refused meanwhile.
+    // An address's share: half of max_connections (2), or max_event_streams and one request (2).
+    const { port, refused } = await endpoint({ headersTimeoutMs: 5000, maxConnections: 4, maxEventStreams: 1 });
+    const intruder = [];
+    for (let i = 0; i < 4; i++) intruder.push(await rawClient(port, undefined, '127.0.0.2'));
+    // The third and fourth from 127.0.0.2 are closed as they come, unanswered.
+    await Promise.all([intruder[2].closed, intruder[3].closed]);
+    expect(intruder.map((c) => [c.isClosed(), c.received()])).toEqual([
+      [false, ''],
+      [false, ''],
+      [true, ''],
+      [true, ''],
+    ]);
+    expect(await refused()).toBe('2');
+    // Another address is answered while the intruder's two are held.
+    expect(await get(port, '/healthz')).toBe(200);
+    expect(intruder.slice(0, 2).map((c) => c.isClosed())).toEqual([false, false]);
   }, 30_000);
 });
