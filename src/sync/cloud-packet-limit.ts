@@ -3,6 +3,11 @@
  * before they are sent. A queued one is set aside: taken out of the queue alone (it would close the connection at each
  * connect, and hold every message behind it for good), said whole in an error line, and counted in
  * linewatch_sink_dropped_points_total{reason="over_broker_packet_limit"}. A status message is said, unsent.
+ *
+ * But a limit under MIN_SET_ASIDE_LIMIT_BYTES, which no cloud message is sure to fit (an alarm is about 350 bytes), is
+ * the broker's misconfiguration (a figure meant in kilobytes), or a hostile broker's: setting aside each message over
+ * it emptied the whole queue at the first connect. There nothing is set aside: the messages before the first over it
+ * go, and it waits with those behind it, said once, until a connection's CONNACK says a larger limit.
  */
 import type { MqttClient } from 'mqtt';
 import { acceptOrKeep } from '../buffer/queue-failures.js';
@@ -12,7 +17,13 @@ import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { unqueued } from './cloud-messages.js';
 
+/** The smallest broker limit under which a message over it is set aside (taken out of the queue); under it, held. */
+export const MIN_SET_ASIDE_LIMIT_BYTES = 1024;
+
 export class CloudPacketLimit {
+  /** The limit the queue was last said held at (said once while it holds); undefined while messages go. */
+  private heldAt: number | undefined;
+
   constructor(
     private readonly sink: string,
     private readonly url: string,
@@ -35,13 +46,33 @@ export class CloudPacketLimit {
       const batch = queue.take(maxRecords);
       if (!batch) return undefined;
       const first = batch.items.findIndex((item) => this.over(client, item.payload) !== undefined);
-      if (first < 0) return batch;
+      if (first < 0) {
+        this.heldAt = undefined;
+        return batch;
+      }
       queue.reject(batch);
       // Cloud messages count 1 each: the messages before it, or it alone.
       if (first > 0) return queue.take(first);
+      const over = this.over(client, batch.items[0]!.payload)!;
+      if (over.limit < MIN_SET_ASIDE_LIMIT_BYTES) return this.hold(queue, over);
       const alone = queue.take(1)!;
       this.setAside(queue, alone, this.over(client, alone.items[0]!.payload)!);
     }
+  }
+
+  /** Keeps the queue whole under a limit too small to trust (MIN_SET_ASIDE_LIMIT_BYTES), said once per limit. */
+  private hold(queue: DurableQueue, over: OverBrokerLimit): undefined {
+    if (this.heldAt === over.limit) return undefined;
+    this.heldAt = over.limit;
+    const behind = queue.stats().records - 1;
+    this.deps.logger.error(
+      { sink: this.sink, topic: over.topic, bytes: over.bytes, limit: over.limit },
+      `cloud broker ${this.url}: its packet limit, ${over.limit} bytes (its CONNACK's Maximum Packet Size; mosquitto: ` +
+        `max_packet_size), is under ${MIN_SET_ASIDE_LIMIT_BYTES} bytes, which no cloud message is sure to fit: the ` +
+        `message on ${over.topic} (${over.bytes} bytes as a publish packet) and the ${behind} queued behind it wait, ` +
+        "nothing set aside; raise the broker's limit",
+    );
+    return undefined;
   }
 
   private setAside(queue: DurableQueue, batch: QueueBatch, over: OverBrokerLimit): void {
