@@ -1,17 +1,22 @@
 /**
  * What the MQTT source makes of a message: one sample per tag its topic feeds (payload.ts decodes it), counted in
  * linewatch_samples_total; a bad message (over max_payload_bytes, not JSON, a value or timestamp unreadable) gives
- * those tags bad samples with the reason, is counted in linewatch_source_errors_total by kind, and is logged at most
- * once a minute with how many went unlogged.
+ * those tags bad samples with the reason (an unreadable value: its own tag only), is counted in
+ * linewatch_source_errors_total by kind, and is logged at most once a minute with how many went unlogged. A tag whose
+ * value the message leaves out (missing or null) gets no sample from it, so its last reading stands as the asset's
+ * window allows (max_sample_age_ms): counted (kind missing_value), said once per (topic, field) while it lasts
+ * (absent-values.ts), and an issue in /api/status meanwhile.
  */
 import type { RefusedPacket } from '../../core/mqtt-packet-bound.js';
 import { refusedPacketText } from '../../core/mqtt-packet-bound.js';
 import type { Sample } from '../../core/types.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
+import { AbsentValues } from './absent-values.js';
 import { LogThrottle } from './log-throttle.js';
 import {
   decodeMessage,
+  fieldName,
   refusedMessage,
   type DecodedMessage,
   type MessageProblem,
@@ -23,6 +28,8 @@ import type { MqttSourceConfig } from './schema.js';
 
 /** Bad messages are logged at most this often (every one is counted). */
 const BAD_MESSAGE_LOG_MS = 60_000;
+/** An absent value that starts again within this long of the last line for its (topic, field) is only counted. */
+const ABSENT_VALUE_LOG_MS = 10 * 60_000;
 
 /** A tag's sample, with the tag's place in the source's tags. */
 export type TagSample = { tag: number; sample: Sample };
@@ -37,6 +44,7 @@ export class MessageSamples {
   private readonly name: string;
   private readonly tags: readonly TagPaths[];
   private readonly badLog = new LogThrottle(BAD_MESSAGE_LOG_MS);
+  private readonly absent = new AbsentValues(ABSENT_VALUE_LOG_MS);
 
   /** @param label the source in messages: "mqtt broker (mqtt://host:1883)" */
   constructor(
@@ -57,7 +65,8 @@ export class MessageSamples {
    * message counted and logged now and then.
    */
   of(topic: string, payload: Buffer, received: number): TagSample[] {
-    return this.counted(decodeMessage(topic, payload, this.tags, received, this.config.max_payload_bytes), received);
+    const decoded = decodeMessage(topic, payload, this.tags, received, this.config.max_payload_bytes);
+    return this.counted(this.withoutAbsent(topic, decoded, received), received);
   }
 
   /**
@@ -75,9 +84,13 @@ export class MessageSamples {
     return (received) => this.counted(refusedMessage(topic, this.tags, received, 'too_large', problem), received);
   }
 
-  /** The bad sample of tag `index` that readOnce found no message for within `waitMs`. */
+  /**
+   * The bad sample of tag `index` that readOnce found no message for within `waitMs`, or only messages without its
+   * value.
+   */
   missing(index: number, now: number, waitMs: number): Sample {
     const tag = this.config.tags[index];
+    const absent = this.absent.lasting().find((a) => a.tag === index);
     return {
       source: this.name,
       asset: this.config.asset,
@@ -86,8 +99,49 @@ export class MessageSamples {
       value: Number.NaN,
       quality: 'bad',
       ...(tag.unit !== undefined ? { unit: tag.unit } : {}),
-      reason: `${this.label}: no message on ${tag.topic} within ${waitMs} ms`,
+      reason: absent
+        ? `${this.label}: ${absent.topic}: ${absent.field} ${absent.how} in every message within ${waitMs} ms`
+        : `${this.label}: no message on ${tag.topic} within ${waitMs} ms`,
     };
+  }
+
+  /** The values messages leave out while it lasts, in words naming topic, field and channel (/api/status). */
+  issues(): string[] {
+    return this.absent
+      .lasting()
+      .map(
+        (a) =>
+          `${a.topic}: ${a.field} ${a.how} in ${a.messages} message(s) since ${new Date(a.since).toISOString()}: channel ${this.config.tags[a.tag].channel} has no new sample`,
+      );
+  }
+
+  /**
+   * A decoded message without the readings of the values it leaves out (missing, null): counted once per message,
+   * each (topic, field) said when its absence starts; a value that came ends its absence.
+   */
+  private withoutAbsent(topic: string, decoded: DecodedMessage, received: number): DecodedMessage {
+    let absent = 0;
+    for (const r of decoded.readings) {
+      if (r.absent === undefined) {
+        if (decoded.kind !== 'too_large' && decoded.kind !== 'not_json')
+          this.absent.present(topic, fieldName(this.tags[r.tag].field));
+        continue;
+      }
+      absent++;
+      const say = this.absent.absent(topic, r.absent.field, r.tag, r.absent.how, received);
+      if (say) this.onAbsentValue(topic, r.tag, r.absent.field, r.absent.how, say.unsaid);
+    }
+    if (absent === 0) return decoded;
+    this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'missing_value' });
+    return { ...decoded, readings: decoded.readings.filter((r) => r.absent === undefined) };
+  }
+
+  private onAbsentValue(topic: string, tag: number, field: string, how: string, unsaid: number): void {
+    const channel = this.config.tags[tag].channel;
+    this.deps.logger.warn(
+      { source: this.name, topic, field, channel, unsaid },
+      `${this.label}: ${topic}: ${field} ${how === 'null' ? 'is null' : 'is missing'}: no sample of channel ${channel} from these messages, the others are read (its last reading is held up to the asset's window.max_sample_age_ms); said again when it starts again${unsaid > 0 ? ` (and ${unsaid} more times it did since the last of these lines, said at most once every 10 minutes)` : ''}`,
+    );
   }
 
   private counted(decoded: DecodedMessage, received: number): TagSample[] {
@@ -121,7 +175,7 @@ export class MessageSamples {
     if (unlogged === undefined) return;
     this.deps.logger.warn(
       { source: this.name, kind, unlogged },
-      `${this.label}: bad message: ${problem}; its tags' samples are bad${unlogged > 0 ? ` (and ${unlogged} more bad messages since the last of these lines, logged at most once a minute)` : ''}`,
+      `${this.label}: bad message: ${problem}; ${kind === 'bad_value' ? "the sample of each tag whose value or timestamp is unreadable is bad, the others' are read" : "its tags' samples are bad"}${unlogged > 0 ? ` (and ${unlogged} more bad messages since the last of these lines, logged at most once a minute)` : ''}`,
     );
   }
 }

@@ -7,6 +7,8 @@
  * failed read does in the other sources; it is counted in linewatch_source_errors_total (kind
  * too_large, not_json or bad_value) and logged at most once a minute with how many went unlogged
  * (message-samples.ts). A packet larger than the bound of protocol-options.ts is not read at all.
+ * A tag's value missing or null in a message is no sample of it (kind missing_value; said once per topic and field
+ * while it lasts, and listed in tagIssues meanwhile): its last reading stands as its asset's window allows.
  * Samples already delivered are never touched. A tag published on change (`hold_ms`) keeps its last value fresh
  * while the source is connected, for up to its hold_ms (held-values.ts).
  *
@@ -116,6 +118,11 @@ export class MqttSource implements Source {
 
   connectionState(): { since?: number; lastError?: string } {
     return this.since.state(this.isConnected);
+  }
+
+  /** The values its messages leave out (missing, null) while it lasts: their tags get no new samples. */
+  tagIssues(): readonly string[] {
+    return this.messages.issues();
   }
 
   private now(): number {

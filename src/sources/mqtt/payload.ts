@@ -4,12 +4,14 @@
  * taken as hostile: a payload over the size bound is not parsed, one that is not JSON is refused,
  * and a value must be a finite number, a boolean (1/0) or a string that is exactly a decimal
  * number; a timestamp must be epoch milliseconds or ISO 8601 with a zone. A tag whose value or
- * timestamp does not pass comes back with the problem, for a `bad` sample.
+ * timestamp does not pass comes back with the problem, for a `bad` sample. A value that is not there (its field
+ * missing, or JSON null: a historian's missed sample, a device that sends only what changed) is no reading at all
+ * (`absent`): the message says nothing new of that tag, as a Modbus poll that skips a register does not overwrite it.
  */
 import { describeJson, timestampOf } from '../../core/json-values.js';
 
 /** How a message went wrong, as the source counts it (`kind` of linewatch_source_errors_total). */
-export const MESSAGE_PROBLEMS = ['too_large', 'not_json', 'bad_value'] as const;
+export const MESSAGE_PROBLEMS = ['too_large', 'not_json', 'bad_value', 'missing_value'] as const;
 export type MessageProblem = (typeof MESSAGE_PROBLEMS)[number];
 
 /** A configured tag, ready for messages: its topic filter and its field paths split at the dots. */
@@ -19,19 +21,31 @@ export interface TagPaths {
   readonly timestampField?: readonly string[];
 }
 
-/** One tag's reading of a message: a number (NaN with `problem` set when it is bad) and its time. */
+/**
+ * One tag's reading of a message: a number (NaN with `problem` set when it is bad) and its time; or none (`absent`,
+ * value NaN) where the message has no value for it.
+ */
 export interface TagReading {
   /** The tag's position in the list given to decodeMessage. */
   readonly tag: number;
   readonly value: number;
   readonly ts: number;
   readonly problem?: string;
+  /** The tag's value is not in the message: its field ("field values.flow", "payload") and how ("missing", "null"). */
+  readonly absent?: AbsentValue;
+}
+
+/** Where a message holds no value for a tag. */
+export interface AbsentValue {
+  /** The field in words, as problems name it: "field values.flow", or "payload" for a tag without one. */
+  readonly field: string;
+  readonly how: 'missing' | 'null';
 }
 
 export interface DecodedMessage {
   /** A reading for every tag whose filter matches the topic, in the tags' order. */
   readonly readings: readonly TagReading[];
-  /** Set when the message, or a tag's value in it, is bad: what to count. */
+  /** Set when the message, or a tag's value in it, is bad: what to count (an absent value is the reading's own). */
   readonly kind?: MessageProblem;
   /** Why, in words, for the log (the payload-level problem, or the first tag's). */
   readonly problem?: string;
@@ -95,9 +109,13 @@ export function numberOf(raw: unknown): { value: number } | { problem: string } 
   return { value };
 }
 
-const fieldName = (path: readonly string[] | undefined) => (path ? `field ${path.join('.')}` : 'payload');
+/** Where a tag's value or timestamp is, in words: "field values.flow", or "payload" (the payload is the value). */
+export const fieldName = (path: readonly string[] | undefined) => (path ? `field ${path.join('.')}` : 'payload');
 
-/** One tag's reading from a parsed payload. */
+/**
+ * One tag's reading from a parsed payload: bad where its timestamp or value is unreadable; absent where its value is
+ * missing or null and its timestamp (if any) is readable.
+ */
 function readTag(doc: unknown, tag: TagPaths, index: number, receivedAt: number): TagReading {
   let ts = receivedAt;
   let problem: string | undefined;
@@ -108,7 +126,14 @@ function readTag(doc: unknown, tag: TagPaths, index: number, receivedAt: number)
     else problem = `${fieldName(tag.timestampField)}: ${t.problem}`;
   }
   const at = tag.field ? valueAt(doc, tag.field) : { found: true as const, value: doc };
-  const v = at.found ? numberOf(at.value) : { problem: 'missing' };
+  const how = !at.found ? 'missing' : at.value === null ? 'null' : undefined;
+  if (how !== undefined) {
+    const field = fieldName(tag.field);
+    return problem === undefined
+      ? { tag: index, value: Number.NaN, ts, absent: { field, how } }
+      : { tag: index, value: Number.NaN, ts, problem: `${problem}; ${field}: ${how}` };
+  }
+  const v = numberOf((at as { value: unknown }).value);
   if ('problem' in v) problem = `${fieldName(tag.field)}: ${v.problem}`;
   return problem === undefined
     ? { tag: index, value: (v as { value: number }).value, ts }
@@ -146,7 +171,7 @@ function refused(matching: number[], receivedAt: number, kind: MessageProblem, p
  * The readings a message gives the tags whose topic filter matches its topic (none: the message
  * is not for this source). A payload over `maxBytes` or not JSON gives every such tag a bad
  * reading at `receivedAt`; otherwise each tag is read on its own, so one bad field spoils only
- * its own tag.
+ * its own tag, and one missing or null leaves only its own tag without a reading.
  */
 export function decodeMessage(
   topic: string,

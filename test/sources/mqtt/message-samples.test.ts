@@ -84,12 +84,48 @@ describe('MessageSamples', () => {
     samples.of('plant/p1/telemetry', Buffer.from('not json'), 2_000);
     samples.of('plant/p1/telemetry', Buffer.alloc(101, 32), 3_000);
     at(61_000);
-    samples.of('plant/p1/telemetry', json({ temp: 1, ts: T }), 61_000);
+    samples.of('plant/p1/telemetry', json({ flow: [1], temp: 1, ts: T }), 61_000);
+    const readOn = "the sample of each tag whose value or timestamp is unreadable is bad, the others' are read";
     expect(log.at(40)).toEqual([
-      `${LABEL}: bad message: plant/p1/telemetry: field flow: expected a number, got a string ("x"); its tags' samples are bad`,
-      `${LABEL}: bad message: plant/p1/telemetry: field flow: missing; its tags' samples are bad (and 2 more bad messages since the last of these lines, logged at most once a minute)`,
+      `${LABEL}: bad message: plant/p1/telemetry: field flow: expected a number, got a string ("x"); ${readOn}`,
+      `${LABEL}: bad message: plant/p1/telemetry: field flow: expected a number, got a list; ${readOn} (and 2 more bad messages since the last of these lines, logged at most once a minute)`,
     ]);
     expect(await counted('sourceErrors')).toEqual({ bad_value: 2, not_json: 1, too_large: 1 });
+  });
+
+  it('a value missing or null: no sample of its tag (the others read), counted, said once per topic and field while it lasts', async () => {
+    const { samples, log, counted } = messages();
+    const channels = (out: { sample: { channel: string; quality: string } }[]) =>
+      out.map((r) => `${r.sample.channel} ${r.sample.quality}`);
+    expect(channels(samples.of('plant/p1/telemetry', json({ flow: null, temp: 40, ts: T }), 1_000))).toEqual([
+      'temp good',
+    ]);
+    expect(channels(samples.of('plant/p1/telemetry', json({ temp: 41, ts: T + 1 }), 2_000))).toEqual(['temp good']);
+    // Another topic the filter matches is another absence, said on its own.
+    expect(channels(samples.of('plant/p2/telemetry', json({ temp: 41, ts: T + 1 }), 2_500))).toEqual(['temp good']);
+    const lines = log.at(40);
+    expect(lines).toEqual([
+      `${LABEL}: plant/p1/telemetry: field flow is null: no sample of channel flow from these messages, the others are read (its last reading is held up to the asset's window.max_sample_age_ms); said again when it starts again`,
+      `${LABEL}: plant/p2/telemetry: field flow is missing: no sample of channel flow from these messages, the others are read (its last reading is held up to the asset's window.max_sample_age_ms); said again when it starts again`,
+    ]);
+    expect(samples.issues()).toEqual([
+      `plant/p1/telemetry: field flow missing in 2 message(s) since ${new Date(1_000).toISOString()}: channel flow has no new sample`,
+      `plant/p2/telemetry: field flow missing in 1 message(s) since ${new Date(2_500).toISOString()}: channel flow has no new sample`,
+    ]);
+    expect(samples.missing(0, 9_000, 6_000).reason).toBe(
+      `${LABEL}: plant/p1/telemetry: field flow missing in every message within 6000 ms`,
+    );
+    // The value back ends the absence; one that starts again within 10 minutes is counted, told with the next line.
+    samples.of('plant/p1/telemetry', json({ flow: 1, temp: 40, ts: T + 2 }), 3_000);
+    expect(samples.issues()).toHaveLength(1);
+    samples.of('plant/p1/telemetry', json({ flow: null, temp: 40, ts: T + 3 }), 4_000);
+    samples.of('plant/p1/telemetry', json({ flow: 1, temp: 40, ts: T + 4 }), 5_000);
+    samples.of('plant/p1/telemetry', json({ flow: null, temp: 40, ts: T + 5 }), 601_000);
+    expect(log.at(40).slice(lines.length)).toEqual([
+      `${LABEL}: plant/p1/telemetry: field flow is null: no sample of channel flow from these messages, the others are read (its last reading is held up to the asset's window.max_sample_age_ms); said again when it starts again (and 1 more times it did since the last of these lines, said at most once every 10 minutes)`,
+    ]);
+    expect(await counted('sourceErrors')).toEqual({ missing_value: 5 });
+    expect(await counted('samples')).toEqual({ good: 9 });
   });
 
   it('a packet refused unread: bad samples for the tags of its topic; without a topic, counted and logged only', async () => {

@@ -306,11 +306,11 @@ describe('mqtt source', () => {
     ]);
     // ...and a minute later the next one is logged with how many went unlogged.
     h.clock.now = T0 + 60_000;
-    await pub.publishAsync('t/bad/pump-3', '[]', { qos: 1 });
+    await pub.publishAsync('t/bad/pump-3', '{"flow": {}, "pressure": 1}', { qos: 1 });
     await h.logged((l) => l.msg.includes('bad message') && l.unlogged === 3);
     expect(badLines().map((l) => l.msg)).toEqual([
       `mqtt broker (${h.config.url}): bad message: t/bad/pump-3: the payload is not JSON; its tags' samples are bad`,
-      `mqtt broker (${h.config.url}): bad message: t/bad/pump-3: field flow: missing; its tags' samples are bad (and 3 more bad messages since the last of these lines, logged at most once a minute)`,
+      `mqtt broker (${h.config.url}): bad message: t/bad/pump-3: field flow: expected a number, got an object; the sample of each tag whose value or timestamp is unreadable is bad, the others' are read (and 3 more bad messages since the last of these lines, logged at most once a minute)`,
     ]);
   });
 

@@ -260,12 +260,34 @@ describe('a message', () => {
     });
   });
 
-  it('a missing field, a bad timestamp and a payload that is not the number are named', () => {
-    const missing = decode('plant/a/pump-3/telemetry', '{"values": {"pressure": 3}}');
-    expect(missing.readings.map((r) => r.problem)).toEqual([
-      'plant/a/pump-3/telemetry: field values.flow: missing',
-      undefined,
+  it('a value missing or null is no reading of its tag (absent), not a bad one; the others are read', () => {
+    expect(decode('plant/a/pump-3/telemetry', '{"ts": 1741342499000, "values": {"pressure": 3}}')).toEqual({
+      readings: [
+        { tag: 0, value: Number.NaN, ts: 1_741_342_499_000, absent: { field: 'field values.flow', how: 'missing' } },
+        { tag: 1, value: 3, ts: RECEIVED },
+      ],
+    });
+    const nulled = '{"ts": 1741342499000, "values": {"flow": null, "pressure": 3}}';
+    expect(decode('plant/a/pump-3/telemetry', nulled).readings[0]).toEqual({
+      tag: 0,
+      value: Number.NaN,
+      ts: 1_741_342_499_000,
+      absent: { field: 'field values.flow', how: 'null' },
+    });
+    expect(decode('sensors/t1/temperature', 'null').readings).toEqual([
+      { tag: 2, value: Number.NaN, ts: RECEIVED, absent: { field: 'payload', how: 'null' } },
     ]);
+    // Without a readable time the message is bad, the value's absence said with it.
+    expect(decode('plant/a/pump-3/telemetry', '{"ts": null, "values": {"pressure": 3}}').readings[0]).toEqual({
+      tag: 0,
+      value: Number.NaN,
+      ts: RECEIVED,
+      problem:
+        'plant/a/pump-3/telemetry: field ts: expected epoch milliseconds or an ISO 8601 time with a zone, got null; field values.flow: missing',
+    });
+  });
+
+  it('a bad timestamp and a payload that is not the number are named', () => {
     const badTs = decode('plant/a/pump-3/telemetry', '{"ts": "yesterday", "values": {"flow": 1, "pressure": 3}}');
     expect(badTs.readings[0]).toEqual({
       tag: 0,
@@ -297,7 +319,8 @@ describe('a message', () => {
       fc.property(fc.uint8Array({ maxLength: 200 }), fc.constantFrom(16, 1024), (payload, max) => {
         const d = decodeMessage('plant/a/pump-3/telemetry', payload, tags, RECEIVED, max);
         expect(d.readings.map((r) => r.tag)).toEqual([0, 1]);
-        for (const r of d.readings) expect(Number.isNaN(r.value)).toBe(r.problem !== undefined);
+        for (const r of d.readings)
+          expect(Number.isNaN(r.value)).toBe(r.problem !== undefined || r.absent !== undefined);
       }),
       { numRuns: 300 },
     );
