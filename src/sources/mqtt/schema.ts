@@ -31,7 +31,7 @@ export const mqttTagSchema = z.strictObject({
   field: jsonPath
     .optional()
     .describe(
-      'Where the value is in the JSON payload: `values.temperature`, `values.0`. Omitted: the payload is the value (`41.5`). A number, a boolean (1/0) or a string that is a number.',
+      "Where the value is in the JSON payload: `values.temperature`, `values.0`. Omitted: the payload is the value (`41.5`). A number, a boolean (1/0) or a string that is a number. Missing or null in a message: no sample of the tag from it (the others are read; its last reading stands up to the window's max_sample_age_ms), said once per topic and field while it lasts.",
     ),
   timestamp_field: jsonPath
     .optional()
