@@ -6,6 +6,7 @@
  * While it lasts, it is an issue for /api/status. At most `maxFields` (topic, field) pairs are followed (a `#` filter
  * lets a publisher name topics without end); beyond them an absence is only counted (by the caller).
  */
+import { LogThrottle } from './log-throttle.js';
 
 /** One (topic, field) pair's absence, and when it was last said. */
 interface Followed {
@@ -15,13 +16,11 @@ interface Followed {
   readonly tag: number;
   /** The absence lasting now: since when, how ("missing", "null"), and in how many messages; undefined: none. */
   lasting?: { readonly since: number; how: string; messages: number };
-  /** When it was last said (-Infinity: never). */
-  saidAt: number;
-  /** Messages without it that were not said since then. */
-  unsaid: number;
+  /** When an absence's start is said; those in between counted. */
+  readonly said: LogThrottle;
 }
 
-/** An absence to say now: in how many messages one went unsaid since the last line for its (topic, field). */
+/** An absence to say now: how many started unsaid since the last line for its (topic, field). */
 export interface AbsenceToSay {
   readonly unsaid: number;
 }
@@ -43,7 +42,7 @@ export class AbsentValues {
     let f = this.followed.get(key);
     if (f === undefined) {
       if (this.followed.size >= this.maxFields) return undefined;
-      f = { topic, field, tag, saidAt: Number.NEGATIVE_INFINITY, unsaid: 0 };
+      f = { topic, field, tag, said: new LogThrottle(this.quietMs) };
       this.followed.set(key, f);
     }
     if (f.lasting) {
@@ -52,14 +51,8 @@ export class AbsentValues {
       return undefined;
     }
     f.lasting = { since: now, how, messages: 1 };
-    if (now - f.saidAt < this.quietMs) {
-      f.unsaid++;
-      return undefined;
-    }
-    const unsaid = f.unsaid;
-    f.saidAt = now;
-    f.unsaid = 0;
-    return { unsaid };
+    const unsaid = f.said.take(now);
+    return unsaid === undefined ? undefined : { unsaid };
   }
 
   /** A message on `topic` holds a value in `field` (good or bad): its absence there, if any, is over. */
