@@ -31,6 +31,18 @@ const BAD_MESSAGE_LOG_MS = 60_000;
 /** An absent value that starts again within this long of the last line for its (topic, field) is only counted. */
 const ABSENT_VALUE_LOG_MS = 10 * 60_000;
 
+/** Absences named in one line; more are counted ("and 34 more"). */
+const NAMED_ABSENCES = 4;
+
+/** A value missing or null whose absence a message started, to be said. */
+interface AbsenceStart {
+  readonly field: string;
+  readonly how: 'missing' | 'null';
+  readonly channel: string;
+  /** How many times it started unsaid since its last line. */
+  readonly unsaid: number;
+}
+
 /** A tag's sample, with the tag's place in the source's tags. */
 export type TagSample = { tag: number; sample: Sample };
 
@@ -120,27 +132,34 @@ export class MessageSamples {
    * each (topic, field) said when its absence starts; a value that came ends its absence.
    */
   private withoutAbsent(topic: string, decoded: DecodedMessage, received: number): DecodedMessage {
-    let absent = 0;
+    const starts: AbsenceStart[] = [];
     for (const r of decoded.readings) {
       if (r.absent === undefined) {
         if (decoded.kind !== 'too_large' && decoded.kind !== 'not_json')
           this.absent.present(topic, fieldName(this.tags[r.tag].field));
         continue;
       }
-      absent++;
       const say = this.absent.absent(topic, r.absent.field, r.tag, r.absent.how, received);
-      if (say) this.onAbsentValue(topic, r.tag, r.absent.field, r.absent.how, say.unsaid);
+      if (say) starts.push({ ...r.absent, channel: this.config.tags[r.tag].channel, unsaid: say.unsaid });
     }
-    if (absent === 0) return decoded;
+    if (starts.length > 0) this.onAbsentValues(topic, starts);
+    if (!decoded.readings.some((r) => r.absent !== undefined)) return decoded;
     this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'missing_value' });
     return { ...decoded, readings: decoded.readings.filter((r) => r.absent === undefined) };
   }
 
-  private onAbsentValue(topic: string, tag: number, field: string, how: string, unsaid: number): void {
-    const channel = this.config.tags[tag].channel;
+  /** The absences a message on `topic` started, in one line (a message without most of its fields is one line). */
+  private onAbsentValues(topic: string, starts: readonly AbsenceStart[]): void {
+    const shown = starts
+      .slice(0, NAMED_ABSENCES)
+      .map((a) => `${a.field} ${a.how === 'null' ? 'is null' : 'is missing'}`);
+    const more = starts.length > NAMED_ABSENCES ? ` and ${starts.length - NAMED_ABSENCES} more` : '';
+    const channels = starts.map((a) => a.channel);
+    const unsaid = starts.reduce((n, a) => n + a.unsaid, 0);
+    const one = starts.length === 1;
     this.deps.logger.warn(
-      { source: this.name, topic, field, channel, unsaid },
-      `${this.label}: ${topic}: ${field} ${how === 'null' ? 'is null' : 'is missing'}: no sample of channel ${channel} from these messages, the others are read (its last reading is held up to the asset's window.max_sample_age_ms); said again when it starts again${unsaid > 0 ? ` (and ${unsaid} more times it did since the last of these lines, said at most once every 10 minutes)` : ''}`,
+      { source: this.name, topic, fields: starts.map((a) => a.field), channels, unsaid },
+      `${this.label}: ${topic}: ${shown.join(', ')}${more}: no sample of ${one ? `channel ${channels[0]}` : `channels ${channels.slice(0, NAMED_ABSENCES).join(', ')}${more}`} from these messages, the others are read (${one ? 'its last reading is' : 'their last readings are'} held up to the asset's window.max_sample_age_ms); said again when it starts again${unsaid > 0 ? ` (and ${unsaid} more times it did since the last of these lines, said at most once every 10 minutes)` : ''}`,
     );
   }
 

@@ -126,6 +126,11 @@ describe('MessageSamples', () => {
     ]);
     expect(await counted('sourceErrors')).toEqual({ missing_value: 5 });
     expect(await counted('samples')).toEqual({ good: 9 });
+    // A message without several values: one line for all it started.
+    samples.of('plant/p3/telemetry', json({ ts: T }), 602_000);
+    expect(log.at(40).slice(lines.length + 1)).toEqual([
+      `${LABEL}: plant/p3/telemetry: field flow is missing, field temp is missing: no sample of channels flow, temp from these messages, the others are read (their last readings are held up to the asset's window.max_sample_age_ms); said again when it starts again`,
+    ]);
   });
 
   it('a packet refused unread: bad samples for the tags of its topic; without a topic, counted and logged only', async () => {
