@@ -8,6 +8,7 @@
  * as any failure. Pure, but for its timer, which is injected. The one wait for "the connection holds again".
  */
 import { ConnectionFlaps, FLAP_RULE, type FlapRule } from './connection-flaps.js';
+import { NODE_TIMER, type Timer } from './timer.js';
 
 /** What is told: the takeovers (once an episode), and a connection that held after them. */
 export interface TakeoverNews {
@@ -15,17 +16,9 @@ export interface TakeoverNews {
   readonly holds: () => void;
 }
 
-/** The timer a connection's hold is awaited with (setTimeout by default; a test's own). */
-export interface HoldTimer {
-  set(fn: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
-
-const NODE_TIMER: HoldTimer = {
-  // The wait keeps no process alive: a client that stops drops it (dropped()) first.
-  set: (fn, ms) => setTimeout(fn, ms).unref(),
-  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+/** The timer a connection's hold is awaited with (setTimeout by default; a test's own). A client that stops drops it
+ * (dropped()) first. */
+export type HoldTimer = Timer;
 
 export class ClientIdTakeovers {
   private readonly flaps: ConnectionFlaps;

@@ -2,11 +2,11 @@
  * The minutes cloud sync is summarising, kept beside its disk queue (`<queue file>.minutes.json`). A summary is built
  * in memory and queued when its minute is over: a crash (kill -9, a power cut) lost the minute it was in, an alarm
  * raised in it included. So the counts are written here whole (a temporary file renamed over it; synced too where the
- * queue is, `buffer.sync: full`) at each alarm transition and part result, at most every 30 s while only scores come,
- * and when a minute is over (open-minutes-keeper.ts says when). The next start queues a summary of each minute found
- * here, under the run that kept it (its `run` and id: one queued before the crash and found again is a duplicate by
- * id), then removes the file. A file that cannot be used is set aside as `<file>.bad-<time>` with an error naming it
- * and why.
+ * queue is, `buffer.sync: full`) at alarm transitions and part results at most once a second, at most every 30 s while
+ * only scores come, and when a minute is over (open-minutes-keeper.ts says when). The next start queues a summary of
+ * each minute found here, under the run that kept it (its `run` and id: one queued before the crash and found again is
+ * a duplicate by id), then removes the file. A file that cannot be used is set aside as `<file>.bad-<time>` with an
+ * error naming it and why.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';

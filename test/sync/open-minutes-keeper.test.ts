@@ -1,8 +1,10 @@
 /**
  * When cloud sync writes the minutes it is summarising (open-minutes-keeper.ts), on a real file system with the test's
- * clock. Regression: they were written every 5 s while scores came (each second on a running line), the whole file each
- * time: 779 rewrites an hour with scores only, on a gateway's SD card. Now an alarm transition or a part is written at
- * once, scores at most every 30 s, a minute over when it is queued; nothing where nothing changed.
+ * clock and timer. Regressions: they were written every 5 s while scores came (each second on a running line), the
+ * whole file each time: 779 rewrites an hour with scores only, on a gateway's SD card; and at each part result and
+ * alarm transition, each (a part every 100 ms: 10 rewrites a second). Now alarm transitions and parts are written at
+ * most once a second, the last one always; scores at most every 30 s, a minute over when it is queued; nothing where
+ * nothing changed.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +12,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SinkRecords } from '../../src/core/components.js';
 import type { PartResult } from '../../src/core/types.js';
-import { OpenMinutesKeeper, SCORES_KEPT_EVERY_MS } from '../../src/sync/open-minutes-keeper.js';
+import type { Timer } from '../../src/core/timer.js';
+import { CHANGES_KEPT_EVERY_MS, OpenMinutesKeeper, SCORES_KEPT_EVERY_MS } from '../../src/sync/open-minutes-keeper.js';
+import type { OpenMinute } from '../../src/sync/summaries.js';
 import { OpenMinutesFile, openMinutesFile } from '../../src/sync/open-minutes.js';
 import type { MinuteSummary } from '../../src/sync/summaries.js';
 import { anomalyEvent } from '../../src/testing/alarm-events.js';
@@ -19,17 +23,54 @@ import { logLines } from '../helpers/log-lines.js';
 const MINUTE = Date.parse('2026-12-06T17:00:00Z');
 const RUN = new Date(MINUTE).toISOString();
 
+/** The real file, counting its writes (each a rewrite of the whole file). */
+class CountedFile extends OpenMinutesFile {
+  writes = 0;
+  override keep(run: string, minutes: readonly OpenMinute[]): void {
+    this.writes++;
+    super.keep(run, minutes);
+  }
+}
+
+/** A timer on the test's clock: `to` runs what is due by the time it moves the clock to. */
+function testTimer(clock: { now: number }) {
+  const set: { fn: () => void; at: number }[] = [];
+  const timer: Timer = {
+    set: (fn, ms) => {
+      const handle = { fn, at: clock.now + ms };
+      set.push(handle);
+      return handle;
+    },
+    clear: (handle) => {
+      const i = set.indexOf(handle as (typeof set)[number]);
+      if (i >= 0) set.splice(i, 1);
+    },
+  };
+  /** Moves the clock to `ms` (since the epoch), running each timer at its time on the way. */
+  const to = (ms: number) => {
+    for (let due = set.find((t) => t.at <= ms); due; due = set.find((t) => t.at <= ms)) {
+      set.splice(set.indexOf(due), 1);
+      clock.now = due.at;
+      due.fn();
+    }
+    clock.now = ms;
+  };
+  return { timer, to, set };
+}
+
 function keeper() {
-  const file = new OpenMinutesFile(openMinutesFile(join(mkdtempSync(join(tmpdir(), 'lw-keeper-')), 'q.db')), false);
+  const file = new CountedFile(openMinutesFile(join(mkdtempSync(join(tmpdir(), 'lw-keeper-')), 'q.db')), false);
   const queued: MinuteSummary[] = [];
   const log = logLines();
   const clock = { now: MINUTE };
+  const timers = testTimer(clock);
   const minutes = new OpenMinutesKeeper('gw-keep', MINUTE, {
     logger: log.logger,
     sink: 'cloud-mqtt',
     now: () => clock.now,
     queue: (s) => queued.push(...s),
     file,
+    timer: timers.timer,
   });
   /** pump-1's scores in each minute the file holds now, by its hh:mm (undefined: no file). */
   const written = (): Record<string, number[]> | undefined => {
@@ -43,13 +84,21 @@ function keeper() {
         .map((m) => [new Date(m.minute).toISOString().slice(11, 16), m.counts.scores]),
     );
   };
+  /** press-1's failed parts in the minute the file holds now (undefined: none there, or no file). */
+  const failedParts = (): number | undefined => {
+    if (!existsSync(file.path)) return undefined;
+    const { minutes } = JSON.parse(readFileSync(file.path, 'utf8')) as {
+      minutes: { asset: string; counts: { parts: { fail: number } } }[];
+    };
+    return minutes.find((m) => m.asset === 'press-1')?.counts.parts.fail;
+  };
   /** The clock at `s` s past MINUTE, then a score of that second, then the 5 s tick where `s` is a multiple of 5. */
   const second = (s: number, extra: Partial<SinkRecords> = {}) => {
-    clock.now = MINUTE + s * 1000;
+    timers.to(MINUTE + s * 1000);
     minutes.add({ samples: [], alarms: [], scores: [score(clock.now, s)], ...extra });
     if (s % 5 === 0) minutes.tick();
   };
-  return { file, queued, log, clock, minutes, written, second };
+  return { file, queued, log, clock, timers, minutes, written, failedParts, second };
 }
 
 const score = (ts: number, value: number) => ({
@@ -83,7 +132,7 @@ describe('the minutes being summarised, kept against a crash', () => {
     expect(k.written()?.['17:00']).toHaveLength(30);
   });
 
-  it('an alarm transition or a part result is written at once, with the scores so far', () => {
+  it('an alarm transition or a part result a second after the last write is written at once, with the scores so far', () => {
     const k = keeper();
     k.second(1);
     k.second(2, { alarms: [anomalyEvent('unack_active', { ts: MINUTE + 2000 })] });
@@ -92,6 +141,38 @@ describe('the minutes being summarised, kept against a crash', () => {
     const kept = JSON.parse(readFileSync(k.file.path, 'utf8')) as { run: string; minutes: { asset: string }[] };
     expect([kept.run, kept.minutes.map((m) => m.asset)]).toEqual([RUN, ['pump-1', 'press-1']]);
     expect(k.written()?.['17:00']).toEqual([1, 2, 3]);
+  });
+
+  it('parts every 100 ms: written once a second, not at each; the last held back is written a second after', () => {
+    const k = keeper();
+    /** Part `i` at i × 100 ms past MINUTE. */
+    const partAt = (i: number) => {
+      k.timers.to(MINUTE + i * 100);
+      k.minutes.add({ samples: [], scores: [], alarms: [], parts: [part(MINUTE + i * 100)] });
+    };
+    partAt(1);
+    expect([k.file.writes, k.failedParts()]).toEqual([1, 1]); // the first at once
+    for (let i = 2; i <= 100; i++) partAt(i);
+    // At 10 s: written at 0.1 s, then by the timer at 1.1, 2.1, ... 9.1 s (parts 1-90); it was 100 writes, one a part.
+    expect([k.file.writes, k.failedParts()]).toEqual([10, 90]);
+    expect(k.timers.set.map((t) => t.at - MINUTE)).toEqual([9100 + CHANGES_KEPT_EVERY_MS]);
+    // No more parts: the ones held back are written when the timer is due.
+    k.timers.to(MINUTE + 10_100);
+    expect([k.file.writes, k.failedParts(), k.timers.set]).toEqual([11, 100, []]);
+  });
+
+  it('at a stop, a part held back is queued, the file removed and its timer cleared', () => {
+    const k = keeper();
+    k.second(1, { parts: [part(MINUTE + 1000)] });
+    k.timers.to(MINUTE + 1500);
+    k.minutes.add({ samples: [], scores: [], alarms: [], parts: [part(MINUTE + 1500)] });
+    expect([k.file.writes, k.failedParts(), k.timers.set.length]).toEqual([1, 1, 1]);
+    k.minutes.tick(true);
+    expect(k.queued.map((q) => [q.asset, q.parts.fail])).toEqual([
+      ['pump-1', 0],
+      ['press-1', 2],
+    ]);
+    expect([existsSync(k.file.path), k.timers.set]).toEqual([false, []]);
   });
 
   it('a minute over: written as it is, queued, then what is left is written; nothing more while nothing changes', () => {
@@ -104,7 +185,7 @@ describe('the minutes being summarised, kept against a crash', () => {
     // Nothing came since: the ticks write nothing (the file, removed here, is not made again).
     rmSync(k.file.path);
     for (const s of [70, 95, 120]) {
-      k.clock.now = MINUTE + s * 1000;
+      k.timers.to(MINUTE + s * 1000);
       k.minutes.tick();
     }
     expect(k.written()).toBeUndefined();
