@@ -17,6 +17,7 @@ import { refusalRetryText, type RefusalBackoff } from '../core/mqtt-refusals.js'
 import { connackRefusalCode, connackRefusalText } from '../core/reconnect-pacing.js';
 import type { DurableQueue, QueueBatch, QueueInput } from '../buffer/queue.js';
 import { CloudPacketLimit } from './cloud-packet-limit.js';
+import { CloudReachability } from './cloud-reachability.js';
 import { acceptOrKeep, QueueFailures, queuedRecords } from '../buffer/queue-failures.js';
 import { QueueEvictions } from '../buffer/queue-evictions.js';
 import type { Sink, SinkRecords } from '../core/components.js';
@@ -69,26 +70,10 @@ export class MqttSync implements Sink {
   });
   /** Connections opened so far (which one a check is for). */
   private connects = 0;
-  private lastError: string | undefined;
-  /** Why the connection closed, where it closed on a packet over max_incoming_bytes; undefined once it connects. */
-  private refused: string | undefined;
-  /**
-   * Why the connection closed, where the broker did not accept it (closed it with no CONNACK, or refused it in its
-   * CONNACK); undefined once it connects.
-   */
-  private unaccepted: string | undefined;
   /** Connections are being closed on the same packet over max_incoming_bytes, and none has held since. */
   private refusing = false;
-  /**
-   * The connection closing now was counted and said for its reason (a connect error, a CONNACK refusal, a close before
-   * one, a refused packet: each told before the client's 'close', so before its 'offline'), which then adds nothing.
-   * Every client 'error' is such a reason, even one mqtt.js would keep the connection after (an acknowledgement of the
-   * wrong type): the packet bound (core/mqtt-packet-bound.ts) closes the connection on any error, so no mark outlives
-   * its close (test/sync/cloud-error-then-drop.e2e).
-   */
-  private closeCounted = false;
-  /** Since when the broker has been unreachable (ms since the epoch); undefined while connected. */
-  private failingSince: number | undefined;
+  /** Whether the broker can be reached; if not, since when and why (cloud-reachability.ts). */
+  private readonly reach: CloudReachability;
   private readonly prefix: string;
   private readonly queueFailures: QueueFailures;
   /** The queue's evictions at its byte bound (while the broker is offline), counted and told once. */
@@ -115,6 +100,11 @@ export class MqttSync implements Sink {
     this.prefix = `${config.topic_prefix}/${identity.gateway}`;
     this.queueFailures = new QueueFailures(this.name, deps);
     this.packetLimit = new CloudPacketLimit(this.name, config.url, deps);
+    this.reach = new CloudReachability(this.name, config.url, {
+      ...deps,
+      now: () => this.now(),
+      quiet: () => this.takeovers.quiet,
+    });
     this.evictions = new QueueEvictions(
       this.name,
       config.buffer.max_bytes,
@@ -176,8 +166,8 @@ export class MqttSync implements Sink {
       // Said as the connection's failure (and by 'offline' below, which follows it, at the first of an episode).
       protocolSetting: CLOUD_PROTOCOL_SETTING,
       onClosedUnaccepted: (reason) => {
-        this.unaccepted = `cloud broker ${c.url}: ${reason}`;
-        this.closeFailure(this.unaccepted);
+        this.reach.unaccepted = `cloud broker ${c.url}: ${reason}`;
+        this.reach.closeFailure(this.reach.unaccepted);
       },
       // It subscribes to nothing: acknowledgements come in, nothing larger.
       incoming: {
@@ -186,14 +176,14 @@ export class MqttSync implements Sink {
         onRefused: (packet, retry) => {
           closedOnRefusal = true;
           this.refusing = true;
-          this.refused = `cloud broker ${c.url} sent ${refusedPacketText(packet)}, over max_incoming_bytes ${c.max_incoming_bytes}: refused unread, the connection closed; ${refusalRetryText(retry, this.deps.refusalBackoff)}`;
-          this.closeFailure(this.refused, retry.count === 1);
+          this.reach.refused = `cloud broker ${c.url} sent ${refusedPacketText(packet)}, over max_incoming_bytes ${c.max_incoming_bytes}: refused unread, the connection closed; ${refusalRetryText(retry, this.deps.refusalBackoff)}`;
+          this.reach.closeFailure(this.reach.refused, retry.count === 1);
         },
       },
       onHeld: () => {
         if (!this.refusing) return;
         this.refusing = false;
-        this.reachable(c.url, this.takeovers.quiet);
+        this.reach.reachable(this.takeovers.quiet, this.connects === 1);
       },
       ...(this.deps.refusalBackoff ? { backoff: this.deps.refusalBackoff } : {}),
     });
@@ -209,7 +199,7 @@ export class MqttSync implements Sink {
       this.connects++;
       const quiet = this.takeovers.opened();
       // While the same packet is refused at each connection, a connect is no news: the failure stands until one holds.
-      if (!this.refusing) this.reachable(c.url, quiet);
+      if (!this.refusing) this.reach.reachable(quiet, this.connects === 1);
       this.announce();
       void this.pump();
     });
@@ -217,24 +207,22 @@ export class MqttSync implements Sink {
     // each time), and until a connection is accepted in /api/status.
     client.on('error', (err) => {
       const message = `cloud broker ${c.url}: ${brokerErrorText(err, c)}${protocolVersionHint(err, c.protocol_version, CLOUD_PROTOCOL_SETTING)}${acceptedCloseHint(err)}${connackRefusalText(err, this.deps.refusalBackoff)}`;
-      if (connackRefusalCode(err) !== undefined) this.unaccepted = message;
-      this.closeFailure(message);
+      if (connackRefusalCode(err) !== undefined) this.reach.unaccepted = message;
+      this.reach.closeFailure(message);
     });
     // A connection closed on a refused packet, or unaccepted, is down for that reason, not for want of a broker. The
     // first close of an episode: counted here only where its reason was not (a connection that dropped).
-    client.on('offline', () => {
-      if (!this.closeCounted) this.failure(this.refused ?? this.unaccepted ?? `cloud broker ${c.url} unreachable`);
-    });
+    client.on('offline', () => this.reach.offline());
     // After mqtt.js's own 'close' listener, so after its 'offline': the close that makes the takeovers is said as a
     // drop.
     client.on('close', () => {
-      this.closeCounted = false;
+      this.reach.closed();
       const quiet = this.takeovers.quiet;
       if (closedOnRefusal) this.takeovers.dropped();
       else this.takeovers.failed(accepted);
       // A connect that failed (the broker refused it, or is down) ends the takeovers: its failure, kept quiet while
       // they lasted, is said now.
-      if (quiet && !this.takeovers.quiet && this.lastError !== undefined) this.sayFailure(this.lastError);
+      if (quiet && !this.takeovers.quiet) this.reach.sayLast();
       accepted = false;
       closedOnRefusal = false;
     });
@@ -245,20 +233,6 @@ export class MqttSync implements Sink {
     this.timer.unref();
   }
 
-  /**
-   * The broker accepted a connection: a failure is over (said, unless `quiet`: the client id is being taken over, each
-   * connect and drop no news, said once, and once more when a connection holds).
-   */
-  private reachable(url: string, quiet: boolean): void {
-    if (!quiet && this.lastError) this.deps.logger.info({ sink: this.name }, `cloud broker ${url} reachable again`);
-    else if (!quiet && this.connects === 1)
-      this.deps.logger.info({ sink: this.name }, `cloud broker ${url}: connected`);
-    this.lastError = undefined;
-    this.refused = undefined;
-    this.unaccepted = undefined;
-    this.failingSince = undefined;
-  }
-
   /** Another client keeps taking the client id: said once, as an error naming the id and the setting. */
   private takenOver(): void {
     const clientId = this.client?.options.clientId ?? `linewatch-${this.identity.gateway}`;
@@ -266,32 +240,9 @@ export class MqttSync implements Sink {
     this.deps.logger.error({ sink: this.name }, flappingText(this.config, role, clientId));
   }
 
-  /** Counts a failure; says it (`tell`: by default, when it differs from the last one) unless the id is taken over. */
-  private failure(message: string, tell = message !== this.lastError): void {
-    this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'network' });
-    if (tell && !this.takeovers.quiet) this.sayFailure(message);
-    this.lastError = message;
-    this.failingSince ??= this.now();
-  }
-
-  private sayFailure(message: string): void {
-    this.deps.logger.warn(
-      { sink: this.name, queued: queuedRecords(this.deps.queue) },
-      `${message}; messages stay queued`,
-    );
-  }
-
-  /** A failure that closes the connection, said before the client's 'close' (see closeCounted). */
-  private closeFailure(message: string, tell?: boolean): void {
-    this.failure(message, tell);
-    this.closeCounted = true;
-  }
-
   /** Where the broker cannot be reached now: since when and why (/api/status, /readyz). */
   failing(): { since: number; error: string } | undefined {
-    return this.failingSince !== undefined && this.lastError !== undefined
-      ? { since: this.failingSince, error: this.lastError }
-      : undefined;
+    return this.reach.failing();
   }
 
   /**
@@ -353,7 +304,7 @@ export class MqttSync implements Sink {
         }
       } catch (err) {
         queue.reject(batch);
-        this.failure(`cloud publish failed: ${(err as Error).message}`);
+        this.reach.failure(`cloud publish failed: ${(err as Error).message}`);
         // Those acknowledged leave the queue: only the rest is sent again (it was the whole batch, up to batch_size
         // duplicates at each broker restart or publish timeout). Cloud messages count 1 each.
         if (acknowledged > 0) this.delivered(queue.take(acknowledged)!);
