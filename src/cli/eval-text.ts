@@ -6,10 +6,17 @@ import type { AlarmDelays, EvalReport } from '../eval/evaluate.js';
 import { heldText, textColumnsText } from '../core/csv-table.js';
 import { targetText } from '../training/alarm-calibration.js';
 import { termDetectorRowsText, type DetectorArch, type DetectorOptions } from '../training/fit-detector.js';
+import { spanText } from '../core/span-text.js';
+
+/** A detection delay as a person reads it: to the tenth of a second under a minute (4.3 s, 59.9 s), then in minutes,
+ * hours or days (10.2 min, 1.5 h: spanText). The JSON report keeps `delay_s` in seconds. */
+export function delayText(seconds: number): string {
+  return seconds < 59.95 ? `${seconds.toFixed(1)} s` : spanText(seconds * 1000);
+}
 
 /** One precision's metrics on one line. */
 export function reportLine(r: EvalReport): string {
-  const delay = r.delay_s === null ? 'n/a' : `${r.delay_s.toFixed(1)} s`;
+  const delay = r.delay_s === null ? 'n/a' : delayText(r.delay_s);
   const perDay = r.false_alarms_per_day === null ? 'n/a' : r.false_alarms_per_day.toFixed(1);
   // No labelled anomaly row: F1 and MAR measure nothing (FAR and the false alarms do).
   const labelled = r.confusion.tp + r.confusion.fn > 0;

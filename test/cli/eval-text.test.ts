@@ -1,7 +1,7 @@
 /** eval's text report from its figures, apart from the command: the metrics line, the notes per file, the footer. */
 import { describe, expect, it } from 'vitest';
 import type { EvalReport } from '../../src/eval/evaluate.js';
-import { evalTextLines, reportLine } from '../../src/cli/eval-text.js';
+import { delayText, evalTextLines, reportLine } from '../../src/cli/eval-text.js';
 
 function report(more: Partial<EvalReport> = {}, perFile: Partial<EvalReport['perFile'][number]>[] = []): EvalReport {
   const file = {
@@ -48,6 +48,13 @@ describe('reportLine', () => {
     const line = reportLine(report({ confusion: { tp: 0, fp: 2, tn: 98, fn: 0 }, delay_s: null }));
     expect(line).toContain('F1 n/a (no labelled anomaly)  FAR 1.10 %  MAR n/a  ');
     expect(line).toContain('delay n/a  ');
+  });
+
+  it('gives a delay of a minute or more in minutes or hours, as a plant reads it (612.0 s was hard to read)', () => {
+    expect(reportLine(report({ delay_s: 612 }))).toContain('  delay 10.2 min  spans 1/2');
+    expect(delayText(59.9)).toBe('59.9 s');
+    expect(delayText(60)).toBe('1.0 min');
+    expect(delayText(5400)).toBe('1.5 h');
   });
 });
 
