@@ -25,6 +25,7 @@ import { csvDataColumns, csvHeader, heldAsText, isLabelColumn } from '../core/cs
 import { fittedModelReport, type TrainingReport } from '../report/report-data.js';
 import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
+import { refuseReportFolder } from './report-flag.js';
 import { terminalProgress } from '../core/progress.js';
 import { choiceFlag, refuseGiven, UsageError } from './usage.js';
 import { isPartResultsHeader } from '../eval/part-results.js';
@@ -43,6 +44,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
   try {
     choiceFlag('precision', opts.precision, ['int8', 'fp32', 'both']);
     refuseFitFlagsWithModel(opts, argv);
+    refuseReportFolder(opts.report);
     let trainRows = Number(opts.trainRows ?? (opts.model ? '0' : '400'));
     if (!Number.isInteger(trainRows) || trainRows < (opts.model ? 0 : 1))
       throw new UsageError(

@@ -85,7 +85,11 @@ export function addFitCommands(program: Command, wrap: CommandWrap, argv: readon
           'name it by the new name',
         collect,
       )
-      .option('--report <dir>', 'also write a self-contained HTML report (index.html) into this folder');
+      .option(
+        '--report <path>',
+        'also write a self-contained HTML report: to PATH itself where it ends in .html (train.html), else to ' +
+          'PATH/index.html (the folder made where missing)',
+      );
   detectorOptions(
     partOptions(program.command('eval'), '')
       .description(

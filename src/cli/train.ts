@@ -12,6 +12,7 @@ import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
 import { fitDetector, type DetectorOptions, type NormalData } from '../training/fit-detector.js';
 import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
+import { refuseReportFolder } from './report-flag.js';
 import { trainingNotes } from './training-notes.js';
 import { labelChoiceOf, refuseLabelledRows, refuseUndeployableChannels } from './train-refusals.js';
 import { terminalProgress } from '../core/progress.js';
@@ -236,6 +237,7 @@ async function trainSim(opts: TrainOptions, argv: readonly string[]): Promise<vo
 
 export async function trainCommand(opts: TrainOptions, argv: readonly string[]): Promise<number> {
   try {
+    refuseReportFolder(opts.report);
     if (opts.csv) await trainCsv(opts, argv);
     else await trainSim(opts, argv);
     return 0;

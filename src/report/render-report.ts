@@ -8,7 +8,7 @@
  * each), its score against the thresholds, labelled spans, alarms and training rows, and its metrics.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { formatDateTime, formatNumber, spansDecades } from './chart-scale.js';
 import { shareText } from '../alarms/alarm-event.js';
 import type { FileReport, ReportPage, TrainingReport } from './report-data.js';
@@ -301,10 +301,16 @@ export function renderReport(page: ReportPage): string {
   ].join('\n');
 }
 
-/** Writes the page to `dir/index.html` (creating dir) and returns that path. */
-export async function writeReport(dir: string, page: ReportPage): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, 'index.html');
+/** Whether `--report TARGET` names the page's file (`train.html`, `.htm`) rather than a folder to write it into. */
+export const namesReportFile = (target: string): boolean => /\.html?$/i.test(target);
+
+/**
+ * Writes the page to `target` where it names an HTML file (`train.html`), else to `target/index.html`, creating the
+ * folders on the way; returns the page's path.
+ */
+export async function writeReport(target: string, page: ReportPage): Promise<string> {
+  const path = namesReportFile(target) ? target : join(target, 'index.html');
+  await mkdir(dirname(path), { recursive: true });
   await writeFile(path, renderReport(page), 'utf8');
   return path;
 }
