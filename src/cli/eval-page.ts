@@ -8,6 +8,7 @@ import { heldText, textColumnsText } from '../core/csv-table.js';
 import type { FileReport, TrainingReport } from '../report/report-data.js';
 import { writeReport } from '../report/render-report.js';
 import { pausesText } from './eval-text.js';
+import { leftOutText } from '../training/constant-channels.js';
 
 /** A file's page; `fitted`: its model was fitted on its first `skipRows` rows (--arch), else only not measured. */
 export function fileReport(r: FileResult, dir: string, skipRows: number, fitted: boolean): FileReport {
@@ -18,6 +19,7 @@ export function fileReport(r: FileResult, dir: string, skipRows: number, fitted:
     ...(missing.length > 0 ? [`missing readings: ${heldText(missing)}`] : []),
     ...(r.pauses ? [pausesText(r.pauses.count, r.pauses.longest.text)] : []),
     ...(s.textColumns ? [`left out, they hold text, not readings: ${textColumnsText(s.textColumns)}`] : []),
+    ...(r.leftOut?.length ? [leftOutText(r.leftOut)] : []),
   ];
   return {
     file: relative(dir, r.file) || r.file,

@@ -7,6 +7,7 @@ import { heldText, textColumnsText } from '../core/csv-table.js';
 import { targetText } from '../training/alarm-calibration.js';
 import { termDetectorRowsText, type DetectorArch, type DetectorOptions } from '../training/fit-detector.js';
 import { spanText } from '../core/span-text.js';
+import { leftOutText } from '../training/constant-channels.js';
 
 /** A detection delay as a person reads it: to the tenth of a second under a minute (4.3 s, 59.9 s), then in minutes,
  * hours or days (10.2 min, 1.5 h: spanText). The JSON report keeps `delay_s` in seconds. */
@@ -68,9 +69,7 @@ export function evalTextLines(reports: readonly EvalReport[], c: EvalTextContext
   // What each file's model could not learn, or learnt from fewer rows.
   for (const f of reports[0].perFile) {
     if (f.left_out)
-      out.push(
-        `${f.file}: left out of its model, constant in the training rows: ${f.left_out.map((k) => `${k.channel} (${Number.isNaN(k.constant) ? 'no reading' : k.constant})`).join(', ')}`,
-      );
+      out.push(`${f.file}: ${leftOutText(f.left_out.map((k) => ({ name: k.channel, value: k.constant })))}`);
     if (f.anomalous_training_rows)
       out.push(
         `${f.file}: ${f.anomalous_training_rows} of the ${trainRows} rows its model was fitted on are labelled anomalous and were learnt as normal (the rows before them could not be fitted on: ${f.fit_before_fault_failed ?? 'unknown'})`,

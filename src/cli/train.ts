@@ -9,7 +9,8 @@ import { csvNormalData } from '../training/csv-dataset.js';
 import { csvDataColumns, heldAsText, heldText, textColumnsText, type ColumnRenames } from '../core/csv-table.js';
 import { MODEL_KINDS, pumpNormalData, trainingSet, type ModelKind } from '../training/datasets.js';
 import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
-import { fitDetector, type DetectorOptions, type NormalData } from '../training/fit-detector.js';
+import { fitDetector, heldOutRowsOf, type DetectorOptions, type NormalData } from '../training/fit-detector.js';
+import { leftOutText, withoutConstantChannels } from '../training/constant-channels.js';
 import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { refuseReportFolder } from './report-flag.js';
@@ -113,20 +114,31 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     .filter(Boolean);
   const rename = csvRenames(opts);
   refuseMissingChannels(opts.channels, channels, opts.csv!, rename);
-  const data = csvNormalData(text, opts.csv!, {
+  const read = csvNormalData(text, opts.csv!, {
     name: nameOf(opts, outFolderName(opts.out, `csv-${detector.arch}`)),
     channels,
     ...(rename ? { rename } : {}),
     ...(opts.periodMs !== undefined ? { periodMs: wholeNumber('period-ms', opts.periodMs, 1) } : {}),
     ...(opts.trainRows !== undefined ? { rows: wholeNumber('train-rows', opts.trainRows) } : {}),
   });
+  // Channels constant in the rows the model learns from are left out of it, as eval's file models leave them (before
+  // 2026-12-07 train refused them): said on stderr and on the page, in eval's words (leftOutText).
+  const learnt = withoutConstantChannels(
+    read,
+    read.rowCount - heldOutRowsOf(read.rowCount, detector.validationFraction),
+  );
+  const data = learnt.data;
+  const constant = learnt.constant.length > 0 ? [leftOutText(learnt.constant)] : [];
+  const dropped = new Set(learnt.constant.map((k) => k.name));
   const textual = heldAsText(detector.slowChannels ?? [], data.textColumns, ': ');
   if (textual) throw new UsageError(`--slow-channels ${detector.slowChannels!.join(',')}${textual}`);
   // What the rows held that the model did not learn as they were: said on stderr, and on the --report page above the
   // charts (before 2026-12-07 the page said nothing of them).
   const held = data.missing.length > 0 ? [`missing readings: ${heldText(data.missing)}`] : [];
-  for (const line of [...held, ...(data.breaks ? [data.breaks] : [])]) process.stderr.write(`${opts.csv}: ${line}\n`);
+  for (const line of [...constant, ...held, ...(data.breaks ? [data.breaks] : [])])
+    process.stderr.write(`${opts.csv}: ${line}\n`);
   const dataNotes = [
+    ...constant,
     ...held,
     ...(data.breaks ? [data.breaks] : []),
     ...(data.textColumns ? [`left out, they hold text, not readings: ${textColumnsText(data.textColumns)}`] : []),
@@ -145,6 +157,8 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     data,
     {
       ...detector,
+      // A slow channel left out for being constant is no channel of the model: not refused as unknown.
+      ...(detector.slowChannels ? { slowChannels: detector.slowChannels.filter((c) => !dropped.has(c)) } : {}),
       geometry: { ...DEFAULT_GEOMETRY, windowLength },
       hop: wholeNumber('hop', opts.hop),
       hidden: opts.hidden.split(',').map((h) => wholeNumber('hidden', h.trim())),

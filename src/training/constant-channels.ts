@@ -1,8 +1,8 @@
 /**
  * Channels that never change in the rows a detector learns from. Their spread is zero, so any
  * model normalises them by a made-up floor and alarms on the first change of one resolution step
- * (or, with every channel constant, has a threshold of zero): training refuses them instead, naming
- * each with its value and what to do.
+ * (or, with every channel constant, has a threshold of zero): `train --csv` and eval leave them out of the model,
+ * saying so (leftOutText); a fit with nothing else left, or given them anyway, is refused, naming each with its value.
  */
 import { shellWord } from '../core/shell-word.js';
 import type { NormalRows } from './fit-statistical.js';
@@ -39,8 +39,45 @@ export function constantText(k: ConstantChannel): string {
   return Number.isNaN(k.value) ? `${k.name} with no reading` : `${k.name} always ${k.value}`;
 }
 
-/** The most constant channels a refusal names one by one. */
+/** The most constant channels a message names one by one. */
 const LISTED = 20;
+
+/** The channels, each with its value ("Current (always 0)", "Flow (no reading)"): the first LISTED, the rest counted (a
+ * file of thousands of flat columns would make a line of megabytes). */
+function listed(constant: readonly ConstantChannel[]): string {
+  const named = constant.slice(0, LISTED).map((k) => `${k.name} (${constantText(k).slice(k.name.length + 1)})`);
+  const more = constant.length - named.length;
+  return named.join(', ') + (more > 0 ? ` and ${more} more (${constant.length} in all)` : '');
+}
+
+/**
+ * What `train` and `eval` say of the channels they left out of a model, constant in the rows it learns from: the same
+ * words on train's stderr and page, in eval's text report and on its page.
+ */
+export function leftOutText(constant: readonly ConstantChannel[]): string {
+  return (
+    `left out of the model, constant in the rows it learns from: ${listed(constant)}; the model does not see ` +
+    `${constant.length === 1 ? 'it' : 'them'} change`
+  );
+}
+
+/**
+ * Leaves the channels constant in the first `learnRows` rows out of `data` (as eval's file models do), and returns
+ * them; every channel constant: `data` as it is (fitDetector refuses it, naming them).
+ */
+export function withoutConstantChannels<T extends NormalRows>(
+  data: T,
+  learnRows: number,
+): { readonly data: T; readonly constant: readonly ConstantChannel[] } {
+  const constant = constantChannels(data, learnRows);
+  if (constant.length === 0 || constant.length === data.channels.length) return { data, constant: [] };
+  const names = new Set(constant.map((k) => k.name));
+  const kept = data.channels.flatMap((ch, j) => (names.has(ch) ? [] : [j]));
+  const c = data.channels.length;
+  const rows = new Float64Array(data.rowCount * kept.length);
+  for (let t = 0; t < data.rowCount; t++) kept.forEach((j, k) => (rows[t * kept.length + k] = data.rows[t * c + j]));
+  return { data: { ...data, channels: kept.map((j) => data.channels[j]!), rows }, constant };
+}
 
 /** Throws, naming the file, the constant channels and the fix, when any channel does not vary in the training rows. */
 export function refuseConstantChannels(data: NormalRows & { readonly source: string }, trainingRows: number): void {
@@ -48,12 +85,8 @@ export function refuseConstantChannels(data: NormalRows & { readonly source: str
   if (constant.length === 0) return;
   const names = new Set(constant.map((k) => k.name));
   const varying = data.channels.filter((ch) => !names.has(ch));
-  // A file of thousands of flat columns would make a line of megabytes: the first LISTED named, the rest counted.
-  const named = constant.slice(0, LISTED).map((k) => `${k.name} (${constantText(k).slice(k.name.length + 1)})`);
-  const more = constant.length - named.length;
-  const listed = named.join(', ') + (more > 0 ? ` and ${more} more (${constant.length} in all)` : '');
   throw new Error(
-    `${data.source}: channel(s) ${listed} do not vary in the ${trainingRows} training rows, so a model cannot learn ` +
+    `${data.source}: channel(s) ${listed(constant)} do not vary in the ${trainingRows} training rows, so a model cannot learn ` +
       `their spread; ${varying.length > 0 ? `leave them out with --channels ${shellWord(varying.join(','))}` : 'train on a recording in which the channels vary'}`,
   );
 }

@@ -40,7 +40,11 @@ describe('eval with a channel that is constant in the training rows', () => {
     expect(a.perFile[0].left_out).toBeUndefined();
     expect(b.f1).toBe(a.f1);
     const text = await runCli(['eval', '--data', file, '--train-rows', '400']);
-    expect(text.stdout).toContain(`${file}: left out of its model, constant in the training rows: Agitator (50)\n`);
+    // In train's words (train --csv leaves such a channel out too, saying so).
+    expect(text.stdout).toContain(
+      `${file}: left out of the model, constant in the rows it learns from: Agitator (always 50); the model does ` +
+        'not see it change\n',
+    );
   });
 
   it('draws it in the report, named as left out of the model', async () => {
@@ -50,6 +54,9 @@ describe('eval with a channel that is constant in the training rows', () => {
     expect(res.code).toBe(0);
     const page = await readFile(res.stderr.match(/^report written to (.+)$/m)![1], 'utf8');
     expect(page).toContain('Agitator (left out of the model: constant in its training rows)');
+    expect(page).toContain(
+      'left out of the model, constant in the rows it learns from: Agitator (always 50); the model does not see it change',
+    );
     expect(page).not.toContain('Temperature (left out');
   });
 

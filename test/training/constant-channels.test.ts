@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { constantChannels, constantText, refuseConstantChannels } from '../../src/training/constant-channels.js';
+import {
+  constantChannels,
+  constantText,
+  leftOutText,
+  refuseConstantChannels,
+  withoutConstantChannels,
+} from '../../src/training/constant-channels.js';
 import { DEFAULT_TARGET, fitDetector } from '../../src/training/fit-detector.js';
 
 /** Rows of three channels: a varies, b is always 5, c is 2.5 until row `cChangesAt`. */
@@ -52,6 +58,39 @@ describe('refuseConstantChannels', () => {
   it('lets data through where every channel varies', () => {
     const varying = { ...rows(20), channels: ['a'], rows: Float64Array.from({ length: 20 }, (_, t) => t % 3) };
     expect(refuseConstantChannels(varying, 20)).toBeUndefined();
+  });
+});
+
+describe('withoutConstantChannels', () => {
+  it('leaves out the channels constant in the rows learnt from, keeping the others row by row', () => {
+    const { data, constant } = withoutConstantChannels(rows(50, 45), 40);
+    expect(constant).toEqual([
+      { name: 'b', value: 5 },
+      { name: 'c', value: 2.5 },
+    ]);
+    expect(data.channels).toEqual(['a']);
+    expect([...data.rows]).toEqual(Array.from({ length: 50 }, (_, t) => Math.sin(t / 3)));
+    expect(data.source).toBe('plant.csv');
+  });
+  it('keeps every channel where all are constant (the fit refuses them, naming them)', () => {
+    const flat = { ...rows(20), channels: ['b'], rows: new Float64Array(20).fill(7) };
+    expect(withoutConstantChannels(flat, 20)).toEqual({ data: flat, constant: [] });
+  });
+});
+
+describe('leftOutText', () => {
+  it("says what train and eval left out, in the same words, with each channel's value", () => {
+    expect(leftOutText([{ name: 'Agitator', value: 100 }])).toBe(
+      'left out of the model, constant in the rows it learns from: Agitator (always 100); the model does not see it change',
+    );
+    expect(
+      leftOutText([
+        { name: 'b', value: 5 },
+        { name: 'Flow', value: Number.NaN },
+      ]),
+    ).toBe(
+      'left out of the model, constant in the rows it learns from: b (always 5), Flow (with no reading); the model does not see them change',
+    );
   });
 });
 

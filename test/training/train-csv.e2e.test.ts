@@ -327,7 +327,7 @@ describe('linewatch train --csv', () => {
     expect(manifest.input.sample_period_ms).toBe(60_000);
   }, 60_000);
 
-  it('refuses constant channels, naming them, and writes no model', async () => {
+  it('leaves a constant channel out of the model, as eval does, saying so on stderr and on the page', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-csv-constant-'));
     const [header, ...rows] = (await readFile(CSV, 'utf8')).trim().split('\n').slice(0, 400);
     // Temperature (the 5th column after the time) held at 20.5, as a sensor that is stuck or not wired.
@@ -340,11 +340,21 @@ describe('linewatch train --csv', () => {
     expect(header.split(';')[5]).toBe('Temperature');
     await writeFile(join(dir, 'stuck.csv'), [header, ...stuck].join('\n'));
     const out = join(dir, 'model');
-    const res = await runCli(['train', '--csv', join(dir, 'stuck.csv'), ...SKAB_RENAME, '--out', out]);
-    expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(
-      /stuck\.csv \(renamed: Volume Flow RateRMS → Volume_Flow_RateRMS\): channel\(s\) Temperature \(always 20\.5\) do not vary in the 300 training rows, so a model cannot learn their spread; leave them out with --channels Accelerometer1RMS,Accelerometer2RMS,Current,Pressure,Thermocouple,Voltage,Volume_Flow_RateRMS\n$/,
-    );
-    await expect(readFile(join(out, 'manifest.json'))).rejects.toThrow(/ENOENT/);
+    const page = join(dir, 'train.html');
+    const res = await runCli([
+      ...['train', '--csv', join(dir, 'stuck.csv'), ...SKAB_RENAME, '--out', out, '--report', page],
+      ...['--slow-channels', 'Temperature,Pressure'],
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    const said =
+      'left out of the model, constant in the rows it learns from: Temperature (always 20.5); the model does not ' +
+      'see it change';
+    expect(res.stderr).toContain(`${join(dir, 'stuck.csv')}: ${said}\n`);
+    const { manifest } = await loadManifest(out);
+    expect(manifest.input.channels.map((c) => c.name)).toEqual([
+      ...['Accelerometer1RMS', 'Accelerometer2RMS', 'Current', 'Pressure', 'Thermocouple', 'Voltage'],
+      'Volume_Flow_RateRMS',
+    ]);
+    expect(await readFile(page, 'utf8')).toContain(said);
   }, 60_000);
 });
