@@ -26,6 +26,7 @@ import { fittedModelReport, type TrainingReport } from '../report/report-data.js
 import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { refuseReportFolder } from './report-flag.js';
+import { unitsRowText } from '../core/csv-units-row.js';
 import { terminalProgress } from '../core/progress.js';
 import { choiceFlag, refuseGiven, UsageError } from './usage.js';
 import { isPartResultsHeader } from '../eval/part-results.js';
@@ -190,6 +191,10 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         notEvaluated.push({ file, reason: withoutFile((err as Error).message, file), error: err as Error });
         continue;
       }
+      if (series.unitsRow)
+        process.stderr.write(
+          `${unitsRowText(relative(opts.data, file) || file, series.unitsRow.line, series.unitsRow.units)}\n`,
+        );
       const own = ownTrainingRows(opts, folder?.[0].manifest.training, series, files.length === 1);
       if (own) {
         if (own.rows !== undefined) trainRows = own.rows;

@@ -11,6 +11,7 @@ import { MODEL_KINDS, pumpNormalData, trainingSet, type ModelKind } from '../tra
 import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
 import { fitDetector, heldOutRowsOf, type DetectorOptions, type NormalData } from '../training/fit-detector.js';
 import { leftOutText, withoutConstantChannels } from '../training/constant-channels.js';
+import { unitsRowText } from '../core/csv-units-row.js';
 import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { refuseReportFolder } from './report-flag.js';
@@ -135,9 +136,11 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
   // What the rows held that the model did not learn as they were: said on stderr, and on the --report page above the
   // charts (before 2026-12-07 the page said nothing of them).
   const held = data.missing.length > 0 ? [`missing readings: ${heldText(data.missing)}`] : [];
+  if (data.unitsRow) process.stderr.write(`${unitsRowText(opts.csv!, data.unitsRow.line, data.unitsRow.units)}\n`);
   for (const line of [...constant, ...held, ...(data.breaks ? [data.breaks] : [])])
     process.stderr.write(`${opts.csv}: ${line}\n`);
   const dataNotes = [
+    ...(data.unitsRow ? [unitsRowText(opts.csv!, data.unitsRow.line, data.unitsRow.units)] : []),
     ...constant,
     ...held,
     ...(data.breaks ? [data.breaks] : []),

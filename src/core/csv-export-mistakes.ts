@@ -1,12 +1,11 @@
 /**
  * Export mistakes a CSV's cells show the cause of, named with the fix where the reader refuses the file: UTF-16 text
  * (Excel's "Unicode Text"), a separator the reader does not read (`|`), decimal commas in a file whose cells `,`
- * separates (quoted, or splitting each number into two fields), and a units row under the header (pure).
+ * separates (quoted, or splitting each number into two fields) (pure). A units row under the header is read:
+ * csv-units-row.ts.
  */
-import { DECIMAL_COMMA, MISSING_READING } from './csv-cells.js';
+import { DECIMAL_COMMA } from './csv-cells.js';
 import { GROUPED } from './decimal-commas.js';
-import { readingOf } from './csv-text-columns.js';
-import { isDateCell } from './time-cells.js';
 
 /** The 1-based line of `text` that character `at` is on. */
 const lineAt = (text: string, at: number): number => text.slice(0, at).split('\n').length;
@@ -90,42 +89,5 @@ export function splitNumbersCause(cells: readonly string[], extra: number, separ
   return (
     `: its numbers look written with decimal commas ("${a},${b}" read as the two fields "${a}" and "${b}"), in a file ` +
     `whose cells are separated by commas; ${DECIMAL_COMMA_FIX}`
-  );
-}
-
-/**
- * Refuses a first data row that is a units row (`,m3/h,bar,degC`): from the time column (`start`; with none, the first
- * channel) on, every cell blank or a word (no reading, true/false, missing reading or date) in a column that holds a
- * reading or a date further down, and at least one such word past the time. Such a row is refused anyway, at its
- * time or at a word among readings.
- */
-export function refuseUnitsRow(
-  header: readonly string[],
-  records: readonly string[][],
-  data: readonly number[],
-  start: number,
-  file: string,
-  lineOf: (record: number) => number,
-  separator: string,
-): void {
-  const cell = (r: number, j: number) => (records[r][j] ?? '').trim();
-  const value = (c: string) => Number.isFinite(readingOf(c, separator)) || isDateCell(c);
-  const units: number[] = [];
-  for (let j = start; j < records[data[0]].length; j++) {
-    const c = cell(data[0], j);
-    if (c === '') continue;
-    if (value(c) || MISSING_READING.test(c) || !data.some((r) => value(cell(r, j)))) return;
-    if (j > start) units.push(j);
-  }
-  if (units.length === 0) return;
-  const shown = units.slice(0, 3).map((j) => `"${cell(data[0], j)}"`);
-  // Where the names already hold their units (a historian's `FIC-101 Flow [m3/h]`), adding one again is no advice.
-  const named = units.every((j) => (header[j] ?? '').toLowerCase().includes(cell(data[0], j).toLowerCase()));
-  const hint = named
-    ? 'the column names hold the units already'
-    : `a unit may go into its column's name: "${header[units[0]]} [${cell(data[0], units[0])}]"`;
-  throw new Error(
-    `${file}:${lineOf(data[0])}: the row under the header holds words, not readings (${shown.join(', ')}` +
-      `${units.length > 3 ? ', …' : ''}), and no time: a units row, it seems; remove it (${hint})`,
   );
 }

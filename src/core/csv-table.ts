@@ -13,7 +13,8 @@ import { gapsOf, type MissingCells } from './csv-gaps.js';
 import { refuseMixedUnixMs, unixUnitOf, type TableTimes } from './csv-times.js';
 import { columnKindOf, readingOf, textColumnsText, type ColumnKind, type TextColumn } from './csv-text-columns.js';
 import { DecimalCommas } from './decimal-commas.js';
-import { commaNumberCause, refuseUnitsRow, splitNumbersCause } from './csv-export-mistakes.js';
+import { commaNumberCause, splitNumbersCause } from './csv-export-mistakes.js';
+import { unitsRowOf } from './csv-units-row.js';
 
 /** A parsed table: its time column as TableTimes says (csv-times.ts), its channels and what was left out. */
 export interface SkabTable extends TableTimes {
@@ -27,6 +28,8 @@ export interface SkabTable extends TableTimes {
   readonly texts?: ReadonlyMap<string, readonly string[]>;
   /** Channels with missing readings (blank, NaN, NA, null cells, NaN in `columns`): see holdShortGaps. */
   readonly missing?: readonly MissingCells[];
+  /** A units row under the header (csv-units-row.ts): its line, and each channel's unit where it gave one. */
+  readonly unitsRow?: { readonly line: number; readonly units: ReadonlyMap<string, string> };
 }
 
 export { LABEL_COLUMNS, isLabelColumn, isNotChannel } from './csv-cells.js';
@@ -76,7 +79,8 @@ function splitDateTime(header: readonly string[], firstTimeCell: string | undefi
  * either, a first column of dates is the time column whatever its name, and otherwise the rows are counted as samples
  * (`countedRows`; csv-row-counter.ts says what is refused).
  * What exports add is left out: a pandas index before the time column, a separator ending every line (a nameless
- * column with nothing in it), rows with nothing in any cell; separate `Date` and `Time` columns are read as one.
+ * column with nothing in it), rows with nothing in any cell; separate `Date` and `Time` columns are read as one; a
+ * units row under the header is read as the channels' units (`unitsRow`).
  * Every problem names the file, line and column.
  */
 export function parseSkabCsv(
@@ -102,10 +106,13 @@ export function parseSkabCsv(
   const { separator, records, lineOf } = csvRecords(text, file);
   const named = renamed(records[0] ?? [], options.rename);
   const index = indexColumns(named);
-  const data = records.flatMap((r, i) => (i > 0 && r.some((c) => c.trim() !== '') ? [i] : []));
-  if (data.length === 0) throw new Error(`${file}: no data rows`);
+  const rows = records.flatMap((r, i) => (i > 0 && r.some((c) => c.trim() !== '') ? [i] : []));
+  if (rows.length === 0) throw new Error(`${file}: no data rows`);
   const at = timeColumnAt(named.slice(index));
-  refuseUnitsRow(named, records, data, at < 0 ? leadingIndexNames(named) : index + at, file, lineOf, separator);
+  // A historian's units row under the header is read as the channels' units (csv-units-row.ts), not as readings.
+  const start = at < 0 ? leadingIndexNames(named) : index + at;
+  const unitsRow = unitsRowOf(named, records, rows, start, at >= 0, file, lineOf, separator);
+  const data = unitsRow ? rows.slice(1) : rows;
   const found = at < 0 ? countedRowsFrom(named, records, data, file, lineOf, separator) : undefined;
   const counted = found?.counted ? found.from : undefined;
   const from = found?.from ?? index + at;
@@ -236,6 +243,12 @@ export function parseSkabCsv(
     );
   if (textColumns.length > 0 && header.slice(1).every((_, k) => labels[k] || texts[k]))
     throw new Error(`${file}: no column of readings: ${textColumnsText(textColumns)} hold(s) text`);
+  const units = new Map(
+    header.slice(1).flatMap((h, k) => {
+      const unit = labels[k] || texts[k] ? undefined : unitsRow?.units.get(from + k + 1 + shift);
+      return unit ? [[h, unit] as const] : [];
+    }),
+  );
   return {
     header: header.filter((_, k) => k === 0 || !texts[k - 1]),
     times,
@@ -250,6 +263,7 @@ export function parseSkabCsv(
       ? { texts: new Map(header.slice(1).flatMap((h, k) => (kept[k] ? [[h, kept[k]!] as const] : []))) }
       : {}),
     ...(missingCells.length > 0 ? { missing: missingCells } : {}),
+    ...(unitsRow ? { unitsRow: { line: lineOf(unitsRow.record), units } } : {}),
   };
 }
 

@@ -44,6 +44,8 @@ export interface LabelledSeries {
   readonly textColumns?: readonly TextColumn[];
   /** Channels with missing readings: short gaps held at the last reading, longer ones left NaN (holdShortGaps). */
   readonly missing?: readonly HeldReadings[];
+  /** A units row under the header, read as the units (csv-units-row.ts): its line and the units it gave. */
+  readonly unitsRow?: { readonly line: number; readonly units: readonly string[] };
 }
 
 /**
@@ -130,6 +132,7 @@ export function readLabelledCsv(
     ...(table.runColumns ? { runColumns: table.runColumns } : {}),
     ...(table.textColumns ? { textColumns: table.textColumns } : {}),
     ...(missing.length > 0 ? { missing } : {}),
+    ...(table.unitsRow ? { unitsRow: { line: table.unitsRow.line, units: [...table.unitsRow.units.values()] } } : {}),
   };
 }
 

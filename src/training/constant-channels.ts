@@ -62,10 +62,10 @@ export function leftOutText(constant: readonly ConstantChannel[]): string {
 }
 
 /**
- * Leaves the channels constant in the first `learnRows` rows out of `data` (as eval's file models do), and returns
- * them; every channel constant: `data` as it is (fitDetector refuses it, naming them).
+ * Leaves the channels constant in the first `learnRows` rows out of `data` (and their `units`; as eval's file models
+ * do), and returns them; every channel constant: `data` as it is (fitDetector refuses it, naming them).
  */
-export function withoutConstantChannels<T extends NormalRows>(
+export function withoutConstantChannels<T extends NormalRows & { readonly units?: readonly string[] }>(
   data: T,
   learnRows: number,
 ): { readonly data: T; readonly constant: readonly ConstantChannel[] } {
@@ -76,7 +76,8 @@ export function withoutConstantChannels<T extends NormalRows>(
   const c = data.channels.length;
   const rows = new Float64Array(data.rowCount * kept.length);
   for (let t = 0; t < data.rowCount; t++) kept.forEach((j, k) => (rows[t * kept.length + k] = data.rows[t * c + j]));
-  return { data: { ...data, channels: kept.map((j) => data.channels[j]!), rows }, constant };
+  const units = data.units ? { units: kept.map((j) => data.units![j]!) } : {};
+  return { data: { ...data, channels: kept.map((j) => data.channels[j]!), rows, ...units }, constant };
 }
 
 /** Throws, naming the file, the constant channels and the fix, when any channel does not vary in the training rows. */

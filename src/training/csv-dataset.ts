@@ -76,6 +76,8 @@ export function csvNormalData(
   /** How the rows were learnt around pauses and missing readings, for a person (segmentsText); absent where the rows
    * run on without a break. */
   readonly breaks?: string;
+  /** The file's units row (csv-units-row.ts): its line and the units it gave; `units` holds each channel's. */
+  readonly unitsRow?: { readonly line: number; readonly units: readonly string[] };
 } {
   const table = parseSkabCsv(text, file, o.rename ? { rename: o.rename } : {});
   const available = table.header.slice(1);
@@ -124,6 +126,12 @@ export function csvNormalData(
     ...(segmented.sourceRows ? { sourceRows: segmented.sourceRows } : {}),
     ...(breaks ? { breaks } : {}),
     missing: held,
+    ...(table.unitsRow
+      ? {
+          units: channels.map((c) => table.unitsRow!.units.get(c) ?? ''),
+          unitsRow: { line: table.unitsRow.line, units: [...table.unitsRow.units.values()] },
+        }
+      : {}),
     ...(table.textColumns ? { textColumns: table.textColumns } : {}),
     ...(anomalous > 0 ? { labelledAnomalous: { rows: anomalous, first } } : {}),
   };

@@ -1,8 +1,8 @@
 /**
  * Export mistakes a newcomer's walk met, each refused with its likely cause and the fix instead of the cell alone:
- * decimal commas in a `,` file (quoted, or splitting every number into two fields), a `|`-separated file, a units
- * row under the header and a UTF-16 file (Excel's "Unicode Text"), whose NUL bytes a message never prints. Files
- * without these mistakes read as before.
+ * decimal commas in a `,` file (quoted, or splitting every number into two fields), a `|`-separated file and a UTF-16
+ * file (Excel's "Unicode Text"), whose NUL bytes a message never prints. Files without these mistakes read as before.
+ * A units row under the header is read: csv-units-row.test.ts.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -84,43 +84,6 @@ describe('a file separated by "|"', () => {
       HEADER.replaceAll(',', '\t'),
     );
     expect(plain(parseSkabCsv(tabs, 'tab.csv'))).toEqual(plain(parseSkabCsv(csv(ROWS), 'comma.csv')));
-  });
-});
-
-describe('a units row under the header', () => {
-  it('is named as one, with the fix, whether the time cell is blank or a word', () => {
-    expect(refusal(() => parseSkabCsv(csv([',m3/h,bar,degC', ...ROWS]), 'bad/units.csv'))).toBe(
-      'bad/units.csv:2: the row under the header holds words, not readings ("m3/h", "bar", "degC"), and no time: a ' +
-        'units row, it seems; remove it (a unit may go into its column\'s name: "air_flow [m3/h]")',
-    );
-    expect(refusal(() => parseSkabCsv(csv(['UTC,m3/h,,degC', ...ROWS]), 'units.csv'))).toBe(
-      'units.csv:2: the row under the header holds words, not readings ("m3/h", "degC"), and no time: a units row, ' +
-        'it seems; remove it (a unit may go into its column\'s name: "air_flow [m3/h]")',
-    );
-  });
-
-  it('is named in a file with no time column too', () => {
-    expect(refusal(() => parseSkabCsv('flow,pressure\nm3/h,bar\n5,1\n6,1\n', 'units.csv'))).toBe(
-      'units.csv:2: the row under the header holds words, not readings ("bar"), and no time: a units row, it seems; ' +
-        'remove it (a unit may go into its column\'s name: "pressure [bar]")',
-    );
-  });
-
-  it('says the names hold the units already where they do (historian_units_row_named_units)', () => {
-    // Before, the fix offered was "FIC-101 Flow [m3/h] [m3/h]".
-    const text = 'Timestamp;FIC-101 Flow [m3/h];TI-302 Temp [degC]\n;m3/h;degC\n2026-11-02T00:00:00+01:00;1,5;60\n';
-    expect(refusal(() => parseSkabCsv(text, 'historian.csv'))).toBe(
-      'historian.csv:2: the row under the header holds words, not readings ("m3/h", "degC"), and no time: a units ' +
-        'row, it seems; remove it (the column names hold the units already)',
-    );
-  });
-
-  it('is not seen in a first row of text columns, or with a time', () => {
-    const text = parseSkabCsv('flow,state\n,Running\n5,Running\n6,Idle\n', 'x.csv');
-    expect(text.textColumns?.map((t) => t.name)).toEqual(['state']);
-    expect(refusal(() => parseSkabCsv(csv(['2024-01-03 00:00:00,m3/h,bar,degC', ...ROWS]), 'x.csv'))).toBe(
-      'x.csv:2: column air_flow: not a number: "m3/h"',
-    );
   });
 });
 

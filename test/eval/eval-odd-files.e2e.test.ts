@@ -219,11 +219,12 @@ const PIPES =
   'line 1: "|" separates the header\'s names (datetime|Accelerometer1RMS|Accelerometer2RMS|…), and is no separator ' +
   'linewatch reads; export the file with ",", ";" or a tab as the separator';
 const UNITS =
-  'line 2: the row under the header holds words, not readings ("g", "g", "A", …), and no time: a units row, it seems; ' +
-  'remove it (a unit may go into its column\'s name: "Accelerometer1RMS [g]")';
+  'line 2: the row under the header has no time, and holds a word ("g" in Accelerometer1RMS) and a reading ("0.5" in ' +
+  'Accelerometer2RMS): neither a units row (a unit, or nothing, over every column of readings) nor a row of ' +
+  'readings; complete it or remove it';
 
 /** valve1/3.csv as exports the reader refuses write it, into `dir`: UTF-16 ("Unicode Text"), `|`-separated, and with
- * a units row under the header. */
+ * a row under the header of units and a reading (a units row alone is read: eval-units-row.e2e.test.ts). */
 async function badExports(dir: string): Promise<void> {
   await writeFile(
     join(dir, 'c-unicode.csv'),
@@ -234,7 +235,7 @@ async function badExports(dir: string): Promise<void> {
     valveWith((_, c) => c, '|'),
   );
   const [header, ...rows] = valveWith((_, c) => c).split('\n');
-  const units = ['', 'g', 'g', 'A', 'bar', 'degC', 'degC', 'V', 'l/min', '', ''];
+  const units = ['', 'g', '0.5', 'A', 'bar', 'degC', 'degC', 'V', 'l/min', '', ''];
   await writeFile(join(dir, 'e-units.csv'), [header, units.join(';'), ...rows].join('\n'));
 }
 
