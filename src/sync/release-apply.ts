@@ -153,7 +153,8 @@ export class ReleaseApplier {
         onProbation: probations.get(asset),
       };
       checkNewer(signed, origin, sequenceFloors(target, signed, held));
-      checkVersionFree(signed, origin, asset, active); // its folder holds a confirmed release: never written over
+      // Its folder holds a confirmed release, or the one on probation: never written over.
+      checkVersionFree(signed, origin, asset, active, held.onProbation);
     } catch (err) {
       outcomes.report({ ...base, outcome: 'rejected', reason: refusalReason(err, 'download') });
       return refusalVerdict(err, 'download');

@@ -92,9 +92,25 @@ export function sequenceFloors(target: UpdateTarget, signed: ModelManifest, held
  * (active.json: the newest, or one kept before it to fall back on) but is not that release (another sequence or model
  * hash): it would be stored in that release's folder, `<store>/<asset>/<version>`, in its place, and what a restart
  * or a rollback goes back to would be gone (active.json's record then no longer matching it). The release itself,
- * come again where the asset does not run it (sequenceFloors: a damaged folder), passes.
+ * come again where the asset does not run it (sequenceFloors: a damaged folder), passes. The same for the version of
+ * the release on probation (`onProbation`), where this one is another.
  */
-export function checkVersionFree(signed: ModelManifest, origin: string, asset: string, active?: ActiveFile): void {
+export function checkVersionFree(
+  signed: ModelManifest,
+  origin: string,
+  asset: string,
+  active?: ActiveFile,
+  onProbation?: HeldSequences['onProbation'],
+): void {
+  // The release on probation, under the same version but another sequence (checkNewer: a higher one): stored in its
+  // folder, and outcomes (keyed by version) of two releases told under one name.
+  if (onProbation?.model.version === signed.version && onProbation.sequence !== signed.release_sequence)
+    throw new ReleaseRejected(
+      'version_taken',
+      `release ${origin}: version ${signed.version} is that of the release on probation on ${asset} (sequence ` +
+        `${onProbation.sequence}); this one is another (sequence ${signed.release_sequence}, model sha256 ` +
+        `${signed.sha256.slice(0, 12)}…): sign it under a version of its own`,
+    );
   const taken = recordsOf(active).find((r) => r.version === signed.version);
   if (!taken) return;
   const same =
