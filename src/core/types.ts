@@ -21,6 +21,14 @@ export interface Sample {
   readonly text?: string;
   /** Why a bad sample is bad, where the source knows (`run --once` prints it). */
   readonly reason?: string;
+  /**
+   * Of a bad sample: the read failed (a timeout, a Modbus exception answer, a connection down or backing off), so no
+   * value came. The windows take it as no sample of the channel: its last good reading is held up to
+   * `max_sample_age_ms`, then the rows are incomplete (stale). A bad value the device itself reports (an OPC UA Bad
+   * status code, a value that decodes to NaN) has no `failedRead` and is never held over. Counted and stored as bad
+   * as any other.
+   */
+  readonly failedRead?: true;
 }
 
 /** A fixed-length block of aligned rows for one asset: `data[t * channels.length + c]`. */

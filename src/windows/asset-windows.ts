@@ -48,7 +48,7 @@ export class PartIdTracker {
   push(batch: readonly Sample[]): void {
     for (let k = 0; k < batch.length; k++) {
       const s = batch[k];
-      if (s.channel !== this.channel || s.asset !== this.asset) continue;
+      if (s.channel !== this.channel || s.asset !== this.asset || s.failedRead === true) continue;
       const ok = s.quality === 'good' && (s.text !== undefined ? s.text.length > 0 : Number.isFinite(s.value));
       this.id = ok ? (s.text ?? String(s.value)) : undefined;
       this.ts = s.ts;

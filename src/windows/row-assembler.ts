@@ -2,7 +2,8 @@
  * Turns batches of samples into rows of one asset's channels (pure). Each batch that carries
  * any of the asset's channels yields one row: the newest value of every channel (hold-last),
  * provided it is good and no older than `maxAgeMs`. A row with a missing, stale or bad value is
- * incomplete and is never scored as if it were normal; it says which channels made it so (`why`).
+ * incomplete and is never scored as if it were normal; it says which channels made it so (`why`). A failed read
+ * (`failedRead`) is no sample of its channel: the batch still makes a row, in which the channel's last value holds.
  */
 import type { Sample } from '../core/types.js';
 
@@ -83,10 +84,11 @@ export class RowAssembler {
         this.slotIndex[k] = i;
       }
       if (i < 0) continue;
+      if (s.ts > ts) ts = s.ts;
+      if (s.failedRead === true) continue;
       this.values[i] = s.value;
       this.times[i] = s.ts;
       this.good[i] = s.quality === 'good' && Number.isFinite(s.value) ? 1 : 0;
-      if (s.ts > ts) ts = s.ts;
     }
     if (ts === Number.NEGATIVE_INFINITY) return undefined;
     let complete = true;

@@ -9,9 +9,11 @@
  *            has reported at or past t (so a slow channel delays rows by up to its own period).
  *
  * A value older than `maxAgeMs` at t (for linear: either neighbour further than that from t),
- * bad or non-finite makes the row incomplete: it is never scored as if normal. After a gap longer
- * than `maxGapRows` grid steps the grid jumps ahead, emitting one incomplete row to mark it; one push
- * never emits more than about `maxGapRows` rows, whatever the samples' stamps say.
+ * bad or non-finite makes the row incomplete: it is never scored as if normal. A failed read (`failedRead`: a
+ * timeout, an exception answer, the connection down) is no sample of its channel: it moves time on, as any sample
+ * does, but the channel's last good value holds up to `maxAgeMs`; a bad value the device reports is not held over.
+ * After a gap longer than `maxGapRows` grid steps the grid jumps ahead, emitting one incomplete row to mark it; one
+ * push never emits more than about `maxGapRows` rows, whatever the samples' stamps say.
  *
  * Stamps come from the devices' clocks; a source whose clock is far off the gateway's, or steps, is put on the
  * gateway's clock (source-clocks.ts), so no stamp can freeze the grid or blind the asset.
@@ -68,7 +70,7 @@ export class TimeGrid {
       const h = this.history[i];
       const ts = this.clocks.place(s);
       if (h.length > 0 && ts <= h[h.length - 1].ts) continue; // late or repeated: the grid has moved on
-      h.push({ ts, value: s.value, good: s.quality === 'good' && Number.isFinite(s.value) });
+      if (s.failedRead !== true) h.push({ ts, value: s.value, good: s.quality === 'good' && Number.isFinite(s.value) });
       if (ts > this.watermark) this.watermark = ts;
       if (ts < earliest) earliest = ts;
     }

@@ -72,7 +72,11 @@ export function shortAnswer(request: Pick<ReadRequest<Tag>, 'table' | 'count'>, 
   return `the answer holds ${received} ${what}, ${request.count} asked for`;
 }
 
-/** A bad sample (NaN) for each tag, with `reason` where given. */
+/**
+ * A bad sample (NaN) for each tag of a read that failed or was not sent (a timeout, an exception answer, the connection
+ * down or backing off), with `reason` where given: `failedRead`, so that the windows hold the tags' last good readings
+ * (max_sample_age_ms) as for a poll not made.
+ */
 export function badSamples(origin: SampleOrigin, tags: readonly Tag[], ts: number, reason?: string): Sample[] {
   return tags.map((t) => ({
     source: origin.source,
@@ -81,6 +85,7 @@ export function badSamples(origin: SampleOrigin, tags: readonly Tag[], ts: numbe
     ts,
     value: Number.NaN,
     quality: 'bad' as const,
+    failedRead: true as const,
     unit: t.unit,
     ...(reason !== undefined ? { reason } : {}),
   }));

@@ -98,7 +98,7 @@ describe('pollGroups', () => {
 });
 
 describe('badSamples', () => {
-  it('gives each tag a bad NaN sample, with the reason only where there is one', () => {
+  it('gives each tag a bad NaN sample of a failed read, with the reason only where there is one', () => {
     const [group] = pollGroups(device([{ channel: 'temp', address: 0, type: 'int16', unit: 'degC' }]));
     expect(badSamples(origin, group.tags, 5, 'device plc: read holding registers 0..0: no answer')).toEqual([
       {
@@ -108,6 +108,7 @@ describe('badSamples', () => {
         ts: 5,
         value: Number.NaN,
         quality: 'bad',
+        failedRead: true,
         unit: 'degC',
         reason: 'device plc: read holding registers 0..0: no answer',
       },

@@ -1,0 +1,112 @@
+/**
+ * The hold rule across a failed read (pure). Regression (helper h4): a Modbus read that failed once (a timeout, an
+ * exception answer, a dropped connection) gave its tags bad samples, the windows never hold past a bad sample, and
+ * every row was incomplete until the register's next good read. A failed read (`failedRead`) is now no sample of its
+ * channel: the last good reading holds up to max_sample_age_ms, then the rows go stale. A bad value the device itself
+ * reports (an OPC UA Bad status code) is still not held over.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Sample } from '../../src/core/types.js';
+import { RowAssembler, type Row } from '../../src/windows/row-assembler.js';
+import { TimeGrid } from '../../src/windows/time-grid.js';
+
+const MAX_AGE_MS = 2500;
+
+const good = (channel: string, ts: number, value: number): Sample => ({
+  source: 'plc',
+  asset: 'a',
+  channel,
+  ts,
+  value,
+  quality: 'good',
+});
+const failed = (channel: string, ts: number): Sample => ({
+  ...good(channel, ts, Number.NaN),
+  quality: 'bad',
+  failedRead: true,
+  reason: 'device plc: read holding registers 5..5: no answer within 100 ms (timeout_ms)',
+});
+const reportedBad = (channel: string, ts: number): Sample => ({ ...good(channel, ts, Number.NaN), quality: 'bad' });
+
+/** One batch a second from 0: `a` good (its value the second), `b` as `bAt` makes it. */
+function batches(seconds: number, bAt: (ts: number) => Sample): Sample[][] {
+  return Array.from({ length: seconds }, (_, k) => [good('a', k * 1000, k), bAt(k * 1000)]);
+}
+
+/** Rows as [ts, b's value where the row is complete, else why not] (a is always good). */
+const shown = (rows: readonly Row[]) => rows.map((r) => [r.ts, r.complete ? r.values[1] : r.why]);
+
+const assemblers = {
+  hold: () => {
+    const grid = new TimeGrid('a', ['a', 'b'], 1000, 'hold', MAX_AGE_MS);
+    return (batch: readonly Sample[]) => grid.push(batch);
+  },
+  batch: () => {
+    const rows = new RowAssembler('a', ['a', 'b'], MAX_AGE_MS);
+    return (batch: readonly Sample[]) => {
+      const row = rows.push(batch);
+      return row ? [row] : [];
+    };
+  },
+};
+
+describe.each(Object.entries(assemblers))('align %s: a failed read', (_, make) => {
+  it('once between good reads holds the last good reading: every row complete', () => {
+    const push = make();
+    const rows = batches(4, (ts) => (ts === 1000 ? failed('b', ts) : good('b', ts, 10 + ts / 1000))).flatMap(push);
+    // hold: a grid time is final once a sample is past it (3000 is not yet).
+    expect(shown(rows).slice(0, 3)).toEqual([
+      [0, 10],
+      [1000, 10],
+      [2000, 12],
+    ]);
+  });
+
+  it('that lasts holds the reading up to max_sample_age_ms, then the rows are incomplete, the channel stale', () => {
+    const push = make();
+    const rows = batches(5, (ts) => (ts === 0 ? good('b', 0, 10) : failed('b', ts))).flatMap(push);
+    expect(shown(rows).slice(0, 4)).toEqual([
+      [0, 10],
+      [1000, 10],
+      [2000, 10],
+      [3000, 'b stale'],
+    ]);
+  });
+
+  it('before any good reading leaves the channel missing', () => {
+    const push = make();
+    const rows = batches(2, (ts) => failed('b', ts)).flatMap(push);
+    expect(shown(rows)[0]).toEqual([0, 'b missing']);
+  });
+});
+
+describe.each(Object.entries(assemblers))('align %s: a bad value the device reports', (_, make) => {
+  it('is not held over: its row is incomplete, the channel bad, until a good value comes', () => {
+    const push = make();
+    const rows = batches(4, (ts) => (ts === 1000 ? reportedBad('b', ts) : good('b', ts, 10 + ts / 1000))).flatMap(push);
+    expect(shown(rows).slice(0, 3)).toEqual([
+      [0, 10],
+      [1000, 'b bad'],
+      [2000, 12],
+    ]);
+  });
+});
+
+describe('align linear: a failed read', () => {
+  it('once between good reads is interpolated over; a reported bad value is not', () => {
+    const run = (bAt: (ts: number) => Sample) => {
+      const grid = new TimeGrid('a', ['a', 'b'], 1000, 'linear', MAX_AGE_MS);
+      return shown(batches(4, bAt).flatMap((b) => grid.push(b))).slice(0, 3);
+    };
+    expect(run((ts) => (ts === 1000 ? failed('b', ts) : good('b', ts, 10 + ts / 1000)))).toEqual([
+      [0, 10],
+      [1000, 11],
+      [2000, 12],
+    ]);
+    expect(run((ts) => (ts === 1000 ? reportedBad('b', ts) : good('b', ts, 10 + ts / 1000)))).toEqual([
+      [0, 10],
+      [1000, 'b bad'],
+      [2000, 12],
+    ]);
+  });
+});
