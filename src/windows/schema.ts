@@ -27,7 +27,11 @@ export const windowSchema = z
       .int()
       .min(1)
       .default(5000)
-      .describe('A channel whose newest value is older than this makes the row incomplete.'),
+      .describe(
+        "How long a channel's last good value is held (between polls, and over a failed read: a timeout, a Modbus " +
+          'exception answer, a connection down); a channel whose newest good value is older makes the row ' +
+          'incomplete. A bad value the device reports (an OPC UA Bad status code) is never held over.',
+      ),
     ...cycleWindowType.fields,
   })
   .describe("How an asset's samples become windows (also the Node-RED window node's settings).");
