@@ -10,7 +10,7 @@ import { ConnectionSince } from '../../core/connection-since.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { MAX_TIMER_MS } from '../../core/config-primitives.js';
-import { CONNECTION_DROPPED, noAnswer, SERIAL_PORT_CLOSED } from './errors.js';
+import { CONNECTION_DROPPED, NO_ANSWER, noAnswer, SERIAL_PORT_CLOSED } from './errors.js';
 import type { ModbusSourceConfig } from './schema.js';
 
 /** modbus-serial is CommonJS; its `default` export is the client class itself. */
@@ -308,7 +308,25 @@ export class ModbusConnection {
     };
     if (!this.oneAtATime) return run();
     const done = this.line.then(run, run);
-    this.line = done.catch(() => undefined);
+    this.line = done.then(
+      () => undefined,
+      (err: unknown) => ((err as { code?: unknown })?.code === NO_ANSWER ? this.quiet(timeoutMs) : undefined),
+    );
     return done;
+  }
+
+  /**
+   * Holds a serial line `timeoutMs` after a request went without its answer, then drops what the port holds of a frame
+   * not yet whole. RTU frames carry no transaction id: modbus-serial takes any answer of the pending request's unit,
+   * function and length as its answer, so a unit's late answer to the request given up was taken as the next one's,
+   * its values delivered under another read's registers (regression). Arriving while the line is held, it finds the
+   * given-up request's (settled) callback and is discarded. libmodbus's link error recovery does the same after a
+   * timeout (sleep the response timeout, flush). An answer later than twice timeout_ms still cannot be told from the
+   * next one's.
+   */
+  private async quiet(timeoutMs: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, timeoutMs));
+    const port = (this.client as { _port?: { _buffer?: unknown } } | undefined)?._port;
+    if (port && Buffer.isBuffer(port._buffer)) port._buffer = Buffer.alloc(0);
   }
 }

@@ -1,0 +1,69 @@
+/**
+ * A unit answers a read after the gateway gave up on it (timeout_ms), while the next read of the same unit, function
+ * and size waits for its answer. RTU frames carry no transaction id: modbus-serial takes any answer of that unit,
+ * function and length as the pending request's, so the late answer's values were delivered under the next read's
+ * registers, good (regression). Modbus TCP answers carry the request's transaction id: the late one is discarded.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { modbusRtuOverTcpSourceSchema, modbusTcpSourceSchema } from '../../../src/config/schema.js';
+import { ModbusSource } from '../../../src/sources/modbus/modbus-source.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
+import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
+import { startLateAnsweringUnit } from '../../helpers/late-answering-unit.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+const TIMEOUT_MS = 300;
+
+/**
+ * Unit 1 with two single registers in two poll groups (so that `run --once` reads the second after the first failed):
+ * register 0 answered 450 ms late, after its 300 ms timeout, while the read of register 100 waits.
+ */
+async function lateFirstRead(framing: 'rtu' | 'tcp') {
+  const unit = await startLateAnsweringUnit({ framing, late: new Set([0]), lateMs: 450 });
+  cleanups.push(() => unit.close());
+  const common = {
+    name: 'slow',
+    host: '127.0.0.1',
+    port: unit.port,
+    unit_id: 1,
+    asset: 'press-1',
+    timeout_ms: TIMEOUT_MS,
+    registers: [
+      { channel: 'r0', address: 0, type: 'uint16', poll_interval_ms: 1000 },
+      { channel: 'r100', address: 100, type: 'uint16', poll_interval_ms: 2000 },
+    ],
+  };
+  const config =
+    framing === 'rtu'
+      ? modbusRtuOverTcpSourceSchema.parse({ ...common, type: 'modbus_rtu_tcp' })
+      : modbusTcpSourceSchema.parse({ ...common, type: 'modbus_tcp' });
+  const source = new ModbusSource(config, { logger: createLogger('silent'), metrics: new GatewayMetrics() });
+  const samples = await source.readOnce();
+  return { unit, samples };
+}
+
+describe('a late answer, after timeout_ms, while the next read of the same size waits', () => {
+  it("modbus_rtu_tcp: is not taken as the next read's answer (regression: register 0's value delivered as register 100's, good)", async () => {
+    const { unit, samples } = await lateFirstRead('rtu');
+    expect(unit.reads).toEqual([0, 100]);
+    expect(samples.find((s) => s.channel === 'r0')).toMatchObject({
+      quality: 'bad',
+      reason: expect.stringContaining('read holding registers 0..0 (40001..40001): no answer within 300 ms'),
+    });
+    expect(samples.find((s) => s.channel === 'r100')).toMatchObject({ quality: 'good', value: 1100 });
+  });
+
+  it('modbus_tcp: is discarded by its transaction id, and the next read gets its own answer', async () => {
+    const { unit, samples } = await lateFirstRead('tcp');
+    expect(unit.reads).toEqual([0, 100]);
+    expect(samples.find((s) => s.channel === 'r0')).toMatchObject({
+      quality: 'bad',
+      reason: expect.stringContaining('read holding registers 0..0 (40001..40001): no answer within 300 ms'),
+    });
+    expect(samples.find((s) => s.channel === 'r100')).toMatchObject({ quality: 'good', value: 1100 });
+  });
+});
