@@ -11,6 +11,7 @@ import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { MAX_TIMER_MS } from '../../core/config-primitives.js';
 import { CONNECTION_DROPPED, NO_ANSWER, noAnswer, SERIAL_PORT_CLOSED } from './errors.js';
+import { GivenUpTransactionIds } from './given-up-transaction-ids.js';
 import type { ModbusSourceConfig } from './schema.js';
 
 /** modbus-serial is CommonJS; its `default` export is the client class itself. */
@@ -98,6 +99,8 @@ export class ModbusConnection {
    * that never answers) is not said at every reconnect.
    */
   private dropSaid = false;
+  /** Over TCP, the transaction ids of requests given up on this connection, kept out of use a while. */
+  private readonly givenUpIds = new GivenUpTransactionIds();
 
   /** @param units the unit ids of its devices, the first one the client's default */
   constructor(
@@ -170,6 +173,7 @@ export class ModbusConnection {
       throw closedWhileConnecting();
     }
     client.setID(this.units[0]);
+    this.givenUpIds.clear();
     this.client = client;
     this.since.connected();
     this.connectionCount++;
@@ -284,11 +288,14 @@ export class ModbusConnection {
         if (!client?.isOpen) return reject(this.notOpen());
         let timer: NodeJS.Timeout | undefined;
         let settled = false;
+        const id = this.oneAtATime ? undefined : this.takeTransactionId(client);
         const settle = (err: unknown, res?: T) => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
           this.inFlight.delete(settle);
+          if (id !== undefined && (err as { code?: unknown })?.code === NO_ANSWER)
+            this.givenUpIds.giveUp(id, this.deps.now());
           if (err) reject(err);
           else {
             this.dropSaid = false;
@@ -313,6 +320,18 @@ export class ModbusConnection {
       (err: unknown) => ((err as { code?: unknown })?.code === NO_ANSWER ? this.quiet(timeoutMs) : undefined),
     );
     return done;
+  }
+
+  /**
+   * Over TCP, sets the transaction id the next request takes to one not given up lately (GivenUpTransactionIds), and
+   * returns it; undefined where modbus-serial's port does not count ids as expected (its `_transactionIdWrite`).
+   */
+  private takeTransactionId(client: ModbusClient): number | undefined {
+    const port = (client as { _port?: { _transactionIdWrite?: unknown } })._port;
+    if (!port || typeof port._transactionIdWrite !== 'number') return undefined;
+    const id = this.givenUpIds.usable(port._transactionIdWrite, this.deps.now());
+    port._transactionIdWrite = id;
+    return id;
   }
 
   /**

@@ -6,6 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { modbusRtuOverTcpSourceSchema, modbusTcpSourceSchema } from '../../../src/config/schema.js';
+import { ModbusConnection } from '../../../src/sources/modbus/modbus-connection.js';
 import { ModbusSource } from '../../../src/sources/modbus/modbus-source.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
@@ -65,5 +66,37 @@ describe('a late answer, after timeout_ms, while the next read of the same size 
       reason: expect.stringContaining('read holding registers 0..0 (40001..40001): no answer within 300 ms'),
     });
     expect(samples.find((s) => s.channel === 'r100')).toMatchObject({ quality: 'good', value: 1100 });
+  });
+});
+
+describe('modbus_tcp: a late answer whose transaction id has come round again (modbus-serial counts ids to 256)', () => {
+  it('is not taken as the answer of the read that now has that id (regression: register 0 read as register 100)', async () => {
+    // Register 0's answer comes just before that of the 256th read after it, which has its transaction id again.
+    const unit = await startLateAnsweringUnit({ framing: 'tcp', late: new Set([0]), lateAfterReads: 256 });
+    cleanups.push(() => unit.close());
+    const config = modbusTcpSourceSchema.parse({
+      name: 'slow',
+      type: 'modbus_tcp',
+      host: '127.0.0.1',
+      port: unit.port,
+      unit_id: 1,
+      asset: 'press-1',
+      timeout_ms: TIMEOUT_MS,
+      registers: [{ channel: 'r0', address: 0, type: 'uint16' }],
+    });
+    const connection = new ModbusConnection(config, [1], {
+      logger: createLogger('silent'),
+      metrics: new GatewayMetrics(),
+      now: () => Date.now(),
+      random: () => 0.5,
+    });
+    cleanups.push(() => connection.end());
+    await connection.connect();
+    const read = (address: number) =>
+      connection.request<{ data: number[] }>(TIMEOUT_MS, (c, cb) => c.writeFC3(1, address, 1, cb));
+    await expect(read(0)).rejects.toThrow('no answer within 300 ms (timeout_ms)');
+    for (let i = 0; i < 255; i++) expect((await read(50)).data).toEqual([1050]);
+    expect((await read(100)).data).toEqual([1100]);
+    expect(unit.reads.at(-1)).toBe(100);
   });
 });
