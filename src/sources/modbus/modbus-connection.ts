@@ -173,6 +173,12 @@ export class ModbusConnection {
       throw closedWhileConnecting();
     }
     client.setID(this.units[0]);
+    // A serial port's error after it opened (a write or read failing as the adapter is pulled out: EIO) is emitted
+    // by the client: without a listener it was thrown, uncaught, and ended the gateway. It drops the connection.
+    client.on('error', (err: unknown) => {
+      if (this.client === client)
+        void this.close(`serial port error: ${(err as Error | undefined)?.message ?? String(err)}`);
+    });
     this.givenUpIds.clear();
     this.client = client;
     this.since.connected();

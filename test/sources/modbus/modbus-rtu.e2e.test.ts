@@ -209,3 +209,22 @@ describe('Modbus RTU over a serial line (socat pty pair)', () => {
     }
   });
 });
+
+describe('a serial port error after the port opened', () => {
+  it('drops the connection, saying why (regression: the client emitted it unheard, an uncaught exception)', async () => {
+    const path = await ptyLine();
+    const connection = new ModbusConnection(config(path, [{ channel: 'voltage', address: 4, type: 'uint16' }]), [1], {
+      logger: createLogger('silent'),
+      metrics: new GatewayMetrics(),
+      now: Date.now,
+      random: Math.random,
+    });
+    cleanups.push(() => connection.end());
+    await connection.connect();
+    // Fault injection: the port fails as serialport reports a write to a pulled-out adapter.
+    const port = (connection as unknown as { client: { _port: { emit(e: string, err: Error): void } } }).client._port;
+    port.emit('error', new Error('EIO: i/o error, write'));
+    await expect.poll(() => connection.connected, { timeout: 10_000, interval: 20 }).toBe(false);
+    expect(connection.state().lastError).toBe('serial port error: EIO: i/o error, write');
+  });
+});
