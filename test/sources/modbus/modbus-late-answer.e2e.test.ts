@@ -48,18 +48,14 @@ async function lateFirstRead(framing: 'rtu' | 'tcp') {
 }
 
 describe('a late answer, after timeout_ms, while the next read of the same size waits', () => {
-  it("modbus_rtu_tcp: is not taken as the next read's answer (regression: register 0's value delivered as register 100's, good)", async () => {
-    const { unit, samples } = await lateFirstRead('rtu');
-    expect(unit.reads).toEqual([0, 100]);
-    expect(samples.find((s) => s.channel === 'r0')).toMatchObject({
-      quality: 'bad',
-      reason: expect.stringContaining('read holding registers 0..0 (40001..40001): no answer within 300 ms'),
-    });
-    expect(samples.find((s) => s.channel === 'r100')).toMatchObject({ quality: 'good', value: 1100 });
-  });
-
-  it('modbus_tcp: is discarded by its transaction id, and the next read gets its own answer', async () => {
-    const { unit, samples } = await lateFirstRead('tcp');
+  it.each([
+    [
+      "modbus_rtu_tcp: is not taken as the next read's answer (regression: register 0's value as register 100's)",
+      'rtu',
+    ],
+    ['modbus_tcp: is discarded by its transaction id, and the next read gets its own answer', 'tcp'],
+  ] as const)('%s', async (_title, framing) => {
+    const { unit, samples } = await lateFirstRead(framing);
     expect(unit.reads).toEqual([0, 100]);
     expect(samples.find((s) => s.channel === 'r0')).toMatchObject({
       quality: 'bad',
