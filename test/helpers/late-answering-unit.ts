@@ -90,7 +90,7 @@ export async function startLateAnsweringUnit(options: {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     let line: Promise<void> = Promise.resolve();
     const held: { answer: Buffer; dueAt: number }[] = [];
     socket.on('data', (data) => {
