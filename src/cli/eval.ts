@@ -36,7 +36,7 @@ import { evalParts, partEvalCut, partResultsFlag } from './eval-parts.js';
 import { evalTextLines } from './eval-text.js';
 import { refusePartFlagsWithoutCycle } from './train-parts.js';
 import { refuseRenamesOf, renameFlag } from './rename-flag.js';
-import { missingChannelsHint } from './model-renames.js';
+import { missingChannelsHint, modelOwnRenames, ownRenamesText } from './model-renames.js';
 import { folderModel, refuseFitFlagsWithModel, withoutFile, type EvalOptions } from './eval-options.js';
 import { modelTrainingRows, modelTrainingRowsJson, scoredAllText, type ModelTrainingRows } from './eval-model-rows.js';
 export type { EvalOptions } from './eval-options.js';
@@ -172,11 +172,25 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     const labelledBySpans: string[] = [];
     // The model's own training rows, where --data is the one file its manifest names (left out of the metrics).
     let modelRows: ModelTrainingRows | undefined;
+    // A file whose columns are the ones the model was trained on, before its renames: read with them, said once.
+    const saidOwn = new Set<string>();
     for (const [done, file] of files.entries()) {
       let series: LabelledSeries;
+      let fileRename = rename;
       try {
         const refused = unreadable.get(file);
         if (refused) throw refused;
+        const where = `--data ${opts.data}`;
+        const own =
+          rename || !folder
+            ? undefined
+            : modelOwnRenames(csvDataColumns(file), modelChannels!, folder[0].manifest.training, where);
+        if (own) {
+          fileRename = own;
+          const said = ownRenamesText(where, own);
+          if (!saidOwn.has(said)) process.stderr.write(`${said}\n`);
+          saidOwn.add(said);
+        }
         series = readLabelledCsv(
           file,
           undefined,
@@ -184,7 +198,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           modelPeriodMs,
           labelName,
           [...(modelChannels ?? []), ...(detector?.slowChannels ?? [])],
-          rename,
+          fileRename,
           spansOf(file),
         );
       } catch (err) {

@@ -228,7 +228,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option(
       '--rename <old=new>',
       'read a CSV column under the name of the model\'s channel, as train --rename did, e.g. "Volume Flow ' +
-        'RateRMS=Volume_Flow_RateRMS"; once per column',
+        'RateRMS=Volume_Flow_RateRMS"; once per column; without it, a CSV with the columns the model was trained ' +
+        'on is read with the renames its manifest records (said on stderr)',
       collect,
     )
     .requiredOption('--out <dir>', 'output folder (the model folder itself to replace its int8 file)')

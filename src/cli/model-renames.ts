@@ -3,36 +3,48 @@
  * line there) and `quantization.command` (so does quantize: a model trained on a file with the channels' own names
  * may be quantized on a recording that needs a rename, and re-quantized on it later), so that a command that reads a
  * CSV as the model reads it (eval --model, quantize) can say which flag to add where the file lacks one of the model's
- * channels but has the column it was read from. Told, never applied unasked: the same column name in another
- * recording may hold another reading, and the command the user runs (recorded in turn: quantization.command) then
- * says how the file was read. Pure.
+ * channels but has the column it was read from. Applied unasked only where a file lacks model channels and the
+ * model's own trained renames read every one of them from its columns (modelOwnRenames: the columns are the ones the
+ * model was trained on, by name), said on stderr; else told, as a flag to add. Pure.
  */
 import type { ColumnRenames } from '../core/csv-table.js';
 import { shellWord, shellWords } from '../core/shell-word.js';
 import { renameFlag, renameHint } from './rename-flag.js';
+import { UsageError } from './usage.js';
 
 /** The longest `training.command` read back (a command line is far shorter; a manifest is a file, and files lie). */
 const MAX_COMMAND_CHARS = 64 * 1024;
 
+/** The most renames `training.renames` is read for (a model has far fewer channels; a manifest is a file). */
+const MAX_RECORDED_RENAMES = 10_000;
+
 /**
- * The renames `training.command` records (`--rename OLD=NEW` and `--rename=OLD=NEW`), each value one train would take
- * (renameFlag: those it would refuse are passed over, as is a command that does not split as a shell splits it);
- * empty where it records none.
+ * The renames a manifest records: `training.renames` (CSV column → channel, written by train since 2026-12-07, for
+ * --rename auto too) and the `--rename OLD=NEW` and `--rename=OLD=NEW` in `training.command`, each value one train
+ * would take (renameFlag: those it would refuse are passed over, as is a command that does not split as a shell
+ * splits it); empty where it records none.
  */
 export function recordedRenames(training: Readonly<Record<string, unknown>>): ColumnRenames {
   const command = training.command;
   const renames = new Map<string, string>();
-  if (typeof command !== 'string' || command.length > MAX_COMMAND_CHARS) return renames;
-  const words = shellWords(command) ?? [];
-  for (let i = 0; i < words.length; i++) {
-    const value = words[i] === '--rename' ? words[++i] : /^--rename=(.*)$/s.exec(words[i])?.[1];
-    if (value === undefined) continue;
+  const add = (value: string) => {
     try {
       for (const [from, to] of renameFlag([value]) ?? [])
         if (!renames.has(from) && ![...renames.values()].includes(to)) renames.set(from, to);
     } catch {
       // A value train would refuse: no flag to suggest.
     }
+  };
+  const written = training.renames;
+  if (written !== null && typeof written === 'object' && !Array.isArray(written)) {
+    const pairs = Object.entries(written as Record<string, unknown>).slice(0, MAX_RECORDED_RENAMES);
+    for (const [from, to] of pairs) if (typeof to === 'string' && !from.includes('=')) add(`${from}=${to}`);
+  }
+  if (typeof command !== 'string' || command.length > MAX_COMMAND_CHARS) return renames;
+  const words = shellWords(command) ?? [];
+  for (let i = 0; i < words.length; i++) {
+    const value = words[i] === '--rename' ? words[++i] : /^--rename=(.*)$/s.exec(words[i])?.[1];
+    if (value !== undefined) add(value);
   }
   return renames;
 }
@@ -115,5 +127,43 @@ export function missingChannelsHint(o: {
   return (
     recordedRenameHint(o.missing, o.written, manifestRenames(o), o.rename) ||
     renameHint(o.missing, o.channels, o.modelChannels, o.rename, o.textColumns)
+  );
+}
+
+/**
+ * The renames a model was trained with that read a file as the model reads it, where the file (`columns`, its header's
+ * names as written; `where` names it) lacks some of the model's channels and those renames read every one of them
+ * from its columns: the model's own mapping, recorded when it was trained, not a guess. Undefined where the file has
+ * every channel already, or where the recorded renames do not read all the missing ones (the caller's error then says
+ * what is missing). Refused where a recorded rename would read a column as a channel another column of the file is
+ * named already (two columns for one channel: which one holds it is the user's to say, with --rename).
+ */
+export function modelOwnRenames(
+  columns: readonly string[],
+  modelChannels: readonly string[],
+  training: Readonly<Record<string, unknown>>,
+  where: string,
+): ColumnRenames | undefined {
+  if (modelChannels.every((c) => columns.includes(c))) return undefined;
+  const own = new Map([...recordedRenames(training)].filter(([from]) => columns.includes(from)));
+  const read = columns.map((c) => own.get(c) ?? c);
+  if (own.size === 0 || modelChannels.some((c) => !read.includes(c))) return undefined;
+  for (const [from, to] of own)
+    if (columns.includes(to))
+      throw new UsageError(
+        `${where}: the model was trained reading column "${from}" as channel ${to}, and the file has a column ` +
+          `"${to}" too; say which holds ${to}: --rename ${shellWord(`${from}=${to}`)} or --rename ` +
+          `${shellWord(`${from}=other_name`)}`,
+      );
+  return own;
+}
+
+/** The one stderr line that says a file is read with the model's own renames (modelOwnRenames). */
+export function ownRenamesText(where: string, renames: ColumnRenames): string {
+  const shown = [...renames].slice(0, 3).map(([from, to]) => `"${from}" as ${to}`);
+  const more = renames.size > shown.length ? `, and ${renames.size - shown.length} more` : '';
+  return (
+    `${where}: columns read as the model was trained to read them (${renames.size} rename(s) its manifest ` +
+    `records): ${shown.join(', ')}${more}`
   );
 }

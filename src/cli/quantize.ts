@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { csvDataColumns, isNotChannel, type ColumnRenames } from '../core/csv-table.js';
 import type { ModelManifest } from '../inference/manifest.js';
 import { quantizeModel } from '../training/quantize.js';
-import { missingChannelsHint } from './model-renames.js';
+import { missingChannelsHint, modelOwnRenames, ownRenamesText } from './model-renames.js';
 import { csvRenames } from './rename-flag.js';
 import { reportError } from './report-error.js';
 import { csvFlagText } from './train-options.js';
@@ -52,13 +52,24 @@ export async function quantizeCommand(opts: QuantizeFlags, argv: readonly string
  * A model channel the CSV has no column of (after --rename): a usage error (exit 2) naming them and the flag to add:
  * a --rename the model was trained or quantized with that reads one from a column the file has (its manifest's
  * training.command and quantization.command: a model quantized with --rename keeps the hint when re-quantized), else a
- * guess, as eval --model says (missingChannelsHint).
+ * guess, as eval --model says (missingChannelsHint). Where the file has the columns the model was trained on, before
+ * the renames it was trained with (modelOwnRenames), and no --rename is given: those renames, said on stderr.
  */
-function refuseMissingChannels(opts: QuantizeFlags, manifest: ModelManifest, rename: ColumnRenames | undefined): void {
+function refuseMissingChannels(
+  opts: QuantizeFlags,
+  manifest: ModelManifest,
+  rename: ColumnRenames | undefined,
+): ColumnRenames | undefined {
   const channels = manifest.input.channels.map((c) => c.name);
+  const where = `--csv ${opts.csv}`;
+  const own = rename ? undefined : modelOwnRenames(csvDataColumns(opts.csv), channels, manifest.training, where);
+  if (own) {
+    process.stderr.write(`${ownRenamesText(where, own)}\n`);
+    return own;
+  }
   const columns = csvDataColumns(opts.csv, rename);
   const missing = channels.filter((c) => !columns.includes(c));
-  if (missing.length === 0) return;
+  if (missing.length === 0) return undefined;
   const hint = missingChannelsHint({
     missing,
     written: csvDataColumns(opts.csv),

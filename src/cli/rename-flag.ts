@@ -28,6 +28,11 @@ export function renameFlag(values: readonly string[] | undefined, labelName?: st
     const from = value.slice(0, at).trim();
     const to = value.slice(at + 1);
     const flag = `--rename ${JSON.stringify(value)}`;
+    if (value === 'auto')
+      throw new UsageError(
+        '--rename auto: for train --csv without --cycle-channel, which names the columns a model is made from; ' +
+          'eval --model and quantize read a file with those columns as the model records (training.renames)',
+      );
     if (at < 0 || from === '' || to.trim() === '')
       throw new UsageError(`${flag}: expected OLD=NEW, a column's name in the CSV and the name to read it under`);
     if (to !== to.trim())

@@ -4,7 +4,7 @@
  * can run). Each refusal names what is wrong, where, and the flags that put it right.
  */
 import type { CsvParts } from '../training/csv-parts.js';
-import { renameFlagsFor, undeployableChannels } from './training-notes.js';
+import { renameFlagsFor, renameWays, undeployableChannels } from './training-notes.js';
 import { choiceFlag, UsageError } from './usage.js';
 
 /** `--labels`: refuse (the default) training rows the anomaly column labels anomalous, or ignore the labels. */
@@ -40,18 +40,22 @@ export function refuseLabelledRows(csv: string, rowCount: number, labelled: Labe
 
 /**
  * Channels (a part model's: its curves, and `cutColumns`, the cycle and part id columns) a gateway configuration cannot
- * name: refused before fitting (a usage error, exit 2), naming them and the exact --rename flags to add, or --channels
- * to leave out those it can (not a cut's column).
+ * name: refused before fitting (a usage error, exit 2), naming them and the way to rename them (--rename auto, or the
+ * exact --rename flags for a part model), or --channels to leave out those it can (not a cut's column).
  */
 export function refuseUndeployableChannels(
   csv: string,
   channels: readonly string[],
-  cutColumns: readonly string[] = [],
+  cutColumns?: readonly string[],
 ): void {
   const bad = undeployableChannels(channels);
   if (bad.length === 0) return;
+  // A part model (its cut's columns given) is offered the flags themselves: --rename auto is for the other models.
+  const ways = cutColumns
+    ? `${renameFlagsFor(bad)} to read ${bad.length > 1 ? 'those columns' : 'that column'} under a name a configuration takes`
+    : renameWays(bad);
   const many = bad.length > 1;
-  const curves = bad.filter((c) => !cutColumns.includes(c));
+  const curves = bad.filter((c) => !cutColumns?.includes(c));
   const leaveOut =
     curves.length === 0
       ? ''
@@ -60,8 +64,7 @@ export function refuseUndeployableChannels(
   throw new UsageError(
     `--csv ${csv}: a gateway configuration cannot name the channel${many ? 's' : ''} ` +
       `${bad.map((c) => `"${c}"`).join(', ')} (channel names are letters, digits, "_", "." and "-"), so no gateway ` +
-      `could run the model; nothing was fitted: add ${renameFlagsFor(bad)} to read ` +
-      `${many ? 'those columns' : 'that column'} under a name a configuration takes${leaveOut}`,
+      `could run the model; nothing was fitted: add ${ways}${leaveOut}`,
   );
 }
 

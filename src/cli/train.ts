@@ -30,7 +30,7 @@ import {
   writeTrainReport,
   type TrainOptions,
 } from './train-options.js';
-import { csvRenames } from './rename-flag.js';
+import { autoRenamesText, trainRenames } from './rename-auto.js';
 export type { TrainOptions } from './train-options.js';
 import { choiceFlag, refuseGiven, UsageError } from './usage.js';
 
@@ -48,6 +48,7 @@ async function fitAndWrite(
   notes = false,
   refuse?: () => void,
   dataNotes: readonly string[] = [],
+  renames?: ColumnRenames,
 ): Promise<void> {
   refuseUnknownSlowChannels(detector.slowChannels, data.channels, 'channel', 'channels');
   const version = modelVersionOf(opts);
@@ -59,10 +60,14 @@ async function fitAndWrite(
     log: (line: string) => process.stderr.write(`${line}\n`),
     ...(bar ? { progress: bar } : {}),
   });
-  await writeModelFolder(
-    resolve(opts.out),
-    version ? { ...fitted, manifest: { ...fitted.manifest, version } } : fitted,
-  );
+  // The renames the model's channels were read under, as CSV column → channel (training.renames): eval --model and
+  // quantize read a file with those columns the same way (modelOwnRenames).
+  const read = [...(renames ?? [])].filter(([, to]) => data.channels.includes(to));
+  const training = read.length > 0 ? { ...fitted.manifest.training, renames: Object.fromEntries(read) } : undefined;
+  await writeModelFolder(resolve(opts.out), {
+    ...fitted,
+    manifest: { ...fitted.manifest, ...(version ? { version } : {}), ...(training ? { training } : {}) },
+  });
   // What the user's rows leave to know (an alarm level extrapolated beyond them): said for a CSV, and on the page for
   // the simulator's rows too.
   const said = trainingNotes({ ...data, target: detector.target });
@@ -113,7 +118,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     ?.split(',')
     .map((c) => c.trim())
     .filter(Boolean);
-  const rename = csvRenames(opts);
+  const { renames: rename, made } = trainRenames(opts);
   refuseMissingChannels(opts.channels, channels, opts.csv!, rename);
   const read = csvNormalData(text, opts.csv!, {
     name: nameOf(opts, outFolderName(opts.out, `csv-${detector.arch}`)),
@@ -139,7 +144,13 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
   if (data.unitsRow) process.stderr.write(`${unitsRowText(opts.csv!, data.unitsRow.line, data.unitsRow.units)}\n`);
   for (const line of [...constant, ...held, ...(data.breaks ? [data.breaks] : [])])
     process.stderr.write(`${opts.csv}: ${line}\n`);
+  // --rename auto's names, said on stderr and on the page: the names to give the channels in a gateway configuration.
+  const named = made
+    ? autoRenamesText(opts.csv!, new Map([...made].filter(([, to]) => data.channels.includes(to))))
+    : [];
+  for (const line of named) process.stderr.write(`${line}\n`);
   const dataNotes = [
+    ...named,
     ...(data.unitsRow ? [unitsRowText(opts.csv!, data.unitsRow.line, data.unitsRow.units)] : []),
     ...constant,
     ...held,
@@ -177,6 +188,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
       if (labels === 'refuse') refuseLabelledRows(opts.csv!, data.rowCount, data.labelledAnomalous);
     },
     dataNotes,
+    rename,
   );
 }
 

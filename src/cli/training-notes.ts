@@ -10,9 +10,14 @@ import { spanText } from '../core/span-text.js';
 
 const DAY_MS = 86_400_000;
 
-/** The name with what a configuration refuses replaced (Volume_Flow_RateRMS); undefined where nothing is left. */
-function fixedName(name: string): string | undefined {
-  const fixed = name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '');
+/** The name with what a configuration refuses replaced (Volume_Flow_RateRMS), no "_" added at its end; undefined where
+ * nothing is left. */
+export function fixedName(name: string): string | undefined {
+  // A closing bracket or unit leaves no "_" at the end: "FIC-101 A feed [kscmh]" is FIC-101_A_feed_kscmh.
+  const fixed = name
+    .replace(/[^A-Za-z0-9_.-]+/g, '_')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .replace(/(?<=[A-Za-z0-9])_+$/, '');
   return /[A-Za-z0-9]/.test(fixed) ? fixed : undefined;
 }
 
@@ -24,6 +29,22 @@ export function undeployableChannels(channels: readonly string[]): string[] {
 /** A --rename flag for each of `bad`, to the name train suggests (letters kept, `_` else), as a shell reads it. */
 export function renameFlagsFor(bad: readonly string[]): string {
   return bad.map((c) => `--rename ${shellWord(`${c}=${fixedName(c) ?? 'new_name'}`)}`).join(' ');
+}
+
+/**
+ * The ways to read the columns `bad` under names a configuration takes, for train's refusal and validate's: --rename
+ * auto (the names it would make, the first three), or a --rename of the user's own for each (the flags themselves for
+ * up to three columns; a recording of forty such columns is not asked for forty flags).
+ */
+export function renameWays(bad: readonly string[]): string {
+  const many = bad.length > 1;
+  const shown = bad.slice(0, 3).map((c) => `"${c}" as ${fixedName(c) ?? 'column_N'}`);
+  const more = bad.length > shown.length ? `, and ${bad.length - shown.length} more` : '';
+  const own = bad.length <= 3 ? renameFlagsFor(bad) : '--rename COLUMN=NAME for each';
+  return (
+    `--rename auto to read ${many ? 'those columns' : 'that column'} under ${many ? 'names' : 'a name'} a ` +
+    `configuration takes (${shown.join(', ')}${more}), or ${own} to choose ${many ? 'the names' : 'the name'}`
+  );
 }
 
 export interface TrainedRows {
@@ -42,8 +63,7 @@ export function undeployableText(bad: readonly string[]): string {
   return (
     `a gateway configuration cannot name the channel${many ? 's' : ''} ${bad.map((c) => `"${c}"`).join(', ')} ` +
     `(channel names are letters, digits, "_", "." and "-"), so no gateway can run this model as it is: train it ` +
-    `again with ${renameFlagsFor(bad)} to read ${many ? 'those columns' : 'that column'} under a name a ` +
-    `configuration takes, or leave ${many ? 'them' : 'it'} out with --channels`
+    `again with ${renameWays(bad)}, or leave ${many ? 'them' : 'it'} out with --channels`
   );
 }
 

@@ -73,8 +73,9 @@ export interface QuantizeOptions {
   /** Columns read under another name (--rename), as train read them. */
   readonly rename?: ColumnRenames;
   /** Called with the model's manifest once it is known to be one quantize re-quantizes, before the CSV is read: what
-   * the caller refuses of the CSV against it (quantize's channels the file lacks, with the flag to add). */
-  readonly checkModel?: (manifest: ModelManifest) => void;
+   * the caller refuses of the CSV against it (quantize's channels the file lacks, with the flag to add), and the
+   * renames to read it with where the model's own apply (undefined: --rename's). */
+  readonly checkModel?: (manifest: ModelManifest) => ColumnRenames | void;
   readonly outDir: string;
   readonly validationFraction: number;
   readonly hop: number;
@@ -98,7 +99,8 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
       `model ${loaded.manifestPath}: a ${arch} model; quantize re-quantizes a dense or conv1d autoencoder on new data, ` +
         `while a ${arch} model's int8 graph is built with its fit: train it again on the new data (linewatch train --csv)`,
     );
-  o.checkModel?.(m);
+  // The renames checkModel finds the file needs (the model's own, recorded when it was trained), else --rename's.
+  const rename = o.checkModel?.(m) ?? o.rename;
   const channels = m.input.channels.map((c) => c.name);
   const ae = autoencoderFromOnnx(fp32, fp32Path, channels.length, m.input.window_length);
   const set = csvTrainingSet(o.text ?? readCsvText(o.csv), o.csv, {
@@ -109,7 +111,7 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
     periodMs: m.input.sample_period_ms,
     validationFraction: o.validationFraction,
     hidden: [],
-    ...(o.rename ? { rename: o.rename } : {}),
+    ...(rename ? { rename } : {}),
   });
   const { mean, std } = m.normalisation;
   const calibration = flattenNormalised(set.train, mean, std);
@@ -136,7 +138,7 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
       scheme: 'static QDQ, opset 13',
       weights: weightScheme(ae),
       activations: 'uint8 asymmetric, per tensor, min/max calibrated',
-      calibration: `${basename(o.csv)}${renamesText(o.rename)}: ${set.train.length} windows (linewatch quantize)`,
+      calibration: `${basename(o.csv)}${renamesText(rename)}: ${set.train.length} windows (linewatch quantize)`,
       calibration_windows: set.train.length,
       command: o.command,
       fp32_agreement: {

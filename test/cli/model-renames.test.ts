@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   manifestRenames,
   missingChannelsHint,
+  modelOwnRenames,
+  ownRenamesText,
   recordedRenameHint,
   recordedRenames,
 } from '../../src/cli/model-renames.js';
@@ -36,6 +38,75 @@ describe('recordedRenames', () => {
   it('keeps the first of two renames of one column, or of two to one name', () => {
     const training = trainedWith('--rename', 'a=b', '--rename', 'a=c', '--rename', 'd=b');
     expect([...recordedRenames(training)]).toEqual([['a', 'b']]);
+  });
+});
+
+describe('recordedRenames: training.renames', () => {
+  it('reads the renames train records as column → channel (--rename auto too), before the command', () => {
+    const training = {
+      renames: { 'FIC-101 A feed [kscmh]': 'FIC-101_A_feed_kscmh', 'TI-9 [°C]': 'TI-9_C' },
+      command: 'linewatch train --csv a.csv --rename auto --rename x=y',
+    };
+    expect([...recordedRenames(training)]).toEqual([
+      ['FIC-101 A feed [kscmh]', 'FIC-101_A_feed_kscmh'],
+      ['TI-9 [°C]', 'TI-9_C'],
+      ['x', 'y'],
+    ]);
+  });
+
+  it.each([
+    ['an array', { renames: [['a b', 'a_b']] }],
+    ['a value that is no string', { renames: { 'a b': 7 } }],
+    ['a name no configuration takes', { renames: { 'a b': 'a b' } }],
+    ['a column with "=" in it (no flag could say it)', { renames: { 'a=b': 'c' } }],
+  ])('passes over %s', (_, training) => {
+    expect(recordedRenames(training).size).toBe(0);
+  });
+});
+
+describe('modelOwnRenames', () => {
+  const training = { renames: { 'FIC-101 A feed [kscmh]': 'FIC_101', 'PI-7 [kPa g]': 'PI_7' } };
+  const channels = ['FIC_101', 'PI_7', 'Current'];
+
+  it("reads a file with the model's original columns as the model was trained to", () => {
+    const columns = ['FIC-101 A feed [kscmh]', 'PI-7 [kPa g]', 'Current', 'anomaly'];
+    expect([...modelOwnRenames(columns, channels, training, 'f.csv')!]).toEqual([
+      ['FIC-101 A feed [kscmh]', 'FIC_101'],
+      ['PI-7 [kPa g]', 'PI_7'],
+    ]);
+  });
+
+  it.each([
+    ['the file has every channel already', ['FIC_101', 'PI_7', 'Current', 'FIC-101 A feed [kscmh]']],
+    ['a channel is missing that no recorded rename reads', ['FIC-101 A feed [kscmh]', 'PI-7 [kPa g]']],
+    ['a column the model was trained on is missing', ['FIC-101 A feed [kscmh]', 'Current']],
+  ])('applies none where %s', (_, columns) => {
+    expect(modelOwnRenames(columns, channels, training, 'f.csv')).toBeUndefined();
+  });
+
+  it('applies none from a model trained with none', () => {
+    expect(modelOwnRenames(['a b'], ['a_b'], { command: 'linewatch train --csv a.csv' }, 'f.csv')).toBeUndefined();
+  });
+
+  it('refuses a file with both the column the model read and a column of the channel it read it as', () => {
+    const columns = ['FIC-101 A feed [kscmh]', 'PI-7 [kPa g]', 'PI_7', 'Current'];
+    expect(() => modelOwnRenames(columns, ['FIC_101', 'PI_7'], training, 'f.csv')).toThrow(
+      'f.csv: the model was trained reading column "PI-7 [kPa g]" as channel PI_7, and the file has a column ' +
+        `"PI_7" too; say which holds PI_7: --rename 'PI-7 [kPa g]=PI_7' or --rename 'PI-7 [kPa g]=other_name'`,
+    );
+  });
+
+  it('says them in one line, the first three by name', () => {
+    const four = new Map([
+      ['a b', 'a_b'],
+      ['c d', 'c_d'],
+      ['e f', 'e_f'],
+      ['g h', 'g_h'],
+    ]);
+    expect(ownRenamesText('--csv f.csv', four)).toBe(
+      '--csv f.csv: columns read as the model was trained to read them (4 rename(s) its manifest records): ' +
+        '"a b" as a_b, "c d" as c_d, "e f" as e_f, and 1 more',
+    );
   });
 });
 

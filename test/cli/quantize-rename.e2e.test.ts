@@ -1,8 +1,9 @@
 /**
  * `quantize --rename` and the renames a model remembers: a model trained on SKAB's file with `--rename 'Volume Flow
  * RateRMS=Volume_Flow_RateRMS'` is re-quantized on the same raw file with the same flag, checked as train checks it;
- * without it, quantize (which named the column missing, with no word of the flag) and eval --model name the flag the
- * model was trained with, from its manifest's training.command. A model trained on a file with the channel's own name
+ * without it, quantize and eval --model read the raw file with the rename the model was trained with (its manifest's
+ * training.renames; before 2026-12-07 they named the flag to add), and name it where the column is read under another
+ * name. A model trained on a file with the channel's own name
  * and quantized on the raw one with the flag names it from quantization.command when re-quantized without it.
  */
 import { existsSync } from 'node:fs';
@@ -55,16 +56,20 @@ describe('quantize --rename', () => {
     await model.close();
   }, 60_000);
 
-  it('without it, names the --rename the model was trained with (exit 2, nothing written)', async () => {
-    const out = join(dir, 'not-written');
+  it('without it, reads the raw CSV with the rename the model was trained with, said in one line', async () => {
+    const out = join(dir, 'own-rename');
     const res = await runCli(['quantize', '--model', trained, '--csv', CSV, '--out', out]);
-    expect([res.code, res.stdout, res.stderr]).toEqual([
-      2,
-      '',
-      `linewatch: --csv ${CSV}: no column "Volume_Flow_RateRMS" of the model ${trained}'s channels (columns: ` +
-        `${COLUMNS}) (the model was trained with --rename 'Volume Flow RateRMS=Volume_Flow_RateRMS': add it)\n`,
-    ]);
-    expect(existsSync(out)).toBe(false);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain(
+      `--csv ${CSV}: columns read as the model was trained to read them (1 rename(s) its manifest records): ` +
+        '"Volume Flow RateRMS" as Volume_Flow_RateRMS\n',
+    );
+    const q = (await loadManifest(out)).manifest.quantization as { calibration: string };
+    expect(q.calibration).toMatch(/^anomaly-free\.csv \(renamed: Volume Flow RateRMS → Volume_Flow_RateRMS\): /);
+  }, 60_000);
+
+  it('with the column read under another name, names the flag it replaces (exit 2, nothing written)', async () => {
+    const out = join(dir, 'not-written');
     // The column read under another name: the flag it replaces.
     const other = await runCli([
       'quantize',
@@ -78,6 +83,8 @@ describe('quantize --rename', () => {
       "(the model was trained with --rename 'Volume Flow RateRMS=Volume_Flow_RateRMS': add it in place of " +
         "--rename 'Volume Flow RateRMS=flow')\n",
     );
+    expect(other.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('refuses a bad --rename with the words train and eval use', async () => {
@@ -123,15 +130,15 @@ describe('a model quantized with --rename, re-quantized without it', () => {
 });
 
 describe('eval --model on a file without the rename', () => {
-  it('names the --rename the model was trained with', async () => {
-    const res = await runCli(['eval', '--model', trained, '--data', LABELLED]);
-    expect(res.code).toBe(2);
+  it('reads it with the rename the model was trained with, as with the flag given', async () => {
+    const res = await runCli(['eval', '--model', trained, '--data', LABELLED, '--json']);
+    expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toContain(
-      'the model ' +
-        trained +
-        ' needs channel(s) Volume_Flow_RateRMS; the file has Accelerometer1RMS, Accelerometer2RMS, Current, Pressure, ' +
-        "Temperature, Thermocouple, Voltage, Volume Flow RateRMS (the model was trained with --rename 'Volume Flow " +
-        "RateRMS=Volume_Flow_RateRMS': add it)\n",
+      `--data ${LABELLED}: columns read as the model was trained to read them (1 rename(s) its manifest records): ` +
+        '"Volume Flow RateRMS" as Volume_Flow_RateRMS\n',
     );
+    const given = await runCli(['eval', '--model', trained, '--data', LABELLED, ...SKAB_RENAME, '--json']);
+    expect(given.code, given.stderr).toBe(0);
+    expect(JSON.parse(res.stdout)).toEqual(JSON.parse(given.stdout));
   });
 });

@@ -31,6 +31,11 @@ describe('--rename', () => {
     ['Flow', '--rename "Flow": expected OLD=NEW, a column\'s name in the CSV and the name to read it under'],
     ['=flow', '--rename "=flow": expected OLD=NEW, a column\'s name in the CSV and the name to read it under'],
     [
+      'auto',
+      '--rename auto: for train --csv without --cycle-channel, which names the columns a model is made from; eval ' +
+        '--model and quantize read a file with those columns as the model records (training.renames)',
+    ],
+    [
       'Volume Flow RateRMS=flow rms',
       '--rename "Volume Flow RateRMS=flow rms": "flow rms" is no channel name a gateway configuration takes: ' +
         'expected a name of letters, digits, "_", "." or "-"',

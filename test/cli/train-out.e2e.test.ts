@@ -91,8 +91,9 @@ describe('train --out', () => {
       '',
       `linewatch: --csv ${csv}: a gateway configuration cannot name the channel "Volume Flow RateRMS" (channel names ` +
         'are letters, digits, "_", "." and "-"), so no gateway could run the model; nothing was fitted: add ' +
-        "--rename 'Volume Flow RateRMS=Volume_Flow_RateRMS' to read that column under a name a configuration takes, " +
-        'or leave it out with --channels\n',
+        '--rename auto to read that column under a name a configuration takes ("Volume Flow RateRMS" as ' +
+        "Volume_Flow_RateRMS), or --rename 'Volume Flow RateRMS=Volume_Flow_RateRMS' to choose the name, or leave " +
+        'it out with --channels\n',
     ]);
     expect(await readdir(model)).toEqual([]);
     const res = await runCli(['train', '--csv', csv, ...SKAB_RENAME, '--out', model]);

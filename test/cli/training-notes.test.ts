@@ -1,7 +1,13 @@
 /** What train tells about a model from a CSV (a span shorter than the budget's); the words for unnameable channels. */
 import { describe, expect, it } from 'vitest';
 import { spanText } from '../../src/core/span-text.js';
-import { renameFlagsFor, trainingNotes, undeployableChannels, undeployableText } from '../../src/cli/training-notes.js';
+import {
+  renameFlagsFor,
+  renameWays,
+  trainingNotes,
+  undeployableChannels,
+  undeployableText,
+} from '../../src/cli/training-notes.js';
 
 describe('trainingNotes', () => {
   it('names the channels a gateway configuration cannot name, with the --rename flags a shell reads as written', () => {
@@ -11,9 +17,9 @@ describe('trainingNotes', () => {
     ]);
     expect(undeployableText(['Volume Flow RateRMS'])).toBe(
       'a gateway configuration cannot name the channel "Volume Flow RateRMS" (channel names are letters, digits, ' +
-        '"_", "." and "-"), so no gateway can run this model as it is: train it again with ' +
-        "--rename 'Volume Flow RateRMS=Volume_Flow_RateRMS' to read that column under a name a configuration " +
-        'takes, or leave it out with --channels',
+        '"_", "." and "-"), so no gateway can run this model as it is: train it again with --rename auto to ' +
+        'read that column under a name a configuration takes ("Volume Flow RateRMS" as Volume_Flow_RateRMS), or ' +
+        "--rename 'Volume Flow RateRMS=Volume_Flow_RateRMS' to choose the name, or leave it out with --channels",
     );
   });
 
@@ -22,8 +28,18 @@ describe('trainingNotes', () => {
     expect(renameFlagsFor(['a b', "it's"])).toBe("--rename 'a b=a_b' --rename 'it'\\''s=it_s'");
     expect(undeployableText(['a b', 'c d'])).toContain(
       'the channels "a b", "c d" (channel names are letters, digits, "_", "." and "-"), so no gateway can run this ' +
-        "model as it is: train it again with --rename 'a b=a_b' --rename 'c d=c_d' to read those columns under a " +
-        'name a configuration takes, or leave them out with --channels',
+        'model as it is: train it again with --rename auto to read those columns under names a configuration ' +
+        `takes ("a b" as a_b, "c d" as c_d), or --rename 'a b=a_b' --rename 'c d=c_d' to choose the names, or ` +
+        'leave them out with --channels',
+    );
+  });
+
+  it('asks for --rename auto, not one flag per column, for a historian export of many such columns', () => {
+    const tags = ['FIC-101 A feed [kscmh]', 'FIC-102 D feed [kg/h]', 'PI-7 Reactor pressure [kPa g]', 'TI-9 [°C]'];
+    expect(renameWays(tags)).toBe(
+      '--rename auto to read those columns under names a configuration takes ("FIC-101 A feed [kscmh]" as ' +
+        'FIC-101_A_feed_kscmh, "FIC-102 D feed [kg/h]" as FIC-102_D_feed_kg_h, "PI-7 Reactor pressure [kPa g]" as ' +
+        'PI-7_Reactor_pressure_kPa_g, and 1 more), or --rename COLUMN=NAME for each to choose the names',
     );
   });
 

@@ -25,8 +25,9 @@ describe('a channel no configuration can name', () => {
       '',
       `linewatch: --csv ${CSV}: a gateway configuration cannot name the channel "Volume Flow RateRMS" (channel ` +
         'names are letters, digits, "_", "." and "-"), so no gateway could run the model; nothing was fitted: add ' +
-        "--rename 'Volume Flow RateRMS=Volume_Flow_RateRMS' to read that column under a name a configuration takes, " +
-        'or leave it out with --channels\n',
+        '--rename auto to read that column under a name a configuration takes ("Volume Flow RateRMS" as ' +
+        "Volume_Flow_RateRMS), or --rename 'Volume Flow RateRMS=Volume_Flow_RateRMS' to choose the name, or leave " +
+        'it out with --channels\n',
     ]);
     expect(existsSync(out)).toBe(false);
     // A model an older linewatch wrote with the column's own name: trained renamed, its manifest named back.
@@ -40,8 +41,9 @@ describe('a channel no configuration can name', () => {
       '',
       `linewatch: ${out}: a gateway configuration cannot name the channel "Volume Flow RateRMS" (channel names are ` +
         'letters, digits, "_", "." and "-"), so no gateway can run this model as it is: train it again with ' +
-        "--rename 'Volume Flow RateRMS=Volume_Flow_RateRMS' to read that column under a name a configuration " +
-        'takes, or leave it out with --channels\n',
+        '--rename auto to read that column under a name a configuration takes ("Volume Flow RateRMS" as ' +
+        "Volume_Flow_RateRMS), or --rename 'Volume Flow RateRMS=Volume_Flow_RateRMS' to choose the name, or leave " +
+        'it out with --channels\n',
     ]);
   }, 120_000);
 
@@ -75,12 +77,22 @@ describe('a channel no configuration can name', () => {
     const scored = await runCli(['eval', '--model', out, '--data', VALVE, ...RENAME, '--json']);
     expect(scored.code, scored.stderr).toBe(0);
     expect(JSON.parse(scored.stdout).files).toBe(1);
-    // Without the rename the file lacks the model's channel, named as before.
-    const raw = await runCli(['eval', '--model', out, '--data', VALVE]);
-    expect(raw.code).toBe(2);
-    expect(raw.stderr).toContain(`the model ${out} needs channel(s) flow_rms; the file has `);
-    // and names the flag the model was trained with, from its manifest's training.command (model-renames.ts).
-    expect(raw.stderr).toContain(" (the model was trained with --rename 'Volume Flow RateRMS=flow_rms': add it)\n");
+    // Without the flag, the raw file is read with the rename the model was trained with (its manifest's
+    // training.renames), said in one line, and scored as with it (before 2026-12-07: refused, naming the flag).
+    const raw = await runCli(['eval', '--model', out, '--data', VALVE, '--json']);
+    expect(raw.code, raw.stderr).toBe(0);
+    expect(raw.stderr).toContain(
+      `--data ${VALVE}: columns read as the model was trained to read them (1 rename(s) its manifest records): ` +
+        '"Volume Flow RateRMS" as flow_rms\n',
+    );
+    expect(JSON.parse(raw.stdout)).toEqual(JSON.parse(scored.stdout));
+    // A file with the column under yet another name lacks the model's channel, named as before.
+    const other = join(dir, 'other.csv');
+    await writeFile(other, (await readFile(VALVE, 'utf8')).replace('Volume Flow RateRMS', 'Flow'));
+    const renamed = await runCli(['eval', '--model', out, '--data', other]);
+    expect(renamed.code).toBe(2);
+    expect(renamed.stderr).toContain(`the model ${out} needs channel(s) flow_rms; the file has `);
+    expect(renamed.stderr).toContain(' (if column "Flow" holds flow_rms: --rename Flow=flow_rms)');
     // --channels names a renamed column by its new name; the old name is no column any more.
     const two = join(dir, 'two');
     const picked = await runCli([

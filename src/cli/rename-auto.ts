@@ -1,0 +1,62 @@
+/**
+ * `--rename auto` (train --csv): every column a gateway configuration cannot name (`FIC-101 A feed [kscmh]`, a
+ * historian's tag with its description and unit) read under a name it takes, made from its own (fixedName: the same
+ * name train's refusal suggests; letters, digits, "_", "." and "-" kept, any other run of characters one "_"), so that
+ * a recording of forty such columns needs one flag, not forty. Deterministic: the same header gives the same names,
+ * in the header's order, a name another column has already taken getting "_2", "_3", ... The names are said on stderr
+ * and recorded in the model's manifest (training.renames), which eval --model and quantize apply to a file with these
+ * columns (modelOwnRenames), and a gateway configuration's channels take them as they are. Pure.
+ */
+import { nameSchema } from '../core/config-primitives.js';
+import { csvDataColumns, isNotChannel, type ColumnRenames } from '../core/csv-table.js';
+import { csvRenames } from './rename-flag.js';
+import { fixedName } from './training-notes.js';
+
+/** The --rename value that asks for these names. */
+export const RENAME_AUTO = 'auto';
+
+/**
+ * A name a configuration takes for each of `columns` (a CSV's data columns as written) that has none and is no label
+ * or time column, and that `given` (the explicit --rename flags) does not rename: column → name, in the header's order,
+ * each name unlike every column that keeps its own and every name given or made before it.
+ */
+export function autoRenames(columns: readonly string[], given: ColumnRenames = new Map()): ColumnRenames {
+  const renamed = (c: string) => given.has(c) || (!nameSchema.safeParse(c).success && !isNotChannel(c));
+  const taken = new Set([...columns.filter((c) => !renamed(c)), ...given.values()]);
+  const made = new Map<string, string>();
+  for (const [i, column] of columns.entries()) {
+    if (given.has(column) || !renamed(column)) continue;
+    const base = fixedName(column) ?? `column_${i + 1}`;
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+    taken.add(name);
+    made.set(column, name);
+  }
+  return made;
+}
+
+/**
+ * train --csv's --rename flags: csvRenames' (checked against the columns of --csv), and with `--rename auto` among them
+ * the names autoRenames makes for the other columns (`made`, for train to say them).
+ */
+export function trainRenames(opts: { readonly rename?: readonly string[]; readonly csv?: string }): {
+  readonly renames?: ColumnRenames;
+  readonly made?: ColumnRenames;
+} {
+  const asked = opts.rename?.includes(RENAME_AUTO) ?? false;
+  const given = csvRenames({ ...opts, rename: opts.rename?.filter((r) => r !== RENAME_AUTO) });
+  if (!asked) return given ? { renames: given } : {};
+  const made = autoRenames(csvDataColumns(opts.csv!), given);
+  return { renames: new Map([...(given ?? []), ...made]), made };
+}
+
+/** What train says of the names --rename auto gave (`made`), one line each after the first: to copy into a config. */
+export function autoRenamesText(csv: string, made: ColumnRenames): string[] {
+  if (made.size === 0) return [`--csv ${csv}: --rename auto: every column has a name a gateway configuration takes`];
+  return [
+    `--csv ${csv}: --rename auto read ${made.size} column(s) under names a gateway configuration takes (the model's ` +
+      'manifest records them as training.renames; eval --model and quantize read a file with these columns the same ' +
+      'way; name the channels so in the gateway configuration):',
+    ...[...made].map(([from, to]) => `  ${JSON.stringify(from)} -> ${to}`),
+  ];
+}
