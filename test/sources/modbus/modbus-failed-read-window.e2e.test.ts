@@ -9,7 +9,7 @@
  */
 import { EventEmitter, once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { modbusTcpSourceSchema } from '../../../src/config/schema.js';
+import { localModbusTcp } from '../../helpers/local-modbus-source.js';
 import type { Sample } from '../../../src/core/types.js';
 import { ModbusSource } from '../../../src/sources/modbus/modbus-source.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
@@ -42,12 +42,7 @@ async function poll(polls: number, refusedAt: ReadonlySet<number>) {
   const logs: string[] = [];
   const logger = createLogger('warn', { write: (l: string) => logs.push(l) } as unknown as NodeJS.WritableStream);
   const source = new ModbusSource(
-    modbusTcpSourceSchema.parse({
-      name: 'plc',
-      type: 'modbus_tcp',
-      host: '127.0.0.1',
-      port: plc.port,
-      unit_id: 1,
+    localModbusTcp(plc.port, {
       asset: 'press-1',
       poll_interval_ms: 10,
       timeout_ms: 2000,

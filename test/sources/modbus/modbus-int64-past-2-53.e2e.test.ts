@@ -4,7 +4,7 @@
  * is now warned of, naming the register, the value the PLC sent and the one delivered. A real Modbus TCP server.
  */
 import { describe, expect, it } from 'vitest';
-import { modbusTcpSourceSchema } from '../../../src/config/schema.js';
+import { localModbusTcp } from '../../helpers/local-modbus-source.js';
 import type { Sample } from '../../../src/core/types.js';
 import { ModbusSource } from '../../../src/sources/modbus/modbus-source.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
@@ -24,12 +24,7 @@ describe('64-bit integer registers past 2^53', () => {
     onTestFinished(() => plc.close());
     const log = logLines('warn');
     const source = new ModbusSource(
-      modbusTcpSourceSchema.parse({
-        name: 'plc',
-        type: 'modbus_tcp',
-        host: '127.0.0.1',
-        port: plc.port,
-        unit_id: 1,
+      localModbusTcp(plc.port, {
         asset: 'meter-1',
         poll_interval_ms: 20,
         registers: [

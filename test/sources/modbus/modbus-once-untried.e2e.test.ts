@@ -5,7 +5,7 @@
  * on a socket (test/helpers/one-line-modbus-gateway.ts) whose unit 1 answers nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { modbusTcpSourceSchema } from '../../../src/config/schema.js';
+import { localModbusTcp } from '../../helpers/local-modbus-source.js';
 import { ModbusSource } from '../../../src/sources/modbus/modbus-source.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
@@ -18,12 +18,7 @@ describe('run --once: reads not sent after a failed one', () => {
     const gateway = await startOneLineGateway(new Map([[1, { silent: true }]]));
     onTestFinished(() => gateway.close());
     const source = new ModbusSource(
-      modbusTcpSourceSchema.parse({
-        name: 'plc',
-        type: 'modbus_tcp',
-        host: '127.0.0.1',
-        port: gateway.port,
-        unit_id: 1,
+      localModbusTcp(gateway.port, {
         asset: 'pump-1',
         timeout_ms: 200,
         // Three reads: the registers lie too far apart for one.

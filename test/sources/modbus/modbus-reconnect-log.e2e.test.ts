@@ -6,7 +6,7 @@
  * gateway helper (its unit silent, then answering) and a register PLC that closes its connections.
  */
 import { describe, expect, it } from 'vitest';
-import { modbusTcpSourceSchema } from '../../../src/config/schema.js';
+import { localModbusTcp } from '../../helpers/local-modbus-source.js';
 import { ModbusSource } from '../../../src/sources/modbus/modbus-source.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import { logLines } from '../../helpers/log-lines.js';
@@ -14,12 +14,7 @@ import { startOneLineGateway, type GatewayUnit } from '../../helpers/one-line-mo
 import { startRegisterPlc } from '../../helpers/register-plc.js';
 
 const sourceOn = (port: number) =>
-  modbusTcpSourceSchema.parse({
-    name: 'plc',
-    type: 'modbus_tcp',
-    host: '127.0.0.1',
-    port,
-    unit_id: 1,
+  localModbusTcp(port, {
     asset: 'pump-1',
     poll_interval_ms: 50,
     timeout_ms: 200,
