@@ -16,10 +16,6 @@ export interface TakeoverNews {
   readonly holds: () => void;
 }
 
-/** The timer a connection's hold is awaited with (setTimeout by default; a test's own). A client that stops drops it
- * (dropped()) first. */
-export type HoldTimer = Timer;
-
 export class ClientIdTakeovers {
   private readonly flaps: ConnectionFlaps;
   private said = false;
@@ -29,7 +25,8 @@ export class ClientIdTakeovers {
     private readonly news: TakeoverNews,
     private readonly rule: FlapRule = FLAP_RULE,
     now?: () => number,
-    private readonly timer: HoldTimer = NODE_TIMER,
+    /** A connection's hold is awaited with it; a client that stops drops it (dropped()) first. */
+    private readonly timer: Timer = NODE_TIMER,
   ) {
     this.flaps = new ConnectionFlaps(rule, now);
   }

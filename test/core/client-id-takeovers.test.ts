@@ -4,7 +4,8 @@
  * that fails ends the episode. An injected clock and timer: nothing waits.
  */
 import { describe, expect, it } from 'vitest';
-import { ClientIdTakeovers, type HoldTimer } from '../../src/core/client-id-takeovers.js';
+import { ClientIdTakeovers } from '../../src/core/client-id-takeovers.js';
+import type { Timer } from '../../src/core/timer.js';
 
 const RULE = { shortMs: 5000, times: 3 };
 
@@ -13,7 +14,7 @@ function takeovers() {
   let now = 0;
   const told: string[] = [];
   let pending: { fn: () => void; at: number } | undefined;
-  const timer: HoldTimer = {
+  const timer: Timer = {
     set: (fn, ms) => (pending = { fn, at: now + ms }),
     clear: (handle) => {
       if (handle === pending) pending = undefined;
