@@ -1,8 +1,8 @@
 /**
  * A file a setting names (a TLS certificate or key, a secret), read as hostile: only a regular file, opened without
  * waiting (a FIFO there, or a link to one, blocked the read and the whole gateway with it), and at most `maxBytes`
- * (a link to /dev/zero read until memory ran out). One byte past the bound is read, so a file that grew since its
- * size was known is refused all the same.
+ * (a link to /dev/zero read until memory ran out); a larger file is refused by its size, unread. One byte past its
+ * size is read, so a file that grew since (being written) is refused rather than read in part.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { fileErrorText } from './errors.js';
@@ -11,21 +11,32 @@ import { fileErrorText } from './errors.js';
 export const PEM_FILE_MAX_BYTES = 1 << 20;
 
 /** Why a file that opened is not read: not a regular file, or larger than the bound. The message names no path. */
-export class FileRefused extends Error {}
+export class FileRefused extends Error {
+  constructor(
+    readonly kind: 'not_regular' | 'too_large' | 'grew',
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The bytes of `path`. Throws the open's own error (ENOENT, EACCES: fileErrorText words them) or a FileRefused
- * saying "not a regular file" or "over N bytes".
+ * saying "not a regular file", "S bytes, over N" (its size) or "it grew while it was read".
  */
 export function readRegularFileSync(path: string, maxBytes: number): Buffer {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    if (!fstatSync(fd).isFile()) throw new FileRefused('not a regular file');
-    const buffer = Buffer.alloc(maxBytes + 1);
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw new FileRefused('not_regular', 'not a regular file');
+    // Refused by its size, unread.
+    if (info.size > maxBytes) throw new FileRefused('too_large', `${info.size} bytes, over ${maxBytes}`);
+    // One byte past its size: a file that grew since is seen to.
+    const buffer = Buffer.alloc(info.size + 1);
     let read = 0;
     for (let n = -1; n !== 0 && read < buffer.length; read += n)
       n = readSync(fd, buffer, read, buffer.length - read, read);
-    if (read > maxBytes) throw new FileRefused(`over ${maxBytes} bytes`);
+    if (read > info.size) throw new FileRefused('grew', 'it grew while it was read');
     return buffer.subarray(0, read);
   } finally {
     closeSync(fd);

@@ -39,11 +39,11 @@ describe('an MQTT TLS file that is not a regular file', () => {
 describe('readRegularFileSync', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lw-regular-file-'));
 
-  it('reads a file up to its bound and refuses one byte more, by size, unread past it', () => {
+  it('reads a file up to its bound and refuses one byte more by its size, unread', () => {
     const file = join(dir, 'ca.pem');
     writeFileSync(file, 'x'.repeat(64));
     expect(readRegularFileSync(file, 64).toString()).toBe('x'.repeat(64));
-    expect(() => readRegularFileSync(file, 63)).toThrow(new FileRefused('over 63 bytes'));
+    expect(() => readRegularFileSync(file, 63)).toThrow(new FileRefused('too_large', '64 bytes, over 63'));
   });
 
   it('says a missing file in words', () => {

@@ -22,12 +22,11 @@ export function readTokenFile(path: string, key = 'storage.influxdb.token_file')
     // where a 401 read the file again.
     bytes = readRegularFileSync(path, TOKEN_FILE_MAX_BYTES);
   } catch (err) {
-    if (!(err instanceof FileRefused)) throw refuse(`cannot be read (${regularFileErrorText(err)})`);
-    throw refuse(
-      err.message === 'not a regular file'
-        ? 'not a plain file (a secret file holding the token is expected)'
-        : `more than ${TOKEN_FILE_MAX_BYTES} bytes, far more than a token: is it the right file?`,
-    );
+    if (err instanceof FileRefused && err.kind === 'not_regular')
+      throw refuse('not a plain file (a secret file holding the token is expected)');
+    if (err instanceof FileRefused && err.kind === 'too_large')
+      throw refuse(`more than ${TOKEN_FILE_MAX_BYTES} bytes, far more than a token: is it the right file?`);
+    throw refuse(`cannot be read (${regularFileErrorText(err)})`);
   }
   return tokenOf(bytes.toString('utf8'), refuse);
 }
