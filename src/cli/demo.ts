@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../config/load.js';
-import { isRaise } from '../core/types.js';
+import { isRaise, type AlarmStateName } from '../core/types.js';
 import { runUntilSignal, startDaemon } from '../daemon/daemon.js';
 import { shareText } from '../alarms/alarm-event.js';
 import { freePort } from '../core/free-port.js';
@@ -24,6 +24,25 @@ export interface DemoOptions {
   fault: string;
   faultAtS: string;
 }
+
+/** How long the demo runs, how to stop it, and where to go after it: its third line. */
+export function demoPlan(durationS: number): string {
+  const runs = durationS > 0 ? `runs ${durationS} s (Ctrl-C stops it sooner)` : 'runs until Ctrl-C';
+  return `${runs}, then prints a one-line JSON summary; your own PLC next: linewatch init (docs/config-guide.md)`;
+}
+
+/**
+ * An alarm's state after a transition other than a raise, in words: the message that follows ends with the ISA-18.2
+ * states themselves (`(unack_active → rtn_unack)`).
+ */
+const ALARM_STATE_WORDS: Record<AlarmStateName, string> = {
+  normal: 'ALARM NORMAL',
+  unack_active: 'ALARM ACTIVE, not acknowledged',
+  ack_active: 'ALARM ACKNOWLEDGED, still active',
+  rtn_unack: 'ALARM CLEARED, not acknowledged',
+  shelved: 'ALARM SHELVED',
+  out_of_service: 'ALARM OUT OF SERVICE',
+};
 
 function bar(score: number, threshold: number): string {
   const cells = Math.min(30, Math.round((score / threshold) * 10));
@@ -81,6 +100,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
       out(
         `gateway status: http://127.0.0.1:${daemon.http.port}/api/status   metrics: http://127.0.0.1:${daemon.http.port}/metrics`,
       );
+    out(demoPlan(durationS));
     daemon.gateway.events.subscribe('parts', (parts) => {
       for (const p of parts) {
         summary.parts[p.verdict]++;
@@ -111,7 +131,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
         summary.first_alarm_s ??= Math.round(t * 10) / 10;
         if (summary.top_channels.length === 0) summary.top_channels = [...a.topChannels];
         out(`${t.toFixed(1).padStart(6)}s ALARM RAISED (${a.priority})  ${a.message}`);
-      } else out(`${t.toFixed(1).padStart(6)}s alarm ${a.previous} → ${a.state}: ${a.message}`);
+      } else out(`${t.toFixed(1).padStart(6)}s ${ALARM_STATE_WORDS[a.state]}  ${a.message}`);
     });
     let ends: NodeJS.Timeout | undefined;
     const timer =

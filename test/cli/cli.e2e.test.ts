@@ -86,6 +86,10 @@ describe('linewatch run', () => {
     child.kill('SIGINT');
     // Before the fix the process lived on until the 600 s timer fired; the test's own timeout (60 s) fails it then.
     expect(await exited).toBe(0);
+    // Its third line says how long it runs, how to stop it, and what to do after it.
+    expect(lines[2]).toBe(
+      'runs 600 s (Ctrl-C stops it sooner), then prints a one-line JSON summary; your own PLC next: linewatch init (docs/config-guide.md)',
+    );
     const summary = JSON.parse(rest.join('').trim().split('\n').at(-1)!);
     expect(summary.windows_scored).toBeGreaterThan(0);
     expect(summary.duration_s).toBeLessThan(600);
