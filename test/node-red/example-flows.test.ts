@@ -84,6 +84,16 @@ describe('example flows', () => {
       expect(nodes.filter((n) => n.type !== 'tab' && n.z !== tab.id).map((n) => `${n.type} ${n.id}`)).toEqual([]);
     });
   }
+
+  // Regression: docs/node-red.md tells a flow's author to wire it so, and the Modbus and OPC UA examples sent
+  // incomplete windows to a debug node alone: two high scores either side of an outage raised their alarm.
+  for (const name of FLOWS.filter((f) => flow(f).some((n) => n.type === 'linewatch-window')))
+    it(`${name}: the window node's second output (incomplete windows) reaches the alarm node too`, () => {
+      const nodes = flow(name);
+      const window = nodes.find((n) => n.type === 'linewatch-window')!;
+      const alarm = nodes.find((n) => n.type === 'linewatch-alarm')!;
+      expect((window.wires as string[][])[1]).toContain(alarm.id);
+    });
 });
 
 /** A node type's editor (node-red/TYPE.html): the properties it saves, and the choices of each drop-down. */
