@@ -21,10 +21,19 @@ export interface ReleaseFiles {
   readonly signature: Uint8Array;
   /** The model file named by the manifest. */
   readonly model: Uint8Array;
-  /** Where it came from, for messages. */
+  /** Where it came from, for messages: the folder's URL (ending in `/`) or its path on this machine. */
   readonly origin: string;
   /** Why the signature or model file could not be read (read as empty), if one could not: it may be there later. */
   readonly unread?: readonly string[];
+}
+
+/**
+ * Where the file `name` of the release read from `origin` is, for messages: a URL resolved as a URL (path.join made
+ * `http://host/r/model.onnx` into `http:/host/r/model.onnx`, which no one could open), a folder's path joined.
+ */
+export function releaseFileAt(origin: string, name: string): string {
+  if (!/^https?:\/\//i.test(origin)) return join(origin, name);
+  return new URL(name, origin.endsWith('/') ? origin : `${origin}/`).href;
 }
 
 /** Per-file size caps for reading a release, in bytes (config: cloud.model_updates.max_*_bytes). */

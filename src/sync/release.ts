@@ -17,7 +17,7 @@ import { manifestSchema, sha256Hex, type LoadedManifest, type ModelManifest } fr
 import type { PooledModel, SessionPool } from '../inference/session-pool.js';
 import { fileErrorText, ModelError, type ModelErrorCode } from '../core/errors.js';
 import { formatIssues } from '../core/format-issues.js';
-import { MANIFEST_FILE, SIGNATURE_FILE, type ReleaseFiles } from './release-reader.js';
+import { MANIFEST_FILE, releaseFileAt, SIGNATURE_FILE, type ReleaseFiles } from './release-reader.js';
 
 export { SIGNATURE_FILE };
 
@@ -192,8 +192,8 @@ export function verifySigned(files: ReleaseFiles, keys: Keys): LoadedManifest {
     );
   return {
     manifest,
-    manifestPath: join(files.origin, 'manifest.json'),
-    modelPath: join(files.origin, manifest.file),
+    manifestPath: releaseFileAt(files.origin, MANIFEST_FILE),
+    modelPath: releaseFileAt(files.origin, manifest.file),
     modelBytes: files.model,
   };
 }
