@@ -172,7 +172,7 @@ export class ModelUpdater {
     }
     const { notice } = parsed;
     const misplaced = wrongTopic(notice, origin);
-    if (misplaced !== undefined) return this.refuseMisplaced(notice, origin, misplaced);
+    if (misplaced !== undefined) return this.refuseMisplaced(notice, origin, misplaced, published);
     const recall = this.notices.recall(notice, this.now(), published);
     if (!recall.handle) {
       if (recall.rejection && recall.tell) this.tellRefusedAgain(notice, recall.rejection);
@@ -208,11 +208,20 @@ export class ModelUpdater {
   }
 
   /**
-   * Refuses a notice on another model's topic (release-notice.ts: wrongTopic) before anything is fetched, remembering
-   * nothing of it (the same notice on its own topic is handled): a rejected outcome on each asset running the model it
-   * names (those it would have changed), or, where none runs it, kept in /api/status and said in the log.
+   * Refuses a notice on another model's topic (release-notice.ts: wrongTopic) before anything is fetched: a rejected
+   * outcome on each asset running the model it names (those it would have changed), or, where none runs it, kept in
+   * /api/status and said in the log. Remembered as refused on that topic only (the same notice on its own topic is
+   * handled), as any refusal is: the verdict cannot change, and each repetition made an outcome per asset in the cloud
+   * queue (a retained one at every reconnect, one per message of a publisher looping on a topic it may write).
    */
-  private refuseMisplaced(notice: ReleaseNotice, origin: string, reason: string): void {
+  private refuseMisplaced(notice: ReleaseNotice, origin: string, reason: string, published: boolean): void {
+    const placed = { ...notice, topic: origin };
+    const recall = this.notices.recall(placed, this.now(), published);
+    if (!recall.handle) {
+      if (recall.rejection && recall.tell) this.tellRefusedAgain(notice, recall.rejection);
+      return;
+    }
+    this.notices.settle(placed, { rejected: 'wrong_topic' }, this.now());
     const running = this.host.assetsRunning(notice.model);
     for (const { asset, model } of running) {
       const { version } = notice;
@@ -248,7 +257,10 @@ export class ModelUpdater {
       { component: 'model-updates', model: notice.model, version: notice.version },
       `release notice for ${notice.model} ${notice.version} already handled: rejected (${rejection.code}) at ` +
         `${new Date(rejection.at).toISOString()}; looked at again when published anew after ${after(true)}, or ` +
-        `delivered again (a reconnect, a poll) after ${after(false)}; publish it under a new URL or version to retry now`,
+        `delivered again (a reconnect, a poll) after ${after(false)}; ` +
+        (rejection.code === 'wrong_topic'
+          ? "on its own model's topic it is handled now"
+          : 'publish it under a new URL or version to retry now'),
     );
   }
 

@@ -26,6 +26,11 @@ export interface NoticeIdentity {
   readonly model: string;
   readonly version: string;
   readonly url: string;
+  /**
+   * The topic it came on, only for a notice refused for coming there (wrong_topic): that verdict holds for that topic
+   * alone, so the same notice on its own topic is another notice here (handled).
+   */
+  readonly topic?: string;
 }
 
 /** What handling a notice came to: settled, refused for good (its code), or to be handled again when it comes. */
@@ -62,7 +67,14 @@ export class NoticeMemory {
 
   private static key(notice: NoticeIdentity): string {
     return createHash('sha256')
-      .update(JSON.stringify([notice.model, notice.version, notice.url]))
+      .update(
+        JSON.stringify([
+          notice.model,
+          notice.version,
+          notice.url,
+          ...(notice.topic !== undefined ? [notice.topic] : []),
+        ]),
+      )
       .digest('base64');
   }
 

@@ -59,11 +59,35 @@ describe('a release notice on another model’s topic', () => {
     expect(f.updater.lastRefusals()).toEqual([
       { model: 'pump-ae', version: '2.0.0', at: f.clock.now, reason: event.reason },
     ]);
-    // Not remembered as refused: on pump-ae's own topic, the same notice is taken.
+    // Remembered as refused on that topic only: on pump-ae's own topic, the same notice is taken.
     const applied = f.nextEvent();
     await broker.publish('linewatch/releases/pump-ae', notice, false);
     expect(outcomeOf(await applied)).toBe('2.0.0:applied');
     expect(f.current().version).toBe('2.0.0');
+  }, 60_000);
+
+  it('is remembered on that topic: published again, it makes no second outcome until a minute has passed', async () => {
+    const broker = await brokered();
+    const log = logLines('info');
+    const f = await updaterOn(broker.url, log);
+    await f.release('v2', '2.0.0', 1);
+    const notice = { model: 'pump-ae', version: '2.0.0', url: `${f.releases.url}/v2/` };
+    const refused = f.nextEvent();
+    await broker.publish('linewatch/releases/press-ae', notice, false);
+    expect(outcomeOf(await refused)).toBe('2.0.0:rejected:wrong_topic');
+    await broker.publish('linewatch/releases/press-ae', notice, false);
+    const told = await log.next(/^release notice for pump-ae 2\.0\.0 already handled/);
+    expect(told.msg).toBe(
+      'release notice for pump-ae 2.0.0 already handled: rejected (wrong_topic) at 1970-01-01T00:16:40.000Z; looked ' +
+        'at again when published anew after 1970-01-01T00:17:40.000Z, or delivered again (a reconnect, a poll) after ' +
+        "1970-01-01T00:31:40.000Z; on its own model's topic it is handled now",
+    );
+    expect(f.events.map(outcomeOf)).toEqual(['2.0.0:rejected:wrong_topic']);
+    f.clock.now += 60_000;
+    const again = f.nextEvent();
+    await broker.publish('linewatch/releases/press-ae', notice, false);
+    expect(outcomeOf(await again)).toBe('2.0.0:rejected:wrong_topic');
+    expect(f.releases.requests).toEqual([]);
   }, 60_000);
 
   it('for a model no asset here runs is kept in the status and logged, with no outcome', async () => {
