@@ -159,6 +159,23 @@ export interface Sink {
    */
   journalGap?():
     { readonly dropped: number; readonly alarms: number; readonly from: number; readonly to: number } | undefined;
+  /**
+   * A sink that publishes to a broker with a packet limit (the cloud sync): what the limit kept back since it started,
+   * messages set aside and the queue held (src/sync/cloud-packet-limit.ts); undefined where nothing. For /api/status.
+   */
+  packetLimit?(): SinkPacketLimit | undefined;
+}
+
+/** What a broker's packet limit kept back from a sink (/api/status: a sink's `packetLimit`). */
+export interface SinkPacketLimit {
+  /** The broker's limit when it last kept a message back, in bytes. */
+  readonly limit: number;
+  /** Messages set aside (over the limit, taken out of the queue, each said whole in the log) since the start. */
+  readonly setAside: number;
+  /** The last one set aside: its topic, its size as a publish packet, when (ms since the epoch). */
+  readonly lastSetAside?: { readonly topic: string; readonly bytes: number; readonly at: number };
+  /** Where the queue waits now (a limit under 1,024 bytes sets nothing aside): the first message held, since when. */
+  readonly held?: { readonly topic: string; readonly bytes: number; readonly since: number };
 }
 
 /** An alarm's last journaled state. */

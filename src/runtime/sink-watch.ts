@@ -13,7 +13,7 @@
  * counts from its first failure.
  */
 import type { DurableQueue, QueueBatch, QueueInput, QueueStats } from '../buffer/queue.js';
-import type { Sink } from '../core/components.js';
+import type { Sink, SinkPacketLimit } from '../core/components.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 
 export interface SinkStatus {
@@ -44,6 +44,8 @@ export interface SinkStatus {
     readonly from: number;
     readonly to: number;
   };
+  /** For the cloud sync: what its broker's packet limit kept back (set aside, or the queue held); absent where none. */
+  readonly packetLimit?: SinkPacketLimit;
 }
 
 /** A sink's queue, passed through, noting each batch delivered (accepted) or not (rejected). */
@@ -139,10 +141,12 @@ export class SinkWatch {
   status(): SinkStatus {
     this.queued = this.queueFigures() ?? this.queued;
     const gap = this.sink.journalGap?.();
+    const packetLimit = this.sink.packetLimit?.();
     const base = {
       name: this.sink.name,
       ...(this.queued ? { queued: this.queued } : {}),
       ...(gap ? { journalGap: gap } : {}),
+      ...(packetLimit ? { packetLimit } : {}),
     };
     if (this.sink.failing) {
       const failing = this.sink.failing();

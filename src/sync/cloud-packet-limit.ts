@@ -8,10 +8,14 @@
  * the broker's misconfiguration (a figure meant in kilobytes), or a hostile broker's: setting aside each message over
  * it emptied the whole queue at the first connect. There nothing is set aside: the messages before the first over it
  * go, and it waits with those behind it, said once, until a connection's CONNACK says a larger limit.
+ *
+ * Both are kept for /api/status (the cloud sink's `packetLimit`: status()), as the log line scrolls away: how many were
+ * set aside since the start and the last of them, and whether the queue is held now, since when.
  */
 import type { MqttClient } from 'mqtt';
 import { acceptOrKeep } from '../buffer/queue-failures.js';
 import type { DurableQueue, QueueBatch } from '../buffer/queue.js';
+import type { SinkPacketLimit } from '../core/components.js';
 import { overBrokerLimit, type OverBrokerLimit } from '../core/mqtt-broker-limit.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
@@ -21,14 +25,30 @@ import { unqueued } from './cloud-messages.js';
 export const MIN_SET_ASIDE_LIMIT_BYTES = 1024;
 
 export class CloudPacketLimit {
-  /** The limit the queue was last said held at (said once while it holds); undefined while messages go. */
-  private heldAt: number | undefined;
+  /** Where the queue is held (said once while it holds, at that limit); undefined while messages go. */
+  private held: { readonly over: OverBrokerLimit; readonly since: number } | undefined;
+  private setAsideCount = 0;
+  private lastSetAside: { readonly over: OverBrokerLimit; readonly at: number } | undefined;
 
   constructor(
     private readonly sink: string,
     private readonly url: string,
-    private readonly deps: { readonly logger: Logger; readonly metrics: GatewayMetrics },
+    private readonly deps: { readonly logger: Logger; readonly metrics: GatewayMetrics; readonly now: () => number },
   ) {}
+
+  /** What the limit kept back (/api/status); undefined where it kept back nothing since the start. */
+  status(): SinkPacketLimit | undefined {
+    const { held, lastSetAside } = this;
+    const latest = held ?? lastSetAside;
+    if (!latest) return undefined;
+    const shown = (over: OverBrokerLimit) => ({ topic: over.topic, bytes: over.bytes });
+    return {
+      limit: latest.over.limit,
+      setAside: this.setAsideCount,
+      ...(lastSetAside ? { lastSetAside: { ...shown(lastSetAside.over), at: lastSetAside.at } } : {}),
+      ...(held ? { held: { ...shown(held.over), since: held.since } } : {}),
+    };
+  }
 
   /** Where a queued message (`<topic>\n<body>`) is over the broker's limit, why it is not sent. */
   over(client: MqttClient, payload: string): OverBrokerLimit | undefined {
@@ -47,7 +67,7 @@ export class CloudPacketLimit {
       if (!batch) return undefined;
       const first = batch.items.findIndex((item) => this.over(client, item.payload) !== undefined);
       if (first < 0) {
-        this.heldAt = undefined;
+        this.held = undefined;
         return batch;
       }
       queue.reject(batch);
@@ -62,8 +82,8 @@ export class CloudPacketLimit {
 
   /** Keeps the queue whole under a limit too small to trust (MIN_SET_ASIDE_LIMIT_BYTES), said once per limit. */
   private hold(queue: DurableQueue, over: OverBrokerLimit): undefined {
-    if (this.heldAt === over.limit) return undefined;
-    this.heldAt = over.limit;
+    if (this.held?.over.limit === over.limit) return undefined;
+    this.held = { over, since: this.held?.since ?? this.deps.now() };
     const behind = queue.stats().records - 1;
     this.deps.logger.error(
       { sink: this.sink, topic: over.topic, bytes: over.bytes, limit: over.limit },
@@ -77,6 +97,8 @@ export class CloudPacketLimit {
 
   private setAside(queue: DurableQueue, batch: QueueBatch, over: OverBrokerLimit): void {
     acceptOrKeep(queue, batch);
+    this.setAsideCount += batch.count;
+    this.lastSetAside = { over, at: this.deps.now() };
     const { body } = unqueued(batch.items[0]!.payload);
     this.deps.metrics.sinkDroppedPoints.inc({ sink: this.sink, reason: 'over_broker_packet_limit' }, batch.count);
     this.deps.logger.error(

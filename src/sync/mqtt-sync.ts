@@ -20,7 +20,7 @@ import { CloudPacketLimit } from './cloud-packet-limit.js';
 import { CloudReachability } from './cloud-reachability.js';
 import { acceptOrKeep, QueueFailures, queuedRecords } from '../buffer/queue-failures.js';
 import { QueueEvictions } from '../buffer/queue-evictions.js';
-import type { Sink, SinkRecords } from '../core/components.js';
+import type { Sink, SinkPacketLimit, SinkRecords } from '../core/components.js';
 import { CLOUD_PROTOCOL_SETTING, type MqttSyncConfig } from './schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
@@ -79,7 +79,7 @@ export class MqttSync implements Sink {
   /** The queue's evictions at its byte bound (while the broker is offline), counted and told once. */
   private readonly evictions: QueueEvictions;
   /** Messages over the broker's packet limit (MQTT 5), found before they are sent (cloud-packet-limit.ts). */
-  private readonly packetLimit: CloudPacketLimit;
+  private readonly packetLimitGuard: CloudPacketLimit;
 
   constructor(
     private readonly config: MqttSyncConfig,
@@ -99,7 +99,7 @@ export class MqttSync implements Sink {
     this.startedAt = this.now();
     this.prefix = `${config.topic_prefix}/${identity.gateway}`;
     this.queueFailures = new QueueFailures(this.name, deps);
-    this.packetLimit = new CloudPacketLimit(this.name, config.url, deps);
+    this.packetLimitGuard = new CloudPacketLimit(this.name, config.url, { ...deps, now: () => this.now() });
     this.reach = new CloudReachability(this.name, config.url, {
       ...deps,
       now: () => this.now(),
@@ -140,7 +140,7 @@ export class MqttSync implements Sink {
     const models = this.identity.models();
     if (!this.client?.connected || !models) return;
     const body = this.status('online', models);
-    if (this.packetLimit.statusFits(this.client, `${this.prefix}/status`, body))
+    if (this.packetLimitGuard.statusFits(this.client, `${this.prefix}/status`, body))
       this.client.publish(`${this.prefix}/status`, body, { qos: 1, retain: true });
   }
 
@@ -240,6 +240,11 @@ export class MqttSync implements Sink {
     this.deps.logger.error({ sink: this.name }, flappingText(this.config, role, clientId));
   }
 
+  /** What the broker's packet limit kept back: messages set aside, the queue held (/api/status). */
+  packetLimit(): SinkPacketLimit | undefined {
+    return this.packetLimitGuard.status();
+  }
+
   /** Where the broker cannot be reached now: since when and why (/api/status, /readyz). */
   failing(): { since: number; error: string } | undefined {
     return this.reach.failing();
@@ -292,7 +297,7 @@ export class MqttSync implements Sink {
     if (this.queueFailures.waiting) return;
     while (client?.connected) {
       // A message over the broker's packet limit is set aside unsent: the messages before it go as a batch first.
-      const batch = this.packetLimit.take(client, queue, this.config.batch_size);
+      const batch = this.packetLimitGuard.take(client, queue, this.config.batch_size);
       if (!batch) break;
       /** The batch's messages acknowledged so far, in order. */
       let acknowledged = 0;
@@ -342,7 +347,7 @@ export class MqttSync implements Sink {
     const client = this.client;
     // Each within publish_timeout_ms: a broker gone silent would keep the goodbye, and the stop, waiting for good.
     const goodbye = this.status('offline', this.identity.models());
-    if (client?.connected && this.packetLimit.statusFits(client, `${this.prefix}/status`, goodbye))
+    if (client?.connected && this.packetLimitGuard.statusFits(client, `${this.prefix}/status`, goodbye))
       await publishWithin(client, `${this.prefix}/status`, goodbye, true, this.config.publish_timeout_ms).catch(
         () => undefined,
       );

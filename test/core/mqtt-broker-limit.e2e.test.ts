@@ -17,6 +17,7 @@ import { MemoryQueue } from '../../src/buffer/memory-queue.js';
 import { publishOnce } from '../../src/core/mqtt-publish-once.js';
 import { alarmActionSchema } from '../../src/config/schema.js';
 import { createAlarmAction } from '../../src/registry/runtime.js';
+import { SinkWatch } from '../../src/runtime/sink-watch.js';
 import { MqttSync } from '../../src/sync/mqtt-sync.js';
 import { mqttSyncSchema } from '../../src/sync/schema.js';
 import { startMosquitto } from '../../src/testing/mosquitto.js';
@@ -126,7 +127,7 @@ describe('cloud sync: a message over the limit the broker said (MQTT 5)', () => 
     const sync = new MqttSync(
       mqttSyncSchema.parse({ url: broker().url, publish_timeout_ms: 2000 }),
       { gateway: 'gw-limit', site: 's', line: 'l', version: '0', models: () => [] },
-      { logger: log.logger, metrics, queue: new MemoryQueue(1 << 20) },
+      { logger: log.logger, metrics, queue: new MemoryQueue(1 << 20), now: () => 5_000 },
     );
     try {
       await sync.start();
@@ -154,6 +155,12 @@ describe('cloud sync: a message over the limit the broker said (MQTT 5)', () => 
       const dropped = (await metrics.sinkDroppedPoints.get()).values;
       expect(dropped).toEqual([{ labels: { sink: 'cloud-mqtt', reason: 'over_broker_packet_limit' }, value: 1 }]);
       expect(log.lines.filter((l) => /messages stay queued/.test(l.msg))).toEqual([]);
+      // Kept for /api/status (the cloud sink's packetLimit), not only in the log line.
+      expect(new SinkWatch(sync, undefined, metrics).status().packetLimit).toEqual({
+        limit: LIMIT,
+        setAside: 1,
+        lastSetAside: { topic: 'linewatch/gw-limit/alarm/pump-1', bytes, at: 5_000 },
+      });
     } finally {
       await sync.close();
       await seen.end();

@@ -4,10 +4,11 @@
  * aside every queued message, one after the other, as each was over it: the whole durable queue emptied at the first
  * connect, each message written whole to the log. Now a limit under MIN_SET_ASIDE_LIMIT_BYTES (no cloud message is
  * sure to fit it) sets nothing aside: the messages that fit go, the first that does not waits with those behind it,
- * said once. A real mosquitto.
+ * said once, and shown in /api/status (the cloud sink's `packetLimit.held`) while it holds. A real mosquitto.
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryQueue } from '../../src/buffer/memory-queue.js';
+import { SinkWatch } from '../../src/runtime/sink-watch.js';
 import { MqttSync } from '../../src/sync/mqtt-sync.js';
 import { mqttSyncSchema } from '../../src/sync/schema.js';
 import { startMosquitto } from '../../src/testing/mosquitto.js';
@@ -27,7 +28,7 @@ describe('cloud sync: a broker whose packet limit no cloud message fits (MQTT 5)
     const sync = new MqttSync(
       mqttSyncSchema.parse({ url: broker().url, publish_timeout_ms: 2000, protocol_version: 5 }),
       { gateway: 'gw-tiny', site: 's', line: 'l', version: '0', models: () => [] },
-      { logger: log.logger, metrics, queue },
+      { logger: log.logger, metrics, queue, now: () => 1_000 },
     );
     try {
       const alarms = Array.from({ length: 20 }, (_, i) => anomalyEvent('unack_active', { ts: i + 1 }));
@@ -50,6 +51,13 @@ describe('cloud sync: a broker whose packet limit no cloud message fits (MQTT 5)
       // Said once, however often the queue is pumped.
       await sync.flush();
       expect(log.lines.filter((l) => /packet limit/.test(l.msg))).toHaveLength(1);
+      // And in /api/status (the cloud sink's packetLimit) for as long as it holds: the log line scrolls away.
+      const status = new SinkWatch(sync, undefined, metrics, () => 0).status();
+      expect(status.packetLimit).toEqual({
+        limit: LIMIT,
+        setAside: 0,
+        held: { topic: 'linewatch/gw-tiny/alarm/pump-1', bytes: said.bytes, since: 1_000 },
+      });
     } finally {
       await sync.close();
     }
