@@ -348,6 +348,7 @@ export class ModelUpdater {
   /** Stops listening; models on probation stay in place, their predecessors are closed. */
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    this.applier.stop(); // a download in progress is abandoned, not waited for
     await this.sources?.stop();
     await this.chain;
     await this.probations.stop();

@@ -23,6 +23,8 @@ import { refusalReason, refusalVerdict, type ModelUpdateEvent } from './update-o
 export class ReleaseApplier {
   /** Notices passed over (a model no asset runs, a version an asset runs already), each said once in the log. */
   private readonly passedOver = new Set<string>();
+  /** Aborted as the gateway stops: a download in progress is abandoned, nothing more is applied. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly deps: UpdaterParts & {
@@ -44,6 +46,7 @@ export class ReleaseApplier {
    * (nothing to download, nothing worth the memory), so a redelivery is handled again.
    */
   async apply(notice: ReleaseNotice): Promise<NoticeVerdict> {
+    if (this.stopping.signal.aborted) return 'again';
     const { host, store, config } = this.deps;
     const running = host.assetsRunning(notice.model);
     if (running.length === 0) {
@@ -111,15 +114,37 @@ export class ReleaseApplier {
     try {
       checkReleaseUrl(notice.url, config.release_url_prefixes);
       // In memory, size-capped; nothing is written before it verifies.
-      release = await fetchSignedRelease(notice, this.deps.keys(), downloadLimitsOf(config));
+      release = await fetchSignedRelease(notice, this.deps.keys(), downloadLimitsOf(config), this.stopping.signal);
     } catch (err) {
+      if (this.stopping.signal.aborted) return this.abandoned(notice);
       const reason = refusalReason(err, 'download');
       for (const t of targets) this.deps.outcomes.report({ ...event(t), outcome: 'rejected', reason });
       return refusalVerdict(err, 'download');
     }
+    if (this.stopping.signal.aborted) return this.abandoned(notice);
     let verdict: NoticeVerdict = 'settled';
     for (const t of targets) verdict = combineVerdicts(verdict, await this.applyTo(t, release, event(t)));
     return verdict;
+  }
+
+  /**
+   * Abandons the download in progress, and applies nothing more: the gateway is stopping (stop() then waits for
+   * nothing but this). A release server answering slowly held the stop for up to the download's minute, and the
+   * release was then put on probation as the gateway stopped.
+   */
+  stop(): void {
+    this.stopping.abort();
+  }
+
+  /** A notice whose release was being downloaded as the gateway stopped: said, not an outcome; handled when it comes
+   * again (a retained notice at the next start). */
+  private abandoned(notice: ReleaseNotice): NoticeVerdict {
+    this.deps.logger.info(
+      { component: 'model-updates', model: notice.model, version: notice.version },
+      `release ${notice.model} ${notice.version}: download abandoned, the gateway is stopping; handled again when its ` +
+        'notice comes again (a retained one at the next start)',
+    );
+    return 'again';
   }
 
   /** Says once (per model, version and asset) why a notice was passed over: silence leaves its user guessing. */

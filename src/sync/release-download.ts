@@ -28,10 +28,18 @@ import {
 /**
  * GETs `url` into memory, refusing redirects (a release is fetched from where its notice says, a
  * notice from the configured poll_url) and bodies over `limit` bytes (a DownloadTooLarge naming
- * `what`); gives up after `timeoutMs`.
+ * `what`); gives up after `timeoutMs`, or once `stop` aborts (the gateway stopping).
  */
-export async function getCapped(url: URL, limit: number, what: string, timeoutMs = 60_000): Promise<Uint8Array> {
-  const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+export async function getCapped(
+  url: URL,
+  limit: number,
+  what: string,
+  timeoutMs = 60_000,
+  stop?: AbortSignal,
+): Promise<Uint8Array> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
+  const res = await fetch(url, { redirect: 'manual', signal });
   if (res.status >= 300 && res.status < 400)
     throw new Error(`GET ${url} answered ${res.status} (a redirect): refused, redirects are not followed`);
   if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
@@ -46,13 +54,14 @@ export async function getCapped(url: URL, limit: number, what: string, timeoutMs
 }
 
 /** Downloads a release folder's manifest, signature and model file into memory (release-reader.ts); writes
- * nothing. */
+ * nothing. `stop` abandons it (the gateway stopping). */
 export function downloadRelease(
   folderUrl: string,
   limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS,
+  stop?: AbortSignal,
 ): Promise<ReleaseFiles> {
   const base = new URL(folderUrl.endsWith('/') ? folderUrl : `${folderUrl}/`);
-  return readRelease((name, limit) => getCapped(new URL(name, base), limit, name), base.href, limits);
+  return readRelease((name, limit) => getCapped(new URL(name, base), limit, name, undefined, stop), base.href, limits);
 }
 
 /**
@@ -137,14 +146,15 @@ export interface SignedRelease {
  * A notice to a verified release, once for every asset it concerns: download (capped, in
  * memory), verify what the signature covers, check that the signed release is the one announced.
  * Writes nothing and loads nothing; rejects with a ReleaseRejected, or a download error (also when
- * a release does not verify because one of its files did not download).
+ * a release does not verify because one of its files did not download, or `stop` abandoned it).
  */
 export async function fetchSignedRelease(
   notice: { model: string; version: string; url: string },
   keys: KeyObject | readonly KeyObject[],
   limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS,
+  stop?: AbortSignal,
 ): Promise<SignedRelease> {
-  const files = await downloadRelease(notice.url, limits);
+  const files = await downloadRelease(notice.url, limits, stop);
   let loaded: LoadedManifest;
   try {
     loaded = verifySigned(files, keys);
