@@ -5,10 +5,9 @@
  * file name must be a plain name in the folder (never a path, an absolute URL or another host).
  * Nothing here trusts what it read: verifyRelease (release.ts) does.
  */
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PLAIN_FILE_NAME } from '../core/config-primitives.js';
+import { FileRefused, readRegularFile } from '../core/regular-file.js';
 import { MANIFEST_FILE, SIGNATURE_FILE } from '../inference/manifest.js';
 import type { ModelUpdatesConfig } from './schema.js';
 
@@ -117,22 +116,20 @@ export async function readRelease(
 }
 
 /**
- * A reader of a local folder: each file opened without waiting and read only where it is a regular file (a FIFO
- * blocked the read for ever, a link to /dev/zero, whose size says 0, read until the memory gave out), its size checked
- * before anything is read.
+ * A reader of a local folder: each file read as hostile (core/regular-file.ts: opened without waiting, only a regular
+ * file, refused by its size before anything is read, and where it grew while it was read). A FIFO blocked the read
+ * for ever, a link to /dev/zero, whose size says 0, read until the memory gave out. A file over its cap is a
+ * DownloadTooLarge (readRelease lets no such error pass as unread).
  */
 export function folderReader(dir: string): ReleaseFileReader {
   return async (name, limit) => {
     const path = join(dir, name);
-    const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
-      const info = await handle.stat();
-      if (!info.isFile()) throw new Error(`${path}: not a regular file`);
-      const { size } = info;
-      if (size > limit) throw new DownloadTooLarge(`${path}: ${name} of ${size} bytes is over the ${limit}-byte limit`);
-      return await handle.readFile();
-    } finally {
-      await handle.close();
+      return await readRegularFile(path, limit);
+    } catch (err) {
+      if (!(err instanceof FileRefused)) throw err;
+      const text = `${path}: ${err.message}`;
+      throw err.kind === 'too_large' ? new DownloadTooLarge(`${text} bytes`) : new Error(text);
     }
   };
 }

@@ -7,14 +7,14 @@
  * regular file. Real files, real FIFOs (mkfifo), the shipped pump-ae model signed with a fresh key.
  */
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readProbationMark } from '../../src/sync/interrupted-probation.js';
 import { readRolledBack } from '../../src/sync/model-store.js';
 import { generateKeys, readPublicKeys, signRelease, verifySigned } from '../../src/sync/release.js';
-import { readReleaseDir } from '../../src/sync/release-reader.js';
+import { DownloadTooLarge, readReleaseDir } from '../../src/sync/release-reader.js';
 import { ROOT } from '../helpers/cli.js';
 
 let keys: { privatePath: string; publicPath: string };
@@ -51,6 +51,18 @@ describe('a release folder on this machine', () => {
     expect(files.unread).toEqual([`model.int8.onnx: ${join(dir, 'model.int8.onnx')}: not a regular file`]);
     expect(files.model.length).toBe(0);
   }, 10_000);
+
+  it('refuses a model file over its cap by its size, unread, naming the file and the setting', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-release-files-'));
+    await cp(join(ROOT, 'models/pump-ae'), dir, { recursive: true });
+    const path = join(dir, 'model.int8.onnx');
+    const { size } = await stat(path);
+    await expect(
+      readReleaseDir(dir, { manifestBytes: 1 << 20, signatureBytes: 4096, modelBytes: size - 1 }),
+    ).rejects.toThrow(
+      new DownloadTooLarge(`${path}: ${size} bytes, over ${size - 1} bytes (cloud.model_updates.max_model_bytes)`),
+    );
+  });
 
   it('refuses a manifest that is a FIFO, naming it', async () => {
     const dir = await releaseWith('manifest.json', fifo);
