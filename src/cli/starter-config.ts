@@ -82,10 +82,11 @@ gateway:
 log:
   level: info                 # fatal | error | warn | info | debug | trace (--log-level and LINEWATCH_LOG_LEVEL win)
 
-data_dir: ./data              # queues and the model cache, relative to this file
+data_dir: ./data              # the local store, queues and model cache, relative to this file (in a container: /data)
 
 http:
   host: 127.0.0.1             # /healthz, /metrics, /api/status, /api/alarms; beyond loopback a token is required
+                              # (in a container: 0.0.0.0 and api_token, docs/container.md)
   port: \${LINEWATCH_HTTP_PORT:-8080}
   # api_token: \${LINEWATCH_API_TOKEN}   # bearer token for acknowledge and shelve calls
 
@@ -105,8 +106,7 @@ assets:
       latching: false         # true: stays raised until acknowledged
 
 storage:
-  local:                      # SQLite on the gateway: scores, parts, alarms
-    path: ./data/gateway.db
+  local:                      # SQLite on the gateway: scores, parts, alarms, raw samples (<data_dir>/linewatch.db)
     retention_hours: 168
   # influxdb:                 # for the Grafana dashboards (grafana/)
   #   url: http://127.0.0.1:8086

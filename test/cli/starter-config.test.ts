@@ -26,4 +26,12 @@ describe('linewatch init: the starter configuration', () => {
       expect(config.storage.local?.write_raw_samples).toBe(true);
     },
   );
+
+  // Regression: the starter set storage.local.path to ./data/gateway.db beside the file, so a starter mounted into the
+  // container with data_dir: /data still wrote its store into /config, off the data volume.
+  it.each(STARTER_PROTOCOLS)('%s: the local store follows data_dir', async (p) => {
+    const text = starterConfig(p).replace('data_dir: ./data ', 'data_dir: /data ');
+    const { config } = await parseConfig(text, join(tmpdir(), 'linewatch.yaml'), {});
+    expect(config.storage.local?.path).toBe('/data/linewatch.db');
+  });
 });
