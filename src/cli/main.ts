@@ -6,6 +6,7 @@ import { exportCommand, type ExportOptions } from './export.js';
 import { datasetCommand } from './dataset.js';
 import { addFitCommands } from './fit-commands.js';
 import { demoCommand } from './demo.js';
+import { FAULT_TYPES } from '../sim/faults.js';
 import { initCommand } from './init.js';
 import { STARTER_PROTOCOLS, type StarterProtocol } from './starter-config.js';
 import { setCliLogLevel } from './logging.js';
@@ -129,9 +130,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('demo')
     .description('simulator and gateway in one process; a fault is injected and detected')
-    .option('--duration-s <n>', 'exit after N seconds and print a JSON summary', '0')
+    .option('--duration-s <n>', 'exit after N seconds (0: run until Ctrl-C); a JSON summary is printed last', '0')
     .addOption(new Option('--http-port <port>', 'gateway HTTP port').default('8080'))
-    .option('--fault <type>', 'fault injected by the demo', 'cavitation')
+    .option('--fault <type>', `fault injected by the demo: ${FAULT_TYPES.join(', ')}`, 'cavitation')
     .option('--fault-at-s <n>', 'seconds after start when the fault begins', '20')
     .action(wrap((opts) => demoCommand(opts)));
   const model = program.command('model').description('signed model releases: keys, signing, verification, publishing');

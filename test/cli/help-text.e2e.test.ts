@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SOURCE_TYPES } from '../../src/registry/components.js';
+import { FAULT_TYPES } from '../../src/sim/faults.js';
 import { runCli } from '../helpers/cli.js';
 
 /** A source type's protocol as a user names it: modbus_rtu_tcp → Modbus, opcua → OPC UA, mqtt → MQTT. */
@@ -17,5 +18,16 @@ describe('linewatch --help', () => {
     const protocols = [...new Set(SOURCE_TYPES.map((t) => protocolOf(t.type)))];
     expect(protocols).toEqual(['Modbus', 'OPC UA', 'MQTT']);
     for (const p of protocols) expect(res.stdout, p).toContain(p);
+  });
+});
+
+describe('linewatch demo --help', () => {
+  // A newcomer read 'fault injected by the demo' with no list, and --duration-s's default 0 with no word of its use.
+  it('lists every fault --fault takes and says what --duration-s 0 does', async () => {
+    const res = await runCli(['demo', '--help']);
+    expect(res.code).toBe(0);
+    const text = res.stdout.replace(/\s+/g, ' ');
+    expect(text).toContain(`fault injected by the demo: ${FAULT_TYPES.join(', ')} (default: "cavitation")`);
+    expect(text).toContain('exit after N seconds (0: run until Ctrl-C); a JSON summary is printed last (default: "0")');
   });
 });
