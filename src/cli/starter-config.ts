@@ -91,8 +91,10 @@ http:
   # api_token: \${LINEWATCH_API_TOKEN}   # bearer token for acknowledge and shelve calls
 
 ${SOURCES[protocol]}# No model fits your machine yet? Leave this assets section out: the gateway then records the sources' channels in the
-# local store (storage.local below); after hours of normal running, \`linewatch export --asset pump-1\` and
-# \`linewatch train\` make one (docs/models.md, "A detector for your own machine, step by step").
+# local store (storage.local below); after hours of normal running,
+#   linewatch export --config <this file> --asset pump-1 --out normal.csv
+#   linewatch train --csv normal.csv --out my-model         # then model: my-model below
+# (docs/models.md, "A detector for your own machine, step by step").
 assets:
   - name: pump-1
     model: pump-hybrid        # a model folder (manifest.json) relative to this file, or a shipped model's name; train your own with \`linewatch train --csv\`
