@@ -18,7 +18,7 @@ import { MISSING_READING } from '../core/csv-cells.js';
 import { median } from '../core/measure.js';
 import { repeatsStamps } from '../core/csv-times.js';
 import { partKey } from '../core/part-id.js';
-import { CycleWindow, type CycleTrigger } from '../windows/cycle/cycle-window.js';
+import { CycleWindow, MISSED_POLL_STEPS, type CycleTrigger } from '../windows/cycle/cycle-window.js';
 import type { TrainingSet } from './build-model.js';
 import { windowStats } from './sim-recording.js';
 
@@ -142,6 +142,10 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   const c = channels.length;
   const rows = rowMajor(table, [...channels, ...marks], n);
   const width = c + marks.length;
+  // The spacing of the polls: the median step from a row to the next; NaN where the times are coarser than the rows
+  // (whole seconds at several rows a second), so that it cannot be told.
+  const rowSteps = Array.from({ length: Math.max(0, n - 1) }, (_, i) => times[i + 1] - times[i]);
+  const pollStepMs = rowSteps.length > 0 && !repeatsStamps(table.times.subarray(0, n)) ? median(rowSteps) : Number.NaN;
   const cycles = new CycleWindow({
     asset: file,
     channels,
@@ -151,6 +155,9 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     length: o.windowLength,
     minRows: o.minRows,
     maxRows: o.maxRows,
+    // A part whose last readings a missed poll lost is resampled over the span it would have had, as the gateway
+    // resamples it (its model's sample period, this recording's median step).
+    pollMs: pollStepMs,
   });
   const windows: Float64Array[] = [];
   const partIds: string[] = [];
@@ -214,7 +221,6 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   // pause in the recording (a break, the gateway stopped) does not count as time the line was making parts.
   const steps = startTimes.slice(1).map((t, i) => t - startTimes[i]);
   const step = steps.length > 0 ? median(steps) : 0;
-  const rowSteps = Array.from({ length: Math.max(0, n - 1) }, (_, i) => times[i + 1] - times[i]);
   return {
     channels,
     periodMs,
@@ -223,7 +229,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     rowSpans,
     startTimes,
     longestSteps,
-    pollStepMs: rowSteps.length > 0 && !repeatsStamps(table.times.subarray(0, n)) ? median(rowSteps) : Number.NaN,
+    pollStepMs,
     leftOut,
     ...(labels ? { labels: labels.subarray(0, n) } : {}),
     partsPerDay: step > 0 ? Number((86_400_000 / step).toPrecision(4)) : NaN,
@@ -243,12 +249,8 @@ export function withoutParts(parts: CsvParts, leave: (partId: string) => boolean
   };
 }
 
-/**
- * A step from one row of a part to the next longer than this many times the recording's median step is a missed poll:
- * nearer two polls apart than one (a pause's reading too, csv-pauses.ts: a period and a half is a late row, not a
- * missing one).
- */
-export const MISSED_POLL_STEPS = 1.5;
+/** A step from one row of a part to the next longer than this many times the recording's median step: a missed poll. */
+export { MISSED_POLL_STEPS };
 
 /** A part cut whole, but with a poll missing from its rows. */
 export interface PollGapPart {

@@ -105,6 +105,8 @@ export class AssetWindows {
         maxRows: w.max_samples,
         // A part pressed while the gateway (re)started is judged unknown, not passed over without a verdict.
         runningAtStart: 'unknown',
+        // A part whose last readings a missed poll lost is resampled over the span it would have had.
+        ...(periodMs !== undefined ? { pollMs: periodMs } : {}),
       });
     } else {
       this.rows = rowsOf(channels);

@@ -1,7 +1,9 @@
 /**
  * Resamples a variable-length cycle (rows with timestamps) onto a fixed number of points evenly
  * spaced in time, by linear interpolation per channel (pure). Quality inspection models see
- * every part at the same length whatever its cycle time.
+ * every part at the same length whatever its cycle time. The points span the rows' first to last
+ * time, or `span` where given (a cycle whose first or last readings were lost): points outside the
+ * rows hold the nearest row's values.
  */
 
 export interface TimedRows {
@@ -11,13 +13,19 @@ export interface TimedRows {
   readonly channels: number;
 }
 
-export function resampleRows(rows: TimedRows, length: number): Float32Array {
+/** The times the points span: from the first point's to the last one's (ms). */
+export interface ResampleSpan {
+  readonly from: number;
+  readonly to: number;
+}
+
+export function resampleRows(rows: TimedRows, length: number, points?: ResampleSpan): Float32Array {
   const n = rows.ts.length;
   const c = rows.channels;
   if (n === 0) throw new RangeError('cannot resample an empty cycle');
   const out = new Float32Array(length * c);
-  const t0 = rows.ts[0];
-  const span = rows.ts[n - 1] - t0;
+  const t0 = points?.from ?? rows.ts[0];
+  const span = (points?.to ?? rows.ts[n - 1]) - t0;
   let j = 0;
   for (let i = 0; i < length; i++) {
     const t = length === 1 || span === 0 ? t0 : t0 + (span * i) / (length - 1);

@@ -127,6 +127,32 @@ describe('a part model trained on a CSV of normal cycles', () => {
     expect(bad.failed).toBe(bad.parts);
   });
 
+  it('judges a part whose last poll was missed over the span it would have had: a good one passes, a bad one fails', async () => {
+    const loaded = await loadManifest(model);
+    const { manifest } = loaded;
+    const threshold = manifest.score.threshold;
+    // Every fifth part loses its last poll (a stalled gateway): the row that ends it comes two polls after the last one
+    // read. Resampled over its rows alone, its curve was stretched by a twentieth: 19 of these 39 good parts failed.
+    const scoresOfLostEnds = async (text: string) => {
+      const lost = withLastPollsLost(text, 5, 1);
+      const parts = csvParts(lost.text, 'press.csv', {
+        ...CUT,
+        channels: manifest.input.channels.map((c) => c.name),
+        windowLength: manifest.input.window_length,
+      });
+      const scores = await scoreWindows(manifest, loaded.modelBytes, loaded.modelPath, parts.windows);
+      expect(parts.partIds).toEqual(expect.arrayContaining(lost.parts));
+      return lost.parts.map((id) => scores[parts.partIds.indexOf(id)]);
+    };
+    const good = await scoresOfLostEnds(pressRecordingCsv(32, 1200).text);
+    expect(good.length).toBeGreaterThan(35);
+    expect(good.filter((s) => s > threshold)).toEqual([]);
+    const fault: FaultSpec = { type: 'bad_press_fit', start_s: 0, severity: 0.5, ramp_s: 0 };
+    const bad = await scoresOfLostEnds(pressRecordingCsv(33, 600, fault).text);
+    expect(bad.length).toBeGreaterThan(15);
+    expect(bad.filter((s) => s <= threshold)).toEqual([]);
+  });
+
   it("is refused by the config check where the asset's window would cut other parts than it learned", async () => {
     const demo = join(ROOT, 'config/demo.yaml');
     const text = (await readFile(demo, 'utf8')).replace('model: ../models/press-ae', `model: ${model}`);
@@ -224,6 +250,25 @@ describe('a part model trained on a CSV of normal cycles', () => {
  * 1.2 s step where the polls come every 200 ms (an event loop stalled on a loaded gateway; far short of a pause, so the
  * gateway still judges the part). Or, with `force` × `scale` in part 150, a bad part recorded among good ones.
  */
+/**
+ * `text` (a press recording) with the last `polls` rows of every `every`-th part gone, as if the gateway had missed
+ * those polls; the parts' ids (part_counter).
+ */
+function withLastPollsLost(text: string, every: number, polls: number): { text: string; parts: string[] } {
+  const lines = text.trimEnd().split('\n');
+  const header = lines[0].split(',');
+  const [flag, counter] = [header.indexOf('cycle_active'), header.indexOf('part_counter')];
+  const rowsOf = new Map<string, number[]>();
+  lines.forEach((line, i) => {
+    const cells = line.split(',');
+    if (i > 0 && cells[flag] === '1') rowsOf.set(cells[counter], [...(rowsOf.get(cells[counter]) ?? []), i]);
+  });
+  // The first part may be running at the recording's first row: not a part.
+  const parts = [...rowsOf.keys()].slice(1).filter((_, k) => k % every === every - 1);
+  const gone = new Set(parts.flatMap((id) => rowsOf.get(id)!.slice(-polls)));
+  return { text: `${lines.filter((_, i) => !gone.has(i)).join('\n')}\n`, parts };
+}
+
 function stalledPress(o: { readonly dropped?: number; readonly scale?: number }): string {
   const lines = pressRecordingCsv(41, 1010).text.trimEnd().split('\n');
   const part = lines.flatMap((l, i) => (/,1,150$/.test(l) ? [i] : []));

@@ -206,3 +206,45 @@ describe('cycle-triggered windows', () => {
     expect(out.map((o) => (o.kind === 'window' ? o.window.partId : o.partId))).toEqual(['1', '2']);
   });
 });
+
+describe('a part whose last readings a missed poll lost (pollMs)', () => {
+  // Polls every 10 ms; the part's rows at 10, 20, 30 and 40 read 2, 4, 6 and 8.
+  const rows = (endTs: number) => [
+    row(0, 0, 0, 7),
+    row(10, 2, 1, 7),
+    row(20, 4, 1, 7),
+    row(30, 6, 1, 7),
+    row(40, 8, 1, 7),
+    row(endTs, 0, 0, 8),
+  ];
+  const data = (w: CycleWindow, endTs: number) => {
+    const [o] = feed(w, rows(endTs));
+    if (o.kind !== 'window') throw new Error(`expected a window, got ${o.reason}`);
+    return Array.from(o.window.data);
+  };
+
+  it('is resampled to one poll before the row that ended it, its last reading held there', () => {
+    // The row that ended it came 30 ms after its last: two polls missed, 20 ms of the part not read. Its 5 points span
+    // 10 to 60 ms (12.5 ms apart), not 10 to 40.
+    expect(data(flag({ length: 5, pollMs: 10 }), 70)).toEqual([2, 4.5, 7, 8, 8]);
+    // Over its rows alone (no poll spacing given), as before.
+    expect(data(flag({ length: 5 }), 70)).toEqual([2, 3.5, 5, 6.5, 8]);
+  });
+
+  it('is resampled over its rows where the row that ended it came within one and a half polls', () => {
+    expect(data(flag({ length: 5, pollMs: 10 }), 55)).toEqual([2, 3.5, 5, 6.5, 8]);
+  });
+
+  it('a part that lost its first readings is resampled over its rows (learned so)', () => {
+    const late = [row(0, 0, 0, 7), row(40, 2, 1, 7), row(50, 4, 1, 7), row(60, 6, 1, 7), row(70, 0, 0, 8)];
+    const [o] = feed(flag({ length: 3, pollMs: 10 }), late);
+    expect(o.kind === 'window' && Array.from(o.window.data)).toEqual([2, 4, 6]);
+  });
+
+  it('a part counter: the row that starts the next part ends it', () => {
+    const parts = [row(0, 1, 0, 1), row(10, 2, 0, 2), row(20, 4, 0, 2), row(30, 6, 0, 2), row(60, 9, 0, 3)];
+    const [o] = feed(counter({ length: 3, pollMs: 10 }), parts);
+    // Its rows 10 to 30, the next part's first row at 60: widened to 50, its 3 points at 10, 30 and 50.
+    expect(o.kind === 'window' && Array.from(o.window.data)).toEqual([2, 6, 6]);
+  });
+});

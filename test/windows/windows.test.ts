@@ -111,6 +111,24 @@ describe("a cycle asset's windows (the gateway's)", () => {
   });
 });
 
+describe("a cycle asset's part whose last poll was missed (the gateway's)", () => {
+  // Before, its points spanned its rows alone, so its curve was stretched over them: good parts failed.
+  it("is resampled to one of its model's sample periods before the row that ended it, its last reading held", () => {
+    const settings = windowSchema.parse({
+      type: 'cycle',
+      trigger_channel: 'cycle_active',
+      min_samples: 2,
+      max_sample_age_ms: 500,
+    });
+    const w = new AssetWindows('a', ['force'], 3, settings, 100);
+    const poll = (ts: number, active: number, force: number) =>
+      w.push([s('cycle_active', ts, active), s('force', ts, force)]);
+    const out = [poll(0, 0, 0), poll(100, 1, 2), poll(200, 1, 4), poll(300, 1, 6), poll(550, 0, 0)].flat();
+    // Rows 100 to 300, the row that ended it at 550: its points at 100, 275 and 450 ms.
+    expect(out.map((o) => (o.kind === 'window' ? Array.from(o.window.data) : o.reason))).toEqual([[2, 5.5, 6]]);
+  });
+});
+
 describe("a cycle asset's windows after a pause in the samples", () => {
   // Before: "its start was not seen: the trigger could not be read (a pause in the samples)", where every poll had read
   // the trigger: the gateway had not polled (an event loop stalled), which the reason now says, with how long.

@@ -12,16 +12,29 @@
  * never scored as if it were normal. Where an incomplete row says why (which
  * channels were missing, stale or bad), the reason says so too.
  *
+ * A part whose last readings were lost to a missed poll (the row that ended it more than MISSED_POLL_STEPS polls after
+ * its last row) is resampled over the span it would have had with that poll made, not over its rows alone (which
+ * stretched its curve over the model's points): the lost stretch, the step less one poll, is added at its end, holding
+ * its last reading (`pollMs`; before 2026-12-07 it was not). Only its end: a part that lost its first readings is
+ * learned as its rows read (`train` counts a part's steps from its first row to the row that ends it), so it is judged
+ * so too, while a part that lost its last ones is never learned from.
+ *
  * A flag already set at the first reading is a part whose start was not seen. A recording (train, eval) passes it
  * over; the gateway (`runningAtStart: 'unknown'`) judges it unknown, so that the part pressed while it restarted
  * gets a verdict and a record (the reject gate's `unknown`), not none. A counter's first value is passed over
  * either way: it may name a part judged before the restart.
  */
 import type { Window } from '../../core/types.js';
-import { resampleRows } from '../resample.js';
+import { resampleRows, type ResampleSpan } from '../resample.js';
 import type { Row } from '../row-assembler.js';
 
 export type CycleTrigger = 'flag' | 'counter';
+
+/**
+ * A step from one row to the next longer than this many polls is a missed poll: nearer two polls apart than one (a
+ * pause's reading too, csv-pauses.ts: a period and a half is a late row, not a missing one).
+ */
+export const MISSED_POLL_STEPS = 1.5;
 
 export interface CycleWindowOptions {
   readonly asset: string;
@@ -41,6 +54,12 @@ export interface CycleWindowOptions {
    * restart).
    */
   readonly runningAtStart?: 'ignore' | 'unknown';
+  /**
+   * The spacing of the polls (ms): the gateway, its model's sample period; a recording, its median step. Where given,
+   * a part whose last readings were lost to a missed poll is resampled over the span it would have had (above). Not
+   * given, or not finite (times coarser than the rows): over its rows.
+   */
+  readonly pollMs?: number;
 }
 
 /** Why a part running at the first reading of its trigger is unknown. */
@@ -141,6 +160,17 @@ export class CycleWindow {
     for (let c = 0; c < this.o.channels.length; c++) this.values.push(row.values[c]);
   }
 
+  /**
+   * The span of the part's points where a missed poll lost its last readings (`endTs`, the row that ended it, more than
+   * MISSED_POLL_STEPS polls after its last row): to one poll before that row; undefined: its rows'.
+   */
+  private pointsSpan(endTs: number): ResampleSpan | undefined {
+    const poll = this.o.pollMs;
+    if (poll === undefined || !Number.isFinite(poll) || poll <= 0) return undefined;
+    const last = this.ts[this.ts.length - 1];
+    return endTs - last > MISSED_POLL_STEPS * poll ? { from: this.ts[0], to: endTs - poll } : undefined;
+  }
+
   private finish(ts: number): CycleOutcome {
     this.open = false;
     const partId = this.partId;
@@ -155,7 +185,11 @@ export class CycleWindow {
       return { kind: 'incomplete', ts, partId, reason: `the cycle ran longer than ${this.o.maxRows} samples` };
     if (n < this.o.minRows)
       return { kind: 'incomplete', ts, partId, reason: `the cycle had ${n} samples, fewer than ${this.o.minRows}` };
-    const data = resampleRows({ ts: this.ts, values: this.values, channels: this.o.channels.length }, this.o.length);
+    const data = resampleRows(
+      { ts: this.ts, values: this.values, channels: this.o.channels.length },
+      this.o.length,
+      this.pointsSpan(ts),
+    );
     return {
       kind: 'window',
       rows: n,
