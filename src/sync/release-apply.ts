@@ -15,6 +15,7 @@ import type { ReleaseNotice } from './release-notice.js';
 import { downloadLimitsOf } from './release-reader.js';
 import { checkNewer, checkVersionFree, sequenceFloors } from './release-sequence.js';
 import { rolledBackUnreadable } from './model-store.js';
+import { reusedVersion } from './version-reuse.js';
 import type { UpdaterParts, UpdateTarget } from './update-host.js';
 import { combineVerdicts, type NoticeVerdict } from './notice-memory.js';
 import type { ReleaseRefusals } from './release-refusals.js';
@@ -66,16 +67,8 @@ export class ReleaseApplier {
       return 'again';
     }
     const targets: UpdateTarget[] = [];
+    let reused: NoticeVerdict = 'settled';
     for (const target of running) {
-      if (target.model.version === notice.version) {
-        this.passOver(
-          notice,
-          target.asset,
-          `asset ${target.asset}: release notice for ${notice.model} ${notice.version} passed over: the asset runs ` +
-            'that version already (a release that replaces it carries another version in its manifest)',
-        );
-        continue;
-      }
       // A refusal like any other (status, metric, the cloud's outcome topic): whoever published it again hears why.
       const refuse = (reason: string) =>
         this.deps.outcomes.report({
@@ -87,6 +80,26 @@ export class ReleaseApplier {
           outcome: 'rejected',
           reason,
         });
+      if (target.model.version === notice.version) {
+        const reason = await reusedVersion(notice, target.asset, {
+          running: await store.active(target.asset),
+          maxManifestBytes: config.max_manifest_bytes,
+          prefixes: config.release_url_prefixes,
+          stop: this.stopping.signal,
+        });
+        if (reason !== undefined) {
+          refuse(reason);
+          reused = { rejected: 'version_taken' };
+          continue;
+        }
+        this.passOver(
+          notice,
+          target.asset,
+          `asset ${target.asset}: release notice for ${notice.model} ${notice.version} passed over: the asset runs ` +
+            'that version already (a release that replaces it carries another version in its manifest)',
+        );
+        continue;
+      }
       const rolledBack = await store.rolledBack(target.asset);
       if (rolledBack.why !== undefined) {
         // Which versions were rolled back is unknown: this one may be one of them, so none is applied.
@@ -102,7 +115,7 @@ export class ReleaseApplier {
       }
       targets.push(target);
     }
-    if (targets.length === 0) return 'settled';
+    if (targets.length === 0) return reused;
     const event = (t: UpdateTarget) => ({
       asset: t.asset,
       model: notice.model,
@@ -122,7 +135,7 @@ export class ReleaseApplier {
       return refusalVerdict(err, 'download');
     }
     if (this.stopping.signal.aborted) return this.abandoned(notice);
-    let verdict: NoticeVerdict = 'settled';
+    let verdict: NoticeVerdict = reused;
     for (const t of targets) verdict = combineVerdicts(verdict, await this.applyTo(t, release, event(t)));
     return verdict;
   }

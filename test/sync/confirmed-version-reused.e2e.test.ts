@@ -82,4 +82,38 @@ describe("a release that reuses a confirmed release's version", () => {
       await f.close();
     }
   }, 60_000);
+
+  // The walk of 2026-12-07: a changed release published under the version the fleet runs was passed over, said at
+  // info in the log only; `model publish` said `published` and nothing anywhere said why nothing happened.
+  it('where the asset runs that version: refused by its manifest alone, the release it runs said again passed over', async () => {
+    const f = await startUpdater({ config: () => ({ probation_s: 600 }) });
+    try {
+      await f.release('v11', '1.1.0', 1);
+      f.notice('1.1.0', 'v11');
+      await f.updater.idle();
+      await confirm(f);
+      const confirmedDir = join(f.store, 'pump-1', '1.1.0');
+      await f.release('v11b', '1.1.0', 2);
+      f.notice('1.1.0', 'v11b');
+      await f.updater.idle();
+      expect(f.events.map(outcomeOf)).toEqual(['1.1.0:applied', '1.1.0:confirmed', '1.1.0:rejected:version_taken']);
+      expect(f.events[2].reason).toBe(
+        `version_taken: release ${f.releases.url}/v11b/: its manifest is not that of pump-ae 1.1.0, which pump-1 runs ` +
+          `(sequence 1, kept in ${confirmedDir}): another release under a version this gateway runs is never applied; ` +
+          'sign it under a version of its own',
+      );
+      expect(f.updater.lastRefusals()).toEqual([
+        { model: 'pump-ae', version: '1.1.0', at: f.clock.now, reason: f.events[2].reason },
+      ]);
+      expect(f.releases.requests.filter((p) => p.startsWith('/v11b/'))).toEqual(['/v11b/manifest.json']);
+      // The release it runs, its retained notice delivered again (a restart) from another URL: passed over, silently.
+      await cp(join(f.releases.root, 'v11'), join(f.releases.root, 'v11same'), { recursive: true });
+      f.notice('1.1.0', 'v11same');
+      await f.updater.idle();
+      expect(f.events).toHaveLength(3);
+      expect(f.current().version).toBe('1.1.0');
+    } finally {
+      await f.close();
+    }
+  }, 60_000);
 });
