@@ -25,6 +25,15 @@ async function confirm(f: UpdaterFixture): Promise<void> {
   await f.updater.checkProbations();
 }
 
+/** Applies and confirms release 1.1.0 (sequence 1, in `v11/`) on pump-1; its folder in the store. */
+async function confirmed11(f: UpdaterFixture): Promise<string> {
+  await f.release('v11', '1.1.0', 1);
+  f.notice('1.1.0', 'v11');
+  await f.updater.idle();
+  await confirm(f);
+  return join(f.store, 'pump-1', '1.1.0');
+}
+
 /** The model sha256 a release folder's signed manifest carries, cut as the refusal says it. */
 async function shaOf(dir: string): Promise<string> {
   const { sha256 } = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { sha256: string };
@@ -35,11 +44,7 @@ describe("a release that reuses a confirmed release's version", () => {
   it('is refused, naming the confirmed release, and leaves its folder byte for byte', async () => {
     const f = await startUpdater({ config: () => ({ probation_s: 600 }) });
     try {
-      await f.release('v11', '1.1.0', 1);
-      f.notice('1.1.0', 'v11');
-      await f.updater.idle();
-      await confirm(f);
-      const confirmedDir = join(f.store, 'pump-1', '1.1.0');
+      const confirmedDir = await confirmed11(f);
       const before = await filesOf(confirmedDir);
       await f.release('v12', '1.2.0', 2);
       f.notice('1.2.0', 'v12');
@@ -88,11 +93,7 @@ describe("a release that reuses a confirmed release's version", () => {
   it('where the asset runs that version: refused by its manifest alone, the release it runs said again passed over', async () => {
     const f = await startUpdater({ config: () => ({ probation_s: 600 }) });
     try {
-      await f.release('v11', '1.1.0', 1);
-      f.notice('1.1.0', 'v11');
-      await f.updater.idle();
-      await confirm(f);
-      const confirmedDir = join(f.store, 'pump-1', '1.1.0');
+      const confirmedDir = await confirmed11(f);
       await f.release('v11b', '1.1.0', 2);
       f.notice('1.1.0', 'v11b');
       await f.updater.idle();
