@@ -81,8 +81,12 @@ export class ReleaseApplier {
           reason,
         });
       if (target.model.version === notice.version) {
+        const onProbation = this.deps.probations.get(target.asset);
         const reason = await reusedVersion(notice, target.asset, {
-          running: await store.active(target.asset),
+          // What it runs: the release on probation (what target.model is then), else the confirmed one.
+          running: onProbation
+            ? { version: onProbation.model.version, dir: onProbation.dir, sequence: onProbation.sequence }
+            : await store.active(target.asset),
           maxManifestBytes: config.max_manifest_bytes,
           prefixes: config.release_url_prefixes,
           stop: this.stopping.signal,

@@ -3,10 +3,11 @@
  * runs comes again at every start. But one that names another release under that version (a publisher who signed a
  * changed release and kept its version) was passed over too, said at info in the log only: `model publish` said
  * `published`, and the fleet did nothing, with no word in /api/status or the cloud (the walk of 2026-12-07). Where the
- * asset runs a confirmed release from the store, the notice's manifest.json (capped, never followed past a redirect,
- * only under release_url_prefixes) is compared with the one in the store: another manifest is another release, refused
- * as `version_taken` before anything else is fetched. The notice's bytes are unverified: a refusal changes nothing on
- * the gateway. Where either cannot be read, nothing is said: passed over as before.
+ * asset runs a release from the store (confirmed, or on probation), the notice's manifest.json (capped, never
+ * followed past a redirect, only under release_url_prefixes) is compared with the one in the store: another manifest
+ * is another release, refused as `version_taken` before anything else is fetched. The notice's bytes are
+ * unverified: a refusal changes nothing on the gateway. Where either cannot be read, nothing is said: passed over as
+ * before.
  */
 import { join } from 'node:path';
 import { readRegularFile } from '../core/regular-file.js';
@@ -16,7 +17,7 @@ import type { ReleaseNotice } from './release-notice.js';
 import { MANIFEST_FILE } from './release-reader.js';
 
 export interface ReuseCheck {
-  /** The release the asset runs, as active.json records it (none: its configured model). */
+  /** The release the asset runs: on probation, else as active.json records it (none: its configured model). */
   readonly running: ConfirmedRecord | undefined;
   readonly maxManifestBytes: number;
   readonly prefixes: readonly string[] | undefined;

@@ -113,6 +113,17 @@ describe("a release that reuses a confirmed release's version", () => {
       await f.updater.idle();
       expect(f.events).toHaveLength(3);
       expect(f.current().version).toBe('1.1.0');
+
+      // On probation: 1.2.0 runs (shadowed), and a changed 1.2.0 is refused the same way.
+      await f.release('v12', '1.2.0', 3);
+      f.notice('1.2.0', 'v12');
+      await f.release('v12b', '1.2.0', 4);
+      f.notice('1.2.0', 'v12b');
+      await f.updater.idle();
+      expect(f.events.map(outcomeOf).slice(3)).toEqual(['1.2.0:applied', '1.2.0:rejected:version_taken']);
+      expect(f.events[4].reason).toMatch(
+        /^version_taken: release .*\/v12b\/: its manifest is not that of pump-ae 1\.2\.0, which pump-1 runs \(sequence 3, kept in .*\/pump-1\/1\.2\.0\)/,
+      );
     } finally {
       await f.close();
     }
