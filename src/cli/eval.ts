@@ -35,7 +35,8 @@ import { writeEvalPage } from './eval-page.js';
 import { evalParts, partEvalCut, partResultsFlag } from './eval-parts.js';
 import { evalTextLines } from './eval-text.js';
 import { refusePartFlagsWithoutCycle } from './train-parts.js';
-import { refuseRenamesOf, renameFlag } from './rename-flag.js';
+import { refuseRenamesOf, renameAutoRefused, renameFlag } from './rename-flag.js';
+import { evalAutoRenamesText, fileRenames, renameAutoAsked } from './rename-auto.js';
 import { missingChannelsHint, modelOwnRenames, ownRenamesText } from './model-renames.js';
 import { folderModel, refuseFitFlagsWithModel, withoutFile, type EvalOptions } from './eval-options.js';
 import { modelTrainingRows, modelTrainingRowsJson, scoredAllText, type ModelTrainingRows } from './eval-model-rows.js';
@@ -68,7 +69,10 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       throw new UsageError(
         `--label-column ${JSON.stringify(labelName)}: name the column that labels anomalies when it is not "anomaly"`,
       );
-    const rename = renameFlag(opts.rename, labelName);
+    // --rename auto (eval --arch): each file's columns named as train --csv --rename auto names them.
+    const { auto, given } = renameAutoAsked(opts.rename);
+    const rename = renameFlag(given, labelName);
+    const renamesOf = (f: string) => fileRenames(() => csvDataColumns(f), rename, auto, labelName);
     // A recorded fault labelled by its start and end times (--anomaly): the files whose rows lie in each span.
     const spanned = opts.anomaly ? anomalySpans(opts.anomaly, opts.data, csvs, labelName) : undefined;
     const spansOf = (f: string) => spanned?.get(relative(opts.data, f) || f);
@@ -76,6 +80,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     // quality system's table of part results (--part-labels) every recording under --data but the table is measured.
     const cut = await partEvalCut(opts);
     const partResults = partResultsFlag(opts, cut);
+    if (auto && (opts.model || cut || partResults)) throw renameAutoRefused();
     // A CSV whose header the reader refuses (UTF-16 text, `|` separators) may be labelled or not: it is not passed over
     // as unlabelled but left out as a file the reader cannot read, with its message (one bad export does not stop a
     // folder's run; alone, its error stands).
@@ -147,7 +152,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
       // A column called `label` may be asked for by name (isNotChannel): only the labels themselves may not.
       const columns = new Set(
         files.flatMap((f) =>
-          unreadable.has(f) ? [] : csvDataColumns(f, rename).filter((h) => !isLabelColumn(h, labelName)),
+          unreadable.has(f) ? [] : csvDataColumns(f, renamesOf(f).renames).filter((h) => !isLabelColumn(h, labelName)),
         ),
       );
       refuseUnknownSlowChannels(
@@ -174,6 +179,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     let modelRows: ModelTrainingRows | undefined;
     // A file whose columns are the ones the model was trained on, before its renames: read with them, said once.
     const saidOwn = new Set<string>();
+    const saidAuto = new Set<string>();
     for (const [done, file] of files.entries()) {
       let series: LabelledSeries;
       let fileRename = rename;
@@ -181,6 +187,11 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         const refused = unreadable.get(file);
         if (refused) throw refused;
         const where = `--data ${opts.data}`;
+        const read = renamesOf(file);
+        fileRename = read.renames;
+        const saidNames = read.made?.size ? evalAutoRenamesText(where, read.made) : undefined;
+        if (saidNames && !saidAuto.has(saidNames)) process.stderr.write(`${saidNames}\n`);
+        if (saidNames) saidAuto.add(saidNames);
         const own =
           rename || !folder
             ? undefined

@@ -82,7 +82,7 @@ export function addFitCommands(program: Command, wrap: CommandWrap, argv: readon
         '--rename <old=new>',
         'read a CSV column under another name, e.g. "Volume Flow RateRMS=flow_rms" (a name a gateway configuration ' +
           'takes: letters, digits, "_", "." and "-"); once per column; --channels, --slow-channels and the model ' +
-          'name it by the new name; train --rename auto: every column a configuration cannot name under a name ' +
+          'name it by the new name; train --rename auto (and eval --arch): every column a configuration cannot name under a name ' +
           'made from its own ("FIC-101 A feed [kscmh]" as FIC-101_A_feed_kscmh), said on stderr and recorded in ' +
           "the model; eval --model reads a file with the model's original columns with the renames it records",
         collect,

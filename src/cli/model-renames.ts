@@ -158,12 +158,17 @@ export function modelOwnRenames(
   return own;
 }
 
-/** The one stderr line that says a file is read with the model's own renames (modelOwnRenames). */
-export function ownRenamesText(where: string, renames: ColumnRenames): string {
+/** Renames for a line of text: the first three, `"COLUMN" as NAME`, and how many more. */
+export function renamesShown(renames: ColumnRenames): string {
   const shown = [...renames].slice(0, 3).map(([from, to]) => `"${from}" as ${to}`);
   const more = renames.size > shown.length ? `, and ${renames.size - shown.length} more` : '';
+  return `${shown.join(', ')}${more}`;
+}
+
+/** The one stderr line that says a file is read with the model's own renames (modelOwnRenames). */
+export function ownRenamesText(where: string, renames: ColumnRenames): string {
   return (
     `${where}: columns read as the model was trained to read them (${renames.size} rename(s) its manifest ` +
-    `records): ${shown.join(', ')}${more}`
+    `records): ${renamesShown(renames)}`
   );
 }

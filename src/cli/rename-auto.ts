@@ -9,6 +9,7 @@
  */
 import { nameSchema } from '../core/config-primitives.js';
 import { csvDataColumns, isNotChannel, type ColumnRenames } from '../core/csv-table.js';
+import { renamesShown } from './model-renames.js';
 import { csvRenames } from './rename-flag.js';
 import { fixedName } from './training-notes.js';
 
@@ -17,11 +18,16 @@ export const RENAME_AUTO = 'auto';
 
 /**
  * A name a configuration takes for each of `columns` (a CSV's data columns as written) that has none and is no label
- * or time column, and that `given` (the explicit --rename flags) does not rename: column → name, in the header's order,
- * each name unlike every column that keeps its own and every name given or made before it.
+ * or time column (`labelName`: eval's --label-column), and that `given` (the explicit --rename flags) does not rename:
+ * column → name, in the header's order, each name unlike every column that keeps its own and every name given or made
+ * before it.
  */
-export function autoRenames(columns: readonly string[], given: ColumnRenames = new Map()): ColumnRenames {
-  const renamed = (c: string) => given.has(c) || (!nameSchema.safeParse(c).success && !isNotChannel(c));
+export function autoRenames(
+  columns: readonly string[],
+  given: ColumnRenames = new Map(),
+  labelName?: string,
+): ColumnRenames {
+  const renamed = (c: string) => given.has(c) || (!nameSchema.safeParse(c).success && !isNotChannel(c, labelName));
   const taken = new Set([...columns.filter((c) => !renamed(c)), ...given.values()]);
   const made = new Map<string, string>();
   for (const [i, column] of columns.entries()) {
@@ -35,6 +41,31 @@ export function autoRenames(columns: readonly string[], given: ColumnRenames = n
   return made;
 }
 
+/** The --rename values apart: whether `--rename auto` is among them, and the OLD=NEW ones (renameFlag's to check). */
+export function renameAutoAsked(values: readonly string[] | undefined): {
+  readonly auto: boolean;
+  readonly given?: readonly string[];
+} {
+  const given = values?.filter((r) => r !== RENAME_AUTO);
+  return { auto: values?.includes(RENAME_AUTO) ?? false, ...(given ? { given } : {}) };
+}
+
+/**
+ * The renames a file with `columns` (its data columns as written, read only for --rename auto) is read with: the
+ * --rename flags given (`given`), and with --rename auto the names autoRenames makes for its other columns (`made`, to
+ * say them). train --csv and eval --data --arch (each file as train reads it) both take them from here.
+ */
+export function fileRenames(
+  columns: () => readonly string[],
+  given: ColumnRenames | undefined,
+  auto: boolean,
+  labelName?: string,
+): { readonly renames?: ColumnRenames; readonly made?: ColumnRenames } {
+  if (!auto) return given ? { renames: given } : {};
+  const made = autoRenames(columns(), given, labelName);
+  return { renames: new Map([...(given ?? []), ...made]), made };
+}
+
 /**
  * train --csv's --rename flags: csvRenames' (checked against the columns of --csv), and with `--rename auto` among them
  * the names autoRenames makes for the other columns (`made`, for train to say them).
@@ -43,11 +74,8 @@ export function trainRenames(opts: { readonly rename?: readonly string[]; readon
   readonly renames?: ColumnRenames;
   readonly made?: ColumnRenames;
 } {
-  const asked = opts.rename?.includes(RENAME_AUTO) ?? false;
-  const given = csvRenames({ ...opts, rename: opts.rename?.filter((r) => r !== RENAME_AUTO) });
-  if (!asked) return given ? { renames: given } : {};
-  const made = autoRenames(csvDataColumns(opts.csv!), given);
-  return { renames: new Map([...(given ?? []), ...made]), made };
+  const { auto, given } = renameAutoAsked(opts.rename);
+  return fileRenames(() => csvDataColumns(opts.csv!), csvRenames({ ...opts, rename: given }), auto);
 }
 
 /** What train says of the names --rename auto gave (`made`), one line each after the first: to copy into a config. */
@@ -59,4 +87,12 @@ export function autoRenamesText(csv: string, made: ColumnRenames): string[] {
       'way; name the channels so in the gateway configuration):',
     ...[...made].map(([from, to]) => `  ${JSON.stringify(from)} -> ${to}`),
   ];
+}
+
+/**
+ * What eval --arch says on stderr, once for each set, of the names --rename auto gave a file's columns (`where` names
+ * the files): the first three, as the model eval fits on them reads them.
+ */
+export function evalAutoRenamesText(where: string, made: ColumnRenames): string {
+  return `${where}: --rename auto read ${made.size} column(s) under names a gateway configuration takes: ${renamesShown(made)}`;
 }

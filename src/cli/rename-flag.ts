@@ -11,6 +11,13 @@ import { nearestName } from '../core/nearest-name.js';
 import { shellWord } from '../core/shell-word.js';
 import { UsageError } from './usage.js';
 
+/** `--rename auto` where no model is fitted on the columns it names (eval --model, quantize, a part model). */
+export const renameAutoRefused = (): UsageError =>
+  new UsageError(
+    '--rename auto: for train --csv and eval --arch without --cycle-channel, which name the columns a model is ' +
+      'made from; eval --model and quantize read a file with those columns as the model records (training.renames)',
+  );
+
 /** Commander's collector for a repeatable option: each value after the earlier ones. */
 export const collect = (value: string, earlier: string[] | undefined): string[] => [...(earlier ?? []), value];
 
@@ -28,11 +35,7 @@ export function renameFlag(values: readonly string[] | undefined, labelName?: st
     const from = value.slice(0, at).trim();
     const to = value.slice(at + 1);
     const flag = `--rename ${JSON.stringify(value)}`;
-    if (value === 'auto')
-      throw new UsageError(
-        '--rename auto: for train --csv without --cycle-channel, which names the columns a model is made from; ' +
-          'eval --model and quantize read a file with those columns as the model records (training.renames)',
-      );
+    if (value === 'auto') throw renameAutoRefused();
     if (at < 0 || from === '' || to.trim() === '')
       throw new UsageError(`${flag}: expected OLD=NEW, a column's name in the CSV and the name to read it under`);
     if (to !== to.trim())

@@ -128,3 +128,37 @@ describe("eval --model and quantize on a file with the model's original columns"
     );
   }, 60_000);
 });
+
+describe('eval --arch --rename auto: each file read as train --rename auto reads it', () => {
+  const EVAL = ['--arch', 'dense', '--epochs', '2', '--train-rows', '400', '--json'];
+
+  it('names the columns as train does, said once, scored as with the flags written out', async () => {
+    const auto = await runCli(['eval', '--data', labelled, ...EVAL, '--rename', 'auto']);
+    expect(auto.code, auto.stderr).toBe(0);
+    const said =
+      `--data ${labelled}: --rename auto read 8 column(s) under names a gateway configuration takes: ` +
+      '"VI-1 Pump vibration A [g]" as VI-1_Pump_vibration_A_g, "VI-2 Pump vibration B [g]" as ' +
+      'VI-2_Pump_vibration_B_g, "II-3 Motor current [A]" as II-3_Motor_current_A, and 5 more\n';
+    expect(auto.stderr.split(said).length).toBe(2);
+    const flags = TAGS.flatMap((t, i) => ['--rename', `${t}=${NAMES[i]}`]);
+    const given = await runCli(['eval', '--data', labelled, ...EVAL, ...flags]);
+    expect(given.code, given.stderr).toBe(0);
+    expect(JSON.parse(auto.stdout)).toEqual(JSON.parse(given.stdout));
+  }, 60_000);
+
+  it('takes --slow-channels by the names it gives', async () => {
+    const res = await runCli(['eval', '--data', labelled, ...EVAL, '--rename', 'auto', '--slow-channels', NAMES[4]]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout).detector.slow_channels).toEqual([NAMES[4]]);
+  }, 60_000);
+
+  it('is refused with --model, whose manifest records the names its file is read with', async () => {
+    const res = await runCli(['eval', '--model', model, '--data', labelled, '--rename', 'auto']);
+    expect([res.code, res.stdout]).toEqual([2, '']);
+    expect(res.stderr).toBe(
+      'linewatch: --rename auto: for train --csv and eval --arch without --cycle-channel, which name the columns a ' +
+        'model is made from; eval --model and quantize read a file with those columns as the model records ' +
+        '(training.renames)\n',
+    );
+  }, 60_000);
+});

@@ -1,6 +1,6 @@
 /** `--rename auto`: the names train gives the columns a gateway configuration cannot name (pure). */
 import { describe, expect, it } from 'vitest';
-import { autoRenames, autoRenamesText } from '../../src/cli/rename-auto.js';
+import { autoRenames, autoRenamesText, fileRenames } from '../../src/cli/rename-auto.js';
 
 describe('autoRenames', () => {
   it("names each column a configuration cannot name after itself, in the header's order", () => {
@@ -39,6 +39,20 @@ describe('autoRenamesText', () => {
         'records them as training.renames; eval --model and quantize read a file with these columns the same way; ' +
         'name the channels so in the gateway configuration):',
       '  "TI-9 [°C]" -> TI-9_C',
+    ]);
+  });
+});
+
+describe('fileRenames', () => {
+  it("leaves eval's --label-column as it is, and reads the header only for --rename auto", () => {
+    const columns = ['Fault [0/1]', 'TI-9 [°C]'];
+    let read = 0;
+    const header = () => (read++, columns);
+    expect(fileRenames(header, undefined, false)).toEqual({});
+    expect(read).toBe(0);
+    expect([...fileRenames(header, new Map([['x', 'y']]), true, 'Fault [0/1]').renames!]).toEqual([
+      ['x', 'y'],
+      ['TI-9 [°C]', 'TI-9_C'],
     ]);
   });
 });

@@ -32,8 +32,8 @@ describe('--rename', () => {
     ['=flow', '--rename "=flow": expected OLD=NEW, a column\'s name in the CSV and the name to read it under'],
     [
       'auto',
-      '--rename auto: for train --csv without --cycle-channel, which names the columns a model is made from; eval ' +
-        '--model and quantize read a file with those columns as the model records (training.renames)',
+      '--rename auto: for train --csv and eval --arch without --cycle-channel, which name the columns a model is ' +
+        'made from; eval --model and quantize read a file with those columns as the model records (training.renames)',
     ],
     [
       'Volume Flow RateRMS=flow rms',
