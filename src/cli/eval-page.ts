@@ -10,8 +10,17 @@ import { writeReport } from '../report/render-report.js';
 import { pausesText } from './eval-text.js';
 import { leftOutText } from '../training/constant-channels.js';
 
-/** A file's page; `fitted`: its model was fitted on its first `skipRows` rows (--arch), else only not measured. */
-export function fileReport(r: FileResult, dir: string, skipRows: number, fitted: boolean): FileReport {
+/**
+ * A file's page; `fitted`: its model was fitted on its first `skipRows` rows (--arch), else only not measured.
+ * `modelUnits`: the units a model folder's manifest gives its channels, for a file without a units row (--model).
+ */
+export function fileReport(
+  r: FileResult,
+  dir: string,
+  skipRows: number,
+  fitted: boolean,
+  modelUnits?: ReadonlyMap<string, string>,
+): FileReport {
   const s = r.series;
   const c = s.channels.length;
   const missing = missingInModel(r);
@@ -30,6 +39,8 @@ export function fileReport(r: FileResult, dir: string, skipRows: number, fitted:
         ? `${name} (left out of the model: constant in its training rows)`
         : name,
       values: Float64Array.from({ length: s.rowCount }, (_, i) => s.rows[i * c + j]),
+      // The file's units row's unit, else the model's (--model): '' drawn as none.
+      unit: s.units?.[j] || modelUnits?.get(name) || '',
     })),
     score: r.scores,
     threshold: r.threshold,
@@ -63,6 +74,8 @@ export interface EvalPage {
   readonly fitted: boolean;
   readonly unlabelled: readonly string[];
   readonly labelName: string | undefined;
+  /** A model folder's channel units (its manifest), where --model scored it. */
+  readonly modelUnits?: ReadonlyMap<string, string>;
 }
 
 /** Writes the page to `path`; resolves with where it was written. */
@@ -80,7 +93,7 @@ export async function writeEvalPage(path: string, p: EvalPage): Promise<string> 
       'false alarms/day': first.false_alarms_per_day?.toFixed(1) ?? 'n/a',
     },
     training: p.training,
-    files: p.results.map((r) => fileReport(r, p.data, p.trainRows, p.fitted)),
+    files: p.results.map((r) => fileReport(r, p.data, p.trainRows, p.fitted, p.modelUnits)),
     leftOut: [
       ...(first.not_evaluated ?? []),
       ...p.unlabelled.map((file) => ({ file, reason: `no "${p.labelName ?? 'anomaly'}" column` })),

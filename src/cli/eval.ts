@@ -350,6 +350,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         fitted: !opts.model,
         unlabelled,
         labelName,
+        ...(folder ? { modelUnits: new Map(folder[0].manifest.input.channels.map((c) => [c.name, c.unit])) } : {}),
       });
       process.stderr.write(`report written to ${page}\n`);
     }

@@ -83,6 +83,8 @@ export async function fitOnSeries(
       rowCount: segmented.rowCount,
       ...(segmented.segmentStarts.length > 0 ? { segmentStarts: segmented.segmentStarts } : {}),
       ...(segmented.sourceRows ? { sourceRows: segmented.sourceRows } : {}),
+      // The units a file's units row gave (the model records them, as train's does; the report shows them).
+      ...(series.units ? { units: index.map((j) => series.units![j]) } : {}),
     },
     options,
   );

@@ -46,6 +46,8 @@ export interface LabelledSeries {
   readonly missing?: readonly HeldReadings[];
   /** A units row under the header, read as the units (csv-units-row.ts): its line and the units it gave. */
   readonly unitsRow?: { readonly line: number; readonly units: readonly string[] };
+  /** Each channel's unit from that row, in `channels` order ('' for none); absent without a units row. */
+  readonly units?: readonly string[];
 }
 
 /**
@@ -132,7 +134,12 @@ export function readLabelledCsv(
     ...(table.runColumns ? { runColumns: table.runColumns } : {}),
     ...(table.textColumns ? { textColumns: table.textColumns } : {}),
     ...(missing.length > 0 ? { missing } : {}),
-    ...(table.unitsRow ? { unitsRow: { line: table.unitsRow.line, units: [...table.unitsRow.units.values()] } } : {}),
+    ...(table.unitsRow
+      ? {
+          unitsRow: { line: table.unitsRow.line, units: [...table.unitsRow.units.values()] },
+          units: channels.map((c) => table.unitsRow!.units.get(c) ?? ''),
+        }
+      : {}),
   };
 }
 

@@ -136,10 +136,21 @@ function thresholdLines(on: number, off: number | undefined): ThresholdSpec[] {
   return lines;
 }
 
+/** The channels a model reads with their units, where one has a unit (a CSV's units row); '' where none has. */
+function channelUnitsTable(channels: TrainingReport['channels']): string {
+  if (!channels?.some((c) => c.unit.trim() !== '')) return '';
+  const rows = channels.map((c) => `<tr><td>${escapeHtml(c.name)}</td><td>${escapeHtml(c.unit.trim())}</td></tr>`);
+  return (
+    '<table class="channel-units"><caption>The channels the model reads, in their units</caption>' +
+    `<thead><tr><th>channel</th><th>unit</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+  );
+}
+
 function trainingSection(t: TrainingReport, index: number): string {
   const parts = [`<section class="training" id="training-${index + 1}"><h2>${escapeHtml(t.title)}</h2>`];
   parts.push(`<p class="calibration">${escapeHtml(t.calibration)}</p>`);
   for (const note of t.notes ?? []) parts.push(`<p class="note">${escapeHtml(note)}</p>`);
+  parts.push(channelUnitsTable(t.channels));
   const scores = t.scores.filter(Number.isFinite);
   const above = scores.filter((s) => s > t.threshold).length;
   const share = scores.length > 0 ? ` (${formatNumber((100 * above) / scores.length, 3)} %)` : '';

@@ -9,6 +9,8 @@ import type { FittedModel } from '../training/build-model.js';
 export interface ReportSeries {
   readonly name: string;
   readonly values: ArrayLike<number>;
+  /** Its unit (a CSV's units row, a model's manifest), drawn with its range; absent or '' for none. */
+  readonly unit?: string;
 }
 
 /** One evaluated file: its channels, the detector's score and alarms, and its labels. */
@@ -60,6 +62,8 @@ export interface TrainingReport {
   readonly offThreshold?: number;
   /** How the threshold was found, shown as text. */
   readonly calibration: string;
+  /** The channels the model reads, each with its unit ('' for none): a table, where one has a unit. */
+  readonly channels?: readonly { readonly name: string; readonly unit: string }[];
 }
 
 export interface ReportPage {
@@ -83,5 +87,6 @@ export function fittedModelReport(title: string, fitted: FittedModel): TrainingR
     threshold: s.threshold,
     ...(s.off_threshold ? { offThreshold: s.off_threshold } : {}),
     calibration: s.calibration,
+    channels: fitted.manifest.input.channels.map((c) => ({ name: c.name, unit: c.unit })),
   };
 }

@@ -4,15 +4,8 @@
  * loss curve. Every chart is an `<svg class="chart …">` with a `rect.plot-area`; long series are
  * decimated to the plot's width (series-points.ts), NaN leaves a gap.
  */
-import {
-  finiteExtent,
-  formatNumber,
-  project,
-  spansDecades,
-  valueAxis,
-  type Axis,
-  type ScaleKind,
-} from './chart-scale.js';
+import { finiteExtent, project, spansDecades, valueAxis, type Axis, type ScaleKind } from './chart-scale.js';
+import { nameWithUnit, rangeText } from './channel-labels.js';
 import type { TrainingReport } from './report-data.js';
 import type { RowSpan } from './series-points.js';
 import {
@@ -178,27 +171,37 @@ export function timeSeriesChart(spec: TimeSeriesSpec): string {
 }
 
 export interface StripsSpec extends RowChartSpec {
-  readonly strips: readonly { readonly name: string; readonly values: ArrayLike<number> }[];
+  readonly strips: readonly { readonly name: string; readonly values: ArrayLike<number>; readonly unit?: string }[];
 }
 
 const STRIP_HEIGHT = 30;
 const STRIP_GAP = 6;
 const NAME_CHARS = 20;
 
-/** One channel's strip: its name and range on the left, its line scaled to its own range. */
-function strip(name: string, values: ArrayLike<number>, rowX: RowX, plot: Plot, y0: number, last: boolean): string {
+/** One channel's strip: its name and range (with its unit) on the left, its line scaled to its own range. */
+function strip(
+  { name, values, unit }: StripsSpec['strips'][number],
+  rowX: RowX,
+  plot: Plot,
+  y0: number,
+  last: boolean,
+): string {
   const { min, max } = finiteExtent(values);
   const axis: Axis = { kind: 'linear', lo: min === max ? min - 1 : min, hi: min === max ? max + 1 : max };
   const y = (v: number): number => project(axis, v, y0 + STRIP_HEIGHT - 2, y0 + 2);
   const shown = name.length > NAME_CHARS ? `${name.slice(0, NAME_CHARS - 1)}…` : name;
-  const range = Number.isFinite(min) ? `${formatNumber(min, 3)} … ${formatNumber(max, 3)}` : 'no values';
+  const range = rangeText(min, max, unit);
   const x = plot.left - 6;
   const label = el(
     'text',
     { class: 'strip-name', x, y: y0 + 11, 'text-anchor': 'end' },
-    escapeHtml(shown) + el('title', {}, escapeHtml(name)),
+    escapeHtml(shown) + el('title', {}, escapeHtml(nameWithUnit(name, unit))),
   );
-  const sub = el('text', { x, y: y0 + 24, 'text-anchor': 'end', 'font-size': 9, fill: COLOURS.muted }, range);
+  const sub = el(
+    'text',
+    { class: 'strip-range', x, y: y0 + 24, 'text-anchor': 'end', 'font-size': 9, fill: COLOURS.muted },
+    escapeHtml(range),
+  );
   const gap = y0 + STRIP_HEIGHT + STRIP_GAP / 2;
   const base = last
     ? ''
@@ -221,9 +224,7 @@ export function stripsChart(spec: StripsSpec): string {
   const rowX = new RowX(spec.x, plot);
   const { shades, bands } = spanLayers(spans, rowX, plot);
   const last = spec.strips.length - 1;
-  const strips = spec.strips.map((s, k) =>
-    strip(s.name, s.values, rowX, plot, plot.top + k * (STRIP_HEIGHT + STRIP_GAP), k === last),
-  );
+  const strips = spec.strips.map((s, k) => strip(s, rowX, plot, plot.top + k * (STRIP_HEIGHT + STRIP_GAP), k === last));
   const axis = xAxis(plot, rowX.axis, spec.xKind, spec.xCaption);
   return svgChart(spec.cls, spec.width, height, spec.label, [plotFrame(plot), shades, axis, strips.join(''), bands]);
 }

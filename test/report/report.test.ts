@@ -3,6 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nameWithUnit, rangeText, shownUnit } from '../../src/report/channel-labels.js';
 import { spansDecades, valueAxis } from '../../src/report/chart-scale.js';
 import type { FileReport, ReportPage } from '../../src/report/report-data.js';
 import { renderReport, writeReport } from '../../src/report/render-report.js';
@@ -100,6 +101,39 @@ describe('the report page escapes what comes from data', () => {
     expect(html).not.toContain('<img');
     expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
     expect(html).toContain('data-file="a&#34;&#62;&#60;img src=x onerror=alert(2)&#62;.csv"');
+  });
+});
+
+describe("a channel's unit where the report names the channel", () => {
+  it('follows its range, cut to 10 characters there, and is whole in its tooltip', () => {
+    expect(rangeText(12.5, 48.125, 'kscmh')).toBe('12.5 … 48.1 kscmh');
+    expect(rangeText(0, 1, ' ')).toBe('0 … 1');
+    expect(rangeText(0, 1)).toBe('0 … 1');
+    expect(rangeText(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 'bar')).toBe('no values');
+    expect(shownUnit('mg/Nm3 dry 6% O2')).toBe('mg/Nm3 dr…');
+    expect(nameWithUnit('FIC-101', ' kscmh ')).toBe('FIC-101 (kscmh)');
+    expect(nameWithUnit('FIC-101', '')).toBe('FIC-101');
+    expect(nameWithUnit('F', 'u'.repeat(100))).toBe(`F (${'u'.repeat(63)}…)`);
+  });
+
+  it('is drawn as text, never as markup, in the strip and in the table of channels', () => {
+    const unit = '<b onmouseover=x>&"';
+    const file = fileReport(50, { channels: [{ name: 'Pressure', values: new Float64Array(50), unit }] });
+    const training = [
+      { title: 't', scores: [1, 2], threshold: 3, calibration: 'c', channels: [{ name: 'Pressure', unit }] },
+    ];
+    const html = renderReport({ title: 'units', files: [file], training });
+    expect(html).not.toContain('<b ');
+    expect(html).toContain('<title>Pressure (&#60;b onmouseover=x&#62;&#38;&#34;)</title>');
+    expect(html).toMatch(/class="strip-range"[^>]*>0 … 0 &#60;b onmous…<\/text>/);
+    expect(html).toContain('<td>Pressure</td><td>&#60;b onmouseover=x&#62;&#38;&#34;</td>');
+  });
+
+  it('leaves out the table of channels where none has a unit', () => {
+    const training = [
+      { title: 't', scores: [1, 2], threshold: 3, calibration: 'c', channels: [{ name: 'Pressure', unit: '' }] },
+    ];
+    expect(renderReport({ title: 'no units', training })).not.toContain('channel-units');
   });
 });
 
