@@ -10,6 +10,7 @@ import { loadConfigFile } from '../config/load.js';
 import { StoreReader, type StoredAsset } from '../sinks/local/store-reader.js';
 import { writeRecording, type RecordingSummary } from '../training/store-recording.js';
 import { wholeNumber } from './detector-flags.js';
+import { countingFailedReads, failedReadsText, type FailedReads } from './export-failed-reads.js';
 import { exportNextStep, type AssetCut } from './export-next-step.js';
 import { UsageError } from './usage.js';
 
@@ -226,9 +227,10 @@ export async function exportCommand(opts: ExportOptions): Promise<number> {
         ? wholeNumber('max-age-ms', opts.maxAgeMs, 1)
         : (configured?.maxAgeMs ?? DEFAULT_MAX_AGE_MS);
     const out = resolve(opts.out);
+    const reads: FailedReads = { failed: new Map(), bad: new Map() };
     const summary = writeOut(out, opts.out, (line) =>
       writeRecording(
-        reader.batches(name, from, to),
+        countingFailedReads(reader.batches(name, from, to), [...channels, ...held], reads),
         {
           asset: name,
           channels,
@@ -249,6 +251,7 @@ export async function exportCommand(opts: ExportOptions): Promise<number> {
         (summary.incompleteRows > 0
           ? `; ${summary.incompleteRows} rows with an empty cell (a reading bad or older than ${maxAgeMs} ms)`
           : '') +
+        failedReadsText(reads, maxAgeMs, reader.marksFailedReads) +
         (summary.pauses > 0
           ? `; ${summary.pauses} pause(s) longer than ${pauseAfterMs(configured?.periodMs ?? 0, maxAgeMs)} ms ` +
             '(the gateway stopped, a source down), each ' +

@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import type { Quality, Sample } from '../../core/types.js';
+import { FAILED_READ_COLUMN } from './store-tables.js';
 
 /** What the store holds of one channel of an asset. */
 export interface StoredChannel {
@@ -33,6 +34,7 @@ interface SampleRow {
   value: number | null;
   quality: string;
   text: string | null;
+  failed: number | null;
 }
 
 export class StoreReader {
@@ -51,7 +53,17 @@ export class StoreReader {
       throw new Error(`${path}: ${(err as Error).message}`);
     }
     this.db = db;
+    this.marksFailedReads = (db.pragma('table_info(samples)') as { name: string }[]).some(
+      (c) => c.name === FAILED_READ_COLUMN,
+    );
   }
+
+  /**
+   * Whether the store tells a failed read (a timeout, an exception answer, a connection down) from a bad value the
+   * device reported: one written before 2026-12-07 keeps both as bad samples alike, and opened read-only it is not
+   * brought up (its failed reads are bad samples here, never held over).
+   */
+  readonly marksFailedReads: boolean;
 
   /** Every asset with raw samples (or the one named: only its rows are read), its channels and time span, by name. */
   assets(only?: string): StoredAsset[] {
@@ -75,13 +87,14 @@ export class StoreReader {
 
   /**
    * One asset's samples from `from` to `to` (ms, inclusive) in the order they were taken, grouped as the source
-   * delivered them: consecutive samples of one source with one time. Streams: the store may hold days of polls.
+   * delivered them: consecutive samples of one source with one time, a failed read's marked `failedRead` (where the
+   * store marks them). Streams: the store may hold days of polls.
    */
   *batches(asset: string, from = 0, to = Number.MAX_SAFE_INTEGER): Generator<Sample[]> {
     const rows = this.db
       .prepare(
-        'SELECT ts, source, channel, value, quality, text FROM samples WHERE asset = ? AND ts >= ? AND ts <= ? ' +
-          'ORDER BY ts, rowid',
+        `SELECT ts, source, channel, value, quality, text, ${this.marksFailedReads ? FAILED_READ_COLUMN : 'NULL'} ` +
+          'AS failed FROM samples WHERE asset = ? AND ts >= ? AND ts <= ? ORDER BY ts, rowid',
       )
       .iterate(asset, from, to) as IterableIterator<SampleRow>;
     let batch: Sample[] = [];
@@ -98,6 +111,8 @@ export class StoreReader {
         value: r.value ?? Number.NaN,
         quality: r.quality as Quality,
         ...(r.text !== null ? { text: r.text } : {}),
+        // A failed read is no sample for the rows (RowAssembler): the channel's last good reading holds, as it did.
+        ...(r.failed === 1 && r.quality === 'bad' ? { failedRead: true as const } : {}),
       });
     }
     if (batch.length > 0) yield batch;

@@ -11,7 +11,7 @@ import type { AlarmHoldCount, AlarmJournalGap } from '../../core/components.js';
 import { ALARM_HOLDS_BELOW_COLUMNS, ALARM_HOLDS_SCHEMA, upsertHold } from './alarm-holds.js';
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS samples (ts INTEGER NOT NULL, source TEXT NOT NULL, asset TEXT NOT NULL, channel TEXT NOT NULL, value REAL, quality TEXT NOT NULL, text TEXT);
+CREATE TABLE IF NOT EXISTS samples (ts INTEGER NOT NULL, source TEXT NOT NULL, asset TEXT NOT NULL, channel TEXT NOT NULL, value REAL, quality TEXT NOT NULL, text TEXT, failed_read INTEGER);
 CREATE INDEX IF NOT EXISTS samples_asset_ts ON samples (asset, ts);
 CREATE TABLE IF NOT EXISTS scores (ts INTEGER NOT NULL, asset TEXT NOT NULL, model TEXT NOT NULL, model_version TEXT NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, anomalous INTEGER NOT NULL, contributions TEXT NOT NULL, part_id TEXT);
 CREATE INDEX IF NOT EXISTS scores_asset_ts ON scores (asset, ts);
@@ -23,6 +23,13 @@ CREATE INDEX IF NOT EXISTS parts_asset_ts ON parts (asset, ts);
 CREATE TABLE IF NOT EXISTS alarm_journal_gaps (ts INTEGER NOT NULL, asset TEXT NOT NULL, alarm TEXT NOT NULL, dropped INTEGER NOT NULL, from_ts INTEGER NOT NULL, to_ts INTEGER NOT NULL, message TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS alarm_journal_gaps_asset_ts ON alarm_journal_gaps (asset, ts);
 `;
+
+/**
+ * The samples' column that marks a failed read (1: a timeout, an exception answer, a connection down; Sample's
+ * failedRead), told from a bad value the device reported (NULL), so that `linewatch export` holds the channel's last
+ * good reading over it as the gateway did. Stores written before 2026-12-07 lack it.
+ */
+export const FAILED_READ_COLUMN = 'failed_read';
 
 const TABLES = ['samples', 'scores', 'alarm_journal', 'parts', 'alarm_journal_gaps'] as const;
 
@@ -37,9 +44,11 @@ export function openStoreDatabase(path: string): Database.Database {
   limitSqliteCache(db);
   db.pragma('synchronous = NORMAL');
   db.exec(SCHEMA + ALARM_HOLDS_SCHEMA);
-  // Stores made before string tags existed lack the text column; before shelves were restored, shelved_until; before
-  // the off delay's count was kept, alarm_holds' below_ms and below_ts.
+  // Stores made before string tags existed lack the text column; before a failed read was told from a bad value,
+  // failed_read; before shelves were restored, shelved_until; before the off delay's count was kept, alarm_holds'
+  // below_ms and below_ts.
   addMissingColumn(db, 'samples', 'text TEXT');
+  addMissingColumn(db, 'samples', `${FAILED_READ_COLUMN} INTEGER`);
   addMissingColumn(db, 'alarm_journal', 'shelved_until INTEGER');
   for (const column of ALARM_HOLDS_BELOW_COLUMNS) addMissingColumn(db, 'alarm_holds', column);
   return db;
@@ -66,7 +75,7 @@ export type StoreStatements = ReturnType<typeof prepareStatements>;
 /** The store's statements, prepared once when it opens. */
 export function prepareStatements(db: Database.Database) {
   return {
-    insertSample: insertInto(db, 'samples', 'ts, source, asset, channel, value, quality, text'),
+    insertSample: insertInto(db, 'samples', `ts, source, asset, channel, value, quality, text, ${FAILED_READ_COLUMN}`),
     insertScore: insertInto(
       db,
       'scores',
@@ -118,6 +127,7 @@ export function insertRows(statements: StoreStatements, rows: StoreRows): void {
       Number.isFinite(s.value) ? s.value : null,
       s.quality,
       s.text ?? null,
+      s.failedRead === true ? 1 : null,
     );
   for (const r of rows.scores)
     insertScore.run(
