@@ -73,7 +73,14 @@ export const actionName = nameSchema.optional();
 
 /** Fields every action type ends with: its retries. */
 export const actionRetry = {
-  max_attempts: z.number().int().min(1).default(5).describe('Attempts before the action is reported failed.'),
+  max_attempts: z
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe(
+      'Attempts before the action is reported failed. An alarm output (modbus_write, opcua_write in alarm.actions) is then tried again every 30 s while its source is connected, until it is written or a new alarm state replaces its value; a webhook or message, or a part action, is dropped.',
+    ),
   retry_initial_ms: z
     .number()
     .int()

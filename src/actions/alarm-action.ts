@@ -6,7 +6,9 @@
  * retried with exponential backoff and jitter; an action that fails `max_attempts` times is
  * reported (log line, counter, status) and dropped. A PLC output follows the alarm state: only
  * the newest desired value is written, and only when it changes, or when reassert() asks (the gateway's start, the
- * source connected anew).
+ * source connected anew). An output given up on is not dropped: the gateway's tick calls retryUnwritten(), which tries
+ * it once every LATE_RETRY_MS until it is written or a newer value replaces it (a stack light left dark after a PLC
+ * that was busy for a minute, while its connection stayed up, is lit once the PLC takes the write).
  */
 import { backoffMs, jittered } from '../core/backoff.js';
 import type { AlarmEvent, PartResult } from '../core/types.js';
@@ -34,9 +36,23 @@ export interface ActionStatus {
   readonly failed: number;
   readonly pending: number;
   readonly lastError?: string;
+  /** When lastError happened (ms since the epoch). */
+  readonly lastErrorAt?: number;
+  /** An output given up on: since when (ms since the epoch) its value waits to be written; tried every 30 s. */
+  readonly notWrittenSince?: number;
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** How often an output given up on is tried again (one attempt each time). */
+export const LATE_RETRY_MS = MAX_BACKOFF_MS;
+
+/** An output's value given up on after max_attempts: tried again from `nextAt` on. */
+interface Unwritten {
+  readonly job: ActionJob;
+  readonly since: number;
+  nextAt: number;
+  tries: number;
+}
 
 export class AlarmAction {
   readonly name: string;
@@ -45,6 +61,11 @@ export class AlarmAction {
   private succeeded = 0;
   private failed = 0;
   private lastError: string | undefined;
+  private lastErrorAt: number | undefined;
+  private unwritten: Unwritten | undefined;
+  /** The queued jobs made of alarm transitions (an output given up on is tried again only for those, not for a part's
+   * verdict, which the next part replaces). */
+  private readonly alarmJobs = new WeakSet<ActionJob>();
   private closed = false;
   private readonly driver: ActionDriver;
 
@@ -87,9 +108,11 @@ export class AlarmAction {
     if (this.closed) return;
     const job = this.driver.job(t, rewrite ? { rewrite } : undefined);
     if (!job) return;
-    if (this.follows)
+    if (t.kind === 'alarm') this.alarmJobs.add(job);
+    if (this.follows) {
       this.jobs = [job]; // only the newest output value matters
-    else this.jobs.push(job);
+      this.unwritten = undefined; // ...and it replaces one given up on
+    } else this.jobs.push(job);
     if (!this.running) this.running = this.drain().finally(() => (this.running = undefined));
   }
 
@@ -117,15 +140,22 @@ export class AlarmAction {
             );
           break;
         } catch (err) {
-          const message = `action ${this.name}: ${job.describe} for ${job.what}: ${(err as Error).message}`;
-          this.lastError = message;
-          this.deps.metrics.actions.inc({ action: this.name, outcome: 'retry' });
+          const message = this.failedAttempt(job, err);
           if (attempt >= this.config.max_attempts || this.closed) {
             this.failed++;
             this.deps.metrics.actions.inc({ action: this.name, outcome: 'failed' });
+            const late = this.follows && this.alarmJobs.has(job) && !this.closed && this.jobs.length === 0;
+            if (late) {
+              const now = this.now();
+              this.unwritten = { job, since: now, nextAt: now + LATE_RETRY_MS, tries: 0 };
+            }
             this.deps.logger.error(
               { action: this.name, attempts: attempt },
-              `${message}; gave up after ${attempt} attempts`,
+              `${message}; gave up after ${attempt} attempts${
+                late
+                  ? `; the output is tried again every ${LATE_RETRY_MS / 1000} s until it is written (or a new alarm state replaces its value)`
+                  : ''
+              }`,
             );
             break;
           }
@@ -134,6 +164,55 @@ export class AlarmAction {
           if (this.jobs.length > 0 && this.follows) break; // a newer value supersedes this one
         }
       }
+    }
+  }
+
+  /** Counts and keeps a failed attempt; returns it in words, naming the action, the target and the trigger. */
+  private failedAttempt(job: ActionJob, err: unknown): string {
+    const message = `action ${this.name}: ${job.describe} for ${job.what}: ${(err as Error).message}`;
+    this.lastError = message;
+    this.lastErrorAt = this.now();
+    this.deps.metrics.actions.inc({ action: this.name, outcome: 'retry' });
+    return message;
+  }
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  /**
+   * An output given up on (max_attempts failed, nothing newer to write since): one more attempt where LATE_RETRY_MS
+   * has passed since the last, and nothing else runs. The gateway calls it each second while the output's source is
+   * connected. Its failures are counted (`retry`) and kept as lastError, not logged again; its success is logged.
+   */
+  retryUnwritten(): void {
+    const u = this.unwritten;
+    if (!u || this.closed || this.running || this.now() < u.nextAt) return;
+    this.running = this.lateAttempt(u)
+      .then(() => this.drain())
+      .finally(() => (this.running = undefined));
+  }
+
+  private async lateAttempt(u: Unwritten): Promise<void> {
+    u.tries++;
+    const stop = this.deps.metrics.actionSeconds.startTimer({ action: this.name });
+    try {
+      const outcome = await u.job.run();
+      if (this.unwritten !== u) return;
+      this.unwritten = undefined;
+      if (outcome === 'unchanged') return void this.deps.metrics.actions.inc({ action: this.name, outcome });
+      stop();
+      this.succeeded++;
+      this.deps.metrics.actions.inc({ action: this.name, outcome: 'ok' });
+      this.deps.logger.info(
+        { action: this.name, late_attempts: u.tries },
+        `action ${this.name}: ${u.job.describe} for ${u.job.what} written at last, ${Math.round(
+          (this.now() - u.since) / 1000,
+        )} s after it was given up on (${u.tries} more attempt(s))`,
+      );
+    } catch (err) {
+      this.failedAttempt(u.job, err);
+      if (this.unwritten === u) u.nextAt = this.now() + LATE_RETRY_MS;
     }
   }
 
@@ -153,7 +232,8 @@ export class AlarmAction {
       succeeded: this.succeeded,
       failed: this.failed,
       pending: this.jobs.length,
-      ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.lastError ? { lastError: this.lastError, lastErrorAt: this.lastErrorAt } : {}),
+      ...(this.unwritten ? { notWrittenSince: this.unwritten.since } : {}),
     };
   }
 }

@@ -63,8 +63,9 @@ export function addGatewayActions(
 /**
  * A PLC output that follows an alarm is written with the alarm's state when its source's connection comes up: at start
  * (the gateway's first write, the green light), and after the PLC or the link was down, when the device may have lost
- * what was written before; an output written once is otherwise not repeated. `currentAlarm`: the asset's alarm as it
- * stands (undefined where there is no such asset).
+ * what was written before; an output written once is otherwise not repeated, but one given up on (max_attempts failed
+ * while the connection stayed up) is tried again every 30 s (AlarmAction.retryUnwritten). `currentAlarm`: the asset's
+ * alarm as it stands (undefined where there is no such asset).
  */
 export function reassertOutputs(
   outputs: readonly AlarmOutput[],
@@ -76,7 +77,7 @@ export function reassertOutputs(
     if (o.source.connected && connection !== o.connection) {
       const current = currentAlarm(o.asset);
       if (current) o.action.reassert(current);
-    }
+    } else if (o.source.connected) o.action.retryUnwritten(); // an output given up on, every 30 s
     o.connection = connection;
   }
 }

@@ -21,7 +21,7 @@ class FlakyPlc implements ModbusWriter {
   }
 }
 
-function setup(plc: ModbusWriter, config: Record<string, unknown>) {
+function setup(plc: ModbusWriter, config: Record<string, unknown>, now?: () => number) {
   const logs: string[] = [];
   const metrics = new GatewayMetrics();
   const sleeps: number[] = [];
@@ -32,6 +32,7 @@ function setup(plc: ModbusWriter, config: Record<string, unknown>) {
     writers: new Map([['plc', plc]]),
     sleep: async (ms) => void sleeps.push(ms),
     random: () => 1,
+    ...(now ? { now } : {}),
   });
   return { action, logs, metrics, sleeps };
 }
@@ -206,5 +207,62 @@ describe('alarm actions', () => {
     expect(action.status().pending).toBe(1); // coalesced: only the newest value waits
     release();
     await action.idle();
+  });
+
+  it('try an output given up on again every 30 s until the PLC takes it, and say so (regression: a stack light left dark while its connection stayed up)', async () => {
+    const plc = new FlakyPlc(5); // four attempts, then one late attempt, fail
+    let now = 1_000_000;
+    const { action, logs, metrics } = setup(plc, stackLight, () => now);
+    action.dispatch(anomalyEvent('unack_active'));
+    await action.idle();
+    expect(action.status()).toMatchObject({ failed: 1, lastErrorAt: 1_000_000, notWrittenSince: 1_000_000 });
+    expect(logs.join('')).toContain(
+      'gave up after 4 attempts; the output is tried again every 30 s until it is written (or a new alarm state replaces its value)',
+    );
+    const tryAt = async (ts: number) => {
+      now = ts;
+      action.retryUnwritten();
+      await action.idle();
+      return plc.attempts;
+    };
+    expect(await tryAt(1_029_999)).toBe(4); // not due yet
+    expect(await tryAt(1_030_000)).toBe(5); // due: fails again, counted, not logged again
+    expect(logs.filter((l) => l.includes('gave up'))).toHaveLength(1);
+    expect(action.status()).toMatchObject({ lastErrorAt: 1_030_000, notWrittenSince: 1_000_000 });
+    expect(await tryAt(1_059_999)).toBe(5);
+    expect(await tryAt(1_060_000)).toBe(6); // taken
+    expect(plc.written).toEqual([{ table: 'coil', address: 3, value: true }]);
+    expect(action.status()).toMatchObject({ succeeded: 1, failed: 1, pending: 0 });
+    expect(action.status().notWrittenSince).toBeUndefined();
+    expect(logs.join('')).toContain(
+      'coil 3 := 1 on plc for pump-1/anomaly → unack_active written at last, 60 s after it was given up on (2 more attempt(s))',
+    );
+    expect(await metrics.registry.getSingleMetricAsString('linewatch_alarm_actions_total')).toMatch(
+      /outcome="retry"\} 5/,
+    );
+    expect(await tryAt(1_200_000)).toBe(6); // nothing left to try
+  });
+
+  it('drop an output given up on once a new alarm state replaces its value, and never try a part verdict late', async () => {
+    const plc = new FlakyPlc(4);
+    let now = 0;
+    const { action } = setup(plc, stackLight, () => now);
+    action.dispatch(anomalyEvent('unack_active'));
+    await action.idle();
+    action.dispatch(anomalyEvent('normal'));
+    await action.idle();
+    expect(action.status().notWrittenSince).toBeUndefined();
+    now = 60_000;
+    action.retryUnwritten();
+    await action.idle();
+    expect(plc.written).toEqual([{ table: 'coil', address: 3, value: false }]);
+
+    const gate = new FlakyPlc(1);
+    const part = setup(gate, { ...stackLight, max_attempts: 1, verdicts: ['fail'] }, () => now);
+    part.action.dispatchPart({ asset: 'press-1', partId: '7', ts: 0, verdict: 'fail', topChannels: [], model: 'm' });
+    await part.action.idle();
+    expect(part.action.status()).toMatchObject({ failed: 1 });
+    expect(part.action.status().notWrittenSince).toBeUndefined();
+    expect(part.logs.join('')).toMatch(/gave up after 1 attempts"/);
   });
 });

@@ -110,6 +110,7 @@ describe('mqtt_publish action and the MQTT version', () => {
         failed: 1,
         pending: 0,
         lastError: `action horn: publish plant/horn on ${broker.url} for pump-1/anomaly → unack_active: ${error}`,
+        lastErrorAt: expect.any(Number),
       });
       const v4 = publisher(broker.url, { name: 'horn', topic: 'plant/horn', protocol_version: 4 }, where);
       v4.dispatch(anomalyEvent('unack_active'));
