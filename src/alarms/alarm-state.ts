@@ -328,8 +328,13 @@ export class AlarmStateMachine {
       case 'shelve': {
         if (this.current === 'out_of_service') return { refused: 'the alarm is out of service' };
         const duration = input.durationMs ?? 0;
-        if (!(duration > 0) || duration > this.def.maxShelveMs)
-          return { refused: `shelve duration must be between 0 and ${this.def.maxShelveMs / 1000} s`, invalid: true };
+        if (!(duration > 0))
+          return { refused: `a shelve needs a duration over 0 s, got ${duration / 1000} s`, invalid: true };
+        if (duration > this.def.maxShelveMs)
+          return {
+            refused: `${duration / 1000} s is longer than the alarm's max_shelve_s, ${this.def.maxShelveMs / 1000} s`,
+            invalid: true,
+          };
         this.shelvedUntil = ts + duration;
         return op('shelved');
       }

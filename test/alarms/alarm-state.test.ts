@@ -313,7 +313,12 @@ describe('ISA-18.2 alarm state machine', () => {
     {
       name: 'shelve longer than allowed is refused',
       steps: [[0, 'shelve:7200000']],
-      expected: ['refused: shelve duration must be between 0 and 3600 s'],
+      expected: ["refused: 7200 s is longer than the alarm's max_shelve_s, 3600 s"],
+    },
+    {
+      name: 'shelve for no time is refused, saying so',
+      steps: [[0, 'shelve:0']],
+      expected: ['refused: a shelve needs a duration over 0 s, got 0 s'],
     },
     {
       name: 'out of service suppresses everything until returned',
