@@ -12,13 +12,8 @@ import { AlarmStateMachine, type AlarmInput, type AlarmTransition } from '../ala
 import { alarmSettingsSchema } from '../alarms/schema.js';
 import { formatIssues } from '../core/format-issues.js';
 import { scaledClearLevel } from '../core/verdict.js';
-import {
-  OPERATOR_COMMANDS,
-  TERM_KINDS,
-  type AlarmEvent,
-  type ChannelContribution,
-  type OperatorCommand,
-} from '../core/types.js';
+import { operatorCommandOf } from './operator-command.js';
+import { TERM_KINDS, type AlarmEvent, type ChannelContribution } from '../core/types.js';
 import { iso } from '../core/epoch-time.js';
 import {
   num,
@@ -71,24 +66,14 @@ type Command = Extract<AlarmInput, { by: string }>;
 
 /** An operator command from a message, or undefined when the message is not a command. */
 export function commandFromMessage(msg: NodeMessage, now: number): Command | undefined {
-  const p = (msg.payload !== null && typeof msg.payload === 'object' ? msg.payload : {}) as Record<string, unknown>;
-  const command = msg.command ?? p.command;
-  if (command === undefined) return undefined;
-  if (!OPERATOR_COMMANDS.includes(command as OperatorCommand))
-    throw new Error(`msg.command: "${String(command)}" is not one of ${OPERATOR_COMMANDS.join(', ')}`);
-  const by = msg.by ?? p.by;
-  if (typeof by !== 'string' || by.trim() === '')
-    throw new Error(`msg.by: who is doing "${String(command)}" (a name or badge) is required`);
-  const comment = msg.comment ?? p.comment;
-  const duration = msg.duration_s ?? p.duration_s;
-  if (command === 'shelve' && (typeof duration !== 'number' || !(duration > 0)))
-    throw new Error('msg.duration_s: shelve needs a positive number of seconds');
+  const c = operatorCommandOf(msg);
+  if (!c) return undefined;
   return {
-    kind: command as OperatorCommand,
+    kind: c.command,
     ts: now,
-    by: by.trim(),
-    ...(typeof comment === 'string' ? { comment } : {}),
-    ...(typeof duration === 'number' ? { durationMs: duration * 1000 } : {}),
+    by: c.by,
+    ...(c.comment !== undefined ? { comment: c.comment } : {}),
+    ...(c.durationS !== undefined ? { durationMs: c.durationS * 1000 } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { OPERATOR_COMMANDS, type OperatorCommand } from '../core/types.js';
 import { SseParser, parseEventTypes } from '../telemetry/event-stream.js';
 import { gatewayUrl, type GatewayConfigNode } from './gateway-config-node.js';
 import { list, text, type NodeDefinition, type NodeInstance, type NodeMessage, type RedApi } from './red-api.js';
+import { operatorCommandOf, payloadFields } from './operator-command.js';
 import { statusText } from './status-text.js';
 
 /** The daemon answers a command with the alarm's event, a few hundred bytes; more is not read. */
@@ -55,19 +56,16 @@ export function commandRequest(msg: NodeMessage): {
   command: OperatorCommand;
   body: Record<string, unknown>;
 } {
-  const p = (msg.payload !== null && typeof msg.payload === 'object' ? msg.payload : {}) as Record<string, unknown>;
-  const command = msg.command ?? p.command;
-  if (!OPERATOR_COMMANDS.includes(command as OperatorCommand))
-    throw new Error(`msg.command: "${String(command)}" is not one of ${OPERATOR_COMMANDS.join(', ')}`);
+  const p = payloadFields(msg);
+  const c = operatorCommandOf(msg);
+  if (!c) throw new Error(`msg.command: which command (${OPERATOR_COMMANDS.join(', ')})`);
   const asset = msg.asset ?? p.asset;
   if (typeof asset !== 'string' || asset === '') throw new Error("msg.asset: which asset's alarm (e.g. pump-1)");
   const alarm = typeof (msg.alarm ?? p.alarm) === 'string' ? String(msg.alarm ?? p.alarm) : 'anomaly';
-  const body: Record<string, unknown> = { by: msg.by ?? p.by };
-  const comment = msg.comment ?? p.comment;
-  if (comment !== undefined) body.comment = comment;
-  const duration = msg.duration_s ?? p.duration_s;
-  if (duration !== undefined) body.duration_s = duration;
-  return { asset, alarm, command: command as OperatorCommand, body };
+  const body: Record<string, unknown> = { by: c.by };
+  if (c.comment !== undefined) body.comment = c.comment;
+  if (c.durationS !== undefined) body.duration_s = c.durationS;
+  return { asset, alarm, command: c.command, body };
 }
 
 /**

@@ -97,6 +97,13 @@ describe('linewatch-daemon', () => {
     const error = nextError(d);
     d.receive({ command: 'ack', by: 'op' });
     expect(await error).toMatch(/msg.asset: which asset's alarm/);
+    // Refused in the flow, naming the message's field (it was the gateway's 400 "by: required").
+    const noBy = nextError(d);
+    d.receive({ command: 'ack', asset: 'pump-1' });
+    expect(await noBy).toBe('msg.by: who is doing "ack" (a name or badge) is required');
+    const badComment = nextError(d);
+    d.receive({ command: 'ack', asset: 'pump-1', by: 'op', comment: { text: 'seen' } });
+    expect(await badComment).toBe('msg.comment: expected text, got object');
   });
 
   it('refuses an event type the daemon does not send', async () => {

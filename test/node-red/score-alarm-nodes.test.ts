@@ -405,6 +405,12 @@ describe('linewatch-alarm', () => {
     a.receive({ command: 'silence', by: 'op' });
     expect(await error).toMatch(/"silence" is not one of ack, shelve/);
     error = nextError(a);
+    a.receive({ command: 'ack', by: 'op', comment: 42 });
+    expect(await error).toBe('msg.comment: expected text, got number');
+    error = nextError(a);
+    a.receive({ command: 'ack', by: '  ' });
+    expect(await error).toBe('msg.by: who is doing "ack" (a name or badge) is required');
+    error = nextError(a);
     a.receive({ payload: { value: 3 } });
     expect(await error).toMatch(/msg.payload.score: expected a number/);
   });

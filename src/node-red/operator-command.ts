@@ -1,0 +1,45 @@
+/**
+ * An operator command carried by a Node-RED message (msg.command, msg.by, msg.comment, msg.duration_s, each also
+ * accepted in msg.payload), as the alarm node applies it and the daemon node sends it to the gateway: checked here,
+ * each problem naming the message field, so a command the gateway would refuse never leaves the flow.
+ */
+import { OPERATOR_COMMANDS, type OperatorCommand } from '../core/types.js';
+import type { NodeMessage } from './red-api.js';
+
+export interface OperatorCommandMessage {
+  readonly command: OperatorCommand;
+  /** Who, trimmed. */
+  readonly by: string;
+  readonly comment?: string;
+  /** Only for shelve (required there, over 0). */
+  readonly durationS?: number;
+}
+
+/** The message's payload where it is an object, else an empty one (fields are read from msg first). */
+export function payloadFields(msg: NodeMessage): Record<string, unknown> {
+  return (msg.payload !== null && typeof msg.payload === 'object' ? msg.payload : {}) as Record<string, unknown>;
+}
+
+/** The command in `msg`; undefined where it carries none; throws naming the field that is wrong. */
+export function operatorCommandOf(msg: NodeMessage): OperatorCommandMessage | undefined {
+  const p = payloadFields(msg);
+  const command = msg.command ?? p.command;
+  if (command === undefined) return undefined;
+  if (!OPERATOR_COMMANDS.includes(command as OperatorCommand))
+    throw new Error(`msg.command: "${String(command)}" is not one of ${OPERATOR_COMMANDS.join(', ')}`);
+  const by = msg.by ?? p.by;
+  if (typeof by !== 'string' || by.trim() === '')
+    throw new Error(`msg.by: who is doing "${String(command)}" (a name or badge) is required`);
+  const comment = msg.comment ?? p.comment;
+  if (comment !== undefined && typeof comment !== 'string')
+    throw new Error(`msg.comment: expected text, got ${typeof comment}`);
+  const duration = msg.duration_s ?? p.duration_s;
+  if (command === 'shelve' && (typeof duration !== 'number' || !(duration > 0)))
+    throw new Error('msg.duration_s: shelve needs a positive number of seconds');
+  return {
+    command: command as OperatorCommand,
+    by: by.trim(),
+    ...(typeof comment === 'string' ? { comment } : {}),
+    ...(command === 'shelve' ? { durationS: duration as number } : {}),
+  };
+}
