@@ -3,23 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { ModbusWriter } from '../../src/actions/modbus-write/action-type.js';
 import { createAlarmAction } from '../../src/registry/runtime.js';
 import { alarmActionSchema, partActionSchema } from '../../src/config/schema.js';
-import type { ModbusWrite } from '../../src/sources/modbus/modbus-source.js';
 import { anomalyEvent } from '../../src/testing/alarm-events.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
-
-/** Fault injection: a PLC that fails the first `failures` writes. */
-class FlakyPlc implements ModbusWriter {
-  readonly written: ModbusWrite[] = [];
-  attempts = 0;
-  constructor(private failures: number) {}
-  async write(target: ModbusWrite): Promise<void> {
-    this.attempts++;
-    if (this.failures-- > 0)
-      throw new Error('device plc (10.0.0.5:502, unit 1): write coil 3: no answer within the timeout');
-    this.written.push(target);
-  }
-}
+import { FlakyPlc } from '../helpers/flaky-plc.js';
 
 function setup(plc: ModbusWriter, config: Record<string, unknown>, now?: () => number) {
   const logs: string[] = [];

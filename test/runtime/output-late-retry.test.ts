@@ -4,31 +4,21 @@
  * PLC that refuses the first writes.
  */
 import { describe, expect, it } from 'vitest';
-import type { ModbusWriter } from '../../src/actions/modbus-write/action-type.js';
 import { alarmActionSchema } from '../../src/config/schema.js';
 import type { Source } from '../../src/core/components.js';
 import { createAlarmAction } from '../../src/registry/runtime.js';
 import { reassertOutputs, type AlarmOutput } from '../../src/runtime/gateway-actions.js';
-import type { ModbusWrite } from '../../src/sources/modbus/modbus-source.js';
 import { anomalyEvent } from '../../src/testing/alarm-events.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
-
-class BusyPlc implements ModbusWriter {
-  readonly written: ModbusWrite[] = [];
-  attempts = 0;
-  constructor(private refusals: number) {}
-  async write(target: ModbusWrite): Promise<void> {
-    this.attempts++;
-    if (this.refusals-- > 0)
-      throw new Error('device plc (10.0.0.5:502, unit 1): write coil 8: server device busy (Modbus exception 6)');
-    this.written.push(target);
-  }
-}
+import { FlakyPlc } from '../helpers/flaky-plc.js';
 
 describe("the gateway's tick and an output given up on", () => {
   it('tries it again every 30 s while its source is connected, not while it is down', async () => {
-    const plc = new BusyPlc(3);
+    const plc = new FlakyPlc(
+      3,
+      'device plc (10.0.0.5:502, unit 1): write coil 8: server device busy (Modbus exception 6)',
+    );
     let now = 0;
     const action = createAlarmAction(
       'pump-1',
