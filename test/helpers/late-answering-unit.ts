@@ -82,6 +82,8 @@ export async function startLateAnsweringUnit(options: {
    * transaction id, is sent just before the answer to the read this many reads after it.
    */
   readonly lateAfterReads?: number;
+  /** After each answer, this many bytes that are no answer (0xFF: no unit's address), as a chattering line sends. */
+  readonly chatterBytes?: number;
 }): Promise<LateAnsweringUnit> {
   const sockets = new Set<Socket>();
   const reads: number[] = [];
@@ -111,6 +113,7 @@ export async function startLateAnsweringUnit(options: {
           }
           for (const due of held.filter((h) => h.dueAt === reads.length)) socket.write(due.answer);
           if (!socket.destroyed) socket.write(answer);
+          if (options.chatterBytes && !socket.destroyed) socket.write(Buffer.alloc(options.chatterBytes, 0xff));
         });
       }
     });
