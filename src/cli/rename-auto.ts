@@ -30,11 +30,16 @@ export function autoRenames(
   const renamed = (c: string) => given.has(c) || (!nameSchema.safeParse(c).success && !isNotChannel(c, labelName));
   const taken = new Set([...columns.filter((c) => !renamed(c)), ...given.values()]);
   const made = new Map<string, string>();
+  // The suffix each base name was last given: the ones below it are taken for good (regression: a header of 16,000
+  // columns that all make the same name took 12 s, each trying every suffix before it again).
+  const lastSuffix = new Map<string, number>();
   for (const [i, column] of columns.entries()) {
     if (given.has(column) || !renamed(column)) continue;
     const base = fixedName(column) ?? `column_${i + 1}`;
     let name = base;
-    for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+    let n = lastSuffix.get(base) ?? 1;
+    while (taken.has(name)) name = `${base}_${++n}`;
+    lastSuffix.set(base, n);
     taken.add(name);
     made.set(column, name);
   }
