@@ -7,8 +7,9 @@
  * thresholds sit among the scores of held-out normal windows, then per file its channels (one strip
  * each), its score against the thresholds, labelled spans, alarms and training rows, and its metrics.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { replaceFile } from '../core/replace-file.js';
 import { formatDateTime, formatNumber, spansDecades } from './chart-scale.js';
 import { shareText } from '../alarms/alarm-event.js';
 import type { FileReport, ReportPage, TrainingReport } from './report-data.js';
@@ -322,6 +323,6 @@ export const namesReportFile = (target: string): boolean => /\.html?$/i.test(tar
 export async function writeReport(target: string, page: ReportPage): Promise<string> {
   const path = namesReportFile(target) ? target : join(target, 'index.html');
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, renderReport(page), 'utf8');
+  await replaceFile(path, renderReport(page));
   return path;
 }
