@@ -4,7 +4,9 @@
  * messages come without it; an absence that starts again within `quietMs` of the last line for that (topic, field)
  * is only counted, and told with its next line (a field null in every other message is not a line per message).
  * While it lasts, it is an issue for /api/status. At most `maxFields` (topic, field) pairs are followed (a `#` filter
- * lets a publisher name topics without end); beyond them an absence is only counted (by the caller).
+ * lets a publisher name topics without end); beyond them an absence is only counted (by the caller), except the first
+ * of each tag: a tag of one topic is always followed (regression: a publisher naming 256 topics under another tag's
+ * wildcard left every later absence unsaid and out of /api/status, for good).
  */
 import { LogThrottle } from './log-throttle.js';
 
@@ -27,6 +29,8 @@ export interface AbsenceToSay {
 
 export class AbsentValues {
   private readonly followed = new Map<string, Followed>();
+  /** The tags with a (topic, field) pair followed. */
+  private readonly tagsFollowed = new Set<number>();
 
   constructor(
     private readonly quietMs: number,
@@ -41,9 +45,10 @@ export class AbsentValues {
     const key = `${topic}\u0000${field}`;
     let f = this.followed.get(key);
     if (f === undefined) {
-      if (this.followed.size >= this.maxFields) return undefined;
+      if (this.followed.size >= this.maxFields && this.tagsFollowed.has(tag)) return undefined;
       f = { topic, field, tag, said: new LogThrottle(this.quietMs) };
       this.followed.set(key, f);
+      this.tagsFollowed.add(tag);
     }
     if (f.lasting) {
       f.lasting.messages++;

@@ -26,4 +26,19 @@ describe('AbsentValues', () => {
     expect(absent.absent('t/3', 'field v', 0, 'null', 0)).toBeUndefined();
     expect(absent.lasting().map((a) => a.topic)).toEqual(['t/1', 't/2']);
   });
+
+  it("follows each tag's first pair past maxFields: topics under a wildcard leave another tag's absence said", () => {
+    const absent = new AbsentValues(60_000, 2);
+    // Tag 0 reads `plant/#`: a publisher names topics without end.
+    for (let i = 0; i < 5; i++) absent.absent(`plant/x${i}`, 'field v', 0, 'missing', 0);
+    // Tag 1 reads plant/press-1 only.
+    expect(absent.absent('plant/press-1', 'field t', 1, 'null', 0)).toEqual({ unsaid: 0 });
+    expect(absent.absent('plant/press-1', 'field t', 1, 'null', 1)).toBeUndefined();
+    expect(absent.absent('plant/press-2', 'field t', 1, 'null', 1)).toBeUndefined();
+    expect(absent.lasting().map((a) => `${a.tag} ${a.topic} ${a.messages}`)).toEqual([
+      '0 plant/x0 1',
+      '0 plant/x1 1',
+      '1 plant/press-1 2',
+    ]);
+  });
 });

@@ -1,0 +1,66 @@
+/**
+ * A publisher naming topics without end under one tag's wildcard, each message without that tag's value (a hostile or
+ * broken publisher on the plant network): the (topic, field) pairs followed are bounded, and another tag's absence,
+ * on its own topic, is still said and listed in tagIssues (regression: past 256 pairs no absence was said or listed
+ * again, for good). Against a real mosquitto; no sleeps: the wait is for a batch published after the others.
+ */
+import { EventEmitter, once } from 'node:events';
+import mqtt from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sample } from '../../../src/core/types.js';
+import { MqttSource } from '../../../src/sources/mqtt/mqtt-source.js';
+import { mqttSourceSchema } from '../../../src/sources/mqtt/schema.js';
+import { startMosquitto } from '../../../src/testing/mosquitto.js';
+import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
+import { logLines } from '../../helpers/log-lines.js';
+import { suiteServer } from '../../helpers/suite-server.js';
+
+const broker = suiteServer(startMosquitto);
+const FLOOD_TOPICS = 300;
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe('absent values under a wildcard flood', () => {
+  it("leave another tag's absence said and listed (regression: unsaid past 256 topics)", async () => {
+    const log = logLines();
+    const config = mqttSourceSchema.parse({
+      name: 'plant',
+      type: 'mqtt',
+      url: broker().url,
+      asset: 'press-1',
+      tags: [
+        { channel: 'v', topic: 'flood/+/telemetry', field: 'v' },
+        { channel: 't', topic: 'flood-press/status', field: 't' },
+      ],
+    });
+    const source = new MqttSource(config, { logger: log.logger, metrics: new GatewayMetrics(), now: () => 0 });
+    const batches: Sample[][] = [];
+    const seen = new EventEmitter();
+    await source.start((batch) => {
+      batches.push([...batch]);
+      seen.emit('batch');
+    });
+    cleanups.push(() => source.stop());
+    const publisher = await mqtt.connectAsync(broker().url, { reconnectPeriod: 0 });
+    cleanups.push(() => publisher.endAsync(true));
+    await log.next(/: subscribed to /);
+
+    for (let i = 0; i < FLOOD_TOPICS; i++) await publisher.publishAsync(`flood/x${i}/telemetry`, '{}', { qos: 1 });
+    await publisher.publishAsync('flood-press/status', '{"t": null}', { qos: 1 });
+    // In order on one connection: once this one's batch came, the others were taken.
+    await publisher.publishAsync('flood/last/telemetry', '{"v": 7}', { qos: 1 });
+    while (!batches.some((b) => b.some((s) => s.value === 7))) await once(seen, 'batch');
+
+    expect(source.tagIssues().filter((i) => i.startsWith('flood-press/status: '))).toEqual([
+      expect.stringMatching(
+        /^flood-press\/status: field t null in 1 message\(s\) since .*: channel t has no new sample$/,
+      ),
+    ]);
+    expect(log.at(40).filter((m) => m.includes('flood-press/status: field t is null'))).toHaveLength(1);
+    // Bounded: 256 pairs of the flooded tag at most, and the other tag's one.
+    expect(source.tagIssues()).toHaveLength(257);
+  }, 60_000);
+});
