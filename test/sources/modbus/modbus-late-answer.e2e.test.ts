@@ -6,11 +6,11 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { modbusRtuOverTcpSourceSchema, modbusTcpSourceSchema } from '../../../src/config/schema.js';
-import { ModbusConnection } from '../../../src/sources/modbus/modbus-connection.js';
 import { ModbusSource } from '../../../src/sources/modbus/modbus-source.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import { startLateAnsweringUnit } from '../../helpers/late-answering-unit.js';
+import { connectedUnit1 } from '../../helpers/local-modbus-source.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -80,14 +80,8 @@ describe('modbus_tcp: a late answer whose transaction id has come round again (m
       timeout_ms: TIMEOUT_MS,
       registers: [{ channel: 'r0', address: 0, type: 'uint16' }],
     });
-    const connection = new ModbusConnection(config, [1], {
-      logger: createLogger('silent'),
-      metrics: new GatewayMetrics(),
-      now: () => Date.now(),
-      random: () => 0.5,
-    });
+    const connection = await connectedUnit1(config);
     cleanups.push(() => connection.end());
-    await connection.connect();
     const read = (address: number) =>
       connection.request<{ data: number[] }>(TIMEOUT_MS, (c, cb) => c.writeFC3(1, address, 1, cb));
     await expect(read(0)).rejects.toThrow('no answer within 300 ms (timeout_ms)');

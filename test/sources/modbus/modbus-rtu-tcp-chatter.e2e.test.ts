@@ -7,11 +7,10 @@
 import type { Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { modbusRtuOverTcpSourceSchema } from '../../../src/config/schema.js';
-import { ModbusConnection, type ModbusClient } from '../../../src/sources/modbus/modbus-connection.js';
+import type { ModbusClient } from '../../../src/sources/modbus/modbus-connection.js';
 import { RTU_FRAME_MAX_BYTES } from '../../../src/sources/modbus/rtu-receive-bound.js';
-import { createLogger } from '../../../src/telemetry/logger.js';
-import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import { startLateAnsweringUnit } from '../../helpers/late-answering-unit.js';
+import { connectedUnit1 } from '../../helpers/local-modbus-source.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -39,14 +38,8 @@ describe('modbus_rtu_tcp: bytes on the line that are no answer', () => {
       timeout_ms: 2000,
       registers: [{ channel: 'r7', address: 7, type: 'uint16' }],
     });
-    const connection = new ModbusConnection(config, [1], {
-      logger: createLogger('silent'),
-      metrics: new GatewayMetrics(),
-      now: () => Date.now(),
-      random: () => 0.5,
-    });
+    const connection = await connectedUnit1(config);
     cleanups.push(() => connection.end());
-    await connection.connect();
     let client: ModbusClient | undefined;
     const read = () =>
       connection.request<{ data: number[] }>(2000, (c, cb) => {

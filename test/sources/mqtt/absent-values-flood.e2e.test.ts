@@ -4,15 +4,12 @@
  * on its own topic, is still said and listed in tagIssues (regression: past 256 pairs no absence was said or listed
  * again, for good). Against a real mosquitto; no sleeps: the wait is for a batch published after the others.
  */
-import { EventEmitter, once } from 'node:events';
-import mqtt from 'mqtt';
+import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Sample } from '../../../src/core/types.js';
-import { MqttSource } from '../../../src/sources/mqtt/mqtt-source.js';
 import { mqttSourceSchema } from '../../../src/sources/mqtt/schema.js';
 import { startMosquitto } from '../../../src/testing/mosquitto.js';
-import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import { logLines } from '../../helpers/log-lines.js';
+import { startedMqttSource } from '../../helpers/started-mqtt-source.js';
 import { suiteServer } from '../../helpers/suite-server.js';
 
 const broker = suiteServer(startMosquitto);
@@ -36,17 +33,7 @@ describe('absent values under a wildcard flood', () => {
         { channel: 't', topic: 'flood-press/status', field: 't' },
       ],
     });
-    const source = new MqttSource(config, { logger: log.logger, metrics: new GatewayMetrics(), now: () => 0 });
-    const batches: Sample[][] = [];
-    const seen = new EventEmitter();
-    await source.start((batch) => {
-      batches.push([...batch]);
-      seen.emit('batch');
-    });
-    cleanups.push(() => source.stop());
-    const publisher = await mqtt.connectAsync(broker().url, { reconnectPeriod: 0 });
-    cleanups.push(() => publisher.endAsync(true));
-    await log.next(/: subscribed to /);
+    const { source, batches, seen, publisher } = await startedMqttSource(config, log, () => 0, cleanups);
 
     for (let i = 0; i < FLOOD_TOPICS; i++) await publisher.publishAsync(`flood/x${i}/telemetry`, '{}', { qos: 1 });
     await publisher.publishAsync('flood-press/status', '{"t": null}', { qos: 1 });

@@ -6,18 +6,16 @@
  * max_sample_age_ms, and the source says it once per topic and field. Against a real mosquitto, with the asset's real
  * windows (align hold and batch), on stamps a year old as a replay sends them. No sleeps: each wait is for a batch.
  */
-import { EventEmitter, once } from 'node:events';
-import mqtt from 'mqtt';
+import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sample } from '../../../src/core/types.js';
-import { MqttSource } from '../../../src/sources/mqtt/mqtt-source.js';
 import { mqttSourceSchema } from '../../../src/sources/mqtt/schema.js';
 import { startMosquitto } from '../../../src/testing/mosquitto.js';
 import { logLines } from '../../helpers/log-lines.js';
+import { startedMqttSource } from '../../helpers/started-mqtt-source.js';
 import { suiteServer } from '../../helpers/suite-server.js';
 import { AssetWindows, type AssetWindowOutcome } from '../../../src/windows/asset-windows.js';
 import { windowSchema } from '../../../src/windows/schema.js';
-import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 
 const broker = suiteServer(startMosquitto);
 /** The messages' own times: a year before the test runs, one a second. */
@@ -41,17 +39,7 @@ async function historianSource(topic: string) {
     asset: 'unit-1',
     tags: CHANNELS.map((c) => ({ channel: c, topic, field: `values.${c}`, timestamp_field: 'ts' })),
   });
-  const source = new MqttSource(config, { logger: log.logger, metrics: new GatewayMetrics(), now: () => NOW });
-  const batches: Sample[][] = [];
-  const seen = new EventEmitter();
-  await source.start((batch) => {
-    batches.push([...batch]);
-    seen.emit('batch');
-  });
-  cleanups.push(() => source.stop());
-  const publisher = await mqtt.connectAsync(broker().url, { reconnectPeriod: 0 });
-  cleanups.push(() => publisher.endAsync(true));
-  await log.next(/: subscribed to /);
+  const { source, batches, seen, publisher } = await startedMqttSource(config, log, () => NOW, cleanups);
   return {
     source,
     log,
