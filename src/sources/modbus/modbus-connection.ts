@@ -13,6 +13,7 @@ import { MAX_TIMER_MS } from '../../core/config-primitives.js';
 import { CONNECTION_DROPPED, NO_ANSWER, noAnswer, SERIAL_PORT_CLOSED } from './errors.js';
 import { GivenUpTransactionIds } from './given-up-transaction-ids.js';
 import { boundRtuReceive } from './rtu-receive-bound.js';
+import { watchMbapFraming } from './mbap-framing.js';
 import type { ModbusSourceConfig } from './schema.js';
 
 /** modbus-serial is CommonJS; its `default` export is the client class itself. */
@@ -176,6 +177,11 @@ export class ModbusConnection {
     client.setID(this.units[0]);
     // RTU: bytes that are no answer are not kept without end (rtu-receive-bound.ts).
     if (c.type !== 'modbus_tcp') boundRtuReceive((client as { _port?: unknown })._port);
+    // TCP: a header that cannot be an answer's drops the connection (mbap-framing.ts).
+    else
+      watchMbapFraming((client as { _port?: unknown })._port, (why) => {
+        if (this.client === client) void this.close(why);
+      });
     // A serial port's error after it opened (a write or read failing as the adapter is pulled out: EIO) is emitted
     // by the client: without a listener it was thrown, uncaught, and ended the gateway. It drops the connection.
     client.on('error', (err: unknown) => {
