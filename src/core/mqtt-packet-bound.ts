@@ -96,15 +96,16 @@ export class PacketSizeGuard {
   }
 }
 
+/** The most of a topic a message or log line shows: a topic may be 64 KiB long, and a publisher chooses it. */
+const TOPIC_SHOWN = 200;
+
+/** A topic as messages show it: its first TOPIC_SHOWN characters, "…" where it is longer. */
+export const shownTopic = (topic: string): string =>
+  topic.length > TOPIC_SHOWN ? `${topic.slice(0, TOPIC_SHOWN)}…` : topic;
+
 /** A refused packet in words: "a publish on plant/x of 2000000 bytes". */
 export function refusedPacketText(p: RefusedPacket): string {
-  const TOPIC_SHOWN = 200;
-  const topic =
-    p.topic === undefined
-      ? ''
-      : p.topic === ''
-        ? ' (its topic by alias)'
-        : ` on ${p.topic.length > TOPIC_SHOWN ? `${p.topic.slice(0, TOPIC_SHOWN)}…` : p.topic}`;
+  const topic = p.topic === undefined ? '' : p.topic === '' ? ' (its topic by alias)' : ` on ${shownTopic(p.topic)}`;
   return `a ${p.type}${topic} of ${p.bytes} bytes`;
 }
 

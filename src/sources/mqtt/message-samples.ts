@@ -8,7 +8,7 @@
  * (absent-values.ts), and an issue in /api/status meanwhile.
  */
 import type { RefusedPacket } from '../../core/mqtt-packet-bound.js';
-import { refusedPacketText } from '../../core/mqtt-packet-bound.js';
+import { refusedPacketText, shownTopic } from '../../core/mqtt-packet-bound.js';
 import type { Sample } from '../../core/types.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
@@ -112,7 +112,7 @@ export class MessageSamples {
       quality: 'bad',
       ...(tag.unit !== undefined ? { unit: tag.unit } : {}),
       reason: absent
-        ? `${this.label}: ${absent.topic}: ${absent.field} ${absent.how} in every message within ${waitMs} ms`
+        ? `${this.label}: ${shownTopic(absent.topic)}: ${absent.field} ${absent.how} in every message within ${waitMs} ms`
         : `${this.label}: no message on ${tag.topic} within ${waitMs} ms`,
     };
   }
@@ -123,7 +123,7 @@ export class MessageSamples {
       .lasting()
       .map(
         (a) =>
-          `${a.topic}: ${a.field} ${a.how} in ${a.messages} message(s) since ${new Date(a.since).toISOString()}: channel ${this.config.tags[a.tag].channel} has no new sample`,
+          `${shownTopic(a.topic)}: ${a.field} ${a.how} in ${a.messages} message(s) since ${new Date(a.since).toISOString()}: channel ${this.config.tags[a.tag].channel} has no new sample`,
       );
   }
 
@@ -157,9 +157,10 @@ export class MessageSamples {
     const channels = starts.map((a) => a.channel);
     const unsaid = starts.reduce((n, a) => n + a.unsaid, 0);
     const one = starts.length === 1;
+    const where = shownTopic(topic);
     this.deps.logger.warn(
-      { source: this.name, topic, fields: starts.map((a) => a.field), channels, unsaid },
-      `${this.label}: ${topic}: ${shown.join(', ')}${more}: no sample of ${one ? `channel ${channels[0]}` : `channels ${channels.slice(0, NAMED_ABSENCES).join(', ')}${more}`} from these messages, the others are read (${one ? 'its last reading is' : 'their last readings are'} held up to the asset's window.max_sample_age_ms); said again when it starts again${unsaid > 0 ? ` (and ${unsaid} more times it did since the last of these lines, said at most once every 10 minutes)` : ''}`,
+      { source: this.name, topic: where, fields: starts.map((a) => a.field), channels, unsaid },
+      `${this.label}: ${where}: ${shown.join(', ')}${more}: no sample of ${one ? `channel ${channels[0]}` : `channels ${channels.slice(0, NAMED_ABSENCES).join(', ')}${more}`} from these messages, the others are read (${one ? 'its last reading is' : 'their last readings are'} held up to the asset's window.max_sample_age_ms); said again when it starts again${unsaid > 0 ? ` (and ${unsaid} more times it did since the last of these lines, said at most once every 10 minutes)` : ''}`,
     );
   }
 

@@ -9,6 +9,7 @@
  * (`absent`): the message says nothing new of that tag, as a Modbus poll that skips a register does not overwrite it.
  */
 import { describeJson, timestampOf } from '../../core/json-values.js';
+import { shownTopic } from '../../core/mqtt-packet-bound.js';
 
 /** How a message went wrong, as the source counts it (`kind` of linewatch_source_errors_total). */
 export const MESSAGE_PROBLEMS = ['too_large', 'not_json', 'bad_value', 'missing_value'] as const;
@@ -183,20 +184,22 @@ export function decodeMessage(
   const matching = matchingTags(topic, tags);
   if (matching.length === 0) return { readings: [] };
   const refuse = (kind: MessageProblem, problem: string) => refused(matching, receivedAt, kind, problem);
+  // Said in each sample's reason, stored with it: a publisher's 64 KiB topic is not (shownTopic).
+  const where = shownTopic(topic);
   if (payload.byteLength > maxBytes)
     return refuse(
       'too_large',
-      `${topic}: a payload of ${payload.byteLength} bytes is over max_payload_bytes (${maxBytes})`,
+      `${where}: a payload of ${payload.byteLength} bytes is over max_payload_bytes (${maxBytes})`,
     );
   let doc: unknown;
   try {
     doc = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
   } catch {
-    return refuse('not_json', `${topic}: the payload is not JSON`);
+    return refuse('not_json', `${where}: the payload is not JSON`);
   }
   const readings = matching.map((i) => {
     const r = readTag(doc, tags[i], i, receivedAt);
-    return r.problem === undefined ? r : { ...r, problem: `${topic}: ${r.problem}` };
+    return r.problem === undefined ? r : { ...r, problem: `${where}: ${r.problem}` };
   });
   const bad = readings.find((r) => r.problem !== undefined);
   return bad ? { readings, kind: 'bad_value', problem: bad.problem } : { readings };
