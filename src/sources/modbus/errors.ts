@@ -71,16 +71,28 @@ export function droppedUnderIt(err: unknown): boolean {
 
 /**
  * A request's or connect's error in words, naming `device` and `what` (a read, a write, connect); `serves` is what the
- * far end should serve, said after a refused connect (connectionServes).
+ * far end should serve, said after a refused connect (connectionServes); `addressHint`, said after an illegal data
+ * address (exception 2): what the address probably means (a Modicon reference, register-names.ts).
  */
-export function describeModbusError(device: string, what: string, err: unknown, serves = 'Modbus TCP'): LinewatchError {
+export function describeModbusError(
+  device: string,
+  what: string,
+  err: unknown,
+  serves = 'Modbus TCP',
+  addressHint?: string,
+): LinewatchError {
   const e = err as { modbusCode?: number; errno?: string; code?: string; message?: string };
   if (typeof e?.modbusCode === 'number') {
     const name = EXCEPTIONS[e.modbusCode] ?? `exception ${e.modbusCode}`;
-    return new LinewatchError('DEVICE_EXCEPTION', `${device}: ${what}: ${name} (Modbus exception ${e.modbusCode})`, {
-      retryable: e.modbusCode === 6 || e.modbusCode === 5,
-      cause: err,
-    });
+    const hint = e.modbusCode === 2 && addressHint ? `; ${addressHint}` : '';
+    return new LinewatchError(
+      'DEVICE_EXCEPTION',
+      `${device}: ${what}: ${name} (Modbus exception ${e.modbusCode})${hint}`,
+      {
+        retryable: e.modbusCode === 6 || e.modbusCode === 5,
+        cause: err,
+      },
+    );
   }
   if (e?.errno === 'ETIMEDOUT' || /timed out/i.test(e?.message ?? '')) {
     const said = e.code === NO_ANSWER ? e.message : 'no answer within the timeout';

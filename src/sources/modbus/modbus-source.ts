@@ -32,7 +32,7 @@ import { describeModbusError, droppedUnderIt } from './errors.js';
 import { ModbusConnection } from './modbus-connection.js';
 import { PolledDevice } from './polled-device.js';
 import type { PollGroup } from './poll-groups.js';
-import { readName } from './register-names.js';
+import { modiconHint, modiconLookalike, readName } from './register-names.js';
 import { badSamples, responseSamples, shortAnswer, type SampleOrigin } from './register-samples.js';
 import { writeName, writeRequest, type ModbusWrite } from './write-request.js';
 
@@ -263,11 +263,13 @@ export class ModbusSource implements Source {
         device.warnRounded(req, res.data as readonly number[]);
         device.onAnswer(req, () => readName(req.table, req.address, req.count));
       } catch (err) {
+        const modicon = modiconLookalike(req.table, req.address);
         const error = describeModbusError(
           device.label,
           readName(req.table, req.address, req.count),
           err,
           this.connection.serves,
+          modicon === undefined ? undefined : modiconHint(req.address, modicon),
         );
         const reason = mode === 'once' ? error.message : undefined;
         // A read cut by a drop that another unit's failure (or a stop) made is no failure of this device.

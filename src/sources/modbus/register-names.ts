@@ -44,3 +44,26 @@ export function addressTooBig(channel: string | undefined, table: string, addres
   const other = modicon.table === table ? '' : ` (this register has table: ${table})`;
   return `${past}; ${address} looks like Modicon notation for ${what} ${modicon.address + 1}: write address: ${modicon.address} with table: ${modicon.table}${other}`;
 }
+
+/** The digit a five-digit Modicon reference of a table starts with, where it can be told from an offset (not coils). */
+const MODICON_DIGIT: Partial<Record<RegisterTable, number>> = { discrete: 1, input: 3, holding: 4 };
+
+/**
+ * The 0-based offset `address` would mean were it a five-digit Modicon reference of its own table (holding 40101 →
+ * 100; input 30001 → 0; discrete 10001 → 0), or undefined where it is none. Coils (00001) are numbers like any offset.
+ * Such an address is a valid offset too (some devices map that high): a hint, never a refusal.
+ */
+export function modiconLookalike(table: RegisterTable, address: number): number | undefined {
+  const digit = MODICON_DIGIT[table];
+  if (digit === undefined) return undefined;
+  const offset = address - digit * 10_000 - 1;
+  return offset >= 0 && offset <= 9998 ? offset : undefined;
+}
+
+/** What a Modicon-looking `address` probably means: "address 40101 looks like a Modicon reference: …, is 100". */
+export function modiconHint(address: number, offset: number): string {
+  return (
+    `address ${address} looks like a Modicon reference: linewatch takes the protocol's 0-based offset, ` +
+    `which for ${address} is ${offset}`
+  );
+}

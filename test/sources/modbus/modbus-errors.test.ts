@@ -29,6 +29,16 @@ describe('describeModbusError', () => {
     );
   });
 
+  it('adds the address hint to an illegal data address only (exception 2)', () => {
+    const hint = 'address 40101 looks like a Modicon reference';
+    expect(describeModbusError(device, 'read holding 40101-40102', { modbusCode: 2 }, 'Modbus TCP', hint).message).toBe(
+      `${device}: read holding 40101-40102: illegal data address (Modbus exception 2); ${hint}`,
+    );
+    expect(describeModbusError(device, 'read holding 40101-40102', { modbusCode: 4 }, 'Modbus TCP', hint).message).toBe(
+      `${device}: read holding 40101-40102: server device failure (Modbus exception 4)`,
+    );
+  });
+
   it("says a serial port's errors in serial words (serialport's messages carry no code)", () => {
     const rtu = 'device line (/dev/ttyUSB0 19200 8E1, unit 3)';
     const say = (message: string) => describeModbusError(rtu, 'connect', new Error(message)).message;

@@ -1,6 +1,13 @@
 /** How reads are named in messages: protocol addresses and the PLC manual's (Modicon) numbers. */
 import { describe, expect, it } from 'vitest';
-import { addressTooBig, modiconAddress, modiconRange, readName } from '../../../src/sources/modbus/register-names.js';
+import {
+  addressTooBig,
+  modiconAddress,
+  modiconHint,
+  modiconLookalike,
+  modiconRange,
+  readName,
+} from '../../../src/sources/modbus/register-names.js';
 
 describe('modiconRange', () => {
   it.each([
@@ -57,6 +64,40 @@ describe('addressTooBig', () => {
     );
     expect(addressTooBig('flow', 'holding', 70000)).toBe(
       'channel flow: 70000 is past the last Modbus address, 65535 (address counts from 0 as on the wire: holding register 1 of a PLC manual, 40001, is address: 0)',
+    );
+  });
+});
+
+// Issue: `address: 40101` (holding register 40101 of the manual, offset 100) passed validate; the PLC refused it.
+describe('modiconLookalike', () => {
+  it.each([
+    ['holding', 40101, 100],
+    ['holding', 40001, 0],
+    ['holding', 49999, 9998],
+    ['input', 30001, 0],
+    ['input', 39999, 9998],
+    ['discrete', 10001, 0],
+    ['discrete', 10101, 100],
+  ] as const)('%s %i means offset %i', (table, address, offset) => {
+    expect(modiconLookalike(table, address)).toBe(offset);
+  });
+
+  it.each([
+    ['holding', 40000],
+    ['holding', 50000],
+    ['holding', 30001],
+    ['input', 40101],
+    ['discrete', 40101],
+    ['coil', 1],
+    ['coil', 10001],
+    ['holding', 100],
+  ] as const)('%s %i is no Modicon reference of its table', (table, address) => {
+    expect(modiconLookalike(table, address)).toBeUndefined();
+  });
+
+  it('is said with the offset it probably means', () => {
+    expect(modiconHint(40101, 100)).toBe(
+      "address 40101 looks like a Modicon reference: linewatch takes the protocol's 0-based offset, which for 40101 is 100",
     );
   });
 });
