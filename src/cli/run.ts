@@ -1,5 +1,6 @@
 /** `linewatch run`: the daemon, or --once. */
 import { redactSecrets } from '../core/redact.js';
+import { configNotes, logConfigNotes } from '../config/config-notes.js';
 import { loadConfigFile } from '../config/load.js';
 import { createSources } from '../runtime/gateway.js';
 import { runUntilSignal, startDaemon } from '../daemon/daemon.js';
@@ -23,6 +24,7 @@ export async function runCommand(opts: { config: string; once?: boolean }): Prom
   if (opts.once) {
     // Like `telegraf --test`: every source once, samples as JSON lines (a failed read's tags bad, with the reason),
     // failures per source.
+    for (const note of configNotes(loaded.config)) process.stderr.write(`linewatch: ${note.level}: ${note.text}\n`);
     const sources = createSources(loaded, { logger, metrics: new GatewayMetrics() });
     let failed = 0;
     for (const source of sources) {
@@ -40,6 +42,7 @@ export async function runCommand(opts: { config: string; once?: boolean }): Prom
     return failed > 0 ? 3 : 0;
   }
   try {
+    logConfigNotes(loaded.config, logger);
     const daemon = await startDaemon(loaded, logger);
     await runUntilSignal(daemon, logger);
     return 0;

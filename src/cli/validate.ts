@@ -5,13 +5,15 @@
  * start would say about the store (a damaged confirmed update, a release passed over, an operator's local rollback, a
  * crash during probation) is said here first, with the sequence floor a local rollback left (active.json). Each MQTT
  * client left to the MQTT 5 default (cloud.mqtt, an MQTT source, an mqtt_publish action) is noted
- * (mqtt-version-notes.ts), and so is a configuration without storage (storage-notes.ts).
+ * (mqtt-version-notes.ts), and so is a configuration without storage (storage-notes.ts), a source whose asset is not
+ * scored and a Modbus address that looks like a Modicon reference (config-notes.ts).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { sourceType } from '../registry/components.js';
 import { loadConfigFile, type LoadedConfig } from '../config/load.js';
+import { configNotes } from '../config/config-notes.js';
 import { mqttVersionNotes } from '../config/mqtt-version-notes.js';
 import { noStorageNote } from '../config/storage-notes.js';
 import { readTextFile } from '../core/yaml-document.js';
@@ -128,6 +130,8 @@ async function validateConfig(path: string): Promise<void> {
   process.stdout.write(
     `${loaded.file}: OK (${config.sources.length} source(s), ${registers} tag(s), ${config.assets.length} asset(s) with models: ${models.join(', ') || 'none'})\n`,
   );
+  // A source whose asset is not scored, a Modbus address that looks like a Modicon reference: valid, likely not meant.
+  notes.push(...configNotes(config).map((n) => `${n.level}: ${n.text}`));
   // What the file leaves to a default that changed (read from the file itself: the loader fills defaults in).
   notes.push(...mqttVersionNotes((await readTextFile(loaded.file, 'configuration')).text));
   const unkept = noStorageNote(config);

@@ -17,6 +17,7 @@ import { windowTypeOf } from '../windows/schema.js';
 import { configSchema, type Config } from './schema.js';
 import { missingModelHint, resolveModelPath } from './model-ref.js';
 import { nodeRedNodeIdIssues } from './node-red-node-ids.js';
+import { misnamedFor } from './unscored-assets.js';
 import { parseYamlDocument, readTextFile } from '../core/yaml-document.js';
 import { isLoopbackHost } from '../core/loopback.js';
 
@@ -84,8 +85,11 @@ export async function parseConfig(
       );
     const missing = loaded.manifest.input.channels.map((c) => c.name).filter((c) => !have.has(c));
     if (missing.length > 0) {
+      // A source's asset that misspells this one (`pump-l`): named, its channels are this asset's likely enough.
+      const misnamed = misnamedFor(config, asset.name);
+      const meant = misnamed.length > 0 ? `; did ${misnamed.join(' or ')} mean "${asset.name}"?` : '';
       issues.push(
-        `${where}: model ${loaded.manifest.name} needs channel(s) ${missing.join(', ')} of asset ${asset.name}, which no source provides (provided: ${[...have].join(', ') || 'none'})`,
+        `${where}: model ${loaded.manifest.name} needs channel(s) ${missing.join(', ')} of asset ${asset.name}, which no source provides (provided: ${[...have].join(', ') || 'none'})${meant}`,
       );
     }
     const period = loaded.manifest.input.sample_period_ms;

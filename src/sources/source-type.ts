@@ -17,6 +17,8 @@ export interface SourceFeed {
   readonly periodMs: number;
   /** The setting that sets that period, after `sources[i]`. */
   readonly periodKey: string;
+  /** The setting that names the asset, after `sources[i]`: `.asset`, `.devices[j].asset`. */
+  readonly assetKey: string;
   /**
    * Channels sent only when they change (held between messages), each with its setting after `sources[i]`: no row per
    * batch can be made of them (an asset's window align batch), only a time grid.
@@ -59,6 +61,11 @@ export interface SourceType<S extends z.ZodType<{ type: string; name: string }>>
   tagCount(config: z.output<S>): number;
   /** Checks beyond the schema; each issue starts with its path (`where` is `sources[i]`). */
   check(config: z.output<S>, where: string, ctx: SourceCheckContext): string[];
+  /**
+   * What is valid but likely not meant (a Modbus address that looks like a Modicon reference), said by validate, a
+   * start and run --once, never refused; each starts with its path (`where` is `sources[i]`).
+   */
+  warnings?(config: z.output<S>, where: string): string[];
   /** Makes its file paths absolute. */
   resolvePaths?(config: z.output<S>, paths: ConfigPaths): void;
   create(config: z.output<S>, deps: SourceDeps): Source;

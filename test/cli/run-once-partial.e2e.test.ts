@@ -73,3 +73,35 @@ describe('linewatch run --once with a refused read', () => {
     expect(res.stderr).toContain(`linewatch: source pump-plc: ${reason}`);
   });
 });
+
+// Issue: `address: 40101` (a Modicon reference, offset 100) was refused by the device with nothing said of why.
+describe('linewatch run --once with a Modicon-looking address the device refuses', () => {
+  it('warns before reading, and adds the offset the address probably means to the refusal', async () => {
+    const file = join(dir, 'modicon.yaml');
+    await writeFile(
+      file,
+      config(sim.modbusPort).replace('{ channel: beyond_map, address: 40,', '{ channel: beyond_map, address: 40101,'),
+    );
+    const res = await runCli(['run', '--config', file, '--once']);
+    const hint =
+      "address 40101 looks like a Modicon reference: linewatch takes the protocol's 0-based offset, which for 40101 is 100";
+    const reason =
+      `device pump-plc (127.0.0.1:${sim.modbusPort}, unit 1): read holding registers 40101..40102 (440102..440103): ` +
+      `illegal data address (Modbus exception 2); ${hint}`;
+    expect(res.code).toBe(3);
+    const beyond = res.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Line)
+      .find((l) => l.channel === 'beyond_map');
+    expect(beyond).toMatchObject({ quality: 'bad', value: null, reason });
+    // The JSON log lines (connected) left out: what the command itself says.
+    expect(res.stderr.split('\n').filter((l) => l.startsWith('linewatch: '))).toEqual([
+      'linewatch: note: no assets configured: the gateway records the channels of its sources and scores none (to ' +
+        'score them, add assets, each with a model: docs/models.md, "A detector for your own machine, step by step")',
+      `linewatch: warning: sources[0].registers[1] (pump-plc, channel beyond_map): ${hint}; if the device really maps ` +
+        '40101, ignore this',
+      `linewatch: source pump-plc: ${reason}`,
+    ]);
+  });
+});

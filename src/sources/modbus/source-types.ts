@@ -9,6 +9,7 @@ import { claimChannel, defineSource, type SourceCheckContext } from '../source-t
 import { modbusDevices } from './devices.js';
 import { tagRegisterCount } from './encoding.js';
 import { ModbusSource } from './modbus-source.js';
+import { modiconHint, modiconLookalike } from './register-names.js';
 import {
   modbusRtuOverTcpSourceSchema,
   modbusRtuSourceSchema,
@@ -93,6 +94,21 @@ function checkModbus(source: ModbusSourceConfig, where: string, ctx: SourceCheck
   return issues;
 }
 
+/** Each register whose address looks like a Modicon reference of its own table (40101 for offset 100). */
+function modiconWarnings(source: ModbusSourceConfig, where: string): string[] {
+  return modbusDevices(source).flatMap((device) =>
+    device.registers.flatMap((reg, ri) => {
+      const offset = modiconLookalike(reg.table, reg.address);
+      if (offset === undefined) return [];
+      const unit = device.where === '' ? '' : ` unit ${device.unitId}`;
+      return [
+        `${where}${device.where}.registers[${ri}] (${source.name}${unit}, channel ${reg.channel}): ` +
+          `${modiconHint(reg.address, offset)}; if the device really maps ${reg.address}, ignore this`,
+      ];
+    }),
+  );
+}
+
 /** What every Modbus transport shares: devices, feeds, text tags, checks and the source itself. */
 function modbusType<S extends z.ZodType<ModbusSourceConfig>>(
   type: ModbusSourceConfig['type'],
@@ -112,6 +128,7 @@ function modbusType<S extends z.ZodType<ModbusSourceConfig>>(
         channels: d.registers.map((r) => r.channel),
         periodMs: d.pollIntervalMs,
         periodKey: d.intervalKey,
+        assetKey: `${d.where}.asset`,
       })),
     textChannels: (source) =>
       modbusDevices(source).flatMap((d) =>
@@ -119,6 +136,7 @@ function modbusType<S extends z.ZodType<ModbusSourceConfig>>(
       ),
     tagCount: (source) => modbusDevices(source).reduce((n, d) => n + d.registers.length, 0),
     check: checkModbus,
+    warnings: modiconWarnings,
     create: (source, deps) => new ModbusSource(source, deps),
   });
 }

@@ -33,6 +33,7 @@ tags:
       channels: source.tags.map((t) => t.channel),
       periodMs: source.publish_interval_ms,
       periodKey: '.publish_interval_ms',
+      assetKey: '.asset',
       onChange: source.tags.flatMap((t, ti) =>
         t.hold_ms === undefined ? [] : [{ channel: t.channel, key: `.tags[${ti}].hold_ms` }],
       ),

@@ -30,6 +30,7 @@ nodes:
       channels: source.nodes.map((n) => n.channel),
       periodMs: source.publishing_interval_ms,
       periodKey: '.publishing_interval_ms',
+      assetKey: '.asset',
     },
   ],
   tagCount: (source) => source.nodes.length,
