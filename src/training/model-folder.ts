@@ -2,9 +2,10 @@
  * A model folder on disk: the graphs its manifest names, and writing one so that a reader meets the old model or the
  * new one, never a mix it would score.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PLAIN_FILE_NAME } from '../core/config-primitives.js';
+import { replaceFile } from '../core/replace-file.js';
 import { SIGNATURE_FILE, type ModelManifest } from '../inference/manifest.js';
 
 /** The files a model folder's manifest names (its graphs), read loosely: none where there is no readable manifest. */
@@ -15,12 +16,6 @@ export async function modelFilesOf(dir: string): Promise<string[]> {
   } catch {
     return [];
   }
-}
-
-/** Writes `bytes` to `path` through `path.partial`, renamed over it: a reader sees the old file or the new one. */
-async function replaceFile(path: string, bytes: Uint8Array | string): Promise<void> {
-  await writeFile(`${path}.partial`, bytes);
-  await rename(`${path}.partial`, path);
 }
 
 /**
