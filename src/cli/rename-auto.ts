@@ -8,6 +8,7 @@
  * columns (modelOwnRenames), and a gateway configuration's channels take them as they are. Pure.
  */
 import { nameSchema } from '../core/config-primitives.js';
+import { printable } from '../core/printable.js';
 import { csvDataColumns, isNotChannel, type ColumnRenames } from '../core/csv-table.js';
 import { renamesShown } from './model-renames.js';
 import { csvRenames } from './rename-flag.js';
@@ -90,7 +91,7 @@ export function autoRenamesText(csv: string, made: ColumnRenames): string[] {
     `--csv ${csv}: --rename auto read ${made.size} column(s) under names a gateway configuration takes (the model's ` +
       'manifest records them as training.renames; eval --model and quantize read a file with these columns the same ' +
       'way; name the channels so in the gateway configuration):',
-    ...[...made].map(([from, to]) => `  ${JSON.stringify(from)} -> ${to}`),
+    ...[...made].map(([from, to]) => `  ${printable(JSON.stringify(from))} -> ${to}`),
   ];
 }
 

@@ -1,12 +1,13 @@
 /**
- * Text for a terminal: each control character (C0, line breaks included, DEL and C1) written as its escape (`\n`,
- * `\u001b`, `\u009b`), so that what came from outside (a store file, a release notice, an MQTT topic, a server's
- * error) is shown, never obeyed (an escape sequence clears the screen or writes the clipboard; a line break forges a
- * line).
+ * Text for a terminal: each control character (C0, line breaks included, DEL and C1) and each bidirectional-text
+ * control (U+061C, U+200E/U+200F, U+202A–U+202E, U+2066–U+2069: a terminal reorders what follows them, as in
+ * CVE-2021-42574) written as its escape (`\n`, `\u001b`, `\u009b`, `\u202e`), so that what came from outside (a store
+ * file, a release notice, an MQTT topic, a CSV header, a server's error) is shown, never obeyed (an escape sequence
+ * clears the screen or writes the clipboard; a line break forges a line; an override shows text in another order).
  */
 export function printable(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, escapeControl);
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, escapeControl);
 }
 
 /**
@@ -14,8 +15,11 @@ export function printable(text: string): string {
  * one a line) that quotes what came from outside (a CSV's header, a release manifest, a store's names).
  */
 export function printableLines(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, escapeControl);
+  return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    escapeControl,
+  );
 }
 
 function escapeControl(c: string): string {
