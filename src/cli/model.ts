@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MANIFEST_FILE, SIGNATURE_FILE } from '../inference/manifest.js';
 import { generateKeys, readPrivateKey, signRelease } from '../sync/release.js';
-import { checkReleaseFolder, reportReleaseError } from './release-check.js';
+import { checkBeforeSigning, checkReleaseFolder, reportReleaseError } from './release-check.js';
 import { reportError } from './report-error.js';
 import { modelFolderFlag, UsageError } from './usage.js';
 
@@ -35,13 +35,15 @@ export async function signCommand(opts: { model: string; key: string; sequence?:
         '--sequence N: required, as this manifest has no release_sequence yet: a gateway takes only a release whose ' +
           'sequence is above the one it runs (1 for the first release of a model, higher for each later one)',
       );
+    // A release its gateways would refuse is not signed: the manifest is left as it was.
+    await checkBeforeSigning(folder);
     const again = signedAgain(folder, before, sequence);
     if (again) process.stderr.write(`linewatch: warning: ${again}\n`);
     const path = await signRelease(folder, resolve(opts.key), sequence);
     process.stdout.write(`signed: ${path}\n`);
     return 0;
   } catch (err) {
-    return reportError(err);
+    return reportReleaseError(err);
   }
 }
 

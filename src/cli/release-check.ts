@@ -10,7 +10,14 @@ import { printableLines } from '../core/printable.js';
 import type { LoadedManifest } from '../inference/manifest.js';
 import { SIGNATURE_FILE } from '../inference/manifest.js';
 import { SessionPool } from '../inference/session-pool.js';
-import { readPublicKey, ReleaseRejected, verifyRelease, type RejectionCode } from '../sync/release.js';
+import {
+  checkContents,
+  loadSigned,
+  readPublicKey,
+  ReleaseRejected,
+  verifyRelease,
+  type RejectionCode,
+} from '../sync/release.js';
 import { readReleaseDir } from '../sync/release-reader.js';
 import { reportError } from './report-error.js';
 import { modelFolderFlag } from './usage.js';
@@ -42,6 +49,26 @@ export async function checkReleaseFolder(model: string, publicKey: string): Prom
   );
   await loadedModel.close();
   return loaded;
+}
+
+/**
+ * Checks the model folder `folder` as checkReleaseFolder does, the signature aside (`model sign`, before it signs):
+ * the manifest is valid, its model file's sha256 is the manifest's, it loads and reproduces its golden window. A
+ * ReleaseRejected where not, saying that nothing was signed: every gateway, `verify` and `publish` would refuse it.
+ */
+export async function checkBeforeSigning(folder: string): Promise<void> {
+  const files = await readReleaseDir(folder);
+  try {
+    const model = await loadSigned(checkContents(files), new SessionPool(), files.origin);
+    await model.close();
+  } catch (err) {
+    if (!(err instanceof ReleaseRejected)) throw err;
+    throw new ReleaseRejected(
+      err.code,
+      `${err.message}; not signed: every gateway would refuse this release (${err.code}), as model verify and ` +
+        'model publish do',
+    );
+  }
 }
 
 /** Reports a failure of a command that checks a release; its exit code (above). `redact`: as reportError's. */

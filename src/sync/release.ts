@@ -166,6 +166,15 @@ export function verifySigned(files: ReleaseFiles, keys: Keys): LoadedManifest {
       `${where}: the signature does not verify against the configured public key${list.length > 1 ? `s (${list.length})` : ''}` +
         ': the manifest changed since it was signed, or another key signed it',
     );
+  return checkContents(files);
+}
+
+/**
+ * Checks what a signature would cover, the signature aside: manifest schema, the model file it names, model hash
+ * (`model sign` checks a folder so before signing it). Resolves with the manifest, or throws a ReleaseRejected.
+ */
+export function checkContents(files: ReleaseFiles): LoadedManifest {
+  const where = `release ${files.origin}`;
   let raw: unknown;
   try {
     raw = JSON.parse(Buffer.from(files.manifest).toString('utf8'));

@@ -1,8 +1,10 @@
 /** `linewatch model keygen | sign | verify` in child processes. */
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { signRelease } from '../../src/sync/release.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 
 async function editManifest(dir: string, f: (m: Record<string, any>) => void): Promise<void> {
@@ -92,10 +94,39 @@ describe('linewatch model keygen | sign | verify', () => {
     // Signed as it is, but its golden window is not what the model computes: an invalid model, as validate says.
     const invalid = await release();
     await editManifest(invalid, (m) => (m.golden.score = m.golden.score * 10 + 1));
-    await runCli(['model', 'sign', '--model', invalid, '--key', key, '--sequence', '1']);
+    await signRelease(invalid, key, 1); // model sign refuses it (below): signed as publishing tools other than ours may
     const golden = await verify(invalid);
     expect(golden.code).toBe(2);
     expect(golden.stderr).toMatch(/^linewatch: release .*: golden window scored [0-9.e-]+, the manifest expects /);
     expect((await runCli(['validate', '--model', invalid])).code).toBe(2);
+  });
+
+  it('sign refuses a release its gateways would refuse (its golden window, its model hash), signing nothing', async () => {
+    const keyDir = await mkdtemp(join(tmpdir(), 'lw-cli-keys-'));
+    await runCli(['model', 'keygen', '--out', keyDir]);
+    const sign = (dir: string) =>
+      runCli(['model', 'sign', '--model', dir, '--key', join(keyDir, 'release-signing.key.pem'), '--sequence', '1']);
+    const golden = await mkdtemp(join(tmpdir(), 'lw-cli-release-'));
+    await cp(join(ROOT, 'models/press-ae'), golden, { recursive: true });
+    await editManifest(golden, (m) => (m.golden.score = m.golden.score * 10 + 1));
+    const manifest = await readFile(join(golden, 'manifest.json'), 'utf8');
+    const refused = await sign(golden);
+    expect(refused.code).toBe(2); // an invalid model, as verify and validate --model exit
+    expect(refused.stderr).toMatch(
+      /^linewatch: release .*: golden window scored [0-9.e-]+, the manifest expects [0-9.e-]+.*; not signed: every gateway would refuse this release \(golden_mismatch\), as model verify and model publish do\n$/,
+    );
+    expect(refused.stdout).toBe('');
+    expect(existsSync(join(golden, 'manifest.sig'))).toBe(false);
+    expect(await readFile(join(golden, 'manifest.json'), 'utf8')).toBe(manifest); // no release_sequence written
+    const changed = await mkdtemp(join(tmpdir(), 'lw-cli-release-'));
+    await cp(join(ROOT, 'models/press-ae'), changed, { recursive: true });
+    const onnx = join(changed, 'model.int8.onnx');
+    await writeFile(onnx, (await readFile(onnx)).subarray(0, 1000));
+    const hash = await sign(changed);
+    expect(hash.code).toBe(1);
+    expect(hash.stderr).toMatch(
+      /model\.int8\.onnx .*has sha256 [0-9a-f]{64}, the signed manifest says .*; not signed: .*\(hash_mismatch\)/,
+    );
+    expect(existsSync(join(changed, 'manifest.sig'))).toBe(false);
   });
 });
