@@ -197,7 +197,9 @@ export function checkContents(files: ReleaseFiles): LoadedManifest {
   if (actual !== manifest.sha256)
     throw new ReleaseRejected(
       'hash_mismatch',
-      `${where}: ${manifest.file} has sha256 ${actual}, the signed manifest says ${manifest.sha256}`,
+      `${where}: ${manifest.file} has sha256 ${actual}, the signed manifest says ${manifest.sha256} ` +
+        `(${files.model.length} bytes read; the manifest records no size: fewer bytes than the signed file ` +
+        'has is a truncated upload or download)',
     );
   return {
     manifest,

@@ -184,7 +184,7 @@ describe('local rollback of a confirmed model update', () => {
     const res = await requestRollback(gw, { by: 'j.doe' });
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: string }).error).toMatch(
-      /^asset pump-1: cannot roll back to 1\.1\.0, confirmed before 1\.2\.0: its release in .*\/pump-1\/1\.1\.0 does not verify or load any more: release .*\/pump-1\/1\.1\.0: model\.int8\.onnx has sha256 [0-9a-f]{64}, the signed manifest says [0-9a-f]{64}; pump-1 runs 1\.2\.0 still$/,
+      /^asset pump-1: cannot roll back to 1\.1\.0, confirmed before 1\.2\.0: its release in .*\/pump-1\/1\.1\.0 does not verify or load any more: release .*\/pump-1\/1\.1\.0: model\.int8\.onnx has sha256 [0-9a-f]{64}, the signed manifest says [0-9a-f]{64} \(\d+ bytes read; [^)]*\); pump-1 runs 1\.2\.0 still$/,
     );
     await scoredBy(gw, '1.2.0');
     const active = await storeJson(gw, 'active.json');

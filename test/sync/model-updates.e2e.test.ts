@@ -265,7 +265,7 @@ describe('model updates', () => {
         .find((l) => l.startsWith('linewatch_asset_model_fallback{asset="pump-1"}'));
     expect(await fallbackMetric()).toBe('linewatch_asset_model_fallback{asset="pump-1"} 1');
     expect(degraded()).toMatch(
-      /^runs the earlier confirmed update 1\.1\.0, not its confirmed update 1\.2\.0: release .*\/pump-1\/1\.2\.0: model\.int8\.onnx has sha256 [0-9a-f]{64}, the signed manifest says [0-9a-f]{64} \(publish that release again, or a newer one\)$/,
+      /^runs the earlier confirmed update 1\.1\.0, not its confirmed update 1\.2\.0: release .*\/pump-1\/1\.2\.0: model\.int8\.onnx has sha256 [0-9a-f]{64}, the signed manifest says [0-9a-f]{64} \(\d+ bytes read; the manifest records no size: fewer bytes than the signed file has is a truncated upload or download\) \(publish that release again, or a newer one\)$/,
     );
     // Another version signed with the same sequence (and the same model file) is no such release: refused.
     const other = await makeRelease(gw, '1.2.1', undefined, undefined, 2);

@@ -122,6 +122,20 @@ describe('signed model releases', () => {
     expect(await outcome(await make())).toBe(code);
   });
 
+  it('a model file truncated after signing: the refusal says how many bytes were read', async () => {
+    const dir = await release();
+    const onnx = join(dir, 'model.int8.onnx');
+    await writeFile(onnx, (await readFile(onnx)).subarray(0, 1234));
+    const [files, key] = await Promise.all([readReleaseDir(dir), readPublicKey(keys.publicPath)]);
+    expect(() => verifySigned(files, key)).toThrow(
+      new RegExp(
+        `^release ${dir}: model\\.int8\\.onnx has sha256 [0-9a-f]{64}, the signed manifest says [0-9a-f]{64} ` +
+          '\\(1234 bytes read; the manifest records no size: fewer bytes than the signed file has is a truncated ' +
+          'upload or download\\)$',
+      ),
+    );
+  });
+
   it.each<[string, (m: Record<string, any>) => void, string]>([
     [
       'a golden input of the wrong length',
