@@ -151,11 +151,27 @@ export class ProbationModel implements Model {
   verdict(): string | undefined {
     if (this.runs > 0 && this.failedRuns / this.runs > this.limits.maxErrorRate)
       return `${this.failedRuns} of ${this.runs} scoring runs failed (limit ${this.limits.maxErrorRate * 100} %)`;
-    if (this.windows >= this.limits.minWindows && this.anomalous / this.windows > this.limits.maxAnomalousFraction) {
-      const where = this.shadowing ? ', of those the model before judged normal' : '';
-      return `${this.anomalous} of ${this.windows} windows judged anomalous${where} (limit ${this.limits.maxAnomalousFraction * 100} %)`;
-    }
+    if (this.windows >= this.limits.minWindows && this.anomalous / this.windows > this.limits.maxAnomalousFraction)
+      return this.flaggedTooMany();
     return undefined;
+  }
+
+  /**
+   * A verdict on too many windows flagged, as an operator reads it: what the release did, against what, what it means,
+   * and what to do (a release rolled back is never applied again: a new version is needed).
+   */
+  private flaggedTooMany(): string {
+    const limit = `(limit ${this.limits.maxAnomalousFraction * 100} %)`;
+    const next = 'retrain or recalibrate the release on recent normal data and publish it as a new version';
+    if (this.shadowing)
+      return (
+        `the release flagged ${this.anomalous} of the ${this.windows} windows that the model before it ` +
+        `(${this.shadowing.version}) judged normal ${limit}: it would raise false alarms on a healthy line; ${next}`
+      );
+    return (
+      `the release flagged ${this.anomalous} of the ${this.windows} windows it scored ${limit}, more than a healthy ` +
+      `line shows: if the line is healthy, its alarms were false; ${next}`
+    );
   }
 
   /** Closes the release (the model before it is the watch's to close or put back). */

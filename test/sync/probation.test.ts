@@ -14,6 +14,11 @@ const win = (value: number): Window => ({
 });
 
 const limits = { maxErrorRate: 0.25, maxAnomalousFraction: 0.5, minWindows: 4 };
+/** The verdict on a live release that flagged 4 of 4 windows. */
+const LIVE_FLAGGED =
+  'the release flagged 4 of the 4 windows it scored (limit 50 %), more than a healthy line shows: if the line is ' +
+  'healthy, its alarms were false; retrain or recalibrate the release on recent normal data and publish it as a new ' +
+  'version';
 
 describe('ProbationModel', () => {
   it('passes through what it wraps and has no verdict while the model behaves', async () => {
@@ -40,7 +45,7 @@ describe('ProbationModel', () => {
     await p.score([win(1), win(1), win(1)]);
     expect(p.verdict()).toBeUndefined();
     await p.score([win(1)]);
-    expect(p.verdict()).toBe('4 of 4 windows judged anomalous (limit 50 %)');
+    expect(p.verdict()).toBe(LIVE_FLAGGED);
   });
 
   it('counts a failed run, rethrows its error, and calls for a rollback above the error rate', async () => {
@@ -58,7 +63,7 @@ describe('ProbationModel', () => {
     const b = new ProbationModel(shared, limits);
     await a.score([win(1), win(1), win(1), win(1)]);
     await b.score([win(0), win(0), win(0), win(0)]);
-    expect(a.verdict()).toBe('4 of 4 windows judged anomalous (limit 50 %)');
+    expect(a.verdict()).toBe(LIVE_FLAGGED);
     expect(b.verdict()).toBeUndefined();
   });
 
@@ -72,7 +77,11 @@ describe('ProbationModel', () => {
     // The gateway gets 1.0.0's judgement (no alarm); the release's four anomalous windows count against it.
     expect(results.map((r) => [r.modelVersion, r.anomalous])).toEqual(Array(4).fill(['1.0.0', false]));
     await p.trialsEnded();
-    expect(p.verdict()).toBe('4 of 4 windows judged anomalous, of those the model before judged normal (limit 50 %)');
+    expect(p.verdict()).toBe(
+      'the release flagged 4 of the 4 windows that the model before it (1.0.0) judged normal (limit 50 %): it would ' +
+        'raise false alarms on a healthy line; retrain or recalibrate the release on recent normal data and publish ' +
+        'it as a new version',
+    );
   });
 
   it('shadowed: names the model before as the one driving the alarms, and keeps the release’s own latest result', async () => {
