@@ -14,8 +14,14 @@ export type UpdateOutcome = 'applied' | 'rejected' | 'rolled_back' | 'confirmed'
 export interface ModelUpdateEvent {
   readonly asset: string;
   readonly model: string;
+  /** The release the outcome is about; rolled back, the model the asset runs now (as `runningVersion` says). */
   readonly version: string;
+  /** The model before it; rolled back, the release rolled back (as `rolledBackVersion` says). */
   readonly previousVersion: string;
+  /** Rolled back only: the release that was rolled back. */
+  readonly rolledBackVersion?: string;
+  /** Rolled back only: the version the asset runs now. */
+  readonly runningVersion?: string;
   readonly outcome: UpdateOutcome;
   readonly reason?: string;
   readonly by?: string;
@@ -64,7 +70,9 @@ export class OutcomeReporter {
   report(reported: ModelUpdateEvent): ModelUpdateEvent {
     // The event leaves the box (cloud, InfluxDB, the event stream): no credentials or query values of a release URL
     // (a token) in its reason; the path stays, the cloud gave it and needs it to tell which release was refused.
-    const event = reported.reason ? { ...reported, reason: redactCredentials(reported.reason) } : reported;
+    const event = namingRollback(
+      reported.reason ? { ...reported, reason: redactCredentials(reported.reason) } : reported,
+    );
     // /api/status names the release URL as the log and the cloud do.
     this.lastOf.set(event.asset, keepingPaths(event));
     this.deps.metrics.modelUpdates.inc({ asset: event.asset, outcome: event.outcome });
@@ -76,6 +84,16 @@ export class OutcomeReporter {
     this.deps.report(event);
     return event;
   }
+}
+
+/**
+ * A rollback, with fields that say which release was rolled back and which runs now: its `version` and
+ * `previousVersion` (kept as they were) read the other way round from every other outcome's, and a dashboard misread
+ * them.
+ */
+function namingRollback(event: ModelUpdateEvent): ModelUpdateEvent {
+  if (event.outcome !== 'rolled_back') return event;
+  return { ...event, rolledBackVersion: event.previousVersion, runningVersion: event.version };
 }
 
 /** ` (judged on 12 windows, 1 anomalous)`, where the event says how many windows the release was judged on. */

@@ -54,6 +54,8 @@ describe('local rollback of a confirmed model update', () => {
       outcome: 'rolled_back',
       version: '1.1.0',
       previousVersion: '1.2.0',
+      rolledBackVersion: '1.2.0',
+      runningVersion: '1.1.0',
       by: 'j.doe',
       reason: 'requested by j.doe: drift after retrofit',
     });
@@ -61,7 +63,14 @@ describe('local rollback of a confirmed model update', () => {
     const status = (await (await api(gw, '/api/status')).json()) as { models: Record<string, unknown>[] };
     expect(status.models.find((m) => m.asset === 'pump-1')).toMatchObject({
       version: '1.1.0',
-      last: { outcome: 'rolled_back', version: '1.1.0', previousVersion: '1.2.0', by: 'j.doe' },
+      last: {
+        outcome: 'rolled_back',
+        version: '1.1.0',
+        previousVersion: '1.2.0',
+        rolledBackVersion: '1.2.0',
+        runningVersion: '1.1.0',
+        by: 'j.doe',
+      },
     });
     expect(status.models.find((m) => m.asset === 'pump-1')).not.toHaveProperty('probation');
     const metrics = await (await api(gw, '/metrics')).text();

@@ -181,8 +181,16 @@ describe('model updates', () => {
     off();
     // Before shadowing, the release's alarm sounded the horn and stayed to be acknowledged after its rollback.
     expect(raised).toEqual([]);
-    expect(rolled).toMatchObject({ outcome: 'rolled_back', version: '1.1.0', previousVersion: '1.3.0-trigger-happy' });
-    expect(rolled.reason).toMatch(/^misbehaved on probation: the release flagged \d+ of the \d+ windows that the model before it \(1\.1\.0\) judged normal \(limit \d+ %\): it would raise false alarms on a healthy line; retrain or recalibrate/);
+    expect(rolled).toMatchObject({
+      outcome: 'rolled_back',
+      version: '1.1.0',
+      previousVersion: '1.3.0-trigger-happy',
+      rolledBackVersion: '1.3.0-trigger-happy',
+      runningVersion: '1.1.0',
+    });
+    expect(rolled.reason).toMatch(
+      /^misbehaved on probation: the release flagged \d+ of the \d+ windows that the model before it \(1\.1\.0\) judged normal \(limit \d+ %\): it would raise false alarms on a healthy line; retrain or recalibrate/,
+    );
     await scoredBy(gw, '1.1.0');
   });
 
