@@ -36,7 +36,8 @@ const INVALID_MODEL: ReadonlySet<RejectionCode> = new Set([
  */
 export async function checkReleaseFolder(model: string, publicKey: string): Promise<LoadedManifest> {
   const folder = modelFolderFlag('--model', model);
-  const key = await readPublicKey(resolve(publicKey)); // the key's problems first, then the release's
+  const keyPath = resolve(publicKey);
+  const key = await readPublicKey(keyPath); // the key's problems first, then the release's
   if (!existsSync(join(folder, SIGNATURE_FILE)))
     throw new Error(
       `${folder}: unsigned (no ${SIGNATURE_FILE}); sign it with linewatch model sign --model ${model} --key KEY --sequence N`,
@@ -46,6 +47,7 @@ export async function checkReleaseFolder(model: string, publicKey: string): Prom
     key,
     undefined,
     new SessionPool(),
+    `the public key --public-key ${keyPath}`,
   );
   await loadedModel.close();
   return loaded;

@@ -154,17 +154,19 @@ type Keys = KeyObject | readonly KeyObject[];
 
 /**
  * Checks what the signature covers: signature (by any of `keys`), manifest schema, model hash.
- * Loads nothing; resolves with the signed manifest and the model bytes, or throws a ReleaseRejected.
+ * Loads nothing; resolves with the signed manifest and the model bytes, or throws a ReleaseRejected. `keysFrom`: where
+ * the keys came from, as a refusal names them (a command's flag); the configured ones where not given.
  */
-export function verifySigned(files: ReleaseFiles, keys: Keys): LoadedManifest {
+export function verifySigned(files: ReleaseFiles, keys: Keys, keysFrom?: string): LoadedManifest {
   const where = `release ${files.origin}`;
   const sig = Buffer.from(Buffer.from(files.signature).toString('utf8').trim(), 'base64');
   const list = Array.isArray(keys) ? (keys as readonly KeyObject[]) : [keys as KeyObject];
+  const against = keysFrom ?? `the configured public key${list.length > 1 ? `s (${list.length})` : ''}`;
   if (sig.length !== 64 || !list.some((key) => verify(null, files.manifest, key, sig)))
     throw new ReleaseRejected(
       'bad_signature',
-      `${where}: the signature does not verify against the configured public key${list.length > 1 ? `s (${list.length})` : ''}` +
-        ': the manifest changed since it was signed, or another key signed it',
+      `${where}: the signature does not verify against ${against}: the manifest changed since it was signed, or ` +
+        'another key signed it',
     );
   return checkContents(files);
 }
@@ -246,8 +248,9 @@ export async function verifyRelease(
   keys: Keys,
   expected: ExpectedInputs | undefined,
   pool: SessionPool,
+  keysFrom?: string,
 ): Promise<{ loaded: LoadedManifest; model: PooledModel }> {
-  const loaded = verifySigned(files, keys);
+  const loaded = verifySigned(files, keys, keysFrom);
   if (expected) checkInputs(loaded.manifest, expected, files.origin);
   return { loaded, model: await loadSigned(loaded, pool, files.origin) };
 }

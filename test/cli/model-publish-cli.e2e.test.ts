@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mqttSyncSchema } from '../../src/config/schema.js';
 import { freePort } from '../../src/core/free-port.js';
 import { parseReleaseNotice } from '../../src/sync/release-notice.js';
-import { signRelease } from '../../src/sync/release.js';
+import { generateKeys, signRelease } from '../../src/sync/release.js';
 import { startMosquitto, type Mosquitto } from '../../src/testing/mosquitto.js';
 import { runCli } from '../helpers/cli.js';
 import { startOversizeBroker } from '../helpers/oversize-broker.js';
@@ -142,6 +142,17 @@ describe('linewatch model publish', () => {
       expect(tampered.stderr).toMatch(
         /^linewatch: release .*\/tampered: model\.int8\.onnx has sha256 [0-9a-f]{64}, the signed/,
       );
+      // Signed with another key: the refusal names the key given, where it came from (not a configured one).
+      await f.release('foreign', '2.0.0', 2);
+      const other = await generateKeys(await mkdtemp(join(tmpdir(), 'lw-other-keys-')));
+      await signRelease(join(f.releases.root, 'foreign'), other.privatePath);
+      const foreign = await publish(f, 'foreign', closed);
+      expect([foreign.code, foreign.stdout, foreign.stderr]).toEqual([
+        1,
+        '',
+        `linewatch: release ${join(f.releases.root, 'foreign')}: the signature does not verify against the public key ` +
+          `--public-key ${f.keys.publicPath}: the manifest changed since it was signed, or another key signed it\n`,
+      ]);
       await f.release('unsequenced', '2.0.0', 2);
       await editJson(join(f.releases.root, 'unsequenced', 'manifest.json'), (m) => delete m.release_sequence);
       await signRelease(join(f.releases.root, 'unsequenced'), f.keys.privatePath); // as signed before sequences

@@ -40,7 +40,10 @@ describe('linewatch model keygen | sign | verify', () => {
     await editManifest(dir, (m) => (m.version = '9.9.9'));
     const bad = await verify();
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('the signature does not verify against the configured public key');
+    expect(bad.stderr).toBe(
+      `linewatch: release ${dir}: the signature does not verify against the public key --public-key ` +
+        `${join(keyDir, 'release-signing.pub.pem')}: the manifest changed since it was signed, or another key signed it\n`,
+    );
   });
 
   it('warns on stderr when a signed manifest is signed again with a sequence not above its own, and signs it', async () => {
