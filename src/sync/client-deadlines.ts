@@ -4,25 +4,34 @@
  */
 import type { MqttClient } from 'mqtt';
 
-/** Publishes at QoS 1; rejects when no PUBACK comes within `timeoutMs`. */
+/**
+ * Publishes at QoS 1; rejects when no PUBACK comes within `timeoutMs`, or as soon as `stopping` aborts (a stop whose
+ * time for the broker is up: a publish in flight then waits no longer).
+ */
 export async function publishWithin(
   client: MqttClient,
   topic: string,
   body: string,
   retain: boolean,
   timeoutMs: number,
+  stopping?: AbortSignal,
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   try {
     await Promise.race([
       client.publishAsync(topic, body, { qos: 1, retain }),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no PUBACK within ${timeoutMs} ms`)), timeoutMs);
         timer.unref();
+        onAbort = () => reject(new Error('no PUBACK before the stop'));
+        if (stopping?.aborted) onAbort();
+        else stopping?.addEventListener('abort', onAbort, { once: true });
       }),
     ]);
   } finally {
     clearTimeout(timer);
+    if (onAbort) stopping?.removeEventListener('abort', onAbort);
   }
 }
 
@@ -31,6 +40,10 @@ export async function publishWithin(
  * which a broker gone silent never does; after `timeoutMs` the client is ended at once.
  */
 export async function endWithin(client: MqttClient, timeoutMs: number): Promise<void> {
+  if (timeoutMs <= 0) {
+    await client.endAsync(true).catch(() => undefined);
+    return;
+  }
   let timer: NodeJS.Timeout | undefined;
   const ended = await Promise.race([
     client.endAsync().then(

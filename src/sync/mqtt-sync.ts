@@ -8,6 +8,7 @@
  * the queue, within its byte bound. When the queue itself fails (its disk), the pump logs and counts
  * it and leaves the queue alone for a backoff; a batch whose removal failed is sent again.
  */
+import { performance } from 'node:perf_hooks';
 import type { MqttClient } from 'mqtt';
 import { ClientIdTakeovers } from '../core/client-id-takeovers.js';
 import { brokerErrorText, connectMqtt, flappingText, protocolVersionHint } from '../core/mqtt-connection.js';
@@ -46,6 +47,12 @@ const RECONNECT_PERIOD_MS = 1000;
 /** How long a connection may take to be accepted (CONNACK). */
 const CONNECT_TIMEOUT_MS = 10_000;
 
+/**
+ * The most a stop waits for the cloud broker, all told (its last batches, the goodbye, the disconnect): with the
+ * broker silent the rest of a stop (sources, models, the other sinks) still ends within docker stop's 10 s.
+ */
+export const SHUTDOWN_WAIT_MAX_MS = 5000;
+
 /** The cloud sink's name: its `sink` label in every series (its queue's included) and in /api/status. */
 export const CLOUD_SINK = 'cloud-mqtt';
 
@@ -59,6 +66,8 @@ export class MqttSync implements Sink {
   private timer: NodeJS.Timeout | undefined;
   private pumping: Promise<void> | undefined;
   private closed = false;
+  /** Aborted when a stop's time for the broker is up: a publish in flight waits no longer. */
+  private readonly stopping = new AbortController();
   /**
    * Takeovers of the client id (another client with it: client-id-takeovers.ts): while they go on, connects and drops
    * are not logged one by one; said once, and once more when a connection holds.
@@ -304,7 +313,7 @@ export class MqttSync implements Sink {
       try {
         for (const item of batch.items) {
           const { topic, body } = unqueued(item.payload);
-          await publishWithin(client, topic, body, false, this.config.publish_timeout_ms);
+          await publishWithin(client, topic, body, false, this.config.publish_timeout_ms, this.stopping.signal);
           acknowledged++;
         }
       } catch (err) {
@@ -335,23 +344,35 @@ export class MqttSync implements Sink {
     await this.pump();
   }
 
-  /** Queues the current minute's summaries, publishes what it can, says goodbye, closes the queue. */
+  /**
+   * Queues the current minute's summaries, publishes what it can, says goodbye, closes the queue. Its waits for the
+   * broker (the last batches, the goodbye's PUBACK, the disconnect) share one bound, publish_timeout_ms or
+   * SHUTDOWN_WAIT_MAX_MS where less: each waiting publish_timeout_ms in turn, a broker gone silent kept a stop 30 s,
+   * past docker stop's 10 s. What it did not acknowledge by then stays queued.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.takeovers.dropped();
     if (this.timer) clearInterval(this.timer);
+    const bound = Math.min(this.config.publish_timeout_ms, SHUTDOWN_WAIT_MAX_MS);
+    const until = performance.now() + bound;
+    const stop = setTimeout(() => this.stopping.abort(), bound);
     this.minutes.tick(true);
     this.queueFailures.retryNow();
     await this.pump();
     const client = this.client;
-    // Each within publish_timeout_ms: a broker gone silent would keep the goodbye, and the stop, waiting for good.
     const goodbye = this.status('offline', this.identity.models());
-    if (client?.connected && this.packetLimitGuard.statusFits(client, `${this.prefix}/status`, goodbye))
-      await publishWithin(client, `${this.prefix}/status`, goodbye, true, this.config.publish_timeout_ms).catch(
+    if (
+      !this.stopping.signal.aborted &&
+      client?.connected &&
+      this.packetLimitGuard.statusFits(client, `${this.prefix}/status`, goodbye)
+    )
+      await publishWithin(client, `${this.prefix}/status`, goodbye, true, bound, this.stopping.signal).catch(
         () => undefined,
       );
-    if (client) await endWithin(client, this.config.publish_timeout_ms);
+    clearTimeout(stop);
+    if (client) await endWithin(client, this.stopping.signal.aborted ? 0 : until - performance.now());
     const left = queuedRecords(this.deps.queue);
     if ((left ?? 0) > 0)
       this.deps.logger.warn(

@@ -41,7 +41,7 @@ export const mqttSyncSchema = z.strictObject({
   publish_timeout_ms: timerMsSchema(100)
     .default(10_000)
     .describe(
-      'A publish without PUBACK in this time is retried. At shutdown the goodbye waits this long for its PUBACK, and the disconnect as long for what is in flight, then the connection is closed.',
+      'A publish without PUBACK in this time is retried. At shutdown the last batches, the goodbye and the disconnect together wait at most this long, and never over 5 s, then the connection is closed; what was not acknowledged stays queued.',
     ),
   max_incoming_bytes: z
     .number()
