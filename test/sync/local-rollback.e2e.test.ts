@@ -49,28 +49,25 @@ describe('local rollback of a confirmed model update', () => {
     await scoredBy(gw, '1.2.0');
     const res = await requestRollback(gw, { by: 'j.doe', comment: 'drift after retrofit' });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({
-      asset: 'pump-1',
+    // Which release was rolled back and which runs now, in the answer and in /api/status's last outcome.
+    const rolledBack = {
       outcome: 'rolled_back',
       version: '1.1.0',
       previousVersion: '1.2.0',
       rolledBackVersion: '1.2.0',
       runningVersion: '1.1.0',
       by: 'j.doe',
+    };
+    expect(await res.json()).toMatchObject({
+      asset: 'pump-1',
+      ...rolledBack,
       reason: 'requested by j.doe: drift after retrofit',
     });
     await scoredBy(gw, '1.1.0');
     const status = (await (await api(gw, '/api/status')).json()) as { models: Record<string, unknown>[] };
     expect(status.models.find((m) => m.asset === 'pump-1')).toMatchObject({
       version: '1.1.0',
-      last: {
-        outcome: 'rolled_back',
-        version: '1.1.0',
-        previousVersion: '1.2.0',
-        rolledBackVersion: '1.2.0',
-        runningVersion: '1.1.0',
-        by: 'j.doe',
-      },
+      last: rolledBack,
     });
     expect(status.models.find((m) => m.asset === 'pump-1')).not.toHaveProperty('probation');
     const metrics = await (await api(gw, '/metrics')).text();
