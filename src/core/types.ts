@@ -31,6 +31,18 @@ export interface Sample {
   readonly failedRead?: true;
 }
 
+/**
+ * Of a window's rows, those in which a channel's value was its last good reading held over a failed read (a timeout,
+ * an exception answer, the connection down; Sample.failedRead): `rows` of the `of` rows the window was cut from (a
+ * sliding window's length, a part's rows before resampling) had at least one channel held; `channels` counts them per
+ * channel (only channels held at least once). A held value is never older than max_sample_age_ms.
+ */
+export interface HeldRows {
+  readonly rows: number;
+  readonly of: number;
+  readonly channels: Readonly<Record<string, number>>;
+}
+
 /** A fixed-length block of aligned rows for one asset: `data[t * channels.length + c]`. */
 export interface Window {
   readonly asset: string;
@@ -40,6 +52,8 @@ export interface Window {
   readonly end: number;
   readonly data: Float32Array;
   readonly partId?: string;
+  /** Where some row held a channel's reading over a failed read: how many (absent where none). */
+  readonly held?: HeldRows;
 }
 
 /** The kinds of standardised term a stats or hybrid model scores (see src/training/detector-graph.ts). */
@@ -72,6 +86,8 @@ export interface ScoreResult {
   /** All channels, largest share first. */
   readonly contributions: readonly ChannelContribution[];
   readonly partId?: string;
+  /** The scored window's rows that held a channel's reading over a failed read (Window.held); absent where none. */
+  readonly held?: HeldRows;
 }
 
 /** Alarm states in the spirit of ISA-18.2 (see src/alarms/alarm-state.ts). */

@@ -59,6 +59,11 @@ interface QueuedWindow {
   gapBefore?: number;
 }
 
+/** A score with its window's held rows, where some were held. */
+function withHeld(r: ScoreResult, w: Window): ScoreResult {
+  return w.held !== undefined ? { ...r, held: w.held } : r;
+}
+
 export class AssetPipeline {
   private readonly windows: AssetWindows;
   private readonly partCounts = { pass: 0, fail: 0, unknown: 0 };
@@ -243,9 +248,12 @@ export class AssetPipeline {
       }
       this.degraded = undefined;
       // The asset's own threshold, if set, applies to whichever model runs (an update included).
-      const scored = results.map((r) => withThreshold(r, this.config.alarm.threshold));
+      // A window that held a channel's reading over a failed read says so with its score (Window.held).
+      const scored = results.map((r, i) => withHeld(withThreshold(r, this.config.alarm.threshold), batch[i].window));
       this.windowsScored += scored.length;
       this.deps.metrics.windowsScored.inc({ asset: this.config.name }, scored.length);
+      const held = scored.filter((r) => r.held !== undefined).length;
+      if (held > 0) this.deps.metrics.windowsHeld.inc({ asset: this.config.name }, held);
       for (const r of scored) this.maxScore = Math.max(this.maxScore, r.score);
       this.output.onScores(scored);
       const parts = judgedParts(

@@ -70,6 +70,12 @@ export class GatewayMetrics {
     labelNames: ['asset', 'verdict'],
     registers: [this.registry],
   });
+  readonly windowsHeld = new Counter({
+    name: 'linewatch_windows_held_total',
+    help: "Windows scored per asset in which some channel's last good reading was held over a failed read (timeout, exception answer, connection down)",
+    labelNames: ['asset'],
+    registers: [this.registry],
+  });
   readonly windowsIncomplete = new Counter({
     name: 'linewatch_windows_incomplete_total',
     help: 'Windows not scored because of gaps or bad samples',

@@ -15,6 +15,12 @@ export interface Row {
   readonly why?: string;
   /** A row marking a pause in the samples (no row for longer than a reading is held): every value NaN. */
   readonly pause?: true;
+  /**
+   * Of a complete row: the channels (indices) whose value is a reading held over a failed read of theirs (a timeout, an
+   * exception answer, the connection down): their newest read failed, and the last good reading stands in. Absent where
+   * none (windows count them: held-rows.ts).
+   */
+  readonly held?: readonly number[];
 }
 
 /**
@@ -51,6 +57,8 @@ export class RowAssembler {
   private readonly values: Float64Array;
   private readonly times: Float64Array;
   private readonly good: Uint8Array;
+  /** 1 where the channel's newest read failed (its value is the last good reading, held). */
+  private readonly failed: Uint8Array;
   /**
    * Where each position of the last batch went: sources deliver their tags in the same order
    * batch after batch, so the channel lookup is a string comparison at the same position instead
@@ -68,6 +76,7 @@ export class RowAssembler {
     this.values = new Float64Array(channels.length);
     this.times = new Float64Array(channels.length).fill(Number.NEGATIVE_INFINITY);
     this.good = new Uint8Array(channels.length);
+    this.failed = new Uint8Array(channels.length);
   }
 
   /** Feeds one batch; returns a row if the batch touched this asset's channels. */
@@ -85,6 +94,7 @@ export class RowAssembler {
       }
       if (i < 0) continue;
       if (s.ts > ts) ts = s.ts;
+      this.failed[i] = s.failedRead === true ? 1 : 0;
       if (s.failedRead === true) continue;
       this.values[i] = s.value;
       this.times[i] = s.ts;
@@ -94,7 +104,16 @@ export class RowAssembler {
     let complete = true;
     for (let i = 0; i < this.channels.length; i++) if (!this.usable(i, ts)) complete = false;
     const values = Float64Array.from(this.values);
-    return complete ? { ts, values, complete } : { ts, values, complete, why: this.why(ts) };
+    if (!complete) return { ts, values, complete, why: this.why(ts) };
+    const held = this.heldChannels();
+    return held ? { ts, values, complete, held } : { ts, values, complete };
+  }
+
+  /** The channels whose newest read failed (their last good reading held), or undefined where none. */
+  private heldChannels(): number[] | undefined {
+    let held: number[] | undefined;
+    for (let i = 0; i < this.channels.length; i++) if (this.failed[i] === 1) (held ??= []).push(i);
+    return held;
   }
 
   /** Whether `s` brings its channel's value and quality as they are (a held value), not a change. */

@@ -36,6 +36,8 @@ export class TimeGrid {
   private readonly index = new Map<string, number>();
   /** Recent samples per channel, oldest first. */
   private readonly history: Point[][];
+  /** Per channel, the stamps of its failed reads since its oldest sample kept (a row's held channels, Row.held). */
+  private readonly failures: number[][];
   /** The next grid time to emit; NaN until the first sample. */
   private next = Number.NaN;
   private watermark = Number.NEGATIVE_INFINITY;
@@ -56,6 +58,7 @@ export class TimeGrid {
     if (!(periodMs > 0)) throw new RangeError(`time grid period ${periodMs} ms: expected > 0`);
     channels.forEach((c, i) => this.index.set(c, i));
     this.history = channels.map(() => []);
+    this.failures = channels.map(() => []);
     this.gapMs = maxGapRows * periodMs;
     this.clocks = new SourceClocks(asset, this.gapMs, onClockChange);
   }
@@ -71,6 +74,7 @@ export class TimeGrid {
       const ts = this.clocks.place(s);
       if (h.length > 0 && ts <= h[h.length - 1].ts) continue; // late or repeated: the grid has moved on
       if (s.failedRead !== true) h.push({ ts, value: s.value, good: s.quality === 'good' && Number.isFinite(s.value) });
+      else this.failures[i].push(ts);
       if (ts > this.watermark) this.watermark = ts;
       if (ts < earliest) earliest = ts;
     }
@@ -111,9 +115,27 @@ export class TimeGrid {
       values[c] = v;
       if (!Number.isFinite(v)) complete = false;
     });
-    if (complete) return { ts: t, values, complete };
+    if (complete) {
+      const held = this.heldAt(t);
+      return held ? { ts: t, values, complete, held } : { ts: t, values, complete };
+    }
     const kinds = this.history.map((h, c) => (Number.isFinite(values[c]) ? undefined : this.unusable(h, t)));
     return { ts: t, values, complete, why: unusableText(this.channels, kinds) };
+  }
+
+  /**
+   * The channels whose value at t rests on a reading older than a failed read of theirs at or before t (the last good
+   * reading held over it; linear: interpolated across it), or undefined where none.
+   */
+  private heldAt(t: number): number[] | undefined {
+    let held: number[] | undefined;
+    this.history.forEach((h, c) => {
+      let k = h.length - 1;
+      while (k >= 0 && h[k].ts > t) k--;
+      const base = k >= 0 ? h[k].ts : Number.NEGATIVE_INFINITY;
+      if (this.failures[c].some((f) => f > base && f <= t)) (held ??= []).push(c);
+    });
+    return held;
   }
 
   /** Why a channel has no value at t: no sample at or before it, a bad one around it, or one too old. */
@@ -151,10 +173,18 @@ export class TimeGrid {
 
   /** Drops samples no grid time to come can use (keeps the newest before the next grid time). */
   private trim(): void {
-    for (const h of this.history) {
+    this.history.forEach((h, c) => {
       let k = 0;
       while (k + 1 < h.length && h[k + 1].ts <= this.next) k++;
       if (k > 0) h.splice(0, k);
-    }
+      // A failed read before the oldest sample kept makes no row to come held; nor one more than maxAge before the next
+      // grid time (a value held over it is stale there); without samples, no row has the value.
+      const f = this.failures[c];
+      if (f.length === 0) return;
+      const before = h.length > 0 ? Math.max(h[0].ts, this.next - this.maxAgeMs) : Number.POSITIVE_INFINITY;
+      let j = 0;
+      while (j < f.length && f[j] < before) j++;
+      if (j > 0) f.splice(0, j);
+    });
   }
 }

@@ -1,7 +1,8 @@
 /**
  * A PLC whose holding registers hold given words: modbus-serial's Modbus TCP server on a real socket, on a free port
  * of 127.0.0.1, answering every unit id; an address it does not hold is refused (exception 2, illegal data address).
- * It can close its connections and listen on (dropConnections).
+ * It can close its connections and listen on (dropConnections). A read of an address in `silent` (the set may change
+ * while it runs) gets no answer: the gateway's read times out, as with a PLC too busy to answer.
  */
 import ModbusSerial from 'modbus-serial';
 import type { AddressInfo, Server, Socket } from 'node:net';
@@ -21,10 +22,15 @@ export function int64Words(value: bigint): number[] {
   return [0, 2, 4, 6].map((o) => view.getUint16(o));
 }
 
-export async function startRegisterPlc(holding: ReadonlyMap<number, number>): Promise<RegisterPlc> {
+export async function startRegisterPlc(
+  holding: ReadonlyMap<number, number>,
+  options: { readonly silent?: ReadonlySet<number> } = {},
+): Promise<RegisterPlc> {
   const port = await freePort();
-  const read = (addr: number, length: number) =>
+  const unanswered = new Promise<number>(() => undefined);
+  const read = (addr: number, length: number): (number | Promise<number>)[] =>
     Array.from({ length }, (_, i) => {
+      if (options.silent?.has(addr + i)) return unanswered;
       const word = holding.get(addr + i);
       if (word === undefined) throw Object.assign(new Error('illegal data address'), { modbusErrorCode: 0x02 });
       return word;

@@ -90,6 +90,11 @@ export function scoreLine(r: ScoreResult, t: SeriesTags): string | undefined {
   };
   for (const c of r.contributions) fields[`c_${c.channel}`] = float(c.share);
   if (r.partId !== undefined) fields.part_id = escapeString(r.partId);
+  // Rows of the window that held a channel's last good reading over a failed read: in all, and per channel held.
+  if (r.held !== undefined) {
+    fields.held_rows = integer(r.held.rows);
+    for (const [channel, n] of Object.entries(r.held.channels)) fields[`h_${channel}`] = integer(n);
+  }
   return line('linewatch_score', { ...t, asset: r.asset, model: r.model }, fields, r.ts);
 }
 

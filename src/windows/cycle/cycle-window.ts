@@ -27,6 +27,7 @@
 import type { Window } from '../../core/types.js';
 import { resampleRows, type ResampleSpan } from '../resample.js';
 import type { Row } from '../row-assembler.js';
+import { HeldRowCount } from '../held-rows.js';
 
 export type CycleTrigger = 'flag' | 'counter';
 
@@ -86,7 +87,12 @@ export class CycleWindow {
   /** The running part started while the trigger could not be read: what the row said. */
   private unseenStart: string | undefined;
 
-  constructor(private readonly o: CycleWindowOptions) {}
+  /** The running part's rows that held a channel's reading over a failed read (Window.held). */
+  private readonly held: HeldRowCount;
+
+  constructor(private readonly o: CycleWindowOptions) {
+    this.held = new HeldRowCount(o.channels);
+  }
 
   /** Whether a part is being made (a cycle was opened and has not closed). */
   get running(): boolean {
@@ -143,6 +149,7 @@ export class CycleWindow {
     this.complete = true;
     this.why = undefined;
     this.overflow = false;
+    this.held.reset();
   }
 
   private incomplete(row: Row): void {
@@ -157,6 +164,7 @@ export class CycleWindow {
       return;
     }
     this.ts.push(row.ts);
+    this.held.add(row);
     for (let c = 0; c < this.o.channels.length; c++) this.values.push(row.values[c]);
   }
 
@@ -190,6 +198,7 @@ export class CycleWindow {
       this.o.length,
       this.pointsSpan(ts),
     );
+    const held = this.held.result(n);
     return {
       kind: 'window',
       rows: n,
@@ -202,6 +211,7 @@ export class CycleWindow {
         end: this.ts[n - 1],
         data,
         partId,
+        ...(held ? { held } : {}),
       },
     };
   }

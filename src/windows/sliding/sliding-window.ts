@@ -1,9 +1,11 @@
 /**
  * A sliding window by sample count with a hop (pure). After `length` rows it emits a window every
- * `hop` rows; a window that contains an incomplete row is reported as incomplete instead.
+ * `hop` rows; a window that contains an incomplete row is reported as incomplete instead. A window whose rows held a
+ * channel's reading over a failed read says how many (Window.held).
  */
 import type { Window } from '../../core/types.js';
 import type { Row } from '../row-assembler.js';
+import { heldRowsOf } from '../held-rows.js';
 
 export type WindowOutcome =
   | { readonly kind: 'window'; readonly window: Window }
@@ -36,6 +38,7 @@ export class SlidingWindow {
     const c = this.channels.length;
     const data = new Float32Array(this.length * c);
     this.rows.forEach((r, t) => data.set(r.values, t * c));
+    const held = heldRowsOf(this.rows, this.channels);
     return {
       kind: 'window',
       window: {
@@ -45,6 +48,7 @@ export class SlidingWindow {
         start: this.rows[0].ts,
         end: row.ts,
         data,
+        ...(held ? { held } : {}),
       },
     };
   }
