@@ -5,9 +5,10 @@
  * node; windows that arrive together are scored in one run.
  */
 import { windowSpanMs } from '../core/components.js';
-import type { ScoreResult, TermKind, Window } from '../core/types.js';
+import type { HeldRows, ScoreResult, TermKind, Window } from '../core/types.js';
 import { verdictOf, withThreshold } from '../core/verdict.js';
 import type { WindowPayload } from './window-node.js';
+import { heldFromPayload } from './held-payload.js';
 import { num, text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 import type { ModelConfigNode } from './model-config-node.js';
 import { RepeatedErrors } from './repeated-errors.js';
@@ -32,6 +33,9 @@ export interface ScorePayload {
   /** normal | anomalous for sliding windows; pass | fail for a part. */
   readonly verdict: 'normal' | 'anomalous' | 'pass' | 'fail';
   readonly partId?: string;
+  /** Of a window whose rows held a channel's reading over a failed read, how many (the window node's `held`, passed
+   * on); absent where none. */
+  readonly held?: HeldRows;
   /** The channels that contributed most; for stats and hybrid models also which kind of term (residual, level,
    * variability) is largest for each. */
   readonly top: readonly { channel: string; share: number; kind?: TermKind }[];
@@ -87,6 +91,7 @@ export function windowFromPayload(payload: unknown, channels: readonly string[],
       `msg.payload.data[${bad}] (${channels[bad % channels.length]} at sample ${Math.floor(bad / channels.length)}): not a finite number`,
     );
   const end = typeof p.end === 'number' ? p.end : Date.now();
+  const held = heldFromPayload(p.held, channels);
   return {
     asset: p.asset,
     channels,
@@ -95,6 +100,7 @@ export function windowFromPayload(payload: unknown, channels: readonly string[],
     end,
     data: values,
     ...(p.partId !== undefined ? { partId: String(p.partId) } : {}),
+    ...(held !== undefined ? { held } : {}),
   };
 }
 
@@ -127,6 +133,7 @@ export function scorePayload(
     anomalous: r.anomalous,
     verdict: verdictOf(r),
     ...(r.partId !== undefined ? { partId: r.partId } : {}),
+    ...(r.held !== undefined ? { held: r.held } : {}),
     top: r.contributions
       .slice(0, topK)
       .map((c) => ({ channel: c.channel, share: c.share, ...(c.kind !== undefined ? { kind: c.kind } : {}) })),
@@ -185,7 +192,8 @@ export function registerScoreNode(RED: RedApi): void {
           return done(repeats.admit(err as Error));
         }
         try {
-          const result = await modelNode!.score(window);
+          const scoredResult = await modelNode!.score(window);
+          const result = window.held !== undefined ? { ...scoredResult, held: window.held } : scoredResult;
           const payload = scorePayload(
             result,
             window.asset,

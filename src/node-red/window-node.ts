@@ -5,7 +5,7 @@
  * Output 1: complete windows. Output 2: windows or parts that cannot be judged (a missing,
  * stale or bad sample; a cycle too short or too long), with the reason.
  */
-import type { Window } from '../core/types.js';
+import type { HeldRows, Window } from '../core/types.js';
 import { windowSchema } from '../windows/schema.js';
 import { formatIssues } from '../core/format-issues.js';
 import { AssetWindows, type AssetWindowOutcome } from '../windows/asset-windows.js';
@@ -35,6 +35,8 @@ export interface WindowPayload {
   readonly data: number[];
   readonly partId?: string;
   readonly durationMs?: number;
+  /** Rows that held a channel's reading over a failed read (Window.held); absent where none. */
+  readonly held?: HeldRows;
 }
 
 export function windowPayload(w: Window, durationMs?: number): WindowPayload {
@@ -47,6 +49,7 @@ export function windowPayload(w: Window, durationMs?: number): WindowPayload {
     data: Array.from(w.data),
     ...(w.partId !== undefined ? { partId: w.partId } : {}),
     ...(durationMs !== undefined ? { durationMs } : {}),
+    ...(w.held !== undefined ? { held: w.held } : {}),
   };
 }
 

@@ -43,6 +43,22 @@ describe('linewatch-score', () => {
     expect(payload.top[0]).not.toHaveProperty('kind'); // an autoencoder alone has one kind of term
   });
 
+  // Adversarial review s33: a window scored on readings held over failed reads carried no mark; the window node's
+  // `held` now reaches the score message, and one that is no count is refused naming where.
+  it("passes a window's held rows on with its score, and refuses held counts that cannot be", async () => {
+    await helper.load([nodes.model, nodes.score], scoreFlow());
+    const s = helper.getNode('s')!;
+    const received = nextMessage(helper.getNode('out')!);
+    const held = { rows: 3, of: length, channels: { [channels[1]]: 3 } };
+    s.receive({ payload: { ...golden, held } });
+    expect((await received).payload.held).toEqual(held);
+    const error = nextError(s);
+    s.receive({ payload: { ...golden, held: { ...held, channels: { nozzle: 3 } } } });
+    expect(await error).toBe(
+      `msg.payload.held.channels: "nozzle" is not one of the model's channels (${channels.join(', ')})`,
+    );
+  });
+
   it("with the hybrid detector (the example flows' model): the daemon's score, top channels and each one's kind of term", async () => {
     const dir = `${ROOT}/models/pump-hybrid`;
     const loaded = await loadManifest(dir);
