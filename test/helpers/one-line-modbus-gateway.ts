@@ -5,7 +5,8 @@
  * multi-port gateway), so the units answer independently. A unit may be slow (answers after `delayMs`, holding its
  * line that long), silent (holds the line `delayMs` and answers nothing, as a gateway waiting out a dead unit), answer
  * too long (`answer: 'long'`: one register more than asked, its byte count saying so) or with a byte count short of
- * the registers it carries (`answer: 'short-count'`, as a faulty firmware sends), and may refuse some registers
+ * the registers it carries (`answer: 'short-count'`, as a faulty firmware sends) or twice them (`answer: 'long-count'`:
+ * the registers asked for, a byte count saying twice as many bytes), and may refuse some registers
  * (`refused`: exception 2). Function 3 only: register `a` of unit `u` reads `u * 1000 + a`. Real sockets; the faults
  * are the units' (fault injection).
  */
@@ -19,8 +20,11 @@ export interface GatewayUnit {
   readonly silent?: boolean;
   /** Registers the unit refuses with exception 2, illegal data address (the set may change while it runs). */
   readonly refused?: Set<number>;
-  /** A malformed answer: one register too many, or a byte count one register short of the registers it carries. */
-  readonly answer?: 'long' | 'short-count';
+  /**
+   * A malformed answer: one register too many, or a byte count one register short of the registers it carries, or
+   * twice the bytes it carries.
+   */
+  readonly answer?: 'long' | 'short-count' | 'long-count';
 }
 
 export interface OneLineGateway {
@@ -41,7 +45,7 @@ function readAnswer(request: Buffer, unit: number, malformed?: GatewayUnit['answ
   answer.writeUInt16BE(3 + count * 2, 4);
   answer[6] = unit;
   answer[7] = 3;
-  answer[8] = count * 2 - (malformed === 'short-count' ? 2 : 0);
+  answer[8] = malformed === 'long-count' ? count * 4 : count * 2 - (malformed === 'short-count' ? 2 : 0);
   for (let i = 0; i < count; i++) answer.writeUInt16BE((unit * 1000 + address + i) & 0xffff, 9 + i * 2);
   return answer;
 }

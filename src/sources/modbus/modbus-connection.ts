@@ -14,6 +14,7 @@ import { CONNECTION_DROPPED, NO_ANSWER, noAnswer, SERIAL_PORT_CLOSED } from './e
 import { GivenUpTransactionIds } from './given-up-transaction-ids.js';
 import { boundRtuReceive } from './rtu-receive-bound.js';
 import { watchMbapFraming } from './mbap-framing.js';
+import { byteCountProblem, keepLastFrame } from './answer-byte-count.js';
 import type { ModbusSourceConfig } from './schema.js';
 
 /** modbus-serial is CommonJS; its `default` export is the client class itself. */
@@ -76,6 +77,8 @@ export class ModbusConnection {
   private readonly name: string;
   private readonly oneAtATime: boolean;
   private client: ModbusClient | undefined;
+  /** The last frame the client's port delivered: what a read past an answer's end says of it (answer-byte-count.ts). */
+  private lastFrame: () => Buffer | undefined = () => undefined;
   private connecting: Promise<void> | undefined;
   private readonly failures: FailureStreak;
   private nextConnectAt = 0;
@@ -188,6 +191,7 @@ export class ModbusConnection {
       if (this.client === client)
         void this.close(`serial port error: ${(err as Error | undefined)?.message ?? String(err)}`);
     });
+    this.lastFrame = keepLastFrame((client as { _port?: unknown })._port);
     this.givenUpIds.clear();
     this.client = client;
     this.since.connected();
@@ -323,7 +327,8 @@ export class ModbusConnection {
         });
         // The timeout is this one's, above: modbus-serial's own would count from the send.
         client.setTimeout(0);
-        send(client, settle);
+        // A read past an answer's end (its byte count larger than its data) says so, with the counts.
+        send(client, (err, res) => settle(byteCountProblem(err, this.lastFrame()) ?? err, res));
       });
       this.ahead = Promise.all([ahead, answered.catch(() => undefined)]).then(() => undefined);
       return answered;

@@ -87,6 +87,32 @@ describe('Modbus TCP gateway: one unit misbehaves, the others are read', () => {
     ).toBe(true);
   });
 
+  it('an answer whose byte count is larger than the registers it carries is a failed read that says so (was: modbus-serial\'s "offset is out of range")', async () => {
+    // Five registers asked for and carried (10 bytes), the byte count saying 20: modbus-serial reads past the answer.
+    const five = [11, 12, 13, 14].map((a) => ({ channel: `r${a}`, address: a, type: 'uint16' }));
+    const { gateway, batches, good, logs } = await gatewaySource(
+      { 1: {}, 2: { answer: 'long-count' } },
+      'per-unit',
+      1000,
+      five,
+    );
+    await expect.poll(() => good(1).length, { timeout: 10_000, interval: 20 }).toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(() => batches.filter((b) => b[0].asset === 'unit-2').length, { timeout: 10_000, interval: 20 })
+      .toBeGreaterThanOrEqual(3);
+    expect(good(2)).toEqual([]);
+    expect(
+      batches
+        .filter((b) => b[0].asset === 'unit-2')
+        .flat()
+        .every((s) => s.failedRead === true),
+    ).toBe(true);
+    const told = logs.filter((l) => l.includes('unit 2)')).map((l) => JSON.parse(l).msg as string);
+    expect(told[0]).toBe(
+      `device gw (127.0.0.1:${gateway.port}, unit 2): read holding registers 10..14 (40011..40015): unit 2 answered 10 bytes where its byte count says 20: a short or corrupted answer`,
+    );
+  });
+
   it("a healthy unit's reads wait out a slow unit's on the gateway's one serial line without timing out (regression: every unit timed out and the connection was dropped)", async () => {
     // Unit 2 holds the line 600 ms, past timeout_ms 400: the gateway answers unit 1's read only after it.
     const { gateway, batches, good, logs, source } = await gatewaySource({ 1: {}, 2: { delayMs: 600 } }, 'one', 400);
