@@ -11,6 +11,7 @@ import { AssetPipeline } from '../../src/runtime/asset-pipeline.js';
 import { silentLogger, type Logger } from '../../src/telemetry/logger.js';
 import { logLines } from '../helpers/log-lines.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+import { meanScore } from '../helpers/mean-score.js';
 
 const CHANNELS = ['a', 'b'];
 
@@ -33,16 +34,9 @@ class MeanModel implements Model {
     await this.gate;
     if (this.failure) throw this.failure;
     return windows.map((w) => {
-      const score = w.data.reduce((s, v) => s + v, 0) / w.data.length;
       return {
-        asset: w.asset,
-        model: this.name,
-        modelVersion: this.version,
-        ts: w.end,
-        score,
-        threshold: this.threshold,
+        ...meanScore(w, this),
         offThreshold: 0.8,
-        anomalous: score > this.threshold,
         contributions: [
           { channel: 'b', share: 0.75 },
           { channel: 'a', share: 0.25 },

@@ -18,6 +18,7 @@ import { silentLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import { localModbusTcp } from '../helpers/local-modbus-source.js';
 import { startRegisterPlc } from '../helpers/register-plc.js';
+import { meanScore } from '../helpers/mean-score.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -35,22 +36,13 @@ class MeanModel implements Model {
   readonly samplePeriodMs = 1000;
   readonly threshold = 1000;
   async score(windows: readonly Window[]): Promise<ScoreResult[]> {
-    return windows.map((w) => {
-      const score = w.data.reduce((s, v) => s + v, 0) / w.data.length;
-      return {
-        asset: w.asset,
-        model: this.name,
-        modelVersion: this.version,
-        ts: w.end,
-        score,
-        threshold: this.threshold,
-        anomalous: score > this.threshold,
-        contributions: [
-          { channel: 'b', share: 0.5 },
-          { channel: 'a', share: 0.5 },
-        ],
-      };
-    });
+    return windows.map((w) => ({
+      ...meanScore(w, this),
+      contributions: [
+        { channel: 'b', share: 0.5 },
+        { channel: 'a', share: 0.5 },
+      ],
+    }));
   }
   async close(): Promise<void> {}
 }

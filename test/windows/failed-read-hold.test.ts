@@ -3,12 +3,16 @@
  * exception answer, a dropped connection) gave its tags bad samples, the windows never hold past a bad sample, and
  * every row was incomplete until the register's next good read. A failed read (`failedRead`) is now no sample of its
  * channel: the last good reading holds up to max_sample_age_ms, then the rows go stale. A bad value the device itself
- * reports (an OPC UA Bad status code) is still not held over.
+ * reports (an OPC UA Bad status code) is still not held over. A window scored on held readings says how many of its
+ * rows held which channel (adversarial review s33: it carried no mark): a value interpolated across a failed read
+ * (linear), and a cycle's part, whose count is of its rows before resampling and of the model's channels alone.
  */
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../src/core/types.js';
 import { RowAssembler, type Row } from '../../src/windows/row-assembler.js';
 import { TimeGrid } from '../../src/windows/time-grid.js';
+import { AssetWindows } from '../../src/windows/asset-windows.js';
+import { windowSchema } from '../../src/windows/schema.js';
 
 const MAX_AGE_MS = 2500;
 
@@ -107,6 +111,48 @@ describe('align linear: a failed read', () => {
       [0, 10],
       [1000, 'b bad'],
       [2000, 12],
+    ]);
+  });
+});
+
+describe('held rows of a window', () => {
+  it('align linear: a value interpolated across a failed read counts as held until the next good reading', () => {
+    const settings = windowSchema.parse({ align: 'linear', max_sample_age_ms: 2500 });
+    const w = new AssetWindows('a', ['x', 'y'], 3, settings, 1000);
+    const out = [0, 1, 2, 3, 4, 5].flatMap((k) =>
+      w.push([good('x', k * 1000, k), k === 2 ? failed('y', k * 1000) : good('y', k * 1000, 10 + k)]),
+    );
+    // The row at 2 s lies between y's readings at 1 s and 3 s, across its failed read at 2 s.
+    expect(out.map((o) => (o.kind === 'window' ? [o.window.end, o.window.held] : o.reason))).toEqual([
+      [2000, { rows: 1, of: 3, channels: { y: 1 } }],
+      [3000, { rows: 1, of: 3, channels: { y: 1 } }],
+      [4000, { rows: 1, of: 3, channels: { y: 1 } }],
+      [5000, undefined],
+    ]);
+  });
+
+  it("cycle: a part counts its own rows that held a channel, not the trigger's, and the next part starts at none", () => {
+    const settings = windowSchema.parse({ type: 'cycle', trigger_channel: 'active', min_samples: 2 });
+    const w = new AssetWindows('a', ['force'], 2, settings);
+    const poll = (ts: number, active: number | 'failed', force: number | 'failed') =>
+      w.push([
+        active === 'failed' ? failed('active', ts) : good('active', ts, active),
+        force === 'failed' ? failed('force', ts) : good('force', ts, force),
+      ]);
+    const out = [
+      poll(0, 0, 0),
+      poll(200, 1, 5),
+      poll(400, 1, 'failed'),
+      poll(600, 'failed', 'failed'),
+      poll(800, 1, 7),
+      poll(1000, 0, 0),
+      poll(1200, 1, 4),
+      poll(1400, 1, 6),
+      poll(1600, 0, 0),
+    ].flat();
+    expect(out.map((o) => (o.kind === 'window' ? [o.window.partId, o.window.held] : o.reason))).toEqual([
+      ['1', { rows: 2, of: 4, channels: { force: 2 } }],
+      ['2', undefined],
     ]);
   });
 });

@@ -58,6 +58,14 @@ async function gatewaySource(
   return { gateway, source, logs, batches, good, metrics };
 }
 
+/** Waits for three good reads of unit 1 and three polls of unit 2 (whose answers are malformed). */
+async function untilPolled(batches: readonly Sample[][], good: (unit: number) => readonly Sample[][]): Promise<void> {
+  await expect.poll(() => good(1).length, { timeout: 10_000, interval: 20 }).toBeGreaterThanOrEqual(3);
+  await expect
+    .poll(() => batches.filter((b) => b[0].asset === 'unit-2').length, { timeout: 10_000, interval: 20 })
+    .toBeGreaterThanOrEqual(3);
+}
+
 describe('Modbus TCP gateway: one unit misbehaves, the others are read', () => {
   it('a unit whose malformed answer drops the connection does not stall a unit whose read was in flight (regression: its poll loop waited for good)', async () => {
     // Unit 1 answers in 300 ms on its own serial port; unit 2 answers at once, too long, which drops the connection
@@ -75,10 +83,7 @@ describe('Modbus TCP gateway: one unit misbehaves, the others are read', () => {
   it('an answer whose byte count is short of the registers asked for is bad, not zeros (regression: read as 0, good)', async () => {
     // modbus-serial takes as many registers as the byte count says: here none, of one asked for.
     const { batches, good, logs } = await gatewaySource({ 1: {}, 2: { answer: 'short-count' } }, 'per-unit', 1000);
-    await expect.poll(() => good(1).length, { timeout: 10_000, interval: 20 }).toBeGreaterThanOrEqual(3);
-    await expect
-      .poll(() => batches.filter((b) => b[0].asset === 'unit-2').length, { timeout: 10_000, interval: 20 })
-      .toBeGreaterThanOrEqual(3);
+    await untilPolled(batches, good);
     expect(good(2)).toEqual([]);
     expect(
       logs.some((l) =>
@@ -96,10 +101,7 @@ describe('Modbus TCP gateway: one unit misbehaves, the others are read', () => {
       1000,
       five,
     );
-    await expect.poll(() => good(1).length, { timeout: 10_000, interval: 20 }).toBeGreaterThanOrEqual(3);
-    await expect
-      .poll(() => batches.filter((b) => b[0].asset === 'unit-2').length, { timeout: 10_000, interval: 20 })
-      .toBeGreaterThanOrEqual(3);
+    await untilPolled(batches, good);
     expect(good(2)).toEqual([]);
     expect(
       batches
