@@ -26,6 +26,7 @@ afterEach(async () => {
 });
 
 const T0 = Date.UTC(2026, 0, 1);
+const TAGS = { site: 'plant', line: 'l1', gateway: 'gw-1' };
 
 /** Scores a window by the mean of its values (threshold 1000: never anomalous). */
 class MeanModel implements Model {
@@ -134,8 +135,8 @@ describe('a window scored on a reading held over failed reads (regression: adver
       expect(got).toEqual(align === 'batch' ? expected : expected.slice(0, 4));
       expect([held, scored]).toEqual([4, got.length]);
       // The InfluxDB score point carries them as fields, where some row was held.
-      expect(scoreLine(scores[0], {})).toMatch(/ score=[^ ]*,held_rows=2i,h_b=2i \d+$/);
-      expect(scores.map((s) => scoreLine(s, {})!.includes('held_rows'))).toEqual(got.map(([, h]) => h !== undefined));
+      expect(scoreLine(scores[0], TAGS)).toMatch(/ score=[^ ]*,held_rows=2i,h_b=2i \d+$/);
+      expect(scores.map((s) => scoreLine(s, TAGS)!.includes('held_rows'))).toEqual(got.map(([, h]) => h !== undefined));
     },
   );
 });
