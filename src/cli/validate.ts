@@ -6,7 +6,8 @@
  * crash during probation) is said here first, with the sequence floor a local rollback left (active.json). Each MQTT
  * client left to the MQTT 5 default (cloud.mqtt, an MQTT source, an mqtt_publish action) is noted
  * (mqtt-version-notes.ts), and so is a configuration without storage (storage-notes.ts), a source whose asset is not
- * scored and a Modbus address that looks like a Modicon reference (config-notes.ts).
+ * scored and a Modbus address that looks like a Modicon reference (config-notes.ts); an alarm output that a source
+ * reads as a model's input is a warning (action-feedback-notes.ts).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,6 +15,7 @@ import { Writable } from 'node:stream';
 import { sourceType } from '../registry/components.js';
 import { loadConfigFile, type LoadedConfig } from '../config/load.js';
 import { configNotes } from '../config/config-notes.js';
+import { actionFeedbackNotes, modelInput } from '../config/action-feedback-notes.js';
 import { mqttVersionNotes } from '../config/mqtt-version-notes.js';
 import { noStorageNote } from '../config/storage-notes.js';
 import { readTextFile } from '../core/yaml-document.js';
@@ -136,6 +138,7 @@ async function validateConfig(path: string): Promise<void> {
   notes.push(...mqttVersionNotes((await readTextFile(loaded.file, 'configuration')).text));
   const unkept = noStorageNote(config);
   if (unkept) notes.push(`note: ${unkept}`);
+  notes.push(...actionFeedbackNotes(config, modelInput(loaded.models)).map((n) => `warning: ${n}`));
   // A note may quote the store's files (a version, a model name): hostile, so no control character reaches a terminal.
   for (const note of notes) process.stderr.write(`linewatch: ${printable(note)}\n`);
 }

@@ -5,6 +5,7 @@
 import type { Source } from '../core/components.js';
 import type { AlarmEvent } from '../core/types.js';
 import type { LoadedConfig } from '../config/load.js';
+import { modelInput, warnActionFeedback } from '../config/action-feedback-notes.js';
 import type { AlarmAction } from '../actions/alarm-action.js';
 import { createAlarmAction, writeProtocolOf } from '../registry/runtime.js';
 import type { ComponentDeps } from '../telemetry/component-deps.js';
@@ -38,6 +39,7 @@ export function addGatewayActions(
   const writers = new Map(
     loaded.config.sources.flatMap((c, i) => (writeProtocolOf(c) ? [[c.name, sources[i]] as const] : [])),
   );
+  warnActionFeedback(loaded.config, modelInput(loaded.models), deps.logger); // an output read back as a model's input
   for (const [ai, asset] of loaded.config.assets.entries()) {
     asset.alarm.actions.forEach((a, i) => {
       const action = createAlarmAction(asset.name, a, i, { ...deps, writers }, `assets[${ai}].alarm.actions[${i}]`);
