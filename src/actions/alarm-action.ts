@@ -31,6 +31,8 @@ export interface ActionSettings {
 
 export interface ActionStatus {
   readonly name: string;
+  /** Where it is configured (`assets[0].alarm.actions[1]`, `assets[0].part_actions[0]`). */
+  readonly where?: string;
   readonly type: string;
   readonly succeeded: number;
   readonly failed: number;
@@ -56,6 +58,8 @@ interface Unwritten {
 
 export class AlarmAction {
   readonly name: string;
+  /** The name, with where it is configured where known: "hmi-lamp (assets[0].alarm.actions[2])", for messages. */
+  private readonly label: string;
   private jobs: ActionJob[] = [];
   private running: Promise<void> | undefined;
   private succeeded = 0;
@@ -80,8 +84,11 @@ export class AlarmAction {
     private readonly deps: ActionDeps,
     makeDriver: (name: string) => ActionDriver,
     private readonly follows: boolean,
+    /** Where it is configured (`assets[0].alarm.actions[1]`); absent for one made outside a configuration file. */
+    private readonly where?: string,
   ) {
     this.name = config.name ?? `${asset}-${config.type}-${index}`;
+    this.label = where !== undefined ? `${this.name} (${where})` : this.name;
     this.driver = makeDriver(this.name);
   }
 
@@ -135,8 +142,8 @@ export class AlarmAction {
           this.deps.metrics.actions.inc({ action: this.name, outcome: 'ok' });
           if (attempt > 1)
             this.deps.logger.info(
-              { action: this.name, attempt },
-              `action ${this.name}: ${job.describe} succeeded on attempt ${attempt}`,
+              { action: this.name, where: this.where, attempt },
+              `action ${this.label}: ${job.describe} succeeded on attempt ${attempt}`,
             );
           break;
         } catch (err) {
@@ -150,7 +157,7 @@ export class AlarmAction {
               this.unwritten = { job, since: now, nextAt: now + LATE_RETRY_MS, tries: 0 };
             }
             this.deps.logger.error(
-              { action: this.name, attempts: attempt },
+              { action: this.name, where: this.where, attempts: attempt },
               `${message}; gave up after ${attempt} attempts${
                 late
                   ? `; the output is tried again every ${LATE_RETRY_MS / 1000} s until it is written (or a new alarm state replaces its value)`
@@ -159,7 +166,7 @@ export class AlarmAction {
             );
             break;
           }
-          if (attempt === 1) this.deps.logger.warn({ action: this.name }, `${message}; retrying`);
+          if (attempt === 1) this.deps.logger.warn({ action: this.name, where: this.where }, `${message}; retrying`);
           await sleep(jittered(backoffMs(attempt, this.config.retry_initial_ms, MAX_BACKOFF_MS), random));
           if (this.jobs.length > 0 && this.follows) break; // a newer value supersedes this one
         }
@@ -169,7 +176,7 @@ export class AlarmAction {
 
   /** Counts and keeps a failed attempt; returns it in words, naming the action, the target and the trigger. */
   private failedAttempt(job: ActionJob, err: unknown): string {
-    const message = `action ${this.name}: ${job.describe} for ${job.what}: ${(err as Error).message}`;
+    const message = `action ${this.label}: ${job.describe} for ${job.what}: ${(err as Error).message}`;
     this.lastError = message;
     this.lastErrorAt = this.now();
     this.deps.metrics.actions.inc({ action: this.name, outcome: 'retry' });
@@ -205,8 +212,8 @@ export class AlarmAction {
       this.succeeded++;
       this.deps.metrics.actions.inc({ action: this.name, outcome: 'ok' });
       this.deps.logger.info(
-        { action: this.name, late_attempts: u.tries },
-        `action ${this.name}: ${u.job.describe} for ${u.job.what} written at last, ${Math.round(
+        { action: this.name, where: this.where, late_attempts: u.tries },
+        `action ${this.label}: ${u.job.describe} for ${u.job.what} written at last, ${Math.round(
           (this.now() - u.since) / 1000,
         )} s after it was given up on (${u.tries} more attempt(s))`,
       );
@@ -228,6 +235,7 @@ export class AlarmAction {
   status(): ActionStatus {
     return {
       name: this.name,
+      ...(this.where !== undefined ? { where: this.where } : {}),
       type: this.config.type,
       succeeded: this.succeeded,
       failed: this.failed,

@@ -54,5 +54,13 @@ export function createAlarmAction(
   const type = actionType(config.type);
   const writer = type.writeProtocol && config.source !== undefined ? deps.writers.get(config.source) : undefined;
   const context = { writer, ...(where !== undefined ? { where } : {}) };
-  return new AlarmAction(asset, config, index, deps, (name) => type.driver(config, { name, ...context }), type.follows);
+  return new AlarmAction(
+    asset,
+    config,
+    index,
+    deps,
+    (name) => type.driver(config, { name, ...context }),
+    type.follows,
+    where,
+  );
 }

@@ -8,19 +8,25 @@ import { createLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import { FlakyPlc } from '../helpers/flaky-plc.js';
 
-function setup(plc: ModbusWriter, config: Record<string, unknown>, now?: () => number) {
+function setup(plc: ModbusWriter, config: Record<string, unknown>, now?: () => number, where?: string) {
   const logs: string[] = [];
   const metrics = new GatewayMetrics();
   const sleeps: number[] = [];
   const schema = 'verdicts' in config ? partActionSchema : alarmActionSchema;
-  const action = createAlarmAction('pump-1', schema.parse(config), 0, {
-    logger: createLogger('info', { write: (l: string) => logs.push(l) } as unknown as NodeJS.WritableStream),
-    metrics,
-    writers: new Map([['plc', plc]]),
-    sleep: async (ms) => void sleeps.push(ms),
-    random: () => 1,
-    ...(now ? { now } : {}),
-  });
+  const action = createAlarmAction(
+    'pump-1',
+    schema.parse(config),
+    0,
+    {
+      logger: createLogger('info', { write: (l: string) => logs.push(l) } as unknown as NodeJS.WritableStream),
+      metrics,
+      writers: new Map([['plc', plc]]),
+      sleep: async (ms) => void sleeps.push(ms),
+      random: () => 1,
+      ...(now ? { now } : {}),
+    },
+    where,
+  );
   return { action, logs, metrics, sleeps };
 }
 
@@ -91,6 +97,26 @@ describe('alarm actions', () => {
     action.reassert(anomalyEvent('unack_active'));
     await action.idle();
     expect(action.status()).toMatchObject({ succeeded: 0, failed: 0, pending: 0 });
+  });
+
+  // Regression: an action's error named it by its name alone; with several assets, which entry was it?
+  it('name the action by its name and its place in the configuration, in each log line and in its status', async () => {
+    const plc = new FlakyPlc(2);
+    const where = 'assets[0].alarm.actions[1]';
+    const { action, logs } = setup(plc, { ...stackLight, name: 'lamp', max_attempts: 2 }, undefined, where);
+    action.dispatch(anomalyEvent('unack_active'));
+    await action.idle();
+    const lines = logs.map((l) => JSON.parse(l) as { msg: string; where?: string });
+    const said = 'action lamp (assets[0].alarm.actions[1]): coil 3 := 1 on plc for pump-1/anomaly → unack_active: ';
+    const error = 'device plc (10.0.0.5:502, unit 1): write coil 3: no answer within the timeout';
+    expect(lines.map((l) => [l.msg, l.where])).toEqual([
+      [`${said}${error}; retrying`, where],
+      [
+        expect.stringMatching(/^action lamp \(assets\[0\]\.alarm\.actions\[1\]\): .*; gave up after 2 attempts; /),
+        where,
+      ],
+    ]);
+    expect(action.status()).toMatchObject({ name: 'lamp', where, lastError: `${said}${error}` });
   });
 
   it('retry a failing write with exponential backoff, then succeed and say so', async () => {

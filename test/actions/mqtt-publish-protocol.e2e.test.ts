@@ -105,11 +105,12 @@ describe('mqtt_publish action and the MQTT version', () => {
       await refused.idle();
       expect(refused.status()).toEqual({
         name: 'horn',
+        where,
         type: 'mqtt_publish',
         succeeded: 0,
         failed: 1,
         pending: 0,
-        lastError: `action horn: publish plant/horn on ${broker.url} for pump-1/anomaly → unack_active: ${error}`,
+        lastError: `action horn (${where}): publish plant/horn on ${broker.url} for pump-1/anomaly → unack_active: ${error}`,
         lastErrorAt: expect.any(Number),
       });
       const v4 = publisher(broker.url, { name: 'horn', topic: 'plant/horn', protocol_version: 4 }, where);
@@ -158,12 +159,12 @@ describe('mqtt_publish action and the MQTT version', () => {
     });
     await Promise.all([second!.idle(), part!.idle()]);
     expect(second!.status().lastError).toBe(
-      `action press-1-mqtt_publish-1: publish a/1 on ${broker.url} for press-1/anomaly → unack_active: Connection ` +
+      `action press-1-mqtt_publish-1 (assets[1].alarm.actions[1]): publish a/1 on ${broker.url} for press-1/anomaly → unack_active: Connection ` +
         'refused: Unacceptable protocol version (the broker does not speak MQTT 5: set ' +
         'assets[1].alarm.actions[1].protocol_version: 4)',
     );
     expect(part!.status().lastError).toBe(
-      `action press-1-part-mqtt_publish-0: publish p/0 on ${broker.url} for press-1 part P7 fail: Connection ` +
+      `action press-1-part-mqtt_publish-0 (assets[1].part_actions[0]): publish p/0 on ${broker.url} for press-1 part P7 fail: Connection ` +
         'refused: Unacceptable protocol version (the broker does not speak MQTT 5: set ' +
         'assets[1].part_actions[0].protocol_version: 4)',
     );

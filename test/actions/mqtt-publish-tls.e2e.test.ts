@@ -141,7 +141,7 @@ describe('mqtt_publish alarm action over TLS with a client certificate', () => {
       () => logs.find((l) => l.action === 'wrong-ca' && l.level === 50),
     );
     expect(failure.msg).toBe(
-      `action wrong-ca: publish plant/line-1/alarms/pump-1/anomaly on ${url} for pump-1/anomaly → unack_active: ` +
+      `action wrong-ca (assets[0].alarm.actions[1]): publish plant/line-1/alarms/pump-1/anomaly on ${url} for pump-1/anomaly → unack_active: ` +
         `the broker's TLS certificate is not trusted: ca_file ${join(dir, 'certs/other-ca.pem')} holds no CA that signed it ` +
         `(self-signed certificate in certificate chain); gave up after 2 attempts`,
     );
