@@ -79,7 +79,7 @@ export const actionRetry = {
     .min(1)
     .default(5)
     .describe(
-      'Attempts before the action is reported failed. An alarm output (modbus_write, opcua_write in alarm.actions) is then tried again every 30 s while its source is connected, until it is written or a new alarm state replaces its value; a webhook or message, or a part action, is dropped.',
+      'Attempts before the action is reported failed. An alarm output (modbus_write, opcua_write in alarm.actions) is then tried again every 30 s while its source is connected, until it is written or a new alarm state replaces its value; a webhook or message, or a part action, is dropped. A write refused for good (Modbus exception 1, 2 or 3; OPC UA BadTypeMismatch, BadNotWritable, BadUserAccessDenied, BadNodeIdUnknown) is not retried: the next alarm state or connection tries it once.',
     ),
   retry_initial_ms: z
     .number()

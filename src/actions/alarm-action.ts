@@ -8,12 +8,15 @@
  * the newest desired value is written, and only when it changes, or when reassert() asks (the gateway's start, the
  * source connected anew). An output given up on is not dropped: the gateway's tick calls retryUnwritten(), which tries
  * it once every LATE_RETRY_MS until it is written or a newer value replaces it (a stack light left dark after a PLC
- * that was busy for a minute, while its connection stayed up, is lit once the PLC takes the write).
+ * that was busy for a minute, while its connection stayed up, is lit once the PLC takes the write). A write the device
+ * refused for good (permanent-refusal.ts: an OPC UA BadTypeMismatch or BadNotWritable, a Modbus illegal data address)
+ * is neither retried nor tried every 30 s: `refused` in its status says why, until a write passes.
  */
 import { backoffMs, jittered } from '../core/backoff.js';
 import type { AlarmEvent, PartResult } from '../core/types.js';
 import type { ComponentDeps } from '../telemetry/component-deps.js';
 import type { ActionDriver, ActionJob, ActionTrigger } from './action-type.js';
+import { permanentRefusal } from './permanent-refusal.js';
 
 export interface ActionDeps extends ComponentDeps {
   readonly sleep?: (ms: number) => Promise<void>;
@@ -42,6 +45,11 @@ export interface ActionStatus {
   readonly lastErrorAt?: number;
   /** An output given up on: since when (ms since the epoch) its value waits to be written; tried every 30 s. */
   readonly notWrittenSince?: number;
+  /**
+   * A write the device refused for good (permanent-refusal.ts), why, not retried: tried again only when a new alarm
+   * state is dispatched or its source connects anew; cleared by a later write that passes.
+   */
+  readonly refused?: string;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -67,6 +75,7 @@ export class AlarmAction {
   private lastError: string | undefined;
   private lastErrorAt: number | undefined;
   private unwritten: Unwritten | undefined;
+  private refused: string | undefined;
   /** The queued jobs made of alarm transitions (an output given up on is tried again only for those, not for a part's
    * verdict, which the next part replaces). */
   private readonly alarmJobs = new WeakSet<ActionJob>();
@@ -139,6 +148,7 @@ export class AlarmAction {
           }
           stop();
           this.succeeded++;
+          this.refused = undefined;
           this.deps.metrics.actions.inc({ action: this.name, outcome: 'ok' });
           if (attempt > 1)
             this.deps.logger.info(
@@ -148,6 +158,11 @@ export class AlarmAction {
           break;
         } catch (err) {
           const message = this.failedAttempt(job, err);
+          const refusal = permanentRefusal(err);
+          if (refusal !== undefined) {
+            this.refusedForGood(message, refusal, attempt);
+            break;
+          }
           if (attempt >= this.config.max_attempts || this.closed) {
             this.failed++;
             this.deps.metrics.actions.inc({ action: this.name, outcome: 'failed' });
@@ -172,6 +187,22 @@ export class AlarmAction {
         }
       }
     }
+  }
+
+  /**
+   * A write refused for good: counted failed, logged once, kept in status; not retried, not tried every 30 s (the
+   * device said no to this value). A new alarm state, or the source's next connection (reassert), tries again.
+   */
+  private refusedForGood(message: string, refusal: string, attempts: number, counted = false): void {
+    if (!counted) {
+      this.failed++; // a late attempt's value was counted failed when it was given up on
+      this.deps.metrics.actions.inc({ action: this.name, outcome: 'failed' });
+    }
+    this.refused = `${refusal}; not retried (tried again at the alarm's next state or when the source connects anew)`;
+    this.deps.logger.error(
+      { action: this.name, where: this.where, attempts, refused: refusal },
+      `${message}; refused for good (${refusal}): not retried until the alarm's next state or the source's next connection`,
+    );
   }
 
   /** Counts and keeps a failed attempt; returns it in words, naming the action, the target and the trigger. */
@@ -210,6 +241,7 @@ export class AlarmAction {
       if (outcome === 'unchanged') return void this.deps.metrics.actions.inc({ action: this.name, outcome });
       stop();
       this.succeeded++;
+      this.refused = undefined;
       this.deps.metrics.actions.inc({ action: this.name, outcome: 'ok' });
       this.deps.logger.info(
         { action: this.name, where: this.where, late_attempts: u.tries },
@@ -218,8 +250,12 @@ export class AlarmAction {
         )} s after it was given up on (${u.tries} more attempt(s))`,
       );
     } catch (err) {
-      this.failedAttempt(u.job, err);
-      if (this.unwritten === u) u.nextAt = this.now() + LATE_RETRY_MS;
+      const message = this.failedAttempt(u.job, err);
+      const refusal = permanentRefusal(err);
+      if (refusal !== undefined && this.unwritten === u) {
+        this.unwritten = undefined; // the device said no to this value: not every 30 s
+        this.refusedForGood(message, refusal, u.tries, true);
+      } else if (this.unwritten === u) u.nextAt = this.now() + LATE_RETRY_MS;
     }
   }
 
@@ -242,6 +278,7 @@ export class AlarmAction {
       pending: this.jobs.length,
       ...(this.lastError ? { lastError: this.lastError, lastErrorAt: this.lastErrorAt } : {}),
       ...(this.unwritten ? { notWrittenSince: this.unwritten.since } : {}),
+      ...(this.refused !== undefined ? { refused: this.refused } : {}),
     };
   }
 }

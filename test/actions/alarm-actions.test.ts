@@ -6,6 +6,7 @@ import { alarmActionSchema, partActionSchema } from '../../src/config/schema.js'
 import { anomalyEvent } from '../../src/testing/alarm-events.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+import { describeModbusError } from '../../src/sources/modbus/errors.js';
 import { FlakyPlc } from '../helpers/flaky-plc.js';
 
 function setup(plc: ModbusWriter, config: Record<string, unknown>, now?: () => number, where?: string) {
@@ -117,6 +118,51 @@ describe('alarm actions', () => {
       ],
     ]);
     expect(action.status()).toMatchObject({ name: 'lamp', where, lastError: `${said}${error}` });
+  });
+
+  // Regression: a Modbus exception 1/2/3 on a write was retried max_attempts times, then every 30 s.
+  it.each([
+    [1, 'illegal function', 'the device does not take this write function'],
+    [2, 'illegal data address', 'the device has no such coil or register'],
+    [3, 'illegal data value', 'the device does not take this value'],
+  ])(
+    'take Modbus exception %i (%s) on a write as a refusal for good: no retry, not every 30 s',
+    async (code, name, why) => {
+      let now = 0;
+      const plc = new FakeRefusingPlc(code);
+      const { action, sleeps, logs } = setup(plc, stackLight, () => now);
+      action.dispatch(anomalyEvent('unack_active'));
+      await action.idle();
+      expect([plc.attempts, sleeps]).toEqual([1, []]);
+      expect(action.status()).toMatchObject({
+        failed: 1,
+        lastError: `action pump-1-modbus_write-0: coil 3 := 1 on plc for pump-1/anomaly → unack_active: device plc (10.0.0.5:502, unit 1): write coil 3: ${name} (Modbus exception ${code})`,
+        refused: `Modbus exception ${code}: ${why}; not retried (tried again at the alarm's next state or when the source connects anew)`,
+      });
+      expect(action.status().notWrittenSince).toBeUndefined();
+      expect(logs.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual([
+        expect.stringMatching(
+          new RegExp(`\\(Modbus exception ${code}\\); refused for good \\(Modbus exception ${code}: `),
+        ),
+      ]);
+      now = 60_000;
+      action.retryUnwritten();
+      await action.idle();
+      expect(plc.attempts).toBe(1);
+      // The next alarm state is tried (once): the PLC may have been corrected.
+      action.dispatch(anomalyEvent('normal'));
+      await action.idle();
+      expect(plc.attempts).toBe(2);
+    },
+  );
+
+  it('keep retrying a busy device (Modbus exception 6)', async () => {
+    const plc = new FakeRefusingPlc(6);
+    const { action, sleeps } = setup(plc, stackLight);
+    action.dispatch(anomalyEvent('unack_active'));
+    await action.idle();
+    expect([plc.attempts, sleeps]).toEqual([4, [100, 200, 400]]);
+    expect(action.status().refused).toBeUndefined();
   });
 
   it('retry a failing write with exponential backoff, then succeed and say so', async () => {
@@ -279,3 +325,13 @@ describe('alarm actions', () => {
     expect(part.logs.join('')).toMatch(/gave up after 1 attempts"/);
   });
 });
+
+/** Fault injection: a PLC that answers every write with a Modbus exception, as the source reports it. */
+class FakeRefusingPlc implements ModbusWriter {
+  attempts = 0;
+  constructor(private readonly code: number) {}
+  async write(): Promise<void> {
+    this.attempts++;
+    throw describeModbusError('device plc (10.0.0.5:502, unit 1)', 'write coil 3', { modbusCode: this.code });
+  }
+}

@@ -26,6 +26,20 @@ export const opcuaWriteActionSchema = z
 
 export type OpcuaWriteActionConfig = z.infer<typeof opcuaWriteActionSchema>;
 
+/**
+ * A boolean the server refused as BadTypeMismatch (the defaults, true/false, written to a Double node): the error says
+ * what was sent and what to set (regression: `write ns=2;s=Pump1.flow: BadTypeMismatch` alone).
+ */
+function booleanRefused(err: unknown, where = 'this opcua_write action'): unknown {
+  const message = (err as Error | undefined)?.message ?? '';
+  if (!/\bBadTypeMismatch\b/.test(message)) return err;
+  return new Error(
+    `${message} (true/false is written as a Boolean, which the node's DataType does not take: for a numeric node ` +
+      `give numbers, ${where}.value_active: 1 and value_inactive: 0)`,
+    { cause: err },
+  );
+}
+
 export const opcuaWriteActionType = defineAction({
   type: 'opcua_write',
   schema: opcuaWriteActionSchema,
@@ -38,7 +52,7 @@ node_id: "ns=2;s=Pump2.AlarmLamp"
 value_active: true
 value_inactive: false
 `,
-  driver(c, { writer }) {
+  driver(c, { writer, where }) {
     let lastWritten: number | boolean | undefined;
     return {
       job(t, o) {
@@ -50,7 +64,9 @@ value_inactive: false
           describe: `${c.node_id} := ${value} on ${c.source}`,
           run: async () => {
             if (lastWritten === value && !o?.rewrite) return 'unchanged';
-            await ua.write(c.node_id, value);
+            await ua.write(c.node_id, value).catch((err: unknown) => {
+              throw typeof value === 'boolean' ? booleanRefused(err, where) : err;
+            });
             lastWritten = value;
           },
         };
