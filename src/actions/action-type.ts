@@ -89,6 +89,22 @@ export const actionRetry = {
     .describe('First retry delay; doubles up to 30 s, with jitter.'),
 };
 
+/**
+ * How many messages (webhook calls, MQTT messages) may wait behind the one being sent. With the target down each takes
+ * up to max_attempts × timeout_ms plus the backoff between them (defaults: 5 × 5 s + 7.5 s ≈ 33 s) before the next is
+ * tried, so an alarm cycling for long piled up jobs without end, delivered hours late. 20 is about 6 alarm cycles
+ * (raised, acknowledged, cleared) and, at the defaults, about 11 minutes of backlog.
+ */
+export const maxQueuedSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(10_000)
+  .default(20)
+  .describe(
+    'Messages that may wait behind the one being sent while the target is down or slow; a newer one beyond it drops the oldest waiting (logged, counted as outcome dropped in linewatch_alarm_actions_total, dropped in /api/status). The default, 20, is about 6 alarm cycles (raised, acknowledged, cleared) and, with the target down, about 11 min of backlog at the defaults (each message takes up to max_attempts × timeout_ms plus 7.5 s of backoff): a receiver that comes back gets the newest transitions, in order, after a gap.',
+  );
+
 /** The annunciated states, where an output is on by default. */
 export const ANNUNCIATED = ['unack_active', 'ack_active', 'rtn_unack'] as const;
 export const activeStatesSchema = z

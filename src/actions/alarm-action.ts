@@ -30,6 +30,8 @@ export interface ActionSettings {
   readonly name?: string;
   readonly max_attempts: number;
   readonly retry_initial_ms: number;
+  /** Events (webhook, mqtt_publish): how many may wait behind the one being sent; beyond it the oldest is dropped. */
+  readonly max_queued?: number;
 }
 
 export interface ActionStatus {
@@ -50,6 +52,8 @@ export interface ActionStatus {
    * state is dispatched or its source connects anew; cleared by a later write that passes.
    */
   readonly refused?: string;
+  /** Events dropped unsent, the oldest waiting, because max_queued were waiting (the target down or slow). */
+  readonly dropped?: number;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -76,6 +80,7 @@ export class AlarmAction {
   private lastErrorAt: number | undefined;
   private unwritten: Unwritten | undefined;
   private refused: string | undefined;
+  private dropped = 0;
   /** The queued jobs made of alarm transitions (an output given up on is tried again only for those, not for a part's
    * verdict, which the next part replaces). */
   private readonly alarmJobs = new WeakSet<ActionJob>();
@@ -128,7 +133,10 @@ export class AlarmAction {
     if (this.follows) {
       this.jobs = [job]; // only the newest output value matters
       this.unwritten = undefined; // ...and it replaces one given up on
-    } else this.jobs.push(job);
+    } else {
+      if (this.config.max_queued !== undefined && this.jobs.length >= this.config.max_queued) this.dropOldest();
+      this.jobs.push(job);
+    }
     if (!this.running) this.running = this.drain().finally(() => (this.running = undefined));
   }
 
@@ -202,6 +210,18 @@ export class AlarmAction {
     this.deps.logger.error(
       { action: this.name, where: this.where, attempts, refused: refusal },
       `${message}; refused for good (${refusal}): not retried until the alarm's next state or the source's next connection`,
+    );
+  }
+
+  /** An event that would wait past max_queued: the oldest waiting is dropped, logged and counted. */
+  private dropOldest(): void {
+    const oldest = this.jobs.shift()!;
+    this.dropped++;
+    this.deps.metrics.actions.inc({ action: this.name, outcome: 'dropped' });
+    this.deps.logger.warn(
+      { action: this.name, where: this.where, dropped: this.dropped },
+      `action ${this.label}: ${this.config.max_queued} messages already wait (max_queued; the target down or slow): ` +
+        `the oldest, ${oldest.describe} for ${oldest.what}, is dropped unsent (${this.dropped} so far)`,
     );
   }
 
@@ -279,6 +299,7 @@ export class AlarmAction {
       ...(this.lastError ? { lastError: this.lastError, lastErrorAt: this.lastErrorAt } : {}),
       ...(this.unwritten ? { notWrittenSince: this.unwritten.since } : {}),
       ...(this.refused !== undefined ? { refused: this.refused } : {}),
+      ...(this.dropped > 0 ? { dropped: this.dropped } : {}),
     };
   }
 }

@@ -133,7 +133,7 @@ export class GatewayMetrics {
   });
   readonly actions = new Counter({
     name: 'linewatch_alarm_actions_total',
-    help: 'Alarm action attempts per action and outcome (ok, retry, failed), and writes not made because the output held the value (unchanged)',
+    help: 'Alarm action attempts per action and outcome (ok, retry, failed), writes not made because the output held the value (unchanged), and messages dropped unsent past max_queued (dropped)',
     labelNames: ['action', 'outcome'],
     registers: [this.registry],
   });

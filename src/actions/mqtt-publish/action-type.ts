@@ -20,6 +20,7 @@ import {
   triggerLabel,
   triggerPayload,
   triggerVars,
+  maxQueuedSchema,
 } from '../action-type.js';
 
 /**
@@ -58,6 +59,7 @@ export const mqttPublishActionSchema = z
     protocol_version: mqttProtocolVersionSchema(
       'MQTT 5 (default) or 4 (3.1.1, for a broker without MQTT 5: it refuses the connection or closes it, and the error says to set this). With 5 the broker is told the largest packet the action takes (64 KiB: it is sent acknowledgements only).',
     ),
+    max_queued: maxQueuedSchema,
     ...actionRetry,
   })
   .describe('Publishes the alarm event as JSON to an MQTT broker on the listed transitions.');

@@ -3,7 +3,15 @@ import { z } from 'zod';
 import { timerMsSchema } from '../../core/config-primitives.js';
 import { bodyExcerpt } from '../../core/http-body.js';
 import { ALARM_STATES } from '../../core/types.js';
-import { actionName, actionRetry, defineAction, isSelected, triggerLabel, triggerPayload } from '../action-type.js';
+import {
+  actionName,
+  actionRetry,
+  maxQueuedSchema,
+  defineAction,
+  isSelected,
+  triggerLabel,
+  triggerPayload,
+} from '../action-type.js';
 
 export const webhookActionSchema = z
   .strictObject({
@@ -18,6 +26,7 @@ export const webhookActionSchema = z
     timeout_ms: timerMsSchema(100)
       .default(5000)
       .describe('A call without an answer in this time fails and is retried.'),
+    max_queued: maxQueuedSchema,
     ...actionRetry,
   })
   .describe('POSTs the alarm event as JSON on the listed transitions.');
