@@ -78,7 +78,8 @@ export async function writeTrainReport(
   const page = await writeReport(dir, {
     title: `linewatch train: ${title}`,
     summary: {
-      architecture: String(fitted.manifest.training.architecture),
+      // The kind of model; how it works is told, folded, under the section's plain sentences.
+      architecture: String(fitted.manifest.training.architecture).split(/[:;]/)[0],
       threshold: s.threshold.toFixed(3),
       'off threshold': s.off_threshold?.toFixed(3) ?? 'n/a',
       target: s.target ? targetText(targetOfRecord(s.target)) : 'n/a',

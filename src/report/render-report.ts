@@ -22,6 +22,7 @@ import {
   type SpanLayer,
   type ThresholdSpec,
 } from './svg-chart.js';
+import { alarmLevelWords, fitCurveWords, normalScoresWords } from './training-words.js';
 import { COLOURS, el, escapeHtml, legendMark, type LegendItem, type XKind } from './svg-parts.js';
 
 /** Width of every chart; the left margin is shared so that a file's strips and score line up in time. */
@@ -36,6 +37,10 @@ h2 { font-size: 17px; margin: 0 0 4px; word-break: break-all; }
 section { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px 14px; margin: 16px 0; }
 .meta, .calibration { color: #555; margin: 0 0 8px; }
 .note { color: #8a4b00; margin: 0 0 8px; }
+.lead { margin: 0 0 8px; font-size: 15px; }
+h3 { font-size: 14px; margin: 8px 0 4px; }
+details.technical { margin: 0 0 8px; color: #555; }
+details.technical summary { cursor: pointer; }
 .calibration { white-space: pre-wrap; }
 table { border-collapse: collapse; margin: 6px 0 10px; font-size: 13px; }
 caption { text-align: left; color: #555; padding: 2px 0; }
@@ -147,16 +152,32 @@ function channelUnitsTable(channels: TrainingReport['channels']): string {
   );
 }
 
+/** How the model works and how its alarm level was computed, in the fit's own words: folded under the plain ones. */
+function technicalDetails(t: TrainingReport): string {
+  const how = t.architecture ? `<p class="architecture">${escapeHtml(t.architecture)}</p>` : '';
+  return (
+    '<details class="technical"><summary>How the alarm level was computed (technical)</summary>' +
+    `<p class="calibration">${escapeHtml(t.calibration)}</p>${how}</details>`
+  );
+}
+
 function trainingSection(t: TrainingReport, index: number): string {
   const parts = [`<section class="training" id="training-${index + 1}"><h2>${escapeHtml(t.title)}</h2>`];
-  parts.push(`<p class="calibration">${escapeHtml(t.calibration)}</p>`);
-  for (const note of t.notes ?? []) parts.push(`<p class="note">${escapeHtml(note)}</p>`);
+  parts.push(`<p class="lead">${escapeHtml(alarmLevelWords(t))}</p>`);
+  const notes = t.notes ?? [];
+  if (notes.length > 0)
+    parts.push(
+      '<h3>What to know about the data</h3>' + notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join(''),
+    );
+  parts.push(technicalDetails(t));
   parts.push(channelUnitsTable(t.channels));
   const scores = t.scores.filter(Number.isFinite);
   const above = scores.filter((s) => s > t.threshold).length;
   const share = scores.length > 0 ? ` (${formatNumber((100 * above) / scores.length, 3)} %)` : '';
   const scoresAre = t.scoresAre ?? 'held-out normal windows';
+  const curve = fitCurveWords(t.loss);
   parts.push(
+    `<p class="lead">${curve ? `${escapeHtml(curve)} ` : ''}${escapeHtml(normalScoresWords(scores.length, above))}</p>`,
     `<p class="meta">${scores.length} ${escapeHtml(scoresAre)}; ${above} of them score above the on threshold${share}.</p><div class="charts">`,
   );
   if (t.loss && (t.loss.train.length > 0 || t.loss.validation.length > 0))

@@ -4,6 +4,8 @@
  */
 import type { ChannelContribution, FitCurve } from '../core/types.js';
 import type { FittedModel } from '../training/build-model.js';
+import { targetOfRecord } from '../training/calibration-target.js';
+import { budgetWords } from './training-words.js';
 
 /** One named series, one value per row. */
 export interface ReportSeries {
@@ -60,8 +62,13 @@ export interface TrainingReport {
   readonly notes?: readonly string[];
   readonly threshold: number;
   readonly offThreshold?: number;
-  /** How the threshold was found, shown as text. */
+  /** How the threshold was found, shown as text (folded, under the plain sentences of training-words.ts). */
   readonly calibration: string;
+  /** What the alarm budget means on the line (budgetWords: "normal operation like the training data raises about 1
+   * false alarm a day"), leading the section. */
+  readonly budget?: string;
+  /** How the model works, in the manifest's words (shown folded with the calibration). */
+  readonly architecture?: string;
   /** The channels the model reads, each with its unit ('' for none): a table, where one has a unit. */
   readonly channels?: readonly { readonly name: string; readonly unit: string }[];
 }
@@ -87,6 +94,10 @@ export function fittedModelReport(title: string, fitted: FittedModel): TrainingR
     threshold: s.threshold,
     ...(s.off_threshold ? { offThreshold: s.off_threshold } : {}),
     calibration: s.calibration,
+    ...(s.target ? { budget: budgetWords(targetOfRecord(s.target)) } : {}),
+    ...(typeof fitted.manifest.training.architecture === 'string'
+      ? { architecture: fitted.manifest.training.architecture }
+      : {}),
     channels: fitted.manifest.input.channels.map((c) => ({ name: c.name, unit: c.unit })),
   };
 }

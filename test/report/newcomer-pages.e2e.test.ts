@@ -30,6 +30,11 @@ async function readPage(path: string) {
           ]),
         ),
         calibration: texts(document, 'section.training p.calibration'),
+        lead: texts(document, 'section.training p.lead'),
+        // The technical account is folded: its <details> closed, the calibration inside it.
+        folded: [...document.querySelectorAll('section.training details.technical')].map(
+          (d) => !(d as HTMLDetailsElement).open && d.querySelector('p.calibration') !== null,
+        ),
         notes: texts(document, 'section.training p.note'),
         trainingMeta: texts(document, 'section.training p.meta'),
         lossLegend: texts(document, 'svg.loss-chart g.legend text'),
@@ -73,6 +78,15 @@ describe('the words of the train and eval pages', () => {
     expect(res.stderr).toContain(`note: ${extrapolated}`);
     const page = await readPage(join(dir, 'report', 'index.html'));
     expect(page.summary.target).toBe('1 false alarm a day of normal operation');
+    expect(page.summary.architecture).toBe('hybrid');
+    // Each part of the section leads with what it means for the operator, the technical names after, folded.
+    expect(page.lead[0]).toMatch(
+      /^The alarm goes on when the anomaly score passes \d+\.\d{3}: set so that normal operation like the training data raises about 1 false alarm a day\. It goes off again once the score falls back below \d+\.\d{3} /,
+    );
+    expect(page.lead[0]).toContain(`passes ${page.summary.threshold}:`);
+    expect(page.lead[1]).toMatch(/^The first chart shows how closely the model predicts each channel from the others/);
+    expect(page.lead[1]).toContain(`None of the ${windows![1]} scores of normal operation it was checked on passes`);
+    expect(page.folded).toEqual([true]);
     expect(page.calibration).toHaveLength(1);
     expect(page.calibration[0]).toContain(' for 1 false alarm/day at 86400 rows/day ');
     expect(page.calibration[0]).toMatch(/ the top \d+ of \d+ out-of-fold normal scores /);
