@@ -4,7 +4,8 @@
  */
 import { relative } from 'node:path';
 import { missingInModel, type EvalReport, type FileResult } from '../eval/evaluate.js';
-import { heldText, textColumnsText } from '../core/csv-table.js';
+import { heldText, textColumnsText, type ColumnRenames } from '../core/csv-table.js';
+import { renamedLines } from './rename-auto.js';
 import type { FileReport, TrainingReport } from '../report/report-data.js';
 import { writeReport } from '../report/render-report.js';
 import { pausesText } from './eval-text.js';
@@ -60,6 +61,18 @@ export function fileReport(
   };
 }
 
+/**
+ * The names --rename auto gave a file's columns (`made`), every one, for the page: stderr names the first three
+ * (evalAutoRenamesText), the page each, as train says them, to copy into a gateway configuration's channels.
+ */
+export function autoNamesNotes(where: string, file: string, made: ColumnRenames): string[] {
+  return [
+    `${where}: --rename auto read ${made.size} column(s) of ${file} (and of every file with its header) under names ` +
+      'a gateway configuration takes; name the channels so there:',
+    ...renamedLines(made),
+  ];
+}
+
 /** What the page is made of. */
 export interface EvalPage {
   /** The model folder (--model), or the detector's architecture. */
@@ -74,6 +87,8 @@ export interface EvalPage {
   readonly fitted: boolean;
   readonly unlabelled: readonly string[];
   readonly labelName: string | undefined;
+  /** What the page says of the data above the files (the names --rename auto gave), one line each. */
+  readonly notes?: readonly string[];
   /** A model folder's channel units (its manifest), where --model scored it. */
   readonly modelUnits?: ReadonlyMap<string, string>;
 }
@@ -92,6 +107,7 @@ export async function writeEvalPage(path: string, p: EvalPage): Promise<string> 
       'NAB standard': first.nab.standard.toFixed(1),
       'false alarms/day': first.false_alarms_per_day?.toFixed(1) ?? 'n/a',
     },
+    ...(p.notes && p.notes.length > 0 ? { notes: p.notes } : {}),
     training: p.training,
     files: p.results.map((r) => fileReport(r, p.data, p.trainRows, p.fitted, p.modelUnits)),
     leftOut: [

@@ -31,7 +31,7 @@ import { terminalProgress } from '../core/progress.js';
 import { choiceFlag, refuseGiven, UsageError } from './usage.js';
 import { isPartResultsHeader } from '../eval/part-results.js';
 import { anomalySpans, noLabelledFiles } from './eval-labels.js';
-import { writeEvalPage } from './eval-page.js';
+import { autoNamesNotes, writeEvalPage } from './eval-page.js';
 import { evalParts, partEvalCut, partResultsFlag } from './eval-parts.js';
 import { evalTextLines } from './eval-text.js';
 import { refusePartFlagsWithoutCycle } from './train-parts.js';
@@ -180,6 +180,9 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     // A file whose columns are the ones the model was trained on, before its renames: read with them, said once.
     const saidOwn = new Set<string>();
     const saidAuto = new Set<string>();
+    // The names --rename auto gave (every one) and the model's own renames applied: on stderr and on the page.
+    const pageNotes: string[] = [];
+    const say = (line: string, page = [line]) => void (process.stderr.write(`${line}\n`), pageNotes.push(...page));
     for (const [done, file] of files.entries()) {
       let series: LabelledSeries;
       let fileRename = rename;
@@ -190,7 +193,8 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         const read = renamesOf(file);
         fileRename = read.renames;
         const saidNames = read.made?.size ? evalAutoRenamesText(where, read.made) : undefined;
-        if (saidNames && !saidAuto.has(saidNames)) process.stderr.write(`${saidNames}\n`);
+        if (saidNames && !saidAuto.has(saidNames))
+          say(saidNames, autoNamesNotes(where, relative(opts.data, file) || file, read.made!));
         if (saidNames) saidAuto.add(saidNames);
         const own =
           rename || !folder
@@ -199,7 +203,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         if (own) {
           fileRename = own;
           const said = ownRenamesText(where, own);
-          if (!saidOwn.has(said)) process.stderr.write(`${said}\n`);
+          if (!saidOwn.has(said)) say(said);
           saidOwn.add(said);
         }
         series = readLabelledCsv(
@@ -350,6 +354,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         fitted: !opts.model,
         unlabelled,
         labelName,
+        notes: pageNotes,
         ...(folder ? { modelUnits: new Map(folder[0].manifest.input.channels.map((c) => [c.name, c.unit])) } : {}),
       });
       process.stderr.write(`report written to ${page}\n`);

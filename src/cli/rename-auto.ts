@@ -91,8 +91,13 @@ export function autoRenamesText(csv: string, made: ColumnRenames): string[] {
     `--csv ${csv}: --rename auto read ${made.size} column(s) under names a gateway configuration takes (the model's ` +
       'manifest records them as training.renames; eval --model and quantize read a file with these columns the same ' +
       'way; name the channels so in the gateway configuration):',
-    ...[...made].map(([from, to]) => `  ${printable(JSON.stringify(from))} -> ${to}`),
+    ...renamedLines(made),
   ];
+}
+
+/** Each rename on a line of its own, to copy into a configuration: `  "FIC-101 A [kscmh]" -> FIC-101_A_kscmh`. */
+export function renamedLines(made: ColumnRenames): string[] {
+  return [...made].map(([from, to]) => `  ${printable(JSON.stringify(from))} -> ${to}`);
 }
 
 /**

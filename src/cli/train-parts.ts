@@ -27,6 +27,7 @@ import {
   type TrainOptions,
 } from './train-options.js';
 import { csvRenames } from './rename-flag.js';
+import { keptLog } from './train-said.js';
 import { refuseGiven, UsageError } from './usage.js';
 
 /** The gateway's defaults for a cycle window (config: window min_samples, max_samples). */
@@ -148,7 +149,9 @@ export async function trainParts(
   const windowLength = partPoints(opts.window, arch, cut);
   const text = csvFlagText(opts.csv!);
   const rename = csvRenames(opts);
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  // What the fit says (the parts cut, the budget the held-out parts support), on stderr and on the page.
+  const said = keptLog();
+  const { log } = said;
   const prune = pruneOf(opts, arch);
   await checkOut(opts);
   const bar = terminalProgress();
@@ -202,7 +205,7 @@ export async function trainParts(
   });
   const name = fitted.manifest.name;
   await writeModelFolder(resolve(opts.out), fitted);
-  if (opts.report) await writeTrainReport(opts.report, fitted, `${name} (${arch}) on ${opts.csv}`);
+  if (opts.report) await writeTrainReport(opts.report, fitted, `${name} (${arch}) on ${opts.csv}`, said.kept);
   const window = JSON.stringify(cycleWindowConfig(cut)).replace(/"/g, '').replace(/,/g, ', ').replace(/:/g, ': ');
   log(`the asset's window in the gateway's config: ${window}`);
   process.stdout.write(`model ${name} written to ${resolve(opts.out)}\n`);

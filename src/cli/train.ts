@@ -16,6 +16,7 @@ import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detecto
 import { reportError } from './report-error.js';
 import { refuseReportFolder } from './report-flag.js';
 import { trainingNotes } from './training-notes.js';
+import { keptLog } from './train-said.js';
 import { labelChoiceOf, refuseLabelledRows, refuseUndeployableChannels } from './train-refusals.js';
 import { terminalProgress } from '../core/progress.js';
 import { refusePartFlagsWithoutCycle, trainParts } from './train-parts.js';
@@ -55,9 +56,11 @@ async function fitAndWrite(
   await checkOut(opts);
   refuse?.();
   const bar = terminalProgress();
+  // What the fit says of the data and itself (slow channels, its largest normal score), on stderr and on the page.
+  const fitSaid = keptLog();
   const fitted = await fitDetector(data, {
     ...detector,
-    log: (line: string) => process.stderr.write(`${line}\n`),
+    log: fitSaid.log,
     ...(bar ? { progress: bar } : {}),
   });
   // The renames the model's channels were read under, as CSV column → channel (training.renames): eval --model and
@@ -73,7 +76,11 @@ async function fitAndWrite(
   const said = trainingNotes({ ...data, target: detector.target });
   if (notes) for (const note of said) process.stderr.write(`${note}\n`);
   if (opts.report)
-    await writeTrainReport(opts.report, fitted, `${data.name} (${detector.arch}) on ${from}`, [...dataNotes, ...said]);
+    await writeTrainReport(opts.report, fitted, `${data.name} (${detector.arch}) on ${from}`, [
+      ...dataNotes,
+      ...fitSaid.kept,
+      ...said,
+    ]);
   process.stdout.write(`model ${data.name} written to ${resolve(opts.out)}\n`);
 }
 
@@ -159,12 +166,14 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
   ];
   const labels = labelChoiceOf(opts.labels);
   // With --labels ignore, said (the rows are learnt as normal as asked); else refused before fitting (fitAndWrite).
-  if (data.labelledAnomalous && labels === 'ignore')
-    process.stderr.write(
+  if (data.labelledAnomalous && labels === 'ignore') {
+    const learnt =
       `${opts.csv}: ${data.labelledAnomalous.rows} of the ${data.rowCount} rows trained on are labelled anomalous ` +
-        `(column anomaly, the first at row ${data.labelledAnomalous.first}) and are learnt as normal: train on the ` +
-        `rows before it (--train-rows ${data.labelledAnomalous.first - 1}) or on a recording of normal operation\n`,
-    );
+      `(column anomaly, the first at row ${data.labelledAnomalous.first}) and are learnt as normal: train on the ` +
+      `rows before it (--train-rows ${data.labelledAnomalous.first - 1}) or on a recording of normal operation`;
+    process.stderr.write(`${learnt}\n`);
+    dataNotes.push(learnt);
+  }
   const prune = pruneOf(opts, detector.arch);
   await fitAndWrite(
     opts,

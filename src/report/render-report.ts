@@ -36,7 +36,7 @@ h1 { font-size: 22px; margin: 8px 0 12px; }
 h2 { font-size: 17px; margin: 0 0 4px; word-break: break-all; }
 section { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px 14px; margin: 16px 0; }
 .meta, .calibration { color: #555; margin: 0 0 8px; }
-.note { color: #8a4b00; margin: 0 0 8px; }
+.note { color: #8a4b00; margin: 0 0 8px; white-space: pre-wrap; }
 .lead { margin: 0 0 8px; font-size: 15px; }
 h3 { font-size: 14px; margin: 8px 0 4px; }
 details.technical { margin: 0 0 8px; color: #555; }
@@ -315,6 +315,13 @@ function leftOutSection(leftOut: NonNullable<ReportPage['leftOut']>): string {
   return `<section id="left-out"><h2>Not in the figures (${leftOut.length} file${leftOut.length > 1 ? 's' : ''})</h2><ul>${items.join('')}</ul></section>`;
 }
 
+/** What the page says of the data as a whole, above the models and files. */
+function notesSection(notes: readonly string[]): string {
+  if (notes.length === 0) return '';
+  const lines = notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('');
+  return `<section id="notes"><h2>What to know about the data</h2>${lines}</section>`;
+}
+
 /** The whole HTML document for the page. */
 export function renderReport(page: ReportPage): string {
   const files = page.files ?? [];
@@ -326,6 +333,7 @@ export function renderReport(page: ReportPage): string {
     `<body><main><h1>${escapeHtml(page.title)}</h1>`,
     colourKey(page),
     keyValueTable('summary', page.summary ?? {}),
+    notesSection(page.notes ?? []),
     leftOutSection(page.leftOut ?? []),
     fileIndex(files),
     (page.training ?? []).map(trainingSection).join('\n'),

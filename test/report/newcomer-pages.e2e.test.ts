@@ -36,6 +36,7 @@ async function readPage(path: string) {
           (d) => !(d as HTMLDetailsElement).open && d.querySelector('p.calibration') !== null,
         ),
         notes: texts(document, 'section.training p.note'),
+        pageNotes: texts(document, 'section#notes p.note'),
         trainingMeta: texts(document, 'section.training p.meta'),
         lossLegend: texts(document, 'svg.loss-chart g.legend text'),
         lossAxis: texts(document, 'svg.loss-chart g.y-axis text'),
@@ -59,7 +60,8 @@ describe('the words of the train and eval pages', () => {
       CSV,
       '--train-rows',
       '1500',
-      ...SKAB_RENAME,
+      '--rename',
+      'auto',
       '--out',
       join(dir, 'model'),
       '--report',
@@ -87,6 +89,15 @@ describe('the words of the train and eval pages', () => {
     expect(page.lead[1]).toMatch(/^The first chart shows how closely the model predicts each channel from the others/);
     expect(page.lead[1]).toContain(`None of the ${windows![1]} scores of normal operation it was checked on passes`);
     expect(page.folded).toEqual([true]);
+    // Every line train said of the data and the fit is on the page too: --rename auto's names, the slow channels, the
+    // budget the rows cannot show (before 2026-12-07 the slow-channel warning was on stderr only).
+    const said = res.stderr
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('report written to '))
+      .map((l) => l.replace(/^note: /, ''));
+    expect(said).toContain('  "Volume Flow RateRMS" -> Volume_Flow_RateRMS');
+    expect(said.some((l) => l.startsWith('most channels (5 of 8) were found slow: '))).toBe(true);
+    expect(page.notes).toEqual(said);
     expect(page.calibration).toHaveLength(1);
     expect(page.calibration[0]).toContain(' for 1 false alarm/day at 86400 rows/day ');
     expect(page.calibration[0]).toMatch(/ the top \d+ of \d+ out-of-fold normal scores /);
@@ -145,8 +156,36 @@ describe('the words of the train and eval pages', () => {
         'calibrated for 1 false alarm a day of normal operation;',
     );
     const byArch = await readPage(join(dir, 'arch-report', 'index.html'));
+    expect(byArch.pageNotes).toEqual([]);
     expect(byArch.fileMeta[0]).toContain(' · 1145 rows · fitted on the first 400 · ');
     expect(byArch.key).toContain('training rows (fitted on)');
     expect(byArch.scoreLegend).toContain('training rows');
+  }, 180_000);
+
+  it('an eval --arch --rename auto page lists every name --rename auto gave (stderr names the first three)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-newcomer-eval-names-'));
+    const res = await runCli([
+      'eval',
+      '--arch',
+      'stats',
+      '--data',
+      join(ROOT, 'data/skab/valve1'),
+      '--train-rows',
+      '400',
+      '--rename',
+      'auto',
+      '--report',
+      join(dir, 'report'),
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain(
+      `--data ${join(ROOT, 'data/skab/valve1')}: --rename auto read 1 column(s) under names a gateway configuration takes: "Volume Flow RateRMS" as Volume_Flow_RateRMS\n`,
+    );
+    const page = await readPage(join(dir, 'report', 'index.html'));
+    // Said once for the files that share a header, naming the first of them.
+    expect(page.pageNotes).toEqual([
+      `--data ${join(ROOT, 'data/skab/valve1')}: --rename auto read 1 column(s) of 0.csv (and of every file with its header) under names a gateway configuration takes; name the channels so there:`,
+      '  "Volume Flow RateRMS" -> Volume_Flow_RateRMS',
+    ]);
   }, 180_000);
 });
