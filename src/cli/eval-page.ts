@@ -55,6 +55,7 @@ export function fileReport(
       'FAR %': r.far.toFixed(2),
       'spans detected': `${r.operator.detected}/${r.operator.spans}`,
       'false alarms': r.operator.falseAlarms,
+      'FP rows past a span': r.operator.alarmRowsPastSpan,
     },
     ...(notes.length > 0 ? { notes } : {}),
     ...(r.alarmCauses && r.alarmCauses.length > 0 ? { alarmCauses: r.alarmCauses } : {}),
@@ -93,6 +94,12 @@ export interface EvalPage {
   readonly modelUnits?: ReadonlyMap<string, string>;
 }
 
+/** What FAR and false alarms/day count, under the page's summary (eval-text's farText says it with the figures). */
+export const FAR_WORDS =
+  'FAR % counts the rows labelled normal that an alarm covers, those of an alarm held past the end of a labelled ' +
+  'span included (FP rows past a span); false alarms/day counts only the alarms that start outside any labelled ' +
+  'span. A FAR above 0 with 0.0 false alarms/day is an alarm that lasted past the labelled fault.';
+
 /** Writes the page to `path`; resolves with where it was written. */
 export async function writeEvalPage(path: string, p: EvalPage): Promise<string> {
   const first = p.reports[0];
@@ -106,7 +113,9 @@ export async function writeEvalPage(path: string, p: EvalPage): Promise<string> 
       'MAR %': first.mar.toFixed(2),
       'NAB standard': first.nab.standard.toFixed(1),
       'false alarms/day': first.false_alarms_per_day?.toFixed(1) ?? 'n/a',
+      'FP rows past a span': first.alarm_rows_past_span,
     },
+    summaryNotes: [FAR_WORDS],
     ...(p.notes && p.notes.length > 0 ? { notes: p.notes } : {}),
     training: p.training,
     files: p.results.map((r) => fileReport(r, p.data, p.trainRows, p.fitted, p.modelUnits)),

@@ -30,6 +30,21 @@ export function reportLine(r: EvalReport): string {
   );
 }
 
+/**
+ * What FAR and false alarms/day each count, said where they can disagree (some FP row): FAR every row labelled normal
+ * an alarm covers, an alarm held past a labelled span's end included (how many of the FP rows were so, per
+ * precision); false alarms/day only the alarms that start outside any labelled span. undefined without FP rows.
+ */
+export function farText(reports: readonly EvalReport[]): string | undefined {
+  if (!reports.some((r) => r.confusion.fp > 0)) return undefined;
+  const past = reports.map((r) => `${r.precision} ${r.alarm_rows_past_span} of ${r.confusion.fp}`).join(', ');
+  return (
+    `FAR counts the rows labelled normal that an alarm covers (FP), those of an alarm held past the end of a ` +
+    `labelled span included (${past} FP rows); false alarms/day counts only the alarms that start outside any ` +
+    'labelled span'
+  );
+}
+
 /** What a fit does with a file's training rows and their last `fraction`, per architecture (fit-detector.ts). */
 export function rowsUse(arch: DetectorArch, fraction: number): string {
   const last = `${Math.round(fraction * 100)} %`;
@@ -62,6 +77,8 @@ export interface EvalTextContext {
 /** The text report's lines, without their line ends. */
 export function evalTextLines(reports: readonly EvalReport[], c: EvalTextContext): string[] {
   const out: string[] = reports.map(reportLine);
+  const far = farText(reports);
+  if (far) out.push(far);
   const { trainRows, delays } = c;
   if (c.unlabelled.length > 0) out.push(`not evaluated, no "${c.labelName ?? 'anomaly'}" column: ${c.unlabelledText}`);
   for (const n of reports[0].not_evaluated ?? []) out.push(`not evaluated: ${n.file}: ${n.reason}`);

@@ -23,6 +23,8 @@ export interface EvalReport {
   readonly detected_spans: string;
   readonly false_alarms: number;
   readonly false_alarms_per_day: number | null;
+  /** FP rows of alarms held past a labelled span's end (in FAR; no false alarm). */
+  readonly alarm_rows_past_span: number;
   readonly perFile: {
     file: string;
     f1: number;
@@ -34,6 +36,7 @@ export interface EvalReport {
     detected_spans: string;
     false_alarms: number;
     false_alarms_per_day: number | null;
+    alarm_rows_past_span: number;
     /** Present when some of the file's channels were constant in its training rows and left out of its model. */
     left_out?: { channel: string; constant: number }[];
     /** Present when some of the rows the file's model was fitted on are labelled anomalous (learnt as normal). */
@@ -99,7 +102,14 @@ export function summarise(
 ): EvalReport {
   let total: Confusion = { tp: 0, fp: 0, tn: 0, fn: 0 };
   let nab: NabTally = { windows: 0, score: { standard: 0, low_fp: 0, low_fn: 0 } };
-  let op: OperatorMetrics = { spans: 0, detected: 0, delaysS: [], falseAlarms: 0, normalHours: 0 };
+  let op: OperatorMetrics = {
+    spans: 0,
+    detected: 0,
+    delaysS: [],
+    falseAlarms: 0,
+    normalHours: 0,
+    alarmRowsPastSpan: 0,
+  };
   for (const r of results) {
     total = addConfusion(total, r.confusion);
     nab = addNab(nab, r.nab);

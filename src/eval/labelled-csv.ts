@@ -152,6 +152,9 @@ export interface OperatorMetrics {
   /** Alarms raised on a row labelled normal, and the hours of normal rows. */
   readonly falseAlarms: number;
   readonly normalHours: number;
+  /** Rows labelled normal an alarm covers after it has been on in a labelled span (held past the span's end): in FP
+   * and FAR, but no false alarm. */
+  readonly alarmRowsPastSpan: number;
 }
 
 /** Spans, delays and false alarms of `predicted` against `labels` (same rows); `periodMs` per row. */
@@ -168,10 +171,15 @@ export function operatorMetrics(
   let normalRows = 0;
   let spanStart = -1;
   let spanHit = false;
+  let alarmRowsPastSpan = 0;
+  // Whether the alarm on at this row has been on in a labelled span.
+  let fromSpan = false;
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i] > 0;
     const p = predicted[i] > 0;
     const rising = p && (i === 0 || !(predicted[i - 1] > 0));
+    fromSpan = p && (l || (fromSpan && !rising));
+    if (p && !l && fromSpan) alarmRowsPastSpan++;
     if (l) {
       if (spanStart < 0) {
         spanStart = i;
@@ -189,7 +197,14 @@ export function operatorMetrics(
       if (rising) falseAlarms++;
     }
   }
-  return { spans, detected, delaysS, falseAlarms, normalHours: (normalRows * periodMs) / 3_600_000 };
+  return {
+    spans,
+    detected,
+    delaysS,
+    falseAlarms,
+    normalHours: (normalRows * periodMs) / 3_600_000,
+    alarmRowsPastSpan,
+  };
 }
 
 export function addOperatorMetrics(a: OperatorMetrics, b: OperatorMetrics): OperatorMetrics {
@@ -199,6 +214,7 @@ export function addOperatorMetrics(a: OperatorMetrics, b: OperatorMetrics): Oper
     delaysS: [...a.delaysS, ...b.delaysS],
     falseAlarms: a.falseAlarms + b.falseAlarms,
     normalHours: a.normalHours + b.normalHours,
+    alarmRowsPastSpan: a.alarmRowsPastSpan + b.alarmRowsPastSpan,
   };
 }
 
@@ -209,6 +225,7 @@ export function operatorFigures(m: OperatorMetrics): {
   detected_spans: string;
   false_alarms: number;
   false_alarms_per_day: number | null;
+  alarm_rows_past_span: number;
 } {
   const delay = m.delaysS.length > 0 ? m.delaysS.reduce((a, b) => a + b, 0) / m.delaysS.length : null;
   return {
@@ -216,5 +233,6 @@ export function operatorFigures(m: OperatorMetrics): {
     detected_spans: `${m.detected}/${m.spans}`,
     false_alarms: m.falseAlarms,
     false_alarms_per_day: m.normalHours > 0 ? (m.falseAlarms * 24) / m.normalHours : null,
+    alarm_rows_past_span: m.alarmRowsPastSpan,
   };
 }

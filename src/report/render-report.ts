@@ -333,6 +333,7 @@ export function renderReport(page: ReportPage): string {
     `<body><main><h1>${escapeHtml(page.title)}</h1>`,
     colourKey(page),
     keyValueTable('summary', page.summary ?? {}),
+    (page.summaryNotes ?? []).map((n) => `<p class="meta summary-note">${escapeHtml(n)}</p>`).join(''),
     notesSection(page.notes ?? []),
     leftOutSection(page.leftOut ?? []),
     fileIndex(files),

@@ -76,6 +76,8 @@ export interface TrainingReport {
 export interface ReportPage {
   readonly title: string;
   readonly summary?: Readonly<Record<string, number | string>>;
+  /** What the summary's figures count, under it, one line each. */
+  readonly summaryNotes?: readonly string[];
   /** What a reader must know about the data as a whole (eval: the names --rename auto gave), one line each. */
   readonly notes?: readonly string[];
   readonly training?: readonly TrainingReport[];

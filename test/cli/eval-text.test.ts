@@ -1,7 +1,7 @@
 /** eval's text report from its figures, apart from the command: the metrics line, the notes per file, the footer. */
 import { describe, expect, it } from 'vitest';
 import type { EvalReport } from '../../src/eval/evaluate.js';
-import { delayText, evalTextLines, reportLine } from '../../src/cli/eval-text.js';
+import { delayText, evalTextLines, farText, reportLine } from '../../src/cli/eval-text.js';
 
 function report(more: Partial<EvalReport> = {}, perFile: Partial<EvalReport['perFile'][number]>[] = []): EvalReport {
   const file = {
@@ -14,6 +14,7 @@ function report(more: Partial<EvalReport> = {}, perFile: Partial<EvalReport['per
     detected_spans: '1/2',
     false_alarms: 0,
     false_alarms_per_day: null,
+    alarm_rows_past_span: 1,
   };
   return {
     precision: 'int8',
@@ -29,6 +30,7 @@ function report(more: Partial<EvalReport> = {}, perFile: Partial<EvalReport['per
     detected_spans: '1/2',
     false_alarms: 1,
     false_alarms_per_day: null,
+    alarm_rows_past_span: 1,
     perFile: perFile.map((f) => ({ ...file, ...f })),
     ...more,
   } as EvalReport;
@@ -84,21 +86,22 @@ describe('evalTextLines', () => {
         labelledBySpans: ['d.csv: labelled by --anomaly: 3 row(s) in 1 span(s)'],
       },
     );
-    expect(lines.slice(1, 6)).toEqual([
+    expect(lines[1]).toBe(farText([report()]));
+    expect(lines.slice(2, 7)).toEqual([
       'not evaluated, no "anomaly" column: c.csv',
       'not evaluated: b.csv: too short',
       'd.csv: labelled by --anomaly: 3 row(s) in 1 span(s)',
       'valve1/0.csv: no time column; its rows are counted as samples one sample period apart',
       'valve1/0.csv: fitted on its first 250 rows, those before its first labelled anomaly (metrics on the rows after the first 400, as for every file)',
     ]);
-    expect(lines[6]).toBe(
+    expect(lines[7]).toBe(
       'detector: dense, fitted on the first 400 rows of each file (the last 20 % held out: early stopping and the alarm ' +
         'calibration), alarm calibrated for 1 false alarm a day of normal operation; one configuration for every file; causal',
     );
-    expect(lines[7]).toMatch(
+    expect(lines[8]).toMatch(
       /^alarm, as a gateway raises it: raised when the score stays above the model's alarm threshold for 5000 ms .* for 10000 ms \(alarm\.off_delay_ms\)/,
     );
-    expect(lines).toHaveLength(8);
+    expect(lines).toHaveLength(9);
   });
 
   it('names a model folder scored on every row where there are no training rows', () => {
@@ -109,8 +112,34 @@ describe('evalTextLines', () => {
       detector: undefined,
       delays: { ...delays, sustainMs: 3_000 },
     });
-    expect(lines.map((l) => l.slice(0, 5))).toEqual(['int8 ', 'fp32 ', 'model', 'alarm']);
-    expect(lines[2]).toBe('model models/pump-ae, scored on every row; metrics on every row; causal');
-    expect(lines[3]).toContain('or above its clear level for 3000 ms (alarm.sustain_ms)');
+    expect(lines.map((l) => l.slice(0, 5))).toEqual(['int8 ', 'fp32 ', 'FAR c', 'model', 'alarm']);
+    expect(lines[3]).toBe('model models/pump-ae, scored on every row; metrics on every row; causal');
+    expect(lines[4]).toContain('or above its clear level for 3000 ms (alarm.sustain_ms)');
+  });
+});
+
+describe('farText', () => {
+  it('says what FAR and false alarms/day each count, with the FP rows of alarms held past a span per precision', () => {
+    const held = report({ confusion: { tp: 50, fp: 40, tn: 60, fn: 0 }, far: 40, false_alarms: 0 });
+    expect(farText([held, { ...held, precision: 'fp32', alarm_rows_past_span: 39 }])).toBe(
+      'FAR counts the rows labelled normal that an alarm covers (FP), those of an alarm held past the end of a ' +
+        'labelled span included (int8 1 of 40, fp32 39 of 40 FP rows); false alarms/day counts only the alarms that ' +
+        'start outside any labelled span',
+    );
+  });
+
+  it('says nothing where no row labelled normal was alarmed', () => {
+    expect(farText([report({ confusion: { tp: 3, fp: 0, tn: 90, fn: 6 } })])).toBeUndefined();
+    const lines = evalTextLines([report({ confusion: { tp: 3, fp: 0, tn: 90, fn: 6 } })], {
+      unlabelled: [],
+      unlabelledText: '',
+      labelName: undefined,
+      labelledBySpans: [],
+      trainRows: 400,
+      model: 'models/pump-ae',
+      detector: undefined,
+      delays,
+    });
+    expect(lines[1]).toBe('model models/pump-ae, scored on every row; metrics on the rows after the first 400; causal');
   });
 });

@@ -9,6 +9,7 @@ import {
   predictedChangepoints,
 } from '../../src/eval/metrics.js';
 import { nabOverRows } from '../../src/eval/evaluate.js';
+import { addOperatorMetrics, operatorFigures, operatorMetrics } from '../../src/eval/labelled-csv.js';
 
 describe('pointwise metrics', () => {
   it('counts a hand-made case', () => {
@@ -133,5 +134,23 @@ describe("eval's NAB over a file's rows", () => {
     const t = nabOverRows(times, truth, pred, 10);
     expect(t.windows).toBe(2);
     expect(t.score.standard).toBeCloseTo(-0.11 + 1 - 0.11, 10);
+  });
+});
+
+describe('the rows of an alarm held past a labelled span (in FAR, no false alarm)', () => {
+  it("counts the normal rows an alarm covers after it was on in a span, apart from a false alarm's rows", () => {
+    // Rows 10-19 labelled; one alarm from row 12 to 29 (10 rows past the span's end), a false alarm at rows 40-44, and
+    // an alarm raised on a normal row (50) that runs into a second span (52-55) and past it to row 59 (4 rows).
+    const rows = 70;
+    const times = Array.from({ length: rows }, (_, i) => i * 1000);
+    const labels = times.map((_, i) => ((i >= 10 && i < 20) || (i >= 52 && i < 56) ? 1 : 0));
+    const pred = times.map((_, i) => ((i >= 12 && i < 30) || (i >= 40 && i < 45) || (i >= 50 && i < 60) ? 1 : 0));
+    const m = operatorMetrics(times, labels, pred, 1000);
+    expect(m.alarmRowsPastSpan).toBe(14);
+    // Two alarms start on a normal row: the false alarm and the one that runs into the second span.
+    expect(m.falseAlarms).toBe(2);
+    // FP: 10 + 5 + 2 (rows 50, 51) + 4 = 21 rows, of which 14 held past a span.
+    expect(confusion(labels, pred).fp).toBe(21);
+    expect(operatorFigures(addOperatorMetrics(m, m)).alarm_rows_past_span).toBe(28);
   });
 });

@@ -37,6 +37,8 @@ async function readPage(path: string) {
         ),
         notes: texts(document, 'section.training p.note'),
         pageNotes: texts(document, 'section#notes p.note'),
+        summaryNotes: texts(document, 'p.summary-note'),
+        fileMetrics: texts(document, 'section.file table.metrics th'),
         trainingMeta: texts(document, 'section.training p.meta'),
         lossLegend: texts(document, 'svg.loss-chart g.legend text'),
         lossAxis: texts(document, 'svg.loss-chart g.y-axis text'),
@@ -157,6 +159,14 @@ describe('the words of the train and eval pages', () => {
     );
     const byArch = await readPage(join(dir, 'arch-report', 'index.html'));
     expect(byArch.pageNotes).toEqual([]);
+    // What FAR and false alarms/day count, under the summary, and the FP rows of alarms held past a span beside them.
+    expect(byArch.summaryNotes).toEqual([
+      'FAR % counts the rows labelled normal that an alarm covers, those of an alarm held past the end of a labelled ' +
+        'span included (FP rows past a span); false alarms/day counts only the alarms that start outside any labelled ' +
+        'span. A FAR above 0 with 0.0 false alarms/day is an alarm that lasted past the labelled fault.',
+    ]);
+    expect(byArch.summary['FP rows past a span']).toBe('0');
+    expect(byArch.fileMetrics).toEqual(['F1', 'FAR %', 'spans detected', 'false alarms', 'FP rows past a span']);
     expect(byArch.fileMeta[0]).toContain(' · 1145 rows · fitted on the first 400 · ');
     expect(byArch.key).toContain('training rows (fitted on)');
     expect(byArch.scoreLegend).toContain('training rows');
