@@ -14,6 +14,10 @@ import { ROOT, runCli, SKAB_RENAME } from '../helpers/cli.js';
 const CSV = join(ROOT, 'data/skab/anomaly-free/anomaly-free.csv');
 const VALVE = join(ROOT, 'data/skab/valve1/1.csv');
 
+/** eval --arch stats on `data`'s files, fitted on their first 400 rows, its page at `report`. */
+const evalStats = (data: string, report: string, ...more: string[]) =>
+  runCli(['eval', '--arch', 'stats', '--data', data, '--train-rows', '400', ...more, '--report', report]);
+
 /** What a page shows a reader: the colour key, the summary, and each section's text and chart labels. */
 async function readPage(path: string) {
   const opened = await openFilePage(path);
@@ -140,17 +144,7 @@ describe('the words of the train and eval pages', () => {
     expect(byModel.key).not.toContain('training rows (fitted on)');
     expect(byModel.scoreLegend).toContain('left out of the metrics');
     // eval --arch fits on those rows, and says so; its summary says what the stats fit does with them.
-    const fitted = await runCli([
-      'eval',
-      '--arch',
-      'stats',
-      '--data',
-      VALVE,
-      '--train-rows',
-      '400',
-      '--report',
-      join(dir, 'arch-report'),
-    ]);
+    const fitted = await evalStats(VALVE, join(dir, 'arch-report'));
     expect(fitted.code, fitted.stderr).toBe(0);
     expect(fitted.stdout).toContain(
       'detector: stats, fitted on the first 400 rows of each file (all fitted on, the alarm calibrated on every ' +
@@ -174,19 +168,7 @@ describe('the words of the train and eval pages', () => {
 
   it('an eval --arch --rename auto page lists every name --rename auto gave (stderr names the first three)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-newcomer-eval-names-'));
-    const res = await runCli([
-      'eval',
-      '--arch',
-      'stats',
-      '--data',
-      join(ROOT, 'data/skab/valve1'),
-      '--train-rows',
-      '400',
-      '--rename',
-      'auto',
-      '--report',
-      join(dir, 'report'),
-    ]);
+    const res = await evalStats(join(ROOT, 'data/skab/valve1'), join(dir, 'report'), '--rename', 'auto');
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toContain(
       `--data ${join(ROOT, 'data/skab/valve1')}: --rename auto read 1 column(s) under names a gateway configuration takes: "Volume Flow RateRMS" as Volume_Flow_RateRMS\n`,
