@@ -7,8 +7,9 @@ import { formatNumber } from './chart-scale.js';
 import type { TrainingReport } from './report-data.js';
 import type { CalibrationTarget } from '../training/calibration-target.js';
 
-/** A threshold as the summary table shows it (three decimals), so that the sentence and the table agree. */
-const level = (v: number): string => v.toFixed(3);
+/** A threshold as the summary table shows it (three decimals), so that the sentence and the table agree; below 1 to
+ * four significant digits (a part model's 0.02474, which three decimals would round to 0.025). */
+const level = (v: number): string => (Math.abs(v) >= 1 ? v.toFixed(3) : formatNumber(v, 4));
 
 /** What the alarm budget means on the line, as the rest of a sentence "set so that ...". */
 export function budgetWords(t: CalibrationTarget): string {

@@ -14,6 +14,8 @@ describe('training-words', () => {
     );
     // A part model has no off level; a model without a recorded target no budget clause.
     expect(alarmLevelWords({ threshold: 3 })).toBe('The alarm goes on when the anomaly score passes 3.000.');
+    // A part model's small threshold keeps its digits.
+    expect(alarmLevelWords({ threshold: 0.024743 })).toBe('The alarm goes on when the anomaly score passes 0.02474.');
   });
 
   it('words each kind of budget', () => {
