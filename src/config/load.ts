@@ -38,7 +38,15 @@ export async function parseConfig(
   path: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<LoadedConfig> {
-  const config = parseYamlDocument(configSchema, text, path, env);
+  return checkConfig(parseYamlDocument(configSchema, text, path, env), path);
+}
+
+/**
+ * What the schema cannot check of a configuration that passed it, its relative paths resolved against `path`'s folder:
+ * the same checks for a local file (parseConfig) and a remote configuration (src/remote-config), which has no file of
+ * its own. Throws a ConfigError naming `path` with every problem.
+ */
+export async function checkConfig(config: Config, path: string): Promise<LoadedConfig> {
   const baseDir = dirname(path);
   const refs = config.assets.map((a) => a.model);
   resolvePaths(config, baseDir);
@@ -115,21 +123,30 @@ export async function parseConfig(
       });
     models.set(asset.name, loaded);
   }
+  if (config.cloud.remote_config && !config.cloud.mqtt)
+    issues.push(
+      'cloud.remote_config: configurations come over the cloud broker: set cloud.mqtt too (its url, topic_prefix and credentials)',
+    );
   issues.push(...(await publicKeyIssues(config)));
   if (issues.length > 0) throw new ConfigError(path, issues);
   return { file: path, config, models };
 }
 
-/** Each public key a signed release is checked against, read as the gateway will read it: a missing file, a key of
- * another kind or a private key is the configuration's problem, found by validate, not at run time. */
+/** Each public key a signed release or configuration is checked against, read as the gateway will read it: a missing
+ * file, a key of another kind or a private key is the configuration's problem, found by validate, not at run time. */
 async function publicKeyIssues(config: Config): Promise<string[]> {
-  const updates = config.cloud.model_updates;
-  if (!updates) return [];
-  const keys = typeof updates.public_key_file === 'string' ? [updates.public_key_file] : updates.public_key_file;
-  const where = (i: number) => `cloud.model_updates.public_key_file${keys.length > 1 ? `[${i}]` : ''}`;
   const issues: string[] = [];
-  for (const [i, key] of keys.entries())
-    await readPublicKey(key).catch((err: Error) => issues.push(`${where(i)}: ${err.message}`));
+  const blocks = [
+    ['cloud.model_updates', config.cloud.model_updates],
+    ['cloud.remote_config', config.cloud.remote_config],
+  ] as const;
+  for (const [at, block] of blocks) {
+    if (!block) continue;
+    const keys = typeof block.public_key_file === 'string' ? [block.public_key_file] : block.public_key_file;
+    const where = (i: number) => `${at}.public_key_file${keys.length > 1 ? `[${i}]` : ''}`;
+    for (const [i, key] of keys.entries())
+      await readPublicKey(key).catch((err: Error) => issues.push(`${where(i)}: ${err.message}`));
+  }
   return issues;
 }
 
@@ -149,10 +166,13 @@ function resolvePaths(config: Config, baseDir: string): void {
   for (const source of config.sources) sourceType(source.type).resolvePaths?.(source, paths);
   const storage: Record<string, object | undefined> = config.storage;
   for (const sink of sinkTypes) if (storage[sink.key]) sink.resolvePaths?.(storage[sink.key]!, paths);
+  const resolveKeys = (keys: string | string[]) =>
+    typeof keys === 'string' ? resolve(baseDir, keys) : keys.map((k) => resolve(baseDir, k));
+  const remote = config.cloud.remote_config;
+  if (remote) remote.public_key_file = resolveKeys(remote.public_key_file);
   const updates = config.cloud.model_updates;
   if (updates) {
-    const keys = updates.public_key_file;
-    updates.public_key_file = typeof keys === 'string' ? resolve(baseDir, keys) : keys.map((k) => resolve(baseDir, k));
+    updates.public_key_file = resolveKeys(updates.public_key_file);
     updates.store_dir = resolve(baseDir, updates.store_dir ?? resolve(config.data_dir, 'models'));
   }
   const mqtt = config.cloud.mqtt;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ACTION_TYPES, SINK_TYPES, SOURCE_TYPES, WINDOW_TYPES } from '../registry/components.js';
-import { modelUpdatesSchema, mqttSyncSchema } from '../sync/schema.js';
+import { modelUpdatesSchema, mqttSyncSchema, remoteConfigSchema } from '../sync/schema.js';
 import { windowSchema } from '../windows/schema.js';
 import { alarmSchema, assetSchema, configSchema } from './schema.js';
 
@@ -156,6 +156,12 @@ export function configurationReference(): string {
     '### `cloud.model_updates`',
     '',
     table(rows(jsonSchema(modelUpdatesSchema))),
+    '',
+    '### `cloud.remote_config`',
+    '',
+    "Off unless set. Signed configurations taken over `cloud.mqtt`'s broker (docs/operations.md, Remote configuration).",
+    '',
+    table(rows(jsonSchema(remoteConfigSchema))),
     '',
   ].join('\n');
 }

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { alarmSettingsSchema, DEFAULT_OFF_DELAY_MS, DEFAULT_ON_DELAY_MS } from '../alarms/schema.js';
 import { nameSchema as name } from '../core/config-primitives.js';
 import { alarmActionSchema, partActionSchema, sourceSchema, storageSchema } from '../registry/schemas.js';
-import { modelUpdatesSchema, mqttSyncSchema } from '../sync/schema.js';
+import { modelUpdatesSchema, mqttSyncSchema, remoteConfigSchema } from '../sync/schema.js';
 import { windowSchema } from '../windows/schema.js';
 
 /** An asset's anomaly alarm (the Node-RED alarm node takes it without actions). */
@@ -160,9 +160,19 @@ export const configSchema = z.strictObject({
   assets: z.array(assetSchema).default([]).describe('The machines watched, each with its model, window and alarm.'),
   storage: storageSchema,
   cloud: z
-    .strictObject({ mqtt: mqttSyncSchema.optional(), model_updates: modelUpdatesSchema.optional() })
+    .strictObject({
+      mqtt: mqttSyncSchema.optional(),
+      model_updates: modelUpdatesSchema.optional(),
+      remote_config: remoteConfigSchema
+        .optional()
+        .describe(
+          "Signed configurations taken over cloud.mqtt's broker on <prefix>/<gateway name>/config and <prefix>/config (the fleet), checked as a local file and run in its place (docs/operations.md, Remote configuration). Off unless set.",
+        ),
+    })
     .default({})
-    .describe('Edge–cloud sync: summaries, alarm events, part results and health over MQTT; signed model updates.'),
+    .describe(
+      'Edge–cloud sync: summaries, alarm events, part results and health over MQTT; signed model updates and configurations.',
+    ),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -140,7 +140,7 @@ export async function signRelease(modelDir: string, privateKeyPath: string, sequ
   }
   const manifest = await readFile(join(modelDir, 'manifest.json'));
   const path = join(modelDir, SIGNATURE_FILE);
-  await writeFile(path, `${sign(null, manifest, key).toString('base64')}\n`);
+  await writeFile(path, `${signatureOf(manifest, key)}\n`);
   return path;
 }
 
@@ -152,6 +152,22 @@ export interface ExpectedInputs {
 
 type Keys = KeyObject | readonly KeyObject[];
 
+/** A detached ed25519 signature (base64 text, surrounding blanks aside) that `data`'s exact bytes verify against one of
+ * `keys` with: a release's manifest.sig, a remote configuration's first line (src/remote-config). */
+export function signatureVerifies(
+  data: Uint8Array,
+  signature: Uint8Array | string,
+  keys: readonly KeyObject[],
+): boolean {
+  const sig = Buffer.from(Buffer.from(signature).toString('utf8').trim(), 'base64');
+  return sig.length === 64 && keys.some((key) => verify(null, data, key, sig));
+}
+
+/** The base64 ed25519 signature of `data`'s exact bytes (signRelease's manifest.sig, a remote configuration's). */
+export function signatureOf(data: Uint8Array, key: KeyObject): string {
+  return sign(null, data, key).toString('base64');
+}
+
 /**
  * Checks what the signature covers: signature (by any of `keys`), manifest schema, model hash.
  * Loads nothing; resolves with the signed manifest and the model bytes, or throws a ReleaseRejected. `keysFrom`: where
@@ -159,10 +175,9 @@ type Keys = KeyObject | readonly KeyObject[];
  */
 export function verifySigned(files: ReleaseFiles, keys: Keys, keysFrom?: string): LoadedManifest {
   const where = `release ${files.origin}`;
-  const sig = Buffer.from(Buffer.from(files.signature).toString('utf8').trim(), 'base64');
   const list = Array.isArray(keys) ? (keys as readonly KeyObject[]) : [keys as KeyObject];
   const against = keysFrom ?? `the configured public key${list.length > 1 ? `s (${list.length})` : ''}`;
-  if (sig.length !== 64 || !list.some((key) => verify(null, files.manifest, key, sig)))
+  if (!signatureVerifies(files.manifest, files.signature, list))
     throw new ReleaseRejected(
       'bad_signature',
       `${where}: the signature does not verify against ${against}: the manifest changed since it was signed, or ` +

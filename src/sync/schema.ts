@@ -1,4 +1,5 @@
-/** The configuration of the edge–cloud sync (cloud.mqtt) and of signed model updates (cloud.model_updates). */
+/** The configuration of the edge–cloud sync (cloud.mqtt), of signed model updates (cloud.model_updates) and of signed
+ * configurations (cloud.remote_config). */
 import { z } from 'zod';
 import { bufferSchema } from '../buffer/schema.js';
 import { timerMsSchema, timerSecondsSchema } from '../core/config-primitives.js';
@@ -145,5 +146,30 @@ export const modelUpdatesSchema = z.strictObject({
     .describe("Size cap of a release's model file, in bytes."),
 });
 
+/**
+ * cloud.remote_config: signed configurations (src/remote-config). Its schema is here, with the other cloud blocks,
+ * because config/schema.ts composes it and src/remote-config sits above src/config (it reads configurations).
+ */
+/** The largest signed configuration message taken by default: a configuration of hundreds of tags is tens of KiB. */
+export const DEFAULT_MAX_CONFIG_BYTES = 256 * 1024;
+
+export const remoteConfigSchema = z.strictObject({
+  public_key_file: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .describe(
+      'ed25519 public key (PEM) that configurations must be signed with, or a list of them (key rotation). A key of its own, not the model-release key: a configuration changes what the gateway writes to machines and where it sends data, and whoever signs models need not be able to do that (the same file may be named where one team does both). Relative to the config file; only the local file sets it.',
+    ),
+  max_message_bytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(16 << 20)
+    .default(DEFAULT_MAX_CONFIG_BYTES)
+    .describe(
+      'The largest signed configuration message taken, in bytes (signature line and signed body); a larger one is refused unread.',
+    ),
+});
+
 export type MqttSyncConfig = z.infer<typeof mqttSyncSchema>;
 export type ModelUpdatesConfig = z.infer<typeof modelUpdatesSchema>;
+export type RemoteConfigSettings = z.infer<typeof remoteConfigSchema>;

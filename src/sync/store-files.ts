@@ -59,10 +59,15 @@ export async function syncFolder(path: string): Promise<void> {
  * file as it was or as it is now, never half written.
  */
 export async function writeStoreJson(path: string, value: unknown): Promise<void> {
+  await writeStoreFile(path, JSON.stringify(value));
+}
+
+/** writeStoreJson for bytes: written to `<path>.tmp`, synced, renamed over `path`, its folder synced. */
+export async function writeStoreFile(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${path}${TMP_SUFFIX}`;
   // One left there (a crash's, or a planted link) is removed, not written through.
   await rm(tmp, { force: true });
-  await writeSynced(tmp, JSON.stringify(value));
+  await writeSynced(tmp, data);
   await rename(tmp, path);
   await syncFolder(dirname(path));
 }

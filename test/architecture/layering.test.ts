@@ -19,7 +19,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['actions'],
   ['registry'],
   ['config'],
-  ['runtime'],
+  ['runtime', 'remote-config'],
   ['api'],
   ['daemon'],
   // Apart from the gateway: the Node-RED nodes and tools built on it, each above what it uses.

@@ -1,0 +1,80 @@
+/**
+ * Taking a signed configuration message, in order: size, signature, target (message.ts); sequence above the floor (no
+ * replay of an older one, nor of one rolled back); what a remote party may not change and the checks of a local file
+ * (compose.ts); then kept in the state folder (store.ts) as the running configuration. And at start, the
+ * configuration to run: the kept one, its signature verified again, or the local file.
+ */
+import type { KeyObject } from 'node:crypto';
+import { loadConfigFile, type LoadedConfig } from '../config/load.js';
+import { composeConfig, readLocalTree } from './compose.js';
+import { ConfigRefused, openConfigMessage } from './message.js';
+import { RUNNING_FILE, type RemoteConfigStore } from './store.js';
+
+export interface TakenConfig {
+  readonly loaded: LoadedConfig;
+  readonly sequence: number;
+}
+
+/** The configuration to start with: a remote one (its sequence) or the local file (why not the remote one, if kept). */
+export type StartConfig =
+  | { readonly loaded: LoadedConfig; readonly sequence: number }
+  | { readonly loaded: LoadedConfig; readonly sequence?: undefined; readonly why?: string };
+
+export class ConfigIntake {
+  /** The sequence of the configuration running (undefined: the local file). */
+  running: number | undefined;
+
+  constructor(
+    private readonly deps: {
+      readonly localFile: string;
+      readonly keys: readonly KeyObject[];
+      readonly gateway: string;
+      readonly maxBytes: number;
+      readonly store: RemoteConfigStore;
+      readonly env?: NodeJS.ProcessEnv;
+    },
+  ) {}
+
+  /** The message's configuration, checked and kept as the running one; 'running' where it is that one (a retained
+   * message delivered again); a ConfigRefused where it is refused (nothing kept). */
+  async take(bytes: Uint8Array, origin: string): Promise<TakenConfig | 'running'> {
+    const body = this.open(bytes, origin);
+    if (body.sequence === this.running) return 'running';
+    const floor = this.deps.store.floor();
+    if (body.sequence <= floor)
+      throw new ConfigRefused(
+        'not_newer',
+        `${origin}: sequence ${body.sequence}, not above ${floor}, the highest applied or rolled back here: an older configuration is not taken again (sign it anew with a higher --sequence)`,
+      );
+    const loaded = await this.compose(body.yaml, `${origin} (sequence ${body.sequence})`);
+    await this.deps.store.accept(bytes, body.sequence);
+    return { loaded, sequence: body.sequence };
+  }
+
+  /** The kept running configuration, checked again as when it came (a local file changed since may refuse it), or
+   * the local file. */
+  async atStart(): Promise<StartConfig> {
+    const local = () => loadConfigFile(this.deps.localFile, this.deps.env);
+    const origin = `${this.deps.store.dir}/${RUNNING_FILE}`;
+    let kept: Buffer | undefined;
+    try {
+      kept = await this.deps.store.read(RUNNING_FILE);
+      if (!kept) return { loaded: await local() };
+      const body = this.open(kept, origin);
+      const loaded = await this.compose(body.yaml, `${origin} (sequence ${body.sequence})`);
+      return { loaded, sequence: body.sequence };
+    } catch (err) {
+      if (!kept) throw err;
+      return { loaded: await local(), why: (err as Error).message };
+    }
+  }
+
+  private open(bytes: Uint8Array, origin: string) {
+    return openConfigMessage(bytes, origin, this.deps.keys, this.deps.gateway, this.deps.maxBytes);
+  }
+
+  private async compose(yaml: string, origin: string): Promise<LoadedConfig> {
+    const local = await readLocalTree(this.deps.localFile, this.deps.env ?? process.env);
+    return composeConfig(yaml, origin, local);
+  }
+}

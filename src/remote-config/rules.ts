@@ -1,0 +1,98 @@
+/**
+ * What a remote party may not change, checked on the trees of the two YAML documents before the schema (pure):
+ *
+ * - the channel a configuration arrives by and the trust anchors (`cloud`: broker, credentials, client id, public keys,
+ *   release prefixes), the gateway's name (it names the topic), the operator API's binding and tokens, and `data_dir`
+ *   (the state folder, where the accepted configuration itself is kept). A remote configuration leaves them out and
+ *   the local file's are used; one that sets any of them is refused (`protected_key`).
+ * - every key that names a file or folder (`…_file`, `…_dir`, `path`, an asset's `model`): a remote configuration may
+ *   only name one the local file names at the same place (list positions aside), so it can reorder or drop what the
+ *   local file has but never point the gateway at another file (`path_changed`). Left out, a path takes its default
+ *   under the local `data_dir`.
+ */
+import { ConfigRefused } from './message.js';
+
+/** The keys only the local file sets, as paths into the document. */
+export const PROTECTED_KEYS: readonly (readonly string[])[] = [
+  ['cloud'],
+  ['data_dir'],
+  ['gateway', 'name'],
+  ['http', 'enabled'],
+  ['http', 'host'],
+  ['http', 'port'],
+  ['http', 'api_token'],
+  ['http', 'read_token'],
+];
+
+type Tree = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function at(tree: unknown, path: readonly string[]): { found: boolean; value?: unknown } {
+  let node = tree;
+  for (const key of path) {
+    if (!isObject(node) || !Object.hasOwn(node, key)) return { found: false };
+    node = node[key];
+  }
+  return { found: true, value: node };
+}
+
+/** Whether the key at `place` (`sources[].tls.ca_file`) names a file or folder. */
+export function namesPath(place: string): boolean {
+  if (place === 'assets[].model') return true;
+  const key = place.slice(place.lastIndexOf('.') + 1);
+  return key === 'path' || /_(file|dir)$/.test(key);
+}
+
+/** Each string a path-naming key holds, by its place in the tree with list positions left out, and where it is. */
+function pathValues(tree: unknown): { place: string; where: string; value: string }[] {
+  const out: { place: string; where: string; value: string }[] = [];
+  const walk = (node: unknown, place: string, where: string, naming: boolean): void => {
+    if (typeof node === 'string') {
+      if (naming && node !== '') out.push({ place, where, value: node });
+    } else if (Array.isArray(node)) node.forEach((v, i) => walk(v, `${place}[]`, `${where}[${i}]`, naming));
+    else if (isObject(node))
+      for (const [key, value] of Object.entries(node)) {
+        const p = place ? `${place}.${key}` : key;
+        walk(value, p, where ? `${where}.${key}` : key, namesPath(p));
+      }
+  };
+  walk(tree, '', '', false);
+  return out;
+}
+
+/** Refuses a remote tree that sets a protected key or names a path the local tree does not name at its place. */
+export function checkRemoteTree(remote: unknown, local: unknown, origin: string): void {
+  const set = PROTECTED_KEYS.filter((path) => at(remote, path).found).map((path) => path.join('.'));
+  if (set.length > 0)
+    throw new ConfigRefused(
+      'protected_key',
+      `${origin}: ${set.join(', ')}: only the gateway's local configuration sets ${set.length > 1 ? 'these' : 'this'} (the cloud channel and its keys, the gateway's name, the API's binding and tokens, data_dir); leave ${set.length > 1 ? 'them' : 'it'} out and the local file's ${set.length > 1 ? 'are' : 'is'} used`,
+    );
+  const allowed = new Map<string, Set<string>>();
+  for (const { place, value } of pathValues(local)) allowed.set(place, (allowed.get(place) ?? new Set()).add(value));
+  const changed = pathValues(remote)
+    .filter(({ place, value }) => !allowed.get(place)?.has(value))
+    .map(({ where, value }) => `${where} "${value.length > 200 ? `${value.slice(0, 200)}…` : value}"`);
+  if (changed.length > 0)
+    throw new ConfigRefused(
+      'path_changed',
+      `${origin}: ${changed.join(', ')}: a remote configuration names only files and folders the local configuration names at the same place (or leaves them out for their defaults under data_dir)`,
+    );
+}
+
+/** The remote tree with the protected keys the local tree has set (a fresh object; neither input is changed). */
+export function withLocalKeys(remote: Tree, local: unknown): Tree {
+  const merged = structuredClone(remote);
+  for (const path of PROTECTED_KEYS) {
+    const { found, value } = at(local, path);
+    if (!found) continue;
+    let node = merged;
+    for (const key of path.slice(0, -1)) {
+      if (!isObject(node[key])) node[key] = {};
+      node = node[key] as Tree;
+    }
+    node[path[path.length - 1]] = structuredClone(value);
+  }
+  return merged;
+}

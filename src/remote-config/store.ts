@@ -1,0 +1,66 @@
+/**
+ * The remote configuration's state folder, `<data_dir>/remote-config/` (data_dir is the local file's: a remote
+ * configuration cannot move it): the signed message of the configuration that runs (`running.msg`), the one it
+ * replaced (`previous.msg`; none: the local file), and `state.json` with the sequence floor (the highest sequence
+ * applied or rolled back: none at or under it is taken again). Each file is written whole through a temporary file,
+ * synced and renamed (writeStoreFile); its name is this module's, never a message's. What is read back is read as
+ * hostile (a regular file, size-capped) and its signature verified again by the caller.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { readRegularFile } from '../core/regular-file.js';
+import { readJsonFile } from '../sync/json-file.js';
+import { writeStoreFile, writeStoreJson } from '../sync/store-files.js';
+
+export const STATE_FOLDER = 'remote-config';
+export const RUNNING_FILE = 'running.msg';
+export const PREVIOUS_FILE = 'previous.msg';
+export const STATE_FILE = 'state.json';
+
+const stateSchema = z.strictObject({ floor: z.number().int().min(0) });
+
+export class RemoteConfigStore {
+  readonly dir: string;
+
+  constructor(
+    dataDir: string,
+    private readonly maxBytes: number,
+  ) {
+    this.dir = join(dataDir, STATE_FOLDER);
+  }
+
+  /** The highest sequence applied or rolled back (0: none), or throws naming the unreadable state file. */
+  floor(): number {
+    const read = readJsonFile(join(this.dir, STATE_FILE), stateSchema, 4096);
+    if ('absent' in read) return 0;
+    if ('why' in read) throw new Error(`remote configuration state ${read.why}`);
+    return read.value.floor;
+  }
+
+  /** The bytes of a kept message, or undefined where there is none. */
+  async read(file: typeof RUNNING_FILE | typeof PREVIOUS_FILE): Promise<Buffer | undefined> {
+    return readRegularFile(join(this.dir, file), this.maxBytes).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw new Error(`remote configuration ${join(this.dir, file)}: ${err.message}`, { cause: err });
+    });
+  }
+
+  /** Keeps `message` (sequence `sequence`) as the running one, the running one before it as the previous one. */
+  async accept(message: Uint8Array, sequence: number): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const running = await this.read(RUNNING_FILE);
+    if (running) await writeStoreFile(join(this.dir, PREVIOUS_FILE), running);
+    else await rm(join(this.dir, PREVIOUS_FILE), { force: true });
+    await writeStoreFile(join(this.dir, RUNNING_FILE), message);
+    await writeStoreJson(join(this.dir, STATE_FILE), { floor: Math.max(sequence, this.floor()) });
+  }
+
+  /** Puts the previous configuration back as the running one (none: the local file); the floor stays. */
+  async rollBack(): Promise<void> {
+    const previous = await this.read(PREVIOUS_FILE);
+    if (previous) await writeStoreFile(join(this.dir, RUNNING_FILE), previous);
+    else await rm(join(this.dir, RUNNING_FILE), { force: true });
+    await rm(join(this.dir, PREVIOUS_FILE), { force: true });
+  }
+}
