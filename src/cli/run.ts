@@ -4,6 +4,7 @@ import { configNotes, logConfigNotes } from '../config/config-notes.js';
 import { loadConfigFile } from '../config/load.js';
 import { createSources } from '../runtime/gateway.js';
 import { runUntilSignal, startDaemon } from '../daemon/daemon.js';
+import { runWithRemoteConfig } from '../remote-config/runner.js';
 import { GatewayMetrics } from '../telemetry/metrics.js';
 import { cliLogger } from './logging.js';
 import { reportError } from './report-error.js';
@@ -43,7 +44,10 @@ export async function runCommand(opts: { config: string; once?: boolean }): Prom
   }
   try {
     logConfigNotes(loaded.config, logger);
-    const daemon = await startDaemon(loaded, logger);
+    // With remote configuration, the gateway runs the accepted one and is restarted in this process with each new one.
+    const daemon = loaded.config.cloud.remote_config
+      ? await runWithRemoteConfig(loaded, { logger })
+      : await startDaemon(loaded, logger);
     await runUntilSignal(daemon, logger);
     return 0;
   } catch (err) {

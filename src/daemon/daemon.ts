@@ -8,7 +8,7 @@ import { ListenError } from '../core/errors.js';
 import { listenProblem } from '../core/free-port.js';
 import type { Logger } from '../telemetry/logger.js';
 import { GatewayMetrics } from '../telemetry/metrics.js';
-import { Gateway } from '../runtime/gateway.js';
+import { Gateway, type RemoteConfigStatus } from '../runtime/gateway.js';
 
 export interface Daemon {
   readonly gateway: Gateway;
@@ -19,12 +19,17 @@ export interface Daemon {
 
 /**
  * `restoreAlarms: false`: every alarm starts normal whatever the journal says (the demo: a new showing each time);
- * `logAlarms: false`: alarm transitions are not logged (the demo prints each one on its console).
+ * `logAlarms: false`: alarm transitions are not logged (the demo prints each one on its console); `remoteConfig`: what
+ * /api/status says of remote configuration (src/remote-config).
  */
 export async function startDaemon(
   loaded: LoadedConfig,
   logger: Logger,
-  o: { readonly restoreAlarms?: boolean; readonly logAlarms?: boolean } = {},
+  o: {
+    readonly restoreAlarms?: boolean;
+    readonly logAlarms?: boolean;
+    readonly remoteConfig?: () => RemoteConfigStatus;
+  } = {},
 ): Promise<Daemon> {
   const { http: httpConfig } = loaded.config;
   // Refused before the gateway starts (nothing said running, then stopped); the listen below can still lose a race.
@@ -37,6 +42,7 @@ export async function startDaemon(
     metrics,
     ...(o.restoreAlarms === false ? { restoreAlarms: false } : {}),
     ...(o.logAlarms === false ? { logAlarms: false } : {}),
+    ...(o.remoteConfig ? { remoteConfig: o.remoteConfig } : {}),
   });
   await gateway.start();
   let http: HttpEndpoint | undefined;
@@ -92,7 +98,11 @@ function httpListenError(err: unknown, http: { host: string; port: number }, fil
 }
 
 /** Resolves when SIGTERM or SIGINT arrives (or `extra` resolves), after which `stop` has run. */
-export async function runUntilSignal(daemon: Daemon, logger: Logger, extra?: Promise<void>): Promise<void> {
+export async function runUntilSignal(
+  daemon: Pick<Daemon, 'stop'>,
+  logger: Logger,
+  extra?: Promise<void>,
+): Promise<void> {
   let onSignal: (() => void) | undefined;
   const signalled = new Promise<void>((resolve) => {
     onSignal = () => {

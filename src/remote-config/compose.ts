@@ -32,15 +32,11 @@ export async function readLocalTree(
   return { path, tree: parseYamlDocument(documentSchema, text, path, env) };
 }
 
-/** `yaml` (from `origin`) as the configuration the gateway would run beside the local file (readLocalTree's). */
-export async function composeConfig(
-  yaml: string,
-  origin: string,
-  local: { readonly path: string; readonly tree: unknown },
-): Promise<LoadedConfig> {
-  let remote: Record<string, unknown>;
+/** `yaml` (from `origin`) read as a remote configuration's document: without the environment; a ConfigRefused
+ * (env_placeholder, invalid_config) where it is no YAML mapping. */
+export function readRemoteTree(yaml: string, origin: string): Record<string, unknown> {
   try {
-    remote = parseYamlDocument(documentSchema, yaml, origin, NO_ENV);
+    return parseYamlDocument(documentSchema, yaml, origin, NO_ENV);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     const placeholders = err.issues.filter((issue) => issue.includes(': environment variable '));
@@ -51,6 +47,15 @@ export async function composeConfig(
       );
     throw invalid(origin, err.issues);
   }
+}
+
+/** `yaml` (from `origin`) as the configuration the gateway would run beside the local file (readLocalTree's). */
+export async function composeConfig(
+  yaml: string,
+  origin: string,
+  local: { readonly path: string; readonly tree: unknown },
+): Promise<LoadedConfig> {
+  const remote = readRemoteTree(yaml, origin);
   checkRemoteTree(remote, local.tree, origin);
   const parsed = configSchema.safeParse(withLocalKeys(remote, local.tree));
   if (!parsed.success) throw invalid(origin, formatIssues(parsed.error.issues, configSchema, remote));

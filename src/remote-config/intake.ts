@@ -15,10 +15,13 @@ export interface TakenConfig {
   readonly sequence: number;
 }
 
-/** The configuration to start with: a remote one (its sequence) or the local file (why not the remote one, if kept). */
-export type StartConfig =
-  | { readonly loaded: LoadedConfig; readonly sequence: number }
-  | { readonly loaded: LoadedConfig; readonly sequence?: undefined; readonly why?: string };
+/** The configuration to start with: a remote one (its sequence) or the local file (no sequence; where one was kept,
+ * why it was not used). */
+export interface StartConfig {
+  readonly loaded: LoadedConfig;
+  readonly sequence?: number;
+  readonly why?: string;
+}
 
 export class ConfigIntake {
   /** The sequence of the configuration running (undefined: the local file). */

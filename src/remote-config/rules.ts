@@ -61,14 +61,19 @@ function pathValues(tree: unknown): { place: string; where: string; value: strin
   return out;
 }
 
-/** Refuses a remote tree that sets a protected key or names a path the local tree does not name at its place. */
-export function checkRemoteTree(remote: unknown, local: unknown, origin: string): void {
+/** Refuses a remote tree that sets a protected key (protected_key); the signing side checks this alone. */
+export function checkProtectedKeys(remote: unknown, origin: string): void {
   const set = PROTECTED_KEYS.filter((path) => at(remote, path).found).map((path) => path.join('.'));
   if (set.length > 0)
     throw new ConfigRefused(
       'protected_key',
       `${origin}: ${set.join(', ')}: only the gateway's local configuration sets ${set.length > 1 ? 'these' : 'this'} (the cloud channel and its keys, the gateway's name, the API's binding and tokens, data_dir); leave ${set.length > 1 ? 'them' : 'it'} out and the local file's ${set.length > 1 ? 'are' : 'is'} used`,
     );
+}
+
+/** Refuses a remote tree that sets a protected key or names a path the local tree does not name at its place. */
+export function checkRemoteTree(remote: unknown, local: unknown, origin: string): void {
+  checkProtectedKeys(remote, origin);
   const allowed = new Map<string, Set<string>>();
   for (const { place, value } of pathValues(local)) allowed.set(place, (allowed.get(place) ?? new Set()).add(value));
   const changed = pathValues(remote)

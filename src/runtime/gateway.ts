@@ -70,6 +70,21 @@ export interface GatewayStatus {
   readonly models?: ModelUpdaterStatus[];
   /** With model updates, the last release notice refused for each model (release-refusals.ts). */
   readonly releaseRefusals?: ReleaseRefusal[];
+  /** With cloud.remote_config: the configuration running and the last outcome (src/remote-config). */
+  readonly remoteConfig?: RemoteConfigStatus;
+}
+
+/** What remote configuration says in /api/status: which configuration runs (a sequence, or null: the local file),
+ * and the last message's outcome. */
+export interface RemoteConfigStatus {
+  readonly runningSequence: number | null;
+  readonly last?: {
+    readonly outcome: 'applied' | 'refused' | 'rolled_back';
+    readonly sequence?: number;
+    readonly code?: string;
+    readonly reason?: string;
+    readonly ts: number;
+  };
 }
 
 /** One source for each configured source, of whichever registered type. */
@@ -121,7 +136,13 @@ export class Gateway {
 
   constructor(
     private readonly loaded: LoadedConfig,
-    private readonly deps: { logger: Logger; metrics: GatewayMetrics; restoreAlarms?: boolean; logAlarms?: boolean },
+    private readonly deps: {
+      logger: Logger;
+      metrics: GatewayMetrics;
+      restoreAlarms?: boolean;
+      logAlarms?: boolean;
+      remoteConfig?: () => RemoteConfigStatus;
+    },
   ) {
     this.sources = createSources(loaded, deps);
     this.feeding = sourcesByAsset(loaded.config.sources);
@@ -392,6 +413,7 @@ export class Gateway {
             releaseRefusals: this.updater.lastRefusals(),
           }
         : {}),
+      ...(this.deps.remoteConfig ? { remoteConfig: this.deps.remoteConfig() } : {}),
     };
   }
 }

@@ -19,9 +19,10 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['actions'],
   ['registry'],
   ['config'],
-  ['runtime', 'remote-config'],
+  ['runtime'],
   ['api'],
   ['daemon'],
+  ['remote-config'],
   // Apart from the gateway: the Node-RED nodes and tools built on it, each above what it uses.
   ['node-red', 'sim', 'testing'],
   ['training'],

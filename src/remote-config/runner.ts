@@ -1,0 +1,144 @@
+/**
+ * A gateway with remote configuration (cloud.remote_config in the local file): it starts with the configuration kept
+ * in the state folder, if one is and it still passes (intake.ts), or the local file; then each message taken
+ * (ConfigIntake.take) is applied in this process: the running gateway stops (sources, sinks flushed, the HTTP
+ * endpoint closed), and one starts with the new configuration. Where that start fails, the kept configuration is put
+ * back (RemoteConfigStore.rollBack) and the one before is started again. Each outcome (applied, refused with its code,
+ * rolled back with why) is logged, published on `<prefix>/<gateway>/config/outcome`, and shown in /api/status
+ * (remoteConfig). The receiving connection is the local file's and outlives the restarts.
+ */
+import type { LoadedConfig } from '../config/load.js';
+import { startDaemon, type Daemon } from '../daemon/daemon.js';
+import type { RemoteConfigStatus } from '../runtime/gateway.js';
+import type { Logger } from '../telemetry/logger.js';
+import { readPublicKeys } from '../sync/release.js';
+import { ConfigIntake, type StartConfig } from './intake.js';
+import { ConfigRefused } from './message.js';
+import { ConfigReceiver } from './receiver.js';
+import { RemoteConfigStore } from './store.js';
+
+const LOG = { component: 'remote-config' } as const;
+
+type Outcome = NonNullable<RemoteConfigStatus['last']>;
+
+export interface RemoteConfigRun {
+  /** The gateway running now (another after each configuration applied). */
+  readonly daemon: () => Daemon;
+  readonly status: () => RemoteConfigStatus;
+  stop(): Promise<void>;
+}
+
+export interface RunnerDeps {
+  readonly logger: Logger;
+  /** Starts a gateway (startDaemon); a test injects a failing start here. */
+  readonly start?: (loaded: LoadedConfig, status: () => RemoteConfigStatus) => Promise<Daemon>;
+  readonly now?: () => number;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Starts the gateway of the local file `local` (already loaded) with remote configuration, which it has set. */
+export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps): Promise<RemoteConfigRun> {
+  const settings = local.config.cloud.remote_config;
+  const broker = local.config.cloud.mqtt;
+  if (!settings || !broker) throw new Error(`${local.file}: cloud.remote_config and cloud.mqtt are not both set`);
+  const { logger } = deps;
+  const now = deps.now ?? Date.now;
+  const start = deps.start ?? ((loaded, status) => startDaemon(loaded, logger, { remoteConfig: status }));
+  const gateway = local.config.gateway.name;
+  const store = new RemoteConfigStore(local.config.data_dir, settings.max_message_bytes);
+  const intake = new ConfigIntake({
+    localFile: local.file,
+    keys: await readPublicKeys(settings.public_key_file),
+    gateway,
+    maxBytes: settings.max_message_bytes,
+    store,
+    ...(deps.env ? { env: deps.env } : {}),
+  });
+  let last: Outcome | undefined;
+  const status = (): RemoteConfigStatus => ({ runningSequence: intake.running ?? null, ...(last ? { last } : {}) });
+  // Not started until the gateway runs; its messages go to apply (below).
+  const receiver = new ConfigReceiver(broker, gateway, settings.max_message_bytes, logger, (bytes, origin) =>
+    apply(bytes, origin),
+  );
+  const report = (outcome: Outcome): void => {
+    last = outcome;
+    const text = `remote configuration${outcome.sequence !== undefined ? ` ${outcome.sequence}` : ''} ${outcome.outcome}${outcome.reason ? `: ${outcome.reason}` : ''}`;
+    if (outcome.outcome === 'applied') logger.info({ ...LOG, ...outcome }, text);
+    else logger.warn({ ...LOG, ...outcome }, text);
+    receiver.publishOutcome({ gateway, ...outcome });
+  };
+
+  let current: StartConfig = await intake.atStart();
+  if (current.why) report({ outcome: 'rolled_back', code: 'kept_refused', reason: current.why, ts: now() });
+  let daemon: Daemon;
+  try {
+    intake.running = current.sequence;
+    daemon = await start(current.loaded, status);
+  } catch (err) {
+    if (current.sequence === undefined) throw err;
+    // The kept configuration no longer starts: the one before it (or the local file) runs instead.
+    await store.rollBack();
+    const failed = current.sequence;
+    current = await intake.atStart();
+    intake.running = current.sequence;
+    daemon = await start(current.loaded, status);
+    report({
+      outcome: 'rolled_back',
+      sequence: failed,
+      code: 'start_failed',
+      reason: (err as Error).message,
+      ts: now(),
+    });
+  }
+  logger.info(
+    LOG,
+    current.sequence === undefined
+      ? `running the local configuration ${local.file}; remote configurations are taken`
+      : `running remote configuration ${current.sequence} (kept in ${store.dir}) beside the local ${local.file}`,
+  );
+
+  const apply = async (bytes: Buffer, origin: string): Promise<void> => {
+    let taken;
+    try {
+      taken = await intake.take(bytes, origin);
+    } catch (err) {
+      if (!(err instanceof ConfigRefused)) throw err;
+      report({ outcome: 'refused', code: err.code, reason: err.message, ts: now() });
+      return;
+    }
+    if (taken === 'running') return;
+    await daemon.stop();
+    const previous = current;
+    try {
+      intake.running = taken.sequence;
+      daemon = await start(taken.loaded, status);
+      current = taken;
+      report({ outcome: 'applied', sequence: taken.sequence, ts: now() });
+    } catch (err) {
+      await store.rollBack();
+      intake.running = previous.sequence;
+      daemon = await start(previous.loaded, status);
+      report({
+        outcome: 'rolled_back',
+        sequence: taken.sequence,
+        code: 'start_failed',
+        reason: `${origin} (sequence ${taken.sequence}): did not start: ${(err as Error).message}`,
+        ts: now(),
+      });
+    }
+  };
+  receiver.start();
+  if (last) receiver.publishOutcome({ gateway, ...last });
+  let stopping: Promise<void> | undefined;
+  return {
+    daemon: () => daemon,
+    status,
+    stop: () => {
+      stopping ??= (async () => {
+        await receiver.stop();
+        await daemon.stop();
+      })();
+      return stopping;
+    },
+  };
+}
