@@ -12,6 +12,12 @@ import { STARTER_PROTOCOLS, type StarterProtocol } from './starter-config.js';
 import { setCliLogLevel } from './logging.js';
 import { keygenCommand, signCommand, verifyCommand } from './model.js';
 import { publishCommand, type PublishOptions } from './model-publish.js';
+import {
+  configPublishCommand,
+  configSignCommand,
+  type ConfigPublishOptions,
+  type ConfigSignOptions,
+} from './config-message.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { simulateCommand } from './simulate.js';
@@ -182,6 +188,43 @@ export async function main(argv: readonly string[]): Promise<number> {
         'cannot reach the URL the gateways use)',
     )
     .action(wrap((opts: PublishOptions) => publishCommand(opts)));
+  const remote = program
+    .command('config')
+    .description('signed remote configurations (cloud.remote_config on the gateways): signing and publishing');
+  remote
+    .command('sign')
+    .description(
+      "sign a YAML configuration for one gateway or the fleet (read as the gateways read it: without the environment, and no key only a gateway's local file sets)",
+    )
+    .requiredOption(
+      '--config <file>',
+      'the YAML configuration (without cloud, data_dir, gateway.name, http binding and tokens)',
+    )
+    .requiredOption('--key <file>', 'ed25519 private key (PEM), as linewatch model keygen writes it')
+    .requiredOption(
+      '--sequence <n>',
+      'above every configuration signed for these gateways before: a gateway takes only a higher one',
+    )
+    .requiredOption('--target <name>', "the gateway's name (gateway.name), or '*' for every gateway")
+    .requiredOption('--out <file>', 'the signed message written')
+    .action(wrap((opts: ConfigSignOptions) => configSignCommand(opts)));
+  remote
+    .command('publish')
+    .description(
+      'publish a signed configuration retained on <prefix>/<target>/config (or <prefix>/config for the fleet), after checking its signature (broker login from LINEWATCH_MQTT_USERNAME and LINEWATCH_MQTT_PASSWORD)',
+    )
+    .requiredOption('--message <file>', 'the message linewatch config sign wrote')
+    .requiredOption(
+      '--public-key <file>',
+      'ed25519 public key (PEM) the gateways hold (cloud.remote_config.public_key_file)',
+    )
+    .requiredOption('--broker <url>', "the gateways' cloud broker: mqtt://host:1883 or mqtts://host:8883")
+    .option('--prefix <prefix>', "the gateways' cloud.mqtt.topic_prefix", 'linewatch')
+    .option('--ca-file <file>', 'TLS: CA bundle to trust (PEM)')
+    .option('--cert-file <file>', 'TLS: client certificate (PEM)')
+    .option('--key-file <file>', 'TLS: private key of --cert-file (PEM)')
+    .option('--protocol-version <4|5>', 'the MQTT version: 5 (the default) or 4 (3.1.1)')
+    .action(wrap((opts: ConfigPublishOptions) => configPublishCommand(opts)));
   addFitCommands(program, wrap, argv);
 
   program

@@ -15,31 +15,35 @@ import type { MqttBroker } from '../core/mqtt-connection.js';
 import { publishOnce } from '../core/mqtt-publish-once.js';
 import { redactCredentials } from '../core/redact.js';
 import { formatIssues } from '../core/format-issues.js';
-import { releaseNoticeSchema, type ReleaseNotice } from '../sync/release-notice.js';
+import { releaseNoticeSchema } from '../sync/release-notice.js';
 import { checkReleaseFolder, reportReleaseError } from './release-check.js';
 import { checkUploaded } from './uploaded-release.js';
 import { UsageError } from './usage.js';
 
-export interface PublishOptions {
-  readonly model: string;
-  readonly publicKey: string;
-  readonly url: string;
+/** The flags naming the broker a publishing command connects to (model publish, config publish). */
+export interface BrokerFlags {
   readonly broker: string;
-  readonly prefix: string;
   readonly caFile?: string;
   readonly certFile?: string;
   readonly keyFile?: string;
-  /** Whether the release at `url` is fetched and compared with the folder first (commander's --no-url-check). */
-  readonly urlCheck?: boolean;
   /** The MQTT version: '5' (the default, as cloud.mqtt.protocol_version's) or '4' (3.1.1). */
   readonly protocolVersion?: string;
+}
+
+export interface PublishOptions extends BrokerFlags {
+  readonly model: string;
+  readonly publicKey: string;
+  readonly url: string;
+  readonly prefix: string;
+  /** Whether the release at `url` is fetched and compared with the folder first (commander's --no-url-check). */
+  readonly urlCheck?: boolean;
 }
 
 /** The flag that picks the MQTT version, named where a broker refuses MQTT 5. */
 const PROTOCOL_FLAG = '--protocol-version';
 
 /** The MQTT version the flags ask for: 5 unless --protocol-version says 4. */
-function protocolVersionOf(opts: PublishOptions): 4 | 5 {
+export function protocolVersionOf(opts: { readonly protocolVersion?: string }): 4 | 5 {
   const given = opts.protocolVersion ?? '5';
   if (given !== '4' && given !== '5')
     throw new UsageError(
@@ -73,7 +77,7 @@ function checkFlags(opts: PublishOptions): void {
 }
 
 /** The broker as the flags and the environment give it. */
-function brokerOf(opts: PublishOptions, env: NodeJS.ProcessEnv): MqttBroker {
+export function brokerOf(opts: BrokerFlags, env: NodeJS.ProcessEnv): MqttBroker {
   const { LINEWATCH_MQTT_USERNAME: username, LINEWATCH_MQTT_PASSWORD: password } = env;
   return {
     url: opts.broker,
@@ -91,17 +95,19 @@ function brokerOf(opts: PublishOptions, env: NodeJS.ProcessEnv): MqttBroker {
  */
 export const PUBLISH_MAX_INCOMING_BYTES = 4096;
 
-/** Publishes `notice` retained on `topic` with MQTT `protocolVersion`; resolves once the broker has it (QoS 1). */
-async function publishRetained(
+/** Publishes `payload` (a `role`: release notice) retained on `topic` with MQTT `protocolVersion`; resolves once the
+ * broker has it (QoS 1). */
+export async function publishRetained(
   broker: MqttBroker,
   protocolVersion: 4 | 5,
   topic: string,
-  notice: ReleaseNotice,
+  payload: string | Buffer,
+  role: string,
 ): Promise<void> {
   await publishOnce(
     broker,
     {
-      role: 'release notice',
+      role,
       defaultClientId: `linewatch-publish-${randomBytes(4).toString('hex')}`,
       options: { protocolVersion },
       protocolSetting: PROTOCOL_FLAG,
@@ -109,7 +115,7 @@ async function publishRetained(
       boundOf: 'the publishing connection',
       timeoutMs: 10_000,
     },
-    { topic, payload: JSON.stringify(notice), qos: 1, retain: true },
+    { topic, payload, qos: 1, retain: true },
   ).catch((err: Error) => {
     throw new Error(`--broker ${broker.url}: ${err.message}`, { cause: err });
   });
@@ -131,7 +137,13 @@ export async function publishCommand(opts: PublishOptions, env: NodeJS.ProcessEn
     const notice = parsed.data;
     const topic = releaseTopic(opts.prefix, notice.model);
     if (opts.urlCheck !== false) await checkUploaded(resolve(opts.model), modelPath, opts.url);
-    await publishRetained(brokerOf(opts, env), protocolVersionOf(opts), topic, notice);
+    await publishRetained(
+      brokerOf(opts, env),
+      protocolVersionOf(opts),
+      topic,
+      JSON.stringify(notice),
+      'release notice',
+    );
     // The user's own URL, its path shown (it names the release); user info and query values (a token) are not.
     process.stdout.write(
       redactCredentials(
