@@ -13,11 +13,9 @@ import { freePort } from '../../src/core/free-port.js';
 import { runWithRemoteConfig } from '../../src/remote-config/runner.js';
 import { generateKeys } from '../../src/sync/release.js';
 import { startMosquitto, type Mosquitto } from '../../src/testing/mosquitto.js';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { pumpYaml, writeLocalGateway } from '../helpers/remote-config-files.js';
 import { logLines } from '../helpers/log-lines.js';
-
-const MODEL = join(ROOT, 'models/pump-ae');
-const CHANNELS = ['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow'];
 
 let broker: Mosquitto;
 let dir: string;
@@ -31,18 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => broker.stop());
 
-function yaml(source: string, extra = ''): string {
-  return `${extra}
-sources:
-  - { name: ${source}, type: modbus_tcp, host: 127.0.0.1, port: ${plcPort}, asset: pump-1, poll_interval_ms: 200, registers: [] }
-assets:
-  - name: pump-1
-    model: ${MODEL}
-`.replace(
-    'registers: [] }',
-    `registers: [${CHANNELS.map((c, i) => `{ channel: ${c}, address: ${i * 2}, type: float32 }`).join(', ')}] }`,
-  );
-}
+const yaml = (source: string, extra = '') => pumpYaml({ source, port: plcPort, extra });
 
 const signArgs = (config: string, out: string, target = 'press-3') => [
   'config',
@@ -62,19 +49,11 @@ const signArgs = (config: string, out: string, target = 'press-3') => [
 describe('linewatch config sign | publish', () => {
   it('signs and publishes a configuration that a gateway on the broker applies', async () => {
     const prefix = 'clitest';
-    await writeFile(
-      join(dir, 'gateway.yaml'),
-      yaml(
-        'plc',
-        `gateway: { name: press-3 }
-data_dir: ${dir}/data
-http: { port: 0 }
-cloud:
-  mqtt: { url: ${broker.url}, topic_prefix: ${prefix}, publish_health: false }
-  remote_config: { public_key_file: ${keys.publicPath} }
-`,
-      ),
-    );
+    await writeLocalGateway(dir, {
+      mqtt: `url: ${broker.url}, topic_prefix: ${prefix}, publish_health: false`,
+      publicKey: keys.publicPath,
+      port: plcPort,
+    });
     await writeFile(join(dir, 'remote.yaml'), yaml('plc-cli'));
     const signed = await runCli(signArgs(join(dir, 'remote.yaml'), join(dir, 'remote.msg')));
     expect(signed.stderr).toBe('');

@@ -5,7 +5,7 @@
  * outcome is read where the cloud reads it, on <prefix>/<gateway>/config/outcome, and in /api/status.
  */
 import type { KeyObject } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -20,12 +20,8 @@ import { RUNNING_FILE, STATE_FOLDER } from '../../src/remote-config/store.js';
 import { configTopic } from '../../src/remote-config/topics.js';
 import { generateKeys, readPrivateKey } from '../../src/sync/release.js';
 import { startMosquitto, type Mosquitto } from '../../src/testing/mosquitto.js';
-import { ROOT } from '../helpers/cli.js';
+import { pumpYaml, writeLocalGateway } from '../helpers/remote-config-files.js';
 import { logLines, type LogLines } from '../helpers/log-lines.js';
-
-const MODEL = join(ROOT, 'models/pump-ae');
-const CHANNELS = ['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow'];
-const REGISTERS = CHANNELS.map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`).join('\n');
 
 let broker: Mosquitto;
 let plcPort: number;
@@ -36,22 +32,7 @@ beforeAll(async () => {
 afterAll(() => broker.stop());
 
 /** A configuration whose Modbus source is named `source`, and `extra` at the top. */
-function yaml(source: string, extra = ''): string {
-  return `${extra}
-sources:
-  - name: ${source}
-    type: modbus_tcp
-    host: 127.0.0.1
-    port: ${plcPort}
-    asset: pump-1
-    poll_interval_ms: 200
-    registers:
-${REGISTERS}
-assets:
-  - name: pump-1
-    model: ${MODEL}
-`;
-}
+const yaml = (source: string, extra = '') => pumpYaml({ source, port: plcPort, extra });
 
 let dir: string;
 let key: KeyObject;
@@ -64,19 +45,11 @@ beforeEach(async () => {
   prefix = `lw${(await freePort()).toString()}`; // a prefix of its own: no retained message of another test
   const keys = await generateKeys(join(dir, 'keys'));
   key = await readPrivateKey(keys.privatePath);
-  await writeFile(
-    join(dir, 'gateway.yaml'),
-    yaml(
-      'plc',
-      `gateway: { name: press-3 }
-data_dir: ${dir}/data
-http: { port: 0 }
-cloud:
-  mqtt: { url: ${broker.url}, topic_prefix: ${prefix}, publish_health: false }
-  remote_config: { public_key_file: keys/release-signing.pub.pem }
-`,
-    ),
-  );
+  await writeLocalGateway(dir, {
+    mqtt: `url: ${broker.url}, topic_prefix: ${prefix}, publish_health: false`,
+    publicKey: 'keys/release-signing.pub.pem',
+    port: plcPort,
+  });
   log = logLines('info');
 });
 

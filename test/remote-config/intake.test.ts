@@ -7,28 +7,11 @@ import { signConfigMessage, type ConfigBody } from '../../src/remote-config/mess
 import { RemoteConfigStore, RUNNING_FILE } from '../../src/remote-config/store.js';
 import { generateKeys, readPrivateKey, readPublicKeys } from '../../src/sync/release.js';
 import { ROOT } from '../helpers/cli.js';
-
-const MODEL = join(ROOT, 'models/pump-ae');
-const CHANNELS = ['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow'];
-const REGISTERS = CHANNELS.map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`).join('\n');
+import { PUMP_MODEL, pumpYaml, writeLocalGateway } from '../helpers/remote-config-files.js';
 
 /** The configuration's body: a Modbus source on `port` feeding pump-1, and `extra` at the top. */
-function yaml(port: number, extra = ''): string {
-  return `${extra}
-sources:
-  - name: plc
-    type: modbus_tcp
-    host: 127.0.0.1
-    port: ${port}
-    asset: pump-1
-    poll_interval_ms: 200
-    registers:
-${REGISTERS}
-assets:
-  - name: pump-1
-    model: ${MODEL}
-`;
-}
+const yaml = (port: number, extra = '') => pumpYaml({ port, extra });
+const MODEL = PUMP_MODEL;
 
 let dir: string;
 let localFile: string;
@@ -42,20 +25,12 @@ beforeEach(async () => {
   const key = await readPrivateKey(keys.privatePath);
   sign = (body) => signConfigMessage(body, key);
   localFile = join(dir, 'gateway.yaml');
-  await writeFile(
-    localFile,
-    yaml(
-      5020,
-      `gateway: { name: press-3 }
-data_dir: ${dir}/data
-http: { port: 0 }
-storage: { local: { path: ${dir}/local.db } }
-cloud:
-  mqtt: { url: mqtt://127.0.0.1:1883, password: "\${CLOUD_PASSWORD}" }
-  remote_config: { public_key_file: keys/release-signing.pub.pem }
-`,
-    ),
-  );
+  await writeLocalGateway(dir, {
+    mqtt: 'url: mqtt://127.0.0.1:1883, password: "${CLOUD_PASSWORD}"',
+    publicKey: 'keys/release-signing.pub.pem',
+    port: 5020,
+    extra: `storage: { local: { path: ${dir}/local.db } }`,
+  });
   store = new RemoteConfigStore(join(dir, 'data'), 256 * 1024);
   intake = new ConfigIntake({
     localFile,

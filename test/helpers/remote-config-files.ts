@@ -1,0 +1,47 @@
+/** The configurations the remote-configuration tests sign and run: pump-1 (models/pump-ae) fed by one Modbus source. */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ROOT } from './cli.js';
+
+export const PUMP_MODEL = join(ROOT, 'models/pump-ae');
+const CHANNELS = ['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow'];
+const REGISTERS = CHANNELS.map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`).join('\n');
+
+/** A configuration whose Modbus source `source` on 127.0.0.1:`port` feeds pump-1, with `extra` at the top. */
+export function pumpYaml(o: { readonly source?: string; readonly port: number; readonly extra?: string }): string {
+  return `${o.extra ?? ''}
+sources:
+  - name: ${o.source ?? 'plc'}
+    type: modbus_tcp
+    host: 127.0.0.1
+    port: ${o.port}
+    asset: pump-1
+    poll_interval_ms: 200
+    registers:
+${REGISTERS}
+assets:
+  - name: pump-1
+    model: ${PUMP_MODEL}
+`;
+}
+
+/**
+ * Writes `<dir>/gateway.yaml`: gateway press-3, data in `<dir>/data`, the API on any free port, cloud.mqtt as `mqtt`
+ * gives it (a flow mapping's inside), remote configuration signed with `publicKey`, and `extra` at the top. Its path.
+ */
+export async function writeLocalGateway(
+  dir: string,
+  o: { readonly mqtt: string; readonly publicKey: string; readonly port: number; readonly extra?: string },
+): Promise<string> {
+  const file = join(dir, 'gateway.yaml');
+  const top = `gateway: { name: press-3 }
+data_dir: ${dir}/data
+http: { port: 0 }
+${o.extra ?? ''}
+cloud:
+  mqtt: { ${o.mqtt} }
+  remote_config: { public_key_file: ${o.publicKey} }
+`;
+  await writeFile(file, pumpYaml({ port: o.port, extra: top }));
+  return file;
+}
