@@ -45,10 +45,18 @@ export async function runCommand(opts: { config: string; once?: boolean }): Prom
   try {
     logConfigNotes(loaded.config, logger);
     // With remote configuration, the gateway runs the accepted one and is restarted in this process with each new one.
-    const daemon = loaded.config.cloud.remote_config
-      ? await runWithRemoteConfig(loaded, { logger })
-      : await startDaemon(loaded, logger);
-    await runUntilSignal(daemon, logger);
+    if (loaded.config.cloud.remote_config) {
+      const run = await runWithRemoteConfig(loaded, { logger });
+      let fatal: Error | undefined;
+      await runUntilSignal(
+        run,
+        logger,
+        run.failed.then((err) => void (fatal = err)),
+      );
+      if (fatal) return reportError(fatal);
+      return 0;
+    }
+    await runUntilSignal(await startDaemon(loaded, logger), logger);
     return 0;
   } catch (err) {
     return reportError(err);

@@ -25,6 +25,12 @@ export interface RemoteConfigRun {
   /** The gateway running now (another after each configuration applied). */
   readonly daemon: () => Daemon;
   readonly status: () => RemoteConfigStatus;
+  /**
+   * Settles when no gateway runs any more: a configuration applied did not start, nor did the one before it (put back
+   * for the rollback). The process should then end, non-zero, for its supervisor to start it again (from the local
+   * file, or the kept configuration it rolled back to); it never settles otherwise.
+   */
+  readonly failed: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -55,6 +61,8 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
     ...(deps.env ? { env: deps.env } : {}),
   });
   let last: Outcome | undefined;
+  let fail: (err: Error) => void = () => undefined;
+  const failed = new Promise<Error>((resolve) => (fail = resolve));
   const status = (): RemoteConfigStatus => ({ runningSequence: intake.running ?? null, ...(last ? { last } : {}) });
   // Not started until the gateway runs; its messages go to apply (below).
   const receiver = new ConfigReceiver(broker, gateway, settings.max_message_bytes, logger, (bytes, origin) =>
@@ -117,7 +125,17 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
     } catch (err) {
       await store.rollBack();
       intake.running = previous.sequence;
-      daemon = await start(previous.loaded, status);
+      try {
+        daemon = await start(previous.loaded, status);
+      } catch (again) {
+        // Neither starts (a port taken meanwhile, a disk full): no gateway runs; the process ends for its supervisor.
+        const reason =
+          `${origin} (sequence ${taken.sequence}) did not start (${(err as Error).message}), nor did the ` +
+          `configuration before it (${(again as Error).message}): the gateway stops for its supervisor to start it again`;
+        report({ outcome: 'rolled_back', sequence: taken.sequence, code: 'restart_failed', reason, ts: now() });
+        fail(new Error(`remote configuration: ${reason}`));
+        return;
+      }
       report({
         outcome: 'rolled_back',
         sequence: taken.sequence,
@@ -133,6 +151,7 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
   return {
     daemon: () => daemon,
     status,
+    failed,
     stop: () => {
       stopping ??= (async () => {
         await receiver.stop();

@@ -128,6 +128,24 @@ describe('remote configuration applied in process', () => {
     expect(kept).toContain('plc-2');
   });
 
+  it('ends the run (failed settles) where neither the new configuration nor the one before it starts again', async () => {
+    let refuse = false; // once the new one is tried, every start fails (a port taken meanwhile, a disk full)
+    const start = (loaded: Parameters<typeof startDaemon>[0], status: () => RemoteConfigStatus) => {
+      if (loaded.config.gateway.site === 'broken') refuse = true;
+      if (refuse) return Promise.reject(new Error(`injected: ${loaded.config.gateway.site ?? 'local'} did not start`));
+      return startDaemon(loaded, log.logger, { remoteConfig: status });
+    };
+    run = await runWithRemoteConfig(await loadConfigFile(join(dir, 'gateway.yaml')), { logger: log.logger, start });
+    const broken = sign({ sequence: 2, target: 'press-3', yaml: yaml('plc-2', 'gateway: { site: broken }') });
+    const outcome = await publish(broken, 'press-3');
+    expect(outcome).toMatchObject({ outcome: 'rolled_back', sequence: 2, code: 'restart_failed' });
+    const err = await run.failed;
+    expect(err.message).toContain(
+      '(sequence 2) did not start (injected: broken did not start), nor did the configuration',
+    );
+    expect(err.message).toContain('the gateway stops for its supervisor to start it again');
+  });
+
   it('starts again with the configuration accepted before, and says so', async () => {
     run = await runWithRemoteConfig(await loadConfigFile(join(dir, 'gateway.yaml')), { logger: log.logger });
     await publish(sign({ sequence: 5, target: 'press-3', yaml: yaml('plc-5') }), 'press-3');
