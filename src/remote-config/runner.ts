@@ -3,8 +3,11 @@
  * in the state folder, if one is and it still passes (intake.ts), or the local file; then each message taken
  * (ConfigIntake.take) is applied in this process: the running gateway stops (sources, sinks flushed, the HTTP
  * endpoint closed), and one starts with the new configuration. Where that start fails, the kept configuration is put
- * back (RemoteConfigStore.rollBack) and the one before is started again. Each outcome (applied, refused with its code,
- * rolled back with why) is logged, published on `<prefix>/<gateway>/config/outcome`, and shown in /api/status
+ * back (RemoteConfigStore.rollBack) and the one before is started again. One that starts goes on probation on its
+ * sources (probation.ts): rolled back the same way where a source that gave good samples under the configuration before
+ * gives none within cloud.remote_config.probation_s, confirmed once each has. A configuration started with the process
+ * (the kept one) is not on probation. Each outcome (applied, confirmed, refused with its code, rolled back with why) is
+ * logged, published on `<prefix>/<gateway>/config/outcome`, and shown in /api/status
  * (remoteConfig). The receiving connection is the local file's and outlives the restarts.
  */
 import type { LoadedConfig } from '../config/load.js';
@@ -12,8 +15,9 @@ import { startDaemon, type Daemon } from '../daemon/daemon.js';
 import type { RemoteConfigStatus } from '../runtime/gateway.js';
 import type { Logger } from '../telemetry/logger.js';
 import { readPublicKeys } from '../sync/release.js';
-import { ConfigIntake, type StartConfig } from './intake.js';
+import { ConfigIntake, type StartConfig, type TakenConfig } from './intake.js';
 import { ConfigRefused } from './message.js';
+import { GoodSources, judgedSources, probationFailure, probationSeconds, waitingFor } from './probation.js';
 import { ConfigReceiver } from './receiver.js';
 import { RemoteConfigStore } from './store.js';
 
@@ -105,7 +109,86 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
       : `running remote configuration ${current.sequence} (kept in ${store.dir}) beside the local ${local.file}`,
   );
 
-  const apply = async (bytes: Buffer, origin: string): Promise<void> => {
+  // The sources that gave a good sample under the gateway running now, and the probation of its configuration.
+  let good = new GoodSources(daemon.gateway.events);
+  let probation: { stop: () => void } | undefined;
+  const endProbation = (): void => {
+    probation?.stop();
+    probation = undefined;
+  };
+  let serial: Promise<void> = Promise.resolve();
+  const inTurn = (step: () => Promise<void>): Promise<void> => (serial = serial.then(step, step));
+
+  /**
+   * Starts `previous` again after `taken` was stopped or did not start; reports the rollback with `code` and `why`
+   * (where `previous` does not start either: `failure`, what became of `taken`, and why that one did not).
+   */
+  type Failure = { readonly code: string; readonly why: string; readonly failure: string };
+  const rollBack = async (
+    taken: StartConfig,
+    previous: StartConfig,
+    { code, why, failure }: Failure,
+  ): Promise<void> => {
+    await store.rollBack();
+    intake.running = previous.sequence;
+    try {
+      daemon = await start(previous.loaded, status);
+    } catch (again) {
+      // Neither starts (a port taken meanwhile, a disk full): no gateway runs; the process ends for its supervisor.
+      const reason =
+        `${failure}, nor did the configuration before it (${(again as Error).message}): the gateway stops for its ` +
+        'supervisor to start it again';
+      report({ outcome: 'rolled_back', sequence: taken.sequence, code: 'restart_failed', reason, ts: now() });
+      fail(new Error(`remote configuration: ${reason}`));
+      return;
+    }
+    current = previous;
+    good = new GoodSources(daemon.gateway.events);
+    report({ outcome: 'rolled_back', sequence: taken.sequence, code, reason: why, ts: now() });
+  };
+
+  /** Puts the configuration just applied (`taken`) on probation on the sources `judged` (probation.ts). */
+  const startProbation = (
+    taken: TakenConfig,
+    previous: StartConfig,
+    origin: string,
+    judged: readonly string[],
+  ): void => {
+    const seconds = settings.probation_s ?? probationSeconds(taken.loaded.config);
+    const confirm = (): void => {
+      endProbation();
+      const reason = judged.length
+        ? `${judged.join(', ')} gave good samples`
+        : 'no source gave a good sample under the configuration before: none judged';
+      report({ outcome: 'confirmed', sequence: taken.sequence, reason, ts: now() });
+    };
+    if (waitingFor(judged, good.names).length === 0) return confirm();
+    const unsubscribe = daemon.gateway.events.subscribe('samples', () => {
+      if (probation && waitingFor(judged, good.names).length === 0) confirm();
+    });
+    const timer = setTimeout(() => {
+      const waiting = waitingFor(judged, good.names);
+      const failed = probationFailure(waiting, daemon.gateway.status().sources, seconds);
+      const why = `${origin} (sequence ${taken.sequence}): ${failed}`;
+      const failure = `${origin} (sequence ${taken.sequence}) failed its probation (${failed})`;
+      endProbation();
+      void inTurn(async () => {
+        if (current !== taken) return; // another configuration came meanwhile
+        good.stop();
+        await daemon.stop();
+        await rollBack(taken, previous, { code: 'probation_failed', why, failure });
+      });
+    }, seconds * 1000);
+    probation = {
+      stop: () => {
+        clearTimeout(timer);
+        unsubscribe();
+      },
+    };
+  };
+
+  const apply = (bytes: Buffer, origin: string): Promise<void> => inTurn(() => take(bytes, origin));
+  const take = async (bytes: Buffer, origin: string): Promise<void> => {
     let taken;
     try {
       taken = await intake.take(bytes, origin);
@@ -115,35 +198,27 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
       return;
     }
     if (taken === 'running') return;
+    endProbation(); // a configuration on probation that another replaces is not judged further
+    good.stop();
+    const goodBefore = new Set(good.names);
     await daemon.stop();
     const previous = current;
     try {
       intake.running = taken.sequence;
       daemon = await start(taken.loaded, status);
-      current = taken;
-      report({ outcome: 'applied', sequence: taken.sequence, ts: now() });
     } catch (err) {
-      await store.rollBack();
-      intake.running = previous.sequence;
-      try {
-        daemon = await start(previous.loaded, status);
-      } catch (again) {
-        // Neither starts (a port taken meanwhile, a disk full): no gateway runs; the process ends for its supervisor.
-        const reason =
-          `${origin} (sequence ${taken.sequence}) did not start (${(err as Error).message}), nor did the ` +
-          `configuration before it (${(again as Error).message}): the gateway stops for its supervisor to start it again`;
-        report({ outcome: 'rolled_back', sequence: taken.sequence, code: 'restart_failed', reason, ts: now() });
-        fail(new Error(`remote configuration: ${reason}`));
-        return;
-      }
-      report({
-        outcome: 'rolled_back',
-        sequence: taken.sequence,
+      const message = (err as Error).message;
+      await rollBack(taken, previous, {
         code: 'start_failed',
-        reason: `${origin} (sequence ${taken.sequence}): did not start: ${(err as Error).message}`,
-        ts: now(),
+        why: `${origin} (sequence ${taken.sequence}): did not start: ${message}`,
+        failure: `${origin} (sequence ${taken.sequence}) did not start (${message})`,
       });
+      return;
     }
+    current = taken;
+    good = new GoodSources(daemon.gateway.events);
+    report({ outcome: 'applied', sequence: taken.sequence, ts: now() });
+    startProbation(taken, previous, origin, judgedSources(taken.loaded.config, goodBefore));
   };
   receiver.start();
   if (last) receiver.publishOutcome({ gateway, ...last });
@@ -154,7 +229,9 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
     failed,
     stop: () => {
       stopping ??= (async () => {
+        endProbation();
         await receiver.stop();
+        await serial;
         await daemon.stop();
       })();
       return stopping;

@@ -79,7 +79,7 @@ export interface GatewayStatus {
 export interface RemoteConfigStatus {
   readonly runningSequence: number | null;
   readonly last?: {
-    readonly outcome: 'applied' | 'refused' | 'rolled_back';
+    readonly outcome: 'applied' | 'confirmed' | 'refused' | 'rolled_back';
     readonly sequence?: number;
     readonly code?: string;
     readonly reason?: string;

@@ -168,6 +168,15 @@ export const remoteConfigSchema = z.strictObject({
     .describe(
       'The largest signed configuration message taken, in bytes (signature line and signed body); a larger one is refused unread.',
     ),
+  probation_s: z
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .optional()
+    .describe(
+      "How long an applied configuration's sources have to give a good sample, in seconds: each source that gave one under the configuration before (by name) must give one in this time, or the configuration is rolled back (probation_failed); once all have, it is confirmed. Default: 30 s plus three of the new configuration's slowest source interval (poll_interval_ms, publishing_interval_ms, publish_interval_ms), within 30 to 600 s.",
+    ),
 });
 
 export type MqttSyncConfig = z.infer<typeof mqttSyncSchema>;

@@ -27,11 +27,19 @@ assets:
 
 /**
  * Writes `<dir>/gateway.yaml`: gateway press-3, data in `<dir>/data`, the API on any free port, cloud.mqtt as `mqtt`
- * gives it (a flow mapping's inside), remote configuration signed with `publicKey`, and `extra` at the top. Its path.
+ * gives it (a flow mapping's inside), remote configuration signed with `publicKey` (and `remoteConfig`), and `extra`
+ * at the top. Its path.
  */
 export async function writeLocalGateway(
   dir: string,
-  o: { readonly mqtt: string; readonly publicKey: string; readonly port: number; readonly extra?: string },
+  o: {
+    readonly mqtt: string;
+    readonly publicKey: string;
+    readonly port: number;
+    readonly extra?: string;
+    /** More of cloud.remote_config (a flow mapping's inside), e.g. `probation_s: 2`. */
+    readonly remoteConfig?: string;
+  },
 ): Promise<string> {
   const file = join(dir, 'gateway.yaml');
   const top = `gateway: { name: press-3 }
@@ -40,7 +48,7 @@ http: { port: 0 }
 ${o.extra ?? ''}
 cloud:
   mqtt: { ${o.mqtt} }
-  remote_config: { public_key_file: ${o.publicKey} }
+  remote_config: { public_key_file: ${o.publicKey}${o.remoteConfig ? `, ${o.remoteConfig}` : ''} }
 `;
   await writeFile(file, pumpYaml({ port: o.port, extra: top }));
   return file;

@@ -1,0 +1,82 @@
+/**
+ * A remote configuration on probation: once it starts, the sources it shares (by name) with the configuration before
+ * it, and that gave a good sample under that one, must each give a good sample within the probation
+ * (cloud.remote_config.probation_s, or probationSeconds' default); where one does not, the configuration is rolled
+ * back. Every such source, not one of them: a configuration that moves one machine's address wrongly leaves that
+ * machine unwatched while the others answer. A source the configuration before never reached (a machine off, a new
+ * source) is not judged: its silence says nothing of the new configuration.
+ */
+import type { Config } from '../config/schema.js';
+import type { Subscribable } from '../core/event-bus.js';
+import type { GatewayTopics } from '../runtime/gateway.js';
+
+/** The probation's bounds, in seconds, and the time a source gets to connect on top of its intervals. */
+export const MIN_PROBATION_S = 30;
+export const MAX_PROBATION_S = 600;
+const CONNECT_ROOM_S = 30;
+/** How many of its slowest interval a source gets to give a sample. */
+const INTERVALS = 3;
+
+/** The slowest interval, in ms, at which a source of `config` gives samples (poll, publishing or publish interval). */
+function slowestIntervalMs(config: Config): number {
+  let slowest = 0;
+  for (const source of config.sources as readonly Record<string, unknown>[]) {
+    const devices = Array.isArray(source.devices) ? (source.devices as Record<string, unknown>[]) : [];
+    for (const where of [source, ...devices])
+      for (const key of ['poll_interval_ms', 'publishing_interval_ms', 'publish_interval_ms'])
+        if (typeof where[key] === 'number') slowest = Math.max(slowest, where[key]);
+  }
+  return slowest;
+}
+
+/**
+ * The default probation of `config`, in seconds: 30 s for its sources to connect plus three of its slowest source
+ * interval, within 30 to 600 s.
+ */
+export function probationSeconds(config: Config): number {
+  const seconds = CONNECT_ROOM_S + (INTERVALS * slowestIntervalMs(config)) / 1000;
+  return Math.min(MAX_PROBATION_S, Math.max(MIN_PROBATION_S, Math.ceil(seconds)));
+}
+
+/** The names of the sources that gave a good sample on `events` since it was made (a gateway's, from its start). */
+export class GoodSources {
+  readonly names = new Set<string>();
+  private readonly unsubscribe: () => void;
+
+  constructor(events: Subscribable<GatewayTopics>) {
+    this.unsubscribe = events.subscribe('samples', (batch) => {
+      for (const sample of batch) if (sample.quality === 'good') this.names.add(sample.source);
+    });
+  }
+
+  stop(): void {
+    this.unsubscribe();
+  }
+}
+
+/** The sources a new configuration is judged on: those of `next` that gave a good sample under the one before. */
+export function judgedSources(next: Config, goodBefore: ReadonlySet<string>): string[] {
+  return next.sources.map((s) => s.name).filter((name) => goodBefore.has(name));
+}
+
+/** What a probation is waiting for: the judged sources without a good sample yet. */
+export function waitingFor(judged: readonly string[], good: ReadonlySet<string>): string[] {
+  return judged.filter((name) => !good.has(name));
+}
+
+/**
+ * Why a probation failed: each judged source without a good sample, with the last error its status gives (or that it
+ * gave no sample, where it connected).
+ */
+export function probationFailure(
+  waiting: readonly string[],
+  sources: readonly { readonly name: string; readonly connected: boolean; readonly lastError?: string }[],
+  seconds: number,
+): string {
+  const each = waiting.map((name) => {
+    const status = sources.find((s) => s.name === name);
+    const why = status?.lastError ?? (status?.connected ? 'connected, no good sample' : 'not connected');
+    return `${name} (${why})`;
+  });
+  return `no good sample within its ${seconds.toString()} s probation from ${each.join(', ')}, which gave good samples under the configuration before`;
+}
