@@ -7,7 +7,7 @@
  * sources (probation.ts): rolled back the same way where a source that gave good samples under the configuration before
  * gives none within cloud.remote_config.probation_s, confirmed once each has. A configuration started with the process
  * (the kept one) is not on probation. Each outcome (applied, confirmed, refused with its code, rolled back with why) is
- * logged, published on `<prefix>/<gateway>/config/outcome`, and shown in /api/status
+ * logged, published on `<prefix>/<gateway>/config/outcome`, counted (outcome-metric.ts), and shown in /api/status
  * (remoteConfig). The receiving connection is the local file's and outlives the restarts.
  */
 import type { LoadedConfig } from '../config/load.js';
@@ -17,6 +17,7 @@ import type { Logger } from '../telemetry/logger.js';
 import { readPublicKeys } from '../sync/release.js';
 import { ConfigIntake, type StartConfig, type TakenConfig } from './intake.js';
 import { ConfigRefused } from './message.js';
+import { RemoteConfigCounts } from './outcome-metric.js';
 import { GoodSources, judgedSources, probationFailure, probationSeconds, waitingFor } from './probation.js';
 import { ConfigReceiver } from './receiver.js';
 import { RemoteConfigStore } from './store.js';
@@ -53,7 +54,14 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
   if (!settings || !broker) throw new Error(`${local.file}: cloud.remote_config and cloud.mqtt are not both set`);
   const { logger } = deps;
   const now = deps.now ?? Date.now;
-  const start = deps.start ?? ((loaded, status) => startDaemon(loaded, logger, { remoteConfig: status }));
+  const startBare = deps.start ?? ((loaded, status) => startDaemon(loaded, logger, { remoteConfig: status }));
+  const counts = new RemoteConfigCounts();
+  /** Starts a gateway whose /metrics serves the outcome counts. */
+  const start: typeof startBare = async (loaded, status) => {
+    const started = await startBare(loaded, status);
+    counts.serveOn(started.metrics.registry);
+    return started;
+  };
   const gateway = local.config.gateway.name;
   const store = new RemoteConfigStore(local.config.data_dir, settings.max_message_bytes);
   const intake = new ConfigIntake({
@@ -74,8 +82,9 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
   );
   const report = (outcome: Outcome): void => {
     last = outcome;
+    counts.count(outcome.outcome, outcome.code);
     const text = `remote configuration${outcome.sequence !== undefined ? ` ${outcome.sequence}` : ''} ${outcome.outcome}${outcome.reason ? `: ${outcome.reason}` : ''}`;
-    if (outcome.outcome === 'applied') logger.info({ ...LOG, ...outcome }, text);
+    if (outcome.outcome === 'applied' || outcome.outcome === 'confirmed') logger.info({ ...LOG, ...outcome }, text);
     else logger.warn({ ...LOG, ...outcome }, text);
     receiver.publishOutcome({ gateway, ...outcome });
   };

@@ -3,7 +3,7 @@
  * polls a real Modbus TCP PLC (register-plc) and takes signed configurations on a real mosquitto. One that points the
  * source at a port where nothing listens starts, and is rolled back once its probation (probation_s: 2) passes without
  * a good sample from it; one that keeps the source on the PLC is confirmed. Outcomes are read where the cloud reads
- * them, on <prefix>/<gateway>/config/outcome.
+ * them, on <prefix>/<gateway>/config/outcome, and counted on /metrics (linewatch_remote_config_total).
  */
 import type { KeyObject } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -19,6 +19,7 @@ import { RUNNING_FILE, STATE_FOLDER } from '../../src/remote-config/store.js';
 import { configTopic } from '../../src/remote-config/topics.js';
 import { generateKeys, readPrivateKey } from '../../src/sync/release.js';
 import { startMosquitto, type Mosquitto } from '../../src/testing/mosquitto.js';
+import { lintExposition } from '../helpers/promlint.js';
 import { startRegisterPlc, type RegisterPlc } from '../helpers/register-plc.js';
 import { pumpYaml, writeLocalGateway } from '../helpers/remote-config-files.js';
 import { logLines } from '../helpers/log-lines.js';
@@ -126,6 +127,15 @@ describe('a remote configuration on probation on its sources', () => {
     // The local file runs again: its source gives good samples from the PLC.
     await goodSample(run);
     await expect(readFile(join(dir, 'data', STATE_FOLDER, RUNNING_FILE))).rejects.toThrow(/ENOENT/);
+    // Counted across the restarts: the gateway running now is the third this process started.
+    const metrics = await (await fetch(`http://127.0.0.1:${run.daemon().http!.port}/metrics`)).text();
+    const counted = metrics.split('\n').filter((l) => l.startsWith('linewatch_remote_config_total{'));
+    expect(counted.sort()).toEqual([
+      'linewatch_remote_config_total{outcome="applied",code=""} 1',
+      'linewatch_remote_config_total{outcome="rolled_back",code="probation_failed"} 1',
+    ]);
+    const problems = lintExposition(metrics); // the three nodejs_active_* gauges aside (docs/metrics.md)
+    expect(problems.filter((p) => !p.startsWith('nodejs_active_'))).toEqual([]);
   });
 
   it('confirms one whose sources give good samples, and keeps it', async () => {
