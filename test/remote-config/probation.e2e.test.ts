@@ -48,13 +48,16 @@ beforeEach(async () => {
   prefix = `lw${(await freePort()).toString()}`;
   const keys = await generateKeys(join(dir, 'keys'));
   key = await readPrivateKey(keys.privatePath);
-  await writeLocalGateway(dir, {
+});
+
+/** Writes the local file (its source on the PLC, the probation `seconds` long). */
+const writeLocal = (seconds: number) =>
+  writeLocalGateway(dir, {
     mqtt: `url: ${broker.url}, topic_prefix: ${prefix}, publish_health: false`,
     publicKey: 'keys/release-signing.pub.pem',
     port: plc.port,
-    remoteConfig: 'probation_s: 2',
+    remoteConfig: `probation_s: ${seconds.toString()}`,
   });
-});
 
 afterEach(async () => {
   await run?.stop();
@@ -100,8 +103,9 @@ const goodSample = (r: RemoteConfigRun) =>
     });
   });
 
-/** Starts the gateway of the local file; resolves once its source gave a good sample. */
-async function startGateway(): Promise<RemoteConfigRun> {
+/** Starts the gateway of a local file with a probation `seconds` long; resolves once its source gave a good sample. */
+async function startGateway(seconds: number): Promise<RemoteConfigRun> {
+  await writeLocal(seconds);
   const started = await runWithRemoteConfig(await loadConfigFile(join(dir, 'gateway.yaml')), {
     logger: logLines('info').logger,
   });
@@ -114,7 +118,7 @@ const sourceStatus = (r: RemoteConfigRun) => r.daemon().gateway.status().sources
 describe('a remote configuration on probation on its sources', () => {
   it('rolls back one whose source gives no good sample within its probation, naming the source and its error', async () => {
     const seen = await outcomes();
-    run = await startGateway();
+    run = await startGateway(2);
     await publish({ sequence: 2, target: 'press-3', yaml: pumpYaml({ port: deadPort }) });
     expect(await seen.next()).toMatchObject({ outcome: 'applied', sequence: 2 });
     const rolledBack = await seen.next();
@@ -140,7 +144,7 @@ describe('a remote configuration on probation on its sources', () => {
 
   it('confirms one whose sources give good samples, and keeps it', async () => {
     const seen = await outcomes();
-    run = await startGateway();
+    run = await startGateway(60); // confirmed at the first good sample, long before
     await publish({
       sequence: 2,
       target: 'press-3',
@@ -155,7 +159,7 @@ describe('a remote configuration on probation on its sources', () => {
 
   it('does not judge a source the configuration before never reached: confirmed at once', async () => {
     const seen = await outcomes();
-    run = await startGateway();
+    run = await startGateway(60); // confirmed at the first good sample, long before
     await publish({ sequence: 2, target: 'press-3', yaml: pumpYaml({ source: 'plc-new', port: deadPort }) });
     expect(await seen.next()).toMatchObject({ outcome: 'applied', sequence: 2 });
     expect(await seen.next()).toMatchObject({
