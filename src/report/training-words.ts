@@ -4,7 +4,7 @@
  * figures as the charts and the summary. The technical account (how the level was computed) follows them, folded.
  */
 import { formatNumber } from './chart-scale.js';
-import type { TrainingReport } from './report-data.js';
+import type { FitCurve } from '../core/types.js';
 import type { CalibrationTarget } from '../training/calibration-target.js';
 
 /** A threshold as the summary table shows it (three decimals), so that the sentence and the table agree; below 1 to
@@ -25,7 +25,11 @@ export function budgetWords(t: CalibrationTarget): string {
  * When the alarm goes on and off, and what the level was set for: "The alarm goes on when the anomaly score passes
  * 16.972: set so that normal operation like the training data raises about 1 false alarm a day. ...".
  */
-export function alarmLevelWords(t: Pick<TrainingReport, 'threshold' | 'offThreshold' | 'budget'>): string {
+export function alarmLevelWords(t: {
+  readonly threshold: number;
+  readonly offThreshold?: number;
+  readonly budget?: string;
+}): string {
   const budget = t.budget ? `: set so that ${t.budget}` : '';
   const off =
     t.offThreshold !== undefined && Number.isFinite(t.offThreshold)
@@ -52,7 +56,7 @@ export function normalScoresWords(count: number, above: number): string {
 }
 
 /** What the fit's curve (loss per epoch, or the hybrid's error per ridge) tells the reader; '' without one. */
-export function fitCurveWords(loss: TrainingReport['loss']): string {
+export function fitCurveWords(loss: FitCurve | undefined): string {
   if (!loss || (loss.train.length === 0 && loss.validation.length === 0)) return '';
   if (loss.x)
     return (
