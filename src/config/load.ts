@@ -127,6 +127,12 @@ export async function checkConfig(config: Config, path: string): Promise<LoadedC
     issues.push(
       'cloud.remote_config: configurations come over the cloud broker: set cloud.mqtt too (its url, topic_prefix and credentials)',
     );
+  // <prefix>/<gateway>/... would be <prefix>/releases/<model>, where release notices come: a notice for a model named
+  // config, status or summary would meet this gateway's own topics.
+  if (config.cloud.mqtt && config.gateway.name === 'releases')
+    issues.push(
+      'gateway.name: "releases" is the topic level of release notices (<prefix>/releases/<model>) under cloud.mqtt: name the gateway otherwise',
+    );
   issues.push(...(await publicKeyIssues(config)));
   if (issues.length > 0) throw new ConfigError(path, issues);
   return { file: path, config, models };

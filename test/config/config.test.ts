@@ -448,6 +448,18 @@ describe('configuration', () => {
     expect(await issuesOf(text, {})).toEqual(['http.port: environment variable HTTP_PORT is not set']);
   });
 
+  it('refuses a gateway named "releases" under cloud.mqtt: its topics would be the release notices\' level', async () => {
+    const named = (name: string) =>
+      config({
+        top: `gateway: { name: ${name} }\ncloud:\n  mqtt: { url: mqtt://127.0.0.1:1883, topic_prefix: plant }`,
+      });
+    expect(await issuesOf(named('releases'))).toEqual([
+      'gateway.name: "releases" is the topic level of release notices (<prefix>/releases/<model>) under cloud.mqtt: name the gateway otherwise',
+    ]);
+    expect((await accepted(named('releases-1'))).gateway.name).toBe('releases-1');
+    expect((await accepted(config({ top: 'gateway: { name: releases }' }))).gateway.name).toBe('releases');
+  });
+
   it('checks the public keys releases are verified with: a missing file, a private key, no key', async () => {
     const keys = await generateKeys(await mkdtemp(join(tmpdir(), 'lw-config-keys-')));
     const notAKey = join(await mkdtemp(join(tmpdir(), 'lw-config-keys-')), 'notes.csv');
