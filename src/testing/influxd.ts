@@ -91,7 +91,9 @@ ${options.maxBodySize ? `  max-body-size = ${options.maxBodySize}\n` : ''}[conti
       const res = await fetch(`${url}/query?${new URLSearchParams({ db, q, epoch: 'ms', ...credentials })}`, {
         method: /^\s*(SELECT|SHOW)/i.test(q) ? 'GET' : 'POST',
       });
-      const body = (await res.json()) as { results: { series?: InfluxSeries[]; error?: string }[] };
+      const body = (await res.json()) as { results?: { series?: InfluxSeries[]; error?: string }[]; error?: string };
+      // A refusal of the whole request (authorization, a bad query) comes as {"error"} without results.
+      if (!body.results) throw new Error(`influxd: ${q} answered ${res.status}: ${body.error ?? JSON.stringify(body)}`);
       if (body.results[0]?.error) throw new Error(body.results[0].error);
       return body.results[0]?.series ?? [];
     },
