@@ -14,7 +14,8 @@ import type { KeyObject } from 'node:crypto';
 import { readBytesStart } from '../core/http-body.js';
 import type { LoadedManifest, ModelManifest } from '../inference/manifest.js';
 import { ReleaseRejected, verifySigned } from './release.js';
-import { INCOMING_PREFIX, STORE_FILES, syncFolder, writeSynced } from './store-files.js';
+import { syncFolder, writeSynced } from '../core/replace-file.js';
+import { INCOMING_PREFIX, STORE_FILES } from './store-files.js';
 import {
   DEFAULT_DOWNLOAD_LIMITS,
   DownloadTooLarge,
