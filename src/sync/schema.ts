@@ -61,12 +61,13 @@ export const mqttSyncSchema = z.strictObject({
     .describe('The durable queue in front of the broker.'),
 });
 
+/** One ed25519 public key file, or a list (key rotation): what signed releases and configurations verify against. */
+const publicKeyFiles = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
 export const modelUpdatesSchema = z.strictObject({
-  public_key_file: z
-    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
-    .describe(
-      'ed25519 public key (PEM) that releases must be signed with, or a list of them (key rotation: a release signed by any listed key verifies; drop a retired key from the list).',
-    ),
+  public_key_file: publicKeyFiles.describe(
+    'ed25519 public key (PEM) that releases must be signed with, or a list of them (key rotation: a release signed by any listed key verifies; drop a retired key from the list).',
+  ),
   mqtt: z
     .boolean()
     .default(true)
@@ -154,11 +155,9 @@ export const modelUpdatesSchema = z.strictObject({
 export const DEFAULT_MAX_CONFIG_BYTES = 256 * 1024;
 
 export const remoteConfigSchema = z.strictObject({
-  public_key_file: z
-    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
-    .describe(
-      'ed25519 public key (PEM) that configurations must be signed with, or a list of them (key rotation). A key of its own, not the model-release key: a configuration changes what the gateway writes to machines and where it sends data, and whoever signs models need not be able to do that (the same file may be named where one team does both). Relative to the config file; only the local file sets it.',
-    ),
+  public_key_file: publicKeyFiles.describe(
+    'ed25519 public key (PEM) that configurations must be signed with, or a list of them (key rotation). A key of its own, not the model-release key: a configuration changes what the gateway writes to machines and where it sends data, and whoever signs models need not be able to do that (the same file may be named where one team does both). Relative to the config file; only the local file sets it.',
+  ),
   max_message_bytes: z
     .number()
     .int()
