@@ -7,7 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import { loadConfigFile, type LoadedConfig } from '../config/load.js';
 import { composeConfig, readLocalTree } from './compose.js';
-import { ConfigRefused, openConfigMessage } from './message.js';
+import { ConfigRefused, openConfigMessage, type ConfigBody } from './message.js';
 import { RUNNING_FILE, type RemoteConfigStore } from './store.js';
 
 export interface TakenConfig {
@@ -39,19 +39,26 @@ export class ConfigIntake {
   ) {}
 
   /** The message's configuration, checked and kept as the running one; 'running' where it is that one (a retained
-   * message delivered again); a ConfigRefused where it is refused (nothing kept). */
+   * message delivered again); a ConfigRefused where it is refused (nothing kept). check, then keep. */
   async take(bytes: Uint8Array, origin: string): Promise<TakenConfig | 'running'> {
+    const taken = await this.check(bytes, origin);
+    if (taken !== 'running') await this.keep(bytes, taken.sequence);
+    return taken;
+  }
+
+  /** The message's configuration, checked as take checks it (the floor included), nothing kept; 'running' where it
+   * is the one running. */
+  async check(bytes: Uint8Array, origin: string): Promise<TakenConfig | 'running'> {
     const body = this.open(bytes, origin);
     if (body.sequence === this.running) return 'running';
-    const floor = this.deps.store.floor();
-    if (body.sequence <= floor)
-      throw new ConfigRefused(
-        'not_newer',
-        `${origin}: sequence ${body.sequence}, not above ${floor}, the highest applied or rolled back here: an older configuration is not taken again (sign it anew with a higher --sequence)`,
-      );
+    checkAboveFloor(body.sequence, this.deps.store.floor(), origin);
     const loaded = await this.compose(body.yaml, `${origin} (sequence ${body.sequence})`);
-    await this.deps.store.accept(bytes, body.sequence);
     return { loaded, sequence: body.sequence };
+  }
+
+  /** Keeps a message check took as the running configuration (the running one as the previous one). */
+  async keep(bytes: Uint8Array, sequence: number): Promise<void> {
+    await this.deps.store.accept(bytes, sequence);
   }
 
   /** The kept running configuration, checked again as when it came (a local file changed since may refuse it), or
@@ -72,12 +79,24 @@ export class ConfigIntake {
     }
   }
 
-  private open(bytes: Uint8Array, origin: string) {
+  /** The message's verified body (size, signature, target: openConfigMessage). */
+  open(bytes: Uint8Array, origin: string): ConfigBody {
     return openConfigMessage(bytes, origin, this.deps.keys, this.deps.gateway, this.deps.maxBytes);
   }
 
-  private async compose(yaml: string, origin: string): Promise<LoadedConfig> {
+  /** `yaml` composed beside the local file as the gateway runs it (compose.ts), or a ConfigRefused. */
+  async compose(yaml: string, origin: string): Promise<LoadedConfig> {
     const local = await readLocalTree(this.deps.localFile, this.deps.env ?? process.env);
     return composeConfig(yaml, origin, local);
   }
+}
+
+/** Refuses a `sequence` (from `origin`) not above `floor`, the highest applied or rolled back (not_newer). */
+export function checkAboveFloor(sequence: number, floor: number, origin: string): void {
+  if (sequence <= floor)
+    throw new ConfigRefused(
+      'not_newer',
+      `${origin}: sequence ${sequence}, not above ${floor}, the highest applied or rolled back here: an older configuration is not taken again (sign it anew with a higher --sequence)`,
+      sequence,
+    );
 }

@@ -40,6 +40,8 @@ export class ConfigRefused extends Error {
   constructor(
     readonly code: RefusalCode,
     message: string,
+    /** The refused message's sequence, where it was read (not_newer). */
+    readonly sequence?: number,
   ) {
     super(message);
     this.name = 'ConfigRefused';

@@ -3,15 +3,21 @@
  * the local file's, which a remote configuration cannot change), subscribed QoS 1 to the gateway's two configuration
  * topics (topics.ts). Each message goes to `onMessage`, one at a time in the order they came (a retained message comes
  * again at each connection). Incoming packets are bounded by max_message_bytes and room for the topic: a larger one
- * closes the connection unread, and the log says so. Outcomes are published retained, QoS 1, on
- * `<prefix>/<gateway>/config/outcome` (the last one is what the cloud reads there).
+ * closes the connection unread, and the log says so. The latest outcome (latest-outcome.ts) is published retained,
+ * QoS 1, on `<prefix>/<gateway>/config/outcome` (what the cloud reads there): at each connection while the broker has
+ * not acknowledged it, and as each comes. One publication at a time: an outcome that comes while another is in flight
+ * (or held by the client for the broker's return) is published once that one is acknowledged, so the broker never
+ * keeps an older outcome after a newer one.
  */
 import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { brokerErrorText, connectMqtt } from '../core/mqtt-connection.js';
 import { refusedPacketText } from '../core/mqtt-packet-bound.js';
 import type { Logger } from '../telemetry/logger.js';
+import { endWithin } from '../sync/client-deadlines.js';
+import { SHUTDOWN_WAIT_MAX_MS } from '../sync/mqtt-sync.js';
 import { CLOUD_PROTOCOL_SETTING, type MqttSyncConfig } from '../sync/schema.js';
+import type { LatestOutcome } from './latest-outcome.js';
 import { configTopics } from './topics.js';
 
 const LOG = { component: 'remote-config' } as const;
@@ -21,6 +27,8 @@ const TOPIC_ROOM = 1024;
 export class ConfigReceiver {
   private client: MqttClient | undefined;
   private queue: Promise<void> = Promise.resolve();
+  /** An outcome publication is in flight (the client sends it again at a reconnection until it is acknowledged). */
+  private publishing = false;
 
   constructor(
     private readonly broker: MqttSyncConfig,
@@ -28,6 +36,7 @@ export class ConfigReceiver {
     private readonly maxMessageBytes: number,
     private readonly logger: Logger,
     private readonly onMessage: (bytes: Buffer, origin: string) => Promise<void>,
+    private readonly outcomes: LatestOutcome,
   ) {}
 
   /** The topic outcomes are published on. */
@@ -59,6 +68,7 @@ export class ConfigReceiver {
     client.on('connect', () => {
       lastError = undefined;
       client.subscribe(topics, { qos: 1 });
+      this.publishOutcome();
     });
     client.on('message', (topic, payload) => {
       this.queue = this.queue.then(() =>
@@ -75,17 +85,36 @@ export class ConfigReceiver {
     this.client = client;
   }
 
-  /** Publishes an outcome (retained, QoS 1); kept by the client while the broker is away, not across a restart. */
-  publishOutcome(outcome: object): void {
-    this.client?.publish(this.outcomeTopic, JSON.stringify(outcome), { qos: 1, retain: true });
+  /** Publishes the latest outcome (retained, QoS 1) where the broker has not acknowledged it, it is connected, and no
+   * publication is in flight; again with the next latest once the broker acknowledges it. */
+  publishOutcome(): void {
+    const client = this.client;
+    const outcome = this.outcomes.current;
+    if (!client?.connected || this.publishing || !outcome || !this.outcomes.pending) return;
+    this.publishing = true;
+    const payload = JSON.stringify({ gateway: this.gateway, ...outcome });
+    client.publish(this.outcomeTopic, payload, { qos: 1, retain: true }, (err) => {
+      this.publishing = false;
+      if (err) {
+        // The client closed (a stop), or the broker refused it: published again at the next connection or start.
+        if (this.client) this.logger.warn(LOG, `remote configuration outcome on ${this.outcomeTopic}: ${err.message}`);
+        return;
+      }
+      void this.outcomes.published(outcome).then(() => this.publishOutcome());
+    });
   }
 
-  /** Waits for the message being handled, then closes the connection. Idempotent. */
+  /**
+   * Waits for the message being handled, then closes the connection: an outcome in flight gets the broker's
+   * cloud.mqtt.publish_timeout_ms (at most SHUTDOWN_WAIT_MAX_MS) to be acknowledged, none while the broker is away (a
+   * plain end waited for it for good, and the stop with it); it is kept on disk and published at the next start.
+   * Idempotent.
+   */
   async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
     if (!client) return;
-    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    await endWithin(client, client.connected ? Math.min(this.broker.publish_timeout_ms, SHUTDOWN_WAIT_MAX_MS) : 0);
     await this.queue;
   }
 }

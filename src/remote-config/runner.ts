@@ -5,26 +5,31 @@
  * endpoint closed), and one starts with the new configuration. Where that start fails, the kept configuration is put
  * back (RemoteConfigStore.rollBack) and the one before is started again. One that starts goes on probation on its
  * sources (probation.ts): rolled back the same way where a source that gave good samples under the configuration before
- * gives none within cloud.remote_config.probation_s, confirmed once each has. A configuration started with the process
- * (the kept one) is not on probation. Each outcome (applied, confirmed, refused with its code, rolled back with why) is
- * logged, published on `<prefix>/<gateway>/config/outcome`, counted (outcome-metric.ts), and shown in /api/status
- * (remoteConfig). The receiving connection is the local file's and outlives the restarts.
+ * gives none within cloud.remote_config.probation_s, confirmed once each has. The probation is marked on disk before
+ * the configuration is kept (probation-mark.ts): a start that finds the mark resumes it, or rolls the configuration
+ * back where the gateway ended during it INTERRUPTIONS_TO_ROLL_BACK times in a row (start-recovery.ts). Each outcome
+ * (applied, confirmed, refused with its code, rolled back with why) is logged, kept on disk until the broker has it and
+ * published on `<prefix>/<gateway>/config/outcome` (latest-outcome.ts), counted (outcome-metric.ts), and shown in
+ * /api/status (remoteConfig). The receiving connection is the local file's and outlives the restarts.
  */
 import type { LoadedConfig } from '../config/load.js';
 import { startDaemon, type Daemon } from '../daemon/daemon.js';
 import type { RemoteConfigStatus } from '../runtime/gateway.js';
 import type { Logger } from '../telemetry/logger.js';
 import { readPublicKeys } from '../sync/release.js';
-import { ConfigIntake, type StartConfig, type TakenConfig } from './intake.js';
+import { ConfigIntake, type StartConfig } from './intake.js';
+import { LatestOutcome, type ConfigOutcome } from './latest-outcome.js';
 import { ConfigRefused } from './message.js';
 import { RemoteConfigCounts } from './outcome-metric.js';
 import { GoodSources, judgedSources, probationFailure, probationSeconds, waitingFor } from './probation.js';
+import { ConfigProbationFile, type ConfigProbationMark } from './probation-mark.js';
 import { ConfigReceiver } from './receiver.js';
-import { RemoteConfigStore } from './store.js';
+import { recoverAtStart, rolledBackTo } from './start-recovery.js';
+import { RemoteConfigStore, RUNNING_FILE } from './store.js';
 
 const LOG = { component: 'remote-config' } as const;
 
-type Outcome = NonNullable<RemoteConfigStatus['last']>;
+type Outcome = ConfigOutcome;
 
 export interface RemoteConfigRun {
   /** The gateway running now (another after each configuration applied). */
@@ -64,6 +69,16 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
   };
   const gateway = local.config.gateway.name;
   const store = new RemoteConfigStore(local.config.data_dir, settings.max_message_bytes);
+  const marks = new ConfigProbationFile(store.dir);
+  const latest = new LatestOutcome(
+    store.dir,
+    (why) =>
+      logger.error(
+        LOG,
+        `remote configuration: the outcome is not kept (${why}): a restart before the broker has it loses it`,
+      ),
+    (why) => logger.warn(LOG, `remote configuration: the outcome kept in ${why}: replaced by the next`),
+  );
   const intake = new ConfigIntake({
     localFile: local.file,
     keys: await readPublicKeys(settings.public_key_file),
@@ -72,25 +87,38 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
     store,
     ...(deps.env ? { env: deps.env } : {}),
   });
-  let last: Outcome | undefined;
   let fail: (err: Error) => void = () => undefined;
   const failed = new Promise<Error>((resolve) => (fail = resolve));
-  const status = (): RemoteConfigStatus => ({ runningSequence: intake.running ?? null, ...(last ? { last } : {}) });
+  const status = (): RemoteConfigStatus => ({
+    runningSequence: intake.running ?? null,
+    ...(latest.current ? { last: latest.current } : {}),
+  });
   // Not started until the gateway runs; its messages go to apply (below).
-  const receiver = new ConfigReceiver(broker, gateway, settings.max_message_bytes, logger, (bytes, origin) =>
-    apply(bytes, origin),
+  const receiver = new ConfigReceiver(
+    broker,
+    gateway,
+    settings.max_message_bytes,
+    logger,
+    (bytes, origin) => apply(bytes, origin),
+    latest,
   );
   const report = (outcome: Outcome): void => {
-    last = outcome;
     counts.count(outcome.outcome, outcome.code);
     const text = `remote configuration${outcome.sequence !== undefined ? ` ${outcome.sequence}` : ''} ${outcome.outcome}${outcome.reason ? `: ${outcome.reason}` : ''}`;
     if (outcome.outcome === 'applied' || outcome.outcome === 'confirmed') logger.info({ ...LOG, ...outcome }, text);
     else logger.warn({ ...LOG, ...outcome }, text);
-    receiver.publishOutcome({ gateway, ...outcome });
+    void latest.keep(outcome);
+    receiver.publishOutcome();
   };
+  const clearMark = (sequence: number): void =>
+    void marks
+      .clear(sequence)
+      .catch((err: Error) => logger.warn(LOG, `remote configuration: cannot remove ${marks.path}: ${err.message}`));
 
-  let current: StartConfig = await intake.atStart();
-  if (current.why) report({ outcome: 'rolled_back', code: 'kept_refused', reason: current.why, ts: now() });
+  const recovery = await recoverAtStart({ intake, store, marks, logger, now });
+  let current: StartConfig = recovery.current;
+  let resume = recovery.resume;
+  for (const outcome of recovery.outcomes) report(outcome);
   let daemon: Daemon;
   try {
     intake.running = current.sequence;
@@ -100,6 +128,8 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
     // The kept configuration no longer starts: the one before it (or the local file) runs instead.
     await store.rollBack();
     const failed = current.sequence;
+    await marks.clear(failed);
+    resume = undefined;
     current = await intake.atStart();
     intake.running = current.sequence;
     daemon = await start(current.loaded, status);
@@ -129,19 +159,29 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
   const inTurn = (step: () => Promise<void>): Promise<void> => (serial = serial.then(step, step));
 
   /**
-   * Starts `previous` again after `taken` was stopped or did not start; reports the rollback with `code` and `why`
-   * (where `previous` does not start either: `failure`, what became of `taken`, and why that one did not).
+   * Starts the configuration before `taken` again after `taken` was stopped or did not start: `previous` (in memory),
+   * or, for a probation resumed at start, the one put back from the state folder (where it is missing or refused, the
+   * local file; the reason says which, `backTo` being its sequence). Reports the rollback with `code` and `why` (where
+   * that one does not start either: `failure`, what became of `taken`, and why that one did not).
    */
   type Failure = { readonly code: string; readonly why: string; readonly failure: string };
   const rollBack = async (
     taken: StartConfig,
-    previous: StartConfig,
+    previous: StartConfig | undefined,
+    backTo: number | null,
     { code, why, failure }: Failure,
   ): Promise<void> => {
     await store.rollBack();
-    intake.running = previous.sequence;
+    if (taken.sequence !== undefined) await marks.clear(taken.sequence);
+    let next = previous;
+    let reason = why;
     try {
-      daemon = await start(previous.loaded, status);
+      if (!next) {
+        next = await intake.atStart();
+        reason = `${why}; rolled back to ${rolledBackTo(backTo, next, store.dir)}`;
+      }
+      intake.running = next.sequence;
+      daemon = await start(next.loaded, status);
     } catch (again) {
       // Neither starts (a port taken meanwhile, a disk full): no gateway runs; the process ends for its supervisor.
       const reason =
@@ -151,25 +191,30 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
       fail(new Error(`remote configuration: ${reason}`));
       return;
     }
-    current = previous;
+    current = next;
     good = new GoodSources(daemon.gateway.events);
-    report({ outcome: 'rolled_back', sequence: taken.sequence, code, reason: why, ts: now() });
+    report({ outcome: 'rolled_back', sequence: taken.sequence, code, reason, ts: now() });
   };
 
-  /** Puts the configuration just applied (`taken`) on probation on the sources `judged` (probation.ts). */
+  /**
+   * Puts `taken`, just started, on probation on the sources its mark names (probation.ts); `previous` is the
+   * configuration it replaced where this process ran it (undefined for a probation resumed at start).
+   */
   const startProbation = (
-    taken: TakenConfig,
-    previous: StartConfig,
+    taken: StartConfig,
+    mark: ConfigProbationMark,
     origin: string,
-    judged: readonly string[],
+    previous: StartConfig | undefined,
   ): void => {
     const seconds = settings.probation_s ?? probationSeconds(taken.loaded.config);
+    const { judged, sequence } = mark;
     const confirm = (): void => {
       endProbation();
+      clearMark(sequence);
       const reason = judged.length
         ? `${judged.join(', ')} gave good samples`
         : 'no source gave a good sample under the configuration before: none judged';
-      report({ outcome: 'confirmed', sequence: taken.sequence, reason, ts: now() });
+      report({ outcome: 'confirmed', sequence, reason, ts: now() });
     };
     if (waitingFor(judged, good.names).length === 0) return confirm();
     const unsubscribe = daemon.gateway.events.subscribe('samples', () => {
@@ -178,14 +223,14 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
     const timer = setTimeout(() => {
       const waiting = waitingFor(judged, good.names);
       const failed = probationFailure(waiting, daemon.gateway.status().sources, seconds);
-      const why = `${origin} (sequence ${taken.sequence}): ${failed}`;
-      const failure = `${origin} (sequence ${taken.sequence}) failed its probation (${failed})`;
+      const why = `${origin} (sequence ${sequence}): ${failed}`;
+      const failure = `${origin} (sequence ${sequence}) failed its probation (${failed})`;
       endProbation();
       void inTurn(async () => {
         if (current !== taken) return; // another configuration came meanwhile
         good.stop();
         await daemon.stop();
-        await rollBack(taken, previous, { code: 'probation_failed', why, failure });
+        await rollBack(taken, previous, mark.previous, { code: 'probation_failed', why, failure });
       });
     }, seconds * 1000);
     probation = {
@@ -200,16 +245,34 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
   const take = async (bytes: Buffer, origin: string): Promise<void> => {
     let taken;
     try {
-      taken = await intake.take(bytes, origin);
+      taken = await intake.check(bytes, origin);
     } catch (err) {
       if (!(err instanceof ConfigRefused)) throw err;
+      const said = latest.current;
+      if (err.code === 'not_newer' && said && err.sequence === said.sequence) {
+        // A retained message delivered again (each connection, each start): its outcome stands.
+        logger.info(
+          { ...LOG, sequence: err.sequence },
+          `remote configuration ${err.sequence} from ${origin} again: not taken; its outcome (${said.outcome}${said.code ? `, ${said.code}` : ''}) stands`,
+        );
+        return;
+      }
       report({ outcome: 'refused', code: err.code, reason: err.message, ts: now() });
       return;
     }
     if (taken === 'running') return;
+    const next: StartConfig = { loaded: taken.loaded, sequence: taken.sequence };
+    // Marked before it is kept or started: a gateway that ends from now on resumes its probation at the next start.
+    const mark: ConfigProbationMark = {
+      sequence: taken.sequence,
+      judged: judgedSources(taken.loaded.config, good.names),
+      previous: current.sequence ?? null,
+      interrupted: 0,
+    };
+    await marks.write(mark);
+    await intake.keep(bytes, taken.sequence);
     endProbation(); // a configuration on probation that another replaces is not judged further
     good.stop();
-    const goodBefore = new Set(good.names);
     await daemon.stop();
     const previous = current;
     try {
@@ -217,20 +280,20 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
       daemon = await start(taken.loaded, status);
     } catch (err) {
       const message = (err as Error).message;
-      await rollBack(taken, previous, {
+      await rollBack(next, previous, mark.previous, {
         code: 'start_failed',
         why: `${origin} (sequence ${taken.sequence}): did not start: ${message}`,
         failure: `${origin} (sequence ${taken.sequence}) did not start (${message})`,
       });
       return;
     }
-    current = taken;
+    current = next;
     good = new GoodSources(daemon.gateway.events);
     report({ outcome: 'applied', sequence: taken.sequence, ts: now() });
-    startProbation(taken, previous, origin, judgedSources(taken.loaded.config, goodBefore));
+    startProbation(next, mark, origin, previous);
   };
+  if (resume) startProbation(current, resume, `${store.dir}/${RUNNING_FILE}`, undefined);
   receiver.start();
-  if (last) receiver.publishOutcome({ gateway, ...last });
   let stopping: Promise<void> | undefined;
   return {
     daemon: () => daemon,
@@ -241,7 +304,11 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
         endProbation();
         await receiver.stop();
         await serial;
+        endProbation();
         await daemon.stop();
+        // Stopped in order: a probation not ended yet is resumed at the next start, this stop not counted.
+        if (current.sequence !== undefined) await marks.markStopped(current.sequence);
+        await latest.written();
       })();
       return stopping;
     },

@@ -6,16 +6,16 @@
  * them, on <prefix>/<gateway>/config/outcome, and counted on /metrics (linewatch_remote_config_total).
  */
 import type { KeyObject } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt from 'mqtt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { freePort } from '../../src/core/free-port.js';
 import { signConfigMessage, type ConfigBody } from '../../src/remote-config/message.js';
 import { runWithRemoteConfig, type RemoteConfigRun } from '../../src/remote-config/runner.js';
-import { RUNNING_FILE, STATE_FOLDER } from '../../src/remote-config/store.js';
+import { PROBATION_FILE } from '../../src/remote-config/probation-mark.js';
+import { PREVIOUS_FILE, RUNNING_FILE, STATE_FOLDER } from '../../src/remote-config/store.js';
 import { configTopic } from '../../src/remote-config/topics.js';
 import { generateKeys, readPrivateKey } from '../../src/sync/release.js';
 import { startMosquitto, type Mosquitto } from '../../src/testing/mosquitto.js';
@@ -23,6 +23,7 @@ import { lintExposition } from '../helpers/promlint.js';
 import { startRegisterPlc, type RegisterPlc } from '../helpers/register-plc.js';
 import { pumpYaml, writeLocalGateway } from '../helpers/remote-config-files.js';
 import { logLines } from '../helpers/log-lines.js';
+import { goodSample, watchOutcomes, type OutcomeWatch } from '../helpers/config-outcomes.js';
 
 let broker: Mosquitto;
 let plc: RegisterPlc;
@@ -41,7 +42,7 @@ let dir: string;
 let key: KeyObject;
 let run: RemoteConfigRun | undefined;
 let prefix: string;
-let watcher: mqtt.MqttClient | undefined;
+let watcher: OutcomeWatch | undefined;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lw-remote-probation-'));
@@ -62,46 +63,19 @@ const writeLocal = (seconds: number) =>
 afterEach(async () => {
   await run?.stop();
   run = undefined;
-  await watcher?.endAsync();
+  await watcher?.close();
   watcher = undefined;
 });
 
 /** Reads the outcomes the gateway publishes from now on, each in turn (next). */
-async function outcomes(): Promise<{ next: () => Promise<Record<string, unknown>> }> {
-  const client = await mqtt.connectAsync(broker.url);
-  watcher = client;
-  const seen: Record<string, unknown>[] = [];
-  const waiting: ((o: Record<string, unknown>) => void)[] = [];
-  client.on('message', (_t, payload, packet) => {
-    if (packet.retain) return;
-    const outcome = JSON.parse(payload.toString()) as Record<string, unknown>;
-    const wake = waiting.shift();
-    if (wake) wake(outcome);
-    else seen.push(outcome);
-  });
-  await client.subscribeAsync(`${prefix}/press-3/config/outcome`, { qos: 1 });
-  return {
-    next: () => {
-      const first = seen.shift();
-      return first ? Promise.resolve(first) : new Promise((resolve) => waiting.push(resolve));
-    },
-  };
+async function outcomes(): Promise<OutcomeWatch> {
+  watcher = await watchOutcomes(broker.url, prefix);
+  return watcher;
 }
 
 const publish = async (body: ConfigBody) => {
-  await watcher!.publishAsync(configTopic(prefix, 'press-3'), signConfigMessage(body, key), { qos: 1, retain: true });
+  await watcher!.publish(configTopic(prefix, 'press-3'), signConfigMessage(body, key));
 };
-
-/** Resolves at the next good sample of source plc in the gateway `r` runs now. */
-const goodSample = (r: RemoteConfigRun) =>
-  new Promise<void>((resolve) => {
-    const off = r.daemon().gateway.events.subscribe('samples', (batch) => {
-      if (batch.some((s) => s.source === 'plc' && s.quality === 'good')) {
-        off();
-        resolve();
-      }
-    });
-  });
 
 /** Starts the gateway of a local file with a probation `seconds` long; resolves once its source gave a good sample. */
 async function startGateway(seconds: number): Promise<RemoteConfigRun> {
@@ -169,4 +143,81 @@ describe('a remote configuration on probation on its sources', () => {
     });
     expect(run.status().runningSequence).toBe(2);
   });
+});
+
+describe('a probation across a restart of the gateway', () => {
+  const stateFile = (name: string) => join(dir, 'data', STATE_FOLDER, name);
+  /** Starts the gateway of the local file again in this process (the probation `seconds` long). */
+  async function restart(seconds: number, log = logLines('info')): Promise<RemoteConfigRun> {
+    await writeLocal(seconds);
+    run = await runWithRemoteConfig(await loadConfigFile(join(dir, 'gateway.yaml')), { logger: log.logger });
+    return run;
+  }
+
+  it('resumes the probation of a configuration the gateway stopped during, the stop not counted', async () => {
+    const seen = await outcomes();
+    run = await startGateway(600);
+    await publish({ sequence: 2, target: 'press-3', yaml: pumpYaml({ port: deadPort }) });
+    expect(await seen.next()).toMatchObject({ outcome: 'applied', sequence: 2 });
+    await run.stop();
+    expect(JSON.parse(await readFile(stateFile(PROBATION_FILE), 'utf8'))).toEqual({
+      sequence: 2,
+      judged: ['plc'],
+      previous: null,
+      interrupted: 0,
+      stopped: true,
+    });
+    const log = logLines('info');
+    await restart(2, log);
+    await log.next(
+      /^remote configuration 2: the gateway stopped during its probation: it starts again, judged on plc; rolled back if the gateway ends so 2 times in a row \(0 now\)$/,
+    );
+    expect(await seen.next((o) => o.outcome === 'rolled_back')).toMatchObject({
+      sequence: 2,
+      code: 'probation_failed',
+      reason: expect.stringContaining('(sequence 2): no good sample within its 2 s probation from plc') as unknown,
+    });
+  });
+
+  it.each([
+    ['missing', () => rm(stateFile(PREVIOUS_FILE)), 'sequence 2 was to be put back, and DIR/previous.msg is missing'],
+    [
+      'refused (its signature)',
+      async () => {
+        const bytes = await readFile(stateFile(PREVIOUS_FILE));
+        bytes[bytes.length - 3] ^= 1; // a disk fault in the signed body
+        await writeFile(stateFile(PREVIOUS_FILE), bytes);
+      },
+      'sequence 2, put back, is refused: DIR/running.msg: the signature does not verify',
+    ],
+  ])(
+    'rolls back to the local file where the configuration to put back is %s, saying so',
+    async (_name, damage, says) => {
+      const seen = await outcomes();
+      run = await startGateway(600);
+      await publish({
+        sequence: 2,
+        target: 'press-3',
+        yaml: pumpYaml({ port: plc.port, extra: 'gateway: { site: b }' }),
+      });
+      expect(await seen.next((o) => o.outcome === 'confirmed')).toMatchObject({ sequence: 2 });
+      await publish({ sequence: 3, target: 'press-3', yaml: pumpYaml({ port: deadPort }) });
+      expect(await seen.next((o) => o.sequence === 3)).toMatchObject({ outcome: 'applied' });
+      await run.stop();
+      // Injected: one end counted already (a kill after a resumed start), and the configuration before damaged.
+      await writeFile(
+        stateFile(PROBATION_FILE),
+        JSON.stringify({ sequence: 3, judged: ['plc'], previous: 2, interrupted: 1 }),
+      );
+      await damage();
+      const restarted = await restart(600);
+      const rolledBack = await seen.next((o) => o.outcome === 'rolled_back');
+      expect(rolledBack).toMatchObject({ sequence: 3, code: 'probation_interrupted' });
+      expect(rolledBack.reason).toContain(
+        `during the probation of sequence 3, 2 times in a row: rolled back to the local file (${says.replace('DIR', join(dir, 'data', STATE_FOLDER))}`,
+      );
+      expect(restarted.status().runningSequence).toBeNull();
+      await goodSample(restarted);
+    },
+  );
 });
