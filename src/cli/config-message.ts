@@ -101,7 +101,7 @@ export async function configPublishCommand(
 
 /** The target a message's body names, read before its signature only to pick the topic (openConfigMessage checks
  * it). */
-function peekTarget(bytes: Buffer): string {
+export function peekTarget(bytes: Buffer): string {
   try {
     const body = JSON.parse(bytes.subarray(bytes.indexOf(0x0a) + 1).toString('utf8')) as { target?: unknown };
     return typeof body.target === 'string' ? body.target : FLEET_TARGET;
@@ -110,7 +110,8 @@ function peekTarget(bytes: Buffer): string {
   }
 }
 
-function reportRefusal(err: unknown): number {
+/** Reports a ConfigRefused as `linewatch: <code>: <why>` (exit 1), anything else as reportError does. */
+export function reportRefusal(err: unknown): number {
   if (!(err instanceof ConfigRefused)) return reportError(err);
   process.stderr.write(`linewatch: ${err.code}: ${err.message}\n`);
   return 1;

@@ -18,6 +18,7 @@ import {
   type ConfigPublishOptions,
   type ConfigSignOptions,
 } from './config-message.js';
+import { configVerifyCommand, type ConfigVerifyOptions } from './config-verify.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { simulateCommand } from './simulate.js';
@@ -190,7 +191,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(wrap((opts: PublishOptions) => publishCommand(opts)));
   const remote = program
     .command('config')
-    .description('signed remote configurations (cloud.remote_config on the gateways): signing and publishing');
+    .description('signed remote configurations (cloud.remote_config on the gateways): signing, verifying, publishing');
   remote
     .command('sign')
     .description(
@@ -225,6 +226,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--key-file <file>', 'TLS: private key of --cert-file (PEM)')
     .option('--protocol-version <4|5>', 'the MQTT version: 5 (the default) or 4 (3.1.1)')
     .action(wrap((opts: ConfigPublishOptions) => configPublishCommand(opts)));
+  remote
+    .command('verify')
+    .description(
+      "check a signed configuration message before publishing it, by the checks a gateway runs (signature, target, size, sequence; with --config, the local file's rules and validate's checks), and/or show what a gateway keeps (--data-dir), changing nothing; exit 0 taken, 1 refused, 2 usage",
+    )
+    .option('--message <file>', 'the message linewatch config sign wrote')
+    .requiredOption('--key <file>', 'ed25519 public key (PEM) the gateways hold (cloud.remote_config.public_key_file)')
+    .option('--config <file>', "the gateway's local configuration: every rule its intake applies, and its gateway.name")
+    .option('--gateway <name>', "the gateway's name (gateway.name) the message must be for, without --config")
+    .option(
+      '--data-dir <dir>',
+      "a gateway's data_dir: what it keeps in remote-config/ (read only), and its sequence floor",
+    )
+    .action(wrap((opts: ConfigVerifyOptions) => configVerifyCommand(opts)));
   addFitCommands(program, wrap, argv);
 
   program

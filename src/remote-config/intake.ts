@@ -47,11 +47,15 @@ export class ConfigIntake {
   }
 
   /** The message's configuration, checked as take checks it (the floor included), nothing kept; 'running' where it
-   * is the one running. */
-  async check(bytes: Uint8Array, origin: string): Promise<TakenConfig | 'running'> {
+   * is the one running. `floor`: the state folder's unless given (`config verify` without a gateway's). */
+  async check(
+    bytes: Uint8Array,
+    origin: string,
+    floor: number = this.deps.store.floor(),
+  ): Promise<TakenConfig | 'running'> {
     const body = this.open(bytes, origin);
     if (body.sequence === this.running) return 'running';
-    checkAboveFloor(body.sequence, this.deps.store.floor(), origin);
+    checkAboveFloor(body.sequence, floor, origin);
     const loaded = await this.compose(body.yaml, `${origin} (sequence ${body.sequence})`);
     return { loaded, sequence: body.sequence };
   }
@@ -70,13 +74,18 @@ export class ConfigIntake {
     try {
       kept = await this.deps.store.read(RUNNING_FILE);
       if (!kept) return { loaded: await local() };
-      const body = this.open(kept, origin);
-      const loaded = await this.compose(body.yaml, `${origin} (sequence ${body.sequence})`);
+      const { body, loaded } = await this.checkKept(kept, origin);
       return { loaded, sequence: body.sequence };
     } catch (err) {
       if (!kept) throw err;
       return { loaded: await local(), why: (err as Error).message };
     }
+  }
+
+  /** A kept message (from `origin`, a file of the state folder) checked as at start: its body and configuration. */
+  async checkKept(bytes: Uint8Array, origin: string): Promise<{ body: ConfigBody; loaded: LoadedConfig }> {
+    const body = this.open(bytes, origin);
+    return { body, loaded: await this.compose(body.yaml, `${origin} (sequence ${body.sequence})`) };
   }
 
   /** The message's verified body (size, signature, target: openConfigMessage). */
