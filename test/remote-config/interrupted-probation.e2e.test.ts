@@ -14,7 +14,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { freePort } from '../../src/core/free-port.js';
 import { signConfigMessage } from '../../src/remote-config/message.js';
@@ -23,26 +23,14 @@ import { runWithRemoteConfig, type RemoteConfigRun } from '../../src/remote-conf
 import { RUNNING_FILE, STATE_FOLDER } from '../../src/remote-config/store.js';
 import { configTopic } from '../../src/remote-config/topics.js';
 import { generateKeys, readPrivateKey } from '../../src/sync/release.js';
-import { startMosquitto, type Mosquitto } from '../../src/testing/mosquitto.js';
 import { BIN } from '../helpers/cli.js';
 import { goodSample, watchOutcomes, type OutcomeWatch } from '../helpers/config-outcomes.js';
 import { openEventStream } from '../helpers/event-stream-client.js';
 import { logLines } from '../helpers/log-lines.js';
-import { startRegisterPlc, type RegisterPlc } from '../helpers/register-plc.js';
-import { pumpYaml, writeLocalGateway } from '../helpers/remote-config-files.js';
+import { useProbationPlant, writePlantGateway } from '../helpers/remote-config-plant.js';
+import { pumpYaml } from '../helpers/remote-config-files.js';
 
-let broker: Mosquitto;
-let plc: RegisterPlc;
-let deadPort: number;
-beforeAll(async () => {
-  broker = await startMosquitto();
-  plc = await startRegisterPlc(new Map(Array.from({ length: 14 }, (_, i) => [i, 0x3f80 * (i % 2 === 0 ? 1 : 0)])));
-  deadPort = await freePort(); // nothing listens here
-});
-afterAll(async () => {
-  await plc.close();
-  await broker.stop();
-});
+const plant = useProbationPlant();
 
 let dir: string;
 let key: KeyObject;
@@ -55,7 +43,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lw-remote-interrupted-'));
   prefix = `lw${(await freePort()).toString()}`;
   key = await readPrivateKey((await generateKeys(join(dir, 'keys'))).privatePath);
-  watcher = await watchOutcomes(broker.url, prefix);
+  watcher = await watchOutcomes(plant.broker.url, prefix);
   children = [];
 });
 afterEach(async () => {
@@ -69,13 +57,7 @@ const stateFile = (name: string) => join(dir, 'data', STATE_FOLDER, name);
 const readMark = async () => JSON.parse(await readFile(stateFile(PROBATION_FILE), 'utf8')) as Record<string, unknown>;
 
 /** Writes the local file: its source on the PLC, the probation `seconds` long. */
-const writeLocal = (seconds: number) =>
-  writeLocalGateway(dir, {
-    mqtt: `url: ${broker.url}, topic_prefix: ${prefix}, publish_health: false`,
-    publicKey: 'keys/release-signing.pub.pem',
-    port: plc.port,
-    remoteConfig: `probation_s: ${seconds.toString()}`,
-  });
+const writeLocal = (seconds: number) => writePlantGateway(dir, plant, { prefix, seconds });
 
 type Entry = { readonly msg: string; readonly url?: string };
 
@@ -117,7 +99,7 @@ async function killedOnProbation(): Promise<void> {
   await scores.first; // plc gave good samples under the local file
   await watcher.publish(
     configTopic(prefix, 'press-3'),
-    signConfigMessage({ sequence: 2, target: 'press-3', yaml: pumpYaml({ port: deadPort }) }, key),
+    signConfigMessage({ sequence: 2, target: 'press-3', yaml: pumpYaml({ port: plant.deadPort }) }, key),
   );
   await child.next((e) => e.msg === 'remote configuration 2 applied');
   expect(await child.kill()).toBe('SIGKILL');
@@ -143,7 +125,7 @@ describe('a remote configuration on probation when the gateway is killed', () =>
       sequence: 2,
       code: 'probation_failed',
       reason: expect.stringContaining(
-        `${join(dir, 'data', STATE_FOLDER, RUNNING_FILE)} (sequence 2): no good sample within its 2 s probation from plc (device plc (127.0.0.1:${deadPort.toString()}, unit 1): connect: ECONNREFUSED`,
+        `${join(dir, 'data', STATE_FOLDER, RUNNING_FILE)} (sequence 2): no good sample within its 2 s probation from plc (device plc (127.0.0.1:${plant.deadPort.toString()}, unit 1): connect: ECONNREFUSED`,
       ) as unknown,
     });
     expect(restarted.status().runningSequence).toBeNull();

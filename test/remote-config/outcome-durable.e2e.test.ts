@@ -9,7 +9,7 @@ import type { KeyObject } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { freePort } from '../../src/core/free-port.js';
 import { OUTCOME_FILE } from '../../src/remote-config/latest-outcome.js';
@@ -18,23 +18,13 @@ import { runWithRemoteConfig, type RemoteConfigRun } from '../../src/remote-conf
 import { STATE_FOLDER } from '../../src/remote-config/store.js';
 import { configTopic } from '../../src/remote-config/topics.js';
 import { generateKeys, readPrivateKey } from '../../src/sync/release.js';
-import { startMosquitto, type Mosquitto } from '../../src/testing/mosquitto.js';
 import { goodSample, retainedOutcome, watchOutcomes, type OutcomeWatch } from '../helpers/config-outcomes.js';
 import { logLines, type LogLines } from '../helpers/log-lines.js';
-import { startRegisterPlc, type RegisterPlc } from '../helpers/register-plc.js';
-import { pumpYaml, writeLocalGateway } from '../helpers/remote-config-files.js';
+import { useProbationPlant, writePlantGateway } from '../helpers/remote-config-plant.js';
+import { pumpYaml } from '../helpers/remote-config-files.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
-let broker: Mosquitto;
-let plc: RegisterPlc;
-beforeAll(async () => {
-  broker = await startMosquitto();
-  plc = await startRegisterPlc(new Map(Array.from({ length: 14 }, (_, i) => [i, 0x3f80 * (i % 2 === 0 ? 1 : 0)])));
-});
-afterAll(async () => {
-  await plc.close();
-  await broker.stop();
-});
+const plant = useProbationPlant();
 
 let dir: string;
 let key: KeyObject;
@@ -47,14 +37,9 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lw-remote-outcome-'));
   prefix = `lw${(await freePort()).toString()}`;
   key = await readPrivateKey((await generateKeys(join(dir, 'keys'))).privatePath);
-  link = await startTcpProxy(Number(new URL(broker.url).port));
-  watcher = await watchOutcomes(broker.url, prefix);
-  await writeLocalGateway(dir, {
-    mqtt: `url: mqtt://127.0.0.1:${link.port.toString()}, topic_prefix: ${prefix}, publish_health: false`,
-    publicKey: 'keys/release-signing.pub.pem',
-    port: plc.port,
-    remoteConfig: 'probation_s: 2',
-  });
+  link = await startTcpProxy(Number(new URL(plant.broker.url).port));
+  watcher = await watchOutcomes(plant.broker.url, prefix);
+  await writePlantGateway(dir, plant, { prefix, seconds: 2, url: `mqtt://127.0.0.1:${link.port.toString()}` });
 });
 afterEach(async () => {
   await run?.stop();
@@ -77,14 +62,14 @@ describe('the latest remote configuration outcome', () => {
     await goodSample(running);
     await watcher.publish(
       configTopic(prefix, 'press-3'),
-      signConfigMessage({ sequence: 2, target: 'press-3', yaml: pumpYaml({ port: await freePort() }) }, key),
+      signConfigMessage({ sequence: 2, target: 'press-3', yaml: pumpYaml({ port: plant.deadPort }) }, key),
     );
     expect(await watcher.next()).toMatchObject({ outcome: 'applied', sequence: 2 });
     link.setUp(false); // its probation (its source on a dead port) fails while the link is down
     await log.next(/^remote configuration 2 rolled_back: /);
     await running.stop();
     run = undefined;
-    expect(await retainedOutcome(broker.url, prefix)).toMatchObject({ outcome: 'applied', sequence: 2 }); // not sent
+    expect(await retainedOutcome(plant.broker.url, prefix)).toMatchObject({ outcome: 'applied', sequence: 2 }); // not sent
     expect(await kept()).toMatchObject({ outcome: { outcome: 'rolled_back', sequence: 2 }, published: false });
 
     link.setUp(true);
@@ -103,7 +88,7 @@ describe('the latest remote configuration outcome', () => {
     );
     await restarted.stop();
     run = undefined;
-    expect(await retainedOutcome(broker.url, prefix)).toMatchObject({ outcome: 'rolled_back', sequence: 2 });
+    expect(await retainedOutcome(plant.broker.url, prefix)).toMatchObject({ outcome: 'rolled_back', sequence: 2 });
     expect(await kept()).toMatchObject({ outcome: { outcome: 'rolled_back', sequence: 2 }, published: true });
   });
 });

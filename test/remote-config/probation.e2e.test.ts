@@ -9,7 +9,7 @@ import type { KeyObject } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { freePort } from '../../src/core/free-port.js';
 import { signConfigMessage, type ConfigBody } from '../../src/remote-config/message.js';
@@ -18,25 +18,13 @@ import { PROBATION_FILE } from '../../src/remote-config/probation-mark.js';
 import { PREVIOUS_FILE, RUNNING_FILE, STATE_FOLDER } from '../../src/remote-config/store.js';
 import { configTopic } from '../../src/remote-config/topics.js';
 import { generateKeys, readPrivateKey } from '../../src/sync/release.js';
-import { startMosquitto, type Mosquitto } from '../../src/testing/mosquitto.js';
 import { lintExposition } from '../helpers/promlint.js';
-import { startRegisterPlc, type RegisterPlc } from '../helpers/register-plc.js';
-import { pumpYaml, writeLocalGateway } from '../helpers/remote-config-files.js';
+import { useProbationPlant, writePlantGateway } from '../helpers/remote-config-plant.js';
+import { pumpYaml } from '../helpers/remote-config-files.js';
 import { logLines } from '../helpers/log-lines.js';
 import { goodSample, watchOutcomes, type OutcomeWatch } from '../helpers/config-outcomes.js';
 
-let broker: Mosquitto;
-let plc: RegisterPlc;
-let deadPort: number;
-beforeAll(async () => {
-  broker = await startMosquitto();
-  plc = await startRegisterPlc(new Map(Array.from({ length: 14 }, (_, i) => [i, 0x3f80 * (i % 2 === 0 ? 1 : 0)])));
-  deadPort = await freePort(); // nothing listens here
-});
-afterAll(async () => {
-  await plc.close();
-  await broker.stop();
-});
+const plant = useProbationPlant();
 
 let dir: string;
 let key: KeyObject;
@@ -52,13 +40,7 @@ beforeEach(async () => {
 });
 
 /** Writes the local file (its source on the PLC, the probation `seconds` long). */
-const writeLocal = (seconds: number) =>
-  writeLocalGateway(dir, {
-    mqtt: `url: ${broker.url}, topic_prefix: ${prefix}, publish_health: false`,
-    publicKey: 'keys/release-signing.pub.pem',
-    port: plc.port,
-    remoteConfig: `probation_s: ${seconds.toString()}`,
-  });
+const writeLocal = (seconds: number) => writePlantGateway(dir, plant, { prefix, seconds });
 
 afterEach(async () => {
   await run?.stop();
@@ -69,7 +51,7 @@ afterEach(async () => {
 
 /** Reads the outcomes the gateway publishes from now on, each in turn (next). */
 async function outcomes(): Promise<OutcomeWatch> {
-  watcher = await watchOutcomes(broker.url, prefix);
+  watcher = await watchOutcomes(plant.broker.url, prefix);
   return watcher;
 }
 
@@ -93,12 +75,12 @@ describe('a remote configuration on probation on its sources', () => {
   it('rolls back one whose source gives no good sample within its probation, naming the source and its error', async () => {
     const seen = await outcomes();
     run = await startGateway(2);
-    await publish({ sequence: 2, target: 'press-3', yaml: pumpYaml({ port: deadPort }) });
+    await publish({ sequence: 2, target: 'press-3', yaml: pumpYaml({ port: plant.deadPort }) });
     expect(await seen.next()).toMatchObject({ outcome: 'applied', sequence: 2 });
     const rolledBack = await seen.next();
     expect(rolledBack).toMatchObject({ outcome: 'rolled_back', sequence: 2, code: 'probation_failed' });
     expect(rolledBack.reason).toContain(
-      `(sequence 2): no good sample within its 2 s probation from plc (device plc (127.0.0.1:${deadPort.toString()}, unit 1): connect: ECONNREFUSED`,
+      `(sequence 2): no good sample within its 2 s probation from plc (device plc (127.0.0.1:${plant.deadPort.toString()}, unit 1): connect: ECONNREFUSED`,
     );
     expect(rolledBack.reason).toContain('which gave good samples under the configuration before');
     expect(run.status()).toMatchObject({ runningSequence: null, last: { code: 'probation_failed' } });
@@ -122,7 +104,7 @@ describe('a remote configuration on probation on its sources', () => {
     await publish({
       sequence: 2,
       target: 'press-3',
-      yaml: pumpYaml({ port: plc.port, extra: 'gateway: { site: b }' }),
+      yaml: pumpYaml({ port: plant.plc.port, extra: 'gateway: { site: b }' }),
     });
     expect(await seen.next()).toMatchObject({ outcome: 'applied', sequence: 2 });
     expect(await seen.next()).toMatchObject({ outcome: 'confirmed', sequence: 2, reason: 'plc gave good samples' });
@@ -134,7 +116,7 @@ describe('a remote configuration on probation on its sources', () => {
   it('does not judge a source the configuration before never reached: confirmed at once', async () => {
     const seen = await outcomes();
     run = await startGateway(60); // confirmed at the first good sample, long before
-    await publish({ sequence: 2, target: 'press-3', yaml: pumpYaml({ source: 'plc-new', port: deadPort }) });
+    await publish({ sequence: 2, target: 'press-3', yaml: pumpYaml({ source: 'plc-new', port: plant.deadPort }) });
     expect(await seen.next()).toMatchObject({ outcome: 'applied', sequence: 2 });
     expect(await seen.next()).toMatchObject({
       outcome: 'confirmed',
@@ -157,7 +139,7 @@ describe('a probation across a restart of the gateway', () => {
   it('resumes the probation of a configuration the gateway stopped during, the stop not counted', async () => {
     const seen = await outcomes();
     run = await startGateway(600);
-    await publish({ sequence: 2, target: 'press-3', yaml: pumpYaml({ port: deadPort }) });
+    await publish({ sequence: 2, target: 'press-3', yaml: pumpYaml({ port: plant.deadPort }) });
     expect(await seen.next()).toMatchObject({ outcome: 'applied', sequence: 2 });
     await run.stop();
     expect(JSON.parse(await readFile(stateFile(PROBATION_FILE), 'utf8'))).toEqual({
@@ -198,10 +180,10 @@ describe('a probation across a restart of the gateway', () => {
       await publish({
         sequence: 2,
         target: 'press-3',
-        yaml: pumpYaml({ port: plc.port, extra: 'gateway: { site: b }' }),
+        yaml: pumpYaml({ port: plant.plc.port, extra: 'gateway: { site: b }' }),
       });
       expect(await seen.next((o) => o.outcome === 'confirmed')).toMatchObject({ sequence: 2 });
-      await publish({ sequence: 3, target: 'press-3', yaml: pumpYaml({ port: deadPort }) });
+      await publish({ sequence: 3, target: 'press-3', yaml: pumpYaml({ port: plant.deadPort }) });
       expect(await seen.next((o) => o.sequence === 3)).toMatchObject({ outcome: 'applied' });
       await run.stop();
       // Injected: one end counted already (a kill after a resumed start), and the configuration before damaged.
