@@ -18,6 +18,8 @@ export type ConfigOutcome = NonNullable<RemoteConfigStatus['last']>;
 
 /** A reason names sources and errors: a file much larger is none of this gateway's. */
 const MAX_OUTCOME_BYTES = 64 * 1024;
+/** A reason longer than this (an invalid configuration's every issue) is kept, and published, cut here. */
+const MAX_REASON_CHARS = 16 * 1024;
 const outcomeSchema = z.strictObject({
   outcome: z.enum(['applied', 'confirmed', 'refused', 'rolled_back']),
   sequence: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
@@ -56,11 +58,13 @@ export class LatestOutcome {
     this.pending = !read.value.published;
   }
 
-  /** `outcome` is the latest, not yet published; kept on disk (in turn) before the promise settles. */
+  /** `outcome` is the latest, not yet published (its reason bounded); kept on disk (in turn) before the promise
+   * settles. */
   keep(outcome: ConfigOutcome): Promise<void> {
-    this.current = outcome;
+    const kept = bounded(outcome);
+    this.current = kept;
     this.pending = true;
-    return this.write({ outcome, published: false });
+    return this.write({ outcome: kept, published: false });
   }
 
   /** The broker acknowledged `outcome`: recorded where it is still the latest. */
@@ -86,4 +90,12 @@ export class LatestOutcome {
     this.chain = next;
     return next;
   }
+}
+
+/** `outcome` with its reason cut at MAX_REASON_CHARS (an ellipsis where it was). */
+function bounded(outcome: ConfigOutcome): ConfigOutcome {
+  const { reason } = outcome;
+  return reason !== undefined && reason.length > MAX_REASON_CHARS
+    ? { ...outcome, reason: `${reason.slice(0, MAX_REASON_CHARS)}…` }
+    : outcome;
 }

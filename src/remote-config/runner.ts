@@ -307,7 +307,12 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
         endProbation();
         await daemon.stop();
         // Stopped in order: a probation not ended yet is resumed at the next start, this stop not counted.
-        if (current.sequence !== undefined) await marks.markStopped(current.sequence);
+        if (current.sequence !== undefined)
+          await marks
+            .markStopped(current.sequence)
+            .catch((err: Error) =>
+              logger.warn(LOG, `remote configuration: cannot mark ${marks.path} stopped: ${err.message}`),
+            );
         await latest.written();
       })();
       return stopping;

@@ -41,11 +41,19 @@ export async function recoverAtStart(deps: {
       return { current, outcomes };
     case 'stale':
       logger.warn(LOG, `remote configuration: probation mark ${marks.path} ${found.why}: removed, nothing resumed`);
-      await marks.clear();
+      await marks.clear().catch((err: Error) => logger.warn(LOG, `remote configuration: ${err.message}`));
       return { current, outcomes };
     case 'resume': {
       const { mark } = found;
-      await marks.write(mark);
+      // Written back before the configuration starts: an end during this start counts too.
+      await marks
+        .write(mark)
+        .catch((err: Error) =>
+          logger.warn(
+            LOG,
+            `remote configuration: cannot write ${marks.path} (${err.message}): an end during this probation will not count against it`,
+          ),
+        );
       const stopped = 'value' in read && read.value.stopped === true;
       logger.warn(
         { ...LOG, sequence: mark.sequence, interrupted: mark.interrupted },
