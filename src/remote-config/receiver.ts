@@ -35,7 +35,8 @@ export class ConfigReceiver {
     private readonly gateway: string,
     private readonly maxMessageBytes: number,
     private readonly logger: Logger,
-    private readonly onMessage: (bytes: Buffer, origin: string) => Promise<void>,
+    /** `retained`: delivered as the topic's retained message (at a subscription), not as it was published. */
+    private readonly onMessage: (bytes: Buffer, origin: string, retained: boolean) => Promise<void>,
     private readonly outcomes: LatestOutcome,
   ) {}
 
@@ -70,9 +71,9 @@ export class ConfigReceiver {
       client.subscribe(topics, { qos: 1 });
       this.publishOutcome();
     });
-    client.on('message', (topic, payload) => {
+    client.on('message', (topic, payload, packet) => {
       this.queue = this.queue.then(() =>
-        this.onMessage(payload, `mqtt ${topic}`).catch((err: unknown) =>
+        this.onMessage(payload, `mqtt ${topic}`, packet.retain).catch((err: unknown) =>
           this.logger.error(LOG, `remote configuration from ${topic}: ${(err as Error).message}`),
         ),
       );

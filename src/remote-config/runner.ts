@@ -99,7 +99,7 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
     gateway,
     settings.max_message_bytes,
     logger,
-    (bytes, origin) => apply(bytes, origin),
+    (bytes, origin, retained) => apply(bytes, origin, retained),
     latest,
   );
   const report = (outcome: Outcome): void => {
@@ -241,19 +241,22 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
     };
   };
 
-  const apply = (bytes: Buffer, origin: string): Promise<void> => inTurn(() => take(bytes, origin));
-  const take = async (bytes: Buffer, origin: string): Promise<void> => {
+  const apply = (bytes: Buffer, origin: string, retained: boolean): Promise<void> =>
+    inTurn(() => take(bytes, origin, retained));
+  /** Takes a message (`retained`: delivered as its topic's retained message), or reports why not. */
+  const take = async (bytes: Buffer, origin: string, retained: boolean): Promise<void> => {
     let taken;
     try {
       taken = await intake.check(bytes, origin);
     } catch (err) {
       if (!(err instanceof ConfigRefused)) throw err;
-      const said = latest.current;
-      if (err.code === 'not_newer' && said && err.sequence === said.sequence) {
-        // A retained message delivered again (each connection, each start): its outcome stands.
+      if (err.code === 'not_newer' && retained) {
+        // A retained message delivered again at a connection (after each start, each reconnection): the fleet's and
+        // the gateway's topic would each put a refusal over the latest outcome, in turn, at every connection.
+        const said = latest.current;
         logger.info(
           { ...LOG, sequence: err.sequence },
-          `remote configuration ${err.sequence} from ${origin} again: not taken; its outcome (${said.outcome}${said.code ? `, ${said.code}` : ''}) stands`,
+          `remote configuration ${err.sequence ?? ''} retained on ${origin.replace(/^mqtt /, '')}: not above the sequence floor: not taken, no outcome published over the latest${said ? ` (${said.outcome}${said.sequence !== undefined ? ` ${said.sequence}` : ''}${said.code ? `, ${said.code}` : ''})` : ''}`,
         );
         return;
       }

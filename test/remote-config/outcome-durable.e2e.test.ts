@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { freePort } from '../../src/core/free-port.js';
 import { OUTCOME_FILE } from '../../src/remote-config/latest-outcome.js';
-import { signConfigMessage } from '../../src/remote-config/message.js';
+import { FLEET_TARGET, signConfigMessage } from '../../src/remote-config/message.js';
 import { runWithRemoteConfig, type RemoteConfigRun } from '../../src/remote-config/runner.js';
 import { STATE_FOLDER } from '../../src/remote-config/store.js';
 import { configTopic } from '../../src/remote-config/topics.js';
@@ -72,6 +72,11 @@ describe('the latest remote configuration outcome', () => {
     expect(await retainedOutcome(plant.broker.url, prefix)).toMatchObject({ outcome: 'applied', sequence: 2 }); // not sent
     expect(await kept()).toMatchObject({ outcome: { outcome: 'rolled_back', sequence: 2 }, published: false });
 
+    // An older fleet message, retained as well: both come again at each connection.
+    await watcher.publish(
+      configTopic(prefix, FLEET_TARGET),
+      signConfigMessage({ sequence: 1, target: FLEET_TARGET, yaml: pumpYaml({ port: plant.plc.port }) }, key),
+    );
     link.setUp(true);
     const after = logLines('info');
     const restarted = await start(after);
@@ -82,10 +87,13 @@ describe('the latest remote configuration outcome', () => {
       code: 'probation_failed',
     });
     expect(restarted.status().last).toMatchObject({ outcome: 'rolled_back', sequence: 2 });
-    // The retained message of sequence 2, delivered again, does not put a refusal over it.
-    await after.next(
-      /^remote configuration 2 from mqtt .* again: not taken; its outcome \(rolled_back, probation_failed\) stands$/,
-    );
+    // The retained messages (the rolled-back sequence 2, the fleet's 1) put no refusal over it.
+    const over = (sequence: number, topic: string) =>
+      new RegExp(
+        `^remote configuration ${sequence.toString()} retained on ${topic}: not above the sequence floor: not taken, no outcome published over the latest \\(rolled_back 2, probation_failed\\)$`,
+      );
+    await after.next(over(2, `${prefix}/press-3/config`));
+    await after.next(over(1, `${prefix}/config`));
     await restarted.stop();
     run = undefined;
     expect(await retainedOutcome(plant.broker.url, prefix)).toMatchObject({ outcome: 'rolled_back', sequence: 2 });
