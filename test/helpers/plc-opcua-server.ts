@@ -6,8 +6,9 @@
  * enumeration of the plant's, PumpMode; `s=trim`, a Double by a subtype of Duration of the plant's, TrimTime;
  * `s=recipe`, a structure of the plant's, Recipe), and nodes of an abstract DataType (`s=count`, a UInteger holding a
  * UInt16; `s=level`, a Number holding a Float; `s=any`, a BaseDataType holding a Double; `s=empty`, a Number holding
- * null; `s=list`, a Number holding an array of 3 Int32), all writable, each refusing a value of any variant type but
- * the one its DataType is built on (or, abstract, it holds), as a PLC's tag does. It counts the Read requests for the
+ * null; `s=list`, a Number holding an array of 3 Int32), and a String (`s=label`, an HMI's text), all writable, each
+ * refusing a value of any variant type but the one its DataType is built on (or, abstract, it holds), as a PLC's tag
+ * does. It counts the Read requests for the
  * namespace array (Server_NamespaceArray), for a node's DataType attribute and for a plant node's value, and the
  * Browse requests, and keeps each value written.
  */
@@ -72,6 +73,7 @@ export async function startPlcServer(
     ['any', 'BaseDataType', DataType.Double, 0],
     ['empty', 'Number', DataType.Null, null],
     ['list', 'Number', DataType.Int32, new Int32Array([1, 2, 3])],
+    ['label', 'String', DataType.String, ''],
   ] as const) {
     let value: unknown = initial;
     const arrayType = initial instanceof Int32Array ? VariantArrayType.Array : VariantArrayType.Scalar;

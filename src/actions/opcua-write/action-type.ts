@@ -1,6 +1,8 @@
 /** opcua_write: drives an OPC UA node from the alarm (like modbus_write), through an opcua source's session. */
 import { z } from 'zod';
 import { nameSchema as name } from '../../core/config-primitives.js';
+import { OpcuaTypeMismatch } from '../../sources/opcua/type-mismatch.js';
+import { typeMismatchAdvice, type SentSetting } from './type-mismatch-advice.js';
 import { actionName, actionRetry, activeStatesSchema, defineAction, isActive, triggerLabel } from '../action-type.js';
 
 /** What an opcua_write action needs of a source. */
@@ -27,17 +29,15 @@ export const opcuaWriteActionSchema = z
 export type OpcuaWriteActionConfig = z.infer<typeof opcuaWriteActionSchema>;
 
 /**
- * A boolean the server refused as BadTypeMismatch (the defaults, true/false, written to a Double node): the error says
- * what was sent and what to set (regression: `write ns=2;s=Pump1.flow: BadTypeMismatch` alone).
+ * A write the server refused as BadTypeMismatch, with what to set (type-mismatch-advice.ts): the node's DataType and
+ * ValueRank where the source read them at the refusal (regression: `write ns=2;s=Pump1.flow: BadTypeMismatch` alone).
  */
-function booleanRefused(err: unknown, where = 'this opcua_write action'): unknown {
+function typeRefused(err: unknown, value: number | boolean, where: string, setting: SentSetting): unknown {
   const message = (err as Error | undefined)?.message ?? '';
   if (!/\bBadTypeMismatch\b/.test(message)) return err;
-  return new Error(
-    `${message} (true/false is written as a Boolean, which the node's DataType does not take: for a numeric node ` +
-      `give numbers, ${where}.value_active: 1 and value_inactive: 0)`,
-    { cause: err },
-  );
+  const known = err instanceof OpcuaTypeMismatch ? err : undefined;
+  const sent = known?.sent ?? { type: typeof value === 'boolean' ? 'Boolean' : 'number', value };
+  return new Error(`${message} (${typeMismatchAdvice(known?.node, sent, where, setting)})`, { cause: err });
 }
 
 export const opcuaWriteActionType = defineAction({
@@ -57,7 +57,8 @@ value_inactive: false
     return {
       job(t, o) {
         const ua = writer as OpcuaWriter | undefined;
-        const value = isActive(c, t, c.active_states) ? c.value_active : c.value_inactive;
+        const setting: SentSetting = isActive(c, t, c.active_states) ? 'value_active' : 'value_inactive';
+        const value = c[setting];
         if (!ua) return undefined;
         return {
           what: triggerLabel(t),
@@ -65,7 +66,7 @@ value_inactive: false
           run: async () => {
             if (lastWritten === value && !o?.rewrite) return 'unchanged';
             await ua.write(c.node_id, value).catch((err: unknown) => {
-              throw typeof value === 'boolean' ? booleanRefused(err, where) : err;
+              throw typeRefused(err, value, where ?? 'this opcua_write action', setting);
             });
             lastWritten = value;
           },

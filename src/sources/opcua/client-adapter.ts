@@ -11,6 +11,7 @@ import {
   OPCUACertificateManager,
   OPCUAClient,
   SecurityPolicy,
+  StatusCodes,
   TimestampsToReturn,
   UserTokenType,
   type ClientSession,
@@ -31,7 +32,8 @@ import { firstLine, qualityOf, toReading, type Reading } from './opcua-value.js'
 import { deviceStamp } from '../../core/json-values.js';
 import { timeoutOptions } from './request-timeout.js';
 import { describeTimedOut } from './timed-out.js';
-import { numberWriteType, readWriteType, type WriteType } from './write-types.js';
+import { numberWriteType, readRefusedType, readWriteType, type WriteType } from './write-types.js';
+import { OpcuaTypeMismatch } from './type-mismatch.js';
 
 routeOpcuaLogs();
 
@@ -86,7 +88,8 @@ export interface OpcuaConnection {
   /**
    * Writes a node's value: a boolean as a Boolean, a number as the built-in type the node's DataType is built on, or
    * for an abstract one the type of the value it holds (read once a connection, write-types.ts); rejects a number the
-   * type cannot hold, saying why.
+   * type cannot hold, saying why. A write the server refuses as BadTypeMismatch rejects with an OpcuaTypeMismatch
+   * (type-mismatch.ts): the node's DataType and ValueRank, read then, and what was sent.
    */
   write(nodeId: string, value: number | boolean): Promise<void>;
   onLost(callback: (reason: string) => void): void;
@@ -295,6 +298,8 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
       }
       if (status.value === 0) return;
       writeTypes.delete(nodeId);
+      if (status.value === StatusCodes.BadTypeMismatch.value)
+        throw new OpcuaTypeMismatch(nodeId, await readRefusedType(s, nodeId), { type: DataType[dataType], value });
       throw new Error(`write ${nodeId}: ${status.name}`);
     },
     onLost(callback) {

@@ -12,6 +12,9 @@
  * (node-opcua's validateDataTypeCorrectness: an Int16 or a Double for Number), a PLC often only the one its tag is:
  * such a node is written as the built-in type of the value it holds, read once a connection with its DataType. One
  * that holds nothing or an array is refused, naming the node, its DataType and why.
+ *
+ * A write the server refuses as BadTypeMismatch reads the node's DataType and ValueRank again (readRefusedType), to
+ * say what it takes.
  */
 import {
   AttributeIds,
@@ -25,6 +28,7 @@ import {
   type ClientSession,
 } from 'node-opcua';
 import { firstLine, qualityOf } from './opcua-value.js';
+import type { NodeTypeFacts } from './type-mismatch.js';
 
 /** The integer built-in types and the values each holds (Int64, UInt64: those a number holds exactly). */
 const INTEGER_RANGES = new Map<DataType, readonly [number, number]>([
@@ -178,4 +182,40 @@ export function heldType(where: string, held: HeldValue): DataType | string {
   }
   if (held.dataType === DataType.Null) return `${where}: ${why}, and it holds none (a null value)`;
   return held.dataType;
+}
+
+function kindOf(base: DataType): NodeTypeFacts['kind'] {
+  if (base === DataType.Boolean) return 'boolean';
+  if (base >= DataType.SByte && base <= DataType.Double) return 'numeric';
+  if (base === DataType.Variant) return 'abstract';
+  return 'other';
+}
+
+/**
+ * What a node that refused a write as BadTypeMismatch takes (type-mismatch.ts): its DataType and ValueRank (one Read),
+ * the DataType followed to its built-in type; never rejects: what could not be read is said in `unreadable`.
+ */
+export async function readRefusedType(session: ClientSession, nodeId: string): Promise<NodeTypeFacts> {
+  let values;
+  try {
+    values = await session.read([
+      { nodeId, attributeId: AttributeIds.DataType },
+      { nodeId, attributeId: AttributeIds.ValueRank },
+    ]);
+  } catch (err) {
+    return { kind: 'unknown', unreadable: firstLine((err as Error)?.message ?? String(err)) };
+  }
+  const [typeValue, rankValue] = values;
+  const rank: unknown = rankValue?.statusCode.value === 0 ? rankValue.value?.value : undefined;
+  const valueRank = typeof rank === 'number' ? { valueRank: rank } : {};
+  const typeId: unknown = typeValue?.value?.value;
+  if (typeValue?.statusCode.value !== 0 || !(typeId instanceof NodeId))
+    return { kind: 'unknown', unreadable: typeValue?.statusCode.name ?? 'no value', ...valueRank };
+  const typeName = dataTypeName(typeId);
+  try {
+    const base = await basicDataType(session, typeId);
+    return { typeName, base: DataType[base] ?? `built-in type ${base}`, kind: kindOf(base), ...valueRank };
+  } catch (err) {
+    return { typeName, kind: 'unknown', unreadable: firstLine((err as Error)?.message ?? String(err)), ...valueRank };
+  }
 }
