@@ -5,9 +5,11 @@
  * Regression: pump-2's `flow` read the node Pump1.alarm_lamp that pump-1's hmi-lamp action wrote; pump-2 scored 32 and
  * stayed in alarm with a healthy plant, and nothing said why.
  *
- * The same place is the same OPC UA endpoint and node id as written (`ns=2;s=X` and `nsu=urn:…;s=X` are not matched:
- * that needs the server's namespace table), or the same Modbus link (host and port, or serial path), unit id and table
- * with overlapping addresses. Sources of other names on the same endpoint or link count.
+ * The same place is the same OPC UA endpoint and node (sources/opcua/node-id-match.ts: `i=5`, `ns=0;i=5` and
+ * namespace 0's URI are the same node), or the same Modbus link (host and port, or serial path), unit id and table
+ * with overlapping addresses. Sources of other names on the same endpoint or link count. `ns=2;s=X` and
+ * `nsu=urn:…;s=X` are the same node only where the server's namespace array has that URI at index 2, which neither
+ * validate nor the gateway's start reads (they connect nowhere): said apart, as a node that may be the same.
  */
 import { modbusDevices } from '../sources/modbus/devices.js';
 import { tagRegisterCount } from '../sources/modbus/encoding.js';
@@ -17,11 +19,14 @@ import type { ModbusWriteActionConfig } from '../actions/modbus-write/action-typ
 import type { OpcuaWriteActionConfig } from '../actions/opcua-write/action-type.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Config } from './schema.js';
+import { matchNodeIds, nodeIdParts, type NodeIdMatch } from '../sources/opcua/node-id-match.js';
 
 /** A node or an address range on one device's table. */
 interface Place {
-  /** The endpoint and node id, or the Modbus link, unit id and table. */
+  /** The OPC UA endpoint, or the Modbus link, unit id and table. */
   readonly at: string;
+  /** The OPC UA node id, as written. */
+  readonly node?: string;
   readonly first: number;
   readonly end: number;
 }
@@ -47,7 +52,7 @@ const isOpcua = (s: Source): s is Source & OpcuaSourceConfig => s.type === 'opcu
 const modbusLink = (s: ModbusSourceConfig): string =>
   'host' in s ? `${s.host}:${s.port}` : (s as { path: string }).path;
 const modbusAt = (link: string, unit: number, table: string) => `modbus ${link} unit ${unit} ${table}`;
-const opcuaAt = (endpoint: string, node: string) => `opcua ${endpoint.replace(/\/+$/, '')} ${node.trim()}`;
+const opcuaAt = (endpoint: string) => `opcua ${endpoint.replace(/\/+$/, '')}`;
 
 function readsOf(config: Pick<Config, 'sources'>): Read[] {
   return config.sources.flatMap((s, si): Read[] => {
@@ -60,7 +65,8 @@ function readsOf(config: Pick<Config, 'sources'>): Read[] {
                 where: `sources[${si}].nodes[${k}]`,
                 asset: s.asset,
                 channel: n.channel,
-                at: opcuaAt(s.endpoint, n.node_id),
+                at: opcuaAt(s.endpoint),
+                node: n.node_id,
                 first: 0,
                 end: 1,
               },
@@ -85,7 +91,7 @@ function writeOf(a: Action, where: string, name: string, sources: readonly Sourc
   if (!source) return undefined;
   if (a.type === 'opcua_write' && isOpcua(source)) {
     const w = a as OpcuaWriteActionConfig;
-    return { where, name, shown: w.node_id, at: opcuaAt(source.endpoint, w.node_id), first: 0, end: 1 };
+    return { where, name, shown: w.node_id, at: opcuaAt(source.endpoint), node: w.node_id, first: 0, end: 1 };
   }
   if (a.type !== 'modbus_write' || !isModbus(source)) return undefined;
   const w = a as ModbusWriteActionConfig;
@@ -118,24 +124,47 @@ function writesOf(config: Pick<Config, 'sources' | 'assets'>): Write[] {
     .filter((w): w is Write => w !== undefined);
 }
 
+/** Whether `w` writes what `r` reads: the same endpoint and node, or link, unit, table and an address of both. */
+function matchPlaces(r: Read, w: Write): NodeIdMatch {
+  if (r.at !== w.at) return 'different';
+  if (r.node !== undefined && w.node !== undefined) return matchNodeIds(r.node, w.node);
+  return r.first < w.end && w.first < r.end ? 'same' : 'different';
+}
+
+/** "urn:plant at index 2": the namespace URI of one node id and the index of the other. */
+function namespacePair(a: string, b: string): string {
+  const [pa, pb] = [nodeIdParts(a), nodeIdParts(b)];
+  return `${pa?.uri ?? pb?.uri} at index ${pa?.index ?? pb?.index}`;
+}
+
 /**
  * One sentence (without its `warning:` prefix) for each action output that a source reads as a channel that
- * `scored(asset, channel)` says a model takes.
+ * `scored(asset, channel)` says a model takes, and for each that may be one: an OPC UA node named by namespace index
+ * on one side and by URI on the other, with the same identifier.
  */
 export function actionFeedbackNotes(
   config: Pick<Config, 'sources' | 'assets'>,
   scored: (asset: string, channel: string) => boolean,
 ): string[] {
   const reads = readsOf(config).filter((r) => scored(r.asset, r.channel));
+  const backOnPurpose = 'where the output is read back on purpose, leave that channel out of the model';
   return writesOf(config).flatMap((w) =>
-    reads
-      .filter((r) => r.at === w.at && r.first < w.end && w.first < r.end)
-      .map(
-        (r) =>
+    reads.flatMap((r) => {
+      const match = matchPlaces(r, w);
+      if (match === 'different') return [];
+      if (match === 'same')
+        return [
           `${w.where} (${w.name}) writes ${w.shown}, which ${r.where} reads as ${r.asset}'s channel ${r.channel}: ` +
-          "the alarm's output feeds a model's input (check the node or address; where the output is read back on " +
-          'purpose, leave that channel out of the model)',
-      ),
+            `the alarm's output feeds a model's input (check the node or address; ${backOnPurpose})`,
+        ];
+      return [
+        `${w.where} (${w.name}) writes ${w.shown}, which may be the node ${r.node} that ${r.where} reads as ` +
+          `${r.asset}'s channel ${r.channel}: the same node if the server's namespace array has ` +
+          `${namespacePair(w.node ?? '', r.node ?? '')} (cannot tell without the server's namespace array); if ` +
+          `so, the alarm's output feeds a model's input (write both node ids alike, both ns= or both nsu=, to have ` +
+          `this checked; ${backOnPurpose})`,
+      ];
+    }),
   );
 }
 

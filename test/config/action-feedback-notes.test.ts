@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actionFeedbackNotes, modelInput } from '../../src/config/action-feedback-notes.js';
+import { matchNodeIds } from '../../src/sources/opcua/node-id-match.js';
 import { parseConfig } from '../../src/config/load.js';
 import { addGatewayActions, type GatewayActions } from '../../src/runtime/gateway-actions.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
@@ -103,6 +104,47 @@ describe("an alarm output read as a model's input", () => {
     expect((await notes(yaml)).map((n) => n.replace(/: the alarm's output.*$/, ''))).toEqual(expected);
   });
 
+  // The lamp written by one spelling of its node id, read as pump-2's flow by another.
+  const lampAs = (write: string, read: string) =>
+    walkConfig({
+      flowNode: read,
+      actions: `        - { type: opcua_write, name: hmi-lamp, source: line-ua, node_id: "${write}" }\n`,
+    });
+  const lamp = (write: string) =>
+    `assets[0].alarm.actions[0] (hmi-lamp) writes ${write}, which sources[1].nodes[6] reads as pump-2's channel flow`;
+  it.each([
+    ['i=5 and ns=0;i=5', 'ns=0;i=5', 'i=5', [lamp('ns=0;i=5')]],
+    [
+      "namespace 0's URI and no namespace",
+      'nsu=http://opcfoundation.org/UA/;i=2258',
+      'i=2258',
+      [lamp('nsu=http://opcfoundation.org/UA/;i=2258')],
+    ],
+    ['ns=2 and ns=02, i=1001 and i=01001', 'ns=2;i=1001', 'ns=02;i=01001', [lamp('ns=2;i=1001')]],
+    [
+      'a GUID in either case',
+      'ns=2;g=09087E75-8E5E-499B-954F-F2A9603DB28A',
+      'ns=2;g=09087e75-8e5e-499b-954f-f2a9603db28a',
+      [lamp('ns=2;g=09087E75-8E5E-499B-954F-F2A9603DB28A')],
+    ],
+    ['ns=2 and ns=3', 'ns=2;s=Pump1.alarm_lamp', 'ns=3;s=Pump1.alarm_lamp', []],
+    ['two URIs', 'nsu=urn:other;s=Pump1.alarm_lamp', `${NS}.alarm_lamp`, []],
+    ['a URI and index 0 (the standard namespace)', `${NS}.alarm_lamp`, 'ns=0;s=Pump1.alarm_lamp', []],
+    ['i=5 and s=5', 'ns=2;i=5', 'ns=2;s=5', []],
+  ])('OPC UA, plainly the same node or not: %s', async (_, write, read, expected) => {
+    expect((await notes(lampAs(write, read))).map((n) => n.replace(/: the alarm's output.*$/, ''))).toEqual(expected);
+  });
+
+  it('ns= on one side and nsu= on the other: may be the same node, said so, naming the URI and the index', async () => {
+    expect(await notes(lampAs('ns=2;s=Pump1.alarm_lamp', `${NS}.alarm_lamp`))).toEqual([
+      'assets[0].alarm.actions[0] (hmi-lamp) writes ns=2;s=Pump1.alarm_lamp, which may be the node ' +
+        `${NS}.alarm_lamp that sources[1].nodes[6] reads as pump-2's channel flow: the same node if the server's ` +
+        "namespace array has urn:linewatch:sim at index 2 (cannot tell without the server's namespace array); if " +
+        "so, the alarm's output feeds a model's input (write both node ids alike, both ns= or both nsu=, to have " +
+        'this checked; where the output is read back on purpose, leave that channel out of the model)',
+    ]);
+  });
+
   it('a lamp read back as a channel the model does not take: no warning', async () => {
     const yaml = walkConfig({ flowNode: `${NS}.flow` }).replace(
       '      - { channel: flow, node_id',
@@ -126,5 +168,21 @@ describe("an alarm output read as a model's input", () => {
     const res = await runCli(['validate', '--config', join(dir, 'gw.yaml')]);
     expect(res.stderr).toContain(`linewatch: warning: ${LAMP}\n`);
     expect(res.code).toBe(0);
+  });
+});
+
+describe('matchNodeIds', () => {
+  it.each([
+    ['i=5', 'ns=0;i=5', 'same'],
+    ['nsu=urn:a;s=X', 'nsu=urn:a;s=X', 'same'],
+    ['nsu=urn:a;s=X', 'ns=4;s=X', 'unknown'],
+    ['ns=4;s=X', 'nsu=urn:a;s=X', 'unknown'],
+    ['nsu=urn:a;s=X', 'nsu=urn:b;s=X', 'different'],
+    ['nsu=urn:a;s=X', 's=X', 'different'],
+    ['ns=1;s=X', 'ns=1;s=x', 'different'],
+    ['not a node id', ' not a node id ', 'same'],
+    ['i=abc', 'i=ABC', 'different'],
+  ] as const)('%s vs %s: %s', (a, b, expected) => {
+    expect(matchNodeIds(a, b)).toBe(expected);
   });
 });
