@@ -159,6 +159,8 @@ export interface PartResult {
   readonly cycleMs?: number;
   readonly reason?: string;
   readonly model: string;
+  /** The part window's rows that held a channel's reading over a failed read (Window.held); absent where none. */
+  readonly held?: HeldRows;
 }
 
 /** How a model's fit went, for a person (the report's fit chart): training and validation loss per epoch, or per the

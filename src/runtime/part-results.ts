@@ -1,9 +1,10 @@
 /**
  * A cycle asset's part results, made from what the pipeline scored or could not (pure): the judged parts among a
- * batch's scores, and the unknown ones among windows that went unscored or incomplete, with why.
+ * batch's scores, and the unknown ones among windows that went unscored or incomplete, with why; each with its
+ * window's held rows (Window.held) where some row held a channel's reading over a failed read.
  */
 import { verdictOf, type PartVerdict } from '../core/verdict.js';
-import type { PartResult, ScoreResult, Window } from '../core/types.js';
+import type { HeldRows, PartResult, ScoreResult, Window } from '../core/types.js';
 
 /** A part that cannot be judged: its id, when, why, and its cycle time where known. */
 export interface UnjudgedPart {
@@ -11,6 +12,8 @@ export interface UnjudgedPart {
   readonly ts: number;
   readonly reason: string;
   readonly cycleMs?: number;
+  /** Its window's rows that held a channel's reading over a failed read, where some did. */
+  readonly held?: HeldRows;
 }
 
 /**
@@ -36,6 +39,7 @@ export function judgedParts(
       topChannels: r.contributions.slice(0, 3).map((c) => c.channel),
       ...(cycle !== undefined ? { cycleMs: cycle } : {}),
       model: r.model,
+      ...(r.held !== undefined ? { held: r.held } : {}),
     });
   }
   return parts;
@@ -49,7 +53,15 @@ export function unscoredParts(
   return entries.flatMap(({ window: w, cycleMs }) =>
     w.partId === undefined
       ? []
-      : [{ partId: w.partId, ts: w.end, reason, ...(cycleMs !== undefined ? { cycleMs } : {}) }],
+      : [
+          {
+            partId: w.partId,
+            ts: w.end,
+            reason,
+            ...(cycleMs !== undefined ? { cycleMs } : {}),
+            ...(w.held !== undefined ? { held: w.held } : {}),
+          },
+        ],
   );
 }
 

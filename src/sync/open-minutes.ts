@@ -38,6 +38,8 @@ const openMinutesSchema = z.strictObject({
           raised: count,
           transitions: z.record(z.string().max(64), count),
           parts: z.strictObject({ pass: count, fail: count, unknown: count }),
+          // Kept by a version before held counts (2026-12-07): none held.
+          held: z.strictObject({ windows: count, parts: count }).default({ windows: 0, parts: 0 }),
         }),
       }),
     )

@@ -1,7 +1,8 @@
 /**
  * Per-asset, per-minute summaries for the cloud (pure): score statistics (min, mean, max, p95),
  * alarm raises and transitions, part counts and pass rate (pass / (pass + fail): unknown parts are counted apart and
- * left out of it; null where no part was judged). A minute is emitted once it is over
+ * left out of it; null where no part was judged), and how many of those windows and parts held a channel's reading over
+ * a failed read (ScoreResult.held, PartResult.held: `windows_held`, `parts.held`). A minute is emitted once it is over
  * (plus a grace period for late records), with a stable id so consumers can drop duplicates. The id names the run
  * (when this gateway's sync started): a stop flushes the minute it is in, and after a restart within that minute the
  * next run summarises the rest of it; both survive a consumer that drops duplicates by id, and are to be added.
@@ -19,6 +20,8 @@ export interface MinuteSummary {
   /** When the run that summarised it started (ISO 8601): two runs may each summarise a part of one minute. */
   readonly run: string;
   readonly windows: number;
+  /** Of `windows`, those in which some row held a channel's reading over a failed read. */
+  readonly windows_held: number;
   readonly score: { readonly min: number; readonly mean: number; readonly max: number; readonly p95: number } | null;
   readonly threshold: number | null;
   readonly alarms: { readonly raised: number; readonly transitions: Readonly<Record<string, number>> };
@@ -28,6 +31,8 @@ export interface MinuteSummary {
     readonly fail: number;
     readonly unknown: number;
     readonly pass_rate: number | null;
+    /** Of `count`, the parts whose window held a channel's reading over a failed read in some row. */
+    readonly held: number;
   };
 }
 
@@ -38,6 +43,8 @@ export interface MinuteCounts {
   raised: number;
   transitions: Record<string, number>;
   parts: { pass: number; fail: number; unknown: number };
+  /** The windows and the parts (counted above) whose rows held a channel's reading over a failed read. */
+  held: { windows: number; parts: number };
 }
 
 /** A minute not summarised yet: its asset, its start (ms since the epoch) and its counts. */
@@ -75,7 +82,14 @@ export class MinuteSummarizer {
     if (!b)
       perAsset.set(
         minute,
-        (b = { scores: [], threshold: null, raised: 0, transitions: {}, parts: { pass: 0, fail: 0, unknown: 0 } }),
+        (b = {
+          scores: [],
+          threshold: null,
+          raised: 0,
+          transitions: {},
+          parts: { pass: 0, fail: 0, unknown: 0 },
+          held: { windows: 0, parts: 0 },
+        }),
       );
     return b;
   }
@@ -86,6 +100,7 @@ export class MinuteSummarizer {
       const b = this.bucket(s.asset, s.ts);
       b.scores.push(s.score);
       b.threshold = s.threshold;
+      if (s.held !== undefined) b.held.windows++;
     }
   }
 
@@ -96,7 +111,11 @@ export class MinuteSummarizer {
   }
 
   addParts(parts: readonly PartResult[]): void {
-    for (const p of parts) this.bucket(p.asset, p.ts).parts[p.verdict]++;
+    for (const p of parts) {
+      const b = this.bucket(p.asset, p.ts);
+      b.parts[p.verdict]++;
+      if (p.held !== undefined) b.held.parts++;
+    }
   }
 
   /** Whether a minute ended before `now − grace` (`all`: whether there is any minute), which `take` would summarise. */
@@ -154,6 +173,7 @@ export function minuteSummary(
     minute: iso,
     run,
     windows: n,
+    windows_held: b.held.windows,
     score:
       n > 0
         ? {
@@ -165,6 +185,6 @@ export function minuteSummary(
         : null,
     threshold: b.threshold,
     alarms: { raised: b.raised, transitions: b.transitions },
-    parts: { count, ...b.parts, pass_rate: judged > 0 ? b.parts.pass / judged : null },
+    parts: { count, ...b.parts, pass_rate: judged > 0 ? b.parts.pass / judged : null, held: b.held.parts },
   };
 }

@@ -9,8 +9,7 @@
 import { EventEmitter, once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assetSchema } from '../../src/config/schema.js';
-import type { Model } from '../../src/core/components.js';
-import type { Sample, ScoreResult, Window } from '../../src/core/types.js';
+import type { Sample, ScoreResult } from '../../src/core/types.js';
 import { AssetPipeline } from '../../src/runtime/asset-pipeline.js';
 import { scoreLine } from '../../src/sinks/influx/line-protocol.js';
 import { ModbusSource } from '../../src/sources/modbus/modbus-source.js';
@@ -18,7 +17,7 @@ import { silentLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import { localModbusTcp } from '../helpers/local-modbus-source.js';
 import { startRegisterPlc } from '../helpers/register-plc.js';
-import { meanScore } from '../helpers/mean-score.js';
+import { meanModel } from '../helpers/mean-score.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -27,26 +26,6 @@ afterEach(async () => {
 
 const T0 = Date.UTC(2026, 0, 1);
 const TAGS = { site: 'plant', line: 'l1', gateway: 'gw-1' };
-
-/** Scores a window by the mean of its values (threshold 1000: never anomalous). */
-class MeanModel implements Model {
-  readonly name = 'mean';
-  readonly version = '1.0.0';
-  readonly channels = ['a', 'b'];
-  readonly windowLength = 4;
-  readonly samplePeriodMs = 1000;
-  readonly threshold = 1000;
-  async score(windows: readonly Window[]): Promise<ScoreResult[]> {
-    return windows.map((w) => ({
-      ...meanScore(w, this),
-      contributions: [
-        { channel: 'b', share: 0.5 },
-        { channel: 'a', share: 0.5 },
-      ],
-    }));
-  }
-  async close(): Promise<void> {}
-}
 
 /**
  * Polls `a` (register 0) and `b` (register 5) `polls` times, b's read unanswered at the polls in `silentAt`, into an
@@ -65,7 +44,17 @@ async function run(polls: number, silentAt: ReadonlySet<number>, align: 'batch' 
   const scores: ScoreResult[] = [];
   const pipeline = new AssetPipeline(
     assetSchema.parse({ name: 'press-1', model: 'mean', window: { align, max_sample_age_ms: 2500 } }),
-    new MeanModel(),
+    // The mean of the window (threshold 1000: never anomalous).
+    meanModel({
+      channels: ['a', 'b'],
+      windowLength: 4,
+      samplePeriodMs: 1000,
+      threshold: 1000,
+      contributions: [
+        { channel: 'b', share: 0.5 },
+        { channel: 'a', share: 0.5 },
+      ],
+    }),
     { onScores: (s) => scores.push(...s), onAlarm: () => undefined, onParts: () => undefined },
     { logger: silentLogger(), metrics },
   );

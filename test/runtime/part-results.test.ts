@@ -58,6 +58,16 @@ describe('judgedParts', () => {
     expect(parts[1]).not.toHaveProperty('cycleMs');
   });
 
+  it("carries a score's held rows to its part; a part whose window held none has no held", () => {
+    const held = { rows: 2, of: 40, channels: { force: 2 } };
+    const parts = judgedParts('press-1', [{ ...score('P1', 0.2, false), held }, score('P2', 0.3, false)], []);
+    expect(parts.map((p) => [p.partId, p.held])).toEqual([
+      ['P1', held],
+      ['P2', undefined],
+    ]);
+    expect(parts[1]).not.toHaveProperty('held');
+  });
+
   it('skips scores without a part id but keeps the cycle times aligned by position', () => {
     const parts = judgedParts('press-1', [score(undefined, 0.1, false), score('P7', 0.3, false)], [100, 700]);
     expect(parts.map((p) => [p.partId, p.cycleMs])).toEqual([['P7', 700]]);
@@ -91,6 +101,24 @@ describe('unscoredParts and unknownParts', () => {
         model: 'press-ae',
       },
       { asset: 'press-1', partId: 'P3', ts: 2_200, reason, verdict: 'unknown', topChannels: [], model: 'press-ae' },
+    ]);
+  });
+
+  it("carries an unscored part window's held rows to its unknown result", () => {
+    const held = { rows: 1, of: 40, channels: { force: 1 } };
+    const reason = 'its window was dropped unscored: scoring fell behind';
+    const [unjudged] = unscoredParts([{ window: { ...window('P1', 2_000), held } }], reason);
+    expect(unknownParts('press-1', 'press-ae', [unjudged])).toEqual([
+      {
+        asset: 'press-1',
+        partId: 'P1',
+        ts: 2_000,
+        reason,
+        verdict: 'unknown',
+        topChannels: [],
+        model: 'press-ae',
+        held,
+      },
     ]);
   });
 });

@@ -27,6 +27,7 @@ const minute: OpenMinute = {
     raised: 1,
     transitions: { unack_active: 1 },
     parts: { pass: 1, fail: 0, unknown: 2 },
+    held: { windows: 1, parts: 0 },
   },
 };
 
@@ -42,6 +43,16 @@ describe('open minutes kept beside the cloud queue', () => {
     expect(f.kept(NOW)).toEqual({ minutes: { schema: 'linewatch.open-minutes/1', run: RUN, minutes: [minute] } });
     f.keep(RUN, []);
     expect(existsSync(f.path)).toBe(false);
+  });
+
+  it('finds a minute kept before held counts (no held) with none held', () => {
+    const f = file();
+    const { held: _, ...counts } = minute.counts;
+    const kept = { schema: 'linewatch.open-minutes/1', run: RUN, minutes: [{ ...minute, counts }] };
+    writeFileSync(f.path, JSON.stringify(kept));
+    expect(f.kept(NOW)).toEqual({
+      minutes: { ...kept, minutes: [{ ...minute, counts: { ...counts, held: { windows: 0, parts: 0 } } }] },
+    });
   });
 
   it('sets aside a file that is not JSON, naming it', () => {

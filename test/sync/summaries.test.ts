@@ -53,8 +53,31 @@ describe('minute summaries', () => {
       { ...part('4', 'unknown'), ts: T0 + 61_000 },
     ]);
     expect(sum.take(T0 + 200_000).map((s) => s.parts)).toEqual([
-      { count: 2, pass: 0, fail: 0, unknown: 2, pass_rate: null },
-      { count: 2, pass: 1, fail: 0, unknown: 1, pass_rate: 1 },
+      { count: 2, pass: 0, fail: 0, unknown: 2, pass_rate: null, held: 0 },
+      { count: 2, pass: 1, fail: 0, unknown: 1, pass_rate: 1, held: 0 },
+    ]);
+  });
+
+  // Before: windows carried held (readings held over failed reads) to InfluxDB, but a minute's summary did not say how
+  // many of its windows and parts were scored on held readings.
+  it('counts the windows and the parts whose rows held a reading over a failed read', () => {
+    const sum = new MinuteSummarizer('gw', RUN, 0);
+    const held = { rows: 2, of: 4, channels: { b: 2 } };
+    sum.addScores([
+      score('a', T0 + 1_000, 1),
+      { ...score('a', T0 + 2_000, 1), held },
+      { ...score('a', T0 + 3_000, 1), held },
+    ]);
+    const part = (partId: string, verdict: 'pass' | 'unknown', more = {}) =>
+      ({ asset: 'p', partId, ts: T0 + 1_000, verdict, topChannels: [], model: 'p', ...more }) as const;
+    sum.addParts([part('1', 'pass', { held }), part('2', 'unknown', { held }), part('3', 'pass')]);
+    sum.addScores([{ ...score('p', T0 + 1_000, 1), partId: '1', held }]); // a part's score: counted as its part
+    const [a, p] = sum.take(T0 + 200_000);
+    expect([a.windows, a.windows_held, a.parts.held]).toEqual([3, 2, 0]);
+    expect([p.windows, p.windows_held, p.parts]).toEqual([
+      0,
+      0,
+      { count: 3, pass: 2, fail: 0, unknown: 1, pass_rate: 1, held: 2 },
     ]);
   });
 
@@ -103,6 +126,12 @@ describe('deploy/fleet/telegraf-mqtt-consumer.conf', () => {
       'parts.fail',
       'parts.unknown',
       'parts.pass_rate',
+      'parts.held',
     ]);
+  });
+
+  it('lands windows_held beside windows', () => {
+    const fields = [...block.matchAll(/\[\[inputs\.mqtt_consumer\.json_v2\.field\]\]\s+path = "([^"]+)"/g)];
+    expect(fields.map((m) => m[1]).filter((path) => path.startsWith('windows'))).toEqual(['windows', 'windows_held']);
   });
 });

@@ -38,12 +38,12 @@ describe('docs/architecture.md: the rollup of run-tagged summaries', () => {
       point(
         '2026-12-06T15:00:00.000Z',
         minute,
-        'windows=2i,alarms_raised=1i,parts=3i,parts_pass=1i,parts_fail=1i,parts_unknown=1i,score_min=1,score_max=3,score_p95=3',
+        'windows=2i,alarms_raised=1i,parts=3i,parts_pass=1i,parts_fail=1i,parts_unknown=1i,score_min=1,score_max=3,score_p95=3,windows_held=1i,parts_held=2i',
       ),
       point(
         '2026-12-06T15:29:25.000Z',
         minute,
-        'windows=1i,alarms_raised=0i,parts=1i,parts_pass=1i,parts_fail=0i,parts_unknown=0i,score_min=0.5,score_max=1,score_p95=1',
+        'windows=1i,alarms_raised=0i,parts=1i,parts_pass=1i,parts_fail=0i,parts_unknown=0i,score_min=0.5,score_max=1,score_p95=1,windows_held=1i,parts_held=0i',
       ),
       point(
         '2026-12-06T15:29:25.000Z',
@@ -71,6 +71,8 @@ describe('docs/architecture.md: the rollup of run-tagged summaries', () => {
         parts_pass: 2,
         parts_fail: 1,
         parts_unknown: 1,
+        windows_held: 2,
+        parts_held: 2,
         score_min: 0.5,
         score_max: 3,
         score_p95: 3,
@@ -85,6 +87,8 @@ describe('docs/architecture.md: the rollup of run-tagged summaries', () => {
         parts_pass: 0,
         parts_fail: 0,
         parts_unknown: 0,
+        windows_held: null, // a summary from a gateway before held counts
+        parts_held: null,
         score_min: 2,
         score_max: 5,
         score_p95: 5,

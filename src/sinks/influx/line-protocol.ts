@@ -18,7 +18,7 @@
  */
 import { isAnnunciated } from '../../alarms/alarm-event.js';
 import type { AlarmJournalGap } from '../../core/components.js';
-import type { AlarmEvent, HealthPoint, PartResult, Sample, ScoreResult } from '../../core/types.js';
+import type { AlarmEvent, HealthPoint, HeldRows, PartResult, Sample, ScoreResult } from '../../core/types.js';
 
 export interface SeriesTags {
   readonly site: string;
@@ -80,6 +80,16 @@ export function sampleLine(s: Sample, t: SeriesTags): string | undefined {
   );
 }
 
+/**
+ * Rows of a window (a score's, a part's) that held a channel's last good reading over a failed read: `held_rows` in
+ * all and `h_<channel>` per channel held; none where no row held one.
+ */
+function addHeldFields(fields: Record<string, string>, held: HeldRows | undefined): void {
+  if (held === undefined) return;
+  fields.held_rows = integer(held.rows);
+  for (const [channel, n] of Object.entries(held.channels)) fields[`h_${channel}`] = integer(n);
+}
+
 export function scoreLine(r: ScoreResult, t: SeriesTags): string | undefined {
   const fields: Record<string, string> = {
     score: float(r.score),
@@ -90,11 +100,7 @@ export function scoreLine(r: ScoreResult, t: SeriesTags): string | undefined {
   };
   for (const c of r.contributions) fields[`c_${c.channel}`] = float(c.share);
   if (r.partId !== undefined) fields.part_id = escapeString(r.partId);
-  // Rows of the window that held a channel's last good reading over a failed read: in all, and per channel held.
-  if (r.held !== undefined) {
-    fields.held_rows = integer(r.held.rows);
-    for (const [channel, n] of Object.entries(r.held.channels)) fields[`h_${channel}`] = integer(n);
-  }
+  addHeldFields(fields, r.held);
   return line('linewatch_score', { ...t, asset: r.asset, model: r.model }, fields, r.ts);
 }
 
@@ -127,20 +133,17 @@ export function healthLine(h: HealthPoint, t: SeriesTags): string | undefined {
 }
 
 export function partLine(p: PartResult, t: SeriesTags): string | undefined {
-  return line(
-    'linewatch_part',
-    { ...t, asset: p.asset, model: p.model, verdict: p.verdict },
-    {
-      part_id: escapeString(p.partId),
-      pass: p.verdict === 'pass' ? '1i' : p.verdict === 'fail' ? '0i' : '',
-      score: p.score !== undefined ? float(p.score) : '',
-      threshold: p.threshold !== undefined ? float(p.threshold) : '',
-      top_channel: escapeString(p.topChannels[0] ?? ''),
-      cycle_ms: p.cycleMs !== undefined ? float(p.cycleMs) : '',
-      reason: escapeString(p.reason ?? ''),
-    },
-    p.ts,
-  );
+  const fields: Record<string, string> = {
+    part_id: escapeString(p.partId),
+    pass: p.verdict === 'pass' ? '1i' : p.verdict === 'fail' ? '0i' : '',
+    score: p.score !== undefined ? float(p.score) : '',
+    threshold: p.threshold !== undefined ? float(p.threshold) : '',
+    top_channel: escapeString(p.topChannels[0] ?? ''),
+    cycle_ms: p.cycleMs !== undefined ? float(p.cycleMs) : '',
+    reason: escapeString(p.reason ?? ''),
+  };
+  addHeldFields(fields, p.held);
+  return line('linewatch_part', { ...t, asset: p.asset, model: p.model, verdict: p.verdict }, fields, p.ts);
 }
 
 /**

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AlarmEvent, PartResult, Sample, ScoreResult } from '../../core/types.js';
+import type { AlarmEvent, HeldRows, PartResult, Sample, ScoreResult } from '../../core/types.js';
 import { limitSqliteCache } from '../../core/sqlite-memory.js';
 import type { AlarmHoldCount, AlarmJournalGap } from '../../core/components.js';
 import { ALARM_HOLDS_BELOW_COLUMNS, ALARM_HOLDS_SCHEMA, upsertHold } from './alarm-holds.js';
@@ -13,12 +13,12 @@ import { ALARM_HOLDS_BELOW_COLUMNS, ALARM_HOLDS_SCHEMA, upsertHold } from './ala
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS samples (ts INTEGER NOT NULL, source TEXT NOT NULL, asset TEXT NOT NULL, channel TEXT NOT NULL, value REAL, quality TEXT NOT NULL, text TEXT, failed_read INTEGER);
 CREATE INDEX IF NOT EXISTS samples_asset_ts ON samples (asset, ts);
-CREATE TABLE IF NOT EXISTS scores (ts INTEGER NOT NULL, asset TEXT NOT NULL, model TEXT NOT NULL, model_version TEXT NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, anomalous INTEGER NOT NULL, contributions TEXT NOT NULL, part_id TEXT);
+CREATE TABLE IF NOT EXISTS scores (ts INTEGER NOT NULL, asset TEXT NOT NULL, model TEXT NOT NULL, model_version TEXT NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, anomalous INTEGER NOT NULL, contributions TEXT NOT NULL, part_id TEXT, held_rows INTEGER, held_channels TEXT);
 CREATE INDEX IF NOT EXISTS scores_asset_ts ON scores (asset, ts);
 CREATE TABLE IF NOT EXISTS alarm_journal (ts INTEGER NOT NULL, asset TEXT NOT NULL, alarm TEXT NOT NULL, priority TEXT NOT NULL, state TEXT NOT NULL, previous TEXT NOT NULL, cause TEXT NOT NULL, command TEXT, by TEXT, comment TEXT, condition_active INTEGER NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL, top_channels TEXT NOT NULL, message TEXT NOT NULL, shelved_until INTEGER);
 CREATE INDEX IF NOT EXISTS alarm_journal_asset_ts ON alarm_journal (asset, ts);
 CREATE INDEX IF NOT EXISTS alarm_journal_asset_alarm ON alarm_journal (asset, alarm);
-CREATE TABLE IF NOT EXISTS parts (ts INTEGER NOT NULL, asset TEXT NOT NULL, part_id TEXT NOT NULL, verdict TEXT NOT NULL, score REAL, threshold REAL, top_channels TEXT NOT NULL, cycle_ms REAL, reason TEXT, model TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS parts (ts INTEGER NOT NULL, asset TEXT NOT NULL, part_id TEXT NOT NULL, verdict TEXT NOT NULL, score REAL, threshold REAL, top_channels TEXT NOT NULL, cycle_ms REAL, reason TEXT, model TEXT NOT NULL, held_rows INTEGER, held_channels TEXT);
 CREATE INDEX IF NOT EXISTS parts_asset_ts ON parts (asset, ts);
 CREATE TABLE IF NOT EXISTS alarm_journal_gaps (ts INTEGER NOT NULL, asset TEXT NOT NULL, alarm TEXT NOT NULL, dropped INTEGER NOT NULL, from_ts INTEGER NOT NULL, to_ts INTEGER NOT NULL, message TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS alarm_journal_gaps_asset_ts ON alarm_journal_gaps (asset, ts);
@@ -30,6 +30,13 @@ CREATE INDEX IF NOT EXISTS alarm_journal_gaps_asset_ts ON alarm_journal_gaps (as
  * good reading over it as the gateway did. Stores written before 2026-12-07 lack it.
  */
 export const FAILED_READ_COLUMN = 'failed_read';
+
+/**
+ * A score's and a part's window rows that held a channel's reading over a failed read (HeldRows): `held_rows` in all
+ * and `held_channels`, JSON of each channel held and its rows ({"b":2}); NULL where none. Stores written before
+ * 2026-12-07 lack them.
+ */
+const HELD_COLUMNS = ['held_rows INTEGER', 'held_channels TEXT'] as const;
 
 const TABLES = ['samples', 'scores', 'alarm_journal', 'parts', 'alarm_journal_gaps'] as const;
 
@@ -46,11 +53,12 @@ export function openStoreDatabase(path: string): Database.Database {
   db.exec(SCHEMA + ALARM_HOLDS_SCHEMA);
   // Stores made before string tags existed lack the text column; before a failed read was told from a bad value,
   // failed_read; before shelves were restored, shelved_until; before the off delay's count was kept, alarm_holds'
-  // below_ms and below_ts.
+  // below_ms and below_ts; before held rows were kept, scores' and parts' held_rows and held_channels.
   addMissingColumn(db, 'samples', 'text TEXT');
   addMissingColumn(db, 'samples', `${FAILED_READ_COLUMN} INTEGER`);
   addMissingColumn(db, 'alarm_journal', 'shelved_until INTEGER');
   for (const column of ALARM_HOLDS_BELOW_COLUMNS) addMissingColumn(db, 'alarm_holds', column);
+  for (const table of ['scores', 'parts']) for (const column of HELD_COLUMNS) addMissingColumn(db, table, column);
   return db;
 }
 
@@ -79,12 +87,12 @@ export function prepareStatements(db: Database.Database) {
     insertScore: insertInto(
       db,
       'scores',
-      'ts, asset, model, model_version, score, threshold, anomalous, contributions, part_id',
+      'ts, asset, model, model_version, score, threshold, anomalous, contributions, part_id, held_rows, held_channels',
     ),
     insertPart: insertInto(
       db,
       'parts',
-      'ts, asset, part_id, verdict, score, threshold, top_channels, cycle_ms, reason, model',
+      'ts, asset, part_id, verdict, score, threshold, top_channels, cycle_ms, reason, model, held_rows, held_channels',
     ),
     insertAlarm: insertInto(
       db,
@@ -115,6 +123,11 @@ export interface StoreRows {
   readonly gaps: readonly AlarmJournalGap[];
 }
 
+/** The held_rows and held_channels of a score or part (HELD_COLUMNS). */
+function heldColumns(held: HeldRows | undefined): [number | null, string | null] {
+  return held === undefined ? [null, null] : [held.rows, JSON.stringify(held.channels)];
+}
+
 /** Writes one commit's rows with the prepared statements; the caller runs it in a transaction. */
 export function insertRows(statements: StoreStatements, rows: StoreRows): void {
   const { insertSample, insertScore, insertPart, insertAlarm, insertGap, upsertHold } = statements;
@@ -140,6 +153,7 @@ export function insertRows(statements: StoreStatements, rows: StoreRows): void {
       r.anomalous ? 1 : 0,
       JSON.stringify(r.contributions),
       r.partId ?? null,
+      ...heldColumns(r.held),
     );
   for (const p of rows.parts)
     insertPart.run(
@@ -153,6 +167,7 @@ export function insertRows(statements: StoreStatements, rows: StoreRows): void {
       p.cycleMs ?? null,
       p.reason ?? null,
       p.model,
+      ...heldColumns(p.held),
     );
   for (const a of rows.alarms)
     insertAlarm.run(
