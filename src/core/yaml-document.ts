@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { ConfigError, LinewatchError } from './errors.js';
 import { substituteEnv } from './env-substitution.js';
 import { formatIssues, formatPath } from './format-issues.js';
+import { MAX_YAML_DEPTH, tooDeep } from './yaml-depth.js';
 
 export async function readTextFile(file: string, what: string): Promise<{ path: string; text: string }> {
   const path = resolve(file);
@@ -51,6 +52,12 @@ export function parseYamlDocument<S extends z.ZodType>(
   env: NodeJS.ProcessEnv,
 ): z.infer<S> {
   let tree: unknown;
+  // Before the library composes it (recursively): a text nested thousands deep ended the process (yaml-depth.ts).
+  const deep = tooDeep(text);
+  if (deep)
+    throw new ConfigError(path, [
+      `line ${deep.line}, column ${deep.col}: mappings and lists nested more than ${MAX_YAML_DEPTH} deep: a configuration is a few levels deep`,
+    ]);
   // A warning (an unknown tag such as `!secret`) is a problem of the file too, not a line on the console.
   const doc = parseDocument(text, { prettyErrors: true, logLevel: 'error' });
   const problem = doc.errors[0] ?? doc.warnings[0];
