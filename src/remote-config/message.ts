@@ -33,6 +33,7 @@ export type RefusalCode =
   | 'invalid_config'
   | 'protected_key'
   | 'path_changed'
+  | 'credential_moved'
   | 'env_placeholder';
 
 /** Why a configuration message is not taken: a code for the cloud and a sentence naming what is wrong. */

@@ -9,6 +9,9 @@
  *   only name one the local file names at the same place (list positions aside), so it can reorder or drop what the
  *   local file has but never point the gateway at another file (`path_changed`). Left out, a path takes its default
  *   under the local `data_dir`.
+ * - a file whose secret the gateway sends (`token_file`: InfluxDB's token, in a header) is named only with the
+ *   destination the local file gives it at the same place (`url`): a remote configuration that kept the file and moved
+ *   the url sent the local secret to a host of its choosing (`credential_moved`).
  */
 import { ConfigRefused } from './message.js';
 
@@ -71,7 +74,8 @@ export function checkProtectedKeys(remote: unknown, origin: string): void {
     );
 }
 
-/** Refuses a remote tree that sets a protected key or names a path the local tree does not name at its place. */
+/** Refuses a remote tree that sets a protected key, names a path the local tree does not name at its place, or sends
+ * a secret file elsewhere. */
 export function checkRemoteTree(remote: unknown, local: unknown, origin: string): void {
   checkProtectedKeys(remote, origin);
   const allowed = new Map<string, Set<string>>();
@@ -84,6 +88,46 @@ export function checkRemoteTree(remote: unknown, local: unknown, origin: string)
       'path_changed',
       `${origin}: ${changed.join(', ')}: a remote configuration names only files and folders the local configuration names at the same place (or leaves them out for their defaults under data_dir)`,
     );
+  checkSecretFiles(remote, local, origin);
+}
+
+/** The keys naming a file whose secret the gateway sends, each with the key beside it that says where it is sent. */
+export const SECRET_FILES: Readonly<Record<string, string>> = { token_file: 'url' };
+
+/** Each mapping of a tree that sets a SECRET_FILES key, by its place (list positions left out) and where it is. */
+function secretFileUses(tree: unknown): { place: string; where: string; key: string; file: unknown; to: string }[] {
+  const out: { place: string; where: string; key: string; file: unknown; to: string }[] = [];
+  const walk = (node: unknown, place: string, where: string): void => {
+    if (Array.isArray(node)) node.forEach((v, i) => walk(v, `${place}[]`, `${where}[${i}]`));
+    else if (isObject(node))
+      for (const [key, value] of Object.entries(node)) {
+        const toKey = SECRET_FILES[key];
+        if (toKey !== undefined && Object.hasOwn(SECRET_FILES, key))
+          out.push({ place, where, key, file: value, to: `${toKey} "${destination(node[toKey])}"` });
+        walk(value, place ? `${place}.${key}` : key, where ? `${where}.${key}` : key);
+      }
+  };
+  walk(tree, '', '');
+  return out;
+}
+
+/** A destination as compared: a URL normalised (`http://h:8086` is `http://h:8086/`), anything else as text. */
+function destination(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+  return URL.canParse(text) ? new URL(text).href : text;
+}
+
+/** Refuses a remote tree that sends a secret file the local tree names to another destination (credential_moved). */
+function checkSecretFiles(remote: unknown, local: unknown, origin: string): void {
+  const localUses = secretFileUses(local);
+  for (const use of secretFileUses(remote)) {
+    const same = localUses.filter((l) => l.place === use.place && l.key === use.key && l.file === use.file);
+    if (same.length === 0 || same.some((l) => l.to === use.to)) continue;
+    throw new ConfigRefused(
+      'credential_moved',
+      `${origin}: ${use.where ? `${use.where}.` : ''}${use.key} "${String(use.file)}" with ${use.to}: the local configuration sends that file's secret only to ${same.map((l) => l.to).join(', ')} there; a remote configuration may not send it elsewhere (keep the ${SECRET_FILES[use.key]}, or give the secret itself, e.g. token)`,
+    );
+  }
 }
 
 /** The remote tree with the protected keys the local tree has set (a fresh object; neither input is changed). */
