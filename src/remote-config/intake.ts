@@ -73,6 +73,11 @@ export class ConfigIntake {
     let kept: Buffer | undefined;
     try {
       kept = await this.deps.store.read(RUNNING_FILE);
+    } catch (err) {
+      // One that cannot be read (a folder, a FIFO, a disk error) is put aside as a tampered one is: it ended the start.
+      return { loaded: await local(), why: (err as Error).message };
+    }
+    try {
       if (!kept) return { loaded: await local() };
       const { body, loaded } = await this.checkKept(kept, origin);
       return { loaded, sequence: body.sequence };
