@@ -2,8 +2,11 @@
  * The MQTT side of remote configuration: one connection of its own to cloud.mqtt's broker (its settings, TLS included;
  * the local file's, which a remote configuration cannot change), subscribed QoS 1 to the gateway's two configuration
  * topics (topics.ts). Each message goes to `onMessage`, one at a time in the order they came (a retained message comes
- * again at each connection). Incoming packets are bounded by max_message_bytes and room for the topic: a larger one
- * closes the connection unread, and the log says so. The latest outcome (latest-outcome.ts) is published retained,
+ * again at each connection); while one is handled (an apply stops and starts a gateway: seconds), only the newest
+ * message of each topic waits, as the broker retains only the newest: those it replaces are passed over, said once
+ * with their count (every one was held whole, so a flood on the topic, signed or not, grew the memory without bound).
+ * Incoming packets are bounded by max_message_bytes and room for the topic: a larger one closes the connection unread,
+ * and the log says so. The latest outcome (latest-outcome.ts) is published retained,
  * QoS 1, on `<prefix>/<gateway>/config/outcome` (what the cloud reads there): at each connection while the broker has
  * not acknowledged it, and as each comes. One publication at a time: an outcome that comes while another is in flight
  * (or held by the client for the broker's return) is published once that one is acknowledged, so the broker never
@@ -29,6 +32,9 @@ export class ConfigReceiver {
   private queue: Promise<void> = Promise.resolve();
   /** An outcome publication is in flight (the client sends it again at a reconnection until it is acknowledged). */
   private publishing = false;
+  /** The newest message of each topic not handled yet, oldest topic first, whether retained, and how many it replaced. */
+  private readonly waiting = new Map<string, { payload: Buffer; retain: boolean; replaced: number }>();
+  private draining = false;
 
   constructor(
     private readonly broker: MqttSyncConfig,
@@ -72,11 +78,10 @@ export class ConfigReceiver {
       this.publishOutcome();
     });
     client.on('message', (topic, payload, packet) => {
-      this.queue = this.queue.then(() =>
-        this.onMessage(payload, `mqtt ${topic}`, packet.retain).catch((err: unknown) =>
-          this.logger.error(LOG, `remote configuration from ${topic}: ${(err as Error).message}`),
-        ),
-      );
+      const before = this.waiting.get(topic);
+      this.waiting.delete(topic); // to the end: the topics are handled in the order of their newest message
+      this.waiting.set(topic, { payload, retain: packet.retain, replaced: before ? before.replaced + 1 : 0 });
+      this.drain();
     });
     client.on('error', (err) => {
       const text = `remote configuration: broker ${broker.url}: ${brokerErrorText(err, broker)}`;
@@ -84,6 +89,29 @@ export class ConfigReceiver {
       lastError = text;
     });
     this.client = client;
+  }
+
+  /** Hands the waiting messages to onMessage, one at a time, until none waits. */
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    this.queue = this.queue.then(async () => {
+      for (let next = this.waiting.entries().next(); !next.done; next = this.waiting.entries().next()) {
+        const [topic, { payload, retain, replaced }] = next.value;
+        this.waiting.delete(topic);
+        if (replaced > 0)
+          this.logger.warn(
+            LOG,
+            `remote configuration: ${replaced} message${replaced === 1 ? '' : 's'} on ${topic} passed over for a newer one that came while another was handled (only the newest waits, as the broker retains only the newest)`,
+          );
+        try {
+          await this.onMessage(payload, `mqtt ${topic}`, retain);
+        } catch (err) {
+          this.logger.error(LOG, `remote configuration from ${topic}: ${(err as Error).message}`);
+        }
+      }
+      this.draining = false;
+    });
   }
 
   /** Publishes the latest outcome (retained, QoS 1) where the broker has not acknowledged it, it is connected, and no
