@@ -6,13 +6,20 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { loadConfigFile, type LoadedConfig } from '../config/load.js';
+import { configSchema, type Config } from '../config/schema.js';
 import { composeConfig, readLocalTree } from './compose.js';
+import { newMachineWrites } from './machine-writes.js';
 import { ConfigRefused, openConfigMessage, type ConfigBody } from './message.js';
 import { RUNNING_FILE, type RemoteConfigStore } from './store.js';
+
+/** A local file that no longer parses writes nothing that counts as known. */
+const NO_WRITES = { sources: [], assets: [] } as unknown as Config;
 
 export interface TakenConfig {
   readonly loaded: LoadedConfig;
   readonly sequence: number;
+  /** The writes to machines it makes that the local file does not (machine-writes.ts), for the outcome. */
+  readonly newWrites?: string;
 }
 
 /** The configuration to start with: a remote one (its sequence) or the local file (no sequence; where one was kept,
@@ -56,8 +63,10 @@ export class ConfigIntake {
     const body = this.open(bytes, origin);
     if (body.sequence === this.running) return 'running';
     checkAboveFloor(body.sequence, floor, origin);
-    const loaded = await this.compose(body.yaml, `${origin} (sequence ${body.sequence})`);
-    return { loaded, sequence: body.sequence };
+    const { loaded, local } = await this.composeBeside(body.yaml, `${origin} (sequence ${body.sequence})`);
+    const parsedLocal = configSchema.safeParse(local.tree);
+    const newWrites = newMachineWrites(loaded.config, parsedLocal.success ? parsedLocal.data : NO_WRITES);
+    return { loaded, sequence: body.sequence, ...(newWrites ? { newWrites } : {}) };
   }
 
   /** Keeps a message check took as the running configuration (the running one as the previous one). */
@@ -100,8 +109,13 @@ export class ConfigIntake {
 
   /** `yaml` composed beside the local file as the gateway runs it (compose.ts), or a ConfigRefused. */
   async compose(yaml: string, origin: string): Promise<LoadedConfig> {
+    return (await this.composeBeside(yaml, origin)).loaded;
+  }
+
+  /** The configuration of `yaml`, and the local file's tree it was composed beside. */
+  private async composeBeside(yaml: string, origin: string) {
     const local = await readLocalTree(this.deps.localFile, this.deps.env ?? process.env);
-    return composeConfig(yaml, origin, local);
+    return { loaded: await composeConfig(yaml, origin, local), local };
   }
 }
 

@@ -292,7 +292,12 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
     }
     current = next;
     good = new GoodSources(daemon.gateway.events);
-    report({ outcome: 'applied', sequence: taken.sequence, ts: now() });
+    report({
+      outcome: 'applied',
+      sequence: taken.sequence,
+      ...(taken.newWrites ? { reason: taken.newWrites } : {}),
+      ts: now(),
+    });
     startProbation(next, mark, origin, previous);
   };
   if (resume) startProbation(current, resume, `${store.dir}/${RUNNING_FILE}`, undefined);
