@@ -23,6 +23,7 @@ import { readPrivateKey, readPublicKeys } from '../sync/release.js';
 import { formatIssues } from '../core/format-issues.js';
 import { brokerOf, protocolVersionOf, publishRetained, type BrokerFlags } from './model-publish.js';
 import { reportError } from './report-error.js';
+import { sequenceFlag } from './sequence-flag.js';
 import { UsageError } from './usage.js';
 
 export interface ConfigSignOptions {
@@ -35,12 +36,11 @@ export interface ConfigSignOptions {
 
 export async function configSignCommand(opts: ConfigSignOptions): Promise<number> {
   try {
-    const sequence = Number(opts.sequence);
+    const sequence = sequenceFlag(
+      opts.sequence,
+      'every configuration signed for these gateways before (a gateway takes only a higher one)',
+    )!;
     const flags = configBodySchema.shape;
-    if (!flags.sequence.safeParse(sequence).success)
-      throw new UsageError(
-        `--sequence ${opts.sequence}: expected a whole number from 1, above every configuration signed for these gateways before (a gateway takes only a higher one)`,
-      );
     const target = flags.target.safeParse(opts.target);
     if (!target.success)
       throw new UsageError(

@@ -7,6 +7,7 @@ import { generateKeys, readPrivateKey, signRelease } from '../sync/release.js';
 import { checkBeforeSigning, checkReleaseFolder, reportReleaseError } from './release-check.js';
 import { reportError } from './report-error.js';
 import { modelFolderFlag, UsageError } from './usage.js';
+import { sequenceFlag } from './sequence-flag.js';
 
 export async function keygenCommand(opts: { out: string }): Promise<number> {
   try {
@@ -22,11 +23,7 @@ export async function keygenCommand(opts: { out: string }): Promise<number> {
 
 export async function signCommand(opts: { model: string; key: string; sequence?: string }): Promise<number> {
   try {
-    const sequence = opts.sequence === undefined ? undefined : Number(opts.sequence);
-    if (sequence !== undefined && !(Number.isInteger(sequence) && sequence >= 1))
-      throw new UsageError(
-        `--sequence ${opts.sequence}: expected a whole number from 1, above every release of this model signed before`,
-      );
+    const sequence = sequenceFlag(opts.sequence, 'every release of this model signed before');
     const folder = modelFolderFlag('--model', opts.model);
     await readPrivateKey(resolve(opts.key)); // the key's problems first, then the sequence's
     const before = await manifestFields(folder);
