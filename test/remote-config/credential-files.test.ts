@@ -4,15 +4,13 @@
  * own: taken, the InfluxDB sink sent "Authorization: Token <the secret in the local file>" there. A secret the local
  * configuration reads from a file now goes only where the local configuration sends it (credential_moved).
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConfigIntake } from '../../src/remote-config/intake.js';
-import { signConfigMessage, type ConfigBody } from '../../src/remote-config/message.js';
-import { RemoteConfigStore } from '../../src/remote-config/store.js';
-import { generateKeys, readPrivateKey, readPublicKeys } from '../../src/sync/release.js';
-import { pumpYaml, writeLocalGateway } from '../helpers/remote-config-files.js';
+import type { ConfigIntake } from '../../src/remote-config/intake.js';
+import type { ConfigBody } from '../../src/remote-config/message.js';
+import { pumpYaml } from '../helpers/remote-config-files.js';
+import { intakeBeside } from '../helpers/remote-intake.js';
 
 const LOCAL_INFLUX = 'http://127.0.0.1:8086';
 const influx = (url: string) =>
@@ -22,25 +20,14 @@ let intake: ConfigIntake;
 let sign: (body: ConfigBody) => Buffer;
 
 beforeEach(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'lw-remote-secret-'));
-  const keys = await generateKeys(join(dir, 'keys'));
-  const key = await readPrivateKey(keys.privatePath);
-  sign = (body) => signConfigMessage(body, key);
-  await mkdir(join(dir, 'secrets'));
-  await writeFile(join(dir, 'secrets', 'influx_token'), 'the-plant-influx-token\n');
-  const localFile = await writeLocalGateway(dir, {
-    mqtt: 'url: mqtt://127.0.0.1:1883',
-    publicKey: 'keys/release-signing.pub.pem',
+  ({ intake, sign } = await intakeBeside({
     port: 5020,
     extra: influx(LOCAL_INFLUX),
-  });
-  intake = new ConfigIntake({
-    localFile,
-    keys: await readPublicKeys(keys.publicPath),
-    gateway: 'press-3',
-    maxBytes: 256 * 1024,
-    store: new RemoteConfigStore(join(dir, 'data'), 256 * 1024),
-  });
+    prepare: async (dir) => {
+      await mkdir(join(dir, 'secrets'));
+      await writeFile(join(dir, 'secrets', 'influx_token'), 'the-plant-influx-token\n');
+    },
+  }));
 });
 
 const TOPIC = 'mqtt linewatch/press-3/config';

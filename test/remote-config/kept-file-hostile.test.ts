@@ -5,42 +5,27 @@
  * its supervisor for ever, though the local file was there to run. Now it is refused like a tampered one.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConfigIntake } from '../../src/remote-config/intake.js';
-import { signConfigMessage } from '../../src/remote-config/message.js';
-import { RemoteConfigStore, RUNNING_FILE, STATE_FOLDER } from '../../src/remote-config/store.js';
-import { generateKeys, readPrivateKey, readPublicKeys } from '../../src/sync/release.js';
-import { pumpYaml, writeLocalGateway } from '../helpers/remote-config-files.js';
+import type { ConfigIntake } from '../../src/remote-config/intake.js';
+import { RUNNING_FILE, STATE_FOLDER } from '../../src/remote-config/store.js';
+import { pumpYaml } from '../helpers/remote-config-files.js';
+import { intakeBeside } from '../helpers/remote-intake.js';
 
 let dir: string;
 let kept: string;
 let intake: ConfigIntake;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lw-remote-kept-'));
-  const keys = await generateKeys(join(dir, 'keys'));
-  const localFile = await writeLocalGateway(dir, {
-    mqtt: 'url: mqtt://127.0.0.1:1883',
-    publicKey: 'keys/release-signing.pub.pem',
-    port: 5020,
-  });
+  const beside = await intakeBeside({ port: 5020 });
+  ({ dir, intake } = beside);
   await mkdir(join(dir, 'data', STATE_FOLDER), { recursive: true });
   kept = join(dir, 'data', STATE_FOLDER, RUNNING_FILE);
-  intake = new ConfigIntake({
-    localFile,
-    keys: await readPublicKeys(keys.publicPath),
-    gateway: 'press-3',
-    maxBytes: 256 * 1024,
-    store: new RemoteConfigStore(join(dir, 'data'), 256 * 1024),
-  });
   // A good message elsewhere, for the link below.
-  const key = await readPrivateKey(keys.privatePath);
   await writeFile(
     join(dir, 'good.msg'),
-    signConfigMessage({ sequence: 4, target: 'press-3', yaml: pumpYaml({ port: 5021 }) }, key),
+    beside.sign({ sequence: 4, target: 'press-3', yaml: pumpYaml({ port: 5021 }) }),
   );
 });
 

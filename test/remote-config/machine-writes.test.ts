@@ -4,15 +4,11 @@
  * bare `applied`). The writes it adds are named in `applied`'s reason, which goes to the log, the outcome topic and
  * /api/status (the runner's report; apply.e2e covers that path).
  */
-import { appendFile, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConfigIntake, type TakenConfig } from '../../src/remote-config/intake.js';
-import { signConfigMessage, type ConfigBody } from '../../src/remote-config/message.js';
-import { RemoteConfigStore } from '../../src/remote-config/store.js';
-import { generateKeys, readPrivateKey, readPublicKeys } from '../../src/sync/release.js';
-import { pumpYaml, writeLocalGateway } from '../helpers/remote-config-files.js';
+import type { ConfigIntake, TakenConfig } from '../../src/remote-config/intake.js';
+import type { ConfigBody } from '../../src/remote-config/message.js';
+import { pumpYaml } from '../helpers/remote-config-files.js';
+import { intakeBeside } from '../helpers/remote-intake.js';
 
 const PLC_PORT = 5020;
 const STOP = '{ type: modbus_write, name: stop, source: plc, table: holding, address: 10 }';
@@ -22,23 +18,7 @@ let intake: ConfigIntake;
 let sign: (body: ConfigBody) => Buffer;
 
 beforeEach(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'lw-remote-writes-'));
-  const keys = await generateKeys(join(dir, 'keys'));
-  const key = await readPrivateKey(keys.privatePath);
-  sign = (body) => signConfigMessage(body, key);
-  const localFile = await writeLocalGateway(dir, {
-    mqtt: 'url: mqtt://127.0.0.1:1883',
-    publicKey: 'keys/release-signing.pub.pem',
-    port: PLC_PORT,
-  });
-  await appendFile(localFile, alarm(STOP));
-  intake = new ConfigIntake({
-    localFile,
-    keys: await readPublicKeys(keys.publicPath),
-    gateway: 'press-3',
-    maxBytes: 256 * 1024,
-    store: new RemoteConfigStore(join(dir, 'data'), 256 * 1024),
-  });
+  ({ intake, sign } = await intakeBeside({ port: PLC_PORT, tail: alarm(STOP) }));
 });
 
 async function take(sequence: number, yaml: string): Promise<TakenConfig> {
