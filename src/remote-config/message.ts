@@ -36,7 +36,23 @@ export type RefusalCode =
   | 'credential_moved'
   | 'env_placeholder';
 
-/** Why a configuration message is not taken: a code for the cloud and a sentence naming what is wrong. */
+/**
+ * The longest reason a refusal gives: it is logged, published as the retained outcome and shown in /api/status. A
+ * signed configuration of 240 kB with thousands of problems gave one of 1 MB, over a broker's packet limit (128 to 256
+ * kB on managed brokers): the broker closed the connection, and the client sent it again at each reconnection.
+ */
+export const MAX_REASON_CHARS = 4096;
+
+/** `text` within MAX_REASON_CHARS: cut at a line's end where one is near, saying how much was left out. */
+function bounded(text: string): string {
+  if (text.length <= MAX_REASON_CHARS) return text;
+  const room = MAX_REASON_CHARS - 100;
+  const lineEnd = text.lastIndexOf('\n', room);
+  const cut = lineEnd > room / 2 ? lineEnd : room;
+  return `${text.slice(0, cut)}\n  … (${text.length - cut} more characters: run linewatch validate on the configuration for all of it)`;
+}
+
+/** Why a configuration message is not taken: a code for the cloud and a sentence naming what is wrong (bounded). */
 export class ConfigRefused extends Error {
   constructor(
     readonly code: RefusalCode,
@@ -44,7 +60,7 @@ export class ConfigRefused extends Error {
     /** The refused message's sequence, where it was read (not_newer). */
     readonly sequence?: number,
   ) {
-    super(message);
+    super(bounded(message));
     this.name = 'ConfigRefused';
   }
 }
