@@ -32,7 +32,7 @@ export class ConfigReceiver {
   private queue: Promise<void> = Promise.resolve();
   /** An outcome publication is in flight (the client sends it again at a reconnection until it is acknowledged). */
   private publishing = false;
-  /** The newest message of each topic not handled yet, oldest topic first, whether retained, and how many it replaced. */
+  /** The newest message of each topic not handled yet, oldest topic first, whether retained, how many it replaced. */
   private readonly waiting = new Map<string, { payload: Buffer; retain: boolean; replaced: number }>();
   private draining = false;
 

@@ -5,9 +5,13 @@
  * Only the newest message of each topic waits now, as the broker retains only the newest; the others are passed over,
  * said once with their count. Real mosquitto; the message handler is the test's, held until the flood is in.
  */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/core/free-port.js';
+import { LatestOutcome } from '../../src/remote-config/latest-outcome.js';
 import { ConfigReceiver } from '../../src/remote-config/receiver.js';
 import { configTopic } from '../../src/remote-config/topics.js';
 import { mqttSyncSchema } from '../../src/sync/schema.js';
@@ -48,6 +52,11 @@ describe('configuration messages arriving while one is handled', () => {
         }
         if (bytes.toString() === 'last own') done();
       },
+      new LatestOutcome(
+        join(await mkdtemp(join(tmpdir(), 'lw-config-flood-')), 'remote-config'),
+        (why) => expect.fail(why),
+        (why) => expect.fail(why),
+      ),
     );
     const publisher = await mqtt.connectAsync(broker.url);
     try {
