@@ -26,6 +26,7 @@ export interface EvalOptions extends DetectorFlags, PartFlags {
   offDelayMs?: string;
   sustainMs?: string;
   periodMs?: string;
+  maxSampleAgeMs?: string;
   labelColumn?: string;
   /** FROM/TO spans of time labelled anomalous, for files without a label column (anomaly-spans.ts). */
   anomaly?: string[];

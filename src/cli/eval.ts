@@ -63,6 +63,8 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     };
     const precisions: Precision[] = opts.precision === 'both' ? ['int8', 'fp32'] : [opts.precision as Precision];
     const periodMs = opts.periodMs === undefined ? undefined : wholeNumber('period-ms', opts.periodMs, 1);
+    const maxSampleAgeMs =
+      opts.maxSampleAgeMs === undefined ? undefined : wholeNumber('max-sample-age-ms', opts.maxSampleAgeMs, 1);
     const csvs = csvFilesUnder(opts.data);
     const labelName = opts.labelColumn;
     if (labelName !== undefined && (labelName.trim() === '' || isLabelColumn(labelName)))
@@ -215,6 +217,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           [...(modelChannels ?? []), ...(detector?.slowChannels ?? [])],
           fileRename,
           spansOf(file),
+          maxSampleAgeMs,
         );
       } catch (err) {
         notEvaluated.push({ file, reason: withoutFile((err as Error).message, file), error: err as Error });

@@ -20,6 +20,13 @@ const VALIDATION_ROWS =
  * Adds eval and train to `program`; `argv`: the command line as given, which eval and train read again (which flags
  * were given).
  */
+/** train's and eval's --max-sample-age-ms: the hold of a CSV's missing readings (csv-gaps.ts holdShortGaps). */
+const MAX_SAMPLE_AGE_HELP =
+  "how long a missing reading is held at the last one, as an asset's window.max_sample_age_ms (default 5000, the " +
+  "gateway's default): a historian's wide export leaves a tag sampled every 10 s blank on the 1 s rows between, and a " +
+  'hold as long as its sampling (15000) reads it as a gateway configured so would; longer gaps are not scored, and ' +
+  'their rows not learnt from';
+
 export function addFitCommands(program: Command, wrap: CommandWrap, argv: readonly string[]): void {
   /** The cut of a part model (quality inspection: one window per produced part), for train --csv and eval alike. */
   const partOptions = (cmd: Command, csvOnly: string) =>
@@ -108,6 +115,7 @@ export function addFitCommands(program: Command, wrap: CommandWrap, argv: readon
         "rows at the start of each file to fit on (default 400); with --model, rows left out of the metrics (default 0; on the one file the model's manifest says it was fitted on, those rows; 0 scores every row)",
       )
       .option('--precision <p>', 'int8, fp32 or both', 'int8')
+      .option('--max-sample-age-ms <n>', MAX_SAMPLE_AGE_HELP)
       .option(
         '--period-ms <n>',
         "sample period in ms of files whose time column holds plain numbers (seconds or hours since the start, a sample number) or that have none (rows counted as samples); with --model, default the model's; files with dates or Unix times (ms; s, µs or ns under a time's name) give their own",
@@ -176,6 +184,7 @@ export function addFitCommands(program: Command, wrap: CommandWrap, argv: readon
         'with --csv and --arch dense or conv1d: rows per window (default 32); with --cycle-channel, points each part is resampled to (default 32)',
       )
       .option('--hop <n>', 'with --csv and --arch dense or conv1d: rows between training windows', '1')
+      .option('--max-sample-age-ms <n>', MAX_SAMPLE_AGE_HELP)
       .option(
         '--period-ms <n>',
         "with --csv: sample period (default: the median spacing of the time column; needed where it holds plain numbers, not dates or Unix times (ms; s, µs or ns under a time's name), or where the file has no time column)",

@@ -36,6 +36,7 @@ export interface TrainOptions extends DetectorFlags, PartFlags {
   window?: string;
   hop: string;
   periodMs?: string;
+  maxSampleAgeMs?: string;
   hidden: string;
   filters: string;
   name?: string;

@@ -144,6 +144,10 @@ export async function trainParts(
   const arch = partArch(detector.arch, opts.cycleChannel!);
   if (detector.slowChannels !== undefined)
     throw new UsageError('--slow-channels: for sliding-window detectors; a part model reads each part whole');
+  refuseGiven(
+    { '--max-sample-age-ms': opts.maxSampleAgeMs },
+    'for sliding-window detectors; a part model leaves out a part with a missing reading, as the cycle window does',
+  );
   const cut = partCutFlags(opts);
   const labels = labelChoiceOf(opts.labels);
   const windowLength = partPoints(opts.window, arch, cut);

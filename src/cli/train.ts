@@ -92,6 +92,7 @@ function refuseCsvOnlyFlags(opts: TrainOptions): void {
       '--channels': opts.channels,
       '--train-rows': opts.trainRows,
       '--period-ms': opts.periodMs,
+      '--max-sample-age-ms': opts.maxSampleAgeMs,
       '--cycle-channel': opts.cycleChannel,
       '--cycle-trigger': opts.cycleTrigger,
       '--part-id-channel': opts.partIdChannel,
@@ -132,6 +133,9 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     channels,
     ...(rename ? { rename } : {}),
     ...(opts.periodMs !== undefined ? { periodMs: wholeNumber('period-ms', opts.periodMs, 1) } : {}),
+    ...(opts.maxSampleAgeMs !== undefined
+      ? { maxSampleAgeMs: wholeNumber('max-sample-age-ms', opts.maxSampleAgeMs, 1) }
+      : {}),
     ...(opts.trainRows !== undefined ? { rows: wholeNumber('train-rows', opts.trainRows) } : {}),
   });
   // Channels constant in the rows the model learns from are left out of it, as eval's file models leave them (before

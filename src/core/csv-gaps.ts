@@ -26,8 +26,11 @@ export function gapsOf(values: Float64Array, lineOf: (row: number) => number): M
   return gaps;
 }
 
-/** Rows a missing reading is held for at a sample period: as long as the gateway holds one, and at least one row. */
-export const holdRows = (periodMs: number): number => Math.max(1, Math.floor(HOLD_MS / periodMs));
+/**
+ * Rows a missing reading is held for at a sample period: as long as the gateway holds one (`holdMs`, an asset's
+ * `max_sample_age_ms`: by default 5 s, or `--max-sample-age-ms`), and at least one row.
+ */
+export const holdRows = (periodMs: number, holdMs = HOLD_MS): number => Math.max(1, Math.floor(holdMs / periodMs));
 
 /** A channel's missing readings once short gaps are held: how many were held, and the gaps left open (too long). */
 export interface HeldReadings {
@@ -56,15 +59,19 @@ function spansPause(g: MissingCells['gaps'][number], times: Float64Array | undef
 /**
  * Holds each of `columns`' missing readings in place where its gap is at most `holdRows(periodMs)` rows long and,
  * where the rows' times are given (ms), spans no pause, as the gateway holds a channel's last sample for
- * `max_sample_age_ms` (a gap before the first reading takes that one); other gaps stay NaN and are returned as open.
+ * `max_sample_age_ms` (`holdMs`; a gap before the first reading takes that one); other gaps stay NaN and are returned
+ * as open. A historian's wide export writes a tag sampled every 10 s (or 60 s) on one row in ten (or sixty) of a 1 s
+ * tag's rows, blank between: a hold as long as its sampling (`--max-sample-age-ms`) reads it as the gateway configured
+ * so would; the default hold leaves those blanks open, and the rows without every reading out of a model's fit.
  */
 export function holdShortGaps(
   table: { readonly columns: ReadonlyMap<string, Float64Array>; readonly missing?: readonly MissingCells[] },
   columns: readonly string[],
   periodMs: number,
   times?: Float64Array,
+  holdMs = HOLD_MS,
 ): HeldReadings[] {
-  const limit = holdRows(periodMs);
+  const limit = holdRows(periodMs, holdMs);
   return (table.missing ?? [])
     .filter((m) => columns.includes(m.column))
     .map((m) => {

@@ -78,6 +78,8 @@ export function readLabelledCsv(
   rename?: ColumnRenames,
   /** The file's anomalies as spans of time (eval --anomaly, see spansByFile) where it has no label column. */
   spans?: readonly AnomalySpan[],
+  /** How long a missing reading is held, as an asset's `max_sample_age_ms` (eval --max-sample-age-ms; default 5 s). */
+  maxSampleAgeMs?: number,
 ): LabelledSeries {
   // Labels are read as 0 or 1 (false or true; a fault's class number reads as 1): the metrics, the changepoints and
   // the fit's choice of normal rows read them alike (a -1/1 scikit-learn label would count as normal in one and
@@ -119,7 +121,7 @@ export function readLabelledCsv(
     throw new Error(
       `${file}: its time column gives a sample period of ${periodMs} ms, not the ${periodGivenMs} of --period-ms (which is for times written as plain numbers and for files with no time column)`,
     );
-  const missing = holdShortGaps(table, channels, periodMs, times);
+  const missing = holdShortGaps(table, channels, periodMs, times, maxSampleAgeMs);
   const rows = rowMajor(table, channels);
   return {
     file,

@@ -66,6 +66,8 @@ export function csvNormalData(
     readonly rows?: number;
     /** Columns read under another name (--rename). */
     readonly rename?: ColumnRenames;
+    /** How long a missing reading is held, as an asset's `max_sample_age_ms` (--max-sample-age-ms; default 5 s). */
+    readonly maxSampleAgeMs?: number;
   },
 ): NormalData & {
   readonly missing: readonly HeldReadings[];
@@ -97,7 +99,7 @@ export function csvNormalData(
   // A gap no longer than the gateway holds a reading is held; the rows of a longer one are left out, and the rows are
   // learnt from in segments around it and around pauses, no window spanning a break (segments.ts). Rows that go back
   // in time are refused.
-  const held = holdShortGaps(table, channels, periodMs, times);
+  const held = holdShortGaps(table, channels, periodMs, times, o.maxSampleAgeMs);
   refuseStepsBack(times, n, file, periodMs);
   const readings = rowMajor(table, channels, n);
   const segmented = segmentRows(readings, channels.length, times, periodMs, n);
@@ -117,7 +119,7 @@ export function csvNormalData(
   }
   return {
     name: o.name,
-    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${renamesText(o.rename)}${leftOutNames(table)}${table.countedRows ? ' (no time column: rows counted as samples)' : ''}${held.length > 0 ? ` (missing readings: ${heldText(held)})` : ''}${breaks ? ` (${breaks})` : ''}`,
+    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${renamesText(o.rename)}${leftOutNames(table)}${table.countedRows ? ' (no time column: rows counted as samples)' : ''}${o.maxSampleAgeMs !== undefined ? ` (readings held up to ${o.maxSampleAgeMs} ms: --max-sample-age-ms)` : ''}${held.length > 0 ? ` (missing readings: ${heldText(held)})` : ''}${breaks ? ` (${breaks})` : ''}`,
     channels,
     periodMs,
     rows,

@@ -1,0 +1,59 @@
+/**
+ * A historian's wide export (historian_10s_tags_blank_between): 1 s tags on every row, a 10 s tag on one row in ten,
+ * blank between. With the default hold (an asset's max_sample_age_ms, 5 s) every 9-row blank is a gap longer than a
+ * gateway holds a reading: the rows without every reading are left out of a fit, and eval scores no window. With
+ * `maxSampleAgeMs` (train and eval --max-sample-age-ms) as long as the tag's sampling, they are held, as a gateway
+ * configured with that max_sample_age_ms holds them.
+ */
+import { describe, expect, it } from 'vitest';
+import { csvNormalData } from '../../src/training/csv-dataset.js';
+import { readLabelledCsv } from '../../src/eval/labelled-csv.js';
+
+/** 120 rows a second apart with their offset; `slow` read every 10 s (row 0, 10, …), blank on the rows between. */
+function historianExport(): string {
+  const lines = ['Timestamp,fast,slow,anomaly'];
+  const t0 = Date.parse('2026-10-25T01:59:00+02:00');
+  for (let i = 0; i < 120; i++) {
+    const t = new Date(t0 + i * 1000).toISOString().replace('Z', '+00:00');
+    lines.push(`${t},${10 + (i % 3)},${i % 10 === 0 ? 50 + i / 10 : ''},0`);
+  }
+  return lines.join('\n');
+}
+
+describe('a tag sampled slower than the rows of a historian export', () => {
+  it('leaves most rows out of a fit at the default hold of 5 s', () => {
+    const data = csvNormalData(historianExport(), 'e101.csv', { name: 'e101' });
+    // A 9-row gap is longer than the 5 rows a gateway holds a reading at 1 s: none of it is held, and only the 12 rows
+    // with a reading of both are learnt from.
+    expect(data.rowCount).toBe(12);
+    expect(data.missing.map((m) => [m.column, m.cells, m.held, m.open.length])).toEqual([['slow', 108, 0, 12]]);
+  });
+
+  it("holds every blank between the tag's samples with a hold as long as its sampling", () => {
+    const data = csvNormalData(historianExport(), 'e101.csv', { name: 'e101', maxSampleAgeMs: 10_000 });
+    expect([data.rowCount, data.segmentStarts, data.breaks]).toEqual([120, undefined, undefined]);
+    expect(data.missing.map((m) => [m.column, m.cells, m.held, m.open.length])).toEqual([['slow', 108, 108, 0]]);
+    // Row 19 holds the reading of row 10.
+    expect(data.rows[19 * 2 + 1]).toBe(51);
+    expect(data.source).toBe(
+      'e101.csv (readings held up to 10000 ms: --max-sample-age-ms) (missing readings: slow 108 missing (first on line 3): 108 held at the last reading)',
+    );
+  });
+
+  it('is scored in eval with the same hold, and left unscored without it', () => {
+    const held = readLabelledCsv(
+      'e101.csv',
+      historianExport(),
+      undefined,
+      undefined,
+      undefined,
+      [],
+      undefined,
+      undefined,
+      10_000,
+    );
+    expect(held.missing!.map((m) => [m.held, m.open.length])).toEqual([[108, 0]]);
+    const open = readLabelledCsv('e101.csv', historianExport());
+    expect(open.missing!.map((m) => [m.held, m.open.length])).toEqual([[0, 12]]);
+  });
+});
