@@ -58,6 +58,16 @@ export const pausesText = (count: number, longest: string): string =>
   `${count} pause(s) in the recording, where no window is scored until it fills again, as in a gateway after an ` +
   `outage (the longest: ${longest})`;
 
+/** A file's rows with no score, as the text report and the page say them; the whole file unscored said as such. */
+export function unscoredText(unscored: number, measured: number): string {
+  const why =
+    'no full window ended there (a missing reading longer than the hold: 5000 ms, or --max-sample-age-ms; a pause ' +
+    "and the window's refill after it), so no alarm could be raised there and they count as predicted normal";
+  return unscored >= measured
+    ? `no row was scored: ${why}; its F1, FAR and false alarms say nothing of the model`
+    : `${unscored} of the ${measured} measured rows have no score: ${why}`;
+}
+
 /** What the text report says besides the reports' figures. */
 export interface EvalTextContext {
   /** The CSVs under --data without labels, as named there, and as the report lists them. */
@@ -91,6 +101,7 @@ export function evalTextLines(reports: readonly EvalReport[], c: EvalTextContext
       out.push(
         `${f.file}: ${f.anomalous_training_rows} of the ${trainRows} rows its model was fitted on are labelled anomalous and were learnt as normal (the rows before them could not be fitted on: ${f.fit_before_fault_failed ?? 'unknown'})`,
       );
+    if (f.unscored_rows) out.push(`${f.file}: ${unscoredText(f.unscored_rows, f.measured_rows ?? f.unscored_rows)}`);
     if (f.pauses) out.push(`${f.file}: ${pausesText(f.pauses.count, f.pauses.longest)}`);
     if (f.missing_readings)
       out.push(

@@ -37,6 +37,11 @@ export interface EvalReport {
     false_alarms: number;
     false_alarms_per_day: number | null;
     alarm_rows_past_span: number;
+    /** Present when some of the measured rows have no score (no full window ended there: a missing reading longer
+     * than the hold, a pause and the window's refill after it): they count as predicted normal. */
+    unscored_rows?: number;
+    /** Present with unscored_rows: the rows measured (after the training rows). */
+    measured_rows?: number;
     /** Present when some of the file's channels were constant in its training rows and left out of its model. */
     left_out?: { channel: string; constant: number }[];
     /** Present when some of the rows the file's model was fitted on are labelled anomalous (learnt as normal). */
@@ -123,6 +128,7 @@ export function summarise(
     mar: pointwise(r.confusion).mar,
     nab: nabNormalised(r.nab),
     ...operatorFigures(r.operator),
+    ...(r.unscoredRows ? { unscored_rows: r.unscoredRows, measured_rows: r.testRows } : {}),
     ...(r.leftOut?.length ? { left_out: r.leftOut.map((k) => ({ channel: k.name, constant: k.value })) } : {}),
     ...(r.anomalousTrainingRows ? { anomalous_training_rows: r.anomalousTrainingRows } : {}),
     ...(r.beforeFaultFailed !== undefined ? { fit_before_fault_failed: r.beforeFaultFailed } : {}),

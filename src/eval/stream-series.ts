@@ -45,6 +45,16 @@ export interface FileResult {
   readonly fitRows?: number;
   /** Each alarm's first row and the channels with the largest share of the score there (the report's "why"). */
   readonly alarmCauses?: readonly AlarmCause[];
+  /** Rows after the training rows with no score (no full window there: see unscoredRows); absent where none. */
+  readonly unscoredRows?: number;
+}
+
+/** The rows from `from` with no score (NaN): no full window ended there (a missing reading longer than the hold, a
+ * pause and the window's refill after it), so no alarm could be raised there and they count as predicted normal. */
+export function unscoredRows(scores: Float64Array, from: number): number {
+  let n = 0;
+  for (let i = from; i < scores.length; i++) if (Number.isNaN(scores[i])) n++;
+  return n;
 }
 
 /** NAB's changepoint window in sample periods. */
@@ -136,6 +146,7 @@ export async function streamSeries(
   const operator = operatorMetrics(times.subarray(skipRows), labels, pred, series.periodMs);
   const m = pointwise(conf);
   const pauses = pausesFound(times, pauseRows(times, series.periodMs));
+  const unscored = unscoredRows(scores, skipRows);
   return {
     file,
     testRows: n - skipRows,
@@ -152,5 +163,6 @@ export async function streamSeries(
     channels: model.channels,
     ...(pauses ? { pauses } : {}),
     alarmCauses: alarmCauses(predictions, tops),
+    ...(unscored > 0 ? { unscoredRows: unscored } : {}),
   };
 }
