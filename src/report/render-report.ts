@@ -282,15 +282,24 @@ const CAUSES_LISTED = 30;
 
 /**
  * Why each alarm was raised, one row each: when it came on, the score then, whether that row is labelled anomalous
- * (else the alarm is a false one), and the channels with the largest share of the score, as the gateway's alarm message
- * names them (share and the kind of term: residual, level or variability).
+ * (else the alarm is a false one; an alarm in the first `trainRows` rows, left out of the metrics, is neither, and
+ * says so: until 2026-12-07 it was called a false alarm that no figure counted), and the channels with the largest
+ * share of the score, as the gateway's alarm message names them (share and the kind of term: residual, level or
+ * variability).
  */
 function causesTable(f: FileReport, kind: XKind): string {
   const causes = f.alarmCauses ?? [];
   if (causes.length === 0) return '';
   const rows = causes.slice(0, CAUSES_LISTED).map((c) => {
     const at = kind === 'time' ? `${formatDateTime(f.times[c.row])} UTC` : `row ${c.row + 1}`;
-    const label = f.labels ? (f.labels[c.row] ? 'yes' : 'no: a false alarm') : 'no labels';
+    const label =
+      c.row < f.trainRows
+        ? `not measured: in the first ${f.trainRows} rows, left out of the metrics`
+        : f.labels
+          ? f.labels[c.row]
+            ? 'yes'
+            : 'no: a false alarm'
+          : 'no labels';
     const top = c.top.length > 0 ? c.top.map(shareText).join(', ') : 'not scored';
     return `<tr><td>${escapeHtml(at)}</td>${valueCell(f.score[c.row])}<td>${label}</td><td>${escapeHtml(top)}</td></tr>`;
   });

@@ -56,6 +56,7 @@ describe('why each alarm was raised', () => {
         fileReport(rows, {
           alarms,
           labels,
+          trainRows: 0,
           alarmCauses: [
             {
               row: 50,
@@ -85,6 +86,30 @@ describe('why each alarm was raised', () => {
     // The file's times and its charts' time axis say they are UTC (a historian's +01:00 times read an hour earlier).
     expect(html).toContain('<p class="meta">2020-03-09 10:00:00 → 2020-03-09 10:03:19 UTC · 200 rows');
     expect(html.match(/>time \(UTC\)</g)).toHaveLength(2);
+  });
+
+  it('says an alarm in the rows left out of the metrics is not measured, not a false alarm (alarm_in_fit_rows)', () => {
+    // A plant's stop in the rows a model was fitted on raised an alarm there: the page called it "no: a false alarm",
+    // while no figure counted it (false alarms/day counts the measured rows only).
+    const rows = 200;
+    const html = renderReport({
+      title: 't',
+      files: [
+        fileReport(rows, {
+          labels: new Float64Array(rows),
+          trainRows: 100,
+          alarmCauses: [
+            { row: 30, top: [] },
+            { row: 150, top: [] },
+          ],
+        }),
+      ],
+    });
+    const table = /<table class="alarm-causes">.*?<\/table>/.exec(html)?.[0] ?? '';
+    expect([...table.matchAll(/<td class="num">.*?<\/td><td>(.*?)<\/td>/g)].map((m) => m[1])).toEqual([
+      'not measured: in the first 100 rows, left out of the metrics',
+      'no: a false alarm',
+    ]);
   });
 });
 
