@@ -1,7 +1,7 @@
 /** eval's text report from its figures, apart from the command: the metrics line, the notes per file, the footer. */
 import { describe, expect, it } from 'vitest';
 import type { EvalReport } from '../../src/eval/evaluate.js';
-import { delayText, evalTextLines, farText, reportLine } from '../../src/cli/eval-text.js';
+import { delayText, evalTextLines, farText, reportLine, unscoredText } from '../../src/cli/eval-text.js';
 
 function report(more: Partial<EvalReport> = {}, perFile: Partial<EvalReport['perFile'][number]>[] = []): EvalReport {
   const file = {
@@ -71,6 +71,18 @@ describe('evalTextLines', () => {
     detector: { arch: 'dense' as const, validationFraction: 0.2, target: { falseAlarmsPerDay: 1 } },
     delays,
   };
+
+  it('says how many measured rows have no score, and that a file with none scored measures nothing (eval_no_row_scored)', () => {
+    // A historian export read at the 5 s hold left every window with a gap: eval printed F1 0, FAR 0 % and 0 false
+    // alarms/day with no word that no row had been scored, which reads as a quiet model.
+    expect(unscoredText(31, 745)).toBe(
+      "31 of the 745 measured rows have no score: no full window ended there (a missing reading longer than the hold: 5000 ms, or --max-sample-age-ms; a pause and the window's refill after it), so no alarm could be raised there and they count as predicted normal",
+    );
+    expect(evalTextLines([report({}, [{ unscored_rows: 10, measured_rows: 10 }])], context)).toContain(
+      "valve1/0.csv: no row was scored: no full window ended there (a missing reading longer than the hold: 5000 ms, or --max-sample-age-ms; a pause and the window's refill after it), so no alarm could be raised there and they count as predicted normal; its F1, FAR and false alarms say nothing of the model",
+    );
+    expect(evalTextLines([report({}, [{}])], context).some((l) => l.includes('no full window'))).toBe(false);
+  });
 
   it("follows the metrics with what was left out, each file's notes, the fit and the alarm", () => {
     const lines = evalTextLines(
