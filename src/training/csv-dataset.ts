@@ -22,7 +22,7 @@ import {
 import type { TrainingSet } from './build-model.js';
 import type { NormalData } from './fit-detector.js';
 import { channelStats } from './sim-recording.js';
-import { autoencoderWindows, noCompleteRowError, segmentRows, segmentsText } from './segments.js';
+import { autoencoderWindows, missingMostText, noCompleteRowError, segmentRows, segmentsText } from './segments.js';
 
 export interface CsvTrainingOptions {
   readonly name: string;
@@ -105,7 +105,8 @@ export function csvNormalData(
   const segmented = segmentRows(readings, channels.length, times, periodMs, n);
   if (segmented.rowCount === 0) throw noCompleteRowError(file, readings, channels, n);
   const { rows } = segmented;
-  const breaks = segmentsText(segmented);
+  const missingMost = missingMostText(readings, channels, n, segmented.leftOutRows);
+  const breaks = [segmentsText(segmented), missingMost].filter(Boolean).join('; ');
   const labels = labelColumn(table, 'anomaly');
   let anomalous = 0;
   let first = 0;

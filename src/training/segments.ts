@@ -136,6 +136,38 @@ export function segmentsText(s: Pick<SegmentedRows, 'segmentStarts' | 'leftOutRo
   return `learnt in ${n} segment${n > 1 ? 's' : ''}: ${parts.join(', ')}; no window spans a break`;
 }
 
+/** The channels a message names one by one when most rows lack a reading (missingMostText); the rest are counted. */
+const MISSING_MOST_LISTED = 3;
+
+/**
+ * Where at least half of the first `n` rows were left out for lack of a reading (a fit then has too few rows, or
+ * misjudges a channel as constant in the few that remain), which channels lack it, most first, and the way out: a tag
+ * sampled slower than the rows (a historian's 10 s tag among 1 s tags, blank between its samples) is held with
+ * --max-sample-age-ms, a tag stored on change only is left out. '' where fewer rows were left out.
+ */
+export function missingMostText(
+  rows: Float64Array,
+  channels: readonly string[],
+  n: number,
+  leftOutRows: number,
+): string {
+  if (leftOutRows * 2 < n) return '';
+  const c = channels.length;
+  const counts = channels.map((channel, ch) => {
+    let rowsWithout = 0;
+    for (let i = 0; i < n; i++) if (Number.isNaN(rows[i * c + ch])) rowsWithout++;
+    return { channel, rowsWithout };
+  });
+  const ranked = counts.filter((k) => k.rowsWithout > 0).sort((a, b) => b.rowsWithout - a.rowsWithout);
+  const named = ranked.slice(0, MISSING_MOST_LISTED).map((k) => `${k.channel} (${k.rowsWithout} rows)`);
+  const more = ranked.length - named.length;
+  return (
+    `${leftOutRows} of the ${n} rows lack a reading of ${named.join(', ')}${more > 0 ? ` or ${more} more channel(s)` : ''}: ` +
+    'a tag sampled slower than the rows (blank between its samples) is held as long as --max-sample-age-ms says; ' +
+    'leave out (--channels) a tag stored on change only'
+  );
+}
+
 /**
  * An autoencoder's windows of `length` rows (row-major, `c` channels, `n` rows), none spanning a segment start: for
  * training those ending before `split`, `hop` rows apart in each segment (hopEnds); held out those ending in

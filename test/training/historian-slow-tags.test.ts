@@ -27,6 +27,12 @@ describe('a tag sampled slower than the rows of a historian export', () => {
     // with a reading of both are learnt from.
     expect(data.rowCount).toBe(12);
     expect(data.missing.map((m) => [m.column, m.cells, m.held, m.open.length])).toEqual([['slow', 108, 0, 12]]);
+    // What train says (stderr, the page, training.data) names the channel and the flag (historian_slow_tag_named).
+    expect(data.breaks).toBe(
+      'learnt in 12 segments: 108 row(s) without every reading left out; no window spans a break; 108 of the 120 rows ' +
+        'lack a reading of slow (108 rows): a tag sampled slower than the rows (blank between its samples) is held as ' +
+        'long as --max-sample-age-ms says; leave out (--channels) a tag stored on change only',
+    );
   });
 
   it("holds every blank between the tag's samples with a hold as long as its sampling", () => {
