@@ -87,6 +87,28 @@ export function holdShortGaps(
     });
 }
 
+/**
+ * `readings` (holdShortGaps over a whole file) counted in its first `n` rows only: `train --train-rows N` learns from
+ * those, and said the whole file's missing readings (a 30 h export's counts under "first 50400 rows", gaps from lines
+ * it never read) until 2026-12-07. A gap that runs past row `n` is cut there; a channel with none before it is left
+ * out.
+ */
+export function heldInFirstRows(
+  readings: readonly HeldReadings[],
+  missing: readonly MissingCells[],
+  n: number,
+): HeldReadings[] {
+  const cut = (g: MissingCells['gaps'][number]) => ({ ...g, rows: Math.min(g.rows, n - g.row) });
+  const cells = (gaps: readonly { readonly rows: number }[]) => gaps.reduce((a, g) => a + g.rows, 0);
+  return readings.flatMap((r) => {
+    const gaps = (missing.find((m) => m.column === r.column)?.gaps ?? []).filter((g) => g.row < n).map(cut);
+    if (gaps.length === 0) return [];
+    const open = r.open.filter((g) => g.row < n).map(cut);
+    const all = cells(gaps);
+    return [{ column: r.column, cells: all, firstLine: gaps[0].line, held: all - cells(open), open }];
+  });
+}
+
 /** The channels whose missing readings heldText names one by one (those missing the most); the rest it sums up. */
 export const HELD_LISTED = 3;
 

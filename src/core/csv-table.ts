@@ -42,7 +42,15 @@ export {
   type ColumnRenames,
 } from './csv-header.js';
 export type { RunColumn } from './csv-run-columns.js';
-export { HOLD_MS, heldText, holdRows, holdShortGaps, type HeldReadings, type MissingCells } from './csv-gaps.js';
+export {
+  HOLD_MS,
+  heldInFirstRows,
+  heldText,
+  holdRows,
+  holdShortGaps,
+  type HeldReadings,
+  type MissingCells,
+} from './csv-gaps.js';
 export { heldAsText, textColumnsText, type TextColumn } from './csv-text-columns.js';
 export { pauseRows, pausesFound, refuseStepsBack, type PausesFound } from './csv-pauses.js';
 export {

@@ -5,6 +5,7 @@
  * Pure: text in, training set out; every problem names the file and what is wrong.
  */
 import {
+  heldInFirstRows,
   heldText,
   holdShortGaps,
   isNotChannel,
@@ -99,7 +100,9 @@ export function csvNormalData(
   // A gap no longer than the gateway holds a reading is held; the rows of a longer one are left out, and the rows are
   // learnt from in segments around it and around pauses, no window spanning a break (segments.ts). Rows that go back
   // in time are refused.
-  const held = holdShortGaps(table, channels, periodMs, times, o.maxSampleAgeMs);
+  // Said of the rows learnt from: the first n (--train-rows), not the whole file.
+  const wholeFile = holdShortGaps(table, channels, periodMs, times, o.maxSampleAgeMs);
+  const held = n < all ? heldInFirstRows(wholeFile, table.missing ?? [], n) : wholeFile;
   refuseStepsBack(times, n, file, periodMs);
   const readings = rowMajor(table, channels, n);
   const segmented = segmentRows(readings, channels.length, times, periodMs, n);

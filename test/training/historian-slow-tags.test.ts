@@ -62,4 +62,24 @@ describe('a tag sampled slower than the rows of a historian export', () => {
     const open = readLabelledCsv('e101.csv', historianExport());
     expect(open.missing!.map((m) => [m.held, m.open.length])).toEqual([[0, 12]]);
   });
+
+  it('is counted in the rows learnt from with --train-rows, not in the whole file (train_rows_missing_counts)', () => {
+    // Before, a 30 h export trained on its first 50400 rows said the whole file's counts (107998 missing) and a gap
+    // from a line past those rows.
+    const data = csvNormalData(historianExport(), 'e101.csv', { name: 'e101', rows: 25, maxSampleAgeMs: 10_000 });
+    // Rows 1-9, 11-19 and 21-24 (the gap that runs on to row 29 cut at row 25): 22 missing, all held.
+    expect(data.missing.map((m) => [m.column, m.cells, m.held, m.open.length])).toEqual([['slow', 22, 22, 0]]);
+    const open = csvNormalData(historianExport(), 'e101.csv', { name: 'e101', rows: 25 });
+    expect(open.missing.map((m) => [m.cells, m.held, m.open.map((g) => [g.line, g.rows])])).toEqual([
+      [
+        22,
+        0,
+        [
+          [3, 9],
+          [13, 9],
+          [23, 4],
+        ],
+      ],
+    ]);
+  });
 });
