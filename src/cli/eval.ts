@@ -257,7 +257,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
             ? `--slow-channels ${detector!.slowChannels!.join(',')}${slowText}`
             : modelPeriodMs !== undefined && series.periodMs !== modelPeriodMs
               ? `its rows come every ${series.periodMs} ms, the model ${opts.model} takes one every ${modelPeriodMs} ms (its windows would span another time); resample the file or fit a model at its period`
-              : whyNotEvaluated(series, trainRows, detector?.validationFraction);
+              : whyNotEvaluated(series, trainRows, detector);
       if (reason !== undefined) {
         notEvaluated.push({ file, reason });
         continue;

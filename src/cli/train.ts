@@ -9,7 +9,7 @@ import { csvNormalData } from '../training/csv-dataset.js';
 import { csvDataColumns, heldAsText, heldText, textColumnsText, type ColumnRenames } from '../core/csv-table.js';
 import { MODEL_KINDS, pumpNormalData, trainingSet, type ModelKind } from '../training/datasets.js';
 import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
-import { fitDetector, heldOutRowsOf, type DetectorOptions, type NormalData } from '../training/fit-detector.js';
+import { fitDetector, learntRowsOf, type DetectorOptions, type NormalData } from '../training/fit-detector.js';
 import { leftOutText, withoutConstantChannels } from '../training/constant-channels.js';
 import { unitsRowText } from '../core/csv-units-row.js';
 import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detector-flags.js';
@@ -140,10 +140,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
   });
   // Channels constant in the rows the model learns from are left out of it, as eval's file models leave them (before
   // 2026-12-07 train refused them): said on stderr and on the page, in eval's words (leftOutText).
-  const learnt = withoutConstantChannels(
-    read,
-    read.rowCount - heldOutRowsOf(read.rowCount, detector.validationFraction),
-  );
+  const learnt = withoutConstantChannels(read, learntRowsOf(detector, read.rowCount));
   const data = learnt.data;
   const constant = learnt.constant.length > 0 ? [leftOutText(learnt.constant)] : [];
   const dropped = new Set(learnt.constant.map((k) => k.name));

@@ -6,22 +6,25 @@
 import type { FittedModel } from '../training/build-model.js';
 import { refuseStepsBack } from '../core/csv-table.js';
 import { constantChannels, constantText, type ConstantChannel } from '../training/constant-channels.js';
-import { fitDetector, heldOutRowsOf, type DetectorOptions } from '../training/fit-detector.js';
+import { fitDetector, learntRowsOf, type DetectorOptions } from '../training/fit-detector.js';
 import { noCompleteRowError, segmentRows, segmentsText } from '../training/segments.js';
 import type { LabelledSeries } from './labelled-csv.js';
 
+/** What decides which rows a fit learns a channel's spread from (learntRowsOf): its architecture and held-out share. */
+type FitRows = Pick<DetectorOptions, 'arch' | 'validationFraction'>;
+
 /**
  * The channels of a series that a model fitted on its first `trainRows` rows can learn: those that vary in the rows
- * it learns from (the first trainRows minus the held-out share). A channel that never changes there has no spread to
- * learn (`train --csv` refuses it and names `--channels`); eval leaves it out of that file's model, as `--channels`
- * would, and reports it, so one constant column does not stop a whole evaluation.
+ * it learns from (learntRowsOf: all of them for hybrid and stats, those before the held-out share for dense and
+ * conv1d). A channel that never changes there has no spread to learn; eval leaves it out of that file's model, as
+ * `--channels` would, and reports it (as train does), so one constant column does not stop a whole evaluation.
  */
 export function learnableChannels(
   series: LabelledSeries,
   trainRows: number,
-  validationFraction: number,
+  fit: FitRows,
 ): { channels: string[]; constant: ConstantChannel[]; learnFrom: number } {
-  const learnFrom = trainRows - heldOutRowsOf(trainRows, validationFraction);
+  const learnFrom = learntRowsOf(fit, trainRows);
   const constant = constantChannels(series, Math.min(learnFrom, series.rowCount));
   const names = new Set(constant.map((k) => k.name));
   return { channels: series.channels.filter((ch) => !names.has(ch)), constant, learnFrom };
@@ -29,18 +32,18 @@ export function learnableChannels(
 
 /**
  * Why a file cannot be evaluated, or undefined if it can: no rows after the training rows (nothing to measure), or,
- * when a model is to be fitted on it (`validationFraction` given), no channel that varies in its training rows (nothing
+ * when a model is to be fitted on it (`fit` given), no channel that varies in its training rows (nothing
  * to learn). eval names such a file and goes on with the others, so one short or dead recording does not stop a run.
  */
 export function whyNotEvaluated(
   series: LabelledSeries,
   trainRows: number,
-  validationFraction?: number,
+  fit?: FitRows,
 ): string | undefined {
   if (series.rowCount <= trainRows)
     return `it has ${series.rowCount} rows, none after the first ${trainRows} (--train-rows) to measure on`;
-  if (validationFraction === undefined) return undefined;
-  const { channels, constant, learnFrom } = learnableChannels(series, trainRows, validationFraction);
+  if (fit === undefined) return undefined;
+  const { channels, constant, learnFrom } = learnableChannels(series, trainRows, fit);
   if (channels.length === 0)
     return `every channel is constant in the first ${learnFrom} rows, those a model learns from (${constant.map(constantText).join(', ')}): nothing to learn`;
   return undefined;
@@ -61,7 +64,7 @@ export async function fitOnSeries(
   // segments around it and around pauses (segments.ts); rows that go back in time are refused.
   refuseStepsBack(series.times, trainRows, series.file, series.periodMs);
   const c = series.channels.length;
-  const { channels, constant } = learnableChannels(series, trainRows, options.validationFraction);
+  const { channels, constant } = learnableChannels(series, trainRows, options);
   if (channels.length === 0)
     throw new Error(
       `${series.file}: every channel (${constant.map(constantText).join(', ')}) is constant in the rows a model learns from; nothing to fit`,
@@ -109,9 +112,9 @@ export interface FileFit {
  * The rows among the first `rows` that the file labels anomalous and a model fitted on them learns from: those with a
  * reading of every channel it reads (the others are left out, segments.ts).
  */
-function anomalousRowsLearnt(series: LabelledSeries, rows: number, validationFraction: number): number {
+function anomalousRowsLearnt(series: LabelledSeries, rows: number, fit: FitRows): number {
   const c = series.channels.length;
-  const read = learnableChannels(series, rows, validationFraction).channels.map((ch) => series.channels.indexOf(ch));
+  const read = learnableChannels(series, rows, fit).channels.map((ch) => series.channels.indexOf(ch));
   let count = 0;
   for (let t = 0; t < rows; t++)
     if (series.anomaly[t] !== 0 && read.every((j) => !Number.isNaN(series.rows[t * c + j]))) count++;
@@ -132,7 +135,7 @@ export async function fitFileModel(
   const fit = async (rows: number, anomalousTrainingRows: number, beforeFaultFailed?: string): Promise<FileFit> => ({
     fitted: await fitOnSeries(series, rows, options),
     fitRows: rows,
-    leftOut: learnableChannels(series, rows, options.validationFraction).constant,
+    leftOut: learnableChannels(series, rows, options).constant,
     anomalousTrainingRows,
     ...(beforeFaultFailed !== undefined ? { beforeFaultFailed } : {}),
   });
@@ -142,7 +145,7 @@ export async function fitFileModel(
   try {
     return await fit(first, 0);
   } catch (err) {
-    const anomalous = anomalousRowsLearnt(series, trainRows, options.validationFraction);
+    const anomalous = anomalousRowsLearnt(series, trainRows, options);
     const why = (err as Error).message;
     try {
       return await fit(trainRows, anomalous, why);

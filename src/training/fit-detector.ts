@@ -86,11 +86,26 @@ export function heldOutRowsOf(rowCount: number, validationFraction: number): num
   return Math.floor(rowCount * validationFraction);
 }
 
+/**
+ * The first rows of `rowCount` whose spread a fit learns, where a channel constant there cannot be learnt: every row
+ * for hybrid and stats (fitted and normalised on all of them), the rows before the held-out share for dense and conv1d
+ * (normalised on those). Until 2026-12-07 every architecture read the first share only, so a channel that changed in
+ * the last rows of the span (a setpoint moved) was left out of a hybrid model that would have learnt it.
+ */
+export function learntRowsOf(
+  fit: { readonly arch: DetectorArch; readonly validationFraction: number },
+  rowCount: number,
+): number {
+  return fit.arch === 'dense' || fit.arch === 'conv1d'
+    ? rowCount - heldOutRowsOf(rowCount, fit.validationFraction)
+    : rowCount;
+}
+
 export async function fitDetector(data: NormalData, o: DetectorOptions): Promise<FittedModel> {
   const geometry = o.geometry ?? DEFAULT_GEOMETRY;
   const heldOutRows = heldOutRowsOf(data.rowCount, o.validationFraction);
   const rowsPerDay = 86_400_000 / data.periodMs;
-  refuseConstantChannels(data, data.rowCount - heldOutRows);
+  refuseConstantChannels(data, learntRowsOf(o, data.rowCount));
   if (o.arch === 'dense' || o.arch === 'conv1d') {
     const c = data.channels.length;
     const split = data.rowCount - heldOutRows;

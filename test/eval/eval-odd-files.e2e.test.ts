@@ -31,11 +31,11 @@ describe('eval over a folder with files it cannot evaluate', () => {
     await writeFile(join(dir, 'a-valve.csv'), await readFile(VALVE, 'utf8'));
     // 350 rows: none after the 400 training rows.
     await writeFile(join(dir, 'b-short.csv'), trimBlank(valveWith((row, c) => (row < 350 ? c : []))));
-    // Every channel at one value in the rows a model learns from (the first 300 of 400; a recorder that lost its
+    // Every channel at one value in the rows a model learns from (the hybrid's: all 400; a recorder that lost its
     // inputs and came back): nothing to learn.
     await writeFile(
       join(dir, 'c-dead.csv'),
-      valveWith((row, c) => (row < 0 || row >= 300 ? c : [c[0], ...c.slice(1, -2).map(() => '0'), ...c.slice(-2)])),
+      valveWith((row, c) => (row < 0 || row >= 400 ? c : [c[0], ...c.slice(1, -2).map(() => '0'), ...c.slice(-2)])),
     );
     // A header and no rows; one row (no sample period to read): unreadable, not the end of the run.
     const header = (await readFile(VALVE, 'utf8')).split('\n')[0];
@@ -76,7 +76,7 @@ describe('eval over a folder with files it cannot evaluate', () => {
       {
         file: 'c-dead.csv',
         reason: expect.stringMatching(
-          /^every channel is constant in the first 300 rows, those a model learns from \(Accelerometer1RMS always 0, .*\): nothing to learn$/,
+          /^every channel is constant in the first 400 rows, those a model learns from \(Accelerometer1RMS always 0, .*\): nothing to learn$/,
         ),
       },
       { file: 'd-empty.csv', reason: 'no data rows' },
@@ -510,7 +510,11 @@ describe('eval of a file whose rows before its first fault cannot be fitted on',
       out,
     ]);
     expect(trained.code, trained.stderr).toBe(0);
-    expect(trained.stderr).toContain(`gaps.csv: missing readings: Pressure ${single + 30} missing (first on line 7): `);
+    // Counted in the 400 rows it learns from (w1's historian walk: the whole file's count was said), all held there.
+    const inTraining = Array.from({ length: 400 }, (_, row) => row).filter(short).length;
+    expect(trained.stderr).toContain(
+      `gaps.csv: missing readings: Pressure ${inTraining} missing (first on line 7): ${inTraining} held at the last reading\n`,
+    );
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { training: { data: string } };
     expect(manifest.training.data).toContain('(missing readings: Pressure ');
     // Over the long gap a model has nothing to learn from: its rows are left out, and the rows either side learnt

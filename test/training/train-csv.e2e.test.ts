@@ -357,4 +357,35 @@ describe('linewatch train --csv', () => {
     ]);
     expect(await readFile(page, 'utf8')).toContain(said);
   }, 60_000);
+
+  it('keeps a channel that changes only in the last rows of the span in a hybrid model, which learns from every row', async () => {
+    // A setpoint moved in the last fifth of the span (w1's historian walk: TIC-103's setpoint 245 → 246 at row 43,200
+    // of 50,400 was called constant and left out, judged on the first 75 % of rows, which dense and conv1d alone
+    // normalise on; hybrid and stats fit and normalise on every row).
+    const dir = await mkdtemp(join(tmpdir(), 'lw-csv-setpoint-'));
+    const [header, ...rows] = (await readFile(CSV, 'utf8')).trim().split('\n').slice(0, 401);
+    const moved = rows.map((r, t) =>
+      r
+        .split(';')
+        .map((v, i) => (i === 5 ? (t < 320 ? '20.5' : '21.5') : v))
+        .join(';'),
+    );
+    await writeFile(join(dir, 'setpoint.csv'), [header, ...moved].join('\n'));
+    const train = (arch: string, out: string) =>
+      runCli([
+        ...['train', '--csv', join(dir, 'setpoint.csv'), ...SKAB_RENAME, '--out', join(dir, out)],
+        ...['--arch', arch, '--slow-channels', 'Temperature,Pressure', '--epochs', '2'],
+      ]);
+    const hybrid = await train('hybrid', 'hybrid');
+    expect(hybrid.code, hybrid.stderr).toBe(0);
+    expect(hybrid.stderr).not.toContain('left out of the model');
+    expect((await loadManifest(join(dir, 'hybrid'))).manifest.input.channels.map((c) => c.name)).toContain(
+      'Temperature',
+    );
+    const dense = await train('dense', 'dense');
+    expect(dense.code, dense.stderr).toBe(0);
+    expect(dense.stderr).toContain(
+      'left out of the model, constant in the rows it learns from: Temperature (always 20.5)',
+    );
+  }, 120_000);
 });
