@@ -35,11 +35,7 @@ export function learnableChannels(
  * when a model is to be fitted on it (`fit` given), no channel that varies in its training rows (nothing
  * to learn). eval names such a file and goes on with the others, so one short or dead recording does not stop a run.
  */
-export function whyNotEvaluated(
-  series: LabelledSeries,
-  trainRows: number,
-  fit?: FitRows,
-): string | undefined {
+export function whyNotEvaluated(series: LabelledSeries, trainRows: number, fit?: FitRows): string | undefined {
   if (series.rowCount <= trainRows)
     return `it has ${series.rowCount} rows, none after the first ${trainRows} (--train-rows) to measure on`;
   if (fit === undefined) return undefined;
