@@ -16,7 +16,7 @@ export interface RunningCondition {
   readonly below?: number;
 }
 
-/** The condition in the words of the `--running-when` flag: `channel=value`, `channel!=value`, `channel>n`, `channel<n`. */
+/** The condition in the words of `--running-when`: `channel=value`, `channel!=value`, `channel>n`, `channel<n`. */
 export function runningConditionText(c: RunningCondition): string {
   if (c.equals !== undefined) return `${c.channel}=${String(c.equals)}`;
   if (c.not_equals !== undefined) return `${c.channel}!=${String(c.not_equals)}`;
