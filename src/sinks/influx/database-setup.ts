@@ -100,15 +100,21 @@ type Statement = (q: string) => Promise<SetupVerdict>;
 
 /**
  * Creates the database, and sets its retention policy where `retention` is set; `token` is the one writes use.
- * Rejects only where InfluxDB cannot be reached (a network error, a timeout).
+ * Rejects only where InfluxDB cannot be reached (a network error, a timeout, `stop` aborted: a sink's stop).
  */
-export async function ensureDatabase(config: InfluxConfig, token: string | undefined): Promise<SetupOutcome> {
+export async function ensureDatabase(
+  config: InfluxConfig,
+  token: string | undefined,
+  stop?: AbortSignal,
+): Promise<SetupOutcome> {
   const run: Statement = async (q) => {
     const res = await fetch(influxUrl(config.url, 'query', { q }), {
       method: 'POST',
       headers: credentialHeaders(config, token),
       redirect: 'manual', // as for writes: a redirect is an answer (judged below), never followed
-      signal: AbortSignal.timeout(config.timeout_ms),
+      signal: stop
+        ? AbortSignal.any([AbortSignal.timeout(config.timeout_ms), stop])
+        : AbortSignal.timeout(config.timeout_ms),
     });
     const { text, truncated } = await readBodyStart(res, ANSWER_BYTES);
     return judgeSetupAnswer(res.status, text, truncated);

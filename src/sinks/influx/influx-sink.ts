@@ -49,6 +49,14 @@ export { retryAfterMs };
 
 type Outcome = { kind: 'ok' } | { kind: 'rejected'; dropped: number } | { kind: 'retry' };
 
+/**
+ * The most a stop waits for InfluxDB (close: its last flush, a write already under way included): timeout_ms, or
+ * STOP_FLUSH_MAX_MS where that is longer; then the write is aborted and what it held stays in the queue.
+ */
+export const STOP_FLUSH_MAX_MS = 5000;
+export const stopFlushMs = (config: Pick<InfluxConfig, 'timeout_ms'>): number =>
+  Math.min(config.timeout_ms, STOP_FLUSH_MAX_MS);
+
 /** The wait before the next try after `failures` failed ones in a row: 500 ms after the first, doubling up to 30 s. */
 const retryDelayMs = (failures: number): number => backoffMs(failures + 1, 250, 30_000);
 
@@ -74,6 +82,8 @@ export class InfluxSink implements Sink {
   /** Since when writes have been kept for later (ms since the epoch); undefined while they are delivered. */
   private failingSince: number | undefined;
   private closed = false;
+  /** Aborted when a stop's bound (stopFlushMs) passes: every request under way or to come ends at once. */
+  private readonly stopping = new AbortController();
   /** The queue's evictions at its byte bound, counted and told once. */
   private readonly evictions: QueueEvictions;
   /** Raw samples kept per channel, for downsampling (raw_interval_ms). */
@@ -193,7 +203,7 @@ export class InfluxSink implements Sink {
    */
   private async ensureDatabase(): Promise<Outcome | undefined> {
     if (this.databaseReady || !this.config.create_database || this.config.token) return undefined;
-    const setup = await ensureDatabase(this.config, undefined);
+    const setup = await ensureDatabase(this.config, undefined, this.stopping.signal);
     if (setup.kind === 'retry')
       return this.retryLater(
         `influxdb ${this.config.url}: ${setup.statement} failed (${setup.detail})`,
@@ -244,7 +254,7 @@ export class InfluxSink implements Sink {
         },
         body: this.config.gzip ? gzipSync(body) : body,
         redirect: 'manual', // a redirect is judged, not followed (write-answer.ts)
-        signal: AbortSignal.timeout(this.config.timeout_ms),
+        signal: AbortSignal.any([AbortSignal.timeout(this.config.timeout_ms), this.stopping.signal]),
       });
       if (res.ok) {
         await res.body?.cancel().catch(() => undefined); // a proxy's 200 may carry a page: not read
@@ -357,14 +367,22 @@ export class InfluxSink implements Sink {
     return retryDelayMs(1) + this.config.flush_interval_ms + this.config.timeout_ms;
   }
 
-  /** Tries once more to deliver, then closes the queue (a disk queue keeps the rest). */
+  /**
+   * Tries once more to deliver, for stopFlushMs at most (a write under way included; then aborted, its batch kept),
+   * then closes the queue (a disk queue keeps the rest for the next start; a memory queue loses it).
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.retryAt = 0;
     this.queueFailures.retryNow();
-    await this.flush();
+    const boundMs = stopFlushMs(this.config);
+    const bound = setTimeout(
+      () => this.stopping.abort(new Error(`no answer within ${boundMs} ms of the stop (the stop's bound)`)),
+      boundMs,
+    );
+    await this.flush().finally(() => clearTimeout(bound));
     const left = queuedRecords(this.deps.queue) ?? 0;
     if (left > 0)
       this.deps.logger.warn(
