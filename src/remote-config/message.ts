@@ -34,7 +34,9 @@ export type RefusalCode =
   | 'protected_key'
   | 'path_changed'
   | 'credential_moved'
-  | 'env_placeholder';
+  | 'env_placeholder'
+  /** The state folder's state.json cannot be read: every message is refused until an operator repairs it (store.ts). */
+  | 'state_damaged';
 
 /**
  * The longest reason a refusal gives: it is logged, published as the retained outcome and shown in /api/status. A

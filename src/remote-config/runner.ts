@@ -119,6 +119,8 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
   let current: StartConfig = recovery.current;
   let resume = recovery.resume;
   for (const outcome of recovery.outcomes) report(outcome);
+  const damaged = damagedState(store);
+  if (damaged) report({ outcome: 'refused', code: damaged.code, reason: damaged.message, ts: now() });
   let daemon: Daemon;
   try {
     intake.running = current.sequence;
@@ -156,7 +158,22 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
     probation = undefined;
   };
   let serial: Promise<void> = Promise.resolve();
-  const inTurn = (step: () => Promise<void>): Promise<void> => (serial = serial.then(step, step));
+  /** Whether the gateway was stopped for a configuration and none started since (a step that fails leaves none). */
+  let down = false;
+  /**
+   * Runs `step` after the one before. One that fails otherwise than by a refusal (a disk error, a bug) is reported as
+   * an outcome, `internal_error`, and counted, never only logged; where it left no gateway running, the process ends
+   * for its supervisor (failed).
+   */
+  const inTurn = (step: () => Promise<void>, origin: string): Promise<void> => {
+    const guarded = () =>
+      step().catch((err: unknown) => {
+        const reason = `${origin}: ${(err as Error).message}${down ? ': no gateway runs; the gateway stops for its supervisor to start it again' : ''}`;
+        report({ outcome: 'refused', code: 'internal_error', reason, ts: now() });
+        if (down) fail(new Error(`remote configuration: ${reason}`));
+      });
+    return (serial = serial.then(guarded, guarded));
+  };
 
   /**
    * Starts the configuration before `taken` again after `taken` was stopped or did not start: `previous` (in memory),
@@ -182,6 +199,7 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
       }
       intake.running = next.sequence;
       daemon = await start(next.loaded, status);
+      down = false;
     } catch (again) {
       // Neither starts (a port taken meanwhile, a disk full): no gateway runs; the process ends for its supervisor.
       const reason =
@@ -229,9 +247,10 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
       void inTurn(async () => {
         if (current !== taken) return; // another configuration came meanwhile
         good.stop();
+        down = true;
         await daemon.stop();
         await rollBack(taken, previous, mark.previous, { code: 'probation_failed', why, failure });
-      });
+      }, `the rollback of ${origin} (sequence ${sequence})`);
     }, seconds * 1000);
     probation = {
       stop: () => {
@@ -242,7 +261,7 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
   };
 
   const apply = (bytes: Buffer, origin: string, retained: boolean): Promise<void> =>
-    inTurn(() => take(bytes, origin, retained));
+    inTurn(() => take(bytes, origin, retained), origin);
   /** Takes a message (`retained`: delivered as its topic's retained message), or reports why not. */
   const take = async (bytes: Buffer, origin: string, retained: boolean): Promise<void> => {
     let taken;
@@ -272,15 +291,28 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
       previous: current.sequence ?? null,
       interrupted: 0,
     };
-    await marks.write(mark);
-    await intake.keep(bytes, taken.sequence);
+    const markBefore = marks.read();
+    try {
+      await marks.write(mark);
+      await intake.keep(bytes, taken.sequence);
+    } catch (err) {
+      // Not kept (a disk full): the gateway running goes on, its own probation mark put back.
+      await ('value' in markBefore ? marks.write(markBefore.value) : marks.clear(taken.sequence)).catch(
+        (again: Error) => logger.warn(LOG, `remote configuration: cannot restore ${marks.path}: ${again.message}`),
+      );
+      const reason = `${origin} (sequence ${taken.sequence}): cannot be kept in ${store.dir} (${(err as Error).message}): not applied, the configuration running goes on`;
+      report({ outcome: 'refused', sequence: taken.sequence, code: 'not_kept', reason, ts: now() });
+      return;
+    }
     endProbation(); // a configuration on probation that another replaces is not judged further
     good.stop();
+    down = true;
     await daemon.stop();
     const previous = current;
     try {
       intake.running = taken.sequence;
       daemon = await start(taken.loaded, status);
+      down = false;
     } catch (err) {
       const message = (err as Error).message;
       await rollBack(next, previous, mark.previous, {
@@ -326,4 +358,15 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
       return stopping;
     },
   };
+}
+
+/** The refusal every message meets while the state folder's state.json cannot be read (store.floor), or undefined. */
+function damagedState(store: RemoteConfigStore): ConfigRefused | undefined {
+  try {
+    store.floor();
+    return undefined;
+  } catch (err) {
+    if (err instanceof ConfigRefused) return err;
+    throw err;
+  }
 }

@@ -10,6 +10,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { readRegularFile } from '../core/regular-file.js';
+import { ConfigRefused } from './message.js';
 import { readJsonFile } from '../sync/json-file.js';
 import { writeStoreFile, writeStoreJson } from '../sync/store-files.js';
 
@@ -30,11 +31,22 @@ export class RemoteConfigStore {
     this.dir = join(dataDir, STATE_FOLDER);
   }
 
-  /** The highest sequence applied or rolled back (0: none), or throws naming the unreadable state file. */
+  /**
+   * The highest sequence applied or rolled back (0: none). Where state.json is there and cannot be read (damaged,
+   * not JSON, not a file), a ConfigRefused `state_damaged` naming it: the floor is unknown, and taking any message
+   * could replay an older configuration, so every one is refused until an operator repairs the file (never reset).
+   */
   floor(): number {
-    const read = readJsonFile(join(this.dir, STATE_FILE), stateSchema, 4096);
+    const path = join(this.dir, STATE_FILE);
+    const read = readJsonFile(path, stateSchema, 4096);
     if ('absent' in read) return 0;
-    if ('why' in read) throw new Error(`remote configuration state ${read.why}`);
+    if ('why' in read)
+      throw new ConfigRefused(
+        'state_damaged',
+        `remote configuration state ${read.why}: the sequence floor is unknown, so every configuration is refused ` +
+          `(one taken could be an older one replayed) until an operator writes {"floor": N} to ${path}, N at least ` +
+          'the highest sequence ever signed for this gateway (docs/operations.md#remote-configuration)',
+      );
     return read.value.floor;
   }
 
