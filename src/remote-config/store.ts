@@ -5,6 +5,11 @@
  * applied or rolled back: none at or under it is taken again). Each file is written whole through a temporary file,
  * synced and renamed (writeStoreFile); its name is this module's, never a message's. What is read back is read as
  * hostile (a regular file, size-capped) and its signature verified again by the caller.
+ *
+ * accept writes the floor first, then previous.msg, then running.msg: a crash or a failure between two writes leaves
+ * the configuration before running at the next start (the probation mark of the new one, written before, is then not
+ * for the one that starts: removed), the floor at most raised; only the last write makes the new one run, and then its
+ * floor is raised and its probation mark waits for it (the next start resumes the probation).
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,12 +26,20 @@ export const STATE_FILE = 'state.json';
 
 const stateSchema = z.strictObject({ floor: z.number().int().min(0) });
 
+/** How the store writes its files (writeStoreFile, writeStoreJson); a test injects failing ones. */
+export interface StoreWrites {
+  readonly file: (path: string, data: Uint8Array) => Promise<void>;
+  readonly json: (path: string, value: unknown) => Promise<void>;
+}
+const FILE_WRITES: StoreWrites = { file: writeStoreFile, json: writeStoreJson };
+
 export class RemoteConfigStore {
   readonly dir: string;
 
   constructor(
     dataDir: string,
     private readonly maxBytes: number,
+    private readonly writes: StoreWrites = FILE_WRITES,
   ) {
     this.dir = join(dataDir, STATE_FOLDER);
   }
@@ -58,20 +71,39 @@ export class RemoteConfigStore {
     });
   }
 
-  /** Keeps `message` (sequence `sequence`) as the running one, the running one before it as the previous one. */
+  /**
+   * Keeps `message` (sequence `sequence`) as the running one, the running one before it as the previous one: the floor
+   * first, the running message last (see the top). A failure says which file, and where the floor was raised already.
+   */
   async accept(message: Uint8Array, sequence: number): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const floor = Math.max(sequence, this.floor());
     const running = await this.read(RUNNING_FILE);
-    if (running) await writeStoreFile(join(this.dir, PREVIOUS_FILE), running);
-    else await rm(join(this.dir, PREVIOUS_FILE), { force: true });
-    await writeStoreFile(join(this.dir, RUNNING_FILE), message);
-    await writeStoreJson(join(this.dir, STATE_FILE), { floor: Math.max(sequence, this.floor()) });
+    await this.writeStep(STATE_FILE, () => this.writes.json(join(this.dir, STATE_FILE), { floor }), undefined);
+    const raised = `; the floor is ${floor} already: send it again with a higher sequence`;
+    await this.writeStep(
+      PREVIOUS_FILE,
+      () =>
+        running
+          ? this.writes.file(join(this.dir, PREVIOUS_FILE), running)
+          : rm(join(this.dir, PREVIOUS_FILE), { force: true }),
+      raised,
+    );
+    await this.writeStep(RUNNING_FILE, () => this.writes.file(join(this.dir, RUNNING_FILE), message), raised);
+  }
+
+  private async writeStep(file: string, write: () => Promise<void>, after: string | undefined): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      throw new Error(`cannot write ${join(this.dir, file)}: ${(err as Error).message}${after ?? ''}`, { cause: err });
+    }
   }
 
   /** Puts the previous configuration back as the running one (none: the local file); the floor stays. */
   async rollBack(): Promise<void> {
     const previous = await this.read(PREVIOUS_FILE);
-    if (previous) await writeStoreFile(join(this.dir, RUNNING_FILE), previous);
+    if (previous) await this.writes.file(join(this.dir, RUNNING_FILE), previous);
     else await rm(join(this.dir, RUNNING_FILE), { force: true });
     await rm(join(this.dir, PREVIOUS_FILE), { force: true });
   }
