@@ -6,6 +6,7 @@
  * start makes of it, the latest outcome. Exit 0: taken / all sound; 1: refused, or a kept file the next start refuses;
  * 2: a usage error (a flag, a file that cannot be read, a local file that does not load).
  */
+import { judgedOn } from '../remote-config/probation.js';
 import type { KeyObject } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { loadConfigFile, type LoadedConfig } from '../config/load.js';
@@ -183,10 +184,10 @@ async function showKept(check: Check & { store: RemoteConfigStore }): Promise<{ 
   if (next.kind === 'none') lines.push(`  ${PROBATION_FILE}: none: no configuration on probation`);
   else if (next.kind === 'stale') lines.push(`  ${PROBATION_FILE}: ${next.why}: the next start removes it`);
   else {
-    const { sequence, judged, previous } = next.mark;
+    const { sequence, previous } = next.mark;
     const found = 'value' in read ? read.value : next.mark;
     lines.push(
-      `  ${PROBATION_FILE}: sequence ${sequence} on probation, judged on ${judged.length ? judged.join(', ') : 'no source'}, replacing ${previous === null ? 'the local file' : `sequence ${previous}`}; the gateway ended during it ${found.interrupted} time(s)${found.stopped ? ', then stopped in order' : ''}: ` +
+      `  ${PROBATION_FILE}: sequence ${sequence} on probation, judged on ${judgedOn(next.mark)}, replacing ${previous === null ? 'the local file' : `sequence ${previous}`}; the gateway ended during it ${found.interrupted} time(s)${found.stopped ? ', then stopped in order' : ''}: ` +
         (next.kind === 'resume'
           ? 'the next start resumes its probation'
           : 'the next start rolls it back (probation_interrupted)'),

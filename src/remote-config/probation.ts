@@ -4,7 +4,10 @@
  * (cloud.remote_config.probation_s, or probationSeconds' default); where one does not, the configuration is rolled
  * back. Every such source, not one of them: a configuration that moves one machine's address wrongly leaves that
  * machine unwatched while the others answer. A source the configuration before never reached (a machine off, a new
- * source) is not judged: its silence says nothing of the new configuration.
+ * source) is not judged: its silence says nothing of the new configuration. Sources are matched by name; where some
+ * gave good samples before and the new configuration keeps none of them by name (all renamed, and perhaps moved), it
+ * is judged on its own sources as a whole (`anyOf`): at least one of them must give a good sample, or it is rolled
+ * back, where it was confirmed at once with none judged.
  */
 import type { Config } from '../config/schema.js';
 import type { Subscribable } from '../core/event-bus.js';
@@ -59,9 +62,35 @@ export function judgedSources(next: Config, goodBefore: ReadonlySet<string>): st
   return next.sources.map((s) => s.name).filter((name) => goodBefore.has(name));
 }
 
+/** What a new configuration is judged on (see the top): its sources named in `goodBefore`, each; or, where there is
+ * none and `goodBefore` is not empty, `anyOf` its own sources, one at least. */
+export interface ProbationRule {
+  readonly judged: string[];
+  readonly anyOf?: string[];
+}
+
+/** Pure: the rule `next` is judged by, where the sources in `goodBefore` gave good samples under the one before. */
+export function probationRule(next: Config, goodBefore: ReadonlySet<string>): ProbationRule {
+  const judged = judgedSources(next, goodBefore);
+  const own = next.sources.map((s) => s.name);
+  return judged.length === 0 && goodBefore.size > 0 && own.length > 0 ? { judged, anyOf: own } : { judged };
+}
+
 /** What a probation is waiting for: the judged sources without a good sample yet. */
 export function waitingFor(judged: readonly string[], good: ReadonlySet<string>): string[] {
   return judged.filter((name) => !good.has(name));
+}
+
+/** Pure: whether a probation under `rule` has what it waits for, `good` the sources that gave a good sample. */
+export function probationPassed(rule: ProbationRule, good: ReadonlySet<string>): boolean {
+  return waitingFor(rule.judged, good).length === 0 && (!rule.anyOf || rule.anyOf.some((name) => good.has(name)));
+}
+
+/** What a probation under `rule` is judged on, in words (logs and outcomes). */
+export function judgedOn(rule: ProbationRule): string {
+  if (rule.anyOf)
+    return `one of ${rule.anyOf.join(', ')} at least (none of the sources that gave good samples before is in it by name)`;
+  return rule.judged.length ? rule.judged.join(', ') : 'no source';
 }
 
 /**
@@ -69,14 +98,19 @@ export function waitingFor(judged: readonly string[], good: ReadonlySet<string>)
  * gave no sample, where it connected).
  */
 export function probationFailure(
-  waiting: readonly string[],
+  rule: ProbationRule,
+  good: ReadonlySet<string>,
   sources: readonly { readonly name: string; readonly connected: boolean; readonly lastError?: string }[],
   seconds: number,
 ): string {
-  const each = waiting.map((name) => {
-    const status = sources.find((s) => s.name === name);
-    const why = status?.lastError ?? (status?.connected ? 'connected, no good sample' : 'not connected');
-    return `${name} (${why})`;
-  });
-  return `no good sample within its ${seconds.toString()} s probation from ${each.join(', ')}, which gave good samples under the configuration before`;
+  const each = (names: readonly string[]) =>
+    names.map((name) => {
+      const status = sources.find((s) => s.name === name);
+      const why = status?.lastError ?? (status?.connected ? 'connected, no good sample' : 'not connected');
+      return `${name} (${why})`;
+    });
+  const waiting = waitingFor(rule.judged, good);
+  if (waiting.length === 0 && rule.anyOf)
+    return `no good sample within its ${seconds.toString()} s probation from any of its sources, ${each(rule.anyOf).join(', ')}, where sources it does not name gave good samples under the configuration before (sources are judged by name: renamed, none was judged one by one)`;
+  return `no good sample within its ${seconds.toString()} s probation from ${each(waiting).join(', ')}, which gave good samples under the configuration before`;
 }

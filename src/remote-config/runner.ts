@@ -21,7 +21,14 @@ import { ConfigIntake, type StartConfig } from './intake.js';
 import { LatestOutcome, type ConfigOutcome } from './latest-outcome.js';
 import { ConfigRefused } from './message.js';
 import { RemoteConfigCounts } from './outcome-metric.js';
-import { GoodSources, judgedSources, probationFailure, probationSeconds, waitingFor } from './probation.js';
+import {
+  GoodSources,
+  judgedOn,
+  probationFailure,
+  probationPassed,
+  probationRule,
+  probationSeconds,
+} from './probation.js';
 import { ConfigProbationFile, type ConfigProbationMark } from './probation-mark.js';
 import { ConfigReceiver } from './receiver.js';
 import { recoverAtStart, rolledBackTo } from './start-recovery.js';
@@ -225,22 +232,24 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
     previous: StartConfig | undefined,
   ): void => {
     const seconds = settings.probation_s ?? probationSeconds(taken.loaded.config);
-    const { judged, sequence } = mark;
+    const { judged, anyOf, sequence } = mark;
+    const rule = { judged, ...(anyOf ? { anyOf } : {}) };
     const confirm = (): void => {
       endProbation();
       clearMark(sequence);
-      const reason = judged.length
-        ? `${judged.join(', ')} gave good samples`
-        : 'no source gave a good sample under the configuration before: none judged';
+      const reason = anyOf
+        ? `${anyOf.filter((name) => good.names.has(name)).join(', ')} gave good samples (judged as a whole: ${judgedOn(rule)})`
+        : judged.length
+          ? `${judged.join(', ')} gave good samples`
+          : 'no source gave a good sample under the configuration before: none judged';
       report({ outcome: 'confirmed', sequence, reason, ts: now() });
     };
-    if (waitingFor(judged, good.names).length === 0) return confirm();
+    if (probationPassed(rule, good.names)) return confirm();
     const unsubscribe = daemon.gateway.events.subscribe('samples', () => {
-      if (probation && waitingFor(judged, good.names).length === 0) confirm();
+      if (probation && probationPassed(rule, good.names)) confirm();
     });
     const timer = setTimeout(() => {
-      const waiting = waitingFor(judged, good.names);
-      const failed = probationFailure(waiting, daemon.gateway.status().sources, seconds);
+      const failed = probationFailure(rule, good.names, daemon.gateway.status().sources, seconds);
       const why = `${origin} (sequence ${sequence}): ${failed}`;
       const failure = `${origin} (sequence ${sequence}) failed its probation (${failed})`;
       endProbation();
@@ -287,7 +296,7 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
     // Marked before it is kept or started: a gateway that ends from now on resumes its probation at the next start.
     const mark: ConfigProbationMark = {
       sequence: taken.sequence,
-      judged: judgedSources(taken.loaded.config, good.names),
+      ...probationRule(taken.loaded.config, good.names),
       previous: current.sequence ?? null,
       interrupted: 0,
     };

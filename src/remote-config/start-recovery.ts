@@ -10,6 +10,7 @@ import { INTERRUPTIONS_TO_ROLL_BACK } from '../sync/interrupted-probation.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { ConfigIntake, StartConfig } from './intake.js';
 import type { ConfigOutcome } from './latest-outcome.js';
+import { judgedOn } from './probation.js';
 import { markAtStart, type ConfigProbationFile, type ConfigProbationMark } from './probation-mark.js';
 import { PREVIOUS_FILE, type RemoteConfigStore } from './store.js';
 
@@ -57,7 +58,7 @@ export async function recoverAtStart(deps: {
       const stopped = 'value' in read && read.value.stopped === true;
       logger.warn(
         { ...LOG, sequence: mark.sequence, interrupted: mark.interrupted },
-        `remote configuration ${mark.sequence}: the gateway ${stopped ? 'stopped' : 'ended without stopping (a crash, a kill, power lost)'} during its probation: it starts again, judged on ${mark.judged.length ? mark.judged.join(', ') : 'no source'}; ` +
+        `remote configuration ${mark.sequence}: the gateway ${stopped ? 'stopped' : 'ended without stopping (a crash, a kill, power lost)'} during its probation: it starts again, judged on ${judgedOn(mark)}; ` +
           `rolled back if the gateway ends so ${INTERRUPTIONS_TO_ROLL_BACK} times in a row (${mark.interrupted} now)`,
       );
       return { current, resume: mark, outcomes };

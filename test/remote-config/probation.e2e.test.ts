@@ -20,7 +20,7 @@ import { configTopic } from '../../src/remote-config/topics.js';
 import { generateKeys, readPrivateKey } from '../../src/sync/release.js';
 import { lintExposition } from '../helpers/promlint.js';
 import { useProbationPlant, writePlantGateway } from '../helpers/remote-config-plant.js';
-import { pumpYaml } from '../helpers/remote-config-files.js';
+import { PUMP_MODEL, pumpYaml } from '../helpers/remote-config-files.js';
 import { logLines } from '../helpers/log-lines.js';
 import { goodSample, watchOutcomes, type OutcomeWatch } from '../helpers/config-outcomes.js';
 
@@ -113,17 +113,22 @@ describe('a remote configuration on probation on its sources', () => {
     expect(await readFile(join(dir, 'data', STATE_FOLDER, RUNNING_FILE), 'utf8')).toContain('site: b');
   });
 
-  it('does not judge a source the configuration before never reached: confirmed at once', async () => {
+  it('does not judge a source the configuration before never reached: confirmed on the ones it did', async () => {
     const seen = await outcomes();
-    run = await startGateway(60); // confirmed at the first good sample, long before
-    await publish({ sequence: 2, target: 'press-3', yaml: pumpYaml({ source: 'plc-new', port: plant.deadPort }) });
+    run = await startGateway(60); // confirmed at plc's first good sample, long before
+    // plc kept on the PLC; plc-new, added on a port where nothing listens, is not judged.
+    const added = pumpYaml({ source: 'plc-new', port: plant.deadPort })
+      .split('assets:')[0]
+      .replace('sources:\n', '')
+      .replace('asset: pump-1', 'asset: pump-2');
+    const yaml =
+      pumpYaml({ port: plant.plc.port }).replace('assets:', `${added}assets:`) +
+      `  - name: pump-2\n    model: ${PUMP_MODEL}\n`;
+    await publish({ sequence: 2, target: 'press-3', yaml });
     expect(await seen.next()).toMatchObject({ outcome: 'applied', sequence: 2 });
-    expect(await seen.next()).toMatchObject({
-      outcome: 'confirmed',
-      sequence: 2,
-      reason: 'no source gave a good sample under the configuration before: none judged',
-    });
+    expect(await seen.next()).toMatchObject({ outcome: 'confirmed', sequence: 2, reason: 'plc gave good samples' });
     expect(run.status().runningSequence).toBe(2);
+    expect(sourceStatus(run).map((s) => s.name)).toEqual(['plc', 'plc-new']);
   });
 });
 

@@ -1,7 +1,15 @@
 /** The probation's pure parts (src/remote-config/probation.ts): its default length, what is judged, why it failed. */
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
-import { judgedSources, probationFailure, probationSeconds, waitingFor } from '../../src/remote-config/probation.js';
+import {
+  judgedOn,
+  judgedSources,
+  probationFailure,
+  probationPassed,
+  probationRule,
+  probationSeconds,
+  waitingFor,
+} from '../../src/remote-config/probation.js';
 
 const withSources = (sources: readonly Record<string, unknown>[]) => ({ sources }) as unknown as Config;
 
@@ -33,7 +41,8 @@ describe('the sources judged and why a probation failed', () => {
 
   it('names each source without a good sample and its last error, or that it connected', () => {
     const text = probationFailure(
-      ['a', 'b'],
+      { judged: ['a', 'b'] },
+      new Set(),
       [
         { name: 'a', connected: false, lastError: 'connect: ECONNREFUSED' },
         { name: 'b', connected: true },
@@ -42,6 +51,40 @@ describe('the sources judged and why a probation failed', () => {
     );
     expect(text).toBe(
       'no good sample within its 45 s probation from a (connect: ECONNREFUSED), b (connected, no good sample), which gave good samples under the configuration before',
+    );
+  });
+});
+
+describe('a configuration that keeps none of the good sources by name (renamed): judged on its own sources as a whole', () => {
+  const renamed = withSources([{ name: 'press-a' }, { name: 'press-b' }]);
+
+  it('needs one good sample from any of its sources where sources gave good samples before', () => {
+    const rule = probationRule(renamed, new Set(['plc']));
+    expect(rule).toEqual({ judged: [], anyOf: ['press-a', 'press-b'] });
+    expect(probationPassed(rule, new Set())).toBe(false);
+    expect(probationPassed(rule, new Set(['press-b']))).toBe(true);
+    expect(judgedOn(rule)).toBe(
+      'one of press-a, press-b at least (none of the sources that gave good samples before is in it by name)',
+    );
+  });
+
+  it('judges none where no source gave a good sample before (nothing to compare), and by name where one is kept', () => {
+    expect(probationRule(renamed, new Set())).toEqual({ judged: [] });
+    expect(probationPassed({ judged: [] }, new Set())).toBe(true);
+    expect(probationRule(withSources([{ name: 'plc' }, { name: 'new' }]), new Set(['plc']))).toEqual({
+      judged: ['plc'],
+    });
+  });
+
+  it('says that none of its sources gave a good sample, each with its error', () => {
+    const text = probationFailure(
+      { judged: [], anyOf: ['press-a'] },
+      new Set(['plc']),
+      [{ name: 'press-a', connected: false, lastError: 'connect: ECONNREFUSED' }],
+      30,
+    );
+    expect(text).toBe(
+      'no good sample within its 30 s probation from any of its sources, press-a (connect: ECONNREFUSED), where sources it does not name gave good samples under the configuration before (sources are judged by name: renamed, none was judged one by one)',
     );
   });
 });
