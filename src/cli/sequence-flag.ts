@@ -5,13 +5,21 @@
  */
 import { UsageError } from './usage.js';
 
-/** The sequence `text` gives, or undefined where it is none; `above` says what it must be above, for the refusal. */
-export function sequenceFlag(text: string | undefined, above: string): number | undefined {
+/**
+ * The sequence `text` gives, or undefined where it is none; `above` says what it must be above, for the refusal, and
+ * `max` the highest allowed (config sign: MAX_CONFIG_SEQUENCE, `ceiling` saying why).
+ */
+export function sequenceFlag(
+  text: string | undefined,
+  above: string,
+  max = Number.MAX_SAFE_INTEGER,
+  ceiling = '',
+): number | undefined {
   if (text === undefined) return undefined;
   const sequence = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(sequence) || sequence < 1)
+  if (!Number.isSafeInteger(sequence) || sequence < 1 || sequence > max)
     throw new UsageError(
-      `--sequence ${text}: expected a whole number from 1 to ${Number.MAX_SAFE_INTEGER} in decimal digits, above ${above}`,
+      `--sequence ${text}: expected a whole number from 1 to ${max}${ceiling} in decimal digits, above ${above}`,
     );
   return sequence;
 }

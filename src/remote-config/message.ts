@@ -14,6 +14,13 @@ import { signatureOf, signatureVerifies } from '../sync/release.js';
 /** The target of a message for every gateway that takes it (the fleet topic's). */
 export const FLEET_TARGET = '*';
 
+/**
+ * The highest sequence a configuration may carry, 2^52: refused above it when signed (config sign) and taken (here).
+ * A gateway takes only a sequence above its floor, so one signed at Number.MAX_SAFE_INTEGER (2^53 - 1) would leave no
+ * higher one to follow it; under the ceiling there are 2^52 more for the signer to move on with.
+ */
+export const MAX_CONFIG_SEQUENCE = 2 ** 52;
+
 /** A signature line is 88 base64 characters; anything much longer is no signature. */
 const MAX_SIGNATURE_LINE = 256;
 
@@ -115,7 +122,13 @@ export function openConfigMessage(
       'bad_message',
       `${origin}: the signed body: ${formatIssues(parsed.error.issues).join('; ')}`,
     );
-  const { target } = parsed.data;
+  const { target, sequence } = parsed.data;
+  if (sequence > MAX_CONFIG_SEQUENCE)
+    throw new ConfigRefused(
+      'bad_message',
+      `${origin}: sequence ${sequence}, above the ceiling ${MAX_CONFIG_SEQUENCE} (2^52): no higher sequence could follow it; sign it with a sequence from 1 to ${MAX_CONFIG_SEQUENCE}`,
+      sequence,
+    );
   if (target !== FLEET_TARGET && target !== gateway)
     throw new ConfigRefused(
       'wrong_target',

@@ -40,12 +40,16 @@ const configSign = (sequence: string) =>
 const modelSign = (sequence: string) =>
   runCli(['model', 'sign', '--model', join(dir, 'model'), '--key', privateKey, '--sequence', sequence]);
 
-const refusal = (sequence: string, above: string) =>
-  `linewatch: --sequence ${sequence}: expected a whole number from 1 to 9007199254740991 in decimal digits, above ${above}\n`;
+const refusal = (sequence: string, above: string, max = '9007199254740991') =>
+  `linewatch: --sequence ${sequence}: expected a whole number from 1 to ${max} in decimal digits, above ${above}\n`;
+/** config sign's ceiling, 2^52 (MAX_CONFIG_SEQUENCE), and why. */
+const CONFIG_MAX =
+  '4503599627370496 (2^52: a gateway takes only a higher sequence next, so the ceiling leaves room above it)';
 
 describe('--sequence of config sign and model sign', () => {
   it('config sign refuses what is not decimal digits, naming the flag and the value', async () => {
-    for (const sequence of ['0x10', '1e3', ' 12', '9007199254740993']) {
+    // 9007199254740991 (2^53 - 1) and 4503599627370497: above the ceiling, no higher sequence could follow them.
+    for (const sequence of ['0x10', '1e3', ' 12', '9007199254740993', '9007199254740991', '4503599627370497']) {
       const { code, stdout, stderr } = await configSign(sequence);
       expect({ code, stdout, stderr }).toEqual({
         code: 2,
@@ -53,6 +57,7 @@ describe('--sequence of config sign and model sign', () => {
         stderr: refusal(
           sequence,
           'every configuration signed for these gateways before (a gateway takes only a higher one)',
+          CONFIG_MAX,
         ),
       });
     }

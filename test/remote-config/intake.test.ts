@@ -104,6 +104,16 @@ describe('remote configuration intake', () => {
     expect(r.message).toBe(`${TOPIC}: the signed body: sequence: Too small: expected number to be >=1`);
   });
 
+  it('refuses a sequence above the ceiling 2^52 (bad_message): no higher one could follow it; takes 2^52', async () => {
+    const r = await refusal(sign({ sequence: Number.MAX_SAFE_INTEGER, target: 'press-3', yaml: yaml(5500) }));
+    expect(r.code).toBe('bad_message');
+    expect(r.message).toBe(
+      `${TOPIC}: sequence 9007199254740991, above the ceiling 4503599627370496 (2^52): no higher sequence could follow it; sign it with a sequence from 1 to 4503599627370496`,
+    );
+    const taken = await intake.take(sign({ sequence: 2 ** 52, target: 'press-3', yaml: yaml(5500) }), TOPIC);
+    expect(taken).toMatchObject({ sequence: 4503599627370496 });
+  });
+
   it('refuses a message signed for another gateway (wrong_target)', async () => {
     const r = await refusal(sign({ sequence: 1, target: 'press-4', yaml: yaml(5500) }));
     expect(r.code).toBe('wrong_target');
