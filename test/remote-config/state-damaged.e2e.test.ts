@@ -5,71 +5,40 @@
  * the file is never reset (that would lower the sequence floor and let an older configuration be replayed). Any other
  * failure of a take is `internal_error`. A real gateway (runWithRemoteConfig) on a real Modbus PLC and mosquitto.
  */
-import type { KeyObject } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../src/config/load.js';
-import { freePort } from '../../src/core/free-port.js';
-import { signConfigMessage } from '../../src/remote-config/message.js';
-import { runWithRemoteConfig, type RemoteConfigRun } from '../../src/remote-config/runner.js';
+import { describe, expect, it } from 'vitest';
+import type { RemoteConfigRun } from '../../src/remote-config/runner.js';
 import { STATE_FILE, STATE_FOLDER } from '../../src/remote-config/store.js';
 import { configTopic } from '../../src/remote-config/topics.js';
-import { generateKeys, readPrivateKey } from '../../src/sync/release.js';
-import { watchOutcomes, type OutcomeWatch } from '../helpers/config-outcomes.js';
-import { logLines } from '../helpers/log-lines.js';
-import { useProbationPlant, writePlantGateway } from '../helpers/remote-config-plant.js';
+import { useProbationPlant } from '../helpers/remote-config-plant.js';
 import { pumpYaml } from '../helpers/remote-config-files.js';
+import { useRemoteConfigGateway } from '../helpers/remote-config-gateway.js';
 
 const plant = useProbationPlant();
+const gateway = useRemoteConfigGateway(plant, 'lw-remote-state-damaged');
 
-let dir: string;
-let key: KeyObject;
-let prefix: string;
-let watcher: OutcomeWatch;
-let run: RemoteConfigRun | undefined;
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lw-remote-state-damaged-'));
-  prefix = `lw${(await freePort()).toString()}`;
-  key = await readPrivateKey((await generateKeys(join(dir, 'keys'))).privatePath);
-  watcher = await watchOutcomes(plant.broker.url, prefix);
-});
-afterEach(async () => {
-  await run?.stop();
-  run = undefined;
-  await watcher.close();
-});
-
-const stateFile = () => join(dir, 'data', STATE_FOLDER, STATE_FILE);
+const stateFile = () => join(gateway.dir, 'data', STATE_FOLDER, STATE_FILE);
 const counted = async (r: RemoteConfigRun) =>
   (await (await fetch(`http://127.0.0.1:${r.daemon().http!.port}/metrics`)).text())
     .split('\n')
     .filter((l) => l.startsWith('linewatch_remote_config_total{'))
     .sort();
 
-async function startGateway(): Promise<RemoteConfigRun> {
-  await writePlantGateway(dir, plant, { prefix, seconds: 600 });
-  run = await runWithRemoteConfig(await loadConfigFile(join(dir, 'gateway.yaml')), { logger: logLines('info').logger });
-  return run;
-}
+const startGateway = () => gateway.start(600);
 
 describe('a failure of a take that is no refusal', () => {
   it('a damaged state.json refuses every configuration as state_damaged, at start and for each message, counted', async () => {
-    await mkdir(join(dir, 'data', STATE_FOLDER), { recursive: true });
+    await mkdir(join(gateway.dir, 'data', STATE_FOLDER), { recursive: true });
     await writeFile(stateFile(), 'garbage');
     const r = await startGateway();
     const why = `remote configuration state ${stateFile()}: not JSON: the sequence floor is unknown, so every configuration is refused`;
-    expect(await watcher.next()).toMatchObject({ outcome: 'refused', code: 'state_damaged' });
+    expect(await gateway.watcher.next()).toMatchObject({ outcome: 'refused', code: 'state_damaged' });
     expect(r.status()).toMatchObject({ runningSequence: null, last: { outcome: 'refused', code: 'state_damaged' } });
     expect(r.status().last?.reason).toContain(why);
 
-    await watcher.publish(
-      configTopic(prefix, 'press-3'),
-      signConfigMessage({ sequence: 2, target: 'press-3', yaml: pumpYaml({ port: plant.plc.port }) }, key),
-    );
-    const refused = await watcher.next();
+    await gateway.publish({ sequence: 2, target: 'press-3', yaml: pumpYaml({ port: plant.plc.port }) });
+    const refused = await gateway.watcher.next();
     expect(refused).toMatchObject({ outcome: 'refused', code: 'state_damaged' });
     expect(refused.reason).toContain(why);
     expect(r.status().runningSequence).toBeNull();
@@ -79,15 +48,12 @@ describe('a failure of a take that is no refusal', () => {
 
   it('any other failure is an outcome, internal_error, with the reason, counted', async () => {
     const r = await startGateway();
-    await rm(join(dir, 'gateway.yaml')); // the local file, read again at each take, is gone
-    await watcher.publish(
-      configTopic(prefix, 'press-3'),
-      signConfigMessage({ sequence: 2, target: 'press-3', yaml: pumpYaml({ port: plant.plc.port }) }, key),
-    );
-    const failed = await watcher.next();
+    await rm(join(gateway.dir, 'gateway.yaml')); // the local file, read again at each take, is gone
+    await gateway.publish({ sequence: 2, target: 'press-3', yaml: pumpYaml({ port: plant.plc.port }) });
+    const failed = await gateway.watcher.next();
     expect(failed).toMatchObject({ outcome: 'refused', code: 'internal_error' });
-    expect(failed.reason).toContain(`mqtt ${configTopic(prefix, 'press-3')}: `);
-    expect(failed.reason).toContain(join(dir, 'gateway.yaml'));
+    expect(failed.reason).toContain(`mqtt ${configTopic(gateway.prefix, 'press-3')}: `);
+    expect(failed.reason).toContain(join(gateway.dir, 'gateway.yaml'));
     expect(r.status().runningSequence).toBeNull();
     expect(await counted(r)).toEqual(['linewatch_remote_config_total{outcome="refused",code="internal_error"} 1']);
   }, 60_000);
