@@ -43,6 +43,7 @@ import { credentialHeaders, influxUrl } from './influx-http.js';
 import { FileToken } from './token-file.js';
 import type { SeriesTags } from './line-protocol.js';
 import { queueItems, RawDecimator } from './queue-items.js';
+import { RequestsUnderWay } from './requests-under-way.js';
 import { ERROR_BODY_BYTES, judgeAnswer, retryAfterMs } from './write-answer.js';
 
 export { retryAfterMs };
@@ -82,8 +83,8 @@ export class InfluxSink implements Sink {
   /** Since when writes have been kept for later (ms since the epoch); undefined while they are delivered. */
   private failingSince: number | undefined;
   private closed = false;
-  /** Aborted when a stop's bound (stopFlushMs) passes: every request under way or to come ends at once. */
-  private readonly stopping = new AbortController();
+  /** Its requests, aborted when a stop's bound (stopFlushMs) passes: every one under way or to come ends at once. */
+  private readonly requests = new RequestsUnderWay();
   /** The queue's evictions at its byte bound, counted and told once. */
   private readonly evictions: QueueEvictions;
   /** Raw samples kept per channel, for downsampling (raw_interval_ms). */
@@ -203,7 +204,8 @@ export class InfluxSink implements Sink {
    */
   private async ensureDatabase(): Promise<Outcome | undefined> {
     if (this.databaseReady || !this.config.create_database || this.config.token) return undefined;
-    const setup = await ensureDatabase(this.config, undefined, this.stopping.signal);
+    const request = this.requests.begin(); // each statement has its own timeout_ms too
+    const setup = await ensureDatabase(this.config, undefined, request.signal).finally(request.done);
     if (setup.kind === 'retry')
       return this.retryLater(
         `influxdb ${this.config.url}: ${setup.statement} failed (${setup.detail})`,
@@ -242,6 +244,7 @@ export class InfluxSink implements Sink {
   }
 
   private async sendOnce(body: string, lines: number, tokenReread = false): Promise<Outcome | { kind: 'split' }> {
+    const request = this.requests.begin(this.config.timeout_ms);
     try {
       const notReady = await this.ensureDatabase();
       if (notReady) return notReady;
@@ -254,7 +257,7 @@ export class InfluxSink implements Sink {
         },
         body: this.config.gzip ? gzipSync(body) : body,
         redirect: 'manual', // a redirect is judged, not followed (write-answer.ts)
-        signal: AbortSignal.any([AbortSignal.timeout(this.config.timeout_ms), this.stopping.signal]),
+        signal: request.signal,
       });
       if (res.ok) {
         await res.body?.cancel().catch(() => undefined); // a proxy's 200 may carry a page: not read
@@ -282,6 +285,8 @@ export class InfluxSink implements Sink {
         `influxdb ${this.config.url} unreachable: ${cause?.message ?? (err as Error).message}`,
         'network',
       );
+    } finally {
+      request.done();
     }
   }
 
@@ -379,7 +384,7 @@ export class InfluxSink implements Sink {
     this.queueFailures.retryNow();
     const boundMs = stopFlushMs(this.config);
     const bound = setTimeout(
-      () => this.stopping.abort(new Error(`no answer within ${boundMs} ms of the stop (the stop's bound)`)),
+      () => this.requests.abortAll(new Error(`no answer within ${boundMs} ms of the stop (the stop's bound)`)),
       boundMs,
     );
     await this.flush().finally(() => clearTimeout(bound));

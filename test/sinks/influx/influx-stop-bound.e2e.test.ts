@@ -94,4 +94,32 @@ describe('InfluxDB sink stop against a server that never answers', () => {
     const [stats] = await influx().query('lw_stop_bound', 'SELECT COUNT(value) FROM linewatch_sample');
     expect(stats?.values[0]?.[1]).toBe(300);
   }, 60_000);
+
+  it('a write without an answer within timeout_ms is kept and retried, said as timed out (the stop aside)', async () => {
+    silent = await silentServer();
+    const log = logLines();
+    const queue = new SqliteQueue({
+      path: join(mkdtempSync(join(tmpdir(), 'lw-stopbound-')), 'q.db'),
+      maxBytes: 1 << 30,
+    });
+    const sink = new InfluxSink(
+      influxSchema.parse({
+        url: silent.url,
+        database: 'd',
+        batch_size: 5000,
+        flush_interval_ms: 60_000,
+        timeout_ms: 300,
+      }),
+      tags,
+      { logger: log.logger, metrics: new GatewayMetrics(), queue },
+    );
+    await sink.start();
+    sink.write({ samples: sampleRun(20, Date.now() - 60_000), scores: [], alarms: [] });
+    await sink.flush();
+    expect(log.lines.map((l) => l.msg)).toContain(
+      `influxdb ${silent.url} unreachable: The operation was aborted due to timeout; points stay queued, retrying`,
+    );
+    expect(sink.buffered).toBe(20);
+    await sink.close();
+  });
 });
