@@ -8,6 +8,7 @@
  *                                                  sink delivering (or failing for less than its grace,
  *                                                  readyzGraceUntil), 503 otherwise
  *   GET  /metrics                                  Prometheus text format
+ *        these three need no token; on a loopback listener, a Host that names loopback (403 otherwise)
  *   GET  /api/status                               assets, latest scores, alarms
  *   GET  /api/alarms                               every alarm with its state
  *   GET  /api/events[?types=score,alarm,part,model,journal_gap]
@@ -215,6 +216,22 @@ export function createApiHandler(
       });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { error: 'method not allowed' });
+    // On loopback, reads are open to this machine only: a request through another name came through a reverse proxy,
+    // or from a web page in a browser here that pointed its own name at 127.0.0.1 (DNS rebinding) to read the API as
+    // its own origin. /healthz, /readyz and /metrics need no token, so the Host is their only guard (they name the
+    // assets, sources, sinks, the sources' issues and every alarm's state); /api/ reads have the read token, if set.
+    if (
+      isLoopbackHost(options.host) &&
+      req.host !== undefined &&
+      !isLoopbackHost(hostOfHeader(req.host)) &&
+      !(path.startsWith('/api/') && options.readToken)
+    )
+      return json(403, {
+        error:
+          `the API listens on loopback (${options.host}) and answers /healthz, /readyz and /metrics under a loopback ` +
+          'name (localhost, 127.0.0.1, [::1]) only, and /api/ too unless http.read_token is set: a request through ' +
+          'another name came from beyond this machine (a reverse proxy) or from a web page that pointed its own name here',
+      });
     if (path === '/healthz' || path === '/readyz') {
       const s = api.status();
       const running = s.state === 'running';
@@ -243,22 +260,6 @@ export function createApiHandler(
         body: await metrics.registry.metrics(),
         contentType: metrics.registry.contentType,
       };
-    // On loopback with no read token, reads are open to this machine only: a request through another name came
-    // through a reverse proxy, or from a web page in a browser here that pointed its own name at 127.0.0.1 (DNS
-    // rebinding) to read the API as its own origin.
-    if (
-      path.startsWith('/api/') &&
-      !options.readToken &&
-      isLoopbackHost(options.host) &&
-      req.host !== undefined &&
-      !isLoopbackHost(hostOfHeader(req.host))
-    )
-      return json(403, {
-        error:
-          `the API listens on loopback (${options.host}) and answers /api/ under a loopback name (localhost, ` +
-          '127.0.0.1, [::1]) only, unless http.read_token is set: a request through another name came from beyond ' +
-          'this machine (a reverse proxy) or from a web page that pointed its own name here',
-      });
     if (path.startsWith('/api/') && options.readToken) {
       const auth = req.authorization;
       if (!tokenMatches(auth, options.readToken) && !(options.apiToken && tokenMatches(auth, options.apiToken)))

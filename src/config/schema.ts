@@ -86,7 +86,7 @@ export const configSchema = z.strictObject({
         .min(16, 'use a token of at least 16 characters')
         .optional()
         .describe(
-          'Bearer token for reading /api/status, /api/alarms and /api/events (api_token works too); without it they are open, on a loopback host under a loopback name only (localhost, 127.0.0.1, [::1]: a web page cannot read them by pointing its own name here). /healthz and /metrics stay open.',
+          'Bearer token for reading /api/status, /api/alarms and /api/events (api_token works too); without it they are open, on a loopback host under a loopback name only (localhost, 127.0.0.1, [::1]: a web page cannot read them by pointing its own name here). /healthz, /readyz and /metrics need no token; on a loopback host they too answer a loopback name only.',
         ),
       max_event_streams: z
         .number()

@@ -2,7 +2,8 @@
  * Regression (DNS rebinding): an API on loopback with no read_token answered /api/ reads whatever Host the request
  * named, so a web page open in a browser on the gateway's machine (an HMI panel PC) could point its own name at
  * 127.0.0.1 and read /api/status and /api/events as its own origin. On a loopback listener, /api/ reads without
- * read_token are answered under a loopback name only; /healthz and /metrics, and a read with the token, as before. A
+ * read_token are answered under a loopback name only; a read with the token as before. And (regression, 2026-12-07)
+ * /healthz, /readyz and /metrics, open without a token, are answered under a loopback name only, token or not. A
  * real HTTP endpoint on 127.0.0.1, requests sent with the Host a browser would send.
  */
 import { request } from 'node:http';
@@ -55,16 +56,31 @@ describe('an API on loopback, read by another name', () => {
     expect(rebound.status).toBe(403);
     expect(JSON.parse(rebound.body)).toEqual({
       error:
-        'the API listens on loopback (127.0.0.1) and answers /api/ under a loopback name (localhost, 127.0.0.1, ' +
-        '[::1]) only, unless http.read_token is set: a request through another name came from beyond this machine ' +
-        '(a reverse proxy) or from a web page that pointed its own name here',
+        'the API listens on loopback (127.0.0.1) and answers /healthz, /readyz and /metrics under a loopback name ' +
+        '(localhost, 127.0.0.1, [::1]) only, and /api/ too unless http.read_token is set: a request through another ' +
+        'name came from beyond this machine (a reverse proxy) or from a web page that pointed its own name here',
     });
     expect((await get('/api/events', `evil.example:${port}`)).status).toBe(403);
     // Regression: the part up to ']' was taken for the host, whatever followed it.
     for (const host of ['[::1]evil.example', `[::1]evil.example:${port}`, '[::1]:80x', 'localhost:80:80'])
       expect([host, (await get('/api/status', host)).status]).toEqual([host, 403]);
-    expect((await get('/healthz', `evil.example:${port}`)).status).toBe(200);
-    expect((await get('/metrics', `evil.example:${port}`)).status).toBe(200);
+  });
+
+  // Regression: /healthz, /readyz and /metrics answered any Host, so a rebinding page read the assets', sources' and
+  // sinks' names, each source's issues (device addresses) and every alarm's state from them.
+  it('answers /healthz, /readyz and /metrics under a loopback name only, read token or not', async () => {
+    for (const readToken of [undefined, READ]) {
+      endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0, readToken }, api, new GatewayMetrics());
+      const port = endpoint.port;
+      for (const path of ['/healthz', '/readyz', '/metrics']) {
+        expect([readToken, path, (await get(path, `localhost:${port}`)).status]).toEqual([readToken, path, 200]);
+        const rebound = await get(path, `evil.example:${port}`, readToken);
+        expect([readToken, path, rebound.status]).toEqual([readToken, path, 403]);
+        expect(rebound.body).toContain('answers /healthz, /readyz and /metrics under a loopback name');
+      }
+      await endpoint.close();
+      endpoint = undefined;
+    }
   });
 
   it('leaves it to the token where read_token is set, and to any name beyond loopback', async () => {
