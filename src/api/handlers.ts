@@ -27,6 +27,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { hostOfHeader, isLoopbackHost } from '../core/loopback.js';
+import { MAX_BY_CHARS, MAX_COMMENT_CHARS } from '../core/operator-fields.js';
 import { OPERATOR_COMMANDS, type AlarmEvent, type OperatorCommand } from '../core/types.js';
 import type { AlarmStatus, CommandRequest } from '../runtime/asset-pipeline.js';
 import type { Subscribable } from '../core/event-bus.js';
@@ -108,12 +109,6 @@ function parseJsonObject(text: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/**
- * Who (a name or badge) and why, at most this long: each goes into the journal, the cloud and, for a model rollback,
- * the model store's active.json, which is read back only up to 64 KiB (a longer file loses its records and floor).
- */
-export const MAX_BY_CHARS = 200;
-export const MAX_COMMENT_CHARS = 2000;
 
 /** Checks who and why in an operator's body (`by` required, `comment` optional); the problem, or undefined. */
 function operatorProblem(body: Record<string, unknown>): string | undefined {

@@ -1,8 +1,10 @@
 /**
  * An operator command carried by a Node-RED message (msg.command, msg.by, msg.comment, msg.duration_s, each also
  * accepted in msg.payload), as the alarm node applies it and the daemon node sends it to the gateway: checked here,
- * each problem naming the message field, so a command the gateway would refuse never leaves the flow.
+ * each problem naming the message field, so a command the gateway would refuse never leaves the flow (the same bounds
+ * on who and why: core/operator-fields.ts).
  */
+import { MAX_BY_CHARS, MAX_COMMENT_CHARS } from '../core/operator-fields.js';
 import { OPERATOR_COMMANDS, type OperatorCommand } from '../core/types.js';
 import type { NodeMessage } from './red-api.js';
 
@@ -30,12 +32,17 @@ export function operatorCommandOf(msg: NodeMessage): OperatorCommandMessage | un
   const by = msg.by ?? p.by;
   if (typeof by !== 'string' || by.trim() === '')
     throw new Error(`msg.by: who is doing "${String(command)}" (a name or badge) is required`);
+  if (by.trim().length > MAX_BY_CHARS)
+    throw new Error(`msg.by: at most ${MAX_BY_CHARS} characters, who is doing "${String(command)}" (a name or badge)`);
   const comment = msg.comment ?? p.comment;
   if (comment !== undefined && typeof comment !== 'string')
     throw new Error(`msg.comment: expected text, got ${typeof comment}`);
+  if (typeof comment === 'string' && comment.length > MAX_COMMENT_CHARS)
+    throw new Error(`msg.comment: at most ${MAX_COMMENT_CHARS} characters`);
   const duration = msg.duration_s ?? p.duration_s;
-  if (command === 'shelve' && (typeof duration !== 'number' || !(duration > 0)))
-    throw new Error('msg.duration_s: shelve needs a positive number of seconds');
+  // Infinity passes `> 0`, and JSON sends it to the gateway as null ("duration_s: required").
+  if (command === 'shelve' && (typeof duration !== 'number' || !Number.isFinite(duration) || !(duration > 0)))
+    throw new Error(`msg.duration_s: shelve needs a positive number of seconds, got ${String(duration)}`);
   return {
     command: command as OperatorCommand,
     by: by.trim(),

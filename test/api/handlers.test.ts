@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   createApiHandler,
-  MAX_BY_CHARS,
-  MAX_COMMENT_CHARS,
   type ApiRequest,
   type GatewayApi,
   type HttpOptions,
 } from '../../src/api/handlers.js';
+import { MAX_BY_CHARS, MAX_COMMENT_CHARS } from '../../src/core/operator-fields.js';
 import type { AlarmEvent } from '../../src/core/types.js';
 import type { CommandRequest } from '../../src/runtime/asset-pipeline.js';
 import { CommandError } from '../../src/core/errors.js';

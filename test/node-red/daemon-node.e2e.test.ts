@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { freePort } from '../../src/core/free-port.js';
+import { MAX_BY_CHARS } from '../../src/core/operator-fields.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { ROOT } from '../helpers/cli.js';
@@ -104,6 +105,14 @@ describe('linewatch-daemon', () => {
     const badComment = nextError(d);
     d.receive({ command: 'ack', asset: 'pump-1', by: 'op', comment: { text: 'seen' } });
     expect(await badComment).toBe('msg.comment: expected text, got object');
+    // Regression: these left the flow, and the gateway's 400 named its own fields (Infinity went as JSON null:
+    // "duration_s: required for shelve").
+    const forever = nextError(d);
+    d.receive({ command: 'shelve', asset: 'pump-1', by: 'op', duration_s: Infinity });
+    expect(await forever).toBe('msg.duration_s: shelve needs a positive number of seconds, got Infinity');
+    const longName = nextError(d);
+    d.receive({ command: 'ack', asset: 'pump-1', by: 'b'.repeat(MAX_BY_CHARS + 1) });
+    expect(await longName).toBe(`msg.by: at most ${MAX_BY_CHARS} characters, who is doing "ack" (a name or badge)`);
   });
 
   it('refuses an event type the daemon does not send', async () => {

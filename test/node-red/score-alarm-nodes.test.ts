@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_BY_CHARS, MAX_COMMENT_CHARS } from '../../src/core/operator-fields.js';
 import { nodeModelPath } from '../../src/node-red/model-config-node.js';
 import { AutoencoderModel } from '../../src/inference/autoencoder-model.js';
 import { loadManifest } from '../../src/inference/manifest.js';
@@ -429,6 +430,22 @@ describe('linewatch-alarm', () => {
     error = nextError(a);
     a.receive({ payload: { value: 3 } });
     expect(await error).toMatch(/msg.payload.score: expected a number/);
+  });
+
+  // Regression: the alarm node took a name and a comment of any length (a 10 MB msg.by went into the alarm's event),
+  // where the gateway refuses more than MAX_BY_CHARS and MAX_COMMENT_CHARS.
+  it("refuses a name or comment longer than the gateway's bound, naming the field", async () => {
+    await helper.load([nodes.alarm], alarmFlow());
+    const a = helper.getNode('a')!;
+    let error = nextError(a);
+    a.receive({ command: 'ack', by: 'b'.repeat(MAX_BY_CHARS + 1) });
+    expect(await error).toBe(`msg.by: at most ${MAX_BY_CHARS} characters, who is doing "ack" (a name or badge)`);
+    error = nextError(a);
+    a.receive({ command: 'ack', payload: { by: 'op', comment: 'c'.repeat(MAX_COMMENT_CHARS + 1) } });
+    expect(await error).toBe(`msg.comment: at most ${MAX_COMMENT_CHARS} characters`);
+    error = nextError(a);
+    a.receive({ command: 'shelve', by: 'op', duration_s: Infinity });
+    expect(await error).toBe('msg.duration_s: shelve needs a positive number of seconds, got Infinity');
   });
 
   it('refuses bad settings with the setting named', async () => {
