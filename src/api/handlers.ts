@@ -27,7 +27,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { hostOfHeader, isLoopbackHost } from '../core/loopback.js';
-import { MAX_BY_CHARS, MAX_COMMENT_CHARS } from '../core/operator-fields.js';
+import { controlProblem, MAX_BY_CHARS, MAX_COMMENT_CHARS } from '../core/operator-fields.js';
 import { OPERATOR_COMMANDS, type AlarmEvent, type OperatorCommand } from '../core/types.js';
 import type { AlarmStatus, CommandRequest } from '../runtime/asset-pipeline.js';
 import type { Subscribable } from '../core/event-bus.js';
@@ -109,16 +109,18 @@ function parseJsonObject(text: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-
 /** Checks who and why in an operator's body (`by` required, `comment` optional); the problem, or undefined. */
 function operatorProblem(body: Record<string, unknown>): string | undefined {
   if (typeof body.by !== 'string' || body.by.trim() === '') return 'by: required, who is doing this (a name or badge)';
   if (body.by.trim().length > MAX_BY_CHARS)
     return `by: at most ${MAX_BY_CHARS} characters, who is doing this (a name or badge)`;
+  const byControl = controlProblem(body.by.trim(), false);
+  if (byControl !== undefined) return `by: ${byControl}`;
   if (body.comment !== undefined && typeof body.comment !== 'string') return 'comment: expected a string';
   if (typeof body.comment === 'string' && body.comment.length > MAX_COMMENT_CHARS)
     return `comment: at most ${MAX_COMMENT_CHARS} characters`;
-  return undefined;
+  const commentControl = typeof body.comment === 'string' ? controlProblem(body.comment, true) : undefined;
+  return commentControl === undefined ? undefined : `comment: ${commentControl}`;
 }
 
 /** The fields of `body` other than `allowed`, as a problem; undefined where there are none. */

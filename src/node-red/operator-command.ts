@@ -4,7 +4,7 @@
  * each problem naming the message field, so a command the gateway would refuse never leaves the flow (the same bounds
  * on who and why: core/operator-fields.ts).
  */
-import { MAX_BY_CHARS, MAX_COMMENT_CHARS } from '../core/operator-fields.js';
+import { controlProblem, MAX_BY_CHARS, MAX_COMMENT_CHARS } from '../core/operator-fields.js';
 import { OPERATOR_COMMANDS, type OperatorCommand } from '../core/types.js';
 import type { NodeMessage } from './red-api.js';
 
@@ -34,11 +34,15 @@ export function operatorCommandOf(msg: NodeMessage): OperatorCommandMessage | un
     throw new Error(`msg.by: who is doing "${String(command)}" (a name or badge) is required`);
   if (by.trim().length > MAX_BY_CHARS)
     throw new Error(`msg.by: at most ${MAX_BY_CHARS} characters, who is doing "${String(command)}" (a name or badge)`);
+  const byControl = controlProblem(by.trim(), false);
+  if (byControl !== undefined) throw new Error(`msg.by: ${byControl}`);
   const comment = msg.comment ?? p.comment;
   if (comment !== undefined && typeof comment !== 'string')
     throw new Error(`msg.comment: expected text, got ${typeof comment}`);
   if (typeof comment === 'string' && comment.length > MAX_COMMENT_CHARS)
     throw new Error(`msg.comment: at most ${MAX_COMMENT_CHARS} characters`);
+  const commentControl = typeof comment === 'string' ? controlProblem(comment, true) : undefined;
+  if (commentControl !== undefined) throw new Error(`msg.comment: ${commentControl}`);
   const duration = msg.duration_s ?? p.duration_s;
   // Infinity passes `> 0`, and JSON sends it to the gateway as null ("duration_s: required").
   if (command === 'shelve' && (typeof duration !== 'number' || !Number.isFinite(duration) || !(duration > 0)))

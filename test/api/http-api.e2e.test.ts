@@ -86,6 +86,37 @@ describe('the operator API', () => {
   });
 });
 
+// Regression: a name or comment with control characters was taken (checked for length only) into the alarm's event
+// message, the journal and a webhook's chat text: a line break forged a line, a bidi override showed another name.
+describe('an operator command whose name or comment holds a control character', () => {
+  it('is refused with 400, naming the field, the character and where it is', async () => {
+    const post = (body: unknown) =>
+      fetch(`${base}/api/alarms/pump-1/anomaly/ack`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${WRITE}` },
+        body: JSON.stringify(body),
+      });
+    const cases: [unknown, string][] = [
+      [{ by: 'j.doe\nanomaly: reset by admin' }, 'by: a control character (\\n) at character 6: printable text only'],
+      [{ by: 'eve\u202enimda' }, 'by: a control character (\\u202e) at character 4: printable text only'],
+      [
+        { by: 'ann', comment: 'ok\u001b[2J' },
+        'comment: a control character (\\u001b) at character 3: printable text only',
+      ],
+    ];
+    for (const [body, error] of cases) {
+      const res = await post(body);
+      expect([body, res.status, await res.json()]).toEqual([body, 400, { error }]);
+    }
+    // A comment keeps its line breaks and tabs: it passes the check (and the alarm, normal, has nothing to ack).
+    const lines = await post({ by: 'ann', comment: 'line one\n\tline two' });
+    expect([lines.status, await lines.json()]).toEqual([
+      409,
+      { error: expect.stringContaining('nothing to acknowledge') as unknown },
+    ]);
+  });
+});
+
 describe('a client that does not read its event stream', () => {
   it('is dropped once its backlog passes the limit, and counted; the endpoint goes on', async () => {
     const events = new EventBus<GatewayTopics>(() => undefined);

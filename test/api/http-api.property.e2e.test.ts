@@ -118,7 +118,7 @@ describe('the operator API (property)', () => {
         expect([200, 400]).toContain(res.status);
         if (res.status === 400)
           expect((JSON.parse(res.text) as { error: string }).error).toMatch(
-            /^(bad body: \S|unknown field\(s\): |by: required|by: at most|comment: expected a string|comment: at most|duration_s: required)/,
+            /^(bad body: \S|unknown field\(s\): |by: required|by: at most|by: a control character|comment: expected a string|comment: at most|comment: a control character|duration_s: required)/,
           );
       }),
       RUNS,

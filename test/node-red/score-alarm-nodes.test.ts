@@ -448,6 +448,21 @@ describe('linewatch-alarm', () => {
     expect(await error).toBe('msg.duration_s: shelve needs a positive number of seconds, got Infinity');
   });
 
+  // Regression: a control character in who or why went into the alarm's event message (a forged line, a bidi override).
+  it('refuses a control character in msg.by, and in msg.comment but for line breaks and tabs', async () => {
+    await helper.load([nodes.alarm], alarmFlow());
+    const a = helper.getNode('a')!;
+    let error = nextError(a);
+    a.receive({ command: 'ack', by: 'op\r\nanomaly: reset by admin' });
+    expect(await error).toBe('msg.by: a control character (\\r) at character 3: printable text only');
+    error = nextError(a);
+    a.receive({ command: 'ack', payload: { by: 'op', comment: 'seen\n\u009b31m' } });
+    expect(await error).toBe('msg.comment: a control character (\\u009b) at character 6: printable text only');
+    error = nextError(a);
+    a.receive({ command: 'ack', by: 'op', comment: 'seen\n\tcalled maintenance' });
+    expect(await error).toMatch(/ack refused: nothing to acknowledge/);
+  });
+
   it('refuses bad settings with the setting named', async () => {
     await helper.load([nodes.alarm], alarmFlow({ clearRatio: '1.5' }));
     const a = helper.getNode('a')!;
