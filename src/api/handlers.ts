@@ -267,6 +267,9 @@ export function createApiHandler(
     if (path === '/api/events') {
       const types = parseEventTypes(new URL(req.url, 'http://x').searchParams.get('types'));
       if (typeof types === 'string') return json(400, { error: `types: ${types}` });
+      // A HEAD has no body to stream: Node sends its headers only when the response ends, which a stream never does,
+      // so it was never answered and held a stream until its client left.
+      if (req.method === 'HEAD') return { kind: 'text', status: 200, body: '', contentType: 'text/event-stream' };
       if (streams.active >= maxStreams) {
         metrics.apiEventStreamsRefused.inc();
         return json(503, { error: `too many event streams (http.max_event_streams ${maxStreams})` });

@@ -84,6 +84,23 @@ describe('the operator API', () => {
     expect(again.status).toBe(200);
     for (const s of [...open.slice(1), again]) s.close();
   });
+
+  // Regression: HEAD /api/events reserved a stream and never answered (Node sends no headers to a HEAD until the
+  // response ends, and a stream never ends): each one held a slot of max_event_streams until its client left.
+  it('answers HEAD /api/events with the headers at once, holding no stream', async () => {
+    const head = () =>
+      new Promise<{ status: number; type: string | undefined }>((resolve, reject) => {
+        const req = request(`${base}/api/events`, { method: 'HEAD', headers: { authorization: `Bearer ${READ}` } });
+        req.on('response', (res) => resolve({ status: res.statusCode!, type: res.headers['content-type'] }));
+        req.on('error', reject);
+        req.end();
+      });
+    for (let i = 0; i < 4; i++) expect(await head()).toEqual({ status: 200, type: 'text/event-stream' });
+    let stream = await openStream(READ);
+    while (stream.status === 503) stream = await openStream(READ); // the test before's streams, closing
+    expect(stream.status).toBe(200);
+    stream.close();
+  });
 });
 
 // Regression: a name or comment with control characters was taken (checked for length only) into the alarm's event
