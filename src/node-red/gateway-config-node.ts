@@ -24,6 +24,14 @@ export function gatewayUrl(config: NodeDefinition, key = 'url'): URL {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new Error(`gateway URL "${raw}": use http:// or https://`);
+  // fetch refuses such a URL, and its error quotes it whole, the password into the debug sidebar and the log.
+  if (url.username !== '' || url.password !== '') {
+    const shown = `${url.protocol}//${url.host}${url.pathname}`;
+    throw new Error(
+      `gateway URL ${shown}: a user or password in the URL is not used (not quoted here); the gateway's API token ` +
+        'goes in the token field',
+    );
+  }
   return url;
 }
 

@@ -82,4 +82,23 @@ describe('linewatch-gateway in Node-RED', () => {
     d.receive({ command: 'ack', asset: 'pump-1', by: 'op' });
     expect(await error).toBe('gateway URL "ftp://gw": use http:// or https://');
   });
+
+  // Regression: a URL with a user and password was taken; fetch refuses such a URL, and its error, which quotes the URL
+  // whole, went to the debug sidebar and Node-RED's log with the password (at each connect and each command).
+  it('refuses a URL with a user or password, without quoting them', async () => {
+    await helper.load(
+      [nodes.gateway, nodes.daemon],
+      [
+        { id: 'g', type: 'linewatch-gateway', url: 'http://op:s3cret-pw@127.0.0.1:9/' },
+        { id: 'd', type: 'linewatch-daemon', gateway: 'g', events: 'alarm', wires: [[]] },
+      ],
+    );
+    const d = helper.getNode('d')!;
+    const error = nextError(d);
+    d.receive({ command: 'ack', asset: 'pump-1', by: 'op' });
+    expect(await error).toBe(
+      "gateway URL http://127.0.0.1:9/: a user or password in the URL is not used (not quoted here); the gateway's " +
+        'API token goes in the token field',
+    );
+  });
 });
