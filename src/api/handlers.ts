@@ -13,7 +13,8 @@
  *   GET  /api/alarms                               every alarm with its state
  *   GET  /api/events[?types=score,alarm,part,model,journal_gap]
  *                                                  live events as Server-Sent Events (at most max_event_streams at
- *                                                  once); journal_gap: a gap the alarm journal recorded
+ *                                                  once, half of them without a token where api_token is set and
+ *                                                  read_token is not); journal_gap: a gap the alarm journal recorded
  *        the /api GETs need "Authorization: Bearer <http.read_token or api_token>" when read_token is set; without
  *        it, on a loopback listener, a Host that names loopback (403 otherwise: DNS rebinding, a reverse proxy)
  *   POST /api/alarms/{asset}/{alarm}/{command}     ack | shelve | unshelve | remove_from_service |
@@ -74,14 +75,26 @@ export interface ApiRequest {
 export type ApiResponse =
   | { readonly kind: 'json'; readonly status: number; readonly body: unknown }
   | { readonly kind: 'text'; readonly status: number; readonly body: string; readonly contentType: string }
-  /** Serve live events of these types until the client leaves (the server holds the stream open). */
-  | { readonly kind: 'events'; readonly types: ReadonlySet<DaemonEvent['type']> };
+  /** Serve live events of these types until the client leaves (the server holds the stream open); `tokenless`: the
+   * stream counts against StreamCount.tokenless too. */
+  | { readonly kind: 'events'; readonly types: ReadonlySet<DaemonEvent['type']>; readonly tokenless: boolean };
 
 /** Event streams open now, against the limit: the handler reserves a stream when it answers `events`
  * (so pipelined requests checked before any stream opened cannot pass the cap), the server releases it
  * when the stream ends. */
 export interface StreamCount {
   active: number;
+  /** Of them, those opened without a token where the API has one (see tokenlessShare). */
+  tokenless: number;
+}
+
+/**
+ * Event streams a client without a token may hold, where the API has a token: with http.api_token and no read_token
+ * the streams are open to anyone who reaches the API (beyond loopback, the plant network), and one peer could take
+ * every stream and lock out the operators' Node-RED, which sends the token; half stay for a client with it.
+ */
+export function tokenlessShare(maxEventStreams: number): number {
+  return Math.max(1, Math.floor(maxEventStreams / 2));
 }
 
 const json = (status: number, body: unknown): ApiResponse => ({ kind: 'json', status, body });
@@ -158,7 +171,7 @@ export function createApiHandler(
   options: HttpOptions,
   api: GatewayApi,
   metrics: GatewayMetrics,
-  streams: StreamCount = { active: 0 },
+  streams: StreamCount = { active: 0, tokenless: 0 },
 ): (req: ApiRequest) => Promise<ApiResponse> {
   const maxStreams = options.maxEventStreams ?? MAX_EVENT_STREAMS;
 
@@ -274,8 +287,19 @@ export function createApiHandler(
         metrics.apiEventStreamsRefused.inc();
         return json(503, { error: `too many event streams (http.max_event_streams ${maxStreams})` });
       }
+      // With read_token set, this request passed it; with no token configured, there is no one to keep streams for.
+      const tokenless = !options.readToken && !!options.apiToken && !tokenMatches(req.authorization, options.apiToken);
+      if (tokenless && streams.tokenless >= tokenlessShare(maxStreams)) {
+        metrics.apiEventStreamsRefused.inc();
+        return json(503, {
+          error:
+            `too many event streams without a token (half of http.max_event_streams ${maxStreams}); ` +
+            'send the api token (Authorization: Bearer) for one of the others',
+        });
+      }
       streams.active++;
-      return { kind: 'events', types };
+      if (tokenless) streams.tokenless++;
+      return { kind: 'events', types, tokenless };
     }
     return json(404, { error: 'not found: try /healthz, /readyz, /metrics, /api/status, /api/alarms or /api/events' });
   };

@@ -102,13 +102,16 @@ export async function startHttpEndpoint(
   api: GatewayApi,
   metrics: GatewayMetrics,
 ): Promise<HttpEndpoint> {
-  const streams: StreamCount = { active: 0 };
+  const streams: StreamCount = { active: 0, tokenless: 0 };
   const handle = createApiHandler(options, api, metrics, streams);
   const answer = (res: ServerResponse, response: ApiResponse) => {
     if (response.kind === 'json') return send(res, response.status, response.body);
     if (response.kind === 'text') return send(res, response.status, response.body, response.contentType);
     // The handler reserved this stream; it is released once, when the stream ends.
-    const release = () => streams.active--;
+    const release = () => {
+      streams.active--;
+      if (response.tokenless) streams.tokenless--;
+    };
     if (!res.socket) {
       // Pipelined behind another request on the same connection: a stream never ends, so it would wait (and
       // buffer) behind it forever.

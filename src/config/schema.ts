@@ -93,7 +93,9 @@ export const configSchema = z.strictObject({
         .int()
         .min(1)
         .default(32)
-        .describe('Live event streams (/api/events) served at once; more are refused with 503.'),
+        .describe(
+          'Live event streams (/api/events) served at once; more are refused with 503. With api_token and no read_token, those opened without a token hold at most half of them, so a client with the token finds one.',
+        ),
       max_connections: z
         .number()
         .int()

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createApiHandler,
-  type ApiRequest,
-  type GatewayApi,
-  type HttpOptions,
-} from '../../src/api/handlers.js';
+import { createApiHandler, type ApiRequest, type GatewayApi, type HttpOptions } from '../../src/api/handlers.js';
 import { MAX_BY_CHARS, MAX_COMMENT_CHARS } from '../../src/core/operator-fields.js';
 import type { AlarmEvent } from '../../src/core/types.js';
 import type { CommandRequest } from '../../src/runtime/asset-pipeline.js';
@@ -56,7 +51,7 @@ function gateway(state: GatewayStatus['state'] = 'running', over: Partial<Gatewa
 function setup(options: Partial<HttpOptions> = {}, state?: GatewayStatus['state'], over?: Partial<GatewayStatus>) {
   const g = gateway(state, over);
   const metrics = new GatewayMetrics();
-  const streams = { active: 0 };
+  const streams = { active: 0, tokenless: 0 };
   const handle = createApiHandler({ host: '127.0.0.1', port: 0, ...options }, g.api, metrics, streams);
   const call = (method: string, url: string, opts: { token?: string; body?: string } = {}) => {
     const req: ApiRequest = {
@@ -300,6 +295,7 @@ describe('operator API handlers', () => {
     expect(await s.call('GET', '/api/events?types=alarm,part')).toEqual({
       kind: 'events',
       types: new Set(['alarm', 'part']),
+      tokenless: false,
     });
     expect(await s.call('GET', '/api/events?types=alarm,sample')).toMatchObject({
       status: 400,
