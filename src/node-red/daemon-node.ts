@@ -61,7 +61,18 @@ export function commandRequest(msg: NodeMessage): {
   if (!c) throw new Error(`msg.command: which command (${OPERATOR_COMMANDS.join(', ')})`);
   const asset = msg.asset ?? p.asset;
   if (typeof asset !== 'string' || asset === '') throw new Error("msg.asset: which asset's alarm (e.g. pump-1)");
-  const alarm = typeof (msg.alarm ?? p.alarm) === 'string' ? String(msg.alarm ?? p.alarm) : 'anomaly';
+  const alarm = msg.alarm ?? p.alarm ?? 'anomaly';
+  if (typeof alarm !== 'string' || alarm === '')
+    throw new Error(
+      `msg.alarm: expected the alarm's name (text, e.g. "anomaly"), got ${alarm === '' ? 'empty text' : typeof alarm}`,
+    );
+  // A URL takes "." and ".." in its path as steps, encoded or not: the request would go to another path.
+  for (const [field, name] of [
+    ['asset', asset],
+    ['alarm', alarm],
+  ] as const)
+    if (name === '.' || name === '..')
+      throw new Error(`msg.${field}: "${name}" cannot name an ${field} (it is a step in the URL's path)`);
   const body: Record<string, unknown> = { by: c.by };
   if (c.comment !== undefined) body.comment = c.comment;
   if (c.durationS !== undefined) body.duration_s = c.durationS;

@@ -110,6 +110,14 @@ describe('linewatch-daemon', () => {
     const forever = nextError(d);
     d.receive({ command: 'shelve', asset: 'pump-1', by: 'op', duration_s: Infinity });
     expect(await forever).toBe('msg.duration_s: shelve needs a positive number of seconds, got Infinity');
+    // Regression: a msg.alarm that was no text was taken as "anomaly" (the command went to another alarm than asked),
+    // and a name "." or ".." was a path step in the URL (the POST went to another path).
+    const notText = nextError(d);
+    d.receive({ command: 'ack', asset: 'pump-1', alarm: 42, by: 'op' });
+    expect(await notText).toBe('msg.alarm: expected the alarm\'s name (text, e.g. "anomaly"), got number');
+    const step = nextError(d);
+    d.receive({ command: 'ack', asset: '..', by: 'op' });
+    expect(await step).toBe('msg.asset: ".." cannot name an asset (it is a step in the URL\'s path)');
     const longName = nextError(d);
     d.receive({ command: 'ack', asset: 'pump-1', by: 'b'.repeat(MAX_BY_CHARS + 1) });
     expect(await longName).toBe(`msg.by: at most ${MAX_BY_CHARS} characters, who is doing "ack" (a name or badge)`);
