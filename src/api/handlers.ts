@@ -99,10 +99,13 @@ export function tokenlessShare(maxEventStreams: number): number {
 
 const json = (status: number, body: unknown): ApiResponse => ({ kind: 'json', status, body });
 
-/** Compares the hashes in constant time: neither the token's content nor its length leaks through timing. */
+/**
+ * Compares the hashes in constant time: neither the token's content nor its length leaks through timing. The scheme is
+ * read as RFC 9110 §11.1 has it, case-insensitive (`bearer`, as some clients send it, was refused with 401).
+ */
 export function tokenMatches(header: string | undefined, token: string): boolean {
   const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? ''), digest(token));
+  return timingSafeEqual(digest(/^Bearer +(.+)$/i.exec(header ?? '')?.[1] ?? ''), digest(token));
 }
 
 /** A path segment decoded, or undefined when its percent-encoding is malformed. */
