@@ -148,7 +148,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
   if (textual) throw new UsageError(`--slow-channels ${detector.slowChannels!.join(',')}${textual}`);
   // What the rows held that the model did not learn as they were: said on stderr, and on the --report page above the
   // charts (before 2026-12-07 the page said nothing of them).
-  const held = data.missing.length > 0 ? [`missing readings: ${heldText(data.missing)}`] : [];
+  const held = data.missing.length > 0 ? [`missing readings: ${heldText(data.missing, 'not learnt from')}`] : [];
   if (data.unitsRow) process.stderr.write(`${unitsRowText(opts.csv!, data.unitsRow.line, data.unitsRow.units)}\n`);
   for (const line of [...constant, ...held, ...(data.breaks ? [data.breaks] : [])])
     process.stderr.write(`${opts.csv}: ${line}\n`);

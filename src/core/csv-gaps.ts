@@ -118,11 +118,15 @@ type Gap = MissingCells['gaps'][number];
 const longestOf = (gaps: readonly Gap[]): Gap | undefined =>
   gaps.reduce<Gap | undefined>((a, g) => (a === undefined || g.rows > a.rows ? g : a), undefined);
 
+/** What becomes of rows in a gap longer than a gateway holds a reading: eval does not score them, train does not learn
+ * from them (w1's historian walk: train said "not scored"). */
+export type GapFate = 'not scored' | 'not learnt from';
+
 /** One channel's missing readings, as a report says them. */
-function channelHeldText(r: HeldReadings): string {
+function channelHeldText(r: HeldReadings, fate: GapFate): string {
   const longest = longestOf(r.open);
   const open = longest
-    ? `, ${r.cells - r.held} in ${r.open.length} gap(s) longer than a gateway holds one (the longest ${longest.rows} rows from line ${longest.line}), not scored`
+    ? `, ${r.cells - r.held} in ${r.open.length} gap(s) longer than a gateway holds one (the longest ${longest.rows} rows from line ${longest.line}), ${fate}`
     : '';
   return `${r.column} ${r.cells} missing (first on line ${r.firstLine}): ${r.held} held at the last reading${open}`;
 }
@@ -133,8 +137,8 @@ function channelHeldText(r: HeldReadings): string {
  * and the others summed up, so that the line stays readable (before 2026-12-07: a sentence per channel, 10 KB for 39
  * channels). Every channel's count stays in eval's --json (missing_readings).
  */
-export function heldText(readings: readonly HeldReadings[]): string {
-  if (readings.length <= HELD_LISTED + 1) return readings.map(channelHeldText).join('; ');
+export function heldText(readings: readonly HeldReadings[], fate: GapFate = 'not scored'): string {
+  if (readings.length <= HELD_LISTED + 1) return readings.map((r) => channelHeldText(r, fate)).join('; ');
   const ranked = readings.map((r, i) => ({ r, i })).sort((a, b) => b.r.cells - a.r.cells || a.i - b.i);
   const rest = ranked.slice(HELD_LISTED).map(({ r }) => r);
   const cells = rest.reduce((a, r) => a + r.cells, 0);
@@ -143,12 +147,12 @@ export function heldText(readings: readonly HeldReadings[]): string {
   const longest = longestOf(gaps.map(({ g }) => g));
   const where = gaps.find(({ g }) => g === longest)?.column;
   const open = longest
-    ? `, ${cells - held} in ${gaps.length} gap(s) longer than a gateway holds one (the longest ${longest.rows} rows from line ${longest.line}, in ${where}), not scored`
+    ? `, ${cells - held} in ${gaps.length} gap(s) longer than a gateway holds one (the longest ${longest.rows} rows from line ${longest.line}, in ${where}), ${fate}`
     : '';
   return (
     `${ranked
       .slice(0, HELD_LISTED)
-      .map(({ r }) => channelHeldText(r))
+      .map(({ r }) => channelHeldText(r, fate))
       .join('; ')}; ` +
     `and ${rest.length} more channels: ${cells} missing (first on line ${Math.min(...rest.map((r) => r.firstLine))}), ${held} held at the last reading${open}`
   );

@@ -123,7 +123,7 @@ export function csvNormalData(
   }
   return {
     name: o.name,
-    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${renamesText(o.rename)}${leftOutNames(table)}${table.countedRows ? ' (no time column: rows counted as samples)' : ''}${o.maxSampleAgeMs !== undefined ? ` (readings held up to ${o.maxSampleAgeMs} ms: --max-sample-age-ms)` : ''}${held.length > 0 ? ` (missing readings: ${heldText(held)})` : ''}${breaks ? ` (${breaks})` : ''}`,
+    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${renamesText(o.rename)}${leftOutNames(table)}${table.countedRows ? ' (no time column: rows counted as samples)' : ''}${o.maxSampleAgeMs !== undefined ? ` (readings held up to ${o.maxSampleAgeMs} ms: --max-sample-age-ms)` : ''}${held.length > 0 ? ` (missing readings: ${heldText(held, 'not learnt from')})` : ''}${breaks ? ` (${breaks})` : ''}`,
     channels,
     periodMs,
     rows,
