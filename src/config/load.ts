@@ -18,6 +18,7 @@ import { configSchema, type Config } from './schema.js';
 import { missingModelHint, resolveModelPath } from './model-ref.js';
 import { nodeRedNodeIdIssues } from './node-red-node-ids.js';
 import { misnamedFor } from './unscored-assets.js';
+import { runningWhenIssues } from './running-when.js';
 import { parseYamlDocument, readTextFile } from '../core/yaml-document.js';
 import { isLoopbackHost } from '../core/loopback.js';
 
@@ -62,6 +63,13 @@ export async function checkConfig(config: Config, path: string): Promise<LoadedC
   const provided = providedChannels(config);
   for (const [i, asset] of config.assets.entries()) {
     const where = `assets[${i}].model`;
+    issues.push(
+      ...runningWhenIssues(
+        i,
+        asset,
+        new Set([...(provided.get(asset.name) ?? []), ...textChannels(config, asset.name)]),
+      ),
+    );
     let loaded: LoadedManifest;
     try {
       loaded = await loadManifest(asset.model);

@@ -11,6 +11,7 @@ import { nameSchema as name } from '../core/config-primitives.js';
 import { alarmActionSchema, partActionSchema, sourceSchema, storageSchema } from '../registry/schemas.js';
 import { modelUpdatesSchema, mqttSyncSchema, remoteConfigSchema } from '../sync/schema.js';
 import { windowSchema } from '../windows/schema.js';
+import { runningWhenSchema } from './running-when.js';
 
 /** An asset's anomaly alarm (the Node-RED alarm node takes it without actions). */
 export const alarmSchema = alarmSettingsSchema.extend({
@@ -51,6 +52,11 @@ export const assetSchema = z.strictObject({
     .array(partActionSchema)
     .default([])
     .describe("Cycle windows: actions on each part's verdict (`verdicts`, default fail), e.g. a reject gate."),
+  running_when: runningWhenSchema
+    .optional()
+    .describe(
+      'Sliding windows: when the machine runs (a channel and one of equals, not_equals, above, below). Rows where it does not hold, or whose channel has no fresh reading, are neither windowed nor scored; the window starts anew when the machine runs again. Unset: always.',
+    ),
 });
 
 export const configSchema = z.strictObject({

@@ -186,7 +186,8 @@ export function registerWindowNode(RED: RedApi): void {
           if (outcome.kind === 'window') {
             emitted++;
             send([{ ...msg, topic: asset, payload: windowPayload(outcome.window, outcome.durationMs) }, null]);
-          } else {
+          } else if (outcome.kind === 'incomplete') {
+            // (No stopped rows here: the node takes no running_when.)
             incomplete++;
             send([
               null,

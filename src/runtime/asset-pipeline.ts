@@ -22,6 +22,7 @@ import {
   type CommandRequest,
 } from './asset-alarm.js';
 import { InputWatch, type Blindness } from './input-watch.js';
+import { MachineStops, type Stopped } from './machine-stops.js';
 import { judgedParts, unknownParts, unscoredParts, type UnjudgedPart } from './part-results.js';
 
 export { ANOMALY_ALARM, type AlarmStatus, type CommandRequest };
@@ -45,6 +46,8 @@ export interface AssetStatus {
   readonly degraded: string | undefined;
   /** A sliding-window asset that formed no complete window for two window spans: since when, and why. */
   readonly blind?: Blindness;
+  /** Its machine does not run (running_when): since when, the condition, why; its rows are not scored meanwhile. */
+  readonly stopped?: Stopped;
   readonly alarm: AlarmStatus;
   readonly latest: ScoreResult | undefined;
   readonly maxScore: number;
@@ -81,6 +84,7 @@ export class AssetPipeline {
   private latest: ScoreResult | undefined;
   private maxScore = 0;
   private readonly watch: InputWatch | undefined;
+  private readonly stops: MachineStops | undefined;
   private readonly now: () => number;
   private readonly wall: () => number;
 
@@ -104,6 +108,7 @@ export class AssetPipeline {
       config.window,
       current.samplePeriodMs,
       (message) => deps.logger.warn({ asset: config.name }, message),
+      config.running_when,
     );
     // A sliding window's score that stays above the clear level for a window's span raises the alarm too (sustain_ms);
     // parts (cycle windows) are judged one by one.
@@ -111,6 +116,9 @@ export class AssetPipeline {
     // Parts are judged one by one, an incomplete one as unknown; a sliding window's asset can go blind unseen.
     this.now = deps.now ?? (() => performance.now());
     this.wall = deps.wall ?? Date.now;
+    this.stops = config.running_when
+      ? new MachineStops(config.name, config.running_when, { ...deps, wall: this.wall })
+      : undefined;
     this.alarm = new AssetAlarm(config, span, output, {
       logger: deps.logger,
       metrics: deps.metrics,
@@ -162,9 +170,23 @@ export class AssetPipeline {
   push(batch: readonly Sample[]): void {
     if (this.watch && batch.some((s) => s.asset === this.config.name)) this.watch.sampled(this.now());
     const outcomes = this.windows.push(batch);
-    if (outcomes.length === 0) return;
+    // The machine runs at the batch's last row: its stop ends (after the stopped rows of the batch, below).
+    const runs = this.windows.running === 'running';
+    if (outcomes.length === 0) {
+      if (runs) this.stops?.running();
+      return;
+    }
     const now = this.now();
     for (const outcome of outcomes) {
+      if (outcome.kind === 'stopped') {
+        // Nothing is scored, and the alarm's delays start again at the next score. A stopped machine is no blindness
+        // (the watch starts again); a condition channel with no fresh reading may be one.
+        this.pendingGap ??= outcome.ts;
+        this.stops?.row(outcome.state, outcome.why);
+        if (outcome.state === 'stopped') this.watch?.complete(now, this.wall());
+        else this.watch?.incomplete(now, outcome.why);
+        continue;
+      }
       if (outcome.kind === 'incomplete') {
         this.pendingGap ??= outcome.ts;
         this.watch?.incomplete(now, outcome.why);
@@ -182,6 +204,7 @@ export class AssetPipeline {
       });
       this.pendingGap = undefined;
     }
+    if (runs) this.stops?.running();
     const max = this.deps.maxQueuedWindows ?? 256;
     if (this.queue.length > max) {
       const dropped = this.queue.length - max;
@@ -329,6 +352,7 @@ export class AssetPipeline {
         (this.watch?.state ? `blind: ${this.watch.state.reason}` : undefined) ??
         (this.fallback?.model === this.current ? this.fallback.why : undefined),
       ...(this.watch?.state ? { blind: this.watch.state } : {}),
+      ...(this.stops?.stopped ? { stopped: this.stops.stopped } : {}),
       alarm: this.alarm.status(),
       latest: this.latest,
       maxScore: this.maxScore,

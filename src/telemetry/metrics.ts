@@ -82,6 +82,12 @@ export class GatewayMetrics {
     labelNames: ['asset'],
     registers: [this.registry],
   });
+  readonly rowsStopped = new Counter({
+    name: 'linewatch_rows_stopped_total',
+    help: 'Rows of an asset neither windowed nor scored because its machine does not run (assets[].running_when): state stopped where the condition does not hold, unknown where its channel has no fresh good reading',
+    labelNames: ['asset', 'state'],
+    registers: [this.registry],
+  });
   readonly assetBlind = new Gauge({
     name: 'linewatch_asset_blind',
     help: '1 while a sliding-window asset has formed no complete window for two window spans (its source down, or its channels stale or bad): nothing is scored and its alarm cannot rise',

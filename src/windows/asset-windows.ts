@@ -14,6 +14,8 @@ import { Samplings } from './samplings.js';
 import { isPause } from '../core/csv-pauses.js';
 import { CycleWindow } from './cycle/cycle-window.js';
 import { SlidingWindow } from './sliding/sliding-window.js';
+import { RunningGate, type RunningState } from './running-gate.js';
+import type { RunningCondition } from '../core/running-condition.js';
 
 export type AssetWindowOutcome =
   | { readonly kind: 'window'; readonly window: Window; readonly durationMs?: number }
@@ -27,6 +29,19 @@ export type AssetWindowOutcome =
       readonly partId?: string;
       readonly reason: string;
       readonly why?: string;
+    }
+  /**
+   * A row not windowed: the machine does not run at its time (`running_when` does not hold, or its channel has no fresh
+   * reading: `state` unknown). The sliding window starts anew at the first such row, so no window spans a stop.
+   */
+  | {
+      readonly kind: 'stopped';
+      readonly ts: number;
+      readonly state: Exclude<RunningState, 'running'>;
+      /** "the machine does not run: " and `why`, as an incomplete window's reason. */
+      readonly reason: string;
+      /** Shortly: "stopped: Mode=RUN does not hold", or its channel's reading missing. */
+      readonly why: string;
     };
 
 /**
@@ -71,6 +86,10 @@ export class AssetWindows {
   private readonly samplings: Samplings;
   /** The time of the last batch row (align batch), to tell a pause. */
   private lastTs: number | undefined;
+  /** Where `running_when` is set (sliding windows): whether the machine runs at each row's time. */
+  private readonly gate: RunningGate | undefined;
+  /** The state at the last row judged by the gate (undefined before one, or without a gate). */
+  private runningState: RunningState | undefined;
 
   constructor(
     readonly asset: string,
@@ -81,8 +100,13 @@ export class AssetWindows {
     readonly periodMs?: number,
     /** Told when a source's clock is far off the gateway's or changes (the time grid puts it on the gateway's). */
     onClockChange?: (message: string) => void,
+    /** When the machine runs (sliding windows only): rows where it does not are not windowed (kind stopped). */
+    runningWhen?: RunningCondition,
   ) {
     const w = settings;
+    if (runningWhen && w.type === 'cycle')
+      throw new Error(`asset ${asset}: running_when applies to sliding windows, not cycle windows`);
+    this.gate = runningWhen ? new RunningGate(asset, runningWhen, w.max_sample_age_ms) : undefined;
     this.samplings = new Samplings(asset);
     const rowsOf = (rowChannels: readonly string[]) => {
       if (w.align === 'batch') return new RowAssembler(asset, rowChannels, w.max_sample_age_ms);
@@ -120,6 +144,11 @@ export class AssetWindows {
     return this.windows instanceof CycleWindow;
   }
 
+  /** Whether the machine ran at the last row (running_when): undefined without the condition or before a row. */
+  get running(): RunningState | undefined {
+    return this.runningState;
+  }
+
   /** Feeds a batch of samples (other assets' samples are ignored); returns what it completed, oldest first. */
   push(batch: readonly Sample[]): readonly AssetWindowOutcome[] {
     this.partIds?.push(batch);
@@ -127,17 +156,20 @@ export class AssetWindows {
       const rows = this.rows;
       const samplings = this.samplings.of(batch, (s) => rows.unchanged(s));
       if (samplings.length === 1) {
+        this.gate?.push(batch);
         const row = this.rows.push(batch);
         return row ? this.outcomesOf(this.afterPause(row)) : NONE;
       }
       // Several samplings in one batch: a row each, in order, so that none is lost (a part's first or last row).
       const out: AssetWindowOutcome[] = [];
       for (const sampling of samplings) {
+        this.gate?.push(sampling);
         const row = this.rows.push(sampling);
         if (row) out.push(...this.outcomesOf(this.afterPause(row)));
       }
       return out;
     }
+    this.gate?.push(batch);
     return this.outcomesOf(this.rows.push(batch));
   }
 
@@ -145,10 +177,29 @@ export class AssetWindows {
     if (rows.length === 0) return NONE;
     const out: AssetWindowOutcome[] = [];
     for (const row of rows) {
-      const outcome = this.pushRow(row);
+      const stopped = this.stoppedAt(row);
+      if (stopped === 'pass') continue;
+      const outcome = stopped ?? this.pushRow(row);
       if (outcome) out.push(outcome);
     }
     return out;
+  }
+
+  /**
+   * Of a row where the machine does not run (running_when): the outcome that says so, the sliding window restarted at
+   * the first such row; a pause's row while stopped is passed over (the window starts anew anyway). Undefined where it
+   * runs, or without the condition.
+   */
+  private stoppedAt(row: Row): AssetWindowOutcome | 'pass' | undefined {
+    if (!this.gate || !(this.windows instanceof SlidingWindow)) return undefined;
+    if (row.pause) return this.runningState === 'running' || this.runningState === undefined ? undefined : 'pass';
+    const state = this.gate.stateAt(row.ts);
+    const was = this.runningState;
+    this.runningState = state;
+    if (state === 'running') return undefined;
+    if (was === 'running' || was === undefined) this.windows.restart();
+    const why = this.gate.whyAt(row.ts);
+    return { kind: 'stopped', ts: row.ts, state, reason: `the machine does not run: ${why}`, why };
   }
 
   /**

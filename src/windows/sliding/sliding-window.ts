@@ -25,6 +25,12 @@ export class SlidingWindow {
     if (length < 1 || hop < 1) throw new RangeError('window length and hop must be at least 1');
   }
 
+  /** Forgets the rows taken: the next window is `length` rows from now (the machine stopped, running_when). */
+  restart(): void {
+    this.rows.length = 0;
+    this.sinceEmit = 0;
+  }
+
   push(row: Row): WindowOutcome | undefined {
     this.rows.push(row);
     if (this.rows.length > this.length) this.rows.shift();

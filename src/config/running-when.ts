@@ -1,0 +1,71 @@
+/**
+ * `assets[].running_when`: when the asset's machine runs (the schema and what it cannot check). Rows where the
+ * condition does not hold are neither windowed nor scored (windows/running-gate.ts); the condition itself, and how a
+ * reading is judged, is core/running-condition.ts, shared with `train`/`eval --running-when`.
+ */
+import { z } from 'zod';
+import { nearestName } from '../core/nearest-name.js';
+import type { RunningCondition } from '../core/running-condition.js';
+
+const COMPARISONS = ['equals', 'not_equals', 'above', 'below'] as const;
+
+const word = z.union([z.number(), z.string().min(1), z.boolean()]);
+
+export const runningWhenSchema = z
+  .strictObject({
+    channel: z
+      .string()
+      .min(1)
+      .describe(
+        "The channel that says whether the machine runs (a RUN coil, a mode word, a speed): read from the asset's sources, a model input or not.",
+      ),
+    equals: word
+      .optional()
+      .describe('Runs while the channel reads this value (a number, true/false, or a word such as RUN).'),
+    not_equals: word.optional().describe('Runs while the channel reads any other value than this one.'),
+    above: z.number().optional().describe('Runs while the channel reads more than this number.'),
+    below: z.number().optional().describe('Runs while the channel reads less than this number.'),
+  })
+  .superRefine((c, ctx) => {
+    const given = COMPARISONS.filter((k) => c[k] !== undefined);
+    if (given.length === 1) return;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        given.length === 0
+          ? 'give one comparison: equals, not_equals, above or below'
+          : `give exactly one comparison, not ${given.join(' and ')}`,
+    });
+  });
+
+export type RunningWhen = z.infer<typeof runningWhenSchema> & RunningCondition;
+
+/**
+ * What the schema cannot check of asset `i`'s running_when: that a source of the asset reads its channel (`read`: the
+ * channels its sources read), and that its windows are sliding ones (a part's window is cut by its trigger).
+ */
+export function runningWhenIssues(
+  i: number,
+  asset: {
+    readonly name: string;
+    readonly running_when?: RunningCondition;
+    readonly window: { readonly type: string };
+  },
+  read: ReadonlySet<string>,
+): string[] {
+  const c = asset.running_when;
+  if (c === undefined) return [];
+  const where = `assets[${i}].running_when`;
+  const issues: string[] = [];
+  if (asset.window.type === 'cycle')
+    issues.push(
+      `${where}: applies to sliding windows; asset ${asset.name}'s cycle windows are cut by their trigger (leave running_when out)`,
+    );
+  if (!read.has(c.channel)) {
+    const meant = nearestName(c.channel, [...read]);
+    issues.push(
+      `${where}.channel: "${c.channel}" is read by no source of asset ${asset.name} (read: ${[...read].join(', ') || 'none'})${meant ? `; did you mean "${meant}"?` : ''}`,
+    );
+  }
+  return issues;
+}
