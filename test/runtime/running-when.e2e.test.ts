@@ -9,7 +9,7 @@
 import { EventEmitter, once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assetSchema } from '../../src/config/schema.js';
-import type { ScoreResult } from '../../src/core/types.js';
+import type { AlarmEvent, ScoreResult } from '../../src/core/types.js';
 import { AssetPipeline, type AssetStatus } from '../../src/runtime/asset-pipeline.js';
 import { encodeText } from '../../src/sources/modbus/encoding.js';
 import { ModbusSource } from '../../src/sources/modbus/modbus-source.js';
@@ -52,6 +52,8 @@ async function run(
   polls: number,
   runs: (k: number) => boolean,
   silentAt: (k: number) => boolean = () => false,
+  /** Channel a's value at poll k, and the model's threshold. */
+  a: { value: (k: number) => number; threshold: number } = { value: (k) => 10 + k, threshold: 1000 },
 ) {
   const s = STATES[state];
   const holding = new Map<number, number>([[0, 0]]);
@@ -61,6 +63,7 @@ async function run(
   let clock = T0;
   const metrics = new GatewayMetrics();
   const scores: ScoreResult[] = [];
+  const alarms: AlarmEvent[] = [];
   const pipeline = new AssetPipeline(
     assetSchema.parse({
       name: 'press-1',
@@ -68,8 +71,8 @@ async function run(
       window: { max_sample_age_ms: 2500 },
       running_when: s.when,
     }),
-    meanModel({ channels: ['a'], windowLength: 4, samplePeriodMs: 1000, threshold: 1000 }),
-    { onScores: (r) => scores.push(...r), onAlarm: () => undefined, onParts: () => undefined },
+    meanModel({ channels: ['a'], windowLength: 4, samplePeriodMs: 1000, threshold: a.threshold }),
+    { onScores: (r) => scores.push(...r), onAlarm: (e) => alarms.push(e), onParts: () => undefined },
     { logger: silentLogger(), metrics, now: () => clock, wall: () => clock },
   );
   const source = new ModbusSource(
@@ -82,7 +85,7 @@ async function run(
     { logger: silentLogger(), metrics, now: () => clock },
   );
   const setUp = (k: number) => {
-    holding.set(0, 10 + k);
+    holding.set(0, a.value(k));
     s.words(runs(k)).forEach((w, i) => holding.set(9 + i, w));
     for (const i of [9, 10])
       if (silentAt(k)) silent.add(i);
@@ -105,7 +108,8 @@ async function run(
   await pipeline.idle();
   const stopped = (await metrics.rowsStopped.get()).values.map((v) => [v.labels.state, v.value]);
   const scored = (await metrics.windowsScored.get()).values.find((v) => v.labels.asset === 'press-1')?.value;
-  return { at: scores.map((r) => (r.ts - T0) / 1000), statuses, stopped, scored };
+  const alarmed = alarms.map((e) => [(e.ts - T0) / 1000, e.state]);
+  return { at: scores.map((r) => (r.ts - T0) / 1000), statuses, stopped, scored, alarmed };
 }
 
 describe('assets[].running_when: a stop is neither windowed nor scored (regression: w1, alarm at the restart)', () => {
@@ -137,6 +141,22 @@ describe('assets[].running_when: a stop is neither windowed nor scored (regressi
       expect(statuses[20].windowsScored).toBe(3);
     },
   );
+
+  it('an alarm active at the stop stays as it is over the stop, and clears on the scores after the restart', async () => {
+    // a reads 100 before the stop (scores 100, over the threshold 50: raised after on_delay_ms 1 s), 1 after it.
+    const stop = (k: number) => k >= 6 && k < 18;
+    const value = (k: number) => (k < 6 ? 100 : 1);
+    const { at, statuses, alarmed } = await run('word', 30, (k) => !stop(k), undefined, { value, threshold: 50 });
+    expect(at).toEqual([3, 4, 5, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
+    const active = statuses[5].alarm;
+    expect([active.state, active.conditionActive]).toEqual(['unack_active', true]);
+    for (const k of [6, 12, 17]) expect(statuses[k].alarm).toEqual(active);
+    // Cleared after off_delay_ms (5 s) of scores under the clear level from the first one after the restart (21 s).
+    expect(alarmed).toEqual([
+      [4, 'unack_active'],
+      [26, 'rtn_unack'],
+    ]);
+  });
 
   it('a RUN word that goes unanswered: its last reading holds for max_sample_age_ms, then the state is unknown', async () => {
     // The word is unanswered from poll 6 on (the reads time out): held at polls 6-7 (2 s ≤ 2.5 s), unknown after.
