@@ -11,9 +11,12 @@ import { isRunning, runningConditionText, type RunningCondition } from '../core/
 /** running: the condition holds; stopped: it does not; unknown: no fresh good reading of its channel. */
 export type RunningState = 'running' | 'stopped' | 'unknown';
 
+/** Readings kept: enough for rows on the time grid, which lag the newest sample by a few batches. */
+const KEPT = 16;
+
 export class RunningGate {
-  private reading: number | string | undefined;
-  private ts = Number.NEGATIVE_INFINITY;
+  /** The channel's newest readings, oldest first: a bad one as undefined. */
+  private readonly readings: { readonly value: number | string | undefined; readonly ts: number }[] = [];
 
   constructor(
     private readonly asset: string,
@@ -27,17 +30,24 @@ export class RunningGate {
       const s = batch[k];
       if (s.channel !== this.condition.channel || s.asset !== this.asset || s.failedRead === true) continue;
       const good = s.quality === 'good' && (s.text !== undefined || Number.isFinite(s.value));
-      this.reading = good ? (s.text ?? s.value) : undefined;
-      this.ts = s.ts;
+      this.readings.push({ value: good ? (s.text ?? s.value) : undefined, ts: s.ts });
+      if (this.readings.length > KEPT) this.readings.shift();
     }
   }
 
+  /**
+   * The state at a row's time: by the newest reading at or before it (a row on the time grid lies before the newest
+   * sample), else the oldest kept where stamped ahead of it; unknown where that one is bad or further than the age
+   * limit from the row, either side.
+   */
   stateAt(ts: number): RunningState {
-    if (this.reading === undefined || Math.abs(ts - this.ts) > this.maxAgeMs) return 'unknown';
-    return isRunning(this.condition, this.reading) ? 'running' : 'stopped';
+    let r = this.readings[0];
+    for (const x of this.readings) if (x.ts <= ts) r = x;
+    if (r?.value === undefined || Math.abs(ts - r.ts) > this.maxAgeMs) return 'unknown';
+    return isRunning(this.condition, r.value) ? 'running' : 'stopped';
   }
 
-  /** Why a row at `ts` is not scored, in words: "stopped (Mode=RUN does not hold)" or the channel's reading missing. */
+  /** Why a row at `ts` is not scored, in words: "stopped: Mode=RUN does not hold" or the channel's reading missing. */
   whyAt(ts: number): string {
     const text = runningConditionText(this.condition);
     return this.stateAt(ts) === 'unknown'

@@ -54,6 +54,7 @@ async function run(
   silentAt: (k: number) => boolean = () => false,
   /** Channel a's value at poll k, and the model's threshold. */
   a: { value: (k: number) => number; threshold: number } = { value: (k) => 10 + k, threshold: 1000 },
+  align: 'batch' | 'hold' = 'batch',
 ) {
   const s = STATES[state];
   const holding = new Map<number, number>([[0, 0]]);
@@ -68,7 +69,7 @@ async function run(
     assetSchema.parse({
       name: 'press-1',
       model: 'mean',
-      window: { max_sample_age_ms: 2500 },
+      window: { max_sample_age_ms: 2500, align },
       running_when: s.when,
     }),
     meanModel({ channels: ['a'], windowLength: 4, samplePeriodMs: 1000, threshold: a.threshold }),
@@ -174,5 +175,15 @@ describe('assets[].running_when: a stop is neither windowed nor scored (regressi
       state: 'unknown',
       why: 'no fresh good reading of run (running_when run=1)',
     });
+  });
+});
+
+describe('assets[].running_when on the time grid (align hold): rows judged by the RUN reading at their time', () => {
+  it('no score while stopped, a fresh window after', async () => {
+    const stop = (k: number) => k >= 6 && k < 18;
+    const { at, stopped } = await run('word', 24, (k) => !stop(k), undefined, undefined, 'hold');
+    // A grid time is final once a later sample came: the row at 23 s is not yet.
+    expect(at).toEqual([3, 4, 5, 21, 22]);
+    expect(stopped).toEqual([['stopped', 12]]);
   });
 });
