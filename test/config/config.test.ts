@@ -6,29 +6,11 @@ import { loadConfigFile, parseConfig } from '../../src/config/load.js';
 import { generateKeys } from '../../src/sync/release.js';
 import { ROOT } from '../helpers/cli.js';
 import { accepted, issuesOf } from '../helpers/config-issues.js';
+import { PUMP_AE, PUMP_CHANNELS, pumpConfig } from '../helpers/pump-config.js';
 
-const MODEL = join(ROOT, 'models/pump-ae');
-const CHANNELS = ['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow'];
-
-function config(overrides: { registers?: string; extraSource?: string; assets?: string; top?: string } = {}): string {
-  const registers =
-    overrides.registers ??
-    CHANNELS.map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`).join('\n');
-  return `${overrides.top ?? ''}
-sources:
-  - name: plc
-    type: modbus_tcp
-    host: 127.0.0.1
-    port: 5020
-    asset: pump-1
-    poll_interval_ms: 200
-    registers:
-${registers}
-${overrides.extraSource ?? ''}
-assets:
-${overrides.assets ?? `  - name: pump-1\n    model: ${MODEL}`}
-`;
-}
+const MODEL = PUMP_AE;
+const CHANNELS = PUMP_CHANNELS;
+const config = pumpConfig;
 
 describe('configuration', () => {
   it('accepts a valid config, applying defaults and loading the model', async () => {

@@ -3,33 +3,14 @@
  * config path; its channel must be read by a source of the asset (a model input or not; did-you-mean where near);
  * sliding windows only.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli.js';
 import { accepted, issuesOf } from '../helpers/config-issues.js';
-
-const MODEL = join(ROOT, 'models/pump-ae');
-const CHANNELS = ['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow'];
+import { PUMP_AE, PUMP_CHANNELS as CHANNELS, pumpConfig, pumpRegisters } from '../helpers/pump-config.js';
 
 /** The pump's registers and a RUN word at 20 (no model input), asset pump-1 with `asset` YAML lines added. */
 function config(asset: string): string {
-  const registers = CHANNELS.map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`);
-  return `
-sources:
-  - name: plc
-    type: modbus_tcp
-    host: 127.0.0.1
-    port: 5020
-    asset: pump-1
-    poll_interval_ms: 200
-    registers:
-${registers.join('\n')}
-      - { channel: run_state, address: 20, type: uint16 }
-assets:
-  - name: pump-1
-    model: ${MODEL}
-${asset}
-`;
+  const registers = `${pumpRegisters()}\n      - { channel: run_state, address: 20, type: uint16 }`;
+  return pumpConfig({ registers, assets: `  - name: pump-1\n    model: ${PUMP_AE}\n${asset}` });
 }
 
 describe('assets[].running_when', () => {

@@ -6,7 +6,6 @@
  * stamps from an injected clock, one second a poll; the asset's pipeline scores with a small pure model (the mean of
  * the window). No sleeps: each step waits for the source's batch, then for the pipeline to be idle.
  */
-import { EventEmitter, once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assetSchema } from '../../src/config/schema.js';
 import type { Sample, ScoreResult } from '../../src/core/types.js';
@@ -18,6 +17,7 @@ import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import { localModbusTcp } from '../helpers/local-modbus-source.js';
 import { startRegisterPlc } from '../helpers/register-plc.js';
 import { meanModel } from '../helpers/mean-score.js';
+import { steppedPolls } from '../helpers/stepped-polls.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -71,7 +71,6 @@ async function run(polls: number, silentAt: ReadonlySet<number>, align: 'batch' 
     { logger: silentLogger(), metrics, now: () => clock },
   );
   const batches: Sample[][] = [];
-  const seen = new EventEmitter();
   const setUp = (k: number) => {
     if (silentAt.has(k)) silent.add(5);
     else silent.delete(5);
@@ -79,16 +78,17 @@ async function run(polls: number, silentAt: ReadonlySet<number>, align: 'batch' 
     holding.set(0, 1 + k);
   };
   setUp(0);
-  await source.start((batch) => {
-    if (batches.length === polls) return;
-    batches.push([...batch]);
-    pipeline.push(batch);
-    clock += 1000;
-    setUp(batches.length);
-    seen.emit('batch');
-  });
-  cleanups.push(() => source.stop());
-  while (batches.length < polls) await once(seen, 'batch');
+  await steppedPolls(
+    source,
+    polls,
+    (batch) => {
+      batches.push([...batch]);
+      pipeline.push(batch);
+      clock += 1000;
+      setUp(batches.length);
+    },
+    cleanups,
+  );
   await pipeline.idle();
   const held = (await metrics.windowsHeld.get()).values.find((v) => v.labels.asset === 'press-1')?.value ?? 0;
   const scored = (await metrics.windowsScored.get()).values.find((v) => v.labels.asset === 'press-1')?.value ?? 0;

@@ -6,7 +6,6 @@
  * pipeline's clocks read too; the asset scores the mean of its window (4 rows of channel a). No sleeps: each step
  * waits for the source's batch.
  */
-import { EventEmitter, once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assetSchema } from '../../src/config/schema.js';
 import type { AlarmEvent, ScoreResult } from '../../src/core/types.js';
@@ -18,6 +17,7 @@ import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import { localModbusTcp } from '../helpers/local-modbus-source.js';
 import { startRegisterPlc } from '../helpers/register-plc.js';
 import { meanModel } from '../helpers/mean-score.js';
+import { steppedPolls } from '../helpers/stepped-polls.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -93,19 +93,19 @@ async function run(
       else silent.delete(i);
   };
   const statuses: AssetStatus[] = [];
-  const seen = new EventEmitter();
   setUp(0);
-  await source.start((batch) => {
-    if (statuses.length === polls) return;
-    pipeline.push(batch);
-    pipeline.tick(clock);
-    statuses.push(pipeline.status());
-    clock += 1000;
-    setUp(statuses.length);
-    seen.emit('batch');
-  });
-  cleanups.push(() => source.stop());
-  while (statuses.length < polls) await once(seen, 'batch');
+  await steppedPolls(
+    source,
+    polls,
+    (batch, k) => {
+      pipeline.push(batch);
+      pipeline.tick(clock);
+      statuses.push(pipeline.status());
+      clock += 1000;
+      setUp(k + 1);
+    },
+    cleanups,
+  );
   await pipeline.idle();
   const stopped = (await metrics.rowsStopped.get()).values.map((v) => [v.labels.state, v.value]);
   const scored = (await metrics.windowsScored.get()).values.find((v) => v.labels.asset === 'press-1')?.value;
