@@ -9,6 +9,7 @@ import {
   type DetectorOptions,
 } from '../training/fit-detector.js';
 import { choiceFlag, UsageError } from './usage.js';
+import { parseRunningCondition, type RunningCondition } from '../core/running-condition.js';
 
 export interface DetectorFlags {
   arch?: string;
@@ -109,4 +110,13 @@ export function refuseUnknownSlowChannels(
   const unknown = (slow ?? []).filter((c) => !known.includes(c));
   if (unknown.length > 0)
     throw new UsageError(`--slow-channels: ${unknown.join(', ')}: no such ${noSuch} (${listed}: ${known.join(', ')})`);
+}
+
+/** --running-when's condition, or a usage error (exit 2) naming the flag and the forms it takes. */
+export function runningConditionFlag(text: string): RunningCondition {
+  try {
+    return parseRunningCondition(text);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }

@@ -27,6 +27,8 @@ export interface EvalOptions extends DetectorFlags, PartFlags {
   sustainMs?: string;
   periodMs?: string;
   maxSampleAgeMs?: string;
+  /** Score and measure only the rows where the machine runs (running-condition.ts). */
+  runningWhen?: string;
   labelColumn?: string;
   /** FROM/TO spans of time labelled anomalous, for files without a label column (anomaly-spans.ts). */
   anomaly?: string[];

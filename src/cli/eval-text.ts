@@ -58,6 +58,10 @@ export const pausesText = (count: number, longest: string): string =>
   `${count} pause(s) in the recording, where no window is scored until it fills again, as in a gateway after an ` +
   `outage (the longest: ${longest})`;
 
+/** A file's rows left out as not running (--running-when), as the text report and the page say them. */
+export const stoppedText = (rows: number): string =>
+  `${rows} row(s) after the training rows not running (--running-when) left out: not scored, not in F1, FAR, NAB or false alarms per day`;
+
 /** A file's rows with no score, as the text report and the page say them; the whole file unscored said as such. */
 export function unscoredText(unscored: number, measured: number): string {
   const why =
@@ -102,6 +106,7 @@ export function evalTextLines(reports: readonly EvalReport[], c: EvalTextContext
         `${f.file}: ${f.anomalous_training_rows} of the ${trainRows} rows its model was fitted on are labelled anomalous and were learnt as normal (the rows before them could not be fitted on: ${f.fit_before_fault_failed ?? 'unknown'})`,
       );
     if (f.unscored_rows) out.push(`${f.file}: ${unscoredText(f.unscored_rows, f.measured_rows ?? f.unscored_rows)}`);
+    if (f.stopped_rows !== undefined) out.push(`${f.file}: ${stoppedText(f.stopped_rows)}`);
     if (f.pauses) out.push(`${f.file}: ${pausesText(f.pauses.count, f.pauses.longest)}`);
     if (f.missing_readings)
       out.push(

@@ -23,7 +23,7 @@ import {
 import { readLabelledCsv, type LabelledSeries } from '../eval/labelled-csv.js';
 import { csvDataColumns, csvHeader, heldAsText, isLabelColumn } from '../core/csv-table.js';
 import { fittedModelReport, type TrainingReport } from '../report/report-data.js';
-import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detector-flags.js';
+import { detectorFlags, refuseUnknownSlowChannels, runningConditionFlag, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { refuseReportFolder } from './report-flag.js';
 import { unitsRowText } from '../core/csv-units-row.js';
@@ -65,6 +65,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     const periodMs = opts.periodMs === undefined ? undefined : wholeNumber('period-ms', opts.periodMs, 1);
     const maxSampleAgeMs =
       opts.maxSampleAgeMs === undefined ? undefined : wholeNumber('max-sample-age-ms', opts.maxSampleAgeMs, 1);
+    const runningWhen = opts.runningWhen === undefined ? undefined : runningConditionFlag(opts.runningWhen);
     const csvs = csvFilesUnder(opts.data);
     const labelName = opts.labelColumn;
     if (labelName !== undefined && (labelName.trim() === '' || isLabelColumn(labelName)))
@@ -83,6 +84,8 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     const cut = await partEvalCut(opts);
     const partResults = partResultsFlag(opts, cut);
     if (auto && (opts.model || cut || partResults)) throw renameAutoRefused();
+    if (runningWhen && (cut || partResults))
+      throw new UsageError('--running-when: parts are measured whole; it is for models of sliding windows of rows');
     // A CSV whose header the reader refuses (UTF-16 text, `|` separators) may be labelled or not: it is not passed over
     // as unlabelled but left out as a file the reader cannot read, with its message (one bad export does not stop a
     // folder's run; alone, its error stands).
@@ -218,6 +221,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           fileRename,
           spansOf(file),
           maxSampleAgeMs,
+          runningWhen,
         );
       } catch (err) {
         notEvaluated.push({ file, reason: withoutFile((err as Error).message, file), error: err as Error });

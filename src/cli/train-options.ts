@@ -37,6 +37,8 @@ export interface TrainOptions extends DetectorFlags, PartFlags {
   hop: string;
   periodMs?: string;
   maxSampleAgeMs?: string;
+  /** Learn only the rows where the machine runs (running-condition.ts). */
+  runningWhen?: string;
   hidden: string;
   filters: string;
   name?: string;

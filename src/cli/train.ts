@@ -12,7 +12,7 @@ import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
 import { fitDetector, learntRowsOf, type DetectorOptions, type NormalData } from '../training/fit-detector.js';
 import { leftOutText, withoutConstantChannels } from '../training/constant-channels.js';
 import { unitsRowText } from '../core/csv-units-row.js';
-import { detectorFlags, refuseUnknownSlowChannels, wholeNumber } from './detector-flags.js';
+import { detectorFlags, refuseUnknownSlowChannels, runningConditionFlag, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { refuseReportFolder } from './report-flag.js';
 import { trainingNotes } from './training-notes.js';
@@ -34,6 +34,7 @@ import {
 import { autoRenamesText, trainRenames } from './rename-auto.js';
 export type { TrainOptions } from './train-options.js';
 import { choiceFlag, refuseGiven, UsageError } from './usage.js';
+import type { RunningCondition } from '../core/running-condition.js';
 
 /**
  * Fits `data` through fitDetector (as eval --arch does), writes the model folder and, with --report, its page; `from`
@@ -50,6 +51,7 @@ async function fitAndWrite(
   refuse?: () => void,
   dataNotes: readonly string[] = [],
   renames?: ColumnRenames,
+  runningWhen?: RunningCondition,
 ): Promise<void> {
   refuseUnknownSlowChannels(detector.slowChannels, data.channels, 'channel', 'channels');
   const version = modelVersionOf(opts);
@@ -65,8 +67,17 @@ async function fitAndWrite(
   });
   // The renames the model's channels were read under, as CSV column → channel (training.renames): eval --model and
   // quantize read a file with those columns the same way (modelOwnRenames).
-  const read = [...(renames ?? [])].filter(([, to]) => data.channels.includes(to));
-  const training = read.length > 0 ? { ...fitted.manifest.training, renames: Object.fromEntries(read) } : undefined;
+  // The running condition's column too, so that eval --model reads it by the name the condition gives it.
+  const read = [...(renames ?? [])].filter(([, to]) => data.channels.includes(to) || to === runningWhen?.channel);
+  // The rows it learnt (--running-when), for a gateway's asset to score the same rows (assets[].running_when).
+  const training =
+    read.length > 0 || runningWhen
+      ? {
+          ...fitted.manifest.training,
+          ...(read.length > 0 ? { renames: Object.fromEntries(read) } : {}),
+          ...(runningWhen ? { running_when: runningWhen } : {}),
+        }
+      : undefined;
   await writeModelFolder(resolve(opts.out), {
     ...fitted,
     manifest: { ...fitted.manifest, ...(version ? { version } : {}), ...(training ? { training } : {}) },
@@ -93,6 +104,7 @@ function refuseCsvOnlyFlags(opts: TrainOptions): void {
       '--train-rows': opts.trainRows,
       '--period-ms': opts.periodMs,
       '--max-sample-age-ms': opts.maxSampleAgeMs,
+      '--running-when': opts.runningWhen,
       '--cycle-channel': opts.cycleChannel,
       '--cycle-trigger': opts.cycleTrigger,
       '--part-id-channel': opts.partIdChannel,
@@ -107,6 +119,10 @@ function refuseCsvOnlyFlags(opts: TrainOptions): void {
 }
 
 async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<void> {
+  if (opts.cycleChannel !== undefined && opts.runningWhen !== undefined)
+    throw new UsageError(
+      '--running-when with --cycle-channel: a part model learns whole parts; leave out the rows of a stopped machine from its recording',
+    );
   if (opts.cycleChannel !== undefined) return trainParts(opts, detectorFlags(opts, commandLine(argv), 'dense'), argv);
   refusePartFlagsWithoutCycle(opts);
   const detector = detectorFlags(opts, commandLine(argv));
@@ -128,6 +144,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     .filter(Boolean);
   const { renames: rename, made } = trainRenames(opts);
   refuseMissingChannels(opts.channels, channels, opts.csv!, rename);
+  const runningWhen = opts.runningWhen === undefined ? undefined : runningConditionFlag(opts.runningWhen);
   const read = csvNormalData(text, opts.csv!, {
     name: nameOf(opts, outFolderName(opts.out, `csv-${detector.arch}`)),
     channels,
@@ -137,6 +154,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
       ? { maxSampleAgeMs: wholeNumber('max-sample-age-ms', opts.maxSampleAgeMs, 1) }
       : {}),
     ...(opts.trainRows !== undefined ? { rows: wholeNumber('train-rows', opts.trainRows) } : {}),
+    ...(runningWhen ? { runningWhen } : {}),
   });
   // Channels constant in the rows the model learns from are left out of it, as eval's file models leave them (before
   // 2026-12-07 train refused them): said on stderr and on the page, in eval's words (leftOutText).
@@ -150,7 +168,8 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
   // charts (before 2026-12-07 the page said nothing of them).
   const held = data.missing.length > 0 ? [`missing readings: ${heldText(data.missing, 'not learnt from')}`] : [];
   if (data.unitsRow) process.stderr.write(`${unitsRowText(opts.csv!, data.unitsRow.line, data.unitsRow.units)}\n`);
-  for (const line of [...constant, ...held, ...(data.breaks ? [data.breaks] : [])])
+  const stopped = read.stopped ? [read.stopped.text || `no row left out as not running (--running-when)`] : [];
+  for (const line of [...constant, ...held, ...(data.breaks ? [data.breaks] : []), ...stopped])
     process.stderr.write(`${opts.csv}: ${line}\n`);
   // --rename auto's names, said on stderr and on the page: the names to give the channels in a gateway configuration.
   const named = made
@@ -163,6 +182,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     ...constant,
     ...held,
     ...(data.breaks ? [data.breaks] : []),
+    ...stopped,
     ...(data.textColumns ? [`left out, they hold text, not readings: ${textColumnsText(data.textColumns)}`] : []),
   ];
   const labels = labelChoiceOf(opts.labels);
@@ -199,6 +219,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     },
     dataNotes,
     rename,
+    runningWhen,
   );
 }
 

@@ -107,6 +107,11 @@ export function parseSkabCsv(
      * also those that start with a digit, and ids too long for a number to hold exactly).
      */
     readonly keepText?: readonly string[];
+    /**
+     * Columns whose cells are kept as written (`texts`) where they hold text, read as readings where they do not: the
+     * column of a running condition (--running-when), a mode word or a RUN bit.
+     */
+    readonly textCellsOf?: readonly string[];
     /** Columns read under another name (--rename): every other option, and the table, name them by the new name. */
     readonly rename?: ColumnRenames;
   } = {},
@@ -158,7 +163,11 @@ export function parseSkabCsv(
   const texts = kinds.map((kind) => (kind?.kind === 'text' ? kind.text : undefined));
   const kept = header
     .slice(1)
-    .map((h, k) => (texts[k] && options.keepText?.includes(h) ? new Array<string>(n) : undefined));
+    .map((h, k) =>
+      texts[k] && (options.keepText?.includes(h) || options.textCellsOf?.includes(h))
+        ? new Array<string>(n)
+        : undefined,
+    );
   const commas = new DecimalCommas(header.length - 1);
   // A fault's class number labels an anomaly in an anomaly column (not a changepoint); a column of them needs a 0.
   const classes = header.slice(1).map((h, k) => labels[k] && !/^changepoint$/i.test(h));

@@ -9,6 +9,7 @@ import { constantChannels, constantText, type ConstantChannel } from '../trainin
 import { fitDetector, learntRowsOf, type DetectorOptions } from '../training/fit-detector.js';
 import { noCompleteRowError, segmentRows, segmentsText } from '../training/segments.js';
 import type { LabelledSeries } from './labelled-csv.js';
+import { runningConditionText } from '../core/running-condition.js';
 
 /** What decides which rows a fit learns a channel's spread from (learntRowsOf): its architecture and held-out share. */
 type FitRows = Pick<DetectorOptions, 'arch' | 'validationFraction'>;
@@ -69,7 +70,13 @@ export async function fitOnSeries(
   const rows = new Float64Array(trainRows * channels.length);
   for (let t = 0; t < trainRows; t++)
     index.forEach((from, j) => (rows[t * channels.length + j] = series.rows[t * c + from]));
-  const segmented = segmentRows(rows, channels.length, series.times, series.periodMs, trainRows);
+  // Rows of a stopped machine (--running-when) are left out as a pause is.
+  const running = series.running?.running.subarray(0, trainRows);
+  const segmented = segmentRows(rows, channels.length, series.times, series.periodMs, trainRows, running);
+  if (segmented.rowCount === 0 && segmented.stoppedRows)
+    throw new Error(
+      `${series.file}: none of the first ${trainRows} rows runs with a reading of every channel (--running-when ${runningConditionText(series.running!.condition)}): nothing to fit`,
+    );
   if (segmented.rowCount === 0) throw noCompleteRowError(series.file, rows, channels, trainRows);
   const breaks = segmentsText(segmented);
   return fitDetector(
@@ -106,14 +113,19 @@ export interface FileFit {
 
 /**
  * The rows among the first `rows` that the file labels anomalous and a model fitted on them learns from: those with a
- * reading of every channel it reads (the others are left out, segments.ts).
+ * reading of every channel it reads, of a running machine (the others are left out, segments.ts).
  */
 function anomalousRowsLearnt(series: LabelledSeries, rows: number, fit: FitRows): number {
   const c = series.channels.length;
   const read = learnableChannels(series, rows, fit).channels.map((ch) => series.channels.indexOf(ch));
   let count = 0;
   for (let t = 0; t < rows; t++)
-    if (series.anomaly[t] !== 0 && read.every((j) => !Number.isNaN(series.rows[t * c + j]))) count++;
+    if (
+      series.anomaly[t] !== 0 &&
+      series.running?.running[t] !== 0 &&
+      read.every((j) => !Number.isNaN(series.rows[t * c + j]))
+    )
+      count++;
   return count;
 }
 

@@ -21,6 +21,8 @@ import {
   type TextColumn,
 } from '../core/csv-table.js';
 import { spanFile, spanLabels, type AnomalySpan } from './anomaly-spans.js';
+import { runningRowsOf, type RunningRows } from '../core/csv-running-rows.js';
+import type { RunningCondition } from '../core/running-condition.js';
 
 export interface LabelledSeries {
   readonly file: string;
@@ -48,6 +50,8 @@ export interface LabelledSeries {
   readonly unitsRow?: { readonly line: number; readonly units: readonly string[] };
   /** Each channel's unit from that row, in `channels` order ('' for none); absent without a units row. */
   readonly units?: readonly string[];
+  /** Which rows run (--running-when): those that do not are neither learnt nor scored nor measured. */
+  readonly running?: RunningRows;
 }
 
 /**
@@ -80,6 +84,8 @@ export function readLabelledCsv(
   spans?: readonly AnomalySpan[],
   /** How long a missing reading is held, as an asset's `max_sample_age_ms` (eval --max-sample-age-ms; default 5 s). */
   maxSampleAgeMs?: number,
+  /** Only the rows where the machine runs are fitted on, scored and measured (eval --running-when). */
+  runningWhen?: RunningCondition,
 ): LabelledSeries {
   // Labels are read as 0 or 1 (false or true; a fault's class number reads as 1): the metrics, the changepoints and
   // the fit's choice of normal rows read them alike (a -1/1 scikit-learn label would count as normal in one and
@@ -88,6 +94,7 @@ export function readLabelledCsv(
     binaryLabels: true,
     ...(labelName ? { labelColumn: labelName } : {}),
     ...(rename ? { rename } : {}),
+    ...(runningWhen ? { textCellsOf: [runningWhen.channel] } : {}),
   });
   const column = labelName ? table.columns.get(labelName) : labelColumn(table, 'anomaly');
   if (column && spans)
@@ -104,7 +111,9 @@ export function readLabelledCsv(
   const changepoint = labelColumn(table, 'changepoint');
   const channels = table.header
     .slice(1)
-    .filter((h) => !isLabelColumn(h, labelName) && (!isNotChannel(h) || asked.includes(h)));
+    .filter((h) => !isLabelColumn(h, labelName) && (!isNotChannel(h) || asked.includes(h)))
+    // The running condition's column is no channel unless a model reads it.
+    .filter((h) => h !== runningWhen?.channel || asked.includes(h));
   const n = table.times.length;
   // The given period scales plain numbers; a file with dates gives its own, which the given one must match.
   // Dates that repeat (whole seconds at several rows a second) take the given period too (see timesInMs).
@@ -123,6 +132,7 @@ export function readLabelledCsv(
     );
   const missing = holdShortGaps(table, channels, periodMs, times, maxSampleAgeMs);
   const rows = rowMajor(table, channels);
+  const running = runningWhen ? runningRowsOf(table, runningWhen, file, n) : undefined;
   return {
     file,
     channels,
@@ -142,6 +152,7 @@ export function readLabelledCsv(
           units: channels.map((c) => table.unitsRow!.units.get(c) ?? ''),
         }
       : {}),
+    ...(running ? { running } : {}),
   };
 }
 

@@ -47,14 +47,31 @@ export interface FileResult {
   readonly alarmCauses?: readonly AlarmCause[];
   /** Rows after the training rows with no score (no full window there: see unscoredRows); absent where none. */
   readonly unscoredRows?: number;
+  /** Rows after the training rows left out as not running (--running-when): not scored, not in any metric. */
+  readonly stoppedRows?: number;
 }
 
 /** The rows from `from` with no score (NaN): no full window ended there (a missing reading longer than the hold, a
  * pause and the window's refill after it), so no alarm could be raised there and they count as predicted normal. */
-export function unscoredRows(scores: Float64Array, from: number): number {
+export function unscoredRows(scores: Float64Array, from: number, running?: ArrayLike<number>): number {
   let n = 0;
-  for (let i = from; i < scores.length; i++) if (Number.isNaN(scores[i])) n++;
+  for (let i = from; i < scores.length; i++) if (Number.isNaN(scores[i]) && running?.[i] !== 0) n++;
   return n;
+}
+
+/** The rows from `from` that run (all of them without a condition): those the metrics measure. */
+export function measuredRows(n: number, from: number, running?: ArrayLike<number>): number[] {
+  const rows: number[] = [];
+  for (let i = from; i < n; i++) if (running?.[i] !== 0) rows.push(i);
+  return rows;
+}
+
+/** `values` at `rows`, or its rows from `from` where every one is measured. */
+function atRows<T extends Float64Array | Uint8Array>(values: T, rows: readonly number[], from: number): T {
+  if (rows.length === values.length - from) return values.subarray(from) as T;
+  const out = new (values.constructor as new (n: number) => T)(rows.length);
+  rows.forEach((r, k) => (out[k] = values[r]));
+  return out;
 }
 
 /** NAB's changepoint window in sample periods. */
@@ -95,12 +112,24 @@ export async function streamSeries(
   const index = model.channels.map((ch) => channels.indexOf(ch));
   // The asset pipeline's own windows, at an asset's default settings (one row per batch, a window every row): after a
   // pause no window spans it, the window fills again, as a gateway's does after a restart or an outage.
-  const slider = new AssetWindows('eval', model.channels, model.windowLength, windowSchema.parse({}), series.periodMs);
+  const newSlider = () =>
+    new AssetWindows('eval', model.channels, model.windowLength, windowSchema.parse({}), series.periodMs);
+  let slider = newSlider();
+  // Rows of a stopped machine (--running-when) are not pushed: the window starts anew when it runs again, as after a
+  // gateway's restart, so no window spans a stop.
+  const running = series.running?.running;
+  let stopped = false;
   const windows: Window[] = [];
   // The row each window ends on, in window order (scores come back in that order): by row, not by time, so rows that
   // repeat a time or go back (a daylight-saving change in a local-time export) keep their own score.
   const windowRow: number[] = [];
   for (let i = 0; i < n; i++) {
+    if (running?.[i] === 0) {
+      stopped = true;
+      continue;
+    }
+    if (stopped) slider = newSlider();
+    stopped = false;
     const batch: Sample[] = model.channels.map((channel, j) => ({
       source: 'csv',
       asset: 'eval',
@@ -136,20 +165,24 @@ export async function streamSeries(
     model.clearThreshold,
     windowSpanMs(model),
   );
-  const labels = series.anomaly.subarray(skipRows);
-  const pred = predictions.subarray(skipRows);
+  // The metrics measure the rows after the training rows that run (all of them without --running-when).
+  const measured = measuredRows(n, skipRows, running);
+  const labels = atRows(series.anomaly, measured, skipRows);
+  const pred = atRows(predictions, measured, skipRows);
+  const measuredTimes = atRows(times, measured, skipRows);
   const conf = confusion(labels, pred);
   // NAB's window: 60 sample periods (60 s on SKAB, 3 h at one row every 3 minutes), so that a detection in the first
   // rows after a changepoint counts wherever the plant samples slowly; a fixed 60 s ended before the first possible
   // alarm on such a plant and scored every detection as a miss and a false positive.
-  const nab = nabOverRows(times.subarray(skipRows), series.changepoint.subarray(skipRows), pred, series.periodMs);
-  const operator = operatorMetrics(times.subarray(skipRows), labels, pred, series.periodMs);
+  const nab = nabOverRows(measuredTimes, atRows(series.changepoint, measured, skipRows), pred, series.periodMs);
+  const operator = operatorMetrics(measuredTimes, labels, pred, series.periodMs);
   const m = pointwise(conf);
   const pauses = pausesFound(times, pauseRows(times, series.periodMs));
-  const unscored = unscoredRows(scores, skipRows);
+  const unscored = unscoredRows(scores, skipRows, running);
+  const stoppedRows = n - skipRows - measured.length;
   return {
     file,
-    testRows: n - skipRows,
+    testRows: measured.length,
     confusion: conf,
     f1: m.f1,
     far: m.far,
@@ -164,5 +197,6 @@ export async function streamSeries(
     ...(pauses ? { pauses } : {}),
     alarmCauses: alarmCauses(predictions, tops),
     ...(unscored > 0 ? { unscoredRows: unscored } : {}),
+    ...(series.running ? { stoppedRows } : {}),
   };
 }

@@ -20,6 +20,8 @@ import {
   type SkabTable,
   type TextColumn,
 } from '../core/csv-table.js';
+import { runningRowsOf, stoppedRowsText } from '../core/csv-running-rows.js';
+import { runningConditionText, type RunningCondition } from '../core/running-condition.js';
 import type { TrainingSet } from './build-model.js';
 import type { NormalData } from './fit-detector.js';
 import { channelStats } from './sim-recording.js';
@@ -69,6 +71,8 @@ export function csvNormalData(
     readonly rename?: ColumnRenames;
     /** How long a missing reading is held, as an asset's `max_sample_age_ms` (--max-sample-age-ms; default 5 s). */
     readonly maxSampleAgeMs?: number;
+    /** Learn only the rows where the machine runs (--running-when; csv-running-rows.ts): the others are left out. */
+    readonly runningWhen?: RunningCondition;
   },
 ): NormalData & {
   readonly missing: readonly HeldReadings[];
@@ -81,10 +85,19 @@ export function csvNormalData(
   readonly breaks?: string;
   /** The file's units row (csv-units-row.ts): its line and the units it gave; `units` holds each channel's. */
   readonly unitsRow?: { readonly line: number; readonly units: readonly string[] };
+  /** Rows of the first `rows` left out as not running (--running-when), and the condition; absent without it. */
+  readonly stopped?: { readonly rows: number; readonly text: string };
 } {
-  const table = parseSkabCsv(text, file, o.rename ? { rename: o.rename } : {});
+  const table = parseSkabCsv(text, file, {
+    ...(o.rename ? { rename: o.rename } : {}),
+    ...(o.runningWhen ? { textCellsOf: [o.runningWhen.channel] } : {}),
+  });
   const available = table.header.slice(1);
-  const channels = o.channels && o.channels.length > 0 ? [...o.channels] : available.filter((h) => !isNotChannel(h));
+  // The running condition's column is no channel unless --channels names it (a RUN bit is no reading to learn).
+  const channels =
+    o.channels && o.channels.length > 0
+      ? [...o.channels]
+      : available.filter((h) => !isNotChannel(h) && h !== o.runningWhen?.channel);
   const missing = channels.filter((c) => !table.columns.has(c));
   const textual = (table.textColumns ?? []).filter((t) => missing.includes(t.name));
   if (textual.length > 0)
@@ -105,7 +118,15 @@ export function csvNormalData(
   const held = n < all ? heldInFirstRows(wholeFile, table.missing ?? [], n) : wholeFile;
   refuseStepsBack(times, n, file, periodMs);
   const readings = rowMajor(table, channels, n);
-  const segmented = segmentRows(readings, channels.length, times, periodMs, n);
+  const running = o.runningWhen ? runningRowsOf(table, o.runningWhen, file, n) : undefined;
+  const segmented = segmentRows(readings, channels.length, times, periodMs, n, running?.running);
+  if (segmented.rowCount === 0 && running && running.stoppedRows > 0) {
+    const held = (table.textColumns ?? []).filter((t) => t.name === running.condition.channel);
+    throw new Error(
+      `${file}: --running-when ${runningConditionText(running.condition)}: ${running.stoppedRows === n ? `none of the ${n} rows runs` : 'no row that runs has a reading of every channel'}` +
+        `${held.length > 0 ? ` (the column holds ${textColumnsText(held)})` : ''}: check the condition, or learn from rows where the machine runs`,
+    );
+  }
   if (segmented.rowCount === 0) throw noCompleteRowError(file, readings, channels, n);
   const { rows } = segmented;
   const missingMost = missingMostText(readings, channels, n, segmented.leftOutRows);
@@ -123,7 +144,7 @@ export function csvNormalData(
   }
   return {
     name: o.name,
-    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${renamesText(o.rename)}${leftOutNames(table)}${table.countedRows ? ' (no time column: rows counted as samples)' : ''}${o.maxSampleAgeMs !== undefined ? ` (readings held up to ${o.maxSampleAgeMs} ms: --max-sample-age-ms)` : ''}${held.length > 0 ? ` (missing readings: ${heldText(held, 'not learnt from')})` : ''}${breaks ? ` (${breaks})` : ''}`,
+    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${renamesText(o.rename)}${leftOutNames(table)}${table.countedRows ? ' (no time column: rows counted as samples)' : ''}${o.maxSampleAgeMs !== undefined ? ` (readings held up to ${o.maxSampleAgeMs} ms: --max-sample-age-ms)` : ''}${held.length > 0 ? ` (missing readings: ${heldText(held, 'not learnt from')})` : ''}${breaks ? ` (${breaks})` : ''}${running ? ` (running when ${runningConditionText(running.condition)}: ${running.stoppedRows} row(s) not running left out)` : ''}`,
     channels,
     periodMs,
     rows,
@@ -140,6 +161,7 @@ export function csvNormalData(
       : {}),
     ...(table.textColumns ? { textColumns: table.textColumns } : {}),
     ...(anomalous > 0 ? { labelledAnomalous: { rows: anomalous, first } } : {}),
+    ...(running ? { stopped: { rows: running.stoppedRows, text: stoppedRowsText(running, n) } } : {}),
   };
 }
 

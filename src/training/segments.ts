@@ -19,13 +19,16 @@ export interface SegmentedRows {
   readonly leftOutRows: number;
   /** Pauses among the rows (steps from a row to the next longer than a gateway holds a reading). */
   readonly pauses: number;
+  /** Rows left out as not running (--running-when: `running` 0 there); absent where none were. */
+  readonly stoppedRows?: number;
 }
 
 /**
  * The first `n` of `rows` (row-major, `c` channels, NaN where a reading is missing) that have every reading, and the
  * rows that start a segment among them: the first kept row after left-out rows or after a pause (`times` in ms, a
  * step from a row to the next longer than pauseAfterMs at `periodMs`; rows left out for lack of a reading are no
- * pause). Steps back in time must be refused before (refuseStepsBack).
+ * pause). Steps back in time must be refused before (refuseStepsBack). Rows where `running` is 0 (the machine
+ * stopped: csv-running-rows.ts) are left out as well, counted apart (stoppedRows), and break a segment as a pause does.
  */
 export function segmentRows(
   rows: Float64Array,
@@ -33,6 +36,7 @@ export function segmentRows(
   times: ArrayLike<number>,
   periodMs: number,
   n: number,
+  running?: ArrayLike<number>,
 ): SegmentedRows {
   const complete = (i: number) => {
     for (let ch = 0; ch < c; ch++) if (Number.isNaN(rows[i * c + ch])) return false;
@@ -41,12 +45,18 @@ export function segmentRows(
   const keep: number[] = [];
   const starts: number[] = [];
   let leftOut = 0;
+  let stopped = 0;
   let pauses = 0;
   let broken = false;
   for (let i = 0; i < n; i++) {
     // A pause is a step from one row to the next (the row export writes at a stop has no reading: it is left out).
     const paused = i > 0 && isPause(times[i] - times[i - 1], periodMs);
     if (paused) pauses++;
+    if (running && running[i] === 0) {
+      stopped++;
+      broken = true;
+      continue;
+    }
     if (!complete(i)) {
       leftOut++;
       broken = true;
@@ -56,7 +66,7 @@ export function segmentRows(
     broken = false;
     keep.push(i);
   }
-  if (leftOut === 0 && starts.length === 0)
+  if (leftOut === 0 && stopped === 0 && starts.length === 0)
     return { rows: rows.subarray(0, n * c), rowCount: n, segmentStarts: [], leftOutRows: 0, pauses: 0 };
   const out = new Float64Array(keep.length * c);
   keep.forEach((from, to) => out.set(rows.subarray(from * c, (from + 1) * c), to * c));
@@ -64,9 +74,10 @@ export function segmentRows(
     rows: out,
     rowCount: keep.length,
     segmentStarts: starts,
-    ...(leftOut > 0 ? { sourceRows: keep } : {}),
+    ...(leftOut > 0 || stopped > 0 ? { sourceRows: keep } : {}),
     leftOutRows: leftOut,
     pauses,
+    ...(stopped > 0 ? { stoppedRows: stopped } : {}),
   };
 }
 
@@ -126,10 +137,13 @@ export function splitAtJoins(blocks: readonly Float64Array[], ends: readonly num
 }
 
 /** What a model's data says of its segments: '' where the rows run on without a break. */
-export function segmentsText(s: Pick<SegmentedRows, 'segmentStarts' | 'leftOutRows' | 'pauses'>): string {
-  if (s.segmentStarts.length === 0 && s.leftOutRows === 0) return '';
+export function segmentsText(
+  s: Pick<SegmentedRows, 'segmentStarts' | 'leftOutRows' | 'pauses' | 'stoppedRows'>,
+): string {
+  if (s.segmentStarts.length === 0 && s.leftOutRows === 0 && !s.stoppedRows) return '';
   const parts = [
     ...(s.pauses > 0 ? [`${s.pauses} pause(s)`] : []),
+    ...(s.stoppedRows ? [`${s.stoppedRows} row(s) not running left out (--running-when)`] : []),
     ...(s.leftOutRows > 0 ? [`${s.leftOutRows} row(s) without every reading left out`] : []),
   ];
   const n = s.segmentStarts.length + 1;
