@@ -60,7 +60,9 @@ export const pausesText = (count: number, longest: string): string =>
 
 /** A file's rows left out as not running (--running-when), as the text report and the page say them. */
 export const stoppedText = (rows: number): string =>
-  `${rows} row(s) after the training rows not running (--running-when) left out: not scored, not in F1, FAR, NAB or false alarms per day`;
+  rows === 0
+    ? 'every row after the training rows runs (--running-when): none left out'
+    : `${rows} row(s) after the training rows not running (--running-when) left out: not scored, not in F1, FAR, NAB or false alarms per day`;
 
 /** A file's rows with no score, as the text report and the page say them; the whole file unscored said as such. */
 export function unscoredText(unscored: number, measured: number): string {
