@@ -26,9 +26,19 @@ export function learnableChannels(
   fit: FitRows,
 ): { channels: string[]; constant: ConstantChannel[]; learnFrom: number } {
   const learnFrom = learntRowsOf(fit, trainRows);
-  const constant = constantChannels(series, Math.min(learnFrom, series.rowCount));
+  const constant = constantChannels(runningRows(series), Math.min(learnFrom, series.rowCount));
   const names = new Set(constant.map((k) => k.name));
   return { channels: series.channels.filter((ch) => !names.has(ch)), constant, learnFrom };
+}
+
+/** A series' rows with those of a stopped machine (--running-when) as no reading (NaN): the fit leaves them out. */
+function runningRows(series: LabelledSeries): Pick<LabelledSeries, 'channels' | 'rows' | 'rowCount' | 'periodMs'> {
+  const running = series.running?.running;
+  if (!running || series.running!.stoppedRows === 0) return series;
+  const c = series.channels.length;
+  const rows = Float64Array.from(series.rows);
+  running.forEach((r, t) => r === 0 && rows.fill(Number.NaN, t * c, (t + 1) * c));
+  return { channels: series.channels, rows, rowCount: series.rowCount, periodMs: series.periodMs };
 }
 
 /**

@@ -12,15 +12,16 @@ const T0 = Date.parse('2026-10-24T20:00:00Z');
 /** Stopped: rows 150–249 (among the 400 training rows) and 600–799 (among the 600 measured). */
 const stopped = (i: number) => (i >= 150 && i < 250) || (i >= 600 && i < 800);
 
-/** 1000 rows a second apart, every row labelled normal; the mode written where it changes, blank between. */
+/** 1000 rows a second apart, every row labelled normal; the mode written where it changes, blank between; a setpoint
+ * `sp` that moves only while stopped. */
 function recording(): string {
   let s = 5;
   const noise = () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1;
-  const lines = ['Timestamp,flow,temp,XS-100 Unit mode,anomaly'];
+  const lines = ['Timestamp,flow,temp,sp,XS-100 Unit mode,anomaly'];
   for (let i = 0; i < 1000; i++) {
     const [flow, temp] = stopped(i) ? [2 + noise(), 30 + noise()] : [400 + 4 * noise(), 245 + noise()];
     const mode = i === 0 || stopped(i) !== stopped(i - 1) ? (stopped(i) ? 'STOP' : 'RUN') : '';
-    lines.push(`${new Date(T0 + i * 1000).toISOString()},${flow},${temp},${mode},0`);
+    lines.push(`${new Date(T0 + i * 1000).toISOString()},${flow},${temp},${stopped(i) ? 0 : 245},${mode},0`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -28,7 +29,7 @@ function recording(): string {
 interface Report {
   confusion: { tp: number; fp: number; tn: number; fn: number };
   false_alarms: number;
-  perFile: { stopped_rows?: number; false_alarms: number }[];
+  perFile: { stopped_rows?: number; false_alarms: number; left_out?: { channel: string; constant: number }[] }[];
 }
 const rowsMeasured = (r: Report) => r.confusion.tp + r.confusion.fp + r.confusion.tn + r.confusion.fn;
 
@@ -50,6 +51,11 @@ describe('eval --running-when', () => {
     expect(rowsMeasured(without)).toBe(600);
     expect(without.perFile[0].stopped_rows).toBeUndefined();
     expect([rowsMeasured(withFlag), withFlag.perFile[0].stopped_rows, withFlag.false_alarms]).toEqual([400, 200, 0]);
+    // A setpoint that moves only while stopped is constant in the running rows the model learns from: left out.
+    expect([without.perFile[0].left_out, withFlag.perFile[0].left_out]).toEqual([
+      undefined,
+      [{ channel: 'sp', constant: 245 }],
+    ]);
     expect(text.stdout).toContain(
       `${file}: 200 row(s) after the training rows not running (--running-when) left out: not scored, not in F1, FAR, ` +
         'NAB or false alarms per day',
@@ -72,7 +78,7 @@ describe('eval --running-when', () => {
     expect(column.code).toBe(1);
     expect(column.stderr).toContain(
       `${file}: --running-when XS-100=RUN: no column "XS-100" (did you mean "XS-100 Unit mode"?); columns: ` +
-        '["flow","temp","anomaly","XS-100 Unit mode"]',
+        '["flow","temp","sp","anomaly","XS-100 Unit mode"]',
     );
   }, 60_000);
 });
