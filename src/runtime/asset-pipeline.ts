@@ -247,6 +247,9 @@ export class AssetPipeline {
         { asset, since: new Date(this.watch!.state!.since).toISOString() },
         `asset ${asset}: blind, ${this.watch!.state!.reason}; nothing is scored and its alarm cannot rise`,
       );
+    else if (this.stops?.stopped?.state === 'stopped')
+      // A stop ends a blindness (nothing is there to score), but nothing is scored until the machine runs again.
+      this.deps.logger.info({ asset }, `asset ${asset}: no longer blind: the machine is stopped, scored once it runs`);
     else this.deps.logger.info({ asset }, `asset ${asset}: windows complete again, scoring`);
   }
 
