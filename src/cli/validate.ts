@@ -18,6 +18,7 @@ import { configNotes } from '../config/config-notes.js';
 import { actionFeedbackNotes, modelInput } from '../config/action-feedback-notes.js';
 import { mqttVersionNotes } from '../config/mqtt-version-notes.js';
 import { noStorageNote } from '../config/storage-notes.js';
+import { runningWhenNotes } from '../config/running-when.js';
 import { readTextFile } from '../core/yaml-document.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import { loadManifest, readFp32Graph, SIGNATURE_FILE } from '../inference/manifest.js';
@@ -139,6 +140,8 @@ async function validateConfig(path: string): Promise<void> {
   const unkept = noStorageNote(config);
   if (unkept) notes.push(`note: ${unkept}`);
   notes.push(...actionFeedbackNotes(config, modelInput(loaded.models)).map((n) => `warning: ${n}`));
+  // A model that learnt a running machine's rows only, on an asset that scores other rows (running-when.ts).
+  notes.push(...runningWhenNotes(config.assets, loaded.models).map((n) => `warning: ${n}`));
   // A note may quote the store's files (a version, a model name): hostile, so no control character reaches a terminal.
   for (const note of notes) process.stderr.write(`linewatch: ${printable(note)}\n`);
 }

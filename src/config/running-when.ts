@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { nearestName } from '../core/nearest-name.js';
-import type { RunningCondition } from '../core/running-condition.js';
+import { runningConditionText, type RunningCondition } from '../core/running-condition.js';
 
 const COMPARISONS = ['equals', 'not_equals', 'above', 'below'] as const;
 
@@ -68,4 +68,41 @@ export function runningWhenIssues(
     );
   }
   return issues;
+}
+
+/** The condition a model learnt under (`training.running_when`, written by `train --running-when`), if a valid one. */
+function learntUnder(training: Readonly<Record<string, unknown>>): RunningCondition | undefined {
+  const parsed = runningWhenSchema.safeParse(training.running_when);
+  return parsed.success ? (parsed.data as RunningCondition) : undefined;
+}
+
+/**
+ * Where an asset scores other rows than its model learnt: the model learnt only a running machine's rows
+ * (`train --running-when`) and the asset scores every row, its stops too, or under another condition. Warnings
+ * (validate, a start): a deliberate difference is possible (the RUN bit comes from another tag on the gateway).
+ */
+export function runningWhenNotes(
+  assets: readonly { readonly name: string; readonly running_when?: RunningCondition }[],
+  models: ReadonlyMap<
+    string,
+    { readonly manifest: { readonly name: string; readonly training: Record<string, unknown> } }
+  >,
+): string[] {
+  return assets.flatMap((asset, i) => {
+    const manifest = models.get(asset.name)?.manifest;
+    const learnt = manifest && learntUnder(manifest.training);
+    if (!manifest || !learnt) return [];
+    const said = runningConditionText(learnt);
+    const where = `assets[${i}]`;
+    if (asset.running_when === undefined)
+      return [
+        `${where}: model ${manifest.name} learnt only the rows where ${said} (training.running_when); asset ${asset.name} scores every row, its stops too: set ${where}.running_when to the same condition on the channel that says it here`,
+      ];
+    const given = runningConditionText(asset.running_when);
+    return given === said
+      ? []
+      : [
+          `${where}.running_when: ${given}, but model ${manifest.name} learnt the rows where ${said} (training.running_when): the rows scored are not those learnt, unless the two say the same thing under other names`,
+        ];
+  });
 }
