@@ -66,7 +66,11 @@ describe('the latest remote configuration outcome', () => {
     );
     expect(await watcher.next()).toMatchObject({ outcome: 'applied', sequence: 2 });
     link.setUp(false); // its probation (its source on a dead port) fails while the link is down
-    await log.next(/^remote configuration 2 rolled_back: /);
+    await log.next(
+      new RegExp(
+        `^remote configuration 2 rolled_back: mqtt ${prefix}/press-3/config \\(sequence 2\\): no good sample within its 2 s probation from plc \\(device plc \\(127\\.0\\.0\\.1:${plant.deadPort.toString()}, unit 1\\): connect: ECONNREFUSED`,
+      ),
+    );
     await running.stop();
     run = undefined;
     expect(await retainedOutcome(plant.broker.url, prefix)).toMatchObject({ outcome: 'applied', sequence: 2 }); // not sent
