@@ -120,3 +120,25 @@ export function runningConditionFlag(text: string): RunningCondition {
     throw new UsageError((err as Error).message);
   }
 }
+
+/** --running-when's condition and --running-settle-ms, each undefined where not given; usage errors as below. */
+export function runningFlags(opts: { readonly runningWhen?: string; readonly runningSettleMs?: string }): {
+  readonly runningWhen: RunningCondition | undefined;
+  readonly runningSettleMs: number | undefined;
+} {
+  const runningWhen = opts.runningWhen === undefined ? undefined : runningConditionFlag(opts.runningWhen);
+  return { runningWhen, runningSettleMs: runningSettleFlag(opts) };
+}
+
+/** --running-settle-ms (ms, 0 or more), or a usage error: it needs --running-when. Undefined where not given. */
+function runningSettleFlag(opts: {
+  readonly runningWhen?: string;
+  readonly runningSettleMs?: string;
+}): number | undefined {
+  if (opts.runningSettleMs === undefined) return undefined;
+  if (opts.runningWhen === undefined)
+    throw new UsageError(
+      '--running-settle-ms: the settle time after a restart needs --running-when (the condition that says when the machine runs)',
+    );
+  return wholeNumber('running-settle-ms', opts.runningSettleMs, 0);
+}

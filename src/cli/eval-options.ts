@@ -29,6 +29,8 @@ export interface EvalOptions extends DetectorFlags, PartFlags {
   maxSampleAgeMs?: string;
   /** Score and measure only the rows where the machine runs (running-condition.ts). */
   runningWhen?: string;
+  /** The settle time after a restart (restart-settle.ts); estimated from the training rows where not given. */
+  runningSettleMs?: string;
   labelColumn?: string;
   /** FROM/TO spans of time labelled anomalous, for files without a label column (anomaly-spans.ts). */
   anomaly?: string[];

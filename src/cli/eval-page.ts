@@ -8,7 +8,7 @@ import { heldText, textColumnsText, type ColumnRenames } from '../core/csv-table
 import { renamedLines } from './rename-auto.js';
 import type { FileReport, TrainingReport } from '../report/report-data.js';
 import { writeReport } from '../report/render-report.js';
-import { pausesText, stoppedText, unscoredText } from './eval-text.js';
+import { pausesText, settlingText, stoppedText, unscoredText } from './eval-text.js';
 import { leftOutText } from '../training/constant-channels.js';
 
 /**
@@ -29,6 +29,7 @@ export function fileReport(
     ...(missing.length > 0 ? [`missing readings: ${heldText(missing)}`] : []),
     ...(r.unscoredRows ? [unscoredText(r.unscoredRows, r.testRows)] : []),
     ...(r.stoppedRows !== undefined ? [stoppedText(r.stoppedRows)] : []),
+    ...(r.settlingRows ? [settlingText(r.settlingRows)] : []),
     ...(r.pauses ? [pausesText(r.pauses.count, r.pauses.longest.text)] : []),
     ...(s.textColumns ? [`left out, they hold text, not readings: ${textColumnsText(s.textColumns)}`] : []),
     ...(r.leftOut?.length ? [leftOutText(r.leftOut)] : []),

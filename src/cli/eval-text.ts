@@ -64,6 +64,10 @@ export const stoppedText = (rows: number): string =>
     ? 'every row after the training rows runs (--running-when): none left out'
     : `${rows} row(s) after the training rows not running (--running-when) left out: not scored, not in F1, FAR, NAB or false alarms per day`;
 
+/** A file's rows left out as settling after a restart (a settle time), as the text report and the page say them. */
+export const settlingText = (rows: number): string =>
+  `${rows} row(s) after the training rows settling after a restart (the settle time after --running-when's condition turns true again) left out: not scored, not in F1, FAR, NAB or false alarms per day`;
+
 /** A file's rows with no score, as the text report and the page say them; the whole file unscored said as such. */
 export function unscoredText(unscored: number, measured: number): string {
   const why =
@@ -109,6 +113,7 @@ export function evalTextLines(reports: readonly EvalReport[], c: EvalTextContext
       );
     if (f.unscored_rows) out.push(`${f.file}: ${unscoredText(f.unscored_rows, f.measured_rows ?? f.unscored_rows)}`);
     if (f.stopped_rows !== undefined) out.push(`${f.file}: ${stoppedText(f.stopped_rows)}`);
+    if (f.settling_rows) out.push(`${f.file}: ${settlingText(f.settling_rows)}`);
     if (f.pauses) out.push(`${f.file}: ${pausesText(f.pauses.count, f.pauses.longest)}`);
     if (f.missing_readings)
       out.push(

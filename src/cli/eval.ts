@@ -21,9 +21,10 @@ import {
   type Precision,
 } from '../eval/evaluate.js';
 import { readLabelledCsv, type LabelledSeries } from '../eval/labelled-csv.js';
+import { withEvalSettle } from '../eval/eval-settle.js';
 import { csvDataColumns, csvHeader, heldAsText, isLabelColumn } from '../core/csv-table.js';
 import { fittedModelReport, type TrainingReport } from '../report/report-data.js';
-import { detectorFlags, refuseUnknownSlowChannels, runningConditionFlag, wholeNumber } from './detector-flags.js';
+import { detectorFlags, refuseUnknownSlowChannels, runningFlags, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { refuseReportFolder } from './report-flag.js';
 import { unitsRowText } from '../core/csv-units-row.js';
@@ -65,7 +66,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     const periodMs = opts.periodMs === undefined ? undefined : wholeNumber('period-ms', opts.periodMs, 1);
     const maxSampleAgeMs =
       opts.maxSampleAgeMs === undefined ? undefined : wholeNumber('max-sample-age-ms', opts.maxSampleAgeMs, 1);
-    const runningWhen = opts.runningWhen === undefined ? undefined : runningConditionFlag(opts.runningWhen);
+    const { runningWhen, runningSettleMs } = runningFlags(opts);
     const csvs = csvFilesUnder(opts.data);
     const labelName = opts.labelColumn;
     if (labelName !== undefined && (labelName.trim() === '' || isLabelColumn(labelName)))
@@ -236,6 +237,10 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         if (own.rows !== undefined) trainRows = own.rows;
         modelRows = own;
       }
+      // The settle time after a restart (--running-when): given, the model's, or estimated on the training rows.
+      series = withEvalSettle(series, trainRows, runningSettleMs, folder?.[0].manifest.training);
+      if (series.running?.settle)
+        say(`${relative(opts.data, file) || file}: settle time after a restart: ${series.running.settle.how}`);
       const spans = spansOf(file);
       if (spans)
         labelledBySpans.push(

@@ -24,6 +24,13 @@ const VALIDATION_ROWS =
 const RUNNING_WHEN_HELP =
   "learn (and score) only the rows where the machine runs: CHANNEL=VALUE, CHANNEL!=VALUE, CHANNEL>N or CHANNEL<N (Mode=RUN, Speed>100), on a column of text or readings that need not be a channel; the other rows, and those before the column's first reading, are left out as a pause is (a blank cell holds the reading before it); the model's manifest records it (training.running_when)";
 
+/** train's and eval's --running-settle-ms: the rows after a restart left out too (restart-settle.ts). */
+const RUNNING_SETTLE_HELP =
+  'with --running-when: the rows within this many ms of the condition turning true after a stop are left out too, ' +
+  "as a restart's ramp back to normal operation (0: none); default: estimated from the training rows' own restarts " +
+  "(the time until every channel is back within its long-running spread; said on stderr), recorded in the model's " +
+  'training.running_when.settle_ms';
+
 /** train's and eval's --max-sample-age-ms: the hold of a CSV's missing readings (csv-gaps.ts holdShortGaps). */
 const MAX_SAMPLE_AGE_HELP =
   "how long a missing reading is held at the last one, as an asset's window.max_sample_age_ms (default 5000, the " +
@@ -121,6 +128,7 @@ export function addFitCommands(program: Command, wrap: CommandWrap, argv: readon
       .option('--precision <p>', 'int8, fp32 or both', 'int8')
       .option('--max-sample-age-ms <n>', MAX_SAMPLE_AGE_HELP)
       .option('--running-when <condition>', RUNNING_WHEN_HELP)
+      .option('--running-settle-ms <ms>', RUNNING_SETTLE_HELP)
       .option(
         '--period-ms <n>',
         "sample period in ms of files whose time column holds plain numbers (seconds or hours since the start, a sample number) or that have none (rows counted as samples); with --model, default the model's; files with dates or Unix times (ms; s, µs or ns under a time's name) give their own",
@@ -191,6 +199,7 @@ export function addFitCommands(program: Command, wrap: CommandWrap, argv: readon
       .option('--hop <n>', 'with --csv and --arch dense or conv1d: rows between training windows', '1')
       .option('--max-sample-age-ms <n>', MAX_SAMPLE_AGE_HELP)
       .option('--running-when <condition>', `with --csv: ${RUNNING_WHEN_HELP}`)
+      .option('--running-settle-ms <ms>', `with --csv: ${RUNNING_SETTLE_HELP}`)
       .option(
         '--period-ms <n>',
         "with --csv: sample period (default: the median spacing of the time column; needed where it holds plain numbers, not dates or Unix times (ms; s, µs or ns under a time's name), or where the file has no time column)",

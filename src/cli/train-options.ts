@@ -39,6 +39,8 @@ export interface TrainOptions extends DetectorFlags, PartFlags {
   maxSampleAgeMs?: string;
   /** Learn only the rows where the machine runs (running-condition.ts). */
   runningWhen?: string;
+  /** The settle time after a restart (restart-settle.ts); estimated from the training rows where not given. */
+  runningSettleMs?: string;
   hidden: string;
   filters: string;
   name?: string;

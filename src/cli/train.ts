@@ -12,7 +12,7 @@ import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
 import { fitDetector, learntRowsOf, type DetectorOptions, type NormalData } from '../training/fit-detector.js';
 import { leftOutText, withoutConstantChannels } from '../training/constant-channels.js';
 import { unitsRowText } from '../core/csv-units-row.js';
-import { detectorFlags, refuseUnknownSlowChannels, runningConditionFlag, wholeNumber } from './detector-flags.js';
+import { detectorFlags, refuseUnknownSlowChannels, runningFlags, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
 import { refuseReportFolder } from './report-flag.js';
 import { trainingNotes } from './training-notes.js';
@@ -52,6 +52,8 @@ async function fitAndWrite(
   dataNotes: readonly string[] = [],
   renames?: ColumnRenames,
   runningWhen?: RunningCondition,
+  /** How the settle time in runningWhen was found (given, estimated from the rows' restarts, or why none). */
+  settleHow?: string,
 ): Promise<void> {
   refuseUnknownSlowChannels(detector.slowChannels, data.channels, 'channel', 'channels');
   const version = modelVersionOf(opts);
@@ -76,6 +78,7 @@ async function fitAndWrite(
           ...fitted.manifest.training,
           ...(read.length > 0 ? { renames: Object.fromEntries(read) } : {}),
           ...(runningWhen ? { running_when: runningWhen } : {}),
+          ...(settleHow ? { running_settle: settleHow } : {}),
         }
       : undefined;
   await writeModelFolder(resolve(opts.out), {
@@ -105,6 +108,7 @@ function refuseCsvOnlyFlags(opts: TrainOptions): void {
       '--period-ms': opts.periodMs,
       '--max-sample-age-ms': opts.maxSampleAgeMs,
       '--running-when': opts.runningWhen,
+      '--running-settle-ms': opts.runningSettleMs,
       '--cycle-channel': opts.cycleChannel,
       '--cycle-trigger': opts.cycleTrigger,
       '--part-id-channel': opts.partIdChannel,
@@ -144,7 +148,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     .filter(Boolean);
   const { renames: rename, made } = trainRenames(opts);
   refuseMissingChannels(opts.channels, channels, opts.csv!, rename);
-  const runningWhen = opts.runningWhen === undefined ? undefined : runningConditionFlag(opts.runningWhen);
+  const { runningWhen, runningSettleMs } = runningFlags(opts);
   const read = csvNormalData(text, opts.csv!, {
     name: nameOf(opts, outFolderName(opts.out, `csv-${detector.arch}`)),
     channels,
@@ -155,6 +159,7 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
       : {}),
     ...(opts.trainRows !== undefined ? { rows: wholeNumber('train-rows', opts.trainRows) } : {}),
     ...(runningWhen ? { runningWhen } : {}),
+    ...(runningSettleMs !== undefined ? { runningSettleMs } : {}),
   });
   // Channels constant in the rows the model learns from are left out of it, as eval's file models leave them (before
   // 2026-12-07 train refused them): said on stderr and on the page, in eval's words (leftOutText).
@@ -168,7 +173,12 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
   // charts (before 2026-12-07 the page said nothing of them).
   const held = data.missing.length > 0 ? [`missing readings: ${heldText(data.missing, 'not learnt from')}`] : [];
   if (data.unitsRow) process.stderr.write(`${unitsRowText(opts.csv!, data.unitsRow.line, data.unitsRow.units)}\n`);
-  const stopped = read.stopped ? [read.stopped.text || `no row left out as not running (--running-when)`] : [];
+  const stopped = read.stopped
+    ? [
+        read.stopped.text || `no row left out as not running (--running-when)`,
+        `settle time after a restart: ${read.settle!.how}`,
+      ]
+    : [];
   for (const line of [...constant, ...held, ...(data.breaks ? [data.breaks] : []), ...stopped])
     process.stderr.write(`${opts.csv}: ${line}\n`);
   // --rename auto's names, said on stderr and on the page: the names to give the channels in a gateway configuration.
@@ -219,7 +229,8 @@ async function trainCsv(opts: TrainOptions, argv: readonly string[]): Promise<vo
     },
     dataNotes,
     rename,
-    runningWhen,
+    runningWhen && read.settle ? { ...runningWhen, settle_ms: read.settle.ms } : runningWhen,
+    read.settle?.how,
   );
 }
 

@@ -11,13 +11,23 @@ import { MISSING_READING } from './csv-cells.js';
 import { namesText } from './csv-header.js';
 import { nearestName } from './nearest-name.js';
 import { isRunning, runningConditionText, type RunningCondition } from './running-condition.js';
+import { settledStates, type ConditionState } from './restart-settle.js';
+import { estimateSettle } from './settle-estimate.js';
 
 /** The rows a condition says are running, one flag a row (1 running, 0 not), and how many are not. */
 export interface RunningRows {
   readonly condition: RunningCondition;
+  /** 1 where the row is learnt and scored: it runs (and has settled, with a settle time). */
   readonly running: Uint8Array;
   /** Rows not running (stopped, or no reading of the condition's column), of all the rows given. */
   readonly stoppedRows: number;
+  /** Each row's state by the condition alone (restart-settle.ts): what a settle time is judged on. */
+  readonly states: readonly ConditionState[];
+  /** With a settle time (withSettle): 1 where a row runs but within it after a restart, and how many such rows. */
+  readonly settling?: Uint8Array;
+  readonly settlingRows?: number;
+  /** The settle time (ms) and how it was found (given, estimated, or why none), in words. */
+  readonly settle?: { readonly ms: number; readonly how: string };
 }
 
 /** The columns of a table as running rows read them: readings by name, text cells (textCellsOf) by name. */
@@ -58,6 +68,7 @@ export function runningRowsOf(
     );
   }
   const running = new Uint8Array(n);
+  const states: ConditionState[] = new Array<ConditionState>(n);
   let stoppedRows = 0;
   let reading: number | string | undefined;
   for (let i = 0; i < n; i++) {
@@ -66,16 +77,64 @@ export function runningRowsOf(
       if (cell !== '') reading = MISSING_READING.test(cell) ? undefined : cell;
     } else if (!Number.isNaN(readings![i])) reading = readings![i];
     running[i] = isRunning(condition, reading) ? 1 : 0;
+    states[i] = running[i] === 1 ? 'running' : reading === undefined ? 'unknown' : 'stopped';
     if (running[i] === 0) stoppedRows++;
   }
-  return { condition, running, stoppedRows };
+  return { condition, running, stoppedRows, states };
 }
 
-/** What a report says of the rows left out as stopped: '' where none. */
-export function stoppedRowsText(r: Pick<RunningRows, 'condition' | 'stoppedRows'>, n: number): string {
-  if (r.stoppedRows === 0) return '';
-  return (
+/**
+ * The rows with a settle time after each restart (restart-settle.ts): those within `ms` of one are left out as the
+ * stopped rows are, and counted apart (settlingRows). `how` says how the time was found. A settle time of 0 leaves
+ * the rows as they are.
+ */
+export function withSettle(
+  r: RunningRows,
+  times: ArrayLike<number>,
+  settle: { readonly ms: number; readonly how: string },
+): RunningRows {
+  const running = Uint8Array.from(r.running);
+  const settling = new Uint8Array(running.length);
+  let settlingRows = 0;
+  settledStates(r.states, times, settle.ms).forEach((s, i) => {
+    if (s !== 'settling') return;
+    settling[i] = 1;
+    running[i] = 0;
+    settlingRows++;
+  });
+  return { ...r, running, settling, settlingRows, settle };
+}
+
+/** What a report says of the rows left out as stopped (and settling, with a settle time): '' where none. */
+export function stoppedRowsText(
+  r: Pick<RunningRows, 'condition' | 'stoppedRows' | 'settlingRows' | 'settle'>,
+  n: number,
+): string {
+  const settling =
+    r.settle && r.settle.ms > 0
+      ? `${r.settlingRows ?? 0} of the ${n} rows settling after a restart (within ${r.settle.ms} ms of the condition turning true after a stop) left out too (--running-settle-ms)`
+      : '';
+  if (r.stoppedRows === 0) return settling;
+  const stopped =
     `${r.stoppedRows} of the ${n} rows not running (not ${runningConditionText(r.condition)}, or no reading of ` +
-    `${r.condition.channel}) left out: neither learnt nor scored, no window spans them (--running-when)`
-  );
+    `${r.condition.channel}) left out: neither learnt nor scored, no window spans them (--running-when)`;
+  return settling ? `${stopped}; ${settling}` : stopped;
+}
+
+/**
+ * The rows with the settle time given (`givenMs`, --running-settle-ms), else one estimated from their own restarts
+ * (settle-estimate.ts; `rows` row-major, `channels` wide, the channels a model reads).
+ */
+export function settledRows(
+  r: RunningRows,
+  rows: Float64Array,
+  channels: number,
+  times: ArrayLike<number>,
+  periodMs: number,
+  givenMs?: number,
+): RunningRows {
+  if (givenMs !== undefined)
+    return withSettle(r, times, { ms: givenMs, how: `${givenMs} ms, given (--running-settle-ms)` });
+  const estimate = estimateSettle(rows, channels, times, r.states, periodMs);
+  return withSettle(r, times, { ms: estimate.settleMs ?? 0, how: estimate.text });
 }

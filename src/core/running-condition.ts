@@ -14,6 +14,9 @@ export interface RunningCondition {
   readonly not_equals?: number | string | boolean;
   readonly above?: number;
   readonly below?: number;
+  /** The rows within this many ms of the condition turning true after a stop are a restart's ramp, not normal
+   * operation: treated as stopped rows (restart-settle.ts). Unset or 0: none. */
+  readonly settle_ms?: number;
 }
 
 /** The condition in the words of `--running-when`: `channel=value`, `channel!=value`, `channel>n`, `channel<n`. */

@@ -44,6 +44,9 @@ export interface EvalReport {
     measured_rows?: number;
     /** Present with --running-when: rows after the training rows left out as not running (no score, in no metric). */
     stopped_rows?: number;
+    /** Present with a settle time (--running-settle-ms, or one estimated): rows after the training rows that ran but
+     * within it after a restart, left out as the stopped ones (no score, in no metric). */
+    settling_rows?: number;
     /** Present when some of the file's channels were constant in its training rows and left out of its model. */
     left_out?: { channel: string; constant: number }[];
     /** Present when some of the rows the file's model was fitted on are labelled anomalous (learnt as normal). */
@@ -132,6 +135,7 @@ export function summarise(
     ...operatorFigures(r.operator),
     ...(r.unscoredRows ? { unscored_rows: r.unscoredRows, measured_rows: r.testRows } : {}),
     ...(r.stoppedRows !== undefined ? { stopped_rows: r.stoppedRows } : {}),
+    ...(r.settlingRows !== undefined ? { settling_rows: r.settlingRows } : {}),
     ...(r.leftOut?.length ? { left_out: r.leftOut.map((k) => ({ channel: k.name, constant: k.value })) } : {}),
     ...(r.anomalousTrainingRows ? { anomalous_training_rows: r.anomalousTrainingRows } : {}),
     ...(r.beforeFaultFailed !== undefined ? { fit_before_fault_failed: r.beforeFaultFailed } : {}),

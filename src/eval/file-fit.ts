@@ -31,10 +31,11 @@ export function learnableChannels(
   return { channels: series.channels.filter((ch) => !names.has(ch)), constant, learnFrom };
 }
 
-/** A series' rows with those of a stopped machine (--running-when) as no reading (NaN): the fit leaves them out. */
+/** A series' rows with those of a stopped (or settling) machine (--running-when) as no reading (NaN): the fit leaves
+ * them out. */
 function runningRows(series: LabelledSeries): Pick<LabelledSeries, 'channels' | 'rows' | 'rowCount' | 'periodMs'> {
   const running = series.running?.running;
-  if (!running || series.running!.stoppedRows === 0) return series;
+  if (!running || (series.running!.stoppedRows === 0 && !series.running!.settlingRows)) return series;
   const c = series.channels.length;
   const rows = Float64Array.from(series.rows);
   running.forEach((r, t) => r === 0 && rows.fill(Number.NaN, t * c, (t + 1) * c));

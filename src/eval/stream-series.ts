@@ -49,6 +49,8 @@ export interface FileResult {
   readonly unscoredRows?: number;
   /** Rows after the training rows left out as not running (--running-when): not scored, not in any metric. */
   readonly stoppedRows?: number;
+  /** Of those, rows that ran but within the settle time after a restart (--running-settle-ms); absent without one. */
+  readonly settlingRows?: number;
 }
 
 /** The rows from `from` with no score (NaN): no full window ended there (a missing reading longer than the hold, a
@@ -179,7 +181,10 @@ export async function streamSeries(
   const m = pointwise(conf);
   const pauses = pausesFound(times, pauseRows(times, series.periodMs));
   const unscored = unscoredRows(scores, skipRows, running);
-  const stoppedRows = n - skipRows - measured.length;
+  const settling = series.running?.settling;
+  let settlingRows = 0;
+  for (let i = skipRows; settling && i < n; i++) settlingRows += settling[i];
+  const stoppedRows = n - skipRows - measured.length - settlingRows;
   return {
     file,
     testRows: measured.length,
@@ -198,5 +203,6 @@ export async function streamSeries(
     alarmCauses: alarmCauses(predictions, tops),
     ...(unscored > 0 ? { unscoredRows: unscored } : {}),
     ...(series.running ? { stoppedRows } : {}),
+    ...(settling ? { settlingRows } : {}),
   };
 }

@@ -20,7 +20,7 @@ import {
   type SkabTable,
   type TextColumn,
 } from '../core/csv-table.js';
-import { runningRowsOf, stoppedRowsText } from '../core/csv-running-rows.js';
+import { runningRowsOf, settledRows, stoppedRowsText } from '../core/csv-running-rows.js';
 import { runningConditionText, type RunningCondition } from '../core/running-condition.js';
 import type { TrainingSet } from './build-model.js';
 import type { NormalData } from './fit-detector.js';
@@ -73,6 +73,8 @@ export function csvNormalData(
     readonly maxSampleAgeMs?: number;
     /** Learn only the rows where the machine runs (--running-when; csv-running-rows.ts): the others are left out. */
     readonly runningWhen?: RunningCondition;
+    /** The settle time after a restart (--running-settle-ms); estimated from the rows' restarts where not given. */
+    readonly runningSettleMs?: number;
   },
 ): NormalData & {
   readonly missing: readonly HeldReadings[];
@@ -87,6 +89,8 @@ export function csvNormalData(
   readonly unitsRow?: { readonly line: number; readonly units: readonly string[] };
   /** Rows of the first `rows` left out as not running (--running-when), and the condition; absent without it. */
   readonly stopped?: { readonly rows: number; readonly text: string };
+  /** The settle time after a restart used (ms; 0 for none) and how it was found; absent without --running-when. */
+  readonly settle?: { readonly ms: number; readonly how: string };
 } {
   const table = parseSkabCsv(text, file, {
     ...(o.rename ? { rename: o.rename } : {}),
@@ -118,7 +122,16 @@ export function csvNormalData(
   const held = n < all ? heldInFirstRows(wholeFile, table.missing ?? [], n) : wholeFile;
   refuseStepsBack(times, n, file, periodMs);
   const readings = rowMajor(table, channels, n);
-  const running = o.runningWhen ? runningRowsOf(table, o.runningWhen, file, n) : undefined;
+  const running = o.runningWhen
+    ? settledRows(
+        runningRowsOf(table, o.runningWhen, file, n),
+        readings,
+        channels.length,
+        times,
+        periodMs,
+        o.runningSettleMs,
+      )
+    : undefined;
   const segmented = segmentRows(readings, channels.length, times, periodMs, n, running?.running);
   if (segmented.rowCount === 0 && running && running.stoppedRows > 0) {
     const held = (table.textColumns ?? []).filter((t) => t.name === running.condition.channel);
@@ -144,7 +157,7 @@ export function csvNormalData(
   }
   return {
     name: o.name,
-    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${renamesText(o.rename)}${leftOutNames(table)}${table.countedRows ? ' (no time column: rows counted as samples)' : ''}${o.maxSampleAgeMs !== undefined ? ` (readings held up to ${o.maxSampleAgeMs} ms: --max-sample-age-ms)` : ''}${held.length > 0 ? ` (missing readings: ${heldText(held, 'not learnt from')})` : ''}${breaks ? ` (${breaks})` : ''}${running ? ` (running when ${runningConditionText(running.condition)}: ${running.stoppedRows} row(s) not running left out)` : ''}`,
+    source: `${o.rows !== undefined ? `${file}: first ${n} rows` : file}${renamesText(o.rename)}${leftOutNames(table)}${table.countedRows ? ' (no time column: rows counted as samples)' : ''}${o.maxSampleAgeMs !== undefined ? ` (readings held up to ${o.maxSampleAgeMs} ms: --max-sample-age-ms)` : ''}${held.length > 0 ? ` (missing readings: ${heldText(held, 'not learnt from')})` : ''}${breaks ? ` (${breaks})` : ''}${running ? ` (running when ${runningConditionText(running.condition)}: ${running.stoppedRows} row(s) not running left out${running.settle?.ms ? `, ${running.settlingRows ?? 0} settling within ${running.settle.ms} ms of a restart` : ''})` : ''}`,
     channels,
     periodMs,
     rows,
@@ -162,6 +175,7 @@ export function csvNormalData(
     ...(table.textColumns ? { textColumns: table.textColumns } : {}),
     ...(anomalous > 0 ? { labelledAnomalous: { rows: anomalous, first } } : {}),
     ...(running ? { stopped: { rows: running.stoppedRows, text: stoppedRowsText(running, n) } } : {}),
+    ...(running?.settle ? { settle: running.settle } : {}),
   };
 }
 

@@ -114,7 +114,9 @@ describe('linewatch train --csv --running-when', () => {
       'no window spans them (--running-when)';
     expect(run.stderr).toContain(`${csv}: ${stopped}\n`);
     const { manifest } = await loadManifest(out);
-    expect(manifest.training.running_when).toEqual({ channel: 'mode', equals: 'RUN' });
+    // The stop's restart has no ramp here: the settle time estimated from it is 0, said how.
+    expect(manifest.training.running_when).toEqual({ channel: 'mode', equals: 'RUN', settle_ms: 0 });
+    expect(manifest.training.running_settle).toMatch(/^0 ms, estimated from 1 restart\(s\) in the rows: /);
     expect(manifest.training.data).toContain(' (running when mode=RUN: 200 row(s) not running left out)');
     expect(manifest.input.channels.map((c) => c.name)).toEqual(['flow', 'temp']);
   }, 60_000);
