@@ -25,6 +25,14 @@ export const runningWhenSchema = z
     not_equals: word.optional().describe('Runs while the channel reads any other value than this one.'),
     above: z.number().optional().describe('Runs while the channel reads more than this number.'),
     below: z.number().optional().describe('Runs while the channel reads less than this number.'),
+    settle_ms: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        "After a restart (the condition true again after a stop), rows in this many ms are the ramp back to normal operation: neither windowed nor scored, as a stop's (status stopped.state settling). Set it to the model's training.running_when.settle_ms (train estimates it from the training rows' restarts). Unset or 0: none; a gateway that starts while the machine runs scores at once.",
+      ),
   })
   .superRefine((c, ctx) => {
     const given = COMPARISONS.filter((k) => c[k] !== undefined);
@@ -99,10 +107,16 @@ export function runningWhenNotes(
         `${where}: model ${manifest.name} learnt only the rows where ${said} (training.running_when); asset ${asset.name} scores every row, its stops too: set ${where}.running_when to the same condition on the channel that says it here`,
       ];
     const given = runningConditionText(asset.running_when);
-    return given === said
+    if (given !== said)
+      return [
+        `${where}.running_when: ${given}, but model ${manifest.name} learnt the rows where ${said} (training.running_when): the rows scored are not those learnt, unless the two say the same thing under other names`,
+      ];
+    const settle = asset.running_when.settle_ms ?? 0;
+    const learntSettle = learnt.settle_ms ?? 0;
+    return settle === learntSettle
       ? []
       : [
-          `${where}.running_when: ${given}, but model ${manifest.name} learnt the rows where ${said} (training.running_when): the rows scored are not those learnt, unless the two say the same thing under other names`,
+          `${where}.running_when.settle_ms: ${settle}, but model ${manifest.name} left out the ${learntSettle} ms after each restart (training.running_when.settle_ms): ${settle < learntSettle ? 'the ramp it never learnt is scored' : 'rows it learnt are not scored'}; set settle_ms: ${learntSettle}`,
         ];
   });
 }

@@ -46,7 +46,8 @@ export interface AssetStatus {
   readonly degraded: string | undefined;
   /** A sliding-window asset that formed no complete window for two window spans: since when, and why. */
   readonly blind?: Blindness;
-  /** Its machine does not run (running_when): since when, the condition, why; its rows are not scored meanwhile. */
+  /** Its machine does not run, or settles after its restart (running_when): since when, the condition, why (and until
+   * when it settles); its rows are not scored meanwhile. */
   readonly stopped?: Stopped;
   readonly alarm: AlarmStatus;
   readonly latest: ScoreResult | undefined;
@@ -183,7 +184,7 @@ export class AssetPipeline {
         // (the watch starts again); a condition channel with no fresh reading may be one.
         this.pendingGap ??= outcome.ts;
         this.stops?.row(outcome.state, outcome.why);
-        if (outcome.state === 'stopped') this.watch?.complete(now, this.wall());
+        if (outcome.state !== 'unknown') this.watch?.complete(now, this.wall());
         else this.watch?.incomplete(now, outcome.why);
         continue;
       }

@@ -84,7 +84,7 @@ export class GatewayMetrics {
   });
   readonly rowsStopped = new Counter({
     name: 'linewatch_rows_stopped_total',
-    help: 'Rows of an asset neither windowed nor scored because its machine does not run (assets[].running_when): state stopped where the condition does not hold, unknown where its channel has no fresh good reading',
+    help: 'Rows of an asset neither windowed nor scored because its machine does not run (assets[].running_when): state stopped where the condition does not hold, unknown where its channel has no fresh good reading, settling where it holds again but within running_when.settle_ms of the restart',
     labelNames: ['asset', 'state'],
     registers: [this.registry],
   });

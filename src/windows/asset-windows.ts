@@ -14,8 +14,9 @@ import { Samplings } from './samplings.js';
 import { isPause } from '../core/csv-pauses.js';
 import { CycleWindow } from './cycle/cycle-window.js';
 import { SlidingWindow } from './sliding/sliding-window.js';
-import { RunningGate, type RunningState } from './running-gate.js';
-import type { RunningCondition } from '../core/running-condition.js';
+import { RunningGate } from './running-gate.js';
+import { runningConditionText, type RunningCondition } from '../core/running-condition.js';
+import { RestartSettle, type MachineState } from '../core/restart-settle.js';
 
 export type AssetWindowOutcome =
   | { readonly kind: 'window'; readonly window: Window; readonly durationMs?: number }
@@ -32,12 +33,13 @@ export type AssetWindowOutcome =
     }
   /**
    * A row not windowed: the machine does not run at its time (`running_when` does not hold, or its channel has no fresh
-   * reading: `state` unknown). The sliding window starts anew at the first such row, so no window spans a stop.
+   * reading: `state` unknown), or it runs but within `settle_ms` of its restart (`state` settling). The sliding window
+   * starts anew at the first such row, so no window spans a stop or a restart's ramp.
    */
   | {
       readonly kind: 'stopped';
       readonly ts: number;
-      readonly state: Exclude<RunningState, 'running'>;
+      readonly state: Exclude<MachineState, 'running'>;
       /** "the machine does not run: " and `why`, as an incomplete window's reason. */
       readonly reason: string;
       /** Shortly: "stopped: Mode=RUN does not hold", or its channel's reading missing. */
@@ -88,8 +90,10 @@ export class AssetWindows {
   private lastTs: number | undefined;
   /** Where `running_when` is set (sliding windows): whether the machine runs at each row's time. */
   private readonly gate: RunningGate | undefined;
+  /** Its settle time after a restart (running_when.settle_ms; 0 where unset). */
+  private readonly settle: RestartSettle | undefined;
   /** The state at the last row judged by the gate (undefined before one, or without a gate). */
-  private runningState: RunningState | undefined;
+  private runningState: MachineState | undefined;
 
   constructor(
     readonly asset: string,
@@ -107,6 +111,7 @@ export class AssetWindows {
     if (runningWhen && w.type === 'cycle')
       throw new Error(`asset ${asset}: running_when applies to sliding windows, not cycle windows`);
     this.gate = runningWhen ? new RunningGate(asset, runningWhen, w.max_sample_age_ms) : undefined;
+    this.settle = runningWhen ? new RestartSettle(runningWhen.settle_ms ?? 0) : undefined;
     this.samplings = new Samplings(asset);
     const rowsOf = (rowChannels: readonly string[]) => {
       if (w.align === 'batch') return new RowAssembler(asset, rowChannels, w.max_sample_age_ms);
@@ -144,8 +149,9 @@ export class AssetWindows {
     return this.windows instanceof CycleWindow;
   }
 
-  /** Whether the machine ran at the last row (running_when): undefined without the condition or before a row. */
-  get running(): RunningState | undefined {
+  /** Whether the machine ran (and had settled) at the last row (running_when): undefined without the condition or
+   * before a row. */
+  get running(): MachineState | undefined {
     return this.runningState;
   }
 
@@ -186,18 +192,22 @@ export class AssetWindows {
   }
 
   /**
-   * Of a row where the machine does not run (running_when): the outcome that says so, the sliding window restarted at
-   * the first such row; a pause's row while stopped is passed over (the window starts anew anyway). Undefined where it
-   * runs, or without the condition.
+   * Of a row where the machine does not run, or settles after its restart (running_when): the outcome that says so,
+   * the sliding window restarted at the first such row; a pause's row while stopped is passed over (the window starts
+   * anew anyway). Undefined where it runs, or without the condition.
    */
   private stoppedAt(row: Row): AssetWindowOutcome | 'pass' | undefined {
-    if (!this.gate || !(this.windows instanceof SlidingWindow)) return undefined;
+    if (!this.gate || !this.settle || !(this.windows instanceof SlidingWindow)) return undefined;
     if (row.pause) return this.runningState === 'running' || this.runningState === undefined ? undefined : 'pass';
-    const state = this.gate.stateAt(row.ts);
+    const state = this.settle.at(this.gate.stateAt(row.ts), row.ts);
     const was = this.runningState;
     this.runningState = state;
     if (state === 'running') return undefined;
     if (was === 'running' || was === undefined) this.windows.restart();
+    if (state === 'settling') {
+      const why = `settling after a restart: ${runningConditionText(this.gate.condition)} holds again, its rows are not scored for ${this.settle.settleMs} ms (running_when.settle_ms)`;
+      return { kind: 'stopped', ts: row.ts, state, reason: `the machine ramps back: ${why}`, why };
+    }
     const why = this.gate.whyAt(row.ts);
     return { kind: 'stopped', ts: row.ts, state, reason: `the machine does not run: ${why}`, why };
   }

@@ -21,6 +21,22 @@ describe('an asset scoring other rows than its model learnt (running_when vs tra
     expect(runningWhenNotes([same], model(learnt))).toEqual([]);
   });
 
+  it('warns where the settle times after a restart differ (unset counts as 0), and says which rows it costs', () => {
+    const settled = { running_when: { channel: 'XS-100_Unit_mode', equals: 'RUN', settle_ms: 1_450_000 } };
+    const asset = (settle_ms?: number) => ({
+      name: 'e101',
+      running_when: { channel: 'XS-100_Unit_mode', equals: 'RUN', ...(settle_ms !== undefined ? { settle_ms } : {}) },
+    });
+    expect(runningWhenNotes([asset()], model(settled))).toEqual([
+      'assets[0].running_when.settle_ms: 0, but model e101-hybrid left out the 1450000 ms after each restart (training.running_when.settle_ms): the ramp it never learnt is scored; set settle_ms: 1450000',
+    ]);
+    expect(runningWhenNotes([asset(3_000_000)], model(settled))).toEqual([
+      'assets[0].running_when.settle_ms: 3000000, but model e101-hybrid left out the 1450000 ms after each restart (training.running_when.settle_ms): rows it learnt are not scored; set settle_ms: 1450000',
+    ]);
+    expect(runningWhenNotes([asset(1_450_000)], model(settled))).toEqual([]);
+    expect(runningWhenNotes([asset(0)], model(learnt))).toEqual([]);
+  });
+
   it('says nothing of a model that learnt every row, or whose recorded condition is not one', () => {
     const gated = { name: 'e101', running_when: { channel: 'run', equals: true } };
     expect(runningWhenNotes([gated], model({}))).toEqual([]);

@@ -19,6 +19,10 @@ describe('assets[].running_when', () => {
     ['{ channel: run_state, not_equals: STOP }', { channel: 'run_state', not_equals: 'STOP' }],
     ['{ channel: flow, above: 0.5 }', { channel: 'flow', above: 0.5 }],
     ['{ channel: run_state, equals: true }', { channel: 'run_state', equals: true }],
+    [
+      '{ channel: run_state, equals: 1, settle_ms: 1500000 }',
+      { channel: 'run_state', equals: 1, settle_ms: 1_500_000 },
+    ],
   ])('takes %s (the channel need not be a model input)', async (yaml, expected) => {
     const c = await accepted(config(`    running_when: ${yaml}`));
     expect(c.assets[0].running_when).toEqual(expected);
@@ -37,6 +41,14 @@ describe('assets[].running_when', () => {
     [
       '{ channel: run_state, above: fast }',
       'assets[0].running_when.above: Invalid input: expected number, received string',
+    ],
+    [
+      '{ channel: run_state, equals: 1, settle_ms: -5 }',
+      'assets[0].running_when.settle_ms: Too small: expected number to be >=0',
+    ],
+    [
+      '{ channel: run_state, equals: 1, settle_ms: 2.5 }',
+      'assets[0].running_when.settle_ms: Invalid input: expected int, received number',
     ],
   ])('refuses %s, naming the path', async (yaml, issue) => {
     expect(await issuesOf(config(`    running_when: ${yaml}`))).toContain(issue);

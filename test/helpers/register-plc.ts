@@ -62,3 +62,15 @@ export async function startRegisterPlc(
       }),
   };
 }
+
+/** A register PLC holding `holding`, with the set of addresses it leaves unanswered (empty; the test fills it), its
+ * close put in `cleanups`. */
+export async function silenceablePlc(
+  holding: ReadonlyMap<number, number>,
+  cleanups: (() => Promise<unknown>)[],
+): Promise<{ readonly plc: RegisterPlc; readonly silent: Set<number> }> {
+  const silent = new Set<number>();
+  const plc = await startRegisterPlc(holding, { silent });
+  cleanups.push(() => plc.close());
+  return { plc, silent };
+}

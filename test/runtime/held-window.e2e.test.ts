@@ -15,7 +15,7 @@ import { ModbusSource } from '../../src/sources/modbus/modbus-source.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import { localModbusTcp } from '../helpers/local-modbus-source.js';
-import { startRegisterPlc } from '../helpers/register-plc.js';
+import { silenceablePlc } from '../helpers/register-plc.js';
 import { meanModel } from '../helpers/mean-score.js';
 import { steppedPolls } from '../helpers/stepped-polls.js';
 
@@ -36,9 +36,7 @@ async function run(polls: number, silentAt: ReadonlySet<number>, align: 'batch' 
     [0, 1],
     [5, 10],
   ]);
-  const silent = new Set<number>();
-  const plc = await startRegisterPlc(holding, { silent });
-  cleanups.push(() => plc.close());
+  const { plc, silent } = await silenceablePlc(holding, cleanups);
   let clock = T0;
   const metrics = new GatewayMetrics();
   const scores: ScoreResult[] = [];
