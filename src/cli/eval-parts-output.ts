@@ -6,7 +6,7 @@
 import { relative } from 'node:path';
 import { isAnomalous } from '../core/verdict.js';
 import type { Precision } from '../eval/evaluate.js';
-import { addTallies, partFigures, type PartTally } from '../eval/part-metrics.js';
+import { addTallies, partFigures, type PartErrors, type PartTally } from '../eval/part-metrics.js';
 import type { PartResults } from '../eval/part-results.js';
 import type { PartResultsMatch } from '../eval/part-results-match.js';
 import { fittedModelReport, type FileReport, type TrainingReport } from '../report/report-data.js';
@@ -27,6 +27,8 @@ export interface FileParts {
   /** The budget the threshold was calibrated for, as the manifest records it (training.parts.budget), where it does. */
   readonly budget?: Readonly<Record<string, unknown>>;
   readonly tally: PartTally;
+  /** Which parts the tally's false rejects and escapes are, by part id. */
+  readonly errors: PartErrors;
   /** --model of a part model fitted on this file: what eval could tell of its training rows (modelTrainingRowsJson). */
   readonly modelTrainingRows?: Readonly<Record<string, unknown>>;
 }
@@ -140,6 +142,8 @@ export async function writePartsEval(opts: EvalOptions, o: PartsEvalOutcome): Pr
         ...(f.budget ? { budget: f.budget } : {}),
         confusion: f.tally,
         ...partFigures(f.tally),
+        false_reject_parts: f.errors.falseRejects,
+        escape_parts: f.errors.escapes,
         ...(f.modelTrainingRows ? { model_training_rows: f.modelTrainingRows } : {}),
       })),
       ...(notEvaluated.length > 0 ? { not_evaluated: notEvaluated.map(({ file, reason }) => ({ file, reason })) } : {}),
@@ -158,6 +162,13 @@ export async function writePartsEval(opts: EvalOptions, o: PartsEvalOutcome): Pr
           `false rejects ${t.fp} (${pct(r.false_reject_rate)} of good parts)  escapes ${t.fn} (${pct(r.escape_rate)} of bad parts)  ` +
           `no verdict ${t.unknown}\n`,
       );
+    }
+    for (const f of byPrecision.get(o.precisions[0])!) {
+      const text = partErrorsText(f.errors);
+      if (text !== '')
+        process.stdout.write(
+          `${relative(opts.data, f.file) || f.file}${o.precisions.length > 1 ? ` (${o.precisions[0]})` : ''}: ${text}\n`,
+        );
     }
     const labels = reports[0].part_labels;
     if (labels) {
@@ -212,4 +223,21 @@ export async function writePartsEval(opts: EvalOptions, o: PartsEvalOutcome): Pr
     return 1;
   }
   return 0;
+}
+
+/** The ids shown per kind in the text report; --json lists them all. */
+const SHOWN_IDS = 20;
+
+/** A file's false rejects and escapes by part id, for the text report: '' where it has neither. */
+export function partErrorsText(e: PartErrors): string {
+  const ids = (list: readonly string[]) =>
+    list.length <= SHOWN_IDS
+      ? list.join(', ')
+      : `${list.slice(0, SHOWN_IDS).join(', ')} and ${list.length - SHOWN_IDS} more (all in --json)`;
+  return [
+    e.falseRejects.length > 0 ? `false rejects (good parts failed): ${ids(e.falseRejects)}` : '',
+    e.escapes.length > 0 ? `escapes (bad parts passed): ${ids(e.escapes)}` : '',
+  ]
+    .filter((t) => t !== '')
+    .join('; ');
 }

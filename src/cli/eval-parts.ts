@@ -13,7 +13,7 @@ import type { ColumnRenames } from '../core/csv-table.js';
 import { isAnomalous } from '../core/verdict.js';
 import type { LoadedManifest } from '../inference/manifest.js';
 import { inMemoryModel, type Precision } from '../eval/evaluate.js';
-import { partLabels, tallyParts } from '../eval/part-metrics.js';
+import { partErrors, partLabels, tallyParts } from '../eval/part-metrics.js';
 import { resultOf, type PartResults } from '../eval/part-results.js';
 import { PartResultsMatch, PartResultsMismatch } from '../eval/part-results-match.js';
 import { csvParts } from '../training/csv-parts.js';
@@ -205,6 +205,7 @@ export async function evalParts(
         const loaded = models[k];
         const scores = await scoreWindows(loaded.manifest, loaded.modelBytes, loaded.modelPath, windows);
         const threshold = loaded.manifest.score.threshold;
+        const failed = scores.map((s) => isAnomalous(s, threshold));
         if (k === 0 && opts.report) {
           pages.push(partsPage(name, parts, scored, bad, scores, threshold));
           if (fit) training.push(trainingPage(`${name}: ${arch}`, fit.fitted));
@@ -217,10 +218,11 @@ export async function evalParts(
           threshold,
           ...budgetOf(loaded.manifest),
           ...(own?.scoredAll ? { modelTrainingRows: modelTrainingRowsJson(own) } : {}),
-          tally: tallyParts(
+          tally: tallyParts(bad, failed, unknown),
+          errors: partErrors(
+            scored.map((i) => parts.partIds[i]),
             bad,
-            scores.map((s) => isAnomalous(s, threshold)),
-            unknown,
+            failed,
           ),
         });
       }

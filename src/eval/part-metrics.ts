@@ -38,6 +38,21 @@ export function tallyParts(bad: readonly boolean[], failed: readonly boolean[], 
   return { tp, fp, tn, fn, unknown };
 }
 
+/** The parts behind a tally's errors, by id: good parts failed (false rejects) and bad parts passed (escapes). */
+export interface PartErrors {
+  readonly falseRejects: readonly string[];
+  readonly escapes: readonly string[];
+}
+
+export function partErrors(ids: readonly string[], bad: readonly boolean[], failed: readonly boolean[]): PartErrors {
+  if (ids.length !== bad.length || bad.length !== failed.length)
+    throw new Error(`partErrors: ${ids.length} ids, ${bad.length} labels, ${failed.length} verdicts`);
+  return {
+    falseRejects: ids.filter((_, i) => !bad[i] && failed[i]),
+    escapes: ids.filter((_, i) => bad[i] && !failed[i]),
+  };
+}
+
 export function addTallies(a: PartTally, b: PartTally): PartTally {
   return { tp: a.tp + b.tp, fp: a.fp + b.fp, tn: a.tn + b.tn, fn: a.fn + b.fn, unknown: a.unknown + b.unknown };
 }

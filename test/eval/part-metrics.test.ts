@@ -1,6 +1,6 @@
 /** A part model's figures as a quality engineer counts them: false rejects, escapes, F1 over the bad parts. */
 import { describe, expect, it } from 'vitest';
-import { addTallies, partFigures, partLabels, tallyParts } from '../../src/eval/part-metrics.js';
+import { addTallies, partErrors, partFigures, partLabels, tallyParts } from '../../src/eval/part-metrics.js';
 
 describe('part metrics', () => {
   it('labels a part bad where any of its rows is labelled, however short the labelled stretch', () => {
@@ -27,6 +27,14 @@ describe('part metrics', () => {
     expect(f.f1).toBeCloseTo(4 / 6, 12);
     expect(f.false_reject_rate).toBeCloseTo(25, 12);
     expect(f.escape_rate).toBeCloseTo(100 / 3, 12);
+  });
+
+  it('names the parts behind the false rejects and escapes by their ids, in the order they were made', () => {
+    const ids = ['P-7', 'P-8', 'P-9', 'P-10', 'P-11'];
+    expect(partErrors(ids, [true, false, true, false, true], [false, true, true, false, false])).toEqual({
+      falseRejects: ['P-8'],
+      escapes: ['P-7', 'P-11'],
+    });
   });
 
   it('says n/a (null), not 0, where there is no part of a kind to count', () => {
