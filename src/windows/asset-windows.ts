@@ -222,7 +222,13 @@ export class AssetWindows {
     if (last === undefined || this.periodMs === undefined) return [row];
     if (!isPause(row.ts - last, this.periodMs, this.settings.max_sample_age_ms)) return [row];
     const values = new Float64Array(row.values.length).fill(Number.NaN);
-    const why = `a pause in the samples (none for ${row.ts - last} ms)`;
+    // A step back (rows out of order: a source's stamps, or a held value stamped after a change that came later) is
+    // no pause of a negative length: said as what it is (walknr-s35: "a pause in the samples (none for -97 ms)").
+    const step = row.ts - last;
+    const why =
+      step < 0
+        ? `samples out of order (a row stamped ${-step} ms before the one before it)`
+        : `a pause in the samples (none for ${step} ms)`;
     return [{ ts: last, values, complete: false, why, pause: true }, row];
   }
 

@@ -131,14 +131,18 @@ describe("a cycle asset's part whose last poll was missed (the gateway's)", () =
   });
 });
 
+/** Polls of a cycle asset cut by a cycle-active flag, 2 points a part, at a sample period: (ts, flag, force). */
+function flagPolls(periodMs: number) {
+  const settings = windowSchema.parse({ type: 'cycle', trigger_channel: 'cycle_active', min_samples: 2 });
+  const w = new AssetWindows('a', ['force'], 2, settings, periodMs);
+  return (ts: number, active: number, force: number) => w.push([s('cycle_active', ts, active), s('force', ts, force)]);
+}
+
 describe("a cycle asset's windows after a pause in the samples", () => {
   // Before: "its start was not seen: the trigger could not be read (a pause in the samples)", where every poll had read
   // the trigger: the gateway had not polled (an event loop stalled), which the reason now says, with how long.
   it('judge a part that starts after the pause unknown, saying the samples paused and for how long', () => {
-    const settings = windowSchema.parse({ type: 'cycle', trigger_channel: 'cycle_active', min_samples: 2 });
-    const w = new AssetWindows('a', ['force'], 2, settings, 200);
-    const poll = (ts: number, active: number, force: number) =>
-      w.push([s('cycle_active', ts, active), s('force', ts, force)]);
+    const poll = flagPolls(200);
     const out = [poll(0, 0, 0), poll(200, 0, 0), poll(6200, 1, 3), poll(6400, 1, 5), poll(6600, 0, 0)].flat();
     expect(out).toEqual([
       {
@@ -147,6 +151,18 @@ describe("a cycle asset's windows after a pause in the samples", () => {
         partId: '1',
         reason: 'its start was not seen: a pause in the samples (none for 6000 ms)',
       },
+    ]);
+  });
+});
+
+describe("a cycle asset's part whose rows step back in time", () => {
+  // Seen over OPC UA on a loaded gateway (walknr-s35): a held value stamped after a change that came later, a row 97 ms
+  // before the one before it, and the part unknown as "a pause in the samples (none for -97 ms)".
+  it('is judged unknown, saying the samples came out of order and by how much, not a pause of a negative length', () => {
+    const poll = flagPolls(100);
+    const out = [poll(0, 0, 0), poll(100, 1, 3), poll(200, 1, 5), poll(97, 1, 4), poll(300, 1, 6), poll(400, 0, 0)];
+    expect(out.flat().map((o) => (o.kind === 'incomplete' ? o.reason : o.kind))).toEqual([
+      'a sample was missing, stale or bad during the cycle: samples out of order (a row stamped 103 ms before the one before it)',
     ]);
   });
 });
