@@ -79,9 +79,23 @@ export function runningWhenIssues(
 }
 
 /** The condition a model learnt under (`training.running_when`, written by `train --running-when`), if a valid one. */
-function learntUnder(training: Readonly<Record<string, unknown>>): RunningCondition | undefined {
+function learntUnder(training: Readonly<Record<string, unknown>>): RunningWhen | undefined {
   const parsed = runningWhenSchema.safeParse(training.running_when);
-  return parsed.success ? (parsed.data as RunningCondition) : undefined;
+  return parsed.success ? (parsed.data as RunningWhen) : undefined;
+}
+
+/**
+ * The rows model `what` learnt from (`training.running_when`: its condition and settle time), for a command that must
+ * read a CSV as `train` read it (`quantize`); undefined where it learnt every row. A manifest's record that is not a
+ * condition this version reads is an error naming it: read otherwise, the rows would not be the ones learnt.
+ */
+export function learntRunningWhen(training: Readonly<Record<string, unknown>>, what: string): RunningWhen | undefined {
+  if (training.running_when === undefined) return undefined;
+  const found = learntUnder(training);
+  if (found) return found;
+  throw new Error(
+    `${what}: training.running_when ${JSON.stringify(training.running_when).slice(0, 200)} is not a condition this version reads (channel and one of equals, not_equals, above, below; settle_ms)`,
+  );
 }
 
 /**

@@ -38,6 +38,10 @@ export interface CsvTrainingOptions {
   readonly hidden: readonly number[];
   /** Columns read under another name (--rename). */
   readonly rename?: ColumnRenames;
+  /** The rows the model learnt from (its training.running_when): the others are left out, as train left them. */
+  readonly runningWhen?: RunningCondition;
+  /** The settle time after a restart the model learnt with (0: none). */
+  readonly runningSettleMs?: number;
 }
 
 /** The columns left out of the channels (those that name the run, those of text), for the model's record of its data;

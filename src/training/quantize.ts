@@ -23,6 +23,8 @@ import type { ColumnRenames } from '../core/csv-table.js';
 import { DenseAutoencoder, type DenseLayer } from './dense-autoencoder.js';
 import { calibrateRanges } from './scoring-graph.js';
 import { floats, readOnnxGraph } from './onnx-reader.js';
+import { learntRunningWhen } from '../config/running-when.js';
+import { runningConditionText } from '../core/running-condition.js';
 
 /**
  * Rebuilds the autoencoder from its fp32 ONNX export: dense (weights W<i> [in, out], biases b<i>,
@@ -103,6 +105,8 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
   const rename = o.checkModel?.(m) ?? o.rename;
   const channels = m.input.channels.map((c) => c.name);
   const ae = autoencoderFromOnnx(fp32, fp32Path, channels.length, m.input.window_length);
+  // The rows the model learnt from: a stop's or a restart's ramp would widen the activation ranges int8 keeps.
+  const running = learntRunningWhen(m.training, `model ${loaded.manifestPath}`);
   const set = csvTrainingSet(o.text ?? readCsvText(o.csv), o.csv, {
     name: m.name,
     channels,
@@ -112,7 +116,9 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
     validationFraction: o.validationFraction,
     hidden: [],
     ...(rename ? { rename } : {}),
+    ...(running ? { runningWhen: running, runningSettleMs: running.settle_ms ?? 0 } : {}),
   });
+  const rows = running ? ` (the rows where ${runningConditionText(running)}${running.settle_ms ? `, ${running.settle_ms} ms after each restart left out` : ''}, as the model learnt: training.running_when)` : '';
   const { mean, std } = m.normalisation;
   const calibration = flattenNormalised(set.train, mean, std);
   const ranges = calibrateRanges(ae, calibration, set.train.length);
@@ -123,7 +129,7 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
     ranges,
   );
   o.log(
-    `${m.name}: calibrated on ${set.train.length} windows from ${o.csv}, checking against fp32 on ${set.validation.length}`,
+    `${m.name}: calibrated on ${set.train.length} windows from ${o.csv}${rows}, checking against fp32 on ${set.validation.length}`,
   );
   const draft: ModelManifest = { ...m, sha256: sha256Hex(int8) };
   const int8Path = join(o.outDir, m.file);
@@ -138,7 +144,7 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
       scheme: 'static QDQ, opset 13',
       weights: weightScheme(ae),
       activations: 'uint8 asymmetric, per tensor, min/max calibrated',
-      calibration: `${basename(o.csv)}${renamesText(rename)}: ${set.train.length} windows (linewatch quantize)`,
+      calibration: `${basename(o.csv)}${renamesText(rename)}${rows}: ${set.train.length} windows (linewatch quantize)`,
       calibration_windows: set.train.length,
       command: o.command,
       fp32_agreement: {
