@@ -1,8 +1,9 @@
 /**
  * `quantize` calibrates a model trained with `--running-when` (and its settle time) on the rows it learnt from: the
- * manifest's training.running_when, read as train read it. Before, quantize took every row of the CSV, the stops and
- * the restarts' ramps too (activation ranges that int8 then spent its 256 steps on). The check: re-quantizing on the whole
- * recording calibrates on exactly the windows of the same recording with those rows cut out, which the model learnt.
+ * manifest's training.running_when, read as train read it. Before, quantize took every row of the CSV, the stops
+ * and the restarts' ramps too (activation ranges that int8 then spent its 256 steps on). The check: re-quantizing on
+ * the whole recording calibrates on exactly the windows of the same recording with those rows cut out, which the
+ * model learnt.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
