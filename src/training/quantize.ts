@@ -118,7 +118,9 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
     ...(rename ? { rename } : {}),
     ...(running ? { runningWhen: running, runningSettleMs: running.settle_ms ?? 0 } : {}),
   });
-  const rows = running ? ` (the rows where ${runningConditionText(running)}${running.settle_ms ? `, ${running.settle_ms} ms after each restart left out` : ''}, as the model learnt: training.running_when)` : '';
+  const rows = running
+    ? ` (the rows where ${runningConditionText(running)}${running.settle_ms ? `, ${running.settle_ms} ms after each restart left out` : ''}, as the model learnt: training.running_when)`
+    : '';
   const { mean, std } = m.normalisation;
   const calibration = flattenNormalised(set.train, mean, std);
   const ranges = calibrateRanges(ae, calibration, set.train.length);
