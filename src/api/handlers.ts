@@ -45,6 +45,9 @@ export interface GatewayApi {
   rollbackModel(asset: string, by: string, comment?: string): Promise<unknown>;
 }
 
+/** The type of /api/events' answers (Server-Sent Events are UTF-8). */
+export const EVENT_STREAM_TYPE = 'text/event-stream; charset=utf-8';
+
 /** Event streams served at once where http.max_event_streams is not given. */
 export const MAX_EVENT_STREAMS = 32;
 
@@ -285,7 +288,7 @@ export function createApiHandler(
       if (typeof types === 'string') return json(400, { error: `types: ${types}` });
       // A HEAD has no body to stream: Node sends its headers only when the response ends, which a stream never does,
       // so it was never answered and held a stream until its client left.
-      if (req.method === 'HEAD') return { kind: 'text', status: 200, body: '', contentType: 'text/event-stream' };
+      if (req.method === 'HEAD') return { kind: 'text', status: 200, body: '', contentType: EVENT_STREAM_TYPE };
       if (streams.active >= maxStreams) {
         metrics.apiEventStreamsRefused.inc();
         return json(503, { error: `too many event streams (http.max_event_streams ${maxStreams})` });

@@ -7,9 +7,11 @@ import { capConnectionsPerAddress } from './connections-per-address.js';
 import { listen } from '../core/http-listen.js';
 import { redactCredentials, redactDeep, redactSecrets } from '../core/redact.js';
 import { formatSse, type DaemonEvent } from '../telemetry/event-stream.js';
+import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import {
   createApiHandler,
+  EVENT_STREAM_TYPE,
   MAX_EVENT_STREAMS,
   type ApiResponse,
   type GatewayApi,
@@ -39,6 +41,8 @@ export const HEADERS_TIMEOUT_MS = 10_000;
 const BODY_TIMEOUT_MS = 20_000;
 export const MAX_CONNECTIONS = 128;
 const KEEPALIVE_MS = 15_000;
+/** Characters of a failed request's path its log line names (the path is the client's: bounded). */
+const MAX_LOGGED_PATH_CHARS = 200;
 /** Bytes an event stream may have waiting for a slow client before it is dropped. */
 export const MAX_STREAM_BACKLOG_BYTES = 1 << 20;
 
@@ -53,58 +57,125 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(res: ServerResponse, code: number, body: unknown, type = 'application/json'): void {
-  res.writeHead(code, { 'content-type': type });
-  // Nothing the API answers carries a credential or a secret URL path (core/redact.ts).
-  res.end(type === 'application/json' ? `${JSON.stringify(redactDeep(body))}\n` : String(body));
+const JSON_TYPE = 'application/json; charset=utf-8';
+/**
+ * Headers every answer carries, errors and event streams included: a browser must not guess another type than the one
+ * sent (a JSON error quotes the path a client sent: read as HTML, it would run as the gateway's origin), nothing is
+ * kept in a cache (a proxy's or a browser's: the status names devices and alarms, and a stale one misleads), and no
+ * page may load or frame an answer.
+ */
+export const RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+};
+
+function send(res: ServerResponse, code: number, body: unknown, type = JSON_TYPE): void {
+  // Nothing the API answers carries a credential or a secret URL path (core/redact.ts). The body is made before the
+  // headers go, so a body that cannot be made fails while a 500 can still be answered.
+  const text = type === JSON_TYPE ? `${JSON.stringify(redactDeep(body))}\n` : String(body);
+  res.writeHead(code, { ...RESPONSE_HEADERS, 'content-type': type });
+  res.end(text);
 }
 
-/** Streams live events to one client until it disconnects, falls behind, or the endpoint closes; `ended` runs once
- * when the stream ends, however it ends. */
+/**
+ * An answer that failed (a handler that threw, a body that could not be made, an event stream whose event could not
+ * be written): a 500 naming the error where nothing was sent yet, else the connection cut, so a client never takes a
+ * response cut short for a whole one. Never throws: a failed answer must not take the gateway down.
+ */
+function endFailed(res: ServerResponse, err: unknown): void {
+  if (!res.headersSent) {
+    try {
+      return send(res, 500, { error: `internal error: ${errorText(err)}` });
+    } catch {
+      // fall through: the 500 itself could not be sent
+    }
+  }
+  res.destroy();
+}
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** What an event stream reports to the endpoint; each runs once at most, `ended` always, when the stream ends. */
+interface StreamHooks {
+  /** The client fell MAX_STREAM_BACKLOG_BYTES behind and was dropped. */
+  dropped(): void;
+  /** The stream could not go on (an event that could not be written, a subscription that failed): it was cut. */
+  failed(err: unknown): void;
+  ended(): void;
+}
+
+/** Streams live events to one client until it disconnects, falls behind, fails, or the endpoint closes. */
 function streamEvents(
   res: ServerResponse,
   types: ReadonlySet<DaemonEvent['type']>,
   api: GatewayApi,
-  onDropped: () => void,
-  ended: () => void,
+  hooks: StreamHooks,
 ): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-  res.write('retry: 2000\n\n');
   let open = true;
+  let unsubscribe = () => {};
+  const keepalive = setInterval(() => write(': keepalive\n\n'), KEEPALIVE_MS);
+  keepalive.unref();
   const stop = () => {
     if (!open) return;
     open = false;
     clearInterval(keepalive);
     unsubscribe();
-    ended();
+    hooks.ended();
+  };
+  res.on('close', stop);
+  const cut = (err: unknown) => {
+    if (!open) return;
+    stop();
+    endFailed(res, err);
+    hooks.failed(err);
   };
   // A client that does not read must not hold the gateway's memory: past the backlog it is dropped.
   const write = (text: string) => {
     if (!open) return;
     if (res.writableLength > MAX_STREAM_BACKLOG_BYTES) {
-      onDropped();
       stop();
       res.destroy();
+      hooks.dropped();
       return;
     }
     res.write(text);
   };
   // A model update's outcome names the release URL as the log and the cloud do (its path kept: update-outcome.ts).
   const redact = (event: DaemonEvent) => (event.type === 'model' ? redactCredentials : redactSecrets)(formatSse(event));
-  const unsubscribe = subscribeDaemonEvents(api.events, types, (event) => write(redact(event)));
-  const keepalive = setInterval(() => write(': keepalive\n\n'), KEEPALIVE_MS);
-  keepalive.unref();
-  res.on('close', stop);
+  try {
+    res.writeHead(200, { ...RESPONSE_HEADERS, 'content-type': EVENT_STREAM_TYPE, connection: 'keep-alive' });
+    res.write('retry: 2000\n\n');
+    // An event this stream cannot write cuts the stream (its client reconnects) rather than pass over it unsaid.
+    unsubscribe = subscribeDaemonEvents(api.events, types, (event) => {
+      try {
+        write(redact(event));
+      } catch (err) {
+        cut(err);
+      }
+    });
+  } catch (err) {
+    return cut(err);
+  }
+  // The client left while it was subscribing: `stop` ran before the subscription was there to end.
+  if (!open) unsubscribe();
 }
 
 export async function startHttpEndpoint(
   options: HttpOptions,
   api: GatewayApi,
   metrics: GatewayMetrics,
+  logger: Logger,
 ): Promise<HttpEndpoint> {
   const streams: StreamCount = { active: 0, tokenless: 0 };
   const handle = createApiHandler(options, api, metrics, streams);
-  const answer = (res: ServerResponse, response: ApiResponse) => {
+  /** One failed answer: one error line and one count (the answer itself was ended by endFailed). */
+  const report = (req: IncomingMessage, err: unknown) => {
+    metrics.apiRequestsFailed.inc();
+    const request = `${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0].slice(0, MAX_LOGGED_PATH_CHARS)}`;
+    logger.error({ err, request }, `HTTP API: ${request} failed: ${errorText(err)}`);
+  };
+  const answer = (req: IncomingMessage, res: ServerResponse, response: ApiResponse) => {
     if (response.kind === 'json') return send(res, response.status, response.body);
     if (response.kind === 'text') return send(res, response.status, response.body, response.contentType);
     // The handler reserved this stream; it is released once, when the stream ends.
@@ -119,7 +190,11 @@ export async function startHttpEndpoint(
       metrics.apiEventStreamsRefused.inc();
       return send(res, 400, { error: 'an event stream cannot be pipelined behind another request; open a connection' });
     }
-    streamEvents(res, response.types, api, () => metrics.apiEventStreamsDropped.inc(), release);
+    streamEvents(res, response.types, api, {
+      dropped: () => metrics.apiEventStreamsDropped.inc(),
+      failed: (err) => report(req, err),
+      ended: release,
+    });
   };
   const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   const server: Server = createServer(
@@ -136,8 +211,11 @@ export async function startHttpEndpoint(
         host: req.headers.host,
         readBody: () => readBody(req),
       })
-        .then((response) => answer(res, response))
-        .catch((err: Error) => send(res, 500, { error: err.message }));
+        .then((response) => answer(req, res, response))
+        .catch((err: unknown) => {
+          endFailed(res, err);
+          report(req, err);
+        });
     },
   );
   server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;

@@ -60,6 +60,7 @@ export async function startDaemon(
           },
           gateway,
           metrics,
+          logger,
         )
       : undefined;
   } catch (err) {

@@ -217,6 +217,11 @@ export class GatewayMetrics {
     help: 'Event streams dropped because the client fell behind',
     registers: [this.registry],
   });
+  readonly apiRequestsFailed = new Counter({
+    name: 'linewatch_api_requests_failed_total',
+    help: 'HTTP API answers that failed (answered 500, or cut where the answer or event stream had begun), each logged',
+    registers: [this.registry],
+  });
   readonly queueCorrupt = new Counter({
     name: 'linewatch_queue_corrupt_total',
     help: 'Queue files found corrupt at start, moved aside and replaced by a fresh queue',

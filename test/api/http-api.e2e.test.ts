@@ -95,7 +95,7 @@ describe('the operator API', () => {
         req.on('error', reject);
         req.end();
       });
-    for (let i = 0; i < 4; i++) expect(await head()).toEqual({ status: 200, type: 'text/event-stream' });
+    for (let i = 0; i < 4; i++) expect(await head()).toEqual({ status: 200, type: 'text/event-stream; charset=utf-8' });
     let stream = await openStream(READ);
     while (stream.status === 503) stream = await openStream(READ); // the test before's streams, closing
     expect(stream.status).toBe(200);
@@ -142,7 +142,7 @@ describe('a client that does not read its event stream', () => {
       events,
     } as unknown as GatewayApi;
     const metrics = new GatewayMetrics();
-    const endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0 }, api, metrics);
+    const endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0 }, api, metrics, silentLogger());
     const closed = new Promise<void>((resolve) => {
       const req = request(`http://127.0.0.1:${endpoint.port}/api/events`, (res) => {
         res.pause(); // never reads
@@ -170,7 +170,12 @@ describe('event streams asked for in one pipelined burst', () => {
       events,
     } as unknown as GatewayApi;
     const metrics = new GatewayMetrics();
-    const endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0, maxEventStreams: 2 }, api, metrics);
+    const endpoint = await startHttpEndpoint(
+      { host: '127.0.0.1', port: 0, maxEventStreams: 2 },
+      api,
+      metrics,
+      silentLogger(),
+    );
     const burst = 200;
     const socket = connect(endpoint.port, '127.0.0.1');
     socket.on('error', () => undefined);

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpEndpoint, type GatewayApi, type HttpEndpoint } from '../../src/api/http-server.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
 
 const TOKEN = 'write-token-0123456789';
 const RUNS = { numRuns: 80 };
@@ -26,7 +27,12 @@ const api = {
 } as unknown as GatewayApi;
 
 beforeAll(async () => {
-  endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0, apiToken: TOKEN }, api, new GatewayMetrics());
+  endpoint = await startHttpEndpoint(
+    { host: '127.0.0.1', port: 0, apiToken: TOKEN },
+    api,
+    new GatewayMetrics(),
+    silentLogger(),
+  );
 });
 
 afterAll(async () => {

@@ -65,4 +65,18 @@ describe('subscribeDaemonEvents', () => {
     bus.publish('journalGap', gap);
     expect(got).toEqual([{ type: 'journal_gap', data: gap }]);
   });
+
+  it('leaves no subscription behind where a later one throws, and throws its error', () => {
+    const bus = new EventBus<GatewayTopics>(() => undefined);
+    const failing = {
+      subscribe: ((topic, handler) => {
+        if (topic === 'parts') throw new Error('bus closed');
+        return bus.subscribe(topic, handler);
+      }) as typeof bus.subscribe,
+    };
+    expect(() => subscribeDaemonEvents(failing, new Set(['score', 'alarm', 'part']), () => undefined)).toThrow(
+      'bus closed',
+    );
+    expect(TOPICS.map((t) => bus.subscriberCount(t))).toEqual([0, 0, 0, 0, 0, 0, 0]);
+  });
 });

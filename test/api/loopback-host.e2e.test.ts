@@ -12,6 +12,7 @@ import { startHttpEndpoint, type GatewayApi, type HttpEndpoint } from '../../src
 import { EventBus } from '../../src/core/event-bus.js';
 import type { GatewayTopics } from '../../src/runtime/gateway.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
 
 const READ = 'read-token-0123456789';
 const api = {
@@ -48,7 +49,7 @@ function get(path: string, host: string, token?: string): Promise<{ status: numb
 
 describe('an API on loopback, read by another name', () => {
   it('answers /api/ reads without read_token under a loopback name only', async () => {
-    endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0 }, api, new GatewayMetrics());
+    endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0 }, api, new GatewayMetrics(), silentLogger());
     const port = endpoint.port;
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`, '127.0.0.2'])
       expect([host, (await get('/api/status', host)).status]).toEqual([host, 200]);
@@ -70,7 +71,12 @@ describe('an API on loopback, read by another name', () => {
   // sinks' names, each source's issues (device addresses) and every alarm's state from them.
   it('answers /healthz, /readyz and /metrics under a loopback name only, read token or not', async () => {
     for (const readToken of [undefined, READ]) {
-      endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0, readToken }, api, new GatewayMetrics());
+      endpoint = await startHttpEndpoint(
+        { host: '127.0.0.1', port: 0, readToken },
+        api,
+        new GatewayMetrics(),
+        silentLogger(),
+      );
       const port = endpoint.port;
       for (const path of ['/healthz', '/readyz', '/metrics']) {
         expect([readToken, path, (await get(path, `localhost:${port}`)).status]).toEqual([readToken, path, 200]);
@@ -84,11 +90,21 @@ describe('an API on loopback, read by another name', () => {
   });
 
   it('leaves it to the token where read_token is set, and to any name beyond loopback', async () => {
-    endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0, readToken: READ }, api, new GatewayMetrics());
+    endpoint = await startHttpEndpoint(
+      { host: '127.0.0.1', port: 0, readToken: READ },
+      api,
+      new GatewayMetrics(),
+      silentLogger(),
+    );
     expect((await get('/api/status', 'gateway.plant.example')).status).toBe(401);
     expect((await get('/api/status', 'gateway.plant.example', READ)).status).toBe(200);
     await endpoint.close();
-    endpoint = await startHttpEndpoint({ host: '0.0.0.0', port: 0, apiToken: READ }, api, new GatewayMetrics());
+    endpoint = await startHttpEndpoint(
+      { host: '0.0.0.0', port: 0, apiToken: READ },
+      api,
+      new GatewayMetrics(),
+      silentLogger(),
+    );
     expect((await get('/api/status', 'gateway.plant.example')).status).toBe(200);
   });
 });

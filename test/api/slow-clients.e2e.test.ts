@@ -12,6 +12,7 @@ import { startHttpEndpoint, type GatewayApi, type HttpEndpoint } from '../../src
 import { EventBus } from '../../src/core/event-bus.js';
 import type { GatewayTopics } from '../../src/runtime/gateway.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -83,7 +84,12 @@ async function endpoint(options: { headersTimeoutMs: number; maxConnections: num
     events: new EventBus<GatewayTopics>(() => undefined),
   } as unknown as GatewayApi;
   const metrics = new GatewayMetrics();
-  const http: HttpEndpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0, ...options }, api, metrics);
+  const http: HttpEndpoint = await startHttpEndpoint(
+    { host: '127.0.0.1', port: 0, ...options },
+    api,
+    metrics,
+    silentLogger(),
+  );
   cleanups.push(() => http.close());
   const refused = async () =>
     (await metrics.registry.getSingleMetricAsString('linewatch_api_connections_refused_total')).split(' ').pop();

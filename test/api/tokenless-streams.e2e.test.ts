@@ -11,6 +11,7 @@ import { startHttpEndpoint, type GatewayApi, type HttpEndpoint } from '../../src
 import { EventBus } from '../../src/core/event-bus.js';
 import type { GatewayTopics } from '../../src/runtime/gateway.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
 
 const WRITE = 'write-token-0123456789';
 const api = {
@@ -45,6 +46,7 @@ describe('event streams without a token, on an API with api_token and no read_to
       { host: '0.0.0.0', port: 0, apiToken: WRITE, maxEventStreams: 4 },
       api,
       new GatewayMetrics(),
+      silentLogger(),
     );
     const port = endpoint.port;
     const tokenless: number[] = [];
@@ -55,7 +57,12 @@ describe('event streams without a token, on an API with api_token and no read_to
   });
 
   it('hold every stream where no token is configured (nothing to reserve them for)', async () => {
-    endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0, maxEventStreams: 3 }, api, new GatewayMetrics());
+    endpoint = await startHttpEndpoint(
+      { host: '127.0.0.1', port: 0, maxEventStreams: 3 },
+      api,
+      new GatewayMetrics(),
+      silentLogger(),
+    );
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push(await openStream(endpoint.port, undefined, 'localhost'));
     expect(statuses).toEqual([200, 200, 200, 503]);

@@ -10,6 +10,7 @@ import { EventBus } from '../../src/core/event-bus.js';
 import type { ScoreResult } from '../../src/core/types.js';
 import type { GatewayTopics } from '../../src/runtime/gateway.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
 import { collect, helper, nodes } from './helper.js';
 
 const API_TOKEN = 'node-red-api-token-7';
@@ -25,6 +26,7 @@ beforeAll(async () => {
     { host: '127.0.0.1', port: 0, apiToken: API_TOKEN, readToken: 'read-token-for-dashboards-3' },
     api,
     new GatewayMetrics(),
+    silentLogger(),
   );
 });
 afterEach(() => helper.unload());
