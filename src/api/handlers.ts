@@ -93,8 +93,9 @@ export interface StreamCount {
 
 /**
  * Event streams a client without a token may hold, where the API has a token: with http.api_token and no read_token
- * the streams are open to anyone who reaches the API (beyond loopback, the plant network), and one peer could take
- * every stream and lock out the operators' Node-RED, which sends the token; half stay for a client with it.
+ * the streams are open to anyone who reaches the API (beyond loopback with http.public_reads, the plant network; on
+ * loopback, this machine), and one peer could take every stream and lock out the operators' Node-RED, which sends the
+ * token; half stay for a client with it.
  */
 export function tokenlessShare(maxEventStreams: number): number {
   return Math.max(1, Math.floor(maxEventStreams / 2));

@@ -85,8 +85,8 @@ log:
 data_dir: ./data              # the local store, queues and model cache, relative to this file (in a container: /data)
 
 http:
-  host: 127.0.0.1             # /healthz, /metrics, /api/status, /api/alarms; beyond loopback a token is required
-                              # (in a container: 0.0.0.0 and api_token, docs/container.md)
+  host: 127.0.0.1             # /healthz, /metrics, /api/status, /api/alarms; beyond loopback read_token is required
+                              # (in a container: 0.0.0.0, api_token and read_token, docs/container.md)
   port: \${LINEWATCH_HTTP_PORT:-8080}
   # api_token: \${LINEWATCH_API_TOKEN}   # bearer token for acknowledge and shelve calls
 

@@ -196,12 +196,23 @@ function resolvePaths(config: Config, baseDir: string): void {
   }
 }
 
-/** The operator API open beyond loopback needs a token: without one anyone on the network reads it. */
+/**
+ * The operator API beyond loopback serves its reads (/api/status, /api/alarms, /api/events: the assets, the sources'
+ * addresses, every alarm) to whoever reaches it: it needs http.read_token, or http.public_reads: true saying that
+ * the network may read them. An api_token alone guarded the writes and left the reads open (review s34).
+ */
 function checkExposure(config: Config): string[] {
   const { http } = config;
-  if (!http.enabled || isLoopbackHost(http.host) || http.api_token || http.read_token) return [];
+  if (!http.enabled) return [];
+  if (http.public_reads && http.read_token)
+    return [
+      'http.public_reads: true serves /api/ reads without a token, and http.read_token asks for one: remove one of them',
+    ];
+  if (isLoopbackHost(http.host) || http.read_token || http.public_reads) return [];
   return [
-    `http.host: ${http.host} opens the API beyond this machine: set http.read_token (and http.api_token for acknowledge and shelve), or listen on 127.0.0.1`,
+    `http.host: ${http.host} opens the API beyond this machine, and without http.read_token anyone who reaches it reads ` +
+      '/api/status, /api/alarms and /api/events: set http.read_token (the api_token may serve as both; http.api_token ' +
+      'for acknowledge and shelve), or http.public_reads: true to serve them without a token, or listen on 127.0.0.1',
   ];
 }
 

@@ -80,7 +80,10 @@ export const configSchema = z.strictObject({
   http: z
     .strictObject({
       enabled: z.boolean().default(true).describe('Serve the HTTP endpoint.'),
-      host: z.string().default('127.0.0.1').describe('Address listened on; beyond loopback a token is required.'),
+      host: z
+        .string()
+        .default('127.0.0.1')
+        .describe('Address listened on; beyond loopback read_token is required, or public_reads: true.'),
       port: z.number().int().min(0).max(65535).default(8080).describe('TCP port (0: any free port).'),
       api_token: z
         .string()
@@ -92,7 +95,13 @@ export const configSchema = z.strictObject({
         .min(16, 'use a token of at least 16 characters')
         .optional()
         .describe(
-          'Bearer token for reading /api/status, /api/alarms and /api/events (api_token works too); without it they are open, on a loopback host under a loopback name only (localhost, 127.0.0.1, [::1]: a web page cannot read them by pointing its own name here). /healthz, /readyz and /metrics need no token; on a loopback host they too answer a loopback name only.',
+          'Bearer token for reading /api/status, /api/alarms and /api/events (api_token works too; the same value may serve as both); required on a host beyond loopback unless public_reads is true. Without it they are open, on a loopback host under a loopback name only (localhost, 127.0.0.1, [::1]: a web page cannot read them by pointing its own name here). /healthz, /readyz and /metrics need no token; on a loopback host they too answer a loopback name only.',
+        ),
+      public_reads: z
+        .boolean()
+        .default(false)
+        .describe(
+          'true: a host beyond loopback serves /api/status, /api/alarms and /api/events without a token, to anyone who reaches it (a plant network that may read them). Without it such a host needs read_token; refused together with read_token. Loopback hosts are open to this machine either way.',
         ),
       max_event_streams: z
         .number()
@@ -134,6 +143,7 @@ export const configSchema = z.strictObject({
       enabled: true,
       host: '127.0.0.1',
       port: 8080,
+      public_reads: false,
       max_event_streams: 32,
       max_connections: 128,
       headers_timeout_ms: 10_000,

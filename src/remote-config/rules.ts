@@ -25,6 +25,7 @@ export const PROTECTED_KEYS: readonly (readonly string[])[] = [
   ['http', 'port'],
   ['http', 'api_token'],
   ['http', 'read_token'],
+  ['http', 'public_reads'],
 ];
 
 type Tree = Record<string, unknown>;

@@ -1,9 +1,9 @@
 /**
- * Regression: an API beyond loopback with http.api_token and no read_token serves /api/events without a token, and
- * one peer without it (an intruder on the plant network) could open every one of http.max_event_streams: the
- * operators' Node-RED, sending the api token, was answered 503 until the intruder let go. Event streams without a
- * token now hold at most half of them; a request with the token finds the rest. A real endpoint on 0.0.0.0, reached
- * at 127.0.0.1 under the name a plant client would use.
+ * Regression: an API beyond loopback with http.api_token and no read_token (http.public_reads: true) serves
+ * /api/events without a token, and one peer without it (an intruder on the plant network) could open every one of
+ * http.max_event_streams: the operators' Node-RED, sending the api token, was answered 503 until the intruder let go.
+ * Event streams without a token now hold at most half of them; a request with the token finds the rest. A real
+ * endpoint on 0.0.0.0, reached at 127.0.0.1 under the name a plant client would use.
  */
 import { request, type ClientRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -87,30 +87,72 @@ describe('model keygen', () => {
   });
 });
 
+const EXPOSED_BASE =
+  'sources:\n  - { name: plc, type: modbus_tcp, host: 127.0.0.1, asset: a, registers: [{ channel: x, address: 0, type: uint16 }] }\nassets: []\n';
+const OPEN_READS = (host: string) =>
+  `http.host: ${host} opens the API beyond this machine, and without http.read_token anyone who reaches it reads ` +
+  '/api/status, /api/alarms and /api/events: set http.read_token (the api_token may serve as both; http.api_token ' +
+  'for acknowledge and shelve), or http.public_reads: true to serve them without a token, or listen on 127.0.0.1';
+
 describe('the operator API beyond loopback', () => {
   it('needs a token: a config listening on 0.0.0.0 without one is refused with the fix named', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-exposed-'));
-    const base =
-      'sources:\n  - { name: plc, type: modbus_tcp, host: 127.0.0.1, asset: a, registers: [{ channel: x, address: 0, type: uint16 }] }\nassets: []\n';
-    await writeFile(join(dir, 'open.yaml'), `http: { host: 0.0.0.0 }\n${base}`);
+    await writeFile(join(dir, 'open.yaml'), `http: { host: 0.0.0.0 }\n${EXPOSED_BASE}`);
     await expect(loadConfigFile(join(dir, 'open.yaml'), {})).rejects.toThrow(
-      'http.host: 0.0.0.0 opens the API beyond this machine: set http.read_token (and http.api_token for acknowledge and shelve), or listen on 127.0.0.1',
+      `${dir}/open.yaml:\n  ${OPEN_READS('0.0.0.0')}`,
     );
-    await writeFile(join(dir, 'closed.yaml'), `http: { host: 0.0.0.0, read_token: read-token-0123456789 }\n${base}`);
+    await writeFile(
+      join(dir, 'closed.yaml'),
+      `http: { host: 0.0.0.0, read_token: read-token-0123456789 }\n${EXPOSED_BASE}`,
+    );
     expect((await loadConfigFile(join(dir, 'closed.yaml'), {})).config.http).toMatchObject({
       host: '0.0.0.0',
       read_token: 'read-token-0123456789',
+      public_reads: false,
     });
     // a name that only starts like a loopback address is a name: it may resolve to any machine
-    await writeFile(join(dir, 'named.yaml'), `http: { host: 127.plant.local }\n${base}`);
-    await expect(loadConfigFile(join(dir, 'named.yaml'), {})).rejects.toThrow(
-      'http.host: 127.plant.local opens the API beyond this machine: set http.read_token',
-    );
-    await writeFile(join(dir, 'local.yaml'), `http: { host: 127.0.0.1 }\n${base}`);
+    await writeFile(join(dir, 'named.yaml'), `http: { host: 127.plant.local }\n${EXPOSED_BASE}`);
+    await expect(loadConfigFile(join(dir, 'named.yaml'), {})).rejects.toThrow(OPEN_READS('127.plant.local'));
+    await writeFile(join(dir, 'local.yaml'), `http: { host: 127.0.0.1 }\n${EXPOSED_BASE}`);
     expect((await loadConfigFile(join(dir, 'local.yaml'), {})).config.http).toMatchObject({
       host: '127.0.0.1',
       enabled: true,
     });
+  });
+
+  // Regression (review s34, finding 1): api_token alone beyond loopback was taken, and its reads were open to anyone
+  // on the plant network, although the check's own message asked for read_token.
+  it('needs read_token where only api_token is set on 0.0.0.0, unless public_reads says the reads are open', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-exposed-'));
+    await writeFile(
+      join(dir, 'writes.yaml'),
+      `http: { host: 0.0.0.0, api_token: api-token-0123456789 }\n${EXPOSED_BASE}`,
+    );
+    await expect(loadConfigFile(join(dir, 'writes.yaml'), {})).rejects.toThrow(OPEN_READS('0.0.0.0'));
+    // with the write API or without (then read-only: writes are refused, 403)
+    for (const tokens of ['api_token: api-token-0123456789, ', '']) {
+      await writeFile(
+        join(dir, 'public.yaml'),
+        `http: { host: 0.0.0.0, ${tokens}public_reads: true }\n${EXPOSED_BASE}`,
+      );
+      expect((await loadConfigFile(join(dir, 'public.yaml'), {})).config.http).toMatchObject({
+        host: '0.0.0.0',
+        public_reads: true,
+      });
+    }
+    // on loopback, api_token alone stays as it was: reads open to this machine under a loopback name
+    await writeFile(
+      join(dir, 'local.yaml'),
+      `http: { host: 127.0.0.1, api_token: api-token-0123456789 }\n${EXPOSED_BASE}`,
+    );
+    expect((await loadConfigFile(join(dir, 'local.yaml'), {})).config.http.public_reads).toBe(false);
+    await writeFile(
+      join(dir, 'both.yaml'),
+      `http: { host: 0.0.0.0, read_token: read-token-0123456789, public_reads: true }\n${EXPOSED_BASE}`,
+    );
+    await expect(loadConfigFile(join(dir, 'both.yaml'), {})).rejects.toThrow(
+      'http.public_reads: true serves /api/ reads without a token, and http.read_token asks for one: remove one of them',
+    );
   });
 
   it('needs room for requests beside event streams: max_connections not above max_event_streams is refused', async () => {

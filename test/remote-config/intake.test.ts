@@ -142,6 +142,8 @@ describe('remote configuration intake', () => {
     ['cloud', 'cloud: { mqtt: { url: mqtt://evil.example:1883 } }', 'cloud'],
     ['http.port', 'http: { port: 9999 }', 'http.port'],
     ['http.api_token', 'http: { api_token: mine }', 'http.api_token'],
+    // it would open the reads of a gateway whose local file asks for read_token beyond loopback
+    ['http.public_reads', 'http: { public_reads: true }', 'http.public_reads'],
     ['data_dir', 'data_dir: /tmp/elsewhere', 'data_dir'],
     ['gateway.name', 'gateway: { name: press-9 }', 'gateway.name'],
   ])('refuses a configuration that sets %s (protected_key)', async (_, top, key) => {
