@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { capConnectionsPerAddress } from './connections-per-address.js';
+import { pipelinedRequestLimit } from './pipelined-requests.js';
 import { listen } from '../core/http-listen.js';
 import { redactCredentials, redactDeep, redactSecrets } from '../core/redact.js';
 import { formatSse, type DaemonEvent } from '../telemetry/event-stream.js';
@@ -196,6 +197,7 @@ export async function startHttpEndpoint(
       ended: release,
     });
   };
+  const admit = pipelinedRequestLimit(() => metrics.apiConnectionsRefused.inc());
   const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   const server: Server = createServer(
     {
@@ -204,6 +206,7 @@ export async function startHttpEndpoint(
       connectionsCheckingInterval: Math.min(1000, headersTimeout / 4),
     },
     (req, res) => {
+      if (!admit(req, res)) return;
       handle({
         method: req.method ?? 'GET',
         url: req.url ?? '/',

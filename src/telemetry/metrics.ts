@@ -209,7 +209,7 @@ export class GatewayMetrics {
   });
   readonly apiConnectionsRefused = new Counter({
     name: 'linewatch_api_connections_refused_total',
-    help: 'Connections to the HTTP API closed unanswered because http.max_connections were open, or half of them from its address',
+    help: 'Connections to the HTTP API closed unanswered because http.max_connections were open, or half of them from its address, or it had more than 8 requests pipelined unanswered',
     registers: [this.registry],
   });
   readonly apiEventStreamsDropped = new Counter({

@@ -11,6 +11,7 @@ import { loadConfigFile } from '../../src/config/load.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { startHttpEndpoint, MAX_STREAM_BACKLOG_BYTES, type GatewayApi } from '../../src/api/http-server.js';
+import { MAX_PIPELINED_REQUESTS } from '../../src/api/pipelined-requests.js';
 import { EventBus } from '../../src/core/event-bus.js';
 import type { ScoreResult } from '../../src/core/types.js';
 import type { GatewayTopics } from '../../src/runtime/gateway.js';
@@ -176,7 +177,7 @@ describe('event streams asked for in one pipelined burst', () => {
       metrics,
       silentLogger(),
     );
-    const burst = 200;
+    const burst = MAX_PIPELINED_REQUESTS; // one more closes the connection (pipelined-requests.e2e.test.ts)
     const socket = connect(endpoint.port, '127.0.0.1');
     socket.on('error', () => undefined);
     await new Promise<void>((resolve) =>
@@ -185,7 +186,7 @@ describe('event streams asked for in one pipelined burst', () => {
     socket.pause(); // never reads
     const refused = async () =>
       (await metrics.registry.getSingleMetricAsString('linewatch_api_event_streams_refused_total')).split(' ').pop();
-    // 198 over the cap (503) and one pipelined behind the first stream (400)
+    // all but two over the cap (503) and one pipelined behind the first stream (400)
     await vi.waitFor(async () => expect(await refused()).toBe(String(burst - 1)), { timeout: 10_000 });
     expect(events.subscriberCount('alarm')).toBe(1);
     socket.destroy();
