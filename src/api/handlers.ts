@@ -181,6 +181,11 @@ export function createApiHandler(
   streams: StreamCount = { active: 0, tokenless: 0 },
 ): (req: ApiRequest) => Promise<ApiResponse> {
   const maxStreams = options.maxEventStreams ?? MAX_EVENT_STREAMS;
+  /** A 401, counted: a client that lost its token, or one guessing it (not logged: a guesser would flood the log). */
+  const unauthorized = (error: string): ApiResponse => {
+    metrics.apiRequestsUnauthorized.inc();
+    return json(401, { error });
+  };
 
   /** A write call: token checked, JSON body parsed, `act` run; every failure answered with its status. */
   const write = async (
@@ -189,8 +194,7 @@ export function createApiHandler(
   ): Promise<ApiResponse> => {
     if (!options.apiToken)
       return json(403, { error: 'the write API is disabled: set http.api_token in the configuration' });
-    if (!tokenMatches(req.authorization, options.apiToken))
-      return json(401, { error: 'missing or wrong bearer token' });
+    if (!tokenMatches(req.authorization, options.apiToken)) return unauthorized('missing or wrong bearer token');
     let body: Record<string, unknown>;
     try {
       body = parseJsonObject(await req.readBody());
@@ -280,7 +284,7 @@ export function createApiHandler(
     if (path.startsWith('/api/') && options.readToken) {
       const auth = req.authorization;
       if (!tokenMatches(auth, options.readToken) && !(options.apiToken && tokenMatches(auth, options.apiToken)))
-        return json(401, { error: 'missing or wrong bearer token (http.read_token)' });
+        return unauthorized('missing or wrong bearer token (http.read_token)');
     }
     if (path === '/api/status') return json(200, api.status());
     if (path === '/api/alarms') return json(200, api.status().assets.map((a) => a.alarm) satisfies AlarmStatus[]);

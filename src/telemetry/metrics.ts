@@ -217,6 +217,11 @@ export class GatewayMetrics {
     help: 'Event streams dropped because the client fell behind',
     registers: [this.registry],
   });
+  readonly apiRequestsUnauthorized = new Counter({
+    name: 'linewatch_api_requests_unauthorized_total',
+    help: 'HTTP API requests refused (401) for a missing or wrong bearer token: a client without its token, or one guessing it',
+    registers: [this.registry],
+  });
   readonly apiRequestsFailed = new Counter({
     name: 'linewatch_api_requests_failed_total',
     help: 'HTTP API answers that failed (answered 500, or cut where the answer or event stream had begun), each logged',
