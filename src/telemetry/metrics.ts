@@ -8,6 +8,11 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { onnxruntimeVersion } from '../core/runtime-versions.js';
 import { LINEWATCH_VERSION } from '../core/version.js';
 
+/** A counter without labels (the HTTP API's), in `registry`. */
+function unlabelledCounter(registry: Registry, name: string, help: string): Counter {
+  return new Counter({ name, help, registers: [registry] });
+}
+
 export class GatewayMetrics {
   readonly registry = new Registry();
   readonly sourcePolls = new Counter({
@@ -202,31 +207,31 @@ export class GatewayMetrics {
     labelNames: ['sink'],
     registers: [this.registry],
   });
-  readonly apiEventStreamsRefused = new Counter({
-    name: 'linewatch_api_event_streams_refused_total',
-    help: 'Event streams refused because http.max_event_streams were open',
-    registers: [this.registry],
-  });
-  readonly apiConnectionsRefused = new Counter({
-    name: 'linewatch_api_connections_refused_total',
-    help: 'Connections to the HTTP API closed unanswered because http.max_connections were open, or half of them from its address, or it had more than 8 requests pipelined unanswered',
-    registers: [this.registry],
-  });
-  readonly apiEventStreamsDropped = new Counter({
-    name: 'linewatch_api_event_streams_dropped_total',
-    help: 'Event streams dropped because the client fell behind',
-    registers: [this.registry],
-  });
-  readonly apiRequestsUnauthorized = new Counter({
-    name: 'linewatch_api_requests_unauthorized_total',
-    help: 'HTTP API requests refused (401) for a missing or wrong bearer token: a client without its token, or one guessing it',
-    registers: [this.registry],
-  });
-  readonly apiRequestsFailed = new Counter({
-    name: 'linewatch_api_requests_failed_total',
-    help: 'HTTP API answers that failed (answered 500, or cut where the answer or event stream had begun), each logged',
-    registers: [this.registry],
-  });
+  readonly apiEventStreamsRefused = unlabelledCounter(
+    this.registry,
+    'linewatch_api_event_streams_refused_total',
+    'Event streams refused because http.max_event_streams were open',
+  );
+  readonly apiConnectionsRefused = unlabelledCounter(
+    this.registry,
+    'linewatch_api_connections_refused_total',
+    'Connections to the HTTP API closed unanswered because http.max_connections were open, or half of them from its address, or it had more than 8 requests pipelined unanswered',
+  );
+  readonly apiEventStreamsDropped = unlabelledCounter(
+    this.registry,
+    'linewatch_api_event_streams_dropped_total',
+    'Event streams dropped because the client fell behind',
+  );
+  readonly apiRequestsUnauthorized = unlabelledCounter(
+    this.registry,
+    'linewatch_api_requests_unauthorized_total',
+    'HTTP API requests refused (401) for a missing or wrong bearer token: a client without its token, or one guessing it',
+  );
+  readonly apiRequestsFailed = unlabelledCounter(
+    this.registry,
+    'linewatch_api_requests_failed_total',
+    'HTTP API answers that failed (answered 500, or cut where the answer or event stream had begun), each logged',
+  );
   readonly queueCorrupt = new Counter({
     name: 'linewatch_queue_corrupt_total',
     help: 'Queue files found corrupt at start, moved aside and replaced by a fresh queue',

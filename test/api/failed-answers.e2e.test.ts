@@ -16,8 +16,7 @@ import type { ScoreResult } from '../../src/core/types.js';
 import type { GatewayTopics } from '../../src/runtime/gateway.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
-
-const RUNNING = { state: 'running', sources: [], assets: [], sinks: [] };
+import { RUNNING_STATUS, stubGatewayApi } from '../helpers/stub-gateway-api.js';
 
 let endpoint: HttpEndpoint | undefined;
 afterEach(async () => {
@@ -67,10 +66,9 @@ function outcome(res: IncomingMessage): Promise<'complete' | 'cut'> {
 
 describe('an answer that fails', () => {
   it('before its headers went is a 500 naming the error, logged and counted once; the API goes on', async () => {
-    const api = {
-      status: () => ({ ...RUNNING, assets: [{ name: 'pump-1', latest: { count: 1n } }] }),
-      events: new EventBus<GatewayTopics>(() => undefined),
-    } as unknown as GatewayApi;
+    const api = stubGatewayApi({
+      status: () => ({ ...RUNNING_STATUS, assets: [{ name: 'pump-1', latest: { count: 1n } }] }),
+    });
     const { port, lines, failed } = await serve(api);
     const res = await fetch(`http://127.0.0.1:${port}/api/status?x=1`);
     expect([res.status, await res.json()]).toEqual([
@@ -86,7 +84,7 @@ describe('an answer that fails', () => {
 
   it('once its event stream began is cut, logged and counted once, and frees its stream', async () => {
     const events = new EventBus<GatewayTopics>(() => undefined);
-    const api = { status: () => RUNNING, events } as unknown as GatewayApi;
+    const api = stubGatewayApi({ events });
     const { port, lines, failed } = await serve(api, 1);
     const first = await openStream(port);
     expect(first.statusCode).toBe(200);
@@ -115,7 +113,7 @@ describe('an answer that fails', () => {
         return bus.subscribe(topic, handler);
       },
     };
-    const { port, lines, failed } = await serve({ status: () => RUNNING, events } as unknown as GatewayApi, 1);
+    const { port, lines, failed } = await serve(stubGatewayApi({ events }), 1);
     // cut before or after its headers reached the client: either way no stream, and no answer taken for whole
     expect(await openStream(port).then(outcome, (err: Error) => err.message)).toMatch(/^(cut|socket hang up)$/);
     expect(lines.map((l) => l.msg)).toEqual(['HTTP API: GET /api/events failed: the gateway is stopping']);

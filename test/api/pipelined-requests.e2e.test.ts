@@ -7,12 +7,11 @@
  */
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHttpEndpoint, type GatewayApi, type HttpEndpoint } from '../../src/api/http-server.js';
+import { startHttpEndpoint, type HttpEndpoint } from '../../src/api/http-server.js';
 import { MAX_PIPELINED_REQUESTS } from '../../src/api/pipelined-requests.js';
-import { EventBus } from '../../src/core/event-bus.js';
-import type { GatewayTopics } from '../../src/runtime/gateway.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+import { RUNNING_STATUS, stubGatewayApi } from '../helpers/stub-gateway-api.js';
 
 let endpoint: HttpEndpoint | undefined;
 afterEach(async () => {
@@ -23,13 +22,12 @@ afterEach(async () => {
 /** An endpoint whose status() counts its calls, and its refused-connections counter. */
 async function serve() {
   const calls = { status: 0 };
-  const api = {
+  const api = stubGatewayApi({
     status: () => {
       calls.status++;
-      return { state: 'running', sources: [], assets: [], sinks: [] };
+      return RUNNING_STATUS;
     },
-    events: new EventBus<GatewayTopics>(() => undefined),
-  } as unknown as GatewayApi;
+  });
   const metrics = new GatewayMetrics();
   endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0 }, api, metrics, silentLogger());
   const refused = async () =>

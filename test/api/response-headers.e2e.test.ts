@@ -7,18 +7,14 @@
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpEndpoint, type GatewayApi, type HttpEndpoint } from '../../src/api/http-server.js';
-import { EventBus } from '../../src/core/event-bus.js';
-import type { GatewayTopics } from '../../src/runtime/gateway.js';
+import { startHttpEndpoint, type HttpEndpoint } from '../../src/api/http-server.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
+import { stubGatewayApi } from '../helpers/stub-gateway-api.js';
 
 const WRITE = 'write-token-0123456789';
 const READ = 'read-token-0123456789';
-const api = {
-  status: () => ({ state: 'running', sources: [], assets: [], sinks: [] }),
-  events: new EventBus<GatewayTopics>(() => undefined),
-} as unknown as GatewayApi;
+const api = stubGatewayApi();
 
 let endpoint: HttpEndpoint;
 beforeAll(async () => {
