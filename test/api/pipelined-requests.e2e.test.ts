@@ -5,6 +5,7 @@
  * RSS went from 60 MB to 407 MB (4 such connections: 707 MB; one address may hold 64). A connection with more than
  * MAX_PIPELINED_REQUESTS unanswered requests is now closed, unanswered, and counted. A real endpoint and a raw socket.
  */
+import { Agent, get } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHttpEndpoint, type HttpEndpoint } from '../../src/api/http-server.js';
@@ -65,6 +66,31 @@ describe('requests pipelined on one connection', () => {
     const { port, refused } = await serve();
     const answers = await pipeline(port, MAX_PIPELINED_REQUESTS, true);
     expect(answers.match(/^HTTP\/1\.1 200 OK\r\n/gm)).toHaveLength(MAX_PIPELINED_REQUESTS);
+    expect(await refused()).toBe(0);
+  });
+
+  it('one at a time on a kept-alive connection are never refused, however many', async () => {
+    const { port, refused } = await serve();
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    const statuses: number[] = [];
+    for (let i = 0; i < 4 * MAX_PIPELINED_REQUESTS; i++)
+      statuses.push(
+        await new Promise<number>((resolve, reject) => {
+          const req = get(
+            { host: '127.0.0.1', port, path: '/healthz', agent, headers: { host: 'localhost' } },
+            (res) => {
+              sockets.add(res.socket);
+              res.resume();
+              res.on('end', () => resolve(res.statusCode!));
+            },
+          );
+          req.on('error', reject);
+        }),
+      );
+    agent.destroy();
+    expect(statuses).toEqual(Array(4 * MAX_PIPELINED_REQUESTS).fill(200));
+    expect(sockets.size).toBe(1); // all on one connection
     expect(await refused()).toBe(0);
   });
 });
