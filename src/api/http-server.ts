@@ -60,10 +60,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 /**
- * Headers every answer carries, errors and event streams included: a browser must not guess another type than the one
- * sent (a JSON error quotes the path a client sent: read as HTML, it would run as the gateway's origin), nothing is
- * kept in a cache (a proxy's or a browser's: the status names devices and alarms, and a stale one misleads), and no
- * page may load or frame an answer.
+ * Headers every answer carries, errors and event streams included: a browser takes an answer for the type sent and
+ * guesses no other (a JSON error quotes what the client sent; a browser that sniffed it as HTML would run it as the
+ * gateway's origin), nothing is kept in a cache (a proxy's or a browser's: the status names devices and alarms, and a
+ * stale one misleads), and no page may load or frame an answer.
  */
 export const RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',

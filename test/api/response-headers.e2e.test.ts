@@ -1,7 +1,7 @@
 /**
  * Regression (review s34, finding 2): the API's answers had a bare `content-type` and nothing else. A JSON error
- * quotes what the client sent (`unknown command "<script>…"`), and a browser that sniffs it as HTML runs it as the
- * gateway's origin; a status or an event stream kept by a proxy's or a browser's cache shows a stale alarm. Every
+ * quotes what the client sent, and nothing told a browser not to sniff it as another type; nothing kept a status or
+ * an event stream out of a proxy's or a browser's cache, where a stale alarm misleads. Every
  * answer now says nosniff, no-store and a CSP that loads and frames nothing, with its charset: answers, errors and
  * the event stream alike, over a real socket.
  */
