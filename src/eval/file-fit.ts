@@ -89,7 +89,8 @@ export async function fitOnSeries(
       `${series.file}: none of the first ${trainRows} rows runs with a reading of every channel (--running-when ${runningConditionText(series.running!.condition)}): nothing to fit`,
     );
   if (segmented.rowCount === 0) throw noCompleteRowError(series.file, rows, channels, trainRows);
-  const breaks = segmentsText(segmented);
+  const settling = series.running?.settling?.subarray(0, trainRows).reduce((a, b) => a + b, 0);
+  const breaks = segmentsText(segmented, settling);
   return fitDetector(
     {
       name: 'eval',

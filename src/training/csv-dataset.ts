@@ -147,7 +147,7 @@ export function csvNormalData(
   if (segmented.rowCount === 0) throw noCompleteRowError(file, readings, channels, n);
   const { rows } = segmented;
   const missingMost = missingMostText(readings, channels, n, segmented.leftOutRows);
-  const breaks = [segmentsText(segmented), missingMost].filter(Boolean).join('; ');
+  const breaks = [segmentsText(segmented, running?.settlingRows), missingMost].filter(Boolean).join('; ');
   const labels = labelColumn(table, 'anomaly');
   let anomalous = 0;
   let first = 0;

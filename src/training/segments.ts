@@ -136,14 +136,18 @@ export function splitAtJoins(blocks: readonly Float64Array[], ends: readonly num
   return out;
 }
 
-/** What a model's data says of its segments: '' where the rows run on without a break. */
+/** What a model's data says of its segments: '' where the rows run on without a break. `settlingRows`: of the
+ * stopped rows, those that ran but settled after a restart (--running-settle-ms), said apart. */
 export function segmentsText(
   s: Pick<SegmentedRows, 'segmentStarts' | 'leftOutRows' | 'pauses' | 'stoppedRows'>,
+  settlingRows = 0,
 ): string {
   if (s.segmentStarts.length === 0 && s.leftOutRows === 0 && !s.stoppedRows) return '';
+  const stopped = (s.stoppedRows ?? 0) - settlingRows;
   const parts = [
     ...(s.pauses > 0 ? [`${s.pauses} pause(s)`] : []),
-    ...(s.stoppedRows ? [`${s.stoppedRows} row(s) not running left out (--running-when)`] : []),
+    ...(stopped > 0 ? [`${stopped} row(s) not running left out (--running-when)`] : []),
+    ...(settlingRows > 0 ? [`${settlingRows} row(s) settling after a restart left out (--running-settle-ms)`] : []),
     ...(s.leftOutRows > 0 ? [`${s.leftOutRows} row(s) without every reading left out`] : []),
   ];
   const n = s.segmentStarts.length + 1;

@@ -47,6 +47,10 @@ describe('train --running-when: the settle time after a restart', () => {
         `neither learnt nor scored, no window spans them (--running-when); ${3 * settling} of the 2940 rows settling ` +
         `after a restart (within ${settleMs} ms of the condition turning true after a stop) left out too (--running-settle-ms)`,
     );
+    expect(run.stderr).toContain(
+      `plant.csv: learnt in 4 segments: 180 row(s) not running left out (--running-when), ${3 * settling} row(s) ` +
+        'settling after a restart left out (--running-settle-ms); no window spans a break',
+    );
     const { manifest } = await loadManifest(out);
     expect(manifest.training.running_when).toEqual({ channel: 'XS-100_Unit_mode', equals: 'RUN', settle_ms: settleMs });
     expect(manifest.training.running_settle).toMatch(
