@@ -24,3 +24,13 @@ export function sampleRun(n: number, t0: number, options: SampleRunOptions = {})
     quality: 'good' as const,
   }));
 }
+
+/** One good sample of asset `a`'s `channel` (source plc) at `ts`: a test's row of readings. */
+export const goodSample = (channel: string, ts: number, value: number): Sample => ({
+  source: 'plc',
+  asset: 'a',
+  channel,
+  ts,
+  value,
+  quality: 'good',
+});

@@ -13,17 +13,11 @@ import { RowAssembler, type Row } from '../../src/windows/row-assembler.js';
 import { TimeGrid } from '../../src/windows/time-grid.js';
 import { AssetWindows } from '../../src/windows/asset-windows.js';
 import { windowSchema } from '../../src/windows/schema.js';
+import { goodSample } from '../../src/testing/samples.js';
 
 const MAX_AGE_MS = 2500;
 
-const good = (channel: string, ts: number, value: number): Sample => ({
-  source: 'plc',
-  asset: 'a',
-  channel,
-  ts,
-  value,
-  quality: 'good',
-});
+const good = goodSample;
 const failed = (channel: string, ts: number): Sample => ({
   ...good(channel, ts, Number.NaN),
   quality: 'bad',

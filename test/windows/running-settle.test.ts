@@ -8,14 +8,10 @@ import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../src/core/types.js';
 import { AssetWindows, type AssetWindowOutcome } from '../../src/windows/asset-windows.js';
 import { windowSchema } from '../../src/windows/schema.js';
+import { goodSample } from '../../src/testing/samples.js';
 
 const sample = (channel: string, ts: number, value: number, text?: string): Sample => ({
-  source: 'plc',
-  asset: 'a',
-  channel,
-  ts,
-  value,
-  quality: 'good',
+  ...goodSample(channel, ts, value),
   ...(text !== undefined ? { text } : {}),
 });
 
