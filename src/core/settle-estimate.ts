@@ -51,7 +51,11 @@ function complete(rows: Float64Array, channels: number, i: number): boolean {
  * weighed by the channels' correlations, so that a row whose channels are each in range but not together (one back,
  * its partner still low) is still out.
  */
-function normalSpread(rows: Float64Array, channels: number, steady: readonly number[]): (i: number) => number {
+function normalSpread(
+  rows: Float64Array,
+  channels: number,
+  steady: readonly number[],
+): { readonly distance: (i: number) => number; readonly dims: number } {
   const centre: number[] = [];
   const scale: number[] = [];
   const used: number[] = [];
@@ -80,7 +84,7 @@ function normalSpread(rows: Float64Array, channels: number, steady: readonly num
       for (let m = 0; m < b; m++) sum -= L[a][m] * L[b][m];
       L[a][b] = a === b ? Math.sqrt(Math.max(sum, 1e-12)) : sum / L[b][b];
     }
-  return (i: number) => {
+  const distance = (i: number) => {
     const x = z(i);
     // Solves L y = x; the distance is |y|².
     let d = 0;
@@ -92,6 +96,7 @@ function normalSpread(rows: Float64Array, channels: number, steady: readonly num
     }
     return d;
   };
+  return { distance, dims: k };
 }
 /** The fewest long-running rows that give a band: fewer say too little of a channel's spread. */
 const MIN_STEADY_ROWS = 50;
@@ -164,15 +169,22 @@ export function estimateSettle(
     };
   // The spread of the bulk of them: rows far out (a start that failed, stopped again while it ramped) are left out of
   // the centre and correlations, twice over, so that they do not widen the spread they are judged by.
-  let kept = steady;
-  let distance = normalSpread(rows, channels, kept);
+  let spread = normalSpread(rows, channels, steady);
+  if (spread.dims === 0)
+    return {
+      text: `${restarts.length} restart(s), but every channel is constant in the long-running rows: no settle time derived, none used`,
+    };
   for (let pass = 0; pass < 2; pass++) {
-    const d = steady.map((i) => distance(i));
-    const edge = median(d) * chiSquareRatio(channels, Z_KEPT);
-    kept = steady.filter((_, j) => d[j] <= edge);
-    distance = normalSpread(rows, channels, kept);
+    const d = steady.map((i) => spread.distance(i));
+    const edge = median(d) * chiSquareRatio(spread.dims, Z_KEPT);
+    spread = normalSpread(
+      rows,
+      channels,
+      steady.filter((_, j) => d[j] <= edge),
+    );
   }
-  const threshold = median(steady.map((i) => distance(i))) * chiSquareRatio(channels, Z_EDGE);
+  const { distance, dims } = spread;
+  const threshold = median(steady.map((i) => distance(i))) * chiSquareRatio(dims, Z_EDGE);
   const perRestartMs: number[] = [];
   for (const run of restarts) {
     const middle = middleOf(run, times);

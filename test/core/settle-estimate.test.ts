@@ -62,6 +62,15 @@ describe('the settle time estimated from the restarts', () => {
     expect(e.text).toContain('; 1 left out, a channel not back within the first half of their run');
   });
 
+  it('says so where every channel is constant while running', () => {
+    const p = restartPlant({ periodMs: 1000, channels: 2, leadRows: 200, cycles: cycles([50], 200) });
+    const states: ConditionState[] = p.mode.map((m) => (m === 'RUN' ? 'running' : 'stopped'));
+    const flat = Float64Array.from(p.values, (_, j) => (p.mode[Math.floor(j / 2)] === 'RUN' ? 7 : 0));
+    expect(estimateSettle(flat, 2, p.times, states, 1000).text).toBe(
+      '1 restart(s), but every channel is constant in the long-running rows: no settle time derived, none used',
+    );
+  });
+
   it('says so where every run is too short', () => {
     const e = estimate({ periodMs: 1000, channels: 2, leadRows: 2000, cycles: cycles([300, 300], 0) });
     expect(e.settleMs).toBeUndefined();
