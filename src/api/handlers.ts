@@ -3,7 +3,8 @@
  * in, a response out. src/api/http-server.ts serves them over HTTP; the unit tests call them
  * directly.
  *   GET  /healthz                                  200 while running, 503 otherwise
- *   GET  /readyz                                   200 while running with every source connected, no asset
+ *   GET  /readyz                                   200 while running with every source connected and every tag of
+ *                                                  it on the device (no missingTags), no asset
  *                                                  degraded (blind, model failed, on a fallback model) and every
  *                                                  sink delivering (or failing for less than its grace,
  *                                                  readyzGraceUntil), 503 otherwise
@@ -257,7 +258,8 @@ export function createApiHandler(
       const s = api.status();
       const running = s.state === 'running';
       const degraded = s.assets.filter((a) => a.degraded).map((a) => a.name);
-      const down = s.sources.filter((x) => !x.connected).map((x) => x.name);
+      // A source whose device has not some of its tags (OPC UA nodes unknown) does not see everything either.
+      const down = s.sources.filter((x) => !x.connected || (x.missingTags?.length ?? 0) > 0).map((x) => x.name);
       // A sink within its grace (one failed batch its next try may deliver) is not counted yet; /api/status says it.
       const unreachable = s.sinks.filter((x) => !x.reachable && x.readyzGraceUntil === undefined).map((x) => x.name);
       // /healthz: the process runs (a restart would not bring a PLC or InfluxDB back); /readyz: it also sees and
@@ -269,7 +271,12 @@ export function createApiHandler(
       return json(ok ? 200 : 503, {
         status: ok ? 'ok' : running ? 'degraded' : s.state,
         // As before: since and lastError (hosts, paths) are for /api/status, which read_token guards; these are open.
-        sources: s.sources.map(({ name, connected, issues }) => ({ name, connected, ...(issues ? { issues } : {}) })),
+        sources: s.sources.map(({ name, connected, issues, missingTags }) => ({
+          name,
+          connected,
+          ...(issues ? { issues } : {}),
+          ...(missingTags ? { missingTags } : {}),
+        })),
         degraded_assets: degraded,
         unreachable_sinks: unreachable,
       });

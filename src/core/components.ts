@@ -29,6 +29,12 @@ export interface Source {
    */
   tagIssues?(): readonly string[];
   /**
+   * The channels whose tag the device does not have (an OPC UA node id the server does not know, a namespace it does
+   * not have, a node it refused to monitor): no value comes from them until the configuration or the device changes;
+   * tagIssues says why. /readyz answers 503 while a source has any. None: nothing to say.
+   */
+  missingTags?(): readonly string[];
+  /**
    * Opens connections and starts delivering batches to `onBatch`. Resolves once polling has been
    * scheduled; a device that is down is not an error here (the source reconnects by itself),
    * only a bad configuration is. Called once.

@@ -52,7 +52,8 @@ export interface GatewayStatus {
   readonly uptime_s: number;
   /**
    * Each source: whether it is connected, since when and, while not, why (`lastError`), where the source says
-   * (Source.connectionState), and the tags it cannot deliver now (`issues`, where any).
+   * (Source.connectionState), the tags it cannot deliver now (`issues`, where any), and the channels whose tag the
+   * device does not have (`missingTags`, where any: Source.missingTags).
    */
   readonly sources: {
     name: string;
@@ -60,6 +61,7 @@ export interface GatewayStatus {
     since?: number;
     lastError?: string;
     issues?: readonly string[];
+    missingTags?: readonly string[];
   }[];
   readonly assets: AssetStatus[];
   /** Alarms that are not normal (annunciated, shelved or out of service). */
@@ -384,11 +386,13 @@ export class Gateway {
     const { gateway } = this.loaded.config;
     const sources = this.sources.map((s) => {
       const issues = s.tagIssues?.() ?? [];
+      const missingTags = s.missingTags?.() ?? [];
       return {
         name: s.name,
         connected: s.connected,
         ...s.connectionState?.(),
         ...(issues.length > 0 ? { issues } : {}),
+        ...(missingTags.length > 0 ? { missingTags } : {}),
       };
     });
     const assets = withPartSourcesDown(

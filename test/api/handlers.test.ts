@@ -104,6 +104,30 @@ describe('operator API handlers', () => {
     });
   });
 
+  it('answers /readyz 503 degraded while a connected source misses tags, naming them; /healthz stays 200', async () => {
+    const missing = {
+      sources: [
+        {
+          name: 'plc',
+          connected: true,
+          issues: ['device plc (opc.tcp://plc:4840): … BadNodeIdUnknown …'],
+          missingTags: ['lamp'],
+        },
+      ],
+    };
+    const body = { sources: missing.sources, degraded_assets: [], unreachable_sinks: [] };
+    expect(await setup({}, 'running', missing).call('GET', '/readyz')).toEqual({
+      kind: 'json',
+      status: 503,
+      body: { status: 'degraded', ...body },
+    });
+    expect(await setup({}, 'running', missing).call('GET', '/healthz')).toEqual({
+      kind: 'json',
+      status: 200,
+      body: { status: 'ok', ...body },
+    });
+  });
+
   it('answers /readyz 503 degraded, naming the sink, while a sink does not deliver; /healthz stays 200', async () => {
     const outage = {
       sinks: [

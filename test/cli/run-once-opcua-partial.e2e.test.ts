@@ -54,7 +54,9 @@ describe('linewatch run --once with an unknown OPC UA node id', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Line);
-    const reason = `device pump-ua (${sim.opcuaEndpoint}): sources[0].nodes[1].node_id nsu=urn:linewatch:sim;s=Pump1.no_such_signal (channel ghost): BadNodeIdUnknown`;
+    const reason =
+      `device pump-ua (${sim.opcuaEndpoint}): sources[0].nodes[1].node_id nsu=urn:linewatch:sim;s=Pump1.no_such_signal ` +
+      '(channel ghost): BadNodeIdUnknown: the server has no node ns=2;s=Pump1.no_such_signal (namespace 2 is urn:linewatch:sim)';
     expect(res.code).toBe(3);
     expect(lines.map((l) => [l.channel, l.quality])).toEqual([
       ['flow', 'good'],

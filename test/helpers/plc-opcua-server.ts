@@ -39,6 +39,8 @@ export interface PlcServer {
   readonly endpoint: string;
   /** The plant namespace's index on this server. */
   readonly plantIndex: number;
+  /** The server's namespace array. */
+  readonly namespaces: readonly string[];
   /** Requests so far: Reads of the namespace array, a DataType attribute and a plant node's value; Browses. */
   readonly reads: { namespaceArray: number; dataType: number; value: number; browse: number };
   /** The values written, node name and value, in order. */
@@ -112,6 +114,7 @@ export async function startPlcServer(
   return {
     endpoint: `opc.tcp://127.0.0.1:${port}/UA/plc`,
     plantIndex: plant.index,
+    namespaces: addressSpace.getNamespaceArray().map((n) => n.namespaceUri),
     reads,
     written,
     close: () => server.shutdown(0),
@@ -120,6 +123,19 @@ export async function startPlcServer(
 
 /** A source `plc` of the server at `endpoint`, subscribed to `node_id` (channel lamp), publishing every 100 ms. */
 export function plcSource(endpoint: string, nodeId: string, logger: Logger): OpcuaSource {
+  return plcNodesSource(endpoint, [{ channel: 'lamp', node_id: nodeId }], logger);
+}
+
+/**
+ * A source `plc` of the server at `endpoint`, subscribed to `nodes` (`channel`, `node_id`), publishing every 100 ms;
+ * with `where`, configured there (`sources[0]`: its nodes named by their path in messages).
+ */
+export function plcNodesSource(
+  endpoint: string,
+  nodes: readonly { channel: string; node_id: string }[],
+  logger: Logger,
+  where?: string,
+): OpcuaSource {
   return new OpcuaSource(
     opcuaSourceSchema.parse({
       name: 'plc',
@@ -128,9 +144,9 @@ export function plcSource(endpoint: string, nodeId: string, logger: Logger): Opc
       asset: 'line',
       publishing_interval_ms: 100,
       pki_dir: mkdtempSync(join(tmpdir(), 'lw-plc-source-pki-')),
-      nodes: [{ channel: 'lamp', node_id: nodeId }],
+      nodes,
     }),
-    { logger, metrics: new GatewayMetrics() },
+    { logger, metrics: new GatewayMetrics(), ...(where !== undefined ? { where } : {}) },
   );
 }
 

@@ -82,7 +82,7 @@ describe('the daemon over OPC UA', () => {
       40,
       'pressure',
       `device pump-ua (${sim.opcuaEndpoint}): sources[0].nodes[4].node_id nsu=urn:linewatch:sim;s=Pump1.presure ` +
-        '(channel pressure): BadNodeIdUnknown',
+        '(channel pressure): BadNodeIdUnknown: the server has no node ns=2;s=Pump1.presure (namespace 2 is urn:linewatch:sim)',
     ]);
 
     // The first part: cycle_active did not change for its 4 s, yet the part was judged.

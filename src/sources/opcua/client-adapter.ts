@@ -72,8 +72,11 @@ export interface OpcuaConnection {
   /** The server's namespace array: read once a connection (node-opcua keeps it with the session). */
   readNamespaceArray(): Promise<string[]>;
   /**
-   * Starts one subscription; resolves with an error message per node (undefined when fine) and the keep-alive period
-   * the server granted (its maxKeepAliveCount times its publishing interval): the longest it stays silent.
+   * Starts one subscription; resolves with, per node, the status code's name where the server refused to create its
+   * monitored item (`refused`: BadNodeIdUnknown; no value comes from it) and the refusal of its sampling parameters in
+   * words where they were not applied (`errors`: the item is monitored still), undefined where fine; and the
+   * keep-alive period the server granted (its maxKeepAliveCount times its publishing interval): the longest it stays
+   * silent.
    */
   subscribe(
     nodes: readonly MonitoredNode[],
@@ -81,7 +84,7 @@ export interface OpcuaConnection {
     handlers: SubscriptionHandlers,
     /** The most notifications the server may put in one publish response; 0: no limit. */
     maxNotificationsPerPublish?: number,
-  ): Promise<{ errors: (string | undefined)[]; keepAliveMs: number }>;
+  ): Promise<{ errors: (string | undefined)[]; refused: (string | undefined)[]; keepAliveMs: number }>;
   read(nodeIds: readonly string[]): Promise<Reading[]>;
   /** Resolves browse paths ("/Objects/2:Plant/2:Pump1") to node ids, or says why not. */
   translate(browsePaths: readonly string[]): Promise<({ nodeId: string } | { error: string })[]>;
@@ -225,10 +228,11 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
       });
       subscription.on('terminated', () => handlers.onTerminated('subscription terminated'));
       const errors: (string | undefined)[] = [];
+      const refused: (string | undefined)[] = [];
       // No items (every node left out, over max_message_bytes): the subscription alone, whose keep-alives go on.
       const granted = subscription;
       const keepAliveMs = () => granted.maxKeepAliveCount * granted.publishingInterval;
-      if (nodes.length === 0) return { errors, keepAliveMs: keepAliveMs() };
+      if (nodes.length === 0) return { errors, refused, keepAliveMs: keepAliveMs() };
       const defaults = {
         samplingInterval: nodes[0]?.samplingIntervalMs ?? publishingIntervalMs,
         queueSize: nodes[0]?.queueSize ?? 1,
@@ -265,14 +269,18 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
           const n = nodes[i];
           const status = item.statusCode;
           if (status && status.value !== 0) {
-            errors[i] = status.name;
+            refused[i] = status.name;
             return;
           }
           if (n.deadband || n.samplingIntervalMs !== defaults.samplingInterval || n.queueSize !== defaults.queueSize)
             errors[i] = await applyItemParameters(item, n);
         }),
       );
-      return { errors: nodes.map((_, i) => errors[i]), keepAliveMs: keepAliveMs() };
+      return {
+        errors: nodes.map((_, i) => errors[i]),
+        refused: nodes.map((_, i) => refused[i]),
+        keepAliveMs: keepAliveMs(),
+      };
     },
     async translate(browsePaths) {
       if (browsePaths.length === 0) return [];

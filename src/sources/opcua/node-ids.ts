@@ -8,6 +8,7 @@ import { isOversize } from './message-bound.js';
 import { firstLine } from './opcua-value.js';
 import { isUnread, partsDeadline, readInParts, type PartsTiming } from './read-in-parts.js';
 import type { OpcuaSourceConfig } from './schema.js';
+import { describeMissingNamespace } from './unknown-nodes.js';
 
 const STANDARD_ELEMENTS = new Set(['Objects', 'Types', 'Views', 'Server']);
 
@@ -20,10 +21,7 @@ export function browsePathText(path: string, namespaceUri: string | undefined, n
   let index: number | undefined;
   if (namespaceUri !== undefined) {
     index = namespaces.indexOf(namespaceUri);
-    if (index < 0)
-      throw new Error(
-        `namespace "${namespaceUri}" of browse path ${path} is not on the server (it has: ${namespaces.join(', ')})`,
-      );
+    if (index < 0) throw new Error(describeMissingNamespace(namespaceUri, `browse path ${path}`, namespaces));
   }
   return path
     .split('/')
@@ -41,8 +39,7 @@ export function resolveNodeId(nodeId: string, namespaces: readonly string[]): st
   const m = /^nsu=([^;]+);(.*)$/.exec(nodeId);
   if (!m) return nodeId;
   const index = namespaces.indexOf(m[1]);
-  if (index < 0)
-    throw new Error(`namespace "${m[1]}" of node ${nodeId} is not on the server (it has: ${namespaces.join(', ')})`);
+  if (index < 0) throw new Error(describeMissingNamespace(m[1], `node ${nodeId}`, namespaces));
   return `ns=${index};${m[2]}`;
 }
 
@@ -63,6 +60,8 @@ export type ResolvedNode = {
   error?: string;
   /** Its browse path's translation alone was refused at max_message_bytes: why, in words (without the node's name). */
   overBound?: string;
+  /** The server has no such node: its namespace URI is not on the server, or its browse path leads nowhere. */
+  unknown?: true;
 };
 
 /** How the nodes of a source are named, and a translation over max_message_bytes said (from node-ids.ts's caller). */
@@ -133,7 +132,8 @@ export async function resolveNodes(
       if (n.node_id !== undefined) out[i] = { nodeId: resolveNodeId(n.node_id, namespaces) };
       else paths.push({ index: i, text: browsePathText(n.browse_path!, n.browse_namespace, namespaces) });
     } catch (err) {
-      out[i] = { error: `${c.label(i)}: ${(err as Error).message}` };
+      // The one failure of a resolution with the namespace array: a namespace URI the server does not have.
+      out[i] = { error: `${c.label(i)}: ${(err as Error).message}`, unknown: true };
     }
   });
   const translated = await readInParts(
@@ -152,11 +152,9 @@ export async function resolveNodes(
       out[index] = { nodeId: t.nodeId };
       return;
     }
-    const why =
-      t.error === 'BadNoMatch'
-        ? `: no such node at ${text}; check the element names and browse_namespace`
-        : ` (at ${text})`;
-    out[index] = { error: `${c.label(index)}: ${t.error}${why}` };
+    const noMatch = t.error === 'BadNoMatch';
+    const why = noMatch ? `: no such node at ${text}; check the element names and browse_namespace` : ` (at ${text})`;
+    out[index] = { error: `${c.label(index)}: ${t.error}${why}`, ...(noMatch ? { unknown: true as const } : {}) };
   });
   return out;
 }

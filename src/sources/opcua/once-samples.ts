@@ -16,6 +16,8 @@ export interface OnceContext {
   readonly setting: string;
   /** When the reads ended: the stamp of a sample without one of its own, and its arrival. */
   readonly now: number;
+  /** A node the server has not, by index: its status and what the server has instead (unknown-node-probe.ts). */
+  readonly unknown?: ReadonlyMap<number, string>;
 }
 
 export function onceSamples(config: OpcuaSourceConfig, { resolved, readings }: NodeReads, c: OnceContext): Sample[] {
@@ -29,7 +31,7 @@ export function onceSamples(config: OpcuaSourceConfig, { resolved, readings }: N
         : r?.wrongType
           ? `${c.label(i)}: expected a number or boolean, got ${r.wrongType}`
           : r?.quality === 'bad'
-            ? `${c.label(i)}: ${r.status ?? 'bad status'}`
+            ? `${c.label(i)}: ${c.unknown?.get(i) ?? r.status ?? 'bad status'}`
             : undefined);
     return {
       source: config.name,

@@ -34,6 +34,9 @@ import { ConnectionLost, SetupLoss } from './setup-loss.js';
 import { RebuildStreak } from './rebuild-streak.js';
 import { SilenceWatch } from './silence-watch.js';
 import { leftOutSample, notificationIssue, notificationSample, type SampleOrigin } from './notification-samples.js';
+import { MissingNodes } from './missing-nodes.js';
+import { missingNodes, unknownReads } from './unknown-node-probe.js';
+import { describeGoneNode } from './unknown-nodes.js';
 
 export class OpcuaSource implements Source {
   readonly name: string;
@@ -60,6 +63,8 @@ export class OpcuaSource implements Source {
   private leftOutUnsent = false;
   /** The subscription ends to take in nodes that were left out: not a failure, no backoff. */
   private resubscribing = false;
+  /** Nodes the server has not, or refused to monitor: no value comes from them (missing-nodes.ts). */
+  private readonly missing = new MissingNodes();
 
   constructor(
     private readonly config: OpcuaSourceConfig,
@@ -132,9 +137,25 @@ export class OpcuaSource implements Source {
     return `${this.deps.where !== undefined ? `${this.deps.where}.` : ''}max_message_bytes`;
   }
 
-  /** The nodes it cannot deliver now and why: those left out of the subscription, over max_message_bytes. */
+  /**
+   * The nodes it cannot deliver now and why: those left out of the subscription, over max_message_bytes, and those
+   * the server has not or refused to monitor (missingTags), in the words the log used.
+   */
   tagIssues(): string[] {
-    return this.overBound.entries().map(([, why]) => why);
+    return [
+      ...this.overBound.entries().map(([, why]) => why),
+      ...this.missing.entries().map(([, why]) => this.onDevice(why)),
+    ];
+  }
+
+  /** The channels of the nodes the server has not (unknown, in no namespace of its) or refused to monitor. */
+  missingTags(): string[] {
+    return this.missing.entries().map(([index]) => this.config.nodes[index].channel);
+  }
+
+  /** A message about the device: `device plc (opc.tcp://…): ` before it. */
+  private onDevice(message: string): string {
+    return `device ${this.name} (${this.config.endpoint}): ${message}`;
   }
 
   private connectionCount = 0;
@@ -204,7 +225,7 @@ export class OpcuaSource implements Source {
           2 * this.config.publishing_interval_ms,
         );
         this.leftOutUnsent = subscribed.length < this.config.nodes.length;
-        const { errors, keepAliveMs } = await loss.until(
+        const { errors, refused, keepAliveMs } = await loss.until(
           connection.subscribe(
             nodes,
             this.config.publishing_interval_ms,
@@ -218,7 +239,11 @@ export class OpcuaSource implements Source {
         );
         if (!this.running) throw new Error('stopped while subscribing');
         this.batches.keepAlive(keepAliveMs);
+        const missing = missingNodes(connection, { resolved, subscribed, refused }, (i) => this.nodeLabel(i));
+        this.missing.subscribed(await loss.until(missing));
+        if (!this.running) throw new Error('stopped while subscribing');
         resolved.forEach((r, i) => r.error && this.tagError(i, r.error));
+        for (const [index, why] of this.missing.entries()) this.tagError(index, why);
         subscribed.forEach(
           ({ index }, k) => errors[k] && this.tagError(index, `${this.nodeLabel(index)}: ${errors[k]}`),
         );
@@ -284,10 +309,7 @@ export class OpcuaSource implements Source {
     if (this.tagErrors.has(key)) return;
     this.tagErrors.add(key);
     this.deps.metrics.sourceErrors.inc({ source: this.name, kind: 'tag' });
-    this.deps.logger.warn(
-      { source: this.name, channel: this.config.nodes[index].channel },
-      `device ${this.name} (${this.config.endpoint}): ${message}`,
-    );
+    this.deps.logger.warn({ source: this.name, channel: this.config.nodes[index].channel }, this.onDevice(message));
   }
 
   /** A publish response (changes, or a keep-alive): the subscription lives, and with it every item's last value. */
@@ -316,6 +338,10 @@ export class OpcuaSource implements Source {
     if (!origin) return;
     const issue = notificationIssue(() => this.nodeLabel(index), r, this.config.max_message_bytes);
     if (issue) this.tagError(index, issue);
+    const gone = this.missing.heard(index, r.status, r.quality === 'bad', () =>
+      describeGoneNode(this.nodeLabel(index), r.status!),
+    );
+    if (gone) this.tagError(index, gone);
     this.batches.add(index, notificationSample(origin, r, now), now);
   }
 
@@ -328,10 +354,13 @@ export class OpcuaSource implements Source {
   async readOnce(): Promise<Sample[]> {
     try {
       const reads = await this.readNodes();
+      const open = () => connectOpcua(connectOptions(this.config), this.deps.logger);
+      const unknown = await unknownReads(open, reads, this.config.nodes);
       return onceSamples(this.config, reads, {
         label: (i) => this.nodeLabel(i),
         setting: this.boundSetting(),
         now: this.now(),
+        unknown,
       });
     } catch (err) {
       throw new Error(describeConnectError(this.config, err));

@@ -13,7 +13,7 @@ describe('resolveNodeId', () => {
 
   it('names the namespace and the node when the server does not have it', () => {
     expect(() => resolveNodeId('nsu=urn:other;s=x', namespaces)).toThrow(
-      'namespace "urn:other" of node nsu=urn:other;s=x is not on the server (it has: http://opcfoundation.org/UA/, urn:server, urn:plant)',
+      'namespace "urn:other" of node nsu=urn:other;s=x is not on the server (its namespace array: 0 http://opcfoundation.org/UA/, 1 urn:server, 2 urn:plant)',
     );
   });
 });

@@ -13,7 +13,7 @@ vi.mock('../../../src/sources/opcua/client-adapter.js', () => ({
     async subscribe(nodes, _interval, h) {
       handlers = h;
       setImmediate(() => subscribed());
-      return { errors: nodes.map(() => undefined), keepAliveMs: 200 };
+      return { errors: nodes.map(() => undefined), refused: nodes.map(() => undefined), keepAliveMs: 200 };
     },
     read: async () => [],
     translate: async () => [],

@@ -3,7 +3,7 @@
  * max_message_bytes on a server that sends it anyway (opcua-over-bound-node.e2e.test.ts): the source is connected and
  * lists the node under `issues`, in the words the log used.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { startDaemon } from '../../../src/daemon/daemon.js';
 import { startBlobServer } from '../../helpers/blob-opcua-server.js';
 import { startHelloRewriter } from '../../helpers/hello-rewriter.js';
 import { logLines } from '../../helpers/log-lines.js';
+import { opcuaDaemonFile } from '../../helpers/opcua-daemon-file.js';
 
 it('/api/status lists the node left out under its source, which stays connected', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'lw-over-bound-status-'));
@@ -20,22 +21,10 @@ it('/api/status lists the node left out under its source, which stays connected'
   const server = await startBlobServer(port, 1024 * 1024);
   const rewriter = await startHelloRewriter(port);
   const url = server.endpoint.replace(/:\d+\//, `:${rewriter.port}/`);
-  const file = join(dir, 'linewatch.yaml');
-  await writeFile(
-    file,
-    [
-      `data_dir: ${dir}`,
-      'http: { host: 127.0.0.1, port: 0 }',
-      'sources:',
-      `  - name: bound`,
-      `    type: opcua`,
-      `    endpoint: ${url}`,
-      `    asset: line`,
-      `    publishing_interval_ms: 100`,
-      `    max_message_bytes: 65536`,
-      `    nodes: [{ channel: flow, node_id: "ns=1;s=flow" }, { channel: blob, node_id: "ns=1;s=blob" }]`,
-    ].join('\n'),
-  );
+  const file = await opcuaDaemonFile(dir, 'bound', url, [
+    'max_message_bytes: 65536',
+    'nodes: [{ channel: flow, node_id: "ns=1;s=flow" }, { channel: blob, node_id: "ns=1;s=blob" }]',
+  ]);
   const log = logLines('info');
   const daemon = await startDaemon(await loadConfigFile(file), log.logger);
   try {

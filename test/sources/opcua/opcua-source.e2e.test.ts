@@ -122,7 +122,8 @@ describe('OPC UA source', () => {
     expect([unknown.level, unknown.channel, unknown.msg]).toEqual([
       40,
       'missing',
-      `${device}: sources[3].nodes[2].node_id nsu=urn:linewatch:sim;s=Pump1.nope (channel missing): BadNodeIdUnknown`,
+      `${device}: sources[3].nodes[2].node_id nsu=urn:linewatch:sim;s=Pump1.nope (channel missing): BadNodeIdUnknown: ` +
+        'the server has no node ns=2;s=Pump1.nope (namespace 2 is urn:linewatch:sim)',
     ]);
     // A browse path resolves on the server (namespace by URI); a wrong one is named, the rest runs.
     const pressure = (await sent.next()) && sent.batches.flat().find((s) => s.channel === 'pressure');
