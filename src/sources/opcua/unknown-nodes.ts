@@ -92,9 +92,11 @@ export function describeUnknownNode(u: UnknownNode): string {
   const ns = u.namespaces;
   const head = `${u.status}: the server has no node ${u.sent}`;
   if (!ns || index === undefined) return head;
-  if (index >= ns.length) return `${head}: it has no namespace ${index} (its namespace array: ${namespaceList(ns)})`;
+  const where =
+    index >= ns.length
+      ? `${head}: it has no namespace ${index} (its namespace array: ${namespaceList(ns)})`
+      : `${head} (namespace ${index} is ${cut(ns[index])})`;
   const found = u.foundIn.filter((k) => k < ns.length);
-  const where = `${head} (namespace ${index} is ${cut(ns[index])})`;
   if (found.length === 0) return where;
   const asConfigured = (k: number) =>
     u.configured.startsWith('nsu=') ? `nsu=${cut(ns[k])};${identifier}` : `ns=${k};${identifier}`;

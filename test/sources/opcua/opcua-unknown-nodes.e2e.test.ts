@@ -39,7 +39,8 @@ it('names each node the server has not, with its namespace array and what it lik
       `${device}: sources[0].nodes[0].node_id ns=2;s=lamp (channel lamp): BadNodeIdUnknown: the server has no node ` +
         `ns=2;s=lamp (namespace 2 is ${OTHER}); s=lamp is in namespace 3, ${PLANT_NAMESPACE}: did you mean ns=3;s=lamp?`,
       `${device}: sources[0].nodes[1].node_id ns=7;s=setpoint (channel setpoint): BadNodeIdUnknown: the server has no ` +
-        `node ns=7;s=setpoint: it has no namespace 7 (its namespace array: ${array})`,
+        `node ns=7;s=setpoint: it has no namespace 7 (its namespace array: ${array}); s=setpoint is in namespace 3, ` +
+        `${PLANT_NAMESPACE}: did you mean ns=3;s=setpoint?`,
       `${device}: sources[0].nodes[2].node_id nsu=urn:linewatch:test:plnt;s=level (channel level): namespace ` +
         `"urn:linewatch:test:plnt" of node nsu=urn:linewatch:test:plnt;s=level is not on the server (its namespace ` +
         `array: ${array}): did you mean "${PLANT_NAMESPACE}" (namespace 3)?`,
@@ -113,7 +114,8 @@ it('run --once (readOnce): a node the server has not is bad with what it has ins
         'setpoint',
         'bad',
         `${device}: sources[0].nodes[1].node_id ns=7;s=setpoint (channel setpoint): BadNodeIdUnknown: the server has ` +
-          `no node ns=7;s=setpoint: it has no namespace 7 (its namespace array: ${array})`,
+          `no node ns=7;s=setpoint: it has no namespace 7 (its namespace array: ${array}); s=setpoint is in namespace 3, ` +
+          `${PLANT_NAMESPACE}: did you mean ns=3;s=setpoint?`,
       ],
       ['count', 'good', undefined],
     ]);

@@ -77,6 +77,14 @@ describe('describeUnknownNode', () => {
     );
   });
 
+  it('offers the namespace that has the identifier where the index is not on the server', () => {
+    expect(describeUnknownNode({ ...unknown, configured: 'ns=7;s=lamp', sent: 'ns=7;s=lamp', foundIn: [3] })).toBe(
+      'BadNodeIdUnknown: the server has no node ns=7;s=lamp: it has no namespace 7 (its namespace array: 0 ' +
+        'http://opcfoundation.org/UA/, 1 urn:server, 2 urn:other, 3 urn:plant); s=lamp is in namespace 3, urn:plant: ' +
+        'did you mean ns=3;s=lamp?',
+    );
+  });
+
   it('offers the namespace that has the identifier, in the form configured (ns= or nsu=)', () => {
     expect(describeUnknownNode({ ...unknown, configured: 'ns=2;s=lamp', sent: 'ns=2;s=lamp', foundIn: [3] })).toBe(
       'BadNodeIdUnknown: the server has no node ns=2;s=lamp (namespace 2 is urn:other); s=lamp is in namespace 3, ' +
