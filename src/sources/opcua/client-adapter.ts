@@ -5,6 +5,7 @@
  */
 import {
   AttributeIds,
+  BrowseDirection,
   ClientMonitoredItemGroup,
   DataType,
   MessageSecurityMode,
@@ -88,6 +89,11 @@ export interface OpcuaConnection {
   read(nodeIds: readonly string[]): Promise<Reading[]>;
   /** Resolves browse paths ("/Objects/2:Plant/2:Pump1") to node ids, or says why not. */
   translate(browsePaths: readonly string[]): Promise<({ nodeId: string } | { error: string })[]>;
+  /**
+   * The browse names of each node's children (hierarchical references, forward), as a browse path's elements name
+   * them (`2:Pump1`; `Objects` in namespace 0), the first the server returns; undefined where it refused the node.
+   */
+  childNames(nodeIds: readonly string[]): Promise<(string[] | undefined)[]>;
   /**
    * Writes a node's value: a boolean as a Boolean, a number as the built-in type the node's DataType is built on, or
    * for an abstract one the type of the value it holds (read once a connection, write-types.ts); rejects a number the
@@ -289,6 +295,25 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
         r.statusCode.value === 0 && r.targets && r.targets.length > 0
           ? { nodeId: r.targets[0].targetId.toString() }
           : { error: r.statusCode.name },
+      );
+    },
+    async childNames(nodeIds) {
+      if (nodeIds.length === 0) return [];
+      const results = await s.browse(
+        nodeIds.map((nodeId) => ({
+          nodeId,
+          browseDirection: BrowseDirection.Forward,
+          referenceTypeId: 'HierarchicalReferences',
+          includeSubtypes: true,
+          resultMask: 0x3f,
+        })),
+      );
+      return results.map((r) =>
+        r.statusCode.value === 0
+          ? (r.references ?? []).map(({ browseName: b }) =>
+              b.namespaceIndex === 0 ? b.name! : `${b.namespaceIndex}:${b.name}`,
+            )
+          : undefined,
       );
     },
     async read(nodeIds) {

@@ -9,8 +9,11 @@ import { firstLine } from './opcua-value.js';
 import { isUnread, partsDeadline, readInParts, type PartsTiming } from './read-in-parts.js';
 import type { OpcuaSourceConfig } from './schema.js';
 import { describeMissingNamespace } from './unknown-nodes.js';
+import { findPathBreak } from './browse-path-break.js';
 
 const STANDARD_ELEMENTS = new Set(['Objects', 'Types', 'Views', 'Server']);
+/** At most this many browse paths that match no node are asked where they break (browse-path-break.ts). */
+const ASKED_BREAKS = 20;
 
 /**
  * A browse path in the text form node-opcua resolves ("/Objects/2:Plant/2:Pump1/2:flow"):
@@ -141,20 +144,34 @@ export async function resolveNodes(
     async (texts) => (await live()).translate(texts),
     timing && partsDeadline(paths.length, timing.timeoutMs, timing.now, 'translate'),
   );
-  translated.forEach((t, k) => {
+  let breaksAsked = 0;
+  for (const [k, t] of translated.entries()) {
     const { index, text } = paths[k];
     if (isUnread(t)) {
       const overBound = t.tooLarge ? c.overBound(t.unread) : undefined;
       out[index] = { error: `${c.label(index)}: ${overBound ?? t.unread}`, ...(overBound ? { overBound } : {}) };
-      return;
+      continue;
     }
     if ('nodeId' in t) {
       out[index] = { nodeId: t.nodeId };
-      return;
+      continue;
     }
-    const noMatch = t.error === 'BadNoMatch';
-    const why = noMatch ? `: no such node at ${text}; check the element names and browse_namespace` : ` (at ${text})`;
-    out[index] = { error: `${c.label(index)}: ${t.error}${why}`, ...(noMatch ? { unknown: true as const } : {}) };
-  });
+    if (t.error !== 'BadNoMatch') {
+      out[index] = { error: `${c.label(index)}: ${t.error} (at ${text})` };
+      continue;
+    }
+    // Where the path breaks, asked of the server for the first few such paths only (two requests each).
+    const broken =
+      breaksAsked++ < ASKED_BREAKS
+        ? await live()
+            .then((connection) => findPathBreak(connection, text))
+            .catch(() => undefined)
+        : undefined;
+    const why = `no such node at ${text}${broken !== undefined ? ` (${broken})` : ''}`;
+    out[index] = {
+      error: `${c.label(index)}: BadNoMatch: ${why}; check the element names and browse_namespace`,
+      unknown: true,
+    };
+  }
   return out;
 }

@@ -17,6 +17,7 @@ vi.mock('../../../src/sources/opcua/client-adapter.js', () => ({
     },
     read: async () => [],
     translate: async () => [],
+    childNames: async () => [],
     write: async () => {},
     onLost: () => {},
     close: async () => {},

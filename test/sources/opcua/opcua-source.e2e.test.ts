@@ -130,13 +130,15 @@ describe('OPC UA source', () => {
     expect(pressure?.quality).toBe('good');
     const lost = await log.next(/nodes\[4\]/);
     // The namespace's index is the server's: any, the same in each element of the path.
-    expect([lost.level, lost.channel, lost.msg.replace(/\/(\d+):/g, '/<ns>:')]).toEqual([
+    // Where it breaks: the Plant folder has no Pump9, and Pump1 is a typo away.
+    expect([lost.level, lost.channel, lost.msg.replace(/([/ ])(\d+):/g, '$1<ns>:')]).toEqual([
       40,
       'lost',
       `${device}: sources[3].nodes[4].browse_path /Objects/Plant/Pump9/pressure (channel lost): BadNoMatch: ` +
-        'no such node at /Objects/<ns>:Plant/<ns>:Pump9/<ns>:pressure; check the element names and browse_namespace',
+        'no such node at /Objects/<ns>:Plant/<ns>:Pump9/<ns>:pressure (/Objects/<ns>:Plant has no <ns>:Pump9: did ' +
+        'you mean <ns>:Pump1?); check the element names and browse_namespace',
     ]);
-    expect(new Set(lost.msg.match(/\/\d+:/g)).size).toBe(1);
+    expect(new Set(lost.msg.match(/[/ ]\d+:/g)?.map((m) => m.slice(1))).size).toBe(1);
     // The first subscription is said once (before, only failures and a rebuilt one were).
     const subscribed = await log.next(/: connected, subscribed$/);
     expect([subscribed.level, subscribed.source, subscribed.msg]).toEqual([

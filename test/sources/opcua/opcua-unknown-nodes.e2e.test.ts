@@ -8,6 +8,10 @@
  */
 import { DataType, Variant } from 'node-opcua';
 import { expect, it } from 'vitest';
+import { opcuaSourceSchema } from '../../../src/config/schema.js';
+import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
+import type { Logger } from '../../../src/telemetry/logger.js';
+import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import { freePort } from '../../../src/core/free-port.js';
 import type { Sample } from '../../../src/core/types.js';
 import { initializedServer } from '../../helpers/blob-opcua-server.js';
@@ -15,6 +19,13 @@ import { logLines } from '../../helpers/log-lines.js';
 import { PLANT_NAMESPACE, plcNodesSource, startPlcServer } from '../../helpers/plc-opcua-server.js';
 
 const OTHER = 'urn:linewatch:test:other';
+
+/** A source `plc` of `endpoint` whose one node, channel lamp, is at browse path /Objects/lmap (a typo) in the plant. */
+function plcPathsSource(endpoint: string, logger: Logger): OpcuaSource {
+  const nodes = [{ channel: 'lamp', browse_path: '/Objects/lmap', browse_namespace: PLANT_NAMESPACE }];
+  const config = opcuaSourceSchema.parse({ name: 'plc', type: 'opcua', endpoint, asset: 'line', nodes });
+  return new OpcuaSource(config, { logger, metrics: new GatewayMetrics(), where: 'sources[0]' });
+}
 
 it('names each node the server has not, with its namespace array and what it likely meant', async () => {
   const server = await startPlcServer(await freePort(), { before: [OTHER], setpointType: 'Double' });
@@ -119,6 +130,25 @@ it('run --once (readOnce): a node the server has not is bad with what it has ins
       ],
       ['count', 'good', undefined],
     ]);
+  } finally {
+    await source.stop();
+    await server.close();
+  }
+}, 60_000);
+
+it('names where a browse path that matches no node breaks, with the browse name nearest', async () => {
+  const server = await startPlcServer(await freePort(), { before: [OTHER], setpointType: 'Double' });
+  const log = logLines();
+  const source = plcPathsSource(server.endpoint, log.logger);
+  try {
+    await source.start(() => undefined);
+    await log.next(/connected, subscribed$/);
+    expect(source.tagIssues()).toEqual([
+      `device plc (${server.endpoint}): sources[0].nodes[0].browse_path /Objects/lmap (channel lamp): BadNoMatch: no ` +
+        'such node at /Objects/3:lmap (/Objects has no 3:lmap: did you mean 3:lamp?); check the element names and ' +
+        'browse_namespace',
+    ]);
+    expect(source.missingTags()).toEqual(['lamp']);
   } finally {
     await source.stop();
     await server.close();
