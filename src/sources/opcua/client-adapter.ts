@@ -87,6 +87,11 @@ export interface OpcuaConnection {
     maxNotificationsPerPublish?: number,
   ): Promise<{ errors: (string | undefined)[]; refused: (string | undefined)[]; keepAliveMs: number }>;
   read(nodeIds: readonly string[]): Promise<Reading[]>;
+  /**
+   * Whether each node exists on the server: its NodeClass read (a small answer whatever the node's value: the
+   * question of an unknown node's namespace stays under max_message_bytes).
+   */
+  exists(nodeIds: readonly string[]): Promise<boolean[]>;
   /** Resolves browse paths ("/Objects/2:Plant/2:Pump1") to node ids, or says why not. */
   translate(browsePaths: readonly string[]): Promise<({ nodeId: string } | { error: string })[]>;
   /**
@@ -315,6 +320,11 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
             )
           : undefined,
       );
+    },
+    async exists(nodeIds) {
+      if (nodeIds.length === 0) return [];
+      const values = await s.read(nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeIds.NodeClass })));
+      return values.map((dv) => dv.statusCode.value === 0);
     },
     async read(nodeIds) {
       const values = await s.read(nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeIds.Value })));

@@ -23,7 +23,7 @@ import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import type { OpcuaConnection, Reading } from './client-adapter.js';
 import { nodeLabel, resolveNodeId, resolveNodes, type ResolvedNode } from './node-ids.js';
-import { describeNamespacesOverBound, describePathOverBound } from './message-bound.js';
+import { describeNamespacesOverBound, describePathOverBound, isOversize } from './message-bound.js';
 import { onceSamples } from './once-samples.js';
 import { readNodes, type NodeReads } from './read-nodes.js';
 import type { PartsTiming } from './read-in-parts.js';
@@ -65,6 +65,8 @@ export class OpcuaSource implements Source {
   private resubscribing = false;
   /** Nodes the server has not, or refused to monitor: no value comes from them (missing-nodes.ts). */
   private readonly missing = new MissingNodes();
+  /** The connection was lost while asking what the server has instead of an unknown node: not asked again. */
+  private probeClosed = false;
 
   constructor(
     private readonly config: OpcuaSourceConfig,
@@ -239,8 +241,20 @@ export class OpcuaSource implements Source {
         );
         if (!this.running) throw new Error('stopped while subscribing');
         this.batches.keepAlive(keepAliveMs);
-        const missing = missingNodes(connection, { resolved, subscribed, refused }, (i) => this.nodeLabel(i));
-        this.missing.subscribed(await loss.until(missing));
+        const probed = this.probeClosed ? undefined : connection;
+        const missing = missingNodes(probed, { resolved, subscribed, refused }, (i) => this.nodeLabel(i));
+        this.missing.subscribed(
+          await loss.until(missing).catch((err: unknown) => {
+            // Lost while asking what the server has instead, its answer over the bound: not asked again, and no node
+            // is over the bound for it (over-bound-nodes.ts would look for one, and limit the publish responses).
+            if (!(err instanceof ConnectionLost) || !isOversize(err.message)) throw err;
+            this.probeClosed = true;
+            throw new Error(
+              `the server's namespace array, read to say what it has instead of the nodes it has not, was over ` +
+                `max_message_bytes (${this.config.max_message_bytes} bytes) and closed the connection: not read for that again`,
+            );
+          }),
+        );
         if (!this.running) throw new Error('stopped while subscribing');
         resolved.forEach((r, i) => r.error && this.tagError(i, r.error));
         for (const [index, why] of this.missing.entries()) this.tagError(index, why);

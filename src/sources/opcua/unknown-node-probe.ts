@@ -2,9 +2,10 @@
  * What the server has instead of the configured nodes it does not have (unknown-nodes.ts): its namespace array, and
  * for each node id the other namespaces whose node of the same identifier exists, read on the connection the
  * subscription was made on (the daemon's source), or on one of its own after the reads (`run --once`). Read only
- * where a node is unknown; at most PROBED node ids in one Read, so that a configuration of many unknown nodes on a
- * server of many namespaces asks a bounded question. A read that fails (the connection lost, a response over
- * max_message_bytes) leaves the words without what it would have said.
+ * where a node is unknown; at most PROBED node ids in one Read of their NodeClass, so that a configuration of many
+ * unknown nodes on a server of many namespaces asks a bounded question with a small answer. A read that fails (the
+ * connection lost, a response over max_message_bytes) leaves the words without what it would have said; the daemon's
+ * source asks no more once one closed its connection (a namespace array over the bound, on a server that sends it).
  */
 import type { OpcuaConnection } from './client-adapter.js';
 import type { ResolvedNode } from './node-ids.js';
@@ -15,6 +16,9 @@ import { describeUnknownNode, elsewhereIds, isUnknownNodeStatus } from './unknow
 
 /** At most this many node ids are read to find where else an unknown node's identifier is. */
 const PROBED = 1000;
+
+/** What the probe asks of a connection. */
+export type ProbedConnection = Pick<OpcuaConnection, 'readNamespaceArray' | 'exists'>;
 
 /** A configured node whose monitored item the server refused. */
 export interface RefusedItem {
@@ -30,19 +34,21 @@ export interface RefusedItem {
 
 /** Each refused item's reason in words, after its status (without the node's name), by configured node index. */
 export async function describeRefusedItems(
-  connection: Pick<OpcuaConnection, 'readNamespaceArray' | 'read'>,
+  connection: ProbedConnection | undefined,
   items: readonly RefusedItem[],
 ): Promise<Map<number, string>> {
   const unknown = items.filter((it) => isUnknownNodeStatus(it.status) && it.configured !== undefined);
-  const namespaces = unknown.length > 0 ? await connection.readNamespaceArray().catch(() => undefined) : undefined;
+  const namespaces =
+    connection && unknown.length > 0 ? await connection.readNamespaceArray().catch(() => undefined) : undefined;
   const probes = namespaces
     ? unknown.flatMap((it) => elsewhereIds(it.sent, namespaces).map((p) => ({ ...p, item: it.index })))
     : [];
   const asked = probes.slice(0, PROBED);
-  const readings = asked.length > 0 ? await connection.read(asked.map((p) => p.nodeId)).catch(() => []) : [];
+  const found =
+    connection && asked.length > 0 ? await connection.exists(asked.map((p) => p.nodeId)).catch(() => []) : [];
   const foundIn = new Map<number, number[]>();
-  readings.forEach((r, k) => {
-    if (isUnknownNodeStatus(r.status)) return;
+  found.forEach((there, k) => {
+    if (!there) return;
     const { item, index } = asked[k];
     foundIn.set(item, [...(foundIn.get(item) ?? []), index]);
   });
@@ -66,10 +72,11 @@ export interface SubscribedNodes {
 
 /**
  * The subscribed nodes that give no values, each with why, naming it (`label`): those the server has not (no such
- * namespace or browse path, said at the resolution; no such node, with what it has instead) or refused to monitor.
+ * namespace or browse path, said at the resolution; no such node, with what it has instead, where `connection` is
+ * given to ask) or refused to monitor.
  */
 export async function missingNodes(
-  connection: Pick<OpcuaConnection, 'readNamespaceArray' | 'read'>,
+  connection: ProbedConnection | undefined,
   { resolved, subscribed, refused }: SubscribedNodes,
   label: (index: number) => string,
 ): Promise<Map<number, string>> {

@@ -16,6 +16,7 @@ vi.mock('../../../src/sources/opcua/client-adapter.js', () => ({
       return { errors: nodes.map(() => undefined), refused: nodes.map(() => undefined), keepAliveMs: 200 };
     },
     read: async () => [],
+    exists: async () => [],
     translate: async () => [],
     childNames: async () => [],
     write: async () => {},

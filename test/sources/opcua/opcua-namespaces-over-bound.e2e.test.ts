@@ -69,4 +69,38 @@ describe('a server whose namespace array is over max_message_bytes', () => {
       await h.close();
     }
   }, 60_000);
+
+  // Asking what the server has instead of an unknown node reads its namespace array: over the bound, it closed the
+  // subscription's connection; asked again at each build, the source would never stay subscribed.
+  it('daemon: a node the server has not is named without what the server has, asked once only', async () => {
+    const port = await freePort();
+    const server = await startBlobServer(port, 16, 16, 70_000);
+    const rewriter = await startHelloRewriter(port);
+    const url = server.endpoint.replace(/:\d+\//, `:${rewriter.port}/`);
+    const h = boundOpcuaSource(url, ['flow', 'ghost'], 64 * 1024);
+    await h.start();
+    try {
+      await h.log.next(/: subscription rebuilt$/);
+      expect([h.source.tagIssues(), h.source.missingTags(), h.source.connected]).toEqual([
+        [
+          `device bound (${url}): sources[0].nodes[1].node_id ns=1;s=ghost (channel ghost): BadNodeIdUnknown: the ` +
+            'server has no node ns=1;s=ghost',
+        ],
+        ['ghost'],
+        true,
+      ]);
+      // Lost once, while asking, and said so; subscribed after, with no node taken for one over the bound.
+      expect(h.log.at(40).filter((m) => m.includes('rebuilding the connection'))).toEqual([
+        `device bound (${url}): the server's namespace array, read to say what it has instead of the nodes it has ` +
+          'not, was over max_message_bytes (65536 bytes) and closed the connection: not read for that again; ' +
+          'rebuilding the connection',
+      ]);
+      expect(h.log.lines.filter((l) => /over max_message_bytes.*together|left out/.test(l.msg))).toEqual([]);
+      await h.next((s) => s.channel === 'flow' && s.quality === 'good');
+    } finally {
+      await h.source.stop();
+      await rewriter.close();
+      await server.close();
+    }
+  }, 60_000);
 });

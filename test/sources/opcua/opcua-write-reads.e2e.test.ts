@@ -53,9 +53,9 @@ describe('OPC UA writes', () => {
       expect(server.plantIndex).toBe(2);
       await source.write(SETPOINT, 7);
       expect(server.written).toEqual([['setpoint', 7]]);
-      // The lamp, subscribed by index (ns=3), is unknown there: where its identifier is now was asked once, the
-      // namespace array and s=lamp in the server's other namespaces (one of them the plant's: `value`).
-      expect(server.reads).toEqual({ namespaceArray: 1, dataType: 1, value: 1, browse: 0 });
+      // The lamp, subscribed by index (ns=3), is unknown there: where its identifier is now was asked (the namespace
+      // array, read once a connection, and s=lamp's NodeClass in the server's other namespaces), no value read.
+      expect(server.reads).toEqual({ namespaceArray: 1, dataType: 1, value: 0, browse: 0 });
       expect(source.missingTags()).toEqual(['lamp']);
       expect(source.tagIssues()).toEqual([
         `device plc (${server.endpoint}): nodes[0].node_id ns=3;s=lamp (channel lamp): BadNodeIdUnknown: the server ` +
