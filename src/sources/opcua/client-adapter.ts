@@ -7,6 +7,7 @@ import {
   AttributeIds,
   BrowseDirection,
   ClientMonitoredItemGroup,
+  ResultMask,
   DataType,
   MessageSecurityMode,
   OPCUACertificateManager,
@@ -37,6 +38,9 @@ import { numberWriteType, readRefusedType, readWriteType, type WriteType } from 
 import { OpcuaTypeMismatch } from './type-mismatch.js';
 
 routeOpcuaLogs();
+
+/** At most this many children of a node are browsed for their names (childNames). */
+const CHILD_NAMES = 200;
 
 export { qualityOf, type Reading } from './opcua-value.js';
 
@@ -304,15 +308,22 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
     },
     async childNames(nodeIds) {
       if (nodeIds.length === 0) return [];
-      const results = await s.browse(
+      // The first CHILD_NAMES children, their browse names only: an answer well under the smallest max_message_bytes
+      // (64 KiB) for names of a few dozen characters. The request is made in the call, so the session's own limit
+      // (10,000) is back before it returns.
+      const limit = s.requestedMaxReferencesPerNode;
+      s.requestedMaxReferencesPerNode = CHILD_NAMES;
+      const browsed = s.browse(
         nodeIds.map((nodeId) => ({
           nodeId,
           browseDirection: BrowseDirection.Forward,
           referenceTypeId: 'HierarchicalReferences',
           includeSubtypes: true,
-          resultMask: 0x3f,
+          resultMask: ResultMask.BrowseName,
         })),
       );
+      s.requestedMaxReferencesPerNode = limit;
+      const results = await browsed;
       return results.map((r) =>
         r.statusCode.value === 0
           ? (r.references ?? []).map(({ browseName: b }) =>
