@@ -258,8 +258,8 @@ export function createApiHandler(
       const s = api.status();
       const running = s.state === 'running';
       const degraded = s.assets.filter((a) => a.degraded).map((a) => a.name);
-      // A source whose device has not some of its tags (OPC UA nodes unknown) does not see everything either.
-      const down = s.sources.filter((x) => !x.connected || (x.missingTags?.length ?? 0) > 0).map((x) => x.name);
+      // Not seen whole: a source down, or one whose device has not some of its tags (OPC UA nodes unknown).
+      const unseen = s.sources.filter((x) => !x.connected || (x.missingTags?.length ?? 0) > 0).map((x) => x.name);
       // A sink within its grace (one failed batch its next try may deliver) is not counted yet; /api/status says it.
       const unreachable = s.sinks.filter((x) => !x.reachable && x.readyzGraceUntil === undefined).map((x) => x.name);
       // /healthz: the process runs (a restart would not bring a PLC or InfluxDB back); /readyz: it also sees and
@@ -267,7 +267,7 @@ export function createApiHandler(
       const ok =
         path === '/healthz'
           ? running
-          : running && degraded.length === 0 && down.length === 0 && unreachable.length === 0;
+          : running && degraded.length === 0 && unseen.length === 0 && unreachable.length === 0;
       return json(ok ? 200 : 503, {
         status: ok ? 'ok' : running ? 'degraded' : s.state,
         // As before: since and lastError (hosts, paths) are for /api/status, which read_token guards; these are open.
