@@ -17,6 +17,7 @@ import { OUTCOME_FILE, readLatestOutcome } from '../remote-config/latest-outcome
 import { ConfigRefused, openConfigMessage, type ConfigBody } from '../remote-config/message.js';
 import { ConfigProbationFile, markAtStart, PROBATION_FILE } from '../remote-config/probation-mark.js';
 import { checkProtectedKeys } from '../remote-config/rules.js';
+import { floorRaisedText, sequenceFloor, type SequenceFloor } from '../remote-config/sequence-floor.js';
 import { PREVIOUS_FILE, RemoteConfigStore, RUNNING_FILE, STATE_FILE } from '../remote-config/store.js';
 import { DEFAULT_MAX_CONFIG_BYTES } from '../sync/schema.js';
 import { readPublicKeys } from '../sync/release.js';
@@ -114,7 +115,7 @@ async function verifyMessage(
       body = intake.open(bytes, path);
     } else {
       body = openConfigMessage(bytes, path, check.keys, check.gateway ?? peekTarget(bytes), check.maxBytes);
-      if (store) checkAboveFloor(body.sequence, store.floor(), path);
+      if (store) checkAboveFloor(body.sequence, (await floorOf(check, store)).floor, path);
       checkProtectedKeys(readRemoteTree(body.yaml, path), path);
     }
   } catch (err) {
@@ -136,6 +137,18 @@ async function verifyMessage(
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** The sequence floor of `store` as the gateway holds it (sequence-floor.ts), its kept messages verified as `check`
+ * verifies a message. */
+function floorOf(check: Check, store: RemoteConfigStore): Promise<SequenceFloor> {
+  const { intake } = check;
+  if (intake) return intake.sequenceFloor();
+  return sequenceFloor(
+    store,
+    (bytes, origin) =>
+      openConfigMessage(bytes, origin, check.keys, check.gateway ?? peekTarget(bytes), check.maxBytes).sequence,
+  );
 }
 
 /** Says what the state folder of `store` keeps, read only; 1 where the next start refuses or cannot read a file. */
@@ -171,8 +184,13 @@ async function showKept(check: Check & { store: RemoteConfigStore }): Promise<{ 
     }
   }
   try {
-    const floor = store.floor();
-    lines.push(`  ${STATE_FILE}: floor ${floor}: a message with a sequence at or under it is refused (not_newer)`);
+    const found = await floorOf(check, store);
+    const raised = floorRaisedText(found, store.dir);
+    lines.push(
+      raised
+        ? `  ${STATE_FILE}: ${raised} (not_newer)`
+        : `  ${STATE_FILE}: floor ${found.floor}: a message with a sequence at or under it is refused (not_newer)`,
+    );
   } catch (err) {
     code = 1;
     lines.push(`  ${STATE_FILE}: ${(err as Error).message}`);

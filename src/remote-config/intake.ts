@@ -1,8 +1,8 @@
 /**
  * Taking a signed configuration message, in order: size, signature, target (message.ts); sequence above the floor (no
- * replay of an older one, nor of one rolled back); what a remote party may not change and the checks of a local file
- * (compose.ts); then kept in the state folder (store.ts) as the running configuration. And at start, the
- * configuration to run: the kept one, its signature verified again, or the local file.
+ * replay of an older one, nor of one rolled back; sequence-floor.ts); what a remote party may not change and the
+ * checks of a local file (compose.ts); then kept in the state folder (store.ts) as the running configuration. And at
+ * start, the configuration to run: the kept one, its signature verified again, or the local file.
  */
 import type { KeyObject } from 'node:crypto';
 import { loadConfigFile, type LoadedConfig } from '../config/load.js';
@@ -10,6 +10,7 @@ import { configSchema, type Config } from '../config/schema.js';
 import { composeConfig, readLocalTree } from './compose.js';
 import { newMachineWrites } from './machine-writes.js';
 import { ConfigRefused, openConfigMessage, type ConfigBody } from './message.js';
+import { sequenceFloor, type SequenceFloor } from './sequence-floor.js';
 import { RUNNING_FILE, type RemoteConfigStore } from './store.js';
 
 /** A local file that no longer parses writes nothing that counts as known. */
@@ -55,14 +56,11 @@ export class ConfigIntake {
 
   /** The message's configuration, checked as take checks it (the floor included), nothing kept; 'running' where it
    * is the one running. `floor`: the state folder's unless given (`config verify` without a gateway's). */
-  async check(
-    bytes: Uint8Array,
-    origin: string,
-    floor: number = this.deps.store.floor(),
-  ): Promise<TakenConfig | 'running'> {
+  async check(bytes: Uint8Array, origin: string, floor?: number): Promise<TakenConfig | 'running'> {
+    const above = floor ?? (await this.sequenceFloor()).floor;
     const body = this.open(bytes, origin);
     if (body.sequence === this.running) return 'running';
-    checkAboveFloor(body.sequence, floor, origin);
+    checkAboveFloor(body.sequence, above, origin);
     const { loaded, local } = await this.composeBeside(body.yaml, `${origin} (sequence ${body.sequence})`);
     const parsedLocal = configSchema.safeParse(local.tree);
     const newWrites = newMachineWrites(loaded.config, parsedLocal.success ? parsedLocal.data : NO_WRITES);
@@ -72,6 +70,12 @@ export class ConfigIntake {
   /** Keeps a message check took as the running configuration (the running one as the previous one). */
   async keep(bytes: Uint8Array, sequence: number): Promise<void> {
     await this.deps.store.accept(bytes, sequence);
+  }
+
+  /** The state folder's sequence floor: state.json's, raised to its kept messages' verified sequences
+   * (sequence-floor.ts); a ConfigRefused state_damaged where state.json cannot be read. */
+  sequenceFloor(): Promise<SequenceFloor> {
+    return sequenceFloor(this.deps.store, (bytes, origin) => this.open(bytes, origin).sequence);
   }
 
   /** The kept running configuration, checked again as when it came (a local file changed since may refuse it), or

@@ -4,14 +4,16 @@
  * on the sources it was judged on, with the end counted; or, ended INTERRUPTIONS_TO_ROLL_BACK times in a row, rolled
  * back to the configuration before it (previous.msg, checked as the kept one is; where it is missing or refused, the
  * local file, and the reason says which). A mark that is unreadable or not for the configuration that starts is
- * removed and said.
+ * removed and said, as is a sequence floor that rests on the kept messages rather than state.json (sequence-floor.ts).
  */
 import { INTERRUPTIONS_TO_ROLL_BACK } from '../sync/interrupted-probation.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { ConfigIntake, StartConfig } from './intake.js';
 import type { ConfigOutcome } from './latest-outcome.js';
+import { ConfigRefused } from './message.js';
 import { judgedOn } from './probation.js';
 import { markAtStart, type ConfigProbationFile, type ConfigProbationMark } from './probation-mark.js';
+import { floorRaisedText } from './sequence-floor.js';
 import { PREVIOUS_FILE, type RemoteConfigStore } from './store.js';
 
 const LOG = { component: 'remote-config' } as const;
@@ -35,6 +37,7 @@ export async function recoverAtStart(deps: {
   const outcomes: ConfigOutcome[] = [];
   let current = await intake.atStart();
   if (current.why) outcomes.push({ outcome: 'rolled_back', code: 'kept_refused', reason: current.why, ts: now() });
+  await sayFloor(intake, store.dir, logger);
   const read = marks.read();
   const found = markAtStart(read, current.sequence);
   switch (found.kind) {
@@ -81,6 +84,22 @@ export async function recoverAtStart(deps: {
       return { current, outcomes };
     }
   }
+}
+
+/** Warns where the sequence floor rests on the kept messages, not state.json (lost, or written lower by hand), and of
+ * each kept message passed over; says nothing where state.json is damaged (the runner reports state_damaged). */
+async function sayFloor(intake: ConfigIntake, dir: string, logger: Logger): Promise<void> {
+  let found;
+  try {
+    found = await intake.sequenceFloor();
+  } catch (err) {
+    if (err instanceof ConfigRefused) return;
+    throw err;
+  }
+  const raised = floorRaisedText(found, dir);
+  if (raised) logger.warn(LOG, `remote configuration: ${raised}`);
+  for (const why of found.passedOver)
+    logger.warn(LOG, `remote configuration: ${why}: its sequence does not count in the sequence floor`);
 }
 
 /** What a rollback from a probation started: `started`, where the one before was `previous` (null: the local file). */

@@ -1,8 +1,9 @@
 /**
  * The remote configuration's state folder, `<data_dir>/remote-config/` (data_dir is the local file's: a remote
  * configuration cannot move it): the signed message of the configuration that runs (`running.msg`), the one it
- * replaced (`previous.msg`; none: the local file), and `state.json` with the sequence floor (the highest sequence
- * applied or rolled back: none at or under it is taken again). Each file is written whole through a temporary file,
+ * replaced (`previous.msg`; none: the local file), the last one rolled back (`rolled-back.msg`), and `state.json` with
+ * the sequence floor (the highest sequence applied or rolled back: none at or under it is taken again; the kept signed
+ * messages carry it too, sequence-floor.ts). Each file is written whole through a temporary file,
  * synced and renamed (writeStoreFile); its name is this module's, never a message's. What is read back is read as
  * hostile (a regular file, size-capped) and its signature verified again by the caller.
  *
@@ -23,6 +24,10 @@ export const STATE_FOLDER = 'remote-config';
 export const RUNNING_FILE = 'running.msg';
 export const PREVIOUS_FILE = 'previous.msg';
 export const STATE_FILE = 'state.json';
+export const ROLLED_BACK_FILE = 'rolled-back.msg';
+/** The signed messages the folder keeps (each verified again by its reader). */
+export const KEPT_FILES = [RUNNING_FILE, PREVIOUS_FILE, ROLLED_BACK_FILE] as const;
+export type KeptFile = (typeof KEPT_FILES)[number];
 
 const stateSchema = z.strictObject({ floor: z.number().int().min(0) });
 
@@ -64,7 +69,7 @@ export class RemoteConfigStore {
   }
 
   /** The bytes of a kept message, or undefined where there is none. */
-  async read(file: typeof RUNNING_FILE | typeof PREVIOUS_FILE): Promise<Buffer | undefined> {
+  async read(file: KeptFile): Promise<Buffer | undefined> {
     return readRegularFile(join(this.dir, file), this.maxBytes).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return undefined;
       throw new Error(`remote configuration ${join(this.dir, file)}: ${err.message}`, { cause: err });
@@ -100,8 +105,13 @@ export class RemoteConfigStore {
     }
   }
 
-  /** Puts the previous configuration back as the running one (none: the local file); the floor stays. */
+  /**
+   * Puts the previous configuration back as the running one (none: the local file); the floor stays, and the one rolled
+   * back is kept as rolled-back.msg first, its signed sequence the floor where state.json is lost (sequence-floor.ts).
+   */
   async rollBack(): Promise<void> {
+    const running = await this.read(RUNNING_FILE);
+    if (running) await this.writes.file(join(this.dir, ROLLED_BACK_FILE), running);
     const previous = await this.read(PREVIOUS_FILE);
     if (previous) await this.writes.file(join(this.dir, RUNNING_FILE), previous);
     else await rm(join(this.dir, RUNNING_FILE), { force: true });

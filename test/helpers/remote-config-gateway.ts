@@ -16,7 +16,7 @@ import { runWithRemoteConfig, type RemoteConfigRun } from '../../src/remote-conf
 import { configTopic } from '../../src/remote-config/topics.js';
 import { generateKeys, readPrivateKey } from '../../src/sync/release.js';
 import { watchOutcomes, type OutcomeWatch } from './config-outcomes.js';
-import { logLines } from './log-lines.js';
+import { logLines, type LogLines } from './log-lines.js';
 import { writePlantGateway, type ProbationPlant } from './remote-config-plant.js';
 
 export interface RemoteConfigGateway {
@@ -25,8 +25,8 @@ export interface RemoteConfigGateway {
   /** The topic prefix of its cloud.mqtt (its own: tests do not share retained messages). */
   readonly prefix: string;
   readonly watcher: OutcomeWatch;
-  /** Writes the local file (probation `seconds` long) and starts its gateway. */
-  start(seconds: number): Promise<RemoteConfigRun>;
+  /** Writes the local file (probation `seconds` long) and starts its gateway, logging to `log` where given. */
+  start(seconds: number, log?: LogLines): Promise<RemoteConfigRun>;
   /** Signs `body` with the test's key and publishes it on gateway press-3's topic. */
   publish(body: ConfigBody): Promise<void>;
 }
@@ -61,11 +61,11 @@ export function useRemoteConfigGateway(plant: ProbationPlant, folder: string): R
     get watcher() {
       return now().watcher;
     },
-    async start(seconds) {
+    async start(seconds, log = logLines('info')) {
       const { dir, prefix } = now();
       await writePlantGateway(dir, plant, { prefix, seconds });
       run = await runWithRemoteConfig(await loadConfigFile(join(dir, 'gateway.yaml')), {
-        logger: logLines('info').logger,
+        logger: log.logger,
       });
       return run;
     },
