@@ -8,7 +8,8 @@
  * it means the gateway ended during that probation: the probation starts again, the end counted (a stop in order is
  * not), and at INTERRUPTIONS_TO_ROLL_BACK ends in a row the configuration is rolled back, so one that crashes the
  * gateway cannot do so at every start. Each write goes through a temporary file, synced and renamed (writeStoreJson),
- * one at a time.
+ * one at a time. A configuration taken while the one running is on probation is marked with that one's mark inside
+ * (`before`, newMark) until it is kept, so an end in between resumes the probation of the one that starts again.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ export const PROBATION_FILE = 'probation.json';
 /** A mark names at most a few thousand sources: a larger file is refused unread. */
 const MAX_MARK_BYTES = 256 * 1024;
 
-const markSchema = z.strictObject({
+const ownMarkSchema = z.strictObject({
   sequence: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   judged: z.array(z.string().min(1).max(256)).max(4096),
   /** Where judged is empty though sources gave good samples before: one of these must (probation.ts). */
@@ -31,7 +32,29 @@ const markSchema = z.strictObject({
   interrupted: z.number().int().min(0).max(1000),
   stopped: z.boolean().optional(),
 });
-export type ConfigProbationMark = z.infer<typeof markSchema>;
+const markSchema = ownMarkSchema.extend({
+  /** The mark of the configuration it replaces, on probation still, until this one is kept (newMark). */
+  before: ownMarkSchema.optional(),
+});
+export type ConfigProbationMark = z.infer<typeof ownMarkSchema>;
+/** A mark as it is on disk: with the mark of the probation it interrupts, until the new configuration is kept. */
+export type WrittenProbationMark = z.infer<typeof markSchema>;
+
+/**
+ * The mark written before `own.sequence` is kept: its own, and, where the configuration running (`running`) is on
+ * probation (`found`, the mark on disk), that one's as `before`: a gateway that ends before the new one is kept starts
+ * the one running again, and resumes its probation rather than losing its mark (markAtStart). Once the new one is kept,
+ * its own is written alone (the probation it replaces ends there).
+ */
+export function newMark(
+  own: ConfigProbationMark,
+  running: number | undefined,
+  found: JsonFileRead<WrittenProbationMark>,
+): WrittenProbationMark {
+  if (running === undefined || !('value' in found) || found.value.sequence !== running) return own;
+  const { before: _older, ...onProbation } = found.value;
+  return { ...own, before: onProbation };
+}
 
 /** What a start makes of the mark it found (markAtStart). */
 export type MarkAtStart =
@@ -45,10 +68,12 @@ export type MarkAtStart =
 
 /** Pure: what a start does with the mark `read` where the configuration that starts is `kept` (undefined: the local
  * file). */
-export function markAtStart(read: JsonFileRead<ConfigProbationMark>, kept: number | undefined): MarkAtStart {
+export function markAtStart(read: JsonFileRead<WrittenProbationMark>, kept: number | undefined): MarkAtStart {
   if ('absent' in read) return { kind: 'none' };
   if ('why' in read) return { kind: 'stale', why: `is unreadable (${read.why})` };
-  const found = read.value;
+  const { before, ...written } = read.value;
+  // The gateway ended while a configuration replacing the one on probation was kept: that one starts, on probation.
+  const found = before && before.sequence === kept && written.sequence !== kept ? before : written;
   if (found.sequence !== kept)
     return {
       kind: 'stale',
@@ -69,12 +94,12 @@ export class ConfigProbationFile {
   }
 
   /** The mark as it is on disk (read only). */
-  read(): JsonFileRead<ConfigProbationMark> {
+  read(): JsonFileRead<WrittenProbationMark> {
     return readJsonFile(this.path, markSchema, MAX_MARK_BYTES);
   }
 
   /** Writes `mark` (in turn). */
-  write(mark: ConfigProbationMark): Promise<void> {
+  write(mark: WrittenProbationMark): Promise<void> {
     return this.inTurn(async () => {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       await writeStoreJson(this.path, mark);

@@ -29,7 +29,7 @@ import {
   probationRule,
   probationSeconds,
 } from './probation.js';
-import { ConfigProbationFile, type ConfigProbationMark } from './probation-mark.js';
+import { ConfigProbationFile, newMark, type ConfigProbationMark } from './probation-mark.js';
 import { ConfigReceiver } from './receiver.js';
 import { recoverAtStart, rolledBackTo } from './start-recovery.js';
 import { RemoteConfigStore, RUNNING_FILE } from './store.js';
@@ -301,8 +301,9 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
       interrupted: 0,
     };
     const markBefore = marks.read();
+    const written = newMark(mark, current.sequence, markBefore);
     try {
-      await marks.write(mark);
+      await marks.write(written);
       await intake.keep(bytes, taken.sequence);
     } catch (err) {
       // Not kept (a disk full): the gateway running goes on, its own probation mark put back.
@@ -314,6 +315,11 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
       return;
     }
     endProbation(); // a configuration on probation that another replaces is not judged further
+    // Kept: the mark of the probation it ended is left out of its own.
+    if (written !== mark)
+      await marks
+        .write(mark)
+        .catch((err: Error) => logger.warn(LOG, `remote configuration: cannot write ${marks.path}: ${err.message}`));
     good.stop();
     down = true;
     await daemon.stop();

@@ -58,10 +58,13 @@ export async function recoverAtStart(deps: {
             `remote configuration: cannot write ${marks.path} (${err.message}): an end during this probation will not count against it`,
           ),
         );
-      const stopped = 'value' in read && read.value.stopped === true;
+      const written = 'value' in read ? read.value : undefined;
+      // The mark found inside another's (newMark): that one was taken to replace this one and not kept.
+      const notKept = written && written.sequence !== mark.sequence ? written.sequence : undefined;
+      const stopped = (notKept === undefined ? written : written?.before)?.stopped === true;
       logger.warn(
         { ...LOG, sequence: mark.sequence, interrupted: mark.interrupted },
-        `remote configuration ${mark.sequence}: the gateway ${stopped ? 'stopped' : 'ended without stopping (a crash, a kill, power lost)'} during its probation: it starts again, judged on ${judgedOn(mark)}; ` +
+        `remote configuration ${mark.sequence}: the gateway ${stopped ? 'stopped' : 'ended without stopping (a crash, a kill, power lost)'} during its probation${notKept === undefined ? '' : ` (sequence ${notKept}, taken to replace it, was not kept)`}: it starts again, judged on ${judgedOn(mark)}; ` +
           `rolled back if the gateway ends so ${INTERRUPTIONS_TO_ROLL_BACK} times in a row (${mark.interrupted} now)`,
       );
       return { current, resume: mark, outcomes };

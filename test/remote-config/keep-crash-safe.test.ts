@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigIntake } from '../../src/remote-config/intake.js';
-import { ConfigProbationFile } from '../../src/remote-config/probation-mark.js';
+import { ConfigProbationFile, newMark } from '../../src/remote-config/probation-mark.js';
 import { recoverAtStart } from '../../src/remote-config/start-recovery.js';
 import {
   PREVIOUS_FILE,
@@ -66,12 +66,16 @@ async function intakeWriting(writes?: StoreWrites): Promise<ConfigIntake> {
   });
 }
 
-/** As the runner takes sequence 2: its probation mark, then the keep. */
+const MARK_2 = { sequence: 2, judged: ['plc'], previous: 1, interrupted: 0 };
+
+/** As the runner takes sequence 2: its probation mark (newMark: with sequence 1's where that one is on probation),
+ * then the keep. */
 async function takeTwo(intake: ConfigIntake): Promise<void> {
   intake.running = 1;
   const taken = await intake.check(message(2), 'mqtt t');
   if (taken === 'running') throw new Error('sequence 2 is not running');
-  await new ConfigProbationFile(stateDir).write({ sequence: 2, judged: ['plc'], previous: 1, interrupted: 0 });
+  const marks = new ConfigProbationFile(stateDir);
+  await marks.write(newMark(MARK_2, 1, marks.read()));
   await intake.keep(message(2), taken.sequence);
 }
 
@@ -114,5 +118,42 @@ describe('keeping an accepted configuration, a write failing at each step', () =
     expect(recovery.resume).toEqual({ sequence: 2, judged: ['plc'], previous: 1, interrupted: 1 });
     expect(store.floor()).toBe(2);
     expect(await store.read(PREVIOUS_FILE)).toEqual(message(1));
+  });
+});
+
+describe('taking sequence 2 while sequence 1 is on probation, the gateway ending at each write', () => {
+  const MARK_1 = { sequence: 1, judged: ['plc'], previous: null, interrupted: 0 };
+  beforeEach(async () => {
+    await new ConfigProbationFile(stateDir).write(MARK_1);
+  });
+
+  // Regression (s34's open defect): sequence 2's mark replaced sequence 1's, so an end before sequence 2 was kept
+  // started sequence 1 with no mark (removed as stale): its probation was lost, the configuration never judged.
+  it.each([
+    { failAt: 0, file: STATE_FILE },
+    { failAt: 1, file: PREVIOUS_FILE },
+    { failAt: 2, file: RUNNING_FILE },
+  ])('$file failing: sequence 1 starts, its probation resumed', async ({ failAt }) => {
+    await expect(takeTwo(await intakeWriting(failingWrites(failAt)))).rejects.toThrow(DISK_FULL);
+    expect(new ConfigProbationFile(stateDir).read()).toEqual({ value: { ...MARK_2, before: MARK_1 } });
+    const log = logLines('info');
+    const intake = await intakeWriting();
+    const marks = new ConfigProbationFile(stateDir);
+    const store = new RemoteConfigStore(join(b.dir, 'data'), MAX);
+    const recovery = await recoverAtStart({ intake, store, marks, logger: log.logger, now: Date.now });
+    expect(recovery.current.sequence).toBe(1);
+    expect(recovery.resume).toEqual({ ...MARK_1, interrupted: 1 });
+    expect(marks.read()).toEqual({ value: { ...MARK_1, interrupted: 1 } });
+    await log.next(
+      /^remote configuration 1: the gateway ended without stopping \(a crash, a kill, power lost\) during its probation \(sequence 2, taken to replace it, was not kept\): it starts again, judged on plc;/,
+    );
+  });
+
+  it("every write done: sequence 2 starts on its own probation, sequence 1's ended", async () => {
+    await takeTwo(await intakeWriting(failingWrites(99)));
+    const { recovery, mark } = await nextStart();
+    expect(recovery.current.sequence).toBe(2);
+    expect(recovery.resume).toEqual({ ...MARK_2, interrupted: 1 });
+    expect(mark).toEqual({ value: { ...MARK_2, interrupted: 1 } });
   });
 });

@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   ConfigProbationFile,
   markAtStart,
+  newMark,
   PROBATION_FILE,
   type ConfigProbationMark,
 } from '../../src/remote-config/probation-mark.js';
@@ -60,8 +61,44 @@ describe('what a start makes of a probation mark', () => {
       7,
       { kind: 'stale', why: 'is unreadable (/d/probation.json: not JSON)' },
     ],
+    [
+      'for sequence 8, holding the mark of 7 (8 not kept) while 7 starts: 7 resumed, counted',
+      { value: { ...mark({ sequence: 8, previous: 7 }), before: mark() } },
+      7,
+      { kind: 'resume', mark: mark({ interrupted: 1 }) },
+    ],
+    [
+      'for sequence 8, holding the mark of 7, while 8 starts: 8 resumed, 7 left out',
+      { value: { ...mark({ sequence: 8, previous: 7 }), before: mark() } },
+      8,
+      { kind: 'resume', mark: mark({ sequence: 8, previous: 7, interrupted: 1 }) },
+    ],
+    [
+      'for sequence 8, holding the mark of 7, while the local file starts: stale',
+      { value: { ...mark({ sequence: 8, previous: 7 }), before: mark() } },
+      undefined,
+      { kind: 'stale', why: 'is for sequence 8, and the local file starts' },
+    ],
   ])('%s', (_name, read, kept, expected) => {
     expect(markAtStart(read, kept)).toEqual(expected);
+  });
+});
+
+describe('the mark written before a configuration is kept (newMark)', () => {
+  const own = mark({ sequence: 8, previous: 7 });
+  it.each([
+    ['the one running (7) on probation: its mark inside', 7, { value: mark() }, { ...own, before: mark() }],
+    [
+      "7 on probation, holding an older mark: only 7's inside",
+      7,
+      { value: { ...mark(), before: mark({ sequence: 6 }) } },
+      { ...own, before: mark() },
+    ],
+    ['no mark: its own', 7, { absent: true } as const, own],
+    ['a mark for another sequence than the one running: its own', 7, { value: mark({ sequence: 5 }) }, own],
+    ['the local file running: its own', undefined, { value: mark() }, own],
+  ])('%s', (_name, running, found, expected) => {
+    expect(newMark(own, running, found)).toEqual(expected);
   });
 });
 
