@@ -25,8 +25,10 @@ const MAX_MARK_BYTES = 256 * 1024;
 const ownMarkSchema = z.strictObject({
   sequence: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   judged: z.array(z.string().min(1).max(256)).max(4096),
-  /** Where judged is empty though sources gave good samples before: one of these must (probation.ts). */
+  /** Where sources that gave good samples before are no longer named (`replaces`), as many of these must give one
+   * (probation.ts); without replaces (a mark written before it came), one. */
   anyOf: z.array(z.string().min(1).max(256)).max(4096).optional(),
+  replaces: z.array(z.string().min(1).max(256)).max(4096).optional(),
   /** The sequence of the configuration it replaced; null: the local file. */
   previous: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).nullable(),
   interrupted: z.number().int().min(0).max(1000),

@@ -23,6 +23,7 @@ import { ConfigRefused } from './message.js';
 import { RemoteConfigCounts } from './outcome-metric.js';
 import {
   GoodSources,
+  goodOfAnyOf,
   judgedOn,
   probationFailure,
   probationPassed,
@@ -232,13 +233,13 @@ export async function runWithRemoteConfig(local: LoadedConfig, deps: RunnerDeps)
     previous: StartConfig | undefined,
   ): void => {
     const seconds = settings.probation_s ?? probationSeconds(taken.loaded.config);
-    const { judged, anyOf, sequence } = mark;
-    const rule = { judged, ...(anyOf ? { anyOf } : {}) };
+    const { judged, anyOf, replaces, sequence } = mark;
+    const rule = { judged, ...(anyOf ? { anyOf } : {}), ...(replaces ? { replaces } : {}) };
     const confirm = (): void => {
       endProbation();
       clearMark(sequence);
       const reason = anyOf
-        ? `${anyOf.filter((name) => good.names.has(name)).join(', ')} gave good samples (judged as a whole: ${judgedOn(rule)})`
+        ? `${[...judged, ...goodOfAnyOf(rule, good.names)].join(', ')} gave good samples (judged on ${judgedOn(rule)})`
         : judged.length
           ? `${judged.join(', ')} gave good samples`
           : 'no source gave a good sample under the configuration before: none judged';

@@ -7,22 +7,37 @@ export const PUMP_MODEL = join(ROOT, 'models/pump-ae');
 const CHANNELS = ['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow'];
 const REGISTERS = CHANNELS.map((c, i) => `      - { channel: ${c}, address: ${i * 2}, type: float32 }`).join('\n');
 
-/** A configuration whose Modbus source `source` on 127.0.0.1:`port` feeds pump-1, with `extra` at the top. */
-export function pumpYaml(o: { readonly source?: string; readonly port: number; readonly extra?: string }): string {
-  return `${o.extra ?? ''}
-sources:
-  - name: ${o.source ?? 'plc'}
+/** A pump fed by a Modbus source: the source's name, the PLC's port, the asset (pump-1's model). */
+export interface Pump {
+  readonly source: string;
+  readonly port: number;
+  readonly asset: string;
+}
+
+/** A configuration where each of `pumps` is an asset fed by its Modbus source on 127.0.0.1, with `extra` at the top. */
+export function pumpsYaml(pumps: readonly Pump[], extra = ''): string {
+  const sources = pumps.map(
+    (p) => `  - name: ${p.source}
     type: modbus_tcp
     host: 127.0.0.1
-    port: ${o.port}
-    asset: pump-1
+    port: ${p.port}
+    asset: ${p.asset}
     poll_interval_ms: 200
     registers:
-${REGISTERS}
+${REGISTERS}`,
+  );
+  const assets = pumps.map((p) => `  - name: ${p.asset}\n    model: ${PUMP_MODEL}`);
+  return `${extra}
+sources:
+${sources.join('\n')}
 assets:
-  - name: pump-1
-    model: ${PUMP_MODEL}
+${assets.join('\n')}
 `;
+}
+
+/** A configuration whose Modbus source `source` on 127.0.0.1:`port` feeds pump-1, with `extra` at the top. */
+export function pumpYaml(o: { readonly source?: string; readonly port: number; readonly extra?: string }): string {
+  return pumpsYaml([{ source: o.source ?? 'plc', port: o.port, asset: 'pump-1' }], o.extra);
 }
 
 /**
@@ -39,6 +54,8 @@ export async function writeLocalGateway(
     readonly extra?: string;
     /** More of cloud.remote_config (a flow mapping's inside), e.g. `probation_s: 2`. */
     readonly remoteConfig?: string;
+    /** Its sources and assets (pumpsYaml); pumpYaml's on `port` where not given. */
+    readonly pumps?: readonly Pump[];
   },
 ): Promise<string> {
   const file = join(dir, 'gateway.yaml');
@@ -50,6 +67,6 @@ cloud:
   mqtt: { ${o.mqtt} }
   remote_config: { public_key_file: ${o.publicKey}${o.remoteConfig ? `, ${o.remoteConfig}` : ''} }
 `;
-  await writeFile(file, pumpYaml({ port: o.port, extra: top }));
+  await writeFile(file, o.pumps ? pumpsYaml(o.pumps, top) : pumpYaml({ port: o.port, extra: top }));
   return file;
 }

@@ -17,6 +17,7 @@ import { configTopic } from '../../src/remote-config/topics.js';
 import { generateKeys, readPrivateKey } from '../../src/sync/release.js';
 import { watchOutcomes, type OutcomeWatch } from './config-outcomes.js';
 import { logLines, type LogLines } from './log-lines.js';
+import type { Pump } from './remote-config-files.js';
 import { writePlantGateway, type ProbationPlant } from './remote-config-plant.js';
 
 export interface RemoteConfigGateway {
@@ -25,8 +26,9 @@ export interface RemoteConfigGateway {
   /** The topic prefix of its cloud.mqtt (its own: tests do not share retained messages). */
   readonly prefix: string;
   readonly watcher: OutcomeWatch;
-  /** Writes the local file (probation `seconds` long) and starts its gateway, logging to `log` where given. */
-  start(seconds: number, log?: LogLines): Promise<RemoteConfigRun>;
+  /** Writes the local file (probation `seconds` long; `pumps` as its sources where given) and starts its gateway,
+   * logging to `log` where given. */
+  start(seconds: number, o?: { readonly log?: LogLines; readonly pumps?: readonly Pump[] }): Promise<RemoteConfigRun>;
   /** Signs `body` with the test's key and publishes it on gateway press-3's topic. */
   publish(body: ConfigBody): Promise<void>;
 }
@@ -61,9 +63,9 @@ export function useRemoteConfigGateway(plant: ProbationPlant, folder: string): R
     get watcher() {
       return now().watcher;
     },
-    async start(seconds, log = logLines('info')) {
+    async start(seconds, { log = logLines('info'), pumps } = {}) {
       const { dir, prefix } = now();
-      await writePlantGateway(dir, plant, { prefix, seconds });
+      await writePlantGateway(dir, plant, { prefix, seconds, ...(pumps ? { pumps } : {}) });
       run = await runWithRemoteConfig(await loadConfigFile(join(dir, 'gateway.yaml')), {
         logger: log.logger,
       });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { freePort } from '../../src/core/free-port.js';
 import { startMosquitto, type Mosquitto } from '../../src/testing/mosquitto.js';
 import { startRegisterPlc, type RegisterPlc } from './register-plc.js';
-import { writeLocalGateway } from './remote-config-files.js';
+import { writeLocalGateway, type Pump } from './remote-config-files.js';
 
 export interface ProbationPlant {
   readonly broker: Mosquitto;
@@ -46,17 +46,19 @@ export function useProbationPlant(): ProbationPlant {
 
 /**
  * Writes `<dir>/gateway.yaml` for the plant: its source on the PLC, cloud.mqtt at `url` (the broker's unless given)
- * under `prefix`, remote configuration signed with `<dir>/keys`' key and a probation `seconds` long.
+ * under `prefix`, remote configuration signed with `<dir>/keys`' key and a probation `seconds` long; `pumps` in place
+ * of the one source where given.
  */
 export function writePlantGateway(
   dir: string,
   plant: ProbationPlant,
-  o: { readonly prefix: string; readonly seconds: number; readonly url?: string },
+  o: { readonly prefix: string; readonly seconds: number; readonly url?: string; readonly pumps?: readonly Pump[] },
 ): Promise<string> {
   return writeLocalGateway(dir, {
     mqtt: `url: ${o.url ?? plant.broker.url}, topic_prefix: ${o.prefix}, publish_health: false`,
     publicKey: 'keys/release-signing.pub.pem',
     port: plant.plc.port,
     remoteConfig: `probation_s: ${o.seconds.toString()}`,
+    ...(o.pumps ? { pumps: o.pumps } : {}),
   });
 }

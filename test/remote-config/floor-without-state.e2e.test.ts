@@ -32,7 +32,7 @@ describe('a gateway whose state.json was deleted', () => {
     await publish(1); // replayed by anyone who can publish on the topic, while the gateway is off
 
     const log = logLines('info');
-    const again = await gateway.start(2, log);
+    const again = await gateway.start(2, { log });
     expect(again.status().runningSequence).toBe(2);
     await log.next(
       /^remote configuration: the sequence floor is 2, the signed sequence of .*running\.msg, above none in a missing .*state\.json/,

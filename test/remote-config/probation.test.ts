@@ -55,36 +55,60 @@ describe('the sources judged and why a probation failed', () => {
   });
 });
 
-describe('a configuration that keeps none of the good sources by name (renamed): judged on its own sources as a whole', () => {
+describe('sources that gave good samples before and the new configuration no longer names: its others stand in', () => {
   const renamed = withSources([{ name: 'press-a' }, { name: 'press-b' }]);
 
-  it('needs one good sample from any of its sources where sources gave good samples before', () => {
+  it('renaming every source: as many of its sources as it renamed must give a good sample', () => {
     const rule = probationRule(renamed, new Set(['plc']));
-    expect(rule).toEqual({ judged: [], anyOf: ['press-a', 'press-b'] });
+    expect(rule).toEqual({ judged: [], anyOf: ['press-a', 'press-b'], replaces: ['plc'] });
     expect(probationPassed(rule, new Set())).toBe(false);
     expect(probationPassed(rule, new Set(['press-b']))).toBe(true);
     expect(judgedOn(rule)).toBe(
-      'one of press-a, press-b at least (none of the sources that gave good samples before is in it by name)',
+      '1 of press-a, press-b at least, in place of plc it does not name, which gave good samples under the configuration before (renamed, moved or removed: sources are judged by name)',
+    );
+    const two = probationRule(renamed, new Set(['plc', 'plc-b']));
+    expect(probationPassed(two, new Set(['press-b']))).toBe(false);
+    expect(probationPassed(two, new Set(['press-a', 'press-b']))).toBe(true);
+  });
+
+  // Regression (s34's open defect): a configuration that kept one good source's name and renamed another (moved to a
+  // dead address) was judged on the kept one alone, and confirmed while the renamed machine went unwatched.
+  it('renaming one source and keeping another: the kept one, each, and the renamed one in place of the one it had', () => {
+    const next = withSources([{ name: 'plc' }, { name: 'plc-c' }]);
+    const rule = probationRule(next, new Set(['plc', 'plc-b']));
+    expect(rule).toEqual({ judged: ['plc'], anyOf: ['plc-c'], replaces: ['plc-b'] });
+    expect(probationPassed(rule, new Set(['plc']))).toBe(false);
+    expect(probationPassed(rule, new Set(['plc', 'plc-c']))).toBe(true);
+    expect(judgedOn(rule)).toBe(
+      'plc, each, and 1 of plc-c at least, in place of plc-b it does not name, which gave good samples under the configuration before (renamed, moved or removed: sources are judged by name)',
     );
   });
 
-  it('judges none where no source gave a good sample before (nothing to compare), and by name where one is kept', () => {
+  it('judges none where no source gave a good sample before, and by name only where every good one is kept', () => {
     expect(probationRule(renamed, new Set())).toEqual({ judged: [] });
     expect(probationPassed({ judged: [] }, new Set())).toBe(true);
     expect(probationRule(withSources([{ name: 'plc' }, { name: 'new' }]), new Set(['plc']))).toEqual({
       judged: ['plc'],
     });
+    // A good source removed and nothing else named: nothing stands in.
+    expect(probationRule(withSources([{ name: 'plc' }]), new Set(['plc', 'gone']))).toEqual({ judged: ['plc'] });
   });
 
-  it('says that none of its sources gave a good sample, each with its error', () => {
-    const text = probationFailure(
-      { judged: [], anyOf: ['press-a'] },
-      new Set(['plc']),
-      [{ name: 'press-a', connected: false, lastError: 'connect: ECONNREFUSED' }],
-      30,
+  it('a mark written before `replaces` came: one of anyOf', () => {
+    expect(probationPassed({ judged: [], anyOf: ['a', 'b'] }, new Set(['b']))).toBe(true);
+  });
+
+  it('says which stood-in sources gave no good sample, each with its error, after the judged ones', () => {
+    const statuses = [
+      { name: 'plc', connected: false, lastError: 'timeout' },
+      { name: 'press-a', connected: false, lastError: 'connect: ECONNREFUSED' },
+    ];
+    const rule = { judged: [], anyOf: ['press-a'], replaces: ['plc-b'] };
+    expect(probationFailure(rule, new Set(['plc-b']), statuses, 30)).toBe(
+      'within its 30 s probation, 0 of press-a gave good samples where 1 must, in place of plc-b it does not name, which gave good samples under the configuration before (renamed, moved or removed: sources are judged by name): no good sample from press-a (connect: ECONNREFUSED)',
     );
-    expect(text).toBe(
-      'no good sample within its 30 s probation from any of its sources, press-a (connect: ECONNREFUSED), where sources it does not name gave good samples under the configuration before (sources are judged by name: renamed, none was judged one by one)',
+    expect(probationFailure({ ...rule, judged: ['plc'] }, new Set(), statuses, 30)).toBe(
+      'no good sample within its 30 s probation from plc (timeout), which gave good samples under the configuration before; 0 of press-a gave good samples where 1 must, in place of plc-b it does not name, which gave good samples under the configuration before (renamed, moved or removed: sources are judged by name): no good sample from press-a (connect: ECONNREFUSED)',
     );
   });
 });
