@@ -13,7 +13,6 @@ import {
   configBodySchema,
   ConfigRefused,
   FLEET_TARGET,
-  MAX_CONFIG_SEQUENCE,
   openConfigMessage,
   signConfigMessage,
 } from '../remote-config/message.js';
@@ -40,8 +39,6 @@ export async function configSignCommand(opts: ConfigSignOptions): Promise<number
     const sequence = sequenceFlag(
       opts.sequence,
       'every configuration signed for these gateways before (a gateway takes only a higher one)',
-      MAX_CONFIG_SEQUENCE,
-      ' (2^52: a gateway takes only a higher sequence next, so the ceiling leaves room above it)',
     )!;
     const flags = configBodySchema.shape;
     const target = flags.target.safeParse(opts.target);

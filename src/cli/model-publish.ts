@@ -14,6 +14,7 @@ import { mqttUrlSchema } from '../core/mqtt-broker-schema.js';
 import type { MqttBroker } from '../core/mqtt-connection.js';
 import { publishOnce } from '../core/mqtt-publish-once.js';
 import { redactCredentials } from '../core/redact.js';
+import { MAX_SIGNED_SEQUENCE, SEQUENCE_CEILING_WHY } from '../core/sequence-ceiling.js';
 import { formatIssues } from '../core/format-issues.js';
 import { releaseNoticeSchema } from '../sync/release-notice.js';
 import { checkReleaseFolder, reportReleaseError } from './release-check.js';
@@ -129,6 +130,12 @@ export async function publishCommand(opts: PublishOptions, env: NodeJS.ProcessEn
       throw new Error(
         `${resolve(opts.model)}: the signed manifest has no release_sequence, so every gateway refuses it; sign it ` +
           `with linewatch model sign --model ${opts.model} --key KEY --sequence N`,
+      );
+    if (manifest.release_sequence > MAX_SIGNED_SEQUENCE)
+      throw new Error(
+        `${resolve(opts.model)}: release_sequence ${manifest.release_sequence}, above the ceiling ${MAX_SIGNED_SEQUENCE} ` +
+          `(${SEQUENCE_CEILING_WHY}), so every gateway refuses it (bad_manifest); sign it again with --sequence N, N ` +
+          `from 1 to ${MAX_SIGNED_SEQUENCE} above every release of this model signed before`,
       );
     // What a gateway parses (release-notice.ts): a notice it would ignore is never published.
     const parsed = releaseNoticeSchema.safeParse({ model: manifest.name, version: manifest.version, url: opts.url });

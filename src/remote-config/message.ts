@@ -9,17 +9,14 @@ import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { nameSchema } from '../core/config-primitives.js';
 import { formatIssues } from '../core/format-issues.js';
+import { MAX_SIGNED_SEQUENCE } from '../core/sequence-ceiling.js';
 import { signatureOf, signatureVerifies } from '../sync/release.js';
 
 /** The target of a message for every gateway that takes it (the fleet topic's). */
 export const FLEET_TARGET = '*';
 
-/**
- * The highest sequence a configuration may carry, 2^52: refused above it when signed (config sign) and taken (here).
- * A gateway takes only a sequence above its floor, so one signed at Number.MAX_SAFE_INTEGER (2^53 - 1) would leave no
- * higher one to follow it; under the ceiling there are 2^52 more for the signer to move on with.
- */
-export const MAX_CONFIG_SEQUENCE = 2 ** 52;
+/** The highest sequence a configuration may carry (core/sequence-ceiling.ts), refused above it when taken (here). */
+export const MAX_CONFIG_SEQUENCE = MAX_SIGNED_SEQUENCE;
 
 /** A signature line is 88 base64 characters; anything much longer is no signature. */
 const MAX_SIGNATURE_LINE = 256;

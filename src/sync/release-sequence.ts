@@ -5,6 +5,7 @@
  * active.json keeps: a local rollback lowers nothing), the one of a release now on probation there, and the one of the
  * model it is configured with (a shipped model may carry one), whichever is highest.
  */
+import { MAX_SIGNED_SEQUENCE, SEQUENCE_CEILING_WHY } from '../core/sequence-ceiling.js';
 import type { ModelManifest } from '../inference/manifest.js';
 import { recordsOf, type ActiveFile, type ConfirmedRecord, type SequenceFloorRecord } from './confirmed-release.js';
 import { ReleaseRejected } from './release.js';
@@ -16,13 +17,19 @@ export interface SequenceFloor {
   readonly whose: string;
 }
 
-/** Throws a ReleaseRejected 'not_newer' unless `signed` has a release_sequence above every floor. */
+/** Throws a ReleaseRejected 'not_newer' unless `signed` has a release_sequence above every floor, 'bad_manifest' where
+ * it is above the ceiling (core/sequence-ceiling.ts). */
 export function checkNewer(signed: ModelManifest, origin: string, floors: readonly SequenceFloor[]): void {
   const seq = signed.release_sequence;
   if (seq === undefined)
     throw new ReleaseRejected(
       'not_newer',
       `release ${origin}: the signed manifest has no release_sequence (sign it with linewatch model sign --sequence N)`,
+    );
+  if (seq > MAX_SIGNED_SEQUENCE)
+    throw new ReleaseRejected(
+      'bad_manifest',
+      `release ${origin}: release_sequence ${seq}, above the ceiling ${MAX_SIGNED_SEQUENCE} (${SEQUENCE_CEILING_WHY}): sign it with a sequence from 1 to ${MAX_SIGNED_SEQUENCE}`,
     );
   const highest = floors.reduce<SequenceFloor | undefined>(
     (a, f) => (a && a.sequence >= f.sequence ? a : f),

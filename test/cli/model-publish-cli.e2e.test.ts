@@ -161,6 +161,17 @@ describe('linewatch model publish', () => {
       expect(unsequenced.stderr).toMatch(
         /: the signed manifest has no release_sequence, so every gateway refuses it; sign it/,
       );
+      // Signed above the ceiling 2^52 (model sign took up to 2^53 - 1 before): every gateway refuses it.
+      await f.release('top', '2.0.0', Number.MAX_SAFE_INTEGER);
+      const top = await publish(f, 'top', closed);
+      expect([top.code, top.stdout, top.stderr]).toEqual([
+        1,
+        '',
+        `linewatch: ${join(f.releases.root, 'top')}: release_sequence 9007199254740991, above the ceiling ` +
+          '4503599627370496 (2^52: a gateway takes only a higher sequence next, so the ceiling leaves room above it), ' +
+          'so every gateway refuses it (bad_manifest); sign it again with --sequence N, N from 1 to 4503599627370496 ' +
+          'above every release of this model signed before\n',
+      ]);
       // Signed, but its version cannot name a release folder: every gateway refuses the notice unread.
       await f.release('long', `2.0.0-${'x'.repeat(130)}`, 2);
       const long = await publish(f, 'long', closed);

@@ -19,6 +19,32 @@ async function newerOnProbation(): Promise<UpdaterFixture> {
   return f;
 }
 
+/**
+ * Releases `refused` and `taken` signed on `f`'s server; `refused`'s notice is refused with its code and `reason`,
+ * nothing of it stored, then `taken`'s is applied. Closes `f`.
+ */
+async function refusedThenTaken(
+  f: UpdaterFixture,
+  refused: { readonly version: string; readonly sequence: number; readonly code: string },
+  reason: RegExp,
+  taken: { readonly version: string; readonly sequence: number },
+): Promise<void> {
+  try {
+    await f.release('refused', refused.version, refused.sequence);
+    await f.release('taken', taken.version, taken.sequence);
+    f.notice(refused.version, 'refused');
+    await f.updater.idle();
+    expect(f.events.map(outcomeOf)).toEqual([`${refused.version}:rejected:${refused.code}`]);
+    expect(f.events[0].reason).toMatch(reason);
+    expect(existsSync(join(f.store, 'pump-1', refused.version))).toBe(false);
+    f.notice(taken.version, 'taken');
+    await f.updater.idle();
+    expect(f.current().version).toBe(taken.version);
+  } finally {
+    await f.close();
+  }
+}
+
 describe('release sequences on the updater', () => {
   it('refuses an older signed release while a newer one is on probation, writing nothing, and confirms the newer one', async () => {
     const f = await newerOnProbation();
@@ -52,22 +78,23 @@ describe('release sequences on the updater', () => {
         assetsRunning: (name) => host.assetsRunning(name).map((t) => ({ ...t, releaseSequence: 5 })),
       }),
     });
-    try {
-      await f.release('v4', '4.0.0', 4);
-      await f.release('v6', '6.0.0', 6);
-      f.notice('4.0.0', 'v4');
-      await f.updater.idle();
-      expect(f.events.map(outcomeOf)).toEqual(['4.0.0:rejected:not_newer']);
-      expect(f.events[0].reason).toMatch(
-        /: release_sequence 4 is not above 5, that of the model pump-1 is configured with$/,
-      );
-      expect(existsSync(join(f.store, 'pump-1', '4.0.0'))).toBe(false);
-      f.notice('6.0.0', 'v6');
-      await f.updater.idle();
-      expect(f.current().version).toBe('6.0.0');
-    } finally {
-      await f.close();
-    }
+    await refusedThenTaken(
+      f,
+      { version: '4.0.0', sequence: 4, code: 'not_newer' },
+      /: release_sequence 4 is not above 5, that of the model pump-1 is configured with$/,
+      { version: '6.0.0', sequence: 6 },
+    );
+  }, 60_000);
+
+  // Regression (s34's open defect): a release signed above 2^52 (model sign took up to 2^53 - 1) was taken, and left
+  // no higher sequence for the next release; configurations refused it already.
+  it('refuses a release above the sequence ceiling 2^52 (bad_manifest), and takes one at it', async () => {
+    await refusedThenTaken(
+      await startUpdater(),
+      { version: '9.0.0', sequence: Number.MAX_SAFE_INTEGER, code: 'bad_manifest' },
+      /: release_sequence 9007199254740991, above the ceiling 4503599627370496 \(2\^52: a gateway takes only a higher sequence next, so the ceiling leaves room above it\): sign it with a sequence from 1 to 4503599627370496$/,
+      { version: '8.0.0', sequence: 2 ** 52 },
+    );
   }, 60_000);
 
   it('holds a sequence confirmed here even when active.json cannot be written', async () => {
