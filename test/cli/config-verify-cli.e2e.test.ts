@@ -4,7 +4,7 @@
  * keeps in its state folder (--data-dir), shown without a byte of it changed. The state folder is made by the real
  * intake and the real probation and outcome files, as a gateway makes it.
  */
-import { readdir, readFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { readdir, readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
@@ -201,4 +201,21 @@ describe('linewatch config verify --data-dir', () => {
     );
     expect(r.code).toBe(1);
   });
+
+  // Regression (s34's open defect): a lost state.json was the floor 0; the kept messages' signed sequences carry it.
+  it.each(['--config', '--gateway'])(
+    'shows the floor a lost state.json leaves, from running.msg, and refuses below it, with %s',
+    async (flag) => {
+      const data = await keptState();
+      const state = join(data, STATE_FOLDER);
+      await rm(join(state, 'state.json'));
+      const which = flag === '--config' ? [flag, local] : [flag, 'press-3'];
+      const r = await verify('--data-dir', data, ...which, '--message', await message('1.msg', body(1)));
+      expect(r.stdout).toContain(
+        `  state.json: the sequence floor is 2, the signed sequence of ${join(state, 'running.msg')}, above none in a missing ${join(state, 'state.json')}: a configuration at or under it is refused (not_newer)\n`,
+      );
+      expect(r.stderr).toContain(`linewatch: not_newer: ${join(dir, '1.msg')}: sequence 1, not above 2`);
+      expect(r.code).toBe(1);
+    },
+  );
 });
