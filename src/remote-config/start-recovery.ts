@@ -38,6 +38,11 @@ export async function recoverAtStart(deps: {
   let current = await intake.atStart();
   if (current.why) outcomes.push({ outcome: 'rolled_back', code: 'kept_refused', reason: current.why, ts: now() });
   await sayFloor(intake, store.dir, logger);
+  if (current.sequence !== undefined && (await store.dropPreviousEqualToRunning()))
+    logger.warn(
+      LOG,
+      `remote configuration: ${store.dir}/${PREVIOUS_FILE} held sequence ${current.sequence}, the one running (a keep cut short): removed, so a rollback of it goes back to the local file`,
+    );
   const read = marks.read();
   const found = markAtStart(read, current.sequence);
   switch (found.kind) {

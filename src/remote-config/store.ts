@@ -97,6 +97,18 @@ export class RemoteConfigStore {
     await this.writeStep(RUNNING_FILE, () => this.writes.file(join(this.dir, RUNNING_FILE), message), raised);
   }
 
+  /**
+   * Removes previous.msg where it holds the running message itself: a keep cut short after writing it (accept's second
+   * write) overwrote the one before, so a rollback of the running one would start it again; without it a rollback
+   * goes back to the local file. Whether it did.
+   */
+  async dropPreviousEqualToRunning(): Promise<boolean> {
+    const [running, previous] = [await this.read(RUNNING_FILE), await this.read(PREVIOUS_FILE)];
+    if (!running || !previous || !running.equals(previous)) return false;
+    await rm(join(this.dir, PREVIOUS_FILE), { force: true });
+    return true;
+  }
+
   private async writeStep(file: string, write: () => Promise<void>, after: string | undefined): Promise<void> {
     try {
       await write();

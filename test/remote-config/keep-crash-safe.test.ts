@@ -133,7 +133,7 @@ describe('taking sequence 2 while sequence 1 is on probation, the gateway ending
     { failAt: 0, file: STATE_FILE },
     { failAt: 1, file: PREVIOUS_FILE },
     { failAt: 2, file: RUNNING_FILE },
-  ])('$file failing: sequence 1 starts, its probation resumed', async ({ failAt }) => {
+  ])('$file failing: sequence 1 starts, its probation resumed', async ({ failAt, file }) => {
     await expect(takeTwo(await intakeWriting(failingWrites(failAt)))).rejects.toThrow(DISK_FULL);
     expect(new ConfigProbationFile(stateDir).read()).toEqual({ value: { ...MARK_2, before: MARK_1 } });
     const log = logLines('info');
@@ -144,6 +144,13 @@ describe('taking sequence 2 while sequence 1 is on probation, the gateway ending
     expect(recovery.current.sequence).toBe(1);
     expect(recovery.resume).toEqual({ ...MARK_1, interrupted: 1 });
     expect(marks.read()).toEqual({ value: { ...MARK_1, interrupted: 1 } });
+    // Where previous.msg was written (sequence 1 itself), it is removed: a rollback of 1 goes to the local file, as
+    // sequence 1 replaced it, and does not start sequence 1 again.
+    expect(await store.read(PREVIOUS_FILE)).toBeUndefined();
+    if (file === RUNNING_FILE)
+      expect(log.at(40)).toContain(
+        `remote configuration: ${stateDir}/${PREVIOUS_FILE} held sequence 1, the one running (a keep cut short): removed, so a rollback of it goes back to the local file`,
+      );
     await log.next(
       /^remote configuration 1: the gateway ended without stopping \(a crash, a kill, power lost\) during its probation \(sequence 2, taken to replace it, was not kept\): it starts again, judged on plc;/,
     );
