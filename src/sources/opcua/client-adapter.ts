@@ -28,7 +28,7 @@ import { makeBrowsePath } from 'node-opcua';
 import { boundedTransportFactory } from './bounded-transport.js';
 import { describeRefusal, notOpcuaServer, receiveLimits } from './message-bound.js';
 import { fetchServerCertificate } from './server-certificate.js';
-import { applyItemParameters, type ItemParameters } from './item-parameters.js';
+import { applyItemParameters, queueShortfall, type ItemParameters } from './item-parameters.js';
 import { routeOpcuaLogs } from './opcua-log.js';
 import { firstLine, qualityOf, toReading, type Reading } from './opcua-value.js';
 import { deviceStamp } from '../../core/json-values.js';
@@ -289,6 +289,7 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
           }
           if (n.deadband || n.samplingIntervalMs !== defaults.samplingInterval || n.queueSize !== defaults.queueSize)
             errors[i] = await applyItemParameters(item, n);
+          else errors[i] = queueShortfall(n.queueSize, item.monitoringParameters.queueSize);
         }),
       );
       return {

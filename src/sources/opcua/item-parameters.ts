@@ -3,7 +3,7 @@
  * with the subscription's first node's (ModifyMonitoredItems). A deadband refused is asked again without it, so that
  * the node's sampling interval and queue size hold still, and so that a server which kept the filter it refused
  * (node-opcua's sets the parameters before it checks the filter) drops it. What the server refused, in words
- * (monitoring-refusal.ts), or undefined where all was applied.
+ * (monitoring-refusal.ts), or a queue granted smaller than asked (queueShortfall), or undefined where all was applied.
  */
 import { DataChangeFilter, DataChangeTrigger, DeadbandType, type ClientMonitoredItemBase } from 'node-opcua';
 import { describeMonitoringRefusal, type Sampling } from './monitoring-refusal.js';
@@ -35,6 +35,15 @@ async function modify(
   }
 }
 
+/**
+ * Where the server granted a smaller queue than asked (`queue_size`, or the one derived: queue-size.ts), in words:
+ * samples beyond it between two publishes are dropped. Undefined where it granted all.
+ */
+export function queueShortfall(asked: number, granted: number): string | undefined {
+  if (!(granted < asked)) return undefined;
+  return `the server granted a queue of ${granted} of the ${asked} asked (queue_size): samples it takes beyond ${granted} between two publishes are dropped (publish more often, or sample less often)`;
+}
+
 /** Applies `n` to `item`; what was refused, in words, or undefined. */
 export async function applyItemParameters(
   item: ClientMonitoredItemBase,
@@ -52,7 +61,7 @@ export async function applyItemParameters(
       })
     : null;
   const asked = await modify(item, n, filter);
-  if ('granted' in asked) return undefined;
+  if ('granted' in asked) return queueShortfall(n.queueSize, asked.granted.queueSize);
   if (!n.deadband) return describeMonitoringRefusal({ refusal: asked.refusal, created });
   const without = await modify(item, n, null);
   return describeMonitoringRefusal({ refusal: asked.refusal, created, deadband: n.deadband.type, without });

@@ -33,6 +33,7 @@ import { connectOpcua, connectOptions, describeConnectError } from './opcua-conn
 import { ConnectionLost, SetupLoss } from './setup-loss.js';
 import { RebuildStreak } from './rebuild-streak.js';
 import { SilenceWatch } from './silence-watch.js';
+import { derivedQueueSize } from './queue-size.js';
 import { leftOutSample, notificationIssue, notificationSample, type SampleOrigin } from './notification-samples.js';
 import { MissingNodes } from './missing-nodes.js';
 import { missingNodes, unknownReads } from './unknown-node-probe.js';
@@ -217,7 +218,12 @@ export class OpcuaSource implements Source {
         const nodes = subscribed.map(({ index, node: n }) => ({
           nodeId: resolved[index].nodeId ?? 'i=0',
           samplingIntervalMs: n.sampling_interval_ms ?? this.config.publishing_interval_ms,
-          queueSize: n.queue_size,
+          queueSize:
+            n.queue_size ??
+            derivedQueueSize(
+              this.config.publishing_interval_ms,
+              n.sampling_interval_ms ?? this.config.publishing_interval_ms,
+            ),
           deadband: n.deadband,
         }));
         // A new subscription holds nothing of the last one's. Until the server says what it granted: a keep-alive
@@ -356,7 +362,7 @@ export class OpcuaSource implements Source {
       describeGoneNode(this.nodeLabel(index), r.status!),
     );
     if (gone) this.tagError(index, gone);
-    this.batches.add(index, notificationSample(origin, r, now), now);
+    this.batches.add(index, notificationSample(origin, r, now), now, r.serverTs);
   }
 
   /**

@@ -53,10 +53,13 @@ export class PublishBatches {
     return now;
   }
 
-  /** A sample of item `index` (a notification, or a node left out as a bad sample), received at `now`. */
-  add(index: number, sample: Sample, now: number): void {
+  /**
+   * A sample of item `index` (a notification, or a node left out as a bad sample), received at `now`, with the
+   * notification's serverTimestamp where it had one.
+   */
+  add(index: number, sample: Sample, now: number, serverTs?: number): void {
     this.pending.push(sample);
-    this.held.noted(index, sample, this.publishTs ?? now);
+    this.held.noted(index, sample, this.publishTs ?? now, serverTs);
     this.scheduleFlush();
   }
 

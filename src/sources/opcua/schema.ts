@@ -32,7 +32,14 @@ export const opcuaNodeSchema = z
       .min(0)
       .optional()
       .describe('How often the server samples the node (default: the publishing interval).'),
-    queue_size: z.number().int().min(1).default(1).describe('Values the server keeps per node between publishes.'),
+    queue_size: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        'Values the server keeps per node between publishes (default: twice the samples it takes in a publishing interval, at most 100, so that none is dropped between publishes; a server that grants less is logged).',
+      ),
     deadband: z
       .strictObject({
         type: z

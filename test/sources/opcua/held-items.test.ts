@@ -84,4 +84,53 @@ describe('HeldItems', () => {
     held.reset([100, 0], 200);
     expect(heldAt(held, T0 + 1000)).toEqual([]);
   });
+
+  it('is never stamped past the newest change delivered while changes come, and never goes back', () => {
+    const held = items();
+    held.noted(0, sample('x', T0), T0);
+    held.noted(1, sample('y', T0), T0);
+    // The server falls behind: y's changes come 300 ms after their stamps.
+    held.noted(1, sample('y', T0 + 100, 2), T0 + 400);
+    // x, unchanged, is held no later than y's newest change (before: at T0 + 400 less 100, a row of its own ahead of
+    // the changes, which stepped the rows back when y's next change, stamped T0 + 150, came).
+    expect(heldAt(held, T0 + 400).map((s) => s.ts)).toEqual([T0 + 100]);
+    held.noted(1, sample('y', T0 + 150, 3), T0 + 450);
+    held.noted(1, sample('y', T0 + 160, 4), T0 + 600);
+    expect(heldAt(held, T0 + 600).map((s) => s.ts)).toEqual([T0 + 160]);
+  });
+
+  it('is held at the publish where no change came for a keep-alive period (an idle machine)', () => {
+    const held = items();
+    held.noted(0, sample('x', T0), T0);
+    held.noted(1, sample('y', T0), T0);
+    held.noted(1, sample('y', T0 + 100, 2), T0 + 100);
+    expect(heldAt(held, T0 + 1000).map((s) => s.ts)).toEqual([T0 + 900, T0 + 1000]);
+  });
+
+  it('stays at the newest change through a quiet spell shorter than twice the changes have come late (a mould open)', () => {
+    const held = items();
+    held.noted(0, sample('x', T0), T0);
+    held.noted(1, sample('y', T0), T0);
+    held.noted(1, sample('y', T0 + 100, 2), T0 + 400); // 300 ms late
+    // 400 ms without a change (past the 200 ms keep-alive period, short of 2 × 300 ms): x is held at y's newest change,
+    // not at the publish, where y's next change, reported as late, would have stepped the rows back.
+    expect(heldAt(held, T0 + 800).map((s) => s.ts)).toEqual([T0 + 100, T0 + 100]);
+    // Past 2 × 300 ms without a change: held at the publish again (an idle machine).
+    expect(heldAt(held, T0 + 1100).map((s) => s.ts)).toEqual([T0 + 1000, T0 + 1100]);
+  });
+
+  it('holds a value set long before the subscription at the publish, not behind by its age (its serverTimestamp)', () => {
+    const held = items();
+    // A setpoint set an hour before the gateway subscribed: source and server timestamps an hour old.
+    held.noted(0, sample('x', T0 - 3_600_000), T0, T0 - 3_600_000);
+    expect(heldAt(held, T0 + 300).map((s) => s.ts)).toEqual([T0 + 300 - 100]);
+  });
+
+  it("a first value's serverTimestamp of MinDateTime or after the publish is no use: its own clock is kept", () => {
+    for (const serverTs of [Date.UTC(1601, 0, 1), T0 + 5000]) {
+      const held = items();
+      held.noted(0, sample('x', T0 + 60_000), T0, serverTs);
+      expect(heldAt(held, T0 + 300).map((s) => s.ts)).toEqual([T0 + 60_000 + 300 - 100]);
+    }
+  });
 });

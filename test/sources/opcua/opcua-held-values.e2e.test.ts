@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Subscription } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCounterServer, type CounterServer } from '../../../src/bench/counter-opcua-server.js';
-import { opcuaSourceSchema, windowSchema } from '../../../src/config/schema.js';
+import { opcuaSourceSchema } from '../../../src/config/schema.js';
 import type { Sample } from '../../../src/core/types.js';
 import { LineSimulator } from '../../../src/sim/line-simulator.js';
 import { freePort } from '../../../src/core/free-port.js';
@@ -23,8 +23,9 @@ import { startSimOpcuaServer, type SimOpcuaServer } from '../../../src/sim/opcua
 import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
-import { AssetWindows, type AssetWindowOutcome } from '../../../src/windows/asset-windows.js';
+import type { AssetWindowOutcome } from '../../../src/windows/asset-windows.js';
 import { RowAssembler } from '../../../src/windows/row-assembler.js';
+import { pressCycleWindows } from '../../helpers/press-cycle-windows.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
 
 const MAX_AGE_MS = 300;
@@ -107,20 +108,11 @@ describe('OPC UA items that do not change', () => {
       pki_dir: mkdtempSync(join(tmpdir(), 'lw-held-client-pki-')),
       nodes: CHANNELS.map((channel) => ({ channel, node_id: `nsu=urn:linewatch:sim;s=Press1.${channel}` })),
     });
-    const windows = new AssetWindows(
-      'press-1',
-      ['force', 'position'],
-      16,
-      windowSchema.parse({
-        type: 'cycle',
-        trigger_channel: 'cycle_active',
-        trigger: 'flag',
-        part_id_channel: 'part_counter',
-        min_samples: 5,
-        max_samples: 100,
-        max_sample_age_ms: MAX_AGE_MS,
-      }),
-    );
+    const windows = pressCycleWindows('press-1', ['force', 'position'], {
+      windowLength: 16,
+      maxSamples: 100,
+      maxSampleAgeMs: MAX_AGE_MS,
+    });
     const rows = new RowAssembler('press-1', CHANNELS, MAX_AGE_MS);
     const outcomes: AssetWindowOutcome[] = [];
     const source = new OpcuaSource(config, { logger: createLogger('silent'), metrics: new GatewayMetrics() });
