@@ -9,7 +9,8 @@
  *                                                  sink delivering (or failing for less than its grace,
  *                                                  readyzGraceUntil), 503 otherwise
  *   GET  /metrics                                  Prometheus text format
- *        these three need no token; on a loopback listener, a Host that names loopback (403 otherwise)
+ *        these three need no token; on a loopback listener, a Host that names loopback (403 otherwise); beyond
+ *        loopback with http.allowed_hosts, a Host it lists or a loopback name (421 otherwise), on every path
  *   GET  /api/status                               assets, latest scores, alarms
  *   GET  /api/alarms                               every alarm with its state
  *   GET  /api/events[?types=score,alarm,part,model,journal_gap]
@@ -28,6 +29,7 @@
  *        body {"by": "who", "comment": "..."}, same token
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { allowedHostsMatcher } from '../core/allowed-hosts.js';
 import { hostOfHeader, isLoopbackHost } from '../core/loopback.js';
 import { controlProblem, MAX_BY_CHARS, MAX_COMMENT_CHARS } from '../core/operator-fields.js';
 import { OPERATOR_COMMANDS, type AlarmEvent, type OperatorCommand } from '../core/types.js';
@@ -46,6 +48,9 @@ export interface GatewayApi {
   rollbackModel(asset: string, by: string, comment?: string): Promise<unknown>;
 }
 
+/** Characters of a refused Host header its answer quotes (the client's: bounded). */
+const MAX_QUOTED_HOST_CHARS = 100;
+
 /** The type of /api/events' answers (Server-Sent Events are UTF-8). */
 export const EVENT_STREAM_TYPE = 'text/event-stream; charset=utf-8';
 
@@ -57,6 +62,8 @@ export interface HttpOptions {
   readonly port: number;
   readonly apiToken?: string;
   readonly readToken?: string;
+  /** Beyond loopback, the Host header values answered besides loopback names (http.allowed_hosts); unset: any. */
+  readonly allowedHosts?: readonly string[];
   readonly maxEventStreams?: number;
   /** Connections held open at once (http.max_connections); one more is closed unanswered. */
   readonly maxConnections?: number;
@@ -212,8 +219,28 @@ export function createApiHandler(
     }
   };
 
+  // Beyond loopback with allowed_hosts, the listener's own address or name is answered too (the image's health check
+  // asks it): a rebinding page sends its own name, never the gateway's. The unspecified address names no host.
+  const hostAnswered =
+    options.allowedHosts &&
+    allowedHostsMatcher([...options.allowedHosts, ...(['0.0.0.0', '::'].includes(options.host) ? [] : [options.host])]);
+  /** A request under a Host this gateway does not answer, counted (not logged: a rebinding page would flood it). */
+  const wrongHost = (status: 403 | 421, error: string): ApiResponse => {
+    metrics.apiRequestsWrongHost.inc();
+    return json(status, { error });
+  };
+
   return async (req) => {
     const path = req.url.split('?')[0];
+    // Beyond loopback, a web page on the plant network that pointed its own name at the gateway (DNS rebinding) sends
+    // that name: refused before anything else, writes included (they have their token). 421: the request was sent to
+    // a server that does not answer for that name (RFC 9110 §15.5.20), not one refused for who sent it.
+    if (!isLoopbackHost(options.host) && hostAnswered && !hostAnswered(req.host))
+      return wrongHost(
+        421,
+        `the Host this request names (${JSON.stringify(req.host?.slice(0, MAX_QUOTED_HOST_CHARS))}) is not one this gateway answers: a client that ` +
+          'reaches it by this name needs it in http.allowed_hosts (a web page that pointed its own name here must not)',
+      );
     if (path.split('/').some((s) => decodeSegment(s) === undefined))
       return json(400, { error: 'bad path: malformed percent-encoding' });
     if (req.method === 'POST' && /^\/api\/models\/[^/]+\/rollback$/.test(path)) {
@@ -248,12 +275,12 @@ export function createApiHandler(
       !isLoopbackHost(hostOfHeader(req.host)) &&
       !(path.startsWith('/api/') && options.readToken)
     )
-      return json(403, {
-        error:
-          `the API listens on loopback (${options.host}) and answers /healthz, /readyz and /metrics under a loopback ` +
+      return wrongHost(
+        403,
+        `the API listens on loopback (${options.host}) and answers /healthz, /readyz and /metrics under a loopback ` +
           'name (localhost, 127.0.0.1, [::1]) only, and /api/ too unless http.read_token is set: a request through ' +
           'another name came from beyond this machine (a reverse proxy) or from a web page that pointed its own name here',
-      });
+      );
     if (path === '/healthz' || path === '/readyz') {
       const s = api.status();
       const running = s.state === 'running';

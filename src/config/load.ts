@@ -208,6 +208,11 @@ function checkExposure(config: Config): string[] {
     return [
       'http.public_reads: true serves /api/ reads without a token, and http.read_token asks for one: remove one of them',
     ];
+  if (isLoopbackHost(http.host) && http.allowed_hosts)
+    return [
+      `http.allowed_hosts: the API listens on loopback (${http.host}) and answers loopback names only ` +
+        '(localhost, 127.0.0.1, [::1]); allowed_hosts names the Host values a host beyond loopback answers: remove it',
+    ];
   if (isLoopbackHost(http.host) || http.read_token || http.public_reads) return [];
   return [
     `http.host: ${http.host} opens the API beyond this machine, and without http.read_token anyone who reaches it reads ` +

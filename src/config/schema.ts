@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { alarmSettingsSchema, DEFAULT_OFF_DELAY_MS, DEFAULT_ON_DELAY_MS } from '../alarms/schema.js';
+import { allowedHostProblem } from '../core/allowed-hosts.js';
 import { nameSchema as name } from '../core/config-primitives.js';
 import { alarmActionSchema, partActionSchema, sourceSchema, storageSchema } from '../registry/schemas.js';
 import { modelUpdatesSchema, mqttSyncSchema, remoteConfigSchema } from '../sync/schema.js';
@@ -102,6 +103,18 @@ export const configSchema = z.strictObject({
         .default(false)
         .describe(
           'true: a host beyond loopback serves /api/status, /api/alarms and /api/events without a token, to anyone who reaches it (a plant network that may read them). Without it such a host needs read_token; refused together with read_token. Loopback hosts are open to this machine either way.',
+        ),
+      allowed_hosts: z
+        .array(
+          z.string().superRefine((entry, ctx) => {
+            const problem = allowedHostProblem(entry);
+            if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+          }),
+        )
+        .max(64)
+        .optional()
+        .describe(
+          'Beyond loopback, the Host header values the API answers: the names and addresses clients reach it by, a port optional (gateway.plant.local, 10.0.0.5, [fd00::5]:8080). Another Host gets 421 on every path, /healthz, /readyz and /metrics included, counted in linewatch_api_requests_wrong_host_total: a web page that points its own name at the gateway (DNS rebinding) cannot read them. Loopback names and http.host itself are always answered. Unset: any Host, with a warning from validate and at start. Refused on a loopback host.',
         ),
       max_event_streams: z
         .number()

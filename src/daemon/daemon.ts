@@ -54,6 +54,7 @@ export async function startDaemon(
             port: httpConfig.port,
             apiToken: httpConfig.api_token,
             readToken: httpConfig.read_token,
+            allowedHosts: httpConfig.allowed_hosts,
             maxEventStreams: httpConfig.max_event_streams,
             maxConnections: httpConfig.max_connections,
             headersTimeoutMs: httpConfig.headers_timeout_ms,

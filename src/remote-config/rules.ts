@@ -26,6 +26,7 @@ export const PROTECTED_KEYS: readonly (readonly string[])[] = [
   ['http', 'api_token'],
   ['http', 'read_token'],
   ['http', 'public_reads'],
+  ['http', 'allowed_hosts'],
 ];
 
 type Tree = Record<string, unknown>;

@@ -227,6 +227,11 @@ export class GatewayMetrics {
     'linewatch_api_requests_unauthorized_total',
     'HTTP API requests refused (401) for a missing or wrong bearer token: a client without its token, or one guessing it',
   );
+  readonly apiRequestsWrongHost = unlabelledCounter(
+    this.registry,
+    'linewatch_api_requests_wrong_host_total',
+    'HTTP API requests refused for their Host header: beyond loopback a name http.allowed_hosts does not list (421), on loopback another than a loopback name (403); a client that needs the name added, or a web page that pointed its own name at the gateway (DNS rebinding)',
+  );
   readonly apiRequestsFailed = unlabelledCounter(
     this.registry,
     'linewatch_api_requests_failed_total',

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
+import { allowedHostsMatcher } from '../../src/core/allowed-hosts.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { execForm, ops, parseCopy, parseEnv, readDockerfile, stage, type Stage } from '../helpers/dockerfile.js';
 
@@ -213,6 +214,12 @@ describe('container files', () => {
     expect(composed.storage.influxdb?.url).toBe(compose.services.gateway.environment!.INFLUX_URL);
     const prometheus = parseYaml(readFileSync(join(ROOT, 'deploy/compose/prometheus.yml'), 'utf8'));
     expect(prometheus.scrape_configs[0].static_configs[0].targets).toEqual([`gateway:${composed.http.port}`]);
+    // The gateway answers the names Prometheus and Node-RED send as their Host (http.allowed_hosts), not any other.
+    const daemonUrl = new URL(compose.services['node-red'].environment!.LINEWATCH_DAEMON_URL);
+    const answered = allowedHostsMatcher(composed.http.allowed_hosts ?? []);
+    for (const host of [`gateway:${composed.http.port}`, daemonUrl.host])
+      expect([host, answered(host)]).toEqual([host, true]);
+    expect(answered(`evil.example:${composed.http.port}`)).toBe(false);
     const grafanaProm = new URL(compose.services.grafana.environment!.PROMETHEUS_URL);
     expect(compose.services[grafanaProm.hostname].ports!.map(containerPort)).toContain(Number(grafanaProm.port));
   });

@@ -144,6 +144,8 @@ describe('remote configuration intake', () => {
     ['http.api_token', 'http: { api_token: mine }', 'http.api_token'],
     // it would open the reads of a gateway whose local file asks for read_token beyond loopback
     ['http.public_reads', 'http: { public_reads: true }', 'http.public_reads'],
+    // it would let a rebinding name read /healthz, /readyz and /metrics of a gateway whose local file lists its names
+    ['http.allowed_hosts', 'http: { allowed_hosts: [evil.example] }', 'http.allowed_hosts'],
     ['data_dir', 'data_dir: /tmp/elsewhere', 'data_dir'],
     ['gateway.name', 'gateway: { name: press-9 }', 'gateway.name'],
   ])('refuses a configuration that sets %s (protected_key)', async (_, top, key) => {
