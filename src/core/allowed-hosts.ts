@@ -38,7 +38,7 @@ function parseHostAndPort(text: string): HostAndPort | undefined {
 export function allowedHostProblem(entry: string): string | undefined {
   if (parseHostAndPort(entry) !== undefined) return undefined;
   return (
-    `"${entry}" is not a host name or address with an optional port, as a client's Host header names the gateway ` +
+    `${JSON.stringify(entry)} is not a host name or address with an optional port, as a client's Host header names the gateway ` +
     '(gateway.plant.local, 10.0.0.5, 10.0.0.5:8080, [fd00::5]:8080): no scheme, path or wildcard'
   );
 }

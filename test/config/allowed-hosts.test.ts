@@ -29,11 +29,23 @@ describe('http.allowed_hosts', () => {
   });
 
   it('refuses an entry that is not host[:port], naming it and its place', async () => {
-    const bad = ['http://gw', 'gw/metrics', '*.plant.local', 'gw:99999', 'user@gw', '', 'fd00::5:8080:x', '[fd00::5'];
+    // A control character is written escaped (the message reaches a terminal).
+    const bad = [
+      'http://gw',
+      'gw/metrics',
+      '*.plant.local',
+      'gw:99999',
+      'user@gw',
+      '',
+      'fd00::5:8080:x',
+      '[fd00::5',
+      'gw\u001b[2J',
+    ];
     const issues = await issuesOf(
       `http: { host: 0.0.0.0, ${READ}, allowed_hosts: ${JSON.stringify(['gw', ...bad])} }\n${BASE}`,
     );
-    expect(issues).toEqual(bad.map((entry, i) => `http.allowed_hosts[${i + 1}]: "${entry}" ${SHAPE}`));
+    expect(issues).toEqual(bad.map((entry, i) => `http.allowed_hosts[${i + 1}]: ${JSON.stringify(entry)} ${SHAPE}`));
+    expect(issues.at(-1)).toContain('"gw\\u001b[2J"');
   });
 
   it('is refused on a loopback host, which answers loopback names only', async () => {
