@@ -19,25 +19,7 @@
  *    lengthened does not set it alone (with two or three, it is the longest).
  */
 import { restartRows, type ConditionState } from './restart-settle.js';
-
-/** The normal quantiles of the spread's edge (99.9 % of normal rows inside it) and of the rows it is drawn from. */
-const Z_EDGE = 3.09;
-const Z_KEPT = 1.96;
-
-/** A chi-square quantile with k degrees of freedom (normal quantile z) over its median (Wilson-Hilferty): the edge
- * of a squared distance by its median, so that a few far rows move neither. */
-function chiSquareRatio(k: number, z: number): number {
-  const v = 2 / (9 * k);
-  return (1 - v + z * Math.sqrt(v)) ** 3 / (1 - v) ** 3;
-}
-
-function median(values: readonly number[]): number {
-  return quantile(Float64Array.from(values).sort(), 0.5);
-}
-/** A median absolute deviation in standard deviations of a normal distribution. */
-const MAD_SIGMA = 1.4826;
-/** Added to the correlations' diagonal, so that channels that move as one still give a distance. */
-const RIDGE = 1e-3;
+import { robustSpread } from './robust-spread.js';
 
 /** Whether row i has a reading of every channel. */
 function complete(rows: Float64Array, channels: number, i: number): boolean {
@@ -45,59 +27,6 @@ function complete(rows: Float64Array, channels: number, i: number): boolean {
   return true;
 }
 
-/**
- * The squared distance of a row from the long-running rows' centre, in their spread (Mahalanobis): each channel
- * centred on its median and scaled by its robust standard deviation (a channel constant there is left out), then
- * weighed by the channels' correlations, so that a row whose channels are each in range but not together (one back,
- * its partner still low) is still out.
- */
-function normalSpread(
-  rows: Float64Array,
-  channels: number,
-  steady: readonly number[],
-): { readonly distance: (i: number) => number; readonly dims: number } {
-  const centre: number[] = [];
-  const scale: number[] = [];
-  const used: number[] = [];
-  for (let c = 0; c < channels; c++) {
-    const v = Float64Array.from(steady, (i) => rows[i * channels + c]).sort();
-    const median = quantile(v, 0.5);
-    const mad = quantile(Float64Array.from(v, (x) => Math.abs(x - median)).sort(), 0.5);
-    const spread = mad > 0 ? MAD_SIGMA * mad : (v[v.length - 1] - v[0]) / 2;
-    if (spread === 0) continue;
-    used.push(c);
-    centre.push(median);
-    scale.push(spread);
-  }
-  const k = used.length;
-  const z = (i: number) => used.map((c, j) => (rows[i * channels + c] - centre[j]) / scale[j]);
-  // The correlations of the standardised readings (about the medians), and their Cholesky factor L (L Lᵀ).
-  const cov = Array.from({ length: k }, () => new Float64Array(k));
-  for (const i of steady) {
-    const x = z(i);
-    for (let a = 0; a < k; a++) for (let b = 0; b <= a; b++) cov[a][b] += (x[a] * x[b]) / steady.length;
-  }
-  const L = Array.from({ length: k }, () => new Float64Array(k));
-  for (let a = 0; a < k; a++)
-    for (let b = 0; b <= a; b++) {
-      let sum = cov[a][b] + (a === b ? RIDGE * Math.max(cov[a][a], 1) : 0);
-      for (let m = 0; m < b; m++) sum -= L[a][m] * L[b][m];
-      L[a][b] = a === b ? Math.sqrt(Math.max(sum, 1e-12)) : sum / L[b][b];
-    }
-  const distance = (i: number) => {
-    const x = z(i);
-    // Solves L y = x; the distance is |y|².
-    let d = 0;
-    for (let a = 0; a < k; a++) {
-      let y = x[a];
-      for (let m = 0; m < a; m++) y -= L[a][m] * x[m];
-      x[a] = y / L[a][a];
-      d += x[a] * x[a];
-    }
-    return d;
-  };
-  return { distance, dims: k };
-}
 /** The fewest long-running rows that give a band: fewer say too little of a channel's spread. */
 const MIN_STEADY_ROWS = 50;
 
@@ -111,14 +40,6 @@ export interface SettleEstimate {
   readonly unsettled?: number;
   /** How it was found, in words (the manifest's and stderr's). */
   readonly text: string;
-}
-
-/** The q-quantile (0..1) of sorted values, linearly between neighbours. */
-function quantile(sorted: readonly number[] | Float64Array, q: number): number {
-  const at = (sorted.length - 1) * q;
-  const lo = Math.floor(at);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
 }
 
 /** The runs (first row, end row exclusive) and whether each began at a restart. */
@@ -167,24 +88,14 @@ export function estimateSettle(
     return {
       text: `${restarts.length} restart(s), but only ${steady.length} long-running row(s) with a reading of every channel (the second half of each run) to tell the channels' normal spread: no settle time derived, none used`,
     };
-  // The spread of the bulk of them: rows far out (a start that failed, stopped again while it ramped) are left out of
-  // the centre and correlations, twice over, so that they do not widen the spread they are judged by.
-  let spread = normalSpread(rows, channels, steady);
-  if (spread.dims === 0)
+  // The spread of the bulk of them (robust-spread.ts): rows far out (a start that failed, stopped again while it
+  // ramped) do not widen the spread they are judged by.
+  const spread = robustSpread(rows, channels, steady);
+  if (spread === undefined)
     return {
       text: `${restarts.length} restart(s), but every channel is constant in the long-running rows: no settle time derived, none used`,
     };
-  for (let pass = 0; pass < 2; pass++) {
-    const d = steady.map((i) => spread.distance(i));
-    const edge = median(d) * chiSquareRatio(spread.dims, Z_KEPT);
-    spread = normalSpread(
-      rows,
-      channels,
-      steady.filter((_, j) => d[j] <= edge),
-    );
-  }
-  const { distance, dims } = spread;
-  const threshold = median(steady.map((i) => distance(i))) * chiSquareRatio(dims, Z_EDGE);
+  const { distance, edge: threshold } = spread;
   const perRestartMs: number[] = [];
   for (const run of restarts) {
     const middle = middleOf(run, times);
