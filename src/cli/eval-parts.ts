@@ -26,7 +26,7 @@ import { detectorFlags, wholeNumber } from './detector-flags.js';
 import { folderModel, withoutFile, type EvalOptions } from './eval-options.js';
 import { partsPage, trainingPage, writePartsEval, type FileParts } from './eval-parts-output.js';
 import { filtersOf } from './train-options.js';
-import { partArch, partCutFlags, partPoints, partResultsOf, partsPerDayFlag } from './train-parts.js';
+import { partArch, partCutFlags, partPoints, partResultsOf, partsPerDayFlag, warmUpFlag } from './train-parts.js';
 import { refuseGiven, UsageError } from './usage.js';
 
 /** Throws an Error with `message` (an expression's fallback). */
@@ -104,6 +104,10 @@ export async function evalParts(
     throw new UsageError(
       `--parts-per-day: for the models eval fits (--cycle-channel without --model); the model ${opts.model} keeps its calibration`,
     );
+  if (opts.model && opts.warmUp !== undefined)
+    throw new UsageError(
+      `--warm-up: for the models eval fits (--cycle-channel without --model); the model ${opts.model} has learnt its parts`,
+    );
   const detector = opts.model ? undefined : detectorFlags(opts, commandLine(argv), 'dense');
   const arch = detector ? partArch(detector.arch, a.cut.cycleChannel) : undefined;
   const points = arch ? partPoints(opts.window, arch, a.cut) : undefined;
@@ -143,6 +147,7 @@ export async function evalParts(
               epochs: detector.epochs,
               target: detector.target,
               ...partsPerDayFlag(opts),
+              ...warmUpFlag(opts),
               ...(results
                 ? {
                     results: {

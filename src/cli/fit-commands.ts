@@ -68,6 +68,10 @@ export function addFitCommands(program: Command, wrap: CommandWrap, argv: readon
         'with --cycle-channel: the budget as good parts rejected in a million (instead of --false-alarms-per-day, which counts them a day); the threshold is calibrated no stricter than the held-out parts support, and train says which it used',
       )
       .option(
+        '--warm-up <choice>',
+        "with --cycle-channel: the parts at the recording's start and after each long pause that trend from outside the spread of the later parts into it (a machine's warm-up; named on stderr, recorded in the model's training.parts.warm_up): skip (the default: left out, so that the model rejects a later warm-up's parts as start-up scrap) or learn (learnt as good parts)",
+      )
+      .option(
         '--part-labels <file>',
         "with a part model: a quality system's table of part results (part id and OK/NOK; a file column where ids start again in each recording): its NOK parts are not learned from; in eval, the parts' labels instead of the rows'",
       );

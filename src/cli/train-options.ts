@@ -24,6 +24,8 @@ export interface PartFlags {
   maxSamples?: string;
   /** A quality system's table of part results (part id, OK/NOK): its NOK parts are not learned from. */
   partLabels?: string;
+  /** --warm-up: skip (default) or learn a recording's warm-up parts. */
+  warmUp?: string;
 }
 
 export interface TrainOptions extends DetectorFlags, PartFlags {

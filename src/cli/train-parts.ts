@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { writeModelFolder, type Architecture } from '../training/build-model.js';
 import { labelChoiceOf, labelledPartsOf, refuseLabelledParts, refuseUndeployableChannels } from './train-refusals.js';
 import { fitPartModel } from '../training/fit-parts.js';
+import type { WarmUpChoice } from '../training/warm-up-parts.js';
 import { cycleWindowConfig, type PartCut } from '../windows/cycle/part-cut.js';
 import type { DetectorArch, DetectorOptions } from '../training/fit-detector.js';
 import { terminalProgress } from '../core/progress.js';
@@ -76,9 +77,20 @@ export function refusePartFlagsWithoutCycle(opts: PartFlags & Pick<DetectorFlags
       '--parts-per-day': opts.partsPerDay,
       '--false-rejects-ppm': opts.falseRejectsPpm,
       '--part-labels': opts.partLabels,
+      '--warm-up': opts.warmUp,
     },
     'for part models only; give --cycle-channel too',
   );
+}
+
+/** --warm-up: what a part model does with a recording's warm-up parts (warm-up-parts.ts), checked. */
+export function warmUpFlag(opts: PartFlags): { warmUp?: WarmUpChoice } {
+  if (opts.warmUp === undefined) return {};
+  if (opts.warmUp !== 'skip' && opts.warmUp !== 'learn')
+    throw new UsageError(
+      `--warm-up ${opts.warmUp}: expected skip (leave a warm-up's parts out of what is learnt, the default) or learn (learn them as good parts)`,
+    );
+  return { warmUp: opts.warmUp };
 }
 
 /**
@@ -185,6 +197,7 @@ export async function trainParts(
     epochs: detector.epochs,
     target: detector.target,
     ...partsPerDayFlag(opts),
+    ...warmUpFlag(opts),
     ...(results ? { results: { ...results, required: true } } : {}),
     // Refused before fitting: a channel no configuration names (the curves, and the cut's columns in the asset's
     // window); parts the rows label anomalous, learnt as good unasked (a table of part results, where given, labels

@@ -325,6 +325,8 @@ export function partsTrainingSet(
     readonly rejected?: { readonly parts: number; readonly source: string };
     /** Parts with a missed poll, already left out (withoutPollGaps), as pollGapText says it. */
     readonly pollGaps?: string;
+    /** Warm-up parts, already left out (warm-up-parts.ts), counted. */
+    readonly warmUp?: number;
   },
   cut: string,
 ): TrainingSet {
@@ -338,6 +340,7 @@ export function partsTrainingSet(
           ? `; ${o.rejected.parts} more were rejected in ${o.rejected.source} and left out`
           : '') +
         (o.pollGaps ? `; ${o.pollGaps}` : '') +
+        (o.warmUp ? `; ${o.warmUp} more were a warm-up and left out (--warm-up learn learns them)` : '') +
         (o.rows !== undefined ? `; those are the parts in the first ${o.rows} rows: give more with --train-rows` : ''),
     );
   const train = parts.windows.slice(0, n - held);
@@ -381,7 +384,7 @@ export function partsTrainingSet(
   return {
     name: o.name,
     description: `Autoencoder over each part's curves (${parts.channels.join(', ')}, resampled to ${L} points per cycle), int8 QDQ; a part passes when its score is below the threshold.`,
-    data: `${file}: ${n} parts (cycles cut by ${cut}, each resampled to ${L} points by the gateway's cycle window), the first ${n - held} to learn from, the last ${held} held out, sample period ${parts.periodMs} ms${parts.leftOut.length > 0 ? `; ${leftOutText(parts.leftOut)}` : ''}${o.pollGaps ? `; ${o.pollGaps}` : ''}`,
+    data: `${file}: ${n} parts (cycles cut by ${cut}, each resampled to ${L} points by the gateway's cycle window), the first ${n - held} to learn from, the last ${held} held out, sample period ${parts.periodMs} ms${parts.leftOut.length > 0 ? `; ${leftOutText(parts.leftOut)}` : ''}${o.pollGaps ? `; ${o.pollGaps}` : ''}${o.warmUp ? `; ${o.warmUp} warm-up parts left out` : ''}`,
     channels: parts.channels.map((name) => ({ name, unit: '' })),
     windowLength: L,
     periodMs: parts.periodMs,

@@ -23,6 +23,7 @@ import {
 import { heldOutPartsReport } from './held-out-parts.js';
 import { targetPerRow, targetRecord } from './calibration-target.js';
 import { partBudget, partBudgetRecord, partBudgetText } from './part-budget.js';
+import { warmUpParts, warmUpRecord, warmUpText, type WarmUpChoice } from './warm-up-parts.js';
 
 export interface PartFitOptions {
   readonly cut: PartCut;
@@ -45,6 +46,8 @@ export interface PartFitOptions {
   readonly target: CalibrationTarget;
   /** The parts a day the line makes, for the budget; default the recording's rate. */
   readonly partsPerDay?: number;
+  /** Warm-up parts (warm-up-parts.ts): left out of what is learnt (skip, the default) or learnt as good parts. */
+  readonly warmUp?: WarmUpChoice;
   /**
    * A quality system's results by part id (true: rejected, false: good, undefined: none), with where they come from:
    * the rejected parts are not learned from. `required`: refuse a recording none of whose parts has a result (a table
@@ -116,8 +119,13 @@ export async function fitPartModel(
     );
   const good = results ? withoutParts(made, (id) => results.of(id) === true) : made;
   const dropped = made.windows.length - good.windows.length;
-  const { parts, gaps, limitMs } = withoutPollGaps(good);
+  const { parts: whole, gaps, limitMs } = withoutPollGaps(good);
   const gapText = pollGapText(gaps, made.pollStepMs);
+  // Warm-up parts: a machine's first parts after a start, trending into the later parts' spread.
+  const warmUpChoice = o.warmUp ?? 'skip';
+  const warmUp = warmUpParts(whole);
+  const warmUpIds = new Set(warmUpChoice === 'skip' ? (warmUp?.runs.flatMap((r) => r.partIds) ?? []) : []);
+  const parts = warmUpIds.size > 0 ? withoutParts(whole, (id) => warmUpIds.has(id)) : whole;
   const notes = o.beforeFit?.(parts) ?? [];
   o.log(
     `${file}: ${made.windows.length} parts cut by ${cut}` +
@@ -127,6 +135,8 @@ export async function fitPartModel(
       (gapText ? `; ${gapText}` : ''),
   );
   for (const note of notes) o.log(note);
+  const warmUpLine = warmUp ? warmUpText(file, warmUp, warmUpChoice) : '';
+  if (warmUpLine) o.log(warmUpLine);
   const set = partsTrainingSet(
     parts,
     file,
@@ -137,6 +147,7 @@ export async function fitPartModel(
       ...(o.rows !== undefined ? { rows: o.rows } : {}),
       ...(results ? { rejected: { parts: dropped, source: results.source } } : {}),
       ...(gapText ? { pollGaps: gapText } : {}),
+      ...(warmUpIds.size > 0 ? { warmUp: warmUpIds.size } : {}),
     },
     cut,
   );
@@ -154,6 +165,7 @@ export async function fitPartModel(
   const learnedOf = learnedOfText(made, parts.windows.length, [
     [dropped, `NOK in ${results?.source ?? 'the table'}`],
     [gaps.length, 'a poll missed in their rows'],
+    [warmUpIds.size, 'a warm-up (--warm-up skip)'],
   ]);
   const budgetText = partBudgetText(budget, targetPerRow(rowsPerDay, o.target, 'parts').text, rowsPerDay);
   o.log(budgetText + (!budget.usedAsked && learnedOf ? `; ${learnedOf}` : ''));
@@ -188,6 +200,7 @@ export async function fitPartModel(
     ...(results ? { rejected_left_out: dropped } : {}),
     budget: { asked: targetRecord(o.target), ...partBudgetRecord(budget) },
     poll_gaps_left_out: gaps.length,
+    ...(warmUp ? { warm_up: warmUpRecord(warmUp, warmUpChoice) } : {}),
     ...(gaps.length > 0
       ? {
           poll_gap_parts: gaps.map((g) => g.partId),
