@@ -41,7 +41,7 @@ export function warmUpRecordingCsv(m: WarmUpMachine): string {
     t += run.pauseMs ?? 0;
     for (let p = 0; p < run.parts; p++) {
       counter++;
-      const drift = Math.max(0, 1 - p / run.warmUpParts);
+      const drift = p < run.warmUpParts ? 1 - p / run.warmUpParts : 0;
       const levels = m.channels.map((c) => c.level + c.partSd * rnd.normal() + c.warmUp * drift);
       for (let r = 0; r < m.idleRows; r++) row(levels, 0);
       for (let r = 0; r < m.rowsPerPart; r++) {
