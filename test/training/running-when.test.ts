@@ -116,7 +116,10 @@ describe('linewatch train --csv --running-when', () => {
     const { manifest } = await loadManifest(out);
     // The stop's restart has no ramp here: the settle time estimated from it is 0, said how.
     expect(manifest.training.running_when).toEqual({ channel: 'mode', equals: 'RUN', settle_ms: 0 });
-    expect(manifest.training.running_settle).toMatch(/^0 ms, estimated from 1 restart\(s\) in the rows: /);
+    expect(manifest.training.running_settle).toBe(
+      '0 ms, estimated from 1 restart(s) in the rows: the time until every channel is back within the spread of the ' +
+        'long-running rows (the second half of each run), 0 s; the upper quartile',
+    );
     expect(manifest.training.data).toContain(' (running when mode=RUN: 200 row(s) not running left out)');
     expect(manifest.input.channels.map((c) => c.name)).toEqual(['flow', 'temp']);
   }, 60_000);
