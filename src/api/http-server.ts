@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { capConnectionsPerAddress } from './connections-per-address.js';
 import { pipelinedRequestLimit } from './pipelined-requests.js';
+import { errorMessage } from '../core/errors.js';
 import { listen } from '../core/http-listen.js';
 import { redactCredentials, redactDeep, redactSecrets } from '../core/redact.js';
 import { formatSse, type DaemonEvent } from '../telemetry/event-stream.js';
@@ -87,15 +88,13 @@ function send(res: ServerResponse, code: number, body: unknown, type = JSON_TYPE
 function endFailed(res: ServerResponse, err: unknown): void {
   if (!res.headersSent) {
     try {
-      return send(res, 500, { error: `internal error: ${errorText(err)}` });
+      return send(res, 500, { error: `internal error: ${errorMessage(err)}` });
     } catch {
       // fall through: the 500 itself could not be sent
     }
   }
   res.destroy();
 }
-
-const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** What an event stream reports to the endpoint; each runs once at most, `ended` always, when the stream ends. */
 interface StreamHooks {
@@ -174,7 +173,7 @@ export async function startHttpEndpoint(
   const report = (req: IncomingMessage, err: unknown) => {
     metrics.apiRequestsFailed.inc();
     const request = `${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0].slice(0, MAX_LOGGED_PATH_CHARS)}`;
-    logger.error({ err, request }, `HTTP API: ${request} failed: ${errorText(err)}`);
+    logger.error({ err, request }, `HTTP API: ${request} failed: ${errorMessage(err)}`);
   };
   const answer = (req: IncomingMessage, res: ServerResponse, response: ApiResponse) => {
     if (response.kind === 'json') return send(res, response.status, response.body);

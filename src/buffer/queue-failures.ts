@@ -5,6 +5,7 @@
  * distinct error with the queue file, and the sink leaves the queue alone for a backoff before it
  * tries again. Nothing queued is given up; detection and PLC actions do not depend on the sink.
  */
+import { errorMessage } from '../core/errors.js';
 import { FailureStreak } from '../core/backoff.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
@@ -37,7 +38,7 @@ export class QueueFailures {
 
   /** Counts the failure, logs it when its message is new, and starts the backoff. */
   failed(err: unknown): void {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     this.deps.metrics.sinkWriteErrors.inc({ sink: this.sink, kind: 'queue' });
     if (this.streak.fail(message))
       this.deps.logger.error(
