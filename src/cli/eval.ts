@@ -22,6 +22,7 @@ import {
 } from '../eval/evaluate.js';
 import { readLabelledCsv, type LabelledSeries } from '../eval/labelled-csv.js';
 import { withEvalSettle } from '../eval/eval-settle.js';
+import { learntRunningWhen } from '../config/running-when.js';
 import { csvDataColumns, csvHeader, heldAsText, isLabelColumn } from '../core/csv-table.js';
 import { fittedModelReport, type TrainingReport } from '../report/report-data.js';
 import { detectorFlags, refuseUnknownSlowChannels, runningFlags, wholeNumber } from './detector-flags.js';
@@ -179,6 +180,11 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
     // A model folder's sample period: the period of plain-number times unless --period-ms gives one, and the period a
     // file must have (its windows span window_length rows of it).
     const modelPeriodMs = folder?.[0].manifest.input.sample_period_ms;
+    // The model's settle time after a restart, read as quantize reads it: a record this version cannot read is refused.
+    const modelSettleMs =
+      folder && runningWhen
+        ? learntRunningWhen(folder[0].manifest.training, `model ${folder[0].manifestPath}`)?.settle_ms
+        : undefined;
     // The files --anomaly labelled, with the rows it marked (the text report names them).
     const labelledBySpans: string[] = [];
     // The model's own training rows, where --data is the one file its manifest names (left out of the metrics).
@@ -238,7 +244,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         modelRows = own;
       }
       // The settle time after a restart (--running-when): given, the model's, or estimated on the training rows.
-      series = withEvalSettle(series, trainRows, runningSettleMs, folder?.[0].manifest.training);
+      series = withEvalSettle(series, trainRows, runningSettleMs, modelSettleMs);
       if (series.running?.settle)
         say(`${relative(opts.data, file) || file}: settle time after a restart: ${series.running.settle.how}`);
       const spans = spansOf(file);

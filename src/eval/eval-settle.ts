@@ -6,22 +6,17 @@
 import { settledRows, withSettle, type RunningRows } from '../core/csv-running-rows.js';
 import type { LabelledSeries } from './labelled-csv.js';
 
-/** The settle time a model's manifest records (training.running_when.settle_ms), if a number. */
-function modelSettleMs(training: Readonly<Record<string, unknown>> | undefined): number | undefined {
-  const when = training?.running_when as { settle_ms?: unknown } | undefined;
-  return typeof when?.settle_ms === 'number' ? when.settle_ms : undefined;
-}
-
 /** The series' running rows with the settle time; the series as it is without --running-when. */
 export function withEvalSettle(
   series: LabelledSeries,
   trainRows: number,
   givenMs: number | undefined,
-  modelTraining?: Readonly<Record<string, unknown>>,
+  /** The model's own (`--model`: its training.running_when.settle_ms, read by running-when.ts learntRunningWhen). */
+  modelSettleMs?: number,
 ): LabelledSeries {
   const r = series.running;
   if (!r) return series;
-  const own = givenMs === undefined ? modelSettleMs(modelTraining) : undefined;
+  const own = givenMs === undefined ? modelSettleMs : undefined;
   let running: RunningRows;
   if (own !== undefined)
     running = withSettle(r, series.times, { ms: own, how: `${own} ms, the model's (training.running_when.settle_ms)` });

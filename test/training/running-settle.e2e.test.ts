@@ -114,4 +114,18 @@ describe('eval --running-when: the settle time after a restart', () => {
     );
     expect((JSON.parse(run.stdout) as Report).perFile[0]).toMatchObject({ stopped_rows: 20, settling_rows: 30 });
   }, 60_000);
+
+  it("--model refuses a model whose training.running_when it cannot read, naming the model's manifest", async () => {
+    const out = join(dir, 'model-unreadable');
+    expect((await runCli(['train', '--csv', csv, ...WHEN, '--running-settle-ms', '30000', '--out', out])).code).toBe(0);
+    const { manifest, manifestPath } = await loadManifest(out);
+    const when = { ...(manifest.training.running_when as object), settle_ms: -30000 };
+    const altered = { ...manifest, training: { ...manifest.training, running_when: when } };
+    await writeFile(manifestPath, JSON.stringify(altered));
+    const run = await runCli(['eval', '--data', dir, '--model', out, '--train-rows', '2200', '--json', ...WHEN]);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain(
+      `model ${manifestPath}: training.running_when {"channel":"XS-100_Unit_mode","equals":"RUN","settle_ms":-30000} is not a condition this version reads`,
+    );
+  }, 60_000);
 });
