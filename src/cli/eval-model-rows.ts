@@ -81,3 +81,26 @@ export function modelTrainingRowsJson(own: ModelTrainingRows): Record<string, un
 export function scoredAllText(file: string, model: string, own: ModelTrainingRows): string {
   return `${file}: the model ${model} was fitted on ${own.scoredAll}; --train-rows N leaves the first N rows out\n`;
 }
+
+/**
+ * With --model and no --train-rows, the first rows of `file` the model was fitted on (its manifest names this file's
+ * first N rows), with what to say on stderr: where the file is all --data holds (`alone`), `left` (eval leaves them
+ * out of the metrics); in a folder of files, said only (the figures count them; the file alone leaves them out). A
+ * record that names the file but no rows that leave any to score (the whole file, all its rows) is said, and `left`
+ * without rows where alone: every row is scored.
+ */
+export function ownTrainingRows(
+  model: string,
+  training: Readonly<Record<string, unknown>>,
+  file: string,
+  rowCount: number,
+  alone: boolean,
+): { readonly left?: ModelTrainingRows; readonly said: string } | undefined {
+  const own = modelTrainingRows(training, file, rowCount);
+  if (!own) return undefined;
+  if (own.rows === undefined) return { ...(alone ? { left: own } : {}), said: scoredAllText(file, model, own) };
+  const said = `${file}: its first ${own.rows} rows are the ones the model ${model} was fitted on (its manifest: "${own.recorded}")`;
+  return alone
+    ? { left: own, said: `${said}: left out of the metrics; --train-rows 0 scores every row\n` }
+    : { said: `${said}: counted in these figures; eval --data ${file} alone leaves them out\n` };
+}

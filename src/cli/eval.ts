@@ -41,7 +41,7 @@ import { refuseRenamesOf, renameAutoRefused, renameFlag } from './rename-flag.js
 import { evalAutoRenamesText, fileRenames, renameAutoAsked } from './rename-auto.js';
 import { missingChannelsHint, modelOwnRenames, ownRenamesText } from './model-renames.js';
 import { folderModel, refuseFitFlagsWithModel, withoutFile, type EvalOptions } from './eval-options.js';
-import { modelTrainingRows, modelTrainingRowsJson, scoredAllText, type ModelTrainingRows } from './eval-model-rows.js';
+import { modelTrainingRowsJson, ownTrainingRows, type ModelTrainingRows } from './eval-model-rows.js';
 export type { EvalOptions } from './eval-options.js';
 
 export async function evalCommand(opts: EvalOptions, argv: readonly string[]): Promise<number> {
@@ -238,10 +238,14 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
         process.stderr.write(
           `${unitsRowText(relative(opts.data, file) || file, series.unitsRow.line, series.unitsRow.units)}\n`,
         );
-      const own = ownTrainingRows(opts, folder?.[0].manifest.training, series, files.length === 1);
-      if (own) {
-        if (own.rows !== undefined) trainRows = own.rows;
-        modelRows = own;
+      const own =
+        folder && opts.trainRows === undefined
+          ? ownTrainingRows(opts.model!, folder[0].manifest.training, series.file, series.rowCount, files.length === 1)
+          : undefined;
+      if (own) process.stderr.write(own.said);
+      if (own?.left) {
+        if (own.left.rows !== undefined) trainRows = own.left.rows;
+        modelRows = own.left;
       }
       // The settle time after a restart (--running-when): given, the model's, or estimated on the training rows.
       series = withEvalSettle(series, trainRows, runningSettleMs, modelSettleMs);
@@ -388,33 +392,4 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
   } catch (err) {
     return reportError(err);
   }
-}
-
-/**
- * With --model and no --train-rows, the first rows of `series` the model was fitted on (its manifest names this file's
- * first N rows): where the file is all --data holds, returned (eval leaves them out of the metrics) and said on stderr;
- * in a folder of files, said only (the figures count them; the file alone leaves them out). A record that names the
- * file but no rows that leave any to score (the whole file, all its rows) is said, and returned without rows: every row
- * is scored.
- */
-function ownTrainingRows(
-  opts: EvalOptions,
-  training: Readonly<Record<string, unknown>> | undefined,
-  series: LabelledSeries,
-  alone: boolean,
-): ModelTrainingRows | undefined {
-  if (!training || opts.trainRows !== undefined) return undefined;
-  const own = modelTrainingRows(training, series.file, series.rowCount);
-  if (!own) return undefined;
-  if (own.rows === undefined) {
-    process.stderr.write(scoredAllText(series.file, opts.model!, own));
-    return alone ? own : undefined;
-  }
-  const said = `${series.file}: its first ${own.rows} rows are the ones the model ${opts.model} was fitted on (its manifest: "${own.recorded}")`;
-  if (alone) {
-    process.stderr.write(`${said}: left out of the metrics; --train-rows 0 scores every row\n`);
-    return own;
-  }
-  process.stderr.write(`${said}: counted in these figures; eval --data ${series.file} alone leaves them out\n`);
-  return undefined;
 }
