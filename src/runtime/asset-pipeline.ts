@@ -23,6 +23,7 @@ import {
 } from './asset-alarm.js';
 import { InputWatch, type Blindness } from './input-watch.js';
 import { MachineStops, type Stopped } from './machine-stops.js';
+import { LateRows } from './late-rows.js';
 import { judgedParts, unknownParts, unscoredParts, type UnjudgedPart } from './part-results.js';
 
 export { ANOMALY_ALARM, type AlarmStatus, type CommandRequest };
@@ -86,6 +87,8 @@ export class AssetPipeline {
   private maxScore = 0;
   private readonly watch: InputWatch | undefined;
   private readonly stops: MachineStops | undefined;
+  /** Rows whose samples came late: counted and said once per source. */
+  private readonly lateRows: LateRows;
   private readonly now: () => number;
   private readonly wall: () => number;
 
@@ -110,6 +113,7 @@ export class AssetPipeline {
       current.samplePeriodMs,
       (message) => deps.logger.warn({ asset: config.name }, message),
       config.running_when,
+      (source, lateMs) => this.lateRows.row(source, lateMs),
     );
     // A sliding window's score that stays above the clear level for a window's span raises the alarm too (sustain_ms);
     // parts (cycle windows) are judged one by one.
@@ -120,6 +124,7 @@ export class AssetPipeline {
     this.stops = config.running_when
       ? new MachineStops(config.name, config.running_when, { ...deps, wall: this.wall })
       : undefined;
+    this.lateRows = new LateRows(config.name, deps);
     this.alarm = new AssetAlarm(config, span, output, {
       logger: deps.logger,
       metrics: deps.metrics,

@@ -93,6 +93,12 @@ export class GatewayMetrics {
     labelNames: ['asset', 'state'],
     registers: [this.registry],
   });
+  readonly rowsLate = new Counter({
+    name: 'linewatch_rows_late_total',
+    help: "Rows of an asset whose samples all came stamped before their source's last row, by up to max_sample_age_ms (a device or server that reports its changes late), per source: each placed at the last row's time with its values as they came, so that rows never step back in time",
+    labelNames: ['asset', 'source'],
+    registers: [this.registry],
+  });
   readonly assetBlind = new Gauge({
     name: 'linewatch_asset_blind',
     help: '1 while a sliding-window asset has formed no complete window for two window spans (its source down, or its channels stale or bad): nothing is scored and its alarm cannot rise',

@@ -106,6 +106,11 @@ export class AssetWindows {
     onClockChange?: (message: string) => void,
     /** When the machine runs (sliding windows only): rows where it does not are not windowed (kind stopped). */
     runningWhen?: RunningCondition,
+    /**
+     * Told of each batch row whose samples came late (Row.late): the source they came from and by how much (ms). The
+     * row is placed at that source's last row's time, not before it.
+     */
+    private readonly onLateRow?: (source: string, lateMs: number) => void,
   ) {
     const w = settings;
     if (runningWhen && w.type === 'cycle')
@@ -163,20 +168,27 @@ export class AssetWindows {
       const samplings = this.samplings.of(batch, (s) => rows.unchanged(s));
       if (samplings.length === 1) {
         this.gate?.push(batch);
-        const row = this.rows.push(batch);
+        const row = this.batchRow(rows, batch);
         return row ? this.outcomesOf(this.afterPause(row)) : NONE;
       }
       // Several samplings in one batch: a row each, in order, so that none is lost (a part's first or last row).
       const out: AssetWindowOutcome[] = [];
       for (const sampling of samplings) {
         this.gate?.push(sampling);
-        const row = this.rows.push(sampling);
+        const row = this.batchRow(rows, sampling);
         if (row) out.push(...this.outcomesOf(this.afterPause(row)));
       }
       return out;
     }
     this.gate?.push(batch);
     return this.outcomesOf(this.rows.push(batch));
+  }
+
+  /** A sampling's row (align batch), told where its samples came late. */
+  private batchRow(rows: RowAssembler, sampling: readonly Sample[]): Row | undefined {
+    const row = rows.push(sampling);
+    if (row?.late !== undefined) this.onLateRow?.(row.source ?? '', row.late);
+    return row;
   }
 
   private outcomesOf(rows: readonly Row[]): readonly AssetWindowOutcome[] {
@@ -222,8 +234,8 @@ export class AssetWindows {
     if (last === undefined || this.periodMs === undefined) return [row];
     if (!isPause(row.ts - last, this.periodMs, this.settings.max_sample_age_ms)) return [row];
     const values = new Float64Array(row.values.length).fill(Number.NaN);
-    // A step back (rows out of order: a source's stamps, or a held value stamped after a change that came later) is
-    // no pause of a negative length: said as what it is (walknr-s35: "a pause in the samples (none for -97 ms)").
+    // A step back (two sources' clocks apart, a clock set back; a source's late samples are placed at its last row's
+    // time: row-assembler.ts) is no pause of a negative length: said as what it is (walknr-s35: "none for -97 ms").
     const step = row.ts - last;
     const why =
       step < 0

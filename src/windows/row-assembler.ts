@@ -4,6 +4,13 @@
  * provided it is good and no older than `maxAgeMs`. A row with a missing, stale or bad value is
  * incomplete and is never scored as if it were normal; it says which channels made it so (`why`). A failed read
  * (`failedRead`) is no sample of its channel: the batch still makes a row, in which the channel's last value holds.
+ * A source's rows never step back in time by up to the age limit: a batch whose samples are all stamped before the
+ * last row of their source (a server or device that reported them late: the walk's moulder over OPC UA, a part's first
+ * changes stamped 82 ms before the held values of the publish before) makes its row at that row's time, its values
+ * taken in the order they came, and says by how much it was late (`late`). So a late change is never an older row that
+ * a part takes as a step back (before, the part was unknown: "samples out of order"). A step back by more than the age
+ * limit is a clock set back (or a stamp far ahead before it), not lateness: the row goes by its stamp, as two sources'
+ * clocks do between them. This is the one place batch rows are ordered; a time grid (time-grid.ts) orders its own.
  */
 import type { Sample } from '../core/types.js';
 
@@ -21,6 +28,13 @@ export interface Row {
    * none (windows count them: held-rows.ts).
    */
   readonly held?: readonly number[];
+  /**
+   * Of a row whose samples were all stamped before their source's row before it (they came late), by up to the age
+   * limit: by how much (ms), the row placed at that row's time instead. Absent where its samples were on time.
+   */
+  readonly late?: number;
+  /** Of a late row: the source its samples came from. */
+  readonly source?: string;
 }
 
 /**
@@ -66,6 +80,8 @@ export class RowAssembler {
    */
   private slotChannels: string[] = [];
   private slotIndex: number[] = [];
+  /** Per source, the time of its last row: its next row is placed no earlier, within the age limit. */
+  private readonly lastTs = new Map<string, number>();
 
   constructor(
     readonly asset: string,
@@ -82,6 +98,7 @@ export class RowAssembler {
   /** Feeds one batch; returns a row if the batch touched this asset's channels. */
   push(batch: readonly Sample[]): Row | undefined {
     let ts = Number.NEGATIVE_INFINITY;
+    let source = '';
     for (let k = 0; k < batch.length; k++) {
       const s = batch[k];
       if (s.asset !== this.asset) continue;
@@ -93,7 +110,10 @@ export class RowAssembler {
         this.slotIndex[k] = i;
       }
       if (i < 0) continue;
-      if (s.ts > ts) ts = s.ts;
+      if (s.ts > ts) {
+        ts = s.ts;
+        source = s.source;
+      }
       this.failed[i] = s.failedRead === true ? 1 : 0;
       if (s.failedRead === true) continue;
       this.values[i] = s.value;
@@ -101,6 +121,16 @@ export class RowAssembler {
       this.good[i] = s.quality === 'good' && Number.isFinite(s.value) ? 1 : 0;
     }
     if (ts === Number.NEGATIVE_INFINITY) return undefined;
+    const back = (this.lastTs.get(source) ?? ts) - ts;
+    const late = back > 0 && back <= this.maxAgeMs ? back : undefined;
+    if (late !== undefined) ts += late;
+    this.lastTs.set(source, ts);
+    const row = this.rowAt(ts);
+    return late === undefined ? row : { ...row, late, source };
+  }
+
+  /** The row of the channels' values as they stand, at `ts`. */
+  private rowAt(ts: number): Row {
     let complete = true;
     for (let i = 0; i < this.channels.length; i++) if (!this.usable(i, ts)) complete = false;
     const values = Float64Array.from(this.values);

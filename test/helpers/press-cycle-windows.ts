@@ -6,7 +6,14 @@ import { AssetWindows } from '../../src/windows/asset-windows.js';
 export function pressCycleWindows(
   asset: string,
   channels: string[],
-  o: { windowLength: number; maxSamples: number; maxSampleAgeMs: number },
+  o: {
+    windowLength: number;
+    maxSamples: number;
+    maxSampleAgeMs: number;
+    /** The model's sample period, as the gateway passes it (a pause or a step back then ends a part); none: not. */
+    periodMs?: number;
+    onLateRow?: (source: string, lateMs: number) => void;
+  },
 ): AssetWindows {
   return new AssetWindows(
     asset,
@@ -21,5 +28,9 @@ export function pressCycleWindows(
       max_samples: o.maxSamples,
       max_sample_age_ms: o.maxSampleAgeMs,
     }),
+    o.periodMs,
+    undefined,
+    undefined,
+    o.onLateRow,
   );
 }

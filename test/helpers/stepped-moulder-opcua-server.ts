@@ -8,7 +8,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataType, OPCUACertificateManager, OPCUAServer, StatusCodes, Variant, type UAVariable } from 'node-opcua';
+import { opcuaSourceSchema } from '../../src/config/schema.js';
 import { freePort } from '../../src/core/free-port.js';
+import { OpcuaSource } from '../../src/sources/opcua/opcua-source.js';
+import { createLogger } from '../../src/telemetry/logger.js';
+import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 
 export const MOULDER_NAMESPACE = 'urn:linewatch:test:moulder';
 export const MOULDER_CHANNELS = ['curve', 'cycle_active', 'part_counter'] as const;
@@ -69,4 +73,21 @@ export async function startSteppedMoulderServer(samplingMs: number): Promise<Ste
     step,
     close: () => server.shutdown(0),
   };
+}
+
+/** The gateway's OPC UA source `imm` (asset `imm`) on the moulder's three nodes, publishing every `periodMs`. */
+export function moulderSource(server: SteppedMoulderServer, periodMs: number): OpcuaSource {
+  return new OpcuaSource(
+    opcuaSourceSchema.parse({
+      name: 'imm',
+      type: 'opcua',
+      endpoint: server.endpointUrl,
+      asset: 'imm',
+      publishing_interval_ms: periodMs,
+      stale_after_ms: 60_000,
+      pki_dir: mkdtempSync(join(tmpdir(), 'lw-moulder-client-pki-')),
+      nodes: MOULDER_CHANNELS.map((channel) => ({ channel, node_id: `nsu=${MOULDER_NAMESPACE};s=${channel}` })),
+    }),
+    { logger: createLogger('silent'), metrics: new GatewayMetrics() },
+  );
 }

@@ -352,6 +352,32 @@ describe('AssetPipeline: an asset whose inputs stop', () => {
     expect(scores.map((r) => r.ts - T0)).toEqual([200, 300, 400, 500, 600, 700, 800, 900, 1000]);
   });
 
+  it("counts a source's rows that come late per source, and says so once per source, placed not before the last", async () => {
+    const log = logLines('info');
+    const { pipeline, metrics, scores } = setup({}, { logger: log.logger });
+    const from = (source: string, batch: Sample[]) => batch.map((sample) => ({ ...sample, source }));
+    // plc's rows at 100, 200, then two stamped 150 and 160 (late), then on time; another source's late row after.
+    for (const t of [100, 200, 150, 160, 300]) pipeline.push(poll(t, 0.5));
+    pipeline.push(from('hmi', poll(400, 0.5)));
+    pipeline.push(from('hmi', poll(390, 0.5)));
+    await pipeline.idle();
+    const counted = (await metrics.rowsLate.get()).values.map((v) => [v.labels.source, v.value]);
+    expect(counted).toEqual([
+      ['plc', 2],
+      ['hmi', 1],
+    ]);
+    expect(log.at(40)).toEqual(
+      ['plc sent samples stamped 50', 'hmi sent samples stamped 10'].map(
+        (what) =>
+          `asset pump-1: source ${what} ms before a row it had sent already (the device or server reports changes ` +
+          "late): each such row goes at the last row's time with its values as they came, so rows never step back; " +
+          'counted in linewatch_rows_late_total, said once',
+      ),
+    );
+    // Windows of 3 rows, ending at rows 3 to 7: none steps back (the late rows at 200, the hmi's at 400).
+    expect(scores.map((r) => r.ts)).toEqual([200, 200, 300, 400, 400]);
+  });
+
   it('is not blind between the complete windows of long hops', () => {
     let now = 0;
     // A window every 10 rows (1 s) of a 300 ms window: a second between complete windows is normal.

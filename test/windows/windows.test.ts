@@ -24,6 +24,31 @@ describe('row assembly', () => {
     expect(row.ts).toBe(10);
   });
 
+  it("places a batch stamped before the last row at that row's time, its values taken, and says how late it came", () => {
+    const r = new RowAssembler('a', ['x', 'y'], 1000);
+    r.push([s('x', 100, 1), s('y', 100, 2)]);
+    const row = r.push([s('x', 40, 3)])!;
+    expect([row.ts, Array.from(row.values), row.complete, row.late, row.source]).toEqual([
+      100,
+      [3, 2],
+      true,
+      60,
+      'src',
+    ]);
+    // On time again: no longer late.
+    expect(r.push([s('y', 150, 4)])).toEqual({ ts: 150, values: Float64Array.of(3, 4), complete: true });
+  });
+
+  it("orders each source's rows on their own, and takes a step back beyond the age limit as a clock set back", () => {
+    const r = new RowAssembler('a', ['x', 'y'], 1000);
+    r.push([s('x', 100, 1)]);
+    // Another source's clock a little behind: its row goes by its stamp (a step back is the windows' to say).
+    expect(r.push([{ ...s('y', 60, 2), source: 'other' }])).toMatchObject({ ts: 60, complete: true });
+    expect(r.push([{ ...s('y', 60, 2), source: 'other' }])).not.toHaveProperty('late');
+    // The first source's clock set back by 5 s: no row held at its old time for 5 s.
+    expect(r.push([s('x', -4900, 3)])).toMatchObject({ ts: -4900, values: Float64Array.of(3, 2) });
+  });
+
   it('ignores batches of other assets', () => {
     const r = new RowAssembler('a', ['x'], 1000);
     expect(r.push([s('x', 10, 1, 'good', 'b')])).toBeUndefined();
@@ -155,14 +180,27 @@ describe("a cycle asset's windows after a pause in the samples", () => {
   });
 });
 
-describe("a cycle asset's part whose rows step back in time", () => {
-  // Seen over OPC UA on a loaded gateway (walknr-s35): a held value stamped after a change that came later, a row 97 ms
-  // before the one before it, and the part unknown as "a pause in the samples (none for -97 ms)".
-  it('is judged unknown, saying the samples came out of order and by how much, not a pause of a negative length', () => {
-    const poll = flagPolls(100);
-    const out = [poll(0, 0, 0), poll(100, 1, 3), poll(200, 1, 5), poll(97, 1, 4), poll(300, 1, 6), poll(400, 0, 0)];
-    expect(out.flat().map((o) => (o.kind === 'incomplete' ? o.reason : o.kind))).toEqual([
-      'a sample was missing, stale or bad during the cycle: samples out of order (a row stamped 103 ms before the one before it)',
+describe("a cycle asset's part whose samples come late", () => {
+  // Seen over OPC UA (rowsback-s36, the walk's first part after its idle): held values stamped at a publish, then the
+  // part's first changes stamped 82 ms before them; the row stepped back and the part was unknown ("its start was not
+  // seen: samples out of order"). Now a late row goes at the last row's time: the part is judged.
+  it('is judged, its rows never stepping back, and each late row is told with its source and how late it came', () => {
+    const settings = windowSchema.parse({ type: 'cycle', trigger_channel: 'cycle_active', min_samples: 2 });
+    const late: [string, number][] = [];
+    const w = new AssetWindows('a', ['force'], 2, settings, 100, undefined, undefined, (source, ms) =>
+      late.push([source, ms]),
+    );
+    const poll = (ts: number, active: number, force: number) =>
+      w.push([s('cycle_active', ts, active), s('force', ts, force)]);
+    const out = [poll(0, 0, 0), poll(200, 0, 0), poll(97, 1, 4), poll(150, 1, 6), poll(300, 1, 8), poll(400, 0, 0)];
+    const parts = out.flat();
+    expect(parts.map((o) => (o.kind === 'window' ? `part ${o.window.partId}` : o.kind))).toEqual(['part 1']);
+    const part = parts[0].kind === 'window' ? parts[0].window : undefined;
+    // Its rows at 200 (the late start), 200 (late too: of the two at one time the later stands), 300.
+    expect([part?.start, part?.end, Array.from(part?.data ?? [])]).toEqual([200, 300, [6, 8]]);
+    expect(late).toEqual([
+      ['src', 103],
+      ['src', 50],
     ]);
   });
 });

@@ -6,20 +6,12 @@
  * stepped the rows back, and the part was unknown ("samples out of order"). Every step is taken only once the source
  * delivered the one before (no timers, no sleeps), so no sample is lost and the lag is the test's own.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { opcuaSourceSchema } from '../../../src/config/schema.js';
 import type { Sample } from '../../../src/core/types.js';
-import { OpcuaSource } from '../../../src/sources/opcua/opcua-source.js';
-import { createLogger } from '../../../src/telemetry/logger.js';
-import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import type { AssetWindowOutcome } from '../../../src/windows/asset-windows.js';
 import { pressCycleWindows } from '../../helpers/press-cycle-windows.js';
 import {
-  MOULDER_CHANNELS,
-  MOULDER_NAMESPACE,
+  moulderSource,
   startSteppedMoulderServer,
   type MoulderStep,
   type SteppedMoulderServer,
@@ -46,19 +38,7 @@ const LAST_STEP = 40;
 
 describe('an OPC UA server that reports its changes late', () => {
   it('cuts every part of a fast curve complete: a held flag is never stamped past a late change', async () => {
-    const source = new OpcuaSource(
-      opcuaSourceSchema.parse({
-        name: 'imm',
-        type: 'opcua',
-        endpoint: server.endpointUrl,
-        asset: 'imm',
-        publishing_interval_ms: PERIOD_MS,
-        stale_after_ms: 60_000,
-        pki_dir: mkdtempSync(join(tmpdir(), 'lw-late-client-pki-')),
-        nodes: MOULDER_CHANNELS.map((channel) => ({ channel, node_id: `nsu=${MOULDER_NAMESPACE};s=${channel}` })),
-      }),
-      { logger: createLogger('silent'), metrics: new GatewayMetrics() },
-    );
+    const source = moulderSource(server, PERIOD_MS);
     const windows = pressCycleWindows('imm', ['curve'], { windowLength: 4, maxSamples: 1000, maxSampleAgeMs: 1000 });
     const outcomes: AssetWindowOutcome[] = [];
     const delivered: Sample[] = [];
