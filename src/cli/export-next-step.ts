@@ -23,6 +23,8 @@ export interface ExportedFacts {
   /** The configured asset's model folder and cut (its cycle window's); absent with --db (no configuration). */
   readonly configured?: { readonly modelDir: string; readonly cut?: AssetCut };
   readonly judged?: JudgedAbnormal;
+  /** The poll interval of a recorded asset's sources (recordedPollMs), for train's --period-ms. */
+  readonly pollMs?: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -45,8 +47,12 @@ export function exportNextStep(f: ExportedFacts): string {
       `\n  next: ${evalStep(f, `linewatch eval --model ${model} --data ${csv}`)}\n`
     );
   }
-  if (!f.configured)
-    return `\n  next: linewatch train --csv ${csv} --out MODEL_DIR  (a part model: --cycle-channel NAME)\n`;
+  if (!f.configured) {
+    // The sources' poll interval, not the rows' median spacing (the poll's timer is late by a few ms on a loaded
+    // gateway): a model whose period is not the poll interval is refused by the gateway that recorded it.
+    const period = f.pollMs !== undefined ? ` --period-ms ${f.pollMs}` : '';
+    return `\n  next: linewatch train --csv ${csv}${period} --out MODEL_DIR  (a part model: --cycle-channel NAME)\n`;
+  }
   const cut = f.configured.cut;
   if (cut && !f.written.includes(cut.triggerChannel))
     return (

@@ -7,6 +7,7 @@ import { pauseAfterMs } from '../core/csv-pauses.js';
 import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadConfigFile } from '../config/load.js';
+import { recordedPollMs } from '../config/unscored-assets.js';
 import { StoreReader, type StoredAsset } from '../sinks/local/store-reader.js';
 import { writeRecording, type RecordingSummary } from '../training/store-recording.js';
 import { wholeNumber } from './detector-flags.js';
@@ -75,9 +76,11 @@ interface ConfiguredAsset {
 }
 
 /** The store's path and, with a configuration, what it says of each asset. */
-async function storeOf(
-  opts: ExportOptions,
-): Promise<{ path: string; asset?: (name: string) => ConfiguredAsset | undefined }> {
+async function storeOf(opts: ExportOptions): Promise<{
+  path: string;
+  asset?: (name: string) => ConfiguredAsset | undefined;
+  pollMs?: (name: string) => number | undefined;
+}> {
   if ((opts.config === undefined) === (opts.db === undefined))
     throw new UsageError('give --config (the gateway configuration whose storage.local it reads) or --db (the file)');
   if (opts.db !== undefined) {
@@ -96,6 +99,7 @@ async function storeOf(
     );
   return {
     path: local.path,
+    pollMs: (name) => recordedPollMs(config, name),
     asset: (name) => {
       const a = config.assets.find((x) => x.name === name);
       const model = models.get(name);
@@ -264,6 +268,7 @@ export async function exportCommand(opts: ExportOptions): Promise<number> {
           written: [...channels, ...held],
           ...(configured ? { configured } : {}),
           judged: reader.judgedAbnormal(name, summary.from!, summary.to!),
+          ...(store.pollMs?.(name) !== undefined ? { pollMs: store.pollMs(name) } : {}),
         }),
     );
     return 0;

@@ -125,7 +125,7 @@ export async function checkConfig(config: Config, path: string): Promise<LoadedC
           issues.push(
             cycle
               ? `sources[${si}]${feed.periodKey}: ${feed.periodMs} ms, slower than the ${period} ms at which model ${loaded.manifest.name} of asset ${asset.name} learned its parts' curves; poll at least as often`
-              : `sources[${si}]${feed.periodKey}: ${feed.periodMs} ms, but model ${loaded.manifest.name} of asset ${asset.name} expects samples every ${period} ms`,
+              : `sources[${si}]${feed.periodKey}: ${feed.periodMs} ms, but model ${loaded.manifest.name} of asset ${asset.name} expects samples every ${period} ms: ${periodWayOut(feed.periodMs, period)}`,
           );
         }
       });
@@ -308,4 +308,13 @@ function providedChannels(config: Config): Map<string, Set<string>> {
     }
   }
   return out;
+}
+
+/**
+ * What to do where a source's rate is not its batch-aligned model's: poll at the model's rate or, where the model was
+ * trained on this source's own recording, train it again with its poll interval (`train` takes the rows' median
+ * spacing otherwise, which a poll timer's lateness stretches a little: 1001 ms at 1000 ms).
+ */
+function periodWayOut(pollMs: number, modelMs: number): string {
+  return `poll every ${modelMs} ms, or train the model again with --period-ms ${pollMs} where its CSV was recorded at ${pollMs} ms (without it, train takes the median spacing of the rows)`;
 }

@@ -64,3 +64,21 @@ export function misnamedFor(config: Assets, asset: string): string[] {
     .filter((feed) => feed.meant === asset)
     .map((feed) => `${feed.at} "${feed.asset}"`);
 }
+
+/**
+ * The poll interval of a recorded asset's sources (ms), where they all deliver at one rate; undefined where they
+ * differ or none feeds it. What `export` tells `train --period-ms` for the record-first route: the median spacing of
+ * a recording's rows is the poll interval plus its timer's lateness on a loaded gateway (1001 ms at 1000 ms), and a
+ * model with that period is refused by the gateway that recorded it.
+ */
+export function recordedPollMs(config: Pick<Config, 'sources'>, asset: string): number | undefined {
+  const periods = new Set(
+    config.sources.flatMap((source) =>
+      sourceType(source.type)
+        .feeds(source)
+        .filter((feed) => feed.asset === asset)
+        .map((feed) => feed.periodMs),
+    ),
+  );
+  return periods.size === 1 ? [...periods][0] : undefined;
+}

@@ -75,7 +75,9 @@ describe('configuration', () => {
       }),
     );
     expect(period).toContain(
-      'sources[0].devices[0].poll_interval_ms: 500 ms, but model pump-ae of asset pump-1 expects samples every 200 ms',
+      'sources[0].devices[0].poll_interval_ms: 500 ms, but model pump-ae of asset pump-1 expects samples every 200 ms: ' +
+        'poll every 200 ms, or train the model again with --period-ms 500 where its CSV was recorded at 500 ms ' +
+        '(without it, train takes the median spacing of the rows)',
     );
   });
 

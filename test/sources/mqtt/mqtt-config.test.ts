@@ -142,7 +142,9 @@ describe('mqtt source configuration', () => {
   it("feeds its asset's model: a channel it provides counts, and with align batch its publish interval must be the model's period", async () => {
     const batch = config('    publish_interval_ms: 1000', FLOW, 'pump-1').replace('align: hold', 'align: batch');
     expect(await issuesOf(batch)).toEqual([
-      'sources[2].publish_interval_ms: 1000 ms, but model pump-ae of asset pump-1 expects samples every 200 ms',
+      'sources[2].publish_interval_ms: 1000 ms, but model pump-ae of asset pump-1 expects samples every 200 ms: poll ' +
+        'every 200 ms, or train the model again with --period-ms 1000 where its CSV was recorded at 1000 ms (without ' +
+        'it, train takes the median spacing of the rows)',
     ]);
     const { config: atRate } = await parseConfig(
       batch.replace('publish_interval_ms: 1000', 'publish_interval_ms: 200'),
