@@ -64,6 +64,7 @@ async function fitAndWrite(
   const fitSaid = keptLog();
   const fitted = await fitDetector(data, {
     ...detector,
+    ...(runningWhen ? { runningOnly: true } : {}),
     log: fitSaid.log,
     ...(bar ? { progress: bar } : {}),
   });

@@ -67,6 +67,8 @@ export interface DetectorOptions {
   readonly command: string;
   readonly log: (line: string) => void;
   readonly progress?: Progress;
+  /** The rows are those where the machine runs (--running-when): its stops cannot have made channels slow. */
+  readonly runningOnly?: boolean;
 }
 
 /** What the hybrid's and stats' calibration scores are (FittedModel.scoresAre): every window's, none held out. */
@@ -309,7 +311,11 @@ async function fitTermDetector(
         `than within a window, so each is scored on its change over ${geometry.lag} rows, not on its level, and a ` +
         "level that stays off is seen only as it moves. On a short recording that may be the recording's own drift: " +
         'train on a longer span of normal operation, or name the channels that drift with --slow-channels a,b ' +
-        '(--slow-channels none: every channel is scored on its level, none on its change)',
+        '(--slow-channels none: every channel is scored on its level, none on its change)' +
+        (o.runningOnly
+          ? ''
+          : "; where the machine stopped in the recording, its stops move every channel's level: learn only the rows " +
+            "where it runs with --running-when (a run bit or mode, 'running=1', or a speed, 'speed>100')"),
     );
   const above = fit.calibrationSegments.reduce((a, s) => a + s.filter((v) => v >= alarm.on).length, 0);
   o.log(
