@@ -24,6 +24,7 @@ import { readLabelledCsv, type LabelledSeries } from '../eval/labelled-csv.js';
 import { withEvalSettle } from '../eval/eval-settle.js';
 import { learntRunningWhen } from '../config/running-when.js';
 import { csvDataColumns, csvHeader, heldAsText, isLabelColumn } from '../core/csv-table.js';
+import { nearPollPeriod } from '../core/csv-times.js';
 import { fittedModelReport, type TrainingReport } from '../report/report-data.js';
 import { detectorFlags, refuseUnknownSlowChannels, runningFlags, wholeNumber } from './detector-flags.js';
 import { reportError } from './report-error.js';
@@ -275,7 +276,10 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
           : slowText
             ? `--slow-channels ${detector!.slowChannels!.join(',')}${slowText}`
             : modelPeriodMs !== undefined && series.periodMs !== modelPeriodMs
-              ? `its rows come every ${series.periodMs} ms, the model ${opts.model} takes one every ${modelPeriodMs} ms (its windows would span another time); resample the file or fit a model at its period`
+              ? `its rows come every ${series.periodMs} ms, the model ${opts.model} takes one every ${modelPeriodMs} ms (its windows would span another time); resample the file or fit a model at its period` +
+                (nearPollPeriod(series.periodMs, modelPeriodMs)
+                  ? `, or, where its rows were polled every ${modelPeriodMs} ms and the poll timer's lateness spaced them wider, give --period-ms ${modelPeriodMs}`
+                  : '')
               : whyNotEvaluated(series, trainRows, detector);
       if (reason !== undefined) {
         notEvaluated.push({ file, reason });

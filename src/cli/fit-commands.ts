@@ -7,6 +7,7 @@ import { DEFAULT_OFF_DELAY_MS, DEFAULT_ON_DELAY_MS } from '../alarms/schema.js';
 import { evalCommand } from './eval.js';
 import { collect } from './rename-flag.js';
 import { trainCommand } from './train.js';
+import { NEAR_POLL_PERIOD } from '../core/csv-times.js';
 
 /** Runs a command's handler and keeps its exit code (main's). */
 export type CommandWrap = <A extends unknown[]>(fn: (...args: A) => Promise<number>) => (...args: A) => Promise<void>;
@@ -135,7 +136,7 @@ export function addFitCommands(program: Command, wrap: CommandWrap, argv: readon
       .option('--running-settle-ms <ms>', RUNNING_SETTLE_HELP)
       .option(
         '--period-ms <n>',
-        "sample period in ms of files whose time column holds plain numbers (seconds or hours since the start, a sample number) or that have none (rows counted as samples); with --model, default the model's; files with dates or Unix times (ms; s, µs or ns under a time's name) give their own",
+        `sample period in ms of files whose time column holds plain numbers (seconds or hours since the start, a sample number) or that have none (rows counted as samples); with --model, default the model's; files with dates or Unix times (ms; s, µs or ns under a time's name) give their own, or take this one where their rows are spaced up to ${NEAR_POLL_PERIOD * 100} % wider (a poll timer's lateness)`,
       )
       .option(
         '--label-column <name>',

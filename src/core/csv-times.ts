@@ -239,3 +239,14 @@ function median(values: number[]): number {
   if (values.length === 0) return NaN;
   return values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
 }
+
+/**
+ * How much wider than the poll that made them a recording's rows may be spaced by the poll timer's lateness alone: a
+ * walk's Modbus skid polled at 1000 ms was recorded 1001 ms apart (median; before the poll kept a fixed rate).
+ */
+export const NEAR_POLL_PERIOD = 0.02;
+
+/** Whether rows spaced `spacingMs` apart may have been polled every `pollMs` (up to NEAR_POLL_PERIOD wider). */
+export function nearPollPeriod(spacingMs: number, pollMs: number): boolean {
+  return spacingMs >= pollMs && spacingMs <= pollMs * (1 + NEAR_POLL_PERIOD);
+}

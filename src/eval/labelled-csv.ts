@@ -21,6 +21,7 @@ import {
   type TextColumn,
 } from '../core/csv-table.js';
 import { spanFile, spanLabels, type AnomalySpan } from './anomaly-spans.js';
+import { NEAR_POLL_PERIOD, nearPollPeriod } from '../core/csv-times.js';
 import { runningRowsOf, type RunningRows } from '../core/csv-running-rows.js';
 import type { RunningCondition } from '../core/running-condition.js';
 
@@ -117,7 +118,7 @@ export function readLabelledCsv(
   const n = table.times.length;
   // The given period scales plain numbers; a file with dates gives its own, which the given one must match.
   // Dates that repeat (whole seconds at several rows a second) take the given period too (see timesInMs).
-  const { times, periodMs } = timesInMs(
+  const own = timesInMs(
     table,
     file,
     unitlessTimes(table)
@@ -126,10 +127,14 @@ export function readLabelledCsv(
         ? periodGivenMs
         : undefined,
   );
-  if (periodGivenMs !== undefined && periodGivenMs !== periodMs)
+  // Dates spaced a little wider than the poll that made them (a poll timer's lateness) take the poll's period, as
+  // train --period-ms takes it; one further off is refused, not mixed into the figures.
+  if (periodGivenMs !== undefined && periodGivenMs !== own.periodMs && !nearPollPeriod(own.periodMs, periodGivenMs))
     throw new Error(
-      `${file}: its time column gives a sample period of ${periodMs} ms, not the ${periodGivenMs} of --period-ms (which is for times written as plain numbers and for files with no time column)`,
+      `${file}: its time column gives a sample period of ${own.periodMs} ms, not the ${periodGivenMs} of --period-ms (which is for times written as plain numbers, files with no time column, and dates polled every --period-ms that a poll timer's lateness spaced up to ${NEAR_POLL_PERIOD * 100} % wider)`,
     );
+  const { times, periodMs } =
+    periodGivenMs !== own.periodMs && periodGivenMs ? timesInMs(table, file, periodGivenMs) : own;
   const missing = holdShortGaps(table, channels, periodMs, times, maxSampleAgeMs);
   const rows = rowMajor(table, channels);
   const running = runningWhen ? runningRowsOf(table, runningWhen, file, n) : undefined;

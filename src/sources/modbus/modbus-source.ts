@@ -31,6 +31,7 @@ import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { describeModbusError, droppedUnderIt } from './errors.js';
 import { ModbusConnection } from './modbus-connection.js';
 import { PolledDevice } from './polled-device.js';
+import { nextPoll } from './poll-schedule.js';
 import type { PollGroup } from './poll-groups.js';
 import { modiconHint, modiconLookalike, readName } from './register-names.js';
 import { badSamples, responseSamples, shortAnswer, type SampleOrigin } from './register-samples.js';
@@ -100,22 +101,23 @@ export class ModbusSource implements Source {
     this.running = true;
     for (const device of this.devices) {
       for (const group of device.groups) {
+        // The tick this poll belongs to (poll-schedule.ts: a fixed rate, so timer lateness does not add up).
+        let due = this.now();
         const loop = async () => {
           if (!this.running) return;
-          const started = this.now();
           const batch = await device.exclusive(() => this.pollGroup(device, group));
           if (!this.running) return;
           // Counted as delivered, whichever way its samples were made (regression: the bad samples of a refused
           // connect or a backoff were stored, not counted).
           if (batch.length > 0) onBatch(this.counted(batch));
-          const took = this.now() - started;
-          const skipped = took > group.intervalMs ? Math.ceil(took / group.intervalMs) - 1 : 0;
-          if (skipped > 0)
+          const next = nextPoll(due, this.now(), group.intervalMs);
+          due = next.due;
+          if (next.skipped > 0)
             this.deps.metrics.sourceDropped.inc(
               { source: this.name, unit: String(device.config.unitId), kind: 'poll' },
-              skipped,
+              next.skipped,
             );
-          this.schedule(loop, Math.max(0, group.intervalMs - took));
+          this.schedule(loop, next.delayMs);
         };
         this.schedule(loop, 0);
       }

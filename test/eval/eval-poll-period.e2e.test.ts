@@ -1,0 +1,91 @@
+/**
+ * eval of a recording whose rows a poll timer's lateness spaced a little wider than its poll (a newcomer's walk: a
+ * Modbus skid polled every 1000 ms, recorded 1001–1002 ms apart): `--period-ms` the poll's period is taken over the
+ * dates, as `train --period-ms` takes it, where it was refused ("its time column gives a sample period of 1001 ms, not
+ * the 1000 of --period-ms"), and `eval --model` of a model at the poll's period says so instead of only "resample".
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../helpers/cli.js';
+
+const SKAB = join(ROOT, 'data/skab');
+/** A poll timer's lateness, in ms, repeating: the median step is 1001 ms. */
+const LATE = [0, 1, 1, 2, 0, 1, 3, 1];
+
+let dir: string;
+let original: string;
+/** valve1/3.csv with its rows re-dated LATE ms later than a whole second each. */
+let late: string;
+/** The same rows spaced 1100 ms apart: no poll timer is that late. */
+let slower: string;
+
+/** The file's rows re-dated from its first time, `step(i)` ms apart. */
+async function redated(to: string, step: (i: number) => number): Promise<void> {
+  const [header, ...rows] = (await readFile(original, 'utf8')).trimEnd().split('\n');
+  let t = Date.parse(`${rows[0].split(';')[0].replace(' ', 'T')}Z`);
+  const out = rows.map((r, i) => {
+    if (i > 0) t += step(i);
+    return [new Date(t).toISOString(), ...r.split(';').slice(1)].join(';');
+  });
+  await writeFile(to, [header, ...out].join('\n'));
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lw-eval-poll-period-'));
+  original = join(SKAB, 'valve1/3.csv');
+  late = join(dir, 'late.csv');
+  slower = join(dir, 'slower.csv');
+  await redated(late, (i) => 1000 + LATE[i % LATE.length]);
+  await redated(slower, () => 1100);
+});
+
+interface Report {
+  f1: number;
+  far: number;
+  confusion: unknown;
+}
+const figures = async (...args: string[]) => {
+  const res = await runCli(['eval', '--arch', 'stats', '--json', ...args]);
+  expect(res.code, res.stderr).toBe(0);
+  const r = JSON.parse(res.stdout) as Report;
+  return { f1: r.f1, far: r.far, confusion: r.confusion };
+};
+
+describe('eval --period-ms over dates a poll timer spaced wider', () => {
+  it("takes the poll's period: the figures of the same rows a whole second apart", async () => {
+    expect(await figures('--data', late, '--period-ms', '1000')).toEqual(await figures('--data', original));
+  }, 120_000);
+
+  it('refuses a period the dates are further from than a poll timer is late, naming both', async () => {
+    const res = await runCli(['eval', '--arch', 'stats', '--data', slower, '--period-ms', '1000']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(
+      `linewatch: ${slower}: its time column gives a sample period of 1100 ms, not the 1000 of --period-ms (which is ` +
+        'for times written as plain numbers, files with no time column, and dates polled every --period-ms that a ' +
+        "poll timer's lateness spaced up to 2 % wider)\n",
+    );
+  });
+
+  it('eval --model of a model at the poll period: the refusal names --period-ms, which then scores the file', async () => {
+    const model = join(dir, 'model');
+    const free = join(SKAB, 'anomaly-free/anomaly-free.csv');
+    const trained = await runCli(['train', '--csv', free, '--arch', 'stats', '--rename', 'auto', '--out', model]);
+    expect(trained.code, trained.stderr).toBe(0);
+    const refused = await runCli(['eval', '--model', model, '--data', late, '--json']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      `its rows come every 1001 ms, the model ${model} takes one every 1000 ms (its windows would span another ` +
+        'time); resample the file or fit a model at its period, or, where its rows were polled every 1000 ms and the ' +
+        "poll timer's lateness spaced them wider, give --period-ms 1000",
+    );
+    // Scored as the same rows a whole second apart are.
+    const scored = await runCli(['eval', '--model', model, '--data', late, '--period-ms', '1000', '--json']);
+    const whole = await runCli(['eval', '--model', model, '--data', original, '--json']);
+    expect(scored.code, scored.stderr).toBe(0);
+    const confusion = (out: string) => (JSON.parse(out) as Report).confusion;
+    expect(confusion(scored.stdout)).toEqual(confusion(whole.stdout));
+    expect(confusion(scored.stdout)).toMatchObject({ tn: expect.any(Number) });
+  }, 120_000);
+});
