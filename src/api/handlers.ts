@@ -9,8 +9,8 @@
  *                                                  sink delivering (or failing for less than its grace,
  *                                                  readyzGraceUntil), 503 otherwise
  *   GET  /metrics                                  Prometheus text format
- *        these three need no token; on a loopback listener, a Host that names loopback (403 otherwise); beyond
- *        loopback with http.allowed_hosts, a Host it lists or a loopback name (421 otherwise), on every path
+ *        these three need no token; on a loopback listener, a Host that names loopback; beyond loopback with
+ *        http.allowed_hosts, a Host it lists or a loopback name, on every path (421 otherwise: host-check.ts)
  *   GET  /api/status                               assets, latest scores, alarms
  *   GET  /api/alarms                               every alarm with its state
  *   GET  /api/events[?types=score,alarm,part,model,journal_gap]
@@ -18,7 +18,7 @@
  *                                                  once, half of them without a token where api_token is set and
  *                                                  read_token is not); journal_gap: a gap the alarm journal recorded
  *        the /api GETs need "Authorization: Bearer <http.read_token or api_token>" when read_token is set; without
- *        it, on a loopback listener, a Host that names loopback (403 otherwise: DNS rebinding, a reverse proxy)
+ *        it, on a loopback listener, a Host that names loopback (421 otherwise: DNS rebinding, a reverse proxy)
  *   POST /api/alarms/{asset}/{alarm}/{command}     ack | shelve | unshelve | remove_from_service |
  *                                                  return_to_service | reset
  *        body {"by": "who", "comment": "...", "duration_s": 3600 (shelve)}
@@ -29,8 +29,6 @@
  *        body {"by": "who", "comment": "..."}, same token
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { allowedHostsMatcher } from '../core/allowed-hosts.js';
-import { hostOfHeader, isLoopbackHost } from '../core/loopback.js';
 import { controlProblem, MAX_BY_CHARS, MAX_COMMENT_CHARS } from '../core/operator-fields.js';
 import { OPERATOR_COMMANDS, type AlarmEvent, type OperatorCommand } from '../core/types.js';
 import type { AlarmStatus, CommandRequest } from '../runtime/asset-pipeline.js';
@@ -38,6 +36,7 @@ import type { Subscribable } from '../core/event-bus.js';
 import type { GatewayStatus, GatewayTopics } from '../runtime/gateway.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { parseEventTypes, type DaemonEvent } from '../telemetry/event-stream.js';
+import { hostCheck } from './host-check.js';
 
 export interface GatewayApi {
   status(): GatewayStatus;
@@ -47,9 +46,6 @@ export interface GatewayApi {
   command(asset: string, alarm: string, request: Omit<CommandRequest, 'ts'>): Promise<AlarmEvent>;
   rollbackModel(asset: string, by: string, comment?: string): Promise<unknown>;
 }
-
-/** Characters of a refused Host header its answer quotes (the client's: bounded). */
-const MAX_QUOTED_HOST_CHARS = 100;
 
 /** The type of /api/events' answers (Server-Sent Events are UTF-8). */
 export const EVENT_STREAM_TYPE = 'text/event-stream; charset=utf-8';
@@ -219,28 +215,17 @@ export function createApiHandler(
     }
   };
 
-  // Beyond loopback with allowed_hosts, the listener's own address or name is answered too (the image's health check
-  // asks it): a rebinding page sends its own name, never the gateway's. The unspecified address names no host.
-  const hostAnswered =
-    options.allowedHosts &&
-    allowedHostsMatcher([...options.allowedHosts, ...(['0.0.0.0', '::'].includes(options.host) ? [] : [options.host])]);
-  /** A request under a Host this gateway does not answer, counted (not logged: a rebinding page would flood it). */
-  const wrongHost = (status: 403 | 421, error: string): ApiResponse => {
-    metrics.apiRequestsWrongHost.inc();
-    return json(status, { error });
-  };
+  const wrongHost = hostCheck(options);
 
   return async (req) => {
     const path = req.url.split('?')[0];
-    // Beyond loopback, a web page on the plant network that pointed its own name at the gateway (DNS rebinding) sends
-    // that name: refused before anything else, writes included (they have their token). 421: the request was sent to
-    // a server that does not answer for that name (RFC 9110 §15.5.20), not one refused for who sent it.
-    if (!isLoopbackHost(options.host) && hostAnswered && !hostAnswered(req.host))
-      return wrongHost(
-        421,
-        `the Host this request names (${JSON.stringify(req.host?.slice(0, MAX_QUOTED_HOST_CHARS))}) is not one this gateway answers: a client that ` +
-          'reaches it by this name needs it in http.allowed_hosts (a web page that pointed its own name here must not)',
-      );
+    // Before anything else (host-check.ts): a page that pointed its own name here must learn nothing, not even a 404.
+    const refusal = wrongHost({ method: req.method, path, host: req.host });
+    if (refusal !== undefined) {
+      // Counted, not logged: a rebinding page would flood the log.
+      metrics.apiRequestsWrongHost.inc();
+      return json(421, { error: refusal });
+    }
     if (path.split('/').some((s) => decodeSegment(s) === undefined))
       return json(400, { error: 'bad path: malformed percent-encoding' });
     if (req.method === 'POST' && /^\/api\/models\/[^/]+\/rollback$/.test(path)) {
@@ -265,22 +250,6 @@ export function createApiHandler(
       });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { error: 'method not allowed' });
-    // On loopback, reads are open to this machine only: a request through another name came through a reverse proxy,
-    // or from a web page in a browser here that pointed its own name at 127.0.0.1 (DNS rebinding) to read the API as
-    // its own origin. /healthz, /readyz and /metrics need no token, so the Host is their only guard (they name the
-    // assets, sources, sinks, the sources' issues and every alarm's state); /api/ reads have the read token, if set.
-    if (
-      isLoopbackHost(options.host) &&
-      req.host !== undefined &&
-      !isLoopbackHost(hostOfHeader(req.host)) &&
-      !(path.startsWith('/api/') && options.readToken)
-    )
-      return wrongHost(
-        403,
-        `the API listens on loopback (${options.host}) and answers /healthz, /readyz and /metrics under a loopback ` +
-          'name (localhost, 127.0.0.1, [::1]) only, and /api/ too unless http.read_token is set: a request through ' +
-          'another name came from beyond this machine (a reverse proxy) or from a web page that pointed its own name here',
-      );
     if (path === '/healthz' || path === '/readyz') {
       const s = api.status();
       const running = s.state === 'running';

@@ -236,7 +236,7 @@ export class GatewayMetrics {
   readonly apiRequestsWrongHost = unlabelledCounter(
     this.registry,
     'linewatch_api_requests_wrong_host_total',
-    'HTTP API requests refused for their Host header: beyond loopback a name http.allowed_hosts does not list (421), on loopback another than a loopback name (403); a client that needs the name added, or a web page that pointed its own name at the gateway (DNS rebinding)',
+    'HTTP API requests refused for their Host header, answered 421: beyond loopback a name http.allowed_hosts does not list, on loopback another than a loopback name; a client that needs the name added, or a web page that pointed its own name at the gateway (DNS rebinding)',
   );
   readonly apiRequestsFailed = unlabelledCounter(
     this.registry,

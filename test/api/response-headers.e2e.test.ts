@@ -65,9 +65,9 @@ describe('every answer of the API', () => {
     expect(got.headers).toMatchObject({ ...SAFE, 'content-type': type });
   });
 
-  it('says the same on a 403 for a Host that is not loopback', async () => {
+  it('says the same on a 421 for a Host that is not loopback', async () => {
     const got = await headersOf('GET', '/healthz', undefined, 'evil.example');
-    expect(got.status).toBe(403);
+    expect(got.status).toBe(421);
     expect(got.headers).toMatchObject({ ...SAFE, 'content-type': 'application/json; charset=utf-8' });
   });
 });
