@@ -3,8 +3,11 @@
  * (handlers.ts), and written back; live event streams held open here, with their backlog bound.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { capConnectionsPerAddress } from './connections-per-address.js';
+import { answerClientError } from './client-errors.js';
 import { pipelinedRequestLimit } from './pipelined-requests.js';
+import { JSON_TYPE, RESPONSE_HEADERS } from './response-headers.js';
 import { errorMessage } from '../core/errors.js';
 import { listen } from '../core/http-listen.js';
 import { redactCredentials, redactDeep, redactSecrets } from '../core/redact.js';
@@ -58,19 +61,6 @@ async function readBody(req: IncomingMessage): Promise<string> {
   }
   return Buffer.concat(chunks).toString('utf8');
 }
-
-const JSON_TYPE = 'application/json; charset=utf-8';
-/**
- * Headers every answer carries, errors and event streams included: a browser takes an answer for the type sent and
- * guesses no other (a JSON error quotes what the client sent; a browser that sniffed it as HTML would run it as the
- * gateway's origin), nothing is kept in a cache (a proxy's or a browser's: the status names devices and alarms, and a
- * stale one misleads), and no page may load or frame an answer.
- */
-export const RESPONSE_HEADERS: Readonly<Record<string, string>> = {
-  'x-content-type-options': 'nosniff',
-  'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-};
 
 function send(res: ServerResponse, code: number, body: unknown, type = JSON_TYPE): void {
   // Nothing the API answers carries a credential or a secret URL path (core/redact.ts). The body is made before the
@@ -196,7 +186,7 @@ export async function startHttpEndpoint(
       ended: release,
     });
   };
-  const admit = pipelinedRequestLimit(() => metrics.apiConnectionsRefused.inc());
+  const pipelined = pipelinedRequestLimit(() => metrics.apiConnectionsRefused.inc());
   const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   const server: Server = createServer(
     {
@@ -205,7 +195,7 @@ export async function startHttpEndpoint(
       connectionsCheckingInterval: Math.min(1000, headersTimeout / 4),
     },
     (req, res) => {
-      if (!admit(req, res)) return;
+      if (!pipelined.admit(req, res)) return;
       handle({
         method: req.method ?? 'GET',
         url: req.url ?? '/',
@@ -220,6 +210,8 @@ export async function startHttpEndpoint(
         });
     },
   );
+  // What Node's parser refuses (and a request not sent in time) is answered with the headers every answer carries.
+  server.on('clientError', (err: Error, socket: Socket) => answerClientError(err, socket, pipelined.answering(socket)));
   server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
   server.on('drop', () => metrics.apiConnectionsRefused.inc());
   const limits = {

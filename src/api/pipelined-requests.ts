@@ -13,20 +13,30 @@ import type { Socket } from 'node:net';
 /** Requests one connection may have waiting for their answers at once. */
 export const MAX_PIPELINED_REQUESTS = 8;
 
-/** Counts each connection's unanswered requests; `admit` says whether one more may be handled. */
-export function pipelinedRequestLimit(refused: () => void): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const unanswered = new WeakMap<Socket, number>();
-  return (req, res) => {
+/** A connection's unanswered requests: `admit` says whether one more may be handled. */
+export interface PipelinedRequests {
+  admit(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Whether an answer on `socket` has begun (its headers sent, its body not whole yet: an event stream). */
+  answering(socket: Socket): boolean;
+}
+
+/** Holds each connection's unanswered requests; `refused` counts each connection closed for one too many. */
+export function pipelinedRequestLimit(refused: () => void): PipelinedRequests {
+  const unanswered = new WeakMap<Socket, Set<ServerResponse>>();
+  const admit = (req: IncomingMessage, res: ServerResponse): boolean => {
     const socket = req.socket;
-    const count = (unanswered.get(socket) ?? 0) + 1;
-    if (count > MAX_PIPELINED_REQUESTS) {
+    const waiting = unanswered.get(socket) ?? new Set<ServerResponse>();
+    if (waiting.size >= MAX_PIPELINED_REQUESTS) {
       if (!socket.destroyed) refused();
       socket.destroy();
       return false;
     }
-    unanswered.set(socket, count);
+    waiting.add(res);
+    unanswered.set(socket, waiting);
     // 'close': the answer was sent whole, or its connection ended first.
-    res.once('close', () => unanswered.set(socket, (unanswered.get(socket) ?? 1) - 1));
+    res.once('close', () => waiting.delete(res));
     return true;
   };
+  const answering = (socket: Socket) => [...(unanswered.get(socket) ?? [])].some((res) => res.headersSent);
+  return { admit, answering };
 }

@@ -3,9 +3,12 @@
  * quotes what the client sent, and nothing told a browser not to sniff it as another type; nothing kept a status or
  * an event stream out of a proxy's or a browser's cache, where a stale alarm misleads. Every
  * answer now says nosniff, no-store and a CSP that loads and frames nothing, with its charset: answers, errors and
- * the event stream alike, over a real socket.
+ * the event stream alike, over a real socket. Regression (attack on the API, session 35): what Node's parser refuses
+ * (a malformed request line, headers too large, headers not sent in time) Node answered itself, with `Connection:
+ * close` alone; now with the same headers, a JSON error, and the connection closed.
  */
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpEndpoint, type HttpEndpoint } from '../../src/api/http-server.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
@@ -19,7 +22,7 @@ const api = stubGatewayApi();
 let endpoint: HttpEndpoint;
 beforeAll(async () => {
   endpoint = await startHttpEndpoint(
-    { host: '127.0.0.1', port: 0, apiToken: WRITE, readToken: READ },
+    { host: '127.0.0.1', port: 0, apiToken: WRITE, readToken: READ, headersTimeoutMs: 400 },
     api,
     new GatewayMetrics(),
     silentLogger(),
@@ -69,5 +72,78 @@ describe('every answer of the API', () => {
     const got = await headersOf('GET', '/healthz', undefined, 'evil.example');
     expect(got.status).toBe(421);
     expect(got.headers).toMatchObject({ ...SAFE, 'content-type': 'application/json; charset=utf-8' });
+  });
+});
+
+/** Sends `text` on a connection of its own; resolves with all it received once the server closes the connection. */
+function raw(text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(endpoint.port, '127.0.0.1');
+    let got = '';
+    socket.on('data', (chunk: Buffer) => (got += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(got));
+    socket.write(text);
+  });
+}
+
+/** An answer's status line, headers (names in lower case) and body. */
+function parseAnswer(text: string) {
+  const [head, body] = text.split('\r\n\r\n');
+  const [statusLine, ...lines] = head.split('\r\n');
+  const headers = Object.fromEntries(
+    lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 2)]),
+  );
+  return { statusLine, headers, body };
+}
+
+describe("what Node's parser refuses", () => {
+  it.each([
+    [
+      'a malformed request line',
+      'NOT HTTP AT ALL\r\n\r\n',
+      'HTTP/1.1 400 Bad Request',
+      /^bad request: .* \(HPE_INVALID_METHOD\)$/,
+    ],
+    [
+      'headers over 16 KiB',
+      `GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      'HTTP/1.1 431 Request Header Fields Too Large',
+      /^request header fields too large \(HPE_HEADER_OVERFLOW\)$/,
+    ],
+    [
+      'headers not sent whole within headers_timeout_ms',
+      'GET /healthz HTTP/1.1\r\nHost: localhost\r\n',
+      'HTTP/1.1 408 Request Timeout',
+      /^request timeout: .* \(ERR_HTTP_REQUEST_TIMEOUT\)$/,
+    ],
+  ])('%s is answered with the same headers, a JSON error, and closed', async (_, sent, statusLine, error) => {
+    const answer = parseAnswer(await raw(sent));
+    expect(answer.statusLine).toBe(statusLine);
+    expect(answer.headers).toMatchObject({
+      ...SAFE,
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(answer.body)),
+      connection: 'close',
+    });
+    expect((JSON.parse(answer.body) as { error: string }).error).toMatch(error);
+  });
+
+  it('is not written into an answer already under way (an event stream): the connection is closed', async () => {
+    const socket = connect(endpoint.port, '127.0.0.1');
+    let got = '';
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const streaming = new Promise<void>((resolve) =>
+      socket.on('data', (chunk: Buffer) => {
+        got += chunk.toString('latin1');
+        if (got.includes('retry: 2000')) resolve();
+      }),
+    );
+    socket.write(`GET /api/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${READ}\r\n\r\n`);
+    await streaming;
+    socket.write('NOT HTTP AT ALL\r\n\r\n');
+    await closed;
+    expect(got).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(got).not.toContain('400 Bad Request');
   });
 });

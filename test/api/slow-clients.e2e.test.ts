@@ -8,6 +8,7 @@
 import { request, type IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { clientErrorAnswer } from '../../src/api/client-errors.js';
 import { startHttpEndpoint, type GatewayApi, type HttpEndpoint } from '../../src/api/http-server.js';
 import { EventBus } from '../../src/core/event-bus.js';
 import type { GatewayTopics } from '../../src/runtime/gateway.js';
@@ -96,7 +97,8 @@ async function endpoint(options: { headersTimeoutMs: number; maxConnections: num
   return { port: http.port, refused };
 }
 
-const TIMEOUT_408 = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n';
+/** Node's own 408, with the headers every answer carries (response-headers.e2e.test.ts checks them). */
+const TIMEOUT_408 = clientErrorAnswer('ERR_HTTP_REQUEST_TIMEOUT');
 
 describe('slow clients on the operator API', () => {
   it('are answered 408 and closed after headers_timeout_ms, while others are answered and a stream stays open', async () => {
