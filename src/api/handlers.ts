@@ -37,6 +37,7 @@ import type { GatewayStatus, GatewayTopics } from '../runtime/gateway.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { parseEventTypes, type DaemonEvent } from '../telemetry/event-stream.js';
 import { hostCheck } from './host-check.js';
+import { sharedBuild } from './shared-build.js';
 
 export interface GatewayApi {
   status(): GatewayStatus;
@@ -183,7 +184,10 @@ export function createApiHandler(
   api: GatewayApi,
   metrics: GatewayMetrics,
   streams: StreamCount = { active: 0, tokenless: 0 },
+  now: () => number = () => performance.now(),
 ): (req: ApiRequest) => Promise<ApiResponse> {
+  // The /metrics body, built at most so often and shared by the requests meanwhile (shared-build.ts).
+  const metricsText = sharedBuild(() => metrics.registry.metrics(), now);
   const maxStreams = options.maxEventStreams ?? MAX_EVENT_STREAMS;
   /** A 401, counted: a client that lost its token, or one guessing it (not logged: a guesser would flood the log). */
   const unauthorized = (error: string): ApiResponse => {
@@ -281,7 +285,7 @@ export function createApiHandler(
       return {
         kind: 'text',
         status: 200,
-        body: await metrics.registry.metrics(),
+        body: await metricsText(),
         contentType: metrics.registry.contentType,
       };
     if (path.startsWith('/api/') && options.readToken) {

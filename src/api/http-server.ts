@@ -156,9 +156,10 @@ export async function startHttpEndpoint(
   api: GatewayApi,
   metrics: GatewayMetrics,
   logger: Logger,
+  now?: () => number,
 ): Promise<HttpEndpoint> {
   const streams: StreamCount = { active: 0, tokenless: 0 };
-  const handle = createApiHandler(options, api, metrics, streams);
+  const handle = createApiHandler(options, api, metrics, streams, now);
   /** One failed answer: one error line and one count (the answer itself was ended by endFailed). */
   const report = (req: IncomingMessage, err: unknown) => {
     metrics.apiRequestsFailed.inc();

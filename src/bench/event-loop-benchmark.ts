@@ -14,7 +14,7 @@ import type { Benchmark, BenchRow } from './harness.js';
 const MODEL_DIR = fileURLToPath(new URL('../../models/pump-ae', import.meta.url));
 
 /** p99 and max event-loop delay (ms) while `work` runs for `ms`; `work` returns when told to stop. */
-async function loopDelay(
+export async function loopDelay(
   ms: number,
   work: (running: () => boolean) => Promise<number>,
 ): Promise<{ p99: number; max: number; windows: number }> {

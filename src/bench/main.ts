@@ -10,6 +10,7 @@ import { opcuaIngestBenchmark } from './opcua-ingest-benchmark.js';
 import { eventLoopBenchmark } from './event-loop-benchmark.js';
 import { detectorBenchmark } from './detector-benchmark.js';
 import { journalBenchmark } from './journal-benchmark.js';
+import { apiScrapeBenchmark } from './api-scrape-benchmark.js';
 
 export const BENCHMARKS: readonly Benchmark[] = [
   scoringPipeline,
@@ -24,6 +25,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   modbusIngestBenchmark,
   opcuaIngestBenchmark,
   eventLoopBenchmark,
+  apiScrapeBenchmark,
   detectorBenchmark,
 ];
 
