@@ -223,7 +223,7 @@ export function createApiHandler(
 
   return async (req) => {
     const path = req.url.split('?')[0];
-    // Before anything else (host-check.ts): a page that pointed its own name here must learn nothing, not even a 404.
+    // First of all (host-check.ts): a page that pointed its own name here learns nothing a token does not guard.
     const refusal = wrongHost({ method: req.method, path, host: req.host });
     if (refusal !== undefined) {
       // Counted, not logged: a rebinding page would flood the log.
