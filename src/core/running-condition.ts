@@ -27,8 +27,11 @@ export function runningConditionText(c: RunningCondition): string {
   return `${c.channel}<${String(c.below)}`;
 }
 
-/** A flag's or a cell's word as a value: a finite number where it reads as one, true/false, else the word itself. */
-function valueOf(word: string): number | string | boolean {
+/**
+ * A flag's, a cell's or an edit dialog's word as a value: a finite number where it reads as one, true/false, else the
+ * word itself.
+ */
+export function conditionValue(word: string): number | string | boolean {
   const t = word.trim();
   if (/^(true|false)$/i.test(t)) return t.toLowerCase() === 'true';
   const n = Number(t);
@@ -46,7 +49,7 @@ export function parseRunningCondition(text: string, flag = '--running-when'): Ru
       `${flag} ${JSON.stringify(text)}: expected CHANNEL=VALUE, CHANNEL!=VALUE, CHANNEL>NUMBER or CHANNEL<NUMBER (e.g. Mode=RUN, Speed>100)`,
     );
   const [, channel, op, word] = m as unknown as [string, string, string, string];
-  const value = valueOf(word);
+  const value = conditionValue(word);
   if ((op === '>' || op === '<') && typeof value !== 'number')
     throw new Error(`${flag} ${JSON.stringify(text)}: ${op} compares with a number, not ${JSON.stringify(word)}`);
   if (op === '=') return { channel, equals: value };

@@ -129,6 +129,11 @@ export interface MessageFormat {
   readonly asset: string;
   readonly registers?: readonly RegisterField[];
   readonly topics?: ReadonlyMap<string, string>;
+  /**
+   * Channels whose value may be a word (the running condition's mode word, `RUN`): kept as the sample's text, as the
+   * gateway keeps a string tag's. Any other channel's word is refused.
+   */
+  readonly textChannels?: ReadonlySet<string>;
 }
 
 /** A payload that is an OPC UA DataValue ({value: {dataType, value}, statusCode, sourceTimestamp}) → a plain message.
@@ -164,7 +169,7 @@ export function samplesFromMessage(msg: NodeMessage, f: MessageFormat, now: numb
   const ts =
     messageTime(msg.timestamp) ?? dataValueTime(msg.sourceTimestamp) ?? dataValueTime(msg.serverTimestamp) ?? now;
   const quality = qualityOf(msg);
-  const sample = (channel: string, value: number): Sample => ({
+  const sample = (channel: string, value: number, text?: string): Sample => ({
     source: 'node-red',
     asset: f.asset,
     channel,
@@ -172,7 +177,13 @@ export function samplesFromMessage(msg: NodeMessage, f: MessageFormat, now: numb
     received: now,
     value,
     quality,
+    ...(text !== undefined ? { text } : {}),
   });
+  // A word where the channel may take one (a mode word), else the value as a number.
+  const reading = (channel: string, value: unknown, what: string): Sample =>
+    typeof value === 'string' && f.textChannels?.has(channel) && !Number.isFinite(Number(value))
+      ? sample(channel, Number.NaN, value)
+      : sample(channel, numeric(value, what));
   const { payload } = msg;
   if (f.format === 'object') {
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
@@ -180,7 +191,7 @@ export function samplesFromMessage(msg: NodeMessage, f: MessageFormat, now: numb
         `msg.payload: expected an object of channel values like {"flow": 12.5}, got ${Array.isArray(payload) ? `an array of ${payload.length} (registers from a Modbus read: set Input to "Modbus registers array" and list them)` : typeof payload}`,
       );
     return Object.entries(payload as Record<string, unknown>).map(([channel, value]) =>
-      sample(channel, numeric(value, `msg.payload.${channel}`)),
+      reading(channel, value, `msg.payload.${channel}`),
     );
   }
   if (f.format === 'topic') {
@@ -189,13 +200,8 @@ export function samplesFromMessage(msg: NodeMessage, f: MessageFormat, now: numb
       throw new Error('msg.topic: expected the channel name (or an OPC UA node id listed in the topic map)');
     const channel = f.topics?.get(topic) ?? topic;
     // Bad-quality values may be null or text: keep the sample, marked bad, so the window is incomplete.
-    const value =
-      quality === 'good'
-        ? numeric(payload, `msg.payload (${topic})`)
-        : typeof payload === 'number'
-          ? payload
-          : Number.NaN;
-    return [sample(channel, value)];
+    if (quality === 'good') return [reading(channel, payload, `msg.payload (${topic})`)];
+    return [sample(channel, typeof payload === 'number' ? payload : Number.NaN)];
   }
   if (!Array.isArray(payload))
     throw new Error(`msg.payload: expected the array of registers a Modbus read returns, got ${typeof payload}`);

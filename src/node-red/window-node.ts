@@ -3,7 +3,10 @@
  * timestamped payload, see message-samples.ts) → windows out, sliding or one per produced part,
  * cut exactly as the daemon cuts them (src/windows/asset-windows.ts).
  * Output 1: complete windows. Output 2: windows or parts that cannot be judged (a missing,
- * stale or bad sample; a cycle too short or too long), with the reason.
+ * stale or bad sample; a cycle too short or too long), with the reason, and the start of a stop.
+ * With a running condition (the model's `training.running_when`, or the dialog's: running-settings.ts) rows where the
+ * machine does not run, or settles after its restart, are neither windowed nor scored, as the gateway's asset with
+ * `running_when` (window-stops.ts).
  */
 import type { HeldRows, Window } from '../core/types.js';
 import { windowSchema } from '../windows/schema.js';
@@ -23,7 +26,10 @@ import {
 import { list, num, text, withFieldLabel, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 import type { ModelConfigNode } from './model-config-node.js';
 import { RepeatedErrors } from './repeated-errors.js';
+import { runningSettings, runningText } from './running-settings.js';
+import { runningConditionText } from '../core/running-condition.js';
 import { statusText } from './status-text.js';
+import { WindowStops } from './window-stops.js';
 
 /** A window as it travels in a message: plain arrays, JSON-safe. */
 export interface WindowPayload {
@@ -118,6 +124,7 @@ export function registerWindowNode(RED: RedApi): void {
     const batches = new TimestampBatches();
     let format: MessageFormat | undefined;
     let problem: Error | undefined;
+    let stops: WindowStops | undefined;
     let emitted = 0;
     let incomplete = 0;
     const modelNode = RED.nodes.getNode(text(config, 'model')) as ModelConfigNode | undefined;
@@ -130,9 +137,12 @@ export function registerWindowNode(RED: RedApi): void {
       // A part model judges the parts it learned: a window that would cut others is refused, as validate refuses it.
       const issues = loaded ? partCutIssues(loaded.manifest, window, `window ${asset}`) : [];
       if (issues.length > 0) throw new Error(issues.join('; '));
+      const running = runningSettings(config, loaded?.manifest.training, `window ${asset}`, window.type);
+      const when = running?.condition;
       format = {
         format: f,
         asset,
+        ...(when ? { textChannels: new Set([when.channel]) } : {}),
         ...(f === 'registers' ? { registers: parseRegisterFields(text(config, 'registers')) } : {}),
         ...(f === 'topic' ? { topics: parseTopicMap(text(config, 'topics')) } : {}),
       };
@@ -156,8 +166,15 @@ export function registerWindowNode(RED: RedApi): void {
         throw new Error('window settings: window length must be a whole number of samples (or choose a model)');
       if (window.align !== 'batch' && periodMs === undefined)
         throw new Error(`window settings: align ${window.align} puts samples on the model's time grid: choose a model`);
-      windows = new AssetWindows(asset, channels, length, window, periodMs, (message) => node.warn(message));
-      node.status({ fill: 'grey', shape: 'ring', text: `${channels.length} channels × ${length}, waiting` });
+      windows = new AssetWindows(asset, channels, length, window, periodMs, (message) => node.warn(message), when);
+      stops = when && new WindowStops(asset, when, (message) => node.log(message));
+      if (running) node.log(`window ${asset}: windows only the rows where ${runningText(when!)} (${running.from})`);
+      const runs = when ? `, runs when ${runningConditionText(when)}` : '';
+      node.status({
+        fill: 'grey',
+        shape: 'ring',
+        text: statusText(`${channels.length} channels × ${length}, waiting${runs}`),
+      });
     };
     const ready = setup().catch((err: Error) => {
       problem = err;
@@ -182,13 +199,14 @@ export function registerWindowNode(RED: RedApi): void {
           return done(repeats.admit(err as Error));
         }
         repeats.taken();
+        const wasStopped = stops?.standing;
         for (const outcome of outcomes) {
           if (outcome.kind === 'window') {
             emitted++;
             send([{ ...msg, topic: asset, payload: windowPayload(outcome.window, outcome.durationMs) }, null]);
-          } else if (outcome.kind === 'incomplete') {
-            // (No stopped rows here: the node takes no running_when.)
-            incomplete++;
+          } else if (outcome.kind === 'incomplete' || (outcome.kind === 'stopped' && stops?.row(outcome))) {
+            // A stop is said once, at its first row; its other rows, and a restart's settle, only in the status.
+            if (outcome.kind === 'incomplete') incomplete++;
             send([
               null,
               {
@@ -198,17 +216,25 @@ export function registerWindowNode(RED: RedApi): void {
                   asset,
                   ts: outcome.ts,
                   reason: outcome.reason,
-                  ...(outcome.partId !== undefined ? { partId: outcome.partId } : {}),
+                  ...(outcome.kind === 'stopped' ? { state: outcome.state } : {}),
+                  ...(outcome.kind === 'incomplete' && outcome.partId !== undefined ? { partId: outcome.partId } : {}),
                 },
               },
             ]);
           }
-          node.status({
-            fill: outcome.kind === 'incomplete' ? 'yellow' : 'green',
-            shape: 'dot',
-            text: `${emitted} windows, ${incomplete} incomplete`,
-          });
         }
+        // The machine runs, settled, at the newest row: its stop ends (after the stopped rows before it), as the
+        // gateway's asset ends it.
+        if (windows.running === 'running') stops?.running();
+        const last = outcomes[outcomes.length - 1];
+        if (last || wasStopped !== stops?.standing)
+          node.status(
+            stops?.status() ?? {
+              fill: last?.kind === 'incomplete' ? 'yellow' : 'green',
+              shape: 'dot',
+              text: `${emitted} windows, ${incomplete} incomplete${stops?.rows ? `, ${stops.rows} rows stopped` : ''}`,
+            },
+          );
         done();
       }, done);
     });

@@ -5,7 +5,6 @@
  * until a row where the machine runs and has settled. A stopped asset is not blind: nothing is there to score.
  */
 import { runningConditionText, type RunningCondition } from '../core/running-condition.js';
-import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 
 /** An asset whose machine does not run, as /api/status says it. */
@@ -31,7 +30,14 @@ export class MachineStops {
   constructor(
     private readonly asset: string,
     condition: RunningCondition,
-    private readonly deps: { logger: Logger; metrics: GatewayMetrics; wall: () => number },
+    private readonly deps: {
+      /** The gateway's logger; a Node-RED window node's log. */
+      logger: { info(fields: object, message: string): void };
+      /** The gateway's metrics; a Node-RED window node counts its own. */
+      metrics: { readonly rowsStopped: Pick<GatewayMetrics['rowsStopped'], 'inc'> };
+      /** The time of a stop's first row (ms): the gateway's wall clock; a window node's, the row's own time. */
+      wall: () => number;
+    },
   ) {
     this.condition = runningConditionText(condition);
     this.settleMs = condition.settle_ms ?? 0;

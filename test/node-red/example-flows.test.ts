@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlarmEvent, ScoreResult } from '../../src/core/types.js';
 import { alarmLine, scoreLine } from '../../src/sinks/influx/line-protocol.js';
 import { scorePayload } from '../../src/node-red/score-node.js';
+import { runningSettings } from '../../src/node-red/running-settings.js';
 import { windowSettings } from '../../src/node-red/window-node.js';
 import { alarmSettings } from '../../src/node-red/alarm-node.js';
 import { ROOT } from '../helpers/cli.js';
@@ -116,15 +117,28 @@ function editorOf(type: string) {
   return { defaults, selects };
 }
 
+const RUN = { channel: 'mode', equals: 'RUN' };
+
 describe('the example flows in the editor', () => {
   it('reads the editors: each drop-down holds its default, which is what the runtime takes for a blank value', () => {
     const window = editorOf('linewatch-window');
-    expect(Object.keys(window.selects).sort()).toEqual(['align', 'format', 'mode', 'trigger']);
+    expect(Object.keys(window.selects).sort()).toEqual(['align', 'format', 'mode', 'running', 'trigger']);
     for (const [key, options] of Object.entries(window.selects)) expect(options).toContain(window.defaults[key]);
     const settings = windowSettings({ id: 'w', type: 'linewatch-window', channels: 'a', length: '3' } as never);
     expect([settings.window.type, settings.window.align, settings.window.trigger, settings.format]).toEqual(
       ['mode', 'align', 'trigger', 'format'].map((k) => window.defaults[k]),
     );
+    // Runs when left blank takes the model's own running condition, as its default says.
+    const blank = runningSettings(
+      { id: 'w', type: 'linewatch-window' } as never,
+      { running_when: RUN },
+      'w',
+      'sliding',
+    );
+    expect([window.defaults.running, blank]).toEqual([
+      'model',
+      { condition: RUN, from: "the model's training.running_when" },
+    ]);
     const alarm = editorOf('linewatch-alarm');
     expect(alarm.selects).toEqual({ priority: ['low', 'medium', 'high', 'critical'] });
     expect(alarmSettings({ id: 'a', type: 'linewatch-alarm' } as never).priority).toBe(alarm.defaults.priority);

@@ -51,3 +51,25 @@ export function collect(node: NodeUnderTest): Record<string, any>[] {
   node.on('input', (msg: Record<string, any>) => out.push(msg));
   return out;
 }
+
+/**
+ * A window node `w` of asset pump-1 without a model (channels a and b, windows of 3 rows, hop 1, max age 1 s, object
+ * payloads) with `props` over them, its outputs into helper nodes `out` (windows) and `bad` (incomplete windows,
+ * stops).
+ */
+export const windowFlow = (props: Record<string, unknown>) => [
+  {
+    id: 'w',
+    type: 'linewatch-window',
+    asset: 'pump-1',
+    channels: 'a,b',
+    length: '3',
+    hop: '1',
+    maxAgeMs: '1000',
+    format: 'object',
+    ...props,
+    wires: [['out'], ['bad']],
+  },
+  { id: 'out', type: 'helper' },
+  { id: 'bad', type: 'helper' },
+];

@@ -4,26 +4,11 @@ import { encodeRegisters } from '../../src/sources/modbus/encoding.js';
 import { parseRegisterFields, samplesFromMessage } from '../../src/node-red/message-samples.js';
 import { windowSettings } from '../../src/node-red/window-node.js';
 import { TimestampBatches } from '../../src/windows/timestamp-batches.js';
-import { collect, helper, nextError, nodes } from './helper.js';
+import { collect, helper, nextError, nodes, windowFlow } from './helper.js';
 
 afterEach(() => helper.unload());
 
-const flow = (props: Record<string, unknown>) => [
-  {
-    id: 'w',
-    type: 'linewatch-window',
-    asset: 'pump-1',
-    channels: 'a,b',
-    length: '3',
-    hop: '1',
-    maxAgeMs: '1000',
-    format: 'object',
-    ...props,
-    wires: [['out'], ['bad']],
-  },
-  { id: 'out', type: 'helper' },
-  { id: 'bad', type: 'helper' },
-];
+const flow = windowFlow;
 
 /** One good sample of `channel` at `ts`, as the window node makes them. */
 const sampleAt = (channel: string, ts: number) => ({

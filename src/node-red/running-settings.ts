@@ -1,0 +1,101 @@
+/**
+ * The window node's running condition: its edit dialog's Runs when, Run channel, Run value and Settle fields turned
+ * into the condition an asset's `running_when` is (config/running-when.ts), checked by the same schema. Rows where the
+ * machine does not run, or settles after its restart, are then neither windowed nor scored (windows/asset-windows.ts).
+ * Left at its default the node takes the model's own condition (`training.running_when`, written by `train
+ * --running-when`), so a flow scores the rows the model learnt. Errors name the node and the field as the dialog does.
+ */
+import { learntRunningWhen, runningWhenSchema } from '../config/running-when.js';
+import { formatIssues } from '../core/format-issues.js';
+import { conditionValue, runningConditionText, type RunningCondition } from '../core/running-condition.js';
+import { num, text, withFieldLabel, type NodeDefinition } from './red-api.js';
+
+/** Runs when: the model's condition (none where it learnt every row), one of the comparisons, or every row. */
+export const RUNNING_CHOICES = ['model', 'equals', 'not_equals', 'above', 'below', 'always'] as const;
+type RunningChoice = (typeof RUNNING_CHOICES)[number];
+
+/** The running_when keys as the edit dialog names their fields. */
+const RUNNING_FIELDS = {
+  channel: 'Run channel',
+  equals: 'Run value',
+  not_equals: 'Run value',
+  above: 'Run value',
+  below: 'Run value',
+  settle_ms: 'Settle',
+};
+
+/** The condition the node's rows are judged by, and where it comes from (for the log). */
+export interface RunningSettings {
+  readonly condition: RunningCondition;
+  /** "the model's training.running_when" or "Runs when". */
+  readonly from: string;
+}
+
+/**
+ * The node's running condition; undefined where every row is scored (Runs when "always", or the model's default and
+ * the model learnt every row) and for one window per part (cut by its trigger). `training`: the flow's model's
+ * manifest `training`, if it has a model. Throws naming `where` (`window pump-1`) and the field.
+ */
+export function runningSettings(
+  config: NodeDefinition,
+  training: Readonly<Record<string, unknown>> | undefined,
+  where: string,
+  windows: 'sliding' | 'cycle',
+): RunningSettings | undefined {
+  const fail = (message: string) => new Error(`${where}: running condition: ${message}`);
+  const choice = text(config, 'running', 'model') as RunningChoice;
+  if (!RUNNING_CHOICES.includes(choice))
+    throw fail(`Runs when: "${choice.slice(0, 40)}" is not one of ${RUNNING_CHOICES.join(', ')}`);
+  if (windows === 'cycle') {
+    if (choice === 'model' || choice === 'always') return undefined;
+    throw fail(`Runs when: applies to sliding windows; a part's window is cut by its trigger (set it to the model's)`);
+  }
+  const learnt = training ? learntRunningWhen(training, `${where}: its model`) : undefined;
+  if (choice === 'always' || (choice === 'model' && !learnt)) return undefined;
+  let settle: number | undefined;
+  try {
+    settle = num(config, 'settleMs', 'Settle');
+  } catch (err) {
+    throw fail((err as Error).message);
+  }
+  // A settle left empty is the model's: it left out the ramp after each restart (train estimates it from its rows).
+  const settleMs = settle ?? learnt?.settle_ms;
+  const given = choice === 'model' ? learnt! : compared(choice, config, fail);
+  const parsed = runningWhenSchema.safeParse({
+    ...given,
+    settle_ms: settleMs,
+  });
+  if (!parsed.success)
+    throw fail(
+      formatIssues(parsed.error.issues)
+        .map((line) => withFieldLabel(line, RUNNING_FIELDS))
+        .join('; '),
+    );
+  return {
+    condition: parsed.data as RunningCondition,
+    from: choice === 'model' ? "the model's training.running_when" : 'Runs when',
+  };
+}
+
+/** The condition typed in the dialog: its channel compared with its value. */
+function compared(
+  choice: Exclude<RunningChoice, 'model' | 'always'>,
+  config: NodeDefinition,
+  fail: (message: string) => Error,
+): Record<string, unknown> {
+  const channel = text(config, 'runningChannel');
+  if (!channel)
+    throw fail(`Run channel: required where Runs when compares (the RUN bit, mode word or speed's channel)`);
+  const word = text(config, 'runningValue');
+  if (!word) throw fail(`Run value: required (the value Run channel is compared with)`);
+  const value = conditionValue(word);
+  if ((choice === 'above' || choice === 'below') && typeof value !== 'number')
+    throw fail(`Run value: ${choice} compares with a number, not "${word.slice(0, 40)}"`);
+  return { channel, [choice]: value };
+}
+
+/** The condition as the node's log and status say it: `mode=RUN, settling 120000 ms after a restart`. */
+export function runningText(c: RunningCondition): string {
+  const settle = c.settle_ms ? `, settling ${c.settle_ms} ms after a restart` : '';
+  return `${runningConditionText(c)}${settle}`;
+}
