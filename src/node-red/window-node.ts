@@ -207,6 +207,9 @@ export function registerWindowNode(RED: RedApi): void {
           } else if (outcome.kind === 'incomplete' || (outcome.kind === 'stopped' && stops?.row(outcome))) {
             // A stop is said once, at its first row; its other rows, and a restart's settle, only in the status.
             if (outcome.kind === 'incomplete') incomplete++;
+            // No reading of the condition's channel may be a flow that does not send it: said in the debug sidebar.
+            else if (outcome.state === 'unknown')
+              node.warn(`window ${asset}: ${outcome.reason}: its rows are not windowed until one comes (Runs when)`);
             send([
               null,
               {

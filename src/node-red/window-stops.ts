@@ -21,7 +21,10 @@ export class WindowStops {
   /** Rows not windowed since the node started (stopped, settling, or with no reading of the condition's channel). */
   rows = 0;
 
+  private readonly channel: string;
+
   constructor(asset: string, condition: RunningCondition, log: (message: string) => void) {
+    this.channel = condition.channel;
     this.stops = new MachineStops(asset, condition, {
       logger: { info: (_fields: object, message: string) => log(message) },
       metrics: { rowsStopped: { inc: () => void this.rows++ } },
@@ -60,11 +63,11 @@ export class WindowStops {
         shape: 'ring',
         text: statusText(`settling until ${iso(s.settling.until)} (${s.condition})`),
       };
-    // The condition where it does not hold; why (its channel's reading missing) where it is not known.
+    // The condition where it does not hold; where it is not known, the channel that has no reading.
     const text =
       s.state === 'stopped'
         ? `stopped since ${iso(s.since)} (${s.condition})`
-        : `stopped since ${iso(s.since)}: ${s.why}`;
+        : `no reading of ${this.channel} since ${iso(s.since)} (${s.condition})`;
     return { fill: 'grey', shape: 'dot', text: statusText(text) };
   }
 }

@@ -7,8 +7,7 @@
  * the window and score nodes from the shipped pump model, the daemon node connected to a real
  * gateway (the demo configuration on the line simulator).
  */
-import { mkdir, mkdtemp, readFile, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,23 +17,21 @@ import { freePort } from '../../src/core/free-port.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { DAEMON_EVENT_TYPES } from '../../src/telemetry/event-stream.js';
-import { startNodeRedIn, type NodeRedRuntime } from '../../src/testing/node-red-process.js';
-import { launchBrowser } from '../helpers/browser.js';
+import type { NodeRedRuntime } from '../../src/testing/node-red-process.js';
 import { ROOT } from '../helpers/cli.js';
-// @ts-expect-error: a plain ES module script without type declarations
-import { buildNodesPackage, PACKAGE_DIR } from '../../packages/node-red-contrib-linewatch/scripts/build.mjs';
+import { editorActions, openNodeRedEditor, type NodeRedEditor } from './editor-page.js';
 
 const TOKEN = 'editor-test-token-7';
 let sim: RunningSimulator;
 let daemon: Daemon;
 let daemonPort: number;
+let editor: NodeRedEditor;
 let red: NodeRedRuntime;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let page: Page;
-const problems: string[] = [];
+let problems: string[];
+let ui: ReturnType<typeof editorActions>;
 
 beforeAll(async () => {
-  await buildNodesPackage();
   sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 31 });
   daemonPort = await freePort();
   const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
@@ -44,104 +41,16 @@ beforeAll(async () => {
   });
   loaded.config.storage.local = undefined;
   daemon = await startDaemon(loaded, silentLogger());
-  // The package folder installed the way `npm install <folder>` does it (a link).
-  const userDir = await mkdtemp(join(tmpdir(), 'lw-editor-'));
-  await mkdir(join(userDir, 'node_modules'));
-  await symlink(PACKAGE_DIR, join(userDir, 'node_modules', 'node-red-contrib-linewatch'), 'dir');
-  red = await startNodeRedIn(userDir, {});
-  browser = await launchBrowser();
-  page = await browser.browser.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${String(e)}`));
-  await page.setViewport({ width: 1400, height: 900 });
-  // Under a loaded CI machine (the whole suite on 2 cores) a dialog can take longer than puppeteer's 30 s default.
-  page.setDefaultTimeout(90_000);
-  await page.goto(red.url, { waitUntil: 'load' });
-  await page.waitForFunction(() => (window as any).RED?.nodes?.getType?.('linewatch-window') !== undefined, {
-    timeout: 60_000,
-  });
-  await page.waitForSelector('.red-ui-palette-node[data-palette-type="linewatch-window"]', { timeout: 30_000 });
+  editor = await openNodeRedEditor();
+  ({ red, page, problems } = editor);
+  ui = editorActions(page);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await red?.stop();
+  await editor?.close();
   await daemon?.stop();
   await sim?.close();
 });
-
-/**
- * Double-clicks a node on the canvas and waits for its edit dialog (`field`: a field only that dialog has). The
- * previous dialog's tray must be gone first; on a loaded 2-core machine a double-click can still be lost (the full
- * suite lost one in 3 runs, the dialog never opened in 90 s), so it is tried again, three times at most.
- */
-async function openDialog(id: string, field: string): Promise<void> {
-  await page.waitForSelector('form#dialog-form', { hidden: true });
-  const box = await (await page.waitForSelector(`g[id="${id}"] .red-ui-flow-node`))!.boundingBox();
-  for (let attempt = 1; ; attempt++) {
-    await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2, { count: 2, delay: 30 });
-    try {
-      await page.waitForSelector(`form#dialog-form ${field}`, { visible: true, timeout: 30_000 });
-      return;
-    } catch (err) {
-      if (attempt === 3) throw err;
-    }
-  }
-}
-
-const valueOf = (selector: string) => page.$eval(selector, (el) => (el as HTMLInputElement).value);
-
-/**
- * Clears a field and types into it as a user does. Focus goes to the element itself, not to a point on the screen:
- * a dialog's tray slides in, and under a loaded machine a click at coordinates taken mid-slide misses.
- */
-async function fill(selector: string, value: string): Promise<void> {
-  await page.$eval(selector, (el) => {
-    (el as HTMLInputElement).focus();
-    (el as HTMLInputElement).select();
-  });
-  await page.keyboard.press('Backspace');
-  await page.type(selector, value);
-}
-
-/**
- * Fills a dialog's fields, then reads them back and fills again any that do not hold what was typed: the editor
- * moves the focus to a dialog's first field once its tray has slid in, and keys typed at that moment land there.
- */
-async function fillAll(fields: Record<string, string>): Promise<void> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const wrong: [string, string][] = [];
-    for (const [selector, value] of Object.entries(fields))
-      if ((await valueOf(selector)) !== value) wrong.push([selector, value]);
-    if (wrong.length === 0) return;
-    for (const [selector, value] of wrong) await fill(selector, value);
-  }
-  expect(Object.fromEntries(await Promise.all(Object.keys(fields).map(async (k) => [k, await valueOf(k)])))).toEqual(
-    fields,
-  );
-}
-
-async function press(selector: string): Promise<void> {
-  await page.waitForSelector(selector, { visible: true });
-  await page.$eval(selector, (el) => (el as HTMLElement).click());
-}
-
-/** Adds a config node from the dialog's add button and fills its own dialog. */
-async function addConfig(property: string, fields: Record<string, string>): Promise<void> {
-  await press(`#node-input-btn-${property}-add`);
-  const selectors = Object.fromEntries(Object.entries(fields).map(([f, v]) => [`#node-config-input-${f}`, v]));
-  for (const selector of Object.keys(selectors)) await page.waitForSelector(selector, { visible: true });
-  await fillAll(selectors);
-  await press('#node-config-dialog-ok');
-  await page.waitForSelector(Object.keys(selectors)[0]!, { hidden: true });
-}
-
-async function done(): Promise<void> {
-  await press('#node-dialog-ok');
-  await page.waitForSelector('form#dialog-form', { hidden: true });
-}
-
-const statusOf = (id: string) =>
-  page.evaluate((i) => document.querySelector(`g[id="${i}"] .red-ui-flow-node-status-label`)?.textContent ?? '', id);
 
 describe('the linewatch nodes in the Node-RED editor', () => {
   it('shows the palette labels', async () => {
@@ -178,13 +87,13 @@ describe('the linewatch nodes in the Node-RED editor', () => {
       );
     });
 
-    await openDialog('w1', '#node-input-maxAgeMs');
-    await fillAll({ '#node-input-asset': 'pump-1' });
-    await addConfig('model', { name: 'pump model', path: 'models/pump-ae' });
-    await fillAll({ '#node-input-hop': '5' });
-    await done();
+    await ui.openDialog('w1', '#node-input-maxAgeMs');
+    await ui.fillAll({ '#node-input-asset': 'pump-1' });
+    await ui.addConfig('model', { name: 'pump model', path: 'models/pump-ae' });
+    await ui.fillAll({ '#node-input-hop': '5' });
+    await ui.done();
 
-    await openDialog('s1', '#node-input-topK');
+    await ui.openDialog('s1', '#node-input-topK');
     // Pick the model made in the window's dialog from the drop-down.
     const modelOption = await page.waitForFunction(
       () =>
@@ -195,24 +104,24 @@ describe('the linewatch nodes in the Node-RED editor', () => {
     );
     const modelId = (await modelOption.jsonValue()) as string;
     await page.select('#node-input-model', modelId);
-    await fillAll({ '#node-input-topK': '2' });
-    await done();
+    await ui.fillAll({ '#node-input-topK': '2' });
+    await ui.done();
 
-    await openDialog('a1', '#node-input-clearRatio');
-    await fillAll({ '#node-input-asset': 'pump-1' });
+    await ui.openDialog('a1', '#node-input-clearRatio');
+    await ui.fillAll({ '#node-input-asset': 'pump-1' });
     await page.select('#node-input-priority', 'critical');
-    await done();
+    await ui.done();
 
-    await openDialog('d1', '#node-input-events');
-    await addConfig('gateway', { name: 'demo gateway', url: `http://127.0.0.1:${daemonPort}`, token: TOKEN });
-    await fillAll({ '#node-input-events': 'alarm,score' });
-    await done();
+    await ui.openDialog('d1', '#node-input-events');
+    await ui.addConfig('gateway', { name: 'demo gateway', url: `http://127.0.0.1:${daemonPort}`, token: TOKEN });
+    await ui.fillAll({ '#node-input-events': 'alarm,score' });
+    await ui.done();
 
-    await press('#red-ui-header-button-deploy');
-    await expect.poll(() => statusOf('w1'), { timeout: 30_000 }).toBe('7 channels × 20, waiting');
-    await expect.poll(() => statusOf('s1'), { timeout: 30_000 }).toMatch(/^pump-ae \S+ on cpu$/);
-    await expect.poll(() => statusOf('a1'), { timeout: 30_000 }).toBe('normal');
-    await expect.poll(() => statusOf('d1'), { timeout: 30_000 }).toBe(`connected to 127.0.0.1:${daemonPort}`);
+    await ui.press('#red-ui-header-button-deploy');
+    await expect.poll(() => ui.statusOf('w1'), { timeout: 30_000 }).toBe('7 channels × 20, waiting');
+    await expect.poll(() => ui.statusOf('s1'), { timeout: 30_000 }).toMatch(/^pump-ae \S+ on cpu$/);
+    await expect.poll(() => ui.statusOf('a1'), { timeout: 30_000 }).toBe('normal');
+    await expect.poll(() => ui.statusOf('d1'), { timeout: 30_000 }).toBe(`connected to 127.0.0.1:${daemonPort}`);
 
     // The token is a credential: in flows_cred.json, not in the flow.
     const flows = await readFile(join(red.userDir, 'flows.json'), 'utf8');
@@ -284,12 +193,12 @@ describe('the linewatch nodes in the Node-RED editor', () => {
       },
     });
     // In the dialog the field turns red as it is typed, and a good value clears it.
-    await openDialog('w4', '#node-input-maxAgeMs');
+    await ui.openDialog('w4', '#node-input-maxAgeMs');
     const hopFlagged = () => page.$eval('#node-input-hop', (el) => el.classList.contains('input-error'));
     expect(await hopFlagged()).toBe(true);
-    await fillAll({ '#node-input-hop': '5' });
+    await ui.fillAll({ '#node-input-hop': '5' });
     await expect.poll(hopFlagged).toBe(false);
-    await press('#node-dialog-cancel');
+    await ui.press('#node-dialog-cancel');
     expect(problems).toEqual([]);
   }, 180_000);
 
@@ -334,13 +243,13 @@ describe('the linewatch nodes in the Node-RED editor', () => {
         { generateIds: false, touchImport: true },
       );
     });
-    await openDialog('w2', '#node-input-maxAgeMs');
+    await ui.openDialog('w2', '#node-input-maxAgeMs');
     const selects = ['align', 'mode', 'trigger', 'format'].map((p) => `#node-input-${p}`);
-    expect(await Promise.all(selects.map(valueOf))).toEqual(['batch', 'sliding', 'flag', 'object']);
-    await press('#node-dialog-cancel');
-    await openDialog('a2', '#node-input-clearRatio');
-    expect(await valueOf('#node-input-priority')).toBe('high');
-    await press('#node-dialog-cancel');
+    expect(await Promise.all(selects.map(ui.valueOf))).toEqual(['batch', 'sliding', 'flag', 'object']);
+    await ui.press('#node-dialog-cancel');
+    await ui.openDialog('a2', '#node-input-clearRatio');
+    expect(await ui.valueOf('#node-input-priority')).toBe('high');
+    await ui.press('#node-dialog-cancel');
     expect(problems).toEqual([]);
   }, 180_000);
 });

@@ -52,6 +52,13 @@ export function collect(node: NodeUnderTest): Record<string, any>[] {
   return out;
 }
 
+/** Collects the text of every status a node sets, oldest first. */
+export function statusTexts(node: NodeUnderTest): string[] {
+  const out: string[] = [];
+  node.on('call:status', (call: { args: { text?: string }[] }) => out.push(call.args[0]?.text ?? ''));
+  return out;
+}
+
 /**
  * A window node `w` of asset pump-1 without a model (channels a and b, windows of 3 rows, hop 1, max age 1 s, object
  * payloads) with `props` over them, its outputs into helper nodes `out` (windows) and `bad` (incomplete windows,

@@ -15,7 +15,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadManifest } from '../../src/inference/manifest.js';
 import { restartPlant, restartPlantCsv, type RestartPlant } from '../../src/sim/restart-plant.js';
 import { runCli } from '../helpers/cli.js';
-import { collect, helper, nodes } from './helper.js';
+import { collect, helper, nodes, statusTexts } from './helper.js';
 
 afterEach(() => helper.unload());
 
@@ -101,8 +101,7 @@ describe("a model trained with --running-when in a Node-RED flow: the window nod
     const out = collect(helper.getNode('out')!);
     const gaps = collect(helper.getNode('gaps')!);
     const w = helper.getNode('w')!;
-    const statuses: string[] = [];
-    w.on('call:status', (call: { args: { text?: string }[] }) => statuses.push(call.args[0]?.text ?? ''));
+    const statuses = statusTexts(w);
     for (let i = 0; i < LIVE.times.length; i++) w.receive(rowMessage(LIVE, i));
     // The rows the gateway scores with the same running_when: running, and past the settle time of the restart.
     const settled = (i: number) =>

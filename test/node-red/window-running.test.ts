@@ -5,7 +5,7 @@
  * the field; a flow saved without the fields windows every row, as before.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { collect, helper, nextError, nodes, windowFlow } from './helper.js';
+import { collect, helper, nextError, nodes, statusTexts, windowFlow } from './helper.js';
 
 afterEach(() => helper.unload());
 
@@ -27,9 +27,8 @@ describe('linewatch-window: a running condition typed in the dialog', () => {
     const out = collect(helper.getNode('out')!);
     const gaps = collect(helper.getNode('bad')!);
     const w = helper.getNode('w')!;
-    const statuses: string[] = [];
+    const statuses = statusTexts(w);
     const logs: string[] = [];
-    w.on('call:status', (call: { args: { text?: string }[] }) => statuses.push(call.args[0]?.text ?? ''));
     w.on('call:log', (call: { args: unknown[] }) => logs.push(String(call.args[0])));
     for (let i = 0; i < ROWS; i++)
       w.receive({ payload: { a: i, b: -i, mode: running(i) ? 'RUN' : 'STOP' }, timestamp: at(i) });
@@ -69,6 +68,26 @@ describe('linewatch-window: a running condition typed in the dialog', () => {
     const error = nextError(w);
     w.receive({ payload: { mode: 'RUN', a: 'high', b: 1 }, timestamp: at(3) });
     expect(await error).toBe('msg.payload.a: expected a number or boolean, got a string ("high")');
+  });
+
+  it("windows nothing where the messages do not carry the condition's channel, and says so", async () => {
+    await helper.load([nodes.window], flow({ running: 'equals', runningChannel: 'run', runningValue: '1' }));
+    const out = collect(helper.getNode('out')!);
+    const bad = collect(helper.getNode('bad')!);
+    const w = helper.getNode('w')!;
+    const statuses = statusTexts(w);
+    const warnings: string[] = [];
+    w.on('call:warn', (call: { args: unknown[] }) => warnings.push(String(call.args[0])));
+    for (let i = 0; i < 6; i++) w.receive({ payload: { a: i, b: i }, timestamp: at(i) });
+    // The deploy's status, then one a message.
+    await expect.poll(() => statuses.length).toBe(7);
+    expect(out).toEqual([]);
+    expect(bad.map((m) => m.payload.state)).toEqual(['unknown']);
+    expect(warnings).toEqual([
+      'window pump-1: the machine does not run: no fresh good reading of run (running_when run=1): its rows are not ' +
+        'windowed until one comes (Runs when)',
+    ]);
+    expect(statuses.at(-1)).toBe('no reading of run since 2026-12-07T06:00:00Z (run=1)');
   });
 
   it.each([
