@@ -13,21 +13,28 @@ import { loadConfigFile } from '../../src/config/load.js';
 import { freePort } from '../../src/core/free-port.js';
 import { startDaemon } from '../../src/daemon/daemon.js';
 import { runSimulator } from '../../src/sim/run-simulator.js';
+import { sparkplugSchema } from '../../src/sinks/sparkplug/schema.js';
 import { ROOT } from '../helpers/cli.js';
 import { startCloudOnlyDemo } from '../helpers/cloud-only-demo.js';
 import { logLines } from '../helpers/log-lines.js';
 
+/** The demo configuration against a simulator, its store in a temp folder, /readyz with no grace. */
+async function demoOnSimulator() {
+  const dir = await mkdtemp(join(tmpdir(), 'lw-sink-outage-'));
+  const sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 3 });
+  const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
+    LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
+    LINEWATCH_HTTP_PORT: '0',
+  });
+  loaded.config.storage.local!.path = join(dir, 'store.db');
+  // /readyz from the first failed batch: its grace (one retry cycle by default) is test/runtime/sink-watch.test.ts's
+  loaded.config.http.readyz_grace_retries = 0;
+  return { sim, loaded };
+}
+
 describe('a sink that cannot be reached', () => {
   it('is in /api/status and makes /readyz degraded, while /healthz stays ok', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lw-sink-outage-'));
-    const sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 3 });
-    const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
-      LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
-      LINEWATCH_HTTP_PORT: '0',
-    });
-    loaded.config.storage.local!.path = join(dir, 'store.db');
-    // /readyz from the first failed batch: its grace (one retry cycle by default) is test/runtime/sink-watch.test.ts's
-    loaded.config.http.readyz_grace_retries = 0;
+    const { sim, loaded } = await demoOnSimulator();
     const influxUrl = `http://127.0.0.1:${await freePort()}`; // nobody listens there
     loaded.config.storage.influxdb = influxSchema.parse({
       url: influxUrl,
@@ -89,6 +96,35 @@ describe('a sink that cannot be reached', () => {
       expect([ready.status, await ready.json()]).toMatchObject([200, { status: 'ok', unreachable_sinks: [] }]);
     } finally {
       await close();
+    }
+  }, 60_000);
+
+  it('storage.sparkplug with its broker down: the gateway starts, /api/status and /readyz say why', async () => {
+    const { sim, loaded } = await demoOnSimulator();
+    const port = await freePort(); // nobody listens there
+    loaded.config.storage.sparkplug = sparkplugSchema.parse({ url: `mqtt://127.0.0.1:${port}` });
+    const log = logLines('info');
+    const daemon = await startDaemon(loaded, log.logger);
+    try {
+      await log.next(/^Sparkplug broker .* ECONNREFUSED/);
+      const api = (path: string) => fetch(`http://127.0.0.1:${daemon.http!.port}${path}`);
+      const status = (await (await api('/api/status')).json()) as { sinks: unknown[] };
+      expect(status.sinks).toContainEqual(
+        expect.objectContaining({
+          name: 'sparkplug',
+          reachable: false,
+          since: expect.any(Number),
+          lastError: `Sparkplug broker mqtt://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`,
+        }),
+      );
+      const ready = await api('/readyz');
+      expect([ready.status, await ready.json()]).toMatchObject([
+        503,
+        { status: 'degraded', unreachable_sinks: ['sparkplug'] },
+      ]);
+    } finally {
+      await daemon.stop();
+      await sim.close();
     }
   }, 60_000);
 });

@@ -1,0 +1,235 @@
+/**
+ * storage.sparkplug: the gateway as a Sparkplug B edge node, each asset a device (Eclipse Sparkplug 3.0).
+ *
+ * At each connection: NBIRTH (its bdSeq, the same as the NDEATH registered as the will of that connection), then a
+ * DBIRTH per device with every metric at its current value; then DDATA with the metrics that changed. `seq` counts
+ * every message after NBIRTH (which has 0) and wraps 255 → 0. Commands: commands.ts (only a Rebirth is obeyed).
+ *
+ * While the broker cannot be reached nothing is queued: the metrics keep their current values, which the births at the
+ * reconnection carry, and the changes in between are counted as dropped (linewatch_sink_dropped_points_total,
+ * reason offline) and said once at the reconnection.
+ */
+import type { MqttClient } from 'mqtt';
+import { brokerErrorText, connectMqtt } from '../../core/mqtt-connection.js';
+import type { Sink, SinkRecords } from '../../core/components.js';
+import type { ComponentDeps } from '../../telemetry/component-deps.js';
+import { DeviceMetrics, recordMetrics } from './device-metrics.js';
+import { SparkplugCommands } from './commands.js';
+import { deathPayload, devicePayload, deviceTopic, nodeBirthPayload, nodeTopic, type EdgeNodeId } from './payloads.js';
+import type { SparkplugConfig } from './schema.js';
+
+export const SPARKPLUG_SINK = 'sparkplug';
+
+/** How soon the client connects again after a connection closed or failed, and how long a connect may take. */
+const RECONNECT_PERIOD_MS = 1000;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** The largest command taken from the broker (an NCMD with a Rebirth is a few dozen bytes). */
+const MAX_INCOMING_BYTES = 64 * 1024;
+/** How long a clean stop waits for its DDEATHs and NDEATH to be acknowledged. */
+const STOP_WAIT_MS = 3000;
+
+export interface EdgeNodeDeps extends ComponentDeps {
+  readonly now?: () => number;
+  /** The bdSeq of the first connection (0 by default). */
+  readonly firstBdSeq?: number;
+}
+
+export class SparkplugEdgeNode implements Sink {
+  readonly name = SPARKPLUG_SINK;
+  private client: MqttClient | undefined;
+  private readonly metrics: DeviceMetrics;
+  private bdSeq: number;
+  private seq = 0;
+  private born = false;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** Since when the broker cannot be reached, and why; undefined while connected. */
+  private down: { since: number; error: string };
+  /** Metric values replaced unsent since the connection was lost. */
+  private droppedOffline = 0;
+  private readonly commands: SparkplugCommands;
+
+  constructor(
+    private readonly config: SparkplugConfig,
+    private readonly id: EdgeNodeId,
+    private readonly deps: EdgeNodeDeps,
+  ) {
+    this.metrics = new DeviceMetrics(config.deadband);
+    this.bdSeq = deps.firstBdSeq ?? 0;
+    this.down = { since: this.now(), error: `Sparkplug broker ${config.url}: not connected yet` };
+    this.commands = new SparkplugCommands(nodeTopic(id, 'NCMD'), deps.logger, () => {
+      if (this.client && this.born) this.birth(this.client);
+    });
+  }
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  private will() {
+    return {
+      topic: nodeTopic(this.id, 'NDEATH'),
+      payload: deathPayload(this.bdSeq, this.now()),
+      qos: 1 as const,
+      retain: false,
+    };
+  }
+
+  async start(): Promise<void> {
+    const c = this.config;
+    const client = connectMqtt(c, {
+      role: 'Sparkplug edge node',
+      defaultClientId: `linewatch-sparkplug-${this.id.node}`,
+      options: {
+        protocolVersion: c.protocol_version,
+        clean: true,
+        // Nothing is sent while disconnected: a DDATA kept by mqtt.js would go out before the next NBIRTH.
+        queueQoSZero: false,
+        reconnectPeriod: RECONNECT_PERIOD_MS,
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        will: this.will(),
+      },
+      incoming: {
+        maxPacketBytes: MAX_INCOMING_BYTES,
+        onRefused: (packet) =>
+          this.deps.logger.warn(
+            { sink: this.name },
+            `Sparkplug broker ${c.url} sent a packet over ${MAX_INCOMING_BYTES} bytes on ${packet.topic ?? 'no topic'}: refused unread`,
+          ),
+      },
+    });
+    this.client = client;
+    client.on('connect', () => void this.connected(client));
+    client.on('message', (topic, payload) => this.commands.take(topic, payload));
+    client.on('error', (err) => {
+      const error = `Sparkplug broker ${c.url}: ${brokerErrorText(err, c)}`;
+      if (this.down.error !== error) this.deps.logger.warn({ sink: this.name }, error);
+      this.down = { since: this.born ? this.now() : this.down.since, error };
+      this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'network' });
+    });
+    client.on('close', () => {
+      if (this.born) {
+        this.born = false;
+        this.down = { since: this.now(), error: `Sparkplug broker ${c.url}: connection lost` };
+        this.deps.logger.warn({ sink: this.name }, `${this.down.error}; the next connection births again`);
+        // The broker publishes this connection's NDEATH; the next one has the next bdSeq, and its will says so.
+        this.bdSeq = (this.bdSeq + 1) % 256;
+        client.options.will = this.will();
+      }
+    });
+  }
+
+  private async connected(client: MqttClient): Promise<void> {
+    try {
+      await client.subscribeAsync([nodeTopic(this.id, 'NCMD'), `${deviceTopic(this.id, 'DCMD', '+')}`], { qos: 1 });
+    } catch (err) {
+      this.deps.logger.warn(
+        { sink: this.name },
+        `Sparkplug: subscribing to commands failed: ${(err as Error).message}`,
+      );
+    }
+    // Closed while subscribing: the close said so, and the next connection births.
+    if (!client.connected) return;
+    if (this.droppedOffline > 0)
+      this.deps.logger.warn(
+        { sink: this.name },
+        `Sparkplug broker ${this.config.url} reachable again: ${this.droppedOffline} metric values replaced while it was not were not sent (the births carry each metric's last value)`,
+      );
+    this.droppedOffline = 0;
+    this.deps.logger.info(
+      { sink: this.name },
+      `Sparkplug edge node ${this.id.group}/${this.id.node} connected to ${this.config.url} (bdSeq ${this.bdSeq})`,
+    );
+    this.birth(client);
+  }
+
+  /** NBIRTH and a DBIRTH of every device, seq from 0. */
+  private birth(client: MqttClient): void {
+    this.born = true;
+    this.down = { since: this.now(), error: '' };
+    this.seq = 0;
+    client.publish(nodeTopic(this.id, 'NBIRTH'), nodeBirthPayload(this.bdSeq, this.now()), { qos: 0 });
+    this.metrics.rebirthAll();
+    this.send();
+  }
+
+  private nextSeq(): number {
+    this.seq = (this.seq + 1) % 256;
+    return this.seq;
+  }
+
+  /** Publishes the births and changes pending (while born). */
+  private send(): void {
+    const client = this.client;
+    if (!client || !this.born) return;
+    const { births, data } = this.metrics.take();
+    for (const [device, metrics] of births)
+      client.publish(deviceTopic(this.id, 'DBIRTH', device), devicePayload(this.nextSeq(), this.now(), metrics), {
+        qos: 0,
+      });
+    for (const [device, metrics] of data)
+      client.publish(deviceTopic(this.id, 'DDATA', device), devicePayload(this.nextSeq(), this.now(), metrics), {
+        qos: 0,
+      });
+  }
+
+  write(records: SinkRecords): void {
+    if (this.closed) return;
+    const { superseded } = this.metrics.update(recordMetrics(records, this.config.publish));
+    if (!this.born) {
+      // Only a metric's last value is sent at the next birth: the values it replaced are lost.
+      if (superseded > 0) this.deps.metrics.sinkDroppedPoints.inc({ sink: this.name, reason: 'offline' }, superseded);
+      this.droppedOffline += superseded;
+      return;
+    }
+    if (this.config.publish_interval_ms === 0) this.send();
+    else
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.send();
+      }, this.config.publish_interval_ms);
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.send();
+  }
+
+  /** A connect failed is tried again after RECONNECT_PERIOD_MS, and heard back from within CONNECT_TIMEOUT_MS. */
+  retryCycleMs(): number {
+    return RECONNECT_PERIOD_MS + CONNECT_TIMEOUT_MS;
+  }
+
+  failing(): { readonly since: number; readonly error: string } | undefined {
+    return this.born ? undefined : this.down;
+  }
+
+  /** Publishes DDEATHs and NDEATH (acknowledged, within STOP_WAIT_MS), then disconnects. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.flush();
+    const client = this.client;
+    if (!client) return;
+    if (this.born) {
+      const deaths = [
+        ...this.metrics.devices().map((device) =>
+          client.publishAsync(deviceTopic(this.id, 'DDEATH', device), devicePayload(this.nextSeq(), this.now(), []), {
+            qos: 1,
+          }),
+        ),
+        client.publishAsync(nodeTopic(this.id, 'NDEATH'), deathPayload(this.bdSeq, this.now()), { qos: 1 }),
+      ];
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled(deaths),
+        new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
+    }
+    this.born = false;
+    await client.endAsync(true);
+  }
+}

@@ -1,0 +1,46 @@
+/** storage.sparkplug: what the loader refuses, naming the key, and what it takes by default. */
+import { describe, expect, it } from 'vitest';
+import { sparkplugSinkType } from '../../../src/sinks/sparkplug/sink-type.js';
+import { accepted, issuesOf } from '../../helpers/config-issues.js';
+
+const SOURCE =
+  'sources:\n  - { name: ua, type: opcua, endpoint: "opc.tcp://plc:4840", asset: press-1, ' +
+  'nodes: [{ channel: force, node_id: "ns=2;s=f" }] }\n';
+const withSparkplug = (section: string) => `${SOURCE}storage:\n  sparkplug: ${section}\n`;
+
+describe('storage.sparkplug configuration', () => {
+  it('without a broker URL is refused, naming storage.sparkplug.url', async () => {
+    const issues = await issuesOf(withSparkplug('{ group_id: plant }'));
+    expect(issues.filter((i) => i.startsWith('storage.sparkplug.url: '))).toHaveLength(1);
+  });
+
+  it.each(['plant/line', 'plant+', '#'])('a group_id %s is refused, naming the key', async (id) => {
+    const issues = await issuesOf(withSparkplug(`{ url: "mqtt://scada:1883", group_id: "${id}" }`));
+    expect(issues).toContain(
+      'storage.sparkplug.group_id: no "/", "+" or "#": a Sparkplug id is one topic level (MQTT separator and wildcards)',
+    );
+  });
+
+  it('an edge_node_id with a wildcard is refused, naming the key', async () => {
+    const issues = await issuesOf(withSparkplug('{ url: "mqtt://scada:1883", edge_node_id: "gw+" }'));
+    expect(issues).toContain(
+      'storage.sparkplug.edge_node_id: no "/", "+" or "#": a Sparkplug id is one topic level (MQTT separator and wildcards)',
+    );
+  });
+
+  it('defaults: every record published, changes at most once a second, any change sent', async () => {
+    const config = await accepted(withSparkplug('{ url: "mqtt://scada:1883" }'));
+    expect(config.storage?.sparkplug).toEqual({
+      url: 'mqtt://scada:1883',
+      protocol_version: 5,
+      publish: { values: true, scores: true, alarms: true, parts: true },
+      publish_interval_ms: 1000,
+      deadband: 0,
+    });
+  });
+
+  it('the sample validates', async () => {
+    const config = await accepted(withSparkplug(`\n${sparkplugSinkType.sample.replace(/^/gm, '    ')}`));
+    expect(config.storage?.sparkplug?.group_id).toBe('plant1-line1');
+  });
+});

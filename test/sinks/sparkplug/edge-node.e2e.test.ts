@@ -1,0 +1,206 @@
+/**
+ * The Sparkplug B edge node against a real mosquitto, seen by a host application that decodes with sparkplug-payload
+ * (test/helpers/sparkplug-host.ts): births, data, seq, the will, a clean stop, a broker restart, commands.
+ */
+import { describe, expect, it } from 'vitest';
+import { SparkplugEdgeNode } from '../../../src/sinks/sparkplug/edge-node.js';
+import { sparkplugSchema } from '../../../src/sinks/sparkplug/schema.js';
+import { anomalyEvent } from '../../../src/testing/alarm-events.js';
+import { startMosquitto } from '../../../src/testing/mosquitto.js';
+import { goodSample } from '../../../src/testing/samples.js';
+import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
+import { logLines, type LogLines } from '../../helpers/log-lines.js';
+import { sparkplugHost, type HostMessage, type SparkplugHost } from '../../helpers/sparkplug-host.js';
+import { startTcpProxy } from '../../helpers/tcp-proxy.js';
+import { suiteServer } from '../../helpers/suite-server.js';
+
+const broker = suiteServer(() => startMosquitto());
+const GROUP = 'plant-line';
+
+interface Session {
+  readonly sink: SparkplugEdgeNode;
+  readonly host: SparkplugHost;
+  readonly log: LogLines;
+  readonly metrics: GatewayMetrics;
+}
+
+/** An edge node `node` (not started, DDATA at each write) and a host application on the broker, closed after `run`. */
+async function withEdgeNode(node: string, run: (s: Session) => Promise<void>, url = broker().url): Promise<void> {
+  const host = await sparkplugHost(broker().url, GROUP);
+  const log = logLines('info');
+  const metrics = new GatewayMetrics();
+  const config = sparkplugSchema.parse({ url, group_id: GROUP, edge_node_id: node, publish_interval_ms: 0 });
+  const sink = new SparkplugEdgeNode(config, { group: GROUP, node }, { logger: log.logger, metrics });
+  try {
+    await run({ sink, host, log, metrics });
+  } finally {
+    await sink.close();
+    await host.end();
+  }
+}
+
+const of = (node: string, type: string, device?: string) => (m: HostMessage) =>
+  m.node === node && m.type === type && (device === undefined || m.device === device);
+const flow = (ts: number, value: number) => ({ samples: [goodSample('flow', ts, value)], scores: [], alarms: [] });
+
+describe('Sparkplug B edge node', () => {
+  it(
+    'births the node then each asset with every metric, then sends only changed metrics',
+    () =>
+      withEdgeNode('gw-birth', async ({ sink, host }) => {
+        sink.write({ samples: [goodSample('flow', 1000, 5), goodSample('temp', 1000, 40)], scores: [], alarms: [] });
+        await sink.start();
+        const nbirth = await host.next(of('gw-birth', 'NBIRTH'));
+        expect([nbirth.metrics, nbirth.seq]).toEqual([{ bdSeq: 0, 'Node Control/Rebirth': false }, 0]);
+        const dbirth = await host.next(of('gw-birth', 'DBIRTH', 'a'));
+        expect([dbirth.metrics, dbirth.timestamps['values/flow'], dbirth.seq]).toEqual([
+          { 'values/flow': 5, 'values/temp': 40 },
+          1000,
+          1,
+        ]);
+        sink.write({ samples: [goodSample('flow', 2000, 6), goodSample('temp', 2000, 40)], scores: [], alarms: [] });
+        const ddata = await host.next(of('gw-birth', 'DDATA', 'a'));
+        expect([ddata.metrics, ddata.timestamps['values/flow'], ddata.seq]).toEqual([{ 'values/flow': 6 }, 2000, 2]);
+        // A new asset is born before its data; an asset gaining a metric is born again with all of them.
+        const from = host.messages.length;
+        sink.write({ samples: [], scores: [], alarms: [anomalyEvent('unack_active', { ts: 3000 })] });
+        const pump = await host.next(of('gw-birth', 'DBIRTH', 'pump-1'), from);
+        expect(pump.metrics).toEqual({ 'alarm/anomaly/active': true, 'alarm/anomaly/state': 'unack_active' });
+        const score = { asset: 'a', model: 'm', modelVersion: '1', ts: 4000, score: 0.5, threshold: 1 };
+        sink.write({ samples: [], scores: [{ ...score, anomalous: false, contributions: [] }], alarms: [] });
+        const reborn = await host.next(of('gw-birth', 'DBIRTH', 'a'), from);
+        expect(reborn.metrics).toEqual({
+          'values/flow': 6,
+          'values/temp': 40,
+          'anomaly/score': 0.5,
+          'anomaly/verdict': 'normal',
+        });
+        expect(host.messages.slice(from).filter(of('gw-birth', 'DDATA'))).toEqual([]);
+      }),
+    30_000,
+  );
+
+  it(
+    'counts seq on every message and wraps 255 to 0',
+    () =>
+      withEdgeNode('gw-seq', async ({ sink, host }) => {
+        await sink.start();
+        await host.next(of('gw-seq', 'NBIRTH'));
+        for (let i = 1; i <= 300; i++) sink.write(flow(i, i));
+        await host.next((m) => of('gw-seq', 'DDATA')(m) && m.metrics['values/flow'] === 300);
+        const seqs = host.messages.filter((m) => m.node === 'gw-seq').map((m) => m.seq);
+        expect(seqs).toEqual(Array.from({ length: 301 }, (_, i) => i % 256));
+      }),
+    30_000,
+  );
+
+  it('the broker publishes NDEATH with the birth bdSeq when the connection dies; the next connection has the next', async () => {
+    const proxy = await startTcpProxy(broker().port);
+    try {
+      await withEdgeNode(
+        'gw-will',
+        async ({ sink, host, log }) => {
+          await sink.start();
+          const first = await host.next(of('gw-will', 'NBIRTH'));
+          proxy.setUp(false);
+          await log.next(/connection lost/);
+          const death = await host.next(of('gw-will', 'NDEATH'));
+          expect(death.metrics).toEqual({ bdSeq: first.metrics.bdSeq });
+          expect(sink.failing()?.error).toMatch(/^Sparkplug broker mqtt:\/\/127\.0\.0\.1:\d+: connection lost$/);
+          const from = host.messages.length;
+          proxy.setUp(true);
+          const second = await host.next(of('gw-will', 'NBIRTH'), from);
+          expect(second.metrics.bdSeq).toBe(1);
+          expect(sink.failing()).toBeUndefined();
+          // The second connection's will carries its own bdSeq.
+          const lost = log.lines.length;
+          proxy.setUp(false);
+          await log.nextFrom(lost, /connection lost/);
+          const secondDeath = await host.next(of('gw-will', 'NDEATH'), from);
+          expect(secondDeath.metrics).toEqual({ bdSeq: 1 });
+        },
+        `mqtt://127.0.0.1:${proxy.port}`,
+      );
+    } finally {
+      await proxy.close();
+    }
+  }, 30_000);
+
+  it(
+    'a clean stop publishes a DDEATH per asset and NDEATH',
+    () =>
+      withEdgeNode('gw-stop', async ({ sink, host }) => {
+        await sink.start();
+        sink.write({ ...flow(1, 1), alarms: [anomalyEvent('normal', { ts: 2 })] });
+        await host.next(of('gw-stop', 'DBIRTH', 'pump-1'));
+        await sink.close();
+        const ndeath = await host.next(of('gw-stop', 'NDEATH'));
+        expect(ndeath.metrics).toEqual({ bdSeq: 0 });
+        const deaths = host.messages.filter(of('gw-stop', 'DDEATH')).map((m) => m.device);
+        expect(deaths.sort()).toEqual(['a', 'pump-1']);
+      }),
+    30_000,
+  );
+
+  it(
+    'after a broker restart births again with the next bdSeq and last values, and says what it did not send',
+    () =>
+      withEdgeNode('gw-restart', async ({ sink, host, log, metrics }) => {
+        host.client.options.reconnectPeriod = 100;
+        await sink.start();
+        sink.write(flow(1, 1));
+        await host.next(of('gw-restart', 'DBIRTH', 'a'));
+        const from = log.lines.length;
+        await broker().pause();
+        await log.nextFrom(from, /connection lost/);
+        sink.write(flow(2, 2));
+        sink.write(flow(3, 3));
+        const seen = host.messages.length;
+        await broker().resume();
+        const nbirth = await host.next(of('gw-restart', 'NBIRTH'), seen);
+        expect(nbirth.metrics.bdSeq).toBe(1);
+        const dbirth = await host.next(of('gw-restart', 'DBIRTH', 'a'), seen);
+        expect([dbirth.metrics, dbirth.timestamps['values/flow']]).toEqual([{ 'values/flow': 3 }, 3]);
+        await log.nextFrom(
+          from,
+          /^Sparkplug broker .* reachable again: 1 metric values replaced while it was not were not sent \(the births carry each metric's last value\)$/,
+        );
+        const dropped = await metrics.sinkDroppedPoints.get();
+        expect(dropped.values.find((v) => v.labels.sink === 'sparkplug')?.value).toBe(1);
+      }),
+    30_000,
+  );
+
+  it(
+    'answers NCMD Rebirth with NBIRTH and DBIRTHs; refuses and logs any other command',
+    () =>
+      withEdgeNode('gw-cmd', async ({ sink, host, log }) => {
+        await sink.start();
+        sink.write(flow(1, 7));
+        await host.next(of('gw-cmd', 'DBIRTH', 'a'));
+        const from = host.messages.length;
+        await host.command('gw-cmd', [{ name: 'Node Control/Rebirth', type: 'Boolean', value: true }]);
+        const nbirth = await host.next(of('gw-cmd', 'NBIRTH'), from);
+        expect(nbirth.seq).toBe(0);
+        const dbirth = await host.next(of('gw-cmd', 'DBIRTH', 'a'), from);
+        expect(dbirth.metrics).toEqual({ 'values/flow': 7 });
+        await host.command('gw-cmd', [{ name: 'values/flow', type: 'Double', value: 99 }], 'a');
+        await log.next(
+          /^Sparkplug: refused a command on spBv1\.0\/plant-line\/DCMD\/gw-cmd\/a: a write of values\/flow: linewatch takes no writes/,
+        );
+        await host.command('gw-cmd', [{ name: 'Node Control/Next Server', type: 'Boolean', value: true }]);
+        await log.next(
+          /^Sparkplug: refused a command on spBv1\.0\/plant-line\/NCMD\/gw-cmd: a write of Node Control\/Next Server:/,
+        );
+        // JSON, not Sparkplug B: refused, said once however often it comes.
+        for (let i = 0; i < 3; i++)
+          await host.client.publishAsync('spBv1.0/plant-line/NCMD/gw-cmd', '{"rebirth":true}', { qos: 1 });
+        await host.command('gw-cmd', [{ name: 'Node Control/Rebirth', type: 'Boolean', value: true }]);
+        await host.next(of('gw-cmd', 'NBIRTH'), host.messages.indexOf(nbirth) + 1);
+        expect(log.at(40).filter((l) => l.includes('not a Sparkplug B payload'))).toEqual([
+          'Sparkplug: refused a command on spBv1.0/plant-line/NCMD/gw-cmd: not a Sparkplug B payload (index out of range: 3 + 114 > 16)',
+        ]);
+      }),
+    30_000,
+  );
+});
