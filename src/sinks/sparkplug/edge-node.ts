@@ -14,6 +14,7 @@ import { brokerErrorText, connectMqtt } from '../../core/mqtt-connection.js';
 import type { Sink, SinkRecords } from '../../core/components.js';
 import type { ComponentDeps } from '../../telemetry/component-deps.js';
 import { DeviceMetrics, recordMetrics } from './device-metrics.js';
+import { nextBdSeq, saveBdSeq } from './bdseq-file.js';
 import { SparkplugCommands } from './commands.js';
 import { deathPayload, devicePayload, deviceTopic, nodeBirthPayload, nodeTopic, type EdgeNodeId } from './payloads.js';
 import type { SparkplugConfig } from './schema.js';
@@ -31,8 +32,6 @@ const STOP_WAIT_MS = 3000;
 
 export interface EdgeNodeDeps extends ComponentDeps {
   readonly now?: () => number;
-  /** The bdSeq of the first connection (0 by default). */
-  readonly firstBdSeq?: number;
 }
 
 export class SparkplugEdgeNode implements Sink {
@@ -42,6 +41,8 @@ export class SparkplugEdgeNode implements Sink {
   private bdSeq: number;
   private seq = 0;
   private born = false;
+  /** The broker accepted the connection now open (its will is registered). */
+  private accepted = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Since when the broker cannot be reached, and why; undefined while connected. */
@@ -56,7 +57,7 @@ export class SparkplugEdgeNode implements Sink {
     private readonly deps: EdgeNodeDeps,
   ) {
     this.metrics = new DeviceMetrics(config.deadband);
-    this.bdSeq = deps.firstBdSeq ?? 0;
+    this.bdSeq = 0;
     this.down = { since: this.now(), error: `Sparkplug broker ${config.url}: not connected yet` };
     this.commands = new SparkplugCommands(nodeTopic(id, 'NCMD'), deps.logger, () => {
       if (this.client && this.born) this.birth(this.client);
@@ -78,6 +79,12 @@ export class SparkplugEdgeNode implements Sink {
 
   async start(): Promise<void> {
     const c = this.config;
+    if (c.bdseq_file !== undefined) {
+      const { bdSeq, why } = nextBdSeq(c.bdseq_file);
+      if (why) this.deps.logger.warn({ sink: this.name }, `Sparkplug: bdSeq file ${why}; bdSeq starts at 0`);
+      this.bdSeq = bdSeq;
+      await this.keepBdSeq();
+    }
     const client = connectMqtt(c, {
       role: 'Sparkplug edge node',
       defaultClientId: `linewatch-sparkplug-${this.id.node}`,
@@ -100,7 +107,10 @@ export class SparkplugEdgeNode implements Sink {
       },
     });
     this.client = client;
-    client.on('connect', () => void this.connected(client));
+    client.on('connect', () => {
+      this.accepted = true;
+      void this.connected(client);
+    });
     client.on('message', (topic, payload) => this.commands.take(topic, payload));
     client.on('error', (err) => {
       const error = `Sparkplug broker ${c.url}: ${brokerErrorText(err, c)}`;
@@ -113,11 +123,30 @@ export class SparkplugEdgeNode implements Sink {
         this.born = false;
         this.down = { since: this.now(), error: `Sparkplug broker ${c.url}: connection lost` };
         this.deps.logger.warn({ sink: this.name }, `${this.down.error}; the next connection births again`);
-        // The broker publishes this connection's NDEATH; the next one has the next bdSeq, and its will says so.
+      }
+      // The broker publishes this connection's NDEATH (even one lost before its NBIRTH); the next connection has the
+      // next bdSeq, and its will says so. A clean stop sent its NDEATH itself: the file keeps its bdSeq.
+      if (this.accepted && !this.closed) {
         this.bdSeq = (this.bdSeq + 1) % 256;
         client.options.will = this.will();
+        void this.keepBdSeq();
       }
+      this.accepted = false;
     });
+  }
+
+  /** Saves the bdSeq of the next will (before it is used: a failure is logged, and the node goes on). */
+  private async keepBdSeq(): Promise<void> {
+    const path = this.config.bdseq_file;
+    if (path === undefined) return;
+    try {
+      await saveBdSeq(path, this.bdSeq);
+    } catch (err) {
+      this.deps.logger.warn(
+        { sink: this.name },
+        `Sparkplug: bdSeq ${this.bdSeq} not kept in ${path} (${(err as Error).message}): a restart starts again from the last one kept`,
+      );
+    }
   }
 
   private async connected(client: MqttClient): Promise<void> {

@@ -24,6 +24,13 @@ export const sparkplugSchema = z.strictObject({
     .optional()
     .describe('Sparkplug group id (the second topic level); default <gateway.site>-<gateway.line>.'),
   edge_node_id: sparkplugId.optional().describe('Sparkplug edge node id; default gateway.name.'),
+  bdseq_file: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Where the bdSeq of the last connection is kept, so a restarted gateway births with the next one (a host application tells the run before's late NDEATH by it); default <data_dir>/sparkplug-bdseq, relative to this file. An unreadable file is said in the log and bdSeq starts at 0.",
+    ),
   publish: z
     .strictObject({
       values: z.boolean().default(true).describe('Each channel value, Double metric values/<channel>.'),

@@ -1,4 +1,5 @@
 /** storage.sparkplug: the gateway as a Sparkplug B edge node, each asset a device (docs/sparkplug.md). */
+import { resolve } from 'node:path';
 import { resolveMqttTlsPaths } from '../../core/mqtt-broker-schema.js';
 import { defineSink } from '../sink-type.js';
 import { SparkplugEdgeNode } from './edge-node.js';
@@ -15,8 +16,9 @@ publish_interval_ms: 1000   # changed metrics at most once a second per device
 deadband: 0                 # any change of a value is sent
 `,
   series: { writeErrorKinds: ['network'], droppedReasons: ['offline'] },
-  resolvePaths(config, { baseDir }) {
+  resolvePaths(config, { baseDir, dataDir }) {
     resolveMqttTlsPaths(config, baseDir);
+    config.bdseq_file = resolve(baseDir, config.bdseq_file ?? resolve(dataDir, 'sparkplug-bdseq'));
   },
   create: (config, deps) =>
     new SparkplugEdgeNode(

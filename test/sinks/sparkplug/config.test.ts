@@ -28,7 +28,7 @@ describe('storage.sparkplug configuration', () => {
     );
   });
 
-  it('defaults: every record published, changes at most once a second, any change sent', async () => {
+  it('defaults: every record published, changes at most once a second, any change sent, bdSeq under data_dir', async () => {
     const config = await accepted(withSparkplug('{ url: "mqtt://scada:1883" }'));
     expect(config.storage?.sparkplug).toEqual({
       url: 'mqtt://scada:1883',
@@ -36,6 +36,7 @@ describe('storage.sparkplug configuration', () => {
       publish: { values: true, scores: true, alarms: true, parts: true },
       publish_interval_ms: 1000,
       deadband: 0,
+      bdseq_file: '/etc/linewatch/data/sparkplug-bdseq',
     });
   });
 

@@ -2,6 +2,9 @@
  * The Sparkplug B edge node against a real mosquitto, seen by a host application that decodes with sparkplug-payload
  * (test/helpers/sparkplug-host.ts): births, data, seq, the will, a clean stop, a broker restart, commands.
  */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SparkplugEdgeNode } from '../../../src/sinks/sparkplug/edge-node.js';
 import { sparkplugSchema } from '../../../src/sinks/sparkplug/schema.js';
@@ -25,11 +28,21 @@ interface Session {
 }
 
 /** An edge node `node` (not started, DDATA at each write) and a host application on the broker, closed after `run`. */
-async function withEdgeNode(node: string, run: (s: Session) => Promise<void>, url = broker().url): Promise<void> {
+async function withEdgeNode(
+  node: string,
+  run: (s: Session) => Promise<void>,
+  { url = broker().url, settings = {} }: { url?: string; settings?: Record<string, unknown> } = {},
+): Promise<void> {
   const host = await sparkplugHost(broker().url, GROUP);
   const log = logLines('info');
   const metrics = new GatewayMetrics();
-  const config = sparkplugSchema.parse({ url, group_id: GROUP, edge_node_id: node, publish_interval_ms: 0 });
+  const config = sparkplugSchema.parse({
+    url,
+    group_id: GROUP,
+    edge_node_id: node,
+    publish_interval_ms: 0,
+    ...settings,
+  });
   const sink = new SparkplugEdgeNode(config, { group: GROUP, node }, { logger: log.logger, metrics });
   try {
     await run({ sink, host, log, metrics });
@@ -119,7 +132,7 @@ describe('Sparkplug B edge node', () => {
           const secondDeath = await host.next(of('gw-will', 'NDEATH'), from);
           expect(secondDeath.metrics).toEqual({ bdSeq: 1 });
         },
-        `mqtt://127.0.0.1:${proxy.port}`,
+        { url: `mqtt://127.0.0.1:${proxy.port}` },
       );
     } finally {
       await proxy.close();
@@ -203,4 +216,34 @@ describe('Sparkplug B edge node', () => {
       }),
     30_000,
   );
+
+  it('keeps bdSeq across restarts in bdseq_file; an unusable file is said, and bdSeq starts at 0', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lw-sparkplug-'));
+    const bdseq_file = join(dir, 'sparkplug-bdseq');
+    const run = (expected: number) =>
+      withEdgeNode(
+        'gw-bdseq',
+        async ({ sink, host }) => {
+          const from = host.messages.length;
+          await sink.start();
+          expect((await host.next(of('gw-bdseq', 'NBIRTH'), from)).metrics.bdSeq).toBe(expected);
+        },
+        { settings: { bdseq_file } },
+      );
+    await run(0);
+    await run(1);
+    expect(await readFile(bdseq_file, 'utf8')).toBe('1\n');
+    await writeFile(bdseq_file, 'hello');
+    await withEdgeNode(
+      'gw-bdseq',
+      async ({ sink, host, log }) => {
+        await sink.start();
+        expect((await host.next(of('gw-bdseq', 'NBIRTH'))).metrics.bdSeq).toBe(0);
+        expect(log.at(40)).toContain(
+          `Sparkplug: bdSeq file ${bdseq_file}: not a bdSeq (a number from 0 to 255); bdSeq starts at 0`,
+        );
+      },
+      { settings: { bdseq_file } },
+    );
+  }, 30_000);
 });
