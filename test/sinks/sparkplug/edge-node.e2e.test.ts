@@ -94,6 +94,24 @@ describe('Sparkplug B edge node', () => {
   );
 
   it(
+    'sends the changes of a publish interval as one DDATA with the last value of each metric',
+    () =>
+      withEdgeNode(
+        'gw-interval',
+        async ({ sink, host }) => {
+          await sink.start();
+          sink.write(flow(1, 1));
+          await host.next(of('gw-interval', 'DBIRTH', 'a'));
+          for (let i = 2; i <= 5; i++) sink.write(flow(i, i));
+          const ddata = await host.next(of('gw-interval', 'DDATA', 'a'));
+          expect([ddata.metrics, ddata.timestamps['values/flow'], ddata.seq]).toEqual([{ 'values/flow': 5 }, 5, 2]);
+        },
+        { settings: { publish_interval_ms: 200 } },
+      ),
+    30_000,
+  );
+
+  it(
     'counts seq on every message and wraps 255 to 0',
     () =>
       withEdgeNode('gw-seq', async ({ sink, host }) => {
