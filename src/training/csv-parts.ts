@@ -19,6 +19,7 @@ import { median } from '../core/measure.js';
 import { repeatsStamps } from '../core/csv-times.js';
 import { partKey } from '../core/part-id.js';
 import { CycleWindow, MISSED_POLL_STEPS, type CycleTrigger } from '../windows/cycle/cycle-window.js';
+import { DEFAULT_MAX_SAMPLE_AGE_MS, rowTime } from '../windows/row-assembler.js';
 import type { TrainingSet } from './build-model.js';
 import { windowStats } from './sim-recording.js';
 
@@ -175,9 +176,13 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   const pauses = new Set(pauseRows(times, periodMs));
   const gap = new Float64Array(width).fill(Number.NaN);
   let pausedIn: string | undefined;
+  // Each row where the gateway's would be: one stamped a little before the row before it (a sample reported late) at
+  // that row's time (windows/row-assembler.ts rowTime, the window's default max_sample_age_ms).
+  const at = Float64Array.from(times.subarray(0, n));
+  for (let t = 1; t < n; t++) at[t] = rowTime(at[t - 1], at[t], DEFAULT_MAX_SAMPLE_AGE_MS).ts;
   for (let t = 0; t < n; t++) {
     if (pauses.has(t) && cycles.running) {
-      cycles.push({ ts: times[t - 1], values: gap, complete: false }, idAt(t - 1));
+      cycles.push({ ts: at[t - 1], values: gap, complete: false }, idAt(t - 1));
       pausedIn ??= `the recording pauses during the cycle: ${pauseText(times, t)}`;
     }
     const values = rows.subarray(t * width, (t + 1) * width);
@@ -190,8 +195,8 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     if (why !== undefined && cycles.running) pausedIn ??= `the recording pauses during the cycle: ${why}`;
     const wasRunning = cycles.running;
     const opened = openedAt;
-    const row = why !== undefined ? { ts: times[t], values, complete, why, pause: true as const } : undefined;
-    const outcome = cycles.push(row ?? { ts: times[t], values, complete }, idAt(t));
+    const row = why !== undefined ? { ts: at[t], values, complete, why, pause: true as const } : undefined;
+    const outcome = cycles.push(row ?? { ts: at[t], values, complete }, idAt(t));
     if (outcome?.kind === 'window') {
       windows.push(Float64Array.from(outcome.window.data));
       partIds.push(named(outcome.window.partId!, opened));

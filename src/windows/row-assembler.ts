@@ -54,6 +54,19 @@ const WORDS: Readonly<Record<Unusable, string>> = {
 /** Channels named in a row's `why` per kind; more are counted ("a, b, c, d and 3 more stale"). */
 const NAMED = 4;
 
+/** How long a channel's last good value is held by default (an asset's window max_sample_age_ms). */
+export const DEFAULT_MAX_SAMPLE_AGE_MS = 5000;
+
+/**
+ * Where a source's row stamped `ts` goes after its row at `lastTs`: at `lastTs` where it came up to `maxAgeMs` late
+ * (`late`: by how much), else at its stamp (on time, or a clock set back further than that). The gateway's rows
+ * (RowAssembler) and a recording's parts (training/csv-parts.ts) are placed by this one rule.
+ */
+export function rowTime(lastTs: number | undefined, ts: number, maxAgeMs: number): { ts: number; late?: number } {
+  const back = (lastTs ?? ts) - ts;
+  return back > 0 && back <= maxAgeMs ? { ts: ts + back, late: back } : { ts };
+}
+
 /** A row's `why`: the unusable channels by kind, missing first ("pressure missing; flow, temperature stale"). */
 export function unusableText(channels: readonly string[], kinds: readonly (Unusable | undefined)[]): string {
   const parts: string[] = [];
@@ -121,9 +134,9 @@ export class RowAssembler {
       this.good[i] = s.quality === 'good' && Number.isFinite(s.value) ? 1 : 0;
     }
     if (ts === Number.NEGATIVE_INFINITY) return undefined;
-    const back = (this.lastTs.get(source) ?? ts) - ts;
-    const late = back > 0 && back <= this.maxAgeMs ? back : undefined;
-    if (late !== undefined) ts += late;
+    const placed = rowTime(this.lastTs.get(source), ts, this.maxAgeMs);
+    const late = placed.late;
+    ts = placed.ts;
     this.lastTs.set(source, ts);
     const row = this.rowAt(ts);
     return late === undefined ? row : { ...row, late, source };

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { cycleWindowType } from './cycle/window-type.js';
 import { slidingWindowType } from './sliding/window-type.js';
+import { DEFAULT_MAX_SAMPLE_AGE_MS } from './row-assembler.js';
 
 export const WINDOW_TYPES = [slidingWindowType, cycleWindowType] as const;
 
@@ -26,7 +27,7 @@ export const windowSchema = z
       .number()
       .int()
       .min(1)
-      .default(5000)
+      .default(DEFAULT_MAX_SAMPLE_AGE_MS)
       .describe(
         "How long a channel's last good value is held (between polls, and over a failed read: a timeout, a Modbus " +
           'exception answer, a connection down); a channel whose newest good value is older makes the row ' +

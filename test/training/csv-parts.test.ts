@@ -43,6 +43,21 @@ const FLAG: CsvPartsOptions = {
 const setOf = (parts: ReturnType<typeof csvParts>, fraction: number) =>
   partsTrainingSet(parts, 'press.csv', { name: 'p', validationFraction: fraction, hidden: [8] }, 'cycle_active (flag)');
 
+describe('csvParts: a row stamped before the row before it', () => {
+  it("is placed at that row's time, as the gateway's rows are (windows/row-assembler.ts rowTime)", () => {
+    // Row 4 of part 2 stamped 30 ms before row 3 (a sample reported late): the part as if it came at row 3's time.
+    const stamp = (ms: number) => (p: number, r: number, cells: string[]) => {
+      if (p === 1 && r === 4) cells[0] = String(Number(cells[0]) - ms);
+    };
+    const late = csvParts(cyclesCsv(3, 8, stamp(130)), 'late.csv', FLAG);
+    const placed = csvParts(cyclesCsv(3, 8, stamp(100)), 'placed.csv', FLAG);
+    const onTime = csvParts(cyclesCsv(3, 8), 'on-time.csv', FLAG);
+    expect(late.windows[1]).toEqual(placed.windows[1]);
+    expect(late.windows[1]).not.toEqual(onTime.windows[1]);
+    expect(late.leftOut).toEqual([]);
+  });
+});
+
 describe('parts from a CSV of cycles', () => {
   it('cuts one part per cycle of the flag, named by the part counter, its curves the other columns', () => {
     const parts = csvParts(cyclesCsv(5), 'press.csv', FLAG);
