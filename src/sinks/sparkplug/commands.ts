@@ -3,7 +3,9 @@
  * on the node's NCMD asks for the births again; anything else (a write to a metric) is refused. Nothing from the broker
  * reaches a device (docs/security.md). What the broker sends is hostile: a name is shown to EXCERPT_CHARS, and each
  * refused topic and metric is logged once, for the first SAID_MAX of them, so a publisher looping on a command cannot
- * fill the log.
+ * fill the log. Rebirths come at most one per REBIRTH_MIN_MS: the Rebirths asked for within it are answered by one
+ * rebirth at its end, so a publisher looping on Rebirth (a few dozen bytes each) cannot make the node publish every
+ * device's births as often (nor log each).
  */
 import { excerpt } from '../../core/http-body.js';
 import { shownTopic } from '../../core/mqtt-packet-bound.js';
@@ -12,16 +14,23 @@ import { commandMetrics, REBIRTH_METRIC } from './payloads.js';
 
 const EXCERPT_CHARS = 64;
 const SAID_MAX = 256;
+const REBIRTH_MIN_MS = 1000;
 
 export class SparkplugCommands {
   /** The refusals logged so far (topic, NUL, metric name). */
   private readonly said = new Set<string>();
+  /** When the last rebirth was made (ms, `now`), and the one waiting for REBIRTH_MIN_MS to pass since. */
+  private lastRebirth = Number.NEGATIVE_INFINITY;
+  private pending: NodeJS.Timeout | undefined;
+  /** Rebirths asked for while one waited. */
+  private joined = 0;
 
   constructor(
     /** The node's NCMD topic (a Rebirth is taken there only). */
     private readonly ncmdTopic: string,
     private readonly logger: Logger,
     private readonly rebirth: () => void,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** One command message from the broker. */
@@ -34,16 +43,41 @@ export class SparkplugCommands {
       return;
     }
     for (const m of metrics) {
-      if (topic === this.ncmdTopic && m.name === REBIRTH_METRIC && m.value === true) {
-        this.logger.info({ sink: 'sparkplug' }, 'Sparkplug: Rebirth asked for: NBIRTH and DBIRTHs again');
-        this.rebirth();
-      } else
+      if (topic === this.ncmdTopic && m.name === REBIRTH_METRIC && m.value === true) this.askRebirth();
+      else
         this.refused(
           topic,
           m.name,
           `a write of ${excerpt(m.name, EXCERPT_CHARS)}: linewatch takes no writes from the broker, only ${REBIRTH_METRIC}`,
         );
     }
+  }
+
+  /** Stops a rebirth waiting (the node closes). */
+  close(): void {
+    clearTimeout(this.pending);
+    this.pending = undefined;
+  }
+
+  private askRebirth(): void {
+    if (this.pending) {
+      this.joined++;
+      return;
+    }
+    const wait = this.lastRebirth + REBIRTH_MIN_MS - this.now();
+    if (wait <= 0) return this.rebirthNow();
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.rebirthNow();
+    }, wait);
+  }
+
+  private rebirthNow(): void {
+    this.lastRebirth = this.now();
+    const joined = this.joined > 0 ? ` (${this.joined + 1} Rebirths asked for within ${REBIRTH_MIN_MS} ms: one)` : '';
+    this.joined = 0;
+    this.logger.info({ sink: 'sparkplug' }, `Sparkplug: Rebirth asked for: NBIRTH and DBIRTHs again${joined}`);
+    this.rebirth();
   }
 
   private refused(topic: string, name: string, why: string): void {

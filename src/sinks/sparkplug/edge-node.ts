@@ -59,9 +59,14 @@ export class SparkplugEdgeNode implements Sink {
     this.metrics = new DeviceMetrics(config.deadband);
     this.bdSeq = 0;
     this.down = { since: this.now(), error: `Sparkplug broker ${config.url}: not connected yet` };
-    this.commands = new SparkplugCommands(nodeTopic(id, 'NCMD'), deps.logger, () => {
-      if (this.client && this.born) this.birth(this.client);
-    });
+    this.commands = new SparkplugCommands(
+      nodeTopic(id, 'NCMD'),
+      deps.logger,
+      () => {
+        if (this.client && this.born) this.birth(this.client);
+      },
+      () => this.now(),
+    );
   }
 
   private now(): number {
@@ -239,6 +244,7 @@ export class SparkplugEdgeNode implements Sink {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.commands.close();
     await this.flush();
     const client = this.client;
     if (!client) return;
