@@ -50,6 +50,8 @@ export class SparkplugEdgeNode implements Sink {
   /** Metric values replaced unsent since the connection was lost. */
   private droppedOffline = 0;
   private readonly commands: SparkplugCommands;
+  /** Where bdSeq is kept: bdseq_file, unless it holds something else (a file named by mistake is never replaced). */
+  private bdSeqFile: string | undefined;
 
   constructor(
     private readonly config: SparkplugConfig,
@@ -86,7 +88,12 @@ export class SparkplugEdgeNode implements Sink {
     const c = this.config;
     if (c.bdseq_file !== undefined) {
       const { bdSeq, why } = nextBdSeq(c.bdseq_file);
-      if (why) this.deps.logger.warn({ sink: this.name }, `Sparkplug: bdSeq file ${why}; bdSeq starts at 0`);
+      if (why)
+        this.deps.logger.warn(
+          { sink: this.name },
+          `Sparkplug: bdSeq file ${why}; bdSeq starts at 0 and is not kept: the file is left as it is (remove it, or name another bdseq_file)`,
+        );
+      this.bdSeqFile = why ? undefined : c.bdseq_file;
       this.bdSeq = bdSeq;
       await this.keepBdSeq();
     }
@@ -142,7 +149,7 @@ export class SparkplugEdgeNode implements Sink {
 
   /** Saves the bdSeq of the next will (before it is used: a failure is logged, and the node goes on). */
   private async keepBdSeq(): Promise<void> {
-    const path = this.config.bdseq_file;
+    const path = this.bdSeqFile;
     if (path === undefined) return;
     try {
       await saveBdSeq(path, this.bdSeq);

@@ -29,7 +29,7 @@ export const sparkplugSchema = z.strictObject({
     .min(1)
     .optional()
     .describe(
-      "Where the bdSeq of the last connection is kept, so a restarted gateway births with the next one (a host application tells the run before's late NDEATH by it); default <data_dir>/sparkplug-bdseq, relative to this file. An unreadable file is said in the log and bdSeq starts at 0.",
+      "Where the bdSeq of the last connection is kept, so a restarted gateway births with the next one (a host application tells the run before's late NDEATH by it); default <data_dir>/sparkplug-bdseq, relative to this file. A file that cannot be read or holds anything else is said in the log and left as it is: bdSeq then starts at 0 and is not kept.",
     ),
   publish: z
     .strictObject({

@@ -235,7 +235,7 @@ describe('Sparkplug B edge node', () => {
     30_000,
   );
 
-  it('keeps bdSeq across restarts in bdseq_file; an unusable file is said, and bdSeq starts at 0', async () => {
+  it('keeps bdSeq across restarts in bdseq_file; a file holding something else is said and left as it is', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-sparkplug-'));
     const bdseq_file = join(dir, 'sparkplug-bdseq');
     const run = (expected: number) =>
@@ -258,10 +258,12 @@ describe('Sparkplug B edge node', () => {
         await sink.start();
         expect((await host.next(of('gw-bdseq', 'NBIRTH'))).metrics.bdSeq).toBe(0);
         expect(log.at(40)).toContain(
-          `Sparkplug: bdSeq file ${bdseq_file}: not a bdSeq (a number from 0 to 255); bdSeq starts at 0`,
+          `Sparkplug: bdSeq file ${bdseq_file}: not a bdSeq (a number from 0 to 255); bdSeq starts at 0 and is not kept: the file is left as it is (remove it, or name another bdseq_file)`,
         );
       },
       { settings: { bdseq_file } },
     );
+    // bdseq_file naming the config or a model by mistake must not cost the user that file.
+    expect(await readFile(bdseq_file, 'utf8')).toBe('hello');
   }, 30_000);
 });
