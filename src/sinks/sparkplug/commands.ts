@@ -17,7 +17,7 @@ const SAID_MAX = 256;
 const REBIRTH_MIN_MS = 1000;
 
 export class SparkplugCommands {
-  /** The refusals logged so far (topic, NUL, metric name). */
+  /** The refusals logged so far (topic, NUL, metric name, each as the line shows it). */
   private readonly said = new Set<string>();
   /** When the last rebirth was made (ms, `now`), and the one waiting for REBIRTH_MIN_MS to pass since. */
   private lastRebirth = Number.NEGATIVE_INFINITY;
@@ -81,9 +81,11 @@ export class SparkplugCommands {
   }
 
   private refused(topic: string, name: string, why: string): void {
-    const key = `${topic}\u0000${name}`;
+    // Keyed by what the line shows: a topic or name may be 64 KiB, and the refusals said are kept for good.
+    const shown = shownTopic(topic);
+    const key = `${shown}\u0000${excerpt(name, EXCERPT_CHARS)}`;
     if (this.said.has(key) || this.said.size >= SAID_MAX) return;
     this.said.add(key);
-    this.logger.warn({ sink: 'sparkplug' }, `Sparkplug: refused a command on ${shownTopic(topic)}: ${why}`);
+    this.logger.warn({ sink: 'sparkplug' }, `Sparkplug: refused a command on ${shown}: ${why}`);
   }
 }

@@ -235,6 +235,25 @@ describe('Sparkplug B edge node', () => {
     30_000,
   );
 
+  it(
+    'says a refused write once per line shown: names alike in their first 64 characters are one line, kept as shown',
+    () =>
+      withEdgeNode('gw-long', async ({ sink, host, log }) => {
+        await sink.start();
+        await host.next(of('gw-long', 'NBIRTH'));
+        // A publisher varying the end of a 40,000-character name: each was a line of its own, and kept whole.
+        const long = 'w'.repeat(40_000);
+        for (const end of ['1', '2', '3'])
+          await host.command('gw-long', [{ name: `${long}${end}`, type: 'Boolean', value: true }]);
+        await host.command('gw-long', [{ name: 'last', type: 'Boolean', value: true }]);
+        await log.next(/a write of last:/);
+        expect(log.at(40).filter((l) => l.includes('a write of w'))).toEqual([
+          `Sparkplug: refused a command on spBv1.0/plant-line/NCMD/gw-long: a write of ${'w'.repeat(64)}…: linewatch takes no writes from the broker, only Node Control/Rebirth`,
+        ]);
+      }),
+    30_000,
+  );
+
   it('keeps bdSeq across restarts in bdseq_file; a file holding something else is said and left as it is', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-sparkplug-'));
     const bdseq_file = join(dir, 'sparkplug-bdseq');
