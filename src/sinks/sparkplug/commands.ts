@@ -2,10 +2,10 @@
  * The commands a Sparkplug host application sends the edge node (NCMD, DCMD), judged: `Node Control/Rebirth` = true
  * on the node's NCMD asks for the births again; anything else (a write to a metric) is refused. Nothing from the broker
  * reaches a device (docs/security.md). What the broker sends is hostile: a name is shown to EXCERPT_CHARS, and each
- * refused topic and metric is logged once, for the first SAID_MAX of them, so a publisher looping on a command cannot
- * fill the log. Rebirths come at most one per REBIRTH_MIN_MS: the Rebirths asked for within it are answered by one
- * rebirth at its end, so a publisher looping on Rebirth (a few dozen bytes each) cannot make the node publish every
- * device's births as often (nor log each).
+ * refused topic and metric is logged once, for the first SAID_MAX of them (then that the others are not, once), so a
+ * publisher looping on a command cannot fill the log. Rebirths come at most one per REBIRTH_MIN_MS: the Rebirths
+ * asked for within it are answered by one rebirth at its end, so a publisher looping on Rebirth (a few dozen bytes
+ * each) cannot make the node publish every device's births as often (nor log each).
  */
 import { excerpt } from '../../core/http-body.js';
 import { shownTopic } from '../../core/mqtt-packet-bound.js';
@@ -19,6 +19,8 @@ const REBIRTH_MIN_MS = 1000;
 export class SparkplugCommands {
   /** The refusals logged so far (topic, NUL, metric name, each as the line shows it). */
   private readonly said = new Set<string>();
+  /** SAID_MAX refusals were logged, and that the others are not was said. */
+  private quiet = false;
   /** When the last rebirth was made (ms, `now`), and the one waiting for REBIRTH_MIN_MS to pass since. */
   private lastRebirth = Number.NEGATIVE_INFINITY;
   private pending: NodeJS.Timeout | undefined;
@@ -84,7 +86,16 @@ export class SparkplugCommands {
     // Keyed by what the line shows: a topic or name may be 64 KiB, and the refusals said are kept for good.
     const shown = shownTopic(topic);
     const key = `${shown}\u0000${excerpt(name, EXCERPT_CHARS)}`;
-    if (this.said.has(key) || this.said.size >= SAID_MAX) return;
+    if (this.said.has(key)) return;
+    if (this.said.size >= SAID_MAX) {
+      if (!this.quiet)
+        this.logger.warn(
+          { sink: 'sparkplug' },
+          `Sparkplug: ${SAID_MAX} different commands refused and logged; the others are refused without a line (a publisher looping on commands?)`,
+        );
+      this.quiet = true;
+      return;
+    }
     this.said.add(key);
     this.logger.warn({ sink: 'sparkplug' }, `Sparkplug: refused a command on ${shown}: ${why}`);
   }

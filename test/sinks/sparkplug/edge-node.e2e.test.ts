@@ -236,7 +236,7 @@ describe('Sparkplug B edge node', () => {
   );
 
   it(
-    'says a refused write once per line shown: names alike in their first 64 characters are one line, kept as shown',
+    'says a refused write once per line shown (names alike in their first 64 characters: one line), and past 256 that the others are not',
     () =>
       withEdgeNode('gw-long', async ({ sink, host, log }) => {
         await sink.start();
@@ -250,6 +250,10 @@ describe('Sparkplug B edge node', () => {
         expect(log.at(40).filter((l) => l.includes('a write of w'))).toEqual([
           `Sparkplug: refused a command on spBv1.0/plant-line/NCMD/gw-long: a write of ${'w'.repeat(64)}…: linewatch takes no writes from the broker, only Node Control/Rebirth`,
         ]);
+        // Past 256 different ones, refusals are not logged each: that they are not is said, once.
+        for (let i = 0; i < 260; i++) await host.command('gw-long', [{ name: `m${i}`, type: 'Double', value: i }], 'x');
+        await log.next(/^Sparkplug: 256 different commands refused and logged; the others are refused without a line/);
+        expect(log.at(40).filter((l) => l.includes('refused')).length).toBe(257);
       }),
     30_000,
   );
