@@ -89,7 +89,8 @@ async function storeOf(opts: ExportOptions): Promise<{
       throw new UsageError(`--db ${opts.db}: a folder; name the store's file (storage.local.path)`);
     return { path };
   }
-  const { config, file, models } = await loadConfigFile(opts.config!);
+  // Export reads the store, the sources and the assets: a token or password it never sends need not be set here.
+  const { config, file, models } = await loadConfigFile(opts.config!, process.env, { credentials: 'unused' });
   const local = config.storage?.local;
   if (!local?.path)
     throw new UsageError(`--config ${opts.config}: no storage.local: the gateway keeps no local store to export from`);

@@ -29,17 +29,47 @@ export interface LoadedConfig {
   readonly models: ReadonlyMap<string, LoadedManifest>;
 }
 
-export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+export interface LoadOptions {
+  /**
+   * `check` (the default: run, validate, a remote configuration): every `${VAR}` must be set and every file of a
+   * secret or key readable. `unused`: a command that reads only the configuration's storage, sources and assets
+   * (export) leaves a credential's placeholder of a variable that is not set as written (credentialKey) and reads no
+   * token or public key file: it opens no connection that would need one.
+   */
+  readonly credentials?: 'check' | 'unused';
+}
+
+/**
+ * Whether the value at `path` (as substituteEnv writes it: `http.api_token`, `sources[0].password`) is a credential: a
+ * password, token, user name, secret or API key, or a header of a request (an authorization).
+ */
+export function credentialKey(path: string): boolean {
+  return (
+    /(^|[._-])(password|passphrase|token|username|user|secret|api[_-]?key)$/i.test(path) || /\.headers\./.test(path)
+  );
+}
+
+export async function loadConfigFile(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): Promise<LoadedConfig> {
   const { path, text } = await readTextFile(file, 'configuration');
-  return parseConfig(text, path, env);
+  return parseConfig(text, path, env, options);
 }
 
 export async function parseConfig(
   text: string,
   path: string,
   env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
 ): Promise<LoadedConfig> {
-  return checkConfig(parseYamlDocument(configSchema, text, path, env), path);
+  const unused = options.credentials === 'unused';
+  return checkConfig(
+    parseYamlDocument(configSchema, text, path, env, unused ? credentialKey : undefined),
+    path,
+    options,
+  );
 }
 
 /**
@@ -47,7 +77,8 @@ export async function parseConfig(
  * the same checks for a local file (parseConfig) and a remote configuration (src/remote-config), which has no file of
  * its own. Throws a ConfigError naming `path` with every problem.
  */
-export async function checkConfig(config: Config, path: string): Promise<LoadedConfig> {
+export async function checkConfig(config: Config, path: string, options: LoadOptions = {}): Promise<LoadedConfig> {
+  const credentials = options.credentials !== 'unused';
   const baseDir = dirname(path);
   const refs = config.assets.map((a) => a.model);
   resolvePaths(config, baseDir);
@@ -57,7 +88,7 @@ export async function checkConfig(config: Config, path: string): Promise<LoadedC
     ...nodeRedNodeIdIssues(config),
     ...checkExposure(config),
     ...checkConnectionRoom(config),
-    ...checkStorage(config),
+    ...(credentials ? checkStorage(config) : []),
   ];
   const models = new Map<string, LoadedManifest>();
   const provided = providedChannels(config);
@@ -141,7 +172,7 @@ export async function checkConfig(config: Config, path: string): Promise<LoadedC
     issues.push(
       'gateway.name: "releases" is the topic level of release notices (<prefix>/releases/<model>) under cloud.mqtt: name the gateway otherwise',
     );
-  issues.push(...(await publicKeyIssues(config)));
+  if (credentials) issues.push(...(await publicKeyIssues(config)));
   if (issues.length > 0) throw new ConfigError(path, issues);
   return { file: path, config, models };
 }

@@ -113,6 +113,8 @@ export function configurationReference(): string {
     '',
     'A configuration is one YAML file (`linewatch run -c linewatch.yaml`). Every object is strict: an unknown key',
     'is an error that names its path. `${NAME}` and `${NAME:-default}` are replaced by environment variables.',
+    'One that is not set is an error naming its path; `linewatch export`, which sends nothing, leaves a credential',
+    '(a password, token or user name) unresolved instead ([cli.md](cli.md#export)).',
     'Paths are relative to the configuration file. Each source, sink, action and window type below lives in its own',
     'folder of src/ with its schema, checks and sample (docs/architecture.md).',
     '',

@@ -4,7 +4,8 @@
  * reported with the config path where it was used. A value that is exactly one placeholder takes
  * the YAML type of what it expands to, so `port: ${PORT:-502}` is a number; `retyped` collects the
  * text of each such value by path, so a field the schema wants as a string (a password of digits)
- * can take it back (parseYamlDocument).
+ * can take it back (parseYamlDocument). `leaveUnset(path)` true: a placeholder of a variable that is not set stays as
+ * written there, with no issue (a credential a command does not use: config/load.ts, `credentials: 'unused'`).
  */
 import { parse as parseYaml } from 'yaml';
 
@@ -17,8 +18,10 @@ export function substituteEnv(
   issues: string[],
   path = '',
   retyped?: Map<string, string>,
+  leaveUnset?: (path: string) => boolean,
 ): unknown {
   if (typeof tree === 'string') {
+    if (leaveUnset?.(path) && unsetIn(tree, env)) return tree;
     if (WHOLE.test(tree)) {
       const expanded = tree.replace(
         PATTERN,
@@ -40,14 +43,22 @@ export function substituteEnv(
       return '';
     });
   }
-  if (Array.isArray(tree)) return tree.map((item, i) => substituteEnv(item, env, issues, `${path}[${i}]`, retyped));
+  if (Array.isArray(tree))
+    return tree.map((item, i) => substituteEnv(item, env, issues, `${path}[${i}]`, retyped, leaveUnset));
   if (tree !== null && typeof tree === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(tree))
-      out[key] = substituteEnv(value, env, issues, path ? `${path}.${key}` : key, retyped);
+      out[key] = substituteEnv(value, env, issues, path ? `${path}.${key}` : key, retyped, leaveUnset);
     return out;
   }
   return tree;
+}
+
+/** Whether `text` holds a placeholder of a variable `env` does not set, without a default. */
+function unsetIn(text: string, env: NodeJS.ProcessEnv): boolean {
+  for (const [match, name, fallback] of text.matchAll(PATTERN))
+    if (match !== '$${' && env[name] === undefined && fallback === undefined) return true;
+  return false;
 }
 
 function scalar(text: string): unknown {

@@ -50,6 +50,8 @@ export function parseYamlDocument<S extends z.ZodType>(
   text: string,
   path: string,
   env: NodeJS.ProcessEnv,
+  /** Where a placeholder of a variable that is not set stays as written, not an issue (env-substitution.ts). */
+  leaveUnset?: (path: string) => boolean,
 ): z.infer<S> {
   let tree: unknown;
   // Before the library composes it (recursively): a text nested thousands deep ended the process (yaml-depth.ts).
@@ -81,7 +83,7 @@ export function parseYamlDocument<S extends z.ZodType>(
     ]);
   const envIssues: string[] = [];
   const retyped = new Map<string, string>();
-  tree = substituteEnv(tree, env, envIssues, '', retyped);
+  tree = substituteEnv(tree, env, envIssues, '', retyped, leaveUnset);
   let parsed = schema.safeParse(tree ?? {});
   if (envIssues.length > 0) {
     // Every problem at once: the unset variables, and the file's other problems but those the empty values left
