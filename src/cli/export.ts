@@ -7,7 +7,8 @@ import { pauseAfterMs } from '../core/csv-pauses.js';
 import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadConfigFile } from '../config/load.js';
-import { recordedPollMs } from '../config/unscored-assets.js';
+import { configuredUnits, recordedPollMs } from '../config/unscored-assets.js';
+import { unitCell } from '../core/csv-units-row.js';
 import { StoreReader, type StoredAsset } from '../sinks/local/store-reader.js';
 import { writeRecording, type RecordingSummary } from '../training/store-recording.js';
 import { wholeNumber } from './detector-flags.js';
@@ -80,6 +81,7 @@ async function storeOf(opts: ExportOptions): Promise<{
   path: string;
   asset?: (name: string) => ConfiguredAsset | undefined;
   pollMs?: (name: string) => number | undefined;
+  units?: (name: string) => ReadonlyMap<string, string>;
 }> {
   if ((opts.config === undefined) === (opts.db === undefined))
     throw new UsageError('give --config (the gateway configuration whose storage.local it reads) or --db (the file)');
@@ -101,6 +103,7 @@ async function storeOf(opts: ExportOptions): Promise<{
   return {
     path: local.path,
     pollMs: (name) => recordedPollMs(config, name),
+    units: (name) => configuredUnits(config, name),
     asset: (name) => {
       const a = config.assets.find((x) => x.name === name);
       const model = models.get(name);
@@ -231,6 +234,15 @@ export async function exportCommand(opts: ExportOptions): Promise<number> {
       opts.maxAgeMs !== undefined
         ? wholeNumber('max-age-ms', opts.maxAgeMs, 1)
         : (configured?.maxAgeMs ?? DEFAULT_MAX_AGE_MS);
+    const units = store.units?.(name) ?? new Map<string, string>();
+    for (const c of [...channels, ...held]) {
+      const unit = units.get(c);
+      if (unit !== undefined && unit !== '' && unitCell(unit) === undefined)
+        process.stderr.write(
+          `linewatch: ${c}'s unit "${unit.slice(0, 40)}${unit.length > 40 ? '…' : ''}" is not written: a units row ` +
+            'holds units of at most 32 characters (csv-files.md)\n',
+        );
+    }
     const out = resolve(opts.out);
     const reads: FailedReads = { failed: new Map(), bad: new Map() };
     const summary = writeOut(out, opts.out, (line) =>
@@ -242,6 +254,7 @@ export async function exportCommand(opts: ExportOptions): Promise<number> {
           heldChannels: held,
           maxAgeMs,
           ...(configured ? { periodMs: configured.periodMs } : {}),
+          units,
         },
         line,
       ),

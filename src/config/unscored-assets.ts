@@ -82,3 +82,14 @@ export function recordedPollMs(config: Pick<Config, 'sources'>, asset: string): 
   );
   return periods.size === 1 ? [...periods][0] : undefined;
 }
+
+/** Each channel of `asset` its sources give a unit (`unit:`), by channel: what `export` writes as the units row. */
+export function configuredUnits(config: Pick<Config, 'sources'>, asset: string): Map<string, string> {
+  return new Map(
+    config.sources.flatMap((source) =>
+      (sourceType(source.type).channelUnits?.(source) ?? [])
+        .filter((u) => u.asset === asset)
+        .map((u) => [u.channel, u.unit] as const),
+    ),
+  );
+}

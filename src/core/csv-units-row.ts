@@ -108,6 +108,24 @@ export function unitsRowOf(
   };
 }
 
+/**
+ * A unit as a units row writes it (export), so that the rule above reads it back: as it is where it starts with a
+ * letter (or `%`, `°`, `µ`) and is no reading, date or missing-reading word; else in brackets (`[1/min]`, `[-]`, a
+ * spreadsheet's formula start never first). Undefined for a unit the rule cannot read (over UNIT_CHARS characters, a
+ * control character) and for none (`''`).
+ */
+export function unitCell(unit: string): string | undefined {
+  if (unit === '' || unit.length > UNIT_CHARS || /[\p{Cc}]/u.test(unit)) return undefined;
+  const plain =
+    /^[\p{L}%°µ]/u.test(unit) &&
+    unitOf(unit) === unit &&
+    unit.trim() === unit &&
+    !MISSING_READING.test(unit) &&
+    !Number.isFinite(readingOf(unit, ',')) &&
+    !isDateCell(unit);
+  return plain ? unit : `[${unit}]`;
+}
+
 /** What train and eval say on stderr, once a file, of a units row they read: its line and the first few units. */
 export function unitsRowText(file: string, line: number, units: readonly string[]): string {
   const shown = units.slice(0, 4).join(', ') + (units.length > 4 ? ', …' : '');

@@ -57,6 +57,8 @@ export interface SourceType<S extends z.ZodType<{ type: string; name: string }>>
   feeds(config: z.output<S>): SourceFeed[];
   /** Channels that carry text (a Modbus `string` tag), not numbers. */
   textChannels?(config: z.output<S>): { asset: string; channel: string }[];
+  /** The engineering unit of each channel that sets one (`unit:`), as its samples carry it. */
+  channelUnits?(config: z.output<S>): { asset: string; channel: string; unit: string }[];
   /** Tags it reads (shown by `linewatch validate`). */
   tagCount(config: z.output<S>): number;
   /** Checks beyond the schema; each issue starts with its path (`where` is `sources[i]`). */

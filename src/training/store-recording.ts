@@ -3,10 +3,12 @@
  * lines out): the rows the gateway formed from them, one per batch that touched the asset, each channel's newest
  * value held (the gateway's RowAssembler), a cell left empty where that value was bad or older than the window's
  * max_sample_age_ms (a missing reading, as `train` and `eval` read it). Held channels (a part's serial number or
- * counter, text channels) are written beside the rows, their newest reading held. The time column is Unix ms. This
- * is the CSV `linewatch train --csv` and `eval` read.
+ * counter, text channels) are written beside the rows, their newest reading held. The time column is Unix ms; the
+ * channels' units, where given, are a units row under the header. This is the CSV `linewatch train --csv` and `eval`
+ * read.
  */
 import { isPause } from '../core/csv-pauses.js';
+import { unitCell } from '../core/csv-units-row.js';
 import type { Sample } from '../core/types.js';
 import { PartIdTracker } from '../windows/asset-windows.js';
 import { RowAssembler } from '../windows/row-assembler.js';
@@ -62,6 +64,9 @@ export function writeRecording(
     readonly maxAgeMs: number;
     /** The asset's model's sample period: a pause is the gateway's (csv-pauses.ts isPause), not maxAgeMs alone. */
     readonly periodMs?: number;
+    /** Each channel's unit (the configuration's `unit:`): written as a units row under the header, which train and
+     * eval read as the channels' units (core/csv-units-row.ts); none where no channel has one. */
+    readonly units?: ReadonlyMap<string, string>;
   },
   line: (text: string) => void,
 ): RecordingSummary {
@@ -69,6 +74,8 @@ export function writeRecording(
   // Each held channel as the gateway holds a cycle's part id: its newest good reading, no older than the age limit.
   const held = o.heldChannels.map((c) => new PartIdTracker(o.asset, c, o.maxAgeMs));
   line(['timestamp', ...o.channels, ...o.heldChannels].map(csvCell).join(','));
+  const units = [...o.channels, ...o.heldChannels].map((c) => unitCell(o.units?.get(c) ?? ''));
+  if (units.some((u) => u !== undefined)) line(['', ...units.map((u) => csvCell(u ?? ''))].join(','));
   let count = 0;
   let incomplete = 0;
   let pauses = 0;

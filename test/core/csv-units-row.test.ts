@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseSkabCsv } from '../../src/core/csv-table.js';
-import { unitsRowText } from '../../src/core/csv-units-row.js';
+import { unitCell, unitsRowText } from '../../src/core/csv-units-row.js';
+import { csvCell } from '../../src/training/store-recording.js';
 import { csvNormalData } from '../../src/training/csv-dataset.js';
 import { plain, refusal } from '../helpers/csv-tables.js';
 
@@ -75,5 +76,24 @@ describe('a units row under the header', () => {
       "units.csv:2: a units row under the header (kscmh, kg/h, kg/h, kscmh, …): read as the channels' units, not as " +
         'readings',
     );
+  });
+});
+
+describe('a unit as export writes it (unitCell)', () => {
+  // The configuration's units a units row must read back: one that would pass for a reading, a date, a missing
+  // reading or a spreadsheet formula, brackets of its own, a separator, a space at its end.
+  const UNITS = ['m3/h', '%', '°C', '1/min', '-', 'true', '2024', 'n/a', '[x]', '(abs)', 'a,b', '=1+1', 'kg '];
+
+  it.each(UNITS)('reads %j back as the same unit', (unit) => {
+    const cell = unitCell(unit);
+    expect(cell).toBeDefined();
+    const text = csv([`,${csvCell(cell!)},bar,`, ...ROWS]);
+    expect(units(text)?.units).toEqual({ air_flow: unit.trim(), pressure: 'bar' });
+  });
+
+  it('writes a plain unit as it is, and none for no unit or one the units row cannot hold', () => {
+    expect(['m3/h', '%', 'degC', '1/min', '-'].map(unitCell)).toEqual(['m3/h', '%', 'degC', '[1/min]', '[-]']);
+    expect(unitCell('')).toBeUndefined();
+    expect(unitCell('x'.repeat(33))).toBeUndefined();
   });
 });

@@ -134,6 +134,10 @@ function modbusType<S extends z.ZodType<ModbusSourceConfig>>(
       modbusDevices(source).flatMap((d) =>
         d.registers.filter((r) => r.type === 'string').map((r) => ({ asset: d.asset, channel: r.channel })),
       ),
+    channelUnits: (source) =>
+      modbusDevices(source).flatMap((d) =>
+        d.registers.flatMap((r) => (r.unit ? [{ asset: d.asset, channel: r.channel, unit: r.unit }] : [])),
+      ),
     tagCount: (source) => modbusDevices(source).reduce((n, d) => n + d.registers.length, 0),
     check: checkModbus,
     warnings: modiconWarnings,

@@ -39,6 +39,8 @@ tags:
       ),
     },
   ],
+  channelUnits: (source) =>
+    source.tags.flatMap((t) => (t.unit ? [{ asset: source.asset, channel: t.channel, unit: t.unit }] : [])),
   tagCount: (source) => source.tags.length,
   check(source, where, ctx) {
     const issues: string[] = [];

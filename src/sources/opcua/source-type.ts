@@ -33,6 +33,8 @@ nodes:
       assetKey: '.asset',
     },
   ],
+  channelUnits: (source) =>
+    source.nodes.flatMap((n) => (n.unit ? [{ asset: source.asset, channel: n.channel, unit: n.unit }] : [])),
   tagCount: (source) => source.nodes.length,
   check(source, where, ctx) {
     const issues: string[] = [];
