@@ -19,7 +19,7 @@
  *   component level  of the same components: the mean of each over the whole window, a shift of what
  *                the channels share (a disturbance that ramps or steps: each channel moves a little,
  *                below its own level's spread, but together and the same way), reported as `level`
- *                on the channels by their weight
+ *                on the channels by their part in the window's move (detector-graph.ts)
  *
  * Slow channels are found from the training rows, not by name (see slowChannels).
  */

@@ -13,7 +13,8 @@
  *               left out of the autoencoder, predicted from the kept ones over the whole window, join it with the
  *               change of their residual (RMS over the last rows of it less its mean over as many rows before, / sd)
  *   level z     = |level − centre| / sd, the larger of it and the component level: |mean over the whole window of each
- *               component channel − centre| / sd, times each channel's share of it
+ *               component channel − centre| / sd, times each channel's part in that move (|weight × (its window mean −
+ *               its level centre)| over the largest part)
  *   variability = |log(mean |difference| + floor) − centre| / sd (max(0, …) instead of |…| on a quantised channel
  *               that sat still for k rows in the training rows: channel-resolution.ts, calmUnreadable), the larger of
  *               it, the spread: the same over the
@@ -40,6 +41,9 @@ import { TensorType, type OnnxGraph, type OnnxNode } from './onnx-writer.js';
 import { CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT, ScoringGraphBuilder, uint8Params } from './scoring-graph.js';
 
 export const TERM_OUTPUT = 'term_error';
+
+/** The least largest part of a component's move (component level): a window exactly at every centre shares nothing. */
+const PART_FLOOR = 1e-12;
 
 export interface Standardisation {
   readonly centre: readonly number[];
@@ -203,9 +207,9 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
     i64('component_axes', [2]);
     /** A component term `z` ([batch, m]) on the channels by their share of each component ([batch, m, 1] × share
      * [m, c] → the largest over the components), merged into the channel term `own`; returns the merged term. */
-    const joinOnChannels = (z: string, own: string, merged: string) => {
+    const joinOnChannels = (z: string, own: string, merged: string, share = 'component_share') => {
       node('Unsqueeze', `${z}_3d`, [z, 'component_axes']);
-      node('Mul', `${z}_on_channels`, [`${z}_3d`, 'component_share']);
+      node('Mul', `${z}_on_channels`, [`${z}_3d`, share]);
       node('ReduceMax', `${z}_by_channel`, [`${z}_on_channels`], mean1);
       g.nodes.push({ op: 'Max', name: merged, inputs: [own, `${z}_by_channel`], outputs: [merged] });
       return merged;
@@ -216,7 +220,29 @@ export function detectorGraph(name: string, l: DetectorLayout): OnnxGraph {
       node('ReduceMean', 'component_level', ['component_rows'], mean1);
       standardised('component_level', l.componentLevel);
       node('Abs', 'component_level_z', ['component_level_z_signed']);
-      levelTerm = joinOnChannels('component_level_z', 'level_z', 'level_or_component_level');
+      // On the channels by their part in this window's move of each component: |weight × (the channel's mean over the
+      // window − its level centre)| over the largest part, not by the weight alone, which put a vibration's rise on
+      // a speed that weighed as much in a component of noise and never moved (newcomer walk, 2026-12-07). The
+      // channel with the largest part carries the whole z, so the score is the same.
+      const weights = new Float32Array(m * c);
+      for (let ch = 0; ch < c; ch++)
+        for (let k = 0; k < m; k++) weights[k * c + ch] = l.spread.components.projection[ch * m + k];
+      g.initializers.push({ name: 'component_weight', type: TensorType.FLOAT, dims: [m, c], data: weights });
+      node('ReduceMean', 'window_mean', ['rows'], mean1);
+      f32('window_mean_centre', l.level.centre);
+      node('Sub', 'window_mean_centred', ['window_mean', 'window_mean_centre']);
+      i64('part_axes', [1]);
+      node('Unsqueeze', 'window_mean_3d', ['window_mean_centred', 'part_axes']);
+      node('Mul', 'component_parts_signed', ['window_mean_3d', 'component_weight']);
+      node('Abs', 'component_parts', ['component_parts_signed']);
+      node('ReduceMax', 'component_largest_part', ['component_parts'], {
+        intsAttributes: { axes: [2] },
+        intAttributes: { keepdims: 1 },
+      });
+      f32('component_part_floor', [PART_FLOOR]);
+      node('Max', 'component_largest_part_floored', ['component_largest_part', 'component_part_floor']);
+      node('Div', 'component_level_share', ['component_parts', 'component_largest_part_floored']);
+      levelTerm = joinOnChannels('component_level_z', 'level_z', 'level_or_component_level', 'component_level_share');
     }
   }
   if (l.windowVariability) {

@@ -246,7 +246,7 @@ describe('detector graphs', () => {
     expect(out.score).toBeCloseTo(Math.max(...level, ...expected), 3);
   });
 
-  it("component level: the components' |mean| over the whole window, on each channel by its share, joins the level kind", async () => {
+  it("component level: the components' |mean| over the whole window, on each channel by its part in it, joins the level kind", async () => {
     const quietSpread = { ...spread, sd: [100, 100] };
     const y = componentRows(x, G.windowLength, C, components);
     const means = meanOverRows(y, end, 2, G.windowLength);
@@ -256,8 +256,20 @@ describe('detector graphs', () => {
     const z = [0, 1].map((k) => (means[k] - componentLevel.centre[k]) / sd[k]);
     const onChannels = (value: (k: number) => number, share: (k: number, ch: number) => number) =>
       [0, 1, 2].map((ch) => Math.max(level[ch], value(0) * share(0, ch), value(1) * share(1, ch)));
-    const byShare = (k: number, ch: number) => components.share[k * C + ch];
-    const expected = onChannels((k) => Math.abs(z[k]), byShare);
+    // Each channel's part in the component's move in this window: |weight × (its mean over the window − its level
+    // centre)|, over the component's largest part.
+    const windowMean = meanOverRows(x, end, C, G.windowLength);
+    const part = (k: number, ch: number) =>
+      Math.abs(components.projection[ch * 2 + k] * (windowMean[ch] - l.level.centre[ch]));
+    const byPart = (k: number, ch: number) => part(k, ch) / Math.max(...[0, 1, 2].map((c) => part(k, c)));
+    const expected = onChannels((k) => Math.abs(z[k]), byPart);
+    // ... not by the component's weights alone (before 2026-12-07).
+    expect(expected).not.toEqual(
+      onChannels(
+        (k) => Math.abs(z[k]),
+        (k, ch) => components.share[k * C + ch],
+      ),
+    );
     // The window must tell the term apart from a wrong one: without the share, or without the |·|.
     expect(expected).not.toEqual(
       onChannels(
@@ -265,13 +277,33 @@ describe('detector graphs', () => {
         () => 1,
       ),
     );
-    expect(expected).not.toEqual(onChannels((k) => z[k], byShare));
+    expect(expected).not.toEqual(onChannels((k) => z[k], byPart));
     // ... and from the channels' own levels alone.
     expect(expected).not.toEqual(Array.from(level));
     const out = await run({ ...layout(false), spread: quietSpread, componentLevel }, rows);
     expected.forEach((v, i) => expect(out.terms[i]).toBeCloseTo(v, 3));
     // The spread (its sd 100) stays below each channel's own variability: the variability kind is unchanged.
     variability.forEach((v, i) => expect(out.terms[C + i]).toBeCloseTo(v, 3));
+  });
+
+  it('component level: a channel that weighs most in a component but did not move takes no part of its move (regression)', async () => {
+    // The newcomer's pump skid (2026-12-07): Kaiser's rule kept a component of speed (−0.72) and vibration (0.68), two
+    // channels of independent noise; a bearing fault raised vibration 3 to 8 sds, the component's level followed, and
+    // the alarm listed "speed 32% (level)" second, weighing most in it, though speed stayed at 1480 ± 3 rpm.
+    const pair = { count: 1, projection: [-0.72, 0, 0.68], share: [1, 0, 0.68 / 0.72] };
+    const base = layout(false);
+    const window = Float64Array.from({ length: G.windowLength * C }, (_, i) => {
+      const ch = i % C;
+      // Channel 0 (speed) at its centre; channel 2 (vibration) 3 sds up over the whole window.
+      return base.mean[ch] + base.std[ch] * (base.level.centre[ch] + (ch === 2 ? 3 : 0));
+    });
+    const componentLevel = { centre: [0], sd: [0.2] };
+    const quiet = { components: pair, floor: [0.01], centre: [0], sd: [100] };
+    const out = await run({ ...base, spread: quiet, componentLevel }, window);
+    const z = Math.abs(0.68 * (3 + base.level.centre[2]) - 0.72 * base.level.centre[0]) / 0.2;
+    expect(out.terms[2]).toBeCloseTo(z, 3); // vibration carries the component's move
+    expect(out.terms[0]).toBeCloseTo(0, 3); // speed, at its centre, takes none of it (before: z × 1)
+    expect(out.score).toBeCloseTo(z, 3);
   });
 
   it('int8: the score is the largest term quantized over [0, range], within half a step of fp32, on the step grid', async () => {
