@@ -41,8 +41,11 @@ export function clientErrorAnswer(code: string | undefined): string {
 /**
  * Answers Node's `err` on `socket`, then closes it. Not where the peer reset the connection, nor where an answer on
  * it has begun (`answering`: an event stream): this one would land in the middle of it; the connection is closed.
+ * Whether the client's request was refused (every error but the peer's reset): the server counts those.
  */
-export function answerClientError(err: Error & { code?: string }, socket: Duplex, answering: boolean): void {
-  if (err.code !== 'ECONNRESET' && socket.writable && !answering) socket.write(clientErrorAnswer(err.code));
+export function answerClientError(err: Error & { code?: string }, socket: Duplex, answering: boolean): boolean {
+  const refused = err.code !== 'ECONNRESET';
+  if (refused && socket.writable && !answering) socket.write(clientErrorAnswer(err.code));
   socket.destroy();
+  return refused;
 }

@@ -212,7 +212,9 @@ export async function startHttpEndpoint(
     },
   );
   // What Node's parser refuses (and a request not sent in time) is answered with the headers every answer carries.
-  server.on('clientError', (err: Error, socket: Socket) => answerClientError(err, socket, pipelined.answering(socket)));
+  server.on('clientError', (err: Error, socket: Socket) => {
+    if (answerClientError(err, socket, pipelined.answering(socket))) metrics.apiRequestsUnreadable.inc();
+  });
   server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
   server.on('drop', () => metrics.apiConnectionsRefused.inc());
   const limits = {

@@ -238,6 +238,11 @@ export class GatewayMetrics {
     'linewatch_api_requests_wrong_host_total',
     'HTTP API requests refused for their Host header, answered 421: beyond loopback a name http.allowed_hosts does not list, on loopback another than a loopback name; a client that needs the name added, or a web page that pointed its own name at the gateway (DNS rebinding)',
   );
+  readonly apiRequestsUnreadable = unlabelledCounter(
+    this.registry,
+    'linewatch_api_requests_unreadable_total',
+    "HTTP requests Node's parser refused before the API saw them (answered 400, 408, 413 or 431): not HTTP/1.1 it can read, headers or a chunk extension too large, or a request not sent whole in time (a slow client, or slowloris)",
+  );
   readonly apiRequestsFailed = unlabelledCounter(
     this.registry,
     'linewatch_api_requests_failed_total',

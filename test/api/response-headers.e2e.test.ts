@@ -20,11 +20,12 @@ const READ = 'read-token-0123456789';
 const api = stubGatewayApi();
 
 let endpoint: HttpEndpoint;
+const metrics = new GatewayMetrics();
 beforeAll(async () => {
   endpoint = await startHttpEndpoint(
     { host: '127.0.0.1', port: 0, apiToken: WRITE, readToken: READ, headersTimeoutMs: 400 },
     api,
-    new GatewayMetrics(),
+    metrics,
     silentLogger(),
   );
 });
@@ -117,17 +118,23 @@ describe("what Node's parser refuses", () => {
       'HTTP/1.1 408 Request Timeout',
       /^request timeout: .* \(ERR_HTTP_REQUEST_TIMEOUT\)$/,
     ],
-  ])('%s is answered with the same headers, a JSON error, and closed', async (_, sent, statusLine, error) => {
-    const answer = parseAnswer(await raw(sent));
-    expect(answer.statusLine).toBe(statusLine);
-    expect(answer.headers).toMatchObject({
-      ...SAFE,
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': String(Buffer.byteLength(answer.body)),
-      connection: 'close',
-    });
-    expect((JSON.parse(answer.body) as { error: string }).error).toMatch(error);
-  });
+  ])(
+    '%s is answered with the same headers, a JSON error, and closed, and counted',
+    async (_, sent, statusLine, error) => {
+      const unreadable = async () => (await metrics.apiRequestsUnreadable.get()).values[0]?.value ?? 0;
+      const before = await unreadable();
+      const answer = parseAnswer(await raw(sent));
+      expect(await unreadable()).toBe(before + 1);
+      expect(answer.statusLine).toBe(statusLine);
+      expect(answer.headers).toMatchObject({
+        ...SAFE,
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(answer.body)),
+        connection: 'close',
+      });
+      expect((JSON.parse(answer.body) as { error: string }).error).toMatch(error);
+    },
+  );
 
   it('is not written into an answer already under way (an event stream): the connection is closed', async () => {
     const socket = connect(endpoint.port, '127.0.0.1');
