@@ -82,12 +82,26 @@ describe('a units row under the header', () => {
 describe('a unit as export writes it (unitCell)', () => {
   // The configuration's units a units row must read back: one that would pass for a reading, a date, a missing
   // reading or a spreadsheet formula, brackets of its own, a separator, a space at its end.
-  const UNITS = ['m3/h', '%', '°C', '1/min', '-', 'true', '2024', 'n/a', '[x]', '(abs)', 'a,b', '=1+1', 'kg '];
+  const UNITS: [string, string][] = [
+    ['m3/h', 'm3/h'],
+    ['%', '%'],
+    ['°C', '°C'],
+    ['1/min', '[1/min]'],
+    ['-', '[-]'],
+    ['true', '[true]'],
+    ['2024', '[2024]'],
+    ['n/a', '[n/a]'],
+    ['[x]', '[[x]]'],
+    ['(abs)', '[(abs)]'],
+    ['a,b', 'a,b'],
+    ['=1+1', '[=1+1]'],
+    ['kg ', '[kg ]'],
+  ];
 
-  it.each(UNITS)('reads %j back as the same unit', (unit) => {
+  it.each(UNITS)('writes %j as %j and reads it back as the same unit', (unit, written) => {
     const cell = unitCell(unit);
-    expect(cell).toBeDefined();
-    const text = csv([`,${csvCell(cell!)},bar,`, ...ROWS]);
+    expect(cell).toBe(written);
+    const text = csv([`,${csvCell(written)},bar,`, ...ROWS]);
     expect(units(text)?.units).toEqual({ air_flow: unit.trim(), pressure: 'bar' });
   });
 
