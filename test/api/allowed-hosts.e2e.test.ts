@@ -6,7 +6,6 @@
  * refused with 421 on every path and counted. A real HTTP endpoint on 0.0.0.0, asked on 127.0.0.1 with the Host a
  * browser or a probe would send.
  */
-import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../src/api/handlers.js';
@@ -15,6 +14,7 @@ import { EventBus } from '../../src/core/event-bus.js';
 import type { GatewayTopics } from '../../src/runtime/gateway.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
+import { hostRequest } from '../helpers/host-request.js';
 
 const TOKEN = 'api-token-0123456789';
 const ALLOWED = ['gateway.plant.example', '10.0.0.5', '[fd00::5]:8080', 'fd00::7'];
@@ -42,25 +42,8 @@ async function start(allowedHosts: readonly string[] | undefined, metrics = new 
 
 /** `method path` on the endpoint with `host` as the Host header (none: undefined); the status and the body. */
 function send(method: string, path: string, host: string | undefined): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: endpoint!.port,
-        method,
-        path,
-        setHost: host !== undefined,
-        headers: { ...(host !== undefined ? { host } : {}), authorization: `Bearer ${TOKEN}` },
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString('utf8')));
-        res.on('end', () => resolve({ status: res.statusCode!, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(method === 'POST' ? '{"by": "op"}' : undefined);
-  });
+  const body = method === 'POST' ? '{"by": "op"}' : undefined;
+  return hostRequest(endpoint!.port, method, path, { host, token: TOKEN, body });
 }
 
 /** The status of `GET /healthz HTTP/1.0` without a Host header, on a raw socket. */

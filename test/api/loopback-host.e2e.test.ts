@@ -7,13 +7,13 @@
  * real HTTP endpoint on 127.0.0.1, requests sent with the Host a browser would send. Refused with 421, as
  * http.allowed_hosts refuses beyond loopback (403 before 2026-12-07: two statuses for one refusal).
  */
-import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHttpEndpoint, type GatewayApi, type HttpEndpoint } from '../../src/api/http-server.js';
 import { EventBus } from '../../src/core/event-bus.js';
 import type { GatewayTopics } from '../../src/runtime/gateway.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
+import { hostRequest } from '../helpers/host-request.js';
 
 const READ = 'read-token-0123456789';
 const api = {
@@ -29,24 +29,7 @@ afterEach(async () => {
 
 /** GET (or `method`) `path` on the endpoint with `host` as the Host header; the status and the body. */
 function get(path: string, host: string, token?: string, method = 'GET'): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: endpoint!.port,
-        method,
-        path,
-        headers: { host, ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString('utf8')));
-        res.on('end', () => resolve({ status: res.statusCode!, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+  return hostRequest(endpoint!.port, method, path, { host, token });
 }
 
 describe('an API on loopback, read by another name', () => {
