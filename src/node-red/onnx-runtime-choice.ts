@@ -17,6 +17,18 @@ export interface ChosenRuntime {
   readonly skipped: readonly string[];
 }
 
+/**
+ * Why a runtime did not load, in one line: `not installed` where the package itself is missing (Node's message names
+ * the bundle's hashed chunk it was imported from, which reads as a fault in the start-up log), else Node's first line
+ * (a package that is there but fails, or one of its own imports missing).
+ */
+function whyNotLoaded(name: OnnxRuntimeName, err: unknown): string {
+  const message = String((err as Error)?.message ?? err).split('\n')[0];
+  const missing =
+    (err as { code?: unknown })?.code === 'ERR_MODULE_NOT_FOUND' && message.startsWith(`Cannot find package '${name}'`);
+  return missing ? 'not installed' : message;
+}
+
 /** The first runtime of ONNX_RUNTIMES that loads; throws naming each runtime and why it did not load. */
 export async function chooseOnnxRuntime(
   load: (name: OnnxRuntimeName) => Promise<unknown> = (name) => import(name),
@@ -29,7 +41,7 @@ export async function chooseOnnxRuntime(
         throw new Error('the module has no InferenceSession.create (not an onnxruntime package)');
       return { name, ort, skipped };
     } catch (err) {
-      skipped.push(`${name}: ${(err as Error).message.split('\n')[0]}`);
+      skipped.push(`${name}: ${whyNotLoaded(name, err)}`);
     }
   }
   throw new Error(

@@ -9,8 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { chooseOnnxRuntime, type OnnxRuntimeName } from '../../src/node-red/onnx-runtime-choice.js';
 import { ROOT } from '../helpers/cli.js';
 
-const missing = (name: string) =>
-  Object.assign(new Error(`Cannot find package '${name}'`), { code: 'ERR_MODULE_NOT_FOUND' });
+/** Node's error for a package that is not there, imported from the palette bundle's hashed chunk. */
+const missing = (
+  name: string,
+  from = '/srv/node-red/node_modules/node-red-contrib-linewatch/dist/node-red/chunk-4N2B.mjs',
+) => Object.assign(new Error(`Cannot find package '${name}' imported from ${from}`), { code: 'ERR_MODULE_NOT_FOUND' });
 const without =
   (...absent: OnnxRuntimeName[]) =>
   (name: OnnxRuntimeName) =>
@@ -42,8 +45,19 @@ describe('chooseOnnxRuntime', () => {
   it('falls back to onnxruntime-web, saying why onnxruntime-node was skipped', async () => {
     const chosen = await chooseOnnxRuntime(without('onnxruntime-node'));
     expect(chosen.name).toBe('onnxruntime-web');
-    expect(chosen.skipped).toEqual(["onnxruntime-node: Cannot find package 'onnxruntime-node'"]);
+    expect(chosen.skipped).toEqual(['onnxruntime-node: not installed']);
     expect(chosen.ort.env.versions).toHaveProperty('web');
+  });
+
+  it('names what an installed onnxruntime-node lacks, as Node says it', async () => {
+    const lacking = missing('onnxruntime-common', '/srv/node-red/node_modules/onnxruntime-node/dist/index.js');
+    const chosen = await chooseOnnxRuntime((name) =>
+      name === 'onnxruntime-node' ? Promise.reject(lacking) : import(name),
+    );
+    expect(chosen.skipped).toEqual([
+      "onnxruntime-node: Cannot find package 'onnxruntime-common' imported from " +
+        '/srv/node-red/node_modules/onnxruntime-node/dist/index.js',
+    ]);
   });
 
   it('skips a module that is not an onnxruntime', async () => {
@@ -57,8 +71,8 @@ describe('chooseOnnxRuntime', () => {
 
   it('names both runtimes and the fix when neither loads', async () => {
     await expect(chooseOnnxRuntime(without('onnxruntime-node', 'onnxruntime-web'))).rejects.toThrow(
-      "linewatch nodes: no onnxruntime to score with (onnxruntime-node: Cannot find package 'onnxruntime-node'; " +
-        "onnxruntime-web: Cannot find package 'onnxruntime-web'); reinstall node-red-contrib-linewatch (it depends on onnxruntime-web)",
+      'linewatch nodes: no onnxruntime to score with (onnxruntime-node: not installed; onnxruntime-web: not installed); ' +
+        'reinstall node-red-contrib-linewatch (it depends on onnxruntime-web)',
     );
   });
 
