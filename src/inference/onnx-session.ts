@@ -133,18 +133,30 @@ function removeStaleGraphs(cacheDir: string, sha256: string, current: string, op
 export async function createSession(model: Uint8Array, options: SessionOptions = {}): Promise<CreatedSession> {
   const providers = options.providers && options.providers.length > 0 ? options.providers : (['cpu'] as const);
   let lastError: unknown;
-  for (const provider of providers) {
+  const tried: string[] = [];
+  for (const [i, provider] of providers.entries()) {
     try {
       if (provider === 'cpu' && options.cache) return await cpuSessionWithCache(model, options.cache, options);
       return { session: await ort.InferenceSession.create(model, base(provider, options)), provider };
     } catch (err) {
       lastError = err;
-      options.logger?.warn(
-        { provider, model: options.what },
-        `execution provider ${provider} unavailable, trying the next: ${(err as Error).message.split('\n')[0]}`,
-      );
+      const why = (err as Error).message.split('\n')[0];
+      tried.push(`${provider}: ${why}`);
+      const next = providers[i + 1];
+      if (next)
+        options.logger?.warn(
+          { provider, model: options.what },
+          `execution provider ${provider} unavailable, trying the next (${next}): ${why}`,
+        );
     }
   }
+  // Without cpu, the list can run out on a machine without the GPU libraries (onnxruntime-web has cpu alone).
+  if (!providers.includes('cpu'))
+    throw new Error(
+      `no execution provider of ${providers.join(', ')} is available (${tried.join('; ')}): end the list with cpu, ` +
+        'which is always available',
+      { cause: lastError },
+    );
   throw lastError;
 }
 

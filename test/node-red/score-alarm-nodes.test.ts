@@ -108,6 +108,16 @@ describe('linewatch-score', () => {
     expect((await received).payload.verdict).toBe('normal');
   });
 
+  it('names the providers tried and the fix when none of them is available (no cpu in the list)', async () => {
+    // tensorrt: this machine has no TensorRT libraries (as the fallback test above needs too).
+    await helper.load([nodes.model, nodes.score], scoreFlow({}, { providers: 'tensorrt' }));
+    const failed = nextError(helper.getNode('s')!);
+    helper.getNode('s')!.receive({ payload: golden });
+    const message = await failed;
+    expect(message).toContain('onnxruntime cannot load it: no execution provider of tensorrt is available (tensorrt: ');
+    expect(message).toContain('end the list with cpu, which is always available');
+  });
+
   it('gives a part its pass/fail verdict with the part id, against an overridden threshold', async () => {
     await helper.load([nodes.model, nodes.score], scoreFlow({ threshold: '1e-9', topK: '1' }));
     const received = nextMessage(helper.getNode('out')!);
