@@ -125,8 +125,22 @@ export function editorActions(page: Page) {
     await page.waitForSelector('form#dialog-form', { hidden: true });
   }
 
+  /** Each node's validity as the editor checks it before a deploy: valid, and its fields' messages ([] where none). */
+  const validity = (ids: readonly string[]) =>
+    page.evaluate(
+      (list) =>
+        Object.fromEntries(
+          list.map((id) => {
+            const n = (window as any).RED.nodes.node(id);
+            (window as any).RED.editor.validateNode(n);
+            return [id, { valid: n.valid as boolean, errors: (n.validationErrors ?? []) as string[] }];
+          }),
+        ),
+      [...ids],
+    );
+
   const statusOf = (id: string) =>
     page.evaluate((i) => document.querySelector(`g[id="${i}"] .red-ui-flow-node-status-label`)?.textContent ?? '', id);
 
-  return { openDialog, valueOf, fill, fillAll, press, addConfig, done, statusOf };
+  return { openDialog, valueOf, fill, fillAll, press, addConfig, done, statusOf, validity };
 }

@@ -155,15 +155,7 @@ describe('the linewatch nodes in the Node-RED editor', () => {
         { generateIds: false, touchImport: true },
       );
     });
-    const errors = await page.evaluate(() =>
-      Object.fromEntries(
-        ['m4', 'w4', 's4', 'a4'].map((id) => {
-          const n = (window as any).RED.nodes.node(id);
-          (window as any).RED.editor.validateNode(n);
-          return [id, { valid: n.valid, errors: n.validationErrors }];
-        }),
-      ),
-    );
+    const errors = await ui.validity(['m4', 'w4', 's4', 'a4']);
     expect(errors).toEqual({
       m4: { valid: false, errors: ['Providers: cpucuda is not one of tensorrt, cuda, cpu'] },
       w4: {
@@ -215,19 +207,40 @@ describe('the linewatch nodes in the Node-RED editor', () => {
         { generateIds: false, touchImport: true },
       );
     });
-    const validity = await page.evaluate(() =>
-      Object.fromEntries(
-        ['d5', 'd6', 'd7'].map((id) => {
-          const n = (window as any).RED.nodes.node(id);
-          (window as any).RED.editor.validateNode(n);
-          return [id, { valid: n.valid, errors: n.validationErrors ?? [] }];
-        }),
-      ),
-    );
+    const validity = await ui.validity(['d5', 'd6', 'd7']);
     expect(validity).toEqual({
       d5: { valid: false, errors: [`Events: alarms is not one of ${DAEMON_EVENT_TYPES.join(', ')}`] },
       d6: { valid: true, errors: [] },
       d7: { valid: true, errors: [] },
+    });
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('flags a gateway URL the runtime would refuse, a user or password in it among them, with the reason', async () => {
+    // Walk nrwalk (2026-12-07): http://user:secret@host took the dialog's check (a regex for http(s)://) and was
+    // refused only after the deploy.
+    await page.evaluate(() => {
+      (window as any).RED.view.importNodes(
+        [
+          { id: 'g8', type: 'linewatch-gateway', url: 'http://operator:secret@127.0.0.1:8080' },
+          { id: 'g9', type: 'linewatch-gateway', url: 'ftp://127.0.0.1:8080' },
+          { id: 'g10', type: 'linewatch-gateway', url: 'http://' },
+          { id: 'g11', type: 'linewatch-gateway', url: 'https://gateway.line-1.example:8443/' },
+        ],
+        { generateIds: false, touchImport: true },
+      );
+    });
+    const validity = await ui.validity(['g8', 'g9', 'g10', 'g11']);
+    expect(validity).toEqual({
+      g8: {
+        valid: false,
+        errors: [
+          "URL: no user or password in it (the runtime refuses it): the gateway's API token goes in its own field",
+        ],
+      },
+      g9: { valid: false, errors: ['URL: use http:// or https://'] },
+      g10: { valid: false, errors: ['URL: not a URL (e.g. http://127.0.0.1:8080)'] },
+      g11: { valid: true, errors: [] },
     });
     expect(problems).toEqual([]);
   }, 60_000);
