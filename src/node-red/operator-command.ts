@@ -22,6 +22,17 @@ export function payloadFields(msg: NodeMessage): Record<string, unknown> {
   return (msg.payload !== null && typeof msg.payload === 'object' ? msg.payload : {}) as Record<string, unknown>;
 }
 
+/**
+ * A shelve's duration as its error shows it: text quoted and named as text (an inject node's properties are strings
+ * unless set as numbers, and `got 60` read as if 60 were refused), cut to 40 characters.
+ */
+function durationShown(duration: unknown): string {
+  if (duration === undefined) return 'none';
+  if (typeof duration !== 'string') return String(duration);
+  const cut = duration.length > 40 ? `${duration.slice(0, 40)}…` : duration;
+  return `the text ${JSON.stringify(cut)}: set it as a number (an inject or change node's type 0-9), not a string`;
+}
+
 /** The command in `msg`; undefined where it carries none; throws naming the field that is wrong. */
 export function operatorCommandOf(msg: NodeMessage): OperatorCommandMessage | undefined {
   const p = payloadFields(msg);
@@ -46,7 +57,7 @@ export function operatorCommandOf(msg: NodeMessage): OperatorCommandMessage | un
   const duration = msg.duration_s ?? p.duration_s;
   // Infinity passes `> 0`, and JSON sends it to the gateway as null ("duration_s: required").
   if (command === 'shelve' && (typeof duration !== 'number' || !Number.isFinite(duration) || !(duration > 0)))
-    throw new Error(`msg.duration_s: shelve needs a positive number of seconds, got ${String(duration)}`);
+    throw new Error(`msg.duration_s: shelve needs a positive number of seconds, got ${durationShown(duration)}`);
   return {
     command: command as OperatorCommand,
     by: by.trim(),

@@ -458,6 +458,24 @@ describe('linewatch-alarm', () => {
     expect(await error).toBe('msg.duration_s: shelve needs a positive number of seconds, got Infinity');
   });
 
+  // Walk nrwalk (2026-12-07): an inject node's duration_s left at its default type (a string) was refused with
+  // "got 60", as if 60 seconds were the fault; a shelve with no duration said "got undefined".
+  it('names a duration given as text, and one not given, in a refused shelve', async () => {
+    await helper.load([nodes.alarm], alarmFlow());
+    const a = helper.getNode('a')!;
+    const refusal = (duration: Record<string, unknown>) => {
+      const error = nextError(a);
+      a.receive({ command: 'shelve', by: 'op', ...duration });
+      return error;
+    };
+    const why = 'msg.duration_s: shelve needs a positive number of seconds, got';
+    expect(await refusal({ duration_s: '60' })).toBe(
+      `${why} the text "60": set it as a number (an inject or change node's type 0-9), not a string`,
+    );
+    expect(await refusal({ duration_s: '9'.repeat(100) })).toContain(`got the text "${'9'.repeat(40)}…": set it`);
+    expect(await refusal({})).toBe(`${why} none`);
+  });
+
   // Regression: a control character in who or why went into the alarm's event message (a forged line, a bidi override).
   it('refuses a control character in msg.by, and in msg.comment but for line breaks and tabs', async () => {
     await helper.load([nodes.alarm], alarmFlow());
