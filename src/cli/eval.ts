@@ -278,7 +278,7 @@ export async function evalCommand(opts: EvalOptions, argv: readonly string[]): P
             : modelPeriodMs !== undefined && series.periodMs !== modelPeriodMs
               ? `its rows come every ${series.periodMs} ms, the model ${opts.model} takes one every ${modelPeriodMs} ms (its windows would span another time); resample the file or fit a model at its period` +
                 (nearPollPeriod(series.periodMs, modelPeriodMs)
-                  ? `, or, where its rows were polled every ${modelPeriodMs} ms and the poll timer's lateness spaced them wider, give --period-ms ${modelPeriodMs}`
+                  ? `, or, where its rows were polled every ${modelPeriodMs} ms and the poll spaced them wider, give --period-ms ${modelPeriodMs}`
                   : '')
               : whyNotEvaluated(series, trainRows, detector);
       if (reason !== undefined) {

@@ -136,7 +136,7 @@ export function addFitCommands(program: Command, wrap: CommandWrap, argv: readon
       .option('--running-settle-ms <ms>', RUNNING_SETTLE_HELP)
       .option(
         '--period-ms <n>',
-        `sample period in ms of files whose time column holds plain numbers (seconds or hours since the start, a sample number) or that have none (rows counted as samples); with --model, default the model's; files with dates or Unix times (ms; s, µs or ns under a time's name) give their own, or take this one where their rows are spaced up to ${NEAR_POLL_PERIOD * 100} % wider (a poll timer's lateness)`,
+        `sample period in ms of files whose time column holds plain numbers (seconds or hours since the start, a sample number) or that have none (rows counted as samples); with --model, default the model's; files with dates or Unix times (ms; s, µs or ns under a time's name) give their own, or take this one where their rows are spaced up to ${NEAR_POLL_PERIOD * 100} % wider (by the poll's own time)`,
       )
       .option(
         '--label-column <name>',

@@ -117,6 +117,12 @@ export function timesInMs(
     return { times: times.map((t) => (t * givenMs) / spacing), periodMs: givenMs };
   }
   if (repeats) return repeatedStamps(times, file, givenMs);
+  // Dates give their own period: a given one is taken over them only where a poll of that period may have spaced
+  // them (nearPollPeriod), so that train, eval and eval --model read a recording alike.
+  if (givenMs !== undefined && givenMs !== spacing && spacing > 0 && !nearPollPeriod(spacing, givenMs))
+    throw new Error(
+      `${file}: its time column gives a sample period of ${spacing} ms, not the ${givenMs} of --period-ms (which is for times written as plain numbers, files with no time column, and dates polled every --period-ms that the poll spaced up to ${NEAR_POLL_PERIOD * 100} % wider)`,
+    );
   const periodMs = givenMs ?? spacing;
   if (!(periodMs > 0))
     throw new Error(
@@ -241,10 +247,13 @@ function median(values: number[]): number {
 }
 
 /**
- * How much wider than the poll that made them a recording's rows may be spaced by the poll timer's lateness alone: a
- * walk's Modbus skid polled at 1000 ms was recorded 1001 ms apart (median; before the poll kept a fixed rate).
+ * How much wider than the poll that made them a recording's rows may be spaced by the poll alone. A poll that waits its
+ * interval after each answer adds the answer's time to every step: node-red-contrib-modbus polling every 200 ms on a
+ * Node-RED walk recorded rows 201-208 ms apart (medians of two-minute stretches, 205 ms over 20 minutes), and a slower
+ * PLC's answer adds more. The usual poll rates (100, 200, 250, 500, 1000 ms, ...) stand at least 20 % apart, so half
+ * that still tells a recording made at another rate, which is refused.
  */
-export const NEAR_POLL_PERIOD = 0.02;
+export const NEAR_POLL_PERIOD = 0.1;
 
 /** Whether rows spaced `spacingMs` apart may have been polled every `pollMs` (up to NEAR_POLL_PERIOD wider). */
 export function nearPollPeriod(spacingMs: number, pollMs: number): boolean {

@@ -9,7 +9,6 @@ import {
   isNotChannel,
   parseSkabCsv,
   rowMajor,
-  repeatsStamps,
   timesInMs,
   unitlessTimes,
   holdShortGaps,
@@ -21,7 +20,6 @@ import {
   type TextColumn,
 } from '../core/csv-table.js';
 import { spanFile, spanLabels, type AnomalySpan } from './anomaly-spans.js';
-import { NEAR_POLL_PERIOD, nearPollPeriod } from '../core/csv-times.js';
 import { runningRowsOf, type RunningRows } from '../core/csv-running-rows.js';
 import type { RunningCondition } from '../core/running-condition.js';
 
@@ -116,25 +114,14 @@ export function readLabelledCsv(
     // The running condition's column is no channel unless a model reads it.
     .filter((h) => h !== runningWhen?.channel || asked.includes(h));
   const n = table.times.length;
-  // The given period scales plain numbers; a file with dates gives its own, which the given one must match.
-  // Dates that repeat (whole seconds at several rows a second) take the given period too (see timesInMs).
-  const own = timesInMs(
+  // The given period scales plain numbers, and spreads dates that repeat (whole seconds at several rows a second); a
+  // file with dates gives its own, which a given one replaces only where a poll of it may have spaced them, as in
+  // train (see timesInMs).
+  const { times, periodMs } = timesInMs(
     table,
     file,
-    unitlessTimes(table)
-      ? (periodGivenMs ?? periodForPlainNumbersMs)
-      : repeatsStamps(table.times)
-        ? periodGivenMs
-        : undefined,
+    unitlessTimes(table) ? (periodGivenMs ?? periodForPlainNumbersMs) : periodGivenMs,
   );
-  // Dates spaced a little wider than the poll that made them (a poll timer's lateness) take the poll's period, as
-  // train --period-ms takes it; one further off is refused, not mixed into the figures.
-  if (periodGivenMs !== undefined && periodGivenMs !== own.periodMs && !nearPollPeriod(own.periodMs, periodGivenMs))
-    throw new Error(
-      `${file}: its time column gives a sample period of ${own.periodMs} ms, not the ${periodGivenMs} of --period-ms (which is for times written as plain numbers, files with no time column, and dates polled every --period-ms that a poll timer's lateness spaced up to ${NEAR_POLL_PERIOD * 100} % wider)`,
-    );
-  const { times, periodMs } =
-    periodGivenMs !== own.periodMs && periodGivenMs ? timesInMs(table, file, periodGivenMs) : own;
   const missing = holdShortGaps(table, channels, periodMs, times, maxSampleAgeMs);
   const rows = rowMajor(table, channels);
   const running = runningWhen ? runningRowsOf(table, runningWhen, file, n) : undefined;

@@ -446,11 +446,18 @@ describe('timesInMs: the times in ms and the sample period, or what to give', ()
   const table = (times: string[]) =>
     parseSkabCsv(`time;a\n${times.map((t, i) => `${t};${i}`).join('\n')}\n`, 'log.csv');
 
-  it('takes dates and Unix times in ms as they are, the period from their spacing or from --period-ms', () => {
+  it('takes dates and Unix times in ms as they are, the period from their spacing or from a --period-ms near it', () => {
     const dates = table(['2024-01-23 00:00:00', '2024-01-23 00:03:00', '2024-01-23 00:06:00']);
     expect(timesInMs(dates, 'log.csv').periodMs).toBe(180_000);
     expect([...timesInMs(dates, 'log.csv').times]).toEqual([...dates.times]);
-    expect(timesInMs(dates, 'log.csv', 60_000).periodMs).toBe(60_000);
+    // A given period is taken over dates a poll of it may have spaced (up to 10 % wider), refused further off.
+    expect(timesInMs(dates, 'log.csv', 170_000).periodMs).toBe(170_000);
+    expect(refusal(() => timesInMs(dates, 'log.csv', 60_000))).toBe(
+      'log.csv: its time column gives a sample period of 180000 ms, not the 60000 of --period-ms (which is for times written as plain numbers, files with no time column, and dates polled every --period-ms that the poll spaced up to 10 % wider)',
+    );
+    expect(refusal(() => timesInMs(dates, 'log.csv', 190_000))).toMatch(
+      /^log\.csv: its time column gives a sample period of 180000 ms, not the 190000 /,
+    );
     const unixMs = table(['1706000000000', '1706000001000', '1706000002000']);
     expect(timesInMs(unixMs, 'log.csv')).toEqual({ times: unixMs.times, periodMs: 1000 });
   });

@@ -286,7 +286,7 @@ describe('linewatch eval on SKAB (34 labelled files, N = 400, causal, hybrid)', 
     const disagrees = await runCli(['eval', '--data', file, '--period-ms', '500']);
     expect(disagrees.code).toBe(1);
     expect(disagrees.stderr).toBe(
-      `linewatch: ${file}: its time column gives a sample period of 1000 ms, not the 500 of --period-ms (which is for times written as plain numbers, files with no time column, and dates polled every --period-ms that a poll timer's lateness spaced up to 2 % wider)\n`,
+      `linewatch: ${file}: its time column gives a sample period of 1000 ms, not the 500 of --period-ms (which is for times written as plain numbers, files with no time column, and dates polled every --period-ms that the poll spaced up to 10 % wider)\n`,
     );
     const badPeriod = await runCli(['eval', '--data', numbered, '--period-ms', '0']);
     expect(badPeriod.code).toBe(2);
