@@ -88,6 +88,7 @@ export async function checkConfig(config: Config, path: string, options: LoadOpt
     ...nodeRedNodeIdIssues(config),
     ...checkExposure(config),
     ...checkConnectionRoom(config),
+    ...checkStorageSettings(config),
     ...(credentials ? checkStorage(config) : []),
   ];
   const models = new Map<string, LoadedManifest>();
@@ -309,6 +310,13 @@ function checkComponents(config: Config): string[] {
 function checkStorage(config: Config): string[] {
   const storage: Record<string, object | undefined> = config.storage;
   return sinkTypes.flatMap((sink) => (storage[sink.key] ? (sink.check?.(storage[sink.key]!) ?? []) : []));
+}
+
+/** What each storage sink checks of its settings against the rest of the configuration (an asset it names). */
+function checkStorageSettings(config: Config): string[] {
+  const storage: Record<string, object | undefined> = config.storage;
+  const ctx = { assets: config.assets.map((a) => a.name) };
+  return sinkTypes.flatMap((sink) => (storage[sink.key] ? (sink.checkSettings?.(storage[sink.key]!, ctx) ?? []) : []));
 }
 
 /** Claims of something only one part of the configuration may have: each returns who claimed its key first, if any. */

@@ -19,3 +19,12 @@ const HOST_HEADER = /^(\[[^\]]*\]|[^:[\]]*)(:\d*)?$/;
 export function hostOfHeader(header: string): string {
   return HOST_HEADER.exec(header)?.[1] ?? header;
 }
+
+/**
+ * The host a server's URL names for the address it listens on: that address, or 127.0.0.1 where it listens on every
+ * interface (a client cannot connect to 0.0.0.0); an IPv6 address in brackets.
+ */
+export function endpointHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -12,6 +12,7 @@ import { opcuaWriteActionType } from '../actions/opcua-write/action-type.js';
 import { webhookActionType } from '../actions/webhook/action-type.js';
 import { influxSinkType } from '../sinks/influx/sink-type.js';
 import { localSinkType } from '../sinks/local/sink-type.js';
+import { opcuaServerSinkType } from '../sinks/opcua-server/sink-type.js';
 import { sparkplugSinkType } from '../sinks/sparkplug/sink-type.js';
 import type { SinkType } from '../sinks/sink-type.js';
 import { modbusRtuSourceType, modbusRtuTcpSourceType, modbusTcpSourceType } from '../sources/modbus/source-types.js';
@@ -28,7 +29,7 @@ export const SOURCE_TYPES = [
 ] as const;
 
 /** Storage sinks, in the order they are started (and written). */
-export const SINK_TYPES = [localSinkType, influxSinkType, sparkplugSinkType] as const;
+export const SINK_TYPES = [localSinkType, influxSinkType, sparkplugSinkType, opcuaServerSinkType] as const;
 
 export const ACTION_TYPES = [
   modbusWriteActionType,

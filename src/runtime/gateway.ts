@@ -172,6 +172,7 @@ export class Gateway {
         models: () =>
           !this.modelsChosen ? undefined : this.pipelines.length === 0 ? (this.lastModels ?? []) : this.runningModels(),
         journalGapRecorded: (gap) => this.bus.publish('journalGap', gap),
+        alarmStates: () => this.pipelines.map((p) => p.status().alarm),
       });
       for (const sink of this.sinks) await sink.start();
       // Every model comes from the pool: assets that run the same model file share one session and its batches, at

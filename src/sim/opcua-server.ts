@@ -16,6 +16,7 @@ import {
   type UAVariable,
 } from 'node-opcua';
 import { freePort } from '../core/free-port.js';
+import { endpointHost } from '../core/loopback.js';
 import { routeOpcuaLogs } from '../sources/opcua/opcua-log.js';
 import type { LineSimulator } from './line-simulator.js';
 import { PUMP_CHANNELS, PUMP_UNITS } from './plant.js';
@@ -45,14 +46,8 @@ export interface SimOpcuaOptions {
 
 export const SIM_OPCUA_NAMESPACE = 'urn:linewatch:sim';
 
-/**
- * The host its endpoint URL names: the listening address, or 127.0.0.1 where it listens on every interface (a client
- * cannot connect to 0.0.0.0); an IPv6 address in brackets.
- */
-export function endpointHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
-}
+/** The host its endpoint URL names (core/loopback.ts). */
+export { endpointHost };
 
 export async function startSimOpcuaServer(sim: LineSimulator, options: SimOpcuaOptions): Promise<SimOpcuaServer> {
   routeOpcuaLogs();

@@ -4,11 +4,35 @@
  */
 import type { z } from 'zod';
 import type { AlarmJournalGap, Sink } from '../core/components.js';
+import type { AlarmStateName } from '../core/types.js';
 import type { ConfigPaths } from '../core/config-primitives.js';
 import type { BufferConfig } from '../buffer/schema.js';
 import type { DurableQueue } from '../buffer/queue.js';
 import type { ComponentDeps } from '../telemetry/component-deps.js';
 import type { SinkSeries } from '../telemetry/series-at-start.js';
+
+/** An asset of the configuration as a sink that offers each asset's variables sees it (storage.opcua_server). */
+export interface SinkAsset {
+  readonly name: string;
+  /** The channels its sources deliver: each one's unit where the configuration sets one, whether it carries text. */
+  readonly channels: readonly { readonly name: string; readonly unit?: string; readonly text: boolean }[];
+  /** Whether it makes parts (a cycle window): part results come for it. */
+  readonly parts: boolean;
+}
+
+/** An asset's alarm as the gateway holds it now (restored from the journal at start, then each transition). */
+export interface SinkAlarmState {
+  readonly asset: string;
+  readonly state: AlarmStateName;
+  /** Since when it has been active, where it is and the gateway knows. */
+  readonly since?: number;
+}
+
+/** What a sink's settings are checked against (checkSettings). */
+export interface SinkCheckContext {
+  /** The names of the configuration's assets. */
+  readonly assets: readonly string[];
+}
 
 export interface SinkDeps extends ComponentDeps {
   /** The gateway's identity, tagged on every series. */
@@ -20,6 +44,14 @@ export interface SinkDeps extends ComponentDeps {
    * is on disk (the gateway publishes it: the live event stream, InfluxDB).
    */
   readonly journalGapRecorded?: (gap: AlarmJournalGap) => void;
+  /** The gateway's data_dir (absolute): where a sink keeps what it makes itself (a server's certificates). */
+  readonly dataDir?: string;
+  /** Sends node-opcua's own warnings and errors to `logger` (a sink that runs node-opcua; sources/opcua owns this). */
+  readonly opcuaLogsTo?: (logger: ComponentDeps['logger']) => Promise<void>;
+  /** The configuration's assets, their channels and whether they make parts. */
+  readonly assets?: readonly SinkAsset[];
+  /** Each asset's alarm now; empty before the gateway's asset pipelines run (until its sources start). */
+  readonly alarmStates?: () => readonly SinkAlarmState[];
 }
 
 export interface SinkType<K extends string, S extends z.ZodType<object>> {
@@ -36,6 +68,11 @@ export interface SinkType<K extends string, S extends z.ZodType<object>> {
   resolvePaths?(config: z.output<S>, paths: ConfigPaths): void;
   /** What the schema cannot check (a file it names): each problem a message naming its key. Opens no connection. */
   check?(config: z.output<S>): string[];
+  /**
+   * What the schema cannot check that needs no file or credential (an asset it names, a host beyond loopback): each
+   * problem a message naming its key. Run by every check of a configuration. Opens no connection.
+   */
+  checkSettings?(config: z.output<S>, ctx: SinkCheckContext): string[];
   create(config: z.output<S>, deps: SinkDeps): Sink;
 }
 

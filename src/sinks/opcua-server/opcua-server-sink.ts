@@ -1,0 +1,90 @@
+/**
+ * storage.opcua_server as a sink: the gateway's results offered over OPC UA (docs/opcua-server.md). Each write sets
+ * the variables of the assets offered to the records' latest values; nothing is queued (a client reads the current
+ * values, a subscription gets each change). node-opcua is loaded at start, only where the server is configured.
+ */
+import { resolve } from 'node:path';
+import type { Sink, SinkRecords } from '../../core/components.js';
+import { listenProblem } from '../../core/free-port.js';
+import type { SinkAsset, SinkDeps } from '../sink-type.js';
+import { assetVariables, heldAlarmUpdates, recordUpdates } from './asset-variables.js';
+import type { OpcuaServerConfig } from './schema.js';
+import type { RunningUaServer } from './ua-server.js';
+
+export const OPCUA_SERVER_SINK = 'opcua_server';
+
+/** Its PKI folder (own certificate, trusted and rejected clients) under the gateway's data_dir. */
+export const pkiDirOf = (dataDir: string): string => resolve(dataDir, 'opcua-server-pki');
+
+export class OpcuaServerSink implements Sink {
+  readonly name = OPCUA_SERVER_SINK;
+  private server: RunningUaServer | undefined;
+  private known: ReadonlySet<string> = new Set();
+  /** The assets whose alarm variables have no value yet: set from the gateway's alarms at the first write. */
+  private readonly alarmPending: Set<string>;
+  private readonly assets: readonly SinkAsset[];
+
+  constructor(
+    private readonly config: OpcuaServerConfig,
+    private readonly identity: { readonly gateway: string; readonly pkiDir: string },
+    private readonly deps: SinkDeps,
+  ) {
+    const offered = config.assets ? new Set(config.assets) : undefined;
+    this.assets = (deps.assets ?? []).filter((a) => !offered || offered.has(a.name));
+    this.alarmPending = new Set(this.assets.map((a) => a.name));
+  }
+
+  /** Its endpoint's URL, once started. */
+  get endpointUrl(): string | undefined {
+    return this.server?.endpointUrl;
+  }
+
+  async start(): Promise<void> {
+    const { host, port } = this.config;
+    const problem = await listenProblem(port, host);
+    if (problem)
+      throw new Error(
+        `storage.opcua_server: cannot listen on ${host} port ${port}: ${
+          problem.code === 'EADDRINUSE'
+            ? 'the port is in use (another OPC UA server?): set storage.opcua_server.port to a free one'
+            : problem.message
+        }`,
+      );
+    await this.deps.opcuaLogsTo?.(this.deps.logger);
+    const { startUaServer } = await import('./ua-server.js');
+    const specs = this.assets.flatMap(assetVariables);
+    this.server = await startUaServer(this.config, this.identity.gateway, this.identity.pkiDir, specs);
+    this.known = this.server.space.keys();
+    this.deps.logger.info(
+      {
+        sink: this.name,
+        endpoint: this.server.endpointUrl,
+        security_modes: this.config.security_modes,
+        anonymous: this.config.allow_anonymous,
+        users: this.config.users.length,
+        assets: this.assets.map((a) => a.name),
+      },
+      `OPC UA server at ${this.server.endpointUrl}: ${this.assets.length} asset(s), ${specs.length} variables`,
+    );
+  }
+
+  write(records: SinkRecords): void {
+    const server = this.server;
+    if (!server) return;
+    for (const a of records.alarms) this.alarmPending.delete(a.asset);
+    const held = this.alarmPending.size > 0 ? (this.deps.alarmStates?.() ?? []) : [];
+    if (held.length > 0) {
+      server.space.apply(heldAlarmUpdates(held, this.alarmPending, this.known));
+      this.alarmPending.clear();
+    }
+    server.space.apply(recordUpdates(records, this.known));
+  }
+
+  async flush(): Promise<void> {}
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    await server?.shutdown();
+  }
+}

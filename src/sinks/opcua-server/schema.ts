@@ -1,0 +1,83 @@
+/** The configuration of the gateway's OPC UA server (storage.opcua_server, docs/opcua-server.md). */
+import { z } from 'zod';
+import { nameSchema, portSchema } from '../../core/config-primitives.js';
+
+/** Message security modes a client may open a channel with; None only where listed. */
+export const SECURITY_MODES = ['SignAndEncrypt', 'Sign', 'None'] as const;
+/** Security policies offered with Sign and SignAndEncrypt (those OPC UA 1.05 keeps; the SHA-1 ones are left out). */
+export const SECURITY_POLICIES = ['Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'] as const;
+
+const userSchema = z.strictObject({
+  username: z.string().min(1).max(64).describe('User name a client logs in with.'),
+  password: z
+    .string()
+    .min(8, 'use a password of at least 8 characters')
+    .max(256)
+    .describe('Its password, best from the environment: ${OPCUA_SERVER_PASSWORD}.'),
+});
+
+export const opcuaServerSchema = z.strictObject({
+  host: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe(
+      'Address listened on (default 127.0.0.1: this machine only). Beyond loopback, anonymous sessions or security mode None need public_reads: true.',
+    ),
+  port: portSchema.default(4840).describe('TCP port (4840: the OPC UA default).'),
+  assets: z
+    .array(nameSchema)
+    .min(1)
+    .optional()
+    .describe('The assets offered, each a folder; default every asset of the configuration.'),
+  security_modes: z
+    .array(z.enum(SECURITY_MODES))
+    .min(1)
+    .default(['SignAndEncrypt', 'Sign'])
+    .describe(
+      'Message security modes of its endpoints: SignAndEncrypt, Sign, and None only where listed here (no signature: anyone on the path can read and change the messages).',
+    ),
+  security_policies: z
+    .array(z.enum(SECURITY_POLICIES))
+    .min(1)
+    .default([...SECURITY_POLICIES])
+    .describe('Security policies of the Sign and SignAndEncrypt endpoints.'),
+  allow_anonymous: z
+    .boolean()
+    .default(false)
+    .describe('true: a client may open a session without a user; off unless set.'),
+  users: z
+    .array(userSchema)
+    .max(32)
+    .default([])
+    .describe('Who may open a session with a user name and password (read only: no variable is writable).'),
+  trust_unknown_clients: z
+    .boolean()
+    .default(false)
+    .describe(
+      "true: a client's certificate the server does not know is trusted at first sight; without it, it is refused and put in <data_dir>/opcua-server-pki/rejected, to be moved to trusted/certs by whoever trusts it (security mode None checks no certificate).",
+    ),
+  public_reads: z
+    .boolean()
+    .default(false)
+    .describe(
+      'true: a host beyond loopback may offer anonymous sessions or security mode None, to anyone who reaches it (a plant network that may read the results). Without it such a host is refused.',
+    ),
+  max_sessions: z.number().int().min(1).max(100).default(10).describe('Sessions open at once; one more is refused.'),
+  max_subscriptions_per_session: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(10)
+    .describe('Subscriptions one session may hold.'),
+  max_monitored_items: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(1000)
+    .describe('Monitored items of all sessions together (and of one subscription).'),
+});
+
+export type OpcuaServerConfig = z.infer<typeof opcuaServerSchema>;

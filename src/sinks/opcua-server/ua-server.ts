@@ -1,0 +1,91 @@
+/**
+ * The node-opcua server of storage.opcua_server: its endpoints (the security modes and policies configured, None only
+ * where listed), who may open a session, its bounds, and its PKI folder (its own certificate, made at the first start,
+ * and the client certificates it trusts). Loaded only where the server is configured (node-opcua is large).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import {
+  MessageSecurityMode,
+  OPCUACertificateManager,
+  OPCUAServer,
+  RegisterServerMethod,
+  SecurityPolicy,
+} from 'node-opcua';
+import { endpointHost } from '../../core/loopback.js';
+import { LINEWATCH_VERSION } from '../../core/version.js';
+import { GatewayAddressSpace } from './address-space.js';
+import type { VariableSpec } from './asset-variables.js';
+import type { OpcuaServerConfig } from './schema.js';
+
+export const RESOURCE_PATH = '/UA/linewatch';
+
+/** Whether a user name and password are those of a configured user (compared in constant time). */
+export function userCheck(users: OpcuaServerConfig['users']): (name: string, password: string) => boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  const known = users.map((u) => ({ name: digest(u.username), password: digest(u.password) }));
+  return (name, password) => {
+    const n = digest(name);
+    const p = digest(password);
+    let ok = false;
+    for (const u of known) ok = (timingSafeEqual(u.name, n) && timingSafeEqual(u.password, p)) || ok;
+    return ok;
+  };
+}
+
+export interface RunningUaServer {
+  readonly endpointUrl: string;
+  readonly space: GatewayAddressSpace;
+  shutdown(): Promise<void>;
+}
+
+export async function startUaServer(
+  config: OpcuaServerConfig,
+  gateway: string,
+  pkiDir: string,
+  specs: readonly VariableSpec[],
+): Promise<RunningUaServer> {
+  await mkdir(pkiDir, { recursive: true, mode: 0o700 });
+  const serverCertificateManager = new OPCUACertificateManager({
+    rootFolder: pkiDir,
+    automaticallyAcceptUnknownCertificate: config.trust_unknown_clients,
+  });
+  const modes = config.security_modes.map((m) => MessageSecurityMode[m]);
+  const policies = [
+    ...config.security_policies.map((p) => SecurityPolicy[p]),
+    ...(config.security_modes.includes('None') ? [SecurityPolicy.None] : []),
+  ];
+  const { max_sessions: sessions, max_subscriptions_per_session: perSession, max_monitored_items: items } = config;
+  const urlHost = endpointHost(config.host);
+  const server = new OPCUAServer({
+    port: config.port,
+    // `host` is the address node-opcua listens on (without it: every interface); `hostname` only names the endpoint.
+    host: config.host,
+    hostname: urlHost,
+    alternateHostname: [urlHost],
+    resourcePath: RESOURCE_PATH,
+    serverCertificateManager,
+    securityModes: modes,
+    securityPolicies: policies,
+    allowAnonymous: config.allow_anonymous,
+    userManager: { isValidUser: userCheck(config.users) },
+    maxConnectionsPerEndpoint: sessions,
+    serverCapabilities: {
+      maxSessions: sessions,
+      maxSubscriptionsPerSession: perSession,
+      maxSubscriptions: sessions * perSession,
+      maxMonitoredItems: items,
+      maxMonitoredItemsPerSubscription: items,
+    },
+    registerServerMethod: RegisterServerMethod.HIDDEN,
+    buildInfo: { productName: 'linewatch', manufacturerName: 'linewatch', softwareVersion: LINEWATCH_VERSION },
+  });
+  await server.initialize();
+  const space = new GatewayAddressSpace(server.engine.addressSpace!, gateway, specs);
+  await server.start();
+  return {
+    endpointUrl: `opc.tcp://${urlHost}:${config.port}${RESOURCE_PATH}`,
+    space,
+    shutdown: () => server.shutdown(0),
+  };
+}
