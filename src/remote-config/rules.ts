@@ -4,7 +4,8 @@
  * - the channel a configuration arrives by and the trust anchors (`cloud`: broker, credentials, client id, public keys,
  *   release prefixes), the gateway's name (it names the topic), the operator API's binding and tokens, and `data_dir`
  *   (the state folder, where the accepted configuration itself is kept). A remote configuration leaves them out and
- *   the local file's are used; one that sets any of them is refused (`protected_key`).
+ *   the local file's are used; one that sets any of them is refused (`protected_key`). So is `storage.opcua_server`, a
+ *   listener with its own users and security, set by the local file alone.
  * - every key that names a file or folder (`…_file`, `…_dir`, `path`, an asset's `model`): a remote configuration may
  *   only name one the local file names at the same place (list positions aside), so it can reorder or drop what the
  *   local file has but never point the gateway at another file (`path_changed`). Left out, a path takes its default
@@ -27,6 +28,8 @@ export const PROTECTED_KEYS: readonly (readonly string[])[] = [
   ['http', 'read_token'],
   ['http', 'public_reads'],
   ['http', 'allowed_hosts'],
+  // The OPC UA server listens for the plant network: its binding, its users and its security are the local file's.
+  ['storage', 'opcua_server'],
 ];
 
 type Tree = Record<string, unknown>;
@@ -72,7 +75,7 @@ export function checkProtectedKeys(remote: unknown, origin: string): void {
   if (set.length > 0)
     throw new ConfigRefused(
       'protected_key',
-      `${origin}: ${set.join(', ')}: only the gateway's local configuration sets ${set.length > 1 ? 'these' : 'this'} (the cloud channel and its keys, the gateway's name, the API's binding and tokens, data_dir); leave ${set.length > 1 ? 'them' : 'it'} out and the local file's ${set.length > 1 ? 'are' : 'is'} used`,
+      `${origin}: ${set.join(', ')}: only the gateway's local configuration sets ${set.length > 1 ? 'these' : 'this'} (the cloud channel and its keys, the gateway's name, the API's binding and tokens, the OPC UA server, data_dir); leave ${set.length > 1 ? 'them' : 'it'} out and the local file's ${set.length > 1 ? 'are' : 'is'} used`,
     );
 }
 

@@ -147,6 +147,12 @@ describe('remote configuration intake', () => {
     // it would let a rebinding name read /healthz, /readyz and /metrics of a gateway whose local file lists its names
     ['http.allowed_hosts', 'http: { allowed_hosts: [evil.example] }', 'http.allowed_hosts'],
     ['data_dir', 'data_dir: /tmp/elsewhere', 'data_dir'],
+    // it would open an OPC UA server to the plant network, anonymous, without a signature
+    [
+      'storage.opcua_server',
+      'storage: { opcua_server: { host: 0.0.0.0, allow_anonymous: true, security_modes: [None], public_reads: true } }',
+      'storage.opcua_server',
+    ],
     ['gateway.name', 'gateway: { name: press-9 }', 'gateway.name'],
   ])('refuses a configuration that sets %s (protected_key)', async (_, top, key) => {
     const r = await refusal(sign({ sequence: 1, target: 'press-3', yaml: yaml(5500, top) }));
