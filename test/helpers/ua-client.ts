@@ -18,16 +18,23 @@ export interface UaSession {
   close(): Promise<void>;
 }
 
-/** Opens a session over security mode None with a user's name and password, or anonymous without. */
+/** A channel's security: None (the default) or SignAndEncrypt with Basic256Sha256. */
+export type UaChannel = 'None' | 'SignAndEncrypt';
+
+/**
+ * Opens a session with a user's name and password, or anonymous without; over security mode None unless `channel`
+ * says SignAndEncrypt (Basic256Sha256, the client's certificate from node-opcua's default PKI folder).
+ */
 export async function openUaSession(
   endpointUrl: string,
   namespaceUri: string,
   user?: { readonly userName: string; readonly password: string },
+  channel: UaChannel = 'None',
 ): Promise<UaSession> {
   const client = OPCUAClient.create({
     endpointMustExist: false,
-    securityMode: MessageSecurityMode.None,
-    securityPolicy: SecurityPolicy.None,
+    securityMode: MessageSecurityMode[channel],
+    securityPolicy: channel === 'None' ? SecurityPolicy.None : SecurityPolicy.Basic256Sha256,
     connectionStrategy: { maxRetry: 0 },
   });
   await client.connect(endpointUrl);
@@ -47,6 +54,23 @@ export async function openUaSession(
   } catch (err) {
     await client.disconnect();
     throw err;
+  }
+}
+
+/** The endpoints a server offers (GetEndpoints over a None channel, as discovery is): mode, policy, token types. */
+export async function offeredEndpoints(
+  endpointUrl: string,
+): Promise<{ mode: string; policy: string; tokens: string[] }[]> {
+  const client = OPCUAClient.create({ endpointMustExist: false, connectionStrategy: { maxRetry: 0 } });
+  await client.connect(endpointUrl);
+  try {
+    return (await client.getEndpoints()).map((e) => ({
+      mode: MessageSecurityMode[e.securityMode],
+      policy: (e.securityPolicyUri ?? '').replace(/^.*#/, ''),
+      tokens: (e.userIdentityTokens ?? []).map((t) => UserTokenType[t.tokenType]),
+    }));
+  } finally {
+    await client.disconnect();
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   MessageSecurityMode,
   OPCUACertificateManager,
@@ -50,6 +51,13 @@ export async function startUaServer(
     rootFolder: pkiDir,
     automaticallyAcceptUnknownCertificate: config.trust_unknown_clients,
   });
+  // node-opcua lists X.509 user tokens on every endpoint; without its own folder it would trust the process-wide
+  // default UserPKI. This one, in the gateway's PKI folder, trusts no user certificate unless an operator puts one in
+  // its trusted/certs.
+  const userCertificateManager = new OPCUACertificateManager({
+    rootFolder: join(pkiDir, 'users'),
+    automaticallyAcceptUnknownCertificate: false,
+  });
   const modes = config.security_modes.map((m) => MessageSecurityMode[m]);
   const policies = [
     ...config.security_policies.map((p) => SecurityPolicy[p]),
@@ -65,6 +73,7 @@ export async function startUaServer(
     alternateHostname: [urlHost],
     resourcePath: RESOURCE_PATH,
     serverCertificateManager,
+    userCertificateManager,
     securityModes: modes,
     securityPolicies: policies,
     allowAnonymous: config.allow_anonymous,

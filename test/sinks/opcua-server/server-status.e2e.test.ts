@@ -3,7 +3,7 @@
  * the status codes a SCADA sees before the first record and while a source cannot be read, a text channel, and a
  * port already taken. One PKI folder for the file (the server's certificate is made once).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { opcuaServerSchema } from '../../../src/sinks/opcua-server/schema.js';
 import type { SinkDeps } from '../../../src/sinks/sink-type.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
-import { openUaSession, type UaSession } from '../../helpers/ua-client.js';
+import { offeredEndpoints, openUaSession, type UaSession } from '../../helpers/ua-client.js';
 
 const USER = { userName: 'mes', password: 'mes-password-1' };
 const NAMESPACE = 'urn:linewatch:gw-test';
@@ -24,8 +24,9 @@ const NAMESPACE = 'urn:linewatch:gw-test';
 let dir: string;
 let sink: OpcuaServerSink;
 
-const config = (port: number) =>
+const config = (port: number, more: object = {}) =>
   opcuaServerSchema.parse({
+    ...more,
     port,
     security_modes: ['None'],
     users: [{ username: USER.userName, password: USER.password }],
@@ -82,6 +83,20 @@ afterAll(async () => {
   await sink?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
+
+const pkiDir = () => join(dir, 'pki');
+
+/** A server on its own port with the default security (Sign, SignAndEncrypt; unknown clients refused). */
+async function startDefaultServer(): Promise<OpcuaServerSink> {
+  const users = [{ username: USER.userName, password: USER.password }];
+  const secure = new OpcuaServerSink(
+    opcuaServerSchema.parse({ port: await freePort(), users }),
+    { gateway: 'gw-test', pkiDir: pkiDir() },
+    deps(),
+  );
+  await secure.start();
+  return secure;
+}
 
 async function session(onTestFinished: (fn: () => Promise<void>) => void): Promise<UaSession> {
   const ua = await openUaSession(sink.endpointUrl!, NAMESPACE, USER);
@@ -145,6 +160,69 @@ describe('the OPC UA server sink', () => {
       );
     } finally {
       await new Promise((r) => holder.close(r));
+    }
+  });
+
+  it('a client past max_sessions is refused: its connection is closed (node-opcua bounds connections alike)', async () => {
+    const bounded = new OpcuaServerSink(
+      config(await freePort(), { max_sessions: 1 }),
+      { gateway: 'gw-test', pkiDir: join(dir, 'pki') },
+      deps(),
+    );
+    await bounded.start();
+    try {
+      const first = await openUaSession(bounded.endpointUrl!, NAMESPACE, USER);
+      try {
+        await expect(openUaSession(bounded.endpointUrl!, NAMESPACE, USER)).rejects.toThrow(
+          'The connection may have been rejected by server',
+        );
+      } finally {
+        await first.close();
+      }
+    } finally {
+      await bounded.close();
+    }
+  });
+
+  it('the default endpoints: SignAndEncrypt and Sign with the three SHA-2 policies, no anonymous token, no None', async () => {
+    const secure = await startDefaultServer();
+    try {
+      const endpoints = await offeredEndpoints(secure.endpointUrl!);
+      expect(endpoints.map((e) => `${e.mode} ${e.policy}`).sort()).toEqual(
+        ['Sign', 'SignAndEncrypt']
+          .flatMap((m) => ['Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss', 'Basic256Sha256'].map((p) => `${m} ${p}`))
+          .sort(),
+      );
+      // node-opcua lists X.509 user tokens too; the gateway's user PKI trusts none.
+      for (const e of endpoints) expect(e.tokens).toEqual(['UserName', 'Certificate']);
+    } finally {
+      await secure.close();
+    }
+  });
+
+  it("an unknown client's certificate is refused and kept in rejected/; moved to trusted/certs, the client opens a session over SignAndEncrypt", async () => {
+    const first = await startDefaultServer();
+    try {
+      await expect(openUaSession(first.endpointUrl!, NAMESPACE, USER, 'SignAndEncrypt')).rejects.toThrow(
+        'BadSecurityChecksFailed',
+      );
+    } finally {
+      await first.close();
+    }
+    const rejected = await readdir(join(pkiDir(), 'rejected'));
+    expect(rejected).toHaveLength(1);
+    await rename(join(pkiDir(), 'rejected', rejected[0]), join(pkiDir(), 'trusted', 'certs', rejected[0]));
+    // Started again (node-opcua also watches trusted/ while it runs; a start reads it for sure).
+    const second = await startDefaultServer();
+    try {
+      const ua = await openUaSession(second.endpointUrl!, NAMESPACE, USER, 'SignAndEncrypt');
+      try {
+        expect((await value(ua, 'pump-1/Anomaly/Score')).statusCode).toBe(StatusCodes.BadWaitingForInitialData);
+      } finally {
+        await ua.close();
+      }
+    } finally {
+      await second.close();
     }
   });
 });
