@@ -11,6 +11,7 @@ import { eventLoopBenchmark } from './event-loop-benchmark.js';
 import { detectorBenchmark } from './detector-benchmark.js';
 import { journalBenchmark } from './journal-benchmark.js';
 import { apiScrapeBenchmark } from './api-scrape-benchmark.js';
+import { opcuaServerStartBenchmark } from './opcua-server-benchmark.js';
 
 export const BENCHMARKS: readonly Benchmark[] = [
   scoringPipeline,
@@ -27,6 +28,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   eventLoopBenchmark,
   apiScrapeBenchmark,
   detectorBenchmark,
+  opcuaServerStartBenchmark,
 ];
 
 const USAGE = (): string =>
