@@ -23,39 +23,66 @@ import { nextValues, openUaSession, type UaSession } from '../../helpers/ua-clie
 const NAMESPACE = 'urn:linewatch:demo-gateway';
 const SCADA = { userName: 'scada', password: 'scada-password-1' };
 
-let dir: string;
-let sim: RunningSimulator;
-let daemon: Daemon;
-let endpoint: string;
-/** Every score the gateway published, by asset and time. */
-const published = new Map<string, ScoreResult>();
+/** A demo gateway polling a simulator of its own, its OPC UA server on a free port. */
+interface Line {
+  readonly sim: RunningSimulator;
+  readonly daemon: Daemon;
+  readonly endpoint: string;
+  /** Every score the gateway published, by asset and time. */
+  readonly published: Map<string, ScoreResult>;
+  /** Closes the simulator (its PLCs stop answering) while the gateway runs on. */
+  stopPlcs(): Promise<void>;
+  close(): Promise<void>;
+}
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lw-uaserver-'));
-  sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 3 });
+let dir: string;
+let line: Line;
+let endpoint: string;
+let published: Map<string, ScoreResult>;
+
+/** A line whose gateway keeps its state in `dir` (every line of the file shares the server's PKI folder there). */
+async function startLine(store: string): Promise<Line> {
+  const sim = await runSimulator({ modbusPort: 0, httpPort: 0, seed: 3 });
   const port = await freePort();
   const loaded = await loadConfigFile(join(ROOT, 'config/demo.yaml'), {
     LINEWATCH_DEMO_MODBUS_PORT: String(sim.modbusPort),
     LINEWATCH_HTTP_PORT: '0',
   });
   loaded.config.data_dir = dir;
-  loaded.config.storage.local!.path = join(dir, 'store.db');
+  loaded.config.storage.local!.path = join(dir, store);
   loaded.config.storage.opcua_server = opcuaServerSchema.parse({
     port,
     security_modes: ['None'],
     users: [{ username: SCADA.userName, password: SCADA.password }],
   });
-  daemon = await startDaemon(loaded, silentLogger());
-  daemon.gateway.events.subscribe('scores', (scores) => {
-    for (const s of scores) published.set(`${s.asset}@${s.ts}`, s);
+  const daemon = await startDaemon(loaded, silentLogger());
+  const scores = new Map<string, ScoreResult>();
+  let simClosed: Promise<void> | undefined;
+  daemon.gateway.events.subscribe('scores', (batch) => {
+    for (const s of batch) scores.set(`${s.asset}@${s.ts}`, s);
   });
-  endpoint = `opc.tcp://127.0.0.1:${port}/UA/linewatch`;
   await nextEvent(daemon.gateway.events, 'scores', (s) => s.some((r) => r.asset === 'pump-1'));
+  return {
+    sim,
+    daemon,
+    endpoint: `opc.tcp://127.0.0.1:${port}/UA/linewatch`,
+    published: scores,
+    stopPlcs: () => (simClosed ??= sim.close()),
+    close: async () => {
+      await daemon.stop();
+      await (simClosed ??= sim.close());
+    },
+  };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lw-uaserver-'));
+  line = await startLine('store.db');
+  ({ endpoint, published } = line);
 }, 120_000);
 
 afterAll(async () => {
-  await daemon?.stop();
-  await sim?.close();
+  await line?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -170,5 +197,29 @@ describe('the gateway as an OPC UA server', () => {
     await expect(
       openUaSession(endpoint, NAMESPACE, { userName: SCADA.userName, password: 'wrong-password' }),
     ).rejects.toThrow(/BadUserAccessDenied|BadIdentityTokenRejected/);
+  });
+
+  it("a PLC that stops answering: its channels turn BadNoCommunication and the asset's score UncertainLastUsableValue, the last score kept", async ({
+    onTestFinished,
+  }) => {
+    const own = await startLine('store-cut.db');
+    onTestFinished(() => own.close());
+    const ua = await openUaSession(own.endpoint, NAMESPACE, SCADA);
+    onTestFinished(() => ua.close());
+    const uncertain = nextValues(
+      ua.session,
+      `ns=${ua.ns};s=pump-1/Anomaly/Score`,
+      1,
+      (v) => v.statusCode === StatusCodes.UncertainLastUsableValue,
+    );
+    const noCommunication = nextValues(
+      ua.session,
+      `ns=${ua.ns};s=pump-1/Channels/pressure`,
+      1,
+      (v) => v.statusCode === StatusCodes.BadNoCommunication,
+    );
+    await own.stopPlcs();
+    const [[score]] = await Promise.all([uncertain, noCommunication]);
+    expect(own.published.get(`pump-1@${score.sourceTimestamp!.getTime()}`)?.score).toBe(score.value.value);
   });
 });
