@@ -172,14 +172,16 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     textIds && idAt(opened) === undefined ? `(no id, part ${partId})` : partId;
   // The row the running part opened on: a flag's rising edge, a counter's change (which also closes the one before).
   let openedAt = 0;
-  // A part that spans a pause in the recording is left out, as the gateway leaves it unjudged (csv-pauses.ts).
-  const pauses = new Set(pauseRows(times, periodMs));
   const gap = new Float64Array(width).fill(Number.NaN);
   let pausedIn: string | undefined;
   // Each row where the gateway's would be: one stamped a little before the row before it (a sample reported late) at
   // that row's time (windows/row-assembler.ts rowTime, the window's default max_sample_age_ms).
   const at = Float64Array.from(times.subarray(0, n));
   for (let t = 1; t < n; t++) at[t] = rowTime(at[t - 1], at[t], DEFAULT_MAX_SAMPLE_AGE_MS).ts;
+  // A part that spans a pause in the recording is left out, as the gateway leaves it unjudged (csv-pauses.ts): a pause
+  // between the rows as placed, as the gateway tells one (a backlog that came late after a stall, stamped more than a
+  // period and a half back, is placed, not a pause: before, its part was left out as "the rows go back in time").
+  const pauses = new Set(pauseRows(at, periodMs));
   for (let t = 0; t < n; t++) {
     if (pauses.has(t) && cycles.running) {
       cycles.push({ ts: at[t - 1], values: gap, complete: false }, idAt(t - 1));

@@ -3,6 +3,9 @@
  * every problem named: no such column, no part at all, too few parts, a curve that never moves, a part with a gap.
  */
 import { describe, expect, it } from 'vitest';
+import type { Sample } from '../../src/core/types.js';
+import { AssetWindows } from '../../src/windows/asset-windows.js';
+import { windowSchema } from '../../src/windows/schema.js';
 import {
   csvParts,
   MIN_PARTS,
@@ -55,6 +58,80 @@ describe('csvParts: a row stamped before the row before it', () => {
     expect(late.windows[1]).toEqual(placed.windows[1]);
     expect(late.windows[1]).not.toEqual(onTime.windows[1]);
     expect(late.leftOut).toEqual([]);
+  });
+});
+
+/** The parts the gateway's own windows (AssetWindows, one batch per line, in the file's order) cut from `text`. */
+function gatewayParts(text: string): { partIds: string[]; windows: number[][]; unjudged: string[] } {
+  const settings = windowSchema.parse({
+    type: 'cycle',
+    trigger_channel: 'cycle_active',
+    part_id_channel: 'part_counter',
+    min_samples: FLAG.minRows,
+    max_samples: FLAG.maxRows,
+  });
+  const w = new AssetWindows('press', ['force', 'position'], FLAG.windowLength, settings, 100);
+  const out = { partIds: [] as string[], windows: [] as number[][], unjudged: [] as string[] };
+  const [header, ...lines] = text.trimEnd().split('\n');
+  const names = header.split(',');
+  for (const line of lines) {
+    const cells = line.split(',').map(Number);
+    const batch = names.slice(1).map((channel, j): Sample => ({
+      source: 'opcua',
+      asset: 'press',
+      channel,
+      ts: cells[0],
+      value: cells[j + 1],
+      quality: 'good',
+    }));
+    for (const o of w.push(batch))
+      if (o.kind === 'window') {
+        out.partIds.push(o.window.partId!);
+        out.windows.push(Array.from(o.window.data));
+      } else if (o.kind === 'incomplete') out.unjudged.push(`${o.partId}: ${o.reason}`);
+  }
+  return out;
+}
+
+/** `lines` of `text` (1-based data lines) moved to come after line `after`, as a source that sent them late. */
+function deliveredLate(text: string, lines: readonly number[], after: number, held?: (cells: string[]) => string[]) {
+  const [header, ...rows] = text.trimEnd().split('\n');
+  const late = lines.map((l) => rows[l - 1]);
+  const out: string[] = [];
+  rows.forEach((row, i) => {
+    if (!lines.includes(i + 1)) out.push(row);
+    if (i + 1 === after) out.push(...(held ? [held(rows[lines[0] - 2].split(',')).join(',')] : []), ...late);
+  });
+  return [header, ...out].join('\n') + '\n';
+}
+
+describe('csvParts: rows that came late after a stall, as the gateway places them', () => {
+  it("judges a part whose OPC UA publish stalled, its backlog placed at the held values' time, as the gateway does", () => {
+    // Part 3's rows 4 to 6 (lines 26-28) held back by a server that stalled; its next publish delivers the held values
+    // first (line 25's values, stamped just after line 28), then the backlog with its own stamps, 300 ms back: more
+    // than a period and a half, which the cut took for a pause ("the rows go back in time") and left the part out.
+    const text = deliveredLate(cyclesCsv(4), [26, 27, 28], 28, (cells) => [
+      String(T0 + 100 * 27 + 1),
+      ...cells.slice(1),
+    ]);
+    const parts = csvParts(text, 'press.csv', FLAG);
+    const gateway = gatewayParts(text);
+    expect(gateway.unjudged).toEqual([]);
+    expect(parts.leftOut).toEqual([]);
+    expect(parts.partIds).toEqual(gateway.partIds);
+    expect(parts.windows.map((w) => Array.from(w))).toEqual(gateway.windows);
+  });
+
+  it('judges a part whose Modbus poll overran (its row stamped at the poll, delivered after two later ones), as the gateway does', () => {
+    // A slow poll of part 2 stamped at its start (line 15), its answer after the next two polls' (250 ms): a step back
+    // of two and a half periods.
+    const text = deliveredLate(cyclesCsv(4), [15], 17);
+    const parts = csvParts(text, 'press.csv', FLAG);
+    const gateway = gatewayParts(text);
+    expect(gateway.unjudged).toEqual([]);
+    expect(parts.leftOut).toEqual([]);
+    expect(parts.partIds).toEqual(['1', '2', '3', '4']);
+    expect(parts.windows.map((w) => Array.from(w))).toEqual(gateway.windows);
   });
 });
 
