@@ -6,7 +6,8 @@
  * stale or bad sample; a cycle too short or too long), with the reason, and the start of a stop.
  * With a running condition (the model's `training.running_when`, or the dialog's: running-settings.ts) rows where the
  * machine does not run, or settles after its restart, are neither windowed nor scored, as the gateway's asset with
- * `running_when` (window-stops.ts).
+ * `running_when` (window-stops.ts). Rows whose samples came late are counted on its status and messages (`lateRows`:
+ * window-late-rows.ts).
  */
 import type { HeldRows, Window } from '../core/types.js';
 import { windowSchema } from '../windows/schema.js';
@@ -30,6 +31,7 @@ import { runningSettings, runningText } from './running-settings.js';
 import { runningConditionText } from '../core/running-condition.js';
 import { statusText } from './status-text.js';
 import { WindowStops } from './window-stops.js';
+import { WindowLateRows } from './window-late-rows.js';
 
 /** A window as it travels in a message: plain arrays, JSON-safe. */
 export interface WindowPayload {
@@ -127,6 +129,7 @@ export function registerWindowNode(RED: RedApi): void {
     let stops: WindowStops | undefined;
     let emitted = 0;
     let incomplete = 0;
+    const late = new WindowLateRows(asset, (message) => node.warn(message));
     const modelNode = RED.nodes.getNode(text(config, 'model')) as ModelConfigNode | undefined;
     // The same error for every message (not set up, a payload every read gets wrong) is reported once a minute.
     const repeats = new RepeatedErrors();
@@ -166,7 +169,16 @@ export function registerWindowNode(RED: RedApi): void {
         throw new Error('window settings: window length must be a whole number of samples (or choose a model)');
       if (window.align !== 'batch' && periodMs === undefined)
         throw new Error(`window settings: align ${window.align} puts samples on the model's time grid: choose a model`);
-      windows = new AssetWindows(asset, channels, length, window, periodMs, (message) => node.warn(message), when);
+      windows = new AssetWindows(
+        asset,
+        channels,
+        length,
+        window,
+        periodMs,
+        (message) => node.warn(message),
+        when,
+        (_source, lateMs) => late.row(lateMs),
+      );
       stops = when && new WindowStops(asset, when, (message) => node.log(message));
       if (running) node.log(`window ${asset}: windows only the rows where ${runningText(when!)} (${running.from})`);
       const runs = when ? `, runs when ${runningConditionText(when)}` : '';
@@ -189,6 +201,7 @@ export function registerWindowNode(RED: RedApi): void {
             repeats.admit(new Error(`window ${asset} is not set up: ${problem?.message ?? 'still loading'}`)),
           );
         const outcomes: AssetWindowOutcome[] = [];
+        const lateBefore = late.count;
         try {
           const samples = samplesFromMessage(msg, format, Date.now());
           for (const batch of format.format === 'topic' ? batches.push(samples) : [samples]) {
@@ -203,7 +216,15 @@ export function registerWindowNode(RED: RedApi): void {
         for (const outcome of outcomes) {
           if (outcome.kind === 'window') {
             emitted++;
-            send([{ ...msg, topic: asset, payload: windowPayload(outcome.window, outcome.durationMs) }, null]);
+            send([
+              {
+                ...msg,
+                topic: asset,
+                lateRows: late.count,
+                payload: windowPayload(outcome.window, outcome.durationMs),
+              },
+              null,
+            ]);
           } else if (outcome.kind === 'incomplete' || (outcome.kind === 'stopped' && stops?.row(outcome))) {
             // A stop is said once, at its first row; its other rows, and a restart's settle, only in the status.
             if (outcome.kind === 'incomplete') incomplete++;
@@ -215,6 +236,7 @@ export function registerWindowNode(RED: RedApi): void {
               {
                 ...msg,
                 topic: asset,
+                lateRows: late.count,
                 payload: {
                   asset,
                   ts: outcome.ts,
@@ -230,12 +252,12 @@ export function registerWindowNode(RED: RedApi): void {
         // gateway's asset ends it.
         if (windows.running === 'running') stops?.running();
         const last = outcomes[outcomes.length - 1];
-        if (last || wasStopped !== stops?.standing)
+        if (last || wasStopped !== stops?.standing || late.count !== lateBefore)
           node.status(
             stops?.status() ?? {
               fill: last?.kind === 'incomplete' ? 'yellow' : 'green',
               shape: 'dot',
-              text: `${emitted} windows, ${incomplete} incomplete${stops?.rows ? `, ${stops.rows} rows stopped` : ''}`,
+              text: `${emitted} windows, ${incomplete} incomplete${stops?.rows ? `, ${stops.rows} rows stopped` : ''}${late.statusPart}`,
             },
           );
         done();
