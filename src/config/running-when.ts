@@ -99,6 +99,35 @@ export function learntRunningWhen(training: Readonly<Record<string, unknown>>, w
 }
 
 /**
+ * How the rows a condition scores (`given`; undefined: every row) differ from those a model learnt (`learnt`, its
+ * `training.running_when`): every row scored where it learnt only a running machine's, another condition, or another
+ * settle time after a restart (each 0 where unset); undefined where they are the same. Worded by the gateway's
+ * validate (runningWhenNotes) and by the Node-RED window node (node-red/running-settings.ts).
+ */
+export type LearntRowsDifference =
+  | { readonly kind: 'every row'; readonly learnt: string }
+  | { readonly kind: 'condition'; readonly given: string; readonly learnt: string }
+  | { readonly kind: 'settle'; readonly settleMs: number; readonly learntSettleMs: number };
+
+export function learntRowsDifference(
+  given: RunningCondition | undefined,
+  learnt: RunningCondition,
+): LearntRowsDifference | undefined {
+  const said = runningConditionText(learnt);
+  if (given === undefined) return { kind: 'every row', learnt: said };
+  const text = runningConditionText(given);
+  if (text !== said) return { kind: 'condition', given: text, learnt: said };
+  const settleMs = given.settle_ms ?? 0;
+  const learntSettleMs = learnt.settle_ms ?? 0;
+  return settleMs === learntSettleMs ? undefined : { kind: 'settle', settleMs, learntSettleMs };
+}
+
+/** Of a settle time other than the model's: which rows that makes wrong. */
+export function settleDifferenceText(d: { readonly settleMs: number; readonly learntSettleMs: number }): string {
+  return d.settleMs < d.learntSettleMs ? 'the ramp it never learnt is scored' : 'rows it learnt are not scored';
+}
+
+/**
  * Where an asset scores other rows than its model learnt: the model learnt only a running machine's rows
  * (`train --running-when`) and the asset scores every row, its stops too, or under another condition. Warnings
  * (validate, a start): a deliberate difference is possible (the RUN bit comes from another tag on the gateway).
@@ -114,23 +143,19 @@ export function runningWhenNotes(
     const manifest = models.get(asset.name)?.manifest;
     const learnt = manifest && learntUnder(manifest.training);
     if (!manifest || !learnt) return [];
-    const said = runningConditionText(learnt);
+    const d = learntRowsDifference(asset.running_when, learnt);
     const where = `assets[${i}]`;
-    if (asset.running_when === undefined)
+    if (d === undefined) return [];
+    if (d.kind === 'every row')
       return [
-        `${where}: model ${manifest.name} learnt only the rows where ${said} (training.running_when); asset ${asset.name} scores every row, its stops too: set ${where}.running_when to the same condition on the channel that says it here`,
+        `${where}: model ${manifest.name} learnt only the rows where ${d.learnt} (training.running_when); asset ${asset.name} scores every row, its stops too: set ${where}.running_when to the same condition on the channel that says it here`,
       ];
-    const given = runningConditionText(asset.running_when);
-    if (given !== said)
+    if (d.kind === 'condition')
       return [
-        `${where}.running_when: ${given}, but model ${manifest.name} learnt the rows where ${said} (training.running_when): the rows scored are not those learnt, unless the two say the same thing under other names`,
+        `${where}.running_when: ${d.given}, but model ${manifest.name} learnt the rows where ${d.learnt} (training.running_when): the rows scored are not those learnt, unless the two say the same thing under other names`,
       ];
-    const settle = asset.running_when.settle_ms ?? 0;
-    const learntSettle = learnt.settle_ms ?? 0;
-    return settle === learntSettle
-      ? []
-      : [
-          `${where}.running_when.settle_ms: ${settle}, but model ${manifest.name} left out the ${learntSettle} ms after each restart (training.running_when.settle_ms): ${settle < learntSettle ? 'the ramp it never learnt is scored' : 'rows it learnt are not scored'}; set settle_ms: ${learntSettle}`,
-        ];
+    return [
+      `${where}.running_when.settle_ms: ${d.settleMs}, but model ${manifest.name} left out the ${d.learntSettleMs} ms after each restart (training.running_when.settle_ms): ${settleDifferenceText(d)}; set settle_ms: ${d.learntSettleMs}`,
+    ];
   });
 }

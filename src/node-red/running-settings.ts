@@ -5,7 +5,12 @@
  * Left at its default the node takes the model's own condition (`training.running_when`, written by `train
  * --running-when`), so a flow scores the rows the model learnt. Errors name the node and the field as the dialog does.
  */
-import { learntRunningWhen, runningWhenSchema } from '../config/running-when.js';
+import {
+  learntRowsDifference,
+  learntRunningWhen,
+  runningWhenSchema,
+  settleDifferenceText,
+} from '../config/running-when.js';
 import { formatIssues } from '../core/format-issues.js';
 import { conditionValue, runningConditionText, type RunningCondition } from '../core/running-condition.js';
 import { num, text, withFieldLabel, type NodeDefinition } from './red-api.js';
@@ -75,6 +80,29 @@ export function runningSettings(
     condition: parsed.data as RunningCondition,
     from: choice === 'model' ? "the model's training.running_when" : 'Runs when',
   };
+}
+
+/**
+ * Where the node windows other rows than its model learnt (`training.running_when`: a model trained with `train
+ * --running-when`): Runs when always, another condition, or another Settle. The warning the node says once at deploy,
+ * as validate warns of an asset's running_when (config/running-when.ts); undefined where the same, where the model
+ * learnt every row, and for one window per part. `running`: the node's (runningSettings); `model`: its name.
+ */
+export function runningDifference(
+  running: RunningSettings | undefined,
+  training: Readonly<Record<string, unknown>> | undefined,
+  model: string,
+  where: string,
+  windows: 'sliding' | 'cycle',
+): string | undefined {
+  const learnt = windows === 'sliding' && training ? learntRunningWhen(training, `${where}: its model`) : undefined;
+  const d = learnt && learntRowsDifference(running?.condition, learnt);
+  if (!d) return undefined;
+  if (d.kind === 'every row')
+    return `${where}: Runs when is always: every row is windowed and scored, its stops too, but model ${model} learnt only the rows where ${d.learnt} (training.running_when): set Runs when to as the model learnt`;
+  if (d.kind === 'condition')
+    return `${where}: Runs when ${d.given}, but model ${model} learnt the rows where ${d.learnt} (training.running_when): the rows scored are not those learnt, unless the two say the same thing under other names`;
+  return `${where}: Settle ${d.settleMs} ms, but model ${model} left out the ${d.learntSettleMs} ms after each restart (training.running_when.settle_ms): ${settleDifferenceText(d)}; leave Settle empty to take the model's`;
 }
 
 /** The condition typed in the dialog: its channel compared with its value. */

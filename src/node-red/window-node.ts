@@ -27,7 +27,7 @@ import {
 import { list, num, text, withFieldLabel, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 import type { ModelConfigNode } from './model-config-node.js';
 import { RepeatedErrors } from './repeated-errors.js';
-import { runningSettings, runningText } from './running-settings.js';
+import { runningDifference, runningSettings, runningText } from './running-settings.js';
 import { runningConditionText } from '../core/running-condition.js';
 import { statusText } from './status-text.js';
 import { WindowStops } from './window-stops.js';
@@ -141,6 +141,11 @@ export function registerWindowNode(RED: RedApi): void {
       const issues = loaded ? partCutIssues(loaded.manifest, window, `window ${asset}`) : [];
       if (issues.length > 0) throw new Error(issues.join('; '));
       const running = runningSettings(config, loaded?.manifest.training, `window ${asset}`, window.type);
+      // Rows other than the model learnt (Runs when, Settle set otherwise): said once, and in the status while waiting.
+      const differs =
+        loaded &&
+        runningDifference(running, loaded.manifest.training, loaded.manifest.name, `window ${asset}`, window.type);
+      if (differs) node.warn(differs);
       const when = running?.condition;
       format = {
         format: f,
@@ -181,9 +186,14 @@ export function registerWindowNode(RED: RedApi): void {
       );
       stops = when && new WindowStops(asset, when, (message) => node.log(message));
       if (running) node.log(`window ${asset}: windows only the rows where ${runningText(when!)} (${running.from})`);
-      const runs = when ? `, runs when ${runningConditionText(when)}` : '';
+      // Rows other than the model learnt: yellow, said first (a status is cut at 60 characters); the log says how.
+      const runs = differs
+        ? "; not the model's running condition"
+        : when
+          ? `, runs when ${runningConditionText(when)}`
+          : '';
       node.status({
-        fill: 'grey',
+        fill: differs ? 'yellow' : 'grey',
         shape: 'ring',
         text: statusText(`${channels.length} channels × ${length}, waiting${runs}`),
       });

@@ -79,6 +79,8 @@ function windowEnds(p: RestartPlant, length: number, counted: (i: number) => boo
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 
 let model: string;
+let modelName: string;
+let channels: number;
 let settleMs: number;
 let length: number;
 beforeAll(async () => {
@@ -92,6 +94,8 @@ beforeAll(async () => {
   const { manifest } = await loadManifest(model);
   settleMs = (manifest.training.running_when as { settle_ms: number }).settle_ms;
   length = manifest.input.window_length;
+  modelName = manifest.name;
+  channels = manifest.input.channels.length;
   expect(settleMs).toBeGreaterThan(60_000);
 }, 120_000);
 
@@ -137,5 +141,58 @@ describe("a model trained with --running-when in a Node-RED flow: the window nod
     const every = windowEnds(LIVE, length, () => true);
     await expect.poll(() => out.length, { timeout: 30_000 }).toBe(every.length);
     expect(out.map((m) => m.payload.ts)).toEqual(every);
+  }, 60_000);
+});
+
+/** The warnings node `id` logs and the statuses it sets, from its deploy on. */
+function said(id: string): { warnings: string[]; statuses: string[] } {
+  const node = helper.getNode(id)!;
+  const warnings: string[] = [];
+  node.on('call:warn', (call: { args: unknown[] }) => warnings.push(String(call.args[0])));
+  return { warnings, statuses: statusTexts(node) };
+}
+
+describe("a window node whose running condition is not the model's: a warning at deploy, once", () => {
+  const waiting = () => `${channels} channels × ${length}, waiting`;
+  const deploy = async (windowProps: Record<string, unknown>) => {
+    await helper.load([nodes.model, nodes.window, nodes.score], flow(model, windowProps));
+    const seen = said('w');
+    await expect.poll(() => seen.statuses.some((s) => s.startsWith(waiting())), { timeout: 30_000 }).toBe(true);
+    return seen;
+  };
+
+  it("another Run value: says both conditions, and the status says it is not the model's", async () => {
+    const seen = await deploy({ running: 'equals', runningChannel: MODE, runningValue: 'AUTO' });
+    expect(seen.warnings).toEqual([
+      `window hx-1: Runs when ${MODE}=AUTO, but model ${modelName} learnt the rows where ${MODE}=RUN (training.running_when): the rows scored are not those learnt, unless the two say the same thing under other names`,
+    ]);
+    expect(seen.statuses).toContain(`${waiting()}; not the model's running condition`);
+  }, 60_000);
+
+  it('Runs when always: says that the stops are scored too', async () => {
+    const seen = await deploy({ running: 'always' });
+    expect(seen.warnings).toEqual([
+      `window hx-1: Runs when is always: every row is windowed and scored, its stops too, but model ${modelName} learnt only the rows where ${MODE}=RUN (training.running_when): set Runs when to as the model learnt`,
+    ]);
+  }, 60_000);
+
+  it("the model's condition with a Settle of 0: says the ramp it never learnt is scored", async () => {
+    const seen = await deploy({ settleMs: '0' });
+    expect(seen.warnings).toEqual([
+      `window hx-1: Settle 0 ms, but model ${modelName} left out the ${settleMs} ms after each restart (training.running_when.settle_ms): the ramp it never learnt is scored; leave Settle empty to take the model's`,
+    ]);
+  }, 60_000);
+
+  it("the model's condition as it learnt it, or the same typed in the dialog: no warning", async () => {
+    const seen = await deploy({});
+    expect(seen.statuses).toContain(`${waiting()}, runs when ${MODE}=RUN`);
+    await helper.unload();
+    const typed = await deploy({
+      running: 'equals',
+      runningChannel: MODE,
+      runningValue: 'RUN',
+      settleMs: String(settleMs),
+    });
+    expect([seen.warnings, typed.warnings]).toEqual([[], []]);
   }, 60_000);
 });
