@@ -157,11 +157,13 @@ export function registerWindowNode(RED: RedApi): void {
       let channels = list(config, 'channels');
       let length = num(config, 'length', 'Length');
       let periodMs: number | undefined;
-      if (modelNode) {
-        const model = await modelNode.model();
-        channels = [...model.channels];
-        length = model.windowLength;
-        periodMs = model.samplePeriodMs;
+      // The manifest says the window's shape: the ONNX session (loaded by the score node) is not needed to cut windows,
+      // so a model the runtime cannot load (providers) still leaves the rows windowed and that error to the scorer.
+      if (loaded) {
+        const { input } = loaded.manifest;
+        channels = input.channels.map((c) => c.name);
+        length = input.window_length;
+        periodMs = input.sample_period_ms;
       }
       if (channels.length === 0) throw new Error('window settings: no channels (choose a model, or list the channels)');
       const unread = format.registers ? channelsWithoutRegister(channels, format.registers) : [];

@@ -4,6 +4,7 @@ import { encodeRegisters } from '../../src/sources/modbus/encoding.js';
 import { parseRegisterFields, samplesFromMessage } from '../../src/node-red/message-samples.js';
 import { windowSettings } from '../../src/node-red/window-node.js';
 import { TimestampBatches } from '../../src/windows/timestamp-batches.js';
+import { ROOT } from '../helpers/cli.js';
 import { collect, helper, nextError, nodes, windowFlow } from './helper.js';
 
 afterEach(() => helper.unload());
@@ -63,6 +64,22 @@ describe('linewatch-window', () => {
       ts: T + 1100,
       reason: expect.stringMatching(/missing, stale or bad/),
     });
+  });
+
+  it("cuts the model's windows from its manifest, even where the runtime cannot load the model (providers)", async () => {
+    // pump-ae: 7 channels, 20 rows. tensorrt alone is not available here: the scorer fails, the windows still come.
+    const model = { id: 'm', type: 'linewatch-model', path: `${ROOT}/models/pump-ae`, providers: 'tensorrt' };
+    await helper.load(
+      [nodes.model, nodes.window],
+      [model, ...flow({ model: 'm', channels: '', length: '', hop: '20' })],
+    );
+    const out = collect(helper.getNode('out')!);
+    const channels = ['vibration_1', 'vibration_2', 'motor_current', 'voltage', 'pressure', 'temperature', 'flow'];
+    const w = helper.getNode('w')!;
+    for (let i = 0; i < 20; i++)
+      w.receive({ payload: Object.fromEntries(channels.map((c, j) => [c, i + j])), timestamp: T + 200 * i });
+    await expect.poll(() => out.length).toBe(1);
+    expect(out[0].payload).toMatchObject({ asset: 'pump-1', channels, length: 20, start: T, end: T + 19 * 200 });
   });
 
   it('decodes node-red-contrib-modbus register arrays with the register list (word orders, scale)', async () => {
