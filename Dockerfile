@@ -26,7 +26,10 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json .npmrc ./
 COPY scripts/prune-runtime.sh ./scripts/
-RUN npm ci --omit=dev && sh scripts/prune-runtime.sh .
+# The image's npm (10, Node 20's) runs onnxruntime-node's install script, which package.json's
+# allowScripts denies only from npm 11.16 on: skip its CUDA download (the CPU binaries are in the
+# package) as that script reads it.
+RUN ONNXRUNTIME_NODE_INSTALL=skip npm ci --omit=dev && sh scripts/prune-runtime.sh .
 
 # The compiler and the one type package the production tree lacks, at the lock file's versions,
 # beside the app (not in its node_modules): the dev dependencies (Node-RED, the contrib nodes,
@@ -64,7 +67,7 @@ RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY scripts/prune-runtime.sh ./scripts/
-RUN npm ci --omit=dev && sh scripts/prune-runtime.sh .
+RUN ONNXRUNTIME_NODE_INSTALL=skip npm ci --omit=dev && sh scripts/prune-runtime.sh .
 # The GPU build of the binding replaces the CPU-only arm64 one shipped on npm.
 COPY deploy/jetson/onnxruntime-node-jetson-arm64.tgz /tmp/
 RUN rm -rf node_modules/onnxruntime-node/bin/napi-v6/linux/arm64 \

@@ -15,22 +15,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/core/free-port.js';
 import { runSimulator, type RunningSimulator } from '../../src/sim/run-simulator.js';
 import { linkModules, startNodeRedIn, type NodeRedRuntime } from '../../src/testing/node-red-process.js';
 import { ROOT } from '../helpers/cli.js';
+import { plainNpmEnv } from '../helpers/plain-npm-env.js';
 import { expectNodesLoaded, expectStackLightOnFault } from './flow-checks.js';
 
 const run = promisify(execFile);
 const PACKAGE = 'node-red-contrib-linewatch';
-
-/** The environment of a user who set nothing: no LINEWATCH_*, no onnxruntime or npm_config_* settings. */
-async function plainEnv(): Promise<NodeJS.ProcessEnv> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(LINEWATCH_|ONNXRUNTIME_|npm_)/i.test(k)),
-  );
-  return { ...env, GLOBAL_AGENT_HTTPS_PROXY: `http://127.0.0.1:${await freePort()}` };
-}
 
 let work: string;
 let userDir: string;
@@ -41,7 +33,7 @@ let red: NodeRedRuntime;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'lw-palette-'));
   userDir = join(work, 'user');
-  const env = await plainEnv();
+  const env = await plainNpmEnv();
   const packed = await run('npm', ['pack', '--pack-destination', work], {
     cwd: join(ROOT, 'packages', PACKAGE),
     env: { ...env, PATH: process.env.PATH },
