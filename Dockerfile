@@ -34,12 +34,13 @@ RUN ONNXRUNTIME_NODE_INSTALL=skip npm ci --omit=dev && sh scripts/prune-runtime.
 # The compiler and the one type package the production tree lacks, at the lock file's versions,
 # beside the app (not in its node_modules): the dev dependencies (Node-RED, the contrib nodes,
 # eslint, vitest: about 160 MB) are never installed.
+# One full build: no incremental build information (dist/.tsbuildinfo) in the image.
 FROM deps AS build
 COPY tsconfig.json ./
 COPY src ./src
 RUN npm install --no-save --no-package-lock --prefix .compiler typescript@5.9.3 @types/better-sqlite3@9.6.0 \
  && cp -R .compiler/node_modules/@types/better-sqlite3 node_modules/@types/ \
- && node .compiler/node_modules/typescript/bin/tsc -p tsconfig.json
+ && node .compiler/node_modules/typescript/bin/tsc -p tsconfig.json --incremental false
 
 FROM deps AS node-red-build
 WORKDIR /usr/src/node-red
