@@ -10,7 +10,7 @@ import { opcuaIngestBenchmark } from './opcua-ingest-benchmark.js';
 import { eventLoopBenchmark } from './event-loop-benchmark.js';
 import { detectorBenchmark } from './detector-benchmark.js';
 import { journalBenchmark } from './journal-benchmark.js';
-import { apiScrapeBenchmark } from './api-scrape-benchmark.js';
+import { apiHealthBenchmark, apiScrapeBenchmark } from './api-scrape-benchmark.js';
 import { opcuaServerStartBenchmark } from './opcua-server-benchmark.js';
 
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -27,6 +27,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   opcuaIngestBenchmark,
   eventLoopBenchmark,
   apiScrapeBenchmark,
+  apiHealthBenchmark,
   detectorBenchmark,
   opcuaServerStartBenchmark,
 ];
