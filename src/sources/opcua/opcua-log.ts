@@ -25,9 +25,10 @@ import { setErrorLogger, setWarningLogger } from 'node-opcua';
 import { format } from 'node:util';
 import type { Logger } from '../../telemetry/logger.js';
 import { isOversize } from './message-bound.js';
+import { PKCS1_ADVICE } from './pkcs1-advice.js';
 
 /** The start of node-opcua's warnings that are dropped (W27 comes as two messages). */
-const DROPPED = ['[NODE-OPCUA-W27]', '  you need to use node flag --security-revert', 'serverCertificate = '];
+const DROPPED = [...PKCS1_ADVICE, 'serverCertificate = '];
 
 /** W25 is dropped only where the certificate is merely untrusted. */
 const untrustedW25 = (text: string) => text.startsWith('[NODE-OPCUA-W25]') && text.includes('BadCertificateUntrusted');

@@ -39,6 +39,8 @@ describe('an OPC UA request the server holds', () => {
       dataType: 'Double',
       accessLevel: 'CurrentRead | CurrentWrite',
       userAccessLevel: 'CurrentRead | CurrentWrite',
+      // What node-opcua gives a getter without one (and says so in warning W30).
+      minimumSamplingInterval: 1000,
       value: {
         get: () => new Variant({ dataType: DataType.Double, value: 0 }),
         set: () => new Promise<StatusCode>((resolve) => held.push(resolve)),
