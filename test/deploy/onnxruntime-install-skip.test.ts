@@ -45,10 +45,11 @@ describe('onnxruntime-node install script', () => {
     const env = await plainNpmEnv();
     const home = await mkdtemp(join(tmpdir(), 'lw-npmrc-'));
     try {
-      // The user's own ~/.npmrc is left out: only the repository's keys are judged.
-      const userconfig = join(home, '.npmrc');
-      await writeFile(userconfig, '');
-      const got = await outcome('npm', ['pkg', 'get', 'name', '--userconfig', userconfig], { cwd: ROOT, env });
+      // The machine's and the user's own npmrc files are left out: only the repository's keys are judged.
+      const [user, global] = [join(home, 'user.npmrc'), join(home, 'global.npmrc')];
+      for (const file of [user, global]) await writeFile(file, '');
+      const args = ['pkg', 'get', 'name', '--userconfig', user, '--globalconfig', global];
+      const got = await outcome('npm', args, { cwd: ROOT, env });
       expect(got.stdout.trim()).toBe('"linewatch"');
       expect(got.stderr).not.toContain('Unknown');
     } finally {
