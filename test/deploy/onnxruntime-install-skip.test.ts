@@ -86,20 +86,39 @@ describe('onnxruntime-node install script', () => {
     }
   });
 
+  /** The variables an `npm ci` in a shell command line sets for it (`A=1 npm ci`), each `npm ci` of the line. */
+  const ciVariables = (line: string): Record<string, string>[] =>
+    line
+      .split(/&&|;/)
+      .map((part) => part.trim())
+      .filter((part) => /\bnpm ci\b/.test(part))
+      .map((part) => {
+        const prefix = /^((?:\w+=\S+\s+)*)npm ci\b/.exec(part)?.[1] ?? '';
+        return Object.fromEntries(prefix.trim().split(/\s+/).filter(Boolean).map((a) => a.split('=')));
+      });
+
+  /** The install script run as npm 10 runs it (it reads no allowScripts), with `vars` set. */
+  const scriptWith = async (vars: Record<string, string>) =>
+    outcome(process.execPath, [join(ORT, 'script', 'install.js')], { cwd: ORT, env: { ...(await plainNpmEnv()), ...vars } });
+
   it("the images' npm ci (npm 10) runs it with the skip it reads: it exits at once, downloading nothing", async () => {
     const installs = readDockerfile()
       .stages.flatMap((s) => ops(s, 'RUN'))
       .filter((r) => /\bnpm ci\b/.test(r));
     expect(installs.length).toBe(2);
     for (const install of installs) {
-      // The variables the RUN line sets for its `npm ci`.
-      const prefix = /^((?:\w+=\S+\s+)*)npm ci\b/.exec(install)?.[1] ?? '';
-      const vars = Object.fromEntries(prefix.trim().split(/\s+/).filter(Boolean).map((a) => a.split('=')));
-      const got = await outcome(process.execPath, [join(ORT, 'script', 'install.js')], {
-        cwd: ORT,
-        env: { ...(await plainNpmEnv()), ...vars },
-      });
-      expect({ install, ...got }).toEqual({ install, code: 0, stdout: '', stderr: '' });
+      for (const vars of ciVariables(install)) expect({ install, ...(await scriptWith(vars)) }).toEqual({ install, code: 0, stdout: '', stderr: '' });
+    }
+  });
+
+  it("the README's two commands (the second is CI's) skip it under npm 10 too: no download whatever npm a machine has", async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const commands = [...readme.matchAll(/^```sh\n(.*)\n```$/gm)].slice(0, 2).map((m) => m[1]);
+    expect(commands).toHaveLength(2);
+    for (const command of commands) {
+      const installs = ciVariables(command);
+      expect({ command, installs: installs.length }).toEqual({ command, installs: 1 });
+      expect({ command, ...(await scriptWith(installs[0])) }).toEqual({ command, code: 0, stdout: '', stderr: '' });
     }
   });
 });
