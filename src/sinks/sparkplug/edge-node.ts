@@ -8,6 +8,9 @@
  * While the broker cannot be reached nothing is queued: the metrics keep their current values, which the births at the
  * reconnection carry, and the changes in between are counted as dropped (linewatch_sink_dropped_points_total,
  * reason offline) and said once at the reconnection.
+ *
+ * With `primary_host_id`, the node births only while that host's STATE says online, and publishes its NDEATH and
+ * disconnects when it says offline (primary-host.ts); meanwhile it keeps the metrics as while the broker is away.
  */
 import type { MqttClient } from 'mqtt';
 import { brokerErrorText, connectMqtt } from '../../core/mqtt-connection.js';
@@ -16,6 +19,7 @@ import type { ComponentDeps } from '../../telemetry/component-deps.js';
 import { DeviceMetrics, recordMetrics } from './device-metrics.js';
 import { nextBdSeq, saveBdSeq } from './bdseq-file.js';
 import { SparkplugCommands } from './commands.js';
+import { PrimaryHost } from './primary-host.js';
 import { deathPayload, devicePayload, deviceTopic, nodeBirthPayload, nodeTopic, type EdgeNodeId } from './payloads.js';
 import type { SparkplugConfig } from './schema.js';
 
@@ -52,6 +56,10 @@ export class SparkplugEdgeNode implements Sink {
   private readonly commands: SparkplugCommands;
   /** Where bdSeq is kept: bdseq_file, unless it holds something else (a file named by mistake is never replaced). */
   private bdSeqFile: string | undefined;
+  /** The primary host it waits for (primary_host_id); none: it births at each connection. */
+  private readonly host: PrimaryHost | undefined;
+  /** The connection now open subscribed to its topics (a birth may follow). */
+  private subscribed = false;
 
   constructor(
     private readonly config: SparkplugConfig,
@@ -69,6 +77,8 @@ export class SparkplugEdgeNode implements Sink {
       },
       () => this.now(),
     );
+    if (config.primary_host_id !== undefined)
+      this.host = new PrimaryHost(config.primary_host_id, deps.logger, () => this.now());
   }
 
   private now(): number {
@@ -123,7 +133,10 @@ export class SparkplugEdgeNode implements Sink {
       this.accepted = true;
       void this.connected(client);
     });
-    client.on('message', (topic, payload) => this.commands.take(topic, payload));
+    client.on('message', (topic, payload) => {
+      if (topic === this.host?.topic) this.hostState(client, payload);
+      else this.commands.take(topic, payload);
+    });
     client.on('error', (err) => {
       const error = `Sparkplug broker ${c.url}: ${brokerErrorText(err, c)}`;
       if (this.down.error !== error) this.deps.logger.warn({ sink: this.name }, error);
@@ -131,7 +144,7 @@ export class SparkplugEdgeNode implements Sink {
       this.deps.metrics.sinkWriteErrors.inc({ sink: this.name, kind: 'network' });
     });
     client.on('close', () => {
-      if (this.born) {
+      if (this.born || this.subscribed) {
         this.born = false;
         this.down = { since: this.now(), error: `Sparkplug broker ${c.url}: connection lost` };
         this.deps.logger.warn({ sink: this.name }, `${this.down.error}; the next connection births again`);
@@ -144,6 +157,7 @@ export class SparkplugEdgeNode implements Sink {
         void this.keepBdSeq();
       }
       this.accepted = false;
+      this.subscribed = false;
     });
   }
 
@@ -163,7 +177,9 @@ export class SparkplugEdgeNode implements Sink {
 
   private async connected(client: MqttClient): Promise<void> {
     try {
-      await client.subscribeAsync([nodeTopic(this.id, 'NCMD'), `${deviceTopic(this.id, 'DCMD', '+')}`], { qos: 1 });
+      // §5.4: the host's STATE topic with QoS 1 (tck-id-message-flow-edge-node-birth-publish-phid-wait).
+      const topics = [nodeTopic(this.id, 'NCMD'), deviceTopic(this.id, 'DCMD', '+')];
+      await client.subscribeAsync(this.host ? [...topics, this.host.topic] : topics, { qos: 1 });
     } catch (err) {
       this.deps.logger.warn(
         { sink: this.name },
@@ -172,17 +188,58 @@ export class SparkplugEdgeNode implements Sink {
     }
     // Closed while subscribing: the close said so, and the next connection births.
     if (!client.connected) return;
-    if (this.droppedOffline > 0)
-      this.deps.logger.warn(
-        { sink: this.name },
-        `Sparkplug broker ${this.config.url} reachable again: ${this.droppedOffline} metric values replaced while it was not were not sent (the births carry each metric's last value)`,
-      );
-    this.droppedOffline = 0;
+    this.subscribed = true;
     this.deps.logger.info(
       { sink: this.name },
       `Sparkplug edge node ${this.id.group}/${this.id.node} connected to ${this.config.url} (bdSeq ${this.bdSeq})`,
     );
+    if (this.host && !this.host.isOnline()) {
+      this.deps.logger.info({ sink: this.name }, this.host.waiting()!.error);
+      return;
+    }
+    this.sayDropped(`Sparkplug broker ${this.config.url} reachable again`);
     this.birth(client);
+  }
+
+  /** Says, once, the metric values replaced unsent while the node was not born (the births carry the last ones). */
+  private sayDropped(what: string): void {
+    if (this.droppedOffline > 0)
+      this.deps.logger.warn(
+        { sink: this.name },
+        `${what}: ${this.droppedOffline} metric values replaced while it was not were not sent (the births carry each metric's last value)`,
+      );
+    this.droppedOffline = 0;
+  }
+
+  /** A message on the primary host's STATE topic: births once it is online, leaves once it is offline. */
+  private hostState(client: MqttClient, payload: Buffer): void {
+    const change = this.host!.take(payload);
+    if (change === 'online' && this.subscribed && client.connected && !this.born && !this.closed) {
+      this.sayDropped(`Sparkplug primary host ${this.host!.hostId} online`);
+      this.birth(client);
+    } else if (change === 'offline' && this.born) void this.leaveForHost(client);
+  }
+
+  /**
+   * The primary host went offline: NDEATH, then a clean disconnect, then the connection is made again (Sparkplug
+   * 3.0.0 §5.4 tck-id-message-flow-edge-node-birth-publish-phid-offline, §5.5 -termination-host-offline); the next
+   * connection (the next bdSeq) births once the host's STATE says online again.
+   */
+  private async leaveForHost(client: MqttClient): Promise<void> {
+    this.born = false;
+    this.subscribed = false;
+    this.down = this.host!.waiting()!;
+    this.deps.logger.warn(
+      { sink: this.name },
+      `Sparkplug: primary host ${this.host!.hostId} offline: the node publishes its NDEATH and disconnects, and births again once the host is online`,
+    );
+    await settleWithin([
+      client.publishAsync(nodeTopic(this.id, 'NDEATH'), deathPayload(this.bdSeq, this.now()), { qos: 1 }),
+    ]);
+    if (this.closed) return;
+    client.end(false, {}, () => {
+      if (!this.closed) client.reconnect();
+    });
   }
 
   /** NBIRTH and a DBIRTH of every device, seq from 0. */
@@ -244,7 +301,8 @@ export class SparkplugEdgeNode implements Sink {
   }
 
   failing(): { readonly since: number; readonly error: string } | undefined {
-    return this.born ? undefined : this.down;
+    if (this.born) return undefined;
+    return (this.subscribed && this.host?.waiting()) || this.down;
   }
 
   /** Publishes DDEATHs and NDEATH (acknowledged, within STOP_WAIT_MS), then disconnects. */
@@ -264,14 +322,19 @@ export class SparkplugEdgeNode implements Sink {
         ),
         client.publishAsync(nodeTopic(this.id, 'NDEATH'), deathPayload(this.bdSeq, this.now()), { qos: 1 }),
       ];
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.allSettled(deaths),
-        new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS))),
-      ]);
-      clearTimeout(timer);
+      await settleWithin(deaths);
     }
     this.born = false;
     await client.endAsync(true);
   }
+}
+
+/** Waits for the publishes to be acknowledged, or STOP_WAIT_MS. */
+async function settleWithin(publishes: readonly Promise<unknown>[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.allSettled(publishes),
+    new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS))),
+  ]);
+  clearTimeout(timer);
 }

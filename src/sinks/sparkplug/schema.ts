@@ -24,6 +24,11 @@ export const sparkplugSchema = z.strictObject({
     .optional()
     .describe('Sparkplug group id (the second topic level); default <gateway.site>-<gateway.line>.'),
   edge_node_id: sparkplugId.optional().describe('Sparkplug edge node id; default gateway.name.'),
+  primary_host_id: sparkplugId
+    .optional()
+    .describe(
+      "The primary host application's id (Ignition MQTT Engine's Primary Host ID): the node births only while that host's spBv1.0/STATE/<id> says online, and publishes its NDEATH and disconnects when it says offline. Default: none, births as soon as the broker accepts it.",
+    ),
   bdseq_file: z
     .string()
     .min(1)

@@ -28,6 +28,13 @@ describe('storage.sparkplug configuration', () => {
     );
   });
 
+  it('a primary_host_id with a separator is refused, naming the key', async () => {
+    const issues = await issuesOf(withSparkplug('{ url: "mqtt://scada:1883", primary_host_id: "scada/1" }'));
+    expect(issues).toContain(
+      'storage.sparkplug.primary_host_id: no "/", "+" or "#": a Sparkplug id is one topic level (MQTT separator and wildcards)',
+    );
+  });
+
   it('defaults: every record published, changes at most once a second, any change sent, bdSeq under data_dir', async () => {
     const config = await accepted(withSparkplug('{ url: "mqtt://scada:1883" }'));
     expect(config.storage?.sparkplug).toEqual({

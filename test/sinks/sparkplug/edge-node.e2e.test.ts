@@ -6,55 +6,15 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SparkplugEdgeNode } from '../../../src/sinks/sparkplug/edge-node.js';
-import { sparkplugSchema } from '../../../src/sinks/sparkplug/schema.js';
 import { anomalyEvent } from '../../../src/testing/alarm-events.js';
 import { startMosquitto } from '../../../src/testing/mosquitto.js';
 import { goodSample } from '../../../src/testing/samples.js';
-import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
-import { logLines, type LogLines } from '../../helpers/log-lines.js';
-import { sparkplugHost, type HostMessage, type SparkplugHost } from '../../helpers/sparkplug-host.js';
+import { edgeNodeSessions, flow, of } from '../../helpers/sparkplug-edge-node.js';
 import { startTcpProxy } from '../../helpers/tcp-proxy.js';
 import { suiteServer } from '../../helpers/suite-server.js';
 
 const broker = suiteServer(() => startMosquitto());
-const GROUP = 'plant-line';
-
-interface Session {
-  readonly sink: SparkplugEdgeNode;
-  readonly host: SparkplugHost;
-  readonly log: LogLines;
-  readonly metrics: GatewayMetrics;
-}
-
-/** An edge node `node` (not started, DDATA at each write) and a host application on the broker, closed after `run`. */
-async function withEdgeNode(
-  node: string,
-  run: (s: Session) => Promise<void>,
-  { url = broker().url, settings = {} }: { url?: string; settings?: Record<string, unknown> } = {},
-): Promise<void> {
-  const host = await sparkplugHost(broker().url, GROUP);
-  const log = logLines('info');
-  const metrics = new GatewayMetrics();
-  const config = sparkplugSchema.parse({
-    url,
-    group_id: GROUP,
-    edge_node_id: node,
-    publish_interval_ms: 0,
-    ...settings,
-  });
-  const sink = new SparkplugEdgeNode(config, { group: GROUP, node }, { logger: log.logger, metrics });
-  try {
-    await run({ sink, host, log, metrics });
-  } finally {
-    await sink.close();
-    await host.end();
-  }
-}
-
-const of = (node: string, type: string, device?: string) => (m: HostMessage) =>
-  m.node === node && m.type === type && (device === undefined || m.device === device);
-const flow = (ts: number, value: number) => ({ samples: [goodSample('flow', ts, value)], scores: [], alarms: [] });
+const withEdgeNode = edgeNodeSessions(() => broker().url);
 
 describe('Sparkplug B edge node', () => {
   it(
