@@ -18,6 +18,7 @@ import { configSchema, type Config } from './schema.js';
 import { missingModelHint, resolveModelPath } from './model-ref.js';
 import { nodeRedNodeIdIssues } from './node-red-node-ids.js';
 import { misnamedFor } from './unscored-assets.js';
+import { textChannels } from './asset-outline.js';
 import { runningWhenIssues } from './running-when.js';
 import { parseYamlDocument, readTextFile } from '../core/yaml-document.js';
 import { isLoopbackHost } from '../core/loopback.js';
@@ -327,14 +328,6 @@ function firstClaims(): (key: string, where: string) => string | undefined {
     if (!prior) owner.set(key, where);
     return prior;
   };
-}
-
-/** The asset's channels that carry text (Modbus `string` tags). */
-function textChannels(config: Config, asset: string): Set<string> {
-  const out = new Set<string>();
-  for (const s of config.sources)
-    for (const t of sourceType(s.type).textChannels?.(s) ?? []) if (t.asset === asset) out.add(t.channel);
-  return out;
 }
 
 function providedChannels(config: Config): Map<string, Set<string>> {

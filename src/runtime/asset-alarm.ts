@@ -9,10 +9,11 @@ import type { AlarmHoldCount, JournaledAlarm } from '../core/components.js';
 import { CommandError } from '../core/errors.js';
 import type { AlarmEvent, AlarmStateName, OperatorCommand, ScoreResult } from '../core/types.js';
 import type { AssetConfig } from '../config/schema.js';
+import { ANOMALY_ALARM } from '../core/asset-outline.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 
-export const ANOMALY_ALARM = 'anomaly';
+export { ANOMALY_ALARM } from '../core/asset-outline.js';
 
 export interface AlarmStatus {
   readonly asset: string;

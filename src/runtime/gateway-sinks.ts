@@ -9,10 +9,10 @@ import type { LoadedConfig } from '../config/load.js';
 import { openQueue } from '../buffer/open-queue.js';
 import { PRIORITIES, type DurableQueue } from '../buffer/queue.js';
 import type { BufferConfig } from '../buffer/schema.js';
-import { sourceType } from '../registry/components.js';
 import { createSinks } from '../registry/runtime.js';
-import type { SinkAlarmState, SinkAsset } from '../sinks/sink-type.js';
 import { warnNoStorage } from '../config/storage-notes.js';
+import { assetOutline } from '../config/asset-outline.js';
+import type { SinkAlarmState } from '../sinks/sink-type.js';
 import { CLOUD_SINK, MqttSync, type GatewayIdentity } from '../sync/mqtt-sync.js';
 import { OpenMinutesFile, openMinutesFile } from '../sync/open-minutes.js';
 import type { ComponentDeps } from '../telemetry/component-deps.js';
@@ -56,7 +56,7 @@ export function addGatewaySinks(
     journalGapRecorded: hooks.journalGapRecorded,
     dataDir: config.data_dir,
     opcuaLogsTo: async (logger) => (await import('../sources/opcua/opcua-log.js')).sendOpcuaLogsTo(logger),
-    assets: sinkAssets(config),
+    assets: assetOutline(config),
     ...(hooks.alarmStates ? { alarmStates: hooks.alarmStates } : {}),
   });
   if (created.length === 0) warnNoStorage(config, deps.logger);
@@ -91,29 +91,6 @@ export function addGatewaySinks(
     const { publish_health: publish, health_interval_ms: intervalMs } = config.cloud.mqtt;
     healthTargets.push({ sink: cloud, intervalMs: publish ? intervalMs : 0 });
   }
-}
-
-/** Each asset with the channels its sources deliver (their units, which carry text) and whether it makes parts. */
-export function sinkAssets(config: LoadedConfig['config']): SinkAsset[] {
-  const channels = new Map<string, Map<string, { name: string; unit?: string; text: boolean }>>();
-  const channel = (asset: string, name: string) => {
-    let of = channels.get(asset);
-    if (!of) channels.set(asset, (of = new Map()));
-    let c = of.get(name);
-    if (!c) of.set(name, (c = { name, text: false }));
-    return c;
-  };
-  for (const s of config.sources) {
-    const type = sourceType(s.type);
-    for (const feed of type.feeds(s)) for (const c of feed.channels) channel(feed.asset, c);
-    for (const t of type.textChannels?.(s) ?? []) channel(t.asset, t.channel).text = true;
-    for (const u of type.channelUnits?.(s) ?? []) channel(u.asset, u.channel).unit = u.unit;
-  }
-  return config.assets.map((a) => ({
-    name: a.name,
-    channels: [...(channels.get(a.name)?.values() ?? [])],
-    parts: a.window.type === 'cycle',
-  }));
 }
 
 /**

@@ -3,6 +3,7 @@
  * `storage:`, its schema, how it is built, and a commented sample for docs/configuration.md.
  */
 import type { z } from 'zod';
+import type { AssetOutline } from '../core/asset-outline.js';
 import type { AlarmJournalGap, Sink } from '../core/components.js';
 import type { AlarmStateName } from '../core/types.js';
 import type { ConfigPaths } from '../core/config-primitives.js';
@@ -12,14 +13,6 @@ import type { ComponentDeps } from '../telemetry/component-deps.js';
 import type { SinkSeries } from '../telemetry/series-at-start.js';
 
 /** An asset of the configuration as a sink that offers each asset's variables sees it (storage.opcua_server). */
-export interface SinkAsset {
-  readonly name: string;
-  /** The channels its sources deliver: each one's unit where the configuration sets one, whether it carries text. */
-  readonly channels: readonly { readonly name: string; readonly unit?: string; readonly text: boolean }[];
-  /** Whether it makes parts (a cycle window): part results come for it. */
-  readonly parts: boolean;
-}
-
 /** An asset's alarm as the gateway holds it now (restored from the journal at start, then each transition). */
 export interface SinkAlarmState {
   readonly asset: string;
@@ -48,8 +41,8 @@ export interface SinkDeps extends ComponentDeps {
   readonly dataDir?: string;
   /** Sends node-opcua's own warnings and errors to `logger` (a sink that runs node-opcua; sources/opcua owns this). */
   readonly opcuaLogsTo?: (logger: ComponentDeps['logger']) => Promise<void>;
-  /** The configuration's assets, their channels and whether they make parts. */
-  readonly assets?: readonly SinkAsset[];
+  /** What each asset of the configuration will carry (a sink that declares its metrics or variables before any record). */
+  readonly assets?: readonly AssetOutline[];
   /** Each asset's alarm now; empty before the gateway's asset pipelines run (until its sources start). */
   readonly alarmStates?: () => readonly SinkAlarmState[];
 }

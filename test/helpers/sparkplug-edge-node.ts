@@ -1,4 +1,5 @@
 /** A Sparkplug B edge node and a decoding host application on one real broker, for the e2e tests of the sink. */
+import type { AssetOutline } from '../../src/core/asset-outline.js';
 import { SparkplugEdgeNode } from '../../src/sinks/sparkplug/edge-node.js';
 import { sparkplugSchema } from '../../src/sinks/sparkplug/schema.js';
 import { goodSample } from '../../src/testing/samples.js';
@@ -18,7 +19,7 @@ export interface Session {
 export type WithEdgeNode = (
   node: string,
   run: (s: Session) => Promise<void>,
-  options?: { url?: string; settings?: Record<string, unknown> },
+  options?: { url?: string; settings?: Record<string, unknown>; assets?: readonly AssetOutline[] },
 ) => Promise<void>;
 
 /**
@@ -26,7 +27,7 @@ export type WithEdgeNode = (
  * closed after `run`.
  */
 export function edgeNodeSessions(brokerUrl: () => string): WithEdgeNode {
-  return async (node, run, { url = brokerUrl(), settings = {} } = {}) => {
+  return async (node, run, { url = brokerUrl(), settings = {}, assets } = {}) => {
     const host = await sparkplugHost(brokerUrl(), GROUP);
     const log = logLines('info');
     const metrics = new GatewayMetrics();
@@ -37,7 +38,15 @@ export function edgeNodeSessions(brokerUrl: () => string): WithEdgeNode {
       publish_interval_ms: 0,
       ...settings,
     });
-    const sink = new SparkplugEdgeNode(config, { group: GROUP, node }, { logger: log.logger, metrics });
+    const sink = new SparkplugEdgeNode(
+      config,
+      { group: GROUP, node },
+      {
+        logger: log.logger,
+        metrics,
+        ...(assets ? { assets } : {}),
+      },
+    );
     try {
       await run({ sink, host, log, metrics });
     } finally {

@@ -5,7 +5,8 @@
  * (a reading that failed: the channel is Bad, the anomaly's variables Uncertain until the next score).
  */
 import type { SinkRecords } from '../../core/components.js';
-import type { SinkAlarmState, SinkAsset } from '../sink-type.js';
+import type { AssetOutline } from '../../core/asset-outline.js';
+import type { SinkAlarmState } from '../sink-type.js';
 
 export type VariableType = 'Double' | 'String' | 'Boolean' | 'DateTime';
 
@@ -42,10 +43,10 @@ export interface VariableUpdate {
 export const variableKey = (asset: string, folder: string, name: string): string => `${asset}/${folder}/${name}`;
 
 /** Every variable of an asset, in browse order. */
-export function assetVariables(asset: SinkAsset): VariableSpec[] {
+export function assetVariables(asset: AssetOutline): VariableSpec[] {
   const v = (folder: string, name: string, type: VariableType, description: string, unit?: string): VariableSpec => ({
-    key: variableKey(asset.name, folder, name),
-    asset: asset.name,
+    key: variableKey(asset.asset, folder, name),
+    asset: asset.asset,
     folder,
     name,
     type,

@@ -6,7 +6,8 @@
 import { resolve } from 'node:path';
 import type { Sink, SinkRecords } from '../../core/components.js';
 import { listenProblem } from '../../core/free-port.js';
-import type { SinkAsset, SinkDeps } from '../sink-type.js';
+import type { AssetOutline } from '../../core/asset-outline.js';
+import type { SinkDeps } from '../sink-type.js';
 import { assetVariables, heldAlarmUpdates, recordUpdates } from './asset-variables.js';
 import type { OpcuaServerConfig } from './schema.js';
 import type { RunningUaServer } from './ua-server.js';
@@ -22,7 +23,7 @@ export class OpcuaServerSink implements Sink {
   private known: ReadonlySet<string> = new Set();
   /** The assets whose alarm variables have no value yet: set from the gateway's alarms at the first write. */
   private readonly alarmPending: Set<string>;
-  private readonly assets: readonly SinkAsset[];
+  private readonly assets: readonly AssetOutline[];
 
   constructor(
     private readonly config: OpcuaServerConfig,
@@ -30,8 +31,9 @@ export class OpcuaServerSink implements Sink {
     private readonly deps: SinkDeps,
   ) {
     const offered = config.assets ? new Set(config.assets) : undefined;
-    this.assets = (deps.assets ?? []).filter((a) => !offered || offered.has(a.name));
-    this.alarmPending = new Set(this.assets.map((a) => a.name));
+    // The assets under `assets:` (scored); a source's asset that no model scores is not offered.
+    this.assets = (deps.assets ?? []).filter((a) => a.scored && (!offered || offered.has(a.asset)));
+    this.alarmPending = new Set(this.assets.map((a) => a.asset));
   }
 
   /** Its endpoint's URL, once started. */
@@ -62,7 +64,7 @@ export class OpcuaServerSink implements Sink {
         security_modes: this.config.security_modes,
         anonymous: this.config.allow_anonymous,
         users: this.config.users.length,
-        assets: this.assets.map((a) => a.name),
+        assets: this.assets.map((a) => a.asset),
       },
       `OPC UA server at ${this.server.endpointUrl}: ${this.assets.length} asset(s), ${specs.length} variables`,
     );

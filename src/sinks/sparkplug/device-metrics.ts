@@ -2,8 +2,11 @@
  * The Sparkplug devices of an edge node and their metrics, kept as their current values (pure: no I/O). Each asset is a
  * device; the records a sink is written become metric values (recordMetrics), and `take` says what to publish: a
  * DBIRTH with every metric of a device that is new or gained a metric (Sparkplug 3.0: a DBIRTH before any DDATA, and
- * again when the set of metrics changes), a DDATA with the metrics that changed since they were last sent.
+ * again when the set of metrics changes), a DDATA with the metrics that changed since they were last sent. What the
+ * configuration says each asset will carry is declared before any record (declaredMetrics), null until its first
+ * value, so that a start makes one DBIRTH per device, not one more each time a record brings a metric's first value.
  */
+import type { AssetOutline } from '../../core/asset-outline.js';
 import type { SinkRecords } from '../../core/components.js';
 import type { SparkplugConfig } from './schema.js';
 
@@ -12,10 +15,22 @@ export type MetricType = 'Double' | 'Boolean' | 'String';
 export interface MetricValue {
   readonly name: string;
   readonly type: MetricType;
-  readonly value: number | boolean | string;
-  /** ms since the epoch: the sample's, the score's, the alarm transition's or the part's time. */
-  readonly timestamp: number;
+  /** null: declared, no value yet (sent with is_null, Sparkplug 3.0 §6.4.5: a birth carries every metric). */
+  readonly value: number | boolean | string | null;
+  /** ms since the epoch: the sample's, the score's, the alarm transition's or the part's time; none while null. */
+  readonly timestamp?: number;
 }
+
+/** Metric names, one place for what records bring and what the configuration declares. */
+const NAMES = {
+  value: (channel: string) => `values/${channel}`,
+  score: 'anomaly/score',
+  verdict: 'anomaly/verdict',
+  alarmActive: (alarm: string) => `alarm/${alarm}/active`,
+  alarmState: (alarm: string) => `alarm/${alarm}/state`,
+  partVerdict: 'part/verdict',
+  partId: 'part/id',
+} as const;
 
 /** A device's metric values from one write, in record order. */
 export type DeviceValues = Map<string, MetricValue[]>;
@@ -32,24 +47,47 @@ export function recordMetrics(records: SinkRecords, publish: SparkplugConfig['pu
   if (publish.values)
     for (const s of records.samples)
       if (s.quality === 'good' && Number.isFinite(s.value))
-        add(out, s.asset, { name: `values/${s.channel}`, type: 'Double', value: s.value, timestamp: s.ts });
+        add(out, s.asset, { name: NAMES.value(s.channel), type: 'Double', value: s.value, timestamp: s.ts });
   if (publish.scores)
     for (const r of records.scores) {
-      add(out, r.asset, { name: 'anomaly/score', type: 'Double', value: r.score, timestamp: r.ts });
+      add(out, r.asset, { name: NAMES.score, type: 'Double', value: r.score, timestamp: r.ts });
       const verdict = r.anomalous ? 'anomalous' : 'normal';
-      add(out, r.asset, { name: 'anomaly/verdict', type: 'String', value: verdict, timestamp: r.ts });
+      add(out, r.asset, { name: NAMES.verdict, type: 'String', value: verdict, timestamp: r.ts });
     }
   if (publish.alarms)
     for (const a of records.alarms) {
       const active = a.state === 'unack_active' || a.state === 'ack_active';
-      add(out, a.asset, { name: `alarm/${a.alarm}/active`, type: 'Boolean', value: active, timestamp: a.ts });
-      add(out, a.asset, { name: `alarm/${a.alarm}/state`, type: 'String', value: a.state, timestamp: a.ts });
+      add(out, a.asset, { name: NAMES.alarmActive(a.alarm), type: 'Boolean', value: active, timestamp: a.ts });
+      add(out, a.asset, { name: NAMES.alarmState(a.alarm), type: 'String', value: a.state, timestamp: a.ts });
     }
   if (publish.parts)
     for (const p of records.parts ?? []) {
-      add(out, p.asset, { name: 'part/verdict', type: 'String', value: p.verdict, timestamp: p.ts });
-      add(out, p.asset, { name: 'part/id', type: 'String', value: p.partId, timestamp: p.ts });
+      add(out, p.asset, { name: NAMES.partVerdict, type: 'String', value: p.verdict, timestamp: p.ts });
+      add(out, p.asset, { name: NAMES.partId, type: 'String', value: p.partId, timestamp: p.ts });
     }
+  return out;
+}
+
+/** Every metric each asset will carry, as `publish` chooses them, null (the configuration says no value). */
+export function declaredMetrics(assets: readonly AssetOutline[], publish: SparkplugConfig['publish']): DeviceValues {
+  const out: DeviceValues = new Map();
+  const declare = (asset: string, name: string, type: MetricType) => add(out, asset, { name, type, value: null });
+  for (const a of assets) {
+    if (publish.values) for (const c of a.channels) if (!c.text) declare(a.asset, NAMES.value(c.name), 'Double');
+    if (publish.scores && a.scored) {
+      declare(a.asset, NAMES.score, 'Double');
+      declare(a.asset, NAMES.verdict, 'String');
+    }
+    if (publish.alarms)
+      for (const alarm of a.alarms) {
+        declare(a.asset, NAMES.alarmActive(alarm), 'Boolean');
+        declare(a.asset, NAMES.alarmState(alarm), 'String');
+      }
+    if (publish.parts && a.parts) {
+      declare(a.asset, NAMES.partVerdict, 'String');
+      declare(a.asset, NAMES.partId, 'String');
+    }
+  }
   return out;
 }
 
@@ -72,6 +110,22 @@ export class DeviceMetrics {
   private readonly unsent = new Set<string>();
 
   constructor(private readonly deadband: number) {}
+
+  /**
+   * Declares metrics with no value yet (null, declaredMetrics): each device is born with them, and a metric's first
+   * value is then sent as data, not as a birth again. A metric known already is left as it is.
+   */
+  declare(values: DeviceValues): void {
+    for (const [device, metrics] of values) {
+      let known = this.current.get(device);
+      if (!known) this.current.set(device, (known = new Map()));
+      for (const m of metrics)
+        if (!known.has(m.name)) {
+          known.set(m.name, m);
+          this.unborn.add(device);
+        }
+    }
+  }
 
   /**
    * Takes new values in; returns how many replaced a value that was never sent (`superseded`: while the broker cannot
@@ -102,6 +156,7 @@ export class DeviceMetrics {
   }
 
   private moved(last: MetricValue, next: MetricValue): boolean {
+    if (last.value === null || next.value === null) return last.value !== next.value;
     if (last.type === 'Double' && next.type === 'Double')
       return Math.abs((next.value as number) - (last.value as number)) > this.deadband;
     return last.value !== next.value;

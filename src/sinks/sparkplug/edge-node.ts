@@ -14,9 +14,10 @@
  */
 import type { MqttClient } from 'mqtt';
 import { brokerErrorText, connectMqtt } from '../../core/mqtt-connection.js';
+import type { AssetOutline } from '../../core/asset-outline.js';
 import type { Sink, SinkRecords } from '../../core/components.js';
 import type { ComponentDeps } from '../../telemetry/component-deps.js';
-import { DeviceMetrics, recordMetrics } from './device-metrics.js';
+import { declaredMetrics, DeviceMetrics, recordMetrics } from './device-metrics.js';
 import { nextBdSeq, saveBdSeq } from './bdseq-file.js';
 import { SparkplugCommands } from './commands.js';
 import { PrimaryHost } from './primary-host.js';
@@ -36,6 +37,8 @@ const STOP_WAIT_MS = 3000;
 
 export interface EdgeNodeDeps extends ComponentDeps {
   readonly now?: () => number;
+  /** What each asset will carry: its metrics are declared in its first DBIRTH, null until their first value. */
+  readonly assets?: readonly AssetOutline[];
 }
 
 export class SparkplugEdgeNode implements Sink {
@@ -67,6 +70,7 @@ export class SparkplugEdgeNode implements Sink {
     private readonly deps: EdgeNodeDeps,
   ) {
     this.metrics = new DeviceMetrics(config.deadband);
+    if (deps.assets) this.metrics.declare(declaredMetrics(deps.assets, config.publish));
     this.bdSeq = 0;
     this.down = { since: this.now(), error: `Sparkplug broker ${config.url}: not connected yet` };
     this.commands = new SparkplugCommands(

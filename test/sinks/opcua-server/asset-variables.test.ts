@@ -9,7 +9,9 @@ import {
 } from '../../../src/sinks/opcua-server/asset-variables.js';
 
 const PRESS = {
-  name: 'press-1',
+  asset: 'press-1',
+  scored: true,
+  alarms: ['anomaly'],
   channels: [
     { name: 'force', unit: 'kN', text: false },
     { name: 'serial', text: true },

@@ -41,14 +41,16 @@ const deps = (): SinkDeps => ({
   },
   assets: [
     {
-      name: 'pump-1',
+      asset: 'pump-1',
+      scored: true,
+      alarms: ['anomaly'],
       channels: [
         { name: 'flow', unit: 'l/min', text: false },
         { name: 'serial', text: true },
       ],
       parts: false,
     },
-    { name: 'idle-1', channels: [{ name: 'flow', text: false }], parts: false },
+    { asset: 'idle-1', channels: [{ name: 'flow', text: false }], scored: true, alarms: ['anomaly'], parts: false },
   ],
 });
 

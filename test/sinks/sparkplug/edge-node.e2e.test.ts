@@ -54,6 +54,59 @@ describe('Sparkplug B edge node', () => {
   );
 
   it(
+    'with the assets known from the configuration, births each once with every metric null, then sends values as data',
+    () =>
+      withEdgeNode(
+        'gw-declared',
+        async ({ sink, host }) => {
+          await sink.start();
+          const dbirth = await host.next(of('gw-declared', 'DBIRTH', 'pump-1'));
+          expect([dbirth.metrics, dbirth.seq]).toEqual([
+            {
+              'values/flow': null,
+              'anomaly/score': null,
+              'anomaly/verdict': null,
+              'alarm/anomaly/active': null,
+              'alarm/anomaly/state': null,
+            },
+            1,
+          ]);
+          const score = { asset: 'pump-1', model: 'm', modelVersion: '1', ts: 3000, score: 0.5, threshold: 1 };
+          sink.write({
+            samples: [{ ...goodSample('flow', 2000, 6), asset: 'pump-1' }],
+            scores: [{ ...score, anomalous: false, contributions: [] }],
+            alarms: [anomalyEvent('unack_active', { ts: 4000 })],
+          });
+          const ddata = await host.next(of('gw-declared', 'DDATA', 'pump-1'));
+          expect([ddata.metrics, ddata.timestamps['anomaly/score'], ddata.seq]).toEqual([
+            {
+              'values/flow': 6,
+              'anomaly/score': 0.5,
+              'anomaly/verdict': 'normal',
+              'alarm/anomaly/active': true,
+              'alarm/anomaly/state': 'unack_active',
+            },
+            3000,
+            2,
+          ]);
+          expect(host.messages.filter(of('gw-declared', 'DBIRTH'))).toHaveLength(1);
+        },
+        {
+          assets: [
+            {
+              asset: 'pump-1',
+              channels: [{ name: 'flow', text: false }],
+              scored: true,
+              alarms: ['anomaly'],
+              parts: false,
+            },
+          ],
+        },
+      ),
+    30_000,
+  );
+
+  it(
     'sends the changes of a publish interval as one DDATA with the last value of each metric',
     () =>
       withEdgeNode(
