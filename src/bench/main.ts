@@ -12,6 +12,7 @@ import { detectorBenchmark } from './detector-benchmark.js';
 import { journalBenchmark } from './journal-benchmark.js';
 import { apiHealthBenchmark, apiScrapeBenchmark } from './api-scrape-benchmark.js';
 import { opcuaServerStartBenchmark } from './opcua-server-benchmark.js';
+import { sparkplugFloodBenchmark } from './sparkplug-flood-benchmark.js';
 
 export const BENCHMARKS: readonly Benchmark[] = [
   scoringPipeline,
@@ -30,6 +31,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   apiHealthBenchmark,
   detectorBenchmark,
   opcuaServerStartBenchmark,
+  sparkplugFloodBenchmark,
 ];
 
 const USAGE = (): string =>

@@ -170,6 +170,22 @@ export interface Sink {
    * messages set aside and the queue held (src/sync/cloud-packet-limit.ts); undefined where nothing. For /api/status.
    */
   packetLimit?(): SinkPacketLimit | undefined;
+  /**
+   * A sink that takes commands from a broker (the Sparkplug edge node): the commands it dropped undecoded since it
+   * started (too large, or past its decoding budget: a flood), and when the last was; undefined where none. For
+   * /api/status.
+   */
+  commandsDropped?(): SinkCommandsDropped | undefined;
+}
+
+/** Commands a sink dropped undecoded (/api/status: a sink's `commandsDropped`). */
+export interface SinkCommandsDropped {
+  /** Over the size it decodes. */
+  readonly tooLarge: number;
+  /** Past the time a second it may spend decoding. */
+  readonly overBudget: number;
+  /** When the last was dropped (ms since the epoch). */
+  readonly lastAt: number;
 }
 
 /** What a broker's packet limit kept back from a sink (/api/status: a sink's `packetLimit`). */

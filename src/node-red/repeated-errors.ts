@@ -6,7 +6,7 @@
  * interval is only counted (sources/mqtt/log-throttle.ts), and told with the next one reported. A message the node
  * takes, or another error, reports the next one at once.
  */
-import { LogThrottle } from '../sources/mqtt/log-throttle.js';
+import { LogThrottle } from '../core/log-throttle.js';
 
 export class RepeatedErrors {
   private message: string | undefined;

@@ -13,7 +13,7 @@
  * counts from its first failure.
  */
 import type { DurableQueue, QueueBatch, QueueInput, QueueStats } from '../buffer/queue.js';
-import type { Sink, SinkPacketLimit } from '../core/components.js';
+import type { Sink, SinkCommandsDropped, SinkPacketLimit } from '../core/components.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 
 export interface SinkStatus {
@@ -46,6 +46,8 @@ export interface SinkStatus {
   };
   /** For the cloud sync: what its broker's packet limit kept back (set aside, or the queue held); absent where none. */
   readonly packetLimit?: SinkPacketLimit;
+  /** For a sink that takes commands (Sparkplug): those dropped undecoded since the start; absent where none. */
+  readonly commandsDropped?: SinkCommandsDropped;
 }
 
 /** A sink's queue, passed through, noting each batch delivered (accepted) or not (rejected). */
@@ -142,11 +144,13 @@ export class SinkWatch {
     this.queued = this.queueFigures() ?? this.queued;
     const gap = this.sink.journalGap?.();
     const packetLimit = this.sink.packetLimit?.();
+    const commandsDropped = this.sink.commandsDropped?.();
     const base = {
       name: this.sink.name,
       ...(this.queued ? { queued: this.queued } : {}),
       ...(gap ? { journalGap: gap } : {}),
       ...(packetLimit ? { packetLimit } : {}),
+      ...(commandsDropped ? { commandsDropped } : {}),
     };
     if (this.sink.failing) {
       const failing = this.sink.failing();

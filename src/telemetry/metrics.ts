@@ -185,6 +185,12 @@ export class GatewayMetrics {
     labelNames: ['sink', 'reason'],
     registers: [this.registry],
   });
+  readonly sparkplugCommandsDropped = new Counter({
+    name: 'linewatch_sparkplug_commands_dropped_total',
+    help: 'Commands (NCMD, DCMD) the Sparkplug edge node dropped undecoded, per reason: too_large (over 4096 bytes) or over_budget (the 20 ms a second decoding may take were spent: a flood)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
   readonly journalSyncs = new Counter({
     name: 'linewatch_alarm_journal_syncs_total',
     help: "Commits of the local store's alarm journal synced to disk: one per group of alarm transitions",

@@ -5,16 +5,21 @@
  * refused topic and metric is logged once, for the first SAID_MAX of them (then that the others are not, once), so a
  * publisher looping on a command cannot fill the log. Rebirths come at most one per REBIRTH_MIN_MS: the Rebirths
  * asked for within it are answered by one rebirth at its end, so a publisher looping on Rebirth (a few dozen bytes
- * each) cannot make the node publish every device's births as often (nor log each).
+ * each) cannot make the node publish every device's births as often (nor log each). What is decoded at all is bounded
+ * by size and by a time budget (command-gate.ts): a command dropped undecoded is counted, and the drops are logged at
+ * most one line per DROPS_LOG_MS.
  */
 import { excerpt } from '../../core/http-body.js';
+import { LogThrottle } from '../../core/log-throttle.js';
 import { shownTopic } from '../../core/mqtt-packet-bound.js';
 import type { Logger } from '../../telemetry/logger.js';
+import { CommandGate, DECODE_BUDGET_MS, MAX_DECODE_BYTES, type CommandDrop } from './command-gate.js';
 import { commandMetrics, REBIRTH_METRIC } from './payloads.js';
 
 const EXCERPT_CHARS = 64;
 const SAID_MAX = 256;
 const REBIRTH_MIN_MS = 1000;
+const DROPS_LOG_MS = 60_000;
 
 export class SparkplugCommands {
   /** The refusals logged so far (topic, NUL, metric name, each as the line shows it). */
@@ -26,6 +31,8 @@ export class SparkplugCommands {
   private pending: NodeJS.Timeout | undefined;
   /** Rebirths asked for while one waited. */
   private joined = 0;
+  /** The drops are said at most once a DROPS_LOG_MS. */
+  private readonly dropsSaid = new LogThrottle(DROPS_LOG_MS);
 
   constructor(
     /** The node's NCMD topic (a Rebirth is taken there only). */
@@ -33,10 +40,21 @@ export class SparkplugCommands {
     private readonly logger: Logger,
     private readonly rebirth: () => void,
     private readonly now: () => number = Date.now,
+    /** What may be decoded, and what was dropped undecoded (/api/status). */
+    readonly gate: CommandGate = new CommandGate(() => performance.now(), now),
+    /** Counts a command dropped undecoded (linewatch_sparkplug_commands_dropped_total). */
+    private readonly counted: (reason: CommandDrop) => void = () => {},
   ) {}
 
   /** One command message from the broker. */
   take(topic: string, payload: Buffer): void {
+    // The budget is charged the whole of it: decoding, and judging each metric (a payload may hold hundreds).
+    const taken = this.gate.pass(payload, (p) => this.judge(topic, p));
+    if ('dropped' in taken) this.dropped(topic, payload.length, taken.dropped);
+  }
+
+  /** Decodes a command and obeys or refuses each of its metrics. */
+  private judge(topic: string, payload: Uint8Array): void {
     let metrics;
     try {
       metrics = commandMetrics(payload);
@@ -80,6 +98,21 @@ export class SparkplugCommands {
     this.joined = 0;
     this.logger.info({ sink: 'sparkplug' }, `Sparkplug: Rebirth asked for: NBIRTH and DBIRTHs again${joined}`);
     this.rebirth();
+  }
+
+  private dropped(topic: string, bytes: number, reason: CommandDrop): void {
+    this.counted(reason);
+    const unsaid = this.dropsSaid.take(this.now());
+    if (unsaid === undefined) return;
+    const why =
+      reason === 'too_large'
+        ? `${bytes} bytes, over ${MAX_DECODE_BYTES}`
+        : `the ${DECODE_BUDGET_MS} ms a second commands may take to decode are spent (a publisher flooding the command topics?)`;
+    const others = unsaid > 0 ? ` (and ${unsaid} dropped unlogged before it)` : '';
+    this.logger.warn(
+      { sink: 'sparkplug' },
+      `Sparkplug: dropped a command on ${shownTopic(topic)} undecoded: ${why}${others}`,
+    );
   }
 
   private refused(topic: string, name: string, why: string): void {

@@ -15,10 +15,11 @@
 import type { MqttClient } from 'mqtt';
 import { brokerErrorText, connectMqtt } from '../../core/mqtt-connection.js';
 import type { AssetOutline } from '../../core/asset-outline.js';
-import type { Sink, SinkRecords } from '../../core/components.js';
+import type { Sink, SinkCommandsDropped, SinkRecords } from '../../core/components.js';
 import type { ComponentDeps } from '../../telemetry/component-deps.js';
 import { declaredMetrics, DeviceMetrics, recordMetrics } from './device-metrics.js';
 import { nextBdSeq, saveBdSeq } from './bdseq-file.js';
+import { CommandGate } from './command-gate.js';
 import { SparkplugCommands } from './commands.js';
 import { PrimaryHost } from './primary-host.js';
 import { deathPayload, devicePayload, deviceTopic, nodeBirthPayload, nodeTopic, type EdgeNodeId } from './payloads.js';
@@ -80,6 +81,11 @@ export class SparkplugEdgeNode implements Sink {
         if (this.client && this.born) this.birth(this.client);
       },
       () => this.now(),
+      new CommandGate(
+        () => performance.now(),
+        () => this.now(),
+      ),
+      (reason) => deps.metrics.sparkplugCommandsDropped.inc({ reason }),
     );
     if (config.primary_host_id !== undefined)
       this.host = new PrimaryHost(config.primary_host_id, deps.logger, () => this.now());
@@ -302,6 +308,11 @@ export class SparkplugEdgeNode implements Sink {
   /** A connect failed is tried again after RECONNECT_PERIOD_MS, and heard back from within CONNECT_TIMEOUT_MS. */
   retryCycleMs(): number {
     return RECONNECT_PERIOD_MS + CONNECT_TIMEOUT_MS;
+  }
+
+  /** The commands dropped undecoded (command-gate.ts), for /api/status. */
+  commandsDropped(): SinkCommandsDropped | undefined {
+    return this.commands.gate.dropped();
   }
 
   failing(): { readonly since: number; readonly error: string } | undefined {

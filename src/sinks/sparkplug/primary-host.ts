@@ -18,6 +18,7 @@
  */
 import { z } from 'zod';
 import { excerpt } from '../../core/http-body.js';
+import { LogThrottle } from '../../core/log-throttle.js';
 import type { Logger } from '../../telemetry/logger.js';
 import { NAMESPACE } from './payloads.js';
 
@@ -62,8 +63,7 @@ export class PrimaryHost {
   private lastTimestamp: number | undefined;
   /** Since when the host is not known online (ms, `now`). */
   private offlineSince: number;
-  private refusedUnsaid = 0;
-  private lastRefusedLine = Number.NEGATIVE_INFINITY;
+  private readonly refusedSaid = new LogThrottle(REFUSED_LOG_MS);
 
   constructor(
     readonly hostId: string,
@@ -110,18 +110,13 @@ export class PrimaryHost {
   }
 
   private refused(why: string): undefined {
-    const now = this.now();
-    if (now - this.lastRefusedLine < REFUSED_LOG_MS) {
-      this.refusedUnsaid++;
-      return undefined;
-    }
-    const others = this.refusedUnsaid > 0 ? ` (and ${this.refusedUnsaid} refused unlogged before it)` : '';
+    const unsaid = this.refusedSaid.take(this.now());
+    if (unsaid === undefined) return undefined;
+    const others = unsaid > 0 ? ` (and ${unsaid} refused unlogged before it)` : '';
     this.logger.warn(
       { sink: 'sparkplug' },
       `Sparkplug: refused a STATE on ${this.topic}: ${why}; the host's state is left as it was${others}`,
     );
-    this.lastRefusedLine = now;
-    this.refusedUnsaid = 0;
     return undefined;
   }
 }

@@ -8,7 +8,7 @@
  * of each tag: a tag of one topic is always followed (regression: a publisher naming 256 topics under another tag's
  * wildcard left every later absence unsaid and out of /api/status, for good).
  */
-import { LogThrottle } from './log-throttle.js';
+import { LogThrottle } from '../../core/log-throttle.js';
 
 /** One (topic, field) pair's absence, and when it was last said. */
 interface Followed {

@@ -13,7 +13,7 @@ import type { Sample } from '../../core/types.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { AbsentValues } from './absent-values.js';
-import { LogThrottle } from './log-throttle.js';
+import { LogThrottle } from '../../core/log-throttle.js';
 import {
   decodeMessage,
   fieldName,

@@ -5,6 +5,7 @@
  */
 import sparkplugPayload from 'sparkplug-payload';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CommandGate } from '../../../src/sinks/sparkplug/command-gate.js';
 import { SparkplugCommands } from '../../../src/sinks/sparkplug/commands.js';
 import type { Logger } from '../../../src/telemetry/logger.js';
 
@@ -60,5 +61,51 @@ describe('SparkplugCommands: Rebirth', () => {
     c.close();
     vi.advanceTimersByTime(5000);
     expect(rebirths()).toBe(1);
+  });
+});
+
+describe('SparkplugCommands: dropped undecoded', () => {
+  it('counts each command dropped and says them at most one line a minute, with how many were not said', () => {
+    const warned: string[] = [];
+    const logger = { info: () => {}, warn: (_: unknown, line: string) => warned.push(line) } as unknown as Logger;
+    const counted: string[] = [];
+    const gate = new CommandGate(Date.now, Date.now);
+    const c = new SparkplugCommands(
+      NCMD,
+      logger,
+      () => {},
+      Date.now,
+      gate,
+      (reason) => counted.push(reason),
+    );
+    for (let i = 0; i < 5; i++) c.take(NCMD, Buffer.alloc(60_000, 0x0a));
+    vi.advanceTimersByTime(60_000);
+    c.take(`${NCMD}/x`, Buffer.alloc(5000));
+    expect(counted).toEqual(Array(6).fill('too_large'));
+    expect(warned).toEqual([
+      'Sparkplug: dropped a command on spBv1.0/plant-line/NCMD/gw undecoded: 60000 bytes, over 4096',
+      'Sparkplug: dropped a command on spBv1.0/plant-line/NCMD/gw/x undecoded: 5000 bytes, over 4096 (and 4 dropped unlogged before it)',
+    ]);
+    expect(gate.dropped()).toEqual({ tooLarge: 6, overBudget: 0, lastAt: Date.now() });
+  });
+});
+
+describe('SparkplugCommands: refused writes', () => {
+  it('logs each refusal once, and past 256 different ones that the others are not, once', () => {
+    const warned: string[] = [];
+    const logger = { info: () => {}, warn: (_: unknown, line: string) => warned.push(line) } as unknown as Logger;
+    // A gate whose clock stands still: every command is handled (the budget is command-gate.test.ts's).
+    const c = new SparkplugCommands(NCMD, logger, () => {}, Date.now, new CommandGate(() => 0, Date.now));
+    const write = (name: string) =>
+      Buffer.from(codec.encodePayload({ timestamp: 1, metrics: [{ name, type: 'Double', value: 1 }] }));
+    for (let i = 0; i < 260; i++) c.take(`${NCMD}/x`, write(`m${i}`));
+    c.take(`${NCMD}/x`, write('m0'));
+    expect(warned).toHaveLength(257);
+    expect(warned[0]).toBe(
+      'Sparkplug: refused a command on spBv1.0/plant-line/NCMD/gw/x: a write of m0: linewatch takes no writes from the broker, only Node Control/Rebirth',
+    );
+    expect(warned[256]).toBe(
+      'Sparkplug: 256 different commands refused and logged; the others are refused without a line (a publisher looping on commands?)',
+    );
   });
 });

@@ -1,6 +1,6 @@
 /** A log line at most once an interval; what comes between is counted and told with the next line. */
 import { describe, expect, it } from 'vitest';
-import { LogThrottle } from '../../../src/sources/mqtt/log-throttle.js';
+import { LogThrottle } from '../../src/core/log-throttle.js';
 
 describe('LogThrottle', () => {
   it('lets the first line through, counts the ones within the interval, and tells their number with the next', () => {
