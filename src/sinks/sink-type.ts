@@ -41,7 +41,7 @@ export interface SinkDeps extends ComponentDeps {
   readonly dataDir?: string;
   /** Sends node-opcua's own warnings and errors to `logger` (a sink that runs node-opcua; sources/opcua owns this). */
   readonly opcuaLogsTo?: (logger: ComponentDeps['logger']) => Promise<void>;
-  /** What each asset of the configuration will carry (a sink that declares its metrics or variables before any record). */
+  /** What each asset of the configuration will carry (for a sink that declares its metrics before any record). */
   readonly assets?: readonly AssetOutline[];
   /** Each asset's alarm now; empty before the gateway's asset pipelines run (until its sources start). */
   readonly alarmStates?: () => readonly SinkAlarmState[];
