@@ -10,7 +10,7 @@
  * reason offline) and said once at the reconnection.
  *
  * With `primary_host_id`, the node births only while that host's STATE says online, and publishes its NDEATH and
- * disconnects when it says offline (primary-host.ts); meanwhile it keeps the metrics as while the broker is away.
+ * disconnects when it says offline (birth-gate.ts); meanwhile it keeps the metrics as while the broker is away.
  */
 import type { MqttClient } from 'mqtt';
 import { brokerErrorText, connectMqtt } from '../../core/mqtt-connection.js';
@@ -19,9 +19,9 @@ import type { Sink, SinkCommandsDropped, SinkRecords } from '../../core/componen
 import type { ComponentDeps } from '../../telemetry/component-deps.js';
 import { declaredMetrics, DeviceMetrics, recordMetrics } from './device-metrics.js';
 import { nextBdSeq, saveBdSeq } from './bdseq-file.js';
+import { BirthGate, type NotBorn } from './birth-gate.js';
 import { CommandGate } from './command-gate.js';
 import { SparkplugCommands } from './commands.js';
-import { PrimaryHost } from './primary-host.js';
 import { deathPayload, devicePayload, deviceTopic, nodeBirthPayload, nodeTopic, type EdgeNodeId } from './payloads.js';
 import type { SparkplugConfig } from './schema.js';
 
@@ -54,14 +54,14 @@ export class SparkplugEdgeNode implements Sink {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Since when the broker cannot be reached, and why; undefined while connected. */
-  private down: { since: number; error: string };
+  private down: NotBorn;
   /** Metric values replaced unsent since the connection was lost. */
   private droppedOffline = 0;
   private readonly commands: SparkplugCommands;
   /** Where bdSeq is kept: bdseq_file, unless it holds something else (a file named by mistake is never replaced). */
   private bdSeqFile: string | undefined;
-  /** The primary host it waits for (primary_host_id); none: it births at each connection. */
-  private readonly host: PrimaryHost | undefined;
+  /** When it births and when it leaves for its primary host (primary_host_id). */
+  private readonly gate: BirthGate;
   /** The connection now open subscribed to its topics (a birth may follow). */
   private subscribed = false;
 
@@ -87,8 +87,7 @@ export class SparkplugEdgeNode implements Sink {
       ),
       (reason) => deps.metrics.sparkplugCommandsDropped.inc({ reason }),
     );
-    if (config.primary_host_id !== undefined)
-      this.host = new PrimaryHost(config.primary_host_id, deps.logger, () => this.now());
+    this.gate = new BirthGate(config.primary_host_id, deps.logger, () => this.now());
   }
 
   private now(): number {
@@ -144,7 +143,7 @@ export class SparkplugEdgeNode implements Sink {
       void this.connected(client);
     });
     client.on('message', (topic, payload) => {
-      if (topic === this.host?.topic) this.hostState(client, payload);
+      if (this.gate.isHostState(topic)) this.hostState(client, payload);
       else this.commands.take(topic, payload);
     });
     client.on('error', (err) => {
@@ -189,7 +188,7 @@ export class SparkplugEdgeNode implements Sink {
     try {
       // §5.4: the host's STATE topic with QoS 1 (tck-id-message-flow-edge-node-birth-publish-phid-wait).
       const topics = [nodeTopic(this.id, 'NCMD'), deviceTopic(this.id, 'DCMD', '+')];
-      await client.subscribeAsync(this.host ? [...topics, this.host.topic] : topics, { qos: 1 });
+      await client.subscribeAsync(this.gate.topics(topics), { qos: 1 });
     } catch (err) {
       this.deps.logger.warn(
         { sink: this.name },
@@ -203,10 +202,7 @@ export class SparkplugEdgeNode implements Sink {
       { sink: this.name },
       `Sparkplug edge node ${this.id.group}/${this.id.node} connected to ${this.config.url} (bdSeq ${this.bdSeq})`,
     );
-    if (this.host && !this.host.isOnline()) {
-      this.deps.logger.info({ sink: this.name }, this.host.waiting()!.error);
-      return;
-    }
+    if (!this.gate.mayBirth()) return;
     this.sayDropped(`Sparkplug broker ${this.config.url} reachable again`);
     this.birth(client);
   }
@@ -223,11 +219,13 @@ export class SparkplugEdgeNode implements Sink {
 
   /** A message on the primary host's STATE topic: births once it is online, leaves once it is offline. */
   private hostState(client: MqttClient, payload: Buffer): void {
-    const change = this.host!.take(payload);
-    if (change === 'online' && this.subscribed && client.connected && !this.born && !this.closed) {
-      this.sayDropped(`Sparkplug primary host ${this.host!.hostId} online`);
+    const node = { subscribed: this.subscribed, connected: client.connected, born: this.born, closed: this.closed };
+    const step = this.gate.take(payload, node);
+    if (step === 'leave') void this.leaveForHost(client);
+    else if (step) {
+      this.sayDropped(step.birth);
       this.birth(client);
-    } else if (change === 'offline' && this.born) void this.leaveForHost(client);
+    }
   }
 
   /**
@@ -238,18 +236,17 @@ export class SparkplugEdgeNode implements Sink {
   private async leaveForHost(client: MqttClient): Promise<void> {
     this.born = false;
     this.subscribed = false;
-    this.down = this.host!.waiting()!;
-    this.deps.logger.warn(
-      { sink: this.name },
-      `Sparkplug: primary host ${this.host!.hostId} offline: the node publishes its NDEATH and disconnects, and births again once the host is online`,
-    );
-    await settleWithin([
-      client.publishAsync(nodeTopic(this.id, 'NDEATH'), deathPayload(this.bdSeq, this.now()), { qos: 1 }),
-    ]);
+    this.down = this.gate.leaving();
+    await settleWithin([this.publishDeath(client)]);
     if (this.closed) return;
     client.end(false, {}, () => {
       if (!this.closed) client.reconnect();
     });
+  }
+
+  /** The NDEATH of this connection (its bdSeq), sent by the node itself with its send time. */
+  private publishDeath(client: MqttClient): Promise<unknown> {
+    return client.publishAsync(nodeTopic(this.id, 'NDEATH'), deathPayload(this.bdSeq, this.now()), { qos: 1 });
   }
 
   /** NBIRTH and a DBIRTH of every device, seq from 0. */
@@ -317,7 +314,7 @@ export class SparkplugEdgeNode implements Sink {
 
   failing(): { readonly since: number; readonly error: string } | undefined {
     if (this.born) return undefined;
-    return (this.subscribed && this.host?.waiting()) || this.down;
+    return this.gate.notBorn(this.subscribed, this.down);
   }
 
   /** Publishes DDEATHs and NDEATH (acknowledged, within STOP_WAIT_MS), then disconnects. */
@@ -335,7 +332,7 @@ export class SparkplugEdgeNode implements Sink {
             qos: 1,
           }),
         ),
-        client.publishAsync(nodeTopic(this.id, 'NDEATH'), deathPayload(this.bdSeq, this.now()), { qos: 1 }),
+        this.publishDeath(client),
       ];
       await settleWithin(deaths);
     }
