@@ -6,11 +6,12 @@
  * A Node-RED walk's node-red-contrib-modbus, polling every 200 ms, recorded rows 205 ms apart: train --period-ms 200
  * took it, eval refused it (2 % then); train and eval now take one rule (timesInMs), up to 10 % wider.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.js';
+import { redatedCsv } from '../helpers/redated-csv.js';
 
 const SKAB = join(ROOT, 'data/skab');
 /** A poll timer's lateness, in ms, repeating: the median step is 1001 ms. */
@@ -26,15 +27,7 @@ let lagging: string;
 let slower: string;
 
 /** The file's rows re-dated from its first time, `step(i)` ms apart. */
-async function redated(to: string, step: (i: number) => number): Promise<void> {
-  const [header, ...rows] = (await readFile(original, 'utf8')).trimEnd().split('\n');
-  let t = Date.parse(`${rows[0].split(';')[0].replace(' ', 'T')}Z`);
-  const out = rows.map((r, i) => {
-    if (i > 0) t += step(i);
-    return [new Date(t).toISOString(), ...r.split(';').slice(1)].join(';');
-  });
-  await writeFile(to, [header, ...out].join('\n'));
-}
+const redated = (to: string, step: (i: number) => number) => redatedCsv(original, to, step);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lw-eval-poll-period-'));

@@ -3,8 +3,8 @@
  * folder that `linewatch validate` accepts and the daemon runs. The simulator replays SKAB's rig
  * (anomaly-free.csv) as the pump's Modbus registers; the gateway reads them under SKAB's column
  * names, scores 32-row windows with the hybrid model and stores the scores, none of them an alarm.
- * The model is declared at 100 ms per row and the replay runs 10× faster than the rig, so a window
- * fills in about 3 s instead of 32.
+ * The replay runs 10× faster than the rig, so a window fills in about 3 s instead of 32: the model is trained on the
+ * file's rows re-dated 100 ms apart (a recording's dates give its period; train refuses a --period-ms 10× off them).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runSimulator } from '../../src/sim/run-simulator.js';
 import { BIN, ROOT, runCli } from '../helpers/cli.js';
+import { redatedCsv } from '../helpers/redated-csv.js';
 
 const CSV = join(ROOT, 'data/skab/anomaly-free/anomaly-free.csv');
 /** The SKAB columns the simulator's pump registers replay (Thermocouple has no register). */
@@ -33,16 +34,16 @@ describe('a hybrid model trained on SKAB runs in the daemon', () => {
   it('train --arch hybrid → validate accepts the config → run scores windows into the store', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-hybrid-daemon-'));
     const model = join(dir, 'skab-hybrid');
+    const tenfold = join(dir, 'anomaly-free-100ms.csv');
+    await redatedCsv(CSV, tenfold, () => 100);
     const trained = await runCli([
       'train',
       '--csv',
-      CSV,
+      tenfold,
       '--arch',
       'hybrid',
       '--channels',
       CHANNELS.join(','),
-      '--period-ms',
-      '100',
       '--name',
       'skab-hybrid',
       '--out',
