@@ -55,7 +55,12 @@ export class OpcuaServerSink implements Sink {
     await this.deps.opcuaLogsTo?.(this.deps.logger);
     const { startUaServer } = await import('./ua-server.js');
     const specs = this.assets.flatMap(assetVariables);
-    this.server = await startUaServer(this.config, this.identity.gateway, this.identity.pkiDir, specs);
+    this.server = await startUaServer(this.config, this.identity.gateway, this.identity.pkiDir, specs, (what) =>
+      this.deps.logger.warn(
+        { sink: this.name, reason: what.reason, folder: what.folder, unlogged: what.unlogged },
+        `OPC UA server: a client's certificate was refused and not kept in ${what.folder}: ${what.why}`,
+      ),
+    );
     this.known = this.server.space.keys();
     this.deps.logger.info(
       {

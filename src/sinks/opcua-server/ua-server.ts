@@ -6,18 +6,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  MessageSecurityMode,
-  OPCUACertificateManager,
-  OPCUAServer,
-  RegisterServerMethod,
-  SecurityPolicy,
-} from 'node-opcua';
+import { MessageSecurityMode, OPCUAServer, RegisterServerMethod, SecurityPolicy } from 'node-opcua';
 import { endpointHost } from '../../core/loopback.js';
 import { LINEWATCH_VERSION } from '../../core/version.js';
 import { GatewayAddressSpace } from './address-space.js';
 import type { VariableSpec } from './asset-variables.js';
+import { BoundedCertificateStore, type NotKept } from './rejected-store.js';
 import type { OpcuaServerConfig } from './schema.js';
+import { boundedTransportLimits } from './transport-limits.js';
 
 export const RESOURCE_PATH = '/UA/linewatch';
 
@@ -45,19 +41,20 @@ export async function startUaServer(
   gateway: string,
   pkiDir: string,
   specs: readonly VariableSpec[],
+  notKept: (what: NotKept) => void,
 ): Promise<RunningUaServer> {
   await mkdir(pkiDir, { recursive: true, mode: 0o700 });
-  const serverCertificateManager = new OPCUACertificateManager({
-    rootFolder: pkiDir,
-    automaticallyAcceptUnknownCertificate: config.trust_unknown_clients,
-  });
+  const serverCertificateManager = new BoundedCertificateStore(
+    { rootFolder: pkiDir, automaticallyAcceptUnknownCertificate: config.trust_unknown_clients },
+    notKept,
+  );
   // node-opcua lists X.509 user tokens on every endpoint; without its own folder it would trust the process-wide
   // default UserPKI. This one, in the gateway's PKI folder, trusts no user certificate unless an operator puts one in
   // its trusted/certs.
-  const userCertificateManager = new OPCUACertificateManager({
-    rootFolder: join(pkiDir, 'users'),
-    automaticallyAcceptUnknownCertificate: false,
-  });
+  const userCertificateManager = new BoundedCertificateStore(
+    { rootFolder: join(pkiDir, 'users'), automaticallyAcceptUnknownCertificate: false },
+    notKept,
+  );
   const modes = config.security_modes.map((m) => MessageSecurityMode[m]);
   const policies = [
     ...config.security_policies.map((p) => SecurityPolicy[p]),
@@ -79,6 +76,7 @@ export async function startUaServer(
     allowAnonymous: config.allow_anonymous,
     userManager: { isValidUser: userCheck(config.users) },
     maxConnectionsPerEndpoint: sessions,
+    transportSettings: { adjustTransportLimits: boundedTransportLimits },
     serverCapabilities: {
       maxSessions: sessions,
       maxSubscriptionsPerSession: perSession,

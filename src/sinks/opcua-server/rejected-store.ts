@@ -1,0 +1,78 @@
+/**
+ * The OPC UA server's certificate stores (its own and the user-token one) with a bounded rejected/ folder. node-opcua
+ * writes each client certificate it does not know to rejected/, named after the certificate's subject, and keeps it
+ * in memory: a client presenting a new self-signed certificate at each connection (about 7 a second from one client)
+ * would fill the disk and the heap without end, and a subject longer than a file name made the write fail with an
+ * internal error that told the client the PKI folder's path. Here a certificate is kept in rejected/ only while the
+ * folder holds fewer than MAX_REJECTED_CERTIFICATES, and only if it is at most MAX_REJECTED_CERTIFICATE_BYTES; a
+ * subject that makes too long a name is not kept either. The client is refused the same (BadCertificateUntrusted)
+ * whether its certificate is kept or not; what is not kept is logged (one line a minute for each reason).
+ */
+import { readdir } from 'node:fs/promises';
+import { OPCUACertificateManager, type OPCUACertificateManagerOptions } from 'node-opcua';
+import { LogThrottle } from '../../core/log-throttle.js';
+
+/** Client certificates kept in rejected/ at most (an operator moves the one to trust to trusted/certs/). */
+export const MAX_REJECTED_CERTIFICATES = 100;
+/** A certificate larger than this is not kept (a client's is 1 to 2 KB; 16 KiB leaves room for a chain). */
+export const MAX_REJECTED_CERTIFICATE_BYTES = 16 * 1024;
+
+/** Why a rejected certificate was not kept in rejected/, for the log. */
+export interface NotKept {
+  readonly reason: 'full' | 'too_large' | 'name';
+  /** The reason in words. */
+  readonly why: string;
+  readonly folder: string;
+  /** Certificates not kept since the last line (a line a minute at most). */
+  readonly unlogged: number;
+}
+
+const WHY: Record<NotKept['reason'], string> = {
+  full: `the folder holds ${MAX_REJECTED_CERTIFICATES} already (remove those you do not mean to trust)`,
+  too_large: `it is over ${MAX_REJECTED_CERTIFICATE_BYTES} bytes`,
+  name: 'its subject is too long for a file name',
+};
+
+type Certificate = Buffer;
+
+export class BoundedCertificateStore extends OPCUACertificateManager {
+  private pending = 0;
+  /** A line a minute for each reason. */
+  private readonly throttles = new Map<NotKept['reason'], LogThrottle>();
+
+  constructor(
+    options: OPCUACertificateManagerOptions,
+    private readonly notKept: (what: NotKept) => void,
+    private readonly now: () => number = Date.now,
+  ) {
+    super(options);
+  }
+
+  override async rejectCertificate(certificateOrChain: Certificate | Certificate[]): Promise<void> {
+    const bytes = [certificateOrChain].flat().reduce((n, c) => n + c.length, 0);
+    if (bytes > MAX_REJECTED_CERTIFICATE_BYTES) return this.tell('too_large');
+    if ((await this.rejectedCount()) + this.pending >= MAX_REJECTED_CERTIFICATES) return this.tell('full');
+    this.pending++;
+    try {
+      await super.rejectCertificate(certificateOrChain);
+    } catch (err) {
+      // ENAMETOOLONG: a subject too long for a file name. Refused all the same, and its message (the folder's path)
+      // goes to the log, not to the client.
+      if ((err as NodeJS.ErrnoException).code === 'ENAMETOOLONG') return this.tell('name');
+      throw err;
+    } finally {
+      this.pending--;
+    }
+  }
+
+  private async rejectedCount(): Promise<number> {
+    return (await readdir(this.rejectedFolder).catch(() => [])).length;
+  }
+
+  private tell(reason: NotKept['reason']): void {
+    let throttle = this.throttles.get(reason);
+    if (!throttle) this.throttles.set(reason, (throttle = new LogThrottle(60_000)));
+    const unlogged = throttle.take(this.now());
+    if (unlogged !== undefined) this.notKept({ reason, why: WHY[reason], folder: this.rejectedFolder, unlogged });
+  }
+}

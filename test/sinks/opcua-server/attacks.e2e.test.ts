@@ -1,0 +1,144 @@
+/**
+ * What a client on the plant network can try against storage.opcua_server before it has a session, over real sockets
+ * on 127.0.0.1: a Hello asking for huge messages and a message that never ends (memory), and certificates the server
+ * does not know, a new one at each connection (rejected/ filling the disk), or with a subject too long for a file
+ * name. The server's own certificate is made once for the file.
+ */
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MessageSecurityMode, OPCUACertificateManager, OPCUAClient, SecurityPolicy } from 'node-opcua';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../src/core/free-port.js';
+import { OpcuaServerSink } from '../../../src/sinks/opcua-server/opcua-server-sink.js';
+import { MAX_REJECTED_CERTIFICATES } from '../../../src/sinks/opcua-server/rejected-store.js';
+import { opcuaServerSchema } from '../../../src/sinks/opcua-server/schema.js';
+import { MAX_MESSAGE_BYTES } from '../../../src/sinks/opcua-server/transport-limits.js';
+import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
+import { logLines, type LogLines } from '../../helpers/log-lines.js';
+import { rawOpcTcp } from '../../helpers/raw-opc-tcp.js';
+
+let dir: string;
+let log: LogLines;
+let sink: OpcuaServerSink;
+let clients: OPCUACertificateManager;
+
+const pki = () => join(dir, 'pki');
+const rejected = () => readdir(join(pki(), 'rejected'));
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lw-uaserver-attacks-'));
+  log = logLines('info');
+  sink = new OpcuaServerSink(
+    opcuaServerSchema.parse({ port: await freePort(), users: [{ username: 'mes', password: 'mes-password-1' }] }),
+    { gateway: 'gw-test', pkiDir: pki() },
+    {
+      logger: log.logger,
+      metrics: new GatewayMetrics(),
+      tags: { site: 's', line: 'l', gateway: 'gw-test' },
+      openQueue: () => {
+        throw new Error('the OPC UA server queues nothing');
+      },
+      assets: [{ asset: 'pump-1', scored: true, alarms: ['anomaly'], channels: [], parts: false }],
+    },
+  );
+  await sink.start();
+  clients = new OPCUACertificateManager({
+    rootFolder: join(dir, 'clients'),
+    automaticallyAcceptUnknownCertificate: true,
+  });
+  await clients.initialize();
+}, 120_000);
+
+afterAll(async () => {
+  await sink?.close();
+  await clients?.dispose();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** A self-signed client certificate (the clients' one key), new each call. */
+async function clientCertificate(name: string, subject: string): Promise<string> {
+  const outputFile = join(dir, 'clients', `${name}.pem`);
+  await clients.createSelfSignedCertificate({
+    subject,
+    applicationUri: 'urn:attacker',
+    dns: [],
+    startDate: new Date(Date.now() - 60_000),
+    validity: 30,
+    outputFile,
+  });
+  return outputFile;
+}
+
+/** Opens a Sign channel with a certificate; resolves with what the refusal says. */
+async function refusal(certificateFile: string): Promise<string> {
+  const client = OPCUAClient.create({
+    endpointMustExist: false,
+    securityMode: MessageSecurityMode.Sign,
+    securityPolicy: SecurityPolicy.Basic256Sha256,
+    connectionStrategy: { maxRetry: 0 },
+    applicationUri: 'urn:attacker',
+    clientCertificateManager: clients,
+    certificateFile,
+    privateKeyFile: join(dir, 'clients', 'own', 'private', 'private_key.pem'),
+  });
+  try {
+    await client.connect(sink.endpointUrl!);
+    return 'connected';
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    await client.disconnect();
+  }
+}
+
+describe('storage.opcua_server against a client on the network', () => {
+  it('a Hello asking 128 MiB messages is granted 2 MiB, and a message that goes past it closes the connection', async () => {
+    const port = Number(new URL(sink.endpointUrl!.replace('opc.tcp', 'http')).port);
+    const raw = await rawOpcTcp(port, sink.endpointUrl!);
+    try {
+      const ack = await raw.hello({
+        receiveBufferSize: 512 * 1024,
+        sendBufferSize: 512 * 1024,
+        maxMessageSize: 128 * 2 ** 20,
+        maxChunkCount: 0,
+      });
+      expect(ack).toEqual({
+        receiveBufferSize: 64 * 1024,
+        sendBufferSize: 64 * 1024,
+        maxMessageSize: MAX_MESSAGE_BYTES,
+        maxChunkCount: 32,
+      });
+      // 64 MiB offered in 64 KiB chunks, none the last: the server closes at its 33rd (what the socket buffers on
+      // the way counts too).
+      const sent = await raw.openWithoutEnd(64 * 1024, 1024);
+      expect(sent.chunks).toBeLessThan(1024);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it(`rejected/ holding ${MAX_REJECTED_CERTIFICATES} files: a new client certificate is refused and not kept, and the log says why`, async () => {
+    const before = await rejected();
+    for (let i = before.length; i < MAX_REJECTED_CERTIFICATES; i++)
+      await writeFile(join(pki(), 'rejected', `filler-${i}.pem`), 'not a certificate');
+    expect(await refusal(await clientCertificate('one-more', '/CN=one-more/O=attacker'))).toContain(
+      'BadSecurityChecksFailed',
+    );
+    const after = await rejected();
+    expect([after.length, after.some((f) => f.startsWith('one-more'))]).toEqual([MAX_REJECTED_CERTIFICATES, false]);
+    const line = await log.next(/certificate was refused and not kept/);
+    expect(line.msg).toBe(
+      `OPC UA server: a client's certificate was refused and not kept in ${join(pki(), 'rejected')}: the folder holds ${MAX_REJECTED_CERTIFICATES} already (remove those you do not mean to trust)`,
+    );
+    for (const f of after.filter((f) => f.startsWith('filler-'))) await rm(join(pki(), 'rejected', f));
+  });
+
+  it('a certificate whose subject is too long for a file name is refused as untrusted; the client is not told the folder', async () => {
+    const refused = await refusal(await clientCertificate('long', `/CN=${'x'.repeat(300)}`));
+    expect(refused).toContain('BadSecurityChecksFailed');
+    expect(refused).not.toContain(pki());
+    const line = await log.next(/its subject is too long/);
+    expect(line.reason).toBe('name');
+  });
+});
