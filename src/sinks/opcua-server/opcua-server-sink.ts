@@ -10,7 +10,8 @@ import type { AssetOutline } from '../../core/asset-outline.js';
 import type { SinkDeps } from '../sink-type.js';
 import { assetVariables, heldAlarmUpdates, recordUpdates } from './asset-variables.js';
 import type { OpcuaServerConfig } from './schema.js';
-import type { RunningUaServer } from './ua-server.js';
+import type { RunningUaServer, UaServerWarnings } from './ua-server.js';
+import { LogThrottle } from '../../core/log-throttle.js';
 
 export const OPCUA_SERVER_SINK = 'opcua_server';
 
@@ -55,12 +56,7 @@ export class OpcuaServerSink implements Sink {
     await this.deps.opcuaLogsTo?.(this.deps.logger);
     const { startUaServer } = await import('./ua-server.js');
     const specs = this.assets.flatMap(assetVariables);
-    this.server = await startUaServer(this.config, this.identity.gateway, this.identity.pkiDir, specs, (what) =>
-      this.deps.logger.warn(
-        { sink: this.name, reason: what.reason, folder: what.folder, unlogged: what.unlogged },
-        `OPC UA server: a client's certificate was refused and not kept in ${what.folder}: ${what.why}`,
-      ),
-    );
+    this.server = await startUaServer(this.config, this.identity.gateway, this.identity.pkiDir, specs, this.warnings);
     this.known = this.server.space.keys();
     this.deps.logger.info(
       {
@@ -74,6 +70,24 @@ export class OpcuaServerSink implements Sink {
       `OPC UA server at ${this.server.endpointUrl}: ${this.assets.length} asset(s), ${specs.length} variables`,
     );
   }
+
+  /** The server's warnings as log lines; failed logins once answers are held back, one line a minute. */
+  private readonly warnings: UaServerWarnings = {
+    notKept: (what) =>
+      this.deps.logger.warn(
+        { sink: this.name, reason: what.reason, folder: what.folder, unlogged: what.unlogged },
+        `OPC UA server: a client's certificate was refused and not kept in ${what.folder}: ${what.why}`,
+      ),
+    loginFailed: (failures, delayMs) => {
+      const unlogged = delayMs > 0 ? this.loginLog.take(Date.now()) : undefined;
+      if (unlogged === undefined) return;
+      this.deps.logger.warn(
+        { sink: this.name, failures, delay_ms: delayMs, unlogged },
+        `OPC UA server: ${failures} failed logins within a minute: answers to logins are held back ${delayMs} ms (at most 5 s) until a minute passes without one`,
+      );
+    },
+  };
+  private readonly loginLog = new LogThrottle(60_000);
 
   write(records: SinkRecords): void {
     const server = this.server;

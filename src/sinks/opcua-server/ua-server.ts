@@ -11,6 +11,7 @@ import { endpointHost } from '../../core/loopback.js';
 import { LINEWATCH_VERSION } from '../../core/version.js';
 import { GatewayAddressSpace } from './address-space.js';
 import type { VariableSpec } from './asset-variables.js';
+import { LoginPacer } from './login-pacing.js';
 import { BoundedCertificateStore, type NotKept } from './rejected-store.js';
 import type { OpcuaServerConfig } from './schema.js';
 import { boundedTransportLimits } from './transport-limits.js';
@@ -30,6 +31,29 @@ export function userCheck(users: OpcuaServerConfig['users']): (name: string, pas
   };
 }
 
+/** What the server tells the gateway's log. */
+export interface UaServerWarnings {
+  /** A client's certificate refused and not kept in rejected/. */
+  notKept(what: NotKept): void;
+  /** A password login failed: how many within the last minute, and how long answers are now held back. */
+  loginFailed(failures: number, delayMs: number): void;
+}
+
+/** node-opcua's asynchronous user check: the configured users, each answer paced (login-pacing.ts). */
+function pacedUserCheck(
+  users: OpcuaServerConfig['users'],
+  loginFailed: UaServerWarnings['loginFailed'],
+): (name: string, password: string, answer: (err: Error | null, ok?: boolean) => void) => void {
+  const check = userCheck(users);
+  const pacer = new LoginPacer();
+  return (name, password, answer) => {
+    const ok = check(name, password);
+    const delay = pacer.delayMs();
+    if (!ok) loginFailed(pacer.failed(), pacer.delayMs());
+    setTimeout(() => answer(null, ok), delay);
+  };
+}
+
 export interface RunningUaServer {
   readonly endpointUrl: string;
   readonly space: GatewayAddressSpace;
@@ -41,8 +65,9 @@ export async function startUaServer(
   gateway: string,
   pkiDir: string,
   specs: readonly VariableSpec[],
-  notKept: (what: NotKept) => void,
+  warnings: UaServerWarnings,
 ): Promise<RunningUaServer> {
+  const notKept = (what: NotKept) => warnings.notKept(what);
   await mkdir(pkiDir, { recursive: true, mode: 0o700 });
   const serverCertificateManager = new BoundedCertificateStore(
     { rootFolder: pkiDir, automaticallyAcceptUnknownCertificate: config.trust_unknown_clients },
@@ -74,7 +99,7 @@ export async function startUaServer(
     securityModes: modes,
     securityPolicies: policies,
     allowAnonymous: config.allow_anonymous,
-    userManager: { isValidUser: userCheck(config.users) },
+    userManager: { isValidUserAsync: pacedUserCheck(config.users, (n, ms) => warnings.loginFailed(n, ms)) },
     maxConnectionsPerEndpoint: sessions,
     transportSettings: { adjustTransportLimits: boundedTransportLimits },
     serverCapabilities: {

@@ -7,7 +7,14 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MessageSecurityMode, OPCUACertificateManager, OPCUAClient, SecurityPolicy } from 'node-opcua';
+import {
+  MessageSecurityMode,
+  OPCUACertificateManager,
+  OPCUAClient,
+  SecurityPolicy,
+  StatusCodes,
+  UserTokenType,
+} from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../src/core/free-port.js';
 import { OpcuaServerSink } from '../../../src/sinks/opcua-server/opcua-server-sink.js';
@@ -17,6 +24,7 @@ import { MAX_MESSAGE_BYTES } from '../../../src/sinks/opcua-server/transport-lim
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import { logLines, type LogLines } from '../../helpers/log-lines.js';
 import { rawOpcTcp } from '../../helpers/raw-opc-tcp.js';
+import { openUaSession } from '../../helpers/ua-client.js';
 
 let dir: string;
 let log: LogLines;
@@ -30,7 +38,12 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lw-uaserver-attacks-'));
   log = logLines('info');
   sink = new OpcuaServerSink(
-    opcuaServerSchema.parse({ port: await freePort(), users: [{ username: 'mes', password: 'mes-password-1' }] }),
+    opcuaServerSchema.parse({
+      port: await freePort(),
+      // None listed: the password tests need no certificate (what they show holds for every mode).
+      security_modes: ['SignAndEncrypt', 'Sign', 'None'],
+      users: [{ username: 'mes', password: 'mes-password-1' }],
+    }),
     { gateway: 'gw-test', pkiDir: pki() },
     {
       logger: log.logger,
@@ -140,5 +153,33 @@ describe('storage.opcua_server against a client on the network', () => {
     expect(refused).not.toContain(pki());
     const line = await log.next(/its subject is too long/);
     expect(line.reason).toBe('name');
+  });
+
+  it('password guesses: from the 5th failure within a minute answers are held back and the log says so; the right password still opens a session', async () => {
+    const guess = { type: UserTokenType.UserName, userName: 'mes', password: 'guess-0000' } as const;
+    const client = OPCUAClient.create({ endpointMustExist: false, connectionStrategy: { maxRetry: 0 } });
+    await client.connect(sink.endpointUrl!);
+    try {
+      const session = await client.createSession({
+        type: UserTokenType.UserName,
+        userName: 'mes',
+        password: 'mes-password-1',
+      });
+      // changeUser: one ActivateSession after another on one session, the fastest way to guess.
+      const answers: string[] = [];
+      for (let i = 0; i < 6; i++) answers.push((await session.changeUser({ ...guess, password: `guess-${i}` })).name);
+      expect(answers).toEqual(Array(6).fill(StatusCodes.BadUserAccessDenied.name));
+      expect(log.at(40).filter((m) => m.includes('failed logins'))).toEqual([
+        'OPC UA server: 5 failed logins within a minute: answers to logins are held back 250 ms (at most 5 s) until a minute passes without one',
+      ]);
+      await session.close();
+    } finally {
+      await client.disconnect();
+    }
+    const ua = await openUaSession(sink.endpointUrl!, 'urn:linewatch:gw-test', {
+      userName: 'mes',
+      password: 'mes-password-1',
+    });
+    await ua.close();
   });
 });
