@@ -110,7 +110,15 @@ export async function startUaServer(
       maxMonitoredItemsPerSubscription: items,
     },
     registerServerMethod: RegisterServerMethod.HIDDEN,
-    buildInfo: { productName: 'linewatch', manufacturerName: 'linewatch', softwareVersion: LINEWATCH_VERSION },
+    // What a generic client lists the server as (node-opcua's own name, NodeOPCUA, otherwise). The applicationUri stays
+    // node-opcua's (urn:<host>:NodeOPCUA-Server): its certificate carries it.
+    serverInfo: { applicationName: { text: `linewatch ${gateway}`, locale: 'en' } },
+    buildInfo: {
+      productName: 'linewatch',
+      productUri: 'urn:linewatch',
+      manufacturerName: 'linewatch',
+      softwareVersion: LINEWATCH_VERSION,
+    },
   });
   await server.initialize();
   const space = new GatewayAddressSpace(server.engine.addressSpace!, gateway, specs);

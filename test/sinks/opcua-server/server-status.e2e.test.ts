@@ -227,4 +227,22 @@ describe('the OPC UA server sink', () => {
       await second.close();
     }
   });
+
+  it('a generic client lists it as linewatch and the gateway: ApplicationName, BuildInfo; the namespace is 2 (1 is the server application)', async ({
+    onTestFinished,
+  }) => {
+    const ua = await session(onTestFinished);
+    const [status, namespaces] = await Promise.all([
+      ua.session.read({ nodeId: 'ns=0;i=2256', attributeId: AttributeIds.Value }),
+      ua.session.readNamespaceArray(),
+    ]);
+    const build = status.value.value.buildInfo as { productName: string; productUri: string };
+    expect([build.productName, build.productUri, ua.ns, namespaces.length]).toEqual([
+      'linewatch',
+      'urn:linewatch',
+      2,
+      3,
+    ]);
+    expect(ua.session.endpoint.server.applicationName.text).toBe('linewatch gw-test');
+  });
 });
