@@ -332,7 +332,7 @@ export class AlarmStateMachine {
           return { refused: `a shelve needs a duration over 0 s, got ${duration / 1000} s`, invalid: true };
         if (duration > this.def.maxShelveMs)
           return {
-            refused: `${duration / 1000} s is longer than the alarm's max_shelve_s, ${this.def.maxShelveMs / 1000} s`,
+            refused: `${duration / 1000} s is longer than the alarm allows, ${this.def.maxShelveMs / 1000} s (max_shelve_s; Max shelve in the Node-RED alarm node)`,
             invalid: true,
           };
         this.shelvedUntil = ts + duration;

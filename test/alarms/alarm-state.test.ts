@@ -313,7 +313,9 @@ describe('ISA-18.2 alarm state machine', () => {
     {
       name: 'shelve longer than allowed is refused',
       steps: [[0, 'shelve:7200000']],
-      expected: ["refused: 7200 s is longer than the alarm's max_shelve_s, 3600 s"],
+      expected: [
+        'refused: 7200 s is longer than the alarm allows, 3600 s (max_shelve_s; Max shelve in the Node-RED alarm node)',
+      ],
     },
     {
       name: 'shelve for no time is refused, saying so',

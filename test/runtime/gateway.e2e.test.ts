@@ -238,7 +238,7 @@ describe('gateway against the line simulator', () => {
       });
       expect(tooLong.status).toBe(400);
       expect(((await tooLong.json()) as { error: string }).error).toBe(
-        "pump-1/anomaly: shelve refused: 32400 s is longer than the alarm's max_shelve_s, 28800 s",
+        'pump-1/anomaly: shelve refused: 32400 s is longer than the alarm allows, 28800 s (max_shelve_s; Max shelve in the Node-RED alarm node)',
       );
       const unknownAsset = await fetch(api(line, '/api/alarms/pump-9/anomaly/ack'), {
         method: 'POST',
