@@ -17,8 +17,13 @@ const HOST_SHOWN = new Set(['opcfoundation.org']);
 /** scheme://… up to whitespace, a quote or a closing bracket. */
 const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*):\/\/([^\s"'<>)\]}]+)/gi;
 /** scheme://user:password@ where the password may hold what ends URL_IN_TEXT (a space, a quote, a bracket): taken
- * out first, up to the last @ before a / ? # or the line's end. Errs towards hiding too much. */
-const USER_AND_PASSWORD = /\b([a-z][a-z0-9+.-]*):\/\/[^\s/?#@:]+:[^\n/?#]{0,256}@/gi;
+ * out first, up to the last @ before a / ? # or the line's end that a host name follows. Errs towards hiding too much,
+ * but not where the URL plainly ended first: a URL with no user info in the gateway's "device X (URL): …" (its
+ * authority, a port at most, then a closing bracket), or an @ no host follows (a certificate subject,
+ * `NodeOPCUA@plc[thumbprint]`): a PLC's endpoint with no path (opc.tcp://192.168.0.1:4840) and the subject of the
+ * certificate its error named were read as one user info, and the error shown as `opc.tcp://***@plc, valid …`. */
+const USER_AND_PASSWORD =
+  /\b([a-z][a-z0-9+.-]*):\/\/(?![^\s/?#@:()]+(?::\d{1,5})?\))[^\s/?#@:]+:[^\n/?#]{0,256}@(?=(?:\[[0-9a-f:.]+\]|[a-z0-9._~%-]+)(?::\d{0,5})?(?:[/?#\s"'<>)\]},;.:]|$))/gi;
 
 export function redactUrl(scheme: string, rest: string, keepPath = false): string {
   const hashless = rest.split('#')[0];

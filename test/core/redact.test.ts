@@ -26,6 +26,23 @@ describe('redactSecrets', () => {
     // OPC UA endpoint paths name the server, never a secret; credentials in the authority still go
     ['opc.tcp://plc-7:4840/UA/PumpServer unreachable', 'opc.tcp://plc-7:4840/UA/PumpServer unreachable'],
     ['OPC.TCP://op:pw@plc-7:4840/UA/PumpServer', 'OPC.TCP://***@plc-7:4840/UA/PumpServer'],
+    // regression: a PLC's endpoint with no path, then a certificate subject with an @ (an untrusted server's error):
+    // the text between was taken for user info and the error shown as "(opc.tcp://***@vm, valid …"
+    [
+      "device s7 (opc.tcp://127.0.0.1:4840): the server's certificate NodeOPCUA@vm[dfbd] is not trusted (… CN=NodeOPCUA@vm, valid 2026)",
+      "device s7 (opc.tcp://127.0.0.1:4840): the server's certificate NodeOPCUA@vm[dfbd] is not trusted (… CN=NodeOPCUA@vm, valid 2026)",
+    ],
+    [
+      'device s7 (opc.tcp://plc): certificate CN=ua@plc, valid',
+      'device s7 (opc.tcp://plc): certificate CN=ua@plc, valid',
+    ],
+    ['opc.tcp://10.0.0.1:4840 refused NodeOPCUA@vm[ab]', 'opc.tcp://10.0.0.1:4840 refused NodeOPCUA@vm[ab]'],
+    // ... while credentials after such a URL still go
+    [
+      '(opc.tcp://plc:4840): see mqtt://u:p w@broker:1883, retrying',
+      '(opc.tcp://plc:4840): see mqtt://***@broker:1883, retrying',
+    ],
+    ['mqtts://gw:pa ss@broker:8883, retrying', 'mqtts://***@broker:8883, retrying'],
     // the OPC Foundation's namespace URIs name a public specification; the same path on another host is hidden
     ['namespace http://opcfoundation.org/UA/ is index 0', 'namespace http://opcfoundation.org/UA/ is index 0'],
     ['http://opcfoundation.org.evil.example/UA/x', 'http://opcfoundation.org.evil.example/***'],
