@@ -27,7 +27,7 @@ import { X509Certificate } from 'node:crypto';
 import { makeBrowsePath } from 'node-opcua';
 import { boundedTransportFactory } from './bounded-transport.js';
 import { describeRefusal, notOpcuaServer, receiveLimits } from './message-bound.js';
-import { fetchServerCertificate } from './server-certificate.js';
+import { fetchServerCertificate, offeredSecurity } from './server-certificate.js';
 import { applyItemParameters, queueShortfall, type ItemParameters } from './item-parameters.js';
 import { routeOpcuaLogs } from './opcua-log.js';
 import { firstLine, qualityOf, toReading, type Reading } from './opcua-value.js';
@@ -198,9 +198,13 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
         : { type: UserTokenType.Anonymous };
     session = await client.createSession(identity);
   } catch (err) {
+    // No endpoint with this security: what the server offers, asked on the channel opened (its answer under the bound).
+    const offers = /End point must exist/.test((err as Error)?.message ?? '')
+      ? await client.getEndpoints().then(offeredSecurity, () => undefined)
+      : undefined;
     await client.disconnect().catch(() => undefined);
     await certificateManager.dispose();
-    throw failure(err);
+    throw failure(offers ? new Error(`End point must exist (it offers: ${offers})`, { cause: err }) : err);
   }
   const s = session;
   /**

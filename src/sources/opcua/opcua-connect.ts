@@ -146,8 +146,10 @@ function securityOf(c: OpcuaSourceConfig): string {
  */
 function describeUnreached(c: OpcuaSourceConfig, message: string): string | undefined {
   const security = securityOf(c);
-  if (/End point must exist/.test(message))
-    return `the server offers no endpoint with ${security} at this URL: set security_mode and security_policy to one it offers, or check the endpoint's path`;
+  if (/End point must exist/.test(message)) {
+    const offers = /\(it offers: ([^)\n]*)\)/.exec(message)?.[1];
+    return `the server offers no endpoint with ${security} at this URL${offers ? ` (it offers: ${offers})` : ''}: set security_mode and security_policy to one it offers, or check the endpoint's path`;
+  }
   if (!/The connection (may have been rejected|cannot be established)/.test(message)) return undefined;
   const cause = /Err = \((.*)\)\s*$/s.exec(message)?.[1].trim() ?? firstLine(message);
   const code = /\b(E[A-Z]{4,})\b/.exec(cause)?.[1];

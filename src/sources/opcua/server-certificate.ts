@@ -32,10 +32,27 @@ export function certificateOf(endpoints: readonly EndpointDescription[], q: Cert
   const policyUri = SecurityPolicy[q.securityPolicy as keyof typeof SecurityPolicy];
   const match = endpoints.find((e) => e.securityMode === mode && e.securityPolicyUri === policyUri);
   if (match?.serverCertificate) return match.serverCertificate;
-  const offered = endpoints.map((e) => `${MessageSecurityMode[e.securityMode]}/${e.securityPolicyUri?.split('#')[1]}`);
   throw new Error(
-    `the server offers no endpoint with security_mode ${q.securityMode} and security_policy ${q.securityPolicy}${match ? ' with a certificate' : ''} (it offers: ${[...new Set(offered)].join(', ') || 'none'})`,
+    `the server offers no endpoint with security_mode ${q.securityMode} and security_policy ${q.securityPolicy}${match ? ' with a certificate' : ''} (it offers: ${offeredSecurity(endpoints)})`,
   );
+}
+
+/** At most this many of a server's security mode and policy pairs are named (its endpoints come from the network). */
+const NAMED_OFFERS = 12;
+
+/** The security modes and policies a server's endpoints offer, in words: `None/None, SignAndEncrypt/Basic256Sha256`. */
+export function offeredSecurity(endpoints: readonly EndpointDescription[]): string {
+  const offered = [
+    ...new Set(
+      endpoints.map(
+        (e) => `${MessageSecurityMode[e.securityMode]}/${(e.securityPolicyUri?.split('#')[1] ?? '?').slice(0, 40)}`,
+      ),
+    ),
+  ];
+  const more = offered.length - NAMED_OFFERS;
+  return offered.length === 0
+    ? 'none'
+    : `${offered.slice(0, NAMED_OFFERS).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
 /** Fetches the server's endpoints under `limits` and returns the certificate of the one the query asks for. */

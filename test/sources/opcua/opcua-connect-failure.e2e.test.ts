@@ -89,7 +89,7 @@ describe('OPC UA connect failures', () => {
 
   it('no endpoint with the security asked for', async () => {
     expect(await failure(secureEndpoint)).toBe(
-      `device press-ua (${secureEndpoint}): the server offers no endpoint with security_mode None, security_policy None at this URL: set security_mode and security_policy to one it offers, or check the endpoint's path`,
+      `device press-ua (${secureEndpoint}): the server offers no endpoint with security_mode None, security_policy None at this URL (it offers: SignAndEncrypt/Basic256Sha256): set security_mode and security_policy to one it offers, or check the endpoint's path`,
     );
   }, 30_000);
 });
