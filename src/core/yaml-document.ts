@@ -133,6 +133,13 @@ function layoutHint(problem: YAMLError, text: string): string {
       ? `: line ${from.line} ${quoted(from.line)} runs on into line ${next} ${quoted(next)}, indented further than it: ${sameColumn}`
       : '';
   }
+  // A quoted value that ends where its text goes on: a quote of the same kind inside it (a Siemens node id,
+  // ns=3;s="DB_Pump"."Flow", written in double quotes).
+  const quote = (lines[from.line - 1] ?? '')[from.col - 2];
+  if (problem.code === 'UNEXPECTED_TOKEN' && (quote === '"' || quote === "'"))
+    return quote === '"'
+      ? `: ${quoted(from.line)}; a value in double quotes ends at its next ": one that holds double quotes, as a Siemens node id does, goes in single quotes ('ns=3;s="DB_Pump"."Flow"')`
+      : `: ${quoted(from.line)}; a value in single quotes ends at its next ': write a quote inside it twice ('it''s'), or put the value in double quotes`;
   if (problem.code === 'MISSING_CHAR' && problem.message.startsWith('Sequence item without'))
     return `: line ${from.line} ${quoted(from.line)} is indented less than the keys above it: ${sameColumn}`;
   return '';

@@ -500,6 +500,15 @@ describe('configuration', () => {
     expect(await issuesOf('registers:\n  - { channel: flow address: 10 }\n')).toEqual([
       'line 2, column 16: Block collections are not allowed within flow collections: "- { channel: flow address: 10 }"; inside { } or [ ] the entries are separated by commas',
     ]);
+    // A value in double quotes that holds double quotes (a Siemens node id): it ends at the second quote.
+    expect(
+      await issuesOf(`sources:\n  - nodes:\n      - { channel: flow, node_id: "ns=3;s="DB_Pump"."Flow"" }\n`),
+    ).toEqual([
+      `line 3, column 44: Unexpected scalar at node end: "- { channel: flow, node_id: \\"ns=3;s=\\"DB_Pump\\".\\"Flow\\"\\" }"; a value in double quotes ends at its next ": one that holds double quotes, as a Siemens node id does, goes in single quotes ('ns=3;s="DB_Pump"."Flow"')`,
+    ]);
+    expect(await issuesOf("gateway:\n  name: 'line 2's gateway'\n")).toEqual([
+      `line 2, column 17: Unexpected scalar at node end: "name: 'line 2's gateway'"; a value in single quotes ends at its next ': write a quote inside it twice ('it''s'), or put the value in double quotes`,
+    ]);
     // A line quoted in a message never shows the value of a key that may hold a secret.
     const secret = await issuesOf('http:\n  api_token: hunter2\n   port: 1\n');
     expect(secret[0]).toContain('"api_token: …" runs on into line 3 "port: 1"');
