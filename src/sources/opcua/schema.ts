@@ -3,15 +3,36 @@ import { z } from 'zod';
 import { nameSchema as name, timerMsSchema, unitSchema } from '../../core/config-primitives.js';
 import { MIN_TIMEOUT_MS } from './timed-out.js';
 
+/**
+ * What is wrong with a node id the schema refuses, and the id meant where it can be told: a namespace with no
+ * identifier type (`ns=3;"DB_Pump"."Flow"`, the tag as a PLC's tool shows it, is `ns=3;s="DB_Pump"."Flow"`), or a comma
+ * for the semicolon.
+ */
+export function nodeIdError(input: unknown): string {
+  const example = 'expected a node id such as "ns=2;s=Pump1.flow" or "nsu=urn:plant;i=1001"';
+  if (typeof input !== 'string') return example;
+  const untyped = /^(ns=\d+;|nsu=[^;]+;)(?![isgb]=)(.+)$/.exec(input);
+  if (untyped)
+    return `${example}: its identifier ${JSON.stringify(untyped[2])} has no type (s= a string, i= a number, g= a GUID, b= base64); a tag name is a string: did you mean ${JSON.stringify(`${untyped[1]}s=${untyped[2]}`)}?`;
+  const comma = /^(ns=\d+|nsu=[^;,]+),([isgb]=.+)$/.exec(input);
+  if (comma)
+    return `${example}: the namespace and the identifier are separated by ";": did you mean ${JSON.stringify(`${comma[1]};${comma[2]}`)}?`;
+  if (!/^nsu?=|^[isgb]=/.test(input))
+    return `${example}: ${JSON.stringify(input)} names no namespace nor identifier type: a PLC's tag is a string in the PLC's namespace, ${JSON.stringify(`ns=<its index>;s=${input}`)} (or nsu=<its URI>;s=…)`;
+  return example;
+}
+
+/** A deadband given as a bare number: the two ways to write it. */
+function deadbandError(value: number): string {
+  return `a deadband is a type and a value: write { type: absolute, value: ${value} } (in the value's own units) or { type: percent, value: ${value} } (of the node's EURange)`;
+}
+
 export const opcuaNodeSchema = z
   .strictObject({
     channel: name.describe('The channel name the value is stored and scored under.'),
     node_id: z
       .string()
-      .regex(
-        /^(ns=\d+;|nsu=[^;]+;)?[isgb]=.+$/,
-        'expected a node id such as "ns=2;s=Pump1.flow" or "nsu=urn:plant;i=1001"',
-      )
+      .regex(/^(ns=\d+;|nsu=[^;]+;)?[isgb]=.+$/, { error: (issue) => nodeIdError(issue.input) })
       .optional()
       .describe('`ns=2;s=Pump1.flow`, or `nsu=<namespace URI>;s=...` (the index is resolved at every connect).'),
     browse_path: z
@@ -41,12 +62,15 @@ export const opcuaNodeSchema = z
         'Values the server keeps per node between publishes (default: twice the samples it takes in a publishing interval, at most 100, so that none is dropped between publishes; a server that grants less is logged).',
       ),
     deadband: z
-      .strictObject({
-        type: z
-          .enum(['absolute', 'percent'])
-          .describe("absolute: in the value's own units; percent: of the node's EURange (its engineering range)."),
-        value: z.number().min(0).describe("The deadband's size."),
-      })
+      .strictObject(
+        {
+          type: z
+            .enum(['absolute', 'percent'])
+            .describe("absolute: in the value's own units; percent: of the node's EURange (its engineering range)."),
+          value: z.number().min(0).describe("The deadband's size."),
+        },
+        { error: (issue) => (typeof issue.input === 'number' ? deadbandError(issue.input) : undefined) },
+      )
       .optional()
       .describe('Report only changes beyond this (absolute, or percent of the range).'),
     unit: unitSchema.optional(),
