@@ -77,7 +77,7 @@ export function untrustedAdvice(pkiDir: string, detail: string): string {
   }
   if (newest) {
     const file = join(rejectedDir, newest);
-    return `the server's certificate ${newest.replace(/\.(pem|der)$/, '')} is not trusted (${detail}); it was put in ${file}. To trust it: mv "${file}" "${join(pkiDir, 'trusted', 'certs')}/" and the next connect uses it.`;
+    return `the server's certificate ${newest.replace(/\.(pem|der)$/, '')} is not trusted (${detail}); it was put in ${file}. To trust it: mv "${file}" "${join(pkiDir, 'trusted', 'certs')}/" and the next connect uses it`;
   }
   return ownCertificateAdvice(pkiDir, detail);
 }

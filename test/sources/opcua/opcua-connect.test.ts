@@ -2,9 +2,12 @@
  * describeConnectError's words for refusals the e2e tests cannot all bring about on node-opcua's servers: the codes
  * other servers answer to a gateway certificate they do not trust or find expired.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accepted } from '../../helpers/config-issues.js';
-import { describeConnectError } from '../../../src/sources/opcua/opcua-connect.js';
+import { describeConnectError, untrustedAdvice } from '../../../src/sources/opcua/opcua-connect.js';
 
 const source = async (extra = '') => {
   const c = (
@@ -71,6 +74,20 @@ describe('describeConnectError: a refused user', () => {
     expect(describeConnectError(await source(), refused)).toBe(
       'device plc (opc.tcp://plc:4840/PLC): the server refused anonymous access (BadUserAccessDenied (0x801f0000)): ' +
         'set username and password, or user_certificate_file and user_private_key_file',
+    );
+  });
+});
+
+describe("untrustedAdvice: the server's certificate the gateway does not trust", () => {
+  it('names the rejected file and the mv, and ends where the daemon goes on ("; rebuilding the connection")', () => {
+    const pki = mkdtempSync(join(tmpdir(), 'lw-untrusted-'));
+    mkdirSync(join(pki, 'rejected'));
+    writeFileSync(join(pki, 'rejected', 'PLC_1[ab12].pem'), '');
+    const file = join(pki, 'rejected', 'PLC_1[ab12].pem');
+    // Regression: it ended with a period, and the daemon's warning read "… the next connect uses it.; rebuilding …".
+    expect(untrustedAdvice(pki, 'BadCertificateUntrusted')).toBe(
+      `the server's certificate PLC_1[ab12] is not trusted (BadCertificateUntrusted); it was put in ${file}. ` +
+        `To trust it: mv "${file}" "${join(pki, 'trusted', 'certs')}/" and the next connect uses it`,
     );
   });
 });
