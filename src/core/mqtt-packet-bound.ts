@@ -15,6 +15,11 @@ export interface RefusedPacket {
   readonly bytes: number;
   /** A publish's topic ('' where it comes by a topic alias); undefined for other packets. */
   readonly topic?: string;
+  /**
+   * A publish with its RETAIN flag: a retained message the broker sent because the client subscribed (MQTT 3.1.1
+   * §3.3.1.3, MQTT 5 §3.3.1.3), which it sends again at each subscription; absent otherwise.
+   */
+  readonly retained?: true;
 }
 
 const TYPES = [
@@ -36,6 +41,8 @@ const TYPES = [
   'auth',
 ];
 const PUBLISH = 3;
+/** A publish's RETAIN flag, in the first byte of its fixed header. */
+const RETAIN = 0x01;
 
 /** Reads the packet boundaries of a byte stream from a broker and says the first packet over `maxBytes`. */
 export class PacketSizeGuard {
@@ -44,7 +51,8 @@ export class PacketSizeGuard {
   /** Bytes of the current packet's body still to pass. */
   private skip = 0;
   /** A refused publish: the type and size known, its topic being read. */
-  private refusing: { bytes: number; topic: number[]; topicLength: number; lengthBytes: number[] } | undefined;
+  private refusing:
+    { bytes: number; retained: boolean; topic: number[]; topicLength: number; lengthBytes: number[] } | undefined;
   /** Set once the stream cannot be read as MQTT (a bad length): the client's parser says so; the guard stops. */
   private lost = false;
 
@@ -60,7 +68,12 @@ export class PacketSizeGuard {
         else r.topic.push(chunk[i++]);
         if (r.lengthBytes.length === 2) r.topicLength = Math.min((r.lengthBytes[0] << 8) | r.lengthBytes[1], r.bytes);
         if (r.lengthBytes.length === 2 && r.topic.length >= r.topicLength)
-          return { type: 'publish', bytes: r.bytes, topic: Buffer.from(r.topic).toString('utf8') };
+          return {
+            type: 'publish',
+            bytes: r.bytes,
+            topic: Buffer.from(r.topic).toString('utf8'),
+            ...(r.retained ? { retained: true as const } : {}),
+          };
       } else if (this.skip > 0) {
         const n = Math.min(this.skip, chunk.length - i);
         this.skip -= n;
@@ -91,7 +104,7 @@ export class PacketSizeGuard {
       return undefined;
     }
     if (type !== PUBLISH || remaining < 2) return { type: TYPES[type], bytes };
-    this.refusing = { bytes, topic: [], topicLength: 0, lengthBytes: [] };
+    this.refusing = { bytes, retained: (h[0] & RETAIN) !== 0, topic: [], topicLength: 0, lengthBytes: [] };
     return undefined;
   }
 }

@@ -68,6 +68,27 @@ describe('PacketSizeGuard', () => {
     );
   });
 
+  it('says a refused publish that the broker sent as a retained message (its RETAIN flag), and only that one', () => {
+    const p = publish('spBv1.0/g/NCMD/n', 100);
+    const retained = Buffer.from(p);
+    retained[0] |= 0x01;
+    const guard = new PacketSizeGuard(p.length - 1);
+    expect(guard.feed(retained)).toEqual({
+      type: 'publish',
+      bytes: p.length,
+      topic: 'spBv1.0/g/NCMD/n',
+      retained: true,
+    });
+    // QoS 1 (0x32) without RETAIN: not retained.
+    const qos1 = Buffer.from(p);
+    qos1[0] = 0x32;
+    expect(new PacketSizeGuard(p.length - 1).feed(qos1)).toEqual({
+      type: 'publish',
+      bytes: p.length,
+      topic: 'spBv1.0/g/NCMD/n',
+    });
+  });
+
   it('stops at bytes that are not MQTT (a remaining length of 5 bytes), leaving them to the parser', () => {
     // Four length bytes that all go on: mqtt-packet's parser fails there, and the connection is closed (below).
     const bad = Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x7f]);
@@ -136,7 +157,7 @@ describe('PacketSizeGuard against mqtt-packet', () => {
     return mqttPacket.generate(packets[kind] as mqttPacket.Packet, { protocolVersion: version });
   };
 
-  it('refuses exactly the first packet over the bound, with its size and topic, however the reads split the stream', () => {
+  it('refuses exactly the first packet over the bound, with its size, topic and RETAIN flag, however the reads split the stream', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 20_000 })), {
@@ -166,6 +187,7 @@ describe('PacketSizeGuard against mqtt-packet', () => {
             type: parsed!.cmd,
             bytes: list[first].length,
             ...(parsed!.cmd === 'publish' ? { topic: (parsed as mqttPacket.IPublishPacket).topic } : {}),
+            ...(parsed!.cmd === 'publish' && (parsed as mqttPacket.IPublishPacket).retain ? { retained: true } : {}),
           });
         },
       ),

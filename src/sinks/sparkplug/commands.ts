@@ -20,6 +20,8 @@ const EXCERPT_CHARS = 64;
 const SAID_MAX = 256;
 const REBIRTH_MIN_MS = 1000;
 const DROPS_LOG_MS = 60_000;
+/** The key of a retained command's refusal (no metric name: it is not decoded). */
+const RETAINED = '\u0000retained';
 
 export class SparkplugCommands {
   /** The refusals logged so far (topic, NUL, metric name, each as the line shows it). */
@@ -46,8 +48,19 @@ export class SparkplugCommands {
     private readonly counted: (reason: CommandDrop) => void = () => {},
   ) {}
 
-  /** One command message from the broker. */
-  take(topic: string, payload: Buffer): void {
+  /**
+   * One command message from the broker. A retained one (the broker sends it at each subscription: Sparkplug commands
+   * are never retained, tck-id-topics-ncmd-mqtt) was not sent to this connection: refused undecoded, said once.
+   */
+  take(topic: string, payload: Buffer, retained = false): void {
+    if (retained) {
+      this.refused(
+        topic,
+        RETAINED,
+        'a retained command, sent before this connection: not obeyed (Sparkplug commands are never retained)',
+      );
+      return;
+    }
     // The budget is charged the whole of it: decoding, and judging each metric (a payload may hold hundreds).
     const taken = this.gate.pass(payload, (p) => this.judge(topic, p));
     if ('dropped' in taken) this.dropped(topic, payload.length, taken.dropped);

@@ -14,6 +14,8 @@
  */
 import type { MqttClient } from 'mqtt';
 import { brokerErrorText, connectMqtt } from '../../core/mqtt-connection.js';
+import { shownTopic, type RefusedPacket } from '../../core/mqtt-packet-bound.js';
+import { shellWord } from '../../core/shell-word.js';
 import type { AssetOutline } from '../../core/asset-outline.js';
 import type { Sink, SinkCommandsDropped, SinkRecords } from '../../core/components.js';
 import type { ComponentDeps } from '../../telemetry/component-deps.js';
@@ -22,6 +24,7 @@ import { nextBdSeq, saveBdSeq } from './bdseq-file.js';
 import { BirthGate, type NotBorn } from './birth-gate.js';
 import { CommandGate } from './command-gate.js';
 import { SparkplugCommands } from './commands.js';
+import { RetainedCommands } from './retained-commands.js';
 import { deathPayload, devicePayload, deviceTopic, nodeBirthPayload, nodeTopic, type EdgeNodeId } from './payloads.js';
 import type { SparkplugConfig } from './schema.js';
 
@@ -64,6 +67,8 @@ export class SparkplugEdgeNode implements Sink {
   private readonly gate: BirthGate;
   /** The connection now open subscribed to its topics (a birth may follow). */
   private subscribed = false;
+  /** Retained commands over MAX_INCOMING_BYTES, cleared at the next connection (retained-commands.ts). */
+  private readonly retained: RetainedCommands;
 
   constructor(
     private readonly config: SparkplugConfig,
@@ -88,6 +93,7 @@ export class SparkplugEdgeNode implements Sink {
       (reason) => deps.metrics.sparkplugCommandsDropped.inc({ reason }),
     );
     this.gate = new BirthGate(config.primary_host_id, deps.logger, () => this.now());
+    this.retained = new RetainedCommands(id);
   }
 
   private now(): number {
@@ -130,11 +136,7 @@ export class SparkplugEdgeNode implements Sink {
       },
       incoming: {
         maxPacketBytes: MAX_INCOMING_BYTES,
-        onRefused: (packet) =>
-          this.deps.logger.warn(
-            { sink: this.name },
-            `Sparkplug broker ${c.url} sent a packet over ${MAX_INCOMING_BYTES} bytes on ${packet.topic ?? 'no topic'}: refused unread`,
-          ),
+        onRefused: (packet) => this.refusedPacket(packet),
       },
     });
     this.client = client;
@@ -142,9 +144,9 @@ export class SparkplugEdgeNode implements Sink {
       this.accepted = true;
       void this.connected(client);
     });
-    client.on('message', (topic, payload) => {
+    client.on('message', (topic, payload, packet) => {
       if (this.gate.isHostState(topic)) this.hostState(client, payload);
-      else this.commands.take(topic, payload);
+      else this.commands.take(topic, payload, packet.retain);
     });
     client.on('error', (err) => {
       const error = `Sparkplug broker ${c.url}: ${brokerErrorText(err, c)}`;
@@ -170,6 +172,37 @@ export class SparkplugEdgeNode implements Sink {
     });
   }
 
+  /** A packet over MAX_INCOMING_BYTES closed the connection: said, and a retained command is cleared at the next. */
+  private refusedPacket(packet: RefusedPacket): void {
+    const command = this.retained.refused(packet);
+    const topic = packet.topic === undefined ? 'no topic' : shownTopic(packet.topic);
+    const what = !command
+      ? ''
+      : command.clearedBefore
+        ? `; a retained command, back although the node cleared it: the broker does not let this node publish there (its ACL). Clear it as a user who may: mosquitto_pub -r -n -t ${shellWord(command.clear)}`
+        : '; a retained command (Sparkplug commands are never retained), which the broker sends again at each connection: the node clears it (an empty retained message on its topic) at the next one';
+    this.deps.logger.warn(
+      { sink: this.name },
+      `Sparkplug broker ${this.config.url} sent a packet over ${MAX_INCOMING_BYTES} bytes on ${topic}: refused unread${what}`,
+    );
+  }
+
+  /** Deletes a retained command (an empty retained message on its topic), before subscribing brings it again. */
+  private async clearRetained(client: MqttClient, topic: string): Promise<void> {
+    try {
+      await client.publishAsync(topic, Buffer.alloc(0), { qos: 1, retain: true });
+      this.deps.logger.warn(
+        { sink: this.name },
+        `Sparkplug: cleared the retained command on ${shownTopic(topic)} (an empty retained message), over ${MAX_INCOMING_BYTES} bytes: it closed each connection`,
+      );
+    } catch (err) {
+      this.deps.logger.warn(
+        { sink: this.name },
+        `Sparkplug: the retained command on ${shownTopic(topic)} could not be cleared (${(err as Error).message}): clear it as a user who may publish there: mosquitto_pub -r -n -t ${shellWord(topic)}`,
+      );
+    }
+  }
+
   /** Saves the bdSeq of the next will (before it is used: a failure is logged, and the node goes on). */
   private async keepBdSeq(): Promise<void> {
     const path = this.bdSeqFile;
@@ -185,6 +218,7 @@ export class SparkplugEdgeNode implements Sink {
   }
 
   private async connected(client: MqttClient): Promise<void> {
+    for (const topic of this.retained.take()) await this.clearRetained(client, topic);
     try {
       // §5.4: the host's STATE topic with QoS 1 (tck-id-message-flow-edge-node-birth-publish-phid-wait).
       const topics = [nodeTopic(this.id, 'NCMD'), deviceTopic(this.id, 'DCMD', '+')];

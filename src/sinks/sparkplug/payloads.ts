@@ -27,6 +27,13 @@ export function deviceTopic(id: EdgeNodeId, type: DeviceMessage, device: string)
   return `${NAMESPACE}/${id.group}/${type}/${id.node}/${device}`;
 }
 
+/** Whether `topic` is one of the node's command topics: its NCMD, or a DCMD of one of its devices (one level). */
+export function isCommandTopic(id: EdgeNodeId, topic: string): boolean {
+  if (topic === nodeTopic(id, 'NCMD')) return true;
+  const dcmd = deviceTopic(id, 'DCMD', '');
+  return topic.startsWith(dcmd) && topic.length > dcmd.length && !topic.includes('/', dcmd.length);
+}
+
 /** NDEATH (the will, and a clean stop's): bdSeq only, no seq (Sparkplug 3.0 §6.4.8). */
 export function deathPayload(bdSeq: number, now: number): Buffer {
   return Buffer.from(
