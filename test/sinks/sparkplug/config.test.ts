@@ -1,6 +1,9 @@
 /** storage.sparkplug: what the loader refuses, naming the key, and what it takes by default. */
 import { describe, expect, it } from 'vitest';
+import { recordMetrics } from '../../../src/sinks/sparkplug/device-metrics.js';
+import { deviceTopic } from '../../../src/sinks/sparkplug/payloads.js';
 import { sparkplugSinkType } from '../../../src/sinks/sparkplug/sink-type.js';
+import { goodSample } from '../../../src/testing/samples.js';
 import { accepted, issuesOf } from '../../helpers/config-issues.js';
 
 const SOURCE =
@@ -33,6 +36,30 @@ describe('storage.sparkplug configuration', () => {
     expect(issues).toContain(
       'storage.sparkplug.primary_host_id: no "/", "+" or "#": a Sparkplug id is one topic level (MQTT separator and wildcards)',
     );
+  });
+
+  it('an asset or channel name with a topic separator or wildcard (a device id, a metric name) is refused where named', async () => {
+    const issues = await issuesOf(
+      'sources:\n  - { name: ua, type: opcua, endpoint: "opc.tcp://plc:4840", asset: press/1, ' +
+        'nodes: [{ channel: "f#1", node_id: "ns=2;s=f" }] }\nstorage:\n  sparkplug: { url: "mqtt://scada:1883" }\n',
+    );
+    expect(issues).toEqual([
+      'sources[0].asset: expected a name of letters, digits, "_", "." or "-"',
+      'sources[0].nodes[0].channel: expected a name of letters, digits, "_", "." or "-"',
+    ]);
+  });
+
+  it('a "." in an asset or channel name (allowed by Sparkplug 3.0) is taken and sent as it is', async () => {
+    const config = await accepted(
+      'sources:\n  - { name: ua, type: opcua, endpoint: "opc.tcp://plc:4840", asset: press.1, ' +
+        'nodes: [{ channel: flow.in, node_id: "ns=2;s=f" }] }\nstorage:\n  sparkplug: { url: "mqtt://scada:1883" }\n',
+    );
+    const publish = config.storage!.sparkplug!.publish;
+    const sample = { ...goodSample('flow.in', 1000, 5), asset: 'press.1' };
+    const metrics = recordMetrics({ samples: [sample], scores: [], alarms: [] }, publish);
+    expect(
+      [...metrics].map(([device, m]) => [deviceTopic({ group: 'g', node: 'n' }, 'DDATA', device), m[0].name]),
+    ).toEqual([['spBv1.0/g/DDATA/n/press.1', 'values/flow.in']]);
   });
 
   it('defaults: every record published, changes at most once a second, any change sent, bdSeq under data_dir', async () => {
