@@ -12,6 +12,11 @@
  *
  * Each drop is counted by reason; while a flood lasts, a Rebirth from the host among it may be dropped too (the host
  * asks again: Sparkplug hosts repeat an unanswered Rebirth).
+ *
+ * The only token bucket here. The OPC UA server's login pacing (opcua-server/login-pacing.ts) is another rule, not
+ * this one with other numbers: it refuses nothing and charges no cost, it counts failures in a trailing minute and
+ * holds each answer back 250 ms × 2^(failures − 5), and it forgives all at once after a quiet minute (a bucket
+ * refills a little at a time).
  */
 
 import type { SinkCommandsDropped } from '../../core/components.js';
@@ -20,7 +25,9 @@ export const MAX_DECODE_BYTES = 4096;
 /** Of each second, the ms decoding may take (2% of the loop). */
 export const DECODE_BUDGET_MS = 20;
 
-export type CommandDrop = 'too_large' | 'over_budget';
+/** Why a command was dropped undecoded (the reasons of linewatch_sparkplug_commands_dropped_total). */
+export const COMMAND_DROPS = ['too_large', 'over_budget'] as const;
+export type CommandDrop = (typeof COMMAND_DROPS)[number];
 
 export class CommandGate {
   private tokens = DECODE_BUDGET_MS;

@@ -22,7 +22,7 @@ import type { ComponentDeps } from '../../telemetry/component-deps.js';
 import { declaredMetrics, DeviceMetrics, recordMetrics } from './device-metrics.js';
 import { nextBdSeq, saveBdSeq } from './bdseq-file.js';
 import { BirthGate, type NotBorn } from './birth-gate.js';
-import { CommandGate } from './command-gate.js';
+import { COMMAND_DROPS, CommandGate } from './command-gate.js';
 import { SparkplugCommands } from './commands.js';
 import { RetainedCommands } from './retained-commands.js';
 import { deathPayload, devicePayload, deviceTopic, nodeBirthPayload, nodeTopic, type EdgeNodeId } from './payloads.js';
@@ -94,6 +94,8 @@ export class SparkplugEdgeNode implements Sink {
     );
     this.gate = new BirthGate(config.primary_host_id, deps.logger, () => this.now());
     this.retained = new RetainedCommands(id);
+    // Created at 0 (docs/metrics.md, series from the start): an alert on increase() sees the first drop.
+    for (const reason of COMMAND_DROPS) deps.metrics.sparkplugCommandsDropped.inc({ reason }, 0);
   }
 
   private now(): number {

@@ -252,6 +252,12 @@ describe('Sparkplug B edge node', () => {
     'drops a command over 4096 bytes undecoded: counted, in its status, said; a Rebirth after it is answered',
     () =>
       withEdgeNode('gw-big', async ({ sink, host, log, metrics }) => {
+        // Both series exist from the start, at 0 (an alert on increase() sees the first drop).
+        const atStart = await metrics.sparkplugCommandsDropped.get();
+        expect(atStart.values.map((v) => [v.labels.reason, v.value])).toEqual([
+          ['too_large', 0],
+          ['over_budget', 0],
+        ]);
         await sink.start();
         const first = await host.next(of('gw-big', 'NBIRTH'));
         await host.client.publishAsync('spBv1.0/plant-line/DCMD/gw-big/a', Buffer.alloc(10_000, 0x0a), { qos: 1 });
@@ -259,7 +265,10 @@ describe('Sparkplug B edge node', () => {
         await host.next(of('gw-big', 'NBIRTH'), host.messages.indexOf(first) + 1);
         expect(sink.commandsDropped()).toEqual({ tooLarge: 1, overBudget: 0, lastAt: expect.any(Number) as number });
         const dropped = await metrics.sparkplugCommandsDropped.get();
-        expect(dropped.values.map((v) => [v.labels.reason, v.value])).toEqual([['too_large', 1]]);
+        expect(dropped.values.map((v) => [v.labels.reason, v.value])).toEqual([
+          ['too_large', 1],
+          ['over_budget', 0],
+        ]);
         expect(log.at(40)).toContain(
           'Sparkplug: dropped a command on spBv1.0/plant-line/DCMD/gw-big/a undecoded: 10000 bytes, over 4096',
         );
