@@ -120,6 +120,9 @@ const KEYS: Readonly<Record<string, ForeignName>> = {
   },
 };
 
+const deprecatedPolicy =
+  'a SHA-1 policy OPC UA has deprecated, which linewatch does not offer: the server must offer Basic256Sha256 (or an Aes policy), as current PLCs do';
+
 /** Values by the key that takes them, by their name in another tool. */
 const VALUES: Readonly<Record<string, Readonly<Record<string, ForeignName>>>> = {
   parity: {
@@ -139,6 +142,11 @@ const VALUES: Readonly<Record<string, Readonly<Record<string, ForeignName>>>> = 
   type: {
     'FLOAT32-IEEE': { ours: 'float32', tool: TELEGRAF },
     'FLOAT64-IEEE': { ours: 'float64', tool: TELEGRAF },
+  },
+  // The SHA-1 policies Telegraf (and older PLCs) still name, which linewatch does not offer: not a rename, a choice.
+  security_policy: {
+    BASIC256: { ours: 'Basic256Sha256', tool: TELEGRAF_OPCUA, write: () => deprecatedPolicy },
+    BASIC128RSA15: { ours: 'Basic256Sha256', tool: TELEGRAF_OPCUA, write: () => deprecatedPolicy },
   },
   // Telegraf's register-style list names, and node-red-contrib-modbus's dataType, given as a register's table.
   table: {

@@ -110,7 +110,10 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.Zod
       const allowed = issue.values.map(String);
       const foreign = typeof given === 'string' ? foreignValue(issue.path.at(-1), given, allowed) : undefined;
       const meant = foreign ? [foreign.ours] : typeof given === 'string' ? nearestNames(given, allowed) : [];
-      const note = foreign && typeof given === 'string' ? foreignNameNote(given, foreign) : '';
+      const note =
+        foreign && typeof given === 'string'
+          ? foreignNameNote(given, foreign, objectAt(input, issue.path.slice(0, -1)))
+          : '';
       const hint = meant.length > 0 ? `; did you mean ${meant.map((m) => JSON.stringify(m)).join(' or ')}?${note}` : '';
       lines.push(
         `${formatPath(issue.path)}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${hint}`,

@@ -45,6 +45,17 @@ describe("Telegraf's OPC UA names", () => {
     ]);
   });
 
+  it("names Telegraf's SHA-1 policies as not offered, with the policy the server must offer", async () => {
+    for (const policy of ['Basic256', 'Basic128Rsa15'])
+      expect(
+        await issuesOf(
+          opcua(`    security_mode: SignAndEncrypt\n    security_policy: ${policy}`, 'node_id: "ns=2;i=7"'),
+        ),
+      ).toEqual([
+        `sources[0].security_policy: expected one of "None", "Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss"; did you mean "Basic256Sha256"? ("${policy}" in Telegraf's OPC UA inputs: a SHA-1 policy OPC UA has deprecated, which linewatch does not offer: the server must offer Basic256Sha256 (or an Aes policy), as current PLCs do)`,
+      ]);
+  });
+
   it('writes the deadband that deadband_type and deadband_value make', async () => {
     const issues = await issuesOf(
       opcua('', 'node_id: "ns=2;s=Line.Tag1", deadband_type: Absolute, deadband_value: 0.5'),
