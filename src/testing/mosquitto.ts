@@ -149,6 +149,8 @@ export async function startMosquitto(
     connectionLog?: boolean;
     /** mosquitto's max_packet_size: a client that sends a larger packet is disconnected (after its CONNACK). */
     maxPacketBytes?: number;
+    /** An acl_file's text (`user` and `topic read|write|readwrite` lines): what each login may publish and read. */
+    acl?: string;
   } = {},
 ): Promise<Mosquitto> {
   if (!existsSync(BINARY))
@@ -163,6 +165,10 @@ export async function startMosquitto(
   const log = join(dir, 'connections.log');
   if (options.connectionLog) conf += `log_dest file ${log}\nlog_type notice\n`;
   if (options.maxPacketBytes !== undefined) conf += `max_packet_size ${options.maxPacketBytes}\n`;
+  if (options.acl !== undefined) {
+    await writeFile(join(dir, 'acl'), options.acl);
+    conf += `acl_file ${join(dir, 'acl')}\n`;
+  }
   if (options.user) {
     const file = join(dir, 'passwd');
     execFileSync(PASSWD_BINARY, ['-c', '-b', file, options.user.name, options.user.password]);

@@ -195,7 +195,7 @@ export class SparkplugEdgeNode implements Sink {
       await client.publishAsync(topic, Buffer.alloc(0), { qos: 1, retain: true });
       this.deps.logger.warn(
         { sink: this.name },
-        `Sparkplug: cleared the retained command on ${shownTopic(topic)} (an empty retained message), over ${MAX_INCOMING_BYTES} bytes: it closed each connection`,
+        `Sparkplug: published an empty retained message on ${shownTopic(topic)} to clear the retained command over ${MAX_INCOMING_BYTES} bytes there, which closed each connection`,
       );
     } catch (err) {
       this.deps.logger.warn(

@@ -56,7 +56,7 @@ describe('retained commands', () => {
             /^Sparkplug broker .* sent a packet over 65536 bytes on spBv1\.0\/plant-line\/NCMD\/gw-loop: refused unread; a retained command \(Sparkplug commands are never retained\), which the broker sends again at each connection: the node clears it/,
           );
           const cleared = await log.next(
-            /^Sparkplug: cleared the retained command on spBv1\.0\/plant-line\/NCMD\/gw-loop /,
+            /^Sparkplug: published an empty retained message on spBv1\.0\/plant-line\/NCMD\/gw-loop to clear/,
           );
           const seen = host.messages.length;
           const nbirth = await host.next(of('gw-loop', 'NBIRTH'), seen);
@@ -86,7 +86,9 @@ describe('retained commands', () => {
           const other = 'spBv1.0/other-line/NCMD/gw-dloop';
           await retain(other, Buffer.from('kept'));
           await sink.start();
-          await log.next(/^Sparkplug: cleared the retained command on spBv1\.0\/plant-line\/DCMD\/gw-dloop\/press-1 /);
+          await log.next(
+            /^Sparkplug: published an empty retained message on spBv1\.0\/plant-line\/DCMD\/gw-dloop\/press-1 to clear/,
+          );
           await host.next(of('gw-dloop', 'NBIRTH'));
           expect(await retainedOn(dcmd)).toBeUndefined();
           expect(String(await retainedOn(other))).toBe('kept');
@@ -112,5 +114,49 @@ describe('retained commands', () => {
         expect(log.lines.filter((l) => l.msg.startsWith('Sparkplug: Rebirth asked for'))).toHaveLength(1);
       }),
     30_000,
+  );
+});
+
+describe('a retained command the node may not clear (the broker ACL lets only the host publish commands)', () => {
+  // The host logs in as host (any topic), the node as gw: it publishes births, data and deaths, only reads commands.
+  const acl = [
+    'user host',
+    'topic readwrite #',
+    'user gw',
+    ...['NBIRTH', 'NDEATH', 'DBIRTH', 'DDATA', 'DDEATH'].map((t) => `topic write spBv1.0/+/${t}/#`),
+    'topic read spBv1.0/+/NCMD/#',
+    'topic read spBv1.0/+/DCMD/#',
+    '',
+  ].join('\n');
+  const guarded = suiteServer(() => startMosquitto({ user: { name: 'host', password: 'h' }, acl }));
+  const hostUrl = () => guarded().url.replace('mqtt://', 'mqtt://host:h@');
+  const withGuardedNode = edgeNodeSessions(hostUrl);
+
+  it(
+    'says that it came back after the clear, and the command that clears it as a user who may',
+    () =>
+      withGuardedNode(
+        'gw-acl',
+        async ({ sink, log }) => {
+          guarded().addUser('gw', 'g');
+          const ncmd = 'spBv1.0/plant-line/NCMD/gw-acl';
+          const host = await mqtt.connectAsync(hostUrl(), { protocolVersion: 4 });
+          await host.publishAsync(ncmd, Buffer.alloc(70_000, 0x0a), { qos: 1, retain: true });
+          await sink.start();
+          await log.next(/^Sparkplug: published an empty retained message on spBv1\.0\/plant-line\/NCMD\/gw-acl /);
+          const back = await log.next(/a retained command, back although the node cleared it/);
+          expect(back.msg).toBe(
+            `Sparkplug broker ${guarded().url} sent a packet over 65536 bytes on ${ncmd}: refused unread; a retained command, back although the node cleared it: the broker does not let this node publish there (its ACL). Clear it as a user who may: mosquitto_pub -r -n -t ${ncmd}`,
+          );
+          // As the line says: the host's user clears it, and the node's next connection holds.
+          await host.publishAsync(ncmd, Buffer.alloc(0), { qos: 1, retain: true });
+          await host.endAsync();
+          const from = log.lines.length;
+          await log.nextFrom(from, /^Sparkplug edge node plant-line\/gw-acl connected/);
+        expect(sink.failing()).toBeUndefined();
+        },
+        { url: guarded().url, settings: { username: 'gw', password: 'g', protocol_version: 4 } },
+      ),
+    60_000,
   );
 });
