@@ -1,6 +1,7 @@
 /** The configuration of the gateway's OPC UA server (storage.opcua_server, docs/opcua-server.md). */
 import { z } from 'zod';
 import { nameSchema, portSchema } from '../../core/config-primitives.js';
+import { DEFAULT_QUEUE_SIZE, NODE_OPCUA_MAX_QUEUE_SIZE } from './queue-bound.js';
 
 /** Message security modes a client may open a channel with; None only where listed. */
 export const SECURITY_MODES = ['SignAndEncrypt', 'Sign', 'None'] as const;
@@ -78,6 +79,15 @@ export const opcuaServerSchema = z.strictObject({
     .max(100_000)
     .default(1000)
     .describe('Monitored items of all sessions together (and of one subscription).'),
+  max_monitored_item_queue_size: z
+    .number()
+    .int()
+    .min(1)
+    .max(NODE_OPCUA_MAX_QUEUE_SIZE)
+    .default(DEFAULT_QUEUE_SIZE)
+    .describe(
+      "Values one monitored item holds between two publishes: a client's larger queueSize is revised to it (past it the oldest is dropped). The default, 100, holds what an item sampled at the server's fastest (100 ms) produces in 10 s.",
+    ),
 });
 
 export type OpcuaServerConfig = z.infer<typeof opcuaServerSchema>;

@@ -12,6 +12,7 @@ import { LINEWATCH_VERSION } from '../../core/version.js';
 import { GatewayAddressSpace } from './address-space.js';
 import type { VariableSpec } from './asset-variables.js';
 import { LoginPacer } from './login-pacing.js';
+import { boundQueueSizes, MIN_SAMPLING_MS } from './queue-bound.js';
 import { BoundedCertificateStore, type NotKept } from './rejected-store.js';
 import type { OpcuaServerConfig } from './schema.js';
 import { boundedTransportLimits } from './transport-limits.js';
@@ -108,6 +109,8 @@ export async function startUaServer(
       maxSubscriptions: sessions * perSession,
       maxMonitoredItems: items,
       maxMonitoredItemsPerSubscription: items,
+      maxMonitoredItemsQueueSize: config.max_monitored_item_queue_size,
+      minSupportedSampleRate: MIN_SAMPLING_MS,
     },
     registerServerMethod: RegisterServerMethod.HIDDEN,
     // What a generic client lists the server as (node-opcua's own name, NodeOPCUA, otherwise). The applicationUri stays
@@ -121,6 +124,12 @@ export async function startUaServer(
     },
   });
   await server.initialize();
+  // Each request as its endpoint decodes it, before the server serves it: queue sizes revised down (queue-bound.ts).
+  // node-opcua makes its endpoints in initialize().
+  for (const endpoint of server.endpoints)
+    endpoint.prependListener('message', (message: { request: object }) =>
+      boundQueueSizes(message.request, config.max_monitored_item_queue_size),
+    );
   const space = new GatewayAddressSpace(server.engine.addressSpace!, gateway, specs);
   await server.start();
   return {

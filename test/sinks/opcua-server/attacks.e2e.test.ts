@@ -19,12 +19,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../src/core/free-port.js';
 import { OpcuaServerSink } from '../../../src/sinks/opcua-server/opcua-server-sink.js';
 import { MAX_REJECTED_CERTIFICATES } from '../../../src/sinks/opcua-server/rejected-store.js';
-import { opcuaServerSchema } from '../../../src/sinks/opcua-server/schema.js';
 import { MAX_MESSAGE_BYTES } from '../../../src/sinks/opcua-server/transport-limits.js';
-import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import { logLines, type LogLines } from '../../helpers/log-lines.js';
 import { rawOpcTcp } from '../../helpers/raw-opc-tcp.js';
 import { openUaSession } from '../../helpers/ua-client.js';
+import { pumpServerSink } from './server-sink-fixture.js';
 
 let dir: string;
 let log: LogLines;
@@ -37,23 +36,15 @@ const rejected = () => readdir(join(pki(), 'rejected'));
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lw-uaserver-attacks-'));
   log = logLines('info');
-  sink = new OpcuaServerSink(
-    opcuaServerSchema.parse({
+  sink = pumpServerSink(
+    {
       port: await freePort(),
       // None listed: the password tests need no certificate (what they show holds for every mode).
       security_modes: ['SignAndEncrypt', 'Sign', 'None'],
       users: [{ username: 'mes', password: 'mes-password-1' }],
-    }),
-    { gateway: 'gw-test', pkiDir: pki() },
-    {
-      logger: log.logger,
-      metrics: new GatewayMetrics(),
-      tags: { site: 's', line: 'l', gateway: 'gw-test' },
-      openQueue: () => {
-        throw new Error('the OPC UA server queues nothing');
-      },
-      assets: [{ asset: 'pump-1', scored: true, alarms: ['anomaly'], channels: [], parts: false }],
     },
+    pki(),
+    log.logger,
   );
   await sink.start();
   clients = new OPCUACertificateManager({

@@ -70,7 +70,16 @@ describe('storage.opcua_server configuration', () => {
       max_sessions: 10,
       max_subscriptions_per_session: 10,
       max_monitored_items: 1000,
+      max_monitored_item_queue_size: 100,
     });
+  });
+
+  it.each([
+    ['0', 'Too small: expected number to be >=1'],
+    ['10000', 'Too big: expected number to be <=5000'],
+  ])('a monitored-item queue size of %s is refused, naming the key', async (size, why) => {
+    const issues = await issuesOf(withServer(`{ max_monitored_item_queue_size: ${size}, ${USERS} }`));
+    expect(issues).toContain(`storage.opcua_server.max_monitored_item_queue_size: ${why}`);
   });
 
   it('the sample validates, its password from the environment', async () => {
