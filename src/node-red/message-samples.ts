@@ -13,60 +13,15 @@
  * Quality: msg.quality (good|uncertain|bad), else from an OPC UA msg.statusCode, else good.
  */
 import type { Quality, Sample } from '../core/types.js';
-import {
-  BYTE_ORDERS,
-  REGISTER_TYPES,
-  decodeRegisters,
-  registerCount,
-  toEngineering,
-  type ByteOrder,
-  type RegisterType,
-} from '../sources/modbus/encoding.js';
+import { decodeRegisters, registerCount, toEngineering } from '../sources/modbus/encoding.js';
+import type { RegisterField } from './register-list.js';
 import type { NodeMessage } from './red-api.js';
 import { describeJson, deviceStamp, timestampOf } from '../core/json-values.js';
 
 export const INPUT_FORMATS = ['object', 'topic', 'registers'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
 
-export interface RegisterField {
-  readonly channel: string;
-  readonly offset: number;
-  readonly type: RegisterType;
-  readonly order: ByteOrder;
-  readonly scale: number;
-  readonly bit: number;
-}
-
-/** Parses the register list; every problem names its line. */
-export function parseRegisterFields(textValue: string): RegisterField[] {
-  const fields: RegisterField[] = [];
-  textValue.split('\n').forEach((raw, i) => {
-    const line = raw.replace(/#.*/, '').trim();
-    if (!line) return;
-    const where = `register list line ${i + 1} ("${line}")`;
-    const [channel, offsetText, typeText = 'uint16', ...rest] = line.split(/\s+/);
-    const offset = Number(offsetText);
-    if (!Number.isInteger(offset) || offset < 0)
-      throw new Error(`${where}: offset "${offsetText ?? ''}" must be a register index from 0`);
-    const [type, bitText] = typeText.split('.') as [RegisterType, string | undefined];
-    if (!REGISTER_TYPES.includes(type))
-      throw new Error(`${where}: type "${typeText}" is not one of ${REGISTER_TYPES.join(', ')} (bit.N for bit N)`);
-    let order: ByteOrder = 'ABCD';
-    let scale = 1;
-    for (const token of rest) {
-      if (BYTE_ORDERS.includes(token as ByteOrder)) order = token as ByteOrder;
-      else if (Number.isFinite(Number(token))) scale = Number(token);
-      else throw new Error(`${where}: "${token}" is neither a byte order (${BYTE_ORDERS.join(', ')}) nor a scale`);
-    }
-    const bit = bitText === undefined ? 0 : Number(bitText);
-    if (!Number.isInteger(bit) || bit < 0 || bit > 15) throw new Error(`${where}: bit "${bitText}" must be 0..15`);
-    if (fields.some((f) => f.channel === channel)) throw new Error(`${where}: channel ${channel} is listed twice`);
-    fields.push({ channel, offset, type, order, scale, bit });
-  });
-  if (fields.length === 0)
-    throw new Error('register list: empty; one line per channel: "channel offset type [byte_order] [scale]"');
-  return fields;
-}
+export { parseRegisterFields, type RegisterField } from './register-list.js';
 
 /** Parses "topic = channel" lines (OPC UA node ids to channel names). */
 export function parseTopicMap(textValue: string): Map<string, string> {

@@ -6,34 +6,20 @@
  * back when the flow stops.
  */
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { missingModelHint, resolveModelPath } from '../config/model-ref.js';
+import { missingModelHint } from '../config/model-ref.js';
 import { ModelError } from '../core/errors.js';
 import { loadManifest, type LoadedManifest } from '../inference/manifest.js';
 import type { ExecutionProvider } from '../inference/onnx-session.js';
 import { SessionPool, type PooledModel } from '../inference/session-pool.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { ScoreResult, Window } from '../core/types.js';
+import { registerModelCheckEndpoint } from './model-dialog-check.js';
+import { nodeModelPath, PACKAGE_ROOT } from './model-path.js';
 import { list, text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 
 const PROVIDERS: readonly ExecutionProvider[] = ['tensorrt', 'cuda', 'cpu'];
-/** The installed linewatch package (dist/node-red/ → ../..), whose models/ ships the example models. */
-const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/**
- * A model node's path: absolute as it is; relative, looked up in the Node-RED user directory first (your own models),
- * then as the daemon's configuration reads it (a bare shipped name, `pump-hybrid`: config/model-ref.ts), then in the
- * linewatch package (`models/pump-hybrid`, as the example flows name the shipped models).
- */
-export function nodeModelPath(ref: string, userDir: string | undefined): string {
-  if (isAbsolute(ref)) return ref;
-  const own = resolveModelPath(userDir ?? process.cwd(), ref);
-  if (existsSync(own)) return own;
-  const shipped = resolve(PACKAGE_ROOT, ref);
-  return existsSync(shipped) ? shipped : own;
-}
-
+export { nodeModelPath } from './model-path.js';
 /** A model that cannot load: where its path names nothing, the model folder or shipped model it likely misspells. */
 function withModelHint(err: unknown, path: string, ref: string, userDir: string | undefined): unknown {
   if (!(err instanceof ModelError) || existsSync(path)) return err;
@@ -82,6 +68,7 @@ export function poolFor(providers: readonly ExecutionProvider[]): SessionPool {
 }
 
 export function registerModelConfigNode(RED: RedApi): void {
+  registerModelCheckEndpoint(RED);
   RED.nodes.registerType('linewatch-model', function (this: NodeInstance, config: NodeDefinition) {
     RED.nodes.createNode(this, config);
     const node = this as ModelConfigNode & { path: string };

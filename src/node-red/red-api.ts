@@ -38,6 +38,18 @@ export interface NodeDefinition {
   readonly [key: string]: unknown;
 }
 
+/** An admin endpoint's request and answer, the part of Express's that our endpoints use. */
+export interface AdminRequest {
+  readonly query: Readonly<Record<string, unknown>>;
+}
+export interface AdminResponse {
+  status(code: number): AdminResponse;
+  type(contentType: string): AdminResponse;
+  json(body: unknown): void;
+  send(body: string): void;
+}
+export type AdminHandler = (req: AdminRequest, res: AdminResponse, next: (err?: unknown) => void) => void;
+
 export interface RedApi {
   nodes: {
     createNode(node: NodeInstance, config: NodeDefinition): void;
@@ -49,6 +61,9 @@ export interface RedApi {
     getNode(id: string): unknown;
   };
   settings: { userDir?: string; [key: string]: unknown };
+  /** The editor's admin API (Express), where the edit dialogs ask the runtime. */
+  httpAdmin: { get(path: string, ...handlers: AdminHandler[]): void };
+  auth: { needsPermission(permission: string): AdminHandler };
   util: { cloneMessage<T>(msg: T): T };
 }
 

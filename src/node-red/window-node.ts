@@ -16,14 +16,13 @@ import { AssetWindows, type AssetWindowOutcome } from '../windows/asset-windows.
 import { TimestampBatches } from '../windows/timestamp-batches.js';
 import { partCutIssues, partCutOf, type PartCut } from '../windows/cycle/part-cut.js';
 import {
-  parseRegisterFields,
   parseTopicMap,
   samplesFromMessage,
   INPUT_FORMATS,
   type InputFormat,
   type MessageFormat,
-  type RegisterField,
 } from './message-samples.js';
+import { parseRegisterFields, registerListScript, REGISTER_LIST_SCRIPT, type RegisterField } from './register-list.js';
 import { list, num, text, withFieldLabel, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 import type { ModelConfigNode } from './model-config-node.js';
 import { RepeatedErrors } from './repeated-errors.js';
@@ -117,6 +116,9 @@ export function channelsWithoutRegister(channels: readonly string[], registers: 
 }
 
 export function registerWindowNode(RED: RedApi): void {
+  // The dialog's register list check: the runtime's own rule (a script of code, no setting: served as /resources are).
+  const script = registerListScript();
+  RED.httpAdmin.get(`/${REGISTER_LIST_SCRIPT}`, (_req, res) => res.type('application/javascript').send(script));
   RED.nodes.registerType('linewatch-window', function (this: NodeInstance, config: NodeDefinition) {
     RED.nodes.createNode(this, config);
     const node = this;

@@ -50,9 +50,14 @@ export async function linkModules(userDir: string, modules: readonly string[]): 
 
 /**
  * Node-RED on a user directory whose node_modules is already installed (e.g. by `npm install
- * --prefix userDir <tarball>`); `stop()` deletes the directory.
+ * --prefix userDir <tarball>`); `stop()` deletes the directory. `settings`: more lines of its settings.js
+ * (`adminAuth: {...},`).
  */
-export async function startNodeRedIn(userDir: string, env: Record<string, string>): Promise<NodeRedRuntime> {
+export async function startNodeRedIn(
+  userDir: string,
+  env: Record<string, string>,
+  settings = '',
+): Promise<NodeRedRuntime> {
   await writeFile(
     join(userDir, 'settings.js'),
     `module.exports = {
@@ -62,7 +67,7 @@ export async function startNodeRedIn(userDir: string, env: Record<string, string
   telemetry: { enabled: false, updateNotification: false },
   editorTheme: { tours: false },
   logging: { console: { level: 'info', metrics: false, audit: false } },
-};
+${settings}};
 `,
   );
   const port = await freePort();
@@ -89,8 +94,9 @@ export async function startNodeRedIn(userDir: string, env: Record<string, string
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Node-RED exited with ${child.exitCode} while starting:\n${output}`);
+    // (401: admin users are set, and the API answers.)
     const ok = await fetch(`${url}/settings`).then(
-      (r) => r.ok,
+      (r) => r.ok || r.status === 401,
       () => false,
     );
     if (ok && output.includes('Started flows')) break;
