@@ -12,7 +12,7 @@ import type { ResolvedNode } from './node-ids.js';
 import { isUnread } from './read-in-parts.js';
 import type { NodeReads } from './read-nodes.js';
 import type { OpcuaSourceConfig } from './schema.js';
-import { describeUnknownNode, elsewhereIds, isUnknownNodeStatus } from './unknown-nodes.js';
+import { describeUnknownNode, elsewhereIds, isUnknownNodeStatus, quotedTagIds } from './unknown-nodes.js';
 
 /** At most this many node ids are read to find where else an unknown node's identifier is. */
 const PROBED = 1000;
@@ -41,22 +41,33 @@ export async function describeRefusedItems(
   const namespaces =
     connection && unknown.length > 0 ? await connection.readNamespaceArray().catch(() => undefined) : undefined;
   const probes = namespaces
-    ? unknown.flatMap((it) => elsewhereIds(it.sent, namespaces).map((p) => ({ ...p, item: it.index })))
+    ? unknown.flatMap((it) => [
+        ...elsewhereIds(it.sent, namespaces).map((p) => ({ ...p, item: it.index, quoted: false })),
+        ...quotedTagIds(it.sent, namespaces).map((p) => ({ ...p, item: it.index, quoted: true })),
+      ])
     : [];
   const asked = probes.slice(0, PROBED);
   const found =
     connection && asked.length > 0 ? await connection.exists(asked.map((p) => p.nodeId)).catch(() => []) : [];
   const foundIn = new Map<number, number[]>();
+  const quotedIn = new Map<number, number[]>();
   found.forEach((there, k) => {
     if (!there) return;
-    const { item, index } = asked[k];
-    foundIn.set(item, [...(foundIn.get(item) ?? []), index]);
+    const { item, index, quoted } = asked[k];
+    const into = quoted ? quotedIn : foundIn;
+    into.set(item, [...(into.get(item) ?? []), index]);
   });
   return new Map(
     items.map((it) => [
       it.index,
       isUnknownNodeStatus(it.status) && it.configured !== undefined
-        ? describeUnknownNode({ ...it, configured: it.configured, namespaces, foundIn: foundIn.get(it.index) ?? [] })
+        ? describeUnknownNode({
+            ...it,
+            configured: it.configured,
+            namespaces,
+            foundIn: foundIn.get(it.index) ?? [],
+            quotedIn: quotedIn.get(it.index) ?? [],
+          })
         : it.status,
     ]),
   );

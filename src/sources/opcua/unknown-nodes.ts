@@ -60,6 +60,22 @@ export function elsewhereIds(sent: string, namespaces: readonly string[]): { ind
   return namespaces.flatMap((_, k) => (k === 0 || k === index ? [] : [{ index: k, nodeId: `ns=${k};${identifier}` }]));
 }
 
+/**
+ * The node id a Siemens S7-1500 gives a tag, each name in double quotes (`s="DB_Pump"."Flow"`), for a string identifier
+ * written without them (`s=DB_Pump.Flow`, as its engineering tool shows the tag); undefined for any other identifier.
+ */
+export function quotedTagIdentifier(identifier: string): string | undefined {
+  const names = /^s=([^"[\]]+)$/.exec(identifier)?.[1].split('.');
+  return names && names.every((n) => n.length > 0) ? `s=${names.map((n) => `"${n}"`).join('.')}` : undefined;
+}
+
+/** The node ids to read to learn where the quoted form of `sent`'s identifier (quotedTagIdentifier) is: each namespace
+ * but 0. */
+export function quotedTagIds(sent: string, namespaces: readonly string[]): { index: number; nodeId: string }[] {
+  const quoted = quotedTagIdentifier(splitNodeId(sent).identifier);
+  return quoted ? namespaces.flatMap((_, k) => (k === 0 ? [] : [{ index: k, nodeId: `ns=${k};${quoted}` }])) : [];
+}
+
 /** What the server answered for a node it does not have, and what it has. */
 export interface UnknownNode {
   /** The node id as configured (`ns=3;s=lamp`, `nsu=urn:plant;s=lamp`). */
@@ -72,6 +88,8 @@ export interface UnknownNode {
   readonly namespaces?: readonly string[];
   /** The other namespace indexes whose node of the same identifier exists. */
   readonly foundIn: readonly number[];
+  /** The namespace indexes whose node of the identifier's quoted form (quotedTagIdentifier) exists. */
+  readonly quotedIn?: readonly number[];
 }
 
 /**
@@ -96,10 +114,17 @@ export function describeUnknownNode(u: UnknownNode): string {
     index >= ns.length
       ? `${head}: it has no namespace ${index} (its namespace array: ${namespaceList(ns)})`
       : `${head} (namespace ${index} is ${cut(ns[index])})`;
-  const found = u.foundIn.filter((k) => k < ns.length);
-  if (found.length === 0) return where;
-  const asConfigured = (k: number) =>
-    u.configured.startsWith('nsu=') ? `nsu=${cut(ns[k])};${identifier}` : `ns=${k};${identifier}`;
-  const named = found.map((k) => `namespace ${k}, ${cut(ns[k])}`).join('; ');
-  return `${where}; ${identifier} is in ${named}: did you mean ${found.map(asConfigured).join(' or ')}?`;
+  // Where the identifier is in another namespace, and where its quoted form (a Siemens tag's) is in any.
+  const foundAs = (id: string | undefined, indexes: readonly number[], why = ''): string => {
+    const found = indexes.filter((k) => k < ns.length);
+    if (id === undefined || found.length === 0) return '';
+    const asConfigured = (k: number) => (u.configured.startsWith('nsu=') ? `nsu=${cut(ns[k])};${id}` : `ns=${k};${id}`);
+    const named = found.map((k) => `namespace ${k}, ${cut(ns[k])}`).join('; ');
+    return `; ${id} is in ${named}${why}: did you mean ${found.map(asConfigured).join(' or ')}?`;
+  };
+  return (
+    where +
+    foundAs(identifier, u.foundIn) +
+    foundAs(quotedTagIdentifier(identifier), u.quotedIn ?? [], " (a Siemens PLC's tag: each name in double quotes)")
+  );
 }

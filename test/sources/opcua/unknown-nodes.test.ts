@@ -6,6 +6,8 @@ import {
   elsewhereIds,
   isUnknownNodeStatus,
   namespaceList,
+  quotedTagIdentifier,
+  quotedTagIds,
   splitNodeId,
 } from '../../../src/sources/opcua/unknown-nodes.js';
 
@@ -67,6 +69,22 @@ describe('elsewhereIds', () => {
   });
 });
 
+describe('quotedTagIdentifier, quotedTagIds', () => {
+  it("quotes each name of a string identifier, as a Siemens PLC's tag node id does; nothing else", () => {
+    expect(quotedTagIdentifier('s=DB_Pump.Flow')).toBe('s="DB_Pump"."Flow"');
+    expect(quotedTagIdentifier('s=Motor')).toBe('s="Motor"');
+    expect(quotedTagIdentifier('s="DB_Pump"."Flow"')).toBeUndefined();
+    expect(quotedTagIdentifier('s=DB.Arr[0]')).toBeUndefined();
+    expect(quotedTagIdentifier('s=a..b')).toBeUndefined();
+    expect(quotedTagIdentifier('i=1007')).toBeUndefined();
+    expect(quotedTagIds('ns=2;s=DB.Flow', namespaces)).toEqual([
+      { index: 1, nodeId: 'ns=1;s="DB"."Flow"' },
+      { index: 2, nodeId: 'ns=2;s="DB"."Flow"' },
+      { index: 3, nodeId: 'ns=3;s="DB"."Flow"' },
+    ]);
+  });
+});
+
 describe('describeUnknownNode', () => {
   const unknown = { status: 'BadNodeIdUnknown', namespaces, foundIn: [] };
 
@@ -94,6 +112,14 @@ describe('describeUnknownNode', () => {
     expect(describeUnknownNode(byUri)).toBe(
       'BadNodeIdUnknown: the server has no node ns=2;s=lamp (namespace 2 is urn:other); s=lamp is in namespace 1, ' +
         'urn:server; namespace 3, urn:plant: did you mean nsu=urn:server;s=lamp or nsu=urn:plant;s=lamp?',
+    );
+  });
+
+  it("offers a Siemens tag's quoted node id where the server has it", () => {
+    const node = { ...unknown, configured: 'ns=3;s=DB.Flow', sent: 'ns=3;s=DB.Flow', quotedIn: [3] };
+    expect(describeUnknownNode(node)).toBe(
+      'BadNodeIdUnknown: the server has no node ns=3;s=DB.Flow (namespace 3 is urn:plant); s="DB"."Flow" is in ' +
+        `namespace 3, urn:plant (a Siemens PLC's tag: each name in double quotes): did you mean ns=3;s="DB"."Flow"?`,
     );
   });
 
