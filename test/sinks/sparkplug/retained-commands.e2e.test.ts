@@ -153,7 +153,7 @@ describe('a retained command the node may not clear (the broker ACL lets only th
           await host.endAsync();
           const from = log.lines.length;
           await log.nextFrom(from, /^Sparkplug edge node plant-line\/gw-acl connected/);
-        expect(sink.failing()).toBeUndefined();
+          expect(sink.failing()).toBeUndefined();
         },
         { url: guarded().url, settings: { username: 'gw', password: 'g', protocol_version: 4 } },
       ),
