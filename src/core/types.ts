@@ -54,6 +54,12 @@ export interface Window {
   readonly partId?: string;
   /** Where some row held a channel's reading over a failed read: how many (absent where none). */
   readonly held?: HeldRows;
+  /**
+   * A part whose last readings a missed poll lost: how many of its points, from the first, its rows reach; the rest
+   * hold its last reading (cycle-window.ts). Absent: all. A part model (normalisation part_curve) leaves the rest out
+   * of its score.
+   */
+  readonly readPoints?: number;
 }
 
 /** The kinds of standardised term a stats or hybrid model scores (see src/training/detector-graph.ts). */

@@ -38,6 +38,8 @@ export class AutoencoderModel implements Model {
   /** Whether onnxruntime's optimised graph came from the model cache (no optimiser run at load). */
   readonly optimisedFromCache: boolean;
   private readonly features: number;
+  /** A part model's graph leaves a part's points not read (NaN) out of its score (normalisation part_curve). */
+  private readonly masksUnread: boolean;
   /** Where the alarm clears, from the manifest's calibration (hysteresis); undefined: the alarm's own clear_ratio. */
   readonly offThreshold: number | undefined;
   /** Where a raised alarm clears when below offThreshold (the manifest's clear_threshold); undefined: at
@@ -67,6 +69,7 @@ export class AutoencoderModel implements Model {
     this.samplePeriodMs = manifest.input.sample_period_ms;
     this.threshold = threshold ?? manifest.score.threshold;
     this.features = this.channels.length * this.windowLength;
+    this.masksUnread = manifest.normalisation.method === 'part_curve';
     // An asset's own threshold (config) keeps the manifest's on/off ratio.
     const scaled = (level: number | undefined) =>
       level === undefined ? undefined : scaledClearLevel(level, manifest.score.threshold, this.threshold);
@@ -160,7 +163,10 @@ export class AutoencoderModel implements Model {
         );
       }
     }
-    const { scores, perChannel, terms } = await this.run(windows.map((w) => w.data));
+    const { scores, perChannel, terms } = await this.run(
+      windows.map((w) => w.data),
+      windows.map((w) => w.readPoints),
+    );
     const c = this.channels.length;
     const results = new Array<ScoreResult>(scores.length);
     const kinds = terms ? this.manifest.output.terms!.kinds : undefined;
@@ -189,16 +195,27 @@ export class AutoencoderModel implements Model {
     return results;
   }
 
-  /** Scores raw windows given as time-major arrays: the score and each channel's error. */
-  async scoreRaw(windows: readonly ArrayLike<number>[]): Promise<{ score: number; channelError: Float32Array }[]> {
-    const { scores, perChannel } = await this.run(windows);
+  /**
+   * Scores raw windows given as time-major arrays: the score and each channel's error. `readPoints`, each window's
+   * Window.readPoints (undefined: all its points read).
+   */
+  async scoreRaw(
+    windows: readonly ArrayLike<number>[],
+    readPoints?: readonly (number | undefined)[],
+  ): Promise<{ score: number; channelError: Float32Array }[]> {
+    const { scores, perChannel } = await this.run(windows, readPoints);
     const c = this.channels.length;
     return Array.from(scores, (score, i) => ({ score, channelError: perChannel.subarray(i * c, i * c + c) }));
   }
 
-  /** One session.run over the windows; NaN or Inf anywhere in a window is an error naming it. */
+  /**
+   * One session.run over the windows; NaN or Inf anywhere in a window is an error naming it. A part model
+   * (normalisation part_curve) gets NaN at the points past a window's `readPoints`, which its graph leaves out of the
+   * score; any other model, the window as it is (those points hold the part's last reading).
+   */
   private async run(
     windows: readonly ArrayLike<number>[],
+    readPoints?: readonly (number | undefined)[],
   ): Promise<{ scores: Float32Array; perChannel: Float32Array; terms?: Float32Array }> {
     const n = windows.length;
     const d = this.features;
@@ -209,6 +226,7 @@ export class AutoencoderModel implements Model {
       if (w instanceof Float32Array) x.set(w, i * d);
       else for (let k = 0; k < d; k++) x[i * d + k] = w[k];
     }
+    if (this.masksUnread) this.markUnread(x, n, readPoints);
     const { input, output } = this.manifest;
     let out: ort.InferenceSession.ReturnType;
     try {
@@ -218,11 +236,31 @@ export class AutoencoderModel implements Model {
     }
     const scores = out[output.score].data as Float32Array;
     // NaN or Inf anywhere in a window propagates into its score.
-    for (let i = 0; i < n; i++)
-      if (!Number.isFinite(scores[i]))
-        throw new ModelError('MODEL_MISMATCH', `model ${this.name}: input window ${i} contains NaN or Inf`);
+    for (let i = 0; i < n; i++) if (!Number.isFinite(scores[i])) throw this.notFinite(i);
     const terms = output.terms ? (out[output.terms.name].data as Float32Array) : undefined;
     return { scores, perChannel: out[output.channel_error].data as Float32Array, ...(terms ? { terms } : {}) };
+  }
+
+  /**
+   * NaN at each window's points not read, after checking that the window holds no NaN or Inf of its own (the graph
+   * leaves NaN points out of the score, so it would not say).
+   */
+  private markUnread(x: Float32Array, n: number, readPoints: readonly (number | undefined)[] | undefined): void {
+    const d = this.features;
+    const c = this.channels.length;
+    for (let i = 0; i < n; i++)
+      for (let k = i * d; k < (i + 1) * d; k++)
+        if (!Number.isFinite(x[k])) {
+          this.spare = x;
+          throw this.notFinite(i);
+        }
+    readPoints?.forEach((read, i) => {
+      if (read !== undefined && read < this.windowLength) x.fill(Number.NaN, i * d + read * c, (i + 1) * d);
+    });
+  }
+
+  private notFinite(window: number): ModelError {
+    return new ModelError('MODEL_MISMATCH', `model ${this.name}: input window ${window} contains NaN or Inf`);
   }
 
   async close(): Promise<void> {

@@ -44,9 +44,14 @@ const manifestFields = z.strictObject({
     /** Stats and hybrid models: every standardised term, kind after kind ([batch, kinds × channels]). */
     terms: z.strictObject({ name: z.string().min(1), kinds: z.array(z.enum(TERM_KINDS)).min(1) }).optional(),
   }),
-  /** Applied inside the graph (documented here so tools and people can see it). */
+  /**
+   * Applied inside the graph (documented here so tools and people can see it). zscore: `mean` and `std` one per
+   * channel. part_curve (part models trained since 2026-12-07): `mean` one per point and channel (the good parts' mean
+   * curve, time-major), `std` one per channel (their spread about it), and the points a part's rows did not reach (NaN
+   * in the input) left out of its score.
+   */
   normalisation: z.strictObject({
-    method: z.literal('zscore'),
+    method: z.enum(['zscore', 'part_curve']),
     applied: z.literal('in-graph'),
     mean: z.array(z.number()),
     std: z.array(z.number().positive()),
@@ -86,9 +91,16 @@ export const manifestSchema = manifestFields.superRefine((m, ctx) => {
   const c = m.input.channels.length;
   const w = m.input.window_length;
   const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-  for (const key of ['mean', 'std'] as const)
-    if (m.normalisation[key].length !== c)
-      problem(['normalisation', key], `${m.normalisation[key].length} values for ${c} channels`);
+  const perPoint = m.normalisation.method === 'part_curve';
+  if (m.normalisation.mean.length !== (perPoint ? c * w : c))
+    problem(
+      ['normalisation', 'mean'],
+      perPoint
+        ? `${m.normalisation.mean.length} values, expected ${c * w} (part_curve: one per point and channel, ${w} × ${c})`
+        : `${m.normalisation.mean.length} values for ${c} channels`,
+    );
+  if (m.normalisation.std.length !== c)
+    problem(['normalisation', 'std'], `${m.normalisation.std.length} values for ${c} channels`);
   if (m.golden.input.length !== c * w)
     problem(['golden', 'input'], `${m.golden.input.length} values, expected ${c * w} (${w} × ${c} channels)`);
   if (m.score.off_threshold !== undefined && !(m.score.off_threshold < m.score.threshold))

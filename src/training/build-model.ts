@@ -26,7 +26,7 @@ import { targetRecord } from './calibration-target.js';
 import { ConvAutoencoder } from './conv-autoencoder.js';
 import { epochReporter, PATIENCE, stillFalling } from './fit-epochs.js';
 import { writeModelFolder } from './model-folder.js';
-import { flattenNormalised } from './normalise.js';
+import { flattenNormalised, type NormalisationMethod } from './normalise.js';
 import { pruneAndFineTune } from './prune-fine-tune.js';
 import { calibrateRanges, CHANNEL_OUTPUT, INPUT_NAME, SCORE_OUTPUT } from './scoring-graph.js';
 import { goldenTolerance, int8Agreement, scoreWindows } from './score-graphs.js';
@@ -100,6 +100,10 @@ export interface TrainingSet {
    * Absent: one run. */
   readonly validationEnds?: readonly number[];
   readonly validationNote: string;
+  /** Absent: zscore. part_curve: `mean` one per point and channel (time-major), `std` one per channel. */
+  readonly method?: NormalisationMethod;
+  /** A denoising fit's input noise, in the normalised units (FitOptions.inputNoise); absent: none. */
+  readonly inputNoise?: number;
   readonly mean: number[];
   readonly std: number[];
 }
@@ -163,6 +167,7 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
     learningRate: 2e-3,
     patience: PATIENCE,
     seed: options.seed,
+    ...(set.inputNoise ? { inputNoise: set.inputNoise } : {}),
     onEpoch: epochReporter('epoch', options.epochs, options, curve),
   });
   options.progress?.end();
@@ -170,7 +175,7 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
   const falling = stillFalling(curve.validation, options.epochs);
   if (falling) log(falling);
 
-  const layout = { windowLength: set.windowLength, mean, std };
+  const layout = { windowLength: set.windowLength, mean, std, ...(set.method ? { method: set.method } : {}) };
   const graphName = set.name.replace(/-/g, '_');
   const encode = (net: Autoencoder, tag: string, quantized: boolean) =>
     exportAutoencoder(
@@ -183,7 +188,7 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
     ? await pruneAndFineTune(
         trained,
         options.prune,
-        { xTrain, xVal, valWindows, validationLoss: fit.validationLoss },
+        { xTrain, xVal, valWindows, validationLoss: fit.validationLoss, inputNoise: set.inputNoise },
         (net) => encode(net, 'int8', true),
         options,
       )
@@ -209,7 +214,7 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
       sample_period_ms: set.periodMs,
     },
     output: { score: SCORE_OUTPUT, channel_error: CHANNEL_OUTPUT },
-    normalisation: { method: 'zscore', applied: 'in-graph', mean, std },
+    normalisation: { method: set.method ?? 'zscore', applied: 'in-graph', mean, std },
     score: { function: 'mse', threshold: 1, calibration: 'pending' },
     quantization: {},
     training: {},

@@ -189,12 +189,12 @@ export class ConvAutoencoder implements Trainable {
     return fitAutoencoder(this, train, validation, options);
   }
 
-  gradients(x: Float64Array, rows: number): { loss: number; grads: Float64Array[] } {
+  gradients(x: Float64Array, rows: number, target: Float64Array = x): { loss: number; grads: Float64Array[] } {
     const T = this.windowLength;
     const C = this.channels;
     const lengths = this.lengths();
     const acts = this.forward(x, rows);
-    const error = reconstructionError(acts[acts.length - 1], x);
+    const error = reconstructionError(acts[acts.length - 1], target);
     // The error comes time-major; the layers work channel-major.
     let delta = new Float64Array(rows * C * T);
     for (let r = 0; r < rows; r++)

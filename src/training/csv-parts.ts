@@ -21,7 +21,7 @@ import { partKey } from '../core/part-id.js';
 import { CycleWindow, MISSED_POLL_STEPS, type CycleTrigger } from '../windows/cycle/cycle-window.js';
 import { DEFAULT_MAX_SAMPLE_AGE_MS, rowTime } from '../windows/row-assembler.js';
 import type { TrainingSet } from './build-model.js';
-import { windowStats } from './sim-recording.js';
+import { PART_CURVE_NOISE, partNormalisation } from './normalise.js';
 
 export interface CsvPartsOptions {
   /** The column that marks the cycle: a flag (non-zero while a part is made) or a part counter. */
@@ -68,6 +68,8 @@ export interface CsvParts {
   readonly startTimes: readonly number[];
   /** Each part's longest step from one of its rows to the next (ms), up to the row that ends it. */
   readonly longestSteps: readonly number[];
+  /** Each part's points its rows reach (Window.readPoints; the window length where all): a part model's score's. */
+  readonly readPoints: readonly number[];
   /**
    * The median step from one row to the next (ms): the spacing of the recording's polls; NaN where the times are
    * coarser than the rows (whole seconds at several rows a second), so that it cannot be told.
@@ -165,6 +167,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   const rowSpans: [number, number][] = [];
   const startTimes: number[] = [];
   const longestSteps: number[] = [];
+  const readPoints: number[] = [];
   const leftOut: LeftOutPart[] = [];
   // A part whose id was not read where it started is numbered by the gateway; here it is marked so, so that its
   // number is never taken for a real id (a quality system's result for part 12).
@@ -207,6 +210,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
       let longest = 0;
       for (let r = opened + 1; r <= t; r++) longest = Math.max(longest, times[r] - times[r - 1]);
       longestSteps.push(longest);
+      readPoints.push(outcome.window.readPoints ?? outcome.window.length);
     } else if (outcome?.kind === 'incomplete')
       leftOut.push({ partId: named(outcome.partId, opened), reason: pausedIn ?? outcome.reason, row: opened });
     if (outcome !== undefined) pausedIn = undefined;
@@ -236,6 +240,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     rowSpans,
     startTimes,
     longestSteps,
+    readPoints,
     pollStepMs,
     leftOut,
     ...(labels ? { labels: labels.subarray(0, n) } : {}),
@@ -253,6 +258,7 @@ export function withoutParts(parts: CsvParts, leave: (partId: string) => boolean
     rowSpans: keep.map((i) => parts.rowSpans[i]),
     startTimes: keep.map((i) => parts.startTimes[i]),
     longestSteps: keep.map((i) => parts.longestSteps[i]),
+    readPoints: keep.map((i) => parts.readPoints[i]),
   };
 }
 
@@ -386,7 +392,7 @@ export function partsTrainingSet(
         `${file}: ${name} rises from part to part ${rises === means.length - 1 ? 'every time' : `${rises} times in ${means.length - 1}`} (${means.length} parts): a counter or a clock, not a curve; a model that learned it would fail every later part: name it with --part-id-channel, or leave it out (--channels)`,
       );
   });
-  const { mean, std } = windowStats(train, c);
+  const { method, mean, std } = partNormalisation(train, c);
   const L = parts.windows[0].length / c;
   return {
     name: o.name,
@@ -399,6 +405,8 @@ export function partsTrainingSet(
     train,
     validation,
     validationNote: `the last ${held} parts of ${file}`,
+    method,
+    inputNoise: PART_CURVE_NOISE,
     mean,
     std,
   };

@@ -95,9 +95,9 @@ export class DenseAutoencoder implements Trainable {
     return this.layers.flatMap((l) => [l.weights, l.bias]);
   }
 
-  gradients(x: Float64Array, rows: number): { loss: number; grads: Float64Array[] } {
+  gradients(x: Float64Array, rows: number, target: Float64Array = x): { loss: number; grads: Float64Array[] } {
     const acts = this.forward(x, rows);
-    const error = reconstructionError(acts[acts.length - 1], x);
+    const error = reconstructionError(acts[acts.length - 1], target);
     let delta = error.delta;
     const out: { w: Float64Array; b: Float64Array }[] = new Array(this.layers.length);
     for (let li = this.layers.length - 1; li >= 0; li--) {

@@ -10,6 +10,11 @@ export interface FitOptions {
   readonly learningRate: number;
   readonly patience: number;
   readonly seed: number;
+  /**
+   * A denoising fit: the sd of the Gaussian noise added to each training input (in the input's own, normalised units),
+   * the target being the clean input. Absent or 0: none (every continuous model). A part model's, PART_CURVE_NOISE.
+   */
+  readonly inputNoise?: number;
   readonly onEpoch?: (epoch: number, trainLoss: number, validationLoss: number) => void;
 }
 
@@ -25,8 +30,11 @@ export interface Trainable {
   readonly inputSize: number;
   /** Every weight and bias array, in a fixed order. */
   parameters(): Float64Array[];
-  /** The loss of `rows` samples and its gradient for each of parameters(), in the same order. */
-  gradients(x: Float64Array, rows: number): { loss: number; grads: Float64Array[] };
+  /**
+   * The loss of `rows` samples and its gradient for each of parameters(), in the same order: the reconstruction of `x`
+   * against `target` (default `x` itself; a denoising fit's clean input).
+   */
+  gradients(x: Float64Array, rows: number, target?: Float64Array): { loss: number; grads: Float64Array[] };
   loss(x: Float64Array, rows: number): number;
 }
 
@@ -60,7 +68,8 @@ export function fitAutoencoder(
       const rows = Math.min(options.batchSize, n - start);
       const x = new Float64Array(rows * d);
       for (let r = 0; r < rows; r++) x.set(train.subarray(order[start + r] * d, order[start + r] * d + d), r * d);
-      const { loss, grads } = model.gradients(x, rows);
+      const noise = options.inputNoise ?? 0;
+      const { loss, grads } = noise > 0 ? model.gradients(withNoise(x, noise, rng), rows, x) : model.gradients(x, rows);
       trainSum += loss * rows;
       step++;
       const lr = (options.learningRate * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
@@ -80,6 +89,11 @@ export function fitAutoencoder(
     trainLoss: best.train,
     validationLoss: best.loss,
   };
+}
+
+/** `x` plus Gaussian noise of sd `sd` at every value, from the fit's own seeded stream. */
+function withNoise(x: Float64Array, sd: number, rng: SeededRandom): Float64Array {
+  return x.map((v) => v + sd * rng.normal());
 }
 
 function adam(

@@ -55,6 +55,8 @@ export async function pruneAndFineTune(
     readonly valWindows: readonly Float64Array[];
     /** The trained model's validation loss. */
     readonly validationLoss: number;
+    /** The fit's denoising input noise, kept in the fine-tune (FitOptions.inputNoise). */
+    readonly inputNoise?: number;
   },
   encodeInt8: (net: Autoencoder) => Uint8Array,
   options: {
@@ -79,6 +81,7 @@ export async function pruneAndFineTune(
     learningRate: 1e-3,
     patience: 4,
     seed: options.seed + 1,
+    ...(data.inputNoise ? { inputNoise: data.inputNoise } : {}),
     onEpoch: epochReporter('fine-tune', tuneEpochs, options),
   });
   options.progress?.end();

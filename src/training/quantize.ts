@@ -127,7 +127,7 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
   const int8 = exportAutoencoder(
     ae,
     `${m.name.replace(/-/g, '_')}_int8`,
-    { windowLength: m.input.window_length, mean, std },
+    { windowLength: m.input.window_length, mean, std, method: m.normalisation.method },
     ranges,
   );
   o.log(

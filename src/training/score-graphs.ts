@@ -9,13 +9,15 @@ import type { LoadedManifest, ModelManifest } from '../inference/manifest.js';
 
 /**
  * Scores raw windows with model bytes through the same code the gateway runs (the golden window
- * is not checked: the manifest is still being written).
+ * is not checked: the manifest is still being written). `readPoints`: each window's points read (CsvParts.readPoints;
+ * absent, all).
  */
 export async function scoreWindows(
   manifest: ModelManifest,
   bytes: Uint8Array,
   modelPath: string,
   windows: readonly Float64Array[],
+  readPoints?: readonly number[],
 ): Promise<number[]> {
   const loaded: LoadedManifest = {
     manifest: { ...manifest, golden: { ...manifest.golden, tolerance: Number.MAX_VALUE } },
@@ -27,7 +29,8 @@ export async function scoreWindows(
   const scores: number[] = [];
   try {
     for (let i = 0; i < windows.length; i += 256)
-      for (const r of await probe.scoreRaw(windows.slice(i, i + 256))) scores.push(r.score);
+      for (const r of await probe.scoreRaw(windows.slice(i, i + 256), readPoints?.slice(i, i + 256)))
+        scores.push(r.score);
   } finally {
     await probe.close();
   }

@@ -4,7 +4,12 @@
  * symmetric per output channel), and the squared error per channel and score out.
  *
  *   window [batch, T*C] raw  →  score [batch], channel_error [batch, C] (mean squared error, normalised units)
+ *
+ * A part model's graph (normalisation `part_curve`) takes NaN for the points a part's rows did not reach (a missed poll
+ * lost its last readings: Window.readPoints): they enter the autoencoder as the good parts' mean curve and are left out
+ * of the error, each channel's the mean over the points read.
  */
+import type { NormalisationMethod } from './normalise.js';
 import { TensorType, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx-writer.js';
 
 export const INPUT_NAME = 'window';
@@ -13,9 +18,14 @@ export const CHANNEL_OUTPUT = 'channel_error';
 
 export interface WindowLayout {
   readonly windowLength: number;
+  /** Absent: zscore. part_curve: `mean` one per point and channel (time-major), `std` one per channel. */
+  readonly method?: NormalisationMethod;
   readonly mean: readonly number[];
   readonly std: readonly number[];
 }
+
+/** Where an input's NaN points (the points a part's rows did not reach) leave the graph's error: part_curve graphs. */
+const READ = 'read';
 
 export interface ActivationRange {
   readonly min: number;
@@ -90,18 +100,25 @@ export class ScoringGraphBuilder {
   readonly initializers: OnnxTensor[] = [];
   readonly d: number;
   readonly c: number;
+  /** part_curve: NaN input points are left out of the error (READ). */
+  private readonly masked: boolean;
 
   constructor(
     readonly layout: WindowLayout,
     inputSize: number,
   ) {
     this.d = inputSize;
-    this.c = layout.mean.length;
+    this.c = inputSize / layout.windowLength;
     const { d, c } = this;
-    if (c * layout.windowLength !== d)
-      throw new RangeError(`${layout.windowLength} rows × ${c} channels do not match the model's ${d} inputs`);
+    this.masked = layout.method === 'part_curve';
+    const sizes = { mean: this.masked ? d : c, std: c };
+    for (const key of ['mean', 'std'] as const)
+      if (!Number.isInteger(c) || layout[key].length !== sizes[key])
+        throw new RangeError(
+          `${layout[key].length} values of ${key} (${layout.method ?? 'zscore'}: ${this.masked && key === 'mean' ? 'one per point and channel' : 'one per channel'}) over ${layout.windowLength} rows do not match the model's ${d} inputs`,
+        );
     const tiled = (values: readonly number[], f: (v: number) => number) =>
-      Float32Array.from({ length: d }, (_, k) => f(values[k % c]));
+      Float32Array.from({ length: d }, (_, k) => f(values[k % values.length]));
     this.initializers.push(
       { name: 'norm_mean', type: TensorType.FLOAT, dims: [d], data: tiled(layout.mean, (v) => v) },
       { name: 'norm_inv_std', type: TensorType.FLOAT, dims: [d], data: tiled(layout.std, (v) => 1 / v) },
@@ -112,8 +129,26 @@ export class ScoringGraphBuilder {
         data: BigInt64Array.of(-1n, BigInt(layout.windowLength), BigInt(c)),
       },
     );
+    let input = INPUT_NAME;
+    if (this.masked) {
+      // A point not read (NaN) enters as the mean curve there (0 once normalised) and is left out of the error.
+      this.initializers.push({ name: 'time_axis', type: TensorType.INT64, dims: [1], data: BigInt64Array.of(1n) });
+      this.nodes.push(
+        { op: 'IsNaN', name: 'not_read', inputs: [INPUT_NAME], outputs: ['unread'] },
+        { op: 'Where', name: 'mean_where_not_read', inputs: ['unread', 'norm_mean', INPUT_NAME], outputs: ['filled'] },
+        { op: 'Not', name: 'read_points', inputs: ['unread'], outputs: ['read_bool'] },
+        {
+          op: 'Cast',
+          name: 'read_as_float',
+          inputs: ['read_bool'],
+          outputs: [READ],
+          intAttributes: { to: TensorType.FLOAT },
+        },
+      );
+      input = 'filled';
+    }
     this.nodes.push(
-      { op: 'Sub', name: 'centre', inputs: [INPUT_NAME, 'norm_mean'], outputs: ['centred'] },
+      { op: 'Sub', name: 'centre', inputs: [input, 'norm_mean'], outputs: ['centred'] },
       { op: 'Mul', name: 'scale', inputs: ['centred', 'norm_inv_std'], outputs: ['normalised'] },
     );
   }
@@ -214,29 +249,33 @@ export class ScoringGraphBuilder {
     this.nodes.push(
       { op: 'Sub', name: 'error', inputs: ['reconstruction', 'normalised'], outputs: ['error'] },
       { op: 'Mul', name: 'square', inputs: ['error', 'error'], outputs: ['squared_error'] },
-      {
-        op: 'Reshape',
-        name: 'by_time_and_channel',
-        inputs: ['squared_error', 'error_shape'],
-        outputs: ['squared_error_tc'],
-      },
-      {
-        op: 'ReduceMean',
-        name: 'mean_over_time',
-        inputs: ['squared_error_tc'],
-        outputs: [CHANNEL_OUTPUT],
-        intsAttributes: { axes: [1] },
-        intAttributes: { keepdims: 0 },
-      },
-      {
-        op: 'ReduceMean',
-        name: 'mean_over_channels',
-        inputs: [CHANNEL_OUTPUT],
-        outputs: [SCORE_OUTPUT],
-        intsAttributes: { axes: [1] },
-        intAttributes: { keepdims: 0 },
-      },
     );
+    if (this.masked) this.maskedChannelError();
+    else
+      this.nodes.push(
+        {
+          op: 'Reshape',
+          name: 'by_time_and_channel',
+          inputs: ['squared_error', 'error_shape'],
+          outputs: ['squared_error_tc'],
+        },
+        {
+          op: 'ReduceMean',
+          name: 'mean_over_time',
+          inputs: ['squared_error_tc'],
+          outputs: [CHANNEL_OUTPUT],
+          intsAttributes: { axes: [1] },
+          intAttributes: { keepdims: 0 },
+        },
+      );
+    this.nodes.push({
+      op: 'ReduceMean',
+      name: 'mean_over_channels',
+      inputs: [CHANNEL_OUTPUT],
+      outputs: [SCORE_OUTPUT],
+      intsAttributes: { axes: [1] },
+      intAttributes: { keepdims: 0 },
+    });
     return {
       name,
       nodes: this.nodes,
@@ -247,5 +286,39 @@ export class ScoringGraphBuilder {
         { name: CHANNEL_OUTPUT, type: TensorType.FLOAT, shape: ['batch', c] },
       ],
     };
+  }
+
+  /** Each channel's squared error summed over the points read, over how many were read. */
+  private maskedChannelError(): void {
+    this.nodes.push(
+      { op: 'Mul', name: 'error_where_read', inputs: ['squared_error', READ], outputs: ['read_squared_error'] },
+      {
+        op: 'Reshape',
+        name: 'by_time_and_channel',
+        inputs: ['read_squared_error', 'error_shape'],
+        outputs: ['read_squared_error_tc'],
+      },
+      { op: 'Reshape', name: 'read_by_time_and_channel', inputs: [READ, 'error_shape'], outputs: ['read_tc'] },
+      {
+        op: 'ReduceSum',
+        name: 'sum_over_time',
+        inputs: ['read_squared_error_tc', 'time_axis'],
+        outputs: ['channel_error_sum'],
+        intAttributes: { keepdims: 0 },
+      },
+      {
+        op: 'ReduceSum',
+        name: 'points_read',
+        inputs: ['read_tc', 'time_axis'],
+        outputs: ['channel_points_read'],
+        intAttributes: { keepdims: 0 },
+      },
+      {
+        op: 'Div',
+        name: 'mean_over_points_read',
+        inputs: ['channel_error_sum', 'channel_points_read'],
+        outputs: [CHANNEL_OUTPUT],
+      },
+    );
   }
 }

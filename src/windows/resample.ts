@@ -24,11 +24,10 @@ export function resampleRows(rows: TimedRows, length: number, points?: ResampleS
   const c = rows.channels;
   if (n === 0) throw new RangeError('cannot resample an empty cycle');
   const out = new Float32Array(length * c);
-  const t0 = points?.from ?? rows.ts[0];
-  const span = (points?.to ?? rows.ts[n - 1]) - t0;
+  const span = points ?? { from: rows.ts[0], to: rows.ts[n - 1] };
   let j = 0;
   for (let i = 0; i < length; i++) {
-    const t = length === 1 || span === 0 ? t0 : t0 + (span * i) / (length - 1);
+    const t = pointTime(span, length, i);
     while (j + 1 < n - 1 && rows.ts[j + 1] <= t) j++;
     const next = Math.min(j + 1, n - 1);
     const dt = rows.ts[next] - rows.ts[j];
@@ -40,4 +39,20 @@ export function resampleRows(rows: TimedRows, length: number, points?: ResampleS
     }
   }
   return out;
+}
+
+/** The time of point `i` of `length` evenly spaced over `span`. */
+function pointTime(span: ResampleSpan, length: number, i: number): number {
+  const width = span.to - span.from;
+  return length === 1 || width === 0 ? span.from : span.from + (width * i) / (length - 1);
+}
+
+/**
+ * How many of `length` points over `span`, from the first, lie within the rows (up to `lastTs`, the last row's time):
+ * the first point always; the rest hold the last row's reading.
+ */
+export function pointsWithin(span: ResampleSpan, length: number, lastTs: number): number {
+  let n = 1;
+  while (n < length && pointTime(span, length, n) <= lastTs) n++;
+  return n;
 }

@@ -231,6 +231,18 @@ describe('a part whose last readings a missed poll lost (pollMs)', () => {
     expect(data(flag({ length: 5 }), 70)).toEqual([2, 3.5, 5, 6.5, 8]);
   });
 
+  it('says how many of its points its rows reach (the rest hold its last reading); a part read to its end, nothing', () => {
+    const window = (w: CycleWindow, endTs: number) => {
+      const [o] = feed(w, rows(endTs));
+      if (o.kind !== 'window') throw new Error(`expected a window, got ${o.reason}`);
+      return o.window;
+    };
+    // Its points at 10, 22.5, 35, 47.5 and 60 ms; its last row at 40 ms: the first three read.
+    expect(window(flag({ length: 5, pollMs: 10 }), 70).readPoints).toBe(3);
+    expect(window(flag({ length: 5, pollMs: 10 }), 55)).not.toHaveProperty('readPoints');
+    expect(window(flag({ length: 5 }), 70)).not.toHaveProperty('readPoints');
+  });
+
   it('is resampled over its rows where the row that ended it came within one and a half polls', () => {
     expect(data(flag({ length: 5, pollMs: 10 }), 55)).toEqual([2, 3.5, 5, 6.5, 8]);
   });

@@ -15,7 +15,8 @@
  * A part whose last readings were lost to a missed poll (the row that ended it more than MISSED_POLL_STEPS polls after
  * its last row) is resampled over the span it would have had with that poll made, not over its rows alone (which
  * stretched its curve over the model's points): the lost stretch, the step less one poll, is added at its end, holding
- * its last reading (`pollMs`; before 2026-12-07 it was not). Only its end: a part that lost its first readings is
+ * its last reading (`pollMs`; before 2026-12-07 it was not); the window says how many of its points its rows reach
+ * (Window.readPoints), which a part model leaves out of its score. Only its end: a part that lost its first readings is
  * learned as its rows read (`train` counts a part's steps from its first row to the row that ends it), so it is judged
  * so too, while a part that lost its last ones is never learned from.
  *
@@ -25,7 +26,7 @@
  * either way: it may name a part judged before the restart.
  */
 import type { Window } from '../../core/types.js';
-import { resampleRows, type ResampleSpan } from '../resample.js';
+import { pointsWithin, resampleRows, type ResampleSpan } from '../resample.js';
 import type { Row } from '../row-assembler.js';
 import { HeldRowCount } from '../held-rows.js';
 
@@ -193,11 +194,13 @@ export class CycleWindow {
       return { kind: 'incomplete', ts, partId, reason: `the cycle ran longer than ${this.o.maxRows} samples` };
     if (n < this.o.minRows)
       return { kind: 'incomplete', ts, partId, reason: `the cycle had ${n} samples, fewer than ${this.o.minRows}` };
+    const span = this.pointsSpan(ts);
     const data = resampleRows(
       { ts: this.ts, values: this.values, channels: this.o.channels.length },
       this.o.length,
-      this.pointsSpan(ts),
+      span,
     );
+    const readPoints = span ? pointsWithin(span, this.o.length, this.ts[n - 1]) : this.o.length;
     const held = this.held.result(n);
     return {
       kind: 'window',
@@ -212,6 +215,7 @@ export class CycleWindow {
         data,
         partId,
         ...(held ? { held } : {}),
+        ...(readPoints < this.o.length ? { readPoints } : {}),
       },
     };
   }
