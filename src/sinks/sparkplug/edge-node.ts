@@ -15,7 +15,6 @@
 import type { MqttClient } from 'mqtt';
 import { brokerErrorText, connectMqtt } from '../../core/mqtt-connection.js';
 import { shownTopic, type RefusedPacket } from '../../core/mqtt-packet-bound.js';
-import { shellWord } from '../../core/shell-word.js';
 import type { AssetOutline } from '../../core/asset-outline.js';
 import type { Sink, SinkCommandsDropped, SinkRecords } from '../../core/components.js';
 import type { ComponentDeps } from '../../telemetry/component-deps.js';
@@ -24,7 +23,7 @@ import { nextBdSeq, saveBdSeq } from './bdseq-file.js';
 import { BirthGate, type NotBorn } from './birth-gate.js';
 import { COMMAND_DROPS, CommandGate } from './command-gate.js';
 import { SparkplugCommands } from './commands.js';
-import { RetainedCommands } from './retained-commands.js';
+import { clearCommand, refusedCommandText, RetainedCommands } from './retained-commands.js';
 import { deathPayload, devicePayload, deviceTopic, nodeBirthPayload, nodeTopic, type EdgeNodeId } from './payloads.js';
 import type { SparkplugConfig } from './schema.js';
 
@@ -178,14 +177,9 @@ export class SparkplugEdgeNode implements Sink {
   private refusedPacket(packet: RefusedPacket): void {
     const command = this.retained.refused(packet);
     const topic = packet.topic === undefined ? 'no topic' : shownTopic(packet.topic);
-    const what = !command
-      ? ''
-      : command.clearedBefore
-        ? `; a retained command, back although the node cleared it: the broker does not let this node publish there (its ACL). Clear it as a user who may: mosquitto_pub -r -n -t ${shellWord(command.clear)}`
-        : '; a retained command (Sparkplug commands are never retained), which the broker sends again at each connection: the node clears it (an empty retained message on its topic) at the next one';
     this.deps.logger.warn(
       { sink: this.name },
-      `Sparkplug broker ${this.config.url} sent a packet over ${MAX_INCOMING_BYTES} bytes on ${topic}: refused unread${what}`,
+      `Sparkplug broker ${this.config.url} sent a packet over ${MAX_INCOMING_BYTES} bytes on ${topic}: refused unread${refusedCommandText(command)}`,
     );
   }
 
@@ -200,7 +194,7 @@ export class SparkplugEdgeNode implements Sink {
     } catch (err) {
       this.deps.logger.warn(
         { sink: this.name },
-        `Sparkplug: the retained command on ${shownTopic(topic)} could not be cleared (${(err as Error).message}): clear it as a user who may publish there: mosquitto_pub -r -n -t ${shellWord(topic)}`,
+        `Sparkplug: the retained command on ${shownTopic(topic)} could not be cleared (${(err as Error).message}): clear it as a user who may publish there: ${clearCommand(topic)}`,
       );
     }
   }

@@ -8,7 +8,8 @@
  * refused on its own command topics (never another topic the broker names). Where it comes back after that, the
  * broker did not take the clearing publish (its ACL: MQTT 3.1.1 drops a publish it does not allow without a word).
  */
-import type { RefusedPacket } from '../../core/mqtt-packet-bound.js';
+import { shownTopic, type RefusedPacket } from '../../core/mqtt-packet-bound.js';
+import { shellWord } from '../../core/shell-word.js';
 import { isCommandTopic, type EdgeNodeId } from './payloads.js';
 
 /** The most topics kept to clear (a node has one NCMD and a DCMD per device; a broker cannot make it keep more). */
@@ -40,4 +41,22 @@ export class RetainedCommands {
     for (const t of topics) if (this.cleared.size < MAX_TOPICS) this.cleared.add(t);
     return topics;
   }
+}
+
+/** What the refusal's log line adds for a retained command: that the node clears it, or that the clear was refused. */
+export function refusedCommandText(command: RefusedCommand): string {
+  if (!command) return '';
+  if (command.clearedBefore)
+    return `; a retained command, back although the node cleared it: the broker does not let this node publish there (its ACL). Clear it as a user who may: ${clearCommand(command.clear)}`;
+  return '; a retained command (Sparkplug commands are never retained), which the broker sends again at each connection: the node clears it (an empty retained message on its topic) at the next one';
+}
+
+/**
+ * The command that deletes a retained message on `topic`, for a log line: the broker chose the topic's device level (up
+ * to 64 KiB), so one longer than a line shows is not written out.
+ */
+export function clearCommand(topic: string): string {
+  return shownTopic(topic) === topic
+    ? `mosquitto_pub -r -n -t ${shellWord(topic)}`
+    : `mosquitto_pub -r -n -t <the topic, ${topic.length} characters>`;
 }

@@ -1,6 +1,6 @@
 /** Which refused packets the node clears at its next connection: retained ones on its own command topics only. */
 import { describe, expect, it } from 'vitest';
-import { RetainedCommands } from '../../../src/sinks/sparkplug/retained-commands.js';
+import { clearCommand, RetainedCommands } from '../../../src/sinks/sparkplug/retained-commands.js';
 
 const id = { group: 'g', node: 'n' };
 const refusedOn = (topic: string, retained = true) => ({
@@ -44,5 +44,11 @@ describe('RetainedCommands', () => {
     const retained = new RetainedCommands(id);
     for (let i = 0; i < 100; i++) retained.refused(refusedOn(`spBv1.0/g/DCMD/n/d${i}`));
     expect(retained.take()).toHaveLength(64);
+  });
+
+  it('gives the command that clears a topic as one shell word; a topic too long for a line is not written out', () => {
+    expect(clearCommand('spBv1.0/g/DCMD/n/press 1')).toBe("mosquitto_pub -r -n -t 'spBv1.0/g/DCMD/n/press 1'");
+    const long = `spBv1.0/g/DCMD/n/${'d'.repeat(65_000)}`;
+    expect(clearCommand(long)).toBe(`mosquitto_pub -r -n -t <the topic, ${long.length} characters>`);
   });
 });
