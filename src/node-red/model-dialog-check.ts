@@ -13,6 +13,7 @@ import { missingModelHint } from '../config/model-ref.js';
 import { learntRunningWhen } from '../config/running-when.js';
 import { loadManifest, MANIFEST_FILE, MODEL_FOLDER_HOLDS, type LoadedManifest } from '../inference/manifest.js';
 import { partCutOf } from '../windows/cycle/part-cut.js';
+import { parseRegisterFields, unreadChannels } from './register-list.js';
 import { nodeModelPath, PACKAGE_ROOT } from './model-path.js';
 import type { NodeDefinition, RedApi } from './red-api.js';
 import { runningDifference, runningSettings, runningText } from './running-settings.js';
@@ -23,6 +24,8 @@ export const MODEL_CHECK_PERMISSION = 'linewatch-model.read';
 /** The longest model path taken, and the longest of the window dialog's fields sent with it. */
 export const MODEL_PATH_MAX = 1024;
 const FIELD_MAX = 200;
+/** The longest register list sent with it (in the URL: Node's 16 KiB of headers; a line a channel, ~250 channels). */
+export const REGISTERS_MAX = 8000;
 /** The largest manifest read (the shipped ones are 4 to 12 kB). */
 export const MANIFEST_MAX_BYTES = 1 << 20;
 
@@ -42,19 +45,27 @@ export type ModelCheck =
       readonly running: string | null;
       /** Where the window dialog's fields window other rows: the window node's warning at deploy. */
       readonly runningWarning?: string;
+      /** Where the window dialog's register list has no line for a channel of the model: the deploy's refusal. */
+      readonly registersProblem?: string;
     };
 
 /** A request's answer: 400 with the parameter's problem, or 200 with the check. */
 export type ModelCheckAnswer = { status: 400; body: { error: string } } | { status: 200; body: ModelCheck };
 
 /** A query parameter: absent, or text of at most `max` characters without control characters; else the problem. */
-function parameter(query: Readonly<Record<string, unknown>>, key: string, max: number): string | { error: string } {
+function parameter(
+  query: Readonly<Record<string, unknown>>,
+  key: string,
+  max: number,
+  allowed = '',
+): string | { error: string } {
   const v = query[key];
   if (v === undefined) return '';
   if (typeof v !== 'string') return { error: `${key}: expected one text value` };
   if (v.length > max) return { error: `${key}: longer than ${max} characters` };
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(v)) return { error: `${key}: holds a control character` };
+  if ([...v].some((c) => /[\u0000-\u001f\u007f]/.test(c) && !allowed.includes(c)))
+    return { error: `${key}: holds a control character` };
   return v;
 }
 
@@ -85,8 +96,19 @@ function loadProblem(err: unknown, folder: string): string {
   return (err as Error).message;
 }
 
+/** The deploy's refusal of a register list without a line for a channel of the model; none where it cannot parse. */
+function registersProblemOf(channels: readonly string[], registers: string | undefined): string | undefined {
+  if (registers === undefined) return undefined;
+  try {
+    return unreadChannels(channels, parseRegisterFields(registers));
+  } catch {
+    // A list the dialog flags itself (the same parser, in the editor).
+    return undefined;
+  }
+}
+
 /** The model's answer, with the window dialog's running warning where its fields are given and differ. */
-function described(loaded: LoadedManifest, window: NodeDefinition | undefined): ModelCheck {
+function described(loaded: LoadedManifest, window: NodeDefinition | undefined, registers?: string): ModelCheck {
   const { manifest } = loaded;
   const learnt = learntRunningWhen(manifest.training, `model ${manifest.name}`);
   let runningWarning: string | undefined;
@@ -100,15 +122,18 @@ function described(loaded: LoadedManifest, window: NodeDefinition | undefined): 
       // A field the dialog flags itself (its validators): no comparison to make.
     }
   }
+  const channels = manifest.input.channels.map((c) => c.name);
+  const registersProblem = registersProblemOf(channels, registers);
   return {
     ok: true,
     name: manifest.name,
     kind: partCutOf(manifest.training) ? 'part' : 'continuous',
-    channels: manifest.input.channels.map((c) => c.name),
+    channels,
     windowLength: manifest.input.window_length,
     periodMs: manifest.input.sample_period_ms,
     running: learnt ? runningText(learnt) : null,
     ...(runningWarning ? { runningWarning } : {}),
+    ...(registersProblem ? { registersProblem } : {}),
   };
 }
 
@@ -126,6 +151,8 @@ export async function checkModelForDialog(
     if (typeof v !== 'string') return { status: 400, body: v };
     if (v !== '') fields[key] = v;
   }
+  const registers = parameter(query, 'registers', REGISTERS_MAX, '\n\r\t');
+  if (typeof registers !== 'string') return { status: 400, body: registers };
   const trimmed = ref.trim();
   const folder = await modelFolder(nodeModelPath(trimmed, userDir));
   if (!folder) {
@@ -134,7 +161,8 @@ export async function checkModelForDialog(
   }
   const window = 'running' in fields ? { id: '', type: 'linewatch-window', ...fields } : undefined;
   try {
-    return { status: 200, body: described(await loadManifest(folder), window) };
+    const list = query.registers === undefined ? undefined : registers;
+    return { status: 200, body: described(await loadManifest(folder), window, list) };
   } catch (err) {
     return { status: 200, body: { ok: false, why: loadProblem(err, folder) } };
   }

@@ -58,6 +58,18 @@ export function parseRegisterFields(textValue: string): RegisterField[] {
   return registerFieldsOf(textValue, REGISTER_TYPES, BYTE_ORDERS);
 }
 
+/**
+ * Where the register list has no line for a channel of the window (each would be missing from every row): the
+ * problem, naming them, as the deploy refuses it and the window dialog shows it; undefined where every one has a line.
+ */
+export function unreadChannels(channels: readonly string[], registers: readonly RegisterField[]): string | undefined {
+  const unread = channels.filter((c) => !registers.some((r) => r.channel === c));
+  return unread.length === 0
+    ? undefined
+    : `register list: no line for ${unread.join(', ')} (the window takes ${channels.join(', ')}): ` +
+        'without one every window would be incomplete';
+}
+
 /** Where the editor loads the register list's rule from (relative to Node-RED's admin root). */
 export const REGISTER_LIST_SCRIPT = 'linewatch/register-list.js';
 

@@ -22,7 +22,7 @@ import {
   type InputFormat,
   type MessageFormat,
 } from './message-samples.js';
-import { parseRegisterFields, registerListScript, REGISTER_LIST_SCRIPT, type RegisterField } from './register-list.js';
+import { parseRegisterFields, registerListScript, REGISTER_LIST_SCRIPT, unreadChannels } from './register-list.js';
 import { list, num, text, withFieldLabel, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 import type { ModelConfigNode } from './model-config-node.js';
 import { RepeatedErrors } from './repeated-errors.js';
@@ -110,11 +110,6 @@ export function windowSettings(config: NodeDefinition, cut?: PartCut) {
   return { window: parsed.data, format };
 }
 
-/** The window's channels the register list has no line for (each would be missing from every row). */
-export function channelsWithoutRegister(channels: readonly string[], registers: readonly RegisterField[]): string[] {
-  return channels.filter((c) => !registers.some((r) => r.channel === c));
-}
-
 export function registerWindowNode(RED: RedApi): void {
   // The dialog's register list check: the runtime's own rule (a script of code, no setting: served as /resources are).
   const script = registerListScript();
@@ -168,12 +163,8 @@ export function registerWindowNode(RED: RedApi): void {
         periodMs = input.sample_period_ms;
       }
       if (channels.length === 0) throw new Error('window settings: no channels (choose a model, or list the channels)');
-      const unread = format.registers ? channelsWithoutRegister(channels, format.registers) : [];
-      if (unread.length > 0)
-        throw new Error(
-          `register list: no line for ${unread.join(', ')} (the window takes ${channels.join(', ')}): ` +
-            'without one every window would be incomplete',
-        );
+      const unread = format.registers && unreadChannels(channels, format.registers);
+      if (unread) throw new Error(unread);
       if (length === undefined || !Number.isInteger(length) || length < 1)
         throw new Error('window settings: window length must be a whole number of samples (or choose a model)');
       if (window.align !== 'batch' && periodMs === undefined)

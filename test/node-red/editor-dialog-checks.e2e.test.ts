@@ -35,7 +35,7 @@ async function importNodes(nodes: Record<string, unknown>[]): Promise<void> {
   }, nodes);
 }
 
-const window = (props: Record<string, unknown>) => ({
+const windowNode = (props: Record<string, unknown>) => ({
   type: 'linewatch-window',
   asset: 'pump-1',
   channels: 'a,b',
@@ -43,6 +43,10 @@ const window = (props: Record<string, unknown>) => ({
   wires: [[], []],
   ...props,
 });
+
+/** A model node and a window node that uses it (`props` over the window's), placed on the canvas. */
+const importWithModel = (model: { id: string; path: string }, props: Record<string, unknown>) =>
+  importNodes([{ type: 'linewatch-model', providers: 'cpu', ...model }, windowNode({ model: model.id, ...props })]);
 
 const flagged = (selector: string) => editor.page.$eval(selector, (el) => el.classList.contains('input-error'));
 const shown = (selector: string) =>
@@ -54,11 +58,11 @@ const UINT17 =
 describe('the register list in the window dialog', () => {
   it('flags a list the runtime would refuse on the node and on its field, naming the line; a fixed one passes', async () => {
     await importNodes([
-      window({ id: 'g1', x: 200, y: 100, format: 'registers', registers: 'flow 0 uint16\npressure 1 uint17' }),
-      window({ id: 'g2', x: 400, y: 100, format: 'registers', registers: 'flow uint16' }),
-      window({ id: 'g3', x: 600, y: 100, format: 'registers', registers: 'flow 0 float32 ABDC 0.1' }),
+      windowNode({ id: 'g1', x: 200, y: 100, format: 'registers', registers: 'flow 0 uint16\npressure 1 uint17' }),
+      windowNode({ id: 'g2', x: 400, y: 100, format: 'registers', registers: 'flow uint16' }),
+      windowNode({ id: 'g3', x: 600, y: 100, format: 'registers', registers: 'flow 0 float32 ABDC 0.1' }),
       // Not read as registers: the list is not used, nor checked.
-      window({ id: 'g4', x: 800, y: 100, format: 'object', registers: 'flow 0 uint17' }),
+      windowNode({ id: 'g4', x: 800, y: 100, format: 'object', registers: 'flow 0 uint17' }),
     ]);
     expect(await ui.validity(['g1', 'g2', 'g3', 'g4'])).toEqual({
       g1: { valid: false, errors: [UINT17] },
@@ -93,7 +97,7 @@ describe('the register list in the window dialog', () => {
 
 describe('the model path in the model dialog', () => {
   it('turns a path the node cannot load red with why; shows the shape of one it can', async () => {
-    await importNodes([window({ id: 'p1', x: 200, y: 250 })]);
+    await importNodes([windowNode({ id: 'p1', x: 200, y: 250 })]);
     await ui.openDialog('p1', '#node-input-model');
     await ui.press('#node-input-btn-model-add');
     await editor.page.waitForSelector('#node-config-input-path', { visible: true });
@@ -115,20 +119,31 @@ describe('the model path in the model dialog', () => {
   }, 180_000);
 });
 
-describe("the window dialog's running condition against its model's", () => {
+describe("the window dialog against its model (the runtime's checks)", () => {
+  it('says under the list which channels of the model it has no line for, as the deploy refuses it', async () => {
+    await importWithModel(
+      { id: 'ma', path: 'models/pump-ae' },
+      { id: 'u1', x: 200, y: 550, format: 'registers', registers: 'vibration_1 0 uint16' },
+    );
+    await ui.openDialog('u1', '#node-input-registers');
+    await expect
+      .poll(() => shown('#lw-window-registers-note'), { timeout: 30_000 })
+      .toBe(
+        'register list: no line for vibration_2, motor_current, voltage, pressure, temperature, flow (the window takes vibration_1, vibration_2, motor_current, voltage, pressure, temperature, flow): without one every window would be incomplete',
+      );
+    const all = 'vibration_1 0\nvibration_2 1\nmotor_current 2\nvoltage 3\npressure 4\ntemperature 5\nflow 6';
+    await ui.fillAll({ '#node-input-registers': all });
+    await editor.page.$eval('#node-input-registers', (el) => (window as any).$(el).trigger('change'));
+    await expect.poll(() => shown('#lw-window-registers-note'), { timeout: 30_000 }).toBe(null);
+    await ui.press('#node-dialog-cancel');
+    expect(editor.problems).toEqual([]);
+  }, 180_000);
+
   it('shows the warning the node gives at deploy where Runs when is another condition, none where the same', async () => {
-    await importNodes([
-      { id: 'mr', type: 'linewatch-model', path: 'models/pump-run', providers: 'cpu' },
-      window({
-        id: 'r1',
-        x: 200,
-        y: 400,
-        model: 'mr',
-        running: 'equals',
-        runningChannel: 'mode',
-        runningValue: 'AUTO',
-      }),
-    ]);
+    await importWithModel(
+      { id: 'mr', path: 'models/pump-run' },
+      { id: 'r1', x: 200, y: 400, running: 'equals', runningChannel: 'mode', runningValue: 'AUTO' },
+    );
     await ui.openDialog('r1', '#node-input-running');
     await expect
       .poll(() => shown('#lw-window-running-note'), { timeout: 30_000 })

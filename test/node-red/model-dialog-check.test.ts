@@ -115,6 +115,8 @@ describe('GET linewatch/model: what the model dialog shows of its path', () => {
       [{ path: 'm'.repeat(1025) }, 'path: longer than 1024 characters'],
       [{ path: ['models/pump-ae', 'pump-ae'] }, 'path: expected one text value'],
       [{ path: 'models/pump-ae', running: 'x'.repeat(201) }, 'running: longer than 200 characters'],
+      [{ path: 'models/pump-ae', registers: 'flow 0 uint16\u0000' }, 'registers: holds a control character'],
+      [{ path: 'models/pump-ae', registers: 'f 0\n'.repeat(2001) }, 'registers: longer than 8000 characters'],
     ];
     for (const [query, error] of cases) expect(await ask(query)).toEqual({ status: 400, body: { error } });
   });
@@ -134,6 +136,26 @@ describe('GET linewatch/model: what the model dialog shows of its path', () => {
     // As the model learnt: nothing to warn of.
     expect((await ask({ path: 'models/pump-run', ...fields, running: 'model' })).body).not.toHaveProperty(
       'runningWarning',
+    );
+  });
+
+  it("gives the window dialog the deploy's refusal of a register list without a line for a channel of the model", async () => {
+    const registers = 'vibration_1 0 uint16 ABCD 0.0001\nmotor_current 2 float32\n';
+    await start([
+      { id: 'm', type: 'linewatch-model', path: 'models/pump-ae' },
+      { id: 'w', type: 'linewatch-window', asset: 'p', model: 'm', format: 'registers', registers, wires: [[], []] },
+    ]);
+    const deployed = await new Promise<string>((resolve) =>
+      helper.getNode('w')!.once('call:error', (call: { args: unknown[] }) => resolve(String(call.args[0]))),
+    );
+    const answer = (await ask({ path: 'models/pump-ae', format: 'registers', registers })).body;
+    expect(answer.registersProblem).toBe(deployed);
+    expect(deployed).toMatch(/^register list: no line for vibration_2, voltage, pressure, temperature, flow \(/);
+    // Every channel with a line, or a list the dialog flags itself: nothing to add.
+    const all = answer.channels.map((c: string, i: number) => `${c} ${i} uint16`).join('\n');
+    expect((await ask({ path: 'models/pump-ae', registers: all })).body).not.toHaveProperty('registersProblem');
+    expect((await ask({ path: 'models/pump-ae', registers: 'flow 0 uint17' })).body).not.toHaveProperty(
+      'registersProblem',
     );
   });
 });
