@@ -114,6 +114,7 @@ export class AssetPipeline {
       (message) => deps.logger.warn({ asset: config.name }, message),
       config.running_when,
       (source, lateMs) => this.lateRows.row(source, lateMs),
+      (source) => this.lateRows.overtaken(source),
     );
     // A sliding window's score that stays above the clear level for a window's span raises the alarm too (sustain_ms);
     // parts (cycle windows) are judged one by one.

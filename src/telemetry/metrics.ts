@@ -99,6 +99,12 @@ export class GatewayMetrics {
     labelNames: ['asset', 'source'],
     registers: [this.registry],
   });
+  readonly rowsOvertaken = new Counter({
+    name: 'linewatch_rows_overtaken_total',
+    help: "Rows of held values (every value as the row before's) dropped, per asset and source: a source that came late recently had such a row held back for a batch, and that batch's rows came stamped before it (a stalled OPC UA server's publish of held values, then its backlog), which then go by their own stamps",
+    labelNames: ['asset', 'source'],
+    registers: [this.registry],
+  });
   readonly assetBlind = new Gauge({
     name: 'linewatch_asset_blind',
     help: '1 while a sliding-window asset has formed no complete window for two window spans (its source down, or its channels stale or bad): nothing is scored and its alarm cannot rise',

@@ -19,7 +19,8 @@ import { median } from '../core/measure.js';
 import { repeatsStamps } from '../core/csv-times.js';
 import { partKey } from '../core/part-id.js';
 import { CycleWindow, MISSED_POLL_STEPS, type CycleTrigger } from '../windows/cycle/cycle-window.js';
-import { DEFAULT_MAX_SAMPLE_AGE_MS, rowTime } from '../windows/row-assembler.js';
+import { DEFAULT_MAX_SAMPLE_AGE_MS } from '../windows/row-assembler.js';
+import { placeRecording, sameValues } from '../windows/source-rows.js';
 import type { TrainingSet } from './build-model.js';
 import { PART_CURVE_NOISE, partNormalisation } from './normalise.js';
 
@@ -177,15 +178,13 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   let openedAt = 0;
   const gap = new Float64Array(width).fill(Number.NaN);
   let pausedIn: string | undefined;
-  // Each row where the gateway's would be: one stamped a little before the row before it (a sample reported late) at
-  // that row's time (windows/row-assembler.ts rowTime, the window's default max_sample_age_ms).
-  const at = Float64Array.from(times.subarray(0, n));
-  for (let t = 1; t < n; t++) at[t] = rowTime(at[t - 1], at[t], DEFAULT_MAX_SAMPLE_AGE_MS).ts;
+  const { at, dropped } = placedAsGateway(times, rows, n, width, c + 1);
   // A part that spans a pause in the recording is left out, as the gateway leaves it unjudged (csv-pauses.ts): a pause
   // between the rows as placed, as the gateway tells one (a backlog that came late after a stall, stamped more than a
   // period and a half back, is placed, not a pause: before, its part was left out as "the rows go back in time").
   const pauses = new Set(pauseRows(at, periodMs));
   for (let t = 0; t < n; t++) {
+    if (dropped[t] === 1) continue;
     if (pauses.has(t) && cycles.running) {
       cycles.push({ ts: at[t - 1], values: gap, complete: false }, idAt(t - 1));
       pausedIn ??= `the recording pauses during the cycle: ${pauseText(times, t)}`;
@@ -205,7 +204,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     if (outcome?.kind === 'window') {
       windows.push(Float64Array.from(outcome.window.data));
       partIds.push(named(outcome.window.partId!, opened));
-      rowSpans.push([opened, opened + outcome.rows - 1]);
+      rowSpans.push([opened, rowAfter(dropped, opened, outcome.rows - 1)]);
       startTimes.push(times[opened]);
       let longest = 0;
       for (let r = opened + 1; r <= t; r++) longest = Math.max(longest, times[r] - times[r - 1]);
@@ -246,6 +245,28 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     ...(labels ? { labels: labels.subarray(0, n) } : {}),
     partsPerDay: step > 0 ? Number((86_400_000 / step).toPrecision(4)) : NaN,
   };
+}
+
+/**
+ * Each row's time where the gateway's row would be, and the rows it would drop (1), by the gateway's own rule
+ * (windows/source-rows.ts, the window's default max_sample_age_ms): a row stamped a little before the row before it (a
+ * sample reported late) goes at that row's time; a row of held values (the part's curves and its cycle mark as the
+ * row before's), where the recording came late in the recent past and the next row comes stamped before it (a stalled
+ * OPC UA server's publish of held values, then its backlog), is dropped.
+ */
+function placedAsGateway(times: Float64Array, rows: Float64Array, n: number, width: number, rowWidth: number) {
+  const row = (t: number) => rows.subarray(t * width, t * width + rowWidth);
+  return placeRecording(times, n, DEFAULT_MAX_SAMPLE_AGE_MS, (t) => sameValues(row(t), row(t - 1)));
+}
+
+/** The row `count` rows after row `from`, not counting the rows dropped (placedAsGateway). */
+function rowAfter(dropped: Uint8Array, from: number, count: number): number {
+  let r = from;
+  for (let k = 0; k < count; k++) {
+    r++;
+    while (dropped[r] === 1) r++;
+  }
+  return r;
 }
 
 /** The parts but those `leave` names (parts a quality system rejected, not to be learned as good ones). */

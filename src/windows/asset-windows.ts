@@ -72,6 +72,14 @@ export class PartIdTracker {
     }
   }
 
+  /** The tracker as it stands now (a row held back for a batch goes with the id of its time). */
+  copy(): PartIdTracker {
+    const copy = new PartIdTracker(this.asset, this.channel, this.maxAgeMs);
+    copy.id = this.id;
+    copy.ts = this.ts;
+    return copy;
+  }
+
   /** The id at a part's time: none where the id's stamp is further from it than the age limit, either side. */
   at(ts: number): string | undefined {
     return Math.abs(ts - this.ts) <= this.maxAgeMs ? this.id : undefined;
@@ -94,6 +102,11 @@ export class AssetWindows {
   private readonly settle: RestartSettle | undefined;
   /** The state at the last row judged by the gate (undefined before one, or without a gate). */
   private runningState: MachineState | undefined;
+  /**
+   * A batch row of held values held back until the next batch that makes a row (RowAssembler.holdsBack), with the
+   * part id as it stood at its time: dropped where that batch comes late behind it, else windowed before its row.
+   */
+  private heldBack: { readonly row: Row; readonly partIds: PartIdTracker | undefined } | undefined;
 
   constructor(
     readonly asset: string,
@@ -111,6 +124,11 @@ export class AssetWindows {
      * row is placed at that source's last row's time, not before it.
      */
     private readonly onLateRow?: (source: string, lateMs: number) => void,
+    /**
+     * Told of each batch row dropped: a row of held values (every value as the row before's) of a source that came
+     * late recently, held back for a batch, and overtaken by that batch's rows, stamped before it (source-rows.ts).
+     */
+    private readonly onOvertakenRow?: (source: string) => void,
   ) {
     const w = settings;
     if (runningWhen && w.type === 'cycle')
@@ -166,22 +184,46 @@ export class AssetWindows {
     if (this.rows instanceof RowAssembler) {
       const rows = this.rows;
       const samplings = this.samplings.of(batch, (s) => rows.unchanged(s));
-      if (samplings.length === 1) {
+      if (samplings.length === 1 && this.heldBack === undefined) {
         this.gate?.push(batch);
         const row = this.batchRow(rows, batch);
-        return row ? this.outcomesOf(this.afterPause(row)) : NONE;
+        return row ? this.batchOutcomes(rows, row) : NONE;
       }
       // Several samplings in one batch: a row each, in order, so that none is lost (a part's first or last row).
       const out: AssetWindowOutcome[] = [];
       for (const sampling of samplings) {
+        out.push(...this.settleHeldBack(rows, sampling));
         this.gate?.push(sampling);
         const row = this.batchRow(rows, sampling);
-        if (row) out.push(...this.outcomesOf(this.afterPause(row)));
+        if (row) out.push(...this.batchOutcomes(rows, row));
       }
       return out;
     }
     this.gate?.push(batch);
     return this.outcomesOf(this.rows.push(batch));
+  }
+
+  /** A batch row's outcomes: none yet where it is held back for the next batch (RowAssembler.holdsBack). */
+  private batchOutcomes(rows: RowAssembler, row: Row): readonly AssetWindowOutcome[] {
+    if (!rows.holdsBack()) return this.outcomesOf(this.afterPause(row));
+    this.heldBack = { row, partIds: this.partIds?.copy() };
+    return NONE;
+  }
+
+  /**
+   * The row held back, as the next sampling that makes a row finds it: dropped and told where that sampling comes late
+   * behind it (RowAssembler.overtakesLast), else its outcomes, before the sampling's row is made. None where the
+   * sampling makes no row (the row stays held).
+   */
+  private settleHeldBack(rows: RowAssembler, sampling: readonly Sample[]): readonly AssetWindowOutcome[] {
+    const held = this.heldBack;
+    if (held === undefined) return NONE;
+    const overtaken = rows.overtakesLast(sampling);
+    if (overtaken === undefined) return NONE;
+    this.heldBack = undefined;
+    if (!overtaken) return this.outcomesOf(this.afterPause(held.row), held.partIds);
+    this.onOvertakenRow?.(rows.lastRowSource);
+    return NONE;
   }
 
   /** A sampling's row (align batch), told where its samples came late. */
@@ -191,13 +233,13 @@ export class AssetWindows {
     return row;
   }
 
-  private outcomesOf(rows: readonly Row[]): readonly AssetWindowOutcome[] {
+  private outcomesOf(rows: readonly Row[], partIds = this.partIds): readonly AssetWindowOutcome[] {
     if (rows.length === 0) return NONE;
     const out: AssetWindowOutcome[] = [];
     for (const row of rows) {
       const stopped = this.stoppedAt(row);
       if (stopped === 'pass') continue;
-      const outcome = stopped ?? this.pushRow(row);
+      const outcome = stopped ?? this.pushRow(row, partIds);
       if (outcome) out.push(outcome);
     }
     return out;
@@ -244,9 +286,9 @@ export class AssetWindows {
     return [{ ts: last, values, complete: false, why, pause: true }, row];
   }
 
-  private pushRow(row: Row): AssetWindowOutcome | undefined {
+  private pushRow(row: Row, partIds: PartIdTracker | undefined): AssetWindowOutcome | undefined {
     if (this.windows instanceof CycleWindow) {
-      const part = this.windows.push(row, this.partIds?.at(row.ts));
+      const part = this.windows.push(row, partIds?.at(row.ts));
       if (!part || part.kind === 'incomplete') return part;
       return { kind: 'window', window: part.window, durationMs: part.durationMs };
     }

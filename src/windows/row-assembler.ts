@@ -10,9 +10,14 @@
  * taken in the order they came, and says by how much it was late (`late`). So a late change is never an older row that
  * a part takes as a step back (before, the part was unknown: "samples out of order"). A step back by more than the age
  * limit is a clock set back (or a stamp far ahead before it), not lateness: the row goes by its stamp, as two sources'
- * clocks do between them. This is the one place batch rows are ordered; a time grid (time-grid.ts) orders its own.
+ * clocks do between them. A row of held values (every value as the row before's) of a source that came late in the
+ * recent past is one the caller holds back for a batch (`holdsBack`): dropped where that batch comes late behind it
+ * (`overtakesLast`: a stalled OPC UA server's backlog behind its publish of held values). Placed by source-rows.ts's
+ * rule, which a recording's parts follow too. This is the one place batch rows are ordered; a time grid (time-grid.ts)
+ * orders its own.
  */
 import type { Sample } from '../core/types.js';
+import { SourceRows, sameValues } from './source-rows.js';
 
 export interface Row {
   readonly ts: number;
@@ -57,16 +62,6 @@ const NAMED = 4;
 /** How long a channel's last good value is held by default (an asset's window max_sample_age_ms). */
 export const DEFAULT_MAX_SAMPLE_AGE_MS = 5000;
 
-/**
- * Where a source's row stamped `ts` goes after its row at `lastTs`: at `lastTs` where it came up to `maxAgeMs` late
- * (`late`: by how much), else at its stamp (on time, or a clock set back further than that). The gateway's rows
- * (RowAssembler) and a recording's parts (training/csv-parts.ts) are placed by this one rule.
- */
-export function rowTime(lastTs: number | undefined, ts: number, maxAgeMs: number): { ts: number; late?: number } {
-  const back = (lastTs ?? ts) - ts;
-  return back > 0 && back <= maxAgeMs ? { ts: ts + back, late: back } : { ts };
-}
-
 /** A row's `why`: the unusable channels by kind, missing first ("pressure missing; flow, temperature stale"). */
 export function unusableText(channels: readonly string[], kinds: readonly (Unusable | undefined)[]): string {
   const parts: string[] = [];
@@ -93,8 +88,14 @@ export class RowAssembler {
    */
   private slotChannels: string[] = [];
   private slotIndex: number[] = [];
-  /** Per source, the time of its last row: its next row is placed no earlier, within the age limit. */
-  private readonly lastTs = new Map<string, number>();
+  /** Per source, where its rows go: no earlier than its last, within the age limit (source-rows.ts). */
+  private readonly sources = new Map<string, SourceRows>();
+  /** The last row's values and source, and the values of the row before it: a row of held values may wait. */
+  private lastValues: Float64Array | undefined;
+  private beforeValues: Float64Array | undefined;
+  private lastSource: SourceRows | undefined;
+  /** The source of the last row (a held-back row's, where it is dropped). */
+  lastRowSource = '';
 
   constructor(
     readonly asset: string,
@@ -134,12 +135,52 @@ export class RowAssembler {
       this.good[i] = s.quality === 'good' && Number.isFinite(s.value) ? 1 : 0;
     }
     if (ts === Number.NEGATIVE_INFINITY) return undefined;
-    const placed = rowTime(this.lastTs.get(source), ts, this.maxAgeMs);
+    const rows = this.sourceRows(source);
+    const placed = rows.place(ts);
     const late = placed.late;
     ts = placed.ts;
-    this.lastTs.set(source, ts);
     const row = this.rowAt(ts);
+    this.beforeValues = this.lastValues;
+    this.lastValues = row.values;
+    this.lastSource = rows;
+    this.lastRowSource = source;
     return late === undefined ? row : { ...row, late, source };
+  }
+
+  private sourceRows(source: string): SourceRows {
+    let rows = this.sources.get(source);
+    if (rows === undefined) this.sources.set(source, (rows = new SourceRows(this.maxAgeMs)));
+    return rows;
+  }
+
+  /**
+   * Whether the last row is to wait for the next batch: its values are all as the row before's (held values) and its
+   * source came late in the recent past (source-rows.ts). Never for a source that has not come late.
+   */
+  holdsBack(): boolean {
+    return (
+      this.lastSource?.holdsBack() === true &&
+      this.beforeValues !== undefined &&
+      sameValues(this.lastValues!, this.beforeValues)
+    );
+  }
+
+  /**
+   * Whether `batch` comes late behind the last row (one held back: holdsBack), from its source: that row is overtaken
+   * and to be dropped, its source's last row taken back to the one before it. Undefined where the batch makes no row
+   * (none of the asset's channels). Reads the batch; takes none of it.
+   */
+  overtakesLast(batch: readonly Sample[]): boolean | undefined {
+    let ts = Number.NEGATIVE_INFINITY;
+    let source = '';
+    for (const s of batch)
+      if (s.asset === this.asset && this.index.has(s.channel) && s.ts > ts) {
+        ts = s.ts;
+        source = s.source;
+      }
+    if (ts === Number.NEGATIVE_INFINITY) return undefined;
+    const rows = this.sources.get(source);
+    return rows !== undefined && rows === this.lastSource && rows.overtakes(ts);
   }
 
   /** The row of the channels' values as they stand, at `ts`. */

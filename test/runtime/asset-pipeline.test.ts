@@ -356,10 +356,11 @@ describe('AssetPipeline: an asset whose inputs stop', () => {
     const log = logLines('info');
     const { pipeline, metrics, scores } = setup({}, { logger: log.logger });
     const from = (source: string, batch: Sample[]) => batch.map((sample) => ({ ...sample, source }));
-    // plc's rows at 100, 200, then two stamped 150 and 160 (late), then on time; another source's late row after.
-    for (const t of [100, 200, 150, 160, 300]) pipeline.push(poll(t, 0.5));
-    pipeline.push(from('hmi', poll(400, 0.5)));
-    pipeline.push(from('hmi', poll(390, 0.5)));
+    // plc's rows at 100, 200, then two stamped 150 and 160 (late), then on time; another source's late row after. Each
+    // with its own values: none is a row of held values (those of a source that came late wait a batch).
+    for (const t of [100, 200, 150, 160, 300]) pipeline.push(poll(t, t / 1000));
+    pipeline.push(from('hmi', poll(400, 0.4)));
+    pipeline.push(from('hmi', poll(390, 0.39)));
     await pipeline.idle();
     const counted = (await metrics.rowsLate.get()).values.map((v) => [v.labels.source, v.value]);
     expect(counted).toEqual([
@@ -376,6 +377,35 @@ describe('AssetPipeline: an asset whose inputs stop', () => {
     );
     // Windows of 3 rows, ending at rows 3 to 7: none steps back (the late rows at 200, the hmi's at 400).
     expect(scores.map((r) => r.ts)).toEqual([200, 200, 300, 400, 400]);
+  });
+
+  it("drops a late source's row of held values that its backlog overtook, counts it per source, says so once", async () => {
+    const log = logLines('info');
+    const { pipeline, metrics, scores } = setup({}, { logger: log.logger });
+    // plc comes late once (150 after 200); later it stalls: its held values (300's) stamped 601, then the backlog.
+    for (const [t, v] of [
+      [100, 0.1],
+      [200, 0.2],
+      [150, 0.15],
+      [300, 0.3],
+      [601, 0.3],
+      [400, 0.4],
+      [500, 0.5],
+      [600, 0.6],
+      [700, 0.7],
+    ])
+      pipeline.push(poll(t, v));
+    await pipeline.idle();
+    const counted = (await metrics.rowsOvertaken.get()).values.map((v) => [v.labels.source, v.value]);
+    expect(counted).toEqual([['plc', 1]]);
+    expect(log.at(40)[1]).toBe(
+      'asset pump-1: source plc sent rows stamped before a row of held values it had sent (a server that stalled, ' +
+        'then sent its backlog): such a row of a source that came late recently waits for the next batch and is ' +
+        'dropped where that batch comes stamped before it, so that no part or window takes its stale values; counted ' +
+        'in linewatch_rows_overtaken_total, said once',
+    );
+    // Windows of 3 rows: the backlog at its own stamps, after 300 (before, each at 601 behind the held values).
+    expect(scores.map((r) => r.ts)).toEqual([200, 300, 400, 500, 600, 700]);
   });
 
   it('is not blind between the complete windows of long hops', () => {

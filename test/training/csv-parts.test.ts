@@ -122,6 +122,35 @@ describe('csvParts: rows that came late after a stall, as the gateway places the
     expect(parts.windows.map((w) => Array.from(w))).toEqual(gateway.windows);
   });
 
+  it("drops a stall's held values overtaken by its backlog where the server had stalled before, as the gateway does", () => {
+    // Two stalls, as the first test's: part 2's rows 3 to 5 (lines 15-17) and part 4's (lines 35-37) held back, each
+    // behind a publish of the held values. At the first the server had not come late yet: its held values stay (no
+    // source that never came late waits a batch). At the second they wait, are overtaken by the backlog and dropped:
+    // the part is as it was pressed.
+    const stalled = (text: string, first: number) =>
+      deliveredLate(text, [first, first + 1, first + 2], first + 2, (cells) => [
+        String(T0 + 100 * (first + 1) + 1),
+        ...cells.slice(1),
+      ]);
+    const text = stalled(stalled(cyclesCsv(4), 35), 15);
+    const parts = csvParts(text, 'press.csv', FLAG);
+    const gateway = gatewayParts(text);
+    const clean = csvParts(cyclesCsv(4), 'press.csv', FLAG);
+    expect(gateway.unjudged).toEqual([]);
+    expect(parts.leftOut).toEqual([]);
+    expect(parts.partIds).toEqual(gateway.partIds);
+    expect(parts.windows.map((w) => Array.from(w))).toEqual(gateway.windows);
+    expect(parts.windows[3]).toEqual(clean.windows[3]);
+    expect(parts.windows[1]).not.toEqual(clean.windows[1]);
+    // Each part's rows in the file, the dropped one within the last part's (a held-values row in each stalled part).
+    expect(parts.rowSpans).toEqual([
+      [2, 9],
+      [12, 20],
+      [23, 30],
+      [33, 41],
+    ]);
+  });
+
   it('judges a part whose Modbus poll overran (its row stamped at the poll, delivered after two later ones), as the gateway does', () => {
     // A slow poll of part 2 stamped at its start (line 15), its answer after the next two polls' (250 ms): a step back
     // of two and a half periods.
