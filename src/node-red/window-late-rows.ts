@@ -3,12 +3,17 @@
  * then delivered its backlog; a poll answered after a later one), each placed by the gateway's own row assembler at
  * that row's time, so rows never step back (windows/row-assembler.ts). Counted as the gateway counts them in
  * `linewatch_rows_late_total`: on the node's status and on every message it sends (`msg.lateRows`, since the flow
- * started), and said once in the node's log (a warning) with how late the first one came.
+ * started), and said once in the node's log (a warning) with how late the first one came. And its rows of held values
+ * overtaken by late rows, dropped (windows/source-rows.ts), as `linewatch_rows_overtaken_total` counts them: on the
+ * status, the first said once.
  */
 export class WindowLateRows {
   /** Late rows since the flow started. */
   count = 0;
+  /** Rows of held values dropped, overtaken by late rows, since the flow started. */
+  overtakenCount = 0;
   private told = false;
+  private toldOvertaken = false;
 
   constructor(
     private readonly asset: string,
@@ -27,8 +32,29 @@ export class WindowLateRows {
     );
   }
 
-  /** The status's count: `, 3 late rows`; '' where none came. */
+  /** A row of held values that waited a batch and was overtaken by it (AssetWindows' onOvertakenRow): dropped. */
+  overtaken(): void {
+    this.overtakenCount++;
+    if (this.toldOvertaken) return;
+    this.toldOvertaken = true;
+    this.warn(
+      `window ${this.asset}: samples came stamped before a row of held values (a server that stalled, then sent its ` +
+        'backlog): such a row of a source that came late recently waits for the next samples and is dropped where ' +
+        'they come stamped before it; counted in the status, said once',
+    );
+  }
+
+  /** Late rows and dropped ones since the flow started (the status changes with it). */
+  get seen(): number {
+    return this.count + this.overtakenCount;
+  }
+
+  /** The status's count: `, 3 late rows, 1 held row dropped`; '' where none came. */
   get statusPart(): string {
-    return this.count === 0 ? '' : `, ${this.count} late row${this.count === 1 ? '' : 's'}`;
+    const n = this.overtakenCount;
+    return (
+      (this.count === 0 ? '' : `, ${this.count} late row${this.count === 1 ? '' : 's'}`) +
+      (n === 0 ? '' : `, ${n} held row${n === 1 ? '' : 's'} dropped`)
+    );
   }
 }

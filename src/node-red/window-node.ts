@@ -178,6 +178,7 @@ export function registerWindowNode(RED: RedApi): void {
         (message) => node.warn(message),
         when,
         (_source, lateMs) => late.row(lateMs),
+        () => late.overtaken(),
       );
       stops = when && new WindowStops(asset, when, (message) => node.log(message));
       if (running) node.log(`window ${asset}: windows only the rows where ${runningText(when!)} (${running.from})`);
@@ -206,7 +207,7 @@ export function registerWindowNode(RED: RedApi): void {
             repeats.admit(new Error(`window ${asset} is not set up: ${problem?.message ?? 'still loading'}`)),
           );
         const outcomes: AssetWindowOutcome[] = [];
-        const lateBefore = late.count;
+        const lateBefore = late.seen;
         try {
           const samples = samplesFromMessage(msg, format, Date.now());
           for (const batch of format.format === 'topic' ? batches.push(samples) : [samples]) {
@@ -257,7 +258,7 @@ export function registerWindowNode(RED: RedApi): void {
         // gateway's asset ends it.
         if (windows.running === 'running') stops?.running();
         const last = outcomes[outcomes.length - 1];
-        if (last || wasStopped !== stops?.standing || late.count !== lateBefore)
+        if (last || wasStopped !== stops?.standing || late.seen !== lateBefore)
           node.status(
             stops?.status() ?? {
               fill: last?.kind === 'incomplete' ? 'yellow' : 'green',

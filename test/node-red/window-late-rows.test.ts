@@ -52,4 +52,36 @@ describe('linewatch-window: rows whose samples came late', () => {
       "window pump-1: samples came stamped 150 ms before a row made already (the device or server reports changes late): each such row goes at the last row's time with its values as they came, so rows never step back; counted in the status and msg.lateRows, said once",
     ]);
   });
+
+  it("drops a row of held values its source's backlog overtook, once the source came late, and says so", async () => {
+    await helper.load([nodes.window], windowFlow({}));
+    const out = collect(helper.getNode('out')!);
+    const status = statusTexts(helper.getNode('w')!);
+    const warned = warnings('w');
+    const w = helper.getNode('w')!;
+    const row = (ms: number, a: number) => w.receive({ payload: { a, b: -a }, timestamp: T + ms });
+    // One late row (250 after 400): the source has come late. Then it stalls: its held values (3) stamped 600, then
+    // the backlog stamped 450 and 500, then on time.
+    for (const [ms, a] of [
+      [0, 0],
+      [200, 1],
+      [400, 2],
+      [250, 3],
+      [600, 3],
+      [450, 4],
+      [500, 5],
+      [700, 6],
+    ])
+      row(ms, a);
+    await expect.poll(() => out.length).toBe(5);
+    // The backlog at its own stamps, after the late row's 400: no window takes the held values at 600.
+    expect(out.map((m) => m.payload.end - T)).toEqual([400, 400, 450, 500, 700]);
+    expect(out[4].payload.data).toEqual([4, -4, 5, -5, 6, -6]);
+    expect(status.at(-1)).toBe('5 windows, 0 incomplete, 1 late row, 1 held row dropped');
+    expect(warned[1]).toBe(
+      'window pump-1: samples came stamped before a row of held values (a server that stalled, then sent its ' +
+        'backlog): such a row of a source that came late recently waits for the next samples and is dropped where ' +
+        'they come stamped before it; counted in the status, said once',
+    );
+  });
 });
