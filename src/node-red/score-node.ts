@@ -92,6 +92,7 @@ export function windowFromPayload(payload: unknown, channels: readonly string[],
     );
   const end = typeof p.end === 'number' ? p.end : Date.now();
   const held = heldFromPayload(p.held, channels);
+  const readPoints = readPointsFromPayload(p.readPoints, length);
   return {
     asset: p.asset,
     channels,
@@ -101,7 +102,18 @@ export function windowFromPayload(payload: unknown, channels: readonly string[],
     data: values,
     ...(p.partId !== undefined ? { partId: String(p.partId) } : {}),
     ...(held !== undefined ? { held } : {}),
+    ...(readPoints !== undefined ? { readPoints } : {}),
   };
+}
+
+/** A part window's points read (the window node's readPoints): absent, or a whole number from 1 to the length. */
+function readPointsFromPayload(v: unknown, length: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > length)
+    throw new Error(
+      `msg.payload.readPoints: expected a whole number from 1 to ${length} (the points of the part its rows reach), got ${JSON.stringify(v) ?? typeof v}`,
+    );
+  return v;
 }
 
 /** A part window's cycle time as the window node sends it (durationMs), where it is a positive number. */

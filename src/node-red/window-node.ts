@@ -44,6 +44,8 @@ export interface WindowPayload {
   readonly durationMs?: number;
   /** Rows that held a channel's reading over a failed read (Window.held); absent where none. */
   readonly held?: HeldRows;
+  /** A part whose last polls were missed: how many of its points its rows reach (Window.readPoints); absent: all. */
+  readonly readPoints?: number;
 }
 
 export function windowPayload(w: Window, durationMs?: number): WindowPayload {
@@ -57,6 +59,7 @@ export function windowPayload(w: Window, durationMs?: number): WindowPayload {
     ...(w.partId !== undefined ? { partId: w.partId } : {}),
     ...(durationMs !== undefined ? { durationMs } : {}),
     ...(w.held !== undefined ? { held: w.held } : {}),
+    ...(w.readPoints !== undefined ? { readPoints: w.readPoints } : {}),
   };
 }
 
