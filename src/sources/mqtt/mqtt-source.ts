@@ -34,7 +34,7 @@ import {
   flappingText,
   protocolVersionHint,
 } from '../../core/mqtt-connection.js';
-import type { RefusedPacket } from '../../core/mqtt-packet-bound.js';
+import { shownTopic, type RefusedPacket } from '../../core/mqtt-packet-bound.js';
 import { acceptedCloseHint, closedAcceptedText } from '../../core/mqtt-accepted-close.js';
 import type { Sample } from '../../core/types.js';
 import type { Logger } from '../../telemetry/logger.js';
@@ -45,6 +45,7 @@ import { MessageSamples, type TagSample } from './message-samples.js';
 import { maxPacketBytes, protocolOptions } from './protocol-options.js';
 import type { MqttSourceConfig } from './schema.js';
 import { subscribeFilters } from './subscription.js';
+import { leftOutText, OversizeRetained } from './oversize-retained.js';
 
 export { maxPacketBytes } from './protocol-options.js';
 
@@ -89,6 +90,10 @@ export class MqttSource implements Source {
   /** Tags published on change (hold_ms): their last values, sent again every publish interval while connected. */
   private readonly held: HeldValues;
   private resendTimer: NodeJS.Timeout | undefined;
+  /** Filters left out of the subscriptions for a retained message too large to read (oversize-retained.ts). */
+  private readonly oversizeRetained: OversizeRetained;
+  /** Where the source is configured, in texts naming its settings (`sources[2]`). */
+  private readonly where: string;
 
   constructor(
     private readonly config: MqttSourceConfig,
@@ -100,6 +105,8 @@ export class MqttSource implements Source {
     this.filters = [...new Set(config.tags.map((t) => t.topic))];
     this.defaultClientId = `linewatch-source-${config.name}-${randomBytes(4).toString('hex')}`;
     this.protocolSetting = deps.where !== undefined ? `${deps.where}.protocol_version` : 'protocol_version';
+    this.where = deps.where ?? `source ${config.name}`;
+    this.oversizeRetained = new OversizeRetained(this.filters, config.protocol_version === 4);
     this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
     this.since = new ConnectionSince(() => this.now());
     this.takeovers =
@@ -122,7 +129,11 @@ export class MqttSource implements Source {
 
   /** The values its messages leave out (missing, null) while it lasts: their tags get no new samples. */
   tagIssues(): readonly string[] {
-    return this.messages.issues();
+    const packetBytes = maxPacketBytes(this.config);
+    return [
+      ...this.messages.issues(),
+      ...this.oversizeRetained.issues().map((left) => leftOutText(left, this.where, packetBytes)),
+    ];
   }
 
   private now(): number {
@@ -272,10 +283,15 @@ export class MqttSource implements Source {
     return closedAcceptedText({ afterMs: performance.now() - acceptedAt, clientId: this.config.client_id, before });
   }
 
-  /** Subscribes to every tag's topic filter (subscription.ts); the connection was accepted at `acceptedAt`. */
-  private subscribe(client: MqttClient, acceptedAt: number): Promise<void> {
+  /**
+   * Subscribes to every tag's topic filter but those left out for an oversize retained message (subscription.ts); the
+   * connection was accepted at `acceptedAt`.
+   */
+  private async subscribe(client: MqttClient, acceptedAt: number): Promise<void> {
     const { qos, timeout_ms: timeoutMs } = this.config;
-    return subscribeFilters(client, { label: this.label, filters: this.filters, qos, timeoutMs }, () =>
+    const filters = this.oversizeRetained.subscribed();
+    if (filters.length === 0) return;
+    return subscribeFilters(client, { label: this.label, filters, qos, timeoutMs }, () =>
       this.closedAccepted(acceptedAt, 'before it answered the subscription'),
     );
   }
@@ -290,7 +306,7 @@ export class MqttSource implements Source {
   private subscribed(failures: number): void {
     this.deps.logger.info(
       { source: this.name, after_failures: failures },
-      `${this.label}: subscribed to ${this.filters.join(', ')}${failures > 0 ? ` again, after ${failures} failed attempt(s)` : ''}`,
+      `${this.label}: subscribed to ${this.oversizeRetained.subscribed().join(', ') || 'nothing (every filter left out)'}${failures > 0 ? ` again, after ${failures} failed attempt(s)` : ''}`,
     );
   }
 
@@ -330,6 +346,12 @@ export class MqttSource implements Source {
   private refused(packet: RefusedPacket, onMessage: MessageHandler): void {
     const decode = this.messages.ofRefused(packet);
     if (decode) onMessage(decode, false);
+    const left = this.oversizeRetained.refused(packet);
+    if (left)
+      this.deps.logger.error(
+        { source: this.name, topic: shownTopic(left.topic), bytes: left.bytes },
+        `${this.label}: ${leftOutText(left, this.where, maxPacketBytes(this.config))}`,
+      );
   }
 
   /**

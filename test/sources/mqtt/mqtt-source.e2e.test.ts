@@ -249,6 +249,35 @@ describe('mqtt source', () => {
     expect(await h.batchesFrom(1, 1)).toEqual([[sample('flow', 2, T0)]]);
   });
 
+  it('protocol_version 4: a retained message too large to read leaves its filter out, said once; the other topics go on over one reconnect', async () => {
+    const pub = await publisher();
+    const big = JSON.stringify({ flow: 1, pad: 'x'.repeat(100_000) });
+    await pub.publishAsync('t/kept/big', big, { qos: 1, retain: true });
+    cleanups.push(() => pub.publishAsync('t/kept/big', '', { qos: 1, retain: true }));
+    // A publish packet: a fixed header of 4 bytes (3 of length), the topic's 2 + 10, a packet id's 2, the payload.
+    const h = harness({
+      max_payload_bytes: 256,
+      protocol_version: 4,
+      tags: [
+        { channel: 'flow', topic: 't/kept/big', field: 'flow' },
+        { channel: 'pressure', topic: 't/kept/small', field: 'pressure' },
+      ],
+    });
+    await h.start();
+    const said = await h.logged((l) => l.level === 50);
+    expect(said.msg).toBe(
+      `mqtt broker (${broker().url}): the broker holds a retained message on t/kept/big of ${big.length + 18} bytes, over the 66815 bytes a packet may take (source broker.max_payload_bytes and the longest topic), which MQTT 3.1.1 sends again at each subscription and which closes the connection unread: t/kept/big no longer subscribed, so the other topics' messages come; their tags get no samples until the source is restarted. Raise source broker.max_payload_bytes, have the message cleared (mosquitto_pub -r -n -t t/kept/big), or set source broker.protocol_version: 5 (the broker then keeps such messages back)`,
+    );
+    await h.logged((l) => l.msg.endsWith(': subscribed to t/kept/small again, after 1 failed attempt(s)'));
+    await pub.publishAsync('t/kept/small', '{"pressure": 2}', { qos: 1 });
+    const [, second] = await h.batchesFrom(0, 2);
+    expect(second).toEqual([sample('pressure', 2, T0)]);
+    // One connection closed by it, no more: the reconnect loop is gone.
+    expect(await count(h.metrics.sourceReconnects, { source: 'broker' })).toBe(1);
+    expect(h.source.connected).toBe(true);
+    expect(h.source.tagIssues()).toEqual([said.msg.slice(`mqtt broker (${broker().url}): `.length)]);
+  });
+
   it('counts and logs bad messages (not JSON, too big, not a number), keeps what it had, and goes on', async () => {
     const h = harness({
       max_payload_bytes: 256,
