@@ -8,6 +8,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { MqttClient } from 'mqtt';
+import { shellWord } from './shell-word.js';
 
 /** A packet refused: its type, its whole size as its header gives it, and a publish's topic. */
 export interface RefusedPacket {
@@ -115,6 +116,15 @@ const TOPIC_SHOWN = 200;
 /** A topic as messages show it: its first TOPIC_SHOWN characters, "…" where it is longer. */
 export const shownTopic = (topic: string): string =>
   topic.length > TOPIC_SHOWN ? `${topic.slice(0, TOPIC_SHOWN)}…` : topic;
+
+/**
+ * The command that deletes a retained message on `topic` (an empty retained publish), for a log line; undefined where
+ * the topic is not known (empty: sent by alias) or longer than a line shows it.
+ */
+export function clearRetainedCommand(topic: string | undefined): string | undefined {
+  if (topic === undefined || topic === '' || shownTopic(topic) !== topic) return undefined;
+  return `mosquitto_pub -r -n -t ${shellWord(topic)}`;
+}
 
 /** A refused packet in words: "a publish on plant/x of 2000000 bytes". */
 export function refusedPacketText(p: RefusedPacket): string {

@@ -8,10 +8,9 @@ import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { brokerErrorText, connectMqtt, protocolVersionHint } from '../core/mqtt-connection.js';
 import { acceptedCloseHint } from '../core/mqtt-accepted-close.js';
-import { refusedPacketText, type RefusedPacket } from '../core/mqtt-packet-bound.js';
+import { clearRetainedCommand, refusedPacketText, type RefusedPacket } from '../core/mqtt-packet-bound.js';
 import { refusalRetryText, type RefusalRetry } from '../core/mqtt-refusals.js';
 import { connackRefusalText } from '../core/reconnect-pacing.js';
-import { shellWord } from '../core/shell-word.js';
 import type { Logger } from '../telemetry/logger.js';
 import { getCapped } from './release-download.js';
 import { namingSetting } from './release-reader.js';
@@ -92,11 +91,8 @@ export class NoticeSources {
    */
   private refused(packet: RefusedPacket, retry: RefusalRetry, broker: MqttSyncConfig): void {
     if (retry.count !== 1) return;
-    const SHOWN = 200;
-    const clear =
-      packet.topic !== undefined && packet.topic !== '' && packet.topic.length <= SHOWN
-        ? ` (mosquitto_pub -r -n -t ${shellWord(packet.topic)})`
-        : '';
+    const command = clearRetainedCommand(packet.topic);
+    const clear = command ? ` (${command})` : '';
     const advice =
       packet.type !== 'publish'
         ? ''

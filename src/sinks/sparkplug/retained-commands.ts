@@ -8,8 +8,7 @@
  * refused on its own command topics (never another topic the broker names). Where it comes back after that, the
  * broker did not take the clearing publish (its ACL: MQTT 3.1.1 drops a publish it does not allow without a word).
  */
-import { shownTopic, type RefusedPacket } from '../../core/mqtt-packet-bound.js';
-import { shellWord } from '../../core/shell-word.js';
+import { clearRetainedCommand, type RefusedPacket } from '../../core/mqtt-packet-bound.js';
 import { isCommandTopic, type EdgeNodeId } from './payloads.js';
 
 /** The most topics kept to clear (a node has one NCMD and a DCMD per device; a broker cannot make it keep more). */
@@ -56,7 +55,5 @@ export function refusedCommandText(command: RefusedCommand): string {
  * to 64 KiB), so one longer than a line shows is not written out.
  */
 export function clearCommand(topic: string): string {
-  return shownTopic(topic) === topic
-    ? `mosquitto_pub -r -n -t ${shellWord(topic)}`
-    : `mosquitto_pub -r -n -t <the topic, ${topic.length} characters>`;
+  return clearRetainedCommand(topic) ?? `mosquitto_pub -r -n -t <the topic, ${topic.length} characters>`;
 }

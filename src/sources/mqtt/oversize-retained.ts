@@ -8,8 +8,7 @@
  * topics' messages come, and the retained message, someone else's data, is left on the broker untouched. Their tags
  * are listed in tagIssues meanwhile.
  */
-import { shownTopic, type RefusedPacket } from '../../core/mqtt-packet-bound.js';
-import { shellWord } from '../../core/shell-word.js';
+import { clearRetainedCommand, shownTopic, type RefusedPacket } from '../../core/mqtt-packet-bound.js';
 import { topicMatches } from './payload.js';
 
 /** A retained message that closed the connection, and the filters left out for it. */
@@ -60,7 +59,8 @@ export class OversizeRetained {
  * the source's configuration path (`sources[2]`), `packetBytes` its bound.
  */
 export function leftOutText(left: LeftOut, where: string, packetBytes: number): string {
-  const clear = shownTopic(left.topic) === left.topic ? ` (mosquitto_pub -r -n -t ${shellWord(left.topic)})` : '';
+  const command = clearRetainedCommand(left.topic);
+  const clear = command ? ` (${command})` : '';
   return (
     `the broker holds a retained message on ${shownTopic(left.topic)} of ${left.bytes} bytes, over the ${packetBytes} ` +
     `bytes a packet may take (${where}.max_payload_bytes and the longest topic), which MQTT 3.1.1 sends again at each ` +
