@@ -78,6 +78,11 @@ export class OpcuaServerSink implements Sink {
         { sink: this.name, reason: what.reason, folder: what.folder, unlogged: what.unlogged },
         `OPC UA server: a client's certificate was refused and not kept in ${what.folder}: ${what.why}`,
       ),
+    certificateReplaced: (replaced, uri) =>
+      this.deps.logger.warn(
+        { sink: this.name, old_uri: replaced.uri, uri, moved_to: replaced.movedTo },
+        `OPC UA server: its certificate carried the ApplicationUri ${replaced.uri ?? '(none)'}, not ${uri}: a new one is made (the old one moved to ${replaced.movedTo}); clients that trusted the old certificate must trust the new one`,
+      ),
     loginFailed: (failures, delayMs) => {
       const unlogged = delayMs > 0 ? this.loginLog.take(Date.now()) : undefined;
       if (unlogged === undefined) return;

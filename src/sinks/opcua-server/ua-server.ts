@@ -10,6 +10,7 @@ import { MessageSecurityMode, OPCUAServer, RegisterServerMethod, SecurityPolicy 
 import { endpointHost } from '../../core/loopback.js';
 import { LINEWATCH_VERSION } from '../../core/version.js';
 import { GatewayAddressSpace } from './address-space.js';
+import { retireCertificateWithOtherUri, serverApplicationUri, type ReplacedCertificate } from './application-uri.js';
 import type { VariableSpec } from './asset-variables.js';
 import { LoginPacer } from './login-pacing.js';
 import { boundQueueSizes, MIN_SAMPLING_MS } from './queue-bound.js';
@@ -38,6 +39,8 @@ export interface UaServerWarnings {
   notKept(what: NotKept): void;
   /** A password login failed: how many within the last minute, and how long answers are now held back. */
   loginFailed(failures: number, delayMs: number): void;
+  /** The server's certificate carried another ApplicationUri: moved aside, a new one made at this start. */
+  certificateReplaced(replaced: ReplacedCertificate, uri: string): void;
 }
 
 /** node-opcua's asynchronous user check: the configured users, each answer paced (login-pacing.ts). */
@@ -70,6 +73,9 @@ export async function startUaServer(
 ): Promise<RunningUaServer> {
   const notKept = (what: NotKept) => warnings.notKept(what);
   await mkdir(pkiDir, { recursive: true, mode: 0o700 });
+  const applicationUri = serverApplicationUri(gateway);
+  const replaced = await retireCertificateWithOtherUri(pkiDir, applicationUri);
+  if (replaced) warnings.certificateReplaced(replaced, applicationUri);
   const serverCertificateManager = new BoundedCertificateStore(
     { rootFolder: pkiDir, automaticallyAcceptUnknownCertificate: config.trust_unknown_clients },
     notKept,
@@ -113,9 +119,9 @@ export async function startUaServer(
       minSupportedSampleRate: MIN_SAMPLING_MS,
     },
     registerServerMethod: RegisterServerMethod.HIDDEN,
-    // What a generic client lists the server as (node-opcua's own name, NodeOPCUA, otherwise). The applicationUri stays
-    // node-opcua's (urn:<host>:NodeOPCUA-Server): its certificate carries it.
-    serverInfo: { applicationName: { text: `linewatch ${gateway}`, locale: 'en' } },
+    // What a generic client lists the server as (node-opcua's own name, NodeOPCUA, otherwise), and its ApplicationUri,
+    // the same at every start whatever the host name (application-uri.ts): the certificate node-opcua makes carries it.
+    serverInfo: { applicationName: { text: `linewatch ${gateway}`, locale: 'en' }, applicationUri },
     buildInfo: {
       productName: 'linewatch',
       productUri: 'urn:linewatch',
