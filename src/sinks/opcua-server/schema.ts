@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { nameSchema, portSchema } from '../../core/config-primitives.js';
 import { DEFAULT_QUEUE_SIZE, NODE_OPCUA_MAX_QUEUE_SIZE } from './queue-bound.js';
+import { DEFAULT_NOTIFICATIONS_PER_PUBLISH, NODE_OPCUA_MAX_NOTIFICATIONS_PER_PUBLISH } from './notification-bound.js';
 
 /** Message security modes a client may open a channel with; None only where listed. */
 export const SECURITY_MODES = ['SignAndEncrypt', 'Sign', 'None'] as const;
@@ -87,6 +88,15 @@ export const opcuaServerSchema = z.strictObject({
     .default(DEFAULT_QUEUE_SIZE)
     .describe(
       "Values one monitored item holds between two publishes: a client's larger queueSize is revised to it (past it the oldest is dropped). The default, 100, holds what an item sampled at the server's fastest (100 ms) produces in 10 s.",
+    ),
+  max_notifications_per_publish: z
+    .number()
+    .int()
+    .min(1)
+    .max(NODE_OPCUA_MAX_NOTIFICATIONS_PER_PUBLISH)
+    .default(DEFAULT_NOTIFICATIONS_PER_PUBLISH)
+    .describe(
+      "Notifications one publish response carries: a subscription's larger maxNotificationsPerPublish (or 0, no limit) is revised to it. A subscription keeps its last 100 responses until the client acknowledges them, so it holds at most 100 times this many unacknowledged. The default, 100, holds 10,000 a subscription (about 1.3 MiB); more changes than fit go out in the next responses at once, none is lost. Raise it for a client that holds one Publish request at a time on large subscriptions over a slow link.",
     ),
 });
 

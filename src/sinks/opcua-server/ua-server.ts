@@ -13,6 +13,7 @@ import { GatewayAddressSpace } from './address-space.js';
 import { retireCertificateWithOtherUri, serverApplicationUri, type ReplacedCertificate } from './application-uri.js';
 import type { VariableSpec } from './asset-variables.js';
 import { LoginPacer } from './login-pacing.js';
+import { boundNotificationsPerPublish } from './notification-bound.js';
 import { boundQueueSizes, MIN_SAMPLING_MS } from './queue-bound.js';
 import { BoundedCertificateStore, type NotKept } from './rejected-store.js';
 import type { OpcuaServerConfig } from './schema.js';
@@ -130,12 +131,13 @@ export async function startUaServer(
     },
   });
   await server.initialize();
-  // Each request as its endpoint decodes it, before the server serves it: queue sizes revised down (queue-bound.ts).
-  // node-opcua makes its endpoints in initialize().
+  // Each request as its endpoint decodes it, before the server serves it: queue sizes (queue-bound.ts) and
+  // notifications per message (notification-bound.ts) revised down. node-opcua makes its endpoints in initialize().
   for (const endpoint of server.endpoints)
-    endpoint.prependListener('message', (message: { request: object }) =>
-      boundQueueSizes(message.request, config.max_monitored_item_queue_size),
-    );
+    endpoint.prependListener('message', (message: { request: object }) => {
+      boundQueueSizes(message.request, config.max_monitored_item_queue_size);
+      boundNotificationsPerPublish(message.request, config.max_notifications_per_publish);
+    });
   const space = new GatewayAddressSpace(server.engine.addressSpace!, gateway, specs);
   await server.start();
   return {

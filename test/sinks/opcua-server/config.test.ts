@@ -71,6 +71,7 @@ describe('storage.opcua_server configuration', () => {
       max_subscriptions_per_session: 10,
       max_monitored_items: 1000,
       max_monitored_item_queue_size: 100,
+      max_notifications_per_publish: 100,
     });
   });
 
@@ -80,6 +81,14 @@ describe('storage.opcua_server configuration', () => {
   ])('a monitored-item queue size of %s is refused, naming the key', async (size, why) => {
     const issues = await issuesOf(withServer(`{ max_monitored_item_queue_size: ${size}, ${USERS} }`));
     expect(issues).toContain(`storage.opcua_server.max_monitored_item_queue_size: ${why}`);
+  });
+
+  it.each([
+    ['0', 'Too small: expected number to be >=1'],
+    ['1001', 'Too big: expected number to be <=1000'],
+  ])('notifications per publish of %s are refused, naming the key', async (size, why) => {
+    const issues = await issuesOf(withServer(`{ max_notifications_per_publish: ${size}, ${USERS} }`));
+    expect(issues).toContain(`storage.opcua_server.max_notifications_per_publish: ${why}`);
   });
 
   it('the sample validates, its password from the environment', async () => {

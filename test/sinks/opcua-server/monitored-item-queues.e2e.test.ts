@@ -5,9 +5,6 @@
  * the newest values only (the oldest dropped, OPC UA's overflow bit on the first one kept), and a SCADA subscribed at
  * the same time still gets every value.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AttributeIds,
   ClientMonitoredItem,
@@ -16,63 +13,23 @@ import {
   type ClientSubscription,
   type DataValue,
 } from 'node-opcua';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../src/core/free-port.js';
-import { OpcuaServerSink } from '../../../src/sinks/opcua-server/opcua-server-sink.js';
-import { silentLogger } from '../../../src/telemetry/logger.js';
+import { describe, expect, it } from 'vitest';
 import { openUaSession, type UaSession } from '../../helpers/ua-client.js';
-import { pumpServerSink } from './server-sink-fixture.js';
+import { MES_USER, pumpServerForFile, writePumpScore } from './server-sink-fixture.js';
 
-const USER = { userName: 'mes', password: 'mes-password-1' };
+const USER = MES_USER;
 const NAMESPACE = 'urn:linewatch:gw-test';
 const QUEUE = 5;
 
-let dir: string;
-let sink: OpcuaServerSink;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lw-uaserver-queues-'));
-  sink = pumpServerSink(
-    {
-      port: await freePort(),
-      security_modes: ['None'],
-      users: [{ username: USER.userName, password: USER.password }],
-      max_monitored_item_queue_size: QUEUE,
-    },
-    join(dir, 'pki'),
-    silentLogger(),
-  );
-  await sink.start();
-}, 120_000);
-
-afterAll(async () => {
-  await sink?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const server = pumpServerForFile('lw-uaserver-queues-', { max_monitored_item_queue_size: QUEUE });
 
 async function session(onTestFinished: (fn: () => Promise<void>) => void): Promise<UaSession> {
-  const ua = await openUaSession(sink.endpointUrl!, NAMESPACE, USER);
+  const ua = await openUaSession(server().endpointUrl!, NAMESPACE, USER);
   onTestFinished(() => ua.close());
   return ua;
 }
 
-const writeScore = (value: number) =>
-  sink.write({
-    samples: [],
-    scores: [
-      {
-        asset: 'pump-1',
-        model: 'pump',
-        modelVersion: '1',
-        ts: 1_765_000_000_000 + value * 1000,
-        score: value,
-        threshold: 100,
-        anomalous: false,
-        contributions: [],
-      },
-    ],
-    alarms: [],
-  });
+const writeScore = (value: number) => writePumpScore(server(), value);
 
 /** A monitored item on pump-1's score, sampled as fast as the server can, asking `queueSize`. */
 async function scoreItem(ua: UaSession, subscription: ClientSubscription, queueSize: number) {
