@@ -26,6 +26,7 @@ import { quantizeCommand, type QuantizeFlags } from './quantize.js';
 import { collect } from './rename-flag.js';
 import { checkInputPaths } from './usage.js';
 import { versionText } from './version.js';
+import { opcuaCertificateCommand } from './opcua-certificate.js';
 
 /** --config, or LINEWATCH_CONFIG when the flag is not given. */
 const configOption = (help: string) =>
@@ -76,6 +77,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         validateCommand({ ...opts, configGiven: command.getOptionValueSource('config') === 'cli' }),
       ),
     );
+  program
+    .command('opcua-certificate')
+    .description(
+      "make this gateway's OPC UA client certificate if missing (never again), and print what a PLC's trust dialog shows: file, subject, ApplicationUri, SHA-1/SHA-256",
+    )
+    .addOption(configOption('configuration file (YAML)'))
+    .action(wrap((opts: { config: string }) => opcuaCertificateCommand(opts)));
   program
     .command('init')
     .description('write an annotated starter configuration (reads the simulator; refuses to overwrite a file)')

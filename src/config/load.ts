@@ -197,7 +197,7 @@ async function publicKeyIssues(config: Config): Promise<string[]> {
   return issues;
 }
 
-function resolvePaths(config: Config, baseDir: string): void {
+export function resolvePaths(config: Config, baseDir: string): void {
   config.data_dir = resolve(baseDir, config.data_dir);
   if (config.inference.cache_dir !== '')
     config.inference.cache_dir = resolve(

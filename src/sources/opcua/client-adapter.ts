@@ -28,6 +28,7 @@ import { makeBrowsePath } from 'node-opcua';
 import { boundedTransportFactory } from './bounded-transport.js';
 import { describeRefusal, notOpcuaServer, receiveLimits } from './message-bound.js';
 import { fetchServerCertificate, offeredSecurity } from './server-certificate.js';
+import { CLIENT_APPLICATION_NAME, ensureOwnCertificate } from './own-certificate.js';
 import { applyItemParameters, queueShortfall, type ItemParameters } from './item-parameters.js';
 import { routeOpcuaLogs } from './opcua-log.js';
 import { firstLine, qualityOf, toReading, type Reading } from './opcua-value.js';
@@ -56,6 +57,8 @@ export interface OpcuaConnectOptions {
   readonly timeoutMs: number;
   /** The largest message the server may send (message-bound.ts). */
   readonly maxMessageBytes: number;
+  /** Told the file of the gateway's own certificate when it is made (at the first connect; it takes seconds). */
+  readonly onMakingCertificate?: (file: string) => void;
 }
 
 export interface MonitoredNode extends ItemParameters {
@@ -137,6 +140,8 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
     automaticallyAcceptUnknownCertificate: false,
   });
   await certificateManager.initialize();
+  // Made here, with linewatch's subject, before node-opcua's client would make one with its own (own-certificate.ts).
+  await ensureOwnCertificate(certificateManager, o.pkiDir, o.onMakingCertificate);
   const limits = receiveLimits(o.maxMessageBytes);
   /** Why the transport last closed the connection on a message over the bound (node-opcua's events do not say). */
   let refused: string | undefined;
@@ -158,7 +163,7 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
     }
   }
   const clientOptions: OPCUAClientOptions = {
-    applicationName: 'linewatch',
+    applicationName: CLIENT_APPLICATION_NAME,
     endpointMustExist: false,
     securityMode: MessageSecurityMode[o.securityMode],
     securityPolicy: SecurityPolicy[o.securityPolicy],

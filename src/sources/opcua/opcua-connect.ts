@@ -11,6 +11,8 @@ import { PEM_FILE_MAX_BYTES, readRegularFileSync, regularFileErrorText } from '.
 import { describeRefusal, isNotOpcuaServer, isOversize } from './message-bound.js';
 import { firstLine } from './opcua-value.js';
 import { describeTimedOut } from './timed-out.js';
+import { certificateChangeText } from './certificate-change.js';
+import { ownCertificateFile } from './own-certificate-file.js';
 import type { OpcuaSourceConfig } from './schema.js';
 import type { Logger } from '../../telemetry/logger.js';
 
@@ -21,7 +23,11 @@ import type { Logger } from '../../telemetry/logger.js';
 export async function connectOpcua(options: OpcuaConnectOptions, logger: Logger): Promise<OpcuaConnection> {
   const adapter = await import('./client-adapter.js');
   (await import('./opcua-log.js')).sendOpcuaLogsTo(logger);
-  return adapter.connectOpcua(options);
+  return adapter.connectOpcua({
+    onMakingCertificate: (file) =>
+      logger.info({ file }, `making this gateway's OPC UA client certificate ${file} (the one a server must trust)`),
+    ...options,
+  });
 }
 
 /** A PEM file's text; a missing or unreadable file is named with its setting. */
@@ -62,7 +68,7 @@ export function connectOptions(c: OpcuaSourceConfig): OpcuaConnectOptions {
 
 /**
  * What to do about a certificate that was not trusted: which certificate, where node-opcua put
- * it, and the command that trusts it.
+ * it, and the command that trusts it; first, where another was trusted for the same server, that it changed.
  */
 export function untrustedAdvice(pkiDir: string, detail: string): string {
   const rejectedDir = join(pkiDir, 'rejected');
@@ -77,15 +83,16 @@ export function untrustedAdvice(pkiDir: string, detail: string): string {
   }
   if (newest) {
     const file = join(rejectedDir, newest);
-    return `the server's certificate ${newest.replace(/\.(pem|der)$/, '')} is not trusted (${detail}); it was put in ${file}. To trust it: mv "${file}" "${join(pkiDir, 'trusted', 'certs')}/" and the next connect uses it`;
+    const changed = certificateChangeText(pkiDir, file);
+    const trust = `mv "${file}" "${join(pkiDir, 'trusted', 'certs')}/" and the next connect uses it`;
+    if (changed)
+      return `${changed}. The new certificate is not trusted (${detail}); it was put in ${file}. To trust it, once checked: ${trust}`;
+    return `the server's certificate ${newest.replace(/\.(pem|der)$/, '')} is not trusted (${detail}); it was put in ${file}. To trust it: ${trust}`;
   }
   return ownCertificateAdvice(pkiDir, detail);
 }
 
-/** The gateway's own certificate under `pki_dir`, made at its first connect: the one a server must trust. */
-export function ownCertificateFile(pkiDir: string): string {
-  return join(pkiDir, 'own', 'certs', 'client_certificate.pem');
-}
+export { ownCertificateFile };
 
 /** What to do about a server that does not trust this gateway's certificate: which file, and where it goes there. */
 export function ownCertificateAdvice(pkiDir: string, detail: string): string {

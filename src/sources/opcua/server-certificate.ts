@@ -18,6 +18,7 @@ import { X509Certificate } from 'node:crypto';
 import { timeoutOptions } from './request-timeout.js';
 import { boundedTransportFactory, type OnRefused } from './bounded-transport.js';
 import type { ReceiveLimits } from './message-bound.js';
+import { CLIENT_APPLICATION_NAME } from './own-certificate.js';
 
 export interface CertificateQuery {
   readonly endpoint: string;
@@ -63,7 +64,7 @@ export async function fetchServerCertificate(
   onRefused: OnRefused,
 ): Promise<Buffer> {
   const discovery = OPCUAClient.create({
-    applicationName: 'linewatch',
+    applicationName: CLIENT_APPLICATION_NAME,
     clientName: 'linewatch-endpoints',
     endpointMustExist: false,
     securityMode: MessageSecurityMode.None,
