@@ -13,7 +13,7 @@ import type { AlarmEvent, PartResult, Sample, ScoreResult, Window } from '../cor
 import type { AssetConfig } from '../config/schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
-import { AssetWindows } from '../windows/asset-windows.js';
+import { AssetWindows, type AssetWindowOutcome } from '../windows/asset-windows.js';
 import {
   ANOMALY_ALARM,
   AssetAlarm,
@@ -91,6 +91,9 @@ export class AssetPipeline {
   private readonly lateRows: LateRows;
   private readonly now: () => number;
   private readonly wall: () => number;
+  /** The row the windows hold back for the next batch, and since when (`now`): let go after a bound (releaseHeld). */
+  private held: object | undefined;
+  private heldSince = 0;
 
   constructor(
     readonly config: AssetConfig,
@@ -177,6 +180,28 @@ export class AssetPipeline {
   push(batch: readonly Sample[]): void {
     if (this.watch && batch.some((s) => s.asset === this.config.name)) this.watch.sampled(this.now());
     const outcomes = this.windows.push(batch);
+    const holding = this.windows.holding;
+    if (holding !== this.held) this.heldSince = this.now();
+    this.held = holding;
+    this.take(outcomes);
+  }
+
+  /**
+   * Lets a row held back for the next batch go (AssetWindows.release) where none has come for the asset's
+   * max_sample_age_ms since it was held (`force`: at once, as the gateway stops). Why that long: the rows that could
+   * still overtake it are stamped before it by up to max_sample_age_ms (source-rows.ts), and one that came later than
+   * that after it would be older than the age limit as it came (the held row is stamped at its publish): past it, only
+   * a source whose clock is set back could overtake it, and a row is never held longer than its values are fresh.
+   */
+  releaseHeld(force = false): void {
+    if (this.held === undefined) return;
+    if (!force && this.now() - this.heldSince < this.config.window.max_sample_age_ms) return;
+    this.held = undefined;
+    this.take(this.windows.release());
+  }
+
+  /** Takes the windows' outcomes: queued to score, incomplete ones and stops counted and said. */
+  private take(outcomes: readonly AssetWindowOutcome[]): void {
     // The machine runs at the batch's last row: its stop ends (after the stopped rows of the batch, below).
     const runs = this.windows.running === 'running';
     if (outcomes.length === 0) {
@@ -244,6 +269,7 @@ export class AssetPipeline {
 
   /** Time passes (shelve expiry; whether the asset went blind or sees again). */
   tick(ts: number): void {
+    this.releaseHeld();
     this.alarm.tick(ts);
     const change = this.watch?.check(this.now(), this.wall());
     if (change === undefined) return;

@@ -367,6 +367,8 @@ export class Gateway {
         .catch((err) =>
           this.deps.logger.error({ source: source.name }, `stopping ${source.name}: ${(err as Error).message}`),
         );
+    // A row of held values waiting for a batch that no stopped source sends goes, scored before the sinks close.
+    for (const p of this.pipelines) p.releaseHeld(true);
     for (const p of this.pipelines) await p.idle();
     if (this.pipelines.length > 0) this.lastModels = this.runningModels(); // the goodbye names them
     for (const p of this.pipelines) await p.model.close();

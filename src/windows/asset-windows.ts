@@ -220,10 +220,27 @@ export class AssetWindows {
     if (held === undefined) return NONE;
     const overtaken = rows.overtakesLast(sampling);
     if (overtaken === undefined) return NONE;
+    if (!overtaken) return this.release();
     this.heldBack = undefined;
-    if (!overtaken) return this.outcomesOf(this.afterPause(held.row), held.partIds);
     this.onOvertakenRow?.(rows.lastRowSource);
     return NONE;
+  }
+
+  /** The row held back for the next batch (RowAssembler.holdsBack), while one waits: the same object until it goes. */
+  get holding(): Row | undefined {
+    return this.heldBack?.row;
+  }
+
+  /**
+   * Lets the row held back go, as where the next batch did not overtake it: its outcomes (none where none waits). Where
+   * no batch comes (the source stopped, the gateway stops), so that it is never lost unsaid: the caller bounds the wait
+   * (asset-pipeline.ts: max_sample_age_ms) and lets it go at shutdown.
+   */
+  release(): readonly AssetWindowOutcome[] {
+    const held = this.heldBack;
+    if (held === undefined) return NONE;
+    this.heldBack = undefined;
+    return this.outcomesOf(this.afterPause(held.row), held.partIds);
   }
 
   /** A sampling's row (align batch), told where its samples came late. */

@@ -379,16 +379,24 @@ describe('AssetPipeline: an asset whose inputs stop', () => {
     expect(scores.map((r) => r.ts)).toEqual([200, 200, 300, 400, 400]);
   });
 
-  it("drops a late source's row of held values that its backlog overtook, counts it per source, says so once", async () => {
-    const log = logLines('info');
-    const { pipeline, metrics, scores } = setup({}, { logger: log.logger });
-    // plc comes late once (150 after 200); later it stalls: its held values (300's) stamped 601, then the backlog.
+  /** A source that came late once (150 after 200), then sends a row of held values (300's, stamped 601): held back. */
+  const heldValuesRow = (pipeline: AssetPipeline) => {
     for (const [t, v] of [
       [100, 0.1],
       [200, 0.2],
       [150, 0.15],
       [300, 0.3],
       [601, 0.3],
+    ])
+      pipeline.push(poll(t, v));
+  };
+
+  it("drops a late source's row of held values that its backlog overtook, counts it per source, says so once", async () => {
+    const log = logLines('info');
+    const { pipeline, metrics, scores } = setup({}, { logger: log.logger });
+    // plc comes late once (150 after 200); later it stalls: its held values (300's) stamped 601, then the backlog.
+    heldValuesRow(pipeline);
+    for (const [t, v] of [
       [400, 0.4],
       [500, 0.5],
       [600, 0.6],
@@ -406,6 +414,45 @@ describe('AssetPipeline: an asset whose inputs stop', () => {
     );
     // Windows of 3 rows: the backlog at its own stamps, after 300 (before, each at 601 behind the held values).
     expect(scores.map((r) => r.ts)).toEqual([200, 300, 400, 500, 600, 700]);
+  });
+
+  it("lets a held row go once no batch has come for max_sample_age_ms (the gateway's clock), never before", async () => {
+    let now = 0;
+    const { pipeline, scores, metrics } = setup({ window: { max_sample_age_ms: 2000 } }, { now: () => now });
+    heldValuesRow(pipeline);
+    await pipeline.idle();
+    expect(scores.map((r) => r.ts)).toEqual([200, 300]);
+    now = 1999;
+    pipeline.tick(now);
+    await pipeline.idle();
+    expect(scores.map((r) => r.ts)).toEqual([200, 300]);
+    now = 2000;
+    pipeline.tick(now);
+    await pipeline.idle();
+    expect(scores.map((r) => r.ts)).toEqual([200, 300, 601]);
+    expect((await metrics.rowsOvertaken.get()).values).toEqual([]);
+    // Let go once: the next batch makes its own row only.
+    pipeline.push(poll(700, 0.7));
+    await pipeline.idle();
+    expect(scores.map((r) => r.ts)).toEqual([200, 300, 601, 700]);
+  });
+
+  it('lets a held row go at shutdown (releaseHeld(true)), and keeps it waiting across a model swap', async () => {
+    const stopping = setup();
+    heldValuesRow(stopping.pipeline);
+    stopping.pipeline.releaseHeld(true);
+    await stopping.pipeline.idle();
+    expect(stopping.scores.map((r) => r.ts)).toEqual([200, 300, 601]);
+
+    const swapping = setup();
+    heldValuesRow(swapping.pipeline);
+    await swapping.pipeline.idle();
+    const next = new MeanModel('2.0.0');
+    swapping.pipeline.swapModel(next);
+    swapping.pipeline.push(poll(700, 0.7));
+    await swapping.pipeline.idle();
+    expect(swapping.scores.map((r) => r.ts)).toEqual([200, 300, 601, 700]);
+    expect(next.runs.flat().map((w) => w.end)).toEqual([601, 700]);
   });
 
   it('is not blind between the complete windows of long hops', () => {
