@@ -67,7 +67,7 @@ export interface CsvParts {
   readonly rowSpans: readonly (readonly [number, number])[];
   /** Each part's first row's time (ms). */
   readonly startTimes: readonly number[];
-  /** Each part's longest step from one of its rows to the next (ms), up to the row that ends it. */
+  /** Each part's longest step from one of its rows to the next (ms, as placed: source-rows.ts), to its last row. */
   readonly longestSteps: readonly number[];
   /** Each part's points its rows reach (Window.readPoints; the window length where all): a part model's score's. */
   readonly readPoints: readonly number[];
@@ -207,7 +207,9 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
       rowSpans.push([opened, rowAfter(dropped, opened, outcome.rows - 1)]);
       startTimes.push(times[opened]);
       let longest = 0;
-      for (let r = opened + 1; r <= t; r++) longest = Math.max(longest, times[r] - times[r - 1]);
+      // Between the rows as placed (a dropped row at its row before's time): a stall's backlog that went by its own
+      // stamps is no missed poll, as the gateway's part has none.
+      for (let r = opened + 1; r <= t; r++) longest = Math.max(longest, at[r] - at[r - 1]);
       longestSteps.push(longest);
       readPoints.push(outcome.window.readPoints ?? outcome.window.length);
     } else if (outcome?.kind === 'incomplete')

@@ -149,6 +149,10 @@ describe('csvParts: rows that came late after a stall, as the gateway places the
       [23, 30],
       [33, 41],
     ]);
+    // Steps between the rows as placed: the second stall's part has no missed poll (its backlog at its own stamps, as
+    // the gateway's part), and trains; the first's held values stand 300 ms after the row before them.
+    expect(parts.longestSteps.map((s) => Math.round(s))).toEqual([100, 301, 100, 100]);
+    expect(withoutPollGaps(parts).gaps.map((g) => g.partId)).toEqual([parts.partIds[1]]);
   });
 
   it('judges a part whose Modbus poll overran (its row stamped at the poll, delivered after two later ones), as the gateway does', () => {

@@ -130,7 +130,12 @@ describe('OPC UA items that do not change', () => {
     try {
       await seen.until(() => outcomes.length >= 3);
       // Every part complete: cycle_active stayed 1 for its whole pressing, three times the age limit and more.
-      expect(outcomes.map((o) => o.kind)).toEqual(['window', 'window', 'window']);
+      // (An incomplete part says why, so that a failure on a loaded machine names its cause.)
+      expect(outcomes.map((o) => (o.kind === 'incomplete' ? `incomplete: ${o.reason}` : o.kind))).toEqual([
+        'window',
+        'window',
+        'window',
+      ]);
       for (const o of outcomes) if (o.kind === 'window') expect(o.durationMs).toBeGreaterThan(2 * MAX_AGE_MS);
       const ids = outcomes.map((o) => (o.kind === 'window' ? Number(o.window.partId) : Number.NaN));
       expect([ids[1] - ids[0], ids[2] - ids[1]]).toEqual([1, 1]); // named by the held part counter
