@@ -15,8 +15,8 @@ import { scaledClearLevel } from '../core/verdict.js';
 import { operatorCommandOf } from './operator-command.js';
 import { TERM_KINDS, type AlarmEvent, type ChannelContribution } from '../core/types.js';
 import { iso } from '../core/epoch-time.js';
+import { numberSetting } from './field-rules.js';
 import {
-  num,
   text,
   withFieldLabel,
   type NodeDefinition,
@@ -42,13 +42,13 @@ const ALARM_FIELDS = {
 export function alarmSettings(config: NodeDefinition) {
   const raw = {
     priority: text(config, 'priority', 'high'),
-    on_delay_ms: num(config, 'onDelayMs', 'On delay'),
-    off_delay_ms: num(config, 'offDelayMs', 'Off delay'),
-    sustain_ms: num(config, 'sustainMs', 'Sustain'),
-    clear_ratio: num(config, 'clearRatio', 'Clear ratio'),
+    on_delay_ms: numberSetting(config, 'onDelayMs'),
+    off_delay_ms: numberSetting(config, 'offDelayMs'),
+    sustain_ms: numberSetting(config, 'sustainMs'),
+    clear_ratio: numberSetting(config, 'clearRatio'),
     latching: config.latching === true || config.latching === 'true',
-    max_shelve_s: num(config, 'maxShelveS', 'Max shelve'),
-    threshold: num(config, 'threshold', 'Threshold'),
+    max_shelve_s: numberSetting(config, 'maxShelveS'),
+    threshold: numberSetting(config, 'threshold'),
   };
   const parsed = alarmSettingsSchema.safeParse(
     Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),

@@ -13,9 +13,10 @@ import type { ExecutionProvider } from '../inference/onnx-session.js';
 import { SessionPool, type PooledModel } from '../inference/session-pool.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { ScoreResult, Window } from '../core/types.js';
+import { FIELD_RULES_SCRIPT, fieldRulesScript } from './field-rules.js';
 import { registerModelCheckEndpoint } from './model-dialog-check.js';
 import { nodeModelPath, PACKAGE_ROOT } from './model-path.js';
-import { list, text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
+import { list, serveEditorScript, text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 
 const PROVIDERS: readonly ExecutionProvider[] = ['tensorrt', 'cuda', 'cpu'];
 
@@ -69,6 +70,8 @@ export function poolFor(providers: readonly ExecutionProvider[]): SessionPool {
 
 export function registerModelConfigNode(RED: RedApi): void {
   registerModelCheckEndpoint(RED);
+  // The dialogs' number and running condition fields: the runtime's own rules (every linewatch dialog uses them).
+  serveEditorScript(RED, FIELD_RULES_SCRIPT, fieldRulesScript());
   RED.nodes.registerType('linewatch-model', function (this: NodeInstance, config: NodeDefinition) {
     RED.nodes.createNode(this, config);
     const node = this as ModelConfigNode & { path: string };

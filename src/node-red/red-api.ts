@@ -74,15 +74,11 @@ export function text(config: NodeDefinition, key: string, fallback = ''): string
 }
 
 /**
- * A numeric setting from the editor (the editor stores numbers as strings); undefined when empty. `label`: the field
- * as the edit dialog names it, for the error.
+ * Serves a script of the runtime's own rules to the edit dialogs (GET <admin root>/`path`): code, no setting, served
+ * as Node-RED serves a node's /resources, without a permission.
  */
-export function num(config: NodeDefinition, key: string, label = key): number | undefined {
-  const v = config[key];
-  if (v === undefined || v === null || v === '') return undefined;
-  const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isFinite(n)) throw new Error(`${label}: "${String(v).slice(0, 40)}" is not a number`);
-  return n;
+export function serveEditorScript(RED: RedApi, path: string, script: string): void {
+  RED.httpAdmin.get(`/${path}`, (_req, res) => res.type('application/javascript').send(script));
 }
 
 /**

@@ -13,10 +13,9 @@ import {
 } from '../config/running-when.js';
 import { formatIssues } from '../core/format-issues.js';
 import { conditionValue, runningConditionText, type RunningCondition } from '../core/running-condition.js';
-import { num, text, withFieldLabel, type NodeDefinition } from './red-api.js';
+import { numberSetting, runningFieldProblem, type RUNNING_CHOICES } from './field-rules.js';
+import { text, withFieldLabel, type NodeDefinition } from './red-api.js';
 
-/** Runs when: the model's condition (none where it learnt every row), one of the comparisons, or every row. */
-export const RUNNING_CHOICES = ['model', 'equals', 'not_equals', 'above', 'below', 'always'] as const;
 type RunningChoice = (typeof RUNNING_CHOICES)[number];
 
 /** The running_when keys as the edit dialog names their fields. */
@@ -49,23 +48,23 @@ export function runningSettings(
 ): RunningSettings | undefined {
   const fail = (message: string) => new Error(`${where}: running condition: ${message}`);
   const choice = text(config, 'running', 'model') as RunningChoice;
-  if (!RUNNING_CHOICES.includes(choice))
-    throw fail(`Runs when: "${choice.slice(0, 40)}" is not one of ${RUNNING_CHOICES.join(', ')}`);
-  if (windows === 'cycle') {
-    if (choice === 'model' || choice === 'always') return undefined;
-    throw fail(`Runs when: applies to sliding windows; a part's window is cut by its trigger (set it to the model's)`);
+  // The dialog's rule for each field (field-rules.ts): Runs when, then Run channel and Run value where it compares.
+  for (const field of ['running', 'runningChannel', 'runningValue'] as const) {
+    const problem = runningFieldProblem(field, config[field], choice, windows);
+    if (problem !== true) throw fail(problem);
+    if (windows === 'cycle') return undefined;
   }
   const learnt = training ? learntRunningWhen(training, `${where}: its model`) : undefined;
   if (choice === 'always' || (choice === 'model' && !learnt)) return undefined;
   let settle: number | undefined;
   try {
-    settle = num(config, 'settleMs', 'Settle');
+    settle = numberSetting(config, 'settleMs');
   } catch (err) {
     throw fail((err as Error).message);
   }
   // A settle left empty is the model's: it left out the ramp after each restart (train estimates it from its rows).
   const settleMs = settle ?? learnt?.settle_ms;
-  const given = choice === 'model' ? learnt! : compared(choice, config, fail);
+  const given = choice === 'model' ? learnt! : compared(choice, config);
   const parsed = runningWhenSchema.safeParse({
     ...given,
     settle_ms: settleMs,
@@ -105,21 +104,9 @@ export function runningDifference(
   return `${where}: Settle ${d.settleMs} ms, but model ${model} left out the ${d.learntSettleMs} ms after each restart (training.running_when.settle_ms): ${settleDifferenceText(d)}; leave Settle empty to take the model's`;
 }
 
-/** The condition typed in the dialog: its channel compared with its value. */
-function compared(
-  choice: Exclude<RunningChoice, 'model' | 'always'>,
-  config: NodeDefinition,
-  fail: (message: string) => Error,
-): Record<string, unknown> {
-  const channel = text(config, 'runningChannel');
-  if (!channel)
-    throw fail(`Run channel: required where Runs when compares (the RUN bit, mode word or speed's channel)`);
-  const word = text(config, 'runningValue');
-  if (!word) throw fail(`Run value: required (the value Run channel is compared with)`);
-  const value = conditionValue(word);
-  if ((choice === 'above' || choice === 'below') && typeof value !== 'number')
-    throw fail(`Run value: ${choice} compares with a number, not "${word.slice(0, 40)}"`);
-  return { channel, [choice]: value };
+/** The condition typed in the dialog (fields checked by runningFieldProblem): its channel compared with its value. */
+function compared(choice: Exclude<RunningChoice, 'model' | 'always'>, config: NodeDefinition): Record<string, unknown> {
+  return { channel: text(config, 'runningChannel'), [choice]: conditionValue(text(config, 'runningValue')) };
 }
 
 /** The condition as the node's log and status say it: `mode=RUN, settling 120000 ms after a restart`. */

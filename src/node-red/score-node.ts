@@ -9,7 +9,8 @@ import type { HeldRows, ScoreResult, TermKind, Window } from '../core/types.js';
 import { verdictOf, withThreshold } from '../core/verdict.js';
 import type { WindowPayload } from './window-node.js';
 import { heldFromPayload } from './held-payload.js';
-import { num, text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
+import { numberSetting } from './field-rules.js';
+import { text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 import type { ModelConfigNode } from './model-config-node.js';
 import { RepeatedErrors } from './repeated-errors.js';
 import { statusText } from './status-text.js';
@@ -163,11 +164,9 @@ export function registerScoreNode(RED: RedApi): void {
     let topK = 3;
     let problem: Error | undefined;
     try {
-      thresholdOverride = num(config, 'threshold', 'Threshold');
-      if (thresholdOverride !== undefined && !(thresholdOverride > 0))
-        throw new Error("Threshold: must be a positive number (empty: the model's calibrated threshold)");
-      topK = num(config, 'topK', 'Top channels') ?? 3;
-      if (!Number.isInteger(topK) || topK < 1) throw new Error('Top channels: must be a whole number from 1');
+      // The dialog's rules (field-rules.ts): Threshold above 0 (empty: the model's), Top channels whole from 1.
+      thresholdOverride = numberSetting(config, 'threshold');
+      topK = numberSetting(config, 'topK') ?? 3;
       if (!modelNode) throw new Error('no model: add a linewatch-model configuration');
     } catch (err) {
       problem = err as Error;

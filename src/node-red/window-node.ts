@@ -23,7 +23,16 @@ import {
   type MessageFormat,
 } from './message-samples.js';
 import { parseRegisterFields, registerListScript, REGISTER_LIST_SCRIPT, unreadChannels } from './register-list.js';
-import { list, num, text, withFieldLabel, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
+import { numberSetting } from './field-rules.js';
+import {
+  list,
+  serveEditorScript,
+  text,
+  withFieldLabel,
+  type NodeDefinition,
+  type NodeInstance,
+  type RedApi,
+} from './red-api.js';
 import type { ModelConfigNode } from './model-config-node.js';
 import { RepeatedErrors } from './repeated-errors.js';
 import { runningDifference, runningSettings, runningText } from './running-settings.js';
@@ -88,15 +97,15 @@ export function windowSettings(config: NodeDefinition, cut?: PartCut) {
   const partIdChannel = text(config, 'partIdChannel') || adopt?.partIdChannel;
   const raw = {
     type: text(config, 'mode', 'sliding'),
-    hop_samples: num(config, 'hop', 'Hop'),
-    max_sample_age_ms: num(config, 'maxAgeMs', 'Max age'),
+    hop_samples: numberSetting(config, 'hop'),
+    max_sample_age_ms: numberSetting(config, 'maxAgeMs'),
     align: text(config, 'align', 'batch'),
     ...(triggerChannel ? { trigger_channel: triggerChannel } : {}),
     trigger: adopt?.trigger ?? text(config, 'trigger', 'flag'),
     ...(partIdChannel ? { part_id_channel: partIdChannel } : {}),
     // Bounds left empty follow the part model, whichever trigger is set (validate then checks the two agree).
-    min_samples: num(config, 'minSamples', 'Min samples') ?? (partWindow ? cut?.minRows : undefined),
-    max_samples: num(config, 'maxSamples', 'Max samples') ?? (partWindow ? cut?.maxRows : undefined),
+    min_samples: numberSetting(config, 'minSamples') ?? (partWindow ? cut?.minRows : undefined),
+    max_samples: numberSetting(config, 'maxSamples') ?? (partWindow ? cut?.maxRows : undefined),
   };
   const parsed = windowSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
   if (!parsed.success)
@@ -115,8 +124,7 @@ export function windowSettings(config: NodeDefinition, cut?: PartCut) {
 
 export function registerWindowNode(RED: RedApi): void {
   // The dialog's register list check: the runtime's own rule (a script of code, no setting: served as /resources are).
-  const script = registerListScript();
-  RED.httpAdmin.get(`/${REGISTER_LIST_SCRIPT}`, (_req, res) => res.type('application/javascript').send(script));
+  serveEditorScript(RED, REGISTER_LIST_SCRIPT, registerListScript());
   RED.nodes.registerType('linewatch-window', function (this: NodeInstance, config: NodeDefinition) {
     RED.nodes.createNode(this, config);
     const node = this;
@@ -155,7 +163,7 @@ export function registerWindowNode(RED: RedApi): void {
         ...(f === 'topic' ? { topics: parseTopicMap(text(config, 'topics')) } : {}),
       };
       let channels = list(config, 'channels');
-      let length = num(config, 'length', 'Length');
+      let length = numberSetting(config, 'length');
       let periodMs: number | undefined;
       // The manifest says the window's shape: the ONNX session (loaded by the score node) is not needed to cut windows,
       // so a model the runtime cannot load (providers) still leaves the rows windowed and that error to the scorer.

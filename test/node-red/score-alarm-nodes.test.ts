@@ -496,8 +496,9 @@ describe('linewatch-alarm', () => {
     const a = helper.getNode('a')!;
     const error = nextError(a);
     a.receive(score(2, 1));
-    // The field as the dialog names it, then the configuration's key (it said "clear_ratio" alone).
-    expect(await error).toBe('alarm settings: Clear ratio (clear_ratio): Too big: expected number to be <=1');
+    // The field and its range as the dialog says them (field-rules.ts: one rule; it said "clear_ratio" alone, then
+    // zod's "Too big: expected number to be <=1").
+    expect(await error).toBe('Clear ratio: a number above 0 to 1, or empty for the default');
   });
 
   it('names a field that is not a number as the dialog does', async () => {
@@ -505,8 +506,8 @@ describe('linewatch-alarm', () => {
     const a = helper.getNode('a')!;
     const error = nextError(a);
     a.receive(score(2, 1));
-    // It said 'onDelayMs: "1s" is not a number'.
-    expect(await error).toBe('On delay: "1s" is not a number');
+    // It said 'onDelayMs: "1s" is not a number', then 'On delay: "1s" is not a number' where the dialog said this.
+    expect(await error).toBe('On delay: a whole number from 0, or empty for the default');
   });
 });
 

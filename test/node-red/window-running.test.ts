@@ -99,11 +99,11 @@ describe('linewatch-window: a running condition typed in the dialog', () => {
     [{ running: 'below', runningChannel: 'speed' }, 'Run value: required (the value Run channel is compared with)'],
     [
       { running: 'equals', runningChannel: 'run', runningValue: '1', settleMs: '-5' },
-      'Settle (settle_ms): Too small: expected number to be >=0',
+      'Settle: a whole number from 0, or empty for the default',
     ],
     [
       { running: 'equals', runningChannel: 'run', runningValue: '1', settleMs: 'soon' },
-      'Settle: "soon" is not a number',
+      'Settle: a whole number from 0, or empty for the default',
     ],
     [{ running: 'sometimes' }, 'Runs when: "sometimes" is not one of model, equals, not_equals, above, below, always'],
     [
