@@ -14,7 +14,7 @@ import { learntRunningWhen } from '../config/running-when.js';
 import { loadManifest, MANIFEST_FILE, MODEL_FOLDER_HOLDS, type LoadedManifest } from '../inference/manifest.js';
 import { partCutOf } from '../windows/cycle/part-cut.js';
 import { parseRegisterFields, unreadChannels } from './register-list.js';
-import { nodeModelPath, PACKAGE_ROOT } from './model-path.js';
+import { nodeModelPath, PACKAGE_ROOT, substitutedVariable } from './model-path.js';
 import type { NodeDefinition, RedApi } from './red-api.js';
 import { runningDifference, runningSettings, runningText } from './running-settings.js';
 
@@ -34,6 +34,8 @@ const WINDOW_FIELDS = ['asset', 'mode', 'running', 'runningChannel', 'runningVal
 
 export type ModelCheck =
   | { readonly ok: false; readonly why: string }
+  /** A path Node-RED sets from an environment variable when the flow starts: not read here, checked at deploy. */
+  | { readonly ok: 'at deploy'; readonly why: string }
   | {
       readonly ok: true;
       readonly name: string;
@@ -154,9 +156,18 @@ export async function checkModelForDialog(
   const registers = parameter(query, 'registers', REGISTERS_MAX, '\n\r\t');
   if (typeof registers !== 'string') return { status: 400, body: registers };
   const trimmed = ref.trim();
+  // Node-RED substitutes it when the flow starts; a browser is never told a variable's value, nor whether it is set.
+  const variable = substitutedVariable(ref);
+  if (variable !== undefined) {
+    const why = `model path from environment variable ${variable}: Node-RED sets it when the flow starts (the flow's or the process's env); the model it names is checked at deploy`;
+    return { status: 200, body: { ok: 'at deploy', why } };
+  }
   const folder = await modelFolder(nodeModelPath(trimmed, userDir));
   if (!folder) {
-    const why = `model ${trimmed}: no folder holding a ${MANIFEST_FILE} there (a relative path is looked up in the Node-RED user directory, then in the linewatch package); ${MODEL_FOLDER_HOLDS}${shippedHint(trimmed)}`;
+    const partial = /\$\{\S+?\}|\$\(\S+?\)/.test(trimmed)
+      ? ' (Node-RED substitutes an environment variable only where ${VAR} is the whole path)'
+      : '';
+    const why = `model ${trimmed}: no folder holding a ${MANIFEST_FILE} there (a relative path is looked up in the Node-RED user directory, then in the linewatch package); ${MODEL_FOLDER_HOLDS}${shippedHint(trimmed)}${partial}`;
     return { status: 200, body: { ok: false, why } };
   }
   const window = 'running' in fields ? { id: '', type: 'linewatch-window', ...fields } : undefined;

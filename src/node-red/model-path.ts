@@ -19,3 +19,12 @@ export function nodeModelPath(ref: string, userDir: string | undefined): string 
   const shipped = resolve(PACKAGE_ROOT, ref);
   return existsSync(shipped) ? shipped : own;
 }
+
+/**
+ * The environment variable a model path names where Node-RED substitutes it when the flow starts: the whole value
+ * `${VAR}` or `$(VAR)`, as Node-RED's flows/util.js mapEnvVarProperties takes it (from the node's, its group's or
+ * flow's env, else the process's; a `${VAR}` inside a longer path is not substituted). Undefined where none.
+ */
+export function substitutedVariable(ref: string): string | undefined {
+  return /^\$\{(\S+)\}$/.exec(ref)?.[1] ?? /^\$\((\S+)\)$/.exec(ref)?.[1];
+}

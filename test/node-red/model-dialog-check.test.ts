@@ -91,6 +91,28 @@ describe('GET linewatch/model: what the model dialog shows of its path', () => {
     });
   });
 
+  it('a path Node-RED sets from an environment variable: said, not red, its value never read nor echoed', async () => {
+    await start();
+    // The variable is set, and names a model folder: the answer still says neither (a browser asks).
+    process.env.LW_TEST_MODEL_PATH = join(ROOT, 'models/pump-ae');
+    try {
+      const later = (v: string) =>
+        `model path from environment variable ${v}: Node-RED sets it when the flow starts (the flow's or the process's env); the model it names is checked at deploy`;
+      expect(await ask({ path: '${LW_TEST_MODEL_PATH}' })).toEqual({
+        status: 200,
+        body: { ok: 'at deploy', why: later('LW_TEST_MODEL_PATH') },
+      });
+      expect((await ask({ path: '$(HOME)' })).body).toEqual({ ok: 'at deploy', why: later('HOME') });
+      // Inside a longer path Node-RED leaves it as typed: the path is checked as it is, and the answer says why.
+      expect((await ask({ path: 'models/${LW_TEST_MODEL_PATH}' })).body).toEqual({
+        ok: false,
+        why: `${NOT_A_MODEL('models/${LW_TEST_MODEL_PATH}')} (Node-RED substitutes an environment variable only where \${VAR} is the whole path)`,
+      });
+    } finally {
+      delete process.env.LW_TEST_MODEL_PATH;
+    }
+  });
+
   it('answers a path that is no model folder alike, whatever is there, and never with its contents', async () => {
     await start();
     // A bare name may be a shipped model's: those are named (the package's, no folder of the user's is listed).
