@@ -7,6 +7,7 @@
  *   materialFrom: from that part on a new material lot, the melt 1.6 °C hotter (2 sd of its own part-to-part spread).
  */
 import { SeededRandom } from '../../src/core/random.js';
+import { fitPartModel } from '../../src/training/fit-parts.js';
 
 export const MOULDING_CHANNELS = ['injection_pressure', 'screw_position', 'melt_temp', 'nozzle_temp'] as const;
 
@@ -65,4 +66,21 @@ export function mouldingPartsCsv(o: {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A part model of `parts` good moulder parts (data seed 5), fitted as `train` fits one (windows of 32 points). */
+export function fitMoulder(o: { parts: number; seed: number; epochs: number; arch?: 'dense' | 'conv1d' }) {
+  return fitPartModel(mouldingPartsCsv({ parts: o.parts, seed: 5 }), 'good.csv', {
+    cut: MOULDING_CUT,
+    name: 'moulder',
+    windowLength: 32,
+    arch: o.arch ?? 'dense',
+    hidden: [32, 6, 32],
+    validationFraction: 0.25,
+    seed: o.seed,
+    epochs: o.epochs,
+    target: { falseAlarmsPerDay: 1 },
+    command: 'test',
+    log: () => {},
+  });
 }

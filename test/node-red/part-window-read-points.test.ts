@@ -10,27 +10,14 @@ import { AutoencoderModel } from '../../src/inference/autoencoder-model.js';
 import { windowFromPayload } from '../../src/node-red/score-node.js';
 import { windowPayload } from '../../src/node-red/window-node.js';
 import { csvParts } from '../../src/training/csv-parts.js';
-import { fitPartModel } from '../../src/training/fit-parts.js';
-import { MOULDING_CHANNELS, MOULDING_CUT, mouldingPartsCsv } from '../helpers/moulding-parts.js';
+import { fitMoulder, MOULDING_CHANNELS, MOULDING_CUT, mouldingPartsCsv } from '../helpers/moulding-parts.js';
 
 const W = 32;
 const channels = [...MOULDING_CHANNELS];
 
 describe('a part window in a Node-RED message', () => {
   it('keeps the points its rows reach, and the part model scores it as the gateway does', async () => {
-    const { fitted } = await fitPartModel(mouldingPartsCsv({ parts: 120, seed: 5 }), 'good.csv', {
-      cut: MOULDING_CUT,
-      name: 'moulder',
-      windowLength: W,
-      arch: 'dense',
-      hidden: [32, 6, 32],
-      validationFraction: 0.25,
-      seed: 3,
-      epochs: 4,
-      target: { falseAlarmsPerDay: 1 },
-      command: 'test',
-      log: () => {},
-    });
+    const { fitted } = await fitMoulder({ parts: 120, seed: 3, epochs: 4 });
     expect(fitted.manifest.normalisation.method).toBe('part_curve');
     const parts = csvParts(mouldingPartsCsv({ parts: 2, seed: 6 }), 'fresh.csv', {
       ...MOULDING_CUT,

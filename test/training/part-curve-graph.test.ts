@@ -11,30 +11,15 @@ import { AutoencoderModel } from '../../src/inference/autoencoder-model.js';
 import { loadManifest } from '../../src/inference/manifest.js';
 import type { FittedModel } from '../../src/training/build-model.js';
 import { csvParts } from '../../src/training/csv-parts.js';
-import { fitPartModel } from '../../src/training/fit-parts.js';
 import { normaliseInto } from '../../src/training/normalise.js';
 import { autoencoderFromOnnx } from '../../src/training/quantize.js';
 import { ROOT } from '../helpers/cli.js';
-import { MOULDING_CHANNELS, MOULDING_CUT, mouldingPartsCsv } from '../helpers/moulding-parts.js';
+import { fitMoulder, MOULDING_CHANNELS, MOULDING_CUT, mouldingPartsCsv } from '../helpers/moulding-parts.js';
 
 const W = 32;
 
 const fit = async (seed: number, arch: 'dense' | 'conv1d' = 'dense'): Promise<FittedModel> =>
-  (
-    await fitPartModel(mouldingPartsCsv({ parts: 160, seed: 5 }), 'good.csv', {
-      cut: MOULDING_CUT,
-      name: 'moulder',
-      windowLength: W,
-      arch,
-      hidden: [32, 6, 32],
-      validationFraction: 0.25,
-      seed,
-      epochs: 8,
-      target: { falseAlarmsPerDay: 1 },
-      command: 'test',
-      log: () => {},
-    })
-  ).fitted;
+  (await fitMoulder({ parts: 160, seed, epochs: 8, arch })).fitted;
 
 /** Fresh parts as the cycle window gives them, the first read whole and the others up to `reads` points. */
 function freshWindows(reads: readonly (number | undefined)[]): Window[] {

@@ -7,25 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { scoreWindows } from '../../src/training/build-model.js';
 import { csvParts } from '../../src/training/csv-parts.js';
-import { fitPartModel } from '../../src/training/fit-parts.js';
 import { partNormalisation } from '../../src/training/normalise.js';
-import { MOULDING_CHANNELS, MOULDING_CUT, mouldingPartsCsv } from '../helpers/moulding-parts.js';
+import { fitMoulder, MOULDING_CHANNELS, MOULDING_CUT, mouldingPartsCsv } from '../helpers/moulding-parts.js';
 
 describe("a part model normalised by the good parts' own spread at each point", () => {
   it('fails every short shot (a lower peak on one channel) and passes good parts of a new material lot', async () => {
-    const { fitted } = await fitPartModel(mouldingPartsCsv({ parts: 400, seed: 5 }), 'good.csv', {
-      cut: MOULDING_CUT,
-      name: 'moulder',
-      windowLength: 32,
-      arch: 'dense',
-      hidden: [32, 6, 32],
-      validationFraction: 0.25,
-      seed: 1,
-      epochs: 60,
-      target: { falseAlarmsPerDay: 1 },
-      command: 'test',
-      log: () => {},
-    });
+    const { fitted } = await fitMoulder({ parts: 400, seed: 1, epochs: 60 });
     const shortShots = new Set([20, 40, 60, 80, 100]);
     const fresh = mouldingPartsCsv({ parts: 120, seed: 6, shortShot: shortShots, materialFrom: 61 });
     const parts = csvParts(fresh, 'fresh.csv', { ...MOULDING_CUT, windowLength: 32, channels: [...MOULDING_CHANNELS] });
