@@ -137,6 +137,9 @@ export function registerWindowNode(RED: RedApi): void {
     let stops: WindowStops | undefined;
     let emitted = 0;
     let incomplete = 0;
+    /** A held row's bound (the window's max_sample_age_ms) and its timer: let go where no message follows. */
+    let maxAgeMs = 0;
+    let releaseTimer: ReturnType<typeof setTimeout> | undefined;
     const late = new WindowLateRows(asset, (message) => node.warn(message));
     const modelNode = RED.nodes.getNode(text(config, 'model')) as ModelConfigNode | undefined;
     // The same error for every message (not set up, a payload every read gets wrong) is reported once a minute.
@@ -145,6 +148,7 @@ export function registerWindowNode(RED: RedApi): void {
     const setup = async () => {
       const loaded = modelNode ? await modelNode.manifest() : undefined;
       const { window, format: f } = windowSettings(config, loaded && partCutOf(loaded.manifest.training));
+      maxAgeMs = window.max_sample_age_ms;
       // A part model judges the parts it learned: a window that would cut others is refused, as validate refuses it.
       const issues = loaded ? partCutIssues(loaded.manifest, window, `window ${asset}`) : [];
       if (issues.length > 0) throw new Error(issues.join('; '));
@@ -211,6 +215,80 @@ export function registerWindowNode(RED: RedApi): void {
       node.error(err.message);
     });
 
+    /** Sends the windows' outcomes (windows on output 1, incomplete ones and stops on output 2); the status. */
+    const deliver = (
+      outcomes: readonly AssetWindowOutcome[],
+      msg: Record<string, unknown>,
+      send: (msgs: (Record<string, unknown> | null)[]) => void,
+      lateBefore: number,
+      wasStopped: boolean | undefined,
+    ): void => {
+      for (const outcome of outcomes) {
+        if (outcome.kind === 'window') {
+          emitted++;
+          send([
+            {
+              ...msg,
+              topic: asset,
+              lateRows: late.count,
+              payload: windowPayload(outcome.window, outcome.durationMs),
+            },
+            null,
+          ]);
+        } else if (outcome.kind === 'incomplete' || (outcome.kind === 'stopped' && stops?.row(outcome))) {
+          // A stop is said once, at its first row; its other rows, and a restart's settle, only in the status.
+          if (outcome.kind === 'incomplete') incomplete++;
+          // No reading of the condition's channel may be a flow that does not send it: said in the debug sidebar.
+          else if (outcome.state === 'unknown')
+            node.warn(`window ${asset}: ${outcome.reason}: its rows are not windowed until one comes (Runs when)`);
+          send([
+            null,
+            {
+              ...msg,
+              topic: asset,
+              lateRows: late.count,
+              payload: {
+                asset,
+                ts: outcome.ts,
+                reason: outcome.reason,
+                ...(outcome.kind === 'stopped' ? { state: outcome.state } : {}),
+                ...(outcome.kind === 'incomplete' && outcome.partId !== undefined ? { partId: outcome.partId } : {}),
+              },
+            },
+          ]);
+        }
+      }
+      // The machine runs, settled, at the newest row: its stop ends (after the stopped rows before it), as the
+      // gateway's asset ends it.
+      if (windows?.running === 'running') stops?.running();
+      const last = outcomes[outcomes.length - 1];
+      if (last || wasStopped !== stops?.standing || late.seen !== lateBefore)
+        node.status(
+          stops?.status() ?? {
+            fill: last?.kind === 'incomplete' ? 'yellow' : 'green',
+            shape: 'dot',
+            text: `${emitted} windows, ${incomplete} incomplete${stops?.rows ? `, ${stops.rows} rows stopped` : ''}${late.statusPart}`,
+          },
+        );
+    };
+
+    /**
+     * A row of held values waits for the next message (source-rows.ts); where none comes within Max age (the source
+     * stopped), it goes, as the gateway lets it go (asset-pipeline.ts releaseHeld): never lost unsaid.
+     */
+    const holdUntilNext = (): void => {
+      clearTimeout(releaseTimer);
+      releaseTimer = undefined;
+      if (!windows?.holding) return;
+      releaseTimer = setTimeout(() => {
+        releaseTimer = undefined;
+        if (!windows) return;
+        const lateBefore = late.seen;
+        const wasStopped = stops?.standing;
+        deliver(windows.release(), {}, (msgs) => node.send(msgs), lateBefore, wasStopped);
+      }, maxAgeMs);
+    };
+
     node.on('input', (msg, send, done) => {
       ready.then(() => {
         if (problem || !windows || !format)
@@ -219,6 +297,7 @@ export function registerWindowNode(RED: RedApi): void {
           );
         const outcomes: AssetWindowOutcome[] = [];
         const lateBefore = late.seen;
+        const wasStopped = stops?.standing;
         try {
           const samples = samplesFromMessage(msg, format, Date.now());
           for (const batch of format.format === 'topic' ? batches.push(samples) : [samples]) {
@@ -229,58 +308,16 @@ export function registerWindowNode(RED: RedApi): void {
           return done(repeats.admit(err as Error));
         }
         repeats.taken();
-        const wasStopped = stops?.standing;
-        for (const outcome of outcomes) {
-          if (outcome.kind === 'window') {
-            emitted++;
-            send([
-              {
-                ...msg,
-                topic: asset,
-                lateRows: late.count,
-                payload: windowPayload(outcome.window, outcome.durationMs),
-              },
-              null,
-            ]);
-          } else if (outcome.kind === 'incomplete' || (outcome.kind === 'stopped' && stops?.row(outcome))) {
-            // A stop is said once, at its first row; its other rows, and a restart's settle, only in the status.
-            if (outcome.kind === 'incomplete') incomplete++;
-            // No reading of the condition's channel may be a flow that does not send it: said in the debug sidebar.
-            else if (outcome.state === 'unknown')
-              node.warn(`window ${asset}: ${outcome.reason}: its rows are not windowed until one comes (Runs when)`);
-            send([
-              null,
-              {
-                ...msg,
-                topic: asset,
-                lateRows: late.count,
-                payload: {
-                  asset,
-                  ts: outcome.ts,
-                  reason: outcome.reason,
-                  ...(outcome.kind === 'stopped' ? { state: outcome.state } : {}),
-                  ...(outcome.kind === 'incomplete' && outcome.partId !== undefined ? { partId: outcome.partId } : {}),
-                },
-              },
-            ]);
-          }
-        }
-        // The machine runs, settled, at the newest row: its stop ends (after the stopped rows before it), as the
-        // gateway's asset ends it.
-        if (windows.running === 'running') stops?.running();
-        const last = outcomes[outcomes.length - 1];
-        if (last || wasStopped !== stops?.standing || late.seen !== lateBefore)
-          node.status(
-            stops?.status() ?? {
-              fill: last?.kind === 'incomplete' ? 'yellow' : 'green',
-              shape: 'dot',
-              text: `${emitted} windows, ${incomplete} incomplete${stops?.rows ? `, ${stops.rows} rows stopped` : ''}${late.statusPart}`,
-            },
-          );
+        deliver(outcomes, msg, send, lateBefore, wasStopped);
+        holdUntilNext();
         done();
       }, done);
     });
     node.on('close', (_removed, done) => {
+      clearTimeout(releaseTimer);
+      // Closed (a redeploy, a stop) while a row of held values waited for the next message: said, not sent.
+      if (windows?.holding)
+        node.log(`window ${asset}: closed while a row of held values waited for the next samples: not windowed`);
       node.status({});
       done();
     });

@@ -4,10 +4,13 @@
  * gateway's rows do, and the node counts them as the gateway's linewatch_rows_late_total does: on its status and on
  * every message it sends (`msg.lateRows`), and says the first once in its log.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { collect, helper, nodes, statusTexts, windowFlow } from './helper.js';
 
-afterEach(() => helper.unload());
+afterEach(async () => {
+  vi.useRealTimers();
+  await helper.unload();
+});
 
 const T = Date.UTC(2026, 11, 7, 8);
 
@@ -82,6 +85,52 @@ describe('linewatch-window: rows whose samples came late', () => {
       'window pump-1: samples came stamped before a row of held values (a server that stalled, then sent its ' +
         'backlog): such a row of a source that came late recently waits for the next samples and is dropped where ' +
         'they come stamped before it; counted in the status, said once',
+    );
+  });
+
+  /** Lets Node-RED deliver what was sent (its messages go on setImmediate, which the fake clock leaves alone). */
+  const delivered = async () => {
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  };
+  /** Rows on time, one late (the source has come late), then its held values (3 again, stamped 600). */
+  const stalledThenSilent = (w: ReturnType<typeof helper.getNode>) => {
+    for (const [ms, a] of [
+      [0, 0],
+      [200, 1],
+      [400, 2],
+      [250, 3],
+      [600, 3],
+    ])
+      w!.receive({ payload: { a, b: -a }, timestamp: T + ms });
+  };
+
+  it('lets a row of held values go after Max age where no samples follow (the source stopped)', async () => {
+    await helper.load([nodes.window], windowFlow({}));
+    const out = collect(helper.getNode('out')!);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    stalledThenSilent(helper.getNode('w'));
+    await delivered();
+    expect(out.map((m) => m.payload.end - T)).toEqual([400, 400]);
+    await vi.advanceTimersByTimeAsync(999);
+    await delivered();
+    expect(out).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    await delivered();
+    // Max age (1000 ms) without samples: the held row goes as it came, not dropped.
+    expect(out.map((m) => m.payload.end - T)).toEqual([400, 400, 600]);
+    expect(out[2].payload.data).toEqual([2, -2, 3, -3, 3, -3]);
+  });
+
+  it('says so where it closes while a row of held values waits', async () => {
+    await helper.load([nodes.window], windowFlow({}));
+    const out = collect(helper.getNode('out')!);
+    // The helper's own spies are gone by the time nodes close (unload restores them first): one on the node itself.
+    const log = vi.spyOn(helper.getNode('w')! as unknown as { log: (m: unknown) => void }, 'log');
+    stalledThenSilent(helper.getNode('w'));
+    await expect.poll(() => out.length).toBe(2);
+    await helper.unload();
+    expect(log.mock.calls.map((c) => String(c[0]))).toContain(
+      'window pump-1: closed while a row of held values waited for the next samples: not windowed',
     );
   });
 });
