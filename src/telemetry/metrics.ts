@@ -17,7 +17,7 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   readonly sourcePolls = new Counter({
     name: 'linewatch_source_polls_total',
-    help: 'Completed polls per source',
+    help: 'Completed polls per source (Modbus: a poll; OPC UA: a publish response; MQTT: a message with samples)',
     labelNames: ['source'],
     registers: [this.registry],
   });
