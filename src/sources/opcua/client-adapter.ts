@@ -140,8 +140,9 @@ export async function connectOpcua(o: OpcuaConnectOptions): Promise<OpcuaConnect
     automaticallyAcceptUnknownCertificate: false,
   });
   await certificateManager.initialize();
-  // Made here, with linewatch's subject, before node-opcua's client would make one with its own (own-certificate.ts).
-  await ensureOwnCertificate(certificateManager, o.pkiDir, o.onMakingCertificate);
+  // Made here, with linewatch's subject, before node-opcua's client would make one with its own (own-certificate.ts);
+  // under the manager's folder: pki_dir, or node-opcua's default where a caller gives none.
+  await ensureOwnCertificate(certificateManager, certificateManager.rootDir, o.onMakingCertificate);
   const limits = receiveLimits(o.maxMessageBytes);
   /** Why the transport last closed the connection on a message over the bound (node-opcua's events do not say). */
   let refused: string | undefined;
