@@ -14,6 +14,18 @@ afterEach(async () => {
 
 const T = Date.UTC(2026, 11, 7, 8);
 
+/**
+ * Rows (ms after T, a) on time, one late (250 after 400: the source has come late), then the stalled source's held
+ * values (3 again, stamped 600).
+ */
+const STALLED: readonly (readonly [number, number])[] = [
+  [0, 0],
+  [200, 1],
+  [400, 2],
+  [250, 3],
+  [600, 3],
+];
+
 /** Every warning node `id` logs, oldest first. */
 function warnings(id: string): string[] {
   const out: string[] = [];
@@ -63,19 +75,8 @@ describe('linewatch-window: rows whose samples came late', () => {
     const warned = warnings('w');
     const w = helper.getNode('w')!;
     const row = (ms: number, a: number) => w.receive({ payload: { a, b: -a }, timestamp: T + ms });
-    // One late row (250 after 400): the source has come late. Then it stalls: its held values (3) stamped 600, then
-    // the backlog stamped 450 and 500, then on time.
-    for (const [ms, a] of [
-      [0, 0],
-      [200, 1],
-      [400, 2],
-      [250, 3],
-      [600, 3],
-      [450, 4],
-      [500, 5],
-      [700, 6],
-    ])
-      row(ms, a);
+    // STALLED, then the backlog stamped 450 and 500, then on time.
+    for (const [ms, a] of [...STALLED, [450, 4], [500, 5], [700, 6]]) row(ms, a);
     await expect.poll(() => out.length).toBe(5);
     // The backlog at its own stamps, after the late row's 400: no window takes the held values at 600.
     expect(out.map((m) => m.payload.end - T)).toEqual([400, 400, 450, 500, 700]);
@@ -92,16 +93,9 @@ describe('linewatch-window: rows whose samples came late', () => {
   const delivered = async () => {
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
   };
-  /** Rows on time, one late (the source has come late), then its held values (3 again, stamped 600). */
+  /** STALLED's rows, and nothing after them. */
   const stalledThenSilent = (w: ReturnType<typeof helper.getNode>) => {
-    for (const [ms, a] of [
-      [0, 0],
-      [200, 1],
-      [400, 2],
-      [250, 3],
-      [600, 3],
-    ])
-      w!.receive({ payload: { a, b: -a }, timestamp: T + ms });
+    for (const [ms, a] of STALLED) w!.receive({ payload: { a, b: -a }, timestamp: T + ms });
   };
 
   it('lets a row of held values go after Max age where no samples follow (the source stopped)', async () => {
