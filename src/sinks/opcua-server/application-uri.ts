@@ -5,24 +5,15 @@
  * a strict client refuses (node-opcua's W06). The URI is the gateway's instead, the same at every start, and a
  * certificate in the PKI folder that carries another is replaced before node-opcua reads it.
  */
-import { X509Certificate } from 'node:crypto';
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { certificateUris } from '../../core/certificate-uris.js';
 
 /** The server's ApplicationUri: distinct from the gateway's namespace (urn:linewatch:<gateway>), which stays ns=2. */
 export const serverApplicationUri = (gateway: string): string => `urn:linewatch:${gateway}:server`;
 
 /** Where node-opcua keeps the server's own certificate in its PKI folder (and makes it when missing). */
 export const ownCertificateFile = (pkiDir: string): string => join(pkiDir, 'own', 'certs', 'certificate.pem');
-
-/** The URI entries of a certificate's subjectAltName (an OPC UA application certificate carries one). */
-export function certificateUris(pem: string): string[] {
-  const san = new X509Certificate(pem).subjectAltName ?? '';
-  return san
-    .split(', ')
-    .filter((entry) => entry.startsWith('URI:'))
-    .map((entry) => entry.slice('URI:'.length));
-}
 
 /** A certificate set aside because it carried another ApplicationUri. */
 export interface ReplacedCertificate {

@@ -3,6 +3,7 @@
  * SHA-256 fingerprints and dates, read with node:crypto (no node-opcua: the source's error texts use it).
  */
 import { X509Certificate } from 'node:crypto';
+import { certificateUris } from '../../core/certificate-uris.js';
 import { PEM_FILE_MAX_BYTES, readRegularFileSync } from '../../core/regular-file.js';
 
 /** What a trust dialog shows of a certificate. */
@@ -21,7 +22,7 @@ export function certificateFacts(bytes: Buffer): CertificateFacts {
   const iso = (d: string) => new Date(d).toISOString();
   return {
     subject: c.subject.replace(/\n/g, ', '),
-    applicationUri: /(?:^|, )URI:([^,]+)/.exec(c.subjectAltName ?? '')?.[1],
+    applicationUri: certificateUris(c)[0],
     sha1: c.fingerprint,
     sha256: c.fingerprint256,
     validFrom: iso(c.validFrom),

@@ -10,11 +10,8 @@ import { join } from 'node:path';
 import { AttributeIds, OPCUACertificateManager, OPCUAClient } from 'node-opcua';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../../src/core/free-port.js';
-import {
-  certificateUris,
-  ownCertificateFile,
-  retireCertificateWithOtherUri,
-} from '../../../src/sinks/opcua-server/application-uri.js';
+import { certificateUris } from '../../../src/core/certificate-uris.js';
+import { ownCertificateFile, retireCertificateWithOtherUri } from '../../../src/sinks/opcua-server/application-uri.js';
 import type { OpcuaServerSink } from '../../../src/sinks/opcua-server/opcua-server-sink.js';
 import { logLines, type LogLines } from '../../helpers/log-lines.js';
 import { openUaSession } from '../../helpers/ua-client.js';
