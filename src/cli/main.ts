@@ -283,7 +283,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('quantize')
     .description(
-      "static int8 quantization (QDQ) of a model's fp32 export, calibrated on normal windows from a CSV; int8/fp32 agreement into the manifest",
+      "static int8 quantization (QDQ) of a model's fp32 export, calibrated on normal windows (a part model: parts) from a CSV; int8/fp32 agreement into the manifest",
     )
     .requiredOption('--model <dir>', 'the model folder (manifest.json with fp32_file)')
     .requiredOption(
@@ -291,13 +291,31 @@ export async function main(argv: readonly string[]): Promise<number> {
       "a CSV of normal operation with the model's channels as columns, at its sample period",
     )
     .option('--hop <n>', 'rows between calibration windows', '1')
-    .option('--validation-fraction <f>', 'share of the last rows used to compare int8 with fp32', '0.25')
+    .option(
+      '--validation-fraction <f>',
+      'share of the last rows used to compare int8 with fp32 (a part model: of its parts, on which its threshold is calibrated again)',
+      '0.25',
+    )
     .option(
       '--rename <old=new>',
       'read a CSV column under the name of the model\'s channel, as train --rename did, e.g. "Volume Flow ' +
         'RateRMS=Volume_Flow_RateRMS"; once per column; without it, a CSV with the columns the model was trained ' +
         'on is read with the renames its manifest records (said on stderr)',
       collect,
+    )
+    .option(
+      '--cycle-channel <name>',
+      "a part model whose manifest records no cut (the shipped press-ae): the column that marks the cycle (its asset window's trigger_channel); a part model is calibrated on its parts, cut as the gateway cuts them, and its threshold calibrated again on the held-out parts; a model trained with --cycle-channel records its cut",
+    )
+    .option('--cycle-trigger <kind>', 'with --cycle-channel: flag (a part runs while non-zero, the default) or counter')
+    .option(
+      '--part-id-channel <name>',
+      "a part model: a column holding each part's id (default: the model's, where it records one)",
+    )
+    .option('--min-samples <n>', 'with --cycle-channel: a part with fewer rows is left out (default 5, as the gateway)')
+    .option(
+      '--max-samples <n>',
+      'with --cycle-channel: a part with more rows is left out (default 10000, as the gateway)',
     )
     .requiredOption('--out <dir>', 'output folder (the model folder itself to replace its int8 file)')
     .action(wrap((opts: QuantizeFlags) => quantizeCommand(opts, argv)));

@@ -8,7 +8,9 @@ import { missingChannelsHint, modelOwnRenames, ownRenamesText } from './model-re
 import { csvRenames } from './rename-flag.js';
 import { reportError } from './report-error.js';
 import { csvFlagText } from './train-options.js';
-import { UsageError } from './usage.js';
+import { refuseGiven, UsageError } from './usage.js';
+import { partCutOf, type PartCut } from '../windows/cycle/part-cut.js';
+import { partCutFlags } from './train-parts.js';
 
 export interface QuantizeFlags {
   readonly model: string;
@@ -18,6 +20,12 @@ export interface QuantizeFlags {
   readonly out: string;
   /** --rename OLD=NEW, each given (rename-flag.ts). */
   readonly rename?: string[];
+  /** A part model's cut, where its manifest records none (or --part-id-channel another id column). */
+  readonly cycleChannel?: string;
+  readonly cycleTrigger?: string;
+  readonly partIdChannel?: string;
+  readonly minSamples?: string;
+  readonly maxSamples?: string;
 }
 
 export async function quantizeCommand(opts: QuantizeFlags, argv: readonly string[]): Promise<number> {
@@ -34,7 +42,11 @@ export async function quantizeCommand(opts: QuantizeFlags, argv: readonly string
       csv: opts.csv,
       text,
       ...(rename ? { rename } : {}),
-      checkModel: (manifest) => refuseMissingChannels(opts, manifest, rename),
+      checkModel: (manifest) => {
+        const own = refuseMissingChannels(opts, manifest, rename);
+        const cut = quantizeCut(opts, manifest, own ?? rename);
+        return { ...(own ? { rename: own } : {}), ...(cut ? { cut } : {}) };
+      },
       outDir: resolve(opts.out),
       validationFraction: fraction,
       hop,
@@ -46,6 +58,60 @@ export async function quantizeCommand(opts: QuantizeFlags, argv: readonly string
   } catch (err) {
     return reportError(err);
   }
+}
+
+/**
+ * A part model's cut: the flags' (--cycle-channel: a part model whose manifest records none, as the shipped press-ae),
+ * else the one its manifest records (training.parts.window; --part-id-channel may name another id column); undefined
+ * for a model of sliding windows. Refused, naming the flag: a part_curve model with neither; flags that cut otherwise
+ * than the model learnt; a cut column the CSV lacks.
+ */
+function quantizeCut(
+  opts: QuantizeFlags,
+  manifest: ModelManifest,
+  rename: ColumnRenames | undefined,
+): PartCut | undefined {
+  const recorded = partCutOf(manifest.training);
+  if (opts.cycleChannel === undefined)
+    refuseGiven(
+      { '--cycle-trigger': opts.cycleTrigger, '--min-samples': opts.minSamples, '--max-samples': opts.maxSamples },
+      `for a part model whose manifest records no cut; give --cycle-channel too${recorded ? ` (the model ${opts.model} records its own)` : ''}`,
+    );
+  const flagged = opts.cycleChannel !== undefined ? partCutFlags(opts) : undefined;
+  const learnt = recorded && `parts cut by ${recorded.cycleChannel} (${recorded.trigger}) (training.parts.window)`;
+  if (flagged && recorded && (flagged.cycleChannel !== recorded.cycleChannel || flagged.trigger !== recorded.trigger))
+    throw new UsageError(
+      `--cycle-channel ${flagged.cycleChannel} (${flagged.trigger}): the model ${opts.model} learnt ${learnt}; ` +
+        'its int8 ranges are calibrated on parts cut as the gateway will cut them: leave the flag out',
+    );
+  if (!flagged && !recorded && opts.partIdChannel !== undefined)
+    throw new UsageError(`--part-id-channel ${opts.partIdChannel}: for a part model; give --cycle-channel too`);
+  const cut =
+    flagged ??
+    (recorded && opts.partIdChannel !== undefined ? { ...recorded, partIdChannel: opts.partIdChannel } : recorded);
+  if (!cut) {
+    if (manifest.normalisation.method === 'part_curve')
+      throw new UsageError(
+        `--model ${opts.model}: a part model (normalisation part_curve) whose manifest records no cut ` +
+          "(training.parts.window): name the asset's cycle window with --cycle-channel NAME (its trigger_channel), " +
+          'and --cycle-trigger counter for a part counter',
+      );
+    return undefined;
+  }
+  const columns = csvDataColumns(opts.csv, rename);
+  const named = (flag: string, column: string) =>
+    flagged || (flag === '--part-id-channel' && opts.partIdChannel !== undefined)
+      ? `${flag} ${column}`
+      : `the model ${opts.model}'s ${flag === '--cycle-channel' ? 'cycle channel' : 'part id channel'} ${column} (${learnt}; name another with ${flag})`;
+  for (const [flag, column] of [
+    ['--cycle-channel', cut.cycleChannel],
+    ['--part-id-channel', cut.partIdChannel],
+  ] as const)
+    if (column !== undefined && !columns.includes(column))
+      throw new UsageError(
+        `--csv ${opts.csv}: no column "${column}": ${named(flag, column)} (columns: ${columns.join(', ')})`,
+      );
+  return cut;
 }
 
 /**

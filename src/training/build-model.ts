@@ -226,29 +226,9 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
   const int8Scores = await score(int8, 'model.int8.onnx');
   const fp32Scores = await score(fp32, 'model.fp32.onnx');
   const p999 = quantile(int8Scores, 0.999);
-  const alarm = options.calibration
-    ? calibrateAlarm(
-        set.validationEnds ? splitAtJoins([Float64Array.from(int8Scores)], set.validationEnds) : [int8Scores],
-        options.calibration.rowsPerDay,
-        options.calibration.target,
-        options.calibration.unit,
-      )
-    : undefined;
-  const threshold = alarm ? alarm.on : 2 * p999;
+  const calibration = scoreCalibration(int8Scores, set, options.calibration);
+  const { threshold } = calibration;
   const { meanRel, agree } = int8Agreement(int8Scores, fp32Scores, threshold);
-  const calibration = alarm
-    ? {
-        threshold,
-        off_threshold: alarm.off,
-        ...(alarm.clear !== undefined ? { clear_threshold: alarm.clear } : {}),
-        calibration: alarm.method,
-        target: targetRecord(options.calibration!.target),
-        details: alarm.details,
-      }
-    : {
-        threshold,
-        calibration: `2 × the 99.9th percentile (${p999.toFixed(4)}) of int8 scores on ${valWindows.length} held-out normal windows (${set.validationNote})`,
-      };
 
   const manifest: ModelManifest = {
     ...base,
@@ -282,4 +262,39 @@ export async function fitAutoencoderModel(set: TrainingSet, options: BuildOption
     `threshold ${threshold.toFixed(4)}; int8 ${int8.length} B vs fp32 ${fp32.length} B; int8/fp32 mean relative score difference ${(meanRel * 100).toFixed(2)} %, verdict agreement ${(agree * 100).toFixed(2)} %`,
   );
   return { manifest, int8, fp32, loss: curve, heldOutScores: int8Scores };
+}
+
+/**
+ * The manifest's score calibration from the int8 scores of the held-out normal windows: for a false-alarm budget
+ * (alarm-calibration.ts), else 2 × their 99.9th percentile. What train sets and quantize sets again on the int8 graph
+ * it writes (a part model).
+ */
+export function scoreCalibration(
+  int8Scores: readonly number[],
+  set: Pick<TrainingSet, 'validationEnds' | 'validationNote'>,
+  target: BuildOptions['calibration'],
+): Omit<ModelManifest['score'], 'function'> & { threshold: number } {
+  const alarm = target
+    ? calibrateAlarm(
+        set.validationEnds ? splitAtJoins([Float64Array.from(int8Scores)], set.validationEnds) : [int8Scores],
+        target.rowsPerDay,
+        target.target,
+        target.unit,
+      )
+    : undefined;
+  if (!alarm) {
+    const p999 = quantile(int8Scores, 0.999);
+    return {
+      threshold: 2 * p999,
+      calibration: `2 × the 99.9th percentile (${p999.toFixed(4)}) of int8 scores on ${int8Scores.length} held-out normal windows (${set.validationNote})`,
+    };
+  }
+  return {
+    threshold: alarm.on,
+    off_threshold: alarm.off,
+    ...(alarm.clear !== undefined ? { clear_threshold: alarm.clear } : {}),
+    calibration: alarm.method,
+    target: targetRecord(target!.target),
+    details: alarm.details,
+  };
 }

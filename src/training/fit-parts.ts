@@ -22,7 +22,8 @@ import {
 } from './csv-parts.js';
 import { heldOutPartsReport } from './held-out-parts.js';
 import { targetPerRow, targetRecord } from './calibration-target.js';
-import { partBudget, partBudgetRecord, partBudgetText } from './part-budget.js';
+import { partBudget, partBudgetRecord, partBudgetText, type PartBudget } from './part-budget.js';
+import type { ModelManifest } from '../inference/manifest.js';
 import { warmUpParts, warmUpRecord, warmUpText, type WarmUpChoice } from './warm-up-parts.js';
 
 export interface PartFitOptions {
@@ -90,6 +91,61 @@ export function learnedOfText(made: CsvParts, learned: number, more: readonly (r
   return `${learned} of the ${recorded} parts recorded are learned from; not: ${counts.join(', ')}`;
 }
 
+/** What heldOutPartsReport is told of the held-out parts. */
+type HeldOutReportOptions = Parameters<typeof heldOutPartsReport>[0];
+
+/**
+ * A part model's score calibration, told and recorded as train tells it: the budget's line (what the held-out parts
+ * support), what the held-out parts' scores say of the threshold (held-out-parts.ts), and both in the score's details.
+ * `score`: calibrated on `scores` (the held-out parts' int8 scores) for `budget.used` (build-model.ts
+ * scoreCalibration).
+ */
+export function heldOutPartsScore(
+  o: Omit<
+    HeldOutReportOptions,
+    'threshold' | 'rowsPerDay' | 'target' | 'targetText' | 'expectedInSpan' | 'extrapolationNote'
+  > & {
+    readonly score: ModelManifest['score'];
+    readonly budget: PartBudget;
+    readonly partsPerDay: number;
+    readonly log: (line: string) => void;
+  },
+): ModelManifest['score'] {
+  const { score, budget } = o;
+  const budgetText = partBudgetText(budget, targetPerRow(o.partsPerDay, budget.asked, 'parts').text, o.partsPerDay);
+  o.log(budgetText + (!budget.usedAsked && o.learnedOf ? `; ${o.learnedOf}` : ''));
+  const report = heldOutPartsReport({
+    scores: o.scores,
+    ids: o.ids,
+    threshold: score.threshold,
+    rowsPerDay: o.partsPerDay,
+    target: budget.used,
+    targetText: String(score.details?.target ?? ''),
+    // Where the asked budget was beyond the parts, the budget's line said so and what to record.
+    extrapolationNote: budget.usedAsked,
+    expectedInSpan: Number(score.details?.expected_in_span ?? Number.NaN),
+    validationFraction: o.validationFraction,
+    leaveOut: o.leaveOut,
+    ...(o.learnedOf !== undefined ? { learnedOf: o.learnedOf } : {}),
+  });
+  for (const line of report.lines) o.log(line);
+  return { ...score, details: { ...score.details, ...report.details, ...partBudgetRecord(budget) } };
+}
+
+/**
+ * The parts a part model learns from, of those cut: the parts with a missed poll among their rows left out
+ * (withoutPollGaps), and a warm-up's parts, a machine's first parts after a start trending into the later parts'
+ * spread, left out where `warmUpChoice` is skip (warm-up-parts.ts). What train learns from and quantize calibrates on.
+ */
+export function normalParts(cut: CsvParts, pollStepMs: number, warmUpChoice: WarmUpChoice) {
+  const { parts: whole, gaps, limitMs } = withoutPollGaps(cut);
+  const gapText = pollGapText(gaps, pollStepMs);
+  const warmUp = warmUpParts(whole);
+  const warmUpIds = new Set(warmUpChoice === 'skip' ? (warmUp?.runs.flatMap((r) => r.partIds) ?? []) : []);
+  const parts = warmUpIds.size > 0 ? withoutParts(whole, (id) => warmUpIds.has(id)) : whole;
+  return { parts, gaps, limitMs, gapText, warmUp, warmUpIds };
+}
+
 /** The fewest and most rows of the parts. */
 function partRows(parts: CsvParts): [number, number] {
   const counts = parts.rowSpans.map(([from, to]) => to - from + 1);
@@ -119,13 +175,8 @@ export async function fitPartModel(
     );
   const good = results ? withoutParts(made, (id) => results.of(id) === true) : made;
   const dropped = made.windows.length - good.windows.length;
-  const { parts: whole, gaps, limitMs } = withoutPollGaps(good);
-  const gapText = pollGapText(gaps, made.pollStepMs);
-  // Warm-up parts: a machine's first parts after a start, trending into the later parts' spread.
   const warmUpChoice = o.warmUp ?? 'skip';
-  const warmUp = warmUpParts(whole);
-  const warmUpIds = new Set(warmUpChoice === 'skip' ? (warmUp?.runs.flatMap((r) => r.partIds) ?? []) : []);
-  const parts = warmUpIds.size > 0 ? withoutParts(whole, (id) => warmUpIds.has(id)) : whole;
+  const { parts, gaps, limitMs, gapText, warmUp, warmUpIds } = normalParts(good, made.pollStepMs, warmUpChoice);
   const notes = o.beforeFit?.(parts) ?? [];
   o.log(
     `${file}: ${made.windows.length} parts cut by ${cut}` +
@@ -161,25 +212,17 @@ export async function fitPartModel(
   });
   const target = budget.used;
   const fitted = await fitAutoencoderModel(set, buildInMemory(o, { rowsPerDay, target, unit: 'parts' }));
-  const score = fitted.manifest.score;
   const learnedOf = learnedOfText(made, parts.windows.length, [
     [dropped, `NOK in ${results?.source ?? 'the table'}`],
     [gaps.length, 'a poll missed in their rows'],
     [warmUpIds.size, 'a warm-up (--warm-up skip)'],
   ]);
-  const budgetText = partBudgetText(budget, targetPerRow(rowsPerDay, o.target, 'parts').text, rowsPerDay);
-  o.log(budgetText + (!budget.usedAsked && learnedOf ? `; ${learnedOf}` : ''));
-  const held = parts.partIds.slice(parts.partIds.length - set.validation.length);
-  const report = heldOutPartsReport({
+  const score = heldOutPartsScore({
+    score: fitted.manifest.score,
+    budget,
     scores: fitted.heldOutScores,
-    ids: held,
-    threshold: score.threshold,
-    rowsPerDay,
-    target,
-    targetText: String(score.details?.target ?? ''),
-    // Where the asked budget was beyond the parts, the budget's line said so and what to record.
-    extrapolationNote: budget.usedAsked,
-    expectedInSpan: Number(score.details?.expected_in_span ?? Number.NaN),
+    ids: parts.partIds.slice(parts.partIds.length - set.validation.length),
+    partsPerDay: rowsPerDay,
     validationFraction: o.validationFraction,
     // A part left out of what is learned: NOK in a table of part results, as parts a quality system rejected.
     leaveOut:
@@ -187,8 +230,8 @@ export async function fitPartModel(
         ? `NOK in a --part-labels table, columns ${o.cut.partIdChannel} and result`
         : 'NOK in a --part-labels table, with the parts named by --part-id-channel; or train on rows without them',
     learnedOf,
+    log: o.log,
   });
-  for (const line of report.lines) o.log(line);
   const record = {
     window: cycleWindowConfig(o.cut),
     parts: parts.windows.length,
@@ -211,7 +254,7 @@ export async function fitPartModel(
   };
   const manifest = {
     ...fitted.manifest,
-    score: { ...score, details: { ...score.details, ...report.details, ...partBudgetRecord(budget) } },
+    score,
     training: { ...fitted.manifest.training, parts: record },
   };
   return { fitted: { ...fitted, manifest }, parts };
