@@ -290,7 +290,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       '--csv <file>',
       "a CSV of normal operation with the model's channels as columns, at its sample period",
     )
-    .option('--hop <n>', 'rows between calibration windows', '1')
+    .option('--hop <n>', 'rows between calibration windows (default 1; a part model: one window per part)')
     .option(
       '--validation-fraction <f>',
       'share of the last rows used to compare int8 with fp32 (a part model: of its parts, on which its threshold is calibrated again)',

@@ -15,7 +15,8 @@ import { partCutFlags } from './train-parts.js';
 export interface QuantizeFlags {
   readonly model: string;
   readonly csv: string;
-  readonly hop: string;
+  /** Rows between calibration windows; absent: 1 (refused for a part model). */
+  readonly hop?: string;
   readonly validationFraction: string;
   readonly out: string;
   /** --rename OLD=NEW, each given (rename-flag.ts). */
@@ -33,7 +34,7 @@ export async function quantizeCommand(opts: QuantizeFlags, argv: readonly string
     const fraction = Number(opts.validationFraction);
     if (!(fraction > 0 && fraction < 1))
       throw new UsageError(`--validation-fraction ${opts.validationFraction}: expected a number between 0 and 1`);
-    const hop = Number(opts.hop);
+    const hop = Number(opts.hop ?? 1);
     if (!Number.isInteger(hop) || hop < 1) throw new UsageError(`--hop ${opts.hop}: expected a whole number from 1`);
     const text = csvFlagText(opts.csv);
     const rename = csvRenames(opts);
@@ -89,6 +90,10 @@ function quantizeCut(
   const cut =
     flagged ??
     (recorded && opts.partIdChannel !== undefined ? { ...recorded, partIdChannel: opts.partIdChannel } : recorded);
+  if (cut && opts.hop !== undefined)
+    throw new UsageError(
+      `--hop ${opts.hop}: for a model of sliding windows; the model ${opts.model} is a part model, calibrated on each part`,
+    );
   if (!cut) {
     if (manifest.normalisation.method === 'part_curve')
       throw new UsageError(

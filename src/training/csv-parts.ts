@@ -379,6 +379,12 @@ export function partsTrainingSet(
         (o.warmUp ? `; ${o.warmUp} more were a warm-up and left out (--warm-up learn learns them)` : '') +
         (o.rows !== undefined ? `; those are the parts in the first ${o.rows} rows: give more with --train-rows` : ''),
     );
+  const first = parts.windows[0];
+  if (parts.windows.every((w) => w.every((v, k) => v === first[k])))
+    throw new Error(
+      `${file}: all ${n} parts have the same curves (${parts.channels.join(', ')}), reading for reading: a replay or ` +
+        "a copy, not a recording of production; a part model learns the spread of good parts and needs parts that vary as production's do",
+    );
   const train = parts.windows.slice(0, n - held);
   const validation = parts.windows.slice(n - held);
   const c = parts.channels.length;

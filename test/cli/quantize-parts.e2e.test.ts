@@ -135,6 +135,33 @@ describe('quantize a part model', () => {
     );
   }, 60_000);
 
+  it('refuses a recording whose parts are all one part repeated, naming the file', async () => {
+    // One cycle of the recording (from a rising edge of cycle_active to the next), repeated with its own times and ids.
+    const flag = rows.map((line) => line.split(',')[3]);
+    const start = flag.findIndex((v, i) => i > 0 && v === '1' && flag[i - 1] === '0');
+    const next = flag.findIndex((v, i) => i > start + 1 && v === '1' && flag[i - 1] === '0');
+    const cycle = rows.slice(start, next).map((line) => line.split(','));
+    const t0 = Number(cycle[0][0]);
+    const step = Number(cycle[1][0]) - t0;
+    const copies = Array.from({ length: 120 }, (_, p) =>
+      cycle.map((cells, r) => [t0 + (p * cycle.length + r) * step, ...cells.slice(1, 4), p + 1, ...cells.slice(5)]),
+    );
+    const csv = join(dir, 'one-part.csv');
+    await writeFile(csv, [header, ...copies.flat().map((cells) => cells.join(','))].join('\n') + '\n');
+    const res = await quantize(model, csv, 'one-part');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(
+      // The last copy's cycle is not seen to end (no rising edge after it): no part.
+      `${csv}: all ${copies.length - 1} parts have the same curves (force, position), reading for reading: a replay or a copy`,
+    );
+  }, 60_000);
+
+  it('refuses --hop for a part model, which is calibrated on each part (exit 2)', async () => {
+    const res = await quantize(model, normal, 'hop', '--hop', '5');
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`--hop 5: for a model of sliding windows; the model ${model} is a part model`);
+  }, 60_000);
+
   it('refuses a part_curve model that records no cut without --cycle-channel, naming the flag', async () => {
     const bare = join(dir, 'bare');
     await quantize(model, normal, 'bare');
