@@ -11,7 +11,7 @@ import { configSchema } from '../config/schema.js';
 import { credentialKey, resolvePaths } from '../config/load.js';
 import { parseYamlDocument, readTextFile } from '../core/yaml-document.js';
 import { ConfigError } from '../core/errors.js';
-import { certificateFileFacts } from '../sources/opcua/certificate-facts.js';
+import { certificateFileFacts } from '../core/certificate-facts.js';
 import { reportError } from './report-error.js';
 
 /** Each `pki_dir` of the configuration's OPC UA sources, with the sources that use it. */

@@ -176,6 +176,40 @@ export interface Sink {
    * /api/status.
    */
   commandsDropped?(): SinkCommandsDropped | undefined;
+  /**
+   * A sink that serves clients with certificates (the OPC UA server): the client certificates it refused since it
+   * started, each said once, the last few with what to do; undefined where none. For /api/status.
+   */
+  refusedClients?(): SinkRefusedClients | undefined;
+}
+
+/** A client certificate a sink refused (/api/status: in a sink's `refusedClients`). */
+export interface SinkRefusedClient {
+  /** When (ms since the epoch). */
+  readonly at: number;
+  /** Why, in a word: self_signed, untrusted, issuer_unknown, expired, not_yet_valid, uri_mismatch, other. */
+  readonly cause: string;
+  /** The server library's verdict (BadCertificateUntrusted...). */
+  readonly status: string;
+  readonly subject: string;
+  readonly applicationUri: string | undefined;
+  readonly sha256: string;
+  readonly validFrom: string;
+  readonly validTo: string;
+  /** Where the certificate was put (the PKI's rejected/), where it was. */
+  readonly file?: string;
+  /** The command that trusts it, where trusting it lets the client in. */
+  readonly trustCommand?: string;
+  /** All of it in one line, as the log says it. */
+  readonly message: string;
+}
+
+/** The client certificates a sink refused (/api/status: a sink's `refusedClients`). */
+export interface SinkRefusedClients {
+  /** Certificates refused since the start, each counted once (for each cause). */
+  readonly certificates: number;
+  /** The last said, the newest last. */
+  readonly recent: readonly SinkRefusedClient[];
 }
 
 /** Commands a sink dropped undecoded (/api/status: a sink's `commandsDropped`). */

@@ -13,7 +13,7 @@
  * counts from its first failure.
  */
 import type { DurableQueue, QueueBatch, QueueInput, QueueStats } from '../buffer/queue.js';
-import type { Sink, SinkCommandsDropped, SinkPacketLimit } from '../core/components.js';
+import type { Sink, SinkCommandsDropped, SinkPacketLimit, SinkRefusedClients } from '../core/components.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 
 export interface SinkStatus {
@@ -48,6 +48,8 @@ export interface SinkStatus {
   readonly packetLimit?: SinkPacketLimit;
   /** For a sink that takes commands (Sparkplug): those dropped undecoded since the start; absent where none. */
   readonly commandsDropped?: SinkCommandsDropped;
+  /** For the OPC UA server: the client certificates it refused since the start; absent where none. */
+  readonly refusedClients?: SinkRefusedClients;
 }
 
 /** A sink's queue, passed through, noting each batch delivered (accepted) or not (rejected). */
@@ -145,12 +147,14 @@ export class SinkWatch {
     const gap = this.sink.journalGap?.();
     const packetLimit = this.sink.packetLimit?.();
     const commandsDropped = this.sink.commandsDropped?.();
+    const refusedClients = this.sink.refusedClients?.();
     const base = {
       name: this.sink.name,
       ...(this.queued ? { queued: this.queued } : {}),
       ...(gap ? { journalGap: gap } : {}),
       ...(packetLimit ? { packetLimit } : {}),
       ...(commandsDropped ? { commandsDropped } : {}),
+      ...(refusedClients ? { refusedClients } : {}),
     };
     if (this.sink.failing) {
       const failing = this.sink.failing();

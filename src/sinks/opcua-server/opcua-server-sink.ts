@@ -4,11 +4,14 @@
  * values, a subscription gets each change). node-opcua is loaded at start, only where the server is configured.
  */
 import { resolve } from 'node:path';
-import type { Sink, SinkRecords } from '../../core/components.js';
+import { certificateFacts, type CertificateFacts } from '../../core/certificate-facts.js';
+import type { Sink, SinkRecords, SinkRefusedClients } from '../../core/components.js';
 import { listenProblem } from '../../core/free-port.js';
 import type { AssetOutline } from '../../core/asset-outline.js';
 import type { SinkDeps } from '../sink-type.js';
 import { assetVariables, heldAlarmUpdates, recordUpdates } from './asset-variables.js';
+import { refusedClient, type ClientRefusal } from './refused-client.js';
+import { RefusedClients } from './refused-clients.js';
 import type { OpcuaServerConfig } from './schema.js';
 import type { RunningUaServer, UaServerWarnings } from './ua-server.js';
 import { LogThrottle } from '../../core/log-throttle.js';
@@ -73,6 +76,7 @@ export class OpcuaServerSink implements Sink {
 
   /** The server's warnings as log lines; failed logins once answers are held back, one line a minute. */
   private readonly warnings: UaServerWarnings = {
+    clientRefused: (refusal) => this.clientRefused(refusal),
     notKept: (what) =>
       this.deps.logger.warn(
         { sink: this.name, reason: what.reason, folder: what.folder, unlogged: what.unlogged },
@@ -93,6 +97,27 @@ export class OpcuaServerSink implements Sink {
     },
   };
   private readonly loginLog = new LogThrottle(60_000);
+  private readonly refused = new RefusedClients();
+
+  /** A refused client certificate: one line for each (not for each retry), and /api/status. */
+  private clientRefused(refusal: ClientRefusal): void {
+    let facts: CertificateFacts;
+    try {
+      facts = certificateFacts(refusal.certificate);
+    } catch {
+      return; // no certificate to name: node-opcua refused it as invalid, and its warning says so
+    }
+    const said = refusedClient(facts, refusal, this.identity.pkiDir, Date.now());
+    const unsaid = this.refused.take(said);
+    if (unsaid === undefined) return;
+    const more = unsaid > 0 ? ` (and ${unsaid} other refused certificate(s) not said one by one within a minute)` : '';
+    const { message, at: _at, ...fields } = said;
+    this.deps.logger.warn({ sink: this.name, ...fields, unsaid }, `${message}${more}`);
+  }
+
+  refusedClients(): SinkRefusedClients | undefined {
+    return this.refused.status();
+  }
 
   write(records: SinkRecords): void {
     const server = this.server;

@@ -15,6 +15,8 @@ import type { VariableSpec } from './asset-variables.js';
 import { LoginPacer } from './login-pacing.js';
 import { boundNotificationsPerPublish } from './notification-bound.js';
 import { boundQueueSizes, MIN_SAMPLING_MS } from './queue-bound.js';
+import { clientUriMismatch } from './client-uri.js';
+import type { ClientRefusal } from './refused-client.js';
 import { BoundedCertificateStore, type NotKept } from './rejected-store.js';
 import type { OpcuaServerConfig } from './schema.js';
 import { boundedTransportLimits } from './transport-limits.js';
@@ -38,6 +40,8 @@ export function userCheck(users: OpcuaServerConfig['users']): (name: string, pas
 export interface UaServerWarnings {
   /** A client's certificate refused and not kept in rejected/. */
   notKept(what: NotKept): void;
+  /** A client's certificate refused (each refusal: the sink says each certificate once). */
+  clientRefused(refusal: ClientRefusal): void;
   /** A password login failed: how many within the last minute, and how long answers are now held back. */
   loginFailed(failures: number, delayMs: number): void;
   /** The server's certificate carried another ApplicationUri: moved aside, a new one made at this start. */
@@ -80,6 +84,8 @@ export async function startUaServer(
   const serverCertificateManager = new BoundedCertificateStore(
     { rootFolder: pkiDir, automaticallyAcceptUnknownCertificate: config.trust_unknown_clients },
     notKept,
+    Date.now,
+    (refusal) => warnings.clientRefused(refusal),
   );
   // node-opcua lists X.509 user tokens on every endpoint; without its own folder it would trust the process-wide
   // default UserPKI. This one, in the gateway's PKI folder, trusts no user certificate unless an operator puts one in
@@ -133,11 +139,19 @@ export async function startUaServer(
   await server.initialize();
   // Each request as its endpoint decodes it, before the server serves it: queue sizes (queue-bound.ts) and
   // notifications per message (notification-bound.ts) revised down. node-opcua makes its endpoints in initialize().
+  // And a CreateSession whose client certificate carries another ApplicationUri than the client describes itself
+  // with, which node-opcua refuses (BadCertificateUriInvalid) saying only its own error lines (client-uri.ts).
   for (const endpoint of server.endpoints)
-    endpoint.prependListener('message', (message: { request: object }) => {
-      boundQueueSizes(message.request, config.max_monitored_item_queue_size);
-      boundNotificationsPerPublish(message.request, config.max_notifications_per_publish);
-    });
+    endpoint.prependListener(
+      'message',
+      (message: { request: object }, channel: { securityMode: MessageSecurityMode }) => {
+        boundQueueSizes(message.request, config.max_monitored_item_queue_size);
+        boundNotificationsPerPublish(message.request, config.max_notifications_per_publish);
+        const mismatch =
+          channel.securityMode !== MessageSecurityMode.None ? clientUriMismatch(message.request) : undefined;
+        if (mismatch) warnings.clientRefused(mismatch);
+      },
+    );
   const space = new GatewayAddressSpace(server.engine.addressSpace!, gateway, specs);
   await server.start();
   return {

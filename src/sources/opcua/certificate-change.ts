@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { certificateFileFacts, type CertificateFacts } from './certificate-facts.js';
+import { certificateFileFacts, type CertificateFacts } from '../../core/certificate-facts.js';
 
 /** At most this many trusted certificates are read (the folder is the administrator's, not the network's). */
 const TRUSTED_READ = 1000;

@@ -14,7 +14,7 @@ import {
   type EndpointDescription,
   type OPCUACertificateManager,
 } from 'node-opcua';
-import { X509Certificate } from 'node:crypto';
+import { certificateFacts } from '../../core/certificate-facts.js';
 import { timeoutOptions } from './request-timeout.js';
 import { boundedTransportFactory, type OnRefused } from './bounded-transport.js';
 import type { ReceiveLimits } from './message-bound.js';
@@ -89,21 +89,11 @@ export async function fetchServerCertificate(
   return certificate;
 }
 
-/** The first certificate of a DER chain (a SEQUENCE with its length), or the buffer where it cannot be told. */
-export function firstOfChain(der: Buffer): Buffer {
-  if (der.length < 2 || der[0] !== 0x30) return der;
-  const lengthBytes = der[1] & 0x80 ? der[1] & 0x7f : 0;
-  if (lengthBytes > 4 || der.length < 2 + lengthBytes) return der;
-  const length = lengthBytes === 0 ? der[1] : der.subarray(2, 2 + lengthBytes).reduce((n, b) => n * 256 + b, 0);
-  return der.subarray(0, Math.min(der.length, 2 + lengthBytes + length));
-}
-
 /** ": certificate <subject>, valid <from> → <to>" (ISO 8601), or nothing where it cannot be read. */
 function validity(chain: Buffer): string {
   try {
-    const c = new X509Certificate(firstOfChain(chain));
-    const iso = (d: string) => new Date(d).toISOString();
-    return `: certificate ${c.subject.replace(/\n/g, ', ')}, valid ${iso(c.validFrom)} → ${iso(c.validTo)}`;
+    const f = certificateFacts(chain);
+    return `: certificate ${f.subject}, valid ${f.validFrom} → ${f.validTo}`;
   } catch {
     return '';
   }

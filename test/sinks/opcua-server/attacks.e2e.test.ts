@@ -7,14 +7,7 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  MessageSecurityMode,
-  OPCUACertificateManager,
-  OPCUAClient,
-  SecurityPolicy,
-  StatusCodes,
-  UserTokenType,
-} from 'node-opcua';
+import { MessageSecurityMode, OPCUAClient, SecurityPolicy, StatusCodes, UserTokenType } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../src/core/free-port.js';
 import { OpcuaServerSink } from '../../../src/sinks/opcua-server/opcua-server-sink.js';
@@ -23,12 +16,12 @@ import { MAX_MESSAGE_BYTES } from '../../../src/sinks/opcua-server/transport-lim
 import { logLines, type LogLines } from '../../helpers/log-lines.js';
 import { rawOpcTcp } from '../../helpers/raw-opc-tcp.js';
 import { openUaSession } from '../../helpers/ua-client.js';
-import { pumpServerSink } from './server-sink-fixture.js';
+import { ClientCertificates, pumpServerSink } from './server-sink-fixture.js';
 
 let dir: string;
 let log: LogLines;
 let sink: OpcuaServerSink;
-let clients: OPCUACertificateManager;
+let clients: ClientCertificates;
 
 const pki = () => join(dir, 'pki');
 const rejected = () => readdir(join(pki(), 'rejected'));
@@ -47,32 +40,17 @@ beforeAll(async () => {
     log.logger,
   );
   await sink.start();
-  clients = new OPCUACertificateManager({
-    rootFolder: join(dir, 'clients'),
-    automaticallyAcceptUnknownCertificate: true,
-  });
-  await clients.initialize();
+  clients = await ClientCertificates.open(join(dir, 'clients'));
 }, 120_000);
 
 afterAll(async () => {
   await sink?.close();
-  await clients?.dispose();
+  await clients?.manager.dispose();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** A self-signed client certificate (the clients' one key), new each call. */
-async function clientCertificate(name: string, subject: string): Promise<string> {
-  const outputFile = join(dir, 'clients', `${name}.pem`);
-  await clients.createSelfSignedCertificate({
-    subject,
-    applicationUri: 'urn:attacker',
-    dns: [],
-    startDate: new Date(Date.now() - 60_000),
-    validity: 30,
-    outputFile,
-  });
-  return outputFile;
-}
+const clientCertificate = (name: string, subject: string) => clients.make(name, subject, 'urn:attacker');
 
 /** Opens a Sign channel with a certificate; resolves with what the refusal says. */
 async function refusal(certificateFile: string): Promise<string> {
@@ -82,9 +60,9 @@ async function refusal(certificateFile: string): Promise<string> {
     securityPolicy: SecurityPolicy.Basic256Sha256,
     connectionStrategy: { maxRetry: 0 },
     applicationUri: 'urn:attacker',
-    clientCertificateManager: clients,
+    clientCertificateManager: clients.manager,
     certificateFile,
-    privateKeyFile: join(dir, 'clients', 'own', 'private', 'private_key.pem'),
+    privateKeyFile: clients.privateKeyFile,
   });
   try {
     await client.connect(sink.endpointUrl!);
@@ -135,6 +113,11 @@ describe('storage.opcua_server against a client on the network', () => {
     expect(line.msg).toBe(
       `OPC UA server: a client's certificate was refused and not kept in ${join(pki(), 'rejected')}: the folder holds ${MAX_REJECTED_CERTIFICATES} already (remove those you do not mean to trust)`,
     );
+    const refused = await log.next(/refused the client certificate O=attacker, CN=one-more/);
+    expect([refused.trustCommand, refused.msg.split('; ').at(-1)]).toEqual([
+      undefined,
+      `node-opcua kept no copy in rejected/: the folder holds ${MAX_REJECTED_CERTIFICATES} already (remove those you do not mean to trust)`,
+    ]);
     for (const f of after.filter((f) => f.startsWith('filler-'))) await rm(join(pki(), 'rejected', f));
   });
 

@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OPCUACertificateManager } from 'node-opcua';
 import { afterAll, beforeAll } from 'vitest';
 import { freePort } from '../../../src/core/free-port.js';
 import { OpcuaServerSink } from '../../../src/sinks/opcua-server/opcua-server-sink.js';
@@ -75,4 +76,39 @@ export function writePumpScore(sink: OpcuaServerSink, value: number): void {
     ],
     alarms: [],
   });
+}
+
+/** A client side's PKI folder: one key, and self-signed certificates made with it on demand (a client of the tests). */
+export class ClientCertificates {
+  readonly manager: OPCUACertificateManager;
+
+  private constructor(private readonly folder: string) {
+    this.manager = new OPCUACertificateManager({ rootFolder: folder, automaticallyAcceptUnknownCertificate: true });
+  }
+
+  /** The folder's PKI, its key made where it has none. */
+  static async open(folder: string): Promise<ClientCertificates> {
+    const clients = new ClientCertificates(folder);
+    await clients.manager.initialize();
+    return clients;
+  }
+
+  /** The one key every certificate made here carries. */
+  get privateKeyFile(): string {
+    return join(this.folder, 'own', 'private', 'private_key.pem');
+  }
+
+  /** A new self-signed certificate `<name>.pem`, valid `days` days from `start` (a minute ago): its file. */
+  async make(name: string, subject: string, uri: string, start = Date.now() - 60_000, days = 30): Promise<string> {
+    const outputFile = join(this.folder, `${name}.pem`);
+    await this.manager.createSelfSignedCertificate({
+      subject,
+      applicationUri: uri,
+      dns: [],
+      startDate: new Date(start),
+      validity: days,
+      outputFile,
+    });
+    return outputFile;
+  }
 }

@@ -1,7 +1,8 @@
 /** The server certificate fetched under max_message_bytes: which endpoint's, and its first certificate of a chain. */
 import { EndpointDescription, MessageSecurityMode, SecurityPolicy } from 'node-opcua';
 import { describe, expect, it } from 'vitest';
-import { certificateOf, firstOfChain } from '../../../src/sources/opcua/server-certificate.js';
+import { firstOfChain } from '../../../src/core/certificate-facts.js';
+import { certificateOf } from '../../../src/sources/opcua/server-certificate.js';
 
 const endpoint = (mode: MessageSecurityMode, policy: SecurityPolicy, certificate: number[]) =>
   new EndpointDescription({

@@ -1,0 +1,119 @@
+/**
+ * A client certificate the OPC UA server refused, in words (pure): who the client is (subject, ApplicationUri, SHA-256
+ * fingerprint, validity), why it was refused (self-signed or issued by a CA the server does not trust, expired, not
+ * valid yet, an ApplicationUri other than the one the client describes itself with), where node-opcua put the file,
+ * and the command that trusts it where trusting it would let the client in. Everything taken from the certificate is
+ * shown escaped and cut short; the file's path is the one found in rejected/, never made from the certificate.
+ */
+import { join } from 'node:path';
+import type { CertificateFacts } from '../../core/certificate-facts.js';
+import type { SinkRefusedClient } from '../../core/components.js';
+import { printable } from '../../core/printable.js';
+import { trustCommand } from '../../core/trust-command.js';
+
+/** Why the client was refused. */
+export type RefusalCause =
+  'self_signed' | 'untrusted' | 'issuer_unknown' | 'expired' | 'not_yet_valid' | 'uri_mismatch' | 'other';
+
+/** What the server saw of a refusal. */
+export interface ClientRefusal {
+  /** The client's certificate (DER, the first of its chain). */
+  readonly certificate: Buffer;
+  /** node-opcua's verdict (BadCertificateUntrusted, BadCertificateTimeInvalid, BadCertificateUriInvalid...). */
+  readonly status: string;
+  /** Where node-opcua put it: a file found in rejected/ by its SHA-1 thumbprint. */
+  readonly file?: string;
+  /** Why it kept no copy in rejected/ (rejected-store.ts), where it did not. */
+  readonly notKept?: string;
+  /** The ApplicationUri the client described itself with, where it is not the certificate's (CreateSession). */
+  readonly describedUri?: string;
+}
+
+/** A refused client certificate as the log and /api/status say it. */
+export interface RefusedClient extends SinkRefusedClient {
+  readonly cause: RefusalCause;
+}
+
+/** Characters of a name from a certificate said at most. */
+const NAME_CHARS = 200;
+
+/** A name from a certificate, escaped and cut short. */
+function said(text: string): string {
+  return printable(text.length > NAME_CHARS ? `${text.slice(0, NAME_CHARS)}…` : text);
+}
+
+/** Why it was refused, from node-opcua's verdict and the certificate's own dates and issuer. */
+export function refusalCause(facts: CertificateFacts, refusal: ClientRefusal, now: number): RefusalCause {
+  if (refusal.describedUri !== undefined || refusal.status === 'BadCertificateUriInvalid') return 'uri_mismatch';
+  if (Date.parse(facts.validTo) <= now) return 'expired';
+  if (Date.parse(facts.validFrom) > now) return 'not_yet_valid';
+  if (refusal.status === 'BadCertificateChainIncomplete') return 'issuer_unknown';
+  if (refusal.status === 'BadCertificateUntrusted') return facts.selfSigned ? 'self_signed' : 'untrusted';
+  return 'other';
+}
+
+function causeText(cause: RefusalCause, facts: CertificateFacts, refusal: ClientRefusal, uri: string): string {
+  const issuer = said(facts.issuer);
+  switch (cause) {
+    case 'self_signed':
+      return `self-signed (no CA vouches for it) and not in this server's trusted certificates (${refusal.status})`;
+    case 'untrusted':
+      return `issued by ${issuer}, and neither it nor that CA is in this server's trusted certificates (${refusal.status})`;
+    case 'issuer_unknown':
+      return `issued by ${issuer}, whose certificate this server does not have (${refusal.status})`;
+    case 'expired':
+      return `expired on ${facts.validTo} (${refusal.status}): trusting it would not let the client in; the client needs a new certificate`;
+    case 'not_yet_valid':
+      return `not valid before ${facts.validFrom} (${refusal.status}): check the clocks of the client and of this gateway`;
+    case 'uri_mismatch':
+      return `it carries the ApplicationUri ${uri}, but the client describes itself as ${said(refusal.describedUri ?? '(none)')} (BadCertificateUriInvalid): its session is refused even where the certificate is trusted; make a certificate for the client that carries the URI it describes itself with`;
+    case 'other':
+      return `refused (${refusal.status})`;
+  }
+}
+
+/** Where the file is, and what to do with it. */
+function whereText(cause: RefusalCause, refusal: ClientRefusal, pkiDir: string, command: string | undefined): string {
+  if (cause === 'uri_mismatch') return '';
+  if (!refusal.file)
+    return refusal.notKept
+      ? `; node-opcua kept no copy in rejected/: ${refusal.notKept}`
+      : refusal.status === 'BadCertificateTimeInvalid'
+        ? `; it is in ${join(pkiDir, 'trusted', 'certs')}/`
+        : '; node-opcua wrote no copy of it in rejected/';
+  const put = `; it was put in ${refusal.file}`;
+  if (!command) return put;
+  const when = cause === 'not_yet_valid' ? ', once the clocks agree' : '';
+  return `${put}. To trust it${when}: ${command} (node-opcua sees the move while it runs; a restart reads it for sure), and the client's next try goes through`;
+}
+
+/** The refusal as the log and /api/status say it. */
+export function refusedClient(
+  facts: CertificateFacts,
+  refusal: ClientRefusal,
+  pkiDir: string,
+  now: number,
+): RefusedClient {
+  const cause = refusalCause(facts, refusal, now);
+  const uri = facts.applicationUri === undefined ? '(none)' : said(facts.applicationUri);
+  const trusting = cause === 'self_signed' || cause === 'untrusted' || cause === 'not_yet_valid';
+  const command = refusal.file && trusting ? trustCommand(refusal.file, pkiDir) : undefined;
+  const noUri =
+    facts.applicationUri === undefined && cause !== 'uri_mismatch'
+      ? '; it carries no ApplicationUri (an OPC UA client certificate must: its session would be refused)'
+      : '';
+  const who = `${said(facts.subject)} (ApplicationUri ${uri}, SHA-256 ${facts.sha256}, valid ${facts.validFrom} → ${facts.validTo})`;
+  return {
+    at: now,
+    cause,
+    status: refusal.status,
+    subject: said(facts.subject),
+    applicationUri: facts.applicationUri === undefined ? undefined : uri,
+    sha256: facts.sha256,
+    validFrom: facts.validFrom,
+    validTo: facts.validTo,
+    ...(refusal.file ? { file: refusal.file } : {}),
+    ...(command ? { trustCommand: command } : {}),
+    message: `OPC UA server: refused the client certificate ${who}: ${causeText(cause, facts, refusal, uri)}${noUri}${whereText(cause, refusal, pkiDir, command)}`,
+  };
+}
