@@ -7,6 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OpcuaConnectOptions, OpcuaConnection } from './client-adapter.js';
 import { socketErrorMeaning } from '../../core/socket-errors.js';
+import { trustCommand } from '../../core/trust-command.js';
 import { PEM_FILE_MAX_BYTES, readRegularFileSync, regularFileErrorText } from '../../core/regular-file.js';
 import { describeRefusal, isNotOpcuaServer, isOversize } from './message-bound.js';
 import { firstLine } from './opcua-value.js';
@@ -84,7 +85,7 @@ export function untrustedAdvice(pkiDir: string, detail: string): string {
   if (newest) {
     const file = join(rejectedDir, newest);
     const changed = certificateChangeText(pkiDir, file);
-    const trust = `mv "${file}" "${join(pkiDir, 'trusted', 'certs')}/" and the next connect uses it`;
+    const trust = `${trustCommand(file, pkiDir)} and the next connect uses it`;
     if (changed)
       return `${changed}. The new certificate is not trusted (${detail}); it was put in ${file}. To trust it, once checked: ${trust}`;
     return `the server's certificate ${newest.replace(/\.(pem|der)$/, '')} is not trusted (${detail}); it was put in ${file}. To trust it: ${trust}`;

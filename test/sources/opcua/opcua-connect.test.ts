@@ -2,7 +2,8 @@
  * describeConnectError's words for refusals the e2e tests cannot all bring about on node-opcua's servers: the codes
  * other servers answer to a gateway certificate they do not trust or find expired.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -87,7 +88,21 @@ describe("untrustedAdvice: the server's certificate the gateway does not trust",
     // Regression: it ended with a period, and the daemon's warning read "… the next connect uses it.; rebuilding …".
     expect(untrustedAdvice(pki, 'BadCertificateUntrusted')).toBe(
       `the server's certificate PLC_1[ab12] is not trusted (BadCertificateUntrusted); it was put in ${file}. ` +
-        `To trust it: mv "${file}" "${join(pki, 'trusted', 'certs')}/" and the next connect uses it`,
+        `To trust it: mv '${file}' ${join(pki, 'trusted', 'certs')}/ and the next connect uses it`,
     );
+  });
+
+  it("a server's common name with $(…) in the file name is pasted as a name: the mv moves it and runs nothing", () => {
+    const pki = mkdtempSync(join(tmpdir(), 'lw-untrusted-'));
+    mkdirSync(join(pki, 'rejected'));
+    mkdirSync(join(pki, 'trusted', 'certs'), { recursive: true });
+    const name = "$(touch pwned)'`touch pwned2`[ab12].pem";
+    writeFileSync(join(pki, 'rejected', name), '');
+    const command = /To trust it: (mv .*) and the next/.exec(untrustedAdvice(pki, 'BadCertificateUntrusted'))![1];
+    execFileSync('sh', ['-c', command], { cwd: pki });
+    expect([existsSync(join(pki, 'trusted', 'certs', name)), readdirSync(pki).sort()]).toEqual([
+      true,
+      ['rejected', 'trusted'],
+    ]);
   });
 });

@@ -11,6 +11,7 @@ import { rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shellWords } from '../../../src/core/shell-word.js';
 import { freePort } from '../../../src/core/free-port.js';
 import type { Sample } from '../../../src/core/types.js';
 import { startBlobServer, type BlobServer } from '../../helpers/blob-opcua-server.js';
@@ -128,7 +129,8 @@ describe('max_message_bytes', () => {
         () => 'read',
         (err: Error) => err.message,
       );
-    const [, from, to] = /BadCertificateUntrusted.*To trust it: mv "([^"]+)" "([^"]+)"/.exec(refused) ?? [];
+    const [, from, to] =
+      shellWords(/BadCertificateUntrusted.*To trust it: (mv .*) and the next/.exec(refused)?.[1] ?? '') ?? [];
     expect(from).toMatch(/\/rejected\/.*\.pem$/);
     expect(proxy.announced.slice(before)).toEqual([BOUND]);
     // Trusted: the endpoints again, then the secure channel, both bounded; the value read.

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OPCUACertificateManager } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shellWords } from '../../../src/core/shell-word.js';
 import { opcuaSourceSchema } from '../../../src/config/schema.js';
 import { LineSimulator } from '../../../src/sim/line-simulator.js';
 import { startSimOpcuaServer, type SimOpcuaServer } from '../../../src/sim/opcua-server.js';
@@ -59,9 +60,9 @@ describe('OPC UA security', () => {
       (err: Error) => err.message,
     );
     expect(refused).toMatch(
-      /^device secure-ua \(opc\.tcp:.*\): the server's certificate .* is not trusted \(.*BadCertificateUntrusted.*\); it was put in .*\/rejected\/.*\.pem\. To trust it: mv ".*" ".*\/trusted\/certs\/"/,
+      /^device secure-ua \(opc\.tcp:.*\): the server's certificate .* is not trusted \(.*BadCertificateUntrusted.*\); it was put in .*\/rejected\/.*\.pem\. To trust it: mv '.*' .*\/trusted\/certs\/ and the next/,
     );
-    const [, from, to] = /mv "([^"]+)" "([^"]+)"/.exec(refused!)!;
+    const [, from, to] = shellWords(/To trust it: (mv .*) and the next/.exec(refused!)![1])!;
     await rename(from, join(to, from.split('/').pop()!));
     const [flow] = await secure.readOnce();
     expect(flow).toMatchObject({ channel: 'flow', quality: 'good' });

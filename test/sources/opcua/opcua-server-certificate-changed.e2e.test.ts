@@ -74,6 +74,6 @@ describe('OPC UA: a server certificate that changed', () => {
     expect(changed).toContain(
       `The new certificate is not trusted (server Certificate verification failed with err BadCertificateUntrusted`,
     );
-    expect(changed).toContain(`To trust it, once checked: mv "${now.file}" "${join(pkiDir, 'trusted', 'certs')}/"`);
+    expect(changed).toContain(`To trust it, once checked: mv '${now.file}' ${join(pkiDir, 'trusted', 'certs')}/`);
   }, 90_000);
 });
