@@ -14,6 +14,8 @@ import { dirname, join } from 'node:path';
 import { MessageSecurityMode, OPCUAClient, SecurityPolicy, UserTokenType } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../src/core/free-port.js';
+import { SinkWatch } from '../../../src/runtime/sink-watch.js';
+import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import type { OpcuaServerSink } from '../../../src/sinks/opcua-server/opcua-server-sink.js';
 import { logLines, type LogLine, type LogLines } from '../../helpers/log-lines.js';
 import { ClientCertificates, MES_USER, pumpServerSink } from './server-sink-fixture.js';
@@ -111,8 +113,14 @@ describe('storage.opcua_server refusing a client certificate', () => {
       rejected,
       `mv '${rejected}' ${trusted}`,
     ]);
-    const shown = sink.refusedClients()!.recent.find((r) => r.sha256 === cert.sha256);
-    expect(shown?.message).toBe(lines[0].msg);
+    // /api/status's entry for the sink (the gateway's SinkWatch of it).
+    const status = new SinkWatch(sink, undefined, new GatewayMetrics()).status();
+    const shown = status.refusedClients?.recent.find((r) => r.sha256 === cert.sha256);
+    expect([status.refusedClients?.certificates, shown?.message, shown?.trustCommand]).toEqual([
+      1,
+      lines[0].msg,
+      lines[0].trustCommand,
+    ]);
     execFileSync('sh', ['-c', String(lines[0].trustCommand)]);
     await startServer();
     expect(await connect(cert.file, 'urn:acme:scada-1')).toBe('session');
