@@ -34,6 +34,11 @@ export interface Row {
    */
   readonly held?: readonly number[];
   /**
+   * Of an incomplete row where its values hold a reading it cannot use (stale, bad, ahead: align batch keeps the last
+   * one in `values`): those channels (indices). A cycle's trigger among them could not be read (cycle-window.ts).
+   */
+  readonly unusable?: readonly number[];
+  /**
    * Of a row whose samples were all stamped before their source's row before it (they came late), by up to the age
    * limit: by how much (ms), the row placed at that row's time instead. Absent where its samples were on time.
    */
@@ -188,7 +193,10 @@ export class RowAssembler {
     let complete = true;
     for (let i = 0; i < this.channels.length; i++) if (!this.usable(i, ts)) complete = false;
     const values = Float64Array.from(this.values);
-    if (!complete) return { ts, values, complete, why: this.why(ts) };
+    if (!complete) {
+      const unusable = this.channels.flatMap((_, i) => (this.usable(i, ts) ? [] : [i]));
+      return { ts, values, complete, why: this.why(ts), unusable };
+    }
     const held = this.heldChannels();
     return held ? { ts, values, complete, held } : { ts, values, complete };
   }

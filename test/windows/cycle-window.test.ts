@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CycleWindow, RUNNING_AT_START, type CycleOutcome } from '../../src/windows/cycle/cycle-window.js';
+import {
+  CycleWindow,
+  RUNNING_AT_START,
+  TRIGGER_READ_FAILED,
+  type CycleOutcome,
+} from '../../src/windows/cycle/cycle-window.js';
 import { resampleRows } from '../../src/windows/resample.js';
+import type { Row } from '../../src/windows/row-assembler.js';
 
 // Rows: [force, trigger, partCounter].
 const row = (ts: number, force: number, trigger: number, counter = 0, complete = true) => ({
@@ -9,7 +15,7 @@ const row = (ts: number, force: number, trigger: number, counter = 0, complete =
   complete,
 });
 
-function feed(w: CycleWindow, rows: ReturnType<typeof row>[]): CycleOutcome[] {
+function feed(w: CycleWindow, rows: readonly Row[]): CycleOutcome[] {
   return rows.map((r) => w.push(r)).filter((o): o is CycleOutcome => o !== undefined);
 }
 
@@ -178,6 +184,48 @@ describe('cycle-triggered windows', () => {
     // Unread while idle, and still idle after: nothing lost; the next part is judged as usual.
     const idle = feed(flag(), [row(0, 0, 0), unread(1), row(2, 0, 0), row(3, 5, 1), row(4, 9, 1), row(5, 0, 0)]);
     expect(idle.map((o) => o.kind)).toEqual(['window']);
+  });
+
+  it('flag: a part that starts after failed reads of its trigger (its last reading held, then stale) is unknown', () => {
+    // Regression (qiwalk-s39, a PLC restarted): the failed reads held the flag at 0, the rows went stale after the
+    // hold, and the gateway reconnected mid-stroke: the part was cut from that row as if seen from its start, and
+    // failed (score 6.5, a 640 ms cycle of a 760 ms one).
+    const failed = (ts: number) => ({ ...row(ts, 0, 0, 3), held: [0, 1, 2] });
+    const stale = (ts: number) => ({ ...row(ts, 0, 0, 3, false), why: 'force, cycle_active stale', unusable: [0, 1] });
+    const restarted = (...unread: Row[]) =>
+      feed(flag(), [row(0, 0, 0, 3), ...unread, row(4, 5, 1, 4), row(5, 9, 1, 4), row(6, 0, 0, 4)]);
+    expect(restarted(failed(1), failed(2))).toEqual([
+      { kind: 'incomplete', ts: 6, partId: '4', reason: `its start was not seen: ${TRIGGER_READ_FAILED}` },
+    ]);
+    expect(restarted(failed(1), stale(2), stale(3))).toEqual([
+      {
+        kind: 'incomplete',
+        ts: 6,
+        partId: '4',
+        reason: 'its start was not seen: the trigger could not be read (force, cycle_active stale)',
+      },
+    ]);
+    // Read again at 0 before the part starts (a stale force alone does not hide it): its rising edge is seen.
+    const forceStale = { ...stale(3), why: 'force stale', unusable: [0] };
+    const seen = feed(flag(), [
+      row(0, 0, 0),
+      failed(1),
+      stale(2),
+      forceStale,
+      row(4, 5, 1),
+      row(5, 9, 1),
+      row(6, 0, 0),
+    ]);
+    expect(seen.map((o) => o.kind)).toEqual(['window']);
+    // A failed read inside a running part holds the flag: the part goes on and is judged on its rows (held-rows.ts).
+    const inside = feed(flag(), [
+      row(0, 0, 0),
+      row(1, 5, 1),
+      { ...row(2, 5, 1), held: [1] },
+      row(3, 9, 1),
+      row(4, 0, 0),
+    ]);
+    expect(inside.map((o) => o.kind)).toEqual(['window']);
   });
 
   it('counter: a counter that changed while it could not be read starts a part whose start was not seen', () => {

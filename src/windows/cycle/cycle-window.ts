@@ -8,7 +8,8 @@
  *            next; the part id is the counter value of the part being made.
  *
  * A cycle with an incomplete row, too few rows or too many, or one that started while the trigger
- * could not be read (its first rows unknown), is reported as incomplete with its part id: it is
+ * could not be read (its first rows unknown: a bad or stale trigger, or failed reads that held its last reading), is
+ * reported as incomplete with its part id: it is
  * never scored as if it were normal. Where an incomplete row says why (which
  * channels were missing, stale or bad), the reason says so too.
  *
@@ -64,6 +65,14 @@ export interface CycleWindowOptions {
   readonly pollMs?: number;
 }
 
+/**
+ * Why a part that starts after failed reads of its trigger (a timeout, an exception answer, the connection down) is
+ * unknown: a failed read holds the trigger's last reading (row-assembler.ts), so its rising edge may lie anywhere in
+ * them.
+ */
+export const TRIGGER_READ_FAILED =
+  'the trigger could not be read (its reads failed: a timeout, an exception answer or the connection down)';
+
 /** Why a part running at the first reading of its trigger is unknown. */
 export const RUNNING_AT_START =
   'the cycle was already running when its trigger was first read (the gateway started or restarted mid-cycle)';
@@ -85,6 +94,11 @@ export class CycleWindow {
   private sequence = 0;
   /** The trigger could not be read since its last value: why a part starting now was not seen from its start. */
   private lost: string | undefined;
+  /**
+   * The last row held the trigger's reading over a failed read of it (Row.held): a part that starts at the next row was
+   * not seen from its start.
+   */
+  private readFailed = false;
   /** The running part started while the trigger could not be read: what the row said. */
   private unseenStart: string | undefined;
 
@@ -102,7 +116,9 @@ export class CycleWindow {
 
   /** `partId`, when given, names a part that starts with this row (e.g. a serial number tag's text). */
   push(row: Row, partId?: string): CycleOutcome | undefined {
-    const trigger = row.values[this.o.triggerIndex];
+    // A trigger the row cannot use (stale after failed reads, bad) is unread, though the row holds its last reading.
+    const unread = row.unusable?.includes(this.o.triggerIndex) === true;
+    const trigger = unread ? Number.NaN : row.values[this.o.triggerIndex];
     if (!Number.isFinite(trigger)) {
       // Without the trigger we cannot tell where the part starts or ends: the part is unknown, and so is a part that
       // starts before it is read again.
@@ -114,7 +130,9 @@ export class CycleWindow {
     }
     const previous = this.lastTrigger;
     this.lastTrigger = trigger;
-    const lost = this.lost;
+    const failedBefore = this.readFailed;
+    this.readFailed = row.held?.includes(this.o.triggerIndex) === true;
+    const lost = this.lost ?? (failedBefore ? TRIGGER_READ_FAILED : undefined);
     this.lost = undefined;
     if (this.o.trigger === 'flag') {
       const on = trigger !== 0;
