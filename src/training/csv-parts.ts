@@ -59,6 +59,8 @@ export interface LeftOutPart {
 
 export interface CsvParts {
   readonly channels: readonly string[];
+  /** Each channel's unit, from the file's units row (csv-units-row.ts: `linewatch export` writes one); absent: none. */
+  readonly units?: readonly string[];
   readonly periodMs: number;
   /** Each part's window (raw values, time-major), in the order the parts were made. */
   readonly windows: readonly Float64Array[];
@@ -235,6 +237,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   const step = steps.length > 0 ? median(steps) : 0;
   return {
     channels,
+    ...(table.unitsRow ? { units: channels.map((ch) => table.unitsRow!.units.get(ch) ?? '') } : {}),
     periodMs,
     windows,
     partIds,
@@ -345,6 +348,41 @@ const COUNTER_SHARE = 0.95;
 export const MIN_PARTS = 20;
 
 /**
+ * Refuses a curve that is a part counter or a clock (a column that rises from every part to the next): a model that
+ * learned it would fail every later part. Checked before anything else reads the curves (the warm-up's trend: before,
+ * a part counter left among them was first taken for a warm-up of 72 parts, qiwalk-s39).
+ */
+export function refuseCounterCurves(parts: CsvParts, file: string): void {
+  const c = parts.channels.length;
+  parts.channels.forEach((name, j) => {
+    const means = parts.windows.map((w) => w.reduce((a, v, k) => (k % c === j ? a + v : a), 0));
+    // A counter rises at every step but where it starts again (a recording of several runs, a wrap-around); a curve's
+    // mean rises at about half of them.
+    const rises = means.filter((m, i) => i > 0 && m > means[i - 1]).length;
+    // A part counter holds one whole number through each part and counts up by 1 from a part to the next, but where
+    // it starts again (a recording of many runs) or a part spans a pause.
+    const held = parts.windows.map((w) => {
+      const v = w[j];
+      return Number.isInteger(v) && w.every((x, k) => k % c !== j || x === v) ? v : undefined;
+    });
+    const byOne = held.filter((v, i) => i > 0 && v !== undefined && v - (held[i - 1] ?? Number.NaN) === 1);
+    if (
+      held.filter((v) => v !== undefined).length >= COUNTER_SHARE * held.length &&
+      byOne.length >= (held.length - 1) / 2
+    )
+      throw new Error(
+        `${file}: ${name} holds one whole number through each part and counts up by 1 from part to part ` +
+          `(${byOne.length} times in ${held.length - 1}): a part counter, not a curve; a model that learned it would ` +
+          'fail every later part: name it with --part-id-channel, or leave it out (--channels)',
+      );
+    if (rises >= COUNTER_SHARE * (means.length - 1))
+      throw new Error(
+        `${file}: ${name} rises from part to part ${rises === means.length - 1 ? 'every time' : `${rises} times in ${means.length - 1}`} (${means.length} parts): a counter or a clock, not a curve; a model that learned it would fail every later part: name it with --part-id-channel, or leave it out (--channels)`,
+      );
+  });
+}
+
+/**
  * A training set of parts: the first parts to learn from, the last `validationFraction` of them held out (early
  * stopping, the threshold's calibration, the golden window).
  */
@@ -395,39 +433,13 @@ export function partsTrainingSet(
         `${file}: ${name} reads ${first} throughout every part: it cannot tell one part from another; leave it out (--channels)`,
       );
   });
-  parts.channels.forEach((name, j) => {
-    const means = parts.windows.map((w) => w.reduce((a, v, k) => (k % c === j ? a + v : a), 0));
-    // A counter rises at every step but where it starts again (a recording of several runs, a wrap-around); a curve's
-    // mean rises at about half of them.
-    const rises = means.filter((m, i) => i > 0 && m > means[i - 1]).length;
-    // A part counter holds one whole number through each part and counts up by 1 from a part to the next, but where
-    // it starts again (a recording of many runs) or a part spans a pause.
-    const held = parts.windows.map((w) => {
-      const v = w[j];
-      return Number.isInteger(v) && w.every((x, k) => k % c !== j || x === v) ? v : undefined;
-    });
-    const byOne = held.filter((v, i) => i > 0 && v !== undefined && v - (held[i - 1] ?? Number.NaN) === 1);
-    if (
-      held.filter((v) => v !== undefined).length >= COUNTER_SHARE * held.length &&
-      byOne.length >= (held.length - 1) / 2
-    )
-      throw new Error(
-        `${file}: ${name} holds one whole number through each part and counts up by 1 from part to part ` +
-          `(${byOne.length} times in ${held.length - 1}): a part counter, not a curve; a model that learned it would ` +
-          'fail every later part: name it with --part-id-channel, or leave it out (--channels)',
-      );
-    if (rises >= COUNTER_SHARE * (means.length - 1))
-      throw new Error(
-        `${file}: ${name} rises from part to part ${rises === means.length - 1 ? 'every time' : `${rises} times in ${means.length - 1}`} (${means.length} parts): a counter or a clock, not a curve; a model that learned it would fail every later part: name it with --part-id-channel, or leave it out (--channels)`,
-      );
-  });
   const { method, mean, std } = partNormalisation(train, c);
   const L = parts.windows[0].length / c;
   return {
     name: o.name,
     description: `Autoencoder over each part's curves (${parts.channels.join(', ')}, resampled to ${L} points per cycle), int8 QDQ; a part passes when its score is below the threshold.`,
     data: `${file}: ${n} parts (cycles cut by ${cut}, each resampled to ${L} points by the gateway's cycle window), the first ${n - held} to learn from, the last ${held} held out, sample period ${parts.periodMs} ms${parts.leftOut.length > 0 ? `; ${leftOutText(parts.leftOut)}` : ''}${o.pollGaps ? `; ${o.pollGaps}` : ''}${o.warmUp ? `; ${o.warmUp} warm-up parts left out` : ''}`,
-    channels: parts.channels.map((name) => ({ name, unit: '' })),
+    channels: parts.channels.map((name, j) => ({ name, unit: parts.units?.[j] ?? '' })),
     windowLength: L,
     periodMs: parts.periodMs,
     hidden: o.hidden,

@@ -16,6 +16,7 @@ import {
   leftOutText,
   partsTrainingSet,
   pollGapText,
+  refuseCounterCurves,
   withoutParts,
   withoutPollGaps,
   type CsvParts,
@@ -175,6 +176,8 @@ export async function fitPartModel(
     );
   const good = results ? withoutParts(made, (id) => results.of(id) === true) : made;
   const dropped = made.windows.length - good.windows.length;
+  // Before anything reads the curves (the warm-up's trend would first take a counter for a warm-up).
+  refuseCounterCurves(good, file);
   const warmUpChoice = o.warmUp ?? 'skip';
   const { parts, gaps, limitMs, gapText, warmUp, warmUpIds } = normalParts(good, made.pollStepMs, warmUpChoice);
   const notes = o.beforeFit?.(parts) ?? [];

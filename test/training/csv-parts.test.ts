@@ -11,9 +11,11 @@ import {
   MIN_PARTS,
   partsTrainingSet,
   pollGapText,
+  refuseCounterCurves,
   withoutPollGaps,
   type CsvPartsOptions,
 } from '../../src/training/csv-parts.js';
+import { fitPartModel } from '../../src/training/fit-parts.js';
 
 const T0 = Date.UTC(2026, 0, 5, 6);
 
@@ -350,7 +352,8 @@ describe('parts from a CSV of cycles', () => {
   });
 
   it('refuses a part counter among the curves, also where it starts again, and a clock', () => {
-    const counted = (text: string) => setOf(csvParts(text, 'press.csv', { ...FLAG, partIdChannel: undefined }), 0.4);
+    const counted = (text: string) =>
+      refuseCounterCurves(csvParts(text, 'press.csv', { ...FLAG, partIdChannel: undefined }), 'press.csv');
     const message = (name: string, how: string) =>
       new Error(
         `press.csv: ${name} ${how} a model that learned it would fail every later part: name it with --part-id-channel, or leave it out (--channels)`,
@@ -381,10 +384,50 @@ describe('parts from a CSV of cycles', () => {
     );
   });
 
+  it('refuses a part counter among the curves before anything reads them: no warm-up is said of it', async () => {
+    // Regression (qiwalk-s39): `train --part-id-channel serial` on an export with part_counter said first that parts
+    // 7 to 78 were a warm-up, part_counter drifting most (-4.18 sd), then refused part_counter as a counter.
+    const lines: string[] = [];
+    const fit = fitPartModel(cyclesCsv(120), 'press.csv', {
+      cut: { cycleChannel: 'cycle_active', trigger: 'flag', minRows: 5, maxRows: 100 },
+      name: 'p',
+      windowLength: 16,
+      arch: 'dense',
+      hidden: [8],
+      validationFraction: 0.25,
+      seed: 1,
+      epochs: 1,
+      target: { falseAlarmsPerDay: 1 },
+      command: 'test',
+      log: (line) => lines.push(line),
+    });
+    await expect(fit).rejects.toThrow(
+      'press.csv: part_counter holds one whole number through each part and counts up by 1 from part to part',
+    );
+    expect(lines).toEqual([]);
+  });
+
   it('holds out the last parts, in the order they were made', () => {
     const parts = csvParts(cyclesCsv(50), 'press.csv', FLAG);
     const set = setOf(parts, 0.4);
     expect([set.train.length, set.validation.length, set.windowLength]).toEqual([30, 20, 16]);
     expect(set.validation[0]).toBe(parts.windows[30]);
+  });
+});
+
+describe('csvParts: a units row under the header (linewatch export writes one)', () => {
+  it("gives the part model's channels their units, as a sliding model's; none without it", () => {
+    // Regression (qiwalk-s39): a part model trained on an export's CSV had `unit: ""` for force (kN) and position (mm).
+    const lines = cyclesCsv(90).split('\n');
+    const withUnits = [lines[0], ',kN,mm,,', ...lines.slice(1)].join('\n');
+    const channels = (text: string) => setOf(csvParts(text, 'press.csv', FLAG), 0.25).channels;
+    expect(channels(withUnits)).toEqual([
+      { name: 'force', unit: 'kN' },
+      { name: 'position', unit: 'mm' },
+    ]);
+    expect(channels(cyclesCsv(90))).toEqual([
+      { name: 'force', unit: '' },
+      { name: 'position', unit: '' },
+    ]);
   });
 });
