@@ -70,6 +70,29 @@ export function unreadChannels(channels: readonly string[], registers: readonly 
         'without one every window would be incomplete';
 }
 
+/**
+ * Of a part window (cycle) whose register list has no line for its trigger or its part id (set, or taken from its part
+ * model): the problem, as the deploy refuses it; undefined where both have one, or for a sliding window. Regression
+ * (qiwalk-s39): a model trained with the serial number as its part id, in a flow that reads registers (numbers only),
+ * named its parts 1, 2, 3 where the gateway names them PRS-000123, and said nothing.
+ */
+export function unreadPartChannels(
+  window: { readonly type: string; readonly trigger_channel?: string; readonly part_id_channel?: string },
+  registers: readonly RegisterField[],
+): string | undefined {
+  if (window.type !== 'cycle') return undefined;
+  const unread = (c: string | undefined) => c !== undefined && !registers.some((r) => r.channel === c);
+  if (unread(window.trigger_channel))
+    return `register list: no line for ${window.trigger_channel}, the parts' trigger: without one no part is cut`;
+  if (unread(window.part_id_channel))
+    return (
+      `register list: no line for ${window.part_id_channel}, the part id: without one the parts are numbered 1, 2, … ` +
+      'instead of named by it; a register list reads numbers, not text (a serial number): list a part counter and ' +
+      'set Part id to it, or send the part id in object messages'
+    );
+  return undefined;
+}
+
 /** Where the editor loads the register list's rule from (relative to Node-RED's admin root). */
 export const REGISTER_LIST_SCRIPT = 'linewatch/register-list.js';
 

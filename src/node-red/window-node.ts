@@ -22,7 +22,13 @@ import {
   type InputFormat,
   type MessageFormat,
 } from './message-samples.js';
-import { parseRegisterFields, registerListScript, REGISTER_LIST_SCRIPT, unreadChannels } from './register-list.js';
+import {
+  parseRegisterFields,
+  registerListScript,
+  REGISTER_LIST_SCRIPT,
+  unreadChannels,
+  unreadPartChannels,
+} from './register-list.js';
 import { numberSetting } from './field-rules.js';
 import {
   list,
@@ -178,7 +184,9 @@ export function registerWindowNode(RED: RedApi): void {
         periodMs = input.sample_period_ms;
       }
       if (channels.length === 0) throw new Error('window settings: no channels (choose a model, or list the channels)');
-      const unread = format.registers && unreadChannels(channels, format.registers);
+      const unread =
+        format.registers &&
+        (unreadChannels(channels, format.registers) ?? unreadPartChannels(window, format.registers));
       if (unread) throw new Error(unread);
       if (length === undefined || !Number.isInteger(length) || length < 1)
         throw new Error('window settings: window length must be a whole number of samples (or choose a model)');

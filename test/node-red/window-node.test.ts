@@ -167,6 +167,31 @@ describe('linewatch-window', () => {
     );
   });
 
+  it.each([
+    [
+      'its part id',
+      'cycle_active 0 bit.0\nforce 3 float32 CDAB',
+      'register list: no line for serial, the part id: without one the parts are numbered 1, 2, … instead of named by ' +
+        'it; a register list reads numbers, not text (a serial number): list a part counter and set Part id to it, ' +
+        'or send the part id in object messages',
+    ],
+    [
+      'its trigger',
+      'force 3 float32 CDAB\npart_counter 1 uint32',
+      "register list: no line for cycle_active, the parts' trigger: without one no part is cut",
+    ],
+  ])('refuses a part window whose register list has no line for %s at deploy', async (_, registers, message) => {
+    // Regression (qiwalk-s39): a part model with the serial as its part id, read from registers, named its parts
+    // 1, 2, 3.
+    const part = { mode: 'cycle', triggerChannel: 'cycle_active', partIdChannel: 'serial' };
+    const cycle = { ...part, format: 'registers', registers, channels: 'force', length: '4' };
+    await helper.load([nodes.window], flow(cycle));
+    const w = helper.getNode('w')!;
+    const error = nextError(w);
+    w.receive({ payload: [1, 0, 7, 0, 0, 0, 0] });
+    expect(await error).toBe(message);
+  });
+
   it('reports a node that is not set up once, not with every message (a Modbus read every 200 ms)', async () => {
     await helper.load([nodes.window], flow({ hop: '0' }));
     const w = helper.getNode('w')! as ReturnType<typeof helper.getNode> & {
