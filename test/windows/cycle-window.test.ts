@@ -228,6 +228,34 @@ describe('cycle-triggered windows', () => {
     expect(inside.map((o) => o.kind)).toEqual(['window']);
   });
 
+  it("flag: where the part id read again after failed reads is another part's, neither part is judged, both named", () => {
+    // Regression (qiwalk-s39, the PLC frozen for 1.5 s mid-stroke): the flag held at 1 over the failed reads, and read
+    // 1 again in the next part's stroke; the two made one part named PRS-000690, judged fail, and PRS-000691 had no
+    // record at all.
+    const failed = (ts: number, counter: number) => ({ ...row(ts, 5, 1, counter), held: [0, 1, 2] });
+    const stale = (ts: number) => ({
+      ...row(ts, 5, 1, 690, false),
+      why: 'force, cycle_active stale',
+      unusable: [0, 1],
+    });
+    const parts = (...over: Row[]) =>
+      feed(flag(), [row(0, 0, 0, 690), row(1, 5, 1, 690), ...over, row(5, 7, 1, 691), row(6, 9, 1, 691), row(7, 0, 0)]);
+    const ended = (why: string) => [
+      {
+        kind: 'incomplete',
+        ts: 5,
+        partId: '690',
+        reason: `its end was not seen: ${why}, and the part id read again is 691`,
+      },
+      { kind: 'incomplete', ts: 7, partId: '691', reason: `its start was not seen: ${why}` },
+    ];
+    expect(parts(failed(2, 690), failed(3, 690))).toEqual(ended(TRIGGER_READ_FAILED));
+    expect(parts(failed(2, 690), stale(3))).toEqual(ended('the trigger could not be read (force, cycle_active stale)'));
+    // The same part read again (a short outage within its stroke): one part, judged on its rows.
+    const same = feed(flag(), [row(0, 0, 0, 690), row(1, 5, 1, 690), failed(2, 690), row(3, 7, 1, 690), row(4, 0, 0)]);
+    expect(same.map((o) => (o.kind === 'window' ? o.window.partId : o.reason))).toEqual(['690']);
+  });
+
   it('counter: a counter that changed while it could not be read starts a part whose start was not seen', () => {
     const w = counter();
     const unread = (ts: number) => ({ ts, values: Float64Array.of(1, 0, Number.NaN), complete: false });

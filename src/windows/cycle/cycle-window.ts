@@ -136,6 +136,16 @@ export class CycleWindow {
     this.lost = undefined;
     if (this.o.trigger === 'flag') {
       const on = trigger !== 0;
+      // Over failed or unread reads of the flag the running part may have ended and the next begun (a PLC that did not
+      // answer for a stroke): where the part id read again is another's, neither that end nor that start was seen.
+      const id = this.idOf(row, partId);
+      if (on && this.open && (failedBefore || lost !== undefined) && id !== undefined && id !== this.partId) {
+        const why = lost ?? TRIGGER_READ_FAILED;
+        const ended = this.incompleteAt(row.ts, `its end was not seen: ${why}, and the part id read again is ${id}`);
+        this.start(row, partId, why);
+        this.add(row);
+        return ended;
+      }
       if (on && !this.open && previous !== undefined && previous === 0) this.start(row, partId, lost);
       else if (on && previous === undefined && this.o.runningAtStart === 'unknown')
         this.start(row, partId, RUNNING_AT_START);
@@ -161,14 +171,25 @@ export class CycleWindow {
     this.open = true;
     this.unseenStart = lost;
     this.sequence++;
-    const id = this.o.partIdIndex !== undefined ? row.values[this.o.partIdIndex] : Number.NaN;
-    this.partId = partId ?? (Number.isFinite(id) ? String(id) : String(this.sequence));
+    this.partId = this.idOf(row, partId) ?? String(this.sequence);
     this.ts = [];
     this.values = [];
     this.complete = true;
     this.why = undefined;
     this.overflow = false;
     this.held.reset();
+  }
+
+  /** The id a row names its part by: `partId` where given, else the part id column's number; undefined: none. */
+  private idOf(row: Row, partId: string | undefined): string | undefined {
+    const id = this.o.partIdIndex !== undefined ? row.values[this.o.partIdIndex] : Number.NaN;
+    return partId ?? (Number.isFinite(id) ? String(id) : undefined);
+  }
+
+  /** The running part closed unjudged at `ts`, for `reason`. */
+  private incompleteAt(ts: number, reason: string): CycleOutcome {
+    this.open = false;
+    return { kind: 'incomplete', ts, partId: this.partId, reason };
   }
 
   private incomplete(row: Row): void {
