@@ -56,7 +56,8 @@ export async function partEvalCut(opts: EvalOptions): Promise<PartCut | undefine
 export function partResultsFlag(opts: EvalOptions, cut: PartCut | undefined): PartResults | undefined {
   if (opts.partLabels === undefined) return undefined;
   if (!cut && opts.model !== undefined)
-    // A part model need not record its cut (the shipped press-ae does not): the flags that name it, named.
+    // A part model need not record its cut (the press-ae shipped before 2026-12-07 does not): the flags that name it,
+    // named.
     throw new UsageError(
       `--part-labels ${opts.partLabels}: for part models, whose parts it labels; the model ${opts.model} records no ` +
         "cut: give the asset's cycle window's with --cycle-channel NAME (its trigger_channel), --part-id-channel NAME " +

@@ -76,7 +76,7 @@ function cutFlags(cut: AssetCut, written: readonly string[]): string {
  * The eval step, or what to do first: how eval is to label the exported rows, with its note. A sliding-window
  * model's by the fault's start and end (--anomaly); a part model's by the quality system's result of each part
  * (--part-labels, matched by the part id column), with the cut flags, since a model folder need not record its cut
- * (the shipped press-ae records none). eval refuses --anomaly for a part model.
+ * (the press-ae shipped before 2026-12-07 records none). eval refuses --anomaly for a part model.
  */
 function evalStep(f: ExportedFacts, evalCommand: string): string {
   const cut = f.configured?.cut;

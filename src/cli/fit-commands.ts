@@ -223,7 +223,10 @@ export function addFitCommands(program: Command, wrap: CommandWrap, argv: readon
         '--model-version <version>',
         "the model's version (default 1.0.0): a release for gateways needs a version other than the one they run, and the name (--name) of the model it replaces",
       )
-      .option('--train-s <n>', 'with the simulator: seconds of normal operation to train on (pump 1800, press 14400)')
+      .option(
+        '--train-s <n>',
+        'with the simulator: seconds of normal operation to train on (pump 1800; press 14400, its last quarter held out)',
+      )
       .option(
         '--prune <fraction>',
         'remove this fraction of hidden units or conv channels (smallest L1 norm), fine-tune, and record size, speed and loss change in the manifest',

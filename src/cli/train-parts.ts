@@ -148,10 +148,21 @@ export function partPoints(window: string | undefined, arch: Architecture, cut: 
   return points;
 }
 
+/**
+ * A recording given instead of the --csv file (the simulator's press, `train --model press`): its text, what names it
+ * (in what the fit says and in the manifest) and the model's default name.
+ */
+export interface PartRecording {
+  readonly text: string;
+  readonly file: string;
+  readonly name: string;
+}
+
 export async function trainParts(
   opts: TrainOptions,
   detector: Omit<DetectorOptions, 'log'>,
   argv: readonly string[],
+  recording?: PartRecording,
 ): Promise<void> {
   const arch = partArch(detector.arch, opts.cycleChannel!);
   if (detector.slowChannels !== undefined)
@@ -163,8 +174,10 @@ export async function trainParts(
   const cut = partCutFlags(opts);
   const labels = labelChoiceOf(opts.labels);
   const windowLength = partPoints(opts.window, arch, cut);
-  const text = csvFlagText(opts.csv!);
-  const rename = csvRenames(opts);
+  const file = recording?.file ?? opts.csv!;
+  const text = recording?.text ?? csvFlagText(file);
+  // --rename is refused with the simulator's recording (its columns are named).
+  const rename = recording ? undefined : csvRenames(opts);
   // What the fit says (the parts cut, the budget the held-out parts support), on stderr and on the page.
   const said = keptLog();
   const { log } = said;
@@ -172,10 +185,10 @@ export async function trainParts(
   await checkOut(opts);
   const bar = terminalProgress();
   const results =
-    opts.partLabels !== undefined ? recordingResults(partResultsOf(opts.partLabels, cut), opts.csv!) : undefined;
-  const { fitted } = await fitPartModel(text, opts.csv!, {
+    opts.partLabels !== undefined ? recordingResults(partResultsOf(opts.partLabels, cut), file) : undefined;
+  const { fitted } = await fitPartModel(text, file, {
     cut,
-    name: nameOf(opts, outFolderName(opts.out, `csv-parts-${arch}`)),
+    name: nameOf(opts, recording?.name ?? outFolderName(opts.out, `csv-parts-${arch}`)),
     ...(opts.channels !== undefined
       ? {
           channels: opts.channels
@@ -204,13 +217,13 @@ export async function trainParts(
     // the parts instead, as in eval).
     beforeFit: (parts) => {
       const cutColumns = [cut.cycleChannel, ...(cut.partIdChannel !== undefined ? [cut.partIdChannel] : [])];
-      refuseUndeployableChannels(opts.csv!, [...parts.channels, ...cutColumns], cutColumns);
+      refuseUndeployableChannels(file, [...parts.channels, ...cutColumns], cutColumns);
       const labelled = results ? undefined : labelledPartsOf(parts);
-      if (labels === 'refuse') refuseLabelledParts(opts.csv!, labelled);
+      if (labels === 'refuse') refuseLabelledParts(file, labelled);
       // Said after the line of the parts cut (fitPartModel logs it), as they are learnt after they are cut.
       return labelled
         ? [
-            `${opts.csv}: ${labelled.parts} of the ${labelled.of} parts learnt from have rows labelled anomalous ` +
+            `${file}: ${labelled.parts} of the ${labelled.of} parts learnt from have rows labelled anomalous ` +
               `(column anomaly; the first, part ${labelled.firstId}, starts at row ${labelled.firstRow}) and are ` +
               'learnt as good parts (--labels ignore)',
           ]
@@ -222,7 +235,7 @@ export async function trainParts(
   });
   const name = fitted.manifest.name;
   await writeModelFolder(resolve(opts.out), fitted);
-  if (opts.report) await writeTrainReport(opts.report, fitted, `${name} (${arch}) on ${opts.csv}`, said.kept);
+  if (opts.report) await writeTrainReport(opts.report, fitted, `${name} (${arch}) on ${file}`, said.kept);
   const window = JSON.stringify(cycleWindowConfig(cut)).replace(/"/g, '').replace(/,/g, ', ').replace(/:/g, ': ');
   log(`the asset's window in the gateway's config: ${window}`);
   process.stdout.write(`model ${name} written to ${resolve(opts.out)}\n`);

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { buildModel, writeModelFolder, type Architecture } from '../training/build-model.js';
 import { csvNormalData } from '../training/csv-dataset.js';
 import { csvDataColumns, heldAsText, heldText, textColumnsText, type ColumnRenames } from '../core/csv-table.js';
-import { MODEL_KINDS, pumpNormalData, trainingSet, type ModelKind } from '../training/datasets.js';
+import { MODEL_KINDS, pressRecording, pumpNormalData, pumpTrainingSet } from '../training/datasets.js';
 import { DEFAULT_GEOMETRY } from '../training/detector-features.js';
 import { fitDetector, learntRowsOf, type DetectorOptions, type NormalData } from '../training/fit-detector.js';
 import { leftOutText, withoutConstantChannels } from '../training/constant-channels.js';
@@ -99,10 +99,18 @@ async function fitAndWrite(
   process.stdout.write(`model ${data.name} written to ${resolve(opts.out)}\n`);
 }
 
-/** Flags that only a CSV gives meaning to, refused with the simulator instead of ignored. */
+/**
+ * Flags that only a CSV gives meaning to, refused with the simulator instead of ignored. The press's model is a part
+ * model (trainSimPress): its budget may be given in ppm of good parts and at a line's rate of parts.
+ */
 function refuseCsvOnlyFlags(opts: TrainOptions): void {
   refuseGiven(
     {
+      ...(opts.model === 'press'
+        ? {}
+        : { '--false-rejects-ppm': opts.falseRejectsPpm, '--parts-per-day': opts.partsPerDay }),
+      '--part-labels': opts.partLabels,
+      '--warm-up': opts.warmUp,
       '--window': opts.window,
       '--channels': opts.channels,
       '--train-rows': opts.trainRows,
@@ -115,7 +123,6 @@ function refuseCsvOnlyFlags(opts: TrainOptions): void {
       '--part-id-channel': opts.partIdChannel,
       '--min-samples': opts.minSamples,
       '--max-samples': opts.maxSamples,
-      '--false-rejects-ppm': opts.falseRejectsPpm,
       '--rename': opts.rename?.join(' '),
       '--labels': opts.labels,
     },
@@ -268,11 +275,27 @@ function trainSecondsOf(opts: TrainOptions): number | undefined {
   return opts.trainS !== undefined ? wholeNumber('train-s', opts.trainS, 60) : undefined;
 }
 
+/**
+ * The press's part model (dense or conv1d): the simulator's recording of normal parts fitted as `train --csv FILE
+ * --cycle-channel cycle_active --part-id-channel part_counter` fits a recording (trainParts, fit-parts.ts: the
+ * gateway's cycle window, the mean curve, the budget of false rejects), so the shipped press-ae is the part model
+ * `eval` measures.
+ */
+function trainSimPress(opts: TrainOptions, detector: Omit<DetectorOptions, 'log'>, argv: readonly string[]) {
+  const recording = pressRecording(detector.seed, trainSecondsOf(opts));
+  // The period the press is polled at (the median step between its rows is 203 ms: its polls' phase slides 2.7 ms a
+  // poll and falls back every 73 polls, as a gateway's polls drift against a machine's cycle).
+  const period = String(recording.periodMs);
+  const cut = { ...opts, cycleChannel: 'cycle_active', partIdChannel: 'part_counter', periodMs: period };
+  return trainParts(cut, detector, argv, { ...recording, name: 'press-ae' });
+}
+
 async function trainSim(opts: TrainOptions, argv: readonly string[]): Promise<void> {
   choiceFlag('model', opts.model, MODEL_KINDS);
   refuseCsvOnlyFlags(opts);
   const detector = detectorFlags(opts, commandLine(argv), 'dense');
   if (detector.arch === 'hybrid' || detector.arch === 'stats') return trainSimRows(opts, detector);
+  if (opts.model === 'press') return trainSimPress(opts, detector, argv);
   const arch: Architecture = detector.arch;
   refuseGiven(
     {
@@ -281,10 +304,10 @@ async function trainSim(opts: TrainOptions, argv: readonly string[]): Promise<vo
       '--slow-channels': opts.slowChannels,
       '--report': opts.report,
     },
-    `the simulator's ${arch} models keep the shipped calibration (2 × the 99.9th percentile of held-out scores); use --arch hybrid or stats, or train --csv`,
+    `the simulator's ${arch} pump models keep the shipped calibration (2 × the 99.9th percentile of held-out scores); use --arch hybrid or stats, or train --csv`,
   );
   const seed = detector.seed;
-  const recorded = trainingSet(opts.model as ModelKind, seed, trainSecondsOf(opts));
+  const recorded = pumpTrainingSet(seed, trainSecondsOf(opts));
   const set = { ...recorded, name: nameOf(opts, recorded.name) };
   if (arch === 'conv1d' && set.windowLength % 4 !== 0)
     throw new UsageError(

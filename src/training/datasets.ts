@@ -1,18 +1,13 @@
 /**
- * The training sets of the shipped models, recorded from the line simulator (seeded, decoded
- * through the Modbus register map, so the models see what the gateway sees).
+ * The training data of the shipped models, recorded from the line simulator (seeded, decoded
+ * through the Modbus register map, so the models see what the gateway sees): the pump station's windows and rows, the
+ * press's recording of parts.
  */
 import { PUMP_UNITS, type PumpChannel } from '../sim/plant.js';
 import type { TrainingSet } from './build-model.js';
 import type { NormalData } from './fit-detector.js';
-import {
-  channelStats,
-  PRESS_CHANNELS,
-  recordPressCycles,
-  recordPumpFromSimulator,
-  slidingWindows,
-  windowStats,
-} from './sim-recording.js';
+import { PRESS_PERIOD_MS, pressRecordingCsv } from './press-dataset.js';
+import { channelStats, recordPumpFromSimulator, slidingWindows } from './sim-recording.js';
 
 export const MODEL_KINDS = ['pump', 'press'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
@@ -62,33 +57,26 @@ export function pumpNormalData(seed: number, name: string, trainSeconds = 1800):
   };
 }
 
-/** The press: one window per part (force and position curves), resampled to 24 points. */
-export function pressTrainingSet(seed: number, trainSeconds = 14_400, validationSeconds = 3600): TrainingSet {
-  const periodMs = 200;
-  const windowLength = 24;
-  const train = recordPressCycles(seed, trainSeconds, periodMs, windowLength);
-  const validation = recordPressCycles(seed + 1000, validationSeconds, periodMs, windowLength);
-  const { mean, std } = windowStats(train, PRESS_CHANNELS.length);
-  return {
-    name: 'press-ae',
-    description:
-      "Dense autoencoder over each part's press-fit curves (force and position, resampled to 24 points per cycle), int8 QDQ; a part passes when its score is below the threshold.",
-    data: `line simulator press, ${train.length} normal parts (${trainSeconds} s polled every ${periodMs} ms at every phase of the cycle), seed ${seed}, cycles cut by status bit 0 and resampled by the gateway's cycle window`,
-    channels: [
-      { name: 'force', unit: 'kN' },
-      { name: 'position', unit: 'mm' },
-    ],
-    windowLength,
-    periodMs,
-    hidden: [16, 4, 16],
-    train,
-    validation,
-    validationNote: `${validation.length} parts, simulator seed ${seed + 1000}`,
-    mean,
-    std,
-  };
-}
+/** Seconds of the simulator's press a press model is fitted on, its last quarter held out (`--train-s`). */
+export const PRESS_TRAIN_S = 14_400;
 
-export function trainingSet(kind: ModelKind, seed: number, trainSeconds?: number): TrainingSet {
-  return kind === 'pump' ? pumpTrainingSet(seed, trainSeconds) : pressTrainingSet(seed, trainSeconds);
+/**
+ * The press's normal parts as `train --csv` reads a recording of them: the simulator's press polled every 200 ms at
+ * every phase of the cycle, its ticks at every phase too, decoded through the register map (pressRecordingCsv, as
+ * `linewatch dataset --preset press` writes it, whose ticks are in phase with the cycle), for the part model's one
+ * code path (fit-parts.ts: the gateway's cycle window cuts the parts, the mean curve, the budget of false rejects).
+ * `file` names it in what the fit says and in the manifest; `periodMs` is the period its polls are made at
+ * (`--period-ms`).
+ */
+export function pressRecording(
+  seed: number,
+  seconds = PRESS_TRAIN_S,
+): { text: string; file: string; periodMs: number } {
+  return {
+    // The ticks at every phase, as the running simulator's: learnt in phase with each cycle's start only, the demo's
+    // good parts failed where its ticks fell late in a cycle's first 100 ms (docs/detection-history.md, 2026-12-07).
+    text: pressRecordingCsv(seed, seconds, undefined, 'sliding').text,
+    periodMs: PRESS_PERIOD_MS,
+    file: `line simulator press (seed ${seed}, ${seconds} s polled every ${PRESS_PERIOD_MS} ms)`,
+  };
 }

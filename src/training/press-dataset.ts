@@ -5,7 +5,7 @@
  * fault acts. `anomaly-free.csv` is an hour of normal cycles. The same options give the same bytes.
  */
 import type { FaultSpec } from '../sim/faults.js';
-import { recordPressRows } from './sim-recording.js';
+import { recordPressRows, type PressTicks } from './sim-recording.js';
 
 export const PRESS_PERIOD_MS = 200;
 /** Seconds of normal cycles at the start of every labelled file (the rows to fit on), and of anomaly-free.csv. */
@@ -35,14 +35,16 @@ export interface PressDataset {
 
 /**
  * One recording of the press polled every 200 ms as CSV text: Unix-ms times, the press's channels, and where a fault
- * is given, `anomaly` (1 while it acts, to the end where it has no duration) and `changepoint` labels.
+ * is given, `anomaly` (1 while it acts, to the end where it has no duration) and `changepoint` labels. `ticks`: where
+ * the simulator's ticks fall (recordPressRows; the data set's files: `cycle`).
  */
 export function pressRecordingCsv(
   seed: number,
   seconds: number,
   fault?: FaultSpec,
+  ticks?: PressTicks,
 ): { text: string; anomalyRows: number } {
-  const rec = recordPressRows(seed, seconds, PRESS_PERIOD_MS, fault ? [fault] : []);
+  const rec = recordPressRows(seed, seconds, PRESS_PERIOD_MS, fault ? [fault] : [], ticks);
   const c = rec.channels.length;
   const lines = [`timestamp,${rec.channels.join(',')}${fault ? ',anomaly,changepoint' : ''}`];
   let previous = 0;

@@ -7,7 +7,6 @@ import type { FaultSpec } from '../sim/faults.js';
 import { LineSimulator } from '../sim/line-simulator.js';
 import { PUMP_CHANNELS } from '../sim/plant.js';
 import { PRESS_UNIT_ID, PUMP_UNIT_ID, SIM_REGISTERS } from '../sim/register-map.js';
-import { CycleWindow } from '../windows/cycle/cycle-window.js';
 import { SeededRandom } from '../core/random.js';
 import { decodeRegisters, registerCount, toEngineering } from '../sources/modbus/encoding.js';
 
@@ -83,16 +82,24 @@ export interface TimedRecording extends Recording {
 }
 
 /**
+ * Where the simulator's 100 ms ticks fall against its plant time: `cycle`, on whole 100 ms, so in phase with each
+ * cycle's start (every 6 s): the part's first tick is at its start; `sliding`, at any phase, sliding slowly, as the
+ * running simulator's timer ticks (`linewatch simulate`, the demo): the part's first tick comes up to 100 ms into it.
+ */
+export type PressTicks = 'cycle' | 'sliding';
+
+/**
  * Polls the press as the gateway would, `seconds` long every `periodMs`: status bit 0 (cycle active), the part
  * counter, force and position, decoded through the register map. As in the field, polls land at any phase of the
  * cycle (a slowly sliding offset plus a little jitter), and the simulator's registers hold the value of its last
- * 100 ms tick. `schedule`: faults, as the simulator's (a bad press-fit).
+ * 100 ms tick, at the phase `ticks` says. `schedule`: faults, as the simulator's (a bad press-fit).
  */
 export function recordPressRows(
   seed: number,
   seconds: number,
   periodMs: number,
   schedule: readonly FaultSpec[] = [],
+  ticks: PressTicks = 'cycle',
 ): TimedRecording {
   let now = 0;
   const sim = new LineSimulator({ seed, now: () => now, schedule });
@@ -105,7 +112,13 @@ export function recordPressRows(
   const jitter = new SeededRandom(seed ^ 0x5eed);
   for (let t = 0; t < rowCount; t++) {
     const pollAt = t * periodMs + ((t * 0.0137) % 1) * periodMs + jitter.next() * 20;
-    now = Math.floor(pollAt / 100) * 100;
+    if (ticks === 'cycle') now = Math.floor(pollAt / 100) * 100;
+    else {
+      // The ticks' phase slides at another pace than the polls', so that every pair of phases comes; where it starts
+      // again, the tick before is held (the plant's time never goes back: a cycle's flag would drop for a poll).
+      const phase = ((t * 0.0071) % 1) * 100;
+      now = Math.max(now, Math.floor((pollAt - phase) / 100) * 100 + phase);
+    }
     sim.tick();
     const image = sim.registers.get(PRESS_UNIT_ID)!;
     ts[t] = pollAt;
@@ -115,50 +128,4 @@ export function recordPressRows(
     rows[t * c + 3] = decodeSim(image, counter);
   }
   return { channels: [...PRESS_ROW_CHANNELS], periodMs, rows, rowCount, ts };
-}
-
-/**
- * Records the press's cycles from the simulator as the gateway would see them (recordPressRows): status bit 0 (cycle
- * active) as the trigger, the part counter as the part id, force and position as the part's curves, each cycle
- * resampled to `length` points by the gateway's own cycle window.
- */
-export function recordPressCycles(seed: number, seconds: number, periodMs: number, length: number): Float64Array[] {
-  const rec = recordPressRows(seed, seconds, periodMs);
-  const cycles = new CycleWindow({
-    asset: 'press',
-    channels: PRESS_CHANNELS,
-    triggerIndex: 2,
-    trigger: 'flag',
-    partIdIndex: 3,
-    length,
-    minRows: 5,
-    maxRows: 200,
-  });
-  const out: Float64Array[] = [];
-  const c = rec.channels.length;
-  for (let t = 0; t < rec.rowCount; t++) {
-    const values = rec.rows.slice(t * c, (t + 1) * c);
-    const outcome = cycles.push({ ts: rec.ts[t], values, complete: true });
-    if (outcome?.kind === 'window') out.push(Float64Array.from(outcome.window.data));
-  }
-  return out;
-}
-
-/** Per-channel mean and standard deviation over windows (time-major, `channels` per row); std at least `minStd`. */
-export function windowStats(
-  windows: readonly Float64Array[],
-  channels: number,
-  minStd = 1e-6,
-): { mean: number[]; std: number[] } {
-  const mean = new Array<number>(channels).fill(0);
-  const sq = new Array<number>(channels).fill(0);
-  let n = 0;
-  for (const w of windows)
-    for (let k = 0; k < w.length; k++) {
-      mean[k % channels] += w[k];
-      if (k % channels === 0) n++;
-    }
-  for (let c = 0; c < channels; c++) mean[c] /= n;
-  for (const w of windows) for (let k = 0; k < w.length; k++) sq[k % channels] += (w[k] - mean[k % channels]) ** 2;
-  return { mean, std: sq.map((s) => Math.max(Math.sqrt(s / Math.max(1, n - 1)), minStd)) };
 }

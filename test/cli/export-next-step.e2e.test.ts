@@ -147,7 +147,8 @@ describe('linewatch export: the next step', () => {
       `\n  next: ${next}  (RESULTS.csv: the quality system's OK/NOK of each part by its serial)\n`,
     );
     expect(stdout).not.toContain('--anomaly');
-    // The step runs as printed, with the quality system's table in place of RESULTS.csv (press-ae records no cut).
+    // The step runs as printed, with the quality system's table in place of RESULTS.csv (the asset's cut, whatever the
+    // model records).
     const table = join(dir, 'results.csv');
     await writeFile(table, 'serial,result\nPRS-1,OK\nPRS-2,NOK\n');
     const args = next

@@ -28,7 +28,7 @@ describe('linewatch train refuses what it would otherwise ignore', () => {
     ],
     [
       ['--model', 'pump', '--arch', 'dense', '--false-alarms-per-day', '3'],
-      "--false-alarms-per-day: the simulator's dense models keep the shipped calibration (2 × the 99.9th percentile of held-out scores); use --arch hybrid or stats, or train --csv",
+      "--false-alarms-per-day: the simulator's dense pump models keep the shipped calibration (2 × the 99.9th percentile of held-out scores); use --arch hybrid or stats, or train --csv",
     ],
     [['--model', 'pump', '--arch', 'hybrid', '--name', ''], '--name: expected a model name, not a blank one'],
     [['--csv', CSV, '--name', ' '], '--name: expected a model name, not a blank one'],
@@ -78,6 +78,16 @@ describe('linewatch train refuses what it would otherwise ignore', () => {
     [
       ['--model', 'press', '--cycle-channel', 'cycle_active'],
       "--cycle-channel: with --csv only; the simulator's models have their own channels, rows and window",
+    ],
+    // The press's model is a part model on the simulator's own recording: no table of part results, no warm-up of its
+    // own (before, both were ignored).
+    [
+      ['--model', 'press', '--part-labels', 'qs.csv', '--warm-up', 'learn'],
+      "--part-labels, --warm-up: with --csv only; the simulator's models have their own channels, rows and window",
+    ],
+    [
+      ['--model', 'pump', '--arch', 'dense', '--false-rejects-ppm', '100'],
+      "--false-rejects-ppm: with --csv only; the simulator's models have their own channels, rows and window",
     ],
   ])('train %j: exit 2, "%s", no model folder', async (args, message) => {
     const out = join(await mkdtemp(join(tmpdir(), 'lw-train-flags-')), 'model');

@@ -69,6 +69,9 @@ describe("a source's asset that is no configured asset", () => {
         `assets:\n  - { name: press, model: ${press} }\n`,
     );
     expect(issues).toEqual([
+      // The shipped press-ae records the cut it learned (since 2026-12-07): a sliding window is refused too.
+      "assets[0].window: model press-ae learned parts cut by cycle_active (flag): the asset's window needs type: " +
+        'cycle, trigger_channel: cycle_active, trigger: flag',
       'assets[0].model: model press-ae needs channel(s) force, position of asset press, which no source provides ' +
         '(provided: none); did sources[0].asset "pres" mean "press"?',
     ]);
@@ -116,10 +119,13 @@ describe('a Modbus address that looks like a Modicon reference', () => {
     const press = join(ROOT, 'models/press-ae');
     const loaded = await accepted(
       'sources:\n  - { name: plc, type: modbus_tcp, host: plc, asset: press, poll_interval_ms: 200, registers: ' +
-        '[{ channel: force, address: 40101, type: int16 }, { channel: position, address: 40102, type: int16 }] }\n' +
-        `assets:\n  - { name: press, model: ${press} }\n`,
+        '[{ channel: force, address: 40101, type: int16 }, { channel: position, address: 40102, type: int16 }, ' +
+        '{ channel: cycle_active, address: 40103, type: uint16 }] }\n' +
+        `assets:\n  - { name: press, model: ${press}, window: { type: cycle, trigger_channel: cycle_active } }\n`,
     );
-    expect(loaded.sources[0]).toMatchObject({ registers: [{ address: 40101 }, { address: 40102 }] });
+    expect(loaded.sources[0]).toMatchObject({
+      registers: [{ address: 40101 }, { address: 40102 }, { address: 40103 }],
+    });
   });
 });
 

@@ -139,6 +139,9 @@ describe('configuration', () => {
     ).toMatchObject({ type: 'cycle', trigger_channel: 'cycle_active', part_id_channel: 'serial' });
     expect(await issuesOf(cycle('{ type: cycle, trigger_channel: serial }'))).toEqual([
       'assets[0].window.trigger_channel: "serial" is a string tag; a trigger must be a number (a flag or a part counter)',
+      // The shipped press-ae records the cut it learned (since 2026-12-07).
+      'assets[0].window: model press-ae learned parts cut by cycle_active (flag), not by serial (flag): parts cut ' +
+        'otherwise are not the parts it knows',
     ]);
   });
 
@@ -397,9 +400,14 @@ describe('configuration', () => {
     ]);
     expect(await issuesOf(text('{ type: cycle, trigger_channel: cycle_activ }'))).toEqual([
       'assets[0].window.trigger_channel: no source provides channel "cycle_activ" of asset pump-1',
+      // The shipped press-ae records the cut it learned (since 2026-12-07): the name it was cut by.
+      'assets[0].window: model press-ae learned parts cut by cycle_active (flag), not by cycle_activ (flag): parts ' +
+        'cut otherwise are not the parts it knows',
     ]);
     expect(await issuesOf(text('{ trigger_channel: cycle_active }'))).toEqual([
       'assets[0].window: trigger_channel and part_id_channel only apply to type "cycle"',
+      "assets[0].window: model press-ae learned parts cut by cycle_active (flag): the asset's window needs type: " +
+        'cycle, trigger_channel: cycle_active, trigger: flag',
     ]);
     expect((await accepted(text('{ type: cycle, trigger_channel: cycle_active }'))).assets[0].window).toMatchObject({
       type: 'cycle',

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadManifest } from '../../src/inference/manifest.js';
 import { runCli } from '../helpers/cli.js';
-import { evalPartsJson, pressDataset } from '../helpers/press-data.js';
+import { evalPartsJson, pressDataset, ZSCORE_PRESS_AE } from '../helpers/press-data.js';
 
 const CUT = ['--cycle-channel', 'cycle_active', '--part-id-channel', 'part_counter'];
 
@@ -119,8 +119,9 @@ describe('parts labelled by a table of part results', () => {
       '--part-labels qs.csv: for part models (--cycle-channel, or --model of a part model), whose parts it labels',
     ],
     [
-      ['--model', 'models/press-ae', '--part-labels', 'qs.csv'],
-      "--part-labels qs.csv: for part models, whose parts it labels; the model models/press-ae records no cut: give the asset's cycle window's with --cycle-channel NAME (its trigger_channel), --part-id-channel NAME (its part_id_channel, the ids the table names) and, for a part counter, --cycle-trigger counter",
+      // The press-ae shipped before 2026-12-07, as gateways still hold it: it records no cut.
+      ['--model', ZSCORE_PRESS_AE, '--part-labels', 'qs.csv'],
+      `--part-labels qs.csv: for part models, whose parts it labels; the model ${ZSCORE_PRESS_AE} records no cut: give the asset's cycle window's with --cycle-channel NAME (its trigger_channel), --part-id-channel NAME (its part_id_channel, the ids the table names) and, for a part counter, --cycle-trigger counter`,
     ],
     [
       ['--cycle-channel', 'cycle_active', '--part-labels', 'qs.csv'],

@@ -13,7 +13,7 @@ import type { FittedModel } from '../../src/training/build-model.js';
 import { csvParts } from '../../src/training/csv-parts.js';
 import { normaliseInto } from '../../src/training/normalise.js';
 import { autoencoderFromOnnx } from '../../src/training/quantize.js';
-import { ROOT } from '../helpers/cli.js';
+import { ZSCORE_PRESS_AE } from '../helpers/press-data.js';
 import { fitMoulder, MOULDING_CHANNELS, MOULDING_CUT, mouldingPartsCsv } from '../helpers/moulding-parts.js';
 
 const W = 32;
@@ -126,7 +126,8 @@ describe('a part model normalised by the mean curve (part_curve)', () => {
 
 describe('an old part model (zscore, every part model shipped before part_curve)', () => {
   it('scores the held window as before: the points not read are scored as the part held them', async () => {
-    const loaded = await loadManifest(`${ROOT}/models/press-ae`);
+    // The press-ae shipped until 2026-12-07 (train --model press, zscore, no cut recorded), as gateways still hold it.
+    const loaded = await loadManifest(ZSCORE_PRESS_AE);
     const { manifest } = loaded;
     expect(manifest.normalisation.method).toBe('zscore');
     const model = await AutoencoderModel.load(loaded, { asset: 'press' });

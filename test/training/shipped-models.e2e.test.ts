@@ -3,11 +3,12 @@
  * the ONNX files and the whole manifest but the command line it records (its --out differs), so a detector change
  * that moves a calibration field cannot leave the demo running a model the code no longer writes.
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/inference/manifest.js';
+import { pressRecording } from '../../src/training/datasets.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 
 /** The model folder `out` holds what models/<folder> ships: its ONNX files' hashes and its manifest, command aside. */
@@ -38,6 +39,42 @@ describe('the shipped models are reproducible', () => {
     },
     180_000,
   );
+
+  it("the shipped press-ae is the part model `train --csv --cycle-channel` fits on the simulator's recording", async () => {
+    // The same recording `linewatch dataset --preset press` writes (pressRecording), read back from a file.
+    const dir = await mkdtemp(join(tmpdir(), 'lw-train-press-csv-'));
+    const csv = join(dir, 'press.csv');
+    await writeFile(csv, pressRecording(7).text);
+    const cut = ['--cycle-channel', 'cycle_active', '--part-id-channel', 'part_counter'];
+    const args = [
+      'train',
+      '--csv',
+      csv,
+      ...cut,
+      '--period-ms',
+      '200',
+      '--seed',
+      '7',
+      '--name',
+      'press-ae',
+      '--out',
+      join(dir, 'm'),
+    ];
+    const res = await runCli(args, {}, 180_000);
+    expect(res.code, res.stderr).toBe(0);
+    const shipped = JSON.parse(await readFile(join(ROOT, 'models/press-ae/manifest.json'), 'utf8'));
+    expect(sha256Hex(await readFile(join(dir, 'm/model.int8.onnx')))).toBe(shipped.sha256);
+    expect(shipped.normalisation.method).toBe('part_curve');
+    // The demo's asset cuts its parts as the model learned them (validate checks it against this record).
+    expect(shipped.training.parts.window).toEqual({
+      type: 'cycle',
+      trigger_channel: 'cycle_active',
+      trigger: 'flag',
+      part_id_channel: 'part_counter',
+      min_samples: 5,
+      max_samples: 10_000,
+    });
+  }, 180_000);
 
   it('`linewatch train --model pump --arch conv1d --name pump-conv-ae --seed 7` rebuilds the shipped conv model byte for byte', async () => {
     const out = await mkdtemp(join(tmpdir(), 'lw-train-conv-'));

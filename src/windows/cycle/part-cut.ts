@@ -67,6 +67,8 @@ export function partCutIssues(
     return [
       `${where}: ${learned}: the asset's window needs type: cycle, trigger_channel: ${cut.cycleChannel}, trigger: ${cut.trigger}`,
     ];
+  // A cycle window without a trigger is refused by its own check (trigger_channel required), not as another cut.
+  if (window.trigger_channel === undefined) return [];
   if (window.trigger_channel !== cut.cycleChannel || window.trigger !== cut.trigger)
     return [
       `${where}: ${learned}, not by ${window.trigger_channel} (${window.trigger}): parts cut otherwise are not the parts it knows`,
