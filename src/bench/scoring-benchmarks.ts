@@ -1,7 +1,8 @@
 /**
- * Scoring benchmarks on the shipped pump models:
+ * Scoring benchmarks on the shipped models:
  *   scoring-pipeline  the gateway's whole scoring path (windows → tensor → run → results with
- *                     ranked contributions) vs a raw session.run on a pre-built tensor.
+ *                     ranked contributions) vs a raw session.run on a pre-built tensor (the pump's models and the
+ *                     demo's press model).
  *   int8-vs-fp32      the int8 QDQ model vs its fp32 twin: file size and throughput.
  *   model-load        loading a model with the optimiser vs from the optimised-model cache.
  */
@@ -20,6 +21,8 @@ const MODEL_DIR = fileURLToPath(new URL('../../models/pump-ae', import.meta.url)
 /** The demo's and the example flows' model: the hybrid detector. */
 const HYBRID_MODEL_DIR = fileURLToPath(new URL('../../models/pump-hybrid', import.meta.url));
 const CONV_MODEL_DIR = fileURLToPath(new URL('../../models/pump-conv-ae', import.meta.url));
+/** The demo's press model: one window per part. */
+const PRESS_MODEL_DIR = fileURLToPath(new URL('../../models/press-ae', import.meta.url));
 const BATCHES = [1, 16, 64];
 const ROUND_MS = 400;
 
@@ -56,7 +59,7 @@ export const scoringPipeline: Benchmark = {
   description: 'gateway scoring path vs raw session.run on pre-built tensors (same model, batch, threads)',
   async run() {
     const rows: BenchRow[] = [];
-    for (const dir of [HYBRID_MODEL_DIR, MODEL_DIR]) {
+    for (const dir of [HYBRID_MODEL_DIR, MODEL_DIR, PRESS_MODEL_DIR]) {
       const loaded = await loadManifest(dir);
       const model = await AutoencoderModel.load(loaded, { asset: 'bench' });
       const { session } = await createSession(loaded.modelBytes);
@@ -76,7 +79,7 @@ export const scoringPipeline: Benchmark = {
     }
     return {
       name: this.name,
-      title: 'windows/s, pump-hybrid and pump-ae int8, CPU execution provider, 1 intra-op thread',
+      title: 'windows/s, pump-hybrid, pump-ae and press-ae int8, CPU execution provider, 1 intra-op thread',
       unit: 'windows/s',
       baselineName: 'raw session.run',
       candidateName: 'linewatch pipeline',
