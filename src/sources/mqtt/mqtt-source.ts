@@ -45,7 +45,9 @@ import { MessageSamples, type TagSample } from './message-samples.js';
 import { maxPacketBytes, protocolOptions } from './protocol-options.js';
 import type { MqttSourceConfig } from './schema.js';
 import { subscribeFilters } from './subscription.js';
-import { leftOutText, OversizeRetained } from './oversize-retained.js';
+import { LEFT_OUT_RETRY, type LeftOut, type LeftOutRetry } from '../../core/oversize-retained.js';
+import { LeftOutLooks } from '../../core/left-out-looks.js';
+import { backText, leftOutText, stillLeftOutText } from './oversize-retained.js';
 
 export { maxPacketBytes } from './protocol-options.js';
 
@@ -59,6 +61,8 @@ export interface MqttSourceDeps {
   readonly random?: () => number;
   /** Where the source is configured (`sources[2]`): a broker's refusal of MQTT 5 names its protocol_version so. */
   readonly where?: string;
+  /** How soon a topic left out for a retained message too large to read is looked at again (oversize-retained.ts). */
+  readonly leftOutRetry?: LeftOutRetry;
 }
 
 /** A message's samples, made when `decode` is called with when it was received; `retained` the broker's copy. */
@@ -91,7 +95,8 @@ export class MqttSource implements Source {
   private readonly held: HeldValues;
   private resendTimer: NodeJS.Timeout | undefined;
   /** Filters left out of the subscriptions for a retained message too large to read (oversize-retained.ts). */
-  private readonly oversizeRetained: OversizeRetained;
+  private readonly oversizeRetained: LeftOutLooks;
+  private readonly leftOutRetry: LeftOutRetry;
   /** Where the source is configured, in texts naming its settings (`sources[2]`). */
   private readonly where: string;
 
@@ -106,7 +111,8 @@ export class MqttSource implements Source {
     this.defaultClientId = `linewatch-source-${config.name}-${randomBytes(4).toString('hex')}`;
     this.protocolSetting = deps.where !== undefined ? `${deps.where}.protocol_version` : 'protocol_version';
     this.where = deps.where ?? `source ${config.name}`;
-    this.oversizeRetained = new OversizeRetained(this.filters, config.protocol_version === 4);
+    this.leftOutRetry = deps.leftOutRetry ?? LEFT_OUT_RETRY;
+    this.oversizeRetained = this.leftOutLooks();
     this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
     this.since = new ConnectionSince(() => this.now());
     this.takeovers =
@@ -132,8 +138,12 @@ export class MqttSource implements Source {
     const packetBytes = maxPacketBytes(this.config);
     return [
       ...this.messages.issues(),
-      ...this.oversizeRetained.issues().map((left) => leftOutText(left, this.where, packetBytes)),
+      ...this.oversizeRetained.leftOut.issues().map((left) => this.leftOutText(left, packetBytes)),
     ];
+  }
+
+  private leftOutText(left: LeftOut, packetBytes = maxPacketBytes(this.config)): string {
+    return leftOutText(left, this.where, packetBytes, this.leftOutRetry);
   }
 
   private now(): number {
@@ -289,7 +299,7 @@ export class MqttSource implements Source {
    */
   private async subscribe(client: MqttClient, acceptedAt: number): Promise<void> {
     const { qos, timeout_ms: timeoutMs } = this.config;
-    const filters = this.oversizeRetained.subscribed();
+    const filters = this.oversizeRetained.leftOut.subscribed();
     if (filters.length === 0) return;
     return subscribeFilters(client, { label: this.label, filters, qos, timeoutMs }, () =>
       this.closedAccepted(acceptedAt, 'before it answered the subscription'),
@@ -306,7 +316,7 @@ export class MqttSource implements Source {
   private subscribed(failures: number): void {
     this.deps.logger.info(
       { source: this.name, after_failures: failures },
-      `${this.label}: subscribed to ${this.oversizeRetained.subscribed().join(', ') || 'nothing (every filter left out)'}${failures > 0 ? ` again, after ${failures} failed attempt(s)` : ''}`,
+      `${this.label}: subscribed to ${this.oversizeRetained.leftOut.subscribed().join(', ') || 'nothing (every filter left out)'}${failures > 0 ? ` again, after ${failures} failed attempt(s)` : ''}`,
     );
   }
 
@@ -347,11 +357,63 @@ export class MqttSource implements Source {
     const decode = this.messages.ofRefused(packet);
     if (decode) onMessage(decode, false);
     const left = this.oversizeRetained.refused(packet);
-    if (left)
-      this.deps.logger.error(
-        { source: this.name, topic: shownTopic(left.topic), bytes: left.bytes },
-        `${this.label}: ${leftOutText(left, this.where, maxPacketBytes(this.config))}`,
-      );
+    if (!left) return;
+    this.deps.logger.error(
+      { source: this.name, topic: shownTopic(left.topic), bytes: left.bytes },
+      `${this.label}: ${this.leftOutText(left)}`,
+    );
+  }
+
+  /**
+   * Topics left out for a retained message too large to read, looked at again on a connection of their own
+   * (core/left-out-looks.ts): one still there is said at info; one gone is subscribed to again.
+   */
+  private leftOutLooks(): LeftOutLooks {
+    const log = (left: { topic: string }) => ({ source: this.name, topic: shownTopic(left.topic) });
+    return new LeftOutLooks({
+      broker: this.config,
+      probe: {
+        role: {
+          role: this.label,
+          defaultClientId: `${this.defaultClientId}-probe`,
+          idSuffix: '-probe',
+          protocolSetting: this.protocolSetting,
+          options: protocolOptions(this.config, true),
+        },
+        maxPacketBytes: maxPacketBytes(this.config),
+        timeoutMs: this.config.timeout_ms,
+      },
+      filters: this.filters,
+      v311: this.config.protocol_version === 4,
+      now: () => this.now(),
+      retry: this.leftOutRetry,
+      still: (left, why) => this.deps.logger.info(log(left), `${this.label}: ${stillLeftOutText(left, why)}`),
+      back: async (topic, filters) => {
+        this.deps.logger.info(log({ topic }), `${this.label}: ${backText(topic, filters)}`);
+        await this.subscribeBack(filters);
+      },
+    });
+  }
+
+  /**
+   * Subscribes to filters found readable again on the connection standing (without one, the next connection
+   * subscribes to them); where that fails the connection is closed, and the next one subscribes to all.
+   */
+  private async subscribeBack(filters: readonly string[]): Promise<void> {
+    const client = this.client;
+    if (!client?.connected || !this.isConnected) return;
+    const { qos, timeout_ms: timeoutMs } = this.config;
+    await subscribeFilters(
+      client,
+      { label: this.label, filters, qos, timeoutMs },
+      () => 'the broker closed the connection',
+    ).then(
+      () => this.deps.logger.info({ source: this.name }, `${this.label}: subscribed to ${filters.join(', ')} again`),
+      (err: Error) => {
+        this.deps.logger.warn({ source: this.name }, `${err.message}; connecting again`);
+        client.end(true);
+      },
+    );
   }
 
   /**
@@ -388,6 +450,7 @@ export class MqttSource implements Source {
 
   async stop(): Promise<void> {
     this.running = false;
+    await this.oversizeRetained.stop();
     this.wake?.();
     // A connect in flight ends with its client.
     await this.close();

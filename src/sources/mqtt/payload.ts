@@ -10,6 +10,9 @@
  */
 import { describeJson, timestampOf } from '../../core/json-values.js';
 import { shownTopic } from '../../core/mqtt-packet-bound.js';
+import { topicMatches } from '../../core/mqtt-topics.js';
+
+export { topicMatches };
 
 /** How a message went wrong, as the source counts it (`kind` of linewatch_source_errors_total). */
 export const MESSAGE_PROBLEMS = ['too_large', 'not_json', 'bad_value', 'missing_value'] as const;
@@ -63,23 +66,6 @@ export function topicFilterProblem(filter: string): string | undefined {
     if (level.includes('+') && level !== '+') return '"+" must be a whole level';
   }
   return undefined;
-}
-
-/**
- * Whether `topic` matches the subscription `filter`: `+` is one level, `#` the rest (the parent
- * level too: `a/#` matches `a`); a topic starting with `$` ($SYS) is not matched by a filter
- * starting with a wildcard.
- */
-export function topicMatches(filter: string, topic: string): boolean {
-  if (topic.startsWith('$') && (filter.startsWith('+') || filter.startsWith('#'))) return false;
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length) return false;
-    if (f[i] !== '+' && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
 }
 
 /** The value at a dotted path (already split): object keys, and list items by index ("values.0"). */

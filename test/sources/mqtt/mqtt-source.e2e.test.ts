@@ -14,7 +14,7 @@ import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sample } from '../../../src/core/types.js';
 import { mqttSourceSchema } from '../../../src/sources/mqtt/schema.js';
-import { MqttSource } from '../../../src/sources/mqtt/mqtt-source.js';
+import { MqttSource, type MqttSourceDeps } from '../../../src/sources/mqtt/mqtt-source.js';
 import { makeTestCa, startMosquitto } from '../../../src/testing/mosquitto.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
@@ -55,7 +55,7 @@ async function publisher(url = broker().url, options: mqtt.IClientOptions = {}):
  * An mqtt source on the suite's broker with `settings` (url defaulted), its batches, log lines and
  * metrics, and a clock the test sets. Started unless `start` is false; stopped after the test.
  */
-function harness(settings: Record<string, unknown>) {
+function harness(settings: Record<string, unknown>, deps: Partial<MqttSourceDeps> = {}) {
   const seen = new EventEmitter();
   const batches: Sample[][] = [];
   const logs: LogLine[] = [];
@@ -74,7 +74,7 @@ function harness(settings: Record<string, unknown>) {
     asset: 'pump-3',
     ...settings,
   });
-  const source = new MqttSource(config, { logger, metrics, now: () => clock.now });
+  const source = new MqttSource(config, { logger, metrics, now: () => clock.now, ...deps });
   cleanups.push(() => source.stop());
   const logged = (find: (l: LogLine) => boolean) => until(seen, 'log', () => logs.find(find));
   /** The batches from the `from`-th on, once there are `n` of them. */
@@ -249,26 +249,37 @@ describe('mqtt source', () => {
     expect(await h.batchesFrom(1, 1)).toEqual([[sample('flow', 2, T0)]]);
   });
 
-  it('protocol_version 4: a retained message too large to read leaves its filter out, said once; the other topics go on over one reconnect', async () => {
+  /** A retained message of 100 kB on t/kept/big; a source of protocol_version 4 on it and t/kept/small, started. */
+  async function leftOutBig(deps: Partial<MqttSourceDeps> = {}) {
     const pub = await publisher();
     const big = JSON.stringify({ flow: 1, pad: 'x'.repeat(100_000) });
     await pub.publishAsync('t/kept/big', big, { qos: 1, retain: true });
     cleanups.push(() => pub.publishAsync('t/kept/big', '', { qos: 1, retain: true }));
     // A publish packet: a fixed header of 4 bytes (3 of length), the topic's 2 + 10, a packet id's 2, the payload.
-    const h = harness({
-      max_payload_bytes: 256,
-      protocol_version: 4,
-      tags: [
-        { channel: 'flow', topic: 't/kept/big', field: 'flow' },
-        { channel: 'pressure', topic: 't/kept/small', field: 'pressure' },
-      ],
-    });
+    const h = harness(
+      {
+        max_payload_bytes: 256,
+        protocol_version: 4,
+        tags: [
+          { channel: 'flow', topic: 't/kept/big', field: 'flow' },
+          { channel: 'pressure', topic: 't/kept/small', field: 'pressure' },
+        ],
+      },
+      deps,
+    );
     await h.start();
     const said = await h.logged((l) => l.level === 50);
-    expect(said.msg).toBe(
-      `mqtt broker (${broker().url}): the broker holds a retained message on t/kept/big of ${big.length + 18} bytes, over the 66815 bytes a packet may take (source broker.max_payload_bytes and the longest topic), which MQTT 3.1.1 sends again at each subscription and which closes the connection unread: t/kept/big no longer subscribed, so the other topics' messages come; their tags get no samples until the source is restarted. Raise source broker.max_payload_bytes, have the message cleared (mosquitto_pub -r -n -t t/kept/big), or set source broker.protocol_version: 5 (the broker then keeps such messages back)`,
-    );
     await h.logged((l) => l.msg.endsWith(': subscribed to t/kept/small again, after 1 failed attempt(s)'));
+    return { pub, big, h, said };
+  }
+
+  it('protocol_version 4: a retained message too large to read leaves its filter out, said once with when it is looked at again; the other topics go on over one reconnect', async () => {
+    const { pub, big, h, said } = await leftOutBig({
+      leftOutRetry: { minMs: 3_600_000, maxMs: 7_200_000, random: () => 1 },
+    });
+    expect(said.msg).toBe(
+      `mqtt broker (${broker().url}): the broker holds a retained message on t/kept/big of ${big.length + 18} bytes, over the 66815 bytes a packet may take (source broker.max_payload_bytes and the longest topic), which MQTT 3.1.1 sends again at each subscription and which closes the connection unread: t/kept/big no longer subscribed, so the other topics' messages come; their tags get no samples until it is cleared or small enough: looked at again on a connection of its own at ${new Date(T0 + 3_600_000).toISOString()} (later each time it is still there, up to 120 min apart), and subscribed again then. Raise source broker.max_payload_bytes, have the message cleared (mosquitto_pub -r -n -t t/kept/big), or set source broker.protocol_version: 5 (the broker then keeps such messages back)`,
+    );
     await pub.publishAsync('t/kept/small', '{"pressure": 2}', { qos: 1 });
     const [, second] = await h.batchesFrom(0, 2);
     expect(second).toEqual([sample('pressure', 2, T0)]);
@@ -276,6 +287,46 @@ describe('mqtt source', () => {
     expect(await count(h.metrics.sourceReconnects, { source: 'broker' })).toBe(1);
     expect(h.source.connected).toBe(true);
     expect(h.source.tagIssues()).toEqual([said.msg.slice(`mqtt broker (${broker().url}): `.length)]);
+  });
+
+  it('protocol_version 4: a left-out topic still too large is looked at on a connection of its own, later each time, the subscribed one left alone', async () => {
+    const { big, h } = await leftOutBig({ leftOutRetry: { minMs: 50, maxMs: 200, random: () => 1 } });
+    const stillThere = ': t/kept/big still holds a retained message of';
+    const looks = await until(h.seen, 'log', () => {
+      const found = h.logs.filter((l) => l.msg.includes(stillThere));
+      return found.length >= 3 ? found : undefined;
+    });
+    // The look subscribes at QoS 0: the retained publish comes without a packet id (2 bytes less).
+    expect(looks.map((l) => l.msg)).toEqual(
+      [100, 200, 200].map(
+        (ms) =>
+          `mqtt broker (${broker().url}): t/kept/big still holds a retained message of ${big.length + 16} bytes: t/kept/big left out, looked at again at ${new Date(T0 + ms).toISOString()}`,
+      ),
+    );
+    expect(looks[0].level).toBe(30);
+    // The connection the other topics come by was closed once, by the first subscription, never by a look.
+    expect(await count(h.metrics.sourceReconnects, { source: 'broker' })).toBe(1);
+    expect(h.source.connected).toBe(true);
+    expect(h.source.tagIssues()[0]).toContain(' look(s) so far; later each time it is still there, up to 0.2 s apart)');
+  });
+
+  it('protocol_version 4: a left-out topic whose retained message was cleared is subscribed again without a reconnect, and its tags get samples', async () => {
+    const { pub, h } = await leftOutBig({ leftOutRetry: { minMs: 50, maxMs: 200, random: () => 1 } });
+    await pub.publishAsync('t/kept/big', '{"flow": 3}', { qos: 1, retain: true });
+    await h.logged((l) => l.msg.endsWith(': subscribed to t/kept/big again'));
+    const back = h.logs.find((l) => l.msg.includes(' is gone or small enough now'));
+    expect(back?.msg).toBe(
+      `mqtt broker (${broker().url}): the retained message on t/kept/big is gone or small enough now: subscribing to t/kept/big again`,
+    );
+    // The retained message that replaced it comes at the subscription, then what is published on it.
+    await pub.publishAsync('t/kept/big', '{"flow": 4}', { qos: 1 });
+    const from = await until(h.seen, 'batch', () => {
+      const i = h.batches.findIndex((b) => b[0].channel === 'flow' && b[0].value === 3);
+      return i >= 0 ? i : undefined;
+    });
+    expect(await h.batchesFrom(from, 2)).toEqual([[sample('flow', 3, T0)], [sample('flow', 4, T0)]]);
+    expect(await count(h.metrics.sourceReconnects, { source: 'broker' })).toBe(1);
+    expect(h.source.tagIssues()).toEqual([]);
   });
 
   it('counts and logs bad messages (not JSON, too big, not a number), keeps what it had, and goes on', async () => {
