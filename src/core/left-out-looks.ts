@@ -21,7 +21,7 @@ export interface LeftOutLooksOptions {
   /** A look found it still there (`why` undefined), or could not tell (`why`): left out, looked at again later. */
   readonly still: (left: LeftOut, why: string | undefined) => void;
   /** A look found no retained message over the bound on `topic`: subscribe to `filters` again. */
-  readonly back: (topic: string, filters: readonly string[]) => Promise<void>;
+  readonly back: (topic: string, filters: readonly string[]) => Promise<void> | void;
 }
 
 export class LeftOutLooks {

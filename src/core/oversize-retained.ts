@@ -13,7 +13,7 @@
  * Once it is gone or small enough to read (the publisher fixed or cleared it), its filters are subscribed again.
  */
 import { backoffMs, jittered } from './backoff.js';
-import type { RefusedPacket } from './mqtt-packet-bound.js';
+import { shownTopic, type RefusedPacket } from './mqtt-packet-bound.js';
 import { topicMatches } from './mqtt-topics.js';
 
 /** A retained message that closed the connection, the filters left out for it, and when it is looked at again. */
@@ -116,4 +116,23 @@ export class OversizeRetained {
   private isLeftOut(filter: string): boolean {
     return [...this.leftOut.values()].some((l) => l.filters.includes(filter));
   }
+}
+
+/** A time as the log and /api/status show it. */
+export const shownTime = (ms: number): string => new Date(ms).toISOString();
+
+/** The longest wait between looks, in words: "15 min", "0.2 s". */
+export const retryApart = (retry: LeftOutRetry): string =>
+  retry.maxMs >= 60_000 ? `${retry.maxMs / 60_000} min` : `${retry.maxMs / 1000} s`;
+
+/** A look found the topic still over the bound (or could not tell: `why`): said at info, with the next look. */
+export function stillLeftOutText(left: LeftOut, why: string | undefined): string {
+  const found =
+    why === undefined ? `still holds a retained message of ${left.bytes} bytes` : `could not be looked at (${why})`;
+  return `${shownTopic(left.topic)} ${found}: ${left.filters.join(', ')} left out, looked at again at ${shownTime(left.nextTryAt)}`;
+}
+
+/** A look found no retained message over the bound on a left-out topic: its filters are subscribed again. */
+export function backText(topic: string, filters: readonly string[]): string {
+  return `the retained message on ${shownTopic(topic)} is gone or small enough now: subscribing to ${filters.join(', ')} again`;
 }

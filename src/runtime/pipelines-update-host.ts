@@ -27,6 +27,7 @@ export function pipelinesUpdateHost(
             releaseSequence: manifest.release_sequence,
           };
         }),
+    modelNames: () => [...new Set(pipelines.map((p) => p.model.name))],
     currentModel: (asset) => find(asset)?.model,
     configuredModel: (asset) => configured.get(asset),
     swapModel: (asset, model) => find(asset)!.swapModel(model),

@@ -152,6 +152,7 @@ export class ModelUpdater {
       this.deps.logger,
       (text, origin, published) => this.onNoticeText(text, origin, published),
       (topic, reason) => this.refusedUnread(`mqtt ${topic}`, reason),
+      { models: () => this.host.modelNames?.() ?? [] },
     );
     this.sources.start();
     this.timers.push(setInterval(() => void this.checkProbations(), 1000));

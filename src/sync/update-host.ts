@@ -23,6 +23,11 @@ export interface UpdateTarget {
 export interface UpdateHost {
   /** Assets whose current model has this name, with that model. */
   assetsRunning(modelName: string): UpdateTarget[];
+  /**
+   * The names of the models the assets run (the release notices' client subscribes to each one's topic while a
+   * retained notice too large to read keeps it off every model's: notice-filters.ts); none where it cannot tell.
+   */
+  modelNames?(): readonly string[];
   currentModel(asset: string): Model | undefined;
   /** The model the asset is configured with (what a local rollback goes back to where no release is left). */
   configuredModel(asset: string): LoadedManifest | undefined;

@@ -45,9 +45,15 @@ import { MessageSamples, type TagSample } from './message-samples.js';
 import { maxPacketBytes, protocolOptions } from './protocol-options.js';
 import type { MqttSourceConfig } from './schema.js';
 import { subscribeFilters } from './subscription.js';
-import { LEFT_OUT_RETRY, type LeftOut, type LeftOutRetry } from '../../core/oversize-retained.js';
+import {
+  backText,
+  LEFT_OUT_RETRY,
+  stillLeftOutText,
+  type LeftOut,
+  type LeftOutRetry,
+} from '../../core/oversize-retained.js';
 import { LeftOutLooks } from '../../core/left-out-looks.js';
-import { backText, leftOutText, stillLeftOutText } from './oversize-retained.js';
+import { leftOutText } from './oversize-retained.js';
 
 export { maxPacketBytes } from './protocol-options.js';
 

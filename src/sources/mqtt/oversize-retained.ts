@@ -5,10 +5,7 @@
  * (/api/status) while it lasts, with when it is looked at next.
  */
 import { clearRetainedCommand, shownTopic } from '../../core/mqtt-packet-bound.js';
-import type { LeftOut, LeftOutRetry } from '../../core/oversize-retained.js';
-
-/** A time as the log and /api/status show it. */
-const shownTime = (ms: number): string => new Date(ms).toISOString();
+import { retryApart, shownTime, type LeftOut, type LeftOutRetry } from '../../core/oversize-retained.js';
 
 /**
  * What the log says once and tagIssues keeps: the topic, its size, the filters left out, when it is looked at next,
@@ -23,25 +20,10 @@ export function leftOutText(left: LeftOut, where: string, packetBytes: number, r
     `subscription and which closes the connection unread: ${left.filters.join(', ')} no longer subscribed, so the ` +
     `other topics' messages come; their tags get no samples until it is cleared or small enough: looked at again on a ` +
     `connection of its own at ${shownTime(left.nextTryAt)} (${triesText(left.tries)}later each time it is still ` +
-    `there, up to ${apart(retry.maxMs)} apart), and subscribed again then. Raise ` +
+    `there, up to ${retryApart(retry)} apart), and subscribed again then. Raise ` +
     `${where}.max_payload_bytes, have the message cleared${clear}, or set ${where}.protocol_version: 5 (the broker then ` +
     'keeps such messages back)'
   );
 }
 
-/** A span as the texts say it: "15 min", "0.2 s". */
-const apart = (ms: number): string => (ms >= 60_000 ? `${ms / 60_000} min` : `${ms / 1000} s`);
-
 const triesText = (tries: number): string => (tries > 0 ? `still there at ${tries} look(s) so far; ` : '');
-
-/** A look found the topic still over the bound (or could not tell: `why`): said at info, with the next look. */
-export function stillLeftOutText(left: LeftOut, why: string | undefined): string {
-  const found =
-    why === undefined ? `still holds a retained message of ${left.bytes} bytes` : `could not be looked at (${why})`;
-  return `${shownTopic(left.topic)} ${found}: ${left.filters.join(', ')} left out, looked at again at ${shownTime(left.nextTryAt)}`;
-}
-
-/** A look found no retained message over the bound on a left-out topic: its filters are subscribed again. */
-export function backText(topic: string, filters: readonly string[]): string {
-  return `the retained message on ${shownTopic(topic)} is gone or small enough now: subscribing to ${filters.join(', ')} again`;
-}
