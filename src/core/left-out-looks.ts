@@ -30,6 +30,8 @@ export class LeftOutLooks {
   /** The look in flight (a stop waits for it: it is bounded by the probe's timeout). */
   private looking: Promise<void> | undefined;
   private stopped = false;
+  /** Aborted at stop: a look in flight ends at once. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: LeftOutLooksOptions) {
     this.leftOut = new OversizeRetained(options.filters, options.v311, options.now, options.retry);
@@ -42,10 +44,11 @@ export class LeftOutLooks {
     return left;
   }
 
-  /** No more looks; resolves once the one in flight, if any, has ended. */
+  /** No more looks; resolves once the one in flight, if any, has ended (at once, or once connected: timeoutMs). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.stopping.abort();
     await this.looking;
   }
 
@@ -65,7 +68,12 @@ export class LeftOutLooks {
     const { broker, probe, still, back } = this.options;
     for (const left of this.leftOut.due(at)) {
       if (this.stopped) return;
-      const found = await probeRetained(broker, { ...probe, filters: left.filters }).catch((err: Error) => err);
+      const found = await probeRetained(broker, {
+        ...probe,
+        filters: left.filters,
+        signal: this.stopping.signal,
+      }).catch((err: Error) => err);
+      if (this.stopped) return;
       const looked = this.leftOut.lookedAt(left, found);
       if ('still' in looked)
         still(

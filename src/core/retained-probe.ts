@@ -18,6 +18,8 @@ export interface RetainedProbe {
   readonly maxPacketBytes: number;
   /** The most it waits for the connection and for each answer. */
   readonly timeoutMs: number;
+  /** Ends the look (a stop): a connection made is closed at once, one being made once it is (within timeoutMs). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface RetainedProbe {
  * `retained` set), or undefined where none came; rejects where it could not tell (no broker, refused, no answer).
  */
 export async function probeRetained(broker: MqttBroker, probe: RetainedProbe): Promise<RefusedPacket | undefined> {
-  const { role, filters, maxPacketBytes, timeoutMs } = probe;
+  const { role, filters, maxPacketBytes, timeoutMs, signal } = probe;
   const failed = (err: Error) => new Error(`${role.role}: looking at ${filters.join(', ')}: ${err.message}`);
   let found: RefusedPacket | undefined;
   let client: MqttClient;
@@ -46,6 +48,8 @@ export async function probeRetained(broker: MqttBroker, probe: RetainedProbe): P
     const cut = new Promise<never>((_, reject) => {
       c.once('close', () => reject(new Error('the broker closed the connection')));
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      if (signal?.aborted) reject(new Error('stopped'));
+      signal?.addEventListener('abort', () => reject(new Error('stopped')), { once: true });
     });
     cut.catch(() => undefined);
     await Promise.race([c.subscribeAsync(topics, { qos: 0 }), cut]);

@@ -27,7 +27,7 @@ import { CLOUD_PROTOCOL_SETTING, type ModelUpdatesConfig, type MqttSyncConfig } 
 
 const LOG = { component: 'model-updates' } as const;
 /** The most a look at a left-out notice topic waits for the broker (connect, then each answer). */
-const LOOK_TIMEOUT_MS = 10_000;
+const LOOK_TIMEOUT_MS = 5000;
 
 /** The models this gateway runs (a notice topic each, subscribed to while every model's is left out), and how soon a
  * left-out topic is looked at again. */

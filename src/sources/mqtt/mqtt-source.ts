@@ -45,15 +45,9 @@ import { MessageSamples, type TagSample } from './message-samples.js';
 import { maxPacketBytes, protocolOptions } from './protocol-options.js';
 import type { MqttSourceConfig } from './schema.js';
 import { subscribeFilters } from './subscription.js';
-import {
-  backText,
-  LEFT_OUT_RETRY,
-  stillLeftOutText,
-  type LeftOut,
-  type LeftOutRetry,
-} from '../../core/oversize-retained.js';
-import { LeftOutLooks } from '../../core/left-out-looks.js';
-import { leftOutText } from './oversize-retained.js';
+import { LEFT_OUT_RETRY, type LeftOut, type LeftOutRetry } from '../../core/oversize-retained.js';
+import type { LeftOutLooks } from '../../core/left-out-looks.js';
+import { leftOutText, sourceLeftOutLooks } from './oversize-retained.js';
 
 export { maxPacketBytes } from './protocol-options.js';
 
@@ -118,7 +112,18 @@ export class MqttSource implements Source {
     this.protocolSetting = deps.where !== undefined ? `${deps.where}.protocol_version` : 'protocol_version';
     this.where = deps.where ?? `source ${config.name}`;
     this.leftOutRetry = deps.leftOutRetry ?? LEFT_OUT_RETRY;
-    this.oversizeRetained = this.leftOutLooks();
+    this.oversizeRetained = sourceLeftOutLooks({
+      config,
+      name: config.name,
+      label: this.label,
+      defaultClientId: this.defaultClientId,
+      protocolSetting: this.protocolSetting,
+      logger: deps.logger,
+      now: () => this.now(),
+      retry: this.leftOutRetry,
+      filters: this.filters,
+      subscribeBack: (filters) => this.subscribeBack(filters),
+    });
     this.failures = new FailureStreak(BACKOFF_MIN_MS, BACKOFF_MAX_MS, deps.random);
     this.since = new ConnectionSince(() => this.now());
     this.takeovers =
@@ -368,37 +373,6 @@ export class MqttSource implements Source {
       { source: this.name, topic: shownTopic(left.topic), bytes: left.bytes },
       `${this.label}: ${this.leftOutText(left)}`,
     );
-  }
-
-  /**
-   * Topics left out for a retained message too large to read, looked at again on a connection of their own
-   * (core/left-out-looks.ts): one still there is said at info; one gone is subscribed to again.
-   */
-  private leftOutLooks(): LeftOutLooks {
-    const log = (left: { topic: string }) => ({ source: this.name, topic: shownTopic(left.topic) });
-    return new LeftOutLooks({
-      broker: this.config,
-      probe: {
-        role: {
-          role: this.label,
-          defaultClientId: `${this.defaultClientId}-probe`,
-          idSuffix: '-probe',
-          protocolSetting: this.protocolSetting,
-          options: protocolOptions(this.config, true),
-        },
-        maxPacketBytes: maxPacketBytes(this.config),
-        timeoutMs: this.config.timeout_ms,
-      },
-      filters: this.filters,
-      v311: this.config.protocol_version === 4,
-      now: () => this.now(),
-      retry: this.leftOutRetry,
-      still: (left, why) => this.deps.logger.info(log(left), `${this.label}: ${stillLeftOutText(left, why)}`),
-      back: async (topic, filters) => {
-        this.deps.logger.info(log({ topic }), `${this.label}: ${backText(topic, filters)}`);
-        await this.subscribeBack(filters);
-      },
-    });
   }
 
   /**
