@@ -61,6 +61,7 @@ export class LeftOutLooks {
       () => (this.looking = this.look(at).finally(() => ((this.looking = undefined), this.schedule()))),
       Math.min(Math.max(at - this.options.now(), 0), MAX_TIMER_MS),
     );
+    this.timer.unref(); // a look alone keeps no process alive (the client it is for does)
   }
 
   /** Looks at each left-out topic due by `at` (the time its timer was set for: the clock may be a test's). */

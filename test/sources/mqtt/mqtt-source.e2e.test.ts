@@ -555,6 +555,26 @@ describe('mqtt source', () => {
     expect(h.source.connected).toBe(false);
   });
 
+  it('readOnce, protocol_version 4: a retained message too large to read is a bad sample, and nothing is left out or looked at later', async () => {
+    const pub = await publisher();
+    await pub.publishAsync('t/once/big', JSON.stringify({ flow: 1, pad: 'x'.repeat(100_000) }), {
+      qos: 1,
+      retain: true,
+    });
+    cleanups.push(() => pub.publishAsync('t/once/big', '', { qos: 1, retain: true }));
+    const h = harness(
+      { max_payload_bytes: 256, protocol_version: 4, tags: [{ channel: 'flow', topic: 't/once/big', field: 'flow' }] },
+      { leftOutRetry: { minMs: 1, maxMs: 1 } },
+    );
+    const [read] = await h.source.readOnce();
+    expect([read.quality, read.reason]).toEqual([
+      'bad',
+      `mqtt broker (${broker().url}): a publish on t/once/big of 100037 bytes is over the 66815 bytes a packet may take (max_payload_bytes and the longest topic): not read, the connection closed`,
+    ]);
+    expect(h.source.tagIssues()).toEqual([]);
+    expect(h.logs.filter((l) => l.level === 50)).toEqual([]);
+  });
+
   it('readOnce rejects, naming the source and the broker, when the broker cannot be reached', async () => {
     const h = harness({ url: 'mqtt://127.0.0.1:1', tags: [{ channel: 'flow', topic: 't/x' }] });
     await expect(h.source.readOnce()).rejects.toThrow(
