@@ -79,7 +79,7 @@ export const mqttSourceSchema = z.strictObject({
     .max(MQTT_MAX_PACKET_BYTES, OVER_MQTT_MAX_PACKET)
     .default(64 * 1024)
     .describe(
-      'A larger message is not parsed: its tags get bad samples, and it is counted. One larger than this and the longest topic (64 KiB more) is not read at all: with protocol_version 5 the broker drops it unseen; otherwise (3.1.1, or a broker that does not keep to it) the source closes the connection at its first bytes and connects again. A retained one, which 3.1.1 sends again at each subscription, has the filters matching its topic left out (said once, with the topic and size: raise this, or have it cleared); the topic is looked at again on a connection of its own a minute later, then later each time it is still there (up to 15 min apart), and its filters are subscribed to again once it is cleared or small enough.',
+      'A larger message is not parsed: its tags get bad samples, and it is counted. One larger than this and the longest topic (64 KiB more) is not read at all: with protocol_version 5 the broker drops it unseen; otherwise (3.1.1, or a broker that does not keep to it) the source closes the connection at its first bytes and connects again. A retained one (3.1.1 sends it at each subscription) has the filters matching its topic left out, said once, until a look on a connection of its own finds it cleared (config-guide.md).',
     ),
   protocol_version: mqttProtocolVersionSchema(
     'MQTT 5 (default) or 4 (3.1.1, for a broker without MQTT 5). With 5 the broker is told the largest message the source takes (max_payload_bytes and the longest topic) and drops larger ones; with 4 the broker sends it anyway, and the source closes the connection at its first bytes (reconnecting), unread.',
