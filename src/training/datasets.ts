@@ -6,6 +6,7 @@
 import { PUMP_UNITS, type PumpChannel } from '../sim/plant.js';
 import type { TrainingSet } from './build-model.js';
 import type { NormalData } from './fit-detector.js';
+import { PRESS_UNIT_ID, SIM_REGISTERS } from '../sim/register-map.js';
 import { PRESS_PERIOD_MS, pressRecordingCsv } from './press-dataset.js';
 import { channelStats, recordPumpFromSimulator, slidingWindows } from './sim-recording.js';
 
@@ -72,11 +73,27 @@ export function pressRecording(
   seed: number,
   seconds = PRESS_TRAIN_S,
 ): { text: string; file: string; periodMs: number } {
+  // The ticks at every phase, as the running simulator's: learnt in phase with each cycle's start only, the demo's
+  // good parts failed where its ticks fell late in a cycle's first 100 ms (docs/detection-history.md, 2026-12-07).
+  const text = pressRecordingCsv(seed, seconds, undefined, 'sliding').text;
   return {
-    // The ticks at every phase, as the running simulator's: learnt in phase with each cycle's start only, the demo's
-    // good parts failed where its ticks fell late in a cycle's first 100 ms (docs/detection-history.md, 2026-12-07).
-    text: pressRecordingCsv(seed, seconds, undefined, 'sliding').text,
+    text: withUnitsRow(text),
     periodMs: PRESS_PERIOD_MS,
     file: `line simulator press (seed ${seed}, ${seconds} s polled every ${PRESS_PERIOD_MS} ms)`,
   };
+}
+
+/**
+ * The recording with the units row `linewatch export` writes under its header (the register map's units: kN, mm), so
+ * that the model records its channels' units as one trained on an export does (csv-units-row.ts).
+ */
+function withUnitsRow(text: string): string {
+  const end = text.indexOf('\n');
+  const unitOf = (column: string) =>
+    SIM_REGISTERS.find((r) => r.unit === PRESS_UNIT_ID && r.name === column)?.unitOfMeasure ?? '';
+  const units = text
+    .slice(0, end)
+    .split(',')
+    .map((column, i) => (i === 0 ? '' : unitOf(column)));
+  return `${text.slice(0, end + 1)}${units.join(',')}\n${text.slice(end + 1)}`;
 }
