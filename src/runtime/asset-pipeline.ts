@@ -25,6 +25,7 @@ import { InputWatch, type Blindness } from './input-watch.js';
 import { MachineStops, type Stopped } from './machine-stops.js';
 import { LateRows } from './late-rows.js';
 import { judgedParts, unknownParts, unscoredParts, type UnjudgedPart } from './part-results.js';
+import { PartCounterGaps } from './part-counter-gaps.js';
 
 export { ANOMALY_ALARM, type AlarmStatus, type CommandRequest };
 
@@ -94,6 +95,8 @@ export class AssetPipeline {
   /** The row the windows hold back for the next batch, and since when (`now`): let go after a bound (releaseHeld). */
   private held: object | undefined;
   private heldSince = 0;
+  /** Parts a part counter skipped (their readings lost), given records, unknown: where parts have an id channel. */
+  private readonly counterGaps: PartCounterGaps | undefined;
 
   constructor(
     readonly config: AssetConfig,
@@ -142,6 +145,9 @@ export class AssetPipeline {
       this.watch = new InputWatch(Math.max(2 * span, hopMs + span));
     }
     if (this.watch) deps.metrics.assetBlind.set({ asset: config.name }, 0);
+    const partIdChannel = (config.window as { part_id_channel?: string }).part_id_channel;
+    if (config.window.type === 'cycle' && partIdChannel !== undefined)
+      this.counterGaps = new PartCounterGaps(config.name);
   }
 
   get model(): Model {
@@ -224,11 +230,14 @@ export class AssetPipeline {
         this.watch?.incomplete(now, outcome.why);
         this.windowsIncomplete++;
         this.deps.metrics.windowsIncomplete.inc({ asset: this.config.name });
-        if (outcome.partId !== undefined)
+        if (outcome.partId !== undefined) {
+          this.counted(outcome.partId, outcome.ts);
           this.unjudged([{ partId: outcome.partId, ts: outcome.ts, reason: outcome.reason }]);
+        }
         continue;
       }
       this.watch?.complete(now, this.wall());
+      if (outcome.window.partId !== undefined) this.counted(outcome.window.partId, outcome.window.end);
       this.queue.push({
         window: outcome.window,
         ...(outcome.durationMs !== undefined ? { cycleMs: outcome.durationMs } : {}),
@@ -344,6 +353,13 @@ export class AssetPipeline {
     const gap = failed.find((q) => q.gapBefore !== undefined)?.gapBefore ?? failed[0].window.end;
     if (this.queue.length > 0) this.queue[0].gapBefore ??= gap;
     else this.pendingGap ??= gap;
+  }
+
+  /** A part made (judged or not), in order: the parts the counter skipped before it are unknown (part-counter-gaps). */
+  private counted(partId: string, ts: number): void {
+    const step = this.counterGaps?.part(partId, ts);
+    if (step?.kind === 'skipped') this.unjudged(step.parts);
+    else if (step?.kind === 'restart') this.deps.logger.warn({ asset: this.config.name }, step.notice);
   }
 
   /** The parts among windows that go unscored (dropped, or the model failed): judged unknown, with why. */

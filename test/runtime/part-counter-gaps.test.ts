@@ -1,0 +1,90 @@
+/**
+ * Parts a part counter skipped get a record each, unknown; a counter that goes back or jumps by more parts than the
+ * time holds makes none. Regression (qiwalk-s39): the PLC froze 1.5 s between strokes, its counter went from 650 to
+ * 652 and part PRS-000651 had no record at all.
+ */
+import { describe, expect, it } from 'vitest';
+import { counterIdOf, PartCounterGaps } from '../../src/runtime/part-counter-gaps.js';
+
+/** Parts `ids` made one every `periodMs` from ts 0 (a part's id may be made at another time: [id, ts]). */
+function run(ids: readonly (string | readonly [string, number])[], periodMs = 1000) {
+  const gaps = new PartCounterGaps('press-1');
+  return ids.map((p, i) => (typeof p === 'string' ? gaps.part(p, i * periodMs) : gaps.part(p[0], p[1])));
+}
+
+describe('counterIdOf', () => {
+  it.each([
+    ['651', { prefix: '', n: 651, width: 0 }],
+    ['PRS-000651', { prefix: 'PRS-', n: 651, width: 6 }],
+    ['0', { prefix: '', n: 0, width: 0 }],
+  ])('reads %s as a counter value', (id, expected) => {
+    expect(counterIdOf(id)).toEqual(expected);
+  });
+
+  it.each(['651.5', 'L2-651', 'PRS-', 'abc', '1e+21', ''])('reads %s as no counter value', (id) => {
+    expect(counterIdOf(id)).toBeUndefined();
+  });
+});
+
+describe('PartCounterGaps', () => {
+  it('makes one unknown record per part id a counter skipped, between the two parts, its prefix and padding kept', () => {
+    const steps = run(['PRS-000648', 'PRS-000649', 'PRS-000650', ['PRS-000652', 4000]]);
+    expect(steps.slice(0, 3)).toEqual([undefined, undefined, undefined]);
+    const reason = 'made while its readings were lost (the part counter went from 650 to 652)';
+    expect(steps[3]).toEqual({ kind: 'skipped', parts: [{ partId: 'PRS-000651', ts: 3000, reason }] });
+  });
+
+  it('names skipped whole-number ids as the counter reads them, each at its own time', () => {
+    const steps = run(['8', '9', ['12', 4000]]);
+    const reason = 'made while its readings were lost (the part counter went from 9 to 12)';
+    expect(steps[2]).toEqual({
+      kind: 'skipped',
+      parts: [
+        { partId: '10', ts: 2000, reason },
+        { partId: '11', ts: 3000, reason },
+      ],
+    });
+  });
+
+  it('makes no record for a counter restarted at 0, said once as a restart', () => {
+    const steps = run(['700', '701', '702', '0', '1', '2']);
+    expect(steps[3]).toEqual({
+      kind: 'restart',
+      notice:
+        'asset press-1: the part counter went from 702 to 0: a PLC restart or the counter wrapped (it went back); no part records made for it',
+    });
+    expect(steps.filter((s) => s !== undefined)).toHaveLength(1);
+  });
+
+  it('makes no record for a counter that wrapped around', () => {
+    const steps = run(['65534', '65535', '0', '1']);
+    expect(steps.map((s) => s?.kind)).toEqual([undefined, undefined, 'restart', undefined]);
+  });
+
+  it('makes no flood of records for a jump by more parts than the time between holds, said once', () => {
+    const steps = run(['100', '101', '102', ['5102', 4000]]);
+    expect(steps[3]).toEqual({
+      kind: 'restart',
+      notice:
+        'asset press-1: the part counter went from 102 to 5102: a PLC restart or the counter wrapped (4999 parts cannot have been made in 2000 ms at the fastest cycle seen, 1000 ms); no part records made for it',
+    });
+  });
+
+  it('makes records for as many skipped parts as the time holds at the fastest cycle seen', () => {
+    // 11 s after part 102 at a 1 s cycle: parts 103 to 112 fit, and part 113 ends the gap.
+    const steps = run(['100', '101', '102', ['113', 13000]]);
+    expect(steps[3]?.kind === 'skipped' && steps[3].parts.map((p) => p.partId)).toEqual(
+      Array.from({ length: 10 }, (_, k) => String(103 + k)),
+    );
+  });
+
+  it('takes part ids that do not count up by 1 for no counter: their jumps make no record', () => {
+    expect(run(['17', '4', '93', '12', '40'])).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    // A first step that is a jump says nothing yet: nothing was seen counting.
+    expect(run(['5', '7', '8'])).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('takes ids of another prefix, or the same id again, for no step of the counter', () => {
+    expect(run(['A-1', 'A-2', 'B-4', 'B-4', 'B-5'])).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  });
+});
