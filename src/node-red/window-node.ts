@@ -46,6 +46,7 @@ import { runningConditionText } from '../core/running-condition.js';
 import { statusText } from './status-text.js';
 import { WindowStops } from './window-stops.js';
 import { WindowLateRows } from './window-late-rows.js';
+import { PartCounterGaps } from '../runtime/part-counter-gaps.js';
 
 /** A window as it travels in a message: plain arrays, JSON-safe. */
 export interface WindowPayload {
@@ -141,6 +142,8 @@ export function registerWindowNode(RED: RedApi): void {
     let format: MessageFormat | undefined;
     let problem: Error | undefined;
     let stops: WindowStops | undefined;
+    /** Parts a part counter skipped (made while their readings were lost): sent as incomplete parts, as the gateway. */
+    let counterGaps: PartCounterGaps | undefined;
     let emitted = 0;
     let incomplete = 0;
     /** A held row's bound (the window's max_sample_age_ms) and its timer: let go where no message follows. */
@@ -204,6 +207,7 @@ export function registerWindowNode(RED: RedApi): void {
         () => late.overtaken(),
       );
       stops = when && new WindowStops(asset, when, (message) => node.log(message));
+      counterGaps = window.type === 'cycle' && window.part_id_channel ? new PartCounterGaps(asset) : undefined;
       if (running) node.log(`window ${asset}: windows only the rows where ${runningText(when!)} (${running.from})`);
       // Rows other than the model learnt: yellow, said first (a status is cut at 60 characters); the log says how.
       const runs = differs
@@ -232,6 +236,10 @@ export function registerWindowNode(RED: RedApi): void {
       wasStopped: boolean | undefined,
     ): void => {
       for (const outcome of outcomes) {
+        for (const p of counterGaps?.before(outcome, (notice) => node.warn(notice)) ?? []) {
+          incomplete++;
+          send([null, { ...msg, topic: asset, lateRows: late.count, payload: { asset, ...p } }]);
+        }
         if (outcome.kind === 'window') {
           emitted++;
           send([

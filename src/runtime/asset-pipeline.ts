@@ -230,14 +230,13 @@ export class AssetPipeline {
         this.watch?.incomplete(now, outcome.why);
         this.windowsIncomplete++;
         this.deps.metrics.windowsIncomplete.inc({ asset: this.config.name });
-        if (outcome.partId !== undefined) {
-          this.counted(outcome.partId, outcome.ts);
+        this.unjudged(this.skippedBefore(outcome));
+        if (outcome.partId !== undefined)
           this.unjudged([{ partId: outcome.partId, ts: outcome.ts, reason: outcome.reason }]);
-        }
         continue;
       }
       this.watch?.complete(now, this.wall());
-      if (outcome.window.partId !== undefined) this.counted(outcome.window.partId, outcome.window.end);
+      this.unjudged(this.skippedBefore(outcome));
       this.queue.push({
         window: outcome.window,
         ...(outcome.durationMs !== undefined ? { cycleMs: outcome.durationMs } : {}),
@@ -355,11 +354,11 @@ export class AssetPipeline {
     else this.pendingGap ??= gap;
   }
 
-  /** A part made (judged or not), in order: the parts the counter skipped before it are unknown (part-counter-gaps). */
-  private counted(partId: string, ts: number): void {
-    const step = this.counterGaps?.part(partId, ts);
-    if (step?.kind === 'skipped') this.unjudged(step.parts);
-    else if (step?.kind === 'restart') this.deps.logger.warn({ asset: this.config.name }, step.notice);
+  /** The parts the part counter skipped before `outcome`'s part (part-counter-gaps.ts): judged unknown. */
+  private skippedBefore(outcome: AssetWindowOutcome): readonly UnjudgedPart[] {
+    return (
+      this.counterGaps?.before(outcome, (notice) => this.deps.logger.warn({ asset: this.config.name }, notice)) ?? []
+    );
   }
 
   /** The parts among windows that go unscored (dropped, or the model failed): judged unknown, with why. */

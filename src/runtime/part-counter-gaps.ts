@@ -10,6 +10,7 @@
  * time between two parts a step of 1 apart. A counter that goes back (a PLC restart, a wrap-around) or jumps by more
  * parts than that time holds is no lost part: it is said once, as such, and makes no records.
  */
+import type { AssetWindowOutcome } from '../windows/asset-windows.js';
 import type { UnjudgedPart } from './part-results.js';
 
 /** A part id read as a counter: its text before the number, the number, and the width its digits are padded to. */
@@ -45,6 +46,22 @@ export class PartCounterGaps {
   private periodMs = Number.POSITIVE_INFINITY;
 
   constructor(private readonly asset: string) {}
+
+  /**
+   * The parts skipped before a window's outcome (the gateway's asset, the Node-RED window node): none where it is no
+   * part; a counter that went back or jumped too far is told to `say` (a warning), once.
+   */
+  before(outcome: AssetWindowOutcome, say: (notice: string) => void): readonly UnjudgedPart[] {
+    const part =
+      outcome.kind === 'window'
+        ? { partId: outcome.window.partId, ts: outcome.window.end }
+        : outcome.kind === 'incomplete'
+          ? { partId: outcome.partId, ts: outcome.ts }
+          : undefined;
+    const step = part?.partId !== undefined ? this.part(part.partId, part.ts) : undefined;
+    if (step?.kind === 'restart') say(step.notice);
+    return step?.kind === 'skipped' ? step.parts : [];
+  }
 
   /** A part whose outcome (judged or not) is known at `ts`, in the order the parts were made. */
   part(partId: string, ts: number): CounterStep | undefined {
