@@ -111,6 +111,11 @@ export class AlarmAction {
     this.trigger({ kind: 'alarm', event });
   }
 
+  /** Whether it writes to a device (a PLC's output, an OPC UA node: its `source`), not a message (webhook, MQTT). */
+  get writesToDevice(): boolean {
+    return (this.config as { source?: string }).source !== undefined;
+  }
+
   /** Queues what a part verdict asks of this (part) action. Never blocks, never throws. */
   dispatchPart(part: PartResult): void {
     this.trigger({ kind: 'part', part });

@@ -167,6 +167,12 @@ export interface PartResult {
   readonly model: string;
   /** The part window's rows that held a channel's reading over a failed read (Window.held); absent where none. */
   readonly held?: HeldRows;
+  /**
+   * A part the part counter skipped, made while its readings were lost (part-counter-gaps.ts): recorded, told to the
+   * part actions that send messages, never written for to a device (a reject gate): it left the station unseen, and
+   * its record comes just before the next part's, which such a write would act on.
+   */
+  readonly missed?: true;
 }
 
 /** How a model's fit went, for a person (the report's fit chart): training and validation loss per epoch, or per the

@@ -94,7 +94,9 @@ export function wireGateway(bus: Subscribable<GatewayTopics>, c: GatewayComponen
     // Each action has its own queue: the order between actions does not matter, within one the parts keep theirs.
     ...c.partActions.map((action) =>
       bus.subscribe('parts', (parts) => {
-        for (const p of parts) if (p.asset === action.asset) action.dispatchPart(p);
+        // A part the counter skipped left the station unseen: no device write for it (PartResult.missed).
+        for (const p of parts)
+          if (p.asset === action.asset && !(p.missed && action.writesToDevice)) action.dispatchPart(p);
       }),
     ),
   ];

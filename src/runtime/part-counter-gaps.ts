@@ -94,7 +94,12 @@ export class PartCounterGaps {
     const reason = `made while its readings were lost (${went})`;
     const parts: UnjudgedPart[] = [];
     for (let k = 1; k < step; k++)
-      parts.push({ partId: idText(last.id, last.id.n + k), ts: Math.round(last.ts + (k * elapsed) / step), reason });
+      parts.push({
+        partId: idText(last.id, last.id.n + k),
+        ts: Math.round(last.ts + (k * elapsed) / step),
+        reason,
+        missed: true,
+      });
     return { kind: 'skipped', parts };
   }
 }

@@ -14,6 +14,8 @@ export interface UnjudgedPart {
   readonly cycleMs?: number;
   /** Its window's rows that held a channel's reading over a failed read, where some did. */
   readonly held?: HeldRows;
+  /** A part the part counter skipped: made while its readings were lost (PartResult.missed). */
+  readonly missed?: true;
 }
 
 /**

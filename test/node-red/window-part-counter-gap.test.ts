@@ -43,8 +43,8 @@ describe('linewatch-window: parts a part counter skipped', () => {
     await expect.poll(() => out.length).toBe(5);
     const reason = 'made while its readings were lost (the part counter went from 9 to 12)';
     expect(bad.map((m) => m.payload)).toEqual([
-      { asset: 'pump-1', partId: '10', ts: T + 3300, reason },
-      { asset: 'pump-1', partId: '11', ts: T + 4300, reason },
+      { asset: 'pump-1', partId: '10', ts: T + 3300, reason, missed: true },
+      { asset: 'pump-1', partId: '11', ts: T + 4300, reason, missed: true },
     ]);
     // The parts read are windowed as before.
     expect(out.map((m) => m.payload.partId)).toEqual(['7', '8', '9', '12', '13']);

@@ -45,17 +45,18 @@ function wired() {
       },
     }) as unknown as Sink;
   const pipeline = { push: (batch: readonly unknown[]) => calls.push(`pipeline ${batch.length} samples`) };
-  const action = (asset: string) =>
+  const action = (asset: string, writesToDevice = false) =>
     ({
       asset,
+      writesToDevice,
       dispatch: (e: { state: string }) => calls.push(`action ${asset} ${e.state}`),
-      dispatchPart: (p: PartResult) => calls.push(`part action ${asset} ${p.partId}`),
+      dispatchPart: (p: PartResult) => calls.push(`part ${writesToDevice ? 'write' : 'action'} ${asset} ${p.partId}`),
     }) as unknown as AlarmAction;
   const unwire = wireGateway(bus, {
     pipelines: [pipeline as unknown as AssetPipeline],
     sinks: [sink('local'), sink('influxdb')],
     actions: [action('pump-1'), action('press-1')],
-    partActions: [action('press-1')],
+    partActions: [action('press-1'), action('press-1', true)],
     logger,
     onError,
   });
@@ -106,8 +107,23 @@ describe('wireGateway', () => {
       'sink influxdb',
       'part action press-1 17',
       'part action press-1 18',
+      'part write press-1 17',
+      'part write press-1 18',
     ]);
     expect(writes[0].records).toEqual({ samples: [], scores: [], alarms: [], parts });
+  });
+
+  it('a part the counter skipped (made unseen) is stored and told to the message actions, never written to a device', () => {
+    const { bus, calls, writes } = wired();
+    // Its record comes just before the next part's: a reject gate written for it would act on that next part.
+    const missed: PartResult = { ...part('19', 'unknown'), reason: 'made while its readings were lost', missed: true };
+    bus.publish('parts', [missed, part('20', 'pass')]);
+    expect(calls.filter((c) => c.startsWith('part '))).toEqual([
+      'part action press-1 19',
+      'part action press-1 20',
+      'part write press-1 20',
+    ]);
+    expect(writes[0].records.parts).toEqual([missed, part('20', 'pass')]);
   });
 
   it('stores model updates (a copy of each); health points are not stored through the bus', () => {

@@ -31,7 +31,7 @@ describe('PartCounterGaps', () => {
     const steps = run(['PRS-000648', 'PRS-000649', 'PRS-000650', ['PRS-000652', 4000]]);
     expect(steps.slice(0, 3)).toEqual([undefined, undefined, undefined]);
     const reason = 'made while its readings were lost (the part counter went from 650 to 652)';
-    expect(steps[3]).toEqual({ kind: 'skipped', parts: [{ partId: 'PRS-000651', ts: 3000, reason }] });
+    expect(steps[3]).toEqual({ kind: 'skipped', parts: [{ partId: 'PRS-000651', ts: 3000, reason, missed: true }] });
   });
 
   it('names skipped whole-number ids as the counter reads them, each at its own time', () => {
@@ -40,8 +40,8 @@ describe('PartCounterGaps', () => {
     expect(steps[2]).toEqual({
       kind: 'skipped',
       parts: [
-        { partId: '10', ts: 2000, reason },
-        { partId: '11', ts: 3000, reason },
+        { partId: '10', ts: 2000, reason, missed: true },
+        { partId: '11', ts: 3000, reason, missed: true },
       ],
     });
   });

@@ -65,7 +65,7 @@ describe('the shipped models are reproducible', () => {
     const shipped = JSON.parse(await readFile(join(ROOT, 'models/press-ae/manifest.json'), 'utf8'));
     expect(sha256Hex(await readFile(join(dir, 'm/model.int8.onnx')))).toBe(shipped.sha256);
     expect(shipped.normalisation.method).toBe('part_curve');
-    // The recording carries the register map's units row, as an export's does: the model says them (Grafana, the dialog).
+    // The recording carries the register map's units row, as an export's does: the model says them (Grafana).
     expect(shipped.input.channels).toEqual([
       { name: 'force', unit: 'kN' },
       { name: 'position', unit: 'mm' },
