@@ -207,10 +207,10 @@ export async function evalParts(
           );
       const unknown = parts.leftOut.filter((p) => p.row >= a.trainRows).length;
       const windows = scored.map((i) => parts.windows[i]);
-      const readPoints = scored.map((i) => parts.readPoints[i]);
+      const unread = scored.map((i) => parts.unreadPoints[i]);
       for (const [k, p] of a.precisions.entries()) {
         const loaded = models[k];
-        const scores = await scoreWindows(loaded.manifest, loaded.modelBytes, loaded.modelPath, windows, readPoints);
+        const scores = await scoreWindows(loaded.manifest, loaded.modelBytes, loaded.modelPath, windows, unread);
         const threshold = loaded.manifest.score.threshold;
         const failed = scores.map((s) => isAnomalous(s, threshold));
         if (k === 0 && opts.report) {

@@ -55,11 +55,12 @@ export interface Window {
   /** Where some row held a channel's reading over a failed read: how many (absent where none). */
   readonly held?: HeldRows;
   /**
-   * A part whose last readings a missed poll lost: how many of its points, from the first, its rows reach; the rest
-   * hold its last reading (cycle-window.ts). Absent: all. A part model (normalisation part_curve) leaves the rest out
-   * of its score.
+   * A part's points its rows do not reach (their indices, ascending; cycle-window.ts): past its last row where a missed
+   * poll lost its last readings (they hold its last reading), and inside a missed poll among its rows (the resampling
+   * bridges it with a straight line). Absent: all read. A part model (normalisation part_curve) leaves them out of its
+   * score.
    */
-  readonly readPoints?: number;
+  readonly unreadPoints?: readonly number[];
 }
 
 /** The kinds of standardised term a stats or hybrid model scores (see src/training/detector-graph.ts). */

@@ -165,7 +165,7 @@ export class AutoencoderModel implements Model {
     }
     const { scores, perChannel, terms } = await this.run(
       windows.map((w) => w.data),
-      windows.map((w) => w.readPoints),
+      windows.map((w) => w.unreadPoints),
     );
     const c = this.channels.length;
     const results = new Array<ScoreResult>(scores.length);
@@ -196,26 +196,26 @@ export class AutoencoderModel implements Model {
   }
 
   /**
-   * Scores raw windows given as time-major arrays: the score and each channel's error. `readPoints`, each window's
-   * Window.readPoints (undefined: all its points read).
+   * Scores raw windows given as time-major arrays: the score and each channel's error. `unread`, each window's
+   * Window.unreadPoints (undefined or empty: all its points read).
    */
   async scoreRaw(
     windows: readonly ArrayLike<number>[],
-    readPoints?: readonly (number | undefined)[],
+    unread?: readonly (readonly number[] | undefined)[],
   ): Promise<{ score: number; channelError: Float32Array }[]> {
-    const { scores, perChannel } = await this.run(windows, readPoints);
+    const { scores, perChannel } = await this.run(windows, unread);
     const c = this.channels.length;
     return Array.from(scores, (score, i) => ({ score, channelError: perChannel.subarray(i * c, i * c + c) }));
   }
 
   /**
    * One session.run over the windows; NaN or Inf anywhere in a window is an error naming it. A part model
-   * (normalisation part_curve) gets NaN at the points past a window's `readPoints`, which its graph leaves out of the
-   * score; any other model, the window as it is (those points hold the part's last reading).
+   * (normalisation part_curve) gets NaN at a window's `unread` points, which its graph leaves out of the score; any
+   * other model, the window as it is (those points hold the part's last reading, or a line across a missed poll).
    */
   private async run(
     windows: readonly ArrayLike<number>[],
-    readPoints?: readonly (number | undefined)[],
+    unread?: readonly (readonly number[] | undefined)[],
   ): Promise<{ scores: Float32Array; perChannel: Float32Array; terms?: Float32Array }> {
     const n = windows.length;
     const d = this.features;
@@ -226,7 +226,7 @@ export class AutoencoderModel implements Model {
       if (w instanceof Float32Array) x.set(w, i * d);
       else for (let k = 0; k < d; k++) x[i * d + k] = w[k];
     }
-    if (this.masksUnread) this.markUnread(x, n, readPoints);
+    if (this.masksUnread) this.markUnread(x, n, unread);
     const { input, output } = this.manifest;
     let out: ort.InferenceSession.ReturnType;
     try {
@@ -245,7 +245,7 @@ export class AutoencoderModel implements Model {
    * NaN at each window's points not read, after checking that the window holds no NaN or Inf of its own (the graph
    * leaves NaN points out of the score, so it would not say).
    */
-  private markUnread(x: Float32Array, n: number, readPoints: readonly (number | undefined)[] | undefined): void {
+  private markUnread(x: Float32Array, n: number, unread: readonly (readonly number[] | undefined)[] | undefined): void {
     const d = this.features;
     const c = this.channels.length;
     for (let i = 0; i < n; i++)
@@ -254,8 +254,8 @@ export class AutoencoderModel implements Model {
           this.spare = x;
           throw this.notFinite(i);
         }
-    readPoints?.forEach((read, i) => {
-      if (read !== undefined && read < this.windowLength) x.fill(Number.NaN, i * d + read * c, (i + 1) * d);
+    unread?.forEach((points, i) => {
+      for (const p of points ?? []) x.fill(Number.NaN, i * d + p * c, i * d + (p + 1) * c);
     });
   }
 

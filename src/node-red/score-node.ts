@@ -9,6 +9,7 @@ import type { HeldRows, ScoreResult, TermKind, Window } from '../core/types.js';
 import { verdictOf, withThreshold } from '../core/verdict.js';
 import type { WindowPayload } from './window-node.js';
 import { heldFromPayload } from './held-payload.js';
+import { unreadFromPayload } from './unread-payload.js';
 import { numberSetting } from './field-rules.js';
 import { text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 import type { ModelConfigNode } from './model-config-node.js';
@@ -93,7 +94,7 @@ export function windowFromPayload(payload: unknown, channels: readonly string[],
     );
   const end = typeof p.end === 'number' ? p.end : Date.now();
   const held = heldFromPayload(p.held, channels);
-  const readPoints = readPointsFromPayload(p.readPoints, length);
+  const unreadPoints = unreadFromPayload(p.unreadPoints, p.readPoints, length);
   return {
     asset: p.asset,
     channels,
@@ -103,18 +104,8 @@ export function windowFromPayload(payload: unknown, channels: readonly string[],
     data: values,
     ...(p.partId !== undefined ? { partId: String(p.partId) } : {}),
     ...(held !== undefined ? { held } : {}),
-    ...(readPoints !== undefined ? { readPoints } : {}),
+    ...(unreadPoints !== undefined ? { unreadPoints } : {}),
   };
-}
-
-/** A part window's points read (the window node's readPoints): absent, or a whole number from 1 to the length. */
-function readPointsFromPayload(v: unknown, length: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > length)
-    throw new Error(
-      `msg.payload.readPoints: expected a whole number from 1 to ${length} (the points of the part its rows reach), got ${JSON.stringify(v) ?? typeof v}`,
-    );
-  return v;
 }
 
 /** A part window's cycle time as the window node sends it (durationMs), where it is a positive number. */

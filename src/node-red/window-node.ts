@@ -47,6 +47,7 @@ import { statusText } from './status-text.js';
 import { WindowStops } from './window-stops.js';
 import { WindowLateRows } from './window-late-rows.js';
 import { PartCounterGaps } from '../runtime/part-counter-gaps.js';
+import { unreadPayload } from './unread-payload.js';
 
 /** A window as it travels in a message: plain arrays, JSON-safe. */
 export interface WindowPayload {
@@ -60,7 +61,9 @@ export interface WindowPayload {
   readonly durationMs?: number;
   /** Rows that held a channel's reading over a failed read (Window.held); absent where none. */
   readonly held?: HeldRows;
-  /** A part whose last polls were missed: how many of its points its rows reach (Window.readPoints); absent: all. */
+  /** A part's points its rows do not reach (Window.unreadPoints, unread-payload.ts); absent: all read. */
+  readonly unreadPoints?: readonly number[];
+  /** Where those are all at its end (its last polls missed): how many points its rows reach; absent: all read. */
   readonly readPoints?: number;
 }
 
@@ -75,7 +78,7 @@ export function windowPayload(w: Window, durationMs?: number): WindowPayload {
     ...(w.partId !== undefined ? { partId: w.partId } : {}),
     ...(durationMs !== undefined ? { durationMs } : {}),
     ...(w.held !== undefined ? { held: w.held } : {}),
-    ...(w.readPoints !== undefined ? { readPoints: w.readPoints } : {}),
+    ...unreadPayload(w.unreadPoints, w.length),
   };
 }
 

@@ -71,8 +71,8 @@ export interface CsvParts {
   readonly startTimes: readonly number[];
   /** Each part's longest step from one of its rows to the next (ms, as placed: source-rows.ts), to its last row. */
   readonly longestSteps: readonly number[];
-  /** Each part's points its rows reach (Window.readPoints; the window length where all): a part model's score's. */
-  readonly readPoints: readonly number[];
+  /** Each part's points its rows do not reach (Window.unreadPoints; empty where all read): left out of its score. */
+  readonly unreadPoints: readonly (readonly number[])[];
   /**
    * The median step from one row to the next (ms): the spacing of the recording's polls; NaN where the times are
    * coarser than the rows (whole seconds at several rows a second), so that it cannot be told.
@@ -170,7 +170,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   const rowSpans: [number, number][] = [];
   const startTimes: number[] = [];
   const longestSteps: number[] = [];
-  const readPoints: number[] = [];
+  const unreadPoints: (readonly number[])[] = [];
   const leftOut: LeftOutPart[] = [];
   // A part whose id was not read where it started is numbered by the gateway; here it is marked so, so that its
   // number is never taken for a real id (a quality system's result for part 12).
@@ -213,7 +213,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
       // stamps is no missed poll, as the gateway's part has none.
       for (let r = opened + 1; r <= t; r++) longest = Math.max(longest, at[r] - at[r - 1]);
       longestSteps.push(longest);
-      readPoints.push(outcome.window.readPoints ?? outcome.window.length);
+      unreadPoints.push(outcome.window.unreadPoints ?? []);
     } else if (outcome?.kind === 'incomplete')
       leftOut.push({ partId: named(outcome.partId, opened), reason: pausedIn ?? outcome.reason, row: opened });
     if (outcome !== undefined) pausedIn = undefined;
@@ -244,7 +244,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     rowSpans,
     startTimes,
     longestSteps,
-    readPoints,
+    unreadPoints,
     pollStepMs,
     leftOut,
     ...(labels ? { labels: labels.subarray(0, n) } : {}),
@@ -284,7 +284,7 @@ export function withoutParts(parts: CsvParts, leave: (partId: string) => boolean
     rowSpans: keep.map((i) => parts.rowSpans[i]),
     startTimes: keep.map((i) => parts.startTimes[i]),
     longestSteps: keep.map((i) => parts.longestSteps[i]),
-    readPoints: keep.map((i) => parts.readPoints[i]),
+    unreadPoints: keep.map((i) => parts.unreadPoints[i]),
   };
 }
 

@@ -4,7 +4,8 @@
  * zscore: one mean and sd per channel, over every point of the windows (the continuous models; part models before
  * 2026-12-07). part_curve: a part model's, each point of the cycle against the good parts' mean curve there (a mean per
  * point and channel, time-major) over one sd per channel (partNormalisation); the points of a part its rows did not
- * reach (a missed poll lost its last readings) are left out of its score (Window.readPoints, scoring-graph.ts).
+ * reach (a missed poll lost its last readings, or one among its rows) are left out of its score (Window.unreadPoints,
+ * scoring-graph.ts).
  */
 export type NormalisationMethod = 'zscore' | 'part_curve';
 

@@ -9,15 +9,15 @@ import type { LoadedManifest, ModelManifest } from '../inference/manifest.js';
 
 /**
  * Scores raw windows with model bytes through the same code the gateway runs (the golden window
- * is not checked: the manifest is still being written). `readPoints`: each window's points read (CsvParts.readPoints;
- * absent, all).
+ * is not checked: the manifest is still being written). `unread`: each window's points not read (CsvParts.unreadPoints;
+ * absent, none).
  */
 export async function scoreWindows(
   manifest: ModelManifest,
   bytes: Uint8Array,
   modelPath: string,
   windows: readonly Float64Array[],
-  readPoints?: readonly number[],
+  unread?: readonly (readonly number[])[],
 ): Promise<number[]> {
   const loaded: LoadedManifest = {
     manifest: { ...manifest, golden: { ...manifest.golden, tolerance: Number.MAX_VALUE } },
@@ -29,8 +29,7 @@ export async function scoreWindows(
   const scores: number[] = [];
   try {
     for (let i = 0; i < windows.length; i += 256)
-      for (const r of await probe.scoreRaw(windows.slice(i, i + 256), readPoints?.slice(i, i + 256)))
-        scores.push(r.score);
+      for (const r of await probe.scoreRaw(windows.slice(i, i + 256), unread?.slice(i, i + 256))) scores.push(r.score);
   } finally {
     await probe.close();
   }

@@ -6,8 +6,8 @@
  *   window [batch, T*C] raw  →  score [batch], channel_error [batch, C] (mean squared error, normalised units)
  *
  * A part model's graph (normalisation `part_curve`) takes NaN for the points a part's rows did not reach (a missed poll
- * lost its last readings: Window.readPoints): they enter the autoencoder as the good parts' mean curve and are left out
- * of the error, each channel's the mean over the points read.
+ * lost its last readings, or one among its rows: Window.unreadPoints): they enter the autoencoder as the good parts'
+ * mean curve and are left out of the error, each channel's the mean over the points read.
  */
 import type { NormalisationMethod } from './normalise.js';
 import { TensorType, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx-writer.js';

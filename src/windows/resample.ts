@@ -48,11 +48,24 @@ function pointTime(span: ResampleSpan, length: number, i: number): number {
 }
 
 /**
- * How many of `length` points over `span`, from the first, lie within the rows (up to `lastTs`, the last row's time):
- * the first point always; the rest hold the last row's reading.
+ * The points of `length` over `span` (their indices, ascending) that the rows do not reach: those past the last row
+ * (they hold its reading: a part whose last polls were missed, resampled over the span it would have had), and those
+ * strictly inside a step from one row to the next longer than `maxStepMs` (a missed poll mid-part: the resampling
+ * bridges it with a straight line). The first point is always read. `maxStepMs` undefined: only those past the last
+ * row.
  */
-export function pointsWithin(span: ResampleSpan, length: number, lastTs: number): number {
-  let n = 1;
-  while (n < length && pointTime(span, length, n) <= lastTs) n++;
-  return n;
+export function unreadPoints(ts: readonly number[], span: ResampleSpan, length: number, maxStepMs?: number): number[] {
+  const last = ts[ts.length - 1];
+  const unread: number[] = [];
+  let j = 0;
+  for (let i = 1; i < length; i++) {
+    const t = pointTime(span, length, i);
+    if (t > last) {
+      unread.push(i);
+      continue;
+    }
+    while (j + 1 < ts.length - 1 && ts[j + 1] <= t) j++;
+    if (maxStepMs !== undefined && ts[j + 1] - ts[j] > maxStepMs && t > ts[j] && t < ts[j + 1]) unread.push(i);
+  }
+  return unread;
 }

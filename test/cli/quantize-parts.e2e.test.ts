@@ -72,7 +72,7 @@ describe('quantize a part model', () => {
     );
     expect(good.length).toBeGreaterThan(100);
     const windows = good.map((i) => parts.windows[i]);
-    const points = good.map((i) => parts.readPoints[i]);
+    const points = good.map((i) => parts.unreadPoints[i]);
     const fp = (await readFp32Graph(loaded))!;
     const int8 = await scoreWindows(m, loaded.modelBytes, loaded.modelPath, windows, points);
     const fp32 = await scoreWindows({ ...m, file: fp.file, sha256: fp.sha256 }, fp.bytes, fp.path, windows, points);

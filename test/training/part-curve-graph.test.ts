@@ -1,8 +1,8 @@
 /**
  * A part model's graph (normalisation part_curve) against its JS reference: each point less the good parts' mean
- * curve over the channel's sd, the points a part's rows did not reach (Window.readPoints) fed as the mean curve and
- * left out of the error, each channel's squared error averaged over the points read. Old part models (zscore) score
- * the held window as before, whatever readPoints says.
+ * curve over the channel's sd, the points a part's rows did not reach (Window.unreadPoints: past its last row or inside
+ * a missed poll among its rows) fed as the mean curve and left out of the error, each channel's squared error averaged
+ * over the points read. Old part models (zscore) score the held window as before, whatever unreadPoints says.
  */
 import { describe, expect, it } from 'vitest';
 import type { Window } from '../../src/core/types.js';
@@ -21,8 +21,11 @@ const W = 32;
 const fit = async (seed: number, arch: 'dense' | 'conv1d' = 'dense'): Promise<FittedModel> =>
   (await fitMoulder({ parts: 160, seed, epochs: 8, arch })).fitted;
 
-/** Fresh parts as the cycle window gives them, the first read whole and the others up to `reads` points. */
-function freshWindows(reads: readonly (number | undefined)[]): Window[] {
+/** The points from `read` to the window's end: a part whose last polls were missed. */
+const pastPoint = (read: number) => Array.from({ length: W - read }, (_, k) => read + k);
+
+/** Fresh parts as the cycle window gives them, each with its points not read (undefined: all read). */
+function freshWindows(reads: readonly (readonly number[] | undefined)[]): Window[] {
   const parts = csvParts(mouldingPartsCsv({ parts: reads.length + 1, seed: 6, shortShot: new Set([2]) }), 'fresh.csv', {
     ...MOULDING_CUT,
     windowLength: W,
@@ -35,7 +38,7 @@ function freshWindows(reads: readonly (number | undefined)[]): Window[] {
     start: i,
     end: i + 1,
     data: Float32Array.from(parts.windows[i]),
-    ...(read !== undefined ? { readPoints: read } : {}),
+    ...(read !== undefined ? { unreadPoints: read } : {}),
   }));
 }
 
@@ -44,15 +47,16 @@ function reference(fitted: FittedModel, w: Window): number {
   const c = MOULDING_CHANNELS.length;
   const { mean, std } = fitted.manifest.normalisation;
   const ae = autoencoderFromOnnx(fitted.fp32, 'fp32', c, W);
-  const read = w.readPoints ?? W;
+  const unread = new Set(w.unreadPoints);
+  const read = W - unread.size;
   const x = new Float64Array(W * c);
   normaliseInto(w.data, { mean, std }, x);
-  x.fill(0, read * c);
+  for (const p of unread) x.fill(0, p * c, (p + 1) * c);
   const y = ae.reconstruct(x, 1);
   let score = 0;
   for (let ch = 0; ch < c; ch++) {
     let sum = 0;
-    for (let t = 0; t < read; t++) sum += (y[t * c + ch] - x[t * c + ch]) ** 2;
+    for (let t = 0; t < W; t++) if (!unread.has(t)) sum += (y[t * c + ch] - x[t * c + ch]) ** 2;
     score += sum / read / c;
   }
   return score;
@@ -75,9 +79,9 @@ describe('a part model normalised by the mean curve (part_curve)', () => {
       expect(fitted.manifest.normalisation.method).toBe('part_curve');
       expect(fitted.manifest.normalisation.mean).toHaveLength(W * MOULDING_CHANNELS.length);
       expect(fitted.manifest.normalisation.std).toHaveLength(MOULDING_CHANNELS.length);
-      // The fresh recording's parts 2 to 5 (part 1 was running when it starts): part 2 a short shot, parts 4 and 5 read
-      // up to their 20th and 31st points.
-      const windows = freshWindows([undefined, undefined, 20, 31]);
+      // The fresh recording's parts 2 to 6 (part 1 was running when it starts): part 2 a short shot, parts 4 and 5 read
+      // up to their 20th and 31st points, part 6 not at its 12th to 15th (a missed poll mid-part).
+      const windows = freshWindows([undefined, undefined, pastPoint(20), pastPoint(31), [12, 13, 14, 15]]);
       const expected = windows.map((w) => reference(fitted, w));
       const fp32 = await scores(fitted, 'fp32', windows);
       fp32.forEach((s, i) =>
@@ -97,7 +101,8 @@ describe('a part model normalised by the mean curve (part_curve)', () => {
       // What a part holds past the points read does not move its score, in either graph.
       const garbled = windows.map((w) => {
         const data = Float32Array.from(w.data);
-        if (w.readPoints !== undefined) data.fill(1e4, w.readPoints * MOULDING_CHANNELS.length);
+        for (const p of w.unreadPoints ?? [])
+          data.fill(1e4, p * MOULDING_CHANNELS.length, (p + 1) * MOULDING_CHANNELS.length);
         return { ...w, data };
       });
       expect(await scores(fitted, 'fp32', garbled)).toEqual(fp32);
@@ -107,7 +112,7 @@ describe('a part model normalised by the mean curve (part_curve)', () => {
 
   it('is refused a window holding NaN or Inf of its own, which the mask would otherwise hide', async () => {
     const fitted = await fit(3);
-    const [w] = freshWindows([20]);
+    const [w] = freshWindows([pastPoint(20)]);
     const data = Float32Array.from(w.data);
     data[3] = Number.NaN;
     await expect(scores(fitted, 'int8', [{ ...w, data }])).rejects.toThrow(
@@ -142,7 +147,7 @@ describe('an old part model (zscore, every part model shipped before part_curve)
         end: 1,
         data: Float32Array.from(manifest.golden.input),
       };
-      const [whole, lost] = await model.score([golden, { ...golden, readPoints: L - 6 }]);
+      const [whole, lost] = await model.score([golden, { ...golden, unreadPoints: [3, 4, L - 2, L - 1] }]);
       expect(lost.score).toBe(whole.score);
       expect(Math.abs(whole.score - manifest.golden.score)).toBeLessThanOrEqual(manifest.golden.tolerance);
     } finally {

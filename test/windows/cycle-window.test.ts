@@ -307,16 +307,16 @@ describe('a part whose last readings a missed poll lost (pollMs)', () => {
     expect(data(flag({ length: 5 }), 70)).toEqual([2, 3.5, 5, 6.5, 8]);
   });
 
-  it('says how many of its points its rows reach (the rest hold its last reading); a part read to its end, nothing', () => {
+  it('names the points its rows do not reach (they hold its last reading); a part read to its end, none', () => {
     const window = (w: CycleWindow, endTs: number) => {
       const [o] = feed(w, rows(endTs));
       if (o.kind !== 'window') throw new Error(`expected a window, got ${o.reason}`);
       return o.window;
     };
     // Its points at 10, 22.5, 35, 47.5 and 60 ms; its last row at 40 ms: the first three read.
-    expect(window(flag({ length: 5, pollMs: 10 }), 70).readPoints).toBe(3);
-    expect(window(flag({ length: 5, pollMs: 10 }), 55)).not.toHaveProperty('readPoints');
-    expect(window(flag({ length: 5 }), 70)).not.toHaveProperty('readPoints');
+    expect(window(flag({ length: 5, pollMs: 10 }), 70).unreadPoints).toEqual([3, 4]);
+    expect(window(flag({ length: 5, pollMs: 10 }), 55)).not.toHaveProperty('unreadPoints');
+    expect(window(flag({ length: 5 }), 70)).not.toHaveProperty('unreadPoints');
   });
 
   it('is resampled over its rows where the row that ended it came within one and a half polls', () => {
@@ -327,6 +327,25 @@ describe('a part whose last readings a missed poll lost (pollMs)', () => {
     const late = [row(0, 0, 0, 7), row(40, 2, 1, 7), row(50, 4, 1, 7), row(60, 6, 1, 7), row(70, 0, 0, 8)];
     const [o] = feed(flag({ length: 3, pollMs: 10 }), late);
     expect(o.kind === 'window' && Array.from(o.window.data)).toEqual([2, 4, 6]);
+  });
+
+  it('names the points inside a missed poll among its rows, and only where the polls are over one and a half apart', () => {
+    // Rows at 10, 20, 50, 60 and 70 (the polls at 30 and 40 missed), ended at 80; 7 points 10 ms apart from 10 to 70.
+    const gap = [row(0, 0, 0, 7), row(10, 2, 1, 7), row(20, 4, 1, 7), row(50, 10, 1, 7), row(60, 12, 1, 7)];
+    const [o] = feed(flag({ length: 7, pollMs: 10 }), [...gap, row(70, 14, 1, 7), row(80, 0, 0, 8)]);
+    if (o.kind !== 'window') throw new Error(`expected a window, got ${o.reason}`);
+    // The points at 30 and 40 lie inside the step from 20 to 50: bridged by a straight line, not read.
+    expect(Array.from(o.window.data)).toEqual([2, 4, 6, 8, 10, 12, 14]);
+    expect(o.window.unreadPoints).toEqual([2, 3]);
+    // Rows 15 ms apart (a late row, not a missed one): all read; no poll spacing known: all read, as before.
+    const late = [row(0, 0, 0, 7), row(10, 2, 1, 7), row(25, 4, 1, 7), row(40, 6, 1, 7), row(50, 0, 0, 8)];
+    expect(feed(flag({ length: 7, pollMs: 10 }), late)[0]).not.toHaveProperty('window.unreadPoints');
+    expect(feed(flag({ length: 7 }), [...gap, row(70, 14, 1, 7), row(80, 0, 0, 8)])[0]).not.toHaveProperty(
+      'window.unreadPoints',
+    );
+    // A gap mid-part and its last poll missed: both.
+    const [both] = feed(flag({ length: 7, pollMs: 10 }), [...gap, row(80, 0, 0, 8)]);
+    expect(both.kind === 'window' && both.window.unreadPoints).toEqual([2, 3, 6]);
   });
 
   it('a part counter: the row that starts the next part ends it', () => {

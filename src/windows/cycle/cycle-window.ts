@@ -16,10 +16,12 @@
  * A part whose last readings were lost to a missed poll (the row that ended it more than MISSED_POLL_STEPS polls after
  * its last row) is resampled over the span it would have had with that poll made, not over its rows alone (which
  * stretched its curve over the model's points): the lost stretch, the step less one poll, is added at its end, holding
- * its last reading (`pollMs`; before 2026-12-07 it was not); the window says how many of its points its rows reach
- * (Window.readPoints), which a part model leaves out of its score. Only its end: a part that lost its first readings is
- * learned as its rows read (`train` counts a part's steps from its first row to the row that ends it), so it is judged
- * so too, while a part that lost its last ones is never learned from.
+ * its last reading (`pollMs`; before 2026-12-07 it was not). A missed poll among its rows (a step over
+ * MISSED_POLL_STEPS polls) is bridged by the resampling with a straight line. The window names the points its rows do
+ * not reach, past its last row or inside such a step (Window.unreadPoints; before 2026-12-08 only those past its last
+ * row, Window.readPoints), which a part model leaves out of its score. The span is widened only at its end: a part
+ * that lost its first readings is learned as its rows read (`train` counts a part's steps from its first row to the
+ * row that ends it), so it is judged so too, while a part that lost its last ones is never learned from.
  *
  * A flag already set at the first reading is a part whose start was not seen. A recording (train, eval) passes it
  * over; the gateway (`runningAtStart: 'unknown'`) judges it unknown, so that the part pressed while it restarted
@@ -27,7 +29,7 @@
  * either way: it may name a part judged before the restart.
  */
 import type { Window } from '../../core/types.js';
-import { pointsWithin, resampleRows, type ResampleSpan } from '../resample.js';
+import { resampleRows, unreadPoints, type ResampleSpan } from '../resample.js';
 import type { Row } from '../row-assembler.js';
 import { HeldRowCount } from '../held-rows.js';
 
@@ -213,10 +215,28 @@ export class CycleWindow {
    * MISSED_POLL_STEPS polls after its last row): to one poll before that row; undefined: its rows'.
    */
   private pointsSpan(endTs: number): ResampleSpan | undefined {
-    const poll = this.o.pollMs;
-    if (poll === undefined || !Number.isFinite(poll) || poll <= 0) return undefined;
+    const poll = this.pollMs();
+    if (poll === undefined) return undefined;
     const last = this.ts[this.ts.length - 1];
     return endTs - last > MISSED_POLL_STEPS * poll ? { from: this.ts[0], to: endTs - poll } : undefined;
+  }
+
+  /**
+   * The points the part's rows do not reach (Window.unreadPoints): past its last row where a missed poll lost its last
+   * readings (`span`), and inside a missed poll among its rows (a step over MISSED_POLL_STEPS polls). None where the
+   * polls' spacing is not known.
+   */
+  private unread(span: ResampleSpan | undefined): number[] {
+    const poll = this.pollMs();
+    if (poll === undefined) return [];
+    const rows = { from: this.ts[0], to: this.ts[this.ts.length - 1] };
+    return unreadPoints(this.ts, span ?? rows, this.o.length, MISSED_POLL_STEPS * poll);
+  }
+
+  /** The polls' spacing (ms) where it is known: given, finite and positive. */
+  private pollMs(): number | undefined {
+    const poll = this.o.pollMs;
+    return poll !== undefined && Number.isFinite(poll) && poll > 0 ? poll : undefined;
   }
 
   private finish(ts: number): CycleOutcome {
@@ -239,7 +259,7 @@ export class CycleWindow {
       this.o.length,
       span,
     );
-    const readPoints = span ? pointsWithin(span, this.o.length, this.ts[n - 1]) : this.o.length;
+    const unread = this.unread(span);
     const held = this.held.result(n);
     return {
       kind: 'window',
@@ -254,7 +274,7 @@ export class CycleWindow {
         data,
         partId,
         ...(held ? { held } : {}),
-        ...(readPoints < this.o.length ? { readPoints } : {}),
+        ...(unread.length > 0 ? { unreadPoints: unread } : {}),
       },
     };
   }
