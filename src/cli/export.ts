@@ -247,7 +247,7 @@ export async function exportCommand(opts: ExportOptions): Promise<number> {
     const reads: FailedReads = { failed: new Map(), bad: new Map() };
     const summary = writeOut(out, opts.out, (line) =>
       writeRecording(
-        countingFailedReads(reader.batches(name, from, to), [...channels, ...held], reads),
+        countingFailedReads(reader.batches(name, from, to), channels, held, reads),
         {
           asset: name,
           channels,
@@ -267,7 +267,7 @@ export async function exportCommand(opts: ExportOptions): Promise<number> {
       `wrote ${out}: ${summary.rows} rows of ${name} from ${iso(summary.from!)} to ${iso(summary.to!)}, ` +
         `channels ${[...channels, ...held].join(', ')}` +
         (summary.incompleteRows > 0
-          ? `; ${summary.incompleteRows} rows with an empty cell (a reading bad or older than ${maxAgeMs} ms)`
+          ? `; ${summary.incompleteRows} rows with an empty cell (a read failed, a reading bad or older than ${maxAgeMs} ms)`
           : '') +
         failedReadsText(reads, maxAgeMs, reader.marksFailedReads) +
         (summary.pauses > 0

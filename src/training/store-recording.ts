@@ -2,7 +2,12 @@
  * A recording of one asset as CSV, from the batches of samples the gateway's local store kept (pure: batches in,
  * lines out): the rows the gateway formed from them, one per batch that touched the asset, each channel's newest
  * value held (the gateway's RowAssembler), a cell left empty where that value was bad or older than the window's
- * max_sample_age_ms (a missing reading, as `train` and `eval` read it). Held channels (a part's serial number or
+ * max_sample_age_ms (a missing reading, as `train` and `eval` read it), or where the channel's read failed (a timeout,
+ * an exception answer, a connection down): the gateway holds its last good reading over it, so its value is no
+ * reading of the plant but a frozen one; an empty cell is the missing reading `train` and `eval` hold at the last
+ * reading up to their hold (a short gap, as the gateway held it) and leave out past it, and a part with one is left
+ * out, never learned as a normal curve (before 2026-12-08 the held value was written, told from a reading by nothing).
+ * Held channels (a part's serial number or
  * counter, text channels) are written beside the rows, their newest reading held. The time column is Unix ms; the
  * channels' units, where given, are a units row under the header. This is the CSV `linewatch train --csv` and `eval`
  * read.
@@ -15,7 +20,7 @@ import { RowAssembler } from '../windows/row-assembler.js';
 
 export interface RecordingSummary {
   readonly rows: number;
-  /** Rows with at least one empty cell (a channel bad or stale there). */
+  /** Rows with at least one empty cell (a channel's read failed, bad or stale there). */
   readonly incompleteRows: number;
   /**
    * Steps from a row to the next longer than the age limit (the gateway stopped, or the source was down), each marked
@@ -85,7 +90,9 @@ export function writeRecording(
     for (const tracker of held) tracker.push(batch);
     const row = rows.push(batch);
     if (!row) continue;
-    const cells = o.channels.map((_, i) => (rows.usable(i, row.ts) ? readingCell(row.values[i]) : ''));
+    const cells = o.channels.map((_, i) =>
+      rows.usable(i, row.ts) && !rows.heldOverFailedRead(i) ? readingCell(row.values[i]) : '',
+    );
     const heldCells = held.map((tracker) => csvCell(tracker.at(row.ts) ?? ''));
     if (cells.includes('') || heldCells.includes('')) incomplete++;
     // A pause (the gateway stopped, the source down) is marked by a row with no reading just after the last row

@@ -208,6 +208,11 @@ export class RowAssembler {
     return held;
   }
 
+  /** Whether channel `i`'s newest read failed: its value in the rows is its last good reading, held over it. */
+  heldOverFailedRead(i: number): boolean {
+    return this.failed[i] === 1;
+  }
+
   /** Whether `s` brings its channel's value and quality as they are (a held value), not a change. */
   unchanged(s: Sample): boolean {
     const i = this.index.get(s.channel);

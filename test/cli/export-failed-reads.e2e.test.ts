@@ -2,8 +2,9 @@
  * A failed read in an export (a timeout, an exception answer, a connection down: the Modbus source's samples with
  * `failedRead`): the gateway holds the channel's last good reading over it up to max_sample_age_ms, and its local store
  * kept it as a bad sample like any other, so `linewatch export` left its cell empty, no different from a bad value the
- * device reported or a channel not read yet. The store now marks a failed read (failed_read); export holds it as the
- * gateway did, counts it per channel, and a store written before leaves its cells empty, said so. A real store
+ * device reported or a channel not read yet. The store now marks a failed read (failed_read); export counts it per
+ * channel and writes its cell empty (since 2026-12-08; from 2026-12-07 it wrote the held reading, which train and eval
+ * took for one the plant gave), and a store written before leaves its cells empty too, said so. A real store
  * (SqliteStore) written with the samples the Modbus source makes; the failed reads are the fault injected.
  */
 import Database from 'better-sqlite3';
@@ -65,7 +66,7 @@ async function storeOf(dir: string, batches: readonly Sample[][]): Promise<strin
 }
 
 describe('linewatch export of failed reads', () => {
-  it('holds the last good reading over a failed read as the gateway did, up to the age limit, and counts them', async () => {
+  it('writes a failed read as an empty cell, not the reading the gateway held over it, and counts them', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-export-failed-'));
     const db = await storeOf(dir, POLLS);
     const out = join(dir, 'press.csv');
@@ -76,7 +77,7 @@ describe('linewatch export of failed reads', () => {
         'timestamp,a,b',
         `${T0},0,10`,
         `${T0 + 1000},${Math.sin(1 / 5)},11`,
-        `${T0 + 2000},${Math.sin(2 / 5)},11`,
+        `${T0 + 2000},${Math.sin(2 / 5)},`,
         `${T0 + 3000},${Math.sin(3 / 5)},`,
         `${T0 + 4000},${Math.sin(4 / 5)},14`,
         `${T0 + 5000},${Math.sin(5 / 5)},`,
@@ -84,8 +85,10 @@ describe('linewatch export of failed reads', () => {
       ].join('\n'),
     );
     expect(res.stdout).toContain(
-      "; 2 rows with an empty cell (a reading bad or older than 1500 ms); 2 failed read(s) (b 2): the channel's last " +
-        'good reading held over each, up to 1500 ms, as the gateway held it (an empty cell after that)',
+      '; 3 rows with an empty cell (a read failed, a reading bad or older than 1500 ms); 2 failed read(s) (b 2) ' +
+        'written as empty cells, not as the last good reading the gateway held over them for up to 1500 ms: train ' +
+        'and eval hold a short gap at the last reading as the gateway did (--max-sample-age-ms), and leave out a ' +
+        'part with one',
     );
   });
 
@@ -102,7 +105,7 @@ describe('linewatch export of failed reads', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(await cellsOfB(out)).toEqual(['10', '11', '', '', '14', '']);
     expect(res.stdout).toContain(
-      '; 3 rows with an empty cell (a reading bad or older than 1500 ms); 3 bad reading(s) (b 3) left empty: the ' +
+      '; 3 rows with an empty cell (a read failed, a reading bad or older than 1500 ms); 3 bad reading(s) (b 3) left empty: the ' +
         'store, written before 2026-12-07, does not tell a failed read (which the gateway held over) from a bad value',
     );
   });
@@ -115,10 +118,12 @@ describe('linewatch export of failed reads', () => {
     const out = join(dir, 'press.csv');
     const res = await runCli(['export', '--db', db, '--max-age-ms', '1500', '--out', out]);
     expect(res.code, res.stderr).toBe(0);
-    expect(await cellsOfB(out)).toEqual(['10', '11', '11', '', '14', '']);
+    expect(await cellsOfB(out)).toEqual(['10', '11', '', '', '14', '']);
+    // Told from the bad value at 5: counted as failed reads, not as a store that cannot tell them.
+    expect(res.stdout).toContain('; 2 failed read(s) (b 2) written as empty cells');
   });
 
-  it('writes a recording train fits on, its held cells read as readings', async () => {
+  it('writes a recording train fits on, its failed reads read as missing readings held at the last reading', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lw-export-failed-train-'));
     // 600 polls a second apart, b's read failing every 7th.
     const polls = Array.from({ length: 600 }, (_, k) => poll(k, 10 + Math.cos(k / 7), { failed: k % 7 === 3 }));
@@ -126,10 +131,11 @@ describe('linewatch export of failed reads', () => {
     const out = join(dir, 'press.csv');
     const exported = await runCli(['export', '--db', db, '--out', out]);
     expect(exported.code, exported.stderr).toBe(0);
-    expect(exported.stdout).toContain('; 86 failed read(s) (b 86)');
-    expect(exported.stdout).not.toContain('rows with an empty cell');
+    expect(exported.stdout).toContain(
+      '; 86 rows with an empty cell (a read failed, a reading bad or older than 5000 ms); 86 failed read(s) (b 86)',
+    );
     const trained = await runCli(['train', '--csv', out, '--arch', 'dense', '--epochs', '2', '--out', join(dir, 'm')]);
     expect(trained.code, trained.stderr).toBe(0);
-    expect(trained.stderr).not.toContain('missing readings');
+    expect(trained.stderr).toContain('b 86 missing (first on line 5): 86 held at the last reading');
   }, 60_000);
 });

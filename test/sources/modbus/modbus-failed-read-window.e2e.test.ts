@@ -7,7 +7,6 @@
  * server (register-plc.ts), the source's stamps from an injected clock one second a poll; no sleeps: each step waits
  * for the source's batch.
  */
-import { EventEmitter, once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { localModbusTcp } from '../../helpers/local-modbus-source.js';
 import type { Sample } from '../../../src/core/types.js';
@@ -16,6 +15,7 @@ import { createLogger } from '../../../src/telemetry/logger.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
 import { AssetWindows, type AssetWindowOutcome } from '../../../src/windows/asset-windows.js';
 import { windowSchema } from '../../../src/windows/schema.js';
+import { polledBatches } from '../../helpers/polled-batches.js';
 import { startRegisterPlc } from '../../helpers/register-plc.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -53,23 +53,21 @@ async function poll(polls: number, refusedAt: ReadonlySet<number>) {
     }),
     { logger, metrics, now: () => clock },
   );
-  const batches: Sample[][] = [];
-  const seen = new EventEmitter();
   const setUp = (k: number) => {
     if (refusedAt.has(k)) holding.delete(5);
     else holding.set(5, 10 + k);
     holding.set(0, 1 + k);
   };
   setUp(0);
-  await source.start((batch) => {
-    if (batches.length === polls) return;
-    batches.push([...batch]);
-    clock += 1000;
-    setUp(batches.length);
-    seen.emit('batch');
-  });
-  cleanups.push(() => source.stop());
-  while (batches.length < polls) await once(seen, 'batch');
+  const batches = await polledBatches(
+    source,
+    polls,
+    (n) => {
+      clock += 1000;
+      setUp(n);
+    },
+    cleanups,
+  );
   const bad = (await metrics.samples.get()).values.find((v) => v.labels.quality === 'bad')?.value ?? 0;
   const refusals = (await metrics.sourceErrors.get()).values.find((v) => v.labels.kind === 'DEVICE_EXCEPTION')?.value;
   return { batches, bad, refusals, logs };
