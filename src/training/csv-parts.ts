@@ -353,6 +353,8 @@ export const MIN_PARTS = 20;
  * a part counter left among them was first taken for a warm-up of 72 parts, qiwalk-s39).
  */
 export function refuseCounterCurves(parts: CsvParts, file: string): void {
+  // Too few parts to see a count (none left where a table rejected them all): partsTrainingSet says how many it needs.
+  if (parts.windows.length < 3) return;
   const c = parts.channels.length;
   parts.channels.forEach((name, j) => {
     const means = parts.windows.map((w) => w.reduce((a, v, k) => (k % c === j ? a + v : a), 0));
